@@ -1,0 +1,44 @@
+# Thin wrapper over the CMake presets. Every target first installs whatever
+# Debian packages are missing (scripts/deps.sh), so a fresh machine needs
+# nothing but `make run` or `make test`.
+JOBS ?= $(shell nproc)
+PRESET ?= release
+BIN := build/$(PRESET)/bin
+
+.PHONY: all deps configure build run test debug asan clang bench format format-check install-check clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build/%/build.ninja: | deps
+	cmake --preset $*
+
+configure: build/$(PRESET)/build.ninja
+
+build: deps configure
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build
+	$(BIN)/hio-quickstart
+
+test: build
+	ctest --preset $(PRESET) -j $(JOBS)
+
+debug asan clang: deps
+	@[ -f build/$@/build.ninja ] || cmake --preset $@
+	cmake --build --preset $@ -j $(JOBS)
+	ctest --preset $@ -j $(JOBS)
+
+bench: build
+	$(BIN)/hio-bench all --json
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf build

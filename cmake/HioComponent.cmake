@@ -1,0 +1,20 @@
+# hio_add_component(NAME SOURCES ...): one library per component with the
+# alias hio::NAME, public headers under NAME/include, installed and exported.
+function(hio_add_component name)
+  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  add_library(hio_${name} ${ARG_SOURCES})
+  add_library(hio::${name} ALIAS hio_${name})
+  set_target_properties(hio_${name} PROPERTIES
+    EXPORT_NAME ${name}
+    OUTPUT_NAME hio_${name}
+    POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(hio_${name} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_compile_features(hio_${name} PUBLIC cxx_std_20)
+  hio_set_warnings(hio_${name})
+  install(TARGETS hio_${name} EXPORT hioTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endfunction()

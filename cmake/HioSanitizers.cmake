@@ -1,0 +1,7 @@
+# ASan + UBSan for the asan preset. Applied globally so tests and libraries
+# agree on the runtime. UBSan findings abort, so a test cannot pass over one.
+if(HIO_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()

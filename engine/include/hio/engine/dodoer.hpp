@@ -1,0 +1,69 @@
+// DoDoer: a doer that schedules child doers with the same core as the Doist,
+// to any depth. Each time it runs it does one pass over its children at the
+// tyme it was resumed with; it never ticks.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "hio/engine/doer.hpp"
+#include "hio/engine/schedule.hpp"
+
+namespace hio {
+
+// Children with tock 0 are due again at the DoDoer's next run (tyme + its own
+// tock). It is done when all children are done, unless `always` is set: then
+// it runs until closed. Closing it (limit, removal, an error) closes its
+// children in reverse order.
+//
+// Ownership: children given as pointers are not owned and must outlive the
+// DoDoer's run; adopt() transfers ownership. Subclasses that override enter,
+// recur or exit must call the DoDoer version.
+class DoDoer : public Doer {
+ public:
+  explicit DoDoer(std::string name = {}, Tock tock = Tock{0}, std::vector<Doer*> doers = {},
+                  bool always = false, Opts opts = {});
+  ~DoDoer() override;
+
+  const std::vector<Doer*>& doers() const { return doers_; }
+  // Takes ownership and adds the doer to the children run from next enter.
+  Doer& adopt(std::unique_ptr<Doer> doer);
+
+  // While running: enters the doers now (see Doist::extend). Otherwise they
+  // are added to the children for the next run.
+  void extend(std::span<Doer* const> doers);
+  void extend(std::initializer_list<Doer*> doers) {
+    extend(std::span<Doer* const>(doers.begin(), doers.size()));
+  }
+  void remove(std::span<Doer* const> doers);
+  void remove(std::initializer_list<Doer*> doers) {
+    remove(std::span<Doer* const>(doers.begin(), doers.size()));
+  }
+
+  bool always() const { return always_; }
+  void set_always(bool always) { always_ = always; }
+
+  // A tock-0 DoDoer whose children are all waiting (timers, parks) parks
+  // itself until the first of them is due, so idle subtrees cost nothing and
+  // the Doist can skip tyme. Unobservable; off only for subclasses whose own
+  // recur must run every pass.
+  void set_skip_idle(bool skip) { skip_idle_ = skip; }
+
+  std::size_t deed_count() const { return core_.size(); }
+
+ protected:
+  void wind(Tymth tymth) override;
+  void enter() override;
+  bool recur(Tyme tyme) override;
+  void exit() override;
+
+ private:
+  Schedule core_;
+  std::vector<Doer*> doers_;
+  std::vector<std::unique_ptr<Doer>> owned_;
+  bool always_;
+  bool skip_idle_ = true;
+};
+
+}  // namespace hio

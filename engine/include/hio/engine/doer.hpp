@@ -1,0 +1,153 @@
+// Doer: a schedulable object with lifecycle hooks (enter, recur, clean, exit,
+// cease, abort) and the fields done, tock and opts. Subclass it for a class
+// doer; ReDoer and FnDoer (doify) are the coroutine styles. Any doer runs
+// under any scheduler (Doist or DoDoer).
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "hio/engine/dog.hpp"
+#include "hio/engine/step.hpp"
+#include "hio/engine/tymist.hpp"
+
+namespace hio {
+
+class Schedule;
+class Doer;
+
+// Free-form options of a doer (hio's opts), ordered so that iterating them is
+// deterministic.
+using Opts = std::map<std::string, std::string, std::less<>>;
+
+// A scheduler entry: (dog, retyme, doer). It lives inside its doer, so a doer
+// is in at most one scheduler at a time and scheduling allocates nothing.
+// Only Schedule touches it.
+struct Deed {
+  enum class State : std::uint8_t {
+    idle,     // not scheduled
+    ready,    // in the schedule's ready list (may run next pass)
+    timed,    // in the schedule's timer heap (runs at retyme)
+    parked,   // waits for wake(); in the heap too when it has a deadline
+    woken,    // woken, runs next pass
+    due,      // in the current pass's run list
+    running,  // its step is executing
+  };
+
+  Doer* doer = nullptr;          // the doer this deed lives in
+  Schedule* schedule = nullptr;  // where it is scheduled; null when idle
+  Deed* prev = nullptr;          // queue order
+  Deed* next = nullptr;
+  std::uint64_t label = 0;  // queue order as a number (order maintenance)
+  Tyme retyme{};
+  std::int32_t heap_index = -1;
+  State state = State::idle;
+  Dog dog;  // coroutine doers only; class doers are run without a frame
+};
+
+class Doer : public Tymee {
+ public:
+  explicit Doer(std::string name = {}, Tock tock = Tock{0}, Opts opts = {});
+  ~Doer() override;  // must not be scheduled (checked)
+  Doer(const Doer&) = delete;
+  Doer& operator=(const Doer&) = delete;
+
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+
+  // How long after a run this doer wants to run again; 0 = next pass of its
+  // scheduler. Read after every recur, so a doer may change it as it goes.
+  Tock tock() const { return tock_; }
+  void set_tock(Tock tock);  // throws std::invalid_argument if tock < 0
+
+  // Unset before the first enter, false at enter, then recur's result. After
+  // a forced close it keeps its last value.
+  std::optional<bool> done() const { return done_; }
+
+  Opts& opts() { return opts_; }
+  const Opts& opts() const { return opts_; }
+
+  bool scheduled() const { return deed_.schedule != nullptr; }
+  bool parked() const { return deed_.state == Deed::State::parked; }
+
+  // Ends a park: the doer runs on its scheduler's next pass (never in the
+  // pass in progress), keeping its place in the order. No effect on a doer
+  // that is not parked. Safe to call from IO callbacks between passes.
+  void wake();
+
+ protected:
+  // Lifecycle hooks of a class doer. recur returns true when done.
+  virtual void enter() {}
+  virtual bool recur(Tyme tyme);
+  virtual void clean() {}
+  virtual void exit() {}
+  virtual void cease() {}
+  virtual void abort(std::exception_ptr error);
+
+  void set_done(bool done) { done_ = done; }
+
+  // Call from enter or recur: instead of running again after its tock, this
+  // doer parks until wake() or `until`, whichever is first.
+  void park(Tyme until = kTymeNever) { park_until_ = until; }
+
+  // Coroutine doers (ReDoer, FnDoer) override these three; class doers don't.
+  // begin_dog: enter and run to the first suspension. end_dog: the dog's
+  // frame has finished (normally, by error, or after Cease); run the tail
+  // hooks, set done, and rethrow an error. Both report the step.
+  virtual Step begin_dog();
+  virtual Step end_dog(bool ceased);
+
+  // For coroutine doers: makes `dog` this doer's dog and runs it to its first
+  // suspension (the enter part). A dog that ends at once is ended here.
+  Step launch(Dog dog);
+  // Takes the ended dog's outcome and destroys its frame.
+  struct DogEnd {
+    std::exception_ptr error;
+    std::optional<bool> returned;
+  };
+  DogEnd take_dog();
+
+  Step finish();                                     // clean then exit (exit even if clean throws)
+  [[noreturn]] void fail(std::exception_ptr error);  // abort, exit, rethrow
+
+ private:
+  friend class Schedule;
+
+  // Class doer path, inlined into the pass loop: one virtual call per run.
+  Step run_recur(Tyme tyme) {
+    bool done;
+    try {
+      done = recur(tyme);
+    } catch (...) {
+      fail(std::current_exception());
+    }
+    done_ = done;
+    if (done) return finish();
+    return next_step();
+  }
+  Step next_step() {
+    if (park_until_) {
+      Step step = Step::park(Park{*park_until_});
+      park_until_.reset();
+      return step;
+    }
+    return Step::after(tock_);
+  }
+  Step start();  // set done=false, enter, first suspension
+  void close();  // forced: cease then exit (coroutines: Cease thrown in)
+
+  std::string name_;
+  Opts opts_;
+  Tock tock_;
+  std::optional<Tyme> park_until_;
+  std::optional<bool> done_;
+  Deed deed_;
+};
+
+// True if error holds a Cease (a dog that let its forced close propagate).
+bool is_cease(const std::exception_ptr& error);
+
+}  // namespace hio

@@ -1,0 +1,105 @@
+// Dog: the coroutine type of coroutine doers. A dog co_yields its next tock
+// (or kPark / park_until) and receives the tyme it is resumed at; co_return
+// gives its final `done` value. The Dog object owns the coroutine frame:
+// destroying it destroys the frame without running any more of its code.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include "hio/engine/step.hpp"
+#include "hio/engine/tyme.hpp"
+
+namespace hio {
+
+// Thrown into a dog at its suspension point when it is force-closed (limit
+// reached, removed, parent closed) — hio's GeneratorExit. A dog may catch it
+// to run its cease actions, then let it propagate or co_return a final value;
+// it must not co_yield again.
+struct Cease {};
+
+class Dog {
+ public:
+  class promise_type;
+  using Handle = std::coroutine_handle<promise_type>;
+
+  class [[nodiscard]] Awaiter {
+   public:
+    explicit Awaiter(promise_type* promise) : promise_(promise) {}
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<>) const noexcept {}
+    Tyme await_resume() const;  // throws Cease when force-closed
+
+   private:
+    promise_type* promise_;
+  };
+
+  class promise_type {
+   public:
+    Dog get_return_object() noexcept { return Dog(Handle::from_promise(*this)); }
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+    std::suspend_always final_suspend() const noexcept { return {}; }
+    Awaiter yield_value(Tock tock) noexcept {
+      step_ = Step::after(tock);
+      return Awaiter(this);
+    }
+    Awaiter yield_value(Park park) noexcept {
+      step_ = Step::park(park);
+      return Awaiter(this);
+    }
+    void return_value(bool done) noexcept { returned_ = done; }
+    void unhandled_exception() noexcept { error_ = std::current_exception(); }
+
+    // Read and written by the scheduler around each resume.
+    Step step() const { return step_; }
+    void send(Tyme tyme) { tyme_ = tyme; }
+    void set_ceasing() { ceasing_ = true; }
+    bool ceasing() const { return ceasing_; }
+    std::optional<bool> returned() const { return returned_; }
+    std::exception_ptr error() const { return error_; }
+
+   private:
+    friend class Awaiter;
+    Step step_ = Step::after(Tock{0});
+    Tyme tyme_{};
+    std::optional<bool> returned_;
+    std::exception_ptr error_;
+    bool ceasing_ = false;
+  };
+
+  Dog() = default;
+  explicit Dog(Handle handle) : handle_(handle) {}
+  Dog(Dog&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  Dog& operator=(Dog&& other) noexcept {
+    if (this != &other) {
+      reset();
+      handle_ = std::exchange(other.handle_, {});
+    }
+    return *this;
+  }
+  Dog(const Dog&) = delete;
+  Dog& operator=(const Dog&) = delete;
+  ~Dog() { reset(); }
+
+  explicit operator bool() const { return static_cast<bool>(handle_); }
+  Handle handle() const { return handle_; }
+  promise_type& promise() const { return handle_.promise(); }
+  bool finished() const { return handle_.done(); }
+
+  void reset() {
+    if (handle_) handle_.destroy();
+    handle_ = {};
+  }
+
+ private:
+  Handle handle_;
+};
+
+inline Tyme Dog::Awaiter::await_resume() const {
+  if (promise_->ceasing_) throw Cease{};
+  return promise_->tyme_;
+}
+
+}  // namespace hio

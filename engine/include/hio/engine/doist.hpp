@@ -1,0 +1,109 @@
+// Doist: the root scheduler. It owns the run's tyme, enters its doers, runs
+// passes over them (one tock of tyme each) and closes them at the end.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "hio/engine/doer.hpp"
+#include "hio/engine/mono_timer.hpp"
+#include "hio/engine/reactor.hpp"
+#include "hio/engine/schedule.hpp"
+#include "hio/engine/tymist.hpp"
+
+namespace hio {
+
+// Why a run ended.
+enum class RunEnd : std::uint8_t {
+  done,         // no deeds remain
+  limit,        // tyme reached start + limit
+  interrupted,  // SIGINT or request_stop(); every doer was closed
+  stalled,      // virtual time, no limit, every doer parked and no IO in flight
+};
+const char* to_string(RunEnd end);
+
+// Ownership: the Doist does not own doers or reactors; they must outlive the
+// run. Errors: an exception from a doer closes every other live doer (cease,
+// exit) and then propagates out of run().
+class Doist : public Tymist {
+ public:
+  explicit Doist(Tock tock = kDefaultTock, bool real = false, Tock limit = Tock{0});
+  ~Doist();
+
+  // Enters `doers`, runs passes until none remain or the limit is reached,
+  // then closes what remains (reverse order). limit 0 = no limit; when given
+  // here it replaces the Doist's limit. At least one pass always runs.
+  RunEnd run(std::span<Doer* const> doers, std::optional<Tock> limit = std::nullopt);
+  RunEnd run(std::initializer_list<Doer*> doers, std::optional<Tock> limit = std::nullopt) {
+    return run(std::span<Doer* const>(doers.begin(), doers.size()), limit);
+  }
+
+  // Manual stepping, as in hio: enter, recur (one pass, then one tick), exit.
+  void enter(std::span<Doer* const> doers);
+  void enter(std::initializer_list<Doer*> doers) {
+    enter(std::span<Doer* const>(doers.begin(), doers.size()));
+  }
+  void recur();
+  void exit();
+
+  // At run time. extend enters the doers now; during a pass they go just
+  // before the running deed and first run on the next pass.
+  void extend(std::span<Doer* const> doers);
+  void extend(std::initializer_list<Doer*> doers) {
+    extend(std::span<Doer* const>(doers.begin(), doers.size()));
+  }
+  void remove(std::span<Doer* const> doers);
+  void remove(std::initializer_list<Doer*> doers) {
+    remove(std::span<Doer* const>(doers.begin(), doers.size()));
+  }
+
+  // Ends the run after the current pass, as SIGINT does. Safe from a doer.
+  void request_stop() { stop_requested_ = true; }
+
+  bool real() const { return real_; }
+  void set_real(bool real) { real_ = real; }
+  Tock limit() const { return limit_; }
+  void set_limit(Tock limit);  // throws std::invalid_argument if < 0
+  // Virtual-time skipping over passes where nothing is due (default on).
+  bool skip() const { return skip_; }
+  void set_skip(bool skip) { skip_ = skip; }
+  // run() turns SIGINT into a clean stop (default on).
+  void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
+
+  void attach(Reactor& reactor) { reactors_.push_back(&reactor); }
+  void detach(Reactor& reactor);
+
+  // Unset before a run; true when a run ended because no deeds remained.
+  std::optional<bool> done() const { return done_; }
+  const std::vector<Doer*>& doers() const { return doers_; }
+  std::size_t deed_count() const { return core_.size(); }
+  // Nominal passes (tyme / tock) and passes actually executed (fewer when
+  // skipping), since construction.
+  std::uint64_t passes() const { return passes_; }
+  std::uint64_t executed_passes() const { return executed_passes_; }
+
+ private:
+  // Advances tyme over passes in which nothing can run. Returns false when
+  // nothing can ever run again (stalled).
+  bool skip_idle(bool limited, Tyme end);
+  void pace();
+  bool stop_pending() const;
+
+  Schedule core_;
+  std::vector<Doer*> doers_;
+  std::vector<Reactor*> reactors_;
+  MonoTimer timer_;
+  Tock limit_;
+  std::optional<bool> done_;
+  std::uint64_t passes_ = 0;
+  std::uint64_t executed_passes_ = 0;
+  bool real_;
+  bool skip_ = true;
+  bool handle_sigint_ = true;
+  bool stop_requested_ = false;
+};
+
+}  // namespace hio

@@ -1,0 +1,26 @@
+// Reactor: how the IO layer plugs into the Doist without the engine knowing
+// about sockets. The Doist polls each attached reactor once per pass and, in
+// real-time runs, waits on it between passes instead of sleeping.
+#pragma once
+
+#include <chrono>
+
+namespace hio {
+
+class Reactor {
+ public:
+  virtual ~Reactor() = default;
+
+  // Handles whatever IO is ready, without blocking. Called at the start of
+  // each pass, before any doer runs; doers it wakes run in that pass.
+  virtual void poll() = 0;
+
+  // Real-time runs: handles IO as it comes until the deadline.
+  virtual void wait_until(std::chrono::steady_clock::time_point deadline) = 0;
+
+  // True while IO is in flight that could wake a doer. A busy reactor stops
+  // the Doist from skipping tyme or declaring a run stalled.
+  virtual bool busy() const = 0;
+};
+
+}  // namespace hio

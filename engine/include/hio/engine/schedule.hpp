@@ -1,0 +1,118 @@
+// Schedule: the one scheduling core shared by Doist and DoDoer. It owns the
+// order of its deeds and runs passes over them in exactly hio's order, at a
+// cost proportional to the deeds that are due, not to all deeds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "hio/engine/doer.hpp"
+#include "hio/engine/tyme.hpp"
+#include "hio/engine/tymist.hpp"
+
+namespace hio {
+
+// Queue order is enter order; a doer entered during a pass goes just before
+// the deed that entered it and first runs on the next pass. A pass runs every
+// due deed (retyme <= tyme) once, in queue order. Internally: a linked list in
+// queue order with numeric labels, a ready list for the next pass, a timer
+// heap on (retyme, label), and a woken list; a pass merges the due ones by
+// label. Parked deeds are in none of them.
+//
+// Ownership: the Schedule does not own its doers; a doer must outlive its
+// time in the schedule (exit() or remove() ends it). Errors: an exception from
+// a doer ends that doer (its abort and exit hooks have run) and propagates
+// out of pass(); the caller must then exit() the schedule.
+class Schedule {
+ public:
+  // owner: the DoDoer whose children this schedules (woken when a child is
+  // woken while it is parked), or nullptr for the Doist.
+  explicit Schedule(Doer* owner = nullptr) : owner_(owner) {}
+  ~Schedule();  // closes any deeds left (errors are dropped: call exit())
+  Schedule(const Schedule&) = delete;
+  Schedule& operator=(const Schedule&) = delete;
+
+  // The tymth given to doers as they are entered.
+  void wind(Tymth tymth) { tymth_ = tymth; }
+
+  // Enters each doer in order: set done=false, run to its first suspension;
+  // survivors get retyme = tyme. Throws std::logic_error for a doer that is
+  // already scheduled. An exception from a doer's enter propagates (that doer
+  // has exited; the ones entered before it stay scheduled).
+  void enter(std::span<Doer* const> doers, Tyme tyme);
+
+  // One pass at `tyme`; a deed that suspends with tock 0 is next due at
+  // tyme + tock0 (the scheduler's own tock).
+  void pass(Tyme tyme, Tock tock0);
+
+  // Force-closes every deed, in reverse queue order (when a pass was cut by
+  // an exception, the order starts after the deed that threw, as in hio).
+  // All deeds are closed even if some throw; the first error is rethrown.
+  void exit();
+
+  // Force-closes the given doers' deeds (reverse queue order). A doer that
+  // removes itself during its own run is not closed: it finishes on its own.
+  // Doers not in this schedule are ignored.
+  void remove(std::span<Doer* const> doers);
+
+  // See Doer::wake.
+  void wake(Deed& deed);
+
+  bool empty() const { return count_ == 0; }
+  std::size_t size() const { return count_; }
+  bool in_pass() const { return running_ != nullptr || in_pass_; }
+
+  // Something may run on the very next pass (ready or woken deeds).
+  bool due_next_pass() const { return !ready_.empty() || !woken_.empty(); }
+  // The earliest timer or park deadline, or kTymeNever.
+  Tyme next_timer() const { return heap_.empty() ? kTymeNever : heap_.front()->retyme; }
+
+ private:
+  static constexpr std::uint64_t kLabelGap = std::uint64_t{1} << 32;
+
+  void enter_one(Doer& doer, Tyme tyme);
+  void place(Deed& deed, Step step, Tyme tyme, Tock tock0);
+  Step run(Deed& deed, Tyme tyme);
+  void collect_due(Tyme tyme);
+  void close_deed(Deed& deed, std::exception_ptr& first_error);
+
+  // Queue order.
+  void link_before(Deed& deed, Deed* before);  // before == nullptr: append
+  void unlink(Deed& deed);
+  void relabel();
+  void rotate_after_failure(Deed& failed);
+
+  // Leaves every list (ready, woken, run, heap); state becomes idle.
+  void detach_from_lists(Deed& deed);
+
+  // Timer heap on (retyme, label), indexed through Deed::heap_index.
+  static bool earlier(const Deed* a, const Deed* b) {
+    return a->retyme < b->retyme || (a->retyme == b->retyme && a->label < b->label);
+  }
+  void heap_push(Deed& deed);
+  void heap_erase(Deed& deed);
+  Deed& heap_pop();
+  void heap_sift_up(std::size_t i);
+  void heap_sift_down(std::size_t i);
+  void heap_set(std::size_t i, Deed* deed);
+
+  Doer* owner_;
+  Tymth tymth_;
+
+  Deed* head_ = nullptr;
+  Deed* tail_ = nullptr;
+  std::size_t count_ = 0;
+
+  std::vector<Deed*> ready_;   // may run next pass, in queue order
+  std::vector<Deed*> woken_;   // woken since the last pass (any order)
+  std::vector<Deed*> heap_;    // timers and park deadlines
+  std::vector<Deed*> run_;     // this pass's due deeds, in queue order
+  std::vector<Deed*> extra_;   // scratch: newly due from heap and woken
+  std::vector<Deed*> merged_;  // scratch: merge output
+  Deed* running_ = nullptr;
+  bool in_pass_ = false;
+};
+
+}  // namespace hio

@@ -1,0 +1,39 @@
+// Tyme: the exact virtual time of a run, in integer nanoseconds, and the tock
+// (a tyme step). Shown to people as seconds; never a floating point value.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace hio {
+
+// A clock that only exists as a type: a run's tyme is advanced by its Tymist,
+// never read from the machine. It has no now() on purpose.
+struct VirtualClock {
+  using rep = std::int64_t;
+  using period = std::nano;
+  using duration = std::chrono::duration<rep, period>;
+  using time_point = std::chrono::time_point<VirtualClock, duration>;
+  static constexpr bool is_steady = true;
+};
+
+using Tock = VirtualClock::duration;    // a step of tyme
+using Tyme = VirtualClock::time_point;  // a point in tyme; a run starts at Tyme{}
+
+inline constexpr Tock kDefaultTock{31'250'000};  // 1/32 s, exact
+inline constexpr Tyme kTymeNever{Tock{std::numeric_limits<std::int64_t>::max()}};
+
+// Exact decimal seconds for people and logs: "0.03125", "1.5", "0".
+std::string format_seconds(Tock tock);
+inline std::string format_seconds(Tyme tyme) {
+  return format_seconds(tyme.time_since_epoch());
+}
+
+// Exact nanoseconds from a whole number of seconds, for readable code.
+constexpr Tock seconds(std::int64_t s) {
+  return Tock{s * 1'000'000'000};
+}
+
+}  // namespace hio

@@ -1,0 +1,90 @@
+// Tymist, tymth, Tymee and Tymer: who owns a run's tyme, how others read it
+// live, and timers measured in it.
+#pragma once
+
+#include "hio/engine/tyme.hpp"
+
+namespace hio {
+
+// A read-only, live view of a Tymist's current tyme (not a copy). Cheap to
+// copy; valid while the Tymist it came from lives. A default Tymth reads
+// Tyme{} (zero), so an unwound Tymee still has a defined tyme.
+class Tymth {
+ public:
+  Tymth() = default;
+  explicit Tymth(const Tyme* source) : source_(source) {}
+  Tyme operator()() const { return source_ != nullptr ? *source_ : Tyme{}; }
+  bool bound() const { return source_ != nullptr; }
+  friend bool operator==(const Tymth&, const Tymth&) = default;
+
+ private:
+  const Tyme* source_ = nullptr;
+};
+
+// Owns a tyme and advances it by a tock per tick. Non-copyable: tymths point
+// into it.
+class Tymist {
+ public:
+  explicit Tymist(Tock tock = kDefaultTock, Tyme tyme = Tyme{});
+  Tymist(const Tymist&) = delete;
+  Tymist& operator=(const Tymist&) = delete;
+
+  Tyme tyme() const { return tyme_; }
+  Tock tock() const { return tock_; }
+  void set_tock(Tock tock);  // throws std::invalid_argument unless tock > 0
+  Tymth tymth() const { return Tymth(&tyme_); }
+
+  void tick() { tyme_ += tock_; }
+  void tick(Tock tock) { tyme_ += tock; }
+
+ protected:
+  void set_tyme(Tyme tyme) { tyme_ = tyme; }
+
+ private:
+  Tyme tyme_;
+  Tock tock_;
+};
+
+// Anything that reads tyme through a tymth; wind() rebinds it to another
+// Tymist's tyme.
+class Tymee {
+ public:
+  explicit Tymee(Tymth tymth = {}) : tymth_(tymth) {}
+  virtual ~Tymee() = default;
+
+  virtual void wind(Tymth tymth) { tymth_ = tymth; }
+  const Tymth& tymth() const { return tymth_; }
+  Tyme tyme() const { return tymth_(); }
+
+ private:
+  Tymth tymth_;
+};
+
+// A timer on tyme. expired() is tyme >= stop. restart() is lossless: the new
+// window starts where the old one stopped, not at the current tyme.
+class Tymer : public Tymee {
+ public:
+  explicit Tymer(Tymth tymth = {}, Tock duration = Tock{0}, bool start = true);
+
+  Tock duration() const { return duration_; }
+  Tyme start_tyme() const { return start_; }
+  Tyme stop_tyme() const { return stop_; }
+  Tock elapsed() const { return tyme() - start_; }
+  Tock remaining() const { return stop_ - tyme(); }
+  bool expired() const { return tyme() >= stop_; }
+
+  void start(Tock duration);  // from now
+  void start() { start(duration_); }
+  void restart(Tock duration);  // from the old stop
+  void restart() { restart(duration_); }
+
+  // Rebinding restarts the timer at the new tymist's tyme.
+  void wind(Tymth tymth) override;
+
+ private:
+  Tock duration_;
+  Tyme start_;
+  Tyme stop_;
+};
+
+}  // namespace hio

@@ -1,0 +1,75 @@
+#include "hio/engine/dodoer.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace hio {
+
+DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
+    : Doer(std::move(name), tock, std::move(opts)),
+      core_(this),
+      doers_(std::move(doers)),
+      always_(always) {
+  for (const Doer* doer : doers_) {
+    if (doer == nullptr) throw std::invalid_argument("DoDoer '" + this->name() + "': null child");
+  }
+}
+
+// Children must be closed before they (the owned ones) are destroyed.
+DoDoer::~DoDoer() {
+  core_.exit();
+}
+
+Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
+  if (!doer) throw std::invalid_argument("DoDoer '" + name() + "': adopt(nullptr)");
+  owned_.push_back(std::move(doer));
+  doers_.push_back(owned_.back().get());
+  return *owned_.back();
+}
+
+void DoDoer::wind(Tymth tymth) {
+  Doer::wind(tymth);
+  core_.wind(tymth);
+  for (Doer* doer : doers_)
+    doer->wind(tymth);
+}
+
+void DoDoer::enter() {
+  core_.enter(doers_, tyme());
+}
+
+bool DoDoer::recur(Tyme tyme) {
+  core_.pass(tyme, this->tock());
+  if (core_.empty()) {
+    if (!always_) return true;
+    if (skip_idle_) park();  // nothing to run until extend() wakes it
+    return false;
+  }
+  if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass()) park(core_.next_timer());
+  return false;
+}
+
+void DoDoer::exit() {
+  core_.exit();
+}
+
+void DoDoer::extend(std::span<Doer* const> doers) {
+  std::vector<Doer*> fresh;
+  for (Doer* doer : doers) {
+    if (doer == nullptr || std::find(doers_.begin(), doers_.end(), doer) != doers_.end() ||
+        std::find(fresh.begin(), fresh.end(), doer) != fresh.end()) {
+      continue;
+    }
+    fresh.push_back(doer);
+  }
+  doers_.insert(doers_.end(), fresh.begin(), fresh.end());
+  if (scheduled()) core_.enter(fresh, tyme());
+}
+
+void DoDoer::remove(std::span<Doer* const> doers) {
+  for (Doer* doer : doers)
+    doers_.erase(std::remove(doers_.begin(), doers_.end(), doer), doers_.end());
+  core_.remove(doers);
+}
+
+}  // namespace hio

@@ -1,0 +1,131 @@
+#include "hio/engine/doer.hpp"
+
+#include <stdexcept>
+
+#include "hio/engine/check.hpp"
+#include "hio/engine/schedule.hpp"
+
+namespace hio {
+
+Doer::Doer(std::string name, Tock tock, Opts opts)
+    : name_(std::move(name)), opts_(std::move(opts)), tock_(Tock{0}) {
+  set_tock(tock);
+  deed_.doer = this;
+}
+
+Doer::~Doer() {
+  HIO_CHECK(deed_.schedule == nullptr,
+            "doer '" + name_ + "' destroyed while scheduled; close its scheduler first");
+}
+
+void Doer::set_tock(Tock tock) {
+  if (tock < Tock{0}) {
+    throw std::invalid_argument("doer '" + name_ + "': tock must be >= 0, got " +
+                                format_seconds(tock) + " s");
+  }
+  tock_ = tock;
+}
+
+void Doer::wake() {
+  if (deed_.schedule != nullptr) deed_.schedule->wake(deed_);
+}
+
+bool Doer::recur(Tyme) {
+  return false;
+}
+
+void Doer::abort(std::exception_ptr) {}
+
+Step Doer::begin_dog() {
+  try {
+    enter();
+  } catch (...) {
+    fail(std::current_exception());
+  }
+  if (done_ == true) return finish();
+  return next_step();
+}
+
+Step Doer::end_dog(bool) {
+  HIO_CHECK(false, "doer '" + name_ + "' has no dog to end");
+  return Step::finish();
+}
+
+Step Doer::launch(Dog dog) {
+  if (!dog) throw std::logic_error("doer '" + name_ + "': its function made no dog");
+  deed_.dog = std::move(dog);
+  Dog::promise_type& promise = deed_.dog.promise();
+  promise.send(tyme());
+  deed_.dog.handle().resume();
+  if (!deed_.dog.finished()) return promise.step();
+  return end_dog(false);
+}
+
+Doer::DogEnd Doer::take_dog() {
+  DogEnd end{deed_.dog.promise().error(), deed_.dog.promise().returned()};
+  deed_.dog.reset();
+  return end;
+}
+
+Step Doer::start() {
+  done_ = false;
+  park_until_.reset();
+  return begin_dog();
+}
+
+Step Doer::finish() {
+  try {
+    clean();
+  } catch (...) {
+    exit();
+    throw;
+  }
+  exit();
+  return Step::finish();
+}
+
+void Doer::fail(std::exception_ptr error) {
+  try {
+    abort(error);
+  } catch (...) {
+    exit();
+    throw;
+  }
+  exit();
+  std::rethrow_exception(error);
+}
+
+void Doer::close() {
+  if (deed_.dog) {
+    Dog::promise_type& promise = deed_.dog.promise();
+    promise.set_ceasing();
+    deed_.dog.handle().resume();
+    if (!deed_.dog.finished()) {
+      // It caught Cease and co_yielded: it would never end. Destroy it and say so.
+      deed_.dog.reset();
+      throw std::logic_error("doer '" + name_ + "' co_yielded after Cease; a ceased dog must end");
+    }
+    end_dog(true);
+    return;
+  }
+  try {
+    cease();
+  } catch (...) {
+    exit();
+    throw;
+  }
+  exit();
+}
+
+bool is_cease(const std::exception_ptr& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const Cease&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace hio

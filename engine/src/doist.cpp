@@ -1,0 +1,222 @@
+#include "hio/engine/doist.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace hio {
+
+namespace {
+
+// SIGINT turns into a flag that every running Doist checks between passes.
+// The handler is installed while at least one run() is in progress and the
+// previous one is restored after the last.
+volatile std::sig_atomic_t g_sigint = 0;
+
+extern "C" void on_sigint(int) {
+  g_sigint = 1;
+}
+
+class SigintScope {
+ public:
+  explicit SigintScope(bool active) : active_(active) {
+    if (!active_) return;
+    std::lock_guard<std::mutex> lock(mutex());
+    if (depth()++ == 0) {
+      g_sigint = 0;
+      struct sigaction action {};
+      action.sa_handler = on_sigint;
+      sigemptyset(&action.sa_mask);
+      sigaction(SIGINT, &action, &previous());
+    }
+  }
+  ~SigintScope() {
+    if (!active_) return;
+    std::lock_guard<std::mutex> lock(mutex());
+    if (--depth() == 0) sigaction(SIGINT, &previous(), nullptr);
+  }
+  SigintScope(const SigintScope&) = delete;
+  SigintScope& operator=(const SigintScope&) = delete;
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static int& depth() {
+    static int d = 0;
+    return d;
+  }
+  static struct sigaction& previous() {
+    static struct sigaction p {};
+    return p;
+  }
+  bool active_;
+};
+
+}  // namespace
+
+const char* to_string(RunEnd end) {
+  switch (end) {
+    case RunEnd::done:
+      return "done";
+    case RunEnd::limit:
+      return "limit";
+    case RunEnd::interrupted:
+      return "interrupted";
+    case RunEnd::stalled:
+      return "stalled";
+  }
+  return "?";
+}
+
+Doist::Doist(Tock tock, bool real, Tock limit)
+    : Tymist(tock),
+      core_(nullptr),
+      timer_(MonoTimer::Clock::duration::zero(), false),
+      limit_(Tock{0}),
+      real_(real) {
+  set_limit(limit);
+  core_.wind(tymth());
+}
+
+Doist::~Doist() = default;
+
+void Doist::set_limit(Tock limit) {
+  if (limit < Tock{0}) {
+    throw std::invalid_argument("doist limit must be >= 0, got " + format_seconds(limit) + " s");
+  }
+  limit_ = limit;
+}
+
+void Doist::detach(Reactor& reactor) {
+  reactors_.erase(std::remove(reactors_.begin(), reactors_.end(), &reactor), reactors_.end());
+}
+
+void Doist::enter(std::span<Doer* const> doers) {
+  core_.enter(doers, tyme());
+  doers_.insert(doers_.end(), doers.begin(), doers.end());
+}
+
+void Doist::recur() {
+  for (Reactor* reactor : reactors_)
+    reactor->poll();
+  core_.pass(tyme(), tock());
+  ++passes_;
+  ++executed_passes_;
+  tick();
+}
+
+void Doist::exit() {
+  core_.exit();
+}
+
+void Doist::extend(std::span<Doer* const> doers) {
+  std::vector<Doer*> fresh;
+  for (Doer* doer : doers) {
+    if (doer != nullptr && !doer->scheduled() &&
+        std::find(fresh.begin(), fresh.end(), doer) == fresh.end()) {
+      fresh.push_back(doer);
+    }
+  }
+  enter(fresh);
+}
+
+void Doist::remove(std::span<Doer* const> doers) {
+  for (Doer* doer : doers)
+    doers_.erase(std::remove(doers_.begin(), doers_.end(), doer), doers_.end());
+  core_.remove(doers);
+}
+
+bool Doist::stop_pending() const {
+  return stop_requested_ || g_sigint != 0;
+}
+
+RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
+  if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
+  if (limit) set_limit(*limit);
+  doers_.clear();
+  done_ = false;
+  stop_requested_ = false;
+  SigintScope sigint(handle_sigint_);
+
+  const bool limited = limit_ > Tock{0};
+  const Tyme end = tyme() + limit_;
+  RunEnd reason = RunEnd::done;
+  try {
+    enter(doers);
+    if (real_) timer_.start(tock());
+    for (;;) {
+      recur();
+      if (real_) pace();
+      if (core_.empty()) {
+        done_ = true;
+        reason = RunEnd::done;
+        break;
+      }
+      if (limited && tyme() >= end) {
+        reason = RunEnd::limit;
+        break;
+      }
+      if (stop_pending()) {
+        reason = RunEnd::interrupted;
+        break;
+      }
+      if (!real_) {
+        if (!skip_idle(limited, end)) {
+          reason = RunEnd::stalled;
+          break;
+        }
+        if (limited && tyme() >= end) {
+          reason = RunEnd::limit;
+          break;
+        }
+      }
+    }
+  } catch (...) {
+    try {
+      exit();
+    } catch (...) {
+      // The first error is the one the caller needs.
+    }
+    throw;
+  }
+  exit();
+  return reason;
+}
+
+bool Doist::skip_idle(bool limited, Tyme end) {
+  if (core_.due_next_pass()) return true;
+  for (const Reactor* reactor : reactors_) {
+    if (reactor->busy()) return true;
+  }
+  const Tyme next = core_.next_timer();
+  if (next == kTymeNever && !limited) return false;
+  if (!skip_) return true;
+  const Tyme target = limited ? std::min(next, end) : next;
+  if (target <= tyme()) return true;
+  // The first pass tyme at or after target; every pass before it is empty.
+  const std::int64_t gap = (target - tyme()).count();
+  const std::int64_t step = tock().count();
+  const std::int64_t skipped = gap / step + (gap % step != 0 ? 1 : 0);
+  tick(Tock{skipped * step});
+  passes_ += static_cast<std::uint64_t>(skipped);
+  return true;
+}
+
+void Doist::pace() {
+  while (!timer_.expired() && !stop_pending()) {
+    if (reactors_.empty()) {
+      std::this_thread::sleep_until(timer_.stop_time());
+    } else {
+      reactors_.front()->wait_until(timer_.stop_time());
+      for (std::size_t i = 1; i < reactors_.size(); ++i)
+        reactors_[i]->poll();
+    }
+  }
+  timer_.restart(tock());
+}
+
+}  // namespace hio

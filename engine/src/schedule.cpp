@@ -1,0 +1,400 @@
+#include "hio/engine/schedule.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "hio/engine/check.hpp"
+
+namespace hio {
+
+namespace {
+
+bool by_label(const Deed* a, const Deed* b) {
+  return a->label < b->label;
+}
+
+}  // namespace
+
+Schedule::~Schedule() {
+  try {
+    exit();
+  } catch (...) {
+    // A destructor cannot report: callers who care call exit() first.
+  }
+}
+
+// ---- entering -------------------------------------------------------------
+
+void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
+  for (Doer* doer : doers) {
+    if (doer == nullptr) throw std::invalid_argument("cannot enter a null doer");
+    if (doer->deed_.schedule != nullptr) {
+      throw std::logic_error("doer '" + doer->name() + "' is already scheduled");
+    }
+  }
+  for (Doer* doer : doers)
+    enter_one(*doer, tyme);
+}
+
+void Schedule::enter_one(Doer& doer, Tyme tyme) {
+  Deed& deed = doer.deed_;
+  // During a pass a new deed goes just before the one that entered it, so it
+  // sorts before it in the ready list that is being built.
+  link_before(deed, running_);
+  deed.schedule = this;
+  deed.state = Deed::State::running;
+  doer.wind(tymth_);
+  Step step = Step::finish();
+  try {
+    step = doer.start();
+  } catch (...) {
+    unlink(deed);
+    deed.state = Deed::State::idle;
+    deed.schedule = nullptr;
+    throw;
+  }
+  deed.retyme = tyme;
+  if (step.kind() == Step::Kind::tock) {
+    deed.state = Deed::State::ready;
+    ready_.push_back(&deed);
+  } else {
+    place(deed, step, tyme, Tock{0});
+  }
+  // A parked owner must run to give its new child the first run.
+  if (owner_ != nullptr && deed.state == Deed::State::ready) owner_->wake();
+}
+
+// ---- passes ---------------------------------------------------------------
+
+void Schedule::collect_due(Tyme tyme) {
+  run_.clear();
+  for (Deed* deed : ready_) {
+    if (deed->retyme <= tyme) {
+      run_.push_back(deed);
+    } else {
+      heap_push(*deed);
+    }
+  }
+  ready_.clear();
+
+  extra_.clear();
+  while (!heap_.empty() && heap_.front()->retyme <= tyme)
+    extra_.push_back(&heap_pop());
+  for (Deed* deed : woken_) {
+    deed->retyme = tyme;  // a woken deed is due now; its tock counts from here
+    extra_.push_back(deed);
+  }
+  woken_.clear();
+
+  if (!extra_.empty()) {
+    std::sort(extra_.begin(), extra_.end(), by_label);
+    merged_.resize(run_.size() + extra_.size());
+    std::merge(run_.begin(), run_.end(), extra_.begin(), extra_.end(), merged_.begin(), by_label);
+    run_.swap(merged_);
+  }
+  for (Deed* deed : run_)
+    deed->state = Deed::State::due;
+}
+
+Step Schedule::run(Deed& deed, Tyme tyme) {
+  if (!deed.dog) return deed.doer->run_recur(tyme);
+  Dog::promise_type& promise = deed.dog.promise();
+  promise.send(tyme);
+  deed.dog.handle().resume();
+  if (!deed.dog.finished()) return promise.step();
+  return deed.doer->end_dog(false);
+}
+
+void Schedule::pass(Tyme tyme, Tock tock0) {
+  HIO_CHECK(!in_pass_, "a schedule's pass was started inside its own pass");
+  collect_due(tyme);
+  in_pass_ = true;
+  std::size_t i = 0;
+  try {
+    for (; i < run_.size(); ++i) {
+      Deed* deed = run_[i];
+      if (deed == nullptr) continue;  // removed earlier in this pass
+      running_ = deed;
+      deed->state = Deed::State::running;
+      Step step = run(*deed, tyme);
+      running_ = nullptr;
+      place(*deed, step, tyme, tock0);
+    }
+  } catch (...) {
+    // The deed that threw has ended (its abort and exit ran). The deeds that
+    // did not run this pass keep no pass state; exit() will close them.
+    Deed* failed = running_;
+    running_ = nullptr;
+    in_pass_ = false;
+    for (std::size_t j = i + 1; j < run_.size(); ++j) {
+      if (run_[j] != nullptr) run_[j]->state = Deed::State::idle;
+    }
+    run_.clear();
+    if (failed != nullptr && failed->schedule == this) rotate_after_failure(*failed);
+    throw;
+  }
+  run_.clear();
+  in_pass_ = false;
+}
+
+void Schedule::place(Deed& deed, Step step, Tyme tyme, Tock tock0) {
+  switch (step.kind()) {
+    case Step::Kind::tock: {
+      Tock tock = step.tock();
+      deed.retyme = tock == Tock{0} ? tyme + tock0 : deed.retyme + tock;
+      if (deed.retyme <= tyme + tock0) {
+        deed.state = Deed::State::ready;
+        ready_.push_back(&deed);
+      } else {
+        heap_push(deed);
+      }
+      return;
+    }
+    case Step::Kind::park:
+      deed.state = Deed::State::parked;
+      if (step.until() != kTymeNever) {
+        deed.retyme = step.until();
+        heap_push(deed);
+        deed.state = Deed::State::parked;
+      }
+      return;
+    case Step::Kind::finish:
+      unlink(deed);
+      deed.state = Deed::State::idle;
+      deed.schedule = nullptr;
+      return;
+  }
+}
+
+// ---- waking ---------------------------------------------------------------
+
+void Schedule::wake(Deed& deed) {
+  // Wake the deed, then every parked ancestor DoDoer, so the wake reaches the
+  // top; stop at the first ancestor that is not parked (it will run anyway).
+  Deed* current = &deed;
+  while (current != nullptr && current->schedule != nullptr &&
+         current->state == Deed::State::parked) {
+    Schedule& schedule = *current->schedule;
+    if (current->heap_index >= 0) schedule.heap_erase(*current);
+    current->state = Deed::State::woken;
+    schedule.woken_.push_back(current);
+    current = schedule.owner_ != nullptr ? &schedule.owner_->deed_ : nullptr;
+  }
+}
+
+// ---- closing --------------------------------------------------------------
+
+void Schedule::close_deed(Deed& deed, std::exception_ptr& first_error) {
+  detach_from_lists(deed);
+  unlink(deed);
+  deed.schedule = nullptr;
+  try {
+    deed.doer->close();
+  } catch (...) {
+    if (!first_error) first_error = std::current_exception();
+  }
+}
+
+void Schedule::exit() {
+  std::exception_ptr first_error;
+  ready_.clear();
+  woken_.clear();
+  for (Deed* deed : heap_)
+    deed->heap_index = -1;
+  heap_.clear();
+  for (Deed* deed : run_) {
+    if (deed != nullptr) deed->state = Deed::State::idle;
+  }
+  run_.clear();
+  while (tail_ != nullptr)
+    close_deed(*tail_, first_error);
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+void Schedule::remove(std::span<Doer* const> doers) {
+  std::vector<Deed*> closing;
+  for (Doer* doer : doers) {
+    if (doer == nullptr) continue;
+    Deed& deed = doer->deed_;
+    if (deed.schedule != this) continue;
+    if (&deed == running_) continue;  // removing itself: it finishes on its own
+    if (std::find(closing.begin(), closing.end(), &deed) == closing.end()) closing.push_back(&deed);
+  }
+  // Reverse queue order; during a pass the queue is seen as hio's rotating
+  // deque, which starts just after the running deed.
+  const std::uint64_t pivot = running_ != nullptr ? running_->label : 0;
+  auto rotated_key = [pivot](const Deed* deed) {
+    bool before_pivot = pivot != 0 && deed->label < pivot;
+    return std::pair<bool, std::uint64_t>(before_pivot, deed->label);
+  };
+  std::sort(closing.begin(), closing.end(),
+            [&](const Deed* a, const Deed* b) { return rotated_key(a) > rotated_key(b); });
+  std::exception_ptr first_error;
+  for (Deed* deed : closing)
+    close_deed(*deed, first_error);
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+void Schedule::detach_from_lists(Deed& deed) {
+  switch (deed.state) {
+    case Deed::State::ready:
+      ready_.erase(std::find(ready_.begin(), ready_.end(), &deed));
+      break;
+    case Deed::State::woken:
+      woken_.erase(std::find(woken_.begin(), woken_.end(), &deed));
+      break;
+    case Deed::State::due:
+      *std::find(run_.begin(), run_.end(), &deed) = nullptr;
+      break;
+    case Deed::State::timed:
+    case Deed::State::parked:
+      if (deed.heap_index >= 0) heap_erase(deed);
+      break;
+    case Deed::State::idle:
+    case Deed::State::running:
+      break;
+  }
+  deed.state = Deed::State::idle;
+}
+
+// ---- queue order ----------------------------------------------------------
+
+void Schedule::link_before(Deed& deed, Deed* before) {
+  Deed* after = before != nullptr ? before->prev : tail_;
+  std::uint64_t low = after != nullptr ? after->label : 0;
+  std::uint64_t high =
+      before != nullptr ? before->label : std::numeric_limits<std::uint64_t>::max();
+  bool fits = before != nullptr ? high - low >= 2 : high - low > kLabelGap;
+  if (!fits) {
+    relabel();
+    low = after != nullptr ? after->label : 0;
+    high = before != nullptr ? before->label : std::numeric_limits<std::uint64_t>::max();
+  }
+  deed.label = before != nullptr ? low + (high - low) / 2 : low + kLabelGap;
+
+  deed.prev = after;
+  deed.next = before;
+  if (after != nullptr) {
+    after->next = &deed;
+  } else {
+    head_ = &deed;
+  }
+  if (before != nullptr) {
+    before->prev = &deed;
+  } else {
+    tail_ = &deed;
+  }
+  ++count_;
+}
+
+void Schedule::unlink(Deed& deed) {
+  if (deed.prev != nullptr) {
+    deed.prev->next = deed.next;
+  } else {
+    head_ = deed.next;
+  }
+  if (deed.next != nullptr) {
+    deed.next->prev = deed.prev;
+  } else {
+    tail_ = deed.prev;
+  }
+  deed.prev = nullptr;
+  deed.next = nullptr;
+  --count_;
+}
+
+void Schedule::relabel() {
+  // Evenly spaced labels in queue order; relative order is kept, so the heap
+  // and the ready list stay valid.
+  std::uint64_t gap = kLabelGap;
+  while (gap > 2 && count_ + 2 > std::numeric_limits<std::uint64_t>::max() / gap)
+    gap /= 2;
+  std::uint64_t label = 0;
+  for (Deed* deed = head_; deed != nullptr; deed = deed->next) {
+    label += gap;
+    deed->label = label;
+  }
+}
+
+void Schedule::rotate_after_failure(Deed& failed) {
+  // hio's pass pops each deed off a deque and appends it back; when a deed
+  // throws, the deque reads: the deeds after it, then the ones before it.
+  Deed* after = failed.next;
+  Deed* before = failed.prev;
+  unlink(failed);
+  failed.state = Deed::State::idle;
+  failed.schedule = nullptr;
+  if (after == nullptr || before == nullptr) return;  // already in that order
+  tail_->next = head_;
+  head_->prev = tail_;
+  head_ = after;
+  tail_ = before;
+  after->prev = nullptr;
+  before->next = nullptr;
+  relabel();
+  // The new order breaks the sortedness of the lists; exit() clears them.
+  std::sort(ready_.begin(), ready_.end(), by_label);
+  std::make_heap(heap_.begin(), heap_.end(),
+                 [](const Deed* a, const Deed* b) { return earlier(b, a); });
+  for (std::size_t i = 0; i < heap_.size(); ++i)
+    heap_[i]->heap_index = static_cast<std::int32_t>(i);
+}
+
+// ---- timer heap -----------------------------------------------------------
+
+void Schedule::heap_set(std::size_t i, Deed* deed) {
+  heap_[i] = deed;
+  deed->heap_index = static_cast<std::int32_t>(i);
+}
+
+void Schedule::heap_push(Deed& deed) {
+  if (deed.state != Deed::State::parked) deed.state = Deed::State::timed;
+  heap_.push_back(&deed);
+  deed.heap_index = static_cast<std::int32_t>(heap_.size() - 1);
+  heap_sift_up(heap_.size() - 1);
+}
+
+Deed& Schedule::heap_pop() {
+  Deed& top = *heap_.front();
+  heap_erase(top);
+  return top;
+}
+
+void Schedule::heap_erase(Deed& deed) {
+  auto i = static_cast<std::size_t>(deed.heap_index);
+  deed.heap_index = -1;
+  Deed* last = heap_.back();
+  heap_.pop_back();
+  if (i == heap_.size()) return;
+  heap_set(i, last);
+  heap_sift_up(i);
+  heap_sift_down(static_cast<std::size_t>(last->heap_index));
+}
+
+void Schedule::heap_sift_up(std::size_t i) {
+  Deed* deed = heap_[i];
+  while (i > 0) {
+    std::size_t parent = (i - 1) / 2;
+    if (!earlier(deed, heap_[parent])) break;
+    heap_set(i, heap_[parent]);
+    i = parent;
+  }
+  heap_set(i, deed);
+}
+
+void Schedule::heap_sift_down(std::size_t i) {
+  Deed* deed = heap_[i];
+  const std::size_t n = heap_.size();
+  for (;;) {
+    std::size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && earlier(heap_[child + 1], heap_[child])) ++child;
+    if (!earlier(heap_[child], deed)) break;
+    heap_set(i, heap_[child]);
+    i = child;
+  }
+  heap_set(i, deed);
+}
+
+}  // namespace hio
