@@ -42,10 +42,12 @@ bool DoDoer::recur(Tyme tyme) {
   core_.pass(tyme, this->tock());
   if (core_.empty()) {
     if (!always_) return true;
-    if (skip_idle_) park();  // nothing to run until extend() wakes it
+    if (skip_idle_) park_idle(kTymeNever);  // nothing to run until extend() wakes it
     return false;
   }
-  if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass()) park(core_.next_timer());
+  if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass()) {
+    park_idle(core_.next_timer());
+  }
   return false;
 }
 

@@ -39,6 +39,9 @@ void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
 
 void Schedule::enter_one(Doer& doer, Tyme tyme) {
   Deed& deed = doer.deed_;
+  if (deed.schedule != nullptr) {  // e.g. listed twice
+    throw std::logic_error("doer '" + doer.name() + "' is already scheduled");
+  }
   // During a pass a new deed goes just before the one that entered it, so it
   // sorts before it in the ready list that is being built.
   link_before(deed, running_);
@@ -110,7 +113,9 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   HIO_CHECK(!in_pass_, "a schedule's pass was started inside its own pass");
   collect_due(tyme);
   in_pass_ = true;
-  std::size_t i = 0;
+  pass_tyme_ = tyme;
+  std::size_t& i = run_index_;
+  i = 0;
   try {
     for (; i < run_.size(); ++i) {
       Deed* deed = run_[i];
@@ -152,11 +157,11 @@ void Schedule::place(Deed& deed, Step step, Tyme tyme, Tock tock0) {
       return;
     }
     case Step::Kind::park:
-      deed.state = Deed::State::parked;
+    case Step::Kind::idle_park:
+      deed.state = step.kind() == Step::Kind::park ? Deed::State::parked : Deed::State::idling;
       if (step.until() != kTymeNever) {
         deed.retyme = step.until();
         heap_push(deed);
-        deed.state = Deed::State::parked;
       }
       return;
     case Step::Kind::finish:
@@ -174,13 +179,28 @@ void Schedule::wake(Deed& deed) {
   // top; stop at the first ancestor that is not parked (it will run anyway).
   Deed* current = &deed;
   while (current != nullptr && current->schedule != nullptr &&
-         current->state == Deed::State::parked) {
+         (current->state == Deed::State::parked || current->state == Deed::State::idling)) {
     Schedule& schedule = *current->schedule;
     if (current->heap_index >= 0) schedule.heap_erase(*current);
+    if (current->state == Deed::State::idling && schedule.running_ != nullptr &&
+        current->label > schedule.running_->label) {
+      // Had it not parked, it would still run in this pass: let it.
+      schedule.insert_due(*current);
+      return;
+    }
     current->state = Deed::State::woken;
     schedule.woken_.push_back(current);
     current = schedule.owner_ != nullptr ? &schedule.owner_->deed_ : nullptr;
   }
+}
+
+void Schedule::insert_due(Deed& deed) {
+  deed.retyme = pass_tyme_;
+  deed.state = Deed::State::due;
+  std::size_t at = run_index_ + 1;
+  while (at < run_.size() && (run_[at] == nullptr || run_[at]->label < deed.label))
+    ++at;
+  run_.insert(run_.begin() + static_cast<std::ptrdiff_t>(at), &deed);
 }
 
 // ---- closing --------------------------------------------------------------
@@ -198,15 +218,16 @@ void Schedule::close_deed(Deed& deed, std::exception_ptr& first_error) {
 
 void Schedule::exit() {
   std::exception_ptr first_error;
-  ready_.clear();
-  woken_.clear();
-  for (Deed* deed : heap_)
-    deed->heap_index = -1;
-  heap_.clear();
-  for (Deed* deed : run_) {
-    if (deed != nullptr) deed->state = Deed::State::idle;
+  // Every deed is about to be closed: drop the lists at once rather than
+  // detaching deeds one by one.
+  for (std::vector<Deed*>* list : {&ready_, &woken_, &heap_, &run_}) {
+    for (Deed* deed : *list) {
+      if (deed == nullptr) continue;
+      deed->state = Deed::State::idle;
+      deed->heap_index = -1;
+    }
+    list->clear();
   }
-  run_.clear();
   while (tail_ != nullptr)
     close_deed(*tail_, first_error);
   if (first_error) std::rethrow_exception(first_error);
@@ -233,6 +254,8 @@ void Schedule::remove(std::span<Doer* const> doers) {
   std::exception_ptr first_error;
   for (Deed* deed : closing)
     close_deed(*deed, first_error);
+  // A parked owner must see that it may now be done.
+  if (!closing.empty() && owner_ != nullptr) owner_->wake();
   if (first_error) std::rethrow_exception(first_error);
 }
 
@@ -249,6 +272,7 @@ void Schedule::detach_from_lists(Deed& deed) {
       break;
     case Deed::State::timed:
     case Deed::State::parked:
+    case Deed::State::idling:
       if (deed.heap_index >= 0) heap_erase(deed);
       break;
     case Deed::State::idle:
@@ -349,7 +373,9 @@ void Schedule::heap_set(std::size_t i, Deed* deed) {
 }
 
 void Schedule::heap_push(Deed& deed) {
-  if (deed.state != Deed::State::parked) deed.state = Deed::State::timed;
+  if (deed.state != Deed::State::parked && deed.state != Deed::State::idling) {
+    deed.state = Deed::State::timed;
+  }
   heap_.push_back(&deed);
   deed.heap_index = static_cast<std::int32_t>(heap_.size() - 1);
   heap_sift_up(heap_.size() - 1);

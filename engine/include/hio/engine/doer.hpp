@@ -32,6 +32,7 @@ struct Deed {
     ready,    // in the schedule's ready list (may run next pass)
     timed,    // in the schedule's timer heap (runs at retyme)
     parked,   // waits for wake(); in the heap too when it has a deadline
+    idling,   // parked idle (Step::Kind::idle_park); in the heap too
     woken,    // woken, runs next pass
     due,      // in the current pass's run list
     running,  // its step is executing
@@ -71,7 +72,9 @@ class Doer : public Tymee {
   const Opts& opts() const { return opts_; }
 
   bool scheduled() const { return deed_.schedule != nullptr; }
-  bool parked() const { return deed_.state == Deed::State::parked; }
+  bool parked() const {
+    return deed_.state == Deed::State::parked || deed_.state == Deed::State::idling;
+  }
 
   // Ends a park: the doer runs on its scheduler's next pass (never in the
   // pass in progress), keeping its place in the order. No effect on a doer
@@ -91,7 +94,16 @@ class Doer : public Tymee {
 
   // Call from enter or recur: instead of running again after its tock, this
   // doer parks until wake() or `until`, whichever is first.
-  void park(Tyme until = kTymeNever) { park_until_ = until; }
+  void park(Tyme until = kTymeNever) {
+    park_until_ = until;
+    park_idle_ = false;
+  }
+  // For schedulers of schedulers (DoDoer): park because nothing below is due
+  // before `until`. Unlike park(), invisible to the doers below (see Step).
+  void park_idle(Tyme until) {
+    park_until_ = until;
+    park_idle_ = true;
+  }
 
   // Coroutine doers (ReDoer, FnDoer) override these three; class doers don't.
   // begin_dog: enter and run to the first suspension. end_dog: the dog's
@@ -130,7 +142,7 @@ class Doer : public Tymee {
   }
   Step next_step() {
     if (park_until_) {
-      Step step = Step::park(Park{*park_until_});
+      Step step = park_idle_ ? Step::idle_park(*park_until_) : Step::park(Park{*park_until_});
       park_until_.reset();
       return step;
     }
@@ -143,6 +155,7 @@ class Doer : public Tymee {
   Opts opts_;
   Tock tock_;
   std::optional<Tyme> park_until_;
+  bool park_idle_ = false;
   std::optional<bool> done_;
   Deed deed_;
 };

@@ -76,6 +76,7 @@ class Schedule {
   void place(Deed& deed, Step step, Tyme tyme, Tock tock0);
   Step run(Deed& deed, Tyme tyme);
   void collect_due(Tyme tyme);
+  void insert_due(Deed& deed);  // into this pass, after the running deed
   void close_deed(Deed& deed, std::exception_ptr& first_error);
 
   // Queue order.
@@ -112,6 +113,8 @@ class Schedule {
   std::vector<Deed*> extra_;   // scratch: newly due from heap and woken
   std::vector<Deed*> merged_;  // scratch: merge output
   Deed* running_ = nullptr;
+  std::size_t run_index_ = 0;  // of running_ in run_
+  Tyme pass_tyme_{};
   bool in_pass_ = false;
 };
 

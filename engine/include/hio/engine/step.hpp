@@ -21,11 +21,17 @@ constexpr Park park_until(Tyme tyme) {
 
 class Step {
  public:
-  enum class Kind : std::uint8_t { tock, park, finish };
+  // idle_park: parked only because nothing it runs is due (a DoDoer's
+  // skip); woken, it runs in the pass in progress if its turn is still to
+  // come, exactly as if it had never parked.
+  enum class Kind : std::uint8_t { tock, park, idle_park, finish };
 
   static constexpr Step after(Tock tock) { return Step(Kind::tock, tock.count()); }
   static constexpr Step park(Park park) {
     return Step(Kind::park, park.until.time_since_epoch().count());
+  }
+  static constexpr Step idle_park(Tyme until) {
+    return Step(Kind::idle_park, until.time_since_epoch().count());
   }
   static constexpr Step finish() { return Step(Kind::finish, 0); }
 

@@ -1,0 +1,178 @@
+// Coroutine doers: doify'd functions and ReDoers follow the same lifecycle
+// as class doers, and interleave with them exactly.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "hio/engine/doify.hpp"
+#include "hio/engine/doist.hpp"
+#include "hio/engine/redoer.hpp"
+#include "trace_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::ElementsAre;
+
+Trace* g_trace = nullptr;  // the tests below run one at a time
+
+void note(Doer& self, const std::string& what, Tyme tyme) {
+  g_trace->push_back(stamp(self.name(), what, tyme));
+}
+
+// The coroutine counterpart of ExDoer: done after 4 recurs; cease and abort
+// by catching; exit after the try.
+Dog ex_fn(Doer& self) {
+  int count = 0;
+  note(self, "enter", self.tyme());
+  try {
+    for (;;) {
+      Tyme tyme = co_yield self.tock();
+      ++count;
+      note(self, "recur", tyme);
+      if (self.opts().contains("throw") && count == 2) throw std::runtime_error("fn failed");
+      if (count > 3) break;
+    }
+  } catch (const Cease&) {
+    note(self, "cease", self.tyme());
+    note(self, "exit", self.tyme());
+    throw;
+  } catch (...) {
+    note(self, "abort", self.tyme());
+    note(self, "exit", self.tyme());
+    throw;
+  }
+  note(self, "exit", self.tyme());
+  co_return true;
+}
+
+class TraceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { g_trace = &trace; }
+  void TearDown() override { g_trace = nullptr; }
+  Trace trace;
+};
+
+using FnDoerTest = TraceTest;
+
+TEST_F(FnDoerTest, RunsLikeAClassDoer) {
+  auto d0 = doify(ex_fn, "d0", t32(1));
+  auto d1 = doify(ex_fn, "d1", t32(2));
+  Doist doist;
+  EXPECT_EQ(doist.run({d0.get(), d1.get()}, Tock{125'000'000}), RunEnd::limit);
+  EXPECT_THAT(
+      trace, ElementsAre("d0 enter 0", "d1 enter 0", "d0 recur 0", "d1 recur 0", "d0 recur 0.03125",
+                         "d0 recur 0.0625", "d1 recur 0.0625", "d0 recur 0.09375",
+                         "d0 exit 0.09375", "d1 cease 0.125", "d1 exit 0.125"));
+  EXPECT_EQ(d0->done(), true);
+  EXPECT_EQ(d1->done(), false);
+}
+
+TEST_F(FnDoerTest, DoifyGivesIndependentCopies) {
+  auto a = doify(ex_fn, "a", t32(1));
+  auto b = doify(ex_fn, "b", t32(3), {{"k", "v"}});
+  EXPECT_NE(a->tock(), b->tock());
+  EXPECT_TRUE(a->opts().empty());
+  Doist doist;
+  doist.run({a.get()});
+  EXPECT_EQ(a->done(), true);
+  EXPECT_FALSE(b->done().has_value());
+}
+
+TEST_F(FnDoerTest, AnErrorAbortsAndPropagatesAfterClosingTheOthers) {
+  auto bad = doify(ex_fn, "bad", Tock{0}, {{"throw", "1"}});
+  ProbeDoer other(trace, "other");
+  Doist doist;
+  EXPECT_THROW(doist.run({bad.get(), &other}), std::runtime_error);
+  EXPECT_THAT(last(trace, 4), ElementsAre("bad abort 0.03125", "bad exit 0.03125",
+                                          "other cease 0.03125", "other exit 0.03125"));
+}
+
+Dog finishes_in_enter(Doer&) {
+  co_return true;
+}
+
+TEST_F(FnDoerTest, ADogThatEndsInEnterIsNotScheduled) {
+  auto d = doify(finishes_in_enter, "quick");
+  Doist doist;
+  EXPECT_EQ(doist.run({d.get()}), RunEnd::done);
+  EXPECT_EQ(d->done(), true);
+  EXPECT_EQ(doist.passes(), 1u);
+}
+
+Dog sets_own_final_value(Doer&) {
+  try {
+    for (;;)
+      co_yield Tock{0};
+  } catch (const Cease&) {
+  }
+  co_return true;  // a ceased coroutine may set its own final done
+}
+
+TEST_F(FnDoerTest, ACeasedDogMaySetItsOwnFinalValue) {
+  auto d = doify(sets_own_final_value, "own");
+  Doist doist;
+  doist.run({d.get()}, t32(2));
+  EXPECT_EQ(d->done(), true);
+}
+
+Dog ignores_cease(Doer&) {
+  for (;;) {
+    try {
+      co_yield Tock{0};
+    } catch (const Cease&) {
+    }
+  }
+}
+
+TEST_F(FnDoerTest, ADogThatKeepsRunningAfterCeaseIsAnError) {
+  auto d = doify(ignores_cease, "stubborn");
+  Doist doist;
+  EXPECT_THROW(doist.run({d.get()}, t32(2)), std::logic_error);
+  EXPECT_FALSE(d->scheduled());
+}
+
+class ExReDoer : public ReDoer {
+ public:
+  using ReDoer::ReDoer;
+
+ protected:
+  void enter() override { g_trace->push_back(stamp(name(), "enter", tyme())); }
+  Dog co_recur() override {
+    for (int count = 1;; ++count) {
+      Tyme tyme = co_yield this->tock();
+      g_trace->push_back(stamp(name(), "recur", tyme));
+      if (count > 3) co_return true;
+    }
+  }
+  void clean() override { g_trace->push_back(stamp(name(), "clean", tyme())); }
+  void exit() override { g_trace->push_back(stamp(name(), "exit", tyme())); }
+  void cease() override { g_trace->push_back(stamp(name(), "cease", tyme())); }
+};
+
+using ReDoerTest = TraceTest;
+
+TEST_F(ReDoerTest, RecurCoroutineRunsBetweenEnterAndCleanOrCease) {
+  ExReDoer r0("r0", t32(1)), r1("r1", t32(2));
+  Doist doist;
+  EXPECT_EQ(doist.run({&r0, &r1}, Tock{125'000'000}), RunEnd::limit);
+  EXPECT_THAT(
+      trace, ElementsAre("r0 enter 0", "r1 enter 0", "r0 recur 0", "r1 recur 0", "r0 recur 0.03125",
+                         "r0 recur 0.0625", "r1 recur 0.0625", "r0 recur 0.09375",
+                         "r0 clean 0.09375", "r0 exit 0.09375", "r1 cease 0.125", "r1 exit 0.125"));
+  EXPECT_EQ(r0.done(), true);
+  EXPECT_EQ(r1.done(), false);
+}
+
+TEST_F(ReDoerTest, ClassFnAndReDoersInterleaveInQueueOrder) {
+  ExDoer c(trace, "c", Tock{0});
+  auto f = doify(ex_fn, "f");
+  ExReDoer r("r", Tock{0});
+  Doist doist;
+  doist.run({&c, f.get(), &r});
+  EXPECT_THAT(
+      std::vector<std::string>(trace.begin(), trace.begin() + 6),
+      ElementsAre("c enter 0", "f enter 0", "r enter 0", "c recur 0", "f recur 0", "r recur 0"));
+}
+
+}  // namespace
+}  // namespace hio::test

@@ -1,0 +1,103 @@
+// DoDoer: nested scheduling with the same rules as the Doist, to any depth.
+#include "hio/engine/dodoer.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "trace_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(DoDoerTrace, NestedGroupsRunTheirChildrenAtTheirOwnTocks) {
+  Trace trace;
+  ExDoer a1(trace, "a1", Tock{0}), a2(trace, "a2", t32(2));
+  ExDoer b1(trace, "b1", Tock{0}), b2(trace, "b2", t32(4));
+  DoDoer a("A", Tock{0}, {&a1, &a2});
+  DoDoer b("B", t32(2), {&b1, &b2});
+  Doist doist;
+  EXPECT_EQ(doist.run({&a, &b}, Tock{250'000'000}), RunEnd::limit);
+
+  EXPECT_THAT(a1.recurs, ElementsAre(at(t32(0)), at(t32(1)), at(t32(2)), at(t32(3))));
+  EXPECT_THAT(a2.recurs, ElementsAre(at(t32(0)), at(t32(2)), at(t32(4)), at(t32(6))));
+  EXPECT_THAT(b1.recurs, ElementsAre(at(t32(0)), at(t32(2)), at(t32(4)), at(t32(6))));
+  EXPECT_THAT(b2.recurs, ElementsAre(at(t32(0)), at(t32(4))));
+  EXPECT_THAT(last(trace, 2), ElementsAre("b2 cease 0.25", "b2 exit 0.25"));
+  EXPECT_EQ(a.done(), true);
+  EXPECT_EQ(b.done(), false);
+  EXPECT_EQ(b2.done(), false);
+}
+
+TEST(DoDoerRules, AlwaysRunsUntilClosedEvenWithoutChildren) {
+  Trace trace;
+  ExDoer child(trace, "c", Tock{0});
+  DoDoer group("G", Tock{0}, {&child}, true);
+  Doist doist;
+  EXPECT_EQ(doist.run({&group}, seconds(1)), RunEnd::limit);
+  EXPECT_EQ(child.done(), true);
+  EXPECT_EQ(group.done(), false);
+  EXPECT_EQ(doist.tyme(), at(seconds(1)));
+}
+
+TEST(DoDoerRules, ExtendAndRemoveInsideAGroup) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b"), late(trace, "late");
+  DoDoer group("G", Tock{0}, {&a, &b});
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) group.extend({&late});
+    if (n == 3) group.remove({&b});
+  };
+  doist.run({&group}, seconds(4));
+  EXPECT_THAT(trace, ElementsAre("a enter 0", "b enter 0", "a recur 0", "b recur 0", "a recur 1",
+                                 "late enter 1", "b recur 1", "late recur 2", "a recur 2",
+                                 "b cease 2", "b exit 2", "late recur 3", "a recur 3", "a cease 4",
+                                 "a exit 4", "late cease 4", "late exit 4"));
+}
+
+TEST(DoDoerRules, AChildErrorClosesTheTreeAndPropagates) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b"), c(trace, "c"), outer(trace, "outer");
+  b.throw_on = 2;
+  DoDoer group("G", Tock{0}, {&a, &b, &c});
+  EXPECT_THROW(doist.run({&outer, &group}, seconds(5)), std::runtime_error);
+  EXPECT_THAT(last(trace, 9),
+              ElementsAre("b recur 1", "b abort 1", "b exit 1", "a cease 1", "a exit 1",
+                          "c cease 1", "c exit 1", "outer cease 1", "outer exit 1"));
+  EXPECT_FALSE(group.scheduled());
+  EXPECT_EQ(group.deed_count(), 0u);
+}
+
+TEST(DoDoerRules, DeepNestingRunsEveryLevel) {
+  Trace trace;
+  constexpr int kDepth = 64;
+  ExDoer leaf(trace, "leaf", Tock{0});
+  std::vector<std::unique_ptr<DoDoer>> groups;
+  Doer* child = &leaf;
+  for (int i = 0; i < kDepth; ++i) {
+    groups.push_back(
+        std::make_unique<DoDoer>("g" + std::to_string(i), Tock{0}, std::vector<Doer*>{child}));
+    child = groups.back().get();
+  }
+  Doist doist;
+  EXPECT_EQ(doist.run({child}), RunEnd::done);
+  EXPECT_EQ(leaf.done(), true);
+  EXPECT_EQ(leaf.recurs.size(), 4u);
+  for (const auto& group : groups)
+    EXPECT_EQ(group->done(), true);
+}
+
+TEST(DoDoerRules, AdoptedChildrenAreOwnedAndRun) {
+  Trace trace;
+  DoDoer group("G");
+  auto& child = dynamic_cast<ExDoer&>(group.adopt(std::make_unique<ExDoer>(trace, "c", Tock{0})));
+  Doist doist;
+  EXPECT_EQ(doist.run({&group}), RunEnd::done);
+  EXPECT_EQ(child.done(), true);
+}
+
+}  // namespace
+}  // namespace hio::test

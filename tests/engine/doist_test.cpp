@@ -1,0 +1,333 @@
+// The Doist against DESIGN.md section 2: every reference trace, and a test
+// per rule (order, done values, limits, exceptions, extend, remove).
+#include "hio/engine/doist.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+#include "trace_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(DoistTrace, ManualPassesWithTwoExDoers) {
+  Trace trace;
+  Doist doist(Tock{250'000'000});
+  ExDoer doer0(trace, "doer0", Tock{250'000'000});
+  ExDoer doer1(trace, "doer1", Tock{500'000'000});
+  doist.enter({&doer0, &doer1});
+  EXPECT_EQ(doer0.done(), false);
+  for (int i = 0; i < 7; ++i)
+    doist.recur();
+
+  EXPECT_THAT(doer0.recurs, ElementsAre(at(ms(0)), at(ms(250)), at(ms(500)), at(ms(750))));
+  EXPECT_EQ(doer0.exited_at, at(ms(750)));
+  EXPECT_EQ(doer0.done(), true);
+  EXPECT_EQ(doer0.count, 5);
+  EXPECT_THAT(doer1.recurs, ElementsAre(at(ms(0)), at(ms(500)), at(ms(1000)), at(ms(1500))));
+  EXPECT_EQ(doer1.exited_at, at(ms(1500)));
+  EXPECT_EQ(doer1.done(), true);
+  EXPECT_EQ(doist.tyme(), at(ms(1750)));
+  EXPECT_EQ(doist.deed_count(), 0u);
+}
+
+TEST(DoistTrace, RunWithLimitCeasesTheSlowDoer) {
+  Trace trace;
+  Doist doist;
+  ExDoer doer0(trace, "doer0", t32(1));
+  ExDoer doer1(trace, "doer1", t32(2));
+  RunEnd end = doist.run({&doer0, &doer1}, Tock{125'000'000});
+
+  EXPECT_EQ(end, RunEnd::limit);
+  EXPECT_EQ(doist.tyme(), at(ms(125)));
+  EXPECT_THAT(doer0.recurs, ElementsAre(at(t32(0)), at(t32(1)), at(t32(2)), at(t32(3))));
+  EXPECT_EQ(doer0.exited_at, at(t32(3)));
+  EXPECT_EQ(doer0.done(), true);
+  EXPECT_THAT(doer1.recurs, ElementsAre(at(t32(0)), at(t32(2))));
+  EXPECT_EQ(doer1.exited_at, at(ms(125)));
+  EXPECT_EQ(doer1.done(), false);
+  EXPECT_THAT(last(trace, 2), ElementsAre("doer1 cease 0.125", "doer1 exit 0.125"));
+}
+
+TEST(DoistTrace, ExceptionClosesTheOthersInHioOrderAndPropagates) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B"), c(trace, "C");
+  b.throw_on = 2;
+  EXPECT_THROW(doist.run({&a, &b, &c}, seconds(10)), std::runtime_error);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "C enter 0", "A recur 0", "B recur 0",
+                                 "C recur 0", "A recur 1", "B recur 1", "B abort 1", "B exit 1",
+                                 "A cease 1", "A exit 1", "C cease 1", "C exit 1"));
+  EXPECT_EQ(doist.tyme(), at(seconds(1)));
+  EXPECT_EQ(doist.deed_count(), 0u);
+}
+
+TEST(DoistTrace, ExtendDuringAPassGoesBeforeTheExtenderAndRunsNextPass) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer ext(trace, "ext"), late(trace, "late");
+  ext.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) doist.extend({&late});
+  };
+  EXPECT_EQ(doist.run({&ext}, seconds(4)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("ext enter 0", "ext recur 0", "ext recur 1", "late enter 1",
+                                 "late recur 2", "ext recur 2", "late recur 3", "ext recur 3",
+                                 "ext cease 4", "ext exit 4", "late cease 4", "late exit 4"));
+}
+
+TEST(DoistRules, DoneIsUnsetBeforeEnterFalseAtEnterThenRecursResult) {
+  Trace trace;
+  Doist doist;
+  ExDoer doer(trace, "d", Tock{0});
+  EXPECT_FALSE(doer.done().has_value());
+  EXPECT_FALSE(doist.done().has_value());
+  doist.enter({&doer});
+  EXPECT_EQ(doer.done(), false);
+  for (int i = 0; i < 4; ++i)
+    doist.recur();
+  EXPECT_EQ(doer.done(), true);
+}
+
+TEST(DoistRules, ForcedCloseKeepsTheLastDoneValue) {
+  Trace trace;
+  Doist doist;
+  ProbeDoer doer(trace, "d");
+  doist.run({&doer}, t32(3));
+  EXPECT_EQ(doer.done(), false);
+  EXPECT_FALSE(*doist.done());
+}
+
+TEST(DoistRules, RunEndsWhenNoDeedsRemainCheckedBeforeTheLimit) {
+  Trace trace;
+  Doist doist;
+  ExDoer doer(trace, "d", Tock{0});
+  // Done at its 4th recur, the pass at 3/32; the limit is reached after the
+  // same pass, but "no deeds" is checked first.
+  EXPECT_EQ(doist.run({&doer}, t32(4)), RunEnd::done);
+  EXPECT_EQ(doist.done(), true);
+  EXPECT_EQ(doist.tyme(), at(t32(4)));
+}
+
+TEST(DoistRules, LimitZeroMeansNoLimit) {
+  Trace trace;
+  Doist doist;
+  ProbeDoer doer(trace, "d");
+  doer.done_on = 100;
+  EXPECT_EQ(doist.run({&doer}, Tock{0}), RunEnd::done);
+  EXPECT_EQ(doer.recurs, 100);
+  EXPECT_EQ(doist.passes(), 100u);
+}
+
+class DoneAtEnter : public Doer {
+ public:
+  using Doer::Doer;
+  int exits = 0;
+  int cleans = 0;
+
+ protected:
+  void enter() override { set_done(true); }
+  bool recur(Tyme) override { throw std::logic_error("must not recur"); }
+  void clean() override { ++cleans; }
+  void exit() override { ++exits; }
+};
+
+TEST(DoistRules, AtLeastOnePassRunsAndDoersDoneAtEnterAreNotScheduled) {
+  Doist doist;
+  DoneAtEnter doer("quick");
+  EXPECT_EQ(doist.run({&doer}), RunEnd::done);
+  EXPECT_EQ(doist.passes(), 1u);
+  EXPECT_EQ(doist.tyme(), at(kDefaultTock));
+  EXPECT_EQ(doer.done(), true);
+  EXPECT_EQ(doer.cleans, 1);
+  EXPECT_EQ(doer.exits, 1);
+}
+
+TEST(DoistRules, ExactTymeTenthSecondTocksGiveExactlyTenPasses) {
+  Trace trace;
+  Doist doist(ms(100));
+  ProbeDoer doer(trace, "d");
+  doist.run({&doer}, seconds(1));
+  EXPECT_EQ(doer.recurs, 10);
+  EXPECT_EQ(doist.tyme(), at(seconds(1)));
+}
+
+TEST(DoistRules, CumulativeRetymeRunsAtMostOncePerPass) {
+  Trace trace;
+  Doist doist(ms(100));
+  ProbeDoer doer(trace, "fast", ms(30));  // wants 3.3 runs per pass: gets one
+  doist.run({&doer}, seconds(1));
+  EXPECT_EQ(doer.recurs, 10);
+}
+
+TEST(DoistRules, EnterExceptionClosesTheEnteredOnesAndPropagates) {
+  Trace trace;
+  Doist doist;
+  ProbeDoer a(trace, "A"), c(trace, "C");
+  struct Bad : Doer {
+    using Doer::Doer;
+    void enter() override { throw std::runtime_error("bad enter"); }
+  } bad("bad");
+  EXPECT_THROW(doist.run({&a, &bad, &c}), std::runtime_error);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "A cease 0", "A exit 0"));
+  EXPECT_FALSE(bad.scheduled());
+}
+
+TEST(DoistRules, RemoveForceClosesOthersInReverseOrder) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B"), c(trace, "C"), d(trace, "D");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) doist.remove({&b, &d});
+  };
+  doist.run({&a, &b, &c, &d}, seconds(3));
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "C enter 0", "D enter 0", "A recur 0",
+                                 "B recur 0", "C recur 0", "D recur 0", "A recur 1", "D cease 1",
+                                 "D exit 1", "B cease 1", "B exit 1", "C recur 1", "A recur 2",
+                                 "C recur 2", "C cease 3", "C exit 3", "A cease 3", "A exit 3"));
+}
+
+TEST(DoistRules, RemoveDuringAPassUsesTheRotatedOrder) {
+  // hio's deque during a pass reads [after the running deed..., before it...]:
+  // removing A and D while C runs closes A first, then D.
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B"), c(trace, "C"), d(trace, "D");
+  c.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 1) doist.remove({&a, &d});
+  };
+  doist.run({&a, &b, &c, &d}, seconds(1));
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "C enter 0", "D enter 0", "A recur 0",
+                                 "B recur 0", "C recur 0", "A cease 0", "A exit 0", "D cease 0",
+                                 "D exit 0", "C cease 1", "C exit 1", "B cease 1", "B exit 1"));
+}
+
+TEST(DoistRules, ADoerRemovingItselfIsNotClosedAndFinishesOnItsOwn) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B");
+  a.done_on = 3;
+  a.on_recur = [&](ProbeDoer& self, int n) {
+    if (n == 1) doist.remove({&self});
+  };
+  doist.run({&a, &b}, seconds(5));
+  EXPECT_EQ(a.recurs, 3);
+  EXPECT_EQ(a.done(), true);
+  EXPECT_THAT(trace, ::testing::Contains("A clean 2"));
+  EXPECT_THAT(trace, ::testing::Not(::testing::Contains(::testing::HasSubstr("A cease"))));
+}
+
+TEST(DoistRules, ExtendOutsideAPassAppendsAtTheEnd) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B"), c(trace, "C");
+  doist.enter({&a, &b});
+  doist.recur();
+  doist.extend({&c, &a});  // a is already scheduled: ignored
+  doist.recur();
+  doist.exit();
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "A recur 0", "B recur 0", "C enter 1",
+                                 "A recur 1", "B recur 1", "C recur 1", "C cease 2", "C exit 2",
+                                 "B cease 2", "B exit 2", "A cease 2", "A exit 2"));
+}
+
+TEST(DoistRules, RunTwiceHasNoStaleState) {
+  Trace trace;
+  Doist doist;
+  ExDoer doer(trace, "d", Tock{0});
+  EXPECT_EQ(doist.run({&doer}), RunEnd::done);
+  const Tyme first_end = doist.tyme();
+  EXPECT_EQ(doist.run({&doer}), RunEnd::done);
+  EXPECT_EQ(doer.done(), true);
+  EXPECT_EQ(doer.recurs.size(), 8u);
+  EXPECT_EQ(doist.tyme(), first_end + (first_end - Tyme{}));
+}
+
+TEST(DoistRules, ANegativeTockOrLimitIsRefused) {
+  Doist doist;
+  EXPECT_THROW(doist.set_limit(Tock{-1}), std::invalid_argument);
+  EXPECT_THROW(Doist(Tock{0}), std::invalid_argument);
+  ProbeDoer* none = nullptr;
+  Trace trace;
+  ProbeDoer d(trace, "d");
+  EXPECT_THROW(d.set_tock(Tock{-5}), std::invalid_argument);
+  EXPECT_THROW(doist.run({none}), std::invalid_argument);
+}
+
+TEST(DoistRules, ADoerCannotBeScheduledTwice) {
+  Trace trace;
+  Doist doist;
+  ProbeDoer d(trace, "d");
+  EXPECT_THROW(doist.run({&d, &d}), std::logic_error);
+  EXPECT_FALSE(d.scheduled());
+}
+
+TEST(DoistRules, RequestStopEndsTheRunCleanly) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 3) doist.request_stop();
+  };
+  EXPECT_EQ(doist.run({&a}), RunEnd::interrupted);
+  EXPECT_THAT(last(trace, 2), ElementsAre("A cease 3", "A exit 3"));
+}
+
+TEST(DoistRules, SigintEndsTheRunCleanly) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) std::raise(SIGINT);
+  };
+  EXPECT_EQ(doist.run({&a, &b}), RunEnd::interrupted);
+  EXPECT_THAT(last(trace, 4), ElementsAre("B cease 2", "B exit 2", "A cease 2", "A exit 2"));
+}
+
+TEST(DoistRules, EveryDoerExitsEvenWhenACloseThrows) {
+  Trace trace;
+  Doist doist;
+  ProbeDoer a(trace, "A"), c(trace, "C");
+  struct BadCease : Doer {
+    using Doer::Doer;
+    void cease() override { throw std::runtime_error("bad cease"); }
+  } b("B");
+  EXPECT_THROW(doist.run({&a, &b, &c}, t32(1)), std::runtime_error);
+  EXPECT_THAT(trace, ::testing::Contains("A exit 0.03125"));
+  EXPECT_THAT(trace, ::testing::Contains("C exit 0.03125"));
+  EXPECT_FALSE(b.scheduled());
+}
+
+TEST(DoistRealTime, PacesPassesToTheWallClockWithExactTyme) {
+  Trace trace;
+  Doist doist(ms(10), true);
+  ProbeDoer a(trace, "A");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(doist.run({&a}, ms(50)), RunEnd::limit);
+  const auto wall = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(a.recurs, 5);
+  EXPECT_EQ(doist.tyme(), at(ms(50)));
+  // Only a lower bound: pacing never runs ahead of the wall clock.
+  EXPECT_GE(wall, std::chrono::milliseconds(40));
+}
+
+TEST(DoistRealTime, AnOverrunPassIsMadeUpWithoutLosingPasses) {
+  Trace trace;
+  Doist doist(ms(10), true);
+  ProbeDoer a(trace, "A");
+  a.on_recur = [](ProbeDoer&, int n) {
+    if (n == 1) std::this_thread::sleep_for(std::chrono::milliseconds(35));
+  };
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(doist.run({&a}, ms(100)), RunEnd::limit);
+  const auto wall = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(a.recurs, 10);
+  EXPECT_GE(wall, std::chrono::milliseconds(90));
+}
+
+}  // namespace
+}  // namespace hio::test

@@ -1,0 +1,110 @@
+// Parking and waking: parked doers cost nothing, a wake takes effect from the
+// scheduler's next pass and the doer keeps its place; virtual time skips over
+// passes in which nothing is due.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "hio/engine/dodoer.hpp"
+#include "hio/engine/doist.hpp"
+#include "trace_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(Park, AWokenDoerRunsNextPassInItsPlace) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B"), c(trace, "C");
+  a.park_on = 1;  // A parks after its first run
+  c.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 3) a.wake();
+  };
+  doist.run({&a, &b, &c}, seconds(5));
+  // Woken during the pass at 2, A runs at 3, before B and C as before.
+  EXPECT_THAT(
+      std::vector<std::string>(trace.begin() + 3, trace.begin() + 14),
+      ElementsAre("A recur 0", "B recur 0", "C recur 0", "B recur 1", "C recur 1", "B recur 2",
+                  "C recur 2", "A recur 3", "B recur 3", "C recur 3", "A recur 4"));
+}
+
+TEST(Park, WakeOfARunningOrWaitingDoerDoesNothing) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A", seconds(2));
+  a.on_recur = [](ProbeDoer& self, int) { self.wake(); };
+  doist.run({&a}, seconds(6));
+  EXPECT_EQ(a.recurs, 3);  // at 0, 2, 4: the wakes changed nothing
+}
+
+class DeadlineDoer : public Doer {
+ public:
+  using Doer::Doer;
+  std::vector<Tyme> runs;
+
+ protected:
+  bool recur(Tyme tyme) override {
+    runs.push_back(tyme);
+    park(tyme + Tock{2'500'000'000});
+    return runs.size() == 3;
+  }
+};
+
+TEST(Park, ADeadlineEndsThePark) {
+  Doist doist(seconds(1));
+  DeadlineDoer d("d");
+  doist.run({&d}, seconds(20));
+  EXPECT_THAT(d.runs, ElementsAre(at(seconds(0)), at(seconds(3)), at(seconds(6))));
+}
+
+TEST(Park, AWakeReachesThroughParkedGroups) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer leaf(trace, "leaf"), waker(trace, "waker");
+  leaf.park_on = 1;
+  DoDoer inner("inner", Tock{0}, {&leaf}), outer("outer", Tock{0}, {&inner});
+  waker.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 5) leaf.wake();
+  };
+  doist.run({&waker, &outer}, seconds(8));
+  EXPECT_EQ(leaf.recurs, 5);                                // at 0, then 4 to 7 once woken
+  EXPECT_THAT(trace, ::testing::Contains("leaf recur 4"));  // same pass: outer comes after waker
+}
+
+TEST(Park, AllParkedWithoutALimitIsAStall) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A");
+  a.park_on = 2;
+  for (bool skip : {true, false}) {
+    doist.set_skip(skip);
+    EXPECT_EQ(doist.run({&a}), RunEnd::stalled);
+    EXPECT_FALSE(a.scheduled());
+    a.recurs = 0;
+  }
+}
+
+TEST(Skip, IdlePassesAreSkippedButCounted) {
+  Trace trace;
+  Doist doist(Tock{1'000'000});
+  ProbeDoer slow(trace, "slow", seconds(60));
+  doist.run({&slow}, seconds(3600));
+  EXPECT_EQ(slow.recurs, 60);
+  EXPECT_EQ(doist.passes(), 3'600'000u);
+  EXPECT_EQ(doist.executed_passes(), 60u);
+  EXPECT_EQ(doist.tyme(), at(seconds(3600)));
+}
+
+TEST(Skip, OffRunsEveryPass) {
+  Trace trace;
+  Doist doist(Tock{1'000'000});
+  doist.set_skip(false);
+  ProbeDoer slow(trace, "slow", seconds(1));
+  doist.run({&slow}, seconds(10));
+  EXPECT_EQ(slow.recurs, 10);
+  EXPECT_EQ(doist.executed_passes(), 10'000u);
+}
+
+}  // namespace
+}  // namespace hio::test
