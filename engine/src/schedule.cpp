@@ -14,6 +14,10 @@ bool by_label(const Deed* a, const Deed* b) {
   return a->label < b->label;
 }
 
+// How far ahead in a pass deeds, then their doers and dog frames, are fetched.
+constexpr std::size_t kPrefetchDeed = 8;
+constexpr std::size_t kPrefetchDog = 4;
+
 }  // namespace
 
 Schedule::~Schedule() {
@@ -71,42 +75,30 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
 // ---- passes ---------------------------------------------------------------
 
 void Schedule::collect_due(Tyme tyme) {
-  run_.clear();
-  for (Deed* deed : ready_) {
-    if (deed->retyme <= tyme) {
-      run_.push_back(deed);
-    } else {
-      heap_push(*deed);
-    }
-  }
+  // The ready list becomes this pass's run list as it is (it is in queue
+  // order); its deeds that are not due yet go to the heap as the pass reaches
+  // them. Deeds due from the heap or woken are merged in by label.
+  run_.swap(ready_);
   ready_.clear();
+  const bool heap_due = !heap_.empty() && heap_.front()->retyme <= tyme;
+  if (!heap_due && woken_.empty()) return;
 
   extra_.clear();
-  while (!heap_.empty() && heap_.front()->retyme <= tyme)
-    extra_.push_back(&heap_pop());
+  while (!heap_.empty() && heap_.front()->retyme <= tyme) {
+    Deed& deed = heap_pop();
+    deed.state = Deed::State::ready;
+    extra_.push_back(&deed);
+  }
   for (Deed* deed : woken_) {
     deed->retyme = tyme;  // a woken deed is due now; its tock counts from here
+    deed->state = Deed::State::ready;
     extra_.push_back(deed);
   }
   woken_.clear();
-
-  if (!extra_.empty()) {
-    std::sort(extra_.begin(), extra_.end(), by_label);
-    merged_.resize(run_.size() + extra_.size());
-    std::merge(run_.begin(), run_.end(), extra_.begin(), extra_.end(), merged_.begin(), by_label);
-    run_.swap(merged_);
-  }
-  for (Deed* deed : run_)
-    deed->state = Deed::State::due;
-}
-
-Step Schedule::run(Deed& deed, Tyme tyme) {
-  if (!deed.dog) return deed.doer->run_recur(tyme);
-  Dog::promise_type& promise = deed.dog.promise();
-  promise.send(tyme);
-  deed.dog.handle().resume();
-  if (!deed.dog.finished()) return promise.step();
-  return deed.doer->end_dog(false);
+  std::sort(extra_.begin(), extra_.end(), by_label);
+  merged_.resize(run_.size() + extra_.size());
+  std::merge(run_.begin(), run_.end(), extra_.begin(), extra_.end(), merged_.begin(), by_label);
+  run_.swap(merged_);
 }
 
 void Schedule::pass(Tyme tyme, Tock tock0) {
@@ -114,17 +106,42 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   collect_due(tyme);
   in_pass_ = true;
   pass_tyme_ = tyme;
+  const Tyme next_pass = tyme + tock0;
   std::size_t& i = run_index_;
   i = 0;
   try {
     for (; i < run_.size(); ++i) {
       Deed* deed = run_[i];
       if (deed == nullptr) continue;  // removed earlier in this pass
+      if (deed->retyme > tyme) {      // ready, but not due at this tyme
+        heap_push(*deed);
+        continue;
+      }
+      // A running deed keeps the state `ready`: only running_ marks it, which
+      // saves two stores per run on the hottest path.
       running_ = deed;
-      deed->state = Deed::State::running;
-      Step step = run(*deed, tyme);
+      Step step = Step::finish();
+      if (deed->dog) {
+        Dog::promise_type& promise = deed->dog.promise();
+        promise.send(tyme);
+        deed->dog.handle().resume();
+        step = promise.step();
+        if (step.kind() == Step::Kind::finish) step = deed->doer->end_dog(false);
+      } else {
+        step = deed->doer->run_recur(tyme);
+      }
       running_ = nullptr;
-      place(*deed, step, tyme, tock0);
+      if (step.kind() == Step::Kind::tock) [[likely]] {
+        // The common case, inline: see place().
+        deed->retyme = step.tock() == Tock{0} ? next_pass : deed->retyme + step.tock();
+        if (deed->retyme <= next_pass) {
+          ready_.push_back(deed);
+        } else {
+          heap_push(*deed);
+        }
+      } else {
+        place(*deed, step, tyme, tock0);
+      }
     }
   } catch (...) {
     // The deed that threw has ended (its abort and exit ran). The deeds that
@@ -196,7 +213,7 @@ void Schedule::wake(Deed& deed) {
 
 void Schedule::insert_due(Deed& deed) {
   deed.retyme = pass_tyme_;
-  deed.state = Deed::State::due;
+  deed.state = Deed::State::ready;
   std::size_t at = run_index_ + 1;
   while (at < run_.size() && (run_[at] == nullptr || run_[at]->label < deed.label))
     ++at;
@@ -261,14 +278,18 @@ void Schedule::remove(std::span<Doer* const> doers) {
 
 void Schedule::detach_from_lists(Deed& deed) {
   switch (deed.state) {
-    case Deed::State::ready:
-      ready_.erase(std::find(ready_.begin(), ready_.end(), &deed));
+    case Deed::State::ready: {
+      // In the next pass's list, or still to run in this pass's.
+      auto it = std::find(ready_.begin(), ready_.end(), &deed);
+      if (it != ready_.end()) {
+        ready_.erase(it);
+      } else {
+        *std::find(run_.begin(), run_.end(), &deed) = nullptr;
+      }
       break;
+    }
     case Deed::State::woken:
       woken_.erase(std::find(woken_.begin(), woken_.end(), &deed));
-      break;
-    case Deed::State::due:
-      *std::find(run_.begin(), run_.end(), &deed) = nullptr;
       break;
     case Deed::State::timed:
     case Deed::State::parked:

@@ -29,12 +29,11 @@ using Opts = std::map<std::string, std::string, std::less<>>;
 struct Deed {
   enum class State : std::uint8_t {
     idle,     // not scheduled
-    ready,    // in the schedule's ready list (may run next pass)
+    ready,    // in the ready list for the next pass, or in the pass's run list
     timed,    // in the schedule's timer heap (runs at retyme)
     parked,   // waits for wake(); in the heap too when it has a deadline
     idling,   // parked idle (Step::Kind::idle_park); in the heap too
     woken,    // woken, runs next pass
-    due,      // in the current pass's run list
     running,  // its step is executing
   };
 

@@ -74,7 +74,6 @@ class Schedule {
 
   void enter_one(Doer& doer, Tyme tyme);
   void place(Deed& deed, Step step, Tyme tyme, Tock tock0);
-  Step run(Deed& deed, Tyme tyme);
   void collect_due(Tyme tyme);
   void insert_due(Deed& deed);  // into this pass, after the running deed
   void close_deed(Deed& deed, std::exception_ptr& first_error);

@@ -24,7 +24,9 @@ class Step {
   // idle_park: parked only because nothing it runs is due (a DoDoer's
   // skip); woken, it runs in the pass in progress if its turn is still to
   // come, exactly as if it had never parked.
-  enum class Kind : std::uint8_t { tock, park, idle_park, finish };
+  // 64-bit so a Step has no padding: a dog writes it and the scheduler reads
+  // it back at once, and a narrower store would defeat store forwarding.
+  enum class Kind : std::uint64_t { tock, park, idle_park, finish };
 
   static constexpr Step after(Tock tock) { return Step(Kind::tock, tock.count()); }
   static constexpr Step park(Park park) {

@@ -1,0 +1,55 @@
+#include "bench.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
+namespace {
+
+std::atomic<std::uint64_t> g_heap_bytes{0};
+
+}  // namespace
+
+// Counting allocator: bytes_per_idle_doer needs what the heap was asked for.
+void* operator new(std::size_t size) {
+  g_heap_bytes.fetch_add(size, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace hio::bench {
+
+void Report::add(std::string name, double value, std::string unit) {
+  if (json_) {
+    std::printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n", name.c_str(), value,
+                unit.c_str());
+  } else {
+    std::printf("%-32s %16.6g %s\n", name.c_str(), value, unit.c_str());
+  }
+  std::fflush(stdout);
+  figures_.push_back(Figure{std::move(name), value, std::move(unit)});
+}
+
+double best_seconds(int repeats, const std::function<void()>& fn) {
+  double best = 1e300;
+  for (int i = 0; i < repeats; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    fn();
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    if (took.count() < best) best = took.count();
+  }
+  return best;
+}
+
+std::uint64_t heap_bytes_allocated() {
+  return g_heap_bytes.load(std::memory_order_relaxed);
+}
+
+}  // namespace hio::bench

@@ -1,0 +1,45 @@
+// hio-bench's small harness: timing (best of several runs, wall clock — a
+// benchmark is the one place it belongs) and one JSON object per line.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hio::bench {
+
+struct Figure {
+  std::string name;
+  double value;
+  std::string unit;
+};
+
+class Report {
+ public:
+  explicit Report(bool json) : json_(json) {}
+  void add(std::string name, double value, std::string unit);
+  const std::vector<Figure>& figures() const { return figures_; }
+
+ private:
+  bool json_;
+  std::vector<Figure> figures_;
+};
+
+struct Options {
+  bool json = false;
+  bool quick = false;  // fewer repetitions (CI smoke run)
+  int repeats() const { return quick ? 1 : 5; }
+};
+
+// Best (smallest) wall time in seconds of `repeats` runs of fn.
+double best_seconds(int repeats, const std::function<void()>& fn);
+
+// Heap bytes requested through operator new since start (this binary counts).
+std::uint64_t heap_bytes_allocated();
+
+using Suite = void (*)(const Options&, Report&);
+void engine_suite(const Options& options, Report& report);
+
+}  // namespace hio::bench

@@ -1,0 +1,205 @@
+// Engine benchmarks: scheduler cost against a bare coroutine round robin
+// measured in the same run, idle-doer cost, memory per doer, time skipping.
+#include <algorithm>
+#include <coroutine>
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "bench.hpp"
+#include "hio/engine/engine.hpp"
+
+namespace hio::bench {
+namespace {
+
+constexpr int kDoers = 1000;
+constexpr int kPasses = 1000;
+
+// The physical floor: a minimal generator, resumed round robin.
+struct Generator {
+  struct promise_type {
+    std::int64_t value = 0;
+    Generator get_return_object() { return Generator{Handle::from_promise(*this)}; }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    std::suspend_always yield_value(std::int64_t v) noexcept {
+      value = v;
+      return {};
+    }
+    void return_void() {}
+    void unhandled_exception() { std::terminate(); }
+  };
+  using Handle = std::coroutine_handle<promise_type>;
+  explicit Generator(Handle h) : handle(h) {}
+  Generator(Generator&& other) noexcept : handle(std::exchange(other.handle, {})) {}
+  ~Generator() {
+    if (handle) handle.destroy();
+  }
+  Handle handle;
+};
+
+Generator counter() {
+  for (std::int64_t i = 0;; ++i)
+    co_yield i;
+}
+
+// Each of these is one timed run; engine_suite interleaves them, round after
+// round, and keeps each one's best, so load on the machine hits all alike.
+void coro_baseline() {
+  std::int64_t sink = 0;
+  {
+    std::vector<Generator> gens;
+    gens.reserve(kDoers);
+    for (int i = 0; i < kDoers; ++i)
+      gens.push_back(counter());
+    for (int pass = 0; pass < kPasses; ++pass) {
+      for (Generator& g : gens) {
+        g.handle.resume();
+        sink += g.handle.promise().value;
+      }
+    }
+  }
+  if (sink == 42) std::puts("");  // keep the work observable
+}
+
+class BusyDoer final : public Doer {
+ public:
+  using Doer::Doer;
+  std::int64_t runs = 0;
+
+ protected:
+  bool recur(Tyme) override {
+    ++runs;
+    return false;
+  }
+};
+
+class IdleDoer final : public Doer {
+ public:
+  using Doer::Doer;
+
+ protected:
+  void enter() override { park(); }
+};
+
+Dog busy_fn(Doer& self) {
+  for (;;)
+    co_yield self.tock();
+}
+
+template <typename Make>
+void dense(Make make) {
+  std::vector<std::unique_ptr<Doer>> doers;
+  std::vector<Doer*> list;
+  for (int i = 0; i < kDoers; ++i) {
+    doers.push_back(make());
+    list.push_back(doers.back().get());
+  }
+  Doist doist;
+  doist.run(list, kDefaultTock * kPasses);
+}
+
+void nested() {
+  std::vector<std::unique_ptr<DoDoer>> groups;
+  std::vector<Doer*> top;
+  for (int g = 0; g < 10; ++g) {
+    auto group = std::make_unique<DoDoer>("g", Tock{0});
+    for (int i = 0; i < kDoers / 10; ++i)
+      group->adopt(std::make_unique<BusyDoer>("b"));
+    top.push_back(group.get());
+    groups.push_back(std::move(group));
+  }
+  Doist doist;
+  doist.run(top, kDefaultTock * kPasses);
+}
+
+// ns per pass of a Doist with one busy doer and `idle` parked ones.
+double ns_per_pass(int repeats, int idle) {
+  std::vector<std::unique_ptr<Doer>> doers;
+  std::vector<Doer*> list;
+  doers.push_back(std::make_unique<BusyDoer>("busy"));
+  for (int i = 0; i < idle; ++i)
+    doers.push_back(std::make_unique<IdleDoer>("idle"));
+  for (auto& d : doers)
+    list.push_back(d.get());
+  Doist doist;
+  doist.set_skip(false);
+  doist.enter(list);
+  constexpr int kMeasured = 200'000;
+  double seconds = best_seconds(repeats, [&] {
+    for (int i = 0; i < kMeasured; ++i)
+      doist.recur();
+  });
+  doist.exit();
+  return seconds * 1e9 / kMeasured;
+}
+
+double bytes_per_idle_doer() {
+  constexpr int kIdle = 100'000;
+  std::vector<std::unique_ptr<Doer>> doers;
+  std::vector<Doer*> list;
+  doers.reserve(kIdle);
+  list.reserve(kIdle);
+  Doist doist;
+  const std::uint64_t before = heap_bytes_allocated();
+  for (int i = 0; i < kIdle; ++i) {
+    doers.push_back(std::make_unique<IdleDoer>("idle"));
+    list.push_back(doers.back().get());
+  }
+  doist.enter(list);
+  doist.recur();
+  const std::uint64_t after = heap_bytes_allocated();
+  doist.exit();
+  return double(after - before) / kIdle;
+}
+
+}  // namespace
+
+void engine_suite(const Options& options, Report& report) {
+  const int repeats = options.repeats() * 3;
+  constexpr double kResumes = double(kDoers) * kPasses;
+  double best[4] = {1e300, 1e300, 1e300, 1e300};
+  const std::function<void()> runs[4] = {
+      coro_baseline,
+      [] { dense([] { return std::make_unique<BusyDoer>("busy"); }); },
+      [] { dense([] { return doify(busy_fn, "fn"); }); },
+      nested,
+  };
+  for (int round = 0; round < repeats; ++round) {
+    for (int k = 0; k < 4; ++k)
+      best[k] = std::min(best[k], best_seconds(1, runs[k]));
+  }
+  const double baseline = kResumes / best[0];
+  report.add("coro_baseline_resumes_per_s", baseline, "resumes/s");
+  const char* names[4] = {"", "dense", "dense_fn", "nested"};
+  for (int k = 1; k < 4; ++k) {
+    const double rate = kResumes / best[k];
+    report.add(std::string(names[k]) + "_resumes_per_s", rate, "resumes/s");
+    report.add(std::string(names[k]) + "_vs_baseline", rate / baseline, "ratio");
+  }
+
+  const double lone = ns_per_pass(repeats, 0);
+  const double crowded = ns_per_pass(repeats, 100'000);
+  report.add("pass_ns_1_busy", lone, "ns");
+  report.add("pass_ns_1_busy_100k_idle", crowded, "ns");
+  report.add("idle_pass_ratio", crowded / lone, "ratio");
+
+  report.add("bytes_per_idle_doer", bytes_per_idle_doer(), "bytes");
+
+  // 1000 doers with tock 60 s, Doist tock 1 ms, limit 24 h.
+  std::vector<std::unique_ptr<Doer>> slow;
+  std::vector<Doer*> list;
+  for (int i = 0; i < kDoers; ++i) {
+    slow.push_back(std::make_unique<BusyDoer>("slow", seconds(60)));
+    list.push_back(slow.back().get());
+  }
+  Doist doist(Tock{1'000'000});
+  double wall = best_seconds(1, [&] { doist.run(list, seconds(24 * 3600)); });
+  report.add("skip_speedup", double(doist.passes()) / double(doist.executed_passes()), "ratio");
+  report.add("skip_nominal_passes", double(doist.passes()), "passes");
+  report.add("skip_executed_passes", double(doist.executed_passes()), "passes");
+  report.add("skip_wall_s", wall, "s");
+}
+
+}  // namespace hio::bench
