@@ -14,10 +14,6 @@ bool by_label(const Deed* a, const Deed* b) {
   return a->label < b->label;
 }
 
-// How far ahead in a pass deeds, then their doers and dog frames, are fetched.
-constexpr std::size_t kPrefetchDeed = 8;
-constexpr std::size_t kPrefetchDog = 4;
-
 }  // namespace
 
 Schedule::~Schedule() {
