@@ -95,6 +95,10 @@ void Doist::detach(Reactor& reactor) {
   reactors_.erase(std::remove(reactors_.begin(), reactors_.end(), &reactor), reactors_.end());
 }
 
+void Doist::remove_observer(PassObserver& observer) {
+  observers_.erase(std::remove(observers_.begin(), observers_.end(), &observer), observers_.end());
+}
+
 void Doist::enter(std::span<Doer* const> doers) {
   core_.enter(doers, tyme());
   doers_.insert(doers_.end(), doers.begin(), doers.end());
@@ -104,6 +108,8 @@ void Doist::recur() {
   for (Reactor* reactor : reactors_)
     reactor->poll();
   core_.pass(tyme(), tock());
+  for (PassObserver* observer : observers_)
+    observer->pass_ended(tyme());
   ++passes_;
   ++executed_passes_;
   tick();

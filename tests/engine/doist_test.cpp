@@ -331,3 +331,28 @@ TEST(DoistRealTime, AnOverrunPassIsMadeUpWithoutLosingPasses) {
 
 }  // namespace
 }  // namespace hio::test
+
+namespace hio::test {
+namespace {
+
+class PassLog : public PassObserver {
+ public:
+  std::vector<Tyme> ends;
+  void pass_ended(Tyme tyme) override { ends.push_back(tyme); }
+};
+
+TEST(DoistObserver, ToldAfterEveryExecutedPassNotSkippedOnes) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer slow(trace, "slow", seconds(3));
+  PassLog log;
+  doist.add_observer(log);
+  doist.run({&slow}, seconds(7));
+  EXPECT_THAT(log.ends, ::testing::ElementsAre(at(seconds(0)), at(seconds(3)), at(seconds(6))));
+  doist.remove_observer(log);
+  doist.run({&slow}, seconds(1));
+  EXPECT_EQ(log.ends.size(), 3u);
+}
+
+}  // namespace
+}  // namespace hio::test

@@ -25,7 +25,16 @@ enum class RunEnd : std::uint8_t {
 };
 const char* to_string(RunEnd end);
 
-// Ownership: the Doist does not own doers or reactors; they must outlive the
+// Told after every executed pass, before the tick: journals close the pass's
+// frame, expectation checkers look at counters. Skipped passes (time
+// skipping) are not reported: nothing ran in them, so nothing changed.
+class PassObserver {
+ public:
+  virtual ~PassObserver() = default;
+  virtual void pass_ended(Tyme tyme) = 0;
+};
+
+// Ownership: the Doist does not own doers, reactors or observers; they must outlive the
 // run. Errors: an exception from a doer closes every other live doer (cease,
 // exit) and then propagates out of run().
 class Doist : public Tymist {
@@ -75,6 +84,8 @@ class Doist : public Tymist {
 
   void attach(Reactor& reactor) { reactors_.push_back(&reactor); }
   void detach(Reactor& reactor);
+  void add_observer(PassObserver& observer) { observers_.push_back(&observer); }
+  void remove_observer(PassObserver& observer);
 
   // Unset before a run; true when a run ended because no deeds remained.
   std::optional<bool> done() const { return done_; }
@@ -95,6 +106,7 @@ class Doist : public Tymist {
   Schedule core_;
   std::vector<Doer*> doers_;
   std::vector<Reactor*> reactors_;
+  std::vector<PassObserver*> observers_;
   MonoTimer timer_;
   Tock limit_;
   std::optional<bool> done_;
