@@ -1,0 +1,51 @@
+// Durations: exact parsing and printing, and precise errors.
+#include "hio/tools/duration.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hio::tools {
+namespace {
+
+Tock parse(std::string_view text) {
+  std::string error;
+  auto tock = parse_duration(text, &error);
+  EXPECT_TRUE(tock.has_value()) << text << ": " << error;
+  return tock.value_or(Tock{-1});
+}
+
+TEST(Duration, ParsesExactly) {
+  EXPECT_EQ(parse("20ms"), Tock{20'000'000});
+  EXPECT_EQ(parse("1.5s"), Tock{1'500'000'000});
+  EXPECT_EQ(parse("0.1s"), Tock{100'000'000});
+  EXPECT_EQ(parse("31.25ms"), Tock{31'250'000});
+  EXPECT_EQ(parse("250us"), Tock{250'000});
+  EXPECT_EQ(parse("7ns"), Tock{7});
+  EXPECT_EQ(parse("2m"), Tock{120'000'000'000});
+  EXPECT_EQ(parse("24h"), Tock{86'400'000'000'000});
+  EXPECT_EQ(parse("0"), Tock{0});
+  EXPECT_EQ(parse("0s"), Tock{0});
+}
+
+TEST(Duration, RejectsWithReasons) {
+  for (const char* bad : {"", "5", "5x", "-1s", "s", "0.5ns", "1.2.3s", "99999999999h", "1 s"}) {
+    std::string error;
+    EXPECT_FALSE(parse_duration(bad, &error).has_value()) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
+TEST(Duration, FormatsShortestExactText) {
+  EXPECT_EQ(format_duration(Tock{31'250'000}), "31.25ms");
+  EXPECT_EQ(format_duration(Tock{1'500'000'000}), "1.5s");
+  EXPECT_EQ(format_duration(Tock{0}), "0");
+  EXPECT_EQ(format_duration(Tock{7}), "7ns");
+  EXPECT_EQ(format_duration(Tock{1'000'100'000}), "1000.1ms");
+  for (std::int64_t ns :
+       {std::int64_t{1}, std::int64_t{999}, std::int64_t{1'000}, std::int64_t{31'250'000},
+        std::int64_t{123'456'789}, std::int64_t{86'400'000'000'000}}) {
+    EXPECT_EQ(parse(format_duration(Tock{ns})), Tock{ns});
+  }
+}
+
+}  // namespace
+}  // namespace hio::tools

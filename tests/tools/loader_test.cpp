@@ -1,0 +1,141 @@
+// The scenario loader: the malformed-scenario corpus (tests/data/bad), each
+// file with the exact first error line it must produce, and good scenarios.
+#include "hio/tools/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace hio::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kBad = fs::path(HIO_TEST_DATA_DIR) / "bad";
+
+DoerRegistry registry() {
+  DoerRegistry r;
+  add_builtin_kinds(r);
+  return r;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ScenarioBadCorpus, EachFileGivesItsExactFirstError) {
+  const bool regenerate = std::getenv("HIO_REGENERATE_GOLDEN") != nullptr;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(kBad)) {
+    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 40u);
+  const DoerRegistry kinds = registry();
+  for (const fs::path& file : files) {
+    std::string first;
+    try {
+      load_scenario_text(read(file), file.filename().string(), kinds);
+      ADD_FAILURE() << file << " loaded without error";
+      continue;
+    } catch (const ScenarioError& error) {
+      ASSERT_FALSE(error.diagnostics().empty());
+      first = error.diagnostics().front().str();
+    }
+    fs::path expected = file;
+    expected.replace_extension(".expected");
+    if (regenerate) {
+      std::ofstream(expected, std::ios::binary) << first << "\n";
+      continue;
+    }
+    EXPECT_EQ(first + "\n", read(expected)) << file;
+  }
+}
+
+TEST(ScenarioLoader, ReportsEveryProblemInFileOrder) {
+  try {
+    load_scenario_text(
+        "[run]\nlimt = \"1s\"\ntock = \"x\"\n[[doer]]\nkind = \"nope\"\nname = \"a\"\n", "s.toml",
+        registry());
+    FAIL() << "no error";
+  } catch (const ScenarioError& error) {
+    ASSERT_EQ(error.diagnostics().size(), 3u);
+    EXPECT_EQ(error.diagnostics()[0].pos.line, 2u);
+    EXPECT_EQ(error.diagnostics()[1].pos.line, 3u);
+    EXPECT_EQ(error.diagnostics()[2].pos.line, 5u);
+  }
+}
+
+TEST(ScenarioLoader, ReadsSettingsTreeAndExpectations) {
+  Scenario s = load_scenario_text(R"(
+[run]
+name = "t"
+tock = "10ms"
+limit = "1.5s"
+seed = 9
+mode = "sim"
+skip = false
+[[doer]]
+kind = "group"
+name = "g"
+always = true
+  [[doer.doer]]
+  kind = "ticker"
+  name = "a"
+  tock = "20ms"
+  count = 3
+[[expect]]
+condition = "a.runs >= 2"
+by = "1s"
+)",
+                                  "t.toml", registry());
+  EXPECT_EQ(s.run.name, "t");
+  EXPECT_EQ(s.run.tock, Tock{10'000'000});
+  EXPECT_EQ(s.run.limit, Tock{1'500'000'000});
+  EXPECT_EQ(s.run.seed, 9u);
+  EXPECT_FALSE(s.run.skip);
+  ASSERT_EQ(s.doers.size(), 1u);
+  EXPECT_TRUE(s.doers[0].boolean("always"));
+  ASSERT_EQ(s.doers[0].children.size(), 1u);
+  EXPECT_EQ(s.doers[0].children[0].integer("count"), 3);
+  EXPECT_EQ(s.doers[0].children[0].tock, Tock{20'000'000});
+  ASSERT_EQ(s.expectations.size(), 1u);
+  EXPECT_EQ(s.expectations[0].when, Expectation::When::by);
+  EXPECT_EQ(s.expectations[0].by, Tock{1'000'000'000});
+  EXPECT_EQ(s.expectations[0].counter, "a.runs");
+  EXPECT_EQ(s.expectations[0].op, CompareOp::ge);
+}
+
+TEST(ScenarioLoader, DeepNestingIsAnErrorNotACrash) {
+  std::string text;
+  std::string prefix = "doer";
+  for (int i = 0; i < 80; ++i) {
+    text += "[[" + prefix + "]]\nkind = \"group\"\nname = \"g" + std::to_string(i) + "\"\n";
+    prefix += ".doer";
+  }
+  EXPECT_THROW(load_scenario_text(text, "deep.toml", registry()), ScenarioError);
+}
+
+TEST(ScenarioLoader, OverridesApplyToRunSettings) {
+  Scenario s =
+      load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"a\"\n", "o.toml", registry());
+  apply_override(s, "run.limit=2s");
+  apply_override(s, "run.seed=12");
+  apply_override(s, "run.mode=real");
+  EXPECT_EQ(s.run.limit, Tock{2'000'000'000});
+  EXPECT_EQ(s.run.seed, 12u);
+  EXPECT_EQ(s.run.mode, Mode::real);
+  EXPECT_THROW(apply_override(s, "run.limt=2s"), ScenarioError);
+  EXPECT_THROW(apply_override(s, "run.seed=-3"), ScenarioError);
+  EXPECT_THROW(apply_override(s, "noequals"), ScenarioError);
+}
+
+}  // namespace
+}  // namespace hio::tools

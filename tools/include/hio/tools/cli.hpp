@@ -1,0 +1,21 @@
+// The hio command line as a library call, so a user's program gets the whole
+// CLI with its own doer kinds: build a DoerRegistry (add_builtin_kinds, then
+// your kinds) and return run_cli(argc, argv, registry) from main.
+#pragma once
+
+#include "hio/tools/registry.hpp"
+
+namespace hio::tools {
+
+// Exit codes of every subcommand.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitExpectationsFailed = 1,
+  kExitBadInput = 2,
+  kExitDivergence = 3,
+  kExitInterrupted = 130,
+};
+
+int run_cli(int argc, const char* const* argv, const DoerRegistry& registry);
+
+}  // namespace hio::tools

@@ -1,0 +1,22 @@
+// Durations as people write them in scenarios and on the command line:
+// "20ms", "1.5s", "250us", "2m", "1h", "0" — parsed exactly into tyme.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hio/engine/tyme.hpp"
+
+namespace hio::tools {
+
+// Parses a decimal number followed by a unit (ns, us, ms, s, m, h); "0" needs
+// no unit. Exact: "0.1s" is 100,000,000 ns; a value finer than 1 ns, a
+// negative one, one too large for int64 ns, or a missing or unknown unit is
+// an error, described in `error` (what is wrong, and where in the text).
+std::optional<Tock> parse_duration(std::string_view text, std::string* error);
+
+// The shortest exact text for a duration: "31.25ms", "1.5s", "0".
+std::string format_duration(Tock tock);
+
+}  // namespace hio::tools

@@ -1,0 +1,25 @@
+// Loads a TOML scenario: parses it, checks every key and value against the
+// run settings, the doer kinds of a registry and the expectation syntax, and
+// reports every problem as "file:line:col: what is wrong".
+#pragma once
+
+#include <string>
+
+#include "hio/tools/registry.hpp"
+#include "hio/tools/scenario.hpp"
+
+namespace hio::tools {
+
+// Throws ScenarioError listing every problem found (unknown keys with a
+// did-you-mean, wrong types, bad durations, unknown doer kinds, duplicate
+// names, malformed expectations). `path` is used in messages only.
+Scenario load_scenario_text(std::string text, std::string path, const DoerRegistry& registry);
+
+// As above, from a file; an unreadable file is a ScenarioError too.
+Scenario load_scenario_file(const std::string& path, const DoerRegistry& registry);
+
+// Applies "key=value" overrides (--set) to the run settings: run.tock,
+// run.limit, run.seed, run.mode, run.skip, run.name. Throws ScenarioError.
+void apply_override(Scenario& scenario, const std::string& assignment);
+
+}  // namespace hio::tools

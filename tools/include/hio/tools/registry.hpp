@@ -1,0 +1,62 @@
+// DoerRegistry: the doer kinds a scenario may name, with their parameters,
+// and how to build each. The CLI entry point takes one, so a user's program
+// adds its own kinds next to the built-in ones (no global registration).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hio/engine/doer.hpp"
+#include "hio/engine/random.hpp"
+#include "hio/tools/counters.hpp"
+#include "hio/tools/scenario.hpp"
+
+namespace hio::tools {
+
+enum class ParamType : std::uint8_t { boolean, integer, number, string, duration, strings };
+const char* to_string(ParamType type);
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::integer;
+  std::string doc;
+  std::optional<ParamValue> default_value;  // nullopt = required
+};
+
+// What a factory gets besides its spec: the run's random source (derive a
+// named stream per doer, e.g. "doer/<name>"), and the counter board on which
+// a doer publishes what expectations can check.
+struct BuildContext {
+  const RandomSource& random;
+  CounterBoard& counters;
+};
+
+using DoerFactory = std::function<std::unique_ptr<Doer>(const DoerSpec&, BuildContext&)>;
+
+struct KindSpec {
+  std::string name;
+  std::string doc;
+  std::vector<ParamSpec> params;
+  DoerFactory make;
+  bool group = false;  // has children (`[[...doer]]`); built by the runner
+};
+
+class DoerRegistry {
+ public:
+  // Throws std::invalid_argument for an empty or duplicate name.
+  void add(KindSpec kind);
+  const KindSpec* find(std::string_view name) const;
+  std::vector<std::string> names() const;  // sorted
+
+ private:
+  std::map<std::string, KindSpec, std::less<>> kinds_;
+};
+
+// The kinds every hio has: group, ticker (see docs/scenarios.md).
+void add_builtin_kinds(DoerRegistry& registry);
+
+}  // namespace hio::tools

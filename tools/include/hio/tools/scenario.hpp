@@ -1,0 +1,105 @@
+// The scenario model: what a TOML scenario file says, after loading and
+// checking — run settings, the doer tree, expectations — with the source
+// position of everything, for precise error messages.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "hio/engine/tyme.hpp"
+
+namespace hio::tools {
+
+struct SourcePos {
+  std::string file;
+  std::uint32_t line = 0;  // 1-based; 0 = unknown
+  std::uint32_t column = 0;
+};
+
+// One problem found in a scenario: "file:line:col: message".
+struct Diagnostic {
+  SourcePos pos;
+  std::string message;
+  std::string str() const;
+};
+
+// Thrown by the loader with every problem it found (in file order).
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+using StringList = std::vector<std::string>;
+using ParamValue = std::variant<bool, std::int64_t, double, std::string, Tock, StringList>;
+
+struct Param {
+  ParamValue value;
+  SourcePos pos;
+};
+
+// One doer of the tree. `kind` selects the factory in the DoerRegistry;
+// groups (DoDoers) have children.
+struct DoerSpec {
+  std::string kind;
+  std::string name;
+  Tock tock{0};
+  std::map<std::string, Param, std::less<>> params;  // kind-specific, checked
+  std::vector<DoerSpec> children;
+  SourcePos pos;
+
+  // Typed access to a checked parameter (defaults filled in by the loader).
+  std::int64_t integer(std::string_view key) const;
+  double number(std::string_view key) const;
+  bool boolean(std::string_view key) const;
+  const std::string& string(std::string_view key) const;
+  Tock duration(std::string_view key) const;
+  const StringList& strings(std::string_view key) const;
+  bool has(std::string_view key) const { return params.find(key) != params.end(); }
+};
+
+enum class Mode : std::uint8_t { sim, real };
+
+struct RunSettings {
+  std::string name;
+  Tock tock = kDefaultTock;
+  Tock limit{0};  // 0 = none
+  std::uint64_t seed = 0;
+  Mode mode = Mode::sim;
+  bool skip = true;  // virtual-time skipping
+};
+
+enum class CompareOp : std::uint8_t { eq, ne, lt, le, gt, ge };
+
+// "<doer>.<counter> <op> <integer>", checked at the end (final), on every
+// pass (always), or required to become true by a tyme (by).
+struct Expectation {
+  enum class When : std::uint8_t { final, always, by };
+  When when = When::final;
+  std::string text;     // as written
+  std::string counter;  // "doer.counter"
+  CompareOp op = CompareOp::eq;
+  std::int64_t value = 0;
+  Tock by{0};
+  SourcePos pos;
+
+  bool holds(std::int64_t actual) const;
+};
+
+struct Scenario {
+  std::string path;  // as given ("-" or "<text>" when not from a file)
+  std::string text;  // the whole file, as journaled
+  RunSettings run;
+  std::vector<DoerSpec> doers;
+  std::vector<Expectation> expectations;
+};
+
+}  // namespace hio::tools

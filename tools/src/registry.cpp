@@ -1,0 +1,49 @@
+#include "hio/tools/registry.hpp"
+
+#include <stdexcept>
+
+namespace hio::tools {
+
+const char* to_string(ParamType type) {
+  switch (type) {
+    case ParamType::boolean:
+      return "a boolean";
+    case ParamType::integer:
+      return "an integer";
+    case ParamType::number:
+      return "a number";
+    case ParamType::string:
+      return "a string";
+    case ParamType::duration:
+      return "a duration string (e.g. \"20ms\")";
+    case ParamType::strings:
+      return "an array of strings";
+  }
+  return "?";
+}
+
+void DoerRegistry::add(KindSpec kind) {
+  if (kind.name.empty()) throw std::invalid_argument("a doer kind needs a name");
+  if (!kind.group && !kind.make) {
+    throw std::invalid_argument("doer kind '" + kind.name + "' has no factory");
+  }
+  if (kinds_.find(kind.name) != kinds_.end()) {
+    throw std::invalid_argument("doer kind '" + kind.name + "' is registered twice");
+  }
+  std::string name = kind.name;
+  kinds_.emplace(std::move(name), std::move(kind));
+}
+
+const KindSpec* DoerRegistry::find(std::string_view name) const {
+  auto it = kinds_.find(name);
+  return it == kinds_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> DoerRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& entry : kinds_)
+    out.push_back(entry.first);
+  return out;
+}
+
+}  // namespace hio::tools
