@@ -1,0 +1,199 @@
+// Channel: one endpoint as doers see it — a stable id, a name, an address, a
+// state and bounded rx/tx buffers — and the options it is created with.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hio/engine/doer.hpp"
+#include "hio/engine/tyme.hpp"
+#include "hio/io/address.hpp"
+#include "hio/io/buffer.hpp"
+#include "hio/io/event.hpp"
+
+namespace hio {
+
+class IoHub;
+class Transport;
+class ChannelPort;
+
+// opening -> connected -> closed; opening -> failed. A reconnecting client
+// goes from closed or failed back to opening. The numeric values are
+// journaled: append only.
+enum class ChannelState : std::uint8_t {
+  opening = 0,    // connecting (or resolving, or binding)
+  connected = 1,  // bytes flow; a listener is listening
+  closed = 2,     // ended cleanly or by the peer; see reason() and the close event
+  failed = 3,     // could not open, or an error ended it; see reason()
+};
+const char* to_string(ChannelState state);
+
+// How a channel is made. Limits are per channel; every one is finite.
+struct ChannelOptions {
+  // Default: the address text; accepted channels: "<listener name>/<id>".
+  // Names should be unique where anything is derived from them (SimNet's
+  // random streams); ids always are.
+  std::string name;
+  std::size_t rx_bytes_max = 64 * 1024;     // rx buffer (datagrams: total bytes queued)
+  std::size_t tx_bytes_max = 64 * 1024;     // tx buffer (datagrams: total bytes queued)
+  std::size_t datagrams_max = 256;          // datagram channels: messages per buffer
+  std::size_t datagram_bytes_max = 65'507;  // datagram channels: largest message
+  // Clients: after a failure or a remote close, open again on a lossless
+  // Tymer grid (start + k * retry). 0: never reconnect.
+  Tock retry{0};
+  // Clients: give up an attempt that is still opening after this long (a
+  // failure, then retry applies). 0: wait for the transport's own verdict.
+  Tock connect_timeout{0};
+  // Listeners: accepted channels alive at once. At the limit the listener
+  // stops accepting (remotes wait in the OS backlog); none are refused.
+  std::size_t remotes_max = 1024;
+  // Real sockets: SO_SNDBUF and SO_RCVBUF; 0 keeps the OS default (which
+  // auto-tunes). Accepted sockets inherit the listener's value.
+  std::size_t socket_buffer_bytes = 0;
+};
+
+// Ownership: the IoHub owns every channel; a channel lives until the hub is
+// destroyed or IoHub::release() is called on it. Doers hold references.
+//
+// Doers' side (this class): write/read stream bytes, send/receive datagrams,
+// close, and register the doers to wake. The transport's side is ChannelPort;
+// every change made through it passes the hub's choke point as a
+// ChannelEvent.
+//
+// Waking: the *waiter* (the doer using the channel) is woken when rx data
+// arrives, the state changes, tx space frees up or (listeners) a remote is
+// accepted. The *driver* (the doer that calls service()) is woken when tx
+// gets bytes, rx space frees up, the state changes, or the transport asks for
+// service. Both may be the same doer. A wake takes effect from the next pass.
+//
+// On close: what is in rx stays readable; bytes still in tx when a
+// connection ends are discarded and reported in the close (or error) event.
+// Writes are accepted only while opening or connected.
+class Channel {
+ public:
+  ~Channel();
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  std::uint32_t id() const { return id_; }
+  const std::string& name() const { return name_; }
+  const Address& address() const { return address_; }
+  ChannelKind kind() const { return kind_; }
+  ChannelState state() const { return state_; }
+  bool connected() const { return state_ == ChannelState::connected; }
+  // Opening or connected: it may still carry bytes.
+  bool open() const { return state_ == ChannelState::opening || state_ == ChannelState::connected; }
+  // Why it closed or failed; empty while open.
+  const std::string& reason() const { return reason_; }
+  // Endpoints once connected ("127.0.0.1:40000", IPv6 in brackets); a
+  // listener's local() is where it listens (with the real port for port 0).
+  const std::string& local() const { return local_; }
+  const std::string& peer() const { return peer_; }
+  // How many times it has reached connected (a reconnecting client counts up).
+  std::uint64_t connects() const { return connects_; }
+  const ChannelOptions& options() const { return options_; }
+  IoHub& hub() const { return *hub_; }
+
+  // ---- streams (throw std::logic_error on other kinds) ----
+
+  // Queues as much of `bytes` as fits in tx and returns how many were taken:
+  // fewer than given means tx is full (backpressure); the waiter is woken when
+  // space frees up. Returns 0 unless the channel is open.
+  [[nodiscard]] std::size_t write(std::string_view bytes);
+  std::size_t tx_size() const;
+  std::size_t tx_space() const;
+  // Nothing waits in tx and the transport has nothing in flight.
+  bool flushed() const;
+  // The unread rx bytes, oldest first; valid until the next call on this channel.
+  std::string_view peek() const;
+  // Drops the first n rx bytes. Throws std::out_of_range if n > rx_size().
+  void consume(std::size_t n);
+  // Takes up to `max` rx bytes.
+  Bytes read(std::size_t max = std::numeric_limits<std::size_t>::max());
+  std::size_t rx_size() const;
+
+  // ---- datagrams (throw std::logic_error on other kinds) ----
+
+  // Queues the whole datagram for `peer` ("host:port"), or nothing: false when
+  // tx has no room or the channel is not open. A datagram larger than
+  // datagram_bytes_max is refused and reported as an error event.
+  [[nodiscard]] bool send(std::string_view peer, std::string_view bytes);
+  std::optional<Datagram> receive();
+  std::size_t rx_count() const;
+  std::size_t tx_count() const;
+
+  // ---- listeners (throw std::logic_error on other kinds) ----
+
+  // The next accepted channel not yet taken, in accept order; nullptr if none.
+  // The caller becomes responsible for servicing it (set_driver).
+  Channel* accept();
+  std::size_t accept_pending() const { return accepted_.size(); }
+
+  // ---- lifecycle ----
+
+  // Closes now: the close event (who = local) is emitted before this returns;
+  // a reconnecting client stops retrying. No effect if already closed.
+  void close(std::string_view why = "closed by doer");
+  // Starts a new attempt to open a closed or failed channel (clients and
+  // listeners). Throws std::logic_error if it is open, or if its transport
+  // cannot reopen.
+  void reopen();
+
+  // ---- waking and service ----
+
+  // Not owned; pass nullptr to clear. A doer must clear itself (or outlive the
+  // channel's activity) before it is destroyed.
+  void set_waiter(Doer* doer) { waiter_ = doer; }
+  Doer* waiter() const { return waiter_; }
+  void set_driver(Doer* doer) { driver_ = doer; }
+  Doer* driver() const { return driver_; }
+  // The driver's call, in its turn in the pass: lets the transport move bytes,
+  // restart reads, and retry. Never blocks.
+  void service();
+  // When the transport wants service() again even if nothing wakes the
+  // driver (a retry, a timeout); kTymeNever if only events matter. A driver
+  // parks with park(channel.due()).
+  Tyme due() const;
+
+ private:
+  friend class IoHub;
+  friend class ChannelPort;
+
+  Channel(IoHub& hub, std::uint32_t id, std::string name, Address address, ChannelKind kind,
+          ChannelOptions options);
+
+  void require(ChannelKind kind, const char* call) const;
+  void wake_waiter();
+  void wake_driver();
+  void wake_both();
+
+  IoHub* hub_;
+  std::uint32_t id_;
+  std::string name_;
+  Address address_;
+  ChannelKind kind_;
+  ChannelOptions options_;
+  ChannelState state_ = ChannelState::opening;
+  std::string reason_;
+  std::string local_;
+  std::string peer_;
+  std::uint64_t connects_ = 0;
+
+  StreamBuffer rx_;
+  StreamBuffer tx_;
+  DatagramBuffer rx_datagrams_;
+  DatagramBuffer tx_datagrams_;
+  std::deque<Channel*> accepted_;  // listeners: accepted, not yet taken
+
+  Doer* waiter_ = nullptr;
+  Doer* driver_ = nullptr;
+  std::unique_ptr<Transport> transport_;
+};
+
+}  // namespace hio

@@ -1,0 +1,136 @@
+// IoHub: owns a run's channels and their ids, the one choke point every
+// buffer event passes (forwarding to EventSinks), the transport factories per
+// scheme, and the real-IO event loop behind a hio::Reactor.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "hio/engine/reactor.hpp"
+#include "hio/engine/tymist.hpp"
+#include "hio/io/address.hpp"
+#include "hio/io/channel.hpp"
+#include "hio/io/event.hpp"
+#include "hio/io/transport.hpp"
+
+namespace hio {
+
+namespace detail {
+struct AsioCore;  // io/src only: the Asio context and its bookkeeping
+AsioCore& asio_core(IoHub& hub);
+}  // namespace detail
+
+// Usage:
+//   hio::Doist doist(tock, /*real=*/true);
+//   hio::IoHub io(doist.tymth());
+//   doist.attach(io);
+//
+// Ids: channels get 1, 2, 3, ... in creation order (accepted channels when
+// they are accepted); an id is never reused, even after release().
+//
+// Events: every event of every channel is stamped with the tyme read through
+// this hub's tymth and a sequence number, then given to each sink in the
+// order the sinks were added. Within a pass, events are in order of
+// occurrence: first what poll() delivers, then what doers cause, in the
+// Doist's order.
+//
+// Real IO runs on one thread, the Doist's: completions are handled only in
+// poll() and wait_until(). Run real IO with a real-time Doist; a virtual-time
+// Doist works too but spins (it cannot skip tyme while IO is in flight).
+//
+// Ownership: the hub owns its channels (and so their transports). Sinks and
+// factories are not owned and must outlive their installation. The hub must
+// outlive the doers' use of its channels and the Doist's runs it is attached
+// to. Destroying the hub destroys the channels without events: close them
+// first (driver doers do, in exit) if a journal should see the closes.
+class IoHub final : public Reactor, public Tymee {
+ public:
+  explicit IoHub(Tymth tymth = {});
+  ~IoHub() override;
+  IoHub(const IoHub&) = delete;
+  IoHub& operator=(const IoHub&) = delete;
+
+  // ---- channels ----
+  // Each creates a channel in state opening (open event), and starts its
+  // transport, which may connect, fail or bind at once. Runtime problems
+  // (refused, unresolvable, port in use) are error events and the failed
+  // state on the channel, never exceptions. Caller errors throw: a malformed
+  // address text (AddressParseError), or a scheme/role no installed factory
+  // supports (std::invalid_argument); no channel is created then.
+
+  // A stream client (tcp, tls, serial, sim, sim-serial).
+  Channel& connect(const Address& address, ChannelOptions options = {});
+  Channel& connect(std::string_view address, ChannelOptions options = {});
+  // A listener (tcp, tls, sim). When the host is an IP address it binds and
+  // listens before returning, so a port-0 listener's local() has its real
+  // port (a host name is resolved first, asynchronously).
+  Channel& listen(const Address& address, ChannelOptions options = {});
+  Channel& listen(std::string_view address, ChannelOptions options = {});
+  // A datagram endpoint (udp, sim).
+  Channel& bind(const Address& address, ChannelOptions options = {});
+  Channel& bind(std::string_view address, ChannelOptions options = {});
+
+  // nullptr if there is no such channel (never created, or released).
+  Channel* find(std::uint32_t id) const;
+  std::size_t channel_count() const { return channels_.size(); }
+  // Live channel ids in ascending (creation) order.
+  std::vector<std::uint32_t> channel_ids() const;
+  // Closes the channel if open (who = local, why = "released"), then destroys
+  // it. References to it dangle afterwards.
+  void release(Channel& channel);
+
+  // ---- transports ----
+  // Installs `factory` for one scheme (nullptr: back to the built-in one; tcp
+  // is built in, tls/udp/serial come in phase 2, sim* come with SimNet).
+  void set_factory(Scheme scheme, TransportFactory* factory);
+  // When set, makes every transport whatever the scheme (replay). nullptr clears.
+  void set_override(TransportFactory* factory) { override_ = factory; }
+
+  // ---- the choke point ----
+  void add_sink(EventSink& sink);
+  void remove_sink(EventSink& sink);
+  // Events emitted so far (the next event's seq).
+  std::uint64_t event_count() const { return seq_; }
+  // Emits a log event (channel 0) carrying `record`.
+  void log(std::string_view record);
+
+  // ---- hio::Reactor ----
+  // Runs every ready completion, without blocking.
+  void poll() override;
+  // Runs completions as they come until `deadline` (real time).
+  void wait_until(std::chrono::steady_clock::time_point deadline) override;
+  // True while any asynchronous operation is outstanding.
+  bool busy() const override;
+
+ private:
+  friend class Channel;
+  friend class ChannelPort;
+  friend detail::AsioCore& detail::asio_core(IoHub& hub);
+
+  struct Impl;
+
+  Channel& create(const Address& address, ChannelRole role, ChannelOptions options);
+  Channel& add_channel(std::string name, const Address& address, ChannelKind kind,
+                       ChannelOptions options, std::unique_ptr<Transport> transport);
+  TransportFactory& factory_for(Scheme scheme) const;
+  void emit(ChannelEvent& event);
+  void emit_open(const Channel& channel);
+
+  // Declared first so it is destroyed last: the channels' real transports
+  // must go before the event loop they belong to.
+  std::unique_ptr<Impl> impl_;
+  std::map<std::uint32_t, std::unique_ptr<Channel>> channels_;
+  std::array<TransportFactory*, 6> factories_{};
+  TransportFactory* override_ = nullptr;
+  std::vector<EventSink*> sinks_;
+  std::uint32_t next_id_ = 1;
+  std::uint64_t seq_ = 0;
+  bool emitting_ = false;
+};
+
+}  // namespace hio

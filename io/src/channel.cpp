@@ -1,0 +1,180 @@
+#include "hio/io/channel.hpp"
+
+#include <stdexcept>
+
+#include "hio/io/hub.hpp"
+#include "hio/io/transport.hpp"
+
+namespace hio {
+
+const char* to_string(ChannelState state) {
+  switch (state) {
+    case ChannelState::opening:
+      return "opening";
+    case ChannelState::connected:
+      return "connected";
+    case ChannelState::closed:
+      return "closed";
+    case ChannelState::failed:
+      return "failed";
+  }
+  return "?";
+}
+
+Channel::Channel(IoHub& hub, std::uint32_t id, std::string name, Address address, ChannelKind kind,
+                 ChannelOptions options)
+    : hub_(&hub),
+      id_(id),
+      name_(std::move(name)),
+      address_(std::move(address)),
+      kind_(kind),
+      options_(std::move(options)),
+      rx_(kind == ChannelKind::stream ? options_.rx_bytes_max : 0),
+      tx_(kind == ChannelKind::stream ? options_.tx_bytes_max : 0),
+      rx_datagrams_(kind == ChannelKind::datagram ? options_.rx_bytes_max : 0,
+                    kind == ChannelKind::datagram ? options_.datagrams_max : 0),
+      tx_datagrams_(kind == ChannelKind::datagram ? options_.tx_bytes_max : 0,
+                    kind == ChannelKind::datagram ? options_.datagrams_max : 0) {}
+
+Channel::~Channel() = default;
+
+void Channel::require(ChannelKind kind, const char* call) const {
+  if (kind_ != kind) {
+    throw std::logic_error(std::string("Channel::") + call + " on " + to_string(kind_) +
+                           " channel '" + name_ + "' (#" + std::to_string(id_) + "); it needs a " +
+                           to_string(kind) + " channel");
+  }
+}
+
+void Channel::wake_waiter() {
+  if (waiter_ != nullptr) waiter_->wake();
+}
+
+void Channel::wake_driver() {
+  if (driver_ != nullptr) driver_->wake();
+}
+
+void Channel::wake_both() {
+  wake_waiter();
+  if (driver_ != waiter_) wake_driver();
+}
+
+// ---- streams ----------------------------------------------------------------
+
+std::size_t Channel::write(std::string_view bytes) {
+  require(ChannelKind::stream, "write");
+  if (!open()) return 0;
+  std::size_t n = tx_.append(bytes);
+  if (n > 0) wake_driver();
+  return n;
+}
+
+std::size_t Channel::tx_size() const {
+  require(ChannelKind::stream, "tx_size");
+  return tx_.size();
+}
+
+std::size_t Channel::tx_space() const {
+  require(ChannelKind::stream, "tx_space");
+  return open() ? tx_.space() : 0;
+}
+
+bool Channel::flushed() const {
+  bool empty = kind_ == ChannelKind::datagram ? tx_datagrams_.empty() : tx_.empty();
+  return empty && (transport_ == nullptr || transport_->in_flight() == 0);
+}
+
+std::string_view Channel::peek() const {
+  require(ChannelKind::stream, "peek");
+  return rx_.view();
+}
+
+void Channel::consume(std::size_t n) {
+  require(ChannelKind::stream, "consume");
+  rx_.consume(n);
+  if (n > 0) wake_driver();
+}
+
+Bytes Channel::read(std::size_t max) {
+  require(ChannelKind::stream, "read");
+  Bytes out;
+  if (rx_.move_to(out, max) > 0) wake_driver();
+  return out;
+}
+
+std::size_t Channel::rx_size() const {
+  require(ChannelKind::stream, "rx_size");
+  return rx_.size();
+}
+
+// ---- datagrams --------------------------------------------------------------
+
+bool Channel::send(std::string_view peer, std::string_view bytes) {
+  require(ChannelKind::datagram, "send");
+  if (!open()) return false;
+  if (bytes.size() > options_.datagram_bytes_max) {
+    ChannelPort(*this).error("datagram of " + std::to_string(bytes.size()) + " bytes to " +
+                             std::string(peer) + " exceeds the limit of " +
+                             std::to_string(options_.datagram_bytes_max) + " bytes; not sent");
+    return false;
+  }
+  if (!tx_datagrams_.push(peer, bytes)) return false;
+  wake_driver();
+  return true;
+}
+
+std::optional<Datagram> Channel::receive() {
+  require(ChannelKind::datagram, "receive");
+  std::optional<Datagram> datagram = rx_datagrams_.pop();
+  if (datagram) wake_driver();
+  return datagram;
+}
+
+std::size_t Channel::rx_count() const {
+  require(ChannelKind::datagram, "rx_count");
+  return rx_datagrams_.count();
+}
+
+std::size_t Channel::tx_count() const {
+  require(ChannelKind::datagram, "tx_count");
+  return tx_datagrams_.count();
+}
+
+// ---- listeners --------------------------------------------------------------
+
+Channel* Channel::accept() {
+  require(ChannelKind::listener, "accept");
+  if (accepted_.empty()) return nullptr;
+  Channel* next = accepted_.front();
+  accepted_.pop_front();
+  return next;
+}
+
+// ---- lifecycle --------------------------------------------------------------
+
+void Channel::close(std::string_view why) {
+  if (state_ == ChannelState::closed) return;
+  transport_->close(why);
+  if (state_ != ChannelState::closed) {
+    throw std::logic_error("transport of channel '" + name_ + "' (#" + std::to_string(id_) +
+                           ") did not report its close");
+  }
+}
+
+void Channel::reopen() {
+  if (open()) {
+    throw std::logic_error("Channel::reopen on channel '" + name_ + "' (#" + std::to_string(id_) +
+                           ") which is " + to_string(state_));
+  }
+  transport_->reopen();
+}
+
+void Channel::service() {
+  if (transport_ != nullptr) transport_->service();
+}
+
+Tyme Channel::due() const {
+  return transport_ != nullptr ? transport_->due() : kTymeNever;
+}
+
+}  // namespace hio

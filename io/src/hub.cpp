@@ -1,0 +1,197 @@
+#include "hio/io/hub.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "asio_core.hpp"
+#include "hio/engine/check.hpp"
+#include "tcp_transport.hpp"
+
+namespace hio {
+
+struct IoHub::Impl {
+  // Declared first so it is destroyed last (the factory refers to it).
+  detail::AsioCore core;
+  detail::TcpFactory tcp{core};
+};
+
+namespace detail {
+AsioCore& asio_core(IoHub& hub) {
+  return hub.impl_->core;
+}
+}  // namespace detail
+
+namespace {
+
+// Restores a flag on every way out of a scope, exceptions included.
+class FlagScope {
+ public:
+  explicit FlagScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~FlagScope() { flag_ = false; }
+  FlagScope(const FlagScope&) = delete;
+  FlagScope& operator=(const FlagScope&) = delete;
+
+ private:
+  bool& flag_;
+};
+
+std::size_t scheme_index(Scheme scheme) {
+  return static_cast<std::size_t>(scheme);
+}
+
+}  // namespace
+
+IoHub::IoHub(Tymth tymth) : Tymee(tymth), impl_(std::make_unique<Impl>()) {}
+
+IoHub::~IoHub() {
+  // Transports first, silently, while the event loop they use still exists.
+  channels_.clear();
+}
+
+// ---- channels ---------------------------------------------------------------
+
+Channel& IoHub::connect(const Address& address, ChannelOptions options) {
+  return create(address, ChannelRole::connect, std::move(options));
+}
+Channel& IoHub::connect(std::string_view address, ChannelOptions options) {
+  return connect(parse_address_or_throw(address), std::move(options));
+}
+Channel& IoHub::listen(const Address& address, ChannelOptions options) {
+  return create(address, ChannelRole::listen, std::move(options));
+}
+Channel& IoHub::listen(std::string_view address, ChannelOptions options) {
+  return listen(parse_address_or_throw(address), std::move(options));
+}
+Channel& IoHub::bind(const Address& address, ChannelOptions options) {
+  return create(address, ChannelRole::bind, std::move(options));
+}
+Channel& IoHub::bind(std::string_view address, ChannelOptions options) {
+  return bind(parse_address_or_throw(address), std::move(options));
+}
+
+TransportFactory& IoHub::factory_for(Scheme scheme) const {
+  if (override_ != nullptr) return *override_;
+  if (TransportFactory* factory = factories_[scheme_index(scheme)]) return *factory;
+  if (scheme == Scheme::tcp) return impl_->tcp;
+  const char* hint = scheme == Scheme::sim || scheme == Scheme::sim_serial
+                         ? "; install a SimNet on this hub"
+                         : "; not built in yet";
+  throw std::invalid_argument(std::string("no transport for ") + to_string(scheme) +
+                              ":// addresses" + hint);
+}
+
+Channel& IoHub::create(const Address& address, ChannelRole role, ChannelOptions options) {
+  HIO_CHECK(!emitting_, "a channel was created from inside an EventSink");
+  std::unique_ptr<Transport> transport = factory_for(address.scheme).make(address, role, options);
+  if (transport == nullptr) {
+    throw std::logic_error(std::string("the transport factory for ") + to_string(address.scheme) +
+                           ":// made no transport");
+  }
+  ChannelKind kind = role == ChannelRole::connect  ? ChannelKind::stream
+                     : role == ChannelRole::listen ? ChannelKind::listener
+                                                   : ChannelKind::datagram;
+  std::string name = options.name.empty() ? address.text() : options.name;
+  return add_channel(std::move(name), address, kind, std::move(options), std::move(transport));
+}
+
+Channel& IoHub::add_channel(std::string name, const Address& address, ChannelKind kind,
+                            ChannelOptions options, std::unique_ptr<Transport> transport) {
+  HIO_CHECK(next_id_ != 0, "channel ids are exhausted");
+  std::uint32_t id = next_id_++;
+  options.name = name;
+  auto owned = std::unique_ptr<Channel>(
+      new Channel(*this, id, std::move(name), address, kind, std::move(options)));
+  Channel& channel = *owned;
+  channels_.emplace(id, std::move(owned));
+  channel.transport_ = std::move(transport);
+  emit_open(channel);
+  channel.transport_->start(ChannelPort(channel));
+  return channel;
+}
+
+Channel* IoHub::find(std::uint32_t id) const {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::uint32_t> IoHub::channel_ids() const {
+  std::vector<std::uint32_t> ids;
+  ids.reserve(channels_.size());
+  for (const auto& [id, channel] : channels_)
+    ids.push_back(id);
+  return ids;
+}
+
+void IoHub::release(Channel& channel) {
+  HIO_CHECK(!emitting_, "a channel was released from inside an EventSink");
+  HIO_CHECK(find(channel.id()) == &channel,
+            "release of channel #" + std::to_string(channel.id()) + " that this hub does not own");
+  if (channel.open()) channel.close("released");
+  // A listener may still hold it in its queue of accepted channels.
+  for (auto& [id, other] : channels_) {
+    auto& queue = other->accepted_;
+    queue.erase(std::remove(queue.begin(), queue.end(), &channel), queue.end());
+  }
+  channels_.erase(channel.id());
+}
+
+void IoHub::set_factory(Scheme scheme, TransportFactory* factory) {
+  factories_[scheme_index(scheme)] = factory;
+}
+
+// ---- the choke point --------------------------------------------------------
+
+void IoHub::add_sink(EventSink& sink) {
+  HIO_CHECK(!emitting_, "a sink was added from inside an EventSink");
+  sinks_.push_back(&sink);
+}
+
+void IoHub::remove_sink(EventSink& sink) {
+  HIO_CHECK(!emitting_, "a sink was removed from inside an EventSink");
+  sinks_.erase(std::remove(sinks_.begin(), sinks_.end(), &sink), sinks_.end());
+}
+
+void IoHub::emit(ChannelEvent& event) {
+  HIO_CHECK(!emitting_, "an event was emitted from inside an EventSink (" +
+                            std::string(to_string(event.kind)) + " on channel #" +
+                            std::to_string(event.channel) + ")");
+  event.tyme = tyme();
+  event.seq = seq_++;
+  FlagScope scope(emitting_);
+  for (EventSink* sink : sinks_)
+    sink->on_event(event);
+}
+
+void IoHub::emit_open(const Channel& channel) {
+  std::string address = channel.address().text();
+  ChannelEvent event;
+  event.kind = EventKind::open;
+  event.channel = channel.id();
+  event.text = channel.name();
+  event.peer = address;
+  event.channel_kind = channel.kind();
+  emit(event);
+}
+
+void IoHub::log(std::string_view record) {
+  ChannelEvent event;
+  event.kind = EventKind::log;
+  event.text = record;
+  emit(event);
+}
+
+// ---- hio::Reactor -----------------------------------------------------------
+
+void IoHub::poll() {
+  impl_->core.context.poll();
+}
+
+void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
+  impl_->core.context.run_until(deadline);
+}
+
+bool IoHub::busy() const {
+  return impl_->core.pending > 0;
+}
+
+}  // namespace hio

@@ -1,0 +1,335 @@
+// SimCore: SimNet's state and machinery — hosts, links, connections, serial
+// lines, the queue of events in tyme, faults, the clock doer, and the base of
+// every sim transport. Private to io/src.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hio/engine/doer.hpp"
+#include "hio/engine/doist.hpp"
+#include "hio/engine/random.hpp"
+#include "hio/io/hub.hpp"
+#include "hio/io/sim_link.hpp"
+#include "hio/io/transport.hpp"
+#include "sim_link_model.hpp"
+#include "sim_wire.hpp"
+
+namespace hio::detail {
+
+class SimCore;
+class SimDatagramTransport;
+class SimListenerTransport;
+class SimSerialTransport;
+class SimStreamEnd;
+
+inline constexpr std::uint16_t kEphemeralFirst = 49152;
+
+struct SimHost {
+  std::string name;
+  std::uint32_t index = 0;  // order of add_host
+  bool up = true;
+  std::uint64_t epoch = 0;  // bumped when it goes down
+  std::map<std::uint16_t, SimListenerTransport*> listeners;
+  std::map<std::uint16_t, SimDatagramTransport*> datagrams;
+  std::set<std::uint16_t> client_ports;  // ephemeral ports of stream clients
+  std::uint32_t next_port = kEphemeralFirst;
+};
+
+// ---- events ---------------------------------------------------------------
+
+enum class SimEventKind : std::uint8_t {
+  datagram,       // a = datagram slot
+  segment,        // a = connection id, b = direction | serial << 1
+  serial,         // a = serial piece slot
+  kick,           // a = endpoint id: wake its driver (a timer of the transport)
+  fault,          // a = fault index
+  stall_timeout,  // a = connection id, b = direction | stall generation << 1
+  backlog,        // a = listener endpoint id: accept waiting connects
+};
+
+// Ordered by (at, seq): seq is the order of scheduling, so ties never depend
+// on addresses or containers.
+struct SimEvent {
+  Tyme at;
+  std::uint64_t seq;
+  std::uint64_t a;
+  std::uint64_t b;
+  SimEventKind kind;
+};
+
+struct SimDatagram {
+  std::string bytes;
+  std::string from;  // sender "host:port"
+  std::uint64_t sender = 0;
+  SimLink* link = nullptr;
+  std::uint64_t link_epoch = 0;
+  std::uint64_t to_epoch = 0;
+  std::uint16_t to_port = 0;
+};
+
+// ---- streams --------------------------------------------------------------
+
+enum class SegmentKind : std::uint8_t { syn, syn_ack, data, fin, rst };
+
+struct SimSegment {
+  std::string bytes;  // data; rst: the reason
+  std::uint64_t serial = 0;
+  std::uint64_t epoch = 0;  // the link's epoch when sent
+  SegmentKind kind = SegmentKind::data;
+};
+
+// A connection: side 0 is the client, side 1 the accepted end. Direction d
+// carries segments from side d to side 1 - d, in order.
+struct SimConn {
+  struct Dir {
+    SimLink* link = nullptr;
+    std::deque<SimSegment> flight;  // scheduled, oldest first
+    std::deque<SimSegment> held;    // stalled by a cut or a down host
+    std::size_t bytes = 0;          // data bytes in flight or held
+    Tyme last_at{};                 // arrivals never go back: in order
+    Tyme stalled_since{};
+    std::uint64_t next_serial = 1;
+    std::uint64_t stall_gen = 0;
+    bool stalled = false;
+  };
+
+  std::uint64_t id = 0;
+  SimHost* host[2] = {nullptr, nullptr};
+  std::uint16_t port[2] = {0, 0};
+  SimStreamEnd* end[2] = {nullptr, nullptr};
+  Dir dir[2];
+  std::string endpoint[2];  // "host:port" of each side
+};
+
+// ---- serial lines ---------------------------------------------------------
+
+struct SimSerialLine {
+  struct Dir {
+    Dir(std::uint64_t seed, const std::string& name_text)
+        : name(name_text),
+          bit(seed, "serial/" + name_text + "/bit"),
+          drop(seed, "serial/" + name_text + "/drop"),
+          garbage(seed, "serial/" + name_text + "/garbage") {}
+    std::string name;  // "ttyA->ttyB"
+    WireQueue wire;
+    std::size_t in_flight = 0;
+    std::uint64_t carry = 0;  // baud mismatch: fractional garbage bytes
+    RandomStream bit;
+    RandomStream drop;
+    RandomStream garbage;
+  };
+
+  SimSerialLine(std::uint64_t seed, std::string a, std::string b, const SerialParams& p)
+      : device{std::move(a), std::move(b)},
+        params(p),
+        dir{Dir(seed, device[0] + "->" + device[1]), Dir(seed, device[1] + "->" + device[0])} {}
+  void set_params(const SerialParams& p);
+
+  std::string device[2];
+  SerialParams params;
+  Probability bit_error;
+  Probability byte_drop;
+  SimSerialTransport* end[2] = {nullptr, nullptr};
+  Dir dir[2];
+};
+
+struct SimSerialPiece {
+  std::string bytes;
+  std::uint32_t line = 0;
+  std::uint32_t baud = 0;  // the sender's
+  std::uint8_t dir = 0;
+};
+
+// ---- faults ---------------------------------------------------------------
+
+struct SimFault {
+  enum class Kind : std::uint8_t { partition, heal, heal_all, host_down, host_up, set_link, set_serial };
+  Kind kind = Kind::heal_all;
+  std::vector<std::uint32_t> from;  // host indices
+  std::vector<std::uint32_t> to;
+  Way way = Way::both;
+  LinkParams link{};
+  SerialParams serial{};
+  std::uint32_t index = 0;  // host or serial line
+};
+
+// ---- transports -----------------------------------------------------------
+
+// The base of every sim transport: registered with the core under an id (in
+// creation order) so events can name it. When SimNet goes away first, the
+// core calls net_gone() and the transport only reports its own close.
+class SimEndpoint : public Transport {
+ public:
+  explicit SimEndpoint(SimCore& core);
+  ~SimEndpoint() override;
+
+  std::uint64_t endpoint_id() const { return id_; }
+  const ChannelPort& port() const { return port_; }
+  // Noise about a message may be reported on this channel.
+  bool reportable() const { return static_cast<bool>(port_) && port_.channel().open(); }
+  virtual void net_gone() { core_ = nullptr; }
+  // Listeners: one of the remotes they accepted has ended.
+  virtual void remote_ended() {}
+
+  Tyme kick_at = kTymeNever;  // the earliest kick scheduled for it
+
+ protected:
+  SimCore* core_;
+  ChannelPort port_;
+
+ private:
+  std::uint64_t id_;
+};
+
+// Keeps the Doist from skipping past SimNet's next event: it parks until then.
+class SimClock final : public Doer {
+ public:
+  explicit SimClock(SimCore& core) : Doer("simnet-clock"), core_(core) {}
+
+ protected:
+  bool recur(Tyme tyme) override;
+
+ private:
+  SimCore& core_;
+};
+
+// ---- the core -------------------------------------------------------------
+
+class SimCore {
+ public:
+  SimCore(Doist& doist, IoHub& io, const SimNetOptions& options);
+  ~SimCore();
+  SimCore(const SimCore&) = delete;
+  SimCore& operator=(const SimCore&) = delete;
+
+  IoHub& hub() const { return io_; }
+  Doist& doist() const { return doist_; }
+  Tyme now() const { return io_.tyme(); }
+  const SimNetOptions& options() const { return options_; }
+
+  // ---- hosts and links ----
+  SimHost& add_host(std::string_view name);
+  SimHost* find_host(std::string_view name) const;
+  // Throws std::invalid_argument naming `context` and the known hosts.
+  SimHost& host(std::string_view name, std::string_view context) const;
+  std::vector<std::string> host_names() const;
+  SimHost* client_host = nullptr;
+  SimLink& link(SimHost& from, SimHost& to);
+  LinkParams default_params(const SimHost& from, const SimHost& to) const;
+  // A free ephemeral port for a stream client, or 0.
+  std::uint16_t take_client_port(SimHost& host);
+  std::uint16_t free_port(const SimHost& host, bool datagram) const;
+
+  // ---- serial lines ----
+  void add_serial(std::string_view a, std::string_view b, const SerialParams& params);
+  // {line, side}; throws naming `context` for an unknown device.
+  std::pair<std::uint32_t, int> device(std::string_view name, std::string_view context) const;
+  SimSerialLine& line(std::uint32_t index) { return *lines_[index]; }
+
+  // ---- events ----
+  void schedule(Tyme at, SimEventKind kind, std::uint64_t a, std::uint64_t b = 0);
+  void poll();
+  Tyme next_at() const { return heap_.empty() ? kTymeNever : heap_.front().at; }
+  std::size_t pending() const { return heap_.size(); }
+  // Wakes the endpoint's driver at `at` (it runs in that pass).
+  void kick(SimEndpoint& endpoint, Tyme at);
+  Tyme clock_until = kTymeNever;  // the clock's park deadline
+
+  // ---- endpoints ----
+  std::uint64_t add_endpoint(SimEndpoint& endpoint);
+  void remove_endpoint(std::uint64_t id);
+  SimEndpoint* endpoint(std::uint64_t id) const;
+
+  // ---- noise reports ----
+  // On the sender's channel if it is open, else the receiver's, else a log
+  // event: a decision is never silent.
+  void report(std::uint64_t sender, std::uint64_t receiver, NoiseKind kind, std::string_view bytes,
+              std::string_view peer, std::string_view detail);
+  void report(SimEndpoint& sender, NoiseKind kind, std::string_view bytes, std::string_view peer,
+              std::string_view detail);
+
+  // ---- datagrams (sim_datagram.cpp) ----
+  void send_datagram(SimDatagramTransport& from, std::string_view peer, std::string_view bytes);
+
+  // ---- streams (sim_stream.cpp) ----
+  // A new connection from `client` (side 0) to host:port; nullptr when the
+  // client host has no free port.
+  SimConn* open_conn(SimStreamEnd& client, SimHost& from, SimHost& to, std::uint16_t port);
+  SimConn* find_conn(std::uint64_t id) const;
+  void send_segment(SimConn& conn, int dir, SegmentKind kind, std::string bytes, Tyme leaves);
+  // The end of `side` leaves the connection (closed, failed, destroyed); the
+  // connection goes when both ends have left.
+  void detach(SimConn& conn, int side);
+  // Both ends are told `why` (closed by the network, or a connect fails).
+  void reset(SimConn& conn, std::string_view why);
+  // Accepts a connect waiting for `listener`.
+  void accept(SimListenerTransport& listener, SimConn& conn);
+
+  // ---- serial (sim_serial.cpp) ----
+  void serial_send(SimSerialTransport& end, std::uint32_t line, int side, std::uint32_t baud);
+
+  // ---- faults (sim_faults.cpp) ----
+  // Throws for a tyme in the past; `fault` must be valid.
+  void add_fault(Tyme at, SimFault fault);
+  void apply(const SimFault& fault);
+  std::vector<std::uint32_t> host_indices(const std::vector<std::string>& names,
+                                          std::string_view context) const;
+
+ private:
+  void perform(const SimEvent& event);
+  void arrive_datagram(std::uint64_t slot);
+  void arrive_segment(std::uint64_t conn_id, std::uint64_t b);
+  void receive_segment(SimConn& conn, int dir, SimSegment& segment);
+  void on_syn(SimConn& conn);
+  void stall(SimConn& conn, int dir, SimSegment segment);
+  void stall_timeout(std::uint64_t conn_id, std::uint64_t b);
+  void resume_stalled();
+  void resend(SimConn& conn, int dir);
+  void arrive_serial(std::uint64_t slot);
+  void backlog(std::uint64_t listener_id);
+  void cut_links(const SimFault& fault, bool cut);
+  void set_host_up(SimHost& host, bool up);
+  void erase_conn(SimConn& conn);
+
+  std::uint32_t take_datagram_slot();
+  std::uint32_t take_piece_slot();
+
+  Doist& doist_;
+  IoHub& io_;
+  SimNetOptions options_;
+  SimClock clock_;
+
+  std::vector<std::unique_ptr<SimHost>> hosts_;
+  std::map<std::string, std::uint32_t, std::less<>> host_index_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::unique_ptr<SimLink>> links_;
+  std::vector<std::unique_ptr<SimSerialLine>> lines_;
+  std::map<std::string, std::pair<std::uint32_t, int>, std::less<>> devices_;
+
+  std::vector<SimEvent> heap_;  // min-heap on (at, seq)
+  std::uint64_t next_seq_ = 0;
+
+  std::map<std::uint64_t, SimEndpoint*> endpoints_;
+  std::uint64_t next_endpoint_ = 1;
+
+  std::map<std::uint64_t, std::unique_ptr<SimConn>> conns_;
+  std::uint64_t next_conn_ = 1;
+
+  // Pools, so a message's bytes reuse the capacity of an earlier one.
+  std::vector<SimDatagram> datagrams_;
+  std::vector<std::uint32_t> free_datagrams_;
+  std::vector<SimSerialPiece> pieces_;
+  std::vector<std::uint32_t> free_pieces_;
+
+  std::vector<SimFault> faults_;
+  std::string detail_;  // scratch for noise details
+};
+
+}  // namespace hio::detail

@@ -1,0 +1,139 @@
+#include "tcp_acceptor.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include "tcp_stream.hpp"
+#include "tcp_transport.hpp"
+
+namespace hio::detail {
+
+// After a failed accept (e.g. out of file descriptors) the listener waits
+// this long before accepting again, instead of failing once per pass.
+constexpr Tock kAcceptBackoff = seconds(1);
+
+void AcceptGate::release() {
+  --live;
+  if (listener) listener.request_service();
+}
+
+TcpAcceptor::TcpAcceptor(AsioCore& core, ChannelPort port, std::shared_ptr<AcceptGate> gate,
+                         const ChannelOptions& options)
+    : core_(core),
+      port_(port),
+      gate_(std::move(gate)),
+      acceptor_(core.context),
+      remotes_max_(options.remotes_max),
+      socket_buffer_bytes_(options.socket_buffer_bytes) {}
+
+void TcpAcceptor::open(const Address& address) {
+  address_ = address;
+  boost::system::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(address.host, ec);
+  if (!ec) {
+    bind(tcp::endpoint(ip, address.port));
+    return;
+  }
+  resolver_.emplace(core_.context);
+  ++core_.pending;
+  resolver_->async_resolve(address.host, std::to_string(address.port),
+                           tcp::resolver::numeric_service | tcp::resolver::passive,
+                           [self = shared_from_this()](const boost::system::error_code& error,
+                                                       const tcp::resolver::results_type& results) {
+                             --self->core_.pending;
+                             if (!self->port_ || self->ended_) return;
+                             if (error || results.empty()) {
+                               self->fail("cannot resolve '" + self->address_.host_port() + "': " +
+                                          (error ? error.message() : std::string("no address")));
+                               return;
+                             }
+                             self->bind(results.begin()->endpoint());
+                           });
+}
+
+void TcpAcceptor::bind(const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  const std::string where = "listen on " + address_.host_port() + " failed: ";
+  acceptor_.open(endpoint.protocol(), ec);
+  // A restarted server can bind while old connections are in TIME_WAIT; a
+  // port with a live listener still fails with "address in use".
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  // Set before listen() so accepted sockets inherit it (and the window scale
+  // is negotiated for it).
+  if (!ec) apply_buffer_size(acceptor_, socket_buffer_bytes_, ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  tcp::endpoint local;
+  if (!ec) local = acceptor_.local_endpoint(ec);
+  if (ec) {
+    fail(where + ec.message());
+    return;
+  }
+  listening_ = true;
+  port_.connected(endpoint_text(local), "");
+  accept_next();
+}
+
+void TcpAcceptor::fail(const std::string& reason) {
+  shutdown();
+  port_.failed(reason);
+}
+
+void TcpAcceptor::service() {
+  if (!port_ || ended_ || !listening_) return;
+  if (failed_accept_ && port_.tyme() < retry_at_) return;
+  failed_accept_ = false;
+  accept_next();
+}
+
+void TcpAcceptor::accept_next() {
+  if (accepting_ || failed_accept_ || gate_->live >= remotes_max_) return;
+  accepting_ = true;
+  ++core_.pending;
+  acceptor_.async_accept(
+      [self = shared_from_this()](const boost::system::error_code& error, tcp::socket socket) {
+        --self->core_.pending;
+        self->on_accept(error, std::move(socket));
+      });
+}
+
+void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+  accepting_ = false;
+  if (!port_ || ended_) return;
+  if (ec) {
+    port_.error("accept on " + address_.host_port() + " failed: " + ec.message());
+    failed_accept_ = true;
+    retry_at_ = port_.tyme() + kAcceptBackoff;
+    port_.request_service();  // so the driver parks until due()
+    return;
+  }
+  boost::system::error_code peer_ec;
+  const tcp::endpoint remote = socket.remote_endpoint(peer_ec);
+  if (peer_ec) {
+    // Gone between accept and now: nothing was created for it.
+    accept_next();
+    return;
+  }
+  Address address;
+  address.scheme = Scheme::tcp;
+  address.host = remote.address().to_string();
+  address.port = remote.port();
+  ++gate_->live;
+  ChannelPort port = port_;
+  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), gate_), address,
+              endpoint_text(remote));
+  if (port_ && !ended_) accept_next();
+}
+
+void TcpAcceptor::shutdown() {
+  ended_ = true;
+  boost::system::error_code ignored;
+  if (resolver_) resolver_->cancel();
+  if (acceptor_.is_open()) acceptor_.close(ignored);
+}
+
+void TcpAcceptor::detach() {
+  shutdown();
+  port_ = ChannelPort();
+}
+
+}  // namespace hio::detail

@@ -1,0 +1,236 @@
+#include "tcp_stream.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/write.hpp>
+
+namespace hio::detail {
+
+std::string endpoint_text(const tcp::endpoint& endpoint) {
+  const asio::ip::address address = endpoint.address();
+  std::string host = address.to_string();
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+template <typename Socket>
+void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_code& ec) {
+  if (bytes == 0) return;
+  const int size = bytes > 0x3fffffff ? 0x3fffffff : static_cast<int>(bytes);
+  socket.set_option(asio::socket_base::send_buffer_size(size), ec);
+  if (!ec) socket.set_option(asio::socket_base::receive_buffer_size(size), ec);
+}
+template void apply_buffer_size(tcp::socket&, std::size_t, boost::system::error_code&);
+template void apply_buffer_size(tcp::acceptor&, std::size_t, boost::system::error_code&);
+
+TcpStream::TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes)
+    : core_(core),
+      port_(port),
+      socket_(core.context),
+      socket_buffer_bytes_(socket_buffer_bytes),
+      read_buf_(kTcpChunkBytes, '\0') {}
+
+TcpStream::TcpStream(AsioCore& core, ChannelPort port, tcp::socket socket)
+    : core_(core), port_(port), socket_(std::move(socket)), read_buf_(kTcpChunkBytes, '\0') {}
+
+// ---- connecting -------------------------------------------------------------
+
+void TcpStream::connect(const Address& address) {
+  target_ = address.host_port();
+  boost::system::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(address.host, ec);
+  if (!ec) {
+    endpoints_.assign(1, tcp::endpoint(ip, address.port));
+    try_next_endpoint();
+    return;
+  }
+  phase_ = Phase::resolving;
+  resolver_.emplace(core_.context);
+  ++core_.pending;
+  resolver_->async_resolve(address.host, std::to_string(address.port),
+                           tcp::resolver::numeric_service,
+                           [self = shared_from_this()](const boost::system::error_code& error,
+                                                       const tcp::resolver::results_type& results) {
+                             --self->core_.pending;
+                             self->on_resolved(error, results);
+                           });
+}
+
+void TcpStream::on_resolved(const boost::system::error_code& ec,
+                            const tcp::resolver::results_type& results) {
+  if (!live()) return;
+  if (ec) {
+    fail("cannot resolve '" + target_ + "': " + ec.message());
+    return;
+  }
+  endpoints_.clear();
+  for (const auto& entry : results)
+    endpoints_.push_back(entry.endpoint());
+  try_next_endpoint();
+}
+
+void TcpStream::try_next_endpoint() {
+  while (next_endpoint_ < endpoints_.size()) {
+    const tcp::endpoint endpoint = endpoints_[next_endpoint_++];
+    boost::system::error_code ec;
+    if (socket_.is_open()) socket_.close(ec);
+    socket_.open(endpoint.protocol(), ec);
+    if (!ec) apply_buffer_size(socket_, socket_buffer_bytes_, ec);
+    if (ec) {
+      last_error_ = ec.message();
+      continue;
+    }
+    phase_ = Phase::connecting;
+    ++core_.pending;
+    socket_.async_connect(endpoint,
+                          [self = shared_from_this()](const boost::system::error_code& error) {
+                            --self->core_.pending;
+                            self->on_connected(error);
+                          });
+    return;
+  }
+  fail("connect to " + target_ +
+       " failed: " + (last_error_.empty() ? std::string("no address") : last_error_));
+}
+
+void TcpStream::on_connected(const boost::system::error_code& ec) {
+  if (!live()) return;
+  if (ec) {
+    last_error_ = ec.message();
+    try_next_endpoint();
+    return;
+  }
+  establish();
+}
+
+void TcpStream::accepted() {
+  boost::system::error_code ec;
+  target_ = endpoint_text(socket_.remote_endpoint(ec));
+  establish();
+}
+
+void TcpStream::establish() {
+  boost::system::error_code ec;
+  // hio hands over what a doer wrote at once; batching is the doer's choice.
+  socket_.set_option(tcp::no_delay(true), ec);
+  const std::string local = endpoint_text(socket_.local_endpoint(ec));
+  if (ec) {
+    fail("connection to " + target_ + " lost at once: " + ec.message());
+    return;
+  }
+  const std::string peer = endpoint_text(socket_.remote_endpoint(ec));
+  if (ec) {
+    fail("connection to " + target_ + " lost at once: " + ec.message());
+    return;
+  }
+  phase_ = Phase::established;
+  port_.connected(local, peer);
+  pump();
+}
+
+// ---- moving bytes -----------------------------------------------------------
+
+void TcpStream::pump() {
+  if (!live() || phase_ != Phase::established) return;
+  if (!writing_ && port_.tx_size() > 0) start_write();
+  if (!reading_ && port_.rx_space() > 0) start_read();
+}
+
+void TcpStream::start_read() {
+  const std::size_t room = std::min(kTcpChunkBytes, port_.rx_space());
+  reading_ = true;
+  ++core_.pending;
+  socket_.async_read_some(
+      asio::buffer(read_buf_.data(), room),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
+        --self->core_.pending;
+        self->on_read(error, n);
+      });
+}
+
+void TcpStream::on_read(const boost::system::error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (!live()) return;
+  if (n > 0) port_.deliver(std::string_view(read_buf_.data(), n));
+  if (ec) {
+    end(ec, "read");
+    return;
+  }
+  // Keep reading while there is room; a full rx stops here and the driver's
+  // service() restarts it once a doer has consumed.
+  if (port_.rx_space() > 0) start_read();
+}
+
+void TcpStream::start_write() {
+  write_buf_.clear();
+  port_.take_tx(write_buf_, kTcpChunkBytes);
+  writing_ = true;
+  ++core_.pending;
+  asio::async_write(
+      socket_, asio::buffer(write_buf_),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+        --self->core_.pending;
+        self->on_write(error);
+      });
+}
+
+void TcpStream::on_write(const boost::system::error_code& ec) {
+  writing_ = false;
+  if (!live()) return;
+  if (ec) {
+    end(ec, "write");
+    return;
+  }
+  write_buf_.clear();
+  // The next chunk goes now rather than at the driver's next turn, so
+  // throughput does not depend on the pass rate.
+  if (port_.tx_size() > 0) {
+    start_write();
+  } else {
+    port_.notify();  // flushed() may hold now
+  }
+}
+
+// ---- ending -----------------------------------------------------------------
+
+void TcpStream::end(const boost::system::error_code& ec, const char* op) {
+  ChannelPort port = port_;
+  finish();
+  if (ec == asio::error::eof) {
+    port.closed(CloseWho::remote, "closed by peer");
+  } else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+    port.closed(CloseWho::remote, "reset by peer");
+  } else {
+    port.failed(std::string(op) + " failed: " + ec.message());
+  }
+}
+
+void TcpStream::fail(const std::string& reason) {
+  ChannelPort port = port_;
+  finish();
+  port.failed(reason);
+}
+
+void TcpStream::finish() {
+  if (phase_ == Phase::ended) return;
+  phase_ = Phase::ended;
+  boost::system::error_code ignored;
+  if (resolver_) resolver_->cancel();
+  if (socket_.is_open()) socket_.close(ignored);
+  if (on_end_) {
+    auto on_end = std::move(on_end_);
+    on_end_ = nullptr;
+    on_end();
+  }
+}
+
+void TcpStream::shutdown() {
+  finish();
+}
+
+void TcpStream::detach() {
+  on_end_ = nullptr;
+  finish();
+  port_ = ChannelPort();
+}
+
+}  // namespace hio::detail

@@ -1,0 +1,102 @@
+// The real TCP transports on Asio: a client (with reconnect on a lossless
+// Tymer), a listener (a TcpAcceptor plus one channel per remote), the
+// transport of each accepted remote, and the factory the hub uses for tcp://
+// addresses.
+#pragma once
+
+#include <memory>
+
+#include "asio_core.hpp"
+#include "hio/engine/tymist.hpp"
+#include "hio/io/transport.hpp"
+#include "tcp_stream.hpp"
+
+namespace hio::detail {
+
+class TcpFactory final : public TransportFactory {
+ public:
+  explicit TcpFactory(AsioCore& core) : core_(core) {}
+  // connect -> client, listen -> listener; bind is refused (tcp is a stream).
+  std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
+                                  const ChannelOptions& options) override;
+
+ private:
+  AsioCore& core_;
+};
+
+// A client: one TcpStream per attempt. After a failure or a remote close it
+// opens again on the grid start + k * retry of a lossless Tymer (the first
+// grid point after the end), so retries never burst and never drift. A
+// local close stops retrying until reopen().
+class TcpClientTransport final : public Transport {
+ public:
+  TcpClientTransport(AsioCore& core, Address address, const ChannelOptions& options);
+  ~TcpClientTransport() override;
+
+  void start(ChannelPort port) override;
+  void service() override;
+  void close(std::string_view why) override;
+  void reopen() override;
+  Tyme due() const override;
+  std::size_t in_flight() const override { return stream_ ? stream_->in_flight() : 0; }
+
+ private:
+  void attempt();
+  bool timed_out() const;
+
+  AsioCore& core_;
+  Address address_;
+  Tock retry_;
+  Tock connect_timeout_;
+  std::size_t socket_buffer_bytes_;
+  ChannelPort port_;
+  std::shared_ptr<TcpStream> stream_;
+  Tymer tymer_;  // the current retry window; its stop is the next attempt
+  Tyme attempt_start_{};
+  bool waiting_ = false;  // an attempt ended; the next waits for tymer_
+  bool stopped_ = false;  // closed locally
+};
+
+struct AcceptGate;
+class TcpAcceptor;
+
+class TcpListenerTransport final : public Transport {
+ public:
+  TcpListenerTransport(AsioCore& core, Address address, const ChannelOptions& options);
+  ~TcpListenerTransport() override;
+
+  void start(ChannelPort port) override;
+  void service() override;
+  void close(std::string_view why) override;
+  void reopen() override;
+  Tyme due() const override;
+
+ private:
+  AsioCore& core_;
+  Address address_;
+  ChannelOptions options_;
+  ChannelPort port_;
+  std::shared_ptr<AcceptGate> gate_;
+  std::shared_ptr<TcpAcceptor> acceptor_;
+};
+
+// One accepted remote: its stream, from connected to its end. Cannot reopen.
+class TcpAcceptedTransport final : public Transport {
+ public:
+  TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::shared_ptr<AcceptGate> gate);
+  ~TcpAcceptedTransport() override;
+
+  void start(ChannelPort port) override;
+  void service() override;
+  void close(std::string_view why) override;
+  std::size_t in_flight() const override { return stream_ ? stream_->in_flight() : 0; }
+
+ private:
+  AsioCore& core_;
+  std::optional<tcp::socket> socket_;  // until start() hands it to the stream
+  std::shared_ptr<AcceptGate> gate_;
+  ChannelPort port_;
+  std::shared_ptr<TcpStream> stream_;
+};
+
+}  // namespace hio::detail

@@ -1,0 +1,142 @@
+// How connections end on real TCP: a peer's close and a peer's reset
+// (SO_LINGER 0), seen from the server and from the client side, and a local
+// close; each a close event with the right who and why.
+#include <gtest/gtest.h>
+
+#include "io_run.hpp"
+#include "raw_socket.hpp"
+#include "recording_sink.hpp"
+#include "test_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+// Keeps what each remote sent and how it ended, before it is released.
+class WatchingServer final : public TcpServerDoer {
+ public:
+  using TcpServerDoer::TcpServerDoer;
+  std::string received;
+  std::vector<std::string> endings;  // "who: reason" per closed remote
+
+ protected:
+  void serve(Channel& remote) override { received += remote.read(); }
+  void on_close(Channel& remote) override { endings.push_back(remote.reason()); }
+};
+
+struct ServerSide {
+  RecordingSink sink;
+  RealRun run;
+  WatchingServer server{run.io, "tcp://127.0.0.1:0"};
+  ServerSide() { run.io.add_sink(sink); }
+  std::uint16_t port() const { return port_of(server.listener().local()); }
+};
+
+TEST(IoTcp, PeerCloseIsARemoteCloseAndWhatItSentIsRead) {
+  ServerSide side;
+  RawSocket peer;
+  Script script(side.run.doist,
+                {{"connect", [] { return true; }, [&] { peer = raw_connect(side.port()); }},
+                 {"accepted", [&] { return side.server.remotes().size() == 1; },
+                  [&] {
+                    peer.send_all("bye");
+                    peer.reset();  // FIN
+                  }},
+                 {"closed", [&] { return side.server.endings.size() == 1; }, {}}});
+  EXPECT_EQ(side.run.doist.run({&side.server, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(side.server.received, "bye");
+  EXPECT_EQ(side.server.endings, std::vector<std::string>{"closed by peer"});
+  const Recorded* accept = side.sink.first(EventKind::accept, side.server.listener().id());
+  ASSERT_NE(accept, nullptr);
+  const Recorded* close = side.sink.first(EventKind::close, accept->accepted);
+  ASSERT_NE(close, nullptr);
+  EXPECT_EQ(close->who, CloseWho::remote);
+  EXPECT_EQ(close->text, "closed by peer");
+  EXPECT_EQ(side.sink.stream(EventKind::rx, accept->accepted), "bye");
+  EXPECT_EQ(side.run.io.find(accept->accepted), nullptr);  // released after on_close
+}
+
+TEST(IoTcp, PeerResetIsARemoteCloseSayingReset) {
+  ServerSide side;
+  RawSocket peer;
+  Script script(side.run.doist,
+                {{"connect", [] { return true; }, [&] { peer = raw_connect(side.port()); }},
+                 {"accepted", [&] { return side.server.remotes().size() == 1; },
+                  [&] {
+                    peer.set_linger_zero();
+                    peer.reset();  // RST
+                  }},
+                 {"closed", [&] { return side.server.endings.size() == 1; }, {}}});
+  EXPECT_EQ(side.run.doist.run({&side.server, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(side.server.endings, std::vector<std::string>{"reset by peer"});
+  const Recorded* accept = side.sink.first(EventKind::accept, side.server.listener().id());
+  ASSERT_NE(accept, nullptr);
+  const Recorded* close = side.sink.first(EventKind::close, accept->accepted);
+  ASSERT_NE(close, nullptr);
+  EXPECT_EQ(close->who, CloseWho::remote);
+  EXPECT_EQ(close->text, "reset by peer");
+}
+
+// A client connected to a raw listener that ends the connection on cue.
+void client_sees_the_server_end(bool reset, const std::string& why, const std::string& rx) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  RawSocket listener = raw_listen();
+  TcpClientDoer client(run.io, "tcp://127.0.0.1:" + std::to_string(listener.port()));
+  RawSocket accepted;
+  Script script(run.doist,
+                {{"accepted",
+                  [&] {
+                    if (!accepted.valid()) accepted = raw_try_accept(listener);
+                    return accepted.valid() && client.channel().connected();
+                  },
+                  [&] {
+                    if (reset) {
+                      accepted.set_linger_zero();
+                    } else {
+                      accepted.send_all("so long");
+                    }
+                    accepted.reset();
+                  }},
+                 {"closed", [&] { return client.channel().state() == ChannelState::closed; }, {}}});
+  EXPECT_EQ(run.doist.run({&client, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  const Recorded* close = sink.first(EventKind::close, client.channel().id());
+  ASSERT_NE(close, nullptr);
+  EXPECT_EQ(close->who, CloseWho::remote);
+  EXPECT_EQ(close->text, why);
+  EXPECT_EQ(client.channel().peek(), rx);  // still readable after the close
+  // retry is 0 by default: no reconnect.
+  EXPECT_EQ(sink.count(EventKind::open, client.channel().id()), 1u);
+}
+
+TEST(IoTcp, ClientSeesTheServerCloseAsRemote) {
+  client_sees_the_server_end(false, "closed by peer", "so long");
+}
+
+TEST(IoTcp, ClientSeesTheServerResetAsRemote) {
+  client_sees_the_server_end(true, "reset by peer", "");
+}
+
+TEST(IoTcp, LocalCloseIsLocalHereAndRemoteThere) {
+  ServerSide side;
+  TcpClientDoer client(side.run.io, tcp_url(side.server.listener()));
+  Script script(side.run.doist,
+                {{"connected", [&] { return client.channel().connected(); },
+                  [&] { client.channel().close("done talking"); }},
+                 {"server saw it", [&] { return side.server.endings.size() == 1; }, {}}});
+  EXPECT_EQ(side.run.doist.run({&side.server, &client, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  const Recorded* mine = side.sink.first(EventKind::close, client.channel().id());
+  ASSERT_NE(mine, nullptr);
+  EXPECT_EQ(mine->who, CloseWho::local);
+  EXPECT_EQ(mine->text, "done talking");
+  EXPECT_EQ(side.server.endings, std::vector<std::string>{"closed by peer"});
+  // Exit does not close it again.
+  EXPECT_EQ(side.sink.count(EventKind::close, client.channel().id()), 1u);
+}
+
+}  // namespace
+}  // namespace hio::test

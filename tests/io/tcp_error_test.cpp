@@ -1,0 +1,154 @@
+// Bad input on real TCP: an unresolvable host, a refused connect, a port in
+// use and a malformed URL each give a clear error — on the channel (error
+// event, failed state) or as the parse result — and the run goes on. Also the
+// client's reconnect after a server restart, on the lossless retry grid.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "io_run.hpp"
+#include "raw_socket.hpp"
+#include "recording_sink.hpp"
+#include "test_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A run with a healthy echo pair next to the doers under test, to show the
+// run goes on.
+struct HealthyRun {
+  RecordingSink sink;
+  RealRun run;
+  EchoServerDoer server{run.io, "tcp://127.0.0.1:0"};
+  TcpClientDoer client{run.io, tcp_url(server.listener()), {}, "healthy"};
+  Greeter greeter{client.channel(), "still working"};
+  HealthyRun() { run.io.add_sink(sink); }
+};
+
+TEST(IoTcp, UnresolvableHostIsAnErrorOnTheChannelAndTheRunGoesOn) {
+  HealthyRun h;
+  TcpClientDoer lost(h.run.io, "tcp://no-such-host.invalid:80", {}, "lost");
+  StopWhen stop(h.run.doist, [&] {
+    return h.greeter.done() == true && lost.channel().state() == ChannelState::failed;
+  });
+  EXPECT_EQ(h.run.doist.run({&h.server, &h.client, &h.greeter, &lost, &stop}), RunEnd::interrupted);
+  EXPECT_EQ(h.greeter.reply, "still working");
+  const Recorded* error = h.sink.first(EventKind::error, lost.channel().id());
+  ASSERT_NE(error, nullptr);
+  EXPECT_THAT(error->text, HasSubstr("cannot resolve 'no-such-host.invalid:80': "));
+  EXPECT_THAT(lost.channel().reason(), HasSubstr("cannot resolve"));
+}
+
+TEST(IoTcp, RefusedConnectIsAnErrorOnTheChannel) {
+  HealthyRun h;
+  const std::uint16_t port = free_port();
+  TcpClientDoer refused(h.run.io, "tcp://127.0.0.1:" + std::to_string(port), {}, "refused");
+  StopWhen stop(h.run.doist, [&] {
+    return h.greeter.done() == true && refused.channel().state() == ChannelState::failed;
+  });
+  EXPECT_EQ(h.run.doist.run({&h.server, &h.client, &h.greeter, &refused, &stop}),
+            RunEnd::interrupted);
+  EXPECT_EQ(h.greeter.reply, "still working");
+  EXPECT_EQ(refused.channel().reason(),
+            "connect to 127.0.0.1:" + std::to_string(port) + " failed: Connection refused");
+  EXPECT_EQ(h.sink.count(EventKind::error, refused.channel().id()), 1u);
+}
+
+TEST(IoTcp, PortInUseIsAnErrorOnTheListenerAndTheRunGoesOn) {
+  HealthyRun h;
+  const std::string taken = tcp_url(h.server.listener());
+  EchoServerDoer second(h.run.io, taken, {}, "second");
+  EXPECT_EQ(second.listener().state(), ChannelState::failed);
+  EXPECT_EQ(second.listener().reason(),
+            "listen on " + h.server.listener().local() + " failed: Address already in use");
+  const Recorded* error = h.sink.first(EventKind::error, second.listener().id());
+  ASSERT_NE(error, nullptr);
+  StopWhen stop(h.run.doist, [&] { return h.greeter.done() == true; });
+  EXPECT_EQ(h.run.doist.run({&h.server, &second, &h.client, &h.greeter, &stop}),
+            RunEnd::interrupted);
+  EXPECT_EQ(h.greeter.reply, "still working");
+}
+
+TEST(IoTcp, MalformedUrlIsAPreciseErrorAndCreatesNothing) {
+  HealthyRun h;
+  const std::size_t before = h.run.io.channel_count();
+  try {
+    TcpClientDoer bad(h.run.io, "tcp://127.0.0.1:99999");
+    FAIL() << "constructed";
+  } catch (const AddressParseError& error) {
+    EXPECT_EQ(error.error().part, "port");
+    EXPECT_EQ(error.error().offset, 16u);
+    EXPECT_THAT(error.what(), HasSubstr("must be at most 65535"));
+  }
+  AddressResult parsed = parse_address("tcp//127.0.0.1:80");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().part, "separator");
+  EXPECT_EQ(h.run.io.channel_count(), before);
+  StopWhen stop(h.run.doist, [&] { return h.greeter.done() == true; });
+  EXPECT_EQ(h.run.doist.run({&h.server, &h.client, &h.greeter, &stop}), RunEnd::interrupted);
+  EXPECT_EQ(h.greeter.reply, "still working");
+}
+
+TEST(IoTcp, ClientReconnectsOnTheRetryGridAfterTheServerRestarts) {
+  constexpr Tock kRetry{40'000'000};
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  auto first =
+      std::make_unique<EchoServerDoer>(run.io, "tcp://127.0.0.1:0", ChannelOptions{}, "first");
+  const std::string url = tcp_url(first->listener());
+  std::unique_ptr<EchoServerDoer> second;
+  ChannelOptions options;
+  options.retry = kRetry;
+  TcpClientDoer client(run.io, url, options);
+  Channel& ch = client.channel();
+  auto errors_now = [&] { return sink.count(EventKind::error, ch.id()); };
+  std::size_t errors_at_close = 0;
+
+  Script script(run.doist,
+                {{"first connect", [&] { return ch.connected(); }, [&] { (void)ch.write("one"); }},
+                 {"first echo", [&] { return ch.rx_size() >= 3; },
+                  [&] {
+                    EXPECT_EQ(ch.read(), "one");
+                    run.doist.remove({first.get()});  // the server goes away: closes everything
+                  }},
+                 {"remote close", [&] { return ch.state() != ChannelState::connected; },
+                  [&] { errors_at_close = errors_now(); }},
+                 {"a refused retry", [&] { return errors_now() > errors_at_close; },
+                  [&] {
+                    second =
+                        std::make_unique<EchoServerDoer>(run.io, url, ChannelOptions{}, "second");
+                    run.doist.extend({second.get()});
+                  }},
+                 {"second connect", [&] { return ch.connected() && ch.connects() == 2; },
+                  [&] { (void)ch.write("two"); }},
+                 {"second echo", [&] { return ch.rx_size() >= 3; }, {}}});
+
+  EXPECT_EQ(run.doist.run({first.get(), &client, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->listener().state(), ChannelState::closed);  // it listened, then exit
+  EXPECT_EQ(ch.read(), "two");
+  EXPECT_EQ(ch.connects(), 2u);
+
+  // Each reconnect attempt is an open event on the grid start + k * retry.
+  std::vector<Tyme> opens;
+  for (const Recorded& r : sink.events)
+    if (r.kind == EventKind::open && r.channel == ch.id()) opens.push_back(r.tyme);
+  ASSERT_GE(opens.size(), 3u);  // creation, >= 1 refused retry, the one that worked
+  const Tyme grid = Tyme{};     // the client was created at tyme 0
+  for (std::size_t i = 1; i < opens.size(); ++i) {
+    EXPECT_EQ((opens[i] - grid) % kRetry, Tock{0}) << format_seconds(opens[i]);
+    EXPECT_GT(opens[i], opens[i - 1]);
+  }
+  const Recorded* close = sink.first(EventKind::close, ch.id());
+  ASSERT_NE(close, nullptr);
+  EXPECT_EQ(close->who, CloseWho::remote);
+  EXPECT_THAT(sink.first(EventKind::error, ch.id())->text, HasSubstr("Connection refused"));
+}
+
+}  // namespace
+}  // namespace hio::test
