@@ -62,7 +62,7 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
     deed.state = Deed::State::ready;
     ready_.push_back(&deed);
   } else {
-    place(deed, step, tyme, Tock{0});
+    place(deed, step);
   }
   // A parked owner must run to give its new child the first run.
   if (owner_ != nullptr && deed.state == Deed::State::ready) owner_->wake();
@@ -128,7 +128,9 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
       }
       running_ = nullptr;
       if (step.kind() == Step::Kind::tock) [[likely]] {
-        // The common case, inline: see place().
+        if (deed->wake_pending) [[unlikely]]
+          deed->wake_pending = false;
+        // The common case, placed inline; parks and finishes go to place().
         deed->retyme = step.tock() == Tock{0} ? next_pass : deed->retyme + step.tock();
         if (deed->retyme <= next_pass) {
           ready_.push_back(deed);
@@ -136,7 +138,7 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
           heap_push(*deed);
         }
       } else {
-        place(*deed, step, tyme, tock0);
+        place(*deed, step);
       }
     }
   } catch (...) {
@@ -156,21 +158,19 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   in_pass_ = false;
 }
 
-void Schedule::place(Deed& deed, Step step, Tyme tyme, Tock tock0) {
+void Schedule::place(Deed& deed, Step step) {
   switch (step.kind()) {
-    case Step::Kind::tock: {
-      Tock tock = step.tock();
-      deed.retyme = tock == Tock{0} ? tyme + tock0 : deed.retyme + tock;
-      if (deed.retyme <= tyme + tock0) {
-        deed.state = Deed::State::ready;
-        ready_.push_back(&deed);
-      } else {
-        heap_push(deed);
-      }
+    case Step::Kind::tock:
+      HIO_CHECK(false, "tock steps are placed by pass() itself");
       return;
-    }
     case Step::Kind::park:
     case Step::Kind::idle_park:
+      if (deed.wake_pending) {  // woken while it ran: run next pass instead
+        deed.wake_pending = false;
+        deed.state = Deed::State::woken;
+        woken_.push_back(&deed);
+        return;
+      }
       deed.state = step.kind() == Step::Kind::park ? Deed::State::parked : Deed::State::idling;
       if (step.until() != kTymeNever) {
         deed.retyme = step.until();
@@ -178,6 +178,7 @@ void Schedule::place(Deed& deed, Step step, Tyme tyme, Tock tock0) {
       }
       return;
     case Step::Kind::finish:
+      deed.wake_pending = false;
       unlink(deed);
       deed.state = Deed::State::idle;
       deed.schedule = nullptr;
@@ -191,6 +192,10 @@ void Schedule::wake(Deed& deed) {
   // Wake the deed, then every parked ancestor DoDoer, so the wake reaches the
   // top; stop at the first ancestor that is not parked (it will run anyway).
   Deed* current = &deed;
+  if (current->schedule != nullptr && current == current->schedule->running_) {
+    current->wake_pending = true;
+    return;
+  }
   while (current != nullptr && current->schedule != nullptr &&
          (current->state == Deed::State::parked || current->state == Deed::State::idling)) {
     Schedule& schedule = *current->schedule;
@@ -220,6 +225,7 @@ void Schedule::insert_due(Deed& deed) {
 
 void Schedule::close_deed(Deed& deed, std::exception_ptr& first_error) {
   detach_from_lists(deed);
+  deed.wake_pending = false;
   unlink(deed);
   deed.schedule = nullptr;
   try {

@@ -108,3 +108,46 @@ TEST(Skip, OffRunsEveryPass) {
 
 }  // namespace
 }  // namespace hio::test
+
+namespace hio::test {
+namespace {
+
+// Wakes itself while it runs (as its own IO would), then parks.
+class SelfWaker : public Doer {
+ public:
+  using Doer::Doer;
+  std::vector<Tyme> runs;
+  int wake_on = 0;
+
+ protected:
+  bool recur(Tyme tyme) override {
+    runs.push_back(tyme);
+    if (static_cast<int>(runs.size()) == wake_on) wake();
+    park();
+    return false;
+  }
+};
+
+TEST(Park, AWakeWhileRunningVoidsTheNextPark) {
+  Doist doist(seconds(1));
+  SelfWaker d("d");
+  d.wake_on = 1;
+  doist.run({&d}, seconds(5));
+  // Woken during its first run: runs again at 1 instead of parking for good.
+  EXPECT_THAT(d.runs, ElementsAre(at(seconds(0)), at(seconds(1))));
+}
+
+TEST(Park, AWakeWhileRunningDoesNotOutliveThatRun) {
+  Doist doist(seconds(1));
+  Trace trace;
+  ProbeDoer d(trace, "d");
+  d.on_recur = [](ProbeDoer& self, int n) {
+    if (n == 1) self.wake();  // running, not parking: nothing to void
+    if (n == 3) self.park();
+  };
+  doist.run({&d}, seconds(6));
+  EXPECT_EQ(d.recurs, 3);  // parked for good after its 3rd run
+}
+
+}  // namespace
+}  // namespace hio::test

@@ -45,7 +45,8 @@ struct Deed {
   Tyme retyme{};
   std::int32_t heap_index = -1;
   State state = State::idle;
-  Dog dog;  // coroutine doers only; class doers are run without a frame
+  bool wake_pending = false;  // woken while running: its next park is void
+  Dog dog;                    // coroutine doers only; class doers are run without a frame
 };
 
 class Doer : public Tymee {
@@ -76,8 +77,10 @@ class Doer : public Tymee {
   }
 
   // Ends a park: the doer runs on its scheduler's next pass (never in the
-  // pass in progress), keeping its place in the order. No effect on a doer
-  // that is not parked. Safe to call from IO callbacks between passes.
+  // pass in progress), keeping its place in the order. A doer woken while it
+  // runs does not park at the end of that run: it runs next pass instead (so
+  // a wake its own IO causes is not lost). No effect on a doer waiting out a
+  // tock. Safe to call from IO callbacks between passes.
   void wake();
 
  protected:

@@ -73,7 +73,7 @@ class Schedule {
   static constexpr std::uint64_t kLabelGap = std::uint64_t{1} << 32;
 
   void enter_one(Doer& doer, Tyme tyme);
-  void place(Deed& deed, Step step, Tyme tyme, Tock tock0);
+  void place(Deed& deed, Step step);  // a park or a finish
   void collect_due(Tyme tyme);
   void insert_due(Deed& deed);  // into this pass, after the running deed
   void close_deed(Deed& deed, std::exception_ptr& first_error);
