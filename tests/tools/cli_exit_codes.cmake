@@ -24,3 +24,13 @@ expect_exit(2 frobnicate)
 expect_exit(2 run ${SCENARIOS}/quickstart.toml --set run.tock=fast)
 expect_exit(2 run ${SCENARIOS}/quickstart.toml --seed -4)
 expect_exit(0 --help)
+
+# Problems found while building the tree: still exit 2, nothing runs.
+expect_exit(2 run ${DATA}/bad_build/dangling_address.toml)
+if(NOT last_err MATCHES "dangling_address.toml:2:1: cannot build doer 'c': address '@nobody' names no listening doer")
+  message(FATAL_ERROR "dangling address not reported:\n${last_err}")
+endif()
+expect_exit(2 run ${DATA}/bad_build/unknown_counter.toml)
+if(NOT last_err MATCHES "unknown_counter.toml:6:9: no doer publishes counter 't.rusn'")
+  message(FATAL_ERROR "unknown counter not reported:\n${last_err}")
+endif()

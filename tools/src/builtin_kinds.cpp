@@ -1,5 +1,4 @@
-// The doer kinds every hio has. IO kinds (echo servers, clients, peers) are
-// added where the io library is wired in.
+// The doer kinds every hio has; the IO ones are in io_kinds.cpp.
 #include <memory>
 
 #include "hio/tools/registry.hpp"
@@ -42,6 +41,7 @@ void add_builtin_kinds(DoerRegistry& registry) {
                           return std::make_unique<Ticker>(spec, context.counters);
                         },
                         false});
+  add_io_kinds(registry);
 }
 
 }  // namespace hio::tools

@@ -22,6 +22,16 @@ const char* to_string(ParamType type) {
   return "?";
 }
 
+std::string BuildContext::resolve(const std::string& address) const {
+  if (address.empty() || address[0] != '@') return address;
+  auto it = endpoints.find(std::string_view(address).substr(1));
+  if (it == endpoints.end()) {
+    throw std::invalid_argument("address '" + address +
+                                "' names no listening doer defined before it");
+  }
+  return it->second;
+}
+
 void DoerRegistry::add(KindSpec kind) {
   if (kind.name.empty()) throw std::invalid_argument("a doer kind needs a name");
   if (!kind.group && !kind.make) {

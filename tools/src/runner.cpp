@@ -161,7 +161,12 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options) {
   const RandomSource random(scenario.run.seed);
   CounterBoard counters;
-  BuildContext context{random, counters};
+  Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
+  doist.set_skip(scenario.run.skip);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  std::map<std::string, std::string, std::less<>> endpoints;
+  BuildContext context{random, counters, io, endpoints};
   Tree tree = build_tree(scenario, registry, context);
 
   std::vector<Diagnostic> problems;
@@ -180,8 +185,6 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   RunSummary summary;
   summary.name = scenario.run.name;
   summary.seed = scenario.run.seed;
-  Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
-  doist.set_skip(scenario.run.skip);
   Checker checker(scenario, counters, doist.tyme(), summary.expectations, options);
   doist.add_observer(checker);
 

@@ -12,6 +12,7 @@
 
 #include "hio/engine/doer.hpp"
 #include "hio/engine/random.hpp"
+#include "hio/io/hub.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/scenario.hpp"
 
@@ -33,6 +34,14 @@ struct ParamSpec {
 struct BuildContext {
   const RandomSource& random;
   CounterBoard& counters;
+  IoHub& io;  // the run's channels
+  // Listening doers publish their address under their name, so that later
+  // doers can say "@name" instead of a fixed port (see resolve()).
+  std::map<std::string, std::string, std::less<>>& endpoints;
+
+  // An address as written, or the endpoint of the doer it names ("@server").
+  // Throws std::invalid_argument for an unknown name.
+  std::string resolve(const std::string& address) const;
 };
 
 using DoerFactory = std::function<std::unique_ptr<Doer>(const DoerSpec&, BuildContext&)>;
@@ -56,7 +65,9 @@ class DoerRegistry {
   std::map<std::string, KindSpec, std::less<>> kinds_;
 };
 
-// The kinds every hio has: group, ticker (see docs/scenarios.md).
+// The kinds every hio has (see docs/scenarios.md): group, ticker, and the IO
+// kinds (add_io_kinds): echo_server, echo_client.
 void add_builtin_kinds(DoerRegistry& registry);
+void add_io_kinds(DoerRegistry& registry);
 
 }  // namespace hio::tools
