@@ -9,6 +9,7 @@
 #include "hio/tools/duration.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
+#include "hio/tools/sweep.hpp"
 
 namespace hio::tools {
 
@@ -20,6 +21,7 @@ constexpr const char* kExamples = R"(Examples:
   hio run scenarios/quickstart.toml
   hio run scenarios/quickstart.toml --seed 7 --set run.limit=2s --json
   hio check scenarios/quickstart.toml
+  hio sweep scenarios/quickstart.toml --seeds 1..200 --jobs 2
 
 Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
             3 replay divergence, 130 interrupted.)";
@@ -37,6 +39,55 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool json = false;
 };
+
+struct SweepArgs {
+  std::string scenario;
+  std::string seeds;
+  unsigned jobs = 1;
+  std::string shard = "1/1";
+  std::vector<std::string> sets;
+  bool json = false;
+};
+
+int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
+  Scenario scenario;
+  std::vector<std::uint64_t> seeds;
+  try {
+    scenario = load_scenario_file(args.scenario, registry);
+    for (const std::string& set : args.sets)
+      apply_override(scenario, set);
+    seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
+  } catch (const ScenarioError& error) {
+    print_diagnostics(error);
+    return kExitBadInput;
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "hio sweep: " << error.what() << "\n";
+    return kExitBadInput;
+  }
+  if (args.jobs == 0) {
+    std::cerr << "hio sweep: --jobs must be at least 1\n";
+    return kExitBadInput;
+  }
+  const std::vector<SeedResult> results = sweep(scenario, registry, seeds, args.jobs);
+  std::size_t failed = 0;
+  for (const SeedResult& r : results) {
+    if (!r.passed) ++failed;
+    if (args.json) {
+      std::cout << format_seed_result_json(r) << "\n";
+    } else if (!r.passed) {
+      std::cout << "seed " << r.seed << ": FAIL " << r.first_failure << "\n";
+    }
+  }
+  if (args.json) {
+    std::cout << "{\"summary\": true, \"shard\": \"" << args.shard
+              << "\", \"seeds\": " << results.size() << ", \"failed\": " << failed << "}\n";
+  } else {
+    std::cout << results.size() - failed << " of " << results.size() << " seeds passed";
+    if (failed > 0) std::cout << "; failing seeds listed above";
+    std::cout << "\n";
+  }
+  return failed == 0 ? kExitOk : kExitExpectationsFailed;
+}
 
 int do_check(const std::string& path, const DoerRegistry& registry) {
   try {
@@ -108,6 +159,17 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
   check->add_option("scenario", check_path, "scenario file (TOML)")->required();
 
+  SweepArgs sweep_args;
+  CLI::App* sweep_cmd =
+      app.add_subcommand("sweep", "run a scenario over many seeds; list the failing ones");
+  sweep_cmd->add_option("scenario", sweep_args.scenario, "scenario file (TOML)")->required();
+  sweep_cmd->add_option("--seeds", sweep_args.seeds, "seed range A..B (inclusive)")->required();
+  sweep_cmd->add_option("--jobs", sweep_args.jobs, "worker threads (default 1)");
+  sweep_cmd->add_option("--shard", sweep_args.shard,
+                        "K/N: run only every N-th seed from the K-th (batch systems)");
+  sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run");
+  sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -117,6 +179,7 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   try {
     if (run->parsed()) return do_run(run_args, registry);
     if (check->parsed()) return do_check(check_path, registry);
+    if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
   } catch (const std::exception& error) {
     std::cerr << "hio: error: " << error.what() << "\n";
     return kExitBadInput;
