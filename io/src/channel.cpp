@@ -1,7 +1,9 @@
 #include "hio/io/channel.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "hio/engine/check.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/transport.hpp"
 
@@ -36,7 +38,16 @@ Channel::Channel(IoHub& hub, std::uint32_t id, std::string name, Address address
       tx_datagrams_(kind == ChannelKind::datagram ? options_.tx_bytes_max : 0,
                     kind == ChannelKind::datagram ? options_.datagrams_max : 0) {}
 
-Channel::~Channel() = default;
+Channel::~Channel() {
+  set_ready_list(nullptr);
+  // Out of its listener's queue, and its own queue's channels out of it.
+  if (queued_in_ != nullptr) {
+    auto& queue = queued_in_->accepted_;
+    queue.erase(std::remove(queue.begin(), queue.end(), this), queue.end());
+  }
+  for (Channel* queued : accepted_)
+    queued->queued_in_ = nullptr;
+}
 
 void Channel::require(ChannelKind kind, const char* call) const {
   if (kind_ != kind) {
@@ -47,11 +58,44 @@ void Channel::require(ChannelKind kind, const char* call) const {
 }
 
 void Channel::wake_waiter() {
+  if (ready_list_ != nullptr && !ready_marked_) ready_list_->add(*this);
   if (waiter_ != nullptr) waiter_->wake();
 }
 
 void Channel::wake_driver() {
+  if (ready_list_ != nullptr && !ready_marked_) ready_list_->add(*this);
   if (driver_ != nullptr) driver_->wake();
+}
+
+void Channel::set_ready_list(ReadyList* list) {
+  if (list == ready_list_) return;
+  if (ready_list_ != nullptr && ready_marked_) ready_list_->remove(*this);
+  ready_list_ = list;
+}
+
+// ---- ReadyList --------------------------------------------------------------
+
+void ReadyList::add(Channel& channel) {
+  HIO_CHECK(channel.ready_list_ == this, "ReadyList::add of channel #" +
+                                             std::to_string(channel.id()) +
+                                             " whose ready list is another one");
+  if (channel.ready_marked_) return;
+  channel.ready_marked_ = true;
+  marked_.push_back(&channel);
+}
+
+void ReadyList::remove(Channel& channel) {
+  channel.ready_marked_ = false;
+  marked_.erase(std::remove(marked_.begin(), marked_.end(), &channel), marked_.end());
+}
+
+void ReadyList::take(std::vector<Channel*>& out) {
+  out.swap(marked_);
+  marked_.clear();
+  for (Channel* channel : out)
+    channel->ready_marked_ = false;
+  std::sort(out.begin(), out.end(),
+            [](const Channel* a, const Channel* b) { return a->id() < b->id(); });
 }
 
 void Channel::wake_both() {
@@ -147,6 +191,7 @@ Channel* Channel::accept() {
   if (accepted_.empty()) return nullptr;
   Channel* next = accepted_.front();
   accepted_.pop_front();
+  next->queued_in_ = nullptr;
   return next;
 }
 

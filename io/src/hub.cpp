@@ -5,14 +5,18 @@
 
 #include "asio_core.hpp"
 #include "hio/engine/check.hpp"
+#include "serial_transport.hpp"
 #include "tcp_transport.hpp"
+#include "udp_transport.hpp"
 
 namespace hio {
 
 struct IoHub::Impl {
-  // Declared first so it is destroyed last (the factory refers to it).
+  // Declared first so it is destroyed last (the factories refer to it).
   detail::AsioCore core;
-  detail::TcpFactory tcp{core};
+  detail::TcpFactory tcp{core};  // tcp:// and tls://
+  detail::UdpFactory udp{core};
+  detail::SerialFactory serial{core};
 };
 
 namespace detail {
@@ -72,12 +76,20 @@ Channel& IoHub::bind(std::string_view address, ChannelOptions options) {
 TransportFactory& IoHub::factory_for(Scheme scheme) const {
   if (override_ != nullptr) return *override_;
   if (TransportFactory* factory = factories_[scheme_index(scheme)]) return *factory;
-  if (scheme == Scheme::tcp) return impl_->tcp;
-  const char* hint = scheme == Scheme::sim || scheme == Scheme::sim_serial
-                         ? "; install a SimNet on this hub"
-                         : "; not built in yet";
+  switch (scheme) {
+    case Scheme::tcp:
+    case Scheme::tls:
+      return impl_->tcp;
+    case Scheme::udp:
+      return impl_->udp;
+    case Scheme::serial:
+      return impl_->serial;
+    case Scheme::sim:
+    case Scheme::sim_serial:
+      break;
+  }
   throw std::invalid_argument(std::string("no transport for ") + to_string(scheme) +
-                              ":// addresses" + hint);
+                              ":// addresses; install a SimNet on this hub");
 }
 
 Channel& IoHub::create(const Address& address, ChannelRole role, ChannelOptions options) {
@@ -127,11 +139,7 @@ void IoHub::release(Channel& channel) {
   HIO_CHECK(find(channel.id()) == &channel,
             "release of channel #" + std::to_string(channel.id()) + " that this hub does not own");
   if (channel.open()) channel.close("released");
-  // A listener may still hold it in its queue of accepted channels.
-  for (auto& [id, other] : channels_) {
-    auto& queue = other->accepted_;
-    queue.erase(std::remove(queue.begin(), queue.end(), &channel), queue.end());
-  }
+  // Its destructor takes it out of a listener's queue of accepted channels.
   channels_.erase(channel.id());
 }
 

@@ -218,6 +218,7 @@ Channel& ChannelPort::accept(std::unique_ptr<Transport> transport, const Address
   Channel& remote = hub.add_channel(listener.name_ + "/" + std::to_string(hub.next_id_), address,
                                     ChannelKind::stream, std::move(options), std::move(transport));
   listener.accepted_.push_back(&remote);
+  remote.queued_in_ = &listener;
   listener.wake_waiter();
   return remote;
 }

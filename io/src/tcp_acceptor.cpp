@@ -17,13 +17,14 @@ void AcceptGate::release() {
 }
 
 TcpAcceptor::TcpAcceptor(AsioCore& core, ChannelPort port, std::shared_ptr<AcceptGate> gate,
-                         const ChannelOptions& options)
+                         const ChannelOptions& options, TlsSetup tls)
     : core_(core),
       port_(port),
       gate_(std::move(gate)),
       acceptor_(core.context),
       remotes_max_(options.remotes_max),
-      socket_buffer_bytes_(options.socket_buffer_bytes) {}
+      socket_buffer_bytes_(options.socket_buffer_bytes),
+      tls_(std::move(tls)) {}
 
 void TcpAcceptor::open(const Address& address) {
   address_ = address;
@@ -114,13 +115,13 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
     return;
   }
   Address address;
-  address.scheme = Scheme::tcp;
+  address.scheme = address_.scheme;
   address.host = remote.address().to_string();
   address.port = remote.port();
   ++gate_->live;
   ChannelPort port = port_;
-  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), gate_), address,
-              endpoint_text(remote));
+  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), gate_, tls_),
+              address, endpoint_text(remote));
   if (port_ && !ended_) accept_next();
 }
 

@@ -10,6 +10,7 @@
 
 #include "asio_core.hpp"
 #include "hio/io/transport.hpp"
+#include "tls_context.hpp"
 
 namespace hio::detail {
 
@@ -26,8 +27,9 @@ struct AcceptGate {
 // handlers that run after that do nothing.
 class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor> {
  public:
+  // tls: how accepted remotes speak TLS (no context: plain TCP).
   TcpAcceptor(AsioCore& core, ChannelPort port, std::shared_ptr<AcceptGate> gate,
-              const ChannelOptions& options);
+              const ChannelOptions& options, TlsSetup tls);
 
   // Binds and listens (after resolving, for a host name); reports
   // port.connected (local endpoint) or port.failed.
@@ -54,6 +56,7 @@ class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor> {
   Address address_;
   std::size_t remotes_max_;
   std::size_t socket_buffer_bytes_;
+  TlsSetup tls_;
   Tyme retry_at_{};
   bool listening_ = false;
   bool accepting_ = false;

@@ -15,51 +15,103 @@ TcpServerDoer::TcpServerDoer(IoHub& hub, const Address& address, ChannelOptions 
 void TcpServerDoer::enter() {
   listener_->set_waiter(this);
   listener_->set_driver(this);
+  visit_all_ = true;
+  due_ = kTymeNever;
   // A later run starts where an earlier one's exit left the listener.
   if (ran_ && !listener_->open()) listener_->reopen();
   ran_ = true;
 }
 
-bool TcpServerDoer::recur(Tyme) {
+bool TcpServerDoer::visit(Channel& remote) {
+  // As in ChannelDoer: what a transport delivers synchronously is served in
+  // this pass, and what serve() wrote is sent in this pass.
+  remote.service();
+  serve(remote);
+  remote.service();
+  if (remote.open()) {
+    due_ = std::min(due_, remote.due());
+    return true;
+  }
+  on_close(remote);
+  return false;
+}
+
+bool TcpServerDoer::recur(Tyme tyme) {
   const std::uint64_t before = hub_->event_count();
+  // A run that no channel explains (nothing ready, nothing accepted) was
+  // asked for by someone else (wake()): it visits every remote, as does one
+  // that rerun() asked for or that a remote's due() has come for.
+  const bool unexplained = ready_.empty() && listener_->accept_pending() == 0;
+  const bool all = visit_all_ || rerun_ || tyme >= due_ || unexplained;
+  visit_all_ = false;
   rerun_ = false;
   listener_->service();
   while (Channel* remote = listener_->accept()) {
     remote->set_waiter(this);
     remote->set_driver(this);
+    remote->set_ready_list(&ready_);
+    ready_.add(*remote);
     remotes_.push_back(remote);
     on_accept(*remote);
   }
-  Tyme due = listener_->due();
+  ready_.take(batch_);
+  if (all) {
+    batch_ = remotes_;
+    due_ = kTymeNever;
+  }
+  // One sweep in ascending id order. Remotes that change while it runs join
+  // it if it has not passed them yet; the others wait for the next run.
+  while (!batch_.empty()) {
+    std::uint32_t last = 0;
+    for (Channel* remote : batch_) {
+      last = remote->id();
+      if (!visit(*remote)) ended_.push_back(remote);
+    }
+    ready_.take(batch_);
+    const auto passed = std::partition(batch_.begin(), batch_.end(),
+                                       [last](const Channel* c) { return c->id() <= last; });
+    for (auto it = batch_.begin(); it != passed; ++it)
+      ready_.add(**it);
+    batch_.erase(batch_.begin(), passed);
+    std::sort(batch_.begin(), batch_.end(),
+              [](const Channel* a, const Channel* b) { return a->id() < b->id(); });
+  }
+  release_ended();
+  // A run in which anything happened (any event) is followed by another run
+  // next pass rather than a park; an idle run parks.
+  if (hub_->event_count() == before && !rerun_) park(std::min(due_, listener_->due()));
+  return false;
+}
+
+void TcpServerDoer::release_ended() {
+  if (ended_.empty()) return;
+  // Both are in ascending id order: remotes_ by accept, ended_ by the sweep.
   std::size_t kept = 0;
+  std::size_t next = 0;
   for (Channel* remote : remotes_) {
-    // As in TcpClientDoer: what a transport delivers synchronously is served
-    // in this pass, and what serve() wrote is sent in this pass.
-    remote->service();
-    serve(*remote);
-    remote->service();
-    if (remote->open()) {
-      due = std::min(due, remote->due());
-      remotes_[kept++] = remote;
+    if (next < ended_.size() && ended_[next] == remote) {
+      ++next;
     } else {
-      on_close(*remote);
-      hub_->release(*remote);
+      remotes_[kept++] = remote;
     }
   }
   remotes_.resize(kept);
-  // A wake aimed at this doer while it runs is lost (Doer::wake only ends a
-  // park), so a run in which anything happened is followed by another run
-  // next pass; an idle run parks.
-  if (!rerun_ && hub_->event_count() == before) park(due);
-  return false;
+  for (Channel* remote : ended_) {
+    remote->set_ready_list(nullptr);
+    hub_->release(*remote);
+  }
+  ended_.clear();
 }
 
 void TcpServerDoer::exit() {
   for (Channel* remote : remotes_) {
+    remote->set_ready_list(nullptr);
     remote->close("server exit");
     hub_->release(*remote);
   }
   remotes_.clear();
+  batch_.clear();
+  ended_.clear();
   // Remotes accepted but never taken belong to this doer too.
   while (Channel* remote = listener_->accept())
     hub_->release(*remote);

@@ -12,25 +12,20 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
-template <typename Socket>
-void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_code& ec) {
-  if (bytes == 0) return;
-  const int size = bytes > 0x3fffffff ? 0x3fffffff : static_cast<int>(bytes);
-  socket.set_option(asio::socket_base::send_buffer_size(size), ec);
-  if (!ec) socket.set_option(asio::socket_base::receive_buffer_size(size), ec);
-}
-template void apply_buffer_size(tcp::socket&, std::size_t, boost::system::error_code&);
-template void apply_buffer_size(tcp::acceptor&, std::size_t, boost::system::error_code&);
-
-TcpStream::TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes)
+TcpStream::TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes,
+                     TlsSetup tls)
     : core_(core),
       port_(port),
       socket_(core.context),
-      socket_buffer_bytes_(socket_buffer_bytes),
-      read_buf_(kTcpChunkBytes, '\0') {}
+      tls_setup_(std::move(tls)),
+      socket_buffer_bytes_(socket_buffer_bytes) {
+  if (tls_setup_) tls_.emplace(socket_, *tls_setup_.context);
+}
 
-TcpStream::TcpStream(AsioCore& core, ChannelPort port, tcp::socket socket)
-    : core_(core), port_(port), socket_(std::move(socket)), read_buf_(kTcpChunkBytes, '\0') {}
+TcpStream::TcpStream(AsioCore& core, ChannelPort port, tcp::socket socket, TlsSetup tls)
+    : core_(core), port_(port), socket_(std::move(socket)), tls_setup_(std::move(tls)) {
+  if (tls_setup_) tls_.emplace(socket_, *tls_setup_.context);
+}
 
 // ---- connecting -------------------------------------------------------------
 
@@ -99,12 +94,54 @@ void TcpStream::on_connected(const boost::system::error_code& ec) {
     try_next_endpoint();
     return;
   }
-  establish();
+  secure();
 }
 
 void TcpStream::accepted() {
   boost::system::error_code ec;
   target_ = endpoint_text(socket_.remote_endpoint(ec));
+  secure();
+}
+
+void TcpStream::secure() {
+  if (!tls_) {
+    establish();
+    return;
+  }
+  if (!tls_setup_.server) {
+    std::string error;
+    if (!prepare_tls_client(tls_->native_handle(), tls_setup_, error)) {
+      fail("TLS setup for " + target_ + " failed: " + error);
+      return;
+    }
+  }
+  boost::system::error_code ignored;
+  // The handshake's flights go out at once, not after Nagle's delay.
+  socket_.set_option(tcp::no_delay(true), ignored);
+  phase_ = Phase::handshaking;
+  if (tls_setup_.handshake_timeout > Tock{0}) {
+    handshake_due_ = port_.tyme() + tls_setup_.handshake_timeout;
+  }
+  ++core_.pending;
+  tls_->async_handshake(tls_setup_.server ? ssl::stream_base::server : ssl::stream_base::client,
+                        [self = shared_from_this()](const boost::system::error_code& error) {
+                          --self->core_.pending;
+                          self->on_handshake(error);
+                        });
+}
+
+void TcpStream::on_handshake(const boost::system::error_code& ec) {
+  if (!live()) return;
+  if (ec) {
+    std::string why;
+    if (ec == asio::error::eof || tls_truncated(ec)) {
+      why = "the peer closed the connection";
+    } else {
+      why = tls_error_text(ec, tls_->native_handle());
+    }
+    fail("TLS handshake with " + target_ + " failed: " + why);
+    return;
+  }
   establish();
 }
 
@@ -130,27 +167,56 @@ void TcpStream::establish() {
 // ---- moving bytes -----------------------------------------------------------
 
 void TcpStream::pump() {
-  if (!live() || phase_ != Phase::established) return;
+  if (!live()) return;
+  if (phase_ == Phase::handshaking && port_.tyme() >= handshake_due_) {
+    fail("TLS handshake with " + target_ + " timed out after " +
+         format_seconds(tls_setup_.handshake_timeout) + " s");
+    return;
+  }
+  if (phase_ != Phase::established) return;
   if (!writing_ && port_.tx_size() > 0) start_write();
   if (!reading_ && port_.rx_space() > 0) start_read();
 }
 
+template <typename Handler>
+void TcpStream::read_some(std::size_t room, Handler&& handler) {
+  const auto buffer = asio::buffer(read_buf_.get(), room);
+  if (tls_) {
+    tls_->async_read_some(buffer, std::forward<Handler>(handler));
+  } else {
+    socket_.async_read_some(buffer, std::forward<Handler>(handler));
+  }
+}
+
+template <typename Handler>
+void TcpStream::write_all(Handler&& handler) {
+  if (tls_) {
+    asio::async_write(*tls_, asio::buffer(write_buf_), std::forward<Handler>(handler));
+  } else {
+    asio::async_write(socket_, asio::buffer(write_buf_), std::forward<Handler>(handler));
+  }
+}
+
 void TcpStream::start_read() {
+  // A TLS stream reads whole records but hands over only `room` bytes; the
+  // rest waits inside OpenSSL for the next read, so rx still bounds it.
   const std::size_t room = std::min(kTcpChunkBytes, port_.rx_space());
+  // Made at the first read and left uninitialised: a thousand quiet
+  // connections should not cost a thousand zeroed chunks.
+  if (!read_buf_) read_buf_.reset(new char[kTcpChunkBytes]);
   reading_ = true;
   ++core_.pending;
-  socket_.async_read_some(
-      asio::buffer(read_buf_.data(), room),
-      [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
-        --self->core_.pending;
-        self->on_read(error, n);
-      });
+  read_some(room,
+            [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
+              --self->core_.pending;
+              self->on_read(error, n);
+            });
 }
 
 void TcpStream::on_read(const boost::system::error_code& ec, std::size_t n) {
   reading_ = false;
   if (!live()) return;
-  if (n > 0) port_.deliver(std::string_view(read_buf_.data(), n));
+  if (n > 0) port_.deliver(std::string_view(read_buf_.get(), n));
   if (ec) {
     end(ec, "read");
     return;
@@ -165,12 +231,10 @@ void TcpStream::start_write() {
   port_.take_tx(write_buf_, kTcpChunkBytes);
   writing_ = true;
   ++core_.pending;
-  asio::async_write(
-      socket_, asio::buffer(write_buf_),
-      [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-        --self->core_.pending;
-        self->on_write(error);
-      });
+  write_all([self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+    --self->core_.pending;
+    self->on_write(error);
+  });
 }
 
 void TcpStream::on_write(const boost::system::error_code& ec) {
@@ -199,8 +263,13 @@ void TcpStream::end(const boost::system::error_code& ec, const char* op) {
     port.closed(CloseWho::remote, "closed by peer");
   } else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
     port.closed(CloseWho::remote, "reset by peer");
+  } else if (tls_ && tls_truncated(ec)) {
+    // TCP ended without TLS's close_notify: the end cannot be told apart
+    // from a cut, so the reason says so.
+    port.closed(CloseWho::remote, "closed by peer without TLS close_notify");
   } else {
-    port.failed(std::string(op) + " failed: " + ec.message());
+    port.failed(std::string(op) +
+                " failed: " + (tls_ ? tls_error_text(ec, tls_->native_handle()) : ec.message()));
   }
 }
 
@@ -224,6 +293,14 @@ void TcpStream::finish() {
 }
 
 void TcpStream::shutdown() {
+  // TLS: send close_notify if that needs no waiting — nothing is being
+  // written (it would cut a record) and the kernel takes it at once. The
+  // peer's close_notify is not awaited: a local close is immediate.
+  if (tls_ && phase_ == Phase::established && !writing_) {
+    boost::system::error_code ignored;
+    socket_.non_blocking(true, ignored);
+    if (!ignored) tls_->shutdown(ignored);  // ends in would_block, after sending
+  }
   finish();
 }
 

@@ -1,6 +1,7 @@
-// TcpStream: one TCP connection on Asio, from connecting (or being accepted)
-// to its end, moving bytes between its socket and its channel's buffers
-// through the ChannelPort. Shared by the client and accepted transports.
+// TcpStream: one TCP connection on Asio, optionally with TLS on top, from
+// connecting (or being accepted) to its end, moving bytes between its socket
+// and its channel's buffers through the ChannelPort. Shared by the client and
+// accepted transports of tcp:// and tls://.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -13,6 +14,7 @@
 
 #include "asio_core.hpp"
 #include "hio/io/transport.hpp"
+#include "tls_context.hpp"
 
 namespace hio::detail {
 
@@ -25,25 +27,40 @@ inline constexpr std::size_t kTcpChunkBytes = 64 * 1024;
 std::string endpoint_text(const tcp::endpoint& endpoint);
 // Applies SO_SNDBUF/SO_RCVBUF when asked for (0: OS default).
 template <typename Socket>
-void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_code& ec);
+void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_code& ec) {
+  if (bytes == 0) return;
+  const int size = bytes > 0x3fffffff ? 0x3fffffff : static_cast<int>(bytes);
+  socket.set_option(asio::socket_base::send_buffer_size(size), ec);
+  if (!ec) socket.set_option(asio::socket_base::receive_buffer_size(size), ec);
+}
 
 // Ownership: shared by its transport and by the handlers of its pending
 // operations, so a handler never outlives the object it uses. The transport
 // detaches it when done; handlers that run after that do nothing.
+//
+// TLS (a TlsSetup with a context): after the TCP connection is made the
+// stream runs the handshake, and reports port.connected only once it has
+// succeeded; a failed or timed-out handshake is port.failed with the reason.
+// A local close sends close_notify when it can do so without waiting.
 class TcpStream : public std::enable_shared_from_this<TcpStream> {
  public:
-  enum class Phase { idle, resolving, connecting, established, ended };
+  enum class Phase { idle, resolving, connecting, handshaking, established, ended };
 
-  TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes);
-  TcpStream(AsioCore& core, ChannelPort port, tcp::socket socket);
+  TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes, TlsSetup tls = {});
+  TcpStream(AsioCore& core, ChannelPort port, tcp::socket socket, TlsSetup tls = {});
 
   // Clients: resolves the host unless it is an IP address, then tries each
-  // endpoint in order. Reports port.connected or port.failed.
+  // endpoint in order (then the TLS handshake). Reports port.connected or
+  // port.failed.
   void connect(const Address& address);
-  // Accepted sockets: reports port.connected and starts moving bytes.
+  // Accepted sockets: (the TLS handshake, then) reports port.connected and
+  // starts moving bytes.
   void accepted();
-  // Starts a write if tx has bytes and a read if rx has room.
+  // Starts a write if tx has bytes and a read if rx has room; fails a TLS
+  // handshake that has run past its timeout.
   void pump();
+  // When pump() must run even if nothing happens: the handshake's deadline.
+  Tyme due() const { return phase_ == Phase::handshaking ? handshake_due_ : kTymeNever; }
   // Ends it now without reporting (a local close; the owner reports).
   // Runs the on-end callback.
   void shutdown();
@@ -62,7 +79,14 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   void on_resolved(const boost::system::error_code& ec, const tcp::resolver::results_type& results);
   void try_next_endpoint();
   void on_connected(const boost::system::error_code& ec);
+  // TCP is up: the TLS handshake, or establish() at once.
+  void secure();
+  void on_handshake(const boost::system::error_code& ec);
   void establish();
+  template <typename Handler>
+  void read_some(std::size_t room, Handler&& handler);
+  template <typename Handler>
+  void write_all(Handler&& handler);
   void start_read();
   void on_read(const boost::system::error_code& ec, std::size_t n);
   void start_write();
@@ -76,6 +100,9 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   AsioCore& core_;
   ChannelPort port_;
   tcp::socket socket_;
+  TlsSetup tls_setup_;
+  std::optional<ssl::stream<tcp::socket&>> tls_;  // over socket_, when TLS
+  Tyme handshake_due_ = kTymeNever;
   std::optional<tcp::resolver> resolver_;
   std::size_t socket_buffer_bytes_ = 0;
   Phase phase_ = Phase::idle;
@@ -83,7 +110,7 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   std::vector<tcp::endpoint> endpoints_;
   std::size_t next_endpoint_ = 0;
   std::string last_error_;
-  std::string read_buf_;
+  std::unique_ptr<char[]> read_buf_;  // kTcpChunkBytes, from the first read
   std::string write_buf_;
   bool reading_ = false;
   bool writing_ = false;

@@ -1,5 +1,6 @@
 #include "tcp_transport.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
@@ -9,6 +10,19 @@ namespace hio::detail {
 
 std::unique_ptr<Transport> TcpFactory::make(const Address& address, ChannelRole role,
                                             const ChannelOptions& options) {
+  if (address.scheme == Scheme::tls && role == ChannelRole::listen &&
+      options.tls.cert_file.empty()) {
+    throw std::invalid_argument("tls listener " + address.text() +
+                                ": ChannelOptions::tls.cert_file is required");
+  }
+  if (address.scheme == Scheme::tls && role == ChannelRole::listen &&
+      options.tls.require_client_cert && options.tls.ca_file.empty()) {
+    throw std::invalid_argument("tls listener " + address.text() +
+                                ": require_client_cert needs ChannelOptions::tls.ca_file");
+  }
+  if (options.tls.handshake_timeout < Tock{0}) {
+    throw std::invalid_argument(address.text() + ": tls.handshake_timeout must be >= 0");
+  }
   switch (role) {
     case ChannelRole::connect:
       return std::make_unique<TcpClientTransport>(core_, address, options);
@@ -17,7 +31,8 @@ std::unique_ptr<Transport> TcpFactory::make(const Address& address, ChannelRole 
     case ChannelRole::bind:
       break;
   }
-  throw std::invalid_argument("tcp:// addresses are streams: connect or listen, not bind (" +
+  throw std::invalid_argument(std::string(to_string(address.scheme)) +
+                              ":// addresses are streams: connect or listen, not bind (" +
                               address.text() + ")");
 }
 
@@ -29,7 +44,8 @@ TcpClientTransport::TcpClientTransport(AsioCore& core, Address address,
       address_(std::move(address)),
       retry_(options.retry),
       connect_timeout_(options.connect_timeout),
-      socket_buffer_bytes_(options.socket_buffer_bytes) {
+      socket_buffer_bytes_(options.socket_buffer_bytes),
+      tls_options_(options.tls) {
   if (retry_ < Tock{0} || connect_timeout_ < Tock{0}) {
     throw std::invalid_argument("tcp client " + address_.text() +
                                 ": retry and connect_timeout must be >= 0");
@@ -42,14 +58,27 @@ TcpClientTransport::~TcpClientTransport() {
 
 void TcpClientTransport::start(ChannelPort port) {
   port_ = port;
-  tymer_ = Tymer(port_.tymth(), retry_);
+  grid_ = RetryGrid(port_.tymth(), retry_);
   attempt();
 }
 
 void TcpClientTransport::attempt() {
   if (stream_) stream_->detach();
-  stream_ = std::make_shared<TcpStream>(core_, port_, socket_buffer_bytes_);
+  stream_.reset();
   attempt_start_ = port_.tyme();
+  TlsSetup tls;
+  if (address_.scheme == Scheme::tls) {
+    if (!tls_context_) {
+      std::string error;
+      tls_context_ = make_tls_context(tls_options_, /*server=*/false, error);
+      if (!tls_context_) {
+        port_.failed("TLS setup for " + address_.text() + " failed: " + error);
+        return;
+      }
+    }
+    tls = client_tls_setup(tls_options_, address_, tls_context_);
+  }
+  stream_ = std::make_shared<TcpStream>(core_, port_, socket_buffer_bytes_, std::move(tls));
   stream_->connect(address_);
 }
 
@@ -68,18 +97,8 @@ void TcpClientTransport::service() {
     stream_->pump();
     return;
   }
-  // The attempt or the connection has ended.
-  if (retry_ == Tock{0}) return;
-  if (!waiting_) {
-    // Lossless: the next attempt is the first grid point after now, where
-    // the grid is the tymer's windows laid end to end from the first start.
-    const Tock late = port_.tyme() - tymer_.stop_tyme();
-    if (late >= Tock{0}) tymer_.restart(retry_ * (late / retry_ + 1));
-    waiting_ = true;
-  }
-  if (tymer_.expired()) {
-    waiting_ = false;
-    tymer_.restart(retry_);
+  // The attempt or the connection has ended (or could not start).
+  if (grid_.ready()) {
     port_.opening();
     attempt();
   }
@@ -89,26 +108,27 @@ Tyme TcpClientTransport::due() const {
   if (stopped_) return kTymeNever;
   if (stream_ && !stream_->ended()) {
     if (connect_timeout_ > Tock{0} && !stream_->established()) {
-      return attempt_start_ + connect_timeout_;
+      return std::min(attempt_start_ + connect_timeout_, stream_->due());
     }
-    return kTymeNever;
+    return stream_->due();
   }
-  if (retry_ == Tock{0}) return kTymeNever;
-  // Not yet armed: service() must run to arm it.
-  return waiting_ ? tymer_.stop_tyme() : port_.tyme();
+  return grid_.due(port_.tyme());
 }
 
 void TcpClientTransport::close(std::string_view why) {
   stopped_ = true;
-  waiting_ = false;
-  if (stream_) stream_->detach();
+  grid_.cancel();
+  if (stream_) {
+    stream_->shutdown();  // TLS: close_notify
+    stream_->detach();
+  }
   port_.closed(CloseWho::local, why);
 }
 
 void TcpClientTransport::reopen() {
+  tls_context_.reset();  // a fresh start loads the TLS files again
   stopped_ = false;
-  waiting_ = false;
-  tymer_.start(retry_);
+  grid_.restart();
   port_.opening();
   attempt();
 }
@@ -134,7 +154,22 @@ TcpListenerTransport::~TcpListenerTransport() {
 void TcpListenerTransport::start(ChannelPort port) {
   port_ = port;
   gate_->listener = port;
-  acceptor_ = std::make_shared<TcpAcceptor>(core_, port_, gate_, options_);
+  open();
+}
+
+void TcpListenerTransport::open() {
+  TlsSetup tls;
+  if (address_.scheme == Scheme::tls) {
+    std::string error;
+    tls.context = make_tls_context(options_.tls, /*server=*/true, error);
+    if (!tls.context) {
+      port_.failed("TLS setup for " + address_.text() + " failed: " + error);
+      return;
+    }
+    tls.server = true;
+    tls.handshake_timeout = options_.tls.handshake_timeout;
+  }
+  acceptor_ = std::make_shared<TcpAcceptor>(core_, port_, gate_, options_, std::move(tls));
   acceptor_->open(address_);
 }
 
@@ -153,16 +188,16 @@ void TcpListenerTransport::close(std::string_view why) {
 
 void TcpListenerTransport::reopen() {
   if (acceptor_) acceptor_->detach();
+  acceptor_.reset();
   port_.opening();
-  acceptor_ = std::make_shared<TcpAcceptor>(core_, port_, gate_, options_);
-  acceptor_->open(address_);
+  open();
 }
 
 // ---- accepted remote --------------------------------------------------------
 
 TcpAcceptedTransport::TcpAcceptedTransport(AsioCore& core, tcp::socket socket,
-                                           std::shared_ptr<AcceptGate> gate)
-    : core_(core), socket_(std::move(socket)), gate_(std::move(gate)) {}
+                                           std::shared_ptr<AcceptGate> gate, TlsSetup tls)
+    : core_(core), socket_(std::move(socket)), gate_(std::move(gate)), tls_(std::move(tls)) {}
 
 TcpAcceptedTransport::~TcpAcceptedTransport() {
   if (stream_) stream_->detach();
@@ -170,7 +205,7 @@ TcpAcceptedTransport::~TcpAcceptedTransport() {
 
 void TcpAcceptedTransport::start(ChannelPort port) {
   port_ = port;
-  stream_ = std::make_shared<TcpStream>(core_, port_, std::move(*socket_));
+  stream_ = std::make_shared<TcpStream>(core_, port_, std::move(*socket_), std::move(tls_));
   socket_.reset();
   stream_->set_on_end([gate = gate_] { gate->release(); });
   stream_->accepted();

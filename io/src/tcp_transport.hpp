@@ -1,7 +1,7 @@
-// The real TCP transports on Asio: a client (with reconnect on a lossless
-// Tymer), a listener (a TcpAcceptor plus one channel per remote), the
-// transport of each accepted remote, and the factory the hub uses for tcp://
-// addresses.
+// The real TCP transports on Asio, with or without TLS: a client (with
+// reconnect on a lossless Tymer), a listener (a TcpAcceptor plus one channel
+// per remote), the transport of each accepted remote, and the factory the
+// hub uses for tcp:// and tls:// addresses.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "asio_core.hpp"
 #include "hio/engine/tymist.hpp"
 #include "hio/io/transport.hpp"
+#include "retry_grid.hpp"
 #include "tcp_stream.hpp"
 
 namespace hio::detail {
@@ -16,7 +17,8 @@ namespace hio::detail {
 class TcpFactory final : public TransportFactory {
  public:
   explicit TcpFactory(AsioCore& core) : core_(core) {}
-  // connect -> client, listen -> listener; bind is refused (tcp is a stream).
+  // connect -> client, listen -> listener; bind is refused (streams). A
+  // tls:// listener without a certificate file is refused too.
   std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                   const ChannelOptions& options) override;
 
@@ -27,7 +29,8 @@ class TcpFactory final : public TransportFactory {
 // A client: one TcpStream per attempt. After a failure or a remote close it
 // opens again on the grid start + k * retry of a lossless Tymer (the first
 // grid point after the end), so retries never burst and never drift. A
-// local close stops retrying until reopen().
+// local close stops retrying until reopen(). tls://: the TLS context is made
+// at the first attempt (again at the next one if that failed).
 class TcpClientTransport final : public Transport {
  public:
   TcpClientTransport(AsioCore& core, Address address, const ChannelOptions& options);
@@ -49,11 +52,12 @@ class TcpClientTransport final : public Transport {
   Tock retry_;
   Tock connect_timeout_;
   std::size_t socket_buffer_bytes_;
+  TlsOptions tls_options_;
+  std::shared_ptr<ssl::context> tls_context_;  // tls:// once made
   ChannelPort port_;
   std::shared_ptr<TcpStream> stream_;
-  Tymer tymer_;  // the current retry window; its stop is the next attempt
+  RetryGrid grid_;
   Tyme attempt_start_{};
-  bool waiting_ = false;  // an attempt ended; the next waits for tymer_
   bool stopped_ = false;  // closed locally
 };
 
@@ -72,6 +76,8 @@ class TcpListenerTransport final : public Transport {
   Tyme due() const override;
 
  private:
+  void open();
+
   AsioCore& core_;
   Address address_;
   ChannelOptions options_;
@@ -80,21 +86,25 @@ class TcpListenerTransport final : public Transport {
   std::shared_ptr<TcpAcceptor> acceptor_;
 };
 
-// One accepted remote: its stream, from connected to its end. Cannot reopen.
+// One accepted remote: its stream, from accepted (tls://: through the
+// handshake) to its end. Cannot reopen.
 class TcpAcceptedTransport final : public Transport {
  public:
-  TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::shared_ptr<AcceptGate> gate);
+  TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::shared_ptr<AcceptGate> gate,
+                       TlsSetup tls);
   ~TcpAcceptedTransport() override;
 
   void start(ChannelPort port) override;
   void service() override;
   void close(std::string_view why) override;
+  Tyme due() const override { return stream_ ? stream_->due() : kTymeNever; }
   std::size_t in_flight() const override { return stream_ ? stream_->in_flight() : 0; }
 
  private:
   AsioCore& core_;
   std::optional<tcp::socket> socket_;  // until start() hands it to the stream
   std::shared_ptr<AcceptGate> gate_;
+  TlsSetup tls_;
   ChannelPort port_;
   std::shared_ptr<TcpStream> stream_;
 };

@@ -41,5 +41,7 @@ std::uint64_t heap_bytes_allocated();
 
 using Suite = void (*)(const Options&, Report&);
 void engine_suite(const Options& options, Report& report);
+void sim_suite(const Options& options, Report& report);
+void journal_suite(const Options& options, Report& report);
 
 }  // namespace hio::bench

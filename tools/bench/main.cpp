@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::pair<const char*, hio::bench::Suite> kSuites[] = {
     {"engine", hio::bench::engine_suite},
+    {"sim", hio::bench::sim_suite},
+    {"journal", hio::bench::journal_suite},
 };
 
 int usage() {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hio/engine/doer.hpp"
 #include "hio/engine/tyme.hpp"
@@ -34,6 +35,37 @@ enum class ChannelState : std::uint8_t {
 };
 const char* to_string(ChannelState state);
 
+// TLS settings of tls:// channels (clients and listeners). Files are PEM.
+// Certificate verification is on by default; TLS 1.2 is the oldest version
+// spoken. A file that cannot be loaded fails the channel (an error event
+// saying which file and why); a listener without cert_file is a caller error
+// (std::invalid_argument when it is made).
+struct TlsOptions {
+  // Trusted CA certificates the peer's certificate is verified against.
+  // Empty: OpenSSL's default trust store (the system's).
+  std::string ca_file;
+  // This side's certificate (chain, leaf first) and private key. Listeners:
+  // required. Clients: optional, presented if the server asks (mutual TLS).
+  std::string cert_file;
+  std::string key_file;
+  // Clients: verify the server's certificate chain and that it names
+  // server_name. Turn off only for diagnostics: an unverified peer is not
+  // authenticated.
+  bool verify = true;
+  // Clients: the name sent as SNI and checked against the certificate (DNS
+  // names against its DNS entries, IP addresses against its IP entries; no
+  // SNI is sent for an IP address). Empty: the address's host.
+  std::string server_name;
+  // Listeners: ask each client for a certificate and verify it against
+  // ca_file (required then); a client without a valid one fails its
+  // handshake (mutual TLS).
+  bool require_client_cert = false;
+  // Both sides: a handshake still unfinished this long after the TCP
+  // connection was made fails the channel. 0: no limit (a silent peer then
+  // holds an accepted channel until it goes away).
+  Tock handshake_timeout = seconds(10);
+};
+
 // How a channel is made. Limits are per channel; every one is finite.
 struct ChannelOptions {
   // Default: the address text; accepted channels: "<listener name>/<id>".
@@ -56,6 +88,44 @@ struct ChannelOptions {
   // Real sockets: SO_SNDBUF and SO_RCVBUF; 0 keeps the OS default (which
   // auto-tunes). Accepted sockets inherit the listener's value.
   std::size_t socket_buffer_bytes = 0;
+  // tls:// channels (and the remotes a tls:// listener accepts).
+  TlsOptions tls;
+  // udp:// channels: SO_BROADCAST, so datagrams may be sent to broadcast
+  // addresses (without it such a send fails with an error event).
+  bool broadcast = false;
+};
+
+class Channel;
+
+// The channels that changed since their driver last looked, so a driver of
+// many channels (TcpServerDoer) visits those instead of all of them. A
+// channel with a ready list is marked in it whenever it wakes its waiter or
+// its driver (rx, tx, state, service requests; see Channel), once until
+// taken.
+//
+// Ownership: not owned by its channels. A channel leaves the list when it is
+// destroyed or its list is changed; the owner of the list clears it from its
+// channels (set_ready_list(nullptr)) before the list goes.
+class ReadyList {
+ public:
+  ReadyList() = default;
+  ReadyList(const ReadyList&) = delete;
+  ReadyList& operator=(const ReadyList&) = delete;
+
+  bool empty() const { return marked_.empty(); }
+  std::size_t size() const { return marked_.size(); }
+  // Marks `channel` as if it had woken its doers. Its list must be this one
+  // (checked).
+  void add(Channel& channel);
+  // Replaces `out` with the marked channels in ascending id order (creation
+  // order) and unmarks them; channels that wake later are marked again.
+  void take(std::vector<Channel*>& out);
+
+ private:
+  friend class Channel;
+  void remove(Channel& channel);
+
+  std::vector<Channel*> marked_;
 };
 
 // Ownership: the IoHub owns every channel; a channel lives until the hub is
@@ -153,6 +223,10 @@ class Channel {
   Doer* waiter() const { return waiter_; }
   void set_driver(Doer* doer) { driver_ = doer; }
   Doer* driver() const { return driver_; }
+  // Also mark this channel in `list` whenever it wakes its doers (see
+  // ReadyList). nullptr: no list (and leaves the old one).
+  void set_ready_list(ReadyList* list);
+  ReadyList* ready_list() const { return ready_list_; }
   // The driver's call, in its turn in the pass: lets the transport move bytes,
   // restart reads, and retry. Never blocks.
   void service();
@@ -164,6 +238,7 @@ class Channel {
  private:
   friend class IoHub;
   friend class ChannelPort;
+  friend class ReadyList;
 
   Channel(IoHub& hub, std::uint32_t id, std::string name, Address address, ChannelKind kind,
           ChannelOptions options);
@@ -190,9 +265,12 @@ class Channel {
   DatagramBuffer rx_datagrams_;
   DatagramBuffer tx_datagrams_;
   std::deque<Channel*> accepted_;  // listeners: accepted, not yet taken
+  Channel* queued_in_ = nullptr;   // accepted channels: the listener queueing it
 
   Doer* waiter_ = nullptr;
   Doer* driver_ = nullptr;
+  ReadyList* ready_list_ = nullptr;
+  bool ready_marked_ = false;  // in ready_list_ until taken
   std::unique_ptr<Transport> transport_;
 };
 

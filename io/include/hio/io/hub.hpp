@@ -85,8 +85,8 @@ class IoHub final : public Reactor, public Tymee {
   void release(Channel& channel);
 
   // ---- transports ----
-  // Installs `factory` for one scheme (nullptr: back to the built-in one; tcp
-  // is built in, tls/udp/serial come in phase 2, sim* come with SimNet).
+  // Installs `factory` for one scheme (nullptr: back to the built-in one;
+  // tcp, tls, udp and serial are built in, sim* come with SimNet).
   void set_factory(Scheme scheme, TransportFactory* factory);
   // When set, makes every transport whatever the scheme (replay). nullptr clears.
   void set_override(TransportFactory* factory) { override_ = factory; }

@@ -1,5 +1,6 @@
 // TcpServerDoer: the driver doer of a listener and of every remote it accepts
-// (hio's ServerDoer). It parks while idle and is woken by its channels.
+// (hio's ServerDoer), for tcp:// and tls:// addresses alike. It parks while
+// idle, is woken by its channels, and visits only the remotes that changed.
 #pragma once
 
 #include <string>
@@ -14,11 +15,22 @@ namespace hio {
 
 // Listens from construction (hub.listen binds at once, so listener().local()
 // has the real port of a port-0 address). Each run it takes the newly
-// accepted remotes (on_accept); for each remote it services it, lets serve()
-// use it and services it again; for each remote that has closed or failed it
-// calls on_close() and then releases it (the hub destroys it: do not keep
-// references past on_close). Then it parks until a channel wakes it, unless
-// the run caused any event: then it runs again next pass.
+// accepted remotes (on_accept), then visits the remotes that changed since
+// their last visit — those that woke it (rx, tx space, state, service
+// requests; a ReadyList) and the new ones — in ascending id (accept) order:
+// service it, serve() it, service it again. A remote that changes during the
+// run is visited in the same run if the sweep has not passed it yet, else in
+// the next run. Every remote is visited when the earliest due() of the
+// remotes has come, after rerun(), and in a run that no channel explains (the
+// doer was woken from outside with wake()). A remote that has closed or failed
+// gets on_close() and is released (the hub destroys it: do not keep
+// references past on_close). Then it parks until a channel wakes it or the
+// earliest due(), unless the run caused any event: then it runs again next
+// pass. An idle remote costs nothing per run.
+//
+// A tls:// remote is accepted (on_accept) while its handshake is still
+// running: it is opening until the handshake succeeds (connected) or fails
+// (failed, with the reason; then on_close and release).
 //
 // On exit every remote is closed (who = local, "server exit") and released,
 // and an open listener is closed. A listener that failed (port in use) stays
@@ -26,6 +38,7 @@ namespace hio {
 // listener(). On a later run's enter a listener that is not open reopens.
 //
 // Ownership: the hub owns the channels; the hub must outlive this doer's runs.
+// Exit releases every remote, so none refers to this doer afterwards.
 class TcpServerDoer : public Doer {
  public:
   TcpServerDoer(IoHub& hub, std::string_view address, ChannelOptions options = {},
@@ -38,15 +51,15 @@ class TcpServerDoer : public Doer {
   const std::vector<Channel*>& remotes() const { return remotes_; }
 
  protected:
-  // Call from a hook to run again next pass instead of parking: for work
-  // left over that no channel event will announce (e.g. rx read in slices).
+  // Call from a hook to run again next pass instead of parking, visiting
+  // every remote: for work left over that no channel event will announce.
   void rerun() { rerun_ = true; }
 
   virtual void on_accept(Channel& remote) { (void)remote; }
-  // Each run, for each remote (also one that has just closed, so what it
-  // sent last can still be read).
+  // Each run, for each remote visited (also one that has just closed, so
+  // what it sent last can still be read).
   virtual void serve(Channel& remote) { (void)remote; }
-  // The remote has closed or failed; it is released right after.
+  // The remote has closed or failed; it is released after this run's sweep.
   virtual void on_close(Channel& remote) { (void)remote; }
 
   void enter() override;
@@ -54,11 +67,20 @@ class TcpServerDoer : public Doer {
   void exit() override;
 
  private:
+  // Visits one remote; false if it has ended (on_close has run).
+  bool visit(Channel& remote);
+  void release_ended();
+
   bool rerun_ = false;
+  bool visit_all_ = true;
   bool ran_ = false;  // entered before: a new run reopens what exit closed
   IoHub* hub_;
   Channel* listener_;
   std::vector<Channel*> remotes_;
+  ReadyList ready_;
+  std::vector<Channel*> batch_;  // this run's remotes to visit (reused)
+  std::vector<Channel*> ended_;  // remotes that ended this run, to release
+  Tyme due_ = kTymeNever;        // earliest due() of the remotes last seen
 };
 
 }  // namespace hio

@@ -1,0 +1,50 @@
+// ChannelDoer: the driver doer of one channel. TcpClientDoer (tcp://, tls://),
+// UdpPeerDoer (udp://) and SerialDoer (serial://) are it with their channel
+// made for them. It services the channel in its turn and parks while idle.
+#pragma once
+
+#include <string>
+
+#include "hio/engine/doer.hpp"
+#include "hio/io/channel.hpp"
+
+namespace hio {
+
+// Each run it services the channel, lets serve() use it, services it again,
+// then parks until the channel wakes it or its transport's due() (a
+// reconnect, a timeout) — unless the run caused any event, in which case it
+// runs again next pass (see the note in recur). It is the driver; the waiter
+// is the doer that uses channel() (this doer if none is set at enter).
+//
+// On exit an open channel is closed (who = local, "<exit_reason>"); a failed
+// one stays failed, keeping its reason. On a later run's enter a channel
+// that is not open is reopened.
+//
+// Ownership: the hub owns the channel; the hub must outlive this doer's runs.
+class ChannelDoer : public Doer {
+ public:
+  // Drives `channel`; `exit_reason` is the why of the close at exit.
+  ChannelDoer(Channel& channel, std::string name, std::string exit_reason);
+
+  Channel& channel() const { return *channel_; }
+
+ protected:
+  // Call from a hook to run again next pass instead of parking: for work
+  // left over that no channel event will announce (e.g. rx read in slices).
+  void rerun() { rerun_ = true; }
+
+  // Subclasses talk through the channel here; runs between two service()s.
+  virtual void serve(Channel& channel) { (void)channel; }
+
+  void enter() override;
+  bool recur(Tyme tyme) override;
+  void exit() override;
+
+ private:
+  bool rerun_ = false;
+  bool ran_ = false;  // entered before: a new run reopens what exit closed
+  Channel* channel_;
+  std::string exit_reason_;
+};
+
+}  // namespace hio

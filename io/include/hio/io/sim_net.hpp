@@ -1,0 +1,175 @@
+// SimNet: a simulated network in tyme — named hosts, links with seeded noise,
+// stream connections, datagrams, serial lines and faults — behind the same
+// Transport interface as real sockets, for sim:// and sim-serial:// addresses.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hio/engine/doist.hpp"
+#include "hio/engine/reactor.hpp"
+#include "hio/io/hub.hpp"
+#include "hio/io/sim_link.hpp"
+#include "hio/io/transport.hpp"
+
+namespace hio {
+
+namespace detail {
+class SimCore;
+}
+
+// Usage:
+//   hio::Doist doist(tock);
+//   hio::IoHub io(doist.tymth());
+//   doist.attach(io);
+//   hio::SimNet net(doist, io, {.seed = 42});
+//   net.add_host("client");
+//   net.add_host("server");
+//   net.set_link("client", "server", {.latency = ms(5), .loss = 0.01});
+//   net.set_client_host("client");             // where sim:// clients connect from
+//   hio::EchoServerDoer server(io, "sim://server:7");
+//   hio::TcpClientDoer client(io, "sim://server:7");
+//   doist.run({&server, &client, ...}, limit);
+//
+// Addresses. sim://host:port: connect (a stream client on the client host,
+// see set_client_host), listen or bind (on `host`; port 0 picks a free one).
+// A datagram's peer is "host:port". sim-serial://device[?baud=N]: one end of
+// a serial line (add_serial).
+//
+// Tyme. Everything the network does is an event at an exact tyme, ordered by
+// (tyme, sequence number of scheduling): never by addresses or hashes. SimNet
+// is a Reactor: at the start of each pass, before any doer runs, it performs
+// every event due by the pass's tyme (deliveries, connects, resets, faults);
+// the doers those events wake run in that same pass. So that the Doist can
+// skip passes in which nothing happens, SimNet keeps a clock doer in the
+// Doist (it enters it at the first pass of each run) that parks until the
+// next event: a quiet network costs nothing, and skipping on or off gives
+// the identical run.
+//
+// Noise. Each noise decision draws from its own stream, named after the link,
+// direction and kind ("link/a->b/loss", "serial/ttyA->ttyB/bit"), derived
+// from the seed, so adding a link, a host or a noise kind never changes
+// another's draws. Every datagram offered to a link consumes one decision
+// from each enabled noise stream of that link, whatever happens to it, so
+// changing one knob never shifts another's draws. Every decision that changes
+// what a channel sees is reported at the hub's choke point as a noise event:
+// on the sending channel (or, if it is gone, the receiving one; if neither
+// exists, as a log event), with the message's bytes, its destination and a
+// detail.
+//
+// Faults over tyme. The *_at calls schedule a change; it takes effect at the
+// start of the first pass at or after `at` (before any doer runs). The other
+// calls take effect at once (from a doer, in its turn).
+//
+// Errors. Caller errors throw std::invalid_argument with a precise message
+// before anything happens: a bad name, an unknown host or device, bad
+// parameters (see validate), a tyme in the past. Runtime problems are events
+// on channels: a refused connect, an address in use, an unknown datagram peer.
+//
+// Ownership. Construct SimNet after the Doist and the IoHub and destroy it
+// before them: it attaches itself to both (reactor, factory for sim:// and
+// sim-serial://) and detaches in its destructor, which must not run during a
+// run. Sim transports that outlive it (their hub's channels) go inert.
+class SimNet final : public TransportFactory, public Reactor {
+ public:
+  SimNet(Doist& doist, IoHub& io, SimNetOptions options = {});
+  ~SimNet() override;
+  SimNet(const SimNet&) = delete;
+  SimNet& operator=(const SimNet&) = delete;
+
+  const SimNetOptions& options() const;
+
+  // ---- hosts ----
+
+  // Names: 1..253 bytes of A-Z a-z 0-9 . _ - (what a sim:// address allows).
+  // Throws for a bad or duplicate name.
+  void add_host(std::string_view name);
+  bool has_host(std::string_view name) const;
+  // In the order added.
+  std::vector<std::string> hosts() const;
+  // The host that stream clients (IoHub::connect on sim://) are on, for
+  // channels created from now on; a reconnect stays on its first host.
+  // Connecting before this is set throws.
+  void set_client_host(std::string_view name);
+
+  // ---- links ----
+
+  // Sets the parameters of from->to (and to->from unless one_way). A link
+  // never set uses options().default_link (loopback for a host to itself).
+  // Messages already sent keep the parameters they were sent with.
+  void set_link(std::string_view from, std::string_view to, const LinkParams& params,
+                Way way = Way::both);
+  void set_link_at(Tyme at, std::string_view from, std::string_view to, const LinkParams& params,
+                   Way way = Way::both);
+  // The parameters from->to has now.
+  LinkParams link(std::string_view from, std::string_view to) const;
+
+  // ---- faults ----
+
+  // Cuts every link from a host of `from` to a host of `to` (and back unless
+  // one_way). Datagrams crossing a cut link, or in flight on it when it is
+  // cut, are dropped; stream segments wait and are resent after the heal
+  // (a stall; see SimNetOptions::stall_timeout). Links from a host to itself
+  // are never cut.
+  void partition(const std::vector<std::string>& from, const std::vector<std::string>& to,
+                 Way way = Way::both);
+  void partition_at(Tyme at, const std::vector<std::string>& from,
+                    const std::vector<std::string>& to, Way way = Way::both);
+  // Undoes partition for those links.
+  void heal(const std::vector<std::string>& from, const std::vector<std::string>& to,
+            Way way = Way::both);
+  void heal_at(Tyme at, const std::vector<std::string>& from, const std::vector<std::string>& to,
+               Way way = Way::both);
+  void heal_all();
+  void heal_all_at(Tyme at);
+  // A down host is unreachable: every stream connection with an end on it is
+  // reset at once (both ends: closed, who = remote, "reset: host h went
+  // down"; a connect in progress fails), datagrams to or from it are dropped,
+  // and new connects to or from it stall until it is up. Its listeners and
+  // datagram endpoints stay bound. No effect if already down (up).
+  void host_down(std::string_view host);
+  void host_down_at(Tyme at, std::string_view host);
+  void host_up(std::string_view host);
+  void host_up_at(Tyme at, std::string_view host);
+  bool host_is_up(std::string_view host) const;
+
+  // ---- serial lines ----
+
+  // A line between two devices, like a null-modem cable: what is written to
+  // sim-serial://device_a comes out of sim-serial://device_b and back. Device
+  // names follow host name rules and are unique among devices.
+  void add_serial(std::string_view device_a, std::string_view device_b,
+                  const SerialParams& params = {});
+  void set_serial(std::string_view device, const SerialParams& params);
+  void set_serial_at(Tyme at, std::string_view device, const SerialParams& params);
+
+  // ---- state ----
+
+  // Events scheduled and not yet performed (messages in flight, faults to come).
+  std::size_t pending() const;
+  // The tyme of the next event, kTymeNever if none.
+  Tyme next_event() const;
+
+  // ---- hio::TransportFactory (called by the hub) ----
+  std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
+                                  const ChannelOptions& options) override;
+
+  // ---- hio::Reactor (called by the Doist) ----
+  // Performs every event due by the current tyme.
+  void poll() override;
+  // Real-time runs: nothing arrives between passes, so this only sleeps.
+  void wait_until(std::chrono::steady_clock::time_point deadline) override;
+  // Always false: pending events are visible to the Doist as the clock
+  // doer's park deadline, which lets it skip exactly to the next one.
+  bool busy() const override { return false; }
+
+ private:
+  std::unique_ptr<detail::SimCore> core_;
+};
+
+}  // namespace hio

@@ -1,0 +1,226 @@
+#include "serial_transport.hpp"
+
+#include <boost/asio/serial_port.hpp>
+#include <boost/asio/write.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace hio::detail {
+
+// Bytes per read and per write; bounded by the channel's buffer room too.
+constexpr std::size_t kSerialChunkBytes = 4096;
+
+// One open of the device, to its end. Shared by its transport and the
+// handlers of its pending operations (like TcpStream); the transport detaches
+// it when done, and handlers that run after that do nothing.
+class SerialLine : public std::enable_shared_from_this<SerialLine> {
+ public:
+  SerialLine(AsioCore& core, ChannelPort port)
+      : core_(core), port_(port), serial_(core.context), read_buf_(kSerialChunkBytes, '\0') {}
+
+  void open(const Address& address) {
+    path_ = address.path;
+    boost::system::error_code ec;
+    serial_.open(path_, ec);
+    if (ec) {
+      fail("cannot open serial device " + path_ + ": " + ec.message());
+      return;
+    }
+    using base = asio::serial_port_base;
+    // Asio's open already made the line raw (no echo, no line editing, no
+    // translation of CR/LF, no signals, 8 bits clean); these make it 8N1 at
+    // the baud, without flow control.
+    serial_.set_option(base::baud_rate(address.baud), ec);
+    if (ec) {
+      fail("cannot set " + std::to_string(address.baud) + " baud on " + path_ + ": " +
+           ec.message());
+      return;
+    }
+    serial_.set_option(base::character_size(8), ec);
+    if (!ec) serial_.set_option(base::parity(base::parity::none), ec);
+    if (!ec) serial_.set_option(base::stop_bits(base::stop_bits::one), ec);
+    if (!ec) serial_.set_option(base::flow_control(base::flow_control::none), ec);
+    if (ec) {
+      fail("cannot set 8N1 without flow control on " + path_ + ": " + ec.message());
+      return;
+    }
+    open_ = true;
+    port_.connected("", path_);
+    pump();
+  }
+
+  void pump() {
+    if (!live() || !open_) return;
+    if (!writing_ && port_.tx_size() > 0) start_write();
+    if (!reading_ && port_.rx_space() > 0) start_read();
+  }
+
+  bool ended() const { return ended_; }
+  std::size_t in_flight() const { return writing_ && !ended_ ? write_buf_.size() : 0; }
+
+  void shutdown() {
+    ended_ = true;
+    boost::system::error_code ignored;
+    if (serial_.is_open()) serial_.close(ignored);
+  }
+
+  void detach() {
+    shutdown();
+    port_ = ChannelPort();
+  }
+
+ private:
+  bool live() const { return static_cast<bool>(port_) && !ended_; }
+
+  void fail(const std::string& reason) {
+    ChannelPort port = port_;
+    shutdown();
+    port.failed(reason);
+  }
+
+  void start_read() {
+    const std::size_t room = std::min(kSerialChunkBytes, port_.rx_space());
+    reading_ = true;
+    ++core_.pending;
+    serial_.async_read_some(
+        asio::buffer(read_buf_.data(), room),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
+          --self->core_.pending;
+          self->on_read(error, n);
+        });
+  }
+
+  void on_read(const boost::system::error_code& ec, std::size_t n) {
+    reading_ = false;
+    if (!live()) return;
+    if (n > 0) port_.deliver(std::string_view(read_buf_.data(), n));
+    if (ec) {
+      end(ec, "read from");
+      return;
+    }
+    if (port_.rx_space() > 0) start_read();
+  }
+
+  void start_write() {
+    write_buf_.clear();
+    port_.take_tx(write_buf_, kSerialChunkBytes);
+    writing_ = true;
+    ++core_.pending;
+    asio::async_write(
+        serial_, asio::buffer(write_buf_),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+          --self->core_.pending;
+          self->on_write(error);
+        });
+  }
+
+  void on_write(const boost::system::error_code& ec) {
+    writing_ = false;
+    if (!live()) return;
+    if (ec) {
+      end(ec, "write to");
+      return;
+    }
+    write_buf_.clear();
+    if (port_.tx_size() > 0) {
+      start_write();
+    } else {
+      port_.notify();  // flushed() may hold now
+    }
+  }
+
+  void end(const boost::system::error_code& ec, const char* op) {
+    ChannelPort port = port_;
+    shutdown();
+    // What a tty reports once its other side is gone (a pty's master closed,
+    // a USB adapter unplugged): end of file or an IO error.
+    if (ec == asio::error::eof) {
+      port.closed(CloseWho::remote, "device hung up");
+    } else if (ec == boost::system::errc::io_error || ec == boost::system::errc::no_such_device ||
+               ec == boost::system::errc::no_such_device_or_address) {
+      port.closed(CloseWho::remote, "device hung up: " + ec.message());
+    } else {
+      port.failed(std::string(op) + " " + path_ + " failed: " + ec.message());
+    }
+  }
+
+  AsioCore& core_;
+  ChannelPort port_;
+  asio::serial_port serial_;
+  std::string path_;
+  std::string read_buf_;
+  std::string write_buf_;
+  bool open_ = false;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool ended_ = false;
+};
+
+std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRole role,
+                                               const ChannelOptions& options) {
+  if (role != ChannelRole::connect) {
+    throw std::invalid_argument("serial:// addresses are streams to one device: connect, not " +
+                                std::string(to_string(role)) + " (" + address.text() + ")");
+  }
+  return std::make_unique<SerialTransport>(core_, address, options);
+}
+
+SerialTransport::SerialTransport(AsioCore& core, Address address, const ChannelOptions& options)
+    : core_(core), address_(std::move(address)), retry_(options.retry) {
+  if (retry_ < Tock{0}) {
+    throw std::invalid_argument("serial " + address_.text() + ": retry must be >= 0");
+  }
+}
+
+SerialTransport::~SerialTransport() {
+  if (line_) line_->detach();
+}
+
+void SerialTransport::start(ChannelPort port) {
+  port_ = port;
+  grid_ = RetryGrid(port_.tymth(), retry_);
+  attempt();
+}
+
+void SerialTransport::attempt() {
+  if (line_) line_->detach();
+  line_ = std::make_shared<SerialLine>(core_, port_);
+  line_->open(address_);
+}
+
+void SerialTransport::service() {
+  if (stopped_) return;
+  if (line_ && !line_->ended()) {
+    line_->pump();
+    return;
+  }
+  if (grid_.ready()) {
+    port_.opening();
+    attempt();
+  }
+}
+
+Tyme SerialTransport::due() const {
+  if (stopped_ || (line_ && !line_->ended())) return kTymeNever;
+  return grid_.due(port_.tyme());
+}
+
+void SerialTransport::close(std::string_view why) {
+  stopped_ = true;
+  grid_.cancel();
+  if (line_) line_->detach();
+  port_.closed(CloseWho::local, why);
+}
+
+void SerialTransport::reopen() {
+  stopped_ = false;
+  grid_.restart();
+  port_.opening();
+  attempt();
+}
+
+std::size_t SerialTransport::in_flight() const {
+  return line_ ? line_->in_flight() : 0;
+}
+
+}  // namespace hio::detail

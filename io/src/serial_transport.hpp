@@ -1,0 +1,57 @@
+// The real serial transport on Asio serial_port: a device opened raw, 8N1,
+// without flow control, at the address's baud, moving bytes between it and
+// a stream channel. And the factory for serial:// addresses.
+#pragma once
+
+#include <memory>
+
+#include "asio_core.hpp"
+#include "hio/io/transport.hpp"
+#include "retry_grid.hpp"
+
+namespace hio::detail {
+
+class SerialFactory final : public TransportFactory {
+ public:
+  explicit SerialFactory(AsioCore& core) : core_(core) {}
+  // connect only (a serial device is a stream with one peer).
+  std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
+                                  const ChannelOptions& options) override;
+
+ private:
+  AsioCore& core_;
+};
+
+class SerialLine;
+
+// Opens the device at start (synchronously: connected or failed before
+// start returns). A device that cannot be opened or configured (missing,
+// busy, a baud it does not support) fails the channel with the reason. A
+// device that hangs up (a pty whose other side closed, an unplugged USB
+// adapter) is a remote close. With ChannelOptions::retry the device is opened
+// again on the lossless retry grid, as TCP clients reconnect.
+class SerialTransport final : public Transport {
+ public:
+  SerialTransport(AsioCore& core, Address address, const ChannelOptions& options);
+  ~SerialTransport() override;
+
+  void start(ChannelPort port) override;
+  void service() override;
+  void close(std::string_view why) override;
+  void reopen() override;
+  Tyme due() const override;
+  std::size_t in_flight() const override;
+
+ private:
+  void attempt();
+
+  AsioCore& core_;
+  Address address_;
+  Tock retry_;
+  ChannelPort port_;
+  std::shared_ptr<SerialLine> line_;
+  RetryGrid grid_;
+  bool stopped_ = false;  // closed locally
+};
+
+}  // namespace hio::detail

@@ -1,0 +1,272 @@
+// Datagrams on SimNet: the endpoint transport, and the network's part —
+// a datagram's fate on its link at send, and its arrival.
+#include "sim_datagram.hpp"
+
+#include <charconv>
+#include <limits>
+#include <system_error>
+
+#include "hio/engine/check.hpp"
+
+namespace hio::detail {
+namespace {
+
+// Datagrams taken from tx per service(): tx holds at most datagrams_max, so
+// this only bounds the loop.
+constexpr std::size_t kSendsPerServiceMax = 1u << 20;
+
+// Appends "<text><number><unit>" to out without a temporary string.
+void append_number(std::string& out, std::int64_t value) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, ec == std::errc{} ? end : buf);
+}
+
+}  // namespace
+
+// ---- the endpoint -----------------------------------------------------------
+
+SimDatagramTransport::SimDatagramTransport(SimCore& core, SimHost& host, std::uint16_t port,
+                                           const ChannelOptions& options)
+    : SimEndpoint(core),
+      host_(&host),
+      requested_port_(port),
+      inbound_max_(options.socket_buffer_bytes > 0 ? options.socket_buffer_bytes
+                                                   : core.options().receive_buffer_bytes) {}
+
+SimDatagramTransport::~SimDatagramTransport() {
+  unbind();
+}
+
+void SimDatagramTransport::net_gone() {
+  bound_ = false;
+  SimEndpoint::net_gone();
+}
+
+void SimDatagramTransport::bind() {
+  const std::uint16_t port =
+      requested_port_ != 0 ? requested_port_ : core_->free_port(*host_, /*datagram=*/true);
+  const std::string where = host_->name + ":" + std::to_string(requested_port_);
+  if (port == 0) {
+    port_.failed("bind on " + where + " failed: no free port");
+    return;
+  }
+  if (!host_->datagrams.emplace(port, this).second) {
+    port_.failed("bind on " + where + " failed: address in use");
+    return;
+  }
+  if (requested_port_ == 0) host_->next_port = static_cast<std::uint32_t>(port) + 1;
+  bound_ = true;
+  port_number_ = port;
+  local_ = host_->name + ":" + std::to_string(port);
+  port_.connected(local_, "");
+}
+
+void SimDatagramTransport::unbind() {
+  if (!bound_ || core_ == nullptr) return;
+  auto it = host_->datagrams.find(port_number_);
+  if (it != host_->datagrams.end() && it->second == this) host_->datagrams.erase(it);
+  bound_ = false;
+  inbound_.clear();
+  inbound_bytes_ = 0;
+}
+
+void SimDatagramTransport::start(ChannelPort port) {
+  port_ = port;
+  if (core_ == nullptr) {
+    port_.failed("SimNet is gone");
+    return;
+  }
+  bind();
+}
+
+void SimDatagramTransport::service() {
+  if (core_ == nullptr || !bound_ || !port_.channel().connected()) return;
+  while (!inbound_.empty() && port_.rx_fits(inbound_.front().bytes.size())) {
+    Datagram& front = inbound_.front();
+    inbound_bytes_ -= front.bytes.size();
+    port_.deliver(front.peer, front.bytes);
+    inbound_.pop_front();
+  }
+  for (std::size_t i = 0; i < kSendsPerServiceMax; ++i) {
+    std::optional<Datagram> datagram = port_.take_datagram();
+    if (!datagram) break;
+    core_->send_datagram(*this, datagram->peer, datagram->bytes);
+  }
+}
+
+void SimDatagramTransport::close(std::string_view why) {
+  unbind();
+  port_.closed(CloseWho::local, why);
+}
+
+void SimDatagramTransport::reopen() {
+  port_.opening();
+  if (core_ == nullptr) {
+    port_.failed("SimNet is gone");
+    return;
+  }
+  bind();
+}
+
+bool SimDatagramTransport::arrive(std::string_view from, std::string_view bytes) {
+  if (inbound_.empty() && port_.rx_fits(bytes.size())) {
+    port_.deliver(from, bytes);
+    return true;
+  }
+  if (bytes.size() > inbound_max_ - std::min(inbound_max_, inbound_bytes_)) return false;
+  inbound_.push_back(Datagram{std::string(from), std::string(bytes)});
+  inbound_bytes_ += bytes.size();
+  // Room in rx frees up when the doer reads, which wakes the driver; it may
+  // be free already (a smaller datagram waits behind a larger one).
+  port_.request_service();
+  return true;
+}
+
+// ---- the network's part -----------------------------------------------------
+
+std::uint32_t SimCore::take_datagram_slot() {
+  if (!free_datagrams_.empty()) {
+    const std::uint32_t slot = free_datagrams_.back();
+    free_datagrams_.pop_back();
+    return slot;
+  }
+  HIO_CHECK(datagrams_.size() < std::numeric_limits<std::uint32_t>::max(),
+            "SimNet: too many datagrams in flight");
+  datagrams_.emplace_back();
+  return static_cast<std::uint32_t>(datagrams_.size() - 1);
+}
+
+void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
+                            std::string_view bytes) {
+  // Resolve "host:port" once per run of datagrams to the same peer.
+  if (from.peer_link == nullptr || peer != from.peer_text) {
+    from.peer_link = nullptr;
+    const std::size_t colon = peer.rfind(':');
+    SimHost* to = colon == std::string_view::npos ? nullptr : find_host(peer.substr(0, colon));
+    unsigned port = 0;
+    bool port_ok = false;
+    if (colon != std::string_view::npos) {
+      const std::string_view digits = peer.substr(colon + 1);
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+      port_ok =
+          ec == std::errc{} && end == digits.data() + digits.size() && port >= 1 && port <= 65'535;
+    }
+    if (to == nullptr || !port_ok) {
+      from.port().error("datagram to '" + std::string(peer) + "' not sent: " +
+                        (colon == std::string_view::npos ? "the peer must be host:port"
+                         : to == nullptr
+                             ? "unknown host '" + std::string(peer.substr(0, colon)) + "'"
+                             : std::string("the port must be 1..65535")));
+      return;
+    }
+    from.peer_text = std::string(peer);
+    from.peer_link = &link(from.host(), *to);
+    from.peer_port = static_cast<std::uint16_t>(port);
+  }
+  SimLink& link = *from.peer_link;
+  const Tyme tyme = now();
+  // Every decision is drawn before any is acted on (see datagram_fate).
+  const DatagramFate fate = link.datagram_fate(bytes.size());
+  std::string& detail = detail_;
+  if (!from.host().up || !link.to().up || link.cut()) {
+    detail.assign(!from.host().up ? "host " + from.host().name + " is down"
+                  : link.cut()    ? "partition " + link.name()
+                                  : "host " + link.to().name + " is down");
+    report(from, NoiseKind::drop, bytes, peer, detail);
+    return;
+  }
+  Tyme leaves;
+  if (!link.admit(tyme, bytes.size(), leaves)) {
+    detail.assign("queue full on link ");
+    detail += link.name();
+    report(from, NoiseKind::drop, bytes, peer, detail);
+    return;
+  }
+  if (fate.lost) {
+    detail.assign("loss on link ");
+    detail += link.name();
+    report(from, NoiseKind::drop, bytes, peer, detail);
+    return;
+  }
+  Tyme at = leaves + link.params().latency + fate.jitter;
+  if (fate.jitter > Tock{0}) {
+    detail.assign("jitter +");
+    append_number(detail, fate.jitter.count());
+    detail += " ns on link ";
+    detail += link.name();
+    report(from, NoiseKind::delay, bytes, peer, detail);
+  }
+  if (fate.reordered) {
+    at += link.params().reorder_delay;
+    detail.assign("held back ");
+    append_number(detail, link.params().reorder_delay.count());
+    detail += " ns on link ";
+    detail += link.name();
+    report(from, NoiseKind::reorder, bytes, peer, detail);
+  }
+  const std::uint32_t slot = take_datagram_slot();
+  SimDatagram& message = datagrams_[slot];
+  message.bytes.assign(bytes);
+  if (fate.bit >= 0) {
+    const auto bit = static_cast<std::size_t>(fate.bit);
+    message.bytes[bit / 8] =
+        static_cast<char>(static_cast<unsigned char>(message.bytes[bit / 8]) ^ (1u << (bit % 8)));
+    detail.assign("bit ");
+    append_number(detail, fate.bit);
+    detail += " flipped on link ";
+    detail += link.name();
+    report(from, NoiseKind::corrupt, bytes, peer, detail);
+  }
+  message.from = from.local();
+  message.sender = from.endpoint_id();
+  message.link = &link;
+  message.link_epoch = link.epoch();
+  message.to_epoch = link.to().epoch;
+  message.to_port = from.peer_port;
+  schedule(at, SimEventKind::datagram, slot);
+  if (fate.duplicated) {
+    const std::uint32_t copy_slot = take_datagram_slot();
+    datagrams_[copy_slot] = datagrams_[slot];  // `message` may have moved
+    detail.assign("copy arrives +");
+    append_number(detail, fate.duplicate_after.count());
+    detail += " ns after on link ";
+    detail += link.name();
+    report(from, NoiseKind::duplicate, bytes, peer, detail);
+    schedule(at + fate.duplicate_after, SimEventKind::datagram, copy_slot);
+  }
+}
+
+void SimCore::arrive_datagram(std::uint64_t slot_id) {
+  const auto slot = static_cast<std::uint32_t>(slot_id);
+  SimDatagram& message = datagrams_[slot];
+  SimLink& link = *message.link;
+  SimHost& to = link.to();
+  std::string& detail = detail_;
+  std::uint64_t receiver = 0;
+  const char* why = nullptr;
+  if (link.cut() || link.epoch() != message.link_epoch) {
+    why = "partition ";
+  } else if (!to.up || to.epoch != message.to_epoch) {
+    why = "host down ";
+  } else {
+    auto it = to.datagrams.find(message.to_port);
+    SimDatagramTransport* endpoint = it == to.datagrams.end() ? nullptr : it->second;
+    if (endpoint == nullptr || !endpoint->port().channel().connected()) {
+      why = "nobody bound ";
+    } else {
+      receiver = endpoint->endpoint_id();
+      if (!endpoint->arrive(message.from, message.bytes)) why = "receive buffer full ";
+    }
+  }
+  if (why != nullptr) {
+    detail.assign(why);
+    detail += "at arrival on link ";
+    detail += link.name();
+    std::string peer = to.name + ":" + std::to_string(message.to_port);
+    report(message.sender, receiver, NoiseKind::drop, message.bytes, peer, detail);
+  }
+  free_datagrams_.push_back(slot);
+}
+
+}  // namespace hio::detail

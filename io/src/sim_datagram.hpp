@@ -1,0 +1,59 @@
+// SimDatagramTransport: a datagram endpoint bound to host:port on SimNet
+// (the sim twin of a UDP socket).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "hio/io/buffer.hpp"
+#include "sim_core.hpp"
+
+namespace hio::detail {
+
+// Binds at start (port 0: a free port); "address in use" fails the channel.
+// service() moves datagrams that waited behind a full rx buffer into rx, then
+// hands every queued tx datagram to the network. Arrivals go straight into rx
+// when it has room (in SimNet's poll, so the waiter runs in that pass), else
+// wait in a receive buffer of bounded bytes; beyond it they are dropped and
+// reported, as a socket's receive buffer would.
+class SimDatagramTransport final : public SimEndpoint {
+ public:
+  SimDatagramTransport(SimCore& core, SimHost& host, std::uint16_t port,
+                       const ChannelOptions& options);
+  ~SimDatagramTransport() override;
+
+  void start(ChannelPort port) override;
+  void service() override;
+  void close(std::string_view why) override;
+  void reopen() override;
+  void net_gone() override;
+
+  SimHost& host() const { return *host_; }
+  const std::string& local() const { return local_; }
+  bool bound() const { return bound_; }
+  // From the core: false when the receive buffer is full (nothing kept).
+  bool arrive(std::string_view from, std::string_view bytes);
+
+  // The resolved destination of the last peer text sent to, so a run of
+  // datagrams to one peer resolves it once.
+  std::string peer_text;
+  SimLink* peer_link = nullptr;
+  std::uint16_t peer_port = 0;
+
+ private:
+  void bind();
+  void unbind();
+
+  SimHost* host_;
+  std::uint16_t requested_port_;
+  std::uint16_t port_number_ = 0;
+  std::string local_;  // "host:port" once bound
+  std::deque<Datagram> inbound_;
+  std::size_t inbound_bytes_ = 0;
+  std::size_t inbound_max_;
+  bool bound_ = false;
+};
+
+}  // namespace hio::detail

@@ -1,0 +1,174 @@
+// Faults on SimNet over tyme: partitions and heals, hosts going down and up,
+// link and serial parameter changes; and what they do to streams (stalls,
+// resends after a heal, resets).
+#include "sim_core.hpp"
+
+#include <stdexcept>
+
+#include "sim_stream.hpp"
+
+namespace hio::detail {
+
+std::vector<std::uint32_t> SimCore::host_indices(const std::vector<std::string>& names,
+                                                 std::string_view context) const {
+  if (names.empty()) {
+    throw std::invalid_argument("SimNet: " + std::string(context) + " needs at least one host");
+  }
+  std::vector<std::uint32_t> indices;
+  indices.reserve(names.size());
+  for (const std::string& name : names)
+    indices.push_back(host(name, context).index);
+  return indices;
+}
+
+void SimCore::add_fault(Tyme at, SimFault fault) {
+  if (at < now()) {
+    throw std::invalid_argument("SimNet: a change scheduled at tyme " + format_seconds(at) +
+                                " s is in the past (tyme is " + format_seconds(now()) + " s)");
+  }
+  faults_.push_back(std::move(fault));
+  schedule(at, SimEventKind::fault, faults_.size() - 1);
+}
+
+void SimCore::apply(const SimFault& fault) {
+  switch (fault.kind) {
+    case SimFault::Kind::partition:
+      cut_links(fault, true);
+      return;
+    case SimFault::Kind::heal:
+      cut_links(fault, false);
+      resume_stalled();
+      return;
+    case SimFault::Kind::heal_all:
+      for (auto& [key, link] : links_)
+        link->set_cut(false);
+      resume_stalled();
+      return;
+    case SimFault::Kind::host_down:
+      set_host_up(*hosts_[fault.index], false);
+      return;
+    case SimFault::Kind::host_up:
+      set_host_up(*hosts_[fault.index], true);
+      return;
+    case SimFault::Kind::set_link:
+      for (std::uint32_t f : fault.from) {
+        for (std::uint32_t t : fault.to) {
+          SimLink& forward = link(*hosts_[f], *hosts_[t]);
+          forward.set_params(fault.link);
+          forward.configured = true;
+          if (fault.way == Way::both && f != t) {
+            SimLink& back = link(*hosts_[t], *hosts_[f]);
+            back.set_params(fault.link);
+            back.configured = true;
+          }
+        }
+      }
+      return;
+    case SimFault::Kind::set_serial:
+      lines_[fault.index]->set_params(fault.serial);
+      return;
+  }
+}
+
+void SimCore::cut_links(const SimFault& fault, bool cut) {
+  for (std::uint32_t f : fault.from) {
+    for (std::uint32_t t : fault.to) {
+      if (f == t) continue;  // a host always reaches itself
+      link(*hosts_[f], *hosts_[t]).set_cut(cut);
+      if (fault.way == Way::both) link(*hosts_[t], *hosts_[f]).set_cut(cut);
+    }
+  }
+}
+
+void SimCore::set_host_up(SimHost& host, bool up) {
+  if (host.up == up) return;
+  host.up = up;
+  if (up) {
+    resume_stalled();
+    return;
+  }
+  ++host.epoch;
+  // Ids first: each reset erases its connection.
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, c] : conns_) {
+    if (c->host[0] == &host || c->host[1] == &host) ids.push_back(id);
+  }
+  const std::string why = "reset: host " + host.name + " went down";
+  for (std::uint64_t id : ids) {
+    if (SimConn* c = find_conn(id)) reset(*c, why);
+  }
+}
+
+// ---- stalls -----------------------------------------------------------------
+
+void SimCore::stall(SimConn& c, int d, SimSegment segment) {
+  SimConn::Dir& dir = c.dir[d];
+  dir.stalled = true;
+  ++dir.stall_gen;
+  dir.stalled_since = now();
+  const std::uint64_t sender = c.end[d] != nullptr ? c.end[d]->endpoint_id() : 0;
+  const std::uint64_t receiver = c.end[1 - d] != nullptr ? c.end[1 - d]->endpoint_id() : 0;
+  const char* why = !dir.link->reachable() ? "stalled: link " : "stalled: cut in flight on link ";
+  report(sender, receiver, NoiseKind::delay, segment.bytes, c.endpoint[1 - d],
+         why + dir.link->name() + (dir.link->reachable() ? "" : " unreachable"));
+  dir.held.push_back(std::move(segment));
+  if (options_.stall_timeout > Tock{0}) {
+    schedule(now() + options_.stall_timeout, SimEventKind::stall_timeout, c.id,
+             static_cast<std::uint64_t>(d) | dir.stall_gen << 1);
+  }
+  // Cut while in flight, but the link is back: resend at once.
+  if (dir.link->reachable()) resend(c, d);
+}
+
+void SimCore::stall_timeout(std::uint64_t conn_id, std::uint64_t b) {
+  SimConn* c = find_conn(conn_id);
+  if (c == nullptr) return;
+  const int d = static_cast<int>(b & 1);
+  const SimConn::Dir& dir = c->dir[d];
+  if (!dir.stalled || dir.stall_gen != b >> 1) return;
+  const std::string cause = "link " + dir.link->name() + " unreachable for " +
+                            format_seconds(options_.stall_timeout) + " s";
+  const bool connecting = c->end[0] != nullptr && c->end[0]->port() &&
+                          c->end[0]->port().channel().state() == ChannelState::opening;
+  reset(*c,
+        connecting ? "connect to " + c->endpoint[1] + " timed out: " + cause : "reset: " + cause);
+}
+
+void SimCore::resume_stalled() {
+  for (auto& [id, c] : conns_) {
+    for (int d = 0; d < 2; ++d) {
+      if (c->dir[d].stalled && c->dir[d].link->reachable()) resend(*c, d);
+    }
+  }
+}
+
+void SimCore::resend(SimConn& c, int d) {
+  SimConn::Dir& dir = c.dir[d];
+  SimLink& link = *dir.link;
+  const Tyme tyme = now();
+  // Held segments are older than those still in flight; all go again, in
+  // order, as a retransmission: one latency from now at the earliest.
+  std::deque<SimSegment> again = std::move(dir.held);
+  dir.held.clear();
+  for (SimSegment& segment : dir.flight)
+    again.push_back(std::move(segment));
+  dir.flight.clear();
+  const std::uint64_t sender = c.end[d] != nullptr ? c.end[d]->endpoint_id() : 0;
+  const std::uint64_t receiver = c.end[1 - d] != nullptr ? c.end[1 - d]->endpoint_id() : 0;
+  report(sender, receiver, NoiseKind::delay, {}, c.endpoint[1 - d],
+         "resumed after " + format_seconds(tyme - dir.stalled_since) + " s stalled on link " +
+             link.name() + ": " + std::to_string(again.size()) + " segments resent");
+  dir.stalled = false;
+  ++dir.stall_gen;  // a pending stall timeout no longer applies
+  dir.last_at = tyme;
+  for (SimSegment& segment : again) {
+    const Tyme at = std::max(tyme + link.params().latency, dir.last_at);
+    dir.last_at = at;
+    segment.serial = dir.next_serial++;
+    segment.epoch = link.epoch();
+    schedule(at, SimEventKind::segment, c.id, static_cast<std::uint64_t>(d) | segment.serial << 1);
+    dir.flight.push_back(std::move(segment));
+  }
+}
+
+}  // namespace hio::detail

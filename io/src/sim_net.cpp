@@ -1,0 +1,260 @@
+// SimNet: the public face of the simulated network — configuration checked
+// up front, faults scheduled in tyme, and the hub's factory for sim://.
+#include "hio/io/sim_net.hpp"
+
+#include <stdexcept>
+#include <thread>
+
+#include "sim_core.hpp"
+#include "sim_datagram.hpp"
+#include "sim_serial.hpp"
+#include "sim_stream.hpp"
+
+namespace hio {
+
+using detail::SimFault;
+
+namespace {
+
+std::string link_text(std::string_view from, std::string_view to, Way way) {
+  return "link " + std::string(from) + (way == Way::both ? "<->" : "->") + std::string(to);
+}
+
+}  // namespace
+
+SimNet::SimNet(Doist& doist, IoHub& io, SimNetOptions options)
+    : core_(std::make_unique<detail::SimCore>(doist, io, options)) {
+  io.set_factory(Scheme::sim, this);
+  io.set_factory(Scheme::sim_serial, this);
+  doist.attach(*this);
+}
+
+SimNet::~SimNet() {
+  core_->doist().detach(*this);
+  core_->hub().set_factory(Scheme::sim, nullptr);
+  core_->hub().set_factory(Scheme::sim_serial, nullptr);
+}
+
+const SimNetOptions& SimNet::options() const {
+  return core_->options();
+}
+
+// ---- hosts ------------------------------------------------------------------
+
+void SimNet::add_host(std::string_view name) {
+  core_->add_host(name);
+}
+
+bool SimNet::has_host(std::string_view name) const {
+  return core_->find_host(name) != nullptr;
+}
+
+std::vector<std::string> SimNet::hosts() const {
+  return core_->host_names();
+}
+
+void SimNet::set_client_host(std::string_view name) {
+  core_->client_host = &core_->host(name, "set_client_host");
+}
+
+bool SimNet::host_is_up(std::string_view host) const {
+  return core_->host(host, "host_is_up").up;
+}
+
+// ---- links ------------------------------------------------------------------
+
+namespace {
+
+SimFault link_fault(detail::SimCore& core, std::string_view from, std::string_view to,
+                    const LinkParams& params, Way way) {
+  const std::string what = link_text(from, to, way);
+  SimFault fault;
+  fault.kind = SimFault::Kind::set_link;
+  fault.from = {core.host(from, what).index};
+  fault.to = {core.host(to, what).index};
+  fault.way = way;
+  fault.link = params;
+  validate(params, what);
+  return fault;
+}
+
+}  // namespace
+
+void SimNet::set_link(std::string_view from, std::string_view to, const LinkParams& params,
+                      Way way) {
+  core_->apply(link_fault(*core_, from, to, params, way));
+}
+
+void SimNet::set_link_at(Tyme at, std::string_view from, std::string_view to,
+                         const LinkParams& params, Way way) {
+  core_->add_fault(at, link_fault(*core_, from, to, params, way));
+}
+
+LinkParams SimNet::link(std::string_view from, std::string_view to) const {
+  const std::string what = link_text(from, to, Way::one_way);
+  detail::SimHost& a = core_->host(from, what);
+  detail::SimHost& b = core_->host(to, what);
+  return core_->link(a, b).params();
+}
+
+// ---- faults -----------------------------------------------------------------
+
+namespace {
+
+SimFault cut_fault(detail::SimCore& core, SimFault::Kind kind, const std::vector<std::string>& from,
+                   const std::vector<std::string>& to, Way way) {
+  const char* what = kind == SimFault::Kind::partition ? "partition" : "heal";
+  SimFault fault;
+  fault.kind = kind;
+  fault.from = core.host_indices(from, what);
+  fault.to = core.host_indices(to, what);
+  fault.way = way;
+  return fault;
+}
+
+SimFault host_fault(detail::SimCore& core, SimFault::Kind kind, std::string_view host) {
+  SimFault fault;
+  fault.kind = kind;
+  fault.index = core.host(host, kind == SimFault::Kind::host_down ? "host_down" : "host_up").index;
+  return fault;
+}
+
+}  // namespace
+
+void SimNet::partition(const std::vector<std::string>& from, const std::vector<std::string>& to,
+                       Way way) {
+  core_->apply(cut_fault(*core_, SimFault::Kind::partition, from, to, way));
+}
+
+void SimNet::partition_at(Tyme at, const std::vector<std::string>& from,
+                          const std::vector<std::string>& to, Way way) {
+  core_->add_fault(at, cut_fault(*core_, SimFault::Kind::partition, from, to, way));
+}
+
+void SimNet::heal(const std::vector<std::string>& from, const std::vector<std::string>& to,
+                  Way way) {
+  core_->apply(cut_fault(*core_, SimFault::Kind::heal, from, to, way));
+}
+
+void SimNet::heal_at(Tyme at, const std::vector<std::string>& from,
+                     const std::vector<std::string>& to, Way way) {
+  core_->add_fault(at, cut_fault(*core_, SimFault::Kind::heal, from, to, way));
+}
+
+void SimNet::heal_all() {
+  SimFault fault;
+  fault.kind = SimFault::Kind::heal_all;
+  core_->apply(fault);
+}
+
+void SimNet::heal_all_at(Tyme at) {
+  SimFault fault;
+  fault.kind = SimFault::Kind::heal_all;
+  core_->add_fault(at, std::move(fault));
+}
+
+void SimNet::host_down(std::string_view host) {
+  core_->apply(host_fault(*core_, SimFault::Kind::host_down, host));
+}
+
+void SimNet::host_down_at(Tyme at, std::string_view host) {
+  core_->add_fault(at, host_fault(*core_, SimFault::Kind::host_down, host));
+}
+
+void SimNet::host_up(std::string_view host) {
+  core_->apply(host_fault(*core_, SimFault::Kind::host_up, host));
+}
+
+void SimNet::host_up_at(Tyme at, std::string_view host) {
+  core_->add_fault(at, host_fault(*core_, SimFault::Kind::host_up, host));
+}
+
+// ---- serial -----------------------------------------------------------------
+
+void SimNet::add_serial(std::string_view device_a, std::string_view device_b,
+                        const SerialParams& params) {
+  core_->add_serial(device_a, device_b, params);
+}
+
+namespace {
+
+SimFault serial_fault(detail::SimCore& core, std::string_view device, const SerialParams& params) {
+  SimFault fault;
+  fault.kind = SimFault::Kind::set_serial;
+  fault.index = core.device(device, "set_serial").first;
+  fault.serial = params;
+  const detail::SimSerialLine& line = core.line(fault.index);
+  validate(params, "serial line " + line.device[0] + "<->" + line.device[1]);
+  return fault;
+}
+
+}  // namespace
+
+void SimNet::set_serial(std::string_view device, const SerialParams& params) {
+  core_->apply(serial_fault(*core_, device, params));
+}
+
+void SimNet::set_serial_at(Tyme at, std::string_view device, const SerialParams& params) {
+  core_->add_fault(at, serial_fault(*core_, device, params));
+}
+
+// ---- state ------------------------------------------------------------------
+
+std::size_t SimNet::pending() const {
+  return core_->pending();
+}
+
+Tyme SimNet::next_event() const {
+  return core_->next_at();
+}
+
+// ---- the factory ------------------------------------------------------------
+
+std::unique_ptr<Transport> SimNet::make(const Address& address, ChannelRole role,
+                                        const ChannelOptions& options) {
+  const std::string text = address.text();
+  if (address.scheme == Scheme::sim_serial) {
+    if (role != ChannelRole::connect) {
+      throw std::invalid_argument("sim-serial:// addresses are opened with connect, not " +
+                                  std::string(to_string(role)) + " (" + text + ")");
+    }
+    const auto [line, side] = core_->device(address.path, text);
+    return std::make_unique<detail::SimSerialTransport>(
+        *core_, line, side, address.baud != 0 ? address.baud : kDefaultBaud);
+  }
+  if (address.scheme != Scheme::sim) {
+    throw std::invalid_argument("SimNet makes sim:// and sim-serial:// transports, not " + text);
+  }
+  detail::SimHost& host = core_->host(address.host, text);
+  switch (role) {
+    case ChannelRole::connect:
+      if (core_->client_host == nullptr) {
+        throw std::invalid_argument("SimNet: no client host for " + text +
+                                    "; call SimNet::set_client_host(host) before connecting");
+      }
+      if (address.port == 0) {
+        throw std::invalid_argument("SimNet: cannot connect to port 0 (" + text + ")");
+      }
+      return std::make_unique<detail::SimClientTransport>(*core_, *core_->client_host, host,
+                                                          address, options);
+    case ChannelRole::listen:
+      return std::make_unique<detail::SimListenerTransport>(*core_, host, address.port, options);
+    case ChannelRole::bind:
+      return std::make_unique<detail::SimDatagramTransport>(*core_, host, address.port, options);
+  }
+  throw std::invalid_argument("SimNet: unknown role for " + text);
+}
+
+// ---- the reactor ------------------------------------------------------------
+
+void SimNet::poll() {
+  core_->poll();
+}
+
+void SimNet::wait_until(std::chrono::steady_clock::time_point deadline) {
+  // Nothing arrives between passes in tyme: pacing a real-time run is all
+  // there is to do, and it never affects the run.
+  std::this_thread::sleep_until(deadline);
+}
+
+}  // namespace hio

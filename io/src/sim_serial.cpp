@@ -1,0 +1,215 @@
+// Serial lines on SimNet: the end transport, and the line's part — bytes on
+// the wire at the sender's baud rate, in chunks, with bit errors, dropped
+// bytes and the garbage a receiver at another baud rate reads.
+#include "sim_serial.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "hio/engine/check.hpp"
+
+namespace hio::detail {
+
+// ---- the end ----------------------------------------------------------------
+
+SimSerialTransport::SimSerialTransport(SimCore& core, std::uint32_t line, int side,
+                                       std::uint32_t baud)
+    : SimEndpoint(core), line_(line), side_(side), baud_(baud) {}
+
+SimSerialTransport::~SimSerialTransport() {
+  detach();
+}
+
+void SimSerialTransport::attach() {
+  SimSerialLine& line = core_->line(line_);
+  if (line.end[side_] != nullptr) {
+    port_.failed("sim-serial://" + line.device[side_] + " is busy: already open");
+    return;
+  }
+  line.end[side_] = this;
+  attached_ = true;
+  port_.connected(line.device[side_], line.device[1 - side_]);
+}
+
+void SimSerialTransport::detach() {
+  if (!attached_ || core_ == nullptr) return;
+  SimSerialLine& line = core_->line(line_);
+  if (line.end[side_] == this) line.end[side_] = nullptr;
+  attached_ = false;
+  inbound_.clear();
+}
+
+void SimSerialTransport::start(ChannelPort port) {
+  port_ = port;
+  if (core_ == nullptr) {
+    port_.failed("SimNet is gone");
+    return;
+  }
+  attach();
+}
+
+void SimSerialTransport::service() {
+  if (core_ == nullptr || !attached_ || !port_.channel().connected()) return;
+  const std::size_t n = std::min(inbound_.size(), port_.rx_space());
+  if (n > 0) {
+    port_.deliver(std::string_view(inbound_).substr(0, n));
+    inbound_.erase(0, n);
+  }
+  core_->serial_send(*this, line_, side_, baud_);
+}
+
+void SimSerialTransport::close(std::string_view why) {
+  detach();
+  port_.closed(CloseWho::local, why);
+}
+
+void SimSerialTransport::reopen() {
+  port_.opening();
+  if (core_ == nullptr) {
+    port_.failed("SimNet is gone");
+    return;
+  }
+  attach();
+}
+
+std::size_t SimSerialTransport::in_flight() const {
+  return core_ != nullptr ? core_->line(line_).dir[side_].in_flight : 0;
+}
+
+std::size_t SimSerialTransport::arrive(std::string_view bytes) {
+  std::size_t taken = 0;
+  if (inbound_.empty()) {
+    taken = std::min(bytes.size(), port_.rx_space());
+    if (taken > 0) port_.deliver(bytes.substr(0, taken));
+  }
+  const std::size_t room = core_->line(line_).params.rx_fifo_bytes -
+                           std::min(core_->line(line_).params.rx_fifo_bytes, inbound_.size());
+  const std::size_t kept = std::min(bytes.size() - taken, room);
+  if (kept > 0) {
+    inbound_.append(bytes.substr(taken, kept));
+    port_.request_service();  // delivered when the doer makes room in rx
+  }
+  return bytes.size() - taken - kept;
+}
+
+// ---- the line ---------------------------------------------------------------
+
+std::uint32_t SimCore::take_piece_slot() {
+  if (!free_pieces_.empty()) {
+    const std::uint32_t slot = free_pieces_.back();
+    free_pieces_.pop_back();
+    return slot;
+  }
+  HIO_CHECK(pieces_.size() < std::numeric_limits<std::uint32_t>::max(),
+            "SimNet: too many serial chunks in flight");
+  pieces_.emplace_back();
+  return static_cast<std::uint32_t>(pieces_.size() - 1);
+}
+
+void SimCore::serial_send(SimSerialTransport& end, std::uint32_t index, int side,
+                          std::uint32_t baud) {
+  SimSerialLine& line = *lines_[index];
+  SimSerialLine::Dir& dir = line.dir[side];
+  const Tyme tyme = now();
+  const std::size_t fifo = line.params.tx_fifo_bytes;
+  const std::size_t backlog = dir.wire.backlog(tyme);
+  const std::size_t room = backlog >= fifo ? 0 : fifo - backlog;
+  ChannelPort port = end.port();
+  const std::size_t n = std::min(port.tx_size(), room);
+  if (n > 0) {
+    std::string bytes;
+    port.take_tx(bytes, n);
+    dir.in_flight += n;
+    // One event per chunk, at the tyme its last byte is at the far end.
+    const std::size_t chunk = line.params.chunk_bytes;
+    for (std::size_t at_byte = 0; at_byte < n; at_byte += chunk) {
+      const std::size_t k = std::min(chunk, n - at_byte);
+      const Tyme leaves = dir.wire.push(tyme, k, uart_time(k, baud));
+      const std::uint32_t slot = take_piece_slot();
+      SimSerialPiece& piece = pieces_[slot];
+      piece.bytes.assign(bytes, at_byte, k);
+      piece.line = index;
+      piece.baud = baud;
+      piece.dir = static_cast<std::uint8_t>(side);
+      schedule(leaves + line.params.latency, SimEventKind::serial, slot);
+    }
+  }
+  // The FIFO is full: nothing else would wake the writer's driver.
+  if (port.tx_size() > 0) kick(end, dir.wire.next_leave());
+}
+
+void SimCore::arrive_serial(std::uint64_t slot_id) {
+  const auto slot = static_cast<std::uint32_t>(slot_id);
+  SimSerialPiece& piece = pieces_[slot];
+  SimSerialLine& line = *lines_[piece.line];
+  const int d = piece.dir;
+  SimSerialLine::Dir& dir = line.dir[d];
+  dir.in_flight -= piece.bytes.size();
+  SimSerialTransport* sender = line.end[d];
+  SimSerialTransport* receiver = line.end[1 - d];
+  const std::uint64_t sender_id = sender != nullptr ? sender->endpoint_id() : 0;
+  const std::uint64_t receiver_id = receiver != nullptr ? receiver->endpoint_id() : 0;
+  const std::string& peer = line.device[1 - d];
+  if (receiver == nullptr || !receiver->port().channel().connected()) {
+    report(sender_id, 0, NoiseKind::drop, piece.bytes, peer,
+           "nobody has " + peer + " open on line " + dir.name);
+    free_pieces_.push_back(slot);
+    return;
+  }
+  std::string out;
+  if (receiver->baud() != piece.baud) {
+    // A UART sampling at the wrong rate frames bits wrongly: it reads about
+    // rx_baud / tx_baud bytes per byte sent, none of them meaningful.
+    const std::uint64_t sent = piece.bytes.size();
+    const std::uint64_t total = sent * receiver->baud() + dir.carry;
+    const std::uint64_t count = total / piece.baud;
+    dir.carry = total % piece.baud;
+    out.resize(static_cast<std::size_t>(count));
+    for (char& c : out)
+      c = static_cast<char>(dir.garbage.uniform(0, 255));
+    report(sender_id, receiver_id, NoiseKind::corrupt, piece.bytes, peer,
+           "baud mismatch on line " + dir.name + ": sent at " + std::to_string(piece.baud) +
+               ", read at " + std::to_string(receiver->baud()) + ": " + std::to_string(sent) +
+               " bytes became " + std::to_string(count) + " garbage bytes");
+  } else {
+    out.reserve(piece.bytes.size());
+    std::size_t dropped = 0;
+    std::size_t flipped = 0;
+    const bool drops = line.byte_drop != Probability::never();
+    const bool errors = line.bit_error != Probability::never();
+    for (char c : piece.bytes) {
+      if (drops && dir.drop.bernoulli(line.byte_drop)) {
+        ++dropped;
+        continue;
+      }
+      auto byte = static_cast<unsigned char>(c);
+      if (errors) {
+        for (unsigned bit = 0; bit < 8; ++bit) {
+          if (dir.bit.bernoulli(line.bit_error)) {
+            byte = static_cast<unsigned char>(byte ^ (1u << bit));
+            ++flipped;
+          }
+        }
+      }
+      out.push_back(static_cast<char>(byte));
+    }
+    if (dropped > 0) {
+      report(sender_id, receiver_id, NoiseKind::drop, piece.bytes, peer,
+             std::to_string(dropped) + " of " + std::to_string(piece.bytes.size()) +
+                 " bytes dropped on line " + dir.name);
+    }
+    if (flipped > 0) {
+      report(sender_id, receiver_id, NoiseKind::corrupt, piece.bytes, peer,
+             std::to_string(flipped) + " bits flipped on line " + dir.name);
+    }
+  }
+  const std::size_t lost = receiver->arrive(out);
+  if (lost > 0) {
+    report(sender_id, receiver_id, NoiseKind::drop, std::string_view(out).substr(out.size() - lost),
+           peer,
+           "receive FIFO overrun: " + std::to_string(lost) + " bytes lost on line " + dir.name);
+  }
+  free_pieces_.push_back(slot);
+}
+
+}  // namespace hio::detail

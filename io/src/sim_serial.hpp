@@ -1,0 +1,43 @@
+// SimSerialTransport: one end of a simulated serial line (sim-serial://dev),
+// the sim twin of an open serial port.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "sim_core.hpp"
+
+namespace hio::detail {
+
+// Opens at start ("busy" if the device is already open), connected at once:
+// a serial port has no handshake. service() moves bytes that waited behind a
+// full rx buffer into rx, then feeds the line's transmit FIFO from tx.
+class SimSerialTransport final : public SimEndpoint {
+ public:
+  SimSerialTransport(SimCore& core, std::uint32_t line, int side, std::uint32_t baud);
+  ~SimSerialTransport() override;
+
+  void start(ChannelPort port) override;
+  void service() override;
+  void close(std::string_view why) override;
+  void reopen() override;
+  std::size_t in_flight() const override;
+
+  std::uint32_t baud() const { return baud_; }
+  bool attached() const { return attached_; }
+  // From the core: returns how many bytes did not fit (lost to an overrun).
+  std::size_t arrive(std::string_view bytes);
+
+ private:
+  void attach();
+  void detach();
+
+  std::uint32_t line_;
+  int side_;
+  std::uint32_t baud_;
+  std::string inbound_;  // the receive FIFO behind a full rx buffer
+  bool attached_ = false;
+};
+
+}  // namespace hio::detail

@@ -1,0 +1,500 @@
+// Streams on SimNet: the client, listener and accepted transports, and the
+// network's part — connections, ordered segments, FIN and RST.
+#include "sim_stream.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "hio/engine/check.hpp"
+
+namespace hio::detail {
+namespace {
+
+// Segments sent per service(): the window and the link's queue bound them
+// already; this bounds the loop.
+constexpr std::size_t kSegmentsPerServiceMax = 4096;
+
+}  // namespace
+
+// ---- SimStreamEnd -----------------------------------------------------------
+
+SimStreamEnd::SimStreamEnd(SimCore& core, int side, const ChannelOptions& options)
+    : SimEndpoint(core), side_(side), rx_capacity_(options.rx_bytes_max) {}
+
+SimStreamEnd::~SimStreamEnd() {
+  // Destroyed without a close (the hub went away): leave silently.
+  if (conn != nullptr && core_ != nullptr) core_->detach(*conn, side_);
+}
+
+void SimStreamEnd::net_gone() {
+  conn = nullptr;
+  SimEndpoint::net_gone();
+}
+
+std::size_t SimStreamEnd::in_flight() const {
+  return conn != nullptr ? conn->dir[side_].bytes : 0;
+}
+
+std::size_t SimStreamEnd::window() const {
+  const SimStreamEnd* peer = conn->end[1 - side_];
+  // A peer that has left answers with RST; until then, send freely.
+  if (peer == nullptr || !peer->port()) return core_->options().segment_bytes_max;
+  const std::size_t capacity = peer->rx_capacity();
+  const std::size_t used = capacity - peer->port().rx_space() + conn->dir[side_].bytes;
+  return used >= capacity ? 0 : capacity - used;
+}
+
+void SimStreamEnd::pump() {
+  if (core_ == nullptr || conn == nullptr || !port_.channel().connected()) return;
+  SimConn& c = *conn;
+  SimLink& link = *c.dir[side_].link;
+  const Tyme tyme = core_->now();
+  const std::size_t segment_max = core_->options().segment_bytes_max;
+  for (std::size_t i = 0; i < kSegmentsPerServiceMax; ++i) {
+    const std::size_t n = std::min({port_.tx_size(), window(), segment_max, link.room(tyme)});
+    if (n == 0) break;
+    std::string bytes;
+    port_.take_tx(bytes, n);
+    core_->send_segment(c, side_, SegmentKind::data, std::move(bytes), link.depart(tyme, n));
+  }
+  // Waiting for the link's queue to drain: no event would wake the driver.
+  if (port_.tx_size() > 0 && window() > 0 && link.room(tyme) == 0) {
+    core_->kick(*this, link.room_at());
+  }
+  // This side may have made room by reading: a peer waiting on its window
+  // can send again.
+  SimStreamEnd* peer = c.end[1 - side_];
+  if (peer != nullptr && peer->port() && peer->port().tx_size() > 0) {
+    const std::size_t capacity = rx_capacity_;
+    const std::size_t used = capacity - port_.rx_space() + c.dir[1 - side_].bytes;
+    if (used < capacity) peer->port().request_service();
+  }
+}
+
+void SimStreamEnd::close_conn() {
+  if (conn != nullptr && core_ != nullptr) {
+    SimConn& c = *conn;
+    // The FIN queues behind what is in flight; it costs no bandwidth.
+    core_->send_segment(c, side_, SegmentKind::fin, {}, core_->now());
+    core_->detach(c, side_);
+  }
+  ended();
+}
+
+void SimStreamEnd::on_established() {
+  port_.connected(conn->endpoint[side_], conn->endpoint[1 - side_]);
+}
+
+void SimStreamEnd::on_data(std::string_view bytes) {
+  port_.deliver(bytes);
+}
+
+void SimStreamEnd::on_fin() {
+  ended();
+  if (port_.channel().open()) port_.closed(CloseWho::remote, "closed by peer");
+}
+
+void SimStreamEnd::on_reset(std::string_view why) {
+  ended();
+  if (port_.channel().connected()) {
+    port_.closed(CloseWho::remote, why);
+  } else if (port_.channel().state() == ChannelState::opening) {
+    port_.failed(why);
+  }
+}
+
+// ---- client -----------------------------------------------------------------
+
+SimClientTransport::SimClientTransport(SimCore& core, SimHost& local, SimHost& remote,
+                                       Address address, const ChannelOptions& options)
+    : SimStreamEnd(core, 0, options),
+      local_(&local),
+      remote_(&remote),
+      address_(std::move(address)),
+      retry_(options.retry),
+      connect_timeout_(options.connect_timeout) {
+  if (retry_ < Tock{0} || connect_timeout_ < Tock{0}) {
+    throw std::invalid_argument("sim client " + address_.text() +
+                                ": retry and connect_timeout must be >= 0");
+  }
+}
+
+void SimClientTransport::start(ChannelPort port) {
+  port_ = port;
+  tymer_ = Tymer(port_.tymth(), retry_);
+  attempt();
+}
+
+void SimClientTransport::attempt() {
+  over_ = false;
+  attempt_start_ = port_.tyme();
+  if (core_ == nullptr) {
+    over_ = true;
+    port_.failed("SimNet is gone");
+    return;
+  }
+  conn = core_->open_conn(*this, *local_, *remote_, address_.port);
+  if (conn == nullptr) {
+    over_ = true;
+    port_.failed("connect to " + address_.host_port() + " failed: no free port on host " +
+                 local_->name);
+    return;
+  }
+  if (connect_timeout_ > Tock{0}) core_->kick(*this, attempt_start_ + connect_timeout_);
+}
+
+void SimClientTransport::service() {
+  if (stopped_ || core_ == nullptr) return;
+  if (!over_) {
+    const bool opening = port_.channel().state() == ChannelState::opening;
+    if (!(opening && connect_timeout_ > Tock{0} &&
+          port_.tyme() >= attempt_start_ + connect_timeout_)) {
+      pump();
+      return;
+    }
+    // Give up this attempt: the connection goes, silently for the peer (a
+    // SYN-ACK that comes later finds nobody and is answered with RST).
+    if (conn != nullptr) core_->detach(*conn, 0);
+    over_ = true;
+    port_.failed("connect to " + address_.host_port() + " timed out after " +
+                 format_seconds(connect_timeout_) + " s");
+  }
+  if (retry_ == Tock{0}) return;
+  if (!waiting_) {
+    // Lossless, as the TCP client: the next attempt is the first point of the
+    // grid start + k * retry after now, so retries never burst or drift.
+    const Tock late = port_.tyme() - tymer_.stop_tyme();
+    if (late >= Tock{0}) tymer_.restart(retry_ * (late / retry_ + 1));
+    waiting_ = true;
+    core_->kick(*this, tymer_.stop_tyme());
+  }
+  if (tymer_.expired()) {
+    waiting_ = false;
+    tymer_.restart(retry_);
+    port_.opening();
+    attempt();
+  }
+}
+
+Tyme SimClientTransport::due() const {
+  if (stopped_ || core_ == nullptr) return kTymeNever;
+  if (!over_) {
+    if (connect_timeout_ > Tock{0} && port_.channel().state() == ChannelState::opening) {
+      return attempt_start_ + connect_timeout_;
+    }
+    return kTymeNever;
+  }
+  if (retry_ == Tock{0}) return kTymeNever;
+  return waiting_ ? tymer_.stop_tyme() : port_.tyme();
+}
+
+void SimClientTransport::close(std::string_view why) {
+  stopped_ = true;
+  waiting_ = false;
+  close_conn();
+  port_.closed(CloseWho::local, why);
+}
+
+void SimClientTransport::reopen() {
+  stopped_ = false;
+  waiting_ = false;
+  tymer_.start(retry_);
+  port_.opening();
+  attempt();
+}
+
+// ---- accepted remote --------------------------------------------------------
+
+SimAcceptedTransport::SimAcceptedTransport(SimCore& core, SimConn& c, std::uint64_t listener,
+                                           const ChannelOptions& options)
+    : SimStreamEnd(core, 1, options), listener_(listener) {
+  conn = &c;
+  c.end[1] = this;
+}
+
+SimAcceptedTransport::~SimAcceptedTransport() {
+  // Also frees the listener's slot when the channel is released unclosed.
+  SimAcceptedTransport::ended();
+}
+
+void SimAcceptedTransport::start(ChannelPort port) {
+  port_ = port;
+  on_established();
+}
+
+void SimAcceptedTransport::close(std::string_view why) {
+  close_conn();
+  port_.closed(CloseWho::local, why);
+}
+
+void SimAcceptedTransport::ended() {
+  if (released_) return;
+  released_ = true;
+  if (core_ == nullptr) return;
+  // The listener may accept a waiting connect now; not from inside this
+  // call (it may run inside a doer's close or the hub's release), but at the
+  // next poll, in the order of events.
+  if (core_->endpoint(listener_) != nullptr) {
+    core_->schedule(core_->now(), SimEventKind::backlog, listener_);
+  }
+}
+
+// ---- listener ---------------------------------------------------------------
+
+SimListenerTransport::SimListenerTransport(SimCore& core, SimHost& host, std::uint16_t port,
+                                           const ChannelOptions& options)
+    : SimEndpoint(core), host_(&host), requested_port_(port), options_(options) {
+  if (options_.remotes_max == 0) {
+    throw std::invalid_argument("sim listener " + host.name + ":" + std::to_string(port) +
+                                ": remotes_max must be > 0");
+  }
+}
+
+SimListenerTransport::~SimListenerTransport() {
+  if (core_ != nullptr && bound_) {
+    auto it = host_->listeners.find(port_number_);
+    if (it != host_->listeners.end() && it->second == this) host_->listeners.erase(it);
+  }
+}
+
+void SimListenerTransport::net_gone() {
+  bound_ = false;
+  backlog_.clear();
+  SimEndpoint::net_gone();
+}
+
+void SimListenerTransport::bind() {
+  const std::uint16_t port =
+      requested_port_ != 0 ? requested_port_ : core_->free_port(*host_, /*datagram=*/false);
+  const std::string where = host_->name + ":" + std::to_string(requested_port_);
+  if (port == 0) {
+    port_.failed("listen on " + where + " failed: no free port");
+    return;
+  }
+  if (host_->client_ports.contains(port) || !host_->listeners.emplace(port, this).second) {
+    port_.failed("listen on " + where + " failed: address in use");
+    return;
+  }
+  if (requested_port_ == 0) host_->next_port = static_cast<std::uint32_t>(port) + 1;
+  bound_ = true;
+  port_number_ = port;
+  local_ = host_->name + ":" + std::to_string(port);
+  port_.connected(local_, "");
+}
+
+void SimListenerTransport::unbind(std::string_view why) {
+  if (!bound_ || core_ == nullptr) return;
+  auto it = host_->listeners.find(port_number_);
+  if (it != host_->listeners.end() && it->second == this) host_->listeners.erase(it);
+  bound_ = false;
+  // Connects still waiting are refused, oldest first.
+  const std::string reason = "connect to " + local_ + " refused: " + std::string(why);
+  for (std::uint64_t id : backlog_) {
+    if (SimConn* c = core_->find_conn(id)) {
+      core_->send_segment(*c, 1, SegmentKind::rst, reason, core_->now());
+    }
+  }
+  backlog_.clear();
+}
+
+void SimListenerTransport::start(ChannelPort port) {
+  port_ = port;
+  if (core_ == nullptr) {
+    port_.failed("SimNet is gone");
+    return;
+  }
+  bind();
+}
+
+void SimListenerTransport::close(std::string_view why) {
+  unbind("listener closed");
+  port_.closed(CloseWho::local, why);
+}
+
+void SimListenerTransport::reopen() {
+  port_.opening();
+  if (core_ == nullptr) {
+    port_.failed("SimNet is gone");
+    return;
+  }
+  bind();
+}
+
+void SimListenerTransport::offer(SimConn& c) {
+  if (live_ < options_.remotes_max) {
+    core_->accept(*this, c);
+  } else if (backlog_.size() < core_->options().listen_backlog) {
+    backlog_.push_back(c.id);
+  } else {
+    core_->send_segment(c, 1, SegmentKind::rst, "connect to " + local_ + " refused: backlog full",
+                        core_->now());
+  }
+}
+
+void SimListenerTransport::remote_ended() {
+  HIO_CHECK(live_ > 0, "sim listener " + local_ + ": a remote ended that was never counted");
+  --live_;
+  drain_backlog();
+}
+
+void SimListenerTransport::drain_backlog() {
+  while (listening() && live_ < options_.remotes_max && !backlog_.empty()) {
+    const std::uint64_t id = backlog_.front();
+    backlog_.pop_front();
+    SimConn* c = core_->find_conn(id);
+    // The client may have given up meanwhile.
+    if (c != nullptr && c->end[0] != nullptr) core_->accept(*this, *c);
+  }
+}
+
+// ---- the network's part -----------------------------------------------------
+
+SimConn* SimCore::open_conn(SimStreamEnd& client, SimHost& from, SimHost& to, std::uint16_t port) {
+  const std::uint16_t local_port = take_client_port(from);
+  if (local_port == 0) return nullptr;
+  auto owned = std::make_unique<SimConn>();
+  SimConn& c = *owned;
+  c.id = next_conn_++;
+  c.host[0] = &from;
+  c.host[1] = &to;
+  c.port[0] = local_port;
+  c.port[1] = port;
+  c.end[0] = &client;
+  c.dir[0].link = &link(from, to);
+  c.dir[1].link = &link(to, from);
+  c.endpoint[0] = from.name + ":" + std::to_string(local_port);
+  c.endpoint[1] = to.name + ":" + std::to_string(port);
+  conns_.emplace(c.id, std::move(owned));
+  send_segment(c, 0, SegmentKind::syn, {}, now());
+  return &c;
+}
+
+SimConn* SimCore::find_conn(std::uint64_t id) const {
+  auto it = conns_.find(id);
+  return it == conns_.end() ? nullptr : it->second.get();
+}
+
+void SimCore::send_segment(SimConn& c, int d, SegmentKind kind, std::string bytes, Tyme leaves) {
+  SimConn::Dir& dir = c.dir[d];
+  SimLink& link = *dir.link;
+  const Tock jitter = kind == SegmentKind::data ? link.segment_jitter() : Tock{0};
+  if (jitter > Tock{0}) {
+    if (SimStreamEnd* sender = c.end[d]) {
+      detail_.assign("jitter +" + std::to_string(jitter.count()) + " ns on link " + link.name());
+      report(*sender, NoiseKind::delay, bytes, c.endpoint[1 - d], detail_);
+    }
+  }
+  // In order: a segment never arrives before one sent earlier.
+  const Tyme at = std::max(leaves + link.params().latency + jitter, dir.last_at);
+  dir.last_at = at;
+  if (kind == SegmentKind::data) dir.bytes += bytes.size();
+  const std::uint64_t serial = dir.next_serial++;
+  dir.flight.push_back(SimSegment{std::move(bytes), serial, link.epoch(), kind});
+  schedule(at, SimEventKind::segment, c.id, static_cast<std::uint64_t>(d) | serial << 1);
+}
+
+void SimCore::arrive_segment(std::uint64_t conn_id, std::uint64_t b) {
+  SimConn* c = find_conn(conn_id);
+  if (c == nullptr) return;  // the connection is gone; so is its flight
+  const int d = static_cast<int>(b & 1);
+  SimConn::Dir& dir = c->dir[d];
+  // Segments resent after a stall got new events; the old ones are stale.
+  if (dir.flight.empty() || dir.flight.front().serial != b >> 1) return;
+  SimSegment segment = std::move(dir.flight.front());
+  dir.flight.pop_front();
+  if (dir.stalled) {
+    dir.held.push_back(std::move(segment));
+    return;
+  }
+  if (!dir.link->reachable() || segment.epoch != dir.link->epoch()) {
+    stall(*c, d, std::move(segment));
+    return;
+  }
+  receive_segment(*c, d, segment);
+}
+
+void SimCore::receive_segment(SimConn& c, int d, SimSegment& segment) {
+  const int r = 1 - d;
+  SimStreamEnd* to = c.end[r];
+  switch (segment.kind) {
+    case SegmentKind::syn:
+      on_syn(c);
+      return;
+    case SegmentKind::syn_ack:
+      if (to != nullptr) {
+        to->on_established();
+      } else if (c.end[d] != nullptr) {
+        send_segment(c, r, SegmentKind::rst, "reset by peer", now());
+      }
+      return;
+    case SegmentKind::data:
+      c.dir[d].bytes -= segment.bytes.size();
+      if (to != nullptr) {
+        to->on_data(segment.bytes);
+      } else if (c.end[d] != nullptr) {
+        // Data for an end that has left: the peer learns it with a reset.
+        send_segment(c, r, SegmentKind::rst, "reset by peer", now());
+      }
+      return;
+    case SegmentKind::fin:
+      if (to != nullptr) {
+        detach(c, r);  // may erase c: touch nothing after
+        to->on_fin();
+      }
+      return;
+    case SegmentKind::rst:
+      if (to != nullptr) {
+        detach(c, r);
+        to->on_reset(segment.bytes);
+      }
+      return;
+  }
+}
+
+void SimCore::on_syn(SimConn& c) {
+  auto it = c.host[1]->listeners.find(c.port[1]);
+  SimListenerTransport* listener = it == c.host[1]->listeners.end() ? nullptr : it->second;
+  if (listener == nullptr || !listener->listening()) {
+    send_segment(c, 1, SegmentKind::rst, "connect to " + c.endpoint[1] + " refused: nobody listens",
+                 now());
+    return;
+  }
+  listener->offer(c);
+}
+
+void SimCore::accept(SimListenerTransport& listener, SimConn& c) {
+  listener.count_accepted();
+  auto remote =
+      std::make_unique<SimAcceptedTransport>(*this, c, listener.endpoint_id(), listener.options());
+  const Address address{Scheme::sim, c.host[0]->name, c.port[0], {}, 0};
+  // Emits accept on the listener, then open and connect on the new channel.
+  listener.port().accept(std::move(remote), address, c.endpoint[0]);
+  send_segment(c, 1, SegmentKind::syn_ack, {}, now());
+}
+
+void SimCore::detach(SimConn& c, int side) {
+  if (SimStreamEnd* end = c.end[side]) end->conn = nullptr;
+  c.end[side] = nullptr;
+  if (c.end[0] == nullptr && c.end[1] == nullptr) erase_conn(c);
+}
+
+void SimCore::erase_conn(SimConn& c) {
+  c.host[0]->client_ports.erase(c.port[0]);
+  conns_.erase(c.id);
+}
+
+void SimCore::reset(SimConn& c, std::string_view why) {
+  SimStreamEnd* ends[2] = {c.end[0], c.end[1]};
+  const std::string reason(why);
+  for (int side = 0; side < 2; ++side) {
+    if (ends[side] != nullptr) ends[side]->conn = nullptr;
+    c.end[side] = nullptr;
+  }
+  erase_conn(c);
+  for (SimStreamEnd* end : ends) {
+    if (end != nullptr) end->on_reset(reason);
+  }
+}
+
+}  // namespace hio::detail

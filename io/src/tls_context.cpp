@@ -1,0 +1,149 @@
+#include "tls_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace hio::detail {
+
+namespace {
+
+// OpenSSL's own messages for a missing file are vague ("system lib"), so
+// files are checked for readability first.
+bool readable(const std::string& path, const char* what, std::string& error) {
+  std::ifstream file(path, std::ios::binary);
+  if (file) return true;
+  error = std::string("cannot read ") + what + " '" + path + "': " + std::strerror(errno);
+  return false;
+}
+
+bool loaded(const boost::system::error_code& ec, const char* what, const std::string& path,
+            std::string& error) {
+  if (!ec) return true;
+  error = std::string("cannot use ") + what + " '" + path + "': " + ec.message();
+  return false;
+}
+
+bool is_ip(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
+std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool server,
+                                               std::string& error) {
+  auto context =
+      std::make_shared<ssl::context>(server ? ssl::context::tls_server : ssl::context::tls_client);
+  boost::system::error_code ec;
+  // TLS 1.2 and later only; no compression, no renegotiation by the peer.
+  if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION) != 1) {
+    error = "cannot require TLS 1.2 or later";
+    return nullptr;
+  }
+  context->set_options(
+      ssl::context::default_workarounds | ssl::context::no_compression | SSL_OP_NO_RENEGOTIATION,
+      ec);
+  if (!loaded(ec, "the TLS options", "", error)) return nullptr;
+
+  if (!options.cert_file.empty()) {
+    if (!readable(options.cert_file, "certificate file", error)) return nullptr;
+    context->use_certificate_chain_file(options.cert_file, ec);
+    if (!loaded(ec, "certificate file", options.cert_file, error)) return nullptr;
+    const std::string& key = options.key_file.empty() ? options.cert_file : options.key_file;
+    if (!readable(key, "key file", error)) return nullptr;
+    context->use_private_key_file(key, ssl::context::pem, ec);
+    if (ec && ec.category() == asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+      error = "key file '" + key + "' does not match certificate file '" + options.cert_file + "'";
+      return nullptr;
+    }
+    if (!loaded(ec, "key file", key, error)) return nullptr;
+  }
+
+  const bool verify_peer = server ? options.require_client_cert : options.verify;
+  if (verify_peer) {
+    if (options.ca_file.empty()) {
+      context->set_default_verify_paths(ec);
+      if (!loaded(ec, "the default trust store", "", error)) return nullptr;
+    } else {
+      if (!readable(options.ca_file, "CA file", error)) return nullptr;
+      context->load_verify_file(options.ca_file, ec);
+      if (!loaded(ec, "CA file", options.ca_file, error)) return nullptr;
+    }
+    ssl::verify_mode mode = ssl::verify_peer;
+    if (server) mode |= ssl::verify_fail_if_no_peer_cert;
+    context->set_verify_mode(mode, ec);
+  } else {
+    context->set_verify_mode(ssl::verify_none, ec);
+  }
+  if (!loaded(ec, "the verify mode", "", error)) return nullptr;
+  return context;
+}
+
+TlsSetup client_tls_setup(const TlsOptions& options, const Address& address,
+                          std::shared_ptr<ssl::context> context) {
+  TlsSetup setup;
+  setup.context = std::move(context);
+  setup.server = false;
+  setup.verify = options.verify;
+  setup.server_name = options.server_name.empty() ? address.host : options.server_name;
+  setup.handshake_timeout = options.handshake_timeout;
+  return setup;
+}
+
+bool prepare_tls_client(SSL* ssl, const TlsSetup& setup, std::string& error) {
+  const std::string& name = setup.server_name;
+  const bool ip = is_ip(name);
+  // RFC 6066: SNI carries host names only, never IP addresses.
+  // SSL_set_tlsext_host_name, without the macro's old-style cast.
+  if (!ip && SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                      static_cast<void*>(const_cast<char*>(name.c_str()))) != 1) {
+    error = "cannot set the TLS server name (SNI) '" + name + "'";
+    ERR_clear_error();
+    return false;
+  }
+  if (!setup.verify) return true;
+  int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name.c_str())
+              : SSL_set1_host(ssl, name.c_str());
+  if (ok != 1) {
+    error = "cannot check certificates for the name '" + name + "'";
+    ERR_clear_error();
+    return false;
+  }
+  // No partial wildcards such as "www*.example.com".
+  SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  return true;
+}
+
+bool tls_truncated(const boost::system::error_code& ec) {
+  if (ec == ssl::error::stream_truncated) return true;
+#ifdef SSL_R_UNEXPECTED_EOF_WHILE_READING
+  // OpenSSL 3 reports an EOF without close_notify as an error of its own.
+  if (ec.category() == asio::error::get_ssl_category() &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+          SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+    return true;
+  }
+#endif
+  return false;
+}
+
+std::string tls_error_text(const boost::system::error_code& ec, SSL* ssl) {
+  std::string text = ec.message();
+  if (ssl != nullptr && ec.category() == asio::error::get_ssl_category() &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+    const long result = SSL_get_verify_result(ssl);
+    if (result != X509_V_OK)
+      text += std::string(" (") + X509_verify_cert_error_string(result) + ")";
+  }
+  return text;
+}
+
+}  // namespace hio::detail

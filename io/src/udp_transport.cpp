@@ -1,0 +1,275 @@
+#include "udp_transport.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <stdexcept>
+
+#include "tcp_stream.hpp"
+
+namespace hio::detail {
+
+namespace {
+
+std::string endpoint_text(const udp::endpoint& endpoint) {
+  const asio::ip::address address = endpoint.address();
+  std::string host = address.to_string();
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& error) {
+  AddressResult parsed = parse_address("udp://" + std::string(text));
+  boost::system::error_code ec;
+  asio::ip::address ip;
+  if (parsed.ok()) ip = asio::ip::make_address(parsed.value().host, ec);
+  if (!parsed.ok() || ec) {
+    error = "destination '" + std::string(text) +
+            "' is not an IP address and port (e.g. 127.0.0.1:9000 or [::1]:9000)";
+    return false;
+  }
+  out = udp::endpoint(ip, parsed.value().port);
+  return true;
+}
+
+// The socket and its outstanding operations. Shared by its transport and by
+// the handlers of its pending operations (like TcpStream); the transport
+// detaches it when done, and handlers that run after that do nothing.
+class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
+ public:
+  UdpSocket(AsioCore& core, ChannelPort port, const ChannelOptions& options)
+      : core_(core),
+        port_(port),
+        socket_(core.context),
+        datagram_bytes_max_(options.datagram_bytes_max),
+        socket_buffer_bytes_(options.socket_buffer_bytes),
+        broadcast_(options.broadcast) {}
+
+  void open(const Address& address) {
+    address_ = address;
+    boost::system::error_code ec;
+    const asio::ip::address ip = asio::ip::make_address(address.host, ec);
+    if (!ec) {
+      bind(udp::endpoint(ip, address.port));
+      return;
+    }
+    resolver_.emplace(core_.context);
+    ++core_.pending;
+    resolver_->async_resolve(
+        address.host, std::to_string(address.port),
+        udp::resolver::numeric_service | udp::resolver::passive,
+        [self = shared_from_this()](const boost::system::error_code& error,
+                                    const udp::resolver::results_type& results) {
+          --self->core_.pending;
+          if (!self->live()) return;
+          if (error || results.empty()) {
+            self->fail("cannot resolve '" + self->address_.host_port() +
+                       "': " + (error ? error.message() : std::string("no address")));
+            return;
+          }
+          self->bind(results.begin()->endpoint());
+        });
+  }
+
+  void pump() {
+    if (!live() || !bound_) return;
+    if (held_ && port_.rx_fits(held_->bytes.size())) {
+      Datagram datagram = std::move(*held_);
+      held_.reset();
+      port_.deliver(datagram.peer, datagram.bytes);
+    }
+    if (!receiving_ && !held_) start_receive();
+    if (!sending_) send_next(/*after_send=*/false);
+  }
+
+  std::size_t in_flight() const { return sending_ && live() ? send_buf_.size() : 0; }
+
+  void shutdown() {
+    ended_ = true;
+    boost::system::error_code ignored;
+    if (resolver_) resolver_->cancel();
+    if (socket_.is_open()) socket_.close(ignored);
+  }
+
+  void detach() {
+    shutdown();
+    port_ = ChannelPort();
+  }
+
+ private:
+  bool live() const { return static_cast<bool>(port_) && !ended_; }
+
+  void fail(const std::string& reason) {
+    ChannelPort port = port_;
+    shutdown();
+    port.failed(reason);
+  }
+
+  void bind(const udp::endpoint& endpoint) {
+    boost::system::error_code ec;
+    socket_.open(endpoint.protocol(), ec);
+    if (!ec && broadcast_) socket_.set_option(asio::socket_base::broadcast(true), ec);
+    if (!ec) apply_buffer_size(socket_, socket_buffer_bytes_, ec);
+    if (!ec) socket_.bind(endpoint, ec);
+    udp::endpoint local;
+    if (!ec) local = socket_.local_endpoint(ec);
+    if (ec) {
+      fail("bind to " + address_.host_port() + " failed: " + ec.message());
+      return;
+    }
+    bound_ = true;
+    port_.connected(endpoint_text(local), "");
+    pump();
+  }
+
+  void start_receive() {
+    // One byte more than any UDP payload, so nothing is cut short unnoticed;
+    // made at the first receive, uninitialised.
+    if (!read_buf_) read_buf_.reset(new char[kReadBytes]);
+    receiving_ = true;
+    ++core_.pending;
+    socket_.async_receive_from(
+        asio::buffer(read_buf_.get(), kReadBytes), sender_,
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
+          --self->core_.pending;
+          self->on_receive(error, n);
+        });
+  }
+
+  void on_receive(const boost::system::error_code& ec, std::size_t n) {
+    receiving_ = false;
+    if (!live()) return;
+    if (ec) {
+      // The socket lives on (e.g. an ICMP error surfaced here); the next
+      // service() receives again, so an error cannot spin.
+      port_.error("receive on " + port_.channel().local() + " failed: " + ec.message());
+      return;
+    }
+    const std::string peer = endpoint_text(sender_);
+    if (n > datagram_bytes_max_) {
+      port_.error("datagram of " + std::to_string(n) + " bytes from " + peer +
+                  " exceeds datagram_bytes_max (" + std::to_string(datagram_bytes_max_) +
+                  "); discarded");
+    } else if (port_.rx_fits(n)) {
+      port_.deliver(peer, std::string_view(read_buf_.get(), n));
+    } else {
+      // rx is full: keep it until a doer makes room, and read no more.
+      held_ = Datagram{peer, std::string(read_buf_.get(), n)};
+      return;
+    }
+    if (live()) start_receive();
+  }
+
+  void send_next(bool after_send) {
+    while (live()) {
+      std::optional<Datagram> datagram = port_.take_datagram();
+      if (!datagram) {
+        if (after_send) port_.notify();  // flushed() may hold now
+        return;
+      }
+      udp::endpoint to;
+      std::string error;
+      if (!parse_udp_endpoint(datagram->peer, to, error)) {
+        port_.error("datagram of " + std::to_string(datagram->bytes.size()) +
+                    " bytes not sent: " + error);
+        continue;
+      }
+      send_buf_ = std::move(datagram->bytes);
+      send_to_ = datagram->peer;
+      sending_ = true;
+      ++core_.pending;
+      socket_.async_send_to(
+          asio::buffer(send_buf_), to,
+          [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+            --self->core_.pending;
+            self->on_sent(ec);
+          });
+      return;
+    }
+  }
+
+  void on_sent(const boost::system::error_code& ec) {
+    sending_ = false;
+    if (!live()) return;
+    if (ec) {
+      port_.error("send of " + std::to_string(send_buf_.size()) + " bytes to " + send_to_ +
+                  " failed: " + ec.message());
+    }
+    send_buf_.clear();
+    // The next datagram goes now rather than at the driver's next turn.
+    send_next(/*after_send=*/true);
+  }
+
+  AsioCore& core_;
+  ChannelPort port_;
+  udp::socket socket_;
+  std::optional<udp::resolver> resolver_;
+  Address address_;
+  std::size_t datagram_bytes_max_;
+  std::size_t socket_buffer_bytes_;
+  bool broadcast_;
+  static constexpr std::size_t kReadBytes = kUdpPayloadMax + 1;
+  std::unique_ptr<char[]> read_buf_;
+  udp::endpoint sender_;
+  std::optional<Datagram> held_;  // received, waiting for rx room
+  std::string send_buf_;
+  std::string send_to_;
+  bool bound_ = false;
+  bool receiving_ = false;
+  bool sending_ = false;
+  bool ended_ = false;
+};
+
+std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole role,
+                                            const ChannelOptions& options) {
+  if (role != ChannelRole::bind) {
+    throw std::invalid_argument("udp:// addresses are datagram endpoints: bind, not " +
+                                std::string(to_string(role)) + " (" + address.text() + ")");
+  }
+  if (options.datagrams_max == 0 || options.datagram_bytes_max > options.rx_bytes_max ||
+      options.datagram_bytes_max > options.tx_bytes_max) {
+    throw std::invalid_argument(
+        "udp endpoint " + address.text() +
+        ": needs datagrams_max > 0 and datagram_bytes_max <= rx_bytes_max and tx_bytes_max");
+  }
+  return std::make_unique<UdpTransport>(core_, address, options);
+}
+
+UdpTransport::UdpTransport(AsioCore& core, Address address, const ChannelOptions& options)
+    : core_(core), address_(std::move(address)), options_(options) {}
+
+UdpTransport::~UdpTransport() {
+  if (socket_) socket_->detach();
+}
+
+void UdpTransport::start(ChannelPort port) {
+  port_ = port;
+  open();
+}
+
+void UdpTransport::open() {
+  socket_ = std::make_shared<UdpSocket>(core_, port_, options_);
+  socket_->open(address_);
+}
+
+void UdpTransport::service() {
+  if (socket_) socket_->pump();
+}
+
+void UdpTransport::close(std::string_view why) {
+  if (socket_) socket_->detach();
+  port_.closed(CloseWho::local, why);
+}
+
+void UdpTransport::reopen() {
+  if (socket_) socket_->detach();
+  socket_.reset();
+  port_.opening();
+  open();
+}
+
+std::size_t UdpTransport::in_flight() const {
+  return socket_ ? socket_->in_flight() : 0;
+}
+
+}  // namespace hio::detail

@@ -1,0 +1,56 @@
+// JournalError: why reading a journal stopped before its end, and exactly where
+// (byte offset, last intact pass), so a damaged or cut journal is diagnosed and
+// its valid prefix salvaged rather than a crash or a silent loss.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "hio/engine/tyme.hpp"
+
+namespace hio::replay {
+
+enum class JournalErrorKind : std::uint8_t {
+  io,              // the file could not be opened or read
+  bad_magic,       // not an hio journal
+  future_version,  // written by a newer format version than this reader knows
+  bad_preamble,    // version 0 or unknown flags
+  truncated,       // the file ends inside a frame, or before the trailer
+  bad_length,      // a frame length of 0, or over the limit (refused before allocating)
+  bad_crc,         // a frame's CRC32C does not match its payload
+  bad_message,     // the payload is not a valid Cap'n Proto message of the schema
+  bad_order,       // frames out of order (no header first, tyme going back, ...)
+  bad_trailer,     // the trailer disagrees with what was read (counts, digest)
+  trailing_data,   // bytes after the trailer
+};
+const char* to_string(JournalErrorKind kind);
+
+struct JournalError {
+  JournalErrorKind kind = JournalErrorKind::io;
+  // Where the damage starts: the byte offset of the frame (or preamble) that is
+  // bad or cut. Everything before it is intact and was read.
+  std::uint64_t offset = 0;
+  // The last pass read intact before the damage, and its tyme; nullopt if no
+  // pass frame was read.
+  std::optional<std::uint64_t> last_pass;
+  std::optional<Tyme> last_tyme;
+  std::string message;  // what is wrong, with the values involved
+
+  // "byte 1234 (after pass 17, tyme 0.53125 s): bad_crc: frame CRC32C ..."
+  std::string what() const;
+};
+
+// Thrown where a journal cannot be used at all and there is no reader to ask
+// (salvage_journal of a file without an intact header). Readers never throw it.
+class JournalException : public std::runtime_error {
+ public:
+  explicit JournalException(JournalError error);
+  const JournalError& error() const { return error_; }
+
+ private:
+  JournalError error_;
+};
+
+}  // namespace hio::replay

@@ -1,0 +1,79 @@
+// Inspecting journals for the CLI (`hio inspect`): iterate the events, filter
+// them by channel, kind and tyme range, and format them (and the header and
+// trailer) as text lines for people or JSON lines for tools.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "hio/io/event.hpp"
+#include "hio/replay/error.hpp"
+#include "hio/replay/reader.hpp"
+#include "hio/replay/types.hpp"
+
+namespace hio::replay {
+
+// Which events to keep. The default keeps everything.
+struct EventFilter {
+  std::vector<std::uint32_t> channels;                        // empty: every channel
+  std::uint32_t kinds = ~std::uint32_t{0};                    // a bit per EventKind: kind_bit(kind)
+  Tyme from{Tock{std::numeric_limits<std::int64_t>::min()}};  // tyme >= from
+  Tyme until = kTymeNever;                                    // tyme < until
+
+  static constexpr std::uint32_t kind_bit(EventKind kind) {
+    return std::uint32_t{1} << static_cast<unsigned>(kind);
+  }
+  bool matches(const ChannelEvent& event) const;
+};
+
+// Parses "rx", "tx", ... (the names of to_string(EventKind)); nullopt if unknown.
+std::optional<EventKind> parse_event_kind(std::string_view name);
+
+enum class LineFormat : std::uint8_t { text, json };
+
+struct FormatOptions {
+  LineFormat format = LineFormat::text;
+  // Text lines: at most this many bytes of `bytes` are shown (escaped), then
+  // "..."; JSON always carries all of them.
+  std::size_t text_bytes_max = 64;
+};
+
+// One line, without the newline.
+// text: "p16 0.5 s42 #3 rx 5 \"hello\" peer=..."
+// json: {"type":"event","pass":16,"tyme_ns":500000000,"tyme":"0.5","seq":42,
+//        "channel":3,"kind":"rx","bytes_len":5,"bytes_hex":"68656c6c6f","peer":"",
+//        "text":"","accepted":0,"who":"local","noise":"none","channel_kind":"stream"}
+// Strings that are not valid UTF-8 go to JSON as "<name>_hex" instead.
+std::string format_event(const ChannelEvent& event, std::uint64_t pass,
+                         const FormatOptions& options = {});
+std::string format_header(const JournalHeader& header, const FormatOptions& options = {});
+std::string format_trailer(const JournalTrailer& trailer, const FormatOptions& options = {});
+std::string format_error(const JournalError& error, const FormatOptions& options = {});
+
+struct InspectSummary {
+  std::uint64_t frames = 0;
+  std::uint64_t events = 0;          // read
+  std::uint64_t events_matched = 0;  // passed the filter
+  bool complete = false;             // the reader reached a valid trailer
+  std::optional<JournalError> error;
+};
+
+// Reads `reader` to its end and calls `on_event` for every event the filter
+// keeps, in order. Stops early (no further frames are read) once every later
+// event is past filter.until. Errors in the journal end the iteration and are
+// in the summary (never thrown); exceptions from on_event propagate.
+InspectSummary for_each_event(
+    JournalReader& reader, const EventFilter& filter,
+    const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event);
+
+// The whole `hio inspect`: the header line, one line per kept event, then the
+// trailer line (or the error line) - each formatted as asked, each ending "\n".
+InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
+                       const FormatOptions& options, std::ostream& out);
+
+}  // namespace hio::replay

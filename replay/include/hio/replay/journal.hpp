@@ -1,0 +1,111 @@
+// Journal: the one switch that journals a run — it opens the file, records
+// every event at the IoHub's choke point, ends each pass's frame as the pass
+// ends, and writes the trailer with the run's outcome and digest.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hio/engine/doist.hpp"
+#include "hio/engine/reactor.hpp"
+#include "hio/io/hub.hpp"
+#include "hio/replay/recorder.hpp"
+#include "hio/replay/types.hpp"
+#include "hio/replay/writer.hpp"
+
+namespace hio::replay {
+
+struct JournalOptions {
+  WriterOptions writer;
+  RecorderOptions recorder;
+  // Flush each frame to the OS as its pass ends. Default: on for a real-time
+  // Doist (a killed capture keeps every finished pass), off otherwise.
+  std::optional<bool> flush_each_pass;
+};
+
+// Usage (create it right after the hub, before any channel, so that it sees
+// every channel's open event):
+//
+//   hio::Doist doist(tock, /*real=*/true);
+//   hio::IoHub io(doist.tymth());
+//   doist.attach(io);
+//   hio::replay::Journal journal(doist, io, "capture.hioj", {.seed = 7, .mode = Mode::real});
+//   ... make doers and channels ...
+//   hio::RunEnd end = journal.run({&client, &server});   // or doist.run + finish
+//   std::printf("digest %s\n", format_digest(journal.trailer()->digest).c_str());
+//
+// The header is written when the first pass starts (or at finish), with
+// tock = the Doist's, and - unless the caller filled it - the channel table of
+// the channels that exist then. header.mode must match the Doist: Mode::real
+// for a real-time Doist, sim or replay otherwise (std::invalid_argument). A
+// real-mode header with no wall_clock gets the current UTC time; no other
+// field ever comes from the wall clock.
+//
+// How passes end: the Journal attaches itself to the Doist as a Reactor just
+// in front of the hub (the hub is detached and attached again after it). Its
+// poll() at the start of every pass ends the previous pass; in real time its
+// wait_until() - which the Doist calls right after each pass - ends the pass,
+// flushes it, and then waits on the hub. Virtual time: busy() is false, so
+// time skipping is unaffected (frames are written only for passes with events).
+//
+// Ownership: the Doist and the hub are not owned; both must outlive the
+// Journal. Errors: the constructor throws std::system_error if the file cannot
+// be created; writing errors propagate from the event that caused them (the
+// run stops); finish() throws them too. A Journal destroyed without finish()
+// detaches and leaves a journal without a trailer (it reads as truncated).
+class Journal final : public Reactor {
+ public:
+  Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
+          JournalOptions options = {});
+  ~Journal() override;
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // doist.run(doers, limit), then finish() with its outcome. If run throws,
+  // finishes with RunOutcome::error and the exception's text, then rethrows.
+  RunEnd run(std::span<Doer* const> doers, std::optional<Tock> limit = std::nullopt);
+  RunEnd run(std::initializer_list<Doer*> doers, std::optional<Tock> limit = std::nullopt) {
+    return run(std::span<Doer* const>(doers.begin(), doers.size()), limit);
+  }
+
+  // Ends the pass in progress, writes the trailer (passes and end tyme from
+  // the Doist), closes the file and detaches. Throws std::logic_error if
+  // called twice.
+  const JournalTrailer& finish(RunEnd end);
+  const JournalTrailer& finish(RunOutcome end, std::string_view end_text = {});
+
+  // Ends the buffered pass now (what an engine end-of-pass hook would call).
+  void end_pass();
+
+  bool finished() const { return finished_; }
+  const JournalTrailer* trailer() const { return finished_ ? &trailer_ : nullptr; }
+  const JournalWriter& writer() const { return writer_; }
+  std::uint64_t events() const { return writer_.events() + recorder_.pending_events(); }
+
+  // ---- hio::Reactor ----
+  void poll() override;
+  void wait_until(std::chrono::steady_clock::time_point deadline) override;
+  bool busy() const override { return false; }
+
+ private:
+  void write_header();
+  void detach();
+
+  Doist& doist_;
+  IoHub& hub_;
+  JournalHeader header_;
+  JournalWriter writer_;
+  Recorder recorder_;
+  JournalTrailer trailer_;
+  bool attached_ = false;
+  bool finished_ = false;
+};
+
+// The current UTC time as ISO 8601 with milliseconds ("2026-11-28T10:15:30.123Z"),
+// for JournalHeader::wall_clock of real captures only.
+std::string wall_clock_utc();
+
+}  // namespace hio::replay

@@ -1,0 +1,128 @@
+// JournalReader: reads a journal file frame by frame with bounded memory,
+// validating everything (magic, version, lengths, CRC32C, Cap'n Proto limits,
+// frame order, trailer), and on damage says where and why it stopped, after
+// giving back every intact frame before it (the valid prefix).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hio/io/event.hpp"
+#include "hio/replay/error.hpp"
+#include "hio/replay/types.hpp"
+
+namespace hio::replay {
+
+struct ReaderOptions {
+  // A frame whose length field exceeds this (packed bytes) is refused before
+  // anything is allocated for it. Capped at kFrameBytesLimit.
+  std::uint32_t frame_bytes_max = kFrameBytesMaxDefault;
+  // The unpacked message of a frame may not exceed this.
+  std::uint64_t message_bytes_max = kMessageBytesMaxDefault;
+  // Cap'n Proto limits, set for every frame: traversal = traversal_factor x
+  // the frame's unpacked words (+64), nesting = nesting_limit. The schema nests
+  // 4 deep; the factor leaves room for nothing but honest reading.
+  std::uint32_t traversal_factor = 2;
+  int nesting_limit = 16;
+  // Check the trailer's digest against the events read (costs a hash per byte).
+  bool verify_digest = true;
+};
+
+// One pass frame as read: the pass, or one part of it (see docs/journal-format.md:
+// a pass with very many events is split over consecutive frames with the same
+// pass and tyme and parts 0, 1, ...). The events' string views point into the
+// reader: valid until the reader's next call to next() or peek() that reads a
+// new frame, or its destruction.
+struct FrameView {
+  std::uint64_t pass = 0;
+  Tyme tyme{};
+  std::uint32_t part = 0;
+  std::uint64_t offset = 0;              // byte offset of the frame in the file
+  std::uint64_t size_bytes = 0;          // 8 + payload
+  std::span<const ChannelEvent> events;  // non-empty; each event.tyme == tyme
+};
+
+// Usage:
+//   JournalReader reader("run.hioj");
+//   if (!reader.header()) { report(reader.error()->what()); return; }
+//   while (const FrameView* frame = reader.next())
+//     for (const ChannelEvent& e : frame->events) use(e);
+//   if (!reader.complete()) report(reader.error()->what());  // damaged or cut
+//
+// Never throws for anything in the file or for a file that cannot be opened or
+// read: those end the reading, and error() says where and why. It reads no
+// further than the input, so it always ends (no hang). Memory: one frame (its
+// packed bytes, unpacked words and event views) plus a 256 KiB read buffer.
+// Not copyable; movable.
+class JournalReader {
+ public:
+  // Opens `path` and reads the preamble and the header frame.
+  explicit JournalReader(const std::string& path, ReaderOptions options = {});
+  // Reads `bytes`, which are not copied and must outlive the reader.
+  static JournalReader from_memory(std::string_view bytes, ReaderOptions options = {});
+  ~JournalReader();
+  JournalReader(JournalReader&&) noexcept;
+  JournalReader& operator=(JournalReader&&) noexcept;
+
+  // nullptr if the file is damaged before the header frame ended.
+  const JournalHeader* header() const;
+
+  // The next pass frame, or nullptr once the trailer was read (complete()) or
+  // the reading stopped on damage (error()).
+  const FrameView* next();
+  // The frame next() will return, without consuming it (for a replay feed that
+  // must know when the next recorded pass is due). nullptr as for next().
+  const FrameView* peek();
+
+  // True when the trailer was read, agrees with what came before it, and
+  // nothing follows it.
+  bool complete() const;
+  // Why the reading stopped early; nullopt while reading or when complete().
+  const std::optional<JournalError>& error() const;
+  // The trailer, once read (also when it disagrees: then error() says how).
+  const JournalTrailer* trailer() const;
+
+  // Bytes from the start of the file to the end of the last intact frame read:
+  // the salvageable prefix once reading has stopped.
+  std::uint64_t valid_bytes() const;
+  std::uint64_t frames_read() const;  // pass frames
+  std::uint64_t events_read() const;
+  // The digest of the events read so far (the whole journal's once complete());
+  // that of no events when options.verify_digest is off.
+  std::uint64_t digest() const;
+  // The last pass frame read intact, and its tyme.
+  std::optional<std::uint64_t> last_pass() const;
+  std::optional<Tyme> last_tyme() const;
+
+ private:
+  struct Impl;
+  explicit JournalReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A whole journal in memory, for tests and small tools (not bounded memory).
+struct PassRecord {
+  std::uint64_t pass = 0;
+  Tyme tyme{};
+  std::uint32_t part = 0;
+  std::vector<OwnedEvent> events;
+  friend bool operator==(const PassRecord&, const PassRecord&) = default;
+};
+struct JournalContents {
+  std::optional<JournalHeader> header;
+  std::vector<PassRecord> frames;
+  std::optional<JournalTrailer> trailer;
+  std::optional<JournalError> error;  // nullopt when complete
+  std::uint64_t valid_bytes = 0;
+  std::uint64_t digest = 0;  // of the events read
+  bool complete() const { return !error.has_value(); }
+};
+JournalContents read_journal(const std::string& path, ReaderOptions options = {});
+JournalContents read_journal_memory(std::string_view bytes, ReaderOptions options = {});
+
+}  // namespace hio::replay

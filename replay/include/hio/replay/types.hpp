@@ -1,0 +1,119 @@
+// The journal's value types: header (with its channel table), trailer, run
+// outcome, owned copies of events, and the format's constants and limits. The
+// in-memory form of what replay/schema/journal.capnp describes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hio/engine/doist.hpp"
+#include "hio/engine/tyme.hpp"
+#include "hio/io/event.hpp"
+
+namespace hio::replay {
+
+// The file format version this library writes and the newest it reads. A file
+// with a larger version is refused with a clear error (JournalErrorKind::future_version).
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+// Frames larger than this (packed payload bytes) are invalid in any journal:
+// the reader refuses the length field before allocating anything.
+inline constexpr std::uint32_t kFrameBytesLimit = std::uint32_t{1} << 30;
+// What the writer produces at most and the reader accepts by default.
+inline constexpr std::uint32_t kFrameBytesMaxDefault = std::uint32_t{64} << 20;
+// Unpacked Cap'n Proto message size, same idea (packed data can expand a lot).
+inline constexpr std::uint64_t kMessageBytesMaxDefault = std::uint64_t{128} << 20;
+
+// The numeric values of these enums are journaled: append only, never renumber.
+enum class Mode : std::uint8_t {
+  sim = 0,     // simulated IO, virtual time
+  real = 1,    // real IO paced to the wall clock (a capture)
+  replay = 2,  // fed from another journal
+};
+
+enum class RunOutcome : std::uint8_t {
+  unknown = 0,  // the writer was not told (a salvaged journal, or a run still going)
+  done = 1,
+  limit = 2,
+  interrupted = 3,
+  stalled = 4,
+  error = 5,  // an exception ended the run; end_text says what
+};
+
+const char* to_string(Mode mode);
+const char* to_string(RunOutcome outcome);
+RunOutcome to_outcome(RunEnd end);
+
+// "hio 0.1.0": what writers put in JournalHeader::engine_version.
+const char* engine_version();
+
+// A channel that existed when the run started.
+struct ChannelInfo {
+  std::uint32_t id = 0;
+  std::string name;
+  std::string address;  // canonical URL
+  ChannelKind kind = ChannelKind::stream;
+  friend bool operator==(const ChannelInfo&, const ChannelInfo&) = default;
+};
+
+struct JournalHeader {
+  std::uint32_t format_version = kFormatVersion;  // set by the writer
+  std::string engine_version;                     // set by the writer (engine_version())
+  std::uint64_t seed = 0;
+  Tock tock = kDefaultTock;  // > 0; pass = tyme / tock
+  Mode mode = Mode::sim;
+  std::string scenario;             // full scenario text, may be empty
+  std::uint64_t scenario_digest{};  // set by the writer: digest_bytes(scenario)
+  std::vector<ChannelInfo> channels;
+  // Informational (ISO 8601 UTC start of a real capture); empty for sim and
+  // replay runs, so their journals depend only on scenario, seed and inputs.
+  std::string wall_clock;
+  friend bool operator==(const JournalHeader&, const JournalHeader&) = default;
+};
+
+// What the caller tells the writer about how the run ended.
+struct RunSummary {
+  std::uint64_t passes = 0;  // nominal passes (Doist::passes())
+  Tyme end_tyme{};
+  RunOutcome end = RunOutcome::unknown;
+  std::string end_text;
+};
+
+struct JournalTrailer {
+  std::uint64_t passes = 0;
+  std::uint64_t frames = 0;  // pass frames in the file
+  std::uint64_t events = 0;
+  std::uint64_t digest = 0;  // of the canonical event stream
+  Tyme end_tyme{};
+  RunOutcome end = RunOutcome::unknown;
+  std::string end_text;
+  friend bool operator==(const JournalTrailer&, const JournalTrailer&) = default;
+};
+
+// A ChannelEvent that owns its strings (ChannelEvent's views are only valid
+// while the hub or the reader that made them is on the same event or frame).
+struct OwnedEvent {
+  EventKind kind = EventKind::open;
+  std::uint32_t channel = 0;
+  Tyme tyme{};
+  std::uint64_t seq = 0;
+  std::string bytes;
+  std::string peer;
+  std::string text;
+  std::uint32_t accepted = 0;
+  CloseWho who = CloseWho::local;
+  NoiseKind noise = NoiseKind::none;
+  ChannelKind channel_kind = ChannelKind::stream;
+
+  static OwnedEvent from(const ChannelEvent& event);
+  // Views into this object: valid while it lives and is not changed.
+  ChannelEvent view() const;
+  friend bool operator==(const OwnedEvent&, const OwnedEvent&) = default;
+};
+
+// True if every field but seq is equal: what the digest and diff compare.
+bool same_event(const ChannelEvent& a, const ChannelEvent& b);
+
+}  // namespace hio::replay

@@ -1,0 +1,85 @@
+// JournalWriter: writes a journal file (docs/journal-format.md) — preamble,
+// header, pass frames, trailer — streaming: it holds one frame and one output
+// buffer, never the journal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "hio/io/event.hpp"
+#include "hio/replay/types.hpp"
+
+namespace hio::replay {
+
+struct WriterOptions {
+  // Hand every frame to the OS as soon as it is written (write(2)), instead of
+  // when buffer_bytes have gathered. Real-time runs set it, so that a process
+  // killed mid-run leaves every frame written so far readable.
+  bool flush_each_frame = false;
+  // fdatasync after every flush and at finish: the journal survives a power
+  // loss, at the cost of a disk round trip per flush.
+  bool sync = false;
+  // Buffered output is written when it exceeds this.
+  std::size_t buffer_bytes = 256 * 1024;
+  // No frame bigger than these is written (std::length_error instead), so what
+  // this writer writes, a reader with default options reads.
+  std::uint32_t frame_bytes_max = kFrameBytesMaxDefault;
+  std::uint64_t message_bytes_max = kMessageBytesMaxDefault;
+};
+
+// Call order: write_header once, write_pass any number of times, finish once.
+// A writer destroyed without finish() writes out what it buffered and closes
+// the file, which then has no trailer (readers report it as truncated after
+// its last frame: a crashed run's journal).
+//
+// Errors: caller errors (wrong order, tyme going back, ...) throw
+// std::logic_error and write nothing; a frame over the limits throws
+// std::length_error and writes nothing; a failing file throws
+// std::system_error, after which every call throws std::logic_error (the file
+// keeps the frames flushed before the failure).
+class JournalWriter {
+ public:
+  // Creates or truncates `path` and writes the preamble.
+  explicit JournalWriter(const std::string& path, WriterOptions options = {});
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // Sets format_version, engine_version (if empty) and scenario_digest, and
+  // writes the header frame. Requires header.tock > 0.
+  void write_header(JournalHeader header);
+
+  // Writes one pass frame holding `events` (non-empty, in order of
+  // occurrence, each with event.tyme == tyme and seq increasing over the whole
+  // journal). A frame with the same tyme as the previous one is the next part
+  // of that pass; otherwise tyme must be later. pass = tyme / tock.
+  void write_pass(Tyme tyme, std::span<const ChannelEvent> events);
+
+  // Hands everything buffered to the OS (and fdatasyncs with options.sync).
+  void flush();
+
+  // Writes the trailer (counts and digest from what was written, the rest from
+  // `summary`), flushes, syncs if asked, and closes. Returns the trailer.
+  const JournalTrailer& finish(const RunSummary& summary);
+
+  const std::string& path() const;
+  const WriterOptions& options() const;
+  bool header_written() const;
+  const JournalHeader& header() const;  // after write_header
+  bool finished() const;
+  std::uint64_t frames() const;  // pass frames written
+  std::uint64_t events() const;
+  std::uint64_t digest() const;  // of the events written so far
+  // Bytes of the file so far, buffered ones included.
+  std::uint64_t size_bytes() const;
+  std::uint64_t pass_of(Tyme tyme) const;  // tyme / tock, after write_header
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hio::replay

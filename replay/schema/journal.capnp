@@ -1,0 +1,132 @@
+# The hio journal schema: one Frame message per length-prefixed, CRC-checked frame
+# of a journal file (the file layout around these messages is in docs/journal-format.md).
+#
+# Evolution rules (journals outlive the code that wrote them):
+#   - only APPEND fields, enumerants and union members, with the next free ordinal;
+#   - never renumber, retype, rename-with-new-meaning or delete anything;
+#   - a change that an old reader must not silently misread bumps the file format
+#     version in the preamble (kFormatVersion in hio/replay/types.hpp).
+# The numeric values of the enums below are those of the C++ enums in
+# hio/io/event.hpp and hio/replay/types.hpp, which follow the same rules.
+
+@0xe5029ee5b3f43928;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("hio::replay::schema");
+
+# Every frame holds exactly one of these. The first frame of a file is a header,
+# then zero or more pass frames, then one trailer.
+struct Frame {
+  union {
+    header @0 :Header;
+    pass @1 :PassFrame;
+    trailer @2 :Trailer;
+  }
+}
+
+enum Mode {
+  sim @0;     # simulated IO in virtual time
+  real @1;    # real IO paced to the wall clock (a capture)
+  replay @2;  # fed from another journal
+}
+
+enum ChannelKind {
+  stream @0;
+  datagram @1;
+  listener @2;
+}
+
+enum EventKind {
+  open @0;
+  connect @1;
+  accept @2;
+  rx @3;
+  tx @4;
+  close @5;
+  error @6;
+  noise @7;
+  log @8;
+}
+
+enum CloseWho {
+  local @0;
+  remote @1;
+}
+
+enum NoiseKind {
+  none @0;
+  drop @1;
+  delay @2;
+  duplicate @3;
+  corrupt @4;
+  reorder @5;
+}
+
+enum RunOutcome {
+  unknown @0;      # the writer was not told (or the run is still going)
+  done @1;         # no deeds remained
+  limit @2;        # tyme reached the limit
+  interrupted @3;  # SIGINT or request_stop()
+  stalled @4;      # virtual time, nothing could ever run again
+  error @5;        # an exception ended the run; Trailer.endText says which
+}
+
+# One entry of the header's channel table: a channel that existed when the run
+# started. Channels made later (accepted remotes, ...) appear as open events.
+struct ChannelInfo {
+  id @0 :UInt32;
+  name @1 :Text;
+  address @2 :Text;  # canonical URL, e.g. "tcp://127.0.0.1:4000"
+  kind @3 :ChannelKind;
+}
+
+struct Header {
+  formatVersion @0 :UInt32;   # equals the version in the file preamble
+  engineVersion @1 :Text;     # "hio 0.1.0": the library that wrote the file
+  seed @2 :UInt64;            # the run's root random seed
+  tockNs @3 :Int64;           # the Doist's tock; pass = tymeNs / tockNs
+  mode @4 :Mode;
+  scenario @5 :Text;          # the full scenario text (empty if none)
+  scenarioDigest @6 :UInt64;  # hio digest of the scenario bytes (docs/journal-format.md)
+  channels @7 :List(ChannelInfo);
+  # Informational only, never used by replay: when a real capture started, as
+  # ISO 8601 UTC ("2026-11-28T10:15:30.123Z"). Simulated and replay runs leave it
+  # empty so that their journals depend on nothing but scenario, seed and inputs.
+  wallClock @8 :Text;
+}
+
+# The events of one pass (or one part of a pass: a pass with very many events
+# is split over consecutive frames with the same pass and tymeNs and parts
+# 0, 1, 2, ...). Passes without events have no frame.
+struct PassFrame {
+  pass @0 :UInt64;     # nominal pass number: tymeNs / tockNs
+  tymeNs @1 :Int64;    # the pass's tyme; every event in the frame has it
+  part @2 :UInt32;     # 0 for the first frame of a pass
+  events @3 :List(Event);  # in order of occurrence
+}
+
+# One ChannelEvent (hio/io/event.hpp); its tyme is the frame's tymeNs.
+struct Event {
+  kind @0 :EventKind;
+  channel @1 :UInt32;      # 0 for log events
+  seq @2 :UInt64;          # the hub's order of occurrence
+  bytes @3 :Data;          # rx/tx payload, discarded tx of close/error, noise's message
+  # Text fields carry bytes exactly (the C++ reader uses the length, not the NUL);
+  # hio does not enforce UTF-8, so other tools should read them as byte strings.
+  peer @4 :Text;
+  text @5 :Text;
+  accepted @6 :UInt32;     # accept: the new channel's id
+  who @7 :CloseWho;        # close: who ended it
+  noise @8 :NoiseKind;     # noise: what was done
+  channelKind @9 :ChannelKind;  # open: the channel's kind
+}
+
+struct Trailer {
+  passes @0 :UInt64;   # nominal passes the run executed (Doist::passes()), as told by the writer
+  frames @1 :UInt64;   # pass frames in the file
+  events @2 :UInt64;   # events in the file
+  digest @3 :UInt64;   # hio digest of the canonical event stream
+  endTymeNs @4 :Int64; # the tyme when the run ended
+  end @5 :RunOutcome;
+  endText @6 :Text;    # for end = error: what the exception said
+}

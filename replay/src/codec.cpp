@@ -1,0 +1,297 @@
+#include "codec.hpp"
+
+#include <capnp/message.h>
+#include <capnp/serialize-packed.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+#include <kj/io.h>
+
+#include <cstring>
+#include <limits>
+
+#include "journal.capnp.h"
+
+namespace hio::replay::detail {
+
+namespace {
+
+namespace schema = ::hio::replay::schema;
+
+// Lets Cap'n Proto's packer write straight into a ByteBuffer's spare capacity.
+class AppendStream final : public kj::BufferedOutputStream {
+ public:
+  explicit AppendStream(ByteBuffer& out) : out_(out) {}
+
+  kj::ArrayPtr<kj::byte> getWriteBuffer() override {
+    out_.reserve_spare(kMinSpare);
+    return kj::ArrayPtr<kj::byte>(out_.tail(), out_.spare());
+  }
+  void write(const void* buffer, size_t size) override {
+    if (buffer == out_.tail() && size <= out_.spare()) {
+      out_.commit(size);  // written in place through getWriteBuffer()
+    } else {
+      out_.append(buffer, size);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kMinSpare = 4096;
+  ByteBuffer& out_;
+};
+
+// The first segment of every frame's message, reused: Cap'n Proto requires it
+// zeroed and zeroes what it used when the builder is destroyed.
+constexpr std::size_t kFirstSegmentWords = 64 * 1024;
+
+// A Cap'n Proto size (uint) from a size_t that the caller has bounded.
+unsigned int capnp_size(std::size_t size) {
+  if (size > kFrameBytesLimit) {
+    throw std::length_error("journal: a field of " + std::to_string(size) +
+                            " bytes exceeds the frame limit");
+  }
+  return static_cast<unsigned int>(size);
+}
+
+template <typename InitText>
+void copy_text(std::string_view value, InitText init) {
+  if (value.empty()) return;  // a null pointer reads back as ""
+  capnp::Text::Builder text = init(capnp_size(value.size()));
+  std::memcpy(text.begin(), value.data(), value.size());
+}
+
+std::string_view view(capnp::Text::Reader text) {
+  return std::string_view(text.begin(), text.size());
+}
+
+std::string_view view(capnp::Data::Reader data) {
+  return std::string_view(reinterpret_cast<const char*>(data.begin()), data.size());
+}
+
+}  // namespace
+
+struct FrameEncoder::Scratch {
+  kj::Array<capnp::word> first_segment;
+};
+
+FrameEncoder::FrameEncoder() : scratch_(std::make_unique<Scratch>()) {
+  scratch_->first_segment = kj::heapArray<capnp::word>(kFirstSegmentWords);
+  std::memset(scratch_->first_segment.begin(), 0, kFirstSegmentWords * sizeof(capnp::word));
+}
+
+FrameEncoder::~FrameEncoder() = default;
+
+namespace {
+
+template <typename Fill>
+std::size_t encode(ByteBuffer& out, kj::Array<capnp::word>& first_segment,
+                   std::uint64_t message_bytes_max, Fill&& fill) {
+  capnp::MallocMessageBuilder builder(first_segment);
+  fill(builder.initRoot<schema::Frame>());
+  const std::uint64_t words = capnp::computeSerializedSizeInWords(builder);
+  if (words > message_bytes_max / sizeof(capnp::word)) {
+    throw std::length_error("journal: a frame of " + std::to_string(words * 8) +
+                            " bytes (unpacked) exceeds the limit of " +
+                            std::to_string(message_bytes_max));
+  }
+  const std::size_t start = out.size();
+  AppendStream stream(out);
+  capnp::writePackedMessage(stream, builder);
+  return out.size() - start;
+}
+
+}  // namespace
+
+std::size_t FrameEncoder::header(ByteBuffer& out, const JournalHeader& h,
+                                 std::uint64_t message_bytes_max) {
+  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+    schema::Header::Builder b = f.initHeader();
+    b.setFormatVersion(h.format_version);
+    copy_text(h.engine_version, [&](unsigned int n) { return b.initEngineVersion(n); });
+    b.setSeed(h.seed);
+    b.setTockNs(h.tock.count());
+    b.setMode(static_cast<schema::Mode>(h.mode));
+    copy_text(h.scenario, [&](unsigned int n) { return b.initScenario(n); });
+    b.setScenarioDigest(h.scenario_digest);
+    auto channels = b.initChannels(capnp_size(h.channels.size()));
+    for (unsigned int i = 0; i < channels.size(); ++i) {
+      const ChannelInfo& c = h.channels[i];
+      schema::ChannelInfo::Builder cb = channels[i];
+      cb.setId(c.id);
+      copy_text(c.name, [&](unsigned int n) { return cb.initName(n); });
+      copy_text(c.address, [&](unsigned int n) { return cb.initAddress(n); });
+      cb.setKind(static_cast<schema::ChannelKind>(c.kind));
+    }
+    copy_text(h.wall_clock, [&](unsigned int n) { return b.initWallClock(n); });
+  });
+}
+
+std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
+                               std::span<const ChannelEvent> events,
+                               std::uint64_t message_bytes_max) {
+  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+    schema::PassFrame::Builder b = f.initPass();
+    b.setPass(pass);
+    b.setTymeNs(tyme.time_since_epoch().count());
+    b.setPart(part);
+    auto list = b.initEvents(capnp_size(events.size()));
+    for (unsigned int i = 0; i < list.size(); ++i) {
+      const ChannelEvent& e = events[i];
+      schema::Event::Builder eb = list[i];
+      eb.setKind(static_cast<schema::EventKind>(e.kind));
+      eb.setChannel(e.channel);
+      eb.setSeq(e.seq);
+      if (!e.bytes.empty()) {
+        eb.setBytes(capnp::Data::Reader(reinterpret_cast<const kj::byte*>(e.bytes.data()),
+                                        capnp_size(e.bytes.size())));
+      }
+      copy_text(e.peer, [&](unsigned int n) { return eb.initPeer(n); });
+      copy_text(e.text, [&](unsigned int n) { return eb.initText(n); });
+      eb.setAccepted(e.accepted);
+      eb.setWho(static_cast<schema::CloseWho>(e.who));
+      eb.setNoise(static_cast<schema::NoiseKind>(e.noise));
+      eb.setChannelKind(static_cast<schema::ChannelKind>(e.channel_kind));
+    }
+  });
+}
+
+std::size_t FrameEncoder::trailer(ByteBuffer& out, const JournalTrailer& t,
+                                  std::uint64_t message_bytes_max) {
+  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+    schema::Trailer::Builder b = f.initTrailer();
+    b.setPasses(t.passes);
+    b.setFrames(t.frames);
+    b.setEvents(t.events);
+    b.setDigest(t.digest);
+    b.setEndTymeNs(t.end_tyme.time_since_epoch().count());
+    b.setEnd(static_cast<schema::RunOutcome>(t.end));
+    copy_text(t.end_text, [&](unsigned int n) { return b.initEndText(n); });
+  });
+}
+
+// ---- decoding -----------------------------------------------------------------
+
+namespace {
+
+// Every enum is checked against the values this reader knows: a value from a
+// newer writer is refused by name rather than passed on as garbage.
+template <typename Out, typename In>
+Out checked_enum(In value, unsigned int last, const char* what) {
+  const auto raw = static_cast<unsigned int>(value);
+  if (raw > last) {
+    throw DecodeError(std::string("unknown ") + what + " " + std::to_string(raw) +
+                      " (written by a newer hio?)");
+  }
+  return static_cast<Out>(raw);
+}
+
+ChannelKind channel_kind(schema::ChannelKind k) {
+  return checked_enum<ChannelKind>(k, 2, "channel kind");
+}
+
+// Minimum words per list element of each struct as this schema defines it: a
+// list claiming more elements than its message could hold is refused before
+// anything is allocated for them (zero-sized elements cost no message bytes).
+constexpr std::size_t kEventWords = 6;        // 3 data words + 3 pointers
+constexpr std::size_t kChannelInfoWords = 3;  // 1 data word + 2 pointers
+
+void check_count(std::size_t count, std::size_t words_each, std::size_t message_words,
+                 const char* what) {
+  if (count > message_words / words_each) {
+    throw DecodeError(std::string("a list of ") + std::to_string(count) + " " + what +
+                      " cannot fit in a message of " + std::to_string(message_words) + " words");
+  }
+}
+
+void decode_header(schema::Header::Reader r, std::size_t message_words, JournalHeader& h) {
+  h.format_version = r.getFormatVersion();
+  h.engine_version = std::string(view(r.getEngineVersion()));
+  h.seed = r.getSeed();
+  h.tock = Tock{r.getTockNs()};
+  h.mode = checked_enum<Mode>(r.getMode(), 2, "mode");
+  h.scenario = std::string(view(r.getScenario()));
+  h.scenario_digest = r.getScenarioDigest();
+  auto channels = r.getChannels();
+  check_count(channels.size(), kChannelInfoWords, message_words, "channels");
+  h.channels.clear();
+  h.channels.reserve(channels.size());
+  for (schema::ChannelInfo::Reader c : channels) {
+    h.channels.push_back(ChannelInfo{c.getId(), std::string(view(c.getName())),
+                                     std::string(view(c.getAddress())), channel_kind(c.getKind())});
+  }
+  h.wall_clock = std::string(view(r.getWallClock()));
+}
+
+void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, DecodedFrame& out) {
+  out.pass = r.getPass();
+  out.tyme = Tyme{Tock{r.getTymeNs()}};
+  out.part = r.getPart();
+  auto list = r.getEvents();
+  check_count(list.size(), kEventWords, message_words, "events");
+  out.events.clear();
+  out.events.reserve(list.size());
+  for (schema::Event::Reader er : list) {
+    ChannelEvent e;
+    e.kind = checked_enum<EventKind>(er.getKind(), 8, "event kind");
+    e.channel = er.getChannel();
+    e.tyme = out.tyme;
+    e.seq = er.getSeq();
+    e.bytes = view(er.getBytes());
+    e.peer = view(er.getPeer());
+    e.text = view(er.getText());
+    e.accepted = er.getAccepted();
+    e.who = checked_enum<CloseWho>(er.getWho(), 1, "close who");
+    e.noise = checked_enum<NoiseKind>(er.getNoise(), 5, "noise kind");
+    e.channel_kind = channel_kind(er.getChannelKind());
+    out.events.push_back(e);
+  }
+}
+
+void decode_trailer(schema::Trailer::Reader r, JournalTrailer& t) {
+  t.passes = r.getPasses();
+  t.frames = r.getFrames();
+  t.events = r.getEvents();
+  t.digest = r.getDigest();
+  t.end_tyme = Tyme{Tock{r.getEndTymeNs()}};
+  t.end = checked_enum<RunOutcome>(r.getEnd(), 5, "run outcome");
+  t.end_text = std::string(view(r.getEndText()));
+}
+
+}  // namespace
+
+void decode_frame(const void* words, std::size_t count, const DecodeLimits& limits,
+                  DecodedFrame& out) {
+  try {
+    capnp::ReaderOptions options;
+    options.traversalLimitInWords = limits.traversal_words;
+    options.nestingLimit = limits.nesting_limit;
+    const auto* begin = static_cast<const capnp::word*>(words);
+    capnp::FlatArrayMessageReader reader(kj::ArrayPtr<const capnp::word>(begin, count), options);
+    if (reader.getEnd() != begin + count) {
+      throw DecodeError("the message ends " +
+                        std::to_string(static_cast<std::size_t>(begin + count - reader.getEnd())) +
+                        " words before the frame does");
+    }
+    schema::Frame::Reader frame = reader.getRoot<schema::Frame>();
+    switch (frame.which()) {
+      case schema::Frame::HEADER:
+        out.type = DecodedFrame::Type::header;
+        decode_header(frame.getHeader(), count, out.header);
+        return;
+      case schema::Frame::PASS:
+        out.type = DecodedFrame::Type::pass;
+        decode_pass(frame.getPass(), count, out);
+        return;
+      case schema::Frame::TRAILER:
+        out.type = DecodedFrame::Type::trailer;
+        decode_trailer(frame.getTrailer(), out.trailer);
+        return;
+    }
+    throw DecodeError("unknown frame type " +
+                      std::to_string(static_cast<unsigned int>(frame.which())) +
+                      " (written by a newer hio?)");
+  } catch (const kj::Exception& e) {
+    throw DecodeError(std::string("invalid Cap'n Proto message: ") + e.getDescription().cStr());
+  }
+}
+
+}  // namespace hio::replay::detail

@@ -1,0 +1,70 @@
+// Conversion between the journal's C++ types and its Cap'n Proto frames (the
+// only place besides packed.cpp that knows the schema's generated code).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "byte_buffer.hpp"
+#include "hio/io/event.hpp"
+#include "hio/replay/types.hpp"
+
+namespace hio::replay::detail {
+
+// Encodes one frame as a packed message appended to `out`. Reuses its scratch
+// memory between frames, so steady-state writing allocates nothing.
+class FrameEncoder {
+ public:
+  FrameEncoder();
+  ~FrameEncoder();
+  FrameEncoder(const FrameEncoder&) = delete;
+  FrameEncoder& operator=(const FrameEncoder&) = delete;
+
+  // Each appends the packed message to `out` and returns its size in bytes.
+  // Throws std::length_error (and appends nothing) if the unpacked message would
+  // exceed message_bytes_max.
+  std::size_t header(ByteBuffer& out, const JournalHeader& header, std::uint64_t message_bytes_max);
+  std::size_t pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
+                   std::span<const ChannelEvent> events, std::uint64_t message_bytes_max);
+  std::size_t trailer(ByteBuffer& out, const JournalTrailer& trailer,
+                      std::uint64_t message_bytes_max);
+
+ private:
+  struct Scratch;
+  std::unique_ptr<Scratch> scratch_;
+};
+
+// Why a frame's message could not be decoded.
+class DecodeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One decoded frame. For a pass, the events' string views point into the word
+// buffer that was decoded, and stay valid while it is unchanged.
+struct DecodedFrame {
+  enum class Type : std::uint8_t { header, pass, trailer };
+  Type type = Type::pass;
+  JournalHeader header;
+  std::uint64_t pass = 0;
+  Tyme tyme{};
+  std::uint32_t part = 0;
+  std::vector<ChannelEvent> events;  // reused between frames
+  JournalTrailer trailer;
+};
+
+struct DecodeLimits {
+  std::uint64_t traversal_words = 0;
+  int nesting_limit = 16;
+};
+
+// Decodes the unpacked message in words[0, count). Throws DecodeError, never
+// anything else, whatever the bytes. `out.events` keeps its capacity.
+void decode_frame(const void* words, std::size_t count, const DecodeLimits& limits,
+                  DecodedFrame& out);
+
+}  // namespace hio::replay::detail

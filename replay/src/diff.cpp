@@ -1,0 +1,199 @@
+#include "hio/replay/diff.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "escape.hpp"
+#include "hio/replay/digest.hpp"
+#include "hio/replay/inspect.hpp"
+
+namespace hio::replay {
+
+namespace {
+
+// Walks one journal event by event, across frames and parts.
+class Cursor {
+ public:
+  explicit Cursor(JournalReader& reader) : reader_(reader) {}
+
+  // The current event, or nullptr at the end (or at damage).
+  const ChannelEvent* get() {
+    while (frame_ == nullptr || index_ >= frame_->events.size()) {
+      frame_ = reader_.next();
+      index_ = 0;
+      if (frame_ == nullptr) return nullptr;
+    }
+    return &frame_->events[index_];
+  }
+  void advance() { ++index_; }
+  std::uint64_t pass() const { return frame_ != nullptr ? frame_->pass : 0; }
+
+ private:
+  JournalReader& reader_;
+  const FrameView* frame_ = nullptr;
+  std::size_t index_ = 0;
+};
+
+const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
+  if (a.tyme != b.tyme) return "tyme";
+  if (a.channel != b.channel) return "channel";
+  if (a.kind != b.kind) return "kind";
+  if (a.bytes != b.bytes) return "bytes";
+  if (a.peer != b.peer) return "peer";
+  if (a.text != b.text) return "text";
+  if (a.accepted != b.accepted) return "accepted";
+  if (a.who != b.who) return "who";
+  if (a.noise != b.noise) return "noise";
+  if (a.channel_kind != b.channel_kind) return "channel_kind";
+  return nullptr;
+}
+
+std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b) {
+  std::vector<std::string> out;
+  auto field = [&out](const char* name, const std::string& x, const std::string& y) {
+    if (x != y) out.push_back(std::string(name) + ": " + x + " vs " + y);
+  };
+  field("format_version", std::to_string(a.format_version), std::to_string(b.format_version));
+  field("engine_version", a.engine_version, b.engine_version);
+  field("seed", std::to_string(a.seed), std::to_string(b.seed));
+  field("tock", format_seconds(a.tock), format_seconds(b.tock));
+  field("mode", to_string(a.mode), to_string(b.mode));
+  field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
+  if (a.channels != b.channels) {
+    field("channels", std::to_string(a.channels.size()) + " channels",
+          std::to_string(b.channels.size()) + " channels (or different ones)");
+  }
+  return out;
+}
+
+}  // namespace
+
+DiffResult diff_journals(JournalReader& expected, JournalReader& actual) {
+  DiffResult result;
+  if (expected.header() && actual.header()) {
+    result.header_differences = compare_headers(*expected.header(), *actual.header());
+  }
+  Cursor want(expected);
+  Cursor got(actual);
+  for (;;) {
+    const ChannelEvent* a = want.get();
+    const ChannelEvent* b = got.get();
+    // Damage ends the comparison: what follows it is unknown.
+    if ((a == nullptr && expected.error()) || (b == nullptr && actual.error())) break;
+    if (a == nullptr && b == nullptr) break;
+    const char* field = a == nullptr   ? "extra"
+                        : b == nullptr ? "missing"
+                                       : first_difference(*a, *b);
+    if (field != nullptr) {
+      Divergence d;
+      d.index = result.events_compared;
+      const ChannelEvent& where = a != nullptr ? *a : *b;
+      d.pass = a != nullptr ? want.pass() : got.pass();
+      d.tyme = where.tyme;
+      d.channel = where.channel;
+      d.field = field;
+      if (a != nullptr) {
+        d.expected = OwnedEvent::from(*a);
+        d.expected_pass = want.pass();
+      }
+      if (b != nullptr) {
+        d.actual = OwnedEvent::from(*b);
+        d.actual_pass = got.pass();
+      }
+      result.divergence = std::move(d);
+      break;
+    }
+    ++result.events_compared;
+    want.advance();
+    got.advance();
+  }
+  result.expected_error = expected.error();
+  result.actual_error = actual.error();
+  return result;
+}
+
+std::string Divergence::describe() const {
+  std::string out = "first divergence at event " + std::to_string(index) + ": pass " +
+                    std::to_string(pass) + ", tyme " + format_seconds(tyme) + " s, channel #" +
+                    std::to_string(channel) + ": ";
+  if (field == "missing") {
+    out += "the actual journal ends here\n";
+  } else if (field == "extra") {
+    out += "the actual journal has more events\n";
+  } else {
+    out += field + " differs\n";
+  }
+  FormatOptions text;
+  text.text_bytes_max = 48;
+  out +=
+      "  expected: " + (expected ? format_event(expected->view(), expected_pass, text) : "(none)");
+  out += "\n  actual:   " + (actual ? format_event(actual->view(), actual_pass, text) : "(none)");
+  out += '\n';
+  if (expected && actual) {
+    if (field == "bytes") out += hex_diff(expected->bytes, actual->bytes);
+    if (field == "peer") out += hex_diff(expected->peer, actual->peer);
+    if (field == "text") out += hex_diff(expected->text, actual->text);
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kRow = 16;
+
+// "- 00000010  68 65 ...   |he...|"
+std::string hex_row(char sign, std::string_view bytes, std::size_t row_start) {
+  char head[24];
+  std::snprintf(head, sizeof head, "%c %08zx  ", sign, row_start);
+  std::string out = head;
+  std::string ascii;
+  for (std::size_t i = row_start; i < row_start + kRow; ++i) {
+    if (i < bytes.size()) {
+      const auto u = static_cast<unsigned char>(bytes[i]);
+      char cell[4];
+      std::snprintf(cell, sizeof cell, "%02x ", static_cast<unsigned>(u));
+      out += cell;
+      ascii += (u >= 0x20 && u < 0x7F) ? static_cast<char>(u) : '.';
+    } else {
+      out += "   ";
+    }
+  }
+  out += " |" + ascii + "|\n";
+  return out;
+}
+
+}  // namespace
+
+std::string hex_diff(std::string_view expected, std::string_view actual, std::size_t rows_max) {
+  if (expected == actual) return "";
+  std::size_t first = 0;
+  const std::size_t common = std::min(expected.size(), actual.size());
+  while (first < common && expected[first] == actual[first])
+    ++first;
+  std::string out = "first difference at byte " + std::to_string(first) + " (expected " +
+                    std::to_string(expected.size()) + " bytes, actual " +
+                    std::to_string(actual.size()) + " bytes)\n";
+  const std::size_t longest = std::max(expected.size(), actual.size());
+  // One row of context before the first difference, when there is one.
+  std::size_t row = (first / kRow) * kRow;
+  if (row >= kRow) row -= kRow;
+  for (std::size_t n = 0; n < std::max<std::size_t>(rows_max, 1) && row < longest;
+       ++n, row += kRow) {
+    out += hex_row('-', expected, row);
+    out += hex_row('+', actual, row);
+    std::string marks(12, ' ');
+    bool any = false;
+    for (std::size_t i = row; i < row + kRow && i < longest; ++i) {
+      const bool differs = i >= expected.size() || i >= actual.size() || expected[i] != actual[i];
+      marks += differs ? "^^ " : "   ";
+      any = any || differs;
+    }
+    if (any) {
+      marks.erase(marks.find_last_not_of(' ') + 1);
+      out += marks + '\n';
+    }
+  }
+  return out;
+}
+
+}  // namespace hio::replay

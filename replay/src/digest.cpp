@@ -1,0 +1,168 @@
+#include "hio/replay/digest.hpp"
+
+#include <cstring>
+
+#include "hio/engine/random.hpp"
+#include "le.hpp"
+
+namespace hio::replay {
+
+namespace {
+
+constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87u;
+constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4Fu;
+
+constexpr std::uint64_t rotl64(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
+
+constexpr std::uint64_t round(std::uint64_t h, std::uint64_t w) {
+  return rotl64(h ^ (w * kPrime2), 31) * kPrime1;
+}
+
+}  // namespace
+
+void Hasher64::update(const void* data, std::size_t size) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  size_ += size;
+  std::uint64_t h = h_;
+  if (pending_size_ > 0) {
+    const std::size_t take = std::min(size, 8 - pending_size_);
+    std::memcpy(pending_ + pending_size_, p, take);
+    pending_size_ += take;
+    p += take;
+    size -= take;
+    if (pending_size_ < 8) return;
+    h = round(h, detail::load_le64(pending_));
+    pending_size_ = 0;
+  }
+  // The hot loop keeps the state in a register.
+  while (size >= 8) {
+    h = round(h, detail::load_le64(p));
+    p += 8;
+    size -= 8;
+  }
+  h_ = h;
+  if (size > 0) {
+    std::memcpy(pending_, p, size);
+    pending_size_ = size;
+  }
+}
+
+void Hasher64::update_u32(std::uint32_t v) {
+  unsigned char b[4];
+  detail::store_le32(b, v);
+  update(b, 4);
+}
+
+void Hasher64::update_u64(std::uint64_t v) {
+  unsigned char b[8];
+  detail::store_le64(b, v);
+  update(b, 8);
+}
+
+std::uint64_t Hasher64::digest() const {
+  std::uint64_t h = h_;
+  if (pending_size_ > 0) {
+    unsigned char last[8] = {};
+    std::memcpy(last, pending_, pending_size_);
+    h = round(h, detail::load_le64(last));
+  }
+  return mix64(h ^ size_);
+}
+
+namespace {
+
+constexpr std::size_t kFixedSize = 20;
+
+// The fixed part of the canonical encoding plus the length of `bytes`.
+void encode_fixed(unsigned char (&out)[kFixedSize + 4], const ChannelEvent& e) {
+  out[0] = static_cast<unsigned char>(e.kind);
+  out[1] = static_cast<unsigned char>(e.who);
+  out[2] = static_cast<unsigned char>(e.noise);
+  out[3] = static_cast<unsigned char>(e.channel_kind);
+  detail::store_le32(out + 4, e.channel);
+  detail::store_le32(out + 8, e.accepted);
+  detail::store_le64(out + 12, static_cast<std::uint64_t>(e.tyme.time_since_epoch().count()));
+  detail::store_le32(out + 20, static_cast<std::uint32_t>(e.bytes.size()));
+}
+
+void append_le32(std::string& out, std::size_t v) {
+  unsigned char b[4];
+  detail::store_le32(b, static_cast<std::uint32_t>(v));
+  out.append(reinterpret_cast<const char*>(b), 4);
+}
+
+}  // namespace
+
+void append_canonical(std::string& out, const ChannelEvent& e) {
+  unsigned char fixed[kFixedSize + 4];
+  encode_fixed(fixed, e);
+  out.append(reinterpret_cast<const char*>(fixed), sizeof fixed);
+  out.append(e.bytes);
+  append_le32(out, e.peer.size());
+  out.append(e.peer);
+  append_le32(out, e.text.size());
+  out.append(e.text);
+}
+
+void EventDigest::add(const ChannelEvent& e) {
+  // Small events (the common case) are encoded into one buffer and hashed in a
+  // single update; larger ones are fed piece by piece. Same bytes either way.
+  constexpr std::size_t kSmall = 256;
+  const std::size_t total = kFixedSize + 12 + e.bytes.size() + e.peer.size() + e.text.size();
+  unsigned char fixed[kFixedSize + 4];
+  encode_fixed(fixed, e);
+  if (total <= kSmall) {
+    unsigned char buf[kSmall];
+    unsigned char* p = buf;
+    auto put = [&p](const void* src, std::size_t n) {
+      if (n > 0) std::memcpy(p, src, n);
+      p += n;
+    };
+    auto put_len = [&p](std::size_t n) {
+      detail::store_le32(p, static_cast<std::uint32_t>(n));
+      p += 4;
+    };
+    put(fixed, sizeof fixed);
+    put(e.bytes.data(), e.bytes.size());
+    put_len(e.peer.size());
+    put(e.peer.data(), e.peer.size());
+    put_len(e.text.size());
+    put(e.text.data(), e.text.size());
+    hasher_.update(buf, total);
+  } else {
+    hasher_.update(fixed, sizeof fixed);
+    hasher_.update(e.bytes);
+    hasher_.update_u32(static_cast<std::uint32_t>(e.peer.size()));
+    hasher_.update(e.peer);
+    hasher_.update_u32(static_cast<std::uint32_t>(e.text.size()));
+    hasher_.update(e.text);
+  }
+  ++events_;
+}
+
+std::uint64_t digest_events(std::span<const ChannelEvent> events) {
+  EventDigest digest;
+  for (const ChannelEvent& e : events)
+    digest.add(e);
+  return digest.value();
+}
+
+std::uint64_t digest_bytes(std::string_view bytes) {
+  Hasher64 hasher;
+  hasher.update(bytes);
+  return hasher.digest();
+}
+
+std::string format_digest(std::uint64_t digest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = kHex[digest & 0xFu];
+    digest >>= 4;
+  }
+  return out;
+}
+
+}  // namespace hio::replay

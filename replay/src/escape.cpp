@@ -1,0 +1,143 @@
+#include "escape.hpp"
+
+namespace hio::replay::detail {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_hex_byte(std::string& out, unsigned char u) {
+  out += kHex[u >> 4];
+  out += kHex[u & 0xF];
+}
+
+}  // namespace
+
+void append_quoted(std::string& out, std::string_view bytes, std::size_t max_bytes) {
+  out += '"';
+  const std::size_t shown = bytes.size() < max_bytes ? bytes.size() : max_bytes;
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto u = static_cast<unsigned char>(bytes[i]);
+    switch (u) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u >= 0x20 && u < 0x7F) {
+          out += static_cast<char>(u);
+        } else {
+          out += "\\x";
+          append_hex_byte(out, u);
+        }
+    }
+  }
+  out += '"';
+  if (shown < bytes.size()) out += "...";
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  out.reserve(out.size() + 2 * bytes.size());
+  for (char c : bytes)
+    append_hex_byte(out, static_cast<unsigned char>(c));
+}
+
+bool valid_utf8(std::string_view bytes) {
+  std::size_t i = 0;
+  const std::size_t n = bytes.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(bytes[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr std::uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u == '"') {
+      out += "\\\"";
+    } else if (u == '\\') {
+      out += "\\\\";
+    } else if (u == '\n') {
+      out += "\\n";
+    } else if (u == '\r') {
+      out += "\\r";
+    } else if (u == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7F) {
+      out += "\\u00";
+      append_hex_byte(out, u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_json_field(std::string& out, std::string_view name, std::string_view value) {
+  out += ",\"";
+  out += name;
+  if (valid_utf8(value)) {
+    out += "\":";
+    append_json_string(out, value);
+  } else {
+    out += "_hex\":\"";
+    append_hex(out, value);
+    out += '"';
+  }
+}
+
+void append_json_number(std::string& out, std::string_view name, std::uint64_t value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  out += std::to_string(value);
+}
+
+void append_json_number(std::string& out, std::string_view name, std::int64_t value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  out += std::to_string(value);
+}
+
+}  // namespace hio::replay::detail

@@ -1,0 +1,25 @@
+// Turning bytes into text for inspect and diff lines: C-style escapes for
+// people, JSON strings (only for valid UTF-8) and hex for tools.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hio::replay::detail {
+
+// Printable ASCII as is; \" \\ \n \r \t; everything else \xNN. At most
+// `max_bytes` input bytes, then "..." (outside the quotes). Quoted.
+void append_quoted(std::string& out, std::string_view bytes,
+                   std::size_t max_bytes = static_cast<std::size_t>(-1));
+void append_hex(std::string& out, std::string_view bytes);
+bool valid_utf8(std::string_view bytes);
+// A JSON string literal; `text` must be valid UTF-8.
+void append_json_string(std::string& out, std::string_view text);
+// ,"name":"value" — or ,"name_hex":"..." when value is not valid UTF-8.
+void append_json_field(std::string& out, std::string_view name, std::string_view value);
+void append_json_number(std::string& out, std::string_view name, std::uint64_t value);
+void append_json_number(std::string& out, std::string_view name, std::int64_t value);
+
+}  // namespace hio::replay::detail

@@ -1,0 +1,57 @@
+#include "file_out.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+namespace hio::replay::detail {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw std::system_error(errno, std::generic_category(), "journal " + what + " '" + path + "'");
+}
+
+}  // namespace
+
+FileOut::FileOut(std::string path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) fail("cannot create", path_);
+}
+
+FileOut::~FileOut() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileOut::flush() {
+  const unsigned char* p = buffer_.data();
+  std::size_t left = buffer_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write", path_);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+    written_ += static_cast<std::uint64_t>(n);
+  }
+  buffer_.clear();
+}
+
+void FileOut::sync() {
+  while (::fdatasync(fd_) != 0) {
+    if (errno != EINTR) fail("cannot sync", path_);
+  }
+}
+
+void FileOut::close() {
+  if (fd_ < 0) return;
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 && errno != EINTR) fail("cannot close", path_);
+}
+
+}  // namespace hio::replay::detail

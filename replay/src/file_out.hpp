@@ -1,0 +1,40 @@
+// FileOut: the writer's file — a POSIX descriptor with one buffer in front, so
+// frames are written with few system calls, and flush() puts everything in the
+// kernel's hands (where it survives the process being killed).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "byte_buffer.hpp"
+
+namespace hio::replay::detail {
+
+// Errors: std::system_error naming the path and the operation.
+class FileOut {
+ public:
+  // Creates or truncates the file (mode 0644).
+  explicit FileOut(std::string path);
+  ~FileOut();  // closes; does not write what is still buffered (call flush)
+  FileOut(const FileOut&) = delete;
+  FileOut& operator=(const FileOut&) = delete;
+
+  // Bytes are appended here, then committed with buffer().commit / append.
+  ByteBuffer& buffer() { return buffer_; }
+  // Bytes already handed to the OS.
+  std::uint64_t written() const { return written_; }
+  const std::string& path() const { return path_; }
+
+  void flush();  // write(2) everything buffered
+  void sync();   // fdatasync(2)
+  void close();  // flush is not implied
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  ByteBuffer buffer_;
+  std::uint64_t written_ = 0;
+};
+
+}  // namespace hio::replay::detail

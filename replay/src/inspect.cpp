@@ -1,0 +1,244 @@
+#include "hio/replay/inspect.hpp"
+
+#include <algorithm>
+
+#include "escape.hpp"
+#include "hio/replay/digest.hpp"
+
+namespace hio::replay {
+
+using detail::append_json_field;
+using detail::append_json_number;
+using detail::append_quoted;
+
+bool EventFilter::matches(const ChannelEvent& e) const {
+  if ((kinds & kind_bit(e.kind)) == 0) return false;
+  if (e.tyme < from || e.tyme >= until) return false;
+  if (!channels.empty() && std::find(channels.begin(), channels.end(), e.channel) == channels.end())
+    return false;
+  return true;
+}
+
+std::optional<EventKind> parse_event_kind(std::string_view name) {
+  for (unsigned k = 0; k <= static_cast<unsigned>(EventKind::log); ++k) {
+    const auto kind = static_cast<EventKind>(k);
+    if (name == to_string(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+void text_field(std::string& out, std::string_view label, std::string_view value) {
+  if (value.empty()) return;
+  out += ' ';
+  out += label;
+  out += '=';
+  append_quoted(out, value);
+}
+
+std::string event_text(const ChannelEvent& e, std::uint64_t pass, std::size_t bytes_max) {
+  std::string out = "p" + std::to_string(pass) + " " + format_seconds(e.tyme) + " s" +
+                    std::to_string(e.seq) + " #" + std::to_string(e.channel) + " " +
+                    to_string(e.kind);
+  auto payload = [&] {
+    out += ' ' + std::to_string(e.bytes.size()) + ' ';
+    append_quoted(out, e.bytes, bytes_max);
+  };
+  auto discarded = [&] {
+    if (!e.bytes.empty()) out += " discarded=" + std::to_string(e.bytes.size());
+  };
+  switch (e.kind) {
+    case EventKind::open:
+      out += std::string(" ") + to_string(e.channel_kind);
+      text_field(out, "name", e.text);
+      text_field(out, "address", e.peer);
+      break;
+    case EventKind::connect:
+      text_field(out, "local", e.text);
+      text_field(out, "peer", e.peer);
+      break;
+    case EventKind::accept:
+      out += " #" + std::to_string(e.accepted);
+      text_field(out, "peer", e.peer);
+      break;
+    case EventKind::rx:
+    case EventKind::tx:
+      payload();
+      text_field(out, "peer", e.peer);
+      break;
+    case EventKind::close:
+      out += std::string(" ") + to_string(e.who);
+      text_field(out, "why", e.text);
+      discarded();
+      break;
+    case EventKind::error:
+      text_field(out, "reason", e.text);
+      discarded();
+      break;
+    case EventKind::noise:
+      out += std::string(" ") + to_string(e.noise);
+      payload();
+      text_field(out, "peer", e.peer);
+      text_field(out, "detail", e.text);
+      break;
+    case EventKind::log:
+      out += ' ';
+      append_quoted(out, e.text);
+      break;
+  }
+  return out;
+}
+
+std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
+  std::string out = "{\"type\":\"event\"";
+  append_json_number(out, "pass", pass);
+  append_json_number(out, "tyme_ns", static_cast<std::int64_t>(e.tyme.time_since_epoch().count()));
+  append_json_field(out, "tyme", format_seconds(e.tyme));
+  append_json_number(out, "seq", e.seq);
+  append_json_number(out, "channel", std::uint64_t{e.channel});
+  append_json_field(out, "kind", to_string(e.kind));
+  append_json_number(out, "bytes_len", std::uint64_t{e.bytes.size()});
+  out += ",\"bytes_hex\":\"";
+  detail::append_hex(out, e.bytes);
+  out += '"';
+  append_json_field(out, "peer", e.peer);
+  append_json_field(out, "text", e.text);
+  append_json_number(out, "accepted", std::uint64_t{e.accepted});
+  append_json_field(out, "who", to_string(e.who));
+  append_json_field(out, "noise", to_string(e.noise));
+  append_json_field(out, "channel_kind", to_string(e.channel_kind));
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+std::string format_event(const ChannelEvent& event, std::uint64_t pass,
+                         const FormatOptions& options) {
+  return options.format == LineFormat::json ? event_json(event, pass)
+                                            : event_text(event, pass, options.text_bytes_max);
+}
+
+std::string format_header(const JournalHeader& h, const FormatOptions& options) {
+  if (options.format == LineFormat::json) {
+    std::string out = "{\"type\":\"header\"";
+    append_json_number(out, "format_version", std::uint64_t{h.format_version});
+    append_json_field(out, "engine_version", h.engine_version);
+    append_json_number(out, "seed", h.seed);
+    append_json_number(out, "tock_ns", static_cast<std::int64_t>(h.tock.count()));
+    append_json_field(out, "tock", format_seconds(h.tock));
+    append_json_field(out, "mode", to_string(h.mode));
+    append_json_field(out, "scenario_digest", format_digest(h.scenario_digest));
+    append_json_field(out, "scenario", h.scenario);
+    out += ",\"channels\":[";
+    bool first = true;
+    for (const ChannelInfo& c : h.channels) {
+      out += first ? "{" : ",{";
+      first = false;
+      out += "\"id\":" + std::to_string(c.id);
+      append_json_field(out, "name", c.name);
+      append_json_field(out, "address", c.address);
+      append_json_field(out, "kind", to_string(c.kind));
+      out += '}';
+    }
+    out += ']';
+    append_json_field(out, "wall_clock", h.wall_clock);
+    out += '}';
+    return out;
+  }
+  std::string out = "header format=" + std::to_string(h.format_version) + " engine=";
+  append_quoted(out, h.engine_version);
+  out += " seed=" + std::to_string(h.seed) + " tock=" + format_seconds(h.tock) +
+         " mode=" + to_string(h.mode) + " scenario=" + std::to_string(h.scenario.size()) + "B/" +
+         format_digest(h.scenario_digest) + " channels=" + std::to_string(h.channels.size());
+  for (const ChannelInfo& c : h.channels) {
+    out += " #" + std::to_string(c.id) + "=";
+    append_quoted(out, c.name);
+    out += std::string(":") + to_string(c.kind) + ":";
+    out += c.address;
+  }
+  text_field(out, "wall_clock", h.wall_clock);
+  return out;
+}
+
+std::string format_trailer(const JournalTrailer& t, const FormatOptions& options) {
+  if (options.format == LineFormat::json) {
+    std::string out = "{\"type\":\"trailer\"";
+    append_json_number(out, "passes", t.passes);
+    append_json_number(out, "frames", t.frames);
+    append_json_number(out, "events", t.events);
+    append_json_field(out, "digest", format_digest(t.digest));
+    append_json_number(out, "end_tyme_ns",
+                       static_cast<std::int64_t>(t.end_tyme.time_since_epoch().count()));
+    append_json_field(out, "end_tyme", format_seconds(t.end_tyme));
+    append_json_field(out, "end", to_string(t.end));
+    append_json_field(out, "end_text", t.end_text);
+    out += '}';
+    return out;
+  }
+  std::string out = "trailer passes=" + std::to_string(t.passes) +
+                    " frames=" + std::to_string(t.frames) + " events=" + std::to_string(t.events) +
+                    " digest=" + format_digest(t.digest) + " end=" + to_string(t.end) +
+                    " end_tyme=" + format_seconds(t.end_tyme);
+  text_field(out, "end_text", t.end_text);
+  return out;
+}
+
+std::string format_error(const JournalError& e, const FormatOptions& options) {
+  if (options.format == LineFormat::json) {
+    std::string out = "{\"type\":\"error\"";
+    append_json_field(out, "kind", to_string(e.kind));
+    append_json_number(out, "offset", e.offset);
+    if (e.last_pass) {
+      append_json_number(out, "last_pass", *e.last_pass);
+    } else {
+      out += ",\"last_pass\":null";
+    }
+    if (e.last_tyme) {
+      append_json_number(out, "last_tyme_ns",
+                         static_cast<std::int64_t>(e.last_tyme->time_since_epoch().count()));
+    } else {
+      out += ",\"last_tyme_ns\":null";
+    }
+    append_json_field(out, "message", e.message);
+    out += '}';
+    return out;
+  }
+  return "error " + e.what();
+}
+
+InspectSummary for_each_event(
+    JournalReader& reader, const EventFilter& filter,
+    const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event) {
+  InspectSummary summary;
+  while (const FrameView* frame = reader.peek()) {
+    // Frames come in tyme order: nothing after this one can match.
+    if (frame->tyme >= filter.until) break;
+    frame = reader.next();
+    ++summary.frames;
+    summary.events += frame->events.size();
+    for (const ChannelEvent& e : frame->events) {
+      if (!filter.matches(e)) continue;
+      ++summary.events_matched;
+      on_event(*frame, e);
+    }
+  }
+  summary.complete = reader.complete();
+  summary.error = reader.error();
+  return summary;
+}
+
+InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
+                       const FormatOptions& options, std::ostream& out) {
+  if (reader.header()) out << format_header(*reader.header(), options) << '\n';
+  InspectSummary summary =
+      for_each_event(reader, filter, [&](const FrameView& frame, const ChannelEvent& e) {
+        out << format_event(e, frame.pass, options) << '\n';
+      });
+  if (reader.trailer()) out << format_trailer(*reader.trailer(), options) << '\n';
+  if (summary.error) out << format_error(*summary.error, options) << '\n';
+  return summary;
+}
+
+}  // namespace hio::replay

@@ -1,0 +1,137 @@
+#include "hio/replay/journal.hpp"
+
+#include <time.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace hio::replay {
+
+namespace {
+
+WriterOptions writer_options(const Doist& doist, const JournalOptions& options) {
+  WriterOptions w = options.writer;
+  if (options.flush_each_pass.value_or(doist.real())) w.flush_each_frame = true;
+  return w;
+}
+
+JournalHeader checked_header(const Doist& doist, JournalHeader header) {
+  if (doist.real() != (header.mode == Mode::real)) {
+    throw std::invalid_argument(std::string("journal: header mode '") + to_string(header.mode) +
+                                "' on a " + (doist.real() ? "real-time" : "virtual-time") +
+                                " Doist (real mode is for real-time runs only)");
+  }
+  header.tock = doist.tock();
+  if (header.mode == Mode::real && header.wall_clock.empty()) header.wall_clock = wall_clock_utc();
+  return header;
+}
+
+}  // namespace
+
+Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
+                 JournalOptions options)
+    : doist_(doist),
+      hub_(hub),
+      header_(checked_header(doist, std::move(header))),
+      writer_(path, writer_options(doist, options)),
+      recorder_(writer_, options.recorder) {
+  recorder_.set_before_first_frame([this] { write_header(); });
+  hub_.add_sink(recorder_);
+  // In front of the hub: a real-time Doist waits on its first reactor right
+  // after each pass, which is when this journal ends the pass (see header).
+  doist_.detach(hub_);
+  doist_.attach(*this);
+  doist_.attach(hub_);
+  attached_ = true;
+}
+
+Journal::~Journal() {
+  if (finished_) return;
+  try {
+    detach();
+    recorder_.end_pass();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hio: journal '%s' was not finished and lost its last pass: %s\n",
+                 writer_.path().c_str(), e.what());
+  }
+  // ~JournalWriter writes out what is buffered: a journal without a trailer.
+}
+
+void Journal::detach() {
+  if (!attached_) return;
+  attached_ = false;
+  hub_.remove_sink(recorder_);
+  doist_.detach(*this);
+}
+
+void Journal::write_header() {
+  if (writer_.header_written()) return;
+  if (header_.channels.empty()) {
+    for (std::uint32_t id : hub_.channel_ids()) {
+      const Channel* c = hub_.find(id);
+      header_.channels.push_back(ChannelInfo{id, c->name(), c->address().text(), c->kind()});
+    }
+  }
+  writer_.write_header(header_);
+}
+
+void Journal::end_pass() {
+  recorder_.end_pass();
+}
+
+void Journal::poll() {
+  // The first poll is the start of the run's first pass: the header gets the
+  // channels the run starts with.
+  write_header();
+  if (recorder_.pending() && recorder_.pending_tyme() < doist_.tyme()) recorder_.end_pass();
+}
+
+void Journal::wait_until(std::chrono::steady_clock::time_point deadline) {
+  poll();
+  hub_.wait_until(deadline);
+}
+
+RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
+  RunEnd end;
+  try {
+    end = doist_.run(doers, limit);
+  } catch (const std::exception& e) {
+    if (!finished_) finish(RunOutcome::error, e.what());
+    throw;
+  } catch (...) {
+    if (!finished_) finish(RunOutcome::error, "an exception that is not a std::exception");
+    throw;
+  }
+  finish(end);
+  return end;
+}
+
+const JournalTrailer& Journal::finish(RunEnd end) {
+  return finish(to_outcome(end));
+}
+
+const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text) {
+  if (finished_) throw std::logic_error("journal '" + writer_.path() + "': finish called twice");
+  detach();
+  write_header();
+  recorder_.end_pass();
+  RunSummary summary{doist_.passes(), doist_.tyme(), end, std::string(end_text)};
+  trailer_ = writer_.finish(summary);
+  finished_ = true;
+  return trailer_;
+}
+
+std::string wall_clock_utc() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  const time_t seconds = static_cast<time_t>(ms.count() / 1000);
+  struct tm utc {};
+  gmtime_r(&seconds, &utc);
+  char text[96];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms.count() % 1000));
+  return text;
+}
+
+}  // namespace hio::replay

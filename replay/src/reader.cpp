@@ -1,0 +1,433 @@
+#include "hio/replay/reader.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <system_error>
+
+#include "codec.hpp"
+#include "format.hpp"
+#include "hio/replay/crc32c.hpp"
+#include "hio/replay/digest.hpp"
+#include "le.hpp"
+#include "packed.hpp"
+#include "source.hpp"
+
+namespace hio::replay {
+
+namespace {
+
+std::string hex32(std::uint32_t v) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08x", v);
+  return text;
+}
+
+std::string hex_bytes(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) {
+    char text[4];
+    std::snprintf(text, sizeof text, "%s%02x", out.empty() ? "" : " ",
+                  static_cast<unsigned>(static_cast<unsigned char>(c)));
+    out += text;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct JournalReader::Impl {
+  ReaderOptions options;
+  std::unique_ptr<detail::Source> source;
+  std::uint64_t offset = 0;  // end of the last intact frame
+
+  std::optional<JournalHeader> header;
+  std::optional<JournalTrailer> trailer;
+  std::optional<JournalError> error;
+  bool complete = false;
+
+  detail::WordBuffer words;
+  detail::DecodedFrame frame;
+  FrameView view;
+  bool loaded = false;  // `view` holds a frame next() has not returned yet
+
+  EventDigest digest;
+  std::uint64_t frames = 0;
+  std::optional<std::uint64_t> last_pass;
+  std::optional<Tyme> last_tyme;
+  std::uint32_t last_part = 0;
+  std::optional<std::uint64_t> last_seq;
+
+  bool stopped() const { return complete || error.has_value(); }
+
+  void fail(JournalErrorKind kind, std::uint64_t at, std::string message) {
+    error = JournalError{kind, at, last_pass, last_tyme, std::move(message)};
+    loaded = false;
+  }
+
+  void start() {
+    try {
+      if (read_preamble() && read_frame() && !header) {
+        fail(JournalErrorKind::bad_order, detail::kPreambleSize, "the first frame is not a header");
+      }
+    } catch (const std::system_error& e) {
+      fail(JournalErrorKind::io, offset, e.what());
+    }
+  }
+
+  bool read_preamble() {
+    std::string_view pre = source->get(detail::kPreambleSize);
+    const std::size_t magic_seen = std::min(pre.size(), detail::kMagic.size());
+    if (!std::equal(pre.begin(), pre.begin() + static_cast<std::ptrdiff_t>(magic_seen),
+                    detail::kMagic.begin(),
+                    [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; })) {
+      fail(JournalErrorKind::bad_magic, 0,
+           "not an hio journal: it starts with " + hex_bytes(pre.substr(0, magic_seen)) +
+               ", a journal with 89 48 49 4f 4a 0d 0a 1a");
+      return false;
+    }
+    if (pre.size() < detail::kPreambleSize) {
+      fail(JournalErrorKind::truncated, 0,
+           "the file ends inside the 16-byte preamble, after " + std::to_string(pre.size()) +
+               " bytes");
+      return false;
+    }
+    const auto* p = reinterpret_cast<const unsigned char*>(pre.data());
+    const std::uint32_t version = detail::load_le32(p + 8);
+    const std::uint32_t flags = detail::load_le32(p + 12);
+    if (version > kFormatVersion) {
+      fail(JournalErrorKind::future_version, 8,
+           "format version " + std::to_string(version) + " is newer than this reader's (" +
+               std::to_string(kFormatVersion) + "): read it with a newer hio");
+      return false;
+    }
+    if (version == 0) {
+      fail(JournalErrorKind::bad_preamble, 8, "format version 0 does not exist");
+      return false;
+    }
+    if (flags != 0) {
+      fail(JournalErrorKind::bad_preamble, 12,
+           "unknown preamble flags " + hex32(flags) + " (format version " +
+               std::to_string(version) + " defines none)");
+      return false;
+    }
+    source->advance(detail::kPreambleSize);
+    offset = detail::kPreambleSize;
+    return true;
+  }
+
+  // Reads, checks and decodes the frame at `offset`; header and trailer are
+  // taken in, a pass frame is left in `view`. False when reading has stopped
+  // (an error, or the end of the input at a frame boundary).
+  bool read_frame() {
+    const std::uint64_t at = offset;
+    std::string_view head = source->get(detail::kFrameHeaderSize);
+    if (head.empty()) {
+      fail(JournalErrorKind::truncated, at,
+           header ? "the journal ends after " + std::to_string(frames) +
+                        " pass frames without a trailer (the run did not finish)"
+                  : std::string("the journal ends before its header frame"));
+      return false;
+    }
+    if (head.size() < detail::kFrameHeaderSize) {
+      fail(JournalErrorKind::truncated, at,
+           "the file ends inside a frame's 8-byte length and CRC, after " +
+               std::to_string(head.size()) + " bytes");
+      return false;
+    }
+    const auto* hp = reinterpret_cast<const unsigned char*>(head.data());
+    const std::uint32_t length = detail::load_le32(hp);
+    const std::uint32_t stored_crc = detail::load_le32(hp + 4);
+    const std::uint32_t limit = std::min(options.frame_bytes_max, kFrameBytesLimit);
+    if (length == 0) {
+      fail(JournalErrorKind::bad_length, at, "a frame length of 0 (a frame holds a message)");
+      return false;
+    }
+    if (length > limit) {
+      fail(JournalErrorKind::bad_length, at,
+           "a frame length of " + std::to_string(length) + " bytes exceeds the limit of " +
+               std::to_string(limit) + " (ReaderOptions::frame_bytes_max)");
+      return false;
+    }
+    const std::size_t total = detail::kFrameHeaderSize + length;
+    std::string_view whole = source->get(total);
+    if (whole.size() < total) {
+      fail(JournalErrorKind::truncated, at,
+           "the file ends inside a frame of " + std::to_string(length) + " bytes, after " +
+               std::to_string(whole.size() - detail::kFrameHeaderSize) + " of them");
+      return false;
+    }
+    std::string_view payload = whole.substr(detail::kFrameHeaderSize);
+    const std::uint32_t crc = crc32c(payload);
+    if (crc != stored_crc) {
+      fail(JournalErrorKind::bad_crc, at,
+           "frame CRC32C mismatch: stored " + hex32(stored_crc) + ", computed " + hex32(crc) +
+               " over " + std::to_string(length) + " bytes");
+      return false;
+    }
+    try {
+      const std::size_t count =
+          detail::unpack(payload, words, static_cast<std::size_t>(options.message_bytes_max / 8));
+      detail::DecodeLimits limits;
+      limits.traversal_words = std::uint64_t{options.traversal_factor} * count + 64;
+      limits.nesting_limit = options.nesting_limit;
+      detail::decode_frame(words.data(), count, limits, frame);
+    } catch (const detail::DecodeError& e) {
+      fail(JournalErrorKind::bad_message, at, e.what());
+      return false;
+    } catch (const std::exception& e) {
+      fail(JournalErrorKind::bad_message, at, std::string("cannot decode the frame: ") + e.what());
+      return false;
+    }
+    if (!accept(at, total)) return false;
+    source->advance(total);
+    offset = at + total;
+    return true;
+  }
+
+  // Checks a decoded frame against everything before it.
+  bool accept(std::uint64_t at, std::size_t total) {
+    switch (frame.type) {
+      case detail::DecodedFrame::Type::header:
+        return accept_header(at);
+      case detail::DecodedFrame::Type::pass:
+        return accept_pass(at, total);
+      case detail::DecodedFrame::Type::trailer:
+        return accept_trailer(at, total);
+    }
+    return false;
+  }
+
+  bool accept_header(std::uint64_t at) {
+    const JournalHeader& h = frame.header;
+    if (header) {
+      fail(JournalErrorKind::bad_order, at, "a second header frame");
+      return false;
+    }
+    if (h.format_version != kFormatVersion) {
+      fail(JournalErrorKind::bad_message, at,
+           "the header says format version " + std::to_string(h.format_version) +
+               ", the preamble " + std::to_string(kFormatVersion));
+      return false;
+    }
+    if (h.tock <= Tock{0}) {
+      fail(JournalErrorKind::bad_message, at,
+           "the header's tock is " + std::to_string(h.tock.count()) + " ns; it must be > 0");
+      return false;
+    }
+    const std::uint64_t scenario_digest = digest_bytes(h.scenario);
+    if (h.scenario_digest != scenario_digest) {
+      fail(JournalErrorKind::bad_message, at,
+           "the header's scenario digest " + format_digest(h.scenario_digest) +
+               " does not match its scenario text (" + format_digest(scenario_digest) + ")");
+      return false;
+    }
+    header = h;
+    return true;
+  }
+
+  bool accept_pass(std::uint64_t at, std::size_t total) {
+    if (!header) {
+      fail(JournalErrorKind::bad_order, at, "a pass frame before the header");
+      return false;
+    }
+    const Tyme tyme = frame.tyme;
+    const std::string where = "pass frame (pass " + std::to_string(frame.pass) + ", tyme " +
+                              std::to_string(tyme.time_since_epoch().count()) + " ns, part " +
+                              std::to_string(frame.part) + ")";
+    if (frame.events.empty()) {
+      fail(JournalErrorKind::bad_message, at, where + " has no events");
+      return false;
+    }
+    if (tyme < Tyme{}) {
+      fail(JournalErrorKind::bad_message, at, where + " has a negative tyme");
+      return false;
+    }
+    const std::uint64_t pass =
+        static_cast<std::uint64_t>(tyme.time_since_epoch().count() / header->tock.count());
+    if (frame.pass != pass) {
+      fail(JournalErrorKind::bad_message, at,
+           where + ": its tyme is pass " + std::to_string(pass) + " at this tock");
+      return false;
+    }
+    if (last_tyme && tyme < *last_tyme) {
+      fail(JournalErrorKind::bad_order, at, where + " goes back in tyme");
+      return false;
+    }
+    const bool same_pass = last_tyme && tyme == *last_tyme;
+    const std::uint32_t part = same_pass ? last_part + 1 : 0;
+    if (frame.part != part) {
+      fail(JournalErrorKind::bad_order, at, where + ": expected part " + std::to_string(part));
+      return false;
+    }
+    std::optional<std::uint64_t> seq = last_seq;
+    for (const ChannelEvent& e : frame.events) {
+      if (seq && e.seq <= *seq) {
+        fail(JournalErrorKind::bad_order, at,
+             where + ": event seq " + std::to_string(e.seq) + " after seq " + std::to_string(*seq));
+        return false;
+      }
+      seq = e.seq;
+    }
+    if (options.verify_digest) {
+      for (const ChannelEvent& e : frame.events)
+        digest.add(e);
+    }
+    events_read += frame.events.size();
+    ++frames;
+    last_pass = frame.pass;
+    last_tyme = tyme;
+    last_part = part;
+    last_seq = seq;
+    view = FrameView{frame.pass, tyme, part, at, total, frame.events};
+    loaded = true;
+    return true;
+  }
+
+  bool accept_trailer(std::uint64_t at, std::size_t total) {
+    if (!header) {
+      fail(JournalErrorKind::bad_order, at, "a trailer before the header");
+      return false;
+    }
+    trailer = frame.trailer;
+    const JournalTrailer& t = *trailer;
+    std::string wrong;
+    auto compare = [&wrong](const char* what, const std::string& says, const std::string& read) {
+      if (says != read)
+        wrong += std::string(wrong.empty() ? "" : "; ") + what + " " + says + " in the trailer, " +
+                 read + " read";
+    };
+    compare("frames", std::to_string(t.frames), std::to_string(frames));
+    compare("events", std::to_string(t.events), std::to_string(events_read));
+    if (options.verify_digest)
+      compare("digest", format_digest(t.digest), format_digest(digest.value()));
+    if (!wrong.empty()) {
+      fail(JournalErrorKind::bad_trailer, at, "the trailer disagrees with the journal: " + wrong);
+      return false;
+    }
+    offset = at + total;
+    source->advance(total);
+    std::string_view rest = source->get(1);
+    if (!rest.empty()) {
+      fail(JournalErrorKind::trailing_data, offset, "bytes follow the trailer");
+      return false;
+    }
+    complete = true;
+    return false;  // nothing more to read
+  }
+
+  // Loads the next pass frame into `view`, or stops.
+  void load() {
+    if (loaded || stopped()) return;
+    try {
+      read_frame();  // a second header or a trailer never leaves a frame loaded
+    } catch (const std::system_error& e) {
+      fail(JournalErrorKind::io, offset, e.what());
+    }
+  }
+
+  std::uint64_t events_read = 0;
+};
+
+JournalReader::JournalReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  impl_->start();
+}
+
+JournalReader::JournalReader(const std::string& path, ReaderOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  try {
+    impl_->source = detail::open_file_source(path);
+  } catch (const std::system_error& e) {
+    impl_->fail(JournalErrorKind::io, 0, e.what());
+    return;
+  }
+  impl_->start();
+}
+
+JournalReader JournalReader::from_memory(std::string_view bytes, ReaderOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->source = detail::memory_source(bytes);
+  return JournalReader(std::move(impl));
+}
+
+JournalReader::~JournalReader() = default;
+JournalReader::JournalReader(JournalReader&&) noexcept = default;
+JournalReader& JournalReader::operator=(JournalReader&&) noexcept = default;
+
+const JournalHeader* JournalReader::header() const {
+  return impl_->header ? &*impl_->header : nullptr;
+}
+
+const FrameView* JournalReader::next() {
+  impl_->load();
+  if (!impl_->loaded) return nullptr;
+  impl_->loaded = false;
+  return &impl_->view;
+}
+
+const FrameView* JournalReader::peek() {
+  impl_->load();
+  return impl_->loaded ? &impl_->view : nullptr;
+}
+
+bool JournalReader::complete() const {
+  return impl_->complete;
+}
+const std::optional<JournalError>& JournalReader::error() const {
+  return impl_->error;
+}
+const JournalTrailer* JournalReader::trailer() const {
+  return impl_->trailer ? &*impl_->trailer : nullptr;
+}
+std::uint64_t JournalReader::valid_bytes() const {
+  return impl_->offset;
+}
+std::uint64_t JournalReader::frames_read() const {
+  return impl_->frames;
+}
+std::uint64_t JournalReader::events_read() const {
+  return impl_->events_read;
+}
+std::uint64_t JournalReader::digest() const {
+  return impl_->digest.value();
+}
+std::optional<std::uint64_t> JournalReader::last_pass() const {
+  return impl_->last_pass;
+}
+std::optional<Tyme> JournalReader::last_tyme() const {
+  return impl_->last_tyme;
+}
+
+namespace {
+
+JournalContents drain(JournalReader& reader) {
+  JournalContents out;
+  if (reader.header()) out.header = *reader.header();
+  while (const FrameView* f = reader.next()) {
+    PassRecord record{f->pass, f->tyme, f->part, {}};
+    record.events.reserve(f->events.size());
+    for (const ChannelEvent& e : f->events)
+      record.events.push_back(OwnedEvent::from(e));
+    out.frames.push_back(std::move(record));
+  }
+  if (reader.trailer()) out.trailer = *reader.trailer();
+  out.error = reader.error();
+  out.valid_bytes = reader.valid_bytes();
+  out.digest = reader.digest();
+  return out;
+}
+
+}  // namespace
+
+JournalContents read_journal(const std::string& path, ReaderOptions options) {
+  JournalReader reader(path, options);
+  return drain(reader);
+}
+
+JournalContents read_journal_memory(std::string_view bytes, ReaderOptions options) {
+  JournalReader reader = JournalReader::from_memory(bytes, options);
+  return drain(reader);
+}
+
+}  // namespace hio::replay

@@ -1,0 +1,111 @@
+#include "source.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+
+#include "byte_buffer.hpp"
+
+namespace hio::replay::detail {
+
+namespace {
+
+class MemorySource final : public Source {
+ public:
+  explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
+  std::string_view get(std::size_t n) override { return bytes_.substr(pos_, n); }
+  void advance(std::size_t n) override { pos_ += n; }
+
+ private:
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+};
+
+class FileSource final : public Source {
+ public:
+  explicit FileSource(std::string path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      throw std::system_error(errno, std::generic_category(), "cannot open '" + path_ + "'");
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+      left_ = static_cast<std::uint64_t>(st.st_size);
+      regular_ = true;
+    }
+  }
+  ~FileSource() override { ::close(fd_); }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+
+  std::string_view get(std::size_t n) override {
+    if (available() < n && !eof_) fill(n);
+    const std::size_t have = std::min(n, available());
+    return std::string_view(reinterpret_cast<const char*>(buf_.data() + pos_), have);
+  }
+  void advance(std::size_t n) override { pos_ += n; }
+
+ private:
+  static constexpr std::size_t kBlock = 256 * 1024;
+
+  std::size_t available() const { return buf_.size() - pos_; }
+
+  // Reads until `n` bytes are available or the file ends. Reads at least a
+  // block at a time, so small frames cost no system call each.
+  void fill(std::size_t n) {
+    if (pos_ > 0) {
+      const std::size_t keep = available();
+      std::memmove(buf_.data(), buf_.data() + pos_, keep);
+      buf_.truncate(keep);
+      pos_ = 0;
+    }
+    std::size_t wanted = std::max(kBlock, n - available());
+    // A length field can claim far more than the file holds: never allocate
+    // beyond the end of a regular file (its size when opened).
+    if (regular_ && wanted > left_) wanted = static_cast<std::size_t>(left_);
+    if (wanted == 0) {
+      eof_ = true;
+      return;
+    }
+    buf_.reserve_spare(wanted);
+    while (available() < n) {
+      ssize_t got = ::read(fd_, buf_.tail(), buf_.spare());
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        throw std::system_error(errno, std::generic_category(), "cannot read '" + path_ + "'");
+      }
+      if (got == 0) {
+        eof_ = true;
+        return;
+      }
+      buf_.commit(static_cast<std::size_t>(got));
+      left_ -= std::min(left_, static_cast<std::uint64_t>(got));
+      if (buf_.spare() == 0 && available() < n) buf_.reserve_spare(kBlock);
+    }
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  ByteBuffer buf_;
+  std::size_t pos_ = 0;
+  bool eof_ = false;
+  bool regular_ = false;
+  std::uint64_t left_ = 0;  // regular files: bytes not yet read
+};
+
+}  // namespace
+
+std::unique_ptr<Source> open_file_source(const std::string& path) {
+  return std::make_unique<FileSource>(path);
+}
+
+std::unique_ptr<Source> memory_source(std::string_view bytes) {
+  return std::make_unique<MemorySource>(bytes);
+}
+
+}  // namespace hio::replay::detail

@@ -1,0 +1,93 @@
+#include "hio/replay/types.hpp"
+
+#ifndef HIO_VERSION_TEXT
+#error "HIO_VERSION_TEXT is set by replay/CMakeLists.txt"
+#endif
+
+namespace hio::replay {
+
+const char* to_string(Mode mode) {
+  switch (mode) {
+    case Mode::sim:
+      return "sim";
+    case Mode::real:
+      return "real";
+    case Mode::replay:
+      return "replay";
+  }
+  return "?";
+}
+
+const char* to_string(RunOutcome outcome) {
+  switch (outcome) {
+    case RunOutcome::unknown:
+      return "unknown";
+    case RunOutcome::done:
+      return "done";
+    case RunOutcome::limit:
+      return "limit";
+    case RunOutcome::interrupted:
+      return "interrupted";
+    case RunOutcome::stalled:
+      return "stalled";
+    case RunOutcome::error:
+      return "error";
+  }
+  return "?";
+}
+
+RunOutcome to_outcome(RunEnd end) {
+  switch (end) {
+    case RunEnd::done:
+      return RunOutcome::done;
+    case RunEnd::limit:
+      return RunOutcome::limit;
+    case RunEnd::interrupted:
+      return RunOutcome::interrupted;
+    case RunEnd::stalled:
+      return RunOutcome::stalled;
+  }
+  return RunOutcome::unknown;
+}
+
+const char* engine_version() {
+  return "hio " HIO_VERSION_TEXT;
+}
+
+OwnedEvent OwnedEvent::from(const ChannelEvent& e) {
+  return OwnedEvent{e.kind,
+                    e.channel,
+                    e.tyme,
+                    e.seq,
+                    std::string(e.bytes),
+                    std::string(e.peer),
+                    std::string(e.text),
+                    e.accepted,
+                    e.who,
+                    e.noise,
+                    e.channel_kind};
+}
+
+ChannelEvent OwnedEvent::view() const {
+  ChannelEvent e;
+  e.kind = kind;
+  e.channel = channel;
+  e.tyme = tyme;
+  e.seq = seq;
+  e.bytes = bytes;
+  e.peer = peer;
+  e.text = text;
+  e.accepted = accepted;
+  e.who = who;
+  e.noise = noise;
+  e.channel_kind = channel_kind;
+  return e;
+}
+
+bool same_event(const ChannelEvent& a, const ChannelEvent& b) {
+  return a.kind == b.kind && a.channel == b.channel && a.tyme == b.tyme && a.bytes == b.bytes &&
+         a.peer == b.peer && a.text == b.text && a.accepted == b.accepted && a.who == b.who &&
+         a.noise == b.noise && a.channel_kind == b.channel_kind;
+}
+
+}  // namespace hio::replay

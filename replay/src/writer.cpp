@@ -1,0 +1,220 @@
+#include "hio/replay/writer.hpp"
+
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+
+#include "codec.hpp"
+#include "file_out.hpp"
+#include "format.hpp"
+#include "hio/replay/crc32c.hpp"
+#include "hio/replay/digest.hpp"
+#include "le.hpp"
+
+namespace hio::replay {
+
+struct JournalWriter::Impl {
+  Impl(const std::string& path, WriterOptions opts) : options(opts), file(path) {}
+
+  WriterOptions options;
+  detail::FileOut file;
+  detail::FrameEncoder encoder;
+  std::optional<JournalHeader> header;
+  std::optional<JournalTrailer> trailer;
+  EventDigest digest;
+  std::uint64_t frames = 0;
+  std::optional<Tyme> last_tyme;
+  std::uint32_t last_part = 0;
+  std::optional<std::uint64_t> last_seq;
+  std::string failure;  // non-empty once the file failed
+
+  [[noreturn]] void refuse(const std::string& why) const {
+    throw std::logic_error("journal writer '" + file.path() + "': " + why);
+  }
+
+  void require_open(const char* call) const {
+    if (!failure.empty()) refuse(std::string(call) + " after the file failed: " + failure);
+    if (trailer) refuse(std::string(call) + " after finish()");
+  }
+
+  // Runs an operation on the file; a system error makes the writer unusable.
+  template <typename Fn>
+  void on_file(Fn&& fn) {
+    try {
+      fn();
+    } catch (const std::system_error& e) {
+      failure = e.what();
+      throw;
+    }
+  }
+
+  void flush_out() {
+    on_file([&] {
+      file.flush();
+      if (options.sync) file.sync();
+    });
+  }
+
+  // Appends one frame: length and CRC32C in front of the packed message that
+  // `encode` appends. On any error the buffer is as before.
+  template <typename Encode>
+  void frame(Encode&& encode) {
+    detail::ByteBuffer& buf = file.buffer();
+    const std::size_t start = buf.size();
+    buf.reserve_spare(detail::kFrameHeaderSize);
+    buf.commit(detail::kFrameHeaderSize);
+    std::size_t size = 0;
+    try {
+      size = encode(buf);
+    } catch (...) {
+      buf.truncate(start);
+      throw;
+    }
+    const std::uint32_t limit = std::min(options.frame_bytes_max, kFrameBytesLimit);
+    if (size > limit) {
+      buf.truncate(start);
+      throw std::length_error("journal writer '" + file.path() + "': a frame of " +
+                              std::to_string(size) + " bytes exceeds the limit of " +
+                              std::to_string(limit));
+    }
+    unsigned char* head = buf.data() + start;
+    detail::store_le32(head, static_cast<std::uint32_t>(size));
+    detail::store_le32(head + 4, crc32c(head + detail::kFrameHeaderSize, size));
+    if (options.flush_each_frame || buf.size() >= options.buffer_bytes) flush_out();
+  }
+};
+
+JournalWriter::JournalWriter(const std::string& path, WriterOptions options)
+    : impl_(std::make_unique<Impl>(path, options)) {
+  unsigned char preamble[detail::kPreambleSize] = {};
+  std::copy(detail::kMagic.begin(), detail::kMagic.end(), preamble);
+  detail::store_le32(preamble + 8, kFormatVersion);
+  detail::store_le32(preamble + 12, 0);  // flags: none defined
+  impl_->file.buffer().append(preamble, sizeof preamble);
+}
+
+JournalWriter::~JournalWriter() {
+  if (impl_->trailer || !impl_->failure.empty()) return;
+  try {
+    impl_->file.flush();
+  } catch (const std::exception& e) {
+    // A destructor cannot throw; the journal reads as truncated either way.
+    std::fprintf(stderr, "hio: journal '%s' was not finished and its last frames were lost: %s\n",
+                 impl_->file.path().c_str(), e.what());
+  }
+}
+
+void JournalWriter::write_header(JournalHeader header) {
+  Impl& m = *impl_;
+  m.require_open("write_header");
+  if (m.header) m.refuse("write_header called twice");
+  if (header.tock <= Tock{0}) {
+    m.refuse("the header's tock must be > 0, got " + format_seconds(header.tock) + " s");
+  }
+  header.format_version = kFormatVersion;
+  if (header.engine_version.empty()) header.engine_version = engine_version();
+  header.scenario_digest = digest_bytes(header.scenario);
+  m.frame([&](detail::ByteBuffer& out) {
+    return m.encoder.header(out, header, m.options.message_bytes_max);
+  });
+  m.header = std::move(header);
+}
+
+void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events) {
+  Impl& m = *impl_;
+  m.require_open("write_pass");
+  if (!m.header) m.refuse("write_pass before write_header");
+  if (events.empty()) m.refuse("write_pass with no events (passes without events have no frame)");
+  if (tyme < Tyme{}) m.refuse("negative tyme " + format_seconds(tyme) + " s");
+  if (m.last_tyme && tyme < *m.last_tyme) {
+    m.refuse("tyme went back from " + format_seconds(*m.last_tyme) + " s to " +
+             format_seconds(tyme) + " s");
+  }
+  std::optional<std::uint64_t> seq = m.last_seq;
+  for (const ChannelEvent& e : events) {
+    if (e.tyme != tyme) {
+      m.refuse("an event at tyme " + format_seconds(e.tyme) + " s in the frame of tyme " +
+               format_seconds(tyme) + " s");
+    }
+    if (seq && e.seq <= *seq) {
+      m.refuse("event seq " + std::to_string(e.seq) + " after seq " + std::to_string(*seq));
+    }
+    seq = e.seq;
+  }
+  const bool same_pass = m.last_tyme && *m.last_tyme == tyme;
+  const std::uint32_t part = same_pass ? m.last_part + 1 : 0;
+  m.frame([&](detail::ByteBuffer& out) {
+    return m.encoder.pass(out, pass_of(tyme), tyme, part, events, m.options.message_bytes_max);
+  });
+  for (const ChannelEvent& e : events)
+    m.digest.add(e);
+  ++m.frames;
+  m.last_tyme = tyme;
+  m.last_part = part;
+  m.last_seq = seq;
+}
+
+void JournalWriter::flush() {
+  impl_->require_open("flush");
+  impl_->flush_out();
+}
+
+const JournalTrailer& JournalWriter::finish(const RunSummary& summary) {
+  Impl& m = *impl_;
+  m.require_open("finish");
+  if (!m.header) m.refuse("finish before write_header");
+  JournalTrailer trailer;
+  trailer.passes = summary.passes;
+  trailer.frames = m.frames;
+  trailer.events = m.digest.events();
+  trailer.digest = m.digest.value();
+  trailer.end_tyme = summary.end_tyme;
+  trailer.end = summary.end;
+  trailer.end_text = summary.end_text;
+  m.frame([&](detail::ByteBuffer& out) {
+    return m.encoder.trailer(out, trailer, m.options.message_bytes_max);
+  });
+  m.on_file([&] {
+    m.file.flush();
+    if (m.options.sync) m.file.sync();
+    m.file.close();
+  });
+  m.trailer = std::move(trailer);
+  return *m.trailer;
+}
+
+const std::string& JournalWriter::path() const {
+  return impl_->file.path();
+}
+const WriterOptions& JournalWriter::options() const {
+  return impl_->options;
+}
+bool JournalWriter::header_written() const {
+  return impl_->header.has_value();
+}
+const JournalHeader& JournalWriter::header() const {
+  if (!impl_->header) impl_->refuse("header() before write_header");
+  return *impl_->header;
+}
+bool JournalWriter::finished() const {
+  return impl_->trailer.has_value();
+}
+std::uint64_t JournalWriter::frames() const {
+  return impl_->frames;
+}
+std::uint64_t JournalWriter::events() const {
+  return impl_->digest.events();
+}
+std::uint64_t JournalWriter::digest() const {
+  return impl_->digest.value();
+}
+std::uint64_t JournalWriter::size_bytes() const {
+  return impl_->file.written() + impl_->file.buffer().size();
+}
+std::uint64_t JournalWriter::pass_of(Tyme tyme) const {
+  const std::int64_t tock = header().tock.count();
+  return static_cast<std::uint64_t>(tyme.time_since_epoch().count() / tock);
+}
+
+}  // namespace hio::replay

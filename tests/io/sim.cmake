@@ -1,0 +1,14 @@
+# SimNet (issue 5) tests. Included from tests/io/CMakeLists.txt.
+hio_add_test(sim_tests unit
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/sim_datagram_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sim_doers_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sim_params_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sim_serial_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sim_stream_test.cpp
+  LIBS hio::io hio::engine)
+
+# Runs its own binary as a child process to compare digests across processes.
+hio_add_test(sim_determinism_tests determinism
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/sim_determinism_test.cpp
+  LIBS hio::io hio::engine)

@@ -1,0 +1,304 @@
+// Datagrams over SimNet: the link model's noise, measured over 100,000
+// datagrams against its settings; queues, partitions, down hosts and the
+// reports every decision leaves at the choke point.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "sim_support.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Integer square root (floor), so the 3-sigma bounds need no libm.
+std::uint64_t isqrt(std::uint64_t v) {
+  std::uint64_t r = 0;
+  for (std::uint64_t bit = std::uint64_t{1} << 62; bit != 0; bit >>= 2) {
+    if (v >= r + bit) {
+      v -= r + bit;
+      r = (r >> 1) + bit;
+    } else {
+      r >>= 1;
+    }
+  }
+  return r;
+}
+
+// |observed - n p| <= 3 sqrt(n p (1 - p)) for a count out of n trials, with p
+// given as parts per million; all in integers (rounded up by one).
+void expect_within_3_sigma(std::uint64_t observed, std::uint64_t n, std::uint64_t p_ppm,
+                           const char* what) {
+  const std::uint64_t mean_x1e6 = n * p_ppm;                        // n p, scaled by 1e6
+  const std::uint64_t var_x1e12 = n * p_ppm * (1'000'000 - p_ppm);  // n p (1-p), by 1e12
+  const std::uint64_t sigma_x1e6 = isqrt(var_x1e12) + 1;            // by 1e6
+  const std::uint64_t observed_x1e6 = observed * 1'000'000;
+  const std::uint64_t diff =
+      observed_x1e6 > mean_x1e6 ? observed_x1e6 - mean_x1e6 : mean_x1e6 - observed_x1e6;
+  EXPECT_LE(diff, 3 * sigma_x1e6) << what << ": observed " << observed << " of " << n
+                                  << ", expected " << mean_x1e6 / 1'000'000 << " +- 3 x "
+                                  << sigma_x1e6 / 1'000'000;
+}
+
+std::size_t noise_count(const RecordingSink& sink, NoiseKind kind, std::string_view text = {}) {
+  std::size_t n = 0;
+  for (const Recorded& r : sink.events) {
+    if (r.kind == EventKind::noise && r.noise == kind && r.text.find(text) != std::string::npos) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+TEST(SimDatagram, NoiseOver100000DatagramsMatchesTheSettings) {
+  constexpr std::uint64_t kCount = 100'000;
+  constexpr Tock kLatency = 10 * kMs;
+  constexpr Tock kJitter = 400 * kUs;  // below half the send interval: only
+                                       // held-back datagrams come out of order
+  // 1 ns passes: arrivals are seen at their exact tyme.
+  SimWorld w({.seed = 20'240'601}, Tock{1});
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b",
+                 {.latency = kLatency,
+                  .jitter = kJitter,
+                  .loss = 0.02,
+                  .duplicate = 0.03,
+                  .reorder = 0.04,
+                  .reorder_delay = 5 * kMs},
+                 Way::one_way);
+  Ticker sender(w.io, "sim://a:1000", "b:2000", kCount, kMs);
+  DatagramDoer receiver(w.io, "sim://b:2000", {}, "receiver");
+  w.doist.run({&sender, &receiver}, seconds(101));
+  ASSERT_EQ(sender.sent(), kCount);
+
+  std::vector<std::uint8_t> copies(kCount, 0);
+  std::uint64_t received_first = 0;
+  std::uint64_t late = 0;
+  std::uint64_t latency_sum_ns = 0;
+  std::uint64_t latency_n = 0;
+  std::uint64_t max_seq = 0;
+  bool any = false;
+  for (const DatagramDoer::Received& r : receiver.received) {
+    ASSERT_EQ(r.peer, "a:1000");
+    const std::uint64_t seq = Ticker::seq_of(r.bytes);
+    ASSERT_LT(seq, kCount);
+    if (copies[seq]++ > 0) continue;  // a duplicate
+    ++received_first;
+    if (any && seq < max_seq) {
+      ++late;
+    } else {
+      latency_sum_ns += static_cast<std::uint64_t>((r.tyme - Ticker::sent_at(r.bytes)).count());
+      ++latency_n;
+    }
+    max_seq = any ? std::max(max_seq, seq) : seq;
+    any = true;
+  }
+  std::uint64_t lost = 0;
+  std::uint64_t duplicated = 0;
+  for (std::uint8_t c : copies) {
+    if (c == 0) ++lost;
+    if (c >= 2) ++duplicated;
+    ASSERT_LE(c, 2);
+  }
+  expect_within_3_sigma(lost, kCount, 20'000, "loss");
+  expect_within_3_sigma(duplicated, kCount - lost, 30'000, "duplication");
+  expect_within_3_sigma(late, received_first, 40'000, "reordering");
+  // Every decision is reported, one noise event each.
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "loss on link a->b"), lost);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::duplicate), duplicated);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::reorder), late);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop), lost);  // nothing else was dropped
+
+  // Mean latency: latency + jitter / 2, sigma of the mean = sd(U[0, J]) / sqrt(n).
+  // In ns: sd^2 = ((J + 1)^2 - 1) / 12; compare n * |mean - expected| with
+  // 3 sqrt(n) sd, squared, in 128-bit integers.
+  const std::int64_t j = kJitter.count();
+  const std::int64_t expected_sum =
+      static_cast<std::int64_t>(latency_n) * (kLatency.count() + j / 2);
+  const std::int64_t diff = static_cast<std::int64_t>(latency_sum_ns) - expected_sum;
+  __extension__ typedef __int128 I128;
+  const I128 lhs = static_cast<I128>(diff) * diff * 12;
+  const I128 rhs = static_cast<I128>(9) * static_cast<I128>(latency_n) * ((j + 1) * (j + 1) - 1);
+  EXPECT_LE(lhs, rhs) << "mean latency " << latency_sum_ns / latency_n << " ns, expected "
+                      << kLatency.count() + j / 2 << " ns";
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, CorruptionFlipsOneBitOfTheReportedShare) {
+  constexpr std::uint64_t kCount = 20'000;
+  SimWorld w({.seed = 7});
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = kMs, .corrupt = 0.05});
+  DatagramDoer sender(w.io, "sim://a:1");
+  DatagramDoer receiver(w.io, "sim://b:2", {}, "receiver");
+  const std::string payload = "0123456789abcdef";
+  struct Feeder final : Doer {
+    Feeder(DatagramDoer& s, std::string p) : Doer("feeder", kMs), sender(s), bytes(std::move(p)) {}
+    DatagramDoer& sender;
+    std::string bytes;
+    std::uint64_t n = 0;
+    bool recur(Tyme) override {
+      sender.queue("b:2", bytes);
+      return ++n == kCount;
+    }
+  } feeder(sender, payload);
+  w.doist.run({&feeder, &sender, &receiver}, seconds(21));
+  ASSERT_EQ(receiver.received.size(), kCount);
+  std::uint64_t corrupted = 0;
+  for (const DatagramDoer::Received& r : receiver.received) {
+    if (r.bytes == payload) continue;
+    ++corrupted;
+    int bits = 0;
+    for (std::size_t i = 0; i < payload.size(); ++i)
+      bits += __builtin_popcount(static_cast<unsigned char>(r.bytes[i] ^ payload[i]));
+    EXPECT_EQ(bits, 1);
+  }
+  expect_within_3_sigma(corrupted, kCount, 50'000, "corruption");
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::corrupt), corrupted);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, AFullQueueTailDropsAndBandwidthSpacesArrivals) {
+  // 8000 bit/s: a 10-byte datagram takes 10 ms on the wire; the queue holds 10.
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 5 * kMs, .bandwidth_bps = 8'000, .queue_bytes_max = 100});
+  DatagramDoer sender(w.io, "sim://a:1");
+  DatagramDoer receiver(w.io, "sim://b:2", {}, "receiver");
+  for (int i = 0; i < 20; ++i)
+    sender.queue("b:2", "datagram" + std::to_string(10 + i));
+  w.doist.run({&sender, &receiver}, seconds(1));
+  ASSERT_EQ(receiver.received.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(receiver.received[i].bytes, "datagram" + std::to_string(10 + i));
+    EXPECT_EQ(receiver.received[i].tyme,
+              Tyme{static_cast<std::int64_t>(i + 1) * 10 * kMs + 5 * kMs});
+  }
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "queue full on link a->b"), 10u);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, PartitionStopsMessagesAtItsTymeAndHealResumesThem) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 5 * kMs});
+  w.net.partition_at(Tyme{seconds(1)}, {"a"}, {"b"});
+  w.net.heal_at(Tyme{seconds(2)}, {"a"}, {"b"});
+  Ticker sender(w.io, "sim://a:1", "b:2", 300, 10 * kMs);
+  DatagramDoer receiver(w.io, "sim://b:2", {}, "receiver");
+  w.doist.run({&sender, &receiver}, seconds(4));
+
+  std::vector<std::uint64_t> seqs;
+  for (const DatagramDoer::Received& r : receiver.received) {
+    seqs.push_back(Ticker::seq_of(r.bytes));
+    // Nothing arrives while the link is cut.
+    EXPECT_TRUE(r.tyme < Tyme{seconds(1)} || r.tyme >= Tyme{seconds(2)}) << format_seconds(r.tyme);
+  }
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t i = 0; i < 100; ++i)
+    expected.push_back(i);
+  for (std::uint64_t i = 200; i < 300; ++i)
+    expected.push_back(i);
+  EXPECT_EQ(seqs, expected);
+  EXPECT_EQ(receiver.received[100].tyme, Tyme{seconds(2) + 5 * kMs});
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition a->b"), 100u);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, ACutDropsWhatIsInFlightAndOneWayCutsOneDirection) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 50 * kMs});
+  w.net.partition_at(Tyme{seconds(1)}, {"a"}, {"b"}, Way::one_way);
+  w.net.heal_all_at(Tyme{Tock{1'500'000'000}});
+  Ticker ab(w.io, "sim://a:1", "b:2", 200, 10 * kMs, "ab");
+  Ticker ba(w.io, "sim://b:2", "a:1", 200, 10 * kMs, "ba");
+  w.doist.run({&ab, &ba}, seconds(3));
+
+  // b -> a never noticed.
+  EXPECT_EQ(ab.received.size(), 200u);
+  // a -> b: sent at 0.95 .. 0.99 s were on the wire at the cut (dropped at
+  // arrival); sent at 1.0 .. 1.49 s were dropped at once.
+  std::vector<std::uint64_t> seqs;
+  for (const DatagramDoer::Received& r : ba.received) {
+    seqs.push_back(Ticker::seq_of(r.bytes));
+    EXPECT_TRUE(r.tyme < Tyme{seconds(1)} || r.tyme >= Tyme{Tock{1'550'000'000}});
+  }
+  ASSERT_EQ(seqs.size(), 200u - 55u);
+  EXPECT_EQ(seqs[94], 94u);
+  EXPECT_EQ(seqs[95], 150u);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition at arrival on link a->b"), 5u);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition a->b"), 50u);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, DownHostsUnknownPeersAndEmptyPortsAreReported) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.add_host("c");
+  w.net.host_down("c");
+  DatagramDoer sender(w.io, "sim://a:1");
+  sender.queue("c:2", "to a down host");
+  sender.queue("zz:2", "to nowhere");
+  sender.queue("b", "no port");
+  sender.queue("b:9", "nobody bound");
+  w.doist.run({&sender}, seconds(1));
+  const std::uint32_t id = sender.channel().id();
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "host c is down"), 1u);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "nobody bound at arrival on link a->b"), 1u);
+  std::vector<std::string> errors;
+  for (const Recorded& r : w.sink.of(id))
+    if (r.kind == EventKind::error) errors.push_back(r.text);
+  EXPECT_THAT(errors,
+              ::testing::ElementsAre("datagram to 'zz:2' not sent: unknown host 'zz'",
+                                     "datagram to 'b' not sent: the peer must be host:port"));
+  // Errors are survivable: the channel stayed up until the doer's exit.
+  EXPECT_EQ(sender.channel().reason(), "udp exit");
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, AFullReceiveBufferDropsAndReports) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  DatagramDoer sender(w.io, "sim://a:1");
+  // Nobody reads b:2: rx takes 4 datagrams, the receive buffer 2 more.
+  Channel& idle = w.io.bind("sim://b:2", with([](ChannelOptions& o) {
+                              o.datagrams_max = 4;
+                              o.socket_buffer_bytes = 20;
+                            }));
+  for (int i = 0; i < 10; ++i)
+    sender.queue("b:2", "ten bytes!");
+  w.doist.run({&sender}, seconds(1));
+  EXPECT_EQ(idle.rx_count(), 4u);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "receive buffer full"), 4u);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, PortZeroBindsAFreePortAndInUseFails) {
+  SimWorld w;
+  w.net.add_host("a");
+  Channel& any = w.io.bind("sim://a:0");
+  EXPECT_EQ(any.local(), "a:49152");
+  Channel& fixed = w.io.bind("sim://a:5");
+  Channel& again = w.io.bind("sim://a:5");
+  EXPECT_TRUE(fixed.connected());
+  EXPECT_EQ(again.state(), ChannelState::failed);
+  EXPECT_EQ(again.reason(), "bind on a:5 failed: address in use");
+  dump_on_failure(w.sink);
+}
+
+}  // namespace
+}  // namespace hio::test

@@ -1,0 +1,122 @@
+// SimNet refuses bad parameters before anything runs, with messages that say
+// what is wrong where: negative delays, probabilities outside [0, 1], unknown
+// hosts and devices, bad names, changes scheduled in the past.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "sim_support.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+struct Net : ::testing::Test {
+  Net() {
+    w.net.add_host("a");
+    w.net.add_host("b");
+  }
+  SimWorld w;
+};
+
+TEST_F(Net, NegativeLatencyIsRefused) {
+  EXPECT_EQ(error_of([&] { w.net.set_link("a", "b", {.latency = Tock{-5}}); }),
+            "SimNet link a<->b: latency = -5 ns must not be negative");
+  EXPECT_EQ(error_of([&] { w.net.set_link("a", "b", {.jitter = Tock{-1}}, Way::one_way); }),
+            "SimNet link a->b: jitter = -1 ns must not be negative");
+  EXPECT_EQ(w.net.link("a", "b"), LinkParams{});  // nothing changed
+}
+
+TEST_F(Net, ProbabilitiesOutsideZeroToOneAreRefused) {
+  EXPECT_EQ(error_of([&] { w.net.set_link("a", "b", {.loss = 1.5}); }),
+            "SimNet link a<->b: loss = 1.5 is not a probability in [0, 1]");
+  EXPECT_EQ(error_of([&] { w.net.set_link("a", "b", {.duplicate = -0.1}); }),
+            "SimNet link a<->b: duplicate = -0.1 is not a probability in [0, 1]");
+  EXPECT_EQ(error_of([&] {
+              w.net.set_link("a", "b", {.corrupt = std::numeric_limits<double>::quiet_NaN()});
+            }),
+            "SimNet link a<->b: corrupt = nan is not a probability in [0, 1]");
+  EXPECT_EQ(error_of([&] { w.net.add_serial("s1", "s2", {.bit_error = 2.0}); }),
+            "SimNet serial line s1<->s2: bit_error = 2 is not a probability in [0, 1]");
+}
+
+TEST_F(Net, SizesMustBePositive) {
+  EXPECT_EQ(error_of([&] { w.net.set_link("a", "b", {.queue_bytes_max = 0}); }),
+            "SimNet link a<->b: queue_bytes_max = 0 must be at least 1");
+}
+
+TEST_F(Net, UnknownHostsAreRefusedEverywhere) {
+  EXPECT_EQ(error_of([&] { w.net.set_link("a", "zz", {}); }),
+            "SimNet: unknown host 'zz' in link a<->zz (hosts: a, b)");
+  EXPECT_THAT(error_of([&] {
+                w.net.partition({"a"}, {"b", "zz"});
+              }),
+              HasSubstr("unknown host 'zz' in partition"));
+  EXPECT_THAT(error_of([&] { w.net.host_down_at(Tyme{seconds(1)}, "zz"); }),
+              HasSubstr("unknown host 'zz' in host_down"));
+  EXPECT_THAT(error_of([&] { w.net.set_client_host("zz"); }), HasSubstr("unknown host 'zz'"));
+  w.net.set_client_host("a");
+  EXPECT_EQ(error_of([&] { w.io.connect("sim://zz:7"); }),
+            "SimNet: unknown host 'zz' in sim://zz:7 (hosts: a, b)");
+  EXPECT_THAT(error_of([&] { w.io.listen("sim://zz:7"); }), HasSubstr("unknown host 'zz'"));
+  EXPECT_THAT(error_of([&] { w.io.bind("sim://zz:7"); }), HasSubstr("unknown host 'zz'"));
+  EXPECT_THAT(error_of([&] { w.io.connect("sim-serial://ttyZ"); }),
+              HasSubstr("unknown serial device 'ttyZ' in sim-serial://ttyZ"));
+  EXPECT_EQ(w.io.channel_count(), 0u);  // refused before any channel exists
+}
+
+TEST_F(Net, AClientNeedsAClientHost) {
+  EXPECT_THAT(error_of([&] { w.io.connect("sim://b:7"); }),
+              HasSubstr("no client host for sim://b:7; call SimNet::set_client_host"));
+}
+
+TEST_F(Net, NamesAreChecked) {
+  EXPECT_EQ(error_of([&] { w.net.add_host("a"); }), "SimNet: host 'a' already exists");
+  EXPECT_THAT(error_of([&] { w.net.add_host("no spaces"); }),
+              HasSubstr("may only use A-Z a-z 0-9 . _ -"));
+  EXPECT_THAT(error_of([&] { w.net.add_host(""); }), HasSubstr("must be 1..253 bytes"));
+  EXPECT_THAT(error_of([&] { w.net.add_serial("tty", "tty"); }), HasSubstr("two devices"));
+}
+
+TEST_F(Net, ChangesCannotBeScheduledInThePast) {
+  struct Late final : Doer {
+    Late(SimNet& n) : Doer("late"), net(n) {}
+    SimNet& net;
+    std::string error;
+    bool recur(Tyme tyme) override {
+      if (tyme < Tyme{seconds(1)}) return false;
+      error = error_of([&] { net.heal_all_at(Tyme{Tock{500'000'000}}); });
+      return true;
+    }
+  } late(w.net);
+  w.doist.run({&late}, seconds(2));
+  EXPECT_EQ(late.error, "SimNet: a change scheduled at tyme 0.5 s is in the past (tyme is 1 s)");
+}
+
+TEST(SimParams, BadNetworkOptionsAreRefused) {
+  Doist doist;
+  IoHub io(doist.tymth());
+  EXPECT_EQ(error_of([&] { SimNet net(doist, io, {.stall_timeout = Tock{-1}}); }),
+            "SimNet options: stall_timeout = -1 ns must not be negative");
+  EXPECT_EQ(error_of([&] { SimNet net(doist, io, {.default_link = {.reorder = 7}}); }),
+            "SimNet default_link: reorder = 7 is not a probability in [0, 1]");
+}
+
+}  // namespace
+}  // namespace hio::test

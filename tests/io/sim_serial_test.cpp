@@ -1,0 +1,149 @@
+// Serial lines over SimNet: bytes both ways at the baud rate, bit errors,
+// dropped bytes, the garbage of a baud mismatch and receive overruns.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "sim_support.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string pattern(std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i)
+    s += static_cast<char>(i * 31 + 7);
+  return s;
+}
+
+TEST(SimSerial, BytesGoBothWaysAtTheBaudRate) {
+  // 10,000 baud: one byte (10 bit times) a millisecond.
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB", {.latency = 2 * kMs});
+  SerialPump a(w.io, "sim-serial://ttyA?baud=10000", {}, "a");
+  SerialPump b(w.io, "sim-serial://ttyB?baud=10000", {}, "b");
+  a.write(pattern(96));
+  b.write("pong");
+  w.doist.run({&a, &b}, seconds(1));
+  EXPECT_EQ(b.read, pattern(96));
+  EXPECT_EQ(a.read, "pong");
+  // Six chunks of 16 bytes; the last byte is on the wire at 96 ms.
+  EXPECT_EQ(b.last_rx, Tyme{98 * kMs});
+  EXPECT_EQ(w.sink.count(EventKind::rx, b.channel().id()), 6u);
+  EXPECT_EQ(w.sink.count(EventKind::noise), 0u);
+  EXPECT_EQ(a.channel().peer(), "ttyB");
+  dump_on_failure(w.sink);
+}
+
+TEST(SimSerial, TheTransmitFifoPacesAFastWriter) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB", {.tx_fifo_bytes = 64});
+  SerialPump a(w.io, "sim-serial://ttyA?baud=10000", {}, "a");
+  SerialPump b(w.io, "sim-serial://ttyB?baud=10000", {}, "b");
+  a.write(pattern(1000));
+  w.doist.run({&a, &b}, seconds(2));
+  EXPECT_EQ(b.read, pattern(1000));
+  EXPECT_EQ(b.last_rx, Tyme{seconds(1)});
+  // No tx event ever takes more than the FIFO holds.
+  for (const Recorded& r : w.sink.of(a.channel().id()))
+    if (r.kind == EventKind::tx) {
+      EXPECT_LE(r.bytes.size(), 64u);
+    }
+  dump_on_failure(w.sink);
+}
+
+TEST(SimSerial, BitErrorsAndDroppedBytesMatchTheirRates) {
+  constexpr std::size_t kBytes = 100'000;
+  SimWorld w({.seed = 99});
+  w.net.add_serial("ttyA", "ttyB", {.bit_error = 0.001, .byte_drop = 0.01});
+  SerialPump a(w.io, "sim-serial://ttyA?baud=1000000", {}, "a");
+  SerialPump b(w.io, "sim-serial://ttyB?baud=1000000", {}, "b");
+  a.write(std::string(kBytes, '\x55'));
+  w.doist.run({&a, &b}, seconds(3));
+  const std::size_t dropped = kBytes - b.read.size();
+  std::size_t flipped = 0;
+  for (char c : b.read)
+    flipped += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned char>(c ^ 0x55)));
+  // 3 sigma: drops ~ 1000 +- 94, flips ~ 792 +- 84 (of 8 x 99,000 bits).
+  EXPECT_NEAR(static_cast<double>(dropped), 1000.0, 94.0);
+  EXPECT_NEAR(static_cast<double>(flipped), 792.0, 84.0);
+  // Reported, per chunk: dropped counts and flipped counts add up.
+  std::size_t reported_drops = 0;
+  std::size_t reported_flips = 0;
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind != EventKind::noise) continue;
+    const std::size_t n = std::stoul(r.text);
+    if (r.noise == NoiseKind::drop) reported_drops += n;
+    if (r.noise == NoiseKind::corrupt) reported_flips += n;
+  }
+  EXPECT_EQ(reported_drops, dropped);
+  EXPECT_EQ(reported_flips, flipped);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimSerial, ABaudMismatchReadsGarbage) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB");
+  SerialPump a(w.io, "sim-serial://ttyA?baud=9600", {}, "a");
+  SerialPump b(w.io, "sim-serial://ttyB?baud=115200", {}, "b");
+  a.write(std::string(160, 'x'));
+  w.doist.run({&a, &b}, seconds(1));
+  // 115200 / 9600 = 12 bytes read per byte sent, none of them the original.
+  EXPECT_EQ(b.read.size(), 160u * 12u);
+  EXPECT_NE(b.read.find_first_not_of('x'), std::string::npos);
+  ASSERT_EQ(w.sink.count(EventKind::noise), 10u);
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind == EventKind::noise) {
+      EXPECT_EQ(r.noise, NoiseKind::corrupt);
+      EXPECT_THAT(r.text, HasSubstr("baud mismatch on line ttyA->ttyB: sent at 9600, read at "
+                                    "115200: 16 bytes became 192 garbage bytes"));
+    }
+  }
+  dump_on_failure(w.sink);
+}
+
+TEST(SimSerial, AReaderThatFallsBehindLosesBytesToAnOverrun) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB", {.rx_fifo_bytes = 100});
+  SerialPump a(w.io, "sim-serial://ttyA?baud=1000000", {}, "a");
+  SerialPump b(w.io, "sim-serial://ttyB?baud=1000000",
+               with([](ChannelOptions& o) { o.rx_bytes_max = 200; }), "b");
+  b.reading = false;
+  a.write(pattern(1000));
+  w.doist.run({&a, &b}, seconds(1));
+  EXPECT_EQ(b.channel().rx_size(), 200u);
+  std::size_t lost = 0;
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind == EventKind::noise) {
+      EXPECT_THAT(r.text, HasSubstr("receive FIFO overrun"));
+      lost += r.bytes.size();
+    }
+  }
+  EXPECT_EQ(lost, 700u);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimSerial, ADeviceOpensOnceAndBytesToAClosedEndAreReported) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB");
+  SerialPump a(w.io, "sim-serial://ttyA", {}, "a");
+  Channel& twice = w.io.connect("sim-serial://ttyA");
+  EXPECT_EQ(twice.state(), ChannelState::failed);
+  EXPECT_EQ(twice.reason(), "sim-serial://ttyA is busy: already open");
+  a.write("anyone?");
+  w.doist.run({&a}, seconds(1));
+  ASSERT_EQ(w.sink.count(EventKind::noise), 1u);
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::noise) {
+      EXPECT_THAT(r.text, HasSubstr("nobody has ttyB open"));
+    }
+  dump_on_failure(w.sink);
+}
+
+}  // namespace
+}  // namespace hio::test

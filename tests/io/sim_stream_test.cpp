@@ -1,0 +1,286 @@
+// Streams over SimNet: the TCP driver doers run unchanged over sim://
+// addresses — connect, accept, ordered bytes, close, refused connects,
+// bandwidth, stalls across partitions, resets when a host goes down.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "sim_support.hpp"
+#include "test_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// The same shape as the MemoryNet echo trace, over SimNet: 0.5 s one way.
+TEST(SimStream, EchoDoersRunUnchangedWithAnExactTrace) {
+  SimWorld w({}, Tock{250'000'000});
+  w.net.add_host("client");
+  w.net.add_host("server");
+  w.net.set_link("client", "server", {.latency = Tock{500'000'000}});
+  w.net.set_client_host("client");
+  EchoServerDoer server(w.io, "sim://server:7");
+  TcpClientDoer client(w.io, "sim://server:7");
+  Greeter greeter(client.channel(), "hello");
+  const RunEnd end = w.doist.run({&server, &client, &greeter});
+
+  EXPECT_EQ(greeter.reply, "hello");
+  EXPECT_EQ(end, RunEnd::stalled);
+  EXPECT_TRUE(w.sink.ordered());
+  EXPECT_THAT(
+      w.sink.lines(),
+      ElementsAre("0 #1 open listener name=sim://server:7 address=sim://server:7",
+                  "0 #1 connect local=server:7",
+                  "0 #2 open stream name=sim://server:7 address=sim://server:7",
+                  // The SYN takes 0.5 s; the accept is in SimNet's poll.
+                  "0.5 #1 accept #3 peer=client:49152",
+                  "0.5 #3 open stream name=sim://server:7/3 address=sim://client:49152",
+                  "0.5 #3 connect local=server:7 peer=client:49152",
+                  // The SYN-ACK takes 0.5 s back.
+                  "1 #2 connect local=client:49152 peer=server:7",
+                  // Woken by the connect, the greeter writes in that pass; the
+                  // client's driver sends it the pass after.
+                  "1.25 #2 tx 5 bytes \"hello\"", "1.75 #3 rx 5 bytes \"hello\"",
+                  "1.75 #3 tx 5 bytes \"hello\"", "2.25 #2 rx 5 bytes \"hello\"",
+                  // The greeter read at 2.25, which woke the client's driver
+                  // at 2.5 (rx room); then all parked and the run stalled.
+                  "2.75 #2 close local why=client exit", "2.75 #3 close local why=server exit",
+                  "2.75 #1 close local why=server exit"));
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, ConnectIsRefusedWhenNobodyListens) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 10 * kMs});
+  w.net.set_client_host("a");
+  TcpClientDoer client(w.io, "sim://b:99");
+  w.doist.run({&client}, seconds(1));
+  EXPECT_EQ(client.channel().state(), ChannelState::failed);
+  EXPECT_EQ(client.channel().reason(), "connect to b:99 refused: nobody listens");
+  const Recorded* error = w.sink.first(EventKind::error, client.channel().id());
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->tyme, Tyme{20 * kMs});  // the SYN there, the RST back
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, BytesArriveInOrderAtTheBandwidth) {
+  // 800 kbit/s is exactly 10 us a byte: 100,000 bytes take 1 s on the wire.
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 10 * kMs, .jitter = 2 * kMs, .bandwidth_bps = 800'000});
+  w.net.set_client_host("a");
+  // A server that reads everything (TcpServerDoer itself reads nothing, and
+  // flow control would stop the sender once its rx buffer is full).
+  struct Drain final : TcpServerDoer {
+    using TcpServerDoer::TcpServerDoer;
+    void serve(Channel& remote) override { (void)remote.read(); }
+  } server(w.io, "sim://b:9");
+  TcpClientDoer client(w.io, "sim://b:9");
+  std::string message;
+  for (int i = 0; i < 100'000; ++i)
+    message += static_cast<char>('a' + (i * 7) % 26);
+  // The greeter waits for an echo that never comes; it only writes.
+  Greeter writer(client.channel(), message, "writer");
+  w.doist.run({&server, &client, &writer}, seconds(3));
+
+  const std::uint32_t remote = accepted_id(w.sink);
+  ASSERT_NE(remote, 0u);
+  const std::string got = w.sink.stream(EventKind::rx, remote);
+  EXPECT_EQ(got.size(), message.size());
+  EXPECT_TRUE(got == message);
+  // The connect took 2 x 10 ms plus jitter-free control segments; then the
+  // link was never idle (the window is far above the bandwidth-delay
+  // product), so the last byte left 1 s after the first and arrived within
+  // latency + jitter.
+  const Recorded* first_tx = w.sink.first(EventKind::tx, client.channel().id());
+  ASSERT_NE(first_tx, nullptr);
+  Tyme last_rx{};
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::rx && r.channel == remote) last_rx = r.tyme;
+  EXPECT_GE(last_rx, first_tx->tyme + seconds(1) + 10 * kMs);
+  EXPECT_LE(last_rx, first_tx->tyme + seconds(1) + 13 * kMs);
+  // Stream segments are delayed by jitter (reported), never lost.
+  bool saw_jitter = false;
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind == EventKind::noise) {
+      EXPECT_EQ(r.noise, NoiseKind::delay) << r.line;
+      saw_jitter = true;
+    }
+  }
+  EXPECT_TRUE(saw_jitter);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, ClientCloseReachesTheServerAfterTheData) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 5 * kMs});
+  w.net.set_client_host("a");
+  TcpServerDoer server(w.io, "sim://b:9");
+  Channel& ch = w.io.connect("sim://b:9");
+  struct Closer final : Doer {
+    Closer(Channel& c) : Doer("closer"), channel(c) {}
+    Channel& channel;
+    bool wrote = false;
+    bool recur(Tyme) override {
+      channel.service();
+      if (channel.connected() && !wrote) {
+        wrote = channel.write("last words") == 10;
+        channel.service();
+        channel.close("done talking");
+        return true;
+      }
+      return false;
+    }
+  } closer(ch);
+  w.doist.run({&server, &closer}, seconds(1));
+  const std::uint32_t id = accepted_id(w.sink);
+  ASSERT_NE(id, 0u);
+  EXPECT_EQ(w.sink.stream(EventKind::rx, id), "last words");
+  EXPECT_THAT(w.sink.kinds(id),
+              ElementsAre(EventKind::open, EventKind::connect, EventKind::rx, EventKind::close));
+  EXPECT_THAT(w.sink.of(id).back().line, HasSubstr("close remote why=closed by peer"));
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, PartitionStallsAStreamAndHealResumesIt) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 5 * kMs});
+  w.net.set_client_host("a");
+  EchoServerDoer server(w.io, "sim://b:7");
+  TcpClientDoer client(w.io, "sim://b:7");
+  // Connected by 10 ms; the cut comes before the greeter writes.
+  w.net.partition_at(Tyme{50 * kMs}, {"a"}, {"b"});
+  w.net.heal_at(Tyme{seconds(2)}, {"a"}, {"b"});
+  Greeter greeter(client.channel(), "across the cut");
+  StartAt starter(w.doist, Tyme{100 * kMs}, greeter);  // inside the cut
+  w.doist.run({&server, &client, &starter}, seconds(3));
+
+  EXPECT_EQ(greeter.reply, "across the cut");
+  const std::uint32_t client_id = client.channel().id();
+  const Recorded* tx = w.sink.first(EventKind::tx, client_id);
+  const Recorded* rx = w.sink.first(EventKind::rx, client_id);
+  ASSERT_NE(tx, nullptr);
+  ASSERT_NE(rx, nullptr);
+  EXPECT_LT(tx->tyme, Tyme{seconds(2)});
+  // Resent at the heal: 5 ms there, echoed, 5 ms back.
+  EXPECT_EQ(rx->tyme, Tyme{seconds(2) + 10 * kMs});
+  std::vector<std::string> noise;
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::noise) noise.push_back(r.text);
+  ASSERT_EQ(noise.size(), 2u);
+  EXPECT_EQ(noise[0], "stalled: link a->b unreachable");
+  EXPECT_THAT(noise[1], HasSubstr("resumed after 1.893 s stalled on link a->b: 1 segments resent"));
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, AStallLongerThanTheTimeoutResetsTheConnection) {
+  SimWorld w({.stall_timeout = seconds(5)});
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 5 * kMs});
+  w.net.set_client_host("a");
+  EchoServerDoer server(w.io, "sim://b:7");
+  TcpClientDoer client(w.io, "sim://b:7");
+  w.net.partition_at(Tyme{50 * kMs}, {"a"}, {"b"});
+  Greeter greeter(client.channel(), "never");
+  StartAt starter(w.doist, Tyme{100 * kMs}, greeter);
+  w.doist.run({&server, &client, &starter}, seconds(10));
+  EXPECT_TRUE(greeter.ended);
+  EXPECT_EQ(client.channel().state(), ChannelState::closed);
+  EXPECT_EQ(client.channel().reason(), "reset: link a->b unreachable for 5 s");
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, HostDownResetsBothEndsAndTheClientReconnectsWhenItIsUp) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_link("a", "b", {.latency = 5 * kMs});
+  w.net.set_client_host("a");
+  EchoServerDoer server(w.io, "sim://b:7");
+  TcpClientDoer client(w.io, "sim://b:7",
+                       with([](ChannelOptions& o) { o.retry = Tock{200'000'000}; }));
+  w.net.host_down_at(Tyme{seconds(1)}, "b");
+  w.net.host_up_at(Tyme{seconds(2)}, "b");
+  w.doist.run({&server, &client}, seconds(3));
+
+  const std::uint32_t client_id = client.channel().id();
+  // Both ends of the first connection were reset at the tyme b went down.
+  std::vector<const Recorded*> closes;
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::close && r.tyme == Tyme{seconds(1)}) closes.push_back(&r);
+  ASSERT_EQ(closes.size(), 2u);
+  EXPECT_EQ(closes[0]->channel, client_id);
+  for (const Recorded* r : closes) {
+    EXPECT_EQ(r->who, CloseWho::remote);
+    EXPECT_EQ(r->text, "reset: host b went down");
+  }
+  // Retries at 1.2 s stall while b is down; the one in flight connects after
+  // b is up again.
+  EXPECT_EQ(client.channel().connects(), 2u);
+  Tyme second_connect{};
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::connect && r.channel == client_id) second_connect = r.tyme;
+  EXPECT_EQ(second_connect, Tyme{seconds(2) + 10 * kMs});  // resent at the up, 5 ms each way
+  EXPECT_NE(accepted_id(w.sink, 1), 0u);                   // a second remote was accepted
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, ConnectTimeoutAppliesWhileTheServerIsUnreachable) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_client_host("a");
+  w.net.host_down("b");
+  TcpClientDoer client(w.io, "sim://b:7",
+                       with([](ChannelOptions& o) { o.connect_timeout = seconds(1); }));
+  w.doist.run({&client}, seconds(2));
+  EXPECT_EQ(client.channel().state(), ChannelState::failed);
+  EXPECT_EQ(client.channel().reason(), "connect to b:7 timed out after 1 s");
+  EXPECT_EQ(w.sink.first(EventKind::error, client.channel().id())->tyme, Tyme{seconds(1)});
+  dump_on_failure(w.sink);
+}
+
+TEST(SimStream, ABacklogWaitsForAFreeRemoteSlot) {
+  SimWorld w;
+  w.net.add_host("a");
+  w.net.add_host("b");
+  w.net.set_client_host("a");
+  TcpServerDoer server(w.io, "sim://b:7", with([](ChannelOptions& o) { o.remotes_max = 1; }));
+  TcpClientDoer first(w.io, "sim://b:7", {}, "first");
+  TcpClientDoer second(w.io, "sim://b:7", {}, "second");
+  struct CloseAt final : Doer {
+    CloseAt(Channel& c) : Doer("close-at", seconds(1)), channel(c) {}
+    Channel& channel;
+    int runs = 0;
+    bool recur(Tyme) override {
+      if (++runs < 2) return false;
+      channel.close("enough");
+      return true;
+    }
+  } closer(first.channel());
+  w.doist.run({&server, &first, &second, &closer}, seconds(2));
+  EXPECT_EQ(first.channel().connects(), 1u);
+  // The second connect waited in the backlog until the first remote ended.
+  ASSERT_EQ(second.channel().connects(), 1u);
+  Tyme accepted{};
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::accept) accepted = r.tyme;
+  EXPECT_GE(accepted, Tyme{seconds(1)});
+  dump_on_failure(w.sink);
+}
+
+}  // namespace
+}  // namespace hio::test

@@ -1,0 +1,386 @@
+// Real TLS on 127.0.0.1 with certificates the tests make (tls_certs.hpp):
+// verified connections by name and by IP with echo, a wrong name and an
+// untrusted certificate rejected, a client that aborts mid-handshake or a
+// peer that sends garbage leaving no residue, handshake timeouts, setup
+// errors, mutual TLS and close_notify.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "hio/engine/random.hpp"
+#include "io_run.hpp"
+#include "raw_socket.hpp"
+#include "recording_sink.hpp"
+#include "test_doers.hpp"
+#include "tls_certs.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+ChannelOptions server_options() {
+  ChannelOptions options;
+  options.tls.cert_file = tls_certs().server_cert;
+  options.tls.key_file = tls_certs().server_key;
+  return options;
+}
+
+ChannelOptions client_options() {
+  ChannelOptions options;
+  options.tls.ca_file = tls_certs().ca;
+  return options;
+}
+
+std::string tls_url(const Channel& listener) {
+  return "tls://" + listener.local();
+}
+
+std::string random_bytes(std::size_t size, std::string_view name) {
+  RandomStream stream(7, name);
+  std::string bytes(size, '\0');
+  for (char& c : bytes)
+    c = static_cast<char>(stream.next_u64() & 0xff);
+  return bytes;
+}
+
+// An echo server that keeps how each remote ended.
+class WatchingEcho final : public EchoServerDoer {
+ public:
+  using EchoServerDoer::EchoServerDoer;
+  std::vector<std::string> endings;
+  std::size_t accepted = 0;
+
+ protected:
+  void on_accept(Channel& remote) override {
+    ++accepted;
+    EchoServerDoer::on_accept(remote);
+  }
+  void on_close(Channel& remote) override { endings.push_back(remote.reason()); }
+};
+
+// A TLS echo pair that must keep working next to whatever a test breaks.
+struct TlsRun {
+  RecordingSink sink;
+  RealRun run;
+  WatchingEcho server{run.io, "tls://127.0.0.1:0", server_options()};
+  TlsRun() { run.io.add_sink(sink); }
+  std::uint16_t port() const { return port_of(server.listener().local()); }
+  const Recorded* accept_event(std::size_t index = 0) const {
+    std::size_t seen = 0;
+    for (const Recorded& r : sink.events) {
+      if (r.kind == EventKind::accept && r.channel == server.listener().id() && seen++ == index) {
+        return &r;
+      }
+    }
+    return nullptr;
+  }
+};
+
+void echo_over_tls(const std::string& host) {
+  TlsRun t;
+  ASSERT_TRUE(t.server.listener().connected()) << t.server.listener().reason();
+  TcpClientDoer client(t.run.io, "tls://" + host + ":" + std::to_string(t.port()),
+                       client_options());
+  const std::string message = random_bytes(300 * 1024, "tls echo");
+  Greeter greeter(client.channel(), message);
+  StopWhen stop(t.run.doist, [&] { return greeter.done() == true; });
+
+  EXPECT_EQ(t.run.doist.run({&t.server, &client, &greeter, &stop}), RunEnd::interrupted);
+  ASSERT_EQ(greeter.reply.size(), message.size()) << client.channel().reason();
+  EXPECT_TRUE(greeter.reply == message);
+  EXPECT_EQ(t.sink.count(EventKind::error), 0u);
+  // The accepted remote is a tls:// channel; both ends were connected once.
+  const Recorded* accept = t.accept_event();
+  ASSERT_NE(accept, nullptr);
+  const Recorded* open = t.sink.first(EventKind::open, accept->accepted);
+  ASSERT_NE(open, nullptr);
+  EXPECT_THAT(open->peer, StartsWith("tls://"));
+  EXPECT_EQ(t.sink.count(EventKind::connect, accept->accepted), 1u);
+  EXPECT_EQ(t.sink.count(EventKind::connect, client.channel().id()), 1u);
+  EXPECT_TRUE(t.sink.stream(EventKind::rx, accept->accepted) == message);
+}
+
+TEST(IoTls, VerifiedConnectionByHostNameEchoes) {
+  echo_over_tls("localhost");  // SNI and the certificate's DNS name
+}
+
+TEST(IoTls, VerifiedConnectionByIpAddressEchoes) {
+  echo_over_tls("127.0.0.1");  // the certificate's IP address entry
+}
+
+// A client that must fail its handshake, and the server's view of it.
+void client_is_rejected(ChannelOptions server, ChannelOptions client_opts,
+                        const std::string& client_reason, const std::string& server_reason) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  WatchingEcho echo(run.io, "tls://127.0.0.1:0", std::move(server));
+  ASSERT_TRUE(echo.listener().connected()) << echo.listener().reason();
+  const std::size_t channels = run.io.channel_count();
+  TcpClientDoer client(run.io, tls_url(echo.listener()), std::move(client_opts));
+  StopWhen stop(run.doist, [&] {
+    return client.channel().state() == ChannelState::failed && echo.endings.size() == 1 &&
+           echo.remotes().empty();
+  });
+  EXPECT_EQ(run.doist.run({&echo, &client, &stop}), RunEnd::interrupted)
+      << client.channel().reason();
+  EXPECT_EQ(client.channel().state(), ChannelState::failed);
+  EXPECT_THAT(client.channel().reason(),
+              StartsWith("TLS handshake with " + echo.listener().local() + " failed: "));
+  EXPECT_THAT(client.channel().reason(), HasSubstr(client_reason));
+  EXPECT_EQ(sink.count(EventKind::connect, client.channel().id()), 0u);  // never connected
+  ASSERT_EQ(echo.endings.size(), 1u);
+  EXPECT_THAT(echo.endings[0], HasSubstr(server_reason));
+  std::cout << "rejected: client: " << client.channel().reason() << "; server: " << echo.endings[0]
+            << '\n';
+  EXPECT_EQ(run.io.channel_count(), channels + 1);  // the client; the remote is gone
+}
+
+TEST(IoTls, WrongHostNameIsRejected) {
+  ChannelOptions client = client_options();
+  client.tls.server_name = "not-localhost.example";
+  client_is_rejected(server_options(), client, "certificate verify failed (hostname mismatch)",
+                     "alert");
+}
+
+TEST(IoTls, WrongIpAddressIsRejected) {
+  ChannelOptions client = client_options();
+  client.tls.server_name = "127.0.0.2";
+  client_is_rejected(server_options(), client, "certificate verify failed (IP address mismatch)",
+                     "alert");
+}
+
+TEST(IoTls, UntrustedSelfSignedCertificateIsRejected) {
+  ChannelOptions server;
+  server.tls.cert_file = tls_certs().rogue_cert;
+  server.tls.key_file = tls_certs().rogue_key;
+  client_is_rejected(server, client_options(),
+                     "certificate verify failed (self-signed certificate)", "alert");
+}
+
+TEST(IoTls, CertificateOfAnUnknownCaIsRejectedByTheDefaultTrustStore) {
+  ChannelOptions client;  // no ca_file: the system's trust store
+  client_is_rejected(server_options(), client,
+                     "certificate verify failed (unable to get local issuer certificate)", "alert");
+}
+
+TEST(IoTls, WithoutVerificationAnUntrustedServerIsAccepted) {
+  TlsRun t;
+  ChannelOptions unverified;
+  unverified.tls.verify = false;
+  TcpClientDoer client(t.run.io, tls_url(t.server.listener()), unverified);
+  Greeter greeter(client.channel(), "unverified but encrypted");
+  StopWhen stop(t.run.doist, [&] { return greeter.done() == true; });
+  EXPECT_EQ(t.run.doist.run({&t.server, &client, &greeter, &stop}), RunEnd::interrupted);
+  EXPECT_EQ(greeter.reply, "unverified but encrypted");
+}
+
+// A raw TCP client opens a connection to a TLS server, starts a ClientHello
+// and goes away (FIN or RST) in the middle of it. With remotes_max 1 a later
+// verified client is served only if the aborted one freed its place.
+void abort_mid_handshake(bool reset, const std::string& reason) {
+  ChannelOptions options = server_options();
+  options.remotes_max = 1;
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  WatchingEcho echo(run.io, "tls://127.0.0.1:0", options);
+  const std::size_t channels = run.io.channel_count();
+  std::unique_ptr<TcpClientDoer> client;
+  std::unique_ptr<Greeter> greeter;
+  RawSocket raw;
+  Tyme accepted_at{};
+  // A TLS record that announces a 512-byte ClientHello, cut after 43 bytes.
+  const std::string partial_hello =
+      std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) +
+      random_bytes(32, "client random");
+  Script script(
+      run.doist,
+      {{"raw connect", [] { return true; },
+        [&] {
+          raw = raw_connect(port_of(echo.listener().local()));
+          raw.send_all(partial_hello);
+        }},
+       {"accepted, handshaking", [&] { return echo.remotes().size() == 1; },
+        [&] { accepted_at = run.doist.tyme(); }},
+       {"mid-handshake a while", [&] { return run.doist.tyme() >= accepted_at + Tock{30'000'000}; },
+        [&] {
+          EXPECT_EQ(echo.remotes().front()->state(), ChannelState::opening);
+          if (reset) raw.set_linger_zero();
+          raw.reset();
+        }},
+       {"remote cleaned up", [&] { return echo.endings.size() == 1 && echo.remotes().empty(); },
+        [&] {
+          EXPECT_EQ(run.io.channel_count(), channels);  // no channel left behind
+          client =
+              std::make_unique<TcpClientDoer>(run.io, tls_url(echo.listener()), client_options());
+          greeter = std::make_unique<Greeter>(client->channel(), "after the abort");
+          run.doist.extend({client.get(), greeter.get()});
+        }},
+       {"a verified client is served", [&] { return greeter && greeter->done() == true; }, {}}});
+
+  EXPECT_EQ(run.doist.run({&echo, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  ASSERT_TRUE(greeter);
+  EXPECT_EQ(greeter->reply, "after the abort");
+  ASSERT_EQ(echo.endings.size(), 1u);
+  const Recorded* accept = sink.first(EventKind::accept, echo.listener().id());
+  ASSERT_NE(accept, nullptr);
+  EXPECT_EQ(echo.endings[0], "TLS handshake with " + accept->peer + " failed: " + reason);
+  // open, then the error: it never counted as connected.
+  EXPECT_EQ(sink.kinds(accept->accepted),
+            (std::vector<EventKind>{EventKind::open, EventKind::error}));
+  EXPECT_EQ(echo.accepted, 2u);
+}
+
+TEST(IoTls, ClientThatClosesMidHandshakeLeavesNoResidue) {
+  abort_mid_handshake(false, "the peer closed the connection");
+}
+
+TEST(IoTls, ClientThatResetsMidHandshakeLeavesNoResidue) {
+  abort_mid_handshake(true, "Connection reset by peer");
+}
+
+TEST(IoTls, GarbageFromAClientIsAClearErrorAndTheRunGoesOn) {
+  TlsRun t;
+  TcpClientDoer healthy(t.run.io, tls_url(t.server.listener()), client_options(), "healthy");
+  Greeter greeter(healthy.channel(), "still working");
+  RawSocket raw;
+  Script script(t.run.doist, {{"garbage", [] { return true; },
+                               [&] {
+                                 raw = raw_connect(t.port());
+                                 raw.send_all(random_bytes(700, "garbage"));
+                               }},
+                              {"garbage refused", [&] { return t.server.endings.size() == 1; }, {}},
+                              {"healthy echo", [&] { return greeter.done() == true; }, {}}});
+  EXPECT_EQ(t.run.doist.run({&t.server, &healthy, &greeter, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(greeter.reply, "still working");
+  ASSERT_EQ(t.server.endings.size(), 1u);
+  EXPECT_THAT(t.server.endings[0], StartsWith("TLS handshake with 127.0.0.1:"));
+  EXPECT_THAT(t.server.endings[0], HasSubstr(" failed: "));
+  std::cout << "garbage from a client: " << t.server.endings[0] << '\n';
+  EXPECT_TRUE(t.server.remotes().empty() || t.server.remotes().size() == 1);
+  EXPECT_EQ(healthy.channel().state(), ChannelState::closed);  // closed at exit, no error
+}
+
+TEST(IoTls, GarbageFromAServerIsAClearErrorOnTheClient) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  RawSocket listener = raw_listen();
+  TcpClientDoer client(run.io, "tls://127.0.0.1:" + std::to_string(listener.port()),
+                       client_options());
+  RawSocket accepted;
+  Script script(run.doist,
+                {{"accepted",
+                  [&] {
+                    if (!accepted.valid()) accepted = raw_try_accept(listener);
+                    return accepted.valid();
+                  },
+                  [&] { accepted.send_all(random_bytes(700, "server garbage")); }},
+                 {"failed", [&] { return client.channel().state() == ChannelState::failed; }, {}}});
+  EXPECT_EQ(run.doist.run({&client, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_THAT(
+      client.channel().reason(),
+      StartsWith("TLS handshake with 127.0.0.1:" + std::to_string(listener.port()) + " failed: "));
+  std::cout << "garbage from a server: " << client.channel().reason() << '\n';
+  EXPECT_EQ(sink.count(EventKind::connect, client.channel().id()), 0u);
+  EXPECT_EQ(sink.count(EventKind::error, client.channel().id()), 1u);
+}
+
+TEST(IoTls, ASilentClientTimesOutOfItsHandshake) {
+  ChannelOptions options = server_options();
+  options.tls.handshake_timeout = Tock{200'000'000};
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  WatchingEcho echo(run.io, "tls://127.0.0.1:0", options);
+  RawSocket raw;
+  Script script(run.doist, {{"connect", [] { return true; },
+                             [&] { raw = raw_connect(port_of(echo.listener().local())); }},
+                            {"timed out", [&] { return echo.endings.size() == 1; }, {}}});
+  EXPECT_EQ(run.doist.run({&echo, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  const Recorded* accept = sink.first(EventKind::accept, echo.listener().id());
+  ASSERT_NE(accept, nullptr);
+  ASSERT_EQ(echo.endings.size(), 1u);
+  EXPECT_EQ(echo.endings[0], "TLS handshake with " + accept->peer + " timed out after 0.2 s");
+  const Recorded* error = sink.first(EventKind::error, accept->accepted);
+  ASSERT_NE(error, nullptr);
+  EXPECT_GE(error->tyme - accept->tyme, Tock{200'000'000});
+  EXPECT_EQ(sink.count(EventKind::connect, accept->accepted), 0u);
+}
+
+TEST(IoTls, SetupErrorsAreClear) {
+  RealRun run;
+  ChannelOptions no_cert;
+  EXPECT_THROW(run.io.listen("tls://127.0.0.1:0", no_cert), std::invalid_argument);
+
+  ChannelOptions missing = server_options();
+  missing.tls.cert_file = "/nonexistent/server.pem";
+  Channel& listener = run.io.listen("tls://127.0.0.1:0", missing);
+  EXPECT_EQ(listener.state(), ChannelState::failed);
+  EXPECT_EQ(listener.reason(),
+            "TLS setup for tls://127.0.0.1:0 failed: cannot read certificate file "
+            "'/nonexistent/server.pem': No such file or directory");
+
+  ChannelOptions wrong_key = server_options();
+  wrong_key.tls.key_file = tls_certs().rogue_key;
+  Channel& mismatched = run.io.listen("tls://127.0.0.1:0", wrong_key);
+  EXPECT_EQ(mismatched.state(), ChannelState::failed);
+  EXPECT_THAT(mismatched.reason(), HasSubstr("does not match certificate file"));
+
+  ChannelOptions no_ca;
+  no_ca.tls.ca_file = "/nonexistent/ca.pem";
+  Channel& client = run.io.connect("tls://127.0.0.1:9", no_ca);
+  EXPECT_EQ(client.state(), ChannelState::failed);
+  EXPECT_EQ(client.reason(),
+            "TLS setup for tls://127.0.0.1:9 failed: cannot read CA file '/nonexistent/ca.pem': "
+            "No such file or directory");
+  EXPECT_THROW(run.io.bind("tls://127.0.0.1:0"), std::invalid_argument);
+}
+
+TEST(IoTls, MutualTlsServesClientsWithACertificateOnly) {
+  ChannelOptions options = server_options();
+  options.tls.require_client_cert = true;
+  options.tls.ca_file = tls_certs().ca;
+  RealRun run;
+  WatchingEcho echo(run.io, "tls://127.0.0.1:0", options);
+  ChannelOptions with_cert = client_options();
+  with_cert.tls.cert_file = tls_certs().client_cert;
+  with_cert.tls.key_file = tls_certs().client_key;
+  TcpClientDoer good(run.io, tls_url(echo.listener()), with_cert, "good");
+  TcpClientDoer bad(run.io, tls_url(echo.listener()), client_options(), "bad");
+  Greeter greeter(good.channel(), "with a certificate", "good greeter");
+  Greeter refused(bad.channel(), "without one", "bad greeter");
+  StopWhen stop(run.doist, [&] {
+    return greeter.done() == true && refused.done() == true && echo.endings.size() == 1;
+  });
+  EXPECT_EQ(run.doist.run({&echo, &good, &bad, &greeter, &refused, &stop}), RunEnd::interrupted);
+  EXPECT_EQ(greeter.reply, "with a certificate");
+  EXPECT_TRUE(refused.ended);
+  EXPECT_EQ(refused.reply, "");
+  ASSERT_EQ(echo.endings.size(), 1u);
+  EXPECT_THAT(echo.endings[0], HasSubstr("certificate"));
+  std::cout << "client without a certificate: server: " << echo.endings[0]
+            << "; client: " << bad.channel().reason() << '\n';
+}
+
+TEST(IoTls, LocalCloseSendsCloseNotify) {
+  TlsRun t;
+  TcpClientDoer client(t.run.io, tls_url(t.server.listener()), client_options());
+  Script script(t.run.doist, {{"connected", [&] { return client.channel().connected(); },
+                               [&] { client.channel().close("done talking"); }},
+                              {"server saw it", [&] { return t.server.endings.size() == 1; }, {}}});
+  EXPECT_EQ(t.run.doist.run({&t.server, &client, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(t.server.endings, std::vector<std::string>{"closed by peer"});
+}
+
+}  // namespace
+}  // namespace hio::test

@@ -1,0 +1,276 @@
+// Real UDP on 127.0.0.1 through a real-time Doist: two UdpPeerDoers talking
+// both ways, a peer sending to itself, datagram size limits on both sides,
+// the broadcast option, bad destinations, a port in use, and a slow reader
+// whose full rx holds datagrams back without losing or reordering them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "io_run.hpp"
+#include "recording_sink.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Sends `count` datagrams to `target` and echoes back whatever is not an
+// echo; done when all of its own came back.
+class Caller final : public UdpPeerDoer {
+ public:
+  Caller(IoHub& hub, std::string label, int count)
+      : UdpPeerDoer(hub, "udp://127.0.0.1:0", {}, label), label_(std::move(label)), count_(count) {}
+
+  std::string target;
+  std::vector<std::string> replies;  // the echoes of our own datagrams
+  std::vector<Datagram> heard;       // datagrams from others, as received
+
+ protected:
+  void serve(Channel& channel) override {
+    while (std::optional<Datagram> in = channel.receive()) {
+      if (in->bytes.rfind("echo:", 0) == 0) {
+        replies.push_back(in->bytes.substr(5));
+      } else {
+        heard.push_back(*in);
+        if (!channel.send(in->peer, "echo:" + in->bytes)) rerun();
+      }
+    }
+    while (channel.connected() && sent_ < count_ && !target.empty()) {
+      if (!channel.send(target, label_ + " #" + std::to_string(sent_))) break;
+      ++sent_;
+    }
+  }
+
+ private:
+  std::string label_;
+  int count_;
+  int sent_ = 0;
+};
+
+TEST(IoUdp, TwoPeersTalkBothWays) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  Caller a(run.io, "a", 20);
+  Caller b(run.io, "b", 20);
+  ASSERT_TRUE(a.channel().connected()) << a.channel().reason();
+  ASSERT_TRUE(b.channel().connected()) << b.channel().reason();
+  a.target = b.channel().local();
+  b.target = a.channel().local();
+  StopWhen stop(run.doist, [&] { return a.replies.size() == 20 && b.replies.size() == 20; });
+  EXPECT_EQ(run.doist.run({&a, &b, &stop}), RunEnd::interrupted);
+
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(a.replies.at(static_cast<std::size_t>(i)), "a #" + std::to_string(i));
+    EXPECT_EQ(b.replies.at(static_cast<std::size_t>(i)), "b #" + std::to_string(i));
+  }
+  ASSERT_EQ(a.heard.size(), 20u);
+  EXPECT_EQ(a.heard[0], (Datagram{b.channel().local(), "b #0"}));
+  EXPECT_EQ(b.heard[0], (Datagram{a.channel().local(), "a #0"}));
+  // At the choke point: every datagram is one tx on the sender and one rx,
+  // with the sender as peer, on the receiver.
+  const std::uint32_t ida = a.channel().id();
+  const std::uint32_t idb = b.channel().id();
+  EXPECT_EQ(sink.count(EventKind::tx, ida), 40u);
+  EXPECT_EQ(sink.count(EventKind::rx, idb), 40u);
+  const Recorded* rx = sink.first(EventKind::rx, idb);
+  ASSERT_NE(rx, nullptr);
+  EXPECT_EQ(rx->peer, a.channel().local());
+  EXPECT_EQ(rx->bytes, "a #0");
+  EXPECT_EQ(sink.count(EventKind::error), 0u);
+  EXPECT_EQ(sink.first(EventKind::open, ida)->channel_kind, ChannelKind::datagram);
+  EXPECT_EQ(sink.first(EventKind::close, ida)->text, "peer exit");
+}
+
+TEST(IoUdp, APeerSendsToItself) {
+  RealRun run;
+  Caller self(run.io, "self", 5);
+  self.target = self.channel().local();
+  StopWhen stop(run.doist, [&] { return self.replies.size() == 5; });
+  EXPECT_EQ(run.doist.run({&self, &stop}), RunEnd::interrupted);
+  ASSERT_EQ(self.heard.size(), 5u);
+  EXPECT_EQ(self.heard[4], (Datagram{self.channel().local(), "self #4"}));
+  EXPECT_EQ(self.replies[4], "self #4");
+}
+
+TEST(IoUdp, OverIpv6Loopback) {
+  RealRun run;
+  UdpPeerDoer a(run.io, "udp://[::1]:0", {}, "a");
+  if (!a.channel().connected()) GTEST_SKIP() << "no IPv6 loopback: " << a.channel().reason();
+  UdpPeerDoer b(run.io, "udp://[::1]:0", {}, "b");
+  EXPECT_EQ(a.channel().local().front(), '[');
+  std::optional<Datagram> got;
+  Script script(run.doist,
+                {{"send", [] { return true; },
+                  [&] { EXPECT_TRUE(a.channel().send(b.channel().local(), "six")); }},
+                 {"receive", [&] { return (got = b.channel().receive()).has_value(); }, {}}});
+  EXPECT_EQ(run.doist.run({&a, &b, &script}), RunEnd::interrupted);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, (Datagram{a.channel().local(), "six"}));
+}
+
+TEST(IoUdp, OversizedDatagramsAreClearErrorsAndNotSent) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer a(run.io, "udp://127.0.0.1:0", {}, "a");
+  ChannelOptions small;
+  small.datagram_bytes_max = 100;
+  UdpPeerDoer b(run.io, "udp://127.0.0.1:0", small, "b");
+  const std::string to_b = b.channel().local();
+  std::vector<Datagram> received;
+  Script script(run.doist, {{"send", [] { return true; },
+                             [&] {
+                               // Larger than a's limit (the default, the largest UDP payload).
+                               EXPECT_FALSE(a.channel().send(to_b, std::string(65'508, 'x')));
+                               EXPECT_EQ(a.channel().tx_count(), 0u);
+                               // Fine for a, too large for b: b reports it and reads on.
+                               EXPECT_TRUE(a.channel().send(to_b, std::string(200, 'y')));
+                               EXPECT_TRUE(a.channel().send(to_b, "small"));
+                             }},
+                            {"small one arrives",
+                             [&] {
+                               while (auto d = b.channel().receive())
+                                 received.push_back(*d);
+                               return !received.empty();
+                             },
+                             {}}});
+  EXPECT_EQ(run.doist.run({&a, &b, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].bytes, "small");
+  const Recorded* too_big = sink.first(EventKind::error, a.channel().id());
+  ASSERT_NE(too_big, nullptr);
+  EXPECT_EQ(too_big->text,
+            "datagram of 65508 bytes to " + to_b + " exceeds the limit of 65507 bytes; not sent");
+  const Recorded* discarded = sink.first(EventKind::error, b.channel().id());
+  ASSERT_NE(discarded, nullptr);
+  EXPECT_EQ(discarded->text, "datagram of 200 bytes from " + a.channel().local() +
+                                 " exceeds datagram_bytes_max (100); discarded");
+  EXPECT_EQ(sink.count(EventKind::tx, a.channel().id()), 2u);  // the 200 and the small one
+  // Both stayed open until the doers' exit closed them.
+  EXPECT_EQ(sink.first(EventKind::close, a.channel().id())->text, "peer exit");
+  EXPECT_EQ(sink.first(EventKind::close, b.channel().id())->text, "peer exit");
+}
+
+TEST(IoUdp, ADatagramTheOsRefusesIsAnErrorAndTheChannelGoesOn) {
+  ChannelOptions large;
+  large.datagram_bytes_max = 70'000;
+  large.rx_bytes_max = 140'000;
+  large.tx_bytes_max = 140'000;
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer a(run.io, "udp://127.0.0.1:0", large, "a");
+  UdpPeerDoer b(run.io, "udp://127.0.0.1:0", {}, "b");
+  std::optional<Datagram> got;
+  Script script(run.doist,
+                {{"send", [] { return true; },
+                  [&] {
+                    EXPECT_TRUE(a.channel().send(b.channel().local(), std::string(66'000, 'z')));
+                    EXPECT_TRUE(a.channel().send("localhost:9", "by name"));
+                    EXPECT_TRUE(a.channel().send(b.channel().local(), "after"));
+                  }},
+                 {"after arrives", [&] { return (got = b.channel().receive()).has_value(); }, {}}});
+  EXPECT_EQ(run.doist.run({&a, &b, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(got->bytes, "after");
+  std::vector<std::string> errors;
+  for (const Recorded& r : sink.events)
+    if (r.kind == EventKind::error) errors.push_back(r.text);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0],
+            "send of 66000 bytes to " + b.channel().local() + " failed: Message too long");
+  EXPECT_EQ(errors[1],
+            "datagram of 7 bytes not sent: destination 'localhost:9' is not an IP address and "
+            "port (e.g. 127.0.0.1:9000 or [::1]:9000)");
+}
+
+TEST(IoUdp, BroadcastNeedsTheOption) {
+  // 127.255.255.255 is the loopback network's broadcast address: sending
+  // there is refused without SO_BROADCAST. (Receiving a broadcast needs a
+  // socket bound to the wildcard address, which these tests do not use.)
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer plain(run.io, "udp://127.0.0.1:0", {}, "plain");
+  ChannelOptions options;
+  options.broadcast = true;
+  UdpPeerDoer caster(run.io, "udp://127.0.0.1:0", options, "caster");
+  const std::string everyone =
+      "127.255.255.255:" + std::to_string(port_of(plain.channel().local()));
+  Script script(run.doist, {{"send", [] { return true; },
+                             [&] {
+                               EXPECT_TRUE(plain.channel().send(everyone, "hello all"));
+                               EXPECT_TRUE(caster.channel().send(everyone, "hello all"));
+                             }},
+                            {"both sent",
+                             [&] {
+                               return plain.channel().flushed() && caster.channel().flushed() &&
+                                      sink.count(EventKind::error) > 0;
+                             },
+                             {}}});
+  EXPECT_EQ(run.doist.run({&plain, &caster, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  const Recorded* refused = sink.first(EventKind::error, plain.channel().id());
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->text, "send of 9 bytes to " + everyone + " failed: Permission denied");
+  EXPECT_EQ(sink.count(EventKind::error, caster.channel().id()), 0u);
+  EXPECT_EQ(sink.count(EventKind::tx, caster.channel().id()), 1u);
+}
+
+TEST(IoUdp, PortInUseAndWrongRoles) {
+  RealRun run;
+  UdpPeerDoer a(run.io, "udp://127.0.0.1:0", {}, "a");
+  UdpPeerDoer b(run.io, "udp://" + a.channel().local(), {}, "b");
+  EXPECT_EQ(b.channel().state(), ChannelState::failed);
+  EXPECT_EQ(b.channel().reason(),
+            "bind to " + a.channel().local() + " failed: Address already in use");
+  EXPECT_THROW(run.io.connect("udp://127.0.0.1:9"), std::invalid_argument);
+  EXPECT_THROW(run.io.listen("udp://127.0.0.1:0"), std::invalid_argument);
+  ChannelOptions impossible;
+  impossible.datagram_bytes_max = 10;
+  impossible.rx_bytes_max = 5;
+  EXPECT_THROW(run.io.bind("udp://127.0.0.1:0", impossible), std::invalid_argument);
+  // The run goes on with the failed peer in it.
+  Caller self(run.io, "self", 1);
+  self.target = self.channel().local();
+  StopWhen stop(run.doist, [&] { return self.replies.size() == 1; });
+  EXPECT_EQ(run.doist.run({&a, &b, &self, &stop}), RunEnd::interrupted);
+  EXPECT_EQ(b.channel().state(), ChannelState::failed);  // failed stays failed at exit
+}
+
+TEST(IoUdp, AFullRxHoldsDatagramsBackWithoutLossOrReordering) {
+  ChannelOptions tight;
+  tight.datagrams_max = 2;
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer sender(run.io, "udp://127.0.0.1:0", {}, "sender");
+  UdpPeerDoer reader(run.io, "udp://127.0.0.1:0", tight, "reader");
+  constexpr int kCount = 30;
+  std::vector<std::string> got;
+  Script script(
+      run.doist,
+      {{"send all", [] { return true; },
+        [&] {
+          for (int i = 0; i < kCount; ++i)
+            EXPECT_TRUE(sender.channel().send(reader.channel().local(), std::to_string(i)));
+        }},
+       {"rx full, all sent",
+        [&] { return reader.channel().rx_count() == 2 && sender.channel().flushed(); },
+        [&] { EXPECT_EQ(sink.count(EventKind::rx, reader.channel().id()), 2u); }},
+       {"all read",
+        [&] {
+          if (auto d = reader.channel().receive()) got.push_back(d->bytes);  // one per pass
+          return got.size() == kCount;
+        },
+        {}}});
+  EXPECT_EQ(run.doist.run({&sender, &reader, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for() << " with " << got.size();
+  for (int i = 0; i < kCount && i < static_cast<int>(got.size()); ++i)
+    EXPECT_EQ(got[static_cast<std::size_t>(i)], std::to_string(i));
+  EXPECT_EQ(sink.count(EventKind::error), 0u);
+}
+
+}  // namespace
+}  // namespace hio::test

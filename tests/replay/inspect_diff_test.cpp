@@ -1,0 +1,272 @@
+// The CLI's library calls: inspect (filters, text and JSON lines) and diff
+// (first divergence with a hex diff), and salvaging a cut journal.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "hio/replay/replay.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
+  return out;
+}
+
+TEST(Inspect, TextLines) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  JournalReader reader(dir.file("s.hioj"));
+  std::ostringstream out;
+  InspectSummary summary = inspect(reader, EventFilter{}, FormatOptions{}, out);
+  EXPECT_TRUE(summary.complete);
+  EXPECT_EQ(summary.events, test::sample_events().size());
+  EXPECT_EQ(summary.events_matched, summary.events);
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), summary.events + 2);
+  EXPECT_EQ(lines[0],
+            "header format=1 engine=\"hio 0.1.0\" seed=81985529216486895 tock=0.03125 mode=sim "
+            "scenario=46B/" +
+                format_digest(digest_bytes(test::sample_header().scenario)) +
+                " channels=2 #1=\"client\":stream:tcp://127.0.0.1:4000 "
+                "#2=\"server\":listener:tcp://0.0.0.0:4000");
+  EXPECT_EQ(lines[1], "p0 0 s0 #1 open stream name=\"client\" address=\"tcp://127.0.0.1:4000\"");
+  EXPECT_EQ(lines[3], "p0 0 s2 #0 log \"0 info [main] start\"");
+  EXPECT_EQ(lines[6], "p1 0.03125 s5 #2 accept #3 peer=\"127.0.0.1:5000\"");
+  EXPECT_EQ(lines[8], "p2 0.0625 s7 #1 tx 6 \"hello\\n\"");
+  EXPECT_EQ(lines[10],
+            "p5 0.15625 s9 #3 tx 256 "
+            "\"\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\t\\n\\x0b\\x0c\\r\\x0e\\x0f"
+            "\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\\x18\\x19\\x1a\\x1b\\x1c\\x1d\\x1e\\x1f"
+            " !\\\"#$%&'()*+,-./0123456789:;<=>?\"...");
+  EXPECT_EQ(lines[12], "p5 0.15625 s11 #1 noise corrupt 3 \"abc\" peer=\"x:1\" detail=\"bit 3\"");
+  EXPECT_EQ(lines[13], "p7 0.21875 s12 #1 error reason=\"connection reset\" discarded=4");
+  EXPECT_EQ(lines[14], "p7 0.21875 s13 #3 close remote why=\"peer closed\"");
+  EXPECT_EQ(lines[18], "p7 0.21875 s17 #0 log \"bin \\xff\\xfe and a\\x00b\"");
+  EXPECT_EQ(lines.back(), "trailer passes=8 frames=5 events=18 digest=" +
+                              format_digest(digest_events(test::views(test::sample_events()))) +
+                              " end=limit end_tyme=0.25");
+}
+
+TEST(Inspect, JsonLines) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  JournalReader reader(dir.file("s.hioj"));
+  std::ostringstream out;
+  EventFilter only_rx;
+  only_rx.kinds = EventFilter::kind_bit(EventKind::rx);
+  only_rx.channels = {4};
+  inspect(reader, only_rx, FormatOptions{.format = LineFormat::json}, out);
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].rfind("{\"type\":\"header\",\"format_version\":1,", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[1],
+            "{\"type\":\"event\",\"pass\":7,\"tyme_ns\":218750000,\"tyme\":\"0.21875\",\"seq\":16,"
+            "\"channel\":4,\"kind\":\"rx\",\"bytes_len\":5,\"bytes_hex\":\"646772616d\","
+            "\"peer\":\"10.0.0.1:9\",\"text\":\"\",\"accepted\":0,\"who\":\"local\","
+            "\"noise\":\"none\",\"channel_kind\":\"datagram\"}");
+  EXPECT_EQ(lines[2].rfind("{\"type\":\"trailer\",\"passes\":8,", 0), 0u);
+  // Text that is not UTF-8 goes as hex.
+  const auto events = test::sample_events();
+  const std::string json =
+      format_event(events.back().view(), 7, FormatOptions{.format = LineFormat::json});
+  EXPECT_NE(json.find("\"text_hex\":\"62696e20fffe20616e6420610062\""), std::string::npos) << json;
+}
+
+TEST(Inspect, FiltersByChannelKindAndTymeRange) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  auto collect = [&](const EventFilter& filter) {
+    JournalReader reader(dir.file("s.hioj"));
+    std::vector<std::uint64_t> seqs;
+    for_each_event(reader, filter,
+                   [&](const FrameView&, const ChannelEvent& e) { seqs.push_back(e.seq); });
+    return seqs;
+  };
+  EventFilter f;
+  f.channels = {3};
+  EXPECT_EQ(collect(f), (std::vector<std::uint64_t>{6, 8, 9, 13}));
+  f = EventFilter{};
+  f.kinds = EventFilter::kind_bit(EventKind::tx) | EventFilter::kind_bit(EventKind::close);
+  EXPECT_EQ(collect(f), (std::vector<std::uint64_t>{7, 9, 13, 14}));
+  f = EventFilter{};
+  f.from = Tyme{test::kSampleTock * 2};
+  f.until = Tyme{test::kSampleTock * 7};  // [2, 7) tocks: passes 2 and 5
+  EXPECT_EQ(collect(f), (std::vector<std::uint64_t>{7, 8, 9, 10, 11}));
+  EXPECT_EQ(parse_event_kind("noise"), EventKind::noise);
+  EXPECT_EQ(parse_event_kind("bogus"), std::nullopt);
+}
+
+TEST(Inspect, DamagedJournalPrintsWhatIsValidThenTheError) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  std::string bytes = test::read_file(dir.file("s.hioj"));
+  bytes.resize(bytes.size() - 10);
+  JournalReader reader = JournalReader::from_memory(bytes);
+  std::ostringstream out;
+  InspectSummary summary = inspect(reader, EventFilter{}, FormatOptions{}, out);
+  EXPECT_FALSE(summary.complete);
+  ASSERT_TRUE(summary.error);
+  const auto lines = lines_of(out.str());
+  EXPECT_EQ(lines.size(), 1 + test::sample_events().size() + 1);
+  EXPECT_EQ(lines.back().rfind("error byte ", 0), 0u) << lines.back();
+  EXPECT_NE(lines.back().find("(after pass 7, tyme 0.21875 s): truncated"), std::string::npos);
+}
+
+// Writes the sample with one event changed.
+void write_changed(const std::string& path, std::size_t index,
+                   const std::function<void(OwnedEvent&)>& change) {
+  JournalWriter w(path);
+  w.write_header(test::sample_header());
+  std::size_t i = 0;
+  for (test::SamplePass p : test::sample_passes()) {
+    for (OwnedEvent& e : p.events)
+      if (i++ == index) change(e);
+    w.write_pass(p.tyme, test::views(p.events));
+  }
+  w.finish(test::sample_summary());
+}
+
+TEST(Diff, SameJournalsAgree) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  test::write_sample(dir.file("b.hioj"));
+  JournalReader a(dir.file("a.hioj"));
+  JournalReader b(dir.file("b.hioj"));
+  DiffResult r = diff_journals(a, b);
+  EXPECT_TRUE(r.same());
+  EXPECT_EQ(r.events_compared, test::sample_events().size());
+  EXPECT_TRUE(r.header_differences.empty());
+}
+
+TEST(Diff, FirstDifferingBytesWithHexDiff) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  write_changed(dir.file("b.hioj"), 9, [](OwnedEvent& e) { e.bytes[20] = 'X'; });
+  JournalReader a(dir.file("a.hioj"));
+  JournalReader b(dir.file("b.hioj"));
+  DiffResult r = diff_journals(a, b);
+  ASSERT_TRUE(r.divergence);
+  const Divergence& d = *r.divergence;
+  EXPECT_EQ(d.index, 9u);
+  EXPECT_EQ(d.pass, 5u);
+  EXPECT_EQ(d.tyme, Tyme{test::kSampleTock * 5});
+  EXPECT_EQ(d.channel, 3u);
+  EXPECT_EQ(d.field, "bytes");
+  EXPECT_EQ(r.events_compared, 9u);
+  const std::string report = d.describe();
+  EXPECT_NE(report.find("first divergence at event 9: pass 5, tyme 0.15625 s, channel #3: bytes "
+                        "differ"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("first difference at byte 20 (expected 256 bytes, actual 256 bytes)"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("- 00000010  10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("+ 00000010  10 11 12 13 58 15"), std::string::npos) << report;
+}
+
+TEST(Diff, MissingExtraAndOtherFields) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  {
+    JournalWriter w(dir.file("short.hioj"));
+    w.write_header(test::sample_header());
+    auto passes = test::sample_passes();
+    for (std::size_t i = 0; i < 2; ++i)
+      w.write_pass(passes[i].tyme, test::views(passes[i].events));
+    w.finish(RunSummary{});
+  }
+  {
+    JournalReader a(dir.file("a.hioj"));
+    JournalReader b(dir.file("short.hioj"));
+    DiffResult r = diff_journals(a, b);
+    ASSERT_TRUE(r.divergence);
+    EXPECT_EQ(r.divergence->field, "missing");
+    EXPECT_EQ(r.divergence->index, 7u);
+    EXPECT_FALSE(r.divergence->actual);
+  }
+  {
+    JournalReader a(dir.file("short.hioj"));
+    JournalReader b(dir.file("a.hioj"));
+    DiffResult r = diff_journals(a, b);
+    ASSERT_TRUE(r.divergence);
+    EXPECT_EQ(r.divergence->field, "extra");
+    EXPECT_EQ(r.divergence->pass, 2u);
+  }
+  write_changed(dir.file("who.hioj"), 13, [](OwnedEvent& e) { e.who = CloseWho::local; });
+  {
+    JournalReader a(dir.file("a.hioj"));
+    JournalReader b(dir.file("who.hioj"));
+    DiffResult r = diff_journals(a, b);
+    ASSERT_TRUE(r.divergence);
+    EXPECT_EQ(r.divergence->field, "who");
+    EXPECT_EQ(r.divergence->channel, 3u);
+  }
+}
+
+TEST(Diff, DamageStopsTheComparison) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  std::string bytes = test::read_file(dir.file("a.hioj"));
+  JournalReader a(dir.file("a.hioj"));
+  JournalReader b = JournalReader::from_memory(std::string_view(bytes).substr(0, 200));
+  DiffResult r = diff_journals(a, b);
+  EXPECT_FALSE(r.same());
+  EXPECT_FALSE(r.divergence);
+  ASSERT_TRUE(r.actual_error);
+  EXPECT_EQ(r.actual_error->kind, JournalErrorKind::truncated);
+}
+
+TEST(HexDiff, Format) {
+  EXPECT_EQ(hex_diff("same", "same"), "");
+  EXPECT_EQ(hex_diff("hello world", "hello World"),
+            "first difference at byte 6 (expected 11 bytes, actual 11 bytes)\n"
+            "- 00000000  68 65 6c 6c 6f 20 77 6f 72 6c 64                 |hello world|\n"
+            "+ 00000000  68 65 6c 6c 6f 20 57 6f 72 6c 64                 |hello World|\n"
+            "                              ^^\n");
+  EXPECT_EQ(hex_diff("ab", "abcd"),
+            "first difference at byte 2 (expected 2 bytes, actual 4 bytes)\n"
+            "- 00000000  61 62                                            |ab|\n"
+            "+ 00000000  61 62 63 64                                      |abcd|\n"
+            "                  ^^ ^^\n");
+}
+
+TEST(Salvage, ACutJournalBecomesACompleteOne) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  std::string bytes = test::read_file(dir.file("s.hioj"));
+  test::write_file(dir.file("cut.hioj"), bytes.substr(0, bytes.size() - 30));
+  SalvageResult result = salvage_journal(dir.file("cut.hioj"), dir.file("saved.hioj"));
+  ASSERT_TRUE(result.damage);
+  EXPECT_EQ(result.damage->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(result.frames, test::sample_passes().size());
+  JournalContents saved = read_journal(dir.file("saved.hioj"));
+  ASSERT_TRUE(saved.complete()) << saved.error->what();
+  EXPECT_EQ(saved.trailer->end, RunOutcome::unknown);
+  EXPECT_EQ(saved.trailer->passes, 8u);
+  EXPECT_EQ(saved.trailer->end_tyme, Tyme{test::kSampleTock * 7});
+  EXPECT_EQ(saved.trailer->end_text.rfind("salvaged: byte ", 0), 0u);
+  EXPECT_EQ(saved.trailer->digest, digest_events(test::views(test::sample_events())));
+  // A complete journal salvages to the same bytes.
+  salvage_journal(dir.file("s.hioj"), dir.file("same.hioj"));
+  EXPECT_EQ(test::read_file(dir.file("same.hioj")), bytes);
+  // Nothing to keep: an error.
+  test::write_file(dir.file("junk.hioj"), "junk");
+  EXPECT_THROW(salvage_journal(dir.file("junk.hioj"), dir.file("x.hioj")), JournalException);
+}
+
+}  // namespace
+}  // namespace hio::replay

@@ -1,0 +1,293 @@
+// The one switch: Journal on a Doist and an IoHub. Virtual-time runs give
+// byte-identical journals (again, and with time skipping off), the journal
+// holds exactly the events of the choke point, and the header/trailer tell
+// the run; a real-time capture over loopback TCP reads back.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/replay/replay.hpp"
+#include "loop_net.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+// Keeps a copy of every event, to compare with what the journal holds.
+class CopySink final : public EventSink {
+ public:
+  void on_event(const ChannelEvent& e) override { events.push_back(OwnedEvent::from(e)); }
+  std::vector<OwnedEvent> events;
+};
+
+// Logs on a grid of tyme, so passes with only log events exist too.
+class Ticker final : public Doer {
+ public:
+  Ticker(IoHub& hub, Tock tock, int count) : Doer("ticker", tock), hub_(hub), count_(count) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    hub_.log("tick " + std::to_string(n_) + " at " + format_seconds(tyme));
+    return ++n_ >= count_;
+  }
+
+ private:
+  IoHub& hub_;
+  int count_;
+  int n_ = 0;
+};
+
+struct SimRunResult {
+  RunEnd end;
+  JournalTrailer trailer;
+  std::vector<OwnedEvent> events;  // from the choke point
+  std::uint64_t executed_passes;
+};
+
+SimRunResult sim_run(const std::string& path, bool skip, JournalOptions options = {}) {
+  Doist doist(Tock{31'250'000});
+  doist.set_skip(skip);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  test::LoopFactory loop;
+  io.set_factory(Scheme::sim, &loop);
+  CopySink copy;
+  io.add_sink(copy);
+  JournalHeader header;
+  header.seed = 99;
+  header.scenario = "chatter x3";
+  Journal journal(doist, io, path, header, options);
+  test::Chatter a(io, "alice", Tock{31'250'000 * 3}, 5);
+  test::Chatter b(io, "bob", Tock{31'250'000 * 7}, 3);
+  Ticker ticker(io, Tock{31'250'000 * 10}, 4);
+  SimRunResult r;
+  r.end = journal.run({&a, &b, &ticker}, seconds(60));
+  r.trailer = *journal.trailer();
+  r.events = copy.events;
+  r.executed_passes = doist.executed_passes();
+  io.remove_sink(copy);
+  return r;
+}
+
+TEST(Journal, SimulatedRunsAreByteIdenticalWithAndWithoutSkipping) {
+  TempDir dir;
+  SimRunResult first = sim_run(dir.file("a.hioj"), true);
+  SimRunResult again = sim_run(dir.file("b.hioj"), true);
+  SimRunResult no_skip = sim_run(dir.file("c.hioj"), false);
+  EXPECT_EQ(first.end, RunEnd::done);
+  EXPECT_LT(first.executed_passes, no_skip.executed_passes);  // skipping did skip
+  const std::string a = test::read_file(dir.file("a.hioj"));
+  EXPECT_EQ(a, test::read_file(dir.file("b.hioj")));
+  EXPECT_EQ(a, test::read_file(dir.file("c.hioj")));
+  EXPECT_EQ(first.trailer, no_skip.trailer);
+}
+
+TEST(Journal, HoldsExactlyTheChokePointsEvents) {
+  TempDir dir;
+  SimRunResult run = sim_run(dir.file("a.hioj"), true);
+  JournalContents read = read_journal(dir.file("a.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->what();
+  std::vector<OwnedEvent> journaled;
+  std::vector<Tyme> frame_tymes;
+  for (const PassRecord& p : read.frames) {
+    frame_tymes.push_back(p.tyme);
+    EXPECT_EQ(p.part, 0u);
+    EXPECT_EQ(p.pass, static_cast<std::uint64_t>(p.tyme.time_since_epoch() / Tock{31'250'000}));
+    journaled.insert(journaled.end(), p.events.begin(), p.events.end());
+  }
+  EXPECT_EQ(journaled, run.events);
+  // One frame per pass that had events.
+  for (std::size_t i = 1; i < frame_tymes.size(); ++i)
+    EXPECT_LT(frame_tymes[i - 1], frame_tymes[i]);
+  std::vector<Tyme> event_tymes;
+  for (const OwnedEvent& e : run.events)
+    if (event_tymes.empty() || event_tymes.back() != e.tyme) event_tymes.push_back(e.tyme);
+  EXPECT_EQ(frame_tymes, event_tymes);
+
+  const JournalHeader& h = *read.header;
+  EXPECT_EQ(h.seed, 99u);
+  EXPECT_EQ(h.tock, Tock{31'250'000});
+  EXPECT_EQ(h.mode, Mode::sim);
+  EXPECT_EQ(h.scenario, "chatter x3");
+  EXPECT_EQ(h.wall_clock, "");  // nothing from the machine in a simulated journal
+  // The channels the run started with (made in the doers' enter).
+  ASSERT_EQ(h.channels.size(), 2u);
+  EXPECT_EQ(h.channels[0], (ChannelInfo{1, "alice", "sim://alice:1", ChannelKind::stream}));
+  EXPECT_EQ(h.channels[1], (ChannelInfo{2, "bob", "sim://bob:1", ChannelKind::stream}));
+
+  const JournalTrailer& t = *read.trailer;
+  EXPECT_EQ(t.events, run.events.size());
+  EXPECT_EQ(t.digest, digest_events(test::views(run.events)));
+  EXPECT_EQ(t.end, RunOutcome::done);
+  EXPECT_EQ(t.frames, read.frames.size());
+  EXPECT_GT(t.passes, 0u);
+}
+
+TEST(Journal, SmallFramesSplitPassesAndReadBackTheSame) {
+  TempDir dir;
+  JournalOptions tiny;
+  tiny.recorder = RecorderOptions{.frame_events_max = 2, .frame_bytes_max = 16};
+  SimRunResult split = sim_run(dir.file("split.hioj"), true, tiny);
+  SimRunResult whole = sim_run(dir.file("whole.hioj"), true);
+  EXPECT_EQ(split.trailer.digest, whole.trailer.digest);
+  EXPECT_GT(split.trailer.frames, whole.trailer.frames);
+  JournalReader a(dir.file("split.hioj"));
+  JournalReader b(dir.file("whole.hioj"));
+  EXPECT_TRUE(diff_journals(a, b).same());
+}
+
+// Throws on its third run.
+class Failing final : public Doer {
+ public:
+  explicit Failing(IoHub& hub) : Doer("failing", Tock{31'250'000}), hub_(hub) {}
+
+ protected:
+  bool recur(Tyme) override {
+    hub_.log("run " + std::to_string(runs_));
+    if (++runs_ == 3) throw std::runtime_error("doer exploded");
+    return false;
+  }
+
+ private:
+  IoHub& hub_;
+  int runs_ = 0;
+};
+
+TEST(Journal, AnExceptionEndsTheJournalWithIt) {
+  TempDir dir;
+  Doist doist;
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  Journal journal(doist, io, dir.file("x.hioj"), JournalHeader{});
+  Failing failing(io);
+  EXPECT_THROW(journal.run({&failing}, seconds(1)), std::runtime_error);
+  ASSERT_TRUE(journal.finished());
+  JournalContents read = read_journal(dir.file("x.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->what();
+  EXPECT_EQ(read.trailer->end, RunOutcome::error);
+  EXPECT_EQ(read.trailer->end_text, "doer exploded");
+  EXPECT_EQ(read.trailer->events, 3u);
+}
+
+TEST(Journal, ModeMustMatchTheDoist) {
+  TempDir dir;
+  Doist doist;
+  IoHub io(doist.tymth());
+  JournalHeader real;
+  real.mode = Mode::real;
+  EXPECT_THROW(Journal(doist, io, dir.file("m.hioj"), real), std::invalid_argument);
+}
+
+TEST(Journal, DestroyedWithoutFinishLeavesATruncatedButReadableJournal) {
+  TempDir dir;
+  {
+    Doist doist;
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    Journal journal(doist, io, dir.file("u.hioj"), JournalHeader{});
+    Ticker ticker(io, Tock{31'250'000}, 5);
+    doist.run({&ticker}, seconds(1));
+  }
+  JournalContents read = read_journal(dir.file("u.hioj"));
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(read.frames.size(), 5u);
+  EXPECT_EQ(read.error->last_pass, 4u);
+}
+
+// ---- real time, real sockets ---------------------------------------------------
+
+// Sends `count` lines once connected, and collects the echo.
+class LineClient final : public TcpClientDoer {
+ public:
+  LineClient(IoHub& hub, std::string_view address, int count)
+      : TcpClientDoer(hub, address, {}, "client"), count_(count) {}
+  std::string expected;
+  std::string echoed;
+  bool done() const { return sent_ == count_ && echoed == expected; }
+
+ protected:
+  void serve(Channel& channel) override {
+    echoed += channel.read();
+    if (channel.connected() && sent_ < count_) {
+      std::string line = "line " + std::to_string(sent_) + "\n";
+      if (channel.write(line) == line.size()) {
+        expected += line;
+        ++sent_;
+      }
+      rerun();
+    }
+  }
+
+ private:
+  int count_;
+  int sent_ = 0;
+};
+
+class StopWhen final : public Doer {
+ public:
+  StopWhen(Doist& doist, std::function<bool()> until)
+      : Doer("stop-when"), doist_(doist), until_(std::move(until)) {}
+
+ protected:
+  bool recur(Tyme) override {
+    if (until_()) doist_.request_stop();
+    return false;
+  }
+
+ private:
+  Doist& doist_;
+  std::function<bool()> until_;
+};
+
+TEST(Journal, RealTimeCaptureOverLoopbackTcp) {
+  TempDir dir;
+  Doist doist(Tock{1'000'000}, /*real=*/true, seconds(8));
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  JournalHeader header;
+  header.mode = Mode::real;
+  Journal journal(doist, io, dir.file("capture.hioj"), header);
+  EchoServerDoer server(io, "tcp://127.0.0.1:0");
+  LineClient client(io, "tcp://" + server.listener().local(), 20);
+  StopWhen stop(doist, [&] { return client.done(); });
+  const RunEnd end = journal.run({&server, &client, &stop});
+  EXPECT_EQ(end, RunEnd::interrupted);  // stopped by StopWhen, not by the limit
+  EXPECT_EQ(client.echoed, client.expected);
+
+  JournalContents read = read_journal(dir.file("capture.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->what();
+  EXPECT_EQ(read.header->mode, Mode::real);
+  EXPECT_FALSE(read.header->wall_clock.empty());
+  EXPECT_EQ(read.header->tock, Tock{1'000'000});
+  // What the client's channel sent is what its channel received back, and
+  // what the server's remote channel received.
+  std::string client_tx, client_rx, remote_rx;
+  const std::uint32_t client_id = client.channel().id();
+  for (const PassRecord& p : read.frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (e.kind == EventKind::tx && e.channel == client_id) client_tx += e.bytes;
+      if (e.kind == EventKind::rx && e.channel == client_id) client_rx += e.bytes;
+      if (e.kind == EventKind::rx && e.channel != client_id) remote_rx += e.bytes;
+    }
+  }
+  EXPECT_EQ(client_tx, client.expected);
+  EXPECT_EQ(client_rx, client.expected);
+  EXPECT_EQ(remote_rx, client.expected);
+  EXPECT_EQ(read.trailer->digest, read.digest);
+  EXPECT_EQ(read.trailer->end, RunOutcome::interrupted);
+}
+
+}  // namespace
+}  // namespace hio::replay

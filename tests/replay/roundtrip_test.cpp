@@ -1,0 +1,266 @@
+// Writing a journal and reading it back: every field equal, parts of big
+// passes, determinism of the bytes, the writer's refusals, and the reader's
+// peek/next contract that a replay feed builds on.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hio/replay/replay.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+TEST(RoundTrip, EveryFieldComesBack) {
+  TempDir dir;
+  const std::string path = dir.file("sample.hioj");
+  const JournalTrailer written = test::write_sample(path);
+
+  JournalContents read = read_journal(path);
+  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.header);
+  JournalHeader expected_header = test::sample_header();
+  expected_header.engine_version = engine_version();
+  expected_header.scenario_digest = digest_bytes(expected_header.scenario);
+  EXPECT_EQ(*read.header, expected_header);
+
+  const auto passes = test::sample_passes();
+  ASSERT_EQ(read.frames.size(), passes.size());
+  for (std::size_t i = 0; i < passes.size(); ++i) {
+    EXPECT_EQ(read.frames[i].tyme, passes[i].tyme);
+    EXPECT_EQ(read.frames[i].pass,
+              static_cast<std::uint64_t>(passes[i].tyme.time_since_epoch() / test::kSampleTock));
+    EXPECT_EQ(read.frames[i].part, 0u);
+    EXPECT_EQ(read.frames[i].events, passes[i].events) << "pass " << i;
+  }
+  ASSERT_TRUE(read.trailer);
+  EXPECT_EQ(*read.trailer, written);
+  EXPECT_EQ(written.frames, passes.size());
+  EXPECT_EQ(written.events, test::sample_events().size());
+  EXPECT_EQ(written.digest, digest_events(test::views(test::sample_events())));
+  EXPECT_EQ(written.passes, 8u);
+  EXPECT_EQ(written.end, RunOutcome::limit);
+  EXPECT_EQ(read.digest, written.digest);
+  EXPECT_EQ(read.valid_bytes, test::read_file(path).size());
+}
+
+TEST(RoundTrip, SameInputSameBytes) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  test::write_sample(dir.file("b.hioj"), WriterOptions{.flush_each_frame = true});
+  EXPECT_EQ(test::read_file(dir.file("a.hioj")), test::read_file(dir.file("b.hioj")));
+}
+
+TEST(RoundTrip, HeaderWithEverything) {
+  TempDir dir;
+  JournalHeader h;
+  h.seed = ~std::uint64_t{0};
+  h.tock = Tock{1};
+  h.mode = Mode::real;
+  h.scenario = std::string(100'000, 's');
+  h.wall_clock = "2026-11-28T10:15:30.123Z";
+  for (std::uint32_t id = 1; id <= 300; ++id)
+    h.channels.push_back(ChannelInfo{id, "c" + std::to_string(id), "sim://h:" + std::to_string(id),
+                                     static_cast<ChannelKind>(id % 3)});
+  {
+    JournalWriter w(dir.file("h.hioj"));
+    w.write_header(h);
+    w.finish(RunSummary{0, Tyme{}, RunOutcome::error, "boom \xff"});
+  }
+  JournalContents read = read_journal(dir.file("h.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->what();
+  h.engine_version = engine_version();
+  h.scenario_digest = digest_bytes(h.scenario);
+  EXPECT_EQ(*read.header, h);
+  EXPECT_TRUE(read.frames.empty());
+  EXPECT_EQ(read.trailer->end, RunOutcome::error);
+  EXPECT_EQ(read.trailer->end_text, "boom \xff");
+  EXPECT_EQ(read.trailer->events, 0u);
+}
+
+TEST(RoundTrip, BigPassIsWrittenInPartsByTheRecorder) {
+  TempDir dir;
+  const std::string path = dir.file("parts.hioj");
+  std::vector<OwnedEvent> sent;
+  {
+    JournalWriter w(path);
+    w.write_header(test::sample_header());
+    Recorder rec(w, RecorderOptions{.frame_events_max = 100, .frame_bytes_max = 4096});
+    std::uint64_t seq = 0;
+    for (int pass = 0; pass < 3; ++pass) {
+      for (int i = 0; i < 250; ++i) {
+        OwnedEvent e;
+        e.kind = EventKind::rx;
+        e.channel = 1;
+        e.tyme = Tyme{test::kSampleTock * pass};
+        e.seq = seq++;
+        e.bytes = std::string(static_cast<std::size_t>(i % 64), static_cast<char>('a' + pass));
+        sent.push_back(e);
+        rec.on_event(e.view());
+      }
+    }
+    rec.end_pass();
+    w.finish(RunSummary{3, Tyme{test::kSampleTock * 3}, RunOutcome::done, ""});
+  }
+  JournalReader reader(path);
+  std::vector<OwnedEvent> got;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> frames;
+  while (const FrameView* f = reader.next()) {
+    EXPECT_LE(f->events.size(), 100u);
+    frames.emplace_back(f->pass, f->part);
+    for (const ChannelEvent& e : f->events)
+      got.push_back(OwnedEvent::from(e));
+  }
+  ASSERT_TRUE(reader.complete()) << reader.error()->what();
+  EXPECT_EQ(got, sent);
+  // Every pass is split into parts 0, 1, 2, ... and every part is non-empty.
+  ASSERT_GE(frames.size(), 9u);
+  EXPECT_EQ(frames.front(), (std::pair<std::uint64_t, std::uint32_t>{0, 0}));
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    if (frames[i].first == frames[i - 1].first) {
+      EXPECT_EQ(frames[i].second, frames[i - 1].second + 1);
+    } else {
+      EXPECT_EQ(frames[i].second, 0u);
+    }
+  }
+}
+
+TEST(RoundTrip, PeekThenNextGiveTheSameFrame) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  JournalReader reader(dir.file("s.hioj"));
+  const auto passes = test::sample_passes();
+  for (const test::SamplePass& p : passes) {
+    const FrameView* peeked = reader.peek();
+    ASSERT_NE(peeked, nullptr);
+    EXPECT_EQ(peeked->tyme, p.tyme);
+    EXPECT_EQ(reader.peek(), peeked);  // peeking twice reads nothing new
+    const FrameView* next = reader.next();
+    ASSERT_EQ(next, peeked);
+    EXPECT_EQ(next->events.size(), p.events.size());
+  }
+  EXPECT_EQ(reader.peek(), nullptr);
+  EXPECT_EQ(reader.next(), nullptr);
+  EXPECT_TRUE(reader.complete());
+}
+
+TEST(RoundTrip, MemoryAndFileReadTheSame) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  const std::string bytes = test::read_file(dir.file("s.hioj"));
+  JournalContents a = read_journal(dir.file("s.hioj"));
+  JournalContents b = read_journal_memory(bytes);
+  EXPECT_EQ(a.frames, b.frames);
+  EXPECT_EQ(a.trailer, b.trailer);
+  EXPECT_TRUE(b.complete());
+}
+
+TEST(RoundTrip, LargeEventsAcrossTheReadBuffer) {
+  // Frames bigger than the reader's 256 KiB block, and many small ones after.
+  TempDir dir;
+  const std::string path = dir.file("large.hioj");
+  std::vector<OwnedEvent> sent;
+  {
+    JournalWriter w(path);
+    w.write_header(test::sample_header());
+    std::uint64_t seq = 0;
+    for (int pass = 0; pass < 40; ++pass) {
+      OwnedEvent e;
+      e.kind = EventKind::tx;
+      e.channel = 2;
+      e.tyme = Tyme{test::kSampleTock * pass};
+      e.seq = seq++;
+      const std::size_t size = pass % 10 == 0 ? 700'000 : static_cast<std::size_t>(pass * 1000);
+      for (std::size_t i = 0; i < size; ++i)
+        e.bytes += static_cast<char>((i * 7 + static_cast<std::size_t>(pass)) & 0xFF);
+      sent.push_back(e);
+      const ChannelEvent v = e.view();
+      w.write_pass(e.tyme, std::span<const ChannelEvent>(&v, 1));
+    }
+    w.finish(RunSummary{});
+  }
+  JournalContents read = read_journal(path);
+  ASSERT_TRUE(read.complete()) << read.error->what();
+  std::vector<OwnedEvent> got;
+  for (const PassRecord& p : read.frames)
+    got.insert(got.end(), p.events.begin(), p.events.end());
+  EXPECT_EQ(got, sent);
+}
+
+TEST(Writer, RefusesWrongUseAndWritesNothing) {
+  TempDir dir;
+  JournalWriter w(dir.file("w.hioj"));
+  auto events = test::sample_passes();
+  auto v0 = test::views(events[0].events);
+  EXPECT_THROW(w.write_pass(events[0].tyme, v0), std::logic_error);  // before the header
+  JournalHeader bad = test::sample_header();
+  bad.tock = Tock{0};
+  EXPECT_THROW(w.write_header(bad), std::logic_error);
+  w.write_header(test::sample_header());
+  EXPECT_THROW(w.write_header(test::sample_header()), std::logic_error);
+  EXPECT_THROW(w.write_pass(events[0].tyme, {}), std::logic_error);  // no events
+  const std::uint64_t size = w.size_bytes();
+  EXPECT_THROW(w.write_pass(events[1].tyme, v0), std::logic_error);  // event tyme != frame tyme
+  EXPECT_EQ(w.size_bytes(), size);
+  w.write_pass(events[1].tyme, test::views(events[1].events));
+  EXPECT_THROW(w.write_pass(events[0].tyme, v0), std::logic_error);  // tyme back
+  auto again = test::views(events[1].events);
+  EXPECT_THROW(w.write_pass(events[1].tyme, again), std::logic_error);  // seq not increasing
+  EXPECT_EQ(w.frames(), 1u);
+  w.finish(RunSummary{});
+  EXPECT_THROW(w.write_pass(events[2].tyme, test::views(events[2].events)), std::logic_error);
+  EXPECT_THROW(w.finish(RunSummary{}), std::logic_error);
+  JournalContents read = read_journal(dir.file("w.hioj"));
+  EXPECT_TRUE(read.complete());
+  EXPECT_EQ(read.frames.size(), 1u);
+}
+
+TEST(Writer, RefusesAFrameOverItsLimit) {
+  TempDir dir;
+  JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 1000});
+  w.write_header(test::sample_header());
+  OwnedEvent e;
+  e.kind = EventKind::tx;
+  e.bytes = std::string(2000, 'x');
+  e.bytes[1000] = 'y';  // not all zeros: packing would not shrink it
+  for (std::size_t i = 0; i < e.bytes.size(); ++i)
+    e.bytes[i] = static_cast<char>(i * 31 + 1);
+  const ChannelEvent v = e.view();
+  EXPECT_THROW(w.write_pass(Tyme{}, std::span<const ChannelEvent>(&v, 1)), std::length_error);
+  // Still usable, and the refused frame left nothing behind.
+  e.bytes = "small";
+  const ChannelEvent small = e.view();
+  w.write_pass(Tyme{}, std::span<const ChannelEvent>(&small, 1));
+  w.finish(RunSummary{});
+  JournalContents read = read_journal(dir.file("w.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_EQ(read.frames.size(), 1u);
+  EXPECT_EQ(read.frames[0].events[0].bytes, "small");
+}
+
+TEST(Writer, CannotCreateTheFile) {
+  EXPECT_THROW(JournalWriter("/nonexistent-dir/x.hioj"), std::system_error);
+}
+
+TEST(Writer, UnfinishedWriterLeavesAReadablePrefix) {
+  TempDir dir;
+  {
+    JournalWriter w(dir.file("u.hioj"));
+    w.write_header(test::sample_header());
+    for (const test::SamplePass& p : test::sample_passes())
+      w.write_pass(p.tyme, test::views(p.events));
+  }  // no finish
+  JournalContents read = read_journal(dir.file("u.hioj"));
+  EXPECT_EQ(read.frames.size(), test::sample_passes().size());
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(read.error->offset, test::read_file(dir.file("u.hioj")).size());
+  EXPECT_EQ(read.error->last_pass, 7u);
+}
+
+}  // namespace
+}  // namespace hio::replay
