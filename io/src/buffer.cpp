@@ -32,6 +32,15 @@ void StreamBuffer::consume(std::size_t n) {
 
 std::size_t StreamBuffer::move_to(std::string& out, std::size_t n) {
   n = std::min(n, size());
+  if (n > 0 && n == data_.size() && out.empty() && data_.capacity() / 2 <= n) {
+    // Everything, into an empty string: hand over the storage instead of
+    // copying it (and keep out's for the next bytes) — unless the storage is
+    // mostly unused, which `out` would then carry around.
+    out.swap(data_);
+    data_.clear();
+    head_ = 0;
+    return n;
+  }
   out.append(data_, head_, n);
   consume(n);
   return n;

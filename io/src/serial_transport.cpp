@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "byte_pump.hpp"
+
 namespace hio::detail {
 
 // Bytes per read and per write; bounded by the channel's buffer room too.
@@ -13,10 +15,10 @@ constexpr std::size_t kSerialChunkBytes = 4096;
 // One open of the device, to its end. Shared by its transport and the
 // handlers of its pending operations (like TcpStream); the transport detaches
 // it when done, and handlers that run after that do nothing.
-class SerialLine : public std::enable_shared_from_this<SerialLine> {
+class SerialLine : public std::enable_shared_from_this<SerialLine>,
+                   public BytePump<SerialLine, kSerialChunkBytes> {
  public:
-  SerialLine(AsioCore& core, ChannelPort port)
-      : core_(core), port_(port), serial_(core.context), read_buf_(kSerialChunkBytes, '\0') {}
+  SerialLine(AsioCore& core, ChannelPort port) : core_(core), port_(port), serial_(core.context) {}
 
   void open(const Address& address) {
     path_ = address.path;
@@ -51,12 +53,11 @@ class SerialLine : public std::enable_shared_from_this<SerialLine> {
 
   void pump() {
     if (!live() || !open_) return;
-    if (!writing_ && port_.tx_size() > 0) start_write();
-    if (!reading_ && port_.rx_space() > 0) start_read();
+    pump_bytes();
   }
 
   bool ended() const { return ended_; }
-  std::size_t in_flight() const { return writing_ && !ended_ ? write_buf_.size() : 0; }
+  std::size_t in_flight() const { return ended_ ? 0 : BytePump::in_flight(); }
 
   void shutdown() {
     ended_ = true;
@@ -78,58 +79,20 @@ class SerialLine : public std::enable_shared_from_this<SerialLine> {
     port.failed(reason);
   }
 
-  void start_read() {
-    const std::size_t room = std::min(kSerialChunkBytes, port_.rx_space());
-    reading_ = true;
-    ++core_.pending;
-    serial_.async_read_some(
-        asio::buffer(read_buf_.data(), room),
-        [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
-          --self->core_.pending;
-          self->on_read(error, n);
-        });
+  // For BytePump.
+  friend class BytePump<SerialLine, kSerialChunkBytes>;
+  ChannelPort& pump_port() { return port_; }
+  AsioCore& pump_core() { return core_; }
+  template <typename Handler>
+  void read_some(asio::mutable_buffer buffer, Handler&& handler) {
+    serial_.async_read_some(buffer, std::forward<Handler>(handler));
+  }
+  template <typename Handler>
+  void write_all(asio::const_buffer buffer, Handler&& handler) {
+    asio::async_write(serial_, buffer, std::forward<Handler>(handler));
   }
 
-  void on_read(const boost::system::error_code& ec, std::size_t n) {
-    reading_ = false;
-    if (!live()) return;
-    if (n > 0) port_.deliver(std::string_view(read_buf_.data(), n));
-    if (ec) {
-      end(ec, "read from");
-      return;
-    }
-    if (port_.rx_space() > 0) start_read();
-  }
-
-  void start_write() {
-    write_buf_.clear();
-    port_.take_tx(write_buf_, kSerialChunkBytes);
-    writing_ = true;
-    ++core_.pending;
-    asio::async_write(
-        serial_, asio::buffer(write_buf_),
-        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-          --self->core_.pending;
-          self->on_write(error);
-        });
-  }
-
-  void on_write(const boost::system::error_code& ec) {
-    writing_ = false;
-    if (!live()) return;
-    if (ec) {
-      end(ec, "write to");
-      return;
-    }
-    write_buf_.clear();
-    if (port_.tx_size() > 0) {
-      start_write();
-    } else {
-      port_.notify();  // flushed() may hold now
-    }
-  }
-
-  void end(const boost::system::error_code& ec, const char* op) {
+  void end(const boost::system::error_code& ec, PumpOp op) {
     ChannelPort port = port_;
     shutdown();
     // What a tty reports once its other side is gone (a pty's master closed,
@@ -140,7 +103,8 @@ class SerialLine : public std::enable_shared_from_this<SerialLine> {
                ec == boost::system::errc::no_such_device_or_address) {
       port.closed(CloseWho::remote, "device hung up: " + ec.message());
     } else {
-      port.failed(std::string(op) + " " + path_ + " failed: " + ec.message());
+      port.failed(std::string(op == PumpOp::read ? "read from " : "write to ") + path_ +
+                  " failed: " + ec.message());
     }
   }
 
@@ -148,11 +112,7 @@ class SerialLine : public std::enable_shared_from_this<SerialLine> {
   ChannelPort port_;
   asio::serial_port serial_;
   std::string path_;
-  std::string read_buf_;
-  std::string write_buf_;
   bool open_ = false;
-  bool reading_ = false;
-  bool writing_ = false;
   bool ended_ = false;
 };
 

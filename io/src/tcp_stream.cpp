@@ -174,13 +174,11 @@ void TcpStream::pump() {
     return;
   }
   if (phase_ != Phase::established) return;
-  if (!writing_ && port_.tx_size() > 0) start_write();
-  if (!reading_ && port_.rx_space() > 0) start_read();
+  pump_bytes();
 }
 
 template <typename Handler>
-void TcpStream::read_some(std::size_t room, Handler&& handler) {
-  const auto buffer = asio::buffer(read_buf_.get(), room);
+void TcpStream::read_some(asio::mutable_buffer buffer, Handler&& handler) {
   if (tls_) {
     tls_->async_read_some(buffer, std::forward<Handler>(handler));
   } else {
@@ -189,74 +187,17 @@ void TcpStream::read_some(std::size_t room, Handler&& handler) {
 }
 
 template <typename Handler>
-void TcpStream::write_all(Handler&& handler) {
+void TcpStream::write_all(asio::const_buffer buffer, Handler&& handler) {
   if (tls_) {
-    asio::async_write(*tls_, asio::buffer(write_buf_), std::forward<Handler>(handler));
+    asio::async_write(*tls_, buffer, std::forward<Handler>(handler));
   } else {
-    asio::async_write(socket_, asio::buffer(write_buf_), std::forward<Handler>(handler));
-  }
-}
-
-void TcpStream::start_read() {
-  // A TLS stream reads whole records but hands over only `room` bytes; the
-  // rest waits inside OpenSSL for the next read, so rx still bounds it.
-  const std::size_t room = std::min(kTcpChunkBytes, port_.rx_space());
-  // Made at the first read and left uninitialised: a thousand quiet
-  // connections should not cost a thousand zeroed chunks.
-  if (!read_buf_) read_buf_.reset(new char[kTcpChunkBytes]);
-  reading_ = true;
-  ++core_.pending;
-  read_some(room,
-            [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
-              --self->core_.pending;
-              self->on_read(error, n);
-            });
-}
-
-void TcpStream::on_read(const boost::system::error_code& ec, std::size_t n) {
-  reading_ = false;
-  if (!live()) return;
-  if (n > 0) port_.deliver(std::string_view(read_buf_.get(), n));
-  if (ec) {
-    end(ec, "read");
-    return;
-  }
-  // Keep reading while there is room; a full rx stops here and the driver's
-  // service() restarts it once a doer has consumed.
-  if (port_.rx_space() > 0) start_read();
-}
-
-void TcpStream::start_write() {
-  write_buf_.clear();
-  port_.take_tx(write_buf_, kTcpChunkBytes);
-  writing_ = true;
-  ++core_.pending;
-  write_all([self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-    --self->core_.pending;
-    self->on_write(error);
-  });
-}
-
-void TcpStream::on_write(const boost::system::error_code& ec) {
-  writing_ = false;
-  if (!live()) return;
-  if (ec) {
-    end(ec, "write");
-    return;
-  }
-  write_buf_.clear();
-  // The next chunk goes now rather than at the driver's next turn, so
-  // throughput does not depend on the pass rate.
-  if (port_.tx_size() > 0) {
-    start_write();
-  } else {
-    port_.notify();  // flushed() may hold now
+    asio::async_write(socket_, buffer, std::forward<Handler>(handler));
   }
 }
 
 // ---- ending -----------------------------------------------------------------
 
-void TcpStream::end(const boost::system::error_code& ec, const char* op) {
+void TcpStream::end(const boost::system::error_code& ec, PumpOp op) {
   ChannelPort port = port_;
   finish();
   if (ec == asio::error::eof) {
@@ -268,7 +209,7 @@ void TcpStream::end(const boost::system::error_code& ec, const char* op) {
     // from a cut, so the reason says so.
     port.closed(CloseWho::remote, "closed by peer without TLS close_notify");
   } else {
-    port.failed(std::string(op) +
+    port.failed(std::string(op == PumpOp::read ? "read" : "write") +
                 " failed: " + (tls_ ? tls_error_text(ec, tls_->native_handle()) : ec.message()));
   }
 }
@@ -296,7 +237,7 @@ void TcpStream::shutdown() {
   // TLS: send close_notify if that needs no waiting — nothing is being
   // written (it would cut a record) and the kernel takes it at once. The
   // peer's close_notify is not awaited: a local close is immediate.
-  if (tls_ && phase_ == Phase::established && !writing_) {
+  if (tls_ && phase_ == Phase::established && !writing()) {
     boost::system::error_code ignored;
     socket_.non_blocking(true, ignored);
     if (!ignored) tls_->shutdown(ignored);  // ends in would_block, after sending

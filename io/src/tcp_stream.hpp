@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "asio_core.hpp"
+#include "byte_pump.hpp"
 #include "hio/io/transport.hpp"
 #include "tls_context.hpp"
 
@@ -42,7 +43,8 @@ void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_c
 // stream runs the handshake, and reports port.connected only once it has
 // succeeded; a failed or timed-out handshake is port.failed with the reason.
 // A local close sends close_notify when it can do so without waiting.
-class TcpStream : public std::enable_shared_from_this<TcpStream> {
+class TcpStream : public std::enable_shared_from_this<TcpStream>,
+                  public BytePump<TcpStream, kTcpChunkBytes> {
  public:
   enum class Phase { idle, resolving, connecting, handshaking, established, ended };
 
@@ -72,7 +74,7 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   Phase phase() const { return phase_; }
   bool ended() const { return phase_ == Phase::ended; }
   bool established() const { return phase_ == Phase::established; }
-  std::size_t in_flight() const { return writing_ && !ended() ? write_buf_.size() : 0; }
+  std::size_t in_flight() const { return ended() ? 0 : BytePump::in_flight(); }
 
  private:
   bool live() const { return static_cast<bool>(port_) && phase_ != Phase::ended; }
@@ -83,16 +85,16 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   void secure();
   void on_handshake(const boost::system::error_code& ec);
   void establish();
+  // For BytePump.
+  friend class BytePump<TcpStream, kTcpChunkBytes>;
+  ChannelPort& pump_port() { return port_; }
+  AsioCore& pump_core() { return core_; }
   template <typename Handler>
-  void read_some(std::size_t room, Handler&& handler);
+  void read_some(asio::mutable_buffer buffer, Handler&& handler);
   template <typename Handler>
-  void write_all(Handler&& handler);
-  void start_read();
-  void on_read(const boost::system::error_code& ec, std::size_t n);
-  void start_write();
-  void on_write(const boost::system::error_code& ec);
+  void write_all(asio::const_buffer buffer, Handler&& handler);
   // The connection ended with `ec` during `op`: reports close or failure.
-  void end(const boost::system::error_code& ec, const char* op);
+  void end(const boost::system::error_code& ec, PumpOp op);
   void fail(const std::string& reason);
   // Releases the socket and resolver; runs on_end_ once.
   void finish();
@@ -110,10 +112,6 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   std::vector<tcp::endpoint> endpoints_;
   std::size_t next_endpoint_ = 0;
   std::string last_error_;
-  std::unique_ptr<char[]> read_buf_;  // kTcpChunkBytes, from the first read
-  std::string write_buf_;
-  bool reading_ = false;
-  bool writing_ = false;
   std::function<void()> on_end_;
 };
 

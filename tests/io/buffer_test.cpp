@@ -78,5 +78,26 @@ TEST(IoBuffer, DatagramsAreAllOrNothing) {
   EXPECT_EQ(buffer.bytes(), 0u);
 }
 
+TEST(IoStreamBuffer, MovingEverythingIntoAnEmptyStringKeepsBothUsable) {
+  // move_to may hand the storage over instead of copying (all bytes, empty
+  // out): what either side sees afterwards is the same as with a copy.
+  StreamBuffer buffer(64);
+  std::string out;
+  for (std::size_t round = 0; round < 3; ++round) {
+    const std::string bytes(40 + round, static_cast<char>('a' + round));
+    EXPECT_EQ(buffer.append(bytes), bytes.size());
+    out.clear();
+    EXPECT_EQ(buffer.move_to(out, 1000), bytes.size());
+    EXPECT_EQ(out, bytes);
+    EXPECT_TRUE(buffer.empty());
+    EXPECT_EQ(buffer.space(), 64u);
+  }
+  EXPECT_EQ(buffer.append("after"), 5u);
+  EXPECT_EQ(buffer.view(), "after");
+  std::string more = "x";
+  EXPECT_EQ(buffer.move_to(more, 5), 5u);  // out not empty: appended
+  EXPECT_EQ(more, "xafter");
+}
+
 }  // namespace
 }  // namespace hio::test

@@ -316,6 +316,25 @@ TEST(IoTls, ASilentClientTimesOutOfItsHandshake) {
   EXPECT_EQ(sink.count(EventKind::connect, accept->accepted), 0u);
 }
 
+TEST(IoTls, AClientTimesOutOfAHandshakeTheServerNeverAnswers) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  RawSocket listener = raw_listen();  // accepts TCP (backlog), says nothing
+  ChannelOptions options = client_options();
+  options.tls.handshake_timeout = Tock{150'000'000};
+  TcpClientDoer client(run.io, "tls://127.0.0.1:" + std::to_string(listener.port()), options);
+  StopWhen stop(run.doist, [&] { return client.channel().state() == ChannelState::failed; });
+  EXPECT_EQ(run.doist.run({&client, &stop}), RunEnd::interrupted);
+  EXPECT_EQ(client.channel().reason(),
+            "TLS handshake with 127.0.0.1:" + std::to_string(listener.port()) +
+                " timed out after 0.15 s");
+  const Recorded* error = sink.first(EventKind::error, client.channel().id());
+  ASSERT_NE(error, nullptr);
+  EXPECT_GE(error->tyme, Tyme{Tock{150'000'000}});
+  EXPECT_EQ(sink.count(EventKind::connect, client.channel().id()), 0u);
+}
+
 TEST(IoTls, SetupErrorsAreClear) {
   RealRun run;
   ChannelOptions no_cert;

@@ -43,5 +43,6 @@ using Suite = void (*)(const Options&, Report&);
 void engine_suite(const Options& options, Report& report);
 void sim_suite(const Options& options, Report& report);
 void journal_suite(const Options& options, Report& report);
+void io_suite(const Options& options, Report& report);
 
 }  // namespace hio::bench

@@ -14,6 +14,7 @@ constexpr std::pair<const char*, hio::bench::Suite> kSuites[] = {
     {"engine", hio::bench::engine_suite},
     {"sim", hio::bench::sim_suite},
     {"journal", hio::bench::journal_suite},
+    {"io", hio::bench::io_suite},
 };
 
 int usage() {

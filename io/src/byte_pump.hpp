@@ -1,0 +1,114 @@
+// BytePump: the read and write loops of every real byte-stream transport
+// (TCP, TLS, serial), written once. One read is outstanding while rx has
+// room and one write of up to a chunk while tx has bytes; each completion
+// starts the next at once, so throughput does not wait for the driver's turn.
+#pragma once
+
+#include <algorithm>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "asio_core.hpp"
+#include "hio/io/transport.hpp"
+
+namespace hio::detail {
+
+enum class PumpOp { read, write };
+
+// CRTP base. Owner derives from it and from std::enable_shared_from_this
+// <Owner> (handlers hold the owner alive, as every pending Asio operation
+// must), and provides, as members BytePump may call (befriend it):
+//   bool live() const;                         // a handler may still act
+//   ChannelPort& pump_port();  AsioCore& pump_core();
+//   void read_some(asio::mutable_buffer, Handler&&);  // one async read
+//   void write_all(asio::const_buffer, Handler&&);    // one async write of all
+//   void end(const boost::system::error_code&, PumpOp); // reports the end
+template <typename Owner, std::size_t kChunkBytes>
+class BytePump {
+ public:
+  // Bytes handed to the OS and not yet confirmed written.
+  std::size_t in_flight() const { return writing_ ? write_buf_.size() : 0; }
+  bool writing() const { return writing_; }
+
+ protected:
+  // Starts a write if tx has bytes and a read if rx has room.
+  void pump_bytes() {
+    ChannelPort& port = owner().pump_port();
+    if (!writing_ && port.tx_size() > 0) start_write();
+    if (!reading_ && port.rx_space() > 0) start_read();
+  }
+
+ private:
+  Owner& owner() { return static_cast<Owner&>(*this); }
+
+  void start_read() {
+    // A TLS stream reads whole records but hands over only `room` bytes; the
+    // rest waits inside OpenSSL for the next read, so rx still bounds it.
+    const std::size_t room = std::min(kChunkBytes, owner().pump_port().rx_space());
+    // Made at the first read and left uninitialised: a thousand quiet
+    // connections should not cost a thousand zeroed chunks.
+    if (!read_buf_) read_buf_.reset(new char[kChunkBytes]);
+    reading_ = true;
+    ++owner().pump_core().pending;
+    owner().read_some(
+        asio::buffer(read_buf_.get(), room),
+        [self = owner().shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+          --self->pump_core().pending;
+          static_cast<BytePump&>(*self).on_read(ec, n);
+        });
+  }
+
+  void on_read(const boost::system::error_code& ec, std::size_t n) {
+    reading_ = false;
+    if (!owner().live()) return;
+    if (n > 0) owner().pump_port().deliver(std::string_view(read_buf_.get(), n));
+    if (ec) {
+      owner().end(ec, PumpOp::read);
+      return;
+    }
+    // Keep reading while there is room; a full rx stops here and the driver's
+    // service() restarts it once a doer has consumed.
+    if (owner().pump_port().rx_space() > 0) start_read();
+  }
+
+  void start_write() {
+    // A chunk at a time, the next as soon as one is out: that keeps the bytes
+    // moving (and in cache) better than one large write of all of tx. When the
+    // chunk is all of tx, the empty write_buf_ takes over tx's storage.
+    write_buf_.clear();
+    owner().pump_port().take_tx(write_buf_, kChunkBytes);
+    writing_ = true;
+    ++owner().pump_core().pending;
+    owner().write_all(
+        asio::buffer(write_buf_),
+        [self = owner().shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          --self->pump_core().pending;
+          static_cast<BytePump&>(*self).on_write(ec);
+        });
+  }
+
+  void on_write(const boost::system::error_code& ec) {
+    writing_ = false;
+    if (!owner().live()) return;
+    if (ec) {
+      owner().end(ec, PumpOp::write);
+      return;
+    }
+    write_buf_.clear();
+    if (owner().pump_port().tx_size() > 0) {
+      start_write();
+    } else {
+      owner().pump_port().notify();  // flushed() may hold now
+    }
+  }
+
+  std::unique_ptr<char[]> read_buf_;  // kChunkBytes, from the first read
+  std::string write_buf_;
+  bool reading_ = false;
+  bool writing_ = false;
+};
+
+}  // namespace hio::detail
