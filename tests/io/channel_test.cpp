@@ -37,8 +37,9 @@ struct ChannelFixture : ::testing::Test {
 using IoChannel = ChannelFixture;
 
 TEST_F(IoChannel, IdsAreSequentialAndOpenEventsDescribeTheChannel) {
-  ChannelOptions named;
-  named.name = "gps";
+  // Designated initializers name only what they set (every field has a
+  // default member initializer, so -Werror=missing-field-initializers holds).
+  const ChannelOptions named{.name = "gps", .rx_bytes_max = 1024};
   Channel& a = io.connect("sim://peer:1");
   Channel& b = io.listen("sim://0.0.0.0:7", named);
   Channel& c = io.bind("sim://me:9");

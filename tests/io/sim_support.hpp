@@ -26,8 +26,8 @@ inline constexpr Tock kMs{1'000'000};
 inline constexpr Tock kUs{1'000};
 
 // ChannelOptions with some fields set: `with([](ChannelOptions& o) { o.retry = ...; })`.
-// (ChannelOptions grows as transports are added; designated initializers of
-// it would have to name every field.)
+// (Designated initializers work too, `ChannelOptions{.retry = ...}`; this
+// also sets nested fields such as o.tls.verify.)
 template <class Set>
 ChannelOptions with(Set set) {
   ChannelOptions options;

@@ -43,11 +43,11 @@ const char* to_string(ChannelState state);
 struct TlsOptions {
   // Trusted CA certificates the peer's certificate is verified against.
   // Empty: OpenSSL's default trust store (the system's).
-  std::string ca_file;
+  std::string ca_file{};
   // This side's certificate (chain, leaf first) and private key. Listeners:
   // required. Clients: optional, presented if the server asks (mutual TLS).
-  std::string cert_file;
-  std::string key_file;
+  std::string cert_file{};
+  std::string key_file{};
   // Clients: verify the server's certificate chain and that it names
   // server_name. Turn off only for diagnostics: an unverified peer is not
   // authenticated.
@@ -55,7 +55,7 @@ struct TlsOptions {
   // Clients: the name sent as SNI and checked against the certificate (DNS
   // names against its DNS entries, IP addresses against its IP entries; no
   // SNI is sent for an IP address). Empty: the address's host.
-  std::string server_name;
+  std::string server_name{};
   // Listeners: ask each client for a certificate and verify it against
   // ca_file (required then); a client without a valid one fails its
   // handshake (mutual TLS).
@@ -71,7 +71,7 @@ struct ChannelOptions {
   // Default: the address text; accepted channels: "<listener name>/<id>".
   // Names should be unique where anything is derived from them (SimNet's
   // random streams); ids always are.
-  std::string name;
+  std::string name{};
   std::size_t rx_bytes_max = 64 * 1024;     // rx buffer (datagrams: total bytes queued)
   std::size_t tx_bytes_max = 64 * 1024;     // tx buffer (datagrams: total bytes queued)
   std::size_t datagrams_max = 256;          // datagram channels: messages per buffer
@@ -89,7 +89,7 @@ struct ChannelOptions {
   // auto-tunes). Accepted sockets inherit the listener's value.
   std::size_t socket_buffer_bytes = 0;
   // tls:// channels (and the remotes a tls:// listener accepts).
-  TlsOptions tls;
+  TlsOptions tls{};
   // udp:// channels: SO_BROADCAST, so datagrams may be sent to broadcast
   // addresses (without it such a send fails with an error event).
   bool broadcast = false;
