@@ -69,7 +69,8 @@ struct Replayer::Feed final : public TransportFactory {
   void pump_noisy(Tyme now);
   bool take_recorded_tx(const OwnedEvent& e);
   // Delivers a recorded input (rx without noise); false if it cannot be now.
-  bool deliver_input(const OwnedEvent& e, std::string* why);
+  bool deliver_input(const OwnedEvent& e);
+  std::string undeliverable_reason(const OwnedEvent& e) const;
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
   bool rx_fits(const Channel& c, std::size_t size) const;
   bool noisy_rx(const OwnedEvent& e, Tyme now);
@@ -134,15 +135,16 @@ class ReplayTransport final : public Transport {
  public:
   explicit ReplayTransport(Replayer::Feed& feed) : feed_(&feed) {}
   ~ReplayTransport() override {
-    if (feed_ != nullptr && port_) feed_->transports.erase(port_.channel().id());
+    if (feed_ != nullptr && port_) feed_->transports.erase(id_);
   }
   ReplayTransport(const ReplayTransport&) = delete;
   ReplayTransport& operator=(const ReplayTransport&) = delete;
 
   void start(ChannelPort port) override {
     port_ = port;
+    id_ = port_.channel().id();
     if (feed_ == nullptr) return;
-    feed_->transports[port_.channel().id()] = this;
+    feed_->transports[id_] = this;
     feed_->pump();
   }
   void service() override {
@@ -175,6 +177,7 @@ class ReplayTransport final : public Transport {
  private:
   Replayer::Feed* feed_;
   ChannelPort port_;
+  std::uint32_t id_ = 0;
 };
 
 }  // namespace
@@ -257,7 +260,7 @@ void Replayer::Feed::pump_strict(Tyme now) {
     const OwnedEvent& e = front();
     const std::uint64_t before = consumed;
     if (is_input(e)) {
-      if (!deliver_input(e, nullptr)) return;
+      if (!deliver_input(e)) return;
     } else if (e.kind == EventKind::tx) {
       if (!take_recorded_tx(e)) return;
     } else {
@@ -304,12 +307,9 @@ bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view b
   return false;
 }
 
-bool Replayer::Feed::deliver_input(const OwnedEvent& e, std::string* why) {
+bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
   ReplayTransport* t = transport(e.channel);
-  if (t == nullptr) {
-    if (why != nullptr) *why = "channel #" + std::to_string(e.channel) + " does not exist";
-    return false;
-  }
+  if (t == nullptr) return false;
   ChannelPort port = t->port();
   Channel& c = port.channel();
   switch (e.kind) {
@@ -317,15 +317,12 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e, std::string* why) {
       port.connected(e.text, e.peer);
       return true;
     case EventKind::accept: {
-      if (c.kind() != ChannelKind::listener) {
-        if (why != nullptr) *why = "channel #" + std::to_string(e.channel) + " is no listener";
-        return false;
-      }
+      if (c.kind() != ChannelKind::listener) return false;
       // The accepted channel's address is in its open event, right after.
       std::string address = c.address().text();
-      for (const OwnedEvent& next : queue) {
-        if (next.kind == EventKind::open && next.channel == e.accepted) {
-          address = next.peer;
+      for (std::size_t i = head; i < queue.size(); ++i) {
+        if (queue[i].kind == EventKind::open && queue[i].channel == e.accepted) {
+          address = queue[i].peer;
           break;
         }
       }
@@ -335,23 +332,10 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e, std::string* why) {
       return true;
     }
     case EventKind::rx:
-      if (!c.connected() && c.kind() == ChannelKind::stream) {
-        if (why != nullptr) *why = "channel #" + std::to_string(e.channel) + " is not connected";
-        return false;
-      }
-      if (!deliver_rx(c, port, e.bytes, e.peer)) {
-        if (why != nullptr) {
-          *why = "its " + std::to_string(e.bytes.size()) + " bytes do not fit the rx buffer of #" +
-                 std::to_string(e.channel);
-        }
-        return false;
-      }
-      return true;
+      if (!c.connected() && c.kind() == ChannelKind::stream) return false;
+      return deliver_rx(c, port, e.bytes, e.peer);
     case EventKind::close:
-      if (c.state() == ChannelState::closed) {
-        if (why != nullptr) *why = "channel #" + std::to_string(e.channel) + " is already closed";
-        return false;
-      }
+      if (c.state() == ChannelState::closed) return false;
       port.closed(CloseWho::remote, e.text);
       return true;
     case EventKind::error:
@@ -370,6 +354,22 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e, std::string* why) {
       break;
   }
   return false;
+}
+
+std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
+  const ReplayTransport* t = transport(e.channel);
+  const std::string channel = "#" + std::to_string(e.channel);
+  if (t == nullptr) return "channel " + channel + " does not exist";
+  const Channel& c = t->port().channel();
+  if (e.kind == EventKind::rx && c.kind() == ChannelKind::stream) {
+    if (!c.connected()) return "channel " + channel + " is not connected";
+    return "its " + std::to_string(e.bytes.size()) + " bytes do not fit the rx buffer of " +
+           channel + " (room for " + std::to_string(t->port().rx_space()) + ")";
+  }
+  if (e.kind == EventKind::rx) return "the datagram does not fit the rx buffer of " + channel;
+  if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
+  if (e.kind == EventKind::close) return "channel " + channel + " is already closed";
+  return "it could not be delivered";
 }
 
 void Replayer::Feed::strict_event(const ChannelEvent& actual) {
@@ -449,7 +449,7 @@ void Replayer::Feed::pass_end(Tyme tyme) {
                   "no bytes for it were written by the pass's end");
         }
       } else if (is_input(e)) {
-        deliver_input(e, &why);
+        why = undeliverable_reason(e);
         diverge(DivergenceKind::undeliverable, &e, nullptr, "missing",
                 why.empty() ? "it could not be delivered" : why);
       } else {
@@ -570,7 +570,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
       if (e.kind == EventKind::rx) {
         if (!noisy_rx(e, now)) return;  // waits for room in rx
-      } else if (!deliver_input(e, nullptr)) {
+      } else if (!deliver_input(e)) {
         ++stats.undelivered;
       }
     }

@@ -109,7 +109,7 @@ Replayed replay(const std::string& path, EchoSceneOptions o, const std::string& 
 
 TEST(Replay, RealCaptureReplaysByteForByteInVirtualTime) {
   TempDir dir;
-  EchoSceneOptions o;  // 3 clients, a line each every 100 ms, 20 lines: ~2 s
+  EchoSceneOptions o;  // 3 clients, a line each every 90 ms, 20 lines, for 2 s
   const JournalTrailer captured = capture_real(dir.file("capture.hioj"), o, seconds(2));
   EXPECT_GE(captured.passes, 2000u);
 
@@ -267,6 +267,25 @@ TEST(Replay, ATxNeverMadeIsMissingAtItsPass) {
   EXPECT_EQ(r.divergence->channel, echo.channel);
   EXPECT_FALSE(r.divergence->actual);
   EXPECT_NE(format_divergence(*r.divergence).find("tx missing"), std::string::npos);
+}
+
+TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  EchoSceneOptions more = sim_scene();
+  more.lines = 11;  // every client writes one line the journal never sent
+  const Replayed r = replay(dir.file("sim.hioj"), more);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+  const ReplayDivergence& d = *r.result.divergence;
+  EXPECT_EQ(d.kind, DivergenceKind::tx_extra) << r.text;
+  ASSERT_TRUE(d.actual);
+  // The last client's 11th line (the Doist closes doers in reverse order at
+  // exit), discarded when its channel #4 closed.
+  EXPECT_EQ(d.channel, 4u);
+  EXPECT_EQ(d.channel_name, "sim://server:7");
+  EXPECT_EQ(d.actual->kind, EventKind::close);
+  EXPECT_EQ(d.actual->bytes, "c2 line 10\n");
+  EXPECT_NE(r.text.find("extra tx"), std::string::npos) << r.text;
 }
 
 // ---- noise ------------------------------------------------------------------------

@@ -108,7 +108,7 @@ void sim_echo_run(const std::string& path, int clients, int lines) {
     throw std::runtime_error("journal bench: the simulated echo run did not finish");
 }
 
-// A real-time capture like tests/replay's: 3 clients, a line every 100 ms for
+// A real-time capture like tests/replay's: 3 clients, a line every 90 ms for
 // 2 s over loopback TCP. Returns its wall time in seconds.
 double capture_real(const std::string& path) {
   Doist doist(Tock{1'000'000}, /*real=*/true);
