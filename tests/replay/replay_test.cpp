@@ -163,6 +163,25 @@ TEST(Replay, SimulatedRunReplaysIdenticallyWithAndWithoutSkipping) {
   EXPECT_TRUE(d.same()) << (d.divergence ? d.divergence->describe() : "damage");
 }
 
+TEST(Replay, ACutJournalReplaysItsValidPrefix) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  const std::string bytes = test::read_file(dir.file("sim.hioj"));
+  test::write_file(dir.file("cut.hioj"), bytes.substr(0, bytes.size() * 2 / 3));
+  const JournalContents cut = read_journal(dir.file("cut.hioj"));
+  ASSERT_TRUE(cut.error);
+  const Replayed r = replay(dir.file("cut.hioj"), sim_scene());
+  EXPECT_TRUE(r.result.identical()) << r.text;
+  ASSERT_TRUE(r.result.journal_error);
+  EXPECT_EQ(r.result.journal_error->kind, cut.error->kind);
+  std::uint64_t events = 0;
+  for (const PassRecord& p : cut.frames)
+    events += p.events.size();
+  EXPECT_EQ(r.result.recorded_events, events);
+  // It stopped after the last intact pass.
+  EXPECT_EQ(r.result.passes, cut.frames.back().pass + 1);
+}
+
 TEST(Replay, RefusesARealTimeDoistAnotherTockAndLateAttach) {
   TempDir dir;
   capture_sim(dir.file("sim.hioj"), true);
