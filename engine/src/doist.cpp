@@ -105,6 +105,8 @@ void Doist::enter(std::span<Doer* const> doers) {
 }
 
 void Doist::recur() {
+  for (PassObserver* observer : observers_)
+    observer->pass_started(tyme());
   for (Reactor* reactor : reactors_)
     reactor->poll();
   core_.pass(tyme(), tock());

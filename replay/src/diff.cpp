@@ -34,20 +34,6 @@ class Cursor {
   std::size_t index_ = 0;
 };
 
-const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
-  if (a.tyme != b.tyme) return "tyme";
-  if (a.channel != b.channel) return "channel";
-  if (a.kind != b.kind) return "kind";
-  if (a.bytes != b.bytes) return "bytes";
-  if (a.peer != b.peer) return "peer";
-  if (a.text != b.text) return "text";
-  if (a.accepted != b.accepted) return "accepted";
-  if (a.who != b.who) return "who";
-  if (a.noise != b.noise) return "noise";
-  if (a.channel_kind != b.channel_kind) return "channel_kind";
-  return nullptr;
-}
-
 std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b) {
   std::vector<std::string> out;
   auto field = [&out](const char* name, const std::string& x, const std::string& y) {
@@ -67,6 +53,20 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
 }
 
 }  // namespace
+
+const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
+  if (a.tyme != b.tyme) return "tyme";
+  if (a.channel != b.channel) return "channel";
+  if (a.kind != b.kind) return "kind";
+  if (a.bytes != b.bytes) return "bytes";
+  if (a.peer != b.peer) return "peer";
+  if (a.text != b.text) return "text";
+  if (a.accepted != b.accepted) return "accepted";
+  if (a.who != b.who) return "who";
+  if (a.noise != b.noise) return "noise";
+  if (a.channel_kind != b.channel_kind) return "channel_kind";
+  return nullptr;
+}
 
 DiffResult diff_journals(JournalReader& expected, JournalReader& actual) {
   DiffResult result;

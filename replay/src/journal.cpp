@@ -37,11 +37,7 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
       recorder_(writer_, options.recorder) {
   recorder_.set_before_first_frame([this] { write_header(); });
   hub_.add_sink(recorder_);
-  // In front of the hub: a real-time Doist waits on its first reactor right
-  // after each pass, which is when this journal ends the pass (see header).
-  doist_.detach(hub_);
-  doist_.attach(*this);
-  doist_.attach(hub_);
+  doist_.add_observer(*this);
   attached_ = true;
 }
 
@@ -61,7 +57,7 @@ void Journal::detach() {
   if (!attached_) return;
   attached_ = false;
   hub_.remove_sink(recorder_);
-  doist_.detach(*this);
+  doist_.remove_observer(*this);
 }
 
 void Journal::write_header() {
@@ -79,16 +75,14 @@ void Journal::end_pass() {
   recorder_.end_pass();
 }
 
-void Journal::poll() {
-  // The first poll is the start of the run's first pass: the header gets the
-  // channels the run starts with.
+void Journal::pass_started(Tyme) {
+  // The start of the run's first pass: the header gets the channels the run
+  // starts with (those made while building the doers).
   write_header();
-  if (recorder_.pending() && recorder_.pending_tyme() < doist_.tyme()) recorder_.end_pass();
 }
 
-void Journal::wait_until(std::chrono::steady_clock::time_point deadline) {
-  poll();
-  hub_.wait_until(deadline);
+void Journal::pass_ended(Tyme) {
+  recorder_.end_pass();
 }
 
 RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {

@@ -354,5 +354,35 @@ TEST(DoistObserver, ToldAfterEveryExecutedPassNotSkippedOnes) {
   EXPECT_EQ(log.ends.size(), 3u);
 }
 
+// Every observer hears pass_started before the pass and pass_ended after it,
+// in the order they were added (a journal and a runner's checker together).
+class StartEndLog : public PassObserver {
+ public:
+  StartEndLog(std::vector<std::string>& out, std::string name)
+      : out_(out), name_(std::move(name)) {}
+  void pass_started(Tyme tyme) override {
+    out_.push_back(name_ + " start " + format_seconds(tyme));
+  }
+  void pass_ended(Tyme tyme) override { out_.push_back(name_ + " end " + format_seconds(tyme)); }
+
+ private:
+  std::vector<std::string>& out_;
+  std::string name_;
+};
+
+TEST(DoistObserver, SeveralObserversHearStartAndEndOfEachExecutedPass) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer slow(trace, "slow", seconds(2));
+  std::vector<std::string> out;
+  StartEndLog a(out, "a");
+  StartEndLog b(out, "b");
+  doist.add_observer(a);
+  doist.add_observer(b);
+  doist.run({&slow}, seconds(3));
+  EXPECT_THAT(out, ::testing::ElementsAre("a start 0", "b start 0", "a end 0", "b end 0",
+                                          "a start 2", "b start 2", "a end 2", "b end 2"));
+}
+
 }  // namespace
 }  // namespace hio::test

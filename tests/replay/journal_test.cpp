@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "echo_scene.hpp"
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
 #include "hio/replay/replay.hpp"
+#include "io_run.hpp"
 #include "loop_net.hpp"
 #include "replay_test_util.hpp"
 
@@ -207,48 +209,7 @@ TEST(Journal, DestroyedWithoutFinishLeavesATruncatedButReadableJournal) {
 
 // ---- real time, real sockets ---------------------------------------------------
 
-// Sends `count` lines once connected, and collects the echo.
-class LineClient final : public TcpClientDoer {
- public:
-  LineClient(IoHub& hub, std::string_view address, int count)
-      : TcpClientDoer(hub, address, {}, "client"), count_(count) {}
-  std::string expected;
-  std::string echoed;
-  bool done() const { return sent_ == count_ && echoed == expected; }
-
- protected:
-  void serve(Channel& channel) override {
-    echoed += channel.read();
-    if (channel.connected() && sent_ < count_) {
-      std::string line = "line " + std::to_string(sent_) + "\n";
-      if (channel.write(line) == line.size()) {
-        expected += line;
-        ++sent_;
-      }
-      rerun();
-    }
-  }
-
- private:
-  int count_;
-  int sent_ = 0;
-};
-
-class StopWhen final : public Doer {
- public:
-  StopWhen(Doist& doist, std::function<bool()> until)
-      : Doer("stop-when"), doist_(doist), until_(std::move(until)) {}
-
- protected:
-  bool recur(Tyme) override {
-    if (until_()) doist_.request_stop();
-    return false;
-  }
-
- private:
-  Doist& doist_;
-  std::function<bool()> until_;
-};
+using hio::test::StopWhen;
 
 TEST(Journal, RealTimeCaptureOverLoopbackTcp) {
   TempDir dir;
@@ -260,11 +221,11 @@ TEST(Journal, RealTimeCaptureOverLoopbackTcp) {
   header.mode = Mode::real;
   Journal journal(doist, io, dir.file("capture.hioj"), header);
   EchoServerDoer server(io, "tcp://127.0.0.1:0");
-  LineClient client(io, "tcp://" + server.listener().local(), 20);
+  test::PacedClient client(io, "tcp://" + server.listener().local(), "client", Tock{0}, 20);
   StopWhen stop(doist, [&] { return client.done(); });
   const RunEnd end = journal.run({&server, &client, &stop});
   EXPECT_EQ(end, RunEnd::interrupted);  // stopped by StopWhen, not by the limit
-  EXPECT_EQ(client.echoed, client.expected);
+  EXPECT_EQ(client.echoed, client.sent);
 
   JournalContents read = read_journal(dir.file("capture.hioj"));
   ASSERT_TRUE(read.complete()) << read.error->what();
@@ -282,9 +243,9 @@ TEST(Journal, RealTimeCaptureOverLoopbackTcp) {
       if (e.kind == EventKind::rx && e.channel != client_id) remote_rx += e.bytes;
     }
   }
-  EXPECT_EQ(client_tx, client.expected);
-  EXPECT_EQ(client_rx, client.expected);
-  EXPECT_EQ(remote_rx, client.expected);
+  EXPECT_EQ(client_tx, client.sent);
+  EXPECT_EQ(client_rx, client.sent);
+  EXPECT_EQ(remote_rx, client.sent);
   EXPECT_EQ(read.trailer->digest, read.digest);
   EXPECT_EQ(read.trailer->end, RunOutcome::interrupted);
 }

@@ -10,7 +10,12 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+#include <optional>
+
 #include "bench.hpp"
+#include "echo_scene.hpp"
+#include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
 
 namespace hio::bench {
@@ -72,6 +77,67 @@ std::uint64_t read_journal(const std::string& path) {
   return events;
 }
 
+// A message-heavy simulated run: `clients` echo clients on SimNet, each
+// sending a line every pass. Journaled to `path` unless it is empty.
+void sim_echo_run(const std::string& path, int clients, int lines) {
+  Doist doist(Tock{1'000'000});
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 3});
+  net.add_host("client");
+  net.add_host("server");
+  net.set_link("client", "server", {.latency = Tock{2'000'000}});
+  net.set_link("server", "client", {.latency = Tock{2'000'000}});
+  net.set_client_host("client");
+  std::optional<replay::Journal> journal;
+  if (!path.empty()) journal.emplace(doist, io, path, replay::JournalHeader{});
+  replay::test::EchoSceneOptions o;
+  o.listen = o.connect = "sim://server:7";
+  o.clients = clients;
+  o.lines = lines;
+  o.every = Tock{1'000'000};
+  replay::test::EchoScene scene(io, o);
+  const Tock limit{static_cast<std::int64_t>(lines + 50) * 1'000'000};
+  if (journal) {
+    journal->run(scene.doers(), limit);
+  } else {
+    doist.run(scene.doers(), limit);
+  }
+  if (!scene.done())
+    throw std::runtime_error("journal bench: the simulated echo run did not finish");
+}
+
+// A real-time capture like tests/replay's: 3 clients, a line every 90 ms for
+// 2 s over loopback TCP. Returns its wall time in seconds.
+double capture_real(const std::string& path) {
+  Doist doist(Tock{1'000'000}, /*real=*/true);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replay::JournalHeader header;
+  header.mode = replay::Mode::real;
+  replay::Journal journal(doist, io, path, header);
+  replay::test::EchoScene scene(io, replay::test::EchoSceneOptions{});
+  const auto start = std::chrono::steady_clock::now();
+  journal.run(scene.doers(), seconds(2));
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+  if (!scene.done()) throw std::runtime_error("journal bench: the capture did not echo everything");
+  return wall.count();
+}
+
+void replay_capture(const std::string& path) {
+  replay::Replayer replayer(path);
+  Doist doist(replayer.header().tock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  replay::test::EchoScene scene(io, replay::test::EchoSceneOptions{});
+  const replay::ReplayResult r = replayer.run(scene.doers());
+  if (!r.identical()) throw std::runtime_error("journal bench: the replay diverged");
+}
+
 }  // namespace
 
 void journal_suite(const Options& options, Report& report) {
@@ -95,6 +161,22 @@ void journal_suite(const Options& options, Report& report) {
   report.add("journal_read_events_per_s", static_cast<double>(events) / read_s, "events/s");
   report.add("journal_bytes_per_event", static_cast<double>(size) / static_cast<double>(events),
              "bytes");
+
+  // Journaling a message-heavy simulated run vs the same run without it.
+  const int clients = 16;
+  const int lines = options.quick ? 200 : 2000;
+  const double plain_s = best_seconds(options.repeats(), [&] { sim_echo_run("", clients, lines); });
+  const double journaled_s =
+      best_seconds(options.repeats(), [&] { sim_echo_run(path, clients, lines); });
+  std::remove(path.c_str());
+  report.add("journal_overhead", journaled_s / plain_s, "ratio");
+  report.add("journal_overhead_plain_s", plain_s, "s");
+
+  // Replaying a 2 s real-time capture in virtual time.
+  const double captured_s = capture_real(path);
+  const double replay_s = best_seconds(options.repeats(), [&] { replay_capture(path); });
+  std::remove(path.c_str());
+  report.add("replay_speedup", captured_s / replay_s, "ratio");
 }
 
 }  // namespace hio::bench

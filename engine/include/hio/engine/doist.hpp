@@ -25,12 +25,17 @@ enum class RunEnd : std::uint8_t {
 };
 const char* to_string(RunEnd end);
 
-// Told after every executed pass, before the tick: journals close the pass's
-// frame, expectation checkers look at counters. Skipped passes (time
-// skipping) are not reported: nothing ran in them, so nothing changed.
+// Told around every executed pass: pass_started before the reactors are
+// polled (nothing of the pass has happened yet: a journal takes the run's
+// starting channel table there), pass_ended after the last doer, before the
+// tick (journals close the pass's frame, expectation checkers look at
+// counters). Skipped passes (time skipping) are not reported: nothing ran in
+// them, so nothing changed. Observers are told in the order they were added;
+// any number may be added.
 class PassObserver {
  public:
   virtual ~PassObserver() = default;
+  virtual void pass_started(Tyme /*tyme*/) {}
   virtual void pass_ended(Tyme tyme) = 0;
 };
 

@@ -51,6 +51,11 @@ struct DiffResult {
 // does not matter. Reads both with bounded memory.
 DiffResult diff_journals(JournalReader& expected, JournalReader& actual);
 
+// The name of the first field in which the two events differ, in the order
+// Divergence::field lists them ("tyme", "channel", "kind", "bytes", ...); nullptr
+// if they are the same event (seq is not compared).
+const char* first_difference(const ChannelEvent& expected, const ChannelEvent& actual);
+
 // Rows of 16 bytes around the first difference, expected ("-") above actual
 // ("+"), differing bytes marked with "^^" under them; at most `rows_max` rows
 // per side. "" if equal.

@@ -10,7 +10,6 @@
 #include <string_view>
 
 #include "hio/engine/doist.hpp"
-#include "hio/engine/reactor.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/replay/recorder.hpp"
 #include "hio/replay/types.hpp"
@@ -44,19 +43,18 @@ struct JournalOptions {
 // real-mode header with no wall_clock gets the current UTC time; no other
 // field ever comes from the wall clock.
 //
-// How passes end: the Journal attaches itself to the Doist as a Reactor just
-// in front of the hub (the hub is detached and attached again after it). Its
-// poll() at the start of every pass ends the previous pass; in real time its
-// wait_until() - which the Doist calls right after each pass - ends the pass,
-// flushes it, and then waits on the hub. Virtual time: busy() is false, so
-// time skipping is unaffected (frames are written only for passes with events).
+// How passes end: the Journal is one of the Doist's PassObservers. Its
+// pass_started() of the run's first pass writes the header (with the channels
+// that exist then); its pass_ended() ends the pass's frame and, in real time,
+// flushes it before the Doist waits for the next pass. Skipped passes are not
+// reported and have no events, so time skipping is invisible in the journal.
 //
 // Ownership: the Doist and the hub are not owned; both must outlive the
 // Journal. Errors: the constructor throws std::system_error if the file cannot
 // be created; writing errors propagate from the event that caused them (the
 // run stops); finish() throws them too. A Journal destroyed without finish()
 // detaches and leaves a journal without a trailer (it reads as truncated).
-class Journal final : public Reactor {
+class Journal final : public PassObserver {
  public:
   Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
           JournalOptions options = {});
@@ -85,10 +83,9 @@ class Journal final : public Reactor {
   const JournalWriter& writer() const { return writer_; }
   std::uint64_t events() const { return writer_.events() + recorder_.pending_events(); }
 
-  // ---- hio::Reactor ----
-  void poll() override;
-  void wait_until(std::chrono::steady_clock::time_point deadline) override;
-  bool busy() const override { return false; }
+  // ---- hio::PassObserver ----
+  void pass_started(Tyme tyme) override;
+  void pass_ended(Tyme tyme) override;
 
  private:
   void write_header();

@@ -1,0 +1,222 @@
+// Replayer: replays a journal into a rebuilt run. Every channel the doers make
+// gets a replay transport bound to its recorded channel; recorded inputs are
+// delivered at their recorded pass and place, every tx the doers make is
+// compared with the recorded tx, and the first mismatch is a divergence.
+// Optionally a seeded noise model perturbs the recorded rx.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hio/engine/doist.hpp"
+#include "hio/engine/random.hpp"
+#include "hio/engine/reactor.hpp"
+#include "hio/io/hub.hpp"
+#include "hio/io/transport.hpp"
+#include "hio/replay/digest.hpp"
+#include "hio/replay/error.hpp"
+#include "hio/replay/noise.hpp"
+#include "hio/replay/reader.hpp"
+#include "hio/replay/types.hpp"
+
+namespace hio::replay {
+
+class Journal;
+
+// The numeric values are not journaled; the names are printed.
+enum class DivergenceKind : std::uint8_t {
+  tx_differs,     // a tx carried other bytes (or another peer) than recorded
+  tx_missing,     // a recorded tx was not made (whole, or only a prefix of it) by its pass's end
+  tx_extra,       // tx bytes were written that the journal never sent
+  event_differs,  // another event (open, close, log, ...) differs from the recorded one
+  event_missing,  // a recorded event (not tx) did not happen by its pass's end
+  event_extra,    // an event happened that the journal does not have there
+  undeliverable,  // a recorded input could not be delivered (no such channel, rx full)
+};
+const char* to_string(DivergenceKind kind);
+
+// The first place where a replay differs from its journal.
+struct ReplayDivergence {
+  DivergenceKind kind = DivergenceKind::tx_differs;
+  std::uint64_t pass = 0;  // tyme / tock
+  Tyme tyme{};
+  Tock tock{1};  // the journal's
+  std::uint32_t channel = 0;
+  std::string channel_name;  // "" for channel 0 (log) or an unknown channel
+  std::string field;         // the first differing field, as first_difference() names it
+  std::optional<OwnedEvent> expected;
+  std::optional<OwnedEvent> actual;
+  // tx: bytes the channel had sent (and matched) before the expected tx event.
+  std::uint64_t tx_offset = 0;
+  std::string detail;  // one more sentence where it helps ("3 of 6 bytes sent")
+};
+
+enum class ReplayStatus : std::uint8_t {
+  identical,  // every recorded event happened, in order, and nothing else
+  diverged,   // see ReplayResult::divergence
+  perturbed,  // a noise replay ran to the end (tx mismatches are counted, not failed)
+};
+const char* to_string(ReplayStatus status);
+
+// What noise did and what it changed (noise replays only).
+struct NoiseStats {
+  std::uint64_t rx_seen = 0;  // recorded rx the model decided on
+  std::uint64_t dropped = 0;
+  std::uint64_t delayed = 0;
+  std::uint64_t duplicated = 0;
+  std::uint64_t corrupted = 0;
+  std::uint64_t reordered = 0;
+  // Recorded inputs that could not be delivered (their channel is gone or was
+  // never made) and held rx still held when the replay ended.
+  std::uint64_t undelivered = 0;
+  // tx compared as a byte stream per channel against the recorded one:
+  // chunks in which the bytes differ, and the bytes left over on either side.
+  std::uint64_t tx_mismatches = 0;
+  std::uint64_t tx_missing_bytes = 0;
+  std::uint64_t tx_extra_bytes = 0;
+  std::optional<ReplayDivergence> first_tx_mismatch;  // information, not failure
+};
+
+struct ReplayResult {
+  ReplayStatus status = ReplayStatus::identical;
+  std::optional<ReplayDivergence> divergence;  // status diverged
+  RunEnd end = RunEnd::done;
+  std::uint64_t passes = 0;           // nominal passes of the replay run
+  std::uint64_t events = 0;           // events the replay made (at its hub)
+  std::uint64_t digest = 0;           // hio-digest-1 of those events
+  std::uint64_t recorded_events = 0;  // events read from the journal
+  std::uint64_t recorded_digest = 0;  // digest of the events read
+  // The journal was damaged or cut: the replay covered its valid prefix only.
+  std::optional<JournalError> journal_error;
+  NoiseStats noise;
+  bool identical() const { return status == ReplayStatus::identical; }
+};
+
+struct ReplayOptions {
+  ReaderOptions reader;
+  // Noise on the recorded rx; empty = a strict replay.
+  NoiseSpec noise;
+  // Root seed of the noise streams (kNoiseStream*).
+  std::uint64_t noise_seed = 0;
+};
+
+// Usage (what `hio replay` does; see docs/replay.md):
+//
+//   hio::replay::Replayer replayer("capture.hioj");      // throws if no header
+//   const JournalHeader& h = replayer.header();          // scenario, seed, tock, channels
+//   hio::Doist doist(h.tock);                            // virtual time
+//   hio::IoHub io(doist.tymth());
+//   doist.attach(io);
+//   replayer.attach(doist, io);                          // before any channel exists
+//   // optional: Journal out(doist, io, "replayed.hioj", replayer.output_header());
+//   ... build the doers from h.scenario, exactly as the recorded run did ...
+//   ReplayResult r = replayer.run({&a, &b});             // or run(doers, &out)
+//   if (!r.identical()) std::cerr << format_divergence(*r.divergence, replayer.header());
+//
+// Binding: channels are bound to recorded channels by id. The hub numbers
+// channels 1, 2, 3, ... in creation order, and so did the recorded run's hub,
+// so a run rebuilt the same way makes the same channels in the same order;
+// each channel's open event is compared with the recorded one (name, address,
+// kind), so a different channel in a slot is a divergence at once.
+//
+// Events: the replay walks the recorded event stream in order. Inputs - connect,
+// accept (which makes the accepted channel, with a replay transport), rx,
+// close by the remote, error, noise - are delivered by the replayer as soon as
+// they are next in the stream: at the start of their pass (the replayer is a
+// Reactor), or when a transport is started or serviced (a listener's connect
+// right after its open, an accept right after the client's open). Outputs -
+// open, tx, close by a doer, log - are made by the doers and compared as they
+// pass the hub's choke point. A recorded tx is taken from the channel's tx
+// buffer when it is next in the stream and the buffer holds at least as many
+// bytes (so a tx is cut as it was recorded, whatever transport recorded it).
+// An error event is replayed as ChannelPort::failed on streams and on
+// channels still opening, as ChannelPort::error otherwise.
+//
+// The first mismatch stops the run after the pass it happened in. Recorded
+// events of a pass still outstanding at its end are missing; tx bytes still
+// unsent when the replay ends are extra (reported at the pass they were first
+// left over). The replay ends after the recorded run's last pass (trailer's
+// end tyme), or after the last recorded pass of a journal without a trailer.
+//
+// Noise (options.noise not empty): recorded rx go through the noise model
+// (each kind with its own stream) and every decision is a noise event on the
+// channel; the rest of the inputs are delivered as recorded. The doers now see
+// other inputs, so outputs are not compared event by event: only tx, as a byte
+// stream per channel, and mismatches are counted in NoiseStats (status
+// perturbed), not failed. Other outputs are not compared.
+//
+// Time: the Doist must be virtual (std::invalid_argument otherwise) with the
+// journal's tock; the replayer keeps it from skipping passes while recorded
+// events remain (busy()), and runs as fast as the CPU allows.
+//
+// Ownership: the replayer owns its reader and the transports' shared state;
+// the Doist and the hub are not owned and must outlive the attachment. The
+// hub's channels own their replay transports, which go inert (no events) when
+// the replayer is destroyed or detached.
+class Replayer final : public Reactor, public PassObserver, public EventSink {
+ public:
+  // Opens the journal and reads its header. Throws JournalException if the
+  // file cannot be read or has no intact header.
+  explicit Replayer(const std::string& path, ReplayOptions options = {});
+  ~Replayer() override;
+  Replayer(const Replayer&) = delete;
+  Replayer& operator=(const Replayer&) = delete;
+
+  const JournalHeader& header() const { return header_; }
+  // A header for journaling the replay: the recorded one with mode replay and
+  // no wall clock or channel table (the Journal fills it).
+  JournalHeader output_header() const;
+
+  // Installs the replay transports (IoHub::set_override), the sink, the
+  // reactor and the pass observer. Call once, before any channel exists.
+  // Throws std::invalid_argument for a real-time Doist, a tock other than the
+  // journal's, or a hub that already has channels.
+  void attach(Doist& doist, IoHub& hub);
+
+  // doist.run(doers) (or journal->run), then finish().
+  ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
+  ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
+    return run(std::span<Doer* const>(doers.begin(), doers.size()), journal);
+  }
+  // After doist.run returned `end`: the final checks (recorded events left,
+  // tx left unsent), detaches, and gives the result.
+  ReplayResult finish(RunEnd end);
+
+  // ---- hio::Reactor (the Doist's calls) ----
+  void poll() override;
+  void wait_until(std::chrono::steady_clock::time_point) override {}
+  bool busy() const override;
+  // ---- hio::PassObserver ----
+  void pass_ended(Tyme tyme) override;
+  // ---- hio::EventSink (the hub's calls) ----
+  void on_event(const ChannelEvent& event) override;
+
+  // The replay transports' calls (replay/src only).
+  struct Feed;
+  Feed& feed() { return *feed_; }
+
+ private:
+  std::unique_ptr<Feed> feed_;
+  JournalHeader header_;
+};
+
+// A multi-line report for people:
+//   replay diverged at pass 12 (tyme 0.012 s) on channel #3 "tcp://127.0.0.1:0/3": tx differs
+//     expected: p12 0.012 s40 #3 tx 6 "hello\n"
+//     actual:   p12 0.012 s40 #3 tx 6 "HELLO\n"
+//   tx stream offset 18
+//   first difference at byte 0 (expected 6 bytes, actual 6 bytes)
+//   - 00000000  68 65 6c 6c 6f 0a   |hello.|
+//   + 00000000  48 45 4c 4c 4f 0a   |HELLO.|
+//               ^^ ^^ ^^ ^^ ^^
+std::string format_divergence(const ReplayDivergence& divergence);
+// One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
+std::string format_replay_result(const ReplayResult& result);
+
+}  // namespace hio::replay

@@ -1,0 +1,906 @@
+#include "hio/replay/replayer.hpp"
+
+#include <deque>
+#include <stdexcept>
+#include <utility>
+
+#include "hio/io/address.hpp"
+#include "hio/replay/diff.hpp"
+#include "hio/replay/inspect.hpp"
+#include "hio/replay/journal.hpp"
+
+namespace hio::replay {
+
+namespace {
+
+class ReplayTransport;
+
+bool is_input(const OwnedEvent& e) {
+  switch (e.kind) {
+    case EventKind::connect:
+    case EventKind::accept:
+    case EventKind::rx:
+    case EventKind::error:
+    case EventKind::noise:
+      return true;
+    case EventKind::close:
+      return e.who == CloseWho::remote;
+    case EventKind::open:
+    case EventKind::tx:
+    case EventKind::log:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+// A recorded rx held back by noise (delay, reorder) until `due`.
+struct Held {
+  std::uint32_t channel = 0;
+  std::string bytes;
+  std::string peer;
+  bool reorder = false;  // also released right after the channel's next rx
+};
+
+struct Replayer::Feed final : public TransportFactory {
+  Feed(const std::string& path, ReplayOptions opts)
+      : reader(path, opts.reader),
+        options(std::move(opts)),
+        noisy(!options.noise.empty()),
+        drop(options.noise_seed, kNoiseStreamDrop),
+        dup(options.noise_seed, kNoiseStreamDup),
+        corrupt(options.noise_seed, kNoiseStreamCorrupt),
+        reorder(options.noise_seed, kNoiseStreamReorder),
+        delay(options.noise_seed, kNoiseStreamDelay) {}
+  ~Feed() override;
+
+  // ---- TransportFactory ----
+  std::unique_ptr<Transport> make(const Address&, ChannelRole, const ChannelOptions&) override;
+
+  // ---- the walk over the recorded stream ----
+  void fill(Tyme upto);
+  void pop();
+  void retire();
+  bool none() const { return head == queue.size(); }
+  OwnedEvent& front() { return queue[head]; }
+  void pump();
+  void pump_strict(Tyme now);
+  void pump_noisy(Tyme now);
+  bool take_recorded_tx(const OwnedEvent& e);
+  // Delivers a recorded input (rx without noise); false if it cannot be now.
+  bool deliver_input(const OwnedEvent& e);
+  std::string undeliverable_reason(const OwnedEvent& e) const;
+  bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
+  bool rx_fits(const Channel& c, std::size_t size) const;
+  bool noisy_rx(const OwnedEvent& e, Tyme now);
+  void hold(Tyme due, Held held);
+  void release_held(Tyme now);
+  void release_reordered(std::uint32_t channel);
+  void settle_tx(std::uint32_t channel);
+  void strict_event(const ChannelEvent& actual);
+  void pass_end(Tyme tyme);
+  void final_checks();
+  void diverge(DivergenceKind kind, const OwnedEvent* expected, const ChannelEvent* actual,
+               std::string field, std::string detail = {});
+  ReplayDivergence make_divergence(DivergenceKind kind, const OwnedEvent* expected,
+                                   const ChannelEvent* actual, std::string field,
+                                   std::string detail);
+  std::uint64_t pass_of(Tyme tyme) const {
+    return static_cast<std::uint64_t>(tyme.time_since_epoch() / header_tock);
+  }
+  ReplayTransport* transport(std::uint32_t id) const {
+    auto it = transports.find(id);
+    return it == transports.end() ? nullptr : it->second;
+  }
+  bool reader_done() { return reader.peek() == nullptr; }
+  Tyme end_tyme();
+  void scan_end(const std::string& path);
+
+  JournalReader reader;
+  ReplayOptions options;
+  bool noisy;
+  Tock header_tock{1};
+  Doist* doist = nullptr;
+  IoHub* hub = nullptr;
+  bool attached = false;
+  bool pumping = false;
+  bool ended = false;  // the recorded run's end tyme was reached
+  std::map<std::uint32_t, ReplayTransport*> transports;
+  std::deque<OwnedEvent> queue;  // recorded events read, not yet matched or delivered
+  std::size_t head = 0;          // queue[head] is the next event; those before it are retired
+  std::uint64_t consumed = 0;
+  std::optional<Tyme> last_recorded_tyme;
+  std::optional<Tyme> recorded_end;  // the trailer's end tyme
+  std::map<std::uint32_t, std::string> recorded_names;
+  std::map<std::uint32_t, std::uint64_t> tx_matched;     // strict: tx bytes matched so far
+  std::map<std::uint32_t, std::uint64_t> tx_left_since;  // strict: pass tx was first left unsent
+  EventDigest digest;
+  std::optional<ReplayDivergence> divergence;
+  // noise
+  RandomStream drop, dup, corrupt, reorder, delay;
+  std::map<std::pair<std::int64_t, std::uint64_t>, Held> held;  // by (due ns, order)
+  std::uint64_t held_order = 0;
+  std::map<std::uint32_t, std::string> tx_expected;  // noise: recorded tx not yet compared
+  std::map<std::uint32_t, std::string> tx_actual;    // noise: tx made, not yet compared
+  std::map<std::uint32_t, std::uint64_t> tx_compared;
+  NoiseStats stats;
+};
+
+namespace {
+
+// The transport every channel of a replayed run gets. Inert (reports only
+// local closes) once its feed is gone or detached.
+class ReplayTransport final : public Transport {
+ public:
+  explicit ReplayTransport(Replayer::Feed& feed) : feed_(&feed) {}
+  ~ReplayTransport() override {
+    if (feed_ != nullptr && port_) feed_->transports.erase(id_);
+  }
+  ReplayTransport(const ReplayTransport&) = delete;
+  ReplayTransport& operator=(const ReplayTransport&) = delete;
+
+  void start(ChannelPort port) override {
+    port_ = port;
+    id_ = port_.channel().id();
+    if (feed_ == nullptr) return;
+    feed_->transports[id_] = this;
+    feed_->pump();
+  }
+  void service() override {
+    if (feed_ == nullptr) return;
+    // Noise replays send what the doers write, as a real transport would;
+    // strict replays cut tx as the journal did (Feed::take_recorded_tx).
+    if (feed_->noisy && feed_->attached) {
+      std::string out;
+      if (port_.channel().kind() == ChannelKind::stream && port_.channel().connected()) {
+        port_.take_tx(out, port_.tx_size());
+      } else if (port_.channel().kind() == ChannelKind::datagram) {
+        while (port_.take_datagram()) {
+        }
+      }
+    }
+    feed_->pump();
+  }
+  void close(std::string_view why) override {
+    port_.closed(CloseWho::local, why);
+    if (feed_ != nullptr) feed_->pump();
+  }
+  void reopen() override {
+    port_.opening();
+    if (feed_ != nullptr) feed_->pump();
+  }
+
+  ChannelPort port() const { return port_; }
+  void orphan() { feed_ = nullptr; }
+
+ private:
+  Replayer::Feed* feed_;
+  ChannelPort port_;
+  std::uint32_t id_ = 0;
+};
+
+}  // namespace
+
+Replayer::Feed::~Feed() {
+  for (auto& [id, t] : transports)
+    t->orphan();
+}
+
+std::unique_ptr<Transport> Replayer::Feed::make(const Address&, ChannelRole,
+                                                const ChannelOptions&) {
+  return std::make_unique<ReplayTransport>(*this);
+}
+
+void Replayer::Feed::fill(Tyme upto) {
+  for (const FrameView* f = reader.peek(); f != nullptr && f->tyme <= upto; f = reader.peek()) {
+    f = reader.next();
+    for (const ChannelEvent& e : f->events) {
+      queue.push_back(OwnedEvent::from(e));
+      if (e.kind == EventKind::open) recorded_names[e.channel] = std::string(e.text);
+    }
+    last_recorded_tyme = f->tyme;
+  }
+}
+
+void Replayer::Feed::pop() {
+  // The event may be the one the hub is giving its sinks right now (an input
+  // delivered from it, whose views the event holds): it stays in place until
+  // retire(), called where no event is in flight.
+  ++head;
+  ++consumed;
+}
+
+void Replayer::Feed::retire() {
+  queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head));
+  head = 0;
+}
+
+Tyme Replayer::Feed::end_tyme() {
+  if (recorded_end) return *recorded_end;
+  // No trailer: the run ends after the last recorded pass.
+  if (!reader_done()) return kTymeNever;
+  return last_recorded_tyme ? *last_recorded_tyme + header_tock : Tyme{} + header_tock;
+}
+
+void Replayer::Feed::scan_end(const std::string& path) {
+  // The trailer is the file's last frame and the reader streams, so one pass
+  // over the file (without the digest) finds when the recorded run ended.
+  ReaderOptions quick = options.reader;
+  quick.verify_digest = false;
+  JournalReader scan(path, quick);
+  while (scan.next() != nullptr) {
+  }
+  if (scan.complete() && scan.trailer() != nullptr) recorded_end = scan.trailer()->end_tyme;
+}
+
+void Replayer::Feed::pump() {
+  if (!attached || pumping || (divergence && !noisy)) return;
+  pumping = true;
+  struct Lower {
+    bool& flag;
+    ~Lower() { flag = false; }
+  } lower{pumping};
+  retire();
+  const Tyme now = doist->tyme();
+  if (noisy) {
+    pump_noisy(now);
+  } else {
+    pump_strict(now);
+  }
+}
+
+// ---- strict replay ------------------------------------------------------------
+
+void Replayer::Feed::pump_strict(Tyme now) {
+  for (;;) {
+    if (divergence) return;
+    fill(now);
+    if (none() || front().tyme > now) return;
+    const OwnedEvent& e = front();
+    const std::uint64_t before = consumed;
+    if (is_input(e)) {
+      if (!deliver_input(e)) return;
+    } else if (e.kind == EventKind::tx) {
+      if (!take_recorded_tx(e)) return;
+    } else {
+      return;  // the doers make it (open, local close, log)
+    }
+    if (consumed == before) return;  // it did not match: on_event reported it
+  }
+}
+
+bool Replayer::Feed::take_recorded_tx(const OwnedEvent& e) {
+  ReplayTransport* t = transport(e.channel);
+  if (t == nullptr) return false;
+  ChannelPort port = t->port();
+  const Channel& c = port.channel();
+  if (c.kind() == ChannelKind::stream) {
+    if (port.tx_size() < e.bytes.size()) return false;
+    std::string out;
+    port.take_tx(out, e.bytes.size());
+    return true;
+  }
+  if (c.kind() == ChannelKind::datagram && c.tx_count() > 0) {
+    (void)port.take_datagram();
+    return true;
+  }
+  return false;
+}
+
+bool Replayer::Feed::rx_fits(const Channel& c, std::size_t size) const {
+  if (c.kind() == ChannelKind::stream) return c.rx_size() + size <= c.options().rx_bytes_max;
+  return c.kind() == ChannelKind::datagram;
+}
+
+bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view bytes,
+                                std::string_view peer) {
+  if (c.kind() == ChannelKind::stream) {
+    if (port.rx_space() < bytes.size()) return false;
+    port.deliver(bytes);
+    return true;
+  }
+  if (c.kind() == ChannelKind::datagram && port.rx_fits(bytes.size())) {
+    port.deliver(peer, bytes);
+    return true;
+  }
+  return false;
+}
+
+bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
+  ReplayTransport* t = transport(e.channel);
+  if (t == nullptr) return false;
+  ChannelPort port = t->port();
+  Channel& c = port.channel();
+  switch (e.kind) {
+    case EventKind::connect:
+      port.connected(e.text, e.peer);
+      return true;
+    case EventKind::accept: {
+      if (c.kind() != ChannelKind::listener) return false;
+      // The accepted channel's address is in its open event, right after.
+      std::string address = c.address().text();
+      for (std::size_t i = head; i < queue.size(); ++i) {
+        if (queue[i].kind == EventKind::open && queue[i].channel == e.accepted) {
+          address = queue[i].peer;
+          break;
+        }
+      }
+      AddressResult parsed = parse_address(address);
+      port.accept(std::make_unique<ReplayTransport>(*this), parsed ? parsed.value() : c.address(),
+                  e.peer);
+      return true;
+    }
+    case EventKind::rx:
+      if (!c.connected() && c.kind() == ChannelKind::stream) return false;
+      return deliver_rx(c, port, e.bytes, e.peer);
+    case EventKind::close:
+      if (c.state() == ChannelState::closed) return false;
+      port.closed(CloseWho::remote, e.text);
+      return true;
+    case EventKind::error:
+      if (c.kind() == ChannelKind::stream || c.state() == ChannelState::opening) {
+        port.failed(e.text);
+      } else {
+        port.error(e.text);
+      }
+      return true;
+    case EventKind::noise:
+      port.noise(e.noise, e.bytes, e.peer, e.text);
+      return true;
+    case EventKind::open:
+    case EventKind::tx:
+    case EventKind::log:
+      break;
+  }
+  return false;
+}
+
+std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
+  const ReplayTransport* t = transport(e.channel);
+  const std::string channel = "#" + std::to_string(e.channel);
+  if (t == nullptr) return "channel " + channel + " does not exist";
+  const Channel& c = t->port().channel();
+  if (e.kind == EventKind::rx && c.kind() == ChannelKind::stream) {
+    if (!c.connected()) return "channel " + channel + " is not connected";
+    return "its " + std::to_string(e.bytes.size()) + " bytes do not fit the rx buffer of " +
+           channel + " (room for " + std::to_string(t->port().rx_space()) + ")";
+  }
+  if (e.kind == EventKind::rx) return "the datagram does not fit the rx buffer of " + channel;
+  if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
+  if (e.kind == EventKind::close) return "channel " + channel + " is already closed";
+  return "it could not be delivered";
+}
+
+void Replayer::Feed::strict_event(const ChannelEvent& actual) {
+  if (divergence) return;
+  fill(actual.tyme);
+  if (none() && reader_done() && !reader.complete()) return;  // past a damaged end
+  if (none() || front().tyme > actual.tyme) {
+    diverge(
+        actual.kind == EventKind::tx ? DivergenceKind::tx_extra : DivergenceKind::event_extra,
+        none() ? nullptr : &front(), &actual, "extra",
+        none() ? "the journal has no more events" : "the journal's next event is at a later pass");
+    return;
+  }
+  const OwnedEvent& expected = front();
+  const char* field = first_difference(expected.view(), actual);
+  if (field == nullptr) {
+    if (actual.kind == EventKind::tx) tx_matched[actual.channel] += actual.bytes.size();
+    pop();
+    return;
+  }
+  const std::string f = field;
+  const bool same_place = expected.kind == actual.kind && expected.channel == actual.channel;
+  if (same_place && actual.kind == EventKind::tx && f == "bytes") {
+    const bool prefix =
+        actual.bytes.size() < expected.bytes.size() &&
+        std::string_view(expected.bytes).substr(0, actual.bytes.size()) == actual.bytes;
+    if (prefix) {
+      diverge(DivergenceKind::tx_missing, &expected, &actual, f,
+              "only " + std::to_string(actual.bytes.size()) + " of " +
+                  std::to_string(expected.bytes.size()) + " bytes were written by the pass's end");
+    } else {
+      diverge(DivergenceKind::tx_differs, &expected, &actual, f);
+    }
+  } else if (same_place && actual.kind == EventKind::tx) {
+    diverge(DivergenceKind::tx_differs, &expected, &actual, f);
+  } else if (same_place && (actual.kind == EventKind::close || actual.kind == EventKind::error) &&
+             f == "bytes" && expected.bytes.size() < actual.bytes.size()) {
+    diverge(DivergenceKind::tx_extra, &expected, &actual, f,
+            std::to_string(actual.bytes.size()) +
+                " bytes written were never sent; the connection ended with them");
+  } else if (actual.kind == EventKind::tx) {
+    diverge(DivergenceKind::tx_extra, &expected, &actual, f);
+  } else {
+    diverge(DivergenceKind::event_differs, &expected, &actual, f);
+  }
+}
+
+void Replayer::Feed::pass_end(Tyme tyme) {
+  retire();
+  if (noisy) {
+    pump();
+    // Inputs of this pass whose channel the doers never made are lost.
+    fill(tyme);
+    while (!none() && front().tyme <= tyme) {
+      const OwnedEvent& e = front();
+      const bool waits_for_room = e.kind == EventKind::rx && transport(e.channel) != nullptr;
+      if (waits_for_room) break;
+      if (is_input(e)) ++stats.undelivered;
+      pop();
+      pump();
+    }
+  } else if (!divergence) {
+    pump();
+    fill(tyme);
+    if (!divergence && !none() && front().tyme <= tyme) {
+      const OwnedEvent e = front();
+      std::string why;
+      if (e.kind == EventKind::tx) {
+        ReplayTransport* t = transport(e.channel);
+        if (t != nullptr && t->port().channel().kind() == ChannelKind::stream &&
+            t->port().tx_size() > 0) {
+          std::string out;
+          t->port().take_tx(out, t->port().tx_size());  // on_event classifies it
+        }
+        if (!divergence) {
+          diverge(DivergenceKind::tx_missing, &e, nullptr, "missing",
+                  "no bytes for it were written by the pass's end");
+        }
+      } else if (is_input(e)) {
+        why = undeliverable_reason(e);
+        diverge(DivergenceKind::undeliverable, &e, nullptr, "missing",
+                why.empty() ? "it could not be delivered" : why);
+      } else {
+        diverge(DivergenceKind::event_missing, &e, nullptr, "missing",
+                "the doers did not make it by the pass's end");
+      }
+    }
+    for (const auto& [id, t] : transports) {
+      const bool left = t->port().channel().kind() == ChannelKind::stream
+                            ? t->port().tx_size() > 0
+                            : t->port().channel().kind() == ChannelKind::datagram &&
+                                  t->port().channel().tx_count() > 0;
+      if (!left) {
+        tx_left_since.erase(id);
+      } else if (tx_left_since.count(id) == 0) {
+        tx_left_since[id] = pass_of(tyme);
+      }
+    }
+  }
+  if (tyme + header_tock >= end_tyme()) {
+    ended = true;
+    doist->request_stop();
+  }
+}
+
+void Replayer::Feed::final_checks() {
+  if (noisy) {
+    for (auto& [id, bytes] : tx_expected)
+      stats.tx_missing_bytes += bytes.size();
+    for (auto& [id, bytes] : tx_actual)
+      stats.tx_extra_bytes += bytes.size();
+    stats.undelivered += held.size();
+    fill(kTymeNever);
+    for (std::size_t i = head; i < queue.size(); ++i) {
+      const OwnedEvent& e = queue[i];
+      if (is_input(e)) ++stats.undelivered;
+      if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
+    }
+    return;
+  }
+  if (divergence) return;
+  fill(kTymeNever);
+  if (!none()) {
+    const OwnedEvent e = front();
+    diverge(e.kind == EventKind::tx ? DivergenceKind::tx_missing : DivergenceKind::event_missing,
+            &e, nullptr, "missing", "the replay ended before it");
+    return;
+  }
+  for (const auto& [id, t] : transports) {
+    ChannelPort port = t->port();
+    if (port.channel().kind() != ChannelKind::stream || port.tx_size() == 0) continue;
+    std::string out;
+    const std::size_t n = port.tx_size();
+    ChannelEvent actual;
+    actual.kind = EventKind::tx;
+    actual.channel = id;
+    actual.tyme = doist->tyme();
+    port.take_tx(out, n);
+    actual.bytes = out;
+    diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra",
+            std::to_string(n) + " bytes written were never sent (left unsent since pass " +
+                std::to_string(tx_left_since.count(id) ? tx_left_since[id] : pass_of(actual.tyme)) +
+                ")");
+    if (tx_left_since.count(id)) {
+      divergence->pass = tx_left_since[id];
+      divergence->tyme = Tyme{header_tock * static_cast<std::int64_t>(divergence->pass)};
+    }
+    return;
+  }
+}
+
+ReplayDivergence Replayer::Feed::make_divergence(DivergenceKind kind, const OwnedEvent* expected,
+                                                 const ChannelEvent* actual, std::string field,
+                                                 std::string detail) {
+  ReplayDivergence d;
+  d.kind = kind;
+  d.tock = header_tock;
+  d.tyme = expected != nullptr && (actual == nullptr || expected->tyme <= actual->tyme)
+               ? expected->tyme
+               : actual->tyme;
+  d.pass = pass_of(d.tyme);
+  d.channel = actual != nullptr ? actual->channel : expected->channel;
+  if (const Channel* c = hub != nullptr && d.channel != 0 ? hub->find(d.channel) : nullptr) {
+    d.channel_name = c->name();
+  } else if (auto it = recorded_names.find(d.channel); it != recorded_names.end()) {
+    d.channel_name = it->second;
+  }
+  d.field = std::move(field);
+  if (expected != nullptr) d.expected = *expected;
+  if (actual != nullptr) d.actual = OwnedEvent::from(*actual);
+  auto it = tx_matched.find(d.channel);
+  d.tx_offset = it == tx_matched.end() ? 0 : it->second;
+  d.detail = std::move(detail);
+  return d;
+}
+
+void Replayer::Feed::diverge(DivergenceKind kind, const OwnedEvent* expected,
+                             const ChannelEvent* actual, std::string field, std::string detail) {
+  if (divergence) return;
+  divergence = make_divergence(kind, expected, actual, std::move(field), std::move(detail));
+  if (doist != nullptr) doist->request_stop();
+}
+
+// ---- noise replay -------------------------------------------------------------
+
+void Replayer::Feed::pump_noisy(Tyme now) {
+  release_held(now);
+  for (;;) {
+    fill(now);
+    if (none() || front().tyme > now) return;
+    const OwnedEvent& e = front();
+    if (e.kind == EventKind::open) {
+      if (hub->find(e.channel) == nullptr) return;  // the doers have not made it yet
+    } else if (e.kind == EventKind::tx) {
+      tx_expected[e.channel] += e.bytes;
+      settle_tx(e.channel);
+    } else if (is_input(e)) {
+      if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
+      if (e.kind == EventKind::rx) {
+        if (!noisy_rx(e, now)) return;  // waits for room in rx
+      } else if (!deliver_input(e)) {
+        ++stats.undelivered;
+      }
+    }
+    pop();
+  }
+}
+
+bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
+  ReplayTransport* t = transport(e.channel);
+  ChannelPort port = t->port();
+  Channel& c = port.channel();
+  if (c.kind() == ChannelKind::stream && !c.connected()) {
+    ++stats.undelivered;
+    return true;
+  }
+  if (c.kind() == ChannelKind::stream && port.rx_space() < e.bytes.size()) return false;
+  const NoiseSpec& spec = options.noise;
+  ++stats.rx_seen;
+  // One draw from each kind's stream for every rx, whatever happens to it, so
+  // one kind's setting never shifts another kind's draws.
+  const bool dropped = drop.bernoulli(spec.drop);
+  const bool duplicated = dup.bernoulli(spec.dup);
+  const bool corrupted = corrupt.bernoulli(spec.corrupt);
+  const bool reordered = reorder.bernoulli(spec.reorder);
+  Tock delayed{0};
+  if (spec.delay) {
+    const bool on = delay.bernoulli(spec.delay_p);
+    const Tock d = delay.uniform_duration(spec.delay_min, spec.delay_max);
+    if (on) delayed = d;
+  }
+  if (dropped) {
+    ++stats.dropped;
+    port.noise(NoiseKind::drop, e.bytes, e.peer, "replay noise: dropped");
+    return true;
+  }
+  std::string bytes = e.bytes;
+  if (corrupted && !bytes.empty()) {
+    const auto at =
+        static_cast<std::size_t>(corrupt.uniform(0, static_cast<std::int64_t>(bytes.size()) - 1));
+    const auto bit = static_cast<int>(corrupt.uniform(0, 7));
+    bytes[at] = static_cast<char>(static_cast<unsigned char>(bytes[at]) ^ (1u << bit));
+    ++stats.corrupted;
+    port.noise(
+        NoiseKind::corrupt, e.bytes, e.peer,
+        "replay noise: byte " + std::to_string(at) + " bit " + std::to_string(bit) + " flipped");
+  }
+  const int copies = duplicated ? 2 : 1;
+  if (duplicated) {
+    ++stats.duplicated;
+    port.noise(NoiseKind::duplicate, bytes, e.peer, "replay noise: delivered twice");
+  }
+  if (delayed > Tock{0}) {
+    ++stats.delayed;
+    port.noise(NoiseKind::delay, bytes, e.peer,
+               "replay noise: delayed " + format_seconds(delayed) + " s");
+    for (int i = 0; i < copies; ++i)
+      hold(now + delayed, Held{e.channel, bytes, e.peer, false});
+    return true;
+  }
+  if (reordered) {
+    ++stats.reordered;
+    port.noise(NoiseKind::reorder, bytes, e.peer,
+               "replay noise: held back until after the channel's next rx");
+    for (int i = 0; i < copies; ++i)
+      hold(now + header_tock, Held{e.channel, bytes, e.peer, true});
+    return true;
+  }
+  deliver_rx(c, port, bytes, e.peer);
+  if (duplicated && !deliver_rx(c, port, bytes, e.peer)) {
+    hold(now + header_tock, Held{e.channel, bytes, e.peer, false});
+  }
+  release_reordered(e.channel);
+  return true;
+}
+
+void Replayer::Feed::hold(Tyme due, Held h) {
+  held.emplace(std::pair{due.time_since_epoch().count(), held_order++}, std::move(h));
+}
+
+void Replayer::Feed::release_held(Tyme now) {
+  for (auto it = held.begin();
+       it != held.end() && it->first.first <= now.time_since_epoch().count();) {
+    ReplayTransport* t = transport(it->second.channel);
+    if (t == nullptr ||
+        (t->port().channel().kind() == ChannelKind::stream && !t->port().channel().connected())) {
+      ++stats.undelivered;
+      it = held.erase(it);
+      continue;
+    }
+    ChannelPort port = t->port();
+    if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) {
+      ++it;  // no room yet: stays held
+      continue;
+    }
+    it = held.erase(it);
+  }
+}
+
+void Replayer::Feed::release_reordered(std::uint32_t channel) {
+  for (auto it = held.begin(); it != held.end();) {
+    if (!it->second.reorder || it->second.channel != channel) {
+      ++it;
+      continue;
+    }
+    ChannelPort port = transport(channel)->port();
+    if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) return;
+    it = held.erase(it);
+  }
+}
+
+void Replayer::Feed::settle_tx(std::uint32_t channel) {
+  std::string& expected = tx_expected[channel];
+  std::string& actual = tx_actual[channel];
+  const std::size_t n = std::min(expected.size(), actual.size());
+  if (n == 0) return;
+  std::uint64_t& offset = tx_compared[channel];
+  if (expected.compare(0, n, actual, 0, n) != 0) {
+    ++stats.tx_mismatches;
+    if (!stats.first_tx_mismatch) {
+      OwnedEvent e;
+      e.kind = EventKind::tx;
+      e.channel = channel;
+      e.tyme = doist->tyme();
+      e.bytes = expected.substr(0, n);
+      OwnedEvent a = e;
+      a.bytes = actual.substr(0, n);
+      ChannelEvent view = a.view();
+      ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &e, &view, "bytes", "");
+      d.tx_offset = offset;
+      stats.first_tx_mismatch = std::move(d);
+    }
+  }
+  offset += n;
+  expected.erase(0, n);
+  actual.erase(0, n);
+}
+
+// ---- Replayer -------------------------------------------------------------------
+
+Replayer::Replayer(const std::string& path, ReplayOptions options)
+    : feed_(std::make_unique<Feed>(path, std::move(options))) {
+  const JournalHeader* h = feed_->reader.header();
+  if (h == nullptr) {
+    if (feed_->reader.error()) throw JournalException(*feed_->reader.error());
+    throw std::runtime_error("replay: journal '" + path + "' has no header");
+  }
+  header_ = *h;
+  feed_->header_tock = header_.tock;
+  feed_->scan_end(path);
+}
+
+Replayer::~Replayer() = default;
+
+JournalHeader Replayer::output_header() const {
+  JournalHeader h = header_;
+  h.mode = Mode::replay;
+  h.wall_clock.clear();
+  h.channels.clear();
+  return h;
+}
+
+void Replayer::attach(Doist& doist, IoHub& hub) {
+  if (feed_->attached || feed_->doist != nullptr) {
+    throw std::logic_error("Replayer::attach called twice");
+  }
+  if (doist.real()) {
+    throw std::invalid_argument(
+        "replay: the Doist must run in virtual time (replay runs as fast "
+        "as it can, whatever mode recorded the journal)");
+  }
+  if (doist.tock() != header_.tock) {
+    throw std::invalid_argument("replay: the Doist's tock " + format_seconds(doist.tock()) +
+                                " s is not the journal's " + format_seconds(header_.tock) + " s");
+  }
+  if (hub.channel_count() != 0) {
+    throw std::invalid_argument(
+        "replay: attach the replayer before any channel exists (the hub has " +
+        std::to_string(hub.channel_count()) + ")");
+  }
+  feed_->doist = &doist;
+  feed_->hub = &hub;
+  hub.set_override(feed_.get());
+  hub.add_sink(*this);
+  doist.attach(*this);
+  doist.add_observer(*this);
+  feed_->attached = true;
+}
+
+ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
+  if (feed_->doist == nullptr) throw std::logic_error("Replayer::run before attach");
+  const RunEnd end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);
+  return finish(end);
+}
+
+ReplayResult Replayer::finish(RunEnd end) {
+  Feed& f = *feed_;
+  if (f.doist == nullptr) throw std::logic_error("Replayer::finish before attach");
+  ReplayResult r;
+  if (f.attached) {
+    f.final_checks();
+    f.attached = false;
+    f.hub->set_override(nullptr);
+    f.hub->remove_sink(*this);
+    f.doist->detach(*this);
+    f.doist->remove_observer(*this);
+  }
+  r.end = end;
+  r.passes = f.doist->passes();
+  r.events = f.digest.events();
+  r.digest = f.digest.value();
+  r.recorded_events = f.reader.events_read();
+  r.recorded_digest = f.reader.digest();
+  if (f.reader.error()) r.journal_error = f.reader.error();
+  r.noise = f.stats;
+  r.divergence = f.divergence;
+  r.status = f.noisy        ? ReplayStatus::perturbed
+             : f.divergence ? ReplayStatus::diverged
+                            : ReplayStatus::identical;
+  return r;
+}
+
+void Replayer::poll() {
+  feed_->pump();
+}
+
+bool Replayer::busy() const {
+  return feed_->attached && !feed_->ended;
+}
+
+void Replayer::pass_ended(Tyme tyme) {
+  if (feed_->attached) feed_->pass_end(tyme);
+}
+
+void Replayer::on_event(const ChannelEvent& event) {
+  Feed& f = *feed_;
+  f.digest.add(event);
+  if (!f.attached) return;
+  if (f.noisy) {
+    if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
+      f.tx_actual[event.channel] += event.bytes;
+      f.settle_tx(event.channel);
+    }
+    return;
+  }
+  f.strict_event(event);
+}
+
+// ---- text -------------------------------------------------------------------------
+
+const char* to_string(DivergenceKind kind) {
+  switch (kind) {
+    case DivergenceKind::tx_differs:
+      return "tx differs";
+    case DivergenceKind::tx_missing:
+      return "tx missing";
+    case DivergenceKind::tx_extra:
+      return "extra tx";
+    case DivergenceKind::event_differs:
+      return "event differs";
+    case DivergenceKind::event_missing:
+      return "event missing";
+    case DivergenceKind::event_extra:
+      return "extra event";
+    case DivergenceKind::undeliverable:
+      return "input not deliverable";
+  }
+  return "?";
+}
+
+const char* to_string(ReplayStatus status) {
+  switch (status) {
+    case ReplayStatus::identical:
+      return "identical";
+    case ReplayStatus::diverged:
+      return "diverged";
+    case ReplayStatus::perturbed:
+      return "perturbed";
+  }
+  return "?";
+}
+
+std::string format_divergence(const ReplayDivergence& d) {
+  std::string out = "replay diverged at pass " + std::to_string(d.pass) + " (tyme " +
+                    format_seconds(d.tyme) + " s) on channel #" + std::to_string(d.channel);
+  if (!d.channel_name.empty()) out += " \"" + d.channel_name + "\"";
+  out += ": " + std::string(to_string(d.kind));
+  if (d.field != "missing" && d.field != "extra" && !d.field.empty()) {
+    out += " (" + d.field + ")";
+  }
+  out += '\n';
+  if (!d.detail.empty()) out += "  " + d.detail + '\n';
+  FormatOptions text;
+  text.text_bytes_max = 48;
+  const auto line = [&](const std::optional<OwnedEvent>& e) {
+    if (!e) return std::string("(none)");
+    const auto pass = static_cast<std::uint64_t>(e->tyme.time_since_epoch() / d.tock);
+    return format_event(e->view(), pass, text);
+  };
+  out += "  expected: " + line(d.expected) + '\n';
+  out += "  actual:   " + line(d.actual) + '\n';
+  const bool tx = (d.expected && d.expected->kind == EventKind::tx) ||
+                  (d.actual && d.actual->kind == EventKind::tx);
+  if (tx) out += "  tx stream offset " + std::to_string(d.tx_offset) + '\n';
+  const std::string_view expected = d.expected ? std::string_view(d.expected->bytes) : "";
+  const std::string_view actual = d.actual ? std::string_view(d.actual->bytes) : "";
+  if (d.field == "bytes" || (tx && expected != actual)) out += hex_diff(expected, actual);
+  if (d.field == "peer" && d.expected && d.actual)
+    out += hex_diff(d.expected->peer, d.actual->peer);
+  if (d.field == "text" && d.expected && d.actual)
+    out += hex_diff(d.expected->text, d.actual->text);
+  return out;
+}
+
+std::string format_replay_result(const ReplayResult& r) {
+  std::string out = std::string("replay ") + to_string(r.status) + ": " + std::to_string(r.passes) +
+                    " passes, " + std::to_string(r.events) + " events, digest " +
+                    format_digest(r.digest) + " (journal: " + std::to_string(r.recorded_events) +
+                    " events, digest " + format_digest(r.recorded_digest) + ")";
+  if (r.status == ReplayStatus::perturbed) {
+    const NoiseStats& n = r.noise;
+    out += "; noise on " + std::to_string(n.rx_seen) + " rx: " + std::to_string(n.dropped) +
+           " dropped, " + std::to_string(n.delayed) + " delayed, " + std::to_string(n.duplicated) +
+           " duplicated, " + std::to_string(n.corrupted) + " corrupted, " +
+           std::to_string(n.reordered) + " reordered, " + std::to_string(n.undelivered) +
+           " undelivered; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
+           std::to_string(n.tx_missing_bytes) + " bytes missing, " +
+           std::to_string(n.tx_extra_bytes) + " bytes extra";
+  }
+  if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->what();
+  return out;
+}
+
+}  // namespace hio::replay

@@ -1,0 +1,402 @@
+// Replay (issue 6 phase 2): a real-time capture over loopback TCP replayed in
+// virtual time byte for byte; simulated runs replayed with time skipping on
+// and off; divergences found where they are (changed doer, missing tx); noise
+// on replay reproducible by seed; noise specs refused with precise errors.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "echo_scene.hpp"
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/replay/replay.hpp"
+#include "io_run.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::EchoScene;
+using test::EchoSceneOptions;
+using test::TempDir;
+
+constexpr Tock kTock{1'000'000};  // 1 ms
+
+// Records the echo scene on real loopback TCP, in real time, for `limit`.
+JournalTrailer capture_real(const std::string& path, const EchoSceneOptions& o, Tock limit) {
+  Doist doist(kTock, /*real=*/true);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  JournalHeader header;
+  header.mode = Mode::real;
+  header.seed = 5;
+  header.scenario = "echo scene, real";
+  Journal journal(doist, io, path, header);
+  EchoScene scene(io, o);
+  const RunEnd end = journal.run(scene.doers(), limit);
+  EXPECT_EQ(end, RunEnd::limit);
+  EXPECT_TRUE(scene.done()) << "the capture did not echo everything in time";
+  return *journal.trailer();
+}
+
+EchoSceneOptions sim_scene() {
+  EchoSceneOptions o;
+  o.listen = "sim://server:7";
+  o.connect = "sim://server:7";
+  o.clients = 3;
+  o.lines = 10;
+  o.every = Tock{7'000'000};
+  return o;
+}
+
+// Records the echo scene on SimNet (latency, jitter) in virtual time.
+JournalTrailer capture_sim(const std::string& path, bool skip) {
+  Doist doist(kTock);
+  doist.set_skip(skip);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 11});
+  net.add_host("client");
+  net.add_host("server");
+  LinkParams link;
+  link.latency = Tock{3'000'000};
+  link.jitter = Tock{2'000'000};
+  net.set_link("client", "server", link);
+  net.set_link("server", "client", link);
+  net.set_client_host("client");
+  JournalHeader header;
+  header.seed = 11;
+  header.scenario = "echo scene, sim";
+  Journal journal(doist, io, path, header);
+  EchoScene scene(io, sim_scene());
+  journal.run(scene.doers(), seconds(1));
+  EXPECT_TRUE(scene.done());
+  return *journal.trailer();
+}
+
+struct Replayed {
+  ReplayResult result;
+  std::string text;  // format_divergence, if diverged
+  std::uint64_t executed_passes = 0;
+};
+
+// What `hio replay` does: header -> Doist -> hub -> replayer -> (journal) ->
+// doers -> run.
+Replayed replay(const std::string& path, EchoSceneOptions o, const std::string& out = "",
+                ReplayOptions options = {}, bool skip = true) {
+  Replayer replayer(path, options);
+  Doist doist(replayer.header().tock);
+  doist.set_skip(skip);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  std::optional<Journal> journal;
+  if (!out.empty()) journal.emplace(doist, io, out, replayer.output_header());
+  EchoScene scene(io, o);
+  Replayed r;
+  r.result = replayer.run(scene.doers(), journal ? &*journal : nullptr);
+  if (r.result.divergence) r.text = format_divergence(*r.result.divergence);
+  r.executed_passes = doist.executed_passes();
+  return r;
+}
+
+// ---- capture real, replay virtual -----------------------------------------------
+
+TEST(Replay, RealCaptureReplaysByteForByteInVirtualTime) {
+  TempDir dir;
+  EchoSceneOptions o;  // 3 clients, a line each every 90 ms, 20 lines, for 2 s
+  const JournalTrailer captured = capture_real(dir.file("capture.hioj"), o, seconds(2));
+  EXPECT_GE(captured.passes, 2000u);
+
+  const Replayed r = replay(dir.file("capture.hioj"), o, dir.file("replayed.hioj"));
+  ASSERT_TRUE(r.result.identical()) << r.text;
+  EXPECT_EQ(r.result.recorded_events, captured.events);
+  EXPECT_EQ(r.result.events, captured.events);
+  EXPECT_EQ(r.result.digest, captured.digest);
+  EXPECT_EQ(r.result.passes, captured.passes);
+
+  // Every tx of the capture is in the replay's journal, at the same pass.
+  const JournalContents a = read_journal(dir.file("capture.hioj"));
+  const JournalContents b = read_journal(dir.file("replayed.hioj"));
+  ASSERT_TRUE(b.complete());
+  EXPECT_EQ(b.header->mode, Mode::replay);
+  EXPECT_EQ(b.header->scenario, "echo scene, real");
+  EXPECT_TRUE(b.header->wall_clock.empty());
+  EXPECT_EQ(b.trailer->digest, captured.digest);  // re-recording gives the same digest
+  std::vector<std::pair<std::uint64_t, std::string>> tx_a, tx_b;
+  for (const PassRecord& p : a.frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::tx) tx_a.emplace_back(p.pass, e.bytes);
+  for (const PassRecord& p : b.frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::tx) tx_b.emplace_back(p.pass, e.bytes);
+  EXPECT_EQ(tx_a.size(), 3u * 20u * 2u);  // each line out and echoed back
+  EXPECT_EQ(tx_a, tx_b);
+}
+
+// ---- simulated runs -------------------------------------------------------------
+
+TEST(Replay, SimulatedRunReplaysIdenticallyWithAndWithoutSkipping) {
+  TempDir dir;
+  const JournalTrailer captured = capture_sim(dir.file("sim.hioj"), true);
+  const JournalTrailer no_skip = capture_sim(dir.file("sim-noskip.hioj"), false);
+  EXPECT_EQ(test::read_file(dir.file("sim.hioj")), test::read_file(dir.file("sim-noskip.hioj")));
+  EXPECT_EQ(captured.digest, no_skip.digest);
+
+  const Replayed on = replay(dir.file("sim.hioj"), sim_scene(), dir.file("on.hioj"), {}, true);
+  const Replayed off = replay(dir.file("sim.hioj"), sim_scene(), dir.file("off.hioj"), {}, false);
+  ASSERT_TRUE(on.result.identical()) << on.text;
+  ASSERT_TRUE(off.result.identical()) << off.text;
+  EXPECT_EQ(on.result.digest, captured.digest);
+  EXPECT_EQ(off.result.digest, captured.digest);
+  EXPECT_EQ(read_journal(dir.file("on.hioj")).trailer->digest, captured.digest);
+  EXPECT_EQ(test::read_file(dir.file("on.hioj")), test::read_file(dir.file("off.hioj")));
+  // The replay's journal holds the recorded event stream exactly.
+  JournalReader recorded(dir.file("sim.hioj"));
+  JournalReader replayed(dir.file("on.hioj"));
+  const DiffResult d = diff_journals(recorded, replayed);
+  EXPECT_TRUE(d.same()) << (d.divergence ? d.divergence->describe() : "damage");
+}
+
+TEST(Replay, ACutJournalReplaysItsValidPrefix) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  const std::string bytes = test::read_file(dir.file("sim.hioj"));
+  test::write_file(dir.file("cut.hioj"), bytes.substr(0, bytes.size() * 2 / 3));
+  const JournalContents cut = read_journal(dir.file("cut.hioj"));
+  ASSERT_TRUE(cut.error);
+  const Replayed r = replay(dir.file("cut.hioj"), sim_scene());
+  EXPECT_TRUE(r.result.identical()) << r.text;
+  ASSERT_TRUE(r.result.journal_error);
+  EXPECT_EQ(r.result.journal_error->kind, cut.error->kind);
+  std::uint64_t events = 0;
+  for (const PassRecord& p : cut.frames)
+    events += p.events.size();
+  EXPECT_EQ(r.result.recorded_events, events);
+  // It stopped after the last intact pass.
+  EXPECT_EQ(r.result.passes, cut.frames.back().pass + 1);
+}
+
+TEST(Replay, RefusesARealTimeDoistAnotherTockAndLateAttach) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  Replayer replayer(dir.file("sim.hioj"));
+  Doist real(kTock, /*real=*/true);
+  IoHub io1(real.tymth());
+  EXPECT_THROW(replayer.attach(real, io1), std::invalid_argument);
+  Doist other(Tock{2'000'000});
+  IoHub io2(other.tymth());
+  EXPECT_THROW(replayer.attach(other, io2), std::invalid_argument);
+  EXPECT_THROW(Replayer(dir.file("missing.hioj")), JournalException);
+}
+
+// ---- divergence -------------------------------------------------------------------
+
+// The first tx of a server-side (accepted) channel in a journal.
+struct FirstEcho {
+  std::uint64_t pass = 0;
+  std::uint32_t channel = 0;
+  std::string bytes;
+};
+FirstEcho first_echo(const std::string& path) {
+  const JournalContents j = read_journal(path);
+  std::vector<std::uint32_t> accepted;
+  for (const PassRecord& p : j.frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (e.kind == EventKind::accept) accepted.push_back(e.accepted);
+      if (e.kind == EventKind::tx &&
+          std::find(accepted.begin(), accepted.end(), e.channel) != accepted.end()) {
+        return {p.pass, e.channel, e.bytes};
+      }
+    }
+  }
+  return {};
+}
+
+TEST(Replay, AChangedDoerDivergesAtTheFirstDifferingTx) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  const FirstEcho echo = first_echo(dir.file("sim.hioj"));
+  ASSERT_NE(echo.channel, 0u);
+
+  EchoSceneOptions upper = sim_scene();
+  upper.upper = true;
+  const Replayed r = replay(dir.file("sim.hioj"), upper);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+  const ReplayDivergence& d = *r.result.divergence;
+  EXPECT_EQ(d.kind, DivergenceKind::tx_differs);
+  EXPECT_EQ(d.pass, echo.pass);
+  EXPECT_EQ(d.channel, echo.channel);
+  EXPECT_EQ(d.channel_name, "sim://server:7/" + std::to_string(echo.channel));
+  EXPECT_EQ(d.tx_offset, 0u);
+  ASSERT_TRUE(d.expected && d.actual);
+  EXPECT_EQ(d.expected->bytes, echo.bytes);
+  std::string upper_bytes = echo.bytes;
+  for (char& c : upper_bytes)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(d.actual->bytes, upper_bytes);
+  // The report: where, both events, the hex diff from the first differing byte.
+  EXPECT_NE(r.text.find("replay diverged at pass " + std::to_string(echo.pass)), std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("on channel #" + std::to_string(echo.channel) + " \"sim://server:7/"),
+            std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("first difference at byte 0"), std::string::npos) << r.text;
+  // The replay stopped right after the pass of the divergence.
+  EXPECT_EQ(r.result.end, RunEnd::interrupted);
+}
+
+// An echo server that reads and never answers: every echo is missing.
+class MuteServer final : public TcpServerDoer {
+ public:
+  using TcpServerDoer::TcpServerDoer;
+
+ protected:
+  void serve(Channel& remote) override { (void)remote.read(); }
+};
+
+TEST(Replay, ATxNeverMadeIsMissingAtItsPass) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  const FirstEcho echo = first_echo(dir.file("sim.hioj"));
+  Replayer replayer(dir.file("sim.hioj"));
+  Doist doist(replayer.header().tock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  MuteServer server(io, "sim://server:7");
+  const EchoSceneOptions o = sim_scene();
+  std::vector<std::unique_ptr<test::PacedClient>> clients;
+  std::vector<Doer*> doers{&server};
+  for (int i = 0; i < o.clients; ++i) {
+    clients.push_back(std::make_unique<test::PacedClient>(io, o.connect, "c" + std::to_string(i),
+                                                          o.every, o.lines));
+    doers.push_back(clients.back().get());
+  }
+  const ReplayResult r = replayer.run(doers);
+  ASSERT_EQ(r.status, ReplayStatus::diverged);
+  EXPECT_EQ(r.divergence->kind, DivergenceKind::tx_missing);
+  EXPECT_EQ(r.divergence->pass, echo.pass);
+  EXPECT_EQ(r.divergence->channel, echo.channel);
+  EXPECT_FALSE(r.divergence->actual);
+  EXPECT_NE(format_divergence(*r.divergence).find("tx missing"), std::string::npos);
+}
+
+TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  EchoSceneOptions more = sim_scene();
+  more.lines = 11;  // every client writes one line the journal never sent
+  const Replayed r = replay(dir.file("sim.hioj"), more);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+  const ReplayDivergence& d = *r.result.divergence;
+  EXPECT_EQ(d.kind, DivergenceKind::tx_extra) << r.text;
+  ASSERT_TRUE(d.actual);
+  // The last client's 11th line (the Doist closes doers in reverse order at
+  // exit), discarded when its channel #4 closed.
+  EXPECT_EQ(d.channel, 4u);
+  EXPECT_EQ(d.channel_name, "sim://server:7");
+  EXPECT_EQ(d.actual->kind, EventKind::close);
+  EXPECT_EQ(d.actual->bytes, "c2 line 10\n");
+  EXPECT_NE(r.text.find("extra tx"), std::string::npos) << r.text;
+}
+
+// ---- noise ------------------------------------------------------------------------
+
+TEST(Replay, NoiseIsReproducibleBySeedAndJournaled) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  ReplayOptions noisy;
+  noisy.noise =
+      parse_noise_spec("drop=0.1,delay=0-20ms,delay_p=0.2,dup=0.1,corrupt=0.1,reorder=0.1");
+  noisy.noise_seed = 1;
+  const Replayed a = replay(dir.file("sim.hioj"), sim_scene(), dir.file("a.hioj"), noisy);
+  const Replayed b = replay(dir.file("sim.hioj"), sim_scene(), dir.file("b.hioj"), noisy);
+  noisy.noise_seed = 2;
+  const Replayed c = replay(dir.file("sim.hioj"), sim_scene(), dir.file("c.hioj"), noisy);
+
+  EXPECT_EQ(a.result.status, ReplayStatus::perturbed);
+  const NoiseStats& n = a.result.noise;
+  EXPECT_GT(n.rx_seen, 0u);
+  EXPECT_GT(n.dropped + n.delayed + n.duplicated + n.corrupted + n.reordered, 0u);
+  EXPECT_GT(n.tx_mismatches + n.tx_missing_bytes + n.tx_extra_bytes, 0u);
+  EXPECT_EQ(test::read_file(dir.file("a.hioj")), test::read_file(dir.file("b.hioj")));
+  EXPECT_NE(test::read_file(dir.file("a.hioj")), test::read_file(dir.file("c.hioj")));
+  EXPECT_NE(a.result.digest, c.result.digest);
+
+  // Every decision is a noise event in the replay's journal (besides the
+  // SimNet's own jitter events, replayed as recorded).
+  std::uint64_t noise_events = 0;
+  for (const PassRecord& p : read_journal(dir.file("a.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::noise && e.text.starts_with("replay noise: ")) ++noise_events;
+  EXPECT_EQ(noise_events, n.dropped + n.delayed + n.duplicated + n.corrupted + n.reordered);
+}
+
+TEST(Replay, NoNoiseIsAStrictReplay) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  ReplayOptions none;
+  none.noise = parse_noise_spec("drop=0,dup=0");
+  EXPECT_TRUE(none.noise.empty());
+  EXPECT_TRUE(replay(dir.file("sim.hioj"), sim_scene(), "", none).result.identical());
+}
+
+TEST(NoiseSpec, ParsesEveryKind) {
+  const NoiseSpec s = parse_noise_spec("drop=0.01,delay=0-20ms,dup=0.005,corrupt=0.001,reorder=1");
+  EXPECT_EQ(s.drop, Probability::from_ratio(1, 100));
+  EXPECT_EQ(s.dup, Probability::from_ratio(5, 1000));
+  EXPECT_EQ(s.corrupt, Probability::from_ratio(1, 1000));
+  EXPECT_EQ(s.reorder, Probability::always());
+  EXPECT_TRUE(s.delay);
+  EXPECT_EQ(s.delay_min, Tock{0});
+  EXPECT_EQ(s.delay_max, Tock{20'000'000});
+  EXPECT_EQ(parse_noise_spec("delay=5us").delay_max, Tock{5'000});
+  EXPECT_EQ(parse_noise_spec("delay=1ms-2s").delay_min, Tock{1'000'000});
+  EXPECT_TRUE(parse_noise_spec("").empty());
+}
+
+std::string spec_error(std::string_view spec) {
+  try {
+    parse_noise_spec(spec);
+  } catch (const NoiseSpecError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
+  EXPECT_EQ(spec_error("drop=1.5"),
+            "noise spec: at offset 5 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '1.5'");
+  EXPECT_EQ(spec_error("drop=0.01,dup=x"),
+            "noise spec: at offset 14 (key 'dup'): expected a probability in [0, 1] (like 0.01), "
+            "got 'x'");
+  EXPECT_EQ(spec_error("drop=0.01,lose=0.1"),
+            "noise spec: at offset 10: unknown key 'lose' (known: drop, dup, corrupt, reorder, "
+            "delay, delay_p)");
+  EXPECT_EQ(spec_error("drop=0.1,drop=0.2"), "noise spec: at offset 9 (key 'drop'): given twice");
+  EXPECT_EQ(spec_error("delay=0-20"),
+            "noise spec: at offset 10 (key 'delay'): missing unit (ns, us, ms or s) after '20'");
+  EXPECT_EQ(spec_error("delay=0-20min"),
+            "noise spec: at offset 10 (key 'delay'): unknown unit 'min' (ns, us, ms or s)");
+  EXPECT_EQ(spec_error("delay=30ms-20ms"),
+            "noise spec: at offset 6 (key 'delay'): the delay range '30ms-20ms' has its low end "
+            "above its high end");
+  EXPECT_EQ(spec_error("drop=0.1,"),
+            "noise spec: at offset 8: empty item (two commas, or a comma at an end)");
+  EXPECT_EQ(spec_error("drop"), "noise spec: at offset 0: expected key=value, got 'drop'");
+  EXPECT_EQ(spec_error("dup="), "noise spec: at offset 4 (key 'dup'): missing value");
+  EXPECT_EQ(spec_error("corrupt=0.5x"),
+            "noise spec: at offset 11 (key 'corrupt'): expected a probability in [0, 1] (like "
+            "0.01), got '0.5x'");
+}
+
+}  // namespace
+}  // namespace hio::replay
