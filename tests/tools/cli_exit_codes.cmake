@@ -58,3 +58,8 @@ expect_exit(1 run ${SCENARIOS}/tcp_echo_jitter.toml --seed 2)
 if(NOT last_out MATCHES "FAIL  client.echoed == 40  \\(never held by 1.38 s")
   message(FATAL_ERROR "deadline failure not reported:\n${last_out}")
 endif()
+# The stock hio does not know a user program's kind (tools/examples).
+expect_exit(2 check ${SCENARIOS}/../tools/examples/blinker.toml)
+if(NOT last_err MATCHES "blinker.toml:9:8: unknown doer kind 'blinker' \\(known kinds: ")
+  message(FATAL_ERROR "unknown user kind not reported:\n${last_err}")
+endif()
