@@ -48,10 +48,8 @@ int main(int argc, char** argv) {
       "blinker",
       "toggles a light every run; done after `times` blinks (counter: on_count)",
       {{"times", hio::tools::ParamType::integer, "how many blinks", std::int64_t{3}}},
-      [](const hio::tools::DoerSpec& spec,
-         hio::tools::BuildContext& context) -> std::unique_ptr<hio::Doer> {
-        return std::make_unique<Blinker>(spec, context);
-      },
+      [](const hio::tools::DoerSpec& spec, hio::tools::BuildContext& context)
+          -> std::unique_ptr<hio::Doer> { return std::make_unique<Blinker>(spec, context); },
       false});
   return hio::tools::run_cli(argc, argv, registry);
 }

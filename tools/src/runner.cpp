@@ -322,7 +322,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
       result.detail = e.counter + " was " + std::to_string(value);
     } else if (e.when == Expectation::When::by && !result.passed) {
       result.detail = "never held by " + format_seconds(e.by) + " s (" + e.counter + " is " +
-                      std::to_string(value) + ")";
+                      std::to_string(value) + " at the end)";
     } else if (result.detail.empty()) {
       result.detail = "held on every pass";
     }
