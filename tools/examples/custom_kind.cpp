@@ -9,7 +9,6 @@
 // Every subcommand works with the new kind, exactly as `hio` does with the
 // built-in ones.
 #include <hio/tools/cli.hpp>
-#include <memory>
 
 namespace {
 
@@ -48,8 +47,7 @@ int main(int argc, char** argv) {
       "blinker",
       "toggles a light every run; done after `times` blinks (counter: on_count)",
       {{"times", hio::tools::ParamType::integer, "how many blinks", std::int64_t{3}}},
-      [](const hio::tools::DoerSpec& spec, hio::tools::BuildContext& context)
-          -> std::unique_ptr<hio::Doer> { return std::make_unique<Blinker>(spec, context); },
+      hio::tools::factory_of<Blinker>(),  // or any callable (spec, context) -> unique_ptr<Doer>
       false});
   return hio::tools::run_cli(argc, argv, registry);
 }

@@ -454,9 +454,7 @@ void add_io_kinds(DoerRegistry& registry) {
       "listens on a stream address and sends every remote back what it sent "
       "(counters: accepted, remotes)",
       {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}}},
-      [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-        return std::make_unique<EchoServer>(spec, context);
-      },
+      factory_of<EchoServer>(),
       false});
   registry.add(KindSpec{
       "echo_client",
@@ -470,18 +468,14 @@ void add_io_kinds(DoerRegistry& registry) {
        {"host", ParamType::string,
         "sim:// only: the host it connects from (default: net.client_host)",
         ParamValue{std::string()}}},
-      [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-        return std::make_unique<EchoClient>(spec, context);
-      },
+      factory_of<EchoClient>(),
       false});
   registry.add(
       KindSpec{"udp_responder",
                "binds a datagram address and sends every datagram back to its sender (counters: "
                "rx_messages, rx_bytes, tx_messages, tx_bytes, refused)",
                {{"address", ParamType::string, "where to bind, e.g. \"sim://server:7\"", {}}},
-               [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-                 return std::make_unique<UdpResponder>(spec, context);
-               },
+               factory_of<UdpResponder>(),
                false});
   registry.add(KindSpec{
       "udp_requester",
@@ -494,18 +488,14 @@ void add_io_kinds(DoerRegistry& registry) {
        {"interval", ParamType::duration, "tyme between requests", ParamValue{Tock{0}}},
        {"timeout", ParamType::duration, "a response later than this counts as late",
         ParamValue{seconds(1)}}},
-      [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-        return std::make_unique<UdpRequester>(spec, context);
-      },
+      factory_of<UdpRequester>(),
       false});
   registry.add(KindSpec{
       "serial_echo",
       "one end of a serial line that sends back every byte it reads (counters: rx_bytes, "
       "tx_bytes)",
       {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyB?baud=9600\"", {}}},
-      [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-        return std::make_unique<SerialEcho>(spec, context);
-      },
+      factory_of<SerialEcho>(),
       false});
   registry.add(KindSpec{
       "serial_sender",
@@ -518,9 +508,7 @@ void add_io_kinds(DoerRegistry& registry) {
        {"interval", ParamType::duration, "least tyme between lines", ParamValue{Tock{0}}},
        {"drain", ParamType::duration, "how long to wait for echoes after the last line",
         ParamValue{seconds(1)}}},
-      [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-        return std::make_unique<SerialSender>(spec, context);
-      },
+      factory_of<SerialSender>(),
       false});
 }
 

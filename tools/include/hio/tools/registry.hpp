@@ -55,6 +55,14 @@ struct BuildContext {
 
 using DoerFactory = std::function<std::unique_ptr<Doer>(const DoerSpec&, BuildContext&)>;
 
+// The factory of a doer type constructible as T(const DoerSpec&, BuildContext&).
+template <typename T>
+DoerFactory factory_of() {
+  return [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
+    return std::make_unique<T>(spec, context);
+  };
+}
+
 struct KindSpec {
   std::string name;
   std::string doc;
