@@ -83,7 +83,8 @@ hio(EXIT 2 diff ${WORK}/a.hioj ${WORK}/cut.hioj)
 hio(EXIT 2 diff ${WORK}/garbage.hioj ${WORK}/a.hioj)
 hio(EXIT 2 diff ${WORK}/a.hioj)
 
-# Every simulated example, recorded twice, is the same run.
+# Every simulated example, recorded twice, is the same run; and the same
+# again, byte for byte, with time skipping off.
 file(GLOB examples ${SCENARIOS}/*.toml)
 foreach(example ${examples})
   file(READ ${example} text)
@@ -94,4 +95,10 @@ foreach(example ${examples})
   hio(EXIT 0 run ${example} --record ${WORK}/${stem}-1.hioj)
   hio(EXIT 0 run ${example} --record ${WORK}/${stem}-2.hioj)
   hio(EXIT 0 diff ${WORK}/${stem}-1.hioj ${WORK}/${stem}-2.hioj)
+  hio(EXIT 0 run ${example} --set run.skip=false --record ${WORK}/${stem}-noskip.hioj)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/${stem}-1.hioj
+                          ${WORK}/${stem}-noskip.hioj RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "${stem}: time skipping on and off gave different journals")
+  endif()
 endforeach()
