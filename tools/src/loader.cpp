@@ -226,6 +226,7 @@ class Loader {
   }
 
   void read_link_params(const toml::table& table, const std::string& where, LinkParams& out) {
+    const std::size_t problems_before = diagnostics_.size();
     read_delay(table, "latency", where, out.latency);
     read_delay(table, "jitter", where, out.jitter);
     if (const toml::node* node = table.get("bandwidth")) {
@@ -239,7 +240,7 @@ class Loader {
     read_probability(table, "reorder", where, out.reorder);
     read_delay(table, "reorder_delay", where, out.reorder_delay);
     read_probability(table, "corrupt", where, out.corrupt);
-    check_with(table, where, [&] { validate(out, where); });
+    validate_at(table, where, out, problems_before);
   }
 
   static const std::vector<std::string>& serial_keys() {
@@ -249,30 +250,26 @@ class Loader {
   }
 
   void read_serial_params(const toml::table& table, const std::string& where, SerialParams& out) {
+    const std::size_t problems_before = diagnostics_.size();
     read_delay(table, "latency", where, out.latency);
     read_probability(table, "bit_error", where, out.bit_error);
     read_probability(table, "byte_drop", where, out.byte_drop);
     read_size(table, "chunk_bytes", where, 1, out.chunk_bytes);
     read_size(table, "tx_fifo_bytes", where, 1, out.tx_fifo_bytes);
     read_size(table, "rx_fifo_bytes", where, 1, out.rx_fifo_bytes);
-    check_with(table, where, [&] { validate(out, where); });
+    validate_at(table, where, out, problems_before);
   }
 
-  // What SimNet's own checks say (e.g. delays so large tyme could overflow),
-  // reported at the table, unless a key of it was already reported.
-  template <typename Check>
-  void check_with(const toml::table& table, const std::string& where, Check check) {
-    const std::size_t before = diagnostics_.size();
-    (void)before;
+  // What SimNet's own checks say beyond the keys' (e.g. delays so large that
+  // tyme could overflow), at the table - if its keys were all right.
+  template <typename Params>
+  void validate_at(const toml::table& table, const std::string& where, const Params& params,
+                   std::size_t problems_before) {
+    if (diagnostics_.size() != problems_before) return;
     try {
-      check();
+      validate(params, where);
     } catch (const std::invalid_argument& error) {
-      for (const Diagnostic& d : diagnostics_) {
-        if (d.pos.line >= table.source().begin.line && d.pos.line <= table.source().end.line) {
-          return;
-        }
-      }
-      report(table.source(), where + ": " + error.what());
+      report(table.source(), error.what());
     }
   }
 
