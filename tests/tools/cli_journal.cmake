@@ -58,6 +58,9 @@ require("${out}" "\n\\{\"type\":\"event\",\"pass\":0,[^\n]*\"channel\":2,\"kind\
 if(out MATCHES "\"channel\":1,")
   message(FATAL_ERROR "--channel client let channel 1 through:\n${out}")
 endif()
+# Repeatable options take one value each, so they may come first.
+hio(EXIT 0 inspect --kind close --kind connect --channel client ${WORK}/a.hioj)
+require("${out}" "\np0 0 s[0-9]+ #2 connect [^\n]*\np[0-9]+ [0-9.]+ s[0-9]+ #2 close [^\n]*\ntrailer " "options first")
 hio(EXIT 2 inspect ${WORK}/a.hioj --kind bogus)
 require("${err}" "--kind bogus: one of open, connect" "bad kind")
 hio(EXIT 2 inspect ${WORK}/a.hioj --channel nobody)

@@ -336,7 +336,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
   run->add_flag("--real", run_args.real, "real-time mode (overrides run.mode)");
-  run->add_option("--set", run_args.sets, "override a setting: run.tock=10ms, run.seed=3, ...");
+  run->add_option("--set", run_args.sets, "override a setting: run.tock=10ms, run.seed=3, ...")
+      ->allow_extra_args(false);
   run->add_flag("--json", run_args.json, "print the summary as one JSON object");
   run->add_option("--record", run_args.record, "journal the run into FILE (.hioj)");
 
@@ -345,11 +346,14 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
       app.add_subcommand("inspect", "print a journal's events as text or JSON lines");
   inspect_cmd->add_option("journal", inspect_args.journal, "journal file (.hioj)")->required();
   inspect_cmd->add_flag("--json", inspect_args.json, "JSON lines instead of text");
-  inspect_cmd->add_option("--channel", inspect_args.channels,
-                          "only this channel (id or name; repeatable)");
-  inspect_cmd->add_option("--kind", inspect_args.kinds,
-                          "only this event kind: open, connect, accept, rx, tx, close, error, "
-                          "noise, log (repeatable)");
+  inspect_cmd
+      ->add_option("--channel", inspect_args.channels, "only this channel (id or name; repeatable)")
+      ->allow_extra_args(false);
+  inspect_cmd
+      ->add_option("--kind", inspect_args.kinds,
+                   "only this event kind: open, connect, accept, rx, tx, close, error, "
+                   "noise, log (repeatable)")
+      ->allow_extra_args(false);
   inspect_cmd->add_option("--from", inspect_args.from, "only events at tyme >= this (e.g. 1.5s)");
   inspect_cmd->add_option("--to", inspect_args.to, "only events at tyme < this");
 
@@ -371,7 +375,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   sweep_cmd->add_option("--jobs", sweep_args.jobs, "worker threads (default 1)");
   sweep_cmd->add_option("--shard", sweep_args.shard,
                         "K/N: run only every N-th seed from the K-th (batch systems)");
-  sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run");
+  sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run")
+      ->allow_extra_args(false);
   sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
   sweep_cmd->add_option("--out", sweep_args.out,
                         "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
