@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <system_error>
@@ -288,7 +289,18 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                                       std::string("cannot create the journal: ") + error.what()}});
     }
   }
-  std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
+  std::unique_ptr<BuiltScenario> built;
+  try {
+    built = build_scenario(scenario, registry, doist, io);
+  } catch (const ScenarioError&) {
+    // Nothing ran: leave no journal behind.
+    if (journal) {
+      journal.reset();
+      std::error_code ignored;
+      std::filesystem::remove(options.record_path, ignored);
+    }
+    throw;
+  }
   CounterBoard& counters = built->counters;
 
   RunSummary summary;
