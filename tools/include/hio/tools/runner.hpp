@@ -86,9 +86,10 @@ struct RunOptions {
 };
 
 // Throws ScenarioError before anything runs if the tree cannot be built or an
-// expectation names a counter no doer publishes (no journal is left then). Exceptions from doers
-// propagate (after every doer was closed). summary.digest is the digest of the run's event stream,
-// the one a journal's trailer carries.
+// expectation names a counter no doer publishes (no journal is left then).
+// Exceptions from doers propagate (after every doer was closed).
+// summary.digest is the digest of the run's event stream, the one a
+// journal's trailer carries.
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options = {});
 
