@@ -23,6 +23,8 @@ constexpr std::uint64_t round(std::uint64_t h, std::uint64_t w) {
 }  // namespace
 
 void Hasher64::update(const void* data, std::size_t size) {
+  // An empty string_view may have a null data(): memcpy must not see it.
+  if (size == 0) return;
   const auto* p = static_cast<const unsigned char*>(data);
   size_ += size;
   std::uint64_t h = h_;

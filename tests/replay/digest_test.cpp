@@ -162,3 +162,15 @@ TEST(Digest, EventDigestMatchesOneShot) {
 
 }  // namespace
 }  // namespace hio::replay
+
+// Events with empty views (data() == nullptr) digest like empty strings,
+// with no memcpy from a null pointer (UBSan caught it on real TCP events).
+TEST(Digest, EmptyViewsWithNullData) {
+  hio::replay::Hasher64 a;
+  a.update_u8(1);
+  a.update(std::string_view{});
+  a.update(nullptr, 0);
+  hio::replay::Hasher64 b;
+  b.update_u8(1);
+  EXPECT_EQ(a.digest(), b.digest());
+}

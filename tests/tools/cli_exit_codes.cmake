@@ -47,3 +47,26 @@ endif()
 expect_exit(2 sweep ${SCENARIOS}/quickstart.toml --seeds 9..3)
 expect_exit(2 sweep ${SCENARIOS}/quickstart.toml --seeds 1..3 --shard 3/2)
 expect_exit(2 sweep ${SCENARIOS}/quickstart.toml --seeds 1..3 --jobs 0)
+
+# A sim:// address with no [net]: a build problem at the doer, exit 2.
+expect_exit(2 run ${DATA}/bad_build/sim_without_net.toml)
+if(NOT last_err MATCHES "sim_without_net.toml:1:1: cannot build doer 'c': a sim:// address needs a \\[net\\] section")
+  message(FATAL_ERROR "sim without net not reported:\n${last_err}")
+endif()
+# A failing expectation in a [net] scenario: exit 1, the first failure shown.
+expect_exit(1 run ${SCENARIOS}/tcp_echo_jitter.toml --seed 2)
+if(NOT last_out MATCHES "FAIL  client.echoed == 40  \\(never held by 1.38 s")
+  message(FATAL_ERROR "deadline failure not reported:\n${last_out}")
+endif()
+# The stock hio does not know a user program's kind (tools/examples).
+expect_exit(2 check ${SCENARIOS}/../tools/examples/blinker.toml)
+if(NOT last_err MATCHES "blinker.toml:9:8: unknown doer kind 'blinker' \\(known kinds: ")
+  message(FATAL_ERROR "unknown user kind not reported:\n${last_err}")
+endif()
+# A scenario that cannot be built leaves no journal.
+set(never ${CMAKE_CURRENT_BINARY_DIR}/never.hioj)
+file(REMOVE ${never})
+expect_exit(2 run ${DATA}/bad_build/unknown_counter.toml --record ${never})
+if(EXISTS ${never})
+  message(FATAL_ERROR "a scenario that did not run left a journal")
+endif()

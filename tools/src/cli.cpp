@@ -4,8 +4,14 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
+#include "hio/replay/diff.hpp"
+#include "hio/replay/digest.hpp"
+#include "hio/replay/inspect.hpp"
+#include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
@@ -20,8 +26,11 @@ constexpr const char* kVersion = "hio 0.1.0";
 constexpr const char* kExamples = R"(Examples:
   hio run scenarios/quickstart.toml
   hio run scenarios/quickstart.toml --seed 7 --set run.limit=2s --json
+  hio run scenarios/udp_request_response.toml --seed 3 --record run.hioj
+  hio inspect run.hioj --kind noise --from 1s --to 2s
+  hio diff a.hioj b.hioj
   hio check scenarios/quickstart.toml
-  hio sweep scenarios/quickstart.toml --seeds 1..200 --jobs 2
+  hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
 Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
             3 replay divergence, 130 interrupted.)";
@@ -33,6 +42,7 @@ void print_diagnostics(const ScenarioError& error) {
 
 struct RunArgs {
   std::string scenario;
+  std::string record;
   std::optional<std::string> seed;  // checked by apply_override: CLI11 wraps "-4"
   std::optional<std::string> limit;
   bool real = false;
@@ -47,7 +57,62 @@ struct SweepArgs {
   std::string shard = "1/1";
   std::vector<std::string> sets;
   bool json = false;
+  std::string out;
 };
+
+struct InspectArgs {
+  std::string journal;
+  bool json = false;
+  std::vector<std::string> channels;
+  std::vector<std::string> kinds;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+};
+
+// Failing seeds run again, journaled, into DIR/seed-N.hioj; DIR/report.json
+// lists every seed. A re-run whose digest differs from the sweep's is a
+// determinism bug, reported as such.
+int save_failing(const Scenario& scenario, const DoerRegistry& registry,
+                 const std::vector<SeedResult>& results, const SweepArgs& args) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::create_directories(args.out, error);
+  if (error) {
+    std::cerr << "hio sweep: cannot create " << args.out << ": " << error.message() << "\n";
+    return kExitBadInput;
+  }
+  std::string report = "{\"scenario\": " + json_quote(args.scenario) +
+                       ", \"shard\": " + json_quote(args.shard) + ", \"seeds\": [";
+  bool first = true;
+  for (const SeedResult& r : results) {
+    std::string journal;
+    if (!r.passed) {
+      journal = (fs::path(args.out) / ("seed-" + std::to_string(r.seed) + ".hioj")).string();
+      Scenario copy = scenario;
+      copy.run.seed = r.seed;
+      RunOptions options;
+      options.record_path = journal;
+      try {
+        const RunSummary again = run_scenario(copy, registry, options);
+        if (again.digest != r.digest) {
+          std::cerr << "hio sweep: seed " << r.seed << " gave digest "
+                    << replay::format_digest(again.digest) << " when re-run, "
+                    << replay::format_digest(r.digest) << " before: not deterministic\n";
+        }
+      } catch (const std::exception& e) {
+        std::cerr << "hio sweep: seed " << r.seed << ": cannot record: " << e.what() << "\n";
+        journal.clear();
+      }
+    }
+    std::string line = format_seed_result_json(r);
+    line.pop_back();  // the closing brace: add the journal
+    report += std::string(first ? "" : ", ") + line + ", \"journal\": " + json_quote(journal) + "}";
+    first = false;
+  }
+  report += "]}\n";
+  std::ofstream(fs::path(args.out) / "report.json", std::ios::binary) << report;
+  return kExitOk;
+}
 
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
@@ -69,6 +134,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     return kExitBadInput;
   }
   const std::vector<SeedResult> results = sweep(scenario, registry, seeds, args.jobs);
+  if (!args.out.empty()) {
+    if (int code = save_failing(scenario, registry, results, args); code != kExitOk) return code;
+  }
   std::size_t failed = 0;
   for (const SeedResult& r : results) {
     if (!r.passed) ++failed;
@@ -85,6 +153,11 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     std::cout << results.size() - failed << " of " << results.size() << " seeds passed";
     if (failed > 0) std::cout << "; failing seeds listed above";
     std::cout << "\n";
+    if (!args.out.empty()) {
+      std::cout << "report in " << (std::filesystem::path(args.out) / "report.json").string();
+      if (failed > 0) std::cout << ", journals of failing seeds as seed-N.hioj";
+      std::cout << "\n";
+    }
   }
   return failed == 0 ? kExitOk : kExitExpectationsFailed;
 }
@@ -115,6 +188,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     return kExitBadInput;
   }
   RunOptions options;
+  options.record_path = args.record;
   if (::isatty(STDERR_FILENO) != 0) {
     options.progress = [](Tyme tyme) {
       std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
@@ -138,6 +212,116 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   return summary.passed() ? kExitOk : kExitExpectationsFailed;
 }
 
+std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
+  std::string error;
+  std::optional<Tock> tock = parse_duration(text, &error);
+  if (!tock) {
+    std::cerr << "hio inspect: " << what << " " << text << ": " << error << "\n";
+    return std::nullopt;
+  }
+  return Tyme{*tock};
+}
+
+void print_journal_error(const char* command, const std::string& path,
+                         const replay::JournalError& error) {
+  std::cerr << "hio " << command << ": " << path << ": " << error.what() << "\n";
+}
+
+int do_inspect(const InspectArgs& args) {
+  replay::JournalReader reader(args.journal);
+  if (reader.header() == nullptr) {
+    print_journal_error("inspect", args.journal, *reader.error());
+    return kExitBadInput;
+  }
+  replay::EventFilter filter;
+  for (const std::string& c : args.channels) {
+    std::uint32_t id = 0;
+    bool found = false;
+    for (const replay::ChannelInfo& info : reader.header()->channels) {
+      if (info.name == c) {
+        id = info.id;
+        found = true;
+      }
+    }
+    if (!found) {
+      try {
+        std::size_t used = 0;
+        const unsigned long value = std::stoul(c, &used);
+        found = used == c.size() && value > 0 && value <= 0xffffffffUL && c[0] != '-';
+        id = static_cast<std::uint32_t>(value);
+      } catch (const std::exception&) {
+        found = false;
+      }
+    }
+    if (!found) {
+      std::cerr << "hio inspect: --channel " << c
+                << ": neither a channel id (1, 2, ...) nor a name in the journal's channel table\n";
+      return kExitBadInput;
+    }
+    filter.channels.push_back(id);
+  }
+  if (!args.kinds.empty()) {
+    filter.kinds = 0;
+    for (const std::string& k : args.kinds) {
+      std::optional<EventKind> kind = replay::parse_event_kind(k);
+      if (!kind) {
+        std::cerr << "hio inspect: --kind " << k
+                  << ": one of open, connect, accept, rx, tx, close, error, noise, log\n";
+        return kExitBadInput;
+      }
+      filter.kinds |= replay::EventFilter::kind_bit(*kind);
+    }
+  }
+  if (args.from) {
+    auto t = parse_tyme_arg(*args.from, "--from");
+    if (!t) return kExitBadInput;
+    filter.from = *t;
+  }
+  if (args.to) {
+    auto t = parse_tyme_arg(*args.to, "--to");
+    if (!t) return kExitBadInput;
+    filter.until = *t;
+  }
+  replay::FormatOptions format;
+  format.format = args.json ? replay::LineFormat::json : replay::LineFormat::text;
+  const replay::InspectSummary summary = replay::inspect(reader, filter, format, std::cout);
+  std::cout.flush();
+  if (summary.error) {
+    print_journal_error("inspect", args.journal, *summary.error);
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+int do_diff(const std::string& a, const std::string& b) {
+  replay::JournalReader expected(a);
+  replay::JournalReader actual(b);
+  bool bad = false;
+  if (expected.header() == nullptr) {
+    print_journal_error("diff", a, *expected.error());
+    bad = true;
+  }
+  if (actual.header() == nullptr) {
+    print_journal_error("diff", b, *actual.error());
+    bad = true;
+  }
+  if (bad) return kExitBadInput;
+  const replay::DiffResult result = replay::diff_journals(expected, actual);
+  for (const std::string& d : result.header_differences)
+    std::cout << "header differs: " << d << "\n";
+  if (result.divergence) {
+    std::cout << result.divergence->describe();
+    if (result.divergence->describe().back() != '\n') std::cout << "\n";
+  }
+  if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
+  if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
+  if (result.divergence) return kExitDivergence;
+  if (!result.same()) return kExitBadInput;
+  std::cout << "same: " << result.events_compared << " events, digest "
+            << replay::format_digest(expected.digest()) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
@@ -152,8 +336,32 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
   run->add_flag("--real", run_args.real, "real-time mode (overrides run.mode)");
-  run->add_option("--set", run_args.sets, "override a setting: run.tock=10ms, run.seed=3, ...");
+  run->add_option("--set", run_args.sets, "override a setting: run.tock=10ms, run.seed=3, ...")
+      ->allow_extra_args(false);
   run->add_flag("--json", run_args.json, "print the summary as one JSON object");
+  run->add_option("--record", run_args.record, "journal the run into FILE (.hioj)");
+
+  InspectArgs inspect_args;
+  CLI::App* inspect_cmd =
+      app.add_subcommand("inspect", "print a journal's events as text or JSON lines");
+  inspect_cmd->add_option("journal", inspect_args.journal, "journal file (.hioj)")->required();
+  inspect_cmd->add_flag("--json", inspect_args.json, "JSON lines instead of text");
+  inspect_cmd
+      ->add_option("--channel", inspect_args.channels, "only this channel (id or name; repeatable)")
+      ->allow_extra_args(false);
+  inspect_cmd
+      ->add_option("--kind", inspect_args.kinds,
+                   "only this event kind: open, connect, accept, rx, tx, close, error, "
+                   "noise, log (repeatable)")
+      ->allow_extra_args(false);
+  inspect_cmd->add_option("--from", inspect_args.from, "only events at tyme >= this (e.g. 1.5s)");
+  inspect_cmd->add_option("--to", inspect_args.to, "only events at tyme < this");
+
+  std::string diff_a, diff_b;
+  CLI::App* diff_cmd = app.add_subcommand(
+      "diff", "compare two journals: the first divergence (exit 3), or same (exit 0)");
+  diff_cmd->add_option("expected", diff_a, "journal A")->required();
+  diff_cmd->add_option("actual", diff_b, "journal B")->required();
 
   std::string check_path;
   CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
@@ -167,8 +375,11 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   sweep_cmd->add_option("--jobs", sweep_args.jobs, "worker threads (default 1)");
   sweep_cmd->add_option("--shard", sweep_args.shard,
                         "K/N: run only every N-th seed from the K-th (batch systems)");
-  sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run");
+  sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run")
+      ->allow_extra_args(false);
   sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
+  sweep_cmd->add_option("--out", sweep_args.out,
+                        "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
 
   try {
     app.parse(argc, argv);
@@ -180,6 +391,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
     if (run->parsed()) return do_run(run_args, registry);
     if (check->parsed()) return do_check(check_path, registry);
     if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
+    if (inspect_cmd->parsed()) return do_inspect(inspect_args);
+    if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
   } catch (const std::exception& error) {
     std::cerr << "hio: error: " << error.what() << "\n";
     return kExitBadInput;

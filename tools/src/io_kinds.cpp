@@ -1,12 +1,16 @@
-// The IO doer kinds of scenarios: echo_server and echo_client, over any
-// stream address (tcp://, tls://, sim://). They publish counters for
-// expectations.
+// The IO doer kinds of scenarios: echo_server and echo_client over any
+// stream address (tcp://, tls://, sim://), udp_responder and udp_requester
+// over datagrams (udp://, sim://), serial_echo and serial_sender over serial
+// lines (serial://, sim-serial://). They publish counters for expectations.
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "hio/io/address.hpp"
 #include "hio/io/echo_server_doer.hpp"
+#include "hio/io/serial_doer.hpp"
 #include "hio/io/tcp_client_doer.hpp"
+#include "hio/io/udp_peer_doer.hpp"
 #include "hio/tools/registry.hpp"
 
 namespace hio::tools {
@@ -48,8 +52,7 @@ class EchoServer final : public EchoServerDoer {
 class EchoClient final : public TcpClientDoer {
  public:
   EchoClient(const DoerSpec& spec, BuildContext& context)
-      : TcpClientDoer(context.io, context.resolve(spec.string("address")), options(spec),
-                      spec.name),
+      : TcpClientDoer(context.io, client_address(spec, context), options(spec), spec.name),
         messages_(spec.integer("messages")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
@@ -71,6 +74,11 @@ class EchoClient final : public TcpClientDoer {
     o.name = spec.name;
     o.retry = spec.duration("retry");
     return o;
+  }
+  static std::string client_address(const DoerSpec& spec, BuildContext& context) {
+    std::string address = context.resolve(spec.string("address"));
+    context.choose_client_host(address, spec.string("host"));
+    return address;
   }
 
   std::string payload(std::int64_t index) const {
@@ -140,6 +148,304 @@ class EchoClient final : public TcpClientDoer {
   Tyme next_send_{};
 };
 
+ChannelOptions named(const DoerSpec& spec) {
+  ChannelOptions o;
+  o.name = spec.name;
+  return o;
+}
+
+// Publishes a bound or listening channel's address under the doer's name,
+// for "@name" in later doers.
+void publish_endpoint(const DoerSpec& spec, BuildContext& context, const Channel& channel) {
+  if (channel.open() && !channel.local().empty()) {
+    context.endpoints[spec.name] =
+        std::string(to_string(channel.address().scheme)) + "://" + channel.local();
+  }
+}
+
+// Sends every datagram back to its sender.
+class UdpResponder final : public UdpPeerDoer {
+ public:
+  UdpResponder(const DoerSpec& spec, BuildContext& context)
+      : UdpPeerDoer(context.io, context.resolve(spec.string("address")), named(spec), spec.name) {
+    publish_endpoint(spec, context, channel());
+    CounterBoard& c = context.counters;
+    c.add(spec.name + ".rx_messages", [this] { return rx_messages_; });
+    c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
+    c.add(spec.name + ".tx_messages", [this] { return tx_messages_; });
+    c.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
+    c.add(spec.name + ".refused", [this] { return refused_; });
+  }
+
+ private:
+  void enter() override {
+    UdpPeerDoer::enter();
+    rx_messages_ = rx_bytes_ = tx_messages_ = tx_bytes_ = refused_ = 0;
+  }
+  void serve(Channel& channel) override {
+    while (std::optional<Datagram> d = channel.receive()) {
+      ++rx_messages_;
+      rx_bytes_ += static_cast<std::int64_t>(d->bytes.size());
+      if (channel.send(d->peer, d->bytes)) {
+        ++tx_messages_;
+        tx_bytes_ += static_cast<std::int64_t>(d->bytes.size());
+      } else {
+        ++refused_;  // tx full: a real responder would drop it too, but counted
+      }
+    }
+  }
+
+  std::int64_t rx_messages_ = 0, rx_bytes_ = 0, tx_messages_ = 0, tx_bytes_ = 0, refused_ = 0;
+};
+
+// Strips "scheme://" from a resolved "@name" so it is a datagram peer.
+std::string datagram_peer(const std::string& address) {
+  const std::size_t at = address.find("://");
+  return at == std::string::npos ? address : address.substr(at + 3);
+}
+
+// Sends `requests` numbered requests to a peer, one every `interval` (not
+// waiting for answers), and matches each response to its request: counts
+// responses, duplicates, reordered ones (a lower number than one already
+// seen), corrupt ones, and those later than `timeout`. Done when every
+// request was answered or the last one's timeout passed.
+class UdpRequester final : public UdpPeerDoer {
+ public:
+  UdpRequester(const DoerSpec& spec, BuildContext& context)
+      : UdpPeerDoer(context.io, context.resolve(spec.string("address")), named(spec), spec.name),
+        peer_(datagram_peer(context.resolve(spec.string("to")))),
+        requests_(spec.integer("requests")),
+        size_(static_cast<std::size_t>(spec.integer("size"))),
+        interval_(spec.duration("interval")),
+        timeout_(spec.duration("timeout")) {
+    if (spec.integer("size") < 10) throw std::invalid_argument("size must be >= 10");
+    if (requests_ < 0) throw std::invalid_argument("requests must be >= 0");
+    CounterBoard& c = context.counters;
+    c.add(spec.name + ".sent", [this] { return sent_; });
+    c.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
+    c.add(spec.name + ".rx_messages", [this] { return rx_messages_; });
+    c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
+    c.add(spec.name + ".responses", [this] { return responses_; });
+    c.add(spec.name + ".duplicates", [this] { return duplicates_; });
+    c.add(spec.name + ".reordered", [this] { return reordered_; });
+    c.add(spec.name + ".corrupt", [this] { return corrupt_; });
+    c.add(spec.name + ".late", [this] { return late_; });
+    c.add(spec.name + ".lost", [this] { return sent_ - responses_; });
+  }
+
+ private:
+  std::string payload(std::int64_t seq) const {
+    char head[16];
+    std::snprintf(head, sizeof head, "%08lld:", static_cast<long long>(seq % 100'000'000));
+    std::string bytes(head);
+    for (std::size_t i = bytes.size(); i < size_; ++i) {
+      bytes += static_cast<char>('a' + (static_cast<std::size_t>(seq) * 11 + i) % 26);
+    }
+    return bytes;
+  }
+
+  void enter() override {
+    UdpPeerDoer::enter();
+    sent_ = tx_bytes_ = rx_messages_ = rx_bytes_ = responses_ = duplicates_ = reordered_ =
+        corrupt_ = late_ = 0;
+    highest_ = -1;
+    sent_at_.clear();
+    answered_.clear();
+    next_send_ = tyme();
+  }
+
+  void take(const Datagram& d) {
+    ++rx_messages_;
+    rx_bytes_ += static_cast<std::int64_t>(d.bytes.size());
+    std::int64_t seq = -1;
+    if (d.bytes.size() == size_ && d.bytes[8] == ':') {
+      seq = 0;
+      for (std::size_t i = 0; i < 8 && seq >= 0; ++i) {
+        const char c = d.bytes[i];
+        seq = (c >= '0' && c <= '9') ? seq * 10 + (c - '0') : -1;
+      }
+    }
+    if (seq < 0 || seq >= sent_ || d.bytes != payload(seq)) {
+      ++corrupt_;
+      return;
+    }
+    const auto index = static_cast<std::size_t>(seq);
+    if (answered_[index]) {
+      ++duplicates_;
+      return;
+    }
+    answered_[index] = true;
+    ++responses_;
+    if (seq < highest_) ++reordered_;
+    highest_ = std::max(highest_, seq);
+    if (tyme() - sent_at_[index] > timeout_) ++late_;
+  }
+
+  void serve(Channel& channel) override {
+    while (std::optional<Datagram> d = channel.receive())
+      take(*d);
+    while (sent_ < requests_ && tyme() >= next_send_) {
+      std::string bytes = payload(sent_);
+      if (!channel.send(peer_, bytes)) {
+        rerun();  // tx full: try again next pass
+        break;
+      }
+      ++sent_;
+      tx_bytes_ += static_cast<std::int64_t>(bytes.size());
+      sent_at_.push_back(tyme());
+      answered_.push_back(false);
+      next_send_ = tyme() + interval_;
+    }
+  }
+
+  bool recur(Tyme tyme) override {
+    UdpPeerDoer::recur(tyme);
+    if (sent_ == requests_ &&
+        (responses_ == requests_ || requests_ == 0 || tyme >= sent_at_.back() + timeout_)) {
+      return true;
+    }
+    // Timers no channel event announces: the next send, the last timeout.
+    const Tyme timer = sent_ < requests_ ? next_send_ : sent_at_.back() + timeout_;
+    if (timer > tyme) park(std::min(channel().due(), timer));
+    return false;
+  }
+
+  std::string peer_;
+  std::int64_t requests_;
+  std::size_t size_;
+  Tock interval_;
+  Tock timeout_;
+  std::int64_t sent_ = 0, tx_bytes_ = 0, rx_messages_ = 0, rx_bytes_ = 0, responses_ = 0,
+               duplicates_ = 0, reordered_ = 0, corrupt_ = 0, late_ = 0;
+  std::int64_t highest_ = -1;
+  std::vector<Tyme> sent_at_;
+  std::vector<bool> answered_;
+  Tyme next_send_{};
+};
+
+// One end of a serial line that sends back every byte it reads.
+class SerialEcho final : public SerialDoer {
+ public:
+  SerialEcho(const DoerSpec& spec, BuildContext& context)
+      : SerialDoer(context.io, spec.string("address"), named(spec), spec.name) {
+    context.counters.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
+    context.counters.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
+  }
+
+ private:
+  void enter() override {
+    SerialDoer::enter();
+    rx_bytes_ = tx_bytes_ = 0;
+  }
+  void serve(Channel& channel) override {
+    if (!channel.connected()) return;
+    const std::string_view pending = channel.peek();
+    const std::size_t n = std::min(pending.size(), channel.tx_space());
+    if (n == 0) return;
+    const std::size_t taken = channel.write(pending.substr(0, n));
+    rx_bytes_ += static_cast<std::int64_t>(taken);
+    tx_bytes_ += static_cast<std::int64_t>(taken);
+    channel.consume(taken);
+  }
+
+  std::int64_t rx_bytes_ = 0, tx_bytes_ = 0;
+};
+
+// Writes `lines` numbered text lines ("L000042 abc...\n") to a serial line,
+// one every `interval`, and reads lines back (from an echo at the far end):
+// a line is intact if it is exactly one that was sent. Done when every line
+// came back intact, or `drain` after the last was sent.
+class SerialSender final : public SerialDoer {
+ public:
+  SerialSender(const DoerSpec& spec, BuildContext& context)
+      : SerialDoer(context.io, spec.string("address"), named(spec), spec.name),
+        lines_(spec.integer("lines")),
+        size_(static_cast<std::size_t>(spec.integer("size"))),
+        interval_(spec.duration("interval")),
+        drain_(spec.duration("drain")) {
+    if (spec.integer("size") < 8) throw std::invalid_argument("size must be >= 8");
+    if (lines_ < 0) throw std::invalid_argument("lines must be >= 0");
+    CounterBoard& c = context.counters;
+    c.add(spec.name + ".lines_sent", [this] { return lines_sent_; });
+    c.add(spec.name + ".lines_received", [this] { return lines_received_; });
+    c.add(spec.name + ".lines_intact", [this] { return lines_intact_; });
+    c.add(spec.name + ".lines_damaged", [this] { return lines_received_ - lines_intact_; });
+    c.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
+    c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
+  }
+
+ private:
+  std::string line(std::int64_t index) const {
+    char head[16];
+    std::snprintf(head, sizeof head, "L%06lld ", static_cast<long long>(index % 1'000'000));
+    std::string text(head);
+    for (std::size_t i = text.size(); i < size_; ++i) {
+      text += static_cast<char>('a' + (static_cast<std::size_t>(index) * 5 + i) % 26);
+    }
+    return text + "\n";
+  }
+
+  void enter() override {
+    SerialDoer::enter();
+    lines_sent_ = lines_received_ = lines_intact_ = tx_bytes_ = rx_bytes_ = 0;
+    outgoing_.clear();
+    received_.clear();
+    next_send_ = tyme();
+  }
+
+  void serve(Channel& channel) override {
+    std::string got = channel.read(channel.rx_size());
+    rx_bytes_ += static_cast<std::int64_t>(got.size());
+    received_ += got;
+    for (std::size_t end = received_.find('\n'); end != std::string::npos;
+         end = received_.find('\n')) {
+      const std::string text = received_.substr(0, end + 1);
+      received_.erase(0, end + 1);
+      ++lines_received_;
+      std::int64_t index = 0;
+      for (std::size_t i = 1; i < 7 && i < text.size(); ++i) {
+        const char c = text[i];
+        index = (c >= '0' && c <= '9' && index >= 0) ? index * 10 + (c - '0') : -1;
+      }
+      if (index >= 0 && index < lines_sent_ && text == line(index)) ++lines_intact_;
+    }
+    if (received_.size() > 4 * size_) received_.clear();  // garbage without newlines
+    if (!channel.connected()) return;
+    if (outgoing_.empty() && lines_sent_ < lines_ && tyme() >= next_send_) {
+      outgoing_ = line(lines_sent_);
+      ++lines_sent_;
+      next_send_ = tyme() + interval_;
+      last_sent_ = tyme();
+    }
+    if (!outgoing_.empty()) {
+      const std::size_t taken = channel.write(outgoing_);
+      tx_bytes_ += static_cast<std::int64_t>(taken);
+      outgoing_.erase(0, taken);
+      if (!outgoing_.empty()) rerun();
+    }
+  }
+
+  bool recur(Tyme tyme) override {
+    SerialDoer::recur(tyme);
+    if (lines_sent_ == lines_ && outgoing_.empty() &&
+        (lines_intact_ == lines_ || tyme >= last_sent_ + drain_)) {
+      return true;
+    }
+    const Tyme timer = lines_sent_ < lines_ ? next_send_ : last_sent_ + drain_;
+    if (timer > tyme && outgoing_.empty()) park(std::min(channel().due(), timer));
+    return false;
+  }
+
+  std::int64_t lines_;
+  std::size_t size_;
+  Tock interval_;
+  Tock drain_;
+  std::int64_t lines_sent_ = 0, lines_received_ = 0, lines_intact_ = 0, tx_bytes_ = 0,
+               rx_bytes_ = 0;
+  std::string outgoing_, received_;
+  Tyme next_send_{}, last_sent_{};
+};
+
 }  // namespace
 
 void add_io_kinds(DoerRegistry& registry) {
@@ -148,9 +454,7 @@ void add_io_kinds(DoerRegistry& registry) {
       "listens on a stream address and sends every remote back what it sent "
       "(counters: accepted, remotes)",
       {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}}},
-      [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-        return std::make_unique<EchoServer>(spec, context);
-      },
+      factory_of<EchoServer>(),
       false});
   registry.add(KindSpec{
       "echo_client",
@@ -160,10 +464,51 @@ void add_io_kinds(DoerRegistry& registry) {
        {"messages", ParamType::integer, "how many messages", ParamValue{std::int64_t{10}}},
        {"size", ParamType::integer, "bytes per message", ParamValue{std::int64_t{32}}},
        {"interval", ParamType::duration, "least tyme between sends", ParamValue{Tock{0}}},
-       {"retry", ParamType::duration, "reconnect after this long; 0 = never", ParamValue{Tock{0}}}},
-      [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
-        return std::make_unique<EchoClient>(spec, context);
-      },
+       {"retry", ParamType::duration, "reconnect after this long; 0 = never", ParamValue{Tock{0}}},
+       {"host", ParamType::string,
+        "sim:// only: the host it connects from (default: net.client_host)",
+        ParamValue{std::string()}}},
+      factory_of<EchoClient>(),
+      false});
+  registry.add(
+      KindSpec{"udp_responder",
+               "binds a datagram address and sends every datagram back to its sender (counters: "
+               "rx_messages, rx_bytes, tx_messages, tx_bytes, refused)",
+               {{"address", ParamType::string, "where to bind, e.g. \"sim://server:7\"", {}}},
+               factory_of<UdpResponder>(),
+               false});
+  registry.add(KindSpec{
+      "udp_requester",
+      "sends numbered requests to a peer and matches the responses (counters: sent, tx_bytes, "
+      "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost)",
+      {{"address", ParamType::string, "where to bind, e.g. \"sim://client:0\"", {}},
+       {"to", ParamType::string, "the peer: \"host:port\" or \"@name\"", {}},
+       {"requests", ParamType::integer, "how many requests", ParamValue{std::int64_t{10}}},
+       {"size", ParamType::integer, "bytes per request (>= 10)", ParamValue{std::int64_t{32}}},
+       {"interval", ParamType::duration, "tyme between requests", ParamValue{Tock{0}}},
+       {"timeout", ParamType::duration, "a response later than this counts as late",
+        ParamValue{seconds(1)}}},
+      factory_of<UdpRequester>(),
+      false});
+  registry.add(KindSpec{
+      "serial_echo",
+      "one end of a serial line that sends back every byte it reads (counters: rx_bytes, "
+      "tx_bytes)",
+      {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyB?baud=9600\"", {}}},
+      factory_of<SerialEcho>(),
+      false});
+  registry.add(KindSpec{
+      "serial_sender",
+      "writes numbered lines to a serial line and checks the ones that come back (counters: "
+      "lines_sent, lines_received, lines_intact, lines_damaged, tx_bytes, rx_bytes)",
+      {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyA?baud=9600\"", {}},
+       {"lines", ParamType::integer, "how many lines", ParamValue{std::int64_t{10}}},
+       {"size", ParamType::integer, "characters per line before its newline (>= 8)",
+        ParamValue{std::int64_t{32}}},
+       {"interval", ParamType::duration, "least tyme between lines", ParamValue{Tock{0}}},
+       {"drain", ParamType::duration, "how long to wait for echoes after the last line",
+        ParamValue{seconds(1)}}},
+      factory_of<SerialSender>(),
       false});
 }
 

@@ -47,6 +47,7 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
 class Loader {
  public:
   static constexpr int kMaxDepth = 64;
+  static constexpr std::int64_t kCopiesMax = 1'000'000;
 
   Loader(std::string path, const DoerRegistry& registry)
       : path_(std::move(path)), registry_(registry) {}
@@ -62,8 +63,9 @@ class Loader {
       report(error.source(), std::string(error.description()));
       throw ScenarioError(std::move(diagnostics_));
     }
-    check_keys(root, {"run", "doer", "expect"}, "top level");
+    check_keys(root, {"run", "net", "doer", "expect"}, "top level");
     if (const toml::node* run = root.get("run")) read_run(*run, scenario.run);
+    if (const toml::node* net = root.get("net")) read_net(*net, scenario.net);
     if (const toml::node* doers = root.get("doer")) read_doers(*doers, scenario.doers);
     if (const toml::node* expect = root.get("expect")) read_expectations(*expect, scenario);
     if (scenario.doers.empty() && !root.contains("doer")) {
@@ -167,6 +169,400 @@ class Loader {
     }
   }
 
+  // ---- [net] ----
+
+  static bool valid_net_name(std::string_view name) {
+    if (name.empty() || name.size() > 253) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '.' || c == '_' || c == '-';
+    });
+  }
+
+  // A key's value as an integer >= `least`; nullopt (and reported) otherwise.
+  std::optional<std::int64_t> read_integer(const toml::node& node, const std::string& what,
+                                           std::int64_t least) {
+    auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value || *value < least) {
+      report(node.source(), what + " must be an integer >= " + std::to_string(least));
+      return std::nullopt;
+    }
+    return *value;
+  }
+
+  void read_probability(const toml::table& table, const char* key, const std::string& where,
+                        double& out) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return;
+    auto value = node->value<double>();
+    if (!node->is_number() || !value || !(*value >= 0.0 && *value <= 1.0)) {
+      report(node->source(),
+             where + "." + key + " must be a probability, a number from 0 to 1 (0.01 = 1 %)");
+      return;
+    }
+    out = *value;
+  }
+
+  void read_delay(const toml::table& table, const char* key, const std::string& where, Tock& out) {
+    if (const toml::node* node = table.get(key)) {
+      if (auto t = read_duration(*node, where + "." + key)) out = *t;
+    }
+  }
+
+  void read_size(const toml::table& table, const char* key, const std::string& where,
+                 std::int64_t least, std::size_t& out) {
+    if (const toml::node* node = table.get(key)) {
+      if (auto v = read_integer(*node, where + "." + key, least)) {
+        out = static_cast<std::size_t>(*v);
+      }
+    }
+  }
+
+  static const std::vector<std::string>& link_keys() {
+    static const std::vector<std::string> keys = {"latency",         "jitter",        "bandwidth",
+                                                  "queue_bytes_max", "loss",          "duplicate",
+                                                  "reorder",         "reorder_delay", "corrupt"};
+    return keys;
+  }
+
+  void read_link_params(const toml::table& table, const std::string& where, LinkParams& out) {
+    const std::size_t problems_before = diagnostics_.size();
+    read_delay(table, "latency", where, out.latency);
+    read_delay(table, "jitter", where, out.jitter);
+    if (const toml::node* node = table.get("bandwidth")) {
+      if (auto v = read_integer(*node, where + ".bandwidth", 0)) {
+        out.bandwidth_bps = static_cast<std::uint64_t>(*v);
+      }
+    }
+    read_size(table, "queue_bytes_max", where, 1, out.queue_bytes_max);
+    read_probability(table, "loss", where, out.loss);
+    read_probability(table, "duplicate", where, out.duplicate);
+    read_probability(table, "reorder", where, out.reorder);
+    read_delay(table, "reorder_delay", where, out.reorder_delay);
+    read_probability(table, "corrupt", where, out.corrupt);
+    validate_at(table, where, out, problems_before);
+  }
+
+  static const std::vector<std::string>& serial_keys() {
+    static const std::vector<std::string> keys = {"latency",     "bit_error",     "byte_drop",
+                                                  "chunk_bytes", "tx_fifo_bytes", "rx_fifo_bytes"};
+    return keys;
+  }
+
+  void read_serial_params(const toml::table& table, const std::string& where, SerialParams& out) {
+    const std::size_t problems_before = diagnostics_.size();
+    read_delay(table, "latency", where, out.latency);
+    read_probability(table, "bit_error", where, out.bit_error);
+    read_probability(table, "byte_drop", where, out.byte_drop);
+    read_size(table, "chunk_bytes", where, 1, out.chunk_bytes);
+    read_size(table, "tx_fifo_bytes", where, 1, out.tx_fifo_bytes);
+    read_size(table, "rx_fifo_bytes", where, 1, out.rx_fifo_bytes);
+    validate_at(table, where, out, problems_before);
+  }
+
+  // What SimNet's own checks say beyond the keys' (e.g. delays so large that
+  // tyme could overflow), at the table - if its keys were all right.
+  template <typename Params>
+  void validate_at(const toml::table& table, const std::string& where, const Params& params,
+                   std::size_t problems_before) {
+    if (diagnostics_.size() != problems_before) return;
+    try {
+      validate(params, where);
+    } catch (const std::invalid_argument& error) {
+      report(table.source(), error.what());
+    }
+  }
+
+  std::optional<std::string> read_host(const toml::table& table, const char* key,
+                                       const std::string& where, const NetSpec& net) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+      report(table.source(), where + " needs '" + key + "', a host name");
+      return std::nullopt;
+    }
+    auto name = read_string(*node, where + "." + key);
+    if (!name) return std::nullopt;
+    if (!known_host(*node, *name, net)) return std::nullopt;
+    return name;
+  }
+
+  bool known_host(const toml::node& node, const std::string& name, const NetSpec& net) {
+    if (std::find(net.hosts.begin(), net.hosts.end(), name) != net.hosts.end()) return true;
+    report(node.source(),
+           "unknown host '" + name + "'" + suggestion(name, net.hosts) + " (net.hosts lists them)");
+    return false;
+  }
+
+  // A host, or an array of hosts: for partition and heal.
+  std::vector<std::string> read_host_set(const toml::table& table, const char* key,
+                                         const std::string& where, const NetSpec& net) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+      report(table.source(), where + " needs '" + key + "', a host or an array of hosts");
+      return out;
+    }
+    if (node->is_string()) {
+      if (known_host(*node, *node->value<std::string>(), net)) {
+        out.push_back(*node->value<std::string>());
+      }
+      return out;
+    }
+    const toml::array* array = node->as_array();
+    if (array == nullptr || array->empty()) {
+      report(node->source(), where + "." + key + " must be a host or a non-empty array of hosts");
+      return out;
+    }
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) {
+        report(item.source(), where + "." + key + " must hold host names (strings)");
+        continue;
+      }
+      if (known_host(item, *item.value<std::string>(), net)) {
+        out.push_back(*item.value<std::string>());
+      }
+    }
+    return out;
+  }
+
+  Way read_way(const toml::table& table, const std::string& where) {
+    const toml::node* node = table.get("way");
+    if (node == nullptr) return Way::both;
+    auto s = read_string(*node, where + ".way");
+    if (!s) return Way::both;
+    if (*s == "both") return Way::both;
+    if (*s == "one_way") return Way::one_way;
+    report(node->source(), where + ".way must be \"both\" or \"one_way\", not \"" + *s + "\"");
+    return Way::both;
+  }
+
+  const toml::array* array_of_tables(const toml::node& node, const std::string& what) {
+    const toml::array* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      report(node.source(), "'" + what + "' must be an array of tables: write [[" + what + "]]");
+      return nullptr;
+    }
+    return array;
+  }
+
+  void read_net(const toml::node& node, NetSpec& net) {
+    const toml::table* table = as_table(node, "[net]");
+    if (table == nullptr) return;
+    net.present = true;
+    net.pos = pos(table->source());
+    check_keys(*table,
+               {"hosts", "client_host", "stall_timeout", "segment_bytes_max", "listen_backlog",
+                "receive_buffer_bytes", "default_link", "link", "serial", "fault"},
+               "[net]");
+    if (const toml::node* n = table->get("hosts")) {
+      const toml::array* array = n->as_array();
+      if (array == nullptr) {
+        report(n->source(), "net.hosts must be an array of host names");
+      } else {
+        for (const toml::node& item : *array) {
+          auto name = read_string(item, "a host name");
+          if (!name) continue;
+          if (!valid_net_name(*name)) {
+            report(item.source(), "host name '" + *name +
+                                      "' must be 1 to 253 of A-Z a-z 0-9 . _ - (what a sim:// "
+                                      "address allows)");
+          } else if (std::find(net.hosts.begin(), net.hosts.end(), *name) != net.hosts.end()) {
+            report(item.source(), "duplicate host '" + *name + "'");
+          } else {
+            net.hosts.push_back(*name);
+          }
+        }
+      }
+    }
+    if (const toml::node* n = table->get("client_host")) {
+      if (auto name = read_string(*n, "net.client_host")) {
+        if (known_host(*n, *name, net)) net.client_host = *name;
+      }
+    } else if (!net.hosts.empty()) {
+      net.client_host = net.hosts.front();
+    }
+    read_delay(*table, "stall_timeout", "net", net.options.stall_timeout);
+    read_size(*table, "segment_bytes_max", "net", 1, net.options.segment_bytes_max);
+    read_size(*table, "listen_backlog", "net", 1, net.options.listen_backlog);
+    read_size(*table, "receive_buffer_bytes", "net", 1, net.options.receive_buffer_bytes);
+    if (const toml::node* n = table->get("default_link")) {
+      if (const toml::table* t = as_table(*n, "[net.default_link]")) {
+        check_keys(*t, link_keys(), "[net.default_link]");
+        read_link_params(*t, "net.default_link", net.options.default_link);
+      }
+    }
+    if (const toml::node* n = table->get("link")) {
+      if (const toml::array* array = array_of_tables(*n, "net.link")) {
+        for (const toml::node& entry : *array)
+          read_link(*entry.as_table(), net);
+      }
+    }
+    if (const toml::node* n = table->get("serial")) {
+      if (const toml::array* array = array_of_tables(*n, "net.serial")) {
+        for (const toml::node& entry : *array)
+          read_serial(*entry.as_table(), net);
+      }
+    }
+    if (const toml::node* n = table->get("fault")) {
+      if (const toml::array* array = array_of_tables(*n, "net.fault")) {
+        for (const toml::node& entry : *array)
+          read_fault(*entry.as_table(), net);
+      }
+    }
+  }
+
+  void read_link(const toml::table& table, NetSpec& net) {
+    std::vector<std::string> allowed = {"from", "to", "way"};
+    allowed.insert(allowed.end(), link_keys().begin(), link_keys().end());
+    check_keys(table, allowed, "[[net.link]]");
+    LinkSpec link;
+    link.pos = pos(table.source());
+    auto from = read_host(table, "from", "[[net.link]]", net);
+    auto to = read_host(table, "to", "[[net.link]]", net);
+    link.way = read_way(table, "net.link");
+    read_link_params(table, "net.link", link.params);
+    if (!from || !to) return;
+    link.from = *from;
+    link.to = *to;
+    net.links.push_back(std::move(link));
+  }
+
+  void read_serial(const toml::table& table, NetSpec& net) {
+    std::vector<std::string> allowed = {"a", "b"};
+    allowed.insert(allowed.end(), serial_keys().begin(), serial_keys().end());
+    check_keys(table, allowed, "[[net.serial]]");
+    SerialSpec serial;
+    serial.pos = pos(table.source());
+    bool ok = true;
+    for (const char* key : {"a", "b"}) {
+      const toml::node* node = table.get(key);
+      if (node == nullptr) {
+        report(table.source(), std::string("[[net.serial]] needs '") + key + "', a device name");
+        ok = false;
+        continue;
+      }
+      auto name = read_string(*node, std::string("net.serial.") + key);
+      if (!name) {
+        ok = false;
+      } else if (!valid_net_name(*name)) {
+        report(node->source(), "device name '" + *name + "' must be 1 to 253 of A-Z a-z 0-9 . _ -");
+        ok = false;
+      } else if (std::find(devices_.begin(), devices_.end(), *name) != devices_.end()) {
+        report(node->source(), "duplicate serial device '" + *name + "'");
+        ok = false;
+      } else {
+        devices_.push_back(*name);
+        (key[0] == 'a' ? serial.device_a : serial.device_b) = *name;
+      }
+    }
+    read_serial_params(table, "net.serial", serial.params);
+    if (ok) net.serials.push_back(std::move(serial));
+  }
+
+  void read_fault(const toml::table& table, NetSpec& net) {
+    static const std::vector<std::pair<std::string, FaultSpec::Action>> kActions = {
+        {"partition", FaultSpec::Action::partition}, {"heal", FaultSpec::Action::heal},
+        {"heal_all", FaultSpec::Action::heal_all},   {"host_down", FaultSpec::Action::host_down},
+        {"host_up", FaultSpec::Action::host_up},     {"link", FaultSpec::Action::link},
+        {"serial", FaultSpec::Action::serial}};
+    FaultSpec fault;
+    fault.pos = pos(table.source());
+    const toml::node* action_node = table.get("action");
+    if (action_node == nullptr) {
+      report(table.source(),
+             "[[net.fault]] needs 'action': partition, heal, heal_all, host_down, host_up, link "
+             "or serial");
+      return;
+    }
+    auto action = read_string(*action_node, "net.fault.action");
+    if (!action) return;
+    std::vector<std::string> names;
+    bool found = false;
+    for (const auto& [name, code] : kActions) {
+      names.push_back(name);
+      if (name == *action) {
+        fault.action = code;
+        found = true;
+      }
+    }
+    if (!found) {
+      report(action_node->source(), "unknown fault action '" + *action + "'" +
+                                        suggestion(*action, names) +
+                                        " (partition, heal, heal_all, host_down, host_up, link, "
+                                        "serial)");
+      return;
+    }
+    std::vector<std::string> allowed = {"action", "at"};
+    using A = FaultSpec::Action;
+    switch (fault.action) {
+      case A::partition:
+      case A::heal:
+        allowed.insert(allowed.end(), {"from", "to", "way"});
+        break;
+      case A::heal_all:
+        break;
+      case A::host_down:
+      case A::host_up:
+        allowed.push_back("host");
+        break;
+      case A::link:
+        allowed.insert(allowed.end(), {"from", "to", "way"});
+        allowed.insert(allowed.end(), link_keys().begin(), link_keys().end());
+        break;
+      case A::serial:
+        allowed.push_back("device");
+        allowed.insert(allowed.end(), serial_keys().begin(), serial_keys().end());
+        break;
+    }
+    check_keys(table, allowed, "a '" + *action + "' fault");
+    const std::string where = "net.fault";
+    if (const toml::node* at = table.get("at")) {
+      if (auto t = read_duration(*at, "net.fault.at")) fault.at = *t;
+    } else {
+      report(table.source(), "[[net.fault]] needs 'at', the tyme it happens (e.g. \"2s\")");
+    }
+    switch (fault.action) {
+      case A::partition:
+      case A::heal:
+        fault.from = read_host_set(table, "from", where, net);
+        fault.to = read_host_set(table, "to", where, net);
+        fault.way = read_way(table, where);
+        break;
+      case A::heal_all:
+        break;
+      case A::host_down:
+      case A::host_up:
+        if (auto h = read_host(table, "host", "[[net.fault]]", net)) fault.host = *h;
+        break;
+      case A::link: {
+        auto from = read_host(table, "from", "[[net.fault]]", net);
+        auto to = read_host(table, "to", "[[net.fault]]", net);
+        if (from) fault.from = {*from};
+        if (to) fault.to = {*to};
+        fault.way = read_way(table, where);
+        read_link_params(table, where, fault.link);
+        break;
+      }
+      case A::serial: {
+        const toml::node* node = table.get("device");
+        if (node == nullptr) {
+          report(table.source(), "a 'serial' fault needs 'device', one end of a [[net.serial]]");
+        } else if (auto name = read_string(*node, "net.fault.device")) {
+          if (std::find(devices_.begin(), devices_.end(), *name) == devices_.end()) {
+            report(node->source(), "unknown serial device '" + *name + "'" +
+                                       suggestion(*name, devices_) +
+                                       " ([[net.serial]] defines them, before the faults)");
+          } else {
+            fault.device = *name;
+          }
+        }
+        read_serial_params(table, where, fault.serial);
+        break;
+      }
+    }
+    net.faults.push_back(std::move(fault));
+  }
+
   void read_doers(const toml::node& node, std::vector<DoerSpec>& out, int depth = 0) {
     if (depth > kMaxDepth) {
       report(node.source(), "doers nested deeper than " + std::to_string(kMaxDepth) + " levels");
@@ -202,7 +598,11 @@ class Loader {
     spec.kind = *kind_name;
 
     std::vector<std::string> allowed = {"kind", "name", "tock"};
-    if (kind->group) allowed.push_back("doer");
+    if (kind->group) {
+      allowed.push_back("doer");
+    } else {
+      allowed.push_back("copies");
+    }
     for (const ParamSpec& param : kind->params)
       allowed.push_back(param.name);
     check_keys(table, allowed, "doer of kind '" + spec.kind + "'");
@@ -222,6 +622,22 @@ class Loader {
     }
     if (const toml::node* n = table.get("tock")) {
       if (auto t = read_duration(*n, "doer.tock")) spec.tock = *t;
+    }
+    if (const toml::node* n = table.get("copies"); n != nullptr && !kind->group) {
+      if (auto v = read_integer(*n, "doer.copies", 1)) {
+        if (*v > kCopiesMax) {
+          report(n->source(), "doer.copies must be at most " + std::to_string(kCopiesMax));
+        } else {
+          spec.copies = *v;
+          for (std::int64_t i = 1; i <= spec.copies && spec.copies > 1; ++i) {
+            if (!names_.insert(spec.name + "-" + std::to_string(i)).second) {
+              report(n->source(), "copy '" + spec.name + "-" + std::to_string(i) +
+                                      "' has the name of another doer");
+              break;
+            }
+          }
+        }
+      }
     }
     for (const ParamSpec& param : kind->params)
       read_param(table, param, spec);
@@ -379,6 +795,7 @@ class Loader {
   const DoerRegistry& registry_;
   std::vector<Diagnostic> diagnostics_;
   std::set<std::string> names_;
+  std::vector<std::string> devices_;  // serial devices of [[net.serial]], in order
 };
 
 }  // namespace

@@ -32,6 +32,15 @@ std::string BuildContext::resolve(const std::string& address) const {
   return it->second;
 }
 
+void BuildContext::choose_client_host(const std::string& address, const std::string& host) const {
+  if (address.rfind("sim://", 0) != 0) {
+    if (!host.empty()) throw std::invalid_argument("'host' applies to sim:// addresses only");
+    return;
+  }
+  if (net == nullptr) throw std::invalid_argument("a sim:// address needs a [net] section");
+  net->set_client_host(host.empty() ? client_host : host);
+}
+
 void DoerRegistry::add(KindSpec kind) {
   if (kind.name.empty()) throw std::invalid_argument("a doer kind needs a name");
   if (!kind.group && !kind.make) {

@@ -2,25 +2,62 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <stdexcept>
+#include <system_error>
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
+#include "hio/replay/digest.hpp"
+#include "hio/replay/journal.hpp"
 #include "hio/tools/counters.hpp"
 
 namespace hio::tools {
 
 namespace {
 
-// The doers of a scenario, built from its specs and owned here.
-struct Tree {
-  std::vector<std::unique_ptr<Doer>> owned;
-  std::vector<Doer*> top;
-};
+void adopt(std::unique_ptr<Doer> doer, DoDoer* parent, BuiltScenario& built) {
+  if (parent != nullptr) {
+    parent->extend({doer.get()});
+  } else {
+    built.top.push_back(doer.get());
+  }
+  built.owned.push_back(std::move(doer));
+}
+
+// `copies` doers named <name>-1 ... <name>-N, and <name>.<counter> as the sum
+// of the copies' counters.
+void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& context, DoDoer* parent,
+                  BuiltScenario& built) {
+  DoerSpec copy = spec;
+  copy.copies = 1;
+  for (std::int64_t i = 1; i <= spec.copies; ++i) {
+    copy.name = spec.name + "-" + std::to_string(i);
+    std::unique_ptr<Doer> doer = kind.make(copy, context);
+    doer->set_tock(spec.tock);
+    adopt(std::move(doer), parent, built);
+  }
+  const std::string first = spec.name + "-1.";
+  for (const std::string& counter : context.counters.names()) {
+    if (counter.rfind(first, 0) != 0) continue;
+    const std::string suffix = counter.substr(first.size() - 1);  // ".runs"
+    std::vector<std::string> parts;
+    for (std::int64_t i = 1; i <= spec.copies; ++i)
+      parts.push_back(spec.name + "-" + std::to_string(i) + suffix);
+    const CounterBoard& board = context.counters;
+    context.counters.add(spec.name + suffix, [&board, parts] {
+      std::int64_t sum = 0;
+      for (const std::string& part : parts)
+        sum += *board.read(part);
+      return sum;
+    });
+  }
+}
 
 // Depth-first with an explicit stack: scenario trees come from files.
-Tree build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildContext& context) {
-  Tree tree;
+void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildContext& context,
+                BuiltScenario& built) {
   std::vector<Diagnostic> problems;
   struct Item {
     const DoerSpec* spec;
@@ -37,6 +74,7 @@ Tree build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     const KindSpec* kind = registry.find(spec.kind);
     std::unique_ptr<Doer> doer;
     try {
+      if (kind == nullptr) throw std::invalid_argument("unknown kind '" + spec.kind + "'");
       if (kind->group) {
         auto group = std::make_unique<DoDoer>(spec.name, spec.tock);
         group->set_always(spec.boolean("always"));
@@ -44,6 +82,9 @@ Tree build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
           stack.push_back({&*it, group.get()});
         }
         doer = std::move(group);
+      } else if (spec.copies > 1) {
+        build_copies(spec, *kind, context, item.parent, built);
+        continue;
       } else {
         doer = kind->make(spec, context);
         doer->set_tock(spec.tock);
@@ -53,15 +94,64 @@ Tree build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
           Diagnostic{spec.pos, "cannot build doer '" + spec.name + "': " + error.what()});
       continue;
     }
-    if (item.parent != nullptr) {
-      item.parent->extend({doer.get()});
-    } else {
-      tree.top.push_back(doer.get());
-    }
-    tree.owned.push_back(std::move(doer));
+    adopt(std::move(doer), item.parent, built);
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
-  return tree;
+}
+
+// [net] onto SimNet. The loader checked names and values; SimNet's own
+// checks still apply and are reported at the part of [net] they concern.
+std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub& io) {
+  const NetSpec& spec = scenario.net;
+  SimNetOptions options = spec.options;
+  options.seed = scenario.run.seed;
+  SourcePos where = spec.pos;
+  try {
+    auto net = std::make_unique<SimNet>(doist, io, options);
+    for (const std::string& host : spec.hosts)
+      net->add_host(host);
+    if (!spec.client_host.empty()) net->set_client_host(spec.client_host);
+    for (const LinkSpec& link : spec.links) {
+      where = link.pos;
+      net->set_link(link.from, link.to, link.params, link.way);
+    }
+    for (const SerialSpec& serial : spec.serials) {
+      where = serial.pos;
+      net->add_serial(serial.device_a, serial.device_b, serial.params);
+    }
+    const Tyme start = doist.tyme();
+    for (const FaultSpec& fault : spec.faults) {
+      where = fault.pos;
+      const Tyme at = start + fault.at;
+      using A = FaultSpec::Action;
+      switch (fault.action) {
+        case A::partition:
+          net->partition_at(at, fault.from, fault.to, fault.way);
+          break;
+        case A::heal:
+          net->heal_at(at, fault.from, fault.to, fault.way);
+          break;
+        case A::heal_all:
+          net->heal_all_at(at);
+          break;
+        case A::host_down:
+          net->host_down_at(at, fault.host);
+          break;
+        case A::host_up:
+          net->host_up_at(at, fault.host);
+          break;
+        case A::link:
+          net->set_link_at(at, fault.from.at(0), fault.to.at(0), fault.link, fault.way);
+          break;
+        case A::serial:
+          net->set_serial_at(at, fault.device, fault.serial);
+          break;
+      }
+    }
+    return net;
+  } catch (const std::exception& error) {
+    throw ScenarioError({Diagnostic{where, std::string("[net]: ") + error.what()}});
+  }
 }
 
 // Checks `always` and `by` expectations after every executed pass (counters
@@ -88,7 +178,7 @@ class Checker final : public PassObserver {
       } else if (e.when == Expectation::When::by && !result.passed && tyme - start_ <= e.by &&
                  e.holds(value)) {
         result.passed = true;
-        result.detail = "held at tyme " + format_seconds(tyme - start_);
+        result.detail = "held at tyme " + format_seconds(tyme - start_) + " s";
       }
     }
     if (options_.progress) {
@@ -109,32 +199,6 @@ class Checker final : public PassObserver {
       std::chrono::steady_clock::now() + std::chrono::seconds(1);
 };
 
-std::string json_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 std::string hex64(std::uint64_t value) {
   char buffer[24];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
@@ -142,6 +206,25 @@ std::string hex64(std::uint64_t value) {
 }
 
 }  // namespace
+
+std::string json_quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+      out += buffer;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
 
 bool RunSummary::passed() const {
   for (const ExpectationResult& result : expectations) {
@@ -157,23 +240,20 @@ std::string RunSummary::first_failure() const {
   return "";
 }
 
-RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
-                        const RunOptions& options) {
-  const RandomSource random(scenario.run.seed);
-  CounterBoard counters;
-  Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
-  doist.set_skip(scenario.run.skip);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  std::map<std::string, std::string, std::less<>> endpoints;
-  BuildContext context{random, counters, io, endpoints};
-  Tree tree = build_tree(scenario, registry, context);
+std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
+                                              const DoerRegistry& registry, Doist& doist, IoHub& io,
+                                              const BuildOptions& options) {
+  auto built = std::make_unique<BuiltScenario>(scenario.run.seed);
+  if (scenario.net.present && options.with_net) built->net = build_net(scenario, doist, io);
+  BuildContext context{built->random,    built->counters,  io,
+                       built->endpoints, built->net.get(), scenario.net.client_host};
+  build_tree(scenario, registry, context, *built);
 
   std::vector<Diagnostic> problems;
   for (const Expectation& e : scenario.expectations) {
-    if (!counters.has(e.counter)) {
+    if (!built->counters.has(e.counter)) {
       std::string known;
-      for (const std::string& name : counters.names())
+      for (const std::string& name : built->counters.names())
         known += (known.empty() ? "" : ", ") + name;
       problems.push_back(Diagnostic{e.pos, "no doer publishes counter '" + e.counter +
                                                "' (published: " + (known.empty() ? "none" : known) +
@@ -181,6 +261,47 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
+  return built;
+}
+
+RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
+                        const RunOptions& options) {
+  // Declared before the hub so that it outlives the hub's use of it.
+  replay::DigestSink digest;
+  Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
+  doist.set_skip(scenario.run.skip);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  io.add_sink(digest);
+  // The journal goes right after the hub, before any channel, so that it
+  // sees every channel's open event.
+  std::optional<replay::Journal> journal;
+  if (!options.record_path.empty()) {
+    replay::JournalHeader header;
+    header.seed = scenario.run.seed;
+    header.tock = scenario.run.tock;
+    header.mode = scenario.run.mode == Mode::real ? replay::Mode::real : replay::Mode::sim;
+    header.scenario = scenario.text;
+    try {
+      journal.emplace(doist, io, options.record_path, std::move(header));
+    } catch (const std::system_error& error) {
+      throw ScenarioError({Diagnostic{SourcePos{options.record_path, 0, 0},
+                                      std::string("cannot create the journal: ") + error.what()}});
+    }
+  }
+  std::unique_ptr<BuiltScenario> built;
+  try {
+    built = build_scenario(scenario, registry, doist, io);
+  } catch (const ScenarioError&) {
+    // Nothing ran: leave no journal behind.
+    if (journal) {
+      journal.reset();
+      std::error_code ignored;
+      std::filesystem::remove(options.record_path, ignored);
+    }
+    throw;
+  }
+  CounterBoard& counters = built->counters;
 
   RunSummary summary;
   summary.name = scenario.run.name;
@@ -190,12 +311,20 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();
-  summary.end = doist.run(tree.top);
+  summary.end = journal ? journal->run(built->top) : doist.run(built->top);
   summary.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   summary.passes = doist.passes();
   summary.executed_passes = doist.executed_passes();
   summary.tyme = Tyme{doist.tyme() - start};
+  summary.events = digest.events();
+  summary.journal = options.record_path;
+  summary.digest = digest.value();
+  if (journal && journal->trailer() != nullptr && journal->trailer()->digest != summary.digest) {
+    throw std::logic_error("the journal's digest " +
+                           replay::format_digest(journal->trailer()->digest) +
+                           " differs from the run's " + replay::format_digest(summary.digest));
+  }
 
   for (ExpectationResult& result : summary.expectations) {
     const Expectation& e = *result.expectation;
@@ -204,8 +333,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
       result.passed = e.holds(value);
       result.detail = e.counter + " was " + std::to_string(value);
     } else if (e.when == Expectation::When::by && !result.passed) {
-      result.detail = "never held by " + format_seconds(e.by) + " (" + e.counter + " is " +
-                      std::to_string(value) + ")";
+      result.detail = "never held by " + format_seconds(e.by) + " s (" + e.counter + " is " +
+                      std::to_string(value) + " at the end)";
     } else if (result.detail.empty()) {
       result.detail = "held on every pass";
     }
@@ -228,6 +357,7 @@ std::string format_summary(const RunSummary& s) {
          " x real time)\n";
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + hex64(s.digest) + "\n";
+  if (!s.journal.empty()) out += "journal:   " + s.journal + "\n";
   int failed = 0;
   for (const ExpectationResult& r : s.expectations)
     failed += r.passed ? 0 : 1;
@@ -243,18 +373,19 @@ std::string format_summary(const RunSummary& s) {
 std::string format_summary_json(const RunSummary& s) {
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.6f", s.wall_seconds);
-  std::string out =
-      "{\"name\": \"" + json_escape(s.name) + "\", \"seed\": " + std::to_string(s.seed) +
-      ", \"end\": \"" + to_string(s.end) + "\", \"passes\": " + std::to_string(s.passes) +
-      ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
-      format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
-      ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" + hex64(s.digest) +
-      "\", \"passed\": " + (s.passed() ? "true" : "false") + ", \"expectations\": [";
+  std::string out = "{\"name\": " + json_quote(s.name) + ", \"seed\": " + std::to_string(s.seed) +
+                    ", \"end\": \"" + to_string(s.end) +
+                    "\", \"passes\": " + std::to_string(s.passes) +
+                    ", \"executed_passes\": " + std::to_string(s.executed_passes) +
+                    ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
+                    ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
+                    hex64(s.digest) + "\", \"journal\": " + json_quote(s.journal) +
+                    ", \"passed\": " + (s.passed() ? "true" : "false") + ", \"expectations\": [";
   bool first = true;
   for (const ExpectationResult& r : s.expectations) {
-    out += std::string(first ? "" : ", ") + "{\"text\": \"" + json_escape(r.expectation->text) +
-           "\", \"passed\": " + (r.passed ? "true" : "false") + ", \"detail\": \"" +
-           json_escape(r.detail) + "\"}";
+    out += std::string(first ? "" : ", ") + "{\"text\": " + json_quote(r.expectation->text) +
+           ", \"passed\": " + (r.passed ? "true" : "false") +
+           ", \"detail\": " + json_quote(r.detail) + "}";
     first = false;
   }
   out += "]}";

@@ -88,16 +88,11 @@ std::vector<SeedResult> sweep(const Scenario& scenario, const DoerRegistry& regi
 }
 
 std::string format_seed_result_json(const SeedResult& r) {
-  std::string failure;
-  for (char c : r.first_failure) {
-    if (c == '"' || c == '\\') failure += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) failure += c;
-  }
   char digest[24];
   std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
          ", \"end\": \"" + to_string(r.end) + "\", \"digest\": \"" + digest +
-         "\", \"first_failure\": \"" + failure + "\"}";
+         "\", \"first_failure\": " + json_quote(r.first_failure) + "}";
 }
 
 }  // namespace hio::tools

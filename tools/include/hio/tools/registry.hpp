@@ -13,6 +13,7 @@
 #include "hio/engine/doer.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/io/hub.hpp"
+#include "hio/io/sim_net.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/scenario.hpp"
 
@@ -38,6 +39,14 @@ struct BuildContext {
   // Listening doers publish their address under their name, so that later
   // doers can say "@name" instead of a fixed port (see resolve()).
   std::map<std::string, std::string, std::less<>>& endpoints;
+  // The scenario's simulated network, nullptr without [net]. Stream clients
+  // choose the host they connect from with set_client_host before connecting.
+  SimNet* net = nullptr;
+  std::string client_host;  // [net] client_host: the default for stream clients
+
+  // For a stream client about to connect to `address`: over sim://, selects
+  // the host it connects from (`host`, or client_host if empty).
+  void choose_client_host(const std::string& address, const std::string& host) const;
 
   // An address as written, or the endpoint of the doer it names ("@server").
   // Throws std::invalid_argument for an unknown name.
@@ -45,6 +54,14 @@ struct BuildContext {
 };
 
 using DoerFactory = std::function<std::unique_ptr<Doer>(const DoerSpec&, BuildContext&)>;
+
+// The factory of a doer type constructible as T(const DoerSpec&, BuildContext&).
+template <typename T>
+DoerFactory factory_of() {
+  return [](const DoerSpec& spec, BuildContext& context) -> std::unique_ptr<Doer> {
+    return std::make_unique<T>(spec, context);
+  };
+}
 
 struct KindSpec {
   std::string name;

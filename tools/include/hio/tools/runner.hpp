@@ -1,18 +1,57 @@
-// Runs a loaded scenario: builds its doer tree from a registry, runs it under
-// a Doist, checks its expectations, and sums the run up.
+// Runs a loaded scenario: builds its network and doer tree from a registry,
+// runs it under a Doist (journaled with --record), checks its expectations,
+// and sums the run up.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hio/engine/doist.hpp"
+#include "hio/engine/random.hpp"
+#include "hio/io/hub.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/tools/counters.hpp"
 #include "hio/tools/registry.hpp"
 #include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
+
+// A scenario built and not yet run: its SimNet (if it has [net]), its doers
+// and the counters they publish. `top` is what to give Doist::run.
+//
+// Ownership: owns the network and the doers; the Doist and the IoHub it was
+// built on are not owned and must outlive it (declare them first). Destroy it
+// after the run, never during one. Members are destroyed doers first, then
+// the network (SimNet must go before the Doist and the hub).
+struct BuiltScenario {
+  explicit BuiltScenario(std::uint64_t seed) : random(seed) {}
+  RandomSource random;
+  std::unique_ptr<SimNet> net;
+  CounterBoard counters;
+  std::map<std::string, std::string, std::less<>> endpoints;
+  std::vector<std::unique_ptr<Doer>> owned;
+  std::vector<Doer*> top;
+};
+
+struct BuildOptions {
+  // Build the [net] section into a SimNet. A replay, whose transports all
+  // come from a journal (IoHub::set_override), may leave it out.
+  bool with_net = true;
+};
+
+// Builds the network and the doer tree of `scenario` on `doist` and `io`
+// without running anything: what `hio run` does before its run, and what a
+// replay does on a replay hub. Faults are scheduled relative to doist.tyme().
+// Throws ScenarioError (file:line:col) if a doer cannot be built or an
+// expectation names a counter no doer publishes; nothing is left running.
+std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
+                                              const DoerRegistry& registry, Doist& doist, IoHub& io,
+                                              const BuildOptions& options = {});
 
 struct ExpectationResult {
   const Expectation* expectation = nullptr;
@@ -30,6 +69,7 @@ struct RunSummary {
   double wall_seconds = 0;            // for people only; never affects a run
   std::uint64_t events = 0;
   std::uint64_t digest = 0;
+  std::string journal;  // the file recorded, if any
   std::vector<ExpectationResult> expectations;
 
   bool passed() const;
@@ -40,16 +80,24 @@ struct RunSummary {
 struct RunOptions {
   // Called about twice a wall second with the tyme, for a progress line.
   std::function<void(Tyme)> progress;
+  // Journal the run into this file (hio::replay::Journal): the header holds
+  // the full scenario text and its digest, the seed, the tock and the mode.
+  std::string record_path;
 };
 
 // Throws ScenarioError before anything runs if the tree cannot be built or an
-// expectation names a counter no doer publishes. Exceptions from doers
-// propagate (after every doer was closed).
+// expectation names a counter no doer publishes (no journal is left then).
+// Exceptions from doers propagate (after every doer was closed).
+// summary.digest is the digest of the run's event stream, the one a
+// journal's trailer carries.
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options = {});
 
 // Human summary (several lines) and the same as one JSON object.
 std::string format_summary(const RunSummary& summary);
 std::string format_summary_json(const RunSummary& summary);
+
+// `text` as a JSON string, quotes included.
+std::string json_quote(std::string_view text);
 
 }  // namespace hio::tools

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hio/engine/tyme.hpp"
+#include "hio/io/sim_link.hpp"
 
 namespace hio::tools {
 
@@ -52,6 +53,9 @@ struct DoerSpec {
   std::string kind;
   std::string name;
   Tock tock{0};
+  // copies > 1 (not for groups): that many doers, named <name>-1 ...
+  // <name>-N, each publishing its own counters; <name>.<counter> is their sum.
+  std::int64_t copies = 1;
   std::map<std::string, Param, std::less<>> params;  // kind-specific, checked
   std::vector<DoerSpec> children;
   SourcePos pos;
@@ -94,10 +98,51 @@ struct Expectation {
   bool holds(std::int64_t actual) const;
 };
 
+// The simulated network of a scenario ([net]): built into a SimNet before
+// any doer, so sim:// and sim-serial:// addresses work (docs/scenarios.md).
+struct LinkSpec {
+  std::string from, to;
+  Way way = Way::both;
+  LinkParams params;
+  SourcePos pos;
+};
+
+struct SerialSpec {
+  std::string device_a, device_b;
+  SerialParams params;
+  SourcePos pos;
+};
+
+// A change scheduled at a tyme (relative to the run's start).
+struct FaultSpec {
+  enum class Action : std::uint8_t { partition, heal, heal_all, host_down, host_up, link, serial };
+  Action action = Action::partition;
+  Tock at{0};
+  std::vector<std::string> from, to;  // partition, heal: host sets; link: one host each
+  Way way = Way::both;
+  std::string host;     // host_down, host_up
+  std::string device;   // serial
+  LinkParams link;      // link
+  SerialParams serial;  // serial
+  SourcePos pos;
+};
+
+struct NetSpec {
+  bool present = false;  // the scenario has a [net] table
+  std::vector<std::string> hosts;
+  std::string client_host;  // where sim:// stream clients connect from
+  SimNetOptions options;    // seed: set from the run's seed when built
+  std::vector<LinkSpec> links;
+  std::vector<SerialSpec> serials;
+  std::vector<FaultSpec> faults;
+  SourcePos pos;
+};
+
 struct Scenario {
   std::string path;  // as given ("-" or "<text>" when not from a file)
   std::string text;  // the whole file, as journaled
   RunSettings run;
+  NetSpec net;
   std::vector<DoerSpec> doers;
   std::vector<Expectation> expectations;
 };

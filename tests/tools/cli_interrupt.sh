@@ -1,0 +1,23 @@
+#!/bin/sh
+# hio run interrupted by SIGINT: exit 130, and the journal it was recording
+# is complete, its trailer saying "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
+set -u
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+"$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/cut.hioj" \
+  > "$WORK/out.txt" 2> "$WORK/err.txt" &
+pid=$!
+# Wait (bounded) until the run has started: the journal's header is written
+# at the first pass, when the Doist already handles SIGINT.
+i=0
+while [ ! -s "$WORK/cut.hioj" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -ne 130 ]; then
+  echo "exit $rc, expected 130"; cat "$WORK/out.txt" "$WORK/err.txt"; exit 1
+fi
+grep -q "ended: interrupted" "$WORK/out.txt" || { echo "no 'ended: interrupted'"; cat "$WORK/out.txt"; exit 1; }
+"$HIO" inspect "$WORK/cut.hioj" --kind close > "$WORK/inspect.txt" || { echo "journal unreadable"; cat "$WORK/inspect.txt"; exit 1; }
+grep -q "^trailer .* end=interrupted" "$WORK/inspect.txt" || { echo "trailer not interrupted"; cat "$WORK/inspect.txt"; exit 1; }
+echo ok

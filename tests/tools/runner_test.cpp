@@ -1,0 +1,153 @@
+// The runner as a library: [net] loaded into the model, build_scenario()
+// without a run (what replay reuses), and the run's digest against a
+// DigestSink of the same run built by hand.
+#include "hio/tools/runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include "hio/replay/digest.hpp"
+#include "hio/tools/loader.hpp"
+
+namespace hio::tools {
+namespace {
+
+DoerRegistry registry() {
+  DoerRegistry r;
+  add_builtin_kinds(r);
+  return r;
+}
+
+constexpr const char* kUdp = R"(
+[run]
+tock = "1ms"
+limit = "500ms"
+seed = 9
+
+[net]
+hosts = ["c", "s"]
+stall_timeout = "5s"
+
+[[net.link]]
+from = "c"
+to = "s"
+way = "one_way"
+latency = "5ms"
+jitter = "1ms"
+bandwidth = 1_000_000
+loss = 0.25
+duplicate = 0.5
+reorder = 0.125
+reorder_delay = "3ms"
+corrupt = 0.0625
+queue_bytes_max = 1000
+
+[[net.fault]]
+action = "link"
+at = "200ms"
+from = "s"
+to = "c"
+latency = "7ms"
+
+[[net.fault]]
+action = "partition"
+at = "300ms"
+from = ["c"]
+to = ["s"]
+
+[[doer]]
+kind = "udp_responder"
+name = "server"
+address = "sim://s:7"
+
+[[doer]]
+kind = "udp_requester"
+name = "client"
+address = "sim://c:0"
+to = "@server"
+requests = 20
+interval = "10ms"
+
+[[expect]]
+final = "client.sent == 20"
+)";
+
+TEST(ScenarioNet, LoadsEveryKnob) {
+  const Scenario s = load_scenario_text(kUdp, "udp.toml", registry());
+  ASSERT_TRUE(s.net.present);
+  EXPECT_EQ(s.net.hosts, (std::vector<std::string>{"c", "s"}));
+  EXPECT_EQ(s.net.client_host, "c");  // the first host by default
+  EXPECT_EQ(s.net.options.stall_timeout, seconds(5));
+  ASSERT_EQ(s.net.links.size(), 1u);
+  const LinkSpec& link = s.net.links[0];
+  EXPECT_EQ(link.way, Way::one_way);
+  EXPECT_EQ(link.params.latency, Tock{5'000'000});
+  EXPECT_EQ(link.params.jitter, Tock{1'000'000});
+  EXPECT_EQ(link.params.bandwidth_bps, 1'000'000u);
+  EXPECT_EQ(link.params.loss, 0.25);
+  EXPECT_EQ(link.params.duplicate, 0.5);
+  EXPECT_EQ(link.params.reorder, 0.125);
+  EXPECT_EQ(link.params.reorder_delay, Tock{3'000'000});
+  EXPECT_EQ(link.params.corrupt, 0.0625);
+  EXPECT_EQ(link.params.queue_bytes_max, 1000u);
+  ASSERT_EQ(s.net.faults.size(), 2u);
+  EXPECT_EQ(s.net.faults[0].action, FaultSpec::Action::link);
+  EXPECT_EQ(s.net.faults[0].at, Tock{200'000'000});
+  EXPECT_EQ(s.net.faults[0].link.latency, Tock{7'000'000});
+  EXPECT_EQ(s.net.faults[1].action, FaultSpec::Action::partition);
+  EXPECT_EQ(s.net.faults[1].from, (std::vector<std::string>{"c"}));
+}
+
+TEST(BuildScenario, BuildsWithoutRunning) {
+  const Scenario s = load_scenario_text(kUdp, "udp.toml", registry());
+  const DoerRegistry kinds = registry();
+  Doist doist(s.run.tock, false, s.run.limit);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  std::unique_ptr<BuiltScenario> built = build_scenario(s, kinds, doist, io);
+  ASSERT_NE(built->net, nullptr);
+  EXPECT_EQ(built->top.size(), 2u);
+  EXPECT_EQ(io.channel_count(), 2u);  // both bound, nothing sent
+  EXPECT_EQ(built->counters.read("client.sent"), 0);
+  EXPECT_EQ(built->endpoints.at("server"), "sim://s:7");
+  EXPECT_EQ(doist.passes(), 0u);
+  // Then it runs like any tree.
+  doist.run(built->top);
+  EXPECT_EQ(built->counters.read("client.sent"), 20);
+}
+
+TEST(RunScenario, DigestIsTheEventStreamsAndSeedDependent) {
+  const DoerRegistry kinds = registry();
+  Scenario s = load_scenario_text(kUdp, "udp.toml", kinds);
+  const RunSummary a = run_scenario(s, kinds);
+  const RunSummary b = run_scenario(s, kinds);
+  EXPECT_GT(a.events, 20u);
+  EXPECT_EQ(a.digest, b.digest);
+  EXPECT_EQ(a.events, b.events);
+  EXPECT_NE(a.digest, replay::digest_events({}));
+
+  // The same tree built by hand with a DigestSink gives the same digest.
+  replay::DigestSink sink;
+  Doist doist(s.run.tock, false, s.run.limit);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  io.add_sink(sink);
+  std::unique_ptr<BuiltScenario> built = build_scenario(s, kinds, doist, io);
+  doist.run(built->top);
+  EXPECT_EQ(sink.value(), a.digest);
+
+  s.run.seed = 10;
+  EXPECT_NE(run_scenario(s, kinds).digest, a.digest);
+}
+
+TEST(RunScenario, CopiesSumTheirCounters) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncopies = 7\ncount = 3\n"
+      "[[expect]]\nfinal = \"t.runs == 21\"\n[[expect]]\nfinal = \"t-7.runs == 3\"\n",
+      "copies.toml", kinds);
+  const RunSummary summary = run_scenario(s, kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+}
+
+}  // namespace
+}  // namespace hio::tools
