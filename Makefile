@@ -31,7 +31,12 @@ debug asan clang: deps
 	cmake --build --preset $@ -j $(JOBS)
 	ctest --preset $@ -j $(JOBS)
 
-bench: build
+# ns-3 (sim_vs_ns3) is for the benchmarks only: installed here, never by run
+# or test; the configure step finds it.
+bench: deps
+	@bash scripts/deps.sh bench
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS)
 	$(BIN)/hio-bench all --json
 
 format:

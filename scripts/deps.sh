@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hio needs to build and test, and only those
 # that are missing. Idempotent; run as root or with sudo available.
+# `deps.sh bench` adds the benchmarks' set (ns-3 for sim_vs_ns3); only
+# `make bench` asks for it.
 set -euo pipefail
 
 packages=(
@@ -11,6 +13,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
 )
+bench_packages=(libns3-dev)
+case "${1:-}" in
+  "") ;;
+  bench) packages+=("${bench_packages[@]}") ;;
+  *) echo "usage: deps.sh [bench]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -197,10 +197,12 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
 
 bool Doist::skip_idle(bool limited, Tyme end) {
   if (core_.due_next_pass()) return true;
+  // The earliest of the doers' timers and the reactors' due events.
+  Tyme next = core_.next_timer();
   for (const Reactor* reactor : reactors_) {
     if (reactor->busy()) return true;
+    next = std::min(next, reactor->next_tyme());
   }
-  const Tyme next = core_.next_timer();
   if (next == kTymeNever && !limited) return false;
   if (!skip_) return true;
   const Tyme target = limited ? std::min(next, end) : next;

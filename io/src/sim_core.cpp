@@ -1,5 +1,5 @@
 // SimCore: hosts and links, the event queue in tyme and its poll, the
-// endpoint registry, noise reports and the clock doer.
+// endpoint registry and noise reports.
 #include "sim_core.hpp"
 
 #include <algorithm>
@@ -14,8 +14,8 @@ namespace hio::detail {
 namespace {
 
 // A poll performs at most this many events; the rest wait for the next pass
-// (the clock is then due at once). A bound on work per pass, far above what
-// a scenario schedules for one tyme.
+// (next_at() is then in the past, so the Doist skips nothing). A bound on work per pass, far above
+// what a scenario schedules for one tyme.
 constexpr std::size_t kPollEventsMax = 1u << 24;
 // Hosts and devices per network: a bound, and far more than a scenario uses.
 constexpr std::size_t kHostsMax = 65'536;
@@ -52,7 +52,7 @@ static_assert(static_cast<unsigned>(SimEventKind::backlog) < (1u << SimEvent::kK
 
 }  // namespace
 
-// ---- SimEndpoint and the clock ----------------------------------------------
+// ---- SimEndpoint ------------------------------------------------------------
 
 SimEndpoint::SimEndpoint(SimCore& core) : core_(&core), id_(core.add_endpoint(*this)) {}
 
@@ -60,17 +60,10 @@ SimEndpoint::~SimEndpoint() {
   if (core_ != nullptr) core_->remove_endpoint(id_);
 }
 
-bool SimClock::recur(Tyme) {
-  const Tyme next = core_.next_at();
-  core_.clock_until = next;
-  park(next);
-  return false;
-}
-
 // ---- construction -----------------------------------------------------------
 
 SimCore::SimCore(Doist& doist, IoHub& io, const SimNetOptions& options)
-    : doist_(doist), io_(io), options_(options), clock_(*this) {
+    : doist_(doist), io_(io), options_(options) {
   validate(options_);
 }
 
@@ -222,18 +215,9 @@ void SimCore::schedule(Tyme at, SimEventKind kind, std::uint64_t a, std::uint64_
   heap_.push_back(
       SimEvent{at, next_seq_++ << SimEvent::kKindBits | static_cast<std::uint64_t>(kind), a, b});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
-  // The clock must see an event earlier than its deadline: woken, it runs
-  // next pass (or this one, from a poll) and parks again until next_at().
-  if (at < clock_until) {
-    clock_until = Tyme{Tock::min()};
-    if (clock_.parked()) clock_.wake();
-  }
 }
 
 void SimCore::poll() {
-  // The clock joins each run at its first pass (the Doist closes it at the
-  // run's end), so the Doist never skips past a pending event.
-  if (!clock_.scheduled()) doist_.extend({&clock_});
   const Tyme tyme = now();
   for (std::size_t n = 0; n < kPollEventsMax && !heap_.empty() && heap_.front().at <= tyme; ++n) {
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
@@ -245,11 +229,6 @@ void SimCore::poll() {
       __builtin_prefetch(&datagrams_[heap_.front().a]);
     }
     perform(event);
-  }
-  if (!heap_.empty() && heap_.front().at <= tyme) {
-    // Left for the next pass by the bound above: the clock makes it run.
-    clock_until = Tyme{Tock::min()};
-    if (clock_.parked()) clock_.wake();
   }
 }
 
@@ -292,6 +271,24 @@ void SimCore::kick(SimEndpoint& endpoint, Tyme at) {
 
 void SimCore::backlog(std::uint64_t listener_id) {
   if (SimEndpoint* endpoint = this->endpoint(listener_id)) endpoint->remote_ended();
+}
+
+// ---- deliveries -------------------------------------------------------------
+
+Tyme SimCore::arrival(SimEndpoint* sender, SimLink& link, Tyme leaves, Tock jitter,
+                      std::string_view bytes, std::string_view peer) {
+  if (jitter > Tock{0}) {
+    detail_.assign("jitter +");
+    append_number(detail_, jitter.count());
+    detail_ += " ns on link ";
+    detail_ += link.name();
+    if (sender != nullptr) {
+      report(*sender, NoiseKind::delay, bytes, peer, detail_);
+    } else {
+      report(0, 0, NoiseKind::delay, bytes, peer, detail_);
+    }
+  }
+  return leaves + link.params().latency + jitter;
 }
 
 // ---- endpoints --------------------------------------------------------------

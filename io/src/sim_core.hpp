@@ -1,8 +1,9 @@
 // SimCore: SimNet's state and machinery — hosts, links, connections, serial
-// lines, the queue of events in tyme, faults, the clock doer, and the base of
+// lines, the queue of events in tyme, faults, and the base of
 // every sim transport. Private to io/src.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -11,9 +12,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
-#include "hio/engine/doer.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/io/hub.hpp"
@@ -31,6 +32,13 @@ class SimSerialTransport;
 class SimStreamEnd;
 
 inline constexpr std::uint16_t kEphemeralFirst = 49152;
+
+// Appends a decimal number to a noise detail without a temporary string.
+inline void append_number(std::string& out, std::int64_t value) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, ec == std::errc{} ? end : buf);
+}
 
 struct SimHost {
   std::string name;
@@ -201,18 +209,6 @@ class SimEndpoint : public Transport {
   std::uint64_t id_;
 };
 
-// Keeps the Doist from skipping past SimNet's next event: it parks until then.
-class SimClock final : public Doer {
- public:
-  explicit SimClock(SimCore& core) : Doer("simnet-clock"), core_(core) {}
-
- protected:
-  bool recur(Tyme tyme) override;
-
- private:
-  SimCore& core_;
-};
-
 // ---- the core -------------------------------------------------------------
 
 class SimCore {
@@ -249,11 +245,11 @@ class SimCore {
   // ---- events ----
   void schedule(Tyme at, SimEventKind kind, std::uint64_t a, std::uint64_t b = 0);
   void poll();
+  // The tyme of the next event, kTymeNever if none (SimNet::next_tyme).
   Tyme next_at() const { return heap_.empty() ? kTymeNever : heap_.front().at; }
   std::size_t pending() const { return heap_.size(); }
   // Wakes the endpoint's driver at `at` (it runs in that pass).
   void kick(SimEndpoint& endpoint, Tyme at);
-  Tyme clock_until = kTymeNever;  // the clock's park deadline
 
   // ---- endpoints ----
   std::uint64_t add_endpoint(SimEndpoint& endpoint);
@@ -267,6 +263,14 @@ class SimCore {
               std::string_view peer, std::string_view detail);
   void report(SimEndpoint& sender, NoiseKind kind, std::string_view bytes, std::string_view peer,
               std::string_view detail);
+
+  // ---- deliveries ----
+  // When a message offered to `link` arrives: one latency plus its `jitter`
+  // after it leaves the link's queue at `leaves`. A jitter changes what the
+  // receiver sees, so it is reported as a delay noise event (see report;
+  // sender may be null). Datagrams and stream segments both come this way.
+  Tyme arrival(SimEndpoint* sender, SimLink& link, Tyme leaves, Tock jitter, std::string_view bytes,
+               std::string_view peer);
 
   // ---- datagrams (sim_datagram.cpp) ----
   void send_datagram(SimDatagramTransport& from, std::string_view peer, std::string_view bytes);
@@ -299,6 +303,9 @@ class SimCore {
   void perform(const SimEvent& event);
   void arrive_datagram(std::uint64_t slot);
   void arrive_segment(std::uint64_t conn_id, std::uint64_t b);
+  // Puts a segment in flight on direction `dir`, arriving at `at` but never
+  // before the one sent ahead of it (streams are in order).
+  void launch(SimConn& conn, int dir, SimSegment segment, Tyme at);
   void receive_segment(SimConn& conn, int dir, SimSegment& segment);
   void on_syn(SimConn& conn);
   void stall(SimConn& conn, int dir, SimSegment segment);
@@ -317,7 +324,6 @@ class SimCore {
   Doist& doist_;
   IoHub& io_;
   SimNetOptions options_;
-  SimClock clock_;
 
   std::vector<std::unique_ptr<SimHost>> hosts_;
   std::map<std::string, std::uint32_t, std::less<>> host_index_;

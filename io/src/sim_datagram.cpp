@@ -15,13 +15,6 @@ namespace {
 // this only bounds the loop.
 constexpr std::size_t kSendsPerServiceMax = 1u << 20;
 
-// Appends "<text><number><unit>" to out without a temporary string.
-void append_number(std::string& out, std::int64_t value) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, ec == std::errc{} ? end : buf);
-}
-
 }  // namespace
 
 // ---- the endpoint -----------------------------------------------------------
@@ -189,14 +182,7 @@ void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
     report(from, NoiseKind::drop, bytes, peer, detail);
     return;
   }
-  Tyme at = leaves + link.params().latency + fate.jitter;
-  if (fate.jitter > Tock{0}) {
-    detail.assign("jitter +");
-    append_number(detail, fate.jitter.count());
-    detail += " ns on link ";
-    detail += link.name();
-    report(from, NoiseKind::delay, bytes, peer, detail);
-  }
+  Tyme at = arrival(&from, link, leaves, fate.jitter, bytes, peer);
   if (fate.reordered) {
     at += link.params().reorder_delay;
     detail.assign("held back ");

@@ -161,14 +161,8 @@ void SimCore::resend(SimConn& c, int d) {
   dir.stalled = false;
   ++dir.stall_gen;  // a pending stall timeout no longer applies
   dir.last_at = tyme;
-  for (SimSegment& segment : again) {
-    const Tyme at = std::max(tyme + link.params().latency, dir.last_at);
-    dir.last_at = at;
-    segment.serial = dir.next_serial++;
-    segment.epoch = link.epoch();
-    schedule(at, SimEventKind::segment, c.id, static_cast<std::uint64_t>(d) | segment.serial << 1);
-    dir.flight.push_back(std::move(segment));
-  }
+  for (SimSegment& segment : again)
+    launch(c, d, std::move(segment), tyme + link.params().latency);
 }
 
 }  // namespace hio::detail

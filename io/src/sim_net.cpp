@@ -251,6 +251,10 @@ void SimNet::poll() {
   core_->poll();
 }
 
+Tyme SimNet::next_tyme() const {
+  return core_->next_at();
+}
+
 void SimNet::wait_until(std::chrono::steady_clock::time_point deadline) {
   // Nothing arrives between passes in tyme: pacing a real-time run is all
   // there is to do, and it never affects the run.

@@ -379,19 +379,19 @@ void SimCore::send_segment(SimConn& c, int d, SegmentKind kind, std::string byte
   SimConn::Dir& dir = c.dir[d];
   SimLink& link = *dir.link;
   const Tock jitter = kind == SegmentKind::data ? link.segment_jitter() : Tock{0};
-  if (jitter > Tock{0}) {
-    if (SimStreamEnd* sender = c.end[d]) {
-      detail_.assign("jitter +" + std::to_string(jitter.count()) + " ns on link " + link.name());
-      report(*sender, NoiseKind::delay, bytes, c.endpoint[1 - d], detail_);
-    }
-  }
-  // In order: a segment never arrives before one sent earlier.
-  const Tyme at = std::max(leaves + link.params().latency + jitter, dir.last_at);
-  dir.last_at = at;
+  const Tyme at = arrival(c.end[d], link, leaves, jitter, bytes, c.endpoint[1 - d]);
   if (kind == SegmentKind::data) dir.bytes += bytes.size();
-  const std::uint64_t serial = dir.next_serial++;
-  dir.flight.push_back(SimSegment{std::move(bytes), serial, link.epoch(), kind});
-  schedule(at, SimEventKind::segment, c.id, static_cast<std::uint64_t>(d) | serial << 1);
+  launch(c, d, SimSegment{std::move(bytes), 0, 0, kind}, at);
+}
+
+void SimCore::launch(SimConn& c, int d, SimSegment segment, Tyme at) {
+  SimConn::Dir& dir = c.dir[d];
+  at = std::max(at, dir.last_at);
+  dir.last_at = at;
+  segment.serial = dir.next_serial++;
+  segment.epoch = dir.link->epoch();
+  schedule(at, SimEventKind::segment, c.id, static_cast<std::uint64_t>(d) | segment.serial << 1);
+  dir.flight.push_back(std::move(segment));
 }
 
 void SimCore::arrive_segment(std::uint64_t conn_id, std::uint64_t b) {

@@ -63,16 +63,13 @@ TEST(SimDatagram, NoiseOver100000DatagramsMatchesTheSettings) {
                                        // held-back datagrams come out of order
   // 1 ns passes: arrivals are seen at their exact tyme.
   SimWorld w({.seed = 20'240'601}, Tock{1});
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b",
-                 {.latency = kLatency,
-                  .jitter = kJitter,
-                  .loss = 0.02,
-                  .duplicate = 0.03,
-                  .reorder = 0.04,
-                  .reorder_delay = 5 * kMs},
-                 Way::one_way);
+  w.two_hosts({.latency = kLatency,
+               .jitter = kJitter,
+               .loss = 0.02,
+               .duplicate = 0.03,
+               .reorder = 0.04,
+               .reorder_delay = 5 * kMs},
+              Way::one_way);
   Ticker sender(w.io, "sim://a:1000", "b:2000", kCount, kMs);
   DatagramDoer receiver(w.io, "sim://b:2000", {}, "receiver");
   w.doist.run({&sender, &receiver}, seconds(101));
@@ -134,9 +131,7 @@ TEST(SimDatagram, NoiseOver100000DatagramsMatchesTheSettings) {
 TEST(SimDatagram, CorruptionFlipsOneBitOfTheReportedShare) {
   constexpr std::uint64_t kCount = 20'000;
   SimWorld w({.seed = 7});
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = kMs, .corrupt = 0.05});
+  w.two_hosts({.latency = kMs, .corrupt = 0.05});
   DatagramDoer sender(w.io, "sim://a:1");
   DatagramDoer receiver(w.io, "sim://b:2", {}, "receiver");
   const std::string payload = "0123456789abcdef";
@@ -169,9 +164,7 @@ TEST(SimDatagram, CorruptionFlipsOneBitOfTheReportedShare) {
 TEST(SimDatagram, AFullQueueTailDropsAndBandwidthSpacesArrivals) {
   // 8000 bit/s: a 10-byte datagram takes 10 ms on the wire; the queue holds 10.
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 5 * kMs, .bandwidth_bps = 8'000, .queue_bytes_max = 100});
+  w.two_hosts({.latency = 5 * kMs, .bandwidth_bps = 8'000, .queue_bytes_max = 100});
   DatagramDoer sender(w.io, "sim://a:1");
   DatagramDoer receiver(w.io, "sim://b:2", {}, "receiver");
   for (int i = 0; i < 20; ++i)
@@ -189,9 +182,7 @@ TEST(SimDatagram, AFullQueueTailDropsAndBandwidthSpacesArrivals) {
 
 TEST(SimDatagram, PartitionStopsMessagesAtItsTymeAndHealResumesThem) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 5 * kMs});
+  w.two_hosts({.latency = 5 * kMs});
   w.net.partition_at(Tyme{seconds(1)}, {"a"}, {"b"});
   w.net.heal_at(Tyme{seconds(2)}, {"a"}, {"b"});
   Ticker sender(w.io, "sim://a:1", "b:2", 300, 10 * kMs);
@@ -217,9 +208,7 @@ TEST(SimDatagram, PartitionStopsMessagesAtItsTymeAndHealResumesThem) {
 
 TEST(SimDatagram, ACutDropsWhatIsInFlightAndOneWayCutsOneDirection) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 50 * kMs});
+  w.two_hosts({.latency = 50 * kMs});
   w.net.partition_at(Tyme{seconds(1)}, {"a"}, {"b"}, Way::one_way);
   w.net.heal_all_at(Tyme{Tock{1'500'000'000}});
   Ticker ab(w.io, "sim://a:1", "b:2", 200, 10 * kMs, "ab");
@@ -245,8 +234,7 @@ TEST(SimDatagram, ACutDropsWhatIsInFlightAndOneWayCutsOneDirection) {
 
 TEST(SimDatagram, DownHostsUnknownPeersAndEmptyPortsAreReported) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
+  w.two_hosts();
   w.net.add_host("c");
   w.net.host_down("c");
   DatagramDoer sender(w.io, "sim://a:1");
@@ -271,8 +259,7 @@ TEST(SimDatagram, DownHostsUnknownPeersAndEmptyPortsAreReported) {
 
 TEST(SimDatagram, AFullReceiveBufferDropsAndReports) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
+  w.two_hosts();
   DatagramDoer sender(w.io, "sim://a:1");
   // Nobody reads b:2: rx takes 4 datagrams, the receive buffer 2 more.
   Channel& idle = w.io.bind("sim://b:2", with([](ChannelOptions& o) {
@@ -298,6 +285,88 @@ TEST(SimDatagram, PortZeroBindsAFreePortAndInUseFails) {
   EXPECT_EQ(again.state(), ChannelState::failed);
   EXPECT_EQ(again.reason(), "bind on a:5 failed: address in use");
   dump_on_failure(w.sink);
+}
+
+// Sends its datagrams in its first run and is done; its channel closes at exit.
+class SendAndGo final : public Doer {
+ public:
+  SendAndGo(IoHub& io, std::string_view address, std::string peer, std::vector<std::string> out)
+      : Doer("send-and-go"), channel_(io.bind(address)), peer_(std::move(peer)), out_(out) {}
+
+ protected:
+  bool recur(Tyme) override {
+    for (const std::string& bytes : out_)
+      EXPECT_TRUE(channel_.send(peer_, bytes));
+    channel_.service();  // hands them to the network (tx events)
+    return true;
+  }
+  void exit() override { channel_.close("sent"); }
+
+ private:
+  Channel& channel_;
+  std::string peer_;
+  std::vector<std::string> out_;
+};
+
+// Parks with no deadline until a delivery wakes it; done after `want` datagrams.
+class ReceiveAndGo final : public Doer {
+ public:
+  ReceiveAndGo(IoHub& io, std::string_view address, std::size_t want)
+      : Doer("receive-and-go"), channel_(io.bind(address)), want_(want) {}
+  std::vector<Tyme> arrivals;
+
+ protected:
+  void enter() override { channel_.set_waiter(this); }
+  bool recur(Tyme tyme) override {
+    channel_.service();
+    while (channel_.receive())
+      arrivals.push_back(tyme);
+    if (arrivals.size() >= want_) return true;
+    park();
+    return false;
+  }
+  void exit() override {
+    channel_.set_waiter(nullptr);
+    channel_.close("received");
+  }
+
+ private:
+  Channel& channel_;
+  std::size_t want_;
+};
+
+struct FinishingRun {
+  RunEnd end;
+  std::vector<std::string> lines;
+  std::vector<Tyme> arrivals;
+  std::uint64_t executed_passes;
+};
+
+// Two datagrams over a 5 s link, 1 ms passes, no limit.
+FinishingRun finishing_run(bool skip) {
+  SimWorld w;
+  w.doist.set_skip(skip);
+  w.two_hosts({.latency = seconds(5)});
+  SendAndGo sender(w.io, "sim://a:1", "b:2", {"first", "second"});
+  ReceiveAndGo receiver(w.io, "sim://b:2", 2);
+  const RunEnd end = w.doist.run({&sender, &receiver});
+  dump_on_failure(w.sink);
+  return FinishingRun{end, w.sink.lines(), receiver.arrivals, w.doist.executed_passes()};
+}
+
+// SimNet tells the Doist when its next delivery is due (Reactor::next_tyme):
+// the Doist skips exactly to it, the delivery wakes the parked receiver in
+// that pass, and once every doer has finished the run is done — the network
+// keeps no run alive.
+TEST(SimDatagram, ARunWhoseDoersAllFinishEndsDoneAndSkipsToEachDelivery) {
+  const FinishingRun skipping = finishing_run(true);
+  EXPECT_EQ(skipping.end, RunEnd::done);
+  EXPECT_THAT(skipping.arrivals, ::testing::ElementsAre(Tyme{seconds(5)}, Tyme{seconds(5)}));
+  EXPECT_EQ(skipping.executed_passes, 2u);  // at 0 and at the delivery
+  const FinishingRun stepping = finishing_run(false);
+  EXPECT_EQ(stepping.end, RunEnd::done);
+  EXPECT_EQ(stepping.lines, skipping.lines);
+  EXPECT_EQ(stepping.executed_passes, 5001u);
 }
 
 }  // namespace

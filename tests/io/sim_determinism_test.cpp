@@ -43,10 +43,7 @@ const LinkParams kNoisy{.latency = 20 * kMs,
 Outcome run_scenario(bool skip, bool unrelated) {
   SimWorld w({.seed = 1234});
   w.doist.set_skip(skip);
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", kNoisy);
-  w.net.set_client_host("a");
+  w.two_hosts(kNoisy);
   w.net.partition_at(Tyme{Tock{1'500'000'000}}, {"a"}, {"b"});
   w.net.heal_at(Tyme{Tock{2'500'000'000}}, {"a"}, {"b"});
   w.net.host_down_at(Tyme{seconds(4)}, "b");
@@ -203,9 +200,7 @@ TEST(SimDeterminism, AnUnrelatedLinkChangesNoDrawOfTheOthers) {
 // The jitter each datagram drew, by sequence number, at a given loss rate.
 std::map<std::uint64_t, std::string> jitter_by_seq(double loss) {
   SimWorld w({.seed = 5});
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = kMs, .jitter = kMs, .loss = loss, .duplicate = 0.1});
+  w.two_hosts({.latency = kMs, .jitter = kMs, .loss = loss, .duplicate = 0.1});
   Ticker sender(w.io, "sim://a:1", "b:2", 1000, kMs);
   DatagramDoer receiver(w.io, "sim://b:2", {}, "receiver");
   w.doist.run({&sender, &receiver}, seconds(2));

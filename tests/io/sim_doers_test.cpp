@@ -51,9 +51,7 @@ class AskingPeer final : public UdpPeerDoer {
 
 TEST(SimDoers, UdpPeerDoersEchoOverSimNet) {
   SimWorld w;
-  w.net.add_host("client");
-  w.net.add_host("server");
-  w.net.set_link("client", "server", {.latency = 3 * kMs});
+  w.two_hosts({.latency = 3 * kMs}, Way::both, "client", "server");
   EchoPeer server(w.io, "sim://server:7", {}, "echo");
   AskingPeer client(w.io, "sim://client:0", "server:7", {"one", "two", "three"});
   w.doist.run({&server, &client}, seconds(1));

@@ -61,6 +61,16 @@ TEST_F(Net, SizesMustBePositive) {
             "SimNet link a<->b: queue_bytes_max = 0 must be at least 1");
 }
 
+TEST_F(Net, DelaysBeyondACenturyAreRefused) {
+  EXPECT_EQ(error_of([&] {
+              w.net.set_link("a", "b", {.reorder_delay = seconds(100LL * 366 * 24 * 3600)});
+            }),
+            "SimNet link a<->b: reorder_delay = 3162240000000000000 ns is too large (at most "
+            "3153600000000000000 ns)");
+  EXPECT_EQ(error_of([&] { w.net.add_serial("s1", "s2", {.chunk_bytes = 0}); }),
+            "SimNet serial line s1<->s2: chunk_bytes = 0 must be at least 1");
+}
+
 TEST_F(Net, UnknownHostsAreRefusedEverywhere) {
   EXPECT_EQ(error_of([&] { w.net.set_link("a", "zz", {}); }),
             "SimNet: unknown host 'zz' in link a<->zz (hosts: a, b)");
@@ -116,6 +126,8 @@ TEST(SimParams, BadNetworkOptionsAreRefused) {
             "SimNet options: stall_timeout = -1 ns must not be negative");
   EXPECT_EQ(error_of([&] { SimNet net(doist, io, {.default_link = {.reorder = 7}}); }),
             "SimNet default_link: reorder = 7 is not a probability in [0, 1]");
+  EXPECT_EQ(error_of([&] { SimNet net(doist, io, {.segment_bytes_max = 0}); }),
+            "SimNet options: segment_bytes_max = 0 must be at least 1");
 }
 
 }  // namespace

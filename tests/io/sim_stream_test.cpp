@@ -20,10 +20,7 @@ using ::testing::HasSubstr;
 // The same shape as the MemoryNet echo trace, over SimNet: 0.5 s one way.
 TEST(SimStream, EchoDoersRunUnchangedWithAnExactTrace) {
   SimWorld w({}, Tock{250'000'000});
-  w.net.add_host("client");
-  w.net.add_host("server");
-  w.net.set_link("client", "server", {.latency = Tock{500'000'000}});
-  w.net.set_client_host("client");
+  w.two_hosts({.latency = Tock{500'000'000}}, Way::both, "client", "server");
   EchoServerDoer server(w.io, "sim://server:7");
   TcpClientDoer client(w.io, "sim://server:7");
   Greeter greeter(client.channel(), "hello");
@@ -56,10 +53,7 @@ TEST(SimStream, EchoDoersRunUnchangedWithAnExactTrace) {
 
 TEST(SimStream, ConnectIsRefusedWhenNobodyListens) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 10 * kMs});
-  w.net.set_client_host("a");
+  w.two_hosts({.latency = 10 * kMs});
   TcpClientDoer client(w.io, "sim://b:99");
   w.doist.run({&client}, seconds(1));
   EXPECT_EQ(client.channel().state(), ChannelState::failed);
@@ -73,10 +67,7 @@ TEST(SimStream, ConnectIsRefusedWhenNobodyListens) {
 TEST(SimStream, BytesArriveInOrderAtTheBandwidth) {
   // 800 kbit/s is exactly 10 us a byte: 100,000 bytes take 1 s on the wire.
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 10 * kMs, .jitter = 2 * kMs, .bandwidth_bps = 800'000});
-  w.net.set_client_host("a");
+  w.two_hosts({.latency = 10 * kMs, .jitter = 2 * kMs, .bandwidth_bps = 800'000});
   // A server that reads everything (TcpServerDoer itself reads nothing, and
   // flow control would stop the sender once its rx buffer is full).
   struct Drain final : TcpServerDoer {
@@ -121,10 +112,7 @@ TEST(SimStream, BytesArriveInOrderAtTheBandwidth) {
 
 TEST(SimStream, ClientCloseReachesTheServerAfterTheData) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 5 * kMs});
-  w.net.set_client_host("a");
+  w.two_hosts({.latency = 5 * kMs});
   TcpServerDoer server(w.io, "sim://b:9");
   Channel& ch = w.io.connect("sim://b:9");
   struct Closer final : Doer {
@@ -154,10 +142,7 @@ TEST(SimStream, ClientCloseReachesTheServerAfterTheData) {
 
 TEST(SimStream, PartitionStallsAStreamAndHealResumesIt) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 5 * kMs});
-  w.net.set_client_host("a");
+  w.two_hosts({.latency = 5 * kMs});
   EchoServerDoer server(w.io, "sim://b:7");
   TcpClientDoer client(w.io, "sim://b:7");
   // Connected by 10 ms; the cut comes before the greeter writes.
@@ -187,10 +172,7 @@ TEST(SimStream, PartitionStallsAStreamAndHealResumesIt) {
 
 TEST(SimStream, AStallLongerThanTheTimeoutResetsTheConnection) {
   SimWorld w({.stall_timeout = seconds(5)});
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 5 * kMs});
-  w.net.set_client_host("a");
+  w.two_hosts({.latency = 5 * kMs});
   EchoServerDoer server(w.io, "sim://b:7");
   TcpClientDoer client(w.io, "sim://b:7");
   w.net.partition_at(Tyme{50 * kMs}, {"a"}, {"b"});
@@ -205,10 +187,7 @@ TEST(SimStream, AStallLongerThanTheTimeoutResetsTheConnection) {
 
 TEST(SimStream, HostDownResetsBothEndsAndTheClientReconnectsWhenItIsUp) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_link("a", "b", {.latency = 5 * kMs});
-  w.net.set_client_host("a");
+  w.two_hosts({.latency = 5 * kMs});
   EchoServerDoer server(w.io, "sim://b:7");
   TcpClientDoer client(w.io, "sim://b:7",
                        with([](ChannelOptions& o) { o.retry = Tock{200'000'000}; }));
@@ -240,9 +219,7 @@ TEST(SimStream, HostDownResetsBothEndsAndTheClientReconnectsWhenItIsUp) {
 
 TEST(SimStream, ConnectTimeoutAppliesWhileTheServerIsUnreachable) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_client_host("a");
+  w.two_hosts();
   w.net.host_down("b");
   TcpClientDoer client(w.io, "sim://b:7",
                        with([](ChannelOptions& o) { o.connect_timeout = seconds(1); }));
@@ -255,9 +232,7 @@ TEST(SimStream, ConnectTimeoutAppliesWhileTheServerIsUnreachable) {
 
 TEST(SimStream, ABacklogWaitsForAFreeRemoteSlot) {
   SimWorld w;
-  w.net.add_host("a");
-  w.net.add_host("b");
-  w.net.set_client_host("a");
+  w.two_hosts();
   TcpServerDoer server(w.io, "sim://b:7", with([](ChannelOptions& o) { o.remotes_max = 1; }));
   TcpClientDoer first(w.io, "sim://b:7", {}, "first");
   TcpClientDoer second(w.io, "sim://b:7", {}, "second");

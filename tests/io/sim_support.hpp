@@ -44,6 +44,15 @@ struct SimWorld {
     doist.set_handle_sigint(false);
     io.add_sink(sink);
   }
+  // The usual network: hosts `a` and `b` joined by `link` (both ways unless
+  // one_way), with stream clients connecting from `a`.
+  void two_hosts(const LinkParams& link = {}, Way way = Way::both, std::string_view a = "a",
+                 std::string_view b = "b") {
+    net.add_host(a);
+    net.add_host(b);
+    net.set_link(a, b, link, way);
+    net.set_client_host(a);
+  }
   RecordingSink sink;
   Doist doist;
   IoHub io;

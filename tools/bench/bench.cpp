@@ -37,6 +37,15 @@ void Report::add(std::string name, double value, std::string unit) {
   figures_.push_back(Figure{std::move(name), value, std::move(unit)});
 }
 
+void Report::skip(const std::string& name, const std::string& why) {
+  if (json_) {
+    std::printf("{\"name\": \"%s\", \"skipped\": \"%s\"}\n", name.c_str(), why.c_str());
+  } else {
+    std::printf("%-32s skipped: %s\n", name.c_str(), why.c_str());
+  }
+  std::fflush(stdout);
+}
+
 double best_seconds(int repeats, const std::function<void()>& fn) {
   double best = 1e300;
   for (int i = 0; i < repeats; ++i) {

@@ -20,6 +20,8 @@ class Report {
  public:
   explicit Report(bool json) : json_(json) {}
   void add(std::string name, double value, std::string unit);
+  // A figure this build cannot measure, and why: {"name", "skipped": "why"}.
+  void skip(const std::string& name, const std::string& why);
   const std::vector<Figure>& figures() const { return figures_; }
 
  private:

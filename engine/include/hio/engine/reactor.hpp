@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "hio/engine/tyme.hpp"
+
 namespace hio {
 
 class Reactor {
@@ -21,6 +23,14 @@ class Reactor {
   // True while IO is in flight that could wake a doer. A busy reactor stops
   // the Doist from skipping tyme or declaring a run stalled.
   virtual bool busy() const = 0;
+
+  // Virtual time: the earliest tyme at which this reactor has something due
+  // (its poll at a pass at or after that tyme will act, e.g. wake a doer),
+  // or kTymeNever for none. When skipping idle passes the Doist goes no
+  // further than the first pass at or after it, and a reactor with something
+  // due keeps a run from being declared stalled. It never keeps a run from
+  // ending `done`. Optional: the default has nothing due.
+  virtual Tyme next_tyme() const { return kTymeNever; }
 };
 
 }  // namespace hio

@@ -45,11 +45,11 @@ class SimCore;
 // (tyme, sequence number of scheduling): never by addresses or hashes. SimNet
 // is a Reactor: at the start of each pass, before any doer runs, it performs
 // every event due by the pass's tyme (deliveries, connects, resets, faults);
-// the doers those events wake run in that same pass. So that the Doist can
-// skip passes in which nothing happens, SimNet keeps a clock doer in the
-// Doist (it enters it at the first pass of each run) that parks until the
-// next event: a quiet network costs nothing, and skipping on or off gives
-// the identical run.
+// the doers those events wake run in that same pass. Its next_tyme() is the
+// tyme of its next event, so the Doist skips the passes in which nothing
+// happens exactly up to it: a quiet network costs nothing, and skipping on
+// or off gives the identical run. Events still pending never keep a run
+// alive: when every doer has finished, the run ends done.
 //
 // Noise. Each noise decision draws from its own stream, named after the link,
 // direction and kind ("link/a->b/loss", "serial/ttyA->ttyB/bit"), derived
@@ -164,9 +164,11 @@ class SimNet final : public TransportFactory, public Reactor {
   void poll() override;
   // Real-time runs: nothing arrives between passes, so this only sleeps.
   void wait_until(std::chrono::steady_clock::time_point deadline) override;
-  // Always false: pending events are visible to the Doist as the clock
-  // doer's park deadline, which lets it skip exactly to the next one.
+  // Always false: nothing happens between passes; pending events are
+  // announced by next_tyme instead.
   bool busy() const override { return false; }
+  // The tyme of the next event (next_event()): the Doist skips to it.
+  Tyme next_tyme() const override;
 
  private:
   std::unique_ptr<detail::SimCore> core_;
