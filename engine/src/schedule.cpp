@@ -103,11 +103,8 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   in_pass_ = true;
   pass_tyme_ = tyme;
   const Tyme next_pass = tyme + tock0;
-  // The index is a local and run_index_ is only written before a deed runs:
-  // nothing else moves it, and the loop does not pay a load and a store for
-  // it per deed. run_ itself may grow (insert_due) or lose deeds (remove)
-  // while a deed runs, so its size is read each time round.
-  std::size_t i = 0;
+  std::size_t& i = run_index_;
+  i = 0;
   try {
     for (; i < run_.size(); ++i) {
       Deed* deed = run_[i];
@@ -118,7 +115,6 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
       }
       // A running deed keeps the state `ready`: only running_ marks it, which
       // saves two stores per run on the hottest path.
-      run_index_ = i;
       running_ = deed;
       Step step = Step::finish();
       if (deed->dog) {
@@ -126,22 +122,21 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
         promise.send(tyme);
         deed->dog.handle().resume();
         step = promise.step();
+        if (step.kind() == Step::Kind::finish) step = deed->doer->end_dog(false);
       } else {
         step = deed->doer->run_recur(tyme);
       }
-      if (step.kind() == Step::Kind::tock && !deed->wake_pending) [[likely]] {
-        // The common case, placed inline with one test for it.
-        running_ = nullptr;
-        requeue(*deed, step.tock(), next_pass);
-        continue;
-      }
-      // A finished dog ends while it is still the running deed, so that an
-      // error from its tail hooks is reported as its own.
-      if (step.kind() == Step::Kind::finish && deed->dog) step = deed->doer->end_dog(false);
       running_ = nullptr;
-      if (step.kind() == Step::Kind::tock) {
-        deed->wake_pending = false;  // a tock does not park: the wake is moot
-        requeue(*deed, step.tock(), next_pass);
+      if (step.kind() == Step::Kind::tock) [[likely]] {
+        if (deed->wake_pending) [[unlikely]]
+          deed->wake_pending = false;
+        // The common case, placed inline; parks and finishes go to place().
+        deed->retyme = step.tock() == Tock{0} ? next_pass : deed->retyme + step.tock();
+        if (deed->retyme <= next_pass) {
+          ready_.push_back(deed);
+        } else {
+          heap_push(*deed);
+        }
       } else {
         place(*deed, step);
       }

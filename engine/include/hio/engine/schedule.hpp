@@ -74,21 +74,6 @@ class Schedule {
 
   void enter_one(Doer& doer, Tyme tyme);
   void place(Deed& deed, Step step);  // a park or a finish
-  // A deed that asked to run again after `tock`: into the next pass's ready
-  // list, or the timer heap when that is later.
-  void requeue(Deed& deed, Tock tock, Tyme next_pass) {
-    if (tock == Tock{0}) {
-      deed.retyme = next_pass;
-      ready_.push_back(&deed);
-      return;
-    }
-    deed.retyme += tock;
-    if (deed.retyme <= next_pass) {
-      ready_.push_back(&deed);
-    } else {
-      heap_push(deed);
-    }
-  }
   void collect_due(Tyme tyme);
   void insert_due(Deed& deed);  // into this pass, after the running deed
   void close_deed(Deed& deed, std::exception_ptr& first_error);
