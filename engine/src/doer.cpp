@@ -62,7 +62,12 @@ Step Doer::launch(Dog dog) {
 }
 
 Doer::DogEnd Doer::take_dog() {
-  DogEnd end{deed_.dog.promise().error(), deed_.dog.promise().returned()};
+  const Dog::promise_type& promise = deed_.dog.promise();
+  std::exception_ptr error = promise.error();
+  // ceased() settles the common case without a rethrow; is_cease() covers
+  // the rest (types derived from Cease).
+  const bool ceased = promise.ceased() || is_cease(error);
+  DogEnd end{std::move(error), ceased, promise.returned()};
   deed_.dog.reset();
   return end;
 }

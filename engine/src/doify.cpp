@@ -15,7 +15,7 @@ Step FnDoer::begin_dog() {
 
 Step FnDoer::end_dog(bool ceased) {
   DogEnd end = take_dog();
-  if (end.error && !is_cease(end.error)) std::rethrow_exception(end.error);
+  if (end.error && !end.ceased) std::rethrow_exception(end.error);
   if (end.returned) {
     set_done(*end.returned);
   } else if (!ceased) {

@@ -14,7 +14,7 @@ Step ReDoer::begin_dog() {
 
 Step ReDoer::end_dog(bool ceased) {
   DogEnd end = take_dog();
-  if (end.error && !is_cease(end.error)) fail(end.error);
+  if (end.error && !end.ceased) fail(end.error);
   if (ceased) {
     if (end.returned) set_done(*end.returned);
     try {

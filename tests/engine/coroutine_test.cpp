@@ -131,6 +131,39 @@ TEST_F(FnDoerTest, ADogThatKeepsRunningAfterCeaseIsAnError) {
   EXPECT_FALSE(d->scheduled());
 }
 
+// How a dog ends its forced close decides whether the run sees an error:
+// a Cease (or a type derived from it) escaping is a clean close; anything
+// else thrown while ceasing is the dog's error.
+struct SubCease : Cease {};
+
+Dog rethrows_cease_as(Doer& self) {
+  try {
+    for (;;)
+      co_yield Tock{0};
+  } catch (const Cease&) {
+    if (self.opts().contains("sub")) throw SubCease{};
+    if (self.opts().contains("error")) throw std::runtime_error("cease failed");
+    throw;
+  }
+}
+
+TEST_F(FnDoerTest, ACeaseEscapingTheDogIsACleanClose) {
+  for (const char* how : {"same", "sub"}) {
+    auto d = doify(rethrows_cease_as, "c", Tock{0}, Opts{{how, ""}});
+    Doist doist;
+    EXPECT_EQ(doist.run({d.get()}, t32(2)), RunEnd::limit) << how;
+    EXPECT_EQ(d->done(), false) << how;
+    EXPECT_FALSE(d->scheduled()) << how;
+  }
+}
+
+TEST_F(FnDoerTest, AnErrorThrownWhileCeasingPropagates) {
+  auto d = doify(rethrows_cease_as, "c", Tock{0}, Opts{{"error", ""}});
+  Doist doist;
+  EXPECT_THROW(doist.run({d.get()}, t32(2)), std::runtime_error);
+  EXPECT_FALSE(d->scheduled());
+}
+
 class ExReDoer : public ReDoer {
  public:
   using ReDoer::ReDoer;

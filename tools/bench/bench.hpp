@@ -38,6 +38,10 @@ struct Options {
 // Best (smallest) wall time in seconds of `repeats` runs of fn.
 double best_seconds(int repeats, const std::function<void()>& fn);
 
+// --cpu-time: best_seconds measures the calling thread's CPU time instead,
+// so that time the thread spends preempted on a loaded machine is left out.
+void set_cpu_time(bool on);
+
 // Heap bytes requested through operator new since start (this binary counts).
 std::uint64_t heap_bytes_allocated();
 

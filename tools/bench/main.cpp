@@ -1,4 +1,4 @@
-// hio-bench: the project's benchmarks. `hio-bench SUITE... [--json] [--quick]`
+// hio-bench: the project's benchmarks. `hio-bench SUITE... [--json] [--quick] [--cpu-time]`
 // prints one figure per line ({"name", "value", "unit"} with --json).
 #include <cstdio>
 #include <cstring>
@@ -18,7 +18,7 @@ constexpr std::pair<const char*, hio::bench::Suite> kSuites[] = {
 };
 
 int usage() {
-  std::fprintf(stderr, "usage: hio-bench SUITE... [--json] [--quick]\nsuites: all");
+  std::fprintf(stderr, "usage: hio-bench SUITE... [--json] [--quick] [--cpu-time]\nsuites: all");
   for (const auto& suite : kSuites)
     std::fprintf(stderr, " %s", suite.first);
   std::fprintf(stderr, "\n");
@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
       options.json = true;
     } else if (arg == "--quick") {
       options.quick = true;
+    } else if (arg == "--cpu-time") {
+      hio::bench::set_cpu_time(true);
     } else if (arg == "-h" || arg == "--help") {
       usage();
       return 0;

@@ -119,7 +119,8 @@ class Doer : public Tymee {
   Step launch(Dog dog);
   // Takes the ended dog's outcome and destroys its frame.
   struct DogEnd {
-    std::exception_ptr error;
+    std::exception_ptr error;  // null when it ended without one
+    bool ceased;               // error is a Cease (its forced close propagated)
     std::optional<bool> returned;
   };
   DogEnd take_dog();

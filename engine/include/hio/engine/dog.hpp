@@ -7,7 +7,12 @@
 #include <coroutine>
 #include <exception>
 #include <optional>
+#include <typeinfo>
 #include <utility>
+
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#endif
 
 #include "hio/engine/step.hpp"
 #include "hio/engine/tyme.hpp"
@@ -19,6 +24,17 @@ namespace hio {
 // to run its cease actions, then let it propagate or co_return a final value;
 // it must not co_yield again.
 struct Cease {};
+
+// In a handler: is the exception being handled exactly a Cease? Without the
+// C++ ABI's type query this says false, and callers fall back to is_cease().
+inline bool handling_exactly_cease() noexcept {
+#if __has_include(<cxxabi.h>)
+  const std::type_info* type = abi::__cxa_current_exception_type();
+  return type != nullptr && *type == typeid(Cease);
+#else
+  return false;
+#endif
+}
 
 class Dog {
  public:
@@ -55,7 +71,10 @@ class Dog {
       return Awaiter(this);
     }
     void return_value(bool done) noexcept { returned_ = done; }
-    void unhandled_exception() noexcept { error_ = std::current_exception(); }
+    void unhandled_exception() noexcept {
+      error_ = std::current_exception();
+      ceased_ = handling_exactly_cease();
+    }
 
     // Read and written by the scheduler around each resume.
     Step step() const { return step_; }
@@ -64,6 +83,10 @@ class Dog {
     bool ceasing() const { return ceasing_; }
     std::optional<bool> returned() const { return returned_; }
     std::exception_ptr error() const { return error_; }
+    // The dog ended by a Cease (exactly that type) escaping it. Told apart
+    // here, in the handler, because rethrowing it later only to test its type
+    // would cost a second unwind per closed dog.
+    bool ceased() const { return ceased_; }
 
    private:
     friend class Awaiter;
@@ -72,6 +95,7 @@ class Dog {
     std::optional<bool> returned_;
     std::exception_ptr error_;
     bool ceasing_ = false;
+    bool ceased_ = false;
   };
 
   Dog() = default;
