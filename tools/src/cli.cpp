@@ -14,6 +14,7 @@
 #include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/loader.hpp"
+#include "hio/tools/replay_scenario.hpp"
 #include "hio/tools/runner.hpp"
 #include "hio/tools/sweep.hpp"
 
@@ -27,6 +28,8 @@ constexpr const char* kExamples = R"(Examples:
   hio run scenarios/quickstart.toml
   hio run scenarios/quickstart.toml --seed 7 --set run.limit=2s --json
   hio run scenarios/udp_request_response.toml --seed 3 --record run.hioj
+  hio replay run.hioj
+  hio replay run.hioj --noise drop=0.01,dup=0.005,delay=0-20ms --seed 9 --record noisy.hioj
   hio inspect run.hioj --kind noise --from 1s --to 2s
   hio diff a.hioj b.hioj
   hio check scenarios/quickstart.toml
@@ -58,6 +61,14 @@ struct SweepArgs {
   std::vector<std::string> sets;
   bool json = false;
   std::string out;
+};
+
+struct ReplayArgs {
+  std::string journal;
+  std::string record;
+  std::string noise;
+  std::optional<std::string> seed;
+  bool json = false;
 };
 
 struct InspectArgs {
@@ -227,6 +238,44 @@ void print_journal_error(const char* command, const std::string& path,
   std::cerr << "hio " << command << ": " << path << ": " << error.what() << "\n";
 }
 
+int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
+  ReplayScenarioOptions options;
+  options.journal = args.journal;
+  options.record_path = args.record;
+  options.noise = args.noise;
+  if (args.seed) {
+    try {
+      std::size_t used = 0;
+      options.noise_seed = std::stoull(*args.seed, &used);
+      if (used != args.seed->size() || (*args.seed)[0] == '-') throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      std::cerr << "hio replay: --seed " << *args.seed
+                << ": not a whole number from 0 to 18446744073709551615\n";
+      return kExitBadInput;
+    }
+  }
+  ReplayScenarioOutcome outcome;
+  try {
+    outcome = replay_scenario(options, registry);
+  } catch (const replay::JournalException& error) {
+    print_journal_error("replay", args.journal, error.error());
+    return kExitBadInput;
+  } catch (const replay::NoiseSpecError& error) {
+    std::cerr << "hio replay: --noise " << args.noise << ": " << error.what() << "\n";
+    return kExitBadInput;
+  } catch (const ScenarioError& error) {
+    print_diagnostics(error);
+    return kExitBadInput;
+  }
+  if (args.json) {
+    std::cout << format_replay_outcome_json(outcome) << "\n";
+  } else {
+    std::cout << format_replay_outcome(outcome);
+  }
+  if (outcome.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
+  return all_passed(outcome.expectations) ? kExitOk : kExitExpectationsFailed;
+}
+
 int do_inspect(const InspectArgs& args) {
   replay::JournalReader reader(args.journal);
   if (reader.header() == nullptr) {
@@ -341,6 +390,18 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   run->add_flag("--json", run_args.json, "print the summary as one JSON object");
   run->add_option("--record", run_args.record, "journal the run into FILE (.hioj)");
 
+  ReplayArgs replay_args;
+  CLI::App* replay_cmd = app.add_subcommand(
+      "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
+  replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj)")->required();
+  replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
+  CLI::Option* noise_opt = replay_cmd->add_option(
+      "--noise", replay_args.noise,
+      "perturb the recorded inputs: drop=P,dup=P,corrupt=P,reorder=P,delay=LO-HI,delay_p=P");
+  replay_cmd->add_option("--seed", replay_args.seed, "the noise's random seed (with --noise)")
+      ->needs(noise_opt);
+  replay_cmd->add_flag("--json", replay_args.json, "print the result as one JSON object");
+
   InspectArgs inspect_args;
   CLI::App* inspect_cmd =
       app.add_subcommand("inspect", "print a journal's events as text or JSON lines");
@@ -391,6 +452,7 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
     if (run->parsed()) return do_run(run_args, registry);
     if (check->parsed()) return do_check(check_path, registry);
     if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
+    if (replay_cmd->parsed()) return do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) return do_inspect(inspect_args);
     if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
   } catch (const std::exception& error) {

@@ -37,6 +37,7 @@ void BuildContext::choose_client_host(const std::string& address, const std::str
     if (!host.empty()) throw std::invalid_argument("'host' applies to sim:// addresses only");
     return;
   }
+  if (replaying) return;
   if (net == nullptr) throw std::invalid_argument("a sim:// address needs a [net] section");
   net->set_client_host(host.empty() ? client_host : host);
 }

@@ -154,51 +154,6 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
   }
 }
 
-// Checks `always` and `by` expectations after every executed pass (counters
-// only change when doers run, so skipped passes cannot change the answer).
-class Checker final : public PassObserver {
- public:
-  Checker(const Scenario& scenario, const CounterBoard& counters, Tyme start,
-          std::vector<ExpectationResult>& results, const RunOptions& options)
-      : counters_(counters), start_(start), results_(results), options_(options) {
-    for (const Expectation& e : scenario.expectations) {
-      results_.push_back(ExpectationResult{&e, e.when != Expectation::When::by, ""});
-    }
-  }
-
-  void pass_ended(Tyme tyme) override {
-    for (ExpectationResult& result : results_) {
-      const Expectation& e = *result.expectation;
-      if (e.when == Expectation::When::final) continue;
-      const std::int64_t value = *counters_.read(e.counter);
-      if (e.when == Expectation::When::always && result.passed && !e.holds(value)) {
-        result.passed = false;
-        result.detail = e.counter + " was " + std::to_string(value) + " at tyme " +
-                        format_seconds(tyme - start_);
-      } else if (e.when == Expectation::When::by && !result.passed && tyme - start_ <= e.by &&
-                 e.holds(value)) {
-        result.passed = true;
-        result.detail = "held at tyme " + format_seconds(tyme - start_) + " s";
-      }
-    }
-    if (options_.progress) {
-      auto now = std::chrono::steady_clock::now();
-      if (now >= next_progress_) {
-        next_progress_ = now + std::chrono::milliseconds(500);
-        options_.progress(tyme);
-      }
-    }
-  }
-
- private:
-  const CounterBoard& counters_;
-  Tyme start_;
-  std::vector<ExpectationResult>& results_;
-  const RunOptions& options_;
-  std::chrono::steady_clock::time_point next_progress_ =
-      std::chrono::steady_clock::now() + std::chrono::seconds(1);
-};
-
 std::string hex64(std::uint64_t value) {
   char buffer[24];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
@@ -226,11 +181,28 @@ std::string json_quote(std::string_view text) {
   return out + "\"";
 }
 
-bool RunSummary::passed() const {
-  for (const ExpectationResult& result : expectations) {
+bool all_passed(const std::vector<ExpectationResult>& results) {
+  for (const ExpectationResult& result : results) {
     if (!result.passed) return false;
   }
   return true;
+}
+
+bool RunSummary::passed() const {
+  return all_passed(expectations);
+}
+
+std::string format_expectations(const std::vector<ExpectationResult>& results) {
+  std::size_t failed = 0;
+  for (const ExpectationResult& r : results)
+    failed += r.passed ? 0 : 1;
+  std::string out = "expect:    " + std::to_string(results.size() - failed) + " of " +
+                    std::to_string(results.size()) + " passed\n";
+  for (const ExpectationResult& r : results) {
+    out += std::string(r.passed ? "  ok    " : "  FAIL  ") + r.expectation->text + "  (" +
+           r.detail + ")\n";
+  }
+  return out;
 }
 
 std::string RunSummary::first_failure() const {
@@ -240,13 +212,71 @@ std::string RunSummary::first_failure() const {
   return "";
 }
 
+ExpectationChecker::ExpectationChecker(const Scenario& scenario, const CounterBoard& counters,
+                                       Tyme start, std::function<void(Tyme)> progress)
+    : counters_(counters),
+      start_(start),
+      progress_(std::move(progress)),
+      next_progress_(std::chrono::steady_clock::now() + std::chrono::seconds(1)) {
+  for (const Expectation& e : scenario.expectations) {
+    results_.push_back(ExpectationResult{&e, e.when != Expectation::When::by, ""});
+  }
+}
+
+void ExpectationChecker::pass_ended(Tyme tyme) {
+  for (ExpectationResult& result : results_) {
+    const Expectation& e = *result.expectation;
+    if (e.when == Expectation::When::final) continue;
+    const std::int64_t value = *counters_.read(e.counter);
+    if (e.when == Expectation::When::always && result.passed && !e.holds(value)) {
+      result.passed = false;
+      result.detail =
+          e.counter + " was " + std::to_string(value) + " at tyme " + format_seconds(tyme - start_);
+    } else if (e.when == Expectation::When::by && !result.passed && tyme - start_ <= e.by &&
+               e.holds(value)) {
+      result.passed = true;
+      result.detail = "held at tyme " + format_seconds(tyme - start_) + " s";
+    }
+  }
+  if (progress_) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_progress_) {
+      next_progress_ = now + std::chrono::milliseconds(500);
+      progress_(tyme);
+    }
+  }
+}
+
+std::vector<ExpectationResult> ExpectationChecker::finish() const {
+  std::vector<ExpectationResult> results = results_;
+  for (ExpectationResult& result : results) {
+    const Expectation& e = *result.expectation;
+    const std::int64_t value = *counters_.read(e.counter);
+    if (e.when == Expectation::When::final) {
+      result.passed = e.holds(value);
+      result.detail = e.counter + " was " + std::to_string(value);
+    } else if (e.when == Expectation::When::by && !result.passed) {
+      result.detail = "never held by " + format_seconds(e.by) + " s (" + e.counter + " is " +
+                      std::to_string(value) + " at the end)";
+    } else if (result.detail.empty()) {
+      result.detail = "held on every pass";
+    }
+  }
+  return results;
+}
+
 std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
                                               const DoerRegistry& registry, Doist& doist, IoHub& io,
                                               const BuildOptions& options) {
   auto built = std::make_unique<BuiltScenario>(scenario.run.seed);
   if (scenario.net.present && options.with_net) built->net = build_net(scenario, doist, io);
-  BuildContext context{built->random,    built->counters,  io,
-                       built->endpoints, built->net.get(), scenario.net.client_host};
+  BuildContext context{built->random,
+                       built->counters,
+                       io,
+                       built->endpoints,
+                       built->net.get(),
+                       scenario.net.client_host,
+                       /*replaying=*/!options.with_net};
   build_tree(scenario, registry, context, *built);
 
   std::vector<Diagnostic> problems;
@@ -306,7 +336,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   RunSummary summary;
   summary.name = scenario.run.name;
   summary.seed = scenario.run.seed;
-  Checker checker(scenario, counters, doist.tyme(), summary.expectations, options);
+  ExpectationChecker checker(scenario, counters, doist.tyme(), options.progress);
   doist.add_observer(checker);
 
   const Tyme start = doist.tyme();
@@ -326,19 +356,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                            " differs from the run's " + replay::format_digest(summary.digest));
   }
 
-  for (ExpectationResult& result : summary.expectations) {
-    const Expectation& e = *result.expectation;
-    const std::int64_t value = *counters.read(e.counter);
-    if (e.when == Expectation::When::final) {
-      result.passed = e.holds(value);
-      result.detail = e.counter + " was " + std::to_string(value);
-    } else if (e.when == Expectation::When::by && !result.passed) {
-      result.detail = "never held by " + format_seconds(e.by) + " s (" + e.counter + " is " +
-                      std::to_string(value) + " at the end)";
-    } else if (result.detail.empty()) {
-      result.detail = "held on every pass";
-    }
-  }
+  summary.expectations = checker.finish();
   return summary;
 }
 
@@ -358,38 +376,33 @@ std::string format_summary(const RunSummary& s) {
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + hex64(s.digest) + "\n";
   if (!s.journal.empty()) out += "journal:   " + s.journal + "\n";
-  int failed = 0;
-  for (const ExpectationResult& r : s.expectations)
-    failed += r.passed ? 0 : 1;
-  out += "expect:    " + std::to_string(s.expectations.size() - static_cast<std::size_t>(failed)) +
-         " of " + std::to_string(s.expectations.size()) + " passed\n";
-  for (const ExpectationResult& r : s.expectations) {
-    out += std::string(r.passed ? "  ok    " : "  FAIL  ") + r.expectation->text + "  (" +
-           r.detail + ")\n";
-  }
-  return out;
+  return out + format_expectations(s.expectations);
 }
 
 std::string format_summary_json(const RunSummary& s) {
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.6f", s.wall_seconds);
-  std::string out = "{\"name\": " + json_quote(s.name) + ", \"seed\": " + std::to_string(s.seed) +
-                    ", \"end\": \"" + to_string(s.end) +
-                    "\", \"passes\": " + std::to_string(s.passes) +
-                    ", \"executed_passes\": " + std::to_string(s.executed_passes) +
-                    ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
-                    ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
-                    hex64(s.digest) + "\", \"journal\": " + json_quote(s.journal) +
-                    ", \"passed\": " + (s.passed() ? "true" : "false") + ", \"expectations\": [";
+  std::string out =
+      "{\"name\": " + json_quote(s.name) + ", \"seed\": " + std::to_string(s.seed) +
+      ", \"end\": \"" + to_string(s.end) + "\", \"passes\": " + std::to_string(s.passes) +
+      ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
+      format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
+      ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" + hex64(s.digest) +
+      "\", \"journal\": " + json_quote(s.journal) + ", " + format_expectations_json(s.expectations);
+  return out + "}";
+}
+
+std::string format_expectations_json(const std::vector<ExpectationResult>& results) {
+  std::string out = std::string("\"passed\": ") + (all_passed(results) ? "true" : "false") +
+                    ", \"expectations\": [";
   bool first = true;
-  for (const ExpectationResult& r : s.expectations) {
+  for (const ExpectationResult& r : results) {
     out += std::string(first ? "" : ", ") + "{\"text\": " + json_quote(r.expectation->text) +
            ", \"passed\": " + (r.passed ? "true" : "false") +
            ", \"detail\": " + json_quote(r.detail) + "}";
     first = false;
   }
-  out += "]}";
-  return out;
+  return out + "]";
 }
 
 }  // namespace hio::tools

@@ -27,6 +27,8 @@ const T& get(const DoerSpec& spec, std::string_view key) {
 }  // namespace
 
 std::string Diagnostic::str() const {
+  // A whole file (unreadable, a journal) has no line to point at.
+  if (pos.line == 0) return pos.file + ": " + message;
   return pos.file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " +
          message;
 }

@@ -43,9 +43,13 @@ struct BuildContext {
   // choose the host they connect from with set_client_host before connecting.
   SimNet* net = nullptr;
   std::string client_host;  // [net] client_host: the default for stream clients
+  // A replay: [net] was left out on purpose (every channel's transport comes
+  // from the journal), so sim:// addresses need no SimNet.
+  bool replaying = false;
 
   // For a stream client about to connect to `address`: over sim://, selects
-  // the host it connects from (`host`, or client_host if empty).
+  // the host it connects from (`host`, or client_host if empty). Nothing to
+  // select in a replay.
   void choose_client_host(const std::string& address, const std::string& host) const;
 
   // An address as written, or the endpoint of the doer it names ("@server").

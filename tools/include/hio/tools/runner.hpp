@@ -3,6 +3,7 @@
 // and sums the run up.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -40,7 +41,8 @@ struct BuiltScenario {
 
 struct BuildOptions {
   // Build the [net] section into a SimNet. A replay, whose transports all
-  // come from a journal (IoHub::set_override), may leave it out.
+  // come from a journal (IoHub::set_override), leaves it out: false means
+  // "replaying" to the doer kinds too (BuildContext::replaying).
   bool with_net = true;
 };
 
@@ -58,6 +60,34 @@ struct ExpectationResult {
   bool passed = false;
   std::string detail;  // "client.rx_bytes was 812", "never held by 2s", ...
 };
+
+// Checks a scenario's expectations on a run built by build_scenario: `always`
+// and `by` after every executed pass (counters only change when doers run, so
+// skipped passes cannot change the answer), `final` in finish(). Add it to
+// the Doist as a PassObserver before the run; `start` is the run's first
+// tyme. `progress`, if set, is called about twice a wall second with the tyme
+// (a progress line: for people only, never affects the run).
+class ExpectationChecker final : public PassObserver {
+ public:
+  ExpectationChecker(const Scenario& scenario, const CounterBoard& counters, Tyme start,
+                     std::function<void(Tyme)> progress = {});
+  void pass_ended(Tyme tyme) override;
+  // Every expectation's verdict, in the scenario's order, after the run.
+  std::vector<ExpectationResult> finish() const;
+
+ private:
+  const CounterBoard& counters_;
+  Tyme start_;
+  std::vector<ExpectationResult> results_;
+  std::function<void(Tyme)> progress_;
+  std::chrono::steady_clock::time_point next_progress_;
+};
+
+// "N of M passed" and a line per expectation, as the run summary prints them.
+std::string format_expectations(const std::vector<ExpectationResult>& results);
+// The same as JSON members: `"passed": true, "expectations": [...]`.
+std::string format_expectations_json(const std::vector<ExpectationResult>& results);
+bool all_passed(const std::vector<ExpectationResult>& results);
 
 struct RunSummary {
   std::string name;

@@ -1,0 +1,52 @@
+// Replays a journal recorded by `hio run` (or `hio sweep --out`): rebuilds the
+// scenario from the text in the journal's header with a registry, feeds it the
+// recorded inputs through hio::replay's Replayer and compares every output.
+// Optionally perturbs the inputs with seeded noise and journals the replay.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hio/replay/replayer.hpp"
+#include "hio/tools/registry.hpp"
+#include "hio/tools/runner.hpp"
+
+namespace hio::tools {
+
+struct ReplayScenarioOptions {
+  std::string journal;      // the journal to replay
+  std::string record_path;  // journal the replay into this file ("" for none)
+  std::string noise;        // a noise spec (docs/replay.md); "" for a strict replay
+  std::uint64_t noise_seed = 0;
+};
+
+struct ReplayScenarioOutcome {
+  std::string name;  // the scenario's run.name
+  std::uint64_t seed = 0;
+  replay::ReplayResult result;
+  // The scenario's expectations on the replay (as `hio run` checks them);
+  // empty when it diverged: a diverged run stops early and proves nothing.
+  std::vector<ExpectationResult> expectations;
+  std::shared_ptr<const Scenario> scenario;  // what `expectations` point into
+  double wall_seconds = 0;                   // the replay's, for people only
+  std::string record_path;                   // the replay's journal, if any
+};
+
+// Always in virtual time with the journal's tock and seed, whatever mode
+// recorded it; no SimNet is built (the replay transports stand in for every
+// scheme). Throws replay::JournalException (an unreadable or damaged
+// header), replay::NoiseSpecError (a bad noise spec) and ScenarioError (the
+// header's scenario text does not load or build with this registry, or the
+// replay journal cannot be created): all bad input. A journal cut short
+// replays up to its last intact pass; result.journal_error says where.
+ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
+                                      const DoerRegistry& registry);
+
+// Human summary (several lines, the divergence with its hex diff if any) and
+// the same as one JSON object.
+std::string format_replay_outcome(const ReplayScenarioOutcome& outcome);
+std::string format_replay_outcome_json(const ReplayScenarioOutcome& outcome);
+
+}  // namespace hio::tools
