@@ -1,0 +1,17 @@
+#!/bin/sh
+# The progress line: on stderr when it is a terminal and the run lasts over a
+# second, erased before the summary; never when stderr is not a terminal.
+# `script` (bsdutils, essential in Debian) gives the run a pseudo-terminal.
+# Usage: cli_progress.sh HIO SCENARIOS WORK
+set -u
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+run="$HIO run $SCENARIOS/tcp_loopback_real.toml"
+script -qec "$run" /dev/null > "$WORK/tty.txt" || { echo "run on a terminal failed"; cat "$WORK/tty.txt"; exit 1; }
+printf '\r  tyme 1' > "$WORK/want.txt"
+grep -qF "$(cat "$WORK/want.txt")" "$WORK/tty.txt" || { echo "no progress line on a terminal:"; od -c "$WORK/tty.txt" | head; exit 1; }
+printf '\r\033[K' > "$WORK/erase.txt"
+grep -qF "$(cat "$WORK/erase.txt")run:" "$WORK/tty.txt" || { echo "progress line not erased before the summary"; od -c "$WORK/tty.txt" | head -20; exit 1; }
+$run > "$WORK/pipe.txt" 2>&1 || { echo "run through a pipe failed"; cat "$WORK/pipe.txt"; exit 1; }
+if grep -q "tyme 1" "$WORK/pipe.txt"; then echo "progress line without a terminal"; exit 1; fi
+echo ok
