@@ -7,12 +7,7 @@
 #include <coroutine>
 #include <exception>
 #include <optional>
-#include <typeinfo>
 #include <utility>
-
-#if __has_include(<cxxabi.h>)
-#include <cxxabi.h>
-#endif
 
 #include "hio/engine/step.hpp"
 #include "hio/engine/tyme.hpp"
@@ -27,14 +22,8 @@ struct Cease {};
 
 // In a handler: is the exception being handled exactly a Cease? Without the
 // C++ ABI's type query this says false, and callers fall back to is_cease().
-inline bool handling_exactly_cease() noexcept {
-#if __has_include(<cxxabi.h>)
-  const std::type_info* type = abi::__cxa_current_exception_type();
-  return type != nullptr && *type == typeid(Cease);
-#else
-  return false;
-#endif
-}
+// (Defined in dog.cpp, so <cxxabi.h> stays out of the public headers.)
+bool handling_exactly_cease() noexcept;
 
 class Dog {
  public:

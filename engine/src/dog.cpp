@@ -1,0 +1,20 @@
+#include "hio/engine/dog.hpp"
+
+#include <typeinfo>
+
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#endif
+
+namespace hio {
+
+bool handling_exactly_cease() noexcept {
+#if __has_include(<cxxabi.h>)
+  const std::type_info* type = abi::__cxa_current_exception_type();
+  return type != nullptr && *type == typeid(Cease);
+#else
+  return false;
+#endif
+}
+
+}  // namespace hio
