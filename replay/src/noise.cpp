@@ -32,11 +32,12 @@ Probability parse_probability(const Item& item) {
   std::size_t i = 0;
   bool digits = false;
   while (i < v.size() && is_digit(v[i])) {
-    if (num > 1) fail(item.value_at + i, item.key, expected);
+    if (num > 1) fail(item.value_at + i, item.key, expected);  // before it can overflow
     num = num * 10 + static_cast<std::uint64_t>(v[i] - '0');
     digits = true;
     ++i;
   }
+  if (num > 1) fail(item.value_at, item.key, expected);
   if (i < v.size() && v[i] == '.') {
     ++i;
     while (i < v.size() && is_digit(v[i])) {
@@ -54,46 +55,48 @@ Probability parse_probability(const Item& item) {
   return Probability::from_ratio(num, den);
 }
 
-// "20ms" (unit required unless `default_unit` is given). Returns the tock.
-Tock parse_duration(const Item& item, std::string_view text, std::size_t at,
-                    std::optional<std::int64_t> default_unit_ns) {
-  std::size_t i = 0;
-  std::int64_t n = 0;
-  while (i < text.size() && is_digit(text[i])) {
-    if (n > 1'000'000'000'000) fail(at + i, item.key, "duration too large");
-    n = n * 10 + (text[i] - '0');
-    ++i;
-  }
-  if (i == 0) {
-    fail(at, item.key,
-         "expected a duration like 20ms (integer and unit ns, us, ms or s), got '" +
-             std::string(text) + "'");
-  }
-  const std::string_view unit = text.substr(i);
-  std::int64_t scale = 0;
-  if (unit == "ns") scale = 1;
-  if (unit == "us") scale = 1'000;
-  if (unit == "ms") scale = 1'000'000;
-  if (unit == "s") scale = 1'000'000'000;
-  if (unit.empty() && default_unit_ns) scale = *default_unit_ns;
-  if (scale == 0) {
-    fail(at + i, item.key,
-         unit.empty() ? "missing unit (ns, us, ms or s) after '" + std::string(text) + "'"
-                      : "unknown unit '" + std::string(unit) + "' (ns, us, ms or s)");
-  }
-  return Tock{n * scale};
-}
-
-std::int64_t unit_of(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size() && is_digit(text[i]))
-    ++i;
-  const std::string_view unit = text.substr(i);
+// Nanoseconds per unit: ns, us, ms, s; 0 for anything else.
+std::int64_t unit_ns(std::string_view unit) {
   if (unit == "ns") return 1;
   if (unit == "us") return 1'000;
   if (unit == "ms") return 1'000'000;
   if (unit == "s") return 1'000'000'000;
   return 0;
+}
+
+std::string_view unit_part(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && is_digit(text[i]))
+    ++i;
+  return text.substr(i);
+}
+
+// A replay delay longer than this is not noise but a different run.
+constexpr std::int64_t kDelayMaxNs = 24LL * 3600 * 1'000'000'000;
+
+// "20ms" (unit required unless `default_unit` is given). Returns the tock.
+Tock parse_duration(const Item& item, std::string_view text, std::size_t at,
+                    std::optional<std::int64_t> default_unit_ns) {
+  const std::string_view unit = unit_part(text);
+  const std::size_t digits = text.size() - unit.size();
+  if (digits == 0) {
+    fail(at, item.key,
+         "expected a duration like 20ms (integer and unit ns, us, ms or s), got '" +
+             std::string(text) + "'");
+  }
+  std::int64_t scale = unit_ns(unit);
+  if (unit.empty() && default_unit_ns) scale = *default_unit_ns;
+  if (scale == 0) {
+    fail(at + digits, item.key,
+         unit.empty() ? "missing unit (ns, us, ms or s) after '" + std::string(text) + "'"
+                      : "unknown unit '" + std::string(unit) + "' (ns, us, ms or s)");
+  }
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    n = n * 10 + (text[i] - '0');
+    if (n > kDelayMaxNs / scale) fail(at, item.key, "delay too large (at most 24 hours)");
+  }
+  return Tock{n * scale};
 }
 
 void parse_delay(const Item& item, NoiseSpec& spec) {
@@ -105,7 +108,7 @@ void parse_delay(const Item& item, NoiseSpec& spec) {
     const std::string_view lo = v.substr(0, dash);
     const std::string_view hi = v.substr(dash + 1);
     // "0-20ms": the unit of HI applies to a LO without one.
-    const std::int64_t hi_unit = unit_of(hi);
+    const std::int64_t hi_unit = unit_ns(unit_part(hi));
     spec.delay_max = parse_duration(item, hi, item.value_at + dash + 1, std::nullopt);
     spec.delay_min = parse_duration(item, lo, item.value_at,
                                     hi_unit != 0 ? std::optional(hi_unit) : std::nullopt);

@@ -638,9 +638,12 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
       hold(now + header_tock, Held{e.channel, bytes, e.peer, true});
     return true;
   }
-  deliver_rx(c, port, bytes, e.peer);
-  if (duplicated && !deliver_rx(c, port, bytes, e.peer)) {
-    hold(now + header_tock, Held{e.channel, bytes, e.peer, false});
+  // A datagram that does not fit rx now waits for room, as a copy does:
+  // nothing is lost without a noise event saying so.
+  for (int i = 0; i < copies; ++i) {
+    if (!deliver_rx(c, port, bytes, e.peer)) {
+      hold(now + header_tock, Held{e.channel, bytes, e.peer, false});
+    }
   }
   release_reordered(e.channel);
   return true;
@@ -884,21 +887,22 @@ std::string format_divergence(const ReplayDivergence& d) {
   return out;
 }
 
+std::string format_noise_stats(const NoiseStats& n) {
+  return std::to_string(n.rx_seen) + " rx: " + std::to_string(n.dropped) + " dropped, " +
+         std::to_string(n.delayed) + " delayed, " + std::to_string(n.duplicated) + " duplicated, " +
+         std::to_string(n.corrupted) + " corrupted, " + std::to_string(n.reordered) +
+         " reordered, " + std::to_string(n.undelivered) +
+         " undelivered; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
+         std::to_string(n.tx_missing_bytes) + " bytes missing, " +
+         std::to_string(n.tx_extra_bytes) + " bytes extra";
+}
+
 std::string format_replay_result(const ReplayResult& r) {
   std::string out = std::string("replay ") + to_string(r.status) + ": " + std::to_string(r.passes) +
                     " passes, " + std::to_string(r.events) + " events, digest " +
                     format_digest(r.digest) + " (journal: " + std::to_string(r.recorded_events) +
                     " events, digest " + format_digest(r.recorded_digest) + ")";
-  if (r.status == ReplayStatus::perturbed) {
-    const NoiseStats& n = r.noise;
-    out += "; noise on " + std::to_string(n.rx_seen) + " rx: " + std::to_string(n.dropped) +
-           " dropped, " + std::to_string(n.delayed) + " delayed, " + std::to_string(n.duplicated) +
-           " duplicated, " + std::to_string(n.corrupted) + " corrupted, " +
-           std::to_string(n.reordered) + " reordered, " + std::to_string(n.undelivered) +
-           " undelivered; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
-           std::to_string(n.tx_missing_bytes) + " bytes missing, " +
-           std::to_string(n.tx_extra_bytes) + " bytes extra";
-  }
+  if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
   if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->what();
   return out;
 }

@@ -393,6 +393,18 @@ TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
             "noise spec: at offset 8: empty item (two commas, or a comma at an end)");
   EXPECT_EQ(spec_error("drop"), "noise spec: at offset 0: expected key=value, got 'drop'");
   EXPECT_EQ(spec_error("dup="), "noise spec: at offset 4 (key 'dup'): missing value");
+  // Numbers that would overflow are refused, not wrapped.
+  EXPECT_EQ(spec_error("drop=19.000000000000000000"),
+            "noise spec: at offset 5 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '19.000000000000000000'");
+  EXPECT_EQ(spec_error("drop=99999999999999999999999"),
+            "noise spec: at offset 6 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '99999999999999999999999'");
+  EXPECT_EQ(spec_error("delay=10000000000s"),
+            "noise spec: at offset 6 (key 'delay'): delay too large (at most 24 hours)");
+  EXPECT_EQ(spec_error("delay=0-99999999999999999999999ns"),
+            "noise spec: at offset 8 (key 'delay'): delay too large (at most 24 hours)");
+  EXPECT_EQ(parse_noise_spec("delay=24000ms").delay_max, Tock{24'000'000'000});
   EXPECT_EQ(spec_error("corrupt=0.5x"),
             "noise spec: at offset 11 (key 'corrupt'): expected a probability in [0, 1] (like "
             "0.01), got '0.5x'");

@@ -245,12 +245,9 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   options.noise = args.noise;
   if (args.seed) {
     try {
-      std::size_t used = 0;
-      options.noise_seed = std::stoull(*args.seed, &used);
-      if (used != args.seed->size() || (*args.seed)[0] == '-') throw std::invalid_argument("");
-    } catch (const std::exception&) {
-      std::cerr << "hio replay: --seed " << *args.seed
-                << ": not a whole number from 0 to 18446744073709551615\n";
+      options.noise_seed = parse_u64(*args.seed, "--seed");
+    } catch (const std::invalid_argument& error) {
+      std::cerr << "hio replay: " << error.what() << "\n";
       return kExitBadInput;
     }
   }
@@ -272,6 +269,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_replay_outcome(outcome);
   }
+  if (outcome.interrupted) return kExitInterrupted;
   if (outcome.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
   return all_passed(outcome.expectations) ? kExitOk : kExitExpectationsFailed;
 }

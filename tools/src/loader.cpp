@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "hio/tools/duration.hpp"
+#include "hio/tools/sweep.hpp"
 
 namespace hio::tools {
 
@@ -48,6 +49,9 @@ class Loader {
  public:
   static constexpr int kMaxDepth = 64;
   static constexpr std::int64_t kCopiesMax = 1'000'000;
+  // Doers in a whole scenario, copies included: a small file must not ask
+  // for a billion doers (about 200 bytes each, plus their names).
+  static constexpr std::int64_t kDoersMax = 2'000'000;
 
   Loader(std::string path, const DoerRegistry& registry)
       : path_(std::move(path)), registry_(registry) {}
@@ -596,6 +600,7 @@ class Loader {
       return std::nullopt;
     }
     spec.kind = *kind_name;
+    ++doers_;
 
     std::vector<std::string> allowed = {"kind", "name", "tock"};
     if (kind->group) {
@@ -627,7 +632,11 @@ class Loader {
       if (auto v = read_integer(*n, "doer.copies", 1)) {
         if (*v > kCopiesMax) {
           report(n->source(), "doer.copies must be at most " + std::to_string(kCopiesMax));
+        } else if (doers_ + (*v - 1) > kDoersMax) {
+          report(n->source(), "this copy makes more than " + std::to_string(kDoersMax) +
+                                  " doers in the scenario");
         } else {
+          doers_ += *v - 1;  // the doer itself is counted already
           spec.copies = *v;
           for (std::int64_t i = 1; i <= spec.copies && spec.copies > 1; ++i) {
             if (!names_.insert(spec.name + "-" + std::to_string(i)).second) {
@@ -795,6 +804,7 @@ class Loader {
   const DoerRegistry& registry_;
   std::vector<Diagnostic> diagnostics_;
   std::set<std::string> names_;
+  std::int64_t doers_ = 0;            // built so far, copies included (kDoersMax)
   std::vector<std::string> devices_;  // serial devices of [[net.serial]], in order
 };
 
@@ -833,15 +843,11 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
       run.limit = *tock;
     }
   } else if (key == "run.seed") {
-    std::size_t used = 0;
-    std::uint64_t seed = 0;
     try {
-      seed = std::stoull(value, &used);
-    } catch (const std::exception&) {
-      used = 0;
+      run.seed = parse_u64(value, "run.seed");
+    } catch (const std::invalid_argument&) {
+      fail("seed must be an integer >= 0");
     }
-    if (used == 0 || used != value.size() || value[0] == '-') fail("seed must be an integer >= 0");
-    run.seed = seed;
   } else if (key == "run.mode") {
     if (value == "sim") {
       run.mode = Mode::sim;

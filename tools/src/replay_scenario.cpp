@@ -63,10 +63,6 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
       recorded_scenario(replayer.header(), options.journal, registry));
 
   Doist doist(replayer.header().tock);
-  // The replayer ends the run itself (RunEnd::interrupted, at the recorded
-  // end or after a divergence); Ctrl-C keeps its default and ends the
-  // process, which a shell reports as 130.
-  doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
   doist.attach(io);
   replayer.attach(doist, io);
@@ -102,7 +98,10 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   outcome.result = replayer.run(built->top, journal ? &*journal : nullptr);
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  if (outcome.result.status != replay::ReplayStatus::diverged) {
+  // The replayer ends the run itself (RunEnd::interrupted, at the recorded
+  // end or after a divergence) with request_stop(); without it, SIGINT did.
+  outcome.interrupted = outcome.result.end == RunEnd::interrupted && !doist.stop_requested();
+  if (outcome.result.status != replay::ReplayStatus::diverged && !outcome.interrupted) {
     outcome.expectations = checker.finish();
   }
   outcome.scenario = std::move(scenario);
@@ -122,20 +121,13 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   out += "digest:    " + replay::format_digest(r.digest) +
          " (journal: " + replay::format_digest(r.recorded_digest) + ")\n";
   if (!o.record_path.empty()) out += "journal:   " + o.record_path + "\n";
+  if (o.interrupted) out += "ended:     interrupted (SIGINT) before the recorded end\n";
   if (r.journal_error) {
     out += "note:      the journal ends early, replayed up to its last intact pass: " +
            r.journal_error->what() + "\n";
   }
   if (r.status == replay::ReplayStatus::perturbed) {
-    const replay::NoiseStats& n = r.noise;
-    out += "noise:     " + std::to_string(n.rx_seen) + " rx: " + std::to_string(n.dropped) +
-           " dropped, " + std::to_string(n.delayed) + " delayed, " + std::to_string(n.duplicated) +
-           " duplicated, " + std::to_string(n.corrupted) + " corrupted, " +
-           std::to_string(n.reordered) + " reordered, " + std::to_string(n.undelivered) +
-           " undelivered\n";
-    out += "tx:        " + std::to_string(n.tx_mismatches) + " chunks differ from the journal, " +
-           std::to_string(n.tx_missing_bytes) + " bytes missing, " +
-           std::to_string(n.tx_extra_bytes) + " extra\n";
+    out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
   }
   if (r.divergence) return out + replay::format_divergence(*r.divergence);
   return out + format_expectations(o.expectations);
@@ -145,15 +137,16 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.6f", o.wall_seconds);
-  std::string out =
-      "{\"name\": " + json_quote(o.name) + ", \"seed\": " + std::to_string(o.seed) +
-      ", \"status\": \"" + to_string(r.status) + "\", \"passes\": " + std::to_string(r.passes) +
-      ", \"wall_s\": " + wall + ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +
-      replay::format_digest(r.digest) +
-      "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
-      ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) +
-      "\", \"journal\": " + json_quote(o.record_path) +
-      ", \"journal_error\": " + (r.journal_error ? json_quote(r.journal_error->what()) : "null");
+  std::string out = "{\"name\": " + json_quote(o.name) + ", \"seed\": " + std::to_string(o.seed) +
+                    ", \"status\": \"" + to_string(r.status) +
+                    "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
+                    ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
+                    ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +
+                    replay::format_digest(r.digest) +
+                    "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
+                    ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) +
+                    "\", \"journal\": " + json_quote(o.record_path) + ", \"journal_error\": " +
+                    (r.journal_error ? json_quote(r.journal_error->what()) : "null");
   const replay::NoiseStats& n = r.noise;
   out += ", \"noise\": {\"rx\": " + std::to_string(n.rx_seen) +
          ", \"dropped\": " + std::to_string(n.dropped) +
@@ -162,7 +155,9 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"corrupted\": " + std::to_string(n.corrupted) +
          ", \"reordered\": " + std::to_string(n.reordered) +
          ", \"undelivered\": " + std::to_string(n.undelivered) +
-         ", \"tx_mismatches\": " + std::to_string(n.tx_mismatches) + "}";
+         ", \"tx_mismatches\": " + std::to_string(n.tx_mismatches) +
+         ", \"tx_missing_bytes\": " + std::to_string(n.tx_missing_bytes) +
+         ", \"tx_extra_bytes\": " + std::to_string(n.tx_extra_bytes) + "}";
   out += ", " + format_expectations_json(o.expectations);
   out += ", \"divergence\": ";
   if (r.divergence) {

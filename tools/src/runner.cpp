@@ -154,12 +154,6 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
   }
 }
 
-std::string hex64(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
 }  // namespace
 
 std::string json_quote(std::string_view text) {
@@ -374,7 +368,7 @@ std::string format_summary(const RunSummary& s) {
   out += "tyme:      " + format_seconds(s.tyme) + " s simulated in " + wall + " s wall (" + speed +
          " x real time)\n";
   out += "events:    " + std::to_string(s.events) + "\n";
-  out += "digest:    " + hex64(s.digest) + "\n";
+  out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) out += "journal:   " + s.journal + "\n";
   return out + format_expectations(s.expectations);
 }
@@ -382,13 +376,14 @@ std::string format_summary(const RunSummary& s) {
 std::string format_summary_json(const RunSummary& s) {
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.6f", s.wall_seconds);
-  std::string out =
-      "{\"name\": " + json_quote(s.name) + ", \"seed\": " + std::to_string(s.seed) +
-      ", \"end\": \"" + to_string(s.end) + "\", \"passes\": " + std::to_string(s.passes) +
-      ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
-      format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
-      ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" + hex64(s.digest) +
-      "\", \"journal\": " + json_quote(s.journal) + ", " + format_expectations_json(s.expectations);
+  std::string out = "{\"name\": " + json_quote(s.name) + ", \"seed\": " + std::to_string(s.seed) +
+                    ", \"end\": \"" + to_string(s.end) +
+                    "\", \"passes\": " + std::to_string(s.passes) +
+                    ", \"executed_passes\": " + std::to_string(s.executed_passes) +
+                    ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
+                    ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
+                    replay::format_digest(s.digest) + "\", \"journal\": " + json_quote(s.journal) +
+                    ", " + format_expectations_json(s.expectations);
   return out + "}";
 }
 

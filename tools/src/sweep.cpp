@@ -6,20 +6,19 @@
 #include <stdexcept>
 #include <thread>
 
-namespace hio::tools {
+#include "hio/replay/digest.hpp"
 
-namespace {
+namespace hio::tools {
 
 std::uint64_t parse_u64(std::string_view text, const std::string& what) {
   std::uint64_t value = 0;
+  // from_chars takes digits only: no sign, no spaces, no wrap-around.
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
     throw std::invalid_argument(what + ": '" + std::string(text) + "' is not a whole number >= 0");
   }
   return value;
 }
-
-}  // namespace
 
 SeedRange parse_seed_range(const std::string& text) {
   const std::size_t dots = text.find("..");
@@ -88,11 +87,10 @@ std::vector<SeedResult> sweep(const Scenario& scenario, const DoerRegistry& regi
 }
 
 std::string format_seed_result_json(const SeedResult& r) {
-  char digest[24];
-  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
-         ", \"end\": \"" + to_string(r.end) + "\", \"digest\": \"" + digest +
-         "\", \"first_failure\": " + json_quote(r.first_failure) + "}";
+         ", \"end\": \"" + to_string(r.end) + "\", \"digest\": \"" +
+         replay::format_digest(r.digest) + "\", \"first_failure\": " + json_quote(r.first_failure) +
+         "}";
 }
 
 }  // namespace hio::tools

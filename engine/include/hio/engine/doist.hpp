@@ -76,6 +76,9 @@ class Doist : public Tymist {
 
   // Ends the run after the current pass, as SIGINT does. Safe from a doer.
   void request_stop() { stop_requested_ = true; }
+  // Whether request_stop() was called during the last run: tells a run that
+  // its own code ended (RunEnd::interrupted either way) from one ended by SIGINT.
+  bool stop_requested() const { return stop_requested_; }
 
   bool real() const { return real_; }
   void set_real(bool real) { real_ = real; }

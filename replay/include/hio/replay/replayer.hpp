@@ -218,5 +218,7 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 std::string format_divergence(const ReplayDivergence& divergence);
 // One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
 std::string format_replay_result(const ReplayResult& result);
+// "N rx: D dropped, ... undelivered; tx: M mismatches, B bytes missing, E bytes extra".
+std::string format_noise_stats(const NoiseStats& stats);
 
 }  // namespace hio::replay

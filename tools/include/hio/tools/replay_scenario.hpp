@@ -30,6 +30,7 @@ struct ReplayScenarioOutcome {
   // empty when it diverged: a diverged run stops early and proves nothing.
   std::vector<ExpectationResult> expectations;
   std::shared_ptr<const Scenario> scenario;  // what `expectations` point into
+  bool interrupted = false;                  // SIGINT ended it before the recorded end
   double wall_seconds = 0;                   // the replay's, for people only
   std::string record_path;                   // the replay's journal, if any
 };
@@ -41,6 +42,8 @@ struct ReplayScenarioOutcome {
 // header's scenario text does not load or build with this registry, or the
 // replay journal cannot be created): all bad input. A journal cut short
 // replays up to its last intact pass; result.journal_error says where.
+// SIGINT ends the replay after the current pass, as it ends a run: the
+// replay's journal is finished (trailer "interrupted") and `interrupted` set.
 ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
                                       const DoerRegistry& registry);
 
