@@ -53,6 +53,11 @@ expect_exit(2 run ${DATA}/bad_build/sim_without_net.toml)
 if(NOT last_err MATCHES "sim_without_net.toml:1:1: cannot build doer 'c': a sim:// address needs a \\[net\\] section")
   message(FATAL_ERROR "sim without net not reported:\n${last_err}")
 endif()
+# Parameters beyond what a doer can do: refused at build, exit 2.
+expect_exit(2 run ${DATA}/bad_build/datagram_too_large.toml)
+if(NOT last_err MATCHES "datagram_too_large.toml:11:1: cannot build doer 'client': size must be from 10 to 65507")
+  message(FATAL_ERROR "oversized datagram not reported:\n${last_err}")
+endif()
 # A failing expectation in a [net] scenario: exit 1, the first failure shown.
 expect_exit(1 run ${SCENARIOS}/tcp_echo_jitter.toml --seed 2)
 if(NOT last_out MATCHES "FAIL  client.echoed == 40  \\(never held by 1.38 s")

@@ -86,8 +86,12 @@ std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
     }
     ns /= 10;
   }
-  if (ns > static_cast<unsigned __int128>(std::numeric_limits<std::int64_t>::max())) {
-    fail(error, "duration \"" + std::string(text) + "\" is too large (max about 292 years)");
+  // 100 years: a tyme plus any duration (both bounded so) stays far from the
+  // 292 years that overflow a signed 64-bit count of nanoseconds.
+  constexpr unsigned __int128 kMaxNs =
+      static_cast<unsigned __int128>(100) * 365 * 86'400 * 1'000'000'000;
+  if (ns > kMaxNs) {
+    fail(error, "duration \"" + std::string(text) + "\" is too large (max 100 years)");
     return std::nullopt;
   }
   return Tock{static_cast<std::int64_t>(ns)};

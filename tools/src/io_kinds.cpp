@@ -49,6 +49,11 @@ class EchoServer final : public EchoServerDoer {
 // Sends `messages` messages of `size` bytes, one at a time: the next once the
 // previous one came back whole (and after `interval`); done when all came
 // back. The payload is a deterministic pattern, different per message.
+// Bounds of the kinds' size parameters: a scenario must not make a doer
+// allocate without limit, nor ask for a datagram no UDP can carry.
+constexpr std::int64_t kMessageBytesMax = 16 * 1024 * 1024;
+constexpr std::int64_t kDatagramBytesMax = 65'507;
+
 class EchoClient final : public TcpClientDoer {
  public:
   EchoClient(const DoerSpec& spec, BuildContext& context)
@@ -56,7 +61,9 @@ class EchoClient final : public TcpClientDoer {
         messages_(spec.integer("messages")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
-    if (spec.integer("size") <= 0) throw std::invalid_argument("size must be > 0");
+    if (spec.integer("size") <= 0 || spec.integer("size") > kMessageBytesMax) {
+      throw std::invalid_argument("size must be from 1 to " + std::to_string(kMessageBytesMax));
+    }
     if (messages_ < 0) throw std::invalid_argument("messages must be >= 0");
     CounterBoard& c = context.counters;
     c.add(spec.name + ".sent_messages", [this] { return sent_messages_; });
@@ -218,7 +225,10 @@ class UdpRequester final : public UdpPeerDoer {
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
         timeout_(spec.duration("timeout")) {
-    if (spec.integer("size") < 10) throw std::invalid_argument("size must be >= 10");
+    if (spec.integer("size") < 10 || spec.integer("size") > kDatagramBytesMax) {
+      // Larger datagrams could never be sent: an error every pass, forever.
+      throw std::invalid_argument("size must be from 10 to " + std::to_string(kDatagramBytesMax));
+    }
     if (requests_ < 0) throw std::invalid_argument("requests must be >= 0");
     CounterBoard& c = context.counters;
     c.add(spec.name + ".sent", [this] { return sent_; });
@@ -363,7 +373,9 @@ class SerialSender final : public SerialDoer {
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
         drain_(spec.duration("drain")) {
-    if (spec.integer("size") < 8) throw std::invalid_argument("size must be >= 8");
+    if (spec.integer("size") < 8 || spec.integer("size") > kMessageBytesMax) {
+      throw std::invalid_argument("size must be from 8 to " + std::to_string(kMessageBytesMax));
+    }
     if (lines_ < 0) throw std::invalid_argument("lines must be >= 0");
     CounterBoard& c = context.counters;
     c.add(spec.name + ".lines_sent", [this] { return lines_sent_; });
