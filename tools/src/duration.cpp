@@ -1,7 +1,9 @@
 #include "hio/tools/duration.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 
 namespace hio::tools {
 
@@ -121,6 +123,16 @@ std::string format_duration(Tock tock) {
       return sign + std::to_string(whole) + "." + digits + std::string(u.name);
   }
   return sign + std::to_string(mag) + "ns";
+}
+
+std::uint64_t parse_u64(std::string_view text, const std::string& what) {
+  std::uint64_t value = 0;
+  // from_chars takes digits only: no sign, no spaces, no wrap-around.
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw std::invalid_argument(what + ": '" + std::string(text) + "' is not a whole number >= 0");
+  }
+  return value;
 }
 
 }  // namespace hio::tools

@@ -9,7 +9,6 @@
 #include <toml++/toml.h>
 
 #include "hio/tools/duration.hpp"
-#include "hio/tools/sweep.hpp"
 
 namespace hio::tools {
 

@@ -1,24 +1,14 @@
 #include "hio/tools/sweep.hpp"
 
 #include <atomic>
-#include <charconv>
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
 
 #include "hio/replay/digest.hpp"
+#include "hio/tools/duration.hpp"
 
 namespace hio::tools {
-
-std::uint64_t parse_u64(std::string_view text, const std::string& what) {
-  std::uint64_t value = 0;
-  // from_chars takes digits only: no sign, no spaces, no wrap-around.
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    throw std::invalid_argument(what + ": '" + std::string(text) + "' is not a whole number >= 0");
-  }
-  return value;
-}
 
 SeedRange parse_seed_range(const std::string& text) {
   const std::size_t dots = text.find("..");

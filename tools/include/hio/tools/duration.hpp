@@ -2,6 +2,7 @@
 // "20ms", "1.5s", "250us", "2m", "1h", "0" — parsed exactly into tyme.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,5 +19,9 @@ std::optional<Tock> parse_duration(std::string_view text, std::string* error);
 
 // The shortest exact text for a duration: "31.25ms", "1.5s", "0".
 std::string format_duration(Tock tock);
+
+// A seed or count: digits only, 0 to 2^64-1 (no sign, no spaces). Throws
+// std::invalid_argument "<what>: '<text>' is not a whole number >= 0".
+std::uint64_t parse_u64(std::string_view text, const std::string& what);
 
 }  // namespace hio::tools

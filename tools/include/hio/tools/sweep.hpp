@@ -20,9 +20,6 @@ struct SeedRange {
 
 // "A..B" (inclusive, A <= B) or a single "N". Throws std::invalid_argument.
 SeedRange parse_seed_range(const std::string& text);
-// A seed or count: digits only, 0 to 2^64-1 (no sign, no spaces). Throws
-// std::invalid_argument "<what>: '<text>' is not a whole number >= 0".
-std::uint64_t parse_u64(std::string_view text, const std::string& what);
 
 // "K/N" with 1 <= K <= N: this process takes every N-th seed, starting with
 // the K-th of the range. Throws std::invalid_argument.
