@@ -10,13 +10,13 @@ namespace hio {
 
 namespace {
 
-// SIGINT turns into a flag that every running Doist checks between passes.
-// The handler is installed while at least one run() is in progress and the
-// previous one is restored after the last.
-volatile std::sig_atomic_t g_sigint = 0;
+// SIGINT and SIGTERM turn into a flag (the signal's number) that every
+// running Doist checks between passes. The handlers are installed while at
+// least one run() is in progress and the previous ones restored after the last.
+volatile std::sig_atomic_t g_stop_signal = 0;
 
-extern "C" void on_sigint(int) {
-  g_sigint = 1;
+extern "C" void on_stop_signal(int signal) {
+  g_stop_signal = signal;
 }
 
 class SigintScope {
@@ -25,17 +25,21 @@ class SigintScope {
     if (!active_) return;
     std::lock_guard<std::mutex> lock(mutex());
     if (depth()++ == 0) {
-      g_sigint = 0;
+      g_stop_signal = 0;
       struct sigaction action {};
-      action.sa_handler = on_sigint;
+      action.sa_handler = on_stop_signal;
       sigemptyset(&action.sa_mask);
-      sigaction(SIGINT, &action, &previous());
+      sigaction(SIGINT, &action, &previous()[0]);
+      sigaction(SIGTERM, &action, &previous()[1]);
     }
   }
   ~SigintScope() {
     if (!active_) return;
     std::lock_guard<std::mutex> lock(mutex());
-    if (--depth() == 0) sigaction(SIGINT, &previous(), nullptr);
+    if (--depth() == 0) {
+      sigaction(SIGINT, &previous()[0], nullptr);
+      sigaction(SIGTERM, &previous()[1], nullptr);
+    }
   }
   SigintScope(const SigintScope&) = delete;
   SigintScope& operator=(const SigintScope&) = delete;
@@ -49,8 +53,8 @@ class SigintScope {
     static int d = 0;
     return d;
   }
-  static struct sigaction& previous() {
-    static struct sigaction p {};
+  static struct sigaction (&previous())[2] {
+    static struct sigaction p[2]{};
     return p;
   }
   bool active_;
@@ -139,7 +143,7 @@ void Doist::remove(std::span<Doer* const> doers) {
 }
 
 bool Doist::stop_pending() const {
-  return stop_requested_ || g_sigint != 0;
+  return stop_requested_ || g_stop_signal != 0;
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
@@ -148,10 +152,11 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   doers_.clear();
   done_ = false;
   stop_requested_ = false;
+  stop_signal_ = 0;
   SigintScope sigint(handle_sigint_);
 
   const bool limited = limit_ > Tock{0};
-  const Tyme end = tyme() + limit_;
+  const Tyme end = tyme_after(tyme(), limit_);
   RunEnd reason = RunEnd::done;
   try {
     enter(doers);
@@ -164,12 +169,17 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
         reason = RunEnd::done;
         break;
       }
+      if (tyme() == kTymeNever) {  // the end of representable tyme
+        reason = RunEnd::stalled;
+        break;
+      }
       if (limited && tyme() >= end) {
         reason = RunEnd::limit;
         break;
       }
       if (stop_pending()) {
         reason = RunEnd::interrupted;
+        if (!stop_requested_) stop_signal_ = g_stop_signal;
         break;
       }
       if (!real_) {
@@ -211,9 +221,14 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   const std::int64_t gap = (target - tyme()).count();
   const std::int64_t step = tock().count();
   const std::int64_t skipped = gap / step + (gap % step != 0 ? 1 : 0);
-  tick(Tock{skipped * step});
+  // The first pass at or after target can lie beyond the end of tyme: tick
+  // saturates there, and nothing can run any more.
+  const std::int64_t advance = skipped > kTymeNever.time_since_epoch().count() / step
+                                   ? kTymeNever.time_since_epoch().count()
+                                   : skipped * step;
+  tick(Tock{advance});
   passes_ += static_cast<std::uint64_t>(skipped);
-  return true;
+  return tyme() != kTymeNever;
 }
 
 void Doist::pace() {

@@ -102,7 +102,7 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   collect_due(tyme);
   in_pass_ = true;
   pass_tyme_ = tyme;
-  const Tyme next_pass = tyme + tock0;
+  const Tyme next_pass = tyme_after(tyme, tock0);
   std::size_t& i = run_index_;
   i = 0;
   try {
@@ -131,7 +131,7 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
         if (deed->wake_pending) [[unlikely]]
           deed->wake_pending = false;
         // The common case, placed inline; parks and finishes go to place().
-        deed->retyme = step.tock() == Tock{0} ? next_pass : deed->retyme + step.tock();
+        deed->retyme = step.tock() == Tock{0} ? next_pass : tyme_after(deed->retyme, step.tock());
         if (deed->retyme <= next_pass) {
           ready_.push_back(deed);
         } else {

@@ -16,20 +16,20 @@ void Tymist::set_tock(Tock tock) {
 }
 
 Tymer::Tymer(Tymth tymth, Tock duration, bool start_now)
-    : Tymee(tymth), duration_(duration), start_(tyme()), stop_(tyme() + duration) {
+    : Tymee(tymth), duration_(duration), start_(tyme()), stop_(tyme_after(tyme(), duration)) {
   if (start_now) start(duration);
 }
 
 void Tymer::start(Tock duration) {
   duration_ = duration;
   start_ = tyme();
-  stop_ = start_ + duration_;
+  stop_ = tyme_after(start_, duration_);
 }
 
 void Tymer::restart(Tock duration) {
   duration_ = duration;
   start_ = stop_;
-  stop_ = start_ + duration_;
+  stop_ = tyme_after(start_, duration_);
 }
 
 void Tymer::wind(Tymth tymth) {

@@ -288,6 +288,50 @@ TEST(DoistRules, SigintEndsTheRunCleanly) {
   EXPECT_THAT(last(trace, 4), ElementsAre("B cease 2", "B exit 2", "A cease 2", "A exit 2"));
 }
 
+TEST(DoistRules, SigtermEndsTheRunCleanlyAndSaysWhichSignal) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) std::raise(SIGTERM);
+  };
+  EXPECT_EQ(doist.run({&a}), RunEnd::interrupted);
+  EXPECT_EQ(doist.stop_signal(), SIGTERM);
+  EXPECT_THAT(last(trace, 2), ElementsAre("A cease 2", "A exit 2"));
+  // The handler was removed with the run: a later run starts clean.
+  ProbeDoer b(trace, "B");
+  EXPECT_EQ(doist.run({&b}, seconds(2)), RunEnd::limit);
+  EXPECT_EQ(doist.stop_signal(), 0);
+}
+
+// Tyme ends at kTymeNever (2^63-1 ns, ~292 years). Tocks of a century never
+// overflow it: the run ends as stalled once no run can lie within tyme.
+TEST(DoistRules, TymeSaturatesAtItsEndAndTheRunStalls) {
+  constexpr Tock kCentury = seconds(100LL * 365 * 24 * 3600);
+  for (bool skip : {true, false}) {
+    Trace trace;
+    Doist doist(skip ? kDefaultTock : kCentury);
+    doist.set_skip(skip);
+    ProbeDoer a(trace, "A", kCentury);
+    EXPECT_EQ(doist.run({&a}), RunEnd::stalled) << "skip " << skip;
+    // Never wrapped: past the third run (with skipping, the run stalls as soon
+    // as the next run is beyond tyme; without, once tyme reaches its end).
+    EXPECT_GT(doist.tyme(), Tyme{2 * kCentury});
+    if (!skip) {
+      EXPECT_EQ(doist.tyme(), kTymeNever);
+    }
+    // Runs at 0, 100 and 200 years; the next would be at 300 > 292 years.
+    EXPECT_EQ(a.recurs, 3) << "skip " << skip;
+  }
+}
+
+TEST(DoistRules, TymeAfterSaturates) {
+  EXPECT_EQ(tyme_after(Tyme{seconds(1)}, seconds(2)), Tyme{seconds(3)});
+  EXPECT_EQ(tyme_after(kTymeNever, Tock{1}), kTymeNever);
+  EXPECT_EQ(tyme_after(Tyme{kTymeNever.time_since_epoch() - Tock{5}}, Tock{6}), kTymeNever);
+  EXPECT_EQ(tyme_after(kTymeNever, Tock{0}), kTymeNever);
+}
+
 TEST(DoistRules, EveryDoerExitsEvenWhenACloseThrows) {
   Trace trace;
   Doist doist;

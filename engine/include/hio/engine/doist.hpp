@@ -20,8 +20,10 @@ namespace hio {
 enum class RunEnd : std::uint8_t {
   done,         // no deeds remain
   limit,        // tyme reached start + limit
-  interrupted,  // SIGINT or request_stop(); every doer was closed
-  stalled,      // virtual time, no limit, every doer parked and no IO in flight
+  interrupted,  // SIGINT, SIGTERM or request_stop(); every doer was closed
+  stalled,      // virtual time, no limit, every doer parked and no IO in flight;
+                // or tyme reached its end (kTymeNever, ~292 years): nothing can
+                // run any more
 };
 const char* to_string(RunEnd end);
 
@@ -79,6 +81,8 @@ class Doist : public Tymist {
   // Whether request_stop() was called during the last run: tells a run that
   // its own code ended (RunEnd::interrupted either way) from one ended by SIGINT.
   bool stop_requested() const { return stop_requested_; }
+  // The signal (SIGINT or SIGTERM) that interrupted the last run, or 0.
+  int stop_signal() const { return stop_signal_; }
 
   bool real() const { return real_; }
   void set_real(bool real) { real_ = real; }
@@ -87,7 +91,7 @@ class Doist : public Tymist {
   // Virtual-time skipping over passes where nothing is due (default on).
   bool skip() const { return skip_; }
   void set_skip(bool skip) { skip_ = skip; }
-  // run() turns SIGINT into a clean stop (default on).
+  // run() turns SIGINT and SIGTERM into a clean stop (default on).
   void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
 
   void attach(Reactor& reactor) { reactors_.push_back(&reactor); }
@@ -123,6 +127,7 @@ class Doist : public Tymist {
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;
+  int stop_signal_ = 0;
   bool stop_requested_ = false;
 };
 

@@ -25,6 +25,18 @@ using Tyme = VirtualClock::time_point;  // a point in tyme; a run starts at Tyme
 inline constexpr Tock kDefaultTock{31'250'000};  // 1/32 s, exact
 inline constexpr Tyme kTymeNever{Tock{std::numeric_limits<std::int64_t>::max()}};
 
+// tyme + tock, saturating: tyme ends at kTymeNever (2^63-1 ns, about 292
+// years), and a step that would go beyond it lands on kTymeNever, "never".
+// Every sum of a tyme and a tock that a run computes goes through this, so no
+// scenario, however long its tocks, overflows.
+constexpr Tyme tyme_after(Tyme tyme, Tock tock) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(tyme.time_since_epoch().count(), tock.count(), &sum)) {
+    return tock > Tock{0} ? kTymeNever : Tyme{Tock{std::numeric_limits<std::int64_t>::min()}};
+  }
+  return Tyme{Tock{sum}};
+}
+
 // Exact decimal seconds for people and logs: "0.03125", "1.5", "0".
 std::string format_seconds(Tock tock);
 inline std::string format_seconds(Tyme tyme) {

@@ -34,8 +34,8 @@ class Tymist {
   void set_tock(Tock tock);  // throws std::invalid_argument unless tock > 0
   Tymth tymth() const { return Tymth(&tyme_); }
 
-  void tick() { tyme_ += tock_; }
-  void tick(Tock tock) { tyme_ += tock; }
+  void tick() { tyme_ = tyme_after(tyme_, tock_); }  // saturates at kTymeNever
+  void tick(Tock tock) { tyme_ = tyme_after(tyme_, tock); }
 
  protected:
   void set_tyme(Tyme tyme) { tyme_ = tyme; }
