@@ -48,3 +48,52 @@ hio(run ${DATA}/bad_build/unknown_counter.toml --record ${never} EXIT 2)
 if(EXISTS ${never})
   message(FATAL_ERROR "a scenario that did not run left a journal")
 endif()
+
+# check builds the tree as run does: problems only a build finds fail it too.
+hio(check ${DATA}/bad_build/unknown_counter.toml EXIT 2)
+require("${err}" "unknown_counter.toml:6:9: no doer publishes counter 't.rusn'" "check missed an unknown counter")
+hio(check ${DATA}/bad_build/dangling_address.toml EXIT 2)
+require("${err}" "cannot build doer 'c': address '@nobody'" "check missed a dangling address")
+
+# A scenario that cannot be built leaves an existing journal as it was.
+set(precious ${CMAKE_CURRENT_BINARY_DIR}/precious.hioj)
+file(WRITE ${precious} "not to be lost")
+hio(run ${DATA}/bad_build/unknown_counter.toml --record ${precious} EXIT 2)
+file(READ ${precious} kept)
+if(NOT kept STREQUAL "not to be lost" OR EXISTS ${precious}.partial)
+  message(FATAL_ERROR "a scenario that did not run touched an existing journal")
+endif()
+
+# --record never overwrites the input it runs or replays, by any path.
+set(own ${CMAKE_CURRENT_BINARY_DIR}/own.toml)
+configure_file(${SCENARIOS}/quickstart.toml ${own} COPYONLY)
+file(SHA256 ${own} before)
+get_filename_component(own_dir ${own} DIRECTORY)
+hio(run ${own} --record ${own_dir}/./own.toml EXIT 2)
+require("${err}" "--record .*own.toml would overwrite the scenario file \\(the same file\\)" "own scenario as journal not refused")
+file(SHA256 ${own} after)
+set(own_journal ${CMAKE_CURRENT_BINARY_DIR}/own.hioj)
+hio(run ${own} --record ${own_journal} EXIT 0)
+file(SHA256 ${own_journal} journal_before)
+hio(replay ${own_journal} --record ${own_journal} EXIT 2)
+require("${err}" "would overwrite the journal being replayed" "own journal as replay journal not refused")
+file(SHA256 ${own_journal} journal_after)
+if(NOT before STREQUAL after OR NOT journal_before STREQUAL journal_after)
+  message(FATAL_ERROR "--record overwrote its own input")
+endif()
+execute_process(COMMAND ${HIO} run ${own} --record "" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "--record: the file name is empty")
+  message(FATAL_ERROR "an empty --record gave exit ${rc}: ${err}")
+endif()
+
+# A setting given twice, by its option and by --set, is refused.
+hio(run ${own} --seed 3 --set run.seed=4 EXIT 2)
+require("${err}" "--seed and --set run.seed=4 both set run.seed; give one" "seed conflict not refused")
+hio(run ${own} --real --set run.mode=sim EXIT 2)
+hio(run ${own} --limit 1s --set run.limit=2s EXIT 2)
+hio(run ${own} --limit 3x EXIT 2)
+require("${err}" "hio run: --limit 3x: " "bad --limit not named")
+
+# A misspelt command is named.
+hio(frobnicate EXIT 2)
+require("${err}" "unknown command 'frobnicate'; the commands are run, replay, inspect, diff, check, sweep" "unknown command not named")

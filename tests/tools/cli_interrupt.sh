@@ -1,16 +1,17 @@
 #!/bin/sh
-# hio run and hio replay interrupted by SIGINT: exit 130, the summary says so,
-# and the journal each was recording is complete, its trailer saying
-# "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
+# hio run and hio replay interrupted by SIGINT (exit 130) or SIGTERM (exit
+# 143): the summary says so, and the journal each was recording is complete,
+# its trailer saying "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
 set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 
-# interrupt NAME JOURNAL ENDED_LINE COMMAND...: runs COMMAND (recording
-# JOURNAL) in the background, sends SIGINT once it has started, checks.
+# interrupt NAME SIGNAL CODE JOURNAL ENDED_LINE COMMAND...: runs COMMAND
+# (recording JOURNAL) in the background, sends SIGNAL once it has started,
+# checks that it exits with CODE.
 interrupt() {
-  name=$1 journal=$2 ended=$3
-  shift 3
+  name=$1 signal=$2 code=$3 journal=$4 ended=$5
+  shift 5
   "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
   pid=$!
   # Bounded wait until the run has started (the Doist then handles SIGINT):
@@ -18,19 +19,21 @@ interrupt() {
   # buffered, so give it a second.
   i=0
   while [ ! -s "$journal" ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
-  kill -INT $pid
+  kill -"$signal" $pid
   wait $pid
   rc=$?
-  if [ $rc -ne 130 ]; then
-    echo "$name: exit $rc, expected 130"; cat "$WORK/$name.out" "$WORK/$name.err"; exit 1
+  if [ $rc -ne "$code" ]; then
+    echo "$name: exit $rc, expected $code"; cat "$WORK/$name.out" "$WORK/$name.err"; exit 1
   fi
   grep -q "$ended" "$WORK/$name.out" || { echo "$name: no '$ended'"; cat "$WORK/$name.out"; exit 1; }
   "$HIO" inspect "$journal" --kind close > "$WORK/$name.inspect" || { echo "$name: journal unreadable"; cat "$WORK/$name.inspect"; exit 1; }
   grep -q "^trailer .* end=interrupted" "$WORK/$name.inspect" || { echo "$name: trailer not interrupted"; cat "$WORK/$name.inspect"; exit 1; }
 }
 
-interrupt run "$WORK/cut.hioj" "ended: interrupted" \
+interrupt run INT 130 "$WORK/cut.hioj" "ended: interrupted" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/cut.hioj"
+interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted" \
+  "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/term.hioj"
 
 # The replay's journal: an hourly ticker over 10,000 hours at 1 ms passes,
 # quick to record (time skipping) and long to replay (every pass).
@@ -45,6 +48,6 @@ name = "hourly"
 tock = "3600s"
 TOML
 "$HIO" run "$WORK/long.toml" --record "$WORK/long.hioj" > "$WORK/long.txt" || { echo "recording failed"; cat "$WORK/long.txt"; exit 1; }
-interrupt replay "$WORK/replay.hioj" "^ended:     interrupted (SIGINT)" \
+interrupt replay INT 130 "$WORK/replay.hioj" "^ended:     interrupted (SIGINT)" \
   "$HIO" replay "$WORK/long.hioj" --record "$WORK/replay.hioj"
 echo ok

@@ -123,6 +123,61 @@ TEST(ScenarioLoader, DeepNestingIsAnErrorNotACrash) {
   EXPECT_THROW(load_scenario_text(text, "deep.toml", registry()), ScenarioError);
 }
 
+std::string nested_groups(int levels) {
+  std::string text;
+  std::string prefix = "doer";
+  for (int i = 0; i < levels; ++i) {
+    text += "[[" + prefix + "]]\nkind = \"group\"\nname = \"g" + std::to_string(i) + "\"\n";
+    prefix += ".doer";
+  }
+  return text;
+}
+
+TEST(ScenarioLoader, SixtyFourLevelsOfDoersAndNoMore) {
+  EXPECT_NO_THROW(load_scenario_text(nested_groups(64), "deep.toml", registry()));
+  try {
+    load_scenario_text(nested_groups(65), "deep.toml", registry());
+    ADD_FAILURE() << "65 levels were accepted";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(error.diagnostics().at(0).str().find("doers nested deeper than 64 levels"),
+              std::string::npos);
+  }
+}
+
+TEST(ScenarioLoader, SeedsAboveTomlIntegersAreStrings) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  EXPECT_EQ(
+      load_scenario_text("[run]\nseed = \"18446744073709551615\"\n" + doer, "s.toml", registry())
+          .run.seed,
+      18446744073709551615ULL);
+  EXPECT_EQ(load_scenario_text("[run]\nseed = 9223372036854775807\n" + doer, "s.toml", registry())
+                .run.seed,
+            9223372036854775807ULL);
+  for (const char* bad : {"\"18446744073709551616\"", "\"-1\"", "\"0x10\"", "-1", "1.5"}) {
+    EXPECT_THROW(
+        load_scenario_text(std::string("[run]\nseed = ") + bad + "\n" + doer, "s.toml", registry()),
+        ScenarioError)
+        << bad;
+  }
+}
+
+TEST(ScenarioLoader, AFileBeyondSixteenMebibytesIsRefusedUnread) {
+  const fs::path big = fs::temp_directory_path() / "hio_loader_big.toml";
+  {
+    std::ofstream out(big, std::ios::binary);
+    const std::string comment = "# " + std::string(1 << 20, 'x') + "\n";
+    for (int i = 0; i < 17; ++i)
+      out << comment;
+  }
+  try {
+    load_scenario_file(big.string(), registry());
+    ADD_FAILURE() << "a 17 MiB file was loaded";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(error.diagnostics().at(0).str().find("larger than 16 MiB"), std::string::npos);
+  }
+  fs::remove(big);
+}
+
 TEST(ScenarioLoader, OverridesApplyToRunSettings) {
   Scenario s =
       load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"a\"\n", "o.toml", registry());

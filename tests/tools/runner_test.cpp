@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "hio/replay/digest.hpp"
 #include "hio/tools/loader.hpp"
 
@@ -113,6 +115,40 @@ TEST(BuildScenario, BuildsWithoutRunning) {
   // Then it runs like any tree.
   doist.run(built->top);
   EXPECT_EQ(built->counters.read("client.sent"), 20);
+}
+
+std::string listening_scenario(const std::string& address) {
+  return "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"100ms\"\n"
+         "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"" +
+         address +
+         "\"\n"
+         "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"@server\"\n";
+}
+
+// check_scenario finds what only building finds, and "@name" says why a
+// listener it names is not there: here its port is taken (by a first build
+// of the same scenario, still alive).
+TEST(CheckScenario, BuildsTheTreeAndExplainsAnAddressThatDidNotOpen) {
+  const DoerRegistry kinds = registry();
+  const Scenario first =
+      load_scenario_text(listening_scenario("tcp://127.0.0.1:0"), "a.toml", kinds);
+  EXPECT_NO_THROW(check_scenario(first, kinds));
+  Doist doist(first.run.tock, true, first.run.limit);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  std::unique_ptr<BuiltScenario> holder = build_scenario(first, kinds, doist, io);
+  const std::string taken = holder->endpoints.at("server");
+
+  const Scenario second = load_scenario_text(listening_scenario(taken), "b.toml", kinds);
+  try {
+    check_scenario(second, kinds);
+    ADD_FAILURE() << "a client of a listener whose port is taken was accepted";
+  } catch (const ScenarioError& error) {
+    const std::string what = error.diagnostics().at(0).str();
+    EXPECT_NE(what.find("b.toml:"), std::string::npos) << what;
+    EXPECT_NE(what.find("names doer 'server', whose address did not open: "), std::string::npos)
+        << what;
+  }
 }
 
 TEST(RunScenario, DigestIsTheEventStreamsAndSeedDependent) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -36,7 +37,7 @@ constexpr const char* kExamples = R"(Examples:
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
 Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
-            3 replay divergence, 130 interrupted.)";
+            3 replay divergence, 130 interrupted (SIGINT), 143 terminated (SIGTERM).)";
 
 void print_diagnostics(const ScenarioError& error) {
   for (const Diagnostic& d : error.diagnostics())
@@ -45,7 +46,7 @@ void print_diagnostics(const ScenarioError& error) {
 
 struct RunArgs {
   std::string scenario;
-  std::string record;
+  std::optional<std::string> record;
   std::optional<std::string> seed;  // checked by apply_override: CLI11 wraps "-4"
   std::optional<std::string> limit;
   bool real = false;
@@ -65,7 +66,7 @@ struct SweepArgs {
 
 struct ReplayArgs {
   std::string journal;
-  std::string record;
+  std::optional<std::string> record;
   std::string noise;
   std::optional<std::string> seed;
   bool json = false;
@@ -176,6 +177,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
 int do_check(const std::string& path, const DoerRegistry& registry) {
   try {
     Scenario scenario = load_scenario_file(path, registry);
+    check_scenario(scenario, registry);
     std::cout << path << ": ok (" << scenario.doers.size() << " top-level doers, "
               << scenario.expectations.size() << " expectations)\n";
     return kExitOk;
@@ -185,21 +187,75 @@ int do_check(const std::string& path, const DoerRegistry& registry) {
   }
 }
 
+// Whether `output` names the same file as `input`, by whatever path: writing
+// a journal there would destroy the input it was made from.
+bool same_file(const std::string& input, const std::string& output) {
+  std::error_code error;
+  return std::filesystem::equivalent(input, output, error) && !error;
+}
+
+// The --record FILE of run and replay: refused when empty or when it is the
+// very file being run or replayed. Returns an error message, or "".
+std::string record_path_problem(const std::optional<std::string>& record, const std::string& input,
+                                const char* input_what) {
+  if (!record) return "";
+  if (record->empty()) return "--record: the file name is empty";
+  if (same_file(input, *record)) {
+    return "--record " + *record + " would overwrite the " + input_what +
+           " (the same file); record into another file";
+  }
+  return "";
+}
+
+// A setting given both by its own option and by --set is ambiguous: refuse
+// it rather than let one silently win.
+std::string conflicting_setting(const RunArgs& args) {
+  const std::pair<bool, const char*> options[] = {
+      {args.seed.has_value(), "seed"}, {args.limit.has_value(), "limit"}, {args.real, "mode"}};
+  for (const auto& [given, key] : options) {
+    if (!given) continue;
+    const std::string prefix = std::string("run.") + key + "=";
+    for (const std::string& set : args.sets) {
+      if (set.rfind(prefix, 0) == 0) {
+        return std::string("--") + (std::string(key) == "mode" ? "real" : key) + " and --set " +
+               set + " both set run." + key + "; give one";
+      }
+    }
+  }
+  return "";
+}
+
 int do_run(const RunArgs& args, const DoerRegistry& registry) {
+  for (const std::string& problem :
+       {record_path_problem(args.record, args.scenario, "scenario file"),
+        conflicting_setting(args)}) {
+    if (!problem.empty()) {
+      std::cerr << "hio run: " << problem << "\n";
+      return kExitBadInput;
+    }
+  }
   Scenario scenario;
   try {
     scenario = load_scenario_file(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
-    if (args.seed) apply_override(scenario, "run.seed=" + *args.seed);
-    if (args.limit) apply_override(scenario, "run.limit=" + *args.limit);
+    if (args.seed) scenario.run.seed = parse_u64(*args.seed, "--seed");
+    if (args.limit) {
+      std::string error;
+      const std::optional<Tock> limit = parse_duration(*args.limit, &error);
+      if (!limit) throw std::invalid_argument("--limit " + *args.limit + ": " + error);
+      scenario.run.limit = *limit;
+    }
     if (args.real) scenario.run.mode = Mode::real;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "hio run: " << error.what() << "\n";
+    return kExitBadInput;
   }
   RunOptions options;
-  options.record_path = args.record;
+  options.record_path = args.record.value_or("");
   if (::isatty(STDERR_FILENO) != 0) {
     options.progress = [](Tyme tyme) {
       std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
@@ -219,7 +275,9 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_summary(summary);
   }
-  if (summary.end == RunEnd::interrupted) return kExitInterrupted;
+  if (summary.end == RunEnd::interrupted) {
+    return summary.stop_signal == SIGTERM ? kExitTerminated : kExitInterrupted;
+  }
   return summary.passed() ? kExitOk : kExitExpectationsFailed;
 }
 
@@ -239,9 +297,15 @@ void print_journal_error(const char* command, const std::string& path,
 }
 
 int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
+  if (std::string problem =
+          record_path_problem(args.record, args.journal, "journal being replayed");
+      !problem.empty()) {
+    std::cerr << "hio replay: " << problem << "\n";
+    return kExitBadInput;
+  }
   ReplayScenarioOptions options;
   options.journal = args.journal;
-  options.record_path = args.record;
+  options.record_path = args.record.value_or("");
   options.noise = args.noise;
   if (args.seed) {
     try {
@@ -440,6 +504,20 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   sweep_cmd->add_option("--out", sweep_args.out,
                         "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
 
+  // CLI11 would answer "A subcommand is required" to a misspelt command.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || command->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + command->get_name();
+    }
+    if (!known) {
+      std::cerr << "hio: unknown command '" << argv[1] << "'; the commands are " << names
+                << " (hio --help)\n";
+      return kExitBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

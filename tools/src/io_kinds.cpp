@@ -22,11 +22,7 @@ class EchoServer final : public EchoServerDoer {
   EchoServer(const DoerSpec& spec, BuildContext& context)
       : EchoServerDoer(context.io, context.resolve(spec.string("address")), options(spec),
                        spec.name) {
-    if (listener().open()) {
-      const Address& where = listener().address();
-      context.endpoints[spec.name] =
-          std::string(to_string(where.scheme)) + "://" + listener().local();
-    }
+    context.publish(spec.name, listener());
     context.counters.add(spec.name + ".accepted", [this] { return accepted_; });
     context.counters.add(spec.name + ".remotes",
                          [this] { return static_cast<std::int64_t>(remotes().size()); });
@@ -161,21 +157,12 @@ ChannelOptions named(const DoerSpec& spec) {
   return o;
 }
 
-// Publishes a bound or listening channel's address under the doer's name,
-// for "@name" in later doers.
-void publish_endpoint(const DoerSpec& spec, BuildContext& context, const Channel& channel) {
-  if (channel.open() && !channel.local().empty()) {
-    context.endpoints[spec.name] =
-        std::string(to_string(channel.address().scheme)) + "://" + channel.local();
-  }
-}
-
 // Sends every datagram back to its sender.
 class UdpResponder final : public UdpPeerDoer {
  public:
   UdpResponder(const DoerSpec& spec, BuildContext& context)
       : UdpPeerDoer(context.io, context.resolve(spec.string("address")), named(spec), spec.name) {
-    publish_endpoint(spec, context, channel());
+    context.publish(spec.name, channel());
     CounterBoard& c = context.counters;
     c.add(spec.name + ".rx_messages", [this] { return rx_messages_; });
     c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });

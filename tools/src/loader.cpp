@@ -145,11 +145,20 @@ class Loader {
       if (auto t = read_duration(*n, "run.limit")) run.limit = *t;
     }
     if (const toml::node* n = table->get("seed")) {
+      // TOML integers stop at 2^63-1; larger seeds (a sweep reaches 2^64-1)
+      // are written as a string of digits.
       auto seed = n->value<std::int64_t>();
-      if (!n->is_integer() || !seed || *seed < 0) {
-        report(n->source(), "run.seed must be a non-negative integer");
-      } else {
+      if (n->is_integer() && seed && *seed >= 0) {
         run.seed = static_cast<std::uint64_t>(*seed);
+      } else if (n->is_string()) {
+        try {
+          run.seed = parse_u64(*n->value<std::string>(), "run.seed");
+        } catch (const std::invalid_argument& error) {
+          report(n->source(), error.what());
+        }
+      } else {
+        report(n->source(),
+               "run.seed must be an integer >= 0 (or, above 2^63-1, a string of digits)");
       }
     }
     if (const toml::node* n = table->get("mode")) {
@@ -567,7 +576,7 @@ class Loader {
   }
 
   void read_doers(const toml::node& node, std::vector<DoerSpec>& out, int depth = 0) {
-    if (depth > kMaxDepth) {
+    if (depth >= kMaxDepth) {  // depth 0 is the first level
       report(node.source(), "doers nested deeper than " + std::to_string(kMaxDepth) + " levels");
       return;
     }
@@ -814,11 +823,23 @@ Scenario load_scenario_text(std::string text, std::string path, const DoerRegist
 }
 
 Scenario load_scenario_file(const std::string& path, const DoerRegistry& registry) {
+  // A bound, so that a wrong path (/dev/zero, a huge log) is an error, not a
+  // process that reads forever. Real scenarios are kilobytes (copies = N
+  // makes large trees from a few lines).
+  constexpr std::size_t kFileBytesMax = std::size_t{16} << 20;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, "cannot read the file"}});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_scenario_text(text.str(), path, registry);
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kFileBytesMax) {
+      throw ScenarioError(
+          {Diagnostic{SourcePos{path, 0, 0}, "larger than 16 MiB: not a scenario file"}});
+    }
+  }
+  if (in.bad()) throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, "cannot read the file"}});
+  return load_scenario_text(text, path, registry);
 }
 
 void apply_override(Scenario& scenario, const std::string& assignment) {

@@ -24,12 +24,25 @@ const char* to_string(ParamType type) {
 
 std::string BuildContext::resolve(const std::string& address) const {
   if (address.empty() || address[0] != '@') return address;
-  auto it = endpoints.find(std::string_view(address).substr(1));
+  const std::string_view name = std::string_view(address).substr(1);
+  if (auto failed = unopened.find(name); failed != unopened.end()) {
+    throw std::invalid_argument("address '" + address + "' names doer '" + failed->first +
+                                "', whose address did not open: " + failed->second);
+  }
+  auto it = endpoints.find(name);
   if (it == endpoints.end()) {
     throw std::invalid_argument("address '" + address +
                                 "' names no listening doer defined before it");
   }
   return it->second;
+}
+
+void BuildContext::publish(const std::string& name, const Channel& channel) {
+  if (channel.open() && !channel.local().empty()) {
+    endpoints[name] = std::string(to_string(channel.address().scheme)) + "://" + channel.local();
+  } else if (!channel.open()) {
+    unopened[name] = channel.reason().empty() ? "it failed" : channel.reason();
+  }
 }
 
 void BuildContext::choose_client_host(const std::string& address, const std::string& host) const {

@@ -288,6 +288,13 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
   return built;
 }
 
+void check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
+  Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  build_scenario(scenario, registry, doist, io);
+}
+
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options) {
   // Declared before the hub so that it outlives the hub's use of it.
@@ -298,8 +305,11 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   doist.attach(io);
   io.add_sink(digest);
   // The journal goes right after the hub, before any channel, so that it
-  // sees every channel's open event.
+  // sees every channel's open event. It is written as FILE.partial until the
+  // tree is built, then renamed: a scenario that cannot be built leaves an
+  // existing FILE as it was.
   std::optional<replay::Journal> journal;
+  const std::string partial_path = options.record_path + ".partial";
   if (!options.record_path.empty()) {
     replay::JournalHeader header;
     header.seed = scenario.run.seed;
@@ -307,7 +317,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     header.mode = scenario.run.mode == Mode::real ? replay::Mode::real : replay::Mode::sim;
     header.scenario = scenario.text;
     try {
-      journal.emplace(doist, io, options.record_path, std::move(header));
+      journal.emplace(doist, io, partial_path, std::move(header));
     } catch (const std::system_error& error) {
       throw ScenarioError({Diagnostic{SourcePos{options.record_path, 0, 0},
                                       std::string("cannot create the journal: ") + error.what()}});
@@ -316,12 +326,20 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   std::unique_ptr<BuiltScenario> built;
   try {
     built = build_scenario(scenario, registry, doist, io);
+    if (journal) {
+      std::error_code error;
+      std::filesystem::rename(partial_path, options.record_path, error);
+      if (error) {
+        throw ScenarioError({Diagnostic{SourcePos{options.record_path, 0, 0},
+                                        "cannot create the journal: " + error.message()}});
+      }
+    }
   } catch (const ScenarioError&) {
     // Nothing ran: leave no journal behind.
     if (journal) {
       journal.reset();
       std::error_code ignored;
-      std::filesystem::remove(options.record_path, ignored);
+      std::filesystem::remove(partial_path, ignored);
     }
     throw;
   }
@@ -336,6 +354,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();
   summary.end = journal ? journal->run(built->top) : doist.run(built->top);
+  summary.stop_signal = doist.stop_signal();
   summary.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   summary.passes = doist.passes();

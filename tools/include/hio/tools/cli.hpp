@@ -13,7 +13,8 @@ enum ExitCode : int {
   kExitExpectationsFailed = 1,
   kExitBadInput = 2,
   kExitDivergence = 3,
-  kExitInterrupted = 130,
+  kExitInterrupted = 130,  // SIGINT
+  kExitTerminated = 143,   // SIGTERM
 };
 
 int run_cli(int argc, const char* const* argv, const DoerRegistry& registry);

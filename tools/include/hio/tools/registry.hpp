@@ -46,6 +46,13 @@ struct BuildContext {
   // A replay: [net] was left out on purpose (every channel's transport comes
   // from the journal), so sim:// addresses need no SimNet.
   bool replaying = false;
+  // Listening doers whose address did not open, with the reason, so that
+  // "@name" says why rather than that no such doer exists.
+  std::map<std::string, std::string, std::less<>> unopened = {};
+
+  // Publishes a listening or bound channel's address under `name` for
+  // "@name"; a channel that did not open is remembered with its reason.
+  void publish(const std::string& name, const Channel& channel);
 
   // For a stream client about to connect to `address`: over sim://, selects
   // the host it connects from (`host`, or client_host if empty). Nothing to

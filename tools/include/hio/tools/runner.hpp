@@ -93,6 +93,7 @@ struct RunSummary {
   std::string name;
   std::uint64_t seed = 0;
   RunEnd end = RunEnd::done;
+  int stop_signal = 0;                // SIGINT or SIGTERM when one interrupted it
   std::uint64_t passes = 0;           // nominal
   std::uint64_t executed_passes = 0;  // run (fewer with time skipping)
   Tyme tyme{};                        // tyme simulated, from the start
@@ -122,6 +123,13 @@ struct RunOptions {
 // journal's trailer carries.
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options = {});
+
+// Everything run_scenario checks before the first pass, without running one:
+// the doer tree is built as for the run (so every parameter, "@name" and
+// sim:// address is checked, and listening addresses are bound and released
+// again), and every expectation's counter must be published. Throws
+// ScenarioError with all the problems found, as run_scenario would.
+void check_scenario(const Scenario& scenario, const DoerRegistry& registry);
 
 // Human summary (several lines) and the same as one JSON object.
 std::string format_summary(const RunSummary& summary);
