@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "echo_scene.hpp"
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "hio/testkit/echo_scene.hpp"
 #include "io_run.hpp"
 #include "replay_test_util.hpp"
 
