@@ -6,6 +6,7 @@
 #include <string>
 
 #include "byte_pump.hpp"
+#include "port_life.hpp"
 
 namespace hio::detail {
 
@@ -16,9 +17,11 @@ constexpr std::size_t kSerialChunkBytes = 4096;
 // handlers of its pending operations (like TcpStream); the transport detaches
 // it when done, and handlers that run after that do nothing.
 class SerialLine : public std::enable_shared_from_this<SerialLine>,
-                   public BytePump<SerialLine, kSerialChunkBytes> {
+                   public BytePump<SerialLine, kSerialChunkBytes>,
+                   public PortLife<SerialLine> {
  public:
-  SerialLine(AsioCore& core, ChannelPort port) : core_(core), port_(port), serial_(core.context) {}
+  SerialLine(AsioCore& core, ChannelPort port)
+      : PortLife(port), core_(core), serial_(core.context) {}
 
   void open(const Address& address) {
     path_ = address.path;
@@ -56,27 +59,13 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
     pump_bytes();
   }
 
-  bool ended() const { return ended_; }
-  std::size_t in_flight() const { return ended_ ? 0 : BytePump::in_flight(); }
-
-  void shutdown() {
-    ended_ = true;
-    boost::system::error_code ignored;
-    if (serial_.is_open()) serial_.close(ignored);
-  }
-
-  void detach() {
-    shutdown();
-    port_ = ChannelPort();
-  }
+  std::size_t in_flight() const { return ended() ? 0 : BytePump::in_flight(); }
 
  private:
-  bool live() const { return static_cast<bool>(port_) && !ended_; }
-
-  void fail(const std::string& reason) {
-    ChannelPort port = port_;
-    shutdown();
-    port.failed(reason);
+  friend class PortLife<SerialLine>;
+  void close_handles() {
+    boost::system::error_code ignored;
+    if (serial_.is_open()) serial_.close(ignored);
   }
 
   // For BytePump.
@@ -109,11 +98,9 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
   }
 
   AsioCore& core_;
-  ChannelPort port_;
   asio::serial_port serial_;
   std::string path_;
   bool open_ = false;
-  bool ended_ = false;
 };
 
 std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRole role,

@@ -22,8 +22,7 @@ constexpr std::size_t kSendsPerServiceMax = 1u << 20;
 SimDatagramTransport::SimDatagramTransport(SimCore& core, SimHost& host, std::uint16_t port,
                                            const ChannelOptions& options)
     : SimEndpoint(core),
-      host_(&host),
-      requested_port_(port),
+      hold_(host, port),
       inbound_max_(options.socket_buffer_bytes > 0 ? options.socket_buffer_bytes
                                                    : core.options().receive_buffer_bytes) {}
 
@@ -32,34 +31,17 @@ SimDatagramTransport::~SimDatagramTransport() {
 }
 
 void SimDatagramTransport::net_gone() {
-  bound_ = false;
+  hold_.forget();
   SimEndpoint::net_gone();
 }
 
 void SimDatagramTransport::bind() {
-  const std::uint16_t port =
-      requested_port_ != 0 ? requested_port_ : core_->free_port(*host_, /*datagram=*/true);
-  const std::string where = host_->name + ":" + std::to_string(requested_port_);
-  if (port == 0) {
-    port_.failed("bind on " + where + " failed: no free port");
-    return;
-  }
-  if (!host_->datagrams.emplace(port, this).second) {
-    port_.failed("bind on " + where + " failed: address in use");
-    return;
-  }
-  if (requested_port_ == 0) host_->next_port = static_cast<std::uint32_t>(port) + 1;
-  bound_ = true;
-  port_number_ = port;
-  local_ = host_->name + ":" + std::to_string(port);
-  port_.connected(local_, "");
+  (void)hold_.take(*core_, this, "bind", port_);
 }
 
 void SimDatagramTransport::unbind() {
-  if (!bound_ || core_ == nullptr) return;
-  auto it = host_->datagrams.find(port_number_);
-  if (it != host_->datagrams.end() && it->second == this) host_->datagrams.erase(it);
-  bound_ = false;
+  if (!hold_.bound() || core_ == nullptr) return;
+  hold_.give(this);
   inbound_.clear();
   inbound_bytes_ = 0;
 }
@@ -74,7 +56,7 @@ void SimDatagramTransport::start(ChannelPort port) {
 }
 
 void SimDatagramTransport::service() {
-  if (core_ == nullptr || !bound_ || !port_.channel().connected()) return;
+  if (core_ == nullptr || !hold_.bound() || !port_.channel().connected()) return;
   while (!inbound_.empty() && port_.rx_fits(inbound_.front().bytes.size())) {
     Datagram& front = inbound_.front();
     inbound_bytes_ -= front.bytes.size();

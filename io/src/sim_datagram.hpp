@@ -9,6 +9,7 @@
 
 #include "hio/io/buffer.hpp"
 #include "sim_core.hpp"
+#include "sim_port.hpp"
 
 namespace hio::detail {
 
@@ -30,9 +31,9 @@ class SimDatagramTransport final : public SimEndpoint {
   void reopen() override;
   void net_gone() override;
 
-  SimHost& host() const { return *host_; }
-  const std::string& local() const { return local_; }
-  bool bound() const { return bound_; }
+  SimHost& host() const { return hold_.host(); }
+  const std::string& local() const { return hold_.local(); }
+  bool bound() const { return hold_.bound(); }
   // From the core: false when the receive buffer is full (nothing kept).
   bool arrive(std::string_view from, std::string_view bytes);
 
@@ -46,14 +47,10 @@ class SimDatagramTransport final : public SimEndpoint {
   void bind();
   void unbind();
 
-  SimHost* host_;
-  std::uint16_t requested_port_;
-  std::uint16_t port_number_ = 0;
-  std::string local_;  // "host:port" once bound
+  SimPortHold<SimDatagramTransport> hold_;
   std::deque<Datagram> inbound_;
   std::size_t inbound_bytes_ = 0;
   std::size_t inbound_max_;
-  bool bound_ = false;
 };
 
 }  // namespace hio::detail

@@ -55,11 +55,9 @@ void SimCore::apply(const SimFault& fault) {
         for (std::uint32_t t : fault.to) {
           SimLink& forward = link(*hosts_[f], *hosts_[t]);
           forward.set_params(fault.link);
-          forward.configured = true;
           if (fault.way == Way::both && f != t) {
             SimLink& back = link(*hosts_[t], *hosts_[f]);
             back.set_params(fault.link);
-            back.configured = true;
           }
         }
       }

@@ -41,8 +41,6 @@ class SimLink {
   const LinkParams& params() const { return params_; }
   // Applies to messages sent from now on.
   void set_params(const LinkParams& params);
-  // Set explicitly (set_link), rather than the network's default.
-  bool configured = false;
 
   // ---- cuts (partitions) ----
   bool cut() const { return cut_; }

@@ -244,7 +244,7 @@ void SimAcceptedTransport::ended() {
 
 SimListenerTransport::SimListenerTransport(SimCore& core, SimHost& host, std::uint16_t port,
                                            const ChannelOptions& options)
-    : SimEndpoint(core), host_(&host), requested_port_(port), options_(options) {
+    : SimEndpoint(core), hold_(host, port), options_(options) {
   if (options_.remotes_max == 0) {
     throw std::invalid_argument("sim listener " + host.name + ":" + std::to_string(port) +
                                 ": remotes_max must be > 0");
@@ -252,44 +252,24 @@ SimListenerTransport::SimListenerTransport(SimCore& core, SimHost& host, std::ui
 }
 
 SimListenerTransport::~SimListenerTransport() {
-  if (core_ != nullptr && bound_) {
-    auto it = host_->listeners.find(port_number_);
-    if (it != host_->listeners.end() && it->second == this) host_->listeners.erase(it);
-  }
+  if (core_ != nullptr) hold_.give(this);
 }
 
 void SimListenerTransport::net_gone() {
-  bound_ = false;
+  hold_.forget();
   backlog_.clear();
   SimEndpoint::net_gone();
 }
 
 void SimListenerTransport::bind() {
-  const std::uint16_t port =
-      requested_port_ != 0 ? requested_port_ : core_->free_port(*host_, /*datagram=*/false);
-  const std::string where = host_->name + ":" + std::to_string(requested_port_);
-  if (port == 0) {
-    port_.failed("listen on " + where + " failed: no free port");
-    return;
-  }
-  if (host_->client_ports.contains(port) || !host_->listeners.emplace(port, this).second) {
-    port_.failed("listen on " + where + " failed: address in use");
-    return;
-  }
-  if (requested_port_ == 0) host_->next_port = static_cast<std::uint32_t>(port) + 1;
-  bound_ = true;
-  port_number_ = port;
-  local_ = host_->name + ":" + std::to_string(port);
-  port_.connected(local_, "");
+  (void)hold_.take(*core_, this, "listen", port_);
 }
 
 void SimListenerTransport::unbind(std::string_view why) {
-  if (!bound_ || core_ == nullptr) return;
-  auto it = host_->listeners.find(port_number_);
-  if (it != host_->listeners.end() && it->second == this) host_->listeners.erase(it);
-  bound_ = false;
+  if (!hold_.bound() || core_ == nullptr) return;
+  hold_.give(this);
   // Connects still waiting are refused, oldest first.
-  const std::string reason = "connect to " + local_ + " refused: " + std::string(why);
+  const std::string reason = "connect to " + local() + " refused: " + std::string(why);
   for (std::uint64_t id : backlog_) {
     if (SimConn* c = core_->find_conn(id)) {
       core_->send_segment(*c, 1, SegmentKind::rst, reason, core_->now());
@@ -327,13 +307,13 @@ void SimListenerTransport::offer(SimConn& c) {
   } else if (backlog_.size() < core_->options().listen_backlog) {
     backlog_.push_back(c.id);
   } else {
-    core_->send_segment(c, 1, SegmentKind::rst, "connect to " + local_ + " refused: backlog full",
+    core_->send_segment(c, 1, SegmentKind::rst, "connect to " + local() + " refused: backlog full",
                         core_->now());
   }
 }
 
 void SimListenerTransport::remote_ended() {
-  HIO_CHECK(live_ > 0, "sim listener " + local_ + ": a remote ended that was never counted");
+  HIO_CHECK(live_ > 0, "sim listener " + local() + ": a remote ended that was never counted");
   --live_;
   drain_backlog();
 }

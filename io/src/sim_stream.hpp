@@ -10,6 +10,7 @@
 
 #include "hio/engine/tymist.hpp"
 #include "sim_core.hpp"
+#include "sim_port.hpp"
 
 namespace hio::detail {
 
@@ -117,8 +118,8 @@ class SimListenerTransport final : public SimEndpoint {
   void offer(SimConn& conn);
   // Accepts waiting connects while below remotes_max.
   void drain_backlog();
-  bool listening() const { return bound_ && port_.channel().connected(); }
-  const std::string& local() const { return local_; }
+  bool listening() const { return hold_.bound() && port_.channel().connected(); }
+  const std::string& local() const { return hold_.local(); }
   const ChannelOptions& options() const { return options_; }
   void count_accepted() { ++live_; }
 
@@ -126,14 +127,10 @@ class SimListenerTransport final : public SimEndpoint {
   void bind();
   void unbind(std::string_view why);
 
-  SimHost* host_;
-  std::uint16_t requested_port_;
-  std::uint16_t port_number_ = 0;
-  std::string local_;
+  SimPortHold<SimListenerTransport> hold_;
   ChannelOptions options_;
   std::deque<std::uint64_t> backlog_;  // connection ids, oldest first
   std::size_t live_ = 0;
-  bool bound_ = false;
 };
 
 }  // namespace hio::detail

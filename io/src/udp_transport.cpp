@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
+#include "port_life.hpp"
 #include "tcp_stream.hpp"
 
 namespace hio::detail {
@@ -35,11 +36,11 @@ bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& 
 // The socket and its outstanding operations. Shared by its transport and by
 // the handlers of its pending operations (like TcpStream); the transport
 // detaches it when done, and handlers that run after that do nothing.
-class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
+class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLife<UdpSocket> {
  public:
   UdpSocket(AsioCore& core, ChannelPort port, const ChannelOptions& options)
-      : core_(core),
-        port_(port),
+      : PortLife(port),
+        core_(core),
         socket_(core.context),
         datagram_bytes_max_(options.datagram_bytes_max),
         socket_buffer_bytes_(options.socket_buffer_bytes),
@@ -84,25 +85,12 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
 
   std::size_t in_flight() const { return sending_ && live() ? send_buf_.size() : 0; }
 
-  void shutdown() {
-    ended_ = true;
+ private:
+  friend class PortLife<UdpSocket>;
+  void close_handles() {
     boost::system::error_code ignored;
     if (resolver_) resolver_->cancel();
     if (socket_.is_open()) socket_.close(ignored);
-  }
-
-  void detach() {
-    shutdown();
-    port_ = ChannelPort();
-  }
-
- private:
-  bool live() const { return static_cast<bool>(port_) && !ended_; }
-
-  void fail(const std::string& reason) {
-    ChannelPort port = port_;
-    shutdown();
-    port.failed(reason);
   }
 
   void bind(const udp::endpoint& endpoint) {
@@ -201,7 +189,6 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   }
 
   AsioCore& core_;
-  ChannelPort port_;
   udp::socket socket_;
   std::optional<udp::resolver> resolver_;
   Address address_;
@@ -217,7 +204,6 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   bool bound_ = false;
   bool receiving_ = false;
   bool sending_ = false;
-  bool ended_ = false;
 };
 
 std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole role,

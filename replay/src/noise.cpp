@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "hio/engine/duration_text.hpp"
+
 namespace hio::replay {
 
 namespace {
@@ -55,63 +57,49 @@ Probability parse_probability(const Item& item) {
   return Probability::from_ratio(num, den);
 }
 
-// Nanoseconds per unit: ns, us, ms, s; 0 for anything else.
-std::int64_t unit_ns(std::string_view unit) {
-  if (unit == "ns") return 1;
-  if (unit == "us") return 1'000;
-  if (unit == "ms") return 1'000'000;
-  if (unit == "s") return 1'000'000'000;
-  return 0;
-}
-
-std::string_view unit_part(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size() && is_digit(text[i]))
-    ++i;
-  return text.substr(i);
-}
-
 // A replay delay longer than this is not noise but a different run.
-constexpr std::int64_t kDelayMaxNs = 24LL * 3600 * 1'000'000'000;
+constexpr Tock kDelayMax{24LL * 3600 * 1'000'000'000};
 
-// "20ms" (unit required unless `default_unit` is given). Returns the tock.
-Tock parse_duration(const Item& item, std::string_view text, std::size_t at,
-                    std::optional<std::int64_t> default_unit_ns) {
-  const std::string_view unit = unit_part(text);
-  const std::size_t digits = text.size() - unit.size();
-  if (digits == 0) {
-    fail(at, item.key,
-         "expected a duration like 20ms (integer and unit ns, us, ms or s), got '" +
-             std::string(text) + "'");
+// One end of a delay: "20ms", "1.5s", "0" (the shared duration grammar). A
+// number without a unit takes `default_unit_ns` when that is non-zero.
+DurationParse parse_delay_end(const Item& item, std::string_view text, std::size_t at,
+                              std::int64_t default_unit_ns) {
+  const DurationParse parsed = parse_duration_text(text, kDelayMax, default_unit_ns);
+  if (parsed.tock) return parsed;
+  const std::size_t where = at + parsed.error.offset;
+  const std::string units = "ns, us, ms, s, m or h";
+  switch (parsed.error.problem) {
+    case DurationProblem::empty:
+    case DurationProblem::negative:
+    case DurationProblem::no_number:
+      fail(where, item.key,
+           "expected a duration like 20ms (a number and unit " + units + "), got '" +
+               std::string(text) + "'");
+    case DurationProblem::no_unit:
+      fail(where, item.key, "missing unit (" + units + ") after '" + std::string(text) + "'");
+    case DurationProblem::unknown_unit:
+      fail(where, item.key,
+           "unknown unit '" + std::string(text.substr(parsed.error.offset)) + "' (" + units + ")");
+    case DurationProblem::finer_than_ns:
+      fail(where, item.key, "delay '" + std::string(text) + "' is finer than 1 ns");
+    case DurationProblem::too_large:
+      fail(where, item.key, "delay too large (at most 24 hours)");
   }
-  std::int64_t scale = unit_ns(unit);
-  if (unit.empty() && default_unit_ns) scale = *default_unit_ns;
-  if (scale == 0) {
-    fail(at + digits, item.key,
-         unit.empty() ? "missing unit (ns, us, ms or s) after '" + std::string(text) + "'"
-                      : "unknown unit '" + std::string(unit) + "' (ns, us, ms or s)");
-  }
-  std::int64_t n = 0;
-  for (std::size_t i = 0; i < digits; ++i) {
-    n = n * 10 + (text[i] - '0');
-    if (n > kDelayMaxNs / scale) fail(at, item.key, "delay too large (at most 24 hours)");
-  }
-  return Tock{n * scale};
+  fail(where, item.key, "bad duration '" + std::string(text) + "'");
 }
 
 void parse_delay(const Item& item, NoiseSpec& spec) {
   const std::string_view v = item.value;
   const std::size_t dash = v.find('-');
   if (dash == std::string_view::npos) {
-    spec.delay_min = spec.delay_max = parse_duration(item, v, item.value_at, std::nullopt);
+    spec.delay_min = spec.delay_max = *parse_delay_end(item, v, item.value_at, 0).tock;
   } else {
     const std::string_view lo = v.substr(0, dash);
     const std::string_view hi = v.substr(dash + 1);
     // "0-20ms": the unit of HI applies to a LO without one.
-    const std::int64_t hi_unit = unit_ns(unit_part(hi));
-    spec.delay_max = parse_duration(item, hi, item.value_at + dash + 1, std::nullopt);
-    spec.delay_min = parse_duration(item, lo, item.value_at,
-                                    hi_unit != 0 ? std::optional(hi_unit) : std::nullopt);
+    const DurationParse high = parse_delay_end(item, hi, item.value_at + dash + 1, 0);
+    spec.delay_max = *high.tock;
+    spec.delay_min = *parse_delay_end(item, lo, item.value_at, high.unit_ns).tock;
     if (spec.delay_min > spec.delay_max) {
       fail(item.value_at, item.key,
            "the delay range '" + std::string(v) + "' has its low end above its high end");

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "echo_scene.hpp"
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
 #include "hio/replay/replay.hpp"
+#include "hio/testkit/echo_scene.hpp"
 #include "io_run.hpp"
 #include "loop_net.hpp"
 #include "replay_test_util.hpp"

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "echo_scene.hpp"
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
 #include "hio/replay/replay.hpp"
+#include "hio/testkit/echo_scene.hpp"
 
 namespace {
 

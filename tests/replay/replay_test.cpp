@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "echo_scene.hpp"
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "hio/testkit/echo_scene.hpp"
 #include "io_run.hpp"
 #include "replay_test_util.hpp"
 
@@ -382,10 +382,12 @@ TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
             "noise spec: at offset 10: unknown key 'lose' (known: drop, dup, corrupt, reorder, "
             "delay, delay_p)");
   EXPECT_EQ(spec_error("drop=0.1,drop=0.2"), "noise spec: at offset 9 (key 'drop'): given twice");
-  EXPECT_EQ(spec_error("delay=0-20"),
-            "noise spec: at offset 10 (key 'delay'): missing unit (ns, us, ms or s) after '20'");
+  EXPECT_EQ(
+      spec_error("delay=0-20"),
+      "noise spec: at offset 10 (key 'delay'): missing unit (ns, us, ms, s, m or h) after '20'");
   EXPECT_EQ(spec_error("delay=0-20min"),
-            "noise spec: at offset 10 (key 'delay'): unknown unit 'min' (ns, us, ms or s)");
+            "noise spec: at offset 10 (key 'delay'): unknown unit 'min' (ns, us, ms, s, m or "
+            "h)");
   EXPECT_EQ(spec_error("delay=30ms-20ms"),
             "noise spec: at offset 6 (key 'delay'): the delay range '30ms-20ms' has its low end "
             "above its high end");
@@ -408,6 +410,27 @@ TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
   EXPECT_EQ(spec_error("corrupt=0.5x"),
             "noise spec: at offset 11 (key 'corrupt'): expected a probability in [0, 1] (like "
             "0.01), got '0.5x'");
+}
+
+// The delay takes the scenario duration grammar: decimals, minutes and hours.
+TEST(NoiseSpec, DelayTakesTheScenarioDurationGrammar) {
+  EXPECT_EQ(parse_noise_spec("delay=1.5ms").delay_max, Tock{1'500'000});
+  const NoiseSpec range = parse_noise_spec("delay=0.5-2ms");
+  EXPECT_EQ(range.delay_min, Tock{500'000});
+  EXPECT_EQ(range.delay_max, Tock{2'000'000});
+  EXPECT_EQ(parse_noise_spec("delay=1m").delay_max, seconds(60));
+  EXPECT_EQ(parse_noise_spec("delay=24h").delay_max, seconds(86'400));
+  EXPECT_TRUE(parse_noise_spec("delay=0").empty());
+  EXPECT_EQ(spec_error("delay=24.5h"),
+            "noise spec: at offset 6 (key 'delay'): delay too large (at most 24 hours)");
+  EXPECT_EQ(spec_error("delay=0.5ns"),
+            "noise spec: at offset 6 (key 'delay'): delay '0.5ns' is finer than 1 ns");
+  EXPECT_EQ(spec_error("delay=1ms-x"),
+            "noise spec: at offset 10 (key 'delay'): expected a duration like 20ms (a number and "
+            "unit ns, us, ms, s, m or h), got 'x'");
+  EXPECT_EQ(spec_error("delay=5-2ms"),
+            "noise spec: at offset 6 (key 'delay'): the delay range '5-2ms' has its low end above "
+            "its high end");
 }
 
 }  // namespace

@@ -49,8 +49,6 @@ void Report::skip(const std::string& name, const std::string& why) {
 
 namespace {
 
-bool g_cpu_time = false;
-
 double thread_cpu_seconds() {
   timespec now{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
@@ -59,15 +57,11 @@ double thread_cpu_seconds() {
 
 }  // namespace
 
-void set_cpu_time(bool on) {
-  g_cpu_time = on;
-}
-
-double best_seconds(int repeats, const std::function<void()>& fn) {
+double best_seconds(Runs runs, const std::function<void()>& fn) {
   double best = 1e300;
-  for (int i = 0; i < repeats; ++i) {
+  for (int i = 0; i < runs.count; ++i) {
     double took = 0;
-    if (g_cpu_time) {
+    if (runs.cpu_time) {
       const double start = thread_cpu_seconds();
       fn();
       took = thread_cpu_seconds() - start;

@@ -29,18 +29,25 @@ class Report {
   std::vector<Figure> figures_;
 };
 
-struct Options {
-  bool json = false;
-  bool quick = false;  // fewer repetitions (CI smoke run)
-  int repeats() const { return quick ? 1 : 5; }
+// How best_seconds times: the best of `count` runs, on the wall clock or, with
+// cpu_time, the calling thread's CPU clock (time spent preempted on a loaded
+// machine is then left out).
+struct Runs {
+  int count = 1;
+  bool cpu_time = false;
 };
 
-// Best (smallest) wall time in seconds of `repeats` runs of fn.
-double best_seconds(int repeats, const std::function<void()>& fn);
+struct Options {
+  bool json = false;
+  bool quick = false;     // fewer repetitions (CI smoke run)
+  bool cpu_time = false;  // --cpu-time
+  int rounds() const { return quick ? 1 : 5; }
+  Runs repeats() const { return Runs{rounds(), cpu_time}; }
+  Runs once() const { return Runs{1, cpu_time}; }
+};
 
-// --cpu-time: best_seconds measures the calling thread's CPU time instead,
-// so that time the thread spends preempted on a loaded machine is left out.
-void set_cpu_time(bool on);
+// Best (smallest) time in seconds of `runs.count` runs of fn.
+double best_seconds(Runs runs, const std::function<void()>& fn);
 
 // Heap bytes requested through operator new since start (this binary counts).
 std::uint64_t heap_bytes_allocated();

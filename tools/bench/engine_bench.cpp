@@ -137,7 +137,7 @@ void nested() {
 }
 
 // ns per pass of a Doist with one busy doer and `idle` parked ones.
-double ns_per_pass(int repeats, int idle) {
+double ns_per_pass(Runs runs, int idle) {
   std::vector<std::unique_ptr<Doer>> doers;
   std::vector<Doer*> list;
   doers.push_back(std::make_unique<BusyDoer>("busy"));
@@ -149,7 +149,7 @@ double ns_per_pass(int repeats, int idle) {
   doist.set_skip(false);
   doist.enter(list);
   constexpr int kMeasured = 200'000;
-  double seconds = best_seconds(repeats, [&] {
+  double seconds = best_seconds(runs, [&] {
     for (int i = 0; i < kMeasured; ++i)
       doist.recur();
   });
@@ -179,32 +179,32 @@ double bytes_per_idle_doer() {
 }  // namespace
 
 void engine_suite(const Options& options, Report& report) {
-  const int repeats = options.repeats() * 3;
+  const Runs runs{options.rounds() * 3, options.cpu_time};
   constexpr double kResumes = double(kDoers) * kPasses;
-  constexpr int kRuns = 5;
-  double best[kRuns] = {1e300, 1e300, 1e300, 1e300, 1e300};
-  const std::function<void()> runs[kRuns] = {
+  constexpr int kKinds = 5;
+  double best[kKinds] = {1e300, 1e300, 1e300, 1e300, 1e300};
+  const std::function<void()> kinds[kKinds] = {
       coro_baseline,
       [] { dense([] { return std::make_unique<BusyDoer>("busy"); }); },
       [] { dense([] { return doify(busy_fn, "fn"); }); },
       nested,
       dog_floor,
   };
-  for (int round = 0; round < repeats; ++round) {
-    for (int k = 0; k < kRuns; ++k)
-      best[k] = std::min(best[k], best_seconds(1, runs[k]));
+  for (int round = 0; round < runs.count; ++round) {
+    for (int k = 0; k < kKinds; ++k)
+      best[k] = std::min(best[k], best_seconds(options.once(), kinds[k]));
   }
   const double baseline = kResumes / best[0];
   report.add("coro_baseline_resumes_per_s", baseline, "resumes/s");
-  const char* names[kRuns] = {"", "dense", "dense_fn", "nested", "dog_floor"};
-  for (int k = 1; k < kRuns; ++k) {
+  const char* names[kKinds] = {"", "dense", "dense_fn", "nested", "dog_floor"};
+  for (int k = 1; k < kKinds; ++k) {
     const double rate = kResumes / best[k];
     report.add(std::string(names[k]) + "_resumes_per_s", rate, "resumes/s");
     report.add(std::string(names[k]) + "_vs_baseline", rate / baseline, "ratio");
   }
 
-  const double lone = ns_per_pass(repeats, 0);
-  const double crowded = ns_per_pass(repeats, 100'000);
+  const double lone = ns_per_pass(runs, 0);
+  const double crowded = ns_per_pass(runs, 100'000);
   report.add("pass_ns_1_busy", lone, "ns");
   report.add("pass_ns_1_busy_100k_idle", crowded, "ns");
   report.add("idle_pass_ratio", crowded / lone, "ratio");
@@ -219,7 +219,7 @@ void engine_suite(const Options& options, Report& report) {
     list.push_back(slow.back().get());
   }
   Doist doist(Tock{1'000'000});
-  double wall = best_seconds(1, [&] { doist.run(list, seconds(24 * 3600)); });
+  double wall = best_seconds(options.once(), [&] { doist.run(list, seconds(24 * 3600)); });
   report.add("skip_speedup", double(doist.passes()) / double(doist.executed_passes()), "ratio");
   report.add("skip_nominal_passes", double(doist.passes()), "passes");
   report.add("skip_executed_passes", double(doist.executed_passes()), "passes");

@@ -280,16 +280,16 @@ void io_suite(const Options& options, Report& report) {
   double asio_best = 1e300;
   double paced_best = 1e300;
   double spinning_best = 1e300;
-  for (int round = 0; round < options.repeats(); ++round) {
-    asio_best = std::min(asio_best, best_seconds(1, [&] {
+  for (int round = 0; round < options.rounds(); ++round) {
+    asio_best = std::min(asio_best, best_seconds(options.once(), [&] {
                            if (AsioEcho(total).run() != total)
                              throw std::runtime_error("asio echo");
                          }));
-    paced_best = std::min(paced_best, best_seconds(1, [&] {
+    paced_best = std::min(paced_best, best_seconds(options.once(), [&] {
                             if (hio_echo(total, paced) != total)
                               throw std::runtime_error("hio echo");
                           }));
-    spinning_best = std::min(spinning_best, best_seconds(1, [&] {
+    spinning_best = std::min(spinning_best, best_seconds(options.once(), [&] {
                                if (hio_echo(total, spinning) != total) {
                                  throw std::runtime_error("hio echo (virtual time)");
                                }
@@ -308,13 +308,13 @@ void io_suite(const Options& options, Report& report) {
   const EchoMode conns_spinning{false, Tock{1'000'000}, 64 * 1024};
   double conns_best = 1e300;
   double conns_spinning_best = 1e300;
-  for (int round = 0; round < options.repeats(); ++round) {
-    conns_best = std::min(conns_best, best_seconds(1, [&] {
+  for (int round = 0; round < options.rounds(); ++round) {
+    conns_best = std::min(conns_best, best_seconds(options.once(), [&] {
                             if (hio_conns(kClients, kTrips, conns_paced) != kClients) {
                               throw std::runtime_error("tcp_conns_10k");
                             }
                           }));
-    conns_spinning_best = std::min(conns_spinning_best, best_seconds(1, [&] {
+    conns_spinning_best = std::min(conns_spinning_best, best_seconds(options.once(), [&] {
                                      if (hio_conns(kClients, kTrips, conns_spinning) != kClients) {
                                        throw std::runtime_error("tcp_conns_10k (virtual time)");
                                      }

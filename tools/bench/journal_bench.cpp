@@ -14,9 +14,9 @@
 #include <optional>
 
 #include "bench.hpp"
-#include "echo_scene.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "hio/testkit/echo_scene.hpp"
 
 namespace hio::bench {
 namespace {

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--quick") {
       options.quick = true;
     } else if (arg == "--cpu-time") {
-      hio::bench::set_cpu_time(true);
+      options.cpu_time = true;
     } else if (arg == "-h" || arg == "--help") {
       usage();
       return 0;

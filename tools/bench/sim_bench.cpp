@@ -180,12 +180,14 @@ std::uint64_t hio_udp_echo_run(const UdpEchoSpec& spec) {
 // Wall and CPU seconds of one call of fn, folded into the best (smallest)
 // of each so far. On a shared machine the CPU figure moves far less.
 struct Timing {
+  explicit Timing(const Options& options) : once(options.once()) {}
+  Runs once;
   double wall_s = 1e300;
   double cpu_s = 1e300;
   template <class Fn>
   void run(Fn fn) {
     const std::clock_t cpu_start = std::clock();
-    wall_s = std::min(wall_s, best_seconds(1, fn));
+    wall_s = std::min(wall_s, best_seconds(once, fn));
     cpu_s = std::min(cpu_s, static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
   }
 };
@@ -202,8 +204,8 @@ void warn_if_short(const char* who, std::uint64_t packets, std::uint64_t expecte
 void sim_suite(const Options& options, Report& report) {
   const std::uint64_t total = options.quick ? 200'000 : 2'000'000;
   std::uint64_t delivered = 0;
-  Timing noisy;
-  for (int i = 0; i < options.repeats(); ++i)
+  Timing noisy(options);
+  for (int i = 0; i < options.rounds(); ++i)
     noisy.run([&] { delivered = noisy_link_run(total); });
   const auto delivered_n = static_cast<double>(delivered);
   report.add("sim_datagrams_per_s", delivered_n / noisy.wall_s, "datagrams/s");
@@ -213,12 +215,12 @@ void sim_suite(const Options& options, Report& report) {
   // the best of each kept) so machine load hits both alike.
   const UdpEchoSpec spec;
   std::uint64_t packets = 0;
-  Timing hio;
+  Timing hio(options);
 #if defined(HIO_BENCH_NS3)
   std::uint64_t ns3_packets = 0;
-  Timing ns3;
+  Timing ns3(options);
 #endif
-  for (int round = 0; round < options.repeats(); ++round) {
+  for (int round = 0; round < options.rounds(); ++round) {
     hio.run([&] { packets = hio_udp_echo_run(spec); });
 #if defined(HIO_BENCH_NS3)
     ns3.run([&] { ns3_packets = ns3_udp_echo_run(spec); });

@@ -2,8 +2,9 @@
 
 #include <charconv>
 #include <cstdint>
-#include <limits>
 #include <stdexcept>
+
+#include "hio/engine/duration_text.hpp"
 
 namespace hio::tools {
 
@@ -13,90 +14,42 @@ struct Unit {
   std::string_view name;
   std::int64_t ns;
 };
-constexpr Unit kUnits[] = {{"ns", 1},
-                           {"us", 1'000},
-                           {"ms", 1'000'000},
-                           {"s", 1'000'000'000},
-                           {"m", 60'000'000'000},
-                           {"h", 3'600'000'000'000}};
-
-bool fail(std::string* error, std::string message) {
-  if (error != nullptr) *error = std::move(message);
-  return false;
-}
 
 }  // namespace
 
 std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
-  std::size_t i = 0;
-  if (text.empty()) {
-    fail(error, "empty duration; write e.g. \"20ms\" or \"1.5s\"");
-    return std::nullopt;
-  }
-  if (text[0] == '-') {
-    fail(error, "duration \"" + std::string(text) + "\" is negative");
-    return std::nullopt;
-  }
-  // Digits before and after the point, as an integer and a count of decimals.
-  unsigned __int128 digits = 0;
-  int decimals = 0;
-  bool any_digit = false;
-  bool point = false;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= '0' && c <= '9') {
-      digits = digits * 10 + static_cast<unsigned>(c - '0');
-      if (digits > (static_cast<unsigned __int128>(1) << 100)) {
-        fail(error, "duration \"" + std::string(text) + "\" is too large");
-        return std::nullopt;
-      }
-      any_digit = true;
-      if (point) ++decimals;
-    } else if (c == '.' && !point) {
-      point = true;
-    } else {
-      break;
-    }
-  }
-  if (!any_digit) {
-    fail(error, "duration \"" + std::string(text) + "\" does not start with a number");
-    return std::nullopt;
-  }
-  std::string_view unit = text.substr(i);
-  std::int64_t unit_ns = 0;
-  if (unit.empty()) {
-    if (digits != 0) {
-      fail(error,
-           "duration \"" + std::string(text) + "\" has no unit; add one of ns, us, ms, s, m, h");
-      return std::nullopt;
-    }
-    return Tock{0};
-  }
-  for (const Unit& u : kUnits) {
-    if (unit == u.name) unit_ns = u.ns;
-  }
-  if (unit_ns == 0) {
-    fail(error, "duration \"" + std::string(text) + "\" has unknown unit \"" + std::string(unit) +
-                    "\" at offset " + std::to_string(i) + "; use ns, us, ms, s, m or h");
-    return std::nullopt;
-  }
-  unsigned __int128 ns = digits * static_cast<unsigned __int128>(unit_ns);
-  for (int d = 0; d < decimals; ++d) {
-    if (ns % 10 != 0) {
-      fail(error, "duration \"" + std::string(text) + "\" is finer than 1 ns");
-      return std::nullopt;
-    }
-    ns /= 10;
-  }
   // 100 years: a tyme plus any duration (both bounded so) stays far from the
   // 292 years that overflow a signed 64-bit count of nanoseconds.
-  constexpr unsigned __int128 kMaxNs =
-      static_cast<unsigned __int128>(100) * 365 * 86'400 * 1'000'000'000;
-  if (ns > kMaxNs) {
-    fail(error, "duration \"" + std::string(text) + "\" is too large (max 100 years)");
-    return std::nullopt;
+  constexpr Tock kMax{static_cast<std::int64_t>(100) * 365 * 86'400 * 1'000'000'000};
+  const DurationParse parsed = parse_duration_text(text, kMax);
+  if (parsed.tock || error == nullptr) return parsed.tock;
+  const std::string quoted = "duration \"" + std::string(text) + "\"";
+  switch (parsed.error.problem) {
+    case DurationProblem::empty:
+      *error = "empty duration; write e.g. \"20ms\" or \"1.5s\"";
+      break;
+    case DurationProblem::negative:
+      *error = quoted + " is negative";
+      break;
+    case DurationProblem::no_number:
+      *error = quoted + " does not start with a number";
+      break;
+    case DurationProblem::no_unit:
+      *error = quoted + " has no unit; add one of ns, us, ms, s, m, h";
+      break;
+    case DurationProblem::unknown_unit:
+      *error = quoted + " has unknown unit \"" + std::string(text.substr(parsed.error.offset)) +
+               "\" at offset " + std::to_string(parsed.error.offset) +
+               "; use ns, us, ms, s, m or h";
+      break;
+    case DurationProblem::finer_than_ns:
+      *error = quoted + " is finer than 1 ns";
+      break;
+    case DurationProblem::too_large:
+      *error = quoted + " is too large (max 100 years)";
+      break;
   }
-  return Tock{static_cast<std::int64_t>(ns)};
+  return std::nullopt;
 }
 
 std::string format_duration(Tock tock) {

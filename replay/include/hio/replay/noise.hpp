@@ -16,7 +16,8 @@ namespace hio::replay {
 // Spec grammar: comma-separated key=value items, each key at most once, no
 // spaces. Probabilities are decimals in [0, 1] ("0", "1", "0.005"), read
 // exactly (0.005 = 5/1000 as an integer threshold, no floating point).
-// Durations are integers with a unit: ns, us, ms, s.
+// Durations use the scenario grammar (hio/engine/duration_text.hpp): a
+// decimal with a unit ns, us, ms, s, m or h ("20ms", "1.5s", "0"), at most 24 h.
 //   drop=P          drop a recorded rx (it never reaches the channel)
 //   dup=P           deliver a recorded rx twice
 //   corrupt=P       flip one bit of a recorded rx

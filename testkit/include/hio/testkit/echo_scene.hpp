@@ -2,7 +2,8 @@
 // share: an echo server and clients that each send a line on a grid of tyme
 // and read the echoes - real TCP on loopback or SimNet streams, recorded, or
 // rebuilt the same way for a replay. The server can upper-case its echo: a
-// changed doer for divergence tests.
+// changed doer for divergence tests. Part of hio::testkit (not installed);
+// the namespace stays hio::replay::test, the scene's first users.
 #pragma once
 
 #include <cctype>

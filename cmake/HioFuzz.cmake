@@ -1,0 +1,39 @@
+# libFuzzer targets and their ctest smoke runs (clang only, -DHIO_FUZZ=ON; with
+# any other compiler or without HIO_FUZZ these functions add nothing).
+
+# hio_add_fuzz_target(NAME SOURCES ... [INCLUDES ...] [SYSTEM_INCLUDES ...]
+#                     [DEFINITIONS ...] [LIBS ...])
+# The component's sources are compiled into the target again, instrumented for
+# coverage and ASan, so the component's own library stays uninstrumented.
+function(hio_add_fuzz_target name)
+  if(NOT (HIO_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang"))
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDES;SYSTEM_INCLUDES;DEFINITIONS;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${ARG_INCLUDES})
+  if(ARG_SYSTEM_INCLUDES)
+    target_include_directories(${name} SYSTEM PRIVATE ${ARG_SYSTEM_INCLUDES})
+  endif()
+  target_compile_definitions(${name} PRIVATE ${ARG_DEFINITIONS})
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address -g)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer,address)
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+  hio_set_warnings(${name})
+endfunction()
+
+# hio_add_fuzz_smoke(TARGET CORPUS dir... [ARGS ...]): the test TARGET_smoke, a
+# short bounded run over the checked-in seed corpora. New inputs go to a scratch
+# corpus in the build tree, never the source tree.
+function(hio_add_fuzz_smoke target)
+  if(NOT TARGET ${target})
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "CORPUS;ARGS" ${ARGN})
+  set(scratch ${CMAKE_CURRENT_BINARY_DIR}/${target}-corpus)
+  file(MAKE_DIRECTORY ${scratch})
+  add_test(NAME ${target}_smoke
+    COMMAND ${target} -runs=20000 -max_total_time=60 -rss_limit_mb=1024 ${ARG_ARGS}
+      ${scratch} ${ARG_CORPUS})
+  set_tests_properties(${target}_smoke PROPERTIES LABELS fuzz TIMEOUT 120)
+endfunction()

@@ -1,0 +1,82 @@
+#include "hio/engine/duration_text.hpp"
+
+namespace hio {
+
+namespace {
+
+struct Unit {
+  std::string_view name;
+  std::int64_t ns;
+};
+constexpr Unit kUnits[] = {{"ns", 1},
+                           {"us", 1'000},
+                           {"ms", 1'000'000},
+                           {"s", 1'000'000'000},
+                           {"m", 60'000'000'000},
+                           {"h", 3'600'000'000'000}};
+
+DurationParse failed(DurationProblem problem, std::size_t offset) {
+  return DurationParse{std::nullopt, DurationError{problem, offset}, 0};
+}
+
+// Nanoseconds per unit name; 0 for an unknown one.
+std::int64_t duration_unit_ns(std::string_view unit) {
+  for (const Unit& u : kUnits) {
+    if (unit == u.name) return u.ns;
+  }
+  return 0;
+}
+
+}  // namespace
+
+DurationParse parse_duration_text(std::string_view text, Tock max, std::int64_t default_unit_ns) {
+  if (text.empty()) return failed(DurationProblem::empty, 0);
+  if (text[0] == '-') return failed(DurationProblem::negative, 0);
+  // Digits before and after the point, as an integer and a count of decimals.
+  // 2^100 bounds the digits so that digits * (ns per hour) fits 128 bits.
+  constexpr unsigned __int128 kDigitsMax = static_cast<unsigned __int128>(1) << 100;
+  unsigned __int128 digits = 0;
+  int decimals = 0;
+  bool any_digit = false;
+  bool point = false;
+  std::size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits = digits * 10 + static_cast<unsigned>(c - '0');
+      if (digits > kDigitsMax) return failed(DurationProblem::too_large, 0);
+      any_digit = true;
+      if (point) ++decimals;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (!any_digit) return failed(DurationProblem::no_number, 0);
+  const std::string_view unit = text.substr(i);
+  std::int64_t scale = duration_unit_ns(unit);
+  const std::int64_t written = scale;
+  if (unit.empty()) {
+    if (default_unit_ns > 0) {
+      scale = default_unit_ns;
+    } else if (digits == 0) {
+      return DurationParse{Tock{0}, {}, 0};
+    } else {
+      return failed(DurationProblem::no_unit, i);
+    }
+  }
+  if (scale == 0) return failed(DurationProblem::unknown_unit, i);
+  unsigned __int128 ns = digits * static_cast<unsigned __int128>(scale);
+  for (int d = 0; d < decimals; ++d) {
+    if (ns % 10 != 0) return failed(DurationProblem::finer_than_ns, 0);
+    ns /= 10;
+  }
+  const std::int64_t max_ns = max.count() < 0 ? 0 : max.count();
+  if (ns > static_cast<unsigned __int128>(max_ns)) {
+    return failed(DurationProblem::too_large, 0);
+  }
+  return DurationParse{Tock{static_cast<std::int64_t>(ns)}, {}, written};
+}
+
+}  // namespace hio

@@ -1,0 +1,62 @@
+// The shared duration grammar: exact values, the caller's maximum and default
+// unit, and each problem with the byte offset where it is.
+#include "hio/engine/duration_text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hio {
+namespace {
+
+constexpr Tock kDay = seconds(86'400);
+
+TEST(DurationText, ParsesExactly) {
+  EXPECT_EQ(parse_duration_text("31.25ms", kDay).tock, Tock{31'250'000});
+  EXPECT_EQ(parse_duration_text("0.1s", kDay).tock, Tock{100'000'000});
+  EXPECT_EQ(parse_duration_text(".5s", kDay).tock, Tock{500'000'000});
+  EXPECT_EQ(parse_duration_text("2m", kDay).tock, seconds(120));
+  EXPECT_EQ(parse_duration_text("24h", kDay).tock, kDay);
+  EXPECT_EQ(parse_duration_text("0", kDay).tock, Tock{0});
+  EXPECT_EQ(parse_duration_text("0.000", kDay).tock, Tock{0});
+  EXPECT_EQ(parse_duration_text("20ms", kDay).unit_ns, 1'000'000);
+  EXPECT_EQ(parse_duration_text("0", kDay).unit_ns, 0);
+}
+
+TEST(DurationText, DefaultUnitAppliesToABareNumber) {
+  EXPECT_EQ(parse_duration_text("5", kDay, 1'000).tock, Tock{5'000});
+  EXPECT_EQ(parse_duration_text("0.5", kDay, 1'000'000).tock, Tock{500'000});
+  EXPECT_EQ(parse_duration_text("5s", kDay, 1'000).tock, seconds(5));
+}
+
+TEST(DurationText, SaysWhatIsWrongAndWhere) {
+  struct Case {
+    std::string_view text;
+    DurationProblem problem;
+    std::size_t offset;
+  };
+  using P = DurationProblem;
+  const Case cases[] = {
+      {"", P::empty, 0},
+      {"-1s", P::negative, 0},
+      {"ms", P::no_number, 0},
+      {".s", P::no_number, 0},
+      {"15", P::no_unit, 2},
+      {"10sec", P::unknown_unit, 2},
+      {"1.2.3s", P::unknown_unit, 3},
+      {"1 s", P::unknown_unit, 1},
+      {"0.5ns", P::finer_than_ns, 0},
+      {"25h", P::too_large, 0},
+      {"86400.000000001s", P::too_large, 0},
+      // Far beyond 64 bits: refused, not wrapped.
+      {"99999999999999999999999999999999999ns", P::too_large, 0},
+  };
+  for (const Case& c : cases) {
+    const DurationParse parsed = parse_duration_text(c.text, kDay);
+    EXPECT_FALSE(parsed.tock.has_value()) << c.text;
+    EXPECT_EQ(parsed.error.problem, c.problem) << c.text;
+    EXPECT_EQ(parsed.error.offset, c.offset) << c.text;
+  }
+  EXPECT_EQ(parse_duration_text("86400000000000ns", kDay).tock, kDay);
+}
+
+}  // namespace
+}  // namespace hio
