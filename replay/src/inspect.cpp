@@ -2,14 +2,10 @@
 
 #include <algorithm>
 
-#include "escape.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/replay/escape.hpp"
 
 namespace hio::replay {
-
-using detail::append_json_field;
-using detail::append_json_number;
-using detail::append_quoted;
 
 bool EventFilter::matches(const ChannelEvent& e) const {
   if ((kinds & kind_bit(e.kind)) == 0) return false;
@@ -100,7 +96,7 @@ std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
   append_json_field(out, "kind", to_string(e.kind));
   append_json_number(out, "bytes_len", std::uint64_t{e.bytes.size()});
   out += ",\"bytes_hex\":\"";
-  detail::append_hex(out, e.bytes);
+  append_hex(out, e.bytes);
   out += '"';
   append_json_field(out, "peer", e.peer);
   append_json_field(out, "text", e.text);
