@@ -208,12 +208,14 @@ InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event) {
   InspectSummary summary;
-  while (const FrameView* frame = reader.peek()) {
-    // Frames come in tyme order: nothing after this one can match.
-    if (frame->tyme >= filter.until) break;
-    frame = reader.next();
+  // Frames past filter.until are still read (one at a time, so memory stays
+  // bounded): the journal is validated to its end, and damage after the
+  // window is reported as it is without one.
+  while (const FrameView* frame = reader.next()) {
     ++summary.frames;
     summary.events += frame->events.size();
+    // Frames come in tyme order: nothing in this one or later can match.
+    if (frame->tyme >= filter.until) continue;
     for (const ChannelEvent& e : frame->events) {
       if (!filter.matches(e)) continue;
       ++summary.events_matched;
