@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "escape.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/inspect.hpp"
 

@@ -1,6 +1,6 @@
-#include "escape.hpp"
+#include "hio/replay/escape.hpp"
 
-namespace hio::replay::detail {
+namespace hio::replay {
 
 namespace {
 
@@ -140,4 +140,4 @@ void append_json_number(std::string& out, std::string_view name, std::int64_t va
   out += std::to_string(value);
 }
 
-}  // namespace hio::replay::detail
+}  // namespace hio::replay

@@ -2,14 +2,10 @@
 
 #include <algorithm>
 
-#include "escape.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/replay/escape.hpp"
 
 namespace hio::replay {
-
-using detail::append_json_field;
-using detail::append_json_number;
-using detail::append_quoted;
 
 bool EventFilter::matches(const ChannelEvent& e) const {
   if ((kinds & kind_bit(e.kind)) == 0) return false;
@@ -100,7 +96,7 @@ std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
   append_json_field(out, "kind", to_string(e.kind));
   append_json_number(out, "bytes_len", std::uint64_t{e.bytes.size()});
   out += ",\"bytes_hex\":\"";
-  detail::append_hex(out, e.bytes);
+  append_hex(out, e.bytes);
   out += '"';
   append_json_field(out, "peer", e.peer);
   append_json_field(out, "text", e.text);
@@ -212,12 +208,14 @@ InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event) {
   InspectSummary summary;
-  while (const FrameView* frame = reader.peek()) {
-    // Frames come in tyme order: nothing after this one can match.
-    if (frame->tyme >= filter.until) break;
-    frame = reader.next();
+  // Frames past filter.until are still read (one at a time, so memory stays
+  // bounded): the journal is validated to its end, and damage after the
+  // window is reported as it is without one.
+  while (const FrameView* frame = reader.next()) {
     ++summary.frames;
     summary.events += frame->events.size();
+    // Frames come in tyme order: nothing in this one or later can match.
+    if (frame->tyme >= filter.until) continue;
     for (const ChannelEvent& e : frame->events) {
       if (!filter.matches(e)) continue;
       ++summary.events_matched;

@@ -107,6 +107,39 @@ TEST(Inspect, FiltersByChannelKindAndTymeRange) {
   EXPECT_EQ(parse_event_kind("bogus"), std::nullopt);
 }
 
+// A window (--to) does not stop the reading: the journal is validated to its
+// end, so an intact one gets its trailer line and damage after the window is
+// still reported.
+TEST(Inspect, WindowedInspectReadsOnToTheTrailerOrTheDamage) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  EventFilter window;
+  window.until = Tyme{test::kSampleTock * 2};  // [.., 2) tocks: passes 0 and 1
+  {
+    JournalReader reader(dir.file("s.hioj"));
+    std::ostringstream out;
+    InspectSummary summary = inspect(reader, window, FormatOptions{}, out);
+    EXPECT_TRUE(summary.complete);
+    EXPECT_FALSE(summary.error);
+    EXPECT_EQ(summary.events, test::sample_events().size());
+    EXPECT_LT(summary.events_matched, summary.events);
+    const auto lines = lines_of(out.str());
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.back().rfind("trailer passes=", 0), 0u) << lines.back();
+  }
+  std::string bytes = test::read_file(dir.file("s.hioj"));
+  bytes.resize(bytes.size() - 10);
+  JournalReader reader = JournalReader::from_memory(bytes);
+  std::ostringstream out;
+  InspectSummary summary = inspect(reader, window, FormatOptions{}, out);
+  EXPECT_FALSE(summary.complete);
+  ASSERT_TRUE(summary.error);
+  const auto lines = lines_of(out.str());
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines.back().find("(after pass 7, tyme 0.21875 s): truncated"), std::string::npos)
+      << lines.back();
+}
+
 TEST(Inspect, DamagedJournalPrintsWhatIsValidThenTheError) {
   TempDir dir;
   test::write_sample(dir.file("s.hioj"));

@@ -2,13 +2,25 @@
 # loopback TCP too) replays identical with the run's digest; a replay's own
 # journal has the same event stream; noise is reproducible by seed and
 # differs by seed; a changed doer (tests/tools/shouting_hio.cpp) diverges
-# with exit 3 at the first echoed byte; bad input exits 2.
+# with exit 3 at the first echoed byte; bad input exits 2. A replay's journal
+# ends as the replay did (the recorded end, or the divergence); a damaged
+# journal replays its intact prefix, says so, judges only what the prefix
+# decides and exits 2; names from a journal are escaped.
 include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
 function(digest_of text var)
   if(NOT text MATCHES "digest:    ([0-9a-f]+)")
     message(FATAL_ERROR "no digest in:\n${text}")
   endif()
   set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
+endfunction()
+
+# The trailer line's end reason (and end text) of a journal.
+function(trailer_end_of journal var)
+  hio(inspect ${journal} EXIT 0)
+  if(NOT out MATCHES "\ntrailer [^\n]* (end=[a-z]+ end_tyme=[0-9.]+[^\n]*)\n$")
+    message(FATAL_ERROR "no trailer line in:\n${out}")
+  endif()
+  set(${var} "${CMAKE_MATCH_1}" PARENT_SCOPE)
 endfunction()
 
 file(REMOVE_RECURSE ${WORK})
@@ -26,6 +38,13 @@ foreach(example ${examples})
   require("${out}" ": identical\n" "${stem} replay status")
   require("${out}" "\n${run_expect}\n" "${stem} replay expectations as in the run")
   require("${out}" "digest:    ${run_digest} \\(journal: ${run_digest}\\)" "${stem} replay digest")
+  # The replay's trailer ends as the recorded run did (not "interrupted",
+  # though the replayer stops the run at the recorded end).
+  trailer_end_of(${WORK}/${stem}.hioj run_end)
+  trailer_end_of(${WORK}/${stem}-replay.hioj replay_end)
+  if(NOT run_end STREQUAL replay_end)
+    message(FATAL_ERROR "${stem}: the replay's trailer ends '${replay_end}', the run's '${run_end}'")
+  endif()
   hio(diff ${WORK}/${stem}.hioj ${WORK}/${stem}-replay.hioj EXIT 0)
   # (The header says mode replay, its channel table may list the accepted
   # channels too; the events are the same.)
@@ -70,6 +89,10 @@ require("${out}" "replay diverged at pass [0-9]+ \\(tyme [0-9.]+ s\\) on channel
         "divergence line")
 require("${out}" "\n- 00000000 " "hex diff expected")
 require("${out}" "\n\\+ 00000000 " "hex diff actual")
+run_tool(${SHOUTING} replay ${real} --record ${WORK}/shouted.hioj EXIT 3)
+trailer_end_of(${WORK}/shouted.hioj shouted_end)
+require("${shouted_end}" "^end=error end_tyme=[0-9.]+ end_text=\"replay diverged at pass [0-9]+ "
+        "a diverged replay's trailer")
 run_tool(${SHOUTING} replay ${real} --json EXIT 3)
 require("${out}" "\"divergence\": \\{\"kind\": \"tx differs\", \"pass\": [0-9]+" "json divergence")
 
@@ -86,3 +109,73 @@ require("${err}" "--seed requires --noise" "seed without noise")
 hio(replay ${real} --noise drop=0.1 --seed -3 EXIT 2)
 hio(replay ${real} --record ${WORK}/no/such/dir/x.hioj EXIT 2)
 require("${err}" "x.hioj: cannot create the journal" "unwritable record")
+
+# A damaged journal (one byte zeroed in the middle: a bad CRC) replays its
+# intact prefix, says so with the byte offset and pass, does not judge the
+# expectations the cut made meaningless, and exits 2 with the error on stderr.
+file(SIZE ${udp} udp_size)
+math(EXPR middle "${udp_size} / 2")
+file(COPY_FILE ${udp} ${WORK}/bad_crc.hioj)
+execute_process(COMMAND sh -c "printf '\\000' | dd of=${WORK}/bad_crc.hioj bs=1 seek=${middle} conv=notrunc 2>/dev/null"
+                RESULT_VARIABLE dd_rc)
+if(NOT dd_rc EQUAL 0)
+  message(FATAL_ERROR "could not damage the journal")
+endif()
+hio(replay ${WORK}/bad_crc.hioj --record ${WORK}/bad_crc-replay.hioj EXIT 2)
+require("${out}" "^replay:    udp-request-response, seed [0-9]+: identical up to the damage\nDAMAGED:   the journal is damaged at byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): bad_crc: "
+        "damage said first")
+require("${out}" "\n           only the [0-9]+ recorded events before that byte were replayed, up to pass [0-9]+ "
+        "what was replayed")
+require("${out}" "\nexpect:    [0-9]+ of 6 passed, [1-9] not judged\n" "expectations not judged")
+require("${out}" "\n  --    client.sent == 200  \\(not judged: the replay stopped at tyme [0-9.]+ s, where the journal's intact part ends "
+        "final not judged")
+require("${err}" "^hio replay: ${WORK}/bad_crc.hioj: byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): bad_crc: " "stderr")
+trailer_end_of(${WORK}/bad_crc-replay.hioj damaged_end)
+require("${damaged_end}" "^end=unknown end_tyme=[0-9.]+ end_text=\"replayed the intact prefix of a damaged journal: byte [0-9]+ "
+        "a damaged journal's replay trailer")
+hio(replay ${WORK}/bad_crc.hioj --json EXIT 2)
+require("${out}" "\"journal_error\": \\{\"type\":\"error\",\"kind\":\"bad_crc\",\"offset\":[0-9]+,\"last_pass\":[0-9]+,"
+        "json journal error")
+require("${out}" "\\{\"text\": \"client.sent == 200\", \"passed\": false, \"judged\": false, " "json not judged")
+# Cut (a killed capture): the same policy.
+math(EXPR third "${udp_size} / 3")
+execute_process(COMMAND head -c ${third} ${udp} OUTPUT_FILE ${WORK}/cut.hioj)
+hio(replay ${WORK}/cut.hioj EXIT 2)
+require("${out}" "\nDAMAGED:   the journal is damaged at byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): truncated: " "cut")
+
+# A scenario name with control characters (a journal someone sent): run and
+# replay print it escaped, never the raw bytes.
+file(READ ${SCENARIOS}/quickstart.toml quickstart)
+string(REPLACE "name = \"quickstart\"" "name = \"evil\\u001b[2J\"" evil "${quickstart}")
+file(WRITE ${WORK}/evil.toml "${evil}")
+string(ASCII 27 esc)
+hio(run ${WORK}/evil.toml --record ${WORK}/evil.hioj EXIT 0)
+require("${out}" "^run:       \"evil\\\\x1b\\[2J\", seed " "run name escaped")
+hio(replay ${WORK}/evil.hioj EXIT 0)
+require("${out}" "^replay:    \"evil\\\\x1b\\[2J\", seed " "replay name escaped")
+string(FIND "${out}" "${esc}" raw_esc)
+if(NOT raw_esc EQUAL -1)
+  message(FATAL_ERROR "replay wrote a raw ESC:\n${out}")
+endif()
+hio(replay ${WORK}/evil.hioj --json EXIT 0)
+require("${out}" "^\\{\"name\": \"evil\\\\u001b\\[2J\", " "replay json name")
+hio(run ${WORK}/evil.toml --json EXIT 0)
+string(FIND "${out}" "${esc}" raw_esc)
+if(NOT raw_esc EQUAL -1)
+  message(FATAL_ERROR "run --json wrote a raw ESC:\n${out}")
+endif()
+# A doer name with control characters reaches the divergence report through
+# its channel's name: escaped too.
+file(READ ${SCENARIOS}/tcp_loopback_real.toml real_text)
+string(REPLACE "\"server\"" "\"sv\\u001b[2J\"" evil_real "${real_text}")
+string(REPLACE "@server" "@sv\\u001b[2J" evil_real "${evil_real}")
+string(REPLACE "\"server." "\"sv\\u001b[2J." evil_real "${evil_real}")
+file(WRITE ${WORK}/evil_real.toml "${evil_real}")
+hio(run ${WORK}/evil_real.toml --limit 200ms --record ${WORK}/evil_real.hioj EXIT 0 1)
+run_tool(${SHOUTING} replay ${WORK}/evil_real.hioj EXIT 3)
+require("${out}" "replay diverged at pass [0-9]+ \\(tyme [0-9.]+ s\\) on channel #[0-9]+ \\\\\"sv\\\\x1b\\[2J/[0-9]+\\\\\": tx differs"
+        "divergence channel name escaped")
+string(FIND "${out}" "${esc}" raw_esc)
+if(NOT raw_esc EQUAL -1)
+  message(FATAL_ERROR "the divergence report wrote a raw ESC:\n${out}")
+endif()

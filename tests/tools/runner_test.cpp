@@ -185,5 +185,42 @@ TEST(RunScenario, CopiesSumTheirCounters) {
   EXPECT_TRUE(summary.passed()) << summary.first_failure();
 }
 
+// A `by` deadline after the run's end fails saying the run ended first, not
+// that the condition "never held by" a tyme the run never reached.
+TEST(Expectations, ADeadlineAfterTheEndSaysTheRunEndedFirst) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"10ms\"\nlimit = \"100ms\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"
+      "[[expect]]\ncondition = \"t.runs >= 1000\"\nby = \"1s\"\n"
+      "[[expect]]\ncondition = \"t.runs >= 1000\"\nby = \"50ms\"\n",
+      "deadline.toml", kinds);
+  const RunSummary summary = run_scenario(s, kinds);
+  ASSERT_EQ(summary.expectations.size(), 2u);
+  EXPECT_FALSE(summary.expectations[0].passed);
+  EXPECT_EQ(summary.expectations[0].detail,
+            "the run ended at tyme 0.1 s, before the deadline 1 s (t.runs is 10 at the end)");
+  EXPECT_FALSE(summary.expectations[1].passed);
+  EXPECT_EQ(summary.expectations[1].detail, "never held by 0.05 s (t.runs is 10 at the end)");
+}
+
+// Names and paths come from scenario files, journals and command lines:
+// control characters are escaped for the terminal, and JSON strings are valid
+// (bytes that are not UTF-8 go to a "<name>_hex" member, as in inspect --json).
+TEST(Summaries, EscapeControlCharactersAndHexBytesThatAreNotUtf8) {
+  RunSummary s;
+  s.name = "x\x1b[2J\xc3\xa9";
+  s.journal = "j\xfe.hioj";
+  const std::string text = format_summary(s);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("run:       \"x\\x1b[2J\\xc3\\xa9\", seed 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("journal:   \"j\\xfe.hioj\"\n"), std::string::npos) << text;
+  const std::string json = format_summary_json(s);
+  EXPECT_NE(json.find("{\"name\": \"x\\u001b[2J\xc3\xa9\", "), std::string::npos) << json;
+  EXPECT_NE(json.find("\"journal_hex\": \"6afe2e68696f6a\""), std::string::npos) << json;
+  EXPECT_EQ(json.find('\xfe'), std::string::npos) << json;
+  EXPECT_EQ(display_text("plain name-1"), "plain name-1");
+  EXPECT_EQ(json_field("a", "\x7f\n"), "\"a\": \"\\u007f\\n\"");
+}
+
 }  // namespace
 }  // namespace hio::tools

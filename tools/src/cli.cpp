@@ -333,9 +333,11 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_replay_outcome(outcome);
   }
-  if (outcome.interrupted) return kExitInterrupted;
-  if (outcome.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
-  return all_passed(outcome.expectations) ? kExitOk : kExitExpectationsFailed;
+  std::cout.flush();
+  if (outcome.result.journal_error) {
+    print_journal_error("replay", args.journal, *outcome.result.journal_error);
+  }
+  return replay_exit_code(outcome);
 }
 
 int do_inspect(const InspectArgs& args) {

@@ -5,9 +5,13 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <system_error>
 
+#include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
+#include "hio/replay/reader.hpp"
+#include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
 
@@ -44,6 +48,53 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
   scenario.run.seed = header.seed;
   scenario.run.tock = header.tock;
   return scenario;
+}
+
+struct TrailerEnd {
+  replay::RunOutcome end = replay::RunOutcome::unknown;
+  std::string text;
+};
+
+// How the recorded run ended, from its journal's trailer (read again, one
+// frame at a time: the Replayer does not say).
+TrailerEnd recorded_end(const std::string& journal) {
+  replay::JournalReader reader(journal);
+  while (reader.next() != nullptr) {
+  }
+  if (reader.trailer() == nullptr) return {};
+  return {reader.trailer()->end, reader.trailer()->end_text};
+}
+
+// The end reason the replay's journal gets: how the replay really ended.
+TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end,
+                              const std::string& journal) {
+  const replay::ReplayResult& r = o.result;
+  if (o.interrupted) return {replay::RunOutcome::interrupted, ""};
+  if (r.divergence) {
+    const std::string report = replay::format_divergence(*r.divergence);
+    return {replay::RunOutcome::error, report.substr(0, report.find('\n'))};
+  }
+  if (r.journal_error) {
+    return {replay::RunOutcome::unknown,
+            "replayed the intact prefix of a damaged journal: " + r.journal_error->what()};
+  }
+  // The doers ended the run by themselves, before the recorded end.
+  if (end != RunEnd::interrupted) return {replay::to_outcome(end), ""};
+  // The replayer stopped it at the recorded end: the recorded run's end.
+  return recorded_end(journal);
+}
+
+// The lines that say a replay covered only part of its journal, and why.
+std::string format_damage(const replay::JournalError& error, std::uint64_t events) {
+  std::string out = "DAMAGED:   the journal is damaged at " + error.what() + "\n";
+  if (!error.last_pass) {
+    return out + "           no pass before the damage is intact: none of the run was replayed\n";
+  }
+  return out + "           only the " + std::to_string(events) +
+         " recorded events before that byte were replayed, up to pass " +
+         std::to_string(*error.last_pass) +
+         " (the rest of that pass, if the damage cut it, is lost); expectations that need the "
+         "rest of the run are not judged\n";
 }
 
 void remove_file(const std::string& path) {
@@ -95,17 +146,43 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   outcome.seed = scenario->run.seed;
   outcome.record_path = options.record_path;
   const auto wall_start = std::chrono::steady_clock::now();
-  outcome.result = replayer.run(built->top, journal ? &*journal : nullptr);
+  // doist.run and replayer.finish rather than replayer.run(doers, journal):
+  // the replay's journal is finished after the replay's result is known, so
+  // that its trailer can say how the replay ended.
+  RunEnd end = RunEnd::done;
+  try {
+    end = doist.run(built->top);
+  } catch (const std::exception& error) {
+    if (journal) journal->finish(replay::RunOutcome::error, error.what());
+    throw;
+  } catch (...) {
+    if (journal)
+      journal->finish(replay::RunOutcome::error, "an exception that is not a std::exception");
+    throw;
+  }
+  outcome.result = replayer.finish(end);
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   // The replayer ends the run itself (RunEnd::interrupted, at the recorded
   // end or after a divergence) with request_stop(); without it, SIGINT did.
-  outcome.interrupted = outcome.result.end == RunEnd::interrupted && !doist.stop_requested();
+  outcome.interrupted = end == RunEnd::interrupted && !doist.stop_requested();
   if (outcome.result.status != replay::ReplayStatus::diverged && !outcome.interrupted) {
-    outcome.expectations = checker.finish();
+    outcome.expectations =
+        checker.finish(RunEnding{doist.tyme(), outcome.result.journal_error.has_value()});
+  }
+  if (journal) {
+    const TrailerEnd trailer_end = replay_trailer_end(outcome, end, options.journal);
+    journal->finish(trailer_end.end, trailer_end.text);
   }
   outcome.scenario = std::move(scenario);
   return outcome;
+}
+
+int replay_exit_code(const ReplayScenarioOutcome& o) {
+  if (o.interrupted) return kExitInterrupted;
+  if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
+  if (o.result.journal_error) return kExitBadInput;
+  return all_passed(o.expectations) ? kExitOk : kExitExpectationsFailed;
 }
 
 std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
@@ -113,23 +190,33 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.3f", o.wall_seconds);
   std::string out;
-  out += "replay:    " + (o.name.empty() ? std::string("(unnamed)") : o.name) + ", seed " +
-         std::to_string(o.seed) + ": " + to_string(r.status) + "\n";
+  out += "replay:    " + (o.name.empty() ? std::string("(unnamed)") : display_text(o.name)) +
+         ", seed " + std::to_string(o.seed) + ": " + to_string(r.status) +
+         (r.journal_error ? " up to the damage" : "") + "\n";
+  if (r.journal_error) out += format_damage(*r.journal_error, r.recorded_events);
   out += "passes:    " + std::to_string(r.passes) + " in " + wall + " s wall\n";
   out += "events:    " + std::to_string(r.events) +
          " (journal: " + std::to_string(r.recorded_events) + ")\n";
   out += "digest:    " + replay::format_digest(r.digest) +
          " (journal: " + replay::format_digest(r.recorded_digest) + ")\n";
-  if (!o.record_path.empty()) out += "journal:   " + o.record_path + "\n";
+  if (!o.record_path.empty()) out += "journal:   " + display_text(o.record_path) + "\n";
   if (o.interrupted) out += "ended:     interrupted (SIGINT) before the recorded end\n";
-  if (r.journal_error) {
-    out += "note:      the journal ends early, replayed up to its last intact pass: " +
-           r.journal_error->what() + "\n";
-  }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
   }
-  if (r.divergence) return out + replay::format_divergence(*r.divergence);
+  // format_divergence escapes the events but not the channel name (a doer's
+  // name may hold control characters): every line goes through display_text.
+  if (r.divergence) {
+    const std::string report = replay::format_divergence(*r.divergence);
+    std::size_t start = 0;
+    while (start < report.size()) {
+      std::size_t end = report.find('\n', start);
+      if (end == std::string::npos) end = report.size();
+      out += display_text(std::string_view(report).substr(start, end - start)) + "\n";
+      start = end + 1;
+    }
+    return out;
+  }
   return out + format_expectations(o.expectations);
 }
 
@@ -137,7 +224,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.6f", o.wall_seconds);
-  std::string out = "{\"name\": " + json_quote(o.name) + ", \"seed\": " + std::to_string(o.seed) +
+  std::string out = "{" + json_field("name", o.name) + ", \"seed\": " + std::to_string(o.seed) +
                     ", \"status\": \"" + to_string(r.status) +
                     "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
                     ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
@@ -145,8 +232,10 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
                     replay::format_digest(r.digest) +
                     "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
                     ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) +
-                    "\", \"journal\": " + json_quote(o.record_path) + ", \"journal_error\": " +
-                    (r.journal_error ? json_quote(r.journal_error->what()) : "null");
+                    "\", " + json_field("journal", o.record_path) + ", \"journal_error\": " +
+                    (r.journal_error ? replay::format_error(*r.journal_error,
+                                                            {.format = replay::LineFormat::json})
+                                     : "null");
   const replay::NoiseStats& n = r.noise;
   out += ", \"noise\": {\"rx\": " + std::to_string(n.rx_seen) +
          ", \"dropped\": " + std::to_string(n.dropped) +
@@ -164,11 +253,10 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
     const replay::ReplayDivergence& d = *r.divergence;
     out += "{\"kind\": \"" + std::string(to_string(d.kind)) +
            "\", \"pass\": " + std::to_string(d.pass) + ", \"tyme\": \"" + format_seconds(d.tyme) +
-           "\", \"channel\": " + std::to_string(d.channel) +
-           ", \"channel_name\": " + json_quote(d.channel_name) +
-           ", \"field\": " + json_quote(d.field) +
-           ", \"tx_offset\": " + std::to_string(d.tx_offset) +
-           ", \"detail\": " + json_quote(d.detail) + "}";
+           "\", \"channel\": " + std::to_string(d.channel) + ", " +
+           json_field("channel_name", d.channel_name) + ", " + json_field("field", d.field) +
+           ", \"tx_offset\": " + std::to_string(d.tx_offset) + ", " +
+           json_field("detail", d.detail) + "}";
   } else {
     out += "null";
   }

@@ -10,6 +10,7 @@
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/replay/escape.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/tools/counters.hpp"
 
@@ -157,27 +158,40 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
 }  // namespace
 
 std::string json_quote(std::string_view text) {
+  std::string out;
+  replay::append_json_string(out, text);
+  return out;
+}
+
+std::string json_field(std::string_view name, std::string_view value) {
   std::string out = "\"";
+  out += name;
+  if (replay::valid_utf8(value)) {
+    out += "\": ";
+    replay::append_json_string(out, value);
+  } else {
+    out += "_hex\": \"";
+    replay::append_hex(out, value);
+    out += '"';
+  }
+  return out;
+}
+
+std::string display_text(std::string_view text) {
   for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-      out += buffer;
-    } else {
-      out += c;
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F) {
+      std::string out;
+      replay::append_quoted(out, text);
+      return out;
     }
   }
-  return out + "\"";
+  return std::string(text);
 }
 
 bool all_passed(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
-    if (!result.passed) return false;
+    if (result.judged && !result.passed) return false;
   }
   return true;
 }
@@ -187,21 +201,27 @@ bool RunSummary::passed() const {
 }
 
 std::string format_expectations(const std::vector<ExpectationResult>& results) {
-  std::size_t failed = 0;
-  for (const ExpectationResult& r : results)
-    failed += r.passed ? 0 : 1;
-  std::string out = "expect:    " + std::to_string(results.size() - failed) + " of " +
-                    std::to_string(results.size()) + " passed\n";
+  std::size_t passed = 0;
+  std::size_t not_judged = 0;
   for (const ExpectationResult& r : results) {
-    out += std::string(r.passed ? "  ok    " : "  FAIL  ") + r.expectation->text + "  (" +
-           r.detail + ")\n";
+    passed += r.passed ? 1 : 0;
+    not_judged += r.judged ? 0 : 1;
+  }
+  std::string out =
+      "expect:    " + std::to_string(passed) + " of " + std::to_string(results.size()) + " passed";
+  if (not_judged > 0) out += ", " + std::to_string(not_judged) + " not judged";
+  out += "\n";
+  for (const ExpectationResult& r : results) {
+    const char* verdict = !r.judged ? "  --    " : r.passed ? "  ok    " : "  FAIL  ";
+    out += verdict + display_text(r.expectation->text) + "  (" + display_text(r.detail) + ")\n";
   }
   return out;
 }
 
 std::string RunSummary::first_failure() const {
   for (const ExpectationResult& result : expectations) {
-    if (!result.passed) return result.expectation->text + " (" + result.detail + ")";
+    if (result.judged && !result.passed)
+      return result.expectation->text + " (" + result.detail + ")";
   }
   return "";
 }
@@ -241,19 +261,40 @@ void ExpectationChecker::pass_ended(Tyme tyme) {
   }
 }
 
-std::vector<ExpectationResult> ExpectationChecker::finish() const {
+std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& ending) const {
+  const Tock ran = ending.tyme - start_;
+  const std::string ended_at = format_seconds(ran) + " s";
   std::vector<ExpectationResult> results = results_;
   for (ExpectationResult& result : results) {
     const Expectation& e = *result.expectation;
-    const std::int64_t value = *counters_.read(e.counter);
+    const std::string value = std::to_string(*counters_.read(e.counter));
     if (e.when == Expectation::When::final) {
-      result.passed = e.holds(value);
-      result.detail = e.counter + " was " + std::to_string(value);
+      if (ending.cut) {
+        result.passed = false;
+        result.judged = false;
+        result.detail = "not judged: the replay stopped at tyme " + ended_at +
+                        ", where the journal's intact part ends (" + e.counter + " was " + value +
+                        ")";
+        continue;
+      }
+      result.passed = e.holds(*counters_.read(e.counter));
+      result.detail = e.counter + " was " + value;
     } else if (e.when == Expectation::When::by && !result.passed) {
-      result.detail = "never held by " + format_seconds(e.by) + " s (" + e.counter + " is " +
-                      std::to_string(value) + " at the end)";
+      const std::string deadline = format_seconds(e.by) + " s";
+      if (ran < e.by && ending.cut) {
+        result.judged = false;
+        result.detail = "not judged: the replay stopped at tyme " + ended_at +
+                        ", before the deadline " + deadline + " (" + e.counter + " is " + value +
+                        ")";
+      } else if (ran < e.by) {
+        result.detail = "the run ended at tyme " + ended_at + ", before the deadline " + deadline +
+                        " (" + e.counter + " is " + value + " at the end)";
+      } else {
+        result.detail =
+            "never held by " + deadline + " (" + e.counter + " is " + value + " at the end)";
+      }
     } else if (result.detail.empty()) {
-      result.detail = "held on every pass";
+      result.detail = ending.cut ? "held on every pass replayed" : "held on every pass";
     }
   }
   return results;
@@ -369,7 +410,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                            " differs from the run's " + replay::format_digest(summary.digest));
   }
 
-  summary.expectations = checker.finish();
+  summary.expectations = checker.finish(RunEnding{doist.tyme()});
   return summary;
 }
 
@@ -380,28 +421,28 @@ std::string format_summary(const RunSummary& s) {
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.3f", s.wall_seconds);
   std::string out;
-  out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : s.name) + ", seed " +
-         std::to_string(s.seed) + ", ended: " + to_string(s.end) + "\n";
+  out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : display_text(s.name)) +
+         ", seed " + std::to_string(s.seed) + ", ended: " + to_string(s.end) + "\n";
   out += "passes:    " + std::to_string(s.passes) + " (" + std::to_string(s.executed_passes) +
          " executed)\n";
   out += "tyme:      " + format_seconds(s.tyme) + " s simulated in " + wall + " s wall (" + speed +
          " x real time)\n";
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
-  if (!s.journal.empty()) out += "journal:   " + s.journal + "\n";
+  if (!s.journal.empty()) out += "journal:   " + display_text(s.journal) + "\n";
   return out + format_expectations(s.expectations);
 }
 
 std::string format_summary_json(const RunSummary& s) {
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.6f", s.wall_seconds);
-  std::string out = "{\"name\": " + json_quote(s.name) + ", \"seed\": " + std::to_string(s.seed) +
+  std::string out = "{" + json_field("name", s.name) + ", \"seed\": " + std::to_string(s.seed) +
                     ", \"end\": \"" + to_string(s.end) +
                     "\", \"passes\": " + std::to_string(s.passes) +
                     ", \"executed_passes\": " + std::to_string(s.executed_passes) +
                     ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
-                    replay::format_digest(s.digest) + "\", \"journal\": " + json_quote(s.journal) +
+                    replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
                     ", " + format_expectations_json(s.expectations);
   return out + "}";
 }
@@ -411,9 +452,10 @@ std::string format_expectations_json(const std::vector<ExpectationResult>& resul
                     ", \"expectations\": [";
   bool first = true;
   for (const ExpectationResult& r : results) {
-    out += std::string(first ? "" : ", ") + "{\"text\": " + json_quote(r.expectation->text) +
+    out += std::string(first ? "" : ", ") + "{" + json_field("text", r.expectation->text) +
            ", \"passed\": " + (r.passed ? "true" : "false") +
-           ", \"detail\": " + json_quote(r.detail) + "}";
+           ", \"judged\": " + (r.judged ? "true" : "false") + ", " +
+           json_field("detail", r.detail) + "}";
     first = false;
   }
   return out + "]";

@@ -64,9 +64,11 @@ struct InspectSummary {
 };
 
 // Reads `reader` to its end and calls `on_event` for every event the filter
-// keeps, in order. Stops early (no further frames are read) once every later
-// event is past filter.until. Errors in the journal end the iteration and are
-// in the summary (never thrown); exceptions from on_event propagate.
+// keeps, in order. Frames past filter.until are read too (and counted), one at
+// a time, so that the whole journal is validated: a windowed read reports
+// damage after the window and reaches the trailer. Errors in the journal end
+// the iteration and are in the summary (never thrown); exceptions from
+// on_event propagate.
 InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event);

@@ -40,12 +40,21 @@ struct ReplayScenarioOutcome {
 // scheme). Throws replay::JournalException (an unreadable or damaged
 // header), replay::NoiseSpecError (a bad noise spec) and ScenarioError (the
 // header's scenario text does not load or build with this registry, or the
-// replay journal cannot be created): all bad input. A journal cut short
-// replays up to its last intact pass; result.journal_error says where.
-// SIGINT ends the replay after the current pass, as it ends a run: the
-// replay's journal is finished (trailer "interrupted") and `interrupted` set.
+// replay journal cannot be created): all bad input. A damaged or cut journal
+// replays its intact prefix; result.journal_error says where it ends, and the
+// expectations the cut made meaningless (`final`, `by` deadlines after it)
+// are not judged. SIGINT ends the replay after the current pass, as it ends a
+// run: `interrupted` is set. The replay's journal (record_path) gets a
+// trailer saying how the replay ended: the recorded run's end when it
+// reached it; `error` with the divergence's first line; `unknown` with the
+// damage for a damaged journal; `interrupted` for SIGINT.
 ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
                                       const DoerRegistry& registry);
+
+// hio replay's exit code: kExitInterrupted (SIGINT), kExitDivergence,
+// kExitBadInput (a damaged or cut journal: only its prefix was replayed),
+// kExitExpectationsFailed, kExitOk - the first that applies.
+int replay_exit_code(const ReplayScenarioOutcome& outcome);
 
 // Human summary (several lines, the divergence with its hex diff if any) and
 // the same as one JSON object.

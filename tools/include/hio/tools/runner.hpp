@@ -59,6 +59,18 @@ struct ExpectationResult {
   const Expectation* expectation = nullptr;
   bool passed = false;
   std::string detail;  // "client.rx_bytes was 812", "never held by 2s", ...
+  // false: the run was cut before the expectation could be decided (a replay
+  // of a damaged journal stops where its intact part ends); passed is false
+  // too, and it is counted neither as passed nor as failed.
+  bool judged = true;
+};
+
+// How a run ended, for the verdicts that depend on it.
+struct RunEnding {
+  Tyme tyme{};  // doist.tyme() after the run
+  // A replay that stopped where its damaged journal's intact part ends: the
+  // `final` expectations and the `by` deadlines after `tyme` are not judged.
+  bool cut = false;
 };
 
 // Checks a scenario's expectations on a run built by build_scenario: `always`
@@ -72,8 +84,10 @@ class ExpectationChecker final : public PassObserver {
   ExpectationChecker(const Scenario& scenario, const CounterBoard& counters, Tyme start,
                      std::function<void(Tyme)> progress = {});
   void pass_ended(Tyme tyme) override;
-  // Every expectation's verdict, in the scenario's order, after the run.
-  std::vector<ExpectationResult> finish() const;
+  // Every expectation's verdict, in the scenario's order, after the run. A
+  // `by` deadline the run did not reach fails saying so (or is not judged,
+  // if the run was cut).
+  std::vector<ExpectationResult> finish(const RunEnding& ending) const;
 
  private:
   const CounterBoard& counters_;
@@ -87,6 +101,7 @@ class ExpectationChecker final : public PassObserver {
 std::string format_expectations(const std::vector<ExpectationResult>& results);
 // The same as JSON members: `"passed": true, "expectations": [...]`.
 std::string format_expectations_json(const std::vector<ExpectationResult>& results);
+// True when none failed (those not judged did not fail).
 bool all_passed(const std::vector<ExpectationResult>& results);
 
 struct RunSummary {
@@ -135,7 +150,15 @@ void check_scenario(const Scenario& scenario, const DoerRegistry& registry);
 std::string format_summary(const RunSummary& summary);
 std::string format_summary_json(const RunSummary& summary);
 
-// `text` as a JSON string, quotes included.
+// `text` as a JSON string, quotes included; `text` must be valid UTF-8 (use
+// json_field for anything from a scenario, a journal or the command line).
 std::string json_quote(std::string_view text);
+// `"name": "value"`, or `"name_hex": "..."` when value is not valid UTF-8 -
+// the convention of `hio inspect --json`.
+std::string json_field(std::string_view name, std::string_view value);
+// Text from a scenario or a journal, safe to write to a terminal: as is when
+// it is printable ASCII, otherwise quoted with C escapes as `hio inspect`
+// prints it ("\x1b[2J" for an ESC).
+std::string display_text(std::string_view text);
 
 }  // namespace hio::tools

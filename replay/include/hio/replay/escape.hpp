@@ -1,5 +1,6 @@
-// Turning bytes into text for inspect and diff lines: C-style escapes for
-// people, JSON strings (only for valid UTF-8) and hex for tools.
+// Turning bytes into text: C-style escapes for people (inspect lines, and the
+// names from a journal that `hio run` and `hio replay` print), JSON strings
+// (only for valid UTF-8) and hex for tools (strings that are not UTF-8).
 #pragma once
 
 #include <cstddef>
@@ -7,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace hio::replay::detail {
+namespace hio::replay {
 
 // Printable ASCII as is; \" \\ \n \r \t; everything else \xNN. At most
 // `max_bytes` input bytes, then "..." (outside the quotes). Quoted.
@@ -22,4 +23,4 @@ void append_json_field(std::string& out, std::string_view name, std::string_view
 void append_json_number(std::string& out, std::string_view name, std::uint64_t value);
 void append_json_number(std::string& out, std::string_view name, std::int64_t value);
 
-}  // namespace hio::replay::detail
+}  // namespace hio::replay
