@@ -1,5 +1,7 @@
 #include "hio/tools/replay_scenario.hpp"
 
+#include <csignal>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -166,6 +168,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   // The replayer ends the run itself (RunEnd::interrupted, at the recorded
   // end or after a divergence) with request_stop(); without it, SIGINT did.
   outcome.interrupted = end == RunEnd::interrupted && !doist.stop_requested();
+  outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
   if (outcome.result.status != replay::ReplayStatus::diverged && !outcome.interrupted) {
     outcome.expectations =
         checker.finish(RunEnding{doist.tyme(), outcome.result.journal_error.has_value()});
@@ -179,7 +182,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
 }
 
 int replay_exit_code(const ReplayScenarioOutcome& o) {
-  if (o.interrupted) return kExitInterrupted;
+  if (o.interrupted) return o.stop_signal == SIGTERM ? kExitTerminated : kExitInterrupted;
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
   if (o.result.journal_error) return kExitBadInput;
   return all_passed(o.expectations) ? kExitOk : kExitExpectationsFailed;
@@ -200,7 +203,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   out += "digest:    " + replay::format_digest(r.digest) +
          " (journal: " + replay::format_digest(r.recorded_digest) + ")\n";
   if (!o.record_path.empty()) out += "journal:   " + display_text(o.record_path) + "\n";
-  if (o.interrupted) out += "ended:     interrupted (SIGINT) before the recorded end\n";
+  if (o.interrupted) {
+    out += std::string("ended:     interrupted (") +
+           (o.stop_signal == SIGTERM ? "SIGTERM" : "SIGINT") + ") before the recorded end\n";
+  }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
   }

@@ -30,7 +30,8 @@ struct ReplayScenarioOutcome {
   // empty when it diverged: a diverged run stops early and proves nothing.
   std::vector<ExpectationResult> expectations;
   std::shared_ptr<const Scenario> scenario;  // what `expectations` point into
-  bool interrupted = false;                  // SIGINT ended it before the recorded end
+  bool interrupted = false;                  // SIGINT or SIGTERM ended it before the recorded end
+  int stop_signal = 0;                       // which of the two
   double wall_seconds = 0;                   // the replay's, for people only
   std::string record_path;                   // the replay's journal, if any
 };
