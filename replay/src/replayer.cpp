@@ -33,6 +33,12 @@ bool is_input(const OwnedEvent& e) {
   return false;
 }
 
+// A decision of the simulated network that no channel was left to carry
+// (IoHub::noise): an input that belongs to no channel.
+bool is_net_noise(const OwnedEvent& e) {
+  return e.kind == EventKind::noise && e.channel == 0;
+}
+
 }  // namespace
 
 // A recorded rx held back by noise (delay, reorder) until `due`.
@@ -308,6 +314,10 @@ bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view b
 }
 
 bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
+  if (is_net_noise(e)) {
+    hub->noise(e.noise, e.bytes, e.peer, e.text);
+    return true;
+  }
   ReplayTransport* t = transport(e.channel);
   if (t == nullptr) return false;
   ChannelPort port = t->port();
@@ -566,6 +576,8 @@ void Replayer::Feed::pump_noisy(Tyme now) {
     } else if (e.kind == EventKind::tx) {
       tx_expected[e.channel] += e.bytes;
       settle_tx(e.channel);
+    } else if (is_net_noise(e)) {
+      (void)deliver_input(e);
     } else if (is_input(e)) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
       if (e.kind == EventKind::rx) {
