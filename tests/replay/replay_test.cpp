@@ -226,6 +226,15 @@ TEST(Replay, ACutJournalReplaysItsValidPrefix) {
   EXPECT_EQ(r.result.recorded_events, events);
   // It stopped after the last intact pass.
   EXPECT_EQ(r.result.passes, cut.frames.back().pass + 1);
+
+  // Salvaged, it has a trailer with an unknown end at its last pass's tyme:
+  // replayed the same, whole and identical.
+  (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const Replayed s = replay(dir.file("salvaged.hioj"), sim_scene());
+  EXPECT_TRUE(s.result.identical()) << s.text;
+  EXPECT_FALSE(s.result.journal_error);
+  EXPECT_EQ(s.result.recorded_events, events);
+  EXPECT_EQ(s.result.passes, cut.frames.back().pass + 1);
 }
 
 TEST(Replay, RefusesARealTimeDoistAnotherTockAndLateAttach) {
@@ -443,6 +452,129 @@ TEST(Replay, NetworkNoiseNoChannelCarriesIsReplayedAsAnInput) {
   EXPECT_EQ(n.result.status, ReplayStatus::perturbed);
   EXPECT_EQ(n.result.noise.undelivered, 0u);
   EXPECT_EQ(n.result.noise.tx_mismatches + n.result.noise.tx_missing_bytes, 0u);
+}
+
+// ---- time skipping and the trailer ----------------------------------------------
+
+constexpr Tock kHour = seconds(3600);
+
+// Logs, sleeps an hour of virtual time, logs again, then waits forever.
+class Sleeper final : public Doer {
+ public:
+  explicit Sleeper(IoHub& io) : Doer("sleeper"), io_(io) {}
+  std::vector<Doer*> doers() { return {this}; }
+
+ protected:
+  bool recur(Tyme tyme) override {
+    io_.log(awake_ ? "awake" : "asleep");
+    park(awake_ ? kTymeNever : tyme + kHour);
+    awake_ = true;
+    return false;
+  }
+
+ private:
+  IoHub& io_;
+  bool awake_ = false;
+};
+
+// Two hours of a Sleeper, with time skipping: a few executed passes.
+JournalTrailer capture_sleeper(const std::string& path) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  JournalHeader header;
+  header.scenario = "sleeper";
+  Journal journal(doist, io, path, header);
+  Sleeper sleeper(io);
+  EXPECT_EQ(journal.run(sleeper.doers(), 2 * kHour), RunEnd::limit);
+  EXPECT_LE(doist.executed_passes(), 3u);
+  return *journal.trailer();
+}
+
+TEST(Replay, AnIdleHourIsSkippedAsInTheRecordedRun) {
+  TempDir dir;
+  const JournalTrailer captured = capture_sleeper(dir.file("sleep.hioj"));
+  EXPECT_EQ(captured.passes, 7'200'000u);
+  EXPECT_EQ(captured.events, 2u);
+
+  ReplayRun how;
+  how.out = dir.file("replayed.hioj");
+  how.executed_passes_max = 1000;
+  const Replayed r = replay_scene<Sleeper>(dir.file("sleep.hioj"), how);
+  ASSERT_TRUE(r.result.identical()) << r.text;
+  EXPECT_FALSE(r.result.journal_error);
+  EXPECT_EQ(r.result.passes, captured.passes);
+  EXPECT_EQ(r.result.digest, captured.digest);
+  // Pass 0, the wake after an hour, the last pass before the recorded end.
+  EXPECT_EQ(r.executed_passes, 3u);
+  EXPECT_EQ(read_journal(dir.file("replayed.hioj")).trailer->end_tyme, Tyme{2 * kHour});
+}
+
+// Copies a journal with the writer API, with another trailer summary.
+void rewrite_trailer(const std::string& from, const std::string& to, const RunSummary& summary) {
+  JournalReader reader(from);
+  ASSERT_NE(reader.header(), nullptr);
+  JournalWriter writer(to);
+  writer.write_header(*reader.header());
+  while (const FrameView* f = reader.next())
+    writer.write_pass(f->tyme, f->events);
+  ASSERT_TRUE(reader.complete());
+  writer.finish(summary);
+}
+
+TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
+  TempDir dir;
+  const JournalTrailer t = capture_sleeper(dir.file("sleep.hioj"));
+  ReplayRun bounded;
+  bounded.executed_passes_max = 1000;
+  const Tyme far{Tock{1'000'000'000'000'000'000}};  // about 31.7 years
+
+  // The end tyme edited alone: the trailer cannot be true. The replay ends
+  // after the last recorded pass (the wake at 1 h) and says why.
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("far.hioj"), {t.passes, far, t.end, ""});
+  const Replayed a = replay_scene<Sleeper>(dir.file("far.hioj"), bounded);
+  EXPECT_TRUE(a.result.identical()) << a.text;
+  ASSERT_TRUE(a.result.journal_error);
+  EXPECT_EQ(a.result.journal_error->kind, JournalErrorKind::bad_trailer);
+  EXPECT_NE(a.result.journal_error->what().find(
+                "the trailer's end tyme 1000000000 s cannot be true: it does not agree with its "
+                "7200000 passes of 0.001 s"),
+            std::string::npos)
+      << a.result.journal_error->what();
+  EXPECT_EQ(a.result.passes, 3'600'001u);
+  EXPECT_LE(a.executed_passes, 2u);
+  EXPECT_NE(format_replay_result(a.result).find("bad_trailer"), std::string::npos);
+
+  // An end before the last recorded pass cannot be true either.
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("early.hioj"),
+                  {1000, Tyme{seconds(1)}, t.end, ""});
+  const Replayed b = replay_scene<Sleeper>(dir.file("early.hioj"), bounded);
+  EXPECT_TRUE(b.result.identical()) << b.text;
+  ASSERT_TRUE(b.result.journal_error);
+  EXPECT_NE(b.result.journal_error->what().find("the last pass is at 3600 s"), std::string::npos)
+      << b.result.journal_error->what();
+  EXPECT_EQ(b.result.passes, 3'600'001u);
+
+  // A consistent one (passes x tock = end tyme) is a run that long: replayed
+  // to its end, skipping, in a few passes.
+  const std::uint64_t far_passes = 1'000'000'000'000;
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("long.hioj"), {far_passes, far, t.end, ""});
+  const Replayed c = replay_scene<Sleeper>(dir.file("long.hioj"), bounded);
+  EXPECT_TRUE(c.result.identical()) << c.text;
+  EXPECT_FALSE(c.result.journal_error);
+  EXPECT_EQ(c.result.passes, far_passes);
+  EXPECT_EQ(c.executed_passes, 3u);
+
+  // The last tyme there is, too (no overflow on the way).
+  const std::int64_t max_passes = std::numeric_limits<std::int64_t>::max() / kTock.count();
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("max.hioj"),
+                  {static_cast<std::uint64_t>(max_passes), Tyme{kTock * max_passes}, t.end, ""});
+  const Replayed m = replay_scene<Sleeper>(dir.file("max.hioj"), bounded);
+  EXPECT_TRUE(m.result.identical()) << m.text;
+  EXPECT_FALSE(m.result.journal_error);
+  EXPECT_EQ(m.result.passes, static_cast<std::uint64_t>(max_passes));
+  EXPECT_EQ(m.executed_passes, 3u);
 }
 
 // ---- noise ------------------------------------------------------------------------
