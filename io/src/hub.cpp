@@ -188,6 +188,17 @@ void IoHub::log(std::string_view record) {
   emit(event);
 }
 
+void IoHub::noise(NoiseKind kind, std::string_view bytes, std::string_view peer,
+                  std::string_view detail) {
+  ChannelEvent event;
+  event.kind = EventKind::noise;
+  event.noise = kind;
+  event.bytes = bytes;
+  event.peer = peer;
+  event.text = detail;
+  emit(event);
+}
+
 // ---- hio::Reactor -----------------------------------------------------------
 
 void IoHub::poll() {

@@ -328,9 +328,9 @@ void SimCore::report(std::uint64_t sender, std::uint64_t receiver, NoiseKind kin
       return;
     }
   }
-  // No channel is left to carry it: the log keeps it in the journal.
-  io_.log("simnet " + std::string(to_string(kind)) + " " + std::to_string(bytes.size()) +
-          " bytes to " + std::string(peer) + ": " + std::string(detail));
+  // No channel is left to carry it: channel 0 does, as a fact of the
+  // network (a replay delivers it as an input; a log would be a doer output).
+  io_.noise(kind, bytes, peer, detail);
 }
 
 }  // namespace hio::detail

@@ -57,13 +57,17 @@ const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
   if (a.tyme != b.tyme) return "tyme";
   if (a.channel != b.channel) return "channel";
   if (a.kind != b.kind) return "kind";
+  // What sort of event it is within its kind (a drop or a delay, a close by
+  // which side, a stream or a listener) comes before its payload: two noise
+  // events of different kinds also differ in their detail text, and the
+  // first difference worth naming is the kind of noise.
+  if (a.noise != b.noise) return "noise";
+  if (a.who != b.who) return "who";
+  if (a.channel_kind != b.channel_kind) return "channel_kind";
+  if (a.accepted != b.accepted) return "accepted";
   if (a.bytes != b.bytes) return "bytes";
   if (a.peer != b.peer) return "peer";
   if (a.text != b.text) return "text";
-  if (a.accepted != b.accepted) return "accepted";
-  if (a.who != b.who) return "who";
-  if (a.noise != b.noise) return "noise";
-  if (a.channel_kind != b.channel_kind) return "channel_kind";
   return nullptr;
 }
 

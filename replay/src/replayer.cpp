@@ -1,5 +1,6 @@
 #include "hio/replay/replayer.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
 #include <utility>
@@ -15,7 +16,9 @@ namespace {
 
 class ReplayTransport;
 
-bool is_input(const OwnedEvent& e) {
+// For OwnedEvent and ChannelEvent alike.
+template <class Event>
+bool is_input(const Event& e) {
   switch (e.kind) {
     case EventKind::connect:
     case EventKind::accept:
@@ -31,6 +34,12 @@ bool is_input(const OwnedEvent& e) {
       return false;
   }
   return false;
+}
+
+// A decision of the simulated network that no channel was left to carry
+// (IoHub::noise): an input that belongs to no channel.
+bool is_net_noise(const OwnedEvent& e) {
+  return e.kind == EventKind::noise && e.channel == 0;
 }
 
 }  // namespace
@@ -60,6 +69,7 @@ struct Replayer::Feed final : public TransportFactory {
 
   // ---- the walk over the recorded stream ----
   void fill(Tyme upto);
+  void read_ahead();
   void pop();
   void retire();
   bool none() const { return head == queue.size(); }
@@ -80,6 +90,7 @@ struct Replayer::Feed final : public TransportFactory {
   void settle_tx(std::uint32_t channel);
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
+  Tyme next_due();
   void final_checks();
   void diverge(DivergenceKind kind, const OwnedEvent* expected, const ChannelEvent* actual,
                std::string field, std::string detail = {});
@@ -95,7 +106,7 @@ struct Replayer::Feed final : public TransportFactory {
   }
   bool reader_done() { return reader.peek() == nullptr; }
   Tyme end_tyme();
-  void scan_end(const std::string& path);
+  std::optional<Tyme> trusted_end();
 
   JournalReader reader;
   ReplayOptions options;
@@ -111,7 +122,13 @@ struct Replayer::Feed final : public TransportFactory {
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired
   std::uint64_t consumed = 0;
   std::optional<Tyme> last_recorded_tyme;
-  std::optional<Tyme> recorded_end;  // the trailer's end tyme
+  std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
+  std::optional<Tyme> end;           // when the replay ends, once the reader is done
+  bool end_recorded = false;         // end is the recorded run's (not after its last pass)
+  // The trailer was read intact but cannot be true (its end tyme): reported as
+  // the journal's damage, and the replay ends after the last recorded pass.
+  std::optional<JournalError> trailer_error;
+  Tyme next_tyme = kTymeNever;  // Reactor::next_tyme, as of the last pass's end
   std::map<std::uint32_t, std::string> recorded_names;
   std::map<std::uint32_t, std::uint64_t> tx_matched;     // strict: tx bytes matched so far
   std::map<std::uint32_t, std::uint64_t> tx_left_since;  // strict: pass tx was first left unsent
@@ -195,6 +212,7 @@ std::unique_ptr<Transport> Replayer::Feed::make(const Address&, ChannelRole,
 void Replayer::Feed::fill(Tyme upto) {
   for (const FrameView* f = reader.peek(); f != nullptr && f->tyme <= upto; f = reader.peek()) {
     f = reader.next();
+    trailer_offset = f->offset + f->size_bytes;
     for (const ChannelEvent& e : f->events) {
       queue.push_back(OwnedEvent::from(e));
       if (e.kind == EventKind::open) recorded_names[e.channel] = std::string(e.text);
@@ -216,22 +234,49 @@ void Replayer::Feed::retire() {
   head = 0;
 }
 
-Tyme Replayer::Feed::end_tyme() {
-  if (recorded_end) return *recorded_end;
-  // No trailer: the run ends after the last recorded pass.
-  if (!reader_done()) return kTymeNever;
-  return last_recorded_tyme ? *last_recorded_tyme + header_tock : Tyme{} + header_tock;
+void Replayer::Feed::read_ahead() {
+  // The next recorded pass (all its parts), so that its tyme is known and, if
+  // it is the last, the trailer behind it is read too. Memory: one pass.
+  if (!none()) return;
+  if (const FrameView* f = reader.peek()) fill(f->tyme);
 }
 
-void Replayer::Feed::scan_end(const std::string& path) {
-  // The trailer is the file's last frame and the reader streams, so one pass
-  // over the file (without the digest) finds when the recorded run ended.
-  ReaderOptions quick = options.reader;
-  quick.verify_digest = false;
-  JournalReader scan(path, quick);
-  while (scan.next() != nullptr) {
-  }
-  if (scan.complete() && scan.trailer() != nullptr) recorded_end = scan.trailer()->end_tyme;
+Tyme Replayer::Feed::end_tyme() {
+  if (end) return *end;
+  if (!reader_done()) return kTymeNever;  // known once the trailer is read
+  // Without a trustworthy trailer the run ends after the last recorded pass.
+  const std::optional<Tyme> recorded = trusted_end();
+  end_recorded = recorded.has_value();
+  end = recorded.value_or(last_recorded_tyme.value_or(Tyme{}) + header_tock);
+  return *end;
+}
+
+std::optional<Tyme> Replayer::Feed::trusted_end() {
+  const JournalTrailer* t = reader.trailer();
+  // A cut or damaged journal (reader.error()), or a salvaged one (end
+  // unknown: its end tyme is that of its last intact pass, not of an exit).
+  if (!reader.complete() || t == nullptr || t->end == RunOutcome::unknown) return std::nullopt;
+  // The recorded run's doers closed at its end tyme (exit), after its last
+  // pass: the replay must end there too. But the trailer is only a claim:
+  // a Doist's tyme is always passes x tock, and every pass is before the end.
+  const Tyme last = last_recorded_tyme.value_or(Tyme{});
+  const std::int64_t tock = header_tock.count();
+  const std::int64_t end_ns = t->end_tyme.time_since_epoch().count();
+  const bool consistent = end_ns >= last.time_since_epoch().count() && end_ns % tock == 0 &&
+                          static_cast<std::uint64_t>(end_ns / tock) == t->passes;
+  if (consistent) return t->end_tyme;
+  JournalError e;
+  e.kind = JournalErrorKind::bad_trailer;
+  e.offset = trailer_offset;
+  e.last_pass = reader.last_pass();
+  e.last_tyme = reader.last_tyme();
+  e.message = "the trailer's end tyme " + format_seconds(t->end_tyme) + " s cannot be true: " +
+              (end_ns < last.time_since_epoch().count()
+                   ? "the last pass is at " + format_seconds(last) + " s"
+                   : "it does not agree with its " + std::to_string(t->passes) + " passes of " +
+                         format_seconds(header_tock) + " s");
+  trailer_error = std::move(e);
+  return std::nullopt;
 }
 
 void Replayer::Feed::pump() {
@@ -308,6 +353,10 @@ bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view b
 }
 
 bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
+  if (is_net_noise(e)) {
+    hub->noise(e.noise, e.bytes, e.peer, e.text);
+    return true;
+  }
   ReplayTransport* t = transport(e.channel);
   if (t == nullptr) return false;
   ChannelPort port = t->port();
@@ -375,7 +424,9 @@ std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
 void Replayer::Feed::strict_event(const ChannelEvent& actual) {
   if (divergence) return;
   fill(actual.tyme);
-  if (none() && reader_done() && !reader.complete()) return;  // past a damaged end
+  // Past the end of a journal that does not say how its run ended (cut,
+  // damaged, salvaged, or a trailer that cannot be true): not compared.
+  if (none() && end_tyme() != kTymeNever && !end_recorded) return;
   if (none() || front().tyme > actual.tyme) {
     diverge(
         actual.kind == EventKind::tx ? DivergenceKind::tx_extra : DivergenceKind::event_extra,
@@ -469,10 +520,26 @@ void Replayer::Feed::pass_end(Tyme tyme) {
       }
     }
   }
-  if (tyme + header_tock >= end_tyme()) {
+  // The last pass is the one before the recorded end (kTymeNever until the
+  // trailer is read, and a trusted end is never below the last pass).
+  if (tyme >= end_tyme() - header_tock) {
     ended = true;
     doist->request_stop();
+    return;
   }
+  next_tyme = next_due();
+}
+
+Tyme Replayer::Feed::next_due() {
+  // Recorded events still due now (a noise replay's rx waiting for room)
+  // keep the next pass; otherwise the Doist may skip to the next recorded
+  // pass, a held rx's release, or the last pass before the recorded end
+  // (known once the next recorded pass is the last: read_ahead reads the
+  // trailer behind it).
+  read_ahead();
+  Tyme next = none() ? kTymeNever : front().tyme;
+  if (!held.empty()) next = std::min(next, Tyme{Tock{held.begin()->first.first}});
+  return std::min(next, end_tyme() - header_tock);
 }
 
 void Replayer::Feed::final_checks() {
@@ -482,20 +549,27 @@ void Replayer::Feed::final_checks() {
     for (auto& [id, bytes] : tx_actual)
       stats.tx_extra_bytes += bytes.size();
     stats.undelivered += held.size();
-    fill(kTymeNever);
-    for (std::size_t i = head; i < queue.size(); ++i) {
-      const OwnedEvent& e = queue[i];
+    const auto count = [this](const auto& e) {
       if (is_input(e)) ++stats.undelivered;
       if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
-    }
+    };
+    for (std::size_t i = head; i < queue.size(); ++i)
+      count(queue[i]);
+    // The rest of the journal, a frame at a time (bounded memory).
+    while (const FrameView* f = reader.next())
+      for (const ChannelEvent& e : f->events)
+        count(e);
     return;
   }
   if (divergence) return;
-  fill(kTymeNever);
+  read_ahead();
   if (!none()) {
     const OwnedEvent e = front();
     diverge(e.kind == EventKind::tx ? DivergenceKind::tx_missing : DivergenceKind::event_missing,
             &e, nullptr, "missing", "the replay ended before it");
+    // Read the rest (counts, digest, damage) without keeping it.
+    while (reader.next() != nullptr) {
+    }
     return;
   }
   for (const auto& [id, t] : transports) {
@@ -566,6 +640,8 @@ void Replayer::Feed::pump_noisy(Tyme now) {
     } else if (e.kind == EventKind::tx) {
       tx_expected[e.channel] += e.bytes;
       settle_tx(e.channel);
+    } else if (is_net_noise(e)) {
+      (void)deliver_input(e);
     } else if (is_input(e)) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
       if (e.kind == EventKind::rx) {
@@ -722,7 +798,6 @@ Replayer::Replayer(const std::string& path, ReplayOptions options)
   }
   header_ = *h;
   feed_->header_tock = header_.tock;
-  feed_->scan_end(path);
 }
 
 Replayer::~Replayer() = default;
@@ -786,7 +861,11 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.digest = f.digest.value();
   r.recorded_events = f.reader.events_read();
   r.recorded_digest = f.reader.digest();
-  if (f.reader.error()) r.journal_error = f.reader.error();
+  if (f.reader.error()) {
+    r.journal_error = f.reader.error();
+  } else if (f.trailer_error) {
+    r.journal_error = f.trailer_error;
+  }
   r.noise = f.stats;
   r.divergence = f.divergence;
   r.status = f.noisy        ? ReplayStatus::perturbed
@@ -800,7 +879,13 @@ void Replayer::poll() {
 }
 
 bool Replayer::busy() const {
-  return feed_->attached && !feed_->ended;
+  // Nothing is in flight between passes: what is due is in next_tyme().
+  return false;
+}
+
+Tyme Replayer::next_tyme() const {
+  const Feed& f = *feed_;
+  return f.attached && !f.ended ? f.next_tyme : kTymeNever;
 }
 
 void Replayer::pass_ended(Tyme tyme) {

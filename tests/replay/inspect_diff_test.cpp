@@ -250,6 +250,45 @@ TEST(Diff, MissingExtraAndOtherFields) {
   }
 }
 
+TEST(Diff, NamesTheSortOfEventBeforeItsPayload) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  struct Case {
+    std::size_t index;
+    EventKind kind;
+    std::function<void(OwnedEvent&)> change;
+    const char* field;
+  };
+  const Case cases[] = {
+      // A corrupt noise event made a delay: its detail differs too.
+      {11, EventKind::noise,
+       [](OwnedEvent& e) {
+         e.noise = NoiseKind::delay;
+         e.text = "jitter +5 ns";
+       },
+       "noise"},
+      // A close by the remote made a local one: its why differs too.
+      {13, EventKind::close,
+       [](OwnedEvent& e) {
+         e.who = CloseWho::local;
+         e.text = "closed by doer";
+       },
+       "who"},
+  };
+  for (const Case& c : cases) {
+    ASSERT_EQ(test::sample_events()[c.index].kind, c.kind);
+    write_changed(dir.file("b.hioj"), c.index, c.change);
+    JournalReader a(dir.file("a.hioj"));
+    JournalReader b(dir.file("b.hioj"));
+    const DiffResult r = diff_journals(a, b);
+    ASSERT_TRUE(r.divergence);
+    EXPECT_EQ(r.divergence->index, c.index);
+    EXPECT_EQ(r.divergence->field, c.field);
+    EXPECT_NE(r.divergence->describe().find(std::string(c.field) + " differs"), std::string::npos)
+        << r.divergence->describe();
+  }
+}
+
 TEST(Diff, DamageStopsTheComparison) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));

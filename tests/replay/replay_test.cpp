@@ -4,7 +4,11 @@
 // on replay reproducible by seed; noise specs refused with precise errors.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hio/engine/engine.hpp"
@@ -52,6 +56,19 @@ EchoSceneOptions sim_scene() {
   return o;
 }
 
+// Hosts "client" (where clients connect from) and "server", joined both ways
+// by a link with `latency` and `jitter`.
+void client_server(SimNet& net, Tock latency, Tock jitter = Tock{0}) {
+  LinkParams link;
+  link.latency = latency;
+  link.jitter = jitter;
+  net.add_host("client");
+  net.add_host("server");
+  net.set_link("client", "server", link);
+  net.set_link("server", "client", link);
+  net.set_client_host("client");
+}
+
 // Records the echo scene on SimNet (latency, jitter) in virtual time.
 JournalTrailer capture_sim(const std::string& path, bool skip) {
   Doist doist(kTock);
@@ -60,14 +77,7 @@ JournalTrailer capture_sim(const std::string& path, bool skip) {
   IoHub io(doist.tymth());
   doist.attach(io);
   SimNet net(doist, io, {.seed = 11});
-  net.add_host("client");
-  net.add_host("server");
-  LinkParams link;
-  link.latency = Tock{3'000'000};
-  link.jitter = Tock{2'000'000};
-  net.set_link("client", "server", link);
-  net.set_link("server", "client", link);
-  net.set_client_host("client");
+  client_server(net, Tock{3'000'000}, Tock{2'000'000});
   JournalHeader header;
   header.seed = 11;
   header.scenario = "echo scene, sim";
@@ -84,25 +94,61 @@ struct Replayed {
   std::uint64_t executed_passes = 0;
 };
 
+// Bounds a run: stops it after `max` executed passes, however far apart.
+class PassBound final : public PassObserver {
+ public:
+  PassBound(Doist& doist, std::uint64_t max) : doist_(doist), max_(max) {
+    doist_.add_observer(*this);
+  }
+  ~PassBound() override { doist_.remove_observer(*this); }
+  PassBound(const PassBound&) = delete;
+  PassBound& operator=(const PassBound&) = delete;
+  void pass_ended(Tyme) override {
+    if (++passes_ >= max_) doist_.request_stop();
+  }
+
+ private:
+  Doist& doist_;
+  std::uint64_t max_;
+  std::uint64_t passes_ = 0;
+};
+
+struct ReplayRun {
+  std::string out;  // journal the replay here ("" = no)
+  ReplayOptions options;
+  bool skip = true;
+  std::uint64_t executed_passes_max = 50'000'000;
+};
+
 // What `hio replay` does: header -> Doist -> hub -> replayer -> (journal) ->
-// doers -> run.
-Replayed replay(const std::string& path, EchoSceneOptions o, const std::string& out = "",
-                ReplayOptions options = {}, bool skip = true) {
-  Replayer replayer(path, options);
+// doers (Scene(io, args...)) -> run.
+template <class Scene, class... Args>
+Replayed replay_scene(const std::string& path, const ReplayRun& how, Args&&... args) {
+  Replayer replayer(path, how.options);
   Doist doist(replayer.header().tock);
-  doist.set_skip(skip);
+  doist.set_skip(how.skip);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
   doist.attach(io);
   replayer.attach(doist, io);
+  PassBound bound(doist, how.executed_passes_max);
   std::optional<Journal> journal;
-  if (!out.empty()) journal.emplace(doist, io, out, replayer.output_header());
-  EchoScene scene(io, o);
+  if (!how.out.empty()) journal.emplace(doist, io, how.out, replayer.output_header());
+  Scene scene(io, std::forward<Args>(args)...);
   Replayed r;
   r.result = replayer.run(scene.doers(), journal ? &*journal : nullptr);
   if (r.result.divergence) r.text = format_divergence(*r.result.divergence);
   r.executed_passes = doist.executed_passes();
   return r;
+}
+
+Replayed replay(const std::string& path, EchoSceneOptions o, const std::string& out = "",
+                ReplayOptions options = {}, bool skip = true) {
+  ReplayRun how;
+  how.out = out;
+  how.options = std::move(options);
+  how.skip = skip;
+  return replay_scene<EchoScene>(path, how, o);
 }
 
 // ---- capture real, replay virtual -----------------------------------------------
@@ -180,6 +226,15 @@ TEST(Replay, ACutJournalReplaysItsValidPrefix) {
   EXPECT_EQ(r.result.recorded_events, events);
   // It stopped after the last intact pass.
   EXPECT_EQ(r.result.passes, cut.frames.back().pass + 1);
+
+  // Salvaged, it has a trailer with an unknown end at its last pass's tyme:
+  // replayed the same, whole and identical.
+  (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const Replayed s = replay(dir.file("salvaged.hioj"), sim_scene());
+  EXPECT_TRUE(s.result.identical()) << s.text;
+  EXPECT_FALSE(s.result.journal_error);
+  EXPECT_EQ(s.result.recorded_events, events);
+  EXPECT_EQ(s.result.passes, cut.frames.back().pass + 1);
 }
 
 TEST(Replay, RefusesARealTimeDoistAnotherTockAndLateAttach) {
@@ -305,6 +360,221 @@ TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
   EXPECT_EQ(d.actual->kind, EventKind::close);
   EXPECT_EQ(d.actual->bytes, "c2 line 10\n");
   EXPECT_NE(r.text.find("extra tx"), std::string::npos) << r.text;
+}
+
+// ---- facts of the network ---------------------------------------------------------
+
+// Sends one datagram to `to` once its channel is bound, then closes the
+// channel as soon as the datagram has left (so it is closed when it arrives).
+class SendOnceAndClose final : public UdpPeerDoer {
+ public:
+  SendOnceAndClose(IoHub& io, std::string to)
+      : UdpPeerDoer(io, "sim://client:5", {}, "sender"), to_(std::move(to)) {}
+
+ protected:
+  void serve(Channel& channel) override {
+    if (!sent_) {
+      sent_ = channel.send(to_, "ping");
+    } else if (channel.open() && channel.tx_count() == 0) {
+      channel.close("sent");
+    }
+  }
+
+ private:
+  std::string to_;
+  bool sent_ = false;
+};
+
+// A peer bound on server:7 (it keeps the run going) and a sender whose
+// datagram to server:9, where nobody is bound, arrives 200 ms after the
+// sender's channel closed: no channel is left to carry the drop.
+class ClosedPortScene {
+ public:
+  explicit ClosedPortScene(IoHub& io)
+      : server_(io, "sim://server:7", {}, "server"), sender_(io, "server:9") {}
+  std::vector<Doer*> doers() { return {&server_, &sender_}; }
+
+ private:
+  UdpPeerDoer server_;
+  SendOnceAndClose sender_;
+};
+
+JournalTrailer capture_closed_port(const std::string& path) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 3});
+  client_server(net, Tock{200'000'000});
+  JournalHeader header;
+  header.seed = 3;
+  header.scenario = "closed port";
+  Journal journal(doist, io, path, header);
+  ClosedPortScene scene(io);
+  journal.run(scene.doers(), seconds(1));
+  return *journal.trailer();
+}
+
+TEST(Replay, NetworkNoiseNoChannelCarriesIsReplayedAsAnInput) {
+  TempDir dir;
+  const JournalTrailer captured = capture_closed_port(dir.file("net.hioj"));
+  // The drop at arrival is journaled on channel 0, as a noise event.
+  std::vector<OwnedEvent> channel0;
+  for (const PassRecord& p : read_journal(dir.file("net.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.channel == 0) channel0.push_back(e);
+  ASSERT_EQ(channel0.size(), 1u);
+  EXPECT_EQ(channel0[0].kind, EventKind::noise);
+  EXPECT_EQ(channel0[0].noise, NoiseKind::drop);
+  EXPECT_EQ(channel0[0].bytes, "ping");
+  EXPECT_EQ(channel0[0].peer, "server:9");
+  EXPECT_EQ(channel0[0].text, "nobody bound at arrival on link client->server");
+  EXPECT_GE(channel0[0].tyme, Tyme{Tock{200'000'000}});
+
+  // A strict replay (no SimNet) delivers it as recorded: identical, and its
+  // journal has the same event stream.
+  ReplayRun strict;
+  strict.out = dir.file("replayed.hioj");
+  const Replayed r = replay_scene<ClosedPortScene>(dir.file("net.hioj"), strict);
+  ASSERT_TRUE(r.result.identical()) << r.text;
+  EXPECT_EQ(r.result.digest, captured.digest);
+  EXPECT_EQ(r.result.passes, captured.passes);
+  JournalReader recorded(dir.file("net.hioj"));
+  JournalReader replayed(dir.file("replayed.hioj"));
+  const DiffResult d = diff_journals(recorded, replayed);
+  EXPECT_TRUE(d.same()) << (d.divergence ? d.divergence->describe() : "damage");
+
+  // A noise replay delivers it too (it is no rx: noise leaves it alone).
+  ReplayRun noisy;
+  noisy.options.noise = parse_noise_spec("drop=1");
+  noisy.options.noise_seed = 1;
+  const Replayed n = replay_scene<ClosedPortScene>(dir.file("net.hioj"), noisy);
+  EXPECT_EQ(n.result.status, ReplayStatus::perturbed);
+  EXPECT_EQ(n.result.noise.undelivered, 0u);
+  EXPECT_EQ(n.result.noise.tx_mismatches + n.result.noise.tx_missing_bytes, 0u);
+}
+
+// ---- time skipping and the trailer ----------------------------------------------
+
+constexpr Tock kHour = seconds(3600);
+
+// Logs, sleeps an hour of virtual time, logs again, then waits forever.
+class Sleeper final : public Doer {
+ public:
+  explicit Sleeper(IoHub& io) : Doer("sleeper"), io_(io) {}
+  std::vector<Doer*> doers() { return {this}; }
+
+ protected:
+  bool recur(Tyme tyme) override {
+    io_.log(awake_ ? "awake" : "asleep");
+    park(awake_ ? kTymeNever : tyme + kHour);
+    awake_ = true;
+    return false;
+  }
+
+ private:
+  IoHub& io_;
+  bool awake_ = false;
+};
+
+// Two hours of a Sleeper, with time skipping: a few executed passes.
+JournalTrailer capture_sleeper(const std::string& path) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  JournalHeader header;
+  header.scenario = "sleeper";
+  Journal journal(doist, io, path, header);
+  Sleeper sleeper(io);
+  EXPECT_EQ(journal.run(sleeper.doers(), 2 * kHour), RunEnd::limit);
+  EXPECT_LE(doist.executed_passes(), 3u);
+  return *journal.trailer();
+}
+
+TEST(Replay, AnIdleHourIsSkippedAsInTheRecordedRun) {
+  TempDir dir;
+  const JournalTrailer captured = capture_sleeper(dir.file("sleep.hioj"));
+  EXPECT_EQ(captured.passes, 7'200'000u);
+  EXPECT_EQ(captured.events, 2u);
+
+  ReplayRun how;
+  how.out = dir.file("replayed.hioj");
+  how.executed_passes_max = 1000;
+  const Replayed r = replay_scene<Sleeper>(dir.file("sleep.hioj"), how);
+  ASSERT_TRUE(r.result.identical()) << r.text;
+  EXPECT_FALSE(r.result.journal_error);
+  EXPECT_EQ(r.result.passes, captured.passes);
+  EXPECT_EQ(r.result.digest, captured.digest);
+  // Pass 0, the wake after an hour, the last pass before the recorded end.
+  EXPECT_EQ(r.executed_passes, 3u);
+  EXPECT_EQ(read_journal(dir.file("replayed.hioj")).trailer->end_tyme, Tyme{2 * kHour});
+}
+
+// Copies a journal with the writer API, with another trailer summary.
+void rewrite_trailer(const std::string& from, const std::string& to, const RunSummary& summary) {
+  JournalReader reader(from);
+  ASSERT_NE(reader.header(), nullptr);
+  JournalWriter writer(to);
+  writer.write_header(*reader.header());
+  while (const FrameView* f = reader.next())
+    writer.write_pass(f->tyme, f->events);
+  ASSERT_TRUE(reader.complete());
+  writer.finish(summary);
+}
+
+TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
+  TempDir dir;
+  const JournalTrailer t = capture_sleeper(dir.file("sleep.hioj"));
+  ReplayRun bounded;
+  bounded.executed_passes_max = 1000;
+  const Tyme far{Tock{1'000'000'000'000'000'000}};  // about 31.7 years
+
+  // The end tyme edited alone: the trailer cannot be true. The replay ends
+  // after the last recorded pass (the wake at 1 h) and says why.
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("far.hioj"), {t.passes, far, t.end, ""});
+  const Replayed a = replay_scene<Sleeper>(dir.file("far.hioj"), bounded);
+  EXPECT_TRUE(a.result.identical()) << a.text;
+  ASSERT_TRUE(a.result.journal_error);
+  EXPECT_EQ(a.result.journal_error->kind, JournalErrorKind::bad_trailer);
+  EXPECT_NE(a.result.journal_error->what().find(
+                "the trailer's end tyme 1000000000 s cannot be true: it does not agree with its "
+                "7200000 passes of 0.001 s"),
+            std::string::npos)
+      << a.result.journal_error->what();
+  EXPECT_EQ(a.result.passes, 3'600'001u);
+  EXPECT_LE(a.executed_passes, 2u);
+  EXPECT_NE(format_replay_result(a.result).find("bad_trailer"), std::string::npos);
+
+  // An end before the last recorded pass cannot be true either.
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("early.hioj"),
+                  {1000, Tyme{seconds(1)}, t.end, ""});
+  const Replayed b = replay_scene<Sleeper>(dir.file("early.hioj"), bounded);
+  EXPECT_TRUE(b.result.identical()) << b.text;
+  ASSERT_TRUE(b.result.journal_error);
+  EXPECT_NE(b.result.journal_error->what().find("the last pass is at 3600 s"), std::string::npos)
+      << b.result.journal_error->what();
+  EXPECT_EQ(b.result.passes, 3'600'001u);
+
+  // A consistent one (passes x tock = end tyme) is a run that long: replayed
+  // to its end, skipping, in a few passes.
+  const std::uint64_t far_passes = 1'000'000'000'000;
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("long.hioj"), {far_passes, far, t.end, ""});
+  const Replayed c = replay_scene<Sleeper>(dir.file("long.hioj"), bounded);
+  EXPECT_TRUE(c.result.identical()) << c.text;
+  EXPECT_FALSE(c.result.journal_error);
+  EXPECT_EQ(c.result.passes, far_passes);
+  EXPECT_EQ(c.executed_passes, 3u);
+
+  // The last tyme there is, too (no overflow on the way).
+  const std::int64_t max_passes = std::numeric_limits<std::int64_t>::max() / kTock.count();
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("max.hioj"),
+                  {static_cast<std::uint64_t>(max_passes), Tyme{kTock * max_passes}, t.end, ""});
+  const Replayed m = replay_scene<Sleeper>(dir.file("max.hioj"), bounded);
+  EXPECT_TRUE(m.result.identical()) << m.text;
+  EXPECT_FALSE(m.result.journal_error);
+  EXPECT_EQ(m.result.passes, static_cast<std::uint64_t>(max_passes));
+  EXPECT_EQ(m.executed_passes, 3u);
 }
 
 // ---- noise ------------------------------------------------------------------------

@@ -35,17 +35,18 @@ interrupt run INT 130 "$WORK/cut.hioj" "ended: interrupted" \
 interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/term.hioj"
 
-# The replay's journal: an hourly ticker over 10,000 hours at 1 ms passes,
-# quick to record (time skipping) and long to replay (every pass).
+# The replay's journal: a ticker running every pass for 50,000,000 passes
+# (1 ms each). A replay skips idle passes as the run did, so only a doer busy
+# every pass makes it long: seconds, recording and replaying alike.
 cat > "$WORK/long.toml" <<'TOML'
 [run]
 name = "long"
 tock = "1ms"
-limit = "36000000s"
+limit = "50000s"
 [[doer]]
 kind = "ticker"
-name = "hourly"
-tock = "3600s"
+name = "busy"
+tock = "0s"
 TOML
 "$HIO" run "$WORK/long.toml" --record "$WORK/long.hioj" > "$WORK/long.txt" || { echo "recording failed"; cat "$WORK/long.txt"; exit 1; }
 interrupt replay INT 130 "$WORK/replay.hioj" "^ended:     interrupted (SIGINT)" \

@@ -52,6 +52,50 @@ foreach(example ${examples})
           "${stem} replay journal")
 endforeach()
 
+# A datagram to a closed port, dropped at arrival after its sender closed:
+# the drop is a fact of the network, journaled on channel 0 as noise, and a
+# replay (which simulates no network) delivers it as an input.
+file(WRITE ${WORK}/closed_port.toml [=[
+[run]
+name = "udp-closed-port"
+tock = "1ms"
+limit = "1s"
+seed = 4
+
+[net]
+hosts = ["client", "server"]
+
+[[net.link]]
+from = "client"
+to = "server"
+latency = "200ms"
+
+[[doer]]
+kind = "udp_responder"
+name = "server"
+address = "sim://server:7"
+
+[[doer]]
+kind = "udp_requester"
+name = "client"
+address = "sim://client:0"
+to = "server:9"
+requests = 2
+size = 16
+interval = "10ms"
+timeout = "50ms"
+]=])
+hio(run ${WORK}/closed_port.toml --record ${WORK}/closed_port.hioj EXIT 0)
+digest_of("${out}" closed_digest)
+hio(inspect ${WORK}/closed_port.hioj --kind noise EXIT 0)
+require("${out}" "\np200 0.2 s[0-9]+ #0 noise drop 16 \"00000000:[^\n]*\" peer=\"server:9\" detail=\"nobody bound at arrival on link client->server\"\n"
+        "closed port: the drop on channel 0")
+hio(replay ${WORK}/closed_port.hioj EXIT 0)
+require("${out}" ": identical\n" "closed port replay status")
+require("${out}" "digest:    ${closed_digest} \\(journal: ${closed_digest}\\)" "closed port replay digest")
+hio(replay ${WORK}/closed_port.hioj --noise dup=0.5 --seed 2 EXIT 0)
+require("${out}" ": perturbed\n" "closed port noise replay")
+
 # Noise on a simulated run's journal: the scenario's expectations are checked
 # on the perturbed run (exit 1 when one fails).
 set(udp ${WORK}/udp_request_response.hioj)

@@ -65,7 +65,8 @@ const char* to_string(ChannelKind kind);
 //   close:   who, text = why, bytes = tx bytes never handed to the transport,
 //            discarded because the connection ended
 //   error:   text = reason; bytes = discarded tx bytes if it ended a connection
-//   noise:   noise, bytes = the message affected, peer, text = detail
+//   noise:   noise, bytes = the message affected, peer, text = detail;
+//            channel = 0 when neither end's channel is open (IoHub::noise)
 //   log:     channel = 0, text = the formatted record
 struct ChannelEvent {
   EventKind kind = EventKind::open;

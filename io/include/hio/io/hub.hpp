@@ -98,6 +98,13 @@ class IoHub final : public Reactor, public Tymee {
   std::uint64_t event_count() const { return seq_; }
   // Emits a log event (channel 0) carrying `record`.
   void log(std::string_view record);
+  // Emits a noise event on channel 0: a decision of the simulated network
+  // about a message whose sender and receiver channels are both closed or
+  // gone (so no channel is left to carry it). It is a fact of the network,
+  // not of the doers: a replay delivers it as an input, like noise on a
+  // channel.
+  void noise(NoiseKind kind, std::string_view bytes, std::string_view peer,
+             std::string_view detail);
 
   // ---- hio::Reactor ----
   // Runs every ready completion, without blocking.

@@ -20,9 +20,11 @@ struct Divergence {
   std::uint64_t pass = 0;
   Tyme tyme{};
   std::uint32_t channel = 0;
-  // The first field that differs: "tyme", "kind", "channel", "bytes", "peer",
-  // "text", "accepted", "who", "noise", "channel_kind"; or "missing" (actual
-  // ended first) or "extra" (expected ended first).
+  // The first field that differs, in this order: "tyme", "channel", "kind",
+  // "noise", "who", "channel_kind", "accepted", "bytes", "peer", "text" (what
+  // sort of event before its payload: two noise events of different kinds
+  // name "noise", not their detail text); or "missing" (actual ended first)
+  // or "extra" (expected ended first).
   std::string field;
   std::optional<OwnedEvent> expected;
   std::optional<OwnedEvent> actual;
@@ -52,7 +54,7 @@ struct DiffResult {
 DiffResult diff_journals(JournalReader& expected, JournalReader& actual);
 
 // The name of the first field in which the two events differ, in the order
-// Divergence::field lists them ("tyme", "channel", "kind", "bytes", ...); nullptr
+// Divergence::field lists them ("tyme", "channel", "kind", "noise", ...); nullptr
 // if they are the same event (seq is not compared).
 const char* first_difference(const ChannelEvent& expected, const ChannelEvent& actual);
 

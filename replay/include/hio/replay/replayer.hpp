@@ -93,6 +93,9 @@ struct ReplayResult {
   std::uint64_t recorded_events = 0;  // events read from the journal
   std::uint64_t recorded_digest = 0;  // digest of the events read
   // The journal was damaged or cut: the replay covered its valid prefix only.
+  // Also bad_trailer for an intact trailer whose end tyme cannot be true
+  // (before the last pass, or not passes x tock): the replay ended after the
+  // last recorded pass instead.
   std::optional<JournalError> journal_error;
   NoiseStats noise;
   bool identical() const { return status == ReplayStatus::identical; }
@@ -141,8 +144,11 @@ struct ReplayOptions {
 // The first mismatch stops the run after the pass it happened in. Recorded
 // events of a pass still outstanding at its end are missing; tx bytes still
 // unsent when the replay ends are extra (reported at the pass they were first
-// left over). The replay ends after the recorded run's last pass (trailer's
-// end tyme), or after the last recorded pass of a journal without a trailer.
+// left over). The replay ends where the recorded run ended (the trailer's end
+// tyme: it stops after the pass before it, so the doers' exit lands there),
+// or after the last recorded pass of a journal without a trailer, with an
+// unknown end (salvaged), or whose end tyme cannot be true (see
+// ReplayResult::journal_error).
 //
 // Noise (options.noise not empty): recorded rx go through the noise model
 // (each kind with its own stream) and every decision is a noise event on the
@@ -152,8 +158,14 @@ struct ReplayOptions {
 // perturbed), not failed. Other outputs are not compared.
 //
 // Time: the Doist must be virtual (std::invalid_argument otherwise) with the
-// journal's tock; the replayer keeps it from skipping passes while recorded
-// events remain (busy()), and runs as fast as the CPU allows.
+// journal's tock, and runs as fast as the CPU allows. The replayer takes part
+// in time skipping as SimNet does: next_tyme() is the next recorded pass (or
+// a held rx, or the last pass before the recorded end), so idle stretches of
+// the recorded run are skipped in the replay too (with skipping on).
+//
+// Memory: the journal is read once, streaming: the recorded events of the
+// pass in progress and of the next recorded pass, whatever the journal's
+// size.
 //
 // Ownership: the replayer owns its reader and the transports' shared state;
 // the Doist and the hub are not owned and must outlive the attachment. The
@@ -192,6 +204,7 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   void poll() override;
   void wait_until(std::chrono::steady_clock::time_point) override {}
   bool busy() const override;
+  Tyme next_tyme() const override;
   // ---- hio::PassObserver ----
   void pass_ended(Tyme tyme) override;
   // ---- hio::EventSink (the hub's calls) ----
