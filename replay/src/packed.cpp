@@ -178,11 +178,9 @@ inline std::size_t pack_words(const std::uint64_t* words, std::size_t count, uns
       const auto* run = in;
       while (run < limit && kTags.count[nonzero_bytes(load_le64(run))] >= 7)
         run += 8;
-      const std::size_t bytes = static_cast<std::size_t>(run - in);
-      *out++ = static_cast<unsigned char>(bytes / 8);
-      std::memcpy(out, in, bytes);
-      out += bytes;
-      in = run;
+      *out++ = static_cast<unsigned char>((run - in) / 8);
+      for (; in < run; in += 8, out += 8)  // runs are short: no memcpy call
+        std::memcpy(out, in, 8);
     }
   }
   return static_cast<std::size_t>(out - start);
