@@ -6,8 +6,10 @@
 #include <kj/exception.h>
 #include <kj/io.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 
 #include "journal.capnp.h"
 #include "le.hpp"
@@ -78,21 +80,33 @@ std::string_view view(capnp::Data::Reader data) {
 }  // namespace
 
 struct FrameEncoder::Scratch {
-  kj::Array<capnp::word> first_segment;
+  struct Free {
+    void operator()(capnp::word* p) const { std::free(p); }
+  };
+  // calloc'd when first needed: fresh zero pages the kernel maps as they are
+  // touched, so the 512 KiB cost nothing beyond what frames use (memset would
+  // touch them all for every writer).
+  std::unique_ptr<capnp::word[], Free> first_segment;
   WordBuffer words;  // a pass frame's message, laid out without the builder
+
+  kj::ArrayPtr<capnp::word> first() {
+    if (!first_segment) {
+      void* memory = std::calloc(kFirstSegmentWords, sizeof(capnp::word));
+      if (memory == nullptr) throw std::bad_alloc();
+      first_segment.reset(static_cast<capnp::word*>(memory));
+    }
+    return kj::ArrayPtr<capnp::word>(first_segment.get(), kFirstSegmentWords);
+  }
 };
 
-FrameEncoder::FrameEncoder() : scratch_(std::make_unique<Scratch>()) {
-  scratch_->first_segment = kj::heapArray<capnp::word>(kFirstSegmentWords);
-  std::memset(scratch_->first_segment.begin(), 0, kFirstSegmentWords * sizeof(capnp::word));
-}
+FrameEncoder::FrameEncoder() : scratch_(std::make_unique<Scratch>()) {}
 
 FrameEncoder::~FrameEncoder() = default;
 
 namespace {
 
 template <typename Fill>
-std::size_t encode(ByteBuffer& out, kj::Array<capnp::word>& first_segment,
+std::size_t encode(ByteBuffer& out, kj::ArrayPtr<capnp::word> first_segment,
                    std::uint64_t message_bytes_max, Fill&& fill) {
   capnp::MallocMessageBuilder builder(first_segment);
   fill(builder.initRoot<schema::Frame>());
@@ -108,7 +122,7 @@ std::size_t encode(ByteBuffer& out, kj::Array<capnp::word>& first_segment,
 
 std::size_t FrameEncoder::header(ByteBuffer& out, const JournalHeader& h,
                                  std::uint64_t message_bytes_max) {
-  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+  return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
     schema::Header::Builder b = f.initHeader();
     b.setFormatVersion(h.format_version);
     copy_text(h.engine_version, [&](unsigned int n) { return b.initEngineVersion(n); });
@@ -243,7 +257,7 @@ std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass,
                                             std::uint32_t part,
                                             std::span<const ChannelEvent> events,
                                             std::uint64_t message_bytes_max) {
-  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+  return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
     schema::PassFrame::Builder b = f.initPass();
     b.setPass(pass);
     b.setTymeNs(tyme.time_since_epoch().count());
@@ -271,7 +285,7 @@ std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass,
 
 std::size_t FrameEncoder::trailer(ByteBuffer& out, const JournalTrailer& t,
                                   std::uint64_t message_bytes_max) {
-  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+  return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
     schema::Trailer::Builder b = f.initTrailer();
     b.setPasses(t.passes);
     b.setFrames(t.frames);
