@@ -143,6 +143,7 @@ constexpr TagTables kTags = make_tag_tables();
 // returns the end. Every byte is stored; the output advances past the
 // non-zero ones only. Up to 8 bytes at `out` are written.
 struct ScalarBytes {
+  static unsigned tag(std::uint64_t w) { return nonzero_bytes(w); }
   static unsigned char* put(unsigned char* out, std::uint64_t w, unsigned tag) {
     each_byte([&](auto bit) {
       *out = static_cast<unsigned char>(w >> (8 * bit));
@@ -160,7 +161,7 @@ inline std::size_t pack_words(const std::uint64_t* words, std::size_t count, uns
   unsigned char* const start = out;
   while (in < end) {
     const std::uint64_t w = load_le64(in);
-    const unsigned tag = nonzero_bytes(w);
+    const unsigned tag = Bytes::tag(w);
     *out = static_cast<unsigned char>(tag);
     out = Bytes::put(out + 1, w, tag);
     in += 8;
@@ -192,6 +193,11 @@ inline std::size_t pack_words(const std::uint64_t* words, std::size_t count, uns
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HIO_PACK_SSSE3 1
 struct Ssse3Bytes {
+  __attribute__((target("ssse3"))) static unsigned tag(std::uint64_t w) {
+    const __m128i zero =
+        _mm_cmpeq_epi8(_mm_cvtsi64_si128(static_cast<long long>(w)), _mm_setzero_si128());
+    return ~static_cast<unsigned>(_mm_movemask_epi8(zero)) & 0xFFu;
+  }
   __attribute__((target("ssse3"))) static unsigned char* put(unsigned char* out, std::uint64_t w,
                                                              unsigned tag) {
     const __m128i bytes = _mm_cvtsi64_si128(static_cast<long long>(w));
