@@ -30,7 +30,7 @@ void Hasher64::update(const void* data, std::size_t size) {
   std::uint64_t h = h_;
   if (pending_size_ > 0) {
     const std::size_t take = std::min(size, 8 - pending_size_);
-    detail::copy_small(pending_ + pending_size_, p, take);
+    std::memcpy(pending_ + pending_size_, p, take);
     pending_size_ += take;
     p += take;
     size -= take;
@@ -46,7 +46,7 @@ void Hasher64::update(const void* data, std::size_t size) {
   }
   h_ = h;
   if (size > 0) {
-    detail::copy_small(pending_, p, size);
+    std::memcpy(pending_, p, size);
     pending_size_ = size;
   }
 }

@@ -31,24 +31,44 @@ inline void store_le64(unsigned char* p, std::uint64_t v) {
   store_le32(p + 4, static_cast<std::uint32_t>(v >> 32));
 }
 
-// Copies n bytes and returns the end of the copy. The memcpy calls have
-// constant sizes, so they become moves instead of library calls, which cost
-// more than the copy for the few bytes of a typical event.
+// Copies n bytes and returns the end of the copy. Up to 32 bytes are copied
+// with overlapping moves of constant size (no loop a compiler could turn back
+// into a library call, which costs more than the copy for the few bytes of a
+// typical event); more with memcpy.
 inline unsigned char* copy_small(unsigned char* out, const unsigned char* in, std::size_t n) {
-  for (; n >= 8; n -= 8, in += 8, out += 8)
-    std::memcpy(out, in, 8);
-  if ((n & 4) != 0) {
-    std::memcpy(out, in, 4);
-    in += 4;
-    out += 4;
+  if (n > 32) {
+    std::memcpy(out, in, n);
+  } else if (n >= 16) {
+    unsigned char a[16];
+    unsigned char b[16];
+    std::memcpy(a, in, 16);
+    std::memcpy(b, in + n - 16, 16);
+    std::memcpy(out, a, 16);
+    std::memcpy(out + n - 16, b, 16);
+  } else if (n >= 8) {
+    std::uint64_t a;
+    std::uint64_t b;
+    std::memcpy(&a, in, 8);
+    std::memcpy(&b, in + n - 8, 8);
+    std::memcpy(out, &a, 8);
+    std::memcpy(out + n - 8, &b, 8);
+  } else if (n >= 4) {
+    std::uint32_t a;
+    std::uint32_t b;
+    std::memcpy(&a, in, 4);
+    std::memcpy(&b, in + n - 4, 4);
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+  } else if (n > 0) {
+    // 1 to 3 bytes: first, middle and last (some the same).
+    const unsigned char first = in[0];
+    const unsigned char middle = in[n / 2];
+    const unsigned char last = in[n - 1];
+    out[0] = first;
+    out[n / 2] = middle;
+    out[n - 1] = last;
   }
-  if ((n & 2) != 0) {
-    std::memcpy(out, in, 2);
-    in += 2;
-    out += 2;
-  }
-  if ((n & 1) != 0) *out++ = *in;
-  return out;
+  return out + n;
 }
 
 }  // namespace hio::replay::detail
