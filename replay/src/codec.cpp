@@ -6,10 +6,14 @@
 #include <kj/exception.h>
 #include <kj/io.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 
 #include "journal.capnp.h"
+#include "le.hpp"
+#include "packed.hpp"
 
 namespace hio::replay::detail {
 
@@ -52,6 +56,12 @@ unsigned int capnp_size(std::size_t size) {
   return static_cast<unsigned int>(size);
 }
 
+[[noreturn]] void message_too_large(std::uint64_t words, std::uint64_t message_bytes_max) {
+  throw std::length_error("journal: a frame of " + std::to_string(words * 8) +
+                          " bytes (unpacked) exceeds the limit of " +
+                          std::to_string(message_bytes_max));
+}
+
 template <typename InitText>
 void copy_text(std::string_view value, InitText init) {
   if (value.empty()) return;  // a null pointer reads back as ""
@@ -70,29 +80,38 @@ std::string_view view(capnp::Data::Reader data) {
 }  // namespace
 
 struct FrameEncoder::Scratch {
-  kj::Array<capnp::word> first_segment;
+  struct Free {
+    void operator()(capnp::word* p) const { std::free(p); }
+  };
+  // calloc'd when first needed: fresh zero pages the kernel maps as they are
+  // touched, so the 512 KiB cost nothing beyond what frames use (memset would
+  // touch them all for every writer).
+  std::unique_ptr<capnp::word[], Free> first_segment;
+  WordBuffer words;  // a pass frame's message, laid out without the builder
+
+  kj::ArrayPtr<capnp::word> first() {
+    if (!first_segment) {
+      void* memory = std::calloc(kFirstSegmentWords, sizeof(capnp::word));
+      if (memory == nullptr) throw std::bad_alloc();
+      first_segment.reset(static_cast<capnp::word*>(memory));
+    }
+    return kj::ArrayPtr<capnp::word>(first_segment.get(), kFirstSegmentWords);
+  }
 };
 
-FrameEncoder::FrameEncoder() : scratch_(std::make_unique<Scratch>()) {
-  scratch_->first_segment = kj::heapArray<capnp::word>(kFirstSegmentWords);
-  std::memset(scratch_->first_segment.begin(), 0, kFirstSegmentWords * sizeof(capnp::word));
-}
+FrameEncoder::FrameEncoder() : scratch_(std::make_unique<Scratch>()) {}
 
 FrameEncoder::~FrameEncoder() = default;
 
 namespace {
 
 template <typename Fill>
-std::size_t encode(ByteBuffer& out, kj::Array<capnp::word>& first_segment,
+std::size_t encode(ByteBuffer& out, kj::ArrayPtr<capnp::word> first_segment,
                    std::uint64_t message_bytes_max, Fill&& fill) {
   capnp::MallocMessageBuilder builder(first_segment);
   fill(builder.initRoot<schema::Frame>());
   const std::uint64_t words = capnp::computeSerializedSizeInWords(builder);
-  if (words > message_bytes_max / sizeof(capnp::word)) {
-    throw std::length_error("journal: a frame of " + std::to_string(words * 8) +
-                            " bytes (unpacked) exceeds the limit of " +
-                            std::to_string(message_bytes_max));
-  }
+  if (words > message_bytes_max / sizeof(capnp::word)) message_too_large(words, message_bytes_max);
   const std::size_t start = out.size();
   AppendStream stream(out);
   capnp::writePackedMessage(stream, builder);
@@ -103,7 +122,7 @@ std::size_t encode(ByteBuffer& out, kj::Array<capnp::word>& first_segment,
 
 std::size_t FrameEncoder::header(ByteBuffer& out, const JournalHeader& h,
                                  std::uint64_t message_bytes_max) {
-  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+  return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
     schema::Header::Builder b = f.initHeader();
     b.setFormatVersion(h.format_version);
     copy_text(h.engine_version, [&](unsigned int n) { return b.initEngineVersion(n); });
@@ -125,10 +144,120 @@ std::size_t FrameEncoder::header(ByteBuffer& out, const JournalHeader& h,
   });
 }
 
+namespace {
+
+// The words of a pass frame as Cap'n Proto's MallocMessageBuilder lays them
+// out for pass_with_builder's calls, in one segment: the root pointer, Frame
+// (1 data word, 1 pointer), PassFrame (3, 1), the events' list tag, the events
+// (3, 3 each), then each event's bytes, peer and text in that order. Field
+// places are those of the generated journal.capnp.h. A pointer's offset is
+// counted in words from the word after the pointer to its target.
+namespace layout {
+
+constexpr std::size_t kHeadWords = 8;
+constexpr std::size_t kEventWords = 6;
+constexpr std::uint64_t kByteElements = 2;
+constexpr std::uint64_t kCompositeElements = 7;
+
+constexpr std::uint64_t struct_pointer(std::uint64_t offset, std::uint64_t data_words,
+                                       std::uint64_t pointers) {
+  return (offset << 2) | (data_words << 32) | (pointers << 48);
+}
+
+constexpr std::uint64_t list_pointer(std::uint64_t offset, std::uint64_t element_size,
+                                     std::uint64_t count) {
+  return 1u | (offset << 2) | (element_size << 32) | (count << 35);
+}
+
+// Words of a Data (bytes) or Text (bytes and a NUL) blob; an empty one is a
+// null pointer and takes none.
+constexpr std::size_t blob_words(std::size_t size, bool text) {
+  return size == 0 ? 0 : (size + (text ? 1 : 0) + 7) / 8;
+}
+
+inline void put(unsigned char* message, std::size_t at, std::uint64_t word) {
+  store_le64(message + at * 8, word);
+}
+
+// The blob at word `blob` (zero-padded) and the pointer to it at word `at`.
+inline void put_blob(unsigned char* message, std::size_t at, std::size_t& blob,
+                     std::string_view value, bool text) {
+  const std::size_t words = blob_words(value.size(), text);
+  if (words == 0) {
+    put(message, at, 0);
+    return;
+  }
+  put(message, at, list_pointer(blob - at - 1, kByteElements, value.size() + (text ? 1 : 0)));
+  put(message, blob + words - 1, 0);
+  std::memcpy(message + blob * 8, value.data(), value.size());
+  blob += words;
+}
+
+}  // namespace layout
+
+}  // namespace
+
 std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
                                std::span<const ChannelEvent> events,
                                std::uint64_t message_bytes_max) {
-  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+  using namespace layout;
+  std::size_t words = kHeadWords + kEventWords * events.size();
+  for (const ChannelEvent& e : events) {
+    words += blob_words(e.bytes.size(), false) + blob_words(e.peer.size(), true) +
+             blob_words(e.text.size(), true);
+  }
+  if (words > kFirstSegmentWords) {
+    return pass_with_builder(out, pass, tyme, part, events, message_bytes_max);
+  }
+  const std::uint64_t serialized_words = words + 1;  // and the segment table
+  if (serialized_words > message_bytes_max / sizeof(capnp::word)) {
+    message_too_large(serialized_words, message_bytes_max);
+  }
+  WordBuffer& buffer = scratch_->words;
+  buffer.reserve(words);
+  auto* m = reinterpret_cast<unsigned char*>(buffer.data());
+  const std::size_t n = events.size();
+  put(m, 0, struct_pointer(0, 1, 1));
+  put(m, 1, static_cast<std::uint64_t>(schema::Frame::PASS));
+  put(m, 2, struct_pointer(0, 3, 1));
+  put(m, 3, pass);
+  put(m, 4, static_cast<std::uint64_t>(tyme.time_since_epoch().count()));
+  put(m, 5, part);
+  put(m, 6, list_pointer(0, kCompositeElements, kEventWords * n));
+  put(m, 7, struct_pointer(n, 3, 3));  // a list tag: the offset field holds the count
+  std::size_t blob = kHeadWords + kEventWords * n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ChannelEvent& e = events[i];
+    const std::size_t at = kHeadWords + kEventWords * i;
+    put(m, at,
+        static_cast<std::uint64_t>(e.kind) | (static_cast<std::uint64_t>(e.who) << 16) |
+            (static_cast<std::uint64_t>(e.channel) << 32));
+    put(m, at + 1, e.seq);
+    put(m, at + 2,
+        static_cast<std::uint64_t>(e.accepted) | (static_cast<std::uint64_t>(e.noise) << 32) |
+            (static_cast<std::uint64_t>(e.channel_kind) << 48));
+    put_blob(m, at + 3, blob, e.bytes, false);
+    put_blob(m, at + 4, blob, e.peer, true);
+    put_blob(m, at + 5, blob, e.text, true);
+  }
+  // Cap'n Proto packs the segment table and the segment as separate writes.
+  unsigned char table_bytes[8];
+  store_le32(table_bytes, 0);  // segments - 1
+  store_le32(table_bytes + 4, static_cast<std::uint32_t>(words));
+  std::uint64_t table;
+  std::memcpy(&table, table_bytes, 8);
+  out.reserve_spare(packed_bytes_max(1 + words));
+  const std::size_t start = out.size();
+  out.commit(detail::pack(&table, 1, out.tail()));
+  out.commit(detail::pack(buffer.data(), words, out.tail()));
+  return out.size() - start;
+}
+
+std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass, Tyme tyme,
+                                            std::uint32_t part,
+                                            std::span<const ChannelEvent> events,
+                                            std::uint64_t message_bytes_max) {
+  return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
     schema::PassFrame::Builder b = f.initPass();
     b.setPass(pass);
     b.setTymeNs(tyme.time_since_epoch().count());
@@ -156,7 +285,7 @@ std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, s
 
 std::size_t FrameEncoder::trailer(ByteBuffer& out, const JournalTrailer& t,
                                   std::uint64_t message_bytes_max) {
-  return encode(out, scratch_->first_segment, message_bytes_max, [&](schema::Frame::Builder f) {
+  return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
     schema::Trailer::Builder b = f.initTrailer();
     b.setPasses(t.passes);
     b.setFrames(t.frames);

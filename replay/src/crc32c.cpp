@@ -1,6 +1,7 @@
 #include "hio/replay/crc32c.hpp"
 
 #include <array>
+#include <cstring>
 
 #include "le.hpp"
 
@@ -32,11 +33,36 @@ constexpr Tables make_tables() {
 
 constexpr Tables kTables = make_tables();
 
-}  // namespace
+// The same CRC with SSE4.2's crc32 instruction (8 bytes per instruction), for
+// CPUs that have it: compiled for SSE4.2 in this one function only, and called
+// only after a run-time check, so the build needs no -msse4.2.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HIO_CRC32C_HW 1
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_hw(const unsigned char* p, std::size_t size,
+                                                          std::uint32_t crc) {
+  std::uint64_t c = crc;
+  while (size >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);  // x86 is little-endian, as the CRC wants
+    c = __builtin_ia32_crc32di(c, word);
+    p += 8;
+    size -= 8;
+  }
+  auto c32 = static_cast<std::uint32_t>(c);
+  while (size-- > 0)
+    c32 = __builtin_ia32_crc32qi(c32, *p++);
+  return c32;
+}
 
-std::uint32_t crc32c(const void* data, std::size_t size, std::uint32_t previous) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  std::uint32_t crc = ~previous;
+// __builtin_cpu_init first: this runs during static initialisation, possibly
+// before libgcc's own constructor has filled in the CPU model.
+const bool kHaveHw = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.2") != 0;
+}();
+#endif
+
+std::uint32_t crc32c_sw(const unsigned char* p, std::size_t size, std::uint32_t crc) {
   while (size >= 8) {
     const std::uint32_t lo = detail::load_le32(p) ^ crc;
     const std::uint32_t hi = detail::load_le32(p + 4);
@@ -48,7 +74,23 @@ std::uint32_t crc32c(const void* data, std::size_t size, std::uint32_t previous)
   }
   while (size-- > 0)
     crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xFFu];
-  return ~crc;
+  return crc;
 }
+
+}  // namespace
+
+std::uint32_t crc32c(const void* data, std::size_t size, std::uint32_t previous) {
+  const auto* p = static_cast<const unsigned char*>(data);
+#ifdef HIO_CRC32C_HW
+  if (kHaveHw) return ~crc32c_hw(p, size, ~previous);
+#endif
+  return ~crc32c_sw(p, size, ~previous);
+}
+
+namespace detail {
+std::uint32_t crc32c_software(const void* data, std::size_t size, std::uint32_t previous) {
+  return ~crc32c_sw(static_cast<const unsigned char*>(data), size, ~previous);
+}
+}  // namespace detail
 
 }  // namespace hio::replay

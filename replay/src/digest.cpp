@@ -78,7 +78,7 @@ namespace {
 constexpr std::size_t kFixedSize = 20;
 
 // The fixed part of the canonical encoding plus the length of `bytes`.
-void encode_fixed(unsigned char (&out)[kFixedSize + 4], const ChannelEvent& e) {
+void encode_fixed(unsigned char* out, const ChannelEvent& e) {
   out[0] = static_cast<unsigned char>(e.kind);
   out[1] = static_cast<unsigned char>(e.who);
   out[2] = static_cast<unsigned char>(e.noise);
@@ -109,31 +109,43 @@ void append_canonical(std::string& out, const ChannelEvent& e) {
 }
 
 void EventDigest::add(const ChannelEvent& e) {
-  // Small events (the common case) are encoded into one buffer and hashed in a
-  // single update; larger ones are fed piece by piece. Same bytes either way.
+  // Small events (the common case) are encoded into one buffer after the
+  // hasher's pending bytes and hashed a word at a time straight from it;
+  // larger ones are fed piece by piece. Same bytes either way.
   constexpr std::size_t kSmall = 256;
   const std::size_t total = kFixedSize + 12 + e.bytes.size() + e.peer.size() + e.text.size();
-  unsigned char fixed[kFixedSize + 4];
-  encode_fixed(fixed, e);
   if (total <= kSmall) {
-    unsigned char buf[kSmall];
-    unsigned char* p = buf;
-    auto put = [&p](const void* src, std::size_t n) {
-      if (n > 0) std::memcpy(p, src, n);
-      p += n;
+    Hasher64& hs = hasher_;
+    // 8 bytes of room in front for the pending bytes, 8 behind for the word
+    // that becomes the new pending bytes.
+    unsigned char buf[8 + kSmall + 8];
+    std::memcpy(buf, hs.pending_, 8);
+    unsigned char* p = buf + hs.pending_size_;
+    encode_fixed(p, e);
+    p += kFixedSize + 4;
+    auto put = [&p](std::string_view value) {
+      p = detail::copy_small(p, reinterpret_cast<const unsigned char*>(value.data()), value.size());
     };
     auto put_len = [&p](std::size_t n) {
       detail::store_le32(p, static_cast<std::uint32_t>(n));
       p += 4;
     };
-    put(fixed, sizeof fixed);
-    put(e.bytes.data(), e.bytes.size());
+    put(e.bytes);
     put_len(e.peer.size());
-    put(e.peer.data(), e.peer.size());
+    put(e.peer);
     put_len(e.text.size());
-    put(e.text.data(), e.text.size());
-    hasher_.update(buf, total);
+    put(e.text);
+    const unsigned char* q = buf;
+    std::uint64_t h = hs.h_;
+    for (; p - q >= 8; q += 8)
+      h = round(h, detail::load_le64(q));
+    hs.h_ = h;
+    std::memcpy(hs.pending_, q, 8);
+    hs.pending_size_ = static_cast<std::size_t>(p - q);
+    hs.size_ += total;
   } else {
+    unsigned char fixed[kFixedSize + 4];
+    encode_fixed(fixed, e);
     hasher_.update(fixed, sizeof fixed);
     hasher_.update(e.bytes);
     hasher_.update_u32(static_cast<std::uint32_t>(e.peer.size()));

@@ -1,10 +1,18 @@
 #include "packed.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
+#include <type_traits>
+#include <utility>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "codec.hpp"
+#include "le.hpp"
 
 namespace hio::replay::detail {
 
@@ -21,6 +29,15 @@ namespace {
 [[noreturn]] void too_large(std::size_t words_max) {
   throw DecodeError("packed data unpacks to more than " + std::to_string(words_max) +
                     " words (ReaderOptions::message_bytes_max)");
+}
+
+// fn(std::integral_constant<unsigned, i>) for the 8 bytes of a word, unrolled.
+template <typename Fn>
+inline void each_byte(Fn&& fn) {
+  [&]<unsigned... kBits>(std::integer_sequence<unsigned, kBits...>) {
+    (fn(std::integral_constant<unsigned, kBits>{}), ...);
+  }
+  (std::make_integer_sequence<unsigned, 8>{});
 }
 
 template <unsigned kBit>
@@ -55,14 +72,7 @@ std::size_t unpack(std::string_view packed, WordBuffer& out, std::size_t words_m
     if (end - p >= 8) {
       // Enough input for any tag: no bounds check per byte, no branch per bit
       // (a zero byte is written where the tag bit is clear).
-      take_byte<0>(word, p, tag);
-      take_byte<1>(word, p, tag);
-      take_byte<2>(word, p, tag);
-      take_byte<3>(word, p, tag);
-      take_byte<4>(word, p, tag);
-      take_byte<5>(word, p, tag);
-      take_byte<6>(word, p, tag);
-      take_byte<7>(word, p, tag);
+      each_byte([&](auto bit) { take_byte<bit>(word, p, tag); });
     } else {
       for (unsigned bit = 0; bit < 8; ++bit) {
         word[bit] = 0;
@@ -90,6 +100,136 @@ std::size_t unpack(std::string_view packed, WordBuffer& out, std::size_t words_m
     }
   }
   return n;
+}
+
+namespace {
+
+constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Fu;
+constexpr std::uint64_t kHigh = 0x8080808080808080u;
+
+// Bit i set when byte i (in memory order) of the word `w` is non-zero.
+inline unsigned nonzero_bytes(std::uint64_t w) {
+  const std::uint64_t high = (((w & kLow7) + kLow7) | w) & kHigh;
+  // Gathers the eight high bits (bit 8i + 7) into bits 56 + i.
+  return static_cast<unsigned>(((high >> 7) * 0x0102040810204080u) >> 56);
+}
+
+struct TagTables {
+  std::array<std::uint8_t, 256> count{};     // set bits of a tag
+  std::array<std::uint64_t, 256> shuffle{};  // byte j: where the j-th non-zero byte is
+};
+
+constexpr TagTables make_tag_tables() {
+  TagTables t;
+  for (unsigned tag = 0; tag < 256; ++tag) {
+    std::uint64_t shuffle = ~std::uint64_t{0};  // 0x80 bytes: pshufb writes zeros there
+    unsigned j = 0;
+    for (unsigned bit = 0; bit < 8; ++bit) {
+      if ((tag >> bit) & 1u) {
+        shuffle &= ~(std::uint64_t{0xFF} << (8 * j));
+        shuffle |= std::uint64_t{bit} << (8 * j);
+        ++j;
+      }
+    }
+    t.count[tag] = static_cast<std::uint8_t>(j);
+    t.shuffle[tag] = shuffle;
+  }
+  return t;
+}
+
+constexpr TagTables kTags = make_tag_tables();
+
+// Writes the non-zero bytes of `w` (those of `tag`) at `out`, in order, and
+// returns the end. Every byte is stored; the output advances past the
+// non-zero ones only. Up to 8 bytes at `out` are written.
+struct ScalarBytes {
+  static unsigned tag(std::uint64_t w) { return nonzero_bytes(w); }
+  static unsigned char* put(unsigned char* out, std::uint64_t w, unsigned tag) {
+    each_byte([&](auto bit) {
+      *out = static_cast<unsigned char>(w >> (8 * bit));
+      out += (tag >> bit) & 1u;
+    });
+    return out;
+  }
+};
+
+// The loop of pack() with `Bytes` writing a word's non-zero bytes.
+template <typename Bytes>
+inline std::size_t pack_words(const std::uint64_t* words, std::size_t count, unsigned char* out) {
+  const auto* in = reinterpret_cast<const unsigned char*>(words);
+  const auto* const end = in + count * 8;
+  unsigned char* const start = out;
+  while (in < end) {
+    const std::uint64_t w = load_le64(in);
+    const unsigned tag = Bytes::tag(w);
+    *out = static_cast<unsigned char>(tag);
+    out = Bytes::put(out + 1, w, tag);
+    in += 8;
+    if (tag == 0x00) {
+      const auto* limit = end - in > 255 * 8 ? in + 255 * 8 : end;
+      const auto* run = in;
+      while (run < limit && load_le64(run) == 0)
+        run += 8;
+      *out++ = static_cast<unsigned char>((run - in) / 8);
+      in = run;
+    } else if (tag == 0xFF) {
+      // Words with at most one zero byte are copied as they are (packing them
+      // would not save a byte); Cap'n Proto stops at the first with two.
+      const auto* limit = end - in > 255 * 8 ? in + 255 * 8 : end;
+      const auto* run = in;
+      while (run < limit && kTags.count[nonzero_bytes(load_le64(run))] >= 7)
+        run += 8;
+      *out++ = static_cast<unsigned char>((run - in) / 8);
+      for (; in < run; in += 8, out += 8)  // runs are short: no memcpy call
+        std::memcpy(out, in, 8);
+    }
+  }
+  return static_cast<std::size_t>(out - start);
+}
+
+// With SSSE3 (checked at run time; only these functions are compiled for it,
+// so the build needs no -m flag) a word's non-zero bytes are gathered by one
+// pshufb from a table indexed by the tag.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HIO_PACK_SSSE3 1
+struct Ssse3Bytes {
+  __attribute__((target("ssse3"))) static unsigned tag(std::uint64_t w) {
+    const __m128i zero =
+        _mm_cmpeq_epi8(_mm_cvtsi64_si128(static_cast<long long>(w)), _mm_setzero_si128());
+    return ~static_cast<unsigned>(_mm_movemask_epi8(zero)) & 0xFFu;
+  }
+  __attribute__((target("ssse3"))) static unsigned char* put(unsigned char* out, std::uint64_t w,
+                                                             unsigned tag) {
+    const __m128i bytes = _mm_cvtsi64_si128(static_cast<long long>(w));
+    const __m128i order = _mm_cvtsi64_si128(static_cast<long long>(kTags.shuffle[tag]));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_shuffle_epi8(bytes, order));
+    return out + kTags.count[tag];
+  }
+};
+
+__attribute__((target("ssse3"), flatten)) std::size_t pack_ssse3(const std::uint64_t* words,
+                                                                 std::size_t count,
+                                                                 unsigned char* out) {
+  return pack_words<Ssse3Bytes>(words, count, out);
+}
+
+const bool kHaveSsse3 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("ssse3") != 0;
+}();
+#endif
+
+}  // namespace
+
+std::size_t pack(const std::uint64_t* words, std::size_t count, unsigned char* out) {
+#ifdef HIO_PACK_SSSE3
+  if (kHaveSsse3) return pack_ssse3(words, count, out);
+#endif
+  return pack_portable(words, count, out);
+}
+
+std::size_t pack_portable(const std::uint64_t* words, std::size_t count, unsigned char* out) {
+  return pack_words<ScalarBytes>(words, count, out);
 }
 
 }  // namespace hio::replay::detail

@@ -1,5 +1,8 @@
 #include "hio/replay/recorder.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 
 namespace hio::replay {
@@ -18,41 +21,52 @@ void Recorder::on_event(const ChannelEvent& e) {
     throw std::length_error("journal recorder: an event of more than " +
                             std::to_string(kFrameBytesLimit) + " bytes cannot be journaled");
   }
-  if (!stored_.empty()) {
+  const std::size_t strings = e.bytes.size() + e.peer.size() + e.text.size();
+  if (!events_.empty()) {
     if (e.tyme < tyme_) {
       throw std::logic_error("journal recorder: an event at tyme " + format_seconds(e.tyme) +
                              " s after events at " + format_seconds(tyme_) + " s");
     }
-    const std::size_t strings = e.bytes.size() + e.peer.size() + e.text.size();
     if (e.tyme > tyme_) {
       end_pass();
-    } else if (stored_.size() >= options_.frame_events_max ||
-               arena_.size() + strings > options_.frame_bytes_max) {
+    } else if (events_.size() >= options_.frame_events_max ||
+               arena_used_ + strings > options_.frame_bytes_max) {
       write_frame();  // a part: the pass goes on
     }
   }
   tyme_ = e.tyme;
-  Stored s{e.kind,
-           e.who,
-           e.noise,
-           e.channel_kind,
-           e.channel,
-           e.accepted,
-           e.seq,
-           arena_.size(),
-           arena_.size() + e.bytes.size(),
-           arena_.size() + e.bytes.size() + e.peer.size(),
-           static_cast<std::uint32_t>(e.bytes.size()),
-           static_cast<std::uint32_t>(e.peer.size()),
-           static_cast<std::uint32_t>(e.text.size())};
-  arena_.append(e.bytes);
-  arena_.append(e.peer);
-  arena_.append(e.text);
-  stored_.push_back(s);
+  char* at = strings > 0 ? reserve(strings) : nullptr;
+  ChannelEvent& stored = events_.emplace_back(e);
+  auto copy = [&at](std::string_view value) -> std::string_view {
+    if (value.empty()) return {};
+    std::memcpy(at, value.data(), value.size());
+    at += value.size();
+    return std::string_view(at - value.size(), value.size());
+  };
+  stored.bytes = copy(e.bytes);
+  stored.peer = copy(e.peer);
+  stored.text = copy(e.text);
+  arena_used_ += strings;
+}
+
+char* Recorder::reserve(std::size_t n) {
+  if (n <= arena_capacity_ - arena_used_) return arena_.get() + arena_used_;
+  const std::size_t capacity = std::max({arena_capacity_ * 2, arena_used_ + n, std::size_t{4096}});
+  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+  if (arena_used_ > 0) std::memcpy(grown.get(), arena_.get(), arena_used_);
+  const char* const old = arena_.get();
+  for (ChannelEvent& e : events_) {
+    for (std::string_view* v : {&e.bytes, &e.peer, &e.text}) {
+      if (!v->empty()) *v = std::string_view(grown.get() + (v->data() - old), v->size());
+    }
+  }
+  arena_ = std::move(grown);
+  arena_capacity_ = capacity;
+  return arena_.get() + arena_used_;
 }
 
 void Recorder::end_pass() {
-  if (!stored_.empty()) write_frame();
+  if (!events_.empty()) write_frame();
 }
 
 void Recorder::write_frame() {
@@ -60,29 +74,14 @@ void Recorder::write_frame() {
     if (before_first_frame_) before_first_frame_();
     wrote_ = true;
   }
-  views_.clear();
-  views_.reserve(stored_.size());
-  const std::string_view arena = arena_;
-  for (const Stored& s : stored_) {
-    ChannelEvent e;
-    e.kind = s.kind;
-    e.channel = s.channel;
-    e.tyme = tyme_;
-    e.seq = s.seq;
-    e.bytes = arena.substr(s.bytes_at, s.bytes_size);
-    e.peer = arena.substr(s.peer_at, s.peer_size);
-    e.text = arena.substr(s.text_at, s.text_size);
-    e.accepted = s.accepted;
-    e.who = s.who;
-    e.noise = s.noise;
-    e.channel_kind = s.channel_kind;
-    views_.push_back(e);
-  }
-  writer_.write_pass(tyme_, views_);
-  stored_.clear();
-  arena_.clear();
+  writer_.write_pass(tyme_, events_);
+  events_.clear();
+  arena_used_ = 0;
   // A huge pass may have grown the arena; do not keep that memory for good.
-  if (arena_.capacity() > 4 * options_.frame_bytes_max) arena_.shrink_to_fit();
+  if (arena_capacity_ > 4 * options_.frame_bytes_max) {
+    arena_.reset();
+    arena_capacity_ = 0;
+  }
 }
 
 }  // namespace hio::replay

@@ -1,5 +1,7 @@
-// CRC32C (Castagnoli), the checksum of every journal frame: our own table-driven
-// code, so the journal format depends on no library for its integrity check.
+// CRC32C (Castagnoli), the checksum of every journal frame: our own code, so the
+// journal format depends on no library for its integrity check. x86-64 CPUs
+// with SSE4.2 use its crc32 instruction (checked at run time); others, the
+// table-driven software path.
 #pragma once
 
 #include <cstddef>
@@ -17,5 +19,11 @@ namespace hio::replay {
 [[nodiscard]] inline std::uint32_t crc32c(std::string_view bytes, std::uint32_t previous = 0) {
   return crc32c(bytes.data(), bytes.size(), previous);
 }
+
+namespace detail {
+// The table-driven path alone, whatever the CPU (tests compare the two).
+[[nodiscard]] std::uint32_t crc32c_software(const void* data, std::size_t size,
+                                            std::uint32_t previous = 0);
+}  // namespace detail
 
 }  // namespace hio::replay

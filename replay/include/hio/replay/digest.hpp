@@ -32,6 +32,8 @@ class Hasher64 {
   std::uint64_t size() const { return size_; }
 
  private:
+  friend class EventDigest;  // hashes small events without copying them twice
+
   std::uint64_t h_ = 0x27D4EB2F165667C5u;
   std::uint64_t size_ = 0;
   unsigned char pending_[8] = {};

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,24 +48,14 @@ class Recorder final : public EventSink {
   // nothing is buffered.
   void end_pass();
 
-  bool pending() const { return !stored_.empty(); }
+  bool pending() const { return !events_.empty(); }
   Tyme pending_tyme() const { return tyme_; }  // meaningful when pending()
-  std::size_t pending_events() const { return stored_.size(); }
+  std::size_t pending_events() const { return events_.size(); }
 
  private:
-  // An event without its views: the strings live in arena_.
-  struct Stored {
-    EventKind kind;
-    CloseWho who;
-    NoiseKind noise;
-    ChannelKind channel_kind;
-    std::uint32_t channel;
-    std::uint32_t accepted;
-    std::uint64_t seq;
-    std::size_t bytes_at, peer_at, text_at;
-    std::uint32_t bytes_size, peer_size, text_size;
-  };
-
+  // Room for `n` more string bytes in arena_; if the arena has to move, the
+  // buffered events' views are moved with it.
+  char* reserve(std::size_t n);
   void write_frame();  // one frame of what is buffered (a part, or the pass's last)
 
   JournalWriter& writer_;
@@ -72,9 +63,12 @@ class Recorder final : public EventSink {
   std::function<void()> before_first_frame_;
   bool wrote_ = false;
   Tyme tyme_{};
-  std::vector<Stored> stored_;
-  std::string arena_;
-  std::vector<ChannelEvent> views_;  // scratch for write_frame
+  // The buffered events, handed to the writer as they are: their strings are
+  // views into arena_, which holds the strings of the events buffered.
+  std::vector<ChannelEvent> events_;
+  std::unique_ptr<char[]> arena_;
+  std::size_t arena_capacity_ = 0;
+  std::size_t arena_used_ = 0;
 };
 
 }  // namespace hio::replay

@@ -1,0 +1,227 @@
+// The writer's own Cap'n Proto packer and pass-frame layout against Cap'n
+// Proto's: the journal's bytes must not depend on which of them wrote a frame.
+#include <capnp/serialize-packed.h>
+#include <gtest/gtest.h>
+#include <kj/io.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "byte_buffer.hpp"
+#include "codec.hpp"
+#include "hio/replay/reader.hpp"
+#include "packed.hpp"
+
+namespace hio::replay {
+namespace {
+
+// A seeded SplitMix64 stream: the same words on every run.
+class Stream {
+ public:
+  explicit Stream(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+
+ private:
+  std::uint64_t state_;
+};
+
+// A word whose bytes are zero or not by `mask` (bit i: byte i non-zero).
+std::uint64_t word_with(unsigned mask, Stream& s) {
+  std::uint64_t w = 0;
+  for (unsigned i = 0; i < 8; ++i) {
+    if ((mask >> i) & 1u) w |= static_cast<std::uint64_t>(1 + s.below(255)) << (8 * i);
+  }
+  return w;
+}
+
+// Words of the kinds the packer treats differently, in runs of every length
+// around its 255-word limits.
+std::vector<std::uint64_t> words_for(Stream& s) {
+  std::vector<std::uint64_t> out;
+  const std::size_t runs = 1 + s.below(12);
+  for (std::size_t r = 0; r < runs; ++r) {
+    const std::size_t lengths[] = {1, 2, 3, 254, 255, 256, 257, 300, 600};
+    const std::size_t length = s.below(3) == 0 ? lengths[s.below(9)] : 1 + s.below(8);
+    const std::size_t kind = s.below(6);
+    for (std::size_t i = 0; i < length; ++i) {
+      switch (kind) {
+        case 0:
+          out.push_back(0);
+          break;  // zero words
+        case 1:
+          out.push_back(word_with(0xFF, s));
+          break;  // no zero byte
+        case 2:
+          out.push_back(word_with(0xFF & ~(1u << s.below(8)), s));
+          break;  // one zero
+        case 3:
+          out.push_back(word_with(static_cast<unsigned>(s.below(256)), s));
+          break;
+        case 4:
+          out.push_back(s.below(2) == 0 ? 0 : word_with(0xFF, s));
+          break;  // alternating
+        default:
+          out.push_back(s.next());
+          break;  // anything
+      }
+    }
+  }
+  return out;
+}
+
+std::string capnp_packed(const std::vector<std::uint64_t>& words) {
+  kj::VectorOutputStream stream;
+  const kj::ArrayPtr<const capnp::word> segment(reinterpret_cast<const capnp::word*>(words.data()),
+                                                words.size());
+  capnp::writePackedMessage(stream, kj::arrayPtr(&segment, 1));
+  const kj::ArrayPtr<kj::byte> bytes = stream.getArray();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+// The segment table as Cap'n Proto writes it for one segment, then the
+// segment, each packed by `pack` (detail::pack or detail::pack_portable).
+template <typename Pack>
+std::string our_packed(const std::vector<std::uint64_t>& words, Pack pack) {
+  const std::uint64_t table = static_cast<std::uint64_t>(words.size()) << 32;
+  std::string out(detail::packed_bytes_max(1 + words.size()), '\0');
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  std::size_t n = pack(&table, 1, p);
+  n += pack(words.data(), words.size(), p + n);
+  out.resize(n);
+  return out;
+}
+
+// Both packers against Cap'n Proto's.
+void expect_capnp_packing(const std::vector<std::uint64_t>& words, const std::string& what) {
+  const std::string expected = capnp_packed(words);
+  ASSERT_EQ(our_packed(words, detail::pack), expected) << what;
+  ASSERT_EQ(our_packed(words, detail::pack_portable), expected) << what << " (portable)";
+}
+
+TEST(JournalCodec, PackIsCapnpPackingOnEveryKindOfWordAndRun) {
+  Stream s(0x5EED);
+  std::size_t words = 0;
+  for (int round = 0; round < 2000; ++round) {
+    const std::vector<std::uint64_t> input = words_for(s);
+    words += input.size();
+    expect_capnp_packing(input, "round " + std::to_string(round));
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_GT(words, 100'000u);
+}
+
+TEST(JournalCodec, PackHandlesRunsAtAndBeyondTheCountLimit) {
+  Stream s(7);
+  for (std::size_t n : {1u, 255u, 256u, 257u, 510u, 511u, 512u, 1000u}) {
+    expect_capnp_packing(std::vector<std::uint64_t>(n, 0), std::to_string(n) + " zero words");
+    std::vector<std::uint64_t> dense;
+    for (std::size_t i = 0; i < n; ++i)
+      dense.push_back(word_with(i % 3 == 0 ? 0x7F : 0xFF, s));  // none or one zero byte
+    expect_capnp_packing(dense, std::to_string(n) + " dense words");
+  }
+}
+
+// Events like a run's, and unlike: every kind and enum, strings of every
+// length around a word, with NULs and 0xFF bytes, empty and not.
+std::vector<ChannelEvent> events_for(Stream& s, std::vector<std::string>& strings) {
+  const std::size_t n = 1 + s.below(s.below(4) == 0 ? 300 : 20);
+  std::vector<ChannelEvent> out;
+  auto text = [&]() -> std::string_view {
+    const std::size_t lengths[] = {0, 0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 100, 1000};
+    std::string value(lengths[s.below(14)], '\0');
+    for (char& c : value) {
+      const std::size_t pick = s.below(4);
+      c = static_cast<char>(pick == 0 ? 0 : pick == 1 ? 0xFF : 'a' + static_cast<int>(s.below(26)));
+    }
+    strings.push_back(std::move(value));
+    return strings.back();
+  };
+  strings.reserve(strings.size() + 3 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ChannelEvent e;
+    e.kind = static_cast<EventKind>(s.below(9));
+    e.channel = s.below(3) == 0 ? static_cast<std::uint32_t>(s.next())
+                                : 1 + static_cast<std::uint32_t>(s.below(20));
+    e.seq = s.below(4) == 0 ? s.next() : i;
+    e.bytes = text();
+    e.peer = text();
+    e.text = text();
+    e.accepted = s.below(2) == 0 ? 0 : static_cast<std::uint32_t>(s.next());
+    e.who = static_cast<CloseWho>(s.below(2));
+    e.noise = static_cast<NoiseKind>(s.below(6));
+    e.channel_kind = static_cast<ChannelKind>(s.below(3));
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::string encoded(detail::FrameEncoder& encoder, bool builder, std::uint64_t pass,
+                    std::int64_t tyme_ns, std::uint32_t part,
+                    const std::vector<ChannelEvent>& events) {
+  detail::ByteBuffer out;
+  const Tyme tyme{Tock{tyme_ns}};
+  const std::size_t size =
+      builder ? encoder.pass_with_builder(out, pass, tyme, part, events, std::uint64_t{1} << 30)
+              : encoder.pass(out, pass, tyme, part, events, std::uint64_t{1} << 30);
+  EXPECT_EQ(size, out.size());
+  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+}
+
+TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
+  Stream s(42);
+  detail::FrameEncoder encoder;
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<std::string> strings;
+    std::vector<ChannelEvent> events = events_for(s, strings);
+    const std::uint64_t pass = s.below(2) == 0 ? s.below(1000) : s.next() >> 1;
+    const auto tyme_ns =
+        static_cast<std::int64_t>(s.below(2) == 0 ? s.below(1u << 30) : s.next() >> 1);
+    const auto part = static_cast<std::uint32_t>(s.below(2) == 0 ? 0 : s.next());
+    for (ChannelEvent& e : events)
+      e.tyme = Tyme{Tock{tyme_ns}};
+    ASSERT_EQ(encoded(encoder, false, pass, tyme_ns, part, events),
+              encoded(encoder, true, pass, tyme_ns, part, events))
+        << "round " << round;
+  }
+}
+
+TEST(JournalCodec, PassFramesAtTheFirstSegmentsEdgeAreTheBuildersBytes) {
+  // One event whose bytes fill the builder's first segment (64 Ki words) to
+  // the last word, one word less, and one more (two segments: the builder's
+  // own layout, far pointers included).
+  detail::FrameEncoder encoder;
+  for (std::size_t blob_words : {65536u - 15u, 65536u - 14u, 65536u - 13u}) {
+    const std::string bytes(blob_words * 8, 'x');
+    ChannelEvent e;
+    e.kind = EventKind::rx;
+    e.channel = 1;
+    e.bytes = bytes;
+    const std::vector<ChannelEvent> events{e};
+    ASSERT_EQ(encoded(encoder, false, 0, 0, 0, events), encoded(encoder, true, 0, 0, 0, events))
+        << blob_words << " words of bytes";
+  }
+}
+
+TEST(JournalCodec, PassFrameOverTheMessageLimitIsRefusedAndAppendsNothing) {
+  detail::FrameEncoder encoder;
+  const std::string bytes(4096, 'x');
+  ChannelEvent e;
+  e.kind = EventKind::tx;
+  e.bytes = bytes;
+  const std::vector<ChannelEvent> events{e};
+  detail::ByteBuffer out;
+  out.append("ab", 2);
+  EXPECT_THROW((void)encoder.pass(out, 0, Tyme{}, 0, events, 4096), std::length_error);
+  EXPECT_EQ(out.size(), 2u);
+}
+
+}  // namespace
+}  // namespace hio::replay
