@@ -170,12 +170,13 @@ void journal_suite(const Options& options, Report& report) {
   // hits both alike instead of one of them.
   double plain_s = 1e300;
   double journaled_s = 1e300;
-  for (int round = 0; round < 2 * options.repeats(); ++round) {
-    plain_s = std::min(plain_s, best_seconds(1, [&] { sim_echo_run("", clients, lines); }));
+  for (int round = 0; round < 2 * options.rounds(); ++round) {
+    plain_s =
+        std::min(plain_s, best_seconds(options.once(), [&] { sim_echo_run("", clients, lines); }));
     // The previous journal is removed outside the timed runs: truncating 6 MB
     // of page cache is the file system's cost, not the journal's.
-    journaled_s =
-        std::min(journaled_s, best_seconds(1, [&] { sim_echo_run(path, clients, lines); }));
+    journaled_s = std::min(
+        journaled_s, best_seconds(options.once(), [&] { sim_echo_run(path, clients, lines); }));
     std::remove(path.c_str());
   }
   report.add("journal_overhead", journaled_s / plain_s, "ratio");
