@@ -288,7 +288,7 @@ Tyme SimCore::arrival(SimEndpoint* sender, SimLink& link, Tyme leaves, Tock jitt
       report(0, 0, NoiseKind::delay, bytes, peer, detail_);
     }
   }
-  return leaves + link.params().latency + jitter;
+  return tyme_after(tyme_after(leaves, link.params().latency), jitter);
 }
 
 // ---- endpoints --------------------------------------------------------------

@@ -166,12 +166,18 @@ void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
   }
   Tyme at = arrival(&from, link, leaves, fate.jitter, bytes, peer);
   if (fate.reordered) {
-    at += link.params().reorder_delay;
+    at = tyme_after(at, link.params().reorder_delay);
     detail.assign("held back ");
     append_number(detail, link.params().reorder_delay.count());
     detail += " ns on link ";
     detail += link.name();
     report(from, NoiseKind::reorder, bytes, peer, detail);
+  }
+  if (at == kTymeNever) {  // delays summed beyond the end of tyme (~292 years)
+    detail.assign("would arrive beyond the end of tyme on link ");
+    detail += link.name();
+    report(from, NoiseKind::drop, bytes, peer, detail);
+    return;
   }
   const std::uint32_t slot = take_datagram_slot();
   SimDatagram& message = datagrams_[slot];
@@ -201,7 +207,7 @@ void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
     detail += " ns after on link ";
     detail += link.name();
     report(from, NoiseKind::duplicate, bytes, peer, detail);
-    schedule(at + fate.duplicate_after, SimEventKind::datagram, copy_slot);
+    schedule(tyme_after(at, fate.duplicate_after), SimEventKind::datagram, copy_slot);
   }
 }
 

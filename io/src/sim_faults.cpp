@@ -160,7 +160,7 @@ void SimCore::resend(SimConn& c, int d) {
   ++dir.stall_gen;  // a pending stall timeout no longer applies
   dir.last_at = tyme;
   for (SimSegment& segment : again)
-    launch(c, d, std::move(segment), tyme + link.params().latency);
+    launch(c, d, std::move(segment), tyme_after(tyme, link.params().latency));
 }
 
 }  // namespace hio::detail

@@ -141,7 +141,7 @@ void SimClientTransport::attempt() {
                  local_->name);
     return;
   }
-  if (connect_timeout_ > Tock{0}) core_->kick(*this, attempt_start_ + connect_timeout_);
+  if (connect_timeout_ > Tock{0}) core_->kick(*this, tyme_after(attempt_start_, connect_timeout_));
 }
 
 void SimClientTransport::service() {
@@ -149,7 +149,7 @@ void SimClientTransport::service() {
   if (!over_) {
     const bool opening = port_.channel().state() == ChannelState::opening;
     if (!(opening && connect_timeout_ > Tock{0} &&
-          port_.tyme() >= attempt_start_ + connect_timeout_)) {
+          port_.tyme() >= tyme_after(attempt_start_, connect_timeout_))) {
       pump();
       return;
     }
@@ -181,7 +181,7 @@ Tyme SimClientTransport::due() const {
   if (stopped_ || core_ == nullptr) return kTymeNever;
   if (!over_) {
     if (connect_timeout_ > Tock{0} && port_.channel().state() == ChannelState::opening) {
-      return attempt_start_ + connect_timeout_;
+      return tyme_after(attempt_start_, connect_timeout_);
     }
     return kTymeNever;
   }

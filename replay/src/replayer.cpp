@@ -703,7 +703,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     port.noise(NoiseKind::delay, bytes, e.peer,
                "replay noise: delayed " + format_seconds(delayed) + " s");
     for (int i = 0; i < copies; ++i)
-      hold(now + delayed, Held{e.channel, bytes, e.peer, false});
+      hold(tyme_after(now, delayed), Held{e.channel, bytes, e.peer, false});
     return true;
   }
   if (reordered) {

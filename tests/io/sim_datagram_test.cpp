@@ -257,6 +257,24 @@ TEST(SimDatagram, DownHostsUnknownPeersAndEmptyPortsAreReported) {
   dump_on_failure(w.sink);
 }
 
+// Each delay is capped at 100 years, but their sum is not: a datagram whose
+// arrival would lie beyond the end of tyme (~292 years) is reported dropped,
+// never wrapped round to arrive early.
+TEST(SimDatagram, AnArrivalBeyondTheEndOfTymeIsADrop) {
+  constexpr Tock kCentury = seconds(100LL * 365 * 24 * 3600);
+  SimWorld w({}, seconds(1));
+  w.two_hosts({.latency = kCentury, .reorder = 1.0, .reorder_delay = kCentury}, Way::one_way);
+  Ticker sender(w.io, "sim://a:1000", "b:2000", 2, kCentury);
+  DatagramDoer receiver(w.io, "sim://b:2000", {}, "receiver");
+  w.doist.run({&sender, &receiver});
+  ASSERT_EQ(sender.sent(), 2u);
+  // Sent at 0: arrives at 200 years. Sent at 100 years: 300 > 292 years.
+  ASSERT_EQ(receiver.received.size(), 1u);
+  EXPECT_EQ(Ticker::seq_of(receiver.received[0].bytes), 0u);
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "would arrive beyond the end of tyme"), 1u);
+  dump_on_failure(w.sink);
+}
+
 TEST(SimDatagram, AFullReceiveBufferDropsAndReports) {
   SimWorld w;
   w.two_hosts();

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <string>
+
 namespace hio::tools {
 namespace {
 
@@ -44,6 +47,26 @@ TEST(Duration, FormatsShortestExactText) {
        {std::int64_t{1}, std::int64_t{999}, std::int64_t{1'000}, std::int64_t{31'250'000},
         std::int64_t{123'456'789}, std::int64_t{86'400'000'000'000}}) {
     EXPECT_EQ(parse(format_duration(Tock{ns})), Tock{ns});
+  }
+}
+
+// Whole numbers for seeds: digits only, the whole 64-bit range, and a message
+// that says what is wrong.
+TEST(ParseU64, DigitsOnlyUpToTwoToTheSixtyFourMinusOne) {
+  EXPECT_EQ(parse_u64("0", "x"), 0u);
+  EXPECT_EQ(parse_u64("18446744073709551615", "x"), 18446744073709551615ULL);
+  auto message = [](const char* text) {
+    try {
+      parse_u64(text, "--seed");
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("18446744073709551616"),
+            "--seed: '18446744073709551616' is larger than 18446744073709551615 (2^64-1)");
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "0x10", "1.0"}) {
+    EXPECT_EQ(message(bad), std::string("--seed: '") + bad + "' is not a whole number >= 0") << bad;
   }
 }
 

@@ -82,6 +82,10 @@ std::uint64_t parse_u64(std::string_view text, const std::string& what) {
   std::uint64_t value = 0;
   // from_chars takes digits only: no sign, no spaces, no wrap-around.
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc::result_out_of_range && end == text.data() + text.size()) {
+    throw std::invalid_argument(what + ": '" + std::string(text) +
+                                "' is larger than 18446744073709551615 (2^64-1)");
+  }
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
     throw std::invalid_argument(what + ": '" + std::string(text) + "' is not a whole number >= 0");
   }

@@ -120,7 +120,7 @@ class EchoClient final : public TcpClientDoer {
       outgoing_ = payload(sent_messages_);
       pending_ = outgoing_;
       ++sent_messages_;
-      next_send_ = tyme() + interval_;
+      next_send_ = tyme_after(tyme(), interval_);
     }
     if (!outgoing_.empty()) {
       std::size_t taken = channel.write(outgoing_);
@@ -291,7 +291,7 @@ class UdpRequester final : public UdpPeerDoer {
       tx_bytes_ += static_cast<std::int64_t>(bytes.size());
       sent_at_.push_back(tyme());
       answered_.push_back(false);
-      next_send_ = tyme() + interval_;
+      next_send_ = tyme_after(tyme(), interval_);
     }
   }
 
@@ -413,7 +413,7 @@ class SerialSender final : public SerialDoer {
     if (outgoing_.empty() && lines_sent_ < lines_ && tyme() >= next_send_) {
       outgoing_ = line(lines_sent_);
       ++lines_sent_;
-      next_send_ = tyme() + interval_;
+      next_send_ = tyme_after(tyme(), interval_);
       last_sent_ = tyme();
     }
     if (!outgoing_.empty()) {

@@ -865,8 +865,8 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   } else if (key == "run.seed") {
     try {
       run.seed = parse_u64(value, "run.seed");
-    } catch (const std::invalid_argument&) {
-      fail("seed must be an integer >= 0");
+    } catch (const std::invalid_argument& bad) {
+      fail(bad.what());
     }
   } else if (key == "run.mode") {
     if (value == "sim") {
