@@ -76,6 +76,7 @@ namespace {
 // the no-op handler installed here, so SIGINT never kills a sweep. Only the
 // watcher's flag says "interrupted": a run that a doer stopped itself is an
 // ordinary result.
+// Set by the handler for the record; the watcher's callback is what acts.
 volatile std::sig_atomic_t g_sweep_sigint = 0;
 
 extern "C" void on_sweep_sigint(int) {
@@ -93,7 +94,12 @@ class SigintWatch {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &previous_action_);
     pthread_sigmask(SIG_BLOCK, &set_, &previous_mask_);
-    watcher_ = std::thread([this] { watch(); });
+    try {
+      watcher_ = std::thread([this] { watch(); });
+    } catch (...) {
+      restore();
+      throw;
+    }
   }
   ~SigintWatch() {
     done_ = true;
@@ -102,13 +108,17 @@ class SigintWatch {
     const timespec now{0, 0};
     while (sigtimedwait(&set_, nullptr, &now) == SIGINT)
       on_sigint_();
-    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
-    sigaction(SIGINT, &previous_action_, nullptr);
+    restore();
   }
   SigintWatch(const SigintWatch&) = delete;
   SigintWatch& operator=(const SigintWatch&) = delete;
 
  private:
+  void restore() {
+    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+    sigaction(SIGINT, &previous_action_, nullptr);
+  }
+
   void watch() {
     const timespec poll{0, 50'000'000};  // how soon the destructor is noticed
     while (!done_) {
