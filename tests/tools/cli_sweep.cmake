@@ -1,6 +1,69 @@
 # sweep of 200 seeds on the jittery echo scenario: the same failing seeds
 # with --jobs 1 and --jobs 2, some but not all seeds fail, and --out saves
 # each failing seed's journal and a JSON report.
+include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+set(quick ${SCENARIOS}/quickstart.toml)
+
+# --jobs: 1 to 256, a usage error outside; never more threads than seeds, so
+# --jobs 256 over 3 seeds fits in 1 GB of address space (256 threads' stacks
+# would not); threads that cannot be started are an error, not an abort.
+hio(sweep ${quick} --seeds 1..3 --jobs 100000 EXIT 2)
+require("${err}" "hio sweep: --jobs 100000: must be from 1 to 256" "--jobs 100000 not refused")
+hio(sweep ${quick} --seeds 1..3 --jobs 257 EXIT 2)
+if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
+  set(small_vm sh -c "ulimit -v 1000000 && ulimit -s 8192 && exec \"$0\" \"$@\"" ${HIO})
+  run_tool(${small_vm} sweep ${quick} --seeds 1..3 --jobs 256 EXIT 0)
+  require("${out}" "^3 of 3 seeds passed\n$" "--jobs 256 over 3 seeds")
+  run_tool(${small_vm} sweep ${quick} --seeds 1..300 --jobs 256 --out ${WORK}/nothreads EXIT 2)
+  require("${err}" "^hio sweep: cannot start 256 worker threads \\([^)]+\\); nothing was run: try a smaller --jobs\n$"
+          "thread start failure not reported")
+  if(NOT out STREQUAL "" OR EXISTS ${WORK}/nothreads/report.json)
+    message(FATAL_ERROR "a sweep whose threads did not start reported:\n${out}")
+  endif()
+endif()
+
+# --shard takes time proportional to its own seeds, up to 2^64-1.
+foreach(case "0..18446744073709551615;1/18446744073709551615;0,18446744073709551615"
+             "0..4000000000;4000000000/4000000000;3999999999"
+             "18446744073709551610..18446744073709551615;2/3;18446744073709551611,18446744073709551614")
+  list(GET case 0 range)
+  list(GET case 1 shard)
+  list(GET case 2 expected)
+  execute_process(COMMAND ${HIO} sweep ${quick} --seeds ${range} --shard ${shard} --json
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
+  string(REGEX MATCHALL "\"seed\": [0-9]+" seen "${out}")
+  string(REPLACE "\"seed\": " "" seen "${seen}")
+  string(REPLACE "," ";" expected "${expected}")
+  if(NOT rc EQUAL 0 OR NOT seen STREQUAL expected)
+    message(FATAL_ERROR "--seeds ${range} --shard ${shard}: exit ${rc}, seeds ${seen}, expected ${expected}\n${out}\n${err}")
+  endif()
+endforeach()
+
+# The sweep sets each run's seed: --set run.seed is a usage error.
+hio(sweep ${quick} --seeds 1..3 --set run.seed=5 EXIT 2)
+require("${err}" "hio sweep: --set run.seed=5: a sweep sets run.seed from --seeds" "--set run.seed not refused")
+hio(sweep ${quick} --seeds 1..2 --set run.limit=250ms --set run.seed=5 EXIT 2)
+
+# A scenario path that is not UTF-8 (and has a quote): report.json is still
+# JSON, the path in hex as scenario_hex.
+set(weird_cmd sh -c "f=$(printf 'we\"ird\\377.toml') && cp \"$1\" \"$f\" && exec \"$0\" sweep \"$f\" --seeds 1..2 --out weird"
+    ${HIO} ${quick})
+execute_process(COMMAND ${weird_cmd} WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "sweep of we\"ird\\xff.toml: exit ${rc}\n${out}\n${err}")
+endif()
+file(READ ${WORK}/weird/report.json report)
+string(JSON hex ERROR_VARIABLE bad GET "${report}" scenario_hex)
+if(bad OR NOT hex STREQUAL "776522697264ff2e746f6d6c")
+  message(FATAL_ERROR "report.json of we\"ird\\xff.toml: ${bad} ${hex}\n${report}")
+endif()
+string(JSON seeds ERROR_VARIABLE bad LENGTH "${report}" seeds)
+if(bad OR NOT seeds EQUAL 2)
+  message(FATAL_ERROR "report.json of we\"ird\\xff.toml: ${bad} ${seeds}\n${report}")
+endif()
+
 function(sweep jobs dir)
   execute_process(COMMAND ${HIO} sweep ${SCENARIOS}/tcp_echo_jitter.toml --seeds 1..200
                           --jobs ${jobs} --out ${dir}
@@ -14,7 +77,6 @@ function(sweep jobs dir)
   set(out "${out}" PARENT_SCOPE)
 endfunction()
 
-file(REMOVE_RECURSE ${WORK})
 sweep(1 ${WORK}/j1)
 set(out1 "${out}")
 sweep(2 ${WORK}/j2)

@@ -81,55 +81,20 @@ struct InspectArgs {
   std::optional<std::string> to;
 };
 
-// Failing seeds run again, journaled, into DIR/seed-N.hioj; DIR/report.json
-// lists every seed. A re-run whose digest differs from the sweep's is a
-// determinism bug, reported as such.
-int save_failing(const Scenario& scenario, const DoerRegistry& registry,
-                 const std::vector<SeedResult>& results, const SweepArgs& args) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  fs::create_directories(args.out, error);
-  if (error) {
-    std::cerr << "hio sweep: cannot create " << args.out << ": " << error.message() << "\n";
-    return kExitBadInput;
-  }
-  std::string report = "{\"scenario\": " + json_quote(args.scenario) +
-                       ", \"shard\": " + json_quote(args.shard) + ", \"seeds\": [";
-  bool first = true;
-  for (const SeedResult& r : results) {
-    std::string journal;
-    if (!r.passed) {
-      journal = (fs::path(args.out) / ("seed-" + std::to_string(r.seed) + ".hioj")).string();
-      Scenario copy = scenario;
-      copy.run.seed = r.seed;
-      RunOptions options;
-      options.record_path = journal;
-      try {
-        const RunSummary again = run_scenario(copy, registry, options);
-        if (again.digest != r.digest) {
-          std::cerr << "hio sweep: seed " << r.seed << " gave digest "
-                    << replay::format_digest(again.digest) << " when re-run, "
-                    << replay::format_digest(r.digest) << " before: not deterministic\n";
-        }
-      } catch (const std::exception& e) {
-        std::cerr << "hio sweep: seed " << r.seed << ": cannot record: " << e.what() << "\n";
-        journal.clear();
-      }
-    }
-    std::string line = format_seed_result_json(r);
-    line.pop_back();  // the closing brace: add the journal
-    report += std::string(first ? "" : ", ") + line + ", \"journal\": " + json_quote(journal) + "}";
-    first = false;
-  }
-  report += "]}\n";
-  std::ofstream(fs::path(args.out) / "report.json", std::ios::binary) << report;
-  return kExitOk;
-}
-
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
-  std::vector<std::uint64_t> seeds;
+  ShardSeeds seeds;
   try {
+    if (args.jobs == 0 || args.jobs > kSweepJobsMax) {
+      throw std::invalid_argument("--jobs " + std::to_string(args.jobs) + ": must be from 1 to " +
+                                  std::to_string(kSweepJobsMax));
+    }
+    for (const std::string& set : args.sets) {
+      if (set.substr(0, set.find('=')) == "run.seed") {
+        throw std::invalid_argument("--set " + set +
+                                    ": a sweep sets run.seed from --seeds; give the seeds there");
+      }
+    }
     scenario = load_scenario_file(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
@@ -141,37 +106,11 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     std::cerr << "hio sweep: " << error.what() << "\n";
     return kExitBadInput;
   }
-  if (args.jobs == 0) {
-    std::cerr << "hio sweep: --jobs must be at least 1\n";
-    return kExitBadInput;
-  }
-  const std::vector<SeedResult> results = sweep(scenario, registry, seeds, args.jobs);
-  if (!args.out.empty()) {
-    if (int code = save_failing(scenario, registry, results, args); code != kExitOk) return code;
-  }
-  std::size_t failed = 0;
-  for (const SeedResult& r : results) {
-    if (!r.passed) ++failed;
-    if (args.json) {
-      std::cout << format_seed_result_json(r) << "\n";
-    } else if (!r.passed) {
-      std::cout << "seed " << r.seed << ": FAIL " << r.first_failure << "\n";
-    }
-  }
-  if (args.json) {
-    std::cout << "{\"summary\": true, \"shard\": \"" << args.shard
-              << "\", \"seeds\": " << results.size() << ", \"failed\": " << failed << "}\n";
-  } else {
-    std::cout << results.size() - failed << " of " << results.size() << " seeds passed";
-    if (failed > 0) std::cout << "; failing seeds listed above";
-    std::cout << "\n";
-    if (!args.out.empty()) {
-      std::cout << "report in " << (std::filesystem::path(args.out) / "report.json").string();
-      if (failed > 0) std::cout << ", journals of failing seeds as seed-N.hioj";
-      std::cout << "\n";
-    }
-  }
-  return failed == 0 ? kExitOk : kExitExpectationsFailed;
+  SweepOptions options;
+  options.jobs = args.jobs;
+  return sweep_command(scenario, registry, seeds, options,
+                       SweepCommand{args.scenario, args.shard, args.json, args.out}, std::cout,
+                       std::cerr);
 }
 
 int do_check(const std::string& path, const DoerRegistry& registry) {
@@ -497,7 +436,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
       app.add_subcommand("sweep", "run a scenario over many seeds; list the failing ones");
   sweep_cmd->add_option("scenario", sweep_args.scenario, "scenario file (TOML)")->required();
   sweep_cmd->add_option("--seeds", sweep_args.seeds, "seed range A..B (inclusive)")->required();
-  sweep_cmd->add_option("--jobs", sweep_args.jobs, "worker threads (default 1)");
+  sweep_cmd->add_option("--jobs", sweep_args.jobs,
+                        "worker threads, 1 to 256 (default 1; never more than seeds)");
   sweep_cmd->add_option("--shard", sweep_args.shard,
                         "K/N: run only every N-th seed from the K-th (batch systems)");
   sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run")

@@ -1,12 +1,27 @@
 #include "hio/tools/sweep.hpp"
 
+#include <pthread.h>
+
+#include <algorithm>
 #include <atomic>
-#include <cstdio>
+#include <condition_variable>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <ostream>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
+#include <vector>
 
 #include "hio/replay/digest.hpp"
+#include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
+#include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
 
 namespace hio::tools {
 
@@ -35,52 +50,344 @@ Shard parse_shard(const std::string& text) {
   return shard;
 }
 
-std::vector<std::uint64_t> shard_seeds(SeedRange range, Shard shard) {
-  std::vector<std::uint64_t> seeds;
-  std::uint64_t position = 0;
-  for (std::uint64_t seed = range.first;; ++seed, ++position) {
-    if (position % shard.count == shard.index - 1) seeds.push_back(seed);
-    if (seed == range.last) break;
-  }
+ShardSeeds shard_seeds(SeedRange range, Shard shard) {
+  // Positions in the range run 0..span; the shard holds the positions
+  // offset, offset + count, ... <= span. No sum below exceeds range.last.
+  const std::uint64_t span = range.last - range.first;
+  const std::uint64_t offset = shard.index - 1;
+  ShardSeeds seeds;
+  seeds.step = shard.count;
+  if (offset > span) return seeds;
+  seeds.empty = false;
+  seeds.first = range.first + offset;
+  seeds.last = seeds.first + (span - offset) / shard.count * shard.count;
   return seeds;
 }
 
-std::vector<SeedResult> sweep(const Scenario& scenario, const DoerRegistry& registry,
-                              const std::vector<std::uint64_t>& seeds, unsigned jobs) {
-  std::vector<SeedResult> results(seeds.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < seeds.size(); i = next++) {
-      Scenario copy = scenario;
-      copy.run.seed = seeds[i];
-      SeedResult& result = results[i];
-      result.seed = seeds[i];
-      try {
-        RunSummary summary = run_scenario(copy, registry);
-        result.passed = summary.passed();
-        result.first_failure = summary.first_failure();
-        result.digest = summary.digest;
-        result.end = summary.end;
-      } catch (const std::exception& error) {
-        result.passed = false;
-        result.first_failure = std::string("error: ") + error.what();
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned j = 1; j < std::max(jobs, 1u); ++j)
-    threads.emplace_back(worker);
-  worker();
-  for (std::thread& thread : threads)
-    thread.join();
-  return results;
+namespace {
+
+// SIGINT or SIGTERM during a sweep. The signals are blocked in every sweep
+// thread and taken by a watcher thread (sigtimedwait), which sets `stop` and
+// passes the signal on to itself unblocked: to the engine's handler if runs
+// are in progress (they end after their current pass, RunEnd::interrupted),
+// else to the no-op handler installed here, so neither kills a sweep. Only
+// the watcher's flag says "interrupted": a run that a doer stopped itself is
+// an ordinary result.
+// Set by the handler for the record; the watcher's callback is what acts.
+volatile std::sig_atomic_t g_sweep_signal = 0;
+
+extern "C" void on_sweep_signal(int signal) {
+  g_sweep_signal = signal;
 }
 
-std::string format_seed_result_json(const SeedResult& r) {
+class StopSignalWatch {
+ public:
+  // `on_signal` runs on the watcher thread for each SIGINT or SIGTERM.
+  explicit StopSignalWatch(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    struct sigaction action {};
+    action.sa_handler = on_sweep_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_actions_[0]);
+    sigaction(SIGTERM, &action, &previous_actions_[1]);
+    pthread_sigmask(SIG_BLOCK, &set_, &previous_mask_);
+    try {
+      watcher_ = std::thread([this] { watch(); });
+    } catch (...) {
+      restore();
+      throw;
+    }
+  }
+  ~StopSignalWatch() {
+    done_ = true;
+    watcher_.join();
+    // A signal that came after the watcher stopped: taken here, not lost.
+    const timespec now{0, 0};
+    for (int signal; (signal = sigtimedwait(&set_, nullptr, &now)) > 0;)
+      on_signal_(signal);
+    restore();
+  }
+  StopSignalWatch(const StopSignalWatch&) = delete;
+  StopSignalWatch& operator=(const StopSignalWatch&) = delete;
+
+ private:
+  void restore() {
+    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+    sigaction(SIGINT, &previous_actions_[0], nullptr);
+    sigaction(SIGTERM, &previous_actions_[1], nullptr);
+  }
+
+  void watch() {
+    const timespec poll{0, 50'000'000};  // how soon the destructor is noticed
+    while (!done_) {
+      const int signal = sigtimedwait(&set_, nullptr, &poll);
+      if (signal <= 0) continue;
+      on_signal_(signal);
+      pthread_sigmask(SIG_UNBLOCK, &set_, nullptr);
+      pthread_kill(pthread_self(), signal);
+      pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    }
+  }
+
+  std::function<void(int)> on_signal_;
+  sigset_t set_{};
+  sigset_t previous_mask_{};
+  struct sigaction previous_actions_[2]{};
+  std::atomic<bool> done_{false};
+  std::thread watcher_;
+};
+
+std::string journal_path(const std::string& dir, std::uint64_t seed) {
+  return (std::filesystem::path(dir) / ("seed-" + std::to_string(seed) + ".hioj")).string();
+}
+
+// Runs one seed; with a journal directory, a failing seed runs again with
+// recording. Returns false if a signal abandoned the run (`stop` is set).
+bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint64_t seed,
+              const SweepOptions& options, const std::atomic<bool>& stop, SeedResult& result) {
+  Scenario copy = scenario;
+  copy.run.seed = seed;
+  result.seed = seed;
+  try {
+    RunSummary summary = run_scenario(copy, registry);
+    if (summary.end == RunEnd::interrupted && stop) return false;
+    result.passed = summary.passed();
+    result.first_failure = summary.first_failure();
+    result.digest = summary.digest;
+    result.end = summary.end;
+  } catch (const std::exception& error) {
+    result.passed = false;
+    result.first_failure = std::string("error: ") + error.what();
+  }
+  if (result.passed || options.journal_dir.empty()) return true;
+  const std::string journal = journal_path(options.journal_dir, seed);
+  RunOptions record;
+  record.record_path = journal;
+  try {
+    const RunSummary again = run_scenario(copy, registry, record);
+    if (again.end == RunEnd::interrupted && stop) {
+      std::error_code ignored;
+      std::filesystem::remove(journal, ignored);
+      result.note = "seed " + std::to_string(seed) + ": journal not saved: interrupted";
+    } else {
+      result.journal = journal;
+      if (again.digest != result.digest) {
+        result.note = "seed " + std::to_string(seed) + " gave digest " +
+                      replay::format_digest(again.digest) + " when re-run, " +
+                      replay::format_digest(result.digest) + " before: not deterministic";
+      }
+    }
+  } catch (const std::exception& e) {
+    result.note = "seed " + std::to_string(seed) + ": cannot record: " + e.what();
+  }
+  return true;
+}
+
+}  // namespace
+
+SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
+               const SweepOptions& options,
+               const std::function<void(const SeedResult&)>& on_result) {
+  SweepEnd end;
+  if (seeds.empty) return end;
+  const std::uint64_t last_index = seeds.last_index();
+  const unsigned jobs = std::clamp(options.jobs, 1u, kSweepJobsMax);
+  const unsigned threads_max = last_index < jobs - 1 ? static_cast<unsigned>(last_index + 1) : jobs;
+  // Results wait here until every seed before them is reported; workers run
+  // at most `window` seeds ahead of the first unreported one, so this stays
+  // small however long the range.
+  const std::uint64_t window = 16ull * threads_max;
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool go = false;
+  bool failed_to_start = false;
+  bool claimed_all = false;
+  std::uint64_t next_claim = 0;
+  std::map<std::uint64_t, SeedResult> waiting;
+  std::atomic<bool> stop{false};
+  std::atomic<int> stop_signal{0};  // the first SIGINT or SIGTERM seen
+
+  auto worker = [&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return go || failed_to_start; });
+    for (;;) {
+      changed.wait(lock, [&] {
+        return stop || failed_to_start || claimed_all || next_claim < end.done + window;
+      });
+      if (stop || failed_to_start || claimed_all) return;
+      const std::uint64_t index = next_claim;
+      if (index == last_index) {
+        claimed_all = true;
+      } else {
+        ++next_claim;
+      }
+      lock.unlock();
+      SeedResult result;
+      const bool finished = run_seed(scenario, registry, seeds.at(index), options, stop, result);
+      lock.lock();
+      if (!finished) {
+        changed.notify_all();
+        return;
+      }
+      waiting.emplace(index, std::move(result));
+      while (!waiting.empty() && waiting.begin()->first == end.done) {
+        on_result(waiting.begin()->second);
+        waiting.erase(waiting.begin());
+        ++end.done;
+      }
+      changed.notify_all();
+    }
+  };
+
+  StopSignalWatch watch([&](int signal) {
+    int none = 0;
+    stop_signal.compare_exchange_strong(none, signal);  // the first one counts
+    stop = true;
+    std::lock_guard<std::mutex> lock(mutex);
+    changed.notify_all();
+  });
+  std::vector<std::thread> threads;
+  std::optional<std::system_error> start_error;
+  try {
+    for (unsigned j = 1; j < threads_max; ++j)
+      threads.emplace_back(worker);
+  } catch (const std::system_error& error) {
+    start_error = error;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    go = true;
+    failed_to_start = start_error.has_value();
+  }
+  changed.notify_all();
+  if (!start_error) worker();
+  for (std::thread& thread : threads)
+    thread.join();
+  if (start_error) throw *start_error;
+  // Seeds that finished after the first abandoned one are dropped with their
+  // journals: the report covers a prefix of the shard, so a resumed sweep
+  // starts right after it.
+  for (const auto& [index, result] : waiting) {
+    std::error_code ignored;
+    if (!result.journal.empty()) std::filesystem::remove(result.journal, ignored);
+  }
+  const bool all_done = end.done != 0 && end.done - 1 == last_index;
+  end.interrupted = stop && !all_done;
+  end.stop_signal = end.interrupted ? stop_signal.load() : 0;
+  return end;
+}
+
+std::string format_seed_result_json(const SeedResult& r, bool journal) {
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
          ", \"end\": \"" + to_string(r.end) + "\", \"digest\": \"" +
-         replay::format_digest(r.digest) + "\", \"first_failure\": " + json_quote(r.first_failure) +
-         "}";
+         replay::format_digest(r.digest) + "\", " + json_field("first_failure", r.first_failure) +
+         (journal ? ", " + json_field("journal", r.journal) : "") + "}";
+}
+
+namespace {
+
+std::string seed_span(std::uint64_t first, std::uint64_t last) {
+  return std::to_string(first) + ".." + std::to_string(last);
+}
+
+}  // namespace
+
+int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
+                  const SweepOptions& options, const SweepCommand& command, std::ostream& out,
+                  std::ostream& err) {
+  namespace fs = std::filesystem;
+  std::ofstream report;
+  std::string report_path;
+  if (!command.out.empty()) {
+    std::error_code error;
+    fs::create_directories(command.out, error);
+    if (error) {
+      err << "hio sweep: cannot create " << command.out << ": " << error.message() << "\n";
+      return kExitBadInput;
+    }
+    report_path = (fs::path(command.out) / "report.json").string();
+    report.open(report_path, std::ios::binary | std::ios::trunc);
+    if (!report) {
+      err << "hio sweep: cannot write " << report_path << "\n";
+      return kExitBadInput;
+    }
+    report << "{" << json_field("scenario", command.scenario_path) << ", "
+           << json_field("shard", command.shard_text) << ", \"seeds\": [";
+  }
+  SweepOptions run_options = options;
+  run_options.journal_dir = command.out;
+  std::uint64_t failed = 0;
+  auto on_result = [&](const SeedResult& r) {
+    if (!r.passed) ++failed;
+    if (!r.note.empty()) err << "hio sweep: " << r.note << "\n";
+    if (report.is_open()) {
+      report << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r, true);
+    }
+    if (command.json) {
+      out << format_seed_result_json(r) << "\n";
+    } else if (!r.passed) {
+      // As soon as known (in seed order), so an interrupted sweep has shown them.
+      out << "seed " << r.seed << ": FAIL " << r.first_failure << "\n" << std::flush;
+    }
+  };
+  SweepEnd end;
+  try {
+    end = sweep(scenario, registry, seeds, run_options, on_result);
+  } catch (const std::system_error& error) {
+    err << "hio sweep: cannot start " << options.jobs << " worker threads (" << error.what()
+        << "); nothing was run: try a smaller --jobs\n";
+    if (report.is_open()) {
+      report.close();
+      std::error_code ignored;
+      fs::remove(report_path, ignored);
+    }
+    return kExitBadInput;
+  }
+
+  // What ran, and the --seeds (and --shard) that run the rest.
+  const std::string covered = end.done == 0 ? "" : seed_span(seeds.first, seeds.at(end.done - 1));
+  std::string resume;
+  if (end.interrupted) {
+    resume = "--seeds " + seed_span(seeds.at(end.done), seeds.last);
+    if (seeds.step > 1) resume += " --shard 1/" + std::to_string(seeds.step);
+  }
+  const std::string interrupted = end.interrupted ? "true" : "false";
+  if (report.is_open()) {
+    report << "], \"interrupted\": " << interrupted << ", \"covered\": " << json_quote(covered)
+           << ", \"resume\": " << json_quote(resume) << "}\n";
+    report.close();
+    if (!report) err << "hio sweep: cannot write " << report_path << "\n";
+  }
+  if (command.json) {
+    out << "{\"summary\": true, " << json_field("shard", command.shard_text)
+        << ", \"seeds\": " << end.done << ", \"failed\": " << failed
+        << ", \"interrupted\": " << interrupted << ", \"covered\": " << json_quote(covered)
+        << ", \"resume\": " << json_quote(resume) << "}\n";
+  } else {
+    if (end.interrupted) {
+      out << "interrupted (" << (end.stop_signal == SIGTERM ? "SIGTERM" : "SIGINT") << "): ";
+      if (covered.empty()) {
+        out << "no seed finished";
+      } else {
+        out << "seeds " << covered << (seeds.step > 1 ? " of the shard" : "") << " ran";
+      }
+      out << "; resume with " << resume << "\n";
+    }
+    out << end.done - failed << " of " << end.done << " seeds passed";
+    if (failed > 0) out << "; failing seeds listed above";
+    out << "\n";
+    if (!command.out.empty()) {
+      out << "report in " << report_path;
+      if (failed > 0) out << ", journals of failing seeds as seed-N.hioj";
+      out << "\n";
+    }
+  }
+  out << std::flush;
+  if (end.interrupted) return end.stop_signal == SIGTERM ? kExitTerminated : kExitInterrupted;
+  return failed == 0 ? kExitOk : kExitExpectationsFailed;
 }
 
 }  // namespace hio::tools

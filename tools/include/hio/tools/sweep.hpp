@@ -4,8 +4,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "hio/tools/registry.hpp"
 #include "hio/tools/runner.hpp"
@@ -29,8 +30,24 @@ struct Shard {
 };
 Shard parse_shard(const std::string& text);
 
-// The seeds of `range` that belong to `shard`, in order.
-std::vector<std::uint64_t> shard_seeds(SeedRange range, Shard shard);
+// The seeds of a range that belong to a shard: first, first + step, ...,
+// last (step = the shard count). Computed in O(1) and exact up to 2^64-1; the
+// number of seeds can be 2^64, so it is given as last_index() (count - 1).
+struct ShardSeeds {
+  bool empty = true;  // the shard starts past the end of the range
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  std::uint64_t step = 1;
+
+  std::uint64_t last_index() const { return (last - first) / step; }
+  std::uint64_t at(std::uint64_t index) const { return first + index * step; }
+};
+ShardSeeds shard_seeds(SeedRange range, Shard shard);
+
+// --jobs above this is a usage error: a sweep's runs are CPU-bound, and each
+// thread reserves a stack (8 MiB by default), so thousands of threads only
+// exhaust memory.
+constexpr unsigned kSweepJobsMax = 256;
 
 struct SeedResult {
   std::uint64_t seed = 0;
@@ -38,13 +55,59 @@ struct SeedResult {
   std::string first_failure;  // empty when passed; the error text if the run threw
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
+  std::string journal;  // the failing run's journal, if one was saved
+  std::string note;     // a problem saving the journal, for stderr
 };
 
-// Runs `scenario` once per seed with `jobs` threads (>= 1). A run that throws
-// counts as failed with the error as its failure.
-std::vector<SeedResult> sweep(const Scenario& scenario, const DoerRegistry& registry,
-                              const std::vector<std::uint64_t>& seeds, unsigned jobs);
+struct SweepOptions {
+  unsigned jobs = 1;  // 1 ..= kSweepJobsMax; never more threads than seeds
+  // If set, each failing seed runs again, journaled into DIR/seed-N.hioj (a
+  // re-run whose digest differs is reported in the note: not deterministic).
+  std::string journal_dir;
+};
 
-std::string format_seed_result_json(const SeedResult& result);
+struct SweepEnd {
+  // The seeds at indices [0, done) of the shard have run and been reported:
+  // the range covered, whatever finished out of order after it is dropped.
+  std::uint64_t done = 0;
+  bool interrupted = false;  // SIGINT or SIGTERM before the last seed
+  int stop_signal = 0;       // which of the two
+};
+
+// Runs `scenario` once per seed, calling `on_result` for each in seed order
+// (one call at a time, whatever the thread count). A run that throws counts
+// as failed with the error as its failure.
+//
+// SIGINT or SIGTERM: no new seed starts; runs in flight stop after their current pass
+// and are abandoned (not reported); the sweep returns interrupted. Worker
+// threads are all started before any seed runs: if one cannot be, those
+// started are joined, nothing runs, and std::system_error is thrown.
+SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
+               const SweepOptions& options,
+               const std::function<void(const SeedResult&)>& on_result);
+
+// One JSON object for a seed: seed, passed, end, digest, first_failure and,
+// with `journal`, the journal. Strings that are not valid UTF-8 appear as
+// "<name>_hex" (the bytes in hex) instead, as in `hio inspect --json`.
+std::string format_seed_result_json(const SeedResult& result, bool journal = false);
+// `"name": "value"`, or `"name_hex": "..."` when value is not valid UTF-8.
+std::string json_member(std::string_view name, std::string_view value);
+
+struct SweepCommand {
+  std::string scenario_path;  // for the report
+  std::string shard_text;     // K/N as given
+  bool json = false;
+  std::string out;  // --out DIR, or empty
+};
+
+// `hio sweep` after its arguments were checked: runs the sweep, prints the
+// failing seeds as they are known (in seed order) or JSON lines, then the
+// summary; with `out`, writes DIR/report.json and the failing seeds'
+// journals. Returns the exit code: 0, 1 (a seed failed), 2 (cannot write
+// DIR, cannot start the threads), 130 (SIGINT; 143 for SIGTERM; the report then covers the
+// seeds done and says how to resume).
+int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
+                  const SweepOptions& options, const SweepCommand& command, std::ostream& out,
+                  std::ostream& err);
 
 }  // namespace hio::tools

@@ -1,0 +1,72 @@
+#!/bin/sh
+# hio sweep interrupted by SIGINT: exit 130 (SIGTERM: 143); the seeds finished so far are
+# reported (text, --json, report.json) and marked interrupted with the range
+# covered and the --seeds to resume with; the failing seeds' journals are
+# saved; a run in flight is abandoned. Usage: cli_sweep_interrupt.sh HIO SCENARIOS WORK
+set -u
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+fail() { echo "$1"; cat "$WORK/$2.out" "$WORK/$2.err"; exit 1; }
+
+# interrupt NAME LINES COMMAND...: runs COMMAND in the background, sends
+# SIGINT once it has printed LINES lines (bounded wait), checks exit 130.
+# (A background job of sh starts with SIGINT ignored until hio handles it:
+# the signal must come after hio has started.)
+interrupt() {
+  name=$1 lines=$2
+  shift 2
+  : > "$WORK/$name.out"
+  "$@" >> "$WORK/$name.out" 2> "$WORK/$name.err" &
+  pid=$!
+  i=0
+  while [ "$(wc -l < "$WORK/$name.out")" -lt "$lines" ] && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i + 1))
+  done
+  [ -n "${ready:-}" ] && while [ ! -e "$ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  [ -n "${ready:-}" ] && sleep 0.5  # report.json is written just before the runs start
+  kill -"${signal:-INT}" $pid
+  wait $pid
+  rc=$?
+  [ $rc -eq "${code:-130}" ] || fail "$name: exit $rc, expected ${code:-130}" "$name"
+}
+
+# Every seed fails (the limit is too short for the quickstart's expectations),
+# each quickly; the ranges are long enough for SIGINT to come first, and
+# bounded if it did not.
+interrupt text 3 "$HIO" sweep "$SCENARIOS/quickstart.toml" --set run.limit=250ms \
+  --seeds 1..200000 --jobs 2 --out "$WORK/d"
+done=$(grep -c '^seed [0-9]*: FAIL' "$WORK/text.out")
+[ "$done" -ge 3 ] || fail "text: $done failing seeds shown" text
+next=$((done + 1))
+grep -qx "interrupted (SIGINT): seeds 1..$done ran; resume with --seeds $next..200000" "$WORK/text.out" ||
+  fail "text: no interrupted line for 1..$done" text
+grep -qx "0 of $done seeds passed; failing seeds listed above" "$WORK/text.out" || fail "text: summary" text
+[ "$(sed -n "${done}p" "$WORK/text.out" | cut -d: -f1)" = "seed $done" ] || fail "text: seeds not in order" text
+[ "$(ls "$WORK/d" | grep -c '^seed-[0-9]*\.hioj$')" -eq "$done" ] || fail "text: not $done journals" text
+"$HIO" inspect "$WORK/d/seed-$done.hioj" --kind close > "$WORK/j.inspect" || fail "text: journal unreadable" text
+grep -q "^trailer .* end=limit" "$WORK/j.inspect" || fail "text: journal of seed $done not complete" text
+grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": \"$WORK/d/seed-$done.hioj\"}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
+  fail "text: report.json not interrupted at $done" text
+
+# --json with a shard: the resume line keeps the shard's step.
+interrupt json 3 "$HIO" sweep "$SCENARIOS/quickstart.toml" --set run.limit=250ms \
+  --seeds 1..200000 --shard 2/3 --jobs 2 --json
+last=$(grep '^{"seed"' "$WORK/json.out" | tail -1 | sed 's/^{"seed": \([0-9]*\),.*/\1/')
+count=$(grep -c '^{"seed"' "$WORK/json.out")
+[ "$last" -eq $((2 + 3 * (count - 1))) ] || fail "json: seeds not the shard's prefix" json
+grep -qx "{\"summary\": true, \"shard\": \"2/3\", \"seeds\": $count, \"failed\": $count, \"interrupted\": true, \"covered\": \"2..$last\", \"resume\": \"--seeds $((last + 3))..200000 --shard 1/3\"}" "$WORK/json.out" ||
+  fail "json: summary" json
+
+# A real-time run of a minute in flight: abandoned, nothing reported as run.
+ready=$WORK/r/report.json interrupt inflight 0 "$HIO" sweep "$SCENARIOS/tcp_loopback_real.toml" \
+  --set run.limit=60s --seeds 1..5 --out "$WORK/r"
+grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..5" "$WORK/inflight.out" ||
+  fail "inflight: not abandoned" inflight
+grep -q '"seeds": \[\], "interrupted": true, "covered": "", "resume": "--seeds 1..5"}$' "$WORK/r/report.json" ||
+  fail "inflight: report.json" inflight
+
+# SIGTERM, as systemd or docker send it: the same, exit 143.
+signal=TERM code=143 interrupt term 3 "$HIO" sweep "$SCENARIOS/quickstart.toml" --set run.limit=250ms \
+  --seeds 1..200000 --jobs 1
+grep -q "^interrupted (SIGTERM): seeds 1\.\." "$WORK/term.out" || fail "term: no interrupted line" term
+echo ok

@@ -1,0 +1,153 @@
+// The sweep as a library: a shard's seeds computed arithmetically (checked
+// against counting, and at the ends of the 64-bit range), results in seed
+// order whatever the thread count, JSON that stays valid for any bytes.
+#include "hio/tools/sweep.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <vector>
+
+#include "hio/tools/loader.hpp"
+
+namespace hio::tools {
+namespace {
+
+constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+
+std::vector<std::uint64_t> listed(const ShardSeeds& seeds) {
+  std::vector<std::uint64_t> out;
+  if (seeds.empty) return out;
+  for (std::uint64_t i = 0;; ++i) {
+    out.push_back(seeds.at(i));
+    if (i == seeds.last_index()) break;
+  }
+  return out;
+}
+
+TEST(ShardSeeds, AgreesWithCountingOnSmallRanges) {
+  for (std::uint64_t first = 0; first < 4; ++first) {
+    for (std::uint64_t last = first; last < first + 12; ++last) {
+      for (std::uint64_t count = 1; count < 15; ++count) {
+        std::vector<std::uint64_t> all;  // every shard together: the range once
+        for (std::uint64_t index = 1; index <= count; ++index) {
+          std::vector<std::uint64_t> expected;
+          for (std::uint64_t seed = first; seed <= last; ++seed) {
+            if ((seed - first) % count == index - 1) expected.push_back(seed);
+          }
+          const std::vector<std::uint64_t> got = listed(shard_seeds({first, last}, {index, count}));
+          EXPECT_EQ(got, expected) << first << ".." << last << " " << index << "/" << count;
+          all.insert(all.end(), got.begin(), got.end());
+        }
+        EXPECT_EQ(all.size(), last - first + 1);
+      }
+    }
+  }
+}
+
+TEST(ShardSeeds, ExactAtTheEndsOfTheRange) {
+  // The whole 64-bit range in shards of 2^64-1 seeds: the first shard holds
+  // 0 and 2^64-1, the others one seed each, the last at 2^64-2.
+  EXPECT_EQ(listed(shard_seeds({0, kMax}, {1, kMax})), (std::vector<std::uint64_t>{0, kMax}));
+  EXPECT_EQ(listed(shard_seeds({0, kMax}, {2, kMax})), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(listed(shard_seeds({0, kMax}, {kMax, kMax})), (std::vector<std::uint64_t>{kMax - 1}));
+  // 2^64 seeds: the count does not fit, the last index does.
+  const ShardSeeds all = shard_seeds({0, kMax}, {1, 1});
+  EXPECT_FALSE(all.empty);
+  EXPECT_EQ(all.last_index(), kMax);
+  EXPECT_EQ(all.at(kMax), kMax);
+  // Near the top, and a shard past the end of a short range.
+  EXPECT_EQ(listed(shard_seeds({kMax - 5, kMax}, {2, 3})),
+            (std::vector<std::uint64_t>{kMax - 4, kMax - 1}));
+  EXPECT_EQ(listed(shard_seeds({kMax, kMax}, {1, 1})), (std::vector<std::uint64_t>{kMax}));
+  EXPECT_TRUE(shard_seeds({5, 6}, {3, 4}).empty);
+  EXPECT_EQ(shard_seeds({0, 4'000'000'000}, {4'000'000'000, 4'000'000'000}).at(0), 3'999'999'999u);
+}
+
+constexpr const char* kLossy = R"(
+[run]
+tock = "1ms"
+limit = "200ms"
+
+[net]
+hosts = ["c", "s"]
+
+[[net.link]]
+from = "c"
+to = "s"
+latency = "5ms"
+jitter = "3ms"
+loss = 0.3
+
+[[doer]]
+kind = "udp_responder"
+name = "server"
+address = "sim://s:7"
+
+[[doer]]
+kind = "udp_requester"
+name = "client"
+address = "sim://c:0"
+to = "@server"
+requests = 10
+interval = "10ms"
+
+[[expect]]
+final = "client.responses >= 5"
+)";
+
+std::vector<SeedResult> run_sweep(unsigned jobs, const ShardSeeds& seeds) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const Scenario scenario = load_scenario_text(kLossy, "lossy.toml", kinds);
+  std::vector<SeedResult> results;
+  SweepOptions options;
+  options.jobs = jobs;
+  const SweepEnd end =
+      sweep(scenario, kinds, seeds, options, [&](const SeedResult& r) { results.push_back(r); });
+  EXPECT_FALSE(end.interrupted);
+  EXPECT_EQ(end.done, results.size());
+  return results;
+}
+
+TEST(Sweep, SeedOrderWhateverTheThreads) {
+  const ShardSeeds seeds = shard_seeds({3, 40}, {2, 3});
+  const std::vector<SeedResult> one = run_sweep(1, seeds);
+  ASSERT_EQ(one.size(), 13u);
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].seed, seeds.at(i));
+    if (!one[i].passed) ++failed;
+  }
+  EXPECT_GT(failed, 0u);  // the loss decides: some seeds fail, not all
+  EXPECT_LT(failed, one.size());
+  // More threads than seeds: only as many as there are seeds run.
+  for (unsigned jobs : {3u, kSweepJobsMax}) {
+    const std::vector<SeedResult> many = run_sweep(jobs, seeds);
+    ASSERT_EQ(many.size(), one.size());
+    for (std::size_t i = 0; i < one.size(); ++i) {
+      EXPECT_EQ(many[i].seed, one[i].seed);
+      EXPECT_EQ(many[i].digest, one[i].digest);
+      EXPECT_EQ(many[i].first_failure, one[i].first_failure);
+    }
+  }
+}
+
+TEST(SweepJson, ValidUtf8ForAnyBytes) {
+  EXPECT_EQ(json_member("scenario", "a \"b\"\n\x01.toml"), R"("scenario": "a \"b\"\n\u0001.toml")");
+  EXPECT_EQ(json_member("scenario", "caf\xc3\xa9"), "\"scenario\": \"caf\xc3\xa9\"");
+  // Not UTF-8: the bytes in hex under another name, nothing lost.
+  EXPECT_EQ(json_member("scenario", "we\"ird\xff.toml"),
+            R"("scenario_hex": "776522697264ff2e746f6d6c")");
+  SeedResult r;
+  r.seed = 7;
+  r.first_failure = "error: cannot open \xfe";
+  r.journal = "d/seed-7.hioj";
+  EXPECT_EQ(format_seed_result_json(r, true),
+            R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
+            R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
+            R"("journal": "d/seed-7.hioj"})");
+}
+
+}  // namespace
+}  // namespace hio::tools
