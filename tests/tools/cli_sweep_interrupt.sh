@@ -42,10 +42,15 @@ grep -qx "interrupted (SIGINT): seeds 1..$done ran; resume with --seeds $next..2
   fail "text: no interrupted line for 1..$done" text
 grep -qx "0 of $done seeds passed; failing seeds listed above" "$WORK/text.out" || fail "text: summary" text
 [ "$(sed -n "${done}p" "$WORK/text.out" | cut -d: -f1)" = "seed $done" ] || fail "text: seeds not in order" text
-[ "$(ls "$WORK/d" | grep -c '^seed-[0-9]*\.hioj$')" -eq "$done" ] || fail "text: not $done journals" text
-"$HIO" inspect "$WORK/d/seed-$done.hioj" --kind close > "$WORK/j.inspect" || fail "text: journal unreadable" text
-grep -q "^trailer .* end=limit" "$WORK/j.inspect" || fail "text: journal of seed $done not complete" text
-grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": \"$WORK/d/seed-$done.hioj\"}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
+# A failing seed being re-run for its journal when SIGINT came is reported
+# without one, and says so on stderr; every other failing seed has its journal.
+unsaved=$(grep -c "journal not saved: interrupted" "$WORK/text.err")
+[ "$(ls "$WORK/d" | grep -c '^seed-[0-9]*\.hioj$')" -eq $((done - unsaved)) ] ||
+  fail "text: not $done - $unsaved journals" text
+last=$(ls "$WORK/d" | sed -n 's/^seed-\([0-9]*\)\.hioj$/\1/p' | sort -n | tail -1)
+"$HIO" inspect "$WORK/d/seed-$last.hioj" --kind close > "$WORK/j.inspect" || fail "text: journal unreadable" text
+grep -q "^trailer .* end=limit" "$WORK/j.inspect" || fail "text: journal of seed $last not complete" text
+grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": \"[^\"]*\"}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
   fail "text: report.json not interrupted at $done" text
 
 # --json with a shard: the resume line keeps the shard's step.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hio/tools/loader.hpp"
+#include "hio/tools/runner.hpp"
 
 namespace hio::tools {
 namespace {
@@ -134,10 +135,10 @@ TEST(Sweep, SeedOrderWhateverTheThreads) {
 }
 
 TEST(SweepJson, ValidUtf8ForAnyBytes) {
-  EXPECT_EQ(json_member("scenario", "a \"b\"\n\x01.toml"), R"("scenario": "a \"b\"\n\u0001.toml")");
-  EXPECT_EQ(json_member("scenario", "caf\xc3\xa9"), "\"scenario\": \"caf\xc3\xa9\"");
+  EXPECT_EQ(json_field("scenario", "a \"b\"\n\x01.toml"), R"("scenario": "a \"b\"\n\u0001.toml")");
+  EXPECT_EQ(json_field("scenario", "caf\xc3\xa9"), "\"scenario\": \"caf\xc3\xa9\"");
   // Not UTF-8: the bytes in hex under another name, nothing lost.
-  EXPECT_EQ(json_member("scenario", "we\"ird\xff.toml"),
+  EXPECT_EQ(json_field("scenario", "we\"ird\xff.toml"),
             R"("scenario_hex": "776522697264ff2e746f6d6c")");
   SeedResult r;
   r.seed = 7;

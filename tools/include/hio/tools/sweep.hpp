@@ -90,8 +90,6 @@ SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const Sha
 // with `journal`, the journal. Strings that are not valid UTF-8 appear as
 // "<name>_hex" (the bytes in hex) instead, as in `hio inspect --json`.
 std::string format_seed_result_json(const SeedResult& result, bool journal = false);
-// `"name": "value"`, or `"name_hex": "..."` when value is not valid UTF-8.
-std::string json_member(std::string_view name, std::string_view value);
 
 struct SweepCommand {
   std::string scenario_path;  // for the report
