@@ -33,8 +33,9 @@ DurationParse parse_duration_text(std::string_view text, Tock max, std::int64_t 
   if (text.empty()) return failed(DurationProblem::empty, 0);
   if (text[0] == '-') return failed(DurationProblem::negative, 0);
   // Digits before and after the point, as an integer and a count of decimals.
-  // 2^100 bounds the digits so that digits * (ns per hour) fits 128 bits.
-  constexpr unsigned __int128 kDigitsMax = static_cast<unsigned __int128>(1) << 100;
+  // 2^80 bounds the digits so that digits * (ns per hour, < 2^42) fits 128
+  // bits; anything that long is far beyond every caller's maximum anyway.
+  constexpr unsigned __int128 kDigitsMax = static_cast<unsigned __int128>(1) << 80;
   unsigned __int128 digits = 0;
   int decimals = 0;
   bool any_digit = false;

@@ -66,7 +66,7 @@ enum RunOutcome {
   unknown @0;      # the writer was not told (or the run is still going)
   done @1;         # no deeds remained
   limit @2;        # tyme reached the limit
-  interrupted @3;  # SIGINT or request_stop()
+  interrupted @3;  # SIGINT, SIGTERM or request_stop()
   stalled @4;      # virtual time, nothing could ever run again
   error @5;        # an exception ended the run; Trailer.endText says which
 }

@@ -247,7 +247,7 @@ Tyme Replayer::Feed::end_tyme() {
   // Without a trustworthy trailer the run ends after the last recorded pass.
   const std::optional<Tyme> recorded = trusted_end();
   end_recorded = recorded.has_value();
-  end = recorded.value_or(last_recorded_tyme.value_or(Tyme{}) + header_tock);
+  end = recorded.value_or(tyme_after(last_recorded_tyme.value_or(Tyme{}), header_tock));
   return *end;
 }
 
@@ -255,7 +255,11 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   const JournalTrailer* t = reader.trailer();
   // A cut or damaged journal (reader.error()), or a salvaged one (end
   // unknown: its end tyme is that of its last intact pass, not of an exit).
-  if (!reader.complete() || t == nullptr || t->end == RunOutcome::unknown) return std::nullopt;
+  // Bytes after a whole, checked trailer damage the file, not the recorded
+  // run: its end is known (the damage is still reported).
+  const bool whole = reader.complete() || (reader.error() && t != nullptr &&
+                                           reader.error()->kind == JournalErrorKind::trailing_data);
+  if (!whole || t == nullptr || t->end == RunOutcome::unknown) return std::nullopt;
   // The recorded run's doers closed at its end tyme (exit), after its last
   // pass: the replay must end there too. But the trailer is only a claim:
   // a Doist's tyme is always passes x tock, and every pass is before the end.
@@ -711,14 +715,14 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     port.noise(NoiseKind::reorder, bytes, e.peer,
                "replay noise: held back until after the channel's next rx");
     for (int i = 0; i < copies; ++i)
-      hold(now + header_tock, Held{e.channel, bytes, e.peer, true});
+      hold(tyme_after(now, header_tock), Held{e.channel, bytes, e.peer, true});
     return true;
   }
   // A datagram that does not fit rx now waits for room, as a copy does:
   // nothing is lost without a noise event saying so.
   for (int i = 0; i < copies; ++i) {
     if (!deliver_rx(c, port, bytes, e.peer)) {
-      hold(now + header_tock, Held{e.channel, bytes, e.peer, false});
+      hold(tyme_after(now, header_tock), Held{e.channel, bytes, e.peer, false});
     }
   }
   release_reordered(e.channel);
@@ -861,6 +865,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.digest = f.digest.value();
   r.recorded_events = f.reader.events_read();
   r.recorded_digest = f.reader.digest();
+  if (const JournalTrailer* t = f.reader.trailer()) r.recorded_trailer = *t;
   if (f.reader.error()) {
     r.journal_error = f.reader.error();
   } else if (f.trailer_error) {

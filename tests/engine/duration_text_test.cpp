@@ -48,6 +48,9 @@ TEST(DurationText, SaysWhatIsWrongAndWhere) {
       {"86400.000000001s", P::too_large, 0},
       // Far beyond 64 bits: refused, not wrapped.
       {"99999999999999999999999999999999999ns", P::too_large, 0},
+      // Digits that times a unit once wrapped 128 bits to a small value.
+      {"94522879700260684295381836h", P::too_large, 0},
+      {"189045759400521368590763671h", P::too_large, 0},
   };
   for (const Case& c : cases) {
     const DurationParse parsed = parse_duration_text(c.text, kDay);

@@ -223,3 +223,27 @@ string(FIND "${out}" "${esc}" raw_esc)
 if(NOT raw_esc EQUAL -1)
   message(FATAL_ERROR "the divergence report wrote a raw ESC:\n${out}")
 endif()
+
+# Bytes after a whole trailer damage the file, not the recorded run: the
+# replay runs in full and judges every expectation, and still exits 2.
+configure_file(${udp} ${WORK}/trailing.hioj COPYONLY)
+file(APPEND ${WORK}/trailing.hioj "garbage\n")
+hio(replay ${WORK}/trailing.hioj EXIT 2)
+require("${out}" "seed [0-9]+: identical\n" "trailing bytes made the replay diverge")
+require("${out}" "the recorded run before it is whole and was replayed in full" "whole run not said")
+require("${out}" "expect:    6 of 6 passed" "expectations not judged after trailing bytes")
+
+# A journal replayed from a pipe, recorded: its trailer has the recorded end
+# (the replay reads its input once), and --record to a device writes there.
+execute_process(COMMAND sh -c "cat '${udp}' | '${HIO}' replay /dev/stdin --record '${WORK}/piped.hioj'"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "replay from a pipe: exit ${rc}\n${out}\n${err}")
+endif()
+trailer_end_of(${WORK}/piped.hioj piped_end)
+trailer_end_of(${udp} udp_end)
+if(NOT piped_end STREQUAL udp_end)
+  message(FATAL_ERROR "a piped replay's trailer says '${piped_end}', the recording '${udp_end}'")
+endif()
+hio(run ${SCENARIOS}/quickstart.toml --record /dev/null EXIT 0)
+hio(replay ${udp} --record /dev/null EXIT 0)

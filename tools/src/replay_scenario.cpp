@@ -16,6 +16,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
+#include "journal_target.hpp"
 
 namespace hio::tools {
 
@@ -57,38 +58,37 @@ struct TrailerEnd {
   std::string text;
 };
 
-// How the recorded run ended, from its journal's trailer (read again, one
-// frame at a time: the Replayer does not say).
-TrailerEnd recorded_end(const std::string& journal) {
-  replay::JournalReader reader(journal);
-  while (reader.next() != nullptr) {
-  }
-  if (reader.trailer() == nullptr) return {};
-  return {reader.trailer()->end, reader.trailer()->end_text};
+// Whether damage cut the recorded run short. Bytes after a whole trailer
+// damage the file but not the run: it was replayed in full.
+bool run_cut(const replay::ReplayResult& r) {
+  return r.journal_error &&
+         !(r.journal_error->kind == replay::JournalErrorKind::trailing_data && r.recorded_trailer);
 }
 
 // The end reason the replay's journal gets: how the replay really ended.
-TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end,
-                              const std::string& journal) {
+TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   const replay::ReplayResult& r = o.result;
   if (o.interrupted) return {replay::RunOutcome::interrupted, ""};
   if (r.divergence) {
     const std::string report = replay::format_divergence(*r.divergence);
     return {replay::RunOutcome::error, report.substr(0, report.find('\n'))};
   }
-  if (r.journal_error) {
+  if (run_cut(r)) {
     return {replay::RunOutcome::unknown,
             "replayed the intact prefix of a damaged journal: " + r.journal_error->what()};
   }
   // The doers ended the run by themselves, before the recorded end.
   if (end != RunEnd::interrupted) return {replay::to_outcome(end), ""};
   // The replayer stopped it at the recorded end: the recorded run's end.
-  return recorded_end(journal);
+  if (!r.recorded_trailer) return {};
+  return {r.recorded_trailer->end, r.recorded_trailer->end_text};
 }
 
 // The lines that say a replay covered only part of its journal, and why.
-std::string format_damage(const replay::JournalError& error, std::uint64_t events) {
+std::string format_damage(const replay::JournalError& error, std::uint64_t events, bool cut) {
   std::string out = "DAMAGED:   the journal is damaged at " + error.what() + "\n";
+  if (!cut)
+    return out + "           the recorded run before it is whole and was replayed in full\n";
   if (!error.last_pass) {
     return out + "           no pass before the damage is intact: none of the run was replayed\n";
   }
@@ -97,11 +97,6 @@ std::string format_damage(const replay::JournalError& error, std::uint64_t event
          std::to_string(*error.last_pass) +
          " (the rest of that pass, if the damage cut it, is lost); expectations that need the "
          "rest of the run are not judged\n";
-}
-
-void remove_file(const std::string& path) {
-  std::error_code ignored;
-  std::filesystem::remove(path, ignored);
 }
 
 }  // namespace
@@ -120,25 +115,20 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   doist.attach(io);
   replayer.attach(doist, io);
   // Right after the hub, before any channel, as for a recorded run.
+  JournalTarget target(options.record_path);
   std::optional<replay::Journal> journal;
-  if (!options.record_path.empty()) {
+  if (target.wanted()) {
     try {
-      journal.emplace(doist, io, options.record_path, replayer.output_header());
+      journal.emplace(doist, io, target.write_path(), replayer.output_header());
     } catch (const std::system_error& error) {
       throw journal_problem(options.record_path,
                             std::string("cannot create the journal: ") + error.what());
     }
   }
-  std::unique_ptr<BuiltScenario> built;
-  try {
-    built = build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
-  } catch (const ScenarioError&) {
-    if (journal) {  // nothing ran: leave no journal behind
-      journal.reset();
-      remove_file(options.record_path);
-    }
-    throw;
-  }
+  // A ScenarioError here leaves no journal (see run_scenario).
+  std::unique_ptr<BuiltScenario> built =
+      build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
+  target.commit();
 
   ExpectationChecker checker(*scenario, built->counters, doist.tyme());
   doist.add_observer(checker);
@@ -170,11 +160,10 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   outcome.interrupted = end == RunEnd::interrupted && !doist.stop_requested();
   outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
   if (outcome.result.status != replay::ReplayStatus::diverged && !outcome.interrupted) {
-    outcome.expectations =
-        checker.finish(RunEnding{doist.tyme(), outcome.result.journal_error.has_value()});
+    outcome.expectations = checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result)});
   }
   if (journal) {
-    const TrailerEnd trailer_end = replay_trailer_end(outcome, end, options.journal);
+    const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
     journal->finish(trailer_end.end, trailer_end.text);
   }
   outcome.scenario = std::move(scenario);
@@ -195,8 +184,8 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   std::string out;
   out += "replay:    " + (o.name.empty() ? std::string("(unnamed)") : display_text(o.name)) +
          ", seed " + std::to_string(o.seed) + ": " + to_string(r.status) +
-         (r.journal_error ? " up to the damage" : "") + "\n";
-  if (r.journal_error) out += format_damage(*r.journal_error, r.recorded_events);
+         (run_cut(r) ? " up to the damage" : "") + "\n";
+  if (r.journal_error) out += format_damage(*r.journal_error, r.recorded_events, run_cut(r));
   out += "passes:    " + std::to_string(r.passes) + " in " + wall + " s wall\n";
   out += "events:    " + std::to_string(r.events) +
          " (journal: " + std::to_string(r.recorded_events) + ")\n";

@@ -13,6 +13,7 @@
 #include "hio/replay/escape.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/tools/counters.hpp"
+#include "journal_target.hpp"
 
 namespace hio::tools {
 
@@ -346,44 +347,27 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   doist.attach(io);
   io.add_sink(digest);
   // The journal goes right after the hub, before any channel, so that it
-  // sees every channel's open event. It is written as FILE.partial until the
-  // tree is built, then renamed: a scenario that cannot be built leaves an
-  // existing FILE as it was.
+  // sees every channel's open event; it becomes FILE once the tree is built
+  // (JournalTarget), and a scenario that cannot be built leaves none.
+  JournalTarget target(options.record_path);
   std::optional<replay::Journal> journal;
-  const std::string partial_path = options.record_path + ".partial";
-  if (!options.record_path.empty()) {
+  if (target.wanted()) {
     replay::JournalHeader header;
     header.seed = scenario.run.seed;
     header.tock = scenario.run.tock;
     header.mode = scenario.run.mode == Mode::real ? replay::Mode::real : replay::Mode::sim;
     header.scenario = scenario.text;
     try {
-      journal.emplace(doist, io, partial_path, std::move(header));
+      journal.emplace(doist, io, target.write_path(), std::move(header));
     } catch (const std::system_error& error) {
       throw ScenarioError({Diagnostic{SourcePos{options.record_path, 0, 0},
                                       std::string("cannot create the journal: ") + error.what()}});
     }
   }
-  std::unique_ptr<BuiltScenario> built;
-  try {
-    built = build_scenario(scenario, registry, doist, io);
-    if (journal) {
-      std::error_code error;
-      std::filesystem::rename(partial_path, options.record_path, error);
-      if (error) {
-        throw ScenarioError({Diagnostic{SourcePos{options.record_path, 0, 0},
-                                        "cannot create the journal: " + error.message()}});
-      }
-    }
-  } catch (const ScenarioError&) {
-    // Nothing ran: leave no journal behind.
-    if (journal) {
-      journal.reset();
-      std::error_code ignored;
-      std::filesystem::remove(partial_path, ignored);
-    }
-    throw;
-  }
+  // A ScenarioError here leaves no journal: `journal` closes, then `target`
+  // removes what it wrote.
+  std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
+  target.commit();
   CounterBoard& counters = built->counters;
 
   RunSummary summary;

@@ -79,7 +79,7 @@ class Doist : public Tymist {
   // Ends the run after the current pass, as SIGINT does. Safe from a doer.
   void request_stop() { stop_requested_ = true; }
   // Whether request_stop() was called during the last run: tells a run that
-  // its own code ended (RunEnd::interrupted either way) from one ended by SIGINT.
+  // its own code ended (RunEnd::interrupted either way) from one ended by a signal.
   bool stop_requested() const { return stop_requested_; }
   // The signal (SIGINT or SIGTERM) that interrupted the last run, or 0.
   int stop_signal() const { return stop_signal_; }

@@ -92,6 +92,8 @@ struct ReplayResult {
   std::uint64_t digest = 0;           // hio-digest-1 of those events
   std::uint64_t recorded_events = 0;  // events read from the journal
   std::uint64_t recorded_digest = 0;  // digest of the events read
+  // The journal's trailer, when the replay read it (how the recorded run ended).
+  std::optional<JournalTrailer> recorded_trailer;
   // The journal was damaged or cut: the replay covered its valid prefix only.
   // Also bad_trailer for an intact trailer whose end tyme cannot be true
   // (before the last pass, or not passes x tock): the replay ended after the

@@ -1,0 +1,59 @@
+#include "journal_target.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include "hio/tools/scenario.hpp"
+
+namespace hio::tools {
+
+namespace {
+
+[[noreturn]] void cannot_create(const std::string& path, const std::string& why) {
+  throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, "cannot create the journal: " + why}});
+}
+
+}  // namespace
+
+JournalTarget::JournalTarget(std::string path) : path_(std::move(path)), write_path_(path_) {
+  if (path_.empty()) return;
+  struct stat status {};
+  if (::stat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) return;  // a pipe, a device
+  // FILE.XXXXXX beside FILE, so that the rename stays in one file system.
+  std::vector<char> name(path_.begin(), path_.end());
+  const char suffix[] = ".XXXXXX";
+  name.insert(name.end(), suffix, suffix + sizeof suffix);  // with the NUL
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) cannot_create(path_, std::strerror(errno));
+  // mkstemp makes it 0600; a journal is as readable as any file written.
+  ::fchmod(fd, 0644);
+  ::close(fd);
+  write_path_ = name.data();
+  temporary_ = true;
+}
+
+JournalTarget::~JournalTarget() {
+  if (!temporary_ || committed_) return;
+  std::error_code ignored;
+  std::filesystem::remove(write_path_, ignored);
+}
+
+void JournalTarget::commit() {
+  committed_ = true;
+  if (!temporary_) return;
+  std::error_code error;
+  std::filesystem::rename(write_path_, path_, error);
+  if (error) {
+    committed_ = false;  // the destructor removes the file written
+    cannot_create(path_, error.message());
+  }
+}
+
+}  // namespace hio::tools
