@@ -90,6 +90,12 @@ digest_of("${out}" closed_digest)
 hio(inspect ${WORK}/closed_port.hioj --kind noise EXIT 0)
 require("${out}" "\np200 0.2 s[0-9]+ #0 noise drop 16 \"00000000:[^\n]*\" peer=\"server:9\" detail=\"nobody bound at arrival on link client->server\"\n"
         "closed port: the drop on channel 0")
+# --channel 0 selects exactly the network's own events.
+hio(inspect ${WORK}/closed_port.hioj --channel 0 EXIT 0)
+require("${out}" "\np200 0.2 s[0-9]+ #0 noise drop 16 " "--channel 0 lost the channel-0 drop")
+if(out MATCHES "\n[^\n]* #[1-9]")
+  message(FATAL_ERROR "--channel 0 let another channel through:\n${out}")
+endif()
 hio(replay ${WORK}/closed_port.hioj EXIT 0)
 require("${out}" ": identical\n" "closed port replay status")
 require("${out}" "digest:    ${closed_digest} \\(journal: ${closed_digest}\\)" "closed port replay digest")

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -287,27 +288,21 @@ int do_inspect(const InspectArgs& args) {
   }
   replay::EventFilter filter;
   for (const std::string& c : args.channels) {
+    // Digits are an id (0 holds the network's own events, e.g. SimNet drops
+    // no channel carries); anything else a name from the channel table.
     std::uint32_t id = 0;
-    bool found = false;
+    const auto [end, error] = std::from_chars(c.data(), c.data() + c.size(), id);
+    bool found = !c.empty() && error == std::errc() && end == c.data() + c.size();
     for (const replay::ChannelInfo& info : reader.header()->channels) {
-      if (info.name == c) {
+      if (!found && info.name == c) {
         id = info.id;
         found = true;
       }
     }
     if (!found) {
-      try {
-        std::size_t used = 0;
-        const unsigned long value = std::stoul(c, &used);
-        found = used == c.size() && value > 0 && value <= 0xffffffffUL && c[0] != '-';
-        id = static_cast<std::uint32_t>(value);
-      } catch (const std::exception&) {
-        found = false;
-      }
-    }
-    if (!found) {
       std::cerr << "hio inspect: --channel " << c
-                << ": neither a channel id (1, 2, ...) nor a name in the journal's channel table\n";
+                << ": neither a channel id (0, 1, 2, ...) nor a name in the journal's channel "
+                   "table\n";
       return kExitBadInput;
     }
     filter.channels.push_back(id);
