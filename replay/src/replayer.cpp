@@ -7,6 +7,7 @@
 
 #include "hio/io/address.hpp"
 #include "hio/replay/diff.hpp"
+#include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
 
@@ -948,7 +949,10 @@ const char* to_string(ReplayStatus status) {
 std::string format_divergence(const ReplayDivergence& d) {
   std::string out = "replay diverged at pass " + std::to_string(d.pass) + " (tyme " +
                     format_seconds(d.tyme) + " s) on channel #" + std::to_string(d.channel);
-  if (!d.channel_name.empty()) out += " \"" + d.channel_name + "\"";
+  if (!d.channel_name.empty()) {  // a doer's name: quoted and escaped, as inspect does
+    out += ' ';
+    append_quoted(out, d.channel_name);
+  }
   out += ": " + std::string(to_string(d.kind));
   if (d.field != "missing" && d.field != "extra" && !d.field.empty()) {
     out += " (" + d.field + ")";

@@ -223,7 +223,7 @@ string(REPLACE "\"server." "\"sv\\u001b[2J." evil_real "${evil_real}")
 file(WRITE ${WORK}/evil_real.toml "${evil_real}")
 hio(run ${WORK}/evil_real.toml --limit 200ms --record ${WORK}/evil_real.hioj EXIT 0 1)
 run_tool(${SHOUTING} replay ${WORK}/evil_real.hioj EXIT 3)
-require("${out}" "replay diverged at pass [0-9]+ \\(tyme [0-9.]+ s\\) on channel #[0-9]+ \\\\\"sv\\\\x1b\\[2J/[0-9]+\\\\\": tx differs"
+require("${out}" "replay diverged at pass [0-9]+ \\(tyme [0-9.]+ s\\) on channel #[0-9]+ \"sv\\\\x1b\\[2J/[0-9]+\": tx differs"
         "divergence channel name escaped")
 string(FIND "${out}" "${esc}" raw_esc)
 if(NOT raw_esc EQUAL -1)

@@ -199,19 +199,8 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
   }
-  // format_divergence escapes the events but not the channel name (a doer's
-  // name may hold control characters): every line goes through display_text.
-  if (r.divergence) {
-    const std::string report = replay::format_divergence(*r.divergence);
-    std::size_t start = 0;
-    while (start < report.size()) {
-      std::size_t end = report.find('\n', start);
-      if (end == std::string::npos) end = report.size();
-      out += display_text(std::string_view(report).substr(start, end - start)) + "\n";
-      start = end + 1;
-    }
-    return out;
-  }
+  // format_divergence escapes what came from doers and journals.
+  if (r.divergence) return out + replay::format_divergence(*r.divergence);
   return out + format_expectations(o.expectations);
 }
 
