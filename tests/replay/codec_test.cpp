@@ -193,6 +193,14 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
   }
 }
 
+// events_for makes at least one event: the empty list on its own.
+TEST(JournalCodec, AnEmptyPassFrameIsTheBuildersBytes) {
+  detail::FrameEncoder encoder;
+  const std::vector<ChannelEvent> none;
+  ASSERT_EQ(encoded(encoder, false, 7, 1'000'000, 0, none),
+            encoded(encoder, true, 7, 1'000'000, 0, none));
+}
+
 TEST(JournalCodec, PassFramesAtTheFirstSegmentsEdgeAreTheBuildersBytes) {
   // One event whose bytes fill the builder's first segment (64 Ki words) to
   // the last word, one word less, and one more (two segments: the builder's
