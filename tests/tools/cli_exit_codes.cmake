@@ -98,3 +98,16 @@ require("${err}" "hio run: --limit 3x: " "bad --limit not named")
 # A misspelt command is named.
 hio(frobnicate EXIT 2)
 require("${err}" "unknown command 'frobnicate'; the commands are run, replay, inspect, diff, check, sweep" "unknown command not named")
+
+# --record through a symbolic link replaces the file it names; the link stays.
+set(real_journal ${CMAKE_CURRENT_BINARY_DIR}/linked-real.hioj)
+set(link_journal ${CMAKE_CURRENT_BINARY_DIR}/linked.hioj)
+file(REMOVE ${real_journal} ${link_journal})
+file(WRITE ${real_journal} "old")
+file(CREATE_LINK ${real_journal} ${link_journal} SYMBOLIC)
+hio(run ${SCENARIOS}/quickstart.toml --record ${link_journal} EXIT 0)
+if(NOT IS_SYMLINK ${link_journal})
+  message(FATAL_ERROR "--record replaced the symbolic link itself")
+endif()
+hio(inspect ${real_journal} EXIT 0)
+require("${out}" "\ntrailer passes=16 " "the linked file is not the new journal")

@@ -26,8 +26,12 @@ JournalTarget::JournalTarget(std::string path) : path_(std::move(path)), write_p
   if (path_.empty()) return;
   struct stat status {};
   if (::stat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) return;  // a pipe, a device
+  // Through a symbolic link to the file it names, so that the link stays.
+  std::error_code ignored;
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(path_, ignored);
+  final_path_ = resolved.empty() ? path_ : resolved.string();
   // FILE.XXXXXX beside FILE, so that the rename stays in one file system.
-  std::vector<char> name(path_.begin(), path_.end());
+  std::vector<char> name(final_path_.begin(), final_path_.end());
   const char suffix[] = ".XXXXXX";
   name.insert(name.end(), suffix, suffix + sizeof suffix);  // with the NUL
   const int fd = ::mkstemp(name.data());
@@ -49,7 +53,7 @@ void JournalTarget::commit() {
   committed_ = true;
   if (!temporary_) return;
   std::error_code error;
-  std::filesystem::rename(write_path_, path_, error);
+  std::filesystem::rename(write_path_, final_path_, error);
   if (error) {
     committed_ = false;  // the destructor removes the file written
     cannot_create(path_, error.message());

@@ -3,7 +3,8 @@
 // name, renamed over FILE once the tree is built. A scenario that cannot be
 // built thus leaves an existing FILE as it was, and no other file is ever
 // overwritten. A FILE that exists and is not a regular file (a pipe, a
-// device) is written directly: there is nothing there to keep.
+// device) is written directly: there is nothing there to keep. A symbolic
+// link is followed: the file it names is replaced, the link stays.
 #pragma once
 
 #include <string>
@@ -26,7 +27,8 @@ class JournalTarget {
   void commit();
 
  private:
-  std::string path_;
+  std::string path_;        // as given (for messages)
+  std::string final_path_;  // path_ with symbolic links resolved
   std::string write_path_;
   bool temporary_ = false;
   bool committed_ = false;
