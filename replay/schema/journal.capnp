@@ -93,6 +93,11 @@ struct Header {
   # ISO 8601 UTC ("2026-11-28T10:15:30.123Z"). Simulated and replay runs leave it
   # empty so that their journals depend on nothing but scenario, seed and inputs.
   wallClock @8 :Text;
+  # A noise replay's perturbation (`hio replay --noise SPEC --seed N`): the spec
+  # as given and the noise seed, so the journal says how to make it again.
+  # Empty and 0 for every other journal.
+  noise @9 :Text;
+  noiseSeed @10 :UInt64;
 }
 
 # The events of one pass (or one part of a pass: a pass with very many events

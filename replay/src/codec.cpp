@@ -141,6 +141,8 @@ std::size_t FrameEncoder::header(ByteBuffer& out, const JournalHeader& h,
       cb.setKind(static_cast<schema::ChannelKind>(c.kind));
     }
     copy_text(h.wall_clock, [&](unsigned int n) { return b.initWallClock(n); });
+    copy_text(h.noise, [&](unsigned int n) { return b.initNoise(n); });
+    b.setNoiseSeed(h.noise_seed);
   });
 }
 
@@ -348,6 +350,8 @@ void decode_header(schema::Header::Reader r, std::size_t message_words, JournalH
                                      std::string(view(c.getAddress())), channel_kind(c.getKind())});
   }
   h.wall_clock = std::string(view(r.getWallClock()));
+  h.noise = std::string(view(r.getNoise()));
+  h.noise_seed = r.getNoiseSeed();
 }
 
 void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, DecodedFrame& out) {

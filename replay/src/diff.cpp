@@ -44,6 +44,8 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("tock", format_seconds(a.tock), format_seconds(b.tock));
   field("mode", to_string(a.mode), to_string(b.mode));
   field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
+  field("noise", a.noise, b.noise);
+  field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
   if (a.channels != b.channels) {
     field("channels", std::to_string(a.channels.size()) + " channels",
           std::to_string(b.channels.size()) + " channels (or different ones)");

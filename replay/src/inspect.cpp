@@ -140,6 +140,10 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
     }
     out += ']';
     append_json_field(out, "wall_clock", h.wall_clock);
+    if (!h.noise.empty()) {
+      append_json_field(out, "noise", h.noise);
+      append_json_number(out, "noise_seed", h.noise_seed);
+    }
     out += '}';
     return out;
   }
@@ -155,6 +159,10 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
     out += c.address;
   }
   text_field(out, "wall_clock", h.wall_clock);
+  if (!h.noise.empty()) {
+    text_field(out, "noise", h.noise);
+    out += " noise_seed=" + std::to_string(h.noise_seed);
+  }
   return out;
 }
 

@@ -812,6 +812,11 @@ JournalHeader Replayer::output_header() const {
   h.mode = Mode::replay;
   h.wall_clock.clear();
   h.channels.clear();
+  // This replay's own noise, not the recorded run's (a noise replay of a
+  // noise replay perturbs the already perturbed inputs).
+  const NoiseSpec& noise = feed_->options.noise;
+  h.noise = noise.empty() ? std::string() : noise.text;
+  h.noise_seed = noise.empty() ? 0 : feed_->options.noise_seed;
   return h;
 }
 

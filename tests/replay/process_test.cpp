@@ -45,6 +45,9 @@ TEST(Processes, AnotherProcessReadsTheJournal) {
 }
 
 const std::string kGolden = std::string(REPLAY_TEST_DATA_DIR) + "/sample_v1.hioj";
+// The same sample as the first release wrote it, before the header had the
+// noise fields (appended since): a new reader must keep reading it.
+const std::string kFirstGolden = std::string(REPLAY_TEST_DATA_DIR) + "/sample_v1_first.hioj";
 
 TEST(Processes, GoldenJournalFromAnotherBuild) {
   TempDir dir;
@@ -58,8 +61,8 @@ TEST(Processes, GoldenJournalFromAnotherBuild) {
     test::write_file(kGolden, written);
     GTEST_SKIP() << "regenerated " << kGolden;
   }
-  // Format version 1 as first released: reading it must keep working, and
-  // writing the same events must keep giving the same bytes.
+  // Format version 1 as this build writes it: reading it must keep working,
+  // and writing the same events must keep giving the same bytes.
   JournalContents golden = read_journal(kGolden);
   ASSERT_TRUE(golden.complete()) << golden.error->what();
   std::vector<OwnedEvent> events;
@@ -69,6 +72,20 @@ TEST(Processes, GoldenJournalFromAnotherBuild) {
   EXPECT_EQ(golden.header->engine_version, "hio 0.1.0");
   EXPECT_EQ(test::read_file(kGolden), written)
       << "this build writes the sample journal differently from the golden file";
+}
+
+TEST(Processes, TheFirstReleasedJournalStillReads) {
+  JournalContents first = read_journal(kFirstGolden);
+  ASSERT_TRUE(first.complete()) << first.error->what();
+  std::vector<OwnedEvent> events;
+  for (const PassRecord& p : first.frames)
+    events.insert(events.end(), p.events.begin(), p.events.end());
+  EXPECT_EQ(events, test::sample_events());
+  // The fields appended since read as their defaults.
+  EXPECT_EQ(first.header->noise, "");
+  EXPECT_EQ(first.header->noise_seed, 0u);
+  EXPECT_EQ(first.header->seed, test::sample_header().seed);
+  EXPECT_EQ(first.header->channels, test::sample_header().channels);
 }
 
 }  // namespace

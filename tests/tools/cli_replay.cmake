@@ -126,6 +126,13 @@ execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/n9a.hioj ${WOR
 if(NOT same EQUAL 0)
   message(FATAL_ERROR "replay --noise --seed 9 twice gave different journals")
 endif()
+# The noise replay's header says how it was made, and a strict replay's does not.
+hio(inspect ${WORK}/n9a.hioj --kind open EXIT 0)
+require("${out}" "^header [^\n]* mode=replay [^\n]* noise=\"${noise}\" noise_seed=9\n" "noise replay header")
+hio(inspect ${WORK}/tcp_loopback_real-replay.hioj --kind open EXIT 0)
+if(out MATCHES "noise=")
+  message(FATAL_ERROR "a strict replay's header names noise:\n${out}")
+endif()
 hio(replay ${real} --noise ${noise} --seed 10 --record ${WORK}/n10.hioj EXIT 0 1)
 hio(diff ${WORK}/n9a.hioj ${WORK}/n10.hioj EXIT 3)
 hio(replay ${real} --noise ${noise} --seed 9 --json EXIT 0 1)

@@ -70,6 +70,10 @@ struct JournalHeader {
   // Informational (ISO 8601 UTC start of a real capture); empty for sim and
   // replay runs, so their journals depend only on scenario, seed and inputs.
   std::string wall_clock;
+  // A noise replay's noise spec (as given) and noise seed; empty and 0 for
+  // every other journal (see ReplayOptions).
+  std::string noise;
+  std::uint64_t noise_seed = 0;
   friend bool operator==(const JournalHeader&, const JournalHeader&) = default;
 };
 
