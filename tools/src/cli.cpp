@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -216,7 +215,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     std::cout << format_summary(summary);
   }
   if (summary.end == RunEnd::interrupted) {
-    return summary.stop_signal == SIGTERM ? kExitTerminated : kExitInterrupted;
+    return interrupted_exit_code(summary.stop_signal);
   }
   return summary.passed() ? kExitOk : kExitExpectationsFailed;
 }

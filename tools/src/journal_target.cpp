@@ -49,6 +49,15 @@ JournalTarget::~JournalTarget() {
   std::filesystem::remove(write_path_, ignored);
 }
 
+void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
+                         replay::JournalHeader header) const {
+  try {
+    journal.emplace(doist, hub, write_path_, std::move(header));
+  } catch (const std::system_error& error) {
+    cannot_create(path_, error.what());
+  }
+}
+
 void JournalTarget::commit() {
   committed_ = true;
   if (!temporary_) return;

@@ -7,7 +7,12 @@
 // link is followed: the file it names is replaced, the link stays.
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "hio/engine/doist.hpp"
+#include "hio/io/hub.hpp"
+#include "hio/replay/journal.hpp"
 
 namespace hio::tools {
 
@@ -23,6 +28,9 @@ class JournalTarget {
   bool wanted() const { return !path_.empty(); }
   // Where the journal writes until commit().
   const std::string& write_path() const { return write_path_; }
+  // Starts `journal` on write_path(). Throws ScenarioError if it cannot.
+  void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
+            replay::JournalHeader header) const;
   // The tree is built: the file written becomes FILE. Throws ScenarioError.
   void commit();
 

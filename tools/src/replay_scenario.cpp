@@ -1,14 +1,10 @@
 #include "hio/tools/replay_scenario.hpp"
 
-#include <csignal>
-
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <system_error>
 
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
@@ -117,14 +113,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   // Right after the hub, before any channel, as for a recorded run.
   JournalTarget target(options.record_path);
   std::optional<replay::Journal> journal;
-  if (target.wanted()) {
-    try {
-      journal.emplace(doist, io, target.write_path(), replayer.output_header());
-    } catch (const std::system_error& error) {
-      throw journal_problem(options.record_path,
-                            std::string("cannot create the journal: ") + error.what());
-    }
-  }
+  if (target.wanted()) target.open(journal, doist, io, replayer.output_header());
   // A ScenarioError here leaves no journal (see run_scenario).
   std::unique_ptr<BuiltScenario> built =
       build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
@@ -156,7 +145,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   // The replayer ends the run itself (RunEnd::interrupted, at the recorded
-  // end or after a divergence) with request_stop(); without it, SIGINT did.
+  // end or after a divergence) with request_stop(); without it, a signal did.
   outcome.interrupted = end == RunEnd::interrupted && !doist.stop_requested();
   outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
   if (outcome.result.status != replay::ReplayStatus::diverged && !outcome.interrupted) {
@@ -171,7 +160,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
 }
 
 int replay_exit_code(const ReplayScenarioOutcome& o) {
-  if (o.interrupted) return o.stop_signal == SIGTERM ? kExitTerminated : kExitInterrupted;
+  if (o.interrupted) return interrupted_exit_code(o.stop_signal);
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
   if (o.result.journal_error) return kExitBadInput;
   return all_passed(o.expectations) ? kExitOk : kExitExpectationsFailed;
@@ -193,8 +182,8 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
          " (journal: " + replay::format_digest(r.recorded_digest) + ")\n";
   if (!o.record_path.empty()) out += "journal:   " + display_text(o.record_path) + "\n";
   if (o.interrupted) {
-    out += std::string("ended:     interrupted (") +
-           (o.stop_signal == SIGTERM ? "SIGTERM" : "SIGINT") + ") before the recorded end\n";
+    out += std::string("ended:     interrupted (") + stop_signal_name(o.stop_signal) +
+           ") before the recorded end\n";
   }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";

@@ -2,10 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <stdexcept>
-#include <system_error>
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
@@ -357,12 +355,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     header.tock = scenario.run.tock;
     header.mode = scenario.run.mode == Mode::real ? replay::Mode::real : replay::Mode::sim;
     header.scenario = scenario.text;
-    try {
-      journal.emplace(doist, io, target.write_path(), std::move(header));
-    } catch (const std::system_error& error) {
-      throw ScenarioError({Diagnostic{SourcePos{options.record_path, 0, 0},
-                                      std::string("cannot create the journal: ") + error.what()}});
-    }
+    target.open(journal, doist, io, std::move(header));
   }
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.

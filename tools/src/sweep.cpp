@@ -368,7 +368,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
         << ", \"resume\": " << json_quote(resume) << "}\n";
   } else {
     if (end.interrupted) {
-      out << "interrupted (" << (end.stop_signal == SIGTERM ? "SIGTERM" : "SIGINT") << "): ";
+      out << "interrupted (" << stop_signal_name(end.stop_signal) << "): ";
       if (covered.empty()) {
         out << "no seed finished";
       } else {
@@ -386,7 +386,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     }
   }
   out << std::flush;
-  if (end.interrupted) return end.stop_signal == SIGTERM ? kExitTerminated : kExitInterrupted;
+  if (end.interrupted) return interrupted_exit_code(end.stop_signal);
   return failed == 0 ? kExitOk : kExitExpectationsFailed;
 }
 

@@ -3,6 +3,8 @@
 // your kinds) and return run_cli(argc, argv, registry) from main.
 #pragma once
 
+#include <csignal>
+
 #include "hio/tools/registry.hpp"
 
 namespace hio::tools {
@@ -16,6 +18,15 @@ enum ExitCode : int {
   kExitInterrupted = 130,  // SIGINT
   kExitTerminated = 143,   // SIGTERM
 };
+
+// The exit code and the name of the signal (SIGINT or SIGTERM) that
+// interrupted a run, a replay or a sweep: 128 + the signal, as shells report.
+inline int interrupted_exit_code(int signal) {
+  return signal == SIGTERM ? kExitTerminated : kExitInterrupted;
+}
+inline const char* stop_signal_name(int signal) {
+  return signal == SIGTERM ? "SIGTERM" : "SIGINT";
+}
 
 int run_cli(int argc, const char* const* argv, const DoerRegistry& registry);
 
