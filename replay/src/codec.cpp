@@ -191,7 +191,8 @@ inline void put_blob(unsigned char* message, std::size_t at, std::size_t& blob,
   }
   put(message, at, list_pointer(blob - at - 1, kByteElements, value.size() + (text ? 1 : 0)));
   put(message, blob + words - 1, 0);
-  std::memcpy(message + blob * 8, value.data(), value.size());
+  copy_small(message + blob * 8, reinterpret_cast<const unsigned char*>(value.data()),
+             value.size());
   blob += words;
 }
 

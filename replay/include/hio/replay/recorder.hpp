@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hio/io/event.hpp"
+#include "hio/replay/event_batch.hpp"
 #include "hio/replay/writer.hpp"
 
 namespace hio::replay {
@@ -48,14 +49,11 @@ class Recorder final : public EventSink {
   // nothing is buffered.
   void end_pass();
 
-  bool pending() const { return !events_.empty(); }
+  bool pending() const { return !batch_.empty(); }
   Tyme pending_tyme() const { return tyme_; }  // meaningful when pending()
-  std::size_t pending_events() const { return events_.size(); }
+  std::size_t pending_events() const { return batch_.size(); }
 
  private:
-  // Room for `n` more string bytes in arena_; if the arena has to move, the
-  // buffered events' views are moved with it.
-  char* reserve(std::size_t n);
   void write_frame();  // one frame of what is buffered (a part, or the pass's last)
 
   JournalWriter& writer_;
@@ -63,12 +61,7 @@ class Recorder final : public EventSink {
   std::function<void()> before_first_frame_;
   bool wrote_ = false;
   Tyme tyme_{};
-  // The buffered events, handed to the writer as they are: their strings are
-  // views into arena_, which holds the strings of the events buffered.
-  std::vector<ChannelEvent> events_;
-  std::unique_ptr<char[]> arena_;
-  std::size_t arena_capacity_ = 0;
-  std::size_t arena_used_ = 0;
+  EventBatch batch_;  // the events buffered, handed to the writer whole
 };
 
 }  // namespace hio::replay

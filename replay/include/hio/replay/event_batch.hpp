@@ -1,0 +1,41 @@
+// EventBatch: the events of one pass (or part of a pass) with their strings
+// copied into one arena, so they outlive the buffers they came from. The
+// Recorder fills one; the JournalWriter takes it whole (to encode it, on its
+// writer thread or at once) and hands back an empty one to refill.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "hio/io/event.hpp"
+
+namespace hio::replay {
+
+class EventBatch {
+ public:
+  // Copies `event`, its strings into the arena (the copy's views point there).
+  void add(const ChannelEvent& event);
+
+  std::span<const ChannelEvent> events() const { return events_; }
+  std::size_t size() const { return events_.size(); }
+  bool empty() const { return events_.empty(); }
+  std::size_t string_bytes() const { return arena_used_; }
+
+  // Empties it, keeping its memory for the next pass; memory beyond
+  // `keep_bytes` of arena (left by a huge pass) is given back.
+  void clear(std::size_t keep_bytes);
+
+ private:
+  // Room for `n` more string bytes; if the arena has to move, the views of the
+  // events already added move with it.
+  char* reserve(std::size_t n);
+
+  std::vector<ChannelEvent> events_;
+  std::unique_ptr<char[]> arena_;
+  std::size_t arena_capacity_ = 0;
+  std::size_t arena_used_ = 0;
+};
+
+}  // namespace hio::replay

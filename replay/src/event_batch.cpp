@@ -1,0 +1,55 @@
+#include "hio/replay/event_batch.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <initializer_list>
+#include <string_view>
+
+#include "le.hpp"
+
+namespace hio::replay {
+
+void EventBatch::add(const ChannelEvent& e) {
+  const std::size_t strings = e.bytes.size() + e.peer.size() + e.text.size();
+  char* at = strings > 0 ? reserve(strings) : nullptr;
+  ChannelEvent& stored = events_.emplace_back(e);
+  auto copy = [&at](std::string_view value) -> std::string_view {
+    if (value.empty()) return {};
+    // Most strings are a few bytes: no library call for them.
+    at = reinterpret_cast<char*>(
+        detail::copy_small(reinterpret_cast<unsigned char*>(at),
+                           reinterpret_cast<const unsigned char*>(value.data()), value.size()));
+    return std::string_view(at - value.size(), value.size());
+  };
+  stored.bytes = copy(e.bytes);
+  stored.peer = copy(e.peer);
+  stored.text = copy(e.text);
+  arena_used_ += strings;
+}
+
+char* EventBatch::reserve(std::size_t n) {
+  if (n <= arena_capacity_ - arena_used_) return arena_.get() + arena_used_;
+  const std::size_t capacity = std::max({arena_capacity_ * 2, arena_used_ + n, std::size_t{4096}});
+  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+  if (arena_used_ > 0) std::memcpy(grown.get(), arena_.get(), arena_used_);
+  const char* const old = arena_.get();
+  for (ChannelEvent& e : events_) {
+    for (std::string_view* v : {&e.bytes, &e.peer, &e.text}) {
+      if (!v->empty()) *v = std::string_view(grown.get() + (v->data() - old), v->size());
+    }
+  }
+  arena_ = std::move(grown);
+  arena_capacity_ = capacity;
+  return arena_.get() + arena_used_;
+}
+
+void EventBatch::clear(std::size_t keep_bytes) {
+  events_.clear();
+  arena_used_ = 0;
+  if (arena_capacity_ > keep_bytes) {
+    arena_.reset();
+    arena_capacity_ = 0;
+  }
+}
+
+}  // namespace hio::replay
