@@ -49,13 +49,21 @@ void Report::skip(const std::string& name, const std::string& why) {
 
 namespace {
 
-double thread_cpu_seconds() {
+double clock_seconds(clockid_t clock) {
   timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  clock_gettime(clock, &now);
   return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
 }
 
+double thread_cpu_seconds() {
+  return clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+}
+
 }  // namespace
+
+double process_cpu_seconds() {
+  return clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+}
 
 double best_seconds(Runs runs, const std::function<void()>& fn) {
   double best = 1e300;

@@ -49,6 +49,9 @@ struct Options {
 // Best (smallest) time in seconds of `runs.count` runs of fn.
 double best_seconds(Runs runs, const std::function<void()>& fn);
 
+// CPU seconds of the whole process, all its threads (CLOCK_PROCESS_CPUTIME_ID).
+double process_cpu_seconds();
+
 // Heap bytes requested through operator new since start (this binary counts).
 std::uint64_t heap_bytes_allocated();
 
