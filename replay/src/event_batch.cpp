@@ -50,6 +50,9 @@ void EventBatch::clear(std::size_t keep_bytes) {
     arena_.reset();
     arena_capacity_ = 0;
   }
+  if (events_.capacity() * sizeof(ChannelEvent) > keep_bytes) {
+    std::vector<ChannelEvent>().swap(events_);
+  }
 }
 
 }  // namespace hio::replay

@@ -36,6 +36,9 @@ constexpr std::size_t kQueueBytesMax = std::size_t{8} << 20;
 // what a simulated pass takes, so it is woken for a batch of passes.
 constexpr std::size_t kWakePasses = 16;
 constexpr std::size_t kWakeBytes = std::size_t{1} << 20;
+// Memory a queue slot keeps for its next pass: all slots together keep no
+// more than the queue may hold.
+constexpr std::size_t kSlotKeepBytes = kQueueBytesMax / kQueueDepth;
 // Output buffer room beyond buffer_bytes (see the constructor).
 constexpr std::size_t kBufferSlack = 16 * 1024;
 
@@ -199,7 +202,7 @@ struct JournalWriter::Impl {
       }
       // After a failure the rest is dropped unwritten: the file has failed.
       queued_bytes -= batch_bytes(job.batch);
-      job.batch.clear(job.keep_bytes);
+      job.batch.clear(std::min(job.keep_bytes, kSlotKeepBytes));
       first = (first + 1) % kQueueDepth;
       --queued;
       // A caller waiting for room is woken when half the queue is free (or,

@@ -23,8 +23,9 @@ class EventBatch {
   bool empty() const { return events_.empty(); }
   std::size_t string_bytes() const { return arena_used_; }
 
-  // Empties it, keeping its memory for the next pass; memory beyond
-  // `keep_bytes` of arena (left by a huge pass) is given back.
+  // Empties it, keeping its memory for the next pass, unless its arena or its
+  // event list holds more than `keep_bytes` (after a huge pass): that memory is
+  // given back.
   void clear(std::size_t keep_bytes);
 
  private:
