@@ -1,5 +1,5 @@
 # The hio binary end to end around journals: run --record (digest printed ==
-# trailer digest; twice => byte-identical files), inspect (filters, damage =>
+# trailer digest == the digest without --record; twice => byte-identical files), inspect (filters, damage =>
 # byte offset and exit 2), diff (same => 0, divergence => 3, damage => 2),
 # and every simulated example recorded twice diffs as the same.
 include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
@@ -8,16 +8,25 @@ file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(udp ${SCENARIOS}/udp_request_response.toml)
 
-# --record: the digest the run prints is the one in the journal's trailer.
+# --record: the digest the run prints is the one in the journal's trailer,
+# and the one the same run prints without a journal (computed apart: by the
+# journal's writer, and by the run's own digest sink).
 hio(run ${udp} --seed 7 --record ${WORK}/a.hioj EXIT 0)
 if(NOT out MATCHES "digest:    ([0-9a-f]+)\n")
   message(FATAL_ERROR "no digest in:\n${out}")
 endif()
 set(run_digest ${CMAKE_MATCH_1})
+if(NOT out MATCHES "events:    ([0-9]+)")
+  message(FATAL_ERROR "no event count in:\n${out}")
+endif()
+set(run_events ${CMAKE_MATCH_1})
 require("${out}" "journal:   ${WORK}/a.hioj" "journal line")
 if(run_digest STREQUAL "0000000000000000")
   message(FATAL_ERROR "the run's digest is zero")
 endif()
+hio(run ${udp} --seed 7 EXIT 0)
+require("${out}" "digest:    ${run_digest}\n" "digest without --record")
+require("${out}" "events:    ${run_events}" "event count without --record")
 hio(inspect ${WORK}/a.hioj EXIT 0)
 require("${out}" "^header format=1 [^\n]* seed=7 tock=0.001 mode=sim scenario=" "header line")
 require("${out}" "\ntrailer passes=3000 [^\n]* digest=${run_digest} end=limit" "trailer digest")
