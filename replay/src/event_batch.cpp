@@ -11,7 +11,7 @@ namespace hio::replay {
 
 void EventBatch::add(const ChannelEvent& e) {
   const std::size_t strings = e.bytes.size() + e.peer.size() + e.text.size();
-  char* at = strings > 0 ? reserve(strings) : nullptr;
+  char* at = strings <= arena_capacity_ - arena_used_ ? arena_.get() + arena_used_ : grow(strings);
   ChannelEvent& stored = events_.emplace_back(e);
   auto copy = [&at](std::string_view value) -> std::string_view {
     if (value.empty()) return {};
@@ -27,8 +27,7 @@ void EventBatch::add(const ChannelEvent& e) {
   arena_used_ += strings;
 }
 
-char* EventBatch::reserve(std::size_t n) {
-  if (n <= arena_capacity_ - arena_used_) return arena_.get() + arena_used_;
+char* EventBatch::grow(std::size_t n) {
   const std::size_t capacity = std::max({arena_capacity_ * 2, arena_used_ + n, std::size_t{4096}});
   auto grown = std::make_unique_for_overwrite<char[]>(capacity);
   if (arena_used_ > 0) std::memcpy(grown.get(), arena_.get(), arena_used_);

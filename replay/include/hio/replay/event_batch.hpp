@@ -29,9 +29,9 @@ class EventBatch {
   void clear(std::size_t keep_bytes);
 
  private:
-  // Room for `n` more string bytes; if the arena has to move, the views of the
-  // events already added move with it.
-  char* reserve(std::size_t n);
+  // Room for `n` more string bytes than there is: a bigger arena, to which the
+  // views of the events already added move.
+  char* grow(std::size_t n);
 
   std::vector<ChannelEvent> events_;
   std::unique_ptr<char[]> arena_;
