@@ -91,6 +91,7 @@ struct JournalWriter::Impl {
   bool stopping = false;
   std::exception_ptr thread_error;  // the thread's failure, not yet reported
   std::thread thread;
+  bool no_thread = false;  // starting it failed
 
   std::uint64_t events_written = 0;  // counted by the caller
 
@@ -260,12 +261,25 @@ struct JournalWriter::Impl {
     }
   }
 
-  // Hands `batch` to the thread (starting it the first time), waiting for
-  // room if the queue is full; `batch` gets the slot's emptied batch back.
+  // Starts the writer thread unless it runs: false if the system cannot
+  // start one (the writer then stays synchronous).
+  bool start_thread() {
+    if (thread.joinable()) return true;
+    if (no_thread) return false;
+    try {
+      thread = std::thread([this] { thread_main(); });
+    } catch (const std::system_error&) {
+      no_thread = true;
+      return false;
+    }
+    return true;
+  }
+
+  // Hands `batch` to the running thread, waiting for room if the queue is
+  // full; `batch` gets the slot's emptied batch back.
   // Throws the thread's failure instead, leaving `batch` as it was.
   void enqueue(Tyme tyme, std::uint64_t pass, std::uint32_t part, EventBatch& batch,
                std::size_t keep_bytes) {
-    if (!thread.joinable()) thread = std::thread([this] { thread_main(); });
     std::unique_lock lock(mu);
     if (thread_error) {
       lock.unlock();
@@ -389,15 +403,16 @@ void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events) 
 
 void JournalWriter::write_pass(Tyme tyme, EventBatch& batch, std::size_t keep_bytes) {
   Impl& m = *impl_;
+  m.require_open("write_pass");
   const FrameBound bound = frame_bound(batch);
   const bool fits = bound.message_bytes <= m.options.message_bytes_max &&
                     bound.packed_bytes <= std::min(m.options.frame_bytes_max, kFrameBytesLimit);
-  if (!m.options.writer_thread || m.options.flush_each_frame || !fits || !several_cpus()) {
+  if (!m.options.writer_thread || m.options.flush_each_frame || !fits || !several_cpus() ||
+      !m.start_thread()) {
     write_pass(tyme, batch.events());  // at once, errors included
     batch.clear(keep_bytes);
     return;
   }
-  m.require_open("write_pass");
   std::optional<std::uint64_t> seq;
   const std::uint32_t part = m.check_pass(tyme, batch.events(), seq);
   const std::size_t count = batch.size();
