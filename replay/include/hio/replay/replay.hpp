@@ -5,6 +5,7 @@
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/replay/event_batch.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/replay/noise.hpp"
