@@ -201,12 +201,11 @@ TEST(JournalCodec, AnEmptyPassFrameIsTheBuildersBytes) {
             encoded(encoder, true, 7, 1'000'000, 0, none));
 }
 
+// One event whose bytes fill the builder's first segment (64 Ki words) to the
+// last word, or one word less: the hand-written layout is the builder's.
 TEST(JournalCodec, PassFramesAtTheFirstSegmentsEdgeAreTheBuildersBytes) {
-  // One event whose bytes fill the builder's first segment (64 Ki words) to
-  // the last word, one word less, and one more (two segments: the builder's
-  // own layout, far pointers included).
   detail::FrameEncoder encoder;
-  for (std::size_t blob_words : {65536u - 15u, 65536u - 14u, 65536u - 13u}) {
+  for (std::size_t blob_words : {65536u - 15u, 65536u - 14u}) {
     const std::string bytes(blob_words * 8, 'x');
     ChannelEvent e;
     e.kind = EventKind::rx;
@@ -216,6 +215,36 @@ TEST(JournalCodec, PassFramesAtTheFirstSegmentsEdgeAreTheBuildersBytes) {
     ASSERT_EQ(encoded(encoder, false, 0, 0, 0, events), encoded(encoder, true, 0, 0, 0, events))
         << blob_words << " words of bytes";
   }
+}
+
+// One word more needs a second segment: pass() then leaves the frame to the
+// builder (its own layout, far pointers included), which must read back.
+TEST(JournalCodec, APassFrameOfTwoSegmentsReadsBack) {
+  detail::FrameEncoder encoder;
+  const std::string bytes((65536u - 13u) * 8, 'x');
+  ChannelEvent e;
+  e.kind = EventKind::rx;
+  e.channel = 1;
+  e.seq = 9;
+  e.tyme = Tyme{Tock{5}};
+  e.bytes = bytes;
+  const std::vector<ChannelEvent> events{e};
+  const std::string packed = encoded(encoder, false, 3, 5, 0, events);
+  detail::WordBuffer words;
+  const std::size_t count = detail::unpack(packed, words, std::size_t{1} << 24);
+  // The segment table: two segments.
+  ASSERT_GE(count, 1u);
+  std::uint32_t segments_minus_one = 0;
+  std::memcpy(&segments_minus_one, words.data(), 4);
+  EXPECT_EQ(segments_minus_one, 1u);
+  detail::DecodedFrame frame;
+  detail::DecodeLimits limits;
+  limits.traversal_words = 8 * count + 64;
+  detail::decode_frame(words.data(), count, limits, frame);
+  ASSERT_EQ(frame.events.size(), 1u);
+  EXPECT_EQ(frame.pass, 3u);
+  EXPECT_EQ(frame.events[0].seq, 9u);
+  EXPECT_EQ(frame.events[0].bytes, bytes);
 }
 
 TEST(JournalCodec, PassFrameOverTheMessageLimitIsRefusedAndAppendsNothing) {
