@@ -51,9 +51,9 @@ void Recorder::write_frame() {
     if (before_first_frame_) before_first_frame_();
     wrote_ = true;
   }
-  // The writer takes the events and leaves batch_ empty. A huge pass may have
-  // grown its arena; that memory is not kept for good.
-  writer_.write_pass(tyme_, batch_, 4 * options_.frame_bytes_max);
+  writer_.write_pass(tyme_, batch_.events());
+  // A huge pass may have grown the batch; that memory is not kept for good.
+  batch_.clear(4 * options_.frame_bytes_max);
 }
 
 }  // namespace hio::replay

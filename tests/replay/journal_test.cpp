@@ -7,7 +7,6 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "hio/engine/engine.hpp"
@@ -91,131 +90,6 @@ TEST(Journal, SimulatedRunsAreByteIdenticalWithAndWithoutSkipping) {
   EXPECT_EQ(a, test::read_file(dir.file("b.hioj")));
   EXPECT_EQ(a, test::read_file(dir.file("c.hioj")));
   EXPECT_EQ(first.trailer, no_skip.trailer);
-}
-
-TEST(Journal, TheWriterThreadChangesNoByte) {
-  TempDir dir;
-  JournalOptions sync;
-  sync.writer.writer_thread = false;
-  JournalOptions each;
-  each.flush_each_pass = true;  // synchronous too, a write(2) per frame
-  sim_run(dir.file("thread.hioj"), true);
-  sim_run(dir.file("sync.hioj"), true, sync);
-  sim_run(dir.file("each.hioj"), true, each);
-  const std::string a = test::read_file(dir.file("thread.hioj"));
-  EXPECT_EQ(a, test::read_file(dir.file("sync.hioj")));
-  EXPECT_EQ(a, test::read_file(dir.file("each.hioj")));
-}
-
-// Many passes through the Recorder: more than the writer thread's queue holds,
-// so the caller waits for room; both ways give the same bytes and digest, and
-// the accessors wait for the thread.
-std::string recorded(const std::string& path, bool thread, std::uint64_t& digest) {
-  WriterOptions o;
-  o.writer_thread = thread;
-  o.buffer_bytes = 4096;  // many writes, some while the caller goes on
-  JournalWriter writer(path, o);
-  JournalHeader header;
-  header.seed = 5;
-  writer.write_header(header);
-  Recorder recorder(writer, RecorderOptions{.frame_events_max = 7, .frame_bytes_max = 1000});
-  const std::string payload(40, 'x');
-  ChannelEvent e;
-  e.kind = EventKind::rx;
-  for (std::uint64_t i = 0; i < 5000; ++i) {
-    e.channel = static_cast<std::uint32_t>(i % 5);
-    e.tyme = Tyme{Tock{1'000'000 * static_cast<std::int64_t>(i / 11)}};
-    e.seq = i;
-    e.bytes = std::string_view(payload).substr(0, i % 41);
-    e.text = i % 3 == 0 ? "note" : "";
-    recorder.on_event(e);
-    if (i == 2500) {
-      EXPECT_EQ(writer.events() + recorder.pending_events(), i + 1);
-      EXPECT_GT(writer.size_bytes(), 0u);
-    }
-  }
-  recorder.end_pass();
-  digest = writer.digest();
-  const JournalTrailer& t = writer.finish(RunSummary{455, e.tyme, RunOutcome::done, ""});
-  EXPECT_EQ(t.events, 5000u);
-  EXPECT_EQ(t.digest, digest);
-  return test::read_file(path);
-}
-
-TEST(Journal, WriterThreadWritesWhatTheCallerWouldHave) {
-  TempDir dir;
-  std::uint64_t with = 0;
-  std::uint64_t without = 0;
-  const std::string a = recorded(dir.file("a.hioj"), true, with);
-  EXPECT_EQ(a, recorded(dir.file("b.hioj"), false, without));
-  EXPECT_EQ(with, without);
-  JournalContents read = read_journal(dir.file("a.hioj"));
-  ASSERT_TRUE(read.complete()) << read.error->what();
-  EXPECT_EQ(read.trailer->digest, with);
-}
-
-TEST(Journal, AWriterThreadsFileErrorIsThrownByTheNextCall) {
-  // /dev/full: every write(2) fails with ENOSPC, here on the writer thread.
-  WriterOptions o;
-  o.buffer_bytes = 1024;
-  JournalWriter writer("/dev/full", o);
-  writer.write_header(JournalHeader{});
-  Recorder recorder(writer);
-  const std::string payload(100, 'y');
-  ChannelEvent e;
-  e.kind = EventKind::rx;
-  e.bytes = payload;
-  bool thrown = false;
-  for (std::uint64_t i = 0; i < 100'000 && !thrown; ++i) {
-    e.tyme = Tyme{Tock{static_cast<std::int64_t>(i)}};
-    e.seq = i;
-    try {
-      recorder.on_event(e);
-    } catch (const std::system_error& error) {
-      thrown = true;
-      EXPECT_NE(std::string(error.what()).find("/dev/full"), std::string::npos) << error.what();
-    }
-  }
-  if (!thrown) {
-    // Every pass fit in the queue: the error comes at flush.
-    EXPECT_THROW(writer.flush(), std::system_error);
-  }
-  // Reported once; then the writer refuses, as after a synchronous failure.
-  EXPECT_THROW(writer.flush(), std::logic_error);
-  EXPECT_THROW(writer.finish(RunSummary{}), std::logic_error);
-}
-
-TEST(Journal, ABatchTheWriterRefusesStaysWithTheCaller) {
-  TempDir dir;
-  JournalWriter writer(dir.file("a.hioj"));
-  writer.write_header(JournalHeader{});
-  EventBatch batch;
-  ChannelEvent e;
-  e.kind = EventKind::rx;
-  e.bytes = "abc";
-  e.tyme = Tyme{Tock{2'000'000}};
-  e.seq = 1;
-  batch.add(e);
-  writer.write_pass(e.tyme, batch, 1 << 20);
-  EXPECT_TRUE(batch.empty());
-  EXPECT_EQ(writer.events(), 1u);
-  e.tyme = Tyme{Tock{1'000'000}};  // tyme goes back
-  e.seq = 2;
-  batch.add(e);
-  EXPECT_THROW(writer.write_pass(e.tyme, batch, 1 << 20), std::logic_error);
-  ASSERT_EQ(batch.size(), 1u);
-  EXPECT_EQ(batch.events()[0].bytes, "abc");
-  // A frame that could exceed the limits is refused at once, not later.
-  WriterOptions small;
-  small.frame_bytes_max = 64;
-  JournalWriter limited(dir.file("b.hioj"), small);
-  limited.write_header(JournalHeader{});
-  EventBatch big;
-  const std::string payload(1000, 'z');
-  e.bytes = payload;
-  big.add(e);
-  EXPECT_THROW(limited.write_pass(e.tyme, big, 1 << 20), std::length_error);
-  EXPECT_EQ(big.size(), 1u);
 }
 
 TEST(Journal, HoldsExactlyTheChokePointsEvents) {

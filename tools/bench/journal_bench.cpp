@@ -32,8 +32,8 @@ std::string journal_path() {
          std::to_string(::getpid()) + ".hioj";
 }
 
-// The best wall time and the best CPU time of the whole process (the writer
-// thread's included) over the runs given to best_of.
+// The best wall time and the best CPU time of the whole process over the runs
+// given to best_of.
 struct Timing {
   double wall_s = 1e300;
   double cpu_s = 1e300;
@@ -97,8 +97,7 @@ std::uint64_t read_journal(const std::string& path) {
 
 // A message-heavy simulated run: `clients` echo clients on SimNet, each
 // sending a line every pass. Journaled to `path` unless it is empty.
-void sim_echo_run(const std::string& path, int clients, int lines,
-                  const replay::JournalOptions& journal_options = {}) {
+void sim_echo_run(const std::string& path, int clients, int lines) {
   Doist doist(Tock{1'000'000});
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
@@ -110,7 +109,7 @@ void sim_echo_run(const std::string& path, int clients, int lines,
   net.set_link("server", "client", {.latency = Tock{2'000'000}});
   net.set_client_host("client");
   std::optional<replay::Journal> journal;
-  if (!path.empty()) journal.emplace(doist, io, path, replay::JournalHeader{}, journal_options);
+  if (!path.empty()) journal.emplace(doist, io, path, replay::JournalHeader{});
   replay::test::EchoSceneOptions o;
   o.listen = o.connect = "sim://server:7";
   o.clients = clients;
@@ -186,27 +185,19 @@ void journal_suite(const Options& options, Report& report) {
   const int lines = options.quick ? 200 : 2000;
   // Interleaved rounds, best of each: on a shared machine a load burst then
   // hits both alike instead of one of them.
-  // The writer's defaults encode on a writer thread: the run's wall time is
-  // what a user waits for, and the process's CPU time what the journal costs
-  // in all (on a loaded machine the thread finds no idle CPU and the wall
-  // ratio comes near the CPU ratio). Without the thread for comparison.
-  replay::JournalOptions no_thread;
-  no_thread.writer.writer_thread = false;
+  // The wall time is what a user waits for; the process's CPU time is the
+  // same work with the time spent preempted left out (a loaded machine).
   Timing plain;
   Timing journaled;
-  Timing journaled_no_thread;
   for (int round = 0; round < 2 * options.rounds(); ++round) {
     plain.best_of([&] { sim_echo_run("", clients, lines); });
     // The previous journal is removed outside the timed runs: truncating 6 MB
     // of page cache is the file system's cost, not the journal's.
     journaled.best_of([&] { sim_echo_run(path, clients, lines); });
     std::remove(path.c_str());
-    journaled_no_thread.best_of([&] { sim_echo_run(path, clients, lines, no_thread); });
-    std::remove(path.c_str());
   }
   report.add("journal_overhead", journaled.wall_s / plain.wall_s, "ratio");
   report.add("journal_overhead_cpu", journaled.cpu_s / plain.cpu_s, "ratio");
-  report.add("journal_overhead_no_thread", journaled_no_thread.wall_s / plain.wall_s, "ratio");
   report.add("journal_overhead_plain_s", plain.wall_s, "s");
 
   // Replaying a 2 s real-time capture in virtual time.

@@ -338,8 +338,7 @@ void check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options) {
   // The digest of a run without a journal (a journal's writer computes its
-  // own, on its writer thread). Declared before the hub so that it outlives
-  // the hub's use of it.
+  // own). Declared before the hub so that it outlives the hub's use of it.
   replay::DigestSink digest;
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);

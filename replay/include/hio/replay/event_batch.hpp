@@ -1,7 +1,6 @@
 // EventBatch: the events of one pass (or part of a pass) with their strings
-// copied into one arena, so they outlive the buffers they came from. The
-// Recorder fills one; the JournalWriter takes it whole (to encode it, on its
-// writer thread or at once) and hands back an empty one to refill.
+// copied into one arena, so they outlive the buffers they came from: what the
+// Recorder buffers until the pass ends.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,6 @@
 // JournalWriter: writes a journal file (docs/journal-format.md) — preamble,
 // header, pass frames, trailer — streaming: it holds one frame and one output
-// buffer (and, with its writer thread, a bounded queue of passes), never the
-// journal.
+// buffer, never the journal.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +10,6 @@
 #include <string>
 
 #include "hio/io/event.hpp"
-#include "hio/replay/event_batch.hpp"
 #include "hio/replay/types.hpp"
 
 namespace hio::replay {
@@ -24,12 +22,6 @@ struct WriterOptions {
   // fdatasync after every flush and at finish: the journal survives a power
   // loss, at the cost of a disk round trip per flush.
   bool sync = false;
-  // Encode, checksum and write the passes handed over as an EventBatch (what
-  // the Recorder does) on a writer thread, so that the run's thread only
-  // copies its events. Not used with flush_each_frame (each frame must be in
-  // the OS when write_pass returns) or on a machine with one CPU. The file's
-  // bytes are the same either way.
-  bool writer_thread = true;
   // Buffered output is written when it exceeds this. The buffer is allocated
   // once, a little larger; small, so that a new writer maps few fresh pages
   // (a page fault costs more than a write(2) of 64 KiB on some VMs).
@@ -68,17 +60,6 @@ class JournalWriter {
   // of that pass; otherwise tyme must be later. pass = tyme / tock.
   void write_pass(Tyme tyme, std::span<const ChannelEvent> events);
 
-  // The same for a batch's events, which it takes: `batch` is left empty
-  // (holding at most `keep_bytes` of arena for the next pass). With
-  // options.writer_thread the frame is encoded and written on the writer
-  // thread; caller errors still throw here (and leave the batch as it was), as
-  // does std::length_error for a frame that could exceed the limits (such a
-  // frame is written at once). A failure on the writer thread (std::system_error
-  // from the file) is thrown by the next call to write_pass, write_header,
-  // flush or finish. At most a few megabytes of passes wait for the thread;
-  // beyond that this call waits for it.
-  void write_pass(Tyme tyme, EventBatch& batch, std::size_t keep_bytes);
-
   // Hands everything buffered to the OS (and fdatasyncs with options.sync).
   void flush();
 
@@ -93,9 +74,8 @@ class JournalWriter {
   bool finished() const;
   std::uint64_t frames() const;  // pass frames written
   std::uint64_t events() const;
-  // Of the events written so far (waits for the writer thread to catch up).
-  std::uint64_t digest() const;
-  // Bytes of the file so far, buffered ones included (waits likewise).
+  std::uint64_t digest() const;  // of the events written so far
+  // Bytes of the file so far, buffered ones included.
   std::uint64_t size_bytes() const;
   std::uint64_t pass_of(Tyme tyme) const;  // tyme / tock, after write_header
 
