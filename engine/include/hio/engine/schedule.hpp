@@ -115,6 +115,7 @@ class Schedule {
   std::size_t run_index_ = 0;  // of running_ in run_
   Tyme pass_tyme_{};
   bool in_pass_ = false;
+  bool changed_ = false;  // run_ changed while a deed ran
 };
 
 }  // namespace hio
