@@ -128,23 +128,26 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
         promise.send(tyme);
         deed->dog.handle().resume();
         step = promise.step();
-        if (step.kind() == Step::Kind::finish) [[unlikely]]
-          step = deed->doer->end_dog(false);
       } else {
         step = deed->doer->run_recur(tyme);
       }
+      if (step.kind() != Step::Kind::tock) [[unlikely]] {
+        // A dog that finished ends while it still counts as running.
+        if (step.kind() == Step::Kind::finish && deed->dog) step = deed->doer->end_dog(false);
+      }
       running_ = nullptr;
       if (changed_) [[unlikely]] {
+        // The run entered, woke or removed deeds, or was woken itself.
         changed_ = false;
         run = run_.data();
         n = run_.size();
+        // A wake while it ran voids only a park that ends this run.
+        if (step.kind() == Step::Kind::tock) deed->wake_pending = false;
       }
       if (step.kind() != Step::Kind::tock) [[unlikely]] {
         place(*deed, step);  // parks and finishes
         continue;
       }
-      if (deed->wake_pending) [[unlikely]]
-        deed->wake_pending = false;
       if (step.tock() == Tock{0}) {  // the common case: due next pass
         deed->retyme = next_pass;
         ready_.push_back(deed);
@@ -210,6 +213,7 @@ void Schedule::wake(Deed& deed) {
   Deed* current = &deed;
   if (current->schedule != nullptr && current == current->schedule->running_) {
     current->wake_pending = true;
+    current->schedule->changed_ = true;  // so the pass looks at wake_pending
     return;
   }
   while (current != nullptr && current->schedule != nullptr &&
