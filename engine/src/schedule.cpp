@@ -104,8 +104,10 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   pass_tyme_ = tyme;
   const Tyme next_pass = tyme_after(tyme, tock0);
   // The loop index and the run list stay in registers: a run stores what a
-  // doer may read of them (running_, run_index_) and they are read back only
-  // if the run changed the run list (changed_), not after every run.
+  // doer may read of them (running_, run_index_), and the loop looks at the
+  // members again only when changed_ says so, not after every run. (Entering
+  // and removing deeds leave run_'s extent alone: they append to ready_ or
+  // null an entry.)
   Deed* const* run = run_.data();
   std::size_t n = run_.size();
   std::size_t i = 0;
@@ -137,7 +139,8 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
       }
       running_ = nullptr;
       if (changed_) [[unlikely]] {
-        // The run entered, woke or removed deeds, or was woken itself.
+        // A wake inserted a deed into this pass, the schedule was exited, or
+        // the running deed was woken.
         changed_ = false;
         run = run_.data();
         n = run_.size();
