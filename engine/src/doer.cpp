@@ -8,7 +8,7 @@
 namespace hio {
 
 Doer::Doer(std::string name, Tock tock, Opts opts)
-    : name_(std::move(name)), opts_(std::move(opts)), tock_(Tock{0}) {
+    : tock_(Tock{0}), name_(std::move(name)), opts_(std::move(opts)) {
   set_tock(tock);
   deed_.doer = this;
 }

@@ -103,11 +103,18 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   in_pass_ = true;
   pass_tyme_ = tyme;
   const Tyme next_pass = tyme_after(tyme, tock0);
-  std::size_t& i = run_index_;
-  i = 0;
+  // The loop index and the run list stay in registers: a run stores what a
+  // doer may read of them (running_, run_index_), and the loop looks at the
+  // members again only when changed_ says so, not after every run. (Entering
+  // and removing deeds leave run_'s extent alone: they append to ready_ or
+  // null an entry.)
+  Deed* const* run = run_.data();
+  std::size_t n = run_.size();
+  std::size_t i = 0;
+  changed_ = false;
   try {
-    for (; i < run_.size(); ++i) {
-      Deed* deed = run_[i];
+    for (; i < n; ++i) {
+      Deed* deed = run[i];
       if (deed == nullptr) continue;  // removed earlier in this pass
       if (deed->retyme > tyme) {      // ready, but not due at this tyme
         heap_push(*deed);
@@ -116,29 +123,44 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
       // A running deed keeps the state `ready`: only running_ marks it, which
       // saves two stores per run on the hottest path.
       running_ = deed;
+      run_index_ = i;
       Step step = Step::finish();
       if (deed->dog) {
         Dog::promise_type& promise = deed->dog.promise();
         promise.send(tyme);
         deed->dog.handle().resume();
         step = promise.step();
-        if (step.kind() == Step::Kind::finish) step = deed->doer->end_dog(false);
       } else {
         step = deed->doer->run_recur(tyme);
       }
+      if (step.kind() != Step::Kind::tock) [[unlikely]] {
+        // A dog that finished ends while it still counts as running.
+        if (step.kind() == Step::Kind::finish && deed->dog) step = deed->doer->end_dog(false);
+      }
       running_ = nullptr;
-      if (step.kind() == Step::Kind::tock) [[likely]] {
-        if (deed->wake_pending) [[unlikely]]
-          deed->wake_pending = false;
-        // The common case, placed inline; parks and finishes go to place().
-        deed->retyme = step.tock() == Tock{0} ? next_pass : tyme_after(deed->retyme, step.tock());
-        if (deed->retyme <= next_pass) {
-          ready_.push_back(deed);
-        } else {
-          heap_push(*deed);
-        }
+      if (changed_) [[unlikely]] {
+        // A wake inserted a deed into this pass, the schedule was exited, or
+        // the running deed was woken.
+        changed_ = false;
+        run = run_.data();
+        n = run_.size();
+        // A wake while it ran voids only a park that ends this run.
+        if (step.kind() == Step::Kind::tock) deed->wake_pending = false;
+      }
+      if (step.kind() != Step::Kind::tock) [[unlikely]] {
+        place(*deed, step);  // parks and finishes
+        continue;
+      }
+      if (step.tock() == Tock{0}) {  // the common case: due next pass
+        deed->retyme = next_pass;
+        ready_.push_back(deed);
+        continue;
+      }
+      deed->retyme = tyme_after(deed->retyme, step.tock());
+      if (deed->retyme <= next_pass) {
+        ready_.push_back(deed);
       } else {
-        place(*deed, step);
+        heap_push(*deed);
       }
     }
   } catch (...) {
@@ -194,6 +216,7 @@ void Schedule::wake(Deed& deed) {
   Deed* current = &deed;
   if (current->schedule != nullptr && current == current->schedule->running_) {
     current->wake_pending = true;
+    current->schedule->changed_ = true;  // so the pass looks at wake_pending
     return;
   }
   while (current != nullptr && current->schedule != nullptr &&
@@ -219,6 +242,7 @@ void Schedule::insert_due(Deed& deed) {
   while (at < run_.size() && (run_[at] == nullptr || run_[at]->label < deed.label))
     ++at;
   run_.insert(run_.begin() + static_cast<std::ptrdiff_t>(at), &deed);
+  changed_ = true;
 }
 
 // ---- closing --------------------------------------------------------------
@@ -247,6 +271,7 @@ void Schedule::exit() {
     }
     list->clear();
   }
+  changed_ = true;  // in case a deed exits its own schedule mid-pass
   while (tail_ != nullptr)
     close_deed(*tail_, first_error);
   if (first_error) std::rethrow_exception(first_error);

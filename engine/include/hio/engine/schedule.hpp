@@ -115,6 +115,9 @@ class Schedule {
   std::size_t run_index_ = 0;  // of running_ in run_
   Tyme pass_tyme_{};
   bool in_pass_ = false;
+  // Set while a deed runs when the pass must look again: run_ changed, or
+  // the running deed was woken (wake_pending).
+  bool changed_ = false;
 };
 
 }  // namespace hio
