@@ -61,6 +61,9 @@ class ChannelPort {
   // buffer), emits one tx event for them and wakes the waiter (tx space).
   // Returns the count.
   std::size_t take_tx(std::string& out, std::size_t max);
+  // The tx bytes not yet taken, oldest first, without taking them (no event).
+  // Valid until tx next changes.
+  std::string_view tx_view() const;
 
   // ---- datagrams ----
 
@@ -69,6 +72,9 @@ class ChannelPort {
   void deliver(std::string_view peer, std::string_view bytes);
   // The next datagram to send; emits its tx event. nullopt if none.
   std::optional<Datagram> take_datagram();
+  // The next datagram to send, without taking it (no event); nullptr if none.
+  // Valid until tx next changes.
+  const Datagram* tx_front() const;
 
   // ---- listeners ----
 
