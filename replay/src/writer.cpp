@@ -15,7 +15,7 @@
 namespace hio::replay {
 
 struct JournalWriter::Impl {
-  Impl(const std::string& path, WriterOptions opts) : options(opts), file(path) {}
+  Impl(const std::string& path, WriterOptions opts) : options(opts), file(path, opts.name) {}
 
   WriterOptions options;
   detail::FileOut file;
