@@ -363,7 +363,7 @@ bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view b
 
 bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
   if (is_net_noise(e)) {
-    hub->noise(e.noise, e.bytes, e.peer, e.text);
+    hub->noise(noise_key(), e.noise, e.bytes, e.peer, e.text);
     return true;
   }
   ReplayTransport* t = transport(e.channel);
