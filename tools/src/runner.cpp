@@ -163,16 +163,8 @@ std::string json_quote(std::string_view text) {
 }
 
 std::string json_field(std::string_view name, std::string_view value) {
-  std::string out = "\"";
-  out += name;
-  if (replay::valid_utf8(value)) {
-    out += "\": ";
-    replay::append_json_string(out, value);
-  } else {
-    out += "_hex\": \"";
-    replay::append_hex(out, value);
-    out += '"';
-  }
+  std::string out;
+  replay::append_json_member(out, name, value, replay::JsonSpacing::spaced);
   return out;
 }
 

@@ -154,7 +154,7 @@ std::string format_summary_json(const RunSummary& summary);
 // json_field for anything from a scenario, a journal or the command line).
 std::string json_quote(std::string_view text);
 // `"name": "value"`, or `"name_hex": "..."` when value is not valid UTF-8 -
-// the convention of `hio inspect --json`.
+// the convention of `hio inspect --json` (replay::append_json_member, spaced).
 std::string json_field(std::string_view name, std::string_view value);
 // Text from a scenario or a journal, safe to write to a terminal: as is when
 // it is printable ASCII, otherwise quoted with C escapes as `hio inspect`
