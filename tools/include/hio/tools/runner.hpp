@@ -25,7 +25,8 @@ namespace hio::tools {
 // A scenario built and not yet run: its SimNet (if it has [net]), its doers
 // and the counters they publish. `top` is what to give Doist::run.
 //
-// Ownership: owns the network and the doers; the Doist and the IoHub it was
+// Ownership: owns the network and the doers (`owned`: the top-level ones,
+// each group its children); the Doist and the IoHub it was
 // built on are not owned and must outlive it (declare them first). Destroy it
 // after the run, never during one. Members are destroyed doers first, then
 // the network (SimNet must go before the Doist and the hub).
