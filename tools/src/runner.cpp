@@ -336,6 +336,31 @@ void check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
   build_scenario(scenario, registry, doist, io);
 }
 
+namespace {
+
+// RunOptions::stop, checked by the run's own thread at every pass's end
+// (Doist::request_stop is for that thread).
+class StopWhenSet final : public PassObserver {
+ public:
+  StopWhenSet(Doist& doist, const std::atomic<bool>* stop) : doist_(doist), stop_(stop) {
+    if (stop_ != nullptr) doist_.add_observer(*this);
+  }
+  ~StopWhenSet() override {
+    if (stop_ != nullptr) doist_.remove_observer(*this);
+  }
+  StopWhenSet(const StopWhenSet&) = delete;
+  StopWhenSet& operator=(const StopWhenSet&) = delete;
+  void pass_ended(Tyme) override {
+    if (stop_->load()) doist_.request_stop();
+  }
+
+ private:
+  Doist& doist_;
+  const std::atomic<bool>* stop_;
+};
+
+}  // namespace
+
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options) {
   // Declared before the hub so that it outlives the hub's use of it.
@@ -369,6 +394,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.seed = scenario.run.seed;
   ExpectationChecker checker(scenario, counters, doist.tyme(), options.progress);
   doist.add_observer(checker);
+  const StopWhenSet stop(doist, options.stop);
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();

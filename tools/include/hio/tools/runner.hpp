@@ -3,6 +3,7 @@
 // and sums the run up.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -130,6 +131,10 @@ struct RunOptions {
   // Journal the run into this file (hio::replay::Journal): the header holds
   // the full scenario text and its digest, the seed, the tock and the mode.
   std::string record_path;
+  // When set (a sweep's, which another thread sets on SIGINT or SIGTERM):
+  // the run ends after the first pass that ends with it true
+  // (RunEnd::interrupted), however long before the run it was set.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Throws ScenarioError before anything runs if the tree cannot be built or an
