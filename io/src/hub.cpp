@@ -188,7 +188,7 @@ void IoHub::log(std::string_view record) {
   emit(event);
 }
 
-void IoHub::noise(NoiseKind kind, std::string_view bytes, std::string_view peer,
+void IoHub::noise(NoiseKey, NoiseKind kind, std::string_view bytes, std::string_view peer,
                   std::string_view detail) {
   ChannelEvent event;
   event.kind = EventKind::noise;

@@ -157,6 +157,10 @@ std::size_t ChannelPort::tx_size() const {
   return channel().tx_.size();
 }
 
+std::string_view ChannelPort::tx_view() const {
+  return channel().tx_.view();
+}
+
 std::size_t ChannelPort::take_tx(std::string& out, std::size_t max) {
   Channel& c = channel();
   std::size_t start = out.size();
@@ -199,6 +203,10 @@ std::optional<Datagram> ChannelPort::take_datagram() {
   c.hub_->emit(event);
   c.wake_waiter();
   return datagram;
+}
+
+const Datagram* ChannelPort::tx_front() const {
+  return channel().tx_datagrams_.front();
 }
 
 // ---- listeners --------------------------------------------------------------

@@ -330,7 +330,7 @@ void SimCore::report(std::uint64_t sender, std::uint64_t receiver, NoiseKind kin
   }
   // No channel is left to carry it: channel 0 does, as a fact of the
   // network (a replay delivers it as an input; a log would be a doer output).
-  io_.noise(kind, bytes, peer, detail);
+  io_.noise(NoiseKey{}, kind, bytes, peer, detail);
 }
 
 }  // namespace hio::detail

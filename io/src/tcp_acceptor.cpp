@@ -18,8 +18,8 @@ void AcceptGate::release() {
 
 TcpAcceptor::TcpAcceptor(AsioCore& core, ChannelPort port, std::shared_ptr<AcceptGate> gate,
                          const ChannelOptions& options, TlsSetup tls)
-    : core_(core),
-      port_(port),
+    : PortLife(port),
+      core_(core),
       gate_(std::move(gate)),
       acceptor_(core.context),
       remotes_max_(options.remotes_max),
@@ -41,7 +41,7 @@ void TcpAcceptor::open(const Address& address) {
                            [self = shared_from_this()](const boost::system::error_code& error,
                                                        const tcp::resolver::results_type& results) {
                              --self->core_.pending;
-                             if (!self->port_ || self->ended_) return;
+                             if (!self->live()) return;
                              if (error || results.empty()) {
                                self->fail("cannot resolve '" + self->address_.host_port() + "': " +
                                           (error ? error.message() : std::string("no address")));
@@ -74,13 +74,8 @@ void TcpAcceptor::bind(const tcp::endpoint& endpoint) {
   accept_next();
 }
 
-void TcpAcceptor::fail(const std::string& reason) {
-  shutdown();
-  port_.failed(reason);
-}
-
 void TcpAcceptor::service() {
-  if (!port_ || ended_ || !listening_) return;
+  if (!live() || !listening_) return;
   if (failed_accept_ && port_.tyme() < retry_at_) return;
   failed_accept_ = false;
   accept_next();
@@ -99,7 +94,7 @@ void TcpAcceptor::accept_next() {
 
 void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
   accepting_ = false;
-  if (!port_ || ended_) return;
+  if (!live()) return;
   if (ec) {
     port_.error("accept on " + address_.host_port() + " failed: " + ec.message());
     failed_accept_ = true;
@@ -122,19 +117,13 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   ChannelPort port = port_;
   port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), gate_, tls_),
               address, endpoint_text(remote));
-  if (port_ && !ended_) accept_next();
+  if (live()) accept_next();
 }
 
-void TcpAcceptor::shutdown() {
-  ended_ = true;
+void TcpAcceptor::close_handles() {
   boost::system::error_code ignored;
   if (resolver_) resolver_->cancel();
   if (acceptor_.is_open()) acceptor_.close(ignored);
-}
-
-void TcpAcceptor::detach() {
-  shutdown();
-  port_ = ChannelPort();
 }
 
 }  // namespace hio::detail

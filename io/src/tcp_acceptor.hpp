@@ -10,6 +10,7 @@
 
 #include "asio_core.hpp"
 #include "hio/io/transport.hpp"
+#include "port_life.hpp"
 #include "tls_context.hpp"
 
 namespace hio::detail {
@@ -24,8 +25,8 @@ struct AcceptGate {
 
 // Ownership: shared by the listener transport and the handler of its pending
 // operation (like TcpStream); the transport detaches it when done, and
-// handlers that run after that do nothing.
-class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor> {
+// handlers that run after that do nothing (PortLife: shutdown, detach).
+class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor>, public PortLife<TcpAcceptor> {
  public:
   // tls: how accepted remotes speak TLS (no context: plain TCP).
   TcpAcceptor(AsioCore& core, ChannelPort port, std::shared_ptr<AcceptGate> gate,
@@ -36,20 +37,16 @@ class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor> {
   void open(const Address& address);
   // The driver's turn: resumes accepting after a pause (limit or backoff).
   void service();
-  Tyme due() const { return failed_accept_ && !ended_ ? retry_at_ : kTymeNever; }
-  // Ends it without reporting (the owner reports).
-  void shutdown();
-  // Ends it silently and forgets the port: for destruction.
-  void detach();
+  Tyme due() const { return failed_accept_ && !ended() ? retry_at_ : kTymeNever; }
 
  private:
+  friend class PortLife<TcpAcceptor>;
+  void close_handles();
   void bind(const asio::ip::tcp::endpoint& endpoint);
-  void fail(const std::string& reason);
   void accept_next();
   void on_accept(const boost::system::error_code& ec, asio::ip::tcp::socket socket);
 
   AsioCore& core_;
-  ChannelPort port_;
   std::shared_ptr<AcceptGate> gate_;
   asio::ip::tcp::acceptor acceptor_;
   std::optional<asio::ip::tcp::resolver> resolver_;
@@ -61,7 +58,6 @@ class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor> {
   bool listening_ = false;
   bool accepting_ = false;
   bool failed_accept_ = false;
-  bool ended_ = false;
 };
 
 }  // namespace hio::detail

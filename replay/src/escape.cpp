@@ -113,17 +113,25 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_json_field(std::string& out, std::string_view name, std::string_view value) {
-  out += ",\"";
+void append_json_member(std::string& out, std::string_view name, std::string_view value,
+                        JsonSpacing spacing) {
+  const bool utf8 = valid_utf8(value);
+  out += '"';
   out += name;
-  if (valid_utf8(value)) {
-    out += "\":";
+  out += utf8 ? "\":" : "_hex\":";
+  if (spacing == JsonSpacing::spaced) out += ' ';
+  if (utf8) {
     append_json_string(out, value);
   } else {
-    out += "_hex\":\"";
+    out += '"';
     append_hex(out, value);
     out += '"';
   }
+}
+
+void append_json_field(std::string& out, std::string_view name, std::string_view value) {
+  out += ',';
+  append_json_member(out, name, value, JsonSpacing::compact);
 }
 
 void append_json_number(std::string& out, std::string_view name, std::uint64_t value) {

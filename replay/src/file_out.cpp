@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 #include <system_error>
 
 namespace hio::replay::detail {
@@ -16,8 +17,9 @@ namespace {
 
 }  // namespace
 
-FileOut::FileOut(std::string path) : path_(std::move(path)) {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+FileOut::FileOut(const std::string& path, std::string name)
+    : path_(name.empty() ? path : std::move(name)) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) fail("cannot create", path_);
 }
 

@@ -11,11 +11,12 @@
 
 namespace hio::replay::detail {
 
-// Errors: std::system_error naming the path and the operation.
+// Errors: std::system_error naming the file (path(): `name`, or else the
+// path opened) and the operation.
 class FileOut {
  public:
-  // Creates or truncates the file (mode 0644).
-  explicit FileOut(std::string path);
+  // Creates or truncates the file at `path` (mode 0644).
+  explicit FileOut(const std::string& path, std::string name = {});
   ~FileOut();  // closes; does not write what is still buffered (call flush)
   FileOut(const FileOut&) = delete;
   FileOut& operator=(const FileOut&) = delete;
@@ -24,6 +25,7 @@ class FileOut {
   ByteBuffer& buffer() { return buffer_; }
   // Bytes already handed to the OS.
   std::uint64_t written() const { return written_; }
+  // The file's name in messages.
   const std::string& path() const { return path_; }
 
   void flush();  // write(2) everything buffered

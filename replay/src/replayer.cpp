@@ -93,6 +93,8 @@ struct Replayer::Feed final : public TransportFactory {
   void pass_end(Tyme tyme);
   Tyme next_due();
   void final_checks();
+  void note_tx_left(Tyme tyme);
+  void earlier_extra_tx();
   void diverge(DivergenceKind kind, const OwnedEvent* expected, const ChannelEvent* actual,
                std::string field, std::string detail = {});
   ReplayDivergence make_divergence(DivergenceKind kind, const OwnedEvent* expected,
@@ -131,8 +133,10 @@ struct Replayer::Feed final : public TransportFactory {
   std::optional<JournalError> trailer_error;
   Tyme next_tyme = kTymeNever;  // Reactor::next_tyme, as of the last pass's end
   std::map<std::uint32_t, std::string> recorded_names;
-  std::map<std::uint32_t, std::uint64_t> tx_matched;     // strict: tx bytes matched so far
-  std::map<std::uint32_t, std::uint64_t> tx_left_since;  // strict: pass tx was first left unsent
+  std::map<std::uint32_t, std::uint64_t> tx_matched;  // strict: tx bytes matched so far
+  // strict: per channel, what its tx held at the end of the first pass since
+  // the last recorded tx that left it unsent (a tx event at that pass's tyme).
+  std::map<std::uint32_t, OwnedEvent> tx_left;
   EventDigest digest;
   std::optional<ReplayDivergence> divergence;
   // noise
@@ -359,7 +363,7 @@ bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view b
 
 bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
   if (is_net_noise(e)) {
-    hub->noise(e.noise, e.bytes, e.peer, e.text);
+    hub->noise(noise_key(), e.noise, e.bytes, e.peer, e.text);
     return true;
   }
   ReplayTransport* t = transport(e.channel);
@@ -443,6 +447,15 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
   const char* field = first_difference(expected.view(), actual);
   if (field == nullptr) {
     if (actual.kind == EventKind::tx) tx_matched[actual.channel] += actual.bytes.size();
+    // A recorded tx took from what was left (the rest, if any, is left
+    // again from this pass); a stream's close or error as recorded carried
+    // the same unsent bytes in the recorded run (a datagram channel's close
+    // carries none, so its datagrams stay left over).
+    if (actual.kind == EventKind::tx ||
+        (actual.channel_kind == ChannelKind::stream &&
+         (actual.kind == EventKind::close || actual.kind == EventKind::error))) {
+      tx_left.erase(actual.channel);
+    }
     pop();
     return;
   }
@@ -513,17 +526,7 @@ void Replayer::Feed::pass_end(Tyme tyme) {
                 "the doers did not make it by the pass's end");
       }
     }
-    for (const auto& [id, t] : transports) {
-      const bool left = t->port().channel().kind() == ChannelKind::stream
-                            ? t->port().tx_size() > 0
-                            : t->port().channel().kind() == ChannelKind::datagram &&
-                                  t->port().channel().tx_count() > 0;
-      if (!left) {
-        tx_left_since.erase(id);
-      } else if (tx_left_since.count(id) == 0) {
-        tx_left_since[id] = pass_of(tyme);
-      }
-    }
+    note_tx_left(tyme);
   }
   // The last pass is the one before the recorded end (kTymeNever until the
   // trailer is read, and a trusted end is never below the last pass).
@@ -566,38 +569,103 @@ void Replayer::Feed::final_checks() {
         count(e);
     return;
   }
-  if (divergence) return;
-  read_ahead();
-  if (!none()) {
-    const OwnedEvent e = front();
-    diverge(e.kind == EventKind::tx ? DivergenceKind::tx_missing : DivergenceKind::event_missing,
-            &e, nullptr, "missing", "the replay ended before it");
+  bool ended_before = false;  // the replay ended before the journal's events did
+  if (!divergence) {
+    read_ahead();
+    if (!none()) {
+      const OwnedEvent e = front();
+      diverge(e.kind == EventKind::tx ? DivergenceKind::tx_missing : DivergenceKind::event_missing,
+              &e, nullptr, "missing", "the replay ended before it");
+      ended_before = true;
+    }
+  }
+  earlier_extra_tx();
+  if (ended_before) {
     // Read the rest (counts, digest, damage) without keeping it.
     while (reader.next() != nullptr) {
     }
-    return;
   }
+}
+
+void Replayer::Feed::note_tx_left(Tyme tyme) {
+  // Strict replay cuts tx as the journal did: bytes the doers wrote stay in
+  // tx until a recorded tx takes them. Kept per channel from the first pass
+  // they are left, for earlier_extra_tx.
   for (const auto& [id, t] : transports) {
-    ChannelPort port = t->port();
-    if (port.channel().kind() != ChannelKind::stream || port.tx_size() == 0) continue;
-    std::string out;
-    const std::size_t n = port.tx_size();
-    ChannelEvent actual;
-    actual.kind = EventKind::tx;
-    actual.channel = id;
-    actual.tyme = doist->tyme();
-    port.take_tx(out, n);
-    actual.bytes = out;
-    diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra",
-            std::to_string(n) + " bytes written were never sent (left unsent since pass " +
-                std::to_string(tx_left_since.count(id) ? tx_left_since[id] : pass_of(actual.tyme)) +
-                ")");
-    if (tx_left_since.count(id)) {
-      divergence->pass = tx_left_since[id];
-      divergence->tyme = Tyme{header_tock * static_cast<std::int64_t>(divergence->pass)};
+    const ChannelPort port = t->port();
+    const Channel& c = port.channel();
+    const Datagram* datagram = c.kind() == ChannelKind::datagram ? port.tx_front() : nullptr;
+    const bool left = c.kind() == ChannelKind::stream ? port.tx_size() > 0 : datagram != nullptr;
+    if (!left) {
+      tx_left.erase(id);
+      continue;
     }
-    return;
+    if (tx_left.count(id) != 0) continue;
+    OwnedEvent e;
+    e.kind = EventKind::tx;
+    e.channel = id;
+    e.tyme = tyme;
+    e.channel_kind = c.kind();
+    if (datagram != nullptr) {
+      e.bytes = datagram->bytes;
+      e.peer = datagram->peer;
+    } else {
+      e.bytes = std::string(port.tx_view());
+    }
+    tx_left.emplace(id, std::move(e));
   }
+}
+
+void Replayer::Feed::earlier_extra_tx() {
+  // Bytes left unsent since pass P are extra at P (where the changed doer
+  // wrote them) unless the journal's next tx on their channel begins with
+  // them: then the recorded run held them too. Without this the replay goes
+  // on and reports a later consequence (a close or log that now comes
+  // later, or not at all) as the first divergence.
+  std::map<std::uint32_t, const OwnedEvent*> open;  // channels whose next recorded tx is unknown
+  for (const auto& [id, left] : tx_left) {
+    if (!divergence || left.tyme < divergence->tyme) open.emplace(id, &left);
+  }
+  if (open.empty()) return;
+  const OwnedEvent* first = nullptr;
+  const auto next_tx = [&](const ChannelEvent& e) {
+    if (e.kind != EventKind::tx) return;
+    auto it = open.find(e.channel);
+    if (it == open.end()) return;
+    const OwnedEvent& left = *it->second;
+    const std::size_t n = std::min(left.bytes.size(), e.bytes.size());
+    const bool kept = e.channel_kind == ChannelKind::datagram
+                          ? left.bytes == e.bytes && left.peer == e.peer
+                          : left.bytes.compare(0, n, e.bytes, 0, n) == 0;
+    if (!kept && (first == nullptr || left.tyme < first->tyme)) first = &left;
+    open.erase(it);
+  };
+  for (std::size_t i = head; i < queue.size() && !open.empty(); ++i)
+    next_tx(queue[i].view());
+  while (!open.empty()) {
+    const FrameView* f = reader.next();
+    if (f == nullptr) break;
+    for (const ChannelEvent& e : f->events)
+      next_tx(e);
+  }
+  // No tx on the channel for the rest of the journal: extra, if the journal
+  // says how its run ended (past a cut the recorded run may have sent them).
+  if (reader_done() && end_tyme() != kTymeNever && end_recorded) {
+    for (const auto& [id, left] : open)
+      if (first == nullptr || left->tyme < first->tyme) first = left;
+  }
+  if (first == nullptr) return;
+  const ChannelEvent actual = first->view();
+  const std::string detail =
+      std::to_string(first->bytes.size()) + " bytes written were left unsent from this pass on" +
+      " and the journal's next tx on the channel " +
+      (open.count(first->channel) != 0 ? std::string("does not exist") : "is other bytes");
+  const std::optional<ReplayDivergence> later = std::move(divergence);
+  divergence.reset();
+  diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra", detail);
+  if (later)
+    divergence->detail += " (first noticed at pass " + std::to_string(later->pass) + ": " +
+                          to_string(later->kind) + ")";
 }
 
 ReplayDivergence Replayer::Feed::make_divergence(DivergenceKind kind, const OwnedEvent* expected,

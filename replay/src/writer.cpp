@@ -22,7 +22,7 @@ constexpr std::size_t kBufferSlack = 16 * 1024;
 }  // namespace
 
 struct JournalWriter::Impl {
-  Impl(const std::string& path, WriterOptions opts) : options(opts), file(path) {}
+  Impl(const std::string& path, WriterOptions opts) : options(opts), file(path, opts.name) {}
 
   WriterOptions options;
   detail::FileOut file;

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
 #include "manual_transport.hpp"
@@ -352,6 +354,23 @@ TEST_F(IoChannel, LogRecordsPassTheChokePoint) {
   EXPECT_EQ(sink.events.back().kind, EventKind::log);
   EXPECT_EQ(sink.events.back().channel, 0u);
   EXPECT_EQ(sink.events.back().text, "0 info [x] hello");
+}
+
+// Noise on channel 0 is a fact of the network that a replay delivers as an
+// input: only the network (a transport factory) can emit it, never a doer.
+// The key cannot be made elsewhere (an `io.noise({}, ...)` does not compile).
+static_assert(!std::is_default_constructible_v<NoiseKey>);
+static_assert(std::is_empty_v<NoiseKey>);
+
+TEST_F(IoChannel, NetworkNoiseComesFromTheNetworkOnChannelZero) {
+  factory.network_noise(io, NoiseKind::drop, "ping", "client:5", "no channel left");
+  ASSERT_EQ(sink.events.size(), 1u);
+  EXPECT_EQ(sink.events[0].kind, EventKind::noise);
+  EXPECT_EQ(sink.events[0].channel, 0u);
+  EXPECT_EQ(sink.events[0].noise, NoiseKind::drop);
+  EXPECT_EQ(sink.events[0].bytes, "ping");
+  EXPECT_EQ(sink.events[0].peer, "client:5");
+  EXPECT_EQ(sink.events[0].text, "no channel left");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -41,6 +42,11 @@ class ManualFactory final : public TransportFactory {
     return transport;
   }
   ManualTransport& last() { return *made.back(); }
+  // What SimNet does when no channel is left to carry a noise decision.
+  void network_noise(IoHub& hub, NoiseKind kind, std::string_view bytes, std::string_view peer,
+                     std::string_view detail) {
+    hub.noise(noise_key(), kind, bytes, peer, detail);
+  }
 
   std::vector<ManualTransport*> made;  // owned by their channels
 };

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hio/replay/escape.hpp"
 #include "hio/replay/replay.hpp"
 #include "replay_test_util.hpp"
 
@@ -81,6 +82,23 @@ TEST(Inspect, JsonLines) {
   const std::string json =
       format_event(events.back().view(), 7, FormatOptions{.format = LineFormat::json});
   EXPECT_NE(json.find("\"text_hex\":\"62696e20fffe20616e6420610062\""), std::string::npos) << json;
+}
+
+// One writer of string members for inspect's compact lines and the CLI's
+// spaced summaries: only the space after the colon differs.
+TEST(Inspect, JsonMembersInBothSpacings) {
+  std::string compact;
+  append_json_member(compact, "a", "x\"y", JsonSpacing::compact);
+  EXPECT_EQ(compact, R"("a":"x\"y")");
+  std::string spaced;
+  append_json_member(spaced, "a", "x\"y", JsonSpacing::spaced);
+  EXPECT_EQ(spaced, R"("a": "x\"y")");
+  std::string hex;
+  append_json_member(hex, "b", "\xff", JsonSpacing::spaced);
+  EXPECT_EQ(hex, R"("b_hex": "ff")");
+  std::string field = "{\"n\":1";
+  append_json_field(field, "b", "\xff");
+  EXPECT_EQ(field, R"({"n":1,"b_hex":"ff")");
 }
 
 TEST(Inspect, FiltersByChannelKindAndTymeRange) {

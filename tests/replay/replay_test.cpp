@@ -353,13 +353,107 @@ TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
   const ReplayDivergence& d = *r.result.divergence;
   EXPECT_EQ(d.kind, DivergenceKind::tx_extra) << r.text;
   ASSERT_TRUE(d.actual);
-  // The last client's 11th line (the Doist closes doers in reverse order at
-  // exit), discarded when its channel #4 closed.
-  EXPECT_EQ(d.channel, 4u);
+  // Reported where it was written, not where its channel closed with it at
+  // exit: the first client's 11th line, left unsent from pass 70 (a line
+  // every 7 ms from 0) on its channel #2.
+  EXPECT_EQ(d.pass, 70u) << r.text;
+  EXPECT_EQ(d.tyme, Tyme{kTock * 70});
+  EXPECT_EQ(d.channel, 2u);
   EXPECT_EQ(d.channel_name, "sim://server:7");
-  EXPECT_EQ(d.actual->kind, EventKind::close);
-  EXPECT_EQ(d.actual->bytes, "c2 line 10\n");
+  EXPECT_EQ(d.actual->kind, EventKind::tx);
+  EXPECT_EQ(d.actual->bytes, "c0 line 10\n");
+  EXPECT_FALSE(d.expected);
+  EXPECT_NE(r.text.find("replay diverged at pass 70 "), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("extra tx"), std::string::npos) << r.text;
+}
+
+// Sends `count` datagrams ("request <i>"), one every 5 ms, to server:7, and
+// closes its channel once as many answers came back (or at 500 ms).
+class Requester final : public UdpPeerDoer {
+ public:
+  Requester(IoHub& io, int count)
+      : UdpPeerDoer(io, "sim://client:5", {}, "requester"), count_(count) {}
+
+ protected:
+  void serve(Channel& channel) override {
+    while (channel.receive())
+      ++answers_;
+    if (!channel.open()) return;
+    if (answers_ >= count_ || tyme() >= Tyme{Tock{500'000'000}}) {
+      channel.close("done");
+      return;
+    }
+    if (sent_ < count_ && tyme() >= Tyme{Tock{5'000'000} * sent_} &&
+        channel.send("server:7", "request " + std::to_string(sent_))) {
+      ++sent_;
+    }
+    rerun();
+  }
+
+ private:
+  int count_;
+  int sent_ = 0;
+  int answers_ = 0;
+};
+
+// Answers every datagram with its own bytes.
+class UdpEcho final : public UdpPeerDoer {
+ public:
+  explicit UdpEcho(IoHub& io) : UdpPeerDoer(io, "sim://server:7", {}, "echo") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    while (std::optional<Datagram> d = channel.receive())
+      (void)channel.send(d->peer, d->bytes);
+  }
+};
+
+class RequestScene {
+ public:
+  RequestScene(IoHub& io, int count) : echo_(io), requester_(io, count) {}
+  std::vector<Doer*> doers() { return {&echo_, &requester_}; }
+
+ private:
+  UdpEcho echo_;
+  Requester requester_;
+};
+
+TEST(Replay, AnExtraDatagramIsReportedWhereItWasSentNotWhereItsConsequencesShow) {
+  // The `requests` of a scenario raised by one in the journal's header: the
+  // extra request is the first divergence, at its pass, although the
+  // recorded close (after 3 answers, 20 ms each way) is missing before the
+  // replay would notice anything else.
+  TempDir dir;
+  {
+    Doist doist(kTock);
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    SimNet net(doist, io, {.seed = 3});
+    client_server(net, Tock{20'000'000});
+    JournalHeader header;
+    header.scenario = "requests = 3";
+    Journal journal(doist, io, dir.file("udp.hioj"), header);
+    RequestScene scene(io, 3);
+    journal.run(scene.doers(), seconds(1));
+  }
+  const Replayed same = replay_scene<RequestScene>(dir.file("udp.hioj"), {}, 3);
+  EXPECT_EQ(same.result.status, ReplayStatus::identical) << same.text;
+
+  const Replayed r = replay_scene<RequestScene>(dir.file("udp.hioj"), {}, 4);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+  const ReplayDivergence& d = *r.result.divergence;
+  EXPECT_EQ(d.kind, DivergenceKind::tx_extra) << r.text;
+  EXPECT_EQ(d.pass, 15u) << r.text;
+  EXPECT_EQ(d.tyme, Tyme{kTock * 15});
+  EXPECT_EQ(d.channel_name, "sim://client:5");
+  ASSERT_TRUE(d.actual);
+  EXPECT_FALSE(d.expected);
+  EXPECT_EQ(d.actual->bytes, "request 3");
+  EXPECT_EQ(d.actual->peer, "server:7");
+  // What was noticed first, later, is said too.
+  EXPECT_NE(r.text.find("first noticed at pass"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("event missing"), std::string::npos) << r.text;
 }
 
 // ---- facts of the network ---------------------------------------------------------

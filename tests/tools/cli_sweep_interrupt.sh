@@ -70,6 +70,46 @@ grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..5" "$WO
 grep -q '"seeds": \[\], "interrupted": true, "covered": "", "resume": "--seeds 1..5"}$' "$WORK/r/report.json" ||
   fail "inflight: report.json" inflight
 
+# A signal between runs, while a seed's scenario is being built: the run
+# that follows is abandoned at its first pass, not run to its end. (The
+# signal used to be passed on to the engine's handler, whose flag a run
+# clears when it starts with no other run in progress: that run then went on
+# for its whole limit and was reported.) Each seed builds 200,000 tickers (a
+# second or more) and then would run 1,000 passes of them (several seconds);
+# the signal comes at moments from just after the sweep started (report.json
+# is written right before its signal watcher starts) to well into the build.
+cat > "$WORK/slow_build.toml" <<'TOML'
+[run]
+tock = "10ms"
+limit = "10s"
+[[doer]]
+kind = "group"
+name = "swarm"
+  [[doer.doer]]
+  kind = "ticker"
+  name = "t"
+  copies = 200_000
+  count = 1000
+TOML
+for delay in 0.05 0.2 0.4 0.7; do
+  name=between_$delay
+  rm -rf "$WORK/b"
+  "$HIO" sweep "$WORK/slow_build.toml" --seeds 1..3 --jobs 1 --out "$WORK/b" \
+    > "$WORK/$name.out" 2> "$WORK/$name.err" &
+  pid=$!
+  i=0
+  while [ ! -e "$WORK/b/report.json" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  sleep "$delay"
+  kill -INT $pid
+  wait $pid
+  rc=$?
+  [ $rc -eq 130 ] || fail "$name: exit $rc, expected 130" "$name"
+  grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..3" "$WORK/$name.out" ||
+    fail "$name: a run begun after the signal was not abandoned" "$name"
+  grep -q '"seeds": \[\], "interrupted": true, "covered": "", "resume": "--seeds 1..3"}$' \
+    "$WORK/b/report.json" || fail "$name: report.json" "$name"
+done
+
 # SIGTERM, as systemd or docker send it: the same, exit 143.
 signal=TERM code=143 interrupt term 3 "$HIO" sweep "$SCENARIOS/quickstart.toml" --set run.limit=250ms \
   --seeds 1..200000 --jobs 1

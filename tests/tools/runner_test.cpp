@@ -5,9 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "hio/engine/dodoer.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/tools/counters.hpp"
 #include "hio/tools/loader.hpp"
 
 namespace hio::tools {
@@ -183,6 +187,51 @@ TEST(RunScenario, CopiesSumTheirCounters) {
       "copies.toml", kinds);
   const RunSummary summary = run_scenario(s, kinds);
   EXPECT_TRUE(summary.passed()) << summary.first_failure();
+}
+
+// Copies under a group are the group's children, in order, owned by it; the
+// sum counters read every copy (and nothing with a prefix-sharing name).
+TEST(BuildScenario, CopiesInAGroupAreItsChildrenInOrder) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"group\"\nname = \"g\"\n"
+      "  [[doer.doer]]\n  kind = \"ticker\"\n  name = \"t\"\n  copies = 1000\n  count = 2\n"
+      "  [[doer.doer]]\n  kind = \"ticker\"\n  name = \"t-1x\"\n  count = 5\n",
+      "group.toml", kinds);
+  Doist doist(s.run.tock, false, s.run.limit);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  std::unique_ptr<BuiltScenario> built = build_scenario(s, kinds, doist, io);
+  ASSERT_EQ(built->top.size(), 1u);
+  const auto* group = dynamic_cast<const DoDoer*>(built->top[0]);
+  ASSERT_NE(group, nullptr);
+  ASSERT_EQ(group->doers().size(), 1001u);
+  EXPECT_EQ(group->doers()[0]->name(), "t-1");
+  EXPECT_EQ(group->doers()[999]->name(), "t-1000");
+  EXPECT_EQ(group->doers()[1000]->name(), "t-1x");
+  doist.run(built->top);
+  EXPECT_EQ(built->counters.read("t.runs"), 2000);
+  EXPECT_EQ(built->counters.read("t-1x.runs"), 5);
+}
+
+TEST(Counters, PrefixListingReadersAndNamesPublishedTwice) {
+  CounterBoard board;
+  board.add("a.x", [] { return 1; });
+  board.add("a-1.x", [] { return 2; });
+  board.add("a-1.y", [] { return 3; });
+  board.add("a-10.x", [] { return 4; });
+  EXPECT_EQ(board.names_with_prefix("a-1."), (std::vector<std::string>{"a-1.x", "a-1.y"}));
+  EXPECT_TRUE(board.names_with_prefix("b").empty());
+  ASSERT_NE(board.reader("a-10.x"), nullptr);
+  EXPECT_EQ((*board.reader("a-10.x"))(), 4);
+  EXPECT_EQ(board.reader("a-2.x"), nullptr);
+  try {
+    board.add("a-1.y", [] { return 0; });
+    FAIL() << "a name published twice was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "counter 'a-1.y' is published twice");
+  }
+  EXPECT_EQ(board.read("a-1.y"), 3);
 }
 
 // A `by` deadline after the run's end fails saying the run ended first, not

@@ -51,8 +51,11 @@ JournalTarget::~JournalTarget() {
 
 void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
                          replay::JournalHeader header) const {
+  // Errors name FILE, not the temporary name it is written under.
+  replay::JournalOptions options;
+  options.writer.name = path_;
   try {
-    journal.emplace(doist, hub, write_path_, std::move(header));
+    journal.emplace(doist, hub, write_path_, std::move(header), std::move(options));
   } catch (const std::system_error& error) {
     cannot_create(path_, error.what());
   }

@@ -19,10 +19,13 @@ namespace {
 
 void adopt(std::unique_ptr<Doer> doer, DoDoer* parent, BuiltScenario& built) {
   if (parent != nullptr) {
-    parent->extend({doer.get()});
-  } else {
-    built.top.push_back(doer.get());
+    // The group owns its children: DoDoer::adopt appends in O(1), where
+    // extend() would first search the group for the (new) doer, which made
+    // a million copies quadratic.
+    parent->adopt(std::move(doer));
+    return;
   }
+  built.top.push_back(doer.get());
   built.owned.push_back(std::move(doer));
 }
 
@@ -38,18 +41,24 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
     doer->set_tock(spec.tock);
     adopt(std::move(doer), parent, built);
   }
+  // Linear in the copies: the first copy's counters by prefix (not every
+  // counter listed), each part's reader looked up once, not at every read.
   const std::string first = spec.name + "-1.";
-  for (const std::string& counter : context.counters.names()) {
-    if (counter.rfind(first, 0) != 0) continue;
+  for (const std::string& counter : context.counters.names_with_prefix(first)) {
     const std::string suffix = counter.substr(first.size() - 1);  // ".runs"
-    std::vector<std::string> parts;
-    for (std::int64_t i = 1; i <= spec.copies; ++i)
-      parts.push_back(spec.name + "-" + std::to_string(i) + suffix);
-    const CounterBoard& board = context.counters;
-    context.counters.add(spec.name + suffix, [&board, parts] {
+    std::vector<const CounterBoard::Reader*> parts;
+    parts.reserve(static_cast<std::size_t>(spec.copies));
+    for (std::int64_t i = 1; i <= spec.copies; ++i) {
+      const std::string part = spec.name + "-" + std::to_string(i) + suffix;
+      const CounterBoard::Reader* reader = context.counters.reader(part);
+      if (reader == nullptr)
+        throw std::logic_error("copy counter '" + part + "' was not published");
+      parts.push_back(reader);
+    }
+    context.counters.add(spec.name + suffix, [parts = std::move(parts)] {
       std::int64_t sum = 0;
-      for (const std::string& part : parts)
-        sum += *board.read(part);
+      for (const CounterBoard::Reader* part : parts)
+        sum += (*part)();
       return sum;
     });
   }
@@ -163,16 +172,8 @@ std::string json_quote(std::string_view text) {
 }
 
 std::string json_field(std::string_view name, std::string_view value) {
-  std::string out = "\"";
-  out += name;
-  if (replay::valid_utf8(value)) {
-    out += "\": ";
-    replay::append_json_string(out, value);
-  } else {
-    out += "_hex\": \"";
-    replay::append_hex(out, value);
-    out += '"';
-  }
+  std::string out;
+  replay::append_json_member(out, name, value, replay::JsonSpacing::spaced);
   return out;
 }
 
@@ -335,6 +336,31 @@ void check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
   build_scenario(scenario, registry, doist, io);
 }
 
+namespace {
+
+// RunOptions::stop, checked by the run's own thread at every pass's end
+// (Doist::request_stop is for that thread).
+class StopWhenSet final : public PassObserver {
+ public:
+  StopWhenSet(Doist& doist, const std::atomic<bool>* stop) : doist_(doist), stop_(stop) {
+    if (stop_ != nullptr) doist_.add_observer(*this);
+  }
+  ~StopWhenSet() override {
+    if (stop_ != nullptr) doist_.remove_observer(*this);
+  }
+  StopWhenSet(const StopWhenSet&) = delete;
+  StopWhenSet& operator=(const StopWhenSet&) = delete;
+  void pass_ended(Tyme) override {
+    if (stop_->load()) doist_.request_stop();
+  }
+
+ private:
+  Doist& doist_;
+  const std::atomic<bool>* stop_;
+};
+
+}  // namespace
+
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options) {
   // The digest of a run without a journal (a journal's writer computes its
@@ -369,6 +395,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.seed = scenario.run.seed;
   ExpectationChecker checker(scenario, counters, doist.tyme(), options.progress);
   doist.add_observer(checker);
+  const StopWhenSet stop(doist, options.stop);
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();

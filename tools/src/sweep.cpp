@@ -67,12 +67,16 @@ ShardSeeds shard_seeds(SeedRange range, Shard shard) {
 namespace {
 
 // SIGINT or SIGTERM during a sweep. The signals are blocked in every sweep
-// thread and taken by a watcher thread (sigtimedwait), which sets `stop` and
-// passes the signal on to itself unblocked: to the engine's handler if runs
-// are in progress (they end after their current pass, RunEnd::interrupted),
-// else to the no-op handler installed here, so neither kills a sweep. Only
-// the watcher's flag says "interrupted": a run that a doer stopped itself is
-// an ordinary result.
+// thread and taken by a watcher thread (sigtimedwait), which sets `stop`.
+// Every run polls `stop` at each pass's end (RunOptions::stop) and ends,
+// RunEnd::interrupted, after the pass it sees it in; a worker claims no seed
+// once it is set. The signal is not passed on to the engine's handler: its
+// flag is process-wide and cleared when a run starts with no other run in
+// progress, so a signal landing between runs (while the next seed's scenario
+// is built) was lost and that run went on to its end. Only the watcher's
+// flag says "interrupted": a run that a doer stopped itself is an ordinary
+// result. The no-op handler installed here is for a thread that has the
+// signals unblocked: it keeps them from killing the sweep.
 // Set by the handler for the record; the watcher's callback is what acts.
 volatile std::sig_atomic_t g_sweep_signal = 0;
 
@@ -123,11 +127,7 @@ class StopSignalWatch {
     const timespec poll{0, 50'000'000};  // how soon the destructor is noticed
     while (!done_) {
       const int signal = sigtimedwait(&set_, nullptr, &poll);
-      if (signal <= 0) continue;
-      on_signal_(signal);
-      pthread_sigmask(SIG_UNBLOCK, &set_, nullptr);
-      pthread_kill(pthread_self(), signal);
-      pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+      if (signal > 0) on_signal_(signal);
     }
   }
 
@@ -150,8 +150,10 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
   Scenario copy = scenario;
   copy.run.seed = seed;
   result.seed = seed;
+  RunOptions run;
+  run.stop = &stop;
   try {
-    RunSummary summary = run_scenario(copy, registry);
+    RunSummary summary = run_scenario(copy, registry, run);
     if (summary.end == RunEnd::interrupted && stop) return false;
     result.passed = summary.passed();
     result.first_failure = summary.first_failure();
@@ -163,7 +165,7 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
   }
   if (result.passed || options.journal_dir.empty()) return true;
   const std::string journal = journal_path(options.journal_dir, seed);
-  RunOptions record;
+  RunOptions record = run;
   record.record_path = journal;
   try {
     const RunSummary again = run_scenario(copy, registry, record);

@@ -102,8 +102,8 @@ class IoHub final : public Reactor, public Tymee {
   // about a message whose sender and receiver channels are both closed or
   // gone (so no channel is left to carry it). It is a fact of the network,
   // not of the doers: a replay delivers it as an input, like noise on a
-  // channel.
-  void noise(NoiseKind kind, std::string_view bytes, std::string_view peer,
+  // channel. Only the network calls it (NoiseKey: SimNet, the replayer).
+  void noise(NoiseKey, NoiseKind kind, std::string_view bytes, std::string_view peer,
              std::string_view detail);
 
   // ---- hio::Reactor ----

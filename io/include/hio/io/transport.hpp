@@ -17,6 +17,22 @@
 
 namespace hio {
 
+namespace detail {
+class SimCore;
+}  // namespace detail
+
+// The right to emit network noise that no channel carries (IoHub::noise): a
+// passkey only the network has, so that no doer can make an event a replay
+// would deliver again as an input. Made by the simulated network's core and
+// by transport factories (SimNet, the replayer), through
+// TransportFactory::noise_key(). Empty: passing it costs nothing.
+class NoiseKey {
+ private:
+  NoiseKey() = default;
+  friend class TransportFactory;
+  friend class detail::SimCore;
+};
+
 // The transport's handle on one channel. Every call that changes the channel
 // emits its event at the hub's choke point (stamped with the current tyme)
 // and wakes the doers that care; nothing reaches a channel's buffers or state
@@ -61,6 +77,9 @@ class ChannelPort {
   // buffer), emits one tx event for them and wakes the waiter (tx space).
   // Returns the count.
   std::size_t take_tx(std::string& out, std::size_t max);
+  // The tx bytes not yet taken, oldest first, without taking them (no event).
+  // Valid until tx next changes.
+  std::string_view tx_view() const;
 
   // ---- datagrams ----
 
@@ -69,6 +88,9 @@ class ChannelPort {
   void deliver(std::string_view peer, std::string_view bytes);
   // The next datagram to send; emits its tx event. nullopt if none.
   std::optional<Datagram> take_datagram();
+  // The next datagram to send, without taking it (no event); nullptr if none.
+  // Valid until tx next changes.
+  const Datagram* tx_front() const;
 
   // ---- listeners ----
 
@@ -160,6 +182,10 @@ class TransportFactory {
   // std::invalid_argument for an address or role it does not support.
   virtual std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                           const ChannelOptions& options) = 0;
+
+ protected:
+  // For IoHub::noise: a factory is (a view of) the network.
+  static NoiseKey noise_key() { return NoiseKey{}; }
 };
 
 }  // namespace hio

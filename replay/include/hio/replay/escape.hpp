@@ -18,7 +18,14 @@ void append_hex(std::string& out, std::string_view bytes);
 bool valid_utf8(std::string_view bytes);
 // A JSON string literal; `text` must be valid UTF-8.
 void append_json_string(std::string& out, std::string_view text);
-// ,"name":"value" — or ,"name_hex":"..." when value is not valid UTF-8.
+// How JSON members are spaced: compact in `hio inspect --json` lines
+// (`"name":"value"`), spaced in the CLI's summaries (`"name": "value"`).
+enum class JsonSpacing : std::uint8_t { compact, spaced };
+// "name":"value" — or "name_hex":"..." when value is not valid UTF-8 — with
+// no separator before it. The one writer of string members for both styles.
+void append_json_member(std::string& out, std::string_view name, std::string_view value,
+                        JsonSpacing spacing);
+// ,"name":"value" (append_json_member, compact, after a comma).
 void append_json_field(std::string& out, std::string_view name, std::string_view value);
 void append_json_number(std::string& out, std::string_view name, std::uint64_t value);
 void append_json_number(std::string& out, std::string_view name, std::int64_t value);

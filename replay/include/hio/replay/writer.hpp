@@ -30,6 +30,9 @@ struct WriterOptions {
   // this writer writes, a reader with default options reads.
   std::uint32_t frame_bytes_max = kFrameBytesMaxDefault;
   std::uint64_t message_bytes_max = kMessageBytesMaxDefault;
+  // The file's name in messages, if not the path written: a file written
+  // under a temporary name and renamed once complete names where it goes.
+  std::string name{};
 };
 
 // Call order: write_header once, write_pass any number of times, finish once.

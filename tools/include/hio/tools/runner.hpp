@@ -3,6 +3,7 @@
 // and sums the run up.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -25,7 +26,8 @@ namespace hio::tools {
 // A scenario built and not yet run: its SimNet (if it has [net]), its doers
 // and the counters they publish. `top` is what to give Doist::run.
 //
-// Ownership: owns the network and the doers; the Doist and the IoHub it was
+// Ownership: owns the network and the doers (`owned`: the top-level ones,
+// each group its children); the Doist and the IoHub it was
 // built on are not owned and must outlive it (declare them first). Destroy it
 // after the run, never during one. Members are destroyed doers first, then
 // the network (SimNet must go before the Doist and the hub).
@@ -129,6 +131,10 @@ struct RunOptions {
   // Journal the run into this file (hio::replay::Journal): the header holds
   // the full scenario text and its digest, the seed, the tock and the mode.
   std::string record_path;
+  // When set (a sweep's, which another thread sets on SIGINT or SIGTERM):
+  // the run ends after the first pass that ends with it true
+  // (RunEnd::interrupted), however long before the run it was set.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Throws ScenarioError before anything runs if the tree cannot be built or an
@@ -154,7 +160,7 @@ std::string format_summary_json(const RunSummary& summary);
 // json_field for anything from a scenario, a journal or the command line).
 std::string json_quote(std::string_view text);
 // `"name": "value"`, or `"name_hex": "..."` when value is not valid UTF-8 -
-// the convention of `hio inspect --json`.
+// the convention of `hio inspect --json` (replay::append_json_member, spaced).
 std::string json_field(std::string_view name, std::string_view value);
 // Text from a scenario or a journal, safe to write to a terminal: as is when
 // it is printable ASCII, otherwise quoted with C escapes as `hio inspect`

@@ -1,0 +1,46 @@
+#!/bin/sh
+# A journal that fails to be written after `--record FILE` took its place (the
+# run writes under a temporary name beside FILE and renames it once the tree
+# is built): the error names FILE. The failing write is real: a file size
+# limit (ulimit -f, with SIGXFSZ ignored, so write(2) fails with EFBIG), the
+# same path as a full disk or EIO. /dev/full is written directly.
+# Usage: cli_record_error.sh HIO SCENARIOS WORK
+set -u
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+fail() { echo "$1"; cat "$WORK/$2.err"; exit 1; }
+
+# limited NAME COMMAND...: runs COMMAND with files limited to 2 KiB; it must
+# fail with exit 2 and an error naming $WORK/NAME.hioj, not a temporary name.
+limited() {
+  name=$1
+  shift
+  (trap '' XFSZ; ulimit -f 2 && exec "$@") > "$WORK/$name.out" 2> "$WORK/$name.err"
+  rc=$?
+  [ $rc -eq 2 ] || fail "$name: exit $rc, expected 2" "$name"
+  grep -q "cannot write '$WORK/$name.hioj': File too large" "$WORK/$name.err" ||
+    fail "$name: the error does not name FILE" "$name"
+  grep -q "$name\.hioj\." "$WORK/$name.err" && fail "$name: the error names a temporary file" "$name"
+  # What was written before the failure is FILE (a journal cut short), and
+  # no temporary file is left beside it.
+  [ -f "$WORK/$name.hioj" ] || fail "$name: no FILE" "$name"
+  leftover=$(ls "$WORK" | grep "^$name\.hioj\.")
+  [ -z "$leftover" ] || fail "$name: temporary file left: $leftover" "$name"
+}
+
+limited run "$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/run.hioj"
+
+"$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/recorded.hioj" \
+  > "$WORK/recorded.out" 2> "$WORK/recorded.err" || fail "recording: exit $?" recorded
+limited replay "$HIO" replay "$WORK/recorded.hioj" --record "$WORK/replay.hioj"
+
+# A device is written directly: its own name.
+if [ -w /dev/full ]; then
+  "$HIO" run "$SCENARIOS/udp_request_response.toml" --record /dev/full \
+    > "$WORK/full.out" 2> "$WORK/full.err"
+  rc=$?
+  [ $rc -eq 2 ] || fail "/dev/full: exit $rc, expected 2" full
+  grep -q "cannot write '/dev/full': No space left on device" "$WORK/full.err" ||
+    fail "/dev/full: the error does not name it" full
+fi
+echo ok
