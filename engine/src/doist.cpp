@@ -201,6 +201,8 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     }
     throw;
   }
+  for (PassObserver* observer : observers_)
+    observer->run_ending(tyme());
   exit();
   return reason;
 }

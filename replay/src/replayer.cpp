@@ -529,13 +529,14 @@ void Replayer::Feed::pass_end(Tyme tyme) {
     note_tx_left(tyme);
   }
   // The last pass is the one before the recorded end (kTymeNever until the
-  // trailer is read, and a trusted end is never below the last pass).
+  // trailer is read, and a trusted end is never below the last pass). Read
+  // ahead first: when the next recorded frame holds only the exit's events
+  // at the end tyme, the trailer behind it says that this pass was the last.
+  next_tyme = next_due();
   if (tyme >= end_tyme() - header_tock) {
     ended = true;
     doist->request_stop();
-    return;
   }
-  next_tyme = next_due();
 }
 
 Tyme Replayer::Feed::next_due() {
@@ -969,6 +970,13 @@ Tyme Replayer::next_tyme() const {
 
 void Replayer::pass_ended(Tyme tyme) {
   if (feed_->attached) feed_->pass_end(tyme);
+}
+
+void Replayer::run_ending(Tyme) {
+  // At the recorded end: inputs recorded at the end tyme, before the exit's
+  // closes (a real-time capture received them while it waited out its last
+  // tock), are delivered now, as the recorded run received them.
+  if (feed_->attached && feed_->ended) feed_->pump();
 }
 
 void Replayer::on_event(const ChannelEvent& event) {

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
@@ -426,6 +427,46 @@ TEST(DoistObserver, SeveralObserversHearStartAndEndOfEachExecutedPass) {
   doist.run({&slow}, seconds(3));
   EXPECT_THAT(out, ::testing::ElementsAre("a start 0", "b start 0", "a end 0", "b end 0",
                                           "a start 2", "b start 2", "a end 2", "b end 2"));
+}
+
+// run_ending: once, after the last pass, at the tyme the doers close at, and
+// before they close; not when a doer's exception ends the run.
+class EndingLog : public PassObserver {
+ public:
+  explicit EndingLog(Trace& trace) : trace_(trace) {}
+  void pass_ended(Tyme) override {}
+  void run_ending(Tyme tyme) override { trace_.push_back(stamp("observer", "ending", tyme)); }
+
+ private:
+  Trace& trace_;
+};
+
+TEST(DoistObserver, RunEndingComesAtTheEndTymeBeforeTheDoersClose) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer probe(trace, "probe");
+  EndingLog log(trace);
+  doist.add_observer(log);
+  doist.run({&probe}, seconds(2));
+  const auto ending = std::find(trace.begin(), trace.end(), "observer ending 2");
+  ASSERT_NE(ending, trace.end()) << ::testing::PrintToString(trace);
+  EXPECT_EQ(std::count_if(trace.begin(), trace.end(),
+                          [](const std::string& t) { return t.rfind("observer", 0) == 0; }),
+            1);
+  // Nothing of the probe's close comes before it.
+  for (auto it = trace.begin(); it != ending; ++it)
+    EXPECT_EQ(it->find("probe cease"), std::string::npos) << *it;
+  EXPECT_NE(std::find(ending, trace.end(), "probe cease 2"), trace.end())
+      << ::testing::PrintToString(trace);
+
+  Trace failed;
+  ProbeDoer thrower(failed, "thrower");
+  thrower.throw_on = 1;
+  EndingLog failed_log(failed);
+  Doist other(seconds(1));
+  other.add_observer(failed_log);
+  EXPECT_ANY_THROW(other.run({&thrower}, seconds(2)));
+  EXPECT_EQ(std::count(failed.begin(), failed.end(), "observer ending 0"), 0);
 }
 
 }  // namespace

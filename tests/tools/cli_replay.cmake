@@ -52,6 +52,42 @@ foreach(example ${examples})
           "${stem} replay journal")
 endforeach()
 
+# Runs cut while their traffic goes on: events in the last passes and at the
+# end tyme, and for a real-time run data received while it waited out its
+# last tock (journaled at the end tyme, before the exit's closes). The replay
+# ends at the recorded end, delivers those, and is identical.
+file(WRITE ${WORK}/end_busy.toml [=[
+[run]
+tock = "1ms"
+
+[net]
+hosts = ["c", "s"]
+
+[[doer]]
+kind = "echo_server"
+name = "server"
+address = "sim://s:7"
+
+[[doer]]
+kind = "echo_client"
+name = "client"
+address = "@server"
+messages = 1
+]=])
+foreach(limit 3ms 4ms 5ms)
+  hio(run ${WORK}/end_busy.toml --set run.limit=${limit} --record ${WORK}/end_busy_${limit}.hioj
+      EXIT 0)
+  hio(replay ${WORK}/end_busy_${limit}.hioj EXIT 0)
+  require("${out}" ": identical\n" "end_busy cut at ${limit}")
+endforeach()
+foreach(limit 150ms 250ms)
+  # Cut early, the example's expectations fail (exit 1), in the replay too.
+  hio(run ${SCENARIOS}/tcp_loopback_real.toml --limit ${limit} --record ${WORK}/real_${limit}.hioj
+      EXIT 1)
+  hio(replay ${WORK}/real_${limit}.hioj EXIT 1)
+  require("${out}" ": identical\n" "real capture cut at ${limit}")
+endforeach()
+
 # A datagram to a closed port, dropped at arrival after its sender closed:
 # the drop is a fact of the network, journaled on channel 0 as noise, and a
 # replay (which simulates no network) delivers it as an input.

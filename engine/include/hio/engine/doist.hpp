@@ -32,13 +32,17 @@ const char* to_string(RunEnd end);
 // starting channel table there), pass_ended after the last doer, before the
 // tick (journals close the pass's frame, expectation checkers look at
 // counters). Skipped passes (time skipping) are not reported: nothing ran in
-// them, so nothing changed. Observers are told in the order they were added;
-// any number may be added.
+// them, so nothing changed. run_ending: the run's last pass is over and the
+// Doist is about to close its doers (not after an exception), at the tyme they
+// close at: what a real-time run received while it waited out its last tock
+// arrived at this tyme, before the closes (a replay delivers it there).
+// Observers are told in the order they were added; any number may be added.
 class PassObserver {
  public:
   virtual ~PassObserver() = default;
   virtual void pass_started(Tyme /*tyme*/) {}
   virtual void pass_ended(Tyme tyme) = 0;
+  virtual void run_ending(Tyme /*tyme*/) {}
 };
 
 // Ownership: the Doist does not own doers, reactors or observers; they must outlive the

@@ -209,6 +209,7 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   Tyme next_tyme() const override;
   // ---- hio::PassObserver ----
   void pass_ended(Tyme tyme) override;
+  void run_ending(Tyme tyme) override;
   // ---- hio::EventSink (the hub's calls) ----
   void on_event(const ChannelEvent& event) override;
 
