@@ -969,7 +969,12 @@ Tyme Replayer::next_tyme() const {
 }
 
 void Replayer::pass_ended(Tyme tyme) {
-  if (feed_->attached) feed_->pass_end(tyme);
+  Feed& f = *feed_;
+  if (!f.attached) return;
+  f.pass_end(tyme);
+  // A divergence found while the doers were built asked a Doist that had
+  // not started its run to stop, and run() starts by clearing that: ask again.
+  if (f.divergence && !f.noisy) f.doist->request_stop();
 }
 
 void Replayer::run_ending(Tyme) {

@@ -617,6 +617,47 @@ void rewrite_trailer(const std::string& from, const std::string& to, const RunSu
   writer.finish(summary);
 }
 
+// A divergence found while the doers are built (before the Doist runs) must
+// stop the replay after its first pass, as any divergence stops it after its
+// pass: here the journal says the first client opened another address.
+TEST(Replay, ADivergenceWhileTheDoersAreBuiltStopsTheReplay) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  {
+    JournalReader reader(dir.file("sim.hioj"));
+    ASSERT_NE(reader.header(), nullptr);
+    JournalWriter writer(dir.file("edited.hioj"));
+    writer.write_header(*reader.header());
+    bool edited = false;
+    while (const FrameView* f = reader.next()) {
+      std::vector<OwnedEvent> owned;
+      for (const ChannelEvent& e : f->events)
+        owned.push_back(OwnedEvent::from(e));
+      for (OwnedEvent& e : owned) {
+        if (!edited && e.kind == EventKind::open && e.channel_kind == ChannelKind::stream) {
+          e.peer = "sim://server:9";
+          edited = true;
+        }
+      }
+      std::vector<ChannelEvent> views;
+      for (const OwnedEvent& e : owned)
+        views.push_back(e.view());
+      writer.write_pass(f->tyme, views);
+    }
+    ASSERT_TRUE(edited);
+    ASSERT_TRUE(reader.complete());
+    const JournalTrailer& t = *reader.trailer();
+    writer.finish({t.passes, t.end_tyme, t.end, t.end_text});
+  }
+  ReplayRun bounded;
+  bounded.executed_passes_max = 1000;
+  const Replayed r = replay_scene<EchoScene>(dir.file("edited.hioj"), bounded, sim_scene());
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged) << r.text;
+  EXPECT_EQ(r.result.divergence->pass, 0u);
+  EXPECT_EQ(r.result.end, RunEnd::interrupted);
+  EXPECT_EQ(r.executed_passes, 1u);
+}
+
 TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
   TempDir dir;
   const JournalTrailer t = capture_sleeper(dir.file("sleep.hioj"));
