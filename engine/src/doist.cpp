@@ -173,13 +173,15 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
         reason = RunEnd::stalled;
         break;
       }
-      if (limited && tyme() >= end) {
-        reason = RunEnd::limit;
-        break;
-      }
+      // Before the limit: a stop asked for while the last pass ran (or, in
+      // real time, while it was paced) is what ended the run.
       if (stop_pending()) {
         reason = RunEnd::interrupted;
         if (!stop_requested_) stop_signal_ = g_stop_signal;
+        break;
+      }
+      if (limited && tyme() >= end) {
+        reason = RunEnd::limit;
         break;
       }
       if (!real_) {
@@ -234,11 +236,15 @@ bool Doist::skip_idle(bool limited, Tyme end) {
 }
 
 void Doist::pace() {
+  // Waits in slices, so that a SIGINT or SIGTERM (which only sets a flag) is
+  // acted on within one slice even when the tock is long.
+  constexpr std::chrono::milliseconds kSlice{100};
   while (!timer_.expired() && !stop_pending()) {
+    const auto until = std::min(timer_.stop_time(), std::chrono::steady_clock::now() + kSlice);
     if (reactors_.empty()) {
-      std::this_thread::sleep_until(timer_.stop_time());
+      std::this_thread::sleep_until(until);
     } else {
-      reactors_.front()->wait_until(timer_.stop_time());
+      reactors_.front()->wait_until(until);
       for (std::size_t i = 1; i < reactors_.size(); ++i)
         reactors_[i]->poll();
     }

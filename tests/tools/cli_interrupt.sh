@@ -1,6 +1,6 @@
 #!/bin/sh
 # hio run and hio replay interrupted by SIGINT (exit 130) or SIGTERM (exit
-# 143): the summary says so, and the journal each was recording is complete,
+# 143), also while a real-time run waits out a long tock: the summary says so, and the journal each was recording is complete,
 # its trailer saying "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
 set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
@@ -34,6 +34,21 @@ interrupt run INT 130 "$WORK/cut.hioj" "ended: interrupted" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/cut.hioj"
 interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/term.hioj"
+
+# A real-time run with a long tock waits out its pass in slices: SIGINT is
+# acted on at once, and ends it "interrupted" even though the pass it waited
+# for was past the limit (5 s tock, 1 s limit: unfixed, this exits 0 after 5 s).
+cat > "$WORK/slow.toml" <<'TOML'
+[run]
+mode = "real"
+tock = "5s"
+limit = "1s"
+[[doer]]
+kind = "ticker"
+name = "t"
+TOML
+interrupt slow INT 130 "$WORK/slow.hioj" "ended: interrupted" \
+  "$HIO" run "$WORK/slow.toml" --record "$WORK/slow.hioj"
 
 # The replay's journal: a ticker running every pass for 50,000,000 passes
 # (1 ms each). A replay skips idle passes as the run did, so only a doer busy
