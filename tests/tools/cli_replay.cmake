@@ -224,8 +224,11 @@ require("${out}" "\n  --    client.sent == 200  \\(not judged: the replay stoppe
         "final not judged")
 require("${err}" "^hio replay: ${WORK}/bad_crc.hioj: byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): bad_crc: " "stderr")
 trailer_end_of(${WORK}/bad_crc-replay.hioj damaged_end)
-require("${damaged_end}" "^end=unknown end_tyme=[0-9.]+ end_text=\"replayed the intact prefix of a damaged journal: byte [0-9]+ "
+require("${damaged_end}" "^end=interrupted end_tyme=[0-9.]+ end_text=\"replayed the intact prefix of a damaged journal: byte [0-9]+ "
         "a damaged journal's replay trailer")
+# That journal ends where its doers closed: it replays identical in its turn.
+hio(replay ${WORK}/bad_crc-replay.hioj EXIT 1)
+require("${out}" ": identical\n" "the replay of a damaged journal's replay")
 hio(replay ${WORK}/bad_crc.hioj --json EXIT 2)
 require("${out}" "\"journal_error\": \\{\"type\":\"error\",\"kind\":\"bad_crc\",\"offset\":[0-9]+,\"last_pass\":[0-9]+,"
         "json journal error")

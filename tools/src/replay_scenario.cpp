@@ -69,8 +69,10 @@ TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
     const std::string report = replay::format_divergence(*r.divergence);
     return {replay::RunOutcome::error, report.substr(0, report.find('\n'))};
   }
+  // The replayer stopped it where the intact part ends, and its doers closed
+  // there: a known end (interrupted), so that its own journal replays too.
   if (run_cut(r)) {
-    return {replay::RunOutcome::unknown,
+    return {replay::RunOutcome::interrupted,
             "replayed the intact prefix of a damaged journal: " + r.journal_error->what()};
   }
   // The doers ended the run by themselves, before the recorded end.
