@@ -107,6 +107,13 @@ struct Replayer::Feed final : public TransportFactory {
     auto it = transports.find(id);
     return it == transports.end() ? nullptr : it->second;
   }
+  // A channel's kind (events carry it on `open` only): the replay's channel
+  // of that id, or the kind its recorded open said.
+  ChannelKind kind_of(std::uint32_t id) const {
+    if (const Channel* c = hub != nullptr ? hub->find(id) : nullptr) return c->kind();
+    auto it = recorded_kinds.find(id);
+    return it == recorded_kinds.end() ? ChannelKind::stream : it->second;
+  }
   bool reader_done() { return reader.peek() == nullptr; }
   Tyme end_tyme();
   std::optional<Tyme> trusted_end();
@@ -120,6 +127,9 @@ struct Replayer::Feed final : public TransportFactory {
   bool attached = false;
   bool pumping = false;
   bool ended = false;  // the recorded run's end tyme was reached
+  // A signal stopped the run before the recorded end: what the doers do as
+  // they close, and what the journal holds after, is not compared.
+  bool signal_stopped = false;
   std::map<std::uint32_t, ReplayTransport*> transports;
   std::deque<OwnedEvent> queue;  // recorded events read, not yet matched or delivered
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired
@@ -133,6 +143,7 @@ struct Replayer::Feed final : public TransportFactory {
   std::optional<JournalError> trailer_error;
   Tyme next_tyme = kTymeNever;  // Reactor::next_tyme, as of the last pass's end
   std::map<std::uint32_t, std::string> recorded_names;
+  std::map<std::uint32_t, ChannelKind> recorded_kinds;
   std::map<std::uint32_t, std::uint64_t> tx_matched;  // strict: tx bytes matched so far
   // strict: per channel, what its tx held at the end of the first pass since
   // the last recorded tx that left it unsent (a tx event at that pass's tyme).
@@ -220,7 +231,10 @@ void Replayer::Feed::fill(Tyme upto) {
     trailer_offset = f->offset + f->size_bytes;
     for (const ChannelEvent& e : f->events) {
       queue.push_back(OwnedEvent::from(e));
-      if (e.kind == EventKind::open) recorded_names[e.channel] = std::string(e.text);
+      if (e.kind == EventKind::open) {
+        recorded_names[e.channel] = std::string(e.text);
+        recorded_kinds[e.channel] = e.channel_kind;
+      }
     }
     last_recorded_tyme = f->tyme;
   }
@@ -452,7 +466,7 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
     // the same unsent bytes in the recorded run (a datagram channel's close
     // carries none, so its datagrams stay left over).
     if (actual.kind == EventKind::tx ||
-        (actual.channel_kind == ChannelKind::stream &&
+        (kind_of(actual.channel) == ChannelKind::stream &&
          (actual.kind == EventKind::close || actual.kind == EventKind::error))) {
       tx_left.erase(actual.channel);
     }
@@ -620,25 +634,38 @@ void Replayer::Feed::note_tx_left(Tyme tyme) {
 void Replayer::Feed::earlier_extra_tx() {
   // Bytes left unsent since pass P are extra at P (where the changed doer
   // wrote them) unless the journal's next tx on their channel begins with
-  // them: then the recorded run held them too. Without this the replay goes
-  // on and reports a later consequence (a close or log that now comes
-  // later, or not at all) as the first divergence.
+  // them - or, for a stream, its close or error, which carries the bytes
+  // still unsent: then the recorded run held them too. Without this the
+  // replay goes on and reports a later consequence (a close or log that now
+  // comes later, or not at all) as the first divergence.
   std::map<std::uint32_t, const OwnedEvent*> open;  // channels whose next recorded tx is unknown
   for (const auto& [id, left] : tx_left) {
     if (!divergence || left.tyme < divergence->tyme) open.emplace(id, &left);
   }
   if (open.empty()) return;
   const OwnedEvent* first = nullptr;
+  // The earliest left bytes, and of those written in one pass the lowest
+  // channel (channels are numbered as the doers made them).
+  const auto earlier = [&first](const OwnedEvent& left) {
+    return first == nullptr || left.tyme < first->tyme ||
+           (left.tyme == first->tyme && left.channel < first->channel);
+  };
   const auto next_tx = [&](const ChannelEvent& e) {
-    if (e.kind != EventKind::tx) return;
     auto it = open.find(e.channel);
     if (it == open.end()) return;
+    const bool datagram = kind_of(e.channel) == ChannelKind::datagram;
+    const bool sends = e.kind == EventKind::tx ||
+                       (!datagram && (e.kind == EventKind::close || e.kind == EventKind::error));
+    if (!sends) return;
     const OwnedEvent& left = *it->second;
-    const std::size_t n = std::min(left.bytes.size(), e.bytes.size());
-    const bool kept = e.channel_kind == ChannelKind::datagram
+    // A tx may take part of them (the rest stays left); a close or error
+    // discards all that is unsent, so it must hold all of them.
+    const std::size_t n =
+        e.kind == EventKind::tx ? std::min(left.bytes.size(), e.bytes.size()) : left.bytes.size();
+    const bool kept = datagram
                           ? left.bytes == e.bytes && left.peer == e.peer
-                          : left.bytes.compare(0, n, e.bytes, 0, n) == 0;
-    if (!kept && (first == nullptr || left.tyme < first->tyme)) first = &left;
+                          : e.bytes.size() >= n && left.bytes.compare(0, n, e.bytes, 0, n) == 0;
+    if (!kept && earlier(left)) first = &left;
     open.erase(it);
   };
   for (std::size_t i = head; i < queue.size() && !open.empty(); ++i)
@@ -653,7 +680,7 @@ void Replayer::Feed::earlier_extra_tx() {
   // says how its run ended (past a cut the recorded run may have sent them).
   if (reader_done() && end_tyme() != kTymeNever && end_recorded) {
     for (const auto& [id, left] : open)
-      if (first == nullptr || left->tyme < first->tyme) first = left;
+      if (earlier(*left)) first = left;
   }
   if (first == nullptr) return;
   const ChannelEvent actual = first->view();
@@ -927,7 +954,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   if (f.doist == nullptr) throw std::logic_error("Replayer::finish before attach");
   ReplayResult r;
   if (f.attached) {
-    f.final_checks();
+    if (!f.signal_stopped) f.final_checks();
     f.attached = false;
     f.hub->set_override(nullptr);
     f.hub->remove_sink(*this);
@@ -978,16 +1005,22 @@ void Replayer::pass_ended(Tyme tyme) {
 }
 
 void Replayer::run_ending(Tyme) {
+  Feed& f = *feed_;
+  if (!f.attached) return;
   // At the recorded end: inputs recorded at the end tyme, before the exit's
   // closes (a real-time capture received them while it waited out its last
   // tock), are delivered now, as the recorded run received them.
-  if (feed_->attached && feed_->ended) feed_->pump();
+  if (f.ended) {
+    f.pump();
+  } else if (f.doist->stop_signal() != 0) {
+    f.signal_stopped = true;
+  }
 }
 
 void Replayer::on_event(const ChannelEvent& event) {
   Feed& f = *feed_;
   f.digest.add(event);
-  if (!f.attached) return;
+  if (!f.attached || f.signal_stopped) return;
   if (f.noisy) {
     if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
       f.tx_actual[event.channel] += event.bytes;

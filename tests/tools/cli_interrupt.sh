@@ -53,15 +53,28 @@ interrupt slow INT 130 "$WORK/slow.hioj" "ended: interrupted" \
 # The replay's journal: a ticker running every pass for 50,000,000 passes
 # (1 ms each). A replay skips idle passes as the run did, so only a doer busy
 # every pass makes it long: seconds, recording and replaying alike.
+# An echo pair too: the channels the doers close when the signal stops the
+# replay early are not compared with the journal's (closed at its end).
 cat > "$WORK/long.toml" <<'TOML'
 [run]
 name = "long"
 tock = "1ms"
 limit = "50000s"
+[net]
+hosts = ["c", "s"]
 [[doer]]
 kind = "ticker"
 name = "busy"
 tock = "0s"
+[[doer]]
+kind = "echo_server"
+name = "server"
+address = "sim://s:7"
+[[doer]]
+kind = "echo_client"
+name = "client"
+address = "@server"
+messages = 10
 TOML
 "$HIO" run "$WORK/long.toml" --record "$WORK/long.hioj" > "$WORK/long.txt" || { echo "recording failed"; cat "$WORK/long.txt"; exit 1; }
 interrupt replay INT 130 "$WORK/replay.hioj" "^ended:     interrupted (SIGINT)" \

@@ -147,8 +147,10 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   // The replayer ends the run itself (RunEnd::interrupted, at the recorded
-  // end or after a divergence) with request_stop(); without it, a signal did.
-  outcome.interrupted = end == RunEnd::interrupted && !doist.stop_requested();
+  // end or after a divergence) with request_stop(); a signal that ended it
+  // first is in stop_signal() (a divergence the doers' closes make after it
+  // is not compared, see Replayer::run_ending).
+  outcome.interrupted = end == RunEnd::interrupted && doist.stop_signal() != 0;
   outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
   if (outcome.result.status != replay::ReplayStatus::diverged && !outcome.interrupted) {
     outcome.expectations = checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result)});
