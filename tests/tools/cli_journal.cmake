@@ -60,6 +60,8 @@ hio(inspect ${WORK}/a.hioj --kind bogus EXIT 2)
 require("${err}" "--kind bogus: one of open, connect" "bad kind")
 hio(inspect ${WORK}/a.hioj --channel nobody EXIT 2)
 hio(inspect ${WORK}/a.hioj --from 1parsec EXIT 2)
+hio(inspect ${WORK}/a.hioj --from 2s --to 1s EXIT 2)
+require("${err}" "hio inspect: --from 2s is not before --to 1s: no tyme is in that window" "empty window")
 hio(inspect ${WORK}/missing.hioj EXIT 2)
 require("${err}" "hio inspect: ${WORK}/missing.hioj: byte 0 [^\n]*: io: " "missing journal")
 # Damage: a cut journal and garbage, each with its byte offset.

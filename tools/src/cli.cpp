@@ -328,6 +328,11 @@ int do_inspect(const InspectArgs& args) {
     if (!t) return kExitBadInput;
     filter.until = *t;
   }
+  if (args.from && args.to && filter.from >= filter.until) {
+    std::cerr << "hio inspect: --from " << *args.from << " is not before --to " << *args.to
+              << ": no tyme is in that window\n";
+    return kExitBadInput;
+  }
   replay::FormatOptions format;
   format.format = args.json ? replay::LineFormat::json : replay::LineFormat::text;
   const replay::InspectSummary summary = replay::inspect(reader, filter, format, std::cout);
