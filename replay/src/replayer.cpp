@@ -62,7 +62,10 @@ struct Replayer::Feed final : public TransportFactory {
         dup(options.noise_seed, kNoiseStreamDup),
         corrupt(options.noise_seed, kNoiseStreamCorrupt),
         reorder(options.noise_seed, kNoiseStreamReorder),
-        delay(options.noise_seed, kNoiseStreamDelay) {}
+        delay(options.noise_seed, kNoiseStreamDelay) {
+    // Where the trailer starts if no pass frame comes before it.
+    trailer_offset = reader.valid_bytes();
+  }
   ~Feed() override;
 
   // ---- TransportFactory ----
