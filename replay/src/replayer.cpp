@@ -110,12 +110,11 @@ struct Replayer::Feed final : public TransportFactory {
     auto it = transports.find(id);
     return it == transports.end() ? nullptr : it->second;
   }
-  // A channel's kind (events carry it on `open` only): the replay's channel
-  // of that id, or the kind its recorded open said.
+  // The kind of the replay's channel `id` (events carry it on `open` only);
+  // a channel is in the hub while its events are emitted, its close included.
   ChannelKind kind_of(std::uint32_t id) const {
-    if (const Channel* c = hub != nullptr ? hub->find(id) : nullptr) return c->kind();
-    auto it = recorded_kinds.find(id);
-    return it == recorded_kinds.end() ? ChannelKind::stream : it->second;
+    const Channel* c = hub != nullptr ? hub->find(id) : nullptr;
+    return c != nullptr ? c->kind() : ChannelKind::stream;
   }
   bool reader_done() { return reader.peek() == nullptr; }
   Tyme end_tyme();
@@ -146,7 +145,6 @@ struct Replayer::Feed final : public TransportFactory {
   std::optional<JournalError> trailer_error;
   Tyme next_tyme = kTymeNever;  // Reactor::next_tyme, as of the last pass's end
   std::map<std::uint32_t, std::string> recorded_names;
-  std::map<std::uint32_t, ChannelKind> recorded_kinds;
   std::map<std::uint32_t, std::uint64_t> tx_matched;  // strict: tx bytes matched so far
   // strict: per channel, what its tx held at the end of the first pass since
   // the last recorded tx that left it unsent (a tx event at that pass's tyme).
@@ -234,10 +232,7 @@ void Replayer::Feed::fill(Tyme upto) {
     trailer_offset = f->offset + f->size_bytes;
     for (const ChannelEvent& e : f->events) {
       queue.push_back(OwnedEvent::from(e));
-      if (e.kind == EventKind::open) {
-        recorded_names[e.channel] = std::string(e.text);
-        recorded_kinds[e.channel] = e.channel_kind;
-      }
+      if (e.kind == EventKind::open) recorded_names[e.channel] = std::string(e.text);
     }
     last_recorded_tyme = f->tyme;
   }
@@ -656,11 +651,11 @@ void Replayer::Feed::earlier_extra_tx() {
   const auto next_tx = [&](const ChannelEvent& e) {
     auto it = open.find(e.channel);
     if (it == open.end()) return;
-    const bool datagram = kind_of(e.channel) == ChannelKind::datagram;
+    const OwnedEvent& left = *it->second;  // it has the channel's kind (note_tx_left)
+    const bool datagram = left.channel_kind == ChannelKind::datagram;
     const bool sends = e.kind == EventKind::tx ||
                        (!datagram && (e.kind == EventKind::close || e.kind == EventKind::error));
     if (!sends) return;
-    const OwnedEvent& left = *it->second;
     // A tx may take part of them (the rest stays left); a close or error
     // discards all that is unsent, so it must hold all of them.
     const std::size_t n =
