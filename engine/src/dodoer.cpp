@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace hio {
 
@@ -56,13 +57,24 @@ void DoDoer::exit() {
 }
 
 void DoDoer::extend(std::span<Doer* const> doers) {
+  // New doers in the order given, each once. A big batch looks them up in a
+  // hash set (lookups only: the order comes from `doers`), so a million in
+  // one call is not a million scans of the children.
   std::vector<Doer*> fresh;
-  for (Doer* doer : doers) {
-    if (doer == nullptr || std::find(doers_.begin(), doers_.end(), doer) != doers_.end() ||
-        std::find(fresh.begin(), fresh.end(), doer) != fresh.end()) {
-      continue;
+  constexpr std::size_t kScanMax = 16;
+  if (doers.size() <= kScanMax) {
+    for (Doer* doer : doers) {
+      if (doer == nullptr || std::find(doers_.begin(), doers_.end(), doer) != doers_.end() ||
+          std::find(fresh.begin(), fresh.end(), doer) != fresh.end()) {
+        continue;
+      }
+      fresh.push_back(doer);
     }
-    fresh.push_back(doer);
+  } else {
+    std::unordered_set<const Doer*> seen(doers_.begin(), doers_.end());
+    for (Doer* doer : doers) {
+      if (doer != nullptr && seen.insert(doer).second) fresh.push_back(doer);
+    }
   }
   doers_.insert(doers_.end(), fresh.begin(), fresh.end());
   if (scheduled()) core_.enter(fresh, tyme());

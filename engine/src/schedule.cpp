@@ -146,6 +146,13 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
         n = run_.size();
         // A wake while it ran voids only a park that ends this run.
         if (step.kind() == Step::Kind::tock) deed->wake_pending = false;
+        if (close_after_run_ == deed) {  // it exited its own schedule
+          close_after_run_ = nullptr;
+          if (step.kind() != Step::Kind::finish) {
+            close_now(*deed);
+            continue;
+          }
+        }
       }
       if (step.kind() != Step::Kind::tock) [[unlikely]] {
         place(*deed, step);  // parks and finishes
@@ -169,6 +176,12 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
     Deed* failed = running_;
     running_ = nullptr;
     in_pass_ = false;
+    close_after_run_ = nullptr;
+    // Not from a run but from the pass's own bookkeeping (out of memory):
+    // that deed is in no list, and exit() will close it.
+    if (failed == nullptr && i < run_.size() && run_[i] != nullptr) {
+      run_[i]->state = Deed::State::idle;
+    }
     for (std::size_t j = i + 1; j < run_.size(); ++j) {
       if (run_[j] != nullptr) run_[j]->state = Deed::State::idle;
     }
@@ -259,11 +272,18 @@ void Schedule::close_deed(Deed& deed, std::exception_ptr& first_error) {
   }
 }
 
+void Schedule::close_now(Deed& deed) {
+  std::exception_ptr error;
+  close_deed(deed, error);
+  if (error) std::rethrow_exception(error);
+}
+
 void Schedule::exit() {
   std::exception_ptr first_error;
   // Every deed is about to be closed: drop the lists at once rather than
-  // detaching deeds one by one.
-  for (std::vector<Deed*>* list : {&ready_, &woken_, &heap_, &run_}) {
+  // detaching deeds one by one. (extra_ holds deeds only if collecting a
+  // pass ran out of memory.)
+  for (std::vector<Deed*>* list : {&ready_, &woken_, &heap_, &run_, &extra_}) {
     for (Deed* deed : *list) {
       if (deed == nullptr) continue;
       deed->state = Deed::State::idle;
@@ -272,8 +292,21 @@ void Schedule::exit() {
     list->clear();
   }
   changed_ = true;  // in case a deed exits its own schedule mid-pass
-  while (tail_ != nullptr)
-    close_deed(*tail_, first_error);
+  // Mid-pass, reverse order is that of hio's rotated deque (see remove()):
+  // the deeds before the running one, nearest first, then the rest from the
+  // tail. The running deed is still executing and cannot be closed under its
+  // own feet (a dog would be resumed while it runs): it is closed last, when
+  // its run returns (pass()). Closing hooks may remove other deeds, so the
+  // next one is looked up afresh each time.
+  Deed* const running = running_;
+  auto next_to_close = [this, running]() -> Deed* {
+    if (running == nullptr) return tail_;
+    if (running->prev != nullptr) return running->prev;
+    return tail_ != running ? tail_ : nullptr;
+  };
+  while (Deed* deed = next_to_close())
+    close_deed(*deed, first_error);
+  if (running != nullptr) close_after_run_ = running;
   if (first_error) std::rethrow_exception(first_error);
 }
 
@@ -307,16 +340,19 @@ void Schedule::detach_from_lists(Deed& deed) {
   switch (deed.state) {
     case Deed::State::ready: {
       // In the next pass's list, or still to run in this pass's.
+      // (In neither only after the pass's bookkeeping ran out of memory.)
       auto it = std::find(ready_.begin(), ready_.end(), &deed);
       if (it != ready_.end()) {
         ready_.erase(it);
-      } else {
-        *std::find(run_.begin(), run_.end(), &deed) = nullptr;
+      } else if (auto at = std::find(run_.begin(), run_.end(), &deed); at != run_.end()) {
+        *at = nullptr;
       }
       break;
     }
     case Deed::State::woken:
-      woken_.erase(std::find(woken_.begin(), woken_.end(), &deed));
+      if (auto it = std::find(woken_.begin(), woken_.end(), &deed); it != woken_.end()) {
+        woken_.erase(it);
+      }
       break;
     case Deed::State::timed:
     case Deed::State::parked:

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "hio/engine/dodoer.hpp"
 #include "hio/engine/doify.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/redoer.hpp"
@@ -162,6 +163,54 @@ TEST_F(FnDoerTest, AnErrorThrownWhileCeasingPropagates) {
   Doist doist;
   EXPECT_THROW(doist.run({d.get()}, t32(2)), std::runtime_error);
   EXPECT_FALSE(d->scheduled());
+}
+
+Doist* g_doist = nullptr;
+
+// ex_fn that exits its Doist on its first recur.
+Dog exits_doist_fn(Doer& self) {
+  try {
+    for (;;) {
+      Tyme tyme = co_yield self.tock();
+      note(self, "recur", tyme);
+      g_doist->exit();
+    }
+  } catch (const Cease&) {
+    note(self, "cease", self.tyme());
+    throw;
+  }
+}
+
+TEST_F(FnDoerTest, ADogExitingItsDoistIsCeasedWhenItsRunReturns) {
+  // Closing the running dog at once would resume a coroutine that is
+  // executing (undefined behaviour; ASan sees it).
+  Doist doist(t32(1));
+  g_doist = &doist;
+  auto a = doify(ex_fn, "a", Tock{0});
+  auto b = doify(exits_doist_fn, "b", Tock{0});
+  doist.run({a.get(), b.get()}, t32(4));
+  g_doist = nullptr;
+  EXPECT_THAT(trace, ElementsAre("a enter 0", "a recur 0", "b recur 0", "a cease 0", "a exit 0",
+                                 "b cease 0"));
+  EXPECT_FALSE(a->scheduled());
+  EXPECT_FALSE(b->scheduled());
+}
+
+TEST_F(FnDoerTest, AChildExitingTheDoistClosesItsGroupAfterTheGroupsPass) {
+  // The group is the Doist's running deed: it is closed when its pass is
+  // over, and closes its children (the dog that asked, now suspended, too).
+  Doist doist(t32(1));
+  g_doist = &doist;
+  auto a = doify(ex_fn, "a", Tock{0});
+  auto b = doify(exits_doist_fn, "b", Tock{0});
+  auto c = doify(ex_fn, "c", Tock{0});
+  DoDoer group("g", Tock{0}, {a.get(), b.get(), c.get()});
+  doist.run({&group}, t32(4));
+  g_doist = nullptr;
+  EXPECT_THAT(trace, ElementsAre("a enter 0", "c enter 0", "a recur 0", "b recur 0", "c recur 0",
+                                 "c cease 0", "c exit 0", "b cease 0", "a cease 0", "a exit 0"));
+  EXPECT_FALSE(group.scheduled());
+  EXPECT_FALSE(b->scheduled());
 }
 
 class ExReDoer : public ReDoer {

@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "trace_doers.hpp"
 
 namespace hio::test {
@@ -55,6 +59,28 @@ TEST(DoDoerRules, ExtendAndRemoveInsideAGroup) {
                                  "late enter 1", "b recur 1", "late recur 2", "a recur 2",
                                  "b cease 2", "b exit 2", "late recur 3", "a recur 3", "a cease 4",
                                  "a exit 4", "late cease 4", "late exit 4"));
+}
+
+TEST(DoDoerRules, ExtendAddsEachNewDoerOnceInTheOrderGiven) {
+  // Small batches are scanned, big ones looked up in a set: same result.
+  for (std::size_t batch : {std::size_t{5}, std::size_t{40}}) {
+    Trace trace;
+    std::vector<std::unique_ptr<ProbeDoer>> made;
+    for (std::size_t i = 0; i < batch; ++i)
+      made.push_back(std::make_unique<ProbeDoer>(trace, "d" + std::to_string(i)));
+    DoDoer group("G", Tock{0}, {made[0].get()});
+    std::vector<Doer*> request;  // each twice, interleaved, plus a null
+    for (std::size_t i = batch; i-- > 0;)
+      request.push_back(made[i].get());
+    request.push_back(nullptr);
+    for (std::size_t i = 0; i < batch; ++i)
+      request.push_back(made[i].get());
+    group.extend(request);
+    std::vector<Doer*> expected{made[0].get()};
+    for (std::size_t i = batch; i-- > 1;)
+      expected.push_back(made[i].get());
+    EXPECT_EQ(group.doers(), expected) << batch;
+  }
 }
 
 TEST(DoDoerRules, AChildErrorClosesTheTreeAndPropagates) {

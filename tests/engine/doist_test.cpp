@@ -222,6 +222,35 @@ TEST(DoistRules, ADoerRemovingItselfIsNotClosedAndFinishesOnItsOwn) {
   EXPECT_THAT(trace, ::testing::Not(::testing::Contains(::testing::HasSubstr("A cease"))));
 }
 
+TEST(DoistRules, ADoerExitingItsDoistClosesTheOthersInRotatedOrderThenItself) {
+  // hio's deque during B's run reads [C, A, X]: exit pops X, A, C. B itself is
+  // still executing; it is closed when its run returns, and C never runs.
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), x(trace, "X"), b(trace, "B"), c(trace, "C");
+  b.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 1) doist.exit();
+  };
+  doist.run({&a, &x, &b, &c}, seconds(3));
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "X enter 0", "B enter 0", "C enter 0", "A recur 0",
+                                 "X recur 0", "B recur 0", "X cease 0", "X exit 0", "A cease 0",
+                                 "A exit 0", "C cease 0", "C exit 0", "B cease 0", "B exit 0"));
+  for (const ProbeDoer* doer : {&a, &x, &b, &c})
+    EXPECT_FALSE(doer->scheduled()) << doer->name();
+}
+
+TEST(DoistRules, ADoerExitingItsDoistOnItsLastRecurJustFinishes) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B");
+  b.done_on = 1;
+  b.on_recur = [&](ProbeDoer&, int) { doist.exit(); };
+  doist.run({&a, &b}, seconds(3));
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "A recur 0", "B recur 0", "A cease 0",
+                                 "A exit 0", "B clean 0", "B exit 0"));
+  EXPECT_EQ(b.done(), true);
+}
+
 TEST(DoistRules, ExtendOutsideAPassAppendsAtTheEnd) {
   Trace trace;
   Doist doist(seconds(1));

@@ -50,6 +50,8 @@ class Schedule {
   // Force-closes every deed, in reverse queue order (when a pass was cut by
   // an exception, the order starts after the deed that threw, as in hio).
   // All deeds are closed even if some throw; the first error is rethrown.
+  // Called from inside a run of this schedule, it closes the running deed
+  // last, as soon as that run returns.
   void exit();
 
   // Force-closes the given doers' deeds (reverse queue order). A doer that
@@ -77,6 +79,7 @@ class Schedule {
   void collect_due(Tyme tyme);
   void insert_due(Deed& deed);  // into this pass, after the running deed
   void close_deed(Deed& deed, std::exception_ptr& first_error);
+  void close_now(Deed& deed);  // close_deed, rethrowing its error
 
   // Queue order.
   void link_before(Deed& deed, Deed* before);  // before == nullptr: append
@@ -118,6 +121,9 @@ class Schedule {
   // Set while a deed runs when the pass must look again: run_ changed, or
   // the running deed was woken (wake_pending).
   bool changed_ = false;
+  // A deed that exited this schedule during its own run: closed when the
+  // run returns.
+  Deed* close_after_run_ = nullptr;
 };
 
 }  // namespace hio

@@ -1,0 +1,120 @@
+// Out of memory anywhere in a run: each allocation the run makes is failed in
+// turn (a replaced global operator new counts them down), and every time the
+// std::bad_alloc must come out of run() with every entered doer exited once
+// and none left scheduled. Its own binary, because it replaces operator new.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <vector>
+
+#include "hio/engine/dodoer.hpp"
+#include "hio/engine/doist.hpp"
+
+namespace {
+
+// The allocation that fails when this reaches 0; negative: none fails.
+std::atomic<long> g_fail_in{-1};
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (g_fail_in.load(std::memory_order_relaxed) >= 0 && g_fail_in.fetch_sub(1) == 0) {
+    throw std::bad_alloc();
+  }
+  if (void* p = std::malloc(size != 0 ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+// g++ cannot tell that these pair with the operator new above.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace hio::test {
+namespace {
+
+Tock ms(std::int64_t n) {
+  return Tock{n * 1'000'000};
+}
+
+// Counts its enters and exits; runs every `tock`, parks on every third run
+// when `parks`, and wakes `wakes` on every other run.
+class Counted : public Doer {
+ public:
+  Counted(Tock tock, bool parks) : Doer("counted", tock), parks_(parks) {}
+  int enters = 0;
+  int exits = 0;
+  Counted* wakes = nullptr;
+
+ protected:
+  void enter() override { ++enters; }
+  bool recur(Tyme) override {
+    ++runs_;
+    if (wakes != nullptr && runs_ % 2 == 0) wakes->wake();
+    if (parks_ && runs_ % 3 == 0) park();
+    return false;
+  }
+  void exit() override { ++exits; }
+
+ private:
+  bool parks_;
+  int runs_ = 0;
+};
+
+TEST(EngineOutOfMemory, EveryAllocationOfARunMayFailAndTheRunStillClosesCleanly) {
+  long failed_runs = 0;
+  bool completed = false;
+  for (long k = 0; k < 10'000 && !completed; ++k) {
+    // Enough doers that the scheduler's lists grow during the passes, a
+    // nested group, timers and parks woken by others.
+    std::vector<std::unique_ptr<Counted>> doers;
+    for (int i = 0; i < 40; ++i)
+      doers.push_back(std::make_unique<Counted>(i % 4 == 0 ? ms(3) : Tock{0}, i % 5 == 1));
+    for (int i = 0; i + 1 < 40; i += 5)
+      doers[static_cast<std::size_t>(i)]->wakes = doers[static_cast<std::size_t>(i + 1)].get();
+    std::vector<Doer*> top;
+    std::vector<Doer*> children;
+    for (std::size_t i = 0; i < doers.size(); ++i)
+      (i < 24 ? top : children).push_back(doers[i].get());
+    DoDoer group("group", Tock{0}, children);
+    top.insert(top.begin() + 7, &group);
+    Doist doist(ms(1));
+    doist.set_handle_sigint(false);
+
+    bool threw = false;
+    g_fail_in = k;
+    try {
+      doist.run(top, ms(20));
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    g_fail_in = -1;
+
+    EXPECT_FALSE(group.scheduled()) << "k=" << k;
+    for (const auto& doer : doers) {
+      EXPECT_FALSE(doer->scheduled()) << "k=" << k;
+      EXPECT_EQ(doer->exits, doer->enters) << "k=" << k;
+      EXPECT_LE(doer->enters, 1) << "k=" << k;
+    }
+    if (threw) {
+      ++failed_runs;
+    } else {
+      completed = true;  // k is past the run's last allocation
+    }
+  }
+  EXPECT_TRUE(completed);
+  EXPECT_GT(failed_runs, 10);  // the run allocates: each of those failed once
+  std::printf("allocations failed in turn: %ld\n", failed_runs);
+}
+
+}  // namespace
+}  // namespace hio::test
