@@ -29,6 +29,14 @@ Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
 }
 
 void DoDoer::wind(Tymth tymth) {
+  // Winding walks the whole tree below, so a DoDoer that is its own
+  // descendant would recurse until the stack overflows: say so instead.
+  if (winding_) throw std::logic_error("DoDoer '" + name() + "' contains itself");
+  winding_ = true;
+  struct Unset {
+    bool& flag;
+    ~Unset() { flag = false; }
+  } unset{winding_};
   Doer::wind(tymth);
   core_.wind(tymth);
   for (Doer* doer : doers_)
@@ -57,6 +65,9 @@ void DoDoer::exit() {
 }
 
 void DoDoer::extend(std::span<Doer* const> doers) {
+  if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
+    throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
+  }
   // New doers in the order given, each once. A big batch looks them up in a
   // hash set (lookups only: the order comes from `doers`), so a million in
   // one call is not a million scans of the children.

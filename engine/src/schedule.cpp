@@ -42,12 +42,14 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
   if (deed.schedule != nullptr) {  // e.g. listed twice
     throw std::logic_error("doer '" + doer.name() + "' is already scheduled");
   }
+  // Before anything changes: winding may throw (a DoDoer that contains
+  // itself).
+  doer.wind(tymth_);
   // During a pass a new deed goes just before the one that entered it, so it
   // sorts before it in the ready list that is being built.
   link_before(deed, running_);
   deed.schedule = this;
   deed.state = Deed::State::running;
-  doer.wind(tymth_);
   Step step = Step::finish();
   try {
     step = doer.start();

@@ -83,6 +83,25 @@ TEST(DoDoerRules, ExtendAddsEachNewDoerOnceInTheOrderGiven) {
   }
 }
 
+TEST(DoDoerRules, ADoDoerThatContainsItselfIsRefusedNotAStackOverflow) {
+  DoDoer g("g");
+  EXPECT_THROW(g.extend({&g}), std::invalid_argument);
+  // Through another level: found when the tree is wound at enter.
+  DoDoer a("a"), b("b");
+  a.extend({&b});
+  b.extend({&a});
+  Doist doist(seconds(1));
+  try {
+    doist.run({&a}, seconds(2));
+    ADD_FAILURE() << "a cycle ran";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("contains itself"));
+  }
+  EXPECT_FALSE(a.scheduled());
+  EXPECT_FALSE(b.scheduled());
+  b.remove({&a});  // so that a and b can be destroyed in any order
+}
+
 TEST(DoDoerRules, AChildErrorClosesTheTreeAndPropagates) {
   Trace trace;
   Doist doist(seconds(1));

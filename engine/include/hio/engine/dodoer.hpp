@@ -64,6 +64,7 @@ class DoDoer : public Doer {
   std::vector<std::unique_ptr<Doer>> owned_;
   bool always_;
   bool skip_idle_ = true;
+  bool winding_ = false;  // wind() is walking the tree below (finds cycles)
 };
 
 }  // namespace hio
