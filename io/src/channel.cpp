@@ -167,6 +167,11 @@ bool Channel::send(std::string_view peer, std::string_view bytes) {
   return true;
 }
 
+std::string Channel::peer_problem(std::string_view peer) const {
+  require(ChannelKind::datagram, "peer_problem");
+  return transport_ ? transport_->peer_problem(peer) : std::string();
+}
+
 std::optional<Datagram> Channel::receive() {
   require(ChannelKind::datagram, "receive");
   std::optional<Datagram> datagram = rx_datagrams_.pop();

@@ -274,6 +274,8 @@ class SimCore {
 
   // ---- datagrams (sim_datagram.cpp) ----
   void send_datagram(SimDatagramTransport& from, std::string_view peer, std::string_view bytes);
+  // "host:port" of a known host: empty and `to`/`port` set, or the problem.
+  std::string parse_peer(std::string_view peer, SimHost*& to, std::uint16_t& port) const;
 
   // ---- streams (sim_stream.cpp) ----
   // A new connection from `client` (side 0) to host:port; nullptr when the

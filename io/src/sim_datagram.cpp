@@ -35,6 +35,13 @@ void SimDatagramTransport::net_gone() {
   SimEndpoint::net_gone();
 }
 
+std::string SimDatagramTransport::peer_problem(std::string_view peer) const {
+  if (core_ == nullptr) return {};  // the network is gone: nothing to send on anyway
+  SimHost* to = nullptr;
+  std::uint16_t port = 0;
+  return core_->parse_peer(peer, to, port);
+}
+
 void SimDatagramTransport::bind() {
   (void)hold_.take(*core_, this, "bind", port_);
 }
@@ -112,32 +119,35 @@ std::uint32_t SimCore::take_datagram_slot() {
   return static_cast<std::uint32_t>(datagrams_.size() - 1);
 }
 
+std::string SimCore::parse_peer(std::string_view peer, SimHost*& to, std::uint16_t& port) const {
+  const std::size_t colon = peer.rfind(':');
+  if (colon == std::string_view::npos) return "the peer must be host:port";
+  to = find_host(peer.substr(0, colon));
+  if (to == nullptr) return "unknown host '" + std::string(peer.substr(0, colon)) + "'";
+  const std::string_view digits = peer.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || value < 1 || value > 65'535) {
+    return "the port must be 1..65535";
+  }
+  port = static_cast<std::uint16_t>(value);
+  return {};
+}
+
 void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
                             std::string_view bytes) {
   // Resolve "host:port" once per run of datagrams to the same peer.
   if (from.peer_link == nullptr || peer != from.peer_text) {
     from.peer_link = nullptr;
-    const std::size_t colon = peer.rfind(':');
-    SimHost* to = colon == std::string_view::npos ? nullptr : find_host(peer.substr(0, colon));
-    unsigned port = 0;
-    bool port_ok = false;
-    if (colon != std::string_view::npos) {
-      const std::string_view digits = peer.substr(colon + 1);
-      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-      port_ok =
-          ec == std::errc{} && end == digits.data() + digits.size() && port >= 1 && port <= 65'535;
-    }
-    if (to == nullptr || !port_ok) {
-      from.port().error("datagram to '" + std::string(peer) + "' not sent: " +
-                        (colon == std::string_view::npos ? "the peer must be host:port"
-                         : to == nullptr
-                             ? "unknown host '" + std::string(peer.substr(0, colon)) + "'"
-                             : std::string("the port must be 1..65535")));
+    SimHost* to = nullptr;
+    std::uint16_t port = 0;
+    if (std::string problem = parse_peer(peer, to, port); !problem.empty()) {
+      from.port().error("datagram to '" + std::string(peer) + "' not sent: " + problem);
       return;
     }
     from.peer_text = std::string(peer);
     from.peer_link = &link(from.host(), *to);
-    from.peer_port = static_cast<std::uint16_t>(port);
+    from.peer_port = port;
   }
   SimLink& link = *from.peer_link;
   const Tyme tyme = now();

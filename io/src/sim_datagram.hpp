@@ -30,6 +30,7 @@ class SimDatagramTransport final : public SimEndpoint {
   void close(std::string_view why) override;
   void reopen() override;
   void net_gone() override;
+  std::string peer_problem(std::string_view peer) const override;
 
   SimHost& host() const { return hold_.host(); }
   const std::string& local() const { return hold_.local(); }

@@ -258,4 +258,10 @@ std::size_t UdpTransport::in_flight() const {
   return socket_ ? socket_->in_flight() : 0;
 }
 
+std::string UdpTransport::peer_problem(std::string_view peer) const {
+  udp::endpoint to;
+  std::string error;
+  return parse_udp_endpoint(peer, to, error) ? std::string() : error;
+}
+
 }  // namespace hio::detail

@@ -52,6 +52,7 @@ class UdpTransport final : public Transport {
   void close(std::string_view why) override;
   void reopen() override;
   std::size_t in_flight() const override;
+  std::string peer_problem(std::string_view peer) const override;
 
  private:
   void open();

@@ -35,6 +35,9 @@ require("${err}" "sim_without_net.toml:1:1: cannot build doer 'c': a sim:// addr
 # Parameters beyond what a doer can do: refused at build, exit 2.
 hio(run ${DATA}/bad_build/datagram_too_large.toml EXIT 2)
 require("${err}" "datagram_too_large.toml:11:1: cannot build doer 'client': size must be from 10 to 65507" "oversized datagram not reported")
+hio(check ${DATA}/bad_build/datagram_peer_unknown.toml EXIT 2)
+require("${err}" "cannot build doer 'sim_typo': to = 'sever:7': unknown host 'sever'" "unknown sim peer not reported")
+require("${err}" "cannot build doer 'real_name': to = 'localhost:9': destination 'localhost:9' is not an IP address" "non-IP udp peer not reported")
 # A failing expectation in a [net] scenario: exit 1, the first failure shown.
 hio(run ${SCENARIOS}/tcp_echo_jitter.toml --seed 2 EXIT 1)
 require("${out}" "FAIL  client.echoed == 40  \\(never held by 1.38 s" "deadline failure not reported")

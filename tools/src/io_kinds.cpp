@@ -217,6 +217,11 @@ class UdpRequester final : public UdpPeerDoer {
       throw std::invalid_argument("size must be from 10 to " + std::to_string(kDatagramBytesMax));
     }
     if (requests_ < 0) throw std::invalid_argument("requests must be >= 0");
+    // Asked of the channel's own transport, so the rule is the one send()
+    // applies (an IP address for udp://, a [net] host for sim://).
+    if (std::string problem = channel().peer_problem(peer_); !problem.empty()) {
+      throw std::invalid_argument("to = '" + peer_ + "': " + problem);
+    }
     CounterBoard& c = context.counters;
     c.add(spec.name + ".sent", [this] { return sent_; });
     c.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });

@@ -195,6 +195,10 @@ class Channel {
   // datagram_bytes_max is refused and reported as an error event.
   [[nodiscard]] bool send(std::string_view peer, std::string_view bytes);
   std::optional<Datagram> receive();
+  // Why a datagram to `peer` could not be sent by this channel's transport
+  // (malformed, or a host its network does not know), or empty: lets a doer
+  // refuse a bad peer when it is built rather than fail every send.
+  std::string peer_problem(std::string_view peer) const;
   std::size_t rx_count() const;
   std::size_t tx_count() const;
 

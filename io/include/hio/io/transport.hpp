@@ -163,6 +163,10 @@ class Transport {
   virtual Tyme due() const { return kTymeNever; }
   // Bytes taken from tx that the world has not yet taken (see Channel::flushed).
   virtual std::size_t in_flight() const { return 0; }
+  // Datagram transports: why a datagram to `peer` could not be sent (the
+  // peer is malformed or unknown to this network), or empty when it could.
+  // What send() would report as an error event, asked ahead of time.
+  virtual std::string peer_problem(std::string_view /*peer*/) const { return {}; }
 };
 
 // What the hub asks a factory for.
