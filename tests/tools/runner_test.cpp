@@ -155,6 +155,22 @@ TEST(CheckScenario, BuildsTheTreeAndExplainsAnAddressThatDidNotOpen) {
   }
 }
 
+TEST(CheckScenario, AListenerOnAHostNameCannotBeNamedYetAndSaysWhy) {
+  // Its address is resolved once the run starts, after every doer is built.
+  const DoerRegistry kinds = registry();
+  try {
+    check_scenario(load_scenario_text(listening_scenario("tcp://localhost:0"), "h.toml", kinds),
+                   kinds);
+    ADD_FAILURE() << "'@server' resolved to a listener still resolving its host";
+  } catch (const ScenarioError& error) {
+    const std::string what = error.diagnostics().at(0).str();
+    EXPECT_NE(what.find("names doer 'server', whose address 'tcp://localhost:0' is still being "
+                        "resolved"),
+              std::string::npos)
+        << what;
+  }
+}
+
 TEST(RunScenario, DigestIsTheEventStreamsAndSeedDependent) {
   const DoerRegistry kinds = registry();
   Scenario s = load_scenario_text(kUdp, "udp.toml", kinds);

@@ -17,10 +17,44 @@ namespace hio::tools {
 
 namespace {
 
+// The tls_* parameters of a stream doer (PEM files relative to the
+// scenario). They apply to tls:// addresses only; a listener must have a
+// certificate and its key.
+TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
+                       const std::string& address, bool listener) {
+  TlsOptions tls;
+  tls.cert_file = context.file_path(spec.string("tls_cert"));
+  tls.key_file = context.file_path(spec.string("tls_key"));
+  tls.ca_file = context.file_path(spec.string("tls_ca"));
+  if (listener) {
+    tls.require_client_cert = spec.boolean("tls_client_cert");
+  } else {
+    tls.verify = spec.boolean("tls_verify");
+    tls.server_name = spec.string("tls_server_name");
+  }
+  if (address.rfind("tls://", 0) != 0) {
+    const bool any = !tls.cert_file.empty() || !tls.key_file.empty() || !tls.ca_file.empty() ||
+                     tls.require_client_cert || !tls.verify || !tls.server_name.empty();
+    if (any) throw std::invalid_argument("tls_* parameters apply to tls:// addresses only");
+    return TlsOptions{};
+  }
+  if (listener && (tls.cert_file.empty() || tls.key_file.empty())) {
+    throw std::invalid_argument("a tls:// listener needs tls_cert and tls_key (PEM files)");
+  }
+  if (tls.require_client_cert && tls.ca_file.empty()) {
+    throw std::invalid_argument(
+        "tls_client_cert = true needs tls_ca (the CA clients are checked against)");
+  }
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    throw std::invalid_argument("tls_cert and tls_key go together");
+  }
+  return tls;
+}
+
 class EchoServer final : public EchoServerDoer {
  public:
   EchoServer(const DoerSpec& spec, BuildContext& context)
-      : EchoServerDoer(context.io, context.resolve(spec.string("address")), options(spec),
+      : EchoServerDoer(context.io, context.resolve(spec.string("address")), options(spec, context),
                        spec.name) {
     context.publish(spec.name, listener());
     context.counters.add(spec.name + ".accepted", [this] { return accepted_; });
@@ -29,9 +63,10 @@ class EchoServer final : public EchoServerDoer {
   }
 
  private:
-  static ChannelOptions options(const DoerSpec& spec) {
+  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context) {
     ChannelOptions o;
     o.name = spec.name;
+    o.tls = tls_options(spec, context, context.resolve(spec.string("address")), true);
     return o;
   }
   void on_accept(Channel& remote) override {
@@ -53,7 +88,7 @@ constexpr std::int64_t kDatagramBytesMax = 65'507;
 class EchoClient final : public TcpClientDoer {
  public:
   EchoClient(const DoerSpec& spec, BuildContext& context)
-      : TcpClientDoer(context.io, client_address(spec, context), options(spec), spec.name),
+      : TcpClientDoer(context.io, client_address(spec, context), options(spec, context), spec.name),
         messages_(spec.integer("messages")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
@@ -72,10 +107,11 @@ class EchoClient final : public TcpClientDoer {
   }
 
  private:
-  static ChannelOptions options(const DoerSpec& spec) {
+  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context) {
     ChannelOptions o;
     o.name = spec.name;
     o.retry = spec.duration("retry");
+    o.tls = tls_options(spec, context, context.resolve(spec.string("address")), false);
     return o;
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
@@ -457,7 +493,15 @@ void add_io_kinds(DoerRegistry& registry) {
       "echo_server",
       "listens on a stream address and sends every remote back what it sent "
       "(counters: accepted, remotes)",
-      {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}}},
+      {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}},
+       {"tls_cert", ParamType::string, "tls:// only: this server's certificate (PEM file)",
+        ParamValue{std::string()}},
+       {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
+        ParamValue{std::string()}},
+       {"tls_ca", ParamType::string, "tls:// only: the CA client certificates are checked against",
+        ParamValue{std::string()}},
+       {"tls_client_cert", ParamType::boolean, "tls:// only: require a client certificate",
+        ParamValue{false}}},
       factory_of<EchoServer>(),
       false});
   registry.add(KindSpec{
@@ -471,6 +515,18 @@ void add_io_kinds(DoerRegistry& registry) {
        {"retry", ParamType::duration, "reconnect after this long; 0 = never", ParamValue{Tock{0}}},
        {"host", ParamType::string,
         "sim:// only: the host it connects from (default: net.client_host)",
+        ParamValue{std::string()}},
+       {"tls_ca", ParamType::string,
+        "tls:// only: the CA the server is checked against (default: the system's)",
+        ParamValue{std::string()}},
+       {"tls_cert", ParamType::string, "tls:// only: a client certificate (PEM file)",
+        ParamValue{std::string()}},
+       {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
+        ParamValue{std::string()}},
+       {"tls_verify", ParamType::boolean,
+        "tls:// only: verify the server (false only for diagnostics)", ParamValue{true}},
+       {"tls_server_name", ParamType::string,
+        "tls:// only: the name checked and sent as SNI (default: the address's host)",
         ParamValue{std::string()}}},
       factory_of<EchoClient>(),
       false});

@@ -29,6 +29,16 @@ std::string BuildContext::resolve(const std::string& address) const {
     throw std::invalid_argument("address '" + address + "' names doer '" + failed->first +
                                 "', whose address did not open: " + failed->second);
   }
+  if (auto opening = not_open_yet.find(name); opening != not_open_yet.end()) {
+    throw std::invalid_argument("address '" + address + "' names doer '" + opening->first +
+                                "', whose address " + opening->second +
+                                " is still being resolved when the doers are built; listen on an "
+                                "IP address (e.g. tcp://127.0.0.1:0) to be named with '@'");
+  }
+  if (unbuilt.contains(name)) {
+    throw std::invalid_argument("address '" + address + "' names doer '" + std::string(name) +
+                                "', which could not be built (see its own error)");
+  }
   auto it = endpoints.find(name);
   if (it == endpoints.end()) {
     throw std::invalid_argument("address '" + address +
@@ -37,10 +47,17 @@ std::string BuildContext::resolve(const std::string& address) const {
   return it->second;
 }
 
+std::string BuildContext::file_path(const std::string& name) const {
+  if (name.empty() || name[0] == '/' || scenario_dir.empty()) return name;
+  return scenario_dir + "/" + name;
+}
+
 void BuildContext::publish(const std::string& name, const Channel& channel) {
   if (channel.open() && !channel.local().empty()) {
     endpoints[name] = std::string(to_string(channel.address().scheme)) + "://" + channel.local();
-  } else if (!channel.open()) {
+  } else if (channel.open()) {
+    not_open_yet[name] = "'" + channel.address().text() + "'";
+  } else {
     unopened[name] = channel.reason().empty() ? "it failed" : channel.reason();
   }
 }

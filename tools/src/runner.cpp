@@ -101,6 +101,7 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     } catch (const std::exception& error) {
       problems.push_back(
           Diagnostic{spec.pos, "cannot build doer '" + spec.name + "': " + error.what()});
+      context.unbuilt.insert(spec.name);
       continue;
     }
     adopt(std::move(doer), item.parent, built);
@@ -312,6 +313,10 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
                        built->net.get(),
                        scenario.net.client_host,
                        /*replaying=*/!options.with_net};
+  if (scenario.path != "-" && scenario.path.find('/') != std::string::npos) {
+    context.scenario_dir = scenario.path.substr(0, scenario.path.rfind('/'));
+    if (context.scenario_dir.empty()) context.scenario_dir = "/";
+  }
   build_tree(scenario, registry, context, *built);
 
   std::vector<Diagnostic> problems;

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,18 @@ struct BuildContext {
   // Listening doers whose address did not open, with the reason, so that
   // "@name" says why rather than that no such doer exists.
   std::map<std::string, std::string, std::less<>> unopened = {};
+  // Listening doers whose address is still opening (a host name being
+  // resolved), with that address.
+  std::map<std::string, std::string, std::less<>> not_open_yet = {};
+  // Doers whose build failed: "@name" then points at that error instead of
+  // saying there is no such doer.
+  std::set<std::string, std::less<>> unbuilt = {};
+  // The directory of the scenario file ("" when it came from stdin or text):
+  // file names in doer parameters (TLS certificates) are relative to it.
+  std::string scenario_dir = {};
+
+  // A file name from a doer parameter, relative to the scenario's directory.
+  std::string file_path(const std::string& name) const;
 
   // Publishes a listening or bound channel's address under `name` for
   // "@name"; a channel that did not open is remembered with its reason.

@@ -1,0 +1,103 @@
+// TLS from scenarios: echo_server and echo_client with tls_* parameters over
+// real TLS on 127.0.0.1, certificates made by the openssl tool at run time
+// (tests/io/tls_certs.hpp); file names relative to the scenario file; the
+// parameter errors and what "@name" says of a listener that was not built.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "../io/tls_certs.hpp"
+#include "hio/tools/loader.hpp"
+#include "hio/tools/runner.hpp"
+
+namespace hio::tools {
+namespace {
+
+using test::tls_certs;
+using ::testing::HasSubstr;
+
+DoerRegistry registry() {
+  DoerRegistry r;
+  add_builtin_kinds(r);
+  return r;
+}
+
+// A TLS echo pair; `server` and `client` are extra parameter lines.
+std::string tls_scenario(const std::string& server, const std::string& client) {
+  return "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"1s\"\n"
+         "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"tls://127.0.0.1:0\"\n" +
+         server +
+         "[[doer]]\nkind = \"group\"\nname = \"clients\"\n"
+         "[[doer.doer]]\nkind = \"echo_client\"\nname = \"alice\"\naddress = \"@server\"\n"
+         "messages = 4\n" +
+         client + "[[expect]]\nfinal = \"alice.echoed == 4\"\n";
+}
+
+std::string build_error(const std::string& text) {
+  const DoerRegistry kinds = registry();
+  try {
+    check_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  } catch (const ScenarioError& error) {
+    std::string all;
+    for (const Diagnostic& d : error.diagnostics())
+      all += d.str() + "\n";
+    return all;
+  }
+  return "";
+}
+
+TEST(TlsScenario, AnEchoOverVerifiedTlsPassesItsExpectation) {
+  const DoerRegistry kinds = registry();
+  const std::string text = tls_scenario("tls_cert = \"" + tls_certs().server_cert +
+                                            "\"\ntls_key = \"" + tls_certs().server_key + "\"\n",
+                                        "tls_ca = \"" + tls_certs().ca + "\"\n");
+  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+}
+
+TEST(TlsScenario, FileNamesAreRelativeToTheScenarioFile) {
+  // The scenario sits next to the certificates and names them bare; it is
+  // loaded by its full path from wherever the test runs.
+  const std::string path = tls_certs().dir + "/echo.toml";
+  std::ofstream(path) << tls_scenario("tls_cert = \"server.pem\"\ntls_key = \"server.key\"\n",
+                                      "tls_ca = \"ca.pem\"\n");
+  const DoerRegistry kinds = registry();
+  const RunSummary summary = run_scenario(load_scenario_file(path, kinds), kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+  std::filesystem::remove(path);
+}
+
+TEST(TlsScenario, AnUntrustedServerIsRefusedByTheClient) {
+  const DoerRegistry kinds = registry();
+  const std::string text = tls_scenario("tls_cert = \"" + tls_certs().rogue_cert +
+                                            "\"\ntls_key = \"" + tls_certs().rogue_key + "\"\n",
+                                        "tls_ca = \"" + tls_certs().ca + "\"\n");
+  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  EXPECT_FALSE(summary.passed());
+}
+
+TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
+  EXPECT_THAT(build_error(tls_scenario("", "")),
+              HasSubstr("t.toml:5:1: cannot build doer 'server': a tls:// listener needs "
+                        "tls_cert and tls_key (PEM files)"));
+  // The client that names it is told why, not that there is no such doer.
+  EXPECT_THAT(build_error(tls_scenario("", "")),
+              HasSubstr("cannot build doer 'alice': address '@server' names doer 'server', "
+                        "which could not be built (see its own error)"));
+  EXPECT_THAT(build_error("[run]\nmode = \"real\"\n[[doer]]\nkind = \"echo_client\"\nname = "
+                          "\"c\"\naddress = \"tcp://127.0.0.1:9\"\ntls_verify = false\n"),
+              HasSubstr("tls_* parameters apply to tls:// addresses only"));
+  EXPECT_THAT(build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\n", "")),
+              HasSubstr("needs tls_cert and tls_key"));
+  EXPECT_THAT(
+      build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
+                                   tls_certs().server_key + "\"\ntls_client_cert = true\n",
+                               "")),
+      HasSubstr("tls_client_cert = true needs tls_ca"));
+}
+
+}  // namespace
+}  // namespace hio::tools
