@@ -1,0 +1,141 @@
+// The ```console blocks of the README and docs are run: each "$ command"
+// line runs in a scratch directory (with build/release/bin and scenarios/
+// linked in, so the commands read as a user types them from the repository's
+// root), and its output (stdout and stderr) must be the lines shown under it.
+// A "..." line stands for any lines; wall times and speeds are masked. A
+// block right after the comment <!-- console: not run --> is left alone (real
+// captures: their ports, timing and digests differ from run to run).
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Command {
+  int line = 0;  // in the document
+  std::string text;
+  std::vector<std::string> expected;
+};
+
+std::vector<std::string> read_lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+// The commands of every console block that is run, in document order.
+std::vector<Command> console_commands(const fs::path& doc) {
+  const std::vector<std::string> lines = read_lines(doc);
+  std::vector<Command> commands;
+  bool in_block = false;
+  bool skip = false;
+  std::size_t indent = 0;  // of the block's fence (a block inside a list item)
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::size_t lead = std::min(lines[i].find_first_not_of(' '), lines[i].size());
+    const std::string line = lines[i].substr(in_block ? std::min(indent, lead) : lead);
+    if (!in_block) {
+      if (line == "<!-- console: not run -->") skip = true;
+      if (line == "```console") {
+        in_block = true;
+        indent = lead;
+      } else if (!line.empty() && line.rfind("<!--", 0) != 0) {
+        skip = false;  // the marker applies to the block right after it
+      }
+      continue;
+    }
+    if (line == "```") {
+      in_block = false;
+      skip = false;
+      continue;
+    }
+    if (skip) continue;
+    if (line.rfind("$ ", 0) == 0) {
+      commands.push_back(Command{static_cast<int>(i + 1), line.substr(2), {}});
+    } else if (!commands.empty()) {
+      commands.back().expected.push_back(line);
+    }
+  }
+  return commands;
+}
+
+std::string mask(std::string line) {
+  static const std::regex wall(R"([0-9]+\.[0-9]+ s wall)");
+  static const std::regex speed(R"(\([0-9.e+]+ x real time\))");
+  line = std::regex_replace(line, wall, "# s wall");
+  return std::regex_replace(line, speed, "(# x real time)");
+}
+
+// Does `actual` match `expected`, where a "..." line matches any lines?
+bool matches(const std::vector<std::string>& expected, std::size_t e,
+             const std::vector<std::string>& actual, std::size_t a) {
+  if (e == expected.size()) return a == actual.size();
+  if (expected[e] == "...") {
+    for (std::size_t k = a; k <= actual.size(); ++k) {
+      if (matches(expected, e + 1, actual, k)) return true;
+    }
+    return false;
+  }
+  return a < actual.size() && mask(expected[e]) == mask(actual[a]) &&
+         matches(expected, e + 1, actual, a + 1);
+}
+
+std::vector<std::string> run(const std::string& command, const fs::path& dir) {
+  const std::string shell = "cd '" + dir.string() + "' && (" + command + ") 2>&1";
+  std::vector<std::string> lines;
+  FILE* pipe = ::popen(shell.c_str(), "r");
+  if (pipe == nullptr) return {"(popen failed)"};
+  std::string all;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;)
+    all.append(buf, n);
+  ::pclose(pipe);
+  std::istringstream in(all);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines)
+    out += "  | " + line + "\n";
+  return out;
+}
+
+void check_document(const std::string& name) {
+  const fs::path source(HIO_SOURCE_DIR);
+  const fs::path dir = fs::path(HIO_WORK_DIR) / fs::path(name).stem();  // a fresh one
+  fs::remove_all(dir);
+  fs::create_directories(dir / "build" / "release");
+  fs::create_directory_symlink(HIO_BIN_DIR, dir / "build" / "release" / "bin");
+  fs::create_directory_symlink(source / "scenarios", dir / "scenarios");
+  const std::vector<Command> commands = console_commands(source / name);
+  ASSERT_FALSE(commands.empty()) << name << " has no console block that is run";
+  for (const Command& command : commands) {
+    const std::vector<std::string> actual = run(command.text, dir);
+    EXPECT_TRUE(matches(command.expected, 0, actual, 0))
+        << name << ":" << command.line << ": $ " << command.text << "\nexpected:\n"
+        << joined(command.expected) << "actual:\n"
+        << joined(actual);
+  }
+}
+
+TEST(DocsConsole, Readme) {
+  check_document("README.md");
+}
+
+}  // namespace
