@@ -124,7 +124,10 @@ printf 'x = [\n' > "$bad"
 expect bad 2 "$HIO" check "$bad"
 grep -qF '"e\x1b[2J.toml":1:' bad.err || fail "bad: path not escaped" bad
 expect badsweep 2 "$HIO" sweep "$quick" --seeds 1..2 --out "$red"
-for f in red bad badsweep; do
+expect badarg 2 "$HIO" run "$quick" "--bo${ESC}gus"
+grep -qF 'not expected: --bo\x1bgus' badarg.err || fail "badarg: argument not escaped" badarg
+expect badcmd 2 "$HIO" "ru${ESC}n"
+for f in red bad badsweep badarg badcmd; do
   grep -q "$ESC" $f.out $f.err && fail "$f: a raw ESC reached the terminal" $f
 done
 

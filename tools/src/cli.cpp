@@ -403,6 +403,12 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   app.footer(kExamples);
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
+  // CLI11's messages quote the arguments: escaped as every message is.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
+    std::string message = CLI::FailureMessage::simple(failed, error);
+    const std::string what = error.what();
+    return message.replace(0, what.size(), display_text(what));
+  });
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand("run", "run a scenario and check its expectations");
