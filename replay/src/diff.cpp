@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "hio/replay/digest.hpp"
+#include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 
 namespace hio::replay {
@@ -33,6 +34,40 @@ class Cursor {
   std::size_t index_ = 0;
 };
 
+std::string quoted(std::string_view text) {
+  std::string out;
+  append_quoted(out, text);
+  return out;
+}
+
+std::string describe_channel(const ChannelInfo& c) {
+  return "#" + std::to_string(c.id) + " " + quoted(c.name) + " " + to_string(c.kind) + " " +
+         quoted(c.address);
+}
+
+// Two channel tables that differ: the first entry that differs, which field
+// and both values; or the first entry only one of them has.
+std::string describe_channels(const std::vector<ChannelInfo>& a,
+                              const std::vector<ChannelInfo>& b) {
+  std::string out = std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " channels; ";
+  const std::size_t common = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    const ChannelInfo& x = a[i];
+    const ChannelInfo& y = b[i];
+    if (x == y) continue;
+    out += "the first that differs is entry " + std::to_string(i + 1) + " (#" +
+           std::to_string(x.id) + " " + quoted(x.name) + "): ";
+    if (x.id != y.id) return out + "id " + std::to_string(x.id) + " vs " + std::to_string(y.id);
+    if (x.name != y.name) return out + "name " + quoted(x.name) + " vs " + quoted(y.name);
+    if (x.kind != y.kind) return out + "kind " + to_string(x.kind) + " vs " + to_string(y.kind);
+    return out + "address " + quoted(x.address) + " vs " + quoted(y.address);
+  }
+  const bool first_longer = a.size() > b.size();
+  return out + "entry " + std::to_string(common + 1) + " is only in the " +
+         (first_longer ? "first" : "second") + ": " +
+         describe_channel(first_longer ? a[common] : b[common]);
+}
+
 std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b) {
   std::vector<std::string> out;
   auto field = [&out](const char* name, const std::string& x, const std::string& y) {
@@ -46,10 +81,8 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
-  if (a.channels != b.channels) {
-    field("channels", std::to_string(a.channels.size()) + " channels",
-          std::to_string(b.channels.size()) + " channels (or different ones)");
-  }
+  if (a.channels != b.channels)
+    out.push_back("channels: " + describe_channels(a.channels, b.channels));
   return out;
 }
 

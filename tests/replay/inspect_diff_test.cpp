@@ -200,6 +200,35 @@ TEST(Diff, SameJournalsAgree) {
   EXPECT_TRUE(r.header_differences.empty());
 }
 
+// Channel tables that differ name the first entry that differs, the field
+// and both values (a port, say), or the entry only one table has.
+TEST(Diff, ChannelTableDifferenceNamesTheChannelAndField) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  JournalHeader moved = test::sample_header();
+  moved.channels.at(1).address = "tcp://0.0.0.0:4001";
+  test::write_sample(dir.file("b.hioj"), {}, moved);
+  JournalHeader more = test::sample_header();
+  more.channels.push_back(
+      ChannelInfo{3, "evil\x1b[2J", "udp://127.0.0.1:9", ChannelKind::datagram});
+  test::write_sample(dir.file("c.hioj"), {}, more);
+  JournalReader a(dir.file("a.hioj"));
+  JournalReader b(dir.file("b.hioj"));
+  DiffResult r = diff_journals(a, b);
+  EXPECT_TRUE(r.same());  // the event streams decide
+  ASSERT_EQ(r.header_differences.size(), 1u);
+  EXPECT_EQ(r.header_differences[0],
+            "channels: 2 vs 2 channels; the first that differs is entry 2 (#2 \"server\"): address "
+            "\"tcp://0.0.0.0:4000\" vs \"tcp://0.0.0.0:4001\"");
+  JournalReader a2(dir.file("a.hioj"));
+  JournalReader c(dir.file("c.hioj"));
+  r = diff_journals(a2, c);
+  ASSERT_EQ(r.header_differences.size(), 1u);
+  EXPECT_EQ(r.header_differences[0],
+            "channels: 2 vs 3 channels; entry 3 is only in the second: #3 \"evil\\x1b[2J\" "
+            "datagram \"udp://127.0.0.1:9\"");
+}
+
 TEST(Diff, FirstDifferingBytesWithHexDiff) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));

@@ -95,6 +95,11 @@ hio(run ${own} --seed 3 --set run.seed=4 EXIT 2)
 require("${err}" "--seed and --set run.seed=4 both set run.seed; give one" "seed conflict not refused")
 hio(run ${own} --real --set run.mode=sim EXIT 2)
 hio(run ${own} --limit 1s --set run.limit=2s EXIT 2)
+# So is one key given twice by --set (the last used to win silently).
+hio(run ${own} --set run.limit=1s --set run.limit=2s EXIT 2)
+require("${err}" "hio run: --set run.limit=1s and --set run.limit=2s both set run.limit; give one" "repeated --set not refused")
+hio(sweep ${own} --seeds 1..2 --set run.tock=10ms --set run.limit=1s --set run.tock=20ms EXIT 2)
+require("${err}" "hio sweep: --set run.tock=10ms and --set run.tock=20ms both set run.tock; give one" "repeated --set not refused by sweep")
 hio(run ${own} --limit 3x EXIT 2)
 require("${err}" "hio run: --limit 3x: " "bad --limit not named")
 

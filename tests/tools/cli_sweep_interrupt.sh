@@ -7,6 +7,9 @@ set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.out" "$WORK/$2.err"; exit 1; }
+# started DIR: the sweep into --out DIR has begun its report.json (written
+# as report.json.XXXXXX and renamed at the end).
+started() { ls "$1"/report.json.* > /dev/null 2>&1; }
 
 # interrupt NAME LINES COMMAND...: runs COMMAND in the background, sends
 # SIGINT once it has printed LINES lines (bounded wait), checks exit 130.
@@ -22,8 +25,8 @@ interrupt() {
   while [ "$(wc -l < "$WORK/$name.out")" -lt "$lines" ] && [ $i -lt 100 ]; do
     sleep 0.1; i=$((i + 1))
   done
-  [ -n "${ready:-}" ] && while [ ! -e "$ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-  [ -n "${ready:-}" ] && sleep 0.5  # report.json is written just before the runs start
+  [ -n "${ready:-}" ] && while ! started "$ready" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  [ -n "${ready:-}" ] && sleep 0.5  # report.json is begun just before the runs start
   kill -"${signal:-INT}" $pid
   wait $pid
   rc=$?
@@ -63,7 +66,7 @@ grep -qx "{\"summary\": true, \"shard\": \"2/3\", \"seeds\": $count, \"failed\":
   fail "json: summary" json
 
 # A real-time run of a minute in flight: abandoned, nothing reported as run.
-ready=$WORK/r/report.json interrupt inflight 0 "$HIO" sweep "$SCENARIOS/tcp_loopback_real.toml" \
+ready=$WORK/r interrupt inflight 0 "$HIO" sweep "$SCENARIOS/tcp_loopback_real.toml" \
   --set run.limit=60s --seeds 1..5 --out "$WORK/r"
 grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..5" "$WORK/inflight.out" ||
   fail "inflight: not abandoned" inflight
@@ -77,7 +80,7 @@ grep -q '"seeds": \[\], "interrupted": true, "covered": "", "resume": "--seeds 1
 # for its whole limit and was reported.) Each seed builds 200,000 tickers (a
 # second or more) and then would run 1,000 passes of them (several seconds);
 # the signal comes at moments from just after the sweep started (report.json
-# is written right before its signal watcher starts) to well into the build.
+# is begun right before its signal watcher starts) to well into the build.
 cat > "$WORK/slow_build.toml" <<'TOML'
 [run]
 tock = "10ms"
@@ -98,7 +101,7 @@ for delay in 0.05 0.2 0.4 0.7; do
     > "$WORK/$name.out" 2> "$WORK/$name.err" &
   pid=$!
   i=0
-  while [ ! -e "$WORK/b/report.json" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  while ! started "$WORK/b" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
   sleep "$delay"
   kill -INT $pid
   wait $pid

@@ -148,6 +148,12 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
             R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
             R"("journal": "d/seed-7.hioj"})");
+  // A run that threw (never started, say) has no end and no digest.
+  r.error = true;
+  r.digest = 0x1234;
+  EXPECT_EQ(format_seed_result_json(r),
+            R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
+            R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe"})");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "hio/tools/replay_scenario.hpp"
 #include "hio/tools/runner.hpp"
 #include "hio/tools/sweep.hpp"
+#include "output.hpp"
 
 namespace hio::tools {
 
@@ -36,12 +37,29 @@ constexpr const char* kExamples = R"(Examples:
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
-Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
-            3 replay divergence, 130 interrupted (SIGINT), 143 terminated (SIGTERM).)";
+Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage, or output that
+            cannot be written (stdout, --record, --out), 3 replay divergence,
+            130 interrupted (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE),
+            143 terminated (SIGTERM).)";
 
 void print_diagnostics(const ScenarioError& error) {
   for (const Diagnostic& d : error.diagnostics())
     std::cerr << d.str() << "\n";
+}
+
+// A setting given twice by --set is ambiguous: refused rather than letting the last
+// silently win (as for --seed and --set run.seed, below).
+std::string repeated_setting(const std::vector<std::string>& sets) {
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const std::string key = sets[i].substr(0, sets[i].find('='));
+    for (std::size_t j = i + 1; j < sets.size(); ++j) {
+      if (sets[j].substr(0, sets[j].find('=')) == key) {
+        return "--set " + display_text(sets[i]) + " and --set " + display_text(sets[j]) +
+               " both set " + display_text(key) + "; give one";
+      }
+    }
+  }
+  return "";
 }
 
 struct RunArgs {
@@ -62,6 +80,7 @@ struct SweepArgs {
   std::vector<std::string> sets;
   bool json = false;
   std::string out;
+  bool force = false;
 };
 
 struct ReplayArgs {
@@ -89,6 +108,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
       throw std::invalid_argument("--jobs " + std::to_string(args.jobs) + ": must be from 1 to " +
                                   std::to_string(kSweepJobsMax));
     }
+    if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
+      throw std::invalid_argument(repeated);
+    }
     for (const std::string& set : args.sets) {
       if (set.substr(0, set.find('=')) == "run.seed") {
         throw std::invalid_argument("--set " + set +
@@ -103,21 +125,21 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     print_diagnostics(error);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio sweep: " << error.what() << "\n";
+    std::cerr << "hio sweep: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   }
   SweepOptions options;
   options.jobs = args.jobs;
   return sweep_command(scenario, registry, seeds, options,
-                       SweepCommand{args.scenario, args.shard, args.json, args.out}, std::cout,
-                       std::cerr);
+                       SweepCommand{args.scenario, args.shard, args.json, args.out, args.force},
+                       std::cout, std::cerr);
 }
 
 int do_check(const std::string& path, const DoerRegistry& registry) {
   try {
     Scenario scenario = load_scenario_file(path, registry);
     check_scenario(scenario, registry);
-    std::cout << path << ": ok (" << scenario.doers.size() << " top-level doers, "
+    std::cout << display_text(path) << ": ok (" << scenario.doers.size() << " top-level doers, "
               << scenario.expectations.size() << " expectations)\n";
     return kExitOk;
   } catch (const ScenarioError& error) {
@@ -140,7 +162,7 @@ std::string record_path_problem(const std::optional<std::string>& record, const 
   if (!record) return "";
   if (record->empty()) return "--record: the file name is empty";
   if (same_file(input, *record)) {
-    return "--record " + *record + " would overwrite the " + input_what +
+    return "--record " + display_text(*record) + " would overwrite the " + input_what +
            " (the same file); record into another file";
   }
   return "";
@@ -149,6 +171,7 @@ std::string record_path_problem(const std::optional<std::string>& record, const 
 // A setting given both by its own option and by --set is ambiguous: refuse
 // it rather than let one silently win.
 std::string conflicting_setting(const RunArgs& args) {
+  if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) return repeated;
   const std::pair<bool, const char*> options[] = {
       {args.seed.has_value(), "seed"}, {args.limit.has_value(), "limit"}, {args.real, "mode"}};
   for (const auto& [given, key] : options) {
@@ -157,7 +180,7 @@ std::string conflicting_setting(const RunArgs& args) {
     for (const std::string& set : args.sets) {
       if (set.rfind(prefix, 0) == 0) {
         return std::string("--") + (std::string(key) == "mode" ? "real" : key) + " and --set " +
-               set + " both set run." + key + "; give one";
+               display_text(set) + " both set run." + key + "; give one";
       }
     }
   }
@@ -190,7 +213,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     print_diagnostics(error);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio run: " << error.what() << "\n";
+    std::cerr << "hio run: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   }
   RunOptions options;
@@ -224,7 +247,7 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tock> tock = parse_duration(text, &error);
   if (!tock) {
-    std::cerr << "hio inspect: " << what << " " << text << ": " << error << "\n";
+    std::cerr << "hio inspect: " << what << " " << display_text(text) << ": " << error << "\n";
     return std::nullopt;
   }
   return Tyme{*tock};
@@ -232,7 +255,8 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
 
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
-  std::cerr << "hio " << command << ": " << path << ": " << error.what() << "\n";
+  std::cerr << "hio " << command << ": " << display_text(path) << ": " << display_text(error.what())
+            << "\n";
 }
 
 int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
@@ -250,7 +274,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
     } catch (const std::invalid_argument& error) {
-      std::cerr << "hio replay: " << error.what() << "\n";
+      std::cerr << "hio replay: " << display_text(error.what()) << "\n";
       return kExitBadInput;
     }
   }
@@ -261,7 +285,8 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     print_journal_error("replay", args.journal, error.error());
     return kExitBadInput;
   } catch (const replay::NoiseSpecError& error) {
-    std::cerr << "hio replay: --noise " << args.noise << ": " << error.what() << "\n";
+    std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
+              << display_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
@@ -299,7 +324,7 @@ int do_inspect(const InspectArgs& args) {
       }
     }
     if (!found) {
-      std::cerr << "hio inspect: --channel " << c
+      std::cerr << "hio inspect: --channel " << display_text(c)
                 << ": neither a channel id (0, 1, 2, ...) nor a name in the journal's channel "
                    "table\n";
       return kExitBadInput;
@@ -311,7 +336,7 @@ int do_inspect(const InspectArgs& args) {
     for (const std::string& k : args.kinds) {
       std::optional<EventKind> kind = replay::parse_event_kind(k);
       if (!kind) {
-        std::cerr << "hio inspect: --kind " << k
+        std::cerr << "hio inspect: --kind " << display_text(k)
                   << ": one of open, connect, accept, rx, tx, close, error, noise, log\n";
         return kExitBadInput;
       }
@@ -329,8 +354,8 @@ int do_inspect(const InspectArgs& args) {
     filter.until = *t;
   }
   if (args.from && args.to && filter.from >= filter.until) {
-    std::cerr << "hio inspect: --from " << *args.from << " is not before --to " << *args.to
-              << ": no tyme is in that window\n";
+    std::cerr << "hio inspect: --from " << display_text(*args.from) << " is not before --to "
+              << display_text(*args.to) << ": no tyme is in that window\n";
     return kExitBadInput;
   }
   replay::FormatOptions format;
@@ -359,7 +384,7 @@ int do_diff(const std::string& a, const std::string& b) {
   if (bad) return kExitBadInput;
   const replay::DiffResult result = replay::diff_journals(expected, actual);
   for (const std::string& d : result.header_differences)
-    std::cout << "header differs: " << d << "\n";
+    std::cout << "header differs: " << display_text(d) << "\n";  // journal text
   if (result.divergence) {
     std::cout << result.divergence->describe();
     if (result.divergence->describe().back() != '\n') std::cout << "\n";
@@ -373,13 +398,17 @@ int do_diff(const std::string& a, const std::string& b) {
   return kExitOk;
 }
 
-}  // namespace
-
-int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
+int run_command(int argc, const char* const* argv, const DoerRegistry& registry) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
+  // CLI11's messages quote the arguments: escaped as every message is.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
+    std::string message = CLI::FailureMessage::simple(failed, error);
+    const std::string what = error.what();
+    return message.replace(0, what.size(), display_text(what));
+  });
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand("run", "run a scenario and check its expectations");
@@ -444,6 +473,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
   sweep_cmd->add_option("--out", sweep_args.out,
                         "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
+  sweep_cmd->add_flag("--force", sweep_args.force,
+                      "with --out: remove an earlier sweep's report.json and seed-N.hioj first");
 
   // CLI11 would answer "A subcommand is required" to a misspelt command.
   if (argc > 1 && argv[1][0] != '-') {
@@ -454,8 +485,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
       names += (names.empty() ? "" : ", ") + command->get_name();
     }
     if (!known) {
-      std::cerr << "hio: unknown command '" << argv[1] << "'; the commands are " << names
-                << " (hio --help)\n";
+      std::cerr << "hio: unknown command '" << display_text(argv[1]) << "'; the commands are "
+                << names << " (hio --help)\n";
       return kExitBadInput;
     }
   }
@@ -473,10 +504,17 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
     if (inspect_cmd->parsed()) return do_inspect(inspect_args);
     if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
   } catch (const std::exception& error) {
-    std::cerr << "hio: error: " << error.what() << "\n";
+    std::cerr << "hio: error: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   }
   return kExitBadInput;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
+  StdoutWriter out;
+  return out.finish(run_command(argc, argv, registry));
 }
 
 }  // namespace hio::tools

@@ -14,15 +14,13 @@
 
 namespace hio::tools {
 
-namespace {
-
-[[noreturn]] void cannot_create(const std::string& path, const std::string& why) {
-  throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, "cannot create the journal: " + why}});
+void FileTarget::cannot_create(const std::string& why) const {
+  throw ScenarioError(
+      {Diagnostic{SourcePos{path_, 0, 0}, "cannot create the " + what_ + ": " + why}});
 }
 
-}  // namespace
-
-JournalTarget::JournalTarget(std::string path) : path_(std::move(path)), write_path_(path_) {
+FileTarget::FileTarget(std::string path, std::string what)
+    : path_(std::move(path)), what_(std::move(what)), write_path_(path_) {
   if (path_.empty()) return;
   struct stat status {};
   if (::stat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) return;  // a pipe, a device
@@ -35,15 +33,15 @@ JournalTarget::JournalTarget(std::string path) : path_(std::move(path)), write_p
   const char suffix[] = ".XXXXXX";
   name.insert(name.end(), suffix, suffix + sizeof suffix);  // with the NUL
   const int fd = ::mkstemp(name.data());
-  if (fd < 0) cannot_create(path_, std::strerror(errno));
-  // mkstemp makes it 0600; a journal is as readable as any file written.
+  if (fd < 0) cannot_create(std::strerror(errno));
+  // mkstemp makes it 0600; a journal or a report is as readable as any file written.
   ::fchmod(fd, 0644);
   ::close(fd);
   write_path_ = name.data();
   temporary_ = true;
 }
 
-JournalTarget::~JournalTarget() {
+FileTarget::~FileTarget() {
   if (!temporary_ || committed_) return;
   std::error_code ignored;
   std::filesystem::remove(write_path_, ignored);
@@ -53,22 +51,22 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
                          replay::JournalHeader header) const {
   // Errors name FILE, not the temporary name it is written under.
   replay::JournalOptions options;
-  options.writer.name = path_;
+  options.writer.name = path();
   try {
-    journal.emplace(doist, hub, write_path_, std::move(header), std::move(options));
+    journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));
   } catch (const std::system_error& error) {
-    cannot_create(path_, error.what());
+    cannot_create(error.what());
   }
 }
 
-void JournalTarget::commit() {
+void FileTarget::commit() {
   committed_ = true;
   if (!temporary_) return;
   std::error_code error;
   std::filesystem::rename(write_path_, final_path_, error);
   if (error) {
     committed_ = false;  // the destructor removes the file written
-    cannot_create(path_, error.message());
+    cannot_create(error.message());
   }
 }
 

@@ -1,10 +1,14 @@
-// Where `hio run --record FILE` and `hio replay --record FILE` write their
-// journal while the doer tree is built: a new file beside FILE, with a unique
-// name, renamed over FILE once the tree is built. A scenario that cannot be
-// built thus leaves an existing FILE as it was, and no other file is ever
-// overwritten. A FILE that exists and is not a regular file (a pipe, a
-// device) is written directly: there is nothing there to keep. A symbolic
-// link is followed: the file it names is replaced, the link stays.
+// Where hio writes a file it must not leave half-written in place of an
+// existing one: a journal (`hio run --record FILE`, `hio replay --record
+// FILE`, a failing seed of `hio sweep --out`) or a sweep's report.json. The
+// file is written under a new, unique name beside FILE and renamed over FILE
+// by commit(); without commit() it is removed. For a journal, commit() comes
+// once the doer tree is built, so a scenario that cannot be built leaves an
+// existing FILE as it was; a report is committed once it is complete. No
+// other file is ever overwritten. A FILE that exists and is not a regular
+// file (a pipe, a device) is written directly: there is nothing there to
+// keep. A symbolic link is followed: the file it names is replaced, the link
+// stays.
 #pragma once
 
 #include <optional>
@@ -16,30 +20,42 @@
 
 namespace hio::tools {
 
-class JournalTarget {
+class FileTarget {
  public:
-  // `path` empty: no journal. Throws ScenarioError if the file to write
-  // cannot be created.
-  explicit JournalTarget(std::string path);
-  ~JournalTarget();  // removes the file written unless commit() was called
-  JournalTarget(const JournalTarget&) = delete;
-  JournalTarget& operator=(const JournalTarget&) = delete;
+  // `path` empty: no file. `what` names the file in errors ("journal"):
+  // ScenarioError "FILE: cannot create the <what>: <reason>". Throws it if
+  // the file to write cannot be created.
+  FileTarget(std::string path, std::string what);
+  ~FileTarget();  // removes the file written unless commit() was called
+  FileTarget(const FileTarget&) = delete;
+  FileTarget& operator=(const FileTarget&) = delete;
 
   bool wanted() const { return !path_.empty(); }
-  // Where the journal writes until commit().
+  // Where the file is written until commit().
   const std::string& write_path() const { return write_path_; }
-  // Starts `journal` on write_path(). Throws ScenarioError if it cannot.
-  void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
-            replay::JournalHeader header) const;
-  // The tree is built: the file written becomes FILE. Throws ScenarioError.
+  // The file written becomes FILE. Throws ScenarioError.
   void commit();
+  // Throws the ScenarioError "FILE: cannot create the <what>: <why>".
+  [[noreturn]] void cannot_create(const std::string& why) const;
+
+ protected:
+  const std::string& path() const { return path_; }
 
  private:
-  std::string path_;        // as given (for messages)
+  std::string path_;  // as given (for messages)
+  std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved
   std::string write_path_;
   bool temporary_ = false;
   bool committed_ = false;
+};
+
+class JournalTarget : public FileTarget {
+ public:
+  explicit JournalTarget(std::string path) : FileTarget(std::move(path), "journal") {}
+  // Starts `journal` on write_path(). Throws ScenarioError if it cannot.
+  void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
+            replay::JournalHeader header) const;
 };
 
 }  // namespace hio::tools

@@ -1,7 +1,11 @@
 #include "hio/tools/loader.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <sstream>
 
@@ -827,18 +831,31 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   // process that reads forever. Real scenarios are kilobytes (copies = N
   // makes large trees from a few lines).
   constexpr std::size_t kFileBytesMax = std::size_t{16} << 20;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, "cannot read the file"}});
+  // One error path for every way the file cannot be read (missing, a
+  // directory, no permission, EIO), with the system's reason.
+  auto unreadable = [&path](int error) {
+    return ScenarioError({Diagnostic{
+        SourcePos{path, 0, 0}, std::string("cannot read the file: ") + std::strerror(error)}});
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw unreadable(errno);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   std::string text;
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw unreadable(errno);
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
     if (text.size() > kFileBytesMax) {
       throw ScenarioError(
           {Diagnostic{SourcePos{path, 0, 0}, "larger than 16 MiB: not a scenario file"}});
     }
   }
-  if (in.bad()) throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, "cannot read the file"}});
   return load_scenario_text(text, path, registry);
 }
 

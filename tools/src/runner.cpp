@@ -178,18 +178,6 @@ std::string json_field(std::string_view name, std::string_view value) {
   return out;
 }
 
-std::string display_text(std::string_view text) {
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7F) {
-      std::string out;
-      replay::append_quoted(out, text);
-      return out;
-    }
-  }
-  return std::string(text);
-}
-
 bool all_passed(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
     if (result.judged && !result.passed) return false;

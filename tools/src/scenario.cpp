@@ -1,5 +1,7 @@
 #include "hio/tools/scenario.hpp"
 
+#include "hio/replay/escape.hpp"
+
 namespace hio::tools {
 
 namespace {
@@ -26,11 +28,26 @@ const T& get(const DoerSpec& spec, std::string_view key) {
 
 }  // namespace
 
+std::string display_text(std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F) {
+      std::string out;
+      replay::append_quoted(out, text);
+      return out;
+    }
+  }
+  return std::string(text);
+}
+
 std::string Diagnostic::str() const {
+  // A message that quotes a scenario's string with a control character in
+  // it is quoted whole: nothing raw reaches the terminal.
+  const std::string text = display_text(message);
+  const std::string file = display_text(pos.file);
   // A whole file (unreadable, a journal) has no line to point at.
-  if (pos.line == 0) return pos.file + ": " + message;
-  return pos.file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " +
-         message;
+  if (pos.line == 0) return file + ": " + text;
+  return file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " + text;
 }
 
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)

@@ -1,14 +1,17 @@
 #include "hio/tools/sweep.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -22,6 +25,8 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
+#include "journal_target.hpp"
+#include "output.hpp"
 
 namespace hio::tools {
 
@@ -160,29 +165,37 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
     result.digest = summary.digest;
     result.end = summary.end;
   } catch (const std::exception& error) {
-    result.passed = false;
+    // It never started (the tree could not be built), or a doer threw, and
+    // would again: no journal is attempted.
+    result.error = true;
     result.first_failure = std::string("error: ") + error.what();
+    return true;
   }
   if (result.passed || options.journal_dir.empty()) return true;
   const std::string journal = journal_path(options.journal_dir, seed);
   RunOptions record = run;
   record.record_path = journal;
+  const std::string shown = "seed " + std::to_string(seed);
   try {
     const RunSummary again = run_scenario(copy, registry, record);
     if (again.end == RunEnd::interrupted && stop) {
       std::error_code ignored;
       std::filesystem::remove(journal, ignored);
-      result.note = "seed " + std::to_string(seed) + ": journal not saved: interrupted";
+      result.note = shown + ": journal not saved: interrupted";
     } else {
       result.journal = journal;
       if (again.digest != result.digest) {
-        result.note = "seed " + std::to_string(seed) + " gave digest " +
-                      replay::format_digest(again.digest) + " when re-run, " +
-                      replay::format_digest(result.digest) + " before: not deterministic";
+        result.note = shown + " gave digest " + replay::format_digest(again.digest) +
+                      " when re-run, " + replay::format_digest(result.digest) +
+                      " before: not deterministic";
       }
     }
   } catch (const std::exception& e) {
-    result.note = "seed " + std::to_string(seed) + ": cannot record: " + e.what();
+    // A journal cut short by a write error is no journal: none is left.
+    std::error_code ignored;
+    std::filesystem::remove(journal, ignored);
+    result.journal_lost = true;
+    result.note = shown + ": cannot record: " + e.what();
   }
   return true;
 }
@@ -283,9 +296,11 @@ SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const Sha
 }
 
 std::string format_seed_result_json(const SeedResult& r, bool journal) {
+  const std::string end = r.error ? "error" : to_string(r.end);
+  const std::string digest = r.error ? "null" : "\"" + replay::format_digest(r.digest) + "\"";
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
-         ", \"end\": \"" + to_string(r.end) + "\", \"digest\": \"" +
-         replay::format_digest(r.digest) + "\", " + json_field("first_failure", r.first_failure) +
+         ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
+         json_field("first_failure", r.first_failure) +
          (journal ? ", " + json_field("journal", r.journal) : "") + "}";
 }
 
@@ -295,44 +310,145 @@ std::string seed_span(std::uint64_t first, std::uint64_t last) {
   return std::to_string(first) + ".." + std::to_string(last);
 }
 
+// Whether `name` is a file a sweep writes into --out DIR: report.json,
+// seed-N.hioj, or one of those being written (NAME.XXXXXX, FileTarget).
+bool sweep_owns(const std::string& name) {
+  std::string base = name;
+  const std::size_t dot = name.rfind('.');
+  if (dot != std::string::npos && name.size() - dot == 7) base = name.substr(0, dot);
+  if (base == "report.json") return true;
+  const std::string prefix = "seed-";
+  const std::string suffix = ".hioj";
+  if (base.size() <= prefix.size() + suffix.size() || base.rfind(prefix, 0) != 0 ||
+      base.compare(base.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return false;
+  }
+  for (std::size_t i = prefix.size(); i < base.size() - suffix.size(); ++i) {
+    if (base[i] < '0' || base[i] > '9') return false;
+  }
+  return true;
+}
+
+// DIR/report.json, written beside under a temporary name (FileTarget) and
+// renamed once complete: a report that cannot be written leaves none.
+class ReportFile {
+ public:
+  explicit ReportFile(const std::string& path)
+      : target_(path, "report"),
+        fd_(::open(target_.write_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
+        buffer_(fd_, false),
+        out_(&buffer_) {
+    if (fd_ < 0) target_.cannot_create(std::strerror(errno));
+  }
+  ~ReportFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ReportFile(const ReportFile&) = delete;
+  ReportFile& operator=(const ReportFile&) = delete;
+
+  std::ostream& out() { return out_; }
+  // Closes and renames it into place. Returns "", or why it could not be
+  // written (the file written is then removed).
+  std::string finish() {
+    out_.flush();
+    buffer_.flush_pending();
+    int error = buffer_.error();
+    if (::close(fd_) != 0 && error == 0 && errno != EINTR) error = errno;
+    fd_ = -1;
+    if (error != 0) return std::strerror(error);
+    try {
+      target_.commit();
+    } catch (const ScenarioError& e) {
+      return e.diagnostics().front().message;
+    }
+    return "";
+  }
+
+ private:
+  FileTarget target_;
+  int fd_;
+  FdWriteBuffer buffer_;
+  std::ostream out_;
+};
+
+// Makes DIR ready for a sweep's results. Returns the exit code if it is not.
+std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& err) {
+  namespace fs = std::filesystem;
+  const std::string dir = display_text(command.out);
+  std::error_code error;
+  fs::create_directories(command.out, error);
+  if (error) {
+    err << "hio sweep: cannot create " << dir << ": " << error.message() << "\n";
+    return kExitBadInput;
+  }
+  // Sorted, so that what is said and done does not depend on the directory's order.
+  std::vector<fs::path> earlier;
+  for (fs::directory_iterator it(command.out, error), end; !error && it != end;
+       it.increment(error)) {
+    if (sweep_owns(it->path().filename().string())) earlier.push_back(it->path());
+  }
+  if (error) {
+    err << "hio sweep: cannot read " << dir << ": " << error.message() << "\n";
+    return kExitBadInput;
+  }
+  if (earlier.empty()) return std::nullopt;
+  std::sort(earlier.begin(), earlier.end());
+  if (!command.force) {
+    const std::string first = display_text(earlier.front().filename().string());
+    err << "hio sweep: --out " << dir << " holds an earlier sweep's results ("
+        << (earlier.size() == 1 ? first
+                                : std::to_string(earlier.size()) + " files: " + first + ", ...")
+        << "); give another directory, or --force to remove them first\n";
+    return kExitBadInput;
+  }
+  for (const fs::path& path : earlier) {
+    if (!fs::remove(path, error) && error) {
+      err << "hio sweep: --force: cannot remove " << display_text(path.string()) << ": "
+          << error.message() << "\n";
+      return kExitOutputError;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err) {
   namespace fs = std::filesystem;
-  std::ofstream report;
+  std::optional<ReportFile> report;
   std::string report_path;
   if (!command.out.empty()) {
-    std::error_code error;
-    fs::create_directories(command.out, error);
-    if (error) {
-      err << "hio sweep: cannot create " << command.out << ": " << error.message() << "\n";
-      return kExitBadInput;
-    }
+    if (const std::optional<int> code = prepare_out_dir(command, err)) return *code;
     report_path = (fs::path(command.out) / "report.json").string();
-    report.open(report_path, std::ios::binary | std::ios::trunc);
-    if (!report) {
-      err << "hio sweep: cannot write " << report_path << "\n";
-      return kExitBadInput;
+    try {
+      report.emplace(report_path);
+    } catch (const std::exception& error) {
+      err << "hio sweep: " << display_text(error.what()) << "\n";
+      return kExitOutputError;
     }
-    report << "{" << json_field("scenario", command.scenario_path) << ", "
-           << json_field("shard", command.shard_text) << ", \"seeds\": [";
+    report->out() << "{" << json_field("scenario", command.scenario_path) << ", "
+                  << json_field("shard", command.shard_text) << ", \"seeds\": [";
   }
   SweepOptions run_options = options;
   run_options.journal_dir = command.out;
   std::uint64_t failed = 0;
+  std::uint64_t journals = 0;       // saved
+  std::uint64_t journals_lost = 0;  // wanted, and could not be written
   auto on_result = [&](const SeedResult& r) {
     if (!r.passed) ++failed;
-    if (!r.note.empty()) err << "hio sweep: " << r.note << "\n";
-    if (report.is_open()) {
-      report << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r, true);
+    journals += r.journal.empty() ? 0u : 1u;
+    journals_lost += r.journal_lost ? 1u : 0u;
+    if (!r.note.empty()) err << "hio sweep: " << display_text(r.note) << "\n";
+    if (report) {
+      report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r, true);
     }
     if (command.json) {
       out << format_seed_result_json(r) << "\n";
     } else if (!r.passed) {
       // As soon as known (in seed order), so an interrupted sweep has shown them.
-      out << "seed " << r.seed << ": FAIL " << r.first_failure << "\n" << std::flush;
+      out << "seed " << r.seed << ": FAIL " << display_text(r.first_failure) << "\n" << std::flush;
     }
   };
   SweepEnd end;
@@ -341,12 +457,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
   } catch (const std::system_error& error) {
     err << "hio sweep: cannot start " << options.jobs << " worker threads (" << error.what()
         << "); nothing was run: try a smaller --jobs\n";
-    if (report.is_open()) {
-      report.close();
-      std::error_code ignored;
-      fs::remove(report_path, ignored);
-    }
-    return kExitBadInput;
+    return kExitBadInput;  // `report` removes what it wrote
   }
 
   // What ran, and the --seeds (and --shard) that run the rest.
@@ -357,11 +468,17 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     if (seeds.step > 1) resume += " --shard 1/" + std::to_string(seeds.step);
   }
   const std::string interrupted = end.interrupted ? "true" : "false";
-  if (report.is_open()) {
-    report << "], \"interrupted\": " << interrupted << ", \"covered\": " << json_quote(covered)
-           << ", \"resume\": " << json_quote(resume) << "}\n";
-    report.close();
-    if (!report) err << "hio sweep: cannot write " << report_path << "\n";
+  bool report_written = false;
+  if (report) {
+    report->out() << "], \"interrupted\": " << interrupted
+                  << ", \"covered\": " << json_quote(covered)
+                  << ", \"resume\": " << json_quote(resume) << "}\n";
+    const std::string problem = report->finish();
+    report_written = problem.empty();
+    if (!report_written) {
+      err << "hio sweep: cannot write " << display_text(report_path) << ": " << problem
+          << "; no report written\n";
+    }
   }
   if (command.json) {
     out << "{\"summary\": true, " << json_field("shard", command.shard_text)
@@ -381,14 +498,23 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     out << end.done - failed << " of " << end.done << " seeds passed";
     if (failed > 0) out << "; failing seeds listed above";
     out << "\n";
-    if (!command.out.empty()) {
-      out << "report in " << report_path;
-      if (failed > 0) out << ", journals of failing seeds as seed-N.hioj";
-      out << "\n";
+    // Only what is there: the report if it was written, the journals saved.
+    std::string saved;
+    if (journals > 0) {
+      saved = journals == failed ? "journals of failing seeds as seed-N.hioj"
+                                 : "journals of " + std::to_string(journals) + " of the " +
+                                       std::to_string(failed) + " failing seeds as seed-N.hioj";
+    }
+    if (report_written) {
+      out << "report in " << display_text(report_path) << (saved.empty() ? "" : ", " + saved)
+          << "\n";
+    } else if (!saved.empty()) {
+      out << saved << " in " << display_text(command.out) << "\n";
     }
   }
   out << std::flush;
   if (end.interrupted) return interrupted_exit_code(end.stop_signal);
+  if ((report && !report_written) || journals_lost > 0) return kExitOutputError;
   return failed == 0 ? kExitOk : kExitExpectationsFailed;
 }
 

@@ -162,9 +162,6 @@ std::string json_quote(std::string_view text);
 // `"name": "value"`, or `"name_hex": "..."` when value is not valid UTF-8 -
 // the convention of `hio inspect --json` (replay::append_json_member, spaced).
 std::string json_field(std::string_view name, std::string_view value);
-// Text from a scenario or a journal, safe to write to a terminal: as is when
-// it is printable ASCII, otherwise quoted with C escapes as `hio inspect`
-// prints it ("\x1b[2J" for an ESC).
-std::string display_text(std::string_view text);
+// display_text (safe for a terminal): in scenario.hpp.
 
 }  // namespace hio::tools

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -22,7 +23,13 @@ struct SourcePos {
   std::uint32_t column = 0;
 };
 
-// One problem found in a scenario: "file:line:col: message".
+// Text from a scenario, a journal or the command line (a path), safe to
+// write to a terminal: as is when it is printable ASCII, otherwise quoted
+// with C escapes as `hio inspect` prints it ("e\x1b[2J.toml" for an ESC).
+std::string display_text(std::string_view text);
+
+// One problem found in a scenario: "file:line:col: message", the file as
+// display_text shows it.
 struct Diagnostic {
   SourcePos pos;
   std::string message;

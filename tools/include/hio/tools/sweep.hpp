@@ -53,10 +53,14 @@ struct SeedResult {
   std::uint64_t seed = 0;
   bool passed = false;
   std::string first_failure;  // empty when passed; the error text if the run threw
+  // The run threw: it could not be built (never started), or a doer threw.
+  // `end` and `digest` then mean nothing (JSON: "end": "error", "digest": null).
+  bool error = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
-  std::string journal;  // the failing run's journal, if one was saved
-  std::string note;     // a problem saving the journal, for stderr
+  std::string journal;        // the failing run's journal, if one was saved
+  std::string note;           // a problem saving the journal, for stderr
+  bool journal_lost = false;  // a journal was wanted and could not be written
 };
 
 struct SweepOptions {
@@ -86,8 +90,10 @@ SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const Sha
                const SweepOptions& options,
                const std::function<void(const SeedResult&)>& on_result);
 
-// One JSON object for a seed: seed, passed, end, digest, first_failure and,
-// with `journal`, the journal. Strings that are not valid UTF-8 appear as
+// One JSON object for a seed: seed, passed, end ("done", "limit",
+// "interrupted", "stalled", or "error" when the run threw), digest (null
+// for "error"), first_failure and, with `journal`, the journal. Strings that are not valid UTF-8
+// appear as
 // "<name>_hex" (the bytes in hex) instead, as in `hio inspect --json`.
 std::string format_seed_result_json(const SeedResult& result, bool journal = false);
 
@@ -95,15 +101,20 @@ struct SweepCommand {
   std::string scenario_path;  // for the report
   std::string shard_text;     // K/N as given
   bool json = false;
-  std::string out;  // --out DIR, or empty
+  std::string out;     // --out DIR, or empty
+  bool force = false;  // --force: remove an earlier sweep's results from DIR first
 };
 
 // `hio sweep` after its arguments were checked: runs the sweep, prints the
 // failing seeds as they are known (in seed order) or JSON lines, then the
-// summary; with `out`, writes DIR/report.json and the failing seeds'
-// journals. Returns the exit code: 0, 1 (a seed failed), 2 (cannot write
-// DIR, cannot start the threads), 130 (SIGINT; 143 for SIGTERM; the report then covers the
-// seeds done and says how to resume).
+// summary; with `out`, writes DIR/report.json (complete, or not at all: it
+// is written beside and renamed) and the failing seeds' journals. A DIR that
+// holds an earlier sweep's report.json or seed-N.hioj is refused unless
+// `force` (then those files, and only those, are removed first). Returns the
+// exit code: 0, 1 (a seed failed), 2 (bad DIR, cannot start the threads),
+// kExitOutputError (report.json or a journal could not be written; no
+// journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then
+// covers the seeds done and says how to resume).
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err);

@@ -1,0 +1,139 @@
+#!/bin/sh
+# hio's own output: a write to stdout that fails (/dev/full, a closed stdout)
+# is an error in every subcommand, exit 2 with the reason; a reader that went
+# away (EPIPE) is quiet, exit 141 as SIGPIPE gives. `hio sweep --out DIR`:
+# report.json is whole or absent, a journal cut short by a write error is
+# removed, nothing claims a file that is not there, an earlier sweep's
+# results are not mixed in silently, and no path reaches the terminal with
+# its control characters. Usage: cli_output.sh HIO SCENARIOS DATA WORK
+set -u
+HIO=$1 SCENARIOS=$2 DATA=$3 WORK=$4
+rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+cd "$WORK" || exit 1
+fail() { echo "$1"; cat "$2.out" "$2.err" 2> /dev/null; exit 1; }
+ESC=$(printf '\033')
+
+# expect NAME CODE COMMAND...: runs COMMAND (stdout NAME.out unless
+# redirected by the caller through OUT=), checks its exit code.
+expect() {
+  name=$1 code=$2
+  shift 2
+  "$@" > "${OUT:-$name.out}" 2> "$name.err"
+  rc=$?
+  [ $rc -eq "$code" ] || fail "$name: exit $rc, expected $code" "$name"
+}
+
+quick=$SCENARIOS/quickstart.toml
+"$HIO" run "$quick" --record q.hioj > /dev/null || fail "recording q.hioj" q
+"$HIO" run "$quick" --record q2.hioj --seed 2 > /dev/null || fail "recording q2.hioj" q
+
+# stdout on a full disk: every subcommand, and --help, fails with the reason.
+if [ -w /dev/full ]; then
+  i=0
+  for args in "run $quick" "run $quick --json" "check $quick" "inspect q.hioj" \
+    "inspect q.hioj --json" "replay q.hioj" "replay q.hioj --json" "diff q.hioj q.hioj" \
+    "diff q.hioj q2.hioj" "sweep $quick --seeds 1..30 --json" "sweep $quick --seeds 1..3" \
+    "--help"; do
+    i=$((i + 1))
+    # shellcheck disable=SC2086
+    OUT=/dev/full expect full$i 2 "$HIO" $args
+    grep -qx "hio: cannot write the output (stdout): No space left on device" full$i.err ||
+      fail "$args > /dev/full: no error on stderr" full$i
+  done
+  # A sweep that writes its report and journals still fails when stdout does.
+  OUT=/dev/full expect fullout 2 "$HIO" sweep "$quick" --seeds 1..3 --set run.limit=250ms \
+    --out fullout
+  [ -f fullout/report.json ] && [ -f fullout/seed-3.hioj ] || fail "fullout: no report" fullout
+fi
+# A closed stdout.
+"$HIO" inspect q.hioj >&- 2> closed.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "cannot write the output (stdout): Bad file descriptor" closed.err ||
+  fail "closed stdout: exit $rc" closed
+
+# A reader gone before hio writes: a pipe whose read end is closed (the
+# reader opened it and exited). With SIGPIPE ignored write(2) fails with
+# EPIPE: quiet, exit 141; with SIGPIPE as usual the signal ends hio: 141 too.
+broken_pipe() {
+  name=$1
+  shift
+  rm -f fifo && mkfifo fifo || exit 1
+  (exec 4< fifo) &
+  exec 5> fifo
+  wait $!
+  "$@" >&5 2> "$name.err"
+  rc=$?
+  exec 5>&-
+  [ $rc -eq 141 ] || fail "$name: exit $rc, expected 141" "$name"
+  [ -s "$name.err" ] && fail "$name: not quiet" "$name"
+  return 0
+}
+broken_pipe epipe sh -c 'trap "" PIPE; exec "$0" inspect q.hioj' "$HIO"
+broken_pipe epipe_sweep sh -c 'trap "" PIPE; exec "$0" sweep "$1" --seeds 1..5 --json' "$HIO" "$quick"
+broken_pipe sigpipe "$HIO" inspect q.hioj
+
+# report.json that cannot be written (a file size limit: write(2) fails with
+# EFBIG): exit 2, the reason, no report.json nor a temporary file left, and
+# no "report in".
+(trap '' XFSZ; ulimit -f 4 && exec "$HIO" sweep "$quick" --seeds 1..300 --out fz4) \
+  > fz4.out 2> fz4.err
+rc=$?
+[ $rc -eq 2 ] || fail "fz4: exit $rc, expected 2" fz4
+grep -qx "hio sweep: cannot write fz4/report.json: File too large; no report written" fz4.err ||
+  fail "fz4: no error" fz4
+[ -z "$(ls fz4)" ] || fail "fz4: left $(ls fz4)" fz4
+grep -q "report in" fz4.out && fail "fz4: claims a report" fz4
+
+# Failing seeds whose journals cannot be written: no journal left cut short,
+# no claim of journals, the output-error exit code; report.json is written
+# (small enough) and gives no journal for them.
+(trap '' XFSZ; ulimit -f 20 && exec "$HIO" sweep "$SCENARIOS/tcp_echo_jitter.toml" --seeds 1..50 \
+  --out fz20) > fz20.out 2> fz20.err
+rc=$?
+[ $rc -eq 2 ] || fail "fz20: exit $rc, expected 2" fz20
+grep -q "^hio sweep: seed 2: cannot record: journal cannot write 'fz20/seed-2.hioj': File too large$" \
+  fz20.err || fail "fz20: no error" fz20
+[ "$(ls fz20)" = "report.json" ] || fail "fz20: left $(ls fz20)" fz20
+grep -qx "report in fz20/report.json" fz20.out || fail "fz20: claims journals" fz20
+grep -q '"seed": 2, "passed": false, .*"journal": ""}' fz20/report.json ||
+  fail "fz20: report.json names a journal" fz20
+[ "$(tail -c 2 fz20/report.json)" = "}" ] || fail "fz20: report.json does not end in }\\n" fz20
+
+# A run that never started (its tree cannot be built) ends "error", digest null.
+expect never 1 "$HIO" sweep "$DATA/bad_build/dangling_address.toml" --seeds 1..2 --json
+grep -q '^{"seed": 1, "passed": false, "end": "error", "digest": null, "first_failure": "error: .*cannot build doer' \
+  never.out || fail "never: not an error end" never
+
+# --out DIR with an earlier sweep's results: refused; --force removes them
+# (report.json, seed-N.hioj, only those) before the sweep.
+expect first 1 "$HIO" sweep "$quick" --seeds 1..4 --set run.limit=250ms --out again
+echo keep > again/notes.txt
+expect refused 2 "$HIO" sweep "$quick" --seeds 1..2 --out again
+grep -qx "hio sweep: --out again holds an earlier sweep's results (5 files: report.json, ...); give another directory, or --force to remove them first" \
+  refused.err || fail "refused: no reason" refused
+[ -f again/seed-4.hioj ] || fail "refused: removed a journal" refused
+expect forced 0 "$HIO" sweep "$quick" --seeds 1..2 --out again --force
+[ "$(ls again | tr '\n' ' ')" = "notes.txt report.json " ] || fail "forced: left $(ls again)" forced
+
+# Control characters in paths are escaped wherever hio prints them.
+red=$(printf 'o\033[31mred')
+expect red 0 "$HIO" sweep "$quick" --seeds 1..2 --out "$red"
+grep -qF 'report in "o\x1b[31mred/report.json"' red.out || fail "red: path not escaped" red
+bad=$(printf 'e\033[2J.toml')
+printf 'x = [\n' > "$bad"
+expect bad 2 "$HIO" check "$bad"
+grep -qF '"e\x1b[2J.toml":1:' bad.err || fail "bad: path not escaped" bad
+expect badsweep 2 "$HIO" sweep "$quick" --seeds 1..2 --out "$red"
+expect badarg 2 "$HIO" run "$quick" "--bo${ESC}gus"
+grep -qF 'not expected: --bo\x1bgus' badarg.err || fail "badarg: argument not escaped" badarg
+expect badcmd 2 "$HIO" "ru${ESC}n"
+for f in red bad badsweep badarg badcmd; do
+  grep -q "$ESC" $f.out $f.err && fail "$f: a raw ESC reached the terminal" $f
+done
+
+# An unreadable scenario gives the system's reason.
+expect dash 2 "$HIO" run -
+grep -qx -- "-: cannot read the file: No such file or directory" dash.err || fail "run -" dash
+expect dir 2 "$HIO" run .
+grep -qx "\\.: cannot read the file: Is a directory" dir.err || fail "run ." dir
+echo ok

@@ -1,0 +1,68 @@
+#include "output.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "hio/tools/cli.hpp"
+
+namespace hio::tools {
+
+namespace {
+
+constexpr std::size_t kPendingMax = std::size_t{1} << 16;
+
+}  // namespace
+
+bool FdWriteBuffer::flush_pending() {
+  std::size_t written = 0;
+  while (error_ == 0 && written < pending_.size()) {
+    const ssize_t n = ::write(fd_, pending_.data() + written, pending_.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error_ = errno;
+    } else {
+      written += static_cast<std::size_t>(n);
+    }
+  }
+  pending_.clear();
+  return error_ == 0;
+}
+
+FdWriteBuffer::int_type FdWriteBuffer::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  const char ch = traits_type::to_char_type(c);
+  return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+}
+
+std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
+  if (error_ != 0) return 0;  // the stream goes bad: later output is not pretended
+  pending_.append(s, static_cast<std::size_t>(n));
+  const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
+  if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
+  return n;
+}
+
+StdoutWriter::StdoutWriter()
+    : buffer_(STDOUT_FILENO, ::isatty(STDOUT_FILENO) != 0), previous_(std::cout.rdbuf(&buffer_)) {}
+
+StdoutWriter::~StdoutWriter() {
+  buffer_.flush_pending();
+  std::cout.rdbuf(previous_);
+}
+
+int StdoutWriter::finish(int code) {
+  std::cout.flush();
+  buffer_.flush_pending();
+  const int error = buffer_.error();
+  if (error == 0) return code;
+  if (error == EPIPE) return kExitBrokenPipe;
+  std::cerr << "hio: cannot write the output (stdout): " << std::strerror(error) << "\n";
+  const bool failed_already = code == kExitBadInput || code == kExitInterrupted ||
+                              code == kExitTerminated || code == kExitOutputError;
+  return failed_already ? code : kExitOutputError;
+}
+
+}  // namespace hio::tools

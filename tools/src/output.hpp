@@ -1,0 +1,54 @@
+// The CLI's own output on stdout: std::cout written with write(2), so that a
+// failed write (a full disk, EIO, a closed stdout, a reader gone: EPIPE) is
+// known with its reason, and the command's exit code says so.
+#pragma once
+
+#include <streambuf>
+#include <string>
+
+namespace hio::tools {
+
+// An output stream's buffer that writes to a file descriptor with write(2)
+// (retrying EINTR, completing short writes), keeping the errno of the first
+// write that failed; after one fails nothing more is written and the stream
+// goes bad. `line`: written at every newline (for a terminal, as stdio does).
+class FdWriteBuffer final : public std::streambuf {
+ public:
+  FdWriteBuffer(int fd, bool line) : fd_(fd), line_(line) {}
+  // Writes what is pending; false if a write failed, now or before.
+  bool flush_pending();
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type c) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override { return flush_pending() ? 0 : -1; }
+
+ private:
+  int fd_;
+  bool line_;
+  int error_ = 0;
+  std::string pending_;
+};
+
+class StdoutWriter {
+ public:
+  // Becomes std::cout's buffer until destroyed (the previous one restored).
+  StdoutWriter();
+  ~StdoutWriter();
+  StdoutWriter(const StdoutWriter&) = delete;
+  StdoutWriter& operator=(const StdoutWriter&) = delete;
+
+  // After a command that returned `code`: flushes, and if any write to
+  // stdout failed, says so on stderr and returns kExitOutputError (a code
+  // that already says the command failed, 2 or 130/143, stays). A reader
+  // that went away (EPIPE: `hio inspect x.hioj | head` with SIGPIPE ignored)
+  // is not reported: kExitBrokenPipe, the status SIGPIPE itself gives.
+  int finish(int code);
+
+ private:
+  FdWriteBuffer buffer_;
+  std::streambuf* previous_;
+};
+
+}  // namespace hio::tools
