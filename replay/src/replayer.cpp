@@ -979,6 +979,10 @@ ReplayResult Replayer::finish(RunEnd end) {
   return r;
 }
 
+bool Replayer::diverged() const {
+  return feed_->divergence.has_value() && !feed_->noisy;
+}
+
 void Replayer::poll() {
   feed_->pump();
 }

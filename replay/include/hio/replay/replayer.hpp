@@ -201,6 +201,11 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // After doist.run returned `end`: the final checks (recorded events left,
   // tx left unsent), detaches, and gives the result.
   ReplayResult finish(RunEnd end);
+  // A strict replay's first divergence so far. One found while the doers are
+  // built (an open that differs) may make the build itself fail (a client
+  // naming a listener whose recorded address never came): the divergence is
+  // then the cause to report, not the build's error (finish(interrupted)).
+  bool diverged() const;
 
   // ---- hio::Reactor (the Doist's calls) ----
   void poll() override;
