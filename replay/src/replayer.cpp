@@ -279,12 +279,18 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   if (!whole || t == nullptr || t->end == RunOutcome::unknown) return std::nullopt;
   // The recorded run's doers closed at its end tyme (exit), after its last
   // pass: the replay must end there too. But the trailer is only a claim:
-  // a Doist's tyme is always passes x tock, and every pass is before the end.
+  // a Doist's tyme is always passes x tock, and every pass is before the end
+  // - except at the end of tyme, where the tick saturates (tyme_after): the
+  // tyme is kTymeNever and the passes one more than the last pass's number.
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
   const std::int64_t tock = header_tock.count();
   const std::int64_t end_ns = t->end_tyme.time_since_epoch().count();
-  const bool consistent = end_ns >= last.time_since_epoch().count() && end_ns % tock == 0 &&
-                          static_cast<std::uint64_t>(end_ns / tock) == t->passes;
+  const std::int64_t never_ns = kTymeNever.time_since_epoch().count();
+  const std::uint64_t passes = t->end_tyme == kTymeNever && never_ns % tock != 0
+                                   ? static_cast<std::uint64_t>(never_ns / tock) + 1
+                                   : static_cast<std::uint64_t>(end_ns / tock);
+  const bool consistent = end_ns >= last.time_since_epoch().count() &&
+                          (end_ns % tock == 0 || t->end_tyme == kTymeNever) && passes == t->passes;
   if (consistent) return t->end_tyme;
   JournalError e;
   e.kind = JournalErrorKind::bad_trailer;

@@ -710,6 +710,25 @@ TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
   EXPECT_FALSE(m.result.journal_error);
   EXPECT_EQ(m.result.passes, static_cast<std::uint64_t>(max_passes));
   EXPECT_EQ(m.executed_passes, 3u);
+
+  // At the end of tyme the Doist's tick saturates: tyme kTymeNever, one pass
+  // more than the last pass's number (kTymeNever is no multiple of 1 ms).
+  // That is how a Doist ends there, so it is trusted: the replay stalls there.
+  const auto saturated = static_cast<std::uint64_t>(max_passes) + 1;
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("never.hioj"),
+                  {saturated, kTymeNever, RunOutcome::stalled, ""});
+  const Replayed n = replay_scene<Sleeper>(dir.file("never.hioj"), bounded);
+  EXPECT_TRUE(n.result.identical()) << n.text;
+  EXPECT_FALSE(n.result.journal_error);
+  EXPECT_EQ(n.result.end, RunEnd::stalled);
+  EXPECT_EQ(n.result.passes, saturated);
+  EXPECT_EQ(n.executed_passes, 3u);
+  // Any other count with that end tyme is still a lie.
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("never_lie.hioj"),
+                  {saturated + 1, kTymeNever, RunOutcome::stalled, ""});
+  const Replayed l = replay_scene<Sleeper>(dir.file("never_lie.hioj"), bounded);
+  ASSERT_TRUE(l.result.journal_error);
+  EXPECT_EQ(l.result.journal_error->kind, JournalErrorKind::bad_trailer);
 }
 
 // ---- noise ------------------------------------------------------------------------

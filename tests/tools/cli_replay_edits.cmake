@@ -27,3 +27,39 @@ hio(inspect ${WORK}/listener-replay.hioj EXIT 0)
 require("${out}" "\ntrailer [^\n]* end=error end_tyme=0 end_text=\"replay diverged at pass 0 " "listener open: the replay's trailer")
 hio(replay ${WORK}/listener.hioj --json EXIT 3)
 require("${out}" "\"divergence\": \\{\"kind\": \"event differs\", \"pass\": 0, " "listener open: json")
+
+# 2. A run that stalls at the end of tyme (a tock of 100 years: the third
+# tick saturates at kTymeNever): its trailer's end tyme is kTymeNever, not
+# passes x tock, as the Doist saturates. The replay trusts it (no
+# bad_trailer) and is identical, its exit's closes at that tyme included;
+# inspect lists them (an unbounded --to keeps events at kTymeNever).
+file(WRITE ${WORK}/huge_tock.toml [=[
+[run]
+name = "huge-tock"
+tock = "876000h"
+
+[net]
+hosts = ["c", "s"]
+
+[[doer]]
+kind = "echo_server"
+name = "server"
+address = "sim://s:7"
+
+[[doer]]
+kind = "echo_client"
+name = "client"
+address = "@server"
+messages = 3
+]=])
+hio(run ${WORK}/huge_tock.toml --record ${WORK}/huge_tock.hioj EXIT 0)
+require("${out}" "ended: stalled\npasses:    3 " "huge tock: the run")
+digest_of("${out}" huge_digest)
+hio(inspect ${WORK}/huge_tock.hioj EXIT 0)
+require("${out}" "\np2 9223372036.854775807 s12 #2 close local why=\"client exit\"\n[^\n]*\n[^\n]*\ntrailer passes=3 [^\n]* end=stalled end_tyme=9223372036.854775807\n$"
+        "huge tock: inspect lists the exit at the end of tyme")
+hio(replay ${WORK}/huge_tock.hioj --record ${WORK}/huge_tock-replay.hioj EXIT 0)
+require("${out}" "^replay:    huge-tock, seed 0: identical\npasses:    3 " "huge tock: replay")
+require("${out}" "digest:    ${huge_digest} \\(journal: ${huge_digest}\\)" "huge tock: replay digest")
+hio(diff ${WORK}/huge_tock.hioj ${WORK}/huge_tock-replay.hioj EXIT 0)
+require("${out}" "\nsame: 15 events, digest ${huge_digest}\n$" "huge tock: the replay's journal")
