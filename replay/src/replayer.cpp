@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -137,6 +138,12 @@ struct Replayer::Feed final : public TransportFactory {
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired
   std::uint64_t consumed = 0;
   std::optional<Tyme> last_recorded_tyme;
+  // What the frames read say about an exit, for a journal whose end is not
+  // known (end_tyme): the channels still open after them, and whether the
+  // last recorded pass made no output but local closes (at least one).
+  std::set<std::uint32_t> recorded_open;
+  bool last_pass_closes = false;
+  bool last_pass_outputs = false;
   std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
   std::optional<Tyme> end;           // when the replay ends, once the reader is done
   bool end_recorded = false;         // end is the recorded run's (not after its last pass)
@@ -230,9 +237,20 @@ void Replayer::Feed::fill(Tyme upto) {
   for (const FrameView* f = reader.peek(); f != nullptr && f->tyme <= upto; f = reader.peek()) {
     f = reader.next();
     trailer_offset = f->offset + f->size_bytes;
+    if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
     for (const ChannelEvent& e : f->events) {
       queue.push_back(OwnedEvent::from(e));
-      if (e.kind == EventKind::open) recorded_names[e.channel] = std::string(e.text);
+      if (e.kind == EventKind::open) {
+        recorded_names[e.channel] = std::string(e.text);
+        recorded_open.insert(e.channel);
+      } else if (e.kind == EventKind::close) {
+        recorded_open.erase(e.channel);
+      }
+      if (e.kind == EventKind::close && e.who == CloseWho::local) {
+        last_pass_closes = true;
+      } else if (!is_input(e)) {
+        last_pass_outputs = true;
+      }
     }
     last_recorded_tyme = f->tyme;
   }
@@ -261,10 +279,17 @@ void Replayer::Feed::read_ahead() {
 Tyme Replayer::Feed::end_tyme() {
   if (end) return *end;
   if (!reader_done()) return kTymeNever;  // known once the trailer is read
-  // Without a trustworthy trailer the run ends after the last recorded pass.
+  // Without a trustworthy trailer the run ends after the last recorded pass
+  // - unless that "pass" is what the recorded run's exit left: only local
+  // closes (and inputs) at a tyme after the first pass, closing every channel
+  // still open (a journal cut exactly where its trailer starts). Then the
+  // replay ends there, and its doers' exit closes land on those closes.
   const std::optional<Tyme> recorded = trusted_end();
   end_recorded = recorded.has_value();
-  end = recorded.value_or(tyme_after(last_recorded_tyme.value_or(Tyme{}), header_tock));
+  const Tyme last = last_recorded_tyme.value_or(Tyme{});
+  const bool exit_left =
+      last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
+  end = recorded.value_or(exit_left ? last : tyme_after(last, header_tock));
   return *end;
 }
 

@@ -45,3 +45,31 @@ require("${out}" "^replay:    tcp-echo-jitter, seed 1: identical\npasses:    3 "
 require("${out}" "digest:    ${huge_digest} \\(journal: ${huge_digest}\\)" "huge tock: replay digest")
 hio(diff ${WORK}/huge_tock.hioj ${WORK}/huge_tock-replay.hioj EXIT 0)
 require("${out}" "\nsame: 11 events, digest ${huge_digest}\n$" "huge tock: the replay's journal")
+
+# 3. A journal whose only damage is a cut trailer (cut exactly where the
+# trailer starts): every pass frame is intact, the last one holds the exit's
+# closes. The replay ends there (not a pass later, with those closes
+# "missing"): identical up to the damage, the run's digest, exit 2 with the
+# final expectations not judged. Salvaged (a trailer with end unknown), it
+# replays as a finished run: identical, expectations judged as in the run.
+foreach(stem tcp_echo_jitter udp_request_response serial_noisy_line)
+  hio(run ${SCENARIOS}/${stem}.toml --record ${WORK}/${stem}.hioj EXIT 0)
+  digest_of("${out}" run_digest)
+  string(REGEX MATCH "expect:    [0-9]+ of [0-9]+ passed\n" run_expect "${out}")
+  edit(trailer-offset ${WORK}/${stem}.hioj EXIT 0)
+  string(STRIP "${out}" trailer_at)
+  execute_process(COMMAND head -c ${trailer_at} ${WORK}/${stem}.hioj
+                  OUTPUT_FILE ${WORK}/${stem}-cut.hioj RESULT_VARIABLE head_rc)
+  if(NOT head_rc EQUAL 0)
+    message(FATAL_ERROR "could not cut ${stem}.hioj")
+  endif()
+  hio(replay ${WORK}/${stem}-cut.hioj EXIT 2)
+  require("${out}" "^replay:    [^\n]*: identical up to the damage\nDAMAGED:   the journal is damaged at byte ${trailer_at} [^\n]*: truncated: "
+          "${stem} cut at its trailer: status")
+  require("${out}" "\ndigest:    ${run_digest} \\(journal: ${run_digest}\\)\n" "${stem} cut at its trailer: digest")
+  edit(salvage ${WORK}/${stem}-cut.hioj ${WORK}/${stem}-salvaged.hioj EXIT 0)
+  hio(replay ${WORK}/${stem}-salvaged.hioj EXIT 0)
+  require("${out}" "^replay:    [^\n]*: identical\n" "${stem} salvaged: status")
+  require("${out}" "\ndigest:    ${run_digest} \\(journal: ${run_digest}\\)\n" "${stem} salvaged: digest")
+  require("${out}" "\n${run_expect}" "${stem} salvaged: expectations")
+endforeach()

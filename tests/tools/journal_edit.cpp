@@ -8,6 +8,8 @@
 //   journal-edit trailer-offset IN         prints the byte offset where the
 //                                          trailer starts (after the last pass
 //                                          frame, or the header)
+//   journal-edit salvage IN OUT            salvage_journal: the valid prefix
+//                                          with a trailer (end unknown)
 //
 // Exit 0, or 2 with a message on stderr.
 #include <cstdio>
@@ -62,7 +64,11 @@ int main(int argc, char** argv) {
     if (command == "scenario" && argc == 6)
       return edit_scenario(argv[2], argv[3], argv[4], argv[5]);
     if (command == "trailer-offset" && argc == 3) return trailer_offset(argv[2]);
-    return fail("usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN");
+    if (command == "salvage" && argc == 4) {
+      (void)salvage_journal(argv[2], argv[3]);
+      return 0;
+    }
+    return fail("usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN | salvage IN OUT");
   } catch (const std::exception& e) {
     return fail(e.what());
   }
