@@ -74,6 +74,9 @@ struct Replayer::Feed final : public TransportFactory {
 
   // ---- the walk over the recorded stream ----
   void fill(Tyme upto);
+  // The one place frames are read (fill, and the final checks reading on
+  // without keeping): what the end and the trailer's check need is noted here.
+  const FrameView* read_frame();
   void read_ahead();
   void pop();
   void retire();
@@ -98,7 +101,7 @@ struct Replayer::Feed final : public TransportFactory {
   Tyme next_due();
   void final_checks();
   void note_tx_left(Tyme tyme);
-  void earlier_extra_tx();
+  void earlier_extra_tx(bool bounded);
   void diverge(DivergenceKind kind, const OwnedEvent* expected, const ChannelEvent* actual,
                std::string field, std::string detail = {});
   ReplayDivergence make_divergence(DivergenceKind kind, const OwnedEvent* expected,
@@ -235,25 +238,31 @@ std::unique_ptr<Transport> Replayer::Feed::make(const Address&, ChannelRole,
 
 void Replayer::Feed::fill(Tyme upto) {
   for (const FrameView* f = reader.peek(); f != nullptr && f->tyme <= upto; f = reader.peek()) {
-    f = reader.next();
-    trailer_offset = f->offset + f->size_bytes;
-    if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
-    for (const ChannelEvent& e : f->events) {
+    for (const ChannelEvent& e : read_frame()->events)
       queue.push_back(OwnedEvent::from(e));
-      if (e.kind == EventKind::open) {
-        recorded_names[e.channel] = std::string(e.text);
-        recorded_open.insert(e.channel);
-      } else if (e.kind == EventKind::close) {
-        recorded_open.erase(e.channel);
-      }
-      if (e.kind == EventKind::close && e.who == CloseWho::local) {
-        last_pass_closes = true;
-      } else if (!is_input(e)) {
-        last_pass_outputs = true;
-      }
-    }
-    last_recorded_tyme = f->tyme;
   }
+}
+
+const FrameView* Replayer::Feed::read_frame() {
+  const FrameView* f = reader.next();
+  if (f == nullptr) return nullptr;
+  trailer_offset = f->offset + f->size_bytes;
+  if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
+  for (const ChannelEvent& e : f->events) {
+    if (e.kind == EventKind::open) {
+      recorded_names[e.channel] = std::string(e.text);
+      recorded_open.insert(e.channel);
+    } else if (e.kind == EventKind::close) {
+      recorded_open.erase(e.channel);
+    }
+    if (e.kind == EventKind::close && e.who == CloseWho::local) {
+      last_pass_closes = true;
+    } else if (!is_input(e)) {
+      last_pass_outputs = true;
+    }
+  }
+  last_recorded_tyme = f->tyme;
+  return f;
 }
 
 void Replayer::Feed::pop() {
@@ -608,12 +617,15 @@ void Replayer::Feed::final_checks() {
     for (std::size_t i = head; i < queue.size(); ++i)
       count(queue[i]);
     // The rest of the journal, a frame at a time (bounded memory).
-    while (const FrameView* f = reader.next())
+    while (const FrameView* f = read_frame())
       for (const ChannelEvent& e : f->events)
         count(e);
     return;
   }
   bool ended_before = false;  // the replay ended before the journal's events did
+  // A replay that diverged while it ran stops there: the rest of the journal
+  // is read only as far as the extra-tx check's budget.
+  const bool stopped = divergence.has_value();
   if (!divergence) {
     read_ahead();
     if (!none()) {
@@ -623,10 +635,10 @@ void Replayer::Feed::final_checks() {
       ended_before = true;
     }
   }
-  earlier_extra_tx();
+  earlier_extra_tx(stopped);
   if (ended_before) {
     // Read the rest (counts, digest, damage) without keeping it.
-    while (reader.next() != nullptr) {
+    while (read_frame() != nullptr) {
     }
   }
 }
@@ -660,7 +672,7 @@ void Replayer::Feed::note_tx_left(Tyme tyme) {
   }
 }
 
-void Replayer::Feed::earlier_extra_tx() {
+void Replayer::Feed::earlier_extra_tx(bool bounded) {
   // Bytes left unsent since pass P are extra at P (where the changed doer
   // wrote them) unless the journal's next tx on their channel begins with
   // them - or, for a stream, its close or error, which carries the bytes
@@ -699,9 +711,14 @@ void Replayer::Feed::earlier_extra_tx() {
   };
   for (std::size_t i = head; i < queue.size() && !open.empty(); ++i)
     next_tx(queue[i].view());
-  while (!open.empty()) {
-    const FrameView* f = reader.next();
+  // Read on for the channels' next tx - after a divergence at most
+  // options.extra_tx_lookahead_events more events: a channel not resolved by
+  // then is not blamed, the divergence noticed stands.
+  std::uint64_t budget = options.extra_tx_lookahead_events;
+  while (!open.empty() && (!bounded || budget > 0)) {
+    const FrameView* f = read_frame();
     if (f == nullptr) break;
+    budget -= std::min<std::uint64_t>(budget, f->events.size());
     for (const ChannelEvent& e : f->events)
       next_tx(e);
   }

@@ -109,6 +109,11 @@ struct ReplayOptions {
   NoiseSpec noise;
   // Root seed of the noise streams (kNoiseStream*).
   std::uint64_t noise_seed = 0;
+  // A strict replay that diverged reads on, after the run, at most this many
+  // recorded events to find the next tx of channels left with unsent bytes
+  // (an extra tx reported at the pass it was written); a channel whose next
+  // tx is further is not blamed, and the divergence noticed stands.
+  std::uint64_t extra_tx_lookahead_events = 1'000'000;
 };
 
 // Usage (what `hio replay` does; see docs/replay.md):
