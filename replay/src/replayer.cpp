@@ -46,12 +46,20 @@ bool is_net_noise(const OwnedEvent& e) {
 
 }  // namespace
 
-// A recorded rx held back by noise (delay, reorder) until `due`.
+// A recorded rx held back by noise (delay, reorder).
 struct Held {
   std::uint32_t channel = 0;
   std::string bytes;
   std::string peer;
-  bool reorder = false;  // also released right after the channel's next rx
+  std::uint64_t arrival = 0;  // its place among the channel's recorded rx (1, 2, ...)
+  Tyme due{};                 // not delivered before
+};
+
+// Per channel, what noise holds of it.
+struct ChannelNoise {
+  std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
+  std::size_t held = 0;        // of them, held (timed or waiting)
+  Tyme last_due{};             // a stream's: the latest due of its held chunks
 };
 
 struct Replayer::Feed final : public TransportFactory {
@@ -92,9 +100,11 @@ struct Replayer::Feed final : public TransportFactory {
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
   bool rx_fits(const Channel& c, std::size_t size) const;
   bool noisy_rx(const OwnedEvent& e, Tyme now);
-  void hold(Tyme due, Held held);
+  void hold(Held held);
   void release_held(Tyme now);
-  void release_reordered(std::uint32_t channel);
+  // An rx of `channel` that arrived `arrival`-th was delivered: the reordered
+  // rx that arrived before it and wait for it follow it now.
+  void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
   void settle_tx(std::uint32_t channel);
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
@@ -164,7 +174,10 @@ struct Replayer::Feed final : public TransportFactory {
   // noise
   RandomStream drop, dup, corrupt, reorder, delay;
   std::map<std::pair<std::int64_t, std::uint64_t>, Held> held;  // by (due ns, order)
+  // Reordered datagrams waiting for their channel's next rx, by (channel, order).
+  std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;
+  std::map<std::uint32_t, ChannelNoise> channel_noise;
   std::map<std::uint32_t, std::string> tx_expected;  // noise: recorded tx not yet compared
   std::map<std::uint32_t, std::string> tx_actual;    // noise: tx made, not yet compared
   std::map<std::uint32_t, std::uint64_t> tx_compared;
@@ -609,7 +622,7 @@ void Replayer::Feed::final_checks() {
       stats.tx_missing_bytes += bytes.size();
     for (auto& [id, bytes] : tx_actual)
       stats.tx_extra_bytes += bytes.size();
-    stats.undelivered += held.size();
+    stats.undelivered += held.size() + waiting.size();
     const auto count = [this](const auto& e) {
       if (is_input(e)) ++stats.undelivered;
       if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
@@ -824,6 +837,8 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     const Tock d = delay.uniform_duration(spec.delay_min, spec.delay_max);
     if (on) delayed = d;
   }
+  ChannelNoise& state = channel_noise[e.channel];
+  const std::uint64_t arrival = ++state.arrivals;
   if (dropped) {
     ++stats.dropped;
     port.noise(NoiseKind::drop, e.bytes, e.peer, "replay noise: dropped");
@@ -845,65 +860,101 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     ++stats.duplicated;
     port.noise(NoiseKind::duplicate, bytes, e.peer, "replay noise: delivered twice");
   }
+  Held h{e.channel, bytes, e.peer, arrival, now};
   if (delayed > Tock{0}) {
     ++stats.delayed;
     port.noise(NoiseKind::delay, bytes, e.peer,
                "replay noise: delayed " + format_seconds(delayed) + " s");
-    for (int i = 0; i < copies; ++i)
-      hold(tyme_after(now, delayed), Held{e.channel, bytes, e.peer, false});
-    return true;
+    h.due = tyme_after(now, delayed);
   }
-  if (reordered) {
+  // A stream delivers in order (TCP, a serial line): a chunk never overtakes
+  // one held before it, and a reorder does nothing to it. Datagrams are
+  // independent: delays of different lengths reorder them, as jitter does.
+  const bool stream = c.kind() == ChannelKind::stream;
+  if (stream && state.held > 0) h.due = std::max(h.due, state.last_due);
+  // An rx arriving while one waits to be overtaken is that overtaker: it is
+  // delivered (reorder=1 swaps the channel's datagrams pairwise).
+  const auto first_waiting = waiting.lower_bound(std::pair{e.channel, std::uint64_t{0}});
+  const bool overtakes = first_waiting != waiting.end() && first_waiting->first.first == e.channel;
+  if (reordered && !stream && !overtakes) {
     ++stats.reordered;
     port.noise(NoiseKind::reorder, bytes, e.peer,
                "replay noise: held back until after the channel's next rx");
-    for (int i = 0; i < copies; ++i)
-      hold(tyme_after(now, header_tock), Held{e.channel, bytes, e.peer, true});
+    for (int i = 0; i < copies; ++i) {
+      waiting.emplace(std::pair{e.channel, held_order++}, h);
+      ++state.held;
+    }
     return true;
   }
-  // A datagram that does not fit rx now waits for room, as a copy does:
-  // nothing is lost without a noise event saying so.
   for (int i = 0; i < copies; ++i) {
-    if (!deliver_rx(c, port, bytes, e.peer)) {
-      hold(tyme_after(now, header_tock), Held{e.channel, bytes, e.peer, false});
+    if (h.due > now || (stream && state.held > 0)) {
+      hold(h);
+    } else if (deliver_rx(c, port, bytes, e.peer)) {
+      delivered(e.channel, arrival, now);
+    } else {
+      // A datagram that does not fit rx now waits for room, as a copy does:
+      // nothing is lost without a noise event saying so.
+      Held later = h;
+      later.due = tyme_after(now, header_tock);
+      hold(std::move(later));
     }
   }
-  release_reordered(e.channel);
   return true;
 }
 
-void Replayer::Feed::hold(Tyme due, Held h) {
-  held.emplace(std::pair{due.time_since_epoch().count(), held_order++}, std::move(h));
+void Replayer::Feed::hold(Held h) {
+  ChannelNoise& state = channel_noise[h.channel];
+  ++state.held;
+  state.last_due = std::max(state.last_due, h.due);
+  held.emplace(std::pair{h.due.time_since_epoch().count(), held_order++}, std::move(h));
 }
 
 void Replayer::Feed::release_held(Tyme now) {
+  // A stream chunk that does not fit rx yet keeps the chunks after it back.
+  std::set<std::uint32_t> blocked;
   for (auto it = held.begin();
        it != held.end() && it->first.first <= now.time_since_epoch().count();) {
-    ReplayTransport* t = transport(it->second.channel);
+    const std::uint32_t id = it->second.channel;
+    if (blocked.count(id) != 0) {
+      ++it;
+      continue;
+    }
+    ReplayTransport* t = transport(id);
     if (t == nullptr ||
         (t->port().channel().kind() == ChannelKind::stream && !t->port().channel().connected())) {
       ++stats.undelivered;
+      --channel_noise[id].held;
       it = held.erase(it);
       continue;
     }
     ChannelPort port = t->port();
     if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) {
+      if (port.channel().kind() == ChannelKind::stream) blocked.insert(id);
       ++it;  // no room yet: stays held
       continue;
     }
+    const std::uint64_t arrival = it->second.arrival;
+    --channel_noise[id].held;
     it = held.erase(it);
+    delivered(id, arrival, now);
   }
 }
 
-void Replayer::Feed::release_reordered(std::uint32_t channel) {
-  for (auto it = held.begin(); it != held.end();) {
-    if (!it->second.reorder || it->second.channel != channel) {
-      ++it;
+void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now) {
+  for (auto it = waiting.lower_bound(std::pair{channel, std::uint64_t{0}});
+       it != waiting.end() && it->first.first == channel && it->second.arrival < arrival;) {
+    Held h = std::move(it->second);
+    it = waiting.erase(it);
+    --channel_noise[channel].held;
+    ReplayTransport* t = transport(channel);
+    if (t == nullptr) {
+      ++stats.undelivered;
       continue;
     }
-    ChannelPort port = transport(channel)->port();
-    if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) return;
-    it = held.erase(it);
+    ChannelPort port = t->port();
+    if (h.due <= now && deliver_rx(port.channel(), port, h.bytes, h.peer)) continue;
+    h.due = std::max(h.due, tyme_after(now, header_tock));
+    hold(std::move(h));  // its delay is not over, or no room yet
   }
 }
 

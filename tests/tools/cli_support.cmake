@@ -34,3 +34,11 @@ function(digest_of text var)
   endif()
   set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
 endfunction()
+
+# Fails with WHAT unless files A and B are byte-identical.
+function(require_same_files a b what)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${a} ${b} RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "${what}: ${a} and ${b} differ")
+  endif()
+endfunction()

@@ -71,7 +71,7 @@ struct NoiseStats {
   std::uint64_t delayed = 0;
   std::uint64_t duplicated = 0;
   std::uint64_t corrupted = 0;
-  std::uint64_t reordered = 0;
+  std::uint64_t reordered = 0;  // datagrams held for the channel's next one (not streams)
   // Recorded inputs that could not be delivered (their channel is gone or was
   // never made) and held rx still held when the replay ended.
   std::uint64_t undelivered = 0;
