@@ -106,6 +106,14 @@ struct Replayer::Feed final : public TransportFactory {
   // rx that arrived before it and wait for it follow it now.
   void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
   void settle_tx(std::uint32_t channel);
+  // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
+  bool tx_owed(std::uint32_t channel, Tyme now) const {
+    if (draining) return false;
+    auto at = tx_recorded_at.find(channel);
+    auto bytes = tx_expected.find(channel);
+    return at != tx_recorded_at.end() && at->second == now && bytes != tx_expected.end() &&
+           !bytes->second.empty();
+  }
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
   Tyme next_due();
@@ -181,6 +189,9 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::uint32_t, std::string> tx_expected;  // noise: recorded tx not yet compared
   std::map<std::uint32_t, std::string> tx_actual;    // noise: tx made, not yet compared
   std::map<std::uint32_t, std::uint64_t> tx_compared;
+  std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
+  // noise: the pass is ending (or the run): inputs wait for no send any more
+  bool draining = false;
   NoiseStats stats;
 };
 
@@ -554,6 +565,7 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
 void Replayer::Feed::pass_end(Tyme tyme) {
   retire();
   if (noisy) {
+    draining = true;
     pump();
     // Inputs of this pass whose channel the doers never made are lost.
     fill(tyme);
@@ -799,9 +811,14 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       if (hub->find(e.channel) == nullptr) return;  // the doers have not made it yet
     } else if (e.kind == EventKind::tx) {
       tx_expected[e.channel] += e.bytes;
+      tx_recorded_at[e.channel] = now;
       settle_tx(e.channel);
     } else if (is_net_noise(e)) {
       (void)deliver_input(e);
+    } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
+      // The network's decision about a send recorded before it (a jitter, a
+      // drop): after the doers' send in this pass, or at the pass's end.
+      return;
     } else if (is_input(e)) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
       if (e.kind == EventKind::rx) {
@@ -1083,6 +1100,7 @@ bool Replayer::diverged() const {
 }
 
 void Replayer::poll() {
+  feed_->draining = false;  // a pass starts
   feed_->pump();
 }
 

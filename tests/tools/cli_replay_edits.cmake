@@ -176,3 +176,16 @@ hio(replay ${WORK}/serial_noisy_line.hioj --noise delay=0-20ms,reorder=0.5 --see
 require("${out}" "\nnoise:     [0-9]+ rx: 0 dropped, [1-9][0-9]* delayed, 0 duplicated, 0 corrupted, 0 reordered, 0 undelivered; "
         "serial: delayed in order, never reordered")
 require("${out}" "\\(${intact}\\)" "serial: delayed chunks stay in order")
+
+# 7. A noise replay's journal keeps causal order: the network's decision
+# about a send (SimNet's jitter, recorded right after the tx) comes after the
+# replay's tx, not before it (the decision was delivered as an input before
+# the doers made the send).
+hio(inspect ${WORK}/swapped.hioj --channel 2 EXIT 0)
+require("${out}" "\np0 0 s[0-9]+ #2 tx 64 \"00000000:[^\n]*\np0 0 s[0-9]+ #2 noise delay 64 \"00000000:[^\n]* detail=\"jitter "
+        "noise replay: the jitter after the send it delays")
+foreach(request RANGE 9)
+  if(out MATCHES "#2 noise delay 64 \"0000000${request}:[^\n]*\n[^\n]*#2 tx 64 \"0000000${request}:")
+    message(FATAL_ERROR "noise replay: request ${request}'s jitter before its send:\n${out}")
+  endif()
+endforeach()
