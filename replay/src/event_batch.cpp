@@ -27,6 +27,8 @@ void EventBatch::add_growing(const ChannelEvent& e, std::size_t strings) {
 
 inline void EventBatch::store(const ChannelEvent& e, std::size_t strings) {
   char* at = arena_.get() + arena_used_;
+  // The views first: `e` may be one of events_, which emplace_back can move.
+  const std::string_view bytes = e.bytes, peer = e.peer, text = e.text;
   ChannelEvent& stored = events_.emplace_back(e);
   auto copy = [&at](std::string_view value) -> std::string_view {
     if (value.empty()) return {};
@@ -36,9 +38,9 @@ inline void EventBatch::store(const ChannelEvent& e, std::size_t strings) {
                            reinterpret_cast<const unsigned char*>(value.data()), value.size()));
     return std::string_view(at - value.size(), value.size());
   };
-  stored.bytes = copy(stored.bytes);
-  stored.peer = copy(stored.peer);
-  stored.text = copy(stored.text);
+  stored.bytes = copy(bytes);
+  stored.peer = copy(peer);
+  stored.text = copy(text);
   arena_used_ += strings;
 }
 
