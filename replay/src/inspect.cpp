@@ -9,7 +9,9 @@ namespace hio::replay {
 
 bool EventFilter::matches(const ChannelEvent& e) const {
   if ((kinds & kind_bit(e.kind)) == 0) return false;
-  if (e.tyme < from || e.tyme >= until) return false;
+  // until = kTymeNever: no bound (a run stalled at the end of tyme has its
+  // exit's events at kTymeNever itself).
+  if (e.tyme < from || (e.tyme >= until && until != kTymeNever)) return false;
   if (!channels.empty() && std::find(channels.begin(), channels.end(), e.channel) == channels.end())
     return false;
   return true;
@@ -223,7 +225,7 @@ InspectSummary for_each_event(
     ++summary.frames;
     summary.events += frame->events.size();
     // Frames come in tyme order: nothing in this one or later can match.
-    if (frame->tyme >= filter.until) continue;
+    if (frame->tyme >= filter.until && filter.until != kTymeNever) continue;
     for (const ChannelEvent& e : frame->events) {
       if (!filter.matches(e)) continue;
       ++summary.events_matched;

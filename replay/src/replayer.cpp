@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -45,12 +46,20 @@ bool is_net_noise(const OwnedEvent& e) {
 
 }  // namespace
 
-// A recorded rx held back by noise (delay, reorder) until `due`.
+// A recorded rx held back by noise (delay, reorder).
 struct Held {
   std::uint32_t channel = 0;
   std::string bytes;
   std::string peer;
-  bool reorder = false;  // also released right after the channel's next rx
+  std::uint64_t arrival = 0;  // its place among the channel's recorded rx (1, 2, ...)
+  Tyme due{};                 // not delivered before
+};
+
+// Per channel, what noise holds of it.
+struct ChannelNoise {
+  std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
+  std::size_t held = 0;        // of them, held (timed or waiting)
+  Tyme last_due{};             // a stream's: the latest due of its held chunks
 };
 
 struct Replayer::Feed final : public TransportFactory {
@@ -73,6 +82,9 @@ struct Replayer::Feed final : public TransportFactory {
 
   // ---- the walk over the recorded stream ----
   void fill(Tyme upto);
+  // The one place frames are read (fill, and the final checks reading on
+  // without keeping): what the end and the trailer's check need is noted here.
+  const FrameView* read_frame();
   void read_ahead();
   void pop();
   void retire();
@@ -88,16 +100,26 @@ struct Replayer::Feed final : public TransportFactory {
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
   bool rx_fits(const Channel& c, std::size_t size) const;
   bool noisy_rx(const OwnedEvent& e, Tyme now);
-  void hold(Tyme due, Held held);
+  void hold(Held held);
   void release_held(Tyme now);
-  void release_reordered(std::uint32_t channel);
+  // An rx of `channel` that arrived `arrival`-th was delivered: the reordered
+  // rx that arrived before it and wait for it follow it now.
+  void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
   void settle_tx(std::uint32_t channel);
+  // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
+  bool tx_owed(std::uint32_t channel, Tyme now) const {
+    if (draining) return false;
+    auto at = tx_recorded_at.find(channel);
+    auto bytes = tx_expected.find(channel);
+    return at != tx_recorded_at.end() && at->second == now && bytes != tx_expected.end() &&
+           !bytes->second.empty();
+  }
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
   Tyme next_due();
   void final_checks();
   void note_tx_left(Tyme tyme);
-  void earlier_extra_tx();
+  void earlier_extra_tx(bool bounded);
   void diverge(DivergenceKind kind, const OwnedEvent* expected, const ChannelEvent* actual,
                std::string field, std::string detail = {});
   ReplayDivergence make_divergence(DivergenceKind kind, const OwnedEvent* expected,
@@ -137,6 +159,12 @@ struct Replayer::Feed final : public TransportFactory {
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired
   std::uint64_t consumed = 0;
   std::optional<Tyme> last_recorded_tyme;
+  // What the frames read say about an exit, for a journal whose end is not
+  // known (end_tyme): the channels still open after them, and whether the
+  // last recorded pass made no output but local closes (at least one).
+  std::set<std::uint32_t> recorded_open;
+  bool last_pass_closes = false;
+  bool last_pass_outputs = false;
   std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
   std::optional<Tyme> end;           // when the replay ends, once the reader is done
   bool end_recorded = false;         // end is the recorded run's (not after its last pass)
@@ -154,10 +182,16 @@ struct Replayer::Feed final : public TransportFactory {
   // noise
   RandomStream drop, dup, corrupt, reorder, delay;
   std::map<std::pair<std::int64_t, std::uint64_t>, Held> held;  // by (due ns, order)
+  // Reordered datagrams waiting for their channel's next rx, by (channel, order).
+  std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;
+  std::map<std::uint32_t, ChannelNoise> channel_noise;
   std::map<std::uint32_t, std::string> tx_expected;  // noise: recorded tx not yet compared
   std::map<std::uint32_t, std::string> tx_actual;    // noise: tx made, not yet compared
   std::map<std::uint32_t, std::uint64_t> tx_compared;
+  std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
+  // noise: the pass is ending (or the run): inputs wait for no send any more
+  bool draining = false;
   NoiseStats stats;
 };
 
@@ -228,14 +262,31 @@ std::unique_ptr<Transport> Replayer::Feed::make(const Address&, ChannelRole,
 
 void Replayer::Feed::fill(Tyme upto) {
   for (const FrameView* f = reader.peek(); f != nullptr && f->tyme <= upto; f = reader.peek()) {
-    f = reader.next();
-    trailer_offset = f->offset + f->size_bytes;
-    for (const ChannelEvent& e : f->events) {
+    for (const ChannelEvent& e : read_frame()->events)
       queue.push_back(OwnedEvent::from(e));
-      if (e.kind == EventKind::open) recorded_names[e.channel] = std::string(e.text);
-    }
-    last_recorded_tyme = f->tyme;
   }
+}
+
+const FrameView* Replayer::Feed::read_frame() {
+  const FrameView* f = reader.next();
+  if (f == nullptr) return nullptr;
+  trailer_offset = f->offset + f->size_bytes;
+  if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
+  for (const ChannelEvent& e : f->events) {
+    if (e.kind == EventKind::open) {
+      recorded_names[e.channel] = std::string(e.text);
+      recorded_open.insert(e.channel);
+    } else if (e.kind == EventKind::close) {
+      recorded_open.erase(e.channel);
+    }
+    if (e.kind == EventKind::close && e.who == CloseWho::local) {
+      last_pass_closes = true;
+    } else if (!is_input(e)) {
+      last_pass_outputs = true;
+    }
+  }
+  last_recorded_tyme = f->tyme;
+  return f;
 }
 
 void Replayer::Feed::pop() {
@@ -261,10 +312,17 @@ void Replayer::Feed::read_ahead() {
 Tyme Replayer::Feed::end_tyme() {
   if (end) return *end;
   if (!reader_done()) return kTymeNever;  // known once the trailer is read
-  // Without a trustworthy trailer the run ends after the last recorded pass.
+  // Without a trustworthy trailer the run ends after the last recorded pass
+  // - unless that "pass" is what the recorded run's exit left: only local
+  // closes (and inputs) at a tyme after the first pass, closing every channel
+  // still open (a journal cut exactly where its trailer starts). Then the
+  // replay ends there, and its doers' exit closes land on those closes.
   const std::optional<Tyme> recorded = trusted_end();
   end_recorded = recorded.has_value();
-  end = recorded.value_or(tyme_after(last_recorded_tyme.value_or(Tyme{}), header_tock));
+  const Tyme last = last_recorded_tyme.value_or(Tyme{});
+  const bool exit_left =
+      last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
+  end = recorded.value_or(exit_left ? last : tyme_after(last, header_tock));
   return *end;
 }
 
@@ -279,12 +337,18 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   if (!whole || t == nullptr || t->end == RunOutcome::unknown) return std::nullopt;
   // The recorded run's doers closed at its end tyme (exit), after its last
   // pass: the replay must end there too. But the trailer is only a claim:
-  // a Doist's tyme is always passes x tock, and every pass is before the end.
+  // a Doist's tyme is always passes x tock, and every pass is before the end
+  // - except at the end of tyme, where the tick saturates (tyme_after): the
+  // tyme is kTymeNever and the passes one more than the last pass's number.
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
   const std::int64_t tock = header_tock.count();
   const std::int64_t end_ns = t->end_tyme.time_since_epoch().count();
-  const bool consistent = end_ns >= last.time_since_epoch().count() && end_ns % tock == 0 &&
-                          static_cast<std::uint64_t>(end_ns / tock) == t->passes;
+  const std::int64_t never_ns = kTymeNever.time_since_epoch().count();
+  const std::uint64_t passes = t->end_tyme == kTymeNever && never_ns % tock != 0
+                                   ? static_cast<std::uint64_t>(never_ns / tock) + 1
+                                   : static_cast<std::uint64_t>(end_ns / tock);
+  const bool consistent = end_ns >= last.time_since_epoch().count() &&
+                          (end_ns % tock == 0 || t->end_tyme == kTymeNever) && passes == t->passes;
   if (consistent) return t->end_tyme;
   JournalError e;
   e.kind = JournalErrorKind::bad_trailer;
@@ -501,6 +565,7 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
 void Replayer::Feed::pass_end(Tyme tyme) {
   retire();
   if (noisy) {
+    draining = true;
     pump();
     // Inputs of this pass whose channel the doers never made are lost.
     fill(tyme);
@@ -569,7 +634,7 @@ void Replayer::Feed::final_checks() {
       stats.tx_missing_bytes += bytes.size();
     for (auto& [id, bytes] : tx_actual)
       stats.tx_extra_bytes += bytes.size();
-    stats.undelivered += held.size();
+    stats.undelivered += held.size() + waiting.size();
     const auto count = [this](const auto& e) {
       if (is_input(e)) ++stats.undelivered;
       if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
@@ -577,12 +642,15 @@ void Replayer::Feed::final_checks() {
     for (std::size_t i = head; i < queue.size(); ++i)
       count(queue[i]);
     // The rest of the journal, a frame at a time (bounded memory).
-    while (const FrameView* f = reader.next())
+    while (const FrameView* f = read_frame())
       for (const ChannelEvent& e : f->events)
         count(e);
     return;
   }
   bool ended_before = false;  // the replay ended before the journal's events did
+  // A replay that diverged while it ran stops there: the rest of the journal
+  // is read only as far as the extra-tx check's budget.
+  const bool stopped = divergence.has_value();
   if (!divergence) {
     read_ahead();
     if (!none()) {
@@ -592,10 +660,10 @@ void Replayer::Feed::final_checks() {
       ended_before = true;
     }
   }
-  earlier_extra_tx();
+  earlier_extra_tx(stopped);
   if (ended_before) {
     // Read the rest (counts, digest, damage) without keeping it.
-    while (reader.next() != nullptr) {
+    while (read_frame() != nullptr) {
     }
   }
 }
@@ -629,7 +697,7 @@ void Replayer::Feed::note_tx_left(Tyme tyme) {
   }
 }
 
-void Replayer::Feed::earlier_extra_tx() {
+void Replayer::Feed::earlier_extra_tx(bool bounded) {
   // Bytes left unsent since pass P are extra at P (where the changed doer
   // wrote them) unless the journal's next tx on their channel begins with
   // them - or, for a stream, its close or error, which carries the bytes
@@ -668,9 +736,14 @@ void Replayer::Feed::earlier_extra_tx() {
   };
   for (std::size_t i = head; i < queue.size() && !open.empty(); ++i)
     next_tx(queue[i].view());
-  while (!open.empty()) {
-    const FrameView* f = reader.next();
+  // Read on for the channels' next tx - after a divergence at most
+  // options.extra_tx_lookahead_events more events: a channel not resolved by
+  // then is not blamed, the divergence noticed stands.
+  std::uint64_t budget = options.extra_tx_lookahead_events;
+  while (!open.empty() && (!bounded || budget > 0)) {
+    const FrameView* f = read_frame();
     if (f == nullptr) break;
+    budget -= std::min<std::uint64_t>(budget, f->events.size());
     for (const ChannelEvent& e : f->events)
       next_tx(e);
   }
@@ -738,9 +811,14 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       if (hub->find(e.channel) == nullptr) return;  // the doers have not made it yet
     } else if (e.kind == EventKind::tx) {
       tx_expected[e.channel] += e.bytes;
+      tx_recorded_at[e.channel] = now;
       settle_tx(e.channel);
     } else if (is_net_noise(e)) {
       (void)deliver_input(e);
+    } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
+      // The network's decision about a send recorded before it (a jitter, a
+      // drop): after the doers' send in this pass, or at the pass's end.
+      return;
     } else if (is_input(e)) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
       if (e.kind == EventKind::rx) {
@@ -776,6 +854,8 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     const Tock d = delay.uniform_duration(spec.delay_min, spec.delay_max);
     if (on) delayed = d;
   }
+  ChannelNoise& state = channel_noise[e.channel];
+  const std::uint64_t arrival = ++state.arrivals;
   if (dropped) {
     ++stats.dropped;
     port.noise(NoiseKind::drop, e.bytes, e.peer, "replay noise: dropped");
@@ -797,65 +877,101 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     ++stats.duplicated;
     port.noise(NoiseKind::duplicate, bytes, e.peer, "replay noise: delivered twice");
   }
+  Held h{e.channel, bytes, e.peer, arrival, now};
   if (delayed > Tock{0}) {
     ++stats.delayed;
     port.noise(NoiseKind::delay, bytes, e.peer,
                "replay noise: delayed " + format_seconds(delayed) + " s");
-    for (int i = 0; i < copies; ++i)
-      hold(tyme_after(now, delayed), Held{e.channel, bytes, e.peer, false});
-    return true;
+    h.due = tyme_after(now, delayed);
   }
-  if (reordered) {
+  // A stream delivers in order (TCP, a serial line): a chunk never overtakes
+  // one held before it, and a reorder does nothing to it. Datagrams are
+  // independent: delays of different lengths reorder them, as jitter does.
+  const bool stream = c.kind() == ChannelKind::stream;
+  if (stream && state.held > 0) h.due = std::max(h.due, state.last_due);
+  // An rx arriving while one waits to be overtaken is that overtaker: it is
+  // delivered (reorder=1 swaps the channel's datagrams pairwise).
+  const auto first_waiting = waiting.lower_bound(std::pair{e.channel, std::uint64_t{0}});
+  const bool overtakes = first_waiting != waiting.end() && first_waiting->first.first == e.channel;
+  if (reordered && !stream && !overtakes) {
     ++stats.reordered;
     port.noise(NoiseKind::reorder, bytes, e.peer,
                "replay noise: held back until after the channel's next rx");
-    for (int i = 0; i < copies; ++i)
-      hold(tyme_after(now, header_tock), Held{e.channel, bytes, e.peer, true});
+    for (int i = 0; i < copies; ++i) {
+      waiting.emplace(std::pair{e.channel, held_order++}, h);
+      ++state.held;
+    }
     return true;
   }
-  // A datagram that does not fit rx now waits for room, as a copy does:
-  // nothing is lost without a noise event saying so.
   for (int i = 0; i < copies; ++i) {
-    if (!deliver_rx(c, port, bytes, e.peer)) {
-      hold(tyme_after(now, header_tock), Held{e.channel, bytes, e.peer, false});
+    if (h.due > now || (stream && state.held > 0)) {
+      hold(h);
+    } else if (deliver_rx(c, port, bytes, e.peer)) {
+      delivered(e.channel, arrival, now);
+    } else {
+      // A datagram that does not fit rx now waits for room, as a copy does:
+      // nothing is lost without a noise event saying so.
+      Held later = h;
+      later.due = tyme_after(now, header_tock);
+      hold(std::move(later));
     }
   }
-  release_reordered(e.channel);
   return true;
 }
 
-void Replayer::Feed::hold(Tyme due, Held h) {
-  held.emplace(std::pair{due.time_since_epoch().count(), held_order++}, std::move(h));
+void Replayer::Feed::hold(Held h) {
+  ChannelNoise& state = channel_noise[h.channel];
+  ++state.held;
+  state.last_due = std::max(state.last_due, h.due);
+  held.emplace(std::pair{h.due.time_since_epoch().count(), held_order++}, std::move(h));
 }
 
 void Replayer::Feed::release_held(Tyme now) {
+  // A stream chunk that does not fit rx yet keeps the chunks after it back.
+  std::set<std::uint32_t> blocked;
   for (auto it = held.begin();
        it != held.end() && it->first.first <= now.time_since_epoch().count();) {
-    ReplayTransport* t = transport(it->second.channel);
+    const std::uint32_t id = it->second.channel;
+    if (blocked.count(id) != 0) {
+      ++it;
+      continue;
+    }
+    ReplayTransport* t = transport(id);
     if (t == nullptr ||
         (t->port().channel().kind() == ChannelKind::stream && !t->port().channel().connected())) {
       ++stats.undelivered;
+      --channel_noise[id].held;
       it = held.erase(it);
       continue;
     }
     ChannelPort port = t->port();
     if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) {
+      if (port.channel().kind() == ChannelKind::stream) blocked.insert(id);
       ++it;  // no room yet: stays held
       continue;
     }
+    const std::uint64_t arrival = it->second.arrival;
+    --channel_noise[id].held;
     it = held.erase(it);
+    delivered(id, arrival, now);
   }
 }
 
-void Replayer::Feed::release_reordered(std::uint32_t channel) {
-  for (auto it = held.begin(); it != held.end();) {
-    if (!it->second.reorder || it->second.channel != channel) {
-      ++it;
+void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now) {
+  for (auto it = waiting.lower_bound(std::pair{channel, std::uint64_t{0}});
+       it != waiting.end() && it->first.first == channel && it->second.arrival < arrival;) {
+    Held h = std::move(it->second);
+    it = waiting.erase(it);
+    --channel_noise[channel].held;
+    ReplayTransport* t = transport(channel);
+    if (t == nullptr) {
+      ++stats.undelivered;
       continue;
     }
-    ChannelPort port = transport(channel)->port();
-    if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) return;
-    it = held.erase(it);
+    ChannelPort port = t->port();
+    if (h.due <= now && deliver_rx(port.channel(), port, h.bytes, h.peer)) continue;
+    h.due = std::max(h.due, tyme_after(now, header_tock));
+    hold(std::move(h));  // its delay is not over, or no room yet
   }
 }
 
@@ -979,7 +1095,12 @@ ReplayResult Replayer::finish(RunEnd end) {
   return r;
 }
 
+bool Replayer::diverged() const {
+  return feed_->divergence.has_value() && !feed_->noisy;
+}
+
 void Replayer::poll() {
+  feed_->draining = false;  // a pass starts
   feed_->pump();
 }
 

@@ -418,25 +418,29 @@ class RequestScene {
   Requester requester_;
 };
 
+// 1 s of a RequestScene of 3 requests over a 20 ms link (seed 3).
+JournalTrailer capture_requests(const std::string& path) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 3});
+  client_server(net, Tock{20'000'000});
+  JournalHeader header;
+  header.scenario = "requests = 3";
+  Journal journal(doist, io, path, header);
+  RequestScene scene(io, 3);
+  journal.run(scene.doers(), seconds(1));
+  return *journal.trailer();
+}
+
 TEST(Replay, AnExtraDatagramIsReportedWhereItWasSentNotWhereItsConsequencesShow) {
   // The `requests` of a scenario raised by one in the journal's header: the
   // extra request is the first divergence, at its pass, although the
   // recorded close (after 3 answers, 20 ms each way) is missing before the
   // replay would notice anything else.
   TempDir dir;
-  {
-    Doist doist(kTock);
-    doist.set_handle_sigint(false);
-    IoHub io(doist.tymth());
-    doist.attach(io);
-    SimNet net(doist, io, {.seed = 3});
-    client_server(net, Tock{20'000'000});
-    JournalHeader header;
-    header.scenario = "requests = 3";
-    Journal journal(doist, io, dir.file("udp.hioj"), header);
-    RequestScene scene(io, 3);
-    journal.run(scene.doers(), seconds(1));
-  }
+  capture_requests(dir.file("udp.hioj"));
   const Replayed same = replay_scene<RequestScene>(dir.file("udp.hioj"), {}, 3);
   EXPECT_EQ(same.result.status, ReplayStatus::identical) << same.text;
 
@@ -454,6 +458,85 @@ TEST(Replay, AnExtraDatagramIsReportedWhereItWasSentNotWhereItsConsequencesShow)
   // What was noticed first, later, is said too.
   EXPECT_NE(r.text.find("first noticed at pass"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("event missing"), std::string::npos) << r.text;
+}
+
+// The extra-tx check after a divergence reads on for a left channel's next
+// tx through the replay's one read path: what it reads counts for the
+// trailer's check, and it reads at most
+// ReplayOptions::extra_tx_lookahead_events.
+TEST(Replay, TheExtraTxCheckReadsOnThroughTheReplaysReadPathBounded) {
+  TempDir dir;
+  const JournalTrailer recorded = capture_requests(dir.file("udp.hioj"));
+  // 100 frames of a log each (0.6 s .. 0.699 s) before the exit's at 1 s.
+  const auto edit = [&](const std::string& to, const RunSummary& summary) {
+    JournalReader reader(dir.file("udp.hioj"));
+    ASSERT_NE(reader.header(), nullptr);
+    JournalWriter writer(to);
+    writer.write_header(*reader.header());
+    bool logged = false;
+    std::uint64_t seq = 0;  // renumbered: the writer checks the order
+    const auto write = [&](Tyme tyme, std::vector<OwnedEvent> events) {
+      std::vector<ChannelEvent> views;
+      for (OwnedEvent& e : events) {
+        e.seq = seq++;
+        views.push_back(e.view());
+      }
+      writer.write_pass(tyme, views);
+    };
+    while (const FrameView* f = reader.next()) {
+      if (!logged && f->tyme >= Tyme{seconds(1)}) {
+        for (int i = 0; i < 100; ++i) {
+          OwnedEvent log;
+          log.kind = EventKind::log;
+          log.tyme = Tyme{kTock * (600 + i)};
+          log.text = "later " + std::to_string(i);
+          write(log.tyme, {log});
+        }
+        logged = true;
+      }
+      std::vector<OwnedEvent> events;
+      for (const ChannelEvent& e : f->events)
+        events.push_back(OwnedEvent::from(e));
+      write(f->tyme, std::move(events));
+    }
+    ASSERT_TRUE(logged);
+    ASSERT_TRUE(reader.complete());
+    writer.finish(summary);
+  };
+  edit(dir.file("logs.hioj"), {recorded.passes, recorded.end_tyme, recorded.end, ""});
+  const std::uint64_t events = read_journal(dir.file("logs.hioj")).trailer->events;
+
+  // One request more: diverges (the recorded close missing), and the check
+  // reads on to the end for the requester's next tx: there is none, so the
+  // request is extra where it was sent.
+  const Replayed r = replay_scene<RequestScene>(dir.file("logs.hioj"), {}, 4);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged) << r.text;
+  EXPECT_EQ(r.result.divergence->kind, DivergenceKind::tx_extra) << r.text;
+  EXPECT_EQ(r.result.divergence->pass, 15u) << r.text;
+  EXPECT_EQ(r.result.recorded_events, events);
+  EXPECT_FALSE(r.result.journal_error);
+
+  // With a budget of 10 events it stops reading in the logs: the requester
+  // is not blamed, the divergence noticed stands.
+  ReplayRun bounded;
+  bounded.options.extra_tx_lookahead_events = 10;
+  const Replayed b = replay_scene<RequestScene>(dir.file("logs.hioj"), bounded, 4);
+  ASSERT_EQ(b.result.status, ReplayStatus::diverged) << b.text;
+  EXPECT_EQ(b.result.divergence->kind, DivergenceKind::event_missing) << b.text;
+  EXPECT_EQ(b.result.divergence->pass, 50u) << b.text;
+  EXPECT_LT(b.result.recorded_events, events - 80);
+
+  // A trailer that ends at 0.8 s after 800 passes (consistent in itself) is
+  // before the last pass the check read (1 s): it cannot be true, so the
+  // journal does not say how its run ended, and the request is not blamed.
+  edit(dir.file("early.hioj"), {800, Tyme{kTock * 800}, RunOutcome::limit, ""});
+  const Replayed e = replay_scene<RequestScene>(dir.file("early.hioj"), {}, 4);
+  ASSERT_EQ(e.result.status, ReplayStatus::diverged) << e.text;
+  EXPECT_EQ(e.result.divergence->kind, DivergenceKind::event_missing) << e.text;
+  ASSERT_TRUE(e.result.journal_error) << format_replay_result(e.result);
+  EXPECT_EQ(e.result.journal_error->kind, JournalErrorKind::bad_trailer);
+  EXPECT_NE(e.result.journal_error->what().find("the last pass is at 1 s"), std::string::npos)
+      << e.result.journal_error->what();
 }
 
 // ---- facts of the network ---------------------------------------------------------
@@ -710,6 +793,25 @@ TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
   EXPECT_FALSE(m.result.journal_error);
   EXPECT_EQ(m.result.passes, static_cast<std::uint64_t>(max_passes));
   EXPECT_EQ(m.executed_passes, 3u);
+
+  // At the end of tyme the Doist's tick saturates: tyme kTymeNever, one pass
+  // more than the last pass's number (kTymeNever is no multiple of 1 ms).
+  // That is how a Doist ends there, so it is trusted: the replay stalls there.
+  const auto saturated = static_cast<std::uint64_t>(max_passes) + 1;
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("never.hioj"),
+                  {saturated, kTymeNever, RunOutcome::stalled, ""});
+  const Replayed n = replay_scene<Sleeper>(dir.file("never.hioj"), bounded);
+  EXPECT_TRUE(n.result.identical()) << n.text;
+  EXPECT_FALSE(n.result.journal_error);
+  EXPECT_EQ(n.result.end, RunEnd::stalled);
+  EXPECT_EQ(n.result.passes, saturated);
+  EXPECT_EQ(n.executed_passes, 3u);
+  // Any other count with that end tyme is still a lie.
+  rewrite_trailer(dir.file("sleep.hioj"), dir.file("never_lie.hioj"),
+                  {saturated + 1, kTymeNever, RunOutcome::stalled, ""});
+  const Replayed l = replay_scene<Sleeper>(dir.file("never_lie.hioj"), bounded);
+  ASSERT_TRUE(l.result.journal_error);
+  EXPECT_EQ(l.result.journal_error->kind, JournalErrorKind::bad_trailer);
 }
 
 // ---- noise ------------------------------------------------------------------------

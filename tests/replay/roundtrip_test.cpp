@@ -122,6 +122,31 @@ TEST(RoundTrip, RecorderKeepsItsEventsWhenItsArenaGrows) {
   }
 }
 
+TEST(RoundTrip, AnEventBatchTakesItsOwnEventsAgainWhileItsArenaGrows) {
+  // Events whose strings point into the batch's own arena, added again: each
+  // growth moves the arena, and the old one must outlive the copy (asan saw
+  // the copy read freed memory before add() kept it).
+  EventBatch batch;
+  OwnedEvent first;
+  first.kind = EventKind::rx;
+  first.channel = 3;
+  first.bytes = std::string(3000, 'b');
+  first.peer = "peer:1";
+  first.text = "text";
+  batch.add(first.view());
+  for (int i = 0; i < 12; ++i) {
+    const std::size_t before = batch.string_bytes();
+    batch.add(batch.events().back());                 // a reference into the batch itself
+    batch.add(ChannelEvent(batch.events().front()));  // a copy, strings in the arena
+    ASSERT_EQ(batch.string_bytes(), before + 2 * (3000 + 6 + 4));
+  }
+  ASSERT_EQ(batch.size(), 25u);
+  for (const ChannelEvent& e : batch.events()) {
+    EXPECT_EQ(OwnedEvent::from(e), first);
+    EXPECT_EQ(e.bytes, first.bytes);
+  }
+}
+
 TEST(RoundTrip, BigPassIsWrittenInPartsByTheRecorder) {
   TempDir dir;
   const std::string path = dir.file("parts.hioj");

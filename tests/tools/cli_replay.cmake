@@ -7,12 +7,6 @@
 # journal replays its intact prefix, says so, judges only what the prefix
 # decides and exits 2; names from a journal are escaped.
 include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
-function(digest_of text var)
-  if(NOT text MATCHES "digest:    ([0-9a-f]+)")
-    message(FATAL_ERROR "no digest in:\n${text}")
-  endif()
-  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
-endfunction()
 
 # The trailer line's end reason (and end text) of a journal.
 function(trailer_end_of journal var)
@@ -157,11 +151,7 @@ hio(replay ${real} --noise ${noise} --seed 9 --record ${WORK}/n9a.hioj EXIT 0 1)
 require("${out}" ": perturbed\n" "noise status")
 require("${out}" "\nnoise:     [0-9]+ rx: " "noise counts")
 hio(replay ${real} --noise ${noise} --seed 9 --record ${WORK}/n9b.hioj EXIT 0 1)
-execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/n9a.hioj ${WORK}/n9b.hioj
-                RESULT_VARIABLE same)
-if(NOT same EQUAL 0)
-  message(FATAL_ERROR "replay --noise --seed 9 twice gave different journals")
-endif()
+require_same_files(${WORK}/n9a.hioj ${WORK}/n9b.hioj "replay --noise --seed 9 twice")
 # The noise replay's header says how it was made, and a strict replay's does not.
 hio(inspect ${WORK}/n9a.hioj --kind open EXIT 0)
 require("${out}" "^header [^\n]* mode=replay [^\n]* noise=\"${noise}\" noise_seed=9\n" "noise replay header")

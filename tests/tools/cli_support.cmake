@@ -26,3 +26,19 @@ function(require text regex what)
     message(FATAL_ERROR "${what}: no match for '${regex}' in:\n${text}")
   endif()
 endfunction()
+
+# Sets VAR to the digest a run's or a replay's summary prints ("digest:    ...").
+function(digest_of text var)
+  if(NOT text MATCHES "digest:    ([0-9a-f]+)")
+    message(FATAL_ERROR "no digest in:\n${text}")
+  endif()
+  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
+endfunction()
+
+# Fails with WHAT unless files A and B are byte-identical.
+function(require_same_files a b what)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${a} ${b} RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "${what}: ${a} and ${b} differ")
+  endif()
+endfunction()

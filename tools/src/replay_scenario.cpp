@@ -116,18 +116,34 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   JournalTarget target(options.record_path);
   std::optional<replay::Journal> journal;
   if (target.wanted()) target.open(journal, doist, io, replayer.output_header());
-  // A ScenarioError here leaves no journal (see run_scenario).
-  std::unique_ptr<BuiltScenario> built =
-      build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
-  target.commit();
-
-  ExpectationChecker checker(*scenario, built->counters, doist.tyme());
-  doist.add_observer(checker);
-
   ReplayScenarioOutcome outcome;
   outcome.name = scenario->run.name;
   outcome.seed = scenario->run.seed;
   outcome.record_path = options.record_path;
+  // A ScenarioError here leaves no journal (see run_scenario) - unless the
+  // replay diverged while the doers were built: a listener whose open
+  // differs never gets its recorded address, so a client naming it cannot be
+  // built. The divergence is what happened; it is reported as any other.
+  std::unique_ptr<BuiltScenario> built;
+  try {
+    built = build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
+  } catch (const std::exception&) {
+    if (!replayer.diverged()) throw;
+  }
+  target.commit();
+  if (!built) {
+    outcome.result = replayer.finish(RunEnd::interrupted);
+    if (journal) {
+      const TrailerEnd trailer_end = replay_trailer_end(outcome, RunEnd::interrupted);
+      journal->finish(trailer_end.end, trailer_end.text);
+    }
+    outcome.scenario = std::move(scenario);
+    return outcome;
+  }
+
+  ExpectationChecker checker(*scenario, built->counters, doist.tyme());
+  doist.add_observer(checker);
+
   const auto wall_start = std::chrono::steady_clock::now();
   // doist.run and replayer.finish rather than replayer.run(doers, journal):
   // the replay's journal is finished after the replay's result is known, so

@@ -15,6 +15,7 @@ namespace hio::replay {
 class EventBatch {
  public:
   // Copies `event`, its strings into the arena (the copy's views point there).
+  // `event` may be one of this batch's own events (its strings in the arena).
   void add(const ChannelEvent& event);
 
   std::span<const ChannelEvent> events() const { return events_; }
@@ -28,9 +29,14 @@ class EventBatch {
   void clear(std::size_t keep_bytes);
 
  private:
+  void add_growing(const ChannelEvent& event, std::size_t strings);
+  // Appends `event` with its `strings` bytes copied to the arena's free end
+  // (which has room for them).
+  void store(const ChannelEvent& event, std::size_t strings);
   // Room for `n` more string bytes than there is: a bigger arena, to which the
-  // views of the events already added move.
-  char* grow(std::size_t n);
+  // views of the events already added move. Returns the old arena, for the
+  // caller to free once nothing it copies points there.
+  std::unique_ptr<char[]> grow(std::size_t n);
 
   std::vector<ChannelEvent> events_;
   std::unique_ptr<char[]> arena_;

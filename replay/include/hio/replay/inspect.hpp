@@ -23,7 +23,7 @@ struct EventFilter {
   std::vector<std::uint32_t> channels;                        // empty: every channel
   std::uint32_t kinds = ~std::uint32_t{0};                    // a bit per EventKind: kind_bit(kind)
   Tyme from{Tock{std::numeric_limits<std::int64_t>::min()}};  // tyme >= from
-  Tyme until = kTymeNever;                                    // tyme < until
+  Tyme until = kTymeNever;  // tyme < until; kTymeNever: no bound (events at kTymeNever kept)
 
   static constexpr std::uint32_t kind_bit(EventKind kind) {
     return std::uint32_t{1} << static_cast<unsigned>(kind);

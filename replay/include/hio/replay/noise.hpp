@@ -21,11 +21,15 @@ namespace hio::replay {
 //   drop=P          drop a recorded rx (it never reaches the channel)
 //   dup=P           deliver a recorded rx twice
 //   corrupt=P       flip one bit of a recorded rx
-//   reorder=P       hold a recorded rx back until after the channel's next rx
-//                   (or the next pass, whichever comes first)
-//   delay=LO-HI     delay every recorded rx by a uniform draw in [LO, HI]
-//                   (units on both, or on HI only: "0-20ms"); or delay=D
-//   delay_p=P       the probability that an rx is delayed at all (default 1)
+//   reorder=P       hold a recorded datagram back until after the channel's
+//                   next one (streams deliver in order: nothing happens)
+//   delay=LO-HI     delay recorded rx by a uniform draw in [LO, HI] (units on
+//                   both, or on HI only: "0-20ms"); or delay=D. A stream's
+//                   chunks stay in order.
+//   delay_p=P       the probability that an rx is delayed at all (default 1:
+//                   every rx, jitter)
+// Each kind is decided for every rx independently (a delayed rx may also be
+// reordered). See docs/replay.md, "Noise on replay".
 // An empty spec is no noise.
 struct NoiseSpec {
   Probability drop;

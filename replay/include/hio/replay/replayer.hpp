@@ -71,7 +71,7 @@ struct NoiseStats {
   std::uint64_t delayed = 0;
   std::uint64_t duplicated = 0;
   std::uint64_t corrupted = 0;
-  std::uint64_t reordered = 0;
+  std::uint64_t reordered = 0;  // datagrams held for the channel's next one (not streams)
   // Recorded inputs that could not be delivered (their channel is gone or was
   // never made) and held rx still held when the replay ended.
   std::uint64_t undelivered = 0;
@@ -109,6 +109,11 @@ struct ReplayOptions {
   NoiseSpec noise;
   // Root seed of the noise streams (kNoiseStream*).
   std::uint64_t noise_seed = 0;
+  // A strict replay that diverged reads on, after the run, at most this many
+  // recorded events to find the next tx of channels left with unsent bytes
+  // (an extra tx reported at the pass it was written); a channel whose next
+  // tx is further is not blamed, and the divergence noticed stands.
+  std::uint64_t extra_tx_lookahead_events = 1'000'000;
 };
 
 // Usage (what `hio replay` does; see docs/replay.md):
@@ -201,6 +206,11 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // After doist.run returned `end`: the final checks (recorded events left,
   // tx left unsent), detaches, and gives the result.
   ReplayResult finish(RunEnd end);
+  // A strict replay's first divergence so far. One found while the doers are
+  // built (an open that differs) may make the build itself fail (a client
+  // naming a listener whose recorded address never came): the divergence is
+  // then the cause to report, not the build's error (finish(interrupted)).
+  bool diverged() const;
 
   // ---- hio::Reactor (the Doist's calls) ----
   void poll() override;
