@@ -7,12 +7,6 @@
 # journal replays its intact prefix, says so, judges only what the prefix
 # decides and exits 2; names from a journal are escaped.
 include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
-function(digest_of text var)
-  if(NOT text MATCHES "digest:    ([0-9a-f]+)")
-    message(FATAL_ERROR "no digest in:\n${text}")
-  endif()
-  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
-endfunction()
 
 # The trailer line's end reason (and end text) of a journal.
 function(trailer_end_of journal var)

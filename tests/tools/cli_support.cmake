@@ -26,3 +26,11 @@ function(require text regex what)
     message(FATAL_ERROR "${what}: no match for '${regex}' in:\n${text}")
   endif()
 endfunction()
+
+# Sets VAR to the digest that `hio run` or `hio replay` printed in TEXT.
+function(digest_of text var)
+  if(NOT text MATCHES "digest:    ([0-9a-f]+)")
+    message(FATAL_ERROR "no digest in:\n${text}")
+  endif()
+  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
+endfunction()
