@@ -216,15 +216,21 @@ void Channel::reopen() {
     throw std::logic_error("Channel::reopen on channel '" + name_ + "' (#" + std::to_string(id_) +
                            ") which is " + to_string(state_));
   }
+  retry_.restart();
   transport_->reopen();
 }
 
 void Channel::service() {
-  if (transport_ != nullptr) transport_->service();
+  if (transport_ == nullptr) return;
+  transport_->service();
+  // One retry schedule for every transport, so a replay re-opens at the
+  // passes the recorded run did.
+  if (awaits_retry() && retry_.ready()) transport_->reopen();
 }
 
 Tyme Channel::due() const {
-  return transport_ != nullptr ? transport_->due() : kTymeNever;
+  const Tyme due = transport_ != nullptr ? transport_->due() : kTymeNever;
+  return awaits_retry() ? std::min(due, retry_.due(hub_->tyme())) : due;
 }
 
 }  // namespace hio

@@ -103,11 +103,13 @@ Channel& IoHub::create(const Address& address, ChannelRole role, ChannelOptions 
                      : role == ChannelRole::listen ? ChannelKind::listener
                                                    : ChannelKind::datagram;
   std::string name = options.name.empty() ? address.text() : options.name;
-  return add_channel(std::move(name), address, kind, std::move(options), std::move(transport));
+  return add_channel(std::move(name), address, kind, std::move(options), std::move(transport),
+                     role == ChannelRole::connect);
 }
 
 Channel& IoHub::add_channel(std::string name, const Address& address, ChannelKind kind,
-                            ChannelOptions options, std::unique_ptr<Transport> transport) {
+                            ChannelOptions options, std::unique_ptr<Transport> transport,
+                            bool client) {
   HIO_CHECK(next_id_ != 0, "channel ids are exhausted");
   std::uint32_t id = next_id_++;
   options.name = name;
@@ -116,6 +118,8 @@ Channel& IoHub::add_channel(std::string name, const Address& address, ChannelKin
   Channel& channel = *owned;
   channels_.emplace(id, std::move(owned));
   channel.transport_ = std::move(transport);
+  if (client && channel.options_.retry > Tock{0})
+    channel.retry_ = RetryGrid(tymth(), channel.options_.retry);
   emit_open(channel);
   channel.transport_->start(ChannelPort(channel));
   return channel;

@@ -97,6 +97,7 @@ void ChannelPort::closed(CloseWho who, std::string_view why) {
     c.tx_datagrams_.clear();
   }
   c.state_ = ChannelState::closed;
+  c.closed_by_ = who;
   c.reason_ = std::move(reason);
   ChannelEvent event = event_of(EventKind::close, c);
   event.who = who;

@@ -113,8 +113,8 @@ std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRo
 }
 
 SerialTransport::SerialTransport(AsioCore& core, Address address, const ChannelOptions& options)
-    : core_(core), address_(std::move(address)), retry_(options.retry) {
-  if (retry_ < Tock{0}) {
+    : core_(core), address_(std::move(address)) {
+  if (options.retry < Tock{0}) {
     throw std::invalid_argument("serial " + address_.text() + ": retry must be >= 0");
   }
 }
@@ -125,7 +125,6 @@ SerialTransport::~SerialTransport() {
 
 void SerialTransport::start(ChannelPort port) {
   port_ = port;
-  grid_ = RetryGrid(port_.tymth(), retry_);
   attempt();
 }
 
@@ -137,31 +136,19 @@ void SerialTransport::attempt() {
 
 void SerialTransport::service() {
   if (stopped_) return;
-  if (line_ && !line_->ended()) {
-    line_->pump();
-    return;
-  }
-  if (grid_.ready()) {
-    port_.opening();
-    attempt();
-  }
-}
-
-Tyme SerialTransport::due() const {
-  if (stopped_ || (line_ && !line_->ended())) return kTymeNever;
-  return grid_.due(port_.tyme());
+  // An open that has ended waits for reopen() (the channel's retry grid, or
+  // the doer).
+  if (line_ && !line_->ended()) line_->pump();
 }
 
 void SerialTransport::close(std::string_view why) {
   stopped_ = true;
-  grid_.cancel();
   if (line_) line_->detach();
   port_.closed(CloseWho::local, why);
 }
 
 void SerialTransport::reopen() {
   stopped_ = false;
-  grid_.restart();
   port_.opening();
   attempt();
 }

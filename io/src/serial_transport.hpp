@@ -7,7 +7,6 @@
 
 #include "asio_core.hpp"
 #include "hio/io/transport.hpp"
-#include "retry_grid.hpp"
 
 namespace hio::detail {
 
@@ -28,8 +27,8 @@ class SerialLine;
 // start returns). A device that cannot be opened or configured (missing,
 // busy, a baud it does not support) fails the channel with the reason. A
 // device that hangs up (a pty whose other side closed, an unplugged USB
-// adapter) is a remote close. With ChannelOptions::retry the device is opened
-// again on the lossless retry grid, as TCP clients reconnect.
+// adapter) is a remote close. With ChannelOptions::retry its channel opens the
+// device again on its retry grid (reopen()), as TCP clients reconnect.
 class SerialTransport final : public Transport {
  public:
   SerialTransport(AsioCore& core, Address address, const ChannelOptions& options);
@@ -39,7 +38,6 @@ class SerialTransport final : public Transport {
   void service() override;
   void close(std::string_view why) override;
   void reopen() override;
-  Tyme due() const override;
   std::size_t in_flight() const override;
 
  private:
@@ -47,10 +45,8 @@ class SerialTransport final : public Transport {
 
   AsioCore& core_;
   Address address_;
-  Tock retry_;
   ChannelPort port_;
   std::shared_ptr<SerialLine> line_;
-  RetryGrid grid_;
   bool stopped_ = false;  // closed locally
 };
 

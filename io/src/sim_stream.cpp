@@ -112,9 +112,8 @@ SimClientTransport::SimClientTransport(SimCore& core, SimHost& local, SimHost& r
       local_(&local),
       remote_(&remote),
       address_(std::move(address)),
-      retry_(options.retry),
       connect_timeout_(options.connect_timeout) {
-  if (retry_ < Tock{0} || connect_timeout_ < Tock{0}) {
+  if (options.retry < Tock{0} || connect_timeout_ < Tock{0}) {
     throw std::invalid_argument("sim client " + address_.text() +
                                 ": retry and connect_timeout must be >= 0");
   }
@@ -122,7 +121,6 @@ SimClientTransport::SimClientTransport(SimCore& core, SimHost& local, SimHost& r
 
 void SimClientTransport::start(ChannelPort port) {
   port_ = port;
-  tymer_ = Tymer(port_.tymth(), retry_);
   attempt();
 }
 
@@ -160,46 +158,26 @@ void SimClientTransport::service() {
     port_.failed("connect to " + address_.host_port() + " timed out after " +
                  format_seconds(connect_timeout_) + " s");
   }
-  if (retry_ == Tock{0}) return;
-  if (!waiting_) {
-    // Lossless, as the TCP client: the next attempt is the first point of the
-    // grid start + k * retry after now, so retries never burst or drift.
-    const Tock late = port_.tyme() - tymer_.stop_tyme();
-    if (late >= Tock{0}) tymer_.restart(retry_ * (late / retry_ + 1));
-    waiting_ = true;
-    core_->kick(*this, tymer_.stop_tyme());
-  }
-  if (tymer_.expired()) {
-    waiting_ = false;
-    tymer_.restart(retry_);
-    port_.opening();
-    attempt();
-  }
+  // An attempt or connection that has ended waits for reopen() (the
+  // channel's retry grid, or the doer).
 }
 
 Tyme SimClientTransport::due() const {
-  if (stopped_ || core_ == nullptr) return kTymeNever;
-  if (!over_) {
-    if (connect_timeout_ > Tock{0} && port_.channel().state() == ChannelState::opening) {
-      return tyme_after(attempt_start_, connect_timeout_);
-    }
-    return kTymeNever;
+  if (stopped_ || core_ == nullptr || over_) return kTymeNever;
+  if (connect_timeout_ > Tock{0} && port_.channel().state() == ChannelState::opening) {
+    return tyme_after(attempt_start_, connect_timeout_);
   }
-  if (retry_ == Tock{0}) return kTymeNever;
-  return waiting_ ? tymer_.stop_tyme() : port_.tyme();
+  return kTymeNever;
 }
 
 void SimClientTransport::close(std::string_view why) {
   stopped_ = true;
-  waiting_ = false;
   close_conn();
   port_.closed(CloseWho::local, why);
 }
 
 void SimClientTransport::reopen() {
   stopped_ = false;
-  waiting_ = false;
-  tymer_.start(retry_);
   port_.opening();
   attempt();
 }

@@ -1,6 +1,6 @@
-// The stream transports of SimNet: a client (with reconnect on a lossless
-// Tymer, like the TCP client), a listener, and the transport of each
-// accepted remote. Their connection state lives in the core (SimConn).
+// The stream transports of SimNet: a client (reopened by its channel's retry
+// grid, like the TCP client), a listener, and the transport of each accepted
+// remote. Their connection state lives in the core (SimConn).
 #pragma once
 
 #include <cstddef>
@@ -71,12 +71,9 @@ class SimClientTransport final : public SimStreamEnd {
   SimHost* local_;
   SimHost* remote_;
   Address address_;
-  Tock retry_;
   Tock connect_timeout_;
-  Tymer tymer_;  // the current retry window; its stop is the next attempt
   Tyme attempt_start_{};
   bool over_ = false;     // the attempt or connection has ended
-  bool waiting_ = false;  // armed for the next attempt at tymer_'s stop
   bool stopped_ = false;  // closed locally
 };
 

@@ -42,11 +42,10 @@ TcpClientTransport::TcpClientTransport(AsioCore& core, Address address,
                                        const ChannelOptions& options)
     : core_(core),
       address_(std::move(address)),
-      retry_(options.retry),
       connect_timeout_(options.connect_timeout),
       socket_buffer_bytes_(options.socket_buffer_bytes),
       tls_options_(options.tls) {
-  if (retry_ < Tock{0} || connect_timeout_ < Tock{0}) {
+  if (options.retry < Tock{0} || connect_timeout_ < Tock{0}) {
     throw std::invalid_argument("tcp client " + address_.text() +
                                 ": retry and connect_timeout must be >= 0");
   }
@@ -58,7 +57,6 @@ TcpClientTransport::~TcpClientTransport() {
 
 void TcpClientTransport::start(ChannelPort port) {
   port_ = port;
-  grid_ = RetryGrid(port_.tymth(), retry_);
   attempt();
 }
 
@@ -95,13 +93,9 @@ void TcpClientTransport::service() {
                  format_seconds(connect_timeout_) + " s");
   } else if (stream_ && !stream_->ended()) {
     stream_->pump();
-    return;
   }
-  // The attempt or the connection has ended (or could not start).
-  if (grid_.ready()) {
-    port_.opening();
-    attempt();
-  }
+  // An attempt or connection that has ended waits for reopen() (the
+  // channel's retry grid, or the doer).
 }
 
 Tyme TcpClientTransport::due() const {
@@ -112,12 +106,11 @@ Tyme TcpClientTransport::due() const {
     }
     return stream_->due();
   }
-  return grid_.due(port_.tyme());
+  return kTymeNever;
 }
 
 void TcpClientTransport::close(std::string_view why) {
   stopped_ = true;
-  grid_.cancel();
   if (stream_) {
     stream_->shutdown();  // TLS: close_notify
     stream_->detach();
@@ -128,7 +121,6 @@ void TcpClientTransport::close(std::string_view why) {
 void TcpClientTransport::reopen() {
   tls_context_.reset();  // a fresh start loads the TLS files again
   stopped_ = false;
-  grid_.restart();
   port_.opening();
   attempt();
 }

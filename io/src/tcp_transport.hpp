@@ -9,7 +9,6 @@
 #include "asio_core.hpp"
 #include "hio/engine/tymist.hpp"
 #include "hio/io/transport.hpp"
-#include "retry_grid.hpp"
 #include "tcp_stream.hpp"
 
 namespace hio::detail {
@@ -26,11 +25,10 @@ class TcpFactory final : public TransportFactory {
   AsioCore& core_;
 };
 
-// A client: one TcpStream per attempt. After a failure or a remote close it
-// opens again on the grid start + k * retry of a lossless Tymer (the first
-// grid point after the end), so retries never burst and never drift. A
-// local close stops retrying until reopen(). tls://: the TLS context is made
-// at the first attempt (again at the next one if that failed).
+// A client: one TcpStream per attempt. Its channel opens it again after a
+// failure or a remote close (ChannelOptions::retry, on the channel's
+// RetryGrid: reopen()). tls://: the TLS context is made at the first attempt
+// and again at each reopen (so fixed or renewed files are picked up).
 class TcpClientTransport final : public Transport {
  public:
   TcpClientTransport(AsioCore& core, Address address, const ChannelOptions& options);
@@ -49,14 +47,12 @@ class TcpClientTransport final : public Transport {
 
   AsioCore& core_;
   Address address_;
-  Tock retry_;
   Tock connect_timeout_;
   std::size_t socket_buffer_bytes_;
   TlsOptions tls_options_;
   std::shared_ptr<ssl::context> tls_context_;  // tls:// once made
   ChannelPort port_;
   std::shared_ptr<TcpStream> stream_;
-  RetryGrid grid_;
   Tyme attempt_start_{};
   bool stopped_ = false;  // closed locally
 };

@@ -448,6 +448,9 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
   Channel& c = port.channel();
   switch (e.kind) {
     case EventKind::connect:
+      // The attempt it ends must be the doers' (an open, or a reopen on the
+      // channel's retry grid): a connect never revives a closed channel.
+      if (c.state() != ChannelState::opening) return false;
       port.connected(e.text, e.peer);
       return true;
     case EventKind::accept: {
@@ -502,6 +505,7 @@ std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
   }
   if (e.kind == EventKind::rx) return "the datagram does not fit the rx buffer of " + channel;
   if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
+  if (e.kind == EventKind::connect) return "channel " + channel + " is not opening";
   if (e.kind == EventKind::close) return "channel " + channel + " is already closed";
   return "it could not be delivered";
 }
@@ -808,7 +812,10 @@ void Replayer::Feed::pump_noisy(Tyme now) {
     if (none() || front().tyme > now) return;
     const OwnedEvent& e = front();
     if (e.kind == EventKind::open) {
-      if (hub->find(e.channel) == nullptr) return;  // the doers have not made it yet
+      // The doers have not made it (or, a reopen, not reopened it) yet; if
+      // they do not by the pass's end, pass_end drops it.
+      const Channel* c = hub->find(e.channel);
+      if (c == nullptr || c->state() != ChannelState::opening) return;
     } else if (e.kind == EventKind::tx) {
       tx_expected[e.channel] += e.bytes;
       tx_recorded_at[e.channel] = now;

@@ -1,9 +1,11 @@
 // Serial lines over SimNet: bytes both ways at the baud rate, bit errors,
-// dropped bytes, the garbage of a baud mismatch and receive overruns.
+// dropped bytes, the garbage of a baud mismatch and receive overruns; a busy
+// device opened again on the retry grid.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
@@ -142,6 +144,38 @@ TEST(SimSerial, ADeviceOpensOnceAndBytesToAClosedEndAreReported) {
     if (r.kind == EventKind::noise) {
       EXPECT_THAT(r.text, HasSubstr("nobody has ttyB open"));
     }
+  dump_on_failure(w.sink);
+}
+
+// Retry is the channel's, so a sim-serial:// device is opened again on the
+// grid like a TCP client reconnects: busy at 0, 100 and 200 ms, free from 250.
+TEST(SimSerial, ABusyDeviceIsOpenedAgainOnTheRetryGrid) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB");
+  Channel& first = w.io.connect("sim-serial://ttyA");
+  SerialDoer second(w.io, "sim-serial://ttyA",
+                    with([](ChannelOptions& o) { o.retry = Tock{100'000'000}; }), "second");
+  EXPECT_EQ(second.channel().state(), ChannelState::failed);
+  class CloseAt final : public Doer {
+   public:
+    CloseAt(Channel& channel, Tyme at) : Doer("close-at"), channel_(channel), at_(at) {}
+    bool recur(Tyme tyme) override {
+      if (tyme < at_) return false;
+      channel_.close("done");
+      return true;
+    }
+
+   private:
+    Channel& channel_;
+    Tyme at_;
+  } closer(first, Tyme{Tock{250'000'000}});
+  w.doist.run({&second, &closer}, seconds(1));
+  std::vector<Tyme> opens;
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::open && r.channel == second.channel().id()) opens.push_back(r.tyme);
+  EXPECT_EQ(opens, (std::vector<Tyme>{Tyme{}, Tyme{Tock{100'000'000}}, Tyme{Tock{200'000'000}},
+                                      Tyme{Tock{300'000'000}}}));
+  EXPECT_EQ(second.channel().connects(), 1u);
   dump_on_failure(w.sink);
 }
 

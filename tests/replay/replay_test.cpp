@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -812,6 +814,238 @@ TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
   const Replayed l = replay_scene<Sleeper>(dir.file("never_lie.hioj"), bounded);
   ASSERT_TRUE(l.result.journal_error);
   EXPECT_EQ(l.result.journal_error->kind, JournalErrorKind::bad_trailer);
+}
+
+// ---- retry: reconnects replay at the recorded passes ----------------------------
+
+// A client "c" (ChannelOptions::retry) that says "hi\n" each time it
+// connects; with `listen`, a server first: an echo server, or one that hangs
+// up on every remote at once (so the client reconnects after a remote close).
+class RetryScene {
+ public:
+  RetryScene(IoHub& io, const std::string& listen, bool hang_up, const std::string& connect,
+             Tock retry) {
+    if (hang_up) {
+      server_ = std::make_unique<HangUpServer>(io, listen);
+    } else if (!listen.empty()) {
+      server_ = std::make_unique<EchoServerDoer>(io, listen);
+    }
+    ChannelOptions o;
+    o.retry = retry;
+    client_ = std::make_unique<Greeter>(
+        io, connect.empty() ? "tcp://" + server_->listener().local() : connect, o);
+  }
+  std::vector<Doer*> doers() const {
+    if (server_) return {server_.get(), client_.get()};
+    return {client_.get()};
+  }
+
+ private:
+  class HangUpServer final : public TcpServerDoer {
+   public:
+    using TcpServerDoer::TcpServerDoer;
+
+   protected:
+    void serve(Channel& remote) override {
+      if (remote.connected()) remote.close("hang up");
+    }
+  };
+  class Greeter final : public TcpClientDoer {
+   public:
+    Greeter(IoHub& io, const std::string& address, ChannelOptions o)
+        : TcpClientDoer(io, address, std::move(o), "c") {}
+
+   protected:
+    void serve(Channel& channel) override {
+      (void)channel.read();
+      if (channel.connected() && greeted_ < channel.connects()) {
+        greeted_ = channel.connects();
+        (void)channel.write("hi\n");
+      }
+    }
+
+   private:
+    std::uint64_t greeted_ = 0;
+  };
+
+  std::unique_ptr<TcpServerDoer> server_;
+  std::unique_ptr<TcpClientDoer> client_;
+};
+
+struct RetryRun {
+  std::string listen;  // "" = no server
+  bool hang_up = false;
+  std::string connect;  // "" = the server's endpoint
+  Tock retry{0};
+};
+
+// Records the retry scene for `limit`: on real loopback TCP in real time, or
+// on SimNet (hosts client and server, 5 ms links; `net` adds faults).
+JournalTrailer capture_retry(const std::string& path, const RetryRun& run, bool real, Tock limit,
+                             const std::function<void(SimNet&)>& faults = {}) {
+  Doist doist(kTock, real);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  std::optional<SimNet> net;
+  if (!real) {
+    net.emplace(doist, io, SimNetOptions{.seed = 9});
+    client_server(*net, Tock{5'000'000});
+    if (faults) faults(*net);
+  }
+  JournalHeader header;
+  header.mode = real ? Mode::real : Mode::sim;
+  header.seed = 9;
+  header.scenario = "retry scene";
+  Journal journal(doist, io, path, header);
+  RetryScene scene(io, run.listen, run.hang_up, run.connect, run.retry);
+  journal.run(scene.doers(), limit);
+  return *journal.trailer();
+}
+
+Replayed replay_retry(const std::string& path, const RetryRun& run, ReplayRun how = {}) {
+  return replay_scene<RetryScene>(path, how, run.listen, run.hang_up, run.connect, run.retry);
+}
+
+// The tymes of channel #id's open events (creation and each reopen).
+std::vector<Tyme> opens_of(const std::string& path, std::uint32_t id) {
+  std::vector<Tyme> out;
+  for (const PassRecord& p : read_journal(path).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::open && e.channel == id) out.push_back(e.tyme);
+  return out;
+}
+
+// The recorded run reconnected at opens[1]: a replay whose client retries
+// otherwise diverges there (or earlier, where it reopens too soon), and one
+// that retries as recorded is identical, its journal the same events.
+void expect_retry_replays(const std::string& dir, const std::string& path, const RetryRun& run,
+                          std::uint32_t client_id, const JournalTrailer& captured) {
+  const std::vector<Tyme> opens = opens_of(path, client_id);
+  ASSERT_GE(opens.size(), 2u) << "the capture did not reconnect";
+  ReplayRun strict;
+  strict.out = dir + "/replayed.hioj";
+  const Replayed same = replay_retry(path, run, strict);
+  ASSERT_TRUE(same.result.identical()) << same.text;
+  EXPECT_EQ(same.result.digest, captured.digest);
+  EXPECT_EQ(same.result.passes, captured.passes);
+  EXPECT_EQ(opens_of(strict.out, client_id), opens);
+  JournalReader recorded(path);
+  JournalReader replayed(strict.out);
+  const DiffResult d = diff_journals(recorded, replayed);
+  EXPECT_TRUE(d.same()) << (d.divergence ? d.divergence->describe() : "damage");
+
+  const auto pass_of = [](Tyme t) {
+    return static_cast<std::uint64_t>(t.time_since_epoch() / kTock);
+  };
+  // No retry: the reopen is missing at its recorded pass.
+  RetryRun never = run;
+  never.retry = Tock{0};
+  const Replayed n = replay_retry(path, never);
+  ASSERT_TRUE(n.result.divergence) << "a client that never retries replayed identical";
+  EXPECT_EQ(n.result.divergence->kind, DivergenceKind::event_missing) << n.text;
+  EXPECT_EQ(n.result.divergence->pass, pass_of(opens[1])) << n.text;
+  EXPECT_EQ(n.result.divergence->channel, client_id) << n.text;
+  ASSERT_TRUE(n.result.divergence->expected);
+  EXPECT_EQ(n.result.divergence->expected->kind, EventKind::open);
+  // Three times the retry: the first reopen comes later than recorded.
+  RetryRun slower = run;
+  slower.retry = run.retry * 3;
+  const Replayed s = replay_retry(path, slower);
+  ASSERT_TRUE(s.result.divergence) << "a client retrying a third as often replayed identical";
+  EXPECT_EQ(s.result.divergence->kind, DivergenceKind::event_missing) << s.text;
+  EXPECT_EQ(s.result.divergence->pass, pass_of(opens[1])) << s.text;
+  // Half the retry: it reopens before the recorded run did, an extra open.
+  RetryRun faster = run;
+  faster.retry = run.retry / 2;
+  const Replayed f = replay_retry(path, faster);
+  ASSERT_TRUE(f.result.divergence) << "a client retrying twice as often replayed identical";
+  EXPECT_LT(f.result.divergence->pass, pass_of(opens[1])) << f.text;
+  ASSERT_TRUE(f.result.divergence->actual) << f.text;
+  EXPECT_EQ(f.result.divergence->actual->kind, EventKind::open) << f.text;
+  EXPECT_EQ(f.result.divergence->channel, client_id) << f.text;
+}
+
+TEST(ReplayRetry, ASimulatedClientRetryingARefusedConnectReplaysIdentically) {
+  TempDir dir;
+  const RetryRun run{
+      .listen = "", .hang_up = false, .connect = "sim://server:1", .retry = Tock{50'000'000}};
+  const JournalTrailer t = capture_retry(dir.file("sim.hioj"), run, false, Tock{300'000'000});
+  // Refused (nobody listens), then a new attempt on every grid point.
+  EXPECT_EQ(opens_of(dir.file("sim.hioj"), 1),
+            (std::vector<Tyme>{Tyme{}, Tyme{Tock{50'000'000}}, Tyme{Tock{100'000'000}},
+                               Tyme{Tock{150'000'000}}, Tyme{Tock{200'000'000}},
+                               Tyme{Tock{250'000'000}}}));
+  expect_retry_replays(dir.path(), dir.file("sim.hioj"), run, 1, t);
+}
+
+// An echo server on SimNet whose host is down from 300 to 600 ms, and a
+// client retrying every 100 ms: reset (a remote close), then reconnected.
+const RetryRun kHostDown{.listen = "sim://server:7",
+                         .hang_up = false,
+                         .connect = "sim://server:7",
+                         .retry = Tock{100'000'000}};
+
+JournalTrailer capture_host_down(const std::string& path) {
+  return capture_retry(path, kHostDown, false, seconds(1), [](SimNet& net) {
+    net.host_down_at(Tyme{Tock{300'000'000}}, "server");
+    net.host_up_at(Tyme{Tock{600'000'000}}, "server");
+  });
+}
+
+TEST(ReplayRetry, ASimulatedClientReconnectingAfterItsServerWentDownReplaysIdentically) {
+  TempDir dir;
+  const JournalTrailer t = capture_host_down(dir.file("sim.hioj"));
+  // Reset at 300 ms (a remote close), reconnected once the host is up.
+  std::uint64_t connects = 0;
+  bool reset = false;
+  for (const PassRecord& p : read_journal(dir.file("sim.hioj")).frames)
+    for (const OwnedEvent& e : p.events) {
+      if (e.channel != 2) continue;
+      if (e.kind == EventKind::connect) ++connects;
+      if (e.kind == EventKind::close && e.who == CloseWho::remote) reset = true;
+    }
+  EXPECT_TRUE(reset);
+  EXPECT_GE(connects, 2u);
+  expect_retry_replays(dir.path(), dir.file("sim.hioj"), kHostDown, 2, t);
+}
+
+// Records `run` on real loopback TCP, in real time for 200 ms, and replays it.
+void expect_real_retry_replays(const RetryRun& run, std::uint32_t client_id) {
+  TempDir dir;
+  const JournalTrailer t = capture_retry(dir.file("real.hioj"), run, true, Tock{200'000'000});
+  expect_retry_replays(dir.path(), dir.file("real.hioj"), run, client_id, t);
+}
+
+TEST(ReplayRetry, ARealClientRetryingARefusedConnectReplaysIdentically) {
+  // Port 1 on loopback: nobody listens there (a privileged port no test binds).
+  expect_real_retry_replays(
+      {.listen = "", .hang_up = false, .connect = "tcp://127.0.0.1:1", .retry = Tock{40'000'000}},
+      1);
+}
+
+TEST(ReplayRetry, ARealClientReconnectingAfterARemoteCloseReplaysIdentically) {
+  expect_real_retry_replays(
+      {.listen = "tcp://127.0.0.1:0", .hang_up = true, .connect = "", .retry = Tock{40'000'000}},
+      2);
+}
+
+TEST(ReplayRetry, NoiseOnARetryingClientIsReproducibleBySeed) {
+  TempDir dir;
+  capture_host_down(dir.file("sim.hioj"));
+  ReplayRun noisy;
+  noisy.options.noise = parse_noise_spec("drop=0.3,dup=0.2,corrupt=0.2");
+  noisy.options.noise_seed = 4;
+  noisy.out = dir.file("a.hioj");
+  const Replayed a = replay_retry(dir.file("sim.hioj"), kHostDown, noisy);
+  noisy.out = dir.file("b.hioj");
+  const Replayed b = replay_retry(dir.file("sim.hioj"), kHostDown, noisy);
+  EXPECT_EQ(a.result.status, ReplayStatus::perturbed);
+  EXPECT_EQ(test::read_file(dir.file("a.hioj")), test::read_file(dir.file("b.hioj")));
+  // The reconnects are the recorded ones: the inputs that end and open the
+  // connections are delivered as recorded, and the client retries on its grid.
+  EXPECT_EQ(opens_of(dir.file("a.hioj"), 2), opens_of(dir.file("sim.hioj"), 2));
+  EXPECT_EQ(a.result.noise.undelivered, 0u);
 }
 
 // ---- noise ------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <string>
 
+#include "changed_kind.hpp"
 #include "hio/io/tcp_server_doer.hpp"
-#include "hio/tools/cli.hpp"
 
 namespace {
 
@@ -49,13 +49,8 @@ class ShoutingEchoServer final : public hio::TcpServerDoer {
 }  // namespace
 
 int main(int argc, char** argv) {
-  hio::tools::DoerRegistry stock;
-  hio::tools::add_builtin_kinds(stock);
-  hio::tools::DoerRegistry registry;
-  for (const std::string& name : stock.names()) {
-    hio::tools::KindSpec kind = *stock.find(name);
-    if (name == "echo_server") kind.make = hio::tools::factory_of<ShoutingEchoServer>();
-    registry.add(std::move(kind));
-  }
+  const hio::tools::DoerRegistry registry = hio::tools::test::stock_kinds_with(
+      "echo_server",
+      [](hio::tools::DoerFactory) { return hio::tools::factory_of<ShoutingEchoServer>(); });
   return hio::tools::run_cli(argc, argv, registry);
 }

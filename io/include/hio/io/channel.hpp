@@ -17,6 +17,7 @@
 #include "hio/io/address.hpp"
 #include "hio/io/buffer.hpp"
 #include "hio/io/event.hpp"
+#include "hio/io/retry_grid.hpp"
 
 namespace hio {
 
@@ -76,8 +77,9 @@ struct ChannelOptions {
   std::size_t tx_bytes_max = 64 * 1024;     // tx buffer (datagrams: total bytes queued)
   std::size_t datagrams_max = 256;          // datagram channels: messages per buffer
   std::size_t datagram_bytes_max = 65'507;  // datagram channels: largest message
-  // Clients: after a failure or a remote close, open again on a lossless
-  // Tymer grid (start + k * retry). 0: never reconnect.
+  // Clients (IoHub::connect): after a failure or a remote close, open again
+  // on a lossless Tymer grid (start + k * retry; see RetryGrid). 0: never
+  // reconnect. The channel keeps the schedule, whatever its transport.
   Tock retry{0};
   // Clients: give up an attempt that is still opening after this long (a
   // failure, then retry applies). 0: wait for the transport's own verdict.
@@ -231,12 +233,14 @@ class Channel {
   // ReadyList). nullptr: no list (and leaves the old one).
   void set_ready_list(ReadyList* list);
   ReadyList* ready_list() const { return ready_list_; }
-  // The driver's call, in its turn in the pass: lets the transport move bytes,
-  // restart reads, and retry. Never blocks.
+  // The driver's call, in its turn in the pass: lets the transport move bytes
+  // and restart reads; then, for a retrying client that failed or was closed
+  // by its remote, starts the next attempt when the retry grid says so
+  // (Transport::reopen: an open event). Never blocks.
   void service();
   // When the transport wants service() again even if nothing wakes the
-  // driver (a retry, a timeout); kTymeNever if only events matter. A driver
-  // parks with park(channel.due()).
+  // driver (a timeout), or the next retry is due; kTymeNever if only events
+  // matter. A driver parks with park(channel.due()).
   Tyme due() const;
 
  private:
@@ -251,6 +255,11 @@ class Channel {
   void wake_waiter();
   void wake_driver();
   void wake_both();
+  // Failed, or closed by its remote: a client with a retry opens again.
+  bool awaits_retry() const {
+    return state_ == ChannelState::failed ||
+           (state_ == ChannelState::closed && closed_by_ == CloseWho::remote);
+  }
 
   IoHub* hub_;
   std::uint32_t id_;
@@ -263,6 +272,8 @@ class Channel {
   std::string local_;
   std::string peer_;
   std::uint64_t connects_ = 0;
+  CloseWho closed_by_ = CloseWho::local;  // of the last close event
+  RetryGrid retry_;                       // clients with options.retry > 0
 
   StreamBuffer rx_;
   StreamBuffer tx_;

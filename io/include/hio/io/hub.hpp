@@ -122,8 +122,10 @@ class IoHub final : public Reactor, public Tymee {
   struct Impl;
 
   Channel& create(const Address& address, ChannelRole role, ChannelOptions options);
+  // `client`: made by connect(), so options.retry applies (RetryGrid).
   Channel& add_channel(std::string name, const Address& address, ChannelKind kind,
-                       ChannelOptions options, std::unique_ptr<Transport> transport);
+                       ChannelOptions options, std::unique_ptr<Transport> transport,
+                       bool client = false);
   TransportFactory& factory_for(Scheme scheme) const;
   void emit(ChannelEvent& event);
   void emit_open(const Channel& channel);

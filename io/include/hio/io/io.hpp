@@ -10,6 +10,7 @@
 #include "hio/io/event.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/log.hpp"
+#include "hio/io/retry_grid.hpp"
 #include "hio/io/serial_doer.hpp"
 #include "hio/io/tcp_client_doer.hpp"
 #include "hio/io/tcp_server_doer.hpp"

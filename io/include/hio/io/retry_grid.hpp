@@ -1,14 +1,17 @@
-// RetryGrid: when a client transport (tcp, tls, serial) opens again after a
-// failure or a remote close — on the lossless grid first start + k * retry.
+// RetryGrid: when a client channel (IoHub::connect with ChannelOptions::retry)
+// opens again after a failure or a remote close — on the lossless grid
+// first start + k * retry. The one schedule of every transport (real, SimNet,
+// replay): Channel keeps it and calls Transport::reopen() on its points.
 #pragma once
 
 #include "hio/engine/tymist.hpp"
 
-namespace hio::detail {
+namespace hio {
 
 // The next attempt is the first grid point after the end of the last one,
 // so retries neither burst (catching up missed points) nor drift (counting
-// from each end). A retry of 0 never reopens.
+// from each end). A retry of 0 (or less) never reopens. Pure computation on
+// tyme: the same ends at the same tymes give the same attempts.
 class RetryGrid {
  public:
   RetryGrid() = default;
@@ -18,12 +21,10 @@ class RetryGrid {
   // A new grid from now (a reopen by the doer).
   void restart() {
     waiting_ = false;
-    tymer_.start(retry_);
+    if (enabled()) tymer_.start(retry_);
   }
-  // Forget an armed wait (a local close).
-  void cancel() { waiting_ = false; }
   // After an attempt ended, at each service: true when the next attempt
-  // starts now.
+  // starts now. The first call after an end arms the grid point.
   bool ready() {
     if (!enabled()) return false;
     if (!waiting_) {
@@ -49,4 +50,4 @@ class RetryGrid {
   bool waiting_ = false;
 };
 
-}  // namespace hio::detail
+}  // namespace hio
