@@ -49,6 +49,12 @@ bench: deps
 	cmake --build --preset $(PRESET) -j $(JOBS)
 	$(BIN)/hio-bench all --json
 
+# Projects outside hio built against it as docs/embedding.md says: installed
+# into a scratch prefix, from the build tree, as a subdirectory (the
+# consumer_* tests of tests/consumer/run_consumer.cmake).
+install-check: build
+	ctest --preset $(PRESET) -j $(JOBS) -R '^consumer_'
+
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 

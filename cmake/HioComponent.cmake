@@ -13,7 +13,7 @@ function(hio_add_component name)
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_compile_features(hio_${name} PUBLIC cxx_std_20)
   hio_set_warnings(hio_${name})
-  install(TARGETS hio_${name} EXPORT hioTargets
+  install(TARGETS hio_${name} EXPORT hio-${name}-targets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -1,11 +1,25 @@
-# Installs the libraries and exports a CMake package, so that another project
-# can find_package(hio) and link hio::engine (and the other components).
+# The CMake package: installed (find_package(hio) after `cmake --install`) and
+# in the build tree (find_package(hio) with hio_DIR or CMAKE_PREFIX_PATH set
+# to the build directory). One export set per component, so that
+# find_package(hio COMPONENTS engine) loads engine's targets only; see
+# docs/embedding.md.
 include(CMakePackageConfigHelpers)
 
-install(EXPORT hioTargets
-  NAMESPACE hio::
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)
+set(HIO_PACKAGE_COMPONENTS "")
+foreach(component engine io replay tools)
+  if(TARGET hio_${component})
+    list(APPEND HIO_PACKAGE_COMPONENTS ${component})
+    install(EXPORT hio-${component}-targets
+      NAMESPACE hio::
+      FILE hio-${component}-targets.cmake
+      DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)
+    export(EXPORT hio-${component}-targets
+      NAMESPACE hio::
+      FILE ${CMAKE_CURRENT_BINARY_DIR}/hio-${component}-targets.cmake)
+  endif()
+endforeach()
 
+# The same config file serves both places: it uses no install paths.
 configure_package_config_file(
   ${CMAKE_CURRENT_SOURCE_DIR}/cmake/hioConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/hioConfig.cmake
@@ -13,7 +27,10 @@ configure_package_config_file(
 write_basic_package_version_file(
   ${CMAKE_CURRENT_BINARY_DIR}/hioConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/hio-libatomic.cmake
+  ${CMAKE_CURRENT_BINARY_DIR}/hio-libatomic.cmake COPYONLY)
 install(FILES
   ${CMAKE_CURRENT_BINARY_DIR}/hioConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/hioConfigVersion.cmake
+  ${CMAKE_CURRENT_BINARY_DIR}/hio-libatomic.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)

@@ -1,24 +1,112 @@
-# ctest driver: install hio from the build tree into a scratch prefix, then
-# configure, build and run tests/consumer against it. Variables: BUILD_DIR,
-# SOURCE_DIR, WORK_DIR, CXX, C.
+# ctest driver: configure, build and run a project outside hio that uses hio
+# the way docs/embedding.md says. Variables:
+#   MODE       install (default): `cmake --install` BUILD_DIR into a scratch
+#              prefix, found through CMAKE_PREFIX_PATH; build-tree: found
+#              through hio_DIR=BUILD_DIR; subdirectory: the project gets
+#              -DHIO_SOURCE_DIR=HIO_SOURCE and add_subdirectory()s it
+#   BUILD_DIR  hio's build tree;  HIO_SOURCE  hio's source tree
+#   SOURCE_DIR the consumer project, or
+#   DOC        a Markdown file whose blocks marked `<!-- consumer: NAME -->`
+#              (the marker line, then a fenced block) are the project's files
+#   WORK_DIR   scratch; CXX, LAUNCHER: compiler and its launcher (ccache)
+#   ARGS       more configure arguments, separated by |
+#   TARGET     the target to build (default: all)
+#   RUN        the command to run in the consumer's build directory,
+#              separated by | (the program relative to that directory)
+#   EXPECT_CONFIGURE_ERROR  a regex: the configure must fail saying it
+cmake_minimum_required(VERSION 3.25)
 file(REMOVE_RECURSE ${WORK_DIR})
-execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
-                RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "install failed: ${rc}")
+if(NOT MODE)
+  set(MODE install)
 endif()
+
+if(DOC)
+  set(SOURCE_DIR ${WORK_DIR}/src)
+  file(READ ${DOC} text)
+  set(marker "<!-- consumer: ")
+  set(count 0)
+  while(TRUE)
+    string(FIND "${text}" "${marker}" at)
+    if(at EQUAL -1)
+      break()
+    endif()
+    string(LENGTH "${marker}" length)
+    math(EXPR at "${at} + ${length}")
+    string(SUBSTRING "${text}" ${at} -1 text)
+    string(FIND "${text}" " -->" end)
+    string(SUBSTRING "${text}" 0 ${end} name)
+    # The block starts on the line after the opening fence ...
+    string(FIND "${text}" "```" open)
+    string(SUBSTRING "${text}" ${open} -1 text)
+    string(FIND "${text}" "\n" newline)
+    math(EXPR newline "${newline} + 1")
+    string(SUBSTRING "${text}" ${newline} -1 text)
+    # ... and ends before the closing one.
+    string(FIND "${text}" "\n```" close)
+    if(close EQUAL -1)
+      message(FATAL_ERROR "${DOC}: the block of ${name} is not closed")
+    endif()
+    math(EXPR close "${close} + 1")
+    string(SUBSTRING "${text}" 0 ${close} content)
+    string(SUBSTRING "${text}" ${close} -1 text)
+    file(WRITE ${SOURCE_DIR}/${name} "${content}")
+    math(EXPR count "${count} + 1")
+  endwhile()
+  if(count EQUAL 0)
+    message(FATAL_ERROR "${DOC} has no block marked ${marker}NAME -->")
+  endif()
+endif()
+
+set(configure_args -DCMAKE_CXX_COMPILER=${CXX})
+if(LAUNCHER)
+  list(APPEND configure_args -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER})
+endif()
+if(MODE STREQUAL "install")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
+                  RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "install failed: ${rc}")
+  endif()
+  list(APPEND configure_args -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+elseif(MODE STREQUAL "build-tree")
+  list(APPEND configure_args -Dhio_DIR=${BUILD_DIR})
+elseif(MODE STREQUAL "subdirectory")
+  list(APPEND configure_args -DHIO_SOURCE_DIR=${HIO_SOURCE})
+else()
+  message(FATAL_ERROR "MODE ${MODE}: not install, build-tree or subdirectory")
+endif()
+string(REPLACE "|" ";" extra "${ARGS}")
+
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G Ninja
-                        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_CXX_COMPILER=${CXX}
-                        -DCMAKE_C_COMPILER=${C}
-                RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "consumer configure failed: ${rc}")
+                        ${configure_args} ${extra}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(EXPECT_CONFIGURE_ERROR)
+  if(NOT rc)
+    message(FATAL_ERROR "the configure passed, expected it to fail:\n${out}")
+  endif()
+  if(NOT out MATCHES "${EXPECT_CONFIGURE_ERROR}")
+    message(FATAL_ERROR "the configure failed without saying '${EXPECT_CONFIGURE_ERROR}':\n${out}")
+  endif()
+  return()
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "consumer configure failed: ${rc}\n${out}")
+endif()
+
+set(build_args)
+if(TARGET)
+  set(build_args --target ${TARGET})
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build ${build_args}
+                RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "consumer build failed: ${rc}")
 endif()
-execute_process(COMMAND ${WORK_DIR}/build/hio_consumer RESULT_VARIABLE rc)
+
+string(REPLACE "|" ";" run "${RUN}")
+list(POP_FRONT run program)
+execute_process(COMMAND ${WORK_DIR}/build/${program} ${run} WORKING_DIRECTORY ${WORK_DIR}/build
+                RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "consumer run failed: ${rc}")
 endif()

@@ -1,6 +1,9 @@
 #include "hio/tools/registry.hpp"
 
 #include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <variant>
 
 namespace hio::tools {
 
@@ -72,13 +75,60 @@ void BuildContext::choose_client_host(const std::string& address, const std::str
   net->set_client_host(host.empty() ? client_host : host);
 }
 
+namespace {
+
+// ParamType's values number ParamValue's alternatives, in order: a default of
+// type `t` holds alternative static_cast<std::size_t>(t).
+template <ParamType type, typename T>
+constexpr bool holds_at =
+    std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(type), ParamValue>, T>;
+static_assert(holds_at<ParamType::boolean, bool> && holds_at<ParamType::integer, std::int64_t> &&
+              holds_at<ParamType::number, double> && holds_at<ParamType::string, std::string> &&
+              holds_at<ParamType::duration, Tock> && holds_at<ParamType::strings, StringList>);
+
+bool usable_key(const std::string& name) {
+  return !name.empty() && name.find_first_of(". \t\n\r\v\f") == std::string::npos;
+}
+
+// A parameter's problem, or empty. `seen` holds the names before it.
+std::string param_problem(const ParamSpec& param, const std::vector<std::string>& seen) {
+  // The keys the loader reads from every doer table itself.
+  static constexpr std::string_view kCommon[] = {"kind", "name", "tock", "copies", "doer"};
+  if (!usable_key(param.name)) return "a parameter name must be non-empty, without dots or spaces";
+  for (std::string_view common : kCommon) {
+    if (param.name == common) {
+      return "parameter '" + param.name +
+             "' collides with a key every doer has (kind, name, tock, copies, doer)";
+    }
+  }
+  for (const std::string& before : seen) {
+    if (before == param.name) return "parameter '" + param.name + "' is declared twice";
+  }
+  if (param.default_value && param.default_value->index() != static_cast<std::size_t>(param.type)) {
+    return "the default of parameter '" + param.name + "' is not " + to_string(param.type);
+  }
+  return "";
+}
+
+}  // namespace
+
 void DoerRegistry::add(KindSpec kind) {
-  if (kind.name.empty()) throw std::invalid_argument("a doer kind needs a name");
+  if (!usable_key(kind.name)) {
+    throw std::invalid_argument("doer kind name '" + kind.name +
+                                "' must be non-empty, without dots or spaces");
+  }
   if (!kind.group && !kind.make) {
     throw std::invalid_argument("doer kind '" + kind.name + "' has no factory");
   }
   if (kinds_.find(kind.name) != kinds_.end()) {
     throw std::invalid_argument("doer kind '" + kind.name + "' is registered twice");
+  }
+  std::vector<std::string> seen;
+  for (const ParamSpec& param : kind.params) {
+    if (std::string problem = param_problem(param, seen); !problem.empty()) {
+      throw std::invalid_argument("doer kind '" + kind.name + "': " + problem);
+    }
+    seen.push_back(param.name);
   }
   std::string name = kind.name;
   kinds_.emplace(std::move(name), std::move(kind));

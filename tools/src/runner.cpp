@@ -17,6 +17,15 @@ namespace hio::tools {
 
 namespace {
 
+// A doer of a (non-group) kind, with the spec's tock. A factory that returns
+// no doer is the kind's fault, reported like a factory that throws.
+std::unique_ptr<Doer> make_doer(const KindSpec& kind, const DoerSpec& spec, BuildContext& context) {
+  std::unique_ptr<Doer> doer = kind.make(spec, context);
+  if (doer == nullptr) throw std::invalid_argument("its kind's factory made no doer");
+  doer->set_tock(spec.tock);
+  return doer;
+}
+
 void adopt(std::unique_ptr<Doer> doer, DoDoer* parent, BuiltScenario& built) {
   if (parent != nullptr) {
     // The group owns its children: DoDoer::adopt appends in O(1), where
@@ -37,9 +46,7 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
   copy.copies = 1;
   for (std::int64_t i = 1; i <= spec.copies; ++i) {
     copy.name = spec.name + "-" + std::to_string(i);
-    std::unique_ptr<Doer> doer = kind.make(copy, context);
-    doer->set_tock(spec.tock);
-    adopt(std::move(doer), parent, built);
+    adopt(make_doer(kind, copy, context), parent, built);
   }
   // Linear in the copies: the first copy's counters by prefix (not every
   // counter listed), each part's reader looked up once, not at every read.
@@ -95,13 +102,16 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
         build_copies(spec, *kind, context, item.parent, built);
         continue;
       } else {
-        doer = kind->make(spec, context);
-        doer->set_tock(spec.tock);
+        doer = make_doer(*kind, spec, context);
       }
     } catch (const std::exception& error) {
       problems.push_back(
           Diagnostic{spec.pos, "cannot build doer '" + spec.name + "': " + error.what()});
       context.unbuilt.insert(spec.name);
+      continue;
+    } catch (...) {  // a user's factory may throw anything
+      problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + spec.name +
+                                                  "': its kind's factory threw a non-exception"});
       continue;
     }
     adopt(std::move(doer), item.parent, built);

@@ -97,7 +97,13 @@ struct KindSpec {
 
 class DoerRegistry {
  public:
-  // Throws std::invalid_argument for an empty or duplicate name.
+  // Throws std::invalid_argument, saying why, for a kind that cannot work: a
+  // name that is empty, registered already, or has a dot or whitespace; no
+  // factory (unless a group); a parameter name that is empty, has a dot or
+  // whitespace, is given twice or is a key every doer has (kind, name, tock,
+  // copies, doer); a default that does not hold the parameter's type
+  // (ParamValue's alternative in ParamType's order). A factory that returns
+  // nullptr is reported when the scenario is built, like one that throws.
   void add(KindSpec kind);
   const KindSpec* find(std::string_view name) const;
   std::vector<std::string> names() const;  // sorted
