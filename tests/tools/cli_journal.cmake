@@ -59,6 +59,17 @@ require("${out}" "\np0 0 s[0-9]+ #2 connect [^\n]*\np[0-9]+ [0-9.]+ s[0-9]+ #2 c
 hio(inspect ${WORK}/a.hioj --kind bogus EXIT 2)
 require("${err}" "--kind bogus: one of open, connect" "bad kind")
 hio(inspect ${WORK}/a.hioj --channel nobody EXIT 2)
+# An id no channel has is an error naming the channels there are, not an
+# empty listing; an id only the events know (a channel opened after the
+# header was written, here an accepted remote) is found there.
+hio(inspect ${WORK}/a.hioj --channel 9 EXIT 2)
+require("${err}" "^hio inspect: --channel 9: the journal has no channel 9; its channels are 0 \\(the network\\), 1 server, 2 client\n$" "no such channel")
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "--channel 9 printed a listing:\n${out}")
+endif()
+hio(run ${SCENARIOS}/tcp_echo_jitter.toml --record ${WORK}/tcp.hioj EXIT 0)
+hio(inspect ${WORK}/tcp.hioj --channel 3 --kind open EXIT 0)
+require("${out}" "\np[0-9]+ [0-9.]+ s[0-9]+ #3 open stream name=\"server/3\"" "accepted channel by id")
 hio(inspect ${WORK}/a.hioj --from 1parsec EXIT 2)
 hio(inspect ${WORK}/a.hioj --from 2s --to 1s EXIT 2)
 require("${err}" "hio inspect: --from 2s is not before --to 1s: no tyme is in that window" "empty window")
