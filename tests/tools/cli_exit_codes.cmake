@@ -94,6 +94,16 @@ hio(run ${own} --real --set run.mode=sim EXIT 2)
 hio(run ${own} --limit 1s --set run.limit=2s EXIT 2)
 hio(run ${own} --limit 3x EXIT 2)
 require("${err}" "hio run: --limit 3x: " "bad --limit not named")
+# Only "0" goes without a unit; "-0" has a sign, which durations do not have.
+hio(run ${own} --limit 00 EXIT 2)
+require("${err}" "hio run: --limit 00: duration \"00\" has no unit" "unitless 00 accepted")
+hio(run ${own} --set run.limit=0.0 EXIT 2)
+require("${err}" "duration \"0.0\" has no unit" "unitless 0.0 accepted")
+hio(run ${own} --limit -0 EXIT 2)
+require("${err}" "hio run: --limit -0: duration \"-0\" has a sign; durations have none: write \"0\"" "-0 called negative")
+hio(inspect ${own_journal} --from 0 --to 1ms EXIT 0)
+hio(inspect ${own_journal} --from 0.0 EXIT 2)
+require("${err}" "hio inspect: --from 0.0: duration \"0.0\" has no unit" "inspect took 0.0")
 
 # A misspelt command is named.
 hio(frobnicate EXIT 2)
