@@ -98,6 +98,12 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
         doer = kind->make(spec, context);
         doer->set_tock(spec.tock);
       }
+    } catch (const ParamError& error) {
+      // At the key's value; a default (the key not written) is at the doer.
+      auto param = spec.params.find(error.key());
+      problems.push_back(Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
+                                    "cannot build doer '" + spec.name + "': " + error.what()});
+      continue;
     } catch (const std::exception& error) {
       problems.push_back(
           Diagnostic{spec.pos, "cannot build doer '" + spec.name + "': " + error.what()});
@@ -312,6 +318,8 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
                        built->net.get(),
                        scenario.net.client_host,
                        /*replaying=*/!options.with_net};
+  for (const SerialSpec& serial : scenario.net.serials)
+    context.devices.insert(context.devices.end(), {serial.device_a, serial.device_b});
   build_tree(scenario, registry, context, *built);
 
   std::vector<Diagnostic> problems;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -20,7 +21,14 @@ struct SourcePos {
   std::string file;
   std::uint32_t line = 0;  // 1-based; 0 = unknown
   std::uint32_t column = 0;
+  std::string str() const;  // "file:line:col", or "file" when the line is unknown
 };
+
+// "; did you mean 'x'?" for the candidate closest to `word`, when it is close:
+// at most max(1, size/3) edits (insertions, deletions, substitutions, swaps
+// of two neighbours) away, and fewer than the word's size (a one-letter word
+// has no close names); "" when none is. Ties go to the first candidate.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 // One problem found in a scenario: "file:line:col: message".
 struct Diagnostic {
