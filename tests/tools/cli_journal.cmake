@@ -100,7 +100,13 @@ hio(run ${udp} --seed 8 --record ${WORK}/c.hioj EXIT 0)
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj EXIT 3)
 require("${out}" "header differs: seed: 7 vs 8" "diff header")
 require("${out}" "first divergence at event [0-9]+: pass [0-9]+, tyme " "diff divergence")
+# A cut journal: the part both have is compared and said so on stdout (exit 2,
+# the cut on stderr too).
 hio(diff ${WORK}/a.hioj ${WORK}/cut.hioj EXIT 2)
+require("${out}" "^same for the first [0-9]+ events, then ${WORK}/cut.hioj is cut or damaged at byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): truncated: [^\n]*\n$" "diff of a cut journal")
+require("${err}" "hio diff: ${WORK}/cut.hioj: byte [0-9]+ " "diff cut on stderr")
+hio(diff ${WORK}/cut.hioj ${WORK}/a.hioj EXIT 2)
+require("${out}" "^same for the first [0-9]+ events, then ${WORK}/cut.hioj is cut" "diff of a cut journal first")
 hio(diff ${WORK}/garbage.hioj ${WORK}/a.hioj EXIT 2)
 hio(diff ${WORK}/a.hioj EXIT 2)
 

@@ -412,6 +412,20 @@ int do_diff(const std::string& a, const std::string& b) {
     std::cout << result.divergence->describe();
     if (result.divergence->describe().back() != '\n') std::cout << "\n";
   }
+  if (!result.divergence && (result.expected_error || result.actual_error)) {
+    // What could be compared agreed: say how far, and where it stopped.
+    std::cout << "same for the first " << result.events_compared << " events, then";
+    const char* joint = "";
+    for (const auto& [path, error] :
+         {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
+      if (!*error) continue;
+      std::cout << joint << " " << display_text(*path) << " is cut or damaged at "
+                << (*error)->what();
+      joint = ";";
+    }
+    std::cout << "\n";
+  }
+  std::cout.flush();
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
   if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
   if (result.divergence) return kExitDivergence;
