@@ -38,7 +38,8 @@ constexpr const char* kExamples = R"(Examples:
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
 Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
-            3 replay divergence, 130 interrupted (SIGINT), 143 terminated (SIGTERM).)";
+            3 replay divergence, 4 could not write the output (journal, report),
+            130 interrupted (SIGINT), 143 terminated (SIGTERM).)";
 
 void print_diagnostics(const ScenarioError& error) {
   for (const Diagnostic& d : error.diagnostics())
@@ -534,6 +535,9 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
     if (replay_cmd->parsed()) return do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) return do_inspect(inspect_args);
     if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
+  } catch (const replay::JournalWriteError& error) {
+    std::cerr << "hio: error: " << error.what() << "\n";
+    return kExitOutputFailed;
   } catch (const std::exception& error) {
     std::cerr << "hio: error: " << error.what() << "\n";
     return kExitBadInput;

@@ -308,13 +308,13 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     fs::create_directories(command.out, error);
     if (error) {
       err << "hio sweep: cannot create " << command.out << ": " << error.message() << "\n";
-      return kExitBadInput;
+      return kExitOutputFailed;
     }
     report_path = (fs::path(command.out) / "report.json").string();
     report.open(report_path, std::ios::binary | std::ios::trunc);
     if (!report) {
       err << "hio sweep: cannot write " << report_path << "\n";
-      return kExitBadInput;
+      return kExitOutputFailed;
     }
     report << "{" << json_field("scenario", command.scenario_path) << ", "
            << json_field("shard", command.shard_text) << ", \"seeds\": [";
@@ -357,11 +357,15 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     if (seeds.step > 1) resume += " --shard 1/" + std::to_string(seeds.step);
   }
   const std::string interrupted = end.interrupted ? "true" : "false";
+  bool report_failed = false;
   if (report.is_open()) {
     report << "], \"interrupted\": " << interrupted << ", \"covered\": " << json_quote(covered)
            << ", \"resume\": " << json_quote(resume) << "}\n";
     report.close();
-    if (!report) err << "hio sweep: cannot write " << report_path << "\n";
+    if (!report) {
+      err << "hio sweep: cannot write " << report_path << "\n";
+      report_failed = true;
+    }
   }
   if (command.json) {
     out << "{\"summary\": true, " << json_field("shard", command.shard_text)
@@ -389,6 +393,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
   }
   out << std::flush;
   if (end.interrupted) return interrupted_exit_code(end.stop_signal);
+  if (report_failed) return kExitOutputFailed;
   return failed == 0 ? kExitOk : kExitExpectationsFailed;
 }
 

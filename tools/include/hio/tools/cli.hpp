@@ -15,6 +15,7 @@ enum ExitCode : int {
   kExitExpectationsFailed = 1,
   kExitBadInput = 2,
   kExitDivergence = 3,
+  kExitOutputFailed = 4,   // a journal or report could not be written (disk full, EIO, ...)
   kExitInterrupted = 130,  // SIGINT
   kExitTerminated = 143,   // SIGTERM
 };
