@@ -160,10 +160,18 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   RunEnd reason = RunEnd::done;
   try {
     enter(doers);
-    if (real_) timer_.start(tock());
+    // Real time: the run ends on the wall clock at start + limit too, so the
+    // last pass's pacing (a tock longer than the limit) is cut there. Tyme
+    // and the passes are as in virtual time; only the wait is shorter.
+    MonoTimer::Clock::time_point wall_end = MonoTimer::Clock::time_point::max();
+    if (real_) {
+      timer_.start(tock());
+      const auto room = wall_end - timer_.start_time();
+      if (limited && limit_ < room) wall_end = timer_.start_time() + limit_;
+    }
     for (;;) {
       recur();
-      if (real_) pace();
+      if (real_) pace(wall_end);
       if (core_.empty()) {
         done_ = true;
         reason = RunEnd::done;
@@ -235,12 +243,13 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   return tyme() != kTymeNever;
 }
 
-void Doist::pace() {
+void Doist::pace(MonoTimer::Clock::time_point wall_end) {
   // Waits in slices, so that a SIGINT or SIGTERM (which only sets a flag) is
   // acted on within one slice even when the tock is long.
   constexpr std::chrono::milliseconds kSlice{100};
-  while (!timer_.expired() && !stop_pending()) {
-    const auto until = std::min(timer_.stop_time(), std::chrono::steady_clock::now() + kSlice);
+  const auto stop = std::min(timer_.stop_time(), wall_end);
+  while (MonoTimer::Clock::now() < stop && !stop_pending()) {
+    const auto until = std::min(stop, std::chrono::steady_clock::now() + kSlice);
     if (reactors_.empty()) {
       std::this_thread::sleep_until(until);
     } else {

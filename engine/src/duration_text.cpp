@@ -31,7 +31,18 @@ std::int64_t duration_unit_ns(std::string_view unit) {
 
 DurationParse parse_duration_text(std::string_view text, Tock max, std::int64_t default_unit_ns) {
   if (text.empty()) return failed(DurationProblem::empty, 0);
-  if (text[0] == '-') return failed(DurationProblem::negative, 0);
+  if (text[0] == '-') {
+    // "-0" is not negative: it is a zero written with a sign, which the
+    // grammar does not have. A non-zero digit before any unit makes it
+    // negative.
+    bool zero = false;
+    for (const char c : text.substr(1)) {
+      if (c >= '1' && c <= '9') return failed(DurationProblem::negative, 0);
+      if (c != '0' && c != '.') break;
+      zero = zero || c == '0';
+    }
+    return failed(zero ? DurationProblem::signed_zero : DurationProblem::no_number, 0);
+  }
   // Digits before and after the point, as an integer and a count of decimals.
   // 2^80 bounds the digits so that digits * (ns per hour, < 2^42) fits 128
   // bits; anything that long is far beyond every caller's maximum anyway.
@@ -61,7 +72,7 @@ DurationParse parse_duration_text(std::string_view text, Tock max, std::int64_t 
   if (unit.empty()) {
     if (default_unit_ns > 0) {
       scale = default_unit_ns;
-    } else if (digits == 0) {
+    } else if (text == "0") {
       return DurationParse{Tock{0}, {}, 0};
     } else {
       return failed(DurationProblem::no_unit, i);

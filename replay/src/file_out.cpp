@@ -7,12 +7,14 @@
 #include <string>
 #include <system_error>
 
+#include "hio/replay/error.hpp"
+
 namespace hio::replay::detail {
 
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw std::system_error(errno, std::generic_category(), "journal " + what + " '" + path + "'");
+  throw JournalWriteError(errno, std::generic_category(), "journal " + what + " '" + path + "'");
 }
 
 }  // namespace

@@ -105,7 +105,9 @@ std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
   append_json_number(out, "accepted", std::uint64_t{e.accepted});
   append_json_field(out, "who", to_string(e.who));
   append_json_field(out, "noise", to_string(e.noise));
-  append_json_field(out, "channel_kind", to_string(e.channel_kind));
+  // Only an open event carries its channel's kind; on the others the field
+  // holds a default that would read as "stream" whatever the channel is.
+  if (e.kind == EventKind::open) append_json_field(out, "channel_kind", to_string(e.channel_kind));
   out += '}';
   return out;
 }

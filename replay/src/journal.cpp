@@ -43,6 +43,11 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
 
 Journal::~Journal() {
   if (finished_) return;
+  if (writer_.failed()) {
+    // The write error that ended it was reported; there is nothing to add.
+    detach();
+    return;
+  }
   try {
     detach();
     recorder_.end_pass();
@@ -90,7 +95,9 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   try {
     end = doist_.run(doers, limit);
   } catch (const std::exception& e) {
-    if (!finished_) finish(RunOutcome::error, e.what());
+    // A journal whose file failed cannot be finished: the write error is
+    // the one to report, not a refusal to write after it.
+    if (!finished_ && !writer_.failed()) finish(RunOutcome::error, e.what());
     throw;
   } catch (...) {
     if (!finished_) finish(RunOutcome::error, "an exception that is not a std::exception");

@@ -71,6 +71,7 @@ DurationParse parse_delay_end(const Item& item, std::string_view text, std::size
   switch (parsed.error.problem) {
     case DurationProblem::empty:
     case DurationProblem::negative:
+    case DurationProblem::signed_zero:
     case DurationProblem::no_number:
       fail(where, item.key,
            "expected a duration like 20ms (a number and unit " + units + "), got '" +

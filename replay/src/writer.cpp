@@ -210,6 +210,9 @@ const JournalHeader& JournalWriter::header() const {
 bool JournalWriter::finished() const {
   return impl_->trailer.has_value();
 }
+bool JournalWriter::failed() const {
+  return !impl_->failure.empty();
+}
 std::uint64_t JournalWriter::frames() const {
   return impl_->frames;
 }

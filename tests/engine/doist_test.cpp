@@ -389,6 +389,22 @@ TEST(DoistRealTime, PacesPassesToTheWallClockWithExactTyme) {
   EXPECT_GE(wall, std::chrono::milliseconds(40));
 }
 
+// A limit shorter than the tock: one pass runs (tyme one tock on, as in
+// virtual time), and the wait after it ends at the limit on the wall clock,
+// not a tock later (here an hour: a regression hangs until ctest's timeout).
+TEST(DoistRealTime, ALimitShorterThanTheTockCutsTheLastWait) {
+  Trace trace;
+  Doist doist(seconds(3600), true);
+  ProbeDoer a(trace, "A");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(doist.run({&a}, ms(30)), RunEnd::limit);
+  const auto wall = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(a.recurs, 1);
+  EXPECT_EQ(doist.passes(), 1u);
+  EXPECT_EQ(doist.tyme(), at(seconds(3600)));
+  EXPECT_GE(wall, std::chrono::milliseconds(30));  // it still waits out the limit
+}
+
 TEST(DoistRealTime, AnOverrunPassIsMadeUpWithoutLosingPasses) {
   Trace trace;
   Doist doist(ms(10), true);

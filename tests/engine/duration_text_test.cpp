@@ -16,7 +16,7 @@ TEST(DurationText, ParsesExactly) {
   EXPECT_EQ(parse_duration_text("2m", kDay).tock, seconds(120));
   EXPECT_EQ(parse_duration_text("24h", kDay).tock, kDay);
   EXPECT_EQ(parse_duration_text("0", kDay).tock, Tock{0});
-  EXPECT_EQ(parse_duration_text("0.000", kDay).tock, Tock{0});
+  EXPECT_EQ(parse_duration_text("0.000s", kDay).tock, Tock{0});
   EXPECT_EQ(parse_duration_text("20ms", kDay).unit_ns, 1'000'000);
   EXPECT_EQ(parse_duration_text("0", kDay).unit_ns, 0);
 }
@@ -39,7 +39,20 @@ TEST(DurationText, SaysWhatIsWrongAndWhere) {
       {"-1s", P::negative, 0},
       {"ms", P::no_number, 0},
       {".s", P::no_number, 0},
+      {"-5.0ms", P::negative, 0},
+      {"-0.5ms", P::negative, 0},
+      // A sign on a zero is not negative, just not the grammar.
+      {"-0", P::signed_zero, 0},
+      {"-0.0ms", P::signed_zero, 0},
+      {"-00", P::signed_zero, 0},
+      {"-", P::no_number, 0},
+      {"-ms", P::no_number, 0},
       {"15", P::no_unit, 2},
+      // Only "0" itself may go without a unit.
+      {"00", P::no_unit, 2},
+      {"0.0", P::no_unit, 3},
+      {".0", P::no_unit, 2},
+      {"0.", P::no_unit, 2},
       {"10sec", P::unknown_unit, 2},
       {"1.2.3s", P::unknown_unit, 3},
       {"1 s", P::unknown_unit, 1},

@@ -75,8 +75,20 @@ TEST(Inspect, JsonLines) {
             "{\"type\":\"event\",\"pass\":7,\"tyme_ns\":218750000,\"tyme\":\"0.21875\",\"seq\":16,"
             "\"channel\":4,\"kind\":\"rx\",\"bytes_len\":5,\"bytes_hex\":\"646772616d\","
             "\"peer\":\"10.0.0.1:9\",\"text\":\"\",\"accepted\":0,\"who\":\"local\","
-            "\"noise\":\"none\",\"channel_kind\":\"datagram\"}");
+            "\"noise\":\"none\"}");
   EXPECT_EQ(lines[2].rfind("{\"type\":\"trailer\",\"passes\":8,", 0), 0u);
+  // The channel's kind only where the event carries it: on open.
+  for (const auto& e : test::sample_events()) {
+    const std::string line = format_event(e.view(), 0, FormatOptions{.format = LineFormat::json});
+    EXPECT_EQ(line.find("\"channel_kind\":") != std::string::npos, e.view().kind == EventKind::open)
+        << line;
+    if (e.view().kind == EventKind::open) {
+      EXPECT_NE(
+          line.find(std::string("\"channel_kind\":\"") + to_string(e.view().channel_kind) + "\""),
+          std::string::npos)
+          << line;
+    }
+  }
   // Text that is not UTF-8 goes as hex.
   const auto events = test::sample_events();
   const std::string json =

@@ -16,7 +16,7 @@ hio(--help EXIT 0)
 
 # Problems found while building the tree: still exit 2, nothing runs.
 hio(run ${DATA}/bad_build/dangling_address.toml EXIT 2)
-require("${err}" "dangling_address.toml:2:1: cannot build doer 'c': address '@nobody' names no listening doer" "dangling address not reported")
+require("${err}" "dangling_address.toml:5:11: cannot build doer 'c': address '@nobody' names no listening doer" "dangling address not reported")
 hio(run ${DATA}/bad_build/unknown_counter.toml EXIT 2)
 require("${err}" "unknown_counter.toml:6:9: no doer publishes counter 't.rusn'" "unknown counter not reported")
 
@@ -31,12 +31,26 @@ hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..3 --jobs 0 EXIT 2)
 
 # A sim:// address with no [net]: a build problem at the doer, exit 2.
 hio(run ${DATA}/bad_build/sim_without_net.toml EXIT 2)
-require("${err}" "sim_without_net.toml:1:1: cannot build doer 'c': a sim:// address needs a \\[net\\] section" "sim without net not reported")
+require("${err}" "sim_without_net.toml:4:11: cannot build doer 'c': a sim:// address needs a \\[net\\] section" "sim without net not reported")
 # Parameters beyond what a doer can do: refused at build, exit 2.
 hio(run ${DATA}/bad_build/datagram_too_large.toml EXIT 2)
-require("${err}" "datagram_too_large.toml:11:1: cannot build doer 'client': size must be from 10 to 65507" "oversized datagram not reported")
+require("${err}" "datagram_too_large.toml:16:8: cannot build doer 'client': size must be from 10 to 65507" "oversized datagram not reported")
+# Build problems point at the key's value (line:col), not at [[doer]], and
+# speak the scenario's words (no internal function names).
+hio(check ${DATA}/bad_build/ticker_count_negative.toml EXIT 2)
+require("${err}" "/ticker_count_negative.toml:6:9: cannot build doer 't': count must be >= 0 \\(0 = never done\\)\n$" "negative count")
+hio(check ${DATA}/bad_build/size_zero.toml EXIT 2)
+require("${err}" "/size_zero.toml:12:8: cannot build doer 'client': size must be from 1 to 16777216\n$" "size 0 not at its key")
+hio(check ${DATA}/bad_build/unknown_client_host.toml EXIT 2)
+require("${err}" "/unknown_client_host.toml:14:8: cannot build doer 'alice': unknown host 'clinet'; did you mean 'client'\\? \\(net.hosts lists them\\)\n$" "unknown host")
+# Two doers on one fixed address: check says so, with both places.
+hio(check ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
+require("${err}" "/two_servers_one_port.toml:11:11: cannot build doer 'second': address 'tcp://127.0.0.1:47123' is taken: doer 'first' \\(.*/two_servers_one_port.toml:6:11\\) listens there already\n$" "port clash")
+hio(run ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
+hio(check ${DATA}/bad_build/two_sim_responders.toml EXIT 2)
+require("${err}" "/two_sim_responders.toml:17:13: cannot build doer 'b': address 'sim://server:7' is taken: doer 'a' \\(.*/two_sim_responders.toml:8:11\\) is bound there already\n$" "sim clash")
 hio(check ${DATA}/bad_build/datagram_peer_unknown.toml EXIT 2)
-require("${err}" "cannot build doer 'sim_typo': to = 'sever:7': unknown host 'sever'" "unknown sim peer not reported")
+require("${err}" "cannot build doer 'sim_typo': .*unknown host 'sever'" "unknown sim peer not reported")
 require("${err}" "cannot build doer 'real_name': to = 'localhost:9': destination 'localhost:9' is not an IP address" "non-IP udp peer not reported")
 # A failing expectation in a [net] scenario: exit 1, the first failure shown.
 hio(run ${SCENARIOS}/tcp_echo_jitter.toml --seed 2 EXIT 1)
@@ -102,6 +116,16 @@ hio(sweep ${own} --seeds 1..2 --set run.tock=10ms --set run.limit=1s --set run.t
 require("${err}" "hio sweep: --set run.tock=10ms and --set run.tock=20ms both set run.tock; give one" "repeated --set not refused by sweep")
 hio(run ${own} --limit 3x EXIT 2)
 require("${err}" "hio run: --limit 3x: " "bad --limit not named")
+# Only "0" goes without a unit; "-0" has a sign, which durations do not have.
+hio(run ${own} --limit 00 EXIT 2)
+require("${err}" "hio run: --limit 00: duration \"00\" has no unit" "unitless 00 accepted")
+hio(run ${own} --set run.limit=0.0 EXIT 2)
+require("${err}" "duration \"0.0\" has no unit" "unitless 0.0 accepted")
+hio(run ${own} --limit -0 EXIT 2)
+require("${err}" "hio run: --limit -0: duration \"-0\" has a sign; durations have none: write \"0\"" "-0 called negative")
+hio(inspect ${own_journal} --from 0 --to 1ms EXIT 0)
+hio(inspect ${own_journal} --from 0.0 EXIT 2)
+require("${err}" "hio inspect: --from 0.0: duration \"0.0\" has no unit" "inspect took 0.0")
 
 # A misspelt command is named.
 hio(frobnicate EXIT 2)

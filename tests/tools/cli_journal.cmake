@@ -59,6 +59,17 @@ require("${out}" "\np0 0 s[0-9]+ #2 connect [^\n]*\np[0-9]+ [0-9.]+ s[0-9]+ #2 c
 hio(inspect ${WORK}/a.hioj --kind bogus EXIT 2)
 require("${err}" "--kind bogus: one of open, connect" "bad kind")
 hio(inspect ${WORK}/a.hioj --channel nobody EXIT 2)
+# An id no channel has is an error naming the channels there are, not an
+# empty listing; an id only the events know (a channel opened after the
+# header was written, here an accepted remote) is found there.
+hio(inspect ${WORK}/a.hioj --channel 9 EXIT 2)
+require("${err}" "^hio inspect: --channel 9: the journal has no channel 9; its channels are 0 \\(the network\\), 1 server, 2 client\n$" "no such channel")
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "--channel 9 printed a listing:\n${out}")
+endif()
+hio(run ${SCENARIOS}/tcp_echo_jitter.toml --record ${WORK}/tcp.hioj EXIT 0)
+hio(inspect ${WORK}/tcp.hioj --channel 3 --kind open EXIT 0)
+require("${out}" "\np[0-9]+ [0-9.]+ s[0-9]+ #3 open stream name=\"server/3\"" "accepted channel by id")
 hio(inspect ${WORK}/a.hioj --from 1parsec EXIT 2)
 hio(inspect ${WORK}/a.hioj --from 2s --to 1s EXIT 2)
 require("${err}" "hio inspect: --from 2s is not before --to 1s: no tyme is in that window" "empty window")
@@ -89,7 +100,13 @@ hio(run ${udp} --seed 8 --record ${WORK}/c.hioj EXIT 0)
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj EXIT 3)
 require("${out}" "header differs: seed: 7 vs 8" "diff header")
 require("${out}" "first divergence at event [0-9]+: pass [0-9]+, tyme " "diff divergence")
+# A cut journal: the part both have is compared and said so on stdout (exit 2,
+# the cut on stderr too).
 hio(diff ${WORK}/a.hioj ${WORK}/cut.hioj EXIT 2)
+require("${out}" "^same for the first [0-9]+ events, then ${WORK}/cut.hioj is cut or damaged at byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): truncated: [^\n]*\n$" "diff of a cut journal")
+require("${err}" "hio diff: ${WORK}/cut.hioj: byte [0-9]+ " "diff cut on stderr")
+hio(diff ${WORK}/cut.hioj ${WORK}/a.hioj EXIT 2)
+require("${out}" "^same for the first [0-9]+ events, then ${WORK}/cut.hioj is cut" "diff of a cut journal first")
 hio(diff ${WORK}/garbage.hioj ${WORK}/a.hioj EXIT 2)
 hio(diff ${WORK}/a.hioj EXIT 2)
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # hio's own output: a write to stdout that fails (/dev/full, a closed stdout)
-# is an error in every subcommand, exit 2 with the reason; a reader that went
+# is an error in every subcommand, exit 4 with the reason; a reader that went
 # away (EPIPE) is quiet, exit 141 as SIGPIPE gives. `hio sweep --out DIR`:
 # report.json is whole or absent, a journal cut short by a write error is
 # removed, nothing claims a file that is not there, an earlier sweep's
@@ -36,19 +36,19 @@ if [ -w /dev/full ]; then
     "--help"; do
     i=$((i + 1))
     # shellcheck disable=SC2086
-    OUT=/dev/full expect full$i 2 "$HIO" $args
+    OUT=/dev/full expect full$i 4 "$HIO" $args
     grep -qx "hio: cannot write the output (stdout): No space left on device" full$i.err ||
       fail "$args > /dev/full: no error on stderr" full$i
   done
   # A sweep that writes its report and journals still fails when stdout does.
-  OUT=/dev/full expect fullout 2 "$HIO" sweep "$quick" --seeds 1..3 --set run.limit=250ms \
+  OUT=/dev/full expect fullout 4 "$HIO" sweep "$quick" --seeds 1..3 --set run.limit=250ms \
     --out fullout
   [ -f fullout/report.json ] && [ -f fullout/seed-3.hioj ] || fail "fullout: no report" fullout
 fi
 # A closed stdout.
 "$HIO" inspect q.hioj >&- 2> closed.err
 rc=$?
-[ $rc -eq 2 ] && grep -q "cannot write the output (stdout): Bad file descriptor" closed.err ||
+[ $rc -eq 4 ] && grep -q "cannot write the output (stdout): Bad file descriptor" closed.err ||
   fail "closed stdout: exit $rc" closed
 
 # A reader gone before hio writes: a pipe whose read end is closed (the
@@ -73,12 +73,12 @@ broken_pipe epipe_sweep sh -c 'trap "" PIPE; exec "$0" sweep "$1" --seeds 1..5 -
 broken_pipe sigpipe "$HIO" inspect q.hioj
 
 # report.json that cannot be written (a file size limit: write(2) fails with
-# EFBIG): exit 2, the reason, no report.json nor a temporary file left, and
+# EFBIG): exit 4, the reason, no report.json nor a temporary file left, and
 # no "report in".
 (trap '' XFSZ; ulimit -f 4 && exec "$HIO" sweep "$quick" --seeds 1..300 --out fz4) \
   > fz4.out 2> fz4.err
 rc=$?
-[ $rc -eq 2 ] || fail "fz4: exit $rc, expected 2" fz4
+[ $rc -eq 4 ] || fail "fz4: exit $rc, expected 4" fz4
 grep -qx "hio sweep: cannot write fz4/report.json: File too large; no report written" fz4.err ||
   fail "fz4: no error" fz4
 [ -z "$(ls fz4)" ] || fail "fz4: left $(ls fz4)" fz4
@@ -90,7 +90,7 @@ grep -q "report in" fz4.out && fail "fz4: claims a report" fz4
 (trap '' XFSZ; ulimit -f 20 && exec "$HIO" sweep "$SCENARIOS/tcp_echo_jitter.toml" --seeds 1..50 \
   --out fz20) > fz20.out 2> fz20.err
 rc=$?
-[ $rc -eq 2 ] || fail "fz20: exit $rc, expected 2" fz20
+[ $rc -eq 4 ] || fail "fz20: exit $rc, expected 4" fz20
 grep -q "^hio sweep: seed 2: cannot record: journal cannot write 'fz20/seed-2.hioj': File too large$" \
   fz20.err || fail "fz20: no error" fz20
 [ "$(ls fz20)" = "report.json" ] || fail "fz20: left $(ls fz20)" fz20

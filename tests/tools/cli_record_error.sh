@@ -11,13 +11,13 @@ rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.err"; exit 1; }
 
 # limited NAME COMMAND...: runs COMMAND with files limited to 2 KiB; it must
-# fail with exit 2 and an error naming $WORK/NAME.hioj, not a temporary name.
+# fail with exit 4 (the output could not be written) and an error naming $WORK/NAME.hioj, not a temporary name.
 limited() {
   name=$1
   shift
   (trap '' XFSZ; ulimit -f 2 && exec "$@") > "$WORK/$name.out" 2> "$WORK/$name.err"
   rc=$?
-  [ $rc -eq 2 ] || fail "$name: exit $rc, expected 2" "$name"
+  [ $rc -eq 4 ] || fail "$name: exit $rc, expected 4" "$name"
   grep -q "cannot write '$WORK/$name.hioj': File too large" "$WORK/$name.err" ||
     fail "$name: the error does not name FILE" "$name"
   grep -q "$name\.hioj\." "$WORK/$name.err" && fail "$name: the error names a temporary file" "$name"
@@ -39,7 +39,7 @@ if [ -w /dev/full ]; then
   "$HIO" run "$SCENARIOS/udp_request_response.toml" --record /dev/full \
     > "$WORK/full.out" 2> "$WORK/full.err"
   rc=$?
-  [ $rc -eq 2 ] || fail "/dev/full: exit $rc, expected 2" full
+  [ $rc -eq 4 ] || fail "/dev/full: exit $rc, expected 4" full
   grep -q "cannot write '/dev/full': No space left on device" "$WORK/full.err" ||
     fail "/dev/full: the error does not name it" full
 fi

@@ -24,6 +24,12 @@ if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
   endif()
 endif()
 
+# --out that cannot be written (a directory under a file): the output failed,
+# exit 4, not bad input.
+file(WRITE ${WORK}/plain "a file")
+hio(sweep ${quick} --seeds 1..2 --out ${WORK}/plain/out EXIT 4)
+require("${err}" "^hio sweep: cannot create ${WORK}/plain/out: " "--out not creatable")
+
 # --shard takes time proportional to its own seeds, up to 2^64-1.
 foreach(case "0..18446744073709551615;1/18446744073709551615;0,18446744073709551615"
              "0..4000000000;4000000000/4000000000;3999999999"

@@ -144,6 +144,28 @@ TEST(ScenarioLoader, SixtyFourLevelsOfDoersAndNoMore) {
   }
 }
 
+TEST(DidYouMean, SuggestsOnlyCloseNames) {
+  const std::vector<std::string> net = {
+      "hosts",          "client_host",  "stall_timeout", "segment_bytes_max",
+      "listen_backlog", "default_link", "link",          "serial",
+      "fault"};
+  const std::vector<std::string> run = {"name", "tock", "limit", "seed", "mode", "skip"};
+  const std::vector<std::string> kinds = {"echo_client", "echo_server", "group", "ticker"};
+  EXPECT_EQ(did_you_mean("hots", net), "; did you mean 'hosts'?");
+  EXPECT_EQ(did_you_mean("limt", run), "; did you mean 'limit'?");
+  EXPECT_EQ(did_you_mean("tokc", run), "; did you mean 'tock'?");  // a swap is one edit
+  EXPECT_EQ(did_you_mean("tikcer", kinds), "; did you mean 'ticker'?");
+  EXPECT_EQ(did_you_mean("sed", run), "; did you mean 'seed'?");
+  EXPECT_EQ(did_you_mean("echo_sever", kinds), "; did you mean 'echo_server'?");
+  EXPECT_EQ(did_you_mean("stall_timout", net), "; did you mean 'stall_timeout'?");
+  // Far from every name: no suggestion rather than an odd one.
+  EXPECT_EQ(did_you_mean("loss", net), "");  // a link key, two edits from "hosts"
+  EXPECT_EQ(did_you_mean("latency", net), "");
+  EXPECT_EQ(did_you_mean("b", {"a"}), "");
+  EXPECT_EQ(did_you_mean("", run), "");
+  EXPECT_EQ(did_you_mean("groupp", {}), "");
+}
+
 TEST(ScenarioLoader, SeedsAboveTomlIntegersAreStrings) {
   const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
   EXPECT_EQ(

@@ -16,7 +16,8 @@ class Blinker final : public hio::Doer {
  public:
   Blinker(const hio::tools::DoerSpec& spec, hio::tools::BuildContext& context)
       : hio::Doer(spec.name), times_(spec.integer("times")) {
-    if (times_ < 0) throw std::invalid_argument("times must be >= 0");
+    // Reported at the key's line and column in the scenario.
+    if (times_ < 0) throw hio::tools::ParamError("times", "times must be >= 0");
     // What expectations can check: "<name>.on_count".
     context.counters.add(spec.name + ".on_count", [this] { return on_count_; });
   }

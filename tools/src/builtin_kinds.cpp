@@ -12,6 +12,7 @@ class Ticker final : public Doer {
  public:
   Ticker(const DoerSpec& spec, CounterBoard& counters)
       : Doer(spec.name, spec.tock), count_(spec.integer("count")) {
+    if (count_ < 0) throw ParamError("count", "count must be >= 0 (0 = never done)");
     counters.add(spec.name + ".runs", [this] { return runs_; });
   }
 

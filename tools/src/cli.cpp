@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
@@ -37,10 +38,10 @@ constexpr const char* kExamples = R"(Examples:
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
-Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage, or output that
-            cannot be written (stdout, --record, --out), 3 replay divergence,
-            130 interrupted (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE),
-            143 terminated (SIGTERM).)";
+Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
+            3 replay divergence, 4 output that cannot be written (stdout,
+            --record, --out), 130 interrupted (SIGINT), 141 stdout's reader
+            gone (SIGPIPE, EPIPE), 143 terminated (SIGTERM).)";
 
 void print_diagnostics(const ScenarioError& error) {
   for (const Diagnostic& d : error.diagnostics())
@@ -304,6 +305,49 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   return replay_exit_code(outcome);
 }
 
+// A --channel given as an id that no channel of the journal has would list
+// nothing, as if the channel were silent: an error instead, naming the
+// channels there are. The header's table holds the channels opened before
+// the first pass; ids of channels opened later (accepted remotes) are only
+// in the events, so those cost one more read of the journal, and only when
+// an id is not in the table. Id 0 (the network's own events) always exists.
+std::string unknown_channel(const InspectArgs& args, const replay::JournalReader& reader) {
+  std::set<std::uint32_t> table{0};
+  for (const replay::ChannelInfo& info : reader.header()->channels)
+    table.insert(info.id);
+  std::optional<std::set<std::uint32_t>> seen;
+  for (const std::string& c : args.channels) {
+    std::uint32_t id = 0;
+    const auto [end, error] = std::from_chars(c.data(), c.data() + c.size(), id);
+    if (c.empty() || error != std::errc() || end != c.data() + c.size()) continue;  // a name
+    if (table.count(id) != 0) continue;
+    if (!seen) {
+      seen.emplace(table);
+      replay::JournalReader again(args.journal);
+      (void)replay::for_each_event(
+          again, replay::EventFilter{},
+          [&](const replay::FrameView&, const ChannelEvent& e) { seen->insert(e.channel); });
+    }
+    if (seen->count(id) != 0) continue;
+    constexpr std::size_t kListedMax = 20;
+    std::string listed;
+    std::size_t n = 0;
+    for (std::uint32_t known : *seen) {
+      if (n++ == kListedMax) {
+        listed += ", ... (" + std::to_string(seen->size() - kListedMax) + " more)";
+        break;
+      }
+      listed += (listed.empty() ? "" : ", ") + std::to_string(known);
+      for (const replay::ChannelInfo& info : reader.header()->channels) {
+        if (info.id == known) listed += " " + display_text(info.name);
+      }
+      if (known == 0) listed += " (the network)";
+    }
+    return "--channel " + c + ": the journal has no channel " + c + "; its channels are " + listed;
+  }
+  return "";
+}
+
 int do_inspect(const InspectArgs& args) {
   replay::JournalReader reader(args.journal);
   if (reader.header() == nullptr) {
@@ -311,6 +355,10 @@ int do_inspect(const InspectArgs& args) {
     return kExitBadInput;
   }
   replay::EventFilter filter;
+  if (std::string problem = unknown_channel(args, reader); !problem.empty()) {
+    std::cerr << "hio inspect: " << problem << "\n";
+    return kExitBadInput;
+  }
   for (const std::string& c : args.channels) {
     // Digits are an id (0 holds the network's own events, e.g. SimNet drops
     // no channel carries); anything else a name from the channel table.
@@ -389,6 +437,20 @@ int do_diff(const std::string& a, const std::string& b) {
     std::cout << result.divergence->describe();
     if (result.divergence->describe().back() != '\n') std::cout << "\n";
   }
+  if (!result.divergence && (result.expected_error || result.actual_error)) {
+    // What could be compared agreed: say how far, and where it stopped.
+    std::cout << "same for the first " << result.events_compared << " events, then";
+    const char* joint = "";
+    for (const auto& [path, error] :
+         {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
+      if (!*error) continue;
+      std::cout << joint << " " << display_text(*path) << " is cut or damaged at "
+                << (*error)->what();
+      joint = ";";
+    }
+    std::cout << "\n";
+  }
+  std::cout.flush();
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
   if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
   if (result.divergence) return kExitDivergence;
@@ -503,6 +565,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (replay_cmd->parsed()) return do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) return do_inspect(inspect_args);
     if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
+  } catch (const replay::JournalWriteError& error) {
+    std::cerr << "hio: error: " << error.what() << "\n";
+    return kExitOutputFailed;
   } catch (const std::exception& error) {
     std::cerr << "hio: error: " << display_text(error.what()) << "\n";
     return kExitBadInput;

@@ -31,11 +31,14 @@ std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
     case DurationProblem::negative:
       *error = quoted + " is negative";
       break;
+    case DurationProblem::signed_zero:
+      *error = quoted + " has a sign; durations have none: write \"0\"";
+      break;
     case DurationProblem::no_number:
       *error = quoted + " does not start with a number";
       break;
     case DurationProblem::no_unit:
-      *error = quoted + " has no unit; add one of ns, us, ms, s, m, h";
+      *error = quoted + " has no unit; add one of ns, us, ms, s, m, h (only \"0\" needs none)";
       break;
     case DurationProblem::unknown_unit:
       *error = quoted + " has unknown unit \"" + std::string(text.substr(parsed.error.offset)) +

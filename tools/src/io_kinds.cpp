@@ -33,20 +33,28 @@ TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
     tls.server_name = spec.string("tls_server_name");
   }
   if (address.rfind("tls://", 0) != 0) {
-    const bool any = !tls.cert_file.empty() || !tls.key_file.empty() || !tls.ca_file.empty() ||
-                     tls.require_client_cert || !tls.verify || !tls.server_name.empty();
-    if (any) throw std::invalid_argument("tls_* parameters apply to tls:// addresses only");
+    for (const char* key : {"tls_cert", "tls_key", "tls_ca", "tls_server_name"}) {
+      if (spec.has(key) && !spec.string(key).empty()) {
+        throw ParamError(key, std::string(key) + " applies to tls:// addresses only");
+      }
+    }
+    if (tls.require_client_cert) {
+      throw ParamError("tls_client_cert", "tls_client_cert applies to tls:// addresses only");
+    }
+    if (!tls.verify) throw ParamError("tls_verify", "tls_verify applies to tls:// addresses only");
     return TlsOptions{};
   }
   if (listener && (tls.cert_file.empty() || tls.key_file.empty())) {
-    throw std::invalid_argument("a tls:// listener needs tls_cert and tls_key (PEM files)");
+    throw ParamError(tls.cert_file.empty() ? "address" : "tls_cert",
+                     "a tls:// listener needs tls_cert and tls_key (PEM files)");
   }
   if (tls.require_client_cert && tls.ca_file.empty()) {
-    throw std::invalid_argument(
-        "tls_client_cert = true needs tls_ca (the CA clients are checked against)");
+    throw ParamError("tls_client_cert",
+                     "tls_client_cert = true needs tls_ca (the CA clients are checked against)");
   }
   if (tls.cert_file.empty() != tls.key_file.empty()) {
-    throw std::invalid_argument("tls_cert and tls_key go together");
+    throw ParamError(tls.cert_file.empty() ? "tls_key" : "tls_cert",
+                     "tls_cert and tls_key go together");
   }
   return tls;
 }
@@ -54,7 +62,7 @@ TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
 class EchoServer final : public EchoServerDoer {
  public:
   EchoServer(const DoerSpec& spec, BuildContext& context)
-      : EchoServerDoer(context.io, context.resolve(spec.string("address")), options(spec, context),
+      : EchoServerDoer(context.io, listen_address(spec, context), options(spec, context),
                        spec.name) {
     context.publish(spec.name, listener());
     context.counters.add(spec.name + ".accepted", [this] { return accepted_; });
@@ -66,8 +74,13 @@ class EchoServer final : public EchoServerDoer {
   static ChannelOptions options(const DoerSpec& spec, const BuildContext& context) {
     ChannelOptions o;
     o.name = spec.name;
-    o.tls = tls_options(spec, context, context.resolve(spec.string("address")), true);
+    o.tls = tls_options(spec, context, context.address(spec, "address"), true);
     return o;
+  }
+  static std::string listen_address(const DoerSpec& spec, BuildContext& context) {
+    std::string address = context.address(spec, "address");
+    context.claim(spec, "address", address, "stream");
+    return address;
   }
   void on_accept(Channel& remote) override {
     ++accepted_;
@@ -93,9 +106,9 @@ class EchoClient final : public TcpClientDoer {
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
     if (spec.integer("size") <= 0 || spec.integer("size") > kMessageBytesMax) {
-      throw std::invalid_argument("size must be from 1 to " + std::to_string(kMessageBytesMax));
+      throw ParamError("size", "size must be from 1 to " + std::to_string(kMessageBytesMax));
     }
-    if (messages_ < 0) throw std::invalid_argument("messages must be >= 0");
+    if (messages_ < 0) throw ParamError("messages", "messages must be >= 0");
     CounterBoard& c = context.counters;
     c.add(spec.name + ".sent_messages", [this] { return sent_messages_; });
     c.add(spec.name + ".sent_bytes", [this] { return sent_bytes_; });
@@ -111,11 +124,11 @@ class EchoClient final : public TcpClientDoer {
     ChannelOptions o;
     o.name = spec.name;
     o.retry = spec.duration("retry");
-    o.tls = tls_options(spec, context, context.resolve(spec.string("address")), false);
+    o.tls = tls_options(spec, context, context.address(spec, "address"), false);
     return o;
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
-    std::string address = context.resolve(spec.string("address"));
+    std::string address = context.address(spec, "address");
     context.choose_client_host(address, spec.string("host"));
     return address;
   }
@@ -193,11 +206,19 @@ ChannelOptions named(const DoerSpec& spec) {
   return o;
 }
 
+// A datagram doer's own address: parameter "address", which no other doer
+// may have bound.
+std::string bound_address(const DoerSpec& spec, BuildContext& context) {
+  std::string address = context.address(spec, "address");
+  context.claim(spec, "address", address, "datagram");
+  return address;
+}
+
 // Sends every datagram back to its sender.
 class UdpResponder final : public UdpPeerDoer {
  public:
   UdpResponder(const DoerSpec& spec, BuildContext& context)
-      : UdpPeerDoer(context.io, context.resolve(spec.string("address")), named(spec), spec.name) {
+      : UdpPeerDoer(context.io, bound_address(spec, context), named(spec), spec.name) {
     context.publish(spec.name, channel());
     CounterBoard& c = context.counters;
     c.add(spec.name + ".rx_messages", [this] { return rx_messages_; });
@@ -240,23 +261,30 @@ std::string datagram_peer(const std::string& address) {
 // seen), corrupt ones, and those later than `timeout`. Done when every
 // request was answered or the last one's timeout passed.
 class UdpRequester final : public UdpPeerDoer {
+  // "to" as a datagram peer, "host:port": over sim:// its host must be one of
+  // [net]'s, so it is checked as an address of the requester's own scheme.
+  static std::string peer_address(const DoerSpec& spec, BuildContext& context) {
+    const std::string own = context.address(spec, "address");
+    return datagram_peer(context.address(spec, "to", own.substr(0, own.find("://"))));
+  }
+
  public:
   UdpRequester(const DoerSpec& spec, BuildContext& context)
-      : UdpPeerDoer(context.io, context.resolve(spec.string("address")), named(spec), spec.name),
-        peer_(datagram_peer(context.resolve(spec.string("to")))),
+      : UdpPeerDoer(context.io, bound_address(spec, context), named(spec), spec.name),
+        peer_(peer_address(spec, context)),
         requests_(spec.integer("requests")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
         timeout_(spec.duration("timeout")) {
     if (spec.integer("size") < 10 || spec.integer("size") > kDatagramBytesMax) {
       // Larger datagrams could never be sent: an error every pass, forever.
-      throw std::invalid_argument("size must be from 10 to " + std::to_string(kDatagramBytesMax));
+      throw ParamError("size", "size must be from 10 to " + std::to_string(kDatagramBytesMax));
     }
-    if (requests_ < 0) throw std::invalid_argument("requests must be >= 0");
+    if (requests_ < 0) throw ParamError("requests", "requests must be >= 0");
     // Asked of the channel's own transport, so the rule is the one send()
     // applies (an IP address for udp://, a [net] host for sim://).
     if (std::string problem = channel().peer_problem(peer_); !problem.empty()) {
-      throw std::invalid_argument("to = '" + peer_ + "': " + problem);
+      throw ParamError("to", "to = '" + peer_ + "': " + problem);
     }
     CounterBoard& c = context.counters;
     c.add(spec.name + ".sent", [this] { return sent_; });
@@ -365,7 +393,7 @@ class UdpRequester final : public UdpPeerDoer {
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, spec.string("address"), named(spec), spec.name) {
+      : SerialDoer(context.io, context.address(spec, "address"), named(spec), spec.name) {
     context.counters.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
     context.counters.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
   }
@@ -396,15 +424,15 @@ class SerialEcho final : public SerialDoer {
 class SerialSender final : public SerialDoer {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, spec.string("address"), named(spec), spec.name),
+      : SerialDoer(context.io, context.address(spec, "address"), named(spec), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
         drain_(spec.duration("drain")) {
     if (spec.integer("size") < 8 || spec.integer("size") > kMessageBytesMax) {
-      throw std::invalid_argument("size must be from 8 to " + std::to_string(kMessageBytesMax));
+      throw ParamError("size", "size must be from 8 to " + std::to_string(kMessageBytesMax));
     }
-    if (lines_ < 0) throw std::invalid_argument("lines must be >= 0");
+    if (lines_ < 0) throw ParamError("lines", "lines must be >= 0");
     CounterBoard& c = context.counters;
     c.add(spec.name + ".lines_sent", [this] { return lines_sent_; });
     c.add(spec.name + ".lines_received", [this] { return lines_received_; });

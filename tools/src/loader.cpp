@@ -18,36 +18,6 @@ namespace hio::tools {
 
 namespace {
 
-// Edit distance, for "did you mean".
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-  for (const std::string& candidate : candidates) {
-    std::size_t d = distance(word, candidate);
-    if (d < best_distance) {
-      best_distance = d;
-      best = candidate;
-    }
-  }
-  return best.empty() ? std::string() : "; did you mean '" + best + "'?";
-}
-
 class Loader {
  public:
   static constexpr int kMaxDepth = 64;
@@ -102,7 +72,7 @@ class Loader {
     for (auto&& [key, value] : table) {
       if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
       report(key.source(), "unknown key '" + std::string(key.str()) + "' in " + where +
-                               suggestion(key.str(), allowed));
+                               did_you_mean(key.str(), allowed));
     }
   }
 
@@ -304,8 +274,8 @@ class Loader {
 
   bool known_host(const toml::node& node, const std::string& name, const NetSpec& net) {
     if (std::find(net.hosts.begin(), net.hosts.end(), name) != net.hosts.end()) return true;
-    report(node.source(),
-           "unknown host '" + name + "'" + suggestion(name, net.hosts) + " (net.hosts lists them)");
+    report(node.source(), "unknown host '" + name + "'" + did_you_mean(name, net.hosts) +
+                              " (net.hosts lists them)");
     return false;
   }
 
@@ -503,7 +473,7 @@ class Loader {
     }
     if (!found) {
       report(action_node->source(), "unknown fault action '" + *action + "'" +
-                                        suggestion(*action, names) +
+                                        did_you_mean(*action, names) +
                                         " (partition, heal, heal_all, host_down, host_up, link, "
                                         "serial)");
       return;
@@ -566,7 +536,7 @@ class Loader {
         } else if (auto name = read_string(*node, "net.fault.device")) {
           if (std::find(devices_.begin(), devices_.end(), *name) == devices_.end()) {
             report(node->source(), "unknown serial device '" + *name + "'" +
-                                       suggestion(*name, devices_) +
+                                       did_you_mean(*name, devices_) +
                                        " ([[net.serial]] defines them, before the faults)");
           } else {
             fault.device = *name;
@@ -607,7 +577,7 @@ class Loader {
     const KindSpec* kind = registry_.find(*kind_name);
     if (kind == nullptr) {
       report(kind_node->source(), "unknown doer kind '" + *kind_name + "'" +
-                                      suggestion(*kind_name, registry_.names()) +
+                                      did_you_mean(*kind_name, registry_.names()) +
                                       " (known kinds: " + kinds_list() + ")");
       return std::nullopt;
     }
@@ -899,8 +869,8 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   } else if (key == "run.name") {
     run.name = value;
   } else {
-    fail("unknown key" + suggestion(key, {"run.tock", "run.limit", "run.seed", "run.mode",
-                                          "run.skip", "run.name"}));
+    fail("unknown key" + did_you_mean(key, {"run.tock", "run.limit", "run.seed", "run.mode",
+                                            "run.skip", "run.name"}));
   }
 }
 

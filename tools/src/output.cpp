@@ -61,8 +61,8 @@ int StdoutWriter::finish(int code) {
   if (error == EPIPE) return kExitBrokenPipe;
   std::cerr << "hio: cannot write the output (stdout): " << std::strerror(error) << "\n";
   const bool failed_already = code == kExitBadInput || code == kExitInterrupted ||
-                              code == kExitTerminated || code == kExitOutputError;
-  return failed_already ? code : kExitOutputError;
+                              code == kExitTerminated || code == kExitOutputFailed;
+  return failed_already ? code : kExitOutputFailed;
 }
 
 }  // namespace hio::tools

@@ -1,9 +1,12 @@
 #include "hio/tools/registry.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
 #include <variant>
+
+#include "hio/io/address.hpp"
 
 namespace hio::tools {
 
@@ -65,13 +68,74 @@ void BuildContext::publish(const std::string& name, const Channel& channel) {
   }
 }
 
+std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
+                                  std::string_view default_scheme) const {
+  const std::string& written = spec.string(key);
+  std::string text;
+  try {
+    text = resolve(written);
+  } catch (const std::invalid_argument& error) {
+    throw ParamError(std::string(key), error.what());
+  }
+  if (!default_scheme.empty() && text.find("://") == std::string::npos) {
+    text = std::string(default_scheme) + "://" + text;
+  }
+  const AddressResult parsed = parse_address(text);
+  if (!parsed) throw ParamError(std::string(key), parsed.error().what());
+  const Address& a = parsed.value();
+  if (replaying || (a.scheme != Scheme::sim && a.scheme != Scheme::sim_serial)) return text;
+  if (net == nullptr) {
+    throw ParamError(std::string(key),
+                     std::string("a ") + to_string(a.scheme) + ":// address needs a [net] section");
+  }
+  if (a.scheme == Scheme::sim && !net->has_host(a.host)) {
+    throw ParamError(std::string(key), "unknown host '" + a.host + "' in " + text +
+                                           did_you_mean(a.host, net->hosts()) +
+                                           " (net.hosts lists them)");
+  }
+  if (a.scheme == Scheme::sim_serial &&
+      std::find(devices.begin(), devices.end(), a.path) == devices.end()) {
+    throw ParamError(std::string(key), "unknown serial device '" + a.path + "' in " + text +
+                                           did_you_mean(a.path, devices) +
+                                           " ([[net.serial]] defines them)");
+  }
+  return text;
+}
+
+void BuildContext::claim(const DoerSpec& spec, std::string_view key, const std::string& address,
+                         std::string_view family) {
+  const AddressResult parsed = parse_address(address);
+  if (!parsed || !has_host_port(parsed.value().scheme) || parsed.value().port == 0) return;
+  const Address& a = parsed.value();
+  // tcp:// and tls:// share the kernel's TCP ports; sim:// has its own.
+  const std::string where =
+      std::string(family) + (a.scheme == Scheme::sim ? " sim " : " ip ") + a.host_port();
+  auto it = spec.params.find(key);
+  const std::string mine = "doer '" + spec.name + "' (" +
+                           (it == spec.params.end() ? spec.pos : it->second.pos).str() + ")";
+  const auto [held, fresh] = claimed.emplace(where, mine);
+  if (!fresh) {
+    throw ParamError(std::string(key), "address '" + address + "' is taken: " + held->second + " " +
+                                           (family == "stream" ? "listens" : "is bound") +
+                                           " there already");
+  }
+}
+
 void BuildContext::choose_client_host(const std::string& address, const std::string& host) const {
   if (address.rfind("sim://", 0) != 0) {
-    if (!host.empty()) throw std::invalid_argument("'host' applies to sim:// addresses only");
+    if (!host.empty()) throw ParamError("host", "'host' applies to sim:// addresses only");
     return;
   }
   if (replaying) return;
-  if (net == nullptr) throw std::invalid_argument("a sim:// address needs a [net] section");
+  if (net == nullptr) throw ParamError("address", "a sim:// address needs a [net] section");
+  if (host.empty() && client_host.empty()) {
+    throw ParamError("address",
+                     "a sim:// client needs a host to connect from: [net] lists no hosts");
+  }
+  if (!host.empty() && !net->has_host(host)) {
+    throw ParamError("host", "unknown host '" + host + "'" + did_you_mean(host, net->hosts()) +
+                                 " (net.hosts lists them)");
+  }
   net->set_client_host(host.empty() ? client_host : host);
 }
 

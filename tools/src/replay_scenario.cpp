@@ -152,10 +152,13 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   try {
     end = doist.run(built->top);
   } catch (const std::exception& error) {
-    if (journal) journal->finish(replay::RunOutcome::error, error.what());
+    // A journal whose file failed cannot be finished: report the write error.
+    if (journal && !journal->writer().failed()) {
+      journal->finish(replay::RunOutcome::error, error.what());
+    }
     throw;
   } catch (...) {
-    if (journal)
+    if (journal && !journal->writer().failed())
       journal->finish(replay::RunOutcome::error, "an exception that is not a std::exception");
     throw;
   }

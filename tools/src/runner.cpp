@@ -104,6 +104,13 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       } else {
         doer = make_doer(*kind, spec, context);
       }
+    } catch (const ParamError& error) {
+      // At the key's value; a default (the key not written) is at the doer.
+      auto param = spec.params.find(error.key());
+      problems.push_back(Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
+                                    "cannot build doer '" + spec.name + "': " + error.what()});
+      context.unbuilt.insert(spec.name);
+      continue;
     } catch (const std::exception& error) {
       problems.push_back(
           Diagnostic{spec.pos, "cannot build doer '" + spec.name + "': " + error.what()});
@@ -315,6 +322,8 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     context.scenario_dir = scenario.path.substr(0, scenario.path.rfind('/'));
     if (context.scenario_dir.empty()) context.scenario_dir = "/";
   }
+  for (const SerialSpec& serial : scenario.net.serials)
+    context.devices.insert(context.devices.end(), {serial.device_a, serial.device_b});
   build_tree(scenario, registry, context, *built);
 
   std::vector<Diagnostic> problems;

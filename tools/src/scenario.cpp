@@ -1,5 +1,7 @@
 #include "hio/tools/scenario.hpp"
 
+#include <algorithm>
+
 #include "hio/replay/escape.hpp"
 
 namespace hio::tools {
@@ -26,6 +28,28 @@ const T& get(const DoerSpec& spec, std::string_view key) {
   return std::get<T>(it->second.value);
 }
 
+// Optimal string alignment distance (Damerau-Levenshtein where no substring
+// is edited twice): "tikcer" is one swap from "ticker", not two edits.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rows: the one before the previous is needed for swaps.
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        row[j] = std::min(row[j], before[j - 2] + 1);
+      }
+    }
+    std::swap(before, previous);
+    std::swap(previous, row);
+  }
+  return previous[b.size()];
+}
+
 }  // namespace
 
 std::string display_text(std::string_view text) {
@@ -40,14 +64,36 @@ std::string display_text(std::string_view text) {
   return std::string(text);
 }
 
+std::string SourcePos::str() const {
+  const std::string shown = display_text(file);
+  // A whole file (unreadable, a journal) has no line to point at.
+  if (line == 0) return shown;
+  return shown + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
 std::string Diagnostic::str() const {
   // A message that quotes a scenario's string with a control character in
   // it is quoted whole: nothing raw reaches the terminal.
-  const std::string text = display_text(message);
-  const std::string file = display_text(pos.file);
-  // A whole file (unreadable, a journal) has no line to point at.
-  if (pos.line == 0) return file + ": " + text;
-  return file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " + text;
+  return pos.str() + ": " + display_text(message);
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  // Never a total replacement: "b" is one edit from "a", but not close to it.
+  const std::size_t threshold =
+      std::min(std::max<std::size_t>(1, word.size() / 3), word.size() - (word.empty() ? 0 : 1));
+  const std::string* best = nullptr;
+  std::size_t best_distance = threshold + 1;
+  for (const std::string& candidate : candidates) {
+    // Cheap bound first: the length difference alone is that many edits.
+    const std::size_t longer = std::max(word.size(), candidate.size());
+    if (longer - std::min(word.size(), candidate.size()) > threshold) continue;
+    const std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = &candidate;
+    }
+  }
+  return best == nullptr ? std::string() : "; did you mean '" + *best + "'?";
 }
 
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)

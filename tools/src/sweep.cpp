@@ -405,7 +405,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     if (!fs::remove(path, error) && error) {
       err << "hio sweep: --force: cannot remove " << display_text(path.string()) << ": "
           << error.message() << "\n";
-      return kExitOutputError;
+      return kExitOutputFailed;
     }
   }
   return std::nullopt;
@@ -426,7 +426,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
       report.emplace(report_path);
     } catch (const std::exception& error) {
       err << "hio sweep: " << display_text(error.what()) << "\n";
-      return kExitOutputError;
+      return kExitOutputFailed;
     }
     report->out() << "{" << json_field("scenario", command.scenario_path) << ", "
                   << json_field("shard", command.shard_text) << ", \"seeds\": [";
@@ -514,7 +514,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
   }
   out << std::flush;
   if (end.interrupted) return interrupted_exit_code(end.stop_signal);
-  if ((report && !report_written) || journals_lost > 0) return kExitOutputError;
+  if ((report && !report_written) || journals_lost > 0) return kExitOutputFailed;
   return failed == 0 ? kExitOk : kExitExpectationsFailed;
 }
 

@@ -116,7 +116,9 @@ class Doist : public Tymist {
   // Advances tyme over passes in which nothing can run. Returns false when
   // nothing can ever run again (stalled).
   bool skip_idle(bool limited, Tyme end);
-  void pace();
+  // Waits for the wall clock to reach the pass's end, or `wall_end` (the
+  // limit's) if that is sooner.
+  void pace(MonoTimer::Clock::time_point wall_end);
   bool stop_pending() const;
 
   Schedule core_;

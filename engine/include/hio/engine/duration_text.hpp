@@ -14,9 +14,10 @@ namespace hio {
 // What is wrong with a duration's text. Callers word the message.
 enum class DurationProblem : std::uint8_t {
   empty,          // no text at all
-  negative,       // starts with '-'
+  negative,       // starts with '-' and a non-zero digit follows
+  signed_zero,    // "-0", "-0.0ms": a sign, which durations do not have, on a zero
   no_number,      // does not start with a digit or a point followed by digits
-  no_unit,        // a non-zero number without a unit (and no default unit)
+  no_unit,        // a number without a unit, other than "0" (and no default unit)
   unknown_unit,   // the text after the number is not ns, us, ms, s, m or h
   finer_than_ns,  // "0.5ns": not a whole number of nanoseconds
   too_large,      // above the caller's maximum
@@ -37,8 +38,9 @@ struct DurationParse {
 };
 
 // Parses digits with an optional decimal point, then a unit (ns, us, ms, s,
-// m, h), exactly: "0.1s" is 100,000,000 ns. A number without a unit is 0, or
-// takes `default_unit_ns` when that is non-zero. `max` (>= 0) bounds the
+// m, h), exactly: "0.1s" is 100,000,000 ns. A number without a unit takes
+// `default_unit_ns` when that is non-zero; otherwise only "0" itself may go
+// without one ("00", "0.0" are no_unit, like "15"). There is no sign. `max` (>= 0) bounds the
 // result; the arithmetic is exact and does not overflow on any input.
 [[nodiscard]] DurationParse parse_duration_text(std::string_view text, Tock max,
                                                 std::int64_t default_unit_ns = 0);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "hio/engine/tyme.hpp"
 
@@ -44,6 +45,14 @@ struct JournalError {
 
 // Thrown where a journal cannot be used at all and there is no reader to ask
 // (salvage_journal of a file without an intact header). Readers never throw it.
+// Writing a journal failed (a full disk, EIO, a file size limit, closing):
+// the system's reason, and the journal named as the user gave it. Not bad
+// input: the command's own output could not be written (hio exits 4).
+class JournalWriteError : public std::system_error {
+ public:
+  using std::system_error::system_error;
+};
+
 class JournalException : public std::runtime_error {
  public:
   explicit JournalException(JournalError error);

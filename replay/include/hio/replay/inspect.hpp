@@ -47,7 +47,9 @@ struct FormatOptions {
 // text: "p16 0.5 s42 #3 rx 5 \"hello\" peer=..."
 // json: {"type":"event","pass":16,"tyme_ns":500000000,"tyme":"0.5","seq":42,
 //        "channel":3,"kind":"rx","bytes_len":5,"bytes_hex":"68656c6c6f","peer":"",
-//        "text":"","accepted":0,"who":"local","noise":"none","channel_kind":"stream"}
+//        "text":"","accepted":0,"who":"local","noise":"none"}
+//   ("channel_kind" only on open events, the only ones that carry it; the
+//   header's channel table and the open event give other events' kind.)
 // Strings that are not valid UTF-8 go to JSON as "<name>_hex" instead.
 std::string format_event(const ChannelEvent& event, std::uint64_t pass,
                          const FormatOptions& options = {});

@@ -43,8 +43,9 @@ struct WriterOptions {
 // Errors: caller errors (wrong order, tyme going back, ...) throw
 // std::logic_error and write nothing; a frame over the limits throws
 // std::length_error and writes nothing; a failing file throws
-// std::system_error, after which every call throws std::logic_error (the file
-// keeps the frames flushed before the failure).
+// JournalWriteError (a std::system_error), after which failed() is true and
+// every call throws std::logic_error (the file keeps the frames flushed
+// before the failure).
 class JournalWriter {
  public:
   // Creates or truncates `path` and writes the preamble.
@@ -75,6 +76,8 @@ class JournalWriter {
   bool header_written() const;
   const JournalHeader& header() const;  // after write_header
   bool finished() const;
+  // The file failed (a JournalWriteError was thrown): nothing more can be written.
+  bool failed() const;
   std::uint64_t frames() const;  // pass frames written
   std::uint64_t events() const;
   std::uint64_t digest() const;  // of the events written so far

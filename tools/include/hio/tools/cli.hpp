@@ -15,10 +15,7 @@ enum ExitCode : int {
   kExitExpectationsFailed = 1,
   kExitBadInput = 2,
   kExitDivergence = 3,
-  // hio could not write its own output: stdout, DIR/report.json or a
-  // failing seed's journal of `hio sweep --out DIR`. The code docs/scenarios.md
-  // gives a journal write error of `hio run --record` (bad input's, for now).
-  kExitOutputError = kExitBadInput,
+  kExitOutputFailed = 4,   // hio's own output could not be written: stdout, a journal, a report
   kExitInterrupted = 130,  // SIGINT
   kExitBrokenPipe = 141,   // stdout's reader left (EPIPE): as if killed by SIGPIPE
   kExitTerminated = 143,   // SIGTERM

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,20 @@ struct ParamSpec {
   ParamType type = ParamType::integer;
   std::string doc;
   std::optional<ParamValue> default_value;  // nullopt = required
+};
+
+// A doer parameter that its factory cannot take ("size must be from 1 to
+// ..."): the scenario error points at that key's value (file:line:col),
+// not at the doer's [[doer]] line. Factories throw it for their own keys;
+// any other exception from a factory is reported at the [[doer]] line.
+class ParamError : public std::invalid_argument {
+ public:
+  ParamError(std::string key, const std::string& message)
+      : std::invalid_argument(message), key_(std::move(key)) {}
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
 };
 
 // What a factory gets besides its spec: the run's random source (derive a
@@ -62,6 +77,26 @@ struct BuildContext {
 
   // A file name from a doer parameter, relative to the scenario's directory.
   std::string file_path(const std::string& name) const;
+  // The serial devices of [[net.serial]], for sim-serial:// addresses.
+  std::vector<std::string> devices = {};
+  // Fixed addresses doers listen or bind on, each with the doer and the
+  // place in the scenario that claimed it (see claim()).
+  std::map<std::string, std::string, std::less<>> claimed = {};
+
+  // Parameter `key` of `spec` as an address a channel can open: "@name"
+  // resolved, parsed, and for sim:// and sim-serial:// checked against
+  // [net] (the host or device must exist). `default_scheme` is put in front
+  // of text without one ("host:port" datagram peers). Throws ParamError(key)
+  // saying what is wrong, in the scenario's words.
+  std::string address(const DoerSpec& spec, std::string_view key,
+                      std::string_view default_scheme = "") const;
+
+  // A listening (family "stream") or bound ("datagram") address with a
+  // fixed port, in parameter `key` of `spec`: two doers cannot both have it,
+  // even though each alone would open (check releases what it binds at
+  // once). Throws ParamError(key) naming the doer that has it and where.
+  void claim(const DoerSpec& spec, std::string_view key, const std::string& address,
+             std::string_view family);
 
   // Publishes a listening or bound channel's address under `name` for
   // "@name"; a channel that did not open is remembered with its reason.

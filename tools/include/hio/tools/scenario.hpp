@@ -21,6 +21,7 @@ struct SourcePos {
   std::string file;
   std::uint32_t line = 0;  // 1-based; 0 = unknown
   std::uint32_t column = 0;
+  std::string str() const;  // "file:line:col", or "file" when the line is unknown
 };
 
 // Text from a scenario, a journal or the command line (a path), safe to
@@ -30,6 +31,13 @@ std::string display_text(std::string_view text);
 
 // One problem found in a scenario: "file:line:col: message", the file as
 // display_text shows it.
+// "; did you mean 'x'?" for the candidate closest to `word`, when it is close:
+// at most max(1, size/3) edits (insertions, deletions, substitutions, swaps
+// of two neighbours) away, and fewer than the word's size (a one-letter word
+// has no close names); "" when none is. Ties go to the first candidate.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// One problem found in a scenario: "file:line:col: message".
 struct Diagnostic {
   SourcePos pos;
   std::string message;

@@ -112,7 +112,7 @@ struct SweepCommand {
 // holds an earlier sweep's report.json or seed-N.hioj is refused unless
 // `force` (then those files, and only those, are removed first). Returns the
 // exit code: 0, 1 (a seed failed), 2 (bad DIR, cannot start the threads),
-// kExitOutputError (report.json or a journal could not be written; no
+// kExitOutputFailed (report.json or a journal could not be written; no
 // journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then
 // covers the seeds done and says how to resume).
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
