@@ -379,7 +379,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   fs::create_directories(command.out, error);
   if (error) {
     err << "hio sweep: cannot create " << dir << ": " << error.message() << "\n";
-    return kExitBadInput;
+    return kExitOutputFailed;
   }
   // Sorted, so that what is said and done does not depend on the directory's order.
   std::vector<fs::path> earlier;
