@@ -1,4 +1,4 @@
-// The ```console blocks of the README and docs are run: each "$ command"
+// The ```console blocks of the README and docs/replay.md are run: each "$ command"
 // line runs in a scratch directory (with build/release/bin and scenarios/
 // linked in, so the commands read as a user types them from the repository's
 // root), and its output (stdout and stderr) must be the lines shown under it.
@@ -136,6 +136,10 @@ void check_document(const std::string& name) {
 
 TEST(DocsConsole, Readme) {
   check_document("README.md");
+}
+
+TEST(DocsConsole, Replay) {
+  check_document("docs/replay.md");
 }
 
 }  // namespace
