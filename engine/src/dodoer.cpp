@@ -87,8 +87,22 @@ void DoDoer::extend(std::span<Doer* const> doers) {
       if (doer != nullptr && seen.insert(doer).second) fresh.push_back(doer);
     }
   }
+  if (scheduled()) {
+    std::vector<bool> was_scheduled;
+    for (const Doer* doer : fresh)
+      was_scheduled.push_back(doer->scheduled());
+    try {
+      core_.enter(fresh, tyme());
+    } catch (...) {
+      // Those entered before the one that failed stay (as Schedule::enter
+      // says); the rest never became children.
+      for (std::size_t i = 0; i < fresh.size(); ++i) {
+        if (!was_scheduled[i] && fresh[i]->scheduled()) doers_.push_back(fresh[i]);
+      }
+      throw;
+    }
+  }
   doers_.insert(doers_.end(), fresh.begin(), fresh.end());
-  if (scheduled()) core_.enter(fresh, tyme());
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {

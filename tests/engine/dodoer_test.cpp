@@ -102,6 +102,26 @@ TEST(DoDoerRules, ADoDoerThatContainsItselfIsRefusedNotAStackOverflow) {
   b.remove({&a});  // so that a and b can be destroyed in any order
 }
 
+TEST(DoDoerRules, AnExtendThatFailsWhileRunningAddsNoChild) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b"), elsewhere(trace, "elsewhere");
+  DoDoer group("G", Tock{0}, {&a});
+  bool refused = false;
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n != 1) return;
+    try {
+      group.extend({&b, &elsewhere});  // elsewhere is the Doist's: nothing entered
+    } catch (const std::logic_error&) {
+      refused = true;
+    }
+  };
+  doist.run({&group, &elsewhere}, seconds(2));
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(group.doers(), std::vector<Doer*>{&a});
+  EXPECT_FALSE(b.scheduled());
+}
+
 TEST(DoDoerRules, AChildErrorClosesTheTreeAndPropagates) {
   Trace trace;
   Doist doist(seconds(1));

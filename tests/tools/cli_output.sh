@@ -84,6 +84,16 @@ grep -qx "hio sweep: cannot write fz4/report.json: File too large; no report wri
 [ -z "$(ls fz4)" ] || fail "fz4: left $(ls fz4)" fz4
 grep -q "report in" fz4.out && fail "fz4: claims a report" fz4
 
+# A file size limit without the shell ignoring SIGXFSZ: hio ignores it
+# itself, so the write fails and is reported (exit 4); the journal keeps the
+# passes written before (scenarios.md), rather than hio dying mid-write.
+(ulimit -f 1 && exec "$HIO" run "$SCENARIOS/udp_request_response.toml" --record xfsz.hioj) \
+  > xfsz.out 2> xfsz.err
+rc=$?
+[ $rc -eq 4 ] || fail "xfsz: exit $rc, expected 4" xfsz
+grep -qx "hio: error: journal cannot write 'xfsz.hioj': File too large" xfsz.err ||
+  fail "xfsz: no error" xfsz
+
 # Failing seeds whose journals cannot be written: no journal left cut short,
 # no claim of journals, the output-error exit code; report.json is written
 # (small enough) and gives no journal for them.
@@ -108,12 +118,14 @@ grep -q '^{"seed": 1, "passed": false, "end": "error", "digest": null, "first_fa
 # (report.json, seed-N.hioj, only those) before the sweep.
 expect first 1 "$HIO" sweep "$quick" --seeds 1..4 --set run.limit=250ms --out again
 echo keep > again/notes.txt
+echo keep > again/report.json.backup  # a temporary file's shape, but the user's
 expect refused 2 "$HIO" sweep "$quick" --seeds 1..2 --out again
 grep -qx "hio sweep: --out again holds an earlier sweep's results (5 files: report.json, ...); give another directory, or --force to remove them first" \
   refused.err || fail "refused: no reason" refused
 [ -f again/seed-4.hioj ] || fail "refused: removed a journal" refused
 expect forced 0 "$HIO" sweep "$quick" --seeds 1..2 --out again --force
-[ "$(ls again | tr '\n' ' ')" = "notes.txt report.json " ] || fail "forced: left $(ls again)" forced
+[ "$(ls again | tr '\n' ' ')" = "notes.txt report.json report.json.backup " ] ||
+  fail "forced: left $(ls again)" forced
 
 # Control characters in paths are escaped wherever hio prints them.
 red=$(printf 'o\033[31mred')

@@ -97,6 +97,17 @@ TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
                                    tls_certs().server_key + "\"\ntls_client_cert = true\n",
                                "")),
       HasSubstr("tls_client_cert = true needs tls_ca"));
+  // Files that cannot be read: at the key, by check, not when the run starts.
+  EXPECT_THAT(build_error(tls_scenario("tls_cert = \"/nonexistent/server.pem\"\ntls_key = \"" +
+                                           tls_certs().server_key + "\"\n",
+                                       "")),
+              HasSubstr("t.toml:9:12: cannot build doer 'server': cannot read tls_cert "
+                        "'/nonexistent/server.pem': No such file or directory"));
+  EXPECT_THAT(
+      build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
+                                   tls_certs().server_key + "\"\n",
+                               "tls_ca = \"" + tls_certs().dir + "\"\n")),
+      HasSubstr("cannot build doer 'alice': tls_ca '" + tls_certs().dir + "' is a directory"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -323,6 +324,11 @@ std::string unknown_channel(const InspectArgs& args, const replay::JournalReader
     if (table.count(id) != 0) continue;
     if (!seen) {
       seen.emplace(table);
+      // Ids of channels opened later (accepted remotes) are only in the
+      // events: read the journal again - which only a regular file allows
+      // (a pipe has been read); there the id is taken on trust.
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(args.journal, ec)) return {};
       replay::JournalReader again(args.journal);
       (void)replay::for_each_event(
           again, replay::EventFilter{},
@@ -566,7 +572,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (inspect_cmd->parsed()) return do_inspect(inspect_args);
     if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
   } catch (const replay::JournalWriteError& error) {
-    std::cerr << "hio: error: " << error.what() << "\n";
+    std::cerr << "hio: error: " << display_text(error.what()) << "\n";
     return kExitOutputFailed;
   } catch (const std::exception& error) {
     std::cerr << "hio: error: " << display_text(error.what()) << "\n";
@@ -578,6 +584,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
+  // A file size limit (ulimit -f) must be a write error we report (exit 4,
+  // no file left cut short), not SIGXFSZ killing hio mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
   StdoutWriter out;
   return out.finish(run_command(argc, argv, registry));
 }

@@ -58,10 +58,11 @@ int StdoutWriter::finish(int code) {
   buffer_.flush_pending();
   const int error = buffer_.error();
   if (error == 0) return code;
-  if (error == EPIPE) return kExitBrokenPipe;
-  std::cerr << "hio: cannot write the output (stdout): " << std::strerror(error) << "\n";
+  // A failure the command reported already keeps its code, whatever stdout did.
   const bool failed_already = code == kExitBadInput || code == kExitInterrupted ||
                               code == kExitTerminated || code == kExitOutputFailed;
+  if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
+  std::cerr << "hio: cannot write the output (stdout): " << std::strerror(error) << "\n";
   return failed_already ? code : kExitOutputFailed;
 }
 

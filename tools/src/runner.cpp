@@ -119,6 +119,7 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     } catch (...) {  // a user's factory may throw anything
       problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + spec.name +
                                                   "': its kind's factory threw a non-exception"});
+      context.unbuilt.insert(spec.name);
       continue;
     }
     adopt(std::move(doer), item.parent, built);

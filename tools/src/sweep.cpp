@@ -310,12 +310,12 @@ std::string seed_span(std::uint64_t first, std::uint64_t last) {
   return std::to_string(first) + ".." + std::to_string(last);
 }
 
-// Whether `name` is a file a sweep writes into --out DIR: report.json,
-// seed-N.hioj, or one of those being written (NAME.XXXXXX, FileTarget).
+// Whether `name` is a result a sweep writes into --out DIR: report.json or
+// seed-N.hioj, exactly. (Not a temporary NAME.XXXXXX a killed sweep left:
+// "report.json.backup" has that shape too, and --force must never remove a
+// user's file.)
 bool sweep_owns(const std::string& name) {
-  std::string base = name;
-  const std::size_t dot = name.rfind('.');
-  if (dot != std::string::npos && name.size() - dot == 7) base = name.substr(0, dot);
+  const std::string& base = name;
   if (base == "report.json") return true;
   const std::string prefix = "seed-";
   const std::string suffix = ".hioj";
