@@ -41,6 +41,9 @@ hio(check ${DATA}/bad_build/ticker_count_negative.toml EXIT 2)
 require("${err}" "/ticker_count_negative.toml:6:9: cannot build doer 't': count must be >= 0 \\(0 = never done\\)\n$" "negative count")
 hio(check ${DATA}/bad_build/size_zero.toml EXIT 2)
 require("${err}" "/size_zero.toml:12:8: cannot build doer 'client': size must be from 1 to 16777216\n$" "size 0 not at its key")
+# A sweep builds the scenario once first: refused as check refuses it, no seed run.
+hio(sweep ${DATA}/bad_build/size_zero.toml --seeds 1..5 EXIT 2)
+require("${err}" "/size_zero.toml:12:8: cannot build doer 'client': size must be from 1 to 16777216\n$" "sweep of an unbuildable scenario")
 hio(check ${DATA}/bad_build/unknown_client_host.toml EXIT 2)
 require("${err}" "/unknown_client_host.toml:14:8: cannot build doer 'alice': unknown host 'clinet'; did you mean 'client'\\? \\(net.hosts lists them\\)\n$" "unknown host")
 # Two doers on one fixed address: check says so, with both places.

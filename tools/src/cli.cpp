@@ -123,6 +123,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
+    // Built once first, as `hio check` does: a scenario that cannot be built
+    // is bad input said once (exit 2), not every seed failing the same way.
+    check_scenario(scenario, registry);
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
