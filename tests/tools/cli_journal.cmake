@@ -59,6 +59,9 @@ require("${out}" "\np0 0 s[0-9]+ #2 connect [^\n]*\np[0-9]+ [0-9.]+ s[0-9]+ #2 c
 hio(inspect ${WORK}/a.hioj --kind bogus EXIT 2)
 require("${err}" "--kind bogus: one of open, connect" "bad kind")
 hio(inspect ${WORK}/a.hioj --channel nobody EXIT 2)
+# "#2", as the listing prints a channel, is the id 2.
+hio(inspect ${WORK}/a.hioj --channel "#2" --kind open EXIT 0)
+require("${out}" "\np0 0 s[0-9]+ #2 open [^\n]*\ntrailer " "--channel #2")
 # An id no channel has is an error naming the channels there are, not an
 # empty listing; an id only the events know (a channel opened after the
 # header was written, here an accepted remote) is found there.

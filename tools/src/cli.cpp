@@ -572,7 +572,16 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (check->parsed()) return do_check(check_path, registry);
     if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
     if (replay_cmd->parsed()) return do_replay(replay_args, registry);
-    if (inspect_cmd->parsed()) return do_inspect(inspect_args);
+    if (inspect_cmd->parsed()) {
+      // "#2" is how listings print a channel: take it as the id 2.
+      for (std::string& c : inspect_args.channels) {
+        if (c.size() > 1 && c[0] == '#' &&
+            c.find_first_not_of("0123456789", 1) == std::string::npos) {
+          c.erase(0, 1);
+        }
+      }
+      return do_inspect(inspect_args);
+    }
     if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
   } catch (const replay::JournalWriteError& error) {
     std::cerr << "hio: error: " << display_text(error.what()) << "\n";
