@@ -85,19 +85,25 @@ TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
 class EchoServer final : public EchoServerDoer {
  public:
   EchoServer(const DoerSpec& spec, BuildContext& context)
-      : EchoServerDoer(context.io, listen_address(spec, context), options(spec, context),
-                       spec.name) {
+      : EchoServer(spec, context, listen_address(spec, context)) {}
+
+ private:
+  // The address is resolved and claimed once, before the options are read:
+  // a scenario with several mistakes gets its errors in one order whatever
+  // the compiler's order of evaluating arguments.
+  EchoServer(const DoerSpec& spec, BuildContext& context, const std::string& address)
+      : EchoServerDoer(context.io, address, options(spec, context, address), spec.name) {
     context.publish(spec.name, listener());
     context.counters.add(spec.name + ".accepted", [this] { return accepted_; });
     context.counters.add(spec.name + ".remotes",
                          [this] { return static_cast<std::int64_t>(remotes().size()); });
   }
 
- private:
-  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context) {
+  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context,
+                                const std::string& address) {
     ChannelOptions o;
     o.name = spec.name;
-    o.tls = tls_options(spec, context, context.address(spec, "address"), true);
+    o.tls = tls_options(spec, context, address, true);
     return o;
   }
   static std::string listen_address(const DoerSpec& spec, BuildContext& context) {
@@ -124,7 +130,12 @@ constexpr std::int64_t kDatagramBytesMax = 65'507;
 class EchoClient final : public TcpClientDoer {
  public:
   EchoClient(const DoerSpec& spec, BuildContext& context)
-      : TcpClientDoer(context.io, client_address(spec, context), options(spec, context), spec.name),
+      : EchoClient(spec, context, client_address(spec, context)) {}
+
+ private:
+  // As EchoServer's: the address once, before the options.
+  EchoClient(const DoerSpec& spec, BuildContext& context, const std::string& address)
+      : TcpClientDoer(context.io, address, options(spec, context, address), spec.name),
         messages_(spec.integer("messages")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
@@ -142,12 +153,12 @@ class EchoClient final : public TcpClientDoer {
           [this] { return static_cast<std::int64_t>(channel().connects()); });
   }
 
- private:
-  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context) {
+  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context,
+                                const std::string& address) {
     ChannelOptions o;
     o.name = spec.name;
     o.retry = spec.duration("retry");
-    o.tls = tls_options(spec, context, context.address(spec, "address"), false);
+    o.tls = tls_options(spec, context, address, false);
     return o;
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
