@@ -13,8 +13,16 @@ function(hio_add_component name)
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_compile_features(hio_${name} PUBLIC cxx_std_20)
   hio_set_warnings(hio_${name})
+  # The export set is made either way (the build tree's package uses it);
+  # without HIO_INSTALL its rule is left out of `cmake --install`.
+  set(exclude "")
+  if(NOT HIO_INSTALL)
+    set(exclude EXCLUDE_FROM_ALL)
+  endif()
   install(TARGETS hio_${name} EXPORT hio-${name}-targets
-    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} ${exclude}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} ${exclude})
+  if(HIO_INSTALL)
+    install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  endif()
 endfunction()

@@ -9,10 +9,12 @@ set(HIO_PACKAGE_COMPONENTS "")
 foreach(component engine io replay tools)
   if(TARGET hio_${component})
     list(APPEND HIO_PACKAGE_COMPONENTS ${component})
-    install(EXPORT hio-${component}-targets
-      NAMESPACE hio::
-      FILE hio-${component}-targets.cmake
-      DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)
+    if(HIO_INSTALL)
+      install(EXPORT hio-${component}-targets
+        NAMESPACE hio::
+        FILE hio-${component}-targets.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)
+    endif()
     export(EXPORT hio-${component}-targets
       NAMESPACE hio::
       FILE ${CMAKE_CURRENT_BINARY_DIR}/hio-${component}-targets.cmake)
@@ -29,8 +31,10 @@ write_basic_package_version_file(
   COMPATIBILITY SameMinorVersion)
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/hio-libatomic.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/hio-libatomic.cmake COPYONLY)
-install(FILES
-  ${CMAKE_CURRENT_BINARY_DIR}/hioConfig.cmake
-  ${CMAKE_CURRENT_BINARY_DIR}/hioConfigVersion.cmake
-  ${CMAKE_CURRENT_BINARY_DIR}/hio-libatomic.cmake
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)
+if(HIO_INSTALL)
+  install(FILES
+    ${CMAKE_CURRENT_BINARY_DIR}/hioConfig.cmake
+    ${CMAKE_CURRENT_BINARY_DIR}/hioConfigVersion.cmake
+    ${CMAKE_CURRENT_BINARY_DIR}/hio-libatomic.cmake
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)
+endif()

@@ -14,6 +14,8 @@
 #   RUN        the command to run in the consumer's build directory,
 #              separated by | (the program relative to that directory)
 #   EXPECT_CONFIGURE_ERROR  a regex: the configure must fail saying it
+#   INSTALLS   if set, the files (relative, separated by |) the consumer's own
+#              `cmake --install` must install, and nothing else
 cmake_minimum_required(VERSION 3.25)
 file(REMOVE_RECURSE ${WORK_DIR})
 if(NOT MODE)
@@ -109,4 +111,20 @@ execute_process(COMMAND ${WORK_DIR}/build/${program} ${run} WORKING_DIRECTORY ${
                 RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "consumer run failed: ${rc}")
+endif()
+
+if(DEFINED INSTALLS AND NOT INSTALLS STREQUAL "")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${WORK_DIR}/build
+                          --prefix ${WORK_DIR}/consumer-prefix
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(rc)
+    message(FATAL_ERROR "the consumer's install failed: ${rc}\n${out}")
+  endif()
+  file(GLOB_RECURSE installed RELATIVE ${WORK_DIR}/consumer-prefix ${WORK_DIR}/consumer-prefix/*)
+  list(SORT installed)
+  string(REPLACE "|" ";" expected "${INSTALLS}")
+  list(SORT expected)
+  if(NOT installed STREQUAL expected)
+    message(FATAL_ERROR "the consumer's install put ${installed}, expected ${expected}")
+  endif()
 endif()
