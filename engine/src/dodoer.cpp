@@ -49,13 +49,13 @@ void DoDoer::enter() {
 
 bool DoDoer::recur(Tyme tyme) {
   core_.pass(tyme, this->tock());
-  if (core_.empty()) {
-    if (!always_) return true;
-    if (skip_idle_) park_idle(kTymeNever);  // nothing to run until extend() wakes it
-    return false;
-  }
-  if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass()) {
-    park_idle(core_.next_timer());
+  if (core_.empty() && !always_) return true;
+  // Parking idle must not change when anything runs: only a tock-0 DoDoer
+  // does it (it would run at its parent's next pass anyway), and only where
+  // that next pass is where it would run (idle_park_exact).
+  if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass() && idle_park_exact()) {
+    // Empty: nothing to run until extend() wakes it.
+    park_idle(core_.empty() ? kTymeNever : core_.next_timer());
   }
   return false;
 }

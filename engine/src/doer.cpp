@@ -18,6 +18,10 @@ Doer::~Doer() {
             "doer '" + name_ + "' destroyed while scheduled; close its scheduler first");
 }
 
+bool Doer::idle_park_exact() const {
+  return deed_.schedule != nullptr && deed_.schedule->idle_park_exact();
+}
+
 void Doer::set_tock(Tock tock) {
   if (tock < Tock{0}) {
     throw std::invalid_argument("doer '" + name_ + "': tock must be >= 0, got " +

@@ -1,5 +1,7 @@
 #include "hio/engine/dog.hpp"
 
+#include <stdexcept>
+#include <string>
 #include <typeinfo>
 
 #if __has_include(<cxxabi.h>)
@@ -15,6 +17,11 @@ bool handling_exactly_cease() noexcept {
 #else
   return false;
 #endif
+}
+
+void throw_negative_tock(Tock tock) {
+  throw std::invalid_argument("a dog co_yielded a negative tock (" + format_seconds(tock) +
+                              " s); a tock must be >= 0");
 }
 
 }  // namespace hio

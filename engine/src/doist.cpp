@@ -143,7 +143,7 @@ void Doist::remove(std::span<Doer* const> doers) {
 }
 
 bool Doist::stop_pending() const {
-  return stop_requested_ || g_stop_signal != 0;
+  return stop_requested() || g_stop_signal != 0;
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
@@ -151,7 +151,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   if (limit) set_limit(*limit);
   doers_.clear();
   done_ = false;
-  stop_requested_ = false;
+  stop_requested_.store(false, std::memory_order_relaxed);
   stop_signal_ = 0;
   SigintScope sigint(handle_sigint_);
 
@@ -185,7 +185,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
       // real time, while it was paced) is what ended the run.
       if (stop_pending()) {
         reason = RunEnd::interrupted;
-        if (!stop_requested_) stop_signal_ = g_stop_signal;
+        if (!stop_requested()) stop_signal_ = g_stop_signal;
         break;
       }
       if (limited && tyme() >= end) {

@@ -17,6 +17,9 @@ bool by_label(const Deed* a, const Deed* b) {
 }  // namespace
 
 Schedule::~Schedule() {
+  HIO_CHECK(!in_pass() && entering_ == 0,
+            "a scheduler (Doist or DoDoer) destroyed during its own pass or while entering a "
+            "doer, by one of its doers; end the run first (request_stop() or exit())");
   try {
     exit();
   } catch (...) {
@@ -49,15 +52,36 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
   // sorts before it in the ready list that is being built.
   link_before(deed, running_);
   deed.schedule = this;
+  // `running` marks a deed while its enter runs: remove() leaves it alone and
+  // exit() closes it when its enter returns (it is executing: a dog would be
+  // resumed inside itself).
   deed.state = Deed::State::running;
   Step step = Step::finish();
+  ++entering_;
   try {
     step = doer.start();
+    --entering_;
   } catch (...) {
-    unlink(deed);
+    --entering_;
+    if (auto it = std::find(close_after_enter_.begin(), close_after_enter_.end(), &deed);
+        it != close_after_enter_.end()) {
+      close_after_enter_.erase(it);  // exit() unlinked it already
+    } else {
+      unlink(deed);
+    }
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
     throw;
+  }
+  if (auto it = std::find(close_after_enter_.begin(), close_after_enter_.end(), &deed);
+      it != close_after_enter_.end()) {
+    // The schedule was exited while this deed was entered: close it now
+    // (it is unlinked; a deed that finished in its enter has ended anyway).
+    close_after_enter_.erase(it);
+    deed.state = Deed::State::idle;
+    deed.schedule = nullptr;
+    if (step.kind() != Step::Kind::finish) doer.close();
+    return;
   }
   deed.retyme = tyme;
   if (step.kind() == Step::Kind::tock) {
@@ -104,6 +128,7 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   collect_due(tyme);
   in_pass_ = true;
   pass_tyme_ = tyme;
+  pass_tock0_ = tock0;
   const Tyme next_pass = tyme_after(tyme, tock0);
   // The loop index and the run list stay in registers: a run stores what a
   // doer may read of them (running_, run_index_), and the loop looks at the
@@ -250,6 +275,22 @@ void Schedule::wake(Deed& deed) {
   }
 }
 
+std::optional<Tock> Schedule::exact_grid() const {
+  if (owner_ == nullptr) return pass_tock0_;  // the Doist: a pass every tock
+  const Schedule* parent = owner_->deed_.schedule;
+  if (parent == nullptr) return std::nullopt;
+  const std::optional<Tock> grid = parent->exact_grid();
+  const Tock tock = owner_->tock();
+  if (tock == Tock{0}) return grid;  // runs at its parent's passes
+  // Entered at a parent's pass, so on the grid; retymes step by tock.
+  if (!grid || *grid <= Tock{0} || tock % *grid != Tock{0}) return std::nullopt;
+  return tock;
+}
+
+bool Schedule::idle_park_exact() const {
+  return owner_ == nullptr || owner_->tock() == Tock{0} || exact_grid().has_value();
+}
+
 void Schedule::insert_due(Deed& deed) {
   deed.retyme = pass_tyme_;
   deed.state = Deed::State::ready;
@@ -294,6 +335,15 @@ void Schedule::exit() {
     list->clear();
   }
   changed_ = true;  // in case a deed exits its own schedule mid-pass
+  // Deeds whose enter is running are closed when it returns (enter_one).
+  for (Deed* deed = head_; deed != nullptr;) {
+    Deed* next = deed->next;
+    if (deed->state == Deed::State::running) {
+      unlink(*deed);
+      close_after_enter_.push_back(deed);
+    }
+    deed = next;
+  }
   // Mid-pass, reverse order is that of hio's rotated deque (see remove()):
   // the deeds before the running one, nearest first, then the rest from the
   // tail. The running deed is still executing and cannot be closed under its
@@ -318,7 +368,8 @@ void Schedule::remove(std::span<Doer* const> doers) {
     if (doer == nullptr) continue;
     Deed& deed = doer->deed_;
     if (deed.schedule != this) continue;
-    if (&deed == running_) continue;  // removing itself: it finishes on its own
+    // Removing itself, or a deed whose enter is running: it finishes on its own.
+    if (&deed == running_ || deed.state == Deed::State::running) continue;
     if (std::find(closing.begin(), closing.end(), &deed) == closing.end()) closing.push_back(&deed);
   }
   // Reverse queue order; during a pass the queue is seen as hio's rotating

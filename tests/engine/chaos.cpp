@@ -106,7 +106,7 @@ bool ChaosDoer::recur(Tyme tyme) {
 
 }  // namespace
 
-ChaosResult run_chaos(std::uint64_t seed, bool skip) {
+ChaosResult run_chaos(std::uint64_t seed, bool skip, bool off_grid) {
   World world;
   world.seed = seed;
   Doist doist;
@@ -138,6 +138,19 @@ ChaosResult run_chaos(std::uint64_t seed, bool skip) {
     }
     parent->extend({inner.get()});
     parent = inner.get();
+    world.groups.push_back(std::move(inner));
+  }
+
+  if (off_grid) {
+    auto outer = std::make_unique<DoDoer>("m0", Tock{93'750'000});
+    auto inner = std::make_unique<DoDoer>("m1", Tock{0});
+    outer->set_skip_idle(skip);
+    inner->set_skip_idle(skip);
+    for (int i = 0; i < 3; ++i)
+      inner->extend({&world.make("m1d" + std::to_string(i), inner.get())});
+    outer->extend({&world.make("m0d0", outer.get()), inner.get()});
+    world.groups[1]->extend({outer.get()});
+    world.groups.push_back(std::move(outer));
     world.groups.push_back(std::move(inner));
   }
 

@@ -21,6 +21,10 @@ struct ChaosResult {
 };
 
 // skip: Doist time skipping and DoDoer idle parking, both on or both off.
-ChaosResult run_chaos(std::uint64_t seed, bool skip);
+// off_grid: one more subtree (not in the golden traces) whose DoDoer runs
+// off its own tock grid (93.75 ms under a 62.5 ms group: at 0, 125, 187.5,
+// 312.5 ms), with a tock-0 group below it, which then skips some of its
+// passes.
+ChaosResult run_chaos(std::uint64_t seed, bool skip, bool off_grid = false);
 
 }  // namespace hio::test

@@ -88,6 +88,49 @@ TEST_F(FnDoerTest, AnErrorAbortsAndPropagatesAfterClosingTheOthers) {
                                           "other cease 0.03125", "other exit 0.03125"));
 }
 
+Dog yields_negative(Doer& self) {
+  try {
+    co_yield Tock{0};
+    co_yield Tock{-10};
+  } catch (const std::invalid_argument& e) {
+    self.opts()["caught"] = e.what();  // its catch block sees the mistake
+    throw;
+  }
+  co_return true;
+}
+
+TEST_F(FnDoerTest, ANegativeTockIsThrownIntoTheDogAtItsYield) {
+  auto d = doify(yields_negative, "neg");
+  Doist doist;
+  try {
+    doist.run({d.get()}, t32(8));
+    FAIL() << "a negative co_yield was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "a dog co_yielded a negative tock (-0.00000001 s); a tock must be >= 0");
+  }
+  EXPECT_EQ(d->opts().at("caught"),
+            "a dog co_yielded a negative tock (-0.00000001 s); a tock must be >= 0");
+  EXPECT_FALSE(d->scheduled());
+}
+
+Doist* g_doist = nullptr;
+
+Dog removes_itself_in_enter(Doer& self) {
+  g_doist->remove({&self});  // before the first co_yield: in its enter
+  for (;;)
+    co_yield self.tock();
+}
+
+TEST_F(FnDoerTest, ADogRemovingItselfInItsEnterIsNotResumedInsideItself) {
+  auto d = doify(removes_itself_in_enter, "selfish");
+  Doist doist(seconds(1));
+  g_doist = &doist;
+  EXPECT_EQ(doist.run({d.get()}, seconds(3)), RunEnd::limit);
+  g_doist = nullptr;
+  EXPECT_FALSE(d->scheduled());
+  EXPECT_EQ(d->done(), false);
+}
+
 Dog finishes_in_enter(Doer&) {
   co_return true;
 }
@@ -164,8 +207,6 @@ TEST_F(FnDoerTest, AnErrorThrownWhileCeasingPropagates) {
   EXPECT_THROW(doist.run({d.get()}, t32(2)), std::runtime_error);
   EXPECT_FALSE(d->scheduled());
 }
-
-Doist* g_doist = nullptr;
 
 // ex_fn that exits its Doist on its first recur.
 Dog exits_doist_fn(Doer& self) {

@@ -34,6 +34,33 @@ TEST(DoDoerTrace, NestedGroupsRunTheirChildrenAtTheirOwnTocks) {
   EXPECT_EQ(b2.done(), false);
 }
 
+// G (2 ms) runs P (3 ms) at 0, 4, 6, 10 ms: not 3 ms apart. Q (tock 0) in P
+// runs at 0, 4 and next at 4 + 3 = 7, i.e. at P's run at 10. X in Q parks
+// and W wakes it at 5 ms: X runs when Q next runs, at 10 ms - also when Q,
+// all of whose children are parked, may park idle (it ran at 6 ms).
+TEST(DoDoerRules, IdleParkingNeverMovesARunOffItsParentsGrid) {
+  for (bool idle : {true, false}) {
+    Trace trace;
+    ProbeDoer x(trace, "X");
+    x.on_recur = [&](ProbeDoer& self, int) { self.park(); };
+    DoDoer q("Q", Tock{0}, {&x});
+    DoDoer p("P", ms(3), {&q}, /*always=*/true);
+    DoDoer g("G", ms(2), {&p}, /*always=*/true);
+    for (DoDoer* group : {&q, &p, &g})
+      group->set_skip_idle(idle);
+    ProbeDoer w(trace, "W");
+    w.on_recur = [&](ProbeDoer&, int) {
+      if (w.tyme() == at(ms(5))) x.wake();
+    };
+    Doist doist(ms(1));
+    doist.run({&g, &w}, ms(14));
+    std::vector<std::string> x_runs;
+    for (const std::string& line : trace)
+      if (line.starts_with("X recur")) x_runs.push_back(line);
+    EXPECT_THAT(x_runs, ElementsAre("X recur 0", "X recur 0.01")) << "idle parking " << idle;
+  }
+}
+
 TEST(DoDoerRules, AlwaysRunsUntilClosedEvenWithoutChildren) {
   Trace trace;
   ExDoer child(trace, "c", Tock{0});

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
+#include <memory>
 #include <thread>
 
 #include "trace_doers.hpp"
@@ -307,6 +309,93 @@ TEST(DoistRules, RequestStopEndsTheRunCleanly) {
   EXPECT_THAT(last(trace, 2), ElementsAre("A cease 3", "A exit 3"));
 }
 
+// The embedding case: a Doist running on a worker thread, stopped from
+// another. (A regression ends at the limit instead, after 30 s.)
+TEST(DoistRules, RequestStopFromAnotherThreadEndsARealTimeRun) {
+  Trace trace;
+  Doist doist(ms(10), true);
+  doist.set_handle_sigint(false);
+  ProbeDoer a(trace, "A");
+  std::atomic<bool> running{false};
+  a.on_recur = [&](ProbeDoer&, int) { running = true; };
+  RunEnd end = RunEnd::done;
+  std::thread worker([&] { end = doist.run({&a}, seconds(30)); });
+  while (!running)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  doist.request_stop();
+  worker.join();
+  EXPECT_EQ(end, RunEnd::interrupted);
+  EXPECT_TRUE(doist.stop_requested());
+  EXPECT_THAT(last(trace, 2),
+              ElementsAre(testing::StartsWith("A cease"), testing::StartsWith("A exit")));
+}
+
+// A doer whose enter is running is executing: removing it then (itself, or
+// by a doer its enter extends) is the self-removal rule (it finishes on its
+// own), and exit() closes it once its enter returns.
+class EnterHook : public ProbeDoer {
+ public:
+  using ProbeDoer::ProbeDoer;
+  std::function<void(EnterHook&)> on_enter;
+
+ protected:
+  void enter() override {
+    ProbeDoer::enter();
+    if (on_enter) on_enter(*this);
+  }
+};
+
+TEST(DoistRules, ADoerRemovingItselfInItsEnterRunsOnAndIsClosedOnce) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A");
+  a.on_enter = [&](EnterHook& self) { doist.remove({&self}); };
+  EXPECT_EQ(doist.run({&a}, seconds(2)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "A recur 0", "A recur 1", "A cease 2", "A exit 2"));
+}
+
+TEST(DoistRules, ADoerRemovedByOneItsEnterExtendsIsNotClosedUnderItsFeet) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A"), b(trace, "B");
+  a.on_enter = [&](EnterHook&) { doist.extend({&b}); };
+  b.on_enter = [&](EnterHook&) { doist.remove({&a}); };
+  EXPECT_EQ(doist.run({&a}, seconds(1)), RunEnd::limit);
+  // (The order of a nested enter's deeds is not pinned here: they run as
+  // hio's deque would, B then A, and close in reverse queue order, B first.)
+  EXPECT_THAT(trace,
+              testing::UnorderedElementsAre("A enter 0", "B enter 0", "B recur 0", "A recur 0",
+                                            "A cease 1", "A exit 1", "B cease 1", "B exit 1"));
+}
+
+TEST(DoistRules, ExitDuringAnEnterClosesThatDoerWhenItsEnterReturns) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A"), b(trace, "B");
+  b.on_enter = [&](EnterHook&) { doist.exit(); };
+  EXPECT_EQ(doist.run({&a, &b}, seconds(2)), RunEnd::done);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "A cease 0", "A exit 0", "B cease 0",
+                                 "B exit 0"));
+  EXPECT_FALSE(a.scheduled());
+  EXPECT_FALSE(b.scheduled());
+}
+
+// Destroying a scheduler from inside its own pass would leave the pass
+// running on freed memory: an invariant failure, said plainly.
+TEST(DoistRulesDeathTest, ADoistDestroyedDuringItsOwnPassAborts) {
+  EXPECT_DEATH(
+      {
+        Trace trace;
+        auto doist = std::make_unique<Doist>(seconds(1));
+        ProbeDoer a(trace, "A");
+        a.on_recur = [&](ProbeDoer&, int n) {
+          if (n == 2) doist.reset();
+        };
+        doist->run({&a}, seconds(4));
+      },
+      "destroyed during its own pass");
+}
+
 TEST(DoistRules, SigintEndsTheRunCleanly) {
   Trace trace;
   Doist doist(seconds(1));
@@ -353,6 +442,18 @@ TEST(DoistRules, TymeSaturatesAtItsEndAndTheRunStalls) {
     // Runs at 0, 100 and 200 years; the next would be at 300 > 292 years.
     EXPECT_EQ(a.recurs, 3) << "skip " << skip;
   }
+}
+
+TEST(DoistRules, SecondsSaturatesInsteadOfWrapping) {
+  static_assert(seconds(3) == Tock{3'000'000'000});
+  static_assert(seconds(-3) == Tock{-3'000'000'000});
+  static_assert(seconds(9'223'372'036) == Tock{9'223'372'036'000'000'000});
+  static_assert(seconds(9'223'372'037) == Tock::max());
+  static_assert(seconds(20'000'000'000) == Tock::max());
+  static_assert(seconds(-9'223'372'037) == Tock::min());
+  Doist doist(seconds(1));
+  doist.set_limit(seconds(20'000'000'000));  // not a wrapped ~49 years
+  EXPECT_EQ(doist.limit(), Tock::max());
 }
 
 TEST(DoistRules, TymeAfterSaturates) {

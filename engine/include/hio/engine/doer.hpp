@@ -108,6 +108,9 @@ class Doer : public Tymee {
     park_until_ = until;
     park_idle_ = true;
   }
+  // Whether park_idle() is unobservable for this tock-0 doer where it is
+  // scheduled (Schedule::idle_park_exact); false when not scheduled.
+  bool idle_park_exact() const;
 
   // Coroutine doers (ReDoer, FnDoer) override these three; class doers don't.
   // begin_dog: enter and run to the first suspension. end_dog: the dog's

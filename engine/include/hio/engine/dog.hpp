@@ -25,6 +25,8 @@ struct Cease {};
 // (Defined in dog.cpp, so <cxxabi.h> stays out of the public headers.)
 bool handling_exactly_cease() noexcept;
 
+[[noreturn]] void throw_negative_tock(Tock tock);
+
 class Dog {
  public:
   class promise_type;
@@ -51,7 +53,11 @@ class Dog {
       step_ = Step::finish();
       return {};
     }
-    Awaiter yield_value(Tock tock) noexcept {
+    // A negative tock is a mistake, as for Doer::set_tock: std::invalid_argument
+    // thrown at the co_yield, into the dog (its catch blocks see it).
+    Awaiter yield_value(Tock tock) {
+      if (tock < Tock{0}) [[unlikely]]
+        throw_negative_tock(tock);
       step_ = Step::after(tock);
       return Awaiter(this);
     }

@@ -2,6 +2,7 @@
 // passes over them (one tock of tyme each) and closes them at the end.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -80,11 +81,14 @@ class Doist : public Tymist {
     remove(std::span<Doer* const>(doers.begin(), doers.size()));
   }
 
-  // Ends the run after the current pass, as SIGINT does. Safe from a doer.
-  void request_stop() { stop_requested_ = true; }
+  // Ends the run after the current pass, as SIGINT does. Safe from a doer,
+  // and from another thread while run() runs (a real-time run's wait between
+  // passes notices it within 0.1 s). A request made before run() starts is
+  // forgotten: run() starts with none.
+  void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
   // Whether request_stop() was called during the last run: tells a run that
   // its own code ended (RunEnd::interrupted either way) from one ended by a signal.
-  bool stop_requested() const { return stop_requested_; }
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
   // The signal (SIGINT or SIGTERM) that interrupted the last run, or 0.
   int stop_signal() const { return stop_signal_; }
 
@@ -134,7 +138,7 @@ class Doist : public Tymist {
   bool skip_ = true;
   bool handle_sigint_ = true;
   int stop_signal_ = 0;
-  bool stop_requested_ = false;
+  std::atomic<bool> stop_requested_{false};
 };
 
 }  // namespace hio

@@ -32,8 +32,8 @@ struct DurationError {
 
 // A parse's outcome: a tock, or an error.
 struct DurationParse {
-  std::optional<Tock> tock;
-  DurationError error;       // meaningful when !tock
+  std::optional<Tock> tock{};
+  DurationError error{};     // meaningful when !tock
   std::int64_t unit_ns = 0;  // the unit written, in ns; 0 when none was
 };
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -71,8 +72,23 @@ class Schedule {
   // The earliest timer or park deadline, or kTymeNever.
   Tyme next_timer() const { return heap_.empty() ? kTymeNever : heap_.front()->retyme; }
 
+  // Whether a tock-0 deed of this schedule can park idle (a DoDoer with
+  // nothing due) and, woken or at its deadline, run when it would have run
+  // had it never parked: true when its next run would have been this
+  // schedule's next pass anyway. That holds under the Doist and under a
+  // tock-0 DoDoer, and under a DoDoer with tock T > 0 whose own runs are
+  // exactly T apart: its parent passes at every multiple of a grid that
+  // divides T (exact_grid). Otherwise (say T = 3 ms under a 2 ms DoDoer, which
+  // runs at 0, 4, 6, 10 ms) a tock-0 deed skips some of its parent's passes
+  // (run at 4, next due at 7: not at 6) and parking would change that.
+  bool idle_park_exact() const;
+
  private:
   static constexpr std::uint64_t kLabelGap = std::uint64_t{1} << 32;
+
+  // The tock such that this schedule passes at every multiple of it (from
+  // its start) at which any of its deeds is due, if there is one.
+  std::optional<Tock> exact_grid() const;
 
   void enter_one(Doer& doer, Tyme tyme);
   void place(Deed& deed, Step step);  // a park or a finish
@@ -117,6 +133,7 @@ class Schedule {
   Deed* running_ = nullptr;
   std::size_t run_index_ = 0;  // of running_ in run_
   Tyme pass_tyme_{};
+  Tock pass_tock0_{};  // the last pass's tock0
   bool in_pass_ = false;
   // Set while a deed runs when the pass must look again: run_ changed, or
   // the running deed was woken (wake_pending).
@@ -124,6 +141,10 @@ class Schedule {
   // A deed that exited this schedule during its own run: closed when the
   // run returns.
   Deed* close_after_run_ = nullptr;
+  // Deeds whose enter was running when the schedule was exited: closed
+  // when their enter returns. (Enters nest: an enter may extend.)
+  std::vector<Deed*> close_after_enter_;
+  std::uint32_t entering_ = 0;  // enters running (they nest)
 };
 
 }  // namespace hio

@@ -44,8 +44,14 @@ inline std::string format_seconds(Tyme tyme) {
 }
 
 // Exact nanoseconds from a whole number of seconds, for readable code.
+// Saturating like tyme_after: beyond ~292 years it is the longest Tock (the
+// end of tyme) or, negative, the shortest; nothing wraps.
 constexpr Tock seconds(std::int64_t s) {
-  return Tock{s * 1'000'000'000};
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(s, std::int64_t{1'000'000'000}, &ns)) {
+    return s > 0 ? Tock::max() : Tock::min();
+  }
+  return Tock{ns};
 }
 
 }  // namespace hio
