@@ -15,6 +15,20 @@ namespace {
 
 using test::TempDir;
 
+// Option structs are built with designated initializers, members left out
+// taking their defaults; under g++ -Wextra -Werror (this test's flags) that
+// compiles only if every member has a default member initializer.
+TEST(RoundTrip, OptionStructsTakeDesignatedInitializers) {
+  const JournalHeader header{.seed = 7, .mode = Mode::real};
+  EXPECT_EQ(header.seed, 7u);
+  EXPECT_EQ(header.tock, kDefaultTock);
+  EXPECT_TRUE(header.scenario.empty());
+  const ReplayOptions options{.noise_seed = 3};
+  EXPECT_EQ(options.noise_seed, 3u);
+  const JournalOptions journal{.flush_each_pass = true};
+  EXPECT_EQ(journal.flush_each_pass, true);
+}
+
 TEST(RoundTrip, EveryFieldComesBack) {
   TempDir dir;
   const std::string path = dir.file("sample.hioj");

@@ -44,11 +44,17 @@ class Blinker final : public hio::Doer {
 int main(int argc, char** argv) {
   hio::tools::DoerRegistry registry;
   hio::tools::add_builtin_kinds(registry);  // group, ticker, the IO kinds
+  // Designated initializers: members left out take their defaults (a
+  // ParamSpec without default_value is required; `group` is false).
   registry.add(hio::tools::KindSpec{
-      "blinker",
-      "toggles a light every run; done after `times` blinks (counter: on_count)",
-      {{"times", hio::tools::ParamType::integer, "how many blinks", std::int64_t{3}}},
-      hio::tools::factory_of<Blinker>(),  // or any callable (spec, context) -> unique_ptr<Doer>
-      false});
+      .name = "blinker",
+      .doc = "toggles a light every run; done after `times` blinks (counter: on_count)",
+      .params = {{.name = "times",
+                  .type = hio::tools::ParamType::integer,
+                  .doc = "how many blinks",
+                  .default_value = std::int64_t{3}}},
+      // or any callable (spec, context) -> unique_ptr<Doer>
+      .make = hio::tools::factory_of<Blinker>(),
+  });
   return hio::tools::run_cli(argc, argv, registry);
 }

@@ -42,9 +42,9 @@ inline constexpr std::uint32_t kDefaultBaud = 115'200;
 // Unknown query keys are errors, never ignored.
 struct Address {
   Scheme scheme = Scheme::tcp;
-  std::string host;        // host:port schemes: a name or an IP (IPv6 without brackets)
+  std::string host{};      // host:port schemes: a name or an IP (IPv6 without brackets)
   std::uint16_t port = 0;  // host:port schemes
-  std::string path;        // serial: the device path; sim-serial: the link name
+  std::string path{};      // serial: the device path; sim-serial: the link name
   std::uint32_t baud = 0;  // serial schemes: baud rate (default kDefaultBaud); 0 otherwise
 
   // The canonical URL. parse_address(a.text()) gives back a.
@@ -57,10 +57,10 @@ struct Address {
 
 // What is wrong with an address, precisely enough to point at it.
 struct AddressError {
-  std::string input;    // the text that was parsed
-  std::size_t offset;   // byte offset into input where the problem starts
-  std::string part;     // "scheme", "separator", "host", "port", "path", "name", "query"
-  std::string message;  // what is wrong there
+  std::string input{};    // the text that was parsed
+  std::size_t offset{};   // byte offset into input where the problem starts
+  std::string part{};     // "scheme", "separator", "host", "port", "path", "name", "query"
+  std::string message{};  // what is wrong there
 
   // "bad address 'tcp://h:99999': port at byte 9: must be 0..65535"
   std::string what() const;

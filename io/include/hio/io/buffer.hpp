@@ -45,8 +45,8 @@ class StreamBuffer {
 
 // One datagram: where it came from (rx) or goes to (tx), and its bytes.
 struct Datagram {
-  std::string peer;  // "host:port" of the other side
-  Bytes bytes;
+  std::string peer{};  // "host:port" of the other side
+  Bytes bytes{};
   friend bool operator==(const Datagram&, const Datagram&) = default;
 };
 

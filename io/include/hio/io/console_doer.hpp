@@ -16,7 +16,7 @@ namespace hio {
 
 // One line read, without its line ending.
 struct ConsoleLine {
-  std::string text;
+  std::string text{};
   // True for a piece of a line longer than ConsoleOptions::line_bytes_max:
   // the line goes on in the next ConsoleLine(s); the last piece has false.
   bool partial = false;

@@ -73,9 +73,9 @@ struct ChannelEvent {
   std::uint32_t channel = 0;  // channel ids start at 1
   Tyme tyme{};                // stamped by the hub: the pass's tyme
   std::uint64_t seq = 0;      // stamped by the hub: order of occurrence, from 0
-  std::string_view bytes;
-  std::string_view peer;
-  std::string_view text;
+  std::string_view bytes{};
+  std::string_view peer{};
+  std::string_view text{};
   std::uint32_t accepted = 0;
   CloseWho who = CloseWho::local;
   NoiseKind noise = NoiseKind::none;

@@ -25,9 +25,9 @@ struct Divergence {
   // sort of event before its payload: two noise events of different kinds
   // name "noise", not their detail text); or "missing" (actual ended first)
   // or "extra" (expected ended first).
-  std::string field;
-  std::optional<OwnedEvent> expected;
-  std::optional<OwnedEvent> actual;
+  std::string field{};
+  std::optional<OwnedEvent> expected{};
+  std::optional<OwnedEvent> actual{};
   std::uint64_t expected_pass = 0;
   std::uint64_t actual_pass = 0;
 
@@ -36,14 +36,14 @@ struct Divergence {
 };
 
 struct DiffResult {
-  std::optional<Divergence> divergence;  // the first one; nullopt: the streams agree
+  std::optional<Divergence> divergence{};  // the first one; nullopt: the streams agree
   // Damage in either journal ends the comparison where it starts.
-  std::optional<JournalError> expected_error;
-  std::optional<JournalError> actual_error;
+  std::optional<JournalError> expected_error{};
+  std::optional<JournalError> actual_error{};
   std::uint64_t events_compared = 0;
   // Header fields that differ ("seed: 1 vs 2"), for information: the event
   // streams decide.
-  std::vector<std::string> header_differences;
+  std::vector<std::string> header_differences{};
 
   bool same() const { return !divergence && !expected_error && !actual_error; }
 };

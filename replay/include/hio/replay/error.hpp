@@ -35,9 +35,9 @@ struct JournalError {
   std::uint64_t offset = 0;
   // The last pass read intact before the damage, and its tyme; nullopt if no
   // pass frame was read.
-  std::optional<std::uint64_t> last_pass;
-  std::optional<Tyme> last_tyme;
-  std::string message;  // what is wrong, with the values involved
+  std::optional<std::uint64_t> last_pass{};
+  std::optional<Tyme> last_tyme{};
+  std::string message{};  // what is wrong, with the values involved
 
   // "byte 1234 (after pass 17, tyme 0.53125 s): bad_crc: frame CRC32C ..."
   std::string what() const;

@@ -20,7 +20,7 @@ namespace hio::replay {
 
 // Which events to keep. The default keeps everything.
 struct EventFilter {
-  std::vector<std::uint32_t> channels;                        // empty: every channel
+  std::vector<std::uint32_t> channels{};                      // empty: every channel
   std::uint32_t kinds = ~std::uint32_t{0};                    // a bit per EventKind: kind_bit(kind)
   Tyme from{Tock{std::numeric_limits<std::int64_t>::min()}};  // tyme >= from
   Tyme until = kTymeNever;  // tyme < until; kTymeNever: no bound (events at kTymeNever kept)
@@ -62,7 +62,7 @@ struct InspectSummary {
   std::uint64_t events = 0;          // read
   std::uint64_t events_matched = 0;  // passed the filter
   bool complete = false;             // the reader reached a valid trailer
-  std::optional<JournalError> error;
+  std::optional<JournalError> error{};
 };
 
 // Reads `reader` to its end and calls `on_event` for every event the filter

@@ -18,11 +18,11 @@
 namespace hio::replay {
 
 struct JournalOptions {
-  WriterOptions writer;
-  RecorderOptions recorder;
+  WriterOptions writer{};
+  RecorderOptions recorder{};
   // Flush each frame to the OS as its pass ends. Default: on for a real-time
   // Doist (a killed capture keeps every finished pass), off otherwise.
-  std::optional<bool> flush_each_pass;
+  std::optional<bool> flush_each_pass{};
 };
 
 // Usage (create it right after the hub, before any channel, so that it sees

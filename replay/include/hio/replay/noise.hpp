@@ -32,16 +32,16 @@ namespace hio::replay {
 // reordered). See docs/replay.md, "Noise on replay".
 // An empty spec is no noise.
 struct NoiseSpec {
-  Probability drop;
-  Probability dup;
-  Probability corrupt;
-  Probability reorder;
+  Probability drop{};
+  Probability dup{};
+  Probability corrupt{};
+  Probability reorder{};
   Probability delay_p = Probability::always();
   Tock delay_min{0};
   Tock delay_max{0};
   bool delay = false;  // a delay= item was given
 
-  std::string text;  // the spec as parsed
+  std::string text{};  // the spec as parsed
 
   // No kind is on (every probability 0, no delay).
   bool empty() const;

@@ -42,9 +42,9 @@ struct FrameView {
   std::uint64_t pass = 0;
   Tyme tyme{};
   std::uint32_t part = 0;
-  std::uint64_t offset = 0;              // byte offset of the frame in the file
-  std::uint64_t size_bytes = 0;          // 8 + payload
-  std::span<const ChannelEvent> events;  // non-empty; each event.tyme == tyme
+  std::uint64_t offset = 0;                // byte offset of the frame in the file
+  std::uint64_t size_bytes = 0;            // 8 + payload
+  std::span<const ChannelEvent> events{};  // non-empty; each event.tyme == tyme
 };
 
 // Usage:
@@ -110,14 +110,14 @@ struct PassRecord {
   std::uint64_t pass = 0;
   Tyme tyme{};
   std::uint32_t part = 0;
-  std::vector<OwnedEvent> events;
+  std::vector<OwnedEvent> events{};
   friend bool operator==(const PassRecord&, const PassRecord&) = default;
 };
 struct JournalContents {
-  std::optional<JournalHeader> header;
-  std::vector<PassRecord> frames;
-  std::optional<JournalTrailer> trailer;
-  std::optional<JournalError> error;  // nullopt when complete
+  std::optional<JournalHeader> header{};
+  std::vector<PassRecord> frames{};
+  std::optional<JournalTrailer> trailer{};
+  std::optional<JournalError> error{};  // nullopt when complete
   std::uint64_t valid_bytes = 0;
   std::uint64_t digest = 0;  // of the events read
   bool complete() const { return !error.has_value(); }

@@ -48,13 +48,13 @@ struct ReplayDivergence {
   Tyme tyme{};
   Tock tock{1};  // the journal's
   std::uint32_t channel = 0;
-  std::string channel_name;  // "" for channel 0 (log) or an unknown channel
-  std::string field;         // the first differing field, as first_difference() names it
-  std::optional<OwnedEvent> expected;
-  std::optional<OwnedEvent> actual;
+  std::string channel_name{};  // "" for channel 0 (log) or an unknown channel
+  std::string field{};         // the first differing field, as first_difference() names it
+  std::optional<OwnedEvent> expected{};
+  std::optional<OwnedEvent> actual{};
   // tx: bytes the channel had sent (and matched) before the expected tx event.
   std::uint64_t tx_offset = 0;
-  std::string detail;  // one more sentence where it helps ("3 of 6 bytes sent")
+  std::string detail{};  // one more sentence where it helps ("3 of 6 bytes sent")
 };
 
 enum class ReplayStatus : std::uint8_t {
@@ -80,12 +80,12 @@ struct NoiseStats {
   std::uint64_t tx_mismatches = 0;
   std::uint64_t tx_missing_bytes = 0;
   std::uint64_t tx_extra_bytes = 0;
-  std::optional<ReplayDivergence> first_tx_mismatch;  // information, not failure
+  std::optional<ReplayDivergence> first_tx_mismatch{};  // information, not failure
 };
 
 struct ReplayResult {
   ReplayStatus status = ReplayStatus::identical;
-  std::optional<ReplayDivergence> divergence;  // status diverged
+  std::optional<ReplayDivergence> divergence{};  // status diverged
   RunEnd end = RunEnd::done;
   std::uint64_t passes = 0;           // nominal passes of the replay run
   std::uint64_t events = 0;           // events the replay made (at its hub)
@@ -93,20 +93,20 @@ struct ReplayResult {
   std::uint64_t recorded_events = 0;  // events read from the journal
   std::uint64_t recorded_digest = 0;  // digest of the events read
   // The journal's trailer, when the replay read it (how the recorded run ended).
-  std::optional<JournalTrailer> recorded_trailer;
+  std::optional<JournalTrailer> recorded_trailer{};
   // The journal was damaged or cut: the replay covered its valid prefix only.
   // Also bad_trailer for an intact trailer whose end tyme cannot be true
   // (before the last pass, or not passes x tock): the replay ended after the
   // last recorded pass instead.
-  std::optional<JournalError> journal_error;
-  NoiseStats noise;
+  std::optional<JournalError> journal_error{};
+  NoiseStats noise{};
   bool identical() const { return status == ReplayStatus::identical; }
 };
 
 struct ReplayOptions {
-  ReaderOptions reader;
+  ReaderOptions reader{};
   // Noise on the recorded rx; empty = a strict replay.
-  NoiseSpec noise;
+  NoiseSpec noise{};
   // Root seed of the noise streams (kNoiseStream*).
   std::uint64_t noise_seed = 0;
   // A strict replay that diverged reads on, after the run, at most this many

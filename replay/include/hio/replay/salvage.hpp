@@ -15,8 +15,8 @@ namespace hio::replay {
 struct SalvageResult {
   std::uint64_t frames = 0;
   std::uint64_t events = 0;
-  std::optional<JournalError> damage;  // why the input stopped; nullopt if it was complete
-  JournalTrailer trailer;              // the new journal's
+  std::optional<JournalError> damage{};  // why the input stopped; nullopt if it was complete
+  JournalTrailer trailer{};              // the new journal's
 };
 
 // Reads `input` up to its first damage and writes what was intact to `output`

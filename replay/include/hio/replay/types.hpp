@@ -52,27 +52,27 @@ const char* engine_version();
 // A channel that existed when the run started.
 struct ChannelInfo {
   std::uint32_t id = 0;
-  std::string name;
-  std::string address;  // canonical URL
+  std::string name{};
+  std::string address{};  // canonical URL
   ChannelKind kind = ChannelKind::stream;
   friend bool operator==(const ChannelInfo&, const ChannelInfo&) = default;
 };
 
 struct JournalHeader {
   std::uint32_t format_version = kFormatVersion;  // set by the writer
-  std::string engine_version;                     // set by the writer (engine_version())
+  std::string engine_version{};                   // set by the writer (engine_version())
   std::uint64_t seed = 0;
   Tock tock = kDefaultTock;  // > 0; pass = tyme / tock
   Mode mode = Mode::sim;
-  std::string scenario;             // full scenario text, may be empty
+  std::string scenario{};           // full scenario text, may be empty
   std::uint64_t scenario_digest{};  // set by the writer: digest_bytes(scenario)
-  std::vector<ChannelInfo> channels;
+  std::vector<ChannelInfo> channels{};
   // Informational (ISO 8601 UTC start of a real capture); empty for sim and
   // replay runs, so their journals depend only on scenario, seed and inputs.
-  std::string wall_clock;
+  std::string wall_clock{};
   // A noise replay's noise spec (as given) and noise seed; empty and 0 for
   // every other journal (see ReplayOptions).
-  std::string noise;
+  std::string noise{};
   std::uint64_t noise_seed = 0;
   friend bool operator==(const JournalHeader&, const JournalHeader&) = default;
 };
@@ -82,7 +82,7 @@ struct RunSummary {
   std::uint64_t passes = 0;  // nominal passes (Doist::passes())
   Tyme end_tyme{};
   RunOutcome end = RunOutcome::unknown;
-  std::string end_text;
+  std::string end_text{};
 };
 
 struct JournalTrailer {
@@ -92,7 +92,7 @@ struct JournalTrailer {
   std::uint64_t digest = 0;  // of the canonical event stream
   Tyme end_tyme{};
   RunOutcome end = RunOutcome::unknown;
-  std::string end_text;
+  std::string end_text{};
   friend bool operator==(const JournalTrailer&, const JournalTrailer&) = default;
 };
 
@@ -103,9 +103,9 @@ struct OwnedEvent {
   std::uint32_t channel = 0;
   Tyme tyme{};
   std::uint64_t seq = 0;
-  std::string bytes;
-  std::string peer;
-  std::string text;
+  std::string bytes{};
+  std::string peer{};
+  std::string text{};
   std::uint32_t accepted = 0;
   CloseWho who = CloseWho::local;
   NoiseKind noise = NoiseKind::none;

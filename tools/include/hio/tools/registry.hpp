@@ -25,10 +25,10 @@ enum class ParamType : std::uint8_t { boolean, integer, number, string, duration
 const char* to_string(ParamType type);
 
 struct ParamSpec {
-  std::string name;
+  std::string name{};
   ParamType type = ParamType::integer;
-  std::string doc;
-  std::optional<ParamValue> default_value;  // nullopt = required
+  std::string doc{};
+  std::optional<ParamValue> default_value{};  // nullopt = required
 };
 
 // A doer parameter that its factory cannot take ("size must be from 1 to
@@ -58,7 +58,7 @@ struct BuildContext {
   // The scenario's simulated network, nullptr without [net]. Stream clients
   // choose the host they connect from with set_client_host before connecting.
   SimNet* net = nullptr;
-  std::string client_host;  // [net] client_host: the default for stream clients
+  std::string client_host{};  // [net] client_host: the default for stream clients
   // A replay: [net] was left out on purpose (every channel's transport comes
   // from the journal), so sim:// addresses need no SimNet.
   bool replaying = false;
@@ -123,10 +123,10 @@ DoerFactory factory_of() {
 }
 
 struct KindSpec {
-  std::string name;
-  std::string doc;
-  std::vector<ParamSpec> params;
-  DoerFactory make;
+  std::string name{};
+  std::string doc{};
+  std::vector<ParamSpec> params{};
+  DoerFactory make{};
   bool group = false;  // has children (`[[...doer]]`); built by the runner
 };
 

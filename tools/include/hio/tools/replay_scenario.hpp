@@ -16,24 +16,24 @@
 namespace hio::tools {
 
 struct ReplayScenarioOptions {
-  std::string journal;      // the journal to replay
-  std::string record_path;  // journal the replay into this file ("" for none)
-  std::string noise;        // a noise spec (docs/replay.md); "" for a strict replay
+  std::string journal{};      // the journal to replay
+  std::string record_path{};  // journal the replay into this file ("" for none)
+  std::string noise{};        // a noise spec (docs/replay.md); "" for a strict replay
   std::uint64_t noise_seed = 0;
 };
 
 struct ReplayScenarioOutcome {
-  std::string name;  // the scenario's run.name
+  std::string name{};  // the scenario's run.name
   std::uint64_t seed = 0;
-  replay::ReplayResult result;
+  replay::ReplayResult result{};
   // The scenario's expectations on the replay (as `hio run` checks them);
   // empty when it diverged: a diverged run stops early and proves nothing.
-  std::vector<ExpectationResult> expectations;
-  std::shared_ptr<const Scenario> scenario;  // what `expectations` point into
-  bool interrupted = false;                  // SIGINT or SIGTERM ended it before the recorded end
-  int stop_signal = 0;                       // which of the two
-  double wall_seconds = 0;                   // the replay's, for people only
-  std::string record_path;                   // the replay's journal, if any
+  std::vector<ExpectationResult> expectations{};
+  std::shared_ptr<const Scenario> scenario{};  // what `expectations` point into
+  bool interrupted = false;                    // SIGINT or SIGTERM ended it before the recorded end
+  int stop_signal = 0;                         // which of the two
+  double wall_seconds = 0;                     // the replay's, for people only
+  std::string record_path{};                   // the replay's journal, if any
 };
 
 // Always in virtual time with the journal's tock and seed, whatever mode

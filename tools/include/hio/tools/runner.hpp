@@ -60,7 +60,7 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
 struct ExpectationResult {
   const Expectation* expectation = nullptr;
   bool passed = false;
-  std::string detail;  // "client.rx_bytes was 812", "never held by 2s", ...
+  std::string detail{};  // "client.rx_bytes was 812", "never held by 2s", ...
   // false: the run was cut before the expectation could be decided (a replay
   // of a damaged journal stops where its intact part ends); passed is false
   // too, and it is counted neither as passed nor as failed.
@@ -107,7 +107,7 @@ std::string format_expectations_json(const std::vector<ExpectationResult>& resul
 bool all_passed(const std::vector<ExpectationResult>& results);
 
 struct RunSummary {
-  std::string name;
+  std::string name{};
   std::uint64_t seed = 0;
   RunEnd end = RunEnd::done;
   int stop_signal = 0;                // SIGINT or SIGTERM when one interrupted it
@@ -117,8 +117,8 @@ struct RunSummary {
   double wall_seconds = 0;            // for people only; never affects a run
   std::uint64_t events = 0;
   std::uint64_t digest = 0;
-  std::string journal;  // the file recorded, if any
-  std::vector<ExpectationResult> expectations;
+  std::string journal{};  // the file recorded, if any
+  std::vector<ExpectationResult> expectations{};
 
   bool passed() const;
   // "first failed expectation" for sweeps; "" if all passed.
@@ -130,7 +130,7 @@ struct RunOptions {
   std::function<void(Tyme)> progress;
   // Journal the run into this file (hio::replay::Journal): the header holds
   // the full scenario text and its digest, the seed, the tock and the mode.
-  std::string record_path;
+  std::string record_path{};
   // When set (a sweep's, which another thread sets on SIGINT or SIGTERM):
   // the run ends after the first pass that ends with it true
   // (RunEnd::interrupted), however long before the run it was set.

@@ -52,14 +52,14 @@ constexpr unsigned kSweepJobsMax = 256;
 struct SeedResult {
   std::uint64_t seed = 0;
   bool passed = false;
-  std::string first_failure;  // empty when passed; the error text if the run threw
+  std::string first_failure{};  // empty when passed; the error text if the run threw
   // The run threw: it could not be built (never started), or a doer threw.
   // `end` and `digest` then mean nothing (JSON: "end": "error", "digest": null).
   bool error = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
-  std::string journal;        // the failing run's journal, if one was saved
-  std::string note;           // a problem saving the journal, for stderr
+  std::string journal{};      // the failing run's journal, if one was saved
+  std::string note{};         // a problem saving the journal, for stderr
   bool journal_lost = false;  // a journal was wanted and could not be written
 };
 
@@ -67,7 +67,7 @@ struct SweepOptions {
   unsigned jobs = 1;  // 1 ..= kSweepJobsMax; never more threads than seeds
   // If set, each failing seed runs again, journaled into DIR/seed-N.hioj (a
   // re-run whose digest differs is reported in the note: not deterministic).
-  std::string journal_dir;
+  std::string journal_dir{};
 };
 
 struct SweepEnd {
@@ -98,10 +98,10 @@ SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const Sha
 std::string format_seed_result_json(const SeedResult& result, bool journal = false);
 
 struct SweepCommand {
-  std::string scenario_path;  // for the report
-  std::string shard_text;     // K/N as given
+  std::string scenario_path{};  // for the report
+  std::string shard_text{};     // K/N as given
   bool json = false;
-  std::string out;     // --out DIR, or empty
+  std::string out{};   // --out DIR, or empty
   bool force = false;  // --force: remove an earlier sweep's results from DIR first
 };
 
