@@ -69,6 +69,16 @@ if(EXISTS ${never})
   message(FATAL_ERROR "a scenario that did not run left a journal")
 endif()
 
+# One rule for outputs: a --record FILE that cannot be created is exit 4, as
+# a journal that fails while written (cli_record_error.sh) and a sweep --out
+# that cannot be created (cli_sweep.cmake) are; a bad scenario stays 2.
+hio(run ${SCENARIOS}/quickstart.toml --record ${CMAKE_CURRENT_BINARY_DIR}/no/such/dir/x.hioj EXIT 4)
+require("${err}" "no/such/dir/x.hioj: cannot create the journal: No such file or directory\n$" "uncreatable --record")
+hio(run ${DATA}/bad/doer_unknown_kind.toml --record ${CMAKE_CURRENT_BINARY_DIR}/x.hioj EXIT 2)
+# The journal file is created before the tree is built: both wrong, the
+# output is said first.
+hio(run ${DATA}/bad_build/unknown_counter.toml --record ${CMAKE_CURRENT_BINARY_DIR}/no/such/dir/x.hioj EXIT 4)
+
 # check builds the tree as run does: problems only a build finds fail it too.
 hio(check ${DATA}/bad_build/unknown_counter.toml EXIT 2)
 require("${err}" "unknown_counter.toml:6:9: no doer publishes counter 't.rusn'" "check missed an unknown counter")

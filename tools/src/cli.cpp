@@ -39,14 +39,23 @@ constexpr const char* kExamples = R"(Examples:
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
-Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
-            3 replay divergence, 4 output that cannot be written (stdout,
-            --record, --out), 130 interrupted (SIGINT), 141 stdout's reader
-            gone (SIGPIPE, EPIPE), 143 terminated (SIGTERM).)";
+Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
+            arguments), 3 replay divergence, 4 an output asked for that cannot
+            be created or written, before or during the run (stdout, the
+            --record FILE, the --out DIR and what goes in it), 130 interrupted
+            (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
+            terminated (SIGTERM).)";
 
 void print_diagnostics(const ScenarioError& error) {
   for (const Diagnostic& d : error.diagnostics())
     std::cerr << d.str() << "\n";
+}
+
+// One rule: an output the user asked for that cannot be created or written
+// (OutputError) is exit 4, found before or during the run alike; anything
+// else wrong with the scenario or the arguments is bad input, exit 2.
+int exit_code_of(const ScenarioError& error) {
+  return dynamic_cast<const OutputError*>(&error) != nullptr ? kExitOutputFailed : kExitBadInput;
 }
 
 // A setting given twice by --set is ambiguous: refused rather than letting the last
@@ -234,7 +243,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     summary = run_scenario(scenario, registry, options);
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
-    return kExitBadInput;
+    return exit_code_of(error);
   }
   if (options.progress) std::fprintf(stderr, "\r\033[K");
   if (args.json) {
@@ -295,7 +304,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
-    return kExitBadInput;
+    return exit_code_of(error);
   }
   if (args.json) {
     std::cout << format_replay_outcome_json(outcome) << "\n";

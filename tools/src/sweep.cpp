@@ -389,7 +389,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   }
   if (error) {
     err << "hio sweep: cannot read " << dir << ": " << error.message() << "\n";
-    return kExitBadInput;
+    return kExitOutputFailed;
   }
   if (earlier.empty()) return std::nullopt;
   std::sort(earlier.begin(), earlier.end());

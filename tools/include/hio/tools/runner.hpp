@@ -138,7 +138,10 @@ struct RunOptions {
 };
 
 // Throws ScenarioError before anything runs if the tree cannot be built or an
-// expectation names a counter no doer publishes (no journal is left then).
+// expectation names a counter no doer publishes (no journal is left then);
+// OutputError (a ScenarioError) if the record_path file cannot be created -
+// checked first, before the tree is built - and replay::JournalWriteError if
+// it cannot be written during the run.
 // Exceptions from doers propagate (after every doer was closed).
 // summary.digest is the digest of the run's event stream, the one a
 // journal's trailer carries.
