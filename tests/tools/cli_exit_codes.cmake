@@ -156,3 +156,16 @@ if(NOT IS_SYMLINK ${link_journal})
 endif()
 hio(inspect ${real_journal} EXIT 0)
 require("${out}" "\ntrailer passes=16 " "the linked file is not the new journal")
+
+# A channel that fails at run time is said on stderr, once per channel, then
+# counted; the exit code stays what the expectations decide (0 here) and
+# stdout is the summary alone. Here the client's first connect meets its
+# server's host down; it retries and connects once the host is up.
+set(late ${DATA}/runtime/server_host_down_first.toml)
+hio(run ${late} --record ${CMAKE_CURRENT_BINARY_DIR}/late.hioj EXIT 0)
+require("${err}" "^hio run: warning: c \\(stream sim://s:7\\) failed at tyme 0 s \\(pass 0\\): reset: host s went down \\(it retries\\)\nhio run: warning: 1 channel error in all, on 1 channel; 1 connected again later; hio inspect [^\n]*late.hioj --kind error lists them\n$" "channel failure not warned")
+if(out MATCHES "warning")
+  message(FATAL_ERROR "a warning went to stdout:\n${out}")
+endif()
+hio(run ${late} EXIT 0)
+require("${err}" "; record the run \\(--record\\) to see each\n$" "count line without a journal")

@@ -238,6 +238,12 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
       std::fflush(stderr);
     };
   }
+  // Channel failures on stderr (the journal has them too); a progress line
+  // there is erased first, and rewritten at its next turn.
+  const bool progress = static_cast<bool>(options.progress);
+  options.warn = [progress](const std::string& line) {
+    std::cerr << (progress ? "\r\033[K" : "") << "hio run: " << line << "\n" << std::flush;
+  };
   RunSummary summary;
   try {
     summary = run_scenario(scenario, registry, options);
@@ -491,7 +497,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   });
 
   RunArgs run_args;
-  CLI::App* run = app.add_subcommand("run", "run a scenario and check its expectations");
+  CLI::App* run = app.add_subcommand(
+      "run", "run a scenario and check its expectations; channel failures are warned on stderr");
   run->add_option("scenario", run_args.scenario, "scenario file (TOML)")->required();
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");

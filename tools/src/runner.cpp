@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <stdexcept>
 
@@ -372,6 +373,78 @@ class StopWhenSet final : public PassObserver {
   const std::atomic<bool>* stop_;
 };
 
+// RunOptions::warn's lines: what failed (channel name and address, the
+// error's text) and when (tyme and pass). A listener that cannot listen, a
+// datagram endpoint that cannot bind, a client whose connect is refused: each
+// says so once, at its first error; a client that retries says that it does,
+// and the count at the end says how many connected again later. It reads
+// events only, so journals and digests are the same with or without it.
+class ChannelWarnings final : public EventSink {
+ public:
+  ChannelWarnings(const Doist& doist, const IoHub& hub, const RunOptions& options)
+      : doist_(doist), hub_(hub), warn_(options.warn), journal_(options.record_path) {}
+
+  void on_event(const ChannelEvent& e) override {
+    if (e.kind == EventKind::open) {
+      Seen& seen = channels_[e.channel];
+      seen.name = std::string(e.text);
+      seen.address = std::string(e.peer);
+      seen.kind = e.channel_kind;
+      return;
+    }
+    auto it = channels_.find(e.channel);
+    if (it == channels_.end()) return;  // the network's own (channel 0)
+    Seen& seen = it->second;
+    if (e.kind == EventKind::connect && seen.errors > 0) seen.connected_after = true;
+    if (e.kind != EventKind::error) return;
+    ++errors_;
+    if (seen.errors++ > 0) return;
+    ++failed_;
+    if (failed_ > kChannelWarningsMax) return;
+    const Channel* channel = hub_.find(e.channel);
+    const bool retries = channel != nullptr && channel->options().retry.count() > 0;
+    warn_("warning: " + display_text(seen.name) + " (" + to_string(seen.kind) + " " +
+          display_text(seen.address) + ") failed at tyme " + format_seconds(e.tyme) + " s (pass " +
+          std::to_string(doist_.passes()) + "): " + display_text(e.text) +
+          (retries ? " (it retries)" : ""));
+  }
+
+  // The count line, if any channel failed.
+  void finish() const {
+    if (errors_ == 0) return;
+    std::size_t recovered = 0;
+    for (const auto& entry : channels_)
+      recovered += entry.second.connected_after ? 1 : 0;
+    std::string line = "warning: " + std::to_string(errors_) + " channel error" +
+                       (errors_ == 1 ? "" : "s") + " in all, on " + std::to_string(failed_) +
+                       " channel" + (failed_ == 1 ? "" : "s");
+    if (failed_ > kChannelWarningsMax) {
+      line += " (" + std::to_string(failed_ - kChannelWarningsMax) + " not named above)";
+    }
+    if (recovered > 0) line += "; " + std::to_string(recovered) + " connected again later";
+    line += journal_.empty()
+                ? "; record the run (--record) to see each"
+                : "; hio inspect " + display_text(journal_) + " --kind error lists them";
+    warn_(line);
+  }
+
+ private:
+  struct Seen {
+    std::string name;
+    std::string address;
+    ChannelKind kind = ChannelKind::stream;
+    std::uint64_t errors = 0;
+    bool connected_after = false;  // connected after its first error
+  };
+  const Doist& doist_;
+  const IoHub& hub_;
+  const std::function<void(const std::string&)>& warn_;
+  const std::string& journal_;
+  std::map<std::uint32_t, Seen> channels_;
+  std::uint64_t errors_ = 0;
+  std::size_t failed_ = 0;  // channels with an error
+};
+
 }  // namespace
 
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
@@ -397,6 +470,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     header.scenario = scenario.text;
     target.open(journal, doist, io, std::move(header));
   }
+  std::optional<ChannelWarnings> warnings;
+  if (options.warn) io.add_sink(warnings.emplace(doist, io, options));
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
@@ -431,6 +506,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   }
 
   summary.expectations = checker.finish(RunEnding{doist.tyme()});
+  if (warnings) warnings->finish();
   return summary;
 }
 
