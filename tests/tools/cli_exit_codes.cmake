@@ -50,6 +50,12 @@ require("${err}" "/unknown_client_host.toml:14:8: cannot build doer 'alice': unk
 hio(check ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
 require("${err}" "/two_servers_one_port.toml:11:11: cannot build doer 'second': address 'tcp://127.0.0.1:47123' is taken: doer 'first' \\(.*/two_servers_one_port.toml:6:11\\) listens there already\n$" "port clash")
 hio(run ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
+# A wildcard address takes its port on every address of its family.
+hio(check ${DATA}/bad_build/wildcard_port_clash.toml EXIT 2)
+require("${err}" "/wildcard_port_clash.toml:12:11: cannot build doer 'everywhere': address 'tcp://0.0.0.0:47124' is taken: doer 'local' \\(.*/wildcard_port_clash.toml:7:11\\) listens on 'tcp://127.0.0.1:47124' already, and 0.0.0.0 means every IPv4 address\n$" "wildcard clash")
+# A serial device has one opener.
+hio(check ${DATA}/bad_build/two_serial_openers.toml EXIT 2)
+require("${err}" "/two_serial_openers.toml:17:11: cannot build doer 'again': device 'sim-serial://ttyB' is taken: doer 'echo' \\(.*/two_serial_openers.toml:12:11\\) opens 'sim-serial://ttyB\\?baud=9600' already; a serial device has one opener\n$" "two serial openers")
 hio(check ${DATA}/bad_build/two_sim_responders.toml EXIT 2)
 require("${err}" "/two_sim_responders.toml:17:13: cannot build doer 'b': address 'sim://server:7' is taken: doer 'a' \\(.*/two_sim_responders.toml:8:11\\) is bound there already\n$" "sim clash")
 hio(check ${DATA}/bad_build/datagram_peer_unknown.toml EXIT 2)

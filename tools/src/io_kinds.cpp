@@ -248,6 +248,15 @@ std::string bound_address(const DoerSpec& spec, BuildContext& context) {
   return address;
 }
 
+// A serial doer's device: parameter "address", which no other doer may
+// open (a second opener of a sim-serial:// end is refused as busy; two of a
+// real device would each get part of the bytes).
+std::string device_address(const DoerSpec& spec, BuildContext& context) {
+  std::string address = context.address(spec, "address");
+  context.claim(spec, "address", address, "serial");
+  return address;
+}
+
 // Sends every datagram back to its sender.
 class UdpResponder final : public UdpPeerDoer {
  public:
@@ -427,7 +436,7 @@ class UdpRequester final : public UdpPeerDoer {
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, context.address(spec, "address"), named(spec), spec.name) {
+      : SerialDoer(context.io, device_address(spec, context), named(spec), spec.name) {
     context.counters.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
     context.counters.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
   }
@@ -458,7 +467,7 @@ class SerialEcho final : public SerialDoer {
 class SerialSender final : public SerialDoer {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, context.address(spec, "address"), named(spec), spec.name),
+      : SerialDoer(context.io, device_address(spec, context), named(spec), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
