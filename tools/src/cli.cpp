@@ -560,8 +560,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
   sweep_cmd->add_option("--out", sweep_args.out,
                         "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
-  sweep_cmd->add_flag("--force", sweep_args.force,
-                      "with --out: remove an earlier sweep's report.json and seed-N.hioj first");
+  sweep_cmd->add_flag(
+      "--force", sweep_args.force,
+      "with --out: remove an earlier sweep's report.json and the seed-N.hioj it lists first");
 
   // CLI11 would answer "A subcommand is required" to a misspelt command.
   if (argc > 1 && argv[1][0] != '-') {
