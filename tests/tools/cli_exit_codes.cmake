@@ -61,6 +61,16 @@ require("${err}" "/two_sim_responders.toml:17:13: cannot build doer 'b': address
 hio(check ${DATA}/bad_build/datagram_peer_unknown.toml EXIT 2)
 require("${err}" "cannot build doer 'sim_typo': .*unknown host 'sever'" "unknown sim peer not reported")
 require("${err}" "cannot build doer 'real_name': to = 'localhost:9': destination 'localhost:9' is not an IP address" "non-IP udp peer not reported")
+# A peer on another network than the requester's: refused at `to`, naming
+# both schemes (not an unknown host).
+hio(check ${DATA}/bad_build/datagram_peer_other_network.toml EXIT 2)
+require("${err}" "^[^\n]*/datagram_peer_other_network.toml:16:6: cannot build doer 'real_to_sim': to = 'sim://server:7' is a sim:// address, and this doer sends datagrams over udp:// \\(address 'udp://127.0.0.1:0'\\): give a peer on the same network, as host:port\n" "sim peer of a udp doer")
+require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:22:6: cannot build doer 'real_to_named_sim': to = '@responder' \\(the address 'sim://server:7'\\) is a sim:// address, and this doer sends datagrams over udp://" "@name on another network")
+require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:28:6: cannot build doer 'sim_to_real': to = 'udp://127.0.0.1:9' is a udp:// address, and this doer sends datagrams over sim://" "udp peer of a sim doer")
+require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:34:6: cannot build doer 'real_to_net_host': to = 'server:7': 'server' is a host of the simulated network \\(\\[net\\]\\), but udp:// is the real network, which would look 'server' up in DNS; use sim://server:7\n$" "a [net] host on udp://")
+# tls:// to a [net] host: real TLS, which would look the name up in DNS.
+hio(check ${DATA}/bad_build/tls_on_net_host.toml EXIT 2)
+require("${err}" "^[^\n]*/tls_on_net_host.toml:9:11: cannot build doer 'c': address = 'tls://server:7': 'server' is a host of the simulated network \\(\\[net\\]\\), but tls:// is the real network, which would look 'server' up in DNS; the simulated network has no TLS: use sim://server:7 \\(no TLS\\), or tls:// to a real address such as 127.0.0.1\n$" "tls on a [net] host")
 # A failing expectation in a [net] scenario: exit 1, the first failure shown.
 hio(run ${SCENARIOS}/tcp_echo_jitter.toml --seed 2 EXIT 1)
 require("${out}" "FAIL  client.echoed == 40  \\(never held by 1.38 s" "deadline failure not reported")

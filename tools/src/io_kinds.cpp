@@ -306,9 +306,29 @@ std::string datagram_peer(const std::string& address) {
 class UdpRequester final : public UdpPeerDoer {
   // "to" as a datagram peer, "host:port": over sim:// its host must be one of
   // [net]'s, so it is checked as an address of the requester's own scheme.
+  // A peer given with a scheme (or "@name" of a doer with one) must be on
+  // the requester's own network: a datagram from udp:// cannot reach sim://.
   static std::string peer_address(const DoerSpec& spec, BuildContext& context) {
     const std::string own = context.address(spec, "address");
-    return datagram_peer(context.address(spec, "to", own.substr(0, own.find("://"))));
+    const std::string own_scheme = own.substr(0, own.find("://"));
+    const std::string& written = spec.string("to");
+    std::string resolved;
+    try {
+      resolved = context.resolve(written);
+    } catch (const std::invalid_argument&) {
+      // an unknown "@name": context.address below says so
+    }
+    if (const std::size_t sep = resolved.find("://"); sep != std::string::npos) {
+      const std::string scheme = resolved.substr(0, sep);
+      if (scheme != own_scheme) {
+        throw ParamError(
+            "to", "to = '" + written + "'" +
+                      (written == resolved ? "" : " (the address '" + resolved + "')") + " is a " +
+                      scheme + ":// address, and this doer sends datagrams over " + own_scheme +
+                      ":// (address '" + own + "'): give a peer on the same network, as host:port");
+      }
+    }
+    return datagram_peer(context.address(spec, "to", own_scheme));
   }
 
  public:

@@ -87,6 +87,20 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
   const AddressResult parsed = parse_address(text);
   if (!parsed) throw ParamError(std::string(key), parsed.error().what());
   const Address& a = parsed.value();
+  if (!replaying && net != nullptr && has_host_port(a.scheme) && a.scheme != Scheme::sim &&
+      net->has_host(a.host)) {
+    // A real scheme would look the simulated host's name up in DNS.
+    const std::string sim = "sim://" + a.host_port();
+    throw ParamError(std::string(key),
+                     std::string(key) + " = '" + written + "': '" + a.host +
+                         "' is a host of the simulated network ([net]), but " +
+                         to_string(a.scheme) + ":// is the real network, which would look '" +
+                         a.host + "' up in DNS; " +
+                         (a.scheme == Scheme::tls
+                              ? "the simulated network has no TLS: use " + sim +
+                                    " (no TLS), or tls:// to a real address such as 127.0.0.1"
+                              : "use " + sim));
+  }
   if (replaying || (a.scheme != Scheme::sim && a.scheme != Scheme::sim_serial)) return text;
   if (net == nullptr) {
     throw ParamError(std::string(key),
