@@ -384,27 +384,25 @@ class ChannelWarnings final : public EventSink {
   ChannelWarnings(const Doist& doist, const IoHub& hub, const RunOptions& options)
       : doist_(doist), hub_(hub), warn_(options.warn), journal_(options.record_path) {}
 
+  // Only channels that failed are remembered: a run of a million channels
+  // costs nothing here until they fail.
   void on_event(const ChannelEvent& e) override {
-    if (e.kind == EventKind::open) {
-      Seen& seen = channels_[e.channel];
-      seen.name = std::string(e.text);
-      seen.address = std::string(e.peer);
-      seen.kind = e.channel_kind;
+    if (e.kind == EventKind::connect) {
+      auto it = failed_.find(e.channel);
+      if (it != failed_.end()) it->second.connected_after = true;
       return;
     }
-    auto it = channels_.find(e.channel);
-    if (it == channels_.end()) return;  // the network's own (channel 0)
-    Seen& seen = it->second;
-    if (e.kind == EventKind::connect && seen.errors > 0) seen.connected_after = true;
     if (e.kind != EventKind::error) return;
     ++errors_;
-    if (seen.errors++ > 0) return;
-    ++failed_;
-    if (failed_ > kChannelWarningsMax) return;
+    if (!failed_.emplace(e.channel, Failed{}).second) return;
+    if (failed_.size() > kChannelWarningsMax) return;
     const Channel* channel = hub_.find(e.channel);
+    const std::string what = channel == nullptr ? "#" + std::to_string(e.channel)
+                                                : display_text(channel->name()) + " (" +
+                                                      to_string(channel->kind()) + " " +
+                                                      display_text(channel->address().text()) + ")";
     const bool retries = channel != nullptr && channel->options().retry.count() > 0;
-    warn_("warning: " + display_text(seen.name) + " (" + to_string(seen.kind) + " " +
-          display_text(seen.address) + ") failed at tyme " + format_seconds(e.tyme) + " s (pass " +
+    warn_("warning: " + what + " failed at tyme " + format_seconds(e.tyme) + " s (pass " +
           std::to_string(doist_.passes()) + "): " + display_text(e.text) +
           (retries ? " (it retries)" : ""));
   }
@@ -413,13 +411,14 @@ class ChannelWarnings final : public EventSink {
   void finish() const {
     if (errors_ == 0) return;
     std::size_t recovered = 0;
-    for (const auto& entry : channels_)
+    for (const auto& entry : failed_)
       recovered += entry.second.connected_after ? 1 : 0;
+    const std::size_t failed = failed_.size();
     std::string line = "warning: " + std::to_string(errors_) + " channel error" +
-                       (errors_ == 1 ? "" : "s") + " in all, on " + std::to_string(failed_) +
-                       " channel" + (failed_ == 1 ? "" : "s");
-    if (failed_ > kChannelWarningsMax) {
-      line += " (" + std::to_string(failed_ - kChannelWarningsMax) + " not named above)";
+                       (errors_ == 1 ? "" : "s") + " in all, on " + std::to_string(failed) +
+                       " channel" + (failed == 1 ? "" : "s");
+    if (failed > kChannelWarningsMax) {
+      line += " (" + std::to_string(failed - kChannelWarningsMax) + " not named above)";
     }
     if (recovered > 0) line += "; " + std::to_string(recovered) + " connected again later";
     line += journal_.empty()
@@ -429,20 +428,15 @@ class ChannelWarnings final : public EventSink {
   }
 
  private:
-  struct Seen {
-    std::string name;
-    std::string address;
-    ChannelKind kind = ChannelKind::stream;
-    std::uint64_t errors = 0;
+  struct Failed {
     bool connected_after = false;  // connected after its first error
   };
   const Doist& doist_;
   const IoHub& hub_;
   const std::function<void(const std::string&)>& warn_;
   const std::string& journal_;
-  std::map<std::uint32_t, Seen> channels_;
+  std::map<std::uint32_t, Failed> failed_;  // channels with an error, by id
   std::uint64_t errors_ = 0;
-  std::size_t failed_ = 0;  // channels with an error
 };
 
 }  // namespace
