@@ -50,11 +50,27 @@ require("${err}" "/unknown_client_host.toml:14:8: cannot build doer 'alice': unk
 hio(check ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
 require("${err}" "/two_servers_one_port.toml:11:11: cannot build doer 'second': address 'tcp://127.0.0.1:47123' is taken: doer 'first' \\(.*/two_servers_one_port.toml:6:11\\) listens there already\n$" "port clash")
 hio(run ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
+# A wildcard address takes its port on every address of its family.
+hio(check ${DATA}/bad_build/wildcard_port_clash.toml EXIT 2)
+require("${err}" "/wildcard_port_clash.toml:12:11: cannot build doer 'everywhere': address 'tcp://0.0.0.0:47124' is taken: doer 'local' \\(.*/wildcard_port_clash.toml:7:11\\) listens on 'tcp://127.0.0.1:47124' already, and 0.0.0.0 means every IPv4 address\n$" "wildcard clash")
+# A serial device has one opener.
+hio(check ${DATA}/bad_build/two_serial_openers.toml EXIT 2)
+require("${err}" "/two_serial_openers.toml:17:11: cannot build doer 'again': device 'sim-serial://ttyB' is taken: doer 'echo' \\(.*/two_serial_openers.toml:12:11\\) opens 'sim-serial://ttyB\\?baud=9600' already; a serial device has one opener\n$" "two serial openers")
 hio(check ${DATA}/bad_build/two_sim_responders.toml EXIT 2)
 require("${err}" "/two_sim_responders.toml:17:13: cannot build doer 'b': address 'sim://server:7' is taken: doer 'a' \\(.*/two_sim_responders.toml:8:11\\) is bound there already\n$" "sim clash")
 hio(check ${DATA}/bad_build/datagram_peer_unknown.toml EXIT 2)
 require("${err}" "cannot build doer 'sim_typo': .*unknown host 'sever'" "unknown sim peer not reported")
 require("${err}" "cannot build doer 'real_name': to = 'localhost:9': destination 'localhost:9' is not an IP address" "non-IP udp peer not reported")
+# A peer on another network than the requester's: refused at `to`, naming
+# both schemes (not an unknown host).
+hio(check ${DATA}/bad_build/datagram_peer_other_network.toml EXIT 2)
+require("${err}" "^[^\n]*/datagram_peer_other_network.toml:16:6: cannot build doer 'real_to_sim': to = 'sim://server:7' is a sim:// address, and this doer sends datagrams over udp:// \\(address 'udp://127.0.0.1:0'\\): give a peer on the same network, as host:port\n" "sim peer of a udp doer")
+require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:22:6: cannot build doer 'real_to_named_sim': to = '@responder' \\(the address 'sim://server:7'\\) is a sim:// address, and this doer sends datagrams over udp://" "@name on another network")
+require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:28:6: cannot build doer 'sim_to_real': to = 'udp://127.0.0.1:9' is a udp:// address, and this doer sends datagrams over sim://" "udp peer of a sim doer")
+require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:34:6: cannot build doer 'real_to_net_host': to = 'server:7': 'server' is a host of the simulated network \\(\\[net\\]\\), but udp:// is the real network, which would look 'server' up in DNS; use sim://server:7\n$" "a [net] host on udp://")
+# tls:// to a [net] host: real TLS, which would look the name up in DNS.
+hio(check ${DATA}/bad_build/tls_on_net_host.toml EXIT 2)
+require("${err}" "^[^\n]*/tls_on_net_host.toml:9:11: cannot build doer 'c': address = 'tls://server:7': 'server' is a host of the simulated network \\(\\[net\\]\\), but tls:// is the real network, which would look 'server' up in DNS; the simulated network has no TLS: use sim://server:7 \\(no TLS\\), or tls:// to a real address such as 127.0.0.1\n$" "tls on a [net] host")
 # A failing expectation in a [net] scenario: exit 1, the first failure shown.
 hio(run ${SCENARIOS}/tcp_echo_jitter.toml --seed 2 EXIT 1)
 require("${out}" "FAIL  client.echoed == 40  \\(never held by 1.38 s" "deadline failure not reported")
@@ -68,6 +84,16 @@ hio(run ${DATA}/bad_build/unknown_counter.toml --record ${never} EXIT 2)
 if(EXISTS ${never})
   message(FATAL_ERROR "a scenario that did not run left a journal")
 endif()
+
+# One rule for outputs: a --record FILE that cannot be created is exit 4, as
+# a journal that fails while written (cli_record_error.sh) and a sweep --out
+# that cannot be created (cli_sweep.cmake) are; a bad scenario stays 2.
+hio(run ${SCENARIOS}/quickstart.toml --record ${CMAKE_CURRENT_BINARY_DIR}/no/such/dir/x.hioj EXIT 4)
+require("${err}" "no/such/dir/x.hioj: cannot create the journal: No such file or directory\n$" "uncreatable --record")
+hio(run ${DATA}/bad/doer_unknown_kind.toml --record ${CMAKE_CURRENT_BINARY_DIR}/x.hioj EXIT 2)
+# The journal file is created before the tree is built: both wrong, the
+# output is said first.
+hio(run ${DATA}/bad_build/unknown_counter.toml --record ${CMAKE_CURRENT_BINARY_DIR}/no/such/dir/x.hioj EXIT 4)
 
 # check builds the tree as run does: problems only a build finds fail it too.
 hio(check ${DATA}/bad_build/unknown_counter.toml EXIT 2)
@@ -146,3 +172,16 @@ if(NOT IS_SYMLINK ${link_journal})
 endif()
 hio(inspect ${real_journal} EXIT 0)
 require("${out}" "\ntrailer passes=16 " "the linked file is not the new journal")
+
+# A channel that fails at run time is said on stderr, once per channel, then
+# counted; the exit code stays what the expectations decide (0 here) and
+# stdout is the summary alone. Here the client's first connect meets its
+# server's host down; it retries and connects once the host is up.
+set(late ${DATA}/runtime/server_host_down_first.toml)
+hio(run ${late} --record ${CMAKE_CURRENT_BINARY_DIR}/late.hioj EXIT 0)
+require("${err}" "^hio run: warning: c \\(stream sim://s:7\\) failed at tyme 0 s \\(pass 0\\): reset: host s went down \\(it retries\\)\nhio run: warning: 1 channel error in all, on 1 channel; 1 connected again later; hio inspect [^\n]*late.hioj --kind error lists them\n$" "channel failure not warned")
+if(out MATCHES "warning")
+  message(FATAL_ERROR "a warning went to stdout:\n${out}")
+endif()
+hio(run ${late} EXIT 0)
+require("${err}" "; record the run \\(--record\\) to see each\n$" "count line without a journal")

@@ -125,9 +125,31 @@ expect refused 2 "$HIO" sweep "$quick" --seeds 1..2 --out again
 grep -qx "hio sweep: --out again holds an earlier sweep's results (5 files: report.json, ...); give another directory, or --force to remove them first" \
   refused.err || fail "refused: no reason" refused
 [ -f again/seed-4.hioj ] || fail "refused: removed a journal" refused
+# --force removes report.json and the journals it lists, nothing else: a
+# seed-N.hioj it does not list (the user's) is refused by name, nothing
+# removed, nothing run.
+cp q.hioj again/seed-9.hioj
+expect mine 2 "$HIO" sweep "$quick" --seeds 1..2 --out again --force
+grep -qx "hio sweep: --force: seed-9.hioj in again is not listed in again/report.json, so not an earlier sweep's: not removed, nothing run; move it away or give another directory" \
+  mine.err || fail "mine: no reason" mine
+[ -s mine.out ] && fail "mine: a seed ran" mine
+[ "$(ls again | tr '\n' ' ')" = "notes.txt report.json report.json.backup seed-1.hioj seed-2.hioj seed-3.hioj seed-4.hioj seed-9.hioj " ] ||
+  fail "mine: removed $(ls again)" mine
+mv again/seed-9.hioj mine.hioj
 expect forced 0 "$HIO" sweep "$quick" --seeds 1..2 --out again --force
 [ "$(ls again | tr '\n' ' ')" = "notes.txt report.json report.json.backup " ] ||
   fail "forced: left $(ls again)" forced
+# Journals without the report that lists them, and a report.json that is
+# not a sweep's: refused the same way.
+mkdir strays && cp q.hioj strays/seed-3.hioj && cp q.hioj strays/seed-12.hioj
+expect strays 2 "$HIO" sweep "$quick" --seeds 1..2 --out strays --force
+grep -qx "hio sweep: --force: seed-12.hioj, seed-3.hioj in strays are not listed in strays/report.json (there is none), so not an earlier sweep's: not removed, nothing run; move them away or give another directory" \
+  strays.err || fail "strays: no reason" strays
+mkdir theirs && echo '{"mine": true}' > theirs/report.json
+expect theirs 2 "$HIO" sweep "$quick" --seeds 1..2 --out theirs --force
+grep -qx "hio sweep: --force: theirs/report.json is not a report of hio sweep (or is cut short): not removed; move it away or give another directory" \
+  theirs.err || fail "theirs: no reason" theirs
+[ "$(cat theirs/report.json)" = '{"mine": true}' ] || fail "theirs: report.json changed" theirs
 
 # Control characters in paths are escaped wherever hio prints them.
 red=$(printf 'o\033[31mred')

@@ -190,7 +190,9 @@ require("${err}" "--noise drop=1.5: noise spec: at offset 5 \\(key 'drop'\\)" "b
 hio(replay ${real} --seed 1 EXIT 2)
 require("${err}" "--seed requires --noise" "seed without noise")
 hio(replay ${real} --noise drop=0.1 --seed -3 EXIT 2)
-hio(replay ${real} --record ${WORK}/no/such/dir/x.hioj EXIT 2)
+# An output that cannot be created is exit 4 (the output-error code), as one
+# that fails while written is: the input was fine.
+hio(replay ${real} --record ${WORK}/no/such/dir/x.hioj EXIT 4)
 require("${err}" "x.hioj: cannot create the journal" "unwritable record")
 
 # A damaged journal (one byte zeroed in the middle: a bad CRC) replays its

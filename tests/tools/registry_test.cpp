@@ -4,6 +4,9 @@
 #include "hio/tools/registry.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <stdexcept>
 #include <string>
@@ -163,6 +166,77 @@ TEST(DoerRegistry, AFactoryThatMakesNoDoerFailsEachSeedOfASweep) {
               std::string::npos)
         << result.first_failure;
   }
+}
+
+// claim(): what two doers cannot both have. Each claim is by a doer of its
+// own; the result is the second's refusal, or "" when both can have theirs.
+std::string second_claim(const std::string& first, const std::string& second,
+                         const std::string& family = "stream", std::string second_family = "") {
+  const RandomSource random(1);
+  CounterBoard counters;
+  IoHub io;
+  std::map<std::string, std::string, std::less<>> endpoints;
+  BuildContext context{random, counters, io, endpoints, nullptr, "", false};
+  DoerSpec a;
+  a.name = "a";
+  a.pos = SourcePos{"s.toml", 3, 1};
+  DoerSpec b = a;
+  b.name = "b";
+  context.claim(a, "address", first, family);
+  try {
+    context.claim(b, "address", second, second_family.empty() ? family : second_family);
+  } catch (const ParamError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(BuildContextClaim, AWildcardTakesItsPortOnEveryAddressOfItsFamily) {
+  EXPECT_EQ(second_claim("tcp://127.0.0.1:9", "tcp://0.0.0.0:9"),
+            "address 'tcp://0.0.0.0:9' is taken: doer 'a' (s.toml:3:1) listens on "
+            "'tcp://127.0.0.1:9' already, and 0.0.0.0 means every IPv4 address");
+  EXPECT_EQ(second_claim("tcp://0.0.0.0:9", "tls://127.0.0.1:9"),
+            "address 'tls://127.0.0.1:9' is taken: doer 'a' (s.toml:3:1) listens on "
+            "'tcp://0.0.0.0:9' already, which takes the port on every IPv4 address");
+  EXPECT_EQ(second_claim("udp://0.0.0.0:9", "udp://10.1.2.3:9", "datagram"),
+            "address 'udp://10.1.2.3:9' is taken: doer 'a' (s.toml:3:1) is bound on "
+            "'udp://0.0.0.0:9' already, which takes the port on every IPv4 address");
+  EXPECT_NE(second_claim("tcp://[::]:9", "tcp://[::1]:9"), "");
+  EXPECT_NE(second_claim("tcp://[::1]:9", "tcp://[0:0::0]:9"), "");
+  // Dual-stack: :: takes IPv4 ports too; 0.0.0.0 takes no IPv6 one.
+  EXPECT_EQ(second_claim("tcp://[::]:9", "tcp://127.0.0.1:9"),
+            "address 'tcp://127.0.0.1:9' is taken: doer 'a' (s.toml:3:1) listens on "
+            "'tcp://[::]:9' already, which takes the port on every IPv6 and (dual-stack) IPv4 "
+            "address");
+  EXPECT_NE(second_claim("tcp://0.0.0.0:9", "tcp://[::]:9"), "");
+  EXPECT_EQ(second_claim("tcp://0.0.0.0:9", "tcp://[::1]:9"), "");
+  // One address however it is spelt (IPv4-mapped IPv6 is IPv4).
+  EXPECT_NE(second_claim("tcp://[::ffff:127.0.0.1]:9", "tcp://127.0.0.1:9"), "");
+  EXPECT_NE(second_claim("tcp://[::1]:9", "tcp://[0:0:0:0:0:0:0:1]:9"), "");
+  // What can coexist: other ports, TCP and UDP, other addresses, port 0, sim.
+  EXPECT_EQ(second_claim("tcp://0.0.0.0:9", "tcp://127.0.0.1:10"), "");
+  EXPECT_EQ(second_claim("tcp://0.0.0.0:9", "udp://127.0.0.1:9", "stream", "datagram"), "");
+  EXPECT_EQ(second_claim("tcp://127.0.0.1:9", "tcp://127.0.0.2:9"), "");
+  EXPECT_EQ(second_claim("tcp://0.0.0.0:0", "tcp://127.0.0.1:0"), "");
+  EXPECT_EQ(second_claim("sim://s:9", "tcp://0.0.0.0:9"), "");
+  // Host names are resolved only once the run runs: compared as written.
+  EXPECT_EQ(second_claim("tcp://0.0.0.0:9", "tcp://localhost:9"), "");
+  EXPECT_NE(second_claim("tcp://localhost:9", "tcp://localhost:9"), "");
+}
+
+TEST(BuildContextClaim, ASerialDeviceHasOneOpener) {
+  EXPECT_EQ(second_claim("sim-serial://ttyB?baud=9600", "sim-serial://ttyB?baud=115200", "serial"),
+            "device 'sim-serial://ttyB?baud=115200' is taken: doer 'a' (s.toml:3:1) opens "
+            "'sim-serial://ttyB?baud=9600' already; a serial device has one opener");
+  EXPECT_EQ(second_claim("sim-serial://ttyA", "sim-serial://ttyB", "serial"), "");
+  // A real device by any path: a symbolic link to it is the same device.
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hio_claim_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::create_symlink("/dev/null", dir / "tty");
+  EXPECT_NE(second_claim("serial:///dev/null", "serial://" + (dir / "tty").string(), "serial"), "");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -195,6 +195,81 @@ TEST(RunScenario, DigestIsTheEventStreamsAndSeedDependent) {
   EXPECT_NE(run_scenario(s, kinds).digest, a.digest);
 }
 
+// The lines RunOptions::warn is given by a run of `s`.
+std::vector<std::string> warnings_of(const Scenario& s, const DoerRegistry& kinds,
+                                     RunSummary* summary = nullptr) {
+  std::vector<std::string> lines;
+  RunOptions options;
+  options.warn = [&](const std::string& line) { lines.push_back(line); };
+  RunSummary run = run_scenario(s, kinds, options);
+  if (summary != nullptr) *summary = std::move(run);
+  return lines;
+}
+
+// RunOptions::warn: a listener whose port another socket holds (here
+// 127.0.0.1:P, held by a first build, while the run listens on 0.0.0.0:P)
+// and a client refused at every attempt each say so once, at their first
+// error, and a count ends the run.
+TEST(RunScenario, ChannelFailuresAreWarnedOnceEachThenCounted) {
+  const DoerRegistry kinds = registry();
+  const Scenario first =
+      load_scenario_text(listening_scenario("tcp://127.0.0.1:0"), "a.toml", kinds);
+  Doist doist(first.run.tock, true, first.run.limit);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  std::unique_ptr<BuiltScenario> holder = build_scenario(first, kinds, doist, io);
+  const std::string taken = holder->endpoints.at("server");
+  const std::string port = taken.substr(taken.rfind(':') + 1);
+
+  const Scenario s = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"100ms\"\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"tcp://0.0.0.0:" +
+          port +
+          "\"\n"
+          "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:1\"\n"
+          "retry = \"20ms\"\n",
+      "w.toml", kinds);
+  const std::vector<std::string> lines = warnings_of(s, kinds);
+  ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "warning: server (listener tcp://0.0.0.0:" + port +
+                          ") failed at tyme 0 s (pass 0): listen on 0.0.0.0:" + port +
+                          " failed: Address already in use");
+  EXPECT_TRUE(::testing::internal::RE::PartialMatch(
+      lines[1],
+      "^warning: c \\(stream tcp://127.0.0.1:1\\) failed at tyme [0-9.]+ s \\(pass [0-9]+\\): "
+      "connect to 127.0.0.1:1 failed: Connection refused \\(it retries\\)$"))
+      << lines[1];
+  EXPECT_TRUE(::testing::internal::RE::PartialMatch(
+      lines[2],
+      "^warning: [0-9]+ channel errors in all, on 2 channels; record the run \\(--record\\) to "
+      "see each$"))
+      << lines[2];
+}
+
+// In virtual time the lines are the same every run, at most
+// kChannelWarningsMax channels are named, and warning changes nothing of the
+// run: the same digest with and without it.
+TEST(RunScenario, ChannelWarningsAreBoundedAndChangeNothing) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"10ms\"\nlimit = \"100ms\"\n[net]\nhosts = [\"c\", \"s\"]\n"
+      "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"sim://s:1\"\n"
+      "retry = \"50ms\"\ncopies = 12\n",
+      "sim.toml", kinds);
+  RunSummary warned;
+  const std::vector<std::string> lines = warnings_of(s, kinds, &warned);
+  const RunSummary quiet = run_scenario(s, kinds);
+  EXPECT_EQ(warned.digest, quiet.digest);
+  EXPECT_EQ(warned.events, quiet.events);
+  ASSERT_EQ(lines.size(), kChannelWarningsMax + 1) << ::testing::PrintToString(lines);
+  EXPECT_EQ(lines[0],
+            "warning: c-1 (stream sim://s:1) failed at tyme 0 s (pass 0): connect to s:1 refused: "
+            "nobody listens (it retries)");
+  EXPECT_EQ(lines.back(),
+            "warning: 24 channel errors in all, on 12 channels (2 not named above); record the "
+            "run (--record) to see each");
+}
+
 TEST(RunScenario, CopiesSumTheirCounters) {
   const DoerRegistry kinds = registry();
   const Scenario s = load_scenario_text(

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "hio/replay/diff.hpp"
@@ -39,14 +40,23 @@ constexpr const char* kExamples = R"(Examples:
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
-Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage,
-            3 replay divergence, 4 output that cannot be written (stdout,
-            --record, --out), 130 interrupted (SIGINT), 141 stdout's reader
-            gone (SIGPIPE, EPIPE), 143 terminated (SIGTERM).)";
+Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
+            arguments), 3 replay divergence, 4 an output asked for that cannot
+            be created or written, before or during the run (stdout, the
+            --record FILE, the --out DIR and what goes in it), 130 interrupted
+            (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
+            terminated (SIGTERM).)";
 
 void print_diagnostics(const ScenarioError& error) {
   for (const Diagnostic& d : error.diagnostics())
     std::cerr << d.str() << "\n";
+}
+
+// One rule: an output the user asked for that cannot be created or written
+// (OutputError) is exit 4, found before or during the run alike; anything
+// else wrong with the scenario or the arguments is bad input, exit 2.
+int exit_code_of(const ScenarioError& error) {
+  return dynamic_cast<const OutputError*>(&error) != nullptr ? kExitOutputFailed : kExitBadInput;
 }
 
 // A setting given twice by --set is ambiguous: refused rather than letting the last
@@ -229,12 +239,18 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
       std::fflush(stderr);
     };
   }
+  // Channel failures on stderr (the journal has them too); a progress line
+  // there is erased first, and rewritten at its next turn.
+  const bool progress = static_cast<bool>(options.progress);
+  options.warn = [progress](const std::string& line) {
+    std::cerr << (progress ? "\r\033[K" : "") << "hio run: " << line << "\n" << std::flush;
+  };
   RunSummary summary;
   try {
     summary = run_scenario(scenario, registry, options);
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
-    return kExitBadInput;
+    return exit_code_of(error);
   }
   if (options.progress) std::fprintf(stderr, "\r\033[K");
   if (args.json) {
@@ -295,7 +311,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
-    return kExitBadInput;
+    return exit_code_of(error);
   }
   if (args.json) {
     std::cout << format_replay_outcome_json(outcome) << "\n";
@@ -309,52 +325,93 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   return replay_exit_code(outcome);
 }
 
-// A --channel given as an id that no channel of the journal has would list
-// nothing, as if the channel were silent: an error instead, naming the
-// channels there are. The header's table holds the channels opened before
-// the first pass; ids of channels opened later (accepted remotes) are only
-// in the events, so those cost one more read of the journal, and only when
-// an id is not in the table. Id 0 (the network's own events) always exists.
-std::string unknown_channel(const InspectArgs& args, const replay::JournalReader& reader) {
-  std::set<std::uint32_t> table{0};
+// The channel ids that --channel C selects: "#2" or digits are an id (0
+// holds the network's own events, e.g. SimNet drops no channel carries);
+// anything else a name as listings print it ("server", "server/4"). The
+// header's table holds the channels opened before the first pass; channels
+// opened later (accepted remotes) are only in the events, so those cost one
+// more read of the journal, and only when an id or a name is not in the
+// table - which only a regular file allows (a pipe has been read; there an
+// id is taken on trust). An id or a name the journal does not have would
+// list nothing, as if the channel were silent: an error instead, naming the
+// channels there are (and the nearest name).
+struct ChannelSelection {
+  std::vector<std::uint32_t> ids;
+  std::string problem;  // "" if every --channel was found
+};
+
+ChannelSelection select_channels(const InspectArgs& args, const replay::JournalReader& reader) {
+  std::map<std::uint32_t, std::string> known{{0, ""}};  // id -> name
   for (const replay::ChannelInfo& info : reader.header()->channels)
-    table.insert(info.id);
-  std::optional<std::set<std::uint32_t>> seen;
+    known[info.id] = info.name;
+  bool all_read = false;
+  bool header_only = false;  // a pipe: only the header's table was searched
+  ChannelSelection selection;
   for (const std::string& c : args.channels) {
+    const std::string_view digits = c.size() > 1 && c[0] == '#' ? std::string_view(c).substr(1) : c;
     std::uint32_t id = 0;
-    const auto [end, error] = std::from_chars(c.data(), c.data() + c.size(), id);
-    if (c.empty() || error != std::errc() || end != c.data() + c.size()) continue;  // a name
-    if (table.count(id) != 0) continue;
-    if (!seen) {
-      seen.emplace(table);
-      // Ids of channels opened later (accepted remotes) are only in the
-      // events: read the journal again - which only a regular file allows
-      // (a pipe has been read); there the id is taken on trust.
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    const bool is_id =
+        !digits.empty() && error == std::errc() && end == digits.data() + digits.size();
+    const auto named = [&] {
+      std::vector<std::uint32_t> ids;
+      for (const auto& [known_id, name] : known) {
+        if (known_id != 0 && name == c) ids.push_back(known_id);
+      }
+      return ids;
+    };
+    if ((is_id ? known.count(id) == 0 : named().empty()) && !all_read) {
+      all_read = true;
       std::error_code ec;
-      if (!std::filesystem::is_regular_file(args.journal, ec)) return {};
-      replay::JournalReader again(args.journal);
-      (void)replay::for_each_event(
-          again, replay::EventFilter{},
-          [&](const replay::FrameView&, const ChannelEvent& e) { seen->insert(e.channel); });
+      if (!std::filesystem::is_regular_file(args.journal, ec)) {
+        header_only = true;
+      } else {
+        replay::JournalReader again(args.journal);
+        (void)replay::for_each_event(again, replay::EventFilter{},
+                                     [&](const replay::FrameView&, const ChannelEvent& e) {
+                                       std::string& name = known[e.channel];
+                                       if (e.kind == EventKind::open) name = std::string(e.text);
+                                     });
+      }
     }
-    if (seen->count(id) != 0) continue;
+    if (is_id && (known.count(id) != 0 || header_only)) {
+      selection.ids.push_back(id);
+      continue;
+    }
+    if (!is_id) {
+      const std::vector<std::uint32_t> ids = named();
+      if (!ids.empty()) {
+        selection.ids.insert(selection.ids.end(), ids.begin(), ids.end());
+        continue;
+      }
+    }
     constexpr std::size_t kListedMax = 20;
     std::string listed;
-    std::size_t n = 0;
-    for (std::uint32_t known : *seen) {
-      if (n++ == kListedMax) {
-        listed += ", ... (" + std::to_string(seen->size() - kListedMax) + " more)";
-        break;
-      }
-      listed += (listed.empty() ? "" : ", ") + std::to_string(known);
-      for (const replay::ChannelInfo& info : reader.header()->channels) {
-        if (info.id == known) listed += " " + display_text(info.name);
-      }
-      if (known == 0) listed += " (the network)";
+    std::vector<std::string> names;
+    for (const auto& [known_id, name] : known) {
+      if (known_id != 0) names.push_back(name);
+      if (names.size() + 1 > kListedMax) continue;  // (+1: the network)
+      listed += (listed.empty() ? "" : ", ") + std::to_string(known_id) +
+                (known_id == 0 ? " (the network)" : " " + display_text(name));
     }
-    return "--channel " + c + ": the journal has no channel " + c + "; its channels are " + listed;
+    if (known.size() > kListedMax) {
+      listed += ", ... (" + std::to_string(known.size() - kListedMax) + " more)";
+    }
+    std::string what = display_text(c);
+    if (!is_id) {
+      const std::string nearest = did_you_mean(c, names);  // "; did you mean 'x'?"
+      what =
+          "named " + what + (nearest.empty() ? "" : " (" + display_text(nearest.substr(2)) + ")");
+    }
+    selection.problem =
+        "--channel " + display_text(c) + ": the journal has no channel " + what +
+        "; its channels are " + listed +
+        (header_only ? " (those of the header: a journal that is not a file is read once, so a "
+                       "channel opened later can only be given by its id)"
+                     : "");
+    return selection;
   }
-  return "";
+  return selection;
 }
 
 int do_inspect(const InspectArgs& args) {
@@ -364,30 +421,12 @@ int do_inspect(const InspectArgs& args) {
     return kExitBadInput;
   }
   replay::EventFilter filter;
-  if (std::string problem = unknown_channel(args, reader); !problem.empty()) {
-    std::cerr << "hio inspect: " << problem << "\n";
+  ChannelSelection selection = select_channels(args, reader);
+  if (!selection.problem.empty()) {
+    std::cerr << "hio inspect: " << selection.problem << "\n";
     return kExitBadInput;
   }
-  for (const std::string& c : args.channels) {
-    // Digits are an id (0 holds the network's own events, e.g. SimNet drops
-    // no channel carries); anything else a name from the channel table.
-    std::uint32_t id = 0;
-    const auto [end, error] = std::from_chars(c.data(), c.data() + c.size(), id);
-    bool found = !c.empty() && error == std::errc() && end == c.data() + c.size();
-    for (const replay::ChannelInfo& info : reader.header()->channels) {
-      if (!found && info.name == c) {
-        id = info.id;
-        found = true;
-      }
-    }
-    if (!found) {
-      std::cerr << "hio inspect: --channel " << display_text(c)
-                << ": neither a channel id (0, 1, 2, ...) nor a name in the journal's channel "
-                   "table\n";
-      return kExitBadInput;
-    }
-    filter.channels.push_back(id);
-  }
+  filter.channels = std::move(selection.ids);
   if (!args.kinds.empty()) {
     filter.kinds = 0;
     for (const std::string& k : args.kinds) {
@@ -482,7 +521,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   });
 
   RunArgs run_args;
-  CLI::App* run = app.add_subcommand("run", "run a scenario and check its expectations");
+  CLI::App* run = app.add_subcommand(
+      "run", "run a scenario and check its expectations; channel failures are warned on stderr");
   run->add_option("scenario", run_args.scenario, "scenario file (TOML)")->required();
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
@@ -510,7 +550,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   inspect_cmd->add_option("journal", inspect_args.journal, "journal file (.hioj)")->required();
   inspect_cmd->add_flag("--json", inspect_args.json, "JSON lines instead of text");
   inspect_cmd
-      ->add_option("--channel", inspect_args.channels, "only this channel (id or name; repeatable)")
+      ->add_option(
+          "--channel", inspect_args.channels,
+          "only this channel: an id (2 or #2) or a name as listings print it (server, server/4); "
+          "repeatable")
       ->allow_extra_args(false);
   inspect_cmd
       ->add_option("--kind", inspect_args.kinds,
@@ -544,8 +587,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
   sweep_cmd->add_option("--out", sweep_args.out,
                         "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
-  sweep_cmd->add_flag("--force", sweep_args.force,
-                      "with --out: remove an earlier sweep's report.json and seed-N.hioj first");
+  sweep_cmd->add_flag(
+      "--force", sweep_args.force,
+      "with --out: remove an earlier sweep's report.json and the seed-N.hioj it lists first");
 
   // CLI11 would answer "A subcommand is required" to a misspelt command.
   if (argc > 1 && argv[1][0] != '-') {
@@ -572,16 +616,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (check->parsed()) return do_check(check_path, registry);
     if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
     if (replay_cmd->parsed()) return do_replay(replay_args, registry);
-    if (inspect_cmd->parsed()) {
-      // "#2" is how listings print a channel: take it as the id 2.
-      for (std::string& c : inspect_args.channels) {
-        if (c.size() > 1 && c[0] == '#' &&
-            c.find_first_not_of("0123456789", 1) == std::string::npos) {
-          c.erase(0, 1);
-        }
-      }
-      return do_inspect(inspect_args);
-    }
+    if (inspect_cmd->parsed()) return do_inspect(inspect_args);
     if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
   } catch (const replay::JournalWriteError& error) {
     std::cerr << "hio: error: " << display_text(error.what()) << "\n";

@@ -248,6 +248,15 @@ std::string bound_address(const DoerSpec& spec, BuildContext& context) {
   return address;
 }
 
+// A serial doer's device: parameter "address", which no other doer may
+// open (a second opener of a sim-serial:// end is refused as busy; two of a
+// real device would each get part of the bytes).
+std::string device_address(const DoerSpec& spec, BuildContext& context) {
+  std::string address = context.address(spec, "address");
+  context.claim(spec, "address", address, "serial");
+  return address;
+}
+
 // Sends every datagram back to its sender.
 class UdpResponder final : public UdpPeerDoer {
  public:
@@ -297,9 +306,29 @@ std::string datagram_peer(const std::string& address) {
 class UdpRequester final : public UdpPeerDoer {
   // "to" as a datagram peer, "host:port": over sim:// its host must be one of
   // [net]'s, so it is checked as an address of the requester's own scheme.
+  // A peer given with a scheme (or "@name" of a doer with one) must be on
+  // the requester's own network: a datagram from udp:// cannot reach sim://.
   static std::string peer_address(const DoerSpec& spec, BuildContext& context) {
     const std::string own = context.address(spec, "address");
-    return datagram_peer(context.address(spec, "to", own.substr(0, own.find("://"))));
+    const std::string own_scheme = own.substr(0, own.find("://"));
+    const std::string& written = spec.string("to");
+    std::string resolved;
+    try {
+      resolved = context.resolve(written);
+    } catch (const std::invalid_argument&) {
+      // an unknown "@name": context.address below says so
+    }
+    if (const std::size_t sep = resolved.find("://"); sep != std::string::npos) {
+      const std::string scheme = resolved.substr(0, sep);
+      if (scheme != own_scheme) {
+        throw ParamError(
+            "to", "to = '" + written + "'" +
+                      (written == resolved ? "" : " (the address '" + resolved + "')") + " is a " +
+                      scheme + ":// address, and this doer sends datagrams over " + own_scheme +
+                      ":// (address '" + own + "'): give a peer on the same network, as host:port");
+      }
+    }
+    return datagram_peer(context.address(spec, "to", own_scheme));
   }
 
  public:
@@ -427,7 +456,7 @@ class UdpRequester final : public UdpPeerDoer {
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, context.address(spec, "address"), named(spec), spec.name) {
+      : SerialDoer(context.io, device_address(spec, context), named(spec), spec.name) {
     context.counters.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
     context.counters.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
   }
@@ -458,7 +487,7 @@ class SerialEcho final : public SerialDoer {
 class SerialSender final : public SerialDoer {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, context.address(spec, "address"), named(spec), spec.name),
+      : SerialDoer(context.io, device_address(spec, context), named(spec), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),

@@ -15,7 +15,7 @@
 namespace hio::tools {
 
 void FileTarget::cannot_create(const std::string& why) const {
-  throw ScenarioError(
+  throw OutputError(
       {Diagnostic{SourcePos{path_, 0, 0}, "cannot create the " + what_ + ": " + why}});
 }
 

@@ -23,7 +23,7 @@ namespace hio::tools {
 class FileTarget {
  public:
   // `path` empty: no file. `what` names the file in errors ("journal"):
-  // ScenarioError "FILE: cannot create the <what>: <reason>". Throws it if
+  // OutputError "FILE: cannot create the <what>: <reason>". Throws it if
   // the file to write cannot be created.
   FileTarget(std::string path, std::string what);
   ~FileTarget();  // removes the file written unless commit() was called
@@ -33,9 +33,9 @@ class FileTarget {
   bool wanted() const { return !path_.empty(); }
   // Where the file is written until commit().
   const std::string& write_path() const { return write_path_; }
-  // The file written becomes FILE. Throws ScenarioError.
+  // The file written becomes FILE. Throws OutputError.
   void commit();
-  // Throws the ScenarioError "FILE: cannot create the <what>: <why>".
+  // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
 
  protected:
@@ -53,7 +53,7 @@ class FileTarget {
 class JournalTarget : public FileTarget {
  public:
   explicit JournalTarget(std::string path) : FileTarget(std::move(path), "journal") {}
-  // Starts `journal` on write_path(). Throws ScenarioError if it cannot.
+  // Starts `journal` on write_path(). Throws OutputError if it cannot.
   void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
             replay::JournalHeader header) const;
 };

@@ -1,6 +1,10 @@
 #include "hio/tools/registry.hpp"
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
@@ -83,6 +87,20 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
   const AddressResult parsed = parse_address(text);
   if (!parsed) throw ParamError(std::string(key), parsed.error().what());
   const Address& a = parsed.value();
+  if (!replaying && net != nullptr && has_host_port(a.scheme) && a.scheme != Scheme::sim &&
+      net->has_host(a.host)) {
+    // A real scheme would look the simulated host's name up in DNS.
+    const std::string sim = "sim://" + a.host_port();
+    throw ParamError(std::string(key),
+                     std::string(key) + " = '" + written + "': '" + a.host +
+                         "' is a host of the simulated network ([net]), but " +
+                         to_string(a.scheme) + ":// is the real network, which would look '" +
+                         a.host + "' up in DNS; " +
+                         (a.scheme == Scheme::tls
+                              ? "the simulated network has no TLS: use " + sim +
+                                    " (no TLS), or tls:// to a real address such as 127.0.0.1"
+                              : "use " + sim));
+  }
   if (replaying || (a.scheme != Scheme::sim && a.scheme != Scheme::sim_serial)) return text;
   if (net == nullptr) {
     throw ParamError(std::string(key),
@@ -102,23 +120,91 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
   return text;
 }
 
+namespace {
+
+// An address's host for comparing claims: an IP in one spelling (IPv4-mapped
+// IPv6 as IPv4) with its family, or a name as written (family 0).
+BuildContext::Claim claim_host(const Address& a) {
+  BuildContext::Claim c;
+  c.host = a.host;
+  unsigned char bytes[16] = {};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (::inet_pton(AF_INET, a.host.c_str(), bytes) == 1) {
+    c.ip_family = AF_INET;
+  } else if (::inet_pton(AF_INET6, a.host.c_str(), bytes) == 1) {
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    c.ip_family = std::equal(kMapped, kMapped + 12, bytes) ? AF_INET : AF_INET6;
+    if (c.ip_family == AF_INET) std::copy(bytes + 12, bytes + 16, bytes);
+  } else {
+    return c;
+  }
+  ::inet_ntop(c.ip_family, bytes, text, sizeof text);
+  c.host = text;
+  c.wildcard = c.host == "0.0.0.0" || c.host == "::";
+  return c;
+}
+
+// Why `mine` cannot be had while `held` is ("there already", ...), or "" if
+// both can: the same host, or a wildcard that covers the other.
+std::string clash(const BuildContext::Claim& held, const BuildContext::Claim& mine) {
+  if (held.host == mine.host && held.ip_family == mine.ip_family) return "there already";
+  const auto covers = [](const BuildContext::Claim& wild, const BuildContext::Claim& other) {
+    return wild.wildcard && other.ip_family != 0 &&
+           (wild.ip_family == AF_INET6 || other.ip_family == AF_INET);
+  };
+  const auto every = [](const BuildContext::Claim& wild) {
+    return wild.ip_family == AF_INET6 ? std::string("every IPv6 and (dual-stack) IPv4 address")
+                                      : std::string("every IPv4 address");
+  };
+  if (covers(held, mine)) {
+    return "on '" + held.address + "' already, which takes the port on " + every(held);
+  }
+  if (covers(mine, held)) {
+    return "on '" + held.address + "' already, and " + mine.host + " means " + every(mine);
+  }
+  return "";
+}
+
+}  // namespace
+
 void BuildContext::claim(const DoerSpec& spec, std::string_view key, const std::string& address,
                          std::string_view family) {
   const AddressResult parsed = parse_address(address);
-  if (!parsed || !has_host_port(parsed.value().scheme) || parsed.value().port == 0) return;
+  if (!parsed) return;
   const Address& a = parsed.value();
-  // tcp:// and tls:// share the kernel's TCP ports; sim:// has its own.
-  const std::string where =
-      std::string(family) + (a.scheme == Scheme::sim ? " sim " : " ip ") + a.host_port();
+  const bool serial = a.scheme == Scheme::serial || a.scheme == Scheme::sim_serial;
+  if (!serial && (!has_host_port(a.scheme) || a.port == 0)) return;
   auto it = spec.params.find(key);
-  const std::string mine = "doer '" + spec.name + "' (" +
-                           (it == spec.params.end() ? spec.pos : it->second.pos).str() + ")";
-  const auto [held, fresh] = claimed.emplace(where, mine);
-  if (!fresh) {
-    throw ParamError(std::string(key), "address '" + address + "' is taken: " + held->second + " " +
-                                           (family == "stream" ? "listens" : "is bound") +
-                                           " there already");
+  Claim mine = serial ? Claim{} : claim_host(a);
+  mine.address = address;
+  mine.who = "doer '" + spec.name + "' (" +
+             (it == spec.params.end() ? spec.pos : it->second.pos).str() + ")";
+  // tcp:// and tls:// share the kernel's TCP ports; sim:// has its own. A
+  // real device by any path (a symbolic link) is the same device.
+  std::string where = std::string(family) + (a.scheme == Scheme::sim ? " sim " : " ip ");
+  if (a.scheme == Scheme::sim_serial) {
+    where = "serial sim " + a.path;
+  } else if (a.scheme == Scheme::serial) {
+    std::error_code ignored;
+    const std::filesystem::path device = std::filesystem::weakly_canonical(a.path, ignored);
+    where = "serial " + (device.empty() ? a.path : device.string());
+  } else {
+    where += std::to_string(a.port);
   }
+  std::vector<Claim>& here = claimed[where];
+  for (const Claim& held : here) {
+    if (serial) {
+      throw ParamError(std::string(key), "device '" + address + "' is taken: " + held.who +
+                                             " opens '" + held.address +
+                                             "' already; a serial device has one opener");
+    }
+    const std::string why = clash(held, mine);
+    if (why.empty()) continue;
+    throw ParamError(std::string(key), "address '" + address + "' is taken: " + held.who + " " +
+                                           (family == "stream" ? "listens" : "is bound") + " " +
+                                           why);
+  }
+  here.push_back(std::move(mine));
 }
 
 void BuildContext::choose_client_host(const std::string& address, const std::string& host) const {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <stdexcept>
 
@@ -372,6 +373,72 @@ class StopWhenSet final : public PassObserver {
   const std::atomic<bool>* stop_;
 };
 
+// RunOptions::warn's lines: what failed (channel name and address, the
+// error's text) and when (tyme and pass). A listener that cannot listen, a
+// datagram endpoint that cannot bind, a client whose connect is refused: each
+// says so once, at its first error; a client that retries says that it does,
+// and the count at the end says how many connected again later. It reads
+// events only, so journals and digests are the same with or without it.
+class ChannelWarnings final : public EventSink {
+ public:
+  ChannelWarnings(const Doist& doist, const IoHub& hub, const RunOptions& options)
+      : doist_(doist), hub_(hub), warn_(options.warn), journal_(options.record_path) {}
+
+  // Only channels that failed are remembered: a run of a million channels
+  // costs nothing here until they fail.
+  void on_event(const ChannelEvent& e) override {
+    if (e.kind == EventKind::connect) {
+      auto it = failed_.find(e.channel);
+      if (it != failed_.end()) it->second.connected_after = true;
+      return;
+    }
+    if (e.kind != EventKind::error) return;
+    ++errors_;
+    if (!failed_.emplace(e.channel, Failed{}).second) return;
+    if (failed_.size() > kChannelWarningsMax) return;
+    const Channel* channel = hub_.find(e.channel);
+    const std::string what = channel == nullptr ? "#" + std::to_string(e.channel)
+                                                : display_text(channel->name()) + " (" +
+                                                      to_string(channel->kind()) + " " +
+                                                      display_text(channel->address().text()) + ")";
+    const bool retries = channel != nullptr && channel->options().retry.count() > 0;
+    warn_("warning: " + what + " failed at tyme " + format_seconds(e.tyme) + " s (pass " +
+          std::to_string(doist_.passes()) + "): " + display_text(e.text) +
+          (retries ? " (it retries)" : ""));
+  }
+
+  // The count line, if any channel failed.
+  void finish() const {
+    if (errors_ == 0) return;
+    std::size_t recovered = 0;
+    for (const auto& entry : failed_)
+      recovered += entry.second.connected_after ? 1 : 0;
+    const std::size_t failed = failed_.size();
+    std::string line = "warning: " + std::to_string(errors_) + " channel error" +
+                       (errors_ == 1 ? "" : "s") + " in all, on " + std::to_string(failed) +
+                       " channel" + (failed == 1 ? "" : "s");
+    if (failed > kChannelWarningsMax) {
+      line += " (" + std::to_string(failed - kChannelWarningsMax) + " not named above)";
+    }
+    if (recovered > 0) line += "; " + std::to_string(recovered) + " connected again later";
+    line += journal_.empty()
+                ? "; record the run (--record) to see each"
+                : "; hio inspect " + display_text(journal_) + " --kind error lists them";
+    warn_(line);
+  }
+
+ private:
+  struct Failed {
+    bool connected_after = false;  // connected after its first error
+  };
+  const Doist& doist_;
+  const IoHub& hub_;
+  const std::function<void(const std::string&)>& warn_;
+  const std::string& journal_;
+  std::map<std::uint32_t, Failed> failed_;  // channels with an error, by id
+  std::uint64_t errors_ = 0;
+};
+
 }  // namespace
 
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
@@ -397,6 +464,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     header.scenario = scenario.text;
     target.open(journal, doist, io, std::move(header));
   }
+  std::optional<ChannelWarnings> warnings;
+  if (options.warn) io.add_sink(warnings.emplace(doist, io, options));
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
@@ -431,6 +500,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   }
 
   summary.expectations = checker.finish(RunEnding{doist.tyme()});
+  if (warnings) warnings->finish();
   return summary;
 }
 

@@ -7,15 +7,19 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -371,7 +375,55 @@ class ReportFile {
   std::ostream out_;
 };
 
+// The file names of the journals an earlier sweep's report.json lists as
+// its own (each seed's "journal", or "journal_hex" for a path that is not
+// UTF-8), or nullopt if `text` is not a report hio sweep wrote.
+std::optional<std::set<std::string>> report_journals(const std::string& text) {
+  if (text.rfind("{\"scenario", 0) != 0 || text.find("\"seeds\": [") == std::string::npos ||
+      text.size() < 2 || text.compare(text.size() - 2, 2, "}\n") != 0) {
+    return std::nullopt;
+  }
+  std::set<std::string> names;
+  // Inside a JSON string every quote is escaped, so these keys are found
+  // only as keys.
+  for (const bool hex : {false, true}) {
+    const std::string key = hex ? "\"journal_hex\": \"" : "\"journal\": \"";
+    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at)) {
+      at += key.size();
+      std::string value;
+      while (at < text.size() && text[at] != '"') {
+        char c = text[at++];
+        if (c == '\\' && at < text.size()) {
+          c = text[at++];
+          if (c == 'u') {  // \u00XX: a control character (never in seed-N.hioj)
+            c = '?';
+            at = std::min(at + 4, text.size());
+          }
+        }
+        value += c;
+      }
+      if (hex) {
+        std::string bytes;
+        for (std::size_t i = 0; i + 1 < value.size(); i += 2) {
+          unsigned byte = 0;
+          const auto [end, problem] =
+              std::from_chars(value.data() + i, value.data() + i + 2, byte, 16);
+          if (problem != std::errc() || end != value.data() + i + 2) return std::nullopt;
+          bytes += static_cast<char>(byte);
+        }
+        value = bytes;
+      }
+      if (!value.empty()) names.insert(std::filesystem::path(value).filename().string());
+    }
+  }
+  return names;
+}
+
 // Makes DIR ready for a sweep's results. Returns the exit code if it is not.
+// With --force, an earlier sweep's report.json and the journals it lists
+// are removed; any other seed-N.hioj (one the user put there, or of a
+// report that is gone) would be overwritten or left beside a report that
+// does not list it: refused, nothing removed.
 std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& err) {
   namespace fs = std::filesystem;
   const std::string dir = display_text(command.out);
@@ -389,7 +441,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   }
   if (error) {
     err << "hio sweep: cannot read " << dir << ": " << error.message() << "\n";
-    return kExitBadInput;
+    return kExitOutputFailed;
   }
   if (earlier.empty()) return std::nullopt;
   std::sort(earlier.begin(), earlier.end());
@@ -399,6 +451,43 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
         << (earlier.size() == 1 ? first
                                 : std::to_string(earlier.size()) + " files: " + first + ", ...")
         << "); give another directory, or --force to remove them first\n";
+    return kExitBadInput;
+  }
+  const fs::path report = fs::path(command.out) / "report.json";
+  const std::string report_shown = display_text(report.string());
+  std::set<std::string> listed;
+  if (std::find(earlier.begin(), earlier.end(), report) != earlier.end()) {
+    std::ifstream in(report, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad() || !in.is_open()) {
+      err << "hio sweep: --force: cannot read " << report_shown << "\n";
+      return kExitOutputFailed;
+    }
+    std::optional<std::set<std::string>> journals = report_journals(text);
+    if (!journals) {
+      err << "hio sweep: --force: " << report_shown
+          << " is not a report of hio sweep (or is cut short): not removed; move it away or give "
+             "another directory\n";
+      return kExitBadInput;
+    }
+    listed = std::move(*journals);
+  }
+  std::vector<std::string> strangers;
+  for (const fs::path& path : earlier) {
+    const std::string name = path.filename().string();
+    if (name != "report.json" && listed.count(name) == 0) strangers.push_back(name);
+  }
+  if (!strangers.empty()) {
+    std::string names = display_text(strangers.front());
+    for (std::size_t i = 1; i < strangers.size() && i < 3; ++i)
+      names += ", " + display_text(strangers[i]);
+    if (strangers.size() > 3) names += ", ... (" + std::to_string(strangers.size()) + " in all)";
+    err << "hio sweep: --force: " << names << " in " << dir << " "
+        << (strangers.size() == 1 ? "is" : "are") << " not listed in " << report_shown
+        << (std::find(earlier.begin(), earlier.end(), report) == earlier.end() ? " (there is none)"
+                                                                               : "")
+        << ", so not an earlier sweep's: not removed, nothing run; move "
+        << (strangers.size() == 1 ? "it" : "them") << " away or give another directory\n";
     return kExitBadInput;
   }
   for (const fs::path& path : earlier) {

@@ -79,9 +79,17 @@ struct BuildContext {
   std::string file_path(const std::string& name) const;
   // The serial devices of [[net.serial]], for sim-serial:// addresses.
   std::vector<std::string> devices = {};
-  // Fixed addresses doers listen or bind on, each with the doer and the
-  // place in the scenario that claimed it (see claim()).
-  std::map<std::string, std::string, std::less<>> claimed = {};
+  // What doers listen on, bind or open, each with the doer and the place in
+  // the scenario that claimed it (see claim()): by family, network and port
+  // ("stream ip 7"), or by device ("serial sim ttyB").
+  struct Claim {
+    std::string address;    // as the doer gave it
+    std::string host;       // an IP address in one spelling (inet_ntop), or the name as written
+    int ip_family = 0;      // AF_INET, AF_INET6, or 0 for a name (or a device)
+    bool wildcard = false;  // 0.0.0.0 or ::
+    std::string who;        // "doer 'a' (file:line:col)"
+  };
+  std::map<std::string, std::vector<Claim>, std::less<>> claimed = {};
 
   // Parameter `key` of `spec` as an address a channel can open: "@name"
   // resolved, parsed, and for sim:// and sim-serial:// checked against
@@ -92,9 +100,15 @@ struct BuildContext {
                       std::string_view default_scheme = "") const;
 
   // A listening (family "stream") or bound ("datagram") address with a
-  // fixed port, in parameter `key` of `spec`: two doers cannot both have it,
-  // even though each alone would open (check releases what it binds at
-  // once). Throws ParamError(key) naming the doer that has it and where.
+  // fixed port, or a serial device opened (family "serial"), in parameter
+  // `key` of `spec`: two doers cannot both have it, even though each alone
+  // would open (check releases what it binds at once). A wildcard address
+  // (0.0.0.0, ::) takes its port on every address of its IP family, and ::
+  // (dual-stack, as Linux opens it by default) on every IPv4 address too;
+  // host names are compared as written (they are resolved only once the run
+  // starts). A serial device (sim-serial:// link end, serial:// path with
+  // symbolic links resolved) has one opener. Throws ParamError(key) naming the
+  // doer that has it and where.
   void claim(const DoerSpec& spec, std::string_view key, const std::string& address,
              std::string_view family);
 

@@ -40,8 +40,9 @@ struct ReplayScenarioOutcome {
 // recorded it; no SimNet is built (the replay transports stand in for every
 // scheme). Throws replay::JournalException (an unreadable or damaged
 // header), replay::NoiseSpecError (a bad noise spec) and ScenarioError (the
-// header's scenario text does not load or build with this registry, or the
-// replay journal cannot be created): all bad input. A damaged or cut journal
+// header's scenario text does not load or build with this registry): all bad
+// input; OutputError (a ScenarioError) if the replay journal cannot be
+// created, and replay::JournalWriteError if it cannot be written. A damaged or cut journal
 // replays its intact prefix; result.journal_error says where it ends, and the
 // expectations the cut made meaningless (`final`, `by` deadlines after it)
 // are not judged. SIGINT ends the replay after the current pass, as it ends a

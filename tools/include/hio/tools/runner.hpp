@@ -135,10 +135,23 @@ struct RunOptions {
   // the run ends after the first pass that ends with it true
   // (RunEnd::interrupted), however long before the run it was set.
   const std::atomic<bool>* stop = nullptr;
+  // When set, channel failures are said through it, one line each without
+  // a newline (hio run writes them to stderr): the first error of each
+  // channel as it happens - at most kChannelWarningsMax channels - and at the
+  // end of the run a count of them all. It only reads the events: the
+  // journal, the digest and the run are the same with or without it.
+  std::function<void(const std::string&)> warn;
 };
 
+// How many channels get a line of their own from RunOptions::warn; the
+// count at the end covers the rest.
+inline constexpr std::size_t kChannelWarningsMax = 10;
+
 // Throws ScenarioError before anything runs if the tree cannot be built or an
-// expectation names a counter no doer publishes (no journal is left then).
+// expectation names a counter no doer publishes (no journal is left then);
+// OutputError (a ScenarioError) if the record_path file cannot be created -
+// checked first, before the tree is built - and replay::JournalWriteError if
+// it cannot be written during the run.
 // Exceptions from doers propagate (after every doer was closed).
 // summary.digest is the digest of the run's event stream, the one a
 // journal's trailer carries.

@@ -54,6 +54,15 @@ class ScenarioError : public std::runtime_error {
   std::vector<Diagnostic> diagnostics_;
 };
 
+// An output the user asked for (a journal, a sweep's report) that cannot be
+// created or written: the input was fine, so the CLI exits 4
+// (kExitOutputFailed), not 2. A ScenarioError so that code which only
+// reports diagnostics need not tell the two apart.
+class OutputError : public ScenarioError {
+ public:
+  using ScenarioError::ScenarioError;
+};
+
 using StringList = std::vector<std::string>;
 using ParamValue = std::variant<bool, std::int64_t, double, std::string, Tock, StringList>;
 

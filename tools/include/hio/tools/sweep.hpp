@@ -102,7 +102,7 @@ struct SweepCommand {
   std::string shard_text{};     // K/N as given
   bool json = false;
   std::string out{};   // --out DIR, or empty
-  bool force = false;  // --force: remove an earlier sweep's results from DIR first
+  bool force = false;  // --force: remove an earlier sweep's report.json and its journals first
 };
 
 // `hio sweep` after its arguments were checked: runs the sweep, prints the
@@ -110,9 +110,12 @@ struct SweepCommand {
 // summary; with `out`, writes DIR/report.json (complete, or not at all: it
 // is written beside and renamed) and the failing seeds' journals. A DIR that
 // holds an earlier sweep's report.json or seed-N.hioj is refused unless
-// `force` (then those files, and only those, are removed first). Returns the
-// exit code: 0, 1 (a seed failed), 2 (bad DIR, cannot start the threads),
-// kExitOutputFailed (report.json or a journal could not be written; no
+// `force`; then report.json and the journals it lists, and only those, are
+// removed first, and a seed-N.hioj it does not list (or a report.json hio
+// sweep did not write) is refused. Returns the exit code: 0, 1 (a seed
+// failed), 2 (DIR holds files it must not overwrite, cannot start the
+// threads), kExitOutputFailed (DIR cannot be created or read, report.json or
+// a journal could not be written; no
 // journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then
 // covers the seeds done and says how to resume).
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
