@@ -55,6 +55,51 @@ struct Held {
   Tyme due{};                 // not delivered before
 };
 
+// A noise replay's tx not yet compared, of one side of one channel: bytes are
+// appended at the back and compared away from the front. Consuming moves an
+// offset (the bytes compared are dropped once they are at least half the
+// buffer), so comparing costs O(bytes) in all, not O(bytes left) per chunk.
+// At most a bound is kept (trim): the bytes beyond it, at the front, are
+// dropped and only counted (skipped), and are passed over uncompared.
+class ByteFifo {
+ public:
+  std::size_t size() const { return bytes_.size() - head_; }
+  // Bytes not yet compared, kept or not.
+  std::uint64_t pending() const { return size() + skipped; }
+  std::string_view view() const { return std::string_view(bytes_).substr(head_); }
+  void append(std::string_view b) { bytes_ += b; }
+  void trim(std::size_t keep) {
+    if (size() <= keep) return;
+    skipped += size() - keep;
+    consume(size() - keep);
+  }
+  void consume(std::size_t n) {
+    head_ += std::min(n, size());
+    if (head_ == bytes_.size()) {
+      bytes_.clear();
+      head_ = 0;
+    } else if (head_ >= bytes_.size() / 2) {
+      bytes_.erase(0, head_);
+      head_ = 0;
+    }
+  }
+
+ private:
+  std::string bytes_;
+  std::size_t head_ = 0;
+
+ public:
+  std::uint64_t skipped = 0;  // dropped uncompared from the front (trim)
+};
+
+// A noise replay's tx of one channel: the recorded and the replay's byte
+// streams, compared as far as both go.
+struct TxStreams {
+  ByteFifo expected;         // recorded tx not yet compared
+  ByteFifo actual;           // tx the doers made, not yet compared
+  std::uint64_t offset = 0;  // bytes of the streams compared (or passed over)
+};
+
 // Per channel, what noise holds of it.
 struct ChannelNoise {
   std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
@@ -105,14 +150,16 @@ struct Replayer::Feed final : public TransportFactory {
   // An rx of `channel` that arrived `arrival`-th was delivered: the reordered
   // rx that arrived before it and wait for it follow it now.
   void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
-  void settle_tx(std::uint32_t channel);
+  // Noise: compares what both tx streams of `channel` hold (after `side`
+  // grew), and trims the one left ahead to options.noise_tx_kept_bytes.
+  void settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side, std::string_view bytes);
   // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
   bool tx_owed(std::uint32_t channel, Tyme now) const {
     if (draining) return false;
     auto at = tx_recorded_at.find(channel);
-    auto bytes = tx_expected.find(channel);
-    return at != tx_recorded_at.end() && at->second == now && bytes != tx_expected.end() &&
-           !bytes->second.empty();
+    auto streams = tx.find(channel);
+    return at != tx_recorded_at.end() && at->second == now && streams != tx.end() &&
+           streams->second.expected.pending() > 0;
   }
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
@@ -186,12 +233,14 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;
   std::map<std::uint32_t, ChannelNoise> channel_noise;
-  std::map<std::uint32_t, std::string> tx_expected;  // noise: recorded tx not yet compared
-  std::map<std::uint32_t, std::string> tx_actual;    // noise: tx made, not yet compared
-  std::map<std::uint32_t, std::uint64_t> tx_compared;
+  std::map<std::uint32_t, TxStreams> tx;         // noise: per channel
   std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
+  // noise: the run's closing pass (run_ending at the recorded end): no doer
+  // runs again, so held rx stay held (undelivered) rather than be delivered
+  // into a buffer nobody reads.
+  bool closing = false;
   NoiseStats stats;
 };
 
@@ -634,10 +683,10 @@ Tyme Replayer::Feed::next_due() {
 
 void Replayer::Feed::final_checks() {
   if (noisy) {
-    for (auto& [id, bytes] : tx_expected)
-      stats.tx_missing_bytes += bytes.size();
-    for (auto& [id, bytes] : tx_actual)
-      stats.tx_extra_bytes += bytes.size();
+    for (auto& [id, streams] : tx) {
+      stats.tx_missing_bytes += streams.expected.pending();
+      stats.tx_extra_bytes += streams.actual.pending();
+    }
     stats.undelivered += held.size() + waiting.size();
     const auto count = [this](const auto& e) {
       if (is_input(e)) ++stats.undelivered;
@@ -817,9 +866,8 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       const Channel* c = hub->find(e.channel);
       if (c == nullptr || c->state() != ChannelState::opening) return;
     } else if (e.kind == EventKind::tx) {
-      tx_expected[e.channel] += e.bytes;
       tx_recorded_at[e.channel] = now;
-      settle_tx(e.channel);
+      settle_tx(e.channel, &TxStreams::expected, e.bytes);
     } else if (is_net_noise(e)) {
       (void)deliver_input(e);
     } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
@@ -934,6 +982,7 @@ void Replayer::Feed::hold(Held h) {
 }
 
 void Replayer::Feed::release_held(Tyme now) {
+  if (closing) return;
   // A stream chunk that does not fit rx yet keeps the chunks after it back.
   std::set<std::uint32_t> blocked;
   for (auto it = held.begin();
@@ -965,6 +1014,7 @@ void Replayer::Feed::release_held(Tyme now) {
 }
 
 void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now) {
+  if (closing) return;  // what waits stays held: no doer would read it
   for (auto it = waiting.lower_bound(std::pair{channel, std::uint64_t{0}});
        it != waiting.end() && it->first.first == channel && it->second.arrival < arrival;) {
     Held h = std::move(it->second);
@@ -982,31 +1032,45 @@ void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tym
   }
 }
 
-void Replayer::Feed::settle_tx(std::uint32_t channel) {
-  std::string& expected = tx_expected[channel];
-  std::string& actual = tx_actual[channel];
-  const std::size_t n = std::min(expected.size(), actual.size());
-  if (n == 0) return;
-  std::uint64_t& offset = tx_compared[channel];
-  if (expected.compare(0, n, actual, 0, n) != 0) {
-    ++stats.tx_mismatches;
-    if (!stats.first_tx_mismatch) {
-      OwnedEvent e;
-      e.kind = EventKind::tx;
-      e.channel = channel;
-      e.tyme = doist->tyme();
-      e.bytes = expected.substr(0, n);
-      OwnedEvent a = e;
-      a.bytes = actual.substr(0, n);
-      ChannelEvent view = a.view();
-      ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &e, &view, "bytes", "");
-      d.tx_offset = offset;
-      stats.first_tx_mismatch = std::move(d);
-    }
+void Replayer::Feed::settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side,
+                               std::string_view bytes) {
+  TxStreams& streams = tx[channel];
+  ByteFifo& expected = streams.expected;
+  ByteFifo& actual = streams.actual;
+  (streams.*side).append(bytes);
+  // Bytes one side passed over (trimmed) are passed over on the other too.
+  for (ByteFifo* a : {&expected, &actual}) {
+    ByteFifo& b = a == &expected ? actual : expected;
+    const std::uint64_t n = std::min<std::uint64_t>(a->skipped, b.size());
+    a->skipped -= n;
+    b.consume(static_cast<std::size_t>(n));
+    streams.offset += n;
   }
-  offset += n;
-  expected.erase(0, n);
-  actual.erase(0, n);
+  const std::size_t n = std::min(expected.size(), actual.size());
+  if (n > 0) {
+    const std::string_view e = expected.view().substr(0, n);
+    const std::string_view a = actual.view().substr(0, n);
+    if (e != a) {
+      ++stats.tx_mismatches;
+      if (!stats.first_tx_mismatch) {
+        OwnedEvent x;
+        x.kind = EventKind::tx;
+        x.channel = channel;
+        x.tyme = doist->tyme();
+        x.bytes = std::string(e);
+        OwnedEvent y = x;
+        y.bytes = std::string(a);
+        ChannelEvent view = y.view();
+        ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &x, &view, "bytes", "");
+        d.tx_offset = streams.offset;
+        stats.first_tx_mismatch = std::move(d);
+      }
+    }
+    streams.offset += n;
+    expected.consume(n);
+    actual.consume(n);
+  }
+  (streams.*side).trim(options.noise_tx_kept_bytes);
 }
 
 // ---- Replayer -------------------------------------------------------------------
@@ -1137,6 +1201,7 @@ void Replayer::run_ending(Tyme) {
   // closes (a real-time capture received them while it waited out its last
   // tock), are delivered now, as the recorded run received them.
   if (f.ended) {
+    f.closing = true;
     f.pump();
   } else if (f.doist->stop_signal() != 0) {
     f.signal_stopped = true;
@@ -1149,8 +1214,7 @@ void Replayer::on_event(const ChannelEvent& event) {
   if (!f.attached || f.signal_stopped) return;
   if (f.noisy) {
     if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
-      f.tx_actual[event.channel] += event.bytes;
-      f.settle_tx(event.channel);
+      f.settle_tx(event.channel, &TxStreams::actual, event.bytes);
     }
     return;
   }

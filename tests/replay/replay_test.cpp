@@ -1080,6 +1080,58 @@ TEST(Replay, NoiseIsReproducibleBySeedAndJournaled) {
   EXPECT_EQ(noise_events, n.dropped + n.delayed + n.duplicated + n.corrupted + n.reordered);
 }
 
+// The side of a channel's tx comparison that runs ahead keeps at most
+// noise_tx_kept_bytes (memory bounded whatever the journal's size); what it
+// passes over is still counted: the same bytes extra or missing as when all is
+// kept, and no more mismatches.
+TEST(Replay, NoiseTxComparisonKeepsABoundedSurplus) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  for (const char* spec : {"dup=1", "drop=1", "dup=0.5,drop=0.3"}) {
+    SCOPED_TRACE(spec);
+    ReplayOptions all;
+    all.noise = parse_noise_spec(spec);
+    all.noise_seed = 7;
+    ReplayOptions bounded = all;
+    bounded.noise_tx_kept_bytes = 4;
+    const NoiseStats a = replay(dir.file("sim.hioj"), sim_scene(), "", all).result.noise;
+    const NoiseStats b = replay(dir.file("sim.hioj"), sim_scene(), "", bounded).result.noise;
+    EXPECT_GT(a.tx_extra_bytes + a.tx_missing_bytes, 4u);
+    EXPECT_EQ(b.tx_extra_bytes, a.tx_extra_bytes);
+    EXPECT_EQ(b.tx_missing_bytes, a.tx_missing_bytes);
+    EXPECT_LE(b.tx_mismatches, a.tx_mismatches);
+  }
+}
+
+// An rx held back by noise whose release falls on the closing pass (the
+// recorded end, where no doer runs again) is undelivered: every rx the model
+// saw is either read in a pass the doers ran or counted undelivered.
+TEST(Replay, NoiseRxHeldUntilTheEndIsUndelivered) {
+  TempDir dir;
+  const JournalTrailer t = capture_sim(dir.file("sim.hioj"), true);
+  // The last rx recorded before the end: delayed to land exactly on it.
+  Tyme last_rx{};
+  for (const PassRecord& p : read_journal(dir.file("sim.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::rx && e.tyme < t.end_tyme) last_rx = std::max(last_rx, e.tyme);
+  const Tock d = t.end_tyme - last_rx;
+  ASSERT_GT(d, Tock{0});
+  ReplayOptions noisy;
+  noisy.noise = parse_noise_spec("delay=" + std::to_string(d.count()) + "ns");
+  noisy.noise_seed = 1;
+  const Replayed r = replay(dir.file("sim.hioj"), sim_scene(), dir.file("r.hioj"), noisy);
+  const NoiseStats& n = r.result.noise;
+  EXPECT_EQ(n.delayed, n.rx_seen);
+  std::uint64_t read = 0;  // rx delivered at a pass the doers ran
+  std::uint64_t at_end = 0;
+  for (const PassRecord& p : read_journal(dir.file("r.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::rx) ++(e.tyme < t.end_tyme ? read : at_end);
+  EXPECT_EQ(at_end, 0u);
+  EXPECT_GT(n.undelivered, 0u);
+  EXPECT_EQ(read + n.undelivered, n.rx_seen);
+}
+
 TEST(Replay, NoNoiseIsAStrictReplay) {
   TempDir dir;
   capture_sim(dir.file("sim.hioj"), true);

@@ -322,6 +322,12 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   if (outcome.result.journal_error) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
   }
+  if (outcome.result.status == replay::ReplayStatus::perturbed && outcome.all_channels_simulated) {
+    std::cerr << "hio replay: note: every channel of this journal is a SimNet channel: noise "
+                 "perturbs each doer's recorded inputs, and the doers' reactions do not reach "
+                 "each other; to test the exchange under a worse network, run the scenario "
+                 "with other seeds (hio sweep)\n";
+  }
   return replay_exit_code(outcome);
 }
 

@@ -1,5 +1,6 @@
 #include "hio/tools/replay_scenario.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -120,6 +121,11 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   outcome.name = scenario->run.name;
   outcome.seed = scenario->run.seed;
   outcome.record_path = options.record_path;
+  const std::vector<replay::ChannelInfo>& channels = replayer.header().channels;
+  outcome.all_channels_simulated =
+      !channels.empty() && std::ranges::all_of(channels, [](const replay::ChannelInfo& c) {
+        return c.address.starts_with("sim://");
+      });
   // A ScenarioError here leaves no journal (see run_scenario) - unless the
   // replay diverged while the doers were built: a listener whose open
   // differs never gets its recorded address, so a client naming it cannot be

@@ -73,7 +73,8 @@ struct NoiseStats {
   std::uint64_t corrupted = 0;
   std::uint64_t reordered = 0;  // datagrams held for the channel's next one (not streams)
   // Recorded inputs that could not be delivered (their channel is gone or was
-  // never made) and held rx still held when the replay ended.
+  // never made) and held rx still held after the last pass the doers ran
+  // (the closing pass at the recorded end releases none: no doer reads it).
   std::uint64_t undelivered = 0;
   // tx compared as a byte stream per channel against the recorded one:
   // chunks in which the bytes differ, and the bytes left over on either side.
@@ -114,6 +115,11 @@ struct ReplayOptions {
   // (an extra tx reported at the pass it was written); a channel whose next
   // tx is further is not blamed, and the divergence noticed stands.
   std::uint64_t extra_tx_lookahead_events = 1'000'000;
+  // A noise replay compares tx per channel as a byte stream; the side that
+  // runs ahead (doers writing more than recorded, or less) keeps at most this
+  // many bytes for the comparison. Bytes beyond it are counted (extra or
+  // missing, at the end) but not compared byte for byte.
+  std::size_t noise_tx_kept_bytes = std::size_t{1} << 20;
 };
 
 // Usage (what `hio replay` does; see docs/replay.md):
@@ -172,7 +178,8 @@ struct ReplayOptions {
 //
 // Memory: the journal is read once, streaming: the recorded events of the
 // pass in progress and of the next recorded pass, whatever the journal's
-// size.
+// size; a noise replay also its held rx and, per channel, at most
+// noise_tx_kept_bytes of tx not yet compared.
 //
 // Ownership: the replayer owns its reader and the transports' shared state;
 // the Doist and the hub are not owned and must outlive the attachment. The

@@ -34,6 +34,10 @@ struct ReplayScenarioOutcome {
   int stop_signal = 0;                         // which of the two
   double wall_seconds = 0;                     // the replay's, for people only
   std::string record_path{};                   // the replay's journal, if any
+  // Every channel of the journal's table is a SimNet one (sim://): the
+  // doers talked to each other, and noise on replay does not propagate
+  // between them (docs/replay.md, "Noise on replay").
+  bool all_channels_simulated = false;
 };
 
 // Always in virtual time with the journal's tock and seed, whatever mode
