@@ -198,6 +198,14 @@ void TcpStream::write_all(asio::const_buffer buffer, Handler&& handler) {
 // ---- ending -----------------------------------------------------------------
 
 void TcpStream::end(const boost::system::error_code& ec, PumpOp op) {
+  if (op == PumpOp::read && ec == asio::error::eof) {
+    // The peer finished sending (a FIN; with TLS, its close_notify): only
+    // its data has ended. The connection stays up for what this side still
+    // writes, until a local close, a reset or a failed write ends it.
+    end_input();
+    port_.rx_ended();
+    return;
+  }
   ChannelPort port = port_;
   finish();
   if (ec == asio::error::eof) {

@@ -16,7 +16,9 @@ namespace hio {
 // runs again next pass (see the note in recur). It is the driver; the waiter
 // is the doer that uses channel() (this doer if none is set at enter).
 //
-// On exit an open channel is closed (who = local, "<exit_reason>"); a failed
+// When the peer has finished sending and serve() has nothing more to send
+// (finished()), the channel is closed; a client with a retry reconnects as
+// after a remote close. On exit an open channel is closed (who = local, "<exit_reason>"); a failed
 // one stays failed, keeping its reason. On a later run's enter a channel
 // that is not open is reopened.
 //
@@ -35,6 +37,15 @@ class ChannelDoer : public Doer {
 
   // Subclasses talk through the channel here; runs between two service()s.
   virtual void serve(Channel& channel) { (void)channel; }
+  // Asked after each serve() while the channel is open: true closes it
+  // (who = local, "peer finished"). Default: the peer has finished sending
+  // (rx_ended(), a half-close) and everything written has gone out
+  // (flushed()), so a reply written in serve() is delivered before this
+  // side's FIN. What rx still holds stays readable. Override to keep the
+  // channel for a reply written in a later run.
+  virtual bool finished(const Channel& channel) const {
+    return channel.rx_ended() && channel.flushed();
+  }
 
   void enter() override;
   bool recur(Tyme tyme) override;
