@@ -152,7 +152,7 @@ class ReadyList {
 // the rx_end event, rx_ended(), and the channel stays connected so the doer
 // can still answer. The doer's close() then ends the connection (our FIN).
 // TcpServerDoer and ChannelDoer do that for their doers once the peer has
-// ended and everything written has gone out (see their finished()).
+// ended and the transport has taken everything written (see finished()).
 class Channel {
  public:
   ~Channel();

@@ -39,12 +39,15 @@ class ChannelDoer : public Doer {
   virtual void serve(Channel& channel) { (void)channel; }
   // Asked after each serve() while the channel is open: true closes it
   // (who = local, "peer finished"). Default: the peer has finished sending
-  // (rx_ended(), a half-close) and everything written has gone out
-  // (flushed()), so a reply written in serve() is delivered before this
-  // side's FIN. What rx still holds stays readable. Override to keep the
-  // channel for a reply written in a later run.
+  // (rx_ended(), a half-close) and the transport has taken everything
+  // written (tx is empty; its tx events are on record, and a real TCP close
+  // finishes a write in flight before its FIN), so a reply written in
+  // serve() reaches the peer. Not flushed(): when the kernel took the bytes
+  // is not on record, and a replay must close at the same pass. What rx
+  // still holds stays readable. Override to keep the channel for a reply
+  // written in a later run.
   virtual bool finished(const Channel& channel) const {
-    return channel.rx_ended() && channel.flushed();
+    return channel.rx_ended() && channel.tx_size() == 0;
   }
 
   void enter() override;

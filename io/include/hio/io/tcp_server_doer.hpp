@@ -62,11 +62,12 @@ class TcpServerDoer : public Doer {
   virtual void serve(Channel& remote) { (void)remote; }
   // Asked after each serve() while the remote is open: true closes it
   // (who = local, "peer finished"), then on_close. Default: the remote has
-  // finished sending (rx_ended(), a half-close) and everything written to it
-  // has gone out (flushed()): a reply written in serve() is delivered before
-  // this side's FIN. Override to keep a remote for a reply written later.
+  // finished sending (rx_ended(), a half-close) and the transport has taken
+  // everything written to it (tx empty; see ChannelDoer::finished): a reply
+  // written in serve() reaches the peer before this side's FIN. Override to
+  // keep a remote for a reply written later.
   virtual bool finished(const Channel& remote) const {
-    return remote.rx_ended() && remote.flushed();
+    return remote.rx_ended() && remote.tx_size() == 0;
   }
   // The remote has closed or failed; it is released after this run's sweep.
   virtual void on_close(Channel& remote) { (void)remote; }
