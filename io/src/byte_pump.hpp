@@ -26,6 +26,7 @@ enum class PumpOp { read, write };
 //   void read_some(asio::mutable_buffer, Handler&&);  // one async read
 //   void write_all(asio::const_buffer, Handler&&);    // one async write of all
 //   void end(const boost::system::error_code&, PumpOp); // reports the end
+//     (a read's end of input may call end_input() and keep the connection)
 template <typename Owner, std::size_t kChunkBytes>
 class BytePump {
  public:
@@ -38,8 +39,11 @@ class BytePump {
   void pump_bytes() {
     ChannelPort& port = owner().pump_port();
     if (!writing_ && port.tx_size() > 0) start_write();
-    if (!reading_ && port.rx_space() > 0) start_read();
+    if (!reading_ && !input_ended_ && port.rx_space() > 0) start_read();
   }
+  // The peer finished sending: no more reads; writes go on.
+  void end_input() { input_ended_ = true; }
+  bool input_ended() const { return input_ended_; }
 
  private:
   Owner& owner() { return static_cast<Owner&>(*this); }
@@ -71,7 +75,7 @@ class BytePump {
     }
     // Keep reading while there is room; a full rx stops here and the driver's
     // service() restarts it once a doer has consumed.
-    if (owner().pump_port().rx_space() > 0) start_read();
+    if (!input_ended_ && owner().pump_port().rx_space() > 0) start_read();
   }
 
   void start_write() {
@@ -109,6 +113,7 @@ class BytePump {
   std::string write_buf_;
   bool reading_ = false;
   bool writing_ = false;
+  bool input_ended_ = false;  // end_input(): the peer finished sending
 };
 
 }  // namespace hio::detail

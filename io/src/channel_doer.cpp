@@ -24,6 +24,7 @@ bool ChannelDoer::recur(Tyme) {
   channel_->service();
   serve(*channel_);
   channel_->service();
+  if (channel_->open() && finished(*channel_)) channel_->close("peer finished");
   // A run in which anything happened (any event) is followed by another run
   // next pass rather than a park, so what it set off is followed up even
   // where it woke only the waiter; an idle run parks.

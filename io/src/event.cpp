@@ -22,6 +22,8 @@ const char* to_string(EventKind kind) {
       return "noise";
     case EventKind::log:
       return "log";
+    case EventKind::rx_end:
+      return "rx_end";
   }
   return "?";
 }
@@ -138,6 +140,8 @@ std::string describe(const ChannelEvent& e) {
       break;
     case EventKind::log:
       add("", e.text);
+      break;
+    case EventKind::rx_end:
       break;
   }
   return out;

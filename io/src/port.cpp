@@ -65,6 +65,7 @@ std::string discard_tx(StreamBuffer& tx) {
 void ChannelPort::opening() {
   Channel& c = channel();
   c.state_ = ChannelState::opening;
+  c.rx_ended_ = false;
   c.reason_.clear();
   c.local_.clear();
   c.peer_.clear();
@@ -75,6 +76,7 @@ void ChannelPort::opening() {
 void ChannelPort::connected(std::string_view local, std::string_view peer) {
   Channel& c = channel();
   c.state_ = ChannelState::connected;
+  c.rx_ended_ = false;
   c.reason_.clear();
   c.local_ = std::string(local);
   c.peer_ = std::string(peer);
@@ -97,7 +99,7 @@ void ChannelPort::closed(CloseWho who, std::string_view why) {
     c.tx_datagrams_.clear();
   }
   c.state_ = ChannelState::closed;
-  c.closed_by_ = who;
+  c.peer_ended_ = who == CloseWho::remote || c.rx_ended_;
   c.reason_ = std::move(reason);
   ChannelEvent event = event_of(EventKind::close, c);
   event.who = who;
@@ -121,6 +123,17 @@ void ChannelPort::failed(std::string_view reason) {
   ChannelEvent event = event_of(EventKind::error, c);
   event.text = c.reason_;
   event.bytes = discarded;
+  c.hub_->emit(event);
+  c.wake_both();
+}
+
+void ChannelPort::rx_ended() {
+  Channel& c = channel();
+  HIO_CHECK(c.kind_ == ChannelKind::stream && c.state_ == ChannelState::connected && !c.rx_ended_,
+            "transport of channel #" + std::to_string(c.id_) +
+                " reported the end of rx of a channel that is no connected stream, or twice");
+  c.rx_ended_ = true;
+  ChannelEvent event = event_of(EventKind::rx_end, c);
   c.hub_->emit(event);
   c.wake_both();
 }

@@ -28,6 +28,7 @@ bool TcpServerDoer::visit(Channel& remote) {
   remote.service();
   serve(remote);
   remote.service();
+  if (remote.open() && finished(remote)) remote.close("peer finished");
   if (remote.open()) {
     due_ = std::min(due_, remote.due());
     return true;

@@ -188,16 +188,31 @@ void TcpStream::read_some(asio::mutable_buffer buffer, Handler&& handler) {
 
 template <typename Handler>
 void TcpStream::write_all(asio::const_buffer buffer, Handler&& handler) {
+  // A local close while this write is in flight leaves it draining: its end
+  // closes the stream.
+  auto done = [self = shared_from_this(), on_write = std::forward<Handler>(handler)](
+                  const boost::system::error_code& ec, std::size_t n) mutable {
+    on_write(ec, n);
+    if (self->phase_ == Phase::draining) self->drained();
+  };
   if (tls_) {
-    asio::async_write(*tls_, buffer, std::forward<Handler>(handler));
+    asio::async_write(*tls_, buffer, std::move(done));
   } else {
-    asio::async_write(socket_, buffer, std::forward<Handler>(handler));
+    asio::async_write(socket_, buffer, std::move(done));
   }
 }
 
 // ---- ending -----------------------------------------------------------------
 
 void TcpStream::end(const boost::system::error_code& ec, PumpOp op) {
+  if (op == PumpOp::read && ec == asio::error::eof) {
+    // The peer finished sending (a FIN; with TLS, its close_notify): only
+    // its data has ended. The connection stays up for what this side still
+    // writes, until a local close, a reset or a failed write ends it.
+    end_input();
+    port_.rx_ended();
+    return;
+  }
   ChannelPort port = port_;
   finish();
   if (ec == asio::error::eof) {
@@ -233,22 +248,45 @@ void TcpStream::finish() {
   }
 }
 
+void TcpStream::send_close_notify() {
+  // Only if that needs no waiting: the kernel takes it at once. The peer's
+  // close_notify is not awaited: a local close is immediate.
+  if (!tls_) return;
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);
+  if (!ignored) tls_->shutdown(ignored);  // ends in would_block, after sending
+}
+
 void TcpStream::shutdown() {
-  // TLS: send close_notify if that needs no waiting — nothing is being
-  // written (it would cut a record) and the kernel takes it at once. The
-  // peer's close_notify is not awaited: a local close is immediate.
-  if (tls_ && phase_ == Phase::established && !writing()) {
-    boost::system::error_code ignored;
-    socket_.non_blocking(true, ignored);
-    if (!ignored) tls_->shutdown(ignored);  // ends in would_block, after sending
+  if (phase_ == Phase::established && writing()) {
+    // The bytes being written were handed over (their tx events are on
+    // record): finish them, then close — and a reply is never cut by the
+    // close that follows it. The channel is closed from now on.
+    phase_ = Phase::draining;
+    port_ = ChannelPort();
+    if (on_end_) {
+      auto on_end = std::move(on_end_);
+      on_end_ = nullptr;
+      on_end();
+    }
+    return;
   }
+  // TLS: close_notify, unless a write is in flight (it would cut a record).
+  if (phase_ == Phase::established) send_close_notify();
+  finish();
+}
+
+void TcpStream::drained() {
+  if (phase_ != Phase::draining) return;
+  send_close_notify();
   finish();
 }
 
 void TcpStream::detach() {
   on_end_ = nullptr;
-  finish();
   port_ = ChannelPort();
+  if (phase_ == Phase::draining) return;  // its write's end closes it
+  finish();
 }
 
 }  // namespace hio::detail

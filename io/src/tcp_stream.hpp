@@ -46,7 +46,9 @@ void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_c
 class TcpStream : public std::enable_shared_from_this<TcpStream>,
                   public BytePump<TcpStream, kTcpChunkBytes> {
  public:
-  enum class Phase { idle, resolving, connecting, handshaking, established, ended };
+  // draining: closed locally with a write in flight; the write finishes (its
+  // bytes were handed over: tx events), then the socket closes. No events.
+  enum class Phase { idle, resolving, connecting, handshaking, established, draining, ended };
 
   TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes, TlsSetup tls = {});
   TcpStream(AsioCore& core, ChannelPort port, tcp::socket socket, TlsSetup tls = {});
@@ -63,10 +65,12 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   void pump();
   // When pump() must run even if nothing happens: the handshake's deadline.
   Tyme due() const { return phase_ == Phase::handshaking ? handshake_due_ : kTymeNever; }
-  // Ends it now without reporting (a local close; the owner reports).
-  // Runs the on-end callback.
+  // Ends it without reporting (a local close; the owner reports) and runs
+  // the on-end callback. A write in flight is finished first, as close(2)
+  // sends what the kernel holds: the stream drains, then closes by itself.
   void shutdown();
-  // Ends it silently and forgets the port: for destruction.
+  // Ends it silently and forgets the port: for destruction. A draining
+  // stream finishes its write (it owns itself through the write's handler).
   void detach();
   // Called once when it ends, by any path except detach().
   void set_on_end(std::function<void()> on_end) { on_end_ = std::move(on_end); }
@@ -98,6 +102,10 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   void fail(const std::string& reason);
   // Releases the socket and resolver; runs on_end_ once.
   void finish();
+  // TLS: sends close_notify if the kernel takes it at once.
+  void send_close_notify();
+  // The draining write has completed: close.
+  void drained();
 
   AsioCore& core_;
   ChannelPort port_;

@@ -46,6 +46,7 @@ enum EventKind {
   error @6;
   noise @7;
   log @8;
+  rxEnd @9;  # a stream's peer finished sending (FIN); the channel stays connected
 }
 
 enum CloseWho {

@@ -365,7 +365,8 @@ void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, Decoded
   out.events.reserve(list.size());
   for (schema::Event::Reader er : list) {
     ChannelEvent e;
-    e.kind = checked_enum<EventKind>(er.getKind(), 8, "event kind");
+    e.kind = checked_enum<EventKind>(er.getKind(), static_cast<unsigned>(EventKind::rx_end),
+                                     "event kind");
     e.channel = er.getChannel();
     e.tyme = out.tyme;
     e.seq = er.getSeq();

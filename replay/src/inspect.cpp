@@ -18,7 +18,7 @@ bool EventFilter::matches(const ChannelEvent& e) const {
 }
 
 std::optional<EventKind> parse_event_kind(std::string_view name) {
-  for (unsigned k = 0; k <= static_cast<unsigned>(EventKind::log); ++k) {
+  for (unsigned k = 0; k <= static_cast<unsigned>(EventKind::rx_end); ++k) {
     const auto kind = static_cast<EventKind>(k);
     if (name == to_string(kind)) return kind;
   }
@@ -83,6 +83,8 @@ std::string event_text(const ChannelEvent& e, std::uint64_t pass, std::size_t by
     case EventKind::log:
       out += ' ';
       append_quoted(out, e.text);
+      break;
+    case EventKind::rx_end:
       break;
   }
   return out;

@@ -25,6 +25,7 @@ bool is_input(const Event& e) {
     case EventKind::connect:
     case EventKind::accept:
     case EventKind::rx:
+    case EventKind::rx_end:
     case EventKind::error:
     case EventKind::noise:
       return true;
@@ -520,6 +521,10 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
     case EventKind::rx:
       if (!c.connected() && c.kind() == ChannelKind::stream) return false;
       return deliver_rx(c, port, e.bytes, e.peer);
+    case EventKind::rx_end:
+      if (c.kind() != ChannelKind::stream || !c.connected() || c.rx_ended()) return false;
+      port.rx_ended();
+      return true;
     case EventKind::close:
       if (c.state() == ChannelState::closed) return false;
       port.closed(CloseWho::remote, e.text);
@@ -556,6 +561,9 @@ std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
   if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
   if (e.kind == EventKind::connect) return "channel " + channel + " is not opening";
   if (e.kind == EventKind::close) return "channel " + channel + " is already closed";
+  if (e.kind == EventKind::rx_end) {
+    return "channel " + channel + " is no connected stream whose rx goes on";
+  }
   return "it could not be delivered";
 }
 
@@ -878,6 +886,8 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
       if (e.kind == EventKind::rx) {
         if (!noisy_rx(e, now)) return;  // waits for room in rx
+      } else if (e.kind == EventKind::rx_end && channel_noise[e.channel].held > 0) {
+        return;  // a stream's end comes after its rx that noise holds back
       } else if (!deliver_input(e)) {
         ++stats.undelivered;
       }

@@ -1,6 +1,7 @@
-// How connections end on real TCP: a peer's close and a peer's reset
-// (SO_LINGER 0), seen from the server and from the client side, and a local
-// close; each a close event with the right who and why.
+// How connections end on real TCP: a peer's close (a FIN: the end of its
+// data, then this side's close) and a peer's reset (SO_LINGER 0), seen from
+// the server and from the client side, and a local close; each a close event
+// with the right who and why.
 #include <gtest/gtest.h>
 
 #include "io_run.hpp"
@@ -31,7 +32,9 @@ struct ServerSide {
   std::uint16_t port() const { return port_of(server.listener().local()); }
 };
 
-TEST(IoTcp, PeerCloseIsARemoteCloseAndWhatItSentIsRead) {
+// A FIN ends only the peer's data (rx_end); the server, having nothing more
+// to send, then closes its side (TcpServerDoer::finished).
+TEST(IoTcp, PeerCloseEndsItsDataThenTheServerClosesAndWhatItSentIsRead) {
   ServerSide side;
   RawSocket peer;
   Script script(side.run.doist,
@@ -45,13 +48,16 @@ TEST(IoTcp, PeerCloseIsARemoteCloseAndWhatItSentIsRead) {
   EXPECT_EQ(side.run.doist.run({&side.server, &script}), RunEnd::interrupted)
       << "stuck waiting for " << script.waiting_for();
   EXPECT_EQ(side.server.received, "bye");
-  EXPECT_EQ(side.server.endings, std::vector<std::string>{"closed by peer"});
+  EXPECT_EQ(side.server.endings, std::vector<std::string>{"peer finished"});
   const Recorded* accept = side.sink.first(EventKind::accept, side.server.listener().id());
   ASSERT_NE(accept, nullptr);
+  EXPECT_EQ(side.sink.kinds(accept->accepted),
+            (std::vector<EventKind>{EventKind::open, EventKind::connect, EventKind::rx,
+                                    EventKind::rx_end, EventKind::close}));
   const Recorded* close = side.sink.first(EventKind::close, accept->accepted);
   ASSERT_NE(close, nullptr);
-  EXPECT_EQ(close->who, CloseWho::remote);
-  EXPECT_EQ(close->text, "closed by peer");
+  EXPECT_EQ(close->who, CloseWho::local);
+  EXPECT_EQ(close->text, "peer finished");
   EXPECT_EQ(side.sink.stream(EventKind::rx, accept->accepted), "bye");
   EXPECT_EQ(side.run.io.find(accept->accepted), nullptr);  // released after on_close
 }
@@ -78,8 +84,11 @@ TEST(IoTcp, PeerResetIsARemoteCloseSayingReset) {
   EXPECT_EQ(close->text, "reset by peer");
 }
 
-// A client connected to a raw listener that ends the connection on cue.
-void client_sees_the_server_end(bool reset, const std::string& why, const std::string& rx) {
+// A client connected to a raw listener that ends the connection on cue: a
+// reset is a remote close; a FIN ends the server's data (rx_end) and the
+// client, with nothing to send, closes its side (ChannelDoer::finished).
+void client_sees_the_server_end(bool reset, CloseWho who, const std::string& why,
+                                const std::string& rx) {
   RecordingSink sink;
   RealRun run;
   run.io.add_sink(sink);
@@ -105,22 +114,24 @@ void client_sees_the_server_end(bool reset, const std::string& why, const std::s
       << "stuck waiting for " << script.waiting_for();
   const Recorded* close = sink.first(EventKind::close, client.channel().id());
   ASSERT_NE(close, nullptr);
-  EXPECT_EQ(close->who, CloseWho::remote);
+  EXPECT_EQ(close->who, who);
   EXPECT_EQ(close->text, why);
+  EXPECT_EQ(sink.count(EventKind::rx_end, client.channel().id()), reset ? 0u : 1u);
   EXPECT_EQ(client.channel().peek(), rx);  // still readable after the close
   // retry is 0 by default: no reconnect.
   EXPECT_EQ(sink.count(EventKind::open, client.channel().id()), 1u);
 }
 
-TEST(IoTcp, ClientSeesTheServerCloseAsRemote) {
-  client_sees_the_server_end(false, "closed by peer", "so long");
+TEST(IoTcp, ClientSeesTheServerCloseAsTheEndOfItsDataThenCloses) {
+  client_sees_the_server_end(false, CloseWho::local, "peer finished", "so long");
 }
 
 TEST(IoTcp, ClientSeesTheServerResetAsRemote) {
-  client_sees_the_server_end(true, "reset by peer", "");
+  client_sees_the_server_end(true, CloseWho::remote, "reset by peer", "");
 }
 
-TEST(IoTcp, LocalCloseIsLocalHereAndRemoteThere) {
+// The server sees the client's FIN as the end of its data, and closes too.
+TEST(IoTcp, LocalCloseIsLocalHereAndTheEndOfDataThere) {
   ServerSide side;
   TcpClientDoer client(side.run.io, tcp_url(side.server.listener()));
   Script script(side.run.doist,
@@ -133,7 +144,10 @@ TEST(IoTcp, LocalCloseIsLocalHereAndRemoteThere) {
   ASSERT_NE(mine, nullptr);
   EXPECT_EQ(mine->who, CloseWho::local);
   EXPECT_EQ(mine->text, "done talking");
-  EXPECT_EQ(side.server.endings, std::vector<std::string>{"closed by peer"});
+  EXPECT_EQ(side.server.endings, std::vector<std::string>{"peer finished"});
+  const Recorded* accept = side.sink.first(EventKind::accept, side.server.listener().id());
+  ASSERT_NE(accept, nullptr);
+  EXPECT_EQ(side.sink.count(EventKind::rx_end, accept->accepted), 1u);
   // Exit does not close it again.
   EXPECT_EQ(side.sink.count(EventKind::close, client.channel().id()), 1u);
 }

@@ -144,9 +144,15 @@ TEST(IoTcp, ClientReconnectsOnTheRetryGridAfterTheServerRestarts) {
     EXPECT_EQ((opens[i] - grid) % kRetry, Tock{0}) << format_seconds(opens[i]);
     EXPECT_GT(opens[i], opens[i - 1]);
   }
+  // The server's exit is a FIN: the end of its data (rx_end), then the
+  // client's driver closes its side ("peer finished") and, as after a remote
+  // close, retries.
+  ASSERT_NE(sink.first(EventKind::rx_end, ch.id()), nullptr);
   const Recorded* close = sink.first(EventKind::close, ch.id());
   ASSERT_NE(close, nullptr);
-  EXPECT_EQ(close->who, CloseWho::remote);
+  EXPECT_LT(sink.first(EventKind::rx_end, ch.id())->seq, close->seq);
+  EXPECT_EQ(close->who, CloseWho::local);
+  EXPECT_EQ(close->text, "peer finished");
   EXPECT_THAT(sink.first(EventKind::error, ch.id())->text, HasSubstr("Connection refused"));
 }
 

@@ -439,7 +439,7 @@ int do_inspect(const InspectArgs& args) {
       std::optional<EventKind> kind = replay::parse_event_kind(k);
       if (!kind) {
         std::cerr << "hio inspect: --kind " << display_text(k)
-                  << ": one of open, connect, accept, rx, tx, close, error, noise, log\n";
+                  << ": one of open, connect, accept, rx, tx, close, error, noise, log, rx_end\n";
         return kExitBadInput;
       }
       filter.kinds |= replay::EventFilter::kind_bit(*kind);
@@ -564,7 +564,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   inspect_cmd
       ->add_option("--kind", inspect_args.kinds,
                    "only this event kind: open, connect, accept, rx, tx, close, error, "
-                   "noise, log (repeatable)")
+                   "noise, log, rx_end (repeatable)")
       ->allow_extra_args(false);
   inspect_cmd->add_option("--from", inspect_args.from, "only events at tyme >= this (e.g. 1.5s)");
   inspect_cmd->add_option("--to", inspect_args.to, "only events at tyme < this");

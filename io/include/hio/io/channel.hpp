@@ -147,6 +147,12 @@ class ReadyList {
 // On close: what is in rx stays readable; bytes still in tx when a
 // connection ends are discarded and reported in the close (or error) event.
 // Writes are accepted only while opening or connected.
+//
+// Half-close: a stream peer that finishes sending (FIN) ends only its data:
+// the rx_end event, rx_ended(), and the channel stays connected so the doer
+// can still answer. The doer's close() then ends the connection (our FIN).
+// TcpServerDoer and ChannelDoer do that for their doers once the peer has
+// ended and the transport has taken everything written (see finished()).
 class Channel {
  public:
   ~Channel();
@@ -161,6 +167,12 @@ class Channel {
   bool connected() const { return state_ == ChannelState::connected; }
   // Opening or connected: it may still carry bytes.
   bool open() const { return state_ == ChannelState::opening || state_ == ChannelState::connected; }
+  // Streams: the peer has finished sending on this connection (a TCP FIN, a
+  // TLS close_notify; the rx_end event). No more rx will arrive; what is in
+  // rx stays readable, and the channel stays connected for tx until it is
+  // closed (by a doer, or by a reset or a failed write). Cleared when a new
+  // connection starts.
+  bool rx_ended() const { return rx_ended_; }
   // Why it closed or failed; empty while open.
   const std::string& reason() const { return reason_; }
   // Endpoints once connected ("127.0.0.1:40000", IPv6 in brackets); a
@@ -214,7 +226,9 @@ class Channel {
   // ---- lifecycle ----
 
   // Closes now: the close event (who = local) is emitted before this returns;
-  // a reconnecting client stops retrying. No effect if already closed.
+  // a reconnecting client stops retrying — unless its peer had already ended
+  // (rx_ended()): then this close completes the peer's and the client
+  // reconnects as after a remote close. No effect if already closed.
   void close(std::string_view why = "closed by doer");
   // Starts a new attempt to open a closed or failed channel (clients and
   // listeners). Throws std::logic_error if it is open, or if its transport
@@ -255,10 +269,10 @@ class Channel {
   void wake_waiter();
   void wake_driver();
   void wake_both();
-  // Failed, or closed by its remote: a client with a retry opens again.
+  // Failed, or closed by its remote (or after its remote ended): a client
+  // with a retry opens again.
   bool awaits_retry() const {
-    return state_ == ChannelState::failed ||
-           (state_ == ChannelState::closed && closed_by_ == CloseWho::remote);
+    return state_ == ChannelState::failed || (state_ == ChannelState::closed && peer_ended_);
   }
 
   IoHub* hub_;
@@ -272,8 +286,9 @@ class Channel {
   std::string local_;
   std::string peer_;
   std::uint64_t connects_ = 0;
-  CloseWho closed_by_ = CloseWho::local;  // of the last close event
-  RetryGrid retry_;                       // clients with options.retry > 0
+  bool rx_ended_ = false;    // this connection's peer finished sending
+  bool peer_ended_ = false;  // the last close was by the remote, or after rx_end
+  RetryGrid retry_;          // clients with options.retry > 0
 
   StreamBuffer rx_;
   StreamBuffer tx_;

@@ -16,7 +16,9 @@ namespace hio {
 // runs again next pass (see the note in recur). It is the driver; the waiter
 // is the doer that uses channel() (this doer if none is set at enter).
 //
-// On exit an open channel is closed (who = local, "<exit_reason>"); a failed
+// When the peer has finished sending and serve() has nothing more to send
+// (finished()), the channel is closed; a client with a retry reconnects as
+// after a remote close. On exit an open channel is closed (who = local, "<exit_reason>"); a failed
 // one stays failed, keeping its reason. On a later run's enter a channel
 // that is not open is reopened.
 //
@@ -35,6 +37,18 @@ class ChannelDoer : public Doer {
 
   // Subclasses talk through the channel here; runs between two service()s.
   virtual void serve(Channel& channel) { (void)channel; }
+  // Asked after each serve() while the channel is open: true closes it
+  // (who = local, "peer finished"). Default: the peer has finished sending
+  // (rx_ended(), a half-close) and the transport has taken everything
+  // written (tx is empty; its tx events are on record, and a real TCP close
+  // finishes a write in flight before its FIN), so a reply written in
+  // serve() reaches the peer. Not flushed(): when the kernel took the bytes
+  // is not on record, and a replay must close at the same pass. What rx
+  // still holds stays readable. Override to keep the channel for a reply
+  // written in a later run.
+  virtual bool finished(const Channel& channel) const {
+    return channel.rx_ended() && channel.tx_size() == 0;
+  }
 
   void enter() override;
   bool recur(Tyme tyme) override;

@@ -23,6 +23,8 @@ enum class EventKind : std::uint8_t {
   error = 6,    // something failed; `text` says what. The state may be failed.
   noise = 7,    // simulated noise acted on a message (`noise` says how)
   log = 8,      // a doer's log record (channel 0), so logs are journaled too
+  rx_end = 9,   // a stream's peer finished sending (TCP FIN, TLS close_notify):
+                // no more rx on this connection; it stays connected for tx
 };
 
 // Who ended a connection.
@@ -62,6 +64,7 @@ const char* to_string(ChannelKind kind);
 //   accept:  accepted = new channel id, peer = its remote endpoint
 //   rx:      bytes; datagrams: peer = sender
 //   tx:      bytes; datagrams: peer = destination
+//   rx_end:  (nothing: the channel says it all)
 //   close:   who, text = why, bytes = tx bytes never handed to the transport,
 //            discarded because the connection ended
 //   error:   text = reason; bytes = discarded tx bytes if it ended a connection

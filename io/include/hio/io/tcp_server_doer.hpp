@@ -22,7 +22,8 @@ namespace hio {
 // run is visited in the same run if the sweep has not passed it yet, else in
 // the next run. Every remote is visited when the earliest due() of the
 // remotes has come, after rerun(), and in a run that no channel explains (the
-// doer was woken from outside with wake()). A remote that has closed or failed
+// doer was woken from outside with wake()). A remote whose peer has finished
+// sending (a half-close) is closed once finished() says so. A remote that has closed or failed
 // gets on_close() and is released (the hub destroys it: do not keep
 // references past on_close). Then it parks until a channel wakes it or the
 // earliest due(), unless the run caused any event: then it runs again next
@@ -59,6 +60,15 @@ class TcpServerDoer : public Doer {
   // Each run, for each remote visited (also one that has just closed, so
   // what it sent last can still be read).
   virtual void serve(Channel& remote) { (void)remote; }
+  // Asked after each serve() while the remote is open: true closes it
+  // (who = local, "peer finished"), then on_close. Default: the remote has
+  // finished sending (rx_ended(), a half-close) and the transport has taken
+  // everything written to it (tx empty; see ChannelDoer::finished): a reply
+  // written in serve() reaches the peer before this side's FIN. Override to
+  // keep a remote for a reply written later.
+  virtual bool finished(const Channel& remote) const {
+    return remote.rx_ended() && remote.tx_size() == 0;
+  }
   // The remote has closed or failed; it is released after this run's sweep.
   virtual void on_close(Channel& remote) { (void)remote; }
 

@@ -63,6 +63,10 @@ class ChannelPort {
   // channel was connected: a failed attempt to open keeps what was written
   // for the next attempt.
   void failed(std::string_view reason);
+  // Streams: rx_end event; the peer finished sending (rx_ended()). The
+  // channel must be a connected stream whose rx has not ended (checked); it
+  // stays connected: the transport keeps sending tx and stops reading.
+  void rx_ended();
   // error event for a problem the channel survives; state unchanged.
   void error(std::string_view reason);
 
@@ -127,7 +131,7 @@ class ChannelPort {
 //     rx has room, and retries or times out by tyme (due());
 //   - completions (for Asio: handlers run from IoHub::poll() or wait_until()
 //     between passes; for SimNet: deliveries due at a tyme) report through
-//     the port: deliver, connected, closed, failed. A transport may also take
+//     the port: deliver, rx_ended, connected, closed, failed. A transport may also take
 //     tx from a completion (a write finished, so the next chunk goes now).
 //     How tx is cut into tx events is the transport's choice; consumers
 //     compare tx as a byte stream per channel.
