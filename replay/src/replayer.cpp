@@ -160,8 +160,11 @@ struct Replayer::Feed final : public TransportFactory {
   std::uint64_t consumed = 0;
   std::optional<Tyme> last_recorded_tyme;
   // What the frames read say about an exit, for a journal whose end is not
-  // known (end_tyme): the channels still open after them, and whether the
-  // last recorded pass made no output but local closes (at least one).
+  // known (end_tyme): whether the last frame is marked as the run's exit; in
+  // a journal that does not mark exits (older ones), the channels still open
+  // after them, and whether the last recorded pass made no output but local
+  // closes (at least one).
+  bool last_frame_exit = false;
   std::set<std::uint32_t> recorded_open;
   bool last_pass_closes = false;
   bool last_pass_outputs = false;
@@ -271,6 +274,7 @@ const FrameView* Replayer::Feed::read_frame() {
   const FrameView* f = reader.next();
   if (f == nullptr) return nullptr;
   trailer_offset = f->offset + f->size_bytes;
+  last_frame_exit = f->exit;
   if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
   for (const ChannelEvent& e : f->events) {
     if (e.kind == EventKind::open) {
@@ -313,15 +317,21 @@ Tyme Replayer::Feed::end_tyme() {
   if (end) return *end;
   if (!reader_done()) return kTymeNever;  // known once the trailer is read
   // Without a trustworthy trailer the run ends after the last recorded pass
-  // - unless that "pass" is what the recorded run's exit left: only local
-  // closes (and inputs) at a tyme after the first pass, closing every channel
-  // still open (a journal cut exactly where its trailer starts). Then the
-  // replay ends there, and its doers' exit closes land on those closes.
+  // - unless the last frame is the recorded run's exit (a journal cut exactly
+  // where its trailer starts, or salvaged from one): then the replay ends at
+  // its tyme, and its doers' exit closes land on those closes. A journal
+  // that marks its exit frames says so; in an older one the exit is guessed:
+  // only local closes (and inputs) at a tyme after the first pass, closing
+  // every channel still open - which a run whose doers closed their last
+  // channels in a normal pass and ended looks like too (then the replay ends
+  // a tock early: the guess is kept for those journals only).
   const std::optional<Tyme> recorded = trusted_end();
   end_recorded = recorded.has_value();
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
   const bool exit_left =
-      last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
+      reader.header()->exit_marked
+          ? last_frame_exit
+          : last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
   end = recorded.value_or(exit_left ? last : tyme_after(last, header_tock));
   return *end;
 }

@@ -17,7 +17,7 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
   writer.write_header(*reader.header());
   SalvageResult result;
   while (const FrameView* frame = reader.next()) {
-    writer.write_pass(frame->tyme, frame->events);
+    writer.write_pass(frame->tyme, frame->events, frame->exit);
     ++result.frames;
     result.events += frame->events.size();
   }

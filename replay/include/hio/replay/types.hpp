@@ -74,6 +74,10 @@ struct JournalHeader {
   // every other journal (see ReplayOptions).
   std::string noise;
   std::uint64_t noise_seed = 0;
+  // The writer marks the frames of the run's exit (FrameView::exit). A Journal
+  // sets it; false in journals written before it existed, and for a writer
+  // whose caller does not mark exits.
+  bool exit_marked = false;
   friend bool operator==(const JournalHeader&, const JournalHeader&) = default;
 };
 
