@@ -339,7 +339,7 @@ Tyme Replayer::Feed::end_tyme() {
 std::optional<Tyme> Replayer::Feed::trusted_end() {
   const JournalTrailer* t = reader.trailer();
   // A cut or damaged journal (reader.error()), or a salvaged one (end
-  // unknown: its end tyme is that of its last intact pass, not of an exit).
+  // unknown: its end tyme is what its frames say, see salvage_journal).
   // Bytes after a whole, checked trailer damage the file, not the recorded
   // run: its end is known (the damage is still reported).
   const bool whole = reader.complete() || (reader.error() && t != nullptr &&
@@ -353,10 +353,7 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
   const std::int64_t tock = header_tock.count();
   const std::int64_t end_ns = t->end_tyme.time_since_epoch().count();
-  const std::int64_t never_ns = kTymeNever.time_since_epoch().count();
-  const std::uint64_t passes = t->end_tyme == kTymeNever && never_ns % tock != 0
-                                   ? static_cast<std::uint64_t>(never_ns / tock) + 1
-                                   : static_cast<std::uint64_t>(end_ns / tock);
+  const std::uint64_t passes = passes_at(t->end_tyme, header_tock);
   const bool consistent = end_ns >= last.time_since_epoch().count() &&
                           (end_ns % tock == 0 || t->end_tyme == kTymeNever) && passes == t->passes;
   if (consistent) return t->end_tyme;

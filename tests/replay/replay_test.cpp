@@ -229,9 +229,13 @@ TEST(Replay, ACutJournalReplaysItsValidPrefix) {
   // It stopped after the last intact pass.
   EXPECT_EQ(r.result.passes, cut.frames.back().pass + 1);
 
-  // Salvaged, it has a trailer with an unknown end at its last pass's tyme:
+  // Salvaged, it has a trailer with an unknown end after its last pass:
   // replayed the same, whole and identical.
   (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const JournalContents salvaged = read_journal(dir.file("salvaged.hioj"));
+  ASSERT_TRUE(salvaged.complete());
+  EXPECT_EQ(salvaged.trailer->passes, cut.frames.back().pass + 1);
+  EXPECT_EQ(salvaged.trailer->end_tyme, Tyme{kTock * (cut.frames.back().pass + 1)});
   const Replayed s = replay(dir.file("salvaged.hioj"), sim_scene());
   EXPECT_TRUE(s.result.identical()) << s.text;
   EXPECT_FALSE(s.result.journal_error);
@@ -926,7 +930,14 @@ TEST(ReplayEnd, ClientsThatCloseInANormalPassAreNotTakenForAnExit) {
   EXPECT_EQ(r.result.digest, t.digest);
 
   // Salvaged: the same (its trailer's end is unknown, so the frames decide).
+  // Its trailer says when the run ended at the earliest - after its last
+  // pass, which here is when it did end.
   (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const JournalContents salvaged = read_journal(dir.file("salvaged.hioj"));
+  ASSERT_TRUE(salvaged.complete());
+  EXPECT_EQ(salvaged.trailer->end, RunOutcome::unknown);
+  EXPECT_EQ(salvaged.trailer->passes, t.passes);
+  EXPECT_EQ(salvaged.trailer->end_tyme, t.end_tyme);
   const Replayed s =
       replay_scene<FinishingScene>(dir.file("salvaged.hioj"), {}, FinishAt{Tyme{Tock{3'000'000}}});
   EXPECT_TRUE(s.result.identical()) << s.text;
@@ -950,6 +961,19 @@ TEST(ReplayEnd, AnExitCutFromItsTrailerEndsTheReplayThere) {
   EXPECT_TRUE(r.result.identical()) << r.text;
   EXPECT_EQ(r.result.passes, t.passes);
   EXPECT_EQ(r.result.digest, t.digest);
+
+  // Salvaged, its trailer ends at the exit's tyme (the exit frame is kept,
+  // marked): that of the recorded run, passes included.
+  (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const JournalContents salvaged = read_journal(dir.file("salvaged.hioj"));
+  ASSERT_TRUE(salvaged.complete());
+  EXPECT_TRUE(salvaged.frames.back().exit);
+  EXPECT_EQ(salvaged.trailer->passes, t.passes);
+  EXPECT_EQ(salvaged.trailer->end_tyme, t.end_tyme);
+  const Replayed s =
+      replay_scene<FinishingScene>(dir.file("salvaged.hioj"), {}, FinishAt{kTymeNever});
+  EXPECT_TRUE(s.result.identical()) << s.text;
+  EXPECT_EQ(s.result.passes, t.passes);
 }
 
 // The same journals as a writer that does not mark exits (journals written

@@ -42,6 +42,12 @@ enum class RunOutcome : std::uint8_t {
   error = 5,  // an exception ended the run; end_text says what
 };
 
+// The passes a Doist has executed when its tyme is `end_tyme` (which a Doist
+// keeps at passes x tock): end_tyme / tock - except at the end of tyme, where
+// the tick saturates (tyme_after) at kTymeNever, no multiple of the tock: one
+// more than kTymeNever's pass number. What a trailer's passes must be.
+std::uint64_t passes_at(Tyme end_tyme, Tock tock);
+
 const char* to_string(Mode mode);
 const char* to_string(RunOutcome outcome);
 RunOutcome to_outcome(RunEnd end);
