@@ -110,9 +110,9 @@ SimHost& SimCore::host(std::string_view name, std::string_view context) const {
   std::string known;
   for (const auto& h : hosts_)
     known += (known.empty() ? "" : ", ") + h->name;
-  throw std::invalid_argument("SimNet: unknown host '" + std::string(name) + "' in " +
-                              std::string(context) +
-                              " (hosts: " + (known.empty() ? "none; add_host first" : known) + ")");
+  throw std::invalid_argument(
+      "SimNet: unknown host '" + std::string(name) + "' in " + std::string(context) +
+      (known.empty() ? " (the network has no hosts)" : " (hosts: " + known + ")"));
 }
 
 std::vector<std::string> SimCore::host_names() const {
@@ -204,7 +204,7 @@ std::pair<std::uint32_t, int> SimCore::device(std::string_view name,
     known += (known.empty() ? "" : ", ") + device_name;
   throw std::invalid_argument(
       "SimNet: unknown serial device '" + std::string(name) + "' in " + std::string(context) +
-      " (devices: " + (known.empty() ? "none; add_serial first" : known) + ")");
+      (known.empty() ? " (the network has no serial lines)" : " (devices: " + known + ")"));
 }
 
 // ---- events -----------------------------------------------------------------

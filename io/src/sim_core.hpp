@@ -33,6 +33,11 @@ class SimStreamEnd;
 
 inline constexpr std::uint16_t kEphemeralFirst = 49152;
 
+// Why a sim channel that starts or reopens after its SimNet was destroyed
+// fails (a channel's reason: it names the network, not an API).
+inline constexpr const char* kNetGone =
+    "the simulated network (SimNet) was destroyed before this channel could open";
+
 // Appends a decimal number to a noise detail without a temporary string.
 inline void append_number(std::string& out, std::int64_t value) {
   char buf[24];

@@ -56,7 +56,7 @@ void SimDatagramTransport::unbind() {
 void SimDatagramTransport::start(ChannelPort port) {
   port_ = port;
   if (core_ == nullptr) {
-    port_.failed("SimNet is gone");
+    port_.failed(kNetGone);
     return;
   }
   bind();
@@ -85,7 +85,7 @@ void SimDatagramTransport::close(std::string_view why) {
 void SimDatagramTransport::reopen() {
   port_.opening();
   if (core_ == nullptr) {
-    port_.failed("SimNet is gone");
+    port_.failed(kNetGone);
     return;
   }
   bind();

@@ -215,25 +215,30 @@ std::unique_ptr<Transport> SimNet::make(const Address& address, ChannelRole role
   const std::string text = address.text();
   if (address.scheme == Scheme::sim_serial) {
     if (role != ChannelRole::connect) {
-      throw std::invalid_argument("sim-serial:// addresses are opened with connect, not " +
-                                  std::string(to_string(role)) + " (" + text + ")");
+      throw std::invalid_argument("SimNet: " + text +
+                                  " is the end of a serial line: it is opened " +
+                                  "with connect, not " + std::string(to_string(role)));
     }
     const auto [line, side] = core_->device(address.path, text);
     return std::make_unique<detail::SimSerialTransport>(
         *core_, line, side, address.baud != 0 ? address.baud : kDefaultBaud);
   }
   if (address.scheme != Scheme::sim) {
-    throw std::invalid_argument("SimNet makes sim:// and sim-serial:// transports, not " + text);
+    throw std::invalid_argument("SimNet: " + text +
+                                " is not an address on the simulated network (sim://host:port "
+                                "or sim-serial://device)");
   }
   detail::SimHost& host = core_->host(address.host, text);
   switch (role) {
     case ChannelRole::connect:
       if (core_->client_host == nullptr) {
-        throw std::invalid_argument("SimNet: no client host for " + text +
-                                    "; call SimNet::set_client_host(host) before connecting");
+        throw std::invalid_argument("SimNet: cannot connect to " + text +
+                                    ": the network has no client host (the host clients connect "
+                                    "from; SimNet::set_client_host)");
       }
       if (address.port == 0) {
-        throw std::invalid_argument("SimNet: cannot connect to port 0 (" + text + ")");
+        throw std::invalid_argument("SimNet: cannot connect to " + text +
+                                    ": port 0 is no port a listener can have");
       }
       return std::make_unique<detail::SimClientTransport>(*core_, *core_->client_host, host,
                                                           address, options);

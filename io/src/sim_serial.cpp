@@ -42,7 +42,7 @@ void SimSerialTransport::detach() {
 void SimSerialTransport::start(ChannelPort port) {
   port_ = port;
   if (core_ == nullptr) {
-    port_.failed("SimNet is gone");
+    port_.failed(kNetGone);
     return;
   }
   attach();
@@ -66,7 +66,7 @@ void SimSerialTransport::close(std::string_view why) {
 void SimSerialTransport::reopen() {
   port_.opening();
   if (core_ == nullptr) {
-    port_.failed("SimNet is gone");
+    port_.failed(kNetGone);
     return;
   }
   attach();

@@ -129,7 +129,7 @@ void SimClientTransport::attempt() {
   attempt_start_ = port_.tyme();
   if (core_ == nullptr) {
     over_ = true;
-    port_.failed("SimNet is gone");
+    port_.failed(kNetGone);
     return;
   }
   conn = core_->open_conn(*this, *local_, *remote_, address_.port);
@@ -259,7 +259,7 @@ void SimListenerTransport::unbind(std::string_view why) {
 void SimListenerTransport::start(ChannelPort port) {
   port_ = port;
   if (core_ == nullptr) {
-    port_.failed("SimNet is gone");
+    port_.failed(kNetGone);
     return;
   }
   bind();
@@ -273,7 +273,7 @@ void SimListenerTransport::close(std::string_view why) {
 void SimListenerTransport::reopen() {
   port_.opening();
   if (core_ == nullptr) {
-    port_.failed("SimNet is gone");
+    port_.failed(kNetGone);
     return;
   }
   bind();

@@ -67,10 +67,10 @@ void TcpClientTransport::attempt() {
   TlsSetup tls;
   if (address_.scheme == Scheme::tls) {
     if (!tls_context_) {
-      std::string error;
-      tls_context_ = make_tls_context(tls_options_, /*server=*/false, error);
+      std::optional<TlsProblem> problem;
+      tls_context_ = make_tls_context(tls_options_, /*server=*/false, problem);
       if (!tls_context_) {
-        port_.failed("TLS setup for " + address_.text() + " failed: " + error);
+        port_.failed("TLS setup for " + address_.text() + " failed: " + problem->message);
         return;
       }
     }
@@ -152,10 +152,10 @@ void TcpListenerTransport::start(ChannelPort port) {
 void TcpListenerTransport::open() {
   TlsSetup tls;
   if (address_.scheme == Scheme::tls) {
-    std::string error;
-    tls.context = make_tls_context(options_.tls, /*server=*/true, error);
+    std::optional<TlsProblem> problem;
+    tls.context = make_tls_context(options_.tls, /*server=*/true, problem);
     if (!tls.context) {
-      port_.failed("TLS setup for " + address_.text() + " failed: " + error);
+      port_.failed("TLS setup for " + address_.text() + " failed: " + problem->message);
       return;
     }
     tls.server = true;

@@ -7,26 +7,55 @@
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace hio::detail {
 
 namespace {
 
-// OpenSSL's own messages for a missing file are vague ("system lib"), so
-// files are checked for readability first.
-bool readable(const std::string& path, const char* what, std::string& error) {
+using Option = TlsProblem::Option;
+
+const char* file_words(Option option) {
+  switch (option) {
+    case Option::cert_file:
+      return "certificate file";
+    case Option::key_file:
+      return "key file";
+    case Option::ca_file:
+      return "CA file";
+    case Option::setup:
+      break;
+  }
+  return "setting";
+}
+
+// OpenSSL's own messages for a missing file are vague ("system lib"), and a
+// directory opens as a file, so files are checked for readability first.
+bool readable(const std::string& path, Option option, std::optional<TlsProblem>& problem) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    problem =
+        TlsProblem{option, std::string(file_words(option)) + " '" + path + "' is a directory"};
+    return false;
+  }
   std::ifstream file(path, std::ios::binary);
   if (file) return true;
-  error = std::string("cannot read ") + what + " '" + path + "': " + std::strerror(errno);
+  problem = TlsProblem{option, std::string("cannot read ") + file_words(option) + " '" + path +
+                                   "': " + std::strerror(errno)};
   return false;
 }
 
-bool loaded(const boost::system::error_code& ec, const char* what, const std::string& path,
-            std::string& error) {
+bool loaded(const boost::system::error_code& ec, Option option, const std::string& what,
+            std::optional<TlsProblem>& problem) {
   if (!ec) return true;
-  error = std::string("cannot use ") + what + " '" + path + "': " + ec.message();
+  problem = TlsProblem{option, "cannot use " + what + ": " + ec.message()};
   return false;
+}
+
+bool file_loaded(const boost::system::error_code& ec, Option option, const std::string& path,
+                 std::optional<TlsProblem>& problem) {
+  return loaded(ec, option, std::string(file_words(option)) + " '" + path + "'", problem);
 }
 
 bool is_ip(const std::string& host) {
@@ -38,44 +67,54 @@ bool is_ip(const std::string& host) {
 }  // namespace
 
 std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool server,
-                                               std::string& error) {
+                                               std::optional<TlsProblem>& problem) {
   auto context =
       std::make_shared<ssl::context>(server ? ssl::context::tls_server : ssl::context::tls_client);
   boost::system::error_code ec;
   // TLS 1.2 and later only; no compression, no renegotiation by the peer.
   if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION) != 1) {
-    error = "cannot require TLS 1.2 or later";
+    problem = TlsProblem{Option::setup, "cannot require TLS 1.2 or later"};
     return nullptr;
   }
   context->set_options(
       ssl::context::default_workarounds | ssl::context::no_compression | SSL_OP_NO_RENEGOTIATION,
       ec);
-  if (!loaded(ec, "the TLS options", "", error)) return nullptr;
+  if (!loaded(ec, Option::setup, "the TLS options", problem)) return nullptr;
 
+  if (options.cert_file.empty() && !options.key_file.empty()) {
+    problem = TlsProblem{Option::key_file,
+                         "key file '" + options.key_file + "' given without a certificate file"};
+    return nullptr;
+  }
   if (!options.cert_file.empty()) {
-    if (!readable(options.cert_file, "certificate file", error)) return nullptr;
+    if (!readable(options.cert_file, Option::cert_file, problem)) return nullptr;
     context->use_certificate_chain_file(options.cert_file, ec);
-    if (!loaded(ec, "certificate file", options.cert_file, error)) return nullptr;
+    if (!file_loaded(ec, Option::cert_file, options.cert_file, problem)) return nullptr;
     const std::string& key = options.key_file.empty() ? options.cert_file : options.key_file;
-    if (!readable(key, "key file", error)) return nullptr;
+    if (!readable(key, Option::key_file, problem)) return nullptr;
     context->use_private_key_file(key, ssl::context::pem, ec);
     if (ec && ec.category() == asio::error::get_ssl_category() &&
         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
-      error = "key file '" + key + "' does not match certificate file '" + options.cert_file + "'";
+      problem =
+          TlsProblem{Option::key_file, "key file '" + key + "' does not match certificate file '" +
+                                           options.cert_file + "'"};
       return nullptr;
     }
-    if (!loaded(ec, "key file", key, error)) return nullptr;
+    if (!file_loaded(ec, Option::key_file, key, problem)) return nullptr;
   }
 
+  // A CA file given is loaded even where no peer is verified, so that it is
+  // checked the same whatever the role (validate).
+  if (!options.ca_file.empty()) {
+    if (!readable(options.ca_file, Option::ca_file, problem)) return nullptr;
+    context->load_verify_file(options.ca_file, ec);
+    if (!file_loaded(ec, Option::ca_file, options.ca_file, problem)) return nullptr;
+  }
   const bool verify_peer = server ? options.require_client_cert : options.verify;
   if (verify_peer) {
     if (options.ca_file.empty()) {
       context->set_default_verify_paths(ec);
-      if (!loaded(ec, "the default trust store", "", error)) return nullptr;
-    } else {
-      if (!readable(options.ca_file, "CA file", error)) return nullptr;
-      context->load_verify_file(options.ca_file, ec);
-      if (!loaded(ec, "CA file", options.ca_file, error)) return nullptr;
+      if (!loaded(ec, Option::setup, "the default trust store", problem)) return nullptr;
     }
     ssl::verify_mode mode = ssl::verify_peer;
     if (server) mode |= ssl::verify_fail_if_no_peer_cert;
@@ -83,7 +122,7 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool s
   } else {
     context->set_verify_mode(ssl::verify_none, ec);
   }
-  if (!loaded(ec, "the verify mode", "", error)) return nullptr;
+  if (!loaded(ec, Option::setup, "the verify mode", problem)) return nullptr;
   return context;
 }
 
@@ -147,3 +186,31 @@ std::string tls_error_text(const boost::system::error_code& ec, SSL* ssl) {
 }
 
 }  // namespace hio::detail
+
+namespace hio {
+
+const char* to_string(TlsProblem::Option option) {
+  switch (option) {
+    case TlsProblem::Option::cert_file:
+      return "cert_file";
+    case TlsProblem::Option::key_file:
+      return "key_file";
+    case TlsProblem::Option::ca_file:
+      return "ca_file";
+    case TlsProblem::Option::setup:
+      return "setup";
+  }
+  return "?";
+}
+
+std::optional<TlsProblem> validate(const TlsOptions& options) {
+  // The files as a listener that verifies no client loads them: every file
+  // given is loaded and checked, nothing else (no trust store) is read.
+  TlsOptions files = options;
+  files.require_client_cert = false;
+  std::optional<TlsProblem> problem;
+  (void)detail::make_tls_context(files, /*server=*/true, problem);
+  return problem;
+}
+
+}  // namespace hio

@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "asio_core.hpp"
@@ -27,9 +28,9 @@ struct TlsSetup {
 };
 
 // A context for a client (server = false) or a listener, or an empty pointer
-// and `error` saying which file could not be used and why.
+// and `problem` saying which file could not be used and why (validate()).
 std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool server,
-                                               std::string& error);
+                                               std::optional<TlsProblem>& problem);
 
 // The setup of a client's connections to `address`, given its context.
 TlsSetup client_tls_setup(const TlsOptions& options, const Address& address,

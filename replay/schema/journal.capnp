@@ -99,6 +99,10 @@ struct Header {
   # Empty and 0 for every other journal.
   noise @9 :Text;
   noiseSeed @10 :UInt64;
+  # True when the writer marks the frames of the run's exit (PassFrame.exit):
+  # then a journal cut before its trailer says whether its last frame was the
+  # exit. False in journals written before it was appended (a reader guesses).
+  exitMarked @11 :Bool;
 }
 
 # The events of one pass (or one part of a pass: a pass with very many events
@@ -109,6 +113,11 @@ struct PassFrame {
   tymeNs @1 :Int64;    # the pass's tyme; every event in the frame has it
   part @2 :UInt32;     # 0 for the first frame of a pass
   events @3 :List(Event);  # in order of occurrence
+  # The events of the run's exit: what happened after its last pass ended (the
+  # doers' exit closes, and what a real-time run received while it waited out
+  # its last tock), at the end tyme. Only in journals whose header has
+  # exitMarked; once a frame has it, every later frame does (parts of it).
+  exit @4 :Bool;
 }
 
 # One ChannelEvent (hio/io/event.hpp); its tyme is the frame's tymeNs.

@@ -143,6 +143,7 @@ std::size_t FrameEncoder::header(ByteBuffer& out, const JournalHeader& h,
     copy_text(h.wall_clock, [&](unsigned int n) { return b.initWallClock(n); });
     copy_text(h.noise, [&](unsigned int n) { return b.initNoise(n); });
     b.setNoiseSeed(h.noise_seed);
+    b.setExitMarked(h.exit_marked);
   });
 }
 
@@ -201,7 +202,7 @@ inline void put_blob(unsigned char* message, std::size_t at, std::size_t& blob,
 }  // namespace
 
 std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
-                               std::span<const ChannelEvent> events,
+                               bool exit, std::span<const ChannelEvent> events,
                                std::uint64_t message_bytes_max) {
   using namespace layout;
   std::size_t words = kHeadWords + kEventWords * events.size();
@@ -210,7 +211,7 @@ std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, s
              blob_words(e.text.size(), true);
   }
   if (words > kFirstSegmentWords) {
-    return pass_with_builder(out, pass, tyme, part, events, message_bytes_max);
+    return pass_with_builder(out, pass, tyme, part, exit, events, message_bytes_max);
   }
   const std::uint64_t serialized_words = words + 1;  // and the segment table
   if (serialized_words > message_bytes_max / sizeof(capnp::word)) {
@@ -225,7 +226,7 @@ std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, s
   put(m, 2, struct_pointer(0, 3, 1));
   put(m, 3, pass);
   put(m, 4, static_cast<std::uint64_t>(tyme.time_since_epoch().count()));
-  put(m, 5, part);
+  put(m, 5, part | (exit ? std::uint64_t{1} << 32 : 0));  // exit: the bit after part
   put(m, 6, list_pointer(0, kCompositeElements, kEventWords * n));
   put(m, 7, struct_pointer(n, 3, 3));  // a list tag: the offset field holds the count
   std::size_t blob = kHeadWords + kEventWords * n;
@@ -257,7 +258,7 @@ std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, s
 }
 
 std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass, Tyme tyme,
-                                            std::uint32_t part,
+                                            std::uint32_t part, bool exit,
                                             std::span<const ChannelEvent> events,
                                             std::uint64_t message_bytes_max) {
   return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
@@ -265,6 +266,7 @@ std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass,
     b.setPass(pass);
     b.setTymeNs(tyme.time_since_epoch().count());
     b.setPart(part);
+    b.setExit(exit);
     auto list = b.initEvents(capnp_size(events.size()));
     for (unsigned int i = 0; i < list.size(); ++i) {
       const ChannelEvent& e = events[i];
@@ -353,12 +355,14 @@ void decode_header(schema::Header::Reader r, std::size_t message_words, JournalH
   h.wall_clock = std::string(view(r.getWallClock()));
   h.noise = std::string(view(r.getNoise()));
   h.noise_seed = r.getNoiseSeed();
+  h.exit_marked = r.getExitMarked();
 }
 
 void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, DecodedFrame& out) {
   out.pass = r.getPass();
   out.tyme = Tyme{Tock{r.getTymeNs()}};
   out.part = r.getPart();
+  out.exit = r.getExit();
   auto list = r.getEvents();
   check_count(list.size(), kEventWords, message_words, "events");
   out.events.clear();

@@ -31,12 +31,12 @@ class FrameEncoder {
   // A pass frame is laid out and packed here, without Cap'n Proto's builder
   // and packer, unless it outgrows the builder's first segment (then the
   // builder lays it out in several). The bytes are the same either way.
-  std::size_t pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
+  std::size_t pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part, bool exit,
                    std::span<const ChannelEvent> events, std::uint64_t message_bytes_max);
   // The same frame through Cap'n Proto's builder and packer, always: the
   // reference the fast path is tested against.
   std::size_t pass_with_builder(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
-                                std::span<const ChannelEvent> events,
+                                bool exit, std::span<const ChannelEvent> events,
                                 std::uint64_t message_bytes_max);
   std::size_t trailer(ByteBuffer& out, const JournalTrailer& trailer,
                       std::uint64_t message_bytes_max);
@@ -61,6 +61,7 @@ struct DecodedFrame {
   std::uint64_t pass = 0;
   Tyme tyme{};
   std::uint32_t part = 0;
+  bool exit = false;
   std::vector<ChannelEvent> events;  // reused between frames
   JournalTrailer trailer;
 };

@@ -22,6 +22,7 @@ JournalHeader checked_header(const Doist& doist, JournalHeader header) {
                                 " Doist (real mode is for real-time runs only)");
   }
   header.tock = doist.tock();
+  header.exit_marked = true;  // run_ending marks the exit's frames
   if (header.mode == Mode::real && header.wall_clock.empty()) header.wall_clock = wall_clock_utc();
   return header;
 }
@@ -81,6 +82,11 @@ void Journal::end_pass() {
 }
 
 void Journal::pass_started(Tyme) {
+  if (recorder_.exiting()) {
+    // Its exit is marked as the journal's end: a later run cannot follow.
+    throw std::logic_error("journal '" + writer_.path() +
+                           "': a Journal records one run; the Doist ran again after it ended");
+  }
   // The start of the run's first pass: the header gets the channels the run
   // starts with (those made while building the doers).
   write_header();
@@ -88,6 +94,13 @@ void Journal::pass_started(Tyme) {
 
 void Journal::pass_ended(Tyme) {
   recorder_.end_pass();
+}
+
+void Journal::run_ending(Tyme) {
+  // The last pass's frame was ended (pass_ended); what is buffered now was
+  // received at the exit's tyme, before the closes: part of the exit. A run
+  // ended by an exception does not get here: its last frame is a pass's.
+  recorder_.start_exit();
 }
 
 RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {

@@ -55,6 +55,7 @@ struct JournalReader::Impl {
   std::optional<std::uint64_t> last_pass;
   std::optional<Tyme> last_tyme;
   std::uint32_t last_part = 0;
+  bool last_exit = false;  // the last pass frame read was (a part of) the run's exit
   std::optional<std::uint64_t> last_seq;
 
   bool stopped() const { return complete || error.has_value(); }
@@ -259,6 +260,15 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_order, at, where + ": expected part " + std::to_string(part));
       return false;
     }
+    if (frame.exit && !header->exit_marked) {
+      fail(JournalErrorKind::bad_message, at,
+           where + " is marked as the run's exit in a journal whose header does not mark exits");
+      return false;
+    }
+    if (last_exit && (!frame.exit || !same_pass)) {
+      fail(JournalErrorKind::bad_order, at, where + " follows the run's exit");
+      return false;
+    }
     std::optional<std::uint64_t> seq = last_seq;
     for (const ChannelEvent& e : frame.events) {
       if (seq && e.seq <= *seq) {
@@ -277,8 +287,9 @@ struct JournalReader::Impl {
     last_pass = frame.pass;
     last_tyme = tyme;
     last_part = part;
+    last_exit = frame.exit;
     last_seq = seq;
-    view = FrameView{frame.pass, tyme, part, at, total, frame.events};
+    view = FrameView{frame.pass, tyme, part, at, total, frame.events, frame.exit};
     loaded = true;
     return true;
   }
@@ -405,7 +416,7 @@ JournalContents drain(JournalReader& reader) {
   JournalContents out;
   if (reader.header()) out.header = *reader.header();
   while (const FrameView* f = reader.next()) {
-    PassRecord record{f->pass, f->tyme, f->part, {}};
+    PassRecord record{f->pass, f->tyme, f->part, {}, f->exit};
     record.events.reserve(f->events.size());
     for (const ChannelEvent& e : f->events)
       record.events.push_back(OwnedEvent::from(e));

@@ -208,8 +208,11 @@ struct Replayer::Feed final : public TransportFactory {
   std::uint64_t consumed = 0;
   std::optional<Tyme> last_recorded_tyme;
   // What the frames read say about an exit, for a journal whose end is not
-  // known (end_tyme): the channels still open after them, and whether the
-  // last recorded pass made no output but local closes (at least one).
+  // known (end_tyme): whether the last frame is marked as the run's exit; in
+  // a journal that does not mark exits (older ones), the channels still open
+  // after them, and whether the last recorded pass made no output but local
+  // closes (at least one).
+  bool last_frame_exit = false;
   std::set<std::uint32_t> recorded_open;
   bool last_pass_closes = false;
   bool last_pass_outputs = false;
@@ -321,6 +324,7 @@ const FrameView* Replayer::Feed::read_frame() {
   const FrameView* f = reader.next();
   if (f == nullptr) return nullptr;
   trailer_offset = f->offset + f->size_bytes;
+  last_frame_exit = f->exit;
   if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
   for (const ChannelEvent& e : f->events) {
     if (e.kind == EventKind::open) {
@@ -363,15 +367,21 @@ Tyme Replayer::Feed::end_tyme() {
   if (end) return *end;
   if (!reader_done()) return kTymeNever;  // known once the trailer is read
   // Without a trustworthy trailer the run ends after the last recorded pass
-  // - unless that "pass" is what the recorded run's exit left: only local
-  // closes (and inputs) at a tyme after the first pass, closing every channel
-  // still open (a journal cut exactly where its trailer starts). Then the
-  // replay ends there, and its doers' exit closes land on those closes.
+  // - unless the last frame is the recorded run's exit (a journal cut exactly
+  // where its trailer starts, or salvaged from one): then the replay ends at
+  // its tyme, and its doers' exit closes land on those closes. A journal
+  // that marks its exit frames says so; in an older one the exit is guessed:
+  // only local closes (and inputs) at a tyme after the first pass, closing
+  // every channel still open - which a run whose doers closed their last
+  // channels in a normal pass and ended looks like too (then the replay ends
+  // a tock early: the guess is kept for those journals only).
   const std::optional<Tyme> recorded = trusted_end();
   end_recorded = recorded.has_value();
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
   const bool exit_left =
-      last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
+      reader.header()->exit_marked
+          ? last_frame_exit
+          : last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
   end = recorded.value_or(exit_left ? last : tyme_after(last, header_tock));
   return *end;
 }
@@ -379,7 +389,7 @@ Tyme Replayer::Feed::end_tyme() {
 std::optional<Tyme> Replayer::Feed::trusted_end() {
   const JournalTrailer* t = reader.trailer();
   // A cut or damaged journal (reader.error()), or a salvaged one (end
-  // unknown: its end tyme is that of its last intact pass, not of an exit).
+  // unknown: its end tyme is what its frames say, see salvage_journal).
   // Bytes after a whole, checked trailer damage the file, not the recorded
   // run: its end is known (the damage is still reported).
   const bool whole = reader.complete() || (reader.error() && t != nullptr &&
@@ -393,10 +403,7 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
   const std::int64_t tock = header_tock.count();
   const std::int64_t end_ns = t->end_tyme.time_since_epoch().count();
-  const std::int64_t never_ns = kTymeNever.time_since_epoch().count();
-  const std::uint64_t passes = t->end_tyme == kTymeNever && never_ns % tock != 0
-                                   ? static_cast<std::uint64_t>(never_ns / tock) + 1
-                                   : static_cast<std::uint64_t>(end_ns / tock);
+  const std::uint64_t passes = passes_at(t->end_tyme, header_tock);
   const bool consistent = end_ns >= last.time_since_epoch().count() &&
                           (end_ns % tock == 0 || t->end_tyme == kTymeNever) && passes == t->passes;
   if (consistent) return t->end_tyme;

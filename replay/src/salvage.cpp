@@ -16,8 +16,10 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
   JournalWriter writer(output);
   writer.write_header(*reader.header());
   SalvageResult result;
+  bool last_exit = false;
   while (const FrameView* frame = reader.next()) {
-    writer.write_pass(frame->tyme, frame->events);
+    writer.write_pass(frame->tyme, frame->events, frame->exit);
+    last_exit = frame->exit;
     ++result.frames;
     result.events += frame->events.size();
   }
@@ -27,8 +29,15 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
     summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text};
   } else {
     result.damage = reader.error();
-    summary.passes = reader.last_pass() ? *reader.last_pass() + 1 : 0;
-    summary.end_tyme = reader.last_tyme().value_or(Tyme{});
+    // How the run ended is unknown, but not when, if its last frame is its
+    // exit: the run ended at that tyme. Otherwise it ran at least its last
+    // pass: the end is the earliest it can have been, after that pass. Either
+    // way passes x tock = end tyme, as a Doist keeps them (and a replay
+    // checks), so the trailer is consistent.
+    if (const std::optional<Tyme> last = reader.last_tyme()) {
+      summary.end_tyme = last_exit ? *last : tyme_after(*last, reader.header()->tock);
+    }
+    summary.passes = passes_at(summary.end_tyme, reader.header()->tock);
     summary.end = RunOutcome::unknown;
     summary.end_text = "salvaged: " + (result.damage ? result.damage->what() : std::string("?"));
   }

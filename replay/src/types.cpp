@@ -36,6 +36,13 @@ const char* to_string(RunOutcome outcome) {
   return "?";
 }
 
+std::uint64_t passes_at(Tyme end_tyme, Tock tock) {
+  const std::int64_t end_ns = end_tyme.time_since_epoch().count();
+  const std::int64_t tock_ns = tock.count();
+  const bool saturated = end_tyme == kTymeNever && end_ns % tock_ns != 0;
+  return static_cast<std::uint64_t>(end_ns / tock_ns) + (saturated ? 1 : 0);
+}
+
 RunOutcome to_outcome(RunEnd end) {
   switch (end) {
     case RunEnd::done:

@@ -33,6 +33,7 @@ struct JournalWriter::Impl {
   std::uint64_t frames = 0;
   std::optional<Tyme> last_tyme;
   std::uint32_t last_part = 0;
+  bool last_exit = false;
   std::optional<std::uint64_t> last_seq;
   std::string failure;  // non-empty once the file failed
 
@@ -131,7 +132,7 @@ void JournalWriter::write_header(JournalHeader header) {
   m.header = std::move(header);
 }
 
-void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events) {
+void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit) {
   Impl& m = *impl_;
   m.require_open("write_pass");
   if (!m.header) m.refuse("write_pass before write_header");
@@ -140,6 +141,13 @@ void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events) 
   if (m.last_tyme && tyme < *m.last_tyme) {
     m.refuse("tyme went back from " + format_seconds(*m.last_tyme) + " s to " +
              format_seconds(tyme) + " s");
+  }
+  if (exit && !m.header->exit_marked) {
+    m.refuse("an exit frame in a journal whose header does not mark exits (exit_marked)");
+  }
+  if (m.last_exit && (!exit || tyme != *m.last_tyme)) {
+    m.refuse("a frame at tyme " + format_seconds(tyme) + " s after the run's exit at " +
+             format_seconds(*m.last_tyme) + " s (only more of the exit may follow it)");
   }
   std::optional<std::uint64_t> seq = m.last_seq;
   for (const ChannelEvent& e : events) {
@@ -155,13 +163,15 @@ void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events) 
   const bool same_pass = m.last_tyme && *m.last_tyme == tyme;
   const std::uint32_t part = same_pass ? m.last_part + 1 : 0;
   m.frame([&](detail::ByteBuffer& out) {
-    return m.encoder.pass(out, pass_of(tyme), tyme, part, events, m.options.message_bytes_max);
+    return m.encoder.pass(out, pass_of(tyme), tyme, part, exit, events,
+                          m.options.message_bytes_max);
   });
   for (const ChannelEvent& e : events)
     m.digest.add(e);
   ++m.frames;
   m.last_tyme = tyme;
   m.last_part = part;
+  m.last_exit = exit;
   m.last_seq = seq;
 }
 

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -92,8 +93,51 @@ TEST_F(Net, UnknownHostsAreRefusedEverywhere) {
 }
 
 TEST_F(Net, AClientNeedsAClientHost) {
-  EXPECT_THAT(error_of([&] { w.io.connect("sim://b:7"); }),
-              HasSubstr("no client host for sim://b:7; call SimNet::set_client_host"));
+  EXPECT_EQ(error_of([&] { w.io.connect("sim://b:7"); }),
+            "SimNet: cannot connect to sim://b:7: the network has no client host (the host "
+            "clients connect from; SimNet::set_client_host)");
+}
+
+// The messages say what is wrong with the network or the address, not which
+// SimNet call was missed.
+TEST(NetMessages, SayWhatIsWrongInTheUsersTerms) {
+  SimWorld w;
+  EXPECT_EQ(error_of([&] { w.io.bind("sim://a:5"); }),
+            "SimNet: unknown host 'a' in sim://a:5 (the network has no hosts)");
+  EXPECT_EQ(error_of([&] { w.io.connect("sim-serial://ttyA"); }),
+            "SimNet: unknown serial device 'ttyA' in sim-serial://ttyA?baud=115200 (the network "
+            "has no serial lines)");
+  w.net.add_host("a");
+  w.net.set_client_host("a");
+  w.net.add_serial("ttyA", "ttyB");
+  EXPECT_EQ(error_of([&] { w.io.connect("sim://a:0"); }),
+            "SimNet: cannot connect to sim://a:0: port 0 is no port a listener can have");
+  EXPECT_EQ(error_of([&] { w.io.bind("sim-serial://ttyA"); }),
+            "SimNet: sim-serial://ttyA?baud=115200 is the end of a serial line: it is opened "
+            "with connect, not bind");
+  // SimNet given tcp:// to make refuses it, saying what it carries.
+  w.io.set_factory(Scheme::tcp, &w.net);
+  EXPECT_EQ(error_of([&] { w.io.connect("tcp://127.0.0.1:9"); }),
+            "SimNet: tcp://127.0.0.1:9 is not an address on the simulated network "
+            "(sim://host:port or sim-serial://device)");
+  w.io.set_factory(Scheme::tcp, nullptr);
+  EXPECT_EQ(w.io.channel_count(), 0u);
+}
+
+// A sim channel reopened after its SimNet was destroyed fails, saying so.
+TEST(NetMessages, AChannelOutlivingItsNetworkSaysWhy) {
+  Doist doist(kMs);
+  IoHub io(doist.tymth());
+  std::optional<SimNet> net;
+  net.emplace(doist, io);
+  net->add_host("a");
+  Channel& c = io.bind("sim://a:5");
+  c.close("done");
+  net.reset();
+  c.reopen();
+  EXPECT_EQ(c.state(), ChannelState::failed);
+  EXPECT_EQ(c.reason(),
+            "the simulated network (SimNet) was destroyed before this channel could open");
 }
 
 TEST_F(Net, NamesAreChecked) {

@@ -364,6 +364,78 @@ TEST(IoTls, SetupErrorsAreClear) {
   EXPECT_THROW(run.io.bind("tls://127.0.0.1:0"), std::invalid_argument);
 }
 
+// validate(TlsOptions): the first problem of the files, named by option, in
+// the words the channel's failure uses - without opening anything.
+TEST(IoTls, ValidateNamesTheFileAtFaultAndWhy) {
+  const TlsCerts& certs = tls_certs();
+  const std::string not_pem = certs.dir + "/server.ext";  // a text file, no PEM in it
+  EXPECT_FALSE(validate(server_options().tls));
+  EXPECT_FALSE(validate(client_options().tls));
+  TlsOptions both = server_options().tls;  // a listener that checks clients
+  both.ca_file = certs.ca;
+  both.require_client_cert = true;
+  EXPECT_FALSE(validate(both));
+  EXPECT_FALSE(validate(TlsOptions{}));
+
+  struct Case {
+    std::string cert, key, ca;
+    TlsProblem::Option option;
+    std::string message;  // exact; or a prefix, ending in ": "
+  };
+  const std::vector<Case> cases = {
+      {"/nonexistent/server.pem", certs.server_key, "", TlsProblem::Option::cert_file,
+       "cannot read certificate file '/nonexistent/server.pem': No such file or directory"},
+      {certs.dir, certs.server_key, "", TlsProblem::Option::cert_file,
+       "certificate file '" + certs.dir + "' is a directory"},
+      {not_pem, certs.server_key, "", TlsProblem::Option::cert_file,
+       "cannot use certificate file '" + not_pem + "': "},
+      {certs.server_cert, "/nonexistent/server.key", "", TlsProblem::Option::key_file,
+       "cannot read key file '/nonexistent/server.key': No such file or directory"},
+      {certs.server_cert, not_pem, "", TlsProblem::Option::key_file,
+       "cannot use key file '" + not_pem + "': "},
+      {certs.server_cert, certs.rogue_key, "", TlsProblem::Option::key_file,
+       "key file '" + certs.rogue_key + "' does not match certificate file '" + certs.server_cert +
+           "'"},
+      {"", certs.server_key, "", TlsProblem::Option::key_file,
+       "key file '" + certs.server_key + "' given without a certificate file"},
+      {"", "", certs.dir, TlsProblem::Option::ca_file,
+       "CA file '" + certs.dir + "' is a directory"},
+      {"", "", not_pem, TlsProblem::Option::ca_file, "cannot use CA file '" + not_pem + "': "},
+      // The certificate first, then the key, then the CA.
+      {certs.server_cert, certs.rogue_key, "/nonexistent/ca.pem", TlsProblem::Option::key_file,
+       "key file '" + certs.rogue_key + "' does not match"},
+  };
+  for (const Case& c : cases) {
+    TlsOptions options;
+    options.cert_file = c.cert;
+    options.key_file = c.key;
+    options.ca_file = c.ca;
+    const std::optional<TlsProblem> problem = validate(options);
+    ASSERT_TRUE(problem) << c.message;
+    EXPECT_STREQ(to_string(problem->option), to_string(c.option)) << problem->message;
+    if (c.message.ends_with(": ") || c.message.ends_with("match")) {
+      EXPECT_THAT(problem->message, StartsWith(c.message));
+    } else {
+      EXPECT_EQ(problem->message, c.message);
+    }
+  }
+
+  // A channel opened with such options fails with the same words.
+  RealRun run;
+  ChannelOptions wrong_key = server_options();
+  wrong_key.tls.key_file = certs.rogue_key;
+  Channel& listener = run.io.listen("tls://127.0.0.1:0", wrong_key);
+  EXPECT_EQ(listener.state(), ChannelState::failed);
+  EXPECT_EQ(listener.reason(),
+            "TLS setup for tls://127.0.0.1:0 failed: " + validate(wrong_key.tls)->message);
+  ChannelOptions bad_ca = client_options();
+  bad_ca.tls.ca_file = not_pem;
+  Channel& client = run.io.connect("tls://127.0.0.1:9", bad_ca);
+  EXPECT_EQ(client.state(), ChannelState::failed);
+  EXPECT_EQ(client.reason(),
+            "TLS setup for tls://127.0.0.1:9 failed: " + validate(bad_ca.tls)->message);
+}
+
 TEST(IoTls, MutualTlsServesClientsWithACertificateOnly) {
   ChannelOptions options = server_options();
   options.tls.require_client_cert = true;

@@ -266,6 +266,63 @@ TEST_F(Corruption, FramesOutOfOrder) {
   EXPECT_EQ(read.frames.size(), 4u);
 }
 
+// Exit frames (PassFrame.exit): only in a journal whose header marks exits,
+// and nothing but more of the exit after one. The writer refuses to write
+// either; the reader names them in a file that has them anyway.
+TEST_F(Corruption, ExitFramesAreLastAndOnlyWhereTheHeaderMarksThem) {
+  const auto passes = test::sample_passes();
+  JournalHeader marked = test::sample_header();
+  marked.exit_marked = true;
+  {
+    JournalWriter w(dir_.file("refused.hioj"));
+    w.write_header(test::sample_header());
+    EXPECT_THROW(w.write_pass(passes[0].tyme, test::views(passes[0].events), true),
+                 std::logic_error);
+  }
+  {
+    JournalWriter w(dir_.file("refused2.hioj"));
+    w.write_header(marked);
+    w.write_pass(passes[0].tyme, test::views(passes[0].events), true);
+    EXPECT_THROW(w.write_pass(passes[1].tyme, test::views(passes[1].events), true),
+                 std::logic_error);  // a later tyme
+    EXPECT_THROW(w.write_pass(passes[1].tyme, test::views(passes[1].events)), std::logic_error);
+  }
+  // A marked journal whose first pass is an exit frame and whose second is not.
+  std::string marked_bytes;
+  {
+    JournalWriter w(dir_.file("marked.hioj"));
+    w.write_header(marked);
+    w.write_pass(passes[0].tyme, test::views(passes[0].events), true);
+    w.finish(RunSummary{});
+  }
+  const std::string m = test::read_file(dir_.file("marked.hioj"));
+  const std::vector<Frame> mf = frames_of(m);
+  ASSERT_EQ(mf.size(), 3u);
+  const std::string exit_frame = m.substr(mf[1].offset, mf[1].size);
+  const std::string marked_header = m.substr(mf[0].offset, mf[0].size);
+  const std::string preamble = bytes_.substr(0, 16);
+  const std::string unmarked_header = bytes_.substr(frames_[0].offset, frames_[0].size);
+  const std::string second = bytes_.substr(frames_[2].offset, frames_[2].size);
+
+  JournalContents read = read_journal_memory(preamble + unmarked_header + exit_frame);
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->what();
+  EXPECT_NE(read.error->message.find("marked as the run's exit in a journal whose header does "
+                                     "not mark exits"),
+            std::string::npos)
+      << read.error->message;
+  EXPECT_EQ(read.error->offset, 16 + unmarked_header.size());
+
+  read = read_journal_memory(preamble + marked_header + exit_frame + second);
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order) << read.error->what();
+  EXPECT_NE(read.error->message.find("follows the run's exit"), std::string::npos)
+      << read.error->message;
+  ASSERT_EQ(read.frames.size(), 1u);
+  EXPECT_TRUE(read.frames[0].exit);
+  EXPECT_TRUE(read.header->exit_marked);
+}
+
 TEST_F(Corruption, TrailerOfAnotherJournal) {
   {
     JournalWriter w(dir_.file("other.hioj"));

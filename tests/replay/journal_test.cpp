@@ -207,6 +207,27 @@ TEST(Journal, DestroyedWithoutFinishLeavesATruncatedButReadableJournal) {
   EXPECT_EQ(read.error->last_pass, 4u);
 }
 
+// A Journal marks its run's exit as the journal's end: a second run on the
+// same Doist cannot be journaled after it.
+TEST(Journal, RecordsOneRun) {
+  TempDir dir;
+  Doist doist;
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  Journal journal(doist, io, dir.file("one.hioj"), JournalHeader{});
+  Ticker ticker(io, Tock{31'250'000}, 2);
+  doist.run({&ticker}, seconds(1));
+  Ticker again(io, Tock{31'250'000}, 2);
+  try {
+    doist.run({&again}, seconds(1));
+    ADD_FAILURE() << "a second run was journaled";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("a Journal records one run"), std::string::npos)
+        << e.what();
+  }
+}
+
 // ---- real time, real sockets ---------------------------------------------------
 
 using hio::test::StopWhen;

@@ -229,9 +229,13 @@ TEST(Replay, ACutJournalReplaysItsValidPrefix) {
   // It stopped after the last intact pass.
   EXPECT_EQ(r.result.passes, cut.frames.back().pass + 1);
 
-  // Salvaged, it has a trailer with an unknown end at its last pass's tyme:
+  // Salvaged, it has a trailer with an unknown end after its last pass:
   // replayed the same, whole and identical.
   (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const JournalContents salvaged = read_journal(dir.file("salvaged.hioj"));
+  ASSERT_TRUE(salvaged.complete());
+  EXPECT_EQ(salvaged.trailer->passes, cut.frames.back().pass + 1);
+  EXPECT_EQ(salvaged.trailer->end_tyme, Tyme{kTock * (cut.frames.back().pass + 1)});
   const Replayed s = replay(dir.file("salvaged.hioj"), sim_scene());
   EXPECT_TRUE(s.result.identical()) << s.text;
   EXPECT_FALSE(s.result.journal_error);
@@ -578,20 +582,36 @@ class ClosedPortScene {
   SendOnceAndClose sender_;
 };
 
-JournalTrailer capture_closed_port(const std::string& path) {
+struct SimCapture {
+  std::uint64_t seed = 0;
+  Tock latency{0};  // client_server's
+  std::string scenario;
+  Tock limit{0};
+};
+
+// Records Scene(io, args...) on a SimNet of client_server(how.latency) for
+// how.limit; returns how the run ended and the journal's trailer.
+template <class Scene, class... Args>
+std::pair<RunEnd, JournalTrailer> capture_sim_scene(const std::string& path, const SimCapture& how,
+                                                    Args&&... args) {
   Doist doist(kTock);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
   doist.attach(io);
-  SimNet net(doist, io, {.seed = 3});
-  client_server(net, Tock{200'000'000});
+  SimNet net(doist, io, {.seed = how.seed});
+  client_server(net, how.latency);
   JournalHeader header;
-  header.seed = 3;
-  header.scenario = "closed port";
+  header.seed = how.seed;
+  header.scenario = how.scenario;
   Journal journal(doist, io, path, header);
-  ClosedPortScene scene(io);
-  journal.run(scene.doers(), seconds(1));
-  return *journal.trailer();
+  Scene scene(io, std::forward<Args>(args)...);
+  const RunEnd end = journal.run(scene.doers(), how.limit);
+  return {end, *journal.trailer()};
+}
+
+JournalTrailer capture_closed_port(const std::string& path) {
+  return capture_sim_scene<ClosedPortScene>(path, {3, Tock{200'000'000}, "closed port", seconds(1)})
+      .second;
 }
 
 TEST(Replay, NetworkNoiseNoChannelCarriesIsReplayedAsAnInput) {
@@ -814,6 +834,182 @@ TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
   const Replayed l = replay_scene<Sleeper>(dir.file("never_lie.hioj"), bounded);
   ASSERT_TRUE(l.result.journal_error);
   EXPECT_EQ(l.result.journal_error->kind, JournalErrorKind::bad_trailer);
+}
+
+// ---- a journal cut at its trailer: where the recorded run ended -------------------
+
+// A client alone: it sends one datagram (to a port nobody is bound on), then
+// at `finish_at` closes its channel itself ("finished") and is done - in a
+// normal pass, so the run ends "done" one tock later with nothing left to
+// close. With finish_at never, the run's limit ends it and its exit closes
+// the channel ("peer exit").
+class FinishingClient final : public UdpPeerDoer {
+ public:
+  FinishingClient(IoHub& io, Tyme finish_at)
+      : UdpPeerDoer(io, "sim://client:5", {}, "sender"), finish_at_(finish_at) {}
+  std::vector<Doer*> doers() { return {this}; }
+
+ protected:
+  void serve(Channel& channel) override {
+    if (!sent_) sent_ = channel.send("server:9", "ping");
+  }
+  bool recur(Tyme tyme) override {
+    UdpPeerDoer::recur(tyme);
+    if (tyme >= finish_at_) {
+      channel().close("finished");
+      return true;
+    }
+    park(finish_at_);
+    return false;
+  }
+
+ private:
+  Tyme finish_at_;
+  bool sent_ = false;
+};
+
+struct FinishAt {
+  Tyme tyme;
+};
+
+class FinishingScene {
+ public:
+  FinishingScene(IoHub& io, FinishAt at) : client_(io, at.tyme) {}
+  std::vector<Doer*> doers() { return client_.doers(); }
+
+ private:
+  FinishingClient client_;
+};
+
+JournalTrailer capture_finishing(const std::string& path, Tyme finish_at, RunEnd expected) {
+  const auto [end, trailer] = capture_sim_scene<FinishingScene>(
+      path, {2, Tock{1'000'000}, "finishing client", Tock{5'000'000}}, FinishAt{finish_at});
+  EXPECT_EQ(end, expected);
+  return trailer;
+}
+
+// The journal's bytes up to where its trailer starts (what a process killed
+// while writing its trailer leaves).
+std::string cut_at_trailer(const std::string& path) {
+  JournalReader reader(path);
+  std::uint64_t end = 0;
+  while (const FrameView* f = reader.next())
+    end = f->offset + f->size_bytes;
+  EXPECT_TRUE(reader.complete());
+  return test::read_file(path).substr(0, end);
+}
+
+// Clients that close their channels in a normal pass and end the run: their
+// journal's last frame holds only local closes, closing every channel - as an
+// exit's would. Cut at its trailer, the replay must still run that pass (the
+// client's own close, "finished"), not end the run a tock early with an exit
+// close ("peer exit") in its place.
+TEST(ReplayEnd, ClientsThatCloseInANormalPassAreNotTakenForAnExit) {
+  TempDir dir;
+  const JournalTrailer t =
+      capture_finishing(dir.file("run.hioj"), Tyme{Tock{3'000'000}}, RunEnd::done);
+  EXPECT_EQ(t.passes, 4u);
+  EXPECT_EQ(t.end_tyme, Tyme{Tock{4'000'000}});
+  const JournalContents run = read_journal(dir.file("run.hioj"));
+  ASSERT_FALSE(run.frames.empty());
+  const PassRecord& last = run.frames.back();
+  EXPECT_EQ(last.tyme, Tyme{Tock{3'000'000}});
+  ASSERT_EQ(last.events.size(), 1u);
+  EXPECT_EQ(last.events[0].kind, EventKind::close);
+  EXPECT_EQ(last.events[0].text, "finished");
+  EXPECT_FALSE(last.exit);  // a pass's frame, not the exit's
+  EXPECT_TRUE(run.header->exit_marked);
+
+  test::write_file(dir.file("cut.hioj"), cut_at_trailer(dir.file("run.hioj")));
+  const Replayed r =
+      replay_scene<FinishingScene>(dir.file("cut.hioj"), {}, FinishAt{Tyme{Tock{3'000'000}}});
+  EXPECT_TRUE(r.result.identical()) << r.text;
+  ASSERT_TRUE(r.result.journal_error);
+  EXPECT_EQ(r.result.journal_error->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(r.result.passes, t.passes);
+  EXPECT_EQ(r.result.digest, t.digest);
+
+  // Salvaged: the same (its trailer's end is unknown, so the frames decide).
+  // Its trailer says when the run ended at the earliest - after its last
+  // pass, which here is when it did end.
+  (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const JournalContents salvaged = read_journal(dir.file("salvaged.hioj"));
+  ASSERT_TRUE(salvaged.complete());
+  EXPECT_EQ(salvaged.trailer->end, RunOutcome::unknown);
+  EXPECT_EQ(salvaged.trailer->passes, t.passes);
+  EXPECT_EQ(salvaged.trailer->end_tyme, t.end_tyme);
+  const Replayed s =
+      replay_scene<FinishingScene>(dir.file("salvaged.hioj"), {}, FinishAt{Tyme{Tock{3'000'000}}});
+  EXPECT_TRUE(s.result.identical()) << s.text;
+  EXPECT_EQ(s.result.passes, t.passes);
+}
+
+// The run's exit closes the client's channel: cut at its trailer, the replay
+// ends where that exit was, its own exit's close on the recorded one.
+TEST(ReplayEnd, AnExitCutFromItsTrailerEndsTheReplayThere) {
+  TempDir dir;
+  const JournalTrailer t = capture_finishing(dir.file("run.hioj"), kTymeNever, RunEnd::limit);
+  EXPECT_EQ(t.end_tyme, Tyme{Tock{5'000'000}});
+  const JournalContents run = read_journal(dir.file("run.hioj"));
+  ASSERT_FALSE(run.frames.empty());
+  EXPECT_EQ(run.frames.back().tyme, t.end_tyme);
+  EXPECT_EQ(run.frames.back().events.back().text, "peer exit");
+  EXPECT_TRUE(run.frames.back().exit);
+
+  test::write_file(dir.file("cut.hioj"), cut_at_trailer(dir.file("run.hioj")));
+  const Replayed r = replay_scene<FinishingScene>(dir.file("cut.hioj"), {}, FinishAt{kTymeNever});
+  EXPECT_TRUE(r.result.identical()) << r.text;
+  EXPECT_EQ(r.result.passes, t.passes);
+  EXPECT_EQ(r.result.digest, t.digest);
+
+  // Salvaged, its trailer ends at the exit's tyme (the exit frame is kept,
+  // marked): that of the recorded run, passes included.
+  (void)salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+  const JournalContents salvaged = read_journal(dir.file("salvaged.hioj"));
+  ASSERT_TRUE(salvaged.complete());
+  EXPECT_TRUE(salvaged.frames.back().exit);
+  EXPECT_EQ(salvaged.trailer->passes, t.passes);
+  EXPECT_EQ(salvaged.trailer->end_tyme, t.end_tyme);
+  const Replayed s =
+      replay_scene<FinishingScene>(dir.file("salvaged.hioj"), {}, FinishAt{kTymeNever});
+  EXPECT_TRUE(s.result.identical()) << s.text;
+  EXPECT_EQ(s.result.passes, t.passes);
+}
+
+// The same journals as a writer that does not mark exits (journals written
+// before exitMarked) writes them: no exit frame, so the replay guesses an
+// exit from the last frame - right for the exit, and a tock early for the
+// clients that closed in a normal pass (their close "missing"): the reason
+// the exit is marked.
+TEST(ReplayEnd, AJournalThatDoesNotMarkItsExitKeepsTheGuess) {
+  TempDir dir;
+  const auto unmarked = [&](const std::string& from, const std::string& to) {
+    JournalReader reader(from);
+    ASSERT_NE(reader.header(), nullptr);
+    EXPECT_TRUE(reader.header()->exit_marked);
+    JournalHeader header = *reader.header();
+    header.exit_marked = false;
+    JournalWriter writer(to);
+    writer.write_header(header);
+    while (const FrameView* f = reader.next())
+      writer.write_pass(f->tyme, f->events);  // and no frame marked
+  };
+  (void)capture_finishing(dir.file("exit.hioj"), kTymeNever, RunEnd::limit);
+  test::write_file(dir.file("exit-cut.hioj"), cut_at_trailer(dir.file("exit.hioj")));
+  unmarked(dir.file("exit-cut.hioj"), dir.file("exit-old.hioj"));
+  const Replayed e =
+      replay_scene<FinishingScene>(dir.file("exit-old.hioj"), {}, FinishAt{kTymeNever});
+  EXPECT_TRUE(e.result.identical()) << e.text;
+  EXPECT_EQ(e.result.passes, 5u);
+
+  (void)capture_finishing(dir.file("done.hioj"), Tyme{Tock{3'000'000}}, RunEnd::done);
+  test::write_file(dir.file("done-cut.hioj"), cut_at_trailer(dir.file("done.hioj")));
+  unmarked(dir.file("done-cut.hioj"), dir.file("done-old.hioj"));
+  const Replayed d =
+      replay_scene<FinishingScene>(dir.file("done-old.hioj"), {}, FinishAt{Tyme{Tock{3'000'000}}});
+  ASSERT_EQ(d.result.status, ReplayStatus::diverged);
+  EXPECT_NE(d.text.find("peer exit"), std::string::npos) << d.text;
+  EXPECT_EQ(d.result.passes, 3u);
 }
 
 // ---- retry: reconnects replay at the recorded passes ----------------------------

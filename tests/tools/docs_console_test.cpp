@@ -5,6 +5,16 @@
 // A "..." line stands for any lines; wall times and speeds are masked. A
 // block right after the comment <!-- console: not run --> is left alone (real
 // captures: their ports, timing and digests differ from run to run).
+//
+// Exit codes are checked too. A command must exit 0, unless the docs show it
+// failing, one of two ways a reader sees:
+//   $ hio check bad.toml  # exit 2
+// a shell comment "# exit N" ending the line: it must exit with N (a reader
+// pasting the line gets the comment ignored); or
+//   $ hio replay cut.hioj; echo "exit $?"
+// the code printed as output ("exit 2"), compared as any output line (the
+// command line then exits with echo's 0).
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -27,7 +37,15 @@ struct Command {
   int line = 0;  // in the document
   std::string text;
   std::vector<std::string> expected;
+  int exit_code = 0;  // what it must exit with: 0, or the N of its "# exit N"
 };
+
+// The N of a command line ending in the shell comment "# exit N" (0 if none).
+int shown_exit_code(const std::string& text) {
+  static const std::regex marker(R"(\s#\s*exit\s+([0-9]{1,3})\s*$)");
+  std::smatch m;
+  return std::regex_search(text, m, marker) ? std::stoi(m[1].str()) : 0;
+}
 
 std::vector<std::string> read_lines(const fs::path& path) {
   std::ifstream in(path);
@@ -64,7 +82,8 @@ std::vector<Command> console_commands(const fs::path& doc) {
     }
     if (skip) continue;
     if (line.rfind("$ ", 0) == 0) {
-      commands.push_back(Command{static_cast<int>(i + 1), line.substr(2), {}});
+      const std::string text = line.substr(2);
+      commands.push_back(Command{static_cast<int>(i + 1), text, {}, shown_exit_code(text)});
     } else if (!commands.empty()) {
       commands.back().expected.push_back(line);
     }
@@ -93,20 +112,28 @@ bool matches(const std::vector<std::string>& expected, std::size_t e,
          matches(expected, e + 1, actual, a + 1);
 }
 
-std::vector<std::string> run(const std::string& command, const fs::path& dir) {
-  const std::string shell = "cd '" + dir.string() + "' && (" + command + ") 2>&1";
-  std::vector<std::string> lines;
+struct Ran {
+  std::vector<std::string> lines;  // stdout and stderr
+  int exit_code = -1;              // -1: killed by a signal (or popen failed)
+};
+
+Ran run(const std::string& command, const fs::path& dir) {
+  // The command on its own lines, so that a trailing "# exit N" comment
+  // comments out nothing but itself.
+  const std::string shell = "cd '" + dir.string() + "' && (\n" + command + "\n) 2>&1";
+  Ran ran;
   FILE* pipe = ::popen(shell.c_str(), "r");
-  if (pipe == nullptr) return {"(popen failed)"};
+  if (pipe == nullptr) return {{"(popen failed)"}, -1};
   std::string all;
   char buf[4096];
   for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;)
     all.append(buf, n);
-  ::pclose(pipe);
+  const int status = ::pclose(pipe);
+  if (status != -1 && WIFEXITED(status)) ran.exit_code = WEXITSTATUS(status);
   std::istringstream in(all);
   for (std::string line; std::getline(in, line);)
-    lines.push_back(line);
-  return lines;
+    ran.lines.push_back(line);
+  return ran;
 }
 
 std::string joined(const std::vector<std::string>& lines) {
@@ -116,22 +143,34 @@ std::string joined(const std::vector<std::string>& lines) {
   return out;
 }
 
-void check_document(const std::string& name) {
+// Runs the console blocks of `doc` (its name in messages: `name`).
+void check_document(const fs::path& doc, const std::string& name) {
   const fs::path source(HIO_SOURCE_DIR);
   const fs::path dir = fs::path(HIO_WORK_DIR) / fs::path(name).stem();  // a fresh one
   fs::remove_all(dir);
   fs::create_directories(dir / "build" / "release");
   fs::create_directory_symlink(HIO_BIN_DIR, dir / "build" / "release" / "bin");
   fs::create_directory_symlink(source / "scenarios", dir / "scenarios");
-  const std::vector<Command> commands = console_commands(source / name);
+  const std::vector<Command> commands = console_commands(doc);
   ASSERT_FALSE(commands.empty()) << name << " has no console block that is run";
   for (const Command& command : commands) {
-    const std::vector<std::string> actual = run(command.text, dir);
-    EXPECT_TRUE(matches(command.expected, 0, actual, 0))
+    const Ran ran = run(command.text, dir);
+    EXPECT_TRUE(matches(command.expected, 0, ran.lines, 0))
         << name << ":" << command.line << ": $ " << command.text << "\nexpected:\n"
         << joined(command.expected) << "actual:\n"
-        << joined(actual);
+        << joined(ran.lines);
+    EXPECT_EQ(ran.exit_code, command.exit_code)
+        << name << ":" << command.line << ": $ " << command.text << "\nexits with " << ran.exit_code
+        << ", the docs show "
+        << (command.exit_code == 0 ? std::string("no failure (mark one with \"# exit N\")")
+                                   : "exit " + std::to_string(command.exit_code))
+        << "; output:\n"
+        << joined(ran.lines);
   }
+}
+
+void check_document(const std::string& name) {
+  check_document(fs::path(HIO_SOURCE_DIR) / name, name);
 }
 
 TEST(DocsConsole, Readme) {
@@ -140,6 +179,26 @@ TEST(DocsConsole, Readme) {
 
 TEST(DocsConsole, Replay) {
   check_document("docs/replay.md");
+}
+
+// The checker itself: a failure the document does not show is one, a
+// "# exit N" must be the code exactly, and an echoed code is output.
+TEST(DocsConsole, ExitCodesAreChecked) {
+  const fs::path doc = fs::path(HIO_WORK_DIR) / "exit_codes.md";
+  fs::create_directories(doc.parent_path());
+  const auto write = [&](const std::string& block) {
+    std::ofstream(doc) << "```console\n" << block << "```\n";
+  };
+  write("$ exit 3  # exit 3\n$ (exit 2); echo \"exit $?\"\nexit 2\n$ echo hi # exit 0\nhi\n");
+  check_document(doc, "exit_codes.md");
+  write("$ echo shown; false\nshown\n");
+  EXPECT_NONFATAL_FAILURE(check_document(doc, "exit_codes.md"),
+                          "exits with 1, the docs show no failure");
+  write("$ exit 4  # exit 3\n");
+  EXPECT_NONFATAL_FAILURE(check_document(doc, "exit_codes.md"),
+                          "exits with 4, the docs show exit 3");
+  write("$ (exit 2); echo \"exit $?\"\nexit 0\n");
+  EXPECT_NONFATAL_FAILURE(check_document(doc, "exit_codes.md"), "expected:");
 }
 
 }  // namespace

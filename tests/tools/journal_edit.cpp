@@ -38,7 +38,7 @@ int edit_scenario(const std::string& in, const std::string& out, const std::stri
   JournalWriter writer(out);
   writer.write_header(header);
   while (const FrameView* f = reader.next())
-    writer.write_pass(f->tyme, f->events);
+    writer.write_pass(f->tyme, f->events, f->exit);
   if (!reader.complete()) return fail(in + ": " + reader.error()->what());
   const JournalTrailer& t = *reader.trailer();
   writer.finish({t.passes, t.end_tyme, t.end, t.end_text});

@@ -101,13 +101,26 @@ TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
   EXPECT_THAT(build_error(tls_scenario("tls_cert = \"/nonexistent/server.pem\"\ntls_key = \"" +
                                            tls_certs().server_key + "\"\n",
                                        "")),
-              HasSubstr("t.toml:9:12: cannot build doer 'server': cannot read tls_cert "
+              HasSubstr("t.toml:9:12: cannot build doer 'server': cannot read certificate file "
                         "'/nonexistent/server.pem': No such file or directory"));
   EXPECT_THAT(
       build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
                                    tls_certs().server_key + "\"\n",
                                "tls_ca = \"" + tls_certs().dir + "\"\n")),
-      HasSubstr("cannot build doer 'alice': tls_ca '" + tls_certs().dir + "' is a directory"));
+      HasSubstr("cannot build doer 'alice': CA file '" + tls_certs().dir + "' is a directory"));
+  // What only loading them tells (io's validate): a key that does not match
+  // its certificate, at tls_key; a CA file that is no PEM, at tls_ca.
+  EXPECT_THAT(
+      build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
+                                   tls_certs().rogue_key + "\"\n",
+                               "")),
+      HasSubstr("t.toml:10:11: cannot build doer 'server': key file '" + tls_certs().rogue_key +
+                "' does not match certificate file '" + tls_certs().server_cert + "'"));
+  const std::string not_pem = tls_certs().dir + "/server.ext";
+  EXPECT_THAT(build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert +
+                                           "\"\ntls_key = \"" + tls_certs().server_key + "\"\n",
+                                       "tls_ca = \"" + not_pem + "\"\n")),
+              HasSubstr("cannot build doer 'alice': cannot use CA file '" + not_pem + "': "));
 }
 
 }  // namespace

@@ -3,12 +3,9 @@
 // over datagrams (udp://, sim://), serial_echo and serial_sender over serial
 // lines (serial://, sim-serial://). They publish counters for expectations.
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <memory>
+#include <optional>
 
 #include "hio/io/address.hpp"
 #include "hio/io/echo_server_doer.hpp"
@@ -60,23 +57,18 @@ TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
     throw ParamError(tls.cert_file.empty() ? "tls_key" : "tls_cert",
                      "tls_cert and tls_key go together");
   }
-  // A file that cannot be read is a mistake in the scenario, found by check
-  // and blamed on its key, not a channel failing when the run starts. (A
-  // replay needs none of them: its bytes come from the journal.)
+  // A file that cannot be used (unreadable, not PEM, a key that does not
+  // match its certificate) is a mistake in the scenario, found by check and
+  // blamed on its key, not a channel failing when the run starts. (A replay
+  // needs none of them: its bytes come from the journal.)
   if (!context.replaying) {
-    for (const auto& [key, path] :
-         {std::pair{"tls_cert", tls.cert_file}, std::pair{"tls_key", tls.key_file},
-          std::pair{"tls_ca", tls.ca_file}}) {
-      if (path.empty()) continue;
-      std::error_code ec;
-      if (std::filesystem::is_directory(path, ec)) {
-        throw ParamError(key, std::string(key) + " '" + path + "' is a directory");
-      }
-      std::ifstream file(path);
-      if (!file) {
-        throw ParamError(
-            key, "cannot read " + std::string(key) + " '" + path + "': " + std::strerror(errno));
-      }
+    if (const std::optional<TlsProblem> problem = validate(tls)) {
+      using Option = TlsProblem::Option;
+      const char* key = problem->option == Option::cert_file  ? "tls_cert"
+                        : problem->option == Option::key_file ? "tls_key"
+                        : problem->option == Option::ca_file  ? "tls_ca"
+                                                              : "address";
+      throw ParamError(key, problem->message);
     }
   }
   return tls;

@@ -67,6 +67,32 @@ struct TlsOptions {
   Tock handshake_timeout = seconds(10);
 };
 
+// What is wrong with a TlsOptions: the option at fault and why, in the words
+// a channel's failure uses ("key file 'k.pem' does not match certificate file
+// 'c.pem'").
+struct TlsProblem {
+  enum class Option : std::uint8_t {
+    cert_file,
+    key_file,
+    ca_file,
+    setup,  // no file's fault: OpenSSL refused a setting of its own
+  };
+  Option option = Option::setup;
+  std::string message;
+};
+const char* to_string(TlsProblem::Option option);  // "cert_file", "key_file", ...
+
+// Checks the files of `options` as a tls:// channel opening with them uses
+// them, without opening anything: each file readable and not a directory,
+// the certificate chain, key and CA file parse (PEM), the key matches the
+// certificate, no key_file without cert_file. Returns the first problem (in
+// that order: certificate, key, CA), or none. A channel opened with options
+// that have a problem fails with its message ("TLS setup for <address>
+// failed: <message>"), so a scenario builder can report at build time what
+// the channel would report when it opens. What depends on the role (a
+// listener needs cert_file) is the channel's to check when it is made.
+[[nodiscard]] std::optional<TlsProblem> validate(const TlsOptions& options);
+
 // How a channel is made. Limits are per channel; every one is finite.
 struct ChannelOptions {
   // Default: the address text; accepted channels: "<listener name>/<id>".

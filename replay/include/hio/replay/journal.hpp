@@ -48,6 +48,11 @@ struct JournalOptions {
 // that exist then); its pass_ended() ends the pass's frame and, in real time,
 // flushes it before the Doist waits for the next pass. Skipped passes are not
 // reported and have no events, so time skipping is invisible in the journal.
+// Its run_ending() marks what follows as the run's exit: the frame of the
+// doers' exit closes says so (FrameView::exit, header.exit_marked is always
+// set), so a journal cut before its trailer still says whether its last frame
+// was the exit or a pass. A Journal records one Doist::run: a pass after its
+// exit throws std::logic_error.
 //
 // Ownership: the Doist and the hub are not owned; both must outlive the
 // Journal. Errors: the constructor throws std::system_error if the file cannot
@@ -86,6 +91,7 @@ class Journal final : public PassObserver {
   // ---- hio::PassObserver ----
   void pass_started(Tyme tyme) override;
   void pass_ended(Tyme tyme) override;
+  void run_ending(Tyme tyme) override;
 
  private:
   void write_header();

@@ -45,6 +45,9 @@ struct FrameView {
   std::uint64_t offset = 0;                // byte offset of the frame in the file
   std::uint64_t size_bytes = 0;            // 8 + payload
   std::span<const ChannelEvent> events{};  // non-empty; each event.tyme == tyme
+  // (A part of) the run's exit: its events happened after the last pass, at
+  // the end tyme (JournalHeader::exit_marked journals only).
+  bool exit = false;
 };
 
 // Usage:
@@ -111,6 +114,7 @@ struct PassRecord {
   Tyme tyme{};
   std::uint32_t part = 0;
   std::vector<OwnedEvent> events{};
+  bool exit = false;  // FrameView::exit
   friend bool operator==(const PassRecord&, const PassRecord&) = default;
 };
 struct JournalContents {

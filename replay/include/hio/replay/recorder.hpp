@@ -49,6 +49,13 @@ class Recorder final : public EventSink {
   // nothing is buffered.
   void end_pass();
 
+  // From now on the events are the run's exit (the Doist's run_ending): the
+  // frames written from here on are marked so (FrameView::exit). The events
+  // buffered are at the exit's tyme (the last pass's frame was ended), so
+  // they are part of it. The writer's header must have exit_marked.
+  void start_exit() { exit_ = true; }
+  bool exiting() const { return exit_; }
+
   bool pending() const { return !batch_.empty(); }
   Tyme pending_tyme() const { return tyme_; }  // meaningful when pending()
   std::size_t pending_events() const { return batch_.size(); }
@@ -60,6 +67,7 @@ class Recorder final : public EventSink {
   RecorderOptions options_;
   std::function<void()> before_first_frame_;
   bool wrote_ = false;
+  bool exit_ = false;
   Tyme tyme_{};
   EventBatch batch_;  // the events buffered, handed to the writer whole
 };

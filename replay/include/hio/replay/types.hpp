@@ -42,6 +42,12 @@ enum class RunOutcome : std::uint8_t {
   error = 5,  // an exception ended the run; end_text says what
 };
 
+// The passes a Doist has executed when its tyme is `end_tyme` (which a Doist
+// keeps at passes x tock): end_tyme / tock - except at the end of tyme, where
+// the tick saturates (tyme_after) at kTymeNever, no multiple of the tock: one
+// more than kTymeNever's pass number. What a trailer's passes must be.
+std::uint64_t passes_at(Tyme end_tyme, Tock tock);
+
 const char* to_string(Mode mode);
 const char* to_string(RunOutcome outcome);
 RunOutcome to_outcome(RunEnd end);
@@ -74,6 +80,10 @@ struct JournalHeader {
   // every other journal (see ReplayOptions).
   std::string noise{};
   std::uint64_t noise_seed = 0;
+  // The writer marks the frames of the run's exit (FrameView::exit). A Journal
+  // sets it; false in journals written before it existed, and for a writer
+  // whose caller does not mark exits.
+  bool exit_marked = false;
   friend bool operator==(const JournalHeader&, const JournalHeader&) = default;
 };
 

@@ -61,8 +61,11 @@ class JournalWriter {
   // Writes one pass frame holding `events` (non-empty, in order of
   // occurrence, each with event.tyme == tyme and seq increasing over the whole
   // journal). A frame with the same tyme as the previous one is the next part
-  // of that pass; otherwise tyme must be later. pass = tyme / tock.
-  void write_pass(Tyme tyme, std::span<const ChannelEvent> events);
+  // of that pass; otherwise tyme must be later. pass = tyme / tock. `exit`
+  // marks a frame of the run's exit (what happened after its last pass, at
+  // its end tyme): only in a journal whose header has exit_marked, and only
+  // more exit frames of the same tyme may follow it.
+  void write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit = false);
 
   // Hands everything buffered to the OS (and fdatasyncs with options.sync).
   void flush();
