@@ -140,9 +140,10 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
                        std::cout, std::cerr);
 }
 
-int do_check(const std::string& path, const DoerRegistry& registry) {
+int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
   try {
     Scenario scenario = load_scenario_file(path, registry);
+    if (real) scenario.run.mode = Mode::real;
     check_scenario(scenario, registry);
     std::cout << display_text(path) << ": ok (" << scenario.doers.size() << " top-level doers, "
               << scenario.expectations.size() << " expectations)\n";
@@ -529,6 +530,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   std::string check_path;
   CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
   check->add_option("scenario", check_path, "scenario file (TOML)")->required();
+  bool check_real = false;
+  check->add_flag("--real", check_real, "check it as `hio run --real` runs it (run.mode = real)");
 
   SweepArgs sweep_args;
   CLI::App* sweep_cmd =
@@ -569,7 +572,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   }
   try {
     if (run->parsed()) return do_run(run_args, registry);
-    if (check->parsed()) return do_check(check_path, registry);
+    if (check->parsed()) return do_check(check_path, check_real, registry);
     if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
     if (replay_cmd->parsed()) return do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) {

@@ -323,6 +323,7 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     context.scenario_dir = scenario.path.substr(0, scenario.path.rfind('/'));
     if (context.scenario_dir.empty()) context.scenario_dir = "/";
   }
+  context.virtual_time = scenario.run.mode == Mode::sim;
   for (const SerialSpec& serial : scenario.net.serials)
     context.devices.insert(context.devices.end(), {serial.device_a, serial.device_b});
   build_tree(scenario, registry, context, *built);
