@@ -276,6 +276,11 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   options.journal = args.journal;
   options.record_path = args.record.value_or("");
   options.noise = args.noise;
+  if (args.seed && args.noise.empty()) {
+    std::cerr << "hio replay: --seed requires --noise: it seeds the noise (the recorded run's "
+                 "seed comes from the journal)\n";
+    return kExitBadInput;
+  }
   if (args.seed) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
@@ -498,11 +503,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
   replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj)")->required();
   replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
-  CLI::Option* noise_opt = replay_cmd->add_option(
+  replay_cmd->add_option(
       "--noise", replay_args.noise,
       "perturb the recorded inputs: drop=P,dup=P,corrupt=P,reorder=P,delay=LO-HI,delay_p=P");
-  replay_cmd->add_option("--seed", replay_args.seed, "the noise's random seed (with --noise)")
-      ->needs(noise_opt);
+  // Checked in do_replay, so that the message has the "hio replay:" prefix.
+  replay_cmd->add_option("--seed", replay_args.seed, "the noise's random seed (with --noise)");
   replay_cmd->add_flag("--json", replay_args.json, "print the result as one JSON object");
 
   InspectArgs inspect_args;
