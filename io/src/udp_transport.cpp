@@ -111,13 +111,15 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   }
 
   void start_receive() {
-    // One byte more than any UDP payload, so nothing is cut short unnoticed;
-    // made at the first receive, uninitialised.
+    // One byte more than any IPv4 UDP payload; made at the first receive,
+    // uninitialised. MSG_TRUNC (Linux) makes n the datagram's real size even
+    // when it was longer than the buffer (IPv6 carries up to 65527 bytes), so
+    // that an oversized one is reported with its size.
     if (!read_buf_) read_buf_.reset(new char[kReadBytes]);
     receiving_ = true;
     ++core_.pending;
     socket_.async_receive_from(
-        asio::buffer(read_buf_.get(), kReadBytes), sender_,
+        asio::buffer(read_buf_.get(), kReadBytes), sender_, MSG_TRUNC,
         [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
           --self->core_.pending;
           self->on_receive(error, n);
@@ -134,10 +136,15 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       return;
     }
     const std::string peer = endpoint_text(sender_);
-    if (n > datagram_bytes_max_) {
-      port_.error("datagram of " + std::to_string(n) + " bytes from " + peer +
-                  " exceeds datagram_bytes_max (" + std::to_string(datagram_bytes_max_) +
-                  "); discarded");
+    // n may exceed kReadBytes (MSG_TRUNC): only the first kReadBytes were read,
+    // so such a datagram is discarded whatever datagram_bytes_max allows.
+    if (n > datagram_bytes_max_ || n > kReadBytes) {
+      const std::string limit =
+          n > datagram_bytes_max_
+              ? "datagram_bytes_max (" + std::to_string(datagram_bytes_max_) + ")"
+              : "the largest datagram read (" + std::to_string(kReadBytes) + " bytes)";
+      port_.error("datagram of " + std::to_string(n) + " bytes from " + peer + " exceeds " + limit +
+                  "; discarded");
     } else if (port_.rx_fits(n)) {
       port_.deliver(peer, std::string_view(read_buf_.get(), n));
     } else {

@@ -69,9 +69,13 @@ DurationParse parse_delay_end(const Item& item, std::string_view text, std::size
   const std::size_t where = at + parsed.error.offset;
   const std::string units = "ns, us, ms, s, m or h";
   switch (parsed.error.problem) {
-    case DurationProblem::empty:
+    // Negative and signed: as the scenarios' duration parser says it.
     case DurationProblem::negative:
+      fail(where, item.key, "duration \"" + std::string(text) + "\" is negative");
     case DurationProblem::signed_zero:
+      fail(where, item.key,
+           "duration \"" + std::string(text) + "\" has a sign; durations have none: write \"0\"");
+    case DurationProblem::empty:
     case DurationProblem::no_number:
       fail(where, item.key,
            "expected a duration like 20ms (a number and unit " + units + "), got '" +
@@ -91,7 +95,8 @@ DurationParse parse_delay_end(const Item& item, std::string_view text, std::size
 
 void parse_delay(const Item& item, NoiseSpec& spec) {
   const std::string_view v = item.value;
-  const std::size_t dash = v.find('-');
+  // A '-' first is a sign (refused as such), not a range with no low end.
+  const std::size_t dash = v.find('-', v.empty() ? 0 : 1);
   if (dash == std::string_view::npos) {
     spec.delay_min = spec.delay_max = *parse_delay_end(item, v, item.value_at, 0).tock;
   } else {

@@ -1,5 +1,6 @@
 // Real UDP on 127.0.0.1 through a real-time Doist: two UdpPeerDoers talking
-// both ways, a peer sending to itself, datagram size limits on both sides,
+// both ways, a peer sending to itself, datagram size limits on both sides
+// (an oversized incoming one reported with its real size, over IPv6),
 // the broadcast option, bad destinations, a port in use, and a slow reader
 // whose full rx holds datagrams back without losing or reordering them.
 #include <gmock/gmock.h>
@@ -152,11 +153,17 @@ TEST(IoUdp, OversizedDatagramsAreClearErrorsAndNotSent) {
   EXPECT_EQ(sink.first(EventKind::close, b.channel().id())->text, "peer exit");
 }
 
-TEST(IoUdp, ADatagramTheOsRefusesIsAnErrorAndTheChannelGoesOn) {
+// Options for datagrams beyond the largest IPv4 UDP payload.
+ChannelOptions large_datagrams() {
   ChannelOptions large;
   large.datagram_bytes_max = 70'000;
   large.rx_bytes_max = 140'000;
   large.tx_bytes_max = 140'000;
+  return large;
+}
+
+TEST(IoUdp, ADatagramTheOsRefusesIsAnErrorAndTheChannelGoesOn) {
+  const ChannelOptions large = large_datagrams();
   RecordingSink sink;
   RealRun run;
   run.io.add_sink(sink);
@@ -183,6 +190,44 @@ TEST(IoUdp, ADatagramTheOsRefusesIsAnErrorAndTheChannelGoesOn) {
   EXPECT_EQ(errors[1],
             "datagram of 7 bytes not sent: destination 'localhost:9' is not an IP address and "
             "port (e.g. 127.0.0.1:9000 or [::1]:9000)");
+}
+
+// IPv6 carries UDP payloads up to 65527 bytes, more than any IPv4 one (and
+// the 65508-byte read buffer): an oversized datagram is reported with its
+// real size, also where datagram_bytes_max would allow it but the read cut it.
+TEST(IoUdp, AnOversizedIncomingDatagramIsReportedWithItsRealSize) {
+  const ChannelOptions large = large_datagrams();
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer a(run.io, "udp://[::1]:0", large, "a");
+  if (!a.channel().connected()) GTEST_SKIP() << "no IPv6 loopback: " << a.channel().reason();
+  UdpPeerDoer b(run.io, "udp://[::1]:0", {}, "b");
+  UdpPeerDoer c(run.io, "udp://[::1]:0", large, "c");
+  std::optional<Datagram> at_b, at_c;
+  Script script(
+      run.doist,
+      {{"send", [] { return true; },
+        [&] {
+          for (UdpPeerDoer* to : {&b, &c}) {
+            EXPECT_TRUE(a.channel().send(to->channel().local(), std::string(65'527, 'z')));
+            EXPECT_TRUE(a.channel().send(to->channel().local(), "after"));
+          }
+        }},
+       {"after arrives at b", [&] { return (at_b = b.channel().receive()).has_value(); }, {}},
+       {"after arrives at c", [&] { return (at_c = c.channel().receive()).has_value(); }, {}}});
+  EXPECT_EQ(run.doist.run({&a, &b, &c, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(at_b->bytes, "after");
+  EXPECT_EQ(at_c->bytes, "after");
+  const Recorded* at_default = sink.first(EventKind::error, b.channel().id());
+  ASSERT_NE(at_default, nullptr);
+  EXPECT_EQ(at_default->text, "datagram of 65527 bytes from " + a.channel().local() +
+                                  " exceeds datagram_bytes_max (65507); discarded");
+  const Recorded* at_large = sink.first(EventKind::error, c.channel().id());
+  ASSERT_NE(at_large, nullptr);
+  EXPECT_EQ(at_large->text, "datagram of 65527 bytes from " + a.channel().local() +
+                                " exceeds the largest datagram read (65508 bytes); discarded");
 }
 
 TEST(IoUdp, BroadcastNeedsTheOption) {

@@ -1380,6 +1380,16 @@ TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
   EXPECT_EQ(spec_error("delay=30ms-20ms"),
             "noise spec: at offset 6 (key 'delay'): the delay range '30ms-20ms' has its low end "
             "above its high end");
+  // A sign is refused as the scenarios' durations refuse it, not read as a range.
+  EXPECT_EQ(spec_error("delay=-1ms"),
+            "noise spec: at offset 6 (key 'delay'): duration \"-1ms\" is negative");
+  EXPECT_EQ(spec_error("delay=-0"),
+            "noise spec: at offset 6 (key 'delay'): duration \"-0\" has a "
+            "sign; durations have none: write \"0\"");
+  EXPECT_EQ(spec_error("delay=-1ms-5ms"),
+            "noise spec: at offset 6 (key 'delay'): duration \"-1ms\" is negative");
+  EXPECT_EQ(spec_error("delay=5ms--1ms"),
+            "noise spec: at offset 10 (key 'delay'): duration \"-1ms\" is negative");
   EXPECT_EQ(spec_error("drop=0.1,"),
             "noise spec: at offset 8: empty item (two commas, or a comma at an end)");
   EXPECT_EQ(spec_error("drop"), "noise spec: at offset 0: expected key=value, got 'drop'");

@@ -39,26 +39,26 @@ require("${err}" "datagram_too_large.toml:16:8: cannot build doer 'client': size
 # speak the scenario's words (no internal function names).
 hio(check ${DATA}/bad_build/ticker_count_negative.toml EXIT 2)
 require("${err}" "/ticker_count_negative.toml:6:9: cannot build doer 't': count must be >= 0 \\(0 = never done\\)\n$" "negative count")
-hio(check ${DATA}/bad_build/size_zero.toml EXIT 2)
+hio(check ${DATA}/bad_build/size_zero.toml --real EXIT 2)
 require("${err}" "/size_zero.toml:12:8: cannot build doer 'client': size must be from 1 to 16777216\n$" "size 0 not at its key")
 # A sweep builds the scenario once first: refused as check refuses it, no seed run.
-hio(sweep ${DATA}/bad_build/size_zero.toml --seeds 1..5 EXIT 2)
+hio(sweep ${DATA}/bad_build/size_zero.toml --seeds 1..5 --set run.mode=real EXIT 2)
 require("${err}" "/size_zero.toml:12:8: cannot build doer 'client': size must be from 1 to 16777216\n$" "sweep of an unbuildable scenario")
 hio(check ${DATA}/bad_build/unknown_client_host.toml EXIT 2)
 require("${err}" "/unknown_client_host.toml:14:8: cannot build doer 'alice': unknown host 'clinet'; did you mean 'client'\\? \\(net.hosts lists them\\)\n$" "unknown host")
 # Two doers on one fixed address: check says so, with both places.
-hio(check ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
+hio(check ${DATA}/bad_build/two_servers_one_port.toml --real EXIT 2)
 require("${err}" "/two_servers_one_port.toml:11:11: cannot build doer 'second': address 'tcp://127.0.0.1:47123' is taken: doer 'first' \\(.*/two_servers_one_port.toml:6:11\\) listens there already\n$" "port clash")
-hio(run ${DATA}/bad_build/two_servers_one_port.toml EXIT 2)
+hio(run ${DATA}/bad_build/two_servers_one_port.toml --real EXIT 2)
 # A wildcard address takes its port on every address of its family.
-hio(check ${DATA}/bad_build/wildcard_port_clash.toml EXIT 2)
+hio(check ${DATA}/bad_build/wildcard_port_clash.toml --real EXIT 2)
 require("${err}" "/wildcard_port_clash.toml:12:11: cannot build doer 'everywhere': address 'tcp://0.0.0.0:47124' is taken: doer 'local' \\(.*/wildcard_port_clash.toml:7:11\\) listens on 'tcp://127.0.0.1:47124' already, and 0.0.0.0 means every IPv4 address\n$" "wildcard clash")
 # A serial device has one opener.
 hio(check ${DATA}/bad_build/two_serial_openers.toml EXIT 2)
 require("${err}" "/two_serial_openers.toml:17:11: cannot build doer 'again': device 'sim-serial://ttyB' is taken: doer 'echo' \\(.*/two_serial_openers.toml:12:11\\) opens 'sim-serial://ttyB\\?baud=9600' already; a serial device has one opener\n$" "two serial openers")
 hio(check ${DATA}/bad_build/two_sim_responders.toml EXIT 2)
 require("${err}" "/two_sim_responders.toml:17:13: cannot build doer 'b': address 'sim://server:7' is taken: doer 'a' \\(.*/two_sim_responders.toml:8:11\\) is bound there already\n$" "sim clash")
-hio(check ${DATA}/bad_build/datagram_peer_unknown.toml EXIT 2)
+hio(check ${DATA}/bad_build/datagram_peer_unknown.toml --real EXIT 2)
 require("${err}" "cannot build doer 'sim_typo': .*unknown host 'sever'" "unknown sim peer not reported")
 require("${err}" "cannot build doer 'real_name': to = 'localhost:9': destination 'localhost:9' is not an IP address" "non-IP udp peer not reported")
 # A peer on another network than the requester's: refused at `to`, naming

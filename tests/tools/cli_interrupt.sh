@@ -1,7 +1,9 @@
 #!/bin/sh
 # hio run and hio replay interrupted by SIGINT (exit 130) or SIGTERM (exit
-# 143), also while a real-time run waits out a long tock: the summary says so, and the journal each was recording is complete,
-# its trailer saying "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
+# 143), also while a real-time run waits out a long tock: the summary says so
+# (naming the signal; `final` expectations not judged, as the run has no end),
+# and the journal each was recording is complete, its trailer saying
+# "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
 set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
@@ -30,10 +32,23 @@ interrupt() {
   grep -q "^trailer .* end=interrupted" "$WORK/$name.inspect" || { echo "$name: trailer not interrupted"; cat "$WORK/$name.inspect"; exit 1; }
 }
 
-interrupt run INT 130 "$WORK/cut.hioj" "ended: interrupted" \
+# expect_line NAME LINE: the summary NAME.out has LINE (a fixed string) as a whole line.
+expect_line() {
+  grep -qxF "$2" "$WORK/$1.out" || { echo "$1: no line '$2'"; cat "$WORK/$1.out"; exit 1; }
+}
+
+# An interrupted run has no end: its `final` expectations are not judged,
+# the others are judged on the passes run.
+interrupt run INT 130 "$WORK/cut.hioj" "ended: interrupted (SIGINT)$" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/cut.hioj"
-interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted" \
+expect_line run "expect:    2 of 4 passed, 2 not judged"
+grep -q "^  --    alice.echoed == 20  (not judged: interrupted (SIGINT) at tyme [0-9.]* s (alice.echoed was [0-9]*))$" "$WORK/run.out" ||
+  { echo "run: final expectation judged"; cat "$WORK/run.out"; exit 1; }
+expect_line run "  ok    alice.mismatches == 0  (held on every pass until interrupted)"
+interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted (SIGTERM)$" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/term.hioj"
+grep -q "^  --    alice.echoed == 20  (not judged: interrupted (SIGTERM) at tyme " "$WORK/run_term.out" ||
+  { echo "run_term: final expectation judged"; cat "$WORK/run_term.out"; exit 1; }
 
 # A real-time run with a long tock waits out its pass in slices: SIGINT is
 # acted on at once, and ends it "interrupted" even though the pass it waited
@@ -75,8 +90,17 @@ kind = "echo_client"
 name = "client"
 address = "@server"
 messages = 10
+[[expect]]
+final = "client.echoed == 10"
+[[expect]]
+always = "busy.runs >= 0"
 TOML
 "$HIO" run "$WORK/long.toml" --record "$WORK/long.hioj" > "$WORK/long.txt" || { echo "recording failed"; cat "$WORK/long.txt"; exit 1; }
 interrupt replay INT 130 "$WORK/replay.hioj" "^ended:     interrupted (SIGINT)" \
   "$HIO" replay "$WORK/long.hioj" --record "$WORK/replay.hioj"
+# The replay's expectations: each listed, the final one not judged.
+expect_line replay "expect:    1 of 2 passed, 1 not judged"
+grep -q "^  --    client.echoed == 10  (not judged: interrupted (SIGINT) at tyme " "$WORK/replay.out" ||
+  { echo "replay: final expectation judged"; cat "$WORK/replay.out"; exit 1; }
+expect_line replay "  ok    busy.runs >= 0  (held on every pass until interrupted)"
 echo ok

@@ -136,7 +136,7 @@ require("${out}" ": perturbed\n" "closed port noise replay")
 # on the perturbed run (exit 1 when one fails).
 set(udp ${WORK}/udp_request_response.hioj)
 hio(replay ${udp} --noise drop=0.3 --seed 1 EXIT 1)
-require("${out}" ": perturbed\n" "noise status")
+require("${out}" "^replay:    udp-request-response, seed 3, noise seed 1: perturbed\n" "noise seed named")
 require("${out}" "\nnoise:     [0-9]+ rx: [1-9][0-9]* dropped, " "noise counts")
 require("${out}" "\nexpect:    5 of 6 passed\n[^\n]*\n  FAIL  client.responses >= 180 " "noise fails")
 hio(replay ${udp} --noise dup=0.01 --seed 1 EXIT 0)
@@ -168,7 +168,9 @@ endif()
 hio(replay ${real} --noise ${noise} --seed 10 --record ${WORK}/n10.hioj EXIT 0 1)
 hio(diff ${WORK}/n9a.hioj ${WORK}/n10.hioj EXIT 3)
 hio(replay ${real} --noise ${noise} --seed 9 --json EXIT 0 1)
-require("${out}" "^\\{\"name\": \"tcp-loopback-real\", [^\n]*\"status\": \"perturbed\"" "json")
+require("${out}" "^\\{\"name\": \"tcp-loopback-real\", \"seed\": 0, \"noise_spec\": \"${noise}\", \"noise_seed\": 9, [^\n]*\"status\": \"perturbed\"" "json")
+hio(replay ${real} --json EXIT 0)
+require("${out}" "^\\{\"name\": \"tcp-loopback-real\", \"seed\": 0, \"noise_spec\": \"\", \"noise_seed\": null, " "json without noise")
 require("${out}" "\"expectations\": \\[\\{\"text\": " "json expectations")
 
 # A changed doer: the upper-casing echo diverges at its first tx.
@@ -194,7 +196,10 @@ require("${err}" "garbage.hioj: byte 0 \\(before any pass\\): bad_magic: " "garb
 hio(replay ${real} --noise drop=1.5 --seed 1 EXIT 2)
 require("${err}" "--noise drop=1.5: noise spec: at offset 5 \\(key 'drop'\\)" "bad noise")
 hio(replay ${real} --seed 1 EXIT 2)
-require("${err}" "--seed requires --noise" "seed without noise")
+require("${err}" "^hio replay: --seed requires --noise: it seeds the noise \\(the recorded run's seed comes from the journal\\)\n$" "seed without noise")
+# A negative delay is named as such, as a scenario's duration is.
+hio(replay ${real} --noise delay=-1ms --seed 1 EXIT 2)
+require("${err}" "^hio replay: --noise delay=-1ms: noise spec: at offset 6 \\(key 'delay'\\): duration \"-1ms\" is negative\n$" "negative delay")
 hio(replay ${real} --noise drop=0.1 --seed -3 EXIT 2)
 # An output that cannot be created is exit 4 (the output-error code), as one
 # that fails while written is: the input was fine.

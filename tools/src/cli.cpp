@@ -150,9 +150,10 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
                        std::cout, std::cerr);
 }
 
-int do_check(const std::string& path, const DoerRegistry& registry) {
+int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
   try {
     Scenario scenario = load_scenario_file(path, registry);
+    if (real) scenario.run.mode = Mode::real;
     check_scenario(scenario, registry);
     std::cout << display_text(path) << ": ok (" << scenario.doers.size() << " top-level doers, "
               << scenario.expectations.size() << " expectations)\n";
@@ -291,6 +292,11 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   options.journal = args.journal;
   options.record_path = args.record.value_or("");
   options.noise = args.noise;
+  if (args.seed && args.noise.empty()) {
+    std::cerr << "hio replay: --seed requires --noise: it seeds the noise (the recorded run's "
+                 "seed comes from the journal)\n";
+    return kExitBadInput;
+  }
   if (args.seed) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
@@ -543,11 +549,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
   replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj)")->required();
   replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
-  CLI::Option* noise_opt = replay_cmd->add_option(
+  replay_cmd->add_option(
       "--noise", replay_args.noise,
       "perturb the recorded inputs: drop=P,dup=P,corrupt=P,reorder=P,delay=LO-HI,delay_p=P");
-  replay_cmd->add_option("--seed", replay_args.seed, "the noise's random seed (with --noise)")
-      ->needs(noise_opt);
+  // Checked in do_replay, so that the message has the "hio replay:" prefix.
+  replay_cmd->add_option("--seed", replay_args.seed, "the noise's random seed (with --noise)");
   replay_cmd->add_flag("--json", replay_args.json, "print the result as one JSON object");
 
   InspectArgs inspect_args;
@@ -578,6 +584,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   std::string check_path;
   CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
   check->add_option("scenario", check_path, "scenario file (TOML)")->required();
+  bool check_real = false;
+  check->add_flag("--real", check_real, "check it as `hio run --real` runs it (run.mode = real)");
 
   SweepArgs sweep_args;
   CLI::App* sweep_cmd =
@@ -619,7 +627,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   }
   try {
     if (run->parsed()) return do_run(run_args, registry);
-    if (check->parsed()) return do_check(check_path, registry);
+    if (check->parsed()) return do_check(check_path, check_real, registry);
     if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
     if (replay_cmd->parsed()) return do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) return do_inspect(inspect_args);

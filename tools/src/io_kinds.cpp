@@ -473,9 +473,15 @@ class SerialEcho final : public SerialDoer {
 };
 
 // Writes `lines` numbered text lines ("L000042 abc...\n") to a serial line,
-// one every `interval`, and reads lines back (from an echo at the far end):
-// a line is intact if it is exactly one that was sent. Done when every line
-// came back intact, or `drain` after the last was sent.
+// one every `interval` (queued behind the bytes still waiting in tx), and
+// reads lines back (from an echo at the far end): a line is intact if it is
+// exactly one that was sent. Done when every line came back intact, or
+// `drain` after the last byte has left: tx is empty and the line has had the
+// time its baud rate needs for every byte written (8N1: 10 bits a byte), so a
+// slow line is not given up on while its FIFOs still hold the lines. That
+// tyme comes from the doer's own writes, not from the transport, so that a
+// replay (whose transport has nothing in flight) ends the doer when the run
+// did.
 class SerialSender final : public SerialDoer {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
@@ -513,7 +519,7 @@ class SerialSender final : public SerialDoer {
     lines_sent_ = lines_received_ = lines_intact_ = tx_bytes_ = rx_bytes_ = 0;
     outgoing_.clear();
     received_.clear();
-    next_send_ = tyme();
+    next_send_ = left_ = tyme();
   }
 
   void serve(Channel& channel) override {
@@ -538,23 +544,32 @@ class SerialSender final : public SerialDoer {
       outgoing_ = line(lines_sent_);
       ++lines_sent_;
       next_send_ = tyme_after(tyme(), interval_);
-      last_sent_ = tyme();
     }
     if (!outgoing_.empty()) {
       const std::size_t taken = channel.write(outgoing_);
       tx_bytes_ += static_cast<std::int64_t>(taken);
+      left_ = tyme_after(std::max(left_, tyme()), line_time(taken, channel.address().baud));
       outgoing_.erase(0, taken);
       if (!outgoing_.empty()) rerun();
     }
   }
 
+  // How long `bytes` take on a line of `baud` (8N1), rounded up.
+  static Tock line_time(std::size_t bytes, std::uint32_t baud) {
+    if (bytes == 0 || baud == 0) return Tock{0};
+    const std::uint64_t bits = std::uint64_t{bytes} * 10;  // bytes <= kMessageBytesMax
+    return Tock{static_cast<std::int64_t>((bits * 1'000'000'000 + baud - 1) / baud)};
+  }
+
   bool recur(Tyme tyme) override {
     SerialDoer::recur(tyme);
-    if (lines_sent_ == lines_ && outgoing_.empty() &&
-        (lines_intact_ == lines_ || tyme >= last_sent_ + drain_)) {
+    const bool written = lines_sent_ == lines_ && outgoing_.empty();
+    const Tyme drained = tyme_after(left_, drain_);
+    if (written && (lines_intact_ == lines_ || (channel().tx_size() == 0 && tyme >= drained))) {
       return true;
     }
-    const Tyme timer = lines_sent_ < lines_ ? next_send_ : last_sent_ + drain_;
+    // Tx emptying wakes this doer (the channel's waiter); the timers do not.
+    const Tyme timer = lines_sent_ < lines_ ? next_send_ : drained;
     if (timer > tyme && outgoing_.empty()) park(std::min(channel().due(), timer));
     return false;
   }
@@ -566,7 +581,8 @@ class SerialSender final : public SerialDoer {
   std::int64_t lines_sent_ = 0, lines_received_ = 0, lines_intact_ = 0, tx_bytes_ = 0,
                rx_bytes_ = 0;
   std::string outgoing_, received_;
-  Tyme next_send_{}, last_sent_{};
+  Tyme next_send_{};
+  Tyme left_{};  // when the last byte written has left, at the line's baud rate
 };
 
 }  // namespace
@@ -649,7 +665,8 @@ void add_io_kinds(DoerRegistry& registry) {
        {"size", ParamType::integer, "characters per line before its newline (>= 8)",
         ParamValue{std::int64_t{32}}},
        {"interval", ParamType::duration, "least tyme between lines", ParamValue{Tock{0}}},
-       {"drain", ParamType::duration, "how long to wait for echoes after the last line",
+       {"drain", ParamType::duration,
+        "how long to wait for echoes after the last byte has left (at the baud)",
         ParamValue{seconds(1)}}},
       factory_of<SerialSender>(),
       false});

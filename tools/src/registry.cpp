@@ -101,7 +101,16 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
                                     " (no TLS), or tls:// to a real address such as 127.0.0.1"
                               : "use " + sim));
   }
-  if (replaying || (a.scheme != Scheme::sim && a.scheme != Scheme::sim_serial)) return text;
+  const bool simulated = a.scheme == Scheme::sim || a.scheme == Scheme::sim_serial;
+  if (!replaying && virtual_time && !simulated) {
+    throw ParamError(std::string(key),
+                     "'" + text +
+                         "' is real IO, paced by the wall clock, but the run is in virtual time "
+                         "(mode = \"sim\"), so its results would change from run to run: set "
+                         "[run] mode = \"real\" or pass --real (sweep: --set run.mode=real), or "
+                         "use sim:// or sim-serial:// addresses with a [net]");
+  }
+  if (replaying || !simulated) return text;
   if (net == nullptr) {
     throw ParamError(std::string(key),
                      std::string("a ") + to_string(a.scheme) + ":// address needs a [net] section");

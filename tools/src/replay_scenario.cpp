@@ -120,6 +120,8 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   ReplayScenarioOutcome outcome;
   outcome.name = scenario->run.name;
   outcome.seed = scenario->run.seed;
+  outcome.noise = options.noise;
+  outcome.noise_seed = options.noise_seed;
   outcome.record_path = options.record_path;
   const std::vector<replay::ChannelInfo>& channels = replayer.header().channels;
   outcome.all_channels_simulated =
@@ -177,8 +179,10 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   // is not compared, see Replayer::run_ending).
   outcome.interrupted = end == RunEnd::interrupted && doist.stop_signal() != 0;
   outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
-  if (outcome.result.status != replay::ReplayStatus::diverged && !outcome.interrupted) {
-    outcome.expectations = checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result)});
+  // Interrupted: judged on the passes replayed, `final` ones not at all.
+  if (outcome.result.status != replay::ReplayStatus::diverged) {
+    outcome.expectations =
+        checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result), outcome.stop_signal});
   }
   if (journal) {
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
@@ -201,8 +205,9 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   std::snprintf(wall, sizeof wall, "%.3f", o.wall_seconds);
   std::string out;
   out += "replay:    " + (o.name.empty() ? std::string("(unnamed)") : display_text(o.name)) +
-         ", seed " + std::to_string(o.seed) + ": " + to_string(r.status) +
-         (run_cut(r) ? " up to the damage" : "") + "\n";
+         ", seed " + std::to_string(o.seed) +
+         (o.noise.empty() ? "" : ", noise seed " + std::to_string(o.noise_seed)) + ": " +
+         to_string(r.status) + (run_cut(r) ? " up to the damage" : "") + "\n";
   if (r.journal_error) out += format_damage(*r.journal_error, r.recorded_events, run_cut(r));
   out += "passes:    " + std::to_string(r.passes) + " in " + wall + " s wall\n";
   out += "events:    " + std::to_string(r.events) +
@@ -226,18 +231,21 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.6f", o.wall_seconds);
-  std::string out = "{" + json_field("name", o.name) + ", \"seed\": " + std::to_string(o.seed) +
-                    ", \"status\": \"" + to_string(r.status) +
-                    "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
-                    ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
-                    ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +
-                    replay::format_digest(r.digest) +
-                    "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
-                    ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) +
-                    "\", " + json_field("journal", o.record_path) + ", \"journal_error\": " +
-                    (r.journal_error ? replay::format_error(*r.journal_error,
-                                                            {.format = replay::LineFormat::json})
-                                     : "null");
+  std::string out =
+      "{" + json_field("name", o.name) + ", \"seed\": " + std::to_string(o.seed) + ", " +
+      json_field("noise_spec", o.noise) +
+      ", \"noise_seed\": " + (o.noise.empty() ? "null" : std::to_string(o.noise_seed)) +
+      ", \"status\": \"" + to_string(r.status) +
+      "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
+      ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
+      ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +
+      replay::format_digest(r.digest) +
+      "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
+      ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) + "\", " +
+      json_field("journal", o.record_path) + ", \"journal_error\": " +
+      (r.journal_error
+           ? replay::format_error(*r.journal_error, {.format = replay::LineFormat::json})
+           : "null");
   const replay::NoiseStats& n = r.noise;
   out += ", \"noise\": {\"rx\": " + std::to_string(n.rx_seen) +
          ", \"dropped\": " + std::to_string(n.dropped) +

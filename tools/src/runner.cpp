@@ -11,6 +11,7 @@
 #include "hio/replay/digest.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/journal.hpp"
+#include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
 
@@ -272,28 +273,33 @@ void ExpectationChecker::pass_ended(Tyme tyme) {
 std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& ending) const {
   const Tock ran = ending.tyme - start_;
   const std::string ended_at = format_seconds(ran) + " s";
+  // A run that did not reach its end: why, for what cannot be judged.
+  const bool cut = ending.cut || ending.stop_signal != 0;
+  const std::string stopped =
+      ending.stop_signal != 0 ? std::string("not judged: interrupted (") +
+                                    stop_signal_name(ending.stop_signal) + ") at tyme " + ended_at
+                              : "not judged: the replay stopped at tyme " + ended_at;
   std::vector<ExpectationResult> results = results_;
   for (ExpectationResult& result : results) {
     const Expectation& e = *result.expectation;
     const std::string value = std::to_string(*counters_.read(e.counter));
     if (e.when == Expectation::When::final) {
-      if (ending.cut) {
+      if (cut) {
         result.passed = false;
         result.judged = false;
-        result.detail = "not judged: the replay stopped at tyme " + ended_at +
-                        ", where the journal's intact part ends (" + e.counter + " was " + value +
-                        ")";
+        result.detail = stopped +
+                        (ending.stop_signal != 0 ? "" : ", where the journal's intact part ends") +
+                        " (" + e.counter + " was " + value + ")";
         continue;
       }
       result.passed = e.holds(*counters_.read(e.counter));
       result.detail = e.counter + " was " + value;
     } else if (e.when == Expectation::When::by && !result.passed) {
       const std::string deadline = format_seconds(e.by) + " s";
-      if (ran < e.by && ending.cut) {
+      if (ran < e.by && cut) {
         result.judged = false;
-        result.detail = "not judged: the replay stopped at tyme " + ended_at +
-                        ", before the deadline " + deadline + " (" + e.counter + " is " + value +
-                        ")";
+        result.detail =
+            stopped + ", before the deadline " + deadline + " (" + e.counter + " is " + value + ")";
       } else if (ran < e.by) {
         result.detail = "the run ended at tyme " + ended_at + ", before the deadline " + deadline +
                         " (" + e.counter + " is " + value + " at the end)";
@@ -302,7 +308,9 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
             "never held by " + deadline + " (" + e.counter + " is " + value + " at the end)";
       }
     } else if (result.detail.empty()) {
-      result.detail = ending.cut ? "held on every pass replayed" : "held on every pass";
+      result.detail = !cut                      ? "held on every pass"
+                      : ending.stop_signal != 0 ? "held on every pass until interrupted"
+                                                : "held on every pass replayed";
     }
   }
   return results;
@@ -324,6 +332,7 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     context.scenario_dir = scenario.path.substr(0, scenario.path.rfind('/'));
     if (context.scenario_dir.empty()) context.scenario_dir = "/";
   }
+  context.virtual_time = scenario.run.mode == Mode::sim;
   for (const SerialSpec& serial : scenario.net.serials)
     context.devices.insert(context.devices.end(), {serial.device_a, serial.device_b});
   build_tree(scenario, registry, context, *built);
@@ -499,7 +508,9 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     summary.digest = digest.value();
   }
 
-  summary.expectations = checker.finish(RunEnding{doist.tyme()});
+  // An interrupted run has no end to judge `final` expectations at.
+  summary.expectations = checker.finish(
+      RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0});
   if (warnings) warnings->finish();
   return summary;
 }
@@ -512,7 +523,11 @@ std::string format_summary(const RunSummary& s) {
   std::snprintf(wall, sizeof wall, "%.3f", s.wall_seconds);
   std::string out;
   out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : display_text(s.name)) +
-         ", seed " + std::to_string(s.seed) + ", ended: " + to_string(s.end) + "\n";
+         ", seed " + std::to_string(s.seed) + ", ended: " + to_string(s.end) +
+         (s.end == RunEnd::interrupted && s.stop_signal != 0
+              ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"
+              : "") +
+         "\n";
   out += "passes:    " + std::to_string(s.passes) + " (" + std::to_string(s.executed_passes) +
          " executed)\n";
   out += "tyme:      " + format_seconds(s.tyme) + " s simulated in " + wall + " s wall (" + speed +

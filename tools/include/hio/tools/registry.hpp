@@ -90,12 +90,17 @@ struct BuildContext {
     std::string who;        // "doer 'a' (file:line:col)"
   };
   std::map<std::string, std::vector<Claim>, std::less<>> claimed = {};
+  // The run is in virtual time (mode = "sim"): a real-IO address (tcp://,
+  // tls://, udp://, serial://) would run against the wall clock while tyme
+  // is virtual, so address() refuses it (not in a replay).
+  bool virtual_time = false;
 
   // Parameter `key` of `spec` as an address a channel can open: "@name"
   // resolved, parsed, and for sim:// and sim-serial:// checked against
   // [net] (the host or device must exist). `default_scheme` is put in front
   // of text without one ("host:port" datagram peers). Throws ParamError(key)
-  // saying what is wrong, in the scenario's words.
+  // saying what is wrong, in the scenario's words; a real-IO address in a
+  // virtual-time run (virtual_time) is wrong too.
   std::string address(const DoerSpec& spec, std::string_view key,
                       std::string_view default_scheme = "") const;
 

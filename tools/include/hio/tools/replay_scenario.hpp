@@ -23,8 +23,10 @@ struct ReplayScenarioOptions {
 };
 
 struct ReplayScenarioOutcome {
-  std::string name{};  // the scenario's run.name
-  std::uint64_t seed = 0;
+  std::string name{};            // the scenario's run.name
+  std::uint64_t seed = 0;        // the recorded run's
+  std::string noise{};           // the noise spec as given ("" for a strict replay)
+  std::uint64_t noise_seed = 0;  // the noise's seed (with noise)
   replay::ReplayResult result{};
   // The scenario's expectations on the replay (as `hio run` checks them);
   // empty when it diverged: a diverged run stops early and proves nothing.

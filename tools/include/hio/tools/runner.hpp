@@ -73,6 +73,9 @@ struct RunEnding {
   // A replay that stopped where its damaged journal's intact part ends: the
   // `final` expectations and the `by` deadlines after `tyme` are not judged.
   bool cut = false;
+  // A signal (SIGINT, SIGTERM) ended the run or the replay before its end:
+  // judged as a cut run, saying "interrupted (SIGINT)"; 0 when none did.
+  int stop_signal = 0;
 };
 
 // Checks a scenario's expectations on a run built by build_scenario: `always`
