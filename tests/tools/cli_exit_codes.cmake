@@ -63,7 +63,7 @@ require("${err}" "cannot build doer 'sim_typo': .*unknown host 'sever'" "unknown
 require("${err}" "cannot build doer 'real_name': to = 'localhost:9': destination 'localhost:9' is not an IP address" "non-IP udp peer not reported")
 # A peer on another network than the requester's: refused at `to`, naming
 # both schemes (not an unknown host).
-hio(check ${DATA}/bad_build/datagram_peer_other_network.toml EXIT 2)
+hio(check ${DATA}/bad_build/datagram_peer_other_network.toml --real EXIT 2)
 require("${err}" "^[^\n]*/datagram_peer_other_network.toml:16:6: cannot build doer 'real_to_sim': to = 'sim://server:7' is a sim:// address, and this doer sends datagrams over udp:// \\(address 'udp://127.0.0.1:0'\\): give a peer on the same network, as host:port\n" "sim peer of a udp doer")
 require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:22:6: cannot build doer 'real_to_named_sim': to = '@responder' \\(the address 'sim://server:7'\\) is a sim:// address, and this doer sends datagrams over udp://" "@name on another network")
 require("${err}" "\n[^\n]*/datagram_peer_other_network.toml:28:6: cannot build doer 'sim_to_real': to = 'udp://127.0.0.1:9' is a udp:// address, and this doer sends datagrams over sim://" "udp peer of a sim doer")
