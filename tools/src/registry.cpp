@@ -101,6 +101,8 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
                                     " (no TLS), or tls:// to a real address such as 127.0.0.1"
                               : "use " + sim));
   }
+  // After the [net]-host check: for a real scheme on a [net] host, that one
+  // says what is wrong (tests/tools/cli_exit_codes.cmake relies on the order).
   const bool simulated = a.scheme == Scheme::sim || a.scheme == Scheme::sim_serial;
   if (!replaying && virtual_time && !simulated) {
     throw ParamError(std::string(key),

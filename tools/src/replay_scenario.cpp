@@ -126,7 +126,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   const std::vector<replay::ChannelInfo>& channels = replayer.header().channels;
   outcome.all_channels_simulated =
       !channels.empty() && std::ranges::all_of(channels, [](const replay::ChannelInfo& c) {
-        return c.address.starts_with("sim://");
+        return c.address.starts_with("sim://") || c.address.starts_with("sim-serial://");
       });
   // A ScenarioError here leaves no journal (see run_scenario) - unless the
   // replay diverged while the doers were built: a listener whose open
