@@ -83,11 +83,11 @@ struct BuildContext {
   // the scenario that claimed it (see claim()): by family, network and port
   // ("stream ip 7"), or by device ("serial sim ttyB").
   struct Claim {
-    std::string address;    // as the doer gave it
-    std::string host;       // an IP address in one spelling (inet_ntop), or the name as written
+    std::string address{};  // as the doer gave it
+    std::string host{};     // an IP address in one spelling (inet_ntop), or the name as written
     int ip_family = 0;      // AF_INET, AF_INET6, or 0 for a name (or a device)
     bool wildcard = false;  // 0.0.0.0 or ::
-    std::string who;        // "doer 'a' (file:line:col)"
+    std::string who{};      // "doer 'a' (file:line:col)"
   };
   std::map<std::string, std::vector<Claim>, std::less<>> claimed = {};
   // The run is in virtual time (mode = "sim"): a real-IO address (tcp://,

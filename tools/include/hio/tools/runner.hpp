@@ -130,7 +130,7 @@ struct RunSummary {
 
 struct RunOptions {
   // Called about twice a wall second with the tyme, for a progress line.
-  std::function<void(Tyme)> progress;
+  std::function<void(Tyme)> progress{};
   // Journal the run into this file (hio::replay::Journal): the header holds
   // the full scenario text and its digest, the seed, the tock and the mode.
   std::string record_path{};
@@ -143,7 +143,7 @@ struct RunOptions {
   // channel as it happens - at most kChannelWarningsMax channels - and at the
   // end of the run a count of them all. It only reads the events: the
   // journal, the digest and the run are the same with or without it.
-  std::function<void(const std::string&)> warn;
+  std::function<void(const std::string&)> warn{};
 };
 
 // How many channels get a line of their own from RunOptions::warn; the
