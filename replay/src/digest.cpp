@@ -20,14 +20,51 @@ constexpr std::uint64_t round(std::uint64_t h, std::uint64_t w) {
   return rotl64(h ^ (w * kPrime2), 31) * kPrime1;
 }
 
+#ifdef HIO_DIGEST_LANES_PROTOTYPE
+// PROTOTYPE (see digest.hpp): `words` whole words at p into the lanes; `done`
+// words were hashed before them. Four independent chains run side by side.
+inline void absorb(std::uint64_t (&h)[4], std::uint64_t done, const unsigned char* p,
+                   std::size_t words) {
+  for (; words > 0 && done % 4 != 0; --words, ++done, p += 8)
+    h[done % 4] = round(h[done % 4], detail::load_le64(p));
+  std::uint64_t a = h[0], b = h[1], c = h[2], d = h[3];
+  for (; words >= 4; words -= 4, done += 4, p += 32) {
+    a = round(a, detail::load_le64(p));
+    b = round(b, detail::load_le64(p + 8));
+    c = round(c, detail::load_le64(p + 16));
+    d = round(d, detail::load_le64(p + 24));
+  }
+  h[0] = a, h[1] = b, h[2] = c, h[3] = d;
+  for (; words > 0; --words, ++done, p += 8)
+    h[done % 4] = round(h[done % 4], detail::load_le64(p));
+}
+
+inline std::uint64_t lanes_value(const std::uint64_t (&h)[4], std::uint64_t done,
+                                 const unsigned char* last, std::size_t last_size) {
+  std::uint64_t l[4] = {h[0], h[1], h[2], h[3]};
+  if (last_size > 0) absorb(l, done, last, 1);
+  return rotl64(l[0], 1) + rotl64(l[1], 7) + rotl64(l[2], 12) + rotl64(l[3], 18);
+}
+#else
+// `words` whole words at p into the chain (`done` words were hashed before).
+inline void absorb(std::uint64_t& h, std::uint64_t /*done*/, const unsigned char* p,
+                   std::size_t words) {
+  std::uint64_t v = h;  // the hot loop keeps the state in a register
+  for (; words > 0; --words, p += 8)
+    v = round(v, detail::load_le64(p));
+  h = v;
+}
+#endif
+
 }  // namespace
 
 void Hasher64::update(const void* data, std::size_t size) {
   // An empty string_view may have a null data(): memcpy must not see it.
   if (size == 0) return;
   const auto* p = static_cast<const unsigned char*>(data);
+  // Words hashed so far (the pending bytes are not yet).
+  std::uint64_t done = (size_ - pending_size_) / 8;
   size_ += size;
-  std::uint64_t h = h_;
   if (pending_size_ > 0) {
     const std::size_t take = std::min(size, 8 - pending_size_);
     std::memcpy(pending_ + pending_size_, p, take);
@@ -35,16 +72,12 @@ void Hasher64::update(const void* data, std::size_t size) {
     p += take;
     size -= take;
     if (pending_size_ < 8) return;
-    h = round(h, detail::load_le64(pending_));
+    absorb(h_, done++, pending_, 1);
     pending_size_ = 0;
   }
-  // The hot loop keeps the state in a register.
-  while (size >= 8) {
-    h = round(h, detail::load_le64(p));
-    p += 8;
-    size -= 8;
-  }
-  h_ = h;
+  absorb(h_, done, p, size / 8);
+  p += size / 8 * 8;
+  size %= 8;
   if (size > 0) {
     std::memcpy(pending_, p, size);
     pending_size_ = size;
@@ -64,12 +97,14 @@ void Hasher64::update_u64(std::uint64_t v) {
 }
 
 std::uint64_t Hasher64::digest() const {
+  unsigned char last[8] = {};
+  std::memcpy(last, pending_, pending_size_);
+#ifdef HIO_DIGEST_LANES_PROTOTYPE
+  const std::uint64_t h = lanes_value(h_, (size_ - pending_size_) / 8, last, pending_size_);
+#else
   std::uint64_t h = h_;
-  if (pending_size_ > 0) {
-    unsigned char last[8] = {};
-    std::memcpy(last, pending_, pending_size_);
-    h = round(h, detail::load_le64(last));
-  }
+  if (pending_size_ > 0) absorb(h, 0, last, 1);
+#endif
   return mix64(h ^ size_);
 }
 
@@ -136,10 +171,9 @@ void EventDigest::add(const ChannelEvent& e) {
     put_len(e.text.size());
     put(e.text);
     const unsigned char* q = buf;
-    std::uint64_t h = hs.h_;
-    for (; p - q >= 8; q += 8)
-      h = round(h, detail::load_le64(q));
-    hs.h_ = h;
+    const auto words = static_cast<std::size_t>(p - q) / 8;
+    absorb(hs.h_, (hs.size_ - hs.pending_size_) / 8, q, words);
+    q += words * 8;
     std::memcpy(hs.pending_, q, 8);
     hs.pending_size_ = static_cast<std::size_t>(p - q);
     hs.size_ += total;

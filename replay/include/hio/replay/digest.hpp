@@ -34,7 +34,18 @@ class Hasher64 {
  private:
   friend class EventDigest;  // hashes small events without copying them twice
 
+#ifdef HIO_DIGEST_LANES_PROTOTYPE
+  // PROTOTYPE, not hio-digest-1 (docs/performance.md, Journal, session 7):
+  // four lanes; word i of the stream goes to lane i mod 4, the lanes are
+  // combined in digest(). Only built with -DHIO_DIGEST_LANES_PROTOTYPE, to
+  // measure; every digest differs from hio-digest-1's.
+  static constexpr std::size_t kLanes = 4;
+  std::uint64_t h_[kLanes] = {0x27D4EB2F165667C5u, 0x27D4EB2F165667C5u + 0x9E3779B185EBCA87u,
+                              0x27D4EB2F165667C5u + 2 * 0x9E3779B185EBCA87u,
+                              0x27D4EB2F165667C5u + 3 * 0x9E3779B185EBCA87u};
+#else
   std::uint64_t h_ = 0x27D4EB2F165667C5u;
+#endif
   std::uint64_t size_ = 0;
   unsigned char pending_[8] = {};
   std::size_t pending_size_ = 0;
