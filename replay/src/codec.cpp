@@ -182,19 +182,70 @@ inline void put(unsigned char* message, std::size_t at, std::uint64_t word) {
   store_le64(message + at * 8, word);
 }
 
+// The pointer at word `at` to a blob at word `blob` of `size` bytes (a Text's
+// NUL not counted); a null pointer for an empty one.
+inline void put_blob_pointer(unsigned char* message, std::size_t at, std::size_t blob,
+                             std::size_t size, bool text) {
+  put(message, at,
+      size == 0 ? 0 : list_pointer(blob - at - 1, kByteElements, size + (text ? 1 : 0)));
+}
+
 // The blob at word `blob` (zero-padded) and the pointer to it at word `at`.
 inline void put_blob(unsigned char* message, std::size_t at, std::size_t& blob,
                      std::string_view value, bool text) {
+  put_blob_pointer(message, at, blob, value.size(), text);
   const std::size_t words = blob_words(value.size(), text);
-  if (words == 0) {
-    put(message, at, 0);
-    return;
-  }
-  put(message, at, list_pointer(blob - at - 1, kByteElements, value.size() + (text ? 1 : 0)));
+  if (words == 0) return;
   put(message, blob + words - 1, 0);
   copy_small(message + blob * 8, reinterpret_cast<const unsigned char*>(value.data()),
              value.size());
   blob += words;
+}
+
+// The words before the events: root, Frame, PassFrame and the list's tag.
+void put_head(unsigned char* m, std::uint64_t pass, Tyme tyme, std::uint32_t part, bool exit,
+              std::size_t n) {
+  put(m, 0, struct_pointer(0, 1, 1));
+  put(m, 1, static_cast<std::uint64_t>(schema::Frame::PASS));
+  put(m, 2, struct_pointer(0, 3, 1));
+  put(m, 3, pass);
+  put(m, 4, static_cast<std::uint64_t>(tyme.time_since_epoch().count()));
+  put(m, 5, part | (exit ? std::uint64_t{1} << 32 : 0));  // exit: the bit after part
+  put(m, 6, list_pointer(0, kCompositeElements, kEventWords * n));
+  put(m, 7, struct_pointer(n, 3, 3));  // a list tag: the offset field holds the count
+}
+
+// The data words of the event struct at word `at` (its pointers follow).
+inline void put_event_data(unsigned char* m, std::size_t at, const ChannelEvent& e) {
+  put(m, at,
+      static_cast<std::uint64_t>(e.kind) | (static_cast<std::uint64_t>(e.who) << 16) |
+          (static_cast<std::uint64_t>(e.channel) << 32));
+  put(m, at + 1, e.seq);
+  put(m, at + 2,
+      static_cast<std::uint64_t>(e.accepted) | (static_cast<std::uint64_t>(e.noise) << 32) |
+          (static_cast<std::uint64_t>(e.channel_kind) << 48));
+}
+
+// Appends the message of one segment of `words` words at `m`, packed.
+std::size_t pack_message(ByteBuffer& out, const unsigned char* m, std::size_t words) {
+  // Cap'n Proto packs the segment table and the segment as separate writes.
+  unsigned char table_bytes[8];
+  store_le32(table_bytes, 0);  // segments - 1
+  store_le32(table_bytes + 4, static_cast<std::uint32_t>(words));
+  std::uint64_t table;
+  std::memcpy(&table, table_bytes, 8);
+  out.reserve_spare(packed_bytes_max(1 + words));
+  const std::size_t start = out.size();
+  out.commit(detail::pack(&table, 1, out.tail()));
+  out.commit(detail::pack(reinterpret_cast<const std::uint64_t*>(m), words, out.tail()));
+  return out.size() - start;
+}
+
+void check_message_size(std::size_t words, std::uint64_t message_bytes_max) {
+  const std::uint64_t serialized_words = words + 1;  // and the segment table
+  if (serialized_words > message_bytes_max / sizeof(capnp::word)) {
+    message_too_large(serialized_words, message_bytes_max);
+  }
 }
 
 }  // namespace layout
@@ -213,48 +264,53 @@ std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, s
   if (words > kFirstSegmentWords) {
     return pass_with_builder(out, pass, tyme, part, exit, events, message_bytes_max);
   }
-  const std::uint64_t serialized_words = words + 1;  // and the segment table
-  if (serialized_words > message_bytes_max / sizeof(capnp::word)) {
-    message_too_large(serialized_words, message_bytes_max);
-  }
+  check_message_size(words, message_bytes_max);
   WordBuffer& buffer = scratch_->words;
   buffer.reserve(words);
   auto* m = reinterpret_cast<unsigned char*>(buffer.data());
   const std::size_t n = events.size();
-  put(m, 0, struct_pointer(0, 1, 1));
-  put(m, 1, static_cast<std::uint64_t>(schema::Frame::PASS));
-  put(m, 2, struct_pointer(0, 3, 1));
-  put(m, 3, pass);
-  put(m, 4, static_cast<std::uint64_t>(tyme.time_since_epoch().count()));
-  put(m, 5, part | (exit ? std::uint64_t{1} << 32 : 0));  // exit: the bit after part
-  put(m, 6, list_pointer(0, kCompositeElements, kEventWords * n));
-  put(m, 7, struct_pointer(n, 3, 3));  // a list tag: the offset field holds the count
+  put_head(m, pass, tyme, part, exit, n);
   std::size_t blob = kHeadWords + kEventWords * n;
   for (std::size_t i = 0; i < n; ++i) {
     const ChannelEvent& e = events[i];
     const std::size_t at = kHeadWords + kEventWords * i;
-    put(m, at,
-        static_cast<std::uint64_t>(e.kind) | (static_cast<std::uint64_t>(e.who) << 16) |
-            (static_cast<std::uint64_t>(e.channel) << 32));
-    put(m, at + 1, e.seq);
-    put(m, at + 2,
-        static_cast<std::uint64_t>(e.accepted) | (static_cast<std::uint64_t>(e.noise) << 32) |
-            (static_cast<std::uint64_t>(e.channel_kind) << 48));
+    put_event_data(m, at, e);
     put_blob(m, at + 3, blob, e.bytes, false);
     put_blob(m, at + 4, blob, e.peer, true);
     put_blob(m, at + 5, blob, e.text, true);
   }
-  // Cap'n Proto packs the segment table and the segment as separate writes.
-  unsigned char table_bytes[8];
-  store_le32(table_bytes, 0);  // segments - 1
-  store_le32(table_bytes + 4, static_cast<std::uint32_t>(words));
-  std::uint64_t table;
-  std::memcpy(&table, table_bytes, 8);
-  out.reserve_spare(packed_bytes_max(1 + words));
-  const std::size_t start = out.size();
-  out.commit(detail::pack(&table, 1, out.tail()));
-  out.commit(detail::pack(buffer.data(), words, out.tail()));
-  return out.size() - start;
+  return pack_message(out, m, words);
+}
+
+std::size_t FrameEncoder::pass_around(ByteBuffer& out, std::uint64_t pass, Tyme tyme,
+                                      std::uint32_t part, bool exit,
+                                      std::span<const ChannelEvent> events, unsigned char* blobs,
+                                      std::size_t blob_area_words, std::size_t room_words,
+                                      std::uint64_t message_bytes_max) {
+  using namespace layout;
+  const std::size_t n = events.size();
+  const std::size_t head = kHeadWords + kEventWords * n;
+  const std::size_t words = head + blob_area_words;
+  if (head > room_words || words > kFirstSegmentWords) {
+    return this->pass(out, pass, tyme, part, exit, events, message_bytes_max);
+  }
+  check_message_size(words, message_bytes_max);
+  unsigned char* const m = blobs - head * 8;
+  put_head(m, pass, tyme, part, exit, n);
+  auto blob_of = [&](std::string_view value) {
+    return head +
+           static_cast<std::size_t>(reinterpret_cast<const unsigned char*>(value.data()) - blobs) /
+               8;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const ChannelEvent& e = events[i];
+    const std::size_t at = kHeadWords + kEventWords * i;
+    put_event_data(m, at, e);
+    put_blob_pointer(m, at + 3, blob_of(e.bytes), e.bytes.size(), false);
+    put_blob_pointer(m, at + 4, blob_of(e.peer), e.peer.size(), true);
+    put_blob_pointer(m, at + 5, blob_of(e.text), e.text.size(), true);
+  }
+  return pack_message(out, m, words);
 }
 
 std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass, Tyme tyme,

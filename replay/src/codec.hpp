@@ -33,6 +33,17 @@ class FrameEncoder {
   // builder lays it out in several). The bytes are the same either way.
   std::size_t pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part, bool exit,
                    std::span<const ChannelEvent> events, std::uint64_t message_bytes_max);
+  // The same frame for events whose strings are already laid out as the
+  // frame's message has them after its events (EventBatch::FrameLayout:
+  // `blob_words` words from `blobs`, every non-empty string of `events` among
+  // them): the words before them are written into the `room_words` words just
+  // before `blobs`, and the message is packed from there, without copying the
+  // strings. Falls back to pass() when the room or the first segment is too
+  // small. The bytes are pass()'s.
+  std::size_t pass_around(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
+                          bool exit, std::span<const ChannelEvent> events, unsigned char* blobs,
+                          std::size_t blob_area_words, std::size_t room_words,
+                          std::uint64_t message_bytes_max);
   // The same frame through Cap'n Proto's builder and packer, always: the
   // reference the fast path is tested against.
   std::size_t pass_with_builder(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,

@@ -51,7 +51,7 @@ void Recorder::write_frame() {
     if (before_first_frame_) before_first_frame_();
     wrote_ = true;
   }
-  writer_.write_pass(tyme_, batch_.events(), exit_);
+  writer_.write_pass(tyme_, batch_, exit_);
   // A huge pass may have grown the batch; that memory is not kept for good.
   batch_.clear(4 * options_.frame_bytes_max);
 }

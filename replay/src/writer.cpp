@@ -10,6 +10,7 @@
 #include "format.hpp"
 #include "hio/replay/crc32c.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/replay/event_batch.hpp"
 #include "le.hpp"
 
 namespace hio::replay {
@@ -63,6 +64,15 @@ struct JournalWriter::Impl {
       if (options.sync) file.sync();
     });
   }
+
+  std::uint64_t pass_of(Tyme tyme) const {
+    return static_cast<std::uint64_t>(tyme.time_since_epoch().count() / header->tock.count());
+  }
+
+  // write_pass's checks and bookkeeping around `encode(out, pass, part)`,
+  // which appends the frame's packed message and returns its size.
+  template <typename Encode>
+  void pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit, Encode&& encode);
 
   // Appends one frame: length and CRC32C in front of the packed message that
   // `encode` appends. On any error the buffer is as before.
@@ -133,7 +143,28 @@ void JournalWriter::write_header(JournalHeader header) {
 }
 
 void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit) {
-  Impl& m = *impl_;
+  impl_->pass(tyme, events, exit,
+              [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part) {
+                return impl_->encoder.pass(out, pass, tyme, part, exit, events,
+                                           impl_->options.message_bytes_max);
+              });
+}
+
+void JournalWriter::write_pass(Tyme tyme, EventBatch& batch, bool exit) {
+  const std::span<const ChannelEvent> events = batch.events();
+  impl_->pass(tyme, events, exit,
+              [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part) {
+                const EventBatch::FrameLayout at = batch.frame_layout();
+                return impl_->encoder.pass_around(out, pass, tyme, part, exit, events, at.blobs,
+                                                  at.blob_words, at.room_words,
+                                                  impl_->options.message_bytes_max);
+              });
+}
+
+template <typename Encode>
+void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit,
+                               Encode&& encode) {
+  Impl& m = *this;
   m.require_open("write_pass");
   if (!m.header) m.refuse("write_pass before write_header");
   if (events.empty()) m.refuse("write_pass with no events (passes without events have no frame)");
@@ -162,10 +193,7 @@ void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events, 
   }
   const bool same_pass = m.last_tyme && *m.last_tyme == tyme;
   const std::uint32_t part = same_pass ? m.last_part + 1 : 0;
-  m.frame([&](detail::ByteBuffer& out) {
-    return m.encoder.pass(out, pass_of(tyme), tyme, part, exit, events,
-                          m.options.message_bytes_max);
-  });
+  m.frame([&](detail::ByteBuffer& out) { return encode(out, pass_of(tyme), part); });
   for (const ChannelEvent& e : events)
     m.digest.add(e);
   ++m.frames;
@@ -236,8 +264,8 @@ std::uint64_t JournalWriter::size_bytes() const {
   return impl_->file.written() + impl_->file.buffer().size();
 }
 std::uint64_t JournalWriter::pass_of(Tyme tyme) const {
-  const std::int64_t tock = header().tock.count();
-  return static_cast<std::uint64_t>(tyme.time_since_epoch().count() / tock);
+  header();  // refuses before write_header
+  return impl_->pass_of(tyme);
 }
 
 }  // namespace hio::replay

@@ -11,6 +11,7 @@
 
 #include "byte_buffer.hpp"
 #include "codec.hpp"
+#include "hio/replay/event_batch.hpp"
 #include "hio/replay/reader.hpp"
 #include "packed.hpp"
 
@@ -201,6 +202,31 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
     detail::decode_frame(words.data(), count, limits, frame);
     ASSERT_EQ(frame.exit, exit) << "round " << round;
     ASSERT_EQ(frame.part, part) << "round " << round;
+  }
+}
+
+// A batch whose strings sit in the frame's layout (EventBatch, as the Recorder
+// hands its pass over): pass_around writes pass()'s bytes, whether the room in
+// front of the strings holds the frame's first words (up to 64 events at
+// first, more after a bigger pass) or not (then it lays the frame out by
+// copying). Stale bytes of earlier passes in the reused arena must not show.
+TEST(JournalCodec, PassFramesAroundABatchAreTheBytesOfPass) {
+  Stream s(7);
+  detail::FrameEncoder encoder;
+  EventBatch batch;
+  for (int round = 0; round < 400; ++round) {
+    std::vector<std::string> strings;
+    const std::vector<ChannelEvent> events = events_for(s, strings);
+    for (const ChannelEvent& e : events)
+      batch.add(e);
+    const EventBatch::FrameLayout at = batch.frame_layout();
+    detail::ByteBuffer around;
+    encoder.pass_around(around, 9, Tyme{Tock{5}}, 0, false, batch.events(), at.blobs, at.blob_words,
+                        at.room_words, std::uint64_t{1} << 30);
+    ASSERT_EQ(std::string(reinterpret_cast<const char*>(around.data()), around.size()),
+              encoded(encoder, false, 9, 5, 0, events))
+        << "round " << round << ", " << events.size() << " events, room " << at.room_words;
+    batch.clear(std::size_t{1} << 20);
   }
 }
 

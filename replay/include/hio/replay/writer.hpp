@@ -46,6 +46,8 @@ struct WriterOptions {
 // JournalWriteError (a std::system_error), after which failed() is true and
 // every call throws std::logic_error (the file keeps the frames flushed
 // before the failure).
+class EventBatch;
+
 class JournalWriter {
  public:
   // Creates or truncates `path` and writes the preamble.
@@ -66,6 +68,10 @@ class JournalWriter {
   // its end tyme): only in a journal whose header has exit_marked, and only
   // more exit frames of the same tyme may follow it.
   void write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit = false);
+  // The same frame for the events of `batch` (as the Recorder buffers them):
+  // laid out around the strings where the batch keeps them rather than from
+  // copies of them. The same bytes either way.
+  void write_pass(Tyme tyme, EventBatch& batch, bool exit = false);
 
   // Hands everything buffered to the OS (and fdatasyncs with options.sync).
   void flush();
