@@ -151,6 +151,13 @@ struct ScalarBytes {
     });
     return out;
   }
+  // The end of the literal run from `in` (words with at most one zero byte;
+  // whole words up to `limit`).
+  static const unsigned char* literal_end(const unsigned char* in, const unsigned char* limit) {
+    while (in < limit && kTags.count[nonzero_bytes(load_le64(in))] >= 7)
+      in += 8;
+    return in;
+  }
 };
 
 // The loop of pack() with `Bytes` writing a word's non-zero bytes.
@@ -176,12 +183,17 @@ inline std::size_t pack_words(const std::uint64_t* words, std::size_t count, uns
       // Words with at most one zero byte are copied as they are (packing them
       // would not save a byte); Cap'n Proto stops at the first with two.
       const auto* limit = end - in > 255 * 8 ? in + 255 * 8 : end;
-      const auto* run = in;
-      while (run < limit && kTags.count[nonzero_bytes(load_le64(run))] >= 7)
-        run += 8;
+      const auto* run = Bytes::literal_end(in, limit);
       *out++ = static_cast<unsigned char>((run - in) / 8);
-      for (; in < run; in += 8, out += 8)  // runs are short: no memcpy call
-        std::memcpy(out, in, 8);
+      if (run - in > 32) {
+        // Bulk payload (long runs of text or random bytes): one copy.
+        std::memcpy(out, in, static_cast<std::size_t>(run - in));
+        out += run - in;
+        in = run;
+      } else {
+        for (; in < run; in += 8, out += 8)  // short runs: no memcpy call
+          std::memcpy(out, in, 8);
+      }
     }
   }
   return static_cast<std::size_t>(out - start);
@@ -204,6 +216,26 @@ struct Ssse3Bytes {
     const __m128i order = _mm_cvtsi64_si128(static_cast<long long>(kTags.shuffle[tag]));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_shuffle_epi8(bytes, order));
     return out + kTags.count[tag];
+  }
+  // ScalarBytes::literal_end, two words per compare: the zero bytes of 16
+  // bytes as a 16-bit mask, whose halves must have at most one bit each.
+  __attribute__((target("ssse3"))) static const unsigned char* literal_end(
+      const unsigned char* in, const unsigned char* limit) {
+    const __m128i zero = _mm_setzero_si128();
+    while (limit - in >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+      const auto zeros = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
+      if (zeros == 0) {
+        in += 16;
+        continue;
+      }
+      const unsigned low = zeros & 0xFFu;
+      const unsigned high = zeros >> 8;
+      if ((low & (low - 1)) != 0) return in;
+      if ((high & (high - 1)) != 0) return in + 8;
+      in += 16;
+    }
+    return ScalarBytes::literal_end(in, limit);
   }
 };
 

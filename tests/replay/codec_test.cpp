@@ -119,6 +119,27 @@ TEST(JournalCodec, PackIsCapnpPackingOnEveryKindOfWordAndRun) {
   EXPECT_GT(words, 100'000u);
 }
 
+// A literal run (after a word without zero bytes, the words with at most one)
+// ends at the first word with two zero bytes: at every position, odd and even
+// (the SSSE3 packer checks two words per compare), the zero bytes in either
+// half, and runs of payload length (copied in one piece).
+TEST(JournalCodec, PackEndsLiteralRunsAtEveryWord) {
+  Stream s(11);
+  for (std::size_t dense = 0; dense <= 40; ++dense) {
+    for (unsigned stop_tag : {0x3Fu, 0xFCu, 0x7Eu, 0x00u}) {
+      std::vector<std::uint64_t> words{word_with(0xFF, s)};
+      for (std::size_t i = 0; i < dense; ++i)
+        words.push_back(word_with(i % 2 == 0 ? 0xFF : 0xFF & ~(1u << (i % 8)), s));
+      words.push_back(word_with(stop_tag, s));
+      for (std::size_t i = 0; i < 5; ++i)
+        words.push_back(word_with(0xFF, s));
+      expect_capnp_packing(
+          words, std::to_string(dense) + " dense words, then tag " + std::to_string(stop_tag));
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
 TEST(JournalCodec, PackHandlesRunsAtAndBeyondTheCountLimit) {
   Stream s(7);
   for (std::size_t n : {1u, 255u, 256u, 257u, 510u, 511u, 512u, 1000u}) {
