@@ -297,7 +297,9 @@ std::size_t FrameEncoder::pass_around(ByteBuffer& out, std::uint64_t pass, Tyme 
   check_message_size(words, message_bytes_max);
   unsigned char* const m = blobs - head * 8;
   put_head(m, pass, tyme, part, exit, n);
-  auto blob_of = [&](std::string_view value) {
+  // The word of a string's blob (an empty one has none, and may have no data()).
+  auto blob_of = [&](std::string_view value) -> std::size_t {
+    if (value.empty()) return 0;
     return head +
            static_cast<std::size_t>(reinterpret_cast<const unsigned char*>(value.data()) - blobs) /
                8;
