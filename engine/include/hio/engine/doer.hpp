@@ -34,7 +34,7 @@ struct Deed {
     parked,   // waits for wake(); in the heap too when it has a deadline
     idling,   // parked idle (Step::Kind::idle_park); in the heap too
     woken,    // woken, runs next pass
-    running,  // its step is executing
+    running,  // its enter is running (it joins the queue when that returns)
   };
 
   // What a pass reads of a deed that runs comes first, next to its doer's
@@ -72,6 +72,14 @@ class Doer : public Tymee {
 
   Opts& opts() { return opts_; }
   const Opts& opts() const { return opts_; }
+
+  // The error a hook threw while this doer was already ending by another
+  // error, the one that propagated: abort or exit after an error in enter or
+  // recur, exit after clean or cease threw. The first such error, or null;
+  // cleared when the doer is entered again. (hio chains it as the context of
+  // the hook's error instead; here the first error keeps its type, so the
+  // caller's catch clauses still see it.)
+  std::exception_ptr hook_error() const { return hook_error_; }
 
   bool scheduled() const { return deed_.schedule != nullptr; }
   bool parked() const {
@@ -130,8 +138,13 @@ class Doer : public Tymee {
   };
   DogEnd take_dog();
 
-  Step finish();                                     // clean then exit (exit even if clean throws)
-  [[noreturn]] void fail(std::exception_ptr error);  // abort, exit, rethrow
+  // clean then exit (exit even if clean throws; then clean's error wins).
+  Step finish();
+  // abort, exit, rethrow `error` (which wins over theirs: hook_error()).
+  [[noreturn]] void fail(std::exception_ptr error);
+  // exit while an error is propagating: an error of its own goes to
+  // hook_error() (call from a catch block, then rethrow).
+  void exit_after_error();
 
  private:
   friend class Schedule;
@@ -168,6 +181,7 @@ class Doer : public Tymee {
   std::optional<bool> done_;
   std::string name_;
   Opts opts_;
+  std::exception_ptr hook_error_;
 };
 
 // True if error holds a Cease (a dog that let its forced close propagate).
