@@ -78,7 +78,7 @@ Doer::DogEnd Doer::take_dog() {
 
 Step Doer::start() {
   done_ = false;
-  park_until_.reset();
+  park_until_ = kNotParking;
   hook_error_ = nullptr;
   return begin_dog();
 }

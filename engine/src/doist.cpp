@@ -104,6 +104,11 @@ void Doist::remove_observer(PassObserver& observer) {
 }
 
 void Doist::enter(std::span<Doer* const> doers) {
+  entered_ = true;
+  if (pending_.empty()) {
+    enter_now(doers);
+    return;
+  }
   // The doers given, then those extend() queued since the last enter (each
   // once: one given here is not entered twice).
   std::vector<Doer*> batch(doers.begin(), doers.end());
@@ -111,7 +116,6 @@ void Doist::enter(std::span<Doer* const> doers) {
     if (std::find(doers.begin(), doers.end(), doer) == doers.end()) batch.push_back(doer);
   }
   pending_.clear();
-  entered_ = true;
   enter_now(batch);
 }
 

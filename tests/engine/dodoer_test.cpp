@@ -103,6 +103,22 @@ TEST(DoDoerTrace, ANestedEnterQueuesTheInnerChildFirst) {
   EXPECT_THAT(group.doers(), ElementsAre(&a, &c, &b));
 }
 
+// A child's enter exits the Doist: the group is closed when its own enter
+// returns, so it enters its other children first (as it finishes its pass
+// when a child exits the Doist in its recur), then closes them all.
+TEST(DoDoerRules, AChildExitingTheDoistInItsEnterClosesTheGroupWhenItsEnterReturns) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A"), b(trace, "B"), c(trace, "C");
+  DoDoer group("G", Tock{0}, {&a, &b});
+  a.on_enter = [&](EnterHook&) { doist.exit(); };
+  EXPECT_EQ(doist.run({&group, &c}, seconds(2)), RunEnd::done);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "B cease 0", "B exit 0", "A cease 0",
+                                 "A exit 0"));
+  EXPECT_EQ(group.done(), false);
+  EXPECT_FALSE(c.scheduled());
+}
+
 TEST(DoDoerRules, ExtendAddsEachNewDoerOnceInTheOrderGiven) {
   // Small batches are scanned, big ones looked up in a set: same result.
   for (std::size_t batch : {std::size_t{5}, std::size_t{40}}) {
