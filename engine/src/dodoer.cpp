@@ -44,7 +44,10 @@ void DoDoer::wind(Tymth tymth) {
 }
 
 void DoDoer::enter() {
-  core_.enter(doers_, tyme());
+  // A copy: a child's enter may extend or remove children, which changes
+  // doers_ while it is being entered.
+  const std::vector<Doer*> children = doers_;
+  core_.enter(children, tyme());
 }
 
 bool DoDoer::recur(Tyme tyme) {

@@ -78,7 +78,8 @@ Doer::DogEnd Doer::take_dog() {
 
 Step Doer::start() {
   done_ = false;
-  park_until_.reset();
+  park_until_ = kNotParking;
+  hook_error_ = nullptr;
   return begin_dog();
 }
 
@@ -86,21 +87,30 @@ Step Doer::finish() {
   try {
     clean();
   } catch (...) {
-    exit();
+    exit_after_error();
     throw;
   }
   exit();
   return Step::finish();
 }
 
+void Doer::exit_after_error() {
+  try {
+    exit();
+  } catch (...) {
+    if (!hook_error_) hook_error_ = std::current_exception();
+  }
+}
+
 void Doer::fail(std::exception_ptr error) {
+  // The error that ended the doer is the one its caller needs; a hook that
+  // fails on top of it is kept, not propagated.
   try {
     abort(error);
   } catch (...) {
-    exit();
-    throw;
+    if (!hook_error_) hook_error_ = std::current_exception();
   }
-  exit();
+  exit_after_error();
   std::rethrow_exception(error);
 }
 
@@ -120,7 +130,7 @@ void Doer::close() {
   try {
     cease();
   } catch (...) {
-    exit();
+    exit_after_error();
     throw;
   }
   exit();

@@ -104,8 +104,26 @@ void Doist::remove_observer(PassObserver& observer) {
 }
 
 void Doist::enter(std::span<Doer* const> doers) {
-  core_.enter(doers, tyme());
+  entered_ = true;
+  if (pending_.empty()) {
+    enter_now(doers);
+    return;
+  }
+  // The doers given, then those extend() queued since the last enter (each
+  // once: one given here is not entered twice).
+  std::vector<Doer*> batch(doers.begin(), doers.end());
+  for (Doer* doer : pending_) {
+    if (std::find(doers.begin(), doers.end(), doer) == doers.end()) batch.push_back(doer);
+  }
+  pending_.clear();
+  enter_now(batch);
+}
+
+void Doist::enter_now(std::span<Doer* const> doers) {
+  // Listed before they are entered, as hio's do() sets .doers first: an
+  // enter that removes a doer of this batch finds it in the list.
   doers_.insert(doers_.end(), doers.begin(), doers.end());
+  core_.enter(doers, tyme());
 }
 
 void Doist::recur() {
@@ -122,6 +140,7 @@ void Doist::recur() {
 }
 
 void Doist::exit() {
+  entered_ = false;
   core_.exit();
 }
 
@@ -129,16 +148,23 @@ void Doist::extend(std::span<Doer* const> doers) {
   std::vector<Doer*> fresh;
   for (Doer* doer : doers) {
     if (doer != nullptr && !doer->scheduled() &&
-        std::find(fresh.begin(), fresh.end(), doer) == fresh.end()) {
+        std::find(fresh.begin(), fresh.end(), doer) == fresh.end() &&
+        std::find(pending_.begin(), pending_.end(), doer) == pending_.end()) {
       fresh.push_back(doer);
     }
   }
-  enter(fresh);
+  if (!in_run_ && !entered_) {  // before a run: queued for it
+    pending_.insert(pending_.end(), fresh.begin(), fresh.end());
+    return;
+  }
+  enter_now(fresh);
 }
 
 void Doist::remove(std::span<Doer* const> doers) {
-  for (Doer* doer : doers)
+  for (Doer* doer : doers) {
     doers_.erase(std::remove(doers_.begin(), doers_.end(), doer), doers_.end());
+    pending_.erase(std::remove(pending_.begin(), pending_.end(), doer), pending_.end());
+  }
   core_.remove(doers);
 }
 
@@ -150,6 +176,15 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
   if (limit) set_limit(*limit);
   doers_.clear();
+  // Between here and the end of run(), extend() enters at once, even after a
+  // doer's exit() (which ends the run, not its own extends).
+  struct InRun {
+    bool& flag;
+    explicit InRun(bool& in_run) : flag(in_run) { flag = true; }
+    ~InRun() { flag = false; }
+    InRun(const InRun&) = delete;
+    InRun& operator=(const InRun&) = delete;
+  } in_run(in_run_);
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
   stop_signal_ = 0;

@@ -20,7 +20,7 @@ Step ReDoer::end_dog(bool ceased) {
     try {
       cease();
     } catch (...) {
-      exit();
+      exit_after_error();
       throw;
     }
     exit();

@@ -17,7 +17,7 @@ bool by_label(const Deed* a, const Deed* b) {
 }  // namespace
 
 Schedule::~Schedule() {
-  HIO_CHECK(!in_pass() && entering_ == 0,
+  HIO_CHECK(!in_pass() && entering_.empty(),
             "a scheduler (Doist or DoDoer) destroyed during its own pass or while entering a "
             "doer, by one of its doers; end the run first (request_stop() or exit())");
   try {
@@ -36,8 +36,13 @@ void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
       throw std::logic_error("doer '" + doer->name() + "' is already scheduled");
     }
   }
-  for (Doer* doer : doers)
+  const std::uint64_t exits = exits_;
+  for (Doer* doer : doers) {
     enter_one(*doer, tyme);
+    // An enter exited the schedule: entering more would run doers in a
+    // schedule that has ended.
+    if (exits_ != exits) return;
+  }
 }
 
 void Schedule::enter_one(Doer& doer, Tyme tyme) {
@@ -46,43 +51,38 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
     throw std::logic_error("doer '" + doer.name() + "' is already scheduled");
   }
   // Before anything changes: winding may throw (a DoDoer that contains
-  // itself).
+  // itself), and so may the push.
   doer.wind(tymth_);
-  // During a pass a new deed goes just before the one that entered it, so it
-  // sorts before it in the ready list that is being built.
-  link_before(deed, running_);
+  entering_.push_back({&deed, false});
+  // `running` marks a deed while its enter runs: it is executing (a dog would
+  // be resumed inside itself), so remove() and exit() close it, if at all,
+  // when its enter returns.
   deed.schedule = this;
-  // `running` marks a deed while its enter runs: remove() leaves it alone and
-  // exit() closes it when its enter returns (it is executing: a dog would be
-  // resumed inside itself).
   deed.state = Deed::State::running;
   Step step = Step::finish();
-  ++entering_;
   try {
     step = doer.start();
-    --entering_;
   } catch (...) {
-    --entering_;
-    if (auto it = std::find(close_after_enter_.begin(), close_after_enter_.end(), &deed);
-        it != close_after_enter_.end()) {
-      close_after_enter_.erase(it);  // exit() unlinked it already
-    } else {
-      unlink(deed);
-    }
+    entering_.pop_back();
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
     throw;
   }
-  if (auto it = std::find(close_after_enter_.begin(), close_after_enter_.end(), &deed);
-      it != close_after_enter_.end()) {
-    // The schedule was exited while this deed was entered: close it now
-    // (it is unlinked; a deed that finished in its enter has ended anyway).
-    close_after_enter_.erase(it);
+  HIO_CHECK(entering_.back().deed == &deed, "enters did not nest");
+  const bool close = entering_.back().close;
+  entering_.pop_back();
+  if (step.kind() == Step::Kind::finish || close) {
+    // Ended in its enter, or exited or removed meanwhile: it never joins the
+    // queue (a deed that finished has ended anyway).
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
+    deed.wake_pending = false;
     if (step.kind() != Step::Kind::finish) doer.close();
     return;
   }
+  // During a pass a new deed goes just before the one that entered it, so it
+  // sorts before it in the ready list that is being built.
+  link_before(deed, running_);
   deed.retyme = tyme;
   if (step.kind() == Step::Kind::tock) {
     deed.state = Deed::State::ready;
@@ -335,15 +335,10 @@ void Schedule::exit() {
     list->clear();
   }
   changed_ = true;  // in case a deed exits its own schedule mid-pass
+  ++exits_;
   // Deeds whose enter is running are closed when it returns (enter_one).
-  for (Deed* deed = head_; deed != nullptr;) {
-    Deed* next = deed->next;
-    if (deed->state == Deed::State::running) {
-      unlink(*deed);
-      close_after_enter_.push_back(deed);
-    }
-    deed = next;
-  }
+  for (Entering& entering : entering_)
+    entering.close = true;
   // Mid-pass, reverse order is that of hio's rotated deque (see remove()):
   // the deeds before the running one, nearest first, then the rest from the
   // tail. The running deed is still executing and cannot be closed under its
@@ -363,13 +358,30 @@ void Schedule::exit() {
 }
 
 void Schedule::remove(std::span<Doer* const> doers) {
+  // The deed whose code calls this, or one of its ancestors (a DoDoer whose
+  // child runs): the last enter to start, else the running deed. Enters
+  // during a pass are nested in the running deed's run.
+  const Deed* const innermost = !entering_.empty() ? entering_.back().deed : running_;
   std::vector<Deed*> closing;
   for (Doer* doer : doers) {
     if (doer == nullptr) continue;
     Deed& deed = doer->deed_;
     if (deed.schedule != this) continue;
-    // Removing itself, or a deed whose enter is running: it finishes on its own.
-    if (&deed == running_ || deed.state == Deed::State::running) continue;
+    // Removing itself: it finishes on its own.
+    if (&deed == innermost) continue;
+    // Executing, but removed by another doer (one its enter or run entered):
+    // closed as soon as its enter or run returns.
+    if (deed.state == Deed::State::running) {
+      for (Entering& entering : entering_) {
+        if (entering.deed == &deed) entering.close = true;
+      }
+      continue;
+    }
+    if (&deed == running_) {
+      close_after_run_ = &deed;
+      changed_ = true;
+      continue;
+    }
     if (std::find(closing.begin(), closing.end(), &deed) == closing.end()) closing.push_back(&deed);
   }
   // Reverse queue order; during a pass the queue is seen as hio's rotating

@@ -297,5 +297,83 @@ TEST_F(ReDoerTest, ClassFnAndReDoersInterleaveInQueueOrder) {
       ElementsAre("c enter 0", "f enter 0", "r enter 0", "c recur 0", "f recur 0", "r recur 0"));
 }
 
+struct HookFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A ReDoer's hooks follow the class doer's rule: a failing abort or exit
+// does not replace the error that ended the doer.
+class FailingReDoer : public ReDoer {
+ public:
+  using ReDoer::ReDoer;
+
+ protected:
+  Dog co_recur() override {
+    co_yield this->tock();
+    throw std::runtime_error(name() + " failed");
+  }
+  void abort(std::exception_ptr) override {
+    g_trace->push_back(stamp(name(), "abort", tyme()));
+    throw HookFailure(name() + " abort failed");
+  }
+  void exit() override {
+    g_trace->push_back(stamp(name(), "exit", tyme()));
+    throw HookFailure(name() + " exit failed");
+  }
+};
+
+TEST_F(ReDoerTest, AFailingAbortOrExitHookDoesNotReplaceTheError) {
+  FailingReDoer r("r", Tock{0});
+  Doist doist;
+  std::string what;
+  try {
+    doist.run({&r});
+  } catch (const HookFailure& e) {
+    what = std::string("hook: ") + e.what();
+  } catch (const std::runtime_error& e) {
+    what = e.what();
+  }
+  EXPECT_EQ(what, "r failed");
+  EXPECT_THAT(trace, ElementsAre("r abort 0", "r exit 0"));
+  try {
+    std::rethrow_exception(r.hook_error());
+  } catch (const HookFailure& e) {
+    EXPECT_STREQ(e.what(), "r abort failed");
+  }
+  EXPECT_NE(r.hook_error(), nullptr);
+}
+
+// A doify'd function's catch blocks are its hooks, and C++'s own rule holds
+// there: what a catch block throws replaces the error. To keep it, the block
+// throws with std::throw_with_nested, and the run passes the nest on intact.
+Dog fails_while_aborting(Doer& self) {
+  try {
+    co_yield self.tock();
+    throw std::runtime_error(self.name() + " failed");
+  } catch (const Cease&) {
+    throw;
+  } catch (...) {
+    std::throw_with_nested(HookFailure(self.name() + " abort failed"));
+  }
+}
+
+TEST_F(FnDoerTest, AFunctionsFailingAbortKeepsTheErrorByNestingIt) {
+  auto f = doify(fails_while_aborting, "f");
+  Doist doist;
+  std::string outer, inner;
+  try {
+    doist.run({f.get()});
+  } catch (const HookFailure& e) {
+    outer = e.what();
+    try {
+      std::rethrow_if_nested(e);
+    } catch (const std::runtime_error& nested) {
+      inner = nested.what();
+    }
+  }
+  EXPECT_EQ(outer, "f abort failed");
+  EXPECT_EQ(inner, "f failed");
+}
+
 }  // namespace
 }  // namespace hio::test

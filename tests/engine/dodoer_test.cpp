@@ -88,6 +88,37 @@ TEST(DoDoerRules, ExtendAndRemoveInsideAGroup) {
                                  "a exit 4", "late cease 4", "late exit 4"));
 }
 
+// As under the Doist (hio's DoDoer.enter appends a deed when its enter
+// returns): B, which A's enter extends, runs before A and closes after it.
+TEST(DoDoerTrace, ANestedEnterQueuesTheInnerChildFirst) {
+  Trace trace;
+  EnterHook a(trace, "A"), b(trace, "B"), c(trace, "C");
+  DoDoer group("G", Tock{0}, {&a, &c});
+  a.on_enter = [&](EnterHook&) { group.extend({&b}); };
+  Doist doist(seconds(1));
+  EXPECT_EQ(doist.run({&group}, seconds(2)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "C enter 0", "B recur 0", "A recur 0",
+                                 "C recur 0", "B recur 1", "A recur 1", "C recur 1", "C cease 2",
+                                 "C exit 2", "A cease 2", "A exit 2", "B cease 2", "B exit 2"));
+  EXPECT_THAT(group.doers(), ElementsAre(&a, &c, &b));
+}
+
+// A child's enter exits the Doist: the group is closed when its own enter
+// returns, so it enters its other children first (as it finishes its pass
+// when a child exits the Doist in its recur), then closes them all.
+TEST(DoDoerRules, AChildExitingTheDoistInItsEnterClosesTheGroupWhenItsEnterReturns) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A"), b(trace, "B"), c(trace, "C");
+  DoDoer group("G", Tock{0}, {&a, &b});
+  a.on_enter = [&](EnterHook&) { doist.exit(); };
+  EXPECT_EQ(doist.run({&group, &c}, seconds(2)), RunEnd::done);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "B cease 0", "B exit 0", "A cease 0",
+                                 "A exit 0"));
+  EXPECT_EQ(group.done(), false);
+  EXPECT_FALSE(c.scheduled());
+}
+
 TEST(DoDoerRules, ExtendAddsEachNewDoerOnceInTheOrderGiven) {
   // Small batches are scanned, big ones looked up in a set: same result.
   for (std::size_t batch : {std::size_t{5}, std::size_t{40}}) {

@@ -330,21 +330,10 @@ TEST(DoistRules, RequestStopFromAnotherThreadEndsARealTimeRun) {
               ElementsAre(testing::StartsWith("A cease"), testing::StartsWith("A exit")));
 }
 
-// A doer whose enter is running is executing: removing it then (itself, or
-// by a doer its enter extends) is the self-removal rule (it finishes on its
-// own), and exit() closes it once its enter returns.
-class EnterHook : public ProbeDoer {
- public:
-  using ProbeDoer::ProbeDoer;
-  std::function<void(EnterHook&)> on_enter;
-
- protected:
-  void enter() override {
-    ProbeDoer::enter();
-    if (on_enter) on_enter(*this);
-  }
-};
-
+// A doer whose enter is running is executing. Removing it from its own enter
+// (or from the enter of a doer below it) is the self-removal rule: it
+// finishes on its own. Removing it from the enter of a doer that its enter
+// extended closes it as soon as its enter returns, as exit() does.
 TEST(DoistRules, ADoerRemovingItselfInItsEnterRunsOnAndIsClosedOnce) {
   Trace trace;
   Doist doist(seconds(1));
@@ -354,30 +343,135 @@ TEST(DoistRules, ADoerRemovingItselfInItsEnterRunsOnAndIsClosedOnce) {
   EXPECT_THAT(trace, ElementsAre("A enter 0", "A recur 0", "A recur 1", "A cease 2", "A exit 2"));
 }
 
-TEST(DoistRules, ADoerRemovedByOneItsEnterExtendsIsNotClosedUnderItsFeet) {
+TEST(DoistRules, ADoerRemovedByOneItsEnterExtendsIsClosedWhenItsEnterReturns) {
   Trace trace;
   Doist doist(seconds(1));
   EnterHook a(trace, "A"), b(trace, "B");
   a.on_enter = [&](EnterHook&) { doist.extend({&b}); };
   b.on_enter = [&](EnterHook&) { doist.remove({&a}); };
   EXPECT_EQ(doist.run({&a}, seconds(1)), RunEnd::limit);
-  // (The order of a nested enter's deeds is not pinned here: they run as
-  // hio's deque would, B then A, and close in reverse queue order, B first.)
-  EXPECT_THAT(trace,
-              testing::UnorderedElementsAre("A enter 0", "B enter 0", "B recur 0", "A recur 0",
-                                            "A cease 1", "A exit 1", "B cease 1", "B exit 1"));
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "A cease 0", "A exit 0", "B recur 0",
+                                 "B cease 1", "B exit 1"));
+  EXPECT_EQ(a.done(), false);
+  EXPECT_THAT(doist.doers(), ElementsAre(&b));
+}
+
+// The innermost enter is the one removing itself: B, not A.
+TEST(DoistRules, ANestedEnterRemovingItselfRunsOnInHioOrder) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A"), b(trace, "B");
+  a.on_enter = [&](EnterHook&) { doist.extend({&b}); };
+  b.on_enter = [&](EnterHook& self) { doist.remove({&self}); };
+  EXPECT_EQ(doist.run({&a}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "B recur 0", "A recur 0", "A cease 1",
+                                 "A exit 1", "B cease 1", "B exit 1"));
+  EXPECT_THAT(doist.doers(), ElementsAre(&a));
+}
+
+// The running doer extends A and A's enter removes it: it is not the doer
+// removing itself, so it is closed as soon as its run returns.
+TEST(DoistRules, ARunningDoerRemovedByTheEnterItCalledIsClosedWhenItsRunReturns) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer r(trace, "R");
+  EnterHook a(trace, "A");
+  r.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 1) doist.extend({&a});
+    trace.push_back("R returns");
+  };
+  a.on_enter = [&](EnterHook&) { doist.remove({&r}); };
+  EXPECT_EQ(doist.run({&r}, seconds(3)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("R enter 0", "R recur 0", "A enter 0", "R returns", "R cease 0",
+                                 "R exit 0", "A recur 1", "A recur 2", "A cease 3", "A exit 3"));
+  EXPECT_EQ(r.recurs, 1);
 }
 
 TEST(DoistRules, ExitDuringAnEnterClosesThatDoerWhenItsEnterReturns) {
   Trace trace;
   Doist doist(seconds(1));
-  EnterHook a(trace, "A"), b(trace, "B");
+  EnterHook a(trace, "A"), b(trace, "B"), c(trace, "C");
   b.on_enter = [&](EnterHook&) { doist.exit(); };
-  EXPECT_EQ(doist.run({&a, &b}, seconds(2)), RunEnd::done);
+  EXPECT_EQ(doist.run({&a, &b, &c}, seconds(2)), RunEnd::done);
+  // C comes after the exit: it is never entered.
   EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "A cease 0", "A exit 0", "B cease 0",
                                  "B exit 0"));
   EXPECT_FALSE(a.scheduled());
   EXPECT_FALSE(b.scheduled());
+  EXPECT_FALSE(c.scheduled());
+  EXPECT_EQ(c.done(), std::nullopt);
+}
+
+TEST(DoistRules, ExitDuringAnExtendsEnterStopsThatExtend) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer r(trace, "R");
+  EnterHook a(trace, "A"), b(trace, "B");
+  r.on_recur = [&](ProbeDoer&, int) { doist.extend({&a, &b}); };
+  a.on_enter = [&](EnterHook&) { doist.exit(); };
+  EXPECT_EQ(doist.run({&r}, seconds(3)), RunEnd::done);
+  EXPECT_THAT(trace, ElementsAre("R enter 0", "R recur 0", "A enter 0", "A cease 0", "A exit 0",
+                                 "R cease 0", "R exit 0"));
+  EXPECT_FALSE(b.scheduled());
+  EXPECT_EQ(b.done(), std::nullopt);
+}
+
+// hio appends a deed to its queue when its enter returns: a doer that A's
+// enter extends comes before A, runs before A and closes after A.
+TEST(DoistTrace, ANestedEnterQueuesTheInnerDoerFirst) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A"), b(trace, "B"), c(trace, "C");
+  a.on_enter = [&](EnterHook&) { doist.extend({&b}); };
+  EXPECT_EQ(doist.run({&a, &c}, seconds(2)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "B enter 0", "C enter 0", "B recur 0", "A recur 0",
+                                 "C recur 0", "B recur 1", "A recur 1", "C recur 1", "C cease 2",
+                                 "C exit 2", "A cease 2", "A exit 2", "B cease 2", "B exit 2"));
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &c, &b));  // hio: extend appends
+}
+
+// The same during a pass: R extends A, A's enter extends B. Both go just
+// before R, B first: the queue is P, B, A, R.
+TEST(DoistTrace, ANestedEnterDuringAPassQueuesTheInnerDoerFirst) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer p(trace, "P"), r(trace, "R");
+  EnterHook a(trace, "A"), b(trace, "B");
+  r.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 1) doist.extend({&a});
+  };
+  a.on_enter = [&](EnterHook&) { doist.extend({&b}); };
+  EXPECT_EQ(doist.run({&p, &r}, seconds(2)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("P enter 0", "R enter 0", "P recur 0", "R recur 0", "A enter 0",
+                                 "B enter 0", "P recur 1", "B recur 1", "A recur 1", "R recur 1",
+                                 "R cease 2", "R exit 2", "A cease 2", "A exit 2", "B cease 2",
+                                 "B exit 2", "P cease 2", "P exit 2"));
+}
+
+// Before a run, extend queues the doers for it (hio's Doist.extend adds to
+// the doers its do() runs): they are entered after the run's own doers.
+TEST(DoistRules, ExtendBeforeRunQueuesTheDoersForTheRun) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B"), c(trace, "C");
+  doist.extend({&a, &b});
+  EXPECT_TRUE(trace.empty());
+  EXPECT_FALSE(a.scheduled());
+  doist.remove({&b});  // queued, so it simply leaves the queue
+  EXPECT_EQ(doist.run({&c, &a}, seconds(1)), RunEnd::limit);  // a is entered once
+  EXPECT_THAT(trace, ElementsAre("C enter 0", "A enter 0", "C recur 0", "A recur 0", "A cease 1",
+                                 "A exit 1", "C cease 1", "C exit 1"));
+  // The queue was taken by that run.
+  trace.clear();
+  EXPECT_EQ(doist.run({&c}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("C enter 1", "C recur 1", "C cease 2", "C exit 2"));
+  // Between runs too; and a manual enter takes them as run() does.
+  trace.clear();
+  doist.extend({&b});
+  doist.enter({&a});
+  doist.exit();
+  EXPECT_THAT(trace, ElementsAre("A enter 2", "B enter 2", "B cease 2", "B exit 2", "A cease 2",
+                                 "A exit 2"));
 }
 
 // Destroying a scheduler from inside its own pass would leave the pass
@@ -475,6 +569,108 @@ TEST(DoistRules, EveryDoerExitsEvenWhenACloseThrows) {
   EXPECT_THAT(trace, ::testing::Contains("A exit 0.03125"));
   EXPECT_THAT(trace, ::testing::Contains("C exit 0.03125"));
   EXPECT_FALSE(b.scheduled());
+}
+
+// A hook that throws while its doer is already ending by an error (abort or
+// exit after an error; exit after clean or cease threw) does not replace
+// that error: the first one propagates, as it is.
+struct HookFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class FailingHooks : public EnterHook {
+ public:
+  using EnterHook::EnterHook;
+  bool enter_throws = false, abort_throws = false, clean_throws = false, cease_throws = false,
+       exit_throws = false;
+
+ protected:
+  void enter() override {
+    EnterHook::enter();
+    if (enter_throws) throw std::runtime_error(name() + " enter failed");
+  }
+  void abort(std::exception_ptr error) override {
+    EnterHook::abort(error);
+    if (abort_throws) throw HookFailure(name() + " abort failed");
+  }
+  void clean() override {
+    EnterHook::clean();
+    if (clean_throws) throw std::runtime_error(name() + " clean failed");
+  }
+  void cease() override {
+    EnterHook::cease();
+    if (cease_throws) throw std::runtime_error(name() + " cease failed");
+  }
+  void exit() override {
+    EnterHook::exit();
+    if (exit_throws) throw HookFailure(name() + " exit failed");
+  }
+};
+
+// What run() threw: "hook: ..." for a HookFailure.
+template <class Run>
+std::string thrown_by(Run&& run) {
+  try {
+    run();
+  } catch (const HookFailure& e) {
+    return std::string("hook: ") + e.what();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "nothing";
+}
+
+TEST(DoistErrors, AFailingAbortOrExitHookDoesNotReplaceTheError) {
+  for (int hooks = 1; hooks <= 3; ++hooks) {
+    Trace trace;
+    Doist doist(seconds(1));
+    FailingHooks a(trace, "A");
+    ProbeDoer b(trace, "B");
+    a.throw_on = 2;
+    a.abort_throws = (hooks & 1) != 0;
+    a.exit_throws = (hooks & 2) != 0;
+    EXPECT_EQ(thrown_by([&] { doist.run({&a, &b}, seconds(5)); }), "A failed") << hooks;
+    EXPECT_THAT(last(trace, 4), ElementsAre("A abort 1", "A exit 1", "B cease 1", "B exit 1"));
+    // The first hook error is kept on the doer.
+    EXPECT_EQ(thrown_by([&] { std::rethrow_exception(a.hook_error()); }),
+              hooks == 2 ? "hook: A exit failed" : "hook: A abort failed");
+  }
+}
+
+TEST(DoistErrors, AFailingHookAfterAnEnterErrorDoesNotReplaceIt) {
+  Trace trace;
+  Doist doist(seconds(1));
+  FailingHooks a(trace, "A");
+  a.enter_throws = a.abort_throws = a.exit_throws = true;
+  EXPECT_EQ(thrown_by([&] { doist.run({&a}); }), "A enter failed");
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "A abort 0", "A exit 0"));
+  EXPECT_EQ(thrown_by([&] { std::rethrow_exception(a.hook_error()); }), "hook: A abort failed");
+  // Entering it again clears it.
+  a.enter_throws = a.abort_throws = a.exit_throws = false;
+  EXPECT_EQ(doist.run({&a}, seconds(1)), RunEnd::limit);
+  EXPECT_EQ(a.hook_error(), nullptr);
+}
+
+TEST(DoistErrors, AFailingExitAfterAFailingCleanOrCeaseDoesNotReplaceIt) {
+  Trace trace;
+  Doist doist(seconds(1));
+  FailingHooks a(trace, "A"), b(trace, "B");
+  a.done_on = 1;
+  a.clean_throws = a.exit_throws = true;
+  EXPECT_EQ(thrown_by([&] { doist.run({&a}); }), "A clean failed");
+  b.cease_throws = b.exit_throws = true;
+  EXPECT_EQ(thrown_by([&] { std::rethrow_exception(a.hook_error()); }), "hook: A exit failed");
+  EXPECT_EQ(thrown_by([&] { doist.run({&b}, seconds(1)); }), "B cease failed");
+  EXPECT_EQ(thrown_by([&] { std::rethrow_exception(b.hook_error()); }), "hook: B exit failed");
+  // (A pass that throws does not tick: B's run starts at 0 too.)
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "A recur 0", "A clean 0", "A exit 0", "B enter 0",
+                                 "B recur 0", "B cease 1", "B exit 1"));
+  // A hook that fails alone is the error.
+  Trace none;
+  FailingHooks c(none, "C");
+  c.exit_throws = true;
+  EXPECT_EQ(thrown_by([&] { doist.run({&c}, seconds(1)); }), "hook: C exit failed");
+  EXPECT_EQ(c.hook_error(), nullptr);
 }
 
 TEST(DoistRealTime, PacesPassesToTheWallClockWithExactTyme) {

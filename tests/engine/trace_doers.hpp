@@ -88,6 +88,19 @@ class ProbeDoer : public Doer {
   Trace& trace_;
 };
 
+// A ProbeDoer that runs a hook at the end of its enter.
+class EnterHook : public ProbeDoer {
+ public:
+  using ProbeDoer::ProbeDoer;
+  std::function<void(EnterHook&)> on_enter;
+
+ protected:
+  void enter() override {
+    ProbeDoer::enter();
+    if (on_enter) on_enter(*this);
+  }
+};
+
 // The last n entries of a trace.
 inline Trace last(const Trace& trace, std::size_t n) {
   return Trace(trace.end() - static_cast<std::ptrdiff_t>(std::min(n, trace.size())), trace.end());

@@ -34,7 +34,7 @@ struct Deed {
     parked,   // waits for wake(); in the heap too when it has a deadline
     idling,   // parked idle (Step::Kind::idle_park); in the heap too
     woken,    // woken, runs next pass
-    running,  // its step is executing
+    running,  // its enter is running (it joins the queue when that returns)
   };
 
   // What a pass reads of a deed that runs comes first, next to its doer's
@@ -73,6 +73,14 @@ class Doer : public Tymee {
   Opts& opts() { return opts_; }
   const Opts& opts() const { return opts_; }
 
+  // The error a hook threw while this doer was already ending by another
+  // error, the one that propagated: abort or exit after an error in enter or
+  // recur, exit after clean or cease threw. The first such error, or null;
+  // cleared when the doer is entered again. (hio chains it as the context of
+  // the hook's error instead; here the first error keeps its type, so the
+  // caller's catch clauses still see it.)
+  std::exception_ptr hook_error() const { return hook_error_; }
+
   bool scheduled() const { return deed_.schedule != nullptr; }
   bool parked() const {
     return deed_.state == Deed::State::parked || deed_.state == Deed::State::idling;
@@ -99,13 +107,13 @@ class Doer : public Tymee {
   // Call from enter or recur: instead of running again after its tock, this
   // doer parks until wake() or `until`, whichever is first.
   void park(Tyme until = kTymeNever) {
-    park_until_ = until;
+    park_until_ = parking(until);
     park_idle_ = false;
   }
   // For schedulers of schedulers (DoDoer): park because nothing below is due
   // before `until`. Unlike park(), invisible to the doers below (see Step).
   void park_idle(Tyme until) {
-    park_until_ = until;
+    park_until_ = parking(until);
     park_idle_ = true;
   }
   // Whether park_idle() is unobservable for this tock-0 doer where it is
@@ -130,8 +138,13 @@ class Doer : public Tymee {
   };
   DogEnd take_dog();
 
-  Step finish();                                     // clean then exit (exit even if clean throws)
-  [[noreturn]] void fail(std::exception_ptr error);  // abort, exit, rethrow
+  // clean then exit (exit even if clean throws; then clean's error wins).
+  Step finish();
+  // abort, exit, rethrow `error` (which wins over theirs: hook_error()).
+  [[noreturn]] void fail(std::exception_ptr error);
+  // exit while an error is propagating: an error of its own goes to
+  // hook_error() (call from a catch block, then rethrow).
+  void exit_after_error();
 
  private:
   friend class Schedule;
@@ -149,9 +162,9 @@ class Doer : public Tymee {
     return next_step();
   }
   Step next_step() {
-    if (park_until_) {
-      Step step = park_idle_ ? Step::idle_park(*park_until_) : Step::park(Park{*park_until_});
-      park_until_.reset();
+    if (park_until_ != kNotParking) {
+      Step step = park_idle_ ? Step::idle_park(park_until_) : Step::park(Park{park_until_});
+      park_until_ = kNotParking;
       return step;
     }
     return Step::after(tock_);
@@ -163,11 +176,19 @@ class Doer : public Tymee {
   // front; together they fit in one cache line.
   Tock tock_;
   Deed deed_;
-  std::optional<Tyme> park_until_;
+  // park_until_ without a park asked for: a sentinel rather than an
+  // optional: 8 bytes, not 16, so hook_error_ leaves the doer its size.
+  static constexpr Tyme kNotParking = Tyme::min();
+  // A deadline that happens to be the sentinel is as past as it: due at once.
+  static constexpr Tyme parking(Tyme until) {
+    return until == kNotParking ? Tyme{kNotParking.time_since_epoch() + Tock{1}} : until;
+  }
+  Tyme park_until_ = kNotParking;
   bool park_idle_ = false;
   std::optional<bool> done_;
   std::string name_;
   Opts opts_;
+  std::exception_ptr hook_error_;
 };
 
 // True if error holds a Cease (a dog that let its forced close propagate).

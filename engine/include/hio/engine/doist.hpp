@@ -63,6 +63,7 @@ class Doist : public Tymist {
   }
 
   // Manual stepping, as in hio: enter, recur (one pass, then one tick), exit.
+  // enter (run's too) enters `doers`, then the doers extend() queued.
   void enter(std::span<Doer* const> doers);
   void enter(std::initializer_list<Doer*> doers) {
     enter(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -70,8 +71,11 @@ class Doist : public Tymist {
   void recur();
   void exit();
 
-  // At run time. extend enters the doers now; during a pass they go just
-  // before the running deed and first run on the next pass.
+  // During a run (or between a manual enter() and exit()), extend enters the
+  // doers now; during a pass they go just before the running deed and first
+  // run on the next pass. Before a run it queues them: the next run (or
+  // enter()) enters them after its own doers. Doers already scheduled or
+  // queued are ignored; remove() takes a doer off the queue.
   void extend(std::span<Doer* const> doers);
   void extend(std::initializer_list<Doer*> doers) {
     extend(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -124,9 +128,11 @@ class Doist : public Tymist {
   // limit's) if that is sooner.
   void pace(MonoTimer::Clock::time_point wall_end);
   bool stop_pending() const;
+  void enter_now(std::span<Doer* const> doers);
 
   Schedule core_;
   std::vector<Doer*> doers_;
+  std::vector<Doer*> pending_;  // extended before a run, entered by the next one
   std::vector<Reactor*> reactors_;
   std::vector<PassObserver*> observers_;
   MonoTimer timer_;
@@ -137,6 +143,8 @@ class Doist : public Tymist {
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;
+  bool in_run_ = false;   // run() is in progress
+  bool entered_ = false;  // entered (run or manual) and not exited since
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
 };

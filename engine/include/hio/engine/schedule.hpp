@@ -39,9 +39,12 @@ class Schedule {
   void wind(Tymth tymth) { tymth_ = tymth; }
 
   // Enters each doer in order: set done=false, run to its first suspension;
-  // survivors get retyme = tyme. Throws std::logic_error for a doer that is
-  // already scheduled. An exception from a doer's enter propagates (that doer
-  // has exited; the ones entered before it stay scheduled).
+  // survivors get retyme = tyme and join the queue when their enter returns
+  // (so a doer that an enter extends comes before the doer entering it, as
+  // in hio). Throws std::logic_error for a doer that is already scheduled. An
+  // exception from a doer's enter propagates (that doer has exited; the ones
+  // entered before it stay scheduled). If an enter exits this schedule, the
+  // doers after it are not entered.
   void enter(std::span<Doer* const> doers, Tyme tyme);
 
   // One pass at `tyme`; a deed that suspends with tock 0 is next due at
@@ -55,9 +58,11 @@ class Schedule {
   // last, as soon as that run returns.
   void exit();
 
-  // Force-closes the given doers' deeds (reverse queue order). A doer that
-  // removes itself during its own run is not closed: it finishes on its own.
-  // Doers not in this schedule are ignored.
+  // Force-closes the given doers' deeds (reverse queue order). The innermost
+  // executing doer (the last enter to start, else the running deed) removing
+  // itself is not closed: it finishes on its own. Another executing doer (an
+  // enter that extended, a run that entered the caller) is closed as soon as
+  // its enter or run returns. Doers not in this schedule are ignored.
   void remove(std::span<Doer* const> doers);
 
   // See Doer::wake.
@@ -138,13 +143,20 @@ class Schedule {
   // Set while a deed runs when the pass must look again: run_ changed, or
   // the running deed was woken (wake_pending).
   bool changed_ = false;
-  // A deed that exited this schedule during its own run: closed when the
-  // run returns.
+  // The running deed, when it is to be closed as soon as its run returns:
+  // it exited this schedule, or another doer (one its run entered) removed
+  // it.
   Deed* close_after_run_ = nullptr;
-  // Deeds whose enter was running when the schedule was exited: closed
-  // when their enter returns. (Enters nest: an enter may extend.)
-  std::vector<Deed*> close_after_enter_;
-  std::uint32_t entering_ = 0;  // enters running (they nest)
+  // Deeds whose enter is running, innermost last (enters nest: an enter may
+  // extend). They are not in the queue yet: a deed joins it when its enter
+  // returns, as in hio. `close`: exited or removed meanwhile, so it is closed
+  // when its enter returns instead.
+  struct Entering {
+    Deed* deed;
+    bool close;
+  };
+  std::vector<Entering> entering_;
+  std::uint64_t exits_ = 0;  // exit() calls: an enter stops after one
 };
 
 }  // namespace hio
