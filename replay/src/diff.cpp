@@ -36,7 +36,7 @@ class Cursor {
 
 std::string quoted(std::string_view text) {
   std::string out;
-  append_quoted(out, text);
+  append_quoted_text(out, text);
   return out;
 }
 

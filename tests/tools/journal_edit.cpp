@@ -16,6 +16,9 @@
 //                                          local address (tests/tools/
 //                                          cli_journal.cmake: diff
 //                                          --ignore-addresses)
+//   journal-edit rename IN OUT FROM TO     every FROM replaced by TO in the
+//                                          channel names: the channel table's
+//                                          and the open events'
 //   journal-edit rx-byte IN OUT N          the first byte of the N-th rx
 //                                          event (0-based) flipped
 //
@@ -90,6 +93,18 @@ int edit_addresses(const std::string& in, const std::string& out, const std::str
   });
 }
 
+int edit_names(const std::string& in, const std::string& out, const std::string& from,
+               const std::string& to) {
+  JournalReader reader(in);
+  if (reader.header() == nullptr) return fail(in + ": no header");
+  JournalHeader header = *reader.header();
+  for (ChannelInfo& c : header.channels)
+    replace_all(c.name, from, to);
+  return edit_events(in, out, header, [&](OwnedEvent& e) {
+    if (e.kind == hio::EventKind::open) replace_all(e.text, from, to);
+  });
+}
+
 int edit_rx_byte(const std::string& in, const std::string& out, std::size_t n) {
   JournalReader reader(in);
   if (reader.header() == nullptr) return fail(in + ": no header");
@@ -120,6 +135,7 @@ int main(int argc, char** argv) {
     if (command == "trailer-offset" && argc == 3) return trailer_offset(argv[2]);
     if (command == "addresses" && argc == 6)
       return edit_addresses(argv[2], argv[3], argv[4], argv[5]);
+    if (command == "rename" && argc == 6) return edit_names(argv[2], argv[3], argv[4], argv[5]);
     if (command == "rx-byte" && argc == 5)
       return edit_rx_byte(argv[2], argv[3], std::stoul(argv[4]));
     if (command == "salvage" && argc == 4) {
@@ -128,7 +144,7 @@ int main(int argc, char** argv) {
     }
     return fail(
         "usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN | salvage IN OUT | "
-        "addresses IN OUT FROM TO | rx-byte IN OUT N");
+        "addresses IN OUT FROM TO | rename IN OUT FROM TO | rx-byte IN OUT N");
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -222,14 +222,21 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     scenario = load_scenario_file(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
-    if (args.seed) scenario.run.seed = parse_u64(*args.seed, "--seed");
+    if (args.seed) {
+      scenario.run.seed = parse_u64(*args.seed, "--seed");
+      record_run_setting(scenario, "seed");
+    }
     if (args.limit) {
       std::string error;
       const std::optional<Tock> limit = parse_duration(*args.limit, &error);
       if (!limit) throw std::invalid_argument("--limit " + *args.limit + ": " + error);
       scenario.run.limit = *limit;
+      record_run_setting(scenario, "limit");
     }
-    if (args.real) scenario.run.mode = Mode::real;
+    if (args.real) {
+      scenario.run.mode = Mode::real;
+      record_run_setting(scenario, "mode");
+    }
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
