@@ -291,5 +291,48 @@ TEST(ScenarioLoader, NamesWithControlCharactersAreRefused) {
   EXPECT_EQ(display_text("a\xff"), "\"a\\xff\"");
 }
 
+// A link or serial fault is a complete setting: the keys it does not name
+// take their defaults, not the values before it (docs/scenarios.md, [net]).
+TEST(ScenarioLoader, LinkAndSerialFaultsSetEveryKey) {
+  const Scenario s = load_scenario_text(R"(
+[net]
+hosts = ["a", "b"]
+[[net.link]]
+from = "a"
+to = "b"
+latency = "5ms"
+loss = 0.5
+[[net.serial]]
+a = "ttyA"
+b = "ttyB"
+chunk_bytes = 4
+latency = "1ms"
+[[net.fault]]
+action = "link"
+at = "1s"
+from = "a"
+to = "b"
+jitter = "2ms"
+[[net.fault]]
+action = "serial"
+at = "2s"
+device = "ttyA"
+bit_error = 0.01
+[[doer]]
+kind = "ticker"
+name = "t"
+)",
+                                        "f.toml", registry());
+  ASSERT_EQ(s.net.faults.size(), 2u);
+  const LinkParams& link = s.net.faults[0].link;
+  EXPECT_EQ(link.jitter, Tock{2'000'000});
+  EXPECT_EQ(link.latency, LinkParams{}.latency);
+  EXPECT_EQ(link.loss, LinkParams{}.loss);
+  const SerialParams& serial = s.net.faults[1].serial;
+  EXPECT_EQ(serial.bit_error, 0.01);
+  EXPECT_EQ(serial.chunk_bytes, SerialParams{}.chunk_bytes);
+  EXPECT_EQ(serial.latency, SerialParams{}.latency);
+}
+
 }  // namespace
 }  // namespace hio::tools
