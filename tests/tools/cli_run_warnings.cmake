@@ -43,7 +43,7 @@ final = \"nobody.runs == 1\"
 ")
 hio(run ${WORK}/unbuilt.toml EXIT 2)
 require("${err}" "^[^\n]*unbuilt.toml:9:9: no doer publishes counter 'nobody.runs'" "build error")
-if(err MATCHES "warning")
+if(err MATCHES "hio run: warning")
   message(FATAL_ERROR "a warning before the build error:\n${err}")
 endif()
 # Built, the same listener is warned about, with its count line.
