@@ -188,6 +188,8 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
   stop_signal_ = 0;
+  late_passes_ = 0;
+  worst_lag_ = Tock{0};
   SigintScope sigint(handle_sigint_);
 
   const bool limited = limit_ > Tock{0};
@@ -282,6 +284,11 @@ void Doist::pace(MonoTimer::Clock::time_point wall_end) {
   // Waits in slices, so that a SIGINT or SIGTERM (which only sets a flag) is
   // acted on within one slice even when the tock is long.
   constexpr std::chrono::milliseconds kSlice{100};
+  const auto now = MonoTimer::Clock::now();
+  if (now > timer_.stop_time()) {
+    ++late_passes_;
+    worst_lag_ = std::max(worst_lag_, std::chrono::duration_cast<Tock>(now - timer_.stop_time()));
+  }
   const auto stop = std::min(timer_.stop_time(), wall_end);
   while (MonoTimer::Clock::now() < stop && !stop_pending()) {
     const auto until = std::min(stop, std::chrono::steady_clock::now() + kSlice);

@@ -36,7 +36,7 @@ class Cursor {
 
 std::string quoted(std::string_view text) {
   std::string out;
-  append_quoted(out, text);
+  append_quoted_text(out, text);
   return out;
 }
 
@@ -68,7 +68,14 @@ std::string describe_channels(const std::vector<ChannelInfo>& a,
          describe_channel(first_longer ? a[common] : b[common]);
 }
 
-std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b) {
+std::vector<ChannelInfo> without_addresses(std::vector<ChannelInfo> channels) {
+  for (ChannelInfo& c : channels)
+    c.address.clear();
+  return channels;
+}
+
+std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b,
+                                         const DiffOptions& options) {
   std::vector<std::string> out;
   auto field = [&out](const char* name, const std::string& x, const std::string& y) {
     if (x != y) out.push_back(std::string(name) + ": " + x + " vs " + y);
@@ -81,14 +88,24 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
-  if (a.channels != b.channels)
+  if (options.ignore_addresses) {
+    const std::vector<ChannelInfo> x = without_addresses(a.channels);
+    const std::vector<ChannelInfo> y = without_addresses(b.channels);
+    if (x != y) out.push_back("channels: " + describe_channels(x, y));
+  } else if (a.channels != b.channels) {
     out.push_back("channels: " + describe_channels(a.channels, b.channels));
+  }
   return out;
 }
 
 }  // namespace
 
 const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
+  return first_difference(a, b, DiffOptions{});
+}
+
+const char* first_difference(const ChannelEvent& a, const ChannelEvent& b,
+                             const DiffOptions& options) {
   if (a.tyme != b.tyme) return "tyme";
   if (a.channel != b.channel) return "channel";
   if (a.kind != b.kind) return "kind";
@@ -101,19 +118,30 @@ const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
   if (a.channel_kind != b.channel_kind) return "channel_kind";
   if (a.accepted != b.accepted) return "accepted";
   if (a.bytes != b.bytes) return "bytes";
-  if (a.peer != b.peer) return "peer";
-  if (a.text != b.text) return "text";
+  if (!options.ignore_addresses) {
+    if (a.peer != b.peer) return "peer";
+  }
+  // A connect's text is its local address.
+  const bool text_is_address = options.ignore_addresses && a.kind == EventKind::connect;
+  if (!text_is_address && a.text != b.text) return "text";
   return nullptr;
 }
 
 DiffResult diff_journals(JournalReader& expected, JournalReader& actual) {
+  return diff_journals(expected, actual, DiffOptions{});
+}
+
+DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
+                         const DiffOptions& options) {
   DiffResult result;
   if (expected.header() && actual.header()) {
-    result.header_differences = compare_headers(*expected.header(), *actual.header());
+    result.header_differences = compare_headers(*expected.header(), *actual.header(), options);
   }
+  const std::uint64_t kept_max =
+      options.all ? std::max<std::uint64_t>(options.divergences_max, 1) : 1;
   Cursor want(expected);
   Cursor got(actual);
-  for (;;) {
+  for (std::uint64_t index = 0;; ++index) {
     const ChannelEvent* a = want.get();
     const ChannelEvent* b = got.get();
     // Damage ends the comparison: what follows it is unknown.
@@ -121,29 +149,34 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual) {
     if (a == nullptr && b == nullptr) break;
     const char* field = a == nullptr   ? "extra"
                         : b == nullptr ? "missing"
-                                       : first_difference(*a, *b);
+                                       : first_difference(*a, *b, options);
     if (field != nullptr) {
-      Divergence d;
-      d.index = result.events_compared;
-      const ChannelEvent& where = a != nullptr ? *a : *b;
-      d.pass = a != nullptr ? want.pass() : got.pass();
-      d.tyme = where.tyme;
-      d.channel = where.channel;
-      d.field = field;
-      if (a != nullptr) {
-        d.expected = OwnedEvent::from(*a);
-        d.expected_pass = want.pass();
+      ++result.divergences_total;
+      if (result.divergences.size() < kept_max) {
+        Divergence d;
+        d.index = index;
+        const ChannelEvent& where = a != nullptr ? *a : *b;
+        d.pass = a != nullptr ? want.pass() : got.pass();
+        d.tyme = where.tyme;
+        d.channel = where.channel;
+        d.field = field;
+        if (a != nullptr) {
+          d.expected = OwnedEvent::from(*a);
+          d.expected_pass = want.pass();
+        }
+        if (b != nullptr) {
+          d.actual = OwnedEvent::from(*b);
+          d.actual_pass = got.pass();
+        }
+        if (!result.divergence) result.divergence = d;
+        result.divergences.push_back(std::move(d));
       }
-      if (b != nullptr) {
-        d.actual = OwnedEvent::from(*b);
-        d.actual_pass = got.pass();
-      }
-      result.divergence = std::move(d);
-      break;
+      if (!options.all) break;
+    } else if (result.divergences_total == 0) {
+      ++result.events_compared;
     }
-    ++result.events_compared;
-    want.advance();
-    got.advance();
+    if (a != nullptr) want.advance();
+    if (b != nullptr) got.advance();
   }
   result.expected_error = expected.error();
   result.actual_error = actual.error();
@@ -151,7 +184,11 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual) {
 }
 
 std::string Divergence::describe() const {
-  std::string out = "first divergence at event " + std::to_string(index) + ": pass " +
+  return describe_as("first divergence");
+}
+
+std::string Divergence::describe_as(std::string_view label) const {
+  std::string out = std::string(label) + " at event " + std::to_string(index) + ": pass " +
                     std::to_string(pass) + ", tyme " + format_seconds(tyme) + " s, channel #" +
                     std::to_string(channel) + ": ";
   if (field == "missing") {

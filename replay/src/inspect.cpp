@@ -32,7 +32,7 @@ void text_field(std::string& out, std::string_view label, std::string_view value
   out += ' ';
   out += label;
   out += '=';
-  append_quoted(out, value);
+  append_quoted_text(out, value);
 }
 
 std::string event_text(const ChannelEvent& e, std::uint64_t pass, std::size_t bytes_max) {
@@ -82,7 +82,7 @@ std::string event_text(const ChannelEvent& e, std::uint64_t pass, std::size_t by
       break;
     case EventKind::log:
       out += ' ';
-      append_quoted(out, e.text);
+      append_quoted_text(out, e.text);
       break;
     case EventKind::rx_end:
       break;
@@ -160,9 +160,21 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
          format_digest(h.scenario_digest) + " channels=" + std::to_string(h.channels.size());
   for (const ChannelInfo& c : h.channels) {
     out += " #" + std::to_string(c.id) + "=";
-    append_quoted(out, c.name);
+    append_quoted_text(out, c.name);
     out += std::string(":") + to_string(c.kind) + ":";
-    out += c.address;
+    // As is, as written in scenarios; quoted if a crafted journal's address
+    // holds a control character or bytes that are not UTF-8.
+    bool plain = valid_utf8(c.address);
+    for (std::size_t i = 0; plain && i < c.address.size();) {
+      std::uint32_t cp = 0;
+      i += utf8_sequence(c.address, i, &cp);
+      plain = !control_code_point(cp) && cp != ' ' && cp != '"';
+    }
+    if (plain) {
+      out += c.address;
+    } else {
+      append_quoted_text(out, c.address);
+    }
   }
   text_field(out, "wall_clock", h.wall_clock);
   if (!h.noise.empty()) {

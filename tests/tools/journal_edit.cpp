@@ -10,11 +10,23 @@
 //                                          frame, or the header)
 //   journal-edit salvage IN OUT            salvage_journal: the valid prefix
 //                                          with a trailer (end unknown)
+//   journal-edit addresses IN OUT FROM TO  every FROM replaced by TO in the
+//                                          addresses: the channel table's,
+//                                          every event's peer, a connect's
+//                                          local address (tests/tools/
+//                                          cli_journal.cmake: diff
+//                                          --ignore-addresses)
+//   journal-edit rename IN OUT FROM TO     every FROM replaced by TO in the
+//                                          channel names: the channel table's
+//                                          and the open events'
+//   journal-edit rx-byte IN OUT N          the first byte of the N-th rx
+//                                          event (0-based) flipped
 //
 // Exit 0, or 2 with a message on stderr.
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "hio/replay/replay.hpp"
 
@@ -27,6 +39,36 @@ int fail(const std::string& what) {
   return 2;
 }
 
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+// Copies IN to OUT with `edit` applied to each event (owned copies).
+template <typename Edit>
+int edit_events(const std::string& in, const std::string& out, JournalHeader header, Edit edit) {
+  JournalReader reader(in);
+  if (reader.header() == nullptr) return fail(in + ": no header");
+  JournalWriter writer(out);
+  writer.write_header(header);
+  while (const FrameView* f = reader.next()) {
+    std::vector<OwnedEvent> owned;
+    for (const hio::ChannelEvent& e : f->events)
+      owned.push_back(OwnedEvent::from(e));
+    std::vector<hio::ChannelEvent> views;
+    for (OwnedEvent& e : owned) {
+      edit(e);
+      views.push_back(e.view());
+    }
+    writer.write_pass(f->tyme, views, f->exit);
+  }
+  if (!reader.complete()) return fail(in + ": " + reader.error()->what());
+  const JournalTrailer& t = *reader.trailer();
+  writer.finish({t.passes, t.end_tyme, t.end, t.end_text});
+  return 0;
+}
+
 int edit_scenario(const std::string& in, const std::string& out, const std::string& from,
                   const std::string& to) {
   JournalReader reader(in);
@@ -35,14 +77,41 @@ int edit_scenario(const std::string& in, const std::string& out, const std::stri
   const std::size_t at = header.scenario.find(from);
   if (at == std::string::npos) return fail(in + ": the scenario has no '" + from + "'");
   header.scenario.replace(at, from.size(), to);
-  JournalWriter writer(out);
-  writer.write_header(header);
-  while (const FrameView* f = reader.next())
-    writer.write_pass(f->tyme, f->events, f->exit);
-  if (!reader.complete()) return fail(in + ": " + reader.error()->what());
-  const JournalTrailer& t = *reader.trailer();
-  writer.finish({t.passes, t.end_tyme, t.end, t.end_text});
-  return 0;
+  return edit_events(in, out, header, [](OwnedEvent&) {});
+}
+
+int edit_addresses(const std::string& in, const std::string& out, const std::string& from,
+                   const std::string& to) {
+  JournalReader reader(in);
+  if (reader.header() == nullptr) return fail(in + ": no header");
+  JournalHeader header = *reader.header();
+  for (ChannelInfo& c : header.channels)
+    replace_all(c.address, from, to);
+  return edit_events(in, out, header, [&](OwnedEvent& e) {
+    replace_all(e.peer, from, to);
+    if (e.kind == hio::EventKind::connect) replace_all(e.text, from, to);
+  });
+}
+
+int edit_names(const std::string& in, const std::string& out, const std::string& from,
+               const std::string& to) {
+  JournalReader reader(in);
+  if (reader.header() == nullptr) return fail(in + ": no header");
+  JournalHeader header = *reader.header();
+  for (ChannelInfo& c : header.channels)
+    replace_all(c.name, from, to);
+  return edit_events(in, out, header, [&](OwnedEvent& e) {
+    if (e.kind == hio::EventKind::open) replace_all(e.text, from, to);
+  });
+}
+
+int edit_rx_byte(const std::string& in, const std::string& out, std::size_t n) {
+  JournalReader reader(in);
+  if (reader.header() == nullptr) return fail(in + ": no header");
+  std::size_t seen = 0;
+  return edit_events(in, out, *reader.header(), [&](OwnedEvent& e) {
+    if (e.kind == hio::EventKind::rx && seen++ == n && !e.bytes.empty()) e.bytes[0] ^= 0x20;
+  });
 }
 
 int trailer_offset(const std::string& in) {
@@ -64,11 +133,18 @@ int main(int argc, char** argv) {
     if (command == "scenario" && argc == 6)
       return edit_scenario(argv[2], argv[3], argv[4], argv[5]);
     if (command == "trailer-offset" && argc == 3) return trailer_offset(argv[2]);
+    if (command == "addresses" && argc == 6)
+      return edit_addresses(argv[2], argv[3], argv[4], argv[5]);
+    if (command == "rename" && argc == 6) return edit_names(argv[2], argv[3], argv[4], argv[5]);
+    if (command == "rx-byte" && argc == 5)
+      return edit_rx_byte(argv[2], argv[3], std::stoul(argv[4]));
     if (command == "salvage" && argc == 4) {
       (void)salvage_journal(argv[2], argv[3]);
       return 0;
     }
-    return fail("usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN | salvage IN OUT");
+    return fail(
+        "usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN | salvage IN OUT | "
+        "addresses IN OUT FROM TO | rename IN OUT FROM TO | rx-byte IN OUT N");
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -214,5 +214,125 @@ TEST(ScenarioLoader, OverridesApplyToRunSettings) {
   EXPECT_THROW(apply_override(s, "noequals"), ScenarioError);
 }
 
+// The text a journal's header gets says what ran: every override written into
+// it loads back as the same run settings, whatever shape [run] has, and the
+// rest of the text stays as it was.
+TEST(ScenarioLoader, OverridesAreWrittenIntoTheText) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"a\"\n";
+  const std::vector<std::string> shapes = {
+      doer,                                                      // no [run]
+      "[run]\n" + doer,                                          // an empty [run]
+      "[run]  # settings\r\n  name = \"café\"  # é\r\n" + doer,  // indented, CRLF, UTF-8
+      "run.tock = \"1ms\"\nrun.name = \"x\"\n" + doer,           // dotted keys
+      "run = { limit = \"1s\" }\n" + doer,                       // inline
+      "run = {}\n" + doer,                                       // empty inline
+      "[run]\nname = '''lit'''\nseed = 3\n" + doer,
+      "[[doer]]\nkind = \"ticker\"\nname = \"a\"\n[run]\nmode = \"sim\"",  // no last newline
+  };
+  for (const std::string& text : shapes) {
+    SCOPED_TRACE(text);
+    Scenario s = load_scenario_text(text, "o.toml", registry());
+    apply_override(s, "run.name=ré \"q\" \\ x");
+    apply_override(s, "run.limit=2.5s");
+    apply_override(s, "run.tock=31.25ms");
+    apply_override(s, "run.seed=18446744073709551615");
+    apply_override(s, "run.mode=real");
+    apply_override(s, "run.skip=false");
+    Scenario again = load_scenario_text(s.text, "o.toml", registry());
+    EXPECT_EQ(again.run.name, "ré \"q\" \\ x");
+    EXPECT_EQ(again.run.limit, Tock{2'500'000'000});
+    EXPECT_EQ(again.run.tock, Tock{31'250'000});
+    EXPECT_EQ(again.run.seed, 18446744073709551615u);
+    EXPECT_EQ(again.run.mode, Mode::real);
+    EXPECT_TRUE(again.run.skip);  // not written: it changes no event
+    ASSERT_EQ(again.doers.size(), 1u);
+    EXPECT_EQ(again.doers[0].name, "a");
+    // Twice: a value written before is replaced, not added again.
+    apply_override(s, "run.seed=4");
+    EXPECT_EQ(load_scenario_text(s.text, "o.toml", registry()).run.seed, 4u);
+  }
+  // Only the value changes where the key is written.
+  Scenario s =
+      load_scenario_text("[run]\nlimit = \"1s\"  # one second\n" + doer, "o.toml", registry());
+  apply_override(s, "run.limit=2s");
+  EXPECT_EQ(s.text, "[run]\nlimit = \"2s\"  # one second\n" + doer);
+}
+
+// Names are printed as they are: valid UTF-8 is kept, control characters are
+// refused where they are written.
+TEST(ScenarioLoader, NamesWithControlCharactersAreRefused) {
+  const auto first_error = [](const std::string& text) {
+    try {
+      (void)load_scenario_text(text, "n.toml", registry());
+    } catch (const ScenarioError& error) {
+      return error.diagnostics().at(0).str();
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(first_error("[[doer]]\nkind = \"ticker\"\nname = \"été\"\n"), "loaded");
+  EXPECT_EQ(first_error("[[doer]]\nkind = \"ticker\"\nname = \"a\\u001b[2J\"\n"),
+            "n.toml:3:8: doer name \"a\\x1b[2J\" holds a control character (U+001B at byte 1): "
+            "names are printed in summaries and listings");
+  EXPECT_EQ(first_error("[run]\nname = \"x\\u0000\"\n[[doer]]\nkind = \"ticker\"\nname = \"a\"\n"),
+            "n.toml:2:8: run.name \"x\\x00\" holds a control character (U+0000 at byte 1): names "
+            "are printed in summaries and listings");
+  // A C1 control (U+009B is a CSI on some terminals).
+  EXPECT_NE(first_error("[[doer]]\nkind = \"ticker\"\nname = \"a\\u009b\"\n").find("U+009B"),
+            std::string::npos);
+  // Bytes that are not UTF-8 are refused by the TOML parser, at their place.
+  EXPECT_EQ(first_error("[[doer]]\nkind = \"ticker\"\nname = \"a\xff\"\n").rfind("n.toml:3:", 0),
+            0u);
+  Scenario s =
+      load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"a\"\n", "o.toml", registry());
+  EXPECT_THROW(apply_override(s, "run.name=a\x1b"), ScenarioError);
+  EXPECT_THROW(apply_override(s, "run.name=a\xff"), ScenarioError);
+  EXPECT_EQ(display_text("café"), "café");
+  EXPECT_EQ(display_text("caf\xc3\xa9\x1b"), "\"café\\x1b\"");
+  EXPECT_EQ(display_text("a\xff"), "\"a\\xff\"");
+}
+
+// A link or serial fault is a complete setting: the keys it does not name
+// take their defaults, not the values before it (docs/scenarios.md, [net]).
+TEST(ScenarioLoader, LinkAndSerialFaultsSetEveryKey) {
+  const Scenario s = load_scenario_text(R"(
+[net]
+hosts = ["a", "b"]
+[[net.link]]
+from = "a"
+to = "b"
+latency = "5ms"
+loss = 0.5
+[[net.serial]]
+a = "ttyA"
+b = "ttyB"
+chunk_bytes = 4
+latency = "1ms"
+[[net.fault]]
+action = "link"
+at = "1s"
+from = "a"
+to = "b"
+jitter = "2ms"
+[[net.fault]]
+action = "serial"
+at = "2s"
+device = "ttyA"
+bit_error = 0.01
+[[doer]]
+kind = "ticker"
+name = "t"
+)",
+                                        "f.toml", registry());
+  ASSERT_EQ(s.net.faults.size(), 2u);
+  const LinkParams& link = s.net.faults[0].link;
+  EXPECT_EQ(link.jitter, Tock{2'000'000});
+  EXPECT_EQ(link.latency, LinkParams{}.latency);
+  EXPECT_EQ(link.loss, LinkParams{}.loss);
+  const SerialParams& serial = s.net.faults[1].serial;
+  EXPECT_EQ(serial.bit_error, 0.01);
+  EXPECT_EQ(serial.chunk_bytes, SerialParams{}.chunk_bytes);
+  EXPECT_EQ(serial.latency, SerialParams{}.latency);
+}
+
 }  // namespace
 }  // namespace hio::tools

@@ -28,6 +28,10 @@ namespace hio::tools {
 namespace {
 
 constexpr const char* kVersion = "hio 0.1.0";
+// hio diff --all lists at most this many divergences unless --max says.
+constexpr std::uint64_t kDiffListedDefault = 10;
+// ... and never more (each keeps both events, bytes and all, in memory).
+constexpr std::uint64_t kDiffListedMax = 1000;
 
 constexpr const char* kExamples = R"(Examples:
   hio run scenarios/quickstart.toml
@@ -37,6 +41,7 @@ constexpr const char* kExamples = R"(Examples:
   hio replay run.hioj --noise drop=0.01,dup=0.005,delay=0-20ms --seed 9 --record noisy.hioj
   hio inspect run.hioj --kind noise --from 1s --to 2s
   hio diff a.hioj b.hioj
+  hio diff a.hioj b.hioj --all --max 50 --ignore-addresses --json
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
@@ -217,14 +222,21 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     scenario = load_scenario_file(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
-    if (args.seed) scenario.run.seed = parse_u64(*args.seed, "--seed");
+    if (args.seed) {
+      scenario.run.seed = parse_u64(*args.seed, "--seed");
+      record_run_setting(scenario, "seed");
+    }
     if (args.limit) {
       std::string error;
       const std::optional<Tock> limit = parse_duration(*args.limit, &error);
       if (!limit) throw std::invalid_argument("--limit " + *args.limit + ": " + error);
       scenario.run.limit = *limit;
+      record_run_setting(scenario, "limit");
     }
-    if (args.real) scenario.run.mode = Mode::real;
+    if (args.real) {
+      scenario.run.mode = Mode::real;
+      record_run_setting(scenario, "mode");
+    }
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
@@ -477,7 +489,63 @@ int do_inspect(const InspectArgs& args) {
   return kExitOk;
 }
 
-int do_diff(const std::string& a, const std::string& b) {
+struct DiffArgs {
+  std::string a;
+  std::string b;
+  bool json = false;
+  bool all = false;
+  std::uint64_t max = kDiffListedDefault;
+  bool ignore_addresses = false;
+};
+
+std::string divergence_json(const replay::Divergence& d) {
+  const replay::FormatOptions json{.format = replay::LineFormat::json};
+  std::string out =
+      "{\"index\": " + std::to_string(d.index) + ", \"pass\": " + std::to_string(d.pass) +
+      ", \"tyme_ns\": " + std::to_string(d.tyme.time_since_epoch().count()) + ", \"tyme\": \"" +
+      format_seconds(d.tyme) + "\", \"channel\": " + std::to_string(d.channel) + ", " +
+      json_field("field", d.field) + ", \"expected\": " +
+      (d.expected ? replay::format_event(d.expected->view(), d.expected_pass, json) : "null") +
+      ", \"actual\": " +
+      (d.actual ? replay::format_event(d.actual->view(), d.actual_pass, json) : "null");
+  return out + "}";
+}
+
+// `hio diff --json`: one object, defined in docs/replay.md (Diff).
+std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
+                      const replay::JournalReader& expected, const replay::JournalReader& actual) {
+  const replay::FormatOptions json{.format = replay::LineFormat::json};
+  const char* verdict = result.divergence ? "diverged" : result.same() ? "same" : "damaged";
+  std::string out = "{" + json_field("result", verdict) + ", " + json_field("expected", args.a) +
+                    ", " + json_field("actual", args.b) +
+                    ", \"ignore_addresses\": " + (args.ignore_addresses ? "true" : "false") +
+                    ", \"header_differences\": [";
+  for (std::size_t i = 0; i < result.header_differences.size(); ++i)
+    out += (i == 0 ? "" : ", ") + json_quote(result.header_differences[i]);
+  out += "], \"events_compared\": " + std::to_string(result.events_compared) +
+         ", \"divergences_total\": " + std::to_string(result.divergences_total) +
+         ", \"divergences_max\": " + (args.all ? std::to_string(args.max) : "1") +
+         ", \"divergences\": [";
+  for (std::size_t i = 0; i < result.divergences.size(); ++i)
+    out += (i == 0 ? "" : ", ") + divergence_json(result.divergences[i]);
+  // The digests of whole journals only: both read to their end.
+  const bool whole =
+      (args.all || !result.divergence) && !result.expected_error && !result.actual_error;
+  out += "], \"expected_digest\": " +
+         (whole ? "\"" + replay::format_digest(expected.digest()) + "\"" : std::string("null")) +
+         ", \"actual_digest\": " +
+         (whole ? "\"" + replay::format_digest(actual.digest()) + "\"" : std::string("null"));
+  for (const auto& [name, error] : {std::pair{"expected_error", &result.expected_error},
+                                    std::pair{"actual_error", &result.actual_error}}) {
+    out += std::string(", \"") + name +
+           "\": " + (*error ? replay::format_error(**error, json) : std::string("null"));
+  }
+  return out + "}";
+}
+
+int do_diff(const DiffArgs& args) {
+  const std::string& a = args.a;
+  const std::string& b = args.b;
   replay::JournalReader expected(a);
   replay::JournalReader actual(b);
   bool bad = false;
@@ -490,12 +558,37 @@ int do_diff(const std::string& a, const std::string& b) {
     bad = true;
   }
   if (bad) return kExitBadInput;
-  const replay::DiffResult result = replay::diff_journals(expected, actual);
+  replay::DiffOptions options;
+  options.all = args.all;
+  options.divergences_max = args.max;
+  options.ignore_addresses = args.ignore_addresses;
+  const replay::DiffResult result = replay::diff_journals(expected, actual, options);
+  const int code = result.divergence ? kExitDivergence : result.same() ? kExitOk : kExitBadInput;
+  if (args.json) {
+    std::cout << diff_json(args, result, expected, actual) << "\n";
+    std::cout.flush();
+    if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
+    if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
+    return code;
+  }
   for (const std::string& d : result.header_differences)
     std::cout << "header differs: " << display_text(d) << "\n";  // journal text
-  if (result.divergence) {
-    std::cout << result.divergence->describe();
-    if (result.divergence->describe().back() != '\n') std::cout << "\n";
+  for (std::size_t i = 0; i < result.divergences.size(); ++i) {
+    const std::string text =
+        i == 0 ? result.divergences[i].describe()
+               : result.divergences[i].describe_as("divergence " + std::to_string(i + 1));
+    std::cout << text;
+    if (text.back() != '\n') std::cout << "\n";
+  }
+  if (args.all && result.divergence) {
+    const std::uint64_t listed = result.divergences.size();
+    std::cout << result.divergences_total << " divergence"
+              << (result.divergences_total == 1 ? "" : "s") << " in all";
+    if (listed < result.divergences_total) {
+      std::cout << ", the first " << listed << " listed (--max " << args.max << ")";
+    }
+    std::cout << " (events compared by position: after an event missing or extra, the pairs "
+                 "that follow are shifted)\n";
   }
   if (!result.divergence && (result.expected_error || result.actual_error)) {
     // What could be compared agreed: say how far, and where it stopped.
@@ -513,10 +606,14 @@ int do_diff(const std::string& a, const std::string& b) {
   std::cout.flush();
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
   if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
-  if (result.divergence) return kExitDivergence;
-  if (!result.same()) return kExitBadInput;
+  if (code != kExitOk) return code;
   std::cout << "same: " << result.events_compared << " events, digest "
-            << replay::format_digest(expected.digest()) << "\n";
+            << replay::format_digest(expected.digest());
+  if (expected.digest() != actual.digest()) {
+    // Only with --ignore-addresses: the addresses in the events differ.
+    std::cout << " vs " << replay::format_digest(actual.digest()) << " (addresses not compared)";
+  }
+  std::cout << "\n";
   return kExitOk;
 }
 
@@ -575,11 +672,23 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   inspect_cmd->add_option("--from", inspect_args.from, "only events at tyme >= this (e.g. 1.5s)");
   inspect_cmd->add_option("--to", inspect_args.to, "only events at tyme < this");
 
-  std::string diff_a, diff_b;
+  DiffArgs diff_args;
   CLI::App* diff_cmd = app.add_subcommand(
       "diff", "compare two journals: the first divergence (exit 3), or same (exit 0)");
-  diff_cmd->add_option("expected", diff_a, "journal A")->required();
-  diff_cmd->add_option("actual", diff_b, "journal B")->required();
+  diff_cmd->add_option("expected", diff_args.a, "journal A")->required();
+  diff_cmd->add_option("actual", diff_args.b, "journal B")->required();
+  diff_cmd->add_flag("--json", diff_args.json, "print the result as one JSON object");
+  CLI::Option* diff_all = diff_cmd->add_flag(
+      "--all", diff_args.all, "list every divergence (up to --max), not only the first");
+  diff_cmd
+      ->add_option("--max", diff_args.max,
+                   "with --all: list at most N divergences (default " +
+                       std::to_string(kDiffListedDefault) + "; all are counted)")
+      ->check(CLI::Range(std::uint64_t{1}, kDiffListedMax))
+      ->needs(diff_all);
+  diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
+                     "do not compare addresses and ports (channel table, open, connect, accept, "
+                     "peers): two captures of one scene");
 
   std::string check_path;
   CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
@@ -631,7 +740,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
     if (replay_cmd->parsed()) return do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) return do_inspect(inspect_args);
-    if (diff_cmd->parsed()) return do_diff(diff_a, diff_b);
+    if (diff_cmd->parsed()) return do_diff(diff_args);
   } catch (const replay::JournalWriteError& error) {
     std::cerr << "hio: error: " << display_text(error.what()) << "\n";
     return kExitOutputFailed;

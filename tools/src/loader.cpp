@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <sstream>
@@ -104,7 +105,13 @@ class Loader {
     if (table == nullptr) return;
     check_keys(*table, {"name", "tock", "limit", "seed", "mode", "skip"}, "[run]");
     if (const toml::node* n = table->get("name")) {
-      if (auto s = read_string(*n, "run.name")) run.name = *s;
+      if (auto s = read_string(*n, "run.name")) {
+        if (std::string problem = name_problem(*s); !problem.empty()) {
+          report(n->source(), "run.name " + display_text(*s) + " " + problem +
+                                  ": names are printed in summaries and listings");
+        }
+        run.name = *s;
+      }
     }
     if (const toml::node* n = table->get("tock")) {
       if (auto t = read_duration(*n, "run.tock")) {
@@ -600,6 +607,9 @@ class Loader {
         if (spec.name.empty() || spec.name.find_first_of(". \t") != std::string::npos) {
           report(n->source(),
                  "doer name '" + spec.name + "' must be non-empty, without dots or spaces");
+        } else if (std::string problem = name_problem(spec.name); !problem.empty()) {
+          report(n->source(), "doer name " + display_text(spec.name) + " " + problem +
+                                  ": names are printed in summaries and listings");
         } else if (!names_.insert(spec.name).second) {
           report(n->source(), "duplicate doer name '" + spec.name + "'");
         }
@@ -867,11 +877,119 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     if (value != "true" && value != "false") fail("skip must be true or false");
     run.skip = value == "true";
   } else if (key == "run.name") {
+    if (std::string problem = name_problem(value); !problem.empty()) fail("run.name " + problem);
     run.name = value;
   } else {
     fail("unknown key" + did_you_mean(key, {"run.tock", "run.limit", "run.seed", "run.mode",
                                             "run.skip", "run.name"}));
   }
+  // run.skip changes no event (time skipping is unobservable): not written,
+  // so that journals with skipping on and off stay byte-identical.
+  if (key != "run.skip") record_run_setting(scenario, key.substr(4));
+}
+
+namespace {
+
+// A TOML basic string: "..." with \, \" and control characters escaped.
+std::string toml_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04X", static_cast<unsigned>(u));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// The value of run.<key> as a TOML literal that loads back to the same value.
+std::string run_literal(const RunSettings& run, std::string_view key) {
+  if (key == "name") return toml_string(run.name);
+  if (key == "tock") return toml_string(format_seconds(run.tock) + "s");
+  if (key == "limit") return toml_string(format_seconds(run.limit) + "s");
+  if (key == "seed") {
+    // TOML integers stop at 2^63-1: above, the loader takes a string.
+    return run.seed <= static_cast<std::uint64_t>(INT64_MAX)
+               ? std::to_string(run.seed)
+               : toml_string(std::to_string(run.seed));
+  }
+  if (key == "mode") return run.mode == Mode::real ? "\"real\"" : "\"sim\"";
+  if (key == "skip") return run.skip ? "true" : "false";
+  throw std::logic_error("record_run_setting: no run key '" + std::string(key) + "'");
+}
+
+// The byte offset of a toml++ position (1-based line, and column counted in
+// code points) in `text`.
+std::size_t byte_offset(std::string_view text, const toml::source_position& at) {
+  std::size_t offset = 0;
+  for (toml::source_index line = 1; line < at.line && offset < text.size(); ++line) {
+    const std::size_t newline = text.find('\n', offset);
+    if (newline == std::string_view::npos) return text.size();
+    offset = newline + 1;
+  }
+  for (toml::source_index column = 1; column < at.column && offset < text.size(); ++column) {
+    const auto lead = static_cast<unsigned char>(text[offset]);
+    offset += lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  }
+  return std::min(offset, text.size());
+}
+
+std::size_t line_start(std::string_view text, std::size_t offset) {
+  const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  return offset == 0 || newline == std::string_view::npos ? 0 : newline + 1;
+}
+
+}  // namespace
+
+void record_run_setting(Scenario& scenario, std::string_view key) {
+  const std::string literal = run_literal(scenario.run, key);
+  std::string& text = scenario.text;
+  const toml::table root = toml::parse(text, scenario.path);
+  const toml::node* run_node = root.get("run");
+  const toml::table* run = run_node != nullptr ? run_node->as_table() : nullptr;
+  const std::string line = std::string(key) + " = " + literal;
+  if (run == nullptr) {
+    // No [run] anywhere: a table of its own at the end, where nothing else
+    // can fall into it.
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += "[run]\n" + line + "\n";
+    return;
+  }
+  if (const toml::node* value = run->get(key)) {
+    const std::size_t begin = byte_offset(text, value->source().begin);
+    const std::size_t end = byte_offset(text, value->source().end);
+    text.replace(begin, end - begin, literal);
+    return;
+  }
+  if (run->is_inline()) {  // run = { ... }: before its closing brace
+    const std::size_t close = byte_offset(text, run->source().end) - 1;
+    text.insert(close, (run->empty() ? " " : ", ") + line + " ");
+    return;
+  }
+  if (!run->empty()) {
+    // A line of its own before the first key's, written as that key is (with
+    // its indentation, or as run.key at the top level).
+    const toml::source_position first = run->cbegin()->first.source().begin;
+    const std::size_t key_at = byte_offset(text, first);
+    const std::size_t start = line_start(text, key_at);
+    text.insert(start, text.substr(start, key_at - start) + line + "\n");
+    return;
+  }
+  // An empty [run]: the line after its header.
+  const std::size_t header = byte_offset(text, run->source().begin);
+  std::size_t after = text.find('\n', header);
+  if (after == std::string::npos) {
+    text += '\n';
+    after = text.size() - 1;
+  }
+  text.insert(after + 1, line + "\n");
 }
 
 }  // namespace hio::tools

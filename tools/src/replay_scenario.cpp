@@ -23,9 +23,10 @@ ScenarioError journal_problem(const std::string& path, const std::string& what) 
   return ScenarioError({Diagnostic{SourcePos{path, 0, 0}, what}});
 }
 
-// The scenario as it ran: its text from the header, with the run settings the
-// header holds (a --seed, --set run.tock=... or sweep seed given on the
-// command line lives there, not in the text).
+// The scenario as it ran: its text from the header - where `hio run` wrote
+// the command line's --set, --seed, --limit and --real (record_run_setting) -
+// with the run settings the header holds besides: the seed (a sweep's seed is
+// only there) and the tock.
 Scenario recorded_scenario(const replay::JournalHeader& header, const std::string& journal,
                            const DoerRegistry& registry) {
   if (header.scenario.empty()) {

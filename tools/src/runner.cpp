@@ -393,6 +393,17 @@ class ChannelWarnings final : public EventSink {
   ChannelWarnings(const Doist& doist, const IoHub& hub, const RunOptions& options)
       : doist_(doist), hub_(hub), warn_(options.warn), journal_(options.record_path) {}
 
+  // Attached before the doers are built, so that it sees the channels that
+  // fail as they are made; their lines are held until the build succeeded
+  // (a scenario that cannot be built says only its build errors, never a
+  // warning without its count line), then said in order.
+  void build_succeeded() {
+    building_ = false;
+    for (const std::string& line : held_)
+      warn_(line);
+    held_.clear();
+  }
+
   // Only channels that failed are remembered: a run of a million channels
   // costs nothing here until they fail.
   void on_event(const ChannelEvent& e) override {
@@ -411,9 +422,14 @@ class ChannelWarnings final : public EventSink {
                                                       to_string(channel->kind()) + " " +
                                                       display_text(channel->address().text()) + ")";
     const bool retries = channel != nullptr && channel->options().retry.count() > 0;
-    warn_("warning: " + what + " failed at tyme " + format_seconds(e.tyme) + " s (pass " +
-          std::to_string(doist_.passes()) + "): " + display_text(e.text) +
-          (retries ? " (it retries)" : ""));
+    std::string line = "warning: " + what + " failed at tyme " + format_seconds(e.tyme) +
+                       " s (pass " + std::to_string(doist_.passes()) +
+                       "): " + display_text(e.text) + (retries ? " (it retries)" : "");
+    if (building_) {
+      held_.push_back(std::move(line));
+    } else {
+      warn_(line);
+    }
   }
 
   // The count line, if any channel failed.
@@ -446,6 +462,8 @@ class ChannelWarnings final : public EventSink {
   const std::string& journal_;
   std::map<std::uint32_t, Failed> failed_;  // channels with an error, by id
   std::uint64_t errors_ = 0;
+  bool building_ = true;
+  std::vector<std::string> held_;  // lines of channels that failed while building
 };
 
 }  // namespace
@@ -478,6 +496,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
+  if (warnings) warnings->build_succeeded();
   target.commit();
   CounterBoard& counters = built->counters;
 
@@ -496,6 +515,9 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   summary.passes = doist.passes();
   summary.executed_passes = doist.executed_passes();
+  summary.late_passes = doist.late_passes();
+  summary.worst_lag = doist.worst_lag();
+  summary.tock = scenario.run.tock;
   summary.tyme = Tyme{doist.tyme() - start};
   summary.journal = options.record_path;
   if (journal) {
@@ -512,7 +534,15 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.expectations = checker.finish(
       RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0});
   if (warnings) warnings->finish();
+  if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
   return summary;
+}
+
+std::string format_lag(const RunSummary& s) {
+  return "warning: the run fell behind real time: " + std::to_string(s.late_passes) + " of " +
+         std::to_string(s.executed_passes) + " passes ended after the next was due (a pass took " +
+         "longer than the tock, " + format_seconds(s.tock) + " s); at worst " +
+         format_seconds(s.worst_lag) + " s behind";
 }
 
 std::string format_summary(const RunSummary& s) {
@@ -548,7 +578,8 @@ std::string format_summary_json(const RunSummary& s) {
                     ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
                     replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
-                    ", " + format_expectations_json(s.expectations);
+                    ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
+                    format_seconds(s.worst_lag) + "\", " + format_expectations_json(s.expectations);
   return out + "}";
 }
 

@@ -1,6 +1,7 @@
 #include "hio/tools/scenario.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "hio/replay/escape.hpp"
 
@@ -53,15 +54,26 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string display_text(std::string_view text) {
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7F) {
-      std::string out;
-      replay::append_quoted(out, text);
-      return out;
+  if (name_problem(text).empty()) return std::string(text);
+  std::string out;
+  replay::append_quoted_text(out, text);
+  return out;
+}
+
+std::string name_problem(std::string_view name) {
+  for (std::size_t i = 0; i < name.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t len = replay::utf8_sequence(name, i, &cp);
+    if (len == 0) return "is not valid UTF-8 (byte " + std::to_string(i) + ")";
+    if (replay::control_code_point(cp)) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
+      return std::string("holds a control character (") + code + " at byte " + std::to_string(i) +
+             ")";
     }
+    i += len;
   }
-  return std::string(text);
+  return "";
 }
 
 std::string SourcePos::str() const {

@@ -119,6 +119,13 @@ class Doist : public Tymist {
   // skipping), since construction.
   std::uint64_t passes() const { return passes_; }
   std::uint64_t executed_passes() const { return executed_passes_; }
+  // Real time, the last run: the passes that ended after the wall time their
+  // next pass was due at (the run fell behind the wall clock, as when a pass
+  // takes longer than the tock), and the most it was behind then. Pacing is
+  // lossless (MonoTimer::restart): a late run catches up by waiting less, so
+  // the lag of a pass includes what earlier passes left. 0 in virtual time.
+  std::uint64_t late_passes() const { return late_passes_; }
+  Tock worst_lag() const { return worst_lag_; }
 
  private:
   // Advances tyme over passes in which nothing can run. Returns false when
@@ -140,6 +147,8 @@ class Doist : public Tymist {
   std::optional<bool> done_;
   std::uint64_t passes_ = 0;
   std::uint64_t executed_passes_ = 0;
+  std::uint64_t late_passes_ = 0;
+  Tock worst_lag_{0};
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hio/replay/error.hpp"
 #include "hio/replay/reader.hpp"
@@ -33,10 +34,36 @@ struct Divergence {
 
   // A multi-line report: where, both events, and for bytes/peer/text a hex diff.
   std::string describe() const;
+  // The same report, its first line starting with `label` instead of "first
+  // divergence" ("divergence 2" for the second that `hio diff --all` lists).
+  std::string describe_as(std::string_view label) const;
+};
+
+// What diff_journals compares, beyond its defaults.
+struct DiffOptions {
+  // Go on past the first divergence, by position: to the end of the shorter
+  // journal and then with each event only one has (each a divergence),
+  // counting every pair that differs (DiffResult::divergences_total). false
+  // (the default): stop at the first, as diff_journals(a, b) does.
+  bool all = false;
+  // With `all`: the divergences kept in DiffResult::divergences (at least 1).
+  std::uint64_t divergences_max = 10;
+  // Addresses are not compared: the channel table's `address`, an `open`
+  // event's address (`peer`), a `connect` event's local address (`text`) and
+  // the `peer` of every event (connect, accept, rx, tx, noise). Two captures of
+  // one scene differ in the ports the kernel chose; with this they compare
+  // on everything else.
+  bool ignore_addresses = false;
 };
 
 struct DiffResult {
   std::optional<Divergence> divergence{};  // the first one; nullopt: the streams agree
+  // The divergences in stream order: the first (`divergence` too), or with
+  // DiffOptions::all up to divergences_max of them; and how many pairs differ
+  // in all (0 when the streams agree; 1 when the comparison stopped at the
+  // first).
+  std::vector<Divergence> divergences{};
+  std::uint64_t divergences_total = 0;
   // Damage in either journal ends the comparison where it starts.
   std::optional<JournalError> expected_error{};
   std::optional<JournalError> actual_error{};
@@ -52,11 +79,17 @@ struct DiffResult {
 // digests and no divergence go together). How frames are split into parts
 // does not matter. Reads both with bounded memory.
 DiffResult diff_journals(JournalReader& expected, JournalReader& actual);
+DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
+                         const DiffOptions& options);
 
 // The name of the first field in which the two events differ, in the order
 // Divergence::field lists them ("tyme", "channel", "kind", "noise", ...); nullptr
 // if they are the same event (seq is not compared).
 const char* first_difference(const ChannelEvent& expected, const ChannelEvent& actual);
+// The same with DiffOptions::ignore_addresses: the fields that hold addresses
+// (see there) are not compared.
+const char* first_difference(const ChannelEvent& expected, const ChannelEvent& actual,
+                             const DiffOptions& options);
 
 // Rows of 16 bytes around the first difference, expected ("-") above actual
 // ("+"), differing bytes marked with "^^" under them; at most `rows_max` rows

@@ -14,8 +14,19 @@ namespace hio::replay {
 // `max_bytes` input bytes, then "..." (outside the quotes). Quoted.
 void append_quoted(std::string& out, std::string_view bytes,
                    std::size_t max_bytes = static_cast<std::size_t>(-1));
+// For text rather than bytes (names, reasons, details): the same, except that
+// valid UTF-8 beyond ASCII is kept as is, other than the C1 controls
+// (U+0080-U+009F, which terminals obey): "café" stays café.
+void append_quoted_text(std::string& out, std::string_view text);
 void append_hex(std::string& out, std::string_view bytes);
 bool valid_utf8(std::string_view bytes);
+// The length of the UTF-8 sequence at bytes[i] (1 to 4; an ASCII byte is 1),
+// with its code point in *code_point if not null; 0 if the bytes there are
+// not UTF-8 (overlong, a surrogate, past U+10FFFF, cut short).
+std::size_t utf8_sequence(std::string_view bytes, std::size_t i,
+                          std::uint32_t* code_point = nullptr);
+// C0 controls, DEL and the C1 controls (U+0080-U+009F).
+bool control_code_point(std::uint32_t code_point);
 // A JSON string literal; `text` must be valid UTF-8.
 void append_json_string(std::string& out, std::string_view text);
 // How JSON members are spaced: compact in `hio inspect --json` lines

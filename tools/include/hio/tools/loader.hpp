@@ -20,6 +20,15 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
 
 // Applies "key=value" overrides (--set) to the run settings: run.tock,
 // run.limit, run.seed, run.mode, run.skip, run.name. Throws ScenarioError.
+// The scenario's text (the one a journal's header holds) then says the same:
+// see record_run_setting.
 void apply_override(Scenario& scenario, const std::string& assignment);
+
+// Writes the value scenario.run has for `key` (name, tock, limit, seed, mode,
+// skip) into scenario.text, so that the text loads as the scenario that runs:
+// the key's value replaced where the text has it, else the key added to the
+// [run] table (a [run] table added at the end if there is none). The rest of
+// the text stays byte for byte. scenario.text must be a scenario that loaded.
+void record_run_setting(Scenario& scenario, std::string_view key);
 
 }  // namespace hio::tools

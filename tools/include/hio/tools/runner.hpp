@@ -122,6 +122,12 @@ struct RunSummary {
   std::uint64_t digest = 0;
   std::string journal{};  // the file recorded, if any
   std::vector<ExpectationResult> expectations{};
+  // Real time: passes that ended after the next pass was due on the wall
+  // clock, and the most the run was behind then (Doist::late_passes); 0 in
+  // virtual time. For people only, like wall_seconds: not in the journal.
+  std::uint64_t late_passes = 0;
+  Tock worst_lag{0};
+  Tock tock{0};
 
   bool passed() const;
   // "first failed expectation" for sweeps; "" if all passed.
@@ -169,6 +175,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 void check_scenario(const Scenario& scenario, const DoerRegistry& registry);
 
 // Human summary (several lines) and the same as one JSON object.
+// RunOptions::warn's line for a real-time run that fell behind (late_passes > 0).
+std::string format_lag(const RunSummary& summary);
 std::string format_summary(const RunSummary& summary);
 std::string format_summary_json(const RunSummary& summary);
 

@@ -25,9 +25,15 @@ struct SourcePos {
 };
 
 // Text from a scenario, a journal or the command line (a path), safe to
-// write to a terminal: as is when it is printable ASCII, otherwise quoted
-// with C escapes as `hio inspect` prints it ("e\x1b[2J.toml" for an ESC).
+// write to a terminal: as is when it is valid UTF-8 without control
+// characters (C0, DEL, C1: "café" stays café), otherwise quoted with C escapes
+// as `hio inspect` prints it ("e\x1b[2J.toml" for an ESC; UTF-8 beyond ASCII
+// kept, other bytes \xNN).
 std::string display_text(std::string_view text);
+
+// Why `name` (a doer's, a run's) cannot be a name: "is not valid UTF-8 (byte
+// N)" or "holds a control character (U+001B at byte N)"; "" if it can.
+std::string name_problem(std::string_view name);
 
 // One problem found in a scenario: "file:line:col: message", the file as
 // display_text shows it.

@@ -1,0 +1,120 @@
+# hio diff's options end to end (docs/replay.md, Diff): --all and --max (every
+# divergence, counted; at most N listed), --json (one object), and
+# --ignore-addresses (two captures of one scene whose ports differ), on
+# journals recorded by the binary and edited by journal-edit.
+include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
+
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+set(udp ${SCENARIOS}/udp_request_response.toml)
+hio(run ${udp} --seed 7 --record ${WORK}/a.hioj EXIT 0)
+hio(run ${udp} --seed 8 --record ${WORK}/c.hioj EXIT 0)
+
+# --all --max 3: three divergences listed, numbered, then how many in all.
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 3 EXIT 3)
+require("${out}" "\nfirst divergence at event [0-9]+: pass [0-9]+, tyme [0-9.]+ s, channel #[0-9]+: [a-z_]+ differs\n" "--all first")
+require("${out}" "\ndivergence 2 at event [0-9]+: " "--all second")
+require("${out}" "\ndivergence 3 at event [0-9]+: " "--all third")
+if(out MATCHES "divergence 4 at")
+  message(FATAL_ERROR "--max 3 listed a fourth divergence:\n${out}")
+endif()
+require("${out}" "\n([0-9]+) divergences in all, the first 3 listed \\(--max 3\\) \\(events compared by position[^\n]*\n$" "--all count line")
+string(REGEX MATCH "\n([0-9]+) divergences in all" total_line "${out}")
+set(total ${CMAKE_MATCH_1})
+if(total LESS 4)
+  message(FATAL_ERROR "only ${total} divergences in all between seeds 7 and 8")
+endif()
+# The default --max is 10.
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all EXIT 3)
+require("${out}" "\ndivergence 10 at event " "--all default lists 10")
+if(out MATCHES "divergence 11 at")
+  message(FATAL_ERROR "--all listed more than 10 by default")
+endif()
+require("${out}" "\n${total} divergences in all, the first 10 listed \\(--max 10\\)" "--all default count")
+# Without --all: the first only, as before, and no count line.
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj EXIT 3)
+if(out MATCHES "divergence 2 at|in all")
+  message(FATAL_ERROR "diff without --all listed more than the first:\n${out}")
+endif()
+# --max goes with --all, and is 1 to 1000.
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --max 3 EXIT 2)
+require("${err}" "--max requires --all" "--max alone")
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 0 EXIT 2)
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 1001 EXIT 2)
+
+# --json: the same numbers as the text.
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 2 --json EXIT 3)
+string(JSON result GET "${out}" result)
+string(JSON json_total GET "${out}" divergences_total)
+string(JSON listed LENGTH "${out}" divergences)
+string(JSON field0 GET "${out}" divergences 0 field)
+string(JSON kind0 GET "${out}" divergences 0 expected kind)
+string(JSON seed_line GET "${out}" header_differences 0)
+string(JSON digest GET "${out}" expected_digest)
+if(NOT result STREQUAL "diverged" OR NOT json_total EQUAL total OR NOT listed EQUAL 2
+   OR field0 STREQUAL "" OR kind0 STREQUAL "" OR NOT seed_line STREQUAL "seed: 7 vs 8"
+   OR NOT digest MATCHES "^[0-9a-f]+$")
+  message(FATAL_ERROR "diff --json: ${result} ${json_total}/${total} ${listed} ${field0} ${kind0} '${seed_line}' ${digest}:\n${out}")
+endif()
+# Without --all the comparison stops at the first: no digests of whole journals.
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --json EXIT 3)
+string(JSON json_total GET "${out}" divergences_total)
+string(JSON digest TYPE "${out}" expected_digest)
+if(NOT json_total EQUAL 1 OR NOT digest STREQUAL "NULL")
+  message(FATAL_ERROR "diff --json without --all: ${json_total} ${digest}:\n${out}")
+endif()
+hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --json EXIT 0)
+string(JSON result GET "${out}" result)
+string(JSON json_total GET "${out}" divergences_total)
+string(JSON expected_error TYPE "${out}" expected_error)
+if(NOT result STREQUAL "same" OR NOT json_total EQUAL 0 OR NOT expected_error STREQUAL "NULL")
+  message(FATAL_ERROR "diff --json same:\n${out}")
+endif()
+
+# One rx byte edited: --all finds that one divergence and no other.
+execute_process(COMMAND ${EDIT} rx-byte ${WORK}/a.hioj ${WORK}/a-rx.hioj 3 RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "journal-edit rx-byte failed")
+endif()
+hio(diff ${WORK}/a.hioj ${WORK}/a-rx.hioj --all EXIT 3)
+require("${out}" "^first divergence at event [0-9]+: [^\n]*: bytes differs\n" "rx edit divergence")
+require("${out}" "\n1 divergence in all \\(events compared" "rx edit: one in all")
+
+# A cut journal in JSON: damaged, its error as inspect --json prints it.
+file(READ ${WORK}/a.hioj bytes HEX)
+string(SUBSTRING "${bytes}" 0 6000 cut_hex)
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" cut_escaped "${cut_hex}")
+file(WRITE ${WORK}/cut.hioj "")
+execute_process(COMMAND printf "${cut_escaped}" OUTPUT_FILE ${WORK}/cut.hioj)
+hio(diff ${WORK}/a.hioj ${WORK}/cut.hioj --json EXIT 2)
+string(JSON result GET "${out}" result)
+string(JSON actual_kind GET "${out}" actual_error kind)
+string(JSON expected_error TYPE "${out}" expected_error)
+if(NOT result STREQUAL "damaged" OR NOT actual_kind STREQUAL "truncated"
+   OR NOT expected_error STREQUAL "NULL")
+  message(FATAL_ERROR "diff --json of a cut journal:\n${out}")
+endif()
+
+# --ignore-addresses: a real capture and the same capture with every address
+# moved to 127.0.0.2 (what a second capture's other ports are).
+hio(run ${SCENARIOS}/tcp_loopback_real.toml --set run.limit=200ms --record ${WORK}/real.hioj EXIT 0 1)
+execute_process(COMMAND ${EDIT} addresses ${WORK}/real.hioj ${WORK}/moved.hioj "127.0.0.1:" "127.0.0.2:"
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "journal-edit addresses failed")
+endif()
+hio(diff ${WORK}/real.hioj ${WORK}/moved.hioj EXIT 3)
+require("${out}" "^header differs: channels: [^\n]* address \"tcp://127.0.0.1:[0-9]+\" vs \"tcp://127.0.0.2:[0-9]+\"\n" "addresses differ in the table")
+hio(diff ${WORK}/real.hioj ${WORK}/moved.hioj --ignore-addresses EXIT 0)
+require("${out}" "^same: [0-9]+ events, digest [0-9a-f]+ vs [0-9a-f]+ \\(addresses not compared\\)\n$" "--ignore-addresses same")
+hio(diff ${WORK}/real.hioj ${WORK}/moved.hioj --ignore-addresses --json EXIT 0)
+string(JSON ignore GET "${out}" ignore_addresses)
+string(JSON headers LENGTH "${out}" header_differences)
+if(NOT ignore STREQUAL "ON" AND NOT ignore STREQUAL "true" OR NOT headers EQUAL 0)
+  message(FATAL_ERROR "diff --ignore-addresses --json:\n${out}")
+endif()
+# ... but not the bytes.
+execute_process(COMMAND ${EDIT} rx-byte ${WORK}/moved.hioj ${WORK}/moved-rx.hioj 0 RESULT_VARIABLE rc)
+hio(diff ${WORK}/real.hioj ${WORK}/moved-rx.hioj --ignore-addresses --all EXIT 3)
+require("${out}" "^first divergence at event [0-9]+: [^\n]*: bytes differs\n" "--ignore-addresses still compares bytes")
+require("${out}" "\n1 divergence in all" "--ignore-addresses: the one divergence")

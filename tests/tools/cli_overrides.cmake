@@ -1,0 +1,71 @@
+# What ran is what replays: --set, --seed, --limit and --real are written into
+# the scenario text of the journal's header, so a replay rebuilds the same run
+# (name, limit, skip ...); and names in UTF-8 are printed as they are, through
+# run, inspect, replay and diff.
+include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
+
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+# Overrides: the replay says the overridden name and seed, and judges the
+# expectations as the run did (the shorter limit fails one of them in both).
+hio(run ${SCENARIOS}/quickstart.toml --set run.name=renamed --set run.skip=false --limit 250ms
+    --seed 9 --record ${WORK}/q.hioj EXIT 1)
+require("${out}" "^run:       renamed, seed 9, ended: limit\npasses:    8 " "run with overrides")
+string(REGEX MATCH "expect:.*" run_expect "${out}")
+hio(replay ${WORK}/q.hioj EXIT 1)
+require("${out}" "^replay:    renamed, seed 9: identical\n" "replay of a run with overrides")
+string(REGEX MATCH "expect:.*" replay_expect "${out}")
+if(NOT run_expect STREQUAL replay_expect)
+  message(FATAL_ERROR "the replay judged otherwise:\n${run_expect}\nvs\n${replay_expect}")
+endif()
+hio(inspect ${WORK}/q.hioj --json --kind log EXIT 0)
+string(REGEX MATCH "^[^\n]*" header "${out}")
+string(JSON text GET "${header}" scenario)
+require("${text}" "\\[run\\]\nname = \"renamed\"\ntock = \"31.25ms\"\nlimit = \"0.25s\"\nseed = 9\n" "the header's scenario text")
+# The journal of a replay of that journal is the same run again.
+hio(replay ${WORK}/q.hioj --record ${WORK}/q2.hioj --json EXIT 1)
+string(JSON name GET "${out}" name)
+if(NOT name STREQUAL "renamed")
+  message(FATAL_ERROR "replay --json name: ${name}")
+endif()
+# Sweep: its --set goes into each failing seed's journal too.
+hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..1 --set run.limit=250ms --set run.name=swept
+    --out ${WORK}/sweep EXIT 1)
+hio(replay ${WORK}/sweep/seed-1.hioj EXIT 1)
+require("${out}" "^replay:    swept, seed 1: identical\n" "replay of a sweep's journal with --set")
+
+# UTF-8 names are printed as they are; a control character is refused.
+file(WRITE ${WORK}/utf8.toml "[run]
+name = \"запрос-ответ\"
+tock = \"1ms\"
+limit = \"200ms\"
+[net]
+hosts = [\"client\", \"server\"]
+[[doer]]
+kind = \"udp_responder\"
+name = \"сервер\"
+address = \"sim://server:7\"
+[[doer]]
+kind = \"udp_requester\"
+name = \"клиент\"
+address = \"sim://client:0\"
+to = \"@сервер\"
+requests = 5
+[[expect]]
+final = \"клиент.responses == 5\"
+")
+hio(run ${WORK}/utf8.toml --record ${WORK}/utf8.hioj EXIT 0)
+require("${out}" "^run:       запрос-ответ, seed 0, ended: " "UTF-8 run name")
+require("${out}" "\n  ok    клиент.responses == 5  \\(клиент.responses was 5\\)\n" "UTF-8 expectation")
+hio(inspect ${WORK}/utf8.hioj --kind open EXIT 0)
+require("${out}" " #1=\"сервер\":datagram:sim://server:7 #2=\"клиент\":datagram:" "UTF-8 channel table")
+require("${out}" "\np0 0 s[0-9]+ #2 open datagram name=\"клиент\" " "UTF-8 open event")
+hio(inspect ${WORK}/utf8.hioj --channel клиент --kind open EXIT 0)
+hio(replay ${WORK}/utf8.hioj EXIT 0)
+require("${out}" "^replay:    запрос-ответ, seed 0: identical\n" "UTF-8 replay")
+file(WRITE ${WORK}/esc.toml "[[doer]]\nkind = \"ticker\"\nname = \"a\\u001b[2J\"\n")
+hio(check ${WORK}/esc.toml EXIT 2)
+require("${err}" "esc.toml:3:8: doer name \"a\\\\x1b\\[2J\" holds a control character \\(U\\+001B at byte 1\\)" "control character refused")
+hio(run ${SCENARIOS}/quickstart.toml --set "run.name=x\ty" EXIT 2)
+require("${err}" "run.name holds a control character \\(U\\+0009 at byte 1\\)" "--set run.name with a tab")

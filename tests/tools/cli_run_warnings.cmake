@@ -1,0 +1,59 @@
+# hio run's warnings on stderr: a real-time run that falls behind says so once
+# at the end (and in --json), a simulated run never; channels that fail while
+# a scenario is built that then cannot be built print no warning.
+include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
+
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+# A tock of 1 ns: no pass can end before the next is due.
+hio(run ${SCENARIOS}/quickstart.toml --real --set run.tock=1ns --limit 10us EXIT 0 1)
+require("${err}" "^hio run: warning: the run fell behind real time: ([0-9]+) of ([0-9]+) passes ended after the next was due \\(a pass took longer than the tock, 0.000000001 s\\); at worst 0.[0-9]+ s behind\n$" "lag warning")
+string(REGEX MATCHALL "fell behind" once "${err}")
+list(LENGTH once count)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "the lag warning came ${count} times:\n${err}")
+endif()
+hio(run ${SCENARIOS}/quickstart.toml --real --set run.tock=1ns --limit 10us --json EXIT 0 1)
+string(JSON late GET "${out}" late_passes)
+string(JSON worst GET "${out}" worst_lag)
+if(late LESS 1 OR worst STREQUAL "0")
+  message(FATAL_ERROR "--json lag: ${late} ${worst}:\n${out}")
+endif()
+# Virtual time: no lag, no warning, whatever the tock.
+hio(run ${SCENARIOS}/quickstart.toml --set run.tock=1ns --limit 10us --json EXIT 0 1)
+string(JSON late GET "${out}" late_passes)
+string(JSON worst GET "${out}" worst_lag)
+if(NOT late EQUAL 0 OR NOT worst STREQUAL "0" OR NOT err STREQUAL "")
+  message(FATAL_ERROR "a simulated run lagged: ${late} ${worst} ${err}")
+endif()
+
+# A listener that cannot listen (192.0.2.1 is no address of this machine) in
+# a scenario whose expectation names a counter no doer has: the build error
+# only, exit 2, no warning line.
+file(WRITE ${WORK}/unbuilt.toml "[run]
+mode = \"real\"
+limit = \"100ms\"
+[[doer]]
+kind = \"echo_server\"
+name = \"server\"
+address = \"tcp://192.0.2.1:0\"
+[[expect]]
+final = \"nobody.runs == 1\"
+")
+hio(run ${WORK}/unbuilt.toml EXIT 2)
+require("${err}" "^[^\n]*unbuilt.toml:9:9: no doer publishes counter 'nobody.runs'" "build error")
+if(err MATCHES "hio run: warning")
+  message(FATAL_ERROR "a warning before the build error:\n${err}")
+endif()
+# Built, the same listener is warned about, with its count line.
+file(WRITE ${WORK}/built.toml "[run]
+mode = \"real\"
+limit = \"100ms\"
+[[doer]]
+kind = \"echo_server\"
+name = \"server\"
+address = \"tcp://192.0.2.1:0\"
+")
+hio(run ${WORK}/built.toml EXIT 0)
+require("${err}" "^hio run: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\nhio run: warning: 1 channel error in all, on 1 channel; " "warning and count when built")
