@@ -12,55 +12,77 @@ namespace {
 
 // SIGINT and SIGTERM turn into a flag (the signal's number) that every
 // running Doist checks between passes. The handlers are installed while at
-// least one run() is in progress and the previous ones restored after the last.
+// least one run() or StopSignalCatch is in progress and the previous ones
+// restored after the last; the flag is cleared when the first one starts
+// and after the last one ends, so that none is left over for a later one.
 volatile std::sig_atomic_t g_stop_signal = 0;
 
 extern "C" void on_stop_signal(int signal) {
   g_stop_signal = signal;
 }
 
+std::mutex& catch_mutex() {
+  static std::mutex m;
+  return m;
+}
+int& catch_depth() {
+  static int d = 0;
+  return d;
+}
+struct sigaction (&previous_actions())[2] {
+  static struct sigaction p[2]{};
+  return p;
+}
+
+void catch_stop_signals() {
+  std::lock_guard<std::mutex> lock(catch_mutex());
+  if (catch_depth()++ == 0) {
+    g_stop_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_actions()[0]);
+    sigaction(SIGTERM, &action, &previous_actions()[1]);
+  }
+}
+
+void release_stop_signals() {
+  std::lock_guard<std::mutex> lock(catch_mutex());
+  if (--catch_depth() == 0) {
+    sigaction(SIGINT, &previous_actions()[0], nullptr);
+    sigaction(SIGTERM, &previous_actions()[1], nullptr);
+    g_stop_signal = 0;  // caught for the catches and runs that are over
+  }
+}
+
 class SigintScope {
  public:
   explicit SigintScope(bool active) : active_(active) {
-    if (!active_) return;
-    std::lock_guard<std::mutex> lock(mutex());
-    if (depth()++ == 0) {
-      g_stop_signal = 0;
-      struct sigaction action {};
-      action.sa_handler = on_stop_signal;
-      sigemptyset(&action.sa_mask);
-      sigaction(SIGINT, &action, &previous()[0]);
-      sigaction(SIGTERM, &action, &previous()[1]);
-    }
+    if (active_) catch_stop_signals();
   }
   ~SigintScope() {
-    if (!active_) return;
-    std::lock_guard<std::mutex> lock(mutex());
-    if (--depth() == 0) {
-      sigaction(SIGINT, &previous()[0], nullptr);
-      sigaction(SIGTERM, &previous()[1], nullptr);
-    }
+    if (active_) release_stop_signals();
   }
   SigintScope(const SigintScope&) = delete;
   SigintScope& operator=(const SigintScope&) = delete;
 
  private:
-  static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
-  }
-  static int& depth() {
-    static int d = 0;
-    return d;
-  }
-  static struct sigaction (&previous())[2] {
-    static struct sigaction p[2]{};
-    return p;
-  }
   bool active_;
 };
 
 }  // namespace
+
+StopSignalCatch::StopSignalCatch() {
+  catch_stop_signals();
+}
+
+StopSignalCatch::~StopSignalCatch() {
+  release_stop_signals();
+}
+
+int caught_stop_signal() {
+  return g_stop_signal;
+}
 
 const char* to_string(RunEnd end) {
   switch (end) {

@@ -144,4 +144,5 @@ struct Trailer {
   endTymeNs @4 :Int64; # the tyme when the run ended
   end @5 :RunOutcome;
   endText @6 :Text;    # for end = error: what the exception said
+  stopSignal @7 :UInt32;  # for end = interrupted: the signal (2 SIGINT, 15 SIGTERM); 0 none or not recorded
 }

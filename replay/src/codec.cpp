@@ -357,6 +357,7 @@ std::size_t FrameEncoder::trailer(ByteBuffer& out, const JournalTrailer& t,
     b.setEndTymeNs(t.end_tyme.time_since_epoch().count());
     b.setEnd(static_cast<schema::RunOutcome>(t.end));
     copy_text(t.end_text, [&](unsigned int n) { return b.initEndText(n); });
+    b.setStopSignal(static_cast<std::uint32_t>(t.stop_signal));
   });
 }
 
@@ -451,6 +452,9 @@ void decode_trailer(schema::Trailer::Reader r, JournalTrailer& t) {
   t.end_tyme = Tyme{Tock{r.getEndTymeNs()}};
   t.end = checked_enum<RunOutcome>(r.getEnd(), 5, "run outcome");
   t.end_text = std::string(view(r.getEndText()));
+  // Only a signal's number means anything; anything else reads as none.
+  const std::uint32_t signal = r.getStopSignal();
+  t.stop_signal = signal == 2 || signal == 15 ? static_cast<int>(signal) : 0;
 }
 
 }  // namespace

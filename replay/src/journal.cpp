@@ -121,15 +121,15 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
 }
 
 const JournalTrailer& Journal::finish(RunEnd end) {
-  return finish(to_outcome(end));
+  return finish(to_outcome(end), {}, end == RunEnd::interrupted ? doist_.stop_signal() : 0);
 }
 
-const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text) {
+const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text, int stop_signal) {
   if (finished_) throw std::logic_error("journal '" + writer_.path() + "': finish called twice");
   detach();
   write_header();
   recorder_.end_pass();
-  RunSummary summary{doist_.passes(), doist_.tyme(), end, std::string(end_text)};
+  RunSummary summary{doist_.passes(), doist_.tyme(), end, std::string(end_text), stop_signal};
   trailer_ = writer_.finish(summary);
   finished_ = true;
   return trailer_;

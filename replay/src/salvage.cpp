@@ -26,7 +26,7 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
   RunSummary summary;
   if (reader.complete()) {
     const JournalTrailer& t = *reader.trailer();
-    summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text};
+    summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal};
   } else {
     result.damage = reader.error();
     // How the run ended is unknown, but not when, if its last frame is its

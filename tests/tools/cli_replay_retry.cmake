@@ -119,6 +119,58 @@ endif()
 run_tool(${PATIENT} replay ${WORK}/hostdown.hioj EXIT 3)
 require("${out}" "on channel #2 \"c\": event missing\n" "hostdown with a client retrying later")
 
+# A message in flight when the host went down (at 505 ms, 5 ms after the
+# 25th message was sent over a 10 ms link): sent again, whole, once the
+# client has reconnected, and every message comes back (unfixed, the client
+# waited for an echo of a message it never resent: echoed 24 of 50). The
+# replay agrees.
+file(WRITE ${WORK}/inflight.toml [=[
+[run]
+tock = "1ms"
+limit = "3s"
+[net]
+hosts = ["gw", "cloud"]
+[[net.link]]
+from = "gw"
+to = "cloud"
+latency = "10ms"
+[[net.fault]]
+action = "host_down"
+at = "505ms"
+host = "cloud"
+[[net.fault]]
+action = "host_up"
+at = "1s"
+host = "cloud"
+[[doer]]
+kind = "echo_server"
+name = "cloudsrv"
+address = "sim://cloud:443"
+[[doer]]
+kind = "echo_client"
+name = "uplink"
+address = "@cloudsrv"
+messages = 50
+size = 100
+interval = "20ms"
+retry = "100ms"
+[[expect]]
+final = "uplink.echoed == 50"
+[[expect]]
+final = "uplink.connections == 2"
+[[expect]]
+final = "uplink.resent == 1"
+[[expect]]
+final = "uplink.sent_messages == 50"
+[[expect]]
+final = "uplink.sent_bytes == 5100"
+]=])
+hio(run ${WORK}/inflight.toml --record ${WORK}/inflight.hioj EXIT 0)
+require("${out}" "expect:    5 of 5 passed" "inflight run expectations")
+hio(replay ${WORK}/inflight.hioj EXIT 0)
+require("${out}" ": identical\n" "inflight replay status")
+require("${out}" "expect:    5 of 5 passed" "inflight replay expectations")
+
 # Noise on the replay: the same seed gives the same journal, another seed another.
 foreach(name a b)
   hio(replay ${WORK}/hostdown.hioj --noise drop=0.2,dup=0.1,corrupt=0.1 --seed 3

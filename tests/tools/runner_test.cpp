@@ -5,9 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "../io/raw_socket.hpp"
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/replay/digest.hpp"
@@ -360,6 +365,52 @@ TEST(Summaries, EscapeControlCharactersAndHexBytesThatAreNotUtf8) {
   EXPECT_EQ(json.find('\xfe'), std::string::npos) << json;
   EXPECT_EQ(display_text("plain name-1"), "plain name-1");
   EXPECT_EQ(json_field("a", "\x7f\n"), "\"a\": \"\\u007f\\n\"");
+}
+
+// Waits (bounded: 5 s) until `fd` is readable; false if it never was.
+bool readable_within(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 5000) == 1;
+}
+
+// echo_client with retry over real loopback TCP: a server that resets the
+// first connection once part of the first message has arrived (no echo) and
+// echoes on the second. The client resends the message in flight from its
+// start on the new connection and carries on (unfixed, it reconnected and
+// then waited for an echo of a message it never sent again: echoed 0).
+TEST(RunScenario, EchoClientResendsTheMessageInFlightAfterAReconnect) {
+  test::RawSocket listener = test::raw_listen();
+  const std::uint16_t port = listener.port();
+  std::jthread server([&listener] {  // joined before `listener` closes
+    for (int connection = 1; connection <= 2; ++connection) {
+      if (!readable_within(listener.fd())) return;
+      test::RawSocket peer = test::raw_try_accept(listener);
+      if (!peer.valid()) return;
+      char buffer[4096];
+      while (readable_within(peer.fd())) {
+        const ssize_t n = ::recv(peer.fd(), buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        if (connection == 1) {
+          peer.set_linger_zero();  // a reset, with the message unanswered
+          break;
+        }
+        peer.send_all(std::string_view(buffer, static_cast<std::size_t>(n)));
+      }
+    }
+  });
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"5ms\"\nlimit = \"3s\"\n"
+      "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:" +
+          std::to_string(port) +
+          "\"\nmessages = 5\nsize = 100\nretry = \"50ms\"\n"
+          "[[expect]]\nfinal = \"c.echoed == 5\"\n[[expect]]\nfinal = \"c.resent == 1\"\n"
+          "[[expect]]\nfinal = \"c.connections == 2\"\n[[expect]]\nfinal = \"c.mismatches == 0\"\n",
+      "resend.toml", kinds);
+  const RunSummary summary = run_scenario(s, kinds);
+  server.join();  // (a run that throws leaves it to the jthread)
+  EXPECT_TRUE(summary.passed()) << format_summary(summary);
+  EXPECT_EQ(summary.end, RunEnd::done);
 }
 
 }  // namespace

@@ -734,13 +734,33 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     const int code = app.exit(error);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  // SIGINT and SIGTERM end these commands cleanly whenever they come: one
+  // that comes while the scenario is read or built is kept (unkept, it was
+  // lost where the signal was ignored, as in a background job, and the run
+  // went on to its limit), ends a build (BuildInterrupted) or the run's
+  // first pass, and gives exit 130 (143) even if it came after the run.
+  // inspect and diff keep the default: the signal ends them at once.
+  std::optional<StopSignalCatch> stop_signals;
+  if (run->parsed() || check->parsed() || sweep_cmd->parsed() || replay_cmd->parsed()) {
+    stop_signals.emplace();
+  }
   try {
-    if (run->parsed()) return do_run(run_args, registry);
-    if (check->parsed()) return do_check(check_path, check_real, registry);
-    if (sweep_cmd->parsed()) return do_sweep(sweep_args, registry);
-    if (replay_cmd->parsed()) return do_replay(replay_args, registry);
-    if (inspect_cmd->parsed()) return do_inspect(inspect_args);
-    if (diff_cmd->parsed()) return do_diff(diff_args);
+    int code = kExitBadInput;
+    if (run->parsed()) code = do_run(run_args, registry);
+    if (check->parsed()) code = do_check(check_path, check_real, registry);
+    if (sweep_cmd->parsed()) code = do_sweep(sweep_args, registry);
+    if (replay_cmd->parsed()) code = do_replay(replay_args, registry);
+    if (inspect_cmd->parsed()) code = do_inspect(inspect_args);
+    if (diff_cmd->parsed()) code = do_diff(diff_args);
+    const int signal = caught_stop_signal();
+    if (signal != 0 && code != kExitInterrupted && code != kExitTerminated) {
+      std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
+      return interrupted_exit_code(signal);
+    }
+    return code;
+  } catch (const BuildInterrupted& interrupted) {
+    std::cerr << "hio: " << interrupted.what() << "\n";
+    return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
     std::cerr << "hio: error: " << display_text(error.what()) << "\n";
     return kExitOutputFailed;
@@ -748,7 +768,6 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     std::cerr << "hio: error: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   }
-  return kExitBadInput;
 }
 
 }  // namespace

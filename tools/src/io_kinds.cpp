@@ -113,7 +113,11 @@ class EchoServer final : public EchoServerDoer {
 
 // Sends `messages` messages of `size` bytes, one at a time: the next once the
 // previous one came back whole (and after `interval`); done when all came
-// back. The payload is a deterministic pattern, different per message.
+// back. The payload is a deterministic pattern, different per message. A
+// message in flight when the connection ended (unanswered, or answered in
+// part) is sent again, from its start, on the next connection (retry): the
+// bytes of its echo that came back before the drop are discarded, as the
+// new connection's echo starts over.
 // Bounds of the kinds' size parameters: a scenario must not make a doer
 // allocate without limit, nor ask for a datagram no UDP can carry.
 constexpr std::int64_t kMessageBytesMax = 16 * 1024 * 1024;
@@ -141,6 +145,7 @@ class EchoClient final : public TcpClientDoer {
     c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
     c.add(spec.name + ".echoed", [this] { return echoed_; });
     c.add(spec.name + ".mismatches", [this] { return mismatches_; });
+    c.add(spec.name + ".resent", [this] { return resent_; });
     c.add(spec.name + ".connections",
           [this] { return static_cast<std::int64_t>(channel().connects()); });
   }
@@ -169,9 +174,11 @@ class EchoClient final : public TcpClientDoer {
 
   void enter() override {
     TcpClientDoer::enter();
-    sent_messages_ = sent_bytes_ = rx_bytes_ = echoed_ = mismatches_ = 0;
+    sent_messages_ = sent_bytes_ = rx_bytes_ = echoed_ = mismatches_ = resent_ = 0;
     pending_.clear();
     outgoing_.clear();
+    received_.clear();
+    connection_ = 0;
     next_send_ = Tyme{};
   }
 
@@ -190,6 +197,17 @@ class EchoClient final : public TcpClientDoer {
       pending_.clear();
     }
     if (channel.state() != ChannelState::connected) return;
+    if (channel.connects() != connection_) {
+      // A new connection (the first, or a reconnect): what was in flight on
+      // the last one is lost with it. rx was read above, so an echo that
+      // came back whole before the drop has been counted.
+      connection_ = channel.connects();
+      received_.clear();
+      if (!pending_.empty()) {
+        outgoing_ = pending_;
+        ++resent_;
+      }
+    }
     if (pending_.empty() && outgoing_.empty() && sent_messages_ < messages_ &&
         tyme() >= next_send_) {
       outgoing_ = payload(sent_messages_);
@@ -219,9 +237,11 @@ class EchoClient final : public TcpClientDoer {
   std::int64_t messages_;
   std::size_t size_;
   Tock interval_;
-  std::int64_t sent_messages_ = 0, sent_bytes_ = 0, rx_bytes_ = 0, echoed_ = 0, mismatches_ = 0;
-  std::string pending_;   // the message owed back
-  std::string outgoing_;  // what tx has not taken yet
+  std::int64_t sent_messages_ = 0, sent_bytes_ = 0, rx_bytes_ = 0, echoed_ = 0, mismatches_ = 0,
+               resent_ = 0;
+  std::uint64_t connection_ = 0;  // channel().connects() as serve() last saw it
+  std::string pending_;           // the message owed back
+  std::string outgoing_;          // what tx has not taken yet
   std::string received_;
   Tyme next_send_{};
 };
@@ -605,8 +625,9 @@ void add_io_kinds(DoerRegistry& registry) {
       false});
   registry.add(KindSpec{
       "echo_client",
-      "connects, sends messages one at a time and checks each comes back (counters: "
-      "sent_messages, sent_bytes, rx_bytes, echoed, mismatches, connections)",
+      "connects, sends messages one at a time and checks each comes back; with retry, resends "
+      "the message in flight after a reconnect (counters: sent_messages, sent_bytes, rx_bytes, "
+      "echoed, mismatches, resent, connections)",
       {{"address", ParamType::string, "where to connect", {}},
        {"messages", ParamType::integer, "how many messages", ParamValue{std::int64_t{10}}},
        {"size", ParamType::integer, "bytes per message", ParamValue{std::int64_t{32}}},

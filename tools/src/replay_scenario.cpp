@@ -54,6 +54,7 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
 struct TrailerEnd {
   replay::RunOutcome end = replay::RunOutcome::unknown;
   std::string text;
+  int stop_signal = 0;
 };
 
 // Whether damage cut the recorded run short. Bytes after a whole trailer
@@ -66,7 +67,7 @@ bool run_cut(const replay::ReplayResult& r) {
 // The end reason the replay's journal gets: how the replay really ended.
 TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   const replay::ReplayResult& r = o.result;
-  if (o.interrupted) return {replay::RunOutcome::interrupted, ""};
+  if (o.interrupted) return {replay::RunOutcome::interrupted, "", o.stop_signal};
   if (r.divergence) {
     const std::string report = replay::format_divergence(*r.divergence);
     return {replay::RunOutcome::error, report.substr(0, report.find('\n'))};
@@ -81,7 +82,7 @@ TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   if (end != RunEnd::interrupted) return {replay::to_outcome(end), ""};
   // The replayer stopped it at the recorded end: the recorded run's end.
   if (!r.recorded_trailer) return {};
-  return {r.recorded_trailer->end, r.recorded_trailer->end_text};
+  return {r.recorded_trailer->end, r.recorded_trailer->end_text, r.recorded_trailer->stop_signal};
 }
 
 // The lines that say a replay covered only part of its journal, and why.
@@ -144,7 +145,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
     outcome.result = replayer.finish(RunEnd::interrupted);
     if (journal) {
       const TrailerEnd trailer_end = replay_trailer_end(outcome, RunEnd::interrupted);
-      journal->finish(trailer_end.end, trailer_end.text);
+      journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
     }
     outcome.scenario = std::move(scenario);
     return outcome;
@@ -180,14 +181,21 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   // is not compared, see Replayer::run_ending).
   outcome.interrupted = end == RunEnd::interrupted && doist.stop_signal() != 0;
   outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
+  // A recorded run that a signal interrupted, replayed to its end (the
+  // replayer stopped it there): it has no end to judge either.
+  const replay::ReplayResult& r = outcome.result;
+  if (!outcome.interrupted && end == RunEnd::interrupted && !r.divergence && !run_cut(r) &&
+      r.recorded_trailer && r.recorded_trailer->end == replay::RunOutcome::interrupted) {
+    outcome.recorded_stop_signal = r.recorded_trailer->stop_signal;
+  }
   // Interrupted: judged on the passes replayed, `final` ones not at all.
   if (outcome.result.status != replay::ReplayStatus::diverged) {
-    outcome.expectations =
-        checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result), outcome.stop_signal});
+    const int signal = outcome.interrupted ? outcome.stop_signal : outcome.recorded_stop_signal;
+    outcome.expectations = checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result), signal});
   }
   if (journal) {
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
-    journal->finish(trailer_end.end, trailer_end.text);
+    journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
   }
   outcome.scenario = std::move(scenario);
   return outcome;
@@ -196,6 +204,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
 int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (o.interrupted) return interrupted_exit_code(o.stop_signal);
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
+  if (o.recorded_stop_signal != 0) return interrupted_exit_code(o.recorded_stop_signal);
   if (o.result.journal_error) return kExitBadInput;
   return all_passed(o.expectations) ? kExitOk : kExitExpectationsFailed;
 }
@@ -220,6 +229,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
     out += std::string("ended:     interrupted (") + stop_signal_name(o.stop_signal) +
            ") before the recorded end\n";
   }
+  if (o.recorded_stop_signal != 0) {
+    out += std::string("ended:     at the recorded end, where the run was interrupted (") +
+           stop_signal_name(o.recorded_stop_signal) + ")\n";
+  }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
   }
@@ -238,6 +251,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       ", \"noise_seed\": " + (o.noise.empty() ? "null" : std::to_string(o.noise_seed)) +
       ", \"status\": \"" + to_string(r.status) +
       "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
+      ", \"recorded_interrupted\": " + (o.recorded_stop_signal != 0 ? "true" : "false") +
       ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
       ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +
       replay::format_digest(r.digest) +

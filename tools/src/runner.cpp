@@ -17,7 +17,16 @@
 
 namespace hio::tools {
 
+BuildInterrupted::BuildInterrupted(int signal)
+    : std::runtime_error(std::string("interrupted (") + stop_signal_name(signal) +
+                         ") while the scenario was built"),
+      signal_(signal) {}
+
 namespace {
+
+void throw_if_interrupted() {
+  if (const int signal = caught_stop_signal(); signal != 0) throw BuildInterrupted(signal);
+}
 
 // A doer of a (non-group) kind, with the spec's tock. A factory that returns
 // no doer is the kind's fault, reported like a factory that throws.
@@ -47,6 +56,7 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
   DoerSpec copy = spec;
   copy.copies = 1;
   for (std::int64_t i = 1; i <= spec.copies; ++i) {
+    throw_if_interrupted();
     copy.name = spec.name + "-" + std::to_string(i);
     adopt(make_doer(kind, copy, context), parent, built);
   }
@@ -86,6 +96,7 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     stack.push_back({&*it, nullptr});
   }
   while (!stack.empty()) {
+    throw_if_interrupted();
     Item item = stack.back();
     stack.pop_back();
     const DoerSpec& spec = *item.spec;
@@ -106,6 +117,8 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       } else {
         doer = make_doer(*kind, spec, context);
       }
+    } catch (const BuildInterrupted&) {
+      throw;  // not the doer's problem
     } catch (const ParamError& error) {
       // At the key's value; a default (the key not written) is at the doer.
       auto param = spec.params.find(error.key());

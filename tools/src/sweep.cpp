@@ -168,6 +168,8 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
     result.first_failure = summary.first_failure();
     result.digest = summary.digest;
     result.end = summary.end;
+  } catch (const BuildInterrupted&) {
+    return false;  // a signal the command caught before the sweep's watch began
   } catch (const std::exception& error) {
     // It never started (the tree could not be built), or a doer threw, and
     // would again: no journal is attempted.
@@ -268,6 +270,13 @@ SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const Sha
     std::lock_guard<std::mutex> lock(mutex);
     changed.notify_all();
   });
+  // One that came before (while the scenario was read and checked) was
+  // caught by the command's StopSignalCatch: no seed is run.
+  if (const int caught = caught_stop_signal(); caught != 0) {
+    int none = 0;
+    stop_signal.compare_exchange_strong(none, caught);
+    stop = true;
+  }
   std::vector<std::thread> threads;
   std::optional<std::system_error> start_error;
   try {

@@ -28,6 +28,28 @@ enum class RunEnd : std::uint8_t {
 };
 const char* to_string(RunEnd end);
 
+// Catches SIGINT and SIGTERM for as long as it lives, as Doist::run() does
+// while it runs: held over a whole command (hio run, check, sweep, replay),
+// so that a signal that comes before a run (while its scenario is read or
+// built) is kept instead of killing the process or, where the signal was
+// ignored (a background job), being lost. A run started while one is held
+// keeps a signal already caught (it ends after its first pass, interrupted);
+// the flag is cleared when the first catch or run starts and when the last
+// one ends.
+// Process-wide, like the signal handlers it installs; the previous handlers
+// are restored when the last catch and run are over.
+class StopSignalCatch {
+ public:
+  StopSignalCatch();
+  ~StopSignalCatch();
+  StopSignalCatch(const StopSignalCatch&) = delete;
+  StopSignalCatch& operator=(const StopSignalCatch&) = delete;
+};
+// The signal caught (SIGINT or SIGTERM) since the outermost catch or run
+// began, or 0 (also when none is in progress). Safe to poll from any thread
+// (a long build checks it).
+int caught_stop_signal();
+
 // Told around every executed pass: pass_started before the reactors are
 // polled (nothing of the pass has happened yet: a journal takes the run's
 // starting channel table there), pass_ended after the last doer, before the

@@ -78,7 +78,9 @@ class Journal final : public PassObserver {
   // the Doist), closes the file and detaches. Throws std::logic_error if
   // called twice.
   const JournalTrailer& finish(RunEnd end);
-  const JournalTrailer& finish(RunOutcome end, std::string_view end_text = {});
+  // `stop_signal`: for end = interrupted, the signal that ended the run (a
+  // replay of it gives its `final` expectations no verdict, as the run did).
+  const JournalTrailer& finish(RunOutcome end, std::string_view end_text = {}, int stop_signal = 0);
 
   // Ends the buffered pass now (what an engine end-of-pass hook would call).
   void end_pass();

@@ -93,6 +93,7 @@ struct RunSummary {
   Tyme end_tyme{};
   RunOutcome end = RunOutcome::unknown;
   std::string end_text{};
+  int stop_signal = 0;  // for end = interrupted: SIGINT or SIGTERM, 0 for none
 };
 
 struct JournalTrailer {
@@ -103,6 +104,7 @@ struct JournalTrailer {
   Tyme end_tyme{};
   RunOutcome end = RunOutcome::unknown;
   std::string end_text{};
+  int stop_signal = 0;  // for end = interrupted: the signal that ended the run, 0 for none
   friend bool operator==(const JournalTrailer&, const JournalTrailer&) = default;
 };
 

@@ -34,8 +34,12 @@ struct ReplayScenarioOutcome {
   std::shared_ptr<const Scenario> scenario{};  // what `expectations` point into
   bool interrupted = false;                    // SIGINT or SIGTERM ended it before the recorded end
   int stop_signal = 0;                         // which of the two
-  double wall_seconds = 0;                     // the replay's, for people only
-  std::string record_path{};                   // the replay's journal, if any
+  // The recorded run was interrupted by this signal (its trailer says so)
+  // and the replay reached that end: `final` expectations are not judged,
+  // as in the run, and the exit code is the run's (130, 143). 0 otherwise.
+  int recorded_stop_signal = 0;
+  double wall_seconds = 0;    // the replay's, for people only
+  std::string record_path{};  // the replay's journal, if any
   // Every channel of the journal's table is a SimNet one (sim://): the
   // doers talked to each other, and noise on replay does not propagate
   // between them (docs/replay.md, "Noise on replay").

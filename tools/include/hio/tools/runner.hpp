@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,25 @@ struct BuildOptions {
   bool with_net = true;
 };
 
+// Thrown by build_scenario when SIGINT or SIGTERM is caught (a
+// StopSignalCatch is held, see hio/engine/doist.hpp) while it builds: the
+// command ends, exit 130 or 143, without starting a run. A long build
+// (a million copies) stops within one doer of the signal.
+class BuildInterrupted : public std::runtime_error {
+ public:
+  explicit BuildInterrupted(int signal);
+  int signal() const { return signal_; }
+
+ private:
+  int signal_;
+};
+
 // Builds the network and the doer tree of `scenario` on `doist` and `io`
 // without running anything: what `hio run` does before its run, and what a
 // replay does on a replay hub. Faults are scheduled relative to doist.tyme().
 // Throws ScenarioError (file:line:col) if a doer cannot be built or an
-// expectation names a counter no doer publishes; nothing is left running.
+// expectation names a counter no doer publishes, BuildInterrupted on a
+// signal; nothing is left running.
 std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
                                               const DoerRegistry& registry, Doist& doist, IoHub& io,
                                               const BuildOptions& options = {});
