@@ -83,10 +83,13 @@ TEST(DoistAttach, ReactorsAttachedInsideAPollArePolledFromTheNextPass) {
       doist.attach(*added.back());
     }
   };
+  CountingReactor second;  // read from the list after it grew
   doist.attach(first);
+  doist.attach(second);
   Passes doer(3);
   EXPECT_EQ(doist.run({&doer}), RunEnd::done);
   EXPECT_EQ(first.polls, 3);
+  EXPECT_EQ(second.polls, 3);
   ASSERT_EQ(added.size(), 32u);
   for (const auto& reactor : added)
     EXPECT_EQ(reactor->polls, 2);  // not in the pass that attached it
