@@ -4,6 +4,7 @@
 #include <csignal>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace hio {
@@ -70,6 +71,27 @@ class SigintScope {
   bool active_;
 };
 
+// A reactor or observer joins one Doist at a time: `link` is its own
+// pointer to the Doist it belongs to.
+template <typename T>
+void join(detail::Roster<T>& roster, T& item, Doist*& link, Doist* doist, const char* call,
+          const char* noun) {
+  if (link != nullptr) {
+    throw std::logic_error(std::string(call) + ": the " + noun +
+                           (link == doist ? " belongs to this Doist already"
+                                          : " belongs to another Doist; take it out there first"));
+  }
+  roster.add(item);
+  link = doist;
+}
+
+template <typename T>
+void leave(detail::Roster<T>& roster, T& item, Doist*& link, const Doist* doist) {
+  if (link != doist) return;
+  roster.remove(item);
+  link = nullptr;
+}
+
 }  // namespace
 
 StopSignalCatch::StopSignalCatch() {
@@ -108,7 +130,19 @@ Doist::Doist(Tock tock, bool real, Tock limit)
   core_.wind(tymth());
 }
 
-Doist::~Doist() = default;
+Doist::~Doist() {
+  // Reactors and observers outlive a Doist freely: they are left detached.
+  reactors_.each([](Reactor& reactor) { reactor.doist_ = nullptr; });
+  observers_.each([](PassObserver& observer) { observer.doist_ = nullptr; });
+}
+
+Reactor::~Reactor() {
+  if (doist_ != nullptr) doist_->detach(*this);
+}
+
+PassObserver::~PassObserver() {
+  if (doist_ != nullptr) doist_->remove_observer(*this);
+}
 
 void Doist::set_limit(Tock limit) {
   if (limit < Tock{0}) {
@@ -117,12 +151,20 @@ void Doist::set_limit(Tock limit) {
   limit_ = limit;
 }
 
+void Doist::attach(Reactor& reactor) {
+  join(reactors_, reactor, reactor.doist_, this, "Doist::attach", "reactor");
+}
+
 void Doist::detach(Reactor& reactor) {
-  reactors_.erase(std::remove(reactors_.begin(), reactors_.end(), &reactor), reactors_.end());
+  leave(reactors_, reactor, reactor.doist_, this);
+}
+
+void Doist::add_observer(PassObserver& observer) {
+  join(observers_, observer, observer.doist_, this, "Doist::add_observer", "observer");
 }
 
 void Doist::remove_observer(PassObserver& observer) {
-  observers_.erase(std::remove(observers_.begin(), observers_.end(), &observer), observers_.end());
+  leave(observers_, observer, observer.doist_, this);
 }
 
 void Doist::enter(std::span<Doer* const> doers) {
@@ -149,13 +191,10 @@ void Doist::enter_now(std::span<Doer* const> doers) {
 }
 
 void Doist::recur() {
-  for (PassObserver* observer : observers_)
-    observer->pass_started(tyme());
-  for (Reactor* reactor : reactors_)
-    reactor->poll();
+  observers_.each([this](PassObserver& observer) { observer.pass_started(tyme()); });
+  reactors_.each([](Reactor& reactor) { reactor.poll(); });
   core_.pass(tyme(), tock());
-  for (PassObserver* observer : observers_)
-    observer->pass_ended(tyme());
+  observers_.each([this](PassObserver& observer) { observer.pass_ended(tyme()); });
   ++passes_;
   ++executed_passes_;
   tick();
@@ -270,8 +309,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     }
     throw;
   }
-  for (PassObserver* observer : observers_)
-    observer->run_ending(tyme());
+  observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
   exit();
   return reason;
 }
@@ -280,10 +318,12 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   if (core_.due_next_pass()) return true;
   // The earliest of the doers' timers and the reactors' due events.
   Tyme next = core_.next_timer();
-  for (const Reactor* reactor : reactors_) {
-    if (reactor->busy()) return true;
-    next = std::min(next, reactor->next_tyme());
-  }
+  bool busy = false;
+  reactors_.each([&](Reactor& reactor) {
+    busy = busy || reactor.busy();
+    next = std::min(next, reactor.next_tyme());
+  });
+  if (busy) return true;
   if (next == kTymeNever && !limited) return false;
   if (!skip_) return true;
   const Tyme target = limited ? std::min(next, end) : next;
@@ -314,13 +354,17 @@ void Doist::pace(MonoTimer::Clock::time_point wall_end) {
   const auto stop = std::min(timer_.stop_time(), wall_end);
   while (MonoTimer::Clock::now() < stop && !stop_pending()) {
     const auto until = std::min(stop, std::chrono::steady_clock::now() + kSlice);
-    if (reactors_.empty()) {
-      std::this_thread::sleep_until(until);
-    } else {
-      reactors_.front()->wait_until(until);
-      for (std::size_t i = 1; i < reactors_.size(); ++i)
-        reactors_[i]->poll();
-    }
+    // The first reactor waits on its IO; the others are polled after it.
+    bool waited = false;
+    reactors_.each([&](Reactor& reactor) {
+      if (waited) {
+        reactor.poll();
+      } else {
+        reactor.wait_until(until);
+        waited = true;
+      }
+    });
+    if (!waited) std::this_thread::sleep_until(until);
   }
   timer_.restart(tock());
 }

@@ -359,13 +359,13 @@ std::string Address::text() const {
   return out + path + "?baud=" + std::to_string(baud);
 }
 
-std::string AddressError::what() const {
+std::string AddressError::describe() const {
   return "bad address '" + input + "': " + part + " at byte " + std::to_string(offset) + ": " +
          message;
 }
 
 AddressParseError::AddressParseError(AddressError error)
-    : std::invalid_argument(error.what()), error_(std::move(error)) {}
+    : std::invalid_argument(error.describe()), error_(std::move(error)) {}
 
 const Address& AddressResult::value() const {
   if (const auto* error = std::get_if<AddressError>(&value_)) throw AddressParseError(*error);

@@ -59,12 +59,12 @@ void Channel::require(ChannelKind kind, const char* call) const {
 
 void Channel::wake_waiter() {
   if (ready_list_ != nullptr && !ready_marked_) ready_list_->add(*this);
-  if (waiter_ != nullptr) waiter_->wake();
+  if (Doer* waiter = waiter_.get()) waiter->wake();
 }
 
 void Channel::wake_driver() {
   if (ready_list_ != nullptr && !ready_marked_) ready_list_->add(*this);
-  if (driver_ != nullptr) driver_->wake();
+  if (Doer* driver = driver_.get()) driver->wake();
 }
 
 void Channel::set_ready_list(ReadyList* list) {
@@ -100,7 +100,7 @@ void ReadyList::take(std::vector<Channel*>& out) {
 
 void Channel::wake_both() {
   wake_waiter();
-  if (driver_ != waiter_) wake_driver();
+  if (driver_.get() != waiter_.get()) wake_driver();
 }
 
 // ---- streams ----------------------------------------------------------------

@@ -48,6 +48,12 @@ std::size_t scheme_index(Scheme scheme) {
 IoHub::IoHub(Tymth tymth) : Tymee(tymth), impl_(std::make_unique<Impl>()) {}
 
 IoHub::~IoHub() {
+  HIO_CHECK(!polling_,
+            "IoHub destroyed inside its own poll() or wait_until() (by an IO "
+            "completion it ran); destroy it after the run");
+  // ~Reactor then detaches it from its Doist, if any; its sinks outlive it freely.
+  for (EventSink* sink : sinks_)
+    sink->hub_ = nullptr;
   // Transports first, silently, while the event loop they use still exists.
   channels_.clear();
 }
@@ -142,6 +148,14 @@ void IoHub::release(Channel& channel) {
   HIO_CHECK(!emitting_, "a channel was released from inside an EventSink");
   HIO_CHECK(find(channel.id()) == &channel,
             "release of channel #" + std::to_string(channel.id()) + " that this hub does not own");
+  if (Doer* driver = channel.driver()) {
+    // Its driver (a server doer, a ChannelDoer) holds it and would service
+    // it after this; a driver releases what it drives itself.
+    throw std::logic_error("IoHub::release: channel #" + std::to_string(channel.id()) + " '" +
+                           channel.name() + "' is driven by doer '" + driver->name() +
+                           "'; close() it instead (a server doer then releases it), or clear "
+                           "its driver (set_driver(nullptr)) first");
+  }
   if (channel.open()) channel.close("released");
   // Its destructor takes it out of a listener's queue of accepted channels.
   channels_.erase(channel.id());
@@ -151,16 +165,33 @@ void IoHub::set_factory(Scheme scheme, TransportFactory* factory) {
   factories_[scheme_index(scheme)] = factory;
 }
 
+TransportFactory* IoHub::factory(Scheme scheme) const {
+  return factories_[scheme_index(scheme)];
+}
+
 // ---- the choke point --------------------------------------------------------
 
 void IoHub::add_sink(EventSink& sink) {
   HIO_CHECK(!emitting_, "a sink was added from inside an EventSink");
+  if (sink.hub_ != nullptr) {
+    throw std::logic_error(sink.hub_ == this
+                               ? "IoHub::add_sink: the sink was added to this hub already"
+                               : "IoHub::add_sink: the sink is added to another hub; remove it "
+                                 "there first");
+  }
   sinks_.push_back(&sink);
+  sink.hub_ = this;
 }
 
 void IoHub::remove_sink(EventSink& sink) {
-  HIO_CHECK(!emitting_, "a sink was removed from inside an EventSink");
+  if (sink.hub_ != this) return;
+  HIO_CHECK(!emitting_, "a sink was removed (or destroyed) from inside an EventSink");
   sinks_.erase(std::remove(sinks_.begin(), sinks_.end(), &sink), sinks_.end());
+  sink.hub_ = nullptr;
+}
+
+EventSink::~EventSink() {
+  if (hub_ != nullptr) hub_->remove_sink(*this);
 }
 
 void IoHub::emit(ChannelEvent& event) {
@@ -206,10 +237,12 @@ void IoHub::noise(NoiseKey, NoiseKind kind, std::string_view bytes, std::string_
 // ---- hio::Reactor -----------------------------------------------------------
 
 void IoHub::poll() {
+  FlagScope scope(polling_);
   impl_->core.context.poll();
 }
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
+  FlagScope scope(polling_);
   impl_->core.context.run_until(deadline);
 }
 

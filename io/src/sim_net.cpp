@@ -22,15 +22,29 @@ std::string link_text(std::string_view from, std::string_view to, Way way) {
 
 }  // namespace
 
+namespace {
+
+// One network per hub: a second would take over sim:// from the first, and
+// its destructor would leave the hub with none.
+IoHub& hub_without_sim(IoHub& io) {
+  if (io.factory(Scheme::sim) != nullptr || io.factory(Scheme::sim_serial) != nullptr) {
+    throw std::logic_error(
+        "SimNet: this IoHub has a sim:// factory already (another SimNet); one SimNet per hub");
+  }
+  return io;
+}
+
+}  // namespace
+
 SimNet::SimNet(Doist& doist, IoHub& io, SimNetOptions options)
-    : core_(std::make_unique<detail::SimCore>(doist, io, options)) {
+    : core_(std::make_unique<detail::SimCore>(doist, hub_without_sim(io), options)) {
   io.set_factory(Scheme::sim, this);
   io.set_factory(Scheme::sim_serial, this);
   doist.attach(*this);
 }
 
 SimNet::~SimNet() {
-  core_->doist().detach(*this);
+  if (Doist* doist = attached_to()) doist->detach(*this);
   core_->hub().set_factory(Scheme::sim, nullptr);
   core_->hub().set_factory(Scheme::sim_serial, nullptr);
 }

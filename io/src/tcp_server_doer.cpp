@@ -97,18 +97,22 @@ void TcpServerDoer::release_ended() {
     }
   }
   remotes_.resize(kept);
-  for (Channel* remote : ended_) {
-    remote->set_ready_list(nullptr);
-    hub_->release(*remote);
-  }
+  for (Channel* remote : ended_)
+    let_go(*remote);
   ended_.clear();
+}
+
+void TcpServerDoer::let_go(Channel& remote) {
+  remote.set_ready_list(nullptr);
+  remote.set_waiter(nullptr);
+  remote.set_driver(nullptr);
+  hub_->release(remote);
 }
 
 void TcpServerDoer::exit() {
   for (Channel* remote : remotes_) {
-    remote->set_ready_list(nullptr);
     remote->close("server exit");
-    hub_->release(*remote);
+    let_go(*remote);
   }
   remotes_.clear();
   batch_.clear();

@@ -77,7 +77,7 @@ std::size_t read_all(std::string_view bytes) {
   if (reader.complete()) check(reader.valid_bytes() == size);
   if (reader.error()) {
     check(reader.error()->offset <= size);
-    sink += reader.error()->what().size();
+    sink += reader.error()->describe().size();
   }
   if (reader.trailer() != nullptr) sink += format_trailer(*reader.trailer()).size();
 

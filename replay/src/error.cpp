@@ -30,7 +30,7 @@ const char* to_string(JournalErrorKind kind) {
   return "?";
 }
 
-std::string JournalError::what() const {
+std::string JournalError::describe() const {
   std::string out = "byte " + std::to_string(offset);
   if (last_pass) {
     out += " (after pass " + std::to_string(*last_pass);
@@ -47,6 +47,6 @@ std::string JournalError::what() const {
 }
 
 JournalException::JournalException(JournalError error)
-    : std::runtime_error("journal: " + error.what()), error_(std::move(error)) {}
+    : std::runtime_error("journal: " + error.describe()), error_(std::move(error)) {}
 
 }  // namespace hio::replay

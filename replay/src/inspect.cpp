@@ -229,7 +229,7 @@ std::string format_error(const JournalError& e, const FormatOptions& options) {
     out += '}';
     return out;
   }
-  return "error " + e.what();
+  return "error " + e.describe();
 }
 
 InspectSummary for_each_event(

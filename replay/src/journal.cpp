@@ -15,7 +15,16 @@ WriterOptions writer_options(const Doist& doist, const JournalOptions& options) 
   return w;
 }
 
-JournalHeader checked_header(const Doist& doist, JournalHeader header) {
+JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader header) {
+  // A journal that missed channels' open events (and whatever else happened
+  // on them) cannot be replayed: the replay's doers make those channels
+  // again, and the journal has nothing of them.
+  if (const std::uint32_t made = hub.channels_created(); made != 0) {
+    throw std::logic_error(
+        "journal: the hub has made " + std::to_string(made) + " channel" + (made == 1 ? "" : "s") +
+        " already, whose events the journal would miss (its replay could not rebuild the run); "
+        "create the Journal right after the IoHub, before any channel or doer that makes one");
+  }
   if (doist.real() != (header.mode == Mode::real)) {
     throw std::invalid_argument(std::string("journal: header mode '") + to_string(header.mode) +
                                 "' on a " + (doist.real() ? "real-time" : "virtual-time") +
@@ -33,7 +42,7 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
                  JournalOptions options)
     : doist_(doist),
       hub_(hub),
-      header_(checked_header(doist, std::move(header))),
+      header_(checked_header(doist, hub, std::move(header))),
       writer_(path, writer_options(doist, options)),
       recorder_(writer_, options.recorder) {
   recorder_.set_before_first_frame([this] { write_header(); });

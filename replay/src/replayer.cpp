@@ -1323,7 +1323,7 @@ std::string format_replay_result(const ReplayResult& r) {
                     format_digest(r.digest) + " (journal: " + std::to_string(r.recorded_events) +
                     " events, digest " + format_digest(r.recorded_digest) + ")";
   if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
-  if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->what();
+  if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->describe();
   return out;
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 Address ok(std::string_view text) {
   AddressResult result = parse_address(text);
-  EXPECT_TRUE(result.ok()) << text << ": " << (result.ok() ? "" : result.error().what());
+  EXPECT_TRUE(result.ok()) << text << ": " << (result.ok() ? "" : result.error().describe());
   return result.ok() ? result.value() : Address{};
 }
 
@@ -116,22 +116,22 @@ TEST(IoAddress, MalformedAddressesNameThePartAndOffset) {
   };
   for (const BadCase& c : cases) {
     AddressError e = bad(c.text);
-    EXPECT_EQ(e.offset, c.offset) << c.text << " -> " << e.what();
-    EXPECT_EQ(e.part, c.part) << c.text << " -> " << e.what();
-    EXPECT_NE(e.message.find(c.message_has), std::string::npos) << c.text << " -> " << e.what();
+    EXPECT_EQ(e.offset, c.offset) << c.text << " -> " << e.describe();
+    EXPECT_EQ(e.part, c.part) << c.text << " -> " << e.describe();
+    EXPECT_NE(e.message.find(c.message_has), std::string::npos) << c.text << " -> " << e.describe();
     EXPECT_EQ(e.input, c.text);
   }
 }
 
 TEST(IoAddress, ErrorTextAndExceptions) {
   AddressError e = bad("tcp://h:99999");
-  EXPECT_EQ(e.what(), "bad address 'tcp://h:99999': port at byte 8: must be at most 65535");
+  EXPECT_EQ(e.describe(), "bad address 'tcp://h:99999': port at byte 8: must be at most 65535");
   try {
     (void)parse_address_or_throw("tcp://h:99999");
     FAIL() << "no exception";
   } catch (const AddressParseError& error) {
     EXPECT_EQ(error.error().offset, 8u);
-    EXPECT_STREQ(error.what(), e.what().c_str());
+    EXPECT_STREQ(error.what(), e.describe().c_str());
   }
   AddressResult result = parse_address("udp://x");
   EXPECT_THROW((void)result.value(), AddressParseError);
@@ -141,7 +141,7 @@ TEST(IoAddress, ErrorTextAndExceptions) {
 TEST(IoAddress, NonPrintableBytesAreShownInHex) {
   AddressError e = bad(std::string_view("tcp://h\x01:1", 10));
   EXPECT_EQ(e.offset, 7u);
-  EXPECT_NE(e.message.find("byte 0x01"), std::string::npos) << e.what();
+  EXPECT_NE(e.message.find("byte 0x01"), std::string::npos) << e.describe();
 }
 
 }  // namespace

@@ -6,7 +6,10 @@ hio_add_test(sim_tests unit
     ${CMAKE_CURRENT_LIST_DIR}/sim_params_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sim_serial_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sim_stream_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/embedding_test.cpp
   LIBS hio::io hio::engine)
+# embedding_test runs a completion inside a hub's poll() (io/src's Asio core).
+target_include_directories(sim_tests PRIVATE ${PROJECT_SOURCE_DIR}/io/src)
 
 # Runs its own binary as a child process to compare digests across processes.
 hio_add_test(sim_determinism_tests determinism

@@ -108,7 +108,7 @@ TEST_F(Corruption, EverySingleBitFlipIsCaughtWhereItIs) {
         continue;
       }
       ASSERT_EQ(read.error->offset, frames_[static_cast<std::size_t>(k)].offset)
-          << "bit " << bit << " at byte " << at << ": " << read.error->what();
+          << "bit " << bit << " at byte " << at << ": " << read.error->describe();
       EXPECT_EQ(read.valid_bytes, read.error->offset);
       EXPECT_EQ(read.frames, passes_before(k)) << "at byte " << at;
       EXPECT_EQ(read.header.has_value(), k > 0);
@@ -124,7 +124,7 @@ TEST_F(Corruption, TruncationAtEveryOffsetOfARealFile) {
     test::write_file(path, bytes_.substr(0, cut));
     JournalContents read = read_journal(path);
     ASSERT_TRUE(read.error) << "cut at " << cut;
-    EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->what();
+    EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->describe();
     // The damage starts at the last frame boundary at or before the cut.
     std::size_t boundary = cut < 16 ? 0 : 16;
     int complete_frames = 0;
@@ -134,7 +134,7 @@ TEST_F(Corruption, TruncationAtEveryOffsetOfARealFile) {
         ++complete_frames;
       }
     }
-    ASSERT_EQ(read.error->offset, boundary) << "cut at " << cut << ": " << read.error->what();
+    ASSERT_EQ(read.error->offset, boundary) << "cut at " << cut << ": " << read.error->describe();
     EXPECT_EQ(read.valid_bytes, boundary);
     EXPECT_EQ(read.frames, passes_before(complete_frames)) << "cut at " << cut;
     if (complete_frames >= 2) {
@@ -153,17 +153,17 @@ TEST_F(Corruption, MessagesNameTheProblem) {
   std::string cut = bytes_.substr(0, frames_[3].offset + 5);
   JournalContents read = read_journal_memory(cut);
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->what(), "byte " + std::to_string(frames_[3].offset) +
-                                    " (after pass 1, tyme 0.03125 s): truncated: the file ends "
-                                    "inside a frame's 8-byte length and CRC, after 5 bytes");
+  EXPECT_EQ(read.error->describe(), "byte " + std::to_string(frames_[3].offset) +
+                                        " (after pass 1, tyme 0.03125 s): truncated: the file ends "
+                                        "inside a frame's 8-byte length and CRC, after 5 bytes");
   std::string flipped = bytes_;
   flipped[frames_[2].offset + 20] ^= 0x10;
   read = read_journal_memory(flipped);
   ASSERT_TRUE(read.error);
   EXPECT_EQ(read.error->kind, JournalErrorKind::bad_crc);
-  EXPECT_NE(read.error->what().find("after pass 0, tyme 0 s): bad_crc: frame CRC32C mismatch"),
+  EXPECT_NE(read.error->describe().find("after pass 0, tyme 0 s): bad_crc: frame CRC32C mismatch"),
             std::string::npos)
-      << read.error->what();
+      << read.error->describe();
 }
 
 TEST_F(Corruption, WrongMagic) {
@@ -172,7 +172,7 @@ TEST_F(Corruption, WrongMagic) {
         std::string("{\"type\":\"header\"}\n"), std::string("\x89HIOX"), std::string(1, '\0')}) {
     JournalContents read = read_journal_memory(other);
     ASSERT_TRUE(read.error);
-    EXPECT_EQ(read.error->kind, JournalErrorKind::bad_magic) << read.error->what();
+    EXPECT_EQ(read.error->kind, JournalErrorKind::bad_magic) << read.error->describe();
     EXPECT_EQ(read.error->offset, 0u);
     EXPECT_NE(read.error->message.find("not an hio journal"), std::string::npos);
   }
@@ -205,7 +205,7 @@ TEST_F(Corruption, AbsurdLengthsAreRefusedBeforeReading) {
     put_le32(bad, frames_[2].offset, length);
     JournalContents read = read_journal_memory(bad);
     ASSERT_TRUE(read.error);
-    EXPECT_EQ(read.error->kind, JournalErrorKind::bad_length) << read.error->what();
+    EXPECT_EQ(read.error->kind, JournalErrorKind::bad_length) << read.error->describe();
     EXPECT_EQ(read.error->offset, frames_[2].offset);
     EXPECT_EQ(read.frames.size(), 1u);
   }
@@ -216,7 +216,7 @@ TEST_F(Corruption, AbsurdLengthsAreRefusedBeforeReading) {
   test::write_file(dir_.file("long.hioj"), bad);
   JournalContents read = read_journal(dir_.file("long.hioj"));
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->describe();
   EXPECT_EQ(read.error->offset, frames_[2].offset);
   // A reader with a tighter limit refuses it as too long.
   read = read_journal_memory(bad, ReaderOptions{.frame_bytes_max = 1 << 20});
@@ -240,7 +240,7 @@ TEST_F(Corruption, FramesOutOfOrder) {
   std::string twice = preamble + frame(0) + frame(1) + frame(2) + frame(2);
   JournalContents read = read_journal_memory(twice);
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order) << read.error->describe();
   EXPECT_EQ(read.frames.size(), 2u);
   // Passes swapped: tyme goes back.
   read = read_journal_memory(preamble + frame(0) + frame(2) + frame(1));
@@ -260,7 +260,7 @@ TEST_F(Corruption, FramesOutOfOrder) {
   read = read_journal_memory(preamble + frame(0) + frame(1) + frame(3) + frame(4) + frame(5) +
                              frame(6));
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_trailer) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_trailer) << read.error->describe();
   EXPECT_EQ(read.error->offset, 16 + frame(0).size() + frame(1).size() + frame(3).size() +
                                     frame(4).size() + frame(5).size());
   EXPECT_EQ(read.frames.size(), 4u);
@@ -306,7 +306,7 @@ TEST_F(Corruption, ExitFramesAreLastAndOnlyWhereTheHeaderMarksThem) {
 
   JournalContents read = read_journal_memory(preamble + unmarked_header + exit_frame);
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();
   EXPECT_NE(read.error->message.find("marked as the run's exit in a journal whose header does "
                                      "not mark exits"),
             std::string::npos)
@@ -315,7 +315,7 @@ TEST_F(Corruption, ExitFramesAreLastAndOnlyWhereTheHeaderMarksThem) {
 
   read = read_journal_memory(preamble + marked_header + exit_frame + second);
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order) << read.error->describe();
   EXPECT_NE(read.error->message.find("follows the run's exit"), std::string::npos)
       << read.error->message;
   ASSERT_EQ(read.frames.size(), 1u);
@@ -397,13 +397,13 @@ TEST(CorruptionLimits, NestingAndTraversalLimitsAreApplied) {
   // cleanly instead of reading on.
   JournalContents read = read_journal(dir.file("s.hioj"), ReaderOptions{.traversal_factor = 0});
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();
   read = read_journal(dir.file("s.hioj"), ReaderOptions{.nesting_limit = 1});
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();
   read = read_journal(dir.file("s.hioj"), ReaderOptions{.message_bytes_max = 64});
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->what();
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();
   EXPECT_NE(read.error->message.find("unpacks to more than 8 words"), std::string::npos);
 }
 

@@ -85,7 +85,7 @@ TEST(CrashSafety, SigkillMidRunLeavesEveryFinishedFrameReadable) {
   ASSERT_GE(size_of(path), 40'000u) << "the recorder wrote too little in 20 s";
 
   JournalReader reader(path);
-  ASSERT_NE(reader.header(), nullptr) << reader.error()->what();
+  ASSERT_NE(reader.header(), nullptr) << reader.error()->describe();
   EXPECT_EQ(reader.header()->mode, Mode::real);
   std::uint64_t next_tick = 0;
   std::uint64_t frames = 0;
@@ -107,12 +107,12 @@ TEST(CrashSafety, SigkillMidRunLeavesEveryFinishedFrameReadable) {
   EXPECT_GT(next_tick, 100u);
   ASSERT_TRUE(reader.error());
   const JournalError& error = *reader.error();
-  EXPECT_EQ(error.kind, JournalErrorKind::truncated) << error.what();
+  EXPECT_EQ(error.kind, JournalErrorKind::truncated) << error.describe();
   EXPECT_EQ(error.offset, reader.valid_bytes());
   EXPECT_EQ(error.last_pass, last_pass);
   // At most the frame being written when the process died is incomplete.
   const std::uintmax_t size = size_of(path);
-  EXPECT_LE(size - reader.valid_bytes(), 64u * 1024) << error.what();
+  EXPECT_LE(size - reader.valid_bytes(), 64u * 1024) << error.describe();
 
   SalvageResult saved = salvage_journal(path, dir.file("saved.hioj"));
   EXPECT_EQ(saved.frames, frames);

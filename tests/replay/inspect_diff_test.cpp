@@ -385,7 +385,7 @@ TEST(Salvage, ACutJournalBecomesACompleteOne) {
   EXPECT_EQ(result.damage->kind, JournalErrorKind::truncated);
   EXPECT_EQ(result.frames, test::sample_passes().size());
   JournalContents saved = read_journal(dir.file("saved.hioj"));
-  ASSERT_TRUE(saved.complete()) << saved.error->what();
+  ASSERT_TRUE(saved.complete()) << saved.error->describe();
   EXPECT_EQ(saved.trailer->end, RunOutcome::unknown);
   // The run got through its last pass (pass 7): the earliest it can have
   // ended is after it, and passes x tock = end tyme, as a Doist keeps them.

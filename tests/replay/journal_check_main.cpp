@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   }
   if (!reader.complete()) {
     std::printf("damaged frames=%llu events=%llu %s\n", static_cast<unsigned long long>(frames),
-                static_cast<unsigned long long>(events), reader.error()->what().c_str());
+                static_cast<unsigned long long>(events), reader.error()->describe().c_str());
     return 1;
   }
   std::printf("complete frames=%llu events=%llu digest=%s seed=%llu\n",

@@ -4,6 +4,7 @@
 // the run; a real-time capture over loopback TCP reads back.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -96,7 +97,7 @@ TEST(Journal, HoldsExactlyTheChokePointsEvents) {
   TempDir dir;
   SimRunResult run = sim_run(dir.file("a.hioj"), true);
   JournalContents read = read_journal(dir.file("a.hioj"));
-  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.complete()) << read.error->describe();
   std::vector<OwnedEvent> journaled;
   std::vector<Tyme> frame_tymes;
   for (const PassRecord& p : read.frames) {
@@ -174,7 +175,7 @@ TEST(Journal, AnExceptionEndsTheJournalWithIt) {
   EXPECT_THROW(journal.run({&failing}, seconds(1)), std::runtime_error);
   ASSERT_TRUE(journal.finished());
   JournalContents read = read_journal(dir.file("x.hioj"));
-  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.complete()) << read.error->describe();
   EXPECT_EQ(read.trailer->end, RunOutcome::error);
   EXPECT_EQ(read.trailer->end_text, "doer exploded");
   EXPECT_EQ(read.trailer->events, 3u);
@@ -205,6 +206,41 @@ TEST(Journal, DestroyedWithoutFinishLeavesATruncatedButReadableJournal) {
   EXPECT_EQ(read.error->kind, JournalErrorKind::truncated);
   EXPECT_EQ(read.frames.size(), 5u);
   EXPECT_EQ(read.error->last_pass, 4u);
+}
+
+// A journal made after a channel would lack that channel's events, and its
+// replay could not rebuild the run: refused, before any file is made. (It
+// was taken silently.)
+TEST(Journal, IsRefusedAfterTheHubHasMadeAChannel) {
+  TempDir dir;
+  Doist doist;
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  Channel& early = io.listen("tcp://127.0.0.1:0");
+  io.release(early);  // a released one counts too: its id is spent
+  try {
+    Journal journal(doist, io, dir.file("late.hioj"), JournalHeader{});
+    ADD_FAILURE() << "a journal after a channel was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "journal: the hub has made 1 channel already, whose events the journal would miss "
+              "(its replay could not rebuild the run); create the Journal right after the IoHub, "
+              "before any channel or doer that makes one");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("late.hioj")));
+}
+
+// A JournalError is a value with describe(); the exception that carries one
+// has std::exception's what().
+TEST(Journal, ErrorsDescribeThemselvesAndTheExceptionSaysTheSame) {
+  JournalError error;
+  error.kind = JournalErrorKind::truncated;
+  error.offset = 12;
+  error.message = "cut";
+  EXPECT_EQ(error.describe(), "byte 12 (before any pass): truncated: cut");
+  const JournalException thrown(error);
+  const std::exception& as_std = thrown;
+  EXPECT_STREQ(as_std.what(), "journal: byte 12 (before any pass): truncated: cut");
 }
 
 // A Journal marks its run's exit as the journal's end: a second run on the
@@ -249,7 +285,7 @@ TEST(Journal, RealTimeCaptureOverLoopbackTcp) {
   EXPECT_EQ(client.echoed, client.sent);
 
   JournalContents read = read_journal(dir.file("capture.hioj"));
-  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.complete()) << read.error->describe();
   EXPECT_EQ(read.header->mode, Mode::real);
   EXPECT_FALSE(read.header->wall_clock.empty());
   EXPECT_EQ(read.header->tock, Tock{1'000'000});

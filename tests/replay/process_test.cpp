@@ -64,7 +64,7 @@ TEST(Processes, GoldenJournalFromAnotherBuild) {
   // Format version 1 as this build writes it: reading it must keep working,
   // and writing the same events must keep giving the same bytes.
   JournalContents golden = read_journal(kGolden);
-  ASSERT_TRUE(golden.complete()) << golden.error->what();
+  ASSERT_TRUE(golden.complete()) << golden.error->describe();
   std::vector<OwnedEvent> events;
   for (const PassRecord& p : golden.frames)
     events.insert(events.end(), p.events.begin(), p.events.end());
@@ -76,7 +76,7 @@ TEST(Processes, GoldenJournalFromAnotherBuild) {
 
 TEST(Processes, TheFirstReleasedJournalStillReads) {
   JournalContents first = read_journal(kFirstGolden);
-  ASSERT_TRUE(first.complete()) << first.error->what();
+  ASSERT_TRUE(first.complete()) << first.error->describe();
   std::vector<OwnedEvent> events;
   for (const PassRecord& p : first.frames)
     events.insert(events.end(), p.events.begin(), p.events.end());

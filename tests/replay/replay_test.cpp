@@ -541,8 +541,8 @@ TEST(Replay, TheExtraTxCheckReadsOnThroughTheReplaysReadPathBounded) {
   EXPECT_EQ(e.result.divergence->kind, DivergenceKind::event_missing) << e.text;
   ASSERT_TRUE(e.result.journal_error) << format_replay_result(e.result);
   EXPECT_EQ(e.result.journal_error->kind, JournalErrorKind::bad_trailer);
-  EXPECT_NE(e.result.journal_error->what().find("the last pass is at 1 s"), std::string::npos)
-      << e.result.journal_error->what();
+  EXPECT_NE(e.result.journal_error->describe().find("the last pass is at 1 s"), std::string::npos)
+      << e.result.journal_error->describe();
 }
 
 // ---- facts of the network ---------------------------------------------------------
@@ -777,11 +777,11 @@ TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
   EXPECT_TRUE(a.result.identical()) << a.text;
   ASSERT_TRUE(a.result.journal_error);
   EXPECT_EQ(a.result.journal_error->kind, JournalErrorKind::bad_trailer);
-  EXPECT_NE(a.result.journal_error->what().find(
+  EXPECT_NE(a.result.journal_error->describe().find(
                 "the trailer's end tyme 1000000000 s cannot be true: it does not agree with its "
                 "7200000 passes of 0.001 s"),
             std::string::npos)
-      << a.result.journal_error->what();
+      << a.result.journal_error->describe();
   EXPECT_EQ(a.result.passes, 3'600'001u);
   EXPECT_LE(a.executed_passes, 2u);
   EXPECT_NE(format_replay_result(a.result).find("bad_trailer"), std::string::npos);
@@ -792,8 +792,9 @@ TEST(Replay, AnAbsurdTrailerEndsPromptlyWithAClearResult) {
   const Replayed b = replay_scene<Sleeper>(dir.file("early.hioj"), bounded);
   EXPECT_TRUE(b.result.identical()) << b.text;
   ASSERT_TRUE(b.result.journal_error);
-  EXPECT_NE(b.result.journal_error->what().find("the last pass is at 3600 s"), std::string::npos)
-      << b.result.journal_error->what();
+  EXPECT_NE(b.result.journal_error->describe().find("the last pass is at 3600 s"),
+            std::string::npos)
+      << b.result.journal_error->describe();
   EXPECT_EQ(b.result.passes, 3'600'001u);
 
   // A consistent one (passes x tock = end tyme) is a run that long: replayed

@@ -35,7 +35,7 @@ TEST(RoundTrip, EveryFieldComesBack) {
   const JournalTrailer written = test::write_sample(path);
 
   JournalContents read = read_journal(path);
-  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.complete()) << read.error->describe();
   ASSERT_TRUE(read.header);
   JournalHeader expected_header = test::sample_header();
   expected_header.engine_version = engine_version();
@@ -86,7 +86,7 @@ TEST(RoundTrip, HeaderWithEverything) {
     w.finish(RunSummary{0, Tyme{}, RunOutcome::error, "boom \xff"});
   }
   JournalContents read = read_journal(dir.file("h.hioj"));
-  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.complete()) << read.error->describe();
   h.engine_version = engine_version();
   h.scenario_digest = digest_bytes(h.scenario);
   EXPECT_EQ(*read.header, h);
@@ -126,7 +126,7 @@ TEST(RoundTrip, RecorderKeepsItsEventsWhenItsArenaGrows) {
       w.finish(RunSummary{2, Tyme{test::kSampleTock * 2}, RunOutcome::done, ""});
     }
     JournalContents read = read_journal(path);
-    ASSERT_TRUE(read.complete()) << read.error->what();
+    ASSERT_TRUE(read.complete()) << read.error->describe();
     std::vector<OwnedEvent> got;
     for (const PassRecord& f : read.frames) {
       for (const OwnedEvent& e : f.events)
@@ -194,7 +194,7 @@ TEST(RoundTrip, BigPassIsWrittenInPartsByTheRecorder) {
     for (const ChannelEvent& e : f->events)
       got.push_back(OwnedEvent::from(e));
   }
-  ASSERT_TRUE(reader.complete()) << reader.error()->what();
+  ASSERT_TRUE(reader.complete()) << reader.error()->describe();
   EXPECT_EQ(got, sent);
   // Every pass is split into parts 0, 1, 2, ... and every part is non-empty.
   ASSERT_GE(frames.size(), 9u);
@@ -263,7 +263,7 @@ TEST(RoundTrip, LargeEventsAcrossTheReadBuffer) {
     w.finish(RunSummary{});
   }
   JournalContents read = read_journal(path);
-  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.complete()) << read.error->describe();
   std::vector<OwnedEvent> got;
   for (const PassRecord& p : read.frames)
     got.insert(got.end(), p.events.begin(), p.events.end());
@@ -316,7 +316,7 @@ TEST(Writer, RefusesAFrameOverItsLimit) {
   w.write_pass(Tyme{}, std::span<const ChannelEvent>(&small, 1));
   w.finish(RunSummary{});
   JournalContents read = read_journal(dir.file("w.hioj"));
-  ASSERT_TRUE(read.complete()) << read.error->what();
+  ASSERT_TRUE(read.complete()) << read.error->describe();
   ASSERT_EQ(read.frames.size(), 1u);
   EXPECT_EQ(read.frames[0].events[0].bytes, "small");
 }

@@ -63,7 +63,7 @@ int edit_events(const std::string& in, const std::string& out, JournalHeader hea
     }
     writer.write_pass(f->tyme, views, f->exit);
   }
-  if (!reader.complete()) return fail(in + ": " + reader.error()->what());
+  if (!reader.complete()) return fail(in + ": " + reader.error()->describe());
   const JournalTrailer& t = *reader.trailer();
   writer.finish({t.passes, t.end_tyme, t.end, t.end_text});
   return 0;
@@ -120,7 +120,7 @@ int trailer_offset(const std::string& in) {
   std::uint64_t offset = reader.valid_bytes();
   while (const FrameView* f = reader.next())
     offset = f->offset + f->size_bytes;
-  if (!reader.complete()) return fail(in + ": " + reader.error()->what());
+  if (!reader.complete()) return fail(in + ": " + reader.error()->describe());
   std::printf("%llu\n", static_cast<unsigned long long>(offset));
   return 0;
 }

@@ -90,7 +90,7 @@ std::uint64_t read_journal(const std::string& path) {
     for (const ChannelEvent& e : frame->events)
       bytes += e.bytes.size();
   }
-  if (!reader.complete()) throw std::runtime_error("journal bench: " + reader.error()->what());
+  if (!reader.complete()) throw std::runtime_error("journal bench: " + reader.error()->describe());
   if (bytes != events * kPayloadBytes) throw std::runtime_error("journal bench: wrong bytes");
   return events;
 }

@@ -289,8 +289,8 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
 
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
-  std::cerr << "hio " << command << ": " << display_text(path) << ": " << display_text(error.what())
-            << "\n";
+  std::cerr << "hio " << command << ": " << display_text(path) << ": "
+            << display_text(error.describe()) << "\n";
 }
 
 int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
@@ -598,7 +598,7 @@ int do_diff(const DiffArgs& args) {
          {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
       if (!*error) continue;
       std::cout << joint << " " << display_text(*path) << " is cut or damaged at "
-                << (*error)->what();
+                << (*error)->describe();
       joint = ";";
     }
     std::cout << "\n";

@@ -85,7 +85,7 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
     text = std::string(default_scheme) + "://" + text;
   }
   const AddressResult parsed = parse_address(text);
-  if (!parsed) throw ParamError(std::string(key), parsed.error().what());
+  if (!parsed) throw ParamError(std::string(key), parsed.error().describe());
   const Address& a = parsed.value();
   if (!replaying && net != nullptr && has_host_port(a.scheme) && a.scheme != Scheme::sim &&
       net->has_host(a.host)) {

@@ -76,7 +76,7 @@ TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   // there: a known end (interrupted), so that its own journal replays too.
   if (run_cut(r)) {
     return {replay::RunOutcome::interrupted,
-            "replayed the intact prefix of a damaged journal: " + r.journal_error->what()};
+            "replayed the intact prefix of a damaged journal: " + r.journal_error->describe()};
   }
   // The doers ended the run by themselves, before the recorded end.
   if (end != RunEnd::interrupted) return {replay::to_outcome(end), ""};
@@ -87,7 +87,7 @@ TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
 
 // The lines that say a replay covered only part of its journal, and why.
 std::string format_damage(const replay::JournalError& error, std::uint64_t events, bool cut) {
-  std::string out = "DAMAGED:   the journal is damaged at " + error.what() + "\n";
+  std::string out = "DAMAGED:   the journal is damaged at " + error.describe() + "\n";
   if (!cut)
     return out + "           the recorded run before it is whole and was replayed in full\n";
   if (!error.last_pass) {

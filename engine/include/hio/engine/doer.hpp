@@ -51,10 +51,33 @@ struct Deed {
   std::uint64_t label = 0;  // queue order as a number (order maintenance)
 };
 
+// A pointer to a doer that becomes null when the doer is destroyed: for
+// objects that wake a doer they do not own (a channel's waiter and driver),
+// so a doer destroyed without unregistering is never woken after it is gone.
+// Not copyable (it is linked into its doer's list); single-threaded, as doers
+// are.
+class DoerRef {
+ public:
+  DoerRef() = default;
+  explicit DoerRef(Doer* doer) { reset(doer); }
+  ~DoerRef() { reset(); }
+  DoerRef(const DoerRef&) = delete;
+  DoerRef& operator=(const DoerRef&) = delete;
+
+  Doer* get() const { return doer_; }
+  void reset(Doer* doer = nullptr);
+
+ private:
+  friend class Doer;
+  Doer* doer_ = nullptr;
+  DoerRef* prev_ = nullptr;  // the doer's list of refs to it
+  DoerRef* next_ = nullptr;
+};
+
 class Doer : public Tymee {
  public:
   explicit Doer(std::string name = {}, Tock tock = Tock{0}, Opts opts = {});
-  ~Doer() override;  // must not be scheduled (checked)
+  ~Doer() override;  // must not be scheduled (checked); clears every DoerRef to it
   Doer(const Doer&) = delete;
   Doer& operator=(const Doer&) = delete;
 
@@ -148,6 +171,7 @@ class Doer : public Tymee {
 
  private:
   friend class Schedule;
+  friend class DoerRef;
 
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {
@@ -189,6 +213,7 @@ class Doer : public Tymee {
   std::string name_;
   Opts opts_;
   std::exception_ptr hook_error_;
+  DoerRef* refs_ = nullptr;  // the DoerRefs to this doer (cleared by ~Doer)
 };
 
 // True if error holds a Cease (a dog that let its forced close propagate).

@@ -2,6 +2,7 @@
 // passes over them (one tock of tyme each) and closes them at the end.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <initializer_list>
@@ -60,13 +61,80 @@ int caught_stop_signal();
 // close at: what a real-time run received while it waited out its last tock
 // arrived at this tyme, before the closes (a replay delivers it there).
 // Observers are told in the order they were added; any number may be added.
+// An observer belongs to one Doist at a time; destroyed while added, it
+// removes itself (a Doist destroyed first forgets its observers). A copy is
+// added nowhere.
 class PassObserver {
  public:
-  virtual ~PassObserver() = default;
+  PassObserver() = default;
+  PassObserver(const PassObserver&) noexcept {}
+  PassObserver& operator=(const PassObserver&) noexcept { return *this; }
+  virtual ~PassObserver();
   virtual void pass_started(Tyme /*tyme*/) {}
   virtual void pass_ended(Tyme tyme) = 0;
   virtual void run_ending(Tyme /*tyme*/) {}
+
+  // The Doist it was added to, or nullptr.
+  Doist* observed() const { return doist_; }
+
+ private:
+  friend class Doist;
+  Doist* doist_ = nullptr;
 };
+
+namespace detail {
+
+// The Doist's reactors or observers, called in order while a call may add
+// or remove members (a reactor's poll attaching another, an observer's
+// pass_ended removing itself). A member added during a round of calls is
+// first called in the next round; one removed is not called again, not even
+// later in the round that removed it.
+template <typename T>
+class Roster {
+ public:
+  void add(T& item) { items_.push_back(&item); }
+  void remove(T& item) {
+    auto it = std::find(items_.begin(), items_.end(), &item);
+    if (it == items_.end()) return;
+    if (rounds_ > 0) {
+      *it = nullptr;  // compacted when the outermost round ends
+      holes_ = true;
+    } else {
+      items_.erase(it);
+    }
+  }
+  template <typename F>
+  void each(F&& call) {
+    Round round(*this);
+    const std::size_t count = items_.size();  // added later: next round
+    for (std::size_t i = 0; i < count; ++i) {
+      if (T* item = items_[i]) call(*item);
+    }
+  }
+
+ private:
+  class Round {
+   public:
+    explicit Round(Roster& roster) : roster_(roster) { ++roster_.rounds_; }
+    ~Round() {
+      if (--roster_.rounds_ == 0 && roster_.holes_) {
+        std::erase(roster_.items_, nullptr);
+        roster_.holes_ = false;
+      }
+    }
+    Round(const Round&) = delete;
+    Round& operator=(const Round&) = delete;
+
+   private:
+    Roster& roster_;
+  };
+
+  std::vector<T*> items_;
+  int rounds_ = 0;
+  bool holes_ = false;
+};
+
+}  // namespace detail
 
 // Ownership: the Doist does not own doers, reactors or observers; they must outlive the
 // run. Errors: an exception from a doer closes every other live doer (cease,
@@ -128,9 +196,18 @@ class Doist : public Tymist {
   // run() turns SIGINT and SIGTERM into a clean stop (default on).
   void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
 
-  void attach(Reactor& reactor) { reactors_.push_back(&reactor); }
+  // Reactors are polled, and observers told, in the order they were added.
+  // Each belongs to one Doist at a time: attaching one that is attached
+  // already (here or elsewhere) throws std::logic_error. Safe at any time,
+  // also from inside a poll(), wait_until() or an observer's hook: one added
+  // while the Doist is calling the others takes part from the next round of
+  // calls (a reactor attached in a poll is first polled next pass; an
+  // observer added in pass_started is first told pass_ended of this pass);
+  // one removed is not called again, not even later in the same round.
+  // Removing one that is not there does nothing.
+  void attach(Reactor& reactor);
   void detach(Reactor& reactor);
-  void add_observer(PassObserver& observer) { observers_.push_back(&observer); }
+  void add_observer(PassObserver& observer);
   void remove_observer(PassObserver& observer);
 
   // Unset before a run; true when a run ended because no deeds remained.
@@ -162,8 +239,8 @@ class Doist : public Tymist {
   Schedule core_;
   std::vector<Doer*> doers_;
   std::vector<Doer*> pending_;  // extended before a run, entered by the next one
-  std::vector<Reactor*> reactors_;
-  std::vector<PassObserver*> observers_;
+  detail::Roster<Reactor> reactors_;
+  detail::Roster<PassObserver> observers_;
   MonoTimer timer_;
   Tock limit_;
   std::optional<bool> done_;

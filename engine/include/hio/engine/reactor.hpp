@@ -9,9 +9,21 @@
 
 namespace hio {
 
+class Doist;
+
+// Attachment: Doist::attach(reactor) attaches it to one Doist at a time. A
+// reactor destroyed while attached detaches itself (so a hub may go before
+// its Doist); a Doist destroyed first leaves its reactors detached. A copy
+// is attached nowhere.
 class Reactor {
  public:
-  virtual ~Reactor() = default;
+  Reactor() = default;
+  Reactor(const Reactor&) noexcept {}
+  Reactor& operator=(const Reactor&) noexcept { return *this; }
+  virtual ~Reactor();
+
+  // The Doist it is attached to, or nullptr.
+  Doist* attached_to() const { return doist_; }
 
   // Handles whatever IO is ready, without blocking. Called at the start of
   // each pass, before any doer runs; doers it wakes run in that pass.
@@ -31,6 +43,10 @@ class Reactor {
   // due keeps a run from being declared stalled. It never keeps a run from
   // ending `done`. Optional: the default has nothing due.
   virtual Tyme next_tyme() const { return kTymeNever; }
+
+ private:
+  friend class Doist;
+  Doist* doist_ = nullptr;
 };
 
 }  // namespace hio

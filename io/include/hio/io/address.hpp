@@ -62,8 +62,10 @@ struct AddressError {
   std::string part{};     // "scheme", "separator", "host", "port", "path", "name", "query"
   std::string message{};  // what is wrong there
 
-  // "bad address 'tcp://h:99999': port at byte 9: must be 0..65535"
-  std::string what() const;
+  // "bad address 'tcp://h:99999': port at byte 9: must be 0..65535". A value,
+  // not an exception, so not what(): AddressParseError::what() carries this
+  // text as a const char*.
+  std::string describe() const;
 };
 
 // Thrown by the convenience overloads that take address text.

@@ -263,12 +263,14 @@ class Channel {
 
   // ---- waking and service ----
 
-  // Not owned; pass nullptr to clear. A doer must clear itself (or outlive the
-  // channel's activity) before it is destroyed.
-  void set_waiter(Doer* doer) { waiter_ = doer; }
-  Doer* waiter() const { return waiter_; }
-  void set_driver(Doer* doer) { driver_ = doer; }
-  Doer* driver() const { return driver_; }
+  // Not owned; pass nullptr to clear. A doer destroyed while it is a
+  // channel's waiter or driver is cleared from it (DoerRef): it is never woken
+  // after it is gone. (Clearing it in exit() is still good manners: a doer
+  // that has exited has no use for wakes.)
+  void set_waiter(Doer* doer) { waiter_.reset(doer); }
+  Doer* waiter() const { return waiter_.get(); }
+  void set_driver(Doer* doer) { driver_.reset(doer); }
+  Doer* driver() const { return driver_.get(); }
   // Also mark this channel in `list` whenever it wakes its doers (see
   // ReadyList). nullptr: no list (and leaves the old one).
   void set_ready_list(ReadyList* list);
@@ -323,8 +325,8 @@ class Channel {
   std::deque<Channel*> accepted_;  // listeners: accepted, not yet taken
   Channel* queued_in_ = nullptr;   // accepted channels: the listener queueing it
 
-  Doer* waiter_ = nullptr;
-  Doer* driver_ = nullptr;
+  DoerRef waiter_;
+  DoerRef driver_;
   ReadyList* ready_list_ = nullptr;
   bool ready_marked_ = false;  // in ready_list_ until taken
   std::unique_ptr<Transport> transport_;

@@ -89,15 +89,30 @@ struct ChannelEvent {
 // "0.5 #3 rx 5 bytes \"hello\"".
 std::string describe(const ChannelEvent& event);
 
+class IoHub;
+
 // Receives every event of a hub, in order of occurrence. Not owned by the hub;
-// must outlive its attachment. on_event must not call back into the hub in a
-// way that makes events (checked); it may read channels. An exception from
-// on_event propagates to whatever caused the event (a doer's call, or the
-// hub's poll()), so a failing journal stops the run instead of losing events.
+// added to one hub at a time (IoHub::add_sink). A sink destroyed while added
+// removes itself (destroying it from inside an on_event is a bug, checked),
+// and a hub destroyed first leaves it removed; a copy is added nowhere.
+// on_event must not call back into the hub in a way that makes events
+// (checked); it may read channels. An exception from on_event propagates to
+// whatever caused the event (a doer's call, or the hub's poll()), so a
+// failing journal stops the run instead of losing events.
 class EventSink {
  public:
-  virtual ~EventSink() = default;
+  EventSink() = default;
+  EventSink(const EventSink&) noexcept {}
+  EventSink& operator=(const EventSink&) noexcept { return *this; }
+  virtual ~EventSink();
   virtual void on_event(const ChannelEvent& event) = 0;
+
+  // The hub it is added to, or nullptr.
+  IoHub* sink_of() const { return hub_; }
+
+ private:
+  friend class IoHub;
+  IoHub* hub_ = nullptr;
 };
 
 }  // namespace hio

@@ -44,10 +44,14 @@ AsioCore& asio_core(IoHub& hub);
 // Doist works too but spins (it cannot skip tyme while IO is in flight).
 //
 // Ownership: the hub owns its channels (and so their transports). Sinks and
-// factories are not owned and must outlive their installation. The hub must
+// factories are not owned. A sink destroyed while added removes itself (see
+// EventSink); a factory must outlive its installation. The hub must
 // outlive the doers' use of its channels and the Doist's runs it is attached
 // to. Destroying the hub destroys the channels without events: close them
-// first (driver doers do, in exit) if a journal should see the closes.
+// first (driver doers do, in exit) if a journal should see the closes. A hub
+// destroyed while attached to a Doist detaches itself (Reactor), so it may
+// go before its Doist; destroying it from inside its own poll() or
+// wait_until() (an IO completion) is a bug and aborts (HIO_CHECK).
 class IoHub final : public Reactor, public Tymee {
  public:
   explicit IoHub(Tymth tymth = {});
@@ -81,17 +85,27 @@ class IoHub final : public Reactor, public Tymee {
   // Live channel ids in ascending (creation) order.
   std::vector<std::uint32_t> channel_ids() const;
   // Closes the channel if open (who = local, why = "released"), then destroys
-  // it. References to it dangle afterwards.
+  // it. References to it dangle afterwards. A channel with a driver
+  // (set_driver) is refused with std::logic_error, before anything changes:
+  // the driver doer holds it and would use it after this. Close it instead
+  // (TcpServerDoer releases a remote that closed), or clear the driver first.
   void release(Channel& channel);
+  // Channels created so far, released ones included (the next id - 1).
+  std::uint32_t channels_created() const { return next_id_ - 1; }
 
   // ---- transports ----
   // Installs `factory` for one scheme (nullptr: back to the built-in one;
   // tcp, tls, udp and serial are built in, sim* come with SimNet).
   void set_factory(Scheme scheme, TransportFactory* factory);
+  // The factory installed for `scheme`, nullptr for the built-in one (or none).
+  TransportFactory* factory(Scheme scheme) const;
   // When set, makes every transport whatever the scheme (replay). nullptr clears.
   void set_override(TransportFactory* factory) { override_ = factory; }
 
   // ---- the choke point ----
+  // A sink is added to one hub at a time: adding one that is added already
+  // (here or elsewhere) throws std::logic_error. Removing one that is not
+  // here does nothing. Neither from inside an on_event (checked).
   void add_sink(EventSink& sink);
   void remove_sink(EventSink& sink);
   // Events emitted so far (the next event's seq).
@@ -140,6 +154,7 @@ class IoHub final : public Reactor, public Tymee {
   std::uint32_t next_id_ = 1;
   std::uint64_t seq_ = 0;
   bool emitting_ = false;
+  bool polling_ = false;  // inside poll() or wait_until()
 };
 
 }  // namespace hio

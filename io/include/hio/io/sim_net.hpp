@@ -74,7 +74,10 @@ class SimCore;
 // Ownership. Construct SimNet after the Doist and the IoHub and destroy it
 // before them: it attaches itself to both (reactor, factory for sim:// and
 // sim-serial://) and detaches in its destructor, which must not run during a
-// run. Sim transports that outlive it (their hub's channels) go inert.
+// run. Sim transports that outlive it (their hub's channels) go inert. One
+// SimNet per hub: a second on a hub that has one (or any factory for sim://
+// or sim-serial://) throws std::logic_error; a SimNet's Doist must not have
+// it attached already (Doist::attach throws).
 class SimNet final : public TransportFactory, public Reactor {
  public:
   SimNet(Doist& doist, IoHub& io, SimNetOptions options = {});

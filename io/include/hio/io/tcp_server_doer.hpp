@@ -25,7 +25,8 @@ namespace hio {
 // doer was woken from outside with wake()). A remote whose peer has finished
 // sending (a half-close) is closed once finished() says so. A remote that has closed or failed
 // gets on_close() and is released (the hub destroys it: do not keep
-// references past on_close). Then it parks until a channel wakes it or the
+// references past on_close; to drop a remote, close() it: releasing it
+// yourself is refused, as it is driven by this doer). Then it parks until a channel wakes it or the
 // earliest due(), unless the run caused any event: then it runs again next
 // pass. An idle remote costs nothing per run.
 //
@@ -80,6 +81,8 @@ class TcpServerDoer : public Doer {
   // Visits one remote; false if it has ended (on_close has run).
   bool visit(Channel& remote);
   void release_ended();
+  // Unhooks a remote from this doer and releases it.
+  void let_go(Channel& remote);
 
   bool rerun_ = false;
   bool visit_all_ = true;

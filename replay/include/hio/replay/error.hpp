@@ -39,8 +39,10 @@ struct JournalError {
   std::optional<Tyme> last_tyme{};
   std::string message{};  // what is wrong, with the values involved
 
-  // "byte 1234 (after pass 17, tyme 0.53125 s): bad_crc: frame CRC32C ..."
-  std::string what() const;
+  // "byte 1234 (after pass 17, tyme 0.53125 s): bad_crc: frame CRC32C ...".
+  // A value, not an exception, so not what() (which an exception gives as a
+  // const char*): JournalException::what() is "journal: " + this.
+  std::string describe() const;
 };
 
 // Thrown where a journal cannot be used at all and there is no reader to ask

@@ -55,9 +55,11 @@ struct JournalOptions {
 // exit throws std::logic_error.
 //
 // Ownership: the Doist and the hub are not owned; both must outlive the
-// Journal. Errors: the constructor throws std::system_error if the file cannot
-// be created; writing errors propagate from the event that caused them (the
-// run stops); finish() throws them too. A Journal destroyed without finish()
+// Journal. Errors: the constructor throws std::logic_error, before creating
+// the file, if the hub has made any channel already (released ones too): the
+// journal would lack their events and its replay could not rebuild the run;
+// std::system_error if the file cannot be created; writing errors propagate from the event that
+// caused them (the run stops); finish() throws them too. A Journal destroyed without finish()
 // detaches and leaves a journal without a trailer (it reads as truncated).
 class Journal final : public PassObserver {
  public:

@@ -52,10 +52,10 @@ struct FrameView {
 
 // Usage:
 //   JournalReader reader("run.hioj");
-//   if (!reader.header()) { report(reader.error()->what()); return; }
+//   if (!reader.header()) { report(reader.error()->describe()); return; }
 //   while (const FrameView* frame = reader.next())
 //     for (const ChannelEvent& e : frame->events) use(e);
-//   if (!reader.complete()) report(reader.error()->what());  // damaged or cut
+//   if (!reader.complete()) report(reader.error()->describe());  // damaged or cut
 //
 // Never throws for anything in the file or for a file that cannot be opened or
 // read: those end the reading, and error() says where and why. It reads no

@@ -1,0 +1,184 @@
+// What a program embedding hio does with the IO layer that the CLI never
+// does: doers destroyed while a channel still names them, a hub destroyed
+// before its Doist, a channel released from inside its driver's serve(), a
+// second SimNet on one hub. Each was a crash or a silent break; each is now
+// working behaviour or a precise error.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <boost/asio/post.hpp>
+
+#include "asio_core.hpp"  // io/src: to run a completion inside the hub's poll()
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "sim_support.hpp"
+#include "test_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(Embedding, AWaiterOrDriverDestroyedWithoutClearingIsNeverWokenAfterwards) {
+  SimWorld w;
+  w.two_hosts();
+  Channel& listener = w.io.listen("sim://b:7");
+  auto waiter = std::make_unique<Doer>("waiter");
+  auto driver = std::make_unique<Doer>("driver");
+  listener.set_waiter(waiter.get());
+  listener.set_driver(driver.get());
+  waiter.reset();  // neither clears itself
+  driver.reset();
+  EXPECT_EQ(listener.waiter(), nullptr);
+  EXPECT_EQ(listener.driver(), nullptr);
+  // A state change wakes both: before, a wake of the freed doers.
+  listener.close("done");
+  EXPECT_EQ(listener.state(), ChannelState::closed);
+}
+
+TEST(Embedding, AHubDestroyedBeforeItsDoistDetachesItself) {
+  Doist doist(kMs);
+  doist.set_handle_sigint(false);
+  {
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    EXPECT_EQ(io.attached_to(), &doist);
+  }
+  // Before, this run polled the freed hub.
+  Doer idle("idle");
+  EXPECT_EQ(doist.run({&idle}, 10 * kMs), RunEnd::limit);
+}
+
+TEST(EmbeddingDeathTest, AHubDestroyedInsideItsOwnPollIsAnInvariantFailure) {
+  auto io = std::make_unique<IoHub>();
+  boost::asio::post(detail::asio_core(*io).context, [&io] { io.reset(); });
+  EXPECT_DEATH(io->poll(), "IoHub destroyed inside its own poll\\(\\) or wait_until\\(\\)");
+}
+
+TEST(Embedding, ASecondSimNetOnAHubIsRefusedAndTheFirstKeepsWorking) {
+  SimWorld w;
+  w.two_hosts();
+  try {
+    SimNet second(w.doist, w.io);
+    ADD_FAILURE() << "a second SimNet on the hub was accepted";
+  } catch (const std::logic_error& error) {
+    EXPECT_STREQ(error.what(),
+                 "SimNet: this IoHub has a sim:// factory already (another SimNet); one SimNet "
+                 "per hub");
+  }
+  // Before, the second took sim:// over and its destruction left none.
+  EXPECT_EQ(w.io.factory(Scheme::sim), &w.net);
+  EchoServerDoer server(w.io, "sim://b:7");
+  TcpClientDoer client(w.io, "sim://b:7");
+  Greeter greeter(client.channel(), "hello\n");
+  w.doist.run({&server, &client, &greeter}, seconds(1));
+  EXPECT_EQ(greeter.reply, "hello\n");
+}
+
+// Counts what it is told.
+class CountingSink final : public EventSink {
+ public:
+  void on_event(const ChannelEvent&) override { ++events; }
+  int events = 0;
+};
+
+TEST(Embedding, ASinkDestroyedWhileAddedRemovesItself) {
+  IoHub io;
+  auto gone = std::make_unique<CountingSink>();
+  CountingSink kept;
+  io.add_sink(*gone);
+  io.add_sink(kept);
+  EXPECT_EQ(gone->sink_of(), &io);
+  EXPECT_THROW(io.add_sink(kept), std::logic_error);  // once per hub
+  gone.reset();
+  io.log("after");  // before, told the freed sink
+  EXPECT_EQ(kept.events, 1);
+  {
+    IoHub other;
+    other.add_sink(*std::make_unique<CountingSink>().get());  // gone at once: removed
+    other.log("x");
+  }
+}
+
+TEST(Embedding, AHubDestroyedFirstLeavesItsSinksRemoved) {
+  CountingSink sink;
+  {
+    IoHub io;
+    io.add_sink(sink);
+  }
+  EXPECT_EQ(sink.sink_of(), nullptr);
+  IoHub next;
+  next.add_sink(sink);
+  next.log("y");
+  EXPECT_EQ(sink.events, 1);
+}
+
+// Releases (or closes) each remote from inside serve().
+class DroppingServer final : public TcpServerDoer {
+ public:
+  DroppingServer(IoHub& io, std::string_view address, bool release)
+      : TcpServerDoer(io, address, {}, "dropper"), io_(io), release_(release) {}
+  int closes = 0;
+
+ protected:
+  void serve(Channel& remote) override {
+    if (remote.rx_size() == 0) return;
+    if (release_) {
+      io_.release(remote);  // refused: this doer drives it
+    } else {
+      remote.close("dropped");  // the way to drop a remote
+    }
+  }
+  void on_close(Channel&) override { ++closes; }
+
+ private:
+  IoHub& io_;
+  bool release_;
+};
+
+// A DroppingServer on b:7 and a client that says hello to it.
+struct DropRun {
+  explicit DropRun(bool release) {
+    w.two_hosts();
+    server.emplace(w.io, "sim://b:7", release);
+    client.emplace(w.io, "sim://b:7");
+    greeter.emplace(client->channel(), "hello\n");
+  }
+  void run() { w.doist.run({&*server, &*client, &*greeter}, seconds(1)); }
+
+  SimWorld w;
+  std::optional<DroppingServer> server;
+  std::optional<TcpClientDoer> client;
+  std::optional<Greeter> greeter;
+};
+
+TEST(Embedding, ReleasingARemoteInsideServeIsRefusedPrecisely) {
+  DropRun drop(/*release=*/true);
+  try {
+    drop.run();
+    ADD_FAILURE() << "the run did not stop at the release";
+  } catch (const std::logic_error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("IoHub::release: channel #3 'sim://b:7/3' is driven by "
+                                        "doer 'dropper'; close() it instead"));
+  }
+  // The server's exit released the remote (closed, so once) as usual.
+  EXPECT_EQ(drop.w.io.find(3), nullptr);
+  EXPECT_EQ(drop.w.sink.count(EventKind::close, 3), 1u);
+}
+
+TEST(Embedding, ClosingARemoteInsideServeDropsIt) {
+  DropRun drop(/*release=*/false);
+  drop.run();
+  EXPECT_EQ(drop.server->closes, 1);
+  EXPECT_TRUE(drop.server->remotes().empty());
+  EXPECT_EQ(drop.w.io.find(3), nullptr);
+  EXPECT_TRUE(drop.greeter->ended);  // the client saw the close
+}
+
+}  // namespace
+}  // namespace hio::test
