@@ -778,6 +778,9 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   }
   if (open.empty()) return;
   const OwnedEvent* first = nullptr;
+  // The journal's next send on first's channel, when it holds other bytes
+  // (none: the journal sends nothing more there).
+  std::optional<OwnedEvent> first_next;
   // The earliest left bytes, and of those written in one pass the lowest
   // channel (channels are numbered as the doers made them).
   const auto earlier = [&first](const OwnedEvent& left) {
@@ -799,7 +802,10 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
     const bool kept = datagram
                           ? left.bytes == e.bytes && left.peer == e.peer
                           : e.bytes.size() >= n && left.bytes.compare(0, n, e.bytes, 0, n) == 0;
-    if (!kept && earlier(left)) first = &left;
+    if (!kept && earlier(left)) {
+      first = &left;
+      first_next = OwnedEvent::from(e);
+    }
     open.erase(it);
   };
   for (std::size_t i = head; i < queue.size() && !open.empty(); ++i)
@@ -818,18 +824,54 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   // No tx on the channel for the rest of the journal: extra, if the journal
   // says how its run ended (past a cut the recorded run may have sent them).
   if (reader_done() && end_tyme() != kTymeNever && end_recorded) {
-    for (const auto& [id, left] : open)
-      if (earlier(*left)) first = left;
+    for (const auto& [id, left] : open) {
+      if (earlier(*left)) {
+        first = left;
+        first_next.reset();
+      }
+    }
   }
   if (first == nullptr) return;
   const ChannelEvent actual = first->view();
-  const std::string detail =
-      std::to_string(first->bytes.size()) + " bytes written were left unsent from this pass on" +
-      " and the journal's next tx on the channel " +
-      (open.count(first->channel) != 0 ? std::string("does not exist") : "is other bytes");
   const std::optional<ReplayDivergence> later = std::move(divergence);
   divergence.reset();
-  diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra", detail);
+  const std::string written = "written at pass " + std::to_string(pass_of(first->tyme)) +
+                              " and left unsent; the journal's next ";
+  if (!first_next) {
+    diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra",
+            std::to_string(first->bytes.size()) + " bytes " + written +
+                "tx on the channel does not exist");
+  } else {
+    // The doers wrote other bytes than the journal's next send on the
+    // channel: a tx that differs (both, and the hex diff, say more than an
+    // extra tx would) - unless that send is a close whose unsent bytes
+    // are only fewer than these (a stream's close carries what was left):
+    // then these are more than the recorded run held, extra.
+    const std::string_view e = first_next->bytes;
+    const std::string_view a = first->bytes;
+    const std::size_t n = std::min(e.size(), a.size());
+    const bool datagram = first->channel_kind == ChannelKind::datagram;
+    const std::string pass = std::to_string(pass_of(first_next->tyme));
+    if (first_next->kind == EventKind::tx) {
+      // (A datagram: its bytes, or else its peer; the tymes differ.)
+      const bool peer = datagram && e == a;
+      diverge(DivergenceKind::tx_differs, &*first_next, &actual, peer ? "peer" : "bytes",
+              written + "tx on the channel, at pass " + pass + ", is " +
+                  (datagram ? "another datagram" : "other bytes"));
+    } else {
+      const std::string sent = written + "send on the channel is its " +
+                               to_string(first_next->kind) + " at pass " + pass + ", which";
+      if (e.substr(0, n) == a.substr(0, n)) {
+        diverge(DivergenceKind::tx_extra, &*first_next, &actual, "extra",
+                std::to_string(a.size()) + " bytes " + sent + " carried " +
+                    (e.empty() ? std::string("none") : "only " + std::to_string(e.size())) +
+                    " of them unsent");
+      } else {
+        diverge(DivergenceKind::tx_differs, &*first_next, &actual, "bytes",
+                sent + " carried other bytes unsent");
+      }
+    }
+  }
   if (later)
     divergence->detail += " (first noticed at pass " + std::to_string(later->pass) + ": " +
                           to_string(later->kind) + ")";

@@ -368,17 +368,25 @@ TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
   EXPECT_EQ(d.channel_name, "sim://server:7");
   EXPECT_EQ(d.actual->kind, EventKind::tx);
   EXPECT_EQ(d.actual->bytes, "c0 line 10\n");
-  EXPECT_FALSE(d.expected);
+  // The journal's next send on the channel: its exit close, with nothing unsent.
+  ASSERT_TRUE(d.expected) << r.text;
+  EXPECT_EQ(d.expected->kind, EventKind::close);
   EXPECT_NE(r.text.find("replay diverged at pass 70 "), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("extra tx"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("11 bytes written at pass 70 and left unsent; the journal's next send on "
+                        "the channel is its close at pass 1000, which carried none of them unsent"),
+            std::string::npos)
+      << r.text;
 }
 
 // Sends `count` datagrams ("request <i>"), one every 5 ms, to server:7, and
-// closes its channel once as many answers came back (or at 500 ms).
+// closes its channel once as many answers came back (or at 500 ms). A
+// `hasty` one (a changed doer) sends its requests after the first 1 ms
+// early, as "request #<i>".
 class Requester final : public UdpPeerDoer {
  public:
-  Requester(IoHub& io, int count)
-      : UdpPeerDoer(io, "sim://client:5", {}, "requester"), count_(count) {}
+  Requester(IoHub& io, int count, bool hasty = false)
+      : UdpPeerDoer(io, "sim://client:5", {}, "requester"), count_(count), hasty_(hasty) {}
 
  protected:
   void serve(Channel& channel) override {
@@ -389,8 +397,10 @@ class Requester final : public UdpPeerDoer {
       channel.close("done");
       return;
     }
-    if (sent_ < count_ && tyme() >= Tyme{Tock{5'000'000} * sent_} &&
-        channel.send("server:7", "request " + std::to_string(sent_))) {
+    const bool changed = hasty_ && sent_ > 0;
+    const Tyme at{Tock{5'000'000} * sent_ - (changed ? Tock{1'000'000} : Tock{0})};
+    if (sent_ < count_ && tyme() >= at &&
+        channel.send("server:7", (changed ? "request #" : "request ") + std::to_string(sent_))) {
       ++sent_;
     }
     rerun();
@@ -398,6 +408,7 @@ class Requester final : public UdpPeerDoer {
 
  private:
   int count_;
+  bool hasty_;
   int sent_ = 0;
   int answers_ = 0;
 };
@@ -416,7 +427,8 @@ class UdpEcho final : public UdpPeerDoer {
 
 class RequestScene {
  public:
-  RequestScene(IoHub& io, int count) : echo_(io), requester_(io, count) {}
+  RequestScene(IoHub& io, int count, bool hasty = false)
+      : echo_(io), requester_(io, count, hasty) {}
   std::vector<Doer*> doers() { return {&echo_, &requester_}; }
 
  private:
@@ -464,6 +476,42 @@ TEST(Replay, AnExtraDatagramIsReportedWhereItWasSentNotWhereItsConsequencesShow)
   // What was noticed first, later, is said too.
   EXPECT_NE(r.text.find("first noticed at pass"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("event missing"), std::string::npos) << r.text;
+}
+
+TEST(Replay, AChangedTxWrittenBeforeItsRecordedPassDiffersWhereItWasWritten) {
+  // Request 1 written at pass 4 as "request #1", recorded at pass 5 as
+  // "request 1": the bytes differ - reported as a tx that differs, at the
+  // pass it was written, with the recorded tx it stands for and a hex diff
+  // (not as an extra tx with nothing expected).
+  TempDir dir;
+  capture_requests(dir.file("udp.hioj"));
+  const Replayed r = replay_scene<RequestScene>(dir.file("udp.hioj"), {}, 3, /*hasty=*/true);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+  const ReplayDivergence& d = *r.result.divergence;
+  EXPECT_EQ(d.kind, DivergenceKind::tx_differs) << r.text;
+  EXPECT_EQ(d.pass, 4u) << r.text;
+  EXPECT_EQ(d.channel_name, "sim://client:5");
+  EXPECT_EQ(d.field, "bytes");
+  ASSERT_TRUE(d.expected && d.actual) << r.text;
+  EXPECT_EQ(d.expected->kind, EventKind::tx);
+  EXPECT_EQ(d.expected->bytes, "request 1");
+  EXPECT_EQ(d.expected->tyme, Tyme{kTock * 5});
+  EXPECT_EQ(d.actual->bytes, "request #1");
+  EXPECT_EQ(d.actual->tyme, Tyme{kTock * 4});
+  EXPECT_EQ(d.tx_offset, 9u);  // bytes: "request 0" went first
+  // The whole report, as docs/replay.md shows it.
+  EXPECT_EQ(r.text,
+            "replay diverged at pass 4 (tyme 0.004 s) on channel #2 \"sim://client:5\": tx "
+            "differs (bytes)\n"
+            "  written at pass 4 and left unsent; the journal's next tx on the channel, at pass 5, "
+            "is another datagram (first noticed at pass 5: tx differs)\n"
+            "  expected: p5 0.005 s5 #2 tx 9 \"request 1\" peer=\"server:7\"\n"
+            "  actual:   p4 0.004 s0 #2 tx 10 \"request #1\" peer=\"server:7\"\n"
+            "  tx stream offset 9\n"
+            "first difference at byte 8 (expected 9 bytes, actual 10 bytes)\n"
+            "- 00000000  72 65 71 75 65 73 74 20 31                       |request 1|\n"
+            "+ 00000000  72 65 71 75 65 73 74 20 23 31                    |request #1|\n"
+            "                                    ^^ ^^\n");
 }
 
 // The extra-tx check after a divergence reads on for a left channel's next

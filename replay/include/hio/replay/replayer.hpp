@@ -156,11 +156,12 @@ struct ReplayOptions {
 //
 // The first mismatch stops the run after the pass it happened in. Recorded
 // events of a pass still outstanding at its end are missing; tx bytes still
-// unsent when the replay ends are extra (reported at the pass they were first
-// left over). The replay ends where the recorded run ended (the trailer's end
-// tyme: it stops after the pass before it, so the doers' exit lands there),
-// or after the last recorded pass of a journal without a trailer, with an
-// unknown end (salvaged), or whose end tyme cannot be true (see
+// unsent when the replay ends are extra, or differ from the journal's next tx
+// on their channel (reported at the pass they were first left over). The
+// replay ends where the recorded run ended (the trailer's end tyme: it stops
+// after the pass before it, so the doers' exit lands there), or after the
+// last recorded pass of a journal without a trailer, with an unknown end
+// (salvaged), or whose end tyme cannot be true (see
 // ReplayResult::journal_error).
 //
 // Noise (options.noise not empty): recorded rx go through the noise model
