@@ -101,6 +101,22 @@ struct TxStreams {
   std::uint64_t offset = 0;  // bytes of the streams compared (or passed over)
 };
 
+// A noise replay's tx of one datagram channel: the recorded datagrams and the
+// replay's, not yet compared. Compared datagram by datagram, so that one
+// datagram more or less (a duplicated or dropped request answered or not) is
+// one difference and the datagrams after it still match.
+struct DatagramTx {
+  std::deque<Datagram> expected;
+  std::deque<Datagram> actual;
+  std::size_t expected_bytes = 0;  // of the datagrams kept, for the bound
+  std::size_t actual_bytes = 0;
+  std::uint64_t offset = 0;  // bytes of the datagrams compared (as tx_offset)
+};
+
+// How far a noise replay looks for a datagram's counterpart on the other side
+// (datagrams duplicated or dropped in a row).
+constexpr std::size_t kDatagramWindow = 16;
+
 // Per channel, what noise holds of it.
 struct ChannelNoise {
   std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
@@ -154,13 +170,22 @@ struct Replayer::Feed final : public TransportFactory {
   // Noise: compares what both tx streams of `channel` hold (after `side`
   // grew), and trims the one left ahead to options.noise_tx_kept_bytes.
   void settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side, std::string_view bytes);
+  // Noise: a datagram channel's tx, compared datagram by datagram; at the
+  // end (`final`) what cannot be paired any more is missing or extra.
+  void settle_datagrams(std::uint32_t channel, bool final);
+  void record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e);
+  void note_tx_mismatch(std::uint32_t channel, std::string_view expected,
+                        std::string_view expected_peer, std::string_view actual,
+                        std::string_view actual_peer, std::uint64_t offset);
   // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
   bool tx_owed(std::uint32_t channel, Tyme now) const {
     if (draining) return false;
     auto at = tx_recorded_at.find(channel);
+    if (at == tx_recorded_at.end() || at->second != now) return false;
     auto streams = tx.find(channel);
-    return at != tx_recorded_at.end() && at->second == now && streams != tx.end() &&
-           streams->second.expected.pending() > 0;
+    auto datagrams = datagram_tx.find(channel);
+    return (streams != tx.end() && streams->second.expected.pending() > 0) ||
+           (datagrams != datagram_tx.end() && !datagrams->second.expected.empty());
   }
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
@@ -237,8 +262,10 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;
   std::map<std::uint32_t, ChannelNoise> channel_noise;
-  std::map<std::uint32_t, TxStreams> tx;         // noise: per channel
-  std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
+  std::map<std::uint32_t, TxStreams> tx;                // noise: per stream channel
+  std::map<std::uint32_t, DatagramTx> datagram_tx;      // noise: per datagram channel
+  std::map<std::uint32_t, ChannelKind> recorded_kinds;  // from the recorded opens
+  std::map<std::uint32_t, Tyme> tx_recorded_at;         // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
   // noise: the run's closing pass (run_ending at the recorded end): no doer
@@ -329,6 +356,7 @@ const FrameView* Replayer::Feed::read_frame() {
   for (const ChannelEvent& e : f->events) {
     if (e.kind == EventKind::open) {
       recorded_names[e.channel] = std::string(e.text);
+      recorded_kinds[e.channel] = e.channel_kind;
       recorded_open.insert(e.channel);
     } else if (e.kind == EventKind::close) {
       recorded_open.erase(e.channel);
@@ -702,6 +730,8 @@ void Replayer::Feed::final_checks() {
       stats.tx_missing_bytes += streams.expected.pending();
       stats.tx_extra_bytes += streams.actual.pending();
     }
+    for (auto& [id, datagrams] : datagram_tx)
+      settle_datagrams(id, /*final=*/true);
     stats.undelivered += held.size() + waiting.size();
     const auto count = [this](const auto& e) {
       if (is_input(e)) ++stats.undelivered;
@@ -924,7 +954,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       if (c == nullptr || c->state() != ChannelState::opening) return;
     } else if (e.kind == EventKind::tx) {
       tx_recorded_at[e.channel] = now;
-      settle_tx(e.channel, &TxStreams::expected, e.bytes);
+      record_tx(e.channel, /*recorded=*/true, e.view());
     } else if (is_net_noise(e)) {
       (void)deliver_input(e);
     } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
@@ -1109,27 +1139,112 @@ void Replayer::Feed::settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side,
   if (n > 0) {
     const std::string_view e = expected.view().substr(0, n);
     const std::string_view a = actual.view().substr(0, n);
-    if (e != a) {
-      ++stats.tx_mismatches;
-      if (!stats.first_tx_mismatch) {
-        OwnedEvent x;
-        x.kind = EventKind::tx;
-        x.channel = channel;
-        x.tyme = doist->tyme();
-        x.bytes = std::string(e);
-        OwnedEvent y = x;
-        y.bytes = std::string(a);
-        ChannelEvent view = y.view();
-        ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &x, &view, "bytes", "");
-        d.tx_offset = streams.offset;
-        stats.first_tx_mismatch = std::move(d);
-      }
-    }
+    if (e != a) note_tx_mismatch(channel, e, "", a, "", streams.offset);
     streams.offset += n;
     expected.consume(n);
     actual.consume(n);
   }
   (streams.*side).trim(options.noise_tx_kept_bytes);
+}
+
+void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view expected,
+                                      std::string_view expected_peer, std::string_view actual,
+                                      std::string_view actual_peer, std::uint64_t offset) {
+  ++stats.tx_mismatches;
+  if (stats.first_tx_mismatch) return;
+  OwnedEvent x;
+  x.kind = EventKind::tx;
+  x.channel = channel;
+  x.tyme = doist->tyme();
+  x.bytes = std::string(expected);
+  x.peer = std::string(expected_peer);
+  OwnedEvent y = x;
+  y.bytes = std::string(actual);
+  y.peer = std::string(actual_peer);
+  const ChannelEvent view = y.view();
+  const char* field = expected == actual ? "peer" : "bytes";
+  ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &x, &view, field, "");
+  d.tx_offset = offset;
+  stats.first_tx_mismatch = std::move(d);
+}
+
+void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e) {
+  const Channel* c = hub->find(channel);
+  const auto kind = recorded_kinds.find(channel);
+  const bool datagram = c != nullptr
+                            ? c->kind() == ChannelKind::datagram
+                            : kind != recorded_kinds.end() && kind->second == ChannelKind::datagram;
+  if (!datagram) {
+    settle_tx(channel, recorded ? &TxStreams::expected : &TxStreams::actual, e.bytes);
+    return;
+  }
+  DatagramTx& d = datagram_tx[channel];
+  (recorded ? d.expected : d.actual).push_back(Datagram{std::string(e.peer), std::string(e.bytes)});
+  (recorded ? d.expected_bytes : d.actual_bytes) += e.bytes.size();
+  settle_datagrams(channel, /*final=*/false);
+}
+
+void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final) {
+  DatagramTx& d = datagram_tx[channel];
+  std::deque<Datagram>& e = d.expected;
+  std::deque<Datagram>& a = d.actual;
+  const auto pop = [&d](std::deque<Datagram>& side) {
+    (&side == &d.expected ? d.expected_bytes : d.actual_bytes) -= side.front().bytes.size();
+    side.pop_front();
+  };
+  const auto missing = [&] {
+    ++stats.tx_datagrams_missing;
+    stats.tx_missing_bytes += e.front().bytes.size();
+    pop(e);
+  };
+  const auto extra = [&] {
+    ++stats.tx_datagrams_extra;
+    stats.tx_extra_bytes += a.front().bytes.size();
+    d.offset += a.front().bytes.size();
+    pop(a);
+  };
+  const std::size_t kept_max = options.noise_tx_kept_bytes;
+  // Where `d` is among the first datagrams after the front of `side`.
+  const auto find = [](const std::deque<Datagram>& side, const Datagram& datagram) {
+    for (std::size_t i = 1; i < std::min(side.size(), kDatagramWindow); ++i)
+      if (side[i] == datagram) return i;
+    return kDatagramWindow;
+  };
+  while (!e.empty() && !a.empty()) {
+    if (e.front() == a.front()) {
+      d.offset += a.front().bytes.size();
+      pop(e);
+      pop(a);
+      continue;
+    }
+    // Datagrams more on one side (a duplicated request answered twice) or
+    // fewer (a dropped one never answered): the fewest that make the fronts
+    // pair again are extra (or missing), and the datagrams after them pair.
+    // Decided once no fewer can show up (a datagram still to come on the
+    // other side would be further), at the end, or beyond the bound.
+    const std::size_t extra_n = find(a, e.front());
+    const std::size_t missing_n = find(e, a.front());
+    const std::size_t n = std::min(extra_n, missing_n);
+    const bool complete = final || (a.size() >= kDatagramWindow && e.size() >= kDatagramWindow) ||
+                          d.expected_bytes > kept_max || d.actual_bytes > kept_max;
+    if (n < kDatagramWindow && (n <= std::min(a.size(), e.size()) || complete)) {
+      for (std::size_t i = 0; i < n; ++i)
+        extra_n <= missing_n ? extra() : missing();
+      continue;
+    }
+    if (!complete) break;  // a datagram to come may still pair them
+    note_tx_mismatch(channel, e.front().bytes, e.front().peer, a.front().bytes, a.front().peer,
+                     d.offset);
+    d.offset += a.front().bytes.size();
+    pop(e);
+    pop(a);
+  }
+  // The side that runs ahead alone: compared when the other catches up, or
+  // (at the end, or beyond the bound) missing or extra.
+  while (!e.empty() && (final || d.expected_bytes > kept_max))
+    missing();
+  while (!a.empty() && (final || d.actual_bytes > kept_max))
+    extra();
 }
 
 // ---- Replayer -------------------------------------------------------------------
@@ -1273,7 +1388,7 @@ void Replayer::on_event(const ChannelEvent& event) {
   if (!f.attached || f.signal_stopped) return;
   if (f.noisy) {
     if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
-      f.settle_tx(event.channel, &TxStreams::actual, event.bytes);
+      f.record_tx(event.channel, /*recorded=*/false, event);
     }
     return;
   }
@@ -1356,7 +1471,11 @@ std::string format_noise_stats(const NoiseStats& n) {
          " reordered, " + std::to_string(n.undelivered) +
          " undelivered; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
          std::to_string(n.tx_missing_bytes) + " bytes missing, " +
-         std::to_string(n.tx_extra_bytes) + " bytes extra";
+         std::to_string(n.tx_extra_bytes) + " bytes extra" +
+         (n.tx_datagrams_missing + n.tx_datagrams_extra == 0
+              ? std::string()
+              : ", " + std::to_string(n.tx_datagrams_missing) + " datagrams missing, " +
+                    std::to_string(n.tx_datagrams_extra) + " datagrams extra");
 }
 
 std::string format_replay_result(const ReplayResult& r) {

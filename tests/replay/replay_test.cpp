@@ -436,8 +436,8 @@ class RequestScene {
   Requester requester_;
 };
 
-// 1 s of a RequestScene of 3 requests over a 20 ms link (seed 3).
-JournalTrailer capture_requests(const std::string& path) {
+// 1 s of a RequestScene of `count` requests over a 20 ms link (seed 3).
+JournalTrailer capture_requests(const std::string& path, int count = 3) {
   Doist doist(kTock);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
@@ -447,7 +447,7 @@ JournalTrailer capture_requests(const std::string& path) {
   JournalHeader header;
   header.scenario = "requests = 3";
   Journal journal(doist, io, path, header);
-  RequestScene scene(io, 3);
+  RequestScene scene(io, count);
   journal.run(scene.doers(), seconds(1));
   return *journal.trailer();
 }
@@ -1374,6 +1374,53 @@ TEST(Replay, NoiseRxHeldUntilTheEndIsUndelivered) {
   EXPECT_EQ(at_end, 0u);
   EXPECT_GT(n.undelivered, 0u);
   EXPECT_EQ(read + n.undelivered, n.rx_seen);
+}
+
+TEST(Replay, NoiseComparesDatagramTxDatagramByDatagram) {
+  // Every rx delivered twice: the echo answers each of the 10 requests twice.
+  // Compared datagram by datagram, that is 10 datagrams extra and nothing
+  // else - not a cascade of mismatches over one byte stream.
+  TempDir dir;
+  capture_requests(dir.file("udp.hioj"), 10);
+  ReplayRun dup;
+  dup.options.noise = parse_noise_spec("dup=1");
+  const Replayed r = replay_scene<RequestScene>(dir.file("udp.hioj"), dup, 10);
+  ASSERT_EQ(r.result.status, ReplayStatus::perturbed);
+  const NoiseStats& n = r.result.noise;
+  EXPECT_EQ(n.duplicated, 20u);  // 10 requests to the echo, 10 answers back
+  EXPECT_EQ(n.tx_mismatches, 0u) << format_noise_stats(n);
+  EXPECT_EQ(n.tx_datagrams_extra, 10u) << format_noise_stats(n);
+  EXPECT_EQ(n.tx_datagrams_missing, 0u) << format_noise_stats(n);
+  EXPECT_EQ(n.tx_extra_bytes, 10u * 9u);  // "request <i>"
+  EXPECT_EQ(n.tx_missing_bytes, 0u);
+  EXPECT_FALSE(n.first_tx_mismatch);
+  EXPECT_NE(format_noise_stats(n).find(
+                "tx: 0 mismatches, 0 bytes missing, 90 bytes extra, 0 datagrams missing, 10 "
+                "datagrams extra"),
+            std::string::npos)
+      << format_noise_stats(n);
+
+  // Every rx dropped: the echo answers nothing (10 datagrams missing), and
+  // the requester, answered by nobody, sends its 10 requests as recorded.
+  ReplayRun drop;
+  drop.options.noise = parse_noise_spec("drop=1");
+  const NoiseStats& m = replay_scene<RequestScene>(dir.file("udp.hioj"), drop, 10).result.noise;
+  EXPECT_EQ(m.tx_mismatches, 0u) << format_noise_stats(m);
+  EXPECT_EQ(m.tx_datagrams_missing, 10u) << format_noise_stats(m);
+  EXPECT_EQ(m.tx_datagrams_extra, 0u) << format_noise_stats(m);
+
+  // A datagram that differs is one mismatch: the hasty requester's every
+  // request but the first ("request #<i>"), and those after still pair.
+  ReplayRun once;
+  once.options.noise = parse_noise_spec("corrupt=0.000001");  // a noise replay, in effect none
+  const Replayed h = replay_scene<RequestScene>(dir.file("udp.hioj"), once, 10, true);
+  const NoiseStats& k = h.result.noise;
+  ASSERT_EQ(k.corrupted, 0u);
+  EXPECT_EQ(k.tx_mismatches, 9u) << format_noise_stats(k);
+  EXPECT_EQ(k.tx_datagrams_missing + k.tx_datagrams_extra, 0u) << format_noise_stats(k);
+  ASSERT_TRUE(k.first_tx_mismatch);
+  EXPECT_EQ(k.first_tx_mismatch->expected->bytes, "request 1");
+  EXPECT_EQ(k.first_tx_mismatch->actual->bytes, "request #1");
 }
 
 TEST(Replay, NoNoiseIsAStrictReplay) {

@@ -76,11 +76,19 @@ struct NoiseStats {
   // never made) and held rx still held after the last pass the doers ran
   // (the closing pass at the recorded end releases none: no doer reads it).
   std::uint64_t undelivered = 0;
-  // tx compared as a byte stream per channel against the recorded one:
-  // chunks in which the bytes differ, and the bytes left over on either side.
+  // tx compared against the recorded tx: a stream channel's as a byte
+  // stream (mismatches: chunks in which the bytes differ), a datagram
+  // channel's datagram by datagram (mismatches: datagrams whose bytes or peer
+  // differ); bytes left over on either side (of a stream, or of datagrams
+  // missing or extra).
   std::uint64_t tx_mismatches = 0;
   std::uint64_t tx_missing_bytes = 0;
   std::uint64_t tx_extra_bytes = 0;
+  // Datagrams recorded that the replay did not send, and sent that the
+  // recording did not have, where the datagrams around them pair up (one
+  // duplicated request answered twice is one extra datagram).
+  std::uint64_t tx_datagrams_missing = 0;
+  std::uint64_t tx_datagrams_extra = 0;
   std::optional<ReplayDivergence> first_tx_mismatch{};  // information, not failure
 };
 
@@ -252,7 +260,8 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 std::string format_divergence(const ReplayDivergence& divergence);
 // One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
 std::string format_replay_result(const ReplayResult& result);
-// "N rx: D dropped, ... undelivered; tx: M mismatches, B bytes missing, E bytes extra".
+// "N rx: D dropped, ... undelivered; tx: M mismatches, B bytes missing, E bytes extra"
+// (then ", X datagrams missing, Y datagrams extra" when either is not 0).
 std::string format_noise_stats(const NoiseStats& stats);
 
 }  // namespace hio::replay
