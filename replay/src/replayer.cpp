@@ -177,6 +177,12 @@ struct Replayer::Feed final : public TransportFactory {
   void note_tx_mismatch(std::uint32_t channel, std::string_view expected,
                         std::string_view expected_peer, std::string_view actual,
                         std::string_view actual_peer, std::uint64_t offset);
+  // Noise: the tx bytes a close or error discarded unsent, of the recording
+  // or of the replay, per channel.
+  void note_unsent(const ChannelEvent& e, bool recorded) {
+    if (e.kind == EventKind::close || e.kind == EventKind::error)
+      (recorded ? unsent_recorded : unsent_actual)[e.channel] += e.bytes.size();
+  }
   // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
   bool tx_owed(std::uint32_t channel, Tyme now) const {
     if (draining) return false;
@@ -262,10 +268,14 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;
   std::map<std::uint32_t, ChannelNoise> channel_noise;
-  std::map<std::uint32_t, TxStreams> tx;                // noise: per stream channel
-  std::map<std::uint32_t, DatagramTx> datagram_tx;      // noise: per datagram channel
-  std::map<std::uint32_t, ChannelKind> recorded_kinds;  // from the recorded opens
-  std::map<std::uint32_t, Tyme> tx_recorded_at;         // noise: the pass of the last recorded tx
+  std::map<std::uint32_t, TxStreams> tx;            // noise: per stream channel
+  std::map<std::uint32_t, DatagramTx> datagram_tx;  // noise: per datagram channel
+  // noise: per stream channel, the bytes the recording had sent by now (its
+  // tx events reached) that the replay has not sent yet: what it may send.
+  std::map<std::uint32_t, std::uint64_t> tx_credit;
+  std::map<std::uint32_t, std::uint64_t> unsent_recorded, unsent_actual;  // note_unsent
+  std::map<std::uint32_t, ChannelKind> recorded_kinds;                    // from the recorded opens
+  std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
   // noise: the run's closing pass (run_ending at the recorded end): no doer
@@ -297,12 +307,19 @@ class ReplayTransport final : public Transport {
   }
   void service() override {
     if (feed_ == nullptr) return;
-    // Noise replays send what the doers write, as a real transport would;
-    // strict replays cut tx as the journal did (Feed::take_recorded_tx).
+    // Noise replays send what the doers write, as a real transport would -
+    // a stream as far as the recording had sent on it by now (its credit:
+    // the recorded tx reached so far), so a peer that read slowly holds the
+    // doers back as it did; strict replays cut tx as the journal did
+    // (Feed::take_recorded_tx).
     if (feed_->noisy && feed_->attached) {
       std::string out;
       if (port_.channel().kind() == ChannelKind::stream && port_.channel().connected()) {
-        port_.take_tx(out, port_.tx_size());
+        feed_->pump();  // this pass's recorded tx so far: their credit
+        std::uint64_t& credit = feed_->tx_credit[id_];
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(port_.tx_size(), credit));
+        credit -= n;
+        if (n > 0) port_.take_tx(out, n);
       } else if (port_.channel().kind() == ChannelKind::datagram) {
         while (port_.take_datagram()) {
         }
@@ -733,16 +750,28 @@ void Replayer::Feed::final_checks() {
     for (auto& [id, datagrams] : datagram_tx)
       settle_datagrams(id, /*final=*/true);
     stats.undelivered += held.size() + waiting.size();
-    const auto count = [this](const auto& e) {
+    const auto count = [this](const ChannelEvent& e) {
       if (is_input(e)) ++stats.undelivered;
       if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
+      note_unsent(e, /*recorded=*/true);
     };
     for (std::size_t i = head; i < queue.size(); ++i)
-      count(queue[i]);
+      count(queue[i].view());
     // The rest of the journal, a frame at a time (bounded memory).
     while (const FrameView* f = read_frame())
       for (const ChannelEvent& e : f->events)
         count(e);
+    // A stream sends only as far as the recording did (its credit): what
+    // the doers wrote beyond that was discarded unsent at its close, as the
+    // recording's was. More than the recording's is extra, less missing.
+    for (const auto& [id, actual] : unsent_actual) {
+      const std::uint64_t recorded = unsent_recorded[id];
+      stats.tx_extra_bytes += actual - std::min(actual, recorded);
+    }
+    for (const auto& [id, recorded] : unsent_recorded) {
+      const std::uint64_t actual = unsent_actual[id];
+      stats.tx_missing_bytes += recorded - std::min(actual, recorded);
+    }
     return;
   }
   bool ended_before = false;  // the replay ended before the journal's events did
@@ -971,6 +1000,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
         ++stats.undelivered;
       }
     }
+    note_unsent(e.view(), /*recorded=*/true);
     pop();
   }
 }
@@ -1175,6 +1205,7 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
                             ? c->kind() == ChannelKind::datagram
                             : kind != recorded_kinds.end() && kind->second == ChannelKind::datagram;
   if (!datagram) {
+    if (recorded) tx_credit[channel] += e.bytes.size();
     settle_tx(channel, recorded ? &TxStreams::expected : &TxStreams::actual, e.bytes);
     return;
   }
@@ -1390,6 +1421,7 @@ void Replayer::on_event(const ChannelEvent& event) {
     if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
       f.record_tx(event.channel, /*recorded=*/false, event);
     }
+    f.note_unsent(event, /*recorded=*/false);
     return;
   }
   f.strict_event(event);

@@ -80,7 +80,8 @@ struct NoiseStats {
   // stream (mismatches: chunks in which the bytes differ), a datagram
   // channel's datagram by datagram (mismatches: datagrams whose bytes or peer
   // differ); bytes left over on either side (of a stream, or of datagrams
-  // missing or extra).
+  // missing or extra), and of a stream the bytes its closes discarded unsent
+  // beyond (extra) or short of (missing) what the recorded closes discarded.
   std::uint64_t tx_mismatches = 0;
   std::uint64_t tx_missing_bytes = 0;
   std::uint64_t tx_extra_bytes = 0;
@@ -176,8 +177,12 @@ struct ReplayOptions {
 // (each kind with its own stream) and every decision is a noise event on the
 // channel; the rest of the inputs are delivered as recorded. The doers now see
 // other inputs, so outputs are not compared event by event: only tx, as a byte
-// stream per channel, and mismatches are counted in NoiseStats (status
-// perturbed), not failed. Other outputs are not compared.
+// stream per stream channel or datagram by datagram, and mismatches are
+// counted in NoiseStats (status perturbed), not failed. Other outputs are not
+// compared. A stream's transport sends only as far as the recording had sent
+// by then (each recorded tx reached releases its bytes as credit), so a
+// recorded slow reader holds the doers back as it did; what they wrote beyond
+// is discarded by their close, and counted against the recorded close's.
 //
 // Time: the Doist must be virtual (std::invalid_argument otherwise) with the
 // journal's tock, and runs as fast as the CPU allows. The replayer takes part
