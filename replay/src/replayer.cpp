@@ -1303,6 +1303,9 @@ JournalHeader Replayer::output_header() const {
   const NoiseSpec& noise = feed_->options.noise;
   h.noise = noise.empty() ? std::string() : noise.text;
   h.noise_seed = noise.empty() ? 0 : feed_->options.noise_seed;
+  // The inputs carry every noise the replayed journal's did, and this one's.
+  h.noise_chain = noise_chain_of(header_);
+  if (!noise.empty()) h.noise_chain.push_back(NoiseStep{h.noise, h.noise_seed});
   return h;
 }
 

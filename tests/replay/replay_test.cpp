@@ -1423,6 +1423,59 @@ TEST(Replay, NoiseComparesDatagramTxDatagramByDatagram) {
   EXPECT_EQ(k.first_tx_mismatch->actual->bytes, "request #1");
 }
 
+TEST(Replay, AReplayOfAReplayKeepsTheNoiseChain) {
+  // noise of noise: a noise replay's journal replayed with other noise, then
+  // that journal replayed strictly. Each header keeps every spec and seed
+  // the inputs went through, oldest first; noise and noise_seed stay the
+  // replay's own.
+  TempDir dir;
+  capture_requests(dir.file("udp.hioj"), 10);
+  ReplayRun first;
+  first.options.noise = parse_noise_spec("dup=0.5");
+  first.options.noise_seed = 1;
+  first.out = dir.file("a.hioj");
+  (void)replay_scene<RequestScene>(dir.file("udp.hioj"), first, 10);
+  ReplayRun second;
+  second.options.noise = parse_noise_spec("drop=0.2,delay=0-3ms");
+  second.options.noise_seed = 2;
+  second.out = dir.file("b.hioj");
+  (void)replay_scene<RequestScene>(dir.file("a.hioj"), second, 10);
+  ReplayRun strict;
+  strict.out = dir.file("c.hioj");
+  (void)replay_scene<RequestScene>(dir.file("b.hioj"), strict, 10);
+
+  const std::vector<NoiseStep> chain{{"dup=0.5", 1}, {"drop=0.2,delay=0-3ms", 2}};
+  const JournalHeader a = *read_journal(dir.file("a.hioj")).header;
+  const JournalHeader b = *read_journal(dir.file("b.hioj")).header;
+  const JournalHeader c = *read_journal(dir.file("c.hioj")).header;
+  EXPECT_EQ(a.noise_chain, std::vector<NoiseStep>{chain[0]});
+  EXPECT_EQ(b.noise_chain, chain);
+  EXPECT_EQ(b.noise, "drop=0.2,delay=0-3ms");
+  EXPECT_EQ(b.noise_seed, 2u);
+  EXPECT_EQ(c.noise_chain, chain);  // a strict replay adds none, keeps them
+  EXPECT_EQ(c.noise, "");
+
+  // inspect shows the chain where it says more than noise= and noise_seed=.
+  const std::string b_line = format_header(b);
+  EXPECT_NE(b_line.find(" noise=\"drop=0.2,delay=0-3ms\" noise_seed=2 "
+                        "noise_chain=\"dup=0.5\"@1,\"drop=0.2,delay=0-3ms\"@2"),
+            std::string::npos)
+      << b_line;
+  EXPECT_EQ(format_header(a).find("noise_chain"), std::string::npos) << format_header(a);
+  EXPECT_NE(format_header(c).find(" noise_chain=\"dup=0.5\"@1,"), std::string::npos)
+      << format_header(c);
+  const std::string json = format_header(b, {.format = LineFormat::json});
+  EXPECT_NE(json.find("\"noise_chain\":[{\"seed\":1,\"spec\":\"dup=0.5\"},{\"seed\":2,"
+                      "\"spec\":\"drop=0.2,delay=0-3ms\"}]"),
+            std::string::npos)
+      << json;
+
+  // A journal written before the chain existed: its own noise is the chain.
+  JournalHeader old = b;
+  old.noise_chain.clear();
+  EXPECT_EQ(noise_chain_of(old), std::vector<NoiseStep>{chain[1]});
+}
+
 TEST(Replay, NoNoiseIsAStrictReplay) {
   TempDir dir;
   capture_sim(dir.file("sim.hioj"), true);
