@@ -103,6 +103,18 @@ struct Header {
   # then a journal cut before its trailer says whether its last frame was the
   # exit. False in journals written before it was appended (a reader guesses).
   exitMarked @11 :Bool;
+  # Every noise replay whose perturbation this journal's inputs carry, oldest
+  # first: a noise replay's journal ends with its own (noise, noiseSeed); a
+  # replay of it, strict or with noise, keeps the chain (and appends its own
+  # noise). Empty in every other journal, and in journals written before it
+  # was appended (a reader takes (noise, noiseSeed) as the chain then).
+  noiseChain @12 :List(NoiseStep);
+}
+
+# One noise replay of a chain: its spec as given and its noise seed.
+struct NoiseStep {
+  spec @0 :Text;
+  seed @1 :UInt64;
 }
 
 # The events of one pass (or one part of a pass: a pass with very many events

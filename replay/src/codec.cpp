@@ -144,6 +144,14 @@ std::size_t FrameEncoder::header(ByteBuffer& out, const JournalHeader& h,
     copy_text(h.noise, [&](unsigned int n) { return b.initNoise(n); });
     b.setNoiseSeed(h.noise_seed);
     b.setExitMarked(h.exit_marked);
+    if (!h.noise_chain.empty()) {
+      auto chain = b.initNoiseChain(capnp_size(h.noise_chain.size()));
+      for (unsigned int i = 0; i < chain.size(); ++i) {
+        schema::NoiseStep::Builder step = chain[i];
+        copy_text(h.noise_chain[i].spec, [&](unsigned int n) { return step.initSpec(n); });
+        step.setSeed(h.noise_chain[i].seed);
+      }
+    }
   });
 }
 
@@ -386,6 +394,7 @@ ChannelKind channel_kind(schema::ChannelKind k) {
 // anything is allocated for them (zero-sized elements cost no message bytes).
 constexpr std::size_t kEventWords = 6;        // 3 data words + 3 pointers
 constexpr std::size_t kChannelInfoWords = 3;  // 1 data word + 2 pointers
+constexpr std::size_t kNoiseStepWords = 2;    // 1 data word + 1 pointer
 
 void check_count(std::size_t count, std::size_t words_each, std::size_t message_words,
                  const char* what) {
@@ -415,6 +424,12 @@ void decode_header(schema::Header::Reader r, std::size_t message_words, JournalH
   h.noise = std::string(view(r.getNoise()));
   h.noise_seed = r.getNoiseSeed();
   h.exit_marked = r.getExitMarked();
+  auto chain = r.getNoiseChain();
+  check_count(chain.size(), kNoiseStepWords, message_words, "noise steps");
+  h.noise_chain.clear();
+  h.noise_chain.reserve(chain.size());
+  for (schema::NoiseStep::Reader step : chain)
+    h.noise_chain.push_back(NoiseStep{std::string(view(step.getSpec())), step.getSeed()});
 }
 
 void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, DecodedFrame& out) {

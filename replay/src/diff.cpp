@@ -88,6 +88,13 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
+  const auto chain = [](const JournalHeader& h) {
+    std::string text;
+    for (const NoiseStep& step : h.noise_chain)
+      text += (text.empty() ? "" : ",") + quoted(step.spec) + "@" + std::to_string(step.seed);
+    return text.empty() ? std::string("(none)") : text;
+  };
+  field("noise_chain", chain(a), chain(b));
   if (options.ignore_addresses) {
     const std::vector<ChannelInfo> x = without_addresses(a.channels);
     const std::vector<ChannelInfo> y = without_addresses(b.channels);

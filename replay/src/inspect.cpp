@@ -122,6 +122,17 @@ std::string format_event(const ChannelEvent& event, std::uint64_t pass,
                                             : event_text(event, pass, options.text_bytes_max);
 }
 
+namespace {
+
+// The chain is shown when it says more than noise and noise_seed: earlier
+// noise replays, or a strict replay of a perturbed journal.
+bool chain_says_more(const JournalHeader& h) {
+  return !h.noise_chain.empty() &&
+         !(h.noise_chain.size() == 1 && h.noise_chain[0] == NoiseStep{h.noise, h.noise_seed});
+}
+
+}  // namespace
+
 std::string format_header(const JournalHeader& h, const FormatOptions& options) {
   if (options.format == LineFormat::json) {
     std::string out = "{\"type\":\"header\"";
@@ -149,6 +160,16 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
     if (!h.noise.empty()) {
       append_json_field(out, "noise", h.noise);
       append_json_number(out, "noise_seed", h.noise_seed);
+    }
+    if (chain_says_more(h)) {
+      out += ",\"noise_chain\":[";
+      for (std::size_t i = 0; i < h.noise_chain.size(); ++i) {
+        out += i == 0 ? "{\"seed\":" : ",{\"seed\":";
+        out += std::to_string(h.noise_chain[i].seed);
+        append_json_field(out, "spec", h.noise_chain[i].spec);
+        out += '}';
+      }
+      out += ']';
     }
     out += '}';
     return out;
@@ -180,6 +201,15 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
   if (!h.noise.empty()) {
     text_field(out, "noise", h.noise);
     out += " noise_seed=" + std::to_string(h.noise_seed);
+  }
+  if (chain_says_more(h)) {
+    // noise_chain="drop=0.1"@3,"dup=1"@7: spec and seed of each, oldest first.
+    out += " noise_chain=";
+    for (std::size_t i = 0; i < h.noise_chain.size(); ++i) {
+      if (i > 0) out += ',';
+      append_quoted(out, h.noise_chain[i].spec);
+      out += '@' + std::to_string(h.noise_chain[i].seed);
+    }
   }
   return out;
 }

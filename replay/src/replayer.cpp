@@ -101,6 +101,22 @@ struct TxStreams {
   std::uint64_t offset = 0;  // bytes of the streams compared (or passed over)
 };
 
+// A noise replay's tx of one datagram channel: the recorded datagrams and the
+// replay's, not yet compared. Compared datagram by datagram, so that one
+// datagram more or less (a duplicated or dropped request answered or not) is
+// one difference and the datagrams after it still match.
+struct DatagramTx {
+  std::deque<Datagram> expected;
+  std::deque<Datagram> actual;
+  std::size_t expected_bytes = 0;  // of the datagrams kept, for the bound
+  std::size_t actual_bytes = 0;
+  std::uint64_t offset = 0;  // bytes of the datagrams compared (as tx_offset)
+};
+
+// How far a noise replay looks for a datagram's counterpart on the other side
+// (datagrams duplicated or dropped in a row).
+constexpr std::size_t kDatagramWindow = 16;
+
 // Per channel, what noise holds of it.
 struct ChannelNoise {
   std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
@@ -154,13 +170,28 @@ struct Replayer::Feed final : public TransportFactory {
   // Noise: compares what both tx streams of `channel` hold (after `side`
   // grew), and trims the one left ahead to options.noise_tx_kept_bytes.
   void settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side, std::string_view bytes);
+  // Noise: a datagram channel's tx, compared datagram by datagram; at the
+  // end (`final`) what cannot be paired any more is missing or extra.
+  void settle_datagrams(std::uint32_t channel, bool final);
+  void record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e);
+  void note_tx_mismatch(std::uint32_t channel, std::string_view expected,
+                        std::string_view expected_peer, std::string_view actual,
+                        std::string_view actual_peer, std::uint64_t offset);
+  // Noise: the tx bytes a close or error discarded unsent, of the recording
+  // or of the replay, per channel.
+  void note_unsent(const ChannelEvent& e, bool recorded) {
+    if (e.kind == EventKind::close || e.kind == EventKind::error)
+      (recorded ? unsent_recorded : unsent_actual)[e.channel] += e.bytes.size();
+  }
   // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
   bool tx_owed(std::uint32_t channel, Tyme now) const {
     if (draining) return false;
     auto at = tx_recorded_at.find(channel);
+    if (at == tx_recorded_at.end() || at->second != now) return false;
     auto streams = tx.find(channel);
-    return at != tx_recorded_at.end() && at->second == now && streams != tx.end() &&
-           streams->second.expected.pending() > 0;
+    auto datagrams = datagram_tx.find(channel);
+    return (streams != tx.end() && streams->second.expected.pending() > 0) ||
+           (datagrams != datagram_tx.end() && !datagrams->second.expected.empty());
   }
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
@@ -237,7 +268,13 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;
   std::map<std::uint32_t, ChannelNoise> channel_noise;
-  std::map<std::uint32_t, TxStreams> tx;         // noise: per channel
+  std::map<std::uint32_t, TxStreams> tx;            // noise: per stream channel
+  std::map<std::uint32_t, DatagramTx> datagram_tx;  // noise: per datagram channel
+  // noise: per stream channel, the bytes the recording had sent by now (its
+  // tx events reached) that the replay has not sent yet: what it may send.
+  std::map<std::uint32_t, std::uint64_t> tx_credit;
+  std::map<std::uint32_t, std::uint64_t> unsent_recorded, unsent_actual;  // note_unsent
+  std::map<std::uint32_t, ChannelKind> recorded_kinds;                    // from the recorded opens
   std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
@@ -270,12 +307,19 @@ class ReplayTransport final : public Transport {
   }
   void service() override {
     if (feed_ == nullptr) return;
-    // Noise replays send what the doers write, as a real transport would;
-    // strict replays cut tx as the journal did (Feed::take_recorded_tx).
+    // Noise replays send what the doers write, as a real transport would -
+    // a stream as far as the recording had sent on it by now (its credit:
+    // the recorded tx reached so far), so a peer that read slowly holds the
+    // doers back as it did; strict replays cut tx as the journal did
+    // (Feed::take_recorded_tx).
     if (feed_->noisy && feed_->attached) {
       std::string out;
       if (port_.channel().kind() == ChannelKind::stream && port_.channel().connected()) {
-        port_.take_tx(out, port_.tx_size());
+        feed_->pump();  // this pass's recorded tx so far: their credit
+        std::uint64_t& credit = feed_->tx_credit[id_];
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(port_.tx_size(), credit));
+        credit -= n;
+        if (n > 0) port_.take_tx(out, n);
       } else if (port_.channel().kind() == ChannelKind::datagram) {
         while (port_.take_datagram()) {
         }
@@ -329,6 +373,7 @@ const FrameView* Replayer::Feed::read_frame() {
   for (const ChannelEvent& e : f->events) {
     if (e.kind == EventKind::open) {
       recorded_names[e.channel] = std::string(e.text);
+      recorded_kinds[e.channel] = e.channel_kind;
       recorded_open.insert(e.channel);
     } else if (e.kind == EventKind::close) {
       recorded_open.erase(e.channel);
@@ -702,17 +747,31 @@ void Replayer::Feed::final_checks() {
       stats.tx_missing_bytes += streams.expected.pending();
       stats.tx_extra_bytes += streams.actual.pending();
     }
+    for (auto& [id, datagrams] : datagram_tx)
+      settle_datagrams(id, /*final=*/true);
     stats.undelivered += held.size() + waiting.size();
-    const auto count = [this](const auto& e) {
+    const auto count = [this](const ChannelEvent& e) {
       if (is_input(e)) ++stats.undelivered;
       if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
+      note_unsent(e, /*recorded=*/true);
     };
     for (std::size_t i = head; i < queue.size(); ++i)
-      count(queue[i]);
+      count(queue[i].view());
     // The rest of the journal, a frame at a time (bounded memory).
     while (const FrameView* f = read_frame())
       for (const ChannelEvent& e : f->events)
         count(e);
+    // A stream sends only as far as the recording did (its credit): what
+    // the doers wrote beyond that was discarded unsent at its close, as the
+    // recording's was. More than the recording's is extra, less missing.
+    for (const auto& [id, actual] : unsent_actual) {
+      const std::uint64_t recorded = unsent_recorded[id];
+      stats.tx_extra_bytes += actual - std::min(actual, recorded);
+    }
+    for (const auto& [id, recorded] : unsent_recorded) {
+      const std::uint64_t actual = unsent_actual[id];
+      stats.tx_missing_bytes += recorded - std::min(actual, recorded);
+    }
     return;
   }
   bool ended_before = false;  // the replay ended before the journal's events did
@@ -778,6 +837,9 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   }
   if (open.empty()) return;
   const OwnedEvent* first = nullptr;
+  // The journal's next send on first's channel, when it holds other bytes
+  // (none: the journal sends nothing more there).
+  std::optional<OwnedEvent> first_next;
   // The earliest left bytes, and of those written in one pass the lowest
   // channel (channels are numbered as the doers made them).
   const auto earlier = [&first](const OwnedEvent& left) {
@@ -799,7 +861,10 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
     const bool kept = datagram
                           ? left.bytes == e.bytes && left.peer == e.peer
                           : e.bytes.size() >= n && left.bytes.compare(0, n, e.bytes, 0, n) == 0;
-    if (!kept && earlier(left)) first = &left;
+    if (!kept && earlier(left)) {
+      first = &left;
+      first_next = OwnedEvent::from(e);
+    }
     open.erase(it);
   };
   for (std::size_t i = head; i < queue.size() && !open.empty(); ++i)
@@ -818,18 +883,54 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   // No tx on the channel for the rest of the journal: extra, if the journal
   // says how its run ended (past a cut the recorded run may have sent them).
   if (reader_done() && end_tyme() != kTymeNever && end_recorded) {
-    for (const auto& [id, left] : open)
-      if (earlier(*left)) first = left;
+    for (const auto& [id, left] : open) {
+      if (earlier(*left)) {
+        first = left;
+        first_next.reset();
+      }
+    }
   }
   if (first == nullptr) return;
   const ChannelEvent actual = first->view();
-  const std::string detail =
-      std::to_string(first->bytes.size()) + " bytes written were left unsent from this pass on" +
-      " and the journal's next tx on the channel " +
-      (open.count(first->channel) != 0 ? std::string("does not exist") : "is other bytes");
   const std::optional<ReplayDivergence> later = std::move(divergence);
   divergence.reset();
-  diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra", detail);
+  const std::string written = "written at pass " + std::to_string(pass_of(first->tyme)) +
+                              " and left unsent; the journal's next ";
+  if (!first_next) {
+    diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra",
+            std::to_string(first->bytes.size()) + " bytes " + written +
+                "tx on the channel does not exist");
+  } else {
+    // The doers wrote other bytes than the journal's next send on the
+    // channel: a tx that differs (both, and the hex diff, say more than an
+    // extra tx would) - unless that send is a close whose unsent bytes
+    // are only fewer than these (a stream's close carries what was left):
+    // then these are more than the recorded run held, extra.
+    const std::string_view e = first_next->bytes;
+    const std::string_view a = first->bytes;
+    const std::size_t n = std::min(e.size(), a.size());
+    const bool datagram = first->channel_kind == ChannelKind::datagram;
+    const std::string pass = std::to_string(pass_of(first_next->tyme));
+    if (first_next->kind == EventKind::tx) {
+      // (A datagram: its bytes, or else its peer; the tymes differ.)
+      const bool peer = datagram && e == a;
+      diverge(DivergenceKind::tx_differs, &*first_next, &actual, peer ? "peer" : "bytes",
+              written + "tx on the channel, at pass " + pass + ", is " +
+                  (datagram ? "another datagram" : "other bytes"));
+    } else {
+      const std::string sent = written + "send on the channel is its " +
+                               to_string(first_next->kind) + " at pass " + pass + ", which";
+      if (e.substr(0, n) == a.substr(0, n)) {
+        diverge(DivergenceKind::tx_extra, &*first_next, &actual, "extra",
+                std::to_string(a.size()) + " bytes " + sent + " carried " +
+                    (e.empty() ? std::string("none") : "only " + std::to_string(e.size())) +
+                    " of them unsent");
+      } else {
+        diverge(DivergenceKind::tx_differs, &*first_next, &actual, "bytes",
+                sent + " carried other bytes unsent");
+      }
+    }
+  }
   if (later)
     divergence->detail += " (first noticed at pass " + std::to_string(later->pass) + ": " +
                           to_string(later->kind) + ")";
@@ -882,7 +983,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       if (c == nullptr || c->state() != ChannelState::opening) return;
     } else if (e.kind == EventKind::tx) {
       tx_recorded_at[e.channel] = now;
-      settle_tx(e.channel, &TxStreams::expected, e.bytes);
+      record_tx(e.channel, /*recorded=*/true, e.view());
     } else if (is_net_noise(e)) {
       (void)deliver_input(e);
     } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
@@ -899,6 +1000,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
         ++stats.undelivered;
       }
     }
+    note_unsent(e.view(), /*recorded=*/true);
     pop();
   }
 }
@@ -1067,27 +1169,113 @@ void Replayer::Feed::settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side,
   if (n > 0) {
     const std::string_view e = expected.view().substr(0, n);
     const std::string_view a = actual.view().substr(0, n);
-    if (e != a) {
-      ++stats.tx_mismatches;
-      if (!stats.first_tx_mismatch) {
-        OwnedEvent x;
-        x.kind = EventKind::tx;
-        x.channel = channel;
-        x.tyme = doist->tyme();
-        x.bytes = std::string(e);
-        OwnedEvent y = x;
-        y.bytes = std::string(a);
-        ChannelEvent view = y.view();
-        ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &x, &view, "bytes", "");
-        d.tx_offset = streams.offset;
-        stats.first_tx_mismatch = std::move(d);
-      }
-    }
+    if (e != a) note_tx_mismatch(channel, e, "", a, "", streams.offset);
     streams.offset += n;
     expected.consume(n);
     actual.consume(n);
   }
   (streams.*side).trim(options.noise_tx_kept_bytes);
+}
+
+void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view expected,
+                                      std::string_view expected_peer, std::string_view actual,
+                                      std::string_view actual_peer, std::uint64_t offset) {
+  ++stats.tx_mismatches;
+  if (stats.first_tx_mismatch) return;
+  OwnedEvent x;
+  x.kind = EventKind::tx;
+  x.channel = channel;
+  x.tyme = doist->tyme();
+  x.bytes = std::string(expected);
+  x.peer = std::string(expected_peer);
+  OwnedEvent y = x;
+  y.bytes = std::string(actual);
+  y.peer = std::string(actual_peer);
+  const ChannelEvent view = y.view();
+  const char* field = expected == actual ? "peer" : "bytes";
+  ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &x, &view, field, "");
+  d.tx_offset = offset;
+  stats.first_tx_mismatch = std::move(d);
+}
+
+void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e) {
+  const Channel* c = hub->find(channel);
+  const auto kind = recorded_kinds.find(channel);
+  const bool datagram = c != nullptr
+                            ? c->kind() == ChannelKind::datagram
+                            : kind != recorded_kinds.end() && kind->second == ChannelKind::datagram;
+  if (!datagram) {
+    if (recorded) tx_credit[channel] += e.bytes.size();
+    settle_tx(channel, recorded ? &TxStreams::expected : &TxStreams::actual, e.bytes);
+    return;
+  }
+  DatagramTx& d = datagram_tx[channel];
+  (recorded ? d.expected : d.actual).push_back(Datagram{std::string(e.peer), std::string(e.bytes)});
+  (recorded ? d.expected_bytes : d.actual_bytes) += e.bytes.size();
+  settle_datagrams(channel, /*final=*/false);
+}
+
+void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final) {
+  DatagramTx& d = datagram_tx[channel];
+  std::deque<Datagram>& e = d.expected;
+  std::deque<Datagram>& a = d.actual;
+  const auto pop = [&d](std::deque<Datagram>& side) {
+    (&side == &d.expected ? d.expected_bytes : d.actual_bytes) -= side.front().bytes.size();
+    side.pop_front();
+  };
+  const auto missing = [&] {
+    ++stats.tx_datagrams_missing;
+    stats.tx_missing_bytes += e.front().bytes.size();
+    pop(e);
+  };
+  const auto extra = [&] {
+    ++stats.tx_datagrams_extra;
+    stats.tx_extra_bytes += a.front().bytes.size();
+    d.offset += a.front().bytes.size();
+    pop(a);
+  };
+  const std::size_t kept_max = options.noise_tx_kept_bytes;
+  // Where `d` is among the first datagrams after the front of `side`.
+  const auto find = [](const std::deque<Datagram>& side, const Datagram& datagram) {
+    for (std::size_t i = 1; i < std::min(side.size(), kDatagramWindow); ++i)
+      if (side[i] == datagram) return i;
+    return kDatagramWindow;
+  };
+  while (!e.empty() && !a.empty()) {
+    if (e.front() == a.front()) {
+      d.offset += a.front().bytes.size();
+      pop(e);
+      pop(a);
+      continue;
+    }
+    // Datagrams more on one side (a duplicated request answered twice) or
+    // fewer (a dropped one never answered): the fewest that make the fronts
+    // pair again are extra (or missing), and the datagrams after them pair.
+    // Decided once no fewer can show up (a datagram still to come on the
+    // other side would be further), at the end, or beyond the bound.
+    const std::size_t extra_n = find(a, e.front());
+    const std::size_t missing_n = find(e, a.front());
+    const std::size_t n = std::min(extra_n, missing_n);
+    const bool complete = final || (a.size() >= kDatagramWindow && e.size() >= kDatagramWindow) ||
+                          d.expected_bytes > kept_max || d.actual_bytes > kept_max;
+    if (n < kDatagramWindow && (n <= std::min(a.size(), e.size()) || complete)) {
+      for (std::size_t i = 0; i < n; ++i)
+        extra_n <= missing_n ? extra() : missing();
+      continue;
+    }
+    if (!complete) break;  // a datagram to come may still pair them
+    note_tx_mismatch(channel, e.front().bytes, e.front().peer, a.front().bytes, a.front().peer,
+                     d.offset);
+    d.offset += a.front().bytes.size();
+    pop(e);
+    pop(a);
+  }
+  // The side that runs ahead alone: compared when the other catches up, or
+  // (at the end, or beyond the bound) missing or extra.
+  while (!e.empty() && (final || d.expected_bytes > kept_max))
+    missing();
+  while (!a.empty() && (final || d.actual_bytes > kept_max))
+    extra();
 }
 
 // ---- Replayer -------------------------------------------------------------------
@@ -1115,6 +1303,9 @@ JournalHeader Replayer::output_header() const {
   const NoiseSpec& noise = feed_->options.noise;
   h.noise = noise.empty() ? std::string() : noise.text;
   h.noise_seed = noise.empty() ? 0 : feed_->options.noise_seed;
+  // The inputs carry every noise the replayed journal's did, and this one's.
+  h.noise_chain = noise_chain_of(header_);
+  if (!noise.empty()) h.noise_chain.push_back(NoiseStep{h.noise, h.noise_seed});
   return h;
 }
 
@@ -1231,8 +1422,9 @@ void Replayer::on_event(const ChannelEvent& event) {
   if (!f.attached || f.signal_stopped) return;
   if (f.noisy) {
     if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
-      f.settle_tx(event.channel, &TxStreams::actual, event.bytes);
+      f.record_tx(event.channel, /*recorded=*/false, event);
     }
+    f.note_unsent(event, /*recorded=*/false);
     return;
   }
   f.strict_event(event);
@@ -1314,7 +1506,11 @@ std::string format_noise_stats(const NoiseStats& n) {
          " reordered, " + std::to_string(n.undelivered) +
          " undelivered; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
          std::to_string(n.tx_missing_bytes) + " bytes missing, " +
-         std::to_string(n.tx_extra_bytes) + " bytes extra";
+         std::to_string(n.tx_extra_bytes) + " bytes extra" +
+         (n.tx_datagrams_missing + n.tx_datagrams_extra == 0
+              ? std::string()
+              : ", " + std::to_string(n.tx_datagrams_missing) + " datagrams missing, " +
+                    std::to_string(n.tx_datagrams_extra) + " datagrams extra");
 }
 
 std::string format_replay_result(const ReplayResult& r) {

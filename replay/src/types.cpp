@@ -97,4 +97,9 @@ bool same_event(const ChannelEvent& a, const ChannelEvent& b) {
          a.noise == b.noise && a.channel_kind == b.channel_kind;
 }
 
+std::vector<NoiseStep> noise_chain_of(const JournalHeader& header) {
+  if (!header.noise_chain.empty() || header.noise.empty()) return header.noise_chain;
+  return {NoiseStep{header.noise, header.noise_seed}};
+}
+
 }  // namespace hio::replay

@@ -368,17 +368,25 @@ TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
   EXPECT_EQ(d.channel_name, "sim://server:7");
   EXPECT_EQ(d.actual->kind, EventKind::tx);
   EXPECT_EQ(d.actual->bytes, "c0 line 10\n");
-  EXPECT_FALSE(d.expected);
+  // The journal's next send on the channel: its exit close, with nothing unsent.
+  ASSERT_TRUE(d.expected) << r.text;
+  EXPECT_EQ(d.expected->kind, EventKind::close);
   EXPECT_NE(r.text.find("replay diverged at pass 70 "), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("extra tx"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("11 bytes written at pass 70 and left unsent; the journal's next send on "
+                        "the channel is its close at pass 1000, which carried none of them unsent"),
+            std::string::npos)
+      << r.text;
 }
 
 // Sends `count` datagrams ("request <i>"), one every 5 ms, to server:7, and
-// closes its channel once as many answers came back (or at 500 ms).
+// closes its channel once as many answers came back (or at 500 ms). A
+// `hasty` one (a changed doer) sends its requests after the first 1 ms
+// early, as "request #<i>".
 class Requester final : public UdpPeerDoer {
  public:
-  Requester(IoHub& io, int count)
-      : UdpPeerDoer(io, "sim://client:5", {}, "requester"), count_(count) {}
+  Requester(IoHub& io, int count, bool hasty = false)
+      : UdpPeerDoer(io, "sim://client:5", {}, "requester"), count_(count), hasty_(hasty) {}
 
  protected:
   void serve(Channel& channel) override {
@@ -389,8 +397,10 @@ class Requester final : public UdpPeerDoer {
       channel.close("done");
       return;
     }
-    if (sent_ < count_ && tyme() >= Tyme{Tock{5'000'000} * sent_} &&
-        channel.send("server:7", "request " + std::to_string(sent_))) {
+    const bool changed = hasty_ && sent_ > 0;
+    const Tyme at{Tock{5'000'000} * sent_ - (changed ? Tock{1'000'000} : Tock{0})};
+    if (sent_ < count_ && tyme() >= at &&
+        channel.send("server:7", (changed ? "request #" : "request ") + std::to_string(sent_))) {
       ++sent_;
     }
     rerun();
@@ -398,6 +408,7 @@ class Requester final : public UdpPeerDoer {
 
  private:
   int count_;
+  bool hasty_;
   int sent_ = 0;
   int answers_ = 0;
 };
@@ -416,7 +427,8 @@ class UdpEcho final : public UdpPeerDoer {
 
 class RequestScene {
  public:
-  RequestScene(IoHub& io, int count) : echo_(io), requester_(io, count) {}
+  RequestScene(IoHub& io, int count, bool hasty = false)
+      : echo_(io), requester_(io, count, hasty) {}
   std::vector<Doer*> doers() { return {&echo_, &requester_}; }
 
  private:
@@ -424,8 +436,8 @@ class RequestScene {
   Requester requester_;
 };
 
-// 1 s of a RequestScene of 3 requests over a 20 ms link (seed 3).
-JournalTrailer capture_requests(const std::string& path) {
+// 1 s of a RequestScene of `count` requests over a 20 ms link (seed 3).
+JournalTrailer capture_requests(const std::string& path, int count = 3) {
   Doist doist(kTock);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
@@ -435,7 +447,7 @@ JournalTrailer capture_requests(const std::string& path) {
   JournalHeader header;
   header.scenario = "requests = 3";
   Journal journal(doist, io, path, header);
-  RequestScene scene(io, 3);
+  RequestScene scene(io, count);
   journal.run(scene.doers(), seconds(1));
   return *journal.trailer();
 }
@@ -464,6 +476,42 @@ TEST(Replay, AnExtraDatagramIsReportedWhereItWasSentNotWhereItsConsequencesShow)
   // What was noticed first, later, is said too.
   EXPECT_NE(r.text.find("first noticed at pass"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("event missing"), std::string::npos) << r.text;
+}
+
+TEST(Replay, AChangedTxWrittenBeforeItsRecordedPassDiffersWhereItWasWritten) {
+  // Request 1 written at pass 4 as "request #1", recorded at pass 5 as
+  // "request 1": the bytes differ - reported as a tx that differs, at the
+  // pass it was written, with the recorded tx it stands for and a hex diff
+  // (not as an extra tx with nothing expected).
+  TempDir dir;
+  capture_requests(dir.file("udp.hioj"));
+  const Replayed r = replay_scene<RequestScene>(dir.file("udp.hioj"), {}, 3, /*hasty=*/true);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+  const ReplayDivergence& d = *r.result.divergence;
+  EXPECT_EQ(d.kind, DivergenceKind::tx_differs) << r.text;
+  EXPECT_EQ(d.pass, 4u) << r.text;
+  EXPECT_EQ(d.channel_name, "sim://client:5");
+  EXPECT_EQ(d.field, "bytes");
+  ASSERT_TRUE(d.expected && d.actual) << r.text;
+  EXPECT_EQ(d.expected->kind, EventKind::tx);
+  EXPECT_EQ(d.expected->bytes, "request 1");
+  EXPECT_EQ(d.expected->tyme, Tyme{kTock * 5});
+  EXPECT_EQ(d.actual->bytes, "request #1");
+  EXPECT_EQ(d.actual->tyme, Tyme{kTock * 4});
+  EXPECT_EQ(d.tx_offset, 9u);  // bytes: "request 0" went first
+  // The whole report, as docs/replay.md shows it.
+  EXPECT_EQ(r.text,
+            "replay diverged at pass 4 (tyme 0.004 s) on channel #2 \"sim://client:5\": tx "
+            "differs (bytes)\n"
+            "  written at pass 4 and left unsent; the journal's next tx on the channel, at pass 5, "
+            "is another datagram (first noticed at pass 5: tx differs)\n"
+            "  expected: p5 0.005 s5 #2 tx 9 \"request 1\" peer=\"server:7\"\n"
+            "  actual:   p4 0.004 s0 #2 tx 10 \"request #1\" peer=\"server:7\"\n"
+            "  tx stream offset 9\n"
+            "first difference at byte 8 (expected 9 bytes, actual 10 bytes)\n"
+            "- 00000000  72 65 71 75 65 73 74 20 31                       |request 1|\n"
+            "+ 00000000  72 65 71 75 65 73 74 20 23 31                    |request #1|\n"
+            "                                    ^^ ^^\n");
 }
 
 // The extra-tx check after a divergence reads on for a left channel's next
@@ -1327,6 +1375,106 @@ TEST(Replay, NoiseRxHeldUntilTheEndIsUndelivered) {
   EXPECT_EQ(at_end, 0u);
   EXPECT_GT(n.undelivered, 0u);
   EXPECT_EQ(read + n.undelivered, n.rx_seen);
+}
+
+TEST(Replay, NoiseComparesDatagramTxDatagramByDatagram) {
+  // Every rx delivered twice: the echo answers each of the 10 requests twice.
+  // Compared datagram by datagram, that is 10 datagrams extra and nothing
+  // else - not a cascade of mismatches over one byte stream.
+  TempDir dir;
+  capture_requests(dir.file("udp.hioj"), 10);
+  ReplayRun dup;
+  dup.options.noise = parse_noise_spec("dup=1");
+  const Replayed r = replay_scene<RequestScene>(dir.file("udp.hioj"), dup, 10);
+  ASSERT_EQ(r.result.status, ReplayStatus::perturbed);
+  const NoiseStats& n = r.result.noise;
+  EXPECT_EQ(n.duplicated, 20u);  // 10 requests to the echo, 10 answers back
+  EXPECT_EQ(n.tx_mismatches, 0u) << format_noise_stats(n);
+  EXPECT_EQ(n.tx_datagrams_extra, 10u) << format_noise_stats(n);
+  EXPECT_EQ(n.tx_datagrams_missing, 0u) << format_noise_stats(n);
+  EXPECT_EQ(n.tx_extra_bytes, 10u * 9u);  // "request <i>"
+  EXPECT_EQ(n.tx_missing_bytes, 0u);
+  EXPECT_FALSE(n.first_tx_mismatch);
+  EXPECT_NE(format_noise_stats(n).find(
+                "tx: 0 mismatches, 0 bytes missing, 90 bytes extra, 0 datagrams missing, 10 "
+                "datagrams extra"),
+            std::string::npos)
+      << format_noise_stats(n);
+
+  // Every rx dropped: the echo answers nothing (10 datagrams missing), and
+  // the requester, answered by nobody, sends its 10 requests as recorded.
+  ReplayRun drop;
+  drop.options.noise = parse_noise_spec("drop=1");
+  const NoiseStats& m = replay_scene<RequestScene>(dir.file("udp.hioj"), drop, 10).result.noise;
+  EXPECT_EQ(m.tx_mismatches, 0u) << format_noise_stats(m);
+  EXPECT_EQ(m.tx_datagrams_missing, 10u) << format_noise_stats(m);
+  EXPECT_EQ(m.tx_datagrams_extra, 0u) << format_noise_stats(m);
+
+  // A datagram that differs is one mismatch: the hasty requester's every
+  // request but the first ("request #<i>"), and those after still pair.
+  ReplayRun once;
+  once.options.noise = parse_noise_spec("corrupt=0.000001");  // a noise replay, in effect none
+  const Replayed h = replay_scene<RequestScene>(dir.file("udp.hioj"), once, 10, true);
+  const NoiseStats& k = h.result.noise;
+  ASSERT_EQ(k.corrupted, 0u);
+  EXPECT_EQ(k.tx_mismatches, 9u) << format_noise_stats(k);
+  EXPECT_EQ(k.tx_datagrams_missing + k.tx_datagrams_extra, 0u) << format_noise_stats(k);
+  ASSERT_TRUE(k.first_tx_mismatch);
+  EXPECT_EQ(k.first_tx_mismatch->expected->bytes, "request 1");
+  EXPECT_EQ(k.first_tx_mismatch->actual->bytes, "request #1");
+}
+
+TEST(Replay, AReplayOfAReplayKeepsTheNoiseChain) {
+  // noise of noise: a noise replay's journal replayed with other noise, then
+  // that journal replayed strictly. Each header keeps every spec and seed
+  // the inputs went through, oldest first; noise and noise_seed stay the
+  // replay's own.
+  TempDir dir;
+  capture_requests(dir.file("udp.hioj"), 10);
+  ReplayRun first;
+  first.options.noise = parse_noise_spec("dup=0.5");
+  first.options.noise_seed = 1;
+  first.out = dir.file("a.hioj");
+  (void)replay_scene<RequestScene>(dir.file("udp.hioj"), first, 10);
+  ReplayRun second;
+  second.options.noise = parse_noise_spec("drop=0.2,delay=0-3ms");
+  second.options.noise_seed = 2;
+  second.out = dir.file("b.hioj");
+  (void)replay_scene<RequestScene>(dir.file("a.hioj"), second, 10);
+  ReplayRun strict;
+  strict.out = dir.file("c.hioj");
+  (void)replay_scene<RequestScene>(dir.file("b.hioj"), strict, 10);
+
+  const std::vector<NoiseStep> chain{{"dup=0.5", 1}, {"drop=0.2,delay=0-3ms", 2}};
+  const JournalHeader a = *read_journal(dir.file("a.hioj")).header;
+  const JournalHeader b = *read_journal(dir.file("b.hioj")).header;
+  const JournalHeader c = *read_journal(dir.file("c.hioj")).header;
+  EXPECT_EQ(a.noise_chain, std::vector<NoiseStep>{chain[0]});
+  EXPECT_EQ(b.noise_chain, chain);
+  EXPECT_EQ(b.noise, "drop=0.2,delay=0-3ms");
+  EXPECT_EQ(b.noise_seed, 2u);
+  EXPECT_EQ(c.noise_chain, chain);  // a strict replay adds none, keeps them
+  EXPECT_EQ(c.noise, "");
+
+  // inspect shows the chain where it says more than noise= and noise_seed=.
+  const std::string b_line = format_header(b);
+  EXPECT_NE(b_line.find(" noise=\"drop=0.2,delay=0-3ms\" noise_seed=2 "
+                        "noise_chain=\"dup=0.5\"@1,\"drop=0.2,delay=0-3ms\"@2"),
+            std::string::npos)
+      << b_line;
+  EXPECT_EQ(format_header(a).find("noise_chain"), std::string::npos) << format_header(a);
+  EXPECT_NE(format_header(c).find(" noise_chain=\"dup=0.5\"@1,"), std::string::npos)
+      << format_header(c);
+  const std::string json = format_header(b, {.format = LineFormat::json});
+  EXPECT_NE(json.find("\"noise_chain\":[{\"seed\":1,\"spec\":\"dup=0.5\"},{\"seed\":2,"
+                      "\"spec\":\"drop=0.2,delay=0-3ms\"}]"),
+            std::string::npos)
+      << json;
+
+  // A journal written before the chain existed: its own noise is the chain.
+  JournalHeader old = b;
+  old.noise_chain.clear();
+  EXPECT_EQ(noise_chain_of(old), std::vector<NoiseStep>{chain[1]});
 }
 
 TEST(Replay, NoNoiseIsAStrictReplay) {

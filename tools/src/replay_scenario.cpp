@@ -271,7 +271,9 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"undelivered\": " + std::to_string(n.undelivered) +
          ", \"tx_mismatches\": " + std::to_string(n.tx_mismatches) +
          ", \"tx_missing_bytes\": " + std::to_string(n.tx_missing_bytes) +
-         ", \"tx_extra_bytes\": " + std::to_string(n.tx_extra_bytes) + "}";
+         ", \"tx_extra_bytes\": " + std::to_string(n.tx_extra_bytes) +
+         ", \"tx_datagrams_missing\": " + std::to_string(n.tx_datagrams_missing) +
+         ", \"tx_datagrams_extra\": " + std::to_string(n.tx_datagrams_extra) + "}";
   out += ", " + format_expectations_json(o.expectations);
   out += ", \"divergence\": ";
   if (r.divergence) {

@@ -76,11 +76,20 @@ struct NoiseStats {
   // never made) and held rx still held after the last pass the doers ran
   // (the closing pass at the recorded end releases none: no doer reads it).
   std::uint64_t undelivered = 0;
-  // tx compared as a byte stream per channel against the recorded one:
-  // chunks in which the bytes differ, and the bytes left over on either side.
+  // tx compared against the recorded tx: a stream channel's as a byte
+  // stream (mismatches: chunks in which the bytes differ), a datagram
+  // channel's datagram by datagram (mismatches: datagrams whose bytes or peer
+  // differ); bytes left over on either side (of a stream, or of datagrams
+  // missing or extra), and of a stream the bytes its closes discarded unsent
+  // beyond (extra) or short of (missing) what the recorded closes discarded.
   std::uint64_t tx_mismatches = 0;
   std::uint64_t tx_missing_bytes = 0;
   std::uint64_t tx_extra_bytes = 0;
+  // Datagrams recorded that the replay did not send, and sent that the
+  // recording did not have, where the datagrams around them pair up (one
+  // duplicated request answered twice is one extra datagram).
+  std::uint64_t tx_datagrams_missing = 0;
+  std::uint64_t tx_datagrams_extra = 0;
   std::optional<ReplayDivergence> first_tx_mismatch{};  // information, not failure
 };
 
@@ -156,19 +165,24 @@ struct ReplayOptions {
 //
 // The first mismatch stops the run after the pass it happened in. Recorded
 // events of a pass still outstanding at its end are missing; tx bytes still
-// unsent when the replay ends are extra (reported at the pass they were first
-// left over). The replay ends where the recorded run ended (the trailer's end
-// tyme: it stops after the pass before it, so the doers' exit lands there),
-// or after the last recorded pass of a journal without a trailer, with an
-// unknown end (salvaged), or whose end tyme cannot be true (see
+// unsent when the replay ends are extra, or differ from the journal's next tx
+// on their channel (reported at the pass they were first left over). The
+// replay ends where the recorded run ended (the trailer's end tyme: it stops
+// after the pass before it, so the doers' exit lands there), or after the
+// last recorded pass of a journal without a trailer, with an unknown end
+// (salvaged), or whose end tyme cannot be true (see
 // ReplayResult::journal_error).
 //
 // Noise (options.noise not empty): recorded rx go through the noise model
 // (each kind with its own stream) and every decision is a noise event on the
 // channel; the rest of the inputs are delivered as recorded. The doers now see
 // other inputs, so outputs are not compared event by event: only tx, as a byte
-// stream per channel, and mismatches are counted in NoiseStats (status
-// perturbed), not failed. Other outputs are not compared.
+// stream per stream channel or datagram by datagram, and mismatches are
+// counted in NoiseStats (status perturbed), not failed. Other outputs are not
+// compared. A stream's transport sends only as far as the recording had sent
+// by then (each recorded tx reached releases its bytes as credit), so a
+// recorded slow reader holds the doers back as it did; what they wrote beyond
+// is discarded by their close, and counted against the recorded close's.
 //
 // Time: the Doist must be virtual (std::invalid_argument otherwise) with the
 // journal's tock, and runs as fast as the CPU allows. The replayer takes part
@@ -251,7 +265,8 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 std::string format_divergence(const ReplayDivergence& divergence);
 // One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
 std::string format_replay_result(const ReplayResult& result);
-// "N rx: D dropped, ... undelivered; tx: M mismatches, B bytes missing, E bytes extra".
+// "N rx: D dropped, ... undelivered; tx: M mismatches, B bytes missing, E bytes extra"
+// (then ", X datagrams missing, Y datagrams extra" when either is not 0).
 std::string format_noise_stats(const NoiseStats& stats);
 
 }  // namespace hio::replay

@@ -64,6 +64,13 @@ struct ChannelInfo {
   friend bool operator==(const ChannelInfo&, const ChannelInfo&) = default;
 };
 
+// One noise replay: its spec (as given) and its noise seed.
+struct NoiseStep {
+  std::string spec{};
+  std::uint64_t seed = 0;
+  friend bool operator==(const NoiseStep&, const NoiseStep&) = default;
+};
+
 struct JournalHeader {
   std::uint32_t format_version = kFormatVersion;  // set by the writer
   std::string engine_version{};                   // set by the writer (engine_version())
@@ -80,12 +87,21 @@ struct JournalHeader {
   // every other journal (see ReplayOptions).
   std::string noise{};
   std::uint64_t noise_seed = 0;
+  // Every noise replay whose perturbation this journal's inputs carry,
+  // oldest first (a noise replay's own last: its noise and noise_seed); kept
+  // by replays of replays. Empty for every other journal. See
+  // noise_chain_of() for journals written before it existed.
+  std::vector<NoiseStep> noise_chain{};
   // The writer marks the frames of the run's exit (FrameView::exit). A Journal
   // sets it; false in journals written before it existed, and for a writer
   // whose caller does not mark exits.
   bool exit_marked = false;
   friend bool operator==(const JournalHeader&, const JournalHeader&) = default;
 };
+
+// The noise chain of a journal: header.noise_chain, or for a journal written
+// before the chain existed, its own noise (if any) as a chain of one.
+std::vector<NoiseStep> noise_chain_of(const JournalHeader& header);
 
 // What the caller tells the writer about how the run ended.
 struct RunSummary {
