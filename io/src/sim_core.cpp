@@ -74,6 +74,8 @@ SimCore::~SimCore() {
   for (auto& host : hosts_) {
     host->listeners.clear();
     host->datagrams.clear();
+    host->datagram_ports.clear_all();
+    host->stream_ports.clear_all();
   }
   for (auto& [id, conn] : conns_) {
     for (SimStreamEnd* end : conn->end) {
@@ -140,23 +142,16 @@ SimLink& SimCore::link(SimHost& from, SimHost& to) {
 }
 
 std::uint16_t SimCore::free_port(const SimHost& host, bool datagram) const {
-  // One pass over the ephemeral range from the host's cursor; the cursor
-  // only moves on, so ports are reused as late as possible (like an OS).
-  constexpr std::uint32_t kRange = 65'536 - kEphemeralFirst;
-  for (std::uint32_t i = 0; i < kRange; ++i) {
-    const auto port = static_cast<std::uint16_t>(kEphemeralFirst +
-                                                 (host.next_port - kEphemeralFirst + i) % kRange);
-    const bool used = datagram ? host.datagrams.contains(port)
-                               : host.listeners.contains(port) || host.client_ports.contains(port);
-    if (!used) return port;
-  }
-  return 0;
+  // The first free port from the host's cursor; the cursor only moves on,
+  // so ports are reused as late as possible (like an OS).
+  return (datagram ? host.datagram_ports : host.stream_ports).next_free(host.next_port);
 }
 
 std::uint16_t SimCore::take_client_port(SimHost& host) {
   const std::uint16_t port = free_port(host, false);
   if (port == 0) return 0;
   host.client_ports.insert(port);
+  host.stream_ports.set(port);
   host.next_port = static_cast<std::uint32_t>(port) + 1;
   if (host.next_port > 65'535) host.next_port = kEphemeralFirst;
   return port;

@@ -3,6 +3,8 @@
 // every sim transport. Private to io/src.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +47,55 @@ inline void append_number(std::string& out, std::int64_t value) {
   out.append(buf, ec == std::errc{} ? end : buf);
 }
 
+// Which ports of the ephemeral range [kEphemeralFirst, 65535] a host has in
+// use for one family, as bits: the next free one from a cursor is found in at
+// most kWords word reads, and a full range is known at once (count), where a
+// search of the port tables was a map lookup per port (16,384 of them for
+// every bind that failed).
+class EphemeralPorts {
+ public:
+  static constexpr std::uint32_t kRange = 65'536 - kEphemeralFirst;  // 16,384
+
+  void set(std::uint16_t port) { flip(port, true); }
+  void clear(std::uint16_t port) { flip(port, false); }
+  void clear_all() {
+    words_.fill(0);
+    count_ = 0;
+  }
+  bool full() const { return count_ == kRange; }
+
+  // The first free port at or after `cursor` (wrapping to kEphemeralFirst),
+  // or 0 if every one is in use.
+  std::uint16_t next_free(std::uint32_t cursor) const {
+    if (full()) return 0;
+    const std::uint32_t start = (cursor - kEphemeralFirst) % kRange;
+    for (std::uint32_t i = 0; i <= kWords; ++i) {
+      const std::uint32_t w = (start / 64 + i) % kWords;
+      std::uint64_t free_bits = ~words_[w];
+      if (i == 0) free_bits &= ~std::uint64_t{0} << (start % 64);  // not before the cursor
+      if (free_bits != 0) {
+        return static_cast<std::uint16_t>(kEphemeralFirst + w * 64 +
+                                          static_cast<std::uint32_t>(std::countr_zero(free_bits)));
+      }
+    }
+    return 0;  // not reached: count_ < kRange leaves a free bit
+  }
+
+ private:
+  static constexpr std::uint32_t kWords = kRange / 64;
+  void flip(std::uint16_t port, bool used) {
+    if (port < kEphemeralFirst) return;
+    const std::uint32_t bit = port - kEphemeralFirst;
+    std::uint64_t& word = words_[bit / 64];
+    const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
+    if (((word & mask) != 0) == used) return;
+    word ^= mask;
+    count_ = used ? count_ + 1 : count_ - 1;
+  }
+  std::array<std::uint64_t, kWords> words_{};
+  std::uint32_t count_ = 0;
+};
+
 struct SimHost {
   std::string name;
   std::uint32_t index = 0;  // order of add_host
@@ -54,6 +105,10 @@ struct SimHost {
   std::map<std::uint16_t, SimDatagramTransport*> datagrams;
   std::set<std::uint16_t> client_ports;  // ephemeral ports of stream clients
   std::uint32_t next_port = kEphemeralFirst;
+  // The ephemeral part of `datagrams`, and of `listeners` with `client_ports`
+  // (one stream port space): kept with them, for free_port.
+  EphemeralPorts datagram_ports;
+  EphemeralPorts stream_ports;
 };
 
 // ---- events ---------------------------------------------------------------

@@ -40,6 +40,7 @@ class SimPortHold {
       channel.failed(std::string(verb) + " on " + where + " failed: address in use");
       return false;
     }
+    ports().set(port);
     if (requested_ == 0) host_->next_port = static_cast<std::uint32_t>(port) + 1;
     bound_ = true;
     number_ = port;
@@ -52,7 +53,10 @@ class SimPortHold {
   void give(const Endpoint* endpoint) {
     if (!bound_) return;
     auto it = table().find(number_);
-    if (it != table().end() && it->second == endpoint) table().erase(it);
+    if (it != table().end() && it->second == endpoint) {
+      table().erase(it);
+      ports().clear(number_);
+    }
     bound_ = false;
   }
 
@@ -66,6 +70,14 @@ class SimPortHold {
       return host_->datagrams;
     } else {
       return host_->listeners;
+    }
+  }
+
+  EphemeralPorts& ports() const {
+    if constexpr (kDatagram) {
+      return host_->datagram_ports;
+    } else {
+      return host_->stream_ports;
     }
   }
 

@@ -438,7 +438,7 @@ void SimCore::detach(SimConn& c, int side) {
 }
 
 void SimCore::erase_conn(SimConn& c) {
-  c.host[0]->client_ports.erase(c.port[0]);
+  if (c.host[0]->client_ports.erase(c.port[0]) != 0) c.host[0]->stream_ports.clear(c.port[0]);
   conns_.erase(c.id);
 }
 

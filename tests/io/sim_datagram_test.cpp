@@ -305,6 +305,41 @@ TEST(SimDatagram, PortZeroBindsAFreePortAndInUseFails) {
   dump_on_failure(w.sink);
 }
 
+// The ephemeral range is 49152..65535 (16,384 ports a host and family): port
+// 0 takes the next free one from a cursor that only moves on, wraps to the
+// range's start, and fails with "no free port" once all are taken (at once:
+// the free ports are kept as bits, not searched port by port).
+TEST(SimDatagram, TheEphemeralRangeWrapsAndAFullRangeFailsAtOnce) {
+  SimWorld w;
+  w.net.add_host("a");
+  std::vector<Channel*> bound;
+  for (int i = 0; i < 16'384; ++i) {
+    Channel& c = w.io.bind("sim://a:0");
+    ASSERT_TRUE(c.connected()) << i << ": " << c.reason();
+    bound.push_back(&c);
+  }
+  EXPECT_EQ(bound.front()->local(), "a:49152");
+  EXPECT_EQ(bound.back()->local(), "a:65535");
+  for (int i = 0; i < 3; ++i) {
+    Channel& full = w.io.bind("sim://a:0");
+    EXPECT_EQ(full.state(), ChannelState::failed);
+    EXPECT_EQ(full.reason(), "bind on a:0 failed: no free port");
+  }
+  // Freed ports are taken again in the order of the range after the cursor
+  // (which wrapped past 65535): the lowest freed one first.
+  bound[7'000]->close("freed");
+  bound[100]->close("freed");
+  EXPECT_EQ(w.io.bind("sim://a:0").local(), "a:49252");
+  EXPECT_EQ(w.io.bind("sim://a:0").local(), "a:56152");
+  EXPECT_EQ(w.io.bind("sim://a:0").state(), ChannelState::failed);
+  // A fixed port in the range is in use for port 0 too, and the stream
+  // family has a range of its own.
+  bound[16'000]->close("freed");
+  EXPECT_TRUE(w.io.bind("sim://a:65152").connected());
+  EXPECT_EQ(w.io.bind("sim://a:0").state(), ChannelState::failed);
+  dump_on_failure(w.sink);
+}
+
 // Sends its datagrams in its first run and is done; its channel closes at exit.
 class SendAndGo final : public Doer {
  public:

@@ -7,9 +7,13 @@ set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.out" "$WORK/$2.err"; exit 1; }
-# started DIR: the sweep into --out DIR has begun its report.json (written
-# as report.json.XXXXXX and renamed at the end).
-started() { ls "$1"/report.json.* > /dev/null 2>&1; }
+# started DIR: the sweep into --out DIR (process $pid) has begun its
+# report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
+# or where that is missing report.json.XXXXXX (renamed at the end).
+started() {
+  ls "$1"/report.json.* > /dev/null 2>&1 ||
+    ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$1/.*(deleted)"
+}
 
 # interrupt NAME LINES COMMAND...: runs COMMAND in the background, sends
 # SIGINT once it has printed LINES lines (bounded wait), checks exit 130.

@@ -330,6 +330,59 @@ TEST(Counters, PrefixListingReadersAndNamesPublishedTwice) {
   EXPECT_EQ(board.read("a-1.y"), 3);
 }
 
+// A copies sum of Counters is kept as the parts change (any change: ++, +=,
+// -=, =), so reading it reads no part; a sum with a reader part, or a part
+// already in a sum, re-reads its parts at every read instead. Both exact.
+TEST(Counters, SumsOfCountersAreKeptAndSumsOfReadersAreRead) {
+  CounterBoard board;
+  Counter a, b, c;
+  a = 5;
+  board.add("t-1.n", a);
+  board.add("t-2.n", b);
+  board.add("t-3.n", c);
+  int reads = 0;
+  board.add("r-1.n", [&reads] { return ++reads, std::int64_t{10}; });
+  board.add_sum("t.n", {"t-1.n", "t-2.n", "t-3.n"});
+  EXPECT_EQ(board.read("t.n"), 5);
+  ++b;
+  c += 7;
+  a = 1;
+  --c;
+  b -= 3;
+  EXPECT_EQ(board.read("t.n"), 1 + -2 + 6);
+  EXPECT_EQ(board.read("t-3.n"), 6);
+  board.add_sum("mixed.n", {"t-1.n", "r-1.n"});  // t-1.n is in t.n already
+  EXPECT_EQ(board.read("mixed.n"), 11);
+  EXPECT_EQ(reads, 1);
+  a = 0;
+  EXPECT_EQ(board.read("mixed.n"), 10);
+  EXPECT_EQ(board.read("t.n"), 4);
+  try {
+    board.add_sum("u.n", {"t-1.n", "t-9.n"});
+    FAIL() << "a sum of an unpublished counter was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "counter 't-9.n' was not published");
+  }
+  EXPECT_FALSE(board.has("u.n"));
+}
+
+// `always` on a copies sum (kept, not re-read) fails at the exact pass it
+// stops holding: 1,000 tickers of tock 10 ms, each run adds 1,000 to t.runs.
+TEST(Expectations, AlwaysOnACopiesSumFailsAtTheExactPass) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"10ms\"\nlimit = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"
+      "copies = 1000\n[[expect]]\nalways = \"t.runs <= 4500\"\n"
+      "[[expect]]\ncondition = \"t.runs >= 3000\"\nby = \"1s\"\n",
+      "sum.toml", kinds);
+  const RunSummary summary = run_scenario(s, kinds);
+  ASSERT_EQ(summary.expectations.size(), 2u);
+  EXPECT_FALSE(summary.expectations[0].passed);
+  EXPECT_EQ(summary.expectations[0].detail, "t.runs was 5000 at tyme 0.04");
+  EXPECT_TRUE(summary.expectations[1].passed);
+  EXPECT_EQ(summary.expectations[1].detail, "held at tyme 0.02 s");
+}
+
 // A `by` deadline after the run's end fails saying the run ended first, not
 // that the condition "never held by" a tyme the run never reached.
 TEST(Expectations, ADeadlineAfterTheEndSaysTheRunEndedFirst) {

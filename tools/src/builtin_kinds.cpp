@@ -13,7 +13,7 @@ class Ticker final : public Doer {
   Ticker(const DoerSpec& spec, CounterBoard& counters)
       : Doer(spec.name, spec.tock), count_(spec.integer("count")) {
     if (count_ < 0) throw ParamError("count", "count must be >= 0 (0 = never done)");
-    counters.add(spec.name + ".runs", [this] { return runs_; });
+    counters.add(spec.name + ".runs", runs_);
   }
 
  protected:
@@ -22,7 +22,7 @@ class Ticker final : public Doer {
 
  private:
   std::int64_t count_;
-  std::int64_t runs_ = 0;
+  Counter runs_;
 };
 
 }  // namespace

@@ -352,8 +352,9 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
 // The channel ids that --channel C selects: "#2" or digits are an id (0
 // holds the network's own events, e.g. SimNet drops no channel carries);
 // anything else a name as listings print it ("server", "server/4"). The
-// header's table holds the channels opened before the first pass; channels
-// opened later (accepted remotes) are only in the events, so those cost one
+// header's table holds the channels opened before its first frame (the first
+// pass, or a build's first 4,096 events); channels opened later (accepted
+// remotes, the rest of a large build) are only in the events, so those cost one
 // more read of the journal, and only when an id or a name is not in the
 // table - which only a regular file allows (a pipe has been read; there an
 // id is taken on trust). An id or a name the journal does not have would

@@ -86,7 +86,7 @@ class EchoServer final : public EchoServerDoer {
   EchoServer(const DoerSpec& spec, BuildContext& context, const std::string& address)
       : EchoServerDoer(context.io, address, options(spec, context, address), spec.name) {
     context.publish(spec.name, listener());
-    context.counters.add(spec.name + ".accepted", [this] { return accepted_; });
+    context.counters.add(spec.name + ".accepted", accepted_);
     context.counters.add(spec.name + ".remotes",
                          [this] { return static_cast<std::int64_t>(remotes().size()); });
   }
@@ -108,7 +108,7 @@ class EchoServer final : public EchoServerDoer {
     EchoServerDoer::on_accept(remote);
   }
 
-  std::int64_t accepted_ = 0;
+  Counter accepted_;
 };
 
 // Sends `messages` messages of `size` bytes, one at a time: the next once the
@@ -140,12 +140,12 @@ class EchoClient final : public TcpClientDoer {
     }
     if (messages_ < 0) throw ParamError("messages", "messages must be >= 0");
     CounterBoard& c = context.counters;
-    c.add(spec.name + ".sent_messages", [this] { return sent_messages_; });
-    c.add(spec.name + ".sent_bytes", [this] { return sent_bytes_; });
-    c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
-    c.add(spec.name + ".echoed", [this] { return echoed_; });
-    c.add(spec.name + ".mismatches", [this] { return mismatches_; });
-    c.add(spec.name + ".resent", [this] { return resent_; });
+    c.add(spec.name + ".sent_messages", sent_messages_);
+    c.add(spec.name + ".sent_bytes", sent_bytes_);
+    c.add(spec.name + ".rx_bytes", rx_bytes_);
+    c.add(spec.name + ".echoed", echoed_);
+    c.add(spec.name + ".mismatches", mismatches_);
+    c.add(spec.name + ".resent", resent_);
     c.add(spec.name + ".connections",
           [this] { return static_cast<std::int64_t>(channel().connects()); });
   }
@@ -174,7 +174,12 @@ class EchoClient final : public TcpClientDoer {
 
   void enter() override {
     TcpClientDoer::enter();
-    sent_messages_ = sent_bytes_ = rx_bytes_ = echoed_ = mismatches_ = resent_ = 0;
+    sent_messages_ = 0;
+    sent_bytes_ = 0;
+    rx_bytes_ = 0;
+    echoed_ = 0;
+    mismatches_ = 0;
+    resent_ = 0;
     pending_.clear();
     outgoing_.clear();
     received_.clear();
@@ -237,8 +242,7 @@ class EchoClient final : public TcpClientDoer {
   std::int64_t messages_;
   std::size_t size_;
   Tock interval_;
-  std::int64_t sent_messages_ = 0, sent_bytes_ = 0, rx_bytes_ = 0, echoed_ = 0, mismatches_ = 0,
-               resent_ = 0;
+  Counter sent_messages_, sent_bytes_, rx_bytes_, echoed_, mismatches_, resent_;
   std::uint64_t connection_ = 0;  // channel().connects() as serve() last saw it
   std::string pending_;           // the message owed back
   std::string outgoing_;          // what tx has not taken yet
@@ -276,17 +280,21 @@ class UdpResponder final : public UdpPeerDoer {
       : UdpPeerDoer(context.io, bound_address(spec, context), named(spec), spec.name) {
     context.publish(spec.name, channel());
     CounterBoard& c = context.counters;
-    c.add(spec.name + ".rx_messages", [this] { return rx_messages_; });
-    c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
-    c.add(spec.name + ".tx_messages", [this] { return tx_messages_; });
-    c.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
-    c.add(spec.name + ".refused", [this] { return refused_; });
+    c.add(spec.name + ".rx_messages", rx_messages_);
+    c.add(spec.name + ".rx_bytes", rx_bytes_);
+    c.add(spec.name + ".tx_messages", tx_messages_);
+    c.add(spec.name + ".tx_bytes", tx_bytes_);
+    c.add(spec.name + ".refused", refused_);
   }
 
  private:
   void enter() override {
     UdpPeerDoer::enter();
-    rx_messages_ = rx_bytes_ = tx_messages_ = tx_bytes_ = refused_ = 0;
+    rx_messages_ = 0;
+    rx_bytes_ = 0;
+    tx_messages_ = 0;
+    tx_bytes_ = 0;
+    refused_ = 0;
   }
   void serve(Channel& channel) override {
     while (std::optional<Datagram> d = channel.receive()) {
@@ -301,7 +309,7 @@ class UdpResponder final : public UdpPeerDoer {
     }
   }
 
-  std::int64_t rx_messages_ = 0, rx_bytes_ = 0, tx_messages_ = 0, tx_bytes_ = 0, refused_ = 0;
+  Counter rx_messages_, rx_bytes_, tx_messages_, tx_bytes_, refused_;
 };
 
 // Strips "scheme://" from a resolved "@name" so it is a datagram peer.
@@ -362,16 +370,16 @@ class UdpRequester final : public UdpPeerDoer {
       throw ParamError("to", "to = '" + peer_ + "': " + problem);
     }
     CounterBoard& c = context.counters;
-    c.add(spec.name + ".sent", [this] { return sent_; });
-    c.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
-    c.add(spec.name + ".rx_messages", [this] { return rx_messages_; });
-    c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
-    c.add(spec.name + ".responses", [this] { return responses_; });
-    c.add(spec.name + ".duplicates", [this] { return duplicates_; });
-    c.add(spec.name + ".reordered", [this] { return reordered_; });
-    c.add(spec.name + ".corrupt", [this] { return corrupt_; });
-    c.add(spec.name + ".late", [this] { return late_; });
-    c.add(spec.name + ".lost", [this] { return sent_ - responses_; });
+    c.add(spec.name + ".sent", sent_);
+    c.add(spec.name + ".tx_bytes", tx_bytes_);
+    c.add(spec.name + ".rx_messages", rx_messages_);
+    c.add(spec.name + ".rx_bytes", rx_bytes_);
+    c.add(spec.name + ".responses", responses_);
+    c.add(spec.name + ".duplicates", duplicates_);
+    c.add(spec.name + ".reordered", reordered_);
+    c.add(spec.name + ".corrupt", corrupt_);
+    c.add(spec.name + ".late", late_);
+    c.add(spec.name + ".lost", lost_);  // sent_ - responses_, kept as they change
   }
 
  private:
@@ -387,8 +395,16 @@ class UdpRequester final : public UdpPeerDoer {
 
   void enter() override {
     UdpPeerDoer::enter();
-    sent_ = tx_bytes_ = rx_messages_ = rx_bytes_ = responses_ = duplicates_ = reordered_ =
-        corrupt_ = late_ = 0;
+    sent_ = 0;
+    tx_bytes_ = 0;
+    rx_messages_ = 0;
+    rx_bytes_ = 0;
+    responses_ = 0;
+    duplicates_ = 0;
+    reordered_ = 0;
+    corrupt_ = 0;
+    late_ = 0;
+    lost_ = 0;
     highest_ = -1;
     sent_at_.clear();
     answered_.clear();
@@ -417,6 +433,7 @@ class UdpRequester final : public UdpPeerDoer {
     }
     answered_[index] = true;
     ++responses_;
+    --lost_;
     if (seq < highest_) ++reordered_;
     highest_ = std::max(highest_, seq);
     if (tyme() - sent_at_[index] > timeout_) ++late_;
@@ -432,6 +449,7 @@ class UdpRequester final : public UdpPeerDoer {
         break;
       }
       ++sent_;
+      ++lost_;
       tx_bytes_ += static_cast<std::int64_t>(bytes.size());
       sent_at_.push_back(tyme());
       answered_.push_back(false);
@@ -456,8 +474,8 @@ class UdpRequester final : public UdpPeerDoer {
   std::size_t size_;
   Tock interval_;
   Tock timeout_;
-  std::int64_t sent_ = 0, tx_bytes_ = 0, rx_messages_ = 0, rx_bytes_ = 0, responses_ = 0,
-               duplicates_ = 0, reordered_ = 0, corrupt_ = 0, late_ = 0;
+  Counter sent_, tx_bytes_, rx_messages_, rx_bytes_, responses_, duplicates_, reordered_, corrupt_,
+      late_, lost_;
   std::int64_t highest_ = -1;
   std::vector<Tyme> sent_at_;
   std::vector<bool> answered_;
@@ -469,14 +487,15 @@ class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
       : SerialDoer(context.io, device_address(spec, context), named(spec), spec.name) {
-    context.counters.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
-    context.counters.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
+    context.counters.add(spec.name + ".rx_bytes", rx_bytes_);
+    context.counters.add(spec.name + ".tx_bytes", tx_bytes_);
   }
 
  private:
   void enter() override {
     SerialDoer::enter();
-    rx_bytes_ = tx_bytes_ = 0;
+    rx_bytes_ = 0;
+    tx_bytes_ = 0;
   }
   void serve(Channel& channel) override {
     if (!channel.connected()) return;
@@ -489,7 +508,7 @@ class SerialEcho final : public SerialDoer {
     channel.consume(taken);
   }
 
-  std::int64_t rx_bytes_ = 0, tx_bytes_ = 0;
+  Counter rx_bytes_, tx_bytes_;
 };
 
 // Writes `lines` numbered text lines ("L000042 abc...\n") to a serial line,
@@ -515,12 +534,12 @@ class SerialSender final : public SerialDoer {
     }
     if (lines_ < 0) throw ParamError("lines", "lines must be >= 0");
     CounterBoard& c = context.counters;
-    c.add(spec.name + ".lines_sent", [this] { return lines_sent_; });
-    c.add(spec.name + ".lines_received", [this] { return lines_received_; });
-    c.add(spec.name + ".lines_intact", [this] { return lines_intact_; });
-    c.add(spec.name + ".lines_damaged", [this] { return lines_received_ - lines_intact_; });
-    c.add(spec.name + ".tx_bytes", [this] { return tx_bytes_; });
-    c.add(spec.name + ".rx_bytes", [this] { return rx_bytes_; });
+    c.add(spec.name + ".lines_sent", lines_sent_);
+    c.add(spec.name + ".lines_received", lines_received_);
+    c.add(spec.name + ".lines_intact", lines_intact_);
+    c.add(spec.name + ".lines_damaged", lines_damaged_);  // received - intact, kept
+    c.add(spec.name + ".tx_bytes", tx_bytes_);
+    c.add(spec.name + ".rx_bytes", rx_bytes_);
   }
 
  private:
@@ -536,7 +555,12 @@ class SerialSender final : public SerialDoer {
 
   void enter() override {
     SerialDoer::enter();
-    lines_sent_ = lines_received_ = lines_intact_ = tx_bytes_ = rx_bytes_ = 0;
+    lines_sent_ = 0;
+    lines_received_ = 0;
+    lines_intact_ = 0;
+    lines_damaged_ = 0;
+    tx_bytes_ = 0;
+    rx_bytes_ = 0;
     outgoing_.clear();
     received_.clear();
     next_send_ = left_ = tyme();
@@ -551,12 +575,16 @@ class SerialSender final : public SerialDoer {
       const std::string text = received_.substr(0, end + 1);
       received_.erase(0, end + 1);
       ++lines_received_;
+      ++lines_damaged_;
       std::int64_t index = 0;
       for (std::size_t i = 1; i < 7 && i < text.size(); ++i) {
         const char c = text[i];
         index = (c >= '0' && c <= '9' && index >= 0) ? index * 10 + (c - '0') : -1;
       }
-      if (index >= 0 && index < lines_sent_ && text == line(index)) ++lines_intact_;
+      if (index >= 0 && index < lines_sent_ && text == line(index)) {
+        ++lines_intact_;
+        --lines_damaged_;
+      }
     }
     if (received_.size() > 4 * size_) received_.clear();  // garbage without newlines
     if (!channel.connected()) return;
@@ -598,8 +626,7 @@ class SerialSender final : public SerialDoer {
   std::size_t size_;
   Tock interval_;
   Tock drain_;
-  std::int64_t lines_sent_ = 0, lines_received_ = 0, lines_intact_ = 0, tx_bytes_ = 0,
-               rx_bytes_ = 0;
+  Counter lines_sent_, lines_received_, lines_intact_, lines_damaged_, tx_bytes_, rx_bytes_;
   std::string outgoing_, received_;
   Tyme next_send_{};
   Tyme left_{};  // when the last byte written has left, at the line's baud rate

@@ -1,5 +1,6 @@
 #include "journal_target.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@ FileTarget::FileTarget(std::string path, std::string what)
   std::error_code ignored;
   const std::filesystem::path resolved = std::filesystem::weakly_canonical(path_, ignored);
   final_path_ = resolved.empty() ? path_ : resolved.string();
+  if (open_anonymous()) return;
   // FILE.XXXXXX beside FILE, so that the rename stays in one file system.
   std::vector<char> name(final_path_.begin(), final_path_.end());
   const char suffix[] = ".XXXXXX";
@@ -41,8 +43,61 @@ FileTarget::FileTarget(std::string path, std::string what)
   temporary_ = true;
 }
 
+bool FileTarget::open_anonymous() {
+#ifdef O_TMPFILE
+  // A file with no name in FILE's directory (so that linkat stays in one file
+  // system), written through /proc/self/fd/N: a process killed before
+  // commit() leaves nothing behind. Not every file system has O_TMPFILE, and
+  // /proc may be missing: then the caller falls back to a named temporary.
+  std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  if (::access(proc.c_str(), W_OK) != 0) {
+    ::close(fd);
+    return false;
+  }
+  ::fchmod(fd, 0644);  // as the named temporary: not narrowed by the umask
+  anonymous_fd_ = fd;
+  write_path_ = proc;
+  temporary_ = true;
+  return true;
+#else
+  return false;
+#endif
+}
+
+// linkat cannot replace an existing FILE: then the file gets a fresh name
+// beside it first (FILE.<pid>.<n>, the one moment a kill could leave a name)
+// and is renamed over FILE.
+void FileTarget::link_anonymous(std::error_code& error) const {
+  const std::string from = write_path_;
+  if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, final_path_.c_str(), AT_SYMLINK_FOLLOW) == 0)
+    return;
+  if (errno != EEXIST) {
+    error.assign(errno, std::generic_category());
+    return;
+  }
+  for (int n = 0; n < 100; ++n) {
+    const std::string name =
+        final_path_ + "." + std::to_string(::getpid()) + "." + std::to_string(n);
+    if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      std::filesystem::rename(name, final_path_, error);
+      if (error) {
+        std::error_code ignored;
+        std::filesystem::remove(name, ignored);
+      }
+      return;
+    }
+    if (errno != EEXIST) break;
+  }
+  error.assign(errno, std::generic_category());
+}
+
 FileTarget::~FileTarget() {
-  if (!temporary_ || committed_) return;
+  if (anonymous_fd_ >= 0) ::close(anonymous_fd_);  // unlinked: the file goes with it
+  if (!temporary_ || committed_ || anonymous_fd_ >= 0) return;
   std::error_code ignored;
   std::filesystem::remove(write_path_, ignored);
 }
@@ -63,7 +118,11 @@ void FileTarget::commit() {
   committed_ = true;
   if (!temporary_) return;
   std::error_code error;
-  std::filesystem::rename(write_path_, final_path_, error);
+  if (anonymous_fd_ >= 0) {
+    link_anonymous(error);
+  } else {
+    std::filesystem::rename(write_path_, final_path_, error);
+  }
   if (error) {
     committed_ = false;  // the destructor removes the file written
     cannot_create(error.message());

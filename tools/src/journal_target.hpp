@@ -1,8 +1,11 @@
 // Where hio writes a file it must not leave half-written in place of an
 // existing one: a journal (`hio run --record FILE`, `hio replay --record
 // FILE`, a failing seed of `hio sweep --out`) or a sweep's report.json. The
-// file is written under a new, unique name beside FILE and renamed over FILE
-// by commit(); without commit() it is removed. For a journal, commit() comes
+// file is written without a name (Linux O_TMPFILE, through /proc/self/fd/N)
+// in FILE's directory and linked as FILE by commit(), so that a process
+// killed before commit() leaves nothing; where O_TMPFILE or /proc is missing,
+// under a new, unique name beside FILE (FILE.XXXXXX), renamed over FILE by
+// commit(). Without commit() it is removed. For a journal, commit() comes
 // once the doer tree is built, so a scenario that cannot be built leaves an
 // existing FILE as it was; a report is committed once it is complete. No
 // other file is ever overwritten. A FILE that exists and is not a regular
@@ -13,6 +16,7 @@
 
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
@@ -42,10 +46,13 @@ class FileTarget {
   const std::string& path() const { return path_; }
 
  private:
+  bool open_anonymous();
+  void link_anonymous(std::error_code& error) const;
   std::string path_;  // as given (for messages)
   std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved
   std::string write_path_;
+  int anonymous_fd_ = -1;  // the O_TMPFILE file, kept open until the end
   bool temporary_ = false;
   bool committed_ = false;
 };

@@ -22,7 +22,9 @@ struct SalvageResult {
 // Reads `input` up to its first damage and writes what was intact to `output`
 // (frames re-encoded, same events and digest of them). The new trailer keeps the
 // input's outcome if the input was complete; otherwise end = unknown, passes =
-// last pass + 1, end_tyme = last tyme, end_text = "salvaged: <damage>".
+// last pass + 1, end_tyme = one tock after the last pass (passes x tock, as in
+// every trailer; the exit's tyme if the last frame is the run's exit),
+// end_text = "salvaged: <damage>".
 // Throws JournalException if the input has no intact header (nothing to keep),
 // std::system_error if `output` cannot be written.
 SalvageResult salvage_journal(const std::string& input, const std::string& output,

@@ -113,6 +113,7 @@ class ExpectationChecker final : public PassObserver {
   const CounterBoard& counters_;
   Tyme start_;
   std::vector<ExpectationResult> results_;
+  std::vector<const CounterBoard::Reader*> readers_;  // results_'s counters, in order
   std::function<void(Tyme)> progress_;
   std::chrono::steady_clock::time_point next_progress_;
 };
