@@ -14,6 +14,7 @@ DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool alway
   for (const Doer* doer : doers_) {
     if (doer == nullptr) throw std::invalid_argument("DoDoer '" + this->name() + "': null child");
   }
+  members_.insert(doers_.begin(), doers_.end());
 }
 
 // Children must be closed before they (the owned ones) are destroyed.
@@ -25,6 +26,7 @@ Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
   if (!doer) throw std::invalid_argument("DoDoer '" + name() + "': adopt(nullptr)");
   owned_.push_back(std::move(doer));
   doers_.push_back(owned_.back().get());
+  members_.insert(owned_.back().get());
   return *owned_.back();
 }
 
@@ -71,23 +73,14 @@ void DoDoer::extend(std::span<Doer* const> doers) {
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
-  // New doers in the order given, each once. A big batch looks them up in a
-  // hash set (lookups only: the order comes from `doers`), so a million in
-  // one call is not a million scans of the children.
+  // New doers in the order given, each once: members_ (a hash set kept in
+  // step with doers_, for lookups only: the order comes from `doers`) makes
+  // that O(1) per doer however many children there are.
   std::vector<Doer*> fresh;
-  constexpr std::size_t kScanMax = 16;
-  if (doers.size() <= kScanMax) {
-    for (Doer* doer : doers) {
-      if (doer == nullptr || std::find(doers_.begin(), doers_.end(), doer) != doers_.end() ||
-          std::find(fresh.begin(), fresh.end(), doer) != fresh.end()) {
-        continue;
-      }
+  std::unordered_set<const Doer*> batch;
+  for (Doer* doer : doers) {
+    if (doer != nullptr && !members_.contains(doer) && batch.insert(doer).second) {
       fresh.push_back(doer);
-    }
-  } else {
-    std::unordered_set<const Doer*> seen(doers_.begin(), doers_.end());
-    for (Doer* doer : doers) {
-      if (doer != nullptr && seen.insert(doer).second) fresh.push_back(doer);
     }
   }
   if (scheduled()) {
@@ -100,17 +93,24 @@ void DoDoer::extend(std::span<Doer* const> doers) {
       // Those entered before the one that failed stay (as Schedule::enter
       // says); the rest never became children.
       for (std::size_t i = 0; i < fresh.size(); ++i) {
-        if (!was_scheduled[i] && fresh[i]->scheduled()) doers_.push_back(fresh[i]);
+        if (!was_scheduled[i] && fresh[i]->scheduled()) {
+          doers_.push_back(fresh[i]);
+          members_.insert(fresh[i]);
+        }
       }
       throw;
     }
   }
   doers_.insert(doers_.end(), fresh.begin(), fresh.end());
+  members_.insert(fresh.begin(), fresh.end());
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {
+  // One sweep of doers_ per call, not one per doer.
+  bool any = false;
   for (Doer* doer : doers)
-    doers_.erase(std::remove(doers_.begin(), doers_.end(), doer), doers_.end());
+    any = members_.erase(doer) > 0 || any;
+  if (any) std::erase_if(doers_, [this](const Doer* doer) { return !members_.contains(doer); });
   core_.remove(doers);
 }
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <span>
+#include <unordered_set>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -61,6 +62,7 @@ class DoDoer : public Doer {
  private:
   Schedule core_;
   std::vector<Doer*> doers_;
+  std::unordered_set<const Doer*> members_;  // doers_ as a set (lookups only)
   std::vector<std::unique_ptr<Doer>> owned_;
   bool always_;
   bool skip_idle_ = true;
