@@ -24,6 +24,7 @@ DoDoer::~DoDoer() {
 
 Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
   if (!doer) throw std::invalid_argument("DoDoer '" + name() + "': adopt(nullptr)");
+  wound_ = false;
   owned_.push_back(std::move(doer));
   doers_.push_back(owned_.back().get());
   members_.insert(owned_.back().get());
@@ -34,6 +35,11 @@ void DoDoer::wind(Tymth tymth) {
   // Winding walks the whole tree below, so a DoDoer that is its own
   // descendant would recurse until the stack overflows: say so instead.
   if (winding_) throw std::logic_error("DoDoer '" + name() + "' contains itself");
+  // Already wound with this tymth, and its children unchanged since: the
+  // parent that entered it wound the whole tree below when it was entered
+  // itself. Winding again at every level made entering a chain of depth d
+  // cost O(d^2). (A doer entered later is wound as it is entered.)
+  if (wound_ && tymth == this->tymth()) return;
   winding_ = true;
   struct Unset {
     bool& flag;
@@ -43,6 +49,7 @@ void DoDoer::wind(Tymth tymth) {
   core_.wind(tymth);
   for (Doer* doer : doers_)
     doer->wind(tymth);
+  wound_ = true;
 }
 
 void DoDoer::enter() {
@@ -66,6 +73,7 @@ bool DoDoer::recur(Tyme tyme) {
 }
 
 void DoDoer::exit() {
+  wound_ = false;  // the next enter winds the tree again (and finds cycles)
   core_.exit();
 }
 
@@ -73,22 +81,27 @@ void DoDoer::extend(std::span<Doer* const> doers) {
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
-  // New doers in the order given, each once: members_ (a hash set kept in
-  // step with doers_, for lookups only: the order comes from `doers`) makes
-  // that O(1) per doer however many children there are.
-  std::vector<Doer*> fresh;
+  // The doers given, in order, each once. New ones become children; while
+  // this DoDoer runs, each one not scheduled is entered now, a child that
+  // finished included (it runs again, as under the Doist). members_ (a hash
+  // set kept in step with doers_, for lookups only: the order comes from
+  // `doers`) makes that O(1) per doer however many children there are.
+  wound_ = false;
+  std::vector<Doer*> fresh;     // not children yet
+  std::vector<Doer*> entering;  // to enter now
   std::unordered_set<const Doer*> batch;
   for (Doer* doer : doers) {
-    if (doer != nullptr && !members_.contains(doer) && batch.insert(doer).second) {
-      fresh.push_back(doer);
-    }
+    if (doer == nullptr || !batch.insert(doer).second) continue;
+    const bool member = members_.contains(doer);
+    if (!member) fresh.push_back(doer);
+    if (!member || !doer->scheduled()) entering.push_back(doer);
   }
   if (scheduled()) {
     std::vector<bool> was_scheduled;
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
     try {
-      core_.enter(fresh, tyme());
+      core_.enter(entering, tyme());
     } catch (...) {
       // Those entered before the one that failed stay (as Schedule::enter
       // says); the rest never became children.
@@ -106,6 +119,7 @@ void DoDoer::extend(std::span<Doer* const> doers) {
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {
+  wound_ = false;
   // One sweep of doers_ per call, not one per doer.
   bool any = false;
   for (Doer* doer : doers)

@@ -31,8 +31,12 @@ class DoDoer : public Doer {
   // Takes ownership and adds the doer to the children run from next enter.
   Doer& adopt(std::unique_ptr<Doer> doer);
 
-  // While running: enters the doers now (see Doist::extend). Otherwise they
-  // are added to the children for the next run.
+  // Adds the doers that are not children yet to doers(), in order, each
+  // once. While running, it also enters each given doer that is not
+  // scheduled now (see Doist::extend), a child that finished included: it
+  // runs again, as under the Doist. Otherwise they run from the next enter.
+  // doers() keeps finished children (a re-entered DoDoer restarts them all,
+  // as in hio); remove() drops them.
   void extend(std::span<Doer* const> doers);
   void extend(std::initializer_list<Doer*> doers) {
     extend(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -67,6 +71,8 @@ class DoDoer : public Doer {
   bool always_;
   bool skip_idle_ = true;
   bool winding_ = false;  // wind() is walking the tree below (finds cycles)
+  // The tree below is wound with tymth() and unchanged since (see wind()).
+  bool wound_ = false;
 };
 
 }  // namespace hio
