@@ -161,7 +161,7 @@ Tyme Schedule::ready_until() {
     ready_until_known_ = true;
     ready_until_ = tyme_after(pass_tyme_, pass_tock0_);
     // Under a DoDoer with tock 0 whose parent passes on a grid, its next run
-    // is a grid step away, not tock 0 (B in docs/scaling.md): a child due
+    // is a grid step away, not tock 0 (docs/scheduling.md): a child due
     // then belongs in the ready list. Only a hint: a deed in the ready list
     // that is not due when the next pass reaches it goes on waiting.
     if (owner_ != nullptr) {
