@@ -14,6 +14,7 @@ DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool alway
   for (const Doer* doer : doers_) {
     if (doer == nullptr) throw std::invalid_argument("DoDoer '" + this->name() + "': null child");
   }
+  members_.insert(doers_.begin(), doers_.end());
 }
 
 // Children must be closed before they (the owned ones) are destroyed.
@@ -23,8 +24,10 @@ DoDoer::~DoDoer() {
 
 Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
   if (!doer) throw std::invalid_argument("DoDoer '" + name() + "': adopt(nullptr)");
+  wound_ = false;
   owned_.push_back(std::move(doer));
   doers_.push_back(owned_.back().get());
+  members_.insert(owned_.back().get());
   return *owned_.back();
 }
 
@@ -32,6 +35,11 @@ void DoDoer::wind(Tymth tymth) {
   // Winding walks the whole tree below, so a DoDoer that is its own
   // descendant would recurse until the stack overflows: say so instead.
   if (winding_) throw std::logic_error("DoDoer '" + name() + "' contains itself");
+  // Already wound with this tymth, and its children unchanged since: the
+  // parent that entered it wound the whole tree below when it was entered
+  // itself. Winding again at every level made entering a chain of depth d
+  // cost O(d^2). (A doer entered later is wound as it is entered.)
+  if (wound_ && tymth == this->tymth()) return;
   winding_ = true;
   struct Unset {
     bool& flag;
@@ -41,6 +49,7 @@ void DoDoer::wind(Tymth tymth) {
   core_.wind(tymth);
   for (Doer* doer : doers_)
     doer->wind(tymth);
+  wound_ = true;
 }
 
 void DoDoer::enter() {
@@ -64,6 +73,7 @@ bool DoDoer::recur(Tyme tyme) {
 }
 
 void DoDoer::exit() {
+  wound_ = false;  // the next enter winds the tree again (and finds cycles)
   core_.exit();
 }
 
@@ -71,46 +81,50 @@ void DoDoer::extend(std::span<Doer* const> doers) {
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
-  // New doers in the order given, each once. A big batch looks them up in a
-  // hash set (lookups only: the order comes from `doers`), so a million in
-  // one call is not a million scans of the children.
-  std::vector<Doer*> fresh;
-  constexpr std::size_t kScanMax = 16;
-  if (doers.size() <= kScanMax) {
-    for (Doer* doer : doers) {
-      if (doer == nullptr || std::find(doers_.begin(), doers_.end(), doer) != doers_.end() ||
-          std::find(fresh.begin(), fresh.end(), doer) != fresh.end()) {
-        continue;
-      }
-      fresh.push_back(doer);
-    }
-  } else {
-    std::unordered_set<const Doer*> seen(doers_.begin(), doers_.end());
-    for (Doer* doer : doers) {
-      if (doer != nullptr && seen.insert(doer).second) fresh.push_back(doer);
-    }
+  // The doers given, in order, each once. New ones become children; while
+  // this DoDoer runs, each one not scheduled is entered now, a child that
+  // finished included (it runs again, as under the Doist). members_ (a hash
+  // set kept in step with doers_, for lookups only: the order comes from
+  // `doers`) makes that O(1) per doer however many children there are.
+  wound_ = false;
+  std::vector<Doer*> fresh;     // not children yet
+  std::vector<Doer*> entering;  // to enter now
+  std::unordered_set<const Doer*> batch;
+  for (Doer* doer : doers) {
+    if (doer == nullptr || !batch.insert(doer).second) continue;
+    const bool member = members_.contains(doer);
+    if (!member) fresh.push_back(doer);
+    if (!member || !doer->scheduled()) entering.push_back(doer);
   }
   if (scheduled()) {
     std::vector<bool> was_scheduled;
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
     try {
-      core_.enter(fresh, tyme());
+      core_.enter(entering, tyme());
     } catch (...) {
       // Those entered before the one that failed stay (as Schedule::enter
       // says); the rest never became children.
       for (std::size_t i = 0; i < fresh.size(); ++i) {
-        if (!was_scheduled[i] && fresh[i]->scheduled()) doers_.push_back(fresh[i]);
+        if (!was_scheduled[i] && fresh[i]->scheduled()) {
+          doers_.push_back(fresh[i]);
+          members_.insert(fresh[i]);
+        }
       }
       throw;
     }
   }
   doers_.insert(doers_.end(), fresh.begin(), fresh.end());
+  members_.insert(fresh.begin(), fresh.end());
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {
+  wound_ = false;
+  // One sweep of doers_ per call, not one per doer.
+  bool any = false;
   for (Doer* doer : doers)
-    doers_.erase(std::remove(doers_.begin(), doers_.end(), doer), doers_.end());
+    any = members_.erase(doer) > 0 || any;
+  if (any) std::erase_if(doers_, [this](const Doer* doer) { return !members_.contains(doer); });
   core_.remove(doers);
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_set>
 
 namespace hio {
 
@@ -206,13 +207,11 @@ void Doist::exit() {
 }
 
 void Doist::extend(std::span<Doer* const> doers) {
+  // Each once, in the order given (a hash set for lookups only).
   std::vector<Doer*> fresh;
+  std::unordered_set<const Doer*> seen(pending_.begin(), pending_.end());
   for (Doer* doer : doers) {
-    if (doer != nullptr && !doer->scheduled() &&
-        std::find(fresh.begin(), fresh.end(), doer) == fresh.end() &&
-        std::find(pending_.begin(), pending_.end(), doer) == pending_.end()) {
-      fresh.push_back(doer);
-    }
+    if (doer != nullptr && !doer->scheduled() && seen.insert(doer).second) fresh.push_back(doer);
   }
   if (!in_run_ && !entered_) {  // before a run: queued for it
     pending_.insert(pending_.end(), fresh.begin(), fresh.end());
@@ -222,10 +221,11 @@ void Doist::extend(std::span<Doer* const> doers) {
 }
 
 void Doist::remove(std::span<Doer* const> doers) {
-  for (Doer* doer : doers) {
-    doers_.erase(std::remove(doers_.begin(), doers_.end(), doer), doers_.end());
-    pending_.erase(std::remove(pending_.begin(), pending_.end(), doer), pending_.end());
-  }
+  // One sweep of the lists per call, not one per doer.
+  const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());
+  auto is_gone = [&gone](const Doer* doer) { return gone.contains(doer); };
+  std::erase_if(doers_, is_gone);
+  std::erase_if(pending_, is_gone);
   core_.remove(doers);
 }
 

@@ -86,7 +86,7 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
   deed.retyme = tyme;
   if (step.kind() == Step::Kind::tock) {
     deed.state = Deed::State::ready;
-    ready_.push_back(&deed);
+    push_ready(deed);
   } else {
     place(deed, step);
   }
@@ -100,27 +100,130 @@ void Schedule::collect_due(Tyme tyme) {
   // The ready list becomes this pass's run list as it is (it is in queue
   // order); its deeds that are not due yet go to the heap as the pass reaches
   // them. Deeds due from the heap or woken are merged in by label.
+  // (The slots of the ready list's deeds are their places in run_.)
   run_.swap(ready_);
   ready_.clear();
-  const bool heap_due = !heap_.empty() && heap_.front()->retyme <= tyme;
-  if (!heap_due && woken_.empty()) return;
+  ready_dead_ = 0;
+  const bool heap_due = !heap_.empty() && heap_.front().retyme <= tyme;
+  if (heap_due || !woken_.empty()) {
+    extra_.clear();
+    while (!heap_.empty() && heap_.front().retyme <= tyme)
+      extra_.push_back(&heap_pop());
+    for (Deed* deed : woken_) {
+      deed->retyme = tyme;  // a woken deed is due now; its tock counts from here
+      extra_.push_back(deed);
+    }
+    woken_.clear();
+    std::sort(extra_.begin(), extra_.end(), by_label);
+    merge_into_run(extra_);
+  }
+  for (Bucket& bucket : buckets_) {
+    if (bucket.deeds.empty() || bucket.at > tyme) continue;
+    merge_into_run(bucket.deeds);
+    bucket.deeds.clear();
+    bucket.live = 0;
+  }
+}
 
-  extra_.clear();
-  while (!heap_.empty() && heap_.front()->retyme <= tyme) {
-    Deed& deed = heap_pop();
-    deed.state = Deed::State::ready;
-    extra_.push_back(&deed);
-  }
-  for (Deed* deed : woken_) {
-    deed->retyme = tyme;  // a woken deed is due now; its tock counts from here
+void Schedule::merge_into_run(const std::vector<Deed*>& more) {
+  merged_.clear();
+  merged_.reserve(run_.size() + more.size());
+  auto emit = [this](Deed* deed) {
+    deed->slot = static_cast<std::int32_t>(merged_.size());
     deed->state = Deed::State::ready;
-    extra_.push_back(deed);
+    merged_.push_back(deed);
+  };
+  auto a = run_.begin();
+  auto b = more.begin();
+  for (;;) {
+    while (a != run_.end() && *a == nullptr)
+      ++a;
+    while (b != more.end() && *b == nullptr)
+      ++b;
+    if (a == run_.end() || b == more.end()) break;
+    if ((*b)->label < (*a)->label) {
+      emit(*b++);
+    } else {
+      emit(*a++);
+    }
   }
-  woken_.clear();
-  std::sort(extra_.begin(), extra_.end(), by_label);
-  merged_.resize(run_.size() + extra_.size());
-  std::merge(run_.begin(), run_.end(), extra_.begin(), extra_.end(), merged_.begin(), by_label);
+  for (; a != run_.end(); ++a) {
+    if (*a != nullptr) emit(*a);
+  }
+  for (; b != more.end(); ++b) {
+    if (*b != nullptr) emit(*b);
+  }
   run_.swap(merged_);
+}
+
+Tyme Schedule::ready_until() {
+  if (!ready_until_known_) {
+    ready_until_known_ = true;
+    ready_until_ = tyme_after(pass_tyme_, pass_tock0_);
+    // Under a DoDoer with tock 0 whose parent passes on a grid, its next run
+    // is a grid step away, not tock 0 (docs/scheduling.md): a child due
+    // then belongs in the ready list. Only a hint: a deed in the ready list
+    // that is not due when the next pass reaches it goes on waiting.
+    if (owner_ != nullptr) {
+      const std::optional<Tock> grid = pass_grid();
+      if (grid && *grid > pass_tock0_) ready_until_ = tyme_after(pass_tyme_, *grid);
+    }
+  }
+  return ready_until_;
+}
+
+void Schedule::defer(Deed& deed) {
+  if (deed.retyme <= ready_until()) {
+    push_ready(deed);
+    return;
+  }
+  Bucket* free = nullptr;
+  for (Bucket& bucket : buckets_) {
+    if (bucket.deeds.empty()) {
+      if (free == nullptr) free = &bucket;
+      continue;
+    }
+    if (bucket.at != deed.retyme) continue;
+    if (bucket.last_label >= deed.label) {  // out of label order
+      heap_push(deed);
+      return;
+    }
+    free = &bucket;
+    break;
+  }
+  if (free == nullptr) {
+    heap_push(deed);
+    return;
+  }
+  free->at = deed.retyme;
+  deed.state = Deed::State::timed;
+  deed.slot = -2 - static_cast<std::int32_t>(free->deeds.size());
+  free->deeds.push_back(&deed);
+  ++free->live;
+  free->last_label = deed.label;
+}
+
+Schedule::Bucket* Schedule::bucket_at(Tyme at) {
+  for (Bucket& bucket : buckets_) {
+    if (!bucket.deeds.empty() && bucket.at == at) return &bucket;
+  }
+  return nullptr;
+}
+
+void Schedule::bucket_erase(Deed& deed) {
+  Bucket* bucket = bucket_at(deed.retyme);
+  HIO_CHECK(bucket != nullptr, "a timed deed is in no bucket");
+  bucket->deeds[static_cast<std::size_t>(-2 - deed.slot)] = nullptr;
+  deed.slot = -1;
+  if (--bucket->live == 0) bucket->deeds.clear();
+}
+
+Tyme Schedule::next_timer() const {
+  Tyme next = heap_.empty() ? kTymeNever : heap_.front().retyme;
+  for (const Bucket& bucket : buckets_) {
+    if (!bucket.deeds.empty()) next = std::min(next, bucket.at);
+  }
+  return next;
 }
 
 void Schedule::pass(Tyme tyme, Tock tock0) {
@@ -129,6 +232,8 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
   in_pass_ = true;
   pass_tyme_ = tyme;
   pass_tock0_ = tock0;
+  ready_until_known_ = false;
+  pass_grid_known_ = false;
   const Tyme next_pass = tyme_after(tyme, tock0);
   // The loop index and the run list stay in registers: a run stores what a
   // doer may read of them (running_, run_index_), and the loop looks at the
@@ -144,7 +249,7 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
       Deed* deed = run[i];
       if (deed == nullptr) continue;  // removed earlier in this pass
       if (deed->retyme > tyme) {      // ready, but not due at this tyme
-        heap_push(*deed);
+        defer(*deed);
         continue;
       }
       // A running deed keeps the state `ready`: only running_ marks it, which
@@ -187,14 +292,15 @@ void Schedule::pass(Tyme tyme, Tock tock0) {
       }
       if (step.tock() == Tock{0}) {  // the common case: due next pass
         deed->retyme = next_pass;
+        deed->slot = static_cast<std::int32_t>(ready_.size());
         ready_.push_back(deed);
         continue;
       }
       deed->retyme = tyme_after(deed->retyme, step.tock());
       if (deed->retyme <= next_pass) {
-        ready_.push_back(deed);
+        push_ready(*deed);
       } else {
-        heap_push(*deed);
+        defer(*deed);
       }
     }
   } catch (...) {
@@ -230,10 +336,12 @@ void Schedule::place(Deed& deed, Step step) {
       if (deed.wake_pending) {  // woken while it ran: run next pass instead
         deed.wake_pending = false;
         deed.state = Deed::State::woken;
+        deed.slot = static_cast<std::int32_t>(woken_.size());
         woken_.push_back(&deed);
         return;
       }
       deed.state = step.kind() == Step::Kind::park ? Deed::State::parked : Deed::State::idling;
+      deed.slot = -1;
       if (step.until() != kTymeNever) {
         deed.retyme = step.until();
         heap_push(deed);
@@ -243,6 +351,7 @@ void Schedule::place(Deed& deed, Step step) {
       deed.wake_pending = false;
       unlink(deed);
       deed.state = Deed::State::idle;
+      deed.slot = -1;
       deed.schedule = nullptr;
       return;
   }
@@ -262,7 +371,7 @@ void Schedule::wake(Deed& deed) {
   while (current != nullptr && current->schedule != nullptr &&
          (current->state == Deed::State::parked || current->state == Deed::State::idling)) {
     Schedule& schedule = *current->schedule;
-    if (current->heap_index >= 0) schedule.heap_erase(*current);
+    if (current->slot >= 0) schedule.heap_erase(*current);
     if (current->state == Deed::State::idling && schedule.running_ != nullptr &&
         current->label > schedule.running_->label) {
       // Had it not parked, it would still run in this pass: let it.
@@ -270,6 +379,7 @@ void Schedule::wake(Deed& deed) {
       return;
     }
     current->state = Deed::State::woken;
+    current->slot = static_cast<std::int32_t>(schedule.woken_.size());
     schedule.woken_.push_back(current);
     current = schedule.owner_ != nullptr ? &schedule.owner_->deed_ : nullptr;
   }
@@ -287,6 +397,28 @@ std::optional<Tock> Schedule::exact_grid() const {
   return tock;
 }
 
+std::optional<Tock> Schedule::pass_grid() {
+  // As exact_grid(), from the parent's value for its pass in progress, so a
+  // deep chain costs O(1) per level, not O(depth).
+  if (owner_ == nullptr) return pass_tock0_;
+  if (!pass_grid_known_) {
+    pass_grid_known_ = true;
+    Schedule* parent = owner_->deed_.schedule;
+    const std::optional<Tock> grid = parent != nullptr && parent->in_pass_ ? parent->pass_grid()
+                                     : parent != nullptr                   ? parent->exact_grid()
+                                                                           : std::nullopt;
+    const Tock tock = owner_->tock();
+    if (tock == Tock{0}) {
+      pass_grid_ = grid;
+    } else if (!grid || *grid <= Tock{0} || tock % *grid != Tock{0}) {
+      pass_grid_ = std::nullopt;
+    } else {
+      pass_grid_ = tock;
+    }
+  }
+  return pass_grid_;
+}
+
 bool Schedule::idle_park_exact() const {
   return owner_ == nullptr || owner_->tock() == Tock{0} || exact_grid().has_value();
 }
@@ -298,6 +430,9 @@ void Schedule::insert_due(Deed& deed) {
   while (at < run_.size() && (run_[at] == nullptr || run_[at]->label < deed.label))
     ++at;
   run_.insert(run_.begin() + static_cast<std::ptrdiff_t>(at), &deed);
+  for (std::size_t i = at; i < run_.size(); ++i) {
+    if (run_[i] != nullptr) run_[i]->slot = static_cast<std::int32_t>(i);
+  }
   changed_ = true;
 }
 
@@ -326,14 +461,26 @@ void Schedule::exit() {
   // Every deed is about to be closed: drop the lists at once rather than
   // detaching deeds one by one. (extra_ holds deeds only if collecting a
   // pass ran out of memory.)
-  for (std::vector<Deed*>* list : {&ready_, &woken_, &heap_, &run_, &extra_}) {
-    for (Deed* deed : *list) {
+  auto drop = [](std::vector<Deed*>& list) {
+    for (Deed* deed : list) {
       if (deed == nullptr) continue;
       deed->state = Deed::State::idle;
-      deed->heap_index = -1;
+      deed->slot = -1;
     }
-    list->clear();
+    list.clear();
+  };
+  for (std::vector<Deed*>* list : {&ready_, &woken_, &run_, &extra_})
+    drop(*list);
+  ready_dead_ = 0;
+  for (Bucket& bucket : buckets_) {
+    drop(bucket.deeds);
+    bucket.live = 0;
   }
+  for (HeapEntry& entry : heap_) {
+    entry.deed->state = Deed::State::idle;
+    entry.deed->slot = -1;
+  }
+  heap_.clear();
   changed_ = true;  // in case a deed exits its own schedule mid-pass
   ++exits_;
   // Deeds whose enter is running are closed when it returns (enter_one).
@@ -382,7 +529,7 @@ void Schedule::remove(std::span<Doer* const> doers) {
       changed_ = true;
       continue;
     }
-    if (std::find(closing.begin(), closing.end(), &deed) == closing.end()) closing.push_back(&deed);
+    closing.push_back(&deed);
   }
   // Reverse queue order; during a pass the queue is seen as hio's rotating
   // deque, which starts just after the running deed.
@@ -393,6 +540,9 @@ void Schedule::remove(std::span<Doer* const> doers) {
   };
   std::sort(closing.begin(), closing.end(),
             [&](const Deed* a, const Deed* b) { return rotated_key(a) > rotated_key(b); });
+  // A doer listed twice is closed once (labels are unique, so equal keys are
+  // the same deed).
+  closing.erase(std::unique(closing.begin(), closing.end()), closing.end());
   std::exception_ptr first_error;
   for (Deed* deed : closing)
     close_deed(*deed, first_error);
@@ -404,31 +554,42 @@ void Schedule::remove(std::span<Doer* const> doers) {
 void Schedule::detach_from_lists(Deed& deed) {
   switch (deed.state) {
     case Deed::State::ready: {
-      // In the next pass's list, or still to run in this pass's.
-      // (In neither only after the pass's bookkeeping ran out of memory.)
-      auto it = std::find(ready_.begin(), ready_.end(), &deed);
-      if (it != ready_.end()) {
-        ready_.erase(it);
-      } else if (auto at = std::find(run_.begin(), run_.end(), &deed); at != run_.end()) {
-        *at = nullptr;
+      // In the next pass's list, or still to run in this pass's; its slot
+      // says where. A null is left (the next pass drops it). (In neither
+      // only after the pass's bookkeeping ran out of memory.)
+      const auto at = static_cast<std::size_t>(deed.slot);
+      if (at < ready_.size() && ready_[at] == &deed) {
+        ready_[at] = nullptr;
+        ++ready_dead_;
+      } else if (at < run_.size() && run_[at] == &deed) {
+        run_[at] = nullptr;
       }
       break;
     }
-    case Deed::State::woken:
-      if (auto it = std::find(woken_.begin(), woken_.end(), &deed); it != woken_.end()) {
-        woken_.erase(it);
+    case Deed::State::woken: {
+      const auto at = static_cast<std::size_t>(deed.slot);
+      if (at < woken_.size() && woken_[at] == &deed) {  // any order: swap with the last
+        woken_[at] = woken_.back();
+        woken_[at]->slot = static_cast<std::int32_t>(at);
+        woken_.pop_back();
       }
       break;
+    }
     case Deed::State::timed:
     case Deed::State::parked:
     case Deed::State::idling:
-      if (deed.heap_index >= 0) heap_erase(deed);
+      if (deed.slot >= 0) {
+        heap_erase(deed);
+      } else if (deed.slot <= -2) {
+        bucket_erase(deed);
+      }
       break;
     case Deed::State::idle:
     case Deed::State::running:
       break;
   }
   deed.state = Deed::State::idle;
+  deed.slot = -1;
 }
 
 // ---- queue order ----------------------------------------------------------
@@ -444,7 +605,10 @@ void Schedule::link_before(Deed& deed, Deed* before) {
     low = after != nullptr ? after->label : 0;
     high = before != nullptr ? before->label : std::numeric_limits<std::uint64_t>::max();
   }
-  deed.label = before != nullptr ? low + (high - low) / 2 : low + kLabelGap;
+  // Not the midpoint: doers entered during a pass go one after another
+  // before the running deed, and halving the gap each time would relabel the
+  // whole queue every 32 of them; steps of kInsertStep last 2^16 enters.
+  deed.label = before != nullptr ? low + std::min((high - low) / 2, kInsertStep) : low + kLabelGap;
 
   deed.prev = after;
   deed.next = before;
@@ -488,6 +652,13 @@ void Schedule::relabel() {
     label += gap;
     deed->label = label;
   }
+  for (HeapEntry& entry : heap_)
+    entry.label = entry.deed->label;
+  for (Bucket& bucket : buckets_) {
+    auto last = std::find_if(bucket.deeds.rbegin(), bucket.deeds.rend(),
+                             [](const Deed* deed) { return deed != nullptr; });
+    bucket.last_label = last != bucket.deeds.rend() ? (*last)->label : 0;
+  }
 }
 
 void Schedule::rotate_after_failure(Deed& failed) {
@@ -505,71 +676,83 @@ void Schedule::rotate_after_failure(Deed& failed) {
   tail_ = before;
   after->prev = nullptr;
   before->next = nullptr;
+  // The new order breaks the sortedness of the lists (exit() clears them):
+  // buckets move to the heap, which is rebuilt.
+  for (Bucket& bucket : buckets_) {
+    for (Deed* deed : bucket.deeds) {
+      if (deed != nullptr) heap_.push_back({deed->retyme, 0, deed});
+    }
+    bucket.deeds.clear();
+    bucket.live = 0;
+  }
   relabel();
-  // The new order breaks the sortedness of the lists; exit() clears them.
+  std::erase(ready_, nullptr);
+  ready_dead_ = 0;
   std::sort(ready_.begin(), ready_.end(), by_label);
+  for (std::size_t i = 0; i < ready_.size(); ++i)
+    ready_[i]->slot = static_cast<std::int32_t>(i);
   std::make_heap(heap_.begin(), heap_.end(),
-                 [](const Deed* a, const Deed* b) { return earlier(b, a); });
+                 [](const HeapEntry& a, const HeapEntry& b) { return earlier(b, a); });
   for (std::size_t i = 0; i < heap_.size(); ++i)
-    heap_[i]->heap_index = static_cast<std::int32_t>(i);
+    heap_[i].deed->slot = static_cast<std::int32_t>(i);
 }
 
 // ---- timer heap -----------------------------------------------------------
 
-void Schedule::heap_set(std::size_t i, Deed* deed) {
-  heap_[i] = deed;
-  deed->heap_index = static_cast<std::int32_t>(i);
+void Schedule::heap_set(std::size_t i, const HeapEntry& entry) {
+  heap_[i] = entry;
+  entry.deed->slot = static_cast<std::int32_t>(i);
 }
 
 void Schedule::heap_push(Deed& deed) {
   if (deed.state != Deed::State::parked && deed.state != Deed::State::idling) {
     deed.state = Deed::State::timed;
   }
-  heap_.push_back(&deed);
-  deed.heap_index = static_cast<std::int32_t>(heap_.size() - 1);
+  heap_.push_back({deed.retyme, deed.label, &deed});
+  deed.slot = static_cast<std::int32_t>(heap_.size() - 1);
   heap_sift_up(heap_.size() - 1);
 }
 
 Deed& Schedule::heap_pop() {
-  Deed& top = *heap_.front();
+  Deed& top = *heap_.front().deed;
   heap_erase(top);
   return top;
 }
 
 void Schedule::heap_erase(Deed& deed) {
-  auto i = static_cast<std::size_t>(deed.heap_index);
-  deed.heap_index = -1;
-  Deed* last = heap_.back();
+  auto i = static_cast<std::size_t>(deed.slot);
+  deed.slot = -1;
+  const HeapEntry last = heap_.back();
   heap_.pop_back();
   if (i == heap_.size()) return;
   heap_set(i, last);
   heap_sift_up(i);
-  heap_sift_down(static_cast<std::size_t>(last->heap_index));
+  heap_sift_down(static_cast<std::size_t>(last.deed->slot));
 }
 
 void Schedule::heap_sift_up(std::size_t i) {
-  Deed* deed = heap_[i];
+  const HeapEntry entry = heap_[i];
   while (i > 0) {
     std::size_t parent = (i - 1) / 2;
-    if (!earlier(deed, heap_[parent])) break;
+    if (!earlier(entry, heap_[parent])) break;
     heap_set(i, heap_[parent]);
     i = parent;
   }
-  heap_set(i, deed);
+  heap_set(i, entry);
 }
 
 void Schedule::heap_sift_down(std::size_t i) {
-  Deed* deed = heap_[i];
+  const HeapEntry entry = heap_[i];
   const std::size_t n = heap_.size();
   for (;;) {
     std::size_t child = 2 * i + 1;
     if (child >= n) break;
     if (child + 1 < n && earlier(heap_[child + 1], heap_[child])) ++child;
-    if (!earlier(heap_[child], deed)) break;
+    if (!earlier(heap_[child], entry)) break;
     heap_set(i, heap_[child]);
     i = child;
   }
-  heap_set(i, deed);
+  heap_set(i, entry);
 }
 
 }  // namespace hio

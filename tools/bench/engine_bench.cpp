@@ -176,6 +176,65 @@ double bytes_per_idle_doer() {
   return double(after - before) / kIdle;
 }
 
+// Runs per second of kDoers doers on the timer path: tock 2 x the Doist's,
+// so each is due every second pass (2 * kPasses passes).
+double timer_resumes_per_s(Runs runs) {
+  std::vector<std::unique_ptr<Doer>> doers;
+  std::vector<Doer*> list;
+  for (int i = 0; i < kDoers; ++i) {
+    doers.push_back(std::make_unique<BusyDoer>("timer", kDefaultTock * 2));
+    list.push_back(doers.back().get());
+  }
+  Doist doist;
+  const double seconds = best_seconds(runs, [&] { doist.run(list, kDefaultTock * 2 * kPasses); });
+  return double(kDoers) * kPasses / seconds;
+}
+
+// ns per doer of extending and removing at run time: with 10,000 alive, a
+// doer extends 100 new ones and removes the 100 oldest every pass.
+double churn_ns_per_doer(Runs runs) {
+  constexpr int kAlive = 10'000, kBatch = 100, kChurnPasses = 200;
+  struct Churner final : Doer {
+    using Doer::Doer;
+    Doist* doist = nullptr;
+    std::vector<std::unique_ptr<Doer>> made;
+    std::size_t oldest = 0;
+    bool recur(Tyme) override {
+      std::vector<Doer*> batch;
+      for (int i = 0; i < kBatch; ++i) {
+        made.push_back(std::make_unique<BusyDoer>("c"));
+        batch.push_back(made.back().get());
+      }
+      doist->extend(batch);
+      batch.clear();
+      while (made.size() - oldest > std::size_t{kAlive})
+        batch.push_back(made[oldest++].get());
+      doist->remove(batch);
+      return false;
+    }
+  };
+  double best = 1e300;
+  for (int round = 0; round < runs.count; ++round) {
+    Doist doist;
+    Churner churner("churner");
+    churner.doist = &doist;
+    const double with = best_seconds(Runs{1, runs.cpu_time},
+                                     [&] { doist.run({&churner}, kDefaultTock * kChurnPasses); });
+    // The same passes over the same number of doers, without the churn.
+    std::vector<std::unique_ptr<Doer>> still;
+    std::vector<Doer*> list;
+    for (int i = 0; i < kAlive; ++i) {
+      still.push_back(std::make_unique<BusyDoer>("s"));
+      list.push_back(still.back().get());
+    }
+    Doist plain;
+    const double without =
+        best_seconds(Runs{1, runs.cpu_time}, [&] { plain.run(list, kDefaultTock * kChurnPasses); });
+    best = std::min(best, (with - without) / (double(kBatch) * kChurnPasses));
+  }
+  return best * 1e9;
+}
+
 }  // namespace
 
 void engine_suite(const Options& options, Report& report) {
@@ -210,6 +269,9 @@ void engine_suite(const Options& options, Report& report) {
   report.add("idle_pass_ratio", crowded / lone, "ratio");
 
   report.add("bytes_per_idle_doer", bytes_per_idle_doer(), "bytes");
+
+  report.add("timer_resumes_per_s", timer_resumes_per_s(runs), "resumes/s");
+  report.add("churn_ns_per_doer", churn_ns_per_doer(runs), "ns");
 
   // 1000 doers with tock 60 s, Doist tock 1 ms, limit 24 h.
   std::vector<std::unique_ptr<Doer>> slow;

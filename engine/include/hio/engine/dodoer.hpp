@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <span>
+#include <unordered_set>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -30,8 +31,12 @@ class DoDoer : public Doer {
   // Takes ownership and adds the doer to the children run from next enter.
   Doer& adopt(std::unique_ptr<Doer> doer);
 
-  // While running: enters the doers now (see Doist::extend). Otherwise they
-  // are added to the children for the next run.
+  // Adds the doers that are not children yet to doers(), in order, each
+  // once. While running, it also enters each given doer that is not
+  // scheduled now (see Doist::extend), a child that finished included: it
+  // runs again, as under the Doist. Otherwise they run from the next enter.
+  // doers() keeps finished children (a re-entered DoDoer restarts them all,
+  // as in hio); remove() drops them.
   void extend(std::span<Doer* const> doers);
   void extend(std::initializer_list<Doer*> doers) {
     extend(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -61,10 +66,13 @@ class DoDoer : public Doer {
  private:
   Schedule core_;
   std::vector<Doer*> doers_;
+  std::unordered_set<const Doer*> members_;  // doers_ as a set (lookups only)
   std::vector<std::unique_ptr<Doer>> owned_;
   bool always_;
   bool skip_idle_ = true;
   bool winding_ = false;  // wind() is walking the tree below (finds cycles)
+  // The tree below is wound with tymth() and unchanged since (see wind()).
+  bool wound_ = false;
 };
 
 }  // namespace hio

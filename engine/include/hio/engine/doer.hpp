@@ -43,7 +43,10 @@ struct Deed {
   Tyme retyme{};
   State state = State::idle;
   bool wake_pending = false;  // woken while running: its next park is void
-  std::int32_t heap_index = -1;
+  // Where it is in the list its state names (Schedule): its index in the
+  // ready, run or woken list or the timer heap, or -2 - index in a near-timer
+  // bucket; -1 in none. Removal finds it there in O(1) (O(log n) in the heap).
+  std::int32_t slot = -1;
   Doer* doer = nullptr;          // the doer this deed lives in
   Schedule* schedule = nullptr;  // where it is scheduled; null when idle
   Deed* prev = nullptr;          // queue order

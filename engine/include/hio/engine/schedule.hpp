@@ -3,6 +3,7 @@
 // cost proportional to the deeds that are due, not to all deeds.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,9 +19,13 @@ namespace hio {
 // Queue order is enter order; a doer entered during a pass goes just before
 // the deed that entered it and first runs on the next pass. A pass runs every
 // due deed (retyme <= tyme) once, in queue order. Internally: a linked list in
-// queue order with numeric labels, a ready list for the next pass, a timer
-// heap on (retyme, label), and a woken list; a pass merges the due ones by
-// label. Parked deeds are in none of them.
+// queue order with numeric labels, a ready list for the next pass, a few
+// near-timer buckets (deeds due at one exact later tyme, in label order), a
+// timer heap on (retyme, label) for the rest, and a woken list; a pass merges
+// the due ones by label. Parked deeds are in none of them (in the heap if
+// they have a deadline). Each deed knows its slot in its list, so removing
+// one costs O(1) (O(log n) in the heap); removed entries of the ready and run
+// lists are left as nulls that the next pass drops.
 //
 // Ownership: the Schedule does not own its doers; a doer must outlive its
 // time in the schedule (exit() or remove() ends it). Errors: an exception from
@@ -73,9 +78,9 @@ class Schedule {
   bool in_pass() const { return running_ != nullptr || in_pass_; }
 
   // Something may run on the very next pass (ready or woken deeds).
-  bool due_next_pass() const { return !ready_.empty() || !woken_.empty(); }
+  bool due_next_pass() const { return ready_.size() > ready_dead_ || !woken_.empty(); }
   // The earliest timer or park deadline, or kTymeNever.
-  Tyme next_timer() const { return heap_.empty() ? kTymeNever : heap_.front()->retyme; }
+  Tyme next_timer() const;
 
   // Whether a tock-0 deed of this schedule can park idle (a DoDoer with
   // nothing due) and, woken or at its deadline, run when it would have run
@@ -90,12 +95,29 @@ class Schedule {
 
  private:
   static constexpr std::uint64_t kLabelGap = std::uint64_t{1} << 32;
+  static constexpr std::uint64_t kInsertStep = std::uint64_t{1} << 16;
 
   // The tock such that this schedule passes at every multiple of it (from
   // its start) at which any of its deeds is due, if there is one.
   std::optional<Tock> exact_grid() const;
+  // exact_grid() computed once per pass of this schedule (a hint only).
+  std::optional<Tock> pass_grid();
 
   void enter_one(Doer& doer, Tyme tyme);
+  void push_ready(Deed& deed) {
+    deed.slot = static_cast<std::int32_t>(ready_.size());
+    ready_.push_back(&deed);
+  }
+  // A deed that ran and is due after the next pass (its retyme is set): the
+  // ready list if the schedule's next actual pass is at or after its retyme,
+  // else a bucket or the heap.
+  void defer(Deed& deed);
+  // The latest retyme that is due at this schedule's next actual pass (for
+  // a DoDoer: its next run, from exact_grid), computed once per pass.
+  Tyme ready_until();
+  // Merges `more` (label order, nulls skipped) into run_ (likewise), setting
+  // each deed's slot and state.
+  void merge_into_run(const std::vector<Deed*>& more);
   void place(Deed& deed, Step step);  // a park or a finish
   void collect_due(Tyme tyme);
   void insert_due(Deed& deed);  // into this pass, after the running deed
@@ -111,16 +133,36 @@ class Schedule {
   // Leaves every list (ready, woken, run, heap); state becomes idle.
   void detach_from_lists(Deed& deed);
 
-  // Timer heap on (retyme, label), indexed through Deed::heap_index.
-  static bool earlier(const Deed* a, const Deed* b) {
-    return a->retyme < b->retyme || (a->retyme == b->retyme && a->label < b->label);
+  // Timer heap on (retyme, label), indexed through Deed::slot. The keys are
+  // kept in the entries, so sifting reads no deed (relabel() refreshes them).
+  struct HeapEntry {
+    Tyme retyme;
+    std::uint64_t label;
+    Deed* deed;
+  };
+  static bool earlier(const HeapEntry& a, const HeapEntry& b) {
+    return a.retyme < b.retyme || (a.retyme == b.retyme && a.label < b.label);
   }
   void heap_push(Deed& deed);
   void heap_erase(Deed& deed);
   Deed& heap_pop();
   void heap_sift_up(std::size_t i);
   void heap_sift_down(std::size_t i);
-  void heap_set(std::size_t i, Deed* deed);
+  void heap_set(std::size_t i, const HeapEntry& entry);
+
+  // Near-timer buckets: deeds whose retyme is one exact tyme (`at`), in label
+  // order (a deed that would break the order goes to the heap instead). A
+  // deed with tock 2 x the pass tock costs an append and a merge, not a heap
+  // push and pop. In use while `deeds` is not empty.
+  struct Bucket {
+    Tyme at{};
+    std::size_t live = 0;          // entries that are not null
+    std::uint64_t last_label = 0;  // of the last entry appended
+    std::vector<Deed*> deeds;
+  };
+  static constexpr std::size_t kBuckets = 8;
+  Bucket* bucket_at(Tyme at);  // the bucket in use for `at`, or nullptr
+  void bucket_erase(Deed& deed);
 
   Doer* owner_;
   Tymth tymth_;
@@ -129,16 +171,22 @@ class Schedule {
   Deed* tail_ = nullptr;
   std::size_t count_ = 0;
 
-  std::vector<Deed*> ready_;   // may run next pass, in queue order
-  std::vector<Deed*> woken_;   // woken since the last pass (any order)
-  std::vector<Deed*> heap_;    // timers and park deadlines
+  std::vector<Deed*> ready_;     // may run next pass, in queue order (nulls: removed)
+  std::size_t ready_dead_ = 0;   // nulls in ready_
+  std::vector<Deed*> woken_;     // woken since the last pass (any order)
+  std::vector<HeapEntry> heap_;  // timers and park deadlines
+  std::array<Bucket, kBuckets> buckets_;
   std::vector<Deed*> run_;     // this pass's due deeds, in queue order
   std::vector<Deed*> extra_;   // scratch: newly due from heap and woken
   std::vector<Deed*> merged_;  // scratch: merge output
   Deed* running_ = nullptr;
   std::size_t run_index_ = 0;  // of running_ in run_
   Tyme pass_tyme_{};
-  Tock pass_tock0_{};  // the last pass's tock0
+  Tock pass_tock0_{};   // the last pass's tock0
+  Tyme ready_until_{};  // see ready_until(); valid while ready_until_known_
+  bool ready_until_known_ = false;
+  std::optional<Tock> pass_grid_;  // see pass_grid(); valid while pass_grid_known_
+  bool pass_grid_known_ = false;
   bool in_pass_ = false;
   // Set while a deed runs when the pass must look again: run_ changed, or
   // the running deed was woken (wake_pending).
