@@ -39,7 +39,8 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
     }
     summary.passes = passes_at(summary.end_tyme, reader.header()->tock);
     summary.end = RunOutcome::unknown;
-    summary.end_text = "salvaged: " + (result.damage ? result.damage->describe() : std::string("?"));
+    summary.end_text =
+        "salvaged: " + (result.damage ? result.damage->describe() : std::string("?"));
   }
   result.trailer = writer.finish(summary);
   return result;

@@ -1,4 +1,4 @@
-# What ran is what replays: --set, --seed, --limit and --real are written into
+# What ran is what replays: --set, --limit and --real are written into
 # the scenario text of the journal's header, so a replay rebuilds the same run
 # (name, limit, skip ...); and names in UTF-8 are printed as they are, through
 # run, inspect, replay and diff.
@@ -22,7 +22,7 @@ endif()
 hio(inspect ${WORK}/q.hioj --json --kind log EXIT 0)
 string(REGEX MATCH "^[^\n]*" header "${out}")
 string(JSON text GET "${header}" scenario)
-require("${text}" "\\[run\\]\nname = \"renamed\"\ntock = \"31.25ms\"\nlimit = \"0.25s\"\nseed = 9\n" "the header's scenario text")
+require("${text}" "\\[run\\]\nname = \"renamed\"\ntock = \"31.25ms\"\nlimit = \"0.25s\"\nseed = 1\n" "the header's scenario text (--seed is the header's seed, as for a sweep)")
 # The journal of a replay of that journal is the same run again.
 hio(replay ${WORK}/q.hioj --record ${WORK}/q2.hioj --json EXIT 1)
 string(JSON name GET "${out}" name)

@@ -223,8 +223,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
     if (args.seed) {
-      scenario.run.seed = parse_u64(*args.seed, "--seed");
-      record_run_setting(scenario, "seed");
+      scenario.run.seed = parse_u64(*args.seed, "--seed");  // in the header, not the text
     }
     if (args.limit) {
       std::string error;

@@ -884,8 +884,10 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
                                             "run.skip", "run.name"}));
   }
   // run.skip changes no event (time skipping is unobservable): not written,
-  // so that journals with skipping on and off stay byte-identical.
-  if (key != "run.skip") record_run_setting(scenario, key.substr(4));
+  // so that journals with skipping on and off stay byte-identical. run.seed
+  // is not written either: the header's seed holds it (as for a sweep's
+  // seeds), so runs of one scenario with other seeds keep one scenario digest.
+  if (key != "run.skip" && key != "run.seed") record_run_setting(scenario, key.substr(4));
 }
 
 namespace {

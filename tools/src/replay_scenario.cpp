@@ -24,7 +24,7 @@ ScenarioError journal_problem(const std::string& path, const std::string& what) 
 }
 
 // The scenario as it ran: its text from the header - where `hio run` wrote
-// the command line's --set, --seed, --limit and --real (record_run_setting) -
+// the command line's --set, --limit and --real (record_run_setting) -
 // with the run settings the header holds besides: the seed (a sweep's seed is
 // only there) and the tock.
 Scenario recorded_scenario(const replay::JournalHeader& header, const std::string& journal,
