@@ -89,9 +89,7 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
   const auto chain = [](const JournalHeader& h) {
-    std::string text;
-    for (const NoiseStep& step : h.noise_chain)
-      text += (text.empty() ? "" : ",") + quoted(step.spec) + "@" + std::to_string(step.seed);
+    const std::string text = describe_noise_chain(h.noise_chain);
     return text.empty() ? std::string("(none)") : text;
   };
   field("noise_chain", chain(a), chain(b));

@@ -204,12 +204,7 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
   }
   if (chain_says_more(h)) {
     // noise_chain="drop=0.1"@3,"dup=1"@7: spec and seed of each, oldest first.
-    out += " noise_chain=";
-    for (std::size_t i = 0; i < h.noise_chain.size(); ++i) {
-      if (i > 0) out += ',';
-      append_quoted(out, h.noise_chain[i].spec);
-      out += '@' + std::to_string(h.noise_chain[i].seed);
-    }
+    out += " noise_chain=" + describe_noise_chain(h.noise_chain);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "hio/replay/types.hpp"
 
+#include "hio/replay/escape.hpp"
+
 #ifndef HIO_VERSION_TEXT
 #error "HIO_VERSION_TEXT is set by replay/CMakeLists.txt"
 #endif
@@ -100,6 +102,16 @@ bool same_event(const ChannelEvent& a, const ChannelEvent& b) {
 std::vector<NoiseStep> noise_chain_of(const JournalHeader& header) {
   if (!header.noise_chain.empty() || header.noise.empty()) return header.noise_chain;
   return {NoiseStep{header.noise, header.noise_seed}};
+}
+
+std::string describe_noise_chain(const std::vector<NoiseStep>& chain) {
+  std::string out;
+  for (const NoiseStep& step : chain) {
+    if (!out.empty()) out += ',';
+    append_quoted_text(out, step.spec);
+    out += '@' + std::to_string(step.seed);
+  }
+  return out;
 }
 
 }  // namespace hio::replay
