@@ -146,6 +146,7 @@ class EchoClient final : public TcpClientDoer {
     c.add(spec.name + ".echoed", echoed_);
     c.add(spec.name + ".mismatches", mismatches_);
     c.add(spec.name + ".resent", resent_);
+    c.add(spec.name + ".unexpected_bytes", unexpected_bytes_);
     c.add(spec.name + ".connections",
           [this] { return static_cast<std::int64_t>(channel().connects()); });
   }
@@ -180,6 +181,7 @@ class EchoClient final : public TcpClientDoer {
     echoed_ = 0;
     mismatches_ = 0;
     resent_ = 0;
+    unexpected_bytes_ = 0;
     pending_.clear();
     outgoing_.clear();
     received_.clear();
@@ -200,6 +202,13 @@ class EchoClient final : public TcpClientDoer {
       }
       received_.erase(0, pending_.size());
       pending_.clear();
+    }
+    if (pending_.empty() && !received_.empty()) {
+      // Bytes nobody asked for (the next message is sent only once this
+      // one's echo is whole): counted and dropped, so that they neither
+      // spoil the next echo nor pile up while a peer keeps sending.
+      unexpected_bytes_ += static_cast<std::int64_t>(received_.size());
+      received_.clear();
     }
     if (channel.state() != ChannelState::connected) return;
     if (channel.connects() != connection_) {
@@ -242,7 +251,7 @@ class EchoClient final : public TcpClientDoer {
   std::int64_t messages_;
   std::size_t size_;
   Tock interval_;
-  Counter sent_messages_, sent_bytes_, rx_bytes_, echoed_, mismatches_, resent_;
+  Counter sent_messages_, sent_bytes_, rx_bytes_, echoed_, mismatches_, resent_, unexpected_bytes_;
   std::uint64_t connection_ = 0;  // channel().connects() as serve() last saw it
   std::string pending_;           // the message owed back
   std::string outgoing_;          // what tx has not taken yet
@@ -654,7 +663,7 @@ void add_io_kinds(DoerRegistry& registry) {
       "echo_client",
       "connects, sends messages one at a time and checks each comes back; with retry, resends "
       "the message in flight after a reconnect (counters: sent_messages, sent_bytes, rx_bytes, "
-      "echoed, mismatches, resent, connections)",
+      "echoed, mismatches, resent, unexpected_bytes, connections)",
       {{"address", ParamType::string, "where to connect", {}},
        {"messages", ParamType::integer, "how many messages", ParamValue{std::int64_t{10}}},
        {"size", ParamType::integer, "bytes per message", ParamValue{std::int64_t{32}}},
