@@ -160,6 +160,39 @@ TEST(CheckScenario, BuildsTheTreeAndExplainsAnAddressThatDidNotOpen) {
   }
 }
 
+// The payload numbers of udp_requester (8 digits) and serial_sender (6)
+// bound their counts: unbounded, request 100000005's reply was taken for
+// request 5's and counted corrupt, line 1000005 for line 5's and damaged.
+TEST(CheckScenario, CountsBeyondThePayloadNumbersAreRefusedAtTheirKey) {
+  const DoerRegistry kinds = registry();
+  const std::string net =
+      "[net]\nhosts = [\"a\", \"b\"]\n"
+      "[[net.serial]]\na = \"ttyA\"\nb = \"ttyB\"\n";
+  struct Case {
+    std::string doers;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"[[doer]]\nkind = \"udp_responder\"\nname = \"s\"\naddress = \"sim://b:7\"\n"
+       "[[doer]]\nkind = \"udp_requester\"\nname = \"c\"\naddress = \"sim://a:0\"\n"
+       "to = \"@s\"\nrequests = 100000001\n",
+       "c.toml:15:12: cannot build doer 'c': requests must be from 0 to 100000000"},
+      {"[[doer]]\nkind = \"serial_sender\"\nname = \"c\"\n"
+       "address = \"sim-serial://ttyA\"\nlines = 1000001\n",
+       "c.toml:10:9: cannot build doer 'c': lines must be from 0 to 1000000"},
+  };
+  for (const Case& c : cases) {
+    const Scenario s = load_scenario_text(net + c.doers, "c.toml", kinds);
+    try {
+      check_scenario(s, kinds);
+      ADD_FAILURE() << "accepted:\n" << c.doers;
+    } catch (const ScenarioError& error) {
+      EXPECT_EQ(error.diagnostics().at(0).str().rfind(c.message, 0), 0u)
+          << error.diagnostics().at(0).str();
+    }
+  }
+}
+
 TEST(CheckScenario, AListenerOnAHostNameCannotBeNamedYetAndSaysWhy) {
   // Its address is resolved once the run starts, after every doer is built.
   const DoerRegistry kinds = registry();

@@ -122,6 +122,11 @@ class EchoServer final : public EchoServerDoer {
 // allocate without limit, nor ask for a datagram no UDP can carry.
 constexpr std::int64_t kMessageBytesMax = 16 * 1024 * 1024;
 constexpr std::int64_t kDatagramBytesMax = 65'507;
+// The numbers udp_requester and serial_sender write into their payloads have
+// 8 and 6 digits: beyond these counts a reply would be matched against the
+// wrong payload (its number taken modulo 10^8 or 10^6) and never be intact.
+constexpr std::int64_t kRequestsMax = 100'000'000;
+constexpr std::int64_t kLinesMax = 1'000'000;
 
 class EchoClient final : public TcpClientDoer {
  public:
@@ -372,7 +377,10 @@ class UdpRequester final : public UdpPeerDoer {
       // Larger datagrams could never be sent: an error every pass, forever.
       throw ParamError("size", "size must be from 10 to " + std::to_string(kDatagramBytesMax));
     }
-    if (requests_ < 0) throw ParamError("requests", "requests must be >= 0");
+    if (requests_ < 0 || requests_ > kRequestsMax) {
+      throw ParamError("requests", "requests must be from 0 to " + std::to_string(kRequestsMax) +
+                                       " (a request's number has 8 digits)");
+    }
     // Asked of the channel's own transport, so the rule is the one send()
     // applies (an IP address for udp://, a [net] host for sim://).
     if (std::string problem = channel().peer_problem(peer_); !problem.empty()) {
@@ -541,7 +549,10 @@ class SerialSender final : public SerialDoer {
     if (spec.integer("size") < 8 || spec.integer("size") > kMessageBytesMax) {
       throw ParamError("size", "size must be from 8 to " + std::to_string(kMessageBytesMax));
     }
-    if (lines_ < 0) throw ParamError("lines", "lines must be >= 0");
+    if (lines_ < 0 || lines_ > kLinesMax) {
+      throw ParamError("lines", "lines must be from 0 to " + std::to_string(kLinesMax) +
+                                    " (a line's number has 6 digits)");
+    }
     CounterBoard& c = context.counters;
     c.add(spec.name + ".lines_sent", lines_sent_);
     c.add(spec.name + ".lines_received", lines_received_);
@@ -699,7 +710,8 @@ void add_io_kinds(DoerRegistry& registry) {
       "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost)",
       {{"address", ParamType::string, "where to bind, e.g. \"sim://client:0\"", {}},
        {"to", ParamType::string, "the peer: \"host:port\" or \"@name\"", {}},
-       {"requests", ParamType::integer, "how many requests", ParamValue{std::int64_t{10}}},
+       {"requests", ParamType::integer, "how many requests (at most 100000000)",
+        ParamValue{std::int64_t{10}}},
        {"size", ParamType::integer, "bytes per request (>= 10)", ParamValue{std::int64_t{32}}},
        {"interval", ParamType::duration, "tyme between requests", ParamValue{Tock{0}}},
        {"timeout", ParamType::duration, "a response later than this counts as late",
@@ -718,7 +730,8 @@ void add_io_kinds(DoerRegistry& registry) {
       "writes numbered lines to a serial line and checks the ones that come back (counters: "
       "lines_sent, lines_received, lines_intact, lines_damaged, tx_bytes, rx_bytes)",
       {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyA?baud=9600\"", {}},
-       {"lines", ParamType::integer, "how many lines", ParamValue{std::int64_t{10}}},
+       {"lines", ParamType::integer, "how many lines (at most 1000000)",
+        ParamValue{std::int64_t{10}}},
        {"size", ParamType::integer, "characters per line before its newline (>= 8)",
         ParamValue{std::int64_t{32}}},
        {"interval", ParamType::duration, "least tyme between lines", ParamValue{Tock{0}}},
