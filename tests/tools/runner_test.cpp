@@ -6,7 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <poll.h>
+#include <unistd.h>
 
+#include <clocale>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -451,6 +456,45 @@ TEST(Summaries, EscapeControlCharactersAndHexBytesThatAreNotUtf8) {
   EXPECT_EQ(json.find('\xfe'), std::string::npos) << json;
   EXPECT_EQ(display_text("plain name-1"), "plain name-1");
   EXPECT_EQ(json_field("a", "\x7f\n"), "\"a\": \"\\u007f\\n\"");
+}
+
+// Summaries print wall times and speeds with a '.' whatever C locale an
+// embedding program set: unfixed (snprintf), a de_DE locale made the JSON
+// summary read "wall_s": 1,500000, which is no JSON. The locale is made for
+// the test with localedef (skipped where it cannot be).
+TEST(Summaries, NumbersHaveAPointWhateverTheCLocale) {
+  const std::string dir = ::testing::TempDir() + "hio-locale-" + std::to_string(::getpid());
+  struct Restore {
+    std::string dir;
+    ~Restore() {
+      std::setlocale(LC_ALL, "C");
+      ::unsetenv("LOCPATH");
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } restore{dir};
+  std::filesystem::create_directories(dir);
+  const std::string make = "localedef -i de_DE -f UTF-8 '" + dir + "/de_DE.UTF-8' > /dev/null 2>&1";
+  if (std::system(make.c_str()) != 0) GTEST_SKIP() << "localedef cannot make de_DE.UTF-8";
+  ::setenv("LOCPATH", dir.c_str(), 1);
+  if (std::setlocale(LC_ALL, "de_DE.UTF-8") == nullptr) GTEST_SKIP() << "no de_DE.UTF-8";
+  char probe[16];
+  std::snprintf(probe, sizeof probe, "%.1f", 1.5);
+  ASSERT_STREQ(probe, "1,5");  // the locale is in force for printf
+
+  RunSummary s;
+  s.tyme = Tyme{seconds(3)};
+  s.wall_seconds = 1.5;
+  EXPECT_NE(format_summary_json(s).find("\"wall_s\": 1.500000,"), std::string::npos)
+      << format_summary_json(s);
+  EXPECT_NE(format_summary(s).find("3 s simulated in 1.500 s wall (2 x real time)"),
+            std::string::npos)
+      << format_summary(s);
+  s.wall_seconds = 0.0001;
+  EXPECT_NE(format_summary(s).find("in 0.000 s wall (3e+04 x real time)"), std::string::npos)
+      << format_summary(s);
+  EXPECT_EQ(format_significant(1234.5678, 3), "1.23e+03");
+  EXPECT_EQ(format_fixed(0.0, 3), "0.000");
 }
 
 // Waits (bounded: 5 s) until `fd` is readable; false if it never was.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -211,8 +210,7 @@ int replay_exit_code(const ReplayScenarioOutcome& o) {
 
 std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
-  char wall[32];
-  std::snprintf(wall, sizeof wall, "%.3f", o.wall_seconds);
+  const std::string wall = format_fixed(o.wall_seconds, 3);
   std::string out;
   out += "replay:    " + (o.name.empty() ? std::string("(unnamed)") : display_text(o.name)) +
          ", seed " + std::to_string(o.seed) +
@@ -243,8 +241,7 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
 
 std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
-  char wall[32];
-  std::snprintf(wall, sizeof wall, "%.6f", o.wall_seconds);
+  const std::string wall = format_fixed(o.wall_seconds, 6);
   std::string out =
       "{" + json_field("name", o.name) + ", \"seed\": " + std::to_string(o.seed) + ", " +
       json_field("noise_spec", o.noise) +

@@ -1,7 +1,8 @@
 #include "hio/tools/runner.hpp"
 
+#include <charconv>
+
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -202,6 +203,24 @@ std::string json_field(std::string_view name, std::string_view value) {
   std::string out;
   replay::append_json_member(out, name, value, replay::JsonSpacing::spaced);
   return out;
+}
+
+namespace {
+
+std::string format_double(double value, std::chars_format format, int precision) {
+  char text[128];  // %.6f of up to 1e120; larger values are never wall times
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value, format, precision);
+  return error == std::errc{} ? std::string(text, end) : std::string("?");
+}
+
+}  // namespace
+
+std::string format_fixed(double value, int decimals) {
+  return format_double(value, std::chars_format::fixed, decimals);
+}
+
+std::string format_significant(double value, int digits) {
+  return format_double(value, std::chars_format::general, digits);
 }
 
 bool all_passed(const std::vector<ExpectationResult>& results) {
@@ -558,10 +577,9 @@ std::string format_lag(const RunSummary& s) {
 
 std::string format_summary(const RunSummary& s) {
   const double tyme_s = static_cast<double>(s.tyme.time_since_epoch().count()) / 1e9;
-  char speed[64];
-  std::snprintf(speed, sizeof speed, "%.3g", s.wall_seconds > 0 ? tyme_s / s.wall_seconds : 0.0);
-  char wall[32];
-  std::snprintf(wall, sizeof wall, "%.3f", s.wall_seconds);
+  const std::string speed =
+      format_significant(s.wall_seconds > 0 ? tyme_s / s.wall_seconds : 0.0, 3);
+  const std::string wall = format_fixed(s.wall_seconds, 3);
   std::string out;
   out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : display_text(s.name)) +
          ", seed " + std::to_string(s.seed) + ", ended: " + to_string(s.end) +
@@ -580,8 +598,7 @@ std::string format_summary(const RunSummary& s) {
 }
 
 std::string format_summary_json(const RunSummary& s) {
-  char wall[32];
-  std::snprintf(wall, sizeof wall, "%.6f", s.wall_seconds);
+  const std::string wall = format_fixed(s.wall_seconds, 6);
   std::string out = "{" + json_field("name", s.name) + ", \"seed\": " + std::to_string(s.seed) +
                     ", \"end\": \"" + to_string(s.end) +
                     "\", \"passes\": " + std::to_string(s.passes) +

@@ -204,4 +204,11 @@ std::string json_quote(std::string_view text);
 std::string json_field(std::string_view name, std::string_view value);
 // display_text (safe for a terminal): in scenario.hpp.
 
+// `value` with `decimals` digits after the point ("%.*f"), and with
+// `digits` significant digits ("%.*g"), always with a '.': unlike printf,
+// whatever C locale the program that embeds hio has set (a de_DE locale
+// made JSON summaries read "wall_s": 0,002).
+std::string format_fixed(double value, int decimals);
+std::string format_significant(double value, int digits);
+
 }  // namespace hio::tools
