@@ -222,6 +222,12 @@ TEST_F(Corruption, AbsurdLengthsAreRefusedBeforeReading) {
   read = read_journal_memory(bad, ReaderOptions{.frame_bytes_max = 1 << 20});
   ASSERT_TRUE(read.error);
   EXPECT_EQ(read.error->kind, JournalErrorKind::bad_length);
+  // kFrameBytesLimit itself is a valid length (journal-format.md: N <= 2^30):
+  // a reader that allows it reads on and finds the file too short.
+  put_le32(bad, frames_[2].offset, kFrameBytesLimit);
+  read = read_journal_memory(bad, ReaderOptions{.frame_bytes_max = kFrameBytesLimit});
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->describe();
 }
 
 TEST_F(Corruption, BytesAfterTheTrailer) {
