@@ -336,5 +336,47 @@ name = "t"
   EXPECT_EQ(serial.latency, SerialParams{}.latency);
 }
 
+// toml++ nests a table per part of a dotted key and walks them recursively:
+// unfixed, a 100 KB file of one key of 50,000 parts crashed hio (a stack
+// overflow, SIGSEGV). Keys of more than 256 parts are refused before parsing,
+// at the key's start; dots in strings, comments and values do not count.
+TEST(ScenarioLoad, DottedKeysTooDeepAreRefusedBeforeParsing) {
+  const DoerRegistry kinds = registry();
+  auto first_error = [&kinds](const std::string& text) {
+    try {
+      load_scenario_text(text, "k.toml", kinds);
+    } catch (const ScenarioError& error) {
+      return error.diagnostics().front().str();
+    }
+    return std::string("(loaded)");
+  };
+  auto key = [](std::size_t parts) {
+    std::string out = "a";
+    for (std::size_t i = 1; i < parts; ++i)
+      out += ".a";
+    return out;
+  };
+  const std::string refused =
+      ": a dotted key of more than 256 parts: tables nested that deep are refused before the file "
+      "is parsed";
+  EXPECT_EQ(first_error("[run]\n" + key(100'000) + " = 1\n"), "k.toml:2:1" + refused);
+  EXPECT_EQ(first_error("\n  [" + key(100'000) + "]\n"), "k.toml:2:4" + refused);
+  EXPECT_EQ(first_error("x = { y = 1, " + key(257) + " = 2 }\n"), "k.toml:1:14" + refused);
+  // 256 parts are toml++'s and the loader's to judge.
+  EXPECT_EQ(first_error(key(256) + " = 1\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"),
+            "k.toml:1:1: unknown key 'a' in top level");
+  // Dots in strings (of every kind), comments and values are no key's.
+  const std::string dots(1000, '.');
+  const std::string text = "# " + dots + "\n[run]\nname = \"" + dots + "\\\"" + dots +
+                           "\"\n"
+                           "[[doer]]\nkind = 'ticker'\nname = \"t\"\n"
+                           "[[expect]]\nfinal = '''" +
+                           dots + "\n" + dots + "'''\n";
+  EXPECT_EQ(first_error(text).find(refused), std::string::npos) << first_error(text);
+  const std::string multi = "[run]\nname = \"\"\"" + dots + "\"\n\"" + dots +
+                            "\"\"\"\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  EXPECT_EQ(first_error(multi).find(refused), std::string::npos) << first_error(multi);
+}
+
 }  // namespace
 }  // namespace hio::tools

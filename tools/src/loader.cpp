@@ -19,6 +19,94 @@ namespace hio::tools {
 
 namespace {
 
+// toml++ makes a table for each part of a dotted key (`a.b.c = 1`, `[a.b.c]`,
+// `{a.b.c = 1}`) and walks them recursively: about 50,000 parts (a 100 KB
+// file) overflow an 8 MiB stack. No scenario needs a key of more than a
+// few parts (groups nest 64 deep), so a key of more than kKeyPartsMax
+// parts is refused before toml++ reads the text. The scan counts the dots
+// of each key outside strings and comments: a dot run is cut by = , { } [ ]
+// and line ends, so values (1.5, a date) count as short keys, which is
+// harmless. Returns the position (line, byte column, both from 1) where the
+// first key of more parts starts.
+constexpr std::size_t kKeyPartsMax = 256;
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string_view text) {
+  std::uint32_t line = 1;
+  std::size_t line_start = 0;
+  std::size_t dots = 0;
+  std::size_t key_start = 0;  // where the current dot run's key begins
+  bool at_key_start = true;   // the next non-blank byte starts a key
+  const std::size_t n = text.size();
+  auto newline_at = [&](std::size_t i) {
+    ++line;
+    line_start = i + 1;
+  };
+  // Skips a string starting at `i` (its quote `q`); returns the index after it.
+  auto skip_string = [&](std::size_t i, char q) {
+    const bool multi = text.substr(i, 3) == std::string(3, q);
+    i += multi ? 3 : 1;
+    while (i < n) {
+      const char c = text[i];
+      if (c == '\\' && q == '"') {
+        if (i + 1 < n && text[i + 1] == '\n') newline_at(i + 1);
+        i += 2;
+        continue;
+      }
+      if (c == '\n') {
+        if (!multi) return i;  // an unterminated string: toml++ says so
+        newline_at(i);
+      }
+      if (c == q && (!multi || text.substr(i, 3) == std::string(3, q))) {
+        i += multi ? 3 : 1;
+        while (multi && i < n && text[i] == q)  // up to two quotes end its content
+          ++i;
+        return i;
+      }
+      ++i;
+    }
+    return i;
+  };
+  std::size_t i = 0;
+  while (i < n) {
+    const char c = text[i];
+    if (at_key_start && c != ' ' && c != '\t') {
+      key_start = i;
+      at_key_start = false;
+    }
+    switch (c) {
+      case '"':
+      case '\'':
+        i = skip_string(i, c);
+        continue;
+      case '#':
+        while (i < n && text[i] != '\n')
+          ++i;
+        continue;
+      case '.':
+        if (++dots >= kKeyPartsMax) {
+          return std::pair(line, static_cast<std::uint32_t>(key_start - line_start + 1));
+        }
+        break;
+      case '\n':
+        newline_at(i);
+        [[fallthrough]];
+      case '=':
+      case ',':
+      case '{':
+      case '}':
+      case '[':
+      case ']':
+        dots = 0;
+        at_key_start = true;
+        break;
+      default:
+        break;
+    }
+    ++i;
+  }
+  return std::nullopt;
+}
+
 class Loader {
  public:
   static constexpr int kMaxDepth = 64;
@@ -34,6 +122,13 @@ class Loader {
     Scenario scenario;
     scenario.path = path_;
     scenario.text = std::move(text);
+    if (const auto deep = find_deep_key(scenario.text)) {
+      diagnostics_.push_back(
+          Diagnostic{SourcePos{path_, deep->first, deep->second},
+                     "a dotted key of more than " + std::to_string(kKeyPartsMax) +
+                         " parts: tables nested that deep are refused before the file is parsed"});
+      throw ScenarioError(std::move(diagnostics_));
+    }
     toml::table root;
     try {
       root = toml::parse(scenario.text, path_);
