@@ -49,15 +49,28 @@ DurationParse parse_duration_text(std::string_view text, Tock max, std::int64_t 
   constexpr unsigned __int128 kDigitsMax = static_cast<unsigned __int128>(1) << 80;
   unsigned __int128 digits = 0;
   int decimals = 0;
+  // Zeros after the point not yet taken into `digits`: taken only when a
+  // non-zero digit follows, so that "1.000000000000000000000000000s" is 1 s
+  // (its zeros once pushed `digits` past the bound: "too large").
+  std::size_t zeros = 0;
   bool any_digit = false;
   bool point = false;
   std::size_t i = 0;
   for (; i < text.size(); ++i) {
     const char c = text[i];
     if (c >= '0' && c <= '9') {
+      any_digit = true;
+      if (point && c == '0') {
+        ++zeros;
+        continue;
+      }
+      for (; zeros > 0; --zeros) {
+        digits *= 10;
+        ++decimals;
+        if (digits > kDigitsMax) return failed(DurationProblem::too_large, 0);
+      }
       digits = digits * 10 + static_cast<unsigned>(c - '0');
       if (digits > kDigitsMax) return failed(DurationProblem::too_large, 0);
-      any_digit = true;
       if (point) ++decimals;
     } else if (c == '.' && !point) {
       point = true;

@@ -19,6 +19,14 @@ TEST(DurationText, ParsesExactly) {
   EXPECT_EQ(parse_duration_text("0.000s", kDay).tock, Tock{0});
   EXPECT_EQ(parse_duration_text("20ms", kDay).unit_ns, 1'000'000);
   EXPECT_EQ(parse_duration_text("0", kDay).unit_ns, 0);
+  // Zeros after the point change nothing, however many (they once made a
+  // valid duration "too large").
+  EXPECT_EQ(parse_duration_text("1.000000000000000000000000000000s", kDay).tock, seconds(1));
+  EXPECT_EQ(parse_duration_text("0.5000000000000000000000000000000000ms", kDay).tock,
+            Tock{500'000});
+  EXPECT_EQ(parse_duration_text("2.50000000000000000000000000000000000000000h", kDay).tock,
+            seconds(9'000));
+  EXPECT_EQ(parse_duration_text("0.00000000000000000000000000000000000000s", kDay).tock, Tock{0});
 }
 
 TEST(DurationText, DefaultUnitAppliesToABareNumber) {
@@ -57,6 +65,7 @@ TEST(DurationText, SaysWhatIsWrongAndWhere) {
       {"1.2.3s", P::unknown_unit, 3},
       {"1 s", P::unknown_unit, 1},
       {"0.5ns", P::finer_than_ns, 0},
+      {"0.0000000000000000000000000000001s", P::finer_than_ns, 0},
       {"25h", P::too_large, 0},
       {"86400.000000001s", P::too_large, 0},
       // Far beyond 64 bits: refused, not wrapped.
