@@ -84,7 +84,9 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string
         continue;
       case '.':
         if (++dots >= kKeyPartsMax) {
-          return std::pair(line, static_cast<std::uint32_t>(key_start - line_start + 1));
+          // (A key that began before this line, in a string across lines: column 1.)
+          const std::size_t column = key_start < line_start ? 1 : key_start - line_start + 1;
+          return std::pair(line, static_cast<std::uint32_t>(column));
         }
         break;
       case '\n':
