@@ -76,15 +76,22 @@ std::size_t SimSerialTransport::in_flight() const {
   return core_ != nullptr ? core_->line(line_).dir[side_].in_flight : 0;
 }
 
+std::size_t SimSerialTransport::fifo_room() const {
+  const std::size_t fifo = core_->line(line_).params.rx_fifo_bytes;
+  return fifo - std::min(fifo, inbound_.size());
+}
+
+std::size_t SimSerialTransport::room() const {
+  return (inbound_.empty() ? port_.rx_space() : 0) + fifo_room();
+}
+
 std::size_t SimSerialTransport::arrive(std::string_view bytes) {
   std::size_t taken = 0;
   if (inbound_.empty()) {
     taken = std::min(bytes.size(), port_.rx_space());
     if (taken > 0) port_.deliver(bytes.substr(0, taken));
   }
-  const std::size_t room = core_->line(line_).params.rx_fifo_bytes -
-                           std::min(core_->line(line_).params.rx_fifo_bytes, inbound_.size());
-  const std::size_t kept = std::min(bytes.size() - taken, room);
+  const std::size_t kept = std::min(bytes.size() - taken, fifo_room());
   if (kept > 0) {
     inbound_.append(bytes.substr(taken, kept));
     port_.request_service();  // delivered when the doer makes room in rx
@@ -157,6 +164,7 @@ void SimCore::arrive_serial(std::uint64_t slot_id) {
     return;
   }
   std::string out;
+  std::uint64_t unmade = 0;  // garbage bytes beyond the receiver's room: lost, never made
   if (receiver->baud() != piece.baud) {
     // A UART sampling at the wrong rate frames bits wrongly: it reads about
     // rx_baud / tx_baud bytes per byte sent, none of them meaningful.
@@ -164,7 +172,10 @@ void SimCore::arrive_serial(std::uint64_t slot_id) {
     const std::uint64_t total = sent * receiver->baud() + dir.carry;
     const std::uint64_t count = total / piece.baud;
     dir.carry = total % piece.baud;
-    out.resize(static_cast<std::size_t>(count));
+    // Only what the receiver can keep is made: a fast reader of a slow line
+    // (1 baud read at 4e9) would otherwise ask for gigabytes at once.
+    unmade = count - std::min<std::uint64_t>(count, receiver->room());
+    out.resize(static_cast<std::size_t>(count - unmade));
     for (char& c : out)
       c = static_cast<char>(dir.garbage.uniform(0, 255));
     report(sender_id, receiver_id, NoiseKind::corrupt, piece.bytes, peer,
@@ -204,10 +215,12 @@ void SimCore::arrive_serial(std::uint64_t slot_id) {
     }
   }
   const std::size_t lost = receiver->arrive(out);
-  if (lost > 0) {
+  if (lost > 0 || unmade > 0) {
+    // The payload is the lost bytes that were made; unmade garbage has none.
     report(sender_id, receiver_id, NoiseKind::drop, std::string_view(out).substr(out.size() - lost),
            peer,
-           "receive FIFO overrun: " + std::to_string(lost) + " bytes lost on line " + dir.name);
+           "receive FIFO overrun: " + std::to_string(lost + unmade) + " bytes lost on line " +
+               dir.name);
   }
   free_pieces_.push_back(slot);
 }

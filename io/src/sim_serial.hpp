@@ -28,8 +28,11 @@ class SimSerialTransport final : public SimEndpoint {
   bool attached() const { return attached_; }
   // From the core: returns how many bytes did not fit (lost to an overrun).
   std::size_t arrive(std::string_view bytes);
+  // How many bytes arrive() would keep now (rx buffer, then receive FIFO).
+  std::size_t room() const;
 
  private:
+  std::size_t fifo_room() const;
   void attach();
   void detach();
 

@@ -109,6 +109,34 @@ TEST(SimSerial, ABaudMismatchReadsGarbage) {
   dump_on_failure(w.sink);
 }
 
+TEST(SimSerial, AFastReaderOfASlowLineMakesOnlyTheGarbageItCanKeep) {
+  // 1200 baud read at 4e9: a byte sent becomes 3,333,333 garbage bytes. Only
+  // what fits in rx and the receive FIFO is made; the rest is an overrun
+  // counted in the noise text, with no payload (it never existed).
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB", {.rx_fifo_bytes = 100});
+  SerialPump a(w.io, "sim-serial://ttyA?baud=1200", {}, "a");
+  SerialPump b(w.io, "sim-serial://ttyB?baud=4000000000",
+               with([](ChannelOptions& o) { o.rx_bytes_max = 200; }), "b");
+  b.reading = false;
+  a.write("x");
+  w.doist.run({&a, &b}, seconds(1));
+  EXPECT_EQ(b.channel().rx_size(), 200u);
+  std::size_t payload = 0;
+  bool overrun = false;
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind != EventKind::noise) continue;
+    payload += r.bytes.size();
+    if (r.text.find("receive FIFO overrun") != std::string::npos) {
+      EXPECT_EQ(r.text, "receive FIFO overrun: 3333033 bytes lost on line ttyA->ttyB");
+      overrun = true;
+    }
+  }
+  EXPECT_TRUE(overrun);
+  EXPECT_LE(payload, 1u + 300u);  // the byte sent, and at most what was kept
+  dump_on_failure(w.sink);
+}
+
 TEST(SimSerial, AReaderThatFallsBehindLosesBytesToAnOverrun) {
   SimWorld w;
   w.net.add_serial("ttyA", "ttyB", {.rx_fifo_bytes = 100});
