@@ -316,6 +316,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // run ended at its own (the replayer stops the replay there), and a limit
   // past the recorded end changes nothing.
   Doist doist(replayer.header().tock, false, replaced ? scenario->run.limit : Tock{0});
+  doist.set_skip(scenario->run.skip);  // unobservable, as in a run: the same events either way
   IoHub io(doist.tymth());
   doist.attach(io);
   replayer.attach(doist, io);
