@@ -230,9 +230,10 @@ struct Replayer::Feed final : public TransportFactory {
   bool attached = false;
   bool pumping = false;
   bool ended = false;  // the recorded run's end tyme was reached
-  // A signal stopped the run before the recorded end: what the doers do as
-  // they close, and what the journal holds after, is not compared.
-  bool signal_stopped = false;
+  // A signal or the Doist's limit stopped the run before the recorded end:
+  // what the doers do as they close, and what the journal holds after, is
+  // not compared.
+  bool stopped_early = false;
   std::map<std::uint32_t, ReplayTransport*> transports;
   std::deque<OwnedEvent> queue;  // recorded events read, not yet matched or delivered
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired
@@ -1347,7 +1348,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   if (f.doist == nullptr) throw std::logic_error("Replayer::finish before attach");
   ReplayResult r;
   if (f.attached) {
-    if (!f.signal_stopped) f.final_checks();
+    if (!f.stopped_early) f.final_checks();
     f.attached = false;
     f.hub->set_override(nullptr);
     f.hub->remove_sink(*this);
@@ -1402,7 +1403,7 @@ void Replayer::pass_ended(Tyme tyme) {
   if (f.divergence && !f.noisy) f.doist->request_stop();
 }
 
-void Replayer::run_ending(Tyme) {
+void Replayer::run_ending(Tyme tyme) {
   Feed& f = *feed_;
   if (!f.attached) return;
   // At the recorded end: inputs recorded at the end tyme, before the exit's
@@ -1411,15 +1412,16 @@ void Replayer::run_ending(Tyme) {
   if (f.ended) {
     f.closing = true;
     f.pump();
-  } else if (f.doist->stop_signal() != 0) {
-    f.signal_stopped = true;
+  } else if (f.doist->stop_signal() != 0 ||
+             (f.doist->limit() > Tock{0} && tyme >= Tyme{f.doist->limit()})) {
+    f.stopped_early = true;
   }
 }
 
 void Replayer::on_event(const ChannelEvent& event) {
   Feed& f = *feed_;
   f.digest.add(event);
-  if (!f.attached || f.signal_stopped) return;
+  if (!f.attached || f.stopped_early) return;
   if (f.noisy) {
     if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
       f.record_tx(event.channel, /*recorded=*/false, event);

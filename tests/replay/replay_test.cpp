@@ -120,6 +120,7 @@ struct ReplayRun {
   ReplayOptions options;
   bool skip = true;
   std::uint64_t executed_passes_max = 50'000'000;
+  Tock limit{0};  // the replay's Doist's limit (0: none)
 };
 
 // What `hio replay` does: header -> Doist -> hub -> replayer -> (journal) ->
@@ -127,7 +128,7 @@ struct ReplayRun {
 template <class Scene, class... Args>
 Replayed replay_scene(const std::string& path, const ReplayRun& how, Args&&... args) {
   Replayer replayer(path, how.options);
-  Doist doist(replayer.header().tock);
+  Doist doist(replayer.header().tock, false, how.limit);
   doist.set_skip(how.skip);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
@@ -241,6 +242,43 @@ TEST(Replay, ACutJournalReplaysItsValidPrefix) {
   EXPECT_FALSE(s.result.journal_error);
   EXPECT_EQ(s.result.recorded_events, events);
   EXPECT_EQ(s.result.passes, cut.frames.back().pass + 1);
+}
+
+// A Doist's limit before the recorded end (hio replay --set run.limit):
+// the replay is the journal's prefix up to it; the doers' exit closes at the
+// limit, and the recorded events from there on, are not compared.
+TEST(Replay, ALimitBeforeTheRecordedEndReplaysThePrefixUpToIt) {
+  TempDir dir;
+  const JournalTrailer captured = capture_sim(dir.file("sim.hioj"), true);
+  // A limit in the middle of the traffic: at a recorded pass with events.
+  const JournalContents recorded = read_journal(dir.file("sim.hioj"));
+  ASSERT_GT(recorded.frames.size(), 4u);
+  const std::uint64_t limit_pass = recorded.frames[recorded.frames.size() / 2].pass;
+  std::uint64_t before = 0;  // recorded events before the limit
+  for (const PassRecord& p : recorded.frames)
+    before += p.pass < limit_pass ? p.events.size() : 0;
+  ASSERT_LT(before, captured.events);
+
+  ReplayRun how;
+  how.limit = kTock * static_cast<std::int64_t>(limit_pass);
+  how.out = dir.file("limited.hioj");
+  const Replayed r = replay_scene<EchoScene>(dir.file("sim.hioj"), how, sim_scene());
+  EXPECT_TRUE(r.result.identical()) << r.text;
+  EXPECT_EQ(r.result.end, RunEnd::limit);
+  EXPECT_EQ(r.result.passes, limit_pass);
+  EXPECT_NE(r.result.digest, captured.digest);
+  // Its journal is the recording up to the limit, then the doers' exit
+  // closes at the limit, which the recording does not have there.
+  const JournalContents limited = read_journal(dir.file("limited.hioj"));
+  ASSERT_TRUE(limited.complete());
+  EXPECT_EQ(limited.trailer->end, RunOutcome::limit);
+  EXPECT_EQ(limited.trailer->end_tyme, Tyme{kTock * static_cast<std::int64_t>(limit_pass)});
+  JournalReader a(dir.file("sim.hioj"));
+  JournalReader b(dir.file("limited.hioj"));
+  const DiffResult d = diff_journals(a, b);
+  ASSERT_TRUE(d.divergence);
+  EXPECT_EQ(d.divergence->index, before);
+  EXPECT_EQ(d.divergence->tyme, Tyme{kTock * static_cast<std::int64_t>(limit_pass)});
 }
 
 TEST(Replay, RefusesARealTimeDoistAnotherTockAndLateAttach) {

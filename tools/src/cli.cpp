@@ -39,6 +39,8 @@ constexpr const char* kExamples = R"(Examples:
   hio run scenarios/udp_request_response.toml --seed 3 --record run.hioj
   hio replay run.hioj
   hio replay run.hioj --noise drop=0.01,dup=0.005,delay=0-20ms --seed 9 --record noisy.hioj
+  hio replay run.hioj --scenario fixed.toml --set run.name=fixed
+  hio replay run.hioj --noise drop=0.05 --seeds 1..100 --jobs 2 --out failing/
   hio inspect run.hioj --kind noise --from 1s --to 2s
   hio diff a.hioj b.hioj
   hio diff a.hioj b.hioj --all --max 50 --ignore-addresses --json
@@ -106,6 +108,14 @@ struct ReplayArgs {
   std::string noise;
   std::optional<std::string> seed;
   bool json = false;
+  std::optional<std::string> scenario;  // --scenario FILE: replaces the header's
+  std::vector<std::string> sets;
+  // A noise sweep (--seeds): as hio sweep's options.
+  std::optional<std::string> seeds;
+  std::optional<unsigned> jobs;
+  std::optional<std::string> shard;
+  std::optional<std::string> out;
+  bool force = false;
 };
 
 struct InspectArgs {
@@ -286,39 +296,61 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   return Tyme{*tock};
 }
 
+// Said on stderr by a noise replay of a journal whose every channel is a
+// SimNet one.
+constexpr const char* kSimulatedNoiseNote =
+    "hio replay: note: every channel of this journal is a SimNet channel: noise perturbs each "
+    "doer's recorded inputs, and the doers' reactions do not reach each other; to test the "
+    "exchange under a worse network, run the scenario with other seeds (hio sweep)\n";
+
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
   std::cerr << "hio " << command << ": " << display_text(path) << ": "
             << display_text(error.describe()) << "\n";
 }
 
-int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
+// The usage errors of hio replay's options, before anything is read: "" or
+// the message.
+std::string replay_usage_problem(const ReplayArgs& args) {
   if (std::string problem =
           record_path_problem(args.record, args.journal, "journal being replayed");
       !problem.empty()) {
-    std::cerr << "hio replay: " << problem << "\n";
-    return kExitBadInput;
+    return problem;
   }
-  ReplayScenarioOptions options;
-  options.journal = args.journal;
-  options.record_path = args.record.value_or("");
-  options.noise = args.noise;
   if (args.seed && args.noise.empty()) {
-    std::cerr << "hio replay: --seed requires --noise: it seeds the noise (the recorded run's "
-                 "seed comes from the journal)\n";
-    return kExitBadInput;
+    return "--seed requires --noise: it seeds the noise (the recorded run's seed comes from the "
+           "journal)";
   }
-  if (args.seed) {
-    try {
-      options.noise_seed = parse_u64(*args.seed, "--seed");
-    } catch (const std::invalid_argument& error) {
-      std::cerr << "hio replay: " << display_text(error.what()) << "\n";
-      return kExitBadInput;
+  if (args.seeds && args.noise.empty()) {
+    return "--seeds requires --noise: it replays the journal once per noise seed (a strict "
+           "replay has no seed to vary)";
+  }
+  if (args.seeds && args.seed) return "--seed and --seeds both give the noise's seed; give one";
+  if (args.seeds && args.record) {
+    return "--record journals one replay; with --seeds, --out DIR keeps the journals of the "
+           "failing seeds";
+  }
+  const std::pair<bool, const char*> sweep_only[] = {{args.jobs.has_value(), "--jobs"},
+                                                     {args.shard.has_value(), "--shard"},
+                                                     {args.out.has_value(), "--out"},
+                                                     {args.force, "--force"}};
+  for (const auto& [given, name] : sweep_only) {
+    if (given && !args.seeds) {
+      return std::string(name) + " is for a noise sweep: it needs --noise SPEC --seeds A..B";
     }
   }
-  ReplayScenarioOutcome outcome;
+  if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
+  if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
+  return repeated_setting(args.sets);
+}
+
+// In a catch block of hio replay, before the replay has a result: says what
+// was wrong with the input (the journal, the noise spec, the scenario, an
+// argument) and gives the exit code; any other exception goes on (a
+// journal that cannot be written, a signal during the build).
+int replay_input_error(const ReplayArgs& args) {
   try {
-    outcome = replay_scenario(options, registry);
+    throw;
   } catch (const replay::JournalException& error) {
     print_journal_error("replay", args.journal, error.error());
     return kExitBadInput;
@@ -329,6 +361,109 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return exit_code_of(error);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+    return kExitBadInput;
+  }
+}
+
+// hio replay --seeds: one noise replay per seed, reported as hio sweep
+// reports its seeds (sweep_command), with its exit codes.
+int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options,
+                    const DoerRegistry& registry) {
+  const unsigned jobs = args.jobs.value_or(1);
+  const std::string shard = args.shard.value_or("1/1");
+  const std::string out = args.out.value_or("");
+  ShardSeeds seeds;
+  std::shared_ptr<const Scenario> scenario;
+  bool all_simulated = false;
+  try {
+    if (jobs == 0 || jobs > kSweepJobsMax) {
+      throw std::invalid_argument("--jobs " + std::to_string(jobs) + ": must be from 1 to " +
+                                  std::to_string(kSweepJobsMax));
+    }
+    seeds = shard_seeds(parse_seed_range(*args.seeds), parse_shard(shard));
+    (void)replay::parse_noise_spec(options.noise);
+    // DIR gets seed-N.hioj files, and --force removes earlier ones: never
+    // where the journal being replayed is.
+    std::error_code error;
+    const std::filesystem::path parent =
+        std::filesystem::absolute(args.journal, error).parent_path();
+    if (!out.empty() && std::filesystem::equivalent(parent, out, error) && !error) {
+      throw std::invalid_argument("--out " + out + " holds the journal being replayed (" +
+                                  args.journal +
+                                  "), where the sweep writes and removes seed-N.hioj files; give "
+                                  "another directory");
+    }
+    // The whole journal, once: damage would cut every replay short, and no
+    // seed could judge its end.
+    replay::JournalReader reader(args.journal);
+    while (reader.header() != nullptr && reader.next() != nullptr) {
+    }
+    if (reader.error() &&
+        !(reader.error()->kind == replay::JournalErrorKind::trailing_data && reader.trailer())) {
+      print_journal_error("replay", args.journal, *reader.error());
+      if (reader.header() != nullptr) {
+        std::cerr << "hio replay: a noise sweep needs a whole journal: each replay would stop at "
+                     "the damage and leave its end unjudged (hio replay without --seeds replays "
+                     "the intact prefix; a salvaged copy replays as a finished run)\n";
+      }
+      return kExitBadInput;
+    }
+    scenario = load_replay_scenario(options, *reader.header(), registry);
+    // Built once first, as hio sweep does: a scenario that cannot be
+    // replayed is bad input said once, not every seed failing the same way.
+    check_replay_scenario(options, registry, scenario);
+    all_simulated = all_channels_simulated(*reader.header());
+  } catch (...) {
+    return replay_input_error(args);
+  }
+  SweepOptions sweep_options;
+  sweep_options.jobs = jobs;
+  SweepCommand command{"", shard, args.json, out, args.force};
+  command.report_head =
+      json_field("replay", args.journal) + ", " + json_field("noise", options.noise) + ", " +
+      (options.scenario_path.empty() ? std::string("\"scenario_file\": null")
+                                     : json_field("scenario_file", options.scenario_path)) +
+      ", \"sets\": [";
+  for (std::size_t i = 0; i < options.sets.size(); ++i)
+    command.report_head += (i == 0 ? "" : ", ") + json_quote(options.sets[i]);
+  command.report_head += "]";
+  command.name = "hio replay";
+  const int code = sweep_command(replay_seed_runner(options, registry, scenario), seeds,
+                                 sweep_options, command, std::cout, std::cerr);
+  if (all_simulated && (code == kExitOk || code == kExitExpectationsFailed)) {
+    std::cout.flush();
+    std::cerr << kSimulatedNoiseNote;
+  }
+  return code;
+}
+
+int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
+  if (std::string problem = replay_usage_problem(args); !problem.empty()) {
+    std::cerr << "hio replay: " << problem << "\n";
+    return kExitBadInput;
+  }
+  ReplayScenarioOptions options;
+  options.journal = args.journal;
+  options.record_path = args.record.value_or("");
+  options.noise = args.noise;
+  options.scenario_path = args.scenario.value_or("");
+  options.sets = args.sets;
+  if (args.seed) {
+    try {
+      options.noise_seed = parse_u64(*args.seed, "--seed");
+    } catch (const std::invalid_argument& error) {
+      std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+      return kExitBadInput;
+    }
+  }
+  if (args.seeds) return do_replay_sweep(args, options, registry);
+  ReplayScenarioOutcome outcome;
+  try {
+    outcome = replay_scenario(options, registry);
+  } catch (...) {
+    return replay_input_error(args);
   }
   if (args.json) {
     std::cout << format_replay_outcome_json(outcome) << "\n";
@@ -340,10 +475,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
   }
   if (outcome.result.status == replay::ReplayStatus::perturbed && outcome.all_channels_simulated) {
-    std::cerr << "hio replay: note: every channel of this journal is a SimNet channel: noise "
-                 "perturbs each doer's recorded inputs, and the doers' reactions do not reach "
-                 "each other; to test the exchange under a worse network, run the scenario "
-                 "with other seeds (hio sweep)\n";
+    std::cerr << kSimulatedNoiseNote;
   }
   return replay_exit_code(outcome);
 }
@@ -651,7 +783,28 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "perturb the recorded inputs: drop=P,dup=P,corrupt=P,reorder=P,delay=LO-HI,delay_p=P");
   // Checked in do_replay, so that the message has the "hio replay:" prefix.
   replay_cmd->add_option("--seed", replay_args.seed, "the noise's random seed (with --noise)");
-  replay_cmd->add_flag("--json", replay_args.json, "print the result as one JSON object");
+  replay_cmd->add_flag("--json", replay_args.json,
+                       "print the result as one JSON object (with --seeds: as hio sweep --json)");
+  replay_cmd->add_option("--scenario", replay_args.scenario,
+                         "replay against FILE's scenario instead of the journal's (the same "
+                         "channels; other doer parameters, expectations, limit)");
+  replay_cmd
+      ->add_option("--set", replay_args.sets,
+                   "override a run setting of the scenario replayed: run.limit=2s, run.name=x")
+      ->allow_extra_args(false);
+  replay_cmd->add_option("--seeds", replay_args.seeds,
+                         "noise sweep: replay once per noise seed A..B (inclusive); list the "
+                         "seeds whose replay fails its expectations");
+  replay_cmd->add_option("--jobs", replay_args.jobs,
+                         "with --seeds: worker threads, 1 to 256 (default 1)");
+  replay_cmd->add_option("--shard", replay_args.shard,
+                         "with --seeds: K/N, only every N-th seed from the K-th");
+  replay_cmd->add_option("--out", replay_args.out,
+                         "with --seeds: save DIR/report.json and the failing seeds' journals "
+                         "DIR/seed-N.hioj");
+  replay_cmd->add_flag("--force", replay_args.force,
+                       "with --out: remove an earlier sweep's report.json and the seed-N.hioj "
+                       "it lists first");
 
   InspectArgs inspect_args;
   CLI::App* inspect_cmd =

@@ -1091,4 +1091,14 @@ void record_run_setting(Scenario& scenario, std::string_view key) {
   text.insert(after + 1, line + "\n");
 }
 
+SourcePos run_setting_pos(const Scenario& scenario, std::string_view key) {
+  const toml::table root = toml::parse(scenario.text, scenario.path);
+  const toml::node* run_node = root.get("run");
+  const toml::table* run = run_node != nullptr ? run_node->as_table() : nullptr;
+  const toml::node* value = run != nullptr ? run->get(key) : nullptr;
+  if (value == nullptr) return SourcePos{scenario.path, 0, 0};
+  return SourcePos{scenario.path, static_cast<std::uint32_t>(value->source().begin.line),
+                   static_cast<std::uint32_t>(value->source().begin.column)};
+}
+
 }  // namespace hio::tools

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string_view>
 
+#include "hio/replay/digest.hpp"
+#include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/replay/reader.hpp"
@@ -13,6 +17,7 @@
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
 #include "journal_target.hpp"
+#include "stop_when_set.hpp"
 
 namespace hio::tools {
 
@@ -50,6 +55,198 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
   return scenario;
 }
 
+// A replaced scenario's file: FILE's text as hio run loads it, with the
+// recording's seed; its tock must be the journal's.
+Scenario replacement_scenario(const std::string& path, const replay::JournalHeader& header,
+                              const DoerRegistry& registry) {
+  Scenario scenario = load_scenario_file(path, registry);
+  if (scenario.run.tock != header.tock) {
+    const SourcePos at = run_setting_pos(scenario, "tock");
+    throw ScenarioError({Diagnostic{
+        at, "run.tock is " + format_seconds(scenario.run.tock) + " s" +
+                (at.line == 0 ? " (the default)" : "") + ", but the journal was recorded with " +
+                format_seconds(header.tock) +
+                " s: a replay runs at its journal's tock (its passes are the recorded ones); "
+                "set tock = \"" +
+                format_seconds(header.tock) + "s\" in [run]"}});
+  }
+  scenario.run.seed = header.seed;
+  return scenario;
+}
+
+// --set on a replay: what the recording fixed cannot be set.
+void check_replay_set(const std::string& set, const replay::JournalHeader& header) {
+  const std::string key = set.substr(0, set.find('='));
+  std::string why;
+  if (key == "run.seed") {
+    why = "a replay's scenario has the recorded run's seed (" + std::to_string(header.seed) +
+          ", from the journal's header); a noise replay's own seed is --seed";
+  } else if (key == "run.tock") {
+    why = "a replay runs at the tock its journal was recorded with (" +
+          format_seconds(header.tock) + " s)";
+  } else if (key == "run.mode") {
+    why = "a replay always runs in virtual time, whatever mode recorded its journal";
+  }
+  if (!why.empty()) {
+    throw ScenarioError({Diagnostic{SourcePos{"--set", 1, 1}, "'" + set + "': " + why}});
+  }
+}
+
+// A channel as its open event has it: name, kind, address.
+struct OpenedChannel {
+  std::string name;
+  std::string address;
+  ChannelKind kind = ChannelKind::stream;
+  bool accepted = false;  // made by an accept (the replay makes it from the journal)
+};
+
+std::string describe_channel(const OpenedChannel& c) {
+  std::string out;
+  replay::append_quoted_text(out, c.name);  // as hio inspect quotes names
+  return out + " (" + to_string(c.kind) + " " + display_text(c.address) + ")";
+}
+
+}  // namespace
+
+bool all_channels_simulated(const replay::JournalHeader& header) {
+  return !header.channels.empty() &&
+         std::ranges::all_of(header.channels, [](const replay::ChannelInfo& c) {
+           return c.address.starts_with("sim://") || c.address.starts_with("sim-serial://");
+         });
+}
+
+std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions& options,
+                                                     const replay::JournalHeader& header,
+                                                     const DoerRegistry& registry) {
+  for (const std::string& set : options.sets)
+    check_replay_set(set, header);
+  Scenario scenario = options.scenario_path.empty()
+                          ? recorded_scenario(header, options.journal, registry)
+                          : replacement_scenario(options.scenario_path, header, registry);
+  for (const std::string& set : options.sets)
+    apply_override(scenario, set);
+  return std::make_shared<const Scenario>(std::move(scenario));
+}
+
+namespace {
+
+// The recorded open of each channel in `ids` (the first, before any
+// reopen), read from the journal's events: the channels a build makes open
+// in the journal's first frames, so the read stops there once it has them
+// all. Ids the journal never opens are absent.
+std::map<std::uint32_t, OpenedChannel> recorded_opens(const std::string& path,
+                                                      std::set<std::uint32_t> ids) {
+  std::map<std::uint32_t, OpenedChannel> found;
+  std::set<std::uint32_t> accepted;
+  replay::JournalReader reader(path);
+  while (!ids.empty()) {
+    const replay::FrameView* frame = reader.next();
+    if (frame == nullptr) break;
+    for (const ChannelEvent& e : frame->events) {
+      if (e.kind == EventKind::accept) accepted.insert(e.accepted);
+      if (e.kind != EventKind::open || ids.count(e.channel) == 0) continue;
+      found.emplace(e.channel, OpenedChannel{std::string(e.text), std::string(e.peer),
+                                             e.channel_kind, accepted.count(e.channel) != 0});
+      ids.erase(e.channel);
+    }
+  }
+  return found;
+}
+
+// The doer that made the channel `name` (the built-in kinds name a channel
+// after its doer): the doer of that name, or of whose copies it is one;
+// nullptr if none.
+const DoerSpec* channel_doer(const Scenario& scenario, const std::string& name) {
+  std::vector<const DoerSpec*> stack;
+  for (const DoerSpec& d : scenario.doers)
+    stack.push_back(&d);
+  while (!stack.empty()) {
+    const DoerSpec* d = stack.back();
+    stack.pop_back();
+    const bool copy = d->copies > 1 && name.size() > d->name.size() + 1 &&
+                      name.compare(0, d->name.size() + 1, d->name + "-") == 0 &&
+                      name.find_first_not_of("0123456789", d->name.size() + 1) == std::string::npos;
+    if (d->name == name || copy) return d;
+    for (const DoerSpec& child : d->children)
+      stack.push_back(&child);
+  }
+  return nullptr;
+}
+
+// Where to blame the channel `made`: its doer's address key when the
+// address is what differs, else its doer.
+SourcePos channel_pos(const Scenario& scenario, const OpenedChannel& made,
+                      const OpenedChannel* recorded) {
+  const DoerSpec* doer = channel_doer(scenario, made.name);
+  if (doer == nullptr) return SourcePos{scenario.path, 0, 0};
+  const auto address = doer->params.find("address");
+  const bool address_differs = recorded != nullptr && recorded->name == made.name &&
+                               recorded->kind == made.kind && recorded->address != made.address;
+  return address_differs && address != doer->params.end() ? address->second.pos : doer->pos;
+}
+
+// At most this many channels that do not match are listed.
+constexpr std::size_t kChannelProblemsMax = 10;
+
+// A replaced scenario's doers, just built on the replay hub, against the
+// journal's channels (see replay_scenario). Throws ScenarioError.
+void check_replay_channels(const Scenario& scenario, const replay::JournalHeader& header,
+                           const std::string& journal, const IoHub& io) {
+  std::set<std::uint32_t> ids;
+  for (const std::uint32_t id : io.channel_ids())
+    ids.insert(id);
+  for (const replay::ChannelInfo& info : header.channels)
+    ids.insert(info.id);
+  const std::map<std::uint32_t, OpenedChannel> recorded = recorded_opens(journal, ids);
+  std::vector<Diagnostic> problems;
+  std::size_t more = 0;
+  const auto problem = [&](SourcePos pos, std::string message) {
+    if (problems.size() == kChannelProblemsMax) {
+      ++more;
+      return;
+    }
+    problems.push_back(Diagnostic{std::move(pos), std::move(message)});
+  };
+  for (const std::uint32_t id : io.channel_ids()) {
+    const Channel& c = *io.find(id);
+    const OpenedChannel made{c.name(), c.address().text(), c.kind()};
+    const std::string channel = "channel #" + std::to_string(id) + ": ";
+    const auto it = recorded.find(id);
+    if (it == recorded.end()) {
+      problem(channel_pos(scenario, made, nullptr),
+              channel + "the doers make " + describe_channel(made) +
+                  ", and the journal has no channel #" + std::to_string(id));
+    } else if (it->second.name != made.name || it->second.kind != made.kind ||
+               it->second.address != made.address) {
+      problem(channel_pos(scenario, made, &it->second),
+              channel + "the doers make " + describe_channel(made) + " where the journal has " +
+                  describe_channel(it->second));
+    }
+  }
+  for (const replay::ChannelInfo& info : header.channels) {
+    const auto it = recorded.find(info.id);
+    if (io.find(info.id) != nullptr || (it != recorded.end() && it->second.accepted)) continue;
+    const OpenedChannel was =
+        it != recorded.end() ? it->second : OpenedChannel{info.name, info.address, info.kind};
+    problem(SourcePos{scenario.path, 0, 0}, "channel #" + std::to_string(info.id) +
+                                                ": the journal has " + describe_channel(was) +
+                                                ", and no doer makes it");
+  }
+  if (problems.empty()) return;
+  if (more > 0) {
+    problems.push_back(Diagnostic{SourcePos{scenario.path, 0, 0},
+                                  "... and " + std::to_string(more) + " more channels"});
+  }
+  problems.insert(
+      problems.begin(),
+      Diagnostic{SourcePos{scenario.path, 0, 0},
+                 "the doers do not make the channels " + display_text(journal) +
+                     " was recorded with: a replay delivers each recorded input to the channel "
+                     "with its id, so they must make the same channels (name, kind, address) in "
+                     "the same order; only their behaviour may differ:"});
+  throw ScenarioError(std::move(problems));
+}
+
 struct TrailerEnd {
   replay::RunOutcome end = replay::RunOutcome::unknown;
   std::string text;
@@ -63,14 +260,17 @@ bool run_cut(const replay::ReplayResult& r) {
          !(r.journal_error->kind == replay::JournalErrorKind::trailing_data && r.recorded_trailer);
 }
 
+// The first line of a divergence's report.
+std::string divergence_line(const replay::ReplayDivergence& divergence) {
+  const std::string report = replay::format_divergence(divergence);
+  return report.substr(0, report.find('\n'));
+}
+
 // The end reason the replay's journal gets: how the replay really ended.
 TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   const replay::ReplayResult& r = o.result;
   if (o.interrupted) return {replay::RunOutcome::interrupted, "", o.stop_signal};
-  if (r.divergence) {
-    const std::string report = replay::format_divergence(*r.divergence);
-    return {replay::RunOutcome::error, report.substr(0, report.find('\n'))};
-  }
+  if (r.divergence) return {replay::RunOutcome::error, divergence_line(*r.divergence)};
   // The replayer stopped it where the intact part ends, and its doers closed
   // there: a known end (interrupted), so that its own journal replays too.
   if (run_cut(r)) {
@@ -99,46 +299,69 @@ std::string format_damage(const replay::JournalError& error, std::uint64_t event
          "rest of the run are not judged\n";
 }
 
-}  // namespace
-
-ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
-                                      const DoerRegistry& registry) {
+// replay_scenario, or with `build_only` its checks before the first pass
+// (check_replay_scenario): nothing runs, no journal is written.
+ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
+                                      const DoerRegistry& registry,
+                                      std::shared_ptr<const Scenario> scenario, bool build_only) {
   replay::ReplayOptions replay_options;
   if (!options.noise.empty()) replay_options.noise = replay::parse_noise_spec(options.noise);
   replay_options.noise_seed = options.noise_seed;
   replay::Replayer replayer(options.journal, replay_options);
-  auto scenario = std::make_shared<const Scenario>(
-      recorded_scenario(replayer.header(), options.journal, registry));
+  if (!scenario) scenario = load_replay_scenario(options, replayer.header(), registry);
+  const bool replaced = !options.scenario_path.empty() || !options.sets.empty();
 
-  Doist doist(replayer.header().tock);
+  // The scenario's limit only when it is not the recorded one: the recorded
+  // run ended at its own (the replayer stops the replay there), and a limit
+  // past the recorded end changes nothing.
+  Doist doist(replayer.header().tock, false, replaced ? scenario->run.limit : Tock{0});
+  doist.set_skip(scenario->run.skip);  // unobservable, as in a run: the same events either way
   IoHub io(doist.tymth());
   doist.attach(io);
   replayer.attach(doist, io);
-  // Right after the hub, before any channel, as for a recorded run.
-  JournalTarget target(options.record_path);
+  // Right after the hub, before any channel, as for a recorded run. Its
+  // header holds the scenario the replay used, so that it replays in turn.
+  JournalTarget target(build_only ? std::string() : options.record_path);
   std::optional<replay::Journal> journal;
-  if (target.wanted()) target.open(journal, doist, io, replayer.output_header());
+  if (target.wanted()) {
+    replay::JournalHeader header = replayer.output_header();
+    header.scenario = scenario->text;
+    target.open(journal, doist, io, std::move(header));
+  }
   ReplayScenarioOutcome outcome;
   outcome.name = scenario->run.name;
   outcome.seed = scenario->run.seed;
   outcome.noise = options.noise;
   outcome.noise_seed = options.noise_seed;
   outcome.record_path = options.record_path;
-  const std::vector<replay::ChannelInfo>& channels = replayer.header().channels;
-  outcome.all_channels_simulated =
-      !channels.empty() && std::ranges::all_of(channels, [](const replay::ChannelInfo& c) {
-        return c.address.starts_with("sim://") || c.address.starts_with("sim-serial://");
-      });
+  outcome.scenario_replaced = replaced;
+  outcome.scenario_path = options.scenario_path;
+  outcome.sets = options.sets;
+  outcome.scenario_digest = replay::digest_bytes(scenario->text);
+  outcome.limit = scenario->run.limit;
+  outcome.recorded_scenario_digest = replay::digest_bytes(replayer.header().scenario);
+  outcome.all_channels_simulated = all_channels_simulated(replayer.header());
   // A ScenarioError here leaves no journal (see run_scenario) - unless the
   // replay diverged while the doers were built: a listener whose open
   // differs never gets its recorded address, so a client naming it cannot be
   // built. The divergence is what happened; it is reported as any other.
+  // A replaced scenario that does not make the journal's channels is bad
+  // input instead, whether or not its build failed for it.
   std::unique_ptr<BuiltScenario> built;
   try {
     built = build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
+  } catch (const BuildInterrupted&) {
+    throw;
   } catch (const std::exception&) {
+    if (!options.scenario_path.empty()) {
+      check_replay_channels(*scenario, replayer.header(), options.journal, io);
+    }
     if (!replayer.diverged()) throw;
   }
+  if (built && !options.scenario_path.empty()) {
+    check_replay_channels(*scenario, replayer.header(), options.journal, io);
+  }
+  if (build_only) return outcome;
   target.commit();
   if (!built) {
     outcome.result = replayer.finish(RunEnd::interrupted);
@@ -152,6 +375,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
 
   ExpectationChecker checker(*scenario, built->counters, doist.tyme());
   doist.add_observer(checker);
+  const StopWhenSet stop(doist, options.stop);
 
   const auto wall_start = std::chrono::steady_clock::now();
   // doist.run and replayer.finish rather than replayer.run(doers, journal):
@@ -179,6 +403,7 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   // first is in stop_signal() (a divergence the doers' closes make after it
   // is not compared, see Replayer::run_ending).
   outcome.interrupted = end == RunEnd::interrupted && doist.stop_signal() != 0;
+  outcome.stopped_at_limit = end == RunEnd::limit && replaced;
   outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
   // A recorded run that a signal interrupted, replayed to its end (the
   // replayer stopped it there): it has no end to judge either.
@@ -200,6 +425,62 @@ ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
   return outcome;
 }
 
+// How a replay ended, as a sweep reports it (see replay_seed_runner).
+RunEnd replay_end(const ReplayScenarioOutcome& o) {
+  switch (replay_trailer_end(o, o.result.end).end) {
+    case replay::RunOutcome::done:
+      return RunEnd::done;
+    case replay::RunOutcome::limit:
+      return RunEnd::limit;
+    case replay::RunOutcome::stalled:
+      return RunEnd::stalled;
+    case replay::RunOutcome::interrupted:
+    case replay::RunOutcome::unknown:
+    case replay::RunOutcome::error:
+      break;
+  }
+  return RunEnd::interrupted;
+}
+
+}  // namespace
+
+ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
+                                      const DoerRegistry& registry) {
+  return replay_or_check(options, registry, nullptr, false);
+}
+
+ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
+                                      const DoerRegistry& registry,
+                                      std::shared_ptr<const Scenario> scenario) {
+  return replay_or_check(options, registry, std::move(scenario), false);
+}
+
+void check_replay_scenario(const ReplayScenarioOptions& options, const DoerRegistry& registry,
+                           std::shared_ptr<const Scenario> scenario) {
+  (void)replay_or_check(options, registry, std::move(scenario), true);
+}
+
+SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRegistry& registry,
+                              std::shared_ptr<const Scenario> scenario) {
+  return [options, &registry, scenario](std::uint64_t seed, const std::string& record_path,
+                                        const std::atomic<bool>& stop) {
+    ReplayScenarioOptions one = options;
+    one.noise_seed = seed;
+    one.record_path = record_path;
+    one.stop = &stop;
+    const ReplayScenarioOutcome outcome = replay_scenario(one, registry, scenario);
+    SeedRun run;
+    run.stopped = stop.load() || outcome.interrupted;
+    const bool diverged = outcome.result.status == replay::ReplayStatus::diverged;
+    run.passed = !diverged && all_passed(outcome.expectations);
+    run.first_failure = diverged ? divergence_line(*outcome.result.divergence)
+                                 : first_failure(outcome.expectations);
+    run.digest = outcome.result.digest;
+    run.end = replay_end(outcome);
+    return run;
+  };
+}
+
 int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (o.interrupted) return interrupted_exit_code(o.stop_signal);
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
@@ -216,6 +497,15 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
          ", seed " + std::to_string(o.seed) +
          (o.noise.empty() ? "" : ", noise seed " + std::to_string(o.noise_seed)) + ": " +
          to_string(r.status) + (run_cut(r) ? " up to the damage" : "") + "\n";
+  if (o.scenario_replaced) {
+    std::string used = o.scenario_path.empty() ? "the journal's" : display_text(o.scenario_path);
+    for (std::size_t i = 0; i < o.sets.size(); ++i)
+      used += (i == 0 ? " with --set " : ", --set ") + display_text(o.sets[i]);
+    out += "scenario:  " + used + " (replaces the journal's): digest " +
+           replay::format_digest(o.scenario_digest) +
+           " (journal: " + replay::format_digest(o.recorded_scenario_digest) +
+           (o.scenario_digest == o.recorded_scenario_digest ? ", the same text" : "") + ")\n";
+  }
   if (r.journal_error) out += format_damage(*r.journal_error, r.recorded_events, run_cut(r));
   out += "passes:    " + std::to_string(r.passes) + " in " + wall + " s wall\n";
   out += "events:    " + std::to_string(r.events) +
@@ -226,6 +516,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   if (o.interrupted) {
     out += std::string("ended:     interrupted (") + stop_signal_name(o.stop_signal) +
            ") before the recorded end\n";
+  }
+  if (o.stopped_at_limit) {
+    out += "ended:     at the scenario's limit, tyme " + format_seconds(Tyme{o.limit}) +
+           " s, before the recorded end: the journal's events from there on were not compared\n";
   }
   if (o.recorded_stop_signal != 0) {
     out += std::string("ended:     at the recorded end, where the run was interrupted (") +
@@ -239,6 +533,19 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   return out + format_expectations(o.expectations);
 }
 
+namespace {
+
+// The --set values as a JSON array's members: valid UTF-8 without control
+// characters once apply_override took them (known keys, checked values).
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : ", ") + json_quote(items[i]);
+  return out;
+}
+
+}  // namespace
+
 std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
   const std::string wall = format_fixed(o.wall_seconds, 6);
@@ -246,9 +553,15 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       "{" + json_field("name", o.name) + ", \"seed\": " + std::to_string(o.seed) + ", " +
       json_field("noise_spec", o.noise) +
       ", \"noise_seed\": " + (o.noise.empty() ? "null" : std::to_string(o.noise_seed)) +
-      ", \"status\": \"" + to_string(r.status) +
-      "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
+      ", \"scenario_replaced\": " + (o.scenario_replaced ? "true" : "false") + ", " +
+      (o.scenario_path.empty() ? std::string("\"scenario_file\": null")
+                               : json_field("scenario_file", o.scenario_path)) +
+      ", \"sets\": [" + json_list(o.sets) + "], \"scenario_digest\": \"" +
+      replay::format_digest(o.scenario_digest) + "\", \"recorded_scenario_digest\": \"" +
+      replay::format_digest(o.recorded_scenario_digest) + "\"" + ", \"status\": \"" +
+      to_string(r.status) + "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
       ", \"recorded_interrupted\": " + (o.recorded_stop_signal != 0 ? "true" : "false") +
+      ", \"stopped_at_limit\": " + (o.stopped_at_limit ? "true" : "false") +
       ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
       ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +
       replay::format_digest(r.digest) +

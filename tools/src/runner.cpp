@@ -15,6 +15,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
+#include "stop_when_set.hpp"
 
 namespace hio::tools {
 
@@ -252,12 +253,16 @@ std::string format_expectations(const std::vector<ExpectationResult>& results) {
   return out;
 }
 
-std::string RunSummary::first_failure() const {
-  for (const ExpectationResult& result : expectations) {
+std::string first_failure(const std::vector<ExpectationResult>& results) {
+  for (const ExpectationResult& result : results) {
     if (result.judged && !result.passed)
       return result.expectation->text + " (" + result.detail + ")";
   }
   return "";
+}
+
+std::string RunSummary::first_failure() const {
+  return tools::first_failure(expectations);
 }
 
 ExpectationChecker::ExpectationChecker(const Scenario& scenario, const CounterBoard& counters,
@@ -390,27 +395,6 @@ void check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
 }
 
 namespace {
-
-// RunOptions::stop, checked by the run's own thread at every pass's end
-// (Doist::request_stop is for that thread).
-class StopWhenSet final : public PassObserver {
- public:
-  StopWhenSet(Doist& doist, const std::atomic<bool>* stop) : doist_(doist), stop_(stop) {
-    if (stop_ != nullptr) doist_.add_observer(*this);
-  }
-  ~StopWhenSet() override {
-    if (stop_ != nullptr) doist_.remove_observer(*this);
-  }
-  StopWhenSet(const StopWhenSet&) = delete;
-  StopWhenSet& operator=(const StopWhenSet&) = delete;
-  void pass_ended(Tyme) override {
-    if (stop_->load()) doist_.request_stop();
-  }
-
- private:
-  Doist& doist_;
-  const std::atomic<bool>* stop_;
-};
 
 // RunOptions::warn's lines: what failed (channel name and address, the
 // error's text) and when (tyme and pass). A listener that cannot listen, a

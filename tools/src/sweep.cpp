@@ -154,20 +154,16 @@ std::string journal_path(const std::string& dir, std::uint64_t seed) {
 
 // Runs one seed; with a journal directory, a failing seed runs again with
 // recording. Returns false if a signal abandoned the run (`stop` is set).
-bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint64_t seed,
-              const SweepOptions& options, const std::atomic<bool>& stop, SeedResult& result) {
-  Scenario copy = scenario;
-  copy.run.seed = seed;
+bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
+              const std::atomic<bool>& stop, SeedResult& result) {
   result.seed = seed;
-  RunOptions run;
-  run.stop = &stop;
   try {
-    RunSummary summary = run_scenario(copy, registry, run);
-    if (summary.end == RunEnd::interrupted && stop) return false;
-    result.passed = summary.passed();
-    result.first_failure = summary.first_failure();
-    result.digest = summary.digest;
-    result.end = summary.end;
+    const SeedRun run = runner(seed, "", stop);
+    if (run.stopped) return false;
+    result.passed = run.passed;
+    result.first_failure = run.first_failure;
+    result.digest = run.digest;
+    result.end = run.end;
   } catch (const BuildInterrupted&) {
     return false;  // a signal the command caught before the sweep's watch began
   } catch (const std::exception& error) {
@@ -179,12 +175,10 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
   }
   if (result.passed || options.journal_dir.empty()) return true;
   const std::string journal = journal_path(options.journal_dir, seed);
-  RunOptions record = run;
-  record.record_path = journal;
   const std::string shown = "seed " + std::to_string(seed);
   try {
-    const RunSummary again = run_scenario(copy, registry, record);
-    if (again.end == RunEnd::interrupted && stop) {
+    const SeedRun again = runner(seed, journal, stop);
+    if (again.stopped) {
       std::error_code ignored;
       std::filesystem::remove(journal, ignored);
       result.note = shown + ": journal not saved: interrupted";
@@ -208,8 +202,32 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
 
 }  // namespace
 
+SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry) {
+  return [&scenario, &registry](std::uint64_t seed, const std::string& record_path,
+                                const std::atomic<bool>& stop) {
+    Scenario copy = scenario;
+    copy.run.seed = seed;
+    RunOptions options;
+    options.stop = &stop;
+    options.record_path = record_path;
+    const RunSummary summary = run_scenario(copy, registry, options);
+    SeedRun run;
+    run.stopped = summary.end == RunEnd::interrupted && stop;
+    run.passed = summary.passed();
+    run.first_failure = summary.first_failure();
+    run.digest = summary.digest;
+    run.end = summary.end;
+    return run;
+  };
+}
+
 SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                const SweepOptions& options,
+               const std::function<void(const SeedResult&)>& on_result) {
+  return sweep(scenario_seed_runner(scenario, registry), seeds, options, on_result);
+}
+
+SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOptions& options,
                const std::function<void(const SeedResult&)>& on_result) {
   SweepEnd end;
   if (seeds.empty) return end;
@@ -247,7 +265,7 @@ SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const Sha
       }
       lock.unlock();
       SeedResult result;
-      const bool finished = run_seed(scenario, registry, seeds.at(index), options, stop, result);
+      const bool finished = run_seed(runner, seeds.at(index), options, stop, result);
       lock.lock();
       if (!finished) {
         changed.notify_all();
@@ -388,8 +406,10 @@ class ReportFile {
 // its own (each seed's "journal", or "journal_hex" for a path that is not
 // UTF-8), or nullopt if `text` is not a report hio sweep wrote.
 std::optional<std::set<std::string>> report_journals(const std::string& text) {
-  if (text.rfind("{\"scenario", 0) != 0 || text.find("\"seeds\": [") == std::string::npos ||
-      text.size() < 2 || text.compare(text.size() - 2, 2, "}\n") != 0) {
+  // hio sweep's begins with its "scenario", hio replay --seeds' with its "replay".
+  if ((text.rfind("{\"scenario", 0) != 0 && text.rfind("{\"replay\"", 0) != 0) ||
+      text.find("\"seeds\": [") == std::string::npos || text.size() < 2 ||
+      text.compare(text.size() - 2, 2, "}\n") != 0) {
     return std::nullopt;
   }
   std::set<std::string> names;
@@ -439,7 +459,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   std::error_code error;
   fs::create_directories(command.out, error);
   if (error) {
-    err << "hio sweep: cannot create " << dir << ": " << error.message() << "\n";
+    err << command.name << ": cannot create " << dir << ": " << error.message() << "\n";
     return kExitOutputFailed;
   }
   // Sorted, so that what is said and done does not depend on the directory's order.
@@ -449,14 +469,14 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     if (sweep_owns(it->path().filename().string())) earlier.push_back(it->path());
   }
   if (error) {
-    err << "hio sweep: cannot read " << dir << ": " << error.message() << "\n";
+    err << command.name << ": cannot read " << dir << ": " << error.message() << "\n";
     return kExitOutputFailed;
   }
   if (earlier.empty()) return std::nullopt;
   std::sort(earlier.begin(), earlier.end());
   if (!command.force) {
     const std::string first = display_text(earlier.front().filename().string());
-    err << "hio sweep: --out " << dir << " holds an earlier sweep's results ("
+    err << command.name << ": --out " << dir << " holds an earlier sweep's results ("
         << (earlier.size() == 1 ? first
                                 : std::to_string(earlier.size()) + " files: " + first + ", ...")
         << "); give another directory, or --force to remove them first\n";
@@ -469,12 +489,12 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     std::ifstream in(report, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad() || !in.is_open()) {
-      err << "hio sweep: --force: cannot read " << report_shown << "\n";
+      err << command.name << ": --force: cannot read " << report_shown << "\n";
       return kExitOutputFailed;
     }
     std::optional<std::set<std::string>> journals = report_journals(text);
     if (!journals) {
-      err << "hio sweep: --force: " << report_shown
+      err << command.name << ": --force: " << report_shown
           << " is not a report of hio sweep (or is cut short): not removed; move it away or give "
              "another directory\n";
       return kExitBadInput;
@@ -491,7 +511,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     for (std::size_t i = 1; i < strangers.size() && i < 3; ++i)
       names += ", " + display_text(strangers[i]);
     if (strangers.size() > 3) names += ", ... (" + std::to_string(strangers.size()) + " in all)";
-    err << "hio sweep: --force: " << names << " in " << dir << " "
+    err << command.name << ": --force: " << names << " in " << dir << " "
         << (strangers.size() == 1 ? "is" : "are") << " not listed in " << report_shown
         << (std::find(earlier.begin(), earlier.end(), report) == earlier.end() ? " (there is none)"
                                                                                : "")
@@ -501,7 +521,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   }
   for (const fs::path& path : earlier) {
     if (!fs::remove(path, error) && error) {
-      err << "hio sweep: --force: cannot remove " << display_text(path.string()) << ": "
+      err << command.name << ": --force: cannot remove " << display_text(path.string()) << ": "
           << error.message() << "\n";
       return kExitOutputFailed;
     }
@@ -514,6 +534,11 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err) {
+  return sweep_command(scenario_seed_runner(scenario, registry), seeds, options, command, out, err);
+}
+
+int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOptions& options,
+                  const SweepCommand& command, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   std::optional<ReportFile> report;
   std::string report_path;
@@ -523,11 +548,13 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     try {
       report.emplace(report_path);
     } catch (const std::exception& error) {
-      err << "hio sweep: " << display_text(error.what()) << "\n";
+      err << command.name << ": " << display_text(error.what()) << "\n";
       return kExitOutputFailed;
     }
-    report->out() << "{" << json_field("scenario", command.scenario_path) << ", "
-                  << json_field("shard", command.shard_text) << ", \"seeds\": [";
+    report->out() << "{"
+                  << (command.report_head.empty() ? json_field("scenario", command.scenario_path)
+                                                  : command.report_head)
+                  << ", " << json_field("shard", command.shard_text) << ", \"seeds\": [";
   }
   SweepOptions run_options = options;
   run_options.journal_dir = command.out;
@@ -538,7 +565,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     if (!r.passed) ++failed;
     journals += r.journal.empty() ? 0u : 1u;
     journals_lost += r.journal_lost ? 1u : 0u;
-    if (!r.note.empty()) err << "hio sweep: " << display_text(r.note) << "\n";
+    if (!r.note.empty()) err << command.name << ": " << display_text(r.note) << "\n";
     if (report) {
       report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r, true);
     }
@@ -551,9 +578,9 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
   };
   SweepEnd end;
   try {
-    end = sweep(scenario, registry, seeds, run_options, on_result);
+    end = sweep(runner, seeds, run_options, on_result);
   } catch (const std::system_error& error) {
-    err << "hio sweep: cannot start " << options.jobs << " worker threads (" << error.what()
+    err << command.name << ": cannot start " << options.jobs << " worker threads (" << error.what()
         << "); nothing was run: try a smaller --jobs\n";
     return kExitBadInput;  // `report` removes what it wrote
   }
@@ -574,7 +601,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     const std::string problem = report->finish();
     report_written = problem.empty();
     if (!report_written) {
-      err << "hio sweep: cannot write " << display_text(report_path) << ": " << problem
+      err << command.name << ": cannot write " << display_text(report_path) << ": " << problem
           << "; no report written\n";
     }
   }

@@ -185,7 +185,11 @@ struct ReplayOptions {
 // is discarded by their close, and counted against the recorded close's.
 //
 // Time: the Doist must be virtual (std::invalid_argument otherwise) with the
-// journal's tock, and runs as fast as the CPU allows. The replayer takes part
+// journal's tock, and runs as fast as the CPU allows. A Doist with a limit
+// (counted from tyme 0) that ends the run before the recorded end replays
+// the journal up to there: the doers' exit closes at the limit and the
+// journal's events after it are not compared (as after a signal), and a
+// strict replay that matched so far is identical. The replayer takes part
 // in time skipping as SimNet does: next_tyme() is the next recorded pass (or
 // a held rx, or the last pass before the recorded end), so idle stretches of
 // the recorded run are skipped in the replay too (with skipping on).

@@ -31,4 +31,9 @@ void apply_override(Scenario& scenario, const std::string& assignment);
 // the text stays byte for byte. scenario.text must be a scenario that loaded.
 void record_run_setting(Scenario& scenario, std::string_view key);
 
+// Where scenario.text writes run.<key> (the value's line and column), or
+// {scenario.path, 0, 0} when it does not. scenario.text must be a scenario
+// that loaded.
+SourcePos run_setting_pos(const Scenario& scenario, std::string_view key);
+
 }  // namespace hio::tools

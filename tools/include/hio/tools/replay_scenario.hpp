@@ -4,6 +4,7 @@
 // Optionally perturbs the inputs with seeded noise and journals the replay.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "hio/replay/replayer.hpp"
 #include "hio/tools/registry.hpp"
 #include "hio/tools/runner.hpp"
+#include "hio/tools/sweep.hpp"
 
 namespace hio::tools {
 
@@ -20,6 +22,15 @@ struct ReplayScenarioOptions {
   std::string record_path{};  // journal the replay into this file ("" for none)
   std::string noise{};        // a noise spec (docs/replay.md); "" for a strict replay
   std::uint64_t noise_seed = 0;
+  // Replay against a modified scenario: this file's instead of the header's
+  // text ("" for the header's), and run-setting overrides ("run.limit=2s",
+  // as hio run's --set) applied to whichever is used. See
+  // load_replay_scenario for what may differ from the recording.
+  std::string scenario_path{};
+  std::vector<std::string> sets{};
+  // Set by another thread (a sweep's, on SIGINT or SIGTERM): the replay ends
+  // after the pass that sees it set.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct ReplayScenarioOutcome {
@@ -44,7 +55,37 @@ struct ReplayScenarioOutcome {
   // doers talked to each other, and noise on replay does not propagate
   // between them (docs/replay.md, "Noise on replay").
   bool all_channels_simulated = false;
+  // The scenario was not the header's as recorded (scenario_path or sets
+  // given): what was used instead, and the two texts' digests
+  // (replay::digest_bytes, as the header's scenario_digest).
+  bool scenario_replaced = false;
+  std::string scenario_path{};  // "" for the header's text
+  std::vector<std::string> sets{};
+  std::uint64_t scenario_digest = 0;
+  std::uint64_t recorded_scenario_digest = 0;
+  // A replaced scenario's run.limit ended the replay before the recorded
+  // end: the rest of the journal was not compared, and the expectations were
+  // judged as at a run's end (a `final` one at the limit).
+  bool stopped_at_limit = false;
+  Tock limit{0};  // the scenario's run.limit
 };
+
+// The scenario a replay rebuilds: the header's text, or scenario_path's
+// file when given, loaded with `registry`, then `sets` applied (written into
+// its text, as hio run does). The seed and the tock are the recording's: the
+// header's seed replaces the file's run.seed, and a file whose run.tock is
+// not the journal's is refused (a replay runs at its journal's tock); sets
+// of run.seed, run.tock and run.mode are refused. Everything else may
+// differ: doer parameters (the replay then diverges where the doers behave
+// otherwise), expectations (checked on the replay), run.name, run.skip and
+// run.limit: a limit before the recorded end ends the replay there (the
+// journal after it is not compared; see stopped_at_limit), one after it
+// changes nothing (a replay never runs past the recorded end).
+// Throws ScenarioError (file:line:col; the header's text is
+// "JOURNAL:scenario"), all bad input.
+std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions& options,
+                                                     const replay::JournalHeader& header,
+                                                     const DoerRegistry& registry);
 
 // Always in virtual time with the journal's tock and seed, whatever mode
 // recorded it; no SimNet is built (the replay transports stand in for every
@@ -60,8 +101,39 @@ struct ReplayScenarioOutcome {
 // trailer saying how the replay ended: the recorded run's end when it
 // reached it; `error` with the divergence's first line; `unknown` with the
 // damage for a damaged journal; `interrupted` for SIGINT.
+//
+// A replaced scenario's doers must make the channels the journal has: the
+// replay delivers each recorded input to the channel with its id, so every
+// channel they make while they are built must have the name, kind and
+// address of the journal's channel with that id, and every channel the
+// journal's run made then (not accepted ones, which the replay makes) must
+// be made. A mismatch is a ScenarioError naming the channel (at the doer of
+// that name in the file, if there is one), before any pass runs, strict or
+// noise replay alike.
 ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
                                       const DoerRegistry& registry);
+// The same with the scenario loaded already (load_replay_scenario with the
+// journal's header), shared by every replay of a sweep.
+ReplayScenarioOutcome replay_scenario(const ReplayScenarioOptions& options,
+                                      const DoerRegistry& registry,
+                                      std::shared_ptr<const Scenario> scenario);
+// Everything replay_scenario checks before its first pass (the build on a
+// replay hub, the channels of a replaced scenario), without running one.
+// Throws as replay_scenario does.
+void check_replay_scenario(const ReplayScenarioOptions& options, const DoerRegistry& registry,
+                           std::shared_ptr<const Scenario> scenario);
+
+// A sweep's runner for hio replay --seeds: one replay per seed with
+// `options` and noise_seed = the seed (record_path and stop from the sweep).
+// passed: the replay did not diverge and no expectation failed. end: the
+// recorded run's end when the replay reached it (done, limit, stalled,
+// interrupted; a salvaged journal's unknown end as interrupted), else the
+// replay's own (interrupted for a divergence). digest: the replay's.
+SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRegistry& registry,
+                              std::shared_ptr<const Scenario> scenario);
+
+// Every channel of the header's table is a SimNet one (sim://, sim-serial://).
+bool all_channels_simulated(const replay::JournalHeader& header);
 
 // hio replay's exit code: kExitInterrupted (SIGINT), kExitDivergence,
 // kExitBadInput (a damaged or cut journal: only its prefix was replayed),

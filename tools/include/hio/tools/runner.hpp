@@ -124,6 +124,9 @@ std::string format_expectations(const std::vector<ExpectationResult>& results);
 std::string format_expectations_json(const std::vector<ExpectationResult>& results);
 // True when none failed (those not judged did not fail).
 bool all_passed(const std::vector<ExpectationResult>& results);
+// The first failed expectation and why ("client.sent == 200 (client.sent
+// was 104)"), as a sweep lists it; "" if none failed.
+std::string first_failure(const std::vector<ExpectationResult>& results);
 
 struct RunSummary {
   std::string name{};

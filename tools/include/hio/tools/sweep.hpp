@@ -2,6 +2,7 @@
 // worker threads; results come back in seed order whatever the thread count.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -70,6 +71,25 @@ struct SweepOptions {
   std::string journal_dir{};
 };
 
+// One run of one seed, as a sweep makes it (a scenario's run, a journal's
+// noise replay): journaled into `record_path` unless it is empty; `stop`,
+// set by another thread on SIGINT or SIGTERM, ends it after its current pass.
+// Throws what the run throws (the seed then counts as failed with the error,
+// except BuildInterrupted: abandoned).
+struct SeedRun {
+  bool stopped = false;  // `stop` ended it before its end: abandoned, not reported
+  bool passed = false;
+  std::string first_failure{};  // "" when passed
+  std::uint64_t digest = 0;
+  RunEnd end = RunEnd::done;
+};
+using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
+                                         const std::atomic<bool>& stop)>;
+
+// The runner of `hio sweep`: `scenario` with run.seed = the seed. Both
+// must outlive it.
+SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry);
+
 struct SweepEnd {
   // The seeds at indices [0, done) of the shard have run and been reported:
   // the range covered, whatever finished out of order after it is dropped.
@@ -89,6 +109,9 @@ struct SweepEnd {
 SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                const SweepOptions& options,
                const std::function<void(const SeedResult&)>& on_result);
+// The same for any runner (hio replay --seeds: one noise replay per seed).
+SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOptions& options,
+               const std::function<void(const SeedResult&)>& on_result);
 
 // One JSON object for a seed: seed, passed, end ("done", "limit",
 // "interrupted", "stalled", or "error" when the run threw), digest (null
@@ -98,11 +121,15 @@ SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const Sha
 std::string format_seed_result_json(const SeedResult& result, bool journal = false);
 
 struct SweepCommand {
-  std::string scenario_path{};  // for the report
+  std::string scenario_path{};  // for the report: its "scenario"
   std::string shard_text{};     // K/N as given
   bool json = false;
   std::string out{};   // --out DIR, or empty
   bool force = false;  // --force: remove an earlier sweep's report.json and its journals first
+  // When not empty, the report's first members instead of "scenario" (JSON
+  // members, without braces; hio replay --seeds: "replay", "noise", ...).
+  std::string report_head{};
+  std::string name = "hio sweep";  // the messages on `err` start with it
 };
 
 // `hio sweep` after its arguments were checked: runs the sweep, prints the
@@ -121,5 +148,8 @@ struct SweepCommand {
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err);
+// The same for any runner (hio replay --seeds).
+int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOptions& options,
+                  const SweepCommand& command, std::ostream& out, std::ostream& err);
 
 }  // namespace hio::tools
