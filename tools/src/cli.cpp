@@ -104,6 +104,7 @@ struct ReplayArgs {
   std::string journal;
   std::optional<std::string> record;
   std::string noise;
+  bool noise_given = false;  // --noise "" is given, and refused
   std::optional<std::string> seed;
   bool json = false;
 };
@@ -128,6 +129,12 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
       throw std::invalid_argument(repeated);
     }
+    if (args.force && args.out.empty()) {
+      // It would remove nothing and say nothing: the user meant an --out.
+      throw std::invalid_argument(
+          "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
+          "--out nothing is written");
+    }
     for (const std::string& set : args.sets) {
       if (set.substr(0, set.find('=')) == "run.seed") {
         throw std::invalid_argument("--set " + set +
@@ -145,7 +152,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     print_diagnostics(error);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio sweep: " << display_text(error.what()) << "\n";
+    std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
   SweepOptions options;
@@ -240,7 +247,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     print_diagnostics(error);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio run: " << display_text(error.what()) << "\n";
+    std::cerr << "hio run: " << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
   RunOptions options;
@@ -289,7 +296,7 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
   std::cerr << "hio " << command << ": " << display_text(path) << ": "
-            << display_text(error.describe()) << "\n";
+            << message_text(error.describe()) << "\n";
 }
 
 int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
@@ -302,8 +309,17 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   ReplayScenarioOptions options;
   options.journal = args.journal;
   options.record_path = args.record.value_or("");
+  if (args.noise_given && args.noise.empty()) {
+    // It would replay without noise (an empty spec is none), and a --seed
+    // with it would be refused for a --noise that was given.
+    std::cerr << "hio replay: --noise \"\": the noise spec is empty; give one or more KEY=VALUE "
+                 "items separated by commas (keys: drop, dup, corrupt, reorder, delay, delay_p; "
+                 "e.g. --noise drop=0.01,delay=0-20ms), or leave --noise out to replay without "
+                 "noise\n";
+    return kExitBadInput;
+  }
   options.noise = args.noise;
-  if (args.seed && args.noise.empty()) {
+  if (args.seed && !args.noise_given) {
     std::cerr << "hio replay: --seed requires --noise: it seeds the noise (the recorded run's "
                  "seed comes from the journal)\n";
     return kExitBadInput;
@@ -312,7 +328,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
     } catch (const std::invalid_argument& error) {
-      std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+      std::cerr << "hio replay: " << message_text(error.what()) << "\n";
       return kExitBadInput;
     }
   }
@@ -323,8 +339,8 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     print_journal_error("replay", args.journal, error.error());
     return kExitBadInput;
   } catch (const replay::NoiseSpecError& error) {
-    std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
-              << display_text(error.what()) << "\n";
+    std::cerr << "hio replay: --noise " << display_text(options.noise) << ": "
+              << message_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
@@ -626,7 +642,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
     std::string message = CLI::FailureMessage::simple(failed, error);
     const std::string what = error.what();
-    return message.replace(0, what.size(), display_text(what));
+    return message.replace(0, what.size(), message_text(what));
   });
 
   RunArgs run_args;
@@ -646,7 +662,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
   replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj)")->required();
   replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
-  replay_cmd->add_option(
+  CLI::Option* noise_option = replay_cmd->add_option(
       "--noise", replay_args.noise,
       "perturb the recorded inputs: drop=P,dup=P,corrupt=P,reorder=P,delay=LO-HI,delay_p=P");
   // Checked in do_replay, so that the message has the "hio replay:" prefix.
@@ -734,6 +750,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     const int code = app.exit(error);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  replay_args.noise_given = noise_option->count() > 0;
   // SIGINT and SIGTERM end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was
   // lost where the signal was ignored, as in a background job, and the run
@@ -762,10 +779,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     std::cerr << "hio: " << interrupted.what() << "\n";
     return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
-    std::cerr << "hio: error: " << display_text(error.what()) << "\n";
+    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
   } catch (const std::exception& error) {
-    std::cerr << "hio: error: " << display_text(error.what()) << "\n";
+    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
 }

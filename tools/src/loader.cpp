@@ -5,10 +5,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <set>
-#include <sstream>
 
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
@@ -233,6 +234,15 @@ class Loader {
     read_probability(table, "reorder", where, out.reorder);
     read_delay(table, "reorder_delay", where, out.reorder_delay);
     read_probability(table, "corrupt", where, out.corrupt);
+    if (const toml::node* node = table.get("reorder");
+        node != nullptr && out.reorder > 0 && out.reorder_delay == Tock{0}) {
+      // A reordered datagram is held back by reorder_delay: by 0 it is not.
+      report(node->source(), where +
+                                 ".reorder without reorder_delay does nothing: a datagram it "
+                                 "picks is held back by reorder_delay (0 here), so none is "
+                                 "overtaken; give reorder_delay too (e.g. \"20ms\"), or leave "
+                                 "reorder out");
+    }
     validate_at(table, where, out, problems_before);
   }
 
@@ -744,45 +754,106 @@ class Loader {
       if (auto s = read_string(*text, "the expectation")) {
         expectation.text = *s;
         expectation.pos = pos(text->source());
-        parse_condition(*s, expectation);
+        parse_condition(*text, *s, expectation);
       }
       scenario.expectations.push_back(std::move(expectation));
     }
   }
 
-  void parse_condition(const std::string& text, Expectation& expectation) {
-    // "<doer>.<counter> <op> <integer>"
-    std::istringstream in(text);
-    std::string counter, op, value, rest;
-    in >> counter >> op >> value >> rest;
+  // "<doer>.<counter> <op> <integer>", spaces around the operator optional
+  // ("a.runs>=1"). A malformed one is reported at what is wrong in it when
+  // the string is written without escapes (its columns are then the text's).
+  void parse_condition(const toml::node& node, const std::string& text, Expectation& expectation) {
+    const auto space = [](char c) { return c == ' ' || c == '\t'; };
+    const auto op_char = [](char c) { return c == '=' || c == '!' || c == '<' || c == '>'; };
+    const auto skip = [&](std::size_t i) {
+      while (i < text.size() && space(text[i]))
+        ++i;
+      return i;
+    };
+    const auto word_end = [&](std::size_t i, bool stop_at_op) {
+      while (i < text.size() && !space(text[i]) && !(stop_at_op && op_char(text[i])))
+        ++i;
+      return i;
+    };
+    const auto fail = [&](std::size_t at, const std::string& problem) {
+      diagnostics_.push_back(
+          Diagnostic{at_offset(node, text, at),
+                     "expectation \"" + text + "\": " + problem +
+                         "; write '<doer>.<counter> <op> <integer>', op one of == != < <= > >= "
+                         "(spaces around it optional), e.g. \"client.echoed >= 10\""});
+    };
+    const std::size_t counter_at = skip(0);
+    if (counter_at == text.size()) return fail(counter_at, "it is empty");
+    const std::size_t counter_end = word_end(counter_at, true);
+    const std::string counter = text.substr(counter_at, counter_end - counter_at);
+    if (counter.empty()) return fail(counter_at, "no counter before the operator");
+    const std::size_t dot = counter.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == counter.size()) {
+      return fail(counter_at, "'" + counter + "' is not <doer>.<counter> (e.g. client.echoed)");
+    }
+    const std::size_t op_at = skip(counter_end);
+    if (op_at == text.size()) return fail(op_at, "no operator after '" + counter + "'");
+    std::size_t op_end = op_at;
+    while (op_end < text.size() && op_char(text[op_end]))
+      ++op_end;
+    const std::string op = text.substr(op_at, op_end - op_at);
     static const std::pair<const char*, CompareOp> kOps[] = {
         {"==", CompareOp::eq}, {"!=", CompareOp::ne}, {"<", CompareOp::lt},
         {"<=", CompareOp::le}, {">", CompareOp::gt},  {">=", CompareOp::ge}};
-    bool op_ok = false;
-    for (const auto& [name, code] : kOps) {
-      if (op == name) {
-        expectation.op = code;
-        op_ok = true;
-      }
+    const auto known = std::find_if(std::begin(kOps), std::end(kOps),
+                                    [&](const auto& entry) { return op == entry.first; });
+    if (op.empty()) {
+      return fail(op_at, "expected an operator after '" + counter + "', found '" +
+                             text.substr(op_at, word_end(op_at, false) - op_at) + "'");
     }
+    if (known == std::end(kOps)) {
+      return fail(op_at, "'" + op + "' is not an operator" +
+                             (op == "="    ? " (equality is ==)"
+                              : op == "=>" ? " (did you mean >=?)"
+                              : op == "=<" ? " (did you mean <=?)"
+                                           : ""));
+    }
+    const std::size_t value_at = skip(op_end);
+    if (value_at == text.size()) return fail(value_at, "no integer after '" + op + "'");
+    const std::size_t value_end = word_end(value_at, false);
+    const std::string value = text.substr(value_at, value_end - value_at);
     std::int64_t number = 0;
-    bool value_ok = !value.empty();
-    try {
-      std::size_t used = 0;
-      number = std::stoll(value, &used);
-      value_ok = value_ok && used == value.size();
-    } catch (const std::exception&) {
-      value_ok = false;
+    const char* first = value.data() + (value[0] == '+' ? 1 : 0);
+    const auto [stop, error] = std::from_chars(first, value.data() + value.size(), number);
+    if (error == std::errc::result_out_of_range) {
+      return fail(value_at, "'" + value + "' is out of range (a 64-bit integer)");
     }
-    if (counter.find('.') == std::string::npos || !op_ok || !value_ok || !rest.empty()) {
-      diagnostics_.push_back(Diagnostic{
-          expectation.pos, "expectation \"" + text +
-                               "\" must read '<doer>.<counter> <op> <integer>' with op one of "
-                               "== != < <= > >="});
-      return;
+    if (error != std::errc() || stop != value.data() + value.size() ||
+        (value[0] == '+' && value.size() > 1 && value[1] == '-')) {
+      return fail(value_at, "'" + value + "' is not an integer");
+    }
+    if (const std::size_t rest = skip(value_end); rest != text.size()) {
+      return fail(rest, "unexpected '" + text.substr(rest) + "' after the integer");
     }
     expectation.counter = counter;
+    expectation.op = known->second;
     expectation.value = number;
+  }
+
+  // Where byte `offset` of string value `text` is in the file: exact when the
+  // value is on one line and as long as its text plus its two quotes (no
+  // escapes, columns in code points as toml++ counts them); else the value.
+  SourcePos at_offset(const toml::node& node, const std::string& text, std::size_t offset) const {
+    SourcePos at = pos(node.source());
+    const auto code_points = [](std::string_view bytes) {
+      std::size_t n = 0;
+      for (char c : bytes)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+      return n;
+    };
+    const toml::source_region& region = node.source();
+    if (region.begin.line == region.end.line &&
+        region.end.column - region.begin.column == code_points(text) + 2) {
+      at.column +=
+          static_cast<std::uint32_t>(1 + code_points(std::string_view(text).substr(0, offset)));
+    }
+    return at;
   }
 
   std::string kinds_list() const {

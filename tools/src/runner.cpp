@@ -228,7 +228,7 @@ std::string format_expectations(const std::vector<ExpectationResult>& results) {
   out += "\n";
   for (const ExpectationResult& r : results) {
     const char* verdict = !r.judged ? "  --    " : r.passed ? "  ok    " : "  FAIL  ";
-    out += verdict + display_text(r.expectation->text) + "  (" + display_text(r.detail) + ")\n";
+    out += verdict + display_text(r.expectation->text) + "  (" + message_text(r.detail) + ")\n";
   }
   return out;
 }
@@ -435,7 +435,7 @@ class ChannelWarnings final : public EventSink {
     const bool retries = channel != nullptr && channel->options().retry.count() > 0;
     std::string line = "warning: " + what + " failed at tyme " + format_seconds(e.tyme) +
                        " s (pass " + std::to_string(doist_.passes()) +
-                       "): " + display_text(e.text) + (retries ? " (it retries)" : "");
+                       "): " + message_text(e.text) + (retries ? " (it retries)" : "");
     if (building_) {
       held_.push_back(std::move(line));
     } else {

@@ -523,7 +523,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     try {
       report.emplace(report_path);
     } catch (const std::exception& error) {
-      err << "hio sweep: " << display_text(error.what()) << "\n";
+      err << "hio sweep: " << message_text(error.what()) << "\n";
       return kExitOutputFailed;
     }
     report->out() << "{" << json_field("scenario", command.scenario_path) << ", "
@@ -538,7 +538,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
     if (!r.passed) ++failed;
     journals += r.journal.empty() ? 0u : 1u;
     journals_lost += r.journal_lost ? 1u : 0u;
-    if (!r.note.empty()) err << "hio sweep: " << display_text(r.note) << "\n";
+    if (!r.note.empty()) err << "hio sweep: " << message_text(r.note) << "\n";
     if (report) {
       report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r, true);
     }
@@ -546,7 +546,7 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
       out << format_seed_result_json(r) << "\n";
     } else if (!r.passed) {
       // As soon as known (in seed order), so an interrupted sweep has shown them.
-      out << "seed " << r.seed << ": FAIL " << display_text(r.first_failure) << "\n" << std::flush;
+      out << "seed " << r.seed << ": FAIL " << message_text(r.first_failure) << "\n" << std::flush;
     }
   };
   SweepEnd end;
