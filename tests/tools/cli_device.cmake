@@ -41,3 +41,22 @@ file(WRITE ${WORK}/reorder.toml "[net]\nhosts = [\"a\", \"b\"]\n[[net.link]]\nfr
 hio(check ${WORK}/reorder.toml EXIT 2)
 require("${err}" "reorder.toml:6:11: net.link.reorder without reorder_delay does nothing"
         "reorder without reorder_delay")
+
+# hio check finds a datagram peer of the other address family (every send
+# would fail at run time), at the 'to' key.
+hio(check ${DATA}/device/udp_family_mismatch.toml EXIT 2)
+require("${err}" "udp_family_mismatch.toml:14:6: cannot build doer 'gw': to = '127.0.0.1:9': destination '127.0.0.1:9' is an IPv4 address, and this endpoint is bound on the IPv6 address '\\[::1\\]:0': no datagram crosses address families"
+        "address family mismatch")
+
+# --counters: every doer's counters at the end, in doer order, in text and JSON.
+hio(run ${DATA}/device/counters.toml --counters EXIT 0)
+require("${out}" "\ncounters:  5\n  z.runs = 2\n  inner.runs = 1\n  a.runs = 6\n  a-1.runs = 3\n  a-2.runs = 3\n$"
+        "--counters text")
+hio(run ${DATA}/device/counters.toml --counters --json EXIT 0)
+require("${out}" ", \"counters\": \\[{\"name\": \"z.runs\", \"value\": 2}, {\"name\": \"inner.runs\", \"value\": 1}, {\"name\": \"a.runs\", \"value\": 6}, {\"name\": \"a-1.runs\", \"value\": 3}, {\"name\": \"a-2.runs\", \"value\": 3}\\]}\n$"
+        "--counters JSON")
+hio(run ${DATA}/device/counters.toml EXIT 0)
+string(FIND "${out}" "counters:" listed)
+if(NOT listed EQUAL -1)
+  message(FATAL_ERROR "counters listed without --counters:\n${out}")
+endif()

@@ -87,6 +87,7 @@ struct RunArgs {
   bool real = false;
   std::vector<std::string> sets;
   bool json = false;
+  bool counters = false;
 };
 
 struct SweepArgs {
@@ -252,6 +253,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   }
   RunOptions options;
   options.record_path = args.record.value_or("");
+  options.counters = args.counters;
   if (::isatty(STDERR_FILENO) != 0) {
     options.progress = [](Tyme tyme) {
       std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
@@ -655,6 +657,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   run->add_option("--set", run_args.sets, "override a setting: run.tock=10ms, run.seed=3, ...")
       ->allow_extra_args(false);
   run->add_flag("--json", run_args.json, "print the summary as one JSON object");
+  run->add_flag("--counters", run_args.counters,
+                "print every doer's counters at the end, in doer order (in --json: \"counters\")");
   run->add_option("--record", run_args.record, "journal the run into FILE (.hioj)");
 
   ReplayArgs replay_args;

@@ -477,6 +477,30 @@ class ChannelWarnings final : public EventSink {
   std::vector<std::string> held_;  // lines of channels that failed while building
 };
 
+// Every doer's counters, in doer order (RunOptions::counters). Depth first
+// with an explicit stack, as the tree is built.
+std::vector<std::pair<std::string, std::int64_t>> doer_counters(const Scenario& scenario,
+                                                                const CounterBoard& counters) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  const auto add = [&](const std::string& doer) {
+    for (const std::string& name : counters.names_with_prefix(doer + "."))
+      out.emplace_back(name, *counters.read(name));
+  };
+  std::vector<const DoerSpec*> stack;
+  for (auto it = scenario.doers.rbegin(); it != scenario.doers.rend(); ++it)
+    stack.push_back(&*it);
+  while (!stack.empty()) {
+    const DoerSpec& spec = *stack.back();
+    stack.pop_back();
+    add(spec.name);
+    for (std::int64_t i = 1; spec.copies > 1 && i <= spec.copies; ++i)
+      add(spec.name + "-" + std::to_string(i));
+    for (auto it = spec.children.rbegin(); it != spec.children.rend(); ++it)
+      stack.push_back(&*it);
+  }
+  return out;
+}
+
 }  // namespace
 
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
@@ -544,6 +568,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // An interrupted run has no end to judge `final` expectations at.
   summary.expectations = checker.finish(
       RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0});
+  if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
   return summary;
@@ -576,7 +601,13 @@ std::string format_summary(const RunSummary& s) {
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) out += "journal:   " + display_text(s.journal) + "\n";
-  return out + format_expectations(s.expectations);
+  out += format_expectations(s.expectations);
+  if (!s.counters.empty()) {
+    out += "counters:  " + std::to_string(s.counters.size()) + "\n";
+    for (const auto& [name, value] : s.counters)
+      out += "  " + display_text(name) + " = " + std::to_string(value) + "\n";
+  }
+  return out;
 }
 
 std::string format_summary_json(const RunSummary& s) {
@@ -591,6 +622,14 @@ std::string format_summary_json(const RunSummary& s) {
                     replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
                     format_seconds(s.worst_lag) + "\", " + format_expectations_json(s.expectations);
+  if (!s.counters.empty()) {
+    out += ", \"counters\": [";
+    for (std::size_t i = 0; i < s.counters.size(); ++i) {
+      out += (i == 0 ? "{" : ", {") + json_field("name", s.counters[i].first) +
+             ", \"value\": " + std::to_string(s.counters[i].second) + "}";
+    }
+    out += "]";
+  }
   return out + "}";
 }
 

@@ -144,6 +144,8 @@ struct RunSummary {
   std::uint64_t late_passes = 0;
   Tock worst_lag{0};
   Tock tock{0};
+  // RunOptions::counters: every doer's counters at the end, in doer order.
+  std::vector<std::pair<std::string, std::int64_t>> counters{};
 
   bool passed() const;
   // "first failed expectation" for sweeps; "" if all passed.
@@ -166,6 +168,11 @@ struct RunOptions {
   // end of the run a count of them all. It only reads the events: the
   // journal, the digest and the run are the same with or without it.
   std::function<void(const std::string&)> warn{};
+  // Read every doer's counters at the end into RunSummary::counters (hio run
+  // --counters): the doers in file order, depth first (a group, then its
+  // children; `copies`: the sums <name>.<counter>, then each copy's), each
+  // doer's counters by name.
+  bool counters = false;
 };
 
 // How many channels get a line of their own from RunOptions::warn; the
