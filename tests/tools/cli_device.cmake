@@ -60,3 +60,21 @@ string(FIND "${out}" "counters:" listed)
 if(NOT listed EQUAL -1)
   message(FATAL_ERROR "counters listed without --counters:\n${out}")
 endif()
+
+# Every build error of every doer, not only each doer's first, in file order.
+hio(check ${DATA}/device/build_errors.toml EXIT 2)
+require("${err}" "build_errors.toml:9:8: cannot build doer 'c1': size must be from 10 to 65507\n[^\n]*build_errors.toml:10:12: cannot build doer 'c1': requests must be >= 0\n[^\n]*build_errors.toml:15:8: cannot build doer 'c2': size must be from 1 to 16777216\n[^\n]*build_errors.toml:16:12: cannot build doer 'c2': messages must be >= 0\n$"
+        "every build error")
+# ... up to 50 of them, then a count of the rest.
+set(many "")
+foreach(i RANGE 1 60)
+  string(APPEND many "x${i} = 1\n")
+endforeach()
+file(WRITE ${WORK}/many.toml "${many}[[doer]]\nkind = \"ticker\"\nname = \"t\"\n")
+hio(check ${WORK}/many.toml EXIT 2)
+require("${err}" "many.toml:50:1: unknown key 'x50' in top level\n[^\n]*many.toml: and 10 more problems \\(the first 50 are listed\\)\n$"
+        "diagnostics capped")
+string(FIND "${err}" "x51" listed)
+if(NOT listed EQUAL -1)
+  message(FATAL_ERROR "more than 50 diagnostics listed:\n${err}")
+endif()

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -52,9 +53,20 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
             terminated (SIGTERM).)";
 
+// A scenario's problems are all listed, in file order, up to this many; a
+// last line counts the rest (a generated file can have thousands).
+constexpr std::size_t kDiagnosticsShownMax = 50;
+
 void print_diagnostics(const ScenarioError& error) {
-  for (const Diagnostic& d : error.diagnostics())
-    std::cerr << d.str() << "\n";
+  const std::vector<Diagnostic>& all = error.diagnostics();
+  const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
+  for (std::size_t i = 0; i < shown; ++i)
+    std::cerr << all[i].str() << "\n";
+  if (all.size() > shown) {
+    std::cerr << SourcePos{all[shown].pos.file, 0, 0}.str() << ": and " << all.size() - shown
+              << " more problem" << (all.size() - shown == 1 ? "" : "s") << " (the first " << shown
+              << " are listed)\n";
+  }
 }
 
 // One rule: an output the user asked for that cannot be created or written

@@ -1,5 +1,6 @@
 #include "hio/tools/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -76,6 +77,14 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
   }
 }
 
+// A doer's key its factory cannot take: at the key's value; a default (the
+// key not written) is at the doer.
+Diagnostic param_problem(const DoerSpec& spec, const ParamError& error) {
+  auto param = spec.params.find(error.key());
+  return Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
+                    "cannot build doer '" + spec.name + "': " + error.what()};
+}
+
 // Depth-first with an explicit stack: scenario trees come from files.
 void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildContext& context,
                 BuiltScenario& built) {
@@ -112,11 +121,13 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       }
     } catch (const BuildInterrupted&) {
       throw;  // not the doer's problem
+    } catch (const ParamErrors& errors) {
+      for (const ParamError& error : errors.errors())
+        problems.push_back(param_problem(spec, error));
+      context.unbuilt.insert(spec.name);
+      continue;
     } catch (const ParamError& error) {
-      // At the key's value; a default (the key not written) is at the doer.
-      auto param = spec.params.find(error.key());
-      problems.push_back(Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
-                                    "cannot build doer '" + spec.name + "': " + error.what()});
+      problems.push_back(param_problem(spec, error));
       context.unbuilt.insert(spec.name);
       continue;
     } catch (const std::exception& error) {
@@ -132,6 +143,10 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     }
     adopt(std::move(doer), item.parent, built);
   }
+  // In file order: a doer's keys are checked in its kind's order.
+  std::stable_sort(problems.begin(), problems.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+  });
   if (!problems.empty()) throw ScenarioError(std::move(problems));
 }
 
