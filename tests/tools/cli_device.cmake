@@ -78,3 +78,13 @@ string(FIND "${err}" "x51" listed)
 if(NOT listed EQUAL -1)
   message(FATAL_ERROR "more than 50 diagnostics listed:\n${err}")
 endif()
+
+# A real-time sweep with --jobs > 1 of a scenario that binds a fixed port:
+# refused before any seed runs (runs at once would fail as seed failures).
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..4 --jobs 2 EXIT 2)
+require("${err}" "^hio sweep: --jobs 2: doer 'srv' \\([^)]*fixed_port.toml:9:11\\) listens on 'tcp://127.0.0.1:47683', and the runs are in real time"
+        "fixed port with --jobs 2")
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --jobs 1 EXIT 0)
+require("${out}" "^2 of 2 seeds passed\n" "fixed port with --jobs 1")
+# One seed runs on one thread: nothing to refuse.
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 5 --jobs 2 EXIT 0)

@@ -160,7 +160,18 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
     // Built once first, as `hio check` does: a scenario that cannot be built
     // is bad input said once (exit 2), not every seed failing the same way.
-    check_scenario(scenario, registry);
+    const std::vector<std::string> fixed = check_scenario(scenario, registry);
+    // Real-time runs on threads at once would each bind a fixed port (or open
+    // a device): all but one would fail for that alone, as seed failures.
+    const bool threads = args.jobs > 1 && !seeds.empty && seeds.last_index() > 0;
+    if (threads && scenario.run.mode == Mode::real && !fixed.empty()) {
+      throw std::invalid_argument(
+          "--jobs " + std::to_string(args.jobs) + ": " + fixed.front() +
+          (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
+          ", and the runs are in real time: runs at once would all need it, and all but one "
+          "would fail for that alone; give --jobs 1, or port 0 (clients name the listener "
+          "'@name')");
+    }
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;

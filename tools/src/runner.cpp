@@ -375,14 +375,24 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
+  for (const auto& [where, claims] : context.claimed) {
+    for (const BuildContext::Claim& claim : claims) {
+      if (claim.address.rfind("sim", 0) == 0) continue;  // sim://, sim-serial://: per run
+      built->fixed_real.push_back(claim.who + " " +
+                                  (where.rfind("serial", 0) == 0   ? "opens"
+                                   : where.rfind("stream", 0) == 0 ? "listens on"
+                                                                   : "binds") +
+                                  " '" + claim.address + "'");
+    }
+  }
   return built;
 }
 
-void check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
+std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   IoHub io(doist.tymth());
   doist.attach(io);
-  build_scenario(scenario, registry, doist, io);
+  return build_scenario(scenario, registry, doist, io)->fixed_real;
 }
 
 namespace {
