@@ -88,3 +88,27 @@ hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --jobs 1 EXIT 0)
 require("${out}" "^2 of 2 seeds passed\n" "fixed port with --jobs 1")
 # One seed runs on one thread: nothing to refuse.
 hio(sweep ${DATA}/device/fixed_port.toml --seeds 5 --jobs 2 EXIT 0)
+
+# A real-time sweep's failing seed: the report's digest is the digest of the
+# journal kept (the run that failed is the run journaled; a re-run would be
+# another run, with another digest).
+hio(sweep ${DATA}/device/real_sweep.toml --seeds 1..3 --out ${WORK}/real EXIT 1)
+file(READ ${WORK}/real/report.json report)
+foreach(seed 1 2 3)
+  if(NOT report MATCHES "\"seed\": ${seed}, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", [^}]*\"journal\": \"[^\"]*seed-${seed}.hioj\"")
+    message(FATAL_ERROR "seed ${seed} not in the report as failing with its journal:\n${report}")
+  endif()
+  set(reported ${CMAKE_MATCH_1})
+  hio(diff ${WORK}/real/seed-${seed}.hioj ${WORK}/real/seed-${seed}.hioj EXIT 0)
+  require("${out}" "same: [0-9]+ events, digest ${reported}\n" "seed ${seed}: the report's digest is the journal's")
+endforeach()
+string(FIND "${err}" "not deterministic" noted)
+if(NOT noted EQUAL -1)
+  message(FATAL_ERROR "a real-time sweep re-ran its failing seeds:\n${err}")
+endif()
+# Passing real-time seeds leave no journal.
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --out ${WORK}/real_pass EXIT 0)
+file(GLOB left ${WORK}/real_pass/*.hioj)
+if(left)
+  message(FATAL_ERROR "journals of passing seeds left: ${left}")
+endif()

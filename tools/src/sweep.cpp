@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "hio/replay/digest.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
@@ -152,8 +153,57 @@ std::string journal_path(const std::string& dir, std::uint64_t seed) {
   return (std::filesystem::path(dir) / ("seed-" + std::to_string(seed) + ".hioj")).string();
 }
 
+void take_summary(const RunSummary& summary, SeedResult& result) {
+  result.passed = summary.passed();
+  result.first_failure = summary.first_failure();
+  result.digest = summary.digest;
+  result.end = summary.end;
+}
+
+// A real-time run with a journal directory: not deterministic (the wall
+// clock paces it), so a re-run would be another run than the one that
+// failed. Every run is journaled, and the journal kept only if it failed:
+// the report and the journal are of the same run. Returns false if a signal
+// abandoned the run.
+bool run_recorded_seed(const Scenario& scenario, const DoerRegistry& registry,
+                       const RunOptions& run, SeedResult& result) {
+  RunOptions record = run;
+  record.record_path = result.journal;
+  const auto remove_journal = [&result] {
+    std::error_code ignored;
+    std::filesystem::remove(result.journal, ignored);
+    result.journal.clear();
+  };
+  try {
+    const RunSummary summary = run_scenario(scenario, registry, record);
+    if (summary.end == RunEnd::interrupted && *run.stop) {
+      remove_journal();
+      return false;
+    }
+    take_summary(summary, result);
+    if (result.passed) remove_journal();
+  } catch (const BuildInterrupted&) {
+    remove_journal();
+    return false;
+  } catch (const std::exception& error) {
+    // A journal cut short by a write error is no journal: none is left.
+    remove_journal();
+    const bool journal = dynamic_cast<const OutputError*>(&error) != nullptr ||
+                         dynamic_cast<const replay::JournalWriteError*>(&error) != nullptr;
+    result.error = true;
+    result.first_failure =
+        std::string("error: ") + (journal ? "cannot record: " : "") + error.what();
+    if (journal) {
+      result.journal_lost = true;
+      result.note = "seed " + std::to_string(result.seed) + ": cannot record: " + error.what();
+    }
+  }
+  return true;
+}
+
 // Runs one seed; with a journal directory, a failing seed runs again with
-// recording. Returns false if a signal abandoned the run (`stop` is set).
+// recording (a real-time one is recorded as it runs: run_recorded_seed).
+// Returns false if a signal abandoned the run (`stop` is set).
 bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint64_t seed,
               const SweepOptions& options, const std::atomic<bool>& stop, SeedResult& result) {
   Scenario copy = scenario;
@@ -161,13 +211,14 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
   result.seed = seed;
   RunOptions run;
   run.stop = &stop;
+  if (copy.run.mode == Mode::real && !options.journal_dir.empty()) {
+    result.journal = journal_path(options.journal_dir, seed);
+    return run_recorded_seed(copy, registry, run, result);
+  }
   try {
     RunSummary summary = run_scenario(copy, registry, run);
     if (summary.end == RunEnd::interrupted && stop) return false;
-    result.passed = summary.passed();
-    result.first_failure = summary.first_failure();
-    result.digest = summary.digest;
-    result.end = summary.end;
+    take_summary(summary, result);
   } catch (const BuildInterrupted&) {
     return false;  // a signal the command caught before the sweep's watch began
   } catch (const std::exception& error) {
@@ -188,13 +239,24 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
       std::error_code ignored;
       std::filesystem::remove(journal, ignored);
       result.note = shown + ": journal not saved: interrupted";
-    } else {
+    } else if (again.digest == result.digest) {
       result.journal = journal;
-      if (again.digest != result.digest) {
-        result.note = shown + " gave digest " + replay::format_digest(again.digest) +
-                      " when re-run, " + replay::format_digest(result.digest) +
-                      " before: not deterministic";
-      }
+    } else if (again.passed()) {
+      // A bug (virtual time is deterministic): the journal would show a
+      // passing run beside a failing result, so it is not kept.
+      std::error_code ignored;
+      std::filesystem::remove(journal, ignored);
+      result.note = shown + " gave digest " + replay::format_digest(result.digest) +
+                    " and failed, then " + replay::format_digest(again.digest) +
+                    " and passed when re-run for its journal: not deterministic; no journal kept";
+    } else {
+      // The report says what the journal holds: the re-run.
+      result.note = shown + " gave digest " + replay::format_digest(result.digest) + ", then " +
+                    replay::format_digest(again.digest) +
+                    " when re-run for its journal: not deterministic; the report and the journal "
+                    "are the re-run's";
+      take_summary(again, result);
+      result.journal = journal;
     }
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
