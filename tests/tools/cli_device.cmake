@@ -112,3 +112,18 @@ file(GLOB left ${WORK}/real_pass/*.hioj)
 if(left)
   message(FATAL_ERROR "journals of passing seeds left: ${left}")
 endif()
+
+# --set for [net]: applied (the run changes), checked as the file is, the
+# argument named; and written into the journal's scenario text.
+set(udp ${DATA}/device/set_net.toml)
+hio(run ${udp} EXIT 0)
+hio(run ${udp} --set net.default_link.latency=20ms --set net.stall_timeout=3s --record ${WORK}/set_net.hioj EXIT 1)
+require("${out}" "FAIL  client.late == 0  \\(client.late was 4\\)" "--set net.default_link.latency applied")
+hio(inspect ${WORK}/set_net.hioj --json EXIT 0)
+require("${out}" "default_link.latency = \\\\\"20ms\\\\\"" "net override in the journal's text")
+hio(run ${udp} --set run.limit=1s --set net.listen_backlog=abc EXIT 2)
+require("${err}" "^--set:2:1: 'net.listen_backlog=abc': net.listen_backlog must be an integer >= 1\n$" "--set net key checked")
+hio(run ${SCENARIOS}/quickstart.toml --set net.stall_timeout=1s EXIT 2)
+require("${err}" "^--set:1:1: 'net.stall_timeout=1s': the scenario has no \\[net\\]" "--set net without [net]")
+hio(sweep ${udp} --seeds 1..2 --set net.default_link.loss=1.5 EXIT 2)
+require("${err}" "^--set:1:1: 'net.default_link.loss=1.5': net.default_link.loss must be a probability" "sweep --set net")

@@ -378,6 +378,49 @@ TEST(ScenarioLoader, ReorderWithoutReorderDelayIsRefused) {
                   .empty());
 }
 
+// --set for [net]'s scalar keys: applied, checked as in the file, and written
+// into the text so that it loads as what ran, whatever shape [net] has there.
+TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  for (const std::string& net :
+       {std::string("[net]\nhosts = [\"a\", \"b\"]\n"), std::string("net.hosts = [\"a\", \"b\"]\n"),
+        std::string("net = { hosts = [\"a\", \"b\"], default_link = { latency = \"1ms\" } }\n"),
+        std::string("[net]\nhosts = [\"a\", \"b\"]\n[net.default_link]\nlatency = \"1ms\"\n"),
+        std::string("[net]\nhosts = [\"a\", \"b\"]\n[[net.link]]\nfrom = \"a\"\nto = \"b\"\n")}) {
+    Scenario s = load_scenario_text(net + doer, "n.toml", registry());
+    apply_override(s, "net.default_link.latency=5ms", 1);
+    apply_override(s, "net.default_link.loss=0.25", 2);
+    apply_override(s, "net.stall_timeout=3s", 3);
+    apply_override(s, "net.client_host=b", 4);
+    for (const Scenario& got : {s, load_scenario_text(s.text, "n.toml", registry())}) {
+      EXPECT_EQ(got.net.options.default_link.latency, Tock{5'000'000}) << s.text;
+      EXPECT_EQ(got.net.options.default_link.loss, 0.25) << s.text;
+      EXPECT_EQ(got.net.options.stall_timeout, Tock{3'000'000'000}) << s.text;
+      EXPECT_EQ(got.net.client_host, "b") << s.text;
+      EXPECT_EQ(got.net.hosts.size(), 2u) << s.text;
+    }
+  }
+  Scenario s = load_scenario_text("[net]\nhosts = [\"a\"]\n" + doer, "n.toml", registry());
+  const auto error = [&](const std::string& set, std::size_t argument) {
+    try {
+      apply_override(s, set, argument);
+    } catch (const ScenarioError& e) {
+      return e.diagnostics().at(0).str();
+    }
+    return std::string("applied");
+  };
+  EXPECT_EQ(error("net.listen_backlog=0", 2),
+            "--set:2:1: 'net.listen_backlog=0': net.listen_backlog must be an integer >= 1");
+  EXPECT_EQ(error("net.default_link.jitter=-1ms", 3),
+            "--set:3:1: 'net.default_link.jitter=-1ms': net.default_link.jitter: duration "
+            "\"-1ms\" is negative");
+  EXPECT_EQ(error("net.client_host=c", 1),
+            "--set:1:1: 'net.client_host=c': unknown host 'c' (net.hosts lists them)");
+  EXPECT_EQ(s.net.client_host, "a");  // a refused --set changes nothing
+  Scenario no_net = load_scenario_text(doer, "n.toml", registry());
+  EXPECT_THROW(apply_override(no_net, "net.stall_timeout=1s"), ScenarioError);
+}
+
 // A link or serial fault is a complete setting: the keys it does not name
 // take their defaults, not the values before it (docs/scenarios.md, [net]).
 TEST(ScenarioLoader, LinkAndSerialFaultsSetEveryKey) {

@@ -155,8 +155,8 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
       }
     }
     scenario = load_scenario_file(args.scenario, registry);
-    for (const std::string& set : args.sets)
-      apply_override(scenario, set);
+    for (std::size_t i = 0; i < args.sets.size(); ++i)
+      apply_override(scenario, args.sets[i], i + 1);
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
     // Built once first, as `hio check` does: a scenario that cannot be built
     // is bad input said once (exit 2), not every seed failing the same way.
@@ -251,8 +251,8 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
   try {
     scenario = load_scenario_file(args.scenario, registry);
-    for (const std::string& set : args.sets)
-      apply_override(scenario, set);
+    for (std::size_t i = 0; i < args.sets.size(); ++i)
+      apply_override(scenario, args.sets[i], i + 1);
     if (args.seed) {
       scenario.run.seed = parse_u64(*args.seed, "--seed");  // in the header, not the text
     }
@@ -677,7 +677,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
   run->add_flag("--real", run_args.real, "real-time mode (overrides run.mode)");
-  run->add_option("--set", run_args.sets, "override a setting: run.tock=10ms, run.seed=3, ...")
+  run->add_option(
+         "--set", run_args.sets,
+         "override a setting: run.tock=10ms, run.seed=3, net.default_link.latency=5ms, ...")
       ->allow_extra_args(false);
   run->add_flag("--json", run_args.json, "print the summary as one JSON object");
   run->add_flag("--counters", run_args.counters,

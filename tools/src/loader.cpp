@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <set>
 
@@ -30,6 +31,20 @@ class Loader {
 
   Loader(std::string path, const DoerRegistry& registry)
       : path_(std::move(path)), registry_(registry) {}
+
+  // Only the [net] of `text` (a scenario's text after a --set of a net key):
+  // read and checked as load() does. Throws ScenarioError.
+  NetSpec load_net(const std::string& text) {
+    NetSpec net;
+    try {
+      const toml::table root = toml::parse(text, path_);
+      if (const toml::node* node = root.get("net")) read_net(*node, net);
+    } catch (const toml::parse_error& error) {
+      report(error.source(), std::string(error.description()));
+    }
+    if (!diagnostics_.empty()) throw ScenarioError(std::move(diagnostics_));
+    return net;
+  }
 
   Scenario load(std::string text) {
     Scenario scenario;
@@ -910,8 +925,14 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   return load_scenario_text(text, path, registry);
 }
 
-void apply_override(Scenario& scenario, const std::string& assignment) {
-  const SourcePos where{"--set", 1, 1};
+namespace {
+void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
+                 const std::function<void(const std::string&)>& fail);
+const std::vector<std::string>& net_override_keys();
+}  // namespace
+
+void apply_override(Scenario& scenario, const std::string& assignment, std::size_t argument) {
+  const SourcePos where{"--set", static_cast<std::uint32_t>(argument), 1};
   auto fail = [&](const std::string& message) {
     throw ScenarioError({Diagnostic{where, "'" + assignment + "': " + message}});
   };
@@ -950,9 +971,19 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   } else if (key == "run.name") {
     if (std::string problem = name_problem(value); !problem.empty()) fail("run.name " + problem);
     run.name = value;
+  } else if (key.rfind("net.", 0) == 0 &&
+             std::find(net_override_keys().begin(), net_override_keys().end(), key) !=
+                 net_override_keys().end()) {
+    set_net_key(scenario, key, value, fail);
+    return;  // written into the text by set_net_key
   } else {
-    fail("unknown key" + did_you_mean(key, {"run.tock", "run.limit", "run.seed", "run.mode",
-                                            "run.skip", "run.name"}));
+    std::vector<std::string> keys = {"run.tock", "run.limit", "run.seed",
+                                     "run.mode", "run.skip",  "run.name"};
+    keys.insert(keys.end(), net_override_keys().begin(), net_override_keys().end());
+    fail("unknown key" + did_you_mean(key, keys) +
+         " (--set takes run.tock, run.limit, run.seed, run.mode, run.skip, run.name, "
+         "net.client_host, net.stall_timeout, net.segment_bytes_max, net.listen_backlog, "
+         "net.receive_buffer_bytes and net.default_link.<link key>)");
   }
   // run.skip changes no event (time skipping is unobservable): not written,
   // so that journals with skipping on and off stay byte-identical. run.seed
@@ -1017,6 +1048,130 @@ std::size_t byte_offset(std::string_view text, const toml::source_position& at) 
 std::size_t line_start(std::string_view text, std::size_t offset) {
   const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   return offset == 0 || newline == std::string_view::npos ? 0 : newline + 1;
+}
+
+// The [net] keys --set takes: the scalar keys of [net] and of its
+// default_link (the [[net.link]], [[net.serial]] and [[net.fault]] arrays are
+// the file's).
+const std::vector<std::string>& net_override_keys() {
+  static const std::vector<std::string> keys = {"net.client_host",
+                                                "net.stall_timeout",
+                                                "net.segment_bytes_max",
+                                                "net.listen_backlog",
+                                                "net.receive_buffer_bytes",
+                                                "net.default_link.latency",
+                                                "net.default_link.jitter",
+                                                "net.default_link.bandwidth",
+                                                "net.default_link.queue_bytes_max",
+                                                "net.default_link.loss",
+                                                "net.default_link.duplicate",
+                                                "net.default_link.reorder",
+                                                "net.default_link.reorder_delay",
+                                                "net.default_link.corrupt"};
+  return keys;
+}
+
+// A --set value as the TOML literal the file would have: a number as is when
+// it looks like one (for the keys that take numbers), anything else as a
+// string, so that the loader says what is wrong with it as for the file.
+std::string net_literal(const std::string& key, const std::string& value) {
+  static const std::string numeric[] = {"net.segment_bytes_max",
+                                        "net.listen_backlog",
+                                        "net.receive_buffer_bytes",
+                                        "net.default_link.bandwidth",
+                                        "net.default_link.queue_bytes_max",
+                                        "net.default_link.loss",
+                                        "net.default_link.duplicate",
+                                        "net.default_link.reorder",
+                                        "net.default_link.corrupt"};
+  const bool number_key =
+      std::find(std::begin(numeric), std::end(numeric), key) != std::end(numeric);
+  const bool looks_numeric = !value.empty() &&
+                             value.find_first_not_of("0123456789+-._eE") == std::string::npos &&
+                             value.find_first_of("0123456789") != std::string::npos;
+  return number_key && looks_numeric ? value : toml_string(value);
+}
+
+// Writes `dotted = literal` into the table at `path` of `text` (net, or
+// net.default_link): the value replaced where the text has the key, else a
+// line after the table's [header] (or inside its braces, or beside its other
+// dotted keys), the missing tables as a dotted key. Returns "" or why not.
+std::string set_in_text(std::string& text, const std::vector<std::string>& path,
+                        const std::string& key, const std::string& literal) {
+  const toml::table root = toml::parse(text);
+  const toml::table* table = &root;
+  std::size_t depth = 0;
+  for (; depth < path.size(); ++depth) {
+    const toml::node* next = table->get(path[depth]);
+    if (next == nullptr) break;
+    if (next->as_table() == nullptr) return path[depth] + " is not a table";
+    table = next->as_table();
+  }
+  if (depth == 0) return "the scenario has no [" + path.front() + "] table";
+  std::string dotted;
+  for (std::size_t i = depth; i < path.size(); ++i)
+    dotted += path[i] + ".";
+  dotted += key;
+  if (depth == path.size()) {
+    if (const toml::node* value = table->get(key)) {
+      const std::size_t begin = byte_offset(text, value->source().begin);
+      const std::size_t end = byte_offset(text, value->source().end);
+      text.replace(begin, end - begin, literal);
+      return "";
+    }
+  }
+  const std::string line = dotted + " = " + literal;
+  const std::size_t at = byte_offset(text, table->source().begin);
+  if (table->is_inline()) {  // x = { ... }: before its closing brace
+    const std::size_t close = byte_offset(text, table->source().end) - 1;
+    text.insert(close, (table->empty() ? " " : ", ") + line + " ");
+    return "";
+  }
+  if (at < text.size() && text[at] == '[') {  // [net]: the line after its header
+    std::size_t after = text.find('\n', at);
+    if (after == std::string::npos) {
+      text += '\n';
+      after = text.size() - 1;
+    }
+    text.insert(after + 1, line + "\n");
+    return "";
+  }
+  // Defined by dotted keys (net.hosts = ...): beside one of them, as it is written.
+  for (auto&& [name, node] : *table) {
+    if (node.is_table() || node.is_array_of_tables()) continue;
+    const std::size_t key_at = byte_offset(text, name.source().begin);
+    const std::size_t start = line_start(text, key_at);
+    text.insert(start, text.substr(start, key_at - start) + line + "\n");
+    return "";
+  }
+  return "the scenario's [" + path.front() + "] has no place to write it (set it in the file)";
+}
+
+void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
+                 const std::function<void(const std::string&)>& fail) {
+  if (!scenario.net.present) {
+    fail("the scenario has no [net]: --set net.* changes a simulated network, it adds none");
+  }
+  std::vector<std::string> path;
+  for (std::size_t at = 0, dot; (dot = key.find('.', at)) != std::string::npos; at = dot + 1)
+    path.push_back(key.substr(at, dot - at));
+  const std::string leaf = key.substr(key.rfind('.') + 1);
+  std::string text = scenario.text;
+  if (std::string problem = set_in_text(text, path, leaf, net_literal(key, value));
+      !problem.empty()) {
+    fail(problem);
+  }
+  // Read back as the file's [net] is: the same checks, the same messages.
+  const DoerRegistry none;
+  try {
+    scenario.net = Loader(scenario.path, none).load_net(text);
+  } catch (const ScenarioError& error) {
+    std::string messages;
+    for (const Diagnostic& d : error.diagnostics())
+      messages += (messages.empty() ? "" : "; ") + d.message;
+    fail(messages);
+  }
+  scenario.text = std::move(text);
 }
 
 }  // namespace
