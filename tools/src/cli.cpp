@@ -43,6 +43,7 @@ constexpr const char* kExamples = R"(Examples:
   hio inspect run.hioj --kind noise --from 1s --to 2s
   hio diff a.hioj b.hioj
   hio diff a.hioj b.hioj --all --max 50 --ignore-addresses --json
+  hio run scenarios/udp_request_response.toml --counters --set net.stall_timeout=10s
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
