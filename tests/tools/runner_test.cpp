@@ -234,7 +234,11 @@ TEST(RunScenario, ChannelFailuresAreWarnedOnceEachThenCounted) {
           "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:1\"\n"
           "retry = \"20ms\"\n",
       "w.toml", kinds);
-  const std::vector<std::string> lines = warnings_of(s, kinds);
+  std::vector<std::string> lines = warnings_of(s, kinds);
+  // A loaded machine can make a 10 ms pass late: that line is not this test's.
+  std::erase_if(lines, [](const std::string& line) {
+    return line.rfind("warning: the run fell behind real time", 0) == 0;
+  });
   ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
   EXPECT_EQ(lines[0], "warning: server (listener tcp://0.0.0.0:" + port +
                           ") failed at tyme 0 s (pass 0): listen on 0.0.0.0:" + port +
