@@ -268,7 +268,31 @@ std::size_t UdpTransport::in_flight() const {
 std::string UdpTransport::peer_problem(std::string_view peer) const {
   udp::endpoint to;
   std::string error;
-  return parse_udp_endpoint(peer, to, error) ? std::string() : error;
+  if (!parse_udp_endpoint(peer, to, error)) return error;
+  // A send across address families fails on every datagram (Linux): an IPv4
+  // socket cannot send to IPv6 ("Address family not supported"), nor an IPv6
+  // one bound to one IPv6 address to IPv4 ("Network is unreachable"). [::]
+  // is dual-stack and reaches both. A host name's family is known only once
+  // it is resolved: not checked.
+  boost::system::error_code ec;
+  const asio::ip::address own = asio::ip::make_address(address_.host, ec);
+  if (ec) return "";
+  const asio::ip::address& dest = to.address();
+  const bool dest_v4 = dest.is_v4() || (dest.is_v6() && dest.to_v6().is_v4_mapped());
+  const bool own_v6_only = own.is_v6() && !own.is_unspecified() && !own.to_v6().is_v4_mapped();
+  if ((own.is_v4() && dest.is_v6()) || (own_v6_only && dest_v4)) {
+    const std::string own_family = own.is_v4() ? "IPv4" : "IPv6";
+    return "destination '" + std::string(peer) + "' is " +
+           (dest.is_v4() ? "an IPv4 address"
+            : dest_v4    ? "an IPv4-mapped IPv6 address"
+                         : "an IPv6 address") +
+           ", and this endpoint is bound on the " + own_family + " address '" +
+           address_.host_port() + "': no datagram crosses address families (bind " +
+           (own.is_v4() ? "an IPv6 address, or [::] for both,"
+                        : "an IPv4 address, or [::] for both,") +
+           " or send to an " + own_family + " address)";
+  }
+  return "";
 }
 
 }  // namespace hio::detail

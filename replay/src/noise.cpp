@@ -133,6 +133,7 @@ NoiseSpec parse_noise_spec(std::string_view text) {
   spec.text = std::string(text);
   unsigned seen = 0;
   std::size_t at = 0;
+  std::size_t delay_p_at = 0;
   while (at < text.size()) {
     std::size_t end = text.find(',', at);
     if (end == std::string_view::npos) end = text.size();
@@ -161,10 +162,19 @@ NoiseSpec parse_noise_spec(std::string_view text) {
     if (item.key == "dup") spec.dup = parse_probability(item);
     if (item.key == "corrupt") spec.corrupt = parse_probability(item);
     if (item.key == "reorder") spec.reorder = parse_probability(item);
-    if (item.key == "delay_p") spec.delay_p = parse_probability(item);
+    if (item.key == "delay_p") {
+      spec.delay_p = parse_probability(item);
+      delay_p_at = item.key_at;
+    }
     if (item.key == "delay") parse_delay(item, spec);
     at = end + 1;
     if (end + 1 == text.size()) fail(end, "", "empty item (two commas, or a comma at an end)");
+  }
+  // delay_p says how often the delay applies: alone it would do nothing.
+  if ((seen & (1u << 5)) != 0 && (seen & (1u << 4)) == 0) {
+    fail(delay_p_at, "delay_p",
+         "delay_p without delay does nothing (it is the probability that an rx gets the delay): "
+         "give delay=LO-HI too (e.g. delay=0-20ms), or leave delay_p out");
   }
   return spec;
 }

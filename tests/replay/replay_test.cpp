@@ -1558,6 +1558,11 @@ TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
             "noise spec: at offset 10: unknown key 'lose' (known: drop, dup, corrupt, reorder, "
             "delay, delay_p)");
   EXPECT_EQ(spec_error("drop=0.1,drop=0.2"), "noise spec: at offset 9 (key 'drop'): given twice");
+  // delay_p is how often the delay applies: without a delay it did nothing.
+  EXPECT_EQ(spec_error("drop=0.1,delay_p=0.5"),
+            "noise spec: at offset 9 (key 'delay_p'): delay_p without delay does nothing (it is "
+            "the probability that an rx gets the delay): give delay=LO-HI too (e.g. "
+            "delay=0-20ms), or leave delay_p out");
   EXPECT_EQ(
       spec_error("delay=0-20"),
       "noise spec: at offset 10 (key 'delay'): missing unit (ns, us, ms, s, m or h) after '20'");

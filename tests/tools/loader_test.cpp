@@ -293,6 +293,134 @@ TEST(ScenarioLoader, NamesWithControlCharactersAreRefused) {
   EXPECT_EQ(display_text("a\xff"), "\"a\\xff\"");
 }
 
+// A message is escaped in place, only where it must be: a control character
+// or a byte that is not UTF-8; UTF-8 beyond ASCII stays, nothing is quoted.
+TEST(ScenarioLoader, MessagesEscapeOnlyWhatMustBe) {
+  EXPECT_EQ(message_text("bad address 'tcp://s\x07\xc3\xa9rver:1'"),
+            "bad address 'tcp://s\\x07érver:1'");
+  EXPECT_EQ(message_text("a\tb\nc\xff \xc2\x9b \"q\""), "a\\tb\\nc\\xff \\xc2\\x9b \"q\"");
+  EXPECT_EQ(message_text("сервер"), "сервер");
+  EXPECT_EQ((Diagnostic{SourcePos{"b.toml", 6, 9}, "unknown key 'a\x07\xc3\xa9'"}.str()),
+            "b.toml:6:9: unknown key 'a\\x07é'");
+}
+
+// Spaces around an expectation's operator are optional; a malformed one says
+// what is wrong in it, at its column.
+TEST(ScenarioLoader, ExpectationsWithOrWithoutSpaces) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"a\"\n";
+  const Scenario s = load_scenario_text(doer +
+                                            "[[expect]]\nfinal = \"a.runs>=10\"\n"
+                                            "[[expect]]\nfinal = \"a.runs==-1\"\n"
+                                            "[[expect]]\nfinal = \" a.runs !=  +3 \"\n",
+                                        "e.toml", registry());
+  ASSERT_EQ(s.expectations.size(), 3u);
+  EXPECT_EQ(s.expectations[0].counter, "a.runs");
+  EXPECT_EQ(s.expectations[0].op, CompareOp::ge);
+  EXPECT_EQ(s.expectations[0].value, 10);
+  EXPECT_EQ(s.expectations[1].op, CompareOp::eq);
+  EXPECT_EQ(s.expectations[1].value, -1);
+  EXPECT_EQ(s.expectations[2].op, CompareOp::ne);
+  EXPECT_EQ(s.expectations[2].value, 3);
+  const auto first_error = [&](const std::string& expect) {
+    try {
+      (void)load_scenario_text(doer + "[[expect]]\nfinal = \"" + expect + "\"\n", "e.toml",
+                               registry());
+    } catch (const ScenarioError& error) {
+      const std::string line = error.diagnostics().at(0).str();
+      return line.substr(0, line.find("; write"));
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(first_error("a.runs=1"),
+            "e.toml:5:16: expectation \"a.runs=1\": '=' is not an operator (equality is ==)");
+  EXPECT_EQ(first_error("a.runs =>1"),
+            "e.toml:5:17: expectation \"a.runs =>1\": '=>' is not an operator (did you mean >=?)");
+  EXPECT_EQ(first_error("a.runs >= 1x"),
+            "e.toml:5:20: expectation \"a.runs >= 1x\": '1x' is not an integer");
+  EXPECT_EQ(first_error("runs>=1"),
+            "e.toml:5:10: expectation \"runs>=1\": 'runs' is not <doer>.<counter> (e.g. "
+            "client.echoed)");
+  EXPECT_EQ(first_error("a.runs >= 1 or 2"),
+            "e.toml:5:22: expectation \"a.runs >= 1 or 2\": unexpected 'or 2' after the integer");
+  EXPECT_EQ(first_error("a.runs >="),
+            "e.toml:5:19: expectation \"a.runs >=\": no integer after '>='");
+  EXPECT_EQ(first_error("a.runs"),
+            "e.toml:5:16: expectation \"a.runs\": no operator after 'a.runs'");
+}
+
+// reorder without reorder_delay held datagrams back by 0: nothing overtook
+// them. Refused at the key, in [[net.link]], default_link and link faults.
+TEST(ScenarioLoader, ReorderWithoutReorderDelayIsRefused) {
+  const std::string head = "[net]\nhosts = [\"a\", \"b\"]\n";
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  const auto errors = [&](const std::string& net) {
+    std::vector<std::string> out;
+    try {
+      (void)load_scenario_text(head + net + doer, "r.toml", registry());
+    } catch (const ScenarioError& error) {
+      for (const Diagnostic& d : error.diagnostics())
+        out.push_back(d.str().substr(0, d.str().find(':', d.str().rfind("does nothing"))));
+    }
+    return out;
+  };
+  EXPECT_EQ(errors("[[net.link]]\nfrom = \"a\"\nto = \"b\"\nreorder = 0.1\n"),
+            std::vector<std::string>{"r.toml:6:11: net.link.reorder without reorder_delay does "
+                                     "nothing"});
+  EXPECT_EQ(errors("default_link = { reorder = 0.5 }\n"),
+            std::vector<std::string>{"r.toml:3:28: net.default_link.reorder without "
+                                     "reorder_delay does nothing"});
+  EXPECT_EQ(errors("[[net.fault]]\naction = \"link\"\nat = \"1s\"\nfrom = \"a\"\nto = "
+                   "\"b\"\nreorder = 1\n"),
+            std::vector<std::string>{"r.toml:8:11: net.fault.reorder without reorder_delay does "
+                                     "nothing"});
+  EXPECT_TRUE(errors("[[net.link]]\nfrom = \"a\"\nto = \"b\"\nreorder = 0.1\nreorder_delay = "
+                     "\"5ms\"\n")
+                  .empty());
+}
+
+// --set for [net]'s scalar keys: applied, checked as in the file, and written
+// into the text so that it loads as what ran, whatever shape [net] has there.
+TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  for (const std::string& net :
+       {std::string("[net]\nhosts = [\"a\", \"b\"]\n"), std::string("net.hosts = [\"a\", \"b\"]\n"),
+        std::string("net = { hosts = [\"a\", \"b\"], default_link = { latency = \"1ms\" } }\n"),
+        std::string("[net]\nhosts = [\"a\", \"b\"]\n[net.default_link]\nlatency = \"1ms\"\n"),
+        std::string("[net]\nhosts = [\"a\", \"b\"]\n[[net.link]]\nfrom = \"a\"\nto = \"b\"\n")}) {
+    Scenario s = load_scenario_text(net + doer, "n.toml", registry());
+    apply_override(s, "net.default_link.latency=5ms", 1);
+    apply_override(s, "net.default_link.loss=0.25", 2);
+    apply_override(s, "net.stall_timeout=3s", 3);
+    apply_override(s, "net.client_host=b", 4);
+    for (const Scenario& got : {s, load_scenario_text(s.text, "n.toml", registry())}) {
+      EXPECT_EQ(got.net.options.default_link.latency, Tock{5'000'000}) << s.text;
+      EXPECT_EQ(got.net.options.default_link.loss, 0.25) << s.text;
+      EXPECT_EQ(got.net.options.stall_timeout, Tock{3'000'000'000}) << s.text;
+      EXPECT_EQ(got.net.client_host, "b") << s.text;
+      EXPECT_EQ(got.net.hosts.size(), 2u) << s.text;
+    }
+  }
+  Scenario s = load_scenario_text("[net]\nhosts = [\"a\"]\n" + doer, "n.toml", registry());
+  const auto error = [&](const std::string& set, std::size_t argument) {
+    try {
+      apply_override(s, set, argument);
+    } catch (const ScenarioError& e) {
+      return e.diagnostics().at(0).str();
+    }
+    return std::string("applied");
+  };
+  EXPECT_EQ(error("net.listen_backlog=0", 2),
+            "--set:2:1: 'net.listen_backlog=0': net.listen_backlog must be an integer >= 1");
+  EXPECT_EQ(error("net.default_link.jitter=-1ms", 3),
+            "--set:3:1: 'net.default_link.jitter=-1ms': net.default_link.jitter: duration "
+            "\"-1ms\" is negative");
+  EXPECT_EQ(error("net.client_host=c", 1),
+            "--set:1:1: 'net.client_host=c': unknown host 'c' (net.hosts lists them)");
+  EXPECT_EQ(s.net.client_host, "a");  // a refused --set changes nothing
+  Scenario no_net = load_scenario_text(doer, "n.toml", registry());
+  EXPECT_THROW(apply_override(no_net, "net.stall_timeout=1s"), ScenarioError);
+}
+
 // A link or serial fault is a complete setting: the keys it does not name
 // take their defaults, not the values before it (docs/scenarios.md, [net]).
 TEST(ScenarioLoader, LinkAndSerialFaultsSetEveryKey) {

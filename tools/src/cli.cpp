@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -44,6 +45,7 @@ constexpr const char* kExamples = R"(Examples:
   hio inspect run.hioj --kind noise --from 1s --to 2s
   hio diff a.hioj b.hioj
   hio diff a.hioj b.hioj --all --max 50 --ignore-addresses --json
+  hio run scenarios/udp_request_response.toml --counters --set net.stall_timeout=10s
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
@@ -54,9 +56,20 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
             terminated (SIGTERM).)";
 
+// A scenario's problems are all listed, in file order, up to this many; a
+// last line counts the rest (a generated file can have thousands).
+constexpr std::size_t kDiagnosticsShownMax = 50;
+
 void print_diagnostics(const ScenarioError& error) {
-  for (const Diagnostic& d : error.diagnostics())
-    std::cerr << d.str() << "\n";
+  const std::vector<Diagnostic>& all = error.diagnostics();
+  const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
+  for (std::size_t i = 0; i < shown; ++i)
+    std::cerr << all[i].str() << "\n";
+  if (all.size() > shown) {
+    std::cerr << SourcePos{all[shown].pos.file, 0, 0}.str() << ": and " << all.size() - shown
+              << " more problem" << (all.size() - shown == 1 ? "" : "s") << " (the first " << shown
+              << " are listed)\n";
+  }
 }
 
 // One rule: an output the user asked for that cannot be created or written
@@ -89,6 +102,7 @@ struct RunArgs {
   bool real = false;
   std::vector<std::string> sets;
   bool json = false;
+  bool counters = false;
 };
 
 struct SweepArgs {
@@ -106,6 +120,7 @@ struct ReplayArgs {
   std::string journal;
   std::optional<std::string> record;
   std::string noise;
+  bool noise_given = false;  // --noise "" is given, and refused
   std::optional<std::string> seed;
   bool json = false;
   std::optional<std::string> scenario;  // --scenario FILE: replaces the header's
@@ -138,6 +153,12 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
       throw std::invalid_argument(repeated);
     }
+    if (args.force && args.out.empty()) {
+      // It would remove nothing and say nothing: the user meant an --out.
+      throw std::invalid_argument(
+          "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
+          "--out nothing is written");
+    }
     for (const std::string& set : args.sets) {
       if (set.substr(0, set.find('=')) == "run.seed") {
         throw std::invalid_argument("--set " + set +
@@ -145,17 +166,28 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
       }
     }
     scenario = load_scenario_file(args.scenario, registry);
-    for (const std::string& set : args.sets)
-      apply_override(scenario, set);
+    for (std::size_t i = 0; i < args.sets.size(); ++i)
+      apply_override(scenario, args.sets[i], i + 1);
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
     // Built once first, as `hio check` does: a scenario that cannot be built
     // is bad input said once (exit 2), not every seed failing the same way.
-    check_scenario(scenario, registry);
+    const std::vector<std::string> fixed = check_scenario(scenario, registry);
+    // Real-time runs on threads at once would each bind a fixed port (or open
+    // a device): all but one would fail for that alone, as seed failures.
+    const bool threads = args.jobs > 1 && !seeds.empty && seeds.last_index() > 0;
+    if (threads && scenario.run.mode == Mode::real && !fixed.empty()) {
+      throw std::invalid_argument(
+          "--jobs " + std::to_string(args.jobs) + ": " + fixed.front() +
+          (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
+          ", and the runs are in real time: runs at once would all need it, and all but one "
+          "would fail for that alone; give --jobs 1, or port 0 (clients name the listener "
+          "'@name')");
+    }
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio sweep: " << display_text(error.what()) << "\n";
+    std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
   SweepOptions options;
@@ -230,8 +262,8 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
   try {
     scenario = load_scenario_file(args.scenario, registry);
-    for (const std::string& set : args.sets)
-      apply_override(scenario, set);
+    for (std::size_t i = 0; i < args.sets.size(); ++i)
+      apply_override(scenario, args.sets[i], i + 1);
     if (args.seed) {
       scenario.run.seed = parse_u64(*args.seed, "--seed");  // in the header, not the text
     }
@@ -250,11 +282,12 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     print_diagnostics(error);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio run: " << display_text(error.what()) << "\n";
+    std::cerr << "hio run: " << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
   RunOptions options;
   options.record_path = args.record.value_or("");
+  options.counters = args.counters;
   if (::isatty(STDERR_FILENO) != 0) {
     options.progress = [](Tyme tyme) {
       std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
@@ -306,7 +339,7 @@ constexpr const char* kSimulatedNoiseNote =
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
   std::cerr << "hio " << command << ": " << display_text(path) << ": "
-            << display_text(error.describe()) << "\n";
+            << message_text(error.describe()) << "\n";
 }
 
 // The usage errors of hio replay's options, before anything is read: "" or
@@ -317,11 +350,18 @@ std::string replay_usage_problem(const ReplayArgs& args) {
       !problem.empty()) {
     return problem;
   }
-  if (args.seed && args.noise.empty()) {
+  if (args.noise_given && args.noise.empty()) {
+    // It would replay without noise (an empty spec is none), and a --seed
+    // with it would be refused for a --noise that was given.
+    return "--noise \"\": the noise spec is empty; give one or more KEY=VALUE items separated by "
+           "commas (keys: drop, dup, corrupt, reorder, delay, delay_p; e.g. --noise "
+           "drop=0.01,delay=0-20ms), or leave --noise out to replay without noise";
+  }
+  if (args.seed && !args.noise_given) {
     return "--seed requires --noise: it seeds the noise (the recorded run's seed comes from the "
            "journal)";
   }
-  if (args.seeds && args.noise.empty()) {
+  if (args.seeds && !args.noise_given) {
     return "--seeds requires --noise: it replays the journal once per noise seed (a strict "
            "replay has no seed to vary)";
   }
@@ -356,7 +396,7 @@ int replay_input_error(const ReplayArgs& args) {
     return kExitBadInput;
   } catch (const replay::NoiseSpecError& error) {
     std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
-              << display_text(error.what()) << "\n";
+              << message_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
@@ -758,7 +798,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
     std::string message = CLI::FailureMessage::simple(failed, error);
     const std::string what = error.what();
-    return message.replace(0, what.size(), display_text(what));
+    return message.replace(0, what.size(), message_text(what));
   });
 
   RunArgs run_args;
@@ -768,9 +808,13 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
   run->add_flag("--real", run_args.real, "real-time mode (overrides run.mode)");
-  run->add_option("--set", run_args.sets, "override a setting: run.tock=10ms, run.seed=3, ...")
+  run->add_option(
+         "--set", run_args.sets,
+         "override a setting: run.tock=10ms, run.seed=3, net.default_link.latency=5ms, ...")
       ->allow_extra_args(false);
   run->add_flag("--json", run_args.json, "print the summary as one JSON object");
+  run->add_flag("--counters", run_args.counters,
+                "print every doer's counters at the end, in doer order (in --json: \"counters\")");
   run->add_option("--record", run_args.record, "journal the run into FILE (.hioj)");
 
   ReplayArgs replay_args;
@@ -778,7 +822,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
   replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj)")->required();
   replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
-  replay_cmd->add_option(
+  CLI::Option* noise_option = replay_cmd->add_option(
       "--noise", replay_args.noise,
       "perturb the recorded inputs: drop=P,dup=P,corrupt=P,reorder=P,delay=LO-HI,delay_p=P");
   // Checked in do_replay, so that the message has the "hio replay:" prefix.
@@ -887,6 +931,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     const int code = app.exit(error);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  replay_args.noise_given = noise_option->count() > 0;
   // SIGINT and SIGTERM end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was
   // lost where the signal was ignored, as in a background job, and the run
@@ -915,10 +960,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     std::cerr << "hio: " << interrupted.what() << "\n";
     return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
-    std::cerr << "hio: error: " << display_text(error.what()) << "\n";
+    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
   } catch (const std::exception& error) {
-    std::cerr << "hio: error: " << display_text(error.what()) << "\n";
+    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
 }

@@ -74,17 +74,44 @@ TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
   return tls;
 }
 
+// A stream doer's address and channel options, every key checked before any
+// mistake is thrown (ParamErrors). The tls_* keys are checked against the
+// address as written when it cannot be resolved, if that is a tls:// one.
+struct StreamSetup {
+  std::string address;
+  ChannelOptions options;
+};
+
+template <typename Address, typename Options>
+StreamSetup stream_setup(const DoerSpec& spec, ParamProblems& problems, Address&& address,
+                         Options&& options) {
+  const std::optional<std::string> resolved = problems.attempt(address);
+  const std::string& written = spec.string("address");
+  std::optional<ChannelOptions> o;
+  if (resolved || written.rfind("tls://", 0) == 0) {
+    o = problems.attempt([&] { return options(resolved.value_or(written)); });
+  }
+  problems.throw_if_any();
+  return StreamSetup{*resolved, *o};
+}
+
 class EchoServer final : public EchoServerDoer {
  public:
   EchoServer(const DoerSpec& spec, BuildContext& context)
-      : EchoServer(spec, context, listen_address(spec, context)) {}
+      : EchoServer(spec, context, setup(spec, context)) {}
 
  private:
   // The address is resolved and claimed once, before the options are read:
   // a scenario with several mistakes gets its errors in one order whatever
   // the compiler's order of evaluating arguments.
-  EchoServer(const DoerSpec& spec, BuildContext& context, const std::string& address)
-      : EchoServerDoer(context.io, address, options(spec, context, address), spec.name) {
+  static StreamSetup setup(const DoerSpec& spec, BuildContext& context) {
+    ParamProblems problems;
+    return stream_setup(
+        spec, problems, [&] { return listen_address(spec, context); },
+        [&](const std::string& address) { return options(spec, context, address); });
+  }
+  EchoServer(const DoerSpec& spec, BuildContext& context, const StreamSetup& setup)
+      : EchoServerDoer(context.io, setup.address, setup.options, spec.name) {
     context.publish(spec.name, listener());
     context.counters.add(spec.name + ".accepted", accepted_);
     context.counters.add(spec.name + ".remotes",
@@ -131,19 +158,25 @@ constexpr std::int64_t kLinesMax = 1'000'000;
 class EchoClient final : public TcpClientDoer {
  public:
   EchoClient(const DoerSpec& spec, BuildContext& context)
-      : EchoClient(spec, context, client_address(spec, context)) {}
+      : EchoClient(spec, context, setup(spec, context)) {}
 
  private:
-  // As EchoServer's: the address once, before the options.
-  EchoClient(const DoerSpec& spec, BuildContext& context, const std::string& address)
-      : TcpClientDoer(context.io, address, options(spec, context, address), spec.name),
+  // As EchoServer's: the address once, before the options; every key checked.
+  static StreamSetup setup(const DoerSpec& spec, BuildContext& context) {
+    ParamProblems problems;
+    if (spec.integer("size") <= 0 || spec.integer("size") > kMessageBytesMax) {
+      problems.add("size", "size must be from 1 to " + std::to_string(kMessageBytesMax));
+    }
+    if (spec.integer("messages") < 0) problems.add("messages", "messages must be >= 0");
+    return stream_setup(
+        spec, problems, [&] { return client_address(spec, context); },
+        [&](const std::string& address) { return options(spec, context, address); });
+  }
+  EchoClient(const DoerSpec& spec, BuildContext& context, const StreamSetup& setup)
+      : TcpClientDoer(context.io, setup.address, setup.options, spec.name),
         messages_(spec.integer("messages")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
-    if (spec.integer("size") <= 0 || spec.integer("size") > kMessageBytesMax) {
-      throw ParamError("size", "size must be from 1 to " + std::to_string(kMessageBytesMax));
-    }
-    if (messages_ < 0) throw ParamError("messages", "messages must be >= 0");
     CounterBoard& c = context.counters;
     c.add(spec.name + ".sent_messages", sent_messages_);
     c.add(spec.name + ".sent_bytes", sent_bytes_);
@@ -342,6 +375,35 @@ class UdpRequester final : public UdpPeerDoer {
   // [net]'s, so it is checked as an address of the requester's own scheme.
   // A peer given with a scheme (or "@name" of a doer with one) must be on
   // the requester's own network: a datagram from udp:// cannot reach sim://.
+  // The own address (bound and claimed) and the peer, with every key checked:
+  // a ParamErrors thrown here when the own address cannot be had, else the
+  // problems kept for the constructor, which adds the peer's (its channel
+  // judges it) and throws them all.
+  struct Setup {
+    std::string own;
+    std::string peer;  // "" if "to" is wrong
+    ParamProblems problems;
+  };
+  static Setup setup(const DoerSpec& spec, BuildContext& context) {
+    Setup s;
+    const std::optional<std::string> own =
+        s.problems.attempt([&] { return bound_address(spec, context); });
+    if (own) {
+      s.own = *own;
+      s.peer = s.problems.attempt([&] { return peer_address(spec, context); }).value_or("");
+    }
+    if (spec.integer("size") < 10 || spec.integer("size") > kDatagramBytesMax) {
+      // Larger datagrams could never be sent: an error every pass, forever.
+      s.problems.add("size", "size must be from 10 to " + std::to_string(kDatagramBytesMax));
+    }
+    if (spec.integer("requests") < 0 || spec.integer("requests") > kRequestsMax) {
+      s.problems.add("requests", "requests must be from 0 to " + std::to_string(kRequestsMax) +
+                                     " (a request's number has 8 digits)");
+    }
+    if (!own) s.problems.throw_if_any();
+    return s;
+  }
+
   static std::string peer_address(const DoerSpec& spec, BuildContext& context) {
     const std::string own = context.address(spec, "address");
     const std::string own_scheme = own.substr(0, own.find("://"));
@@ -367,25 +429,25 @@ class UdpRequester final : public UdpPeerDoer {
 
  public:
   UdpRequester(const DoerSpec& spec, BuildContext& context)
-      : UdpPeerDoer(context.io, bound_address(spec, context), named(spec), spec.name),
-        peer_(peer_address(spec, context)),
+      : UdpRequester(spec, context, setup(spec, context)) {}
+
+ private:
+  UdpRequester(const DoerSpec& spec, BuildContext& context, Setup setup)
+      : UdpPeerDoer(context.io, setup.own, named(spec), spec.name),
+        peer_(setup.peer),
         requests_(spec.integer("requests")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
         timeout_(spec.duration("timeout")) {
-    if (spec.integer("size") < 10 || spec.integer("size") > kDatagramBytesMax) {
-      // Larger datagrams could never be sent: an error every pass, forever.
-      throw ParamError("size", "size must be from 10 to " + std::to_string(kDatagramBytesMax));
-    }
-    if (requests_ < 0 || requests_ > kRequestsMax) {
-      throw ParamError("requests", "requests must be from 0 to " + std::to_string(kRequestsMax) +
-                                       " (a request's number has 8 digits)");
-    }
     // Asked of the channel's own transport, so the rule is the one send()
-    // applies (an IP address for udp://, a [net] host for sim://).
-    if (std::string problem = channel().peer_problem(peer_); !problem.empty()) {
-      throw ParamError("to", "to = '" + peer_ + "': " + problem);
+    // applies (an IP address for udp://, a [net] host for sim://, one
+    // address family).
+    if (!peer_.empty()) {
+      if (std::string problem = channel().peer_problem(peer_); !problem.empty()) {
+        setup.problems.add("to", "to = '" + peer_ + "': " + problem);
+      }
     }
+    setup.problems.throw_if_any();
     CounterBoard& c = context.counters;
     c.add(spec.name + ".sent", sent_);
     c.add(spec.name + ".tx_bytes", tx_bytes_);
@@ -541,18 +603,11 @@ class SerialEcho final : public SerialDoer {
 class SerialSender final : public SerialDoer {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device_address(spec, context), named(spec), spec.name),
+      : SerialDoer(context.io, device(spec, context), named(spec), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
         drain_(spec.duration("drain")) {
-    if (spec.integer("size") < 8 || spec.integer("size") > kMessageBytesMax) {
-      throw ParamError("size", "size must be from 8 to " + std::to_string(kMessageBytesMax));
-    }
-    if (lines_ < 0 || lines_ > kLinesMax) {
-      throw ParamError("lines", "lines must be from 0 to " + std::to_string(kLinesMax) +
-                                    " (a line's number has 6 digits)");
-    }
     CounterBoard& c = context.counters;
     c.add(spec.name + ".lines_sent", lines_sent_);
     c.add(spec.name + ".lines_received", lines_received_);
@@ -563,6 +618,22 @@ class SerialSender final : public SerialDoer {
   }
 
  private:
+  // The device, with every key checked first.
+  static std::string device(const DoerSpec& spec, BuildContext& context) {
+    ParamProblems problems;
+    const std::optional<std::string> address =
+        problems.attempt([&] { return device_address(spec, context); });
+    if (spec.integer("size") < 8 || spec.integer("size") > kMessageBytesMax) {
+      problems.add("size", "size must be from 8 to " + std::to_string(kMessageBytesMax));
+    }
+    if (spec.integer("lines") < 0 || spec.integer("lines") > kLinesMax) {
+      problems.add("lines", "lines must be from 0 to " + std::to_string(kLinesMax) +
+                                " (a line's number has 6 digits)");
+    }
+    problems.throw_if_any();
+    return *address;
+  }
+
   std::string line(std::int64_t index) const {
     char head[16];
     std::snprintf(head, sizeof head, "L%06lld ", static_cast<long long>(index % 1'000'000));

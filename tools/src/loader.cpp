@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <iterator>
 #include <set>
-#include <sstream>
 
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
@@ -119,6 +121,20 @@ class Loader {
 
   Loader(std::string path, const DoerRegistry& registry)
       : path_(std::move(path)), registry_(registry) {}
+
+  // Only the [net] of `text` (a scenario's text after a --set of a net key):
+  // read and checked as load() does. Throws ScenarioError.
+  NetSpec load_net(const std::string& text) {
+    NetSpec net;
+    try {
+      const toml::table root = toml::parse(text, path_);
+      if (const toml::node* node = root.get("net")) read_net(*node, net);
+    } catch (const toml::parse_error& error) {
+      report(error.source(), std::string(error.description()));
+    }
+    if (!diagnostics_.empty()) throw ScenarioError(std::move(diagnostics_));
+    return net;
+  }
 
   Scenario load(std::string text) {
     Scenario scenario;
@@ -330,6 +346,15 @@ class Loader {
     read_probability(table, "reorder", where, out.reorder);
     read_delay(table, "reorder_delay", where, out.reorder_delay);
     read_probability(table, "corrupt", where, out.corrupt);
+    if (const toml::node* node = table.get("reorder");
+        node != nullptr && out.reorder > 0 && out.reorder_delay == Tock{0}) {
+      // A reordered datagram is held back by reorder_delay: by 0 it is not.
+      report(node->source(), where +
+                                 ".reorder without reorder_delay does nothing: a datagram it "
+                                 "picks is held back by reorder_delay (0 here), so none is "
+                                 "overtaken; give reorder_delay too (e.g. \"20ms\"), or leave "
+                                 "reorder out");
+    }
     validate_at(table, where, out, problems_before);
   }
 
@@ -841,45 +866,106 @@ class Loader {
       if (auto s = read_string(*text, "the expectation")) {
         expectation.text = *s;
         expectation.pos = pos(text->source());
-        parse_condition(*s, expectation);
+        parse_condition(*text, *s, expectation);
       }
       scenario.expectations.push_back(std::move(expectation));
     }
   }
 
-  void parse_condition(const std::string& text, Expectation& expectation) {
-    // "<doer>.<counter> <op> <integer>"
-    std::istringstream in(text);
-    std::string counter, op, value, rest;
-    in >> counter >> op >> value >> rest;
+  // "<doer>.<counter> <op> <integer>", spaces around the operator optional
+  // ("a.runs>=1"). A malformed one is reported at what is wrong in it when
+  // the string is written without escapes (its columns are then the text's).
+  void parse_condition(const toml::node& node, const std::string& text, Expectation& expectation) {
+    const auto space = [](char c) { return c == ' ' || c == '\t'; };
+    const auto op_char = [](char c) { return c == '=' || c == '!' || c == '<' || c == '>'; };
+    const auto skip = [&](std::size_t i) {
+      while (i < text.size() && space(text[i]))
+        ++i;
+      return i;
+    };
+    const auto word_end = [&](std::size_t i, bool stop_at_op) {
+      while (i < text.size() && !space(text[i]) && !(stop_at_op && op_char(text[i])))
+        ++i;
+      return i;
+    };
+    const auto fail = [&](std::size_t at, const std::string& problem) {
+      diagnostics_.push_back(
+          Diagnostic{at_offset(node, text, at),
+                     "expectation \"" + text + "\": " + problem +
+                         "; write '<doer>.<counter> <op> <integer>', op one of == != < <= > >= "
+                         "(spaces around it optional), e.g. \"client.echoed >= 10\""});
+    };
+    const std::size_t counter_at = skip(0);
+    if (counter_at == text.size()) return fail(counter_at, "it is empty");
+    const std::size_t counter_end = word_end(counter_at, true);
+    const std::string counter = text.substr(counter_at, counter_end - counter_at);
+    if (counter.empty()) return fail(counter_at, "no counter before the operator");
+    const std::size_t dot = counter.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == counter.size()) {
+      return fail(counter_at, "'" + counter + "' is not <doer>.<counter> (e.g. client.echoed)");
+    }
+    const std::size_t op_at = skip(counter_end);
+    if (op_at == text.size()) return fail(op_at, "no operator after '" + counter + "'");
+    std::size_t op_end = op_at;
+    while (op_end < text.size() && op_char(text[op_end]))
+      ++op_end;
+    const std::string op = text.substr(op_at, op_end - op_at);
     static const std::pair<const char*, CompareOp> kOps[] = {
         {"==", CompareOp::eq}, {"!=", CompareOp::ne}, {"<", CompareOp::lt},
         {"<=", CompareOp::le}, {">", CompareOp::gt},  {">=", CompareOp::ge}};
-    bool op_ok = false;
-    for (const auto& [name, code] : kOps) {
-      if (op == name) {
-        expectation.op = code;
-        op_ok = true;
-      }
+    const auto known = std::find_if(std::begin(kOps), std::end(kOps),
+                                    [&](const auto& entry) { return op == entry.first; });
+    if (op.empty()) {
+      return fail(op_at, "expected an operator after '" + counter + "', found '" +
+                             text.substr(op_at, word_end(op_at, false) - op_at) + "'");
     }
+    if (known == std::end(kOps)) {
+      return fail(op_at, "'" + op + "' is not an operator" +
+                             (op == "="    ? " (equality is ==)"
+                              : op == "=>" ? " (did you mean >=?)"
+                              : op == "=<" ? " (did you mean <=?)"
+                                           : ""));
+    }
+    const std::size_t value_at = skip(op_end);
+    if (value_at == text.size()) return fail(value_at, "no integer after '" + op + "'");
+    const std::size_t value_end = word_end(value_at, false);
+    const std::string value = text.substr(value_at, value_end - value_at);
     std::int64_t number = 0;
-    bool value_ok = !value.empty();
-    try {
-      std::size_t used = 0;
-      number = std::stoll(value, &used);
-      value_ok = value_ok && used == value.size();
-    } catch (const std::exception&) {
-      value_ok = false;
+    const char* first = value.data() + (value[0] == '+' ? 1 : 0);
+    const auto [stop, error] = std::from_chars(first, value.data() + value.size(), number);
+    if (error == std::errc::result_out_of_range) {
+      return fail(value_at, "'" + value + "' is out of range (a 64-bit integer)");
     }
-    if (counter.find('.') == std::string::npos || !op_ok || !value_ok || !rest.empty()) {
-      diagnostics_.push_back(Diagnostic{
-          expectation.pos, "expectation \"" + text +
-                               "\" must read '<doer>.<counter> <op> <integer>' with op one of "
-                               "== != < <= > >="});
-      return;
+    if (error != std::errc() || stop != value.data() + value.size() ||
+        (value[0] == '+' && value.size() > 1 && value[1] == '-')) {
+      return fail(value_at, "'" + value + "' is not an integer");
+    }
+    if (const std::size_t rest = skip(value_end); rest != text.size()) {
+      return fail(rest, "unexpected '" + text.substr(rest) + "' after the integer");
     }
     expectation.counter = counter;
+    expectation.op = known->second;
     expectation.value = number;
+  }
+
+  // Where byte `offset` of string value `text` is in the file: exact when the
+  // value is on one line and as long as its text plus its two quotes (no
+  // escapes, columns in code points as toml++ counts them); else the value.
+  SourcePos at_offset(const toml::node& node, const std::string& text, std::size_t offset) const {
+    SourcePos at = pos(node.source());
+    const auto code_points = [](std::string_view bytes) {
+      std::size_t n = 0;
+      for (char c : bytes)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+      return n;
+    };
+    const toml::source_region& region = node.source();
+    if (region.begin.line == region.end.line &&
+        region.end.column - region.begin.column == code_points(text) + 2) {
+      at.column +=
+          static_cast<std::uint32_t>(1 + code_points(std::string_view(text).substr(0, offset)));
+    }
+    return at;
   }
 
   std::string kinds_list() const {
@@ -936,8 +1022,14 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   return load_scenario_text(text, path, registry);
 }
 
-void apply_override(Scenario& scenario, const std::string& assignment) {
-  const SourcePos where{"--set", 1, 1};
+namespace {
+void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
+                 const std::function<void(const std::string&)>& fail);
+const std::vector<std::string>& net_override_keys();
+}  // namespace
+
+void apply_override(Scenario& scenario, const std::string& assignment, std::size_t argument) {
+  const SourcePos where{"--set", static_cast<std::uint32_t>(argument), 1};
   auto fail = [&](const std::string& message) {
     throw ScenarioError({Diagnostic{where, "'" + assignment + "': " + message}});
   };
@@ -976,9 +1068,19 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   } else if (key == "run.name") {
     if (std::string problem = name_problem(value); !problem.empty()) fail("run.name " + problem);
     run.name = value;
+  } else if (key.rfind("net.", 0) == 0 &&
+             std::find(net_override_keys().begin(), net_override_keys().end(), key) !=
+                 net_override_keys().end()) {
+    set_net_key(scenario, key, value, fail);
+    return;  // written into the text by set_net_key
   } else {
-    fail("unknown key" + did_you_mean(key, {"run.tock", "run.limit", "run.seed", "run.mode",
-                                            "run.skip", "run.name"}));
+    std::vector<std::string> keys = {"run.tock", "run.limit", "run.seed",
+                                     "run.mode", "run.skip",  "run.name"};
+    keys.insert(keys.end(), net_override_keys().begin(), net_override_keys().end());
+    fail("unknown key" + did_you_mean(key, keys) +
+         " (--set takes run.tock, run.limit, run.seed, run.mode, run.skip, run.name, "
+         "net.client_host, net.stall_timeout, net.segment_bytes_max, net.listen_backlog, "
+         "net.receive_buffer_bytes and net.default_link.<link key>)");
   }
   // run.skip changes no event (time skipping is unobservable): not written,
   // so that journals with skipping on and off stay byte-identical. run.seed
@@ -1043,6 +1145,130 @@ std::size_t byte_offset(std::string_view text, const toml::source_position& at) 
 std::size_t line_start(std::string_view text, std::size_t offset) {
   const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   return offset == 0 || newline == std::string_view::npos ? 0 : newline + 1;
+}
+
+// The [net] keys --set takes: the scalar keys of [net] and of its
+// default_link (the [[net.link]], [[net.serial]] and [[net.fault]] arrays are
+// the file's).
+const std::vector<std::string>& net_override_keys() {
+  static const std::vector<std::string> keys = {"net.client_host",
+                                                "net.stall_timeout",
+                                                "net.segment_bytes_max",
+                                                "net.listen_backlog",
+                                                "net.receive_buffer_bytes",
+                                                "net.default_link.latency",
+                                                "net.default_link.jitter",
+                                                "net.default_link.bandwidth",
+                                                "net.default_link.queue_bytes_max",
+                                                "net.default_link.loss",
+                                                "net.default_link.duplicate",
+                                                "net.default_link.reorder",
+                                                "net.default_link.reorder_delay",
+                                                "net.default_link.corrupt"};
+  return keys;
+}
+
+// A --set value as the TOML literal the file would have: a number as is when
+// it looks like one (for the keys that take numbers), anything else as a
+// string, so that the loader says what is wrong with it as for the file.
+std::string net_literal(const std::string& key, const std::string& value) {
+  static const std::string numeric[] = {"net.segment_bytes_max",
+                                        "net.listen_backlog",
+                                        "net.receive_buffer_bytes",
+                                        "net.default_link.bandwidth",
+                                        "net.default_link.queue_bytes_max",
+                                        "net.default_link.loss",
+                                        "net.default_link.duplicate",
+                                        "net.default_link.reorder",
+                                        "net.default_link.corrupt"};
+  const bool number_key =
+      std::find(std::begin(numeric), std::end(numeric), key) != std::end(numeric);
+  const bool looks_numeric = !value.empty() &&
+                             value.find_first_not_of("0123456789+-._eE") == std::string::npos &&
+                             value.find_first_of("0123456789") != std::string::npos;
+  return number_key && looks_numeric ? value : toml_string(value);
+}
+
+// Writes `dotted = literal` into the table at `path` of `text` (net, or
+// net.default_link): the value replaced where the text has the key, else a
+// line after the table's [header] (or inside its braces, or beside its other
+// dotted keys), the missing tables as a dotted key. Returns "" or why not.
+std::string set_in_text(std::string& text, const std::vector<std::string>& path,
+                        const std::string& key, const std::string& literal) {
+  const toml::table root = toml::parse(text);
+  const toml::table* table = &root;
+  std::size_t depth = 0;
+  for (; depth < path.size(); ++depth) {
+    const toml::node* next = table->get(path[depth]);
+    if (next == nullptr) break;
+    if (next->as_table() == nullptr) return path[depth] + " is not a table";
+    table = next->as_table();
+  }
+  if (depth == 0) return "the scenario has no [" + path.front() + "] table";
+  std::string dotted;
+  for (std::size_t i = depth; i < path.size(); ++i)
+    dotted += path[i] + ".";
+  dotted += key;
+  if (depth == path.size()) {
+    if (const toml::node* value = table->get(key)) {
+      const std::size_t begin = byte_offset(text, value->source().begin);
+      const std::size_t end = byte_offset(text, value->source().end);
+      text.replace(begin, end - begin, literal);
+      return "";
+    }
+  }
+  const std::string line = dotted + " = " + literal;
+  const std::size_t at = byte_offset(text, table->source().begin);
+  if (table->is_inline()) {  // x = { ... }: before its closing brace
+    const std::size_t close = byte_offset(text, table->source().end) - 1;
+    text.insert(close, (table->empty() ? " " : ", ") + line + " ");
+    return "";
+  }
+  if (at < text.size() && text[at] == '[') {  // [net]: the line after its header
+    std::size_t after = text.find('\n', at);
+    if (after == std::string::npos) {
+      text += '\n';
+      after = text.size() - 1;
+    }
+    text.insert(after + 1, line + "\n");
+    return "";
+  }
+  // Defined by dotted keys (net.hosts = ...): beside one of them, as it is written.
+  for (auto&& [name, node] : *table) {
+    if (node.is_table() || node.is_array_of_tables()) continue;
+    const std::size_t key_at = byte_offset(text, name.source().begin);
+    const std::size_t start = line_start(text, key_at);
+    text.insert(start, text.substr(start, key_at - start) + line + "\n");
+    return "";
+  }
+  return "the scenario's [" + path.front() + "] has no place to write it (set it in the file)";
+}
+
+void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
+                 const std::function<void(const std::string&)>& fail) {
+  if (!scenario.net.present) {
+    fail("the scenario has no [net]: --set net.* changes a simulated network, it adds none");
+  }
+  std::vector<std::string> path;
+  for (std::size_t at = 0, dot; (dot = key.find('.', at)) != std::string::npos; at = dot + 1)
+    path.push_back(key.substr(at, dot - at));
+  const std::string leaf = key.substr(key.rfind('.') + 1);
+  std::string text = scenario.text;
+  if (std::string problem = set_in_text(text, path, leaf, net_literal(key, value));
+      !problem.empty()) {
+    fail(problem);
+  }
+  // Read back as the file's [net] is: the same checks, the same messages.
+  const DoerRegistry none;
+  try {
+    scenario.net = Loader(scenario.path, none).load_net(text);
+  } catch (const ScenarioError& error) {
+    std::string messages;
+    for (const Diagnostic& d : error.diagnostics())
+      messages += (messages.empty() ? "" : "; ") + d.message;
+    fail(messages);
+  }
+  scenario.text = std::move(text);
 }
 
 }  // namespace

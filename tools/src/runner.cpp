@@ -1,7 +1,7 @@
 #include "hio/tools/runner.hpp"
 
+#include <algorithm>
 #include <charconv>
-
 #include <chrono>
 #include <map>
 #include <memory>
@@ -78,6 +78,14 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
   }
 }
 
+// A doer's key its factory cannot take: at the key's value; a default (the
+// key not written) is at the doer.
+Diagnostic param_problem(const DoerSpec& spec, const ParamError& error) {
+  auto param = spec.params.find(error.key());
+  return Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
+                    "cannot build doer '" + spec.name + "': " + error.what()};
+}
+
 // Depth-first with an explicit stack: scenario trees come from files.
 void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildContext& context,
                 BuiltScenario& built) {
@@ -114,11 +122,13 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       }
     } catch (const BuildInterrupted&) {
       throw;  // not the doer's problem
+    } catch (const ParamErrors& errors) {
+      for (const ParamError& error : errors.errors())
+        problems.push_back(param_problem(spec, error));
+      context.unbuilt.insert(spec.name);
+      continue;
     } catch (const ParamError& error) {
-      // At the key's value; a default (the key not written) is at the doer.
-      auto param = spec.params.find(error.key());
-      problems.push_back(Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
-                                    "cannot build doer '" + spec.name + "': " + error.what()});
+      problems.push_back(param_problem(spec, error));
       context.unbuilt.insert(spec.name);
       continue;
     } catch (const std::exception& error) {
@@ -134,6 +144,10 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     }
     adopt(std::move(doer), item.parent, built);
   }
+  // In file order: a doer's keys are checked in its kind's order.
+  std::stable_sort(problems.begin(), problems.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+  });
   if (!problems.empty()) throw ScenarioError(std::move(problems));
 }
 
@@ -248,7 +262,7 @@ std::string format_expectations(const std::vector<ExpectationResult>& results) {
   out += "\n";
   for (const ExpectationResult& r : results) {
     const char* verdict = !r.judged ? "  --    " : r.passed ? "  ok    " : "  FAIL  ";
-    out += verdict + display_text(r.expectation->text) + "  (" + display_text(r.detail) + ")\n";
+    out += verdict + display_text(r.expectation->text) + "  (" + message_text(r.detail) + ")\n";
   }
   return out;
 }
@@ -384,14 +398,24 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
+  for (const auto& [where, claims] : context.claimed) {
+    for (const BuildContext::Claim& claim : claims) {
+      if (claim.address.rfind("sim", 0) == 0) continue;  // sim://, sim-serial://: per run
+      built->fixed_real.push_back(claim.who + " " +
+                                  (where.rfind("serial", 0) == 0   ? "opens"
+                                   : where.rfind("stream", 0) == 0 ? "listens on"
+                                                                   : "binds") +
+                                  " '" + claim.address + "'");
+    }
+  }
   return built;
 }
 
-void check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
+std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   IoHub io(doist.tymth());
   doist.attach(io);
-  build_scenario(scenario, registry, doist, io);
+  return build_scenario(scenario, registry, doist, io)->fixed_real;
 }
 
 namespace {
@@ -438,7 +462,7 @@ class ChannelWarnings final : public EventSink {
     const bool retries = channel != nullptr && channel->options().retry.count() > 0;
     std::string line = "warning: " + what + " failed at tyme " + format_seconds(e.tyme) +
                        " s (pass " + std::to_string(doist_.passes()) +
-                       "): " + display_text(e.text) + (retries ? " (it retries)" : "");
+                       "): " + message_text(e.text) + (retries ? " (it retries)" : "");
     if (building_) {
       held_.push_back(std::move(line));
     } else {
@@ -479,6 +503,30 @@ class ChannelWarnings final : public EventSink {
   bool building_ = true;
   std::vector<std::string> held_;  // lines of channels that failed while building
 };
+
+// Every doer's counters, in doer order (RunOptions::counters). Depth first
+// with an explicit stack, as the tree is built.
+std::vector<std::pair<std::string, std::int64_t>> doer_counters(const Scenario& scenario,
+                                                                const CounterBoard& counters) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  const auto add = [&](const std::string& doer) {
+    for (const std::string& name : counters.names_with_prefix(doer + "."))
+      out.emplace_back(name, *counters.read(name));
+  };
+  std::vector<const DoerSpec*> stack;
+  for (auto it = scenario.doers.rbegin(); it != scenario.doers.rend(); ++it)
+    stack.push_back(&*it);
+  while (!stack.empty()) {
+    const DoerSpec& spec = *stack.back();
+    stack.pop_back();
+    add(spec.name);
+    for (std::int64_t i = 1; spec.copies > 1 && i <= spec.copies; ++i)
+      add(spec.name + "-" + std::to_string(i));
+    for (auto it = spec.children.rbegin(); it != spec.children.rend(); ++it)
+      stack.push_back(&*it);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -547,6 +595,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // An interrupted run has no end to judge `final` expectations at.
   summary.expectations = checker.finish(
       RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0});
+  if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
   return summary;
@@ -578,7 +627,13 @@ std::string format_summary(const RunSummary& s) {
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) out += "journal:   " + display_text(s.journal) + "\n";
-  return out + format_expectations(s.expectations);
+  out += format_expectations(s.expectations);
+  if (!s.counters.empty()) {
+    out += "counters:  " + std::to_string(s.counters.size()) + "\n";
+    for (const auto& [name, value] : s.counters)
+      out += "  " + display_text(name) + " = " + std::to_string(value) + "\n";
+  }
+  return out;
 }
 
 std::string format_summary_json(const RunSummary& s) {
@@ -592,6 +647,14 @@ std::string format_summary_json(const RunSummary& s) {
                     replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
                     format_seconds(s.worst_lag) + "\", " + format_expectations_json(s.expectations);
+  if (!s.counters.empty()) {
+    out += ", \"counters\": [";
+    for (std::size_t i = 0; i < s.counters.size(); ++i) {
+      out += (i == 0 ? "{" : ", {") + json_field("name", s.counters[i].first) +
+             ", \"value\": " + std::to_string(s.counters[i].second) + "}";
+    }
+    out += "]";
+  }
   return out + "}";
 }
 

@@ -60,6 +60,34 @@ std::string display_text(std::string_view text) {
   return out;
 }
 
+std::string message_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto escape = [&out](unsigned char byte) {
+    char code[8];
+    std::snprintf(code, sizeof code, "\\x%02x", static_cast<unsigned>(byte));
+    out += code;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t len = replay::utf8_sequence(text, i, &cp);
+    if (len == 0) {
+      escape(static_cast<unsigned char>(text[i++]));
+      continue;
+    }
+    if (!replay::control_code_point(cp)) {
+      out.append(text, i, len);
+    } else if (cp == '\n' || cp == '\t' || cp == '\r') {
+      out += cp == '\n' ? "\\n" : cp == '\t' ? "\\t" : "\\r";
+    } else {
+      for (std::size_t k = 0; k < len; ++k)
+        escape(static_cast<unsigned char>(text[i + k]));
+    }
+    i += len;
+  }
+  return out;
+}
+
 std::string name_problem(std::string_view name) {
   for (std::size_t i = 0; i < name.size();) {
     std::uint32_t cp = 0;
@@ -84,9 +112,8 @@ std::string SourcePos::str() const {
 }
 
 std::string Diagnostic::str() const {
-  // A message that quotes a scenario's string with a control character in
-  // it is quoted whole: nothing raw reaches the terminal.
-  return pos.str() + ": " + display_text(message);
+  // Only what must be is escaped, in place: nothing raw reaches the terminal.
+  return pos.str() + ": " + message_text(message);
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "hio/replay/digest.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
@@ -152,18 +153,67 @@ std::string journal_path(const std::string& dir, std::uint64_t seed) {
   return (std::filesystem::path(dir) / ("seed-" + std::to_string(seed) + ".hioj")).string();
 }
 
+void take_run(const SeedRun& run, SeedResult& result) {
+  result.passed = run.passed;
+  result.first_failure = run.first_failure;
+  result.digest = run.digest;
+  result.end = run.end;
+}
+
+void remove_journal(std::string& path) {
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  path.clear();
+}
+
+// A run that is not deterministic (real time: the wall clock paces it) with
+// a journal directory: a re-run would be another run than the one that
+// failed, so every run is journaled, and the journal kept only if it
+// failed: the report and the journal are of the same run. Returns false if
+// a signal abandoned the run.
+bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
+                       const std::atomic<bool>& stop, SeedResult& result) {
+  result.journal = journal_path(options.journal_dir, seed);
+  try {
+    const SeedRun run = runner(seed, result.journal, stop);
+    if (run.stopped) {
+      remove_journal(result.journal);
+      return false;
+    }
+    take_run(run, result);
+    if (result.passed) remove_journal(result.journal);
+  } catch (const BuildInterrupted&) {
+    remove_journal(result.journal);
+    return false;
+  } catch (const std::exception& error) {
+    // A journal cut short by a write error is no journal: none is left.
+    remove_journal(result.journal);
+    const bool journal = dynamic_cast<const OutputError*>(&error) != nullptr ||
+                         dynamic_cast<const replay::JournalWriteError*>(&error) != nullptr;
+    result.error = true;
+    result.first_failure =
+        std::string("error: ") + (journal ? "cannot record: " : "") + error.what();
+    if (journal) {
+      result.journal_lost = true;
+      result.note = "seed " + std::to_string(result.seed) + ": cannot record: " + error.what();
+    }
+  }
+  return true;
+}
+
 // Runs one seed; with a journal directory, a failing seed runs again with
-// recording. Returns false if a signal abandoned the run (`stop` is set).
+// recording (a real-time one is recorded as it runs: run_recorded_seed).
+// Returns false if a signal abandoned the run (`stop` is set).
 bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
               const std::atomic<bool>& stop, SeedResult& result) {
   result.seed = seed;
+  if (options.journal_as_it_runs && !options.journal_dir.empty()) {
+    return run_recorded_seed(runner, seed, options, stop, result);
+  }
   try {
     const SeedRun run = runner(seed, "", stop);
     if (run.stopped) return false;
-    result.passed = run.passed;
-    result.first_failure = run.first_failure;
-    result.digest = run.digest;
-    result.end = run.end;
+    take_run(run, result);
   } catch (const BuildInterrupted&) {
     return false;  // a signal the command caught before the sweep's watch began
   } catch (const std::exception& error) {
@@ -182,13 +232,24 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
       std::error_code ignored;
       std::filesystem::remove(journal, ignored);
       result.note = shown + ": journal not saved: interrupted";
-    } else {
+    } else if (again.digest == result.digest) {
       result.journal = journal;
-      if (again.digest != result.digest) {
-        result.note = shown + " gave digest " + replay::format_digest(again.digest) +
-                      " when re-run, " + replay::format_digest(result.digest) +
-                      " before: not deterministic";
-      }
+    } else if (again.passed) {
+      // A bug (virtual time is deterministic): the journal would show a
+      // passing run beside a failing result, so it is not kept.
+      std::error_code ignored;
+      std::filesystem::remove(journal, ignored);
+      result.note = shown + " gave digest " + replay::format_digest(result.digest) +
+                    " and failed, then " + replay::format_digest(again.digest) +
+                    " and passed when re-run for its journal: not deterministic; no journal kept";
+    } else {
+      // The report says what the journal holds: the re-run.
+      result.note = shown + " gave digest " + replay::format_digest(result.digest) + ", then " +
+                    replay::format_digest(again.digest) +
+                    " when re-run for its journal: not deterministic; the report and the journal "
+                    "are the re-run's";
+      take_run(again, result);
+      result.journal = journal;
     }
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
@@ -198,6 +259,12 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     result.note = shown + ": cannot record: " + e.what();
   }
   return true;
+}
+
+// A scenario's sweep: a real-time one is journaled as it runs.
+SweepOptions scenario_sweep_options(const Scenario& scenario, SweepOptions options) {
+  options.journal_as_it_runs = scenario.run.mode == Mode::real;
+  return options;
 }
 
 }  // namespace
@@ -224,7 +291,8 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
 SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                const SweepOptions& options,
                const std::function<void(const SeedResult&)>& on_result) {
-  return sweep(scenario_seed_runner(scenario, registry), seeds, options, on_result);
+  return sweep(scenario_seed_runner(scenario, registry), seeds,
+               scenario_sweep_options(scenario, options), on_result);
 }
 
 SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOptions& options,
@@ -534,7 +602,8 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err) {
-  return sweep_command(scenario_seed_runner(scenario, registry), seeds, options, command, out, err);
+  return sweep_command(scenario_seed_runner(scenario, registry), seeds,
+                       scenario_sweep_options(scenario, options), command, out, err);
 }
 
 int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOptions& options,
@@ -548,7 +617,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     try {
       report.emplace(report_path);
     } catch (const std::exception& error) {
-      err << command.name << ": " << display_text(error.what()) << "\n";
+      err << command.name << ": " << message_text(error.what()) << "\n";
       return kExitOutputFailed;
     }
     report->out() << "{"
@@ -565,7 +634,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     if (!r.passed) ++failed;
     journals += r.journal.empty() ? 0u : 1u;
     journals_lost += r.journal_lost ? 1u : 0u;
-    if (!r.note.empty()) err << command.name << ": " << display_text(r.note) << "\n";
+    if (!r.note.empty()) err << command.name << ": " << message_text(r.note) << "\n";
     if (report) {
       report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r, true);
     }
@@ -573,7 +642,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
       out << format_seed_result_json(r) << "\n";
     } else if (!r.passed) {
       // As soon as known (in seed order), so an interrupted sweep has shown them.
-      out << "seed " << r.seed << ": FAIL " << display_text(r.first_failure) << "\n" << std::flush;
+      out << "seed " << r.seed << ": FAIL " << message_text(r.first_failure) << "\n" << std::flush;
     }
   };
   SweepEnd end;

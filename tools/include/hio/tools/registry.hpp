@@ -45,6 +45,47 @@ class ParamError : public std::invalid_argument {
   std::string key_;
 };
 
+// Every ParamError of one doer, for a factory that checks all its keys before
+// it gives up: each is reported at its key (file:line:col, in file order).
+class ParamErrors : public std::invalid_argument {
+ public:
+  explicit ParamErrors(std::vector<ParamError> errors)
+      : std::invalid_argument(errors.empty() ? std::string() : errors.front().what()),
+        errors_(std::move(errors)) {}
+  const std::vector<ParamError>& errors() const { return errors_; }
+
+ private:
+  std::vector<ParamError> errors_;
+};
+
+// Collects a doer's ParamErrors while its keys are checked one by one, so that
+// one mistake does not hide the next.
+class ParamProblems {
+ public:
+  // Runs `check` (which returns a value); a ParamError it throws is kept,
+  // and the result is then nullopt.
+  template <typename F>
+  auto attempt(F&& check) -> std::optional<decltype(check())> {
+    try {
+      return check();
+    } catch (const ParamError& error) {
+      errors_.push_back(error);
+      return std::nullopt;
+    }
+  }
+  void add(std::string key, const std::string& message) {
+    errors_.emplace_back(std::move(key), message);
+  }
+  bool empty() const { return errors_.empty(); }
+  // Throws ParamErrors with every problem kept, if there is one.
+  void throw_if_any() const {
+    if (!errors_.empty()) throw ParamErrors(errors_);
+  }
+
+ private:
+  std::vector<ParamError> errors_;
+};
+
 // What a factory gets besides its spec: the run's random source (derive a
 // named stream per doer, e.g. "doer/<name>"), and the counter board on which
 // a doer publishes what expectations can check.

@@ -40,6 +40,10 @@ struct BuiltScenario {
   std::map<std::string, std::string, std::less<>> endpoints;
   std::vector<std::unique_ptr<Doer>> owned;
   std::vector<Doer*> top;
+  // Real addresses with a fixed port that doers listen on or bind, and real
+  // serial devices they open: "doer 'srv' (s.toml:7:11) binds
+  // 'tcp://127.0.0.1:47610'". Two runs at once cannot both have one.
+  std::vector<std::string> fixed_real{};
 };
 
 struct BuildOptions {
@@ -147,6 +151,8 @@ struct RunSummary {
   std::uint64_t late_passes = 0;
   Tock worst_lag{0};
   Tock tock{0};
+  // RunOptions::counters: every doer's counters at the end, in doer order.
+  std::vector<std::pair<std::string, std::int64_t>> counters{};
 
   bool passed() const;
   // "first failed expectation" for sweeps; "" if all passed.
@@ -169,6 +175,11 @@ struct RunOptions {
   // end of the run a count of them all. It only reads the events: the
   // journal, the digest and the run are the same with or without it.
   std::function<void(const std::string&)> warn{};
+  // Read every doer's counters at the end into RunSummary::counters (hio run
+  // --counters): the doers in file order, depth first (a group, then its
+  // children; `copies`: the sums <name>.<counter>, then each copy's), each
+  // doer's counters by name.
+  bool counters = false;
 };
 
 // How many channels get a line of their own from RunOptions::warn; the
@@ -190,8 +201,10 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 // the doer tree is built as for the run (so every parameter, "@name" and
 // sim:// address is checked, and listening addresses are bound and released
 // again), and every expectation's counter must be published. Throws
-// ScenarioError with all the problems found, as run_scenario would.
-void check_scenario(const Scenario& scenario, const DoerRegistry& registry);
+// ScenarioError with all the problems found, as run_scenario would. Returns
+// BuiltScenario::fixed_real: what a second run at the same time could not have
+// (a real-time sweep with --jobs > 1 is refused on it).
+std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry);
 
 // Human summary (several lines) and the same as one JSON object.
 // RunOptions::warn's line for a real-time run that fell behind (late_passes > 0).

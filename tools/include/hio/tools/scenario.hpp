@@ -31,6 +31,14 @@ struct SourcePos {
 // kept, other bytes \xNN).
 std::string display_text(std::string_view text);
 
+// A message (an error, a reason, a detail) safe to write to a terminal, with
+// only what must be escaped escaped, in place and without quotes: control
+// characters as \n, \t, \r or \xNN (a C1 control: its two bytes \xC2\xNN),
+// bytes that are not UTF-8 as \xNN; all other text, UTF-8 beyond ASCII too,
+// as is ("bad address 'tcp://s\x07érver:1'"). Names and paths inside a
+// message are quoted by display_text where the message is made.
+std::string message_text(std::string_view text);
+
 // Why `name` (a doer's, a run's) cannot be a name: "is not valid UTF-8 (byte
 // N)" or "holds a control character (U+001B at byte N)"; "" if it can.
 std::string name_problem(std::string_view name);

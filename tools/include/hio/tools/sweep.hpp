@@ -67,8 +67,14 @@ struct SeedResult {
 struct SweepOptions {
   unsigned jobs = 1;  // 1 ..= kSweepJobsMax; never more threads than seeds
   // If set, each failing seed runs again, journaled into DIR/seed-N.hioj (a
-  // re-run whose digest differs is reported in the note: not deterministic).
+  // re-run whose digest differs is reported in the note: not deterministic,
+  // and the result is the journaled run's). A real-time run (mode = real) is
+  // not deterministic, so each is journaled as it runs instead, and the
+  // journal kept only if that run failed.
   std::string journal_dir{};
+  // Each run journaled as it runs (with journal_dir), kept if it failed: for
+  // runs that are not deterministic. Set for a real-time scenario's sweep.
+  bool journal_as_it_runs = false;
 };
 
 // One run of one seed, as a sweep makes it (a scenario's run, a journal's

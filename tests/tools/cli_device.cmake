@@ -1,0 +1,129 @@
+# The device user's findings of session 7, each through the hio binary:
+# messages, sweep and replay arguments, build errors, --set for [net],
+# --counters, real-time sweeps.
+include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+# A control character in a message is escaped where it is; the rest (UTF-8
+# too) is printed as is, the message not quoted whole.
+hio(check ${DATA}/device/escaped_address.toml EXIT 2)
+require("${err}" "escaped_address.toml:7:11: cannot build doer 'c': bad address 'tcp://s\\\\x07érver:1'"
+        "message escaped in place")
+string(FIND "${err}" "\"cannot build" quoted)
+if(NOT quoted EQUAL -1)
+  message(FATAL_ERROR "the message is quoted whole:\n${err}")
+endif()
+
+# sweep --force without --out would remove nothing and say nothing.
+hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..2 --force EXIT 2)
+require("${err}" "^hio sweep: --force needs --out DIR" "--force without --out")
+string(FIND "${out}" "seeds passed" ran)
+if(NOT ran EQUAL -1)
+  message(FATAL_ERROR "sweep --force without --out ran:\n${out}")
+endif()
+
+# --noise "": refused, not a replay without noise.
+hio(run ${SCENARIOS}/udp_request_response.toml --record ${WORK}/udp.hioj EXIT 0)
+# (Through sh: CMake drops an empty argument.)
+run_tool(sh -c "'${HIO}' replay '${WORK}/udp.hioj' --noise ''" EXIT 2)
+require("${err}" "^hio replay: --noise \"\": the noise spec is empty; give one or more KEY=VALUE"
+        "empty --noise")
+run_tool(sh -c "'${HIO}' replay '${WORK}/udp.hioj' --noise '' --seed 3" EXIT 2)
+require("${err}" "^hio replay: --noise \"\": the noise spec is empty" "empty --noise with --seed")
+
+# delay_p without delay did nothing: refused, at its offset.
+hio(replay ${WORK}/udp.hioj --noise drop=0.1,delay_p=0.5 --seed 1 EXIT 2)
+require("${err}" "^hio replay: --noise drop=0.1,delay_p=0.5: noise spec: at offset 9 \\(key 'delay_p'\\): delay_p without delay does nothing"
+        "delay_p without delay")
+# ... and reorder without reorder_delay in a scenario, at its key.
+file(WRITE ${WORK}/reorder.toml "[net]\nhosts = [\"a\", \"b\"]\n[[net.link]]\nfrom = \"a\"\nto = \"b\"\nreorder = 0.1\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n")
+hio(check ${WORK}/reorder.toml EXIT 2)
+require("${err}" "reorder.toml:6:11: net.link.reorder without reorder_delay does nothing"
+        "reorder without reorder_delay")
+
+# hio check finds a datagram peer of the other address family (every send
+# would fail at run time), at the 'to' key.
+hio(check ${DATA}/device/udp_family_mismatch.toml EXIT 2)
+require("${err}" "udp_family_mismatch.toml:14:6: cannot build doer 'gw': to = '127.0.0.1:9': destination '127.0.0.1:9' is an IPv4 address, and this endpoint is bound on the IPv6 address '\\[::1\\]:0': no datagram crosses address families"
+        "address family mismatch")
+
+# --counters: every doer's counters at the end, in doer order, in text and JSON.
+hio(run ${DATA}/device/counters.toml --counters EXIT 0)
+require("${out}" "\ncounters:  5\n  z.runs = 2\n  inner.runs = 1\n  a.runs = 6\n  a-1.runs = 3\n  a-2.runs = 3\n$"
+        "--counters text")
+hio(run ${DATA}/device/counters.toml --counters --json EXIT 0)
+require("${out}" ", \"counters\": \\[{\"name\": \"z.runs\", \"value\": 2}, {\"name\": \"inner.runs\", \"value\": 1}, {\"name\": \"a.runs\", \"value\": 6}, {\"name\": \"a-1.runs\", \"value\": 3}, {\"name\": \"a-2.runs\", \"value\": 3}\\]}\n$"
+        "--counters JSON")
+hio(run ${DATA}/device/counters.toml EXIT 0)
+string(FIND "${out}" "counters:" listed)
+if(NOT listed EQUAL -1)
+  message(FATAL_ERROR "counters listed without --counters:\n${out}")
+endif()
+
+# Every build error of every doer, not only each doer's first, in file order.
+hio(check ${DATA}/device/build_errors.toml EXIT 2)
+require("${err}" "build_errors.toml:9:8: cannot build doer 'c1': size must be from 10 to 65507\n[^\n]*build_errors.toml:10:12: cannot build doer 'c1': requests must be from 0 to 100000000 \\(a request.s number has 8 digits\\)\n[^\n]*build_errors.toml:15:8: cannot build doer 'c2': size must be from 1 to 16777216\n[^\n]*build_errors.toml:16:12: cannot build doer 'c2': messages must be >= 0\n$"
+        "every build error")
+# ... up to 50 of them, then a count of the rest.
+set(many "")
+foreach(i RANGE 1 60)
+  string(APPEND many "x${i} = 1\n")
+endforeach()
+file(WRITE ${WORK}/many.toml "${many}[[doer]]\nkind = \"ticker\"\nname = \"t\"\n")
+hio(check ${WORK}/many.toml EXIT 2)
+require("${err}" "many.toml:50:1: unknown key 'x50' in top level\n[^\n]*many.toml: and 10 more problems \\(the first 50 are listed\\)\n$"
+        "diagnostics capped")
+string(FIND "${err}" "x51" listed)
+if(NOT listed EQUAL -1)
+  message(FATAL_ERROR "more than 50 diagnostics listed:\n${err}")
+endif()
+
+# A real-time sweep with --jobs > 1 of a scenario that binds a fixed port:
+# refused before any seed runs (runs at once would fail as seed failures).
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..4 --jobs 2 EXIT 2)
+require("${err}" "^hio sweep: --jobs 2: doer 'srv' \\([^)]*fixed_port.toml:9:11\\) listens on 'tcp://127.0.0.1:47683', and the runs are in real time"
+        "fixed port with --jobs 2")
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --jobs 1 EXIT 0)
+require("${out}" "^2 of 2 seeds passed\n" "fixed port with --jobs 1")
+# One seed runs on one thread: nothing to refuse.
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 5 --jobs 2 EXIT 0)
+
+# A real-time sweep's failing seed: the report's digest is the digest of the
+# journal kept (the run that failed is the run journaled; a re-run would be
+# another run, with another digest).
+hio(sweep ${DATA}/device/real_sweep.toml --seeds 1..3 --out ${WORK}/real EXIT 1)
+file(READ ${WORK}/real/report.json report)
+foreach(seed 1 2 3)
+  if(NOT report MATCHES "\"seed\": ${seed}, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", [^}]*\"journal\": \"[^\"]*seed-${seed}.hioj\"")
+    message(FATAL_ERROR "seed ${seed} not in the report as failing with its journal:\n${report}")
+  endif()
+  set(reported ${CMAKE_MATCH_1})
+  hio(diff ${WORK}/real/seed-${seed}.hioj ${WORK}/real/seed-${seed}.hioj EXIT 0)
+  require("${out}" "same: [0-9]+ events, digest ${reported}\n" "seed ${seed}: the report's digest is the journal's")
+endforeach()
+string(FIND "${err}" "not deterministic" noted)
+if(NOT noted EQUAL -1)
+  message(FATAL_ERROR "a real-time sweep re-ran its failing seeds:\n${err}")
+endif()
+# Passing real-time seeds leave no journal.
+hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --out ${WORK}/real_pass EXIT 0)
+file(GLOB left ${WORK}/real_pass/*.hioj)
+if(left)
+  message(FATAL_ERROR "journals of passing seeds left: ${left}")
+endif()
+
+# --set for [net]: applied (the run changes), checked as the file is, the
+# argument named; and written into the journal's scenario text.
+set(udp ${DATA}/device/set_net.toml)
+hio(run ${udp} EXIT 0)
+hio(run ${udp} --set net.default_link.latency=20ms --set net.stall_timeout=3s --record ${WORK}/set_net.hioj EXIT 1)
+require("${out}" "FAIL  client.late == 0  \\(client.late was 4\\)" "--set net.default_link.latency applied")
+hio(inspect ${WORK}/set_net.hioj --json EXIT 0)
+require("${out}" "default_link.latency = \\\\\"20ms\\\\\"" "net override in the journal's text")
+hio(run ${udp} --set run.limit=1s --set net.listen_backlog=abc EXIT 2)
+require("${err}" "^--set:2:1: 'net.listen_backlog=abc': net.listen_backlog must be an integer >= 1\n$" "--set net key checked")
+hio(run ${SCENARIOS}/quickstart.toml --set net.stall_timeout=1s EXIT 2)
+require("${err}" "^--set:1:1: 'net.stall_timeout=1s': the scenario has no \\[net\\]" "--set net without [net]")
+hio(sweep ${udp} --seeds 1..2 --set net.default_link.loss=1.5 EXIT 2)
+require("${err}" "^--set:1:1: 'net.default_link.loss=1.5': net.default_link.loss must be a probability" "sweep --set net")
