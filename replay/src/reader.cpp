@@ -303,9 +303,15 @@ struct JournalReader::Impl {
           at, at,
           JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
                        "frames of the recorded run are missing before this one (marked by a "
-                       "salvage that skipped damage there)"}});
+                       "salvage that skipped damage there)"},
+          true});
     }
-    take_hole(at);
+    // Events were lost in a hole unless the seqs either side are consecutive
+    // (hio's hub numbers its events 0, 1, 2, ...; every frame has one).
+    const bool lost =
+        frame.hole_before || frame.events.front().seq != (last_seq ? *last_seq + 1 : 0);
+    const bool scanned = scanned_past.has_value();
+    take_hole(at, lost);
     events_read += frame.events.size();
     ++frames;
     last_pass = frame.pass;
@@ -313,7 +319,8 @@ struct JournalReader::Impl {
     last_part = part;
     last_exit = frame.exit;
     last_seq = seq;
-    view = FrameView{frame.pass, tyme, part, at, total, frame.events, frame.exit, after_hole};
+    view = FrameView{frame.pass, tyme,         part,       at,
+                     total,      frame.events, frame.exit, (scanned && lost) || frame.hole_before};
     loaded = true;
     return true;
   }
@@ -324,7 +331,7 @@ struct JournalReader::Impl {
       return false;
     }
     trailer = frame.trailer;
-    take_hole(at);
+    take_hole(at, frame.trailer.frames != frames || frame.trailer.events != events_read);
     const JournalTrailer& t = *trailer;
     std::string wrong;
     auto compare = [&wrong](const char* what, const std::string& says, const std::string& read) {
@@ -357,9 +364,9 @@ struct JournalReader::Impl {
 
   // The scan past `scanned_past` took the frame at `at`: the bytes between
   // are a hole.
-  void take_hole(std::uint64_t at) {
+  void take_hole(std::uint64_t at, bool lost) {
     if (!scanned_past) return;
-    holes.push_back(JournalHole{scanned_past->offset, at, std::move(*scanned_past)});
+    holes.push_back(JournalHole{scanned_past->offset, at, std::move(*scanned_past), lost});
     scanned_past.reset();
   }
 

@@ -653,6 +653,7 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
     out += std::string(i == 0 ? "" : ", ") + "{\"offset\": " + std::to_string(h.offset) +
            ", \"end\": " + std::to_string(h.end) +
            ", \"bytes\": " + std::to_string(h.end - h.offset) +
+           ", \"lost\": " + (h.lost ? "true" : "false") +
            ", \"why\": " + replay::format_error(h.why, json) + "}";
   }
   out += "], \"input_error\": " +
@@ -700,7 +701,8 @@ int do_salvage(const SalvageArgs& args) {
     std::cout << ", in " << display_text(args.output) << "\n";
     for (const replay::JournalHole& h : r.holes) {
       std::cout << "skipped:  bytes " << h.offset << "-" << h.end << " (" << h.end - h.offset
-                << " bytes): " << display_text(h.why.describe()) << "\n";
+                << " bytes, " << (h.lost ? "events lost" : "no event lost")
+                << "): " << display_text(h.why.describe()) << "\n";
     }
     if (!r.damage) {
       std::cout << "input:    complete (its trailer is kept"

@@ -53,6 +53,11 @@ struct JournalHole {
   // The damage at `offset` as a reader that stops there reports it (last_pass
   // and last_tyme: the last pass frame before the hole).
   JournalError why{};
+  // Events of the run are missing here: the seqs either side of the hole are
+  // not consecutive (hio numbers a run's events 0, 1, 2, ...), or before a
+  // trailer, its counts disagree. False: the bytes skipped were foreign
+  // (garbage between two frames).
+  bool lost = true;
 };
 
 // One pass frame as read: the pass, or one part of it (see docs/journal-format.md:
@@ -70,8 +75,9 @@ struct FrameView {
   // (A part of) the run's exit: its events happened after the last pass, at
   // the end tyme (JournalHeader::exit_marked journals only).
   bool exit = false;
-  // Frames are missing just before this one: a resyncing reader skipped
-  // damage (holes().back() says which bytes), or the frame is marked so.
+  // Events are missing just before this one: a resyncing reader skipped
+  // damage that held some (holes().back() says which bytes), or the frame is
+  // marked so (PassFrame.holeBefore).
   bool hole_before = false;
 };
 
