@@ -383,22 +383,80 @@ struct JournalReader::Impl {
     }
   }
 
-  // Whether the bytes at the source's position can be a frame: a length
-  // within the limits whose frame the input holds, a first packed byte that
-  // can start a message's segment table (at most 2^16 segments, a first
-  // segment that is not empty: the tag's bits 2 and 3 clear, one of 4-7
-  // set), and the CRC32C. Cheap tests first: most offsets fail the length.
+  // Whether a frame can start at `p` (at least 9 bytes): a length within the
+  // limits, and a first packed byte that can start a message's segment table
+  // (at most 2^16 segments, a first segment that is not empty: the tag's bits
+  // 2 and 3 clear, one of 4-7 set). Random bytes pass about 1 time in 400.
+  bool plausible_head(const unsigned char* p) const {
+    const std::uint32_t length = detail::load_le32(p);
+    const unsigned char tag = p[detail::kFrameHeaderSize];
+    return length != 0 && length <= std::min(options.frame_bytes_max, kFrameBytesLimit) &&
+           (tag & 0x0C) == 0 && (tag & 0xF0) != 0;
+  }
+
+  // Whether a packed payload can begin a message whose root is a struct like
+  // Frame: it unpacks the segment table and the root pointer (a struct
+  // pointer, 1 to 16 data words and 1 to 16 pointers; Frame has 1 and 1).
+  // At most 60 segments (the table and the root pointer fit kWords): hio's
+  // writer uses one, Cap'n Proto's builder a few that grow geometrically.
+  // Random bytes pass about 1 time in 10^8, so the CRC32C - which garbage's
+  // lengths of up to frame_bytes_max would make cost seconds per megabyte
+  // scanned - is computed almost only over frames.
+  static bool plausible_message(std::string_view payload) {
+    constexpr std::size_t kWords = 32;
+    std::uint64_t words[kWords] = {};
+    std::size_t got = 0;
+    std::size_t i = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(payload.data());
+    const std::size_t n = payload.size();
+    while (got < kWords && i < n) {
+      const unsigned char tag = p[i++];
+      unsigned char word[8] = {};
+      for (int bit = 0; bit < 8; ++bit) {
+        if ((tag & (1U << bit)) == 0) continue;
+        if (i >= n) return false;
+        word[bit] = p[i++];
+      }
+      words[got++] = detail::load_le64(word);
+      if (tag != 0x00 && tag != 0xFF) continue;
+      if (i >= n) return false;
+      const std::size_t run = p[i++];  // more zero words, or words copied as is
+      for (std::size_t k = 0; k < run && got < kWords; ++k) {
+        if (tag == 0xFF) {
+          if (i + 8 > n) return false;
+          words[got] = detail::load_le64(p + i);
+          i += 8;
+        }
+        ++got;
+      }
+    }
+    const std::uint64_t segments = (words[0] & 0xFFFFFFFF) + 1;
+    const std::size_t table_words = static_cast<std::size_t>(segments + 2) / 2;
+    if (table_words >= got) return false;
+    const std::uint64_t root = words[table_words];
+    const std::uint64_t data_words = (root >> 32) & 0xFFFF;
+    const std::uint64_t pointers = root >> 48;
+    return (root & 3) == 0 && data_words >= 1 && data_words <= 16 && pointers >= 1 &&
+           pointers <= 16;
+  }
+
+  // Whether the bytes at the source's position are a frame: a plausible head
+  // and message, a frame the input holds whole, and its CRC32C.
   bool candidate() {
-    std::string_view head = source->get(detail::kFrameHeaderSize + 1);
-    if (head.size() < detail::kFrameHeaderSize + 1) return false;
+    constexpr std::size_t head_bytes = detail::kFrameHeaderSize + 1;
+    std::string_view head = source->get(head_bytes);
+    if (head.size() < head_bytes) return false;
     const auto* hp = reinterpret_cast<const unsigned char*>(head.data());
+    if (!plausible_head(hp)) return false;
     const std::uint32_t length = detail::load_le32(hp);
-    if (length == 0 || length > std::min(options.frame_bytes_max, kFrameBytesLimit)) return false;
-    const unsigned char tag = hp[detail::kFrameHeaderSize];
-    if ((tag & 0x0C) != 0 || (tag & 0xF0) == 0) return false;
     const std::uint32_t stored_crc = detail::load_le32(hp + 4);
-    std::string_view whole = source->get(detail::kFrameHeaderSize + length);
-    if (whole.size() < detail::kFrameHeaderSize + length) return false;
+    constexpr std::size_t kPeek = 32 * 10;  // packed bytes enough for 32 words
+    std::string_view start =
+        source->get(detail::kFrameHeaderSize + std::min<std::size_t>(length, kPeek));
+    if (!plausible_message(start.substr(detail::kFrameHeaderSize))) return false;
+    const std::size_t total = detail::kFrameHeaderSize + length;
+    std::string_view whole = source->get(total);
+    if (whole.size() < total) return false;
     return crc32c(whole.substr(detail::kFrameHeaderSize)) == stored_crc;
   }
 
