@@ -386,7 +386,7 @@ struct JournalReader::Impl {
   // Whether a frame can start at `p` (at least 9 bytes): a length within the
   // limits, and a first packed byte that can start a message's segment table
   // (at most 2^16 segments, a first segment that is not empty: the tag's bits
-  // 2 and 3 clear, one of 4-7 set). Random bytes pass about 1 time in 400.
+  // 2 and 3 clear, one of 4-7 set). Random bytes pass about 1 time in 270.
   bool plausible_head(const unsigned char* p) const {
     const std::uint32_t length = detail::load_le32(p);
     const unsigned char tag = p[detail::kFrameHeaderSize];
@@ -399,7 +399,8 @@ struct JournalReader::Impl {
   // pointer, 1 to 16 data words and 1 to 16 pointers; Frame has 1 and 1).
   // At most 60 segments (the table and the root pointer fit kWords): hio's
   // writer uses one, Cap'n Proto's builder a few that grow geometrically.
-  // Random bytes pass about 1 time in 10^8, so the CRC32C - which garbage's
+  // Random bytes pass about 1 time in 10^7 (a struct pointer with such
+  // sections: 2^-2 x 2^-12 x 2^-12), so the CRC32C - which garbage's
   // lengths of up to frame_bytes_max would make cost seconds per megabyte
   // scanned - is computed almost only over frames.
   static bool plausible_message(std::string_view payload) {
