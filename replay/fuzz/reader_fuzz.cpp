@@ -88,11 +88,44 @@ std::size_t read_all(std::string_view bytes) {
   return sink;
 }
 
+// The same bytes read past damage (ReaderOptions::resync): frames in file
+// order and never inside a hole, seqs increasing across holes, holes in order
+// and within the input, complete() xor error().
+std::size_t read_resync(std::string_view bytes) {
+  const std::size_t size = bytes.size();
+  ReaderOptions o = options();
+  o.resync = true;
+  JournalReader reader = JournalReader::from_memory(bytes, o);
+  std::size_t sink = 0;
+  std::uint64_t previous_end = reader.valid_bytes();
+  bool seen = false;
+  std::uint64_t last_seq = 0;
+  while (const FrameView* frame = reader.next()) {
+    check(frame->offset >= previous_end && frame->offset + frame->size_bytes <= size);
+    previous_end = frame->offset + frame->size_bytes;
+    for (const hio::ChannelEvent& e : frame->events) {
+      check(!seen || e.seq > last_seq);
+      seen = true;
+      last_seq = e.seq;
+      sink += e.bytes.size();
+    }
+  }
+  check(reader.complete() != reader.error().has_value());
+  std::uint64_t hole_end = 0;
+  for (const hio::replay::JournalHole& h : reader.holes()) {
+    check(h.offset >= hole_end && h.end >= h.offset && h.end <= size);
+    hole_end = h.end;
+    sink += h.why.describe().size();
+  }
+  return sink;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // Stored so that the formatting is not optimised away.
-  g_sink = read_all(bytes) + read_all(with_fixed_crcs(bytes));
+  const std::string fixed = with_fixed_crcs(bytes);
+  g_sink = read_all(bytes) + read_all(fixed) + read_resync(bytes) + read_resync(fixed);
   return 0;
 }

@@ -130,6 +130,11 @@ struct PassFrame {
   # its last tock), at the end tyme. Only in journals whose header has
   # exitMarked; once a frame has it, every later frame does (parts of it).
   exit @4 :Bool;
+  # Frames of the recorded run are missing just before this one: a salvage
+  # (hio salvage --resync) skipped a damaged region of the journal here. A
+  # reader that does not read past holes stops at this frame (error `hole`).
+  # Appended: bit 33 of the third data word, after `exit`.
+  holeBefore @5 :Bool;
 }
 
 # One ChannelEvent (hio/io/event.hpp); its tyme is the frame's tymeNs.

@@ -211,14 +211,17 @@ inline void put_blob(unsigned char* message, std::size_t at, std::size_t& blob,
 }
 
 // The words before the events: root, Frame, PassFrame and the list's tag.
-void put_head(unsigned char* m, std::uint64_t pass, Tyme tyme, std::uint32_t part, bool exit,
+void put_head(unsigned char* m, std::uint64_t pass, Tyme tyme, std::uint32_t part, PassMarks marks,
               std::size_t n) {
   put(m, 0, struct_pointer(0, 1, 1));
   put(m, 1, static_cast<std::uint64_t>(schema::Frame::PASS));
   put(m, 2, struct_pointer(0, 3, 1));
   put(m, 3, pass);
   put(m, 4, static_cast<std::uint64_t>(tyme.time_since_epoch().count()));
-  put(m, 5, part | (exit ? std::uint64_t{1} << 32 : 0));  // exit: the bit after part
+  // exit: the bit after part; holeBefore: the bit after exit.
+  put(m, 5,
+      part | (marks.exit ? std::uint64_t{1} << 32 : 0) |
+          (marks.hole_before ? std::uint64_t{1} << 33 : 0));
   put(m, 6, list_pointer(0, kCompositeElements, kEventWords * n));
   put(m, 7, struct_pointer(n, 3, 3));  // a list tag: the offset field holds the count
 }
@@ -261,7 +264,7 @@ void check_message_size(std::size_t words, std::uint64_t message_bytes_max) {
 }  // namespace
 
 std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
-                               bool exit, std::span<const ChannelEvent> events,
+                               PassMarks marks, std::span<const ChannelEvent> events,
                                std::uint64_t message_bytes_max) {
   using namespace layout;
   std::size_t words = kHeadWords + kEventWords * events.size();
@@ -270,14 +273,14 @@ std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, s
              blob_words(e.text.size(), true);
   }
   if (words > kFirstSegmentWords) {
-    return pass_with_builder(out, pass, tyme, part, exit, events, message_bytes_max);
+    return pass_with_builder(out, pass, tyme, part, marks, events, message_bytes_max);
   }
   check_message_size(words, message_bytes_max);
   WordBuffer& buffer = scratch_->words;
   buffer.reserve(words);
   auto* m = reinterpret_cast<unsigned char*>(buffer.data());
   const std::size_t n = events.size();
-  put_head(m, pass, tyme, part, exit, n);
+  put_head(m, pass, tyme, part, marks, n);
   std::size_t blob = kHeadWords + kEventWords * n;
   for (std::size_t i = 0; i < n; ++i) {
     const ChannelEvent& e = events[i];
@@ -291,7 +294,7 @@ std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, s
 }
 
 std::size_t FrameEncoder::pass_around(ByteBuffer& out, std::uint64_t pass, Tyme tyme,
-                                      std::uint32_t part, bool exit,
+                                      std::uint32_t part, PassMarks marks,
                                       std::span<const ChannelEvent> events, unsigned char* blobs,
                                       std::size_t blob_area_words, std::size_t room_words,
                                       std::uint64_t message_bytes_max) {
@@ -300,11 +303,11 @@ std::size_t FrameEncoder::pass_around(ByteBuffer& out, std::uint64_t pass, Tyme 
   const std::size_t head = kHeadWords + kEventWords * n;
   const std::size_t words = head + blob_area_words;
   if (head > room_words || words > kFirstSegmentWords) {
-    return this->pass(out, pass, tyme, part, exit, events, message_bytes_max);
+    return this->pass(out, pass, tyme, part, marks, events, message_bytes_max);
   }
   check_message_size(words, message_bytes_max);
   unsigned char* const m = blobs - head * 8;
-  put_head(m, pass, tyme, part, exit, n);
+  put_head(m, pass, tyme, part, marks, n);
   // The word of a string's blob (an empty one has none, and may have no data()).
   auto blob_of = [&](std::string_view value) -> std::size_t {
     if (value.empty()) return 0;
@@ -324,7 +327,7 @@ std::size_t FrameEncoder::pass_around(ByteBuffer& out, std::uint64_t pass, Tyme 
 }
 
 std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass, Tyme tyme,
-                                            std::uint32_t part, bool exit,
+                                            std::uint32_t part, PassMarks marks,
                                             std::span<const ChannelEvent> events,
                                             std::uint64_t message_bytes_max) {
   return encode(out, scratch_->first(), message_bytes_max, [&](schema::Frame::Builder f) {
@@ -332,7 +335,8 @@ std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass,
     b.setPass(pass);
     b.setTymeNs(tyme.time_since_epoch().count());
     b.setPart(part);
-    b.setExit(exit);
+    b.setExit(marks.exit);
+    b.setHoleBefore(marks.hole_before);
     auto list = b.initEvents(capnp_size(events.size()));
     for (unsigned int i = 0; i < list.size(); ++i) {
       const ChannelEvent& e = events[i];
@@ -437,6 +441,7 @@ void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, Decoded
   out.tyme = Tyme{Tock{r.getTymeNs()}};
   out.part = r.getPart();
   out.exit = r.getExit();
+  out.hole_before = r.getHoleBefore();
   auto list = r.getEvents();
   check_count(list.size(), kEventWords, message_words, "events");
   out.events.clear();

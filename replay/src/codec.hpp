@@ -17,6 +17,15 @@ namespace hio::replay::detail {
 
 // Encodes one frame as a packed message appended to `out`. Reuses its scratch
 // memory between frames, so steady-state writing allocates nothing.
+// The flags of a pass frame (PassFrame.exit, PassFrame.holeBefore). From a
+// bool: an exit mark alone, as most frames are written.
+struct PassMarks {
+  PassMarks(bool exit_ = false, bool hole_before_ = false)  // NOLINT: implicit from bool
+      : exit(exit_), hole_before(hole_before_) {}
+  bool exit;
+  bool hole_before;
+};
+
 class FrameEncoder {
  public:
   FrameEncoder();
@@ -31,8 +40,9 @@ class FrameEncoder {
   // A pass frame is laid out and packed here, without Cap'n Proto's builder
   // and packer, unless it outgrows the builder's first segment (then the
   // builder lays it out in several). The bytes are the same either way.
-  std::size_t pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part, bool exit,
-                   std::span<const ChannelEvent> events, std::uint64_t message_bytes_max);
+  std::size_t pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
+                   PassMarks marks, std::span<const ChannelEvent> events,
+                   std::uint64_t message_bytes_max);
   // The same frame for events whose strings are already laid out as the
   // frame's message has them after its events (EventBatch::FrameLayout:
   // `blob_words` words from `blobs`, every non-empty string of `events` among
@@ -41,13 +51,13 @@ class FrameEncoder {
   // strings. Falls back to pass() when the room or the first segment is too
   // small. The bytes are pass()'s.
   std::size_t pass_around(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
-                          bool exit, std::span<const ChannelEvent> events, unsigned char* blobs,
-                          std::size_t blob_area_words, std::size_t room_words,
+                          PassMarks marks, std::span<const ChannelEvent> events,
+                          unsigned char* blobs, std::size_t blob_area_words, std::size_t room_words,
                           std::uint64_t message_bytes_max);
   // The same frame through Cap'n Proto's builder and packer, always: the
   // reference the fast path is tested against.
   std::size_t pass_with_builder(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
-                                bool exit, std::span<const ChannelEvent> events,
+                                PassMarks marks, std::span<const ChannelEvent> events,
                                 std::uint64_t message_bytes_max);
   std::size_t trailer(ByteBuffer& out, const JournalTrailer& trailer,
                       std::uint64_t message_bytes_max);
@@ -73,6 +83,7 @@ struct DecodedFrame {
   Tyme tyme{};
   std::uint32_t part = 0;
   bool exit = false;
+  bool hole_before = false;
   std::vector<ChannelEvent> events;  // reused between frames
   JournalTrailer trailer;
 };

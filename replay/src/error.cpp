@@ -26,6 +26,8 @@ const char* to_string(JournalErrorKind kind) {
       return "bad_trailer";
     case JournalErrorKind::trailing_data:
       return "trailing_data";
+    case JournalErrorKind::hole:
+      return "hole";
   }
   return "?";
 }

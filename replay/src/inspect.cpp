@@ -261,14 +261,19 @@ InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event) {
   InspectSummary summary;
-  // Frames past filter.until are still read (one at a time, so memory stays
-  // bounded): the journal is validated to its end, and damage after the
-  // window is reported as it is without one.
   while (const FrameView* frame = reader.next()) {
+    // Frames come in tyme order: nothing in this one or later can match.
+    if (frame->tyme >= filter.until && filter.until != kTymeNever) {
+      if (!filter.read_past_until) {
+        summary.stopped = InspectSummary::Stop{frame->pass, frame->tyme, frame->offset};
+        break;
+      }
+      ++summary.frames;
+      summary.events += frame->events.size();
+      continue;
+    }
     ++summary.frames;
     summary.events += frame->events.size();
-    // Frames come in tyme order: nothing in this one or later can match.
-    if (frame->tyme >= filter.until && filter.until != kTymeNever) continue;
     for (const ChannelEvent& e : frame->events) {
       if (!filter.matches(e)) continue;
       ++summary.events_matched;
@@ -289,6 +294,17 @@ InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
       });
   if (reader.trailer()) out << format_trailer(*reader.trailer(), options) << '\n';
   if (summary.error) out << format_error(*summary.error, options) << '\n';
+  if (const std::optional<InspectSummary::Stop>& stop = summary.stopped) {
+    const std::string tyme = format_seconds(stop->tyme);
+    if (options.format == LineFormat::json) {
+      out << "{\"type\":\"stopped\",\"pass\":" << stop->pass
+          << ",\"tyme_ns\":" << stop->tyme.time_since_epoch().count() << ",\"tyme\":\"" << tyme
+          << "\",\"offset\":" << stop->offset << "}\n";
+    } else {
+      out << "stopped before pass " << stop->pass << " (tyme " << tyme << " s, byte "
+          << stop->offset << "): past the window; the rest was not read\n";
+    }
+  }
   return summary;
 }
 

@@ -57,6 +57,10 @@ struct JournalReader::Impl {
   std::uint32_t last_part = 0;
   bool last_exit = false;  // the last pass frame read was (a part of) the run's exit
   std::optional<std::uint64_t> last_seq;
+  // options.resync: the regions skipped, and the damage a scan is past (its
+  // hole is recorded with the frame the scan takes next).
+  std::vector<JournalHole> holes;
+  std::optional<JournalError> scanned_past;
 
   bool stopped() const { return complete || error.has_value(); }
 
@@ -121,6 +125,7 @@ struct JournalReader::Impl {
   // (an error, or the end of the input at a frame boundary).
   bool read_frame() {
     const std::uint64_t at = offset;
+    const bool after_hole = scanned_past.has_value();
     std::string_view head = source->get(detail::kFrameHeaderSize);
     if (head.empty()) {
       fail(JournalErrorKind::truncated, at,
@@ -179,19 +184,19 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_message, at, std::string("cannot decode the frame: ") + e.what());
       return false;
     }
-    if (!accept(at, total)) return false;
+    if (!accept(at, total, after_hole)) return false;
     source->advance(total);
     offset = at + total;
     return true;
   }
 
   // Checks a decoded frame against everything before it.
-  bool accept(std::uint64_t at, std::size_t total) {
+  bool accept(std::uint64_t at, std::size_t total, bool after_hole) {
     switch (frame.type) {
       case detail::DecodedFrame::Type::header:
         return accept_header(at);
       case detail::DecodedFrame::Type::pass:
-        return accept_pass(at, total);
+        return accept_pass(at, total, after_hole);
       case detail::DecodedFrame::Type::trailer:
         return accept_trailer(at, total);
     }
@@ -226,11 +231,18 @@ struct JournalReader::Impl {
     return true;
   }
 
-  bool accept_pass(std::uint64_t at, std::size_t total) {
+  bool accept_pass(std::uint64_t at, std::size_t total, bool after_hole) {
     if (!header) {
       fail(JournalErrorKind::bad_order, at, "a pass frame before the header");
       return false;
     }
+    if (frame.hole_before && !options.resync) {
+      fail(JournalErrorKind::hole, at,
+           "frames of the recorded run are missing before this one: the journal was salvaged "
+           "around damage (hio salvage --resync); what follows is read only past holes");
+      return false;
+    }
+    after_hole = after_hole || frame.hole_before;
     const Tyme tyme = frame.tyme;
     const std::string where = "pass frame (pass " + std::to_string(frame.pass) + ", tyme " +
                               std::to_string(tyme.time_since_epoch().count()) + " ns, part " +
@@ -255,9 +267,13 @@ struct JournalReader::Impl {
       return false;
     }
     const bool same_pass = last_tyme && tyme == *last_tyme;
-    const std::uint32_t part = same_pass ? last_part + 1 : 0;
+    std::uint32_t part = same_pass ? last_part + 1 : 0;
+    // After a hole the parts between are lost: a later part of the same pass,
+    // or any part of a later one.
+    if (after_hole && (same_pass ? frame.part > last_part : true)) part = frame.part;
     if (frame.part != part) {
-      fail(JournalErrorKind::bad_order, at, where + ": expected part " + std::to_string(part));
+      fail(JournalErrorKind::bad_order, at,
+           where + ": expected part " + std::to_string(part) + (after_hole ? " or later" : ""));
       return false;
     }
     if (frame.exit && !header->exit_marked) {
@@ -282,6 +298,20 @@ struct JournalReader::Impl {
       for (const ChannelEvent& e : frame.events)
         digest.add(e);
     }
+    if (frame.hole_before) {
+      holes.push_back(JournalHole{
+          at, at,
+          JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
+                       "frames of the recorded run are missing before this one (marked by a "
+                       "salvage that skipped damage there)"},
+          true});
+    }
+    // Events were lost in a hole unless the seqs either side are consecutive
+    // (hio's hub numbers its events 0, 1, 2, ...; every frame has one).
+    const bool lost =
+        frame.hole_before || frame.events.front().seq != (last_seq ? *last_seq + 1 : 0);
+    const bool scanned = scanned_past.has_value();
+    take_hole(at, lost);
     events_read += frame.events.size();
     ++frames;
     last_pass = frame.pass;
@@ -289,7 +319,8 @@ struct JournalReader::Impl {
     last_part = part;
     last_exit = frame.exit;
     last_seq = seq;
-    view = FrameView{frame.pass, tyme, part, at, total, frame.events, frame.exit};
+    view = FrameView{frame.pass, tyme,         part,       at,
+                     total,      frame.events, frame.exit, (scanned && lost) || frame.hole_before};
     loaded = true;
     return true;
   }
@@ -300,6 +331,7 @@ struct JournalReader::Impl {
       return false;
     }
     trailer = frame.trailer;
+    take_hole(at, frame.trailer.frames != frames || frame.trailer.events != events_read);
     const JournalTrailer& t = *trailer;
     std::string wrong;
     auto compare = [&wrong](const char* what, const std::string& says, const std::string& read) {
@@ -312,6 +344,10 @@ struct JournalReader::Impl {
     if (options.verify_digest)
       compare("digest", format_digest(t.digest), format_digest(digest.value()));
     if (!wrong.empty()) {
+      if (!holes.empty()) {
+        wrong += " (the frames of " + std::to_string(holes.size()) +
+                 (holes.size() == 1 ? " hole were" : " holes were") + " not read)";
+      }
       fail(JournalErrorKind::bad_trailer, at, "the trailer disagrees with the journal: " + wrong);
       return false;
     }
@@ -326,11 +362,143 @@ struct JournalReader::Impl {
     return false;  // nothing more to read
   }
 
+  // The scan past `scanned_past` took the frame at `at`: the bytes between
+  // are a hole.
+  void take_hole(std::uint64_t at, bool lost) {
+    if (!scanned_past) return;
+    holes.push_back(JournalHole{scanned_past->offset, at, std::move(*scanned_past), lost});
+    scanned_past.reset();
+  }
+
+  static bool resyncable(JournalErrorKind kind) {
+    switch (kind) {
+      case JournalErrorKind::truncated:  // a length past the end may be garbage's
+      case JournalErrorKind::bad_length:
+      case JournalErrorKind::bad_crc:
+      case JournalErrorKind::bad_message:
+      case JournalErrorKind::bad_order:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // Whether a frame can start at `p` (at least 9 bytes): a length within the
+  // limits, and a first packed byte that can start a message's segment table
+  // (at most 2^16 segments, a first segment that is not empty: the tag's bits
+  // 2 and 3 clear, one of 4-7 set). Random bytes pass about 1 time in 270.
+  bool plausible_head(const unsigned char* p) const {
+    const std::uint32_t length = detail::load_le32(p);
+    const unsigned char tag = p[detail::kFrameHeaderSize];
+    return length != 0 && length <= std::min(options.frame_bytes_max, kFrameBytesLimit) &&
+           (tag & 0x0C) == 0 && (tag & 0xF0) != 0;
+  }
+
+  // Whether a packed payload can begin a message whose root is a struct like
+  // Frame: it unpacks the segment table and the root pointer (a struct
+  // pointer, 1 to 16 data words and 1 to 16 pointers; Frame has 1 and 1).
+  // At most 60 segments (the table and the root pointer fit kWords): hio's
+  // writer uses one, Cap'n Proto's builder a few that grow geometrically.
+  // Random bytes pass about 1 time in 10^7 (a struct pointer with such
+  // sections: 2^-2 x 2^-12 x 2^-12), so the CRC32C - which garbage's
+  // lengths of up to frame_bytes_max would make cost seconds per megabyte
+  // scanned - is computed almost only over frames.
+  static bool plausible_message(std::string_view payload) {
+    constexpr std::size_t kWords = 32;
+    std::uint64_t words[kWords] = {};
+    std::size_t got = 0;
+    std::size_t i = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(payload.data());
+    const std::size_t n = payload.size();
+    while (got < kWords && i < n) {
+      const unsigned char tag = p[i++];
+      unsigned char word[8] = {};
+      for (int bit = 0; bit < 8; ++bit) {
+        if ((tag & (1U << bit)) == 0) continue;
+        if (i >= n) return false;
+        word[bit] = p[i++];
+      }
+      words[got++] = detail::load_le64(word);
+      if (tag != 0x00 && tag != 0xFF) continue;
+      if (i >= n) return false;
+      const std::size_t run = p[i++];  // more zero words, or words copied as is
+      for (std::size_t k = 0; k < run && got < kWords; ++k) {
+        if (tag == 0xFF) {
+          if (i + 8 > n) return false;
+          words[got] = detail::load_le64(p + i);
+          i += 8;
+        }
+        ++got;
+      }
+    }
+    const std::uint64_t segments = (words[0] & 0xFFFFFFFF) + 1;
+    const std::size_t table_words = static_cast<std::size_t>(segments + 2) / 2;
+    if (table_words >= got) return false;
+    const std::uint64_t root = words[table_words];
+    const std::uint64_t data_words = (root >> 32) & 0xFFFF;
+    const std::uint64_t pointers = root >> 48;
+    return (root & 3) == 0 && data_words >= 1 && data_words <= 16 && pointers >= 1 &&
+           pointers <= 16;
+  }
+
+  // Whether the bytes at the source's position are a frame: a plausible head
+  // and message, a frame the input holds whole, and its CRC32C.
+  bool candidate() {
+    constexpr std::size_t head_bytes = detail::kFrameHeaderSize + 1;
+    std::string_view head = source->get(head_bytes);
+    if (head.size() < head_bytes) return false;
+    const auto* hp = reinterpret_cast<const unsigned char*>(head.data());
+    if (!plausible_head(hp)) return false;
+    const std::uint32_t length = detail::load_le32(hp);
+    const std::uint32_t stored_crc = detail::load_le32(hp + 4);
+    constexpr std::size_t kPeek = 32 * 10;  // packed bytes enough for 32 words
+    std::string_view start =
+        source->get(detail::kFrameHeaderSize + std::min<std::size_t>(length, kPeek));
+    if (!plausible_message(start.substr(detail::kFrameHeaderSize))) return false;
+    const std::size_t total = detail::kFrameHeaderSize + length;
+    std::string_view whole = source->get(total);
+    if (whole.size() < total) return false;
+    return crc32c(whole.substr(detail::kFrameHeaderSize)) == stored_crc;
+  }
+
+  // options.resync, after damage (error()) at `offset`: scans forward for the
+  // next frame that validates and takes its place in the journal (read_frame
+  // checks it as any frame, parts after a hole excepted), and goes on from
+  // it. A frame that validates but has no place (a second header, a pass
+  // frame that is not later, seqs that go back) is skipped like garbage. A
+  // trailer ends the scan. Nothing found: the damage stands (the input ends
+  // in it), and valid_bytes() is where it starts.
+  void resync() {
+    while (options.resync && header && !trailer && error && resyncable(error->kind)) {
+      scanned_past = std::move(error);
+      error.reset();
+      const std::uint64_t damage_at = offset;
+      std::uint64_t at = offset;
+      for (;;) {
+        if (source->get(1).empty()) {
+          error = std::move(scanned_past);
+          scanned_past.reset();
+          offset = damage_at;
+          return;
+        }
+        source->advance(1);
+        ++at;
+        if (!candidate()) continue;
+        offset = at;
+        if (read_frame()) return;  // a pass frame, after the hole
+        if (trailer) break;        // the trailer: complete, or disagreeing (final)
+        error.reset();             // valid bytes with no place here: skipped
+        offset = at;
+      }
+    }
+  }
+
   // Loads the next pass frame into `view`, or stops.
   void load() {
     if (loaded || stopped()) return;
     try {
       read_frame();  // a second header or a trailer never leaves a frame loaded
+      resync();
     } catch (const std::system_error& e) {
       fail(JournalErrorKind::io, offset, e.what());
     }
@@ -408,6 +576,9 @@ std::optional<std::uint64_t> JournalReader::last_pass() const {
 }
 std::optional<Tyme> JournalReader::last_tyme() const {
   return impl_->last_tyme;
+}
+const std::vector<JournalHole>& JournalReader::holes() const {
+  return impl_->holes;
 }
 
 namespace {

@@ -4,6 +4,22 @@
 
 namespace hio::replay {
 
+// "2 holes: bytes 1200-1710 (after pass 4: bad_crc), bytes 9000-9000 (after
+// pass 70: hole)": what the trailer's end text and the CLI say of the holes.
+std::string describe_holes(const std::vector<JournalHole>& holes) {
+  if (holes.empty()) return "";
+  std::string out = std::to_string(holes.size()) + (holes.size() == 1 ? " hole: " : " holes: ");
+  for (std::size_t i = 0; i < holes.size(); ++i) {
+    const JournalHole& h = holes[i];
+    out += (i == 0 ? "" : ", ") + std::string("bytes ") + std::to_string(h.offset) + "-" +
+           std::to_string(h.end) + " (" +
+           (h.why.last_pass ? "after pass " + std::to_string(*h.why.last_pass)
+                            : std::string("before any pass")) +
+           ": " + to_string(h.why.kind) + ")";
+  }
+  return out;
+}
+
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               ReaderOptions options) {
   JournalReader reader(input, options);
@@ -18,13 +34,22 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
   SalvageResult result;
   bool last_exit = false;
   while (const FrameView* frame = reader.next()) {
+    // The frames of a hole are lost: the next frame written says so, so that
+    // a reader of the salvaged journal stops there (or reads past it, saying
+    // where), rather than take the gap for passes without events.
+    if (frame->hole_before) writer.mark_hole();
     writer.write_pass(frame->tyme, frame->events, frame->exit);
     last_exit = frame->exit;
     ++result.frames;
     result.events += frame->events.size();
+    result.last_pass = frame->pass;
   }
+  result.holes = reader.holes();
+  if (reader.trailer()) result.input_trailer = *reader.trailer();
   RunSummary summary;
   if (reader.complete()) {
+    // Complete: every frame is here (holes, if any, held foreign bytes, not
+    // frames: the trailer's counts and digest agree).
     const JournalTrailer& t = *reader.trailer();
     summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal};
   } else {
@@ -39,8 +64,11 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
     }
     summary.passes = passes_at(summary.end_tyme, reader.header()->tock);
     summary.end = RunOutcome::unknown;
-    summary.end_text =
-        "salvaged: " + (result.damage ? result.damage->describe() : std::string("?"));
+    summary.end_text = "salvaged: ";
+    if (!result.holes.empty()) {
+      summary.end_text += "frames are missing in " + describe_holes(result.holes) + "; then ";
+    }
+    summary.end_text += result.damage ? result.damage->describe() : std::string("?");
   }
   result.trailer = writer.finish(summary);
   return result;

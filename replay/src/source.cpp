@@ -29,7 +29,9 @@ class MemorySource final : public Source {
 class FileSource final : public Source {
  public:
   explicit FileSource(std::string path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    // "-": the standard input, read as it comes (a pipe is read once).
+    fd_ = path_ == "-" ? ::dup(STDIN_FILENO) : ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (path_ == "-") path_ = "standard input";
     if (fd_ < 0) {
       throw std::system_error(errno, std::generic_category(), "cannot open '" + path_ + "'");
     }

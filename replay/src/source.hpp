@@ -20,7 +20,8 @@ class Source {
   virtual void advance(std::size_t n) = 0;
 };
 
-// Throws std::system_error if the file cannot be opened.
+// Throws std::system_error if the file cannot be opened. "-" is the standard
+// input (its descriptor duplicated: closing the source leaves it open).
 std::unique_ptr<Source> open_file_source(const std::string& path);
 std::unique_ptr<Source> memory_source(std::string_view bytes);
 

@@ -35,6 +35,7 @@ struct JournalWriter::Impl {
   std::optional<Tyme> last_tyme;
   std::uint32_t last_part = 0;
   bool last_exit = false;
+  bool hole_next = false;  // mark_hole(): the next pass frame is marked holeBefore
   std::optional<std::uint64_t> last_seq;
   std::string failure;  // non-empty once the file failed
 
@@ -145,7 +146,7 @@ void JournalWriter::write_header(JournalHeader header) {
 void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit) {
   impl_->pass(tyme, events, exit,
               [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part) {
-                return impl_->encoder.pass(out, pass, tyme, part, exit, events,
+                return impl_->encoder.pass(out, pass, tyme, part, {exit, impl_->hole_next}, events,
                                            impl_->options.message_bytes_max);
               });
 }
@@ -155,8 +156,8 @@ void JournalWriter::write_pass(Tyme tyme, EventBatch& batch, bool exit) {
   impl_->pass(tyme, events, exit,
               [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part) {
                 const EventBatch::FrameLayout at = batch.frame_layout();
-                return impl_->encoder.pass_around(out, pass, tyme, part, exit, events, at.blobs,
-                                                  at.blob_words, at.room_words,
+                return impl_->encoder.pass_around(out, pass, tyme, part, {exit, impl_->hole_next},
+                                                  events, at.blobs, at.blob_words, at.room_words,
                                                   impl_->options.message_bytes_max);
               });
 }
@@ -200,7 +201,13 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
   m.last_tyme = tyme;
   m.last_part = part;
   m.last_exit = exit;
+  m.hole_next = false;
   m.last_seq = seq;
+}
+
+void JournalWriter::mark_hole() {
+  impl_->require_open("mark_hole");
+  impl_->hole_next = true;
 }
 
 void JournalWriter::flush() {

@@ -187,13 +187,13 @@ std::vector<ChannelEvent> events_for(Stream& s, std::vector<std::string>& string
 
 std::string encoded(detail::FrameEncoder& encoder, bool builder, std::uint64_t pass,
                     std::int64_t tyme_ns, std::uint32_t part,
-                    const std::vector<ChannelEvent>& events, bool exit = false) {
+                    const std::vector<ChannelEvent>& events, detail::PassMarks marks = {}) {
   detail::ByteBuffer out;
   const Tyme tyme{Tock{tyme_ns}};
   const std::size_t size =
       builder
-          ? encoder.pass_with_builder(out, pass, tyme, part, exit, events, std::uint64_t{1} << 30)
-          : encoder.pass(out, pass, tyme, part, exit, events, std::uint64_t{1} << 30);
+          ? encoder.pass_with_builder(out, pass, tyme, part, marks, events, std::uint64_t{1} << 30)
+          : encoder.pass(out, pass, tyme, part, marks, events, std::uint64_t{1} << 30);
   EXPECT_EQ(size, out.size());
   return std::string(reinterpret_cast<const char*>(out.data()), out.size());
 }
@@ -209,12 +209,13 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
         static_cast<std::int64_t>(s.below(2) == 0 ? s.below(1u << 30) : s.next() >> 1);
     const auto part = static_cast<std::uint32_t>(s.below(2) == 0 ? 0 : s.next());
     const bool exit = s.below(2) == 0;
+    const bool hole = s.below(4) == 0;  // PassFrame.holeBefore, the bit after exit
     for (ChannelEvent& e : events)
       e.tyme = Tyme{Tock{tyme_ns}};
-    const std::string packed = encoded(encoder, false, pass, tyme_ns, part, events, exit);
-    ASSERT_EQ(packed, encoded(encoder, true, pass, tyme_ns, part, events, exit))
+    const std::string packed = encoded(encoder, false, pass, tyme_ns, part, events, {exit, hole});
+    ASSERT_EQ(packed, encoded(encoder, true, pass, tyme_ns, part, events, {exit, hole}))
         << "round " << round;
-    // The exit bit (PassFrame.exit, beside part) reads back, part intact.
+    // The exit and hole bits (beside part) read back, part intact.
     detail::WordBuffer words;
     const std::size_t count = detail::unpack(packed, words, std::size_t{1} << 24);
     detail::DecodedFrame frame;
@@ -222,6 +223,7 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
     limits.traversal_words = 8 * count + 64;
     detail::decode_frame(words.data(), count, limits, frame);
     ASSERT_EQ(frame.exit, exit) << "round " << round;
+    ASSERT_EQ(frame.hole_before, hole) << "round " << round;
     ASSERT_EQ(frame.part, part) << "round " << round;
   }
 }

@@ -118,6 +118,74 @@ TEST_F(Corruption, EverySingleBitFlipIsCaughtWhereItIs) {
   EXPECT_EQ(checked, (bytes_.size() - 16) * 8);
 }
 
+// Read past damage (ReaderOptions::resync): a flip in pass frame k loses
+// exactly that frame - one hole, its bytes - and every other frame is read; a
+// flip in the preamble or the header still stops everything; one in the
+// trailer loses nothing but the trailer.
+TEST_F(Corruption, EverySingleBitFlipWithResyncLosesOnlyItsFrame) {
+  ReaderOptions resync;
+  resync.resync = true;
+  const std::size_t passes = test::sample_passes().size();
+  for (std::size_t at = 0; at < bytes_.size(); ++at) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string damaged = bytes_;
+      damaged[at] = static_cast<char>(damaged[at] ^ (1 << bit));
+      JournalReader reader = JournalReader::from_memory(damaged, resync);
+      std::size_t frames = 0;
+      while (reader.next() != nullptr)
+        ++frames;
+      ASSERT_TRUE(reader.error()) << "bit " << bit << " at byte " << at;
+      const int k = frame_at(at);
+      if (k <= 0) {  // preamble or header: nothing to resync from
+        EXPECT_FALSE(reader.header());
+        EXPECT_TRUE(reader.holes().empty());
+        continue;
+      }
+      const auto ku = static_cast<std::size_t>(k);
+      if (ku == frames_.size() - 1) {  // the trailer
+        EXPECT_EQ(frames, passes);
+        EXPECT_EQ(reader.error()->offset, frames_[ku].offset) << reader.error()->describe();
+        EXPECT_TRUE(reader.holes().empty());
+        continue;
+      }
+      EXPECT_EQ(frames, passes - 1) << "bit " << bit << " at byte " << at;
+      ASSERT_EQ(reader.holes().size(), 1u) << "bit " << bit << " at byte " << at;
+      EXPECT_EQ(reader.holes()[0].offset, frames_[ku].offset);
+      EXPECT_EQ(reader.holes()[0].end, frames_[ku + 1].offset);
+      EXPECT_TRUE(reader.holes()[0].lost);
+      EXPECT_EQ(reader.error()->kind, JournalErrorKind::bad_trailer);
+    }
+  }
+}
+
+// Resync and salvage of every cut: never a hole (a cut is where the input
+// ends), the same frames as without resync, and a salvage that reads back
+// whole.
+TEST_F(Corruption, TruncationWithResyncAndSalvage) {
+  ReaderOptions resync;
+  resync.resync = true;
+  const std::string path = dir_.file("cut.hioj");
+  const std::string out = dir_.file("saved.hioj");
+  for (std::size_t cut = 0; cut < bytes_.size(); ++cut) {
+    const std::string bytes = bytes_.substr(0, cut);
+    JournalReader reader = JournalReader::from_memory(bytes, resync);
+    std::size_t frames = 0;
+    while (reader.next() != nullptr)
+      ++frames;
+    EXPECT_TRUE(reader.holes().empty()) << "cut at " << cut;
+    EXPECT_EQ(frames, read_journal_memory(bytes).frames.size()) << "cut at " << cut;
+    if (cut % 7 != 0) continue;  // salvage one cut in seven: real files
+    test::write_file(path, bytes);
+    if (reader.header() == nullptr) {
+      EXPECT_THROW(salvage_journal(path, out, resync), JournalException);
+      continue;
+    }
+    SalvageResult r = salvage_journal(path, out, resync);
+    EXPECT_EQ(r.frames, frames);
+    EXPECT_TRUE(read_journal(out).complete()) << "cut at " << cut;
+  }
+}
+
 TEST_F(Corruption, TruncationAtEveryOffsetOfARealFile) {
   const std::string path = dir_.file("cut.hioj");
   for (std::size_t cut = 0; cut < bytes_.size(); ++cut) {

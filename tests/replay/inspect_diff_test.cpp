@@ -137,28 +137,54 @@ TEST(Inspect, FiltersByChannelKindAndTymeRange) {
   EXPECT_EQ(parse_event_kind("bogus"), std::nullopt);
 }
 
-// A window (--to) does not stop the reading: the journal is validated to its
-// end, so an intact one gets its trailer line and damage after the window is
-// still reported.
-TEST(Inspect, WindowedInspectReadsOnToTheTrailerOrTheDamage) {
+// A window (--to) stops the reading at the first frame past it: neither the
+// rest of the journal nor damage there is read, and the last line says where
+// it stopped. read_past_until reads on to the trailer or the damage.
+TEST(Inspect, WindowedInspectStopsPastTheWindowUnlessAskedToReadOn) {
   TempDir dir;
   test::write_sample(dir.file("s.hioj"));
   EventFilter window;
   window.until = Tyme{test::kSampleTock * 2};  // [.., 2) tocks: passes 0 and 1
+  std::string bytes = test::read_file(dir.file("s.hioj"));
+  bytes.resize(bytes.size() - 10);  // cut inside the trailer
+  {
+    JournalReader reader = JournalReader::from_memory(bytes);
+    std::ostringstream out;
+    InspectSummary summary = inspect(reader, window, FormatOptions{}, out);
+    EXPECT_FALSE(summary.complete);
+    EXPECT_FALSE(summary.error);
+    ASSERT_TRUE(summary.stopped);
+    EXPECT_EQ(summary.stopped->pass, 2u);
+    EXPECT_EQ(summary.frames, 2u);  // passes 0 and 1; pass 2's frame was not used
+    const auto lines = lines_of(out.str());
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.back().rfind("stopped before pass 2 (tyme 0.0625 s, byte ", 0), 0u)
+        << lines.back();
+    JournalReader again = JournalReader::from_memory(bytes);
+    std::ostringstream json;
+    inspect(again, window, FormatOptions{.format = LineFormat::json}, json);
+    EXPECT_EQ(
+        lines_of(json.str())
+            .back()
+            .rfind("{\"type\":\"stopped\",\"pass\":2,\"tyme_ns\":62500000,\"tyme\":\"0.0625\","
+                   "\"offset\":",
+                   0),
+        0u)
+        << json.str();
+  }
+  window.read_past_until = true;
   {
     JournalReader reader(dir.file("s.hioj"));
     std::ostringstream out;
     InspectSummary summary = inspect(reader, window, FormatOptions{}, out);
     EXPECT_TRUE(summary.complete);
-    EXPECT_FALSE(summary.error);
+    EXPECT_FALSE(summary.stopped);
     EXPECT_EQ(summary.events, test::sample_events().size());
     EXPECT_LT(summary.events_matched, summary.events);
     const auto lines = lines_of(out.str());
     ASSERT_FALSE(lines.empty());
     EXPECT_EQ(lines.back().rfind("trailer passes=", 0), 0u) << lines.back();
   }
-  std::string bytes = test::read_file(dir.file("s.hioj"));
-  bytes.resize(bytes.size() - 10);
   JournalReader reader = JournalReader::from_memory(bytes);
   std::ostringstream out;
   InspectSummary summary = inspect(reader, window, FormatOptions{}, out);

@@ -158,7 +158,7 @@ require("${err}" "hio inspect: --from 0.0: duration \"0.0\" has no unit" "inspec
 
 # A misspelt command is named.
 hio(frobnicate EXIT 2)
-require("${err}" "unknown command 'frobnicate'; the commands are run, replay, inspect, diff, check, sweep" "unknown command not named")
+require("${err}" "unknown command 'frobnicate'; the commands are run, replay, inspect, diff, salvage, check, sweep" "unknown command not named")
 
 # --record through a symbolic link replaces the file it names; the link stays.
 set(real_journal ${CMAKE_CURRENT_BINARY_DIR}/linked-real.hioj)

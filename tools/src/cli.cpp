@@ -1,5 +1,6 @@
 #include "hio/tools/cli.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include "hio/replay/digest.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/reader.hpp"
+#include "hio/replay/salvage.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/replay_scenario.hpp"
@@ -46,6 +48,8 @@ constexpr const char* kExamples = R"(Examples:
   hio diff a.hioj b.hioj
   hio diff a.hioj b.hioj --all --max 50 --ignore-addresses --json
   hio run scenarios/udp_request_response.toml --counters --set net.stall_timeout=10s
+  hio salvage cut.hioj fixed.hioj --resync
+  ssh box cat run.hioj | hio inspect - --kind noise
   hio check scenarios/quickstart.toml
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
@@ -213,9 +217,14 @@ int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
 
 // Whether `output` names the same file as `input`, by whatever path: writing
 // a journal there would destroy the input it was made from.
+// Device and inode decide (a hard link or another path to it is the same
+// file); "-" as the input is the file the standard input reads, if any.
 bool same_file(const std::string& input, const std::string& output) {
-  std::error_code error;
-  return std::filesystem::equivalent(input, output, error) && !error;
+  struct stat in {};
+  struct stat out {};
+  const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
+  return got == 0 && ::stat(output.c_str(), &out) == 0 && in.st_dev == out.st_dev &&
+         in.st_ino == out.st_ino;
 }
 
 // The --record FILE of run and replay: refused when empty or when it is the
@@ -381,6 +390,13 @@ std::string replay_usage_problem(const ReplayArgs& args) {
   }
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
   if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
+  // The standard input is read once; these read the journal again (the
+  // channel check, each seed's replay).
+  if (args.journal == "-" && (args.scenario || args.seeds)) {
+    return std::string(args.seeds ? "--seeds" : "--scenario") +
+           " reads the journal more than once, and - (the standard input) can be read only "
+           "once: save the journal to a file and replay that";
+  }
   return repeated_setting(args.sets);
 }
 
@@ -718,6 +734,11 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
 int do_diff(const DiffArgs& args) {
   const std::string& a = args.a;
   const std::string& b = args.b;
+  if (a == "-" && b == "-") {
+    std::cerr << "hio diff: both journals are - (the standard input): it holds one; give the "
+                 "other as a file\n";
+    return kExitBadInput;
+  }
   replay::JournalReader expected(a);
   replay::JournalReader actual(b);
   bool bad = false;
@@ -789,6 +810,97 @@ int do_diff(const DiffArgs& args) {
   return kExitOk;
 }
 
+struct SalvageArgs {
+  std::string input;
+  std::string output;
+  bool resync = false;
+  bool json = false;
+};
+
+// `hio salvage --json`: one object, defined in docs/replay.md (Salvage).
+std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r) {
+  const replay::FormatOptions json{.format = replay::LineFormat::json};
+  std::string out =
+      "{" + json_field("input", args.input) + ", " + json_field("output", args.output) +
+      ", \"resync\": " + (args.resync ? "true" : "false") +
+      ", \"complete\": " + (r.damage ? "false" : "true") +
+      ", \"frames\": " + std::to_string(r.frames) + ", \"events\": " + std::to_string(r.events) +
+      ", \"last_pass\": " + (r.last_pass ? std::to_string(*r.last_pass) : std::string("null")) +
+      ", \"holes\": [";
+  for (std::size_t i = 0; i < r.holes.size(); ++i) {
+    const replay::JournalHole& h = r.holes[i];
+    out += std::string(i == 0 ? "" : ", ") + "{\"offset\": " + std::to_string(h.offset) +
+           ", \"end\": " + std::to_string(h.end) +
+           ", \"bytes\": " + std::to_string(h.end - h.offset) +
+           ", \"lost\": " + (h.lost ? "true" : "false") +
+           ", \"why\": " + replay::format_error(h.why, json) + "}";
+  }
+  out += "], \"input_error\": " +
+         (r.damage ? replay::format_error(*r.damage, json) : std::string("null")) +
+         ", \"trailer\": " + replay::format_trailer(r.trailer, json);
+  return out + "}";
+}
+
+// hio salvage IN OUT: the intact frames of IN (all of them past damaged
+// regions with --resync) as a whole journal OUT. Exit 0 when a journal was
+// written (complete input or not: the output says which), 2 when IN has no
+// intact header or OUT is IN, 4 when OUT cannot be written.
+int do_salvage(const SalvageArgs& args) {
+  if (args.output.empty()) {
+    std::cerr << "hio salvage: OUT: the file name is empty\n";
+    return kExitBadInput;
+  }
+  if (args.output == "-") {
+    std::cerr << "hio salvage: OUT cannot be - (standard output): the salvaged journal is a "
+                 "file, made whole (with its trailer) once the input has been read; give a "
+                 "file name\n";
+    return kExitBadInput;
+  }
+  if (same_file(args.input, args.output)) {
+    std::cerr << "hio salvage: " << display_text(args.output) << " is the input "
+              << (args.input == "-" ? std::string("(the standard input reads it)")
+                                    : display_text(args.input) + " (the same file)")
+              << ": salvage into another file\n";
+    return kExitBadInput;
+  }
+  replay::ReaderOptions options;
+  options.resync = args.resync;
+  replay::SalvageResult r;
+  try {
+    r = replay::salvage_journal(args.input, args.output, options);
+  } catch (const replay::JournalException& error) {
+    print_journal_error("salvage", args.input, error.error());
+    return kExitBadInput;
+  }
+  if (args.json) {
+    std::cout << salvage_json(args, r) << "\n";
+  } else {
+    std::cout << "kept:     " << r.frames << " pass frames, " << r.events << " events";
+    if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
+    std::cout << ", in " << display_text(args.output) << "\n";
+    for (const replay::JournalHole& h : r.holes) {
+      std::cout << "skipped:  bytes " << h.offset << "-" << h.end << " (" << h.end - h.offset
+                << " bytes, " << (h.lost ? "events lost" : "no event lost")
+                << "): " << display_text(h.why.describe()) << "\n";
+    }
+    if (!r.damage) {
+      std::cout << "input:    complete (its trailer is kept"
+                << (r.holes.empty() ? ")"
+                                    : "; it agrees with the frames read: the bytes skipped "
+                                      "held no frame of it)")
+                << "\n";
+    } else {
+      std::cout << "input:    stopped at " << display_text(r.damage->describe()) << "\n";
+      if (!r.holes.empty()) {
+        std::cout << "holes:    marked in the new journal: its readers stop at the first unless "
+                     "they read past holes (see docs/journal-format.md)\n";
+      }
+    }
+    std::cout << replay::format_trailer(r.trailer) << "\n";
+  }
+  return kExitOk;
+}
+
 int run_command(int argc, const char* const* argv, const DoerRegistry& registry) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
@@ -820,7 +932,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   ReplayArgs replay_args;
   CLI::App* replay_cmd = app.add_subcommand(
       "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
-  replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj)")->required();
+  replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj), - for stdin")
+      ->required();
   replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
   CLI::Option* noise_option = replay_cmd->add_option(
       "--noise", replay_args.noise,
@@ -853,7 +966,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   InspectArgs inspect_args;
   CLI::App* inspect_cmd =
       app.add_subcommand("inspect", "print a journal's events as text or JSON lines");
-  inspect_cmd->add_option("journal", inspect_args.journal, "journal file (.hioj)")->required();
+  inspect_cmd->add_option("journal", inspect_args.journal, "journal file (.hioj), - for stdin")
+      ->required();
   inspect_cmd->add_flag("--json", inspect_args.json, "JSON lines instead of text");
   inspect_cmd
       ->add_option(
@@ -872,8 +986,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   DiffArgs diff_args;
   CLI::App* diff_cmd = app.add_subcommand(
       "diff", "compare two journals: the first divergence (exit 3), or same (exit 0)");
-  diff_cmd->add_option("expected", diff_args.a, "journal A")->required();
-  diff_cmd->add_option("actual", diff_args.b, "journal B")->required();
+  diff_cmd->add_option("expected", diff_args.a, "journal A (- for stdin)")->required();
+  diff_cmd->add_option("actual", diff_args.b, "journal B (- for stdin)")->required();
   diff_cmd->add_flag("--json", diff_args.json, "print the result as one JSON object");
   CLI::Option* diff_all = diff_cmd->add_flag(
       "--all", diff_args.all, "list every divergence (up to --max), not only the first");
@@ -888,6 +1002,17 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                      "peers): two captures of one scene");
 
   std::string check_path;
+  SalvageArgs salvage_args;
+  CLI::App* salvage_cmd = app.add_subcommand(
+      "salvage", "copy the intact frames of a damaged or cut journal into a whole journal");
+  salvage_cmd->add_option("input", salvage_args.input, "journal to salvage (- for stdin)")
+      ->required();
+  salvage_cmd->add_option("output", salvage_args.output, "journal to write")->required();
+  salvage_cmd->add_flag("--resync", salvage_args.resync,
+                        "go on past damage: keep the intact frames after each damaged region "
+                        "(the regions are reported and marked as holes)");
+  salvage_cmd->add_flag("--json", salvage_args.json, "print the result as one JSON object");
+
   CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
   check->add_option("scenario", check_path, "scenario file (TOML)")->required();
   bool check_real = false;
@@ -950,6 +1075,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (replay_cmd->parsed()) code = do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) code = do_inspect(inspect_args);
     if (diff_cmd->parsed()) code = do_diff(diff_args);
+    if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
     const int signal = caught_stop_signal();
     if (signal != 0 && code != kExitInterrupted && code != kExitTerminated) {
       std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";

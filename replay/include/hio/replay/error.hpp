@@ -25,6 +25,8 @@ enum class JournalErrorKind : std::uint8_t {
   bad_order,       // frames out of order (no header first, tyme going back, ...)
   bad_trailer,     // the trailer disagrees with what was read (counts, digest)
   trailing_data,   // bytes after the trailer
+  hole,            // a frame marked holeBefore: frames are missing before it (a salvage with
+                   // resync skipped damage there); only when not reading past holes
 };
 const char* to_string(JournalErrorKind kind);
 

@@ -24,6 +24,10 @@ struct EventFilter {
   std::uint32_t kinds = ~std::uint32_t{0};                    // a bit per EventKind: kind_bit(kind)
   Tyme from{Tock{std::numeric_limits<std::int64_t>::min()}};  // tyme >= from
   Tyme until = kTymeNever;  // tyme < until; kTymeNever: no bound (events at kTymeNever kept)
+  // for_each_event stops at the first frame at or past `until` (nothing later
+  // can match), leaving the rest of the journal unread. True: read on to the
+  // end anyway, validating it (its trailer, or damage after the window).
+  bool read_past_until = false;
 
   static constexpr std::uint32_t kind_bit(EventKind kind) {
     return std::uint32_t{1} << static_cast<unsigned>(kind);
@@ -63,20 +67,32 @@ struct InspectSummary {
   std::uint64_t events_matched = 0;  // passed the filter
   bool complete = false;             // the reader reached a valid trailer
   std::optional<JournalError> error{};
+  // The reading stopped at the first frame past the filter's `until` (not
+  // read_past_until): that frame, whose events were not used, and nothing
+  // after it was read.
+  struct Stop {
+    std::uint64_t pass = 0;
+    Tyme tyme{};
+    std::uint64_t offset = 0;
+  };
+  std::optional<Stop> stopped{};
 };
 
-// Reads `reader` to its end and calls `on_event` for every event the filter
-// keeps, in order. Frames past filter.until are read too (and counted), one at
-// a time, so that the whole journal is validated: a windowed read reports
-// damage after the window and reaches the trailer. Errors in the journal end
-// the iteration and are in the summary (never thrown); exceptions from
-// on_event propagate.
+// Reads `reader` and calls `on_event` for every event the filter keeps, in
+// order: to its end, or (with a bound `until`, unless read_past_until) to the
+// first frame at or past `until` (summary.stopped; then neither the trailer
+// nor damage after the window is seen). Errors in the journal end the
+// iteration and are in the summary (never thrown); exceptions from on_event
+// propagate.
 InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event);
 
 // The whole `hio inspect`: the header line, one line per kept event, then the
-// trailer line (or the error line) - each formatted as asked, each ending "\n".
+// trailer line (or the error line, or for a read that stopped past the
+// window the `stopped` line) - each formatted as asked, each ending "\n".
+// text: "stopped before pass 100 (tyme 0.1 s, byte 5678): past the window; the rest was not read"
+// json: {"type":"stopped","pass":100,"tyme_ns":100000000,"tyme":"0.1","offset":5678}
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
                        const FormatOptions& options, std::ostream& out);
 

@@ -31,6 +31,33 @@ struct ReaderOptions {
   int nesting_limit = 16;
   // Check the trailer's digest against the events read (costs a hash per byte).
   bool verify_digest = true;
+  // Read past damage: after a frame that is bad (length, CRC, message, order,
+  // cut), scan forward byte by byte for the next frame that validates - its
+  // length within the limits and within the input, its CRC32C, its message,
+  // and its place in the journal (a pass frame later than the last one read,
+  // its seqs after the last seq; or the trailer) - and go on from there; and
+  // read past frames marked holeBefore (a salvage's holes). Every region
+  // skipped is in holes(). Off: the reader stops at the first damage, and at
+  // a frame marked holeBefore (error `hole`). See docs/journal-format.md.
+  bool resync = false;
+};
+
+// A region a resyncing reader skipped (ReaderOptions::resync).
+struct JournalHole {
+  // Bytes [offset, end) of the file were skipped: offset is where the damage
+  // starts (the bad frame), end where the frame read after it starts. A hole
+  // a salvage marked (holeBefore) skips nothing in this file: offset == end,
+  // the marked frame's offset, and why.kind == hole.
+  std::uint64_t offset = 0;
+  std::uint64_t end = 0;
+  // The damage at `offset` as a reader that stops there reports it (last_pass
+  // and last_tyme: the last pass frame before the hole).
+  JournalError why{};
+  // Events of the run are missing here: the seqs either side of the hole are
+  // not consecutive (hio numbers a run's events 0, 1, 2, ...), or before a
+  // trailer, its counts disagree. False: the bytes skipped were foreign
+  // (garbage between two frames).
+  bool lost = true;
 };
 
 // One pass frame as read: the pass, or one part of it (see docs/journal-format.md:
@@ -48,6 +75,10 @@ struct FrameView {
   // (A part of) the run's exit: its events happened after the last pass, at
   // the end tyme (JournalHeader::exit_marked journals only).
   bool exit = false;
+  // Events are missing just before this one: a resyncing reader skipped
+  // damage that held some (holes().back() says which bytes), or the frame is
+  // marked so (PassFrame.holeBefore).
+  bool hole_before = false;
 };
 
 // Usage:
@@ -64,7 +95,8 @@ struct FrameView {
 // Not copyable; movable.
 class JournalReader {
  public:
-  // Opens `path` and reads the preamble and the header frame.
+  // Opens `path` and reads the preamble and the header frame. The path "-" is
+  // the standard input, read once as it comes (a file named "-": "./-").
   explicit JournalReader(const std::string& path, ReaderOptions options = {});
   // Reads `bytes`, which are not copied and must outlive the reader.
   static JournalReader from_memory(std::string_view bytes, ReaderOptions options = {});
@@ -101,6 +133,12 @@ class JournalReader {
   // The last pass frame read intact, and its tyme.
   std::optional<std::uint64_t> last_pass() const;
   std::optional<Tyme> last_tyme() const;
+  // The regions skipped so far (ReaderOptions::resync; always empty without).
+  // A resyncing reader is complete() when the trailer it reached agrees with
+  // the frames read: the holes held no frame (foreign bytes between frames).
+  // When frames were lost, the trailer disagrees (bad_trailer, naming the
+  // holes), or the input ends without one (truncated).
+  const std::vector<JournalHole>& holes() const;
 
  private:
   struct Impl;

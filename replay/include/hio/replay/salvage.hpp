@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hio/replay/error.hpp"
 #include "hio/replay/reader.hpp"
@@ -15,16 +16,28 @@ namespace hio::replay {
 struct SalvageResult {
   std::uint64_t frames = 0;
   std::uint64_t events = 0;
-  std::optional<JournalError> damage{};  // why the input stopped; nullopt if it was complete
-  JournalTrailer trailer{};              // the new journal's
+  std::optional<std::uint64_t> last_pass{};  // of the frames kept
+  std::optional<JournalError> damage{};      // why the input stopped; nullopt if it was complete
+  // options.resync: the regions skipped before the input stopped (each one
+  // marked in the new journal on the frame after it, PassFrame.holeBefore).
+  std::vector<JournalHole> holes{};
+  std::optional<JournalTrailer> input_trailer{};  // the input's, if it was reached
+  JournalTrailer trailer{};                       // the new journal's
 };
 
-// Reads `input` up to its first damage and writes what was intact to `output`
+// "1 hole: bytes 1200-1710 (after pass 4: bad_crc)"; "" for none.
+std::string describe_holes(const std::vector<JournalHole>& holes);
+
+// Reads `input` (a path; "-" is the standard input) up to its first damage -
+// or, with options.resync, past every damaged region to the end - and writes
+// what was intact to `output`
 // (frames re-encoded, same events and digest of them). The new trailer keeps the
 // input's outcome if the input was complete; otherwise end = unknown, passes =
 // last pass + 1, end_tyme = one tock after the last pass (passes x tock, as in
 // every trailer; the exit's tyme if the last frame is the run's exit),
-// end_text = "salvaged: <damage>".
+// end_text = "salvaged: <damage>" ("salvaged: frames are missing in N holes:
+// ...; then <damage>" with holes). A complete input (with resync: its
+// trailer agrees, whatever foreign bytes were skipped) keeps its trailer.
 // Throws JournalException if the input has no intact header (nothing to keep),
 // std::system_error if `output` cannot be written.
 SalvageResult salvage_journal(const std::string& input, const std::string& output,

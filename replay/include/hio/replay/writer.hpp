@@ -72,6 +72,11 @@ class JournalWriter {
   // laid out around the strings where the batch keeps them rather than from
   // copies of them. The same bytes either way.
   void write_pass(Tyme tyme, EventBatch& batch, bool exit = false);
+  // Marks the next pass frame written (PassFrame.holeBefore): frames of the
+  // recorded run are missing before it (a salvage skipped damage there; see
+  // docs/journal-format.md, Errors and salvage). Readers stop there unless
+  // they read past holes (ReaderOptions::resync).
+  void mark_hole();
 
   // Hands everything buffered to the OS (and fdatasyncs with options.sync).
   void flush();

@@ -1,0 +1,323 @@
+// Reading past damage (ReaderOptions::resync) and salvaging around it: byte
+// flips in the middle of a real journal file, garbage inserted between
+// frames (random, and valid frames with no place there: a second header, an
+// earlier pass), a cut, a damaged part of a split pass. The resyncing reader
+// finds the frames after each damaged region and reports every byte range it
+// skipped; a salvage marks the holes, and a reader that does not read past
+// holes stops at the first.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "hio/engine/random.hpp"
+#include "hio/replay/replay.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+constexpr Tock kTock{1'000'000};  // 1 ms
+constexpr int kPasses = 200;
+
+struct Built {
+  std::string bytes;
+  std::vector<std::uint64_t> offsets;  // of every frame, header first, trailer last
+  std::uint64_t events = 0;
+  std::uint64_t digest = 0;
+};
+
+// A real journal file: kPasses passes of 1 to 4 rx events (pass 100 has 3
+// parts: 3 frames of the same tyme), through JournalWriter.
+Built build(const std::string& path) {
+  JournalHeader header;
+  header.seed = 5;
+  header.tock = kTock;
+  header.mode = Mode::sim;
+  JournalWriter writer(path);
+  writer.write_header(header);
+  std::uint64_t seq = 0;
+  for (int p = 0; p < kPasses; ++p) {
+    const Tyme tyme{Tock{kTock.count() * p}};
+    const int parts = p == 100 ? 3 : 1;
+    for (int part = 0; part < parts; ++part) {
+      std::vector<OwnedEvent> owned;
+      for (int i = 0; i < 1 + p % 4; ++i) {
+        OwnedEvent e;
+        e.kind = EventKind::rx;
+        e.channel = 1 + static_cast<std::uint32_t>(i);
+        e.tyme = tyme;
+        e.seq = seq++;
+        e.bytes = "pass " + std::to_string(p) + " part " + std::to_string(part) + " event " +
+                  std::to_string(i) + "\n";
+        owned.push_back(std::move(e));
+      }
+      writer.write_pass(tyme, test::views(owned));
+    }
+  }
+  const JournalTrailer& t =
+      writer.finish(RunSummary{kPasses, Tyme{Tock{kTock.count() * kPasses}}, RunOutcome::done});
+  Built b;
+  b.bytes = test::read_file(path);
+  b.events = t.events;
+  b.digest = t.digest;
+  for (std::uint64_t at = 16; at < b.bytes.size();) {
+    b.offsets.push_back(at);
+    std::uint32_t n = 0;
+    for (int i = 3; i >= 0; --i)
+      n = (n << 8) | static_cast<unsigned char>(b.bytes[at + static_cast<std::uint64_t>(i)]);
+    at += 8 + n;
+  }
+  return b;
+}
+
+ReaderOptions resyncing() {
+  ReaderOptions o;
+  o.resync = true;
+  return o;
+}
+
+class Resync : public ::testing::Test {
+ protected:
+  void SetUp() override { built_ = build(dir_.file("j.hioj")); }
+  // Frame k's offset (frame 0 is the header; frame i is pass frame i).
+  std::uint64_t at(std::size_t k) const { return built_.offsets[k]; }
+  std::uint64_t pass_frames() const { return built_.offsets.size() - 2; }
+  // Reads `bytes` written to a real file, with resync.
+  JournalContents read(const std::string& bytes, const char* name = "damaged.hioj") {
+    test::write_file(dir_.file(name), bytes);
+    return read_journal(dir_.file(name), resyncing());
+  }
+  std::vector<JournalHole> holes(const std::string& bytes) {
+    test::write_file(dir_.file("h.hioj"), bytes);
+    JournalReader reader(dir_.file("h.hioj"), resyncing());
+    while (reader.next() != nullptr) {
+    }
+    return reader.holes();
+  }
+
+  TempDir dir_;
+  Built built_;
+};
+
+TEST_F(Resync, AnIntactJournalHasNoHoles) {
+  JournalContents c = read(built_.bytes);
+  EXPECT_TRUE(c.complete());
+  EXPECT_EQ(c.frames.size(), pass_frames());
+  EXPECT_TRUE(holes(built_.bytes).empty());
+}
+
+TEST_F(Resync, FlippedBytesInTheMiddleLoseOneFrameAndTheRestIsRead) {
+  std::string bytes = built_.bytes;
+  const std::size_t k = 60;  // a pass frame in the middle
+  bytes[at(k) + 12] = static_cast<char>(bytes[at(k) + 12] ^ 0x5a);
+  bytes[at(k) + 13] = static_cast<char>(bytes[at(k) + 13] ^ 0xff);
+  // Without resync: stops there.
+  JournalContents stop = read_journal_memory(bytes);
+  ASSERT_TRUE(stop.error);
+  EXPECT_EQ(stop.error->kind, JournalErrorKind::bad_crc);
+  EXPECT_EQ(stop.error->offset, at(k));
+  EXPECT_EQ(stop.frames.size(), k - 1);
+  // With: one hole, exactly that frame's bytes; every other frame read.
+  JournalContents c = read(bytes);
+  EXPECT_EQ(c.frames.size(), pass_frames() - 1);
+  ASSERT_TRUE(c.error);
+  EXPECT_EQ(c.error->kind, JournalErrorKind::bad_trailer);
+  EXPECT_NE(c.error->message.find("frames of 1 hole were not read"), std::string::npos)
+      << c.error->message;
+  const auto h = holes(bytes);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].offset, at(k));
+  EXPECT_EQ(h[0].end, at(k + 1));
+  EXPECT_EQ(h[0].why.kind, JournalErrorKind::bad_crc);
+  EXPECT_EQ(h[0].why.last_pass, k - 2);  // pass frame i is pass i - 1
+  EXPECT_EQ(c.frames[k - 1].pass, k);    // the frame after the hole
+}
+
+TEST_F(Resync, GarbageBetweenFramesLosesNothing) {
+  RandomStream random(11, "resync/garbage");
+  std::string garbage;
+  for (int i = 0; i < 5000; ++i)
+    garbage += static_cast<char>(random.uniform(0, 255));
+  const std::size_t k = 90;
+  const std::string bytes = built_.bytes.substr(0, at(k)) + garbage + built_.bytes.substr(at(k));
+  JournalContents c = read(bytes);
+  EXPECT_TRUE(c.complete()) << (c.error ? c.error->describe() : "");
+  EXPECT_EQ(c.frames.size(), pass_frames());
+  EXPECT_EQ(c.digest, built_.digest);
+  const auto h = holes(bytes);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].offset, at(k));
+  EXPECT_EQ(h[0].end, at(k) + garbage.size());
+}
+
+TEST_F(Resync, ValidFramesWithNoPlaceAreSkippedLikeGarbage) {
+  // A copy of the header frame and of an earlier pass frame, whole and with
+  // their CRCs, amid garbage: frames that validate but are out of order.
+  const std::string header_frame = built_.bytes.substr(at(0), at(1) - at(0));
+  const std::string early_pass = built_.bytes.substr(at(10), at(11) - at(10));
+  const std::size_t k = 150;
+  const std::string inserted = std::string("\x13\x00\x00\x00garbage", 11) + header_frame +
+                               "more garbage" + early_pass + header_frame;
+  const std::string bytes = built_.bytes.substr(0, at(k)) + inserted + built_.bytes.substr(at(k));
+  JournalContents c = read(bytes);
+  EXPECT_TRUE(c.complete()) << (c.error ? c.error->describe() : "");
+  EXPECT_EQ(c.frames.size(), pass_frames());
+  const auto h = holes(bytes);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].offset, at(k));
+  EXPECT_EQ(h[0].end, at(k) + inserted.size());
+  // Inserted right after the header, a second header is skipped as well.
+  const std::string early =
+      built_.bytes.substr(0, at(1)) + header_frame + built_.bytes.substr(at(1));
+  JournalContents e = read(early, "early.hioj");
+  EXPECT_TRUE(e.complete()) << (e.error ? e.error->describe() : "");
+  EXPECT_EQ(holes(early).size(), 1u);
+}
+
+TEST_F(Resync, SeveralDamagedRegionsEachAHole) {
+  std::string bytes = built_.bytes;
+  // Zeros over frames 20..22 (three frames), a flip in 120, a flip in the
+  // middle part of the split pass 100 (frames 101..103 are its parts).
+  for (std::uint64_t i = at(20) + 3; i < at(23) - 2; ++i)
+    bytes[i] = '\0';
+  bytes[at(120) + 20] = static_cast<char>(bytes[at(120) + 20] ^ 1);
+  bytes[at(102) + 9] = static_cast<char>(bytes[at(102) + 9] ^ 1);
+  JournalContents c = read(bytes);
+  const auto h = holes(bytes);
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[0].offset, at(20));
+  EXPECT_EQ(h[0].end, at(23));
+  EXPECT_EQ(h[1].offset, at(102));
+  EXPECT_EQ(h[1].end, at(103));
+  EXPECT_EQ(h[2].offset, at(120));
+  EXPECT_EQ(h[2].end, at(121));
+  EXPECT_EQ(c.frames.size(), pass_frames() - 5);
+  // Part 2 of pass 100 follows part 0: its part number is kept.
+  bool seen = false;
+  for (const PassRecord& f : c.frames) {
+    if (f.pass == 100 && f.part == 2) seen = true;
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(Resync, ACutEndsTheReadingWithoutAHole) {
+  const std::string bytes = built_.bytes.substr(0, at(77) + 9);
+  JournalContents c = read(bytes);
+  ASSERT_TRUE(c.error);
+  EXPECT_EQ(c.error->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(c.error->offset, at(77));
+  EXPECT_EQ(c.valid_bytes, at(77));
+  EXPECT_EQ(c.frames.size(), 76u);
+  EXPECT_TRUE(holes(bytes).empty());
+  // Damage followed by a cut: the damage is where the input stops.
+  std::string flipped = bytes;
+  flipped[at(70) + 10] = static_cast<char>(flipped[at(70) + 10] ^ 4);
+  JournalContents d = read(flipped, "flipped.hioj");
+  ASSERT_TRUE(d.error);
+  EXPECT_EQ(d.error->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(holes(flipped).size(), 1u);
+  EXPECT_EQ(d.frames.size(), 75u);
+}
+
+TEST_F(Resync, DamageInTheHeaderIsNotResynced) {
+  std::string bytes = built_.bytes;
+  bytes[at(0) + 10] = static_cast<char>(bytes[at(0) + 10] ^ 1);
+  JournalContents c = read(bytes);
+  EXPECT_FALSE(c.header);
+  ASSERT_TRUE(c.error);
+  EXPECT_EQ(c.error->kind, JournalErrorKind::bad_crc);
+  EXPECT_TRUE(c.frames.empty());
+}
+
+TEST_F(Resync, SalvageMarksTheHolesAndReadersStopThereUnlessTheyReadPast) {
+  std::string bytes = built_.bytes;
+  bytes[at(60) + 12] = static_cast<char>(bytes[at(60) + 12] ^ 0x5a);
+  test::write_file(dir_.file("damaged.hioj"), bytes);
+  SalvageResult r = salvage_journal(dir_.file("damaged.hioj"), dir_.file("s.hioj"), resyncing());
+  ASSERT_EQ(r.holes.size(), 1u);
+  EXPECT_EQ(r.frames, pass_frames() - 1);
+  ASSERT_TRUE(r.damage);
+  EXPECT_EQ(r.damage->kind, JournalErrorKind::bad_trailer);
+  ASSERT_TRUE(r.input_trailer);
+  EXPECT_EQ(r.input_trailer->end, RunOutcome::done);
+  EXPECT_EQ(r.trailer.end, RunOutcome::unknown);
+  EXPECT_EQ(r.trailer.end_text.rfind("salvaged: frames are missing in 1 hole: bytes " +
+                                         std::to_string(at(60)) + "-" + std::to_string(at(61)) +
+                                         " (after pass 58: bad_crc); then byte ",
+                                     0),
+            0u)
+      << r.trailer.end_text;
+  // A reader that does not read past holes stops at the marked frame, after
+  // exactly the frames before the hole.
+  JournalContents plain = read_journal(dir_.file("s.hioj"));
+  ASSERT_TRUE(plain.error);
+  EXPECT_EQ(plain.error->kind, JournalErrorKind::hole);
+  EXPECT_EQ(plain.frames.size(), 59u);
+  EXPECT_EQ(plain.error->last_pass, 58u);
+  // One that does reads everything, the mark as a hole of no bytes.
+  JournalReader past(dir_.file("s.hioj"), resyncing());
+  std::uint64_t frames = 0;
+  while (const FrameView* f = past.next()) {
+    EXPECT_EQ(f->hole_before, f->pass == 60);
+    ++frames;
+  }
+  EXPECT_TRUE(past.complete());
+  EXPECT_EQ(frames, pass_frames() - 1);
+  ASSERT_EQ(past.holes().size(), 1u);
+  EXPECT_EQ(past.holes()[0].offset, past.holes()[0].end);
+  EXPECT_EQ(past.holes()[0].why.kind, JournalErrorKind::hole);
+  // Salvaged again: a plain salvage keeps the part before the hole; a
+  // resyncing one keeps everything and the mark.
+  SalvageResult again = salvage_journal(dir_.file("s.hioj"), dir_.file("s2.hioj"));
+  EXPECT_EQ(again.frames, 59u);
+  SalvageResult kept = salvage_journal(dir_.file("s.hioj"), dir_.file("s3.hioj"), resyncing());
+  EXPECT_FALSE(kept.damage);
+  EXPECT_EQ(test::read_file(dir_.file("s3.hioj")), test::read_file(dir_.file("s.hioj")));
+}
+
+TEST_F(Resync, RandomDamageNeverCrashesAndHolesAreOrdered) {
+  RandomStream random(3, "resync/random");
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes = built_.bytes;
+    const int edits = static_cast<int>(random.uniform(1, 6));
+    for (int i = 0; i < edits; ++i) {
+      const auto pos =
+          static_cast<std::size_t>(random.uniform(0, static_cast<std::int64_t>(bytes.size()) - 1));
+      switch (random.uniform(0, 2)) {
+        case 0:
+          bytes[pos] = static_cast<char>(random.uniform(0, 255));
+          break;
+        case 1:
+          bytes.insert(pos, static_cast<std::size_t>(random.uniform(1, 64)),
+                       static_cast<char>(random.uniform(0, 255)));
+          break;
+        default:
+          bytes.erase(pos, static_cast<std::size_t>(random.uniform(1, 64)));
+      }
+    }
+    JournalReader reader = JournalReader::from_memory(bytes, resyncing());
+    std::uint64_t last_end = 0;
+    std::optional<std::uint64_t> last_seq;
+    while (const FrameView* f = reader.next()) {
+      for (const ChannelEvent& e : f->events) {
+        if (last_seq) {
+          EXPECT_GT(e.seq, *last_seq);
+        }
+        last_seq = e.seq;
+      }
+    }
+    EXPECT_NE(reader.complete(), reader.error().has_value());
+    for (const JournalHole& h : reader.holes()) {
+      EXPECT_GE(h.offset, last_end);
+      EXPECT_GT(h.end, h.offset);
+      EXPECT_LE(h.end, bytes.size());
+      last_end = h.end;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hio::replay

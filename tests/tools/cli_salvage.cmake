@@ -1,0 +1,115 @@
+# hio salvage end to end, and '-' (a pipe) as the journal of inspect, diff,
+# replay and salvage: a real journal damaged in its middle (a flipped byte),
+# cut, with garbage inserted; the salvaged journals read back; OUT == IN by
+# any path refused; exit codes 0, 2, 4.
+include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
+
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+set(udp ${SCENARIOS}/udp_request_response.toml)
+hio(run ${udp} --seed 3 --record ${WORK}/a.hioj EXIT 0)
+digest_of("${out}" run_digest)
+file(SIZE ${WORK}/a.hioj size)
+
+# Runs a shell command line (file edits by dd, pipes) and fails unless it
+# exits with one of the CODEs; sets out and err.
+function(sh line)
+  cmake_parse_arguments(S "" "" "EXIT" ${ARGN})
+  execute_process(COMMAND sh -c "${line}" RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err)
+  if(NOT rc IN_LIST S_EXIT)
+    message(FATAL_ERROR "sh -c '${line}': exit ${rc}, expected ${S_EXIT}\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+
+# A complete journal: salvaged as is.
+hio(salvage ${WORK}/a.hioj ${WORK}/whole.hioj EXIT 0)
+require("${out}" "^kept:     [0-9]+ pass frames, [0-9]+ events, to pass 3000, in " "kept line")
+require("${out}" "\ninput:    complete \\(its trailer is kept\\)\n" "complete")
+require_same_files(${WORK}/a.hioj ${WORK}/whole.hioj "complete journal salvaged as is")
+
+# One byte zeroed in the middle (a pass frame's payload).
+math(EXPR middle "${size} / 2")
+file(COPY_FILE ${WORK}/a.hioj ${WORK}/damaged.hioj)
+sh("printf '\\377' | dd of=${WORK}/damaged.hioj bs=1 seek=${middle} conv=notrunc 2>/dev/null" EXIT 0)
+hio(salvage ${WORK}/damaged.hioj ${WORK}/prefix.hioj EXIT 0)
+if(NOT out MATCHES "\ninput:    stopped at byte ([0-9]+) \\(after pass ([0-9]+), tyme [0-9.]+ s\\): bad_crc: ")
+  message(FATAL_ERROR "no damage line in:\n${out}")
+endif()
+set(damage_at ${CMAKE_MATCH_1})
+set(damage_after ${CMAKE_MATCH_2})
+require("${out}" "to pass ${damage_after}, in " "prefix ends at the damage")
+require("${out}" "\ntrailer passes=[0-9]+ [^\n]* end=unknown [^\n]*salvaged: byte ${damage_at} " "prefix trailer")
+hio(inspect ${WORK}/prefix.hioj EXIT 0)
+
+# --resync: the frames after the damaged one are kept; the hole is reported
+# and marked, so readers that do not read past holes stop there.
+hio(salvage ${WORK}/damaged.hioj ${WORK}/holed.hioj --resync EXIT 0)
+require("${out}" "\nskipped:  bytes ${damage_at}-([0-9]+) \\([0-9]+ bytes, events lost\\): byte ${damage_at} \\(after pass ${damage_after}, [^\n]*bad_crc: " "skipped line")
+require("${out}" "to pass 3000, in " "resync keeps the rest")
+require("${out}" "\ninput:    stopped at byte [0-9]+ [^\n]*bad_trailer: the trailer disagrees with the journal: frames [^\n]*\\(the frames of 1 hole were not read\\)" "trailer disagrees")
+require("${out}" "\nholes:    marked in the new journal" "holes marked")
+require("${out}" "end_text=\"salvaged: frames are missing in 1 hole: bytes ${damage_at}-" "end text lists the hole")
+hio(salvage ${WORK}/damaged.hioj ${WORK}/holed_json.hioj --resync --json EXIT 0)
+require("${out}" "\"complete\": false, \"frames\": [0-9]+, \"events\": [0-9]+, \"last_pass\": 3000, \"holes\": \\[{\"offset\": ${damage_at}, \"end\": [0-9]+, \"bytes\": [0-9]+, \"lost\": true, \"why\": {\"type\":\"error\",\"kind\":\"bad_crc\"" "json holes")
+require("${out}" "\"input_error\": {\"type\":\"error\",\"kind\":\"bad_trailer\"" "json input error")
+hio(inspect ${WORK}/holed.hioj EXIT 2)
+require("${err}" "holed.hioj: byte [0-9]+ \\(after pass ${damage_after}, [^\n]*\\): hole: frames of the recorded run are missing" "inspect stops at the hole")
+hio(replay ${WORK}/holed.hioj EXIT 2)
+require("${out}" "DAMAGED:   the journal is damaged at byte [0-9]+ \\(after pass ${damage_after}, [^\n]*: hole: " "replay stops at the hole")
+hio(diff ${WORK}/a.hioj ${WORK}/holed.hioj EXIT 2)
+require("${err}" "holed.hioj: [^\n]*: hole: " "diff stops at the hole")
+
+# Garbage inserted between two frames: nothing lost, the trailer kept.
+sh("head -c ${damage_at} ${WORK}/a.hioj > ${WORK}/garbage.hioj && head -c 777 ${WORK}/a.hioj | tail -c 700 >> ${WORK}/garbage.hioj && tail -c +$((${damage_at} + 1)) ${WORK}/a.hioj >> ${WORK}/garbage.hioj" EXIT 0)
+hio(inspect ${WORK}/garbage.hioj EXIT 2)
+hio(salvage ${WORK}/garbage.hioj ${WORK}/ungarbaged.hioj --resync EXIT 0)
+require("${out}" "\nskipped:  bytes ${damage_at}-[0-9]+ \\(700 bytes, no event lost\\)" "garbage skipped")
+require("${out}" "\ninput:    complete \\(its trailer is kept; it agrees" "garbage: complete")
+require_same_files(${WORK}/a.hioj ${WORK}/ungarbaged.hioj "garbage removed")
+
+# Cut: the intact prefix; --resync changes nothing.
+sh("head -c ${middle} ${WORK}/a.hioj > ${WORK}/cut.hioj" EXIT 0)
+hio(salvage ${WORK}/cut.hioj ${WORK}/cut_saved.hioj --resync EXIT 0)
+require("${out}" "\ninput:    stopped at byte [0-9]+ [^\n]*: truncated: " "cut")
+if(out MATCHES "skipped:")
+  message(FATAL_ERROR "a cut has no hole:\n${out}")
+endif()
+
+# No intact header: 2. OUT == IN by any path: 2. OUT not writable: 4.
+file(WRITE ${WORK}/junk.hioj "not a journal")
+hio(salvage ${WORK}/junk.hioj ${WORK}/x.hioj EXIT 2)
+require("${err}" "^hio salvage: [^\n]*junk.hioj: byte 0 \\(before any pass\\): bad_magic: nothing to salvage: " "no header")
+hio(salvage ${WORK}/damaged.hioj ${WORK}/../cli_salvage/damaged.hioj EXIT 2)
+require("${err}" "is the input [^\n]*damaged.hioj \\(the same file\\): salvage into another file" "same path")
+file(CREATE_LINK ${WORK}/damaged.hioj ${WORK}/hardlink.hioj)
+hio(salvage ${WORK}/damaged.hioj ${WORK}/hardlink.hioj EXIT 2)
+require("${err}" "hardlink.hioj is the input" "hard link")
+sh("${HIO} salvage - ${WORK}/damaged.hioj < ${WORK}/damaged.hioj" EXIT 2)
+require("${err}" "damaged.hioj is the input \\(the standard input reads it\\)" "stdin is OUT")
+hio(salvage ${WORK}/damaged.hioj - EXIT 2)
+require("${err}" "OUT cannot be -" "OUT -")
+hio(salvage ${WORK}/damaged.hioj ${WORK}/no/such/dir/x.hioj EXIT 4)
+
+# '-': a pipe, read once as it comes.
+hio(inspect ${WORK}/a.hioj EXIT 0)
+set(inspect_file "${out}")
+sh("cat ${WORK}/a.hioj | ${HIO} inspect -" EXIT 0)
+if(NOT out STREQUAL inspect_file)
+  message(FATAL_ERROR "inspect - differs from inspect FILE")
+endif()
+sh("cat ${WORK}/a.hioj | ${HIO} diff - ${WORK}/whole.hioj" EXIT 0)
+require("${out}" "^same: [0-9]+ events, digest ${run_digest}\n$" "diff -")
+sh("cat ${WORK}/damaged.hioj | ${HIO} diff ${WORK}/a.hioj -" EXIT 2)
+require("${err}" "hio diff: -: byte ${damage_at} [^\n]*bad_crc" "diff - damaged")
+hio(diff - - EXIT 2)
+require("${err}" "both journals are - \\(the standard input\\)" "diff - -")
+sh("cat ${WORK}/a.hioj | ${HIO} replay -" EXIT 0)
+require("${out}" "identical" "replay -")
+require("${out}" "digest:    ${run_digest} \\(journal: ${run_digest}\\)" "replay - digest")
+sh("cat ${WORK}/damaged.hioj | ${HIO} salvage - ${WORK}/piped.hioj --resync" EXIT 0)
+require_same_files(${WORK}/holed.hioj ${WORK}/piped.hioj "salvage - equals salvage FILE")
+sh("cat ${WORK}/damaged.hioj | ${HIO} inspect - --channel 1 > /dev/null" EXIT 2)
+require("${err}" "hio inspect: -: byte ${damage_at} " "inspect - damaged")
