@@ -123,8 +123,8 @@ std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions
   Scenario scenario = options.scenario_path.empty()
                           ? recorded_scenario(header, options.journal, registry)
                           : replacement_scenario(options.scenario_path, header, registry);
-  for (const std::string& set : options.sets)
-    apply_override(scenario, set);
+  for (std::size_t i = 0; i < options.sets.size(); ++i)
+    apply_override(scenario, options.sets[i], i + 1);
   return std::make_shared<const Scenario>(std::move(scenario));
 }
 
