@@ -1,11 +1,23 @@
 #include "hio/io/channel_doer.hpp"
 
+#include <stdexcept>
+
 #include "hio/io/hub.hpp"
 
 namespace hio {
 
 ChannelDoer::ChannelDoer(Channel& channel, std::string name, std::string exit_reason)
     : Doer(std::move(name)), channel_(&channel), exit_reason_(std::move(exit_reason)) {}
+
+void ChannelDoer::replace_channel(Channel& channel) {
+  if (scheduled()) {
+    throw std::logic_error("ChannelDoer '" + name() +
+                           "': its channel can be replaced between runs only");
+  }
+  if (channel_->open()) channel_->close(exit_reason_);
+  channel_ = &channel;
+  ran_ = false;  // the new channel opens by itself: nothing to reopen
+}
 
 void ChannelDoer::enter() {
   channel_->set_driver(this);

@@ -115,8 +115,9 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   address.port = remote.port();
   ++gate_->live;
   ChannelPort port = port_;
-  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), gate_, tls_),
-              address, endpoint_text(remote));
+  const std::string peer = endpoint_text(remote);
+  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), peer, gate_, tls_),
+              address, peer);
   if (live()) accept_next();
 }
 

@@ -1,5 +1,7 @@
 #include "hio/io/tcp_client_doer.hpp"
 
+#include <stdexcept>
+
 namespace hio {
 
 TcpClientDoer::TcpClientDoer(IoHub& hub, std::string_view address, ChannelOptions options,
@@ -9,5 +11,18 @@ TcpClientDoer::TcpClientDoer(IoHub& hub, std::string_view address, ChannelOption
 TcpClientDoer::TcpClientDoer(IoHub& hub, const Address& address, ChannelOptions options,
                              std::string name)
     : ChannelDoer(hub.connect(address, std::move(options)), std::move(name), "client exit") {}
+
+void TcpClientDoer::retarget(std::string_view address) {
+  retarget(parse_address_or_throw(address));
+}
+
+void TcpClientDoer::retarget(const Address& address) {
+  if (scheduled()) {
+    throw std::logic_error("TcpClientDoer '" + name() + "': retarget between runs only");
+  }
+  ChannelOptions options = channel().options();
+  if (options.name == channel().address().text()) options.name.clear();  // named by its address
+  replace_channel(channel().hub().connect(address, std::move(options)));
+}
 
 }  // namespace hio

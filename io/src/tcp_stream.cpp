@@ -97,9 +97,8 @@ void TcpStream::on_connected(const boost::system::error_code& ec) {
   secure();
 }
 
-void TcpStream::accepted() {
-  boost::system::error_code ec;
-  target_ = endpoint_text(socket_.remote_endpoint(ec));
+void TcpStream::accepted(std::string peer) {
+  target_ = std::move(peer);
   secure();
 }
 

@@ -58,8 +58,9 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   // port.failed.
   void connect(const Address& address);
   // Accepted sockets: (the TLS handshake, then) reports port.connected and
-  // starts moving bytes.
-  void accepted();
+  // starts moving bytes. `peer` is the remote's endpoint as the accept saw it
+  // (asked again now, it may be gone: a reset already arrived).
+  void accepted(std::string peer);
   // Starts a write if tx has bytes and a read if rx has room; fails a TLS
   // handshake that has run past its timeout.
   void pump();

@@ -187,9 +187,13 @@ void TcpListenerTransport::reopen() {
 
 // ---- accepted remote --------------------------------------------------------
 
-TcpAcceptedTransport::TcpAcceptedTransport(AsioCore& core, tcp::socket socket,
+TcpAcceptedTransport::TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::string peer,
                                            std::shared_ptr<AcceptGate> gate, TlsSetup tls)
-    : core_(core), socket_(std::move(socket)), gate_(std::move(gate)), tls_(std::move(tls)) {}
+    : core_(core),
+      socket_(std::move(socket)),
+      peer_(std::move(peer)),
+      gate_(std::move(gate)),
+      tls_(std::move(tls)) {}
 
 TcpAcceptedTransport::~TcpAcceptedTransport() {
   if (stream_) stream_->detach();
@@ -200,7 +204,7 @@ void TcpAcceptedTransport::start(ChannelPort port) {
   stream_ = std::make_shared<TcpStream>(core_, port_, std::move(*socket_), std::move(tls_));
   socket_.reset();
   stream_->set_on_end([gate = gate_] { gate->release(); });
-  stream_->accepted();
+  stream_->accepted(peer_);
 }
 
 void TcpAcceptedTransport::service() {

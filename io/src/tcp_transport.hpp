@@ -86,8 +86,9 @@ class TcpListenerTransport final : public Transport {
 // handshake) to its end. Cannot reopen.
 class TcpAcceptedTransport final : public Transport {
  public:
-  TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::shared_ptr<AcceptGate> gate,
-                       TlsSetup tls);
+  // `peer`: the remote's endpoint text, taken at the accept.
+  TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::string peer,
+                       std::shared_ptr<AcceptGate> gate, TlsSetup tls);
   ~TcpAcceptedTransport() override;
 
   void start(ChannelPort port) override;
@@ -99,6 +100,7 @@ class TcpAcceptedTransport final : public Transport {
  private:
   AsioCore& core_;
   std::optional<tcp::socket> socket_;  // until start() hands it to the stream
+  std::string peer_;
   std::shared_ptr<AcceptGate> gate_;
   TlsSetup tls_;
   ChannelPort port_;

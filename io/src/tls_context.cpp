@@ -64,6 +64,25 @@ bool is_ip(const std::string& host) {
   return !ec;
 }
 
+// Where a connection keeps that it refused a renegotiation: an OpenSSL
+// ex_data slot of its SSL, set to the SSL itself (a mark, nothing owned).
+int refused_renegotiation_slot() {
+  static const int slot = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return slot;
+}
+
+// OpenSSL answers a peer's renegotiation (SSL_OP_NO_RENEGOTIATION) with a
+// no_renegotiation alert, and the peer then usually aborts with a
+// handshake_failure alert: the error a read then reports ("sslv3 alert
+// handshake failure") reads as if the peer rejected us. The alert we wrote
+// is the one sure sign, so it is noted for tls_error_text.
+void note_refused_renegotiation(const SSL* ssl, int where, int value) {
+  if ((where & SSL_CB_WRITE_ALERT) != 0 && (value & 0xff) == SSL_AD_NO_RENEGOTIATION) {
+    SSL* marked = const_cast<SSL*>(ssl);
+    SSL_set_ex_data(marked, refused_renegotiation_slot(), marked);
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool server,
@@ -80,6 +99,7 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool s
       ssl::context::default_workarounds | ssl::context::no_compression | SSL_OP_NO_RENEGOTIATION,
       ec);
   if (!loaded(ec, Option::setup, "the TLS options", problem)) return nullptr;
+  SSL_CTX_set_info_callback(context->native_handle(), note_refused_renegotiation);
 
   if (options.cert_file.empty() && !options.key_file.empty()) {
     problem = TlsProblem{Option::key_file,
@@ -176,6 +196,10 @@ bool tls_truncated(const boost::system::error_code& ec) {
 
 std::string tls_error_text(const boost::system::error_code& ec, SSL* ssl) {
   std::string text = ec.message();
+  if (ssl != nullptr && refused_renegotiation_slot() >= 0 &&
+      SSL_get_ex_data(ssl, refused_renegotiation_slot()) != nullptr) {
+    return "peer attempted TLS renegotiation, which hio does not allow (then: " + text + ")";
+  }
   if (ssl != nullptr && ec.category() == asio::error::get_ssl_category() &&
       ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
     const long result = SSL_get_verify_result(ssl);

@@ -1,6 +1,7 @@
 #include "udp_transport.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "port_life.hpp"
@@ -84,6 +85,11 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   }
 
   std::size_t in_flight() const { return sending_ && live() ? send_buf_.size() : 0; }
+  // The address bound to, once bound (a host name is resolved first).
+  std::optional<asio::ip::address> bound_address() const {
+    if (!bound_) return std::nullopt;
+    return bound_ip_;
+  }
 
  private:
   friend class PortLife<UdpSocket>;
@@ -106,6 +112,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       return;
     }
     bound_ = true;
+    bound_ip_ = local.address();
     port_.connected(endpoint_text(local), "");
     pump();
   }
@@ -208,6 +215,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   std::optional<Datagram> held_;  // received, waiting for rx room
   std::string send_buf_;
   std::string send_to_;
+  asio::ip::address bound_ip_;
   bool bound_ = false;
   bool receiving_ = false;
   bool sending_ = false;
@@ -219,11 +227,18 @@ std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole 
     throw std::invalid_argument("udp:// addresses are datagram endpoints: bind, not " +
                                 std::string(to_string(role)) + " (" + address.text() + ")");
   }
-  if (options.datagrams_max == 0 || options.datagram_bytes_max > options.rx_bytes_max ||
-      options.datagram_bytes_max > options.tx_bytes_max) {
-    throw std::invalid_argument(
-        "udp endpoint " + address.text() +
-        ": needs datagrams_max > 0 and datagram_bytes_max <= rx_bytes_max and tx_bytes_max");
+  // Limits under which no datagram could ever be queued: which one, and the
+  // values.
+  const std::string where = "udp endpoint " + address.text() + ": ";
+  if (options.datagrams_max == 0) throw std::invalid_argument(where + "datagrams_max is 0");
+  for (const auto& [name, bytes] : {std::pair{"rx_bytes_max", options.rx_bytes_max},
+                                    std::pair{"tx_bytes_max", options.tx_bytes_max}}) {
+    if (options.datagram_bytes_max > bytes) {
+      throw std::invalid_argument(where + "datagram_bytes_max (" +
+                                  std::to_string(options.datagram_bytes_max) + ") exceeds " + name +
+                                  " (" + std::to_string(bytes) +
+                                  "): such a datagram could never be queued");
+    }
   }
   return std::make_unique<UdpTransport>(core_, address, options);
 }
@@ -269,30 +284,32 @@ std::string UdpTransport::peer_problem(std::string_view peer) const {
   udp::endpoint to;
   std::string error;
   if (!parse_udp_endpoint(peer, to, error)) return error;
-  // A send across address families fails on every datagram (Linux): an IPv4
-  // socket cannot send to IPv6 ("Address family not supported"), nor an IPv6
-  // one bound to one IPv6 address to IPv4 ("Network is unreachable"). [::]
-  // is dual-stack and reaches both. A host name's family is known only once
-  // it is resolved: not checked.
-  boost::system::error_code ec;
-  const asio::ip::address own = asio::ip::make_address(address_.host, ec);
-  if (ec) return "";
-  const asio::ip::address& dest = to.address();
-  const bool dest_v4 = dest.is_v4() || (dest.is_v6() && dest.to_v6().is_v4_mapped());
-  const bool own_v6_only = own.is_v6() && !own.is_unspecified() && !own.to_v6().is_v4_mapped();
-  if ((own.is_v4() && dest.is_v6()) || (own_v6_only && dest_v4)) {
-    const std::string own_family = own.is_v4() ? "IPv4" : "IPv6";
-    return "destination '" + std::string(peer) + "' is " +
-           (dest.is_v4() ? "an IPv4 address"
-            : dest_v4    ? "an IPv4-mapped IPv6 address"
-                         : "an IPv6 address") +
-           ", and this endpoint is bound on the " + own_family + " address '" +
-           address_.host_port() + "': no datagram crosses address families (bind " +
-           (own.is_v4() ? "an IPv6 address, or [::] for both,"
-                        : "an IPv4 address, or [::] for both,") +
-           " or send to an " + own_family + " address)";
+  // The family the socket has (or will have: an IP address bound to), so
+  // that what the send would fail with (EAFNOSUPPORT) is said ahead.
+  std::optional<asio::ip::address> own = socket_ ? socket_->bound_address() : std::nullopt;
+  if (!own) {
+    boost::system::error_code ec;
+    const asio::ip::address literal = asio::ip::make_address(address_.host, ec);
+    if (!ec) own = literal;
   }
-  return "";
+  if (!own) return {};  // a host name not resolved yet: its family is unknown
+  const asio::ip::address dest = to.address();
+  // An IPv4 socket reaches IPv4 peers only. An IPv6 socket bound to :: is
+  // dual-stack (Linux's default) and reaches IPv4 peers too (also written
+  // IPv4-mapped, ::ffff:a.b.c.d), as one bound to an IPv4-mapped address
+  // does; one bound to another IPv6 address reaches neither.
+  const bool dest_v4 = dest.is_v4() || dest.to_v6().is_v4_mapped();
+  const bool reachable =
+      own->is_v4() ? dest.is_v4()
+                   : !dest_v4 || own->to_v6().is_unspecified() || own->to_v6().is_v4_mapped();
+  if (reachable) return {};
+  return "destination '" + std::string(peer) + "' is an " +
+         (dest.is_v4() ? "IPv4"
+          : dest_v4    ? "IPv4-mapped IPv6"
+                       : "IPv6") +
+         " address, and this endpoint is bound to the " + (own->is_v4() ? "IPv4" : "IPv6") +
+         " address " + own->to_string() + ": it can send to " +
+         (own->is_v4() ? "IPv4 peers only" : "IPv6 peers only (bind [::] for both)");
 }
 
 }  // namespace hio::detail

@@ -612,4 +612,10 @@ JournalContents read_journal_memory(std::string_view bytes, ReaderOptions option
   return drain(reader);
 }
 
+bool is_journal(std::string_view bytes) {
+  return bytes.size() >= detail::kMagic.size() &&
+         std::equal(detail::kMagic.begin(), detail::kMagic.end(), bytes.begin(),
+                    [](unsigned char a, char b) { return a == static_cast<unsigned char>(b); });
+}
+
 }  // namespace hio::replay

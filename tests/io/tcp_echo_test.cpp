@@ -110,6 +110,45 @@ TEST(IoTcp, EchoOverIpv6Loopback) {
   EXPECT_EQ(greeter.reply, "over six");
 }
 
+// One scene run three times: the listener on port 0 gets a new port each
+// run (reopened here before the run, so its port is known), and the client
+// is pointed at it with retarget(); every run echoes. retarget() in a run is
+// refused.
+TEST(IoTcp, AClientRetargetedBetweenRunsFollowsAPortZeroListener) {
+  RealRun run;
+  EchoServerDoer server(run.io, "tcp://127.0.0.1:0");
+  TcpClientDoer client(run.io, tcp_url(server.listener()));
+  std::set<std::string> ports;
+  for (int round = 0; round < 3; ++round) {
+    if (round > 0) {
+      server.listener().reopen();  // what the run's enter would do, done first
+      ASSERT_TRUE(server.listener().connected()) << server.listener().reason();
+      client.retarget(tcp_url(server.listener()));
+    }
+    ports.insert(server.listener().local());
+    EXPECT_EQ(client.channel().address().text(), tcp_url(server.listener()));
+    const std::string message = "round " + std::to_string(round);
+    Greeter greeter(client.channel(), message);
+    bool refused = false;
+    StopWhen stop(run.doist, [&] {
+      if (!refused) {
+        try {
+          client.retarget("tcp://127.0.0.1:9");
+        } catch (const std::logic_error&) {
+          refused = true;
+        }
+      }
+      return greeter.done() == true;
+    });
+    EXPECT_EQ(run.doist.run({&server, &client, &greeter, &stop}), RunEnd::interrupted)
+        << "round " << round << ": " << client.channel().reason();
+    EXPECT_EQ(greeter.reply, message);
+    EXPECT_TRUE(refused);
+  }
+  EXPECT_EQ(ports.size(), 3u);  // three ports: the old address would have been refused
+  EXPECT_THROW(client.retarget("tcp://nohost"), AddressParseError);
+}
+
 // Deterministic bytes of every value, from a named random stream.
 std::string pattern(std::size_t size, std::string_view name) {
   RandomStream stream(42, name);

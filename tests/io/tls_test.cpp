@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <memory>
 
 #include "hio/engine/random.hpp"
@@ -333,6 +334,36 @@ TEST(IoTls, AClientTimesOutOfAHandshakeTheServerNeverAnswers) {
   ASSERT_NE(error, nullptr);
   EXPECT_GE(error->tyme, Tyme{Tock{150'000'000}});
   EXPECT_EQ(sink.count(EventKind::connect, client.channel().id()), 0u);
+}
+
+// A TLS 1.2 client that asks to renegotiate (openssl s_client's "R" command,
+// a real OpenSSL peer): hio refuses (no_renegotiation alert), the client
+// aborts, and the reason says what happened rather than OpenSSL's "sslv3
+// alert handshake failure", which reads as if the peer rejected us.
+TEST(IoTls, ARenegotiatingPeerIsRefusedWithAPreciseReason) {
+  TlsRun t;
+  const std::string command =
+      "openssl s_client -tls1_2 -connect 127.0.0.1:" + std::to_string(t.port()) + " -CAfile " +
+      tls_certs().ca + " >/dev/null 2>&1";
+  FILE* client = nullptr;
+  Script script(
+      t.run.doist,
+      {{"s_client", [] { return true; }, [&] { client = ::popen(command.c_str(), "w"); }},
+       {"connected",
+        [&] { return t.server.remotes().size() == 1 && t.server.remotes().front()->connected(); },
+        [&] {
+          ASSERT_NE(client, nullptr);
+          std::fputs("R\n", client);
+          std::fflush(client);
+        }},
+       {"refused", [&] { return t.server.endings.size() == 1; }, {}}});
+  const RunEnd end = t.run.doist.run({&t.server, &script});
+  if (client != nullptr) ::pclose(client);  // its stdin ends: it quits
+  ASSERT_EQ(end, RunEnd::interrupted) << "stuck waiting for " << script.waiting_for();
+  ASSERT_EQ(t.server.endings.size(), 1u);
+  EXPECT_THAT(t.server.endings[0],
+              StartsWith("read failed: peer attempted TLS renegotiation, which hio does not "
+                         "allow (then: "));
 }
 
 TEST(IoTls, SetupErrorsAreClear) {

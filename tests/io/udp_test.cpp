@@ -276,12 +276,91 @@ TEST(IoUdp, PortInUseAndWrongRoles) {
   impossible.datagram_bytes_max = 10;
   impossible.rx_bytes_max = 5;
   EXPECT_THROW(run.io.bind("udp://127.0.0.1:0", impossible), std::invalid_argument);
+  // Which limit, with the values.
+  ChannelOptions too_large;
+  too_large.datagram_bytes_max = 100'000;
+  too_large.tx_bytes_max = 200'000;
+  try {
+    run.io.bind("udp://127.0.0.1:0", too_large);
+    ADD_FAILURE() << "datagram_bytes_max beyond rx_bytes_max was accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(),
+                 "udp endpoint udp://127.0.0.1:0: datagram_bytes_max (100000) exceeds "
+                 "rx_bytes_max (65536): such a datagram could never be queued");
+  }
+  ChannelOptions no_datagrams;
+  no_datagrams.datagrams_max = 0;
+  try {
+    run.io.bind("udp://127.0.0.1:0", no_datagrams);
+    ADD_FAILURE() << "datagrams_max 0 was accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(), "udp endpoint udp://127.0.0.1:0: datagrams_max is 0");
+  }
   // The run goes on with the failed peer in it.
   Caller self(run.io, "self", 1);
   self.target = self.channel().local();
   StopWhen stop(run.doist, [&] { return self.replies.size() == 1; });
   EXPECT_EQ(run.doist.run({&a, &b, &self, &stop}), RunEnd::interrupted);
   EXPECT_EQ(b.channel().state(), ChannelState::failed);  // failed stays failed at exit
+}
+
+// peer_problem says ahead what a send would fail with: a peer of the other
+// IP family than the socket's. An IPv4 socket reaches IPv4 peers only; an
+// IPv6 one bound to ::1 reaches IPv6 only (Linux: ENETUNREACH); one bound
+// to [::] is dual-stack and reaches both. Each answer is checked against
+// what a real send then does.
+TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer v4(run.io, "udp://127.0.0.1:0", {}, "v4");
+  UdpPeerDoer v6(run.io, "udp://[::1]:0", {}, "v6");
+  UdpPeerDoer dual(run.io, "udp://[::]:0", {}, "dual");
+  const std::string v4_peer = v4.channel().local();
+  const std::string v6_peer = v6.channel().local();
+  EXPECT_EQ(v4.channel().peer_problem(v4_peer), "");
+  EXPECT_EQ(v4.channel().peer_problem(v6_peer),
+            "destination '" + v6_peer +
+                "' is an IPv6 address, and this endpoint is bound to the IPv4 address "
+                "127.0.0.1: it can send to IPv4 peers only");
+  EXPECT_EQ(v6.channel().peer_problem(v6_peer), "");
+  EXPECT_EQ(v6.channel().peer_problem(v4_peer),
+            "destination '" + v4_peer +
+                "' is an IPv4 address, and this endpoint is bound to the IPv6 address ::1: it "
+                "can send to IPv6 peers only (bind [::] for both)");
+  EXPECT_EQ(dual.channel().peer_problem(v4_peer), "");
+  EXPECT_EQ(dual.channel().peer_problem(v6_peer), "");
+  // Before binding (or for an unbound literal), the address's own family.
+  UdpPeerDoer taken(run.io, "udp://" + v4_peer, {}, "taken");  // fails to bind
+  EXPECT_THAT(taken.channel().peer_problem(v6_peer), HasSubstr("is an IPv6 address"));
+
+  // What the sends do: the ones said to be fine arrive, the others fail.
+  std::size_t v4_got = 0;
+  std::size_t v6_got = 0;
+  Script script(run.doist, {{"send", [] { return true; },
+                             [&] {
+                               EXPECT_TRUE(v4.channel().send(v6_peer, "v4 to v6"));
+                               EXPECT_TRUE(v6.channel().send(v4_peer, "v6 to v4"));
+                               EXPECT_TRUE(dual.channel().send(v4_peer, "dual to v4"));
+                               EXPECT_TRUE(dual.channel().send(v6_peer, "dual to v6"));
+                             }},
+                            {"both arrived",
+                             [&] {
+                               while (v4.channel().receive())
+                                 ++v4_got;
+                               while (v6.channel().receive())
+                                 ++v6_got;
+                               return v4_got == 1 && v6_got == 1 &&
+                                      sink.count(EventKind::error) >= 3;
+                             },
+                             {}}});
+  EXPECT_EQ(run.doist.run({&v4, &v6, &dual, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  std::vector<std::string> errors;
+  for (const Recorded& r : sink.events)
+    if (r.kind == EventKind::error && r.channel != taken.channel().id()) errors.push_back(r.text);
+  EXPECT_THAT(errors, ::testing::UnorderedElementsAre(HasSubstr("to " + v6_peer + " failed: "),
+                                                      HasSubstr("to " + v4_peer + " failed: ")));
 }
 
 TEST(IoUdp, AFullRxHoldsDatagramsBackWithoutLossOrReordering) {

@@ -21,6 +21,17 @@ if(NOT out MATCHES "events:    ([0-9]+)")
 endif()
 set(run_events ${CMAKE_MATCH_1})
 require("${out}" "journal:   ${WORK}/a.hioj" "journal line")
+
+# A journal given where a scenario goes: said so, exit 2 (not a TOML error).
+foreach(command run check sweep)
+  if(command STREQUAL "sweep")
+    hio(sweep ${WORK}/a.hioj --seeds 1..2 EXIT 2)
+  else()
+    hio(${command} ${WORK}/a.hioj EXIT 2)
+  endif()
+  require("${err}" "a.hioj: is a hio journal, not a scenario \\(use hio replay / hio inspect\\)"
+          "${command} of a journal not recognised")
+endforeach()
 if(run_digest STREQUAL "0000000000000000")
   message(FATAL_ERROR "the run's digest is zero")
 endif()

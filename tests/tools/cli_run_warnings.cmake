@@ -57,3 +57,31 @@ address = \"tcp://192.0.2.1:0\"
 ")
 hio(run ${WORK}/built.toml EXIT 0)
 require("${err}" "^hio run: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\nhio run: warning: 1 channel error in all, on 1 channel; " "warning and count when built")
+
+# An error that leaves the channel open (a UDP endpoint discarding datagrams
+# beyond its datagram_bytes_max) is not a failure: "had an error ... and
+# stays open", once for the channel, both errors counted.
+file(WRITE ${WORK}/discard.toml "[run]
+mode = \"real\"
+limit = \"2s\"
+[[doer]]
+kind = \"udp_responder\"
+name = \"server\"
+address = \"udp://127.0.0.1:0\"
+datagram_bytes_max = 100
+[[doer]]
+kind = \"udp_requester\"
+name = \"client\"
+address = \"udp://127.0.0.1:0\"
+to = \"@server\"
+requests = 2
+size = 200
+timeout = \"100ms\"
+[[expect]]
+final = \"client.responses == 0\"
+")
+hio(run ${WORK}/discard.toml EXIT 0)
+require("${err}" "^hio run: warning: server \\(datagram udp://127.0.0.1:0\\) had an error at tyme [0-9.]+ s \\(pass [0-9]+, and stays open\\): datagram of 200 bytes from 127.0.0.1:[0-9]+ exceeds datagram_bytes_max \\(100\\); discarded\nhio run: warning: 2 channel errors in all, on 1 channel; " "an error that left the channel open")
+if(err MATCHES "failed")
+  message(FATAL_ERROR "a channel that stayed open was said to fail:\n${err}")
+endif()

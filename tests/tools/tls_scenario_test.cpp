@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "../io/raw_socket.hpp"
 #include "../io/tls_certs.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
@@ -121,6 +123,63 @@ TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
                                            "\"\ntls_key = \"" + tls_certs().server_key + "\"\n",
                                        "tls_ca = \"" + not_pem + "\"\n")),
               HasSubstr("cannot build doer 'alice': cannot use CA file '" + not_pem + "': "));
+}
+
+// A TLS server that never answers (a listening socket nobody accepts from:
+// the kernel completes the TCP connection, then the ClientHello meets
+// silence). handshake_timeout, a scenario key, fails the client's channel
+// well before the run's limit, naming the peer and the timeout; without it
+// the default 10 s would outlast the run.
+TEST(TlsScenario, HandshakeTimeoutFromTheScenarioEndsAHandshakeWithASilentPeer) {
+  const test::RawSocket silent = test::raw_listen();
+  const std::string address = "tls://127.0.0.1:" + std::to_string(silent.port());
+  const DoerRegistry kinds = registry();
+  const std::string text =
+      "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"1s\"\n"
+      "[[doer]]\nkind = \"echo_client\"\nname = \"alice\"\naddress = \"" +
+      address +
+      "\"\nmessages = 1\nhandshake_timeout = \"200ms\"\n"
+      "tls_ca = \"" +
+      tls_certs().ca +
+      "\"\n"
+      "[[expect]]\nfinal = \"alice.echoed == 0\"\n";
+  std::vector<std::string> warnings;
+  RunOptions options;
+  options.warn = [&warnings](const std::string& line) { warnings.push_back(line); };
+  const RunSummary summary =
+      run_scenario(load_scenario_text(text, "t.toml", kinds), kinds, options);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_THAT(warnings[0], HasSubstr("alice (stream " + address + ") failed at tyme 0."));
+  EXPECT_THAT(warnings[0], HasSubstr("TLS handshake with 127.0.0.1:" +
+                                     std::to_string(silent.port()) + " timed out after 0.2 s"));
+}
+
+TEST(TlsScenario, ChannelKeysAreCheckedAtTheirValues) {
+  const std::string server = "tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
+                             tls_certs().server_key + "\"\n";
+  EXPECT_THAT(build_error(tls_scenario(server + "remotes_max = 0\n", "")),
+              HasSubstr("t.toml:11:15: cannot build doer 'server': remotes_max must be from 1 to "
+                        "1000000, not 0"));
+  EXPECT_THAT(build_error(tls_scenario(server + "rx_bytes_max = 0\n", "")),
+              HasSubstr("t.toml:11:16: cannot build doer 'server': rx_bytes_max must be from 1"));
+  EXPECT_THAT(build_error(tls_scenario(server, "tx_bytes_max = 300000000\n")),
+              HasSubstr("cannot build doer 'alice': tx_bytes_max must be from 1 to 268435456"));
+  EXPECT_EQ(build_error(tls_scenario(server + "handshake_timeout = \"1s\"\nremotes_max = 4\n",
+                                     "connect_timeout = \"1s\"\nhandshake_timeout = \"0\"\n")),
+            "");
+  EXPECT_THAT(build_error("[run]\nmode = \"real\"\n[[doer]]\nkind = \"echo_client\"\nname = "
+                          "\"c\"\naddress = \"tcp://127.0.0.1:9\"\nhandshake_timeout = \"1s\"\n"),
+              HasSubstr("t.toml:7:21: cannot build doer 'c': handshake_timeout applies to tls:// "
+                        "addresses only"));
+  const std::string udp =
+      "[run]\nmode = \"real\"\n[[doer]]\nkind = \"udp_responder\"\nname = "
+      "\"u\"\naddress = \"udp://127.0.0.1:0\"\n";
+  EXPECT_THAT(build_error(udp + "datagram_bytes_max = 70000\n"),
+              HasSubstr("t.toml:7:22: cannot build doer 'u': datagram_bytes_max must be from 1 "
+                        "to 65507, not 70000"));
+  EXPECT_THAT(build_error(udp + "datagram_bytes_max = 2000\nrx_bytes_max = 1000\n"),
+              HasSubstr("datagram_bytes_max (2000) must not exceed rx_bytes_max (1000)"));
 }
 
 }  // namespace

@@ -74,6 +74,85 @@ TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
   return tls;
 }
 
+// The channel limits a scenario may set (ChannelOptions' fields of the same
+// names), bounded so that a scenario cannot make a channel allocate without
+// limit.
+constexpr std::int64_t kBufferBytesMax = 256 * 1024 * 1024;
+constexpr std::int64_t kRemotesMax = 1'000'000;
+constexpr std::int64_t kUdpDatagramBytesMax = 65'507;  // an IPv4 UDP payload's most
+
+std::size_t bounded(const DoerSpec& spec, const char* key, std::int64_t high) {
+  const std::int64_t value = spec.integer(key);
+  if (value < 1 || value > high) {
+    throw ParamError(key, std::string(key) + " must be from 1 to " + std::to_string(high) +
+                              ", not " + std::to_string(value));
+  }
+  return static_cast<std::size_t>(value);
+}
+
+// rx_bytes_max and tx_bytes_max: every kind's channel has its buffers.
+ChannelOptions buffered(const DoerSpec& spec) {
+  ChannelOptions o;
+  o.name = spec.name;
+  o.rx_bytes_max = bounded(spec, "rx_bytes_max", kBufferBytesMax);
+  o.tx_bytes_max = bounded(spec, "tx_bytes_max", kBufferBytesMax);
+  return o;
+}
+
+// A datagram kind's options: the buffers and datagram_bytes_max, which must
+// fit in both (a larger datagram could never be queued).
+ChannelOptions datagram_options(const DoerSpec& spec) {
+  ChannelOptions o = buffered(spec);
+  o.datagram_bytes_max = bounded(spec, "datagram_bytes_max", kUdpDatagramBytesMax);
+  for (const auto& [key, bytes] :
+       {std::pair{"rx_bytes_max", o.rx_bytes_max}, std::pair{"tx_bytes_max", o.tx_bytes_max}}) {
+    if (o.datagram_bytes_max > bytes) {
+      throw ParamError("datagram_bytes_max",
+                       "datagram_bytes_max (" + std::to_string(o.datagram_bytes_max) +
+                           ") must not exceed " + key + " (" + std::to_string(bytes) +
+                           "): such a datagram could never be queued");
+    }
+  }
+  return o;
+}
+
+// handshake_timeout: tls:// only (another address with a value other than
+// the default is a mistake, as tls_verify = false is).
+void set_handshake_timeout(const DoerSpec& spec, const std::string& address, ChannelOptions& o) {
+  const Tock timeout = spec.duration("handshake_timeout");
+  if (address.rfind("tls://", 0) == 0) {
+    o.tls.handshake_timeout = timeout;
+  } else if (timeout != TlsOptions{}.handshake_timeout) {
+    throw ParamError("handshake_timeout", "handshake_timeout applies to tls:// addresses only");
+  }
+}
+
+// The ParamSpecs of the keys above, for the kinds' tables.
+std::vector<ParamSpec> buffer_params() {
+  const ChannelOptions d;
+  return {{"rx_bytes_max", ParamType::integer, "the channel's rx buffer (bytes)",
+           ParamValue{static_cast<std::int64_t>(d.rx_bytes_max)}},
+          {"tx_bytes_max", ParamType::integer, "the channel's tx buffer (bytes)",
+           ParamValue{static_cast<std::int64_t>(d.tx_bytes_max)}}};
+}
+std::vector<ParamSpec> datagram_params() {
+  std::vector<ParamSpec> p = buffer_params();
+  p.push_back({"datagram_bytes_max", ParamType::integer,
+               "the largest datagram sent or received (bytes); larger ones are errors",
+               ParamValue{static_cast<std::int64_t>(ChannelOptions{}.datagram_bytes_max)}});
+  return p;
+}
+ParamSpec handshake_timeout_param() {
+  return {"handshake_timeout", ParamType::duration,
+          "tls:// only: fail a handshake unfinished this long after the TCP connection; 0 = never",
+          ParamValue{TlsOptions{}.handshake_timeout}};
+}
+// Registers `kind` with the channel keys `extra` after its own.
+void add_with(DoerRegistry& registry, KindSpec kind, const std::vector<ParamSpec>& extra) {
+  kind.params.insert(kind.params.end(), extra.begin(), extra.end());
+  registry.add(std::move(kind));
+}
+
 // A stream doer's address and channel options, every key checked before any
 // mistake is thrown (ParamErrors). The tls_* keys are checked against the
 // address as written when it cannot be resolved, if that is a tls:// one.
@@ -120,8 +199,9 @@ class EchoServer final : public EchoServerDoer {
 
   static ChannelOptions options(const DoerSpec& spec, const BuildContext& context,
                                 const std::string& address) {
-    ChannelOptions o;
-    o.name = spec.name;
+    ChannelOptions o = buffered(spec);
+    o.remotes_max = bounded(spec, "remotes_max", kRemotesMax);
+    set_handshake_timeout(spec, address, o);
     o.tls = tls_options(spec, context, address, true);
     return o;
   }
@@ -148,7 +228,6 @@ class EchoServer final : public EchoServerDoer {
 // Bounds of the kinds' size parameters: a scenario must not make a doer
 // allocate without limit, nor ask for a datagram no UDP can carry.
 constexpr std::int64_t kMessageBytesMax = 16 * 1024 * 1024;
-constexpr std::int64_t kDatagramBytesMax = 65'507;
 // The numbers udp_requester and serial_sender write into their payloads have
 // 8 and 6 digits: beyond these counts a reply would be matched against the
 // wrong payload (its number taken modulo 10^8 or 10^6) and never be intact.
@@ -191,8 +270,9 @@ class EchoClient final : public TcpClientDoer {
 
   static ChannelOptions options(const DoerSpec& spec, const BuildContext& context,
                                 const std::string& address) {
-    ChannelOptions o;
-    o.name = spec.name;
+    ChannelOptions o = buffered(spec);
+    o.connect_timeout = spec.duration("connect_timeout");
+    set_handshake_timeout(spec, address, o);
     o.retry = spec.duration("retry");
     o.tls = tls_options(spec, context, address, false);
     return o;
@@ -297,12 +377,6 @@ class EchoClient final : public TcpClientDoer {
   Tyme next_send_{};
 };
 
-ChannelOptions named(const DoerSpec& spec) {
-  ChannelOptions o;
-  o.name = spec.name;
-  return o;
-}
-
 // A datagram doer's own address: parameter "address", which no other doer
 // may have bound.
 std::string bound_address(const DoerSpec& spec, BuildContext& context) {
@@ -324,7 +398,7 @@ std::string device_address(const DoerSpec& spec, BuildContext& context) {
 class UdpResponder final : public UdpPeerDoer {
  public:
   UdpResponder(const DoerSpec& spec, BuildContext& context)
-      : UdpPeerDoer(context.io, bound_address(spec, context), named(spec), spec.name) {
+      : UdpPeerDoer(context.io, bound_address(spec, context), datagram_options(spec), spec.name) {
     context.publish(spec.name, channel());
     CounterBoard& c = context.counters;
     c.add(spec.name + ".rx_messages", rx_messages_);
@@ -382,6 +456,7 @@ class UdpRequester final : public UdpPeerDoer {
   struct Setup {
     std::string own;
     std::string peer;  // "" if "to" is wrong
+    ChannelOptions options;
     ParamProblems problems;
   };
   static Setup setup(const DoerSpec& spec, BuildContext& context) {
@@ -392,9 +467,17 @@ class UdpRequester final : public UdpPeerDoer {
       s.own = *own;
       s.peer = s.problems.attempt([&] { return peer_address(spec, context); }).value_or("");
     }
-    if (spec.integer("size") < 10 || spec.integer("size") > kDatagramBytesMax) {
+    const std::optional<ChannelOptions> options =
+        s.problems.attempt([&] { return datagram_options(spec); });
+    const std::size_t largest =
+        options ? options->datagram_bytes_max : ChannelOptions{}.datagram_bytes_max;
+    if (options) s.options = *options;
+    if (spec.integer("size") < 10 || spec.integer("size") > static_cast<std::int64_t>(largest)) {
       // Larger datagrams could never be sent: an error every pass, forever.
-      s.problems.add("size", "size must be from 10 to " + std::to_string(kDatagramBytesMax));
+      s.problems.add(
+          "size",
+          "size must be from 10 to " + std::to_string(largest) +
+              (largest == ChannelOptions{}.datagram_bytes_max ? "" : " (datagram_bytes_max)"));
     }
     if (spec.integer("requests") < 0 || spec.integer("requests") > kRequestsMax) {
       s.problems.add("requests", "requests must be from 0 to " + std::to_string(kRequestsMax) +
@@ -433,7 +516,7 @@ class UdpRequester final : public UdpPeerDoer {
 
  private:
   UdpRequester(const DoerSpec& spec, BuildContext& context, Setup setup)
-      : UdpPeerDoer(context.io, setup.own, named(spec), spec.name),
+      : UdpPeerDoer(context.io, setup.own, setup.options, spec.name),
         peer_(setup.peer),
         requests_(spec.integer("requests")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
@@ -565,7 +648,7 @@ class UdpRequester final : public UdpPeerDoer {
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device_address(spec, context), named(spec), spec.name) {
+      : SerialDoer(context.io, device_address(spec, context), buffered(spec), spec.name) {
     context.counters.add(spec.name + ".rx_bytes", rx_bytes_);
     context.counters.add(spec.name + ".tx_bytes", tx_bytes_);
   }
@@ -603,7 +686,7 @@ class SerialEcho final : public SerialDoer {
 class SerialSender final : public SerialDoer {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device(spec, context), named(spec), spec.name),
+      : SerialDoer(context.io, device(spec, context), buffered(spec), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
@@ -726,91 +809,122 @@ class SerialSender final : public SerialDoer {
 }  // namespace
 
 void add_io_kinds(DoerRegistry& registry) {
-  registry.add(KindSpec{
-      "echo_server",
-      "listens on a stream address and sends every remote back what it sent "
-      "(counters: accepted, remotes)",
-      {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}},
-       {"tls_cert", ParamType::string, "tls:// only: this server's certificate (PEM file)",
-        ParamValue{std::string()}},
-       {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
-        ParamValue{std::string()}},
-       {"tls_ca", ParamType::string, "tls:// only: the CA client certificates are checked against",
-        ParamValue{std::string()}},
-       {"tls_client_cert", ParamType::boolean, "tls:// only: require a client certificate",
-        ParamValue{false}}},
-      factory_of<EchoServer>(),
-      false});
-  registry.add(KindSpec{
-      "echo_client",
-      "connects, sends messages one at a time and checks each comes back; with retry, resends "
-      "the message in flight after a reconnect (counters: sent_messages, sent_bytes, rx_bytes, "
-      "echoed, mismatches, resent, unexpected_bytes, connections)",
-      {{"address", ParamType::string, "where to connect", {}},
-       {"messages", ParamType::integer, "how many messages", ParamValue{std::int64_t{10}}},
-       {"size", ParamType::integer, "bytes per message", ParamValue{std::int64_t{32}}},
-       {"interval", ParamType::duration, "least tyme between sends", ParamValue{Tock{0}}},
-       {"retry", ParamType::duration, "reconnect after this long; 0 = never", ParamValue{Tock{0}}},
-       {"host", ParamType::string,
-        "sim:// only: the host it connects from (default: net.client_host)",
-        ParamValue{std::string()}},
-       {"tls_ca", ParamType::string,
-        "tls:// only: the CA the server is checked against (default: the system's)",
-        ParamValue{std::string()}},
-       {"tls_cert", ParamType::string, "tls:// only: a client certificate (PEM file)",
-        ParamValue{std::string()}},
-       {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
-        ParamValue{std::string()}},
-       {"tls_verify", ParamType::boolean,
-        "tls:// only: verify the server (false only for diagnostics)", ParamValue{true}},
-       {"tls_server_name", ParamType::string,
-        "tls:// only: the name checked and sent as SNI (default: the address's host)",
-        ParamValue{std::string()}}},
-      factory_of<EchoClient>(),
-      false});
-  registry.add(
+  add_with(
+      registry,
+      KindSpec{
+          "echo_server",
+          "listens on a stream address and sends every remote back what it sent "
+          "(counters: accepted, remotes)",
+          {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}},
+           {"tls_cert", ParamType::string, "tls:// only: this server's certificate (PEM file)",
+            ParamValue{std::string()}},
+           {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
+            ParamValue{std::string()}},
+           {"tls_ca", ParamType::string,
+            "tls:// only: the CA client certificates are checked against",
+            ParamValue{std::string()}},
+           {"tls_client_cert", ParamType::boolean, "tls:// only: require a client certificate",
+            ParamValue{false}},
+           handshake_timeout_param(),
+           {"remotes_max", ParamType::integer,
+            "accepted remotes alive at once; at the limit it stops accepting",
+            ParamValue{static_cast<std::int64_t>(ChannelOptions{}.remotes_max)}}},
+          factory_of<EchoServer>(),
+          false},
+      buffer_params());
+  add_with(
+      registry,
+      KindSpec{
+          "echo_client",
+          "connects, sends messages one at a time and checks each comes back; with retry, resends "
+          "the message in flight after a reconnect (counters: sent_messages, sent_bytes, rx_bytes, "
+          "echoed, mismatches, resent, unexpected_bytes, connections)",
+          {{"address", ParamType::string, "where to connect", {}},
+           {"messages", ParamType::integer, "how many messages", ParamValue{std::int64_t{10}}},
+           {"size", ParamType::integer, "bytes per message", ParamValue{std::int64_t{32}}},
+           {"interval", ParamType::duration, "least tyme between sends", ParamValue{Tock{0}}},
+           {"retry", ParamType::duration, "reconnect after this long; 0 = never",
+            ParamValue{Tock{0}}},
+           {"host", ParamType::string,
+            "sim:// only: the host it connects from (default: net.client_host)",
+            ParamValue{std::string()}},
+           {"tls_ca", ParamType::string,
+            "tls:// only: the CA the server is checked against (default: the system's)",
+            ParamValue{std::string()}},
+           {"tls_cert", ParamType::string, "tls:// only: a client certificate (PEM file)",
+            ParamValue{std::string()}},
+           {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
+            ParamValue{std::string()}},
+           {"tls_verify", ParamType::boolean,
+            "tls:// only: verify the server (false only for diagnostics)", ParamValue{true}},
+           {"tls_server_name", ParamType::string,
+            "tls:// only: the name checked and sent as SNI (default: the address's host)",
+            ParamValue{std::string()}}},
+          factory_of<EchoClient>(),
+          false},
+      [] {
+        std::vector<ParamSpec> p = buffer_params();
+        p.push_back({"connect_timeout", ParamType::duration,
+                     "give up a connect still opening after this long (then retry applies); 0 = "
+                     "the OS's verdict",
+                     ParamValue{Tock{0}}});
+        p.push_back(handshake_timeout_param());
+        return p;
+      }());
+  add_with(
+      registry,
       KindSpec{"udp_responder",
                "binds a datagram address and sends every datagram back to its sender (counters: "
                "rx_messages, rx_bytes, tx_messages, tx_bytes, refused)",
                {{"address", ParamType::string, "where to bind, e.g. \"sim://server:7\"", {}}},
                factory_of<UdpResponder>(),
-               false});
-  registry.add(KindSpec{
-      "udp_requester",
-      "sends numbered requests to a peer and matches the responses (counters: sent, tx_bytes, "
-      "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost)",
-      {{"address", ParamType::string, "where to bind, e.g. \"sim://client:0\"", {}},
-       {"to", ParamType::string, "the peer: \"host:port\" or \"@name\"", {}},
-       {"requests", ParamType::integer, "how many requests (at most 100000000)",
-        ParamValue{std::int64_t{10}}},
-       {"size", ParamType::integer, "bytes per request (>= 10)", ParamValue{std::int64_t{32}}},
-       {"interval", ParamType::duration, "tyme between requests", ParamValue{Tock{0}}},
-       {"timeout", ParamType::duration, "a response later than this counts as late",
-        ParamValue{seconds(1)}}},
-      factory_of<UdpRequester>(),
-      false});
-  registry.add(KindSpec{
-      "serial_echo",
-      "one end of a serial line that sends back every byte it reads (counters: rx_bytes, "
-      "tx_bytes)",
-      {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyB?baud=9600\"", {}}},
-      factory_of<SerialEcho>(),
-      false});
-  registry.add(KindSpec{
-      "serial_sender",
-      "writes numbered lines to a serial line and checks the ones that come back (counters: "
-      "lines_sent, lines_received, lines_intact, lines_damaged, tx_bytes, rx_bytes)",
-      {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyA?baud=9600\"", {}},
-       {"lines", ParamType::integer, "how many lines (at most 1000000)",
-        ParamValue{std::int64_t{10}}},
-       {"size", ParamType::integer, "characters per line before its newline (>= 8)",
-        ParamValue{std::int64_t{32}}},
-       {"interval", ParamType::duration, "least tyme between lines", ParamValue{Tock{0}}},
-       {"drain", ParamType::duration,
-        "how long to wait for echoes after the last byte has left (at the baud)",
-        ParamValue{seconds(1)}}},
-      factory_of<SerialSender>(),
-      false});
+               false},
+      datagram_params());
+  add_with(
+      registry,
+      KindSpec{
+          "udp_requester",
+          "sends numbered requests to a peer and matches the responses (counters: sent, tx_bytes, "
+          "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost)",
+          {{"address", ParamType::string, "where to bind, e.g. \"sim://client:0\"", {}},
+           {"to", ParamType::string, "the peer: \"host:port\" or \"@name\"", {}},
+           {"requests", ParamType::integer, "how many requests (at most 100000000)",
+            ParamValue{std::int64_t{10}}},
+           {"size", ParamType::integer, "bytes per request (>= 10)", ParamValue{std::int64_t{32}}},
+           {"interval", ParamType::duration, "tyme between requests", ParamValue{Tock{0}}},
+           {"timeout", ParamType::duration, "a response later than this counts as late",
+            ParamValue{seconds(1)}}},
+          factory_of<UdpRequester>(),
+          false},
+      datagram_params());
+  add_with(
+      registry,
+      KindSpec{
+          "serial_echo",
+          "one end of a serial line that sends back every byte it reads (counters: rx_bytes, "
+          "tx_bytes)",
+          {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyB?baud=9600\"", {}}},
+          factory_of<SerialEcho>(),
+          false},
+      buffer_params());
+  add_with(
+      registry,
+      KindSpec{
+          "serial_sender",
+          "writes numbered lines to a serial line and checks the ones that come back (counters: "
+          "lines_sent, lines_received, lines_intact, lines_damaged, tx_bytes, rx_bytes)",
+          {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyA?baud=9600\"", {}},
+           {"lines", ParamType::integer, "how many lines (at most 1000000)",
+            ParamValue{std::int64_t{10}}},
+           {"size", ParamType::integer, "characters per line before its newline (>= 8)",
+            ParamValue{std::int64_t{32}}},
+           {"interval", ParamType::duration, "least tyme between lines", ParamValue{Tock{0}}},
+           {"drain", ParamType::duration,
+            "how long to wait for echoes after the last byte has left (at the baud)",
+            ParamValue{seconds(1)}}},
+          factory_of<SerialSender>(),
+          false},
+      buffer_params());
 }
 
 }  // namespace hio::tools

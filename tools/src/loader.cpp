@@ -15,6 +15,7 @@
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
 
+#include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
 
 namespace hio::tools {
@@ -986,6 +987,11 @@ class Loader {
 }  // namespace
 
 Scenario load_scenario_text(std::string text, std::string path, const DoerRegistry& registry) {
+  // The one binary file people hand to run, check or sweep by mistake.
+  if (replay::is_journal(text)) {
+    throw ScenarioError({Diagnostic{
+        SourcePos{path, 0, 0}, "is a hio journal, not a scenario (use hio replay / hio inspect)"}});
+  }
   return Loader(std::move(path), registry).load(std::move(text));
 }
 

@@ -452,17 +452,25 @@ class ChannelWarnings final : public EventSink {
     }
     if (e.kind != EventKind::error) return;
     ++errors_;
-    if (!failed_.emplace(e.channel, Failed{}).second) return;
-    if (failed_.size() > kChannelWarningsMax) return;
+    // An error that left the channel open (a UDP endpoint that discarded an
+    // oversized datagram) is worded as such; one that ended it "failed". A
+    // channel says each once: its first error, and its failure if that came
+    // later.
     const Channel* channel = hub_.find(e.channel);
+    const bool ended = channel == nullptr || !channel->open();
+    auto [it, first] = failed_.emplace(e.channel, Failed{});
+    if (!first && (it->second.said_failed || !ended)) return;
+    it->second.said_failed = ended;
+    if (failed_.size() > kChannelWarningsMax) return;
     const std::string what = channel == nullptr ? "#" + std::to_string(e.channel)
                                                 : display_text(channel->name()) + " (" +
                                                       to_string(channel->kind()) + " " +
                                                       display_text(channel->address().text()) + ")";
     const bool retries = channel != nullptr && channel->options().retry.count() > 0;
-    std::string line = "warning: " + what + " failed at tyme " + format_seconds(e.tyme) +
-                       " s (pass " + std::to_string(doist_.passes()) +
-                       "): " + message_text(e.text) + (retries ? " (it retries)" : "");
+    std::string line = "warning: " + what + (ended ? " failed" : " had an error") + " at tyme " +
+                       format_seconds(e.tyme) + " s (pass " + std::to_string(doist_.passes()) +
+                       (ended ? "" : ", and stays open") + "): " + message_text(e.text) +
+                       (retries && ended ? " (it retries)" : "");
     if (building_) {
       held_.push_back(std::move(line));
     } else {
@@ -493,6 +501,7 @@ class ChannelWarnings final : public EventSink {
  private:
   struct Failed {
     bool connected_after = false;  // connected after its first error
+    bool said_failed = false;      // its warning said that it failed
   };
   const Doist& doist_;
   const IoHub& hub_;

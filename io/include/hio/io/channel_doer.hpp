@@ -35,6 +35,13 @@ class ChannelDoer : public Doer {
   // left over that no channel event will announce (e.g. rx read in slices).
   void rerun() { rerun_ = true; }
 
+  // Drives `channel` from now on instead of channel(): between runs only
+  // (std::logic_error while this doer is in a run, nothing changed). The
+  // old channel is closed if still open (who = local, the exit reason) and
+  // stays in the hub, as do doers that took it as their waiter: point them
+  // at channel() again, and IoHub::release the old one once none holds it.
+  void replace_channel(Channel& channel);
+
   // Subclasses talk through the channel here; runs between two service()s.
   virtual void serve(Channel& channel) { (void)channel; }
   // Asked after each serve() while the channel is open: true closes it

@@ -30,6 +30,16 @@ class TcpClientDoer : public ChannelDoer {
                 std::string name = "client");
   TcpClientDoer(IoHub& hub, const Address& address, ChannelOptions options = {},
                 std::string name = "client");
+
+  // Points the client at another address for its next run, with the same
+  // options: a new channel connects to `address` at once (as the
+  // constructor's did) and channel() is it from now on. For a scene run
+  // several times whose server listens on port 0, so gets a new port each
+  // run. Between runs only (std::logic_error in a run); a malformed
+  // address throws AddressParseError, nothing changed. The old channel is
+  // closed and stays in the hub (see ChannelDoer::replace_channel).
+  void retarget(std::string_view address);
+  void retarget(const Address& address);
 };
 
 }  // namespace hio

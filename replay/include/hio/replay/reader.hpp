@@ -167,4 +167,9 @@ struct JournalContents {
 JournalContents read_journal(const std::string& path, ReaderOptions options = {});
 JournalContents read_journal_memory(std::string_view bytes, ReaderOptions options = {});
 
+// Whether `bytes` (a file's first bytes) start with a journal's magic: for
+// tools that take another kind of file to say "that is a journal" rather
+// than fail to parse it.
+[[nodiscard]] bool is_journal(std::string_view bytes);
+
 }  // namespace hio::replay
