@@ -171,7 +171,12 @@ void Doist::remove_observer(PassObserver& observer) {
 void Doist::enter(std::span<Doer* const> doers) {
   entered_ = true;
   if (pending_.empty()) {
-    enter_now(doers);
+    if (detail::views(doers, doers_)) {  // enter(doist.doers()): the list grows as it is entered
+      const std::vector<Doer*> copy(doers.begin(), doers.end());
+      enter_now(copy);
+    } else {
+      enter_now(doers);
+    }
     return;
   }
   // The doers given, then those extend() queued since the last enter (each
@@ -221,6 +226,12 @@ void Doist::extend(std::span<Doer* const> doers) {
 }
 
 void Doist::remove(std::span<Doer* const> doers) {
+  // remove(doist.doers()): the list shrinks under the span, so close a copy.
+  if (detail::views(doers, doers_) || detail::views(doers, pending_)) {
+    const std::vector<Doer*> copy(doers.begin(), doers.end());
+    remove(copy);
+    return;
+  }
   // One sweep of the lists per call, not one per doer.
   const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());
   auto is_gone = [&gone](const Doer* doer) { return gone.contains(doer); };
@@ -236,6 +247,10 @@ bool Doist::stop_pending() const {
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
   if (limit) set_limit(*limit);
+  // run(doist.doers()) runs the last run's doers again: copied, since the
+  // list is cleared and refilled as they are entered.
+  const std::vector<Doer*> given(doers.begin(), doers.end());
+  doers = given;
   doers_.clear();
   // Between here and the end of run(), extend() enters at once, even after a
   // doer's exit() (which ends the run, not its own extends).

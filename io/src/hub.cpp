@@ -5,6 +5,7 @@
 
 #include "asio_core.hpp"
 #include "hio/engine/check.hpp"
+#include "hio/io/log.hpp"
 #include "serial_transport.hpp"
 #include "tcp_transport.hpp"
 #include "udp_transport.hpp"
@@ -54,8 +55,20 @@ IoHub::~IoHub() {
   // ~Reactor then detaches it from its Doist, if any; its sinks outlive it freely.
   for (EventSink* sink : sinks_)
     sink->hub_ = nullptr;
+  for (Log* log : logs_)
+    log->hub_ = nullptr;
   // Transports first, silently, while the event loop they use still exists.
   channels_.clear();
+  // Then the factories that keep the hub (a SimNet) forget it, each once.
+  std::vector<TransportFactory*> told;
+  auto tell = [&](TransportFactory* factory) {
+    if (factory == nullptr || std::find(told.begin(), told.end(), factory) != told.end()) return;
+    told.push_back(factory);
+    factory->hub_destroyed(*this);
+  };
+  for (TransportFactory* factory : factories_)
+    tell(factory);
+  tell(override_);
 }
 
 // ---- channels ---------------------------------------------------------------

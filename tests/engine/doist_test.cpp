@@ -474,6 +474,37 @@ TEST(DoistRules, ExtendBeforeRunQueuesTheDoersForTheRun) {
                                  "A exit 2"));
 }
 
+// run(doist.doers()) runs the last run's doers again. The span views the
+// list run() clears and refills as it enters them: an enter that extends the
+// Doist grows the list past its capacity, which freed the memory the rest of
+// the span was read from (ASan: heap-use-after-free) before run() copied it.
+TEST(DoistRules, RunOfItsOwnDoersListRunsThemAgain) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A");
+  ProbeDoer b(trace, "B"), c(trace, "C");
+  EXPECT_EQ(doist.run({&a, &b}, seconds(1)), RunEnd::limit);
+  ASSERT_THAT(doist.doers(), ElementsAre(&a, &b));
+  a.on_enter = [&](EnterHook&) { doist.extend({&c}); };
+  trace.clear();
+  EXPECT_EQ(doist.run(doist.doers(), seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("A enter 1", "C enter 1", "B enter 1", "C recur 1", "A recur 1",
+                                 "B recur 1", "B cease 2", "B exit 2", "A cease 2", "A exit 2",
+                                 "C cease 2", "C exit 2"));
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b, &c));
+  // The manual steps take their own list too: enter it again, remove all of it.
+  a.on_enter = nullptr;
+  trace.clear();
+  doist.enter(doist.doers());
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b, &c, &a, &b, &c));
+  doist.remove(doist.doers());
+  EXPECT_TRUE(doist.doers().empty());
+  EXPECT_EQ(doist.deed_count(), 0u);
+  doist.exit();
+  EXPECT_THAT(trace, ElementsAre("A enter 2", "B enter 2", "C enter 2", "C cease 2", "C exit 2",
+                                 "B cease 2", "B exit 2", "A cease 2", "A exit 2"));
+}
+
 // Destroying a scheduler from inside its own pass would leave the pass
 // running on freed memory: an invariant failure, said plainly.
 TEST(DoistRulesDeathTest, ADoistDestroyedDuringItsOwnPassAborts) {

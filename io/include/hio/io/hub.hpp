@@ -48,10 +48,13 @@ AsioCore& asio_core(IoHub& hub);
 // EventSink); a factory must outlive its installation. The hub must
 // outlive the doers' use of its channels and the Doist's runs it is attached
 // to. Destroying the hub destroys the channels without events: close them
-// first (driver doers do, in exit) if a journal should see the closes. A hub
+// first (driver doers do, in exit) if a journal should see the closes. Logs
+// attached to the hub (Log::attach) are detached when it goes. A hub
 // destroyed while attached to a Doist detaches itself (Reactor), so it may
 // go before its Doist; destroying it from inside its own poll() or
 // wait_until() (an IO completion) is a bug and aborts (HIO_CHECK).
+class Log;
+
 class IoHub final : public Reactor, public Tymee {
  public:
   explicit IoHub(Tymth tymth = {});
@@ -131,6 +134,7 @@ class IoHub final : public Reactor, public Tymee {
  private:
   friend class Channel;
   friend class ChannelPort;
+  friend class Log;  // attach() keeps logs_
   friend detail::AsioCore& detail::asio_core(IoHub& hub);
 
   struct Impl;
@@ -151,6 +155,7 @@ class IoHub final : public Reactor, public Tymee {
   std::array<TransportFactory*, 6> factories_{};
   TransportFactory* override_ = nullptr;
   std::vector<EventSink*> sinks_;
+  std::vector<Log*> logs_;  // attached (Log::attach); detached when the hub goes
   std::uint32_t next_id_ = 1;
   std::uint64_t seq_ = 0;
   bool emitting_ = false;
