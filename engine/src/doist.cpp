@@ -197,13 +197,17 @@ void Doist::enter_now(std::span<Doer* const> doers) {
 }
 
 void Doist::recur() {
+  pass();
+  ++passes_;
+  tick();
+}
+
+void Doist::pass() {
   observers_.each([this](PassObserver& observer) { observer.pass_started(tyme()); });
   reactors_.each([](Reactor& reactor) { reactor.poll(); });
   core_.pass(tyme(), tock());
   observers_.each([this](PassObserver& observer) { observer.pass_ended(tyme()); });
-  ++passes_;
   ++executed_passes_;
-  tick();
 }
 
 void Doist::exit() {
@@ -263,6 +267,8 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   } in_run(in_run_);
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
+  stop_at_pass_ = false;
+  ended_at_pass_ = false;
   stop_signal_ = 0;
   late_passes_ = 0;
   worst_lag_ = Tock{0};
@@ -283,8 +289,19 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
       if (limited && limit_ < room) wall_end = timer_.start_time() + limit_;
     }
     for (;;) {
-      recur();
-      if (real_) pace(wall_end);
+      pass();
+      // The tick comes after the wait: tyme is the pass's while a real-time
+      // run waits out its tock. A stop that cuts the wait short (the wall
+      // clock never reached the next pass) ends the run at this pass's tyme,
+      // not at one it never reached; so does request_stop_at_pass().
+      bool cut = stop_at_pass_;
+      if (real_) cut = pace(wall_end) || cut;
+      if (cut) {
+        ended_at_pass_ = true;
+      } else {
+        ++passes_;
+        tick();
+      }
       if (core_.empty()) {
         done_ = true;
         reason = RunEnd::done;
@@ -325,6 +342,10 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     throw;
   }
   observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
+  // What a real-time run's IO brought in while it waited out its last tock
+  // (held by an IoHub while waiting(), see there) arrives now: at the tyme
+  // the run ends at, before the doers close.
+  if (real_) reactors_.each([](Reactor& reactor) { reactor.poll(); });
   exit();
   return reason;
 }
@@ -357,10 +378,17 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   return tyme() != kTymeNever;
 }
 
-void Doist::pace(MonoTimer::Clock::time_point wall_end) {
+bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
   // Waits in slices, so that a SIGINT or SIGTERM (which only sets a flag) is
   // acted on within one slice even when the tock is long.
   constexpr std::chrono::milliseconds kSlice{100};
+  struct Waiting {
+    bool& flag;
+    explicit Waiting(bool& waiting) : flag(waiting) { flag = true; }
+    ~Waiting() { flag = false; }
+    Waiting(const Waiting&) = delete;
+    Waiting& operator=(const Waiting&) = delete;
+  } waiting(waiting_);
   const auto now = MonoTimer::Clock::now();
   if (now > timer_.stop_time()) {
     ++late_passes_;
@@ -381,7 +409,10 @@ void Doist::pace(MonoTimer::Clock::time_point wall_end) {
     });
     if (!waited) std::this_thread::sleep_until(until);
   }
+  // Stopped before the wall clock reached the next pass (or the limit's end).
+  const bool cut = stop_pending() && MonoTimer::Clock::now() < stop;
   timer_.restart(tock());
+  return cut;
 }
 
 }  // namespace hio

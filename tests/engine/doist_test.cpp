@@ -9,6 +9,7 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "trace_doers.hpp"
@@ -472,6 +473,44 @@ TEST(DoistRules, ExtendBeforeRunQueuesTheDoersForTheRun) {
   doist.exit();
   EXPECT_THAT(trace, ElementsAre("A enter 2", "B enter 2", "B cease 2", "B exit 2", "A cease 2",
                                  "A exit 2"));
+}
+
+// A real-time run that a stop ends before the wall clock reaches its next
+// pass ends at the tyme of the pass it ran, not at one the clock never
+// reached: no tick, so tyme = passes x tock still (that pass is counted in
+// executed_passes(), not in passes()). Tock one hour: a stop in the first
+// pass ends the run at 0 at once (unfixed: at 3600 s, never reached). In
+// virtual time the run ends one tock on, as before; request_stop_at_pass()
+// ends a virtual run as the real one ended (a replay of it does).
+TEST(DoistRules, ARealTimeRunStoppedBeforeItsNextPassEndsAtThePassItRan) {
+  struct Case {
+    bool real;
+    bool at_pass;
+    const char* closed;
+  };
+  for (const Case& c :
+       {Case{true, false, "0"}, Case{false, false, "3600"}, Case{false, true, "0"}}) {
+    SCOPED_TRACE(std::string(c.real ? "real" : "virtual") + (c.at_pass ? ", at pass" : ""));
+    Trace trace;
+    Doist doist(seconds(3600), c.real);
+    doist.set_handle_sigint(false);
+    ProbeDoer d(trace, "d");
+    d.on_recur = [&doist, &c](ProbeDoer&, int) {
+      if (c.at_pass) {
+        doist.request_stop_at_pass();
+      } else {
+        doist.request_stop();
+      }
+    };
+    EXPECT_EQ(doist.run({&d}), RunEnd::interrupted);
+    EXPECT_THAT(trace, ElementsAre("d enter 0", "d recur 0", std::string("d cease ") + c.closed,
+                                   std::string("d exit ") + c.closed));
+    const bool cut = std::string(c.closed) == "0";
+    EXPECT_EQ(doist.ended_at_pass(), cut);
+    EXPECT_EQ(doist.tyme(), cut ? Tyme{} : Tyme{seconds(3600)});
+    EXPECT_EQ(doist.passes(), cut ? 0u : 1u);
+    EXPECT_EQ(doist.executed_passes(), 1u);
+  }
 }
 
 // run(doist.doers()) runs the last run's doers again. The span views the
