@@ -57,6 +57,18 @@ void release_stop_signals() {
   }
 }
 
+// Sets a flag for as long as it lives (run() in progress, pace() waiting).
+class FlagScope {
+ public:
+  explicit FlagScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~FlagScope() { flag_ = false; }
+  FlagScope(const FlagScope&) = delete;
+  FlagScope& operator=(const FlagScope&) = delete;
+
+ private:
+  bool& flag_;
+};
+
 class SigintScope {
  public:
   explicit SigintScope(bool active) : active_(active) {
@@ -258,13 +270,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   doers_.clear();
   // Between here and the end of run(), extend() enters at once, even after a
   // doer's exit() (which ends the run, not its own extends).
-  struct InRun {
-    bool& flag;
-    explicit InRun(bool& in_run) : flag(in_run) { flag = true; }
-    ~InRun() { flag = false; }
-    InRun(const InRun&) = delete;
-    InRun& operator=(const InRun&) = delete;
-  } in_run(in_run_);
+  const FlagScope in_run(in_run_);
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
   stop_at_pass_ = false;
@@ -382,13 +388,7 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
   // Waits in slices, so that a SIGINT or SIGTERM (which only sets a flag) is
   // acted on within one slice even when the tock is long.
   constexpr std::chrono::milliseconds kSlice{100};
-  struct Waiting {
-    bool& flag;
-    explicit Waiting(bool& waiting) : flag(waiting) { flag = true; }
-    ~Waiting() { flag = false; }
-    Waiting(const Waiting&) = delete;
-    Waiting& operator=(const Waiting&) = delete;
-  } waiting(waiting_);
+  const FlagScope waiting(waiting_);
   const auto now = MonoTimer::Clock::now();
   if (now > timer_.stop_time()) {
     ++late_passes_;
