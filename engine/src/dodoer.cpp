@@ -119,6 +119,12 @@ void DoDoer::extend(std::span<Doer* const> doers) {
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {
+  // remove(dodoer.doers()): doers_ shrinks under the span, so close a copy.
+  if (detail::views(doers, doers_)) {
+    const std::vector<Doer*> copy(doers.begin(), doers.end());
+    remove(copy);
+    return;
+  }
   wound_ = false;
   // One sweep of doers_ per call, not one per doer.
   bool any = false;

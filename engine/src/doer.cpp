@@ -16,28 +16,7 @@ Doer::Doer(std::string name, Tock tock, Opts opts)
 Doer::~Doer() {
   HIO_CHECK(deed_.schedule == nullptr,
             "doer '" + name_ + "' destroyed while scheduled; close its scheduler first");
-  while (refs_ != nullptr)
-    refs_->reset();
-}
-
-void DoerRef::reset(Doer* doer) {
-  if (doer == doer_) return;
-  if (doer_ != nullptr) {
-    if (prev_ != nullptr) {
-      prev_->next_ = next_;
-    } else {
-      doer_->refs_ = next_;
-    }
-    if (next_ != nullptr) next_->prev_ = prev_;
-    prev_ = nullptr;
-    next_ = nullptr;
-  }
-  doer_ = doer;
-  if (doer_ != nullptr) {
-    next_ = doer_->refs_;
-    if (next_ != nullptr) next_->prev_ = this;
-    doer_->refs_ = this;
-  }
+  DoerRef::clear(refs_);
 }
 
 bool Doer::idle_park_exact() const {

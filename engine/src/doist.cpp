@@ -57,6 +57,18 @@ void release_stop_signals() {
   }
 }
 
+// Sets a flag for as long as it lives (run() in progress, pace() waiting).
+class FlagScope {
+ public:
+  explicit FlagScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~FlagScope() { flag_ = false; }
+  FlagScope(const FlagScope&) = delete;
+  FlagScope& operator=(const FlagScope&) = delete;
+
+ private:
+  bool& flag_;
+};
+
 class SigintScope {
  public:
   explicit SigintScope(bool active) : active_(active) {
@@ -171,7 +183,12 @@ void Doist::remove_observer(PassObserver& observer) {
 void Doist::enter(std::span<Doer* const> doers) {
   entered_ = true;
   if (pending_.empty()) {
-    enter_now(doers);
+    if (detail::views(doers, doers_)) {  // enter(doist.doers()): the list grows as it is entered
+      const std::vector<Doer*> copy(doers.begin(), doers.end());
+      enter_now(copy);
+    } else {
+      enter_now(doers);
+    }
     return;
   }
   // The doers given, then those extend() queued since the last enter (each
@@ -192,13 +209,17 @@ void Doist::enter_now(std::span<Doer* const> doers) {
 }
 
 void Doist::recur() {
+  pass();
+  ++passes_;
+  tick();
+}
+
+void Doist::pass() {
   observers_.each([this](PassObserver& observer) { observer.pass_started(tyme()); });
   reactors_.each([](Reactor& reactor) { reactor.poll(); });
   core_.pass(tyme(), tock());
   observers_.each([this](PassObserver& observer) { observer.pass_ended(tyme()); });
-  ++passes_;
   ++executed_passes_;
-  tick();
 }
 
 void Doist::exit() {
@@ -221,6 +242,12 @@ void Doist::extend(std::span<Doer* const> doers) {
 }
 
 void Doist::remove(std::span<Doer* const> doers) {
+  // remove(doist.doers()): the list shrinks under the span, so close a copy.
+  if (detail::views(doers, doers_) || detail::views(doers, pending_)) {
+    const std::vector<Doer*> copy(doers.begin(), doers.end());
+    remove(copy);
+    return;
+  }
   // One sweep of the lists per call, not one per doer.
   const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());
   auto is_gone = [&gone](const Doer* doer) { return gone.contains(doer); };
@@ -236,18 +263,18 @@ bool Doist::stop_pending() const {
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
   if (limit) set_limit(*limit);
+  // run(doist.doers()) runs the last run's doers again: copied, since the
+  // list is cleared and refilled as they are entered.
+  const std::vector<Doer*> given(doers.begin(), doers.end());
+  doers = given;
   doers_.clear();
   // Between here and the end of run(), extend() enters at once, even after a
   // doer's exit() (which ends the run, not its own extends).
-  struct InRun {
-    bool& flag;
-    explicit InRun(bool& in_run) : flag(in_run) { flag = true; }
-    ~InRun() { flag = false; }
-    InRun(const InRun&) = delete;
-    InRun& operator=(const InRun&) = delete;
-  } in_run(in_run_);
+  const FlagScope in_run(in_run_);
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
+  stop_at_pass_ = false;
+  ended_at_pass_ = false;
   stop_signal_ = 0;
   late_passes_ = 0;
   worst_lag_ = Tock{0};
@@ -268,8 +295,19 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
       if (limited && limit_ < room) wall_end = timer_.start_time() + limit_;
     }
     for (;;) {
-      recur();
-      if (real_) pace(wall_end);
+      pass();
+      // The tick comes after the wait: tyme is the pass's while a real-time
+      // run waits out its tock. A stop that cuts the wait short (the wall
+      // clock never reached the next pass) ends the run at this pass's tyme,
+      // not at one it never reached; so does request_stop_at_pass().
+      bool cut = stop_at_pass_;
+      if (real_) cut = pace(wall_end) || cut;
+      if (cut) {
+        ended_at_pass_ = true;
+      } else {
+        ++passes_;
+        tick();
+      }
       if (core_.empty()) {
         done_ = true;
         reason = RunEnd::done;
@@ -310,6 +348,10 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     throw;
   }
   observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
+  // What a real-time run's IO brought in while it waited out its last tock
+  // (held by an IoHub while waiting(), see there) arrives now: at the tyme
+  // the run ends at, before the doers close.
+  if (real_) reactors_.each([](Reactor& reactor) { reactor.poll(); });
   exit();
   return reason;
 }
@@ -342,10 +384,11 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   return tyme() != kTymeNever;
 }
 
-void Doist::pace(MonoTimer::Clock::time_point wall_end) {
+bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
   // Waits in slices, so that a SIGINT or SIGTERM (which only sets a flag) is
   // acted on within one slice even when the tock is long.
   constexpr std::chrono::milliseconds kSlice{100};
+  const FlagScope waiting(waiting_);
   const auto now = MonoTimer::Clock::now();
   if (now > timer_.stop_time()) {
     ++late_passes_;
@@ -366,7 +409,10 @@ void Doist::pace(MonoTimer::Clock::time_point wall_end) {
     });
     if (!waited) std::this_thread::sleep_until(until);
   }
+  // Stopped before the wall clock reached the next pass (or the limit's end).
+  const bool cut = stop_pending() && MonoTimer::Clock::now() < stop;
   timer_.restart(tock());
+  return cut;
 }
 
 }  // namespace hio

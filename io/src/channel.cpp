@@ -39,6 +39,7 @@ Channel::Channel(IoHub& hub, std::uint32_t id, std::string name, Address address
                     kind == ChannelKind::datagram ? options_.datagrams_max : 0) {}
 
 Channel::~Channel() {
+  ChannelRef::clear(refs_);
   set_ready_list(nullptr);
   // Out of its listener's queue, and its own queue's channels out of it.
   if (queued_in_ != nullptr) {

@@ -5,6 +5,8 @@
 
 #include "asio_core.hpp"
 #include "hio/engine/check.hpp"
+#include "hio/engine/doist.hpp"
+#include "hio/io/log.hpp"
 #include "serial_transport.hpp"
 #include "tcp_transport.hpp"
 #include "udp_transport.hpp"
@@ -54,8 +56,20 @@ IoHub::~IoHub() {
   // ~Reactor then detaches it from its Doist, if any; its sinks outlive it freely.
   for (EventSink* sink : sinks_)
     sink->hub_ = nullptr;
+  for (Log* log : logs_)
+    log->hub_ = nullptr;
   // Transports first, silently, while the event loop they use still exists.
   channels_.clear();
+  // Then the factories that keep the hub (a SimNet) forget it, each once.
+  std::vector<TransportFactory*> told;
+  auto tell = [&](TransportFactory* factory) {
+    if (factory == nullptr || std::find(told.begin(), told.end(), factory) != told.end()) return;
+    told.push_back(factory);
+    factory->hub_destroyed(*this);
+  };
+  for (TransportFactory* factory : factories_)
+    tell(factory);
+  tell(override_);
 }
 
 // ---- channels ---------------------------------------------------------------
@@ -198,11 +212,41 @@ void IoHub::emit(ChannelEvent& event) {
   HIO_CHECK(!emitting_, "an event was emitted from inside an EventSink (" +
                             std::string(to_string(event.kind)) + " on channel #" +
                             std::to_string(event.channel) + ")");
+  // Between a real-time run's passes the tyme is the last pass's, but what
+  // comes in belongs to the next pass (or to the run's end, if a stop comes
+  // first): held, and stamped when the hub is next polled.
+  const Doist* doist = attached_to();
+  if (doist != nullptr && doist->waiting() && !sinks_.empty()) {
+    HeldEvent& held = held_.emplace_back();
+    held.event = event;
+    held.bytes = event.bytes;
+    held.peer = event.peer;
+    held.text = event.text;
+    return;
+  }
+  release_held();
+  send(event);
+}
+
+void IoHub::send(ChannelEvent& event) {
   event.tyme = tyme();
   event.seq = seq_++;
   FlagScope scope(emitting_);
   for (EventSink* sink : sinks_)
     sink->on_event(event);
+}
+
+void IoHub::release_held() {
+  if (held_.empty()) return;
+  // Taken first: a sink's exception leaves no half-released queue behind.
+  std::vector<HeldEvent> held;
+  held.swap(held_);
+  for (HeldEvent& h : held) {
+    h.event.bytes = h.bytes;
+    h.event.peer = h.peer;
+    h.event.text = h.text;
+    send(h.event);
+  }
 }
 
 void IoHub::emit_open(const Channel& channel) {
@@ -238,6 +282,8 @@ void IoHub::noise(NoiseKey, NoiseKind kind, std::string_view bytes, std::string_
 
 void IoHub::poll() {
   FlagScope scope(polling_);
+  const Doist* doist = attached_to();
+  if (doist == nullptr || !doist->waiting()) release_held();
   impl_->core.context.poll();
 }
 

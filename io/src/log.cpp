@@ -90,11 +90,19 @@ struct Log::Impl {
   }
 };
 
+void Log::attach(IoHub* hub) {
+  if (hub == hub_) return;
+  if (hub_ != nullptr) std::erase(hub_->logs_, this);
+  hub_ = hub;
+  if (hub_ != nullptr) hub_->logs_.push_back(this);
+}
+
 Log::Log() : impl_(std::make_unique<Impl>()) {
   impl_->logger.set_level(spdlog::level::trace);
 }
 
 Log::~Log() {
+  attach(nullptr);
   try {
     impl_->logger.flush();
   } catch (...) {

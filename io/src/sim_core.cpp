@@ -63,8 +63,13 @@ SimEndpoint::~SimEndpoint() {
 // ---- construction -----------------------------------------------------------
 
 SimCore::SimCore(Doist& doist, IoHub& io, const SimNetOptions& options)
-    : doist_(doist), io_(io), options_(options) {
+    : doist_(doist), io_(&io), options_(options) {
   validate(options_);
+}
+
+IoHub& SimCore::hub() const {
+  HIO_CHECK(io_ != nullptr, "SimNet used after its IoHub was destroyed");
+  return *io_;
 }
 
 SimCore::~SimCore() {
@@ -325,7 +330,7 @@ void SimCore::report(std::uint64_t sender, std::uint64_t receiver, NoiseKind kin
   }
   // No channel is left to carry it: channel 0 does, as a fact of the
   // network (a replay delivers it as an input; a log would be a doer output).
-  io_.noise(NoiseKey{}, kind, bytes, peer, detail);
+  hub().noise(NoiseKey{}, kind, bytes, peer, detail);
 }
 
 }  // namespace hio::detail

@@ -278,9 +278,13 @@ class SimCore {
   SimCore(const SimCore&) = delete;
   SimCore& operator=(const SimCore&) = delete;
 
-  IoHub& hub() const { return io_; }
+  // The hub, which must not be gone (forget_hub): a SimNet used after its hub
+  // was destroyed is a bug, checked.
+  IoHub& hub() const;
+  bool has_hub() const { return io_ != nullptr; }
+  void forget_hub() { io_ = nullptr; }
   Doist& doist() const { return doist_; }
-  Tyme now() const { return io_.tyme(); }
+  Tyme now() const { return hub().tyme(); }
   const SimNetOptions& options() const { return options_; }
 
   // ---- hosts and links ----
@@ -384,7 +388,7 @@ class SimCore {
   std::uint32_t take_piece_slot();
 
   Doist& doist_;
-  IoHub& io_;
+  IoHub* io_;  // null once the hub is destroyed (SimNet::hub_destroyed)
   SimNetOptions options_;
 
   std::vector<std::unique_ptr<SimHost>> hosts_;

@@ -45,8 +45,16 @@ SimNet::SimNet(Doist& doist, IoHub& io, SimNetOptions options)
 
 SimNet::~SimNet() {
   if (Doist* doist = attached_to()) doist->detach(*this);
+  if (!core_->has_hub()) return;  // destroyed first: nothing of it to undo
   core_->hub().set_factory(Scheme::sim, nullptr);
   core_->hub().set_factory(Scheme::sim_serial, nullptr);
+}
+
+void SimNet::hub_destroyed(IoHub&) noexcept {
+  // Its channels (and so the sim transports) are gone: nothing is left to
+  // deliver to, and a poll would reach for the hub.
+  core_->forget_hub();
+  if (Doist* doist = attached_to()) doist->detach(*this);
 }
 
 const SimNetOptions& SimNet::options() const {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hio/io/channel_doer.hpp"
+
 namespace hio {
 
 TcpServerDoer::TcpServerDoer(IoHub& hub, std::string_view address, ChannelOptions options,
@@ -12,8 +14,12 @@ TcpServerDoer::TcpServerDoer(IoHub& hub, const Address& address, ChannelOptions 
                              std::string name)
     : Doer(std::move(name)), hub_(&hub), listener_(&hub.listen(address, std::move(options))) {}
 
+Channel& TcpServerDoer::listener() const {
+  return detail::held_channel(listener_, "TcpServerDoer", *this, "listener");
+}
+
 void TcpServerDoer::enter() {
-  listener_->set_waiter(this);
+  listener().set_waiter(this);  // refused before anything changes when it is gone
   listener_->set_driver(this);
   visit_all_ = true;
   due_ = kTymeNever;
@@ -110,6 +116,7 @@ void TcpServerDoer::let_go(Channel& remote) {
 }
 
 void TcpServerDoer::exit() {
+  if (listener_.get() == nullptr) return;  // an enter refused for want of it
   for (Channel* remote : remotes_) {
     remote->close("server exit");
     let_go(*remote);

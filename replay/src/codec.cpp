@@ -370,6 +370,7 @@ std::size_t FrameEncoder::trailer(ByteBuffer& out, const JournalTrailer& t,
     b.setEnd(static_cast<schema::RunOutcome>(t.end));
     copy_text(t.end_text, [&](unsigned int n) { return b.initEndText(n); });
     b.setStopSignal(static_cast<std::uint32_t>(t.stop_signal));
+    b.setEndedAtPass(t.ended_at_pass);
   });
 }
 
@@ -475,6 +476,7 @@ void decode_trailer(schema::Trailer::Reader r, JournalTrailer& t) {
   // Only a signal's number means anything; anything else reads as none.
   const std::uint32_t signal = r.getStopSignal();
   t.stop_signal = signal == 2 || signal == 15 ? static_cast<int>(signal) : 0;
+  t.ended_at_pass = r.getEndedAtPass();
 }
 
 }  // namespace

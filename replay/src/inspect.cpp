@@ -222,6 +222,7 @@ std::string format_trailer(const JournalTrailer& t, const FormatOptions& options
     append_json_field(out, "end", to_string(t.end));
     append_json_field(out, "end_text", t.end_text);
     if (t.stop_signal != 0) append_json_number(out, "stop_signal", std::int64_t{t.stop_signal});
+    if (t.ended_at_pass) out += ", \"ended_at_pass\": true";
     out += '}';
     return out;
   }
@@ -230,6 +231,7 @@ std::string format_trailer(const JournalTrailer& t, const FormatOptions& options
                     " digest=" + format_digest(t.digest) + " end=" + to_string(t.end) +
                     " end_tyme=" + format_seconds(t.end_tyme);
   text_field(out, "end_text", t.end_text);
+  if (t.ended_at_pass) out += " ended_at_pass";
   if (t.stop_signal != 0) out += " stop_signal=" + std::to_string(t.stop_signal);
   return out;
 }

@@ -138,7 +138,8 @@ const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text,
   detach();
   write_header();
   recorder_.end_pass();
-  RunSummary summary{doist_.passes(), doist_.tyme(), end, std::string(end_text), stop_signal};
+  RunSummary summary{doist_.passes(),       doist_.tyme(), end,
+                     std::string(end_text), stop_signal,   doist_.ended_at_pass()};
   trailer_ = writer_.finish(summary);
   finished_ = true;
   return trailer_;

@@ -152,6 +152,13 @@ struct Replayer::Feed final : public TransportFactory {
   void retire();
   bool none() const { return head == queue.size(); }
   OwnedEvent& front() { return queue[head]; }
+  // The next recorded event is due by `now`: the exit's events only once
+  // the run closes (closing) - a run that ended at its last pass's tyme
+  // (end_at_pass) has them at that pass's tyme, after the pass.
+  bool due(Tyme now) {
+    if (none() || front().tyme > now) return false;
+    return closing || !exit_seq || front().seq < *exit_seq;
+  }
   void pump();
   void pump_strict(Tyme now);
   void pump_noisy(Tyme now);
@@ -219,6 +226,8 @@ struct Replayer::Feed final : public TransportFactory {
   }
   bool reader_done() { return reader.peek() == nullptr; }
   Tyme end_tyme();
+  // The recorded run's last pass: one tock before its end, or at it.
+  Tyme last_pass();
   std::optional<Tyme> trusted_end();
 
   JournalReader reader;
@@ -245,12 +254,17 @@ struct Replayer::Feed final : public TransportFactory {
   // after them, and whether the last recorded pass made no output but local
   // closes (at least one).
   bool last_frame_exit = false;
+  std::optional<Tyme> last_pass_tyme;     // of the last frame that is not the exit's
+  std::optional<std::uint64_t> exit_seq;  // the first recorded event of the exit
   std::set<std::uint32_t> recorded_open;
   bool last_pass_closes = false;
   bool last_pass_outputs = false;
   std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
   std::optional<Tyme> end;           // when the replay ends, once the reader is done
   bool end_recorded = false;         // end is the recorded run's (not after its last pass)
+  // The recorded run's last pass is at `end` (a stop cut its tock short:
+  // JournalTrailer::ended_at_pass), not one tock before it.
+  bool end_at_pass = false;
   // The trailer was read intact but cannot be true (its end tyme): reported as
   // the journal's damage, and the replay ends after the last recorded pass.
   std::optional<JournalError> trailer_error;
@@ -370,6 +384,8 @@ const FrameView* Replayer::Feed::read_frame() {
   if (f == nullptr) return nullptr;
   trailer_offset = f->offset + f->size_bytes;
   last_frame_exit = f->exit;
+  if (!f->exit) last_pass_tyme = f->tyme;
+  if (f->exit && !exit_seq && !f->events.empty()) exit_seq = f->events.front().seq;
   if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
   for (const ChannelEvent& e : f->events) {
     if (e.kind == EventKind::open) {
@@ -429,6 +445,9 @@ Tyme Replayer::Feed::end_tyme() {
           ? last_frame_exit
           : last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
   end = recorded.value_or(exit_left ? last : tyme_after(last, header_tock));
+  // Without a trusted trailer: an exit at the tyme of a pass ended there.
+  end_at_pass = recorded ? reader.trailer()->ended_at_pass
+                         : exit_left && reader.header()->exit_marked && last_pass_tyme == last;
   return *end;
 }
 
@@ -489,7 +508,7 @@ void Replayer::Feed::pump_strict(Tyme now) {
   for (;;) {
     if (divergence) return;
     fill(now);
-    if (none() || front().tyme > now) return;
+    if (!due(now)) return;
     const OwnedEvent& e = front();
     const std::uint64_t before = consumed;
     if (is_input(e)) {
@@ -683,7 +702,7 @@ void Replayer::Feed::pass_end(Tyme tyme) {
     pump();
     // Inputs of this pass whose channel the doers never made are lost.
     fill(tyme);
-    while (!none() && front().tyme <= tyme) {
+    while (due(tyme)) {
       const OwnedEvent& e = front();
       const bool waits_for_room = e.kind == EventKind::rx && transport(e.channel) != nullptr;
       if (waits_for_room) break;
@@ -694,7 +713,7 @@ void Replayer::Feed::pass_end(Tyme tyme) {
   } else if (!divergence) {
     pump();
     fill(tyme);
-    if (!divergence && !none() && front().tyme <= tyme) {
+    if (!divergence && due(tyme)) {
       const OwnedEvent e = front();
       std::string why;
       if (e.kind == EventKind::tx) {
@@ -724,10 +743,19 @@ void Replayer::Feed::pass_end(Tyme tyme) {
   // ahead first: when the next recorded frame holds only the exit's events
   // at the end tyme, the trailer behind it says that this pass was the last.
   next_tyme = next_due();
-  if (tyme >= end_tyme() - header_tock) {
+  if (tyme >= last_pass()) {
     ended = true;
-    doist->request_stop();
+    if (end_at_pass) {
+      doist->request_stop_at_pass();  // the exit at this pass's tyme, as recorded
+    } else {
+      doist->request_stop();
+    }
   }
+}
+
+Tyme Replayer::Feed::last_pass() {
+  const Tyme end_at = end_tyme();
+  return end_at_pass ? end_at : end_at - header_tock;
 }
 
 Tyme Replayer::Feed::next_due() {
@@ -739,7 +767,7 @@ Tyme Replayer::Feed::next_due() {
   read_ahead();
   Tyme next = none() ? kTymeNever : front().tyme;
   if (!held.empty()) next = std::min(next, Tyme{Tock{held.begin()->first.first}});
-  return std::min(next, end_tyme() - header_tock);
+  return std::min(next, last_pass());
 }
 
 void Replayer::Feed::final_checks() {
@@ -975,7 +1003,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
   release_held(now);
   for (;;) {
     fill(now);
-    if (none() || front().tyme > now) return;
+    if (!due(now)) return;
     const OwnedEvent& e = front();
     if (e.kind == EventKind::open) {
       // The doers have not made it (or, a reopen, not reopened it) yet; if

@@ -33,6 +33,7 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
   writer.write_header(*reader.header());
   SalvageResult result;
   bool last_exit = false;
+  std::optional<Tyme> last_pass;  // the last frame that is not the exit's
   while (const FrameView* frame = reader.next()) {
     // The frames of a hole are lost: the next frame written says so, so that
     // a reader of the salvaged journal stops there (or reads past it, saying
@@ -40,6 +41,7 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
     if (frame->hole_before) writer.mark_hole();
     writer.write_pass(frame->tyme, frame->events, frame->exit);
     last_exit = frame->exit;
+    if (!frame->exit) last_pass = frame->tyme;
     ++result.frames;
     result.events += frame->events.size();
     result.last_pass = frame->pass;
@@ -51,7 +53,7 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
     // Complete: every frame is here (holes, if any, held foreign bytes, not
     // frames: the trailer's counts and digest agree).
     const JournalTrailer& t = *reader.trailer();
-    summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal};
+    summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal, t.ended_at_pass};
   } else {
     result.damage = reader.error();
     // How the run ended is unknown, but not when, if its last frame is its
@@ -61,6 +63,8 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
     // checks), so the trailer is consistent.
     if (const std::optional<Tyme> last = reader.last_tyme()) {
       summary.end_tyme = last_exit ? *last : tyme_after(*last, reader.header()->tock);
+      // An exit at the tyme of a pass: a stop cut that pass's tock short.
+      summary.ended_at_pass = last_exit && last_pass == *last;
     }
     summary.passes = passes_at(summary.end_tyme, reader.header()->tock);
     summary.end = RunOutcome::unknown;

@@ -228,6 +228,7 @@ const JournalTrailer& JournalWriter::finish(const RunSummary& summary) {
   trailer.end = summary.end;
   trailer.end_text = summary.end_text;
   trailer.stop_signal = summary.end == RunOutcome::interrupted ? summary.stop_signal : 0;
+  trailer.ended_at_pass = summary.ended_at_pass;
   m.frame([&](detail::ByteBuffer& out) {
     return m.encoder.trailer(out, trailer, m.options.message_bytes_max);
   });

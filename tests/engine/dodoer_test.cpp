@@ -88,6 +88,23 @@ TEST(DoDoerRules, ExtendAndRemoveInsideAGroup) {
                                  "a exit 4", "late cease 4", "late exit 4"));
 }
 
+// remove(group.doers()) empties the list the span views: the DoDoer closes a
+// copy of it (all of them, in reverse order).
+TEST(DoDoerRules, RemoveOfItsOwnDoersListClosesThemAll) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b");
+  DoDoer group("G", Tock{0}, {&a, &b});
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) group.remove(group.doers());
+  };
+  doist.run({&group}, seconds(4));
+  EXPECT_THAT(trace, ElementsAre("a enter 0", "b enter 0", "a recur 0", "b recur 0", "a recur 1",
+                                 "b cease 1", "b exit 1", "a recur 2", "a recur 3", "a cease 4",
+                                 "a exit 4"));
+  EXPECT_TRUE(group.doers().empty());
+}
+
 // As under the Doist (hio's DoDoer.enter appends a deed when its enter
 // returns): B, which A's enter extends, runs before A and closes after it.
 TEST(DoDoerTrace, ANestedEnterQueuesTheInnerChildFirst) {

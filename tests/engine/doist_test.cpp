@@ -9,6 +9,7 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "trace_doers.hpp"
@@ -472,6 +473,75 @@ TEST(DoistRules, ExtendBeforeRunQueuesTheDoersForTheRun) {
   doist.exit();
   EXPECT_THAT(trace, ElementsAre("A enter 2", "B enter 2", "B cease 2", "B exit 2", "A cease 2",
                                  "A exit 2"));
+}
+
+// A real-time run that a stop ends before the wall clock reaches its next
+// pass ends at the tyme of the pass it ran, not at one the clock never
+// reached: no tick, so tyme = passes x tock still (that pass is counted in
+// executed_passes(), not in passes()). Tock one hour: a stop in the first
+// pass ends the run at 0 at once (unfixed: at 3600 s, never reached). In
+// virtual time the run ends one tock on, as before; request_stop_at_pass()
+// ends a virtual run as the real one ended (a replay of it does).
+TEST(DoistRules, ARealTimeRunStoppedBeforeItsNextPassEndsAtThePassItRan) {
+  struct Case {
+    bool real;
+    bool at_pass;
+    const char* closed;
+  };
+  for (const Case& c :
+       {Case{true, false, "0"}, Case{false, false, "3600"}, Case{false, true, "0"}}) {
+    SCOPED_TRACE(std::string(c.real ? "real" : "virtual") + (c.at_pass ? ", at pass" : ""));
+    Trace trace;
+    Doist doist(seconds(3600), c.real);
+    doist.set_handle_sigint(false);
+    ProbeDoer d(trace, "d");
+    d.on_recur = [&doist, &c](ProbeDoer&, int) {
+      if (c.at_pass) {
+        doist.request_stop_at_pass();
+      } else {
+        doist.request_stop();
+      }
+    };
+    EXPECT_EQ(doist.run({&d}), RunEnd::interrupted);
+    EXPECT_THAT(trace, ElementsAre("d enter 0", "d recur 0", std::string("d cease ") + c.closed,
+                                   std::string("d exit ") + c.closed));
+    const bool cut = std::string(c.closed) == "0";
+    EXPECT_EQ(doist.ended_at_pass(), cut);
+    EXPECT_EQ(doist.tyme(), cut ? Tyme{} : Tyme{seconds(3600)});
+    EXPECT_EQ(doist.passes(), cut ? 0u : 1u);
+    EXPECT_EQ(doist.executed_passes(), 1u);
+  }
+}
+
+// run(doist.doers()) runs the last run's doers again. The span views the
+// list run() clears and refills as it enters them: an enter that extends the
+// Doist grows the list past its capacity, which freed the memory the rest of
+// the span was read from (ASan: heap-use-after-free) before run() copied it.
+TEST(DoistRules, RunOfItsOwnDoersListRunsThemAgain) {
+  Trace trace;
+  Doist doist(seconds(1));
+  EnterHook a(trace, "A");
+  ProbeDoer b(trace, "B"), c(trace, "C");
+  EXPECT_EQ(doist.run({&a, &b}, seconds(1)), RunEnd::limit);
+  ASSERT_THAT(doist.doers(), ElementsAre(&a, &b));
+  a.on_enter = [&](EnterHook&) { doist.extend({&c}); };
+  trace.clear();
+  EXPECT_EQ(doist.run(doist.doers(), seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("A enter 1", "C enter 1", "B enter 1", "C recur 1", "A recur 1",
+                                 "B recur 1", "B cease 2", "B exit 2", "A cease 2", "A exit 2",
+                                 "C cease 2", "C exit 2"));
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b, &c));
+  // The manual steps take their own list too: enter it again, remove all of it.
+  a.on_enter = nullptr;
+  trace.clear();
+  doist.enter(doist.doers());
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b, &c, &a, &b, &c));
+  doist.remove(doist.doers());
+  EXPECT_TRUE(doist.doers().empty());
+  EXPECT_EQ(doist.deed_count(), 0u);
+  doist.exit();
+  EXPECT_THAT(trace, ElementsAre("A enter 2", "B enter 2", "C enter 2", "C cease 2", "C exit 2",
+                                 "B cease 2", "B exit 2", "A cease 2", "A exit 2"));
 }
 
 // Destroying a scheduler from inside its own pass would leave the pass

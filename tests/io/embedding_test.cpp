@@ -10,6 +10,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 
@@ -116,6 +118,145 @@ TEST(Embedding, AHubDestroyedFirstLeavesItsSinksRemoved) {
   next.add_sink(sink);
   next.log("y");
   EXPECT_EQ(sink.events, 1);
+}
+
+TEST(Embedding, ALogAndItsHubMayBeDestroyedInEitherOrder) {
+  std::vector<std::string> records;
+  Log log;
+  log.add_callback([&records](std::string_view record) { records.emplace_back(record); });
+  {
+    IoHub io;
+    CountingSink sink;
+    io.add_sink(sink);
+    log.attach(&io);
+    EXPECT_EQ(log.attached(), &io);
+    log.write(Tyme{}, LogLevel::info, "t", "one");
+    EXPECT_EQ(sink.events, 1);
+  }
+  // The hub went first: the log is detached. Before, this record was emitted
+  // at the freed hub (ASan: heap-use-after-free).
+  EXPECT_EQ(log.attached(), nullptr);
+  log.write(Tyme{}, LogLevel::info, "t", "two");
+  EXPECT_EQ(records.size(), 2u);
+  // One hub at a time: attaching elsewhere leaves the first; a log destroyed
+  // first leaves its hub without it.
+  IoHub first;
+  IoHub second;
+  CountingSink at_first;
+  CountingSink at_second;
+  first.add_sink(at_first);
+  second.add_sink(at_second);
+  auto moving = std::make_unique<Log>();
+  moving->attach(&first);
+  moving->attach(&second);
+  moving->write(Tyme{}, LogLevel::info, "t", "three");
+  EXPECT_EQ(at_first.events, 0);
+  EXPECT_EQ(at_second.events, 1);
+  moving.reset();
+  second.log("four");  // the hub goes on; destroying it later touches no log
+  EXPECT_EQ(at_second.events, 2);
+}
+
+// An echo exchange over SimNet with a TcpClientDoer, ended by its limit.
+struct EchoRun {
+  void run() {
+    Greeter greeter(client.channel(), "hello\n");
+    w.doist.run({&server, &client, &greeter}, seconds(1));
+    reply = greeter.reply;
+  }
+
+  SimWorld w;
+  bool hosts = (w.two_hosts(), true);  // before the doers open their channels
+  EchoServerDoer server{w.io, "sim://b:7"};
+  TcpClientDoer client{w.io, "sim://b:7"};
+  std::string reply;
+};
+
+TEST(Embedding, AChannelDoerWhoseChannelIsReleasedAfterItsRunRefusesTheNextRun) {
+  EchoRun echo;
+  echo.run();
+  EXPECT_EQ(echo.reply, "hello\n");
+  // After its exit the client neither drives nor touches its channel, so the
+  // channel may be released.
+  Channel& channel = echo.client.channel();
+  EXPECT_EQ(channel.driver(), nullptr);
+  EXPECT_EQ(channel.waiter(), nullptr);
+  echo.w.io.release(channel);
+  EXPECT_FALSE(echo.client.has_channel());
+  const char* gone = "ChannelDoer 'client': its channel is gone (released, or its hub destroyed)";
+  try {
+    (void)echo.client.channel();
+    ADD_FAILURE() << "channel() of a released channel was accepted";
+  } catch (const std::logic_error& error) {
+    EXPECT_STREQ(error.what(), gone);
+  }
+  // Before, the next run's enter used the freed channel (ASan:
+  // heap-use-after-free); now it is refused there, and the server closes as
+  // usual.
+  try {
+    echo.w.doist.run({&echo.server, &echo.client}, seconds(1));
+    ADD_FAILURE() << "a run of a ChannelDoer without its channel was accepted";
+  } catch (const std::logic_error& error) {
+    EXPECT_STREQ(error.what(), gone);
+  }
+  EXPECT_EQ(echo.server.listener().state(), ChannelState::closed);
+  // The same for a server whose listener was released.
+  echo.w.io.release(echo.server.listener());
+  EXPECT_THROW(echo.w.doist.run({&echo.server}, seconds(1)), std::logic_error);
+}
+
+TEST(Embedding, ChannelDoersMayOutliveTheirHub) {
+  Doist doist(kMs);
+  doist.set_handle_sigint(false);
+  auto io = std::make_unique<IoHub>(doist.tymth());
+  doist.attach(*io);
+  UdpPeerDoer peer(*io, "udp://127.0.0.1:0");
+  TcpServerDoer server(*io, "tcp://127.0.0.1:0");
+  EXPECT_EQ(doist.run({&peer, &server}, 5 * kMs), RunEnd::limit);
+  io.reset();
+  EXPECT_FALSE(peer.has_channel());
+  EXPECT_THROW((void)server.listener(), std::logic_error);
+  EXPECT_THROW(doist.run({&peer}, 5 * kMs), std::logic_error);
+  EXPECT_THROW(doist.run({&server}, 5 * kMs), std::logic_error);
+  // And are destroyed after it without touching it.
+}
+
+TEST(Embedding, ASimNetMayOutliveItsHub) {
+  Doist doist(kMs);
+  doist.set_handle_sigint(false);
+  auto io = std::make_unique<IoHub>(doist.tymth());
+  doist.attach(*io);
+  SimNet net(doist, *io);
+  net.add_host("a");
+  net.add_host("b");
+  net.set_link("a", "b", LinkParams{});
+  net.set_client_host("a");
+  {
+    EchoServerDoer server(*io, "sim://b:7");
+    TcpClientDoer client(*io, "sim://b:7");
+    Greeter greeter(client.channel(), "hello\n");
+    doist.run({&server, &client, &greeter}, seconds(1));
+    EXPECT_EQ(greeter.reply, "hello\n");
+  }
+  io.reset();  // the hub goes first: the net forgets it and leaves the Doist
+  EXPECT_EQ(net.attached_to(), nullptr);
+  Doer idle("idle");
+  EXPECT_EQ(doist.run({&idle}, 5 * kMs), RunEnd::limit);
+  // ~SimNet: before, it installed no factory on the freed hub (ASan:
+  // heap-use-after-free).
+}
+
+TEST(EmbeddingDeathTest, ASimNetUsedAfterItsHubIsAnInvariantFailure) {
+  EXPECT_DEATH(
+      {
+        Doist doist(kMs);
+        auto io = std::make_unique<IoHub>(doist.tymth());
+        SimNet net(doist, *io);
+        io.reset();
+        doist.attach(net);
+        net.poll();
+      },
+      "SimNet used after its IoHub was destroyed");
 }
 
 // Releases (or closes) each remote from inside serve().

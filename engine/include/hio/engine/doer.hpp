@@ -12,6 +12,7 @@
 
 #include "hio/engine/dog.hpp"
 #include "hio/engine/step.hpp"
+#include "hio/engine/target_ref.hpp"
 #include "hio/engine/tymist.hpp"
 
 namespace hio {
@@ -57,25 +58,7 @@ struct Deed {
 // A pointer to a doer that becomes null when the doer is destroyed: for
 // objects that wake a doer they do not own (a channel's waiter and driver),
 // so a doer destroyed without unregistering is never woken after it is gone.
-// Not copyable (it is linked into its doer's list); single-threaded, as doers
-// are.
-class DoerRef {
- public:
-  DoerRef() = default;
-  explicit DoerRef(Doer* doer) { reset(doer); }
-  ~DoerRef() { reset(); }
-  DoerRef(const DoerRef&) = delete;
-  DoerRef& operator=(const DoerRef&) = delete;
-
-  Doer* get() const { return doer_; }
-  void reset(Doer* doer = nullptr);
-
- private:
-  friend class Doer;
-  Doer* doer_ = nullptr;
-  DoerRef* prev_ = nullptr;  // the doer's list of refs to it
-  DoerRef* next_ = nullptr;
-};
+using DoerRef = TargetRef<Doer>;
 
 class Doer : public Tymee {
  public:
@@ -174,7 +157,7 @@ class Doer : public Tymee {
 
  private:
   friend class Schedule;
-  friend class DoerRef;
+  friend class TargetRef<Doer>;
 
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {

@@ -185,6 +185,27 @@ class Doist : public Tymist {
   bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
   // The signal (SIGINT or SIGTERM) that interrupted the last run, or 0.
   int stop_signal() const { return stop_signal_; }
+  // Ends the run after the current pass at that pass's tyme, without the
+  // tick: as a real-time run ends when a stop comes before the wall clock
+  // reaches its next pass (ended_at_pass()). For the run's own thread (a doer,
+  // an observer); a replay ends where such a recorded run ended with it.
+  void request_stop_at_pass() {
+    stop_at_pass_ = true;
+    request_stop();
+  }
+  // The last run ended at the tyme of its last pass, which ran: a stop cut
+  // that pass's tock short (in real time, one that came before the wall
+  // clock reached the next pass; or request_stop_at_pass()). tyme() and
+  // passes() then stand at that pass (passes() = tyme / tock does not count
+  // it; executed_passes() does). Otherwise a run ends one tock after its last
+  // pass.
+  bool ended_at_pass() const { return ended_at_pass_; }
+  // Real time: the Doist is between passes, waiting out a tock (reactors are
+  // in wait_until(), or polled after the first one's wait). IO that comes in
+  // now belongs to the next pass, or, if a stop ends the run first, to the
+  // run's end at this pass's tyme: an IoHub holds the events it would emit
+  // and stamps them when it is next polled (see Doist::run).
+  bool waiting() const { return waiting_; }
 
   bool real() const { return real_; }
   void set_real(bool real) { real_ = real; }
@@ -230,9 +251,11 @@ class Doist : public Tymist {
   // Advances tyme over passes in which nothing can run. Returns false when
   // nothing can ever run again (stalled).
   bool skip_idle(bool limited, Tyme end);
+  // One pass at the current tyme (no tick).
+  void pass();
   // Waits for the wall clock to reach the pass's end, or `wall_end` (the
-  // limit's) if that is sooner.
-  void pace(MonoTimer::Clock::time_point wall_end);
+  // limit's) if that is sooner. True when a stop ended the wait before then.
+  bool pace(MonoTimer::Clock::time_point wall_end);
   bool stop_pending() const;
   void enter_now(std::span<Doer* const> doers);
 
@@ -251,8 +274,11 @@ class Doist : public Tymist {
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;
-  bool in_run_ = false;   // run() is in progress
-  bool entered_ = false;  // entered (run or manual) and not exited since
+  bool in_run_ = false;         // run() is in progress
+  bool entered_ = false;        // entered (run or manual) and not exited since
+  bool stop_at_pass_ = false;   // request_stop_at_pass() in this run
+  bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme
+  bool waiting_ = false;        // inside pace()
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
 };

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -15,6 +16,20 @@
 #include "hio/engine/tymist.hpp"
 
 namespace hio {
+
+namespace detail {
+
+// Whether `doers` views (part of) `list`, as doist.run(doist.doers()) does: a
+// Doist or DoDoer copies such a span before the list changes under it.
+// (std::less is a total order on pointers; this decides only whether to
+// copy, never an order of the run.)
+inline bool views(std::span<Doer* const> doers, const std::vector<Doer*>& list) {
+  if (doers.empty() || list.empty()) return false;
+  const std::less<Doer* const*> before;
+  return !before(doers.data(), list.data()) && before(doers.data(), list.data() + list.size());
+}
+
+}  // namespace detail
 
 // Queue order is enter order; a doer entered during a pass goes just before
 // the deed that entered it and first runs on the next pass. A pass runs every

@@ -289,6 +289,7 @@ class Channel {
   friend class IoHub;
   friend class ChannelPort;
   friend class ReadyList;
+  friend class TargetRef<Channel>;
 
   Channel(IoHub& hub, std::uint32_t id, std::string name, Address address, ChannelKind kind,
           ChannelOptions options);
@@ -330,6 +331,12 @@ class Channel {
   ReadyList* ready_list_ = nullptr;
   bool ready_marked_ = false;  // in ready_list_ until taken
   std::unique_ptr<Transport> transport_;
+  TargetRef<Channel>* refs_ = nullptr;  // the ChannelRefs to it (cleared by ~Channel)
 };
+
+// A pointer to a channel that becomes null when the channel is destroyed (by
+// IoHub::release, or with its hub): for objects that keep a channel they do
+// not own beyond their use of it, as a ChannelDoer does between runs.
+using ChannelRef = TargetRef<Channel>;
 
 }  // namespace hio

@@ -10,6 +10,13 @@
 
 namespace hio {
 
+namespace detail {
+// The channel `ref` holds for doer `doer`; throws std::logic_error when it
+// is gone ("<kind> '<doer>': its <what> is gone (released, or its hub
+// destroyed)").
+Channel& held_channel(const ChannelRef& ref, const char* kind, const Doer& doer, const char* what);
+}  // namespace detail
+
 // Each run it services the channel, lets serve() use it, services it again,
 // then parks until the channel wakes it or its transport's due() (a
 // reconnect, a timeout) — unless the run caused any event, in which case it
@@ -23,12 +30,19 @@ namespace hio {
 // that is not open is reopened.
 //
 // Ownership: the hub owns the channel; the hub must outlive this doer's runs.
+// Between runs (after exit) the doer neither drives nor touches the channel,
+// so it may be released (IoHub::release) or its hub destroyed: the doer keeps
+// it through a ChannelRef, and then has none (has_channel() is false,
+// channel() and a later run's enter throw std::logic_error saying so).
 class ChannelDoer : public Doer {
  public:
   // Drives `channel`; `exit_reason` is the why of the close at exit.
   ChannelDoer(Channel& channel, std::string name, std::string exit_reason);
 
-  Channel& channel() const { return *channel_; }
+  // Throws std::logic_error when the channel is gone (released, or its hub
+  // destroyed).
+  Channel& channel() const;
+  bool has_channel() const { return channel_.get() != nullptr; }
 
  protected:
   // Call from a hook to run again next pass instead of parking: for work
@@ -64,7 +78,7 @@ class ChannelDoer : public Doer {
  private:
   bool rerun_ = false;
   bool ran_ = false;  // entered before: a new run reopens what exit closed
-  Channel* channel_;
+  ChannelRef channel_;
   std::string exit_reason_;
 };
 

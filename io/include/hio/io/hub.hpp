@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,7 +38,11 @@ AsioCore& asio_core(IoHub& hub);
 // this hub's tymth and a sequence number, then given to each sink in the
 // order the sinks were added. Within a pass, events are in order of
 // occurrence: first what poll() delivers, then what doers cause, in the
-// Doist's order.
+// Doist's order. IO that completes while a real-time Doist waits between
+// passes (Doist::waiting()) belongs to the next pass: the hub holds those
+// events (copied) and stamps them when it is next polled, at the start of
+// that pass - or, if a stop ends the run first, at the run's end tyme, where
+// the Doist polls it once more before the doers close.
 //
 // Real IO runs on one thread, the Doist's: completions are handled only in
 // poll() and wait_until(). Run real IO with a real-time Doist; a virtual-time
@@ -48,10 +53,13 @@ AsioCore& asio_core(IoHub& hub);
 // EventSink); a factory must outlive its installation. The hub must
 // outlive the doers' use of its channels and the Doist's runs it is attached
 // to. Destroying the hub destroys the channels without events: close them
-// first (driver doers do, in exit) if a journal should see the closes. A hub
+// first (driver doers do, in exit) if a journal should see the closes. Logs
+// attached to the hub (Log::attach) are detached when it goes. A hub
 // destroyed while attached to a Doist detaches itself (Reactor), so it may
 // go before its Doist; destroying it from inside its own poll() or
 // wait_until() (an IO completion) is a bug and aborts (HIO_CHECK).
+class Log;
+
 class IoHub final : public Reactor, public Tymee {
  public:
   explicit IoHub(Tymth tymth = {});
@@ -131,6 +139,7 @@ class IoHub final : public Reactor, public Tymee {
  private:
   friend class Channel;
   friend class ChannelPort;
+  friend class Log;  // attach() keeps logs_
   friend detail::AsioCore& detail::asio_core(IoHub& hub);
 
   struct Impl;
@@ -143,6 +152,18 @@ class IoHub final : public Reactor, public Tymee {
   TransportFactory& factory_for(Scheme scheme) const;
   void emit(ChannelEvent& event);
   void emit_open(const Channel& channel);
+  // Stamps `event` and hands it to the sinks.
+  void send(ChannelEvent& event);
+  // Sends what emit() held while the Doist waited between passes.
+  void release_held();
+
+  // An event emitted while the Doist waited, with its strings.
+  struct HeldEvent {
+    ChannelEvent event;
+    std::string bytes;
+    std::string peer;
+    std::string text;
+  };
 
   // Declared first so it is destroyed last: the channels' real transports
   // must go before the event loop they belong to.
@@ -151,6 +172,8 @@ class IoHub final : public Reactor, public Tymee {
   std::array<TransportFactory*, 6> factories_{};
   TransportFactory* override_ = nullptr;
   std::vector<EventSink*> sinks_;
+  std::vector<Log*> logs_;       // attached (Log::attach); detached when the hub goes
+  std::vector<HeldEvent> held_;  // emitted while the Doist waited (emit)
   std::uint32_t next_id_ = 1;
   std::uint64_t seq_ = 0;
   bool emitting_ = false;

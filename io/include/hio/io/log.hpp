@@ -31,8 +31,8 @@ std::string format_record(Tyme tyme, LogLevel level, std::string_view name,
 // are dropped before formatting. Sinks are written in the order added.
 //
 // Errors: add_file throws std::runtime_error if the file cannot be opened.
-// Ownership: Loggers refer to their Log, which must outlive them; an attached
-// hub must outlive the attachment.
+// Ownership: Loggers refer to their Log, which must outlive them. A log and
+// the hub it is attached to may be destroyed in either order (see attach).
 class Log {
  public:
   Log();
@@ -45,8 +45,13 @@ class Log {
   // Each record, as formatted, for tests and embedding programs.
   void add_callback(std::function<void(std::string_view record)> callback);
   // Also emit every record as a log event at the hub's choke point, so the
-  // journal holds the log. nullptr detaches.
-  void attach(IoHub* hub) { hub_ = hub; }
+  // journal holds the log. One hub at a time: attaching to another moves the
+  // log there; nullptr detaches. Either may be destroyed first: a hub
+  // destroyed while a log is attached detaches it (its records then go to the
+  // log's sinks only), and a log destroyed while attached detaches itself.
+  void attach(IoHub* hub);
+  // The hub records are emitted at, or nullptr.
+  IoHub* attached() const { return hub_; }
 
   LogLevel level() const { return level_; }
   void set_level(LogLevel level) { level_ = level; }
@@ -56,6 +61,7 @@ class Log {
   void flush();
 
  private:
+  friend class IoHub;  // ~IoHub detaches its logs
   struct Impl;
   std::unique_ptr<Impl> impl_;
   IoHub* hub_ = nullptr;

@@ -71,10 +71,14 @@ class SimCore;
 // parameters (see validate), a tyme in the past. Runtime problems are events
 // on channels: a refused connect, an address in use, an unknown datagram peer.
 //
-// Ownership. Construct SimNet after the Doist and the IoHub and destroy it
-// before them: it attaches itself to both (reactor, factory for sim:// and
-// sim-serial://) and detaches in its destructor, which must not run during a
-// run. Sim transports that outlive it (their hub's channels) go inert. One
+// Ownership. Construct SimNet after the Doist and the IoHub: it attaches
+// itself to both (reactor, factory for sim:// and sim-serial://) and detaches
+// in its destructor, which must not run during a run. Sim transports that
+// outlive it (their hub's channels) go inert. Its hub may go first: the net
+// then forgets it and leaves its Doist (it is polled no more, and its
+// destructor touches nothing of the hub); using it for anything that needs
+// the hub afterwards (a doist.attach and a run, a fault) is a bug that
+// aborts with "SimNet used after its IoHub was destroyed". One
 // SimNet per hub: a second on a hub that has one (or any factory for sim://
 // or sim-serial://) throws std::logic_error; a SimNet's Doist must not have
 // it attached already (Doist::attach throws).
@@ -174,6 +178,8 @@ class SimNet final : public TransportFactory, public Reactor {
   Tyme next_tyme() const override;
 
  private:
+  void hub_destroyed(IoHub& hub) noexcept override;
+
   std::unique_ptr<detail::SimCore> core_;
 };
 

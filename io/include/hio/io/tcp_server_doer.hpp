@@ -40,7 +40,10 @@ namespace hio {
 // listener(). On a later run's enter a listener that is not open reopens.
 //
 // Ownership: the hub owns the channels; the hub must outlive this doer's runs.
-// Exit releases every remote, so none refers to this doer afterwards.
+// Exit releases every remote, so none refers to this doer afterwards; between
+// runs the listener may be released or the hub destroyed (as for a
+// ChannelDoer: listener() and a later run's enter then throw
+// std::logic_error).
 class TcpServerDoer : public Doer {
  public:
   TcpServerDoer(IoHub& hub, std::string_view address, ChannelOptions options = {},
@@ -48,7 +51,9 @@ class TcpServerDoer : public Doer {
   TcpServerDoer(IoHub& hub, const Address& address, ChannelOptions options = {},
                 std::string name = "server");
 
-  Channel& listener() const { return *listener_; }
+  // Throws std::logic_error when the listener is gone (released, or its hub
+  // destroyed).
+  Channel& listener() const;
   // Accepted remotes not yet released, in accept order.
   const std::vector<Channel*>& remotes() const { return remotes_; }
 
@@ -88,7 +93,7 @@ class TcpServerDoer : public Doer {
   bool visit_all_ = true;
   bool ran_ = false;  // entered before: a new run reopens what exit closed
   IoHub* hub_;
-  Channel* listener_;
+  ChannelRef listener_;
   std::vector<Channel*> remotes_;
   ReadyList ready_;
   std::vector<Channel*> batch_;  // this run's remotes to visit (reused)

@@ -194,6 +194,13 @@ class TransportFactory {
  protected:
   // For IoHub::noise: a factory is (a view of) the network.
   static NoiseKey noise_key() { return NoiseKey{}; }
+  // A hub this factory is installed on (set_factory or set_override) is being
+  // destroyed, after its channels: a factory that keeps the hub forgets it
+  // here (SimNet does). Once per hub, however many schemes it serves there.
+  virtual void hub_destroyed(IoHub& hub) noexcept { (void)hub; }
+
+ private:
+  friend class IoHub;
 };
 
 }  // namespace hio

@@ -113,6 +113,9 @@ struct RunSummary {
   RunOutcome end = RunOutcome::unknown;
   std::string end_text{};
   int stop_signal = 0;  // for end = interrupted: SIGINT or SIGTERM, 0 for none
+  // The run ended at the tyme of its last pass, which ran (Doist::ended_at_pass:
+  // a stop cut that pass's tock short), not one tock after it.
+  bool ended_at_pass = false;
 };
 
 struct JournalTrailer {
@@ -123,7 +126,8 @@ struct JournalTrailer {
   Tyme end_tyme{};
   RunOutcome end = RunOutcome::unknown;
   std::string end_text{};
-  int stop_signal = 0;  // for end = interrupted: the signal that ended the run, 0 for none
+  int stop_signal = 0;         // for end = interrupted: the signal that ended the run, 0 for none
+  bool ended_at_pass = false;  // the last pass is at end_tyme (RunSummary)
   friend bool operator==(const JournalTrailer&, const JournalTrailer&) = default;
 };
 
