@@ -20,6 +20,7 @@ struct ReplayScenarioOptions {
   std::string record_path{};  // journal the replay into this file ("" for none)
   std::string noise{};        // a noise spec (docs/replay.md); "" for a strict replay
   std::uint64_t noise_seed = 0;
+  Tock overrun{0};  // with noise: run this long past the recorded end (ReplayOptions::overrun)
 };
 
 struct ReplayScenarioOutcome {
