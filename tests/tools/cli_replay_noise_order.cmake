@@ -89,3 +89,11 @@ hio(replay ${DATA}/explore8_halfclose.hioj --noise drop=0.1 --seed 1 EXIT 0 1)
 if(err MATCHES "note:")
   message(FATAL_ERROR "a note for a capture against an outside peer:\n${err}")
 endif()
+
+# A sweep: a seed whose doer threw fails with its error, and its journal is
+# kept (end=error), for the replay to reproduce.
+run_tool(${THROWING} sweep ${SCENARIOS}/tcp_echo_jitter.toml --seeds 1..2 --out ${WORK}/swept
+         EXIT 1)
+require("${out}" "seed 1: FAIL error: protocol violation: 600 bytes" "sweep: the seed's error")
+run_tool(${THROWING} replay ${WORK}/swept/seed-1.hioj EXIT 5)
+require("${out}" "\\(reproduced\\)" "sweep: the kept journal reproduces the error")

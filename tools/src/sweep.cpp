@@ -168,11 +168,17 @@ bool run_seed(const Scenario& scenario, const DoerRegistry& registry, std::uint6
     result.first_failure = summary.first_failure();
     result.digest = summary.digest;
     result.end = summary.end;
+    // A doer threw: its end is "error", as before; the seed's journal (end
+    // =error) is kept with the failing ones, and its replay reproduces it.
+    if (summary.error) {
+      result.error = true;
+      result.first_failure = "error: " + *summary.error;
+    }
   } catch (const BuildInterrupted&) {
     return false;  // a signal the command caught before the sweep's watch began
   } catch (const std::exception& error) {
-    // It never started (the tree could not be built), or a doer threw, and
-    // would again: no journal is attempted.
+    // It never started (the tree could not be built), and would not again:
+    // no journal is attempted.
     result.error = true;
     result.first_failure = std::string("error: ") + error.what();
     return true;
