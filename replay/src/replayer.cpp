@@ -18,6 +18,12 @@ namespace {
 
 class ReplayTransport;
 
+std::string quoted_text(std::string_view text) {
+  std::string out;
+  append_quoted_text(out, text);
+  return out;
+}
+
 // For OwnedEvent and ChannelEvent alike.
 template <class Event>
 bool is_input(const Event& e) {
@@ -54,6 +60,17 @@ struct Held {
   std::string peer;
   std::uint64_t arrival = 0;  // its place among the channel's recorded rx (1, 2, ...)
   Tyme due{};                 // not delivered before
+  Tyme recorded{};            // its recorded tyme
+};
+
+// A noise replay's stream end (rx_end, remote close, error) waiting for the
+// rx noise holds on its channel: once the last of them is delivered, each
+// event follows it as far after as it followed that rx in the recording
+// (`shift`: how late that rx came).
+struct Deferred {
+  std::deque<OwnedEvent> events;
+  std::optional<Tock> shift;  // set when the channel's held rx are all delivered
+  Tyme due() const { return tyme_after(events.front().tyme, *shift); }
 };
 
 // A noise replay's tx not yet compared, of one side of one channel: bytes are
@@ -171,6 +188,17 @@ struct Replayer::Feed final : public TransportFactory {
   bool noisy_rx(const OwnedEvent& e, Tyme now);
   void hold(Held held);
   void release_held(Tyme now);
+  // Noise: a stream's end (rx_end, a remote close, an error) waits for the
+  // rx noise holds back on its channel, and is delivered right after it.
+  bool ends_stream(const OwnedEvent& e) const {
+    const bool ending = e.kind == EventKind::rx_end || e.kind == EventKind::error ||
+                        (e.kind == EventKind::close && e.who == CloseWho::remote);
+    return ending && kind_of(e.channel) == ChannelKind::stream;
+  }
+  // The last held rx of `channel` (recorded at `recorded`) was delivered
+  // (or lost) now: its deferred end follows, shifted as that rx was.
+  void release_deferred(std::uint32_t channel, Tyme recorded, Tyme now);
+  void deliver_deferred(Tyme now);
   // An rx of `channel` that arrived `arrival`-th was delivered: the reordered
   // rx that arrived before it and wait for it follow it now.
   void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
@@ -224,7 +252,34 @@ struct Replayer::Feed final : public TransportFactory {
     const Channel* c = hub != nullptr ? hub->find(id) : nullptr;
     return c != nullptr ? c->kind() : ChannelKind::stream;
   }
+  ChannelKind kind_of_recorded(std::uint32_t id) const {
+    auto it = recorded_kinds.find(id);
+    return it == recorded_kinds.end() ? ChannelKind::stream : it->second;
+  }
   bool reader_done() { return reader.peek() == nullptr; }
+  // Local addresses of the recorded channels (their connect's) and the peers
+  // they talked to, for ReplayResult::doers_on_both_ends.
+  void note_addresses(const ChannelEvent& e) {
+    if (e.kind == EventKind::connect && !e.text.empty()) locals.emplace(e.text, e.channel);
+    const bool talks =
+        e.kind == EventKind::connect || e.kind == EventKind::tx || e.kind == EventKind::rx;
+    if (talks && !e.peer.empty() && peers.size() < 4096) peers.emplace(e.peer, e.channel);
+  }
+  bool doers_on_both_ends() const {
+    for (const auto& [peer, channel] : peers) {
+      auto it = locals.find(peer);
+      if (it != locals.end() && it->second != channel) return true;
+    }
+    return false;
+  }
+  // The recorded run ended with an exception (trailer end=error, trusted):
+  // its trailer. Known once the reader is done.
+  const JournalTrailer* recorded_error() {
+    if (end_tyme() == kTymeNever || !end_recorded) return nullptr;
+    const JournalTrailer* t = reader.trailer();
+    return t != nullptr && t->end == RunOutcome::error ? t : nullptr;
+  }
+  void compare_thrown();
   Tyme end_tyme();
   // The recorded run's last pass: one tock before its end, or at it.
   Tyme last_pass();
@@ -270,12 +325,17 @@ struct Replayer::Feed final : public TransportFactory {
   std::optional<JournalError> trailer_error;
   Tyme next_tyme = kTymeNever;  // Reactor::next_tyme, as of the last pass's end
   std::map<std::uint32_t, std::string> recorded_names;
-  std::map<std::uint32_t, std::uint64_t> tx_matched;  // strict: tx bytes matched so far
+  std::map<std::string, std::uint32_t> locals;            // note_addresses
+  std::set<std::pair<std::string, std::uint32_t>> peers;  // (peer, channel)
+  std::map<std::uint32_t, std::uint64_t> tx_matched;      // strict: tx bytes matched so far
   // strict: per channel, what its tx held at the end of the first pass since
   // the last recorded tx that left it unsent (a tx event at that pass's tyme).
   std::map<std::uint32_t, OwnedEvent> tx_left;
   EventDigest digest;
   std::optional<ReplayDivergence> divergence;
+  // The replay's doers threw (Replayer::threw): the text and the pass's tyme.
+  std::optional<std::string> thrown;
+  Tyme thrown_at{};
   // noise
   RandomStream drop, dup, corrupt, reorder, delay;
   std::map<std::pair<std::int64_t, std::uint64_t>, Held> held;  // by (due ns, order)
@@ -283,6 +343,10 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;
   std::map<std::uint32_t, ChannelNoise> channel_noise;
+  std::map<std::uint32_t, Deferred> deferred;  // noise: ends_stream, in order
+  // noise: stream channels whose rx ended (rx_end delivered): the recording's
+  // tx credit no longer holds their doers back (see ReplayTransport::service).
+  std::set<std::uint32_t> credit_free;
   std::map<std::uint32_t, TxStreams> tx;            // noise: per stream channel
   std::map<std::uint32_t, DatagramTx> datagram_tx;  // noise: per datagram channel
   // noise: per stream channel, the bytes the recording had sent by now (its
@@ -332,8 +396,13 @@ class ReplayTransport final : public Transport {
       if (port_.channel().kind() == ChannelKind::stream && port_.channel().connected()) {
         feed_->pump();  // this pass's recorded tx so far: their credit
         std::uint64_t& credit = feed_->tx_credit[id_];
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(port_.tx_size(), credit));
-        credit -= n;
+        // After the peer's FIN the credit no longer holds: a doer that
+        // answers more than recorded (dup) sends the rest, and can finish.
+        const bool free = feed_->credit_free.count(id_) != 0;
+        const auto n = static_cast<std::size_t>(
+            free ? port_.tx_size() : std::min<std::uint64_t>(port_.tx_size(), credit));
+        if (free && n > credit) feed_->stats.tx_credit_released_bytes += n - credit;
+        credit -= std::min<std::uint64_t>(credit, n);
         if (n > 0) port_.take_tx(out, n);
       } else if (port_.channel().kind() == ChannelKind::datagram) {
         while (port_.take_datagram()) {
@@ -388,6 +457,7 @@ const FrameView* Replayer::Feed::read_frame() {
   if (f->exit && !exit_seq && !f->events.empty()) exit_seq = f->events.front().seq;
   if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
   for (const ChannelEvent& e : f->events) {
+    note_addresses(e);
     if (e.kind == EventKind::open) {
       recorded_names[e.channel] = std::string(e.text);
       recorded_kinds[e.channel] = e.channel_kind;
@@ -448,6 +518,15 @@ Tyme Replayer::Feed::end_tyme() {
   // Without a trusted trailer: an exit at the tyme of a pass ended there.
   end_at_pass = recorded ? reader.trailer()->ended_at_pass
                          : exit_left && reader.header()->exit_marked && last_pass_tyme == last;
+  // A run ended by an exception: the trailer's end tyme is the tyme of the
+  // pass that threw (its passes count the passes completed, so passes x tock
+  // is that tyme still), and its exit's closes are stamped with it. That pass
+  // ran: the replay runs it too, so that its doers meet what made them throw.
+  const JournalTrailer* t = reader.trailer();
+  if (end_recorded && t != nullptr && t->end == RunOutcome::error && *end != kTymeNever) {
+    end = tyme_after(*end, header_tock);
+  }
+  if (noisy && options.overrun > Tock{0}) end = tyme_after(*end, options.overrun);
   return *end;
 }
 
@@ -595,6 +674,7 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
       return deliver_rx(c, port, e.bytes, e.peer);
     case EventKind::rx_end:
       if (c.kind() != ChannelKind::stream || !c.connected() || c.rx_ended()) return false;
+      if (noisy) credit_free.insert(e.channel);
       port.rx_ended();
       return true;
     case EventKind::close:
@@ -713,7 +793,15 @@ void Replayer::Feed::pass_end(Tyme tyme) {
   } else if (!divergence) {
     pump();
     fill(tyme);
-    if (!divergence && due(tyme)) {
+    const JournalTrailer* error = recorded_error();
+    if (!divergence && error != nullptr && tyme >= error->end_tyme) {
+      // The pass that threw in the recorded run ended without an exception.
+      diverge(DivergenceKind::end_differs, nullptr, nullptr, "end",
+              "the recorded run ended at this pass with an error (" + quoted_text(error->end_text) +
+                  "); the replay's doers did not throw");
+      divergence->tyme = error->end_tyme;
+      divergence->pass = pass_of(error->end_tyme);
+    } else if (!divergence && due(tyme)) {
       const OwnedEvent e = front();
       std::string why;
       if (e.kind == EventKind::tx) {
@@ -767,6 +855,8 @@ Tyme Replayer::Feed::next_due() {
   read_ahead();
   Tyme next = none() ? kTymeNever : front().tyme;
   if (!held.empty()) next = std::min(next, Tyme{Tock{held.begin()->first.first}});
+  for (const auto& [id, d] : deferred)
+    if (d.shift) next = std::min(next, d.due());
   return std::min(next, last_pass());
 }
 
@@ -779,6 +869,8 @@ void Replayer::Feed::final_checks() {
     for (auto& [id, datagrams] : datagram_tx)
       settle_datagrams(id, /*final=*/true);
     stats.undelivered += held.size() + waiting.size();
+    for (const auto& [id, d] : deferred)
+      stats.undelivered += d.events.size();
     const auto count = [this](const ChannelEvent& e) {
       if (is_input(e)) ++stats.undelivered;
       if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
@@ -794,6 +886,7 @@ void Replayer::Feed::final_checks() {
     // the doers wrote beyond that was discarded unsent at its close, as the
     // recording's was. More than the recording's is extra, less missing.
     for (const auto& [id, actual] : unsent_actual) {
+      if (kind_of_recorded(id) == ChannelKind::stream) stats.tx_credit_held_bytes += actual;
       const std::uint64_t recorded = unsent_recorded[id];
       stats.tx_extra_bytes += actual - std::min(actual, recorded);
     }
@@ -971,11 +1064,14 @@ ReplayDivergence Replayer::Feed::make_divergence(DivergenceKind kind, const Owne
   ReplayDivergence d;
   d.kind = kind;
   d.tock = header_tock;
+  // Neither event (an end that differs): the pass running now, no channel.
   d.tyme = expected != nullptr && (actual == nullptr || expected->tyme <= actual->tyme)
                ? expected->tyme
-               : actual->tyme;
+           : actual != nullptr ? actual->tyme
+           : doist != nullptr  ? doist->tyme()
+                               : Tyme{};
   d.pass = pass_of(d.tyme);
-  d.channel = actual != nullptr ? actual->channel : expected->channel;
+  d.channel = actual != nullptr ? actual->channel : expected != nullptr ? expected->channel : 0;
   if (const Channel* c = hub != nullptr && d.channel != 0 ? hub->find(d.channel) : nullptr) {
     d.channel_name = c->name();
   } else if (auto it = recorded_names.find(d.channel); it != recorded_names.end()) {
@@ -1023,8 +1119,12 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
       if (e.kind == EventKind::rx) {
         if (!noisy_rx(e, now)) return;  // waits for room in rx
-      } else if (e.kind == EventKind::rx_end && channel_noise[e.channel].held > 0) {
-        return;  // a stream's end comes after its rx that noise holds back
+      } else if (ends_stream(e) &&
+                 (channel_noise[e.channel].held > 0 || deferred.count(e.channel) != 0)) {
+        // A stream delivers in order: its end (FIN, a remote close - a reset
+        // too - or an error) comes after the rx noise holds back, right after
+        // the last of them (release_held); delay is not loss.
+        deferred[e.channel].events.push_back(e);
       } else if (!deliver_input(e)) {
         ++stats.undelivered;
       }
@@ -1080,7 +1180,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     ++stats.duplicated;
     port.noise(NoiseKind::duplicate, bytes, e.peer, "replay noise: delivered twice");
   }
-  Held h{e.channel, bytes, e.peer, arrival, now};
+  Held h{e.channel, bytes, e.peer, arrival, now, e.tyme};
   if (delayed > Tock{0}) {
     ++stats.delayed;
     port.noise(NoiseKind::delay, bytes, e.peer,
@@ -1145,7 +1245,9 @@ void Replayer::Feed::release_held(Tyme now) {
         (t->port().channel().kind() == ChannelKind::stream && !t->port().channel().connected())) {
       ++stats.undelivered;
       --channel_noise[id].held;
+      const Tyme recorded = it->second.recorded;
       it = held.erase(it);
+      if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
       continue;
     }
     ChannelPort port = t->port();
@@ -1155,9 +1257,30 @@ void Replayer::Feed::release_held(Tyme now) {
       continue;
     }
     const std::uint64_t arrival = it->second.arrival;
+    const Tyme recorded = it->second.recorded;
     --channel_noise[id].held;
     it = held.erase(it);
     delivered(id, arrival, now);
+    if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
+  }
+  deliver_deferred(now);
+}
+
+void Replayer::Feed::release_deferred(std::uint32_t channel, Tyme recorded, Tyme now) {
+  auto it = deferred.find(channel);
+  if (it == deferred.end() || it->second.shift) return;
+  it->second.shift = now > recorded ? now - recorded : Tock{0};
+}
+
+void Replayer::Feed::deliver_deferred(Tyme now) {
+  for (auto it = deferred.begin(); it != deferred.end();) {
+    Deferred& d = it->second;
+    while (d.shift && !d.events.empty() && d.due() <= now) {
+      const OwnedEvent e = std::move(d.events.front());
+      d.events.pop_front();
+      if (!deliver_input(e)) ++stats.undelivered;
+    }
+    it = d.events.empty() ? deferred.erase(it) : std::next(it);
   }
 }
 
@@ -1318,6 +1441,10 @@ Replayer::Replayer(const std::string& path, ReplayOptions options)
   }
   header_ = *h;
   feed_->header_tock = header_.tock;
+  if (feed_->options.overrun > Tock{0} && !feed_->noisy) {
+    throw std::invalid_argument(
+        "replay: an overrun needs noise (a strict replay ends where the recorded run did)");
+  }
 }
 
 Replayer::~Replayer() = default;
@@ -1367,8 +1494,45 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
 
 ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
   if (feed_->doist == nullptr) throw std::logic_error("Replayer::run before attach");
-  const RunEnd end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);
+  RunEnd end = RunEnd::interrupted;
+  try {
+    end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);
+  } catch (const JournalWriteError&) {
+    throw;  // the replay's own journal failed: not the doers
+  } catch (const std::exception& e) {
+    threw(e.what());  // the journal, if any, was finished with end=error
+  }
   return finish(end);
+}
+
+void Replayer::threw(std::string_view what) {
+  Feed& f = *feed_;
+  if (f.thrown) return;
+  f.thrown = std::string(what);
+  f.thrown_at = f.doist != nullptr ? f.doist->tyme() : Tyme{};
+}
+
+void Replayer::Feed::compare_thrown() {
+  // The replay's doers threw: faithful if the recorded run threw the same at
+  // the same pass. Otherwise the end differs - and a divergence found in this
+  // pass (the doers' exit closes, made as the Doist closed them after the
+  // exception) is a consequence of it, not the cause.
+  const JournalTrailer* error = recorded_error();
+  const bool same = error != nullptr && error->end_text == *thrown && error->end_tyme == thrown_at;
+  if (same) return;
+  if (divergence && divergence->tyme < thrown_at) return;
+  divergence.reset();
+  std::string detail = "the replay's doers threw " + quoted_text(*thrown) + "; ";
+  if (error == nullptr) {
+    detail += "the recorded run did not end with an error there";
+  } else {
+    detail += "the recorded run ended with the error " + quoted_text(error->end_text) +
+              " at pass " + std::to_string(pass_of(error->end_tyme)) + " (tyme " +
+              format_seconds(error->end_tyme) + " s)";
+  }
+  diverge(DivergenceKind::end_differs, nullptr, nullptr, "end", std::move(detail));
+  divergence->tyme = thrown_at;
+  divergence->pass = pass_of(thrown_at);
 }
 
 ReplayResult Replayer::finish(RunEnd end) {
@@ -1376,6 +1540,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   if (f.doist == nullptr) throw std::logic_error("Replayer::finish before attach");
   ReplayResult r;
   if (f.attached) {
+    if (f.thrown && !f.noisy) f.compare_thrown();
     if (!f.stopped_early) f.final_checks();
     f.attached = false;
     f.hub->set_override(nullptr);
@@ -1397,6 +1562,9 @@ ReplayResult Replayer::finish(RunEnd end) {
   }
   r.noise = f.stats;
   r.divergence = f.divergence;
+  r.error = f.thrown;
+  r.error_tyme = f.thrown_at;
+  r.doers_on_both_ends = f.doers_on_both_ends();
   r.status = f.noisy        ? ReplayStatus::perturbed
              : f.divergence ? ReplayStatus::diverged
                             : ReplayStatus::identical;
@@ -1478,6 +1646,8 @@ const char* to_string(DivergenceKind kind) {
       return "extra event";
     case DivergenceKind::undeliverable:
       return "input not deliverable";
+    case DivergenceKind::end_differs:
+      return "end differs";
   }
   return "?";
 }
@@ -1496,13 +1666,15 @@ const char* to_string(ReplayStatus status) {
 
 std::string format_divergence(const ReplayDivergence& d) {
   std::string out = "replay diverged at pass " + std::to_string(d.pass) + " (tyme " +
-                    format_seconds(d.tyme) + " s) on channel #" + std::to_string(d.channel);
+                    format_seconds(d.tyme) + " s)";
+  // An end that differs is the run's, no channel's.
+  if (d.kind != DivergenceKind::end_differs) out += " on channel #" + std::to_string(d.channel);
   if (!d.channel_name.empty()) {  // a doer's name: quoted and escaped, as inspect does
     out += ' ';
     append_quoted(out, d.channel_name);
   }
   out += ": " + std::string(to_string(d.kind));
-  if (d.field != "missing" && d.field != "extra" && !d.field.empty()) {
+  if (d.field != "missing" && d.field != "extra" && d.field != "end" && !d.field.empty()) {
     out += " (" + d.field + ")";
   }
   out += '\n';
@@ -1514,6 +1686,7 @@ std::string format_divergence(const ReplayDivergence& d) {
     const auto pass = static_cast<std::uint64_t>(e->tyme.time_since_epoch() / d.tock);
     return format_event(e->view(), pass, text);
   };
+  if (d.kind == DivergenceKind::end_differs && !d.expected && !d.actual) return out;
   out += "  expected: " + line(d.expected) + '\n';
   out += "  actual:   " + line(d.actual) + '\n';
   const bool tx = (d.expected && d.expected->kind == EventKind::tx) ||
@@ -1540,7 +1713,34 @@ std::string format_noise_stats(const NoiseStats& n) {
          (n.tx_datagrams_missing + n.tx_datagrams_extra == 0
               ? std::string()
               : ", " + std::to_string(n.tx_datagrams_missing) + " datagrams missing, " +
-                    std::to_string(n.tx_datagrams_extra) + " datagrams extra");
+                    std::to_string(n.tx_datagrams_extra) + " datagrams extra") +
+         (n.tx_credit_held_bytes == 0 ? std::string()
+                                      : "; " + std::to_string(n.tx_credit_held_bytes) +
+                                            " bytes held back by the tx credit until the close") +
+         (n.tx_credit_released_bytes == 0
+              ? std::string()
+              : "; " + std::to_string(n.tx_credit_released_bytes) +
+                    " bytes sent beyond the credit after the peer's FIN");
+}
+
+std::string format_replay_error_end(const ReplayResult& r) {
+  const bool recorded = r.recorded_trailer && r.recorded_trailer->end == RunOutcome::error;
+  if (!r.error && !recorded) return "";
+  std::string out = "; ";
+  if (r.error) {
+    out += "the doers threw " + quoted_text(*r.error) + " at tyme " + format_seconds(r.error_tyme) +
+           " s";
+    if (recorded && r.recorded_trailer->end_text == *r.error &&
+        r.recorded_trailer->end_tyme == r.error_tyme) {
+      return out + ", as in the recorded run (reproduced)";
+    }
+    out += ", ";
+  }
+  if (!recorded) return out + "which the recorded run did not";
+  return out + "the recorded run ended with the error " +
+         quoted_text(r.recorded_trailer->end_text) + " at tyme " +
+         format_seconds(r.recorded_trailer->end_tyme) + " s" +
+         (r.error ? "" : ", which the replay did not reproduce");
 }
 
 std::string format_replay_result(const ReplayResult& r) {
@@ -1549,6 +1749,7 @@ std::string format_replay_result(const ReplayResult& r) {
                     format_digest(r.digest) + " (journal: " + std::to_string(r.recorded_events) +
                     " events, digest " + format_digest(r.recorded_digest) + ")";
   if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
+  out += format_replay_error_end(r);
   if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->describe();
   return out;
 }

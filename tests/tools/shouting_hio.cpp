@@ -6,35 +6,14 @@
 #include <string>
 
 #include "changed_kind.hpp"
-#include "hio/io/tcp_server_doer.hpp"
 
 namespace {
 
-class ShoutingEchoServer final : public hio::TcpServerDoer {
+class ShoutingEchoServer final : public hio::tools::test::ChangedEchoServer {
  public:
-  ShoutingEchoServer(const hio::tools::DoerSpec& spec, hio::tools::BuildContext& context)
-      : hio::TcpServerDoer(context.io, context.resolve(spec.string("address")), options(spec),
-                           spec.name) {
-    if (listener().open()) {
-      context.endpoints[spec.name] =
-          std::string(to_string(listener().address().scheme)) + "://" + listener().local();
-    }
-    // The stock kind's counters, so the same expectations build.
-    context.counters.add(spec.name + ".accepted", [this] { return accepted_; });
-    context.counters.add(spec.name + ".remotes",
-                         [this] { return static_cast<std::int64_t>(remotes().size()); });
-  }
+  using ChangedEchoServer::ChangedEchoServer;
 
  private:
-  static hio::ChannelOptions options(const hio::tools::DoerSpec& spec) {
-    hio::ChannelOptions o;
-    o.name = spec.name;
-    return o;
-  }
-  void on_accept(hio::Channel& remote) override {
-    ++accepted_;
-    TcpServerDoer::on_accept(remote);
-  }
   void serve(hio::Channel& remote) override {
     if (!remote.connected()) return;
     std::string loud(remote.peek().substr(0, remote.tx_space()));
@@ -42,8 +21,6 @@ class ShoutingEchoServer final : public hio::TcpServerDoer {
       c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     remote.consume(remote.write(loud));
   }
-
-  std::int64_t accepted_ = 0;
 };
 
 }  // namespace

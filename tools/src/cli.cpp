@@ -56,7 +56,8 @@ constexpr const char* kExamples = R"(Examples:
 Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             arguments), 3 replay divergence, 4 an output asked for that cannot
             be created or written, before or during the run (stdout, the
-            --record FILE, the --out DIR and what goes in it), 130 interrupted
+            --record FILE, the --out DIR and what goes in it), 5 a doer threw
+            (the run ended with an error; a replay that reproduces it), 130 interrupted
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
             terminated (SIGTERM).)";
 
@@ -126,6 +127,7 @@ struct ReplayArgs {
   std::string noise;
   bool noise_given = false;  // --noise "" is given, and refused
   std::optional<std::string> seed;
+  std::optional<std::string> overrun;
   bool json = false;
   std::optional<std::string> scenario;  // --scenario FILE: replaces the header's
   std::vector<std::string> sets;
@@ -322,6 +324,15 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_summary(summary);
   }
+  if (summary.error) {
+    std::cerr << "hio run: error: a doer threw: " << display_text(*summary.error)
+              << (summary.journal.empty()
+                      ? std::string()
+                      : "; the journal " + display_text(summary.journal) +
+                            " ends with it (end=error): hio replay reproduces it")
+              << "\n";
+    return kExitDoerError;
+  }
   if (summary.end == RunEnd::interrupted) {
     return interrupted_exit_code(summary.stop_signal);
   }
@@ -506,6 +517,19 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   options.noise = args.noise;
   options.scenario_path = args.scenario.value_or("");
   options.sets = args.sets;
+  if (args.overrun) {
+    std::string error;
+    const std::optional<Tock> overrun = parse_duration(*args.overrun, &error);
+    if (!args.noise_given || !overrun) {
+      std::cerr << "hio replay: --overrun " << display_text(*args.overrun) << ": "
+                << (!args.noise_given ? std::string("requires --noise (a strict replay ends "
+                                                    "where the recorded run did)")
+                                      : display_text(error))
+                << "\n";
+      return kExitBadInput;
+    }
+    options.overrun = *overrun;
+  }
   if (args.seed) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
@@ -532,6 +556,13 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   }
   if (outcome.result.status == replay::ReplayStatus::perturbed && outcome.all_channels_simulated) {
     std::cerr << kSimulatedNoiseNote;
+  } else if (outcome.result.status == replay::ReplayStatus::perturbed &&
+             outcome.result.doers_on_both_ends) {
+    std::cerr << "hio replay: note: both ends of a connection in this journal are doers of the "
+                 "run (a loopback capture): noise perturbs each doer's recorded inputs, and the "
+                 "doers' reactions (a retry, an answer to a duplicate) do not reach each other; "
+                 "to test the exchange, capture it against a peer outside the run, or run it on "
+                 "the simulated network with other seeds (hio sweep)\n";
   }
   return replay_exit_code(outcome);
 }
@@ -940,6 +971,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "perturb the recorded inputs: drop=P,dup=P,corrupt=P,reorder=P,delay=LO-HI,delay_p=P");
   // Checked in do_replay, so that the message has the "hio replay:" prefix.
   replay_cmd->add_option("--seed", replay_args.seed, "the noise's random seed (with --noise)");
+  replay_cmd->add_option("--overrun", replay_args.overrun,
+                         "with --noise: run DURATION past the recorded end (held inputs arrive, "
+                         "timeouts fire)");
   replay_cmd->add_flag("--json", replay_args.json,
                        "print the result as one JSON object (with --seeds: as hio sweep --json)");
   replay_cmd->add_option("--scenario", replay_args.scenario,

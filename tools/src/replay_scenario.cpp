@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "hio/replay/digest.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
@@ -270,6 +271,7 @@ std::string divergence_line(const replay::ReplayDivergence& divergence) {
 TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   const replay::ReplayResult& r = o.result;
   if (o.interrupted) return {replay::RunOutcome::interrupted, "", o.stop_signal};
+  if (r.error && !r.divergence) return {replay::RunOutcome::error, *r.error};
   if (r.divergence) return {replay::RunOutcome::error, divergence_line(*r.divergence)};
   // The replayer stopped it where the intact part ends, and its doers closed
   // there: a known end (interrupted), so that its own journal replays too.
@@ -307,6 +309,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   replay::ReplayOptions replay_options;
   if (!options.noise.empty()) replay_options.noise = replay::parse_noise_spec(options.noise);
   replay_options.noise_seed = options.noise_seed;
+  replay_options.overrun = options.overrun;
   replay::Replayer replayer(options.journal, replay_options);
   if (!scenario) scenario = load_replay_scenario(options, replayer.header(), registry);
   const bool replaced = !options.scenario_path.empty() || !options.sets.empty();
@@ -384,12 +387,15 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   RunEnd end = RunEnd::done;
   try {
     end = doist.run(built->top);
+  } catch (const replay::JournalWriteError&) {
+    throw;  // the replay's journal failed: reported as an output error
   } catch (const std::exception& error) {
-    // A journal whose file failed cannot be finished: report the write error.
-    if (journal && !journal->writer().failed()) {
-      journal->finish(replay::RunOutcome::error, error.what());
-    }
-    throw;
+    // A doer threw, as a recorded run's doer may have (its trailer's
+    // end=error): the replayer compares it with the recorded end, and the
+    // replay's journal ends with it (replay_trailer_end).
+    if (journal && journal->writer().failed()) throw;
+    replayer.threw(error.what());
+    end = RunEnd::interrupted;
   } catch (...) {
     if (journal && !journal->writer().failed())
       journal->finish(replay::RunOutcome::error, "an exception that is not a std::exception");
@@ -486,6 +492,7 @@ int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
   if (o.recorded_stop_signal != 0) return interrupted_exit_code(o.recorded_stop_signal);
   if (o.result.journal_error) return kExitBadInput;
+  if (o.result.error) return kExitDoerError;  // as the run exited (a noise replay's too)
   return all_passed(o.expectations) ? kExitOk : kExitExpectationsFailed;
 }
 
@@ -527,6 +534,9 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
+  }
+  if (const std::string error = replay::format_replay_error_end(r); !error.empty()) {
+    out += "ended:     " + display_text(error.substr(2)) + "\n";
   }
   // format_divergence escapes what came from doers and journals.
   if (r.divergence) return out + replay::format_divergence(*r.divergence);
@@ -584,6 +594,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"tx_extra_bytes\": " + std::to_string(n.tx_extra_bytes) +
          ", \"tx_datagrams_missing\": " + std::to_string(n.tx_datagrams_missing) +
          ", \"tx_datagrams_extra\": " + std::to_string(n.tx_datagrams_extra) + "}";
+  out += ", " + (r.error ? json_field("error", *r.error) : std::string("\"error\": null"));
   out += ", " + format_expectations_json(o.expectations);
   out += ", \"divergence\": ";
   if (r.divergence) {

@@ -10,6 +10,7 @@
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/tools/cli.hpp"
@@ -246,7 +247,7 @@ bool all_passed(const std::vector<ExpectationResult>& results) {
 }
 
 bool RunSummary::passed() const {
-  return all_passed(expectations);
+  return !error && all_passed(expectations);
 }
 
 std::string format_expectations(const std::vector<ExpectationResult>& results) {
@@ -276,6 +277,7 @@ std::string first_failure(const std::vector<ExpectationResult>& results) {
 }
 
 std::string RunSummary::first_failure() const {
+  if (error) return "a doer threw: " + *error;
   return tools::first_failure(expectations);
 }
 
@@ -580,7 +582,17 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();
-  summary.end = journal ? journal->run(built->top) : doist.run(built->top);
+  try {
+    summary.end = journal ? journal->run(built->top) : doist.run(built->top);
+  } catch (const replay::JournalWriteError&) {
+    throw;  // the journal's file failed: an output error (exit 4)
+  } catch (const std::exception& error) {
+    // A doer threw: the Doist closed the doers, the journal (if any) ended
+    // with end=error and this text. The run is summarized where it ended.
+    if (journal && journal->writer().failed()) throw;
+    summary.error = error.what();
+    summary.end = RunEnd::interrupted;
+  }
   summary.stop_signal = doist.stop_signal();
   summary.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -624,8 +636,9 @@ std::string format_summary(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 3);
   std::string out;
   out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : display_text(s.name)) +
-         ", seed " + std::to_string(s.seed) + ", ended: " + to_string(s.end) +
-         (s.end == RunEnd::interrupted && s.stop_signal != 0
+         ", seed " + std::to_string(s.seed) + ", ended: " +
+         (s.error ? "error: a doer threw " + display_text(*s.error) : to_string(s.end)) +
+         (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0
               ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"
               : "") +
          "\n";
@@ -648,8 +661,9 @@ std::string format_summary(const RunSummary& s) {
 std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
   std::string out = "{" + json_field("name", s.name) + ", \"seed\": " + std::to_string(s.seed) +
-                    ", \"end\": \"" + to_string(s.end) +
-                    "\", \"passes\": " + std::to_string(s.passes) +
+                    ", \"end\": \"" + (s.error ? "error" : to_string(s.end)) + "\", " +
+                    (s.error ? json_field("error", *s.error) : "\"error\": null") +
+                    ", \"passes\": " + std::to_string(s.passes) +
                     ", \"executed_passes\": " + std::to_string(s.executed_passes) +
                     ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +

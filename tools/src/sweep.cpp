@@ -158,6 +158,12 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.first_failure = run.first_failure;
   result.digest = run.digest;
   result.end = run.end;
+  // A doer threw: its end is "error"; the seed's journal (end=error) is kept
+  // with the failing ones, and its replay reproduces it.
+  if (run.error) {
+    result.error = true;
+    result.first_failure = "error: " + *run.error;
+  }
 }
 
 void remove_journal(std::string& path) {
@@ -217,8 +223,8 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   } catch (const BuildInterrupted&) {
     return false;  // a signal the command caught before the sweep's watch began
   } catch (const std::exception& error) {
-    // It never started (the tree could not be built), or a doer threw, and
-    // would again: no journal is attempted.
+    // It never started (the tree could not be built), and would not again:
+    // no journal is attempted.
     result.error = true;
     result.first_failure = std::string("error: ") + error.what();
     return true;
@@ -284,6 +290,7 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     run.first_failure = summary.first_failure();
     run.digest = summary.digest;
     run.end = summary.end;
+    run.error = summary.error;
     return run;
   };
 }

@@ -38,6 +38,8 @@ enum class DivergenceKind : std::uint8_t {
   event_missing,  // a recorded event (not tx) did not happen by its pass's end
   event_extra,    // an event happened that the journal does not have there
   undeliverable,  // a recorded input could not be delivered (no such channel, rx full)
+  end_differs,    // the run ended otherwise: the recorded run's doers threw here and the
+                  // replay's did not, or the replay's threw (another text, another pass)
 };
 const char* to_string(DivergenceKind kind);
 
@@ -90,6 +92,11 @@ struct NoiseStats {
   // duplicated request answered twice is one extra datagram).
   std::uint64_t tx_datagrams_missing = 0;
   std::uint64_t tx_datagrams_extra = 0;
+  // Stream tx credit (docs/replay.md): bytes the doers wrote that the credit
+  // held back until their channel's close discarded them, and bytes sent
+  // beyond the recording's credit once the channel's rx had ended (rx_end).
+  std::uint64_t tx_credit_held_bytes = 0;
+  std::uint64_t tx_credit_released_bytes = 0;
   std::optional<ReplayDivergence> first_tx_mismatch{};  // information, not failure
 };
 
@@ -110,6 +117,16 @@ struct ReplayResult {
   // last recorded pass instead.
   std::optional<JournalError> journal_error{};
   NoiseStats noise{};
+  // The replay's doers threw (the run ended as a recorded end=error does):
+  // the exception's text and the tyme of the pass that threw. A strict
+  // replay is faithful when the journal's trailer has end=error with the same
+  // text at the same tyme; otherwise it is a divergence (end_differs).
+  std::optional<std::string> error{};
+  Tyme error_tyme{};
+  // A channel of the journal talked to an address that is another channel's
+  // own (a loopback capture whose both ends are doers of the run, or a
+  // SimNet run): noise on one side's inputs does not reach the other side.
+  bool doers_on_both_ends = false;
   bool identical() const { return status == ReplayStatus::identical; }
 };
 
@@ -129,6 +146,11 @@ struct ReplayOptions {
   // many bytes for the comparison. Bytes beyond it are counted (extra or
   // missing, at the end) but not compared byte for byte.
   std::size_t noise_tx_kept_bytes = std::size_t{1} << 20;
+  // A noise replay runs this long past the recorded end (0: ends there): the
+  // doers go on with no more recorded inputs, so rx that noise holds past
+  // the end is delivered and their timeouts fire. Only with noise (a strict
+  // replay's end is the recorded one): std::invalid_argument otherwise.
+  Tock overrun{0};
 };
 
 // Usage (what `hio replay` does; see docs/replay.md):
@@ -231,6 +253,10 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // After doist.run returned `end`: the final checks (recorded events left,
   // tx left unsent), detaches, and gives the result.
   ReplayResult finish(RunEnd end);
+  // The doers threw `what` (doist.run threw it; the Doist has closed them):
+  // call before finish, which then compares it with the recorded end (run()
+  // does this itself, and returns the result rather than the exception).
+  void threw(std::string_view what);
   // A strict replay's first divergence so far. One found while the doers are
   // built (an open that differs) may make the build itself fail (a client
   // naming a listener whose recorded address never came): the divergence is
@@ -269,6 +295,10 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 std::string format_divergence(const ReplayDivergence& divergence);
 // One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
 std::string format_replay_result(const ReplayResult& result);
+// How the replay's end compares with a recorded end=error ("; the doers threw
+// \"x\" at tyme 0.002 s, as in the recorded run (reproduced)", or that the
+// replay did not reproduce it); "" when neither run threw.
+std::string format_replay_error_end(const ReplayResult& result);
 // "N rx: D dropped, ... undelivered; tx: M mismatches, B bytes missing, E bytes extra"
 // (then ", X datagrams missing, Y datagrams extra" when either is not 0).
 std::string format_noise_stats(const NoiseStats& stats);

@@ -16,6 +16,7 @@ enum ExitCode : int {
   kExitBadInput = 2,
   kExitDivergence = 3,
   kExitOutputFailed = 4,   // hio's own output could not be written: stdout, a journal, a report
+  kExitDoerError = 5,      // a doer threw: the run ended with an error (journal end=error)
   kExitInterrupted = 130,  // SIGINT
   kExitBrokenPipe = 141,   // stdout's reader left (EPIPE): as if killed by SIGPIPE
   kExitTerminated = 143,   // SIGTERM

@@ -31,6 +31,7 @@ struct ReplayScenarioOptions {
   // Set by another thread (a sweep's, on SIGINT or SIGTERM): the replay ends
   // after the pass that sees it set.
   const std::atomic<bool>* stop = nullptr;
+  Tock overrun{0};  // with noise: run this long past the recorded end (ReplayOptions::overrun)
 };
 
 struct ReplayScenarioOutcome {

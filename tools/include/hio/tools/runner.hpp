@@ -144,6 +144,9 @@ struct RunSummary {
   std::uint64_t events = 0;
   std::uint64_t digest = 0;
   std::string journal{};  // the file recorded, if any
+  // A doer threw and ended the run (the journal's end=error): the text. The
+  // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
+  std::optional<std::string> error{};
   std::vector<ExpectationResult> expectations{};
   // Real time: passes that ended after the next pass was due on the wall
   // clock, and the most the run was behind then (Doist::late_passes); 0 in

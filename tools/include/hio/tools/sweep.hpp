@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -88,6 +89,7 @@ struct SeedRun {
   std::string first_failure{};  // "" when passed
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
+  std::optional<std::string> error{};  // a doer threw this (the run ended there)
 };
 using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
                                          const std::atomic<bool>& stop)>;

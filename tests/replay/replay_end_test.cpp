@@ -1,0 +1,178 @@
+// A journal whose run ended with a doer's exception (trailer end=error) is
+// replayed through the pass that threw: the replay reproduces the error
+// (faithful, status identical, the text in ReplayResult::error) or reports
+// that it did not (an `end differs` divergence), never a false "identical"
+// nor a divergence blaming another doer (explore8 finding 1).
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/replay/replay.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+constexpr Tock kTock{1'000'000};  // 1 ms
+
+// Sends "request <i>" every 5 ms to server:7 (5 of them), reads the answers.
+class Asker final : public UdpPeerDoer {
+ public:
+  explicit Asker(IoHub& io) : UdpPeerDoer(io, "sim://client:5", {}, "asker") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    while (channel.receive()) {
+    }
+    if (sent_ < 5 && tyme() >= Tyme{Tock{5'000'000} * sent_} &&
+        channel.send("server:7", "request " + std::to_string(sent_))) {
+      ++sent_;
+    }
+    rerun();
+  }
+
+ private:
+  int sent_ = 0;
+};
+
+// Echoes every datagram; throws `text` when it receives `fatal` (none: never).
+class Bomb final : public UdpPeerDoer {
+ public:
+  Bomb(IoHub& io, std::string fatal, std::string text)
+      : UdpPeerDoer(io, "sim://server:7", {}, "bomb"),
+        fatal_(std::move(fatal)),
+        text_(std::move(text)) {}
+
+ protected:
+  void serve(Channel& channel) override {
+    while (std::optional<Datagram> d = channel.receive()) {
+      if (d->bytes == fatal_) throw std::runtime_error(text_);
+      (void)channel.send(d->peer, d->bytes);
+    }
+  }
+
+ private:
+  std::string fatal_, text_;
+};
+
+class Scene {
+ public:
+  Scene(IoHub& io, const std::string& fatal, const std::string& text)
+      : bomb_(io, fatal, text), asker_(io) {}
+  std::vector<Doer*> doers() { return {&bomb_, &asker_}; }
+
+ private:
+  Bomb bomb_;
+  Asker asker_;
+};
+
+JournalTrailer capture(const std::string& path) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 3});
+  LinkParams link;
+  link.latency = Tock{2'000'000};
+  net.add_host("client");
+  net.add_host("server");
+  net.set_link("client", "server", link);
+  net.set_link("server", "client", link);
+  JournalHeader header;
+  header.scenario = "bomb";
+  Journal journal(doist, io, path, header);
+  Scene scene(io, "request 2", "protocol violation");
+  EXPECT_THROW(journal.run(scene.doers(), seconds(1)), std::runtime_error);
+  return *journal.trailer();
+}
+
+ReplayResult replay(const std::string& path, const std::string& fatal, const std::string& text,
+                    ReplayOptions options = {}) {
+  Replayer replayer(path, std::move(options));
+  Doist doist(replayer.header().tock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  Scene scene(io, fatal, text);
+  return replayer.run(scene.doers());
+}
+
+TEST(ReplayErrorEnd, TheReplayRunsThePassThatThrewAndReproducesTheError) {
+  TempDir dir;
+  const std::string path = dir.file("bomb.hioj");
+  const JournalTrailer t = capture(path);
+  ASSERT_EQ(t.end, RunOutcome::error);
+  EXPECT_EQ(t.end_text, "protocol violation");
+  // request 2 is sent at 10 ms and arrives 2 ms later: the pass that threw
+  // is the one at the end tyme; the passes before it are the ones counted.
+  EXPECT_EQ(t.end_tyme, Tyme{Tock{12'000'000}});
+  EXPECT_EQ(t.passes, 12u);
+
+  const ReplayResult same = replay(path, "request 2", "protocol violation");
+  EXPECT_EQ(same.status, ReplayStatus::identical)
+      << (same.divergence ? format_divergence(*same.divergence) : "");
+  ASSERT_TRUE(same.error);
+  EXPECT_EQ(*same.error, "protocol violation");
+  EXPECT_EQ(same.error_tyme, t.end_tyme);
+  EXPECT_EQ(same.digest, same.recorded_digest);
+  EXPECT_NE(format_replay_result(same).find("(reproduced)"), std::string::npos)
+      << format_replay_result(same);
+}
+
+TEST(ReplayErrorEnd, ADoerThatNoLongerThrowsIsAnEndThatDiffersAtThatPass) {
+  TempDir dir;
+  const std::string path = dir.file("bomb.hioj");
+  const JournalTrailer t = capture(path);
+  const ReplayResult r = replay(path, "never", "");
+  ASSERT_EQ(r.status, ReplayStatus::diverged);
+  const ReplayDivergence& d = *r.divergence;
+  EXPECT_EQ(d.kind, DivergenceKind::end_differs) << format_divergence(d);
+  EXPECT_EQ(d.tyme, t.end_tyme);
+  EXPECT_FALSE(r.error);
+  EXPECT_NE(d.detail.find("\"protocol violation\""), std::string::npos) << d.detail;
+}
+
+TEST(ReplayErrorEnd, AnotherErrorOrAnEarlierOneIsAnEndThatDiffers) {
+  TempDir dir;
+  const std::string path = dir.file("bomb.hioj");
+  const JournalTrailer t = capture(path);
+  const ReplayResult other = replay(path, "request 2", "another text");
+  ASSERT_EQ(other.status, ReplayStatus::diverged);
+  EXPECT_EQ(other.divergence->kind, DivergenceKind::end_differs)
+      << format_divergence(*other.divergence);
+  EXPECT_EQ(other.divergence->tyme, t.end_tyme);
+
+  // Throwing at request 1 (5 ms earlier): the exit closes the Doist makes
+  // after the exception are not blamed; the end is.
+  const ReplayResult early = replay(path, "request 1", "protocol violation");
+  ASSERT_EQ(early.status, ReplayStatus::diverged);
+  EXPECT_EQ(early.divergence->kind, DivergenceKind::end_differs)
+      << format_divergence(*early.divergence);
+  EXPECT_EQ(early.divergence->tyme, Tyme{Tock{7'000'000}});
+}
+
+TEST(ReplayErrorEnd, ANoiseReplaySaysWhetherItReproducedTheError) {
+  TempDir dir;
+  const std::string path = dir.file("bomb.hioj");
+  capture(path);
+  ReplayOptions noisy;
+  noisy.noise = parse_noise_spec("drop=1");
+  noisy.noise_seed = 1;
+  const ReplayResult r = replay(path, "request 2", "protocol violation", noisy);
+  EXPECT_EQ(r.status, ReplayStatus::perturbed);
+  EXPECT_FALSE(r.error);  // every request dropped: the bomb never saw request 2
+  EXPECT_NE(format_replay_result(r).find("which the replay did not reproduce"), std::string::npos)
+      << format_replay_result(r);
+}
+
+}  // namespace
+}  // namespace hio::replay

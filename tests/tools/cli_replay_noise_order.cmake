@@ -1,0 +1,99 @@
+# Noise replays of streams keep a stream's order (explore8 findings 2-4):
+# under `delay`, a stream's end - the peer's FIN (rx_end), its close, a reset
+# - comes after the rx that noise holds back on that channel, never ahead of
+# it (delay is not loss); with `dup`, the tx credit is released at the
+# peer's FIN, so an echo server that answers more than recorded can finish.
+# data/explore8_*.hioj are real loopback captures of the explore8 session
+# (scenario tcp_server_only: a Python peer sending "bye\n" then SHUT_WR, and
+# one sending data then a reset).
+include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+# SimNet, deterministic: the server's last rx held by delay used to be lost
+# behind the client's close (1 undelivered, 200 bytes missing).
+hio(run ${SCENARIOS}/tcp_echo_jitter.toml --record ${WORK}/tej.hioj EXIT 0 1)
+hio(replay ${WORK}/tej.hioj --noise delay=0-30ms --seed 2 EXIT 0 1)
+require("${out}" "noise:     [0-9]+ rx: 0 dropped, [0-9]+ delayed, [^;]* 0 undelivered; tx: 0 mismatches, 0 bytes missing"
+        "tcp_echo_jitter delay seed 2")
+
+# The FIN after a delayed "bye\n": the server closes on it ("peer finished")
+# as recorded, not at its exit.
+foreach(seed 1 2 3)
+  hio(replay ${DATA}/explore8_halfclose.hioj --noise delay=0-50ms --seed ${seed}
+      --record ${WORK}/hc${seed}.hioj EXIT 0 1)
+  require("${out}" " 0 undelivered;" "halfclose delay seed ${seed}")
+  hio(inspect ${WORK}/hc${seed}.hioj --kind close EXIT 0)
+  string(REGEX MATCHALL "why=\"peer finished\"" finished "${out}")
+  list(LENGTH finished n)
+  if(NOT n EQUAL 2)
+    message(FATAL_ERROR "halfclose delay seed ${seed}: ${n} closes on the peer's FIN:\n${out}")
+  endif()
+endforeach()
+
+# dup: the echo answers twice as much as recorded; after the FIN its credit
+# is released, the rest is sent, and it closes on the FIN as recorded.
+hio(replay ${DATA}/explore8_halfclose.hioj --noise dup=1 --seed 1 --record ${WORK}/hcdup.hioj
+    EXIT 0 1)
+require("${out}" "bytes sent beyond the credit after the peer's FIN" "halfclose dup summary")
+hio(inspect ${WORK}/hcdup.hioj --channel 3 --kind close EXIT 0)
+require("${out}" "#3 close local why=\"peer finished\"\n" "halfclose dup: #3 closes on the FIN")
+
+# Data, then a reset: the held data is delivered before the reset.
+foreach(seed 1 2 3 4)
+  hio(replay ${DATA}/explore8_rst_after_data.hioj --noise delay=0-50ms --seed ${seed} EXIT 0 1)
+  require("${out}" " 0 undelivered; tx: 0 mismatches, 0 bytes missing" "rst delay seed ${seed}")
+endforeach()
+
+# A doer's exception (explore8 finding 1): exit 5, the summary with the
+# journal, a journal with end=error; its replay by the same program
+# reproduces the error (exit 5, identical), the stock hio's does not (its
+# echo server does not throw: an end that differs, exit 3).
+run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --record ${WORK}/bomb.hioj EXIT 5)
+require("${out}" "ended: error: a doer threw protocol violation: 600 bytes\n" "run summary")
+require("${out}" "journal:   [^\n]*bomb.hioj\n" "run summary journal")
+require("${err}" "a doer threw: protocol violation: 600 bytes; the journal [^\n]*bomb.hioj ends with it"
+        "run stderr")
+run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --json EXIT 5)
+require("${out}" "\"end\": \"error\", \"error\": \"protocol violation: 600 bytes\"" "run --json")
+hio(inspect ${WORK}/bomb.hioj EXIT 0)
+require("${out}" "trailer [^\n]* end=error end_tyme=[0-9.]+ end_text=\"protocol violation: 600 bytes\""
+        "trailer")
+run_tool(${THROWING} replay ${WORK}/bomb.hioj EXIT 5)
+require("${out}" ": identical\n" "the throwing program's replay")
+require("${out}" "ended:     the doers threw \"protocol violation: 600 bytes\" at tyme [0-9.]+ s, as in the recorded run \\(reproduced\\)"
+        "the throwing program's replay: reproduced")
+hio(replay ${WORK}/bomb.hioj EXIT 3)
+require("${out}" "replay diverged at pass [0-9]+ \\(tyme [0-9.]+ s\\): end differs\n  the recorded run ended at this pass with an error \\(\"protocol violation: 600 bytes\"\\); the replay's doers did not throw"
+        "the stock replay: end differs")
+
+# --overrun (explore8 finding 5): every rx of tcp_echo_jitter (a 5 s run)
+# delayed by 5 s is held past the recorded end and undelivered; run 6 s past
+# the end, it is delivered.
+hio(replay ${WORK}/tej.hioj --noise delay=5s --seed 1 EXIT 0 1)
+require("${out}" " [1-9][0-9]* undelivered;" "delay=5s without overrun: undelivered")
+hio(replay ${WORK}/tej.hioj --noise delay=5s --seed 1 --overrun 6s EXIT 0 1)
+require("${out}" " 0 undelivered;" "delay=5s with --overrun 6s: all delivered")
+require("${out}" "passes:    11000 " "the replay ran 6 s past the recorded end")
+hio(replay ${WORK}/tej.hioj --overrun 6s EXIT 2)
+require("${err}" "--overrun 6s: requires --noise" "--overrun without --noise")
+
+# A real loopback capture whose two ends are doers of the run gets the note
+# the SimNet journals get (noise does not propagate between the doers).
+hio(run ${SCENARIOS}/tcp_loopback_real.toml --limit 300ms --record ${WORK}/loop.hioj EXIT 0 1)
+hio(replay ${WORK}/loop.hioj --noise drop=0.1 --seed 1 EXIT 0 1)
+require("${err}" "note: both ends of a connection in this journal are doers of the run"
+        "loopback note")
+# A capture against a peer outside the run (the explore8 Python peers) does not.
+hio(replay ${DATA}/explore8_halfclose.hioj --noise drop=0.1 --seed 1 EXIT 0 1)
+if(err MATCHES "note:")
+  message(FATAL_ERROR "a note for a capture against an outside peer:\n${err}")
+endif()
+
+# A sweep: a seed whose doer threw fails with its error, and its journal is
+# kept (end=error), for the replay to reproduce.
+run_tool(${THROWING} sweep ${SCENARIOS}/tcp_echo_jitter.toml --seeds 1..2 --out ${WORK}/swept
+         EXIT 1)
+require("${out}" "seed 1: FAIL error: protocol violation: 600 bytes" "sweep: the seed's error")
+run_tool(${THROWING} replay ${WORK}/swept/seed-1.hioj EXIT 5)
+require("${out}" "\\(reproduced\\)" "sweep: the kept journal reproduces the error")
