@@ -8,6 +8,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "hio/engine/flag_scope.hpp"
+
 namespace hio {
 
 namespace {
@@ -56,18 +58,6 @@ void release_stop_signals() {
     g_stop_signal = 0;  // caught for the catches and runs that are over
   }
 }
-
-// Sets a flag for as long as it lives (run() in progress, pace() waiting).
-class FlagScope {
- public:
-  explicit FlagScope(bool& flag) : flag_(flag) { flag_ = true; }
-  ~FlagScope() { flag_ = false; }
-  FlagScope(const FlagScope&) = delete;
-  FlagScope& operator=(const FlagScope&) = delete;
-
- private:
-  bool& flag_;
-};
 
 class SigintScope {
  public:

@@ -6,6 +6,7 @@
 #include "asio_core.hpp"
 #include "hio/engine/check.hpp"
 #include "hio/engine/doist.hpp"
+#include "hio/engine/flag_scope.hpp"
 #include "hio/io/log.hpp"
 #include "serial_transport.hpp"
 #include "tcp_transport.hpp"
@@ -28,18 +29,6 @@ AsioCore& asio_core(IoHub& hub) {
 }  // namespace detail
 
 namespace {
-
-// Restores a flag on every way out of a scope, exceptions included.
-class FlagScope {
- public:
-  explicit FlagScope(bool& flag) : flag_(flag) { flag_ = true; }
-  ~FlagScope() { flag_ = false; }
-  FlagScope(const FlagScope&) = delete;
-  FlagScope& operator=(const FlagScope&) = delete;
-
- private:
-  bool& flag_;
-};
 
 std::size_t scheme_index(Scheme scheme) {
   return static_cast<std::size_t>(scheme);

@@ -277,7 +277,7 @@ struct Replayer::Feed final : public TransportFactory {
   const JournalTrailer* recorded_error() {
     if (end_tyme() == kTymeNever || !end_recorded) return nullptr;
     const JournalTrailer* t = reader.trailer();
-    return t != nullptr && t->end == RunOutcome::error ? t : nullptr;
+    return t != nullptr && ended_by_exception(*t) ? t : nullptr;
   }
   void compare_thrown();
   Tyme end_tyme();
@@ -523,7 +523,7 @@ Tyme Replayer::Feed::end_tyme() {
   // is that tyme still), and its exit's closes are stamped with it. That pass
   // ran: the replay runs it too, so that its doers meet what made them throw.
   const JournalTrailer* t = reader.trailer();
-  if (end_recorded && t != nullptr && t->end == RunOutcome::error && *end != kTymeNever) {
+  if (end_recorded && t != nullptr && ended_by_exception(*t) && *end != kTymeNever) {
     end = tyme_after(*end, header_tock);
   }
   if (noisy && options.overrun > Tock{0}) end = tyme_after(*end, options.overrun);
@@ -1665,7 +1665,7 @@ const char* to_string(ReplayStatus status) {
 }
 
 std::string format_divergence(const ReplayDivergence& d) {
-  std::string out = "replay diverged at pass " + std::to_string(d.pass) + " (tyme " +
+  std::string out = std::string(kDivergedEndPrefix) + "pass " + std::to_string(d.pass) + " (tyme " +
                     format_seconds(d.tyme) + " s)";
   // An end that differs is the run's, no channel's.
   if (d.kind != DivergenceKind::end_differs) out += " on channel #" + std::to_string(d.channel);
@@ -1724,7 +1724,7 @@ std::string format_noise_stats(const NoiseStats& n) {
 }
 
 std::string format_replay_error_end(const ReplayResult& r) {
-  const bool recorded = r.recorded_trailer && r.recorded_trailer->end == RunOutcome::error;
+  const bool recorded = r.recorded_trailer && ended_by_exception(*r.recorded_trailer);
   if (!r.error && !recorded) return "";
   std::string out = "; ";
   if (r.error) {

@@ -114,4 +114,9 @@ std::string describe_noise_chain(const std::vector<NoiseStep>& chain) {
   return out;
 }
 
+bool ended_by_exception(const JournalTrailer& trailer) {
+  return trailer.end == RunOutcome::error &&
+         std::string_view(trailer.end_text).rfind(kDivergedEndPrefix, 0) != 0;
+}
+
 }  // namespace hio::replay

@@ -201,8 +201,8 @@ class EchoServer final : public EchoServerDoer {
                                 const std::string& address) {
     ChannelOptions o = buffered(spec);
     o.remotes_max = bounded(spec, "remotes_max", kRemotesMax);
-    set_handshake_timeout(spec, address, o);
     o.tls = tls_options(spec, context, address, true);
+    set_handshake_timeout(spec, address, o);  // after tls: it sets o.tls's timeout
     return o;
   }
   static std::string listen_address(const DoerSpec& spec, BuildContext& context) {
@@ -272,9 +272,9 @@ class EchoClient final : public TcpClientDoer {
                                 const std::string& address) {
     ChannelOptions o = buffered(spec);
     o.connect_timeout = spec.duration("connect_timeout");
-    set_handshake_timeout(spec, address, o);
     o.retry = spec.duration("retry");
     o.tls = tls_options(spec, context, address, false);
+    set_handshake_timeout(spec, address, o);  // after tls: it sets o.tls's timeout
     return o;
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {

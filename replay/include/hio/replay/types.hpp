@@ -131,6 +131,16 @@ struct JournalTrailer {
   friend bool operator==(const JournalTrailer&, const JournalTrailer&) = default;
 };
 
+// How a divergence report (format_divergence) starts: also the end_text of
+// the journal a diverged replay writes.
+inline constexpr std::string_view kDivergedEndPrefix = "replay diverged at ";
+
+// The recorded run ended because a doer threw: end = error, except the end a
+// replay gives its own journal when it diverged (end_text "replay diverged
+// at ..."): there the replayer stopped the doers, none threw, and a replay of
+// that journal ends where it ended.
+bool ended_by_exception(const JournalTrailer& trailer);
+
 // A ChannelEvent that owns its strings (ChannelEvent's views are only valid
 // while the hub or the reader that made them is on the same event or frame).
 struct OwnedEvent {
