@@ -49,16 +49,23 @@ IoHub::~IoHub() {
     log->hub_ = nullptr;
   // Transports first, silently, while the event loop they use still exists.
   channels_.clear();
-  // Then the factories that keep the hub (a SimNet) forget it, each once.
+  // Then the factories that keep the hub (a SimNet) forget it. Only those
+  // that asked: a test's or a user's factory may be destroyed before the hub.
   std::vector<TransportFactory*> told;
-  auto tell = [&](TransportFactory* factory) {
-    if (factory == nullptr || std::find(told.begin(), told.end(), factory) != told.end()) return;
-    told.push_back(factory);
+  told.swap(told_when_destroyed_);
+  for (TransportFactory* factory : told)
     factory->hub_destroyed(*this);
-  };
-  for (TransportFactory* factory : factories_)
-    tell(factory);
-  tell(override_);
+}
+
+void IoHub::tell_when_destroyed(TransportFactory& factory) {
+  if (std::find(told_when_destroyed_.begin(), told_when_destroyed_.end(), &factory) ==
+      told_when_destroyed_.end()) {
+    told_when_destroyed_.push_back(&factory);
+  }
+}
+
+void IoHub::stop_telling(TransportFactory& factory) {
+  std::erase(told_when_destroyed_, &factory);
 }
 
 // ---- channels ---------------------------------------------------------------

@@ -40,6 +40,7 @@ SimNet::SimNet(Doist& doist, IoHub& io, SimNetOptions options)
     : core_(std::make_unique<detail::SimCore>(doist, hub_without_sim(io), options)) {
   io.set_factory(Scheme::sim, this);
   io.set_factory(Scheme::sim_serial, this);
+  io.tell_when_destroyed(*this);
   doist.attach(*this);
 }
 
@@ -48,6 +49,7 @@ SimNet::~SimNet() {
   if (!core_->has_hub()) return;  // destroyed first: nothing of it to undo
   core_->hub().set_factory(Scheme::sim, nullptr);
   core_->hub().set_factory(Scheme::sim_serial, nullptr);
+  core_->hub().stop_telling(*this);
 }
 
 void SimNet::hub_destroyed(IoHub&) noexcept {

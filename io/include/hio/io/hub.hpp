@@ -109,6 +109,11 @@ class IoHub final : public Reactor, public Tymee {
   TransportFactory* factory(Scheme scheme) const;
   // When set, makes every transport whatever the scheme (replay). nullptr clears.
   void set_override(TransportFactory* factory) { override_ = factory; }
+  // A factory that keeps this hub (a SimNet) asks to be told when the hub is
+  // destroyed (TransportFactory::hub_destroyed), and stops asking if it goes
+  // first. Only these are told: other factories may be gone by then.
+  void tell_when_destroyed(TransportFactory& factory);
+  void stop_telling(TransportFactory& factory);
 
   // ---- the choke point ----
   // A sink is added to one hub at a time: adding one that is added already
@@ -171,6 +176,7 @@ class IoHub final : public Reactor, public Tymee {
   std::map<std::uint32_t, std::unique_ptr<Channel>> channels_;
   std::array<TransportFactory*, 6> factories_{};
   TransportFactory* override_ = nullptr;
+  std::vector<TransportFactory*> told_when_destroyed_;
   std::vector<EventSink*> sinks_;
   std::vector<Log*> logs_;       // attached (Log::attach); detached when the hub goes
   std::vector<HeldEvent> held_;  // emitted while the Doist waited (emit)

@@ -196,7 +196,8 @@ class TransportFactory {
   static NoiseKey noise_key() { return NoiseKey{}; }
   // A hub this factory is installed on (set_factory or set_override) is being
   // destroyed, after its channels: a factory that keeps the hub forgets it
-  // here (SimNet does). Once per hub, however many schemes it serves there.
+  // here (SimNet does). Told only if it asked (IoHub::tell_when_destroyed),
+  // once per hub.
   virtual void hub_destroyed(IoHub& hub) noexcept { (void)hub; }
 
  private:
