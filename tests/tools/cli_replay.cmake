@@ -184,6 +184,30 @@ hio(replay ${udp} --noise drop=1 --seed 1 EXIT 0 1)
 require("${out}" "\nnoise:     ${all_rx} rx: ${all_rx} dropped, [^\n]*; tx: 0 mismatches, ${server_rx_bytes} bytes missing, 0 bytes extra, ${server_rx} datagrams missing, 0 datagrams extra\n"
         "drop=1: every answer missing")
 
+# Noise on a serial line's journal (serial_noisy_line: sim-serial, a byte
+# stream in 16-byte UART chunks): the recorded rx of both ends is perturbed as
+# any stream's, each decision a noise event on its serial channel; the same
+# noise seed gives a byte-identical journal, another seed another one.
+set(serial ${WORK}/serial_noisy_line.hioj)
+set(serial_noise "drop=0.05,dup=0.05,corrupt=0.05,delay=0-20ms,delay_p=0.2")
+hio(replay ${serial} --noise ${serial_noise} --seed 3 --record ${WORK}/serial3a.hioj EXIT 0 1)
+require("${out}" "^replay:    serial-noisy-line, seed 2, noise seed 3: perturbed\n" "serial noise status")
+require("${out}" "\nnoise:     [0-9]+ rx: [1-9][0-9]* dropped, [1-9][0-9]* delayed, [1-9][0-9]* duplicated, [1-9][0-9]* corrupted, 0 reordered, 0 undelivered; "
+        "serial noise counts")
+hio(replay ${serial} --noise ${serial_noise} --seed 3 --record ${WORK}/serial3b.hioj EXIT 0 1)
+require_same_files(${WORK}/serial3a.hioj ${WORK}/serial3b.hioj "serial replay --noise --seed 3 twice")
+hio(replay ${serial} --noise ${serial_noise} --seed 4 --record ${WORK}/serial4.hioj EXIT 0 1)
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/serial3a.hioj ${WORK}/serial4.hioj
+                RESULT_VARIABLE serial_differs)
+if(serial_differs EQUAL 0)
+  message(FATAL_ERROR "serial noise seeds 3 and 4 gave the same journal")
+endif()
+hio(inspect ${WORK}/serial3a.hioj --kind noise EXIT 0)
+require("${out}" "\np[0-9]+ [0-9.]+ s[0-9]+ #1 noise drop [0-9]+ [^\n]* detail=\"replay noise: dropped\"\n"
+        "a serial chunk of the device dropped")
+require("${out}" "\np[0-9]+ [0-9.]+ s[0-9]+ #2 noise [a-z]+ [^\n]* detail=\"replay noise: "
+        "the host's serial rx perturbed")
+
 # Noise on a real capture: same seed => byte-identical journals; another seed
 # => another run. (Whether the doers cope depends on the capture's timing:
 # exit 0 or 1.)
