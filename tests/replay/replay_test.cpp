@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -1333,17 +1334,89 @@ TEST(ReplayRetry, NoiseOnARetryingClientIsReproducibleBySeed) {
 
 // ---- noise ------------------------------------------------------------------------
 
-TEST(Replay, NoiseIsReproducibleBySeedAndJournaled) {
-  TempDir dir;
-  capture_sim(dir.file("sim.hioj"), true);
+// A serial line on SimNet (sim-serial://ttyA <-> ttyB, 9600 baud, 1 ms, bit
+// errors): a device "device" that echoes what it reads, and a host "host"
+// that writes a 40-byte line every 50 ms (10 lines: 42 ms each at 9600 baud)
+// and reads the echo. Its rx comes in chunks of the UART FIFO (16 bytes), as
+// a serial line's does.
+class SerialScene {
+ public:
+  explicit SerialScene(IoHub& io)
+      : device_(io, "sim-serial://ttyB?baud=9600", {}, "device"),
+        host_(io, "sim-serial://ttyA?baud=9600", {}, "host") {}
+  std::vector<Doer*> doers() { return {&device_, &host_}; }
+
+ private:
+  class Echo final : public SerialDoer {
+   public:
+    using SerialDoer::SerialDoer;
+
+   protected:
+    void serve(Channel& line) override {
+      line.consume(line.write(line.peek().substr(0, line.tx_space())));
+    }
+  };
+  class Liner final : public SerialDoer {
+   public:
+    using SerialDoer::SerialDoer;
+
+   protected:
+    void serve(Channel& line) override {
+      (void)line.read();
+      const Tyme due{Tock{50'000'000} * sent_};
+      if (line.connected() && sent_ < 10 && tyme() >= due) {
+        std::string text = "line " + std::to_string(sent_) + " ";
+        text.resize(39, static_cast<char>('a' + sent_));
+        text += "\n";
+        if (line.tx_space() >= text.size()) {
+          (void)line.write(text);
+          ++sent_;
+        }
+      }
+      if (sent_ < 10) rerun();
+    }
+
+   private:
+    int sent_ = 0;
+  };
+
+  Echo device_;
+  Liner host_;
+};
+
+// Records the serial scene for 700 ms: every line echoed by 550 ms, some
+// damaged by the line's bit errors (the SimNet's own noise events, replayed
+// as inputs).
+JournalTrailer capture_serial(const std::string& path) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 13});
+  net.add_serial("ttyA", "ttyB", {.latency = kTock, .bit_error = 0.001});
+  JournalHeader header;
+  header.seed = 13;
+  header.scenario = "serial scene";
+  Journal journal(doist, io, path, header);
+  SerialScene scene(io);
+  journal.run(scene.doers(), Tock{700'000'000});
+  return *journal.trailer();
+}
+
+// The same journal and noise seed give a byte-identical replay journal,
+// another seed another one; every decision is a noise event in it.
+// `replay_to(options, out)` replays the recorded journal into a journal at out.
+void expect_noise_reproducible_by_seed(
+    const TempDir& dir,
+    const std::function<Replayed(const ReplayOptions&, const std::string&)>& replay_to) {
   ReplayOptions noisy;
   noisy.noise =
       parse_noise_spec("drop=0.1,delay=0-20ms,delay_p=0.2,dup=0.1,corrupt=0.1,reorder=0.1");
   noisy.noise_seed = 1;
-  const Replayed a = replay(dir.file("sim.hioj"), sim_scene(), dir.file("a.hioj"), noisy);
-  const Replayed b = replay(dir.file("sim.hioj"), sim_scene(), dir.file("b.hioj"), noisy);
+  const Replayed a = replay_to(noisy, dir.file("a.hioj"));
+  const Replayed b = replay_to(noisy, dir.file("b.hioj"));
   noisy.noise_seed = 2;
-  const Replayed c = replay(dir.file("sim.hioj"), sim_scene(), dir.file("c.hioj"), noisy);
+  const Replayed c = replay_to(noisy, dir.file("c.hioj"));
 
   EXPECT_EQ(a.result.status, ReplayStatus::perturbed);
   const NoiseStats& n = a.result.noise;
@@ -1355,12 +1428,69 @@ TEST(Replay, NoiseIsReproducibleBySeedAndJournaled) {
   EXPECT_NE(a.result.digest, c.result.digest);
 
   // Every decision is a noise event in the replay's journal (besides the
-  // SimNet's own jitter events, replayed as recorded).
+  // SimNet's own noise events, replayed as recorded).
   std::uint64_t noise_events = 0;
   for (const PassRecord& p : read_journal(dir.file("a.hioj")).frames)
     for (const OwnedEvent& e : p.events)
       if (e.kind == EventKind::noise && e.text.starts_with("replay noise: ")) ++noise_events;
   EXPECT_EQ(noise_events, n.dropped + n.delayed + n.duplicated + n.corrupted + n.reordered);
+}
+
+TEST(Replay, NoiseIsReproducibleBySeedAndJournaled) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  expect_noise_reproducible_by_seed(dir, [&](const ReplayOptions& o, const std::string& out) {
+    return replay(dir.file("sim.hioj"), sim_scene(), out, o);
+  });
+}
+
+// Noise on replay applies to serial lines as to every channel (a serial line
+// is a byte stream: its recorded rx chunks are dropped, delayed, duplicated or
+// get a bit flipped, delivered in order, never reordered), reproducibly.
+TEST(Replay, NoiseOnASerialLineIsReproducibleBySeedAndJournaled) {
+  TempDir dir;
+  capture_serial(dir.file("serial.hioj"));
+  // The line's own bit errors are in the journal, and the replay without
+  // noise is identical.
+  std::uint64_t line_noise = 0;
+  for (const PassRecord& p : read_journal(dir.file("serial.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::noise) ++line_noise;
+  EXPECT_GT(line_noise, 0u);
+  const Replayed same = replay_scene<SerialScene>(dir.file("serial.hioj"), {});
+  ASSERT_TRUE(same.result.identical()) << same.text;
+
+  const auto replay_to = [&](const ReplayOptions& o, const std::string& out) {
+    ReplayRun how;
+    how.options = o;
+    how.out = out;
+    return replay_scene<SerialScene>(dir.file("serial.hioj"), how);
+  };
+  expect_noise_reproducible_by_seed(dir, replay_to);
+
+  // Each kind on its own reaches the serial channels' rx (#1 the device, #2
+  // the host); reorder is drawn and does nothing to a stream.
+  for (const char* spec : {"drop=0.2", "dup=0.2", "corrupt=0.2", "delay=0-20ms"}) {
+    SCOPED_TRACE(spec);
+    ReplayOptions o;
+    o.noise = parse_noise_spec(spec);
+    o.noise_seed = 3;
+    const Replayed r = replay_to(o, dir.file("kind.hioj"));
+    const NoiseStats& n = r.result.noise;
+    EXPECT_GT(n.dropped + n.duplicated + n.corrupted + n.delayed, 0u) << format_noise_stats(n);
+    EXPECT_EQ(n.undelivered, 0u) << format_noise_stats(n);
+    std::set<std::uint32_t> channels;
+    for (const PassRecord& p : read_journal(dir.file("kind.hioj")).frames)
+      for (const OwnedEvent& e : p.events)
+        if (e.kind == EventKind::noise && e.text.starts_with("replay noise: "))
+          channels.insert(e.channel);
+    EXPECT_EQ(channels, (std::set<std::uint32_t>{1, 2}));
+  }
+  ReplayOptions reorder;
+  reorder.noise = parse_noise_spec("reorder=1");
+  const Replayed r = replay_to(reorder, dir.file("reorder.hioj"));
+  EXPECT_EQ(r.result.noise.reordered, 0u);
+  EXPECT_EQ(r.result.digest, same.result.digest);
 }
 
 // The side of a channel's tx comparison that runs ahead keeps at most

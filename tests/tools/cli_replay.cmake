@@ -145,6 +145,69 @@ require("${out}" "\nexpect:    6 of 6 passed\n" "mild noise passes")
 # doers that talk to each other (a real capture's replay has no such note, below).
 require("${err}" "^hio replay: note: every channel of this journal is a SimNet channel" "sim note")
 
+# The responder's rx in the journal (#1 "server"): how many datagrams, and
+# their bytes; and every channel's rx. The counts a noise replay must give are
+# worked out from these, by hand.
+function(rx_of journal channel count_var bytes_var)
+  if(channel STREQUAL "")
+    hio(inspect ${journal} --kind rx EXIT 0)
+  else()
+    hio(inspect ${journal} --channel ${channel} --kind rx EXIT 0)
+  endif()
+  string(REGEX MATCHALL "\n[^\n]* #[0-9]+ rx [0-9]+ " lines "${out}")
+  set(count 0)
+  set(bytes 0)
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE ".* rx ([0-9]+) $" "\\1" n "${line}")
+    math(EXPR count "${count} + 1")
+    math(EXPR bytes "${bytes} + ${n}")
+  endforeach()
+  set(${count_var} ${count} PARENT_SCOPE)
+  set(${bytes_var} ${bytes} PARENT_SCOPE)
+endfunction()
+rx_of(${udp} 1 server_rx server_rx_bytes)
+rx_of(${udp} "" all_rx all_rx_bytes)
+if(server_rx LESS 100)
+  message(FATAL_ERROR "the udp journal's responder got ${server_rx} datagrams")
+endif()
+# UDP tx is compared datagram by datagram: with every rx delivered twice
+# (dup=1) the responder answers each request it got twice - one datagram
+# extra per request, its bytes extra, and every recorded answer still pairs
+# (no mismatch); the requester's requests are the recorded ones. Compared as
+# one byte stream, every answer after the first duplicate was a mismatch.
+hio(replay ${udp} --noise dup=1 --seed 1 EXIT 0 1)
+require("${out}" "\nnoise:     ${all_rx} rx: 0 dropped, 0 delayed, ${all_rx} duplicated, 0 corrupted, 0 reordered, 0 undelivered; tx: 0 mismatches, 0 bytes missing, ${server_rx_bytes} bytes extra, 0 datagrams missing, ${server_rx} datagrams extra\n"
+        "dup=1: one extra answer per request the responder got")
+# Every rx dropped: the responder answers nothing - each of its recorded
+# answers (one per request it got) is missing, and nothing else differs.
+hio(replay ${udp} --noise drop=1 --seed 1 EXIT 0 1)
+require("${out}" "\nnoise:     ${all_rx} rx: ${all_rx} dropped, [^\n]*; tx: 0 mismatches, ${server_rx_bytes} bytes missing, 0 bytes extra, ${server_rx} datagrams missing, 0 datagrams extra\n"
+        "drop=1: every answer missing")
+
+# Noise on a serial line's journal (serial_noisy_line: sim-serial, a byte
+# stream in 16-byte UART chunks): the recorded rx of both ends is perturbed as
+# any stream's, each decision a noise event on its serial channel; the same
+# noise seed gives a byte-identical journal, another seed another one.
+set(serial ${WORK}/serial_noisy_line.hioj)
+set(serial_noise "drop=0.05,dup=0.05,corrupt=0.05,delay=0-20ms,delay_p=0.2")
+hio(replay ${serial} --noise ${serial_noise} --seed 3 --record ${WORK}/serial3a.hioj EXIT 0 1)
+require("${out}" "^replay:    serial-noisy-line, seed 2, noise seed 3: perturbed\n" "serial noise status")
+require("${out}" "\nnoise:     [0-9]+ rx: [1-9][0-9]* dropped, [1-9][0-9]* delayed, [1-9][0-9]* duplicated, [1-9][0-9]* corrupted, 0 reordered, 0 undelivered; "
+        "serial noise counts")
+hio(replay ${serial} --noise ${serial_noise} --seed 3 --record ${WORK}/serial3b.hioj EXIT 0 1)
+require_same_files(${WORK}/serial3a.hioj ${WORK}/serial3b.hioj "serial replay --noise --seed 3 twice")
+hio(replay ${serial} --noise ${serial_noise} --seed 4 --record ${WORK}/serial4.hioj EXIT 0 1)
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/serial3a.hioj ${WORK}/serial4.hioj
+                RESULT_VARIABLE serial_differs)
+if(serial_differs EQUAL 0)
+  message(FATAL_ERROR "serial noise seeds 3 and 4 gave the same journal")
+endif()
+hio(inspect ${WORK}/serial3a.hioj --kind noise EXIT 0)
+require("${out}" "\np[0-9]+ [0-9.]+ s[0-9]+ #1 noise drop [0-9]+ [^\n]* detail=\"replay noise: dropped\"\n"
+        "a serial chunk of the device dropped")
+require("${out}" "\np[0-9]+ [0-9.]+ s[0-9]+ #2 noise [a-z]+ [^\n]* detail=\"replay noise: "
+        "the host's serial rx perturbed")
+
 # Noise on a real capture: same seed => byte-identical journals; another seed
 # => another run. (Whether the doers cope depends on the capture's timing:
 # exit 0 or 1.)
