@@ -230,21 +230,19 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     return true;
   }
   if (result.passed || options.journal_dir.empty()) return true;
-  const std::string journal = journal_path(options.journal_dir, seed);
+  std::string journal = journal_path(options.journal_dir, seed);
   const std::string shown = "seed " + std::to_string(seed);
   try {
     const SeedRun again = runner(seed, journal, stop);
     if (again.stopped) {
-      std::error_code ignored;
-      std::filesystem::remove(journal, ignored);
+      remove_journal(journal);
       result.note = shown + ": journal not saved: interrupted";
     } else if (again.digest == result.digest) {
       result.journal = journal;
     } else if (again.passed) {
       // A bug (virtual time is deterministic): the journal would show a
       // passing run beside a failing result, so it is not kept.
-      std::error_code ignored;
-      std::filesystem::remove(journal, ignored);
+      remove_journal(journal);
       result.note = shown + " gave digest " + replay::format_digest(result.digest) +
                     " and failed, then " + replay::format_digest(again.digest) +
                     " and passed when re-run for its journal: not deterministic; no journal kept";
@@ -259,8 +257,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     }
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
-    std::error_code ignored;
-    std::filesystem::remove(journal, ignored);
+    remove_journal(journal);
     result.journal_lost = true;
     result.note = shown + ": cannot record: " + e.what();
   }
@@ -391,9 +388,8 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   // Seeds that finished after the first abandoned one are dropped with their
   // journals: the report covers a prefix of the shard, so a resumed sweep
   // starts right after it.
-  for (const auto& [index, result] : waiting) {
-    std::error_code ignored;
-    if (!result.journal.empty()) std::filesystem::remove(result.journal, ignored);
+  for (auto& [index, result] : waiting) {
+    if (!result.journal.empty()) remove_journal(result.journal);
   }
   const bool all_done = end.done != 0 && end.done - 1 == last_index;
   end.interrupted = stop && !all_done;
