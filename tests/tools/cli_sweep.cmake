@@ -134,3 +134,37 @@ endforeach()
 if(NOT report MATCHES "\"seed\": 1, \"passed\": true, [^}]*\"journal\": \"\"\\}")
   message(FATAL_ERROR "passing seed 1 not in the report:\n${report}")
 endif()
+
+# --keep 2 with --jobs 2: the same seeds listed, journals of the first two
+# failing seeds only (seeds journaled out of order beyond them are removed),
+# the others "beyond_keep" in the report.
+execute_process(COMMAND ${HIO} sweep ${SCENARIOS}/tcp_echo_jitter.toml --seeds 1..200 --jobs 2
+                        --out ${WORK}/keep --keep 2
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err STREQUAL "")
+  message(FATAL_ERROR "sweep --keep 2: exit ${rc}\n${out}\n${err}")
+endif()
+string(REPLACE "${WORK}/keep" "${WORK}/j1" out_keep "${out}")
+string(REPLACE "journals of failing seeds as seed-N.hioj"
+       "journals of 2 of the ${failed} failing seeds as seed-N.hioj (--keep 2)" expected "${out1}")
+if(NOT out_keep STREQUAL expected)
+  message(FATAL_ERROR "--keep 2 output:\n${out}\nexpected:\n${expected}")
+endif()
+list(GET lines 0 first)
+list(GET lines 1 second)
+string(REGEX REPLACE "seed ([0-9]+): FAIL" "seed-\\1.hioj" first "${first}")
+string(REGEX REPLACE "seed ([0-9]+): FAIL" "seed-\\1.hioj" second "${second}")
+file(GLOB kept RELATIVE ${WORK}/keep ${WORK}/keep/*.hioj)
+list(SORT kept)
+set(wanted ${first} ${second})
+list(SORT wanted)
+if(NOT kept STREQUAL wanted)
+  message(FATAL_ERROR "--keep 2 kept ${kept}, not ${wanted}")
+endif()
+file(READ ${WORK}/keep/report.json report)
+string(REGEX MATCHALL "\"beyond_keep\": true" beyond "${report}")
+list(LENGTH beyond beyond_count)
+math(EXPR beyond_wanted "${failed} - 2")
+if(NOT beyond_count EQUAL beyond_wanted)
+  message(FATAL_ERROR "${beyond_count} seeds beyond --keep 2 in the report, not ${beyond_wanted}")
+endif()

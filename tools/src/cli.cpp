@@ -119,6 +119,7 @@ struct SweepArgs {
   bool json = false;
   std::string out;
   bool force = false;
+  std::optional<std::string> keep;
 };
 
 struct ReplayArgs {
@@ -151,6 +152,7 @@ struct InspectArgs {
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
   ShardSeeds seeds;
+  std::optional<std::uint64_t> keep;  // --keep N
   try {
     if (args.jobs == 0 || args.jobs > kSweepJobsMax) {
       throw std::invalid_argument("--jobs " + std::to_string(args.jobs) + ": must be from 1 to " +
@@ -164,6 +166,15 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
       throw std::invalid_argument(
           "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
           "--out nothing is written");
+    }
+    if (args.keep) {
+      // Journals are kept only in --out DIR: without it there is nothing to limit.
+      if (args.out.empty()) {
+        throw std::invalid_argument(
+            "--keep needs --out DIR: it limits the journals saved there, "
+            "and without --out none is saved");
+      }
+      keep = parse_u64(*args.keep, "--keep");
     }
     for (const std::string& set : args.sets) {
       if (set.substr(0, set.find('=')) == "run.seed") {
@@ -198,9 +209,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   }
   SweepOptions options;
   options.jobs = args.jobs;
-  return sweep_command(scenario, registry, seeds, options,
-                       SweepCommand{args.scenario, args.shard, args.json, args.out, args.force},
-                       std::cout, std::cerr);
+  SweepCommand command{args.scenario, args.shard, args.json, args.out, args.force};
+  command.keep = keep;
+  return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
 }
 
 int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
@@ -1069,6 +1080,12 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   sweep_cmd->add_flag(
       "--force", sweep_args.force,
       "with --out: remove an earlier sweep's report.json and the seed-N.hioj it lists first");
+  sweep_cmd
+      ->add_option("--keep", sweep_args.keep,
+                   "with --out: journal only the first N failing seeds in seed order (N >= "
+                   "0; default all); the others are listed, with \"beyond_keep\": true in "
+                   "report.json")
+      ->type_name("N");
 
   // CLI11 would answer "A subcommand is required" to a misspelt command.
   if (argc > 1 && argv[1][0] != '-') {

@@ -208,10 +208,12 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
 }
 
 // Runs one seed; with a journal directory, a failing seed runs again with
-// recording (a real-time one is recorded as it runs: run_recorded_seed).
+// recording if `may_keep()` says its journal can still be among the kept
+// ones (a real-time one is recorded as it runs: run_recorded_seed).
 // Returns false if a signal abandoned the run (`stop` is set).
 bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
-              const std::atomic<bool>& stop, SeedResult& result) {
+              const std::atomic<bool>& stop, const std::function<bool()>& may_keep,
+              SeedResult& result) {
   result.seed = seed;
   if (options.journal_as_it_runs && !options.journal_dir.empty()) {
     return run_recorded_seed(runner, seed, options, stop, result);
@@ -229,7 +231,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     result.first_failure = std::string("error: ") + error.what();
     return true;
   }
-  if (result.passed || options.journal_dir.empty()) return true;
+  if (result.passed || options.journal_dir.empty() || !may_keep()) return true;
   std::string journal = journal_path(options.journal_dir, seed);
   const std::string shown = "seed " + std::to_string(seed);
   try {
@@ -318,6 +320,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   bool claimed_all = false;
   std::uint64_t next_claim = 0;
   std::map<std::uint64_t, SeedResult> waiting;
+  std::uint64_t failed_reported = 0;  // failing seeds among [0, end.done)
   std::atomic<bool> stop{false};
   std::atomic<int> stop_signal{0};  // the first SIGINT or SIGTERM seen
 
@@ -336,8 +339,18 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
         ++next_claim;
       }
       lock.unlock();
+      // Whether the failing seeds known before `index` leave room for its
+      // journal: they are at least these, so one refused is surely beyond.
+      auto may_keep = [&, index] {
+        if (!options.journals_max) return true;
+        std::lock_guard<std::mutex> guard(mutex);
+        std::uint64_t before = failed_reported;
+        for (auto it = waiting.begin(); it != waiting.end() && it->first < index; ++it)
+          before += it->second.passed ? 0u : 1u;
+        return before < *options.journals_max;
+      };
       SeedResult result;
-      const bool finished = run_seed(runner, seeds.at(index), options, stop, result);
+      const bool finished = run_seed(runner, seeds.at(index), options, stop, may_keep, result);
       lock.lock();
       if (!finished) {
         changed.notify_all();
@@ -345,7 +358,18 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
       }
       waiting.emplace(index, std::move(result));
       while (!waiting.empty() && waiting.begin()->first == end.done) {
-        on_result(waiting.begin()->second);
+        SeedResult& next = waiting.begin()->second;
+        failed_reported += next.passed ? 0u : 1u;
+        if (!next.passed && options.journals_max && !options.journal_dir.empty() &&
+            failed_reported > *options.journals_max) {
+          // Beyond the first N: its journal (made before that was known) goes,
+          // and so does what was said about one that was not wanted.
+          if (!next.journal.empty()) remove_journal(next.journal);
+          next.note.clear();
+          next.journal_lost = false;
+          next.beyond_keep = true;
+        }
+        on_result(next);
         waiting.erase(waiting.begin());
         ++end.done;
       }
@@ -403,7 +427,8 @@ std::string format_seed_result_json(const SeedResult& r, bool journal) {
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
          ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
          json_field("first_failure", r.first_failure) +
-         (journal ? ", " + json_field("journal", r.journal) : "") + "}";
+         (journal ? ", " + json_field("journal", r.journal) : "") +
+         (journal && r.beyond_keep ? ", \"beyond_keep\": true" : "") + "}";
 }
 
 namespace {
@@ -630,11 +655,14 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   }
   SweepOptions run_options = options;
   run_options.journal_dir = command.out;
+  run_options.journals_max = command.keep;
   std::uint64_t failed = 0;
   std::uint64_t journals = 0;       // saved
   std::uint64_t journals_lost = 0;  // wanted, and could not be written
+  std::uint64_t beyond_keep = 0;    // failing, after the first --keep N
   auto on_result = [&](const SeedResult& r) {
     if (!r.passed) ++failed;
+    beyond_keep += r.beyond_keep ? 1u : 0u;
     journals += r.journal.empty() ? 0u : 1u;
     journals_lost += r.journal_lost ? 1u : 0u;
     if (!r.note.empty()) err << command.name << ": " << message_text(r.note) << "\n";
@@ -701,6 +729,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
       saved = journals == failed ? "journals of failing seeds as seed-N.hioj"
                                  : "journals of " + std::to_string(journals) + " of the " +
                                        std::to_string(failed) + " failing seeds as seed-N.hioj";
+      if (beyond_keep > 0) saved += " (--keep " + std::to_string(*command.keep) + ")";
     }
     if (report_written) {
       out << "report in " << display_text(report_path) << (saved.empty() ? "" : ", " + saved)
