@@ -97,3 +97,14 @@ run_tool(${THROWING} sweep ${SCENARIOS}/tcp_echo_jitter.toml --seeds 1..2 --out 
 require("${out}" "seed 1: FAIL error: protocol violation: 600 bytes" "sweep: the seed's error")
 run_tool(${THROWING} replay ${WORK}/swept/seed-1.hioj EXIT 5)
 require("${out}" "\\(reproduced\\)" "sweep: the kept journal reproduces the error")
+# Its digest is reported: the run's, as hio run prints it and the journal's
+# trailer holds it.
+file(READ ${WORK}/swept/report.json report)
+if(NOT report MATCHES "\"seed\": 1, \"passed\": false, \"end\": \"error\", \"digest\": \"([0-9a-f]+)\"")
+  message(FATAL_ERROR "sweep: no digest for the seed whose doer threw:\n${report}")
+endif()
+set(reported ${CMAKE_MATCH_1})
+run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --seed 1 EXIT 5)
+require("${out}" "digest:    ${reported}\n" "sweep: the error seed's digest is hio run's")
+hio(inspect ${WORK}/swept/seed-1.hioj --kind close EXIT 0)
+require("${out}" "\ntrailer [^\n]* digest=${reported} " "sweep: the error seed's digest is its journal's")

@@ -250,6 +250,11 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe"})");
+  // A doer threw: the run ran to that end, and its digest is known.
+  r.doer_threw = true;
+  EXPECT_EQ(format_seed_result_json(r),
+            R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
+            R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe"})");
 }
 
 }  // namespace

@@ -158,12 +158,12 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.first_failure = run.first_failure;
   result.digest = run.digest;
   result.end = run.end;
-  // A doer threw: its end is "error"; the seed's journal (end=error) is kept
-  // with the failing ones, and its replay reproduces it.
-  if (run.error) {
-    result.error = true;
-    result.first_failure = "error: " + *run.error;
-  }
+  // A doer threw: its end is "error", its digest the run's (deterministic
+  // up to the exception); the seed's journal (end=error) is kept with the
+  // failing ones, and its replay reproduces it.
+  result.error = run.error.has_value();
+  result.doer_threw = run.error.has_value();
+  if (run.error) result.first_failure = "error: " + *run.error;
 }
 
 void remove_journal(std::string& path) {
@@ -423,7 +423,9 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 
 std::string format_seed_result_json(const SeedResult& r, bool journal) {
   const std::string end = r.error ? "error" : to_string(r.end);
-  const std::string digest = r.error ? "null" : "\"" + replay::format_digest(r.digest) + "\"";
+  const bool digest_known = !r.error || r.doer_threw;
+  const std::string digest =
+      digest_known ? "\"" + replay::format_digest(r.digest) + "\"" : std::string("null");
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
          ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
          json_field("first_failure", r.first_failure) +

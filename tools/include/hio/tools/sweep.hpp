@@ -56,8 +56,12 @@ struct SeedResult {
   bool passed = false;
   std::string first_failure{};  // empty when passed; the error text if the run threw
   // The run threw: it could not be built (never started), or a doer threw.
-  // `end` and `digest` then mean nothing (JSON: "end": "error", "digest": null).
+  // `end` then means nothing (JSON: "end": "error"), nor does `digest`
+  // unless `doer_threw` (JSON: "digest": null).
   bool error = false;
+  // A doer threw: the run ran to that end, deterministic as any, and
+  // `digest` is its digest (its journal's trailer's, what hio run prints).
+  bool doer_threw = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
   std::string journal{};      // the failing run's journal, if one was saved
@@ -134,7 +138,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 
 // One JSON object for a seed: seed, passed, end ("done", "limit",
 // "interrupted", "stalled", or "error" when the run threw), digest (null
-// for "error"), first_failure and, with `journal`, the journal ("" when none
+// for "error" unless a doer threw), first_failure and, with `journal`, the journal ("" when none
 // was saved) and, for a failing seed after the first --keep N, "beyond_keep":
 // true. Strings that are not valid UTF-8 appear as "<name>_hex" (the bytes
 // in hex) instead, as in `hio inspect --json`.
