@@ -147,6 +147,7 @@ struct InspectArgs {
   std::vector<std::string> kinds;
   std::optional<std::string> from;
   std::optional<std::string> to;
+  bool resync = false;  // read past damage, and print each hole where it was
 };
 
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
@@ -594,6 +595,12 @@ struct ChannelSelection {
   std::string problem;  // "" if every --channel was found
 };
 
+replay::ReaderOptions inspect_reader_options(const InspectArgs& args) {
+  replay::ReaderOptions options;
+  options.resync = args.resync;
+  return options;
+}
+
 ChannelSelection select_channels(const InspectArgs& args, const replay::JournalReader& reader) {
   std::map<std::uint32_t, std::string> known{{0, ""}};  // id -> name
   for (const replay::ChannelInfo& info : reader.header()->channels)
@@ -620,7 +627,7 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
       if (!std::filesystem::is_regular_file(args.journal, ec)) {
         header_only = true;
       } else {
-        replay::JournalReader again(args.journal);
+        replay::JournalReader again(args.journal, inspect_reader_options(args));
         (void)replay::for_each_event(again, replay::EventFilter{},
                                      [&](const replay::FrameView&, const ChannelEvent& e) {
                                        std::string& name = known[e.channel];
@@ -669,7 +676,7 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
 }
 
 int do_inspect(const InspectArgs& args) {
-  replay::JournalReader reader(args.journal);
+  replay::JournalReader reader(args.journal, inspect_reader_options(args));
   if (reader.header() == nullptr) {
     print_journal_error("inspect", args.journal, *reader.error());
     return kExitBadInput;
@@ -920,11 +927,8 @@ int do_salvage(const SalvageArgs& args) {
     std::cout << "kept:     " << r.frames << " pass frames, " << r.events << " events";
     if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
     std::cout << ", in " << display_text(args.output) << "\n";
-    for (const replay::JournalHole& h : r.holes) {
-      std::cout << "skipped:  bytes " << h.offset << "-" << h.end << " (" << h.end - h.offset
-                << " bytes, " << (h.lost ? "events lost" : "no event lost")
-                << "): " << display_text(h.why.describe()) << "\n";
-    }
+    for (const replay::JournalHole& h : r.holes)
+      std::cout << "skipped:  " << display_text(replay::describe_hole(h)) << "\n";
     if (!r.damage) {
       std::cout << "input:    complete (its trailer is kept"
                 << (r.holes.empty() ? ")"
@@ -1027,6 +1031,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       ->allow_extra_args(false);
   inspect_cmd->add_option("--from", inspect_args.from, "only events at tyme >= this (e.g. 1.5s)");
   inspect_cmd->add_option("--to", inspect_args.to, "only events at tyme < this");
+  inspect_cmd->add_flag("--resync", inspect_args.resync,
+                        "go on past damage, as salvage --resync does: print each region skipped "
+                        "where it was (a hole line: byte range, bytes skipped, the damage)");
 
   DiffArgs diff_args;
   CLI::App* diff_cmd = app.add_subcommand(
