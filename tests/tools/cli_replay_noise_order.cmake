@@ -54,6 +54,11 @@ require("${out}" "ended: error: a doer threw protocol violation: 600 bytes\n" "r
 require("${out}" "journal:   [^\n]*bomb.hioj\n" "run summary journal")
 require("${err}" "a doer threw: protocol violation: 600 bytes; the journal [^\n]*bomb.hioj ends with it"
         "run stderr")
+# Precedence: a doer threw and expectations failed: 5, not 1; and stdout that
+# cannot be written leaves the 5 (only 0, 1 and 3 become 4).
+require("${out}" "\nexpect:    2 of 4 passed\n  FAIL  client.echoed == 40 " "run: expectations failed too")
+run_tool(sh -c "exec \"$0\" run \"$1\" > /dev/full" ${THROWING} ${SCENARIOS}/tcp_echo_jitter.toml EXIT 5)
+require("${err}" "hio: cannot write the output \\(stdout\\): " "run > /dev/full: said")
 run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --json EXIT 5)
 require("${out}" "\"end\": \"error\", \"error\": \"protocol violation: 600 bytes\"" "run --json")
 hio(inspect ${WORK}/bomb.hioj EXIT 0)
