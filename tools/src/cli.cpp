@@ -62,10 +62,10 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             terminated (SIGTERM). When several apply, hio run exits with the
             first of: 130/143 (a signal, at any moment), 2 (arguments,
             scenario file), 4 (--record cannot be created), 2 (the doer
-            tree cannot be built), 4 or 5 (the journal cannot be written, a
-            doer threw: the first ends the run), 1, 0; stdout that cannot
-            be written then makes a 0 or 1 a 4. A doer that threw is 5 even
-            if expectations failed. (docs/scenarios.md, Exit codes.))";
+            tree cannot be built), 4 (the journal cannot be written, to its
+            end), 5 (a doer threw, even if expectations failed), 1, 0;
+            stdout that cannot be written then makes a 0 or 1 a 4.
+            (docs/scenarios.md, Exit codes.))";
 
 // A scenario's problems are all listed, in file order, up to this many; a
 // last line counts the rest (a generated file can have thousands).
