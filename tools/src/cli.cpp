@@ -144,6 +144,7 @@ struct ReplayArgs {
   std::optional<std::string> shard;
   std::optional<std::string> out;
   bool force = false;
+  std::optional<std::string> keep;
 };
 
 struct InspectArgs {
@@ -155,6 +156,16 @@ struct InspectArgs {
   std::optional<std::string> to;
   bool resync = false;  // read past damage, and print each hole where it was
 };
+
+// --keep N of hio sweep and hio replay --seeds; nullopt without it. Throws
+// std::invalid_argument for a value that is not a whole number >= 0.
+std::optional<std::uint64_t> parse_keep(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return parse_u64(*text, "--keep");
+}
+constexpr const char* kKeepNeedsOut =
+    "--keep needs --out DIR: it limits the journals saved there, and without --out none is "
+    "saved";
 
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
@@ -174,15 +185,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
           "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
           "--out nothing is written");
     }
-    if (args.keep) {
-      // Journals are kept only in --out DIR: without it there is nothing to limit.
-      if (args.out.empty()) {
-        throw std::invalid_argument(
-            "--keep needs --out DIR: it limits the journals saved there, "
-            "and without --out none is saved");
-      }
-      keep = parse_u64(*args.keep, "--keep");
-    }
+    // Journals are kept only in --out DIR: without it there is nothing to limit.
+    if (args.keep && args.out.empty()) throw std::invalid_argument(kKeepNeedsOut);
+    keep = parse_keep(args.keep);
     for (const std::string& set : args.sets) {
       if (set.substr(0, set.find('=')) == "run.seed") {
         throw std::invalid_argument("--set " + set +
@@ -411,13 +416,15 @@ std::string replay_usage_problem(const ReplayArgs& args) {
   const std::pair<bool, const char*> sweep_only[] = {{args.jobs.has_value(), "--jobs"},
                                                      {args.shard.has_value(), "--shard"},
                                                      {args.out.has_value(), "--out"},
-                                                     {args.force, "--force"}};
+                                                     {args.force, "--force"},
+                                                     {args.keep.has_value(), "--keep"}};
   for (const auto& [given, name] : sweep_only) {
     if (given && !args.seeds) {
       return std::string(name) + " is for a noise sweep: it needs --noise SPEC --seeds A..B";
     }
   }
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
+  if (args.keep && !args.out) return kKeepNeedsOut;
   if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
   // The standard input is read once; these read the journal again (the
   // channel check, each seed's replay).
@@ -462,7 +469,9 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   ShardSeeds seeds;
   std::shared_ptr<const Scenario> scenario;
   bool all_simulated = false;
+  std::optional<std::uint64_t> keep;  // --keep N
   try {
+    keep = parse_keep(args.keep);
     if (jobs == 0 || jobs > kSweepJobsMax) {
       throw std::invalid_argument("--jobs " + std::to_string(jobs) + ": must be from 1 to " +
                                   std::to_string(kSweepJobsMax));
@@ -506,6 +515,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   SweepOptions sweep_options;
   sweep_options.jobs = jobs;
   SweepCommand command{"", shard, args.json, out, args.force};
+  command.keep = keep;
   command.report_head =
       json_field("replay", args.journal) + ", " + json_field("noise", options.noise) + ", " +
       (options.scenario_path.empty() ? std::string("\"scenario_file\": null")
@@ -1017,6 +1027,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   replay_cmd->add_flag("--force", replay_args.force,
                        "with --out: remove an earlier sweep's report.json and the seed-N.hioj "
                        "it lists first");
+  replay_cmd
+      ->add_option("--keep", replay_args.keep,
+                   "with --out: journal only the first N failing seeds in seed order, as hio "
+                   "sweep --keep")
+      ->type_name("N");
 
   InspectArgs inspect_args;
   CLI::App* inspect_cmd =
