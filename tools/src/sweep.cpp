@@ -209,13 +209,16 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
 
 // Runs one seed; with a journal directory, a failing seed runs again with
 // recording if `may_keep()` says its journal can still be among the kept
-// ones (a real-time one is recorded as it runs: run_recorded_seed).
+// ones (a real-time one is recorded as it runs, if it can: run_recorded_seed;
+// `may_keep()` only turns from true to false as failing seeds become known).
 // Returns false if a signal abandoned the run (`stop` is set).
 bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
               const std::atomic<bool>& stop, const std::function<bool()>& may_keep,
               SeedResult& result) {
   result.seed = seed;
-  if (options.journal_as_it_runs && !options.journal_dir.empty()) {
+  // Once N failing seeds before it are known, a journal of this one would
+  // not be kept: a real-time run is then not journaled at all.
+  if (options.journal_as_it_runs && !options.journal_dir.empty() && may_keep()) {
     return run_recorded_seed(runner, seed, options, stop, result);
   }
   try {

@@ -88,8 +88,9 @@ struct SweepOptions {
   // beyond_keep. A seed is re-run for its journal only while fewer than N
   // failing seeds before it are known; one journaled out of order by
   // another thread and found beyond N once the seeds before it are in (and
-  // a real-time run's, journaled as it runs) is removed then, so at most
-  // N + the seeds in flight are on disk at once.
+  // a real-time run's, journaled as it runs unless N failing seeds before it
+  // are known already) is removed then, so at most N + the seeds in flight
+  // are on disk at once.
   std::optional<std::uint64_t> journals_max{};
 };
 
