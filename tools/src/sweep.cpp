@@ -737,6 +737,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
       if (beyond_keep > 0) saved += " (--keep " + std::to_string(*command.keep) + ")";
     }
     if (report_written) {
+      if (saved.empty() && beyond_keep > 0) {
+        saved = "no journal saved (--keep " + std::to_string(*command.keep) + ")";
+      }
       out << "report in " << display_text(report_path) << (saved.empty() ? "" : ", " + saved)
           << "\n";
     } else if (!saved.empty()) {
