@@ -4,6 +4,7 @@
 
 #include "hio/replay/digest.hpp"
 #include "hio/replay/escape.hpp"
+#include "hio/replay/salvage.hpp"  // describe_hole
 
 namespace hio::replay {
 
@@ -259,11 +260,31 @@ std::string format_error(const JournalError& e, const FormatOptions& options) {
   return "error " + e.describe();
 }
 
+std::string format_hole(const JournalHole& h, const FormatOptions& options) {
+  if (options.format == LineFormat::json) {
+    std::string out = "{\"type\":\"hole\"";
+    append_json_number(out, "offset", h.offset);
+    append_json_number(out, "end", h.end);
+    append_json_number(out, "bytes", h.end - h.offset);
+    out += std::string(",\"lost\":") + (h.lost ? "true" : "false");
+    out += ",\"why\":" + format_error(h.why, options) + "}";
+    return out;
+  }
+  return "hole " + describe_hole(h);
+}
+
 InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
-    const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event) {
+    const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event,
+    const std::function<void(const JournalHole& hole)>& on_hole) {
   InspectSummary summary;
+  std::size_t holes_told = 0;
+  auto tell_holes = [&] {
+    for (; holes_told < reader.holes().size(); ++holes_told)
+      if (on_hole) on_hole(reader.holes()[holes_told]);
+  };
   while (const FrameView* frame = reader.next()) {
+    tell_holes();
     // Frames come in tyme order: nothing in this one or later can match.
     if (frame->tyme >= filter.until && filter.until != kTymeNever) {
       if (!filter.read_past_until) {
@@ -282,6 +303,7 @@ InspectSummary for_each_event(
       on_event(*frame, e);
     }
   }
+  tell_holes();
   summary.complete = reader.complete();
   summary.error = reader.error();
   return summary;
@@ -290,10 +312,12 @@ InspectSummary for_each_event(
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
                        const FormatOptions& options, std::ostream& out) {
   if (reader.header()) out << format_header(*reader.header(), options) << '\n';
-  InspectSummary summary =
-      for_each_event(reader, filter, [&](const FrameView& frame, const ChannelEvent& e) {
+  InspectSummary summary = for_each_event(
+      reader, filter,
+      [&](const FrameView& frame, const ChannelEvent& e) {
         out << format_event(e, frame.pass, options) << '\n';
-      });
+      },
+      [&](const JournalHole& hole) { out << format_hole(hole, options) << '\n'; });
   if (reader.trailer()) out << format_trailer(*reader.trailer(), options) << '\n';
   if (summary.error) out << format_error(*summary.error, options) << '\n';
   if (const std::optional<InspectSummary::Stop>& stop = summary.stopped) {

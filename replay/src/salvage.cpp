@@ -20,6 +20,12 @@ std::string describe_holes(const std::vector<JournalHole>& holes) {
   return out;
 }
 
+std::string describe_hole(const JournalHole& h) {
+  return "bytes " + std::to_string(h.offset) + "-" + std::to_string(h.end) + " (" +
+         std::to_string(h.end - h.offset) + " bytes, " +
+         (h.lost ? "events lost" : "no event lost") + "): " + h.why.describe();
+}
+
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               ReaderOptions options) {
   JournalReader reader(input, options);

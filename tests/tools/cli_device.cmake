@@ -23,6 +23,18 @@ if(NOT ran EQUAL -1)
   message(FATAL_ERROR "sweep --force without --out ran:\n${out}")
 endif()
 
+# --keep: N >= 0, and only with --out (it limits the journals saved there).
+foreach(value -1 x 1.5)
+  hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..2 --out ${WORK}/keep_bad --keep ${value} EXIT 2)
+  require("${err}" "^hio sweep: --keep: '${value}' is not a whole number >= 0\n$" "--keep ${value}")
+endforeach()
+if(EXISTS ${WORK}/keep_bad)
+  message(FATAL_ERROR "a refused --keep created its --out")
+endif()
+hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..2 --keep 3 EXIT 2)
+require("${err}" "^hio sweep: --keep needs --out DIR: it limits the journals saved there, and without --out none is saved\n$"
+        "--keep without --out")
+
 # --noise "": refused, not a replay without noise.
 hio(run ${SCENARIOS}/udp_request_response.toml --record ${WORK}/udp.hioj EXIT 0)
 # (Through sh: CMake drops an empty argument.)
@@ -106,6 +118,21 @@ string(FIND "${err}" "not deterministic" noted)
 if(NOT noted EQUAL -1)
   message(FATAL_ERROR "a real-time sweep re-ran its failing seeds:\n${err}")
 endif()
+# --keep 1 in real time: each seed is journaled as it runs; the journals of
+# the failing seeds after the first are removed, the seeds still listed.
+hio(sweep ${DATA}/device/real_sweep.toml --seeds 1..3 --out ${WORK}/real_keep --keep 1 EXIT 1)
+file(GLOB kept RELATIVE ${WORK}/real_keep ${WORK}/real_keep/*.hioj)
+if(NOT kept STREQUAL "seed-1.hioj")
+  message(FATAL_ERROR "real-time --keep 1 kept: ${kept}")
+endif()
+require("${out}" "^seed 1: FAIL [^\n]*\nseed 2: FAIL [^\n]*\nseed 3: FAIL [^\n]*\n0 of 3 seeds passed; failing seeds listed above\nreport in [^\n]*, journals of 1 of the 3 failing seeds as seed-N.hioj \\(--keep 1\\)\n$"
+        "real-time --keep 1 output")
+file(READ ${WORK}/real_keep/report.json report)
+foreach(seed 2 3)
+  if(NOT report MATCHES "\"seed\": ${seed}, \"passed\": false, [^}]*\"journal\": \"\", \"beyond_keep\": true}")
+    message(FATAL_ERROR "seed ${seed} not beyond --keep in the report:\n${report}")
+  endif()
+endforeach()
 # Passing real-time seeds leave no journal.
 hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --out ${WORK}/real_pass EXIT 0)
 file(GLOB left ${WORK}/real_pass/*.hioj)

@@ -54,6 +54,11 @@ require("${out}" "ended: error: a doer threw protocol violation: 600 bytes\n" "r
 require("${out}" "journal:   [^\n]*bomb.hioj\n" "run summary journal")
 require("${err}" "a doer threw: protocol violation: 600 bytes; the journal [^\n]*bomb.hioj ends with it"
         "run stderr")
+# Precedence: a doer threw and expectations failed: 5, not 1; and stdout that
+# cannot be written leaves the 5 (only 0, 1 and 3 become 4).
+require("${out}" "\nexpect:    2 of 4 passed\n  FAIL  client.echoed == 40 " "run: expectations failed too")
+run_tool(sh -c "exec \"$0\" run \"$1\" > /dev/full" ${THROWING} ${SCENARIOS}/tcp_echo_jitter.toml EXIT 5)
+require("${err}" "hio: cannot write the output \\(stdout\\): " "run > /dev/full: said")
 run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --json EXIT 5)
 require("${out}" "\"end\": \"error\", \"error\": \"protocol violation: 600 bytes\"" "run --json")
 hio(inspect ${WORK}/bomb.hioj EXIT 0)
@@ -97,3 +102,14 @@ run_tool(${THROWING} sweep ${SCENARIOS}/tcp_echo_jitter.toml --seeds 1..2 --out 
 require("${out}" "seed 1: FAIL error: protocol violation: 600 bytes" "sweep: the seed's error")
 run_tool(${THROWING} replay ${WORK}/swept/seed-1.hioj EXIT 5)
 require("${out}" "\\(reproduced\\)" "sweep: the kept journal reproduces the error")
+# Its digest is reported: the run's, as hio run prints it and the journal's
+# trailer holds it.
+file(READ ${WORK}/swept/report.json report)
+if(NOT report MATCHES "\"seed\": 1, \"passed\": false, \"end\": \"error\", \"digest\": \"([0-9a-f]+)\"")
+  message(FATAL_ERROR "sweep: no digest for the seed whose doer threw:\n${report}")
+endif()
+set(reported ${CMAKE_MATCH_1})
+run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --seed 1 EXIT 5)
+require("${out}" "digest:    ${reported}\n" "sweep: the error seed's digest is hio run's")
+hio(inspect ${WORK}/swept/seed-1.hioj --kind close EXIT 0)
+require("${out}" "\ntrailer [^\n]* digest=${reported} " "sweep: the error seed's digest is its journal's")

@@ -172,6 +172,19 @@ file(READ ${WORK}/sweep/report.json report_two)
 if(NOT report_two STREQUAL report_one)
   message(FATAL_ERROR "--jobs 2 wrote another report:\n${report_two}\n--jobs 1:\n${report_one}")
 endif()
+# --keep 1 (as hio sweep's): journals of the first failing seed only, with
+# --jobs 2; the same seeds listed.
+hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seeds 1..20 --jobs 2 --out ${WORK}/keep --keep 1 EXIT 1)
+file(GLOB kept RELATIVE ${WORK}/keep ${WORK}/keep/*.hioj)
+if(NOT kept STREQUAL "seed-1.hioj")
+  message(FATAL_ERROR "replay --seeds --keep 1 kept: ${kept}")
+endif()
+string(REGEX REPLACE "\nreport in [^\n]*\n$" "" listed_keep "${out}")
+string(REGEX REPLACE "\nreport in [^\n]*\n$" "" listed_one "${one}")
+if(NOT listed_keep STREQUAL listed_one)
+  message(FATAL_ERROR "--keep 1 listed:\n${out}\nwithout:\n${one}")
+endif()
+require("${out}" "journals of 1 of the [0-9]+ failing seeds as seed-N.hioj \\(--keep 1\\)\n$" "--keep 1 summary")
 # A seed of the sweep is that noise replay: the same digest, and its saved
 # journal replays identical.
 hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seed 1 EXIT 1)
@@ -194,6 +207,9 @@ foreach(case
     "--jobs;2|--jobs is for a noise sweep"
     "--noise;drop=0.1;--out;${WORK}/o|--out is for a noise sweep"
     "--noise;drop=0.1;--seeds;1..3;--force|--force needs --out DIR"
+    "--noise;drop=0.1;--keep;1|--keep is for a noise sweep"
+    "--noise;drop=0.1;--seeds;1..3;--keep;1|--keep needs --out DIR"
+    "--noise;drop=0.1;--seeds;1..3;--out;${WORK}/keep_bad;--keep;-1|--keep: '-1' is not a whole number >= 0"
     "--noise;drop=0.1;--seeds;3..1|--seeds 3..1: the first seed is after the last"
     "--noise;drop=0.1;--seeds;1..3;--jobs;0|--jobs 0: must be from 1 to 256"
     "--noise;lose=1;--seeds;1..3|--noise lose=1: noise spec: at offset 0: unknown key 'lose'"

@@ -62,6 +62,33 @@ require("${out}" "DAMAGED:   the journal is damaged at byte [0-9]+ \\(after pass
 hio(diff ${WORK}/a.hioj ${WORK}/holed.hioj EXIT 2)
 require("${err}" "holed.hioj: [^\n]*: hole: " "diff stops at the hole")
 
+# inspect --resync reads past the damage as salvage --resync does: the hole
+# where it was (between the last event before it and the first after), its
+# bytes, then every event after it; the trailer disagrees (frames were lost),
+# so the error line and exit 2 as before. Its events are the salvaged
+# journal's, whose marked hole it reads past too (exit 0: that trailer agrees).
+hio(inspect ${WORK}/damaged.hioj EXIT 2)
+if(out MATCHES "\nhole ")
+  message(FATAL_ERROR "inspect without --resync read past the damage:\n${out}")
+endif()
+hio(inspect ${WORK}/damaged.hioj --resync EXIT 2)
+require("${out}" "\np${damage_after} [^\n]*\nhole bytes ${damage_at}-[0-9]+ \\([0-9]+ bytes, events lost\\): byte ${damage_at} \\(after pass ${damage_after}, tyme [0-9.]+ s\\): bad_crc: [^\n]*\np[0-9]+ "
+        "inspect --resync: the hole where it was")
+require("${out}" "\ntrailer passes=3000 [^\n]*\nerror byte [0-9]+ [^\n]*bad_trailer: [^\n]*\\(the frames of 1 hole were not read\\)\n$"
+        "inspect --resync: the trailer disagrees")
+string(REGEX REPLACE "(^|\n)(header|hole|trailer|error) [^\n]*" "" resynced_events "${out}")
+require("${resynced_events}" "\np3000 [^\n]*\n$" "inspect --resync: the events after the hole")
+hio(inspect ${WORK}/holed.hioj --resync EXIT 0)
+require("${out}" "\nhole bytes [0-9]+-[0-9]+ \\(0 bytes, events lost\\): byte [0-9]+ \\(after pass ${damage_after}, [^\n]*: hole: "
+        "inspect --resync: the hole a salvage marked")
+string(REGEX REPLACE "(^|\n)(header|hole|trailer|error) [^\n]*" "" salvaged_events "${out}")
+if(NOT resynced_events STREQUAL salvaged_events)
+  message(FATAL_ERROR "inspect --resync of the damaged journal and of its salvage differ")
+endif()
+hio(inspect ${WORK}/damaged.hioj --resync --json EXIT 2)
+require("${out}" "\n{\"type\":\"hole\",\"offset\":${damage_at},\"end\":[0-9]+,\"bytes\":[0-9]+,\"lost\":true,\"why\":{\"type\":\"error\",\"kind\":\"bad_crc\",\"offset\":${damage_at},\"last_pass\":${damage_after},"
+        "inspect --resync --json: the hole")
+
 # Garbage inserted between two frames: nothing lost, the trailer kept.
 sh("head -c ${damage_at} ${WORK}/a.hioj > ${WORK}/garbage.hioj && head -c 777 ${WORK}/a.hioj | tail -c 700 >> ${WORK}/garbage.hioj && tail -c +$((${damage_at} + 1)) ${WORK}/a.hioj >> ${WORK}/garbage.hioj" EXIT 0)
 hio(inspect ${WORK}/garbage.hioj EXIT 2)
@@ -69,6 +96,9 @@ hio(salvage ${WORK}/garbage.hioj ${WORK}/ungarbaged.hioj --resync EXIT 0)
 require("${out}" "\nskipped:  bytes ${damage_at}-[0-9]+ \\(700 bytes, no event lost\\)" "garbage skipped")
 require("${out}" "\ninput:    complete \\(its trailer is kept; it agrees" "garbage: complete")
 require_same_files(${WORK}/a.hioj ${WORK}/ungarbaged.hioj "garbage removed")
+hio(inspect ${WORK}/garbage.hioj --resync EXIT 0)
+require("${out}" "\nhole bytes ${damage_at}-[0-9]+ \\(700 bytes, no event lost\\): byte ${damage_at} "
+        "inspect --resync: garbage skipped")
 
 # Cut: the intact prefix; --resync changes nothing.
 sh("head -c ${middle} ${WORK}/a.hioj > ${WORK}/cut.hioj" EXIT 0)

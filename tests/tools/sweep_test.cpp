@@ -1,13 +1,24 @@
 // The sweep as a library: a shard's seeds computed arithmetically (checked
 // against counting, and at the ends of the 64-bit range), results in seed
-// order whatever the thread count, JSON that stays valid for any bytes.
+// order whatever the thread count, JSON that stays valid for any bytes;
+// --keep N journals the first N failing seeds whatever the thread count.
 #include "hio/tools/sweep.hpp"
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <mutex>
+#include <sstream>
 #include <vector>
 
+#include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
 
@@ -134,6 +145,107 @@ TEST(Sweep, SeedOrderWhateverTheThreads) {
   }
 }
 
+// Seeds divisible by 3 fail; a run with a record path writes a journal
+// there (counted). Seed 0's first run waits until `others` other runs have
+// finished (or 10 s), so with threads the seeds after it are done, and
+// journaled, before it is known to fail.
+struct SlowFirstRunner {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::uint64_t finished = 0;
+  std::uint64_t others = 0;
+  bool seed0_ran = false;
+  std::uint64_t recorded = 0;
+
+  SeedRun run(std::uint64_t seed, const std::string& record_path) {
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (seed == 0 && !seed0_ran) {
+        seed0_ran = true;
+        changed.wait_for(lock, std::chrono::seconds(10), [&] { return finished >= others; });
+      }
+      recorded += record_path.empty() ? 0u : 1u;
+    }
+    if (!record_path.empty()) std::ofstream(record_path) << "journal of " << seed << "\n";
+    SeedRun result;
+    result.passed = seed % 3 != 0;
+    result.first_failure = result.passed ? "" : "seed % 3 == 0";
+    result.digest = seed;
+    std::lock_guard<std::mutex> lock(mutex);
+    ++finished;
+    changed.notify_all();
+    return result;
+  }
+};
+
+TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
+  namespace fs = std::filesystem;
+  const std::string base = ::testing::TempDir() + "hio-keep-" + std::to_string(::getpid());
+  // A re-run for the journal, or (real time) each run journaled as it runs.
+  for (const bool as_it_runs : {false, true})
+    for (const unsigned jobs : {1u, 4u}) {
+      SCOPED_TRACE("--jobs " + std::to_string(jobs) + (as_it_runs ? ", journaled as it runs" : ""));
+      const std::string dir = base + "-" + std::to_string(jobs);
+      fs::remove_all(dir);
+      SlowFirstRunner slow;
+      slow.others = jobs == 1 ? 0 : 12;  // seeds 1..12 finish first: 3, 6, 9, 12 fail
+      const SeedRunner runner = [&slow](std::uint64_t seed, const std::string& record_path,
+                                        const std::atomic<bool>&) {
+        return slow.run(seed, record_path);
+      };
+      SweepCommand command;
+      command.out = dir;
+      command.keep = 2;
+      SweepOptions options;
+      options.jobs = jobs;
+      options.journal_as_it_runs = as_it_runs;
+      std::ostringstream out;
+      std::ostringstream err;
+      const int code =
+          sweep_command(runner, shard_seeds({0, 29}, {1, 1}), options, command, out, err);
+      EXPECT_EQ(code, kExitExpectationsFailed) << err.str();
+      EXPECT_EQ(err.str(), "");
+      // One thread: no seed is journaled once 2 failing seeds before it are
+      // known: seeds 0 and 3 re-run, or seeds 0 to 3 as they run.
+      if (jobs == 1) {
+        EXPECT_EQ(slow.recorded, as_it_runs ? 4u : 2u);
+      }
+      // Every failing seed listed; journals of seeds 0 and 3 only.
+      std::string listed;
+      for (std::uint64_t seed = 0; seed < 30; seed += 3)
+        listed += "seed " + std::to_string(seed) + ": FAIL seed % 3 == 0\n";
+      EXPECT_EQ(out.str(),
+                listed + "20 of 30 seeds passed; failing seeds listed above\nreport in " + dir +
+                    "/report.json, journals of 2 of the 10 failing seeds as "
+                    "seed-N.hioj (--keep 2)\n");
+      std::vector<std::string> files;
+      for (const fs::directory_entry& entry : fs::directory_iterator(dir))
+        files.push_back(entry.path().filename().string());
+      std::sort(files.begin(), files.end());
+      EXPECT_EQ(files, (std::vector<std::string>{"report.json", "seed-0.hioj", "seed-3.hioj"}))
+          << "--jobs " << jobs;
+      std::ifstream in(dir + "/report.json");
+      const std::string report((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+      EXPECT_NE(
+          report.find(R"("seed": 3, "passed": false, "end": "done", "digest": )"
+                      R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
+                      dir + R"(/seed-3.hioj"})"),
+          std::string::npos)
+          << report;
+      EXPECT_NE(report.find(R"("seed": 6, "passed": false, "end": "done", "digest": )"
+                            R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
+                            R"("journal": "", "beyond_keep": true})"),
+                std::string::npos)
+          << report;
+      EXPECT_EQ(report.find(R"("seed": 4, "passed": true, "end": "done", "digest": )"
+                            R"("0000000000000004", "first_failure": "", "journal": "", "beyond)"),
+                std::string::npos)
+          << report;
+      fs::remove_all(dir);
+    }
+}
+
 TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(json_field("scenario", "a \"b\"\n\x01.toml"), R"("scenario": "a \"b\"\n\u0001.toml")");
   EXPECT_EQ(json_field("scenario", "caf\xc3\xa9"), "\"scenario\": \"caf\xc3\xa9\"");
@@ -153,6 +265,11 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   r.digest = 0x1234;
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
+            R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe"})");
+  // A doer threw: the run ran to that end, and its digest is known.
+  r.doer_threw = true;
+  EXPECT_EQ(format_seed_result_json(r),
+            R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe"})");
 }
 

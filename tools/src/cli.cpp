@@ -59,7 +59,13 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             --record FILE, the --out DIR and what goes in it), 5 a doer threw
             (the run ended with an error; a replay that reproduces it), 130 interrupted
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
-            terminated (SIGTERM).)";
+            terminated (SIGTERM). When several apply, hio run exits with the
+            first of: 130/143 (a signal, at any moment), 2 (arguments,
+            scenario file), 4 (--record cannot be created), 2 (the doer
+            tree cannot be built), 4 (the journal cannot be written, to its
+            end), 5 (a doer threw, even if expectations failed), 1, 0;
+            stdout that cannot be written then makes a 0 or 1 a 4.
+            (docs/scenarios.md, Exit codes.))";
 
 // A scenario's problems are all listed, in file order, up to this many; a
 // last line counts the rest (a generated file can have thousands).
@@ -119,6 +125,7 @@ struct SweepArgs {
   bool json = false;
   std::string out;
   bool force = false;
+  std::optional<std::string> keep;
 };
 
 struct ReplayArgs {
@@ -137,6 +144,7 @@ struct ReplayArgs {
   std::optional<std::string> shard;
   std::optional<std::string> out;
   bool force = false;
+  std::optional<std::string> keep;
 };
 
 struct InspectArgs {
@@ -146,11 +154,23 @@ struct InspectArgs {
   std::vector<std::string> kinds;
   std::optional<std::string> from;
   std::optional<std::string> to;
+  bool resync = false;  // read past damage, and print each hole where it was
 };
+
+// --keep N of hio sweep and hio replay --seeds; nullopt without it. Throws
+// std::invalid_argument for a value that is not a whole number >= 0.
+std::optional<std::uint64_t> parse_keep(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return parse_u64(*text, "--keep");
+}
+constexpr const char* kKeepNeedsOut =
+    "--keep needs --out DIR: it limits the journals saved there, and without --out none is "
+    "saved";
 
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
   ShardSeeds seeds;
+  std::optional<std::uint64_t> keep;  // --keep N
   try {
     if (args.jobs == 0 || args.jobs > kSweepJobsMax) {
       throw std::invalid_argument("--jobs " + std::to_string(args.jobs) + ": must be from 1 to " +
@@ -165,6 +185,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
           "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
           "--out nothing is written");
     }
+    // Journals are kept only in --out DIR: without it there is nothing to limit.
+    if (args.keep && args.out.empty()) throw std::invalid_argument(kKeepNeedsOut);
+    keep = parse_keep(args.keep);
     for (const std::string& set : args.sets) {
       if (set.substr(0, set.find('=')) == "run.seed") {
         throw std::invalid_argument("--set " + set +
@@ -198,9 +221,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   }
   SweepOptions options;
   options.jobs = args.jobs;
-  return sweep_command(scenario, registry, seeds, options,
-                       SweepCommand{args.scenario, args.shard, args.json, args.out, args.force},
-                       std::cout, std::cerr);
+  SweepCommand command{args.scenario, args.shard, args.json, args.out, args.force};
+  command.keep = keep;
+  return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
 }
 
 int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
@@ -393,13 +416,15 @@ std::string replay_usage_problem(const ReplayArgs& args) {
   const std::pair<bool, const char*> sweep_only[] = {{args.jobs.has_value(), "--jobs"},
                                                      {args.shard.has_value(), "--shard"},
                                                      {args.out.has_value(), "--out"},
-                                                     {args.force, "--force"}};
+                                                     {args.force, "--force"},
+                                                     {args.keep.has_value(), "--keep"}};
   for (const auto& [given, name] : sweep_only) {
     if (given && !args.seeds) {
       return std::string(name) + " is for a noise sweep: it needs --noise SPEC --seeds A..B";
     }
   }
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
+  if (args.keep && !args.out) return kKeepNeedsOut;
   if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
   // The standard input is read once; these read the journal again (the
   // channel check, each seed's replay).
@@ -444,7 +469,9 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   ShardSeeds seeds;
   std::shared_ptr<const Scenario> scenario;
   bool all_simulated = false;
+  std::optional<std::uint64_t> keep;  // --keep N
   try {
+    keep = parse_keep(args.keep);
     if (jobs == 0 || jobs > kSweepJobsMax) {
       throw std::invalid_argument("--jobs " + std::to_string(jobs) + ": must be from 1 to " +
                                   std::to_string(kSweepJobsMax));
@@ -488,6 +515,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   SweepOptions sweep_options;
   sweep_options.jobs = jobs;
   SweepCommand command{"", shard, args.json, out, args.force};
+  command.keep = keep;
   command.report_head =
       json_field("replay", args.journal) + ", " + json_field("noise", options.noise) + ", " +
       (options.scenario_path.empty() ? std::string("\"scenario_file\": null")
@@ -583,6 +611,12 @@ struct ChannelSelection {
   std::string problem;  // "" if every --channel was found
 };
 
+replay::ReaderOptions inspect_reader_options(const InspectArgs& args) {
+  replay::ReaderOptions options;
+  options.resync = args.resync;
+  return options;
+}
+
 ChannelSelection select_channels(const InspectArgs& args, const replay::JournalReader& reader) {
   std::map<std::uint32_t, std::string> known{{0, ""}};  // id -> name
   for (const replay::ChannelInfo& info : reader.header()->channels)
@@ -609,7 +643,7 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
       if (!std::filesystem::is_regular_file(args.journal, ec)) {
         header_only = true;
       } else {
-        replay::JournalReader again(args.journal);
+        replay::JournalReader again(args.journal, inspect_reader_options(args));
         (void)replay::for_each_event(again, replay::EventFilter{},
                                      [&](const replay::FrameView&, const ChannelEvent& e) {
                                        std::string& name = known[e.channel];
@@ -658,7 +692,7 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
 }
 
 int do_inspect(const InspectArgs& args) {
-  replay::JournalReader reader(args.journal);
+  replay::JournalReader reader(args.journal, inspect_reader_options(args));
   if (reader.header() == nullptr) {
     print_journal_error("inspect", args.journal, *reader.error());
     return kExitBadInput;
@@ -909,11 +943,8 @@ int do_salvage(const SalvageArgs& args) {
     std::cout << "kept:     " << r.frames << " pass frames, " << r.events << " events";
     if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
     std::cout << ", in " << display_text(args.output) << "\n";
-    for (const replay::JournalHole& h : r.holes) {
-      std::cout << "skipped:  bytes " << h.offset << "-" << h.end << " (" << h.end - h.offset
-                << " bytes, " << (h.lost ? "events lost" : "no event lost")
-                << "): " << display_text(h.why.describe()) << "\n";
-    }
+    for (const replay::JournalHole& h : r.holes)
+      std::cout << "skipped:  " << display_text(replay::describe_hole(h)) << "\n";
     if (!r.damage) {
       std::cout << "input:    complete (its trailer is kept"
                 << (r.holes.empty() ? ")"
@@ -996,6 +1027,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   replay_cmd->add_flag("--force", replay_args.force,
                        "with --out: remove an earlier sweep's report.json and the seed-N.hioj "
                        "it lists first");
+  replay_cmd
+      ->add_option("--keep", replay_args.keep,
+                   "with --out: journal only the first N failing seeds in seed order, as hio "
+                   "sweep --keep")
+      ->type_name("N");
 
   InspectArgs inspect_args;
   CLI::App* inspect_cmd =
@@ -1016,6 +1052,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       ->allow_extra_args(false);
   inspect_cmd->add_option("--from", inspect_args.from, "only events at tyme >= this (e.g. 1.5s)");
   inspect_cmd->add_option("--to", inspect_args.to, "only events at tyme < this");
+  inspect_cmd->add_flag("--resync", inspect_args.resync,
+                        "go on past damage, as salvage --resync does: print each region skipped "
+                        "where it was (a hole line: byte range, bytes skipped, the damage)");
 
   DiffArgs diff_args;
   CLI::App* diff_cmd = app.add_subcommand(
@@ -1069,6 +1108,12 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   sweep_cmd->add_flag(
       "--force", sweep_args.force,
       "with --out: remove an earlier sweep's report.json and the seed-N.hioj it lists first");
+  sweep_cmd
+      ->add_option("--keep", sweep_args.keep,
+                   "with --out: journal only the first N failing seeds in seed order (N >= "
+                   "0; default all); the others are listed, with \"beyond_keep\": true in "
+                   "report.json")
+      ->type_name("N");
 
   // CLI11 would answer "A subcommand is required" to a misspelt command.
   if (argc > 1 && argv[1][0] != '-') {

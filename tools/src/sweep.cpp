@@ -158,12 +158,12 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.first_failure = run.first_failure;
   result.digest = run.digest;
   result.end = run.end;
-  // A doer threw: its end is "error"; the seed's journal (end=error) is kept
-  // with the failing ones, and its replay reproduces it.
-  if (run.error) {
-    result.error = true;
-    result.first_failure = "error: " + *run.error;
-  }
+  // A doer threw: its end is "error", its digest the run's (deterministic
+  // up to the exception); the seed's journal (end=error) is kept with the
+  // failing ones, and its replay reproduces it.
+  result.error = run.error.has_value();
+  result.doer_threw = run.error.has_value();
+  if (run.error) result.first_failure = "error: " + *run.error;
 }
 
 void remove_journal(std::string& path) {
@@ -208,12 +208,17 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
 }
 
 // Runs one seed; with a journal directory, a failing seed runs again with
-// recording (a real-time one is recorded as it runs: run_recorded_seed).
+// recording if `may_keep()` says its journal can still be among the kept
+// ones (a real-time one is recorded as it runs, if it can: run_recorded_seed;
+// `may_keep()` only turns from true to false as failing seeds become known).
 // Returns false if a signal abandoned the run (`stop` is set).
 bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
-              const std::atomic<bool>& stop, SeedResult& result) {
+              const std::atomic<bool>& stop, const std::function<bool()>& may_keep,
+              SeedResult& result) {
   result.seed = seed;
-  if (options.journal_as_it_runs && !options.journal_dir.empty()) {
+  // Once N failing seeds before it are known, a journal of this one would
+  // not be kept: a real-time run is then not journaled at all.
+  if (options.journal_as_it_runs && !options.journal_dir.empty() && may_keep()) {
     return run_recorded_seed(runner, seed, options, stop, result);
   }
   try {
@@ -229,22 +234,20 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     result.first_failure = std::string("error: ") + error.what();
     return true;
   }
-  if (result.passed || options.journal_dir.empty()) return true;
-  const std::string journal = journal_path(options.journal_dir, seed);
+  if (result.passed || options.journal_dir.empty() || !may_keep()) return true;
+  std::string journal = journal_path(options.journal_dir, seed);
   const std::string shown = "seed " + std::to_string(seed);
   try {
     const SeedRun again = runner(seed, journal, stop);
     if (again.stopped) {
-      std::error_code ignored;
-      std::filesystem::remove(journal, ignored);
+      remove_journal(journal);
       result.note = shown + ": journal not saved: interrupted";
     } else if (again.digest == result.digest) {
       result.journal = journal;
     } else if (again.passed) {
       // A bug (virtual time is deterministic): the journal would show a
       // passing run beside a failing result, so it is not kept.
-      std::error_code ignored;
-      std::filesystem::remove(journal, ignored);
+      remove_journal(journal);
       result.note = shown + " gave digest " + replay::format_digest(result.digest) +
                     " and failed, then " + replay::format_digest(again.digest) +
                     " and passed when re-run for its journal: not deterministic; no journal kept";
@@ -259,8 +262,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     }
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
-    std::error_code ignored;
-    std::filesystem::remove(journal, ignored);
+    remove_journal(journal);
     result.journal_lost = true;
     result.note = shown + ": cannot record: " + e.what();
   }
@@ -321,6 +323,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   bool claimed_all = false;
   std::uint64_t next_claim = 0;
   std::map<std::uint64_t, SeedResult> waiting;
+  std::uint64_t failed_reported = 0;  // failing seeds among [0, end.done)
   std::atomic<bool> stop{false};
   std::atomic<int> stop_signal{0};  // the first SIGINT or SIGTERM seen
 
@@ -339,8 +342,18 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
         ++next_claim;
       }
       lock.unlock();
+      // Whether the failing seeds known before `index` leave room for its
+      // journal: they are at least these, so one refused is surely beyond.
+      auto may_keep = [&, index] {
+        if (!options.journals_max) return true;
+        std::lock_guard<std::mutex> guard(mutex);
+        std::uint64_t before = failed_reported;
+        for (auto it = waiting.begin(); it != waiting.end() && it->first < index; ++it)
+          before += it->second.passed ? 0u : 1u;
+        return before < *options.journals_max;
+      };
       SeedResult result;
-      const bool finished = run_seed(runner, seeds.at(index), options, stop, result);
+      const bool finished = run_seed(runner, seeds.at(index), options, stop, may_keep, result);
       lock.lock();
       if (!finished) {
         changed.notify_all();
@@ -348,7 +361,18 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
       }
       waiting.emplace(index, std::move(result));
       while (!waiting.empty() && waiting.begin()->first == end.done) {
-        on_result(waiting.begin()->second);
+        SeedResult& next = waiting.begin()->second;
+        failed_reported += next.passed ? 0u : 1u;
+        if (!next.passed && options.journals_max && !options.journal_dir.empty() &&
+            failed_reported > *options.journals_max) {
+          // Beyond the first N: its journal (made before that was known) goes,
+          // and so does what was said about one that was not wanted.
+          if (!next.journal.empty()) remove_journal(next.journal);
+          next.note.clear();
+          next.journal_lost = false;
+          next.beyond_keep = true;
+        }
+        on_result(next);
         waiting.erase(waiting.begin());
         ++end.done;
       }
@@ -391,9 +415,8 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   // Seeds that finished after the first abandoned one are dropped with their
   // journals: the report covers a prefix of the shard, so a resumed sweep
   // starts right after it.
-  for (const auto& [index, result] : waiting) {
-    std::error_code ignored;
-    if (!result.journal.empty()) std::filesystem::remove(result.journal, ignored);
+  for (auto& [index, result] : waiting) {
+    if (!result.journal.empty()) remove_journal(result.journal);
   }
   const bool all_done = end.done != 0 && end.done - 1 == last_index;
   end.interrupted = stop && !all_done;
@@ -403,11 +426,14 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 
 std::string format_seed_result_json(const SeedResult& r, bool journal) {
   const std::string end = r.error ? "error" : to_string(r.end);
-  const std::string digest = r.error ? "null" : "\"" + replay::format_digest(r.digest) + "\"";
+  const bool digest_known = !r.error || r.doer_threw;
+  const std::string digest =
+      digest_known ? "\"" + replay::format_digest(r.digest) + "\"" : std::string("null");
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
          ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
          json_field("first_failure", r.first_failure) +
-         (journal ? ", " + json_field("journal", r.journal) : "") + "}";
+         (journal ? ", " + json_field("journal", r.journal) : "") +
+         (journal && r.beyond_keep ? ", \"beyond_keep\": true" : "") + "}";
 }
 
 namespace {
@@ -634,11 +660,14 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   }
   SweepOptions run_options = options;
   run_options.journal_dir = command.out;
+  run_options.journals_max = command.keep;
   std::uint64_t failed = 0;
   std::uint64_t journals = 0;       // saved
   std::uint64_t journals_lost = 0;  // wanted, and could not be written
+  std::uint64_t beyond_keep = 0;    // failing, after the first --keep N
   auto on_result = [&](const SeedResult& r) {
     if (!r.passed) ++failed;
+    beyond_keep += r.beyond_keep ? 1u : 0u;
     journals += r.journal.empty() ? 0u : 1u;
     journals_lost += r.journal_lost ? 1u : 0u;
     if (!r.note.empty()) err << command.name << ": " << message_text(r.note) << "\n";
@@ -705,8 +734,12 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
       saved = journals == failed ? "journals of failing seeds as seed-N.hioj"
                                  : "journals of " + std::to_string(journals) + " of the " +
                                        std::to_string(failed) + " failing seeds as seed-N.hioj";
+      if (beyond_keep > 0) saved += " (--keep " + std::to_string(*command.keep) + ")";
     }
     if (report_written) {
+      if (saved.empty() && beyond_keep > 0) {
+        saved = "no journal saved (--keep " + std::to_string(*command.keep) + ")";
+      }
       out << "report in " << display_text(report_path) << (saved.empty() ? "" : ", " + saved)
           << "\n";
     } else if (!saved.empty()) {

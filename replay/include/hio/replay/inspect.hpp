@@ -60,6 +60,11 @@ std::string format_event(const ChannelEvent& event, std::uint64_t pass,
 std::string format_header(const JournalHeader& header, const FormatOptions& options = {});
 std::string format_trailer(const JournalTrailer& trailer, const FormatOptions& options = {});
 std::string format_error(const JournalError& error, const FormatOptions& options = {});
+// A region a resyncing reader skipped, where it was:
+// text: "hole bytes 1200-1710 (510 bytes, events lost): byte 1200 (after pass 4, ...): bad_crc:
+// ..." json:
+// {"type":"hole","offset":1200,"end":1710,"bytes":510,"lost":true,"why":{<format_error>}}
+std::string format_hole(const JournalHole& hole, const FormatOptions& options = {});
 
 struct InspectSummary {
   std::uint64_t frames = 0;
@@ -83,14 +88,18 @@ struct InspectSummary {
 // first frame at or past `until` (summary.stopped; then neither the trailer
 // nor damage after the window is seen). Errors in the journal end the
 // iteration and are in the summary (never thrown); exceptions from on_event
-// propagate.
+// propagate. A resyncing reader's holes (whatever the filter) go to
+// `on_hole`, if given, each where it was: before the events of the frame
+// read after it, or at the end for one the reading ended in.
 InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
-    const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event);
+    const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event,
+    const std::function<void(const JournalHole& hole)>& on_hole = {});
 
-// The whole `hio inspect`: the header line, one line per kept event, then the
-// trailer line (or the error line, or for a read that stopped past the
-// window the `stopped` line) - each formatted as asked, each ending "\n".
+// The whole `hio inspect`: the header line, one line per kept event (and with
+// a resyncing reader a hole line where each hole was), then the trailer line
+// (or the error line, or for a read that stopped past the window the
+// `stopped` line) - each formatted as asked, each ending "\n".
 // text: "stopped before pass 100 (tyme 0.1 s, byte 5678): past the window; the rest was not read"
 // json: {"type":"stopped","pass":100,"tyme_ns":100000000,"tyme":"0.1","offset":5678}
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,

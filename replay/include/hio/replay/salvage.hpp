@@ -27,6 +27,9 @@ struct SalvageResult {
 
 // "1 hole: bytes 1200-1710 (after pass 4: bad_crc)"; "" for none.
 std::string describe_holes(const std::vector<JournalHole>& holes);
+// One hole in full: "bytes 1200-1710 (510 bytes, events lost): <why.describe()>"
+// ("no event lost" for foreign bytes between frames).
+std::string describe_hole(const JournalHole& hole);
 
 // Reads `input` (a path; "-" is the standard input) up to its first damage -
 // or, with options.resync, past every damaged region to the end - and writes

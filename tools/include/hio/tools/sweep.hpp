@@ -56,13 +56,20 @@ struct SeedResult {
   bool passed = false;
   std::string first_failure{};  // empty when passed; the error text if the run threw
   // The run threw: it could not be built (never started), or a doer threw.
-  // `end` and `digest` then mean nothing (JSON: "end": "error", "digest": null).
+  // `end` then means nothing (JSON: "end": "error"), nor does `digest`
+  // unless `doer_threw` (JSON: "digest": null).
   bool error = false;
+  // A doer threw: the run ran to that end, deterministic as any, and
+  // `digest` is its digest (its journal's trailer's, what hio run prints).
+  bool doer_threw = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
   std::string journal{};      // the failing run's journal, if one was saved
   std::string note{};         // a problem saving the journal, for stderr
   bool journal_lost = false;  // a journal was wanted and could not be written
+  // Failing, after the first SweepOptions::journals_max failing seeds: no
+  // journal by choice (JSON: "beyond_keep": true).
+  bool beyond_keep = false;
 };
 
 struct SweepOptions {
@@ -76,6 +83,15 @@ struct SweepOptions {
   // Each run journaled as it runs (with journal_dir), kept if it failed: for
   // runs that are not deterministic. Set for a real-time scenario's sweep.
   bool journal_as_it_runs = false;
+  // --keep N: with journal_dir, only the first N failing seeds in seed order
+  // (the same ones whatever `jobs`) keep a journal; the others are marked
+  // beyond_keep. A seed is re-run for its journal only while fewer than N
+  // failing seeds before it are known; one journaled out of order by
+  // another thread and found beyond N once the seeds before it are in (and
+  // a real-time run's, journaled as it runs unless N failing seeds before it
+  // are known already) is removed then, so at most N + the seeds in flight
+  // are on disk at once.
+  std::optional<std::uint64_t> journals_max{};
 };
 
 // One run of one seed, as a sweep makes it (a scenario's run, a journal's
@@ -123,9 +139,10 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 
 // One JSON object for a seed: seed, passed, end ("done", "limit",
 // "interrupted", "stalled", or "error" when the run threw), digest (null
-// for "error"), first_failure and, with `journal`, the journal. Strings that are not valid UTF-8
-// appear as
-// "<name>_hex" (the bytes in hex) instead, as in `hio inspect --json`.
+// for "error" unless a doer threw), first_failure and, with `journal`, the journal ("" when none
+// was saved) and, for a failing seed after the first --keep N, "beyond_keep":
+// true. Strings that are not valid UTF-8 appear as "<name>_hex" (the bytes
+// in hex) instead, as in `hio inspect --json`.
 std::string format_seed_result_json(const SeedResult& result, bool journal = false);
 
 struct SweepCommand {
@@ -134,6 +151,7 @@ struct SweepCommand {
   bool json = false;
   std::string out{};   // --out DIR, or empty
   bool force = false;  // --force: remove an earlier sweep's report.json and its journals first
+  std::optional<std::uint64_t> keep{};  // --keep N: SweepOptions::journals_max
   // When not empty, the report's first members instead of "scenario" (JSON
   // members, without braces; hio replay --seeds: "replay", "noise", ...).
   std::string report_head{};
