@@ -17,6 +17,7 @@
 #              separated by | (the program relative to that directory); none
 #              if empty
 #   EXPECT_OUTPUT  a file of the project: RUN's stdout must be its text
+#              (tests/expect_output.cmake)
 #   EXPECT_CONFIGURE_ERROR  a regex: the configure must fail saying it
 #   INSTALLS   if set, the files (relative, separated by |) the consumer's own
 #              `cmake --install` must install, and nothing else
@@ -82,23 +83,14 @@ if(rc)
 endif()
 
 if(RUN)
+  include(${HIO_SOURCE}/tests/expect_output.cmake)
   string(REPLACE "|" ";" run "${RUN}")
   list(POP_FRONT run program)
-  set(capture)
+  set(expected)
   if(EXPECT_OUTPUT)
-    set(capture OUTPUT_VARIABLE out)
+    set(expected ${SOURCE_DIR}/${EXPECT_OUTPUT})
   endif()
-  execute_process(COMMAND ${WORK_DIR}/build/${program} ${run} WORKING_DIRECTORY ${WORK_DIR}/build
-                  RESULT_VARIABLE rc ${capture})
-  if(rc)
-    message(FATAL_ERROR "consumer run failed: ${rc}")
-  endif()
-  if(EXPECT_OUTPUT)
-    file(READ ${SOURCE_DIR}/${EXPECT_OUTPUT} expected)
-    if(NOT out STREQUAL expected)
-      message(FATAL_ERROR "${program} printed:\n${out}\nnot ${EXPECT_OUTPUT}:\n${expected}")
-    endif()
-  endif()
+  hio_run_expecting("${expected}" ${WORK_DIR}/build ${WORK_DIR}/build/${program} ${run})
 endif()
 
 if(DEFINED INSTALLS AND NOT INSTALLS STREQUAL "")
