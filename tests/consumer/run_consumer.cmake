@@ -5,15 +5,19 @@
 #              through hio_DIR=BUILD_DIR; subdirectory: the project gets
 #              -DHIO_SOURCE_DIR=HIO_SOURCE and add_subdirectory()s it
 #   BUILD_DIR  hio's build tree;  HIO_SOURCE  hio's source tree
-#   SOURCE_DIR the consumer project, or
+#   SOURCE_DIR the consumer project, and/or
 #   DOC        a Markdown file whose blocks marked `<!-- consumer: NAME -->`
 #              (the marker line, then a fenced block) are the project's files
-#              (cmake/HioDocBlocks.cmake)
+#              (cmake/HioDocBlocks.cmake), put next to SOURCE_DIR's if both
+#              are given (a project around a page's samples: doc_snippets)
 #   WORK_DIR   scratch; CXX, LAUNCHER: compiler and its launcher (ccache)
 #   ARGS       more configure arguments, separated by |
 #   TARGET     the target to build (default: all)
 #   RUN        the command to run in the consumer's build directory,
-#              separated by | (the program relative to that directory)
+#              separated by | (the program relative to that directory); none
+#              if empty
+#   EXPECT_OUTPUT  a file of the project: RUN's stdout must be its text
+#              (tests/expect_output.cmake)
 #   EXPECT_CONFIGURE_ERROR  a regex: the configure must fail saying it
 #   INSTALLS   if set, the files (relative, separated by |) the consumer's own
 #              `cmake --install` must install, and nothing else
@@ -24,6 +28,9 @@ if(NOT MODE)
 endif()
 
 if(DOC)
+  if(SOURCE_DIR)
+    file(COPY ${SOURCE_DIR}/ DESTINATION ${WORK_DIR}/src)
+  endif()
   set(SOURCE_DIR ${WORK_DIR}/src)
   include(${HIO_SOURCE}/cmake/HioDocBlocks.cmake)
   hio_doc_blocks(${DOC} ${SOURCE_DIR})
@@ -75,12 +82,15 @@ if(rc)
   message(FATAL_ERROR "consumer build failed: ${rc}")
 endif()
 
-string(REPLACE "|" ";" run "${RUN}")
-list(POP_FRONT run program)
-execute_process(COMMAND ${WORK_DIR}/build/${program} ${run} WORKING_DIRECTORY ${WORK_DIR}/build
-                RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "consumer run failed: ${rc}")
+if(RUN)
+  include(${HIO_SOURCE}/tests/expect_output.cmake)
+  string(REPLACE "|" ";" run "${RUN}")
+  list(POP_FRONT run program)
+  set(expected)
+  if(EXPECT_OUTPUT)
+    set(expected ${SOURCE_DIR}/${EXPECT_OUTPUT})
+  endif()
+  hio_run_expecting("${expected}" ${WORK_DIR}/build ${WORK_DIR}/build/${program} ${run})
 endif()
 
 if(DEFINED INSTALLS AND NOT INSTALLS STREQUAL "")

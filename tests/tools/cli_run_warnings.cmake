@@ -57,6 +57,11 @@ address = \"tcp://192.0.2.1:0\"
 ")
 hio(run ${WORK}/built.toml EXIT 0)
 require("${err}" "^hio run: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\nhio run: warning: 1 channel error in all, on 1 channel; " "warning and count when built")
+# hio check says it too (building binds what a run binds), in the same
+# words, and still passes the scenario: the run would start.
+hio(check ${WORK}/built.toml EXIT 0)
+require("${err}" "^hio check: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\n$" "check's warning")
+require("${out}" "^[^\n]*built.toml: ok \\(1 top-level doer, 0 expectations; 1 warning above\\)\n$" "check's line")
 
 # An error that leaves the channel open (a UDP endpoint discarding datagrams
 # beyond its datagram_bytes_max) is not a failure: "had an error ... and

@@ -165,6 +165,34 @@ TEST(CheckScenario, BuildsTheTreeAndExplainsAnAddressThatDidNotOpen) {
   }
 }
 
+// A listener whose real port is in use (held here by a socket of the test's
+// own) is said by check as hio run says it, and only then: a run would start,
+// so it is a warning, not a problem (docs/scenarios.md).
+TEST(CheckScenario, WarnsAboutAListenerWhosePortIsInUse) {
+  const DoerRegistry kinds = registry();
+  std::vector<std::string> warned;
+  const auto warn = [&warned](const std::string& line) { warned.push_back(line); };
+  test::RawSocket held = test::raw_listen();
+  ASSERT_TRUE(held.valid());
+  const std::string address = "tcp://127.0.0.1:" + std::to_string(held.port());
+  const std::string text =
+      "[run]\nmode = \"real\"\n[[doer]]\nkind = \"echo_server\"\n"
+      "name = \"server\"\naddress = \"" +
+      address + "\"\n";
+  const Scenario scenario = load_scenario_text(text, "p.toml", kinds);
+  EXPECT_NO_THROW(check_scenario(scenario, kinds, warn));
+  ASSERT_EQ(warned.size(), 1u);
+  const std::string expected =
+      "warning: server (listener " + address + ") failed at tyme 0 s (pass 0): ";
+  EXPECT_EQ(warned[0].rfind(expected, 0), 0u) << warned[0];
+  EXPECT_NE(warned[0].find("in use"), std::string::npos) << warned[0];
+  // Free again: nothing to say.
+  held.reset();
+  warned.clear();
+  EXPECT_NO_THROW(check_scenario(scenario, kinds, warn));
+  EXPECT_TRUE(warned.empty()) << warned.at(0);
+}
+
 // The payload numbers of udp_requester (8 digits) and serial_sender (6)
 // bound their counts: unbounded, request 100000005's reply was taken for
 // request 5's and counted corrupt, line 1000005 for line 5's and damaged.

@@ -230,9 +230,19 @@ int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
   try {
     Scenario scenario = load_scenario_file(path, registry);
     if (real) scenario.run.mode = Mode::real;
-    check_scenario(scenario, registry);
-    std::cout << display_text(path) << ": ok (" << scenario.doers.size() << " top-level doers, "
-              << scenario.expectations.size() << " expectations)\n";
+    // A channel that fails while the tree is built (a listener whose port is
+    // in use) is warned about as hio run warns: the run would start anyway.
+    std::size_t warnings = 0;
+    check_scenario(scenario, registry, [&warnings](const std::string& line) {
+      ++warnings;
+      std::cerr << "hio check: " << line << "\n" << std::flush;
+    });
+    const auto counted = [](std::size_t n, const char* what) {
+      return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    std::cout << display_text(path) << ": ok (" << counted(scenario.doers.size(), "top-level doer")
+              << ", " << counted(scenario.expectations.size(), "expectation")
+              << (warnings == 0 ? "" : "; " + counted(warnings, "warning") + " above") << ")\n";
     return kExitOk;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);

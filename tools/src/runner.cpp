@@ -413,13 +413,6 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
   return built;
 }
 
-std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry) {
-  Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  return build_scenario(scenario, registry, doist, io)->fixed_real;
-}
-
 namespace {
 
 // RunOptions::warn's lines: what failed (channel name and address, the
@@ -540,6 +533,22 @@ std::vector<std::pair<std::string, std::int64_t>> doer_counters(const Scenario& 
 }
 
 }  // namespace
+
+std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
+                                        const std::function<void(const std::string&)>& warn) {
+  Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  // The channels that fail while the tree is built (a listener whose port is
+  // taken), in the words of hio run's warnings, once the build succeeded.
+  RunOptions options;
+  options.warn = warn;
+  std::optional<ChannelWarnings> warnings;
+  if (warn) io.add_sink(warnings.emplace(doist, io, options));
+  std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
+  if (warnings) warnings->build_succeeded();
+  return built->fixed_real;
+}
 
 RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                         const RunOptions& options) {

@@ -206,8 +206,13 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 // again), and every expectation's counter must be published. Throws
 // ScenarioError with all the problems found, as run_scenario would. Returns
 // BuiltScenario::fixed_real: what a second run at the same time could not have
-// (a real-time sweep with --jobs > 1 is refused on it).
-std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry);
+// (a real-time sweep with --jobs > 1 is refused on it). When `warn` is set,
+// each channel that failed while the tree was built (a listener whose port is
+// in use, an address not on this machine) is said through it in the words of
+// RunOptions::warn's first lines, once the build succeeded: such a run would
+// start, and only warn.
+std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
+                                        const std::function<void(const std::string&)>& warn = {});
 
 // Human summary (several lines) and the same as one JSON object.
 // RunOptions::warn's line for a real-time run that fell behind (late_passes > 0).
