@@ -13,6 +13,10 @@ ConsoleDoer::ConsoleDoer(Channel& channel, ConsoleOptions options, std::string n
   current_.reserve(options_.line_bytes_max);
 }
 
+Channel& ConsoleDoer::channel() const {
+  return detail::held_channel(channel_, "ConsoleDoer", *this, "channel");
+}
+
 std::optional<ConsoleLine> ConsoleDoer::take_line() {
   if (lines_.empty()) return std::nullopt;
   ConsoleLine line = std::move(lines_.front());
@@ -23,10 +27,11 @@ std::optional<ConsoleLine> ConsoleDoer::take_line() {
 }
 
 bool ConsoleDoer::write_line(std::string_view text) {
-  if (!channel_->open()) return false;
-  if (channel_->tx_space() < text.size() + options_.line_end.size()) return false;
-  std::size_t n = channel_->write(text);
-  n += channel_->write(options_.line_end);
+  Channel* channel = channel_.get();
+  if (channel == nullptr || !channel->open()) return false;
+  if (channel->tx_space() < text.size() + options_.line_end.size()) return false;
+  std::size_t n = channel->write(text);
+  n += channel->write(options_.line_end);
   return n == text.size() + options_.line_end.size();
 }
 
@@ -39,8 +44,8 @@ void ConsoleDoer::emit(bool partial) {
   current_.clear();
 }
 
-bool ConsoleDoer::read_lines() {
-  std::string_view rx = channel_->peek();
+bool ConsoleDoer::read_lines(Channel& channel) {
+  std::string_view rx = channel.peek();
   std::size_t used = 0;
   bool room = true;
   while (used < rx.size()) {
@@ -71,28 +76,30 @@ bool ConsoleDoer::read_lines() {
     current_.append(rx.substr(used, take));
     used += take;
   }
-  channel_->consume(used);
+  channel.consume(used);
   return room;
 }
 
 void ConsoleDoer::enter() {
-  channel_->set_waiter(this);
+  channel().set_waiter(this);  // refused before anything changes when it is gone
   paused_ = false;
 }
 
 bool ConsoleDoer::recur(Tyme) {
-  paused_ = !read_lines();
+  // A console is no driver, so its channel may be released during the run:
+  // then it has ended, with nothing left to read.
+  Channel* channel = channel_.get();
+  paused_ = channel != nullptr && !read_lines(*channel);
   // The channel ended and rx is drained: an unterminated last line is done.
-  if (!paused_ && !channel_->open() && channel_->rx_size() == 0 && !current_.empty() &&
-      can_take_line()) {
-    emit(false);
-  }
+  const bool ended = channel == nullptr || (!channel->open() && channel->rx_size() == 0);
+  if (!paused_ && ended && !current_.empty() && can_take_line()) emit(false);
   park();  // woken by rx, a state change, or take_line() after a pause
   return false;
 }
 
 void ConsoleDoer::exit() {
-  if (channel_->waiter() == this) channel_->set_waiter(nullptr);
+  Channel* channel = channel_.get();
+  if (channel != nullptr && channel->waiter() == this) channel->set_waiter(nullptr);
 }
 
 }  // namespace hio

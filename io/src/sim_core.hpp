@@ -210,12 +210,17 @@ struct SimSerialLine {
   Probability byte_drop;
   SimSerialTransport* end[2] = {nullptr, nullptr};
   Dir dir[2];
+  // Unplugged (SimNet::unplug): neither end opens; `epoch` counts the
+  // unplugs, so a chunk on the wire at one is known as lost when it arrives.
+  bool plugged = true;
+  std::uint32_t epoch = 0;
 };
 
 struct SimSerialPiece {
   std::string bytes;
   std::uint32_t line = 0;
-  std::uint32_t baud = 0;  // the sender's
+  std::uint32_t baud = 0;   // the sender's
+  std::uint32_t epoch = 0;  // the line's when it was sent
   std::uint8_t dir = 0;
 };
 
@@ -229,7 +234,9 @@ struct SimFault {
     host_down,
     host_up,
     set_link,
-    set_serial
+    set_serial,
+    unplug,
+    plug
   };
   Kind kind = Kind::heal_all;
   std::vector<std::uint32_t> from;  // host indices
@@ -357,6 +364,8 @@ class SimCore {
 
   // ---- serial (sim_serial.cpp) ----
   void serial_send(SimSerialTransport& end, std::uint32_t line, int side, std::uint32_t baud);
+  // Unplugs line `index` (see SimNet::unplug); no effect if it is unplugged.
+  void unplug_serial(std::uint32_t index);
 
   // ---- faults (sim_faults.cpp) ----
   // Throws for a tyme in the past; `fault` must be valid.

@@ -1,6 +1,6 @@
 // Faults on SimNet over tyme: partitions and heals, hosts going down and up,
-// link and serial parameter changes; and what they do to streams (stalls,
-// resends after a heal, resets).
+// link and serial parameter changes, serial lines unplugged and plugged; and
+// what they do to streams (stalls, resends after a heal, resets).
 #include "sim_core.hpp"
 
 #include <stdexcept>
@@ -64,6 +64,12 @@ void SimCore::apply(const SimFault& fault) {
       return;
     case SimFault::Kind::set_serial:
       lines_[fault.index]->set_params(fault.serial);
+      return;
+    case SimFault::Kind::unplug:
+      unplug_serial(fault.index);
+      return;
+    case SimFault::Kind::plug:
+      lines_[fault.index]->plugged = true;  // ends reopen on their retry grid
       return;
   }
 }

@@ -212,7 +212,34 @@ SimFault serial_fault(detail::SimCore& core, std::string_view device, const Seri
   return fault;
 }
 
+SimFault plug_fault(const detail::SimCore& core, SimFault::Kind kind, std::string_view device) {
+  SimFault fault;
+  fault.kind = kind;
+  fault.index = core.device(device, kind == SimFault::Kind::unplug ? "unplug" : "plug").first;
+  return fault;
+}
+
 }  // namespace
+
+void SimNet::unplug(std::string_view device) {
+  core_->apply(plug_fault(*core_, SimFault::Kind::unplug, device));
+}
+
+void SimNet::unplug_at(Tyme at, std::string_view device) {
+  core_->add_fault(at, plug_fault(*core_, SimFault::Kind::unplug, device));
+}
+
+void SimNet::plug(std::string_view device) {
+  core_->apply(plug_fault(*core_, SimFault::Kind::plug, device));
+}
+
+void SimNet::plug_at(Tyme at, std::string_view device) {
+  core_->add_fault(at, plug_fault(*core_, SimFault::Kind::plug, device));
+}
+
+bool SimNet::plugged(std::string_view device) const {
+  return core_->line(core_->device(device, "plugged").first).plugged;
+}
 
 void SimNet::set_serial(std::string_view device, const SerialParams& params) {
   core_->apply(serial_fault(*core_, device, params));

@@ -22,6 +22,12 @@ SimSerialTransport::~SimSerialTransport() {
 
 void SimSerialTransport::attach() {
   SimSerialLine& line = core_->line(line_);
+  if (!line.plugged) {
+    // As the real transport words a device path that does not exist.
+    port_.failed("cannot open serial device sim-serial://" + line.device[side_] +
+                 ": No such file or directory");
+    return;
+  }
   if (line.end[side_] != nullptr) {
     port_.failed("sim-serial://" + line.device[side_] + " is busy: already open");
     return;
@@ -37,6 +43,18 @@ void SimSerialTransport::detach() {
   if (line.end[side_] == this) line.end[side_] = nullptr;
   attached_ = false;
   inbound_.clear();
+}
+
+void SimSerialTransport::hang_up() {
+  const SimSerialLine& line = core_->line(line_);
+  const std::string lost = std::move(inbound_);
+  detach();
+  if (!lost.empty()) {
+    core_->report(0, endpoint_id(), NoiseKind::drop, lost, line.device[side_],
+                  "unplugged: " + std::to_string(lost.size()) + " bytes in the receive FIFO of " +
+                      line.device[side_] + " lost");
+  }
+  port_.closed(CloseWho::remote, "device hung up");
 }
 
 void SimSerialTransport::start(ChannelPort port) {
@@ -137,6 +155,7 @@ void SimCore::serial_send(SimSerialTransport& end, std::uint32_t index, int side
       piece.bytes.assign(bytes, at_byte, k);
       piece.line = index;
       piece.baud = baud;
+      piece.epoch = line.epoch;
       piece.dir = static_cast<std::uint8_t>(side);
       schedule(leaves + line.params.latency, SimEventKind::serial, slot);
     }
@@ -145,18 +164,40 @@ void SimCore::serial_send(SimSerialTransport& end, std::uint32_t index, int side
   if (port.tx_size() > 0) kick(end, dir.wire.next_leave());
 }
 
+void SimCore::unplug_serial(std::uint32_t index) {
+  SimSerialLine& line = *lines_[index];
+  if (!line.plugged) return;
+  line.plugged = false;
+  ++line.epoch;  // what is on the wire now is lost when it arrives
+  for (SimSerialLine::Dir& dir : line.dir) {
+    dir.wire = WireQueue{};
+    dir.in_flight = 0;
+    dir.carry = 0;
+  }
+  for (SimSerialTransport* end : line.end) {
+    if (end != nullptr) end->hang_up();
+  }
+}
+
 void SimCore::arrive_serial(std::uint64_t slot_id) {
   const auto slot = static_cast<std::uint32_t>(slot_id);
   SimSerialPiece& piece = pieces_[slot];
   SimSerialLine& line = *lines_[piece.line];
   const int d = piece.dir;
   SimSerialLine::Dir& dir = line.dir[d];
-  dir.in_flight -= piece.bytes.size();
   SimSerialTransport* sender = line.end[d];
   SimSerialTransport* receiver = line.end[1 - d];
   const std::uint64_t sender_id = sender != nullptr ? sender->endpoint_id() : 0;
   const std::uint64_t receiver_id = receiver != nullptr ? receiver->endpoint_id() : 0;
   const std::string& peer = line.device[1 - d];
+  if (piece.epoch != line.epoch) {
+    // On the wire when the line was unplugged (its in_flight was reset then).
+    report(sender_id, receiver_id, NoiseKind::drop, piece.bytes, peer,
+           "unplugged while on line " + dir.name);
+    free_pieces_.push_back(slot);
+    return;
+  }
+  dir.in_flight -= piece.bytes.size();
   if (receiver == nullptr || !receiver->port().channel().connected()) {
     report(sender_id, 0, NoiseKind::drop, piece.bytes, peer,
            "nobody has " + peer + " open on line " + dir.name);

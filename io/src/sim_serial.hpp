@@ -10,8 +10,9 @@
 
 namespace hio::detail {
 
-// Opens at start ("busy" if the device is already open), connected at once:
-// a serial port has no handshake. service() moves bytes that waited behind a
+// Opens at start ("busy" if the device is already open; "No such file or
+// directory" while its line is unplugged), connected at once: a serial port
+// has no handshake. service() moves bytes that waited behind a
 // full rx buffer into rx, then feeds the line's transmit FIFO from tx.
 class SimSerialTransport final : public SimEndpoint {
  public:
@@ -30,6 +31,10 @@ class SimSerialTransport final : public SimEndpoint {
   std::size_t arrive(std::string_view bytes);
   // How many bytes arrive() would keep now (rx buffer, then receive FIFO).
   std::size_t room() const;
+  // From the core: the line was unplugged. The end lets go of it, reports
+  // what its receive FIFO held as lost, and closes as a real device that
+  // hangs up does (who = remote, "device hung up").
+  void hang_up();
 
  private:
   std::size_t fifo_room() const;

@@ -1,11 +1,15 @@
 // ConsoleDoer, pass by pass on a channel driven through ManualTransport's
 // port: line endings (LF, CR, CRLF split across reads), lines longer than
 // the channel's rx assembled whole, lines longer than line_bytes_max in
-// flagged pieces, the end of the channel, lines_max backpressure, write_line.
+// flagged pieces, the end of the channel, lines_max backpressure, write_line;
+// a channel that goes first (released, its hub destroyed).
 #include "hio/io/console_doer.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <stdexcept>
 
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
@@ -146,6 +150,53 @@ TEST_F(IoConsole, WriteLineIsAllOrNothing) {
   port().take_tx(out, 100);
   EXPECT_EQ(out, "hello\r\n");
   EXPECT_THROW(ConsoleDoer(channel, ConsoleOptions{0, 1, "\n"}), std::invalid_argument);
+}
+
+// A console is no driver, so IoHub::release takes its channel even during
+// its run. Before it held a ChannelRef, its next run and its exit used the
+// freed channel (ASan: heap-use-after-free); now the run takes the channel
+// as ended (the unterminated line is delivered), exit touches nothing, and a
+// later run is refused as ChannelDoer's is.
+TEST_F(IoConsole, AChannelReleasedDuringTheRunEndsItsLinesAndIsNotUsedAfter) {
+  Channel& channel = stream(64);
+  ConsoleDoer console(channel);
+  doist.enter({&console});
+  feed("one\nno newline");
+  io.release(channel);  // closes it ("released"), which wakes the console
+  EXPECT_FALSE(console.has_channel());
+  doist.recur();
+  EXPECT_THAT(lines(console), ElementsAre(whole("one"), whole("no newline")));
+  EXPECT_FALSE(console.write_line("x"));
+  doist.recur();
+  doist.exit();
+  const char* gone = "ConsoleDoer 'console': its channel is gone (released, or its hub destroyed)";
+  try {
+    (void)console.channel();
+    ADD_FAILURE() << "channel() of a released channel was accepted";
+  } catch (const std::logic_error& error) {
+    EXPECT_STREQ(error.what(), gone);
+  }
+  EXPECT_THROW(doist.enter({&console}), std::logic_error);
+}
+
+TEST(IoConsoleHub, AHubDestroyedBeforeTheConsoleEndsLeavesItNothingToTouch) {
+  Doist doist{seconds(1)};
+  ManualFactory factory;  // outlives its installation on the hub
+  auto io = std::make_unique<IoHub>(doist.tymth());
+  io->set_factory(Scheme::sim, &factory);
+  Channel& channel = io->connect("sim://console:1");
+  factory.last().port.connected("", "console:1");
+  ConsoleDoer console(channel);
+  doist.enter({&console});
+  factory.last().port.deliver("half a line");
+  doist.recur();
+  io.reset();  // destroys the channel without events: nothing wakes the console
+  console.wake();
+  doist.recur();
+  EXPECT_EQ(console.take_line(), whole("half a line"));
+  doist.exit();  // before, exit cleared itself from the freed channel
+  EXPECT_FALSE(console.has_channel());
+  EXPECT_THROW((void)console.channel(), std::logic_error);
 }
 
 }  // namespace

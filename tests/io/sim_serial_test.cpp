@@ -1,9 +1,11 @@
 // Serial lines over SimNet: bytes both ways at the baud rate, bit errors,
 // dropped bytes, the garbage of a baud mismatch and receive overruns; a busy
-// device opened again on the retry grid.
+// device opened again on the retry grid; a line unplugged and plugged back.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -205,6 +207,139 @@ TEST(SimSerial, ABusyDeviceIsOpenedAgainOnTheRetryGrid) {
                                       Tyme{Tock{300'000'000}}}));
   EXPECT_EQ(second.channel().connects(), 1u);
   dump_on_failure(w.sink);
+}
+
+// Calls `act` once, in the first pass at or after `at`.
+class AtTyme final : public Doer {
+ public:
+  AtTyme(Tyme at, std::function<void()> act) : Doer("at"), at_(at), act_(std::move(act)) {}
+  bool recur(Tyme tyme) override {
+    if (tyme < at_) return false;
+    act_();
+    return true;
+  }
+
+ private:
+  Tyme at_;
+  std::function<void()> act_;
+};
+
+// 10,000 baud, 2 ms latency: 16-byte chunks arrive at 18, 34, 50, 66, 82 and
+// 98 ms. Unplugged at 40 ms: both ends hang up as a real device does, the
+// four chunks still on the wire are lost (each a drop when it would have
+// arrived), as are the bytes waiting in ttyB's receive FIFO behind its full
+// rx (a drop at once); what rx holds stays readable.
+TEST(SimSerial, UnpluggingHangsUpBothEndsAndLosesTheBytesOnTheLine) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB", {.latency = 2 * kMs});
+  SerialPump a(w.io, "sim-serial://ttyA?baud=10000", {}, "a");
+  SerialPump b(w.io, "sim-serial://ttyB?baud=10000",
+               with([](ChannelOptions& o) { o.rx_bytes_max = 20; }), "b");
+  b.reading = false;  // rx keeps 20 bytes; 12 more wait in the receive FIFO
+  a.write(pattern(96));
+  w.net.unplug_at(Tyme{40 * kMs}, "ttyB");
+  w.doist.run({&a, &b}, seconds(1));
+  EXPECT_FALSE(w.net.plugged("ttyA"));
+  for (const SerialPump* end : {&a, &b}) {
+    EXPECT_EQ(end->channel().state(), ChannelState::closed);
+    EXPECT_EQ(end->channel().reason(), "device hung up");
+    std::vector<Recorded> closes;
+    for (const Recorded& r : w.sink.of(end->channel().id()))
+      if (r.kind == EventKind::close) closes.push_back(r);
+    ASSERT_EQ(closes.size(), 1u);
+    EXPECT_EQ(closes[0].who, CloseWho::remote);
+    EXPECT_EQ(closes[0].tyme, Tyme{40 * kMs});
+  }
+  EXPECT_EQ(b.channel().peek(), pattern(20));
+  std::vector<Tyme> wire_drops;
+  std::string lost;
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind != EventKind::noise) continue;
+    ASSERT_EQ(r.noise, NoiseKind::drop) << r.line;
+    lost += r.bytes;
+    if (r.text == "unplugged while on line ttyA->ttyB") {
+      EXPECT_EQ(r.channel, 0u);  // neither end is open any more
+      wire_drops.push_back(r.tyme);
+    } else {
+      EXPECT_EQ(r.text, "unplugged: 12 bytes in the receive FIFO of ttyB lost");
+      EXPECT_EQ(r.channel, b.channel().id());
+      EXPECT_EQ(r.tyme, Tyme{40 * kMs});
+    }
+  }
+  EXPECT_EQ(wire_drops,
+            (std::vector<Tyme>{Tyme{50 * kMs}, Tyme{66 * kMs}, Tyme{82 * kMs}, Tyme{98 * kMs}}));
+  EXPECT_EQ(lost, pattern(96).substr(20));  // every byte not in rx, once
+  dump_on_failure(w.sink);
+}
+
+// While unplugged an end opens as a missing real device does (failed, in
+// the real transport's words); after the plug, ends that retry open again on
+// their grid (hung up at 150 ms; failed at 200, 300, 400; plugged at 420;
+// open at 500) and the line works.
+TEST(SimSerial, AfterThePlugEndsThatRetryOpenAgainAndTheLineWorks) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB", {.latency = kMs});
+  const ChannelOptions retry = with([](ChannelOptions& o) { o.retry = Tock{100'000'000}; });
+  SerialPump a(w.io, "sim-serial://ttyA", retry, "a");
+  SerialPump b(w.io, "sim-serial://ttyB", retry, "b");
+  w.net.unplug_at(Tyme{150 * kMs}, "ttyA");
+  w.net.plug_at(Tyme{420 * kMs}, "ttyB");
+  bool both_connected = false;
+  AtTyme later(Tyme{600 * kMs}, [&] {
+    both_connected = a.channel().connected() && b.channel().connected();
+    a.write("after the plug");
+  });
+  w.doist.run({&a, &b, &later}, seconds(1));
+  EXPECT_TRUE(w.net.plugged("ttyA"));
+  EXPECT_EQ(b.read, "after the plug");
+  for (const SerialPump* end : {&a, &b}) {
+    const std::string device = end == &a ? "ttyA" : "ttyB";
+    std::vector<Tyme> opens, errors, hang_ups;
+    for (const Recorded& r : w.sink.of(end->channel().id())) {
+      if (r.kind == EventKind::open) opens.push_back(r.tyme);
+      if (r.kind == EventKind::error) {
+        errors.push_back(r.tyme);
+        EXPECT_EQ(r.text, "cannot open serial device sim-serial://" + device +
+                              ": No such file or directory");
+      }
+      if (r.kind == EventKind::close && r.who == CloseWho::remote) {
+        hang_ups.push_back(r.tyme);
+        EXPECT_EQ(r.text, "device hung up");
+      }
+    }
+    EXPECT_EQ(hang_ups, std::vector<Tyme>{Tyme{150 * kMs}}) << device;
+    EXPECT_EQ(opens, (std::vector<Tyme>{Tyme{}, Tyme{200 * kMs}, Tyme{300 * kMs}, Tyme{400 * kMs},
+                                        Tyme{500 * kMs}}))
+        << device;
+    EXPECT_EQ(errors, (std::vector<Tyme>{Tyme{200 * kMs}, Tyme{300 * kMs}, Tyme{400 * kMs}}))
+        << device;
+    EXPECT_EQ(end->channel().connects(), 2u) << device;
+  }
+  EXPECT_TRUE(both_connected);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimSerial, AnUnpluggedDeviceOpensAsAMissingOneAndUnknownDevicesAreRefused) {
+  SimWorld w;
+  w.net.add_serial("ttyA", "ttyB");
+  w.net.unplug("ttyB");
+  w.net.unplug("ttyA");  // already unplugged: no effect
+  Channel& early = w.io.connect("sim-serial://ttyA");
+  EXPECT_EQ(early.state(), ChannelState::failed);
+  EXPECT_EQ(early.reason(),
+            "cannot open serial device sim-serial://ttyA: No such file or directory");
+  w.net.plug("ttyA");
+  early.reopen();
+  EXPECT_EQ(early.state(), ChannelState::connected);
+  try {
+    w.net.unplug_at(Tyme{seconds(1)}, "ttyC");
+    ADD_FAILURE() << "an unknown device was unplugged";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(),
+                 "SimNet: unknown serial device 'ttyC' in unplug (devices: ttyA, ttyB)");
+  }
+  EXPECT_THROW(w.net.plug("ttyC"), std::invalid_argument);
+  EXPECT_THROW((void)w.net.plugged("ttyC"), std::invalid_argument);
 }
 
 }  // namespace

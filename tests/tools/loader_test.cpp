@@ -423,6 +423,36 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
 
 // A link or serial fault is a complete setting: the keys it does not name
 // take their defaults, not the values before it (docs/scenarios.md, [net]).
+TEST(ScenarioLoader, UnplugAndPlugFaultsNameEitherEndOfALine) {
+  const Scenario s = load_scenario_text(R"(
+[net]
+[[net.serial]]
+a = "ttyUSB0"
+b = "ttyS1"
+[[net.fault]]
+action = "unplug"
+at = "2s"
+device = "ttyUSB0"
+[[net.fault]]
+action = "plug"
+at = "5s"
+device = "ttyS1"
+[[doer]]
+kind = "serial_echo"
+name = "device"
+address = "sim-serial://ttyS1"
+retry = "250ms"
+)",
+                                        "f.toml", registry());
+  ASSERT_EQ(s.net.faults.size(), 2u);
+  EXPECT_EQ(s.net.faults[0].action, FaultSpec::Action::unplug);
+  EXPECT_EQ(s.net.faults[0].device, "ttyUSB0");
+  EXPECT_EQ(s.net.faults[0].at, seconds(2));
+  EXPECT_EQ(s.net.faults[1].action, FaultSpec::Action::plug);
+  EXPECT_EQ(s.net.faults[1].device, "ttyS1");
+  EXPECT_EQ(s.net.faults[1].at, seconds(5));
+}
+
 TEST(ScenarioLoader, LinkAndSerialFaultsSetEveryKey) {
   const Scenario s = load_scenario_text(R"(
 [net]

@@ -99,6 +99,14 @@ ChannelOptions buffered(const DoerSpec& spec) {
   return o;
 }
 
+// A serial kind's options: the buffers, and retry: the device is opened
+// again on the channel's retry grid after it hung up or failed to open.
+ChannelOptions serial_options(const DoerSpec& spec) {
+  ChannelOptions o = buffered(spec);
+  o.retry = spec.duration("retry");
+  return o;
+}
+
 // A datagram kind's options: the buffers and datagram_bytes_max, which must
 // fit in both (a larger datagram could never be queued).
 ChannelOptions datagram_options(const DoerSpec& spec) {
@@ -134,6 +142,15 @@ std::vector<ParamSpec> buffer_params() {
            ParamValue{static_cast<std::int64_t>(d.rx_bytes_max)}},
           {"tx_bytes_max", ParamType::integer, "the channel's tx buffer (bytes)",
            ParamValue{static_cast<std::int64_t>(d.tx_bytes_max)}}};
+}
+// A serial kind's: the buffers and retry.
+std::vector<ParamSpec> serial_params() {
+  std::vector<ParamSpec> p = buffer_params();
+  p.push_back({"retry", ParamType::duration,
+               "reopen the device after a hang-up or a failed open (an adapter plugged back in), "
+               "on a grid of this step; 0 = never",
+               ParamValue{Tock{0}}});
+  return p;
 }
 std::vector<ParamSpec> datagram_params() {
   std::vector<ParamSpec> p = buffer_params();
@@ -644,13 +661,21 @@ class UdpRequester final : public UdpPeerDoer {
   Tyme next_send_{};
 };
 
+// A serial kind's `connections`: the opens of its device that succeeded
+// (the first one too; a reopen after a hang-up counts again).
+void add_connections(CounterBoard& counters, const std::string& name, const SerialDoer& doer) {
+  counters.add(name + ".connections",
+               [&doer] { return static_cast<std::int64_t>(doer.channel().connects()); });
+}
+
 // One end of a serial line that sends back every byte it reads.
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device_address(spec, context), buffered(spec), spec.name) {
+      : SerialDoer(context.io, device_address(spec, context), serial_options(spec), spec.name) {
     context.counters.add(spec.name + ".rx_bytes", rx_bytes_);
     context.counters.add(spec.name + ".tx_bytes", tx_bytes_);
+    add_connections(context.counters, spec.name, *this);
   }
 
  private:
@@ -686,7 +711,7 @@ class SerialEcho final : public SerialDoer {
 class SerialSender final : public SerialDoer {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device(spec, context), buffered(spec), spec.name),
+      : SerialDoer(context.io, device(spec, context), serial_options(spec), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
@@ -698,6 +723,7 @@ class SerialSender final : public SerialDoer {
     c.add(spec.name + ".lines_damaged", lines_damaged_);  // received - intact, kept
     c.add(spec.name + ".tx_bytes", tx_bytes_);
     c.add(spec.name + ".rx_bytes", rx_bytes_);
+    add_connections(c, spec.name, *this);
   }
 
  private:
@@ -737,6 +763,7 @@ class SerialSender final : public SerialDoer {
     rx_bytes_ = 0;
     outgoing_.clear();
     received_.clear();
+    connection_ = 0;
     next_send_ = left_ = tyme();
   }
 
@@ -762,6 +789,14 @@ class SerialSender final : public SerialDoer {
     }
     if (received_.size() > 4 * size_) received_.clear();  // garbage without newlines
     if (!channel.connected()) return;
+    if (channel.connects() != connection_) {
+      // Opened again after a hang-up (retry): a line cut by it is lost, its
+      // start with the old open, the rest not written (the far end would
+      // read it as a damaged line); so is the start of a line read back.
+      connection_ = channel.connects();
+      outgoing_.clear();
+      received_.clear();
+    }
     if (outgoing_.empty() && lines_sent_ < lines_ && tyme() >= next_send_) {
       outgoing_ = line(lines_sent_);
       ++lines_sent_;
@@ -802,6 +837,7 @@ class SerialSender final : public SerialDoer {
   Tock drain_;
   Counter lines_sent_, lines_received_, lines_intact_, lines_damaged_, tx_bytes_, rx_bytes_;
   std::string outgoing_, received_;
+  std::uint64_t connection_ = 0;  // channel().connects() as serve() last saw it
   Tyme next_send_{};
   Tyme left_{};  // when the last byte written has left, at the line's baud rate
 };
@@ -902,17 +938,18 @@ void add_io_kinds(DoerRegistry& registry) {
       KindSpec{
           "serial_echo",
           "one end of a serial line that sends back every byte it reads (counters: rx_bytes, "
-          "tx_bytes)",
+          "tx_bytes, connections)",
           {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyB?baud=9600\"", {}}},
           factory_of<SerialEcho>(),
           false},
-      buffer_params());
+      serial_params());
   add_with(
       registry,
       KindSpec{
           "serial_sender",
           "writes numbered lines to a serial line and checks the ones that come back (counters: "
-          "lines_sent, lines_received, lines_intact, lines_damaged, tx_bytes, rx_bytes)",
+          "lines_sent, lines_received, lines_intact, lines_damaged, tx_bytes, rx_bytes, "
+          "connections)",
           {{"address", ParamType::string, "the device, e.g. \"sim-serial://ttyA?baud=9600\"", {}},
            {"lines", ParamType::integer, "how many lines (at most 1000000)",
             ParamValue{std::int64_t{10}}},
@@ -924,7 +961,7 @@ void add_io_kinds(DoerRegistry& registry) {
             ParamValue{seconds(1)}}},
           factory_of<SerialSender>(),
           false},
-      buffer_params());
+      serial_params());
 }
 
 }  // namespace hio::tools

@@ -577,17 +577,22 @@ class Loader {
 
   void read_fault(const toml::table& table, NetSpec& net) {
     static const std::vector<std::pair<std::string, FaultSpec::Action>> kActions = {
-        {"partition", FaultSpec::Action::partition}, {"heal", FaultSpec::Action::heal},
-        {"heal_all", FaultSpec::Action::heal_all},   {"host_down", FaultSpec::Action::host_down},
-        {"host_up", FaultSpec::Action::host_up},     {"link", FaultSpec::Action::link},
-        {"serial", FaultSpec::Action::serial}};
+        {"partition", FaultSpec::Action::partition},
+        {"heal", FaultSpec::Action::heal},
+        {"heal_all", FaultSpec::Action::heal_all},
+        {"host_down", FaultSpec::Action::host_down},
+        {"host_up", FaultSpec::Action::host_up},
+        {"link", FaultSpec::Action::link},
+        {"serial", FaultSpec::Action::serial},
+        {"unplug", FaultSpec::Action::unplug},
+        {"plug", FaultSpec::Action::plug}};
     FaultSpec fault;
     fault.pos = pos(table.source());
     const toml::node* action_node = table.get("action");
     if (action_node == nullptr) {
       report(table.source(),
-             "[[net.fault]] needs 'action': partition, heal, heal_all, host_down, host_up, link "
-             "or serial");
+             "[[net.fault]] needs 'action': partition, heal, heal_all, host_down, host_up, link, "
+             "serial, unplug or plug");
       return;
     }
     auto action = read_string(*action_node, "net.fault.action");
@@ -605,7 +610,7 @@ class Loader {
       report(action_node->source(), "unknown fault action '" + *action + "'" +
                                         did_you_mean(*action, names) +
                                         " (partition, heal, heal_all, host_down, host_up, link, "
-                                        "serial)");
+                                        "serial, unplug, plug)");
       return;
     }
     std::vector<std::string> allowed = {"action", "at"};
@@ -628,6 +633,10 @@ class Loader {
       case A::serial:
         allowed.push_back("device");
         allowed.insert(allowed.end(), serial_keys().begin(), serial_keys().end());
+        break;
+      case A::unplug:
+      case A::plug:
+        allowed.push_back("device");
         break;
     }
     check_keys(table, allowed, "a '" + *action + "' fault");
@@ -659,24 +668,33 @@ class Loader {
         read_link_params(table, where, fault.link);
         break;
       }
-      case A::serial: {
-        const toml::node* node = table.get("device");
-        if (node == nullptr) {
-          report(table.source(), "a 'serial' fault needs 'device', one end of a [[net.serial]]");
-        } else if (auto name = read_string(*node, "net.fault.device")) {
-          if (std::find(devices_.begin(), devices_.end(), *name) == devices_.end()) {
-            report(node->source(), "unknown serial device '" + *name + "'" +
-                                       did_you_mean(*name, devices_) +
-                                       " ([[net.serial]] defines them, before the faults)");
-          } else {
-            fault.device = *name;
-          }
-        }
+      case A::serial:
+        read_fault_device(table, *action, fault);
         read_serial_params(table, where, fault.serial);
         break;
-      }
+      case A::unplug:
+      case A::plug:
+        read_fault_device(table, *action, fault);
+        break;
     }
     net.faults.push_back(std::move(fault));
+  }
+
+  // A serial fault's 'device': one end of a [[net.serial]] defined above.
+  void read_fault_device(const toml::table& table, const std::string& action, FaultSpec& fault) {
+    const toml::node* node = table.get("device");
+    if (node == nullptr) {
+      report(table.source(),
+             "a '" + action + "' fault needs 'device', one end of a [[net.serial]]");
+    } else if (auto name = read_string(*node, "net.fault.device")) {
+      if (std::find(devices_.begin(), devices_.end(), *name) == devices_.end()) {
+        report(node->source(), "unknown serial device '" + *name + "'" +
+                                   did_you_mean(*name, devices_) +
+                                   " ([[net.serial]] defines them, before the faults)");
+      } else {
+        fault.device = *name;
+      }
+    }
   }
 
   void read_doers(const toml::node& node, std::vector<DoerSpec>& out, int depth = 0) {

@@ -199,6 +199,12 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
         case A::serial:
           net->set_serial_at(at, fault.device, fault.serial);
           break;
+        case A::unplug:
+          net->unplug_at(at, fault.device);
+          break;
+        case A::plug:
+          net->plug_at(at, fault.device);
+          break;
       }
     }
     return net;

@@ -11,6 +11,7 @@
 
 #include "hio/engine/doer.hpp"
 #include "hio/io/channel.hpp"
+#include "hio/io/channel_doer.hpp"
 
 namespace hio {
 
@@ -45,13 +46,22 @@ struct ConsoleOptions {
 // run it next to the doer that drives the channel. It parks until the
 // channel has something for it; it is never done on its own.
 //
-// Ownership: the hub owns the channel; the console must not outlive it.
+// Ownership: the hub owns the channel. The console holds it through a
+// ChannelRef, as ChannelDoer does, so the channel may go first (released,
+// or its hub destroyed), between runs or, since a console is no driver
+// (IoHub::release refuses only those), during one: a run then takes it as
+// an ended channel (an unterminated line pending is delivered) and parks,
+// exit touches nothing, write_line() is false; has_channel() is false, and
+// channel() and a later run's enter throw std::logic_error ("ConsoleDoer
+// 'console': its channel is gone (released, or its hub destroyed)").
 // Errors: options with a zero limit throw std::invalid_argument.
 class ConsoleDoer : public Doer {
  public:
   explicit ConsoleDoer(Channel& channel, ConsoleOptions options = {}, std::string name = "console");
 
-  Channel& channel() const { return *channel_; }
+  // Throws std::logic_error when the channel is gone.
+  Channel& channel() const;
+  bool has_channel() const { return channel_.get() != nullptr; }
   const ConsoleOptions& options() const { return options_; }
 
   // The oldest line not yet taken; nullopt if none.
@@ -78,10 +88,10 @@ class ConsoleDoer : public Doer {
  private:
   // Reads rx into lines while there is room for them; false if it stopped
   // for lack of room.
-  bool read_lines();
+  bool read_lines(Channel& channel);
   void emit(bool partial);
 
-  Channel* channel_;
+  ChannelRef channel_;
   ConsoleOptions options_;
   std::deque<ConsoleLine> lines_;
   std::string current_;    // the line being assembled

@@ -154,6 +154,22 @@ class SimNet final : public TransportFactory, public Reactor {
                   const SerialParams& params = {});
   void set_serial(std::string_view device, const SerialParams& params);
   void set_serial_at(Tyme at, std::string_view device, const SerialParams& params);
+  // Unplugs the line of `device` (either end), as a USB adapter pulled out:
+  // both ends hang up (closed, who = remote, "device hung up", the words of
+  // the real serial transport), bytes on the wire are lost (a drop at the
+  // tyme each chunk would have arrived), and so are those waiting in an
+  // end's receive FIFO (a drop at once); what rx holds stays readable. Until
+  // plug(), opening either end fails as a missing real device does
+  // ("cannot open serial device sim-serial://ttyA: No such file or
+  // directory"). No effect if already unplugged (plugged).
+  void unplug(std::string_view device);
+  void unplug_at(Tyme at, std::string_view device);
+  // Plugs it back: the ends open again (a channel with ChannelOptions::retry
+  // reopens on its retry grid; others with Channel::reopen, or a doer's next
+  // run).
+  void plug(std::string_view device);
+  void plug_at(Tyme at, std::string_view device);
+  bool plugged(std::string_view device) const;
 
   // ---- state ----
 

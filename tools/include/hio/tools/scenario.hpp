@@ -153,13 +153,23 @@ struct SerialSpec {
 
 // A change scheduled at a tyme (relative to the run's start).
 struct FaultSpec {
-  enum class Action : std::uint8_t { partition, heal, heal_all, host_down, host_up, link, serial };
+  enum class Action : std::uint8_t {
+    partition,
+    heal,
+    heal_all,
+    host_down,
+    host_up,
+    link,
+    serial,
+    unplug,
+    plug
+  };
   Action action = Action::partition;
   Tock at{0};
   std::vector<std::string> from, to;  // partition, heal: host sets; link: one host each
   Way way = Way::both;
   std::string host;     // host_down, host_up
-  std::string device;   // serial
+  std::string device;   // serial, unplug, plug
   LinkParams link;      // link
   SerialParams serial;  // serial
   SourcePos pos;
