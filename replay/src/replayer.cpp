@@ -186,6 +186,12 @@ struct Replayer::Feed final : public TransportFactory {
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
   bool rx_fits(const Channel& c, std::size_t size) const;
   bool noisy_rx(const OwnedEvent& e, Tyme now);
+  // Noise: one recorded input of a channel the doers have made; false when
+  // it is an rx that does not fit the channel's rx yet (nothing drawn).
+  bool noisy_input(const OwnedEvent& e, Tyme now);
+  // Noise: delivers what waits in `stalled`, each channel as far as its rx
+  // has room.
+  void release_stalled(Tyme now);
   void hold(Held held);
   void release_held(Tyme now);
   // Noise: a stream's end (rx_end, a remote close, an error) waits for the
@@ -344,6 +350,11 @@ struct Replayer::Feed final : public TransportFactory {
   std::uint64_t held_order = 0;
   std::map<std::uint32_t, ChannelNoise> channel_noise;
   std::map<std::uint32_t, Deferred> deferred;  // noise: ends_stream, in order
+  // noise: per channel, the recorded inputs held up by an rx that does not fit
+  // its rx buffer yet (the first of them), in recorded order. Only that
+  // channel waits: the feed goes on for the others and for the recorded tx,
+  // whose credit lets the doers drain the full rx.
+  std::map<std::uint32_t, std::deque<OwnedEvent>> stalled;
   // noise: stream channels whose rx ended (rx_end delivered): the recording's
   // tx credit no longer holds their doers back (see ReplayTransport::service).
   std::set<std::uint32_t> credit_free;
@@ -784,8 +795,6 @@ void Replayer::Feed::pass_end(Tyme tyme) {
     fill(tyme);
     while (due(tyme)) {
       const OwnedEvent& e = front();
-      const bool waits_for_room = e.kind == EventKind::rx && transport(e.channel) != nullptr;
-      if (waits_for_room) break;
       if (is_input(e)) ++stats.undelivered;
       pop();
       pump();
@@ -847,14 +856,16 @@ Tyme Replayer::Feed::last_pass() {
 }
 
 Tyme Replayer::Feed::next_due() {
-  // Recorded events still due now (a noise replay's rx waiting for room)
-  // keep the next pass; otherwise the Doist may skip to the next recorded
+  // Recorded events still due now (a noise replay's rx waiting for room in
+  // `stalled`) keep the next pass; otherwise the Doist may skip to the next recorded
   // pass, a held rx's release, or the last pass before the recorded end
   // (known once the next recorded pass is the last: read_ahead reads the
   // trailer behind it).
   read_ahead();
   Tyme next = none() ? kTymeNever : front().tyme;
   if (!held.empty()) next = std::min(next, Tyme{Tock{held.begin()->first.first}});
+  for (const auto& [id, inputs] : stalled)
+    next = std::min(next, inputs.front().tyme);
   for (const auto& [id, d] : deferred)
     if (d.shift) next = std::min(next, d.due());
   return std::min(next, last_pass());
@@ -869,6 +880,8 @@ void Replayer::Feed::final_checks() {
     for (auto& [id, datagrams] : datagram_tx)
       settle_datagrams(id, /*final=*/true);
     stats.undelivered += held.size() + waiting.size();
+    for (const auto& [id, inputs] : stalled)
+      stats.undelivered += inputs.size();
     for (const auto& [id, d] : deferred)
       stats.undelivered += d.events.size();
     const auto count = [this](const ChannelEvent& e) {
@@ -1097,6 +1110,7 @@ void Replayer::Feed::diverge(DivergenceKind kind, const OwnedEvent* expected,
 
 void Replayer::Feed::pump_noisy(Tyme now) {
   release_held(now);
+  release_stalled(now);
   for (;;) {
     fill(now);
     if (!due(now)) return;
@@ -1117,20 +1131,46 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       return;
     } else if (is_input(e)) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
-      if (e.kind == EventKind::rx) {
-        if (!noisy_rx(e, now)) return;  // waits for room in rx
-      } else if (ends_stream(e) &&
-                 (channel_noise[e.channel].held > 0 || deferred.count(e.channel) != 0)) {
-        // A stream delivers in order: its end (FIN, a remote close - a reset
-        // too - or an error) comes after the rx noise holds back, right after
-        // the last of them (release_held); delay is not loss.
-        deferred[e.channel].events.push_back(e);
-      } else if (!deliver_input(e)) {
-        ++stats.undelivered;
+      // An rx that does not fit rx yet holds up its channel's inputs after
+      // it, not the feed: the recorded tx further on release the credit the
+      // doers need to drain that rx (else a circular wait), and the other
+      // channels' inputs come at their recorded passes.
+      auto room = stalled.find(e.channel);
+      if (room != stalled.end()) {
+        room->second.push_back(e);
+      } else if (!noisy_input(e, now)) {
+        stalled[e.channel].push_back(e);
       }
     }
     note_unsent(e.view(), /*recorded=*/true);
     pop();
+  }
+}
+
+bool Replayer::Feed::noisy_input(const OwnedEvent& e, Tyme now) {
+  if (transport(e.channel) == nullptr) {
+    ++stats.undelivered;  // its channel is gone while the input waited
+    return true;
+  }
+  if (e.kind == EventKind::rx) return noisy_rx(e, now);
+  if (ends_stream(e) && (channel_noise[e.channel].held > 0 || deferred.count(e.channel) != 0)) {
+    // A stream delivers in order: its end (FIN, a remote close - a reset
+    // too - or an error) comes after the rx noise holds back, right after
+    // the last of them (release_held); delay is not loss.
+    deferred[e.channel].events.push_back(e);
+  } else if (!deliver_input(e)) {
+    ++stats.undelivered;
+  }
+  return true;
+}
+
+void Replayer::Feed::release_stalled(Tyme now) {
+  if (closing) return;  // as held rx: no doer would read it
+  for (auto it = stalled.begin(); it != stalled.end();) {
+    std::deque<OwnedEvent>& inputs = it->second;
+    while (!inputs.empty() && noisy_input(inputs.front(), now))
+      inputs.pop_front();
+    it = inputs.empty() ? stalled.erase(it) : std::next(it);
   }
 }
 

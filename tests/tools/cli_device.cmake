@@ -72,6 +72,19 @@ string(FIND "${out}" "counters:" listed)
 if(NOT listed EQUAL -1)
   message(FATAL_ERROR "counters listed without --counters:\n${out}")
 endif()
+# hio replay --counters: the same lines and JSON member (xcap9 finding 6).
+hio(run ${DATA}/device/counters.toml --record ${WORK}/counters.hioj EXIT 0)
+hio(replay ${WORK}/counters.hioj --counters EXIT 0)
+require("${out}" "\ncounters:  5\n  z.runs = 2\n  inner.runs = 1\n  a.runs = 6\n  a-1.runs = 3\n  a-2.runs = 3\n$"
+        "replay --counters text")
+hio(replay ${WORK}/counters.hioj --counters --json EXIT 0)
+require("${out}" ", \"counters\": \\[{\"name\": \"z.runs\", \"value\": 2}, {\"name\": \"inner.runs\", \"value\": 1}, {\"name\": \"a.runs\", \"value\": 6}, {\"name\": \"a-1.runs\", \"value\": 3}, {\"name\": \"a-2.runs\", \"value\": 3}\\]}\n$"
+        "replay --counters JSON")
+hio(replay ${WORK}/counters.hioj EXIT 0)
+string(FIND "${out}" "counters:" listed)
+if(NOT listed EQUAL -1)
+  message(FATAL_ERROR "counters listed without replay --counters:\n${out}")
+endif()
 
 # Every build error of every doer, not only each doer's first, in file order.
 hio(check ${DATA}/device/build_errors.toml EXIT 2)

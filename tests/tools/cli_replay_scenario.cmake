@@ -199,6 +199,33 @@ require("${out}" "^\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"dige
 hio(replay ${WORK}/udp.hioj --noise dup=0.01 --seeds 1..3 EXIT 0)
 require("${out}" "^3 of 3 seeds passed\n$" "every seed passing")
 
+# Each seed's "end" is the replay's own, not the recorded run's (xcap9
+# finding 7): a real client capture (a server in another hio process on a
+# loopback port; the client retries until it listens) whose run ended `done`,
+# all five messages echoed. With every rx dropped the client never finishes:
+# the replay runs to the recorded end, `limit`, where it said `done`. Without
+# noise on its rx the client finishes as recorded: `done`.
+string(RANDOM LENGTH 3 ALPHABET 0123456789 port_offset)
+math(EXPR port "47000 + ${port_offset}")
+file(WRITE ${WORK}/echo_server.toml "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"2s\"\n[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"tcp://127.0.0.1:${port}\"\n")
+file(WRITE ${WORK}/echo_client.toml "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"2s\"\n[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:${port}\"\nmessages = 5\nretry = \"20ms\"\n[[expect]]\nfinal = \"c.echoed == 5\"\n")
+# (The server's summary to a file: the client does not read the pipe.)
+execute_process(COMMAND sh -c "exec \"$0\" run \"$1\" > \"$2\"" ${HIO} ${WORK}/echo_server.toml
+                        ${WORK}/echo_server.out
+                COMMAND ${HIO} run ${WORK}/echo_client.toml --record ${WORK}/client.hioj
+                RESULTS_VARIABLE pair_rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT pair_rc STREQUAL "0;0")
+  message(FATAL_ERROR "the server and client runs: exit ${pair_rc}\n${out}\n${err}")
+endif()
+hio(inspect ${WORK}/client.hioj EXIT 0)
+require("${out}" "\ntrailer [^\n]* end=done " "the client capture ended done")
+hio(replay ${WORK}/client.hioj --noise drop=1 --seeds 1..2 --out ${WORK}/client-sweep EXIT 1)
+file(READ ${WORK}/client-sweep/report.json report)
+require("${report}" "\"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", [^\n]*\\{\"seed\": 2, \"passed\": false, \"end\": \"limit\", "
+        "a client that never finished: the replay's end")
+hio(replay ${WORK}/client.hioj --noise reorder=1 --seeds 1..1 --json EXIT 0)
+require("${out}" "^\\{\"seed\": 1, \"passed\": true, \"end\": \"done\", " "a client that finished")
+
 # Noise sweep usage: each a precise message, exit 2.
 foreach(case
     "--seeds;1..3|--seeds requires --noise"
@@ -213,7 +240,8 @@ foreach(case
     "--noise;drop=0.1;--seeds;3..1|--seeds 3..1: the first seed is after the last"
     "--noise;drop=0.1;--seeds;1..3;--jobs;0|--jobs 0: must be from 1 to 256"
     "--noise;lose=1;--seeds;1..3|--noise lose=1: noise spec: at offset 0: unknown key 'lose'"
-    "--noise;drop=0.1;--seeds;1..3;--out;${WORK}|--out [^\n]* holds the journal being replayed")
+    "--noise;drop=0.1;--seeds;1..3;--out;${WORK}|--out [^\n]* holds the journal being replayed"
+    "--noise;drop=0.1;--seeds;1..3;--counters|--counters prints one replay's counters")
   string(REPLACE "|" ";" parts "${case}")
   list(POP_BACK parts message)
   hio(replay ${WORK}/udp.hioj ${parts} EXIT 2)

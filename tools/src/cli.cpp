@@ -138,6 +138,7 @@ struct ReplayArgs {
   bool json = false;
   std::optional<std::string> scenario;  // --scenario FILE: replaces the header's
   std::vector<std::string> sets;
+  bool counters = false;
   // A noise sweep (--seeds): as hio sweep's options.
   std::optional<std::string> seeds;
   std::optional<unsigned> jobs;
@@ -423,6 +424,10 @@ std::string replay_usage_problem(const ReplayArgs& args) {
     return "--record journals one replay; with --seeds, --out DIR keeps the journals of the "
            "failing seeds";
   }
+  if (args.seeds && args.counters) {
+    return "--counters prints one replay's counters; with --seeds, replay a seed alone "
+           "(--seed N --counters) to see them";
+  }
   const std::pair<bool, const char*> sweep_only[] = {{args.jobs.has_value(), "--jobs"},
                                                      {args.shard.has_value(), "--shard"},
                                                      {args.out.has_value(), "--out"},
@@ -555,6 +560,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   options.noise = args.noise;
   options.scenario_path = args.scenario.value_or("");
   options.sets = args.sets;
+  options.counters = args.counters;
   if (args.overrun) {
     std::string error;
     const std::optional<Tock> overrun = parse_duration(*args.overrun, &error);
@@ -1017,6 +1023,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                          "timeouts fire)");
   replay_cmd->add_flag("--json", replay_args.json,
                        "print the result as one JSON object (with --seeds: as hio sweep --json)");
+  replay_cmd->add_flag("--counters", replay_args.counters,
+                       "print every doer's counters at the end, in doer order, as hio run "
+                       "--counters does (in --json: \"counters\")");
   replay_cmd->add_option("--scenario", replay_args.scenario,
                          "replay against FILE's scenario instead of the journal's (the same "
                          "channels; other doer parameters, expectations, limit)");

@@ -423,6 +423,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     const int signal = outcome.interrupted ? outcome.stop_signal : outcome.recorded_stop_signal;
     outcome.expectations = checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result), signal});
   }
+  if (options.counters) outcome.counters = doer_counters(*scenario, built->counters);
   if (journal) {
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
     journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
@@ -431,21 +432,23 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   return outcome;
 }
 
-// How a replay ended, as a sweep reports it (see replay_seed_runner).
+// How the replay itself ended, as a sweep reports each seed's end (see
+// replay_seed_runner; a doer's exception is its error): `done` when its
+// doers finished, `limit` when it ran to its end - the recorded end (after
+// an overrun), the last intact pass of a salvaged journal, or a replaced
+// scenario's limit - with doers still running, `stalled` when nothing could
+// run any more, `interrupted` for a signal, a divergence (the replay stops
+// there), a cut journal and the journal of an interrupted run (whose end it
+// reproduces). Not the recorded run's end, which the replay's --record
+// trailer keeps (replay_trailer_end): a noise replay whose client never
+// finished is not `done` because the recorded run was (xcap9 finding 7).
 RunEnd replay_end(const ReplayScenarioOutcome& o) {
-  switch (replay_trailer_end(o, o.result.end).end) {
-    case replay::RunOutcome::done:
-      return RunEnd::done;
-    case replay::RunOutcome::limit:
-      return RunEnd::limit;
-    case replay::RunOutcome::stalled:
-      return RunEnd::stalled;
-    case replay::RunOutcome::interrupted:
-    case replay::RunOutcome::unknown:
-    case replay::RunOutcome::error:
-      break;
+  const replay::ReplayResult& r = o.result;
+  if (o.interrupted || r.divergence || run_cut(r) || o.recorded_stop_signal != 0) {
+    return RunEnd::interrupted;
   }
-  return RunEnd::interrupted;
+  // The replayer stops the run at its end (RunEnd::interrupted), as a limit.
+  return r.end == RunEnd::interrupted ? RunEnd::limit : r.end;
 }
 
 }  // namespace
@@ -483,6 +486,9 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
                                  : first_failure(outcome.expectations);
     run.digest = outcome.result.digest;
     run.end = replay_end(outcome);
+    // A doer threw (as `hio replay` exits 5): the seed's end is "error".
+    run.error = outcome.result.error;
+    if (run.error) run.passed = false;
     return run;
   };
 }
@@ -540,7 +546,7 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   }
   // format_divergence escapes what came from doers and journals.
   if (r.divergence) return out + replay::format_divergence(*r.divergence);
-  return out + format_expectations(o.expectations);
+  return out + format_expectations(o.expectations) + format_counters(o.counters);
 }
 
 namespace {
@@ -608,7 +614,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   } else {
     out += "null";
   }
-  return out + "}";
+  return out + format_counters_json(o.counters) + "}";
 }
 
 }  // namespace hio::tools

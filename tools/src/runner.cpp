@@ -514,11 +514,11 @@ class ChannelWarnings final : public EventSink {
   std::vector<std::string> held_;  // lines of channels that failed while building
 };
 
-// Every doer's counters, in doer order (RunOptions::counters). Depth first
-// with an explicit stack, as the tree is built.
-std::vector<std::pair<std::string, std::int64_t>> doer_counters(const Scenario& scenario,
-                                                                const CounterBoard& counters) {
-  std::vector<std::pair<std::string, std::int64_t>> out;
+}  // namespace
+
+// Depth first with an explicit stack, as the tree is built.
+DoerCounters doer_counters(const Scenario& scenario, const CounterBoard& counters) {
+  DoerCounters out;
   const auto add = [&](const std::string& doer) {
     for (const std::string& name : counters.names_with_prefix(doer + "."))
       out.emplace_back(name, *counters.read(name));
@@ -537,8 +537,6 @@ std::vector<std::pair<std::string, std::int64_t>> doer_counters(const Scenario& 
   }
   return out;
 }
-
-}  // namespace
 
 std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
                                         const std::function<void(const std::string&)>& warn) {
@@ -665,12 +663,25 @@ std::string format_summary(const RunSummary& s) {
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) out += "journal:   " + display_text(s.journal) + "\n";
   out += format_expectations(s.expectations);
-  if (!s.counters.empty()) {
-    out += "counters:  " + std::to_string(s.counters.size()) + "\n";
-    for (const auto& [name, value] : s.counters)
-      out += "  " + display_text(name) + " = " + std::to_string(value) + "\n";
-  }
+  return out + format_counters(s.counters);
+}
+
+std::string format_counters(const DoerCounters& counters) {
+  if (counters.empty()) return "";
+  std::string out = "counters:  " + std::to_string(counters.size()) + "\n";
+  for (const auto& [name, value] : counters)
+    out += "  " + display_text(name) + " = " + std::to_string(value) + "\n";
   return out;
+}
+
+std::string format_counters_json(const DoerCounters& counters) {
+  if (counters.empty()) return "";
+  std::string out = ", \"counters\": [";
+  for (std::size_t i = 0; i < counters.size(); ++i) {
+    out += (i == 0 ? "{" : ", {") + json_field("name", counters[i].first) +
+           ", \"value\": " + std::to_string(counters[i].second) + "}";
+  }
+  return out + "]";
 }
 
 std::string format_summary_json(const RunSummary& s) {
@@ -685,15 +696,7 @@ std::string format_summary_json(const RunSummary& s) {
                     replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
                     format_seconds(s.worst_lag) + "\", " + format_expectations_json(s.expectations);
-  if (!s.counters.empty()) {
-    out += ", \"counters\": [";
-    for (std::size_t i = 0; i < s.counters.size(); ++i) {
-      out += (i == 0 ? "{" : ", {") + json_field("name", s.counters[i].first) +
-             ", \"value\": " + std::to_string(s.counters[i].second) + "}";
-    }
-    out += "]";
-  }
-  return out + "}";
+  return out + format_counters_json(s.counters) + "}";
 }
 
 std::string format_expectations_json(const std::vector<ExpectationResult>& results) {

@@ -32,6 +32,9 @@ struct ReplayScenarioOptions {
   // after the pass that sees it set.
   const std::atomic<bool>* stop = nullptr;
   Tock overrun{0};  // with noise: run this long past the recorded end (ReplayOptions::overrun)
+  // Read every doer's counters at the end into ReplayScenarioOutcome::counters
+  // (hio replay --counters), as RunOptions::counters does for a run.
+  bool counters = false;
 };
 
 struct ReplayScenarioOutcome {
@@ -69,6 +72,8 @@ struct ReplayScenarioOutcome {
   // judged as at a run's end (a `final` one at the limit).
   bool stopped_at_limit = false;
   Tock limit{0};  // the scenario's run.limit
+  // ReplayScenarioOptions::counters: every doer's counters at the end.
+  DoerCounters counters{};
 };
 
 // The scenario a replay rebuilds: the header's text, or scenario_path's

@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hio/engine/doist.hpp"
@@ -132,6 +133,18 @@ bool all_passed(const std::vector<ExpectationResult>& results);
 // was 104)"), as a sweep lists it; "" if none failed.
 std::string first_failure(const std::vector<ExpectationResult>& results);
 
+// Every doer's counters (name, value), in doer order: the doers in file
+// order, depth first (a group, then its children; `copies`: the sums
+// <name>.<counter>, then each copy's), each doer's counters by name. What
+// `hio run --counters` and `hio replay --counters` print.
+using DoerCounters = std::vector<std::pair<std::string, std::int64_t>>;
+DoerCounters doer_counters(const Scenario& scenario, const CounterBoard& counters);
+// The summary's lines for them ("counters:  N", then "  name = value"), and
+// the JSON member (`, "counters": [{"name": ..., "value": ...}, ...]`); both
+// "" when there are none.
+std::string format_counters(const DoerCounters& counters);
+std::string format_counters_json(const DoerCounters& counters);
+
 struct RunSummary {
   std::string name{};
   std::uint64_t seed = 0;
@@ -155,7 +168,7 @@ struct RunSummary {
   Tock worst_lag{0};
   Tock tock{0};
   // RunOptions::counters: every doer's counters at the end, in doer order.
-  std::vector<std::pair<std::string, std::int64_t>> counters{};
+  DoerCounters counters{};
 
   bool passed() const;
   // "first failed expectation" for sweeps; "" if all passed.
