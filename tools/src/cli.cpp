@@ -59,7 +59,8 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             --record FILE, the --out DIR and what goes in it), 5 a doer threw
             (the run ended with an error; a replay that reproduces it), 130 interrupted
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
-            terminated (SIGTERM).)";
+            terminated (SIGTERM), 129 hung up (SIGHUP: ends a run as SIGTERM
+            does, trailer written).)";
 
 // A scenario's problems are all listed, in file order, up to this many; a
 // last line counts the rest (a generated file can have thousands).
@@ -1091,7 +1092,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     return code == 0 ? kExitOk : kExitBadInput;
   }
   replay_args.noise_given = noise_option->count() > 0;
-  // SIGINT and SIGTERM end these commands cleanly whenever they come: one
+  // SIGINT, SIGTERM and SIGHUP end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was
   // lost where the signal was ignored, as in a background job, and the run
   // went on to its limit), ends a build (BuildInterrupted) or the run's
@@ -1111,7 +1112,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (diff_cmd->parsed()) code = do_diff(diff_args);
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
     const int signal = caught_stop_signal();
-    if (signal != 0 && code != kExitInterrupted && code != kExitTerminated) {
+    if (signal != 0 && !is_interrupted_exit_code(code)) {
       std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
       return interrupted_exit_code(signal);
     }
