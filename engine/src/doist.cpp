@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstddef>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -14,7 +15,7 @@ namespace hio {
 
 namespace {
 
-// SIGINT and SIGTERM turn into a flag (the signal's number) that every
+// SIGINT, SIGTERM and SIGHUP turn into a flag (the signal's number) that every
 // running Doist checks between passes. The handlers are installed while at
 // least one run() or StopSignalCatch is in progress and the previous ones
 // restored after the last; the flag is cleared when the first one starts
@@ -33,8 +34,13 @@ int& catch_depth() {
   static int d = 0;
   return d;
 }
-struct sigaction (&previous_actions())[2] {
-  static struct sigaction p[2]{};
+// The signals caught, in the order of previous_actions(). SIGHUP (the
+// terminal or ssh session gone) ends a capture as SIGTERM does.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr std::size_t kStopSignalCount = sizeof(kStopSignals) / sizeof(kStopSignals[0]);
+
+struct sigaction (&previous_actions())[kStopSignalCount] {
+  static struct sigaction p[kStopSignalCount] {};
   return p;
 }
 
@@ -45,16 +51,16 @@ void catch_stop_signals() {
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_actions()[0]);
-    sigaction(SIGTERM, &action, &previous_actions()[1]);
+    for (std::size_t i = 0; i < kStopSignalCount; ++i)
+      sigaction(kStopSignals[i], &action, &previous_actions()[i]);
   }
 }
 
 void release_stop_signals() {
   std::lock_guard<std::mutex> lock(catch_mutex());
   if (--catch_depth() == 0) {
-    sigaction(SIGINT, &previous_actions()[0], nullptr);
-    sigaction(SIGTERM, &previous_actions()[1], nullptr);
+    for (std::size_t i = 0; i < kStopSignalCount; ++i)
+      sigaction(kStopSignals[i], &previous_actions()[i], nullptr);
     g_stop_signal = 0;  // caught for the catches and runs that are over
   }
 }

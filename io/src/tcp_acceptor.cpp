@@ -86,6 +86,7 @@ void TcpAcceptor::accept_next() {
   accepting_ = true;
   ++core_.pending;
   acceptor_.async_accept(
+      accepted_peer_,
       [self = shared_from_this()](const boost::system::error_code& error, tcp::socket socket) {
         --self->core_.pending;
         self->on_accept(error, std::move(socket));
@@ -102,13 +103,11 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
     port_.request_service();  // so the driver parks until due()
     return;
   }
-  boost::system::error_code peer_ec;
-  const tcp::endpoint remote = socket.remote_endpoint(peer_ec);
-  if (peer_ec) {
-    // Gone between accept and now: nothing was created for it.
-    accept_next();
-    return;
-  }
+  // The peer as accept(2) reported it: asking the socket now would fail for
+  // a connection reset since (a port scan's RST), which would then leave no
+  // trace. Such a remote is accepted like any other, and its stream reports
+  // the loss ("lost at once") as its error.
+  const tcp::endpoint remote = accepted_peer_;
   Address address;
   address.scheme = address_.scheme;
   address.host = remote.address().to_string();

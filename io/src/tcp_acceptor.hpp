@@ -54,6 +54,9 @@ class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor>, public Por
   std::size_t remotes_max_;
   std::size_t socket_buffer_bytes_;
   TlsSetup tls_;
+  // The pending accept's peer, filled by accept(2) itself: a connection
+  // reset before it could be asked for (getpeername: ENOTCONN) still has it.
+  asio::ip::tcp::endpoint accepted_peer_;
   Tyme retry_at_{};
   bool listening_ = false;
   bool accepting_ = false;

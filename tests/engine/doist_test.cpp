@@ -571,20 +571,24 @@ TEST(DoistRules, SigintEndsTheRunCleanly) {
   EXPECT_THAT(last(trace, 4), ElementsAre("B cease 2", "B exit 2", "A cease 2", "A exit 2"));
 }
 
-TEST(DoistRules, SigtermEndsTheRunCleanlyAndSaysWhichSignal) {
-  Trace trace;
-  Doist doist(seconds(1));
-  ProbeDoer a(trace, "A");
-  a.on_recur = [&](ProbeDoer&, int n) {
-    if (n == 2) std::raise(SIGTERM);
-  };
-  EXPECT_EQ(doist.run({&a}), RunEnd::interrupted);
-  EXPECT_EQ(doist.stop_signal(), SIGTERM);
-  EXPECT_THAT(last(trace, 2), ElementsAre("A cease 2", "A exit 2"));
-  // The handler was removed with the run: a later run starts clean.
-  ProbeDoer b(trace, "B");
-  EXPECT_EQ(doist.run({&b}, seconds(2)), RunEnd::limit);
-  EXPECT_EQ(doist.stop_signal(), 0);
+// SIGHUP (a capture's ssh session gone) as SIGTERM: unhandled, it killed
+// the process and the journal had no trailer.
+TEST(DoistRules, SigtermAndSighupEndTheRunCleanlyAndSayWhichSignal) {
+  for (const int signal : {SIGTERM, SIGHUP}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    ProbeDoer a(trace, "A");
+    a.on_recur = [&](ProbeDoer&, int n) {
+      if (n == 2) std::raise(signal);
+    };
+    EXPECT_EQ(doist.run({&a}), RunEnd::interrupted);
+    EXPECT_EQ(doist.stop_signal(), signal);
+    EXPECT_THAT(last(trace, 2), ElementsAre("A cease 2", "A exit 2"));
+    // The handler was removed with the run: a later run starts clean.
+    ProbeDoer b(trace, "B");
+    EXPECT_EQ(doist.run({&b}, seconds(2)), RunEnd::limit);
+    EXPECT_EQ(doist.stop_signal(), 0);
+  }
 }
 
 // Tyme ends at kTymeNever (2^63-1 ns, ~292 years). Tocks of a century never

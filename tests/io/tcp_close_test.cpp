@@ -4,6 +4,11 @@
 // with the right who and why.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+
 #include "io_run.hpp"
 #include "raw_socket.hpp"
 #include "recording_sink.hpp"
@@ -82,6 +87,47 @@ TEST(IoTcp, PeerResetIsARemoteCloseSayingReset) {
   ASSERT_NE(close, nullptr);
   EXPECT_EQ(close->who, CloseWho::remote);
   EXPECT_EQ(close->text, "reset by peer");
+}
+
+// Connections reset while still in the listen queue (a port scan's
+// connect-then-RST): accept(2) returns each, but the socket can no longer say
+// who its peer was (getpeername: ENOTCONN). Each is still on record: an
+// accept naming the peer accept(2) reported, then its loss as an error.
+TEST(IoTcp, ConnectionsResetBeforeTheirAcceptAreEachAcceptedThenLost) {
+  constexpr std::size_t kScans = 24;
+  ServerSide side;
+  std::vector<std::string> scanners;
+  // All reset before the first pass: none can have been accepted yet.
+  for (std::size_t i = 0; i < kScans; ++i) {
+    RawSocket peer = raw_connect(side.port());
+    scanners.push_back("127.0.0.1:" + std::to_string(peer.port()));
+    peer.set_linger_zero();
+    peer.reset();  // RST
+  }
+  StopWhen stop(side.run.doist, [&] { return side.server.endings.size() == kScans; });
+  EXPECT_EQ(side.run.doist.run({&side.server, &stop}), RunEnd::interrupted)
+      << side.server.endings.size() << " of " << kScans << " ended";
+  std::vector<std::string> accepted;
+  for (const Recorded& r : side.sink.events) {
+    if (r.kind != EventKind::accept || r.channel != side.server.listener().id()) continue;
+    accepted.push_back(r.peer);
+    // Its end is on record too: an error or a close.
+    EXPECT_EQ(side.sink.count(EventKind::error, r.accepted) +
+                  side.sink.count(EventKind::close, r.accepted),
+              1u)
+        << r.line;
+  }
+  std::sort(accepted.begin(), accepted.end());
+  std::sort(scanners.begin(), scanners.end());
+  EXPECT_EQ(accepted, scanners);
+  ASSERT_EQ(side.server.endings.size(), kScans);
+  // Lost before the stream could ask for its endpoints; or, had the reset
+  // come a moment later, a reset.
+  for (const std::string& ending : side.server.endings) {
+    EXPECT_TRUE(ending.find("lost at once: ") != std::string::npos || ending == "reset by peer")
+        << ending;
+  }
+  std::cout << "first ending: " << side.server.endings.front() << '\n';
 }
 
 // A client connected to a raw listener that ends the connection on cue: a

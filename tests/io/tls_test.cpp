@@ -15,6 +15,7 @@
 #include "recording_sink.hpp"
 #include "test_doers.hpp"
 #include "tls_certs.hpp"
+#include "tls_half_close_peer.hpp"
 
 namespace hio::test {
 namespace {
@@ -495,6 +496,33 @@ TEST(IoTls, MutualTlsServesClientsWithACertificateOnly) {
   EXPECT_THAT(echo.endings[0], HasSubstr("certificate"));
   std::cout << "client without a certificate: server: " << echo.endings[0]
             << "; client: " << bad.channel().reason() << '\n';
+}
+
+// A peer that uploads, then sends close_notify and reads on (TLS 1.3's
+// half-close), to an echo whose small tx leaves most of the upload in rx at
+// the close_notify: the remote closes only once rx is drained, so every
+// byte comes back (before, about a third was lost with no event).
+TEST(IoTls, EchoSendsBackAHalfClosedUploadWholeWithASmallTx) {
+  ChannelOptions options = server_options();
+  options.rx_bytes_max = 1u << 20;
+  options.tx_bytes_max = 4096;
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  WatchingEcho server(run.io, "tls://127.0.0.1:0", options);
+  const std::string payload = random_bytes((2u << 20) + 3, "tls half-close");
+  TlsHalfClosingPeer peer(port_of(server.listener().local()), payload, tls_certs().ca);
+  StopWhen stop(run.doist, [&] { return peer.done(); });
+  EXPECT_EQ(run.doist.run({&server, &peer, &stop}), RunEnd::interrupted)
+      << "received " << peer.received().size() << " of " << payload.size();
+  EXPECT_EQ(peer.error(), "");
+  EXPECT_TRUE(peer.got_close_notify());
+  ASSERT_EQ(peer.received().size(), payload.size());
+  EXPECT_TRUE(peer.received() == payload) << "the echo differs";
+  EXPECT_EQ(server.endings, std::vector<std::string>{"peer finished"});
+  const Recorded* accept = sink.first(EventKind::accept, server.listener().id());
+  ASSERT_NE(accept, nullptr);
+  EXPECT_EQ(sink.count(EventKind::rx_end, accept->accepted), 1u);
 }
 
 TEST(IoTls, LocalCloseSendsCloseNotify) {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# hio run and hio replay interrupted by SIGINT (exit 130) or SIGTERM (exit
-# 143), also while a real-time run waits out a long tock: the summary says so
+# hio run and hio replay interrupted by SIGINT (exit 130), SIGTERM (exit
+# 143) or SIGHUP (exit 129), also while a real-time run waits out a long tock: the summary says so
 # (naming the signal; `final` expectations not judged, as the run has no end),
 # and the journal each was recording is complete, its trailer saying
 # "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
@@ -37,6 +37,12 @@ expect_line() {
   grep -qxF "$2" "$WORK/$1.out" || { echo "$1: no line '$2'"; cat "$WORK/$1.out"; exit 1; }
 }
 
+# trailer_is NAME JOURNAL PATTERN: the journal's trailer line matches PATTERN.
+trailer_is() {
+  "$HIO" inspect "$2" > "$WORK/$1.trailer" 2>&1 || { echo "$1: journal unreadable"; cat "$WORK/$1.trailer"; exit 1; }
+  grep -q "$3" "$WORK/$1.trailer" || { echo "$1: trailer is not '$3'"; cat "$WORK/$1.trailer"; exit 1; }
+}
+
 # An interrupted run has no end: its `final` expectations are not judged,
 # the others are judged on the passes run.
 interrupt run INT 130 "$WORK/cut.hioj" "ended: interrupted (SIGINT)$" \
@@ -69,6 +75,12 @@ interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted (SIGTERM)$" \
 grep -q "^  --    alice.echoed == 20  (not judged: interrupted (SIGTERM) at tyme " "$WORK/run_term.out" ||
   { echo "run_term: final expectation judged"; cat "$WORK/run_term.out"; exit 1; }
 recorded_interrupt replay_term "$WORK/term.hioj" 143 SIGTERM
+# SIGHUP (the terminal or ssh session of a capture gone) ends a run as
+# SIGTERM does: summary, trailer, exit 129 (unfixed: killed, no trailer).
+interrupt run_hup HUP 129 "$WORK/hup.hioj" "ended: interrupted (SIGHUP)$" \
+  "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/hup.hioj"
+trailer_is run_hup "$WORK/hup.hioj" "^trailer .* end=interrupted .*stop_signal=1$"
+recorded_interrupt replay_hup "$WORK/hup.hioj" 129 SIGHUP
 
 # A real-time run with a long tock waits out its pass in slices: SIGINT is
 # acted on at once, and ends it "interrupted" even though the pass it waited
@@ -84,11 +96,6 @@ name = "t"
 TOML
 interrupt slow INT 130 "$WORK/slow.hioj" "ended: interrupted" \
   "$HIO" run "$WORK/slow.toml" --record "$WORK/slow.hioj"
-# trailer_is NAME JOURNAL PATTERN: the journal's trailer line matches PATTERN.
-trailer_is() {
-  "$HIO" inspect "$2" > "$WORK/$1.trailer" 2>&1 || { echo "$1: journal unreadable"; cat "$WORK/$1.trailer"; exit 1; }
-  grep -q "$3" "$WORK/$1.trailer" || { echo "$1: trailer is not '$3'"; cat "$WORK/$1.trailer"; exit 1; }
-}
 # It stopped while it waited out its first tock: it ends at the tyme of the
 # pass it ran (0), not at the next pass's (5 s), which the clock never
 # reached; passes x tock = end tyme still (0 passes), and the trailer says

@@ -59,8 +59,9 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             --record FILE, the --out DIR and what goes in it), 5 a doer threw
             (the run ended with an error; a replay that reproduces it), 130 interrupted
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
-            terminated (SIGTERM). When several apply, hio run exits with the
-            first of: 130/143 (a signal, at any moment), 2 (arguments,
+            terminated (SIGTERM), 129 hung up (SIGHUP: ends a run as SIGTERM
+            does, trailer written). When several apply, hio run exits with
+            the first of: 129/130/143 (a signal, at any moment), 2 (arguments,
             scenario file), 4 (--record cannot be created), 2 (the doer
             tree cannot be built), 4 (the journal cannot be written, to its
             end), 5 (a doer threw, even if expectations failed), 1, 0;
@@ -1155,7 +1156,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     return code == 0 ? kExitOk : kExitBadInput;
   }
   replay_args.noise_given = noise_option->count() > 0;
-  // SIGINT and SIGTERM end these commands cleanly whenever they come: one
+  // SIGINT, SIGTERM and SIGHUP end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was
   // lost where the signal was ignored, as in a background job, and the run
   // went on to its limit), ends a build (BuildInterrupted) or the run's
@@ -1175,7 +1176,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (diff_cmd->parsed()) code = do_diff(diff_args);
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
     const int signal = caught_stop_signal();
-    if (signal != 0 && code != kExitInterrupted && code != kExitTerminated) {
+    if (signal != 0 && !is_interrupted_exit_code(code)) {
       std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
       return interrupted_exit_code(signal);
     }

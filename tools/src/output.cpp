@@ -60,9 +60,8 @@ int StdoutWriter::finish(int code) {
   if (error == 0) return code;
   // A failure the command reported already (on stderr) keeps its code,
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
-  const bool failed_already = code == kExitBadInput || code == kExitInterrupted ||
-                              code == kExitTerminated || code == kExitOutputFailed ||
-                              code == kExitDoerError;
+  const bool failed_already = code == kExitBadInput || is_interrupted_exit_code(code) ||
+                              code == kExitOutputFailed || code == kExitDoerError;
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
   std::cerr << "hio: cannot write the output (stdout): " << std::strerror(error) << "\n";
   return failed_already ? code : kExitOutputFailed;

@@ -76,7 +76,7 @@ ShardSeeds shard_seeds(SeedRange range, Shard shard) {
 
 namespace {
 
-// SIGINT or SIGTERM during a sweep. The signals are blocked in every sweep
+// SIGINT, SIGTERM or SIGHUP during a sweep. The signals are blocked in every sweep
 // thread and taken by a watcher thread (sigtimedwait), which sets `stop`.
 // Every run polls `stop` at each pass's end (RunOptions::stop) and ends,
 // RunEnd::interrupted, after the pass it sees it in; a worker claims no seed
@@ -101,11 +101,13 @@ class StopSignalWatch {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGHUP);
     struct sigaction action {};
     action.sa_handler = on_sweep_signal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &previous_actions_[0]);
     sigaction(SIGTERM, &action, &previous_actions_[1]);
+    sigaction(SIGHUP, &action, &previous_actions_[2]);
     pthread_sigmask(SIG_BLOCK, &set_, &previous_mask_);
     try {
       watcher_ = std::thread([this] { watch(); });
@@ -131,6 +133,7 @@ class StopSignalWatch {
     pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
     sigaction(SIGINT, &previous_actions_[0], nullptr);
     sigaction(SIGTERM, &previous_actions_[1], nullptr);
+    sigaction(SIGHUP, &previous_actions_[2], nullptr);
   }
 
   void watch() {
@@ -144,7 +147,7 @@ class StopSignalWatch {
   std::function<void(int)> on_signal_;
   sigset_t set_{};
   sigset_t previous_mask_{};
-  struct sigaction previous_actions_[2]{};
+  struct sigaction previous_actions_[3]{};
   std::atomic<bool> done_{false};
   std::thread watcher_;
 };

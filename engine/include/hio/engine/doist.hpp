@@ -29,7 +29,7 @@ enum class RunEnd : std::uint8_t {
 };
 const char* to_string(RunEnd end);
 
-// Catches SIGINT and SIGTERM for as long as it lives, as Doist::run() does
+// Catches SIGINT, SIGTERM, SIGHUP for as long as it lives, as Doist::run() does
 // while it runs: held over a whole command (hio run, check, sweep, replay),
 // so that a signal that comes before a run (while its scenario is read or
 // built) is kept instead of killing the process or, where the signal was
@@ -46,7 +46,7 @@ class StopSignalCatch {
   StopSignalCatch(const StopSignalCatch&) = delete;
   StopSignalCatch& operator=(const StopSignalCatch&) = delete;
 };
-// The signal caught (SIGINT or SIGTERM) since the outermost catch or run
+// The signal caught (SIGINT, SIGTERM, SIGHUP) since the outermost catch or run
 // began, or 0 (also when none is in progress). Safe to poll from any thread
 // (a long build checks it).
 int caught_stop_signal();
@@ -183,7 +183,7 @@ class Doist : public Tymist {
   // Whether request_stop() was called during the last run: tells a run that
   // its own code ended (RunEnd::interrupted either way) from one ended by a signal.
   bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
-  // The signal (SIGINT or SIGTERM) that interrupted the last run, or 0.
+  // The signal (SIGINT, SIGTERM, SIGHUP) that interrupted the last run, or 0.
   int stop_signal() const { return stop_signal_; }
   // Ends the run after the current pass at that pass's tyme, without the
   // tick: as a real-time run ends when a stop comes before the wall clock
@@ -214,7 +214,7 @@ class Doist : public Tymist {
   // Virtual-time skipping over passes where nothing is due (default on).
   bool skip() const { return skip_; }
   void set_skip(bool skip) { skip_ = skip; }
-  // run() turns SIGINT and SIGTERM into a clean stop (default on).
+  // run() turns SIGINT, SIGTERM, SIGHUP into a clean stop (default on).
   void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
 
   // Reactors are polled, and observers told, in the order they were added.

@@ -177,8 +177,8 @@ class ReadyList {
 // Half-close: a stream peer that finishes sending (FIN) ends only its data:
 // the rx_end event, rx_ended(), and the channel stays connected so the doer
 // can still answer. The doer's close() then ends the connection (our FIN).
-// TcpServerDoer and ChannelDoer do that for their doers once the peer has
-// ended and the transport has taken everything written (see finished()).
+// TcpServerDoer and ChannelDoer do that once the peer has ended, tx is taken
+// and (a server's remote, released then) rx is read (see finished()).
 class Channel {
  public:
   ~Channel();

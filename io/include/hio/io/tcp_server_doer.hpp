@@ -23,7 +23,8 @@ namespace hio {
 // the next run. Every remote is visited when the earliest due() of the
 // remotes has come, after rerun(), and in a run that no channel explains (the
 // doer was woken from outside with wake()). A remote whose peer has finished
-// sending (a half-close) is closed once finished() says so. A remote that has closed or failed
+// sending (a half-close) is closed once finished() says so: rx read and tx
+// taken. A remote that has closed or failed
 // gets on_close() and is released (the hub destroys it: do not keep
 // references past on_close; to drop a remote, close() it: releasing it
 // yourself is refused, as it is driven by this doer). Then it parks until a channel wakes it or the
@@ -68,12 +69,17 @@ class TcpServerDoer : public Doer {
   virtual void serve(Channel& remote) { (void)remote; }
   // Asked after each serve() while the remote is open: true closes it
   // (who = local, "peer finished"), then on_close. Default: the remote has
-  // finished sending (rx_ended(), a half-close) and the transport has taken
-  // everything written to it (tx empty; see ChannelDoer::finished): a reply
-  // written in serve() reaches the peer before this side's FIN. Override to
-  // keep a remote for a reply written later.
+  // finished sending (rx_ended(), a half-close), serve() has read all it
+  // sent (rx empty) and the transport has taken everything written to it
+  // (tx empty; see ChannelDoer::finished): a reply written in serve()
+  // reaches the peer before this side's FIN, and what a full tx kept rx
+  // from moving yet (an echo) is still served. Unlike ChannelDoer's, rx
+  // must be empty: a closed remote is released after on_close, so unread rx
+  // would be lost with no event. A server that never reads a remote's rx
+  // must consume it or override this. Override to keep a remote for a
+  // reply written later.
   virtual bool finished(const Channel& remote) const {
-    return remote.rx_ended() && remote.tx_size() == 0;
+    return remote.rx_ended() && remote.rx_size() == 0 && remote.tx_size() == 0;
   }
   // The remote has closed or failed; it is released after this run's sweep.
   virtual void on_close(Channel& remote) { (void)remote; }

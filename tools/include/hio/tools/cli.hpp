@@ -12,6 +12,7 @@ namespace hio::tools {
 // Exit codes of every subcommand.
 enum ExitCode : int {
   kExitOk = 0,
+  kExitHangup = 129,  // SIGHUP
   kExitExpectationsFailed = 1,
   kExitBadInput = 2,
   kExitDivergence = 3,
@@ -22,13 +23,19 @@ enum ExitCode : int {
   kExitTerminated = 143,   // SIGTERM
 };
 
-// The exit code and the name of the signal (SIGINT or SIGTERM) that
+// The exit code and the name of the signal (SIGINT, SIGTERM or SIGHUP) that
 // interrupted a run, a replay or a sweep: 128 + the signal, as shells report.
 inline int interrupted_exit_code(int signal) {
-  return signal == SIGTERM ? kExitTerminated : kExitInterrupted;
+  if (signal == SIGTERM) return kExitTerminated;
+  return signal == SIGHUP ? kExitHangup : kExitInterrupted;
 }
 inline const char* stop_signal_name(int signal) {
-  return signal == SIGTERM ? "SIGTERM" : "SIGINT";
+  if (signal == SIGTERM) return "SIGTERM";
+  return signal == SIGHUP ? "SIGHUP" : "SIGINT";
+}
+// The code is one of interrupted_exit_code's.
+inline bool is_interrupted_exit_code(int code) {
+  return code == kExitInterrupted || code == kExitTerminated || code == kExitHangup;
 }
 
 int run_cli(int argc, const char* const* argv, const DoerRegistry& registry);
