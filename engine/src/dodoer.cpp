@@ -17,9 +17,10 @@ DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool alway
   members_.insert(doers_.begin(), doers_.end());
 }
 
-// Children must be closed before they (the owned ones) are destroyed.
+// Children must be closed before they (the owned ones) are destroyed. A
+// destructor cannot throw: their errors stay on them (Doer::hook_error()).
 DoDoer::~DoDoer() {
-  core_.exit();
+  core_.close_on_destruction();
 }
 
 Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {

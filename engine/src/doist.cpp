@@ -134,6 +134,12 @@ Doist::Doist(Tock tock, bool real, Tock limit)
 }
 
 Doist::~Doist() {
+  // Doers left scheduled (a manual enter() without exit()) are closed while
+  // the Doist is whole, for their hooks may still use it; a destructor
+  // cannot throw, so their errors stay on them (Doer::hook_error()). As
+  // after exit(), a hook's extend() only queues.
+  entered_ = false;
+  core_.close_on_destruction();
   // Reactors and observers outlive a Doist freely: they are left detached.
   reactors_.each([](Reactor& reactor) { reactor.doist_ = nullptr; });
   observers_.each([](PassObserver& observer) { observer.doist_ = nullptr; });
@@ -330,11 +336,10 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
       }
     }
   } catch (...) {
-    try {
-      exit();
-    } catch (...) {
-      // The first error is the one the caller needs.
-    }
+    // The first error is the one the caller needs; what closing the others
+    // throws stays on them (Doer::hook_error()).
+    entered_ = false;
+    core_.exit_keeping_errors();
     throw;
   }
   observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });

@@ -87,7 +87,10 @@ class Doer : public Tymee {
   // recur, exit after clean or cease threw. The first such error, or null;
   // cleared when the doer is entered again. (hio chains it as the context of
   // the hook's error instead; here the first error keeps its type, so the
-  // caller's catch clauses still see it.)
+  // caller's catch clauses still see it.) Also the error of a forced close
+  // that did not propagate: its scheduler was destroyed, or it was closed
+  // while another error propagated (the scheduler's exit() or remove() throws
+  // only the first); that one replaces what its exit threw after it.
   std::exception_ptr hook_error() const { return hook_error_; }
 
   bool scheduled() const { return deed_.schedule != nullptr; }
