@@ -335,6 +335,13 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
         }
       }
     }
+    // Inside the try: an error here, as one from a pass, leaves no doer
+    // scheduled.
+    observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
+    // What a real-time run's IO brought in while it waited out its last tock
+    // (held by an IoHub while waiting(), see there) arrives now: at the tyme
+    // the run ends at, before the doers close.
+    if (real_) reactors_.each([](Reactor& reactor) { reactor.poll(); });
   } catch (...) {
     // The first error is the one the caller needs; what closing the others
     // throws stays on them (Doer::hook_error()).
@@ -342,11 +349,6 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     core_.exit_keeping_errors();
     throw;
   }
-  observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
-  // What a real-time run's IO brought in while it waited out its last tock
-  // (held by an IoHub while waiting(), see there) arrives now: at the tyme
-  // the run ends at, before the doers close.
-  if (real_) reactors_.each([](Reactor& reactor) { reactor.poll(); });
   exit();
   return reason;
 }

@@ -234,5 +234,61 @@ TEST(CloseErrors, ExitThroughADoDoerClosesEveryChildAndThrowsOnce) {
   EXPECT_EQ(thrown_by([&] { doist.exit(); }), "nothing");
 }
 
+// A manual pass that throws leaves the other doers scheduled ("call exit()
+// then"); a Doist destroyed instead closes them in hio's rotated order, as
+// exit() would, and keeps their close errors.
+TEST(CloseErrors, ADoistDestroyedAfterAFailedManualPassClosesTheRestInHioOrder) {
+  Trace trace;
+  FailingHooks a(trace, "a"), b(trace, "b"), c(trace, "c");
+  b.throw_on = 2;
+  c.cease_throws = true;
+  auto doist = std::make_unique<Doist>(seconds(1));
+  doist->enter({&a, &b, &c});
+  doist->recur();
+  EXPECT_EQ(thrown_by([&] { doist->recur(); }), "b failed");
+  EXPECT_EQ(doist->deed_count(), 2u);
+  doist.reset();
+  EXPECT_THAT(last(trace, 6), ElementsAre("b abort 1", "b exit 1", "a cease 1", "a exit 1",
+                                          "c cease 1", "c exit 1"));
+  EXPECT_EQ(hook_error_of(c), "c cease failed");
+}
+
+// A doer that calls its Doist's exit() gets the first close error of the
+// others thrown back at that call; not catching it, it ends by it: abort
+// and exit, once (it is not ceased as well), and the error leaves run().
+TEST(CloseErrors, ADoerWhoseExitCallThrowsEndsByThatErrorOnce) {
+  Trace trace;
+  Doist doist(seconds(1));
+  FailingHooks a(trace, "a"), b(trace, "b"), c(trace, "c");
+  b.cease_throws = true;
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) doist.exit();
+  };
+  EXPECT_EQ(thrown_by([&] { doist.run({&a, &b, &c}, seconds(5)); }), "b cease failed");
+  EXPECT_THAT(last(trace, 6), ElementsAre("c cease 1", "c exit 1", "b cease 1", "b exit 1",
+                                          "a abort 1", "a exit 1"));
+  EXPECT_FALSE(a.scheduled());
+  EXPECT_EQ(doist.deed_count(), 0u);
+}
+
+// An error from an observer's run_ending (after the last pass, before the
+// doers close) leaves run() as a doer's would: the doers are closed first, so
+// the Doist can run again.
+TEST(CloseErrors, AnObserversRunEndingErrorClosesTheDoersFirst) {
+  struct FailingEnding : PassObserver {
+    void pass_ended(Tyme) override {}
+    void run_ending(Tyme) override { throw std::runtime_error("run_ending failed"); }
+  } observer;
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a");
+  doist.add_observer(observer);
+  EXPECT_EQ(thrown_by([&] { doist.run({&a}, seconds(2)); }), "run_ending failed");
+  EXPECT_THAT(last(trace, 2), ElementsAre("a cease 2", "a exit 2"));
+  EXPECT_EQ(doist.deed_count(), 0u);
+  doist.remove_observer(observer);
+  EXPECT_EQ(doist.run({&a}, seconds(1)), RunEnd::limit);
+}
+
 }  // namespace
 }  // namespace hio::test
