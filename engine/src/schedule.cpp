@@ -559,8 +559,12 @@ void Schedule::remove(std::span<Doer* const> doers) {
   // the same deed).
   closing.erase(std::unique(closing.begin(), closing.end()), closing.end());
   std::exception_ptr first_error;
-  for (Deed* deed : closing)
+  for (Deed* deed : closing) {
+    // A closing hook may have removed (closed) one of the later ones: closing
+    // it again would run its hooks twice and unlink it twice.
+    if (deed->schedule != this) continue;
     close_deed(*deed, &first_error);
+  }
   // A parked owner must see that it may now be done.
   if (!closing.empty() && owner_ != nullptr) owner_->wake();
   if (first_error) std::rethrow_exception(first_error);

@@ -290,5 +290,22 @@ TEST(CloseErrors, AnObserversRunEndingErrorClosesTheDoersFirst) {
   EXPECT_EQ(doist.run({&a}, seconds(1)), RunEnd::limit);
 }
 
+// A closing hook may remove doers that the same remove() is about to close:
+// each is closed once, and the queue stays whole.
+TEST(CloseErrors, ADoerThatACloseRemovedIsNotClosedAgain) {
+  Trace trace;
+  Doist doist(seconds(1));
+  FailingHooks a(trace, "a"), b(trace, "b"), c(trace, "c");
+  b.on_exit = [&](FailingHooks&) { doist.remove({&a}); };
+  doist.enter({&a, &b, &c});
+  doist.remove({&a, &b});
+  EXPECT_THAT(last(trace, 4), ElementsAre("b cease 0", "a cease 0", "a exit 0", "b exit 0"));
+  EXPECT_EQ(doist.deed_count(), 1u);
+  EXPECT_TRUE(c.scheduled());
+  doist.recur();
+  doist.exit();
+  EXPECT_THAT(last(trace, 3), ElementsAre("c recur 0", "c cease 1", "c exit 1"));
+}
+
 }  // namespace
 }  // namespace hio::test
