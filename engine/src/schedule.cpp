@@ -450,8 +450,8 @@ void Schedule::close_deed(Deed& deed, std::exception_ptr* first_error) {
       *first_error = std::current_exception();
     } else {
       // Not propagated: kept on the doer, where its owner can find it. It
-      // replaces what its exit hook threw after it (close() keeps that one):
-      // this error came first.
+      // replaces what a hook that ran after it threw (close() kept that one
+      // there, its exit's say): this error came first.
       deed.doer->hook_error_ = std::current_exception();
     }
   }

@@ -307,5 +307,42 @@ TEST(CloseErrors, ADoerThatACloseRemovedIsNotClosedAgain) {
   EXPECT_THAT(last(trace, 3), ElementsAre("c recur 0", "c cease 1", "c exit 1"));
 }
 
+// A ReDoer whose dog turns its Cease into an error ends by it (abort, exit);
+// when that close does not propagate, the dog's error, the first, is the
+// one kept, not what abort threw after it.
+class ReAbortingOnCease : public ReDoer {
+ public:
+  ReAbortingOnCease(Trace& trace, std::string name) : ReDoer(std::move(name)), trace_(trace) {}
+
+ protected:
+  Dog co_recur() override {
+    try {
+      for (;;)
+        co_yield tock();
+    } catch (const Cease&) {
+      throw std::runtime_error(name() + " dog failed");
+    }
+  }
+  void abort(std::exception_ptr) override {
+    trace_.push_back(stamp(name(), "abort", tyme()));
+    throw HookFailure(name() + " abort failed");
+  }
+  void exit() override { trace_.push_back(stamp(name(), "exit", tyme())); }
+
+ private:
+  Trace& trace_;
+};
+
+TEST(CloseErrors, AClosesFirstErrorIsTheOneKept) {
+  Trace trace;
+  ReAbortingOnCease r(trace, "r");
+  {
+    Doist doist(seconds(1));
+    doist.enter({&r});
+  }
+  EXPECT_THAT(trace, ElementsAre("r abort 0", "r exit 0"));
+  EXPECT_EQ(hook_error_of(r), "r dog failed");
+}
+
 }  // namespace
 }  // namespace hio::test

@@ -90,7 +90,8 @@ class Doer : public Tymee {
   // caller's catch clauses still see it.) Also the error of a forced close
   // that did not propagate: its scheduler was destroyed, or it was closed
   // while another error propagated (the scheduler's exit() or remove() throws
-  // only the first); that one replaces what its exit threw after it.
+  // only the first); that one, the first of the close, replaces what a hook
+  // that ran after it threw (its exit, say).
   std::exception_ptr hook_error() const { return hook_error_; }
 
   bool scheduled() const { return deed_.schedule != nullptr; }
