@@ -75,7 +75,13 @@ bool DoDoer::recur(Tyme tyme) {
 
 void DoDoer::exit() {
   wound_ = false;  // the next enter winds the tree again (and finds cycles)
-  core_.exit();
+  // Ending by an error that propagates (its own, or a child's): the
+  // children's close errors stay on them, as under a Doist's failed run.
+  if (ending_by_error()) {
+    core_.exit_keeping_errors();
+  } else {
+    core_.exit();
+  }
 }
 
 void DoDoer::extend(std::span<Doer* const> doers) {

@@ -195,9 +195,8 @@ TEST(CloseErrors, ADoersErrorKeepsTheOthersCloseErrorsOnThem) {
   EXPECT_EQ(doist.deed_count(), 0u);
 }
 
-// In a DoDoer the same: the child's error propagates; the DoDoer's exit
-// throws its children's first close error, which is kept on the DoDoer (it
-// is ending by the child's error), and the later ones on their doers.
+// In a DoDoer the same: the child's error propagates (the DoDoer ends by
+// it), and what closing the other children throws stays on them.
 TEST(CloseErrors, AChildsErrorInADoDoerKeepsTheCloseErrorsBelowIt) {
   Trace trace;
   Doist doist(seconds(1));
@@ -211,8 +210,8 @@ TEST(CloseErrors, AChildsErrorInADoDoerKeepsTheCloseErrorsBelowIt) {
   EXPECT_THAT(last(trace, 8), ElementsAre("b abort 1", "b exit 1", "a cease 1", "a exit 1",
                                           "d cease 1", "d exit 1", "c cease 1", "c exit 1"));
   EXPECT_EQ(hook_error_of(b), "hook: b abort failed");
-  EXPECT_EQ(hook_error_of(group), "a cease failed");
-  EXPECT_EQ(hook_error_of(a), "nothing");
+  EXPECT_EQ(hook_error_of(group), "nothing");
+  EXPECT_EQ(hook_error_of(a), "a cease failed");
   EXPECT_EQ(hook_error_of(c), "hook: c exit failed");
   EXPECT_EQ(group.deed_count(), 0u);
 }
