@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
 
 namespace hio {
@@ -134,6 +135,11 @@ Doist::Doist(Tock tock, bool real, Tock limit)
 }
 
 Doist::~Doist() {
+  // Between passes too, run() would go on with a destroyed Doist (one of its
+  // reactors or observers destroyed it).
+  HIO_CHECK(!in_run_ || core_.in_pass(),
+            "a Doist destroyed during its own run() between passes (by a reactor or an "
+            "observer it calls); end the run first (request_stop())");
   // Doers left scheduled (a manual enter() without exit()) are closed while
   // the Doist is whole, for their hooks may still use it; a destructor
   // cannot throw, so their errors stay on them (Doer::hook_error()). As

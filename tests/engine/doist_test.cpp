@@ -560,6 +560,27 @@ TEST(DoistRulesDeathTest, ADoistDestroyedDuringItsOwnPassAborts) {
       "destroyed during its own pass");
 }
 
+// So does destroying it between passes of its run (an observer's or a
+// reactor's call), where run() would go on with it.
+TEST(DoistRulesDeathTest, ADoistDestroyedByItsObserverDuringItsRunAborts) {
+  EXPECT_DEATH(
+      {
+        struct Destroyer : PassObserver {
+          std::unique_ptr<Doist>* doist = nullptr;
+          void pass_ended(Tyme tyme) override {
+            if (tyme == Tyme{seconds(1)}) doist->reset();
+          }
+        } destroyer;
+        Trace trace;
+        auto doist = std::make_unique<Doist>(seconds(1));
+        destroyer.doist = &doist;
+        doist->add_observer(destroyer);
+        ProbeDoer a(trace, "A");
+        doist->run({&a}, seconds(4));
+      },
+      "destroyed during its own run.. between passes");
+}
+
 TEST(DoistRules, SigintEndsTheRunCleanly) {
   Trace trace;
   Doist doist(seconds(1));
