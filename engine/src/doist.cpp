@@ -135,9 +135,11 @@ Doist::Doist(Tock tock, bool real, Tock limit)
 }
 
 Doist::~Doist() {
-  // Between passes too, run() would go on with a destroyed Doist (one of its
-  // reactors or observers destroyed it).
-  HIO_CHECK(!in_run_ || core_.in_pass(),
+  // A doer destroying it mid-pass or mid-enter says so; between passes too,
+  // run() would go on with a destroyed Doist (one of its reactors or
+  // observers destroyed it).
+  core_.check_destroyable();
+  HIO_CHECK(!in_run_,
             "a Doist destroyed during its own run() between passes (by a reactor or an "
             "observer it calls); end the run first (request_stop())");
   // Doers left scheduled (a manual enter() without exit()) are closed while

@@ -20,10 +20,14 @@ Schedule::~Schedule() {
   close_on_destruction();
 }
 
-void Schedule::close_on_destruction() noexcept {
+void Schedule::check_destroyable() const {
   HIO_CHECK(!in_pass() && entering_.empty(),
             "a scheduler (Doist or DoDoer) destroyed during its own pass or while entering a "
             "doer, by one of its doers; end the run first (request_stop() or exit())");
+}
+
+void Schedule::close_on_destruction() noexcept {
+  check_destroyable();
   exit_keeping_errors();
 }
 

@@ -87,6 +87,8 @@ class Schedule {
   // exit_keeping_errors(). Call it first thing, while the owner is whole: a
   // closing hook may still use it.
   void close_on_destruction() noexcept;
+  // That check alone (HIO_CHECK): no pass or enter of this schedule runs.
+  void check_destroyable() const;
 
   // Force-closes the given doers' deeds (reverse queue order). The innermost
   // executing doer (the last enter to start, else the running deed) removing
