@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "hio/engine/flag_scope.hpp"
+
 namespace hio {
 
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
@@ -77,11 +79,16 @@ void DoDoer::exit() {
   wound_ = false;  // the next enter winds the tree again (and finds cycles)
   // Ending by an error that propagates (its own, or a child's): the
   // children's close errors stay on them, as under a Doist's failed run.
-  if (ending_by_error()) {
+  if (ending_by_error_) {
     core_.exit_keeping_errors();
   } else {
     core_.exit();
   }
+}
+
+void DoDoer::exit_by_error() {
+  const FlagScope ending(ending_by_error_);
+  exit();
 }
 
 void DoDoer::extend(std::span<Doer* const> doers) {

@@ -96,13 +96,11 @@ Step Doer::finish() {
 }
 
 void Doer::exit_after_error() {
-  ending_by_error_ = true;
   try {
-    exit();
+    exit_by_error();
   } catch (...) {
     if (!hook_error_) hook_error_ = std::current_exception();
   }
-  ending_by_error_ = false;
 }
 
 void Doer::fail(std::exception_ptr error) {

@@ -158,10 +158,11 @@ class Doer : public Tymee {
   // exit while an error is propagating: an error of its own goes to
   // hook_error() (call from a catch block, then rethrow).
   void exit_after_error();
-  // True while exit runs because of an error that propagates (abort's exit,
-  // or exit after clean or cease threw): an exit that closes doers of its
-  // own (DoDoer) keeps their errors on them rather than throwing one.
-  bool ending_by_error() const { return ending_by_error_; }
+  // How exit_after_error() calls exit: while an error propagates (abort's
+  // exit, or exit after clean or cease threw). A doer whose exit closes doers
+  // of its own (DoDoer) overrides it to keep their errors on them then,
+  // rather than throw one; an override must call exit().
+  virtual void exit_by_error() { exit(); }
 
  private:
   friend class Schedule;
@@ -203,7 +204,6 @@ class Doer : public Tymee {
   }
   Tyme park_until_ = kNotParking;
   bool park_idle_ = false;
-  bool ending_by_error_ = false;  // see ending_by_error()
   std::optional<bool> done_;
   std::string name_;
   Opts opts_;
