@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "hio/engine/flag_scope.hpp"
+
 namespace hio {
 
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
@@ -17,9 +19,10 @@ DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool alway
   members_.insert(doers_.begin(), doers_.end());
 }
 
-// Children must be closed before they (the owned ones) are destroyed.
+// Children must be closed before they (the owned ones) are destroyed. A
+// destructor cannot throw: their errors stay on them (Doer::hook_error()).
 DoDoer::~DoDoer() {
-  core_.exit();
+  core_.close_on_destruction();
 }
 
 Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
@@ -74,7 +77,18 @@ bool DoDoer::recur(Tyme tyme) {
 
 void DoDoer::exit() {
   wound_ = false;  // the next enter winds the tree again (and finds cycles)
-  core_.exit();
+  // Ending by an error that propagates (its own, or a child's): the
+  // children's close errors stay on them, as under a Doist's failed run.
+  if (ending_by_error_) {
+    core_.exit_keeping_errors();
+  } else {
+    core_.exit();
+  }
+}
+
+void DoDoer::exit_by_error() {
+  const FlagScope ending(ending_by_error_);
+  exit();
 }
 
 void DoDoer::extend(std::span<Doer* const> doers) {

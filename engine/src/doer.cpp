@@ -97,7 +97,7 @@ Step Doer::finish() {
 
 void Doer::exit_after_error() {
   try {
-    exit();
+    exit_by_error();
   } catch (...) {
     if (!hook_error_) hook_error_ = std::current_exception();
   }

@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
 
 namespace hio {
@@ -140,6 +141,19 @@ Doist::Doist(Tock tock, bool real, Tock limit)
 }
 
 Doist::~Doist() {
+  // A doer destroying it mid-pass or mid-enter says so; between passes too,
+  // run() would go on with a destroyed Doist (one of its reactors or
+  // observers destroyed it).
+  core_.check_destroyable();
+  HIO_CHECK(!in_run_,
+            "a Doist destroyed during its own run() between passes (by a reactor or an "
+            "observer it calls); end the run first (request_stop())");
+  // Doers left scheduled (a manual enter() without exit()) are closed while
+  // the Doist is whole, for their hooks may still use it; a destructor
+  // cannot throw, so their errors stay on them (Doer::hook_error()). As
+  // after exit(), a hook's extend() only queues.
+  entered_ = false;
+  core_.close_on_destruction();
   // Reactors and observers outlive a Doist freely: they are left detached.
   reactors_.each([](Reactor& reactor) { reactor.doist_ = nullptr; });
   observers_.each([](PassObserver& observer) { observer.doist_ = nullptr; });
@@ -335,19 +349,20 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
         }
       }
     }
+    // Inside the try: an error here, as one from a pass, leaves no doer
+    // scheduled.
+    observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
+    // What a real-time run's IO brought in while it waited out its last tock
+    // (held by an IoHub while waiting(), see there) arrives now: at the tyme
+    // the run ends at, before the doers close.
+    if (real_) reactors_.each([](Reactor& reactor) { reactor.poll(); });
   } catch (...) {
-    try {
-      exit();
-    } catch (...) {
-      // The first error is the one the caller needs.
-    }
+    // The first error is the one the caller needs; what closing the others
+    // throws stays on them (Doer::hook_error()).
+    entered_ = false;
+    core_.exit_keeping_errors();
     throw;
   }
-  observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
-  // What a real-time run's IO brought in while it waited out its last tock
-  // (held by an IoHub while waiting(), see there) arrives now: at the tyme
-  // the run ends at, before the doers close.
-  if (real_) reactors_.each([](Reactor& reactor) { reactor.poll(); });
   exit();
   return reason;
 }

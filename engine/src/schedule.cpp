@@ -17,14 +17,18 @@ bool by_label(const Deed* a, const Deed* b) {
 }  // namespace
 
 Schedule::~Schedule() {
+  close_on_destruction();
+}
+
+void Schedule::check_destroyable() const {
   HIO_CHECK(!in_pass() && entering_.empty(),
             "a scheduler (Doist or DoDoer) destroyed during its own pass or while entering a "
             "doer, by one of its doers; end the run first (request_stop() or exit())");
-  try {
-    exit();
-  } catch (...) {
-    // A destructor cannot report: callers who care call exit() first.
-  }
+}
+
+void Schedule::close_on_destruction() noexcept {
+  check_destroyable();
+  exit_keeping_errors();
 }
 
 // ---- entering -------------------------------------------------------------
@@ -438,7 +442,7 @@ void Schedule::insert_due(Deed& deed) {
 
 // ---- closing --------------------------------------------------------------
 
-void Schedule::close_deed(Deed& deed, std::exception_ptr& first_error) {
+void Schedule::close_deed(Deed& deed, std::exception_ptr* first_error) {
   detach_from_lists(deed);
   deed.wake_pending = false;
   unlink(deed);
@@ -446,18 +450,34 @@ void Schedule::close_deed(Deed& deed, std::exception_ptr& first_error) {
   try {
     deed.doer->close();
   } catch (...) {
-    if (!first_error) first_error = std::current_exception();
+    if (first_error != nullptr && !*first_error) {
+      *first_error = std::current_exception();
+    } else {
+      // Not propagated: kept on the doer, where its owner can find it. It
+      // replaces what a hook that ran after it threw (close() kept that one
+      // there, its exit's say): this error came first.
+      deed.doer->hook_error_ = std::current_exception();
+    }
   }
 }
 
 void Schedule::close_now(Deed& deed) {
   std::exception_ptr error;
-  close_deed(deed, error);
+  close_deed(deed, &error);
   if (error) std::rethrow_exception(error);
 }
 
 void Schedule::exit() {
   std::exception_ptr first_error;
+  close_all(&first_error);
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+void Schedule::exit_keeping_errors() noexcept {
+  close_all(nullptr);
+}
+
+void Schedule::close_all(std::exception_ptr* first_error) {
   // Every deed is about to be closed: drop the lists at once rather than
   // detaching deeds one by one. (extra_ holds deeds only if collecting a
   // pass ran out of memory.)
@@ -501,7 +521,6 @@ void Schedule::exit() {
   while (Deed* deed = next_to_close())
     close_deed(*deed, first_error);
   if (running != nullptr) close_after_run_ = running;
-  if (first_error) std::rethrow_exception(first_error);
 }
 
 void Schedule::remove(std::span<Doer* const> doers) {
@@ -544,8 +563,12 @@ void Schedule::remove(std::span<Doer* const> doers) {
   // the same deed).
   closing.erase(std::unique(closing.begin(), closing.end()), closing.end());
   std::exception_ptr first_error;
-  for (Deed* deed : closing)
-    close_deed(*deed, first_error);
+  for (Deed* deed : closing) {
+    // A closing hook may have removed (closed) one of the later ones: closing
+    // it again would run its hooks twice and unlink it twice.
+    if (deed->schedule != this) continue;
+    close_deed(*deed, &first_error);
+  }
   // A parked owner must see that it may now be done.
   if (!closing.empty() && owner_ != nullptr) owner_->wake();
   if (first_error) std::rethrow_exception(first_error);

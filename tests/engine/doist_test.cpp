@@ -560,6 +560,27 @@ TEST(DoistRulesDeathTest, ADoistDestroyedDuringItsOwnPassAborts) {
       "destroyed during its own pass");
 }
 
+// So does destroying it between passes of its run (an observer's or a
+// reactor's call), where run() would go on with it.
+TEST(DoistRulesDeathTest, ADoistDestroyedByItsObserverDuringItsRunAborts) {
+  EXPECT_DEATH(
+      {
+        struct Destroyer : PassObserver {
+          std::unique_ptr<Doist>* doist = nullptr;
+          void pass_ended(Tyme tyme) override {
+            if (tyme == Tyme{seconds(1)}) doist->reset();
+          }
+        } destroyer;
+        Trace trace;
+        auto doist = std::make_unique<Doist>(seconds(1));
+        destroyer.doist = &doist;
+        doist->add_observer(destroyer);
+        ProbeDoer a(trace, "A");
+        doist->run({&a}, seconds(4));
+      },
+      "destroyed during its own run.. between passes");
+}
+
 TEST(DoistRules, SigintEndsTheRunCleanly) {
   Trace trace;
   Doist doist(seconds(1));
@@ -647,53 +668,8 @@ TEST(DoistRules, EveryDoerExitsEvenWhenACloseThrows) {
 
 // A hook that throws while its doer is already ending by an error (abort or
 // exit after an error; exit after clean or cease threw) does not replace
-// that error: the first one propagates, as it is.
-struct HookFailure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-class FailingHooks : public EnterHook {
- public:
-  using EnterHook::EnterHook;
-  bool enter_throws = false, abort_throws = false, clean_throws = false, cease_throws = false,
-       exit_throws = false;
-
- protected:
-  void enter() override {
-    EnterHook::enter();
-    if (enter_throws) throw std::runtime_error(name() + " enter failed");
-  }
-  void abort(std::exception_ptr error) override {
-    EnterHook::abort(error);
-    if (abort_throws) throw HookFailure(name() + " abort failed");
-  }
-  void clean() override {
-    EnterHook::clean();
-    if (clean_throws) throw std::runtime_error(name() + " clean failed");
-  }
-  void cease() override {
-    EnterHook::cease();
-    if (cease_throws) throw std::runtime_error(name() + " cease failed");
-  }
-  void exit() override {
-    EnterHook::exit();
-    if (exit_throws) throw HookFailure(name() + " exit failed");
-  }
-};
-
-// What run() threw: "hook: ..." for a HookFailure.
-template <class Run>
-std::string thrown_by(Run&& run) {
-  try {
-    run();
-  } catch (const HookFailure& e) {
-    return std::string("hook: ") + e.what();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "nothing";
-}
-
+// that error: the first one propagates, as it is (FailingHooks:
+// trace_doers.hpp).
 TEST(DoistErrors, AFailingAbortOrExitHookDoesNotReplaceTheError) {
   for (int hooks = 1; hooks <= 3; ++hooks) {
     Trace trace;

@@ -101,6 +101,63 @@ class EnterHook : public ProbeDoer {
   }
 };
 
+// A ProbeDoer whose hooks throw on demand. HookFailure marks the errors of
+// abort and exit, so a test tells them from the error that ended the doer.
+struct HookFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class FailingHooks : public EnterHook {
+ public:
+  using EnterHook::EnterHook;
+  bool enter_throws = false, abort_throws = false, clean_throws = false, cease_throws = false,
+       exit_throws = false;
+  std::function<void(FailingHooks&)> on_exit;  // runs first in exit
+
+ protected:
+  void enter() override {
+    EnterHook::enter();
+    if (enter_throws) throw std::runtime_error(name() + " enter failed");
+  }
+  void abort(std::exception_ptr error) override {
+    EnterHook::abort(error);
+    if (abort_throws) throw HookFailure(name() + " abort failed");
+  }
+  void clean() override {
+    EnterHook::clean();
+    if (clean_throws) throw std::runtime_error(name() + " clean failed");
+  }
+  void cease() override {
+    EnterHook::cease();
+    if (cease_throws) throw std::runtime_error(name() + " cease failed");
+  }
+  void exit() override {
+    if (on_exit) on_exit(*this);
+    EnterHook::exit();
+    if (exit_throws) throw HookFailure(name() + " exit failed");
+  }
+};
+
+// What `run` threw: "hook: ..." for a HookFailure, "nothing" if it did not.
+template <class Run>
+std::string thrown_by(Run&& run) {
+  try {
+    run();
+  } catch (const HookFailure& e) {
+    return std::string("hook: ") + e.what();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "nothing";
+}
+
+// What a doer's hook_error() holds, as thrown_by says it ("nothing": null).
+inline std::string hook_error_of(const Doer& doer) {
+  return thrown_by([&] {
+    if (doer.hook_error()) std::rethrow_exception(doer.hook_error());
+  });
+}
+
 // The last n entries of a trace.
 inline Trace last(const Trace& trace, std::size_t n) {
   return Trace(trace.end() - static_cast<std::ptrdiff_t>(std::min(n, trace.size())), trace.end());

@@ -62,6 +62,7 @@ class DoDoer : public Doer {
   void enter() override;
   bool recur(Tyme tyme) override;
   void exit() override;
+  void exit_by_error() override;
 
  private:
   Schedule core_;
@@ -73,6 +74,9 @@ class DoDoer : public Doer {
   bool winding_ = false;  // wind() is walking the tree below (finds cycles)
   // The tree below is wound with tymth() and unchanged since (see wind()).
   bool wound_ = false;
+  // exit() runs while an error propagates (exit_by_error): the children's
+  // close errors stay on them.
+  bool ending_by_error_ = false;
 };
 
 }  // namespace hio

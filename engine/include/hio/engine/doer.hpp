@@ -87,7 +87,11 @@ class Doer : public Tymee {
   // recur, exit after clean or cease threw. The first such error, or null;
   // cleared when the doer is entered again. (hio chains it as the context of
   // the hook's error instead; here the first error keeps its type, so the
-  // caller's catch clauses still see it.)
+  // caller's catch clauses still see it.) Also the error of a forced close
+  // that did not propagate: its scheduler was destroyed, or it was closed
+  // while another error propagated (the scheduler's exit() or remove() throws
+  // only the first); that one, the first of the close, replaces what a hook
+  // that ran after it threw (its exit, say).
   std::exception_ptr hook_error() const { return hook_error_; }
 
   bool scheduled() const { return deed_.schedule != nullptr; }
@@ -154,6 +158,11 @@ class Doer : public Tymee {
   // exit while an error is propagating: an error of its own goes to
   // hook_error() (call from a catch block, then rethrow).
   void exit_after_error();
+  // How exit_after_error() calls exit: while an error propagates (abort's
+  // exit, or exit after clean or cease threw). A doer whose exit closes doers
+  // of its own (DoDoer) overrides it to keep their errors on them then,
+  // rather than throw one; an override must call exit().
+  virtual void exit_by_error() { exit(); }
 
  private:
   friend class Schedule;

@@ -137,8 +137,10 @@ class Roster {
 }  // namespace detail
 
 // Ownership: the Doist does not own doers, reactors or observers; they must outlive the
-// run. Errors: an exception from a doer closes every other live doer (cease,
-// exit) and then propagates out of run().
+// run. Errors: an exception from a doer (or from a reactor or an observer
+// during the run, run_ending included) closes every other live doer (cease,
+// exit) and then propagates out of run(); what those closes throw stays on
+// their doers (Doer::hook_error()).
 class Doist : public Tymist {
  public:
   explicit Doist(Tock tock = kDefaultTock, bool real = false, Tock limit = Tock{0});

@@ -51,7 +51,7 @@ class Schedule {
   // owner: the DoDoer whose children this schedules (woken when a child is
   // woken while it is parked), or nullptr for the Doist.
   explicit Schedule(Doer* owner = nullptr) : owner_(owner) {}
-  ~Schedule();  // closes any deeds left (errors are dropped: call exit())
+  ~Schedule();  // close_on_destruction()
   Schedule(const Schedule&) = delete;
   Schedule& operator=(const Schedule&) = delete;
 
@@ -73,10 +73,22 @@ class Schedule {
 
   // Force-closes every deed, in reverse queue order (when a pass was cut by
   // an exception, the order starts after the deed that threw, as in hio).
-  // All deeds are closed even if some throw; the first error is rethrown.
-  // Called from inside a run of this schedule, it closes the running deed
-  // last, as soon as that run returns.
+  // All deeds are closed even if some throw; the first error is rethrown,
+  // and each later one is kept on the doer whose close threw it
+  // (Doer::hook_error()). Called from inside a run of this schedule, it
+  // closes the running deed last, as soon as that run returns.
   void exit();
+  // exit() while another error propagates, or where nothing may throw: never
+  // throws; every close error is kept on the doer whose close threw it.
+  void exit_keeping_errors() noexcept;
+  // For the owner's destructor (Doist, DoDoer; ~Schedule calls it too, for
+  // nothing left by then): checks that the owner is not being destroyed by
+  // one of its own doers mid-pass or mid-enter (HIO_CHECK), then
+  // exit_keeping_errors(). Call it first thing, while the owner is whole: a
+  // closing hook may still use it.
+  void close_on_destruction() noexcept;
+  // That check alone (HIO_CHECK): no pass or enter of this schedule runs.
+  void check_destroyable() const;
 
   // Force-closes the given doers' deeds (reverse queue order). The innermost
   // executing doer (the last enter to start, else the running deed) removing
@@ -136,8 +148,11 @@ class Schedule {
   void place(Deed& deed, Step step);  // a park or a finish
   void collect_due(Tyme tyme);
   void insert_due(Deed& deed);  // into this pass, after the running deed
-  void close_deed(Deed& deed, std::exception_ptr& first_error);
-  void close_now(Deed& deed);  // close_deed, rethrowing its error
+  // Closes one deed. Its error goes to *first_error if that is empty, else
+  // (and always when first_error is null) to the doer's hook_error().
+  void close_deed(Deed& deed, std::exception_ptr* first_error);
+  void close_all(std::exception_ptr* first_error);  // exit(), see close_deed
+  void close_now(Deed& deed);                       // close_deed, rethrowing its error
 
   // Queue order.
   void link_before(Deed& deed, Deed* before);  // before == nullptr: append
