@@ -3,15 +3,16 @@
 # print on stdout exactly that file's text, with digests ("digest" and 16 hex
 # digits) masked on both sides: a real capture's differ from run to run. The
 # docs' programs are checked against the output the docs show with it
-# (tests/consumer/run_consumer.cmake, the replay_example test).
+# (tests/consumer/run_consumer.cmake, the replay_example test, the
+# io_example_* tests).
 #
 # If LOG (a file) is given, stderr (a hio::Log's console) must be its text,
 # with what a real-time run over loopback changes from run to run masked on
 # both sides: the tyme that starts each log record ("0.003 info [hello]") and
 # the ports of 127.0.0.1 and [::1].
 #
-# As a script: cmake -DEXPECTED=file -DWORKING_DIR=dir -DCOMMAND=prog|args -P
-# expect_output.cmake
+# As a script: cmake -DEXPECTED=file [-DEXPECT_LOG=file] -DWORKING_DIR=dir
+# -DCOMMAND=prog|args -P expect_output.cmake
 function(hio_expect_text what expected actual)
   file(READ ${expected} shown)
   set(digest "digest [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]")
@@ -54,5 +55,8 @@ endfunction()
 
 if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
   string(REPLACE "|" ";" command "${COMMAND}")
+  if(EXPECT_LOG)
+    list(APPEND command EXPECT_LOG ${EXPECT_LOG})
+  endif()
   hio_run_expecting("${EXPECTED}" "${WORKING_DIR}" ${command})
 endif()
