@@ -18,6 +18,9 @@
 #              if empty
 #   EXPECT_OUTPUT  a file of the project: RUN's stdout must be its text
 #              (tests/expect_output.cmake)
+#   EXPECT_LOG a file of the project: RUN's stderr (its hio::Log console)
+#              must be its text, the tymes of a real-time run and loopback
+#              ports aside (tests/expect_output.cmake)
 #   EXPECT_CONFIGURE_ERROR  a regex: the configure must fail saying it
 #   INSTALLS   if set, the files (relative, separated by |) the consumer's own
 #              `cmake --install` must install, and nothing else
@@ -89,6 +92,9 @@ if(RUN)
   set(expected)
   if(EXPECT_OUTPUT)
     set(expected ${SOURCE_DIR}/${EXPECT_OUTPUT})
+  endif()
+  if(EXPECT_LOG)
+    list(APPEND run EXPECT_LOG ${SOURCE_DIR}/${EXPECT_LOG})
   endif()
   hio_run_expecting("${expected}" ${WORK_DIR}/build ${WORK_DIR}/build/${program} ${run})
 endif()
