@@ -117,7 +117,7 @@ struct SweepArgs {
   std::string shard = "1/1";
   std::vector<std::string> sets;
   bool json = false;
-  std::string out;
+  std::optional<std::string> out;
   bool force = false;
 };
 
@@ -148,6 +148,16 @@ struct InspectArgs {
   std::optional<std::string> to;
 };
 
+// The --out DIR of sweep and replay --seeds: refused when empty (it would
+// be taken for no --out: no report, silently). Returns a message, or "".
+std::string out_dir_problem(const std::optional<std::string>& out) {
+  if (out && out->empty()) {
+    return "--out: the directory name is empty; give a directory, or leave --out out to write no "
+           "report";
+  }
+  return "";
+}
+
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
   ShardSeeds seeds;
@@ -159,7 +169,10 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
       throw std::invalid_argument(repeated);
     }
-    if (args.force && args.out.empty()) {
+    if (std::string problem = out_dir_problem(args.out); !problem.empty()) {
+      throw std::invalid_argument(problem);
+    }
+    if (args.force && !args.out) {
       // It would remove nothing and say nothing: the user meant an --out.
       throw std::invalid_argument(
           "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
@@ -198,9 +211,10 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   }
   SweepOptions options;
   options.jobs = args.jobs;
-  return sweep_command(scenario, registry, seeds, options,
-                       SweepCommand{args.scenario, args.shard, args.json, args.out, args.force},
-                       std::cout, std::cerr);
+  return sweep_command(
+      scenario, registry, seeds, options,
+      SweepCommand{args.scenario, args.shard, args.json, args.out.value_or(""), args.force},
+      std::cout, std::cerr);
 }
 
 int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
@@ -399,6 +413,7 @@ std::string replay_usage_problem(const ReplayArgs& args) {
       return std::string(name) + " is for a noise sweep: it needs --noise SPEC --seeds A..B";
     }
   }
+  if (std::string problem = out_dir_problem(args.out); !problem.empty()) return problem;
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
   if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
   // The standard input is read once; these read the journal again (the
