@@ -478,13 +478,19 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     SeedRun run;
     run.stopped = stop.load() || outcome.interrupted;
     const bool diverged = outcome.result.status == replay::ReplayStatus::diverged;
-    run.passed = !diverged && all_passed(outcome.expectations);
-    run.first_failure = diverged ? divergence_line(*outcome.result.divergence)
-                                 : first_failure(outcome.expectations);
+    run.passed = replay_passed(outcome);
+    run.first_failure = diverged               ? divergence_line(*outcome.result.divergence)
+                        : outcome.result.error ? "a doer threw: " + *outcome.result.error
+                                               : first_failure(outcome.expectations);
     run.digest = outcome.result.digest;
     run.end = replay_end(outcome);
     return run;
   };
+}
+
+bool replay_passed(const ReplayScenarioOutcome& o) {
+  return o.result.status != replay::ReplayStatus::diverged && !o.result.error &&
+         all_passed(o.expectations);
 }
 
 int replay_exit_code(const ReplayScenarioOutcome& o) {
@@ -595,7 +601,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"tx_datagrams_missing\": " + std::to_string(n.tx_datagrams_missing) +
          ", \"tx_datagrams_extra\": " + std::to_string(n.tx_datagrams_extra) + "}";
   out += ", " + (r.error ? json_field("error", *r.error) : std::string("\"error\": null"));
-  out += ", " + format_expectations_json(o.expectations);
+  out += ", " + format_expectations_json(o.expectations, replay_passed(o));
   out += ", \"divergence\": ";
   if (r.divergence) {
     const replay::ReplayDivergence& d = *r.divergence;

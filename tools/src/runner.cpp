@@ -241,7 +241,7 @@ std::string format_significant(double value, int digits) {
 
 bool all_passed(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
-    if (result.judged && !result.passed) return false;
+    if (!result.judged || !result.passed) return false;
   }
   return true;
 }
@@ -272,6 +272,9 @@ std::string first_failure(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
     if (result.judged && !result.passed)
       return result.expectation->text + " (" + result.detail + ")";
+  }
+  for (const ExpectationResult& result : results) {
+    if (!result.judged) return result.expectation->text + " (" + result.detail + ")";
   }
   return "";
 }
@@ -669,7 +672,8 @@ std::string format_summary_json(const RunSummary& s) {
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
                     replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-                    format_seconds(s.worst_lag) + "\", " + format_expectations_json(s.expectations);
+                    format_seconds(s.worst_lag) + "\", " +
+                    format_expectations_json(s.expectations, s.passed());
   if (!s.counters.empty()) {
     out += ", \"counters\": [";
     for (std::size_t i = 0; i < s.counters.size(); ++i) {
@@ -681,9 +685,9 @@ std::string format_summary_json(const RunSummary& s) {
   return out + "}";
 }
 
-std::string format_expectations_json(const std::vector<ExpectationResult>& results) {
-  std::string out = std::string("\"passed\": ") + (all_passed(results) ? "true" : "false") +
-                    ", \"expectations\": [";
+std::string format_expectations_json(const std::vector<ExpectationResult>& results, bool passed) {
+  std::string out =
+      std::string("\"passed\": ") + (passed ? "true" : "false") + ", \"expectations\": [";
   bool first = true;
   for (const ExpectationResult& r : results) {
     out += std::string(first ? "" : ", ") + "{" + json_field("text", r.expectation->text) +
