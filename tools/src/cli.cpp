@@ -313,26 +313,35 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   RunOptions options;
   options.record_path = args.record.value_or("");
   options.counters = args.counters;
+  // Whether a progress line is on stderr now: erased (only then) before a
+  // warning and after the run.
+  bool progress_shown = false;
+  const auto erase_progress = [&progress_shown] {
+    if (progress_shown) std::fprintf(stderr, "\r\033[K");
+    progress_shown = false;
+  };
   if (::isatty(STDERR_FILENO) != 0) {
-    options.progress = [](Tyme tyme) {
+    options.progress = [&progress_shown](Tyme tyme) {
       std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
       std::fflush(stderr);
+      progress_shown = true;
     };
   }
   // Channel failures on stderr (the journal has them too); a progress line
   // there is erased first, and rewritten at its next turn.
-  const bool progress = static_cast<bool>(options.progress);
-  options.warn = [progress](const std::string& line) {
-    std::cerr << (progress ? "\r\033[K" : "") << "hio run: " << line << "\n" << std::flush;
+  options.warn = [&erase_progress](const std::string& line) {
+    erase_progress();
+    std::cerr << "hio run: " << line << "\n" << std::flush;
   };
   RunSummary summary;
   try {
     summary = run_scenario(scenario, registry, options);
   } catch (const ScenarioError& error) {
+    erase_progress();
     print_diagnostics(error);
     return exit_code_of(error);
   }
-  if (options.progress) std::fprintf(stderr, "\r\033[K");
+  erase_progress();
   if (args.json) {
     std::cout << format_summary_json(summary) << "\n";
   } else {
