@@ -1051,9 +1051,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "--all", diff_args.all, "list every divergence (up to --max), not only the first");
   diff_cmd
       ->add_option("--max", diff_args.max,
-                   "with --all: list at most N divergences (default " +
+                   "with --all: list at most N divergences, 1 to " +
+                       std::to_string(kDiffListedMax) + " (default " +
                        std::to_string(kDiffListedDefault) + "; all are counted)")
-      ->check(CLI::Range(std::uint64_t{1}, kDiffListedMax))
+      ->check(CLI::Range(std::uint64_t{1}, kDiffListedMax).description(""))
       ->needs(diff_all);
   diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
                      "do not compare addresses and ports (channel table, open, connect, accept, "
@@ -1094,6 +1095,23 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "--force", sweep_args.force,
       "with --out: remove an earlier sweep's report.json and the seed-N.hioj it lists first");
 
+  // The help names what each takes (CLI11 would say TEXT or UINT), by name,
+  // in every command that has it.
+  const std::map<std::string, std::string> takes = {
+      {"scenario", "FILE"},      {"journal", "FILE"},    {"expected", "FILE"},
+      {"actual", "FILE"},        {"input", "FILE"},      {"output", "FILE"},
+      {"--record", "FILE"},      {"--scenario", "FILE"}, {"--out", "DIR"},
+      {"--seed", "N"},           {"--seeds", "A..B"},    {"--jobs", "N"},
+      {"--shard", "K/N"},        {"--max", "N"},         {"--limit", "DURATION"},
+      {"--overrun", "DURATION"}, {"--from", "TYME"},     {"--to", "TYME"},
+      {"--set", "KEY=VALUE"},    {"--noise", "SPEC"},    {"--channel", "CHANNEL"},
+      {"--kind", "KIND"}};
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (CLI::Option* option : command->get_options()) {
+      const auto name = takes.find(option->get_name());
+      if (name != takes.end() && option->get_type_size() != 0) option->type_name(name->second);
+    }
+  }
   // CLI11 would answer "A subcommand is required" to a misspelt command.
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;
