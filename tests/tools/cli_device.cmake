@@ -25,6 +25,17 @@ endif()
 
 # --noise "": refused, not a replay without noise.
 hio(run ${SCENARIOS}/udp_request_response.toml --record ${WORK}/udp.hioj EXIT 0)
+# The help names what an option takes (unfixed: TEXT, and --max's range
+# before its description).
+hio(run --help EXIT 0)
+require("${out}" "\n  scenario FILE REQUIRED +scenario file[^\n]*\n[^$]*\n  --record FILE +journal the run into FILE"
+        "run --help")
+hio(diff --help EXIT 0)
+require("${out}" "\n  --max N Needs: --all +with --all: list at most N divergences, 1 to 1000 "
+        "diff --help")
+hio(sweep --help EXIT 0)
+require("${out}" "\n  --seeds A..B REQUIRED +[^\n]*\n[^$]*\n  --out DIR +save DIR" "sweep --help")
+
 # --out "": refused, not a sweep without --out (no report, silently);
 # sweep and a noise sweep alike, with --force too.
 foreach(command "sweep '${SCENARIOS}/quickstart.toml'"
