@@ -699,8 +699,13 @@ int do_inspect(const InspectArgs& args) {
     for (const std::string& k : args.kinds) {
       std::optional<EventKind> kind = replay::parse_event_kind(k);
       if (!kind) {
-        std::cerr << "hio inspect: --kind " << display_text(k)
-                  << ": one of open, connect, accept, rx, tx, close, error, noise, log, rx_end\n";
+        const std::vector<std::string> kinds = {"open",  "connect", "accept", "rx",  "tx",
+                                                "close", "error",   "noise",  "log", "rx_end"};
+        std::string names;
+        for (const std::string& name : kinds)
+          names += (names.empty() ? "" : ", ") + name;
+        std::cerr << "hio inspect: --kind " << display_text(k) << ": one of " << names
+                  << message_text(did_you_mean(k, kinds)) << "\n";
         return kExitBadInput;
       }
       filter.kinds |= replay::EventFilter::kind_bit(*kind);
@@ -956,17 +961,44 @@ int do_salvage(const SalvageArgs& args) {
   return kExitOk;
 }
 
+// A usage error CLI11 found, said as hio says its own: prefixed with the
+// command that failed ("hio run: ..."), arguments not expected in the order
+// given (CLI11 lists them backwards), the nearest option to a misspelt one,
+// escaped as every message is.
+std::string usage_error(CLI::App& app, const CLI::ParseError& error) {
+  const std::vector<CLI::App*> parsed = app.get_subcommands();
+  CLI::App* command = parsed.empty() ? &app : parsed.front();
+  std::string message = error.what();
+  const std::vector<std::string> extras = command->remaining(false);
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && !extras.empty()) {
+    message = extras.size() == 1 ? "the following argument was not expected:"
+                                 : "the following arguments were not expected:";
+    for (const std::string& extra : extras)
+      message += " " + extra;
+    std::vector<std::string> names;
+    for (const CLI::Option* option : command->get_options()) {
+      for (const std::string& name : option->get_lnames())
+        names.push_back("--" + name);
+    }
+    for (const std::string& extra : extras) {
+      if (extra.rfind("--", 0) != 0) continue;
+      const std::string nearest = did_you_mean(extra.substr(0, extra.find('=')), names);
+      if (!nearest.empty()) {
+        message += nearest;
+        break;
+      }
+    }
+  }
+  return (parsed.empty() ? std::string("hio") : "hio " + command->get_name()) + ": " +
+         message_text(message) + "\nRun with --help for more information.";
+}
+
 int run_command(int argc, const char* const* argv, const DoerRegistry& registry) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
   // CLI11's messages quote the arguments: escaped as every message is.
-  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
-    std::string message = CLI::FailureMessage::simple(failed, error);
-    const std::string what = error.what();
-    return message.replace(0, what.size(), message_text(what));
-  });
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand(
@@ -1113,24 +1145,36 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     }
   }
   // CLI11 would answer "A subcommand is required" to a misspelt command.
+  std::string names;
+  std::vector<std::string> commands;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    commands.push_back(command->get_name());
+    names += (names.empty() ? "" : ", ") + command->get_name();
+  }
   if (argc > 1 && argv[1][0] != '-') {
-    std::string names;
-    bool known = false;
-    for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
-      known = known || command->get_name() == argv[1];
-      names += (names.empty() ? "" : ", ") + command->get_name();
-    }
+    const bool known = std::find(commands.begin(), commands.end(), argv[1]) != commands.end();
     if (!known) {
-      std::cerr << "hio: unknown command '" << display_text(argv[1]) << "'; the commands are "
-                << names << " (hio --help)\n";
+      const std::string nearest = did_you_mean(argv[1], commands);
+      std::cerr << "hio: unknown command '" << display_text(argv[1]) << "'" << message_text(nearest)
+                << (nearest.empty() ? "; the" : " The") << " commands are " << names
+                << " (hio --help)\n";
       return kExitBadInput;
     }
+  }
+  // ... and to an option before any command.
+  if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
+      std::string_view(argv[1]) != "--help" &&
+      std::string_view(argv[1]).substr(0, 9) != "--version") {
+    std::cerr << "hio: unknown option '" << display_text(argv[1])
+              << "': options come after a command; the commands are " << names << " (hio --help)\n";
+    return kExitBadInput;
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? kExitOk : kExitBadInput;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    std::cerr << usage_error(app, error) << "\n";
+    return kExitBadInput;
   }
   replay_args.noise_given = noise_option->count() > 0;
   // SIGINT and SIGTERM end these commands cleanly whenever they come: one
