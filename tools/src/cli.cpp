@@ -931,6 +931,10 @@ int do_salvage(const SalvageArgs& args) {
   } catch (const replay::JournalException& error) {
     print_journal_error("salvage", args.input, error.error());
     return kExitBadInput;
+  } catch (const replay::JournalWriteError& error) {
+    // OUT: said as the command's own error, as every other salvage error is.
+    std::cerr << "hio salvage: " << message_text(error.what()) << "\n";
+    return kExitOutputFailed;
   }
   if (args.json) {
     std::cout << salvage_json(args, r) << "\n";
