@@ -72,9 +72,8 @@ int StdoutWriter::finish(int code) {
   const int error = buffer_.error();
   if (error == 0) return code;
   // A failure the command reported already keeps its code, whatever stdout did.
-  const bool failed_already = code == kExitBadInput || code == kExitDoerError ||
-                              code == kExitInterrupted || code == kExitTerminated ||
-                              code == kExitOutputFailed;
+  const bool failed_already = code == kExitBadInput || code == kExitInterrupted ||
+                              code == kExitTerminated || code == kExitOutputFailed;
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
   std::cerr << "hio: cannot write the output (stdout): " << std::strerror(error) << "\n";
   return failed_already ? code : kExitOutputFailed;

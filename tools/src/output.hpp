@@ -50,7 +50,7 @@ class StdoutWriter {
 
   // After a command that returned `code`: flushes, and if any write to
   // stdout failed, says so on stderr and returns kExitOutputFailed (a code
-  // that already says the command failed, 2, 5 or 130/143, stays). A reader
+  // that already says the command failed, 2 or 130/143, stays). A reader
   // that went away (EPIPE: `hio inspect x.hioj | head` with SIGPIPE ignored)
   // is not reported: kExitBrokenPipe, the status SIGPIPE itself gives.
   int finish(int code);
