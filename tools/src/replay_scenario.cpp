@@ -478,10 +478,9 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     SeedRun run;
     run.stopped = stop.load() || outcome.interrupted;
     const bool diverged = outcome.result.status == replay::ReplayStatus::diverged;
-    run.passed = replay_passed(outcome);
-    run.first_failure = diverged               ? divergence_line(*outcome.result.divergence)
-                        : outcome.result.error ? "a doer threw: " + *outcome.result.error
-                                               : first_failure(outcome.expectations);
+    run.passed = !diverged && all_passed(outcome.expectations);
+    run.first_failure = diverged ? divergence_line(*outcome.result.divergence)
+                                 : first_failure(outcome.expectations);
     run.digest = outcome.result.digest;
     run.end = replay_end(outcome);
     return run;

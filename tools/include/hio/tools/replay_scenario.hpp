@@ -137,8 +137,7 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
 bool all_channels_simulated(const replay::JournalHeader& header);
 
 // The replay passed: no divergence, its doers did not throw, and every
-// expectation was judged and held (the "passed" of --json and of a noise
-// sweep's seed).
+// expectation was judged and held (the top-level "passed" of --json).
 bool replay_passed(const ReplayScenarioOutcome& outcome);
 
 // hio replay's exit code: kExitInterrupted (SIGINT), kExitDivergence,
