@@ -117,7 +117,8 @@ struct SweepArgs {
   std::string shard = "1/1";
   std::vector<std::string> sets;
   bool json = false;
-  std::optional<std::string> out;
+  std::string out;
+  bool out_given = false;  // --out "" is given, and refused
   bool force = false;
 };
 
@@ -150,8 +151,8 @@ struct InspectArgs {
 
 // The --out DIR of sweep and replay --seeds: refused when empty (it would
 // be taken for no --out: no report, silently). Returns a message, or "".
-std::string out_dir_problem(const std::optional<std::string>& out) {
-  if (out && out->empty()) {
+std::string out_dir_problem(bool given, const std::string& out) {
+  if (given && out.empty()) {
     return "--out: the directory name is empty; give a directory, or leave --out out to write no "
            "report";
   }
@@ -169,10 +170,10 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
       throw std::invalid_argument(repeated);
     }
-    if (std::string problem = out_dir_problem(args.out); !problem.empty()) {
+    if (std::string problem = out_dir_problem(args.out_given, args.out); !problem.empty()) {
       throw std::invalid_argument(problem);
     }
-    if (args.force && !args.out) {
+    if (args.force && args.out.empty()) {
       // It would remove nothing and say nothing: the user meant an --out.
       throw std::invalid_argument(
           "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
@@ -211,10 +212,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   }
   SweepOptions options;
   options.jobs = args.jobs;
-  return sweep_command(
-      scenario, registry, seeds, options,
-      SweepCommand{args.scenario, args.shard, args.json, args.out.value_or(""), args.force},
-      std::cout, std::cerr);
+  return sweep_command(scenario, registry, seeds, options,
+                       SweepCommand{args.scenario, args.shard, args.json, args.out, args.force},
+                       std::cout, std::cerr);
 }
 
 int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
@@ -422,7 +422,10 @@ std::string replay_usage_problem(const ReplayArgs& args) {
       return std::string(name) + " is for a noise sweep: it needs --noise SPEC --seeds A..B";
     }
   }
-  if (std::string problem = out_dir_problem(args.out); !problem.empty()) return problem;
+  if (std::string problem = out_dir_problem(args.out.has_value(), args.out.value_or(""));
+      !problem.empty()) {
+    return problem;
+  }
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
   if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
   // The standard input is read once; these read the journal again (the
@@ -1125,8 +1128,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run")
       ->allow_extra_args(false);
   sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
-  sweep_cmd->add_option("--out", sweep_args.out,
-                        "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
+  CLI::Option* sweep_out_option =
+      sweep_cmd->add_option("--out", sweep_args.out,
+                            "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
   sweep_cmd->add_flag(
       "--force", sweep_args.force,
       "with --out: remove an earlier sweep's report.json and the seed-N.hioj it lists first");
@@ -1181,6 +1185,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     return kExitBadInput;
   }
   replay_args.noise_given = noise_option->count() > 0;
+  sweep_args.out_given = sweep_out_option->count() > 0;
   // SIGINT and SIGTERM end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was
   // lost where the signal was ignored, as in a background job, and the run
