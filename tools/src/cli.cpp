@@ -99,6 +99,16 @@ std::string repeated_setting(const std::vector<std::string>& sets) {
   return "";
 }
 
+// The --out DIR of sweep and replay --seeds: refused when empty (it would
+// be taken for no --out: no report, silently). Returns a message, or "".
+std::string out_dir_problem(bool given, const std::string& out) {
+  if (given && out.empty()) {
+    return "--out: the directory name is empty; give a directory, or leave --out out to write no "
+           "report";
+  }
+  return "";
+}
+
 struct RunArgs {
   std::string scenario;
   std::optional<std::string> record;
@@ -148,16 +158,6 @@ struct InspectArgs {
   std::optional<std::string> from;
   std::optional<std::string> to;
 };
-
-// The --out DIR of sweep and replay --seeds: refused when empty (it would
-// be taken for no --out: no report, silently). Returns a message, or "".
-std::string out_dir_problem(bool given, const std::string& out) {
-  if (given && out.empty()) {
-    return "--out: the directory name is empty; give a directory, or leave --out out to write no "
-           "report";
-  }
-  return "";
-}
 
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
@@ -1184,8 +1184,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     std::cerr << usage_error(app, error) << "\n";
     return kExitBadInput;
   }
-  replay_args.noise_given = noise_option->count() > 0;
   sweep_args.out_given = sweep_out_option->count() > 0;
+  replay_args.noise_given = noise_option->count() > 0;
   // SIGINT and SIGTERM end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was
   // lost where the signal was ignored, as in a background job, and the run
