@@ -1145,7 +1145,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       {"--shard", "K/N"},        {"--max", "N"},         {"--limit", "DURATION"},
       {"--overrun", "DURATION"}, {"--from", "TYME"},     {"--to", "TYME"},
       {"--set", "KEY=VALUE"},    {"--noise", "SPEC"},    {"--channel", "CHANNEL"},
-      {"--kind", "KIND"}};
+      {"--kind", "KIND"},        {"--keep", "N"}};
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
     for (CLI::Option* option : command->get_options()) {
       const auto name = takes.find(option->get_name());
