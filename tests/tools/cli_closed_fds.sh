@@ -38,6 +38,14 @@ rc=$?
 [ $rc -eq 4 ] || fail "run --record <&- >&- 2>&-: exit $rc, expected 4" none
 "$HIO" inspect none.hioj > /dev/null 2> none.err || fail "run --record <&- >&- 2>&-: bad journal" none
 
+# A closed stdin reads as closed (EBADF), and is no file: not /dev/null, which
+# hio puts on the descriptor (unfixed: "/dev/null is the input").
+"$HIO" salvage - /dev/null <&- > stdin.out 2> stdin.err
+rc=$?
+[ $rc -eq 2 ] || fail "salvage - /dev/null <&-: exit $rc, expected 2" stdin
+grep -qx "hio salvage: -: byte 0 (before any pass): io: nothing to salvage: cannot read 'standard input': Bad file descriptor" \
+  stdin.err || fail "salvage - /dev/null <&-: not a closed stdin" stdin
+
 # sweep --out and replay --seeds --out with stdout closed: exit 4 with the
 # reason, and report.json as with stdout open (its lines used to go into it).
 quick=$SCENARIOS/quickstart.toml

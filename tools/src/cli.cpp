@@ -1,5 +1,6 @@
 #include "hio/tools/cli.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -236,6 +237,9 @@ int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
 // Device and inode decide (a hard link or another path to it is the same
 // file); "-" as the input is the file the standard input reads, if any.
 bool same_file(const std::string& input, const std::string& output) {
+  // A standard input the caller closed is /dev/null opened write-only
+  // (reserve_standard_fds): it reads no file.
+  if (input == "-" && (::fcntl(STDIN_FILENO, F_GETFL) & O_ACCMODE) == O_WRONLY) return false;
   struct stat in {};
   struct stat out {};
   const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
