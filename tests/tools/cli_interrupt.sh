@@ -194,8 +194,13 @@ name = "swarm"
   copies = 200_000
   count = 1000
 TOML
-# catches_sigint PID: whether PID has a handler for SIGINT (bit 2 of SigCgt).
+# catches_sigint PID: whether PID is hio by now and has a handler for SIGINT
+# (bit 2 of SigCgt). Not before its exec: the forked shell, for a moment,
+# still has sh's own handler, and a signal then ended it with exit 130
+# before it opened the output files (a flake: "build_run.err: No such file").
+hio_exe=$(readlink -f "$HIO")
 catches_sigint() {
+  [ "$(readlink "/proc/$1/exe" 2> /dev/null)" = "$hio_exe" ] || return 1
   mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2> /dev/null)
   [ -n "$mask" ] && [ $(( 0x$mask & 2 )) -ne 0 ]
 }
