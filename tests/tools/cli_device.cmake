@@ -37,6 +37,28 @@ require("${err}" "^hio sweep: --keep needs --out DIR: it limits the journals sav
 
 # --noise "": refused, not a replay without noise.
 hio(run ${SCENARIOS}/udp_request_response.toml --record ${WORK}/udp.hioj EXIT 0)
+# The help names what an option takes (unfixed: TEXT, and --max's range
+# before its description).
+hio(run --help EXIT 0)
+require("${out}" "\n  scenario FILE REQUIRED +scenario file[^\n]*\n[^$]*\n  --record FILE +journal the run into FILE"
+        "run --help")
+hio(diff --help EXIT 0)
+require("${out}" "\n  --max N Needs: --all +with --all: list at most N divergences, 1 to 1000 "
+        "diff --help")
+hio(sweep --help EXIT 0)
+require("${out}" "\n  --seeds A..B REQUIRED +[^\n]*\n[^$]*\n  --out DIR +save DIR" "sweep --help")
+
+# --out "": refused, not a sweep without --out (no report, silently);
+# sweep and a noise sweep alike, with --force too.
+foreach(command "sweep '${SCENARIOS}/quickstart.toml'"
+                "replay '${WORK}/udp.hioj' --noise drop=0.1")
+  foreach(force "" "--force")
+    run_tool(sh -c "'${HIO}' ${command} --seeds 1..2 --out '' ${force}" EXIT 2)
+    require("${err}" "^hio [a-z]+: --out: the directory name is empty; give a directory, or leave --out out to write no report\n$"
+            "${command} --out '' ${force}")
+    require("${out}" "^$" "${command} --out '' ${force} ran")
+  endforeach()
+endforeach()
 # (Through sh: CMake drops an empty argument.)
 run_tool(sh -c "'${HIO}' replay '${WORK}/udp.hioj' --noise ''" EXIT 2)
 require("${err}" "^hio replay: --noise \"\": the noise spec is empty; give one or more KEY=VALUE"

@@ -159,6 +159,27 @@ require("${err}" "hio inspect: --from 0.0: duration \"0.0\" has no unit" "inspec
 # A misspelt command is named.
 hio(frobnicate EXIT 2)
 require("${err}" "unknown command 'frobnicate'; the commands are run, replay, inspect, diff, salvage, check, sweep" "unknown command not named")
+# A usage error names its command, lists the arguments not expected in the
+# order given, and the nearest command, option or kind (unfixed: no prefix,
+# "x.hioj --recrd", no suggestion, "A subcommand is required" for --bogus).
+hio(rnu ${own} EXIT 2)
+require("${err}" "^hio: unknown command 'rnu'; did you mean 'run'\\? The commands are run, " "rnu")
+hio(run ${own} --jsno EXIT 2)
+require("${err}" "^hio run: the following argument was not expected: --jsno; did you mean '--json'\\?\n"
+        "--jsno")
+hio(run ${own} --recrd x.hioj EXIT 2)
+require("${err}" "^hio run: the following arguments were not expected: --recrd x.hioj; did you mean '--record'\\?\n"
+        "--recrd x.hioj")
+hio(replay ${own_journal} --noize=drop=0.1 EXIT 2)
+require("${err}" "^hio replay: [^\n]*: --noize=drop=0.1; did you mean '--noise'\\?\n" "--noize=")
+hio(run EXIT 2)
+require("${err}" "^hio run: scenario is required\n" "no scenario")
+hio(--bogus EXIT 2)
+require("${err}" "^hio: unknown option '--bogus': options come after a command; the commands are run, "
+        "--bogus")
+hio(inspect ${own_journal} --kind rxx EXIT 2)
+require("${err}" "^hio inspect: --kind rxx: one of open, [^\n]*, rx_end; did you mean 'rx'\\?\n"
+        "--kind rxx")
 
 # --record through a symbolic link replaces the file it names; the link stays.
 set(real_journal ${CMAKE_CURRENT_BINARY_DIR}/linked-real.hioj)

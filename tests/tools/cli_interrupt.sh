@@ -70,6 +70,27 @@ recorded_interrupt replay_cut "$WORK/cut.hioj" 130 SIGINT --record "$WORK/cut-re
 "$HIO" inspect "$WORK/cut-replay.hioj" --kind close | grep -q "^trailer .* end=interrupted .*stop_signal=2$" ||
   { echo "replay_cut: the replay's trailer has no signal"; exit 1; }
 recorded_interrupt replay_cut_again "$WORK/cut-replay.hioj" 130 SIGINT
+# Not all judged is not passed: the top-level "passed" of --json is false
+# for the interrupted run and for its replay (unfixed: true, as none of the
+# judged ones failed), and a noise sweep's seeds fail, naming the first
+# expectation not judged (unfixed: they all passed).
+top_not_passed() {
+  grep -q '"passed": false, "expectations": \[' "$WORK/$1.out" ||
+    { echo "$1: passed at the top"; cat "$WORK/$1.out"; exit 1; }
+}
+interrupt run_json INT 130 "$WORK/json.hioj" '"end": "interrupted"' \
+  "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --json --record "$WORK/json.hioj"
+top_not_passed run_json
+"$HIO" replay "$WORK/cut.hioj" --json > "$WORK/replay_json.out" 2>&1
+rc=$?
+[ $rc -eq 130 ] || { echo "replay_json: exit $rc, expected 130"; cat "$WORK/replay_json.out"; exit 1; }
+top_not_passed replay_json
+"$HIO" replay "$WORK/cut.hioj" --noise drop=0 --seeds 1..2 > "$WORK/sweep_cut.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { echo "sweep_cut: exit $rc, expected 1"; cat "$WORK/sweep_cut.out"; exit 1; }
+expect_line sweep_cut "0 of 2 seeds passed; failing seeds listed above"
+grep -q "^seed 2: FAIL alice.echoed == 20 (not judged: interrupted (SIGINT) at tyme " "$WORK/sweep_cut.out" ||
+  { echo "sweep_cut: no reason"; cat "$WORK/sweep_cut.out"; exit 1; }
 interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted (SIGTERM)$" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/term.hioj"
 grep -q "^  --    alice.echoed == 20  (not judged: interrupted (SIGTERM) at tyme " "$WORK/run_term.out" ||
@@ -180,8 +201,13 @@ name = "swarm"
   copies = 200_000
   count = 1000
 TOML
-# catches_sigint PID: whether PID has a handler for SIGINT (bit 2 of SigCgt).
+# catches_sigint PID: whether PID is hio by now and has a handler for SIGINT
+# (bit 2 of SigCgt). Not before its exec: the forked shell, for a moment,
+# still has sh's own handler, and a signal then ended it with exit 130
+# before it opened the output files (a flake: "build_run.err: No such file").
+hio_exe=$(readlink -f "$HIO")
 catches_sigint() {
+  [ "$(readlink "/proc/$1/exe" 2> /dev/null)" = "$hio_exe" ] || return 1
   mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2> /dev/null)
   [ -n "$mask" ] && [ $(( 0x$mask & 2 )) -ne 0 ]
 }

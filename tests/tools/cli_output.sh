@@ -143,7 +143,7 @@ expect forced 0 "$HIO" sweep "$quick" --seeds 1..2 --out again --force
 # not a sweep's: refused the same way.
 mkdir strays && cp q.hioj strays/seed-3.hioj && cp q.hioj strays/seed-12.hioj
 expect strays 2 "$HIO" sweep "$quick" --seeds 1..2 --out strays --force
-grep -qx "hio sweep: --force: seed-12.hioj, seed-3.hioj in strays are not listed in strays/report.json (there is none), so not an earlier sweep's: not removed, nothing run; move them away or give another directory" \
+grep -qx "hio sweep: --force: seed-12.hioj, seed-3.hioj in strays are not listed in strays/report.json (there is none): not removed, nothing run; if they are the journals of a sweep killed before its report, remove them yourself, else move them away or give another directory" \
   strays.err || fail "strays: no reason" strays
 mkdir theirs && echo '{"mine": true}' > theirs/report.json
 expect theirs 2 "$HIO" sweep "$quick" --seeds 1..2 --out theirs --force

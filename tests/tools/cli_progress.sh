@@ -12,6 +12,13 @@ printf '\r  tyme 1' > "$WORK/want.txt"
 grep -qF "$(cat "$WORK/want.txt")" "$WORK/tty.txt" || { echo "no progress line on a terminal:"; od -c "$WORK/tty.txt" | head; exit 1; }
 printf '\r\033[K' > "$WORK/erase.txt"
 grep -qF "$(cat "$WORK/erase.txt")run:" "$WORK/tty.txt" || { echo "progress line not erased before the summary"; od -c "$WORK/tty.txt" | head -20; exit 1; }
+# A run shorter than a second draws no progress line, and erases none: no
+# escape sequence on the terminal (unfixed: "\r\033[K" after every run).
+script -qec "$HIO run $SCENARIOS/quickstart.toml > $WORK/short.out" /dev/null > "$WORK/short.txt" ||
+  { echo "short run on a terminal failed"; cat "$WORK/short.txt"; exit 1; }
+if grep -q "$(printf '\033')" "$WORK/short.txt"; then
+  echo "an escape sequence without a progress line:"; od -c "$WORK/short.txt" | head; exit 1
+fi
 $run > "$WORK/pipe.txt" 2>&1 || { echo "run through a pipe failed"; cat "$WORK/pipe.txt"; exit 1; }
 if grep -q "tyme 1" "$WORK/pipe.txt"; then echo "progress line without a terminal"; exit 1; fi
 echo ok

@@ -7,6 +7,7 @@
 # Usage: cli_record_error.sh HIO SCENARIOS WORK
 set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
+chmod -R u+w "$WORK" 2> /dev/null  # a read-only directory an earlier run left
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.err"; exit 1; }
 
@@ -43,4 +44,36 @@ if [ -w /dev/full ]; then
   grep -q "cannot write '/dev/full': No space left on device" "$WORK/full.err" ||
     fail "/dev/full: the error does not name it" full
 fi
+
+# A directory as FILE: its reason, once (unfixed: "cannot create the journal:
+# journal cannot create 'DIR': Is a directory").
+mkdir "$WORK/adir"
+"$HIO" run "$SCENARIOS/quickstart.toml" --record "$WORK/adir" > "$WORK/adir.out" 2> "$WORK/adir.err"
+rc=$?
+[ $rc -eq 4 ] || fail "--record DIR: exit $rc, expected 4" adir
+grep -qx "$WORK/adir: cannot create the journal: Is a directory" "$WORK/adir.err" ||
+  fail "--record DIR: not its reason once" adir
+
+# A writable FILE in a directory that is not: the temporary file beside it
+# cannot be made, and the message says that the directory is what needs
+# write permission. As root, run as nobody (root writes anywhere).
+mkdir "$WORK/ro" && echo old > "$WORK/ro/x.hioj" && chmod 666 "$WORK/ro/x.hioj" &&
+  chmod 555 "$WORK/ro" || exit 1
+as_user=""
+if [ "$(id -u)" -eq 0 ]; then
+  command -v setpriv > /dev/null && id nobody > /dev/null 2>&1 &&
+    as_user="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
+  $as_user "$HIO" run "$SCENARIOS/quickstart.toml" --record "$WORK/ro/x.hioj" \
+    > "$WORK/ro.out" 2> "$WORK/ro.err"
+  rc=$?
+  [ $rc -eq 4 ] || fail "read-only directory: exit $rc, expected 4" ro
+  grep -qx "$WORK/ro/x.hioj: cannot create the journal: Permission denied (the journal is written beside it and renamed over it when complete, which needs write permission on the directory $WORK/ro)" \
+    "$WORK/ro.err" || fail "read-only directory: the directory is not named" ro
+  [ "$(cat "$WORK/ro/x.hioj")" = old ] || fail "read-only directory: FILE changed" ro
+else
+  echo "(root without setpriv: the read-only directory case is not checked)"
+fi
+chmod 755 "$WORK/ro"
 echo ok

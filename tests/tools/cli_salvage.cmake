@@ -122,6 +122,8 @@ require("${err}" "damaged.hioj is the input \\(the standard input reads it\\)" "
 hio(salvage ${WORK}/damaged.hioj - EXIT 2)
 require("${err}" "OUT cannot be -" "OUT -")
 hio(salvage ${WORK}/damaged.hioj ${WORK}/no/such/dir/x.hioj EXIT 4)
+require("${err}" "^hio salvage: journal cannot create '[^']*/no/such/dir/x.hioj': No such file or directory\n$"
+        "OUT in no directory")
 
 # '-': a pipe, read once as it comes.
 hio(inspect ${WORK}/a.hioj EXIT 0)

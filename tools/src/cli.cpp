@@ -1,5 +1,6 @@
 #include "hio/tools/cli.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,6 +107,16 @@ std::string repeated_setting(const std::vector<std::string>& sets) {
   return "";
 }
 
+// The --out DIR of sweep and replay --seeds: refused when empty (it would
+// be taken for no --out: no report, silently). Returns a message, or "".
+std::string out_dir_problem(bool given, const std::string& out) {
+  if (given && out.empty()) {
+    return "--out: the directory name is empty; give a directory, or leave --out out to write no "
+           "report";
+  }
+  return "";
+}
+
 struct RunArgs {
   std::string scenario;
   std::optional<std::string> record;
@@ -125,6 +136,7 @@ struct SweepArgs {
   std::vector<std::string> sets;
   bool json = false;
   std::string out;
+  bool out_given = false;  // --out "" is given, and refused
   bool force = false;
   std::optional<std::string> keep;
 };
@@ -180,6 +192,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     }
     if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
       throw std::invalid_argument(repeated);
+    }
+    if (std::string problem = out_dir_problem(args.out_given, args.out); !problem.empty()) {
+      throw std::invalid_argument(problem);
     }
     if (args.force && args.out.empty()) {
       // It would remove nothing and say nothing: the user meant an --out.
@@ -257,6 +272,9 @@ int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
 // Device and inode decide (a hard link or another path to it is the same
 // file); "-" as the input is the file the standard input reads, if any.
 bool same_file(const std::string& input, const std::string& output) {
+  // A standard input the caller closed is /dev/null opened write-only
+  // (reserve_standard_fds): it reads no file.
+  if (input == "-" && (::fcntl(STDIN_FILENO, F_GETFL) & O_ACCMODE) == O_WRONLY) return false;
   struct stat in {};
   struct stat out {};
   const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
@@ -334,26 +352,35 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   RunOptions options;
   options.record_path = args.record.value_or("");
   options.counters = args.counters;
+  // Whether a progress line is on stderr now: erased (only then) before a
+  // warning and after the run.
+  bool progress_shown = false;
+  const auto erase_progress = [&progress_shown] {
+    if (progress_shown) std::fprintf(stderr, "\r\033[K");
+    progress_shown = false;
+  };
   if (::isatty(STDERR_FILENO) != 0) {
-    options.progress = [](Tyme tyme) {
+    options.progress = [&progress_shown](Tyme tyme) {
       std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
       std::fflush(stderr);
+      progress_shown = true;
     };
   }
   // Channel failures on stderr (the journal has them too); a progress line
   // there is erased first, and rewritten at its next turn.
-  const bool progress = static_cast<bool>(options.progress);
-  options.warn = [progress](const std::string& line) {
-    std::cerr << (progress ? "\r\033[K" : "") << "hio run: " << line << "\n" << std::flush;
+  options.warn = [&erase_progress](const std::string& line) {
+    erase_progress();
+    std::cerr << "hio run: " << line << "\n" << std::flush;
   };
   RunSummary summary;
   try {
     summary = run_scenario(scenario, registry, options);
   } catch (const ScenarioError& error) {
+    erase_progress();
     print_diagnostics(error);
     return exit_code_of(error);
   }
-  if (options.progress) std::fprintf(stderr, "\r\033[K");
+  erase_progress();
   if (args.json) {
     std::cout << format_summary_json(summary) << "\n";
   } else {
@@ -438,6 +465,10 @@ std::string replay_usage_problem(const ReplayArgs& args) {
     if (given && !args.seeds) {
       return std::string(name) + " is for a noise sweep: it needs --noise SPEC --seeds A..B";
     }
+  }
+  if (std::string problem = out_dir_problem(args.out.has_value(), args.out.value_or(""));
+      !problem.empty()) {
+    return problem;
   }
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
   if (args.keep && !args.out) return kKeepNeedsOut;
@@ -726,8 +757,13 @@ int do_inspect(const InspectArgs& args) {
     for (const std::string& k : args.kinds) {
       std::optional<EventKind> kind = replay::parse_event_kind(k);
       if (!kind) {
-        std::cerr << "hio inspect: --kind " << display_text(k)
-                  << ": one of open, connect, accept, rx, tx, close, error, noise, log, rx_end\n";
+        const std::vector<std::string> kinds = {"open",  "connect", "accept", "rx",  "tx",
+                                                "close", "error",   "noise",  "log", "rx_end"};
+        std::string names;
+        for (const std::string& name : kinds)
+          names += (names.empty() ? "" : ", ") + name;
+        std::cerr << "hio inspect: --kind " << display_text(k) << ": one of " << names
+                  << message_text(did_you_mean(k, kinds)) << "\n";
         return kExitBadInput;
       }
       filter.kinds |= replay::EventFilter::kind_bit(*kind);
@@ -953,6 +989,10 @@ int do_salvage(const SalvageArgs& args) {
   } catch (const replay::JournalException& error) {
     print_journal_error("salvage", args.input, error.error());
     return kExitBadInput;
+  } catch (const replay::JournalWriteError& error) {
+    // OUT: said as the command's own error, as every other salvage error is.
+    std::cerr << "hio salvage: " << message_text(error.what()) << "\n";
+    return kExitOutputFailed;
   }
   if (args.json) {
     std::cout << salvage_json(args, r) << "\n";
@@ -980,17 +1020,44 @@ int do_salvage(const SalvageArgs& args) {
   return kExitOk;
 }
 
+// A usage error CLI11 found, said as hio says its own: prefixed with the
+// command that failed ("hio run: ..."), arguments not expected in the order
+// given (CLI11 lists them backwards), the nearest option to a misspelt one,
+// escaped as every message is.
+std::string usage_error(CLI::App& app, const CLI::ParseError& error) {
+  const std::vector<CLI::App*> parsed = app.get_subcommands();
+  CLI::App* command = parsed.empty() ? &app : parsed.front();
+  std::string message = error.what();
+  const std::vector<std::string> extras = command->remaining(false);
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && !extras.empty()) {
+    message = extras.size() == 1 ? "the following argument was not expected:"
+                                 : "the following arguments were not expected:";
+    for (const std::string& extra : extras)
+      message += " " + extra;
+    std::vector<std::string> names;
+    for (const CLI::Option* option : command->get_options()) {
+      for (const std::string& name : option->get_lnames())
+        names.push_back("--" + name);
+    }
+    for (const std::string& extra : extras) {
+      if (extra.rfind("--", 0) != 0) continue;
+      const std::string nearest = did_you_mean(extra.substr(0, extra.find('=')), names);
+      if (!nearest.empty()) {
+        message += nearest;
+        break;
+      }
+    }
+  }
+  return (parsed.empty() ? std::string("hio") : "hio " + command->get_name()) + ": " +
+         message_text(message) + "\nRun with --help for more information.";
+}
+
 int run_command(int argc, const char* const* argv, const DoerRegistry& registry) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
   // CLI11's messages quote the arguments: escaped as every message is.
-  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
-    std::string message = CLI::FailureMessage::simple(failed, error);
-    const std::string what = error.what();
-    return message.replace(0, what.size(), message_text(what));
-  });
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand(
@@ -1086,9 +1153,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "--all", diff_args.all, "list every divergence (up to --max), not only the first");
   diff_cmd
       ->add_option("--max", diff_args.max,
-                   "with --all: list at most N divergences (default " +
+                   "with --all: list at most N divergences, 1 to " +
+                       std::to_string(kDiffListedMax) + " (default " +
                        std::to_string(kDiffListedDefault) + "; all are counted)")
-      ->check(CLI::Range(std::uint64_t{1}, kDiffListedMax))
+      ->check(CLI::Range(std::uint64_t{1}, kDiffListedMax).description(""))
       ->needs(diff_all);
   diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
                      "do not compare addresses and ports (channel table, open, connect, accept, "
@@ -1123,8 +1191,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   sweep_cmd->add_option("--set", sweep_args.sets, "override a setting, as for run")
       ->allow_extra_args(false);
   sweep_cmd->add_flag("--json", sweep_args.json, "one JSON object per seed, then a summary");
-  sweep_cmd->add_option("--out", sweep_args.out,
-                        "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
+  CLI::Option* sweep_out_option =
+      sweep_cmd->add_option("--out", sweep_args.out,
+                            "save DIR/report.json and the failing seeds' journals DIR/seed-N.hioj");
   sweep_cmd->add_flag(
       "--force", sweep_args.force,
       "with --out: remove an earlier sweep's report.json and the seed-N.hioj it lists first");
@@ -1135,26 +1204,56 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                    "report.json")
       ->type_name("N");
 
-  // CLI11 would answer "A subcommand is required" to a misspelt command.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::string names;
-    bool known = false;
-    for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
-      known = known || command->get_name() == argv[1];
-      names += (names.empty() ? "" : ", ") + command->get_name();
+  // The help names what each takes (CLI11 would say TEXT or UINT), by name,
+  // in every command that has it.
+  const std::map<std::string, std::string> takes = {
+      {"scenario", "FILE"},      {"journal", "FILE"},    {"expected", "FILE"},
+      {"actual", "FILE"},        {"input", "FILE"},      {"output", "FILE"},
+      {"--record", "FILE"},      {"--scenario", "FILE"}, {"--out", "DIR"},
+      {"--seed", "N"},           {"--seeds", "A..B"},    {"--jobs", "N"},
+      {"--shard", "K/N"},        {"--max", "N"},         {"--limit", "DURATION"},
+      {"--overrun", "DURATION"}, {"--from", "TYME"},     {"--to", "TYME"},
+      {"--set", "KEY=VALUE"},    {"--noise", "SPEC"},    {"--channel", "CHANNEL"},
+      {"--kind", "KIND"},        {"--keep", "N"}};
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (CLI::Option* option : command->get_options()) {
+      const auto name = takes.find(option->get_name());
+      if (name != takes.end() && option->get_type_size() != 0) option->type_name(name->second);
     }
+  }
+  // CLI11 would answer "A subcommand is required" to a misspelt command.
+  std::string names;
+  std::vector<std::string> commands;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    commands.push_back(command->get_name());
+    names += (names.empty() ? "" : ", ") + command->get_name();
+  }
+  if (argc > 1 && argv[1][0] != '-') {
+    const bool known = std::find(commands.begin(), commands.end(), argv[1]) != commands.end();
     if (!known) {
-      std::cerr << "hio: unknown command '" << display_text(argv[1]) << "'; the commands are "
-                << names << " (hio --help)\n";
+      const std::string nearest = did_you_mean(argv[1], commands);
+      std::cerr << "hio: unknown command '" << display_text(argv[1]) << "'" << message_text(nearest)
+                << (nearest.empty() ? "; the" : " The") << " commands are " << names
+                << " (hio --help)\n";
       return kExitBadInput;
     }
+  }
+  // ... and to an option before any command.
+  if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
+      std::string_view(argv[1]) != "--help" &&
+      std::string_view(argv[1]).substr(0, 9) != "--version") {
+    std::cerr << "hio: unknown option '" << display_text(argv[1])
+              << "': options come after a command; the commands are " << names << " (hio --help)\n";
+    return kExitBadInput;
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? kExitOk : kExitBadInput;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    std::cerr << usage_error(app, error) << "\n";
+    return kExitBadInput;
   }
+  sweep_args.out_given = sweep_out_option->count() > 0;
   replay_args.noise_given = noise_option->count() > 0;
   // SIGINT, SIGTERM and SIGHUP end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was
@@ -1199,6 +1298,7 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   // A file size limit (ulimit -f) must be a write error we report (exit 4,
   // no file left cut short), not SIGXFSZ killing hio mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
+  reserve_standard_fds();
   StdoutWriter out;
   return out.finish(run_command(argc, argv, registry));
 }

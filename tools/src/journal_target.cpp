@@ -24,7 +24,8 @@ FileTarget::FileTarget(std::string path, std::string what)
     : path_(std::move(path)), what_(std::move(what)), write_path_(path_) {
   if (path_.empty()) return;
   struct stat status {};
-  if (::stat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) return;  // a pipe, a device
+  const bool exists = ::stat(path_.c_str(), &status) == 0;
+  if (exists && !S_ISREG(status.st_mode)) return;  // a pipe, a device
   // Through a symbolic link to the file it names, so that the link stays.
   std::error_code ignored;
   const std::filesystem::path resolved = std::filesystem::weakly_canonical(path_, ignored);
@@ -35,6 +36,14 @@ FileTarget::FileTarget(std::string path, std::string what)
   const char suffix[] = ".XXXXXX";
   name.insert(name.end(), suffix, suffix + sizeof suffix);  // with the NUL
   const int fd = ::mkstemp(name.data());
+  if (fd < 0 && errno == EACCES && exists && ::access(path_.c_str(), W_OK) == 0) {
+    // FILE itself may be writable: say why that is not enough.
+    const std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
+    cannot_create(std::string(std::strerror(EACCES)) + " (the " + what_ +
+                  " is written beside it and renamed over it when complete, which needs write "
+                  "permission on the directory " +
+                  display_text(dir.empty() ? std::string(".") : dir.string()) + ")");
+  }
   if (fd < 0) cannot_create(std::strerror(errno));
   // mkstemp makes it 0600; a journal or a report is as readable as any file written.
   ::fchmod(fd, 0644);
@@ -110,7 +119,7 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
   try {
     journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));
   } catch (const std::system_error& error) {
-    cannot_create(error.what());
+    cannot_create(error.code().message());  // what() would name FILE again
   }
 }
 

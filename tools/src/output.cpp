@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,6 +44,18 @@ std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
   const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
   if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
   return n;
+}
+
+void reserve_standard_fds() {
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // The lowest free descriptor is `fd` itself: 0-2 are done in order.
+    const int opened = ::open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+    if (opened != -1 && opened != fd) {
+      ::dup2(opened, fd);
+      ::close(opened);
+    }
+  }
 }
 
 StdoutWriter::StdoutWriter()

@@ -31,6 +31,15 @@ class FdWriteBuffer final : public std::streambuf {
   std::string pending_;
 };
 
+// Makes sure file descriptors 0, 1 and 2 are open, before hio opens any
+// file: one the caller closed (`2>&-`) would otherwise be the next file hio
+// opens, a journal or report.json, and what hio writes to stderr or stdout
+// would land in it. A closed one becomes /dev/null opened for the other
+// direction, so that it still behaves as closed: write(2) to a closed stdout
+// or stderr, read(2) from a closed stdin, fail with EBADF as before (a closed
+// stdout is still exit 4, "cannot write the output (stdout)").
+void reserve_standard_fds();
+
 class StdoutWriter {
  public:
   // Becomes std::cout's buffer until destroyed (the previous one restored).

@@ -493,6 +493,11 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
   };
 }
 
+bool replay_passed(const ReplayScenarioOutcome& o) {
+  return o.result.status != replay::ReplayStatus::diverged && !o.result.error &&
+         all_passed(o.expectations);
+}
+
 int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (o.interrupted) return interrupted_exit_code(o.stop_signal);
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
@@ -601,7 +606,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"tx_datagrams_missing\": " + std::to_string(n.tx_datagrams_missing) +
          ", \"tx_datagrams_extra\": " + std::to_string(n.tx_datagrams_extra) + "}";
   out += ", " + (r.error ? json_field("error", *r.error) : std::string("\"error\": null"));
-  out += ", " + format_expectations_json(o.expectations);
+  out += ", " + format_expectations_json(o.expectations, replay_passed(o));
   out += ", \"divergence\": ";
   if (r.divergence) {
     const replay::ReplayDivergence& d = *r.divergence;

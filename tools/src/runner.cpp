@@ -247,7 +247,7 @@ std::string format_significant(double value, int digits) {
 
 bool all_passed(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
-    if (result.judged && !result.passed) return false;
+    if (!result.judged || !result.passed) return false;
   }
   return true;
 }
@@ -278,6 +278,9 @@ std::string first_failure(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
     if (result.judged && !result.passed)
       return result.expectation->text + " (" + result.detail + ")";
+  }
+  for (const ExpectationResult& result : results) {
+    if (!result.judged) return result.expectation->text + " (" + result.detail + ")";
   }
   return "";
 }
@@ -695,13 +698,14 @@ std::string format_summary_json(const RunSummary& s) {
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
                     replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-                    format_seconds(s.worst_lag) + "\", " + format_expectations_json(s.expectations);
+                    format_seconds(s.worst_lag) + "\", " +
+                    format_expectations_json(s.expectations, s.passed());
   return out + format_counters_json(s.counters) + "}";
 }
 
-std::string format_expectations_json(const std::vector<ExpectationResult>& results) {
-  std::string out = std::string("\"passed\": ") + (all_passed(results) ? "true" : "false") +
-                    ", \"expectations\": [";
+std::string format_expectations_json(const std::vector<ExpectationResult>& results, bool passed) {
+  std::string out =
+      std::string("\"passed\": ") + (passed ? "true" : "false") + ", \"expectations\": [";
   bool first = true;
   for (const ExpectationResult& r : results) {
     out += std::string(first ? "" : ", ") + "{" + json_field("text", r.expectation->text) +

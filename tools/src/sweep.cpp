@@ -615,12 +615,19 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     for (std::size_t i = 1; i < strangers.size() && i < 3; ++i)
       names += ", " + display_text(strangers[i]);
     if (strangers.size() > 3) names += ", ... (" + std::to_string(strangers.size()) + " in all)";
+    const char* them = strangers.size() == 1 ? "it" : "them";
     err << command.name << ": --force: " << names << " in " << dir << " "
-        << (strangers.size() == 1 ? "is" : "are") << " not listed in " << report_shown
-        << (std::find(earlier.begin(), earlier.end(), report) == earlier.end() ? " (there is none)"
-                                                                               : "")
-        << ", so not an earlier sweep's: not removed, nothing run; move "
-        << (strangers.size() == 1 ? "it" : "them") << " away or give another directory\n";
+        << (strangers.size() == 1 ? "is" : "are") << " not listed in " << report_shown;
+    // No report: a sweep killed before writing it (SIGKILL, SIGPIPE) leaves
+    // its journals so, and only the user can tell them from their own.
+    if (std::find(earlier.begin(), earlier.end(), report) == earlier.end()) {
+      err << " (there is none): not removed, nothing run; if they are the journals of a sweep "
+             "killed before its report, remove "
+          << them << " yourself, else move " << them << " away or give another directory\n";
+    } else {
+      err << ", so not an earlier sweep's: not removed, nothing run; move " << them
+          << " away or give another directory\n";
+    }
     return kExitBadInput;
   }
   for (const fs::path& path : earlier) {

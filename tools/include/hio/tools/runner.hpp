@@ -125,12 +125,15 @@ class ExpectationChecker final : public PassObserver {
 
 // "N of M passed" and a line per expectation, as the run summary prints them.
 std::string format_expectations(const std::vector<ExpectationResult>& results);
-// The same as JSON members: `"passed": true, "expectations": [...]`.
-std::string format_expectations_json(const std::vector<ExpectationResult>& results);
-// True when none failed (those not judged did not fail).
+// The same as JSON members: `"passed": <passed>, "expectations": [...]`,
+// `passed` the command's verdict (RunSummary::passed, replay_passed).
+std::string format_expectations_json(const std::vector<ExpectationResult>& results, bool passed);
+// True when every expectation was judged and held: one not judged (an
+// interrupted run's `final` ones) did not fail, but the run did not pass.
 bool all_passed(const std::vector<ExpectationResult>& results);
 // The first failed expectation and why ("client.sent == 200 (client.sent
-// was 104)"), as a sweep lists it; "" if none failed.
+// was 104)"), as a sweep lists it; if none failed, the first not judged
+// ("c.n == 2 (not judged: interrupted (SIGINT) at ...)"); "" if all passed.
 std::string first_failure(const std::vector<ExpectationResult>& results);
 
 // Every doer's counters (name, value), in doer order: the doers in file
