@@ -1,6 +1,8 @@
 # hio run's warnings on stderr: a real-time run that falls behind says so once
 # at the end (and in --json), a simulated run never; channels that fail while
-# a scenario is built that then cannot be built print no warning.
+# a scenario is built that then cannot be built print no warning; hio check
+# and hio sweep say those of a scenario that can be built, once. And where
+# doers on port 0 listen.
 include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
 
 file(REMOVE_RECURSE ${WORK})
@@ -62,6 +64,14 @@ require("${err}" "^hio run: warning: server \\(listener tcp://192.0.2.1:0\\) fai
 hio(check ${WORK}/built.toml EXIT 0)
 require("${err}" "^hio check: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\n$" "check's warning")
 require("${out}" "^[^\n]*built.toml: ok \\(1 top-level doer, 0 expectations; 1 warning above\\)\n$" "check's line")
+# hio sweep builds the scenario once first, as hio check does, and says the
+# same once, before its seeds run (their runs print no channel warnings).
+execute_process(COMMAND ${HIO} sweep ${WORK}/built.toml --seeds 1..3 RESULT_VARIABLE rc
+                OUTPUT_VARIABLE both ERROR_VARIABLE both)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "sweep of built.toml: exit ${rc}:\n${both}")
+endif()
+require("${both}" "^hio sweep: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\n3 of 3 seeds passed\n$" "sweep's warning, once, before the seeds")
 
 # An error that leaves the channel open (a UDP endpoint discarding datagrams
 # beyond its datagram_bytes_max) is not a failure: "had an error ... and

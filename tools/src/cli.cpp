@@ -202,7 +202,13 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
     // Built once first, as `hio check` does: a scenario that cannot be built
     // is bad input said once (exit 2), not every seed failing the same way.
-    const std::vector<std::string> fixed = check_scenario(scenario, registry);
+    // A channel that fails while it is built (a listener whose port is in
+    // use) is warned about once, here, as hio check warns: every seed's run
+    // would fail it too, and the sweep prints no channel warnings.
+    const std::vector<std::string> fixed =
+        check_scenario(scenario, registry, [](const std::string& line) {
+          std::cerr << "hio sweep: " << line << "\n" << std::flush;
+        });
     // Real-time runs on threads at once would each bind a fixed port (or open
     // a device): all but one would fail for that alone, as seed failures.
     const bool threads = args.jobs > 1 && !seeds.empty && seeds.last_index() > 0;
