@@ -96,7 +96,35 @@ timeout = \"100ms\"
 final = \"client.responses == 0\"
 ")
 hio(run ${WORK}/discard.toml EXIT 0)
-require("${err}" "^hio run: warning: server \\(datagram udp://127.0.0.1:0\\) had an error at tyme [0-9.]+ s \\(pass [0-9]+, and stays open\\): datagram of 200 bytes from 127.0.0.1:[0-9]+ exceeds datagram_bytes_max \\(100\\); discarded\nhio run: warning: 2 channel errors in all, on 1 channel; " "an error that left the channel open")
+require("${err}" "^hio run: server listens on udp://127.0.0.1:[1-9][0-9]*\nhio run: warning: server \\(datagram udp://127.0.0.1:0\\) had an error at tyme [0-9.]+ s \\(pass [0-9]+, and stays open\\): datagram of 200 bytes from 127.0.0.1:[0-9]+ exceeds datagram_bytes_max \\(100\\); discarded\nhio run: warning: 2 channel errors in all, on 1 channel; " "an error that left the channel open")
 if(err MATCHES "failed")
   message(FATAL_ERROR "a channel that stayed open was said to fail:\n${err}")
+endif()
+
+# Doers on port 0 are said where they listen, on stderr before the first
+# pass (simulated ports too: the same every run), and in --json as
+# "listening"; copies say at most 10 lines, then one for the rest, which the
+# JSON lists all of. (cli_listening.sh connects to a real one.)
+file(WRITE ${WORK}/port0.toml "[run]
+limit = \"10ms\"
+[net]
+hosts = [\"b\"]
+[[doer]]
+kind = \"udp_responder\"
+name = \"any\"
+address = \"sim://b:0\"
+copies = 12
+")
+hio(run ${WORK}/port0.toml --json EXIT 0)
+set(lines "")
+foreach(i RANGE 1 10)
+  math(EXPR port "49151 + ${i}")
+  string(APPEND lines "hio run: any-${i} listens on sim://b:${port}\n")
+endforeach()
+string(APPEND lines "hio run: and more doers listen on port 0 \\(hio run --json lists them all\\)\n")
+require("${err}" "^${lines}$" "port 0 lines")
+string(JSON listed LENGTH "${out}" listening)
+string(JSON last GET "${out}" listening 11 address)
+if(NOT listed EQUAL 12 OR NOT last STREQUAL "sim://b:49163")
+  message(FATAL_ERROR "--json listening: ${listed}, last ${last}:\n${out}")
 endif()

@@ -72,6 +72,9 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
 // last line counts the rest (a generated file can have thousands).
 constexpr std::size_t kDiagnosticsShownMax = 50;
 
+// hio run's lines saying where doers on port 0 listen, at most.
+constexpr std::size_t kListeningLinesMax = 10;
+
 void print_diagnostics(const ScenarioError& error) {
   const std::vector<Diagnostic>& all = error.diagnostics();
   const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
@@ -351,6 +354,14 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   const bool progress = static_cast<bool>(options.progress);
   options.warn = [progress](const std::string& line) {
     std::cerr << (progress ? "\r\033[K" : "") << "hio run: " << line << "\n" << std::flush;
+  };
+  // Where a listener on port 0 got its port, for peers outside the run: a
+  // line each for the first kListeningLinesMax (copies of one could flood the
+  // terminal), then one line for the rest, which --json lists.
+  options.listening = [warn = options.warn, said = std::size_t{0}](const Listening& l) mutable {
+    if (++said <= kListeningLinesMax) warn(format_listening(l));
+    if (said == kListeningLinesMax + 1)
+      warn("and more doers listen on port 0 (hio run --json lists them all)");
   };
   RunSummary summary;
   try {
