@@ -1,6 +1,8 @@
 # hio run's warnings on stderr: a real-time run that falls behind says so once
 # at the end (and in --json), a simulated run never; channels that fail while
-# a scenario is built that then cannot be built print no warning.
+# a scenario is built that then cannot be built print no warning; hio check
+# and hio sweep say those of a scenario that can be built, once. And where
+# doers on port 0 listen.
 include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
 
 file(REMOVE_RECURSE ${WORK})
@@ -62,6 +64,14 @@ require("${err}" "^hio run: warning: server \\(listener tcp://192.0.2.1:0\\) fai
 hio(check ${WORK}/built.toml EXIT 0)
 require("${err}" "^hio check: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\n$" "check's warning")
 require("${out}" "^[^\n]*built.toml: ok \\(1 top-level doer, 0 expectations; 1 warning above\\)\n$" "check's line")
+# hio sweep builds the scenario once first, as hio check does, and says the
+# same once, before its seeds run (their runs print no channel warnings).
+execute_process(COMMAND ${HIO} sweep ${WORK}/built.toml --seeds 1..3 RESULT_VARIABLE rc
+                OUTPUT_VARIABLE both ERROR_VARIABLE both)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "sweep of built.toml: exit ${rc}:\n${both}")
+endif()
+require("${both}" "^hio sweep: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\n3 of 3 seeds passed\n$" "sweep's warning, once, before the seeds")
 
 # An error that leaves the channel open (a UDP endpoint discarding datagrams
 # beyond its datagram_bytes_max) is not a failure: "had an error ... and
@@ -86,7 +96,35 @@ timeout = \"100ms\"
 final = \"client.responses == 0\"
 ")
 hio(run ${WORK}/discard.toml EXIT 0)
-require("${err}" "^hio run: warning: server \\(datagram udp://127.0.0.1:0\\) had an error at tyme [0-9.]+ s \\(pass [0-9]+, and stays open\\): datagram of 200 bytes from 127.0.0.1:[0-9]+ exceeds datagram_bytes_max \\(100\\); discarded\nhio run: warning: 2 channel errors in all, on 1 channel; " "an error that left the channel open")
+require("${err}" "^hio run: server listens on udp://127.0.0.1:[1-9][0-9]*\nhio run: warning: server \\(datagram udp://127.0.0.1:0\\) had an error at tyme [0-9.]+ s \\(pass [0-9]+, and stays open\\): datagram of 200 bytes from 127.0.0.1:[0-9]+ exceeds datagram_bytes_max \\(100\\); discarded\nhio run: warning: 2 channel errors in all, on 1 channel; " "an error that left the channel open")
 if(err MATCHES "failed")
   message(FATAL_ERROR "a channel that stayed open was said to fail:\n${err}")
+endif()
+
+# Doers on port 0 are said where they listen, on stderr before the first
+# pass (simulated ports too: the same every run), and in --json as
+# "listening"; copies say at most 10 lines, then one for the rest, which the
+# JSON lists all of. (cli_listening.sh connects to a real one.)
+file(WRITE ${WORK}/port0.toml "[run]
+limit = \"10ms\"
+[net]
+hosts = [\"b\"]
+[[doer]]
+kind = \"udp_responder\"
+name = \"any\"
+address = \"sim://b:0\"
+copies = 12
+")
+hio(run ${WORK}/port0.toml --json EXIT 0)
+set(lines "")
+foreach(i RANGE 1 10)
+  math(EXPR port "49151 + ${i}")
+  string(APPEND lines "hio run: any-${i} listens on sim://b:${port}\n")
+endforeach()
+string(APPEND lines "hio run: and more doers listen on port 0 \\(hio run --json lists them all\\)\n")
+require("${err}" "^${lines}$" "port 0 lines")
+string(JSON listed LENGTH "${out}" listening)
+string(JSON last GET "${out}" listening 11 address)
+if(NOT listed EQUAL 12 OR NOT last STREQUAL "sim://b:49163")
+  message(FATAL_ERROR "--json listening: ${listed}, last ${last}:\n${out}")
 endif()

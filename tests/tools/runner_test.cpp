@@ -345,6 +345,42 @@ TEST(RunScenario, ChannelWarningsAreBoundedAndChangeNothing) {
             "run (--record) to see each");
 }
 
+// The doers that publish an address with port 0 are told where they got,
+// in build order, copies each, whether they listen or are bound; a fixed
+// port and a client's port 0 (udp_requester) are not. Simulated ports are
+// deterministic; telling changes nothing of the run.
+TEST(RunScenario, ListenersOnPortZeroAreToldWhereTheyListen) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\nlimit = \"100ms\"\n[net]\nhosts = [\"a\", \"b\"]\n"
+      "[[doer]]\nkind = \"udp_responder\"\nname = \"fixed\"\naddress = \"sim://b:7\"\n"
+      "[[doer]]\nkind = \"udp_responder\"\nname = \"any\"\naddress = \"sim://b:0\"\ncopies = 2\n"
+      "[[doer]]\nkind = \"udp_requester\"\nname = \"c\"\naddress = \"sim://a:0\"\n"
+      "to = \"@any-2\"\nrequests = 1\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"srv\"\naddress = \"sim://b:0\"\n"
+      "[[expect]]\nfinal = \"any-2.rx_messages == 1\"\n",
+      "zero.toml", kinds);
+  std::vector<std::string> told;
+  RunOptions options;
+  options.listening = [&told](const Listening& l) { told.push_back(format_listening(l)); };
+  const RunSummary summary = run_scenario(s, kinds, options);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+  const std::vector<std::string> expected = {"any-1 listens on sim://b:49152",
+                                             "any-2 listens on sim://b:49153",
+                                             "srv listens on sim://b:49154"};
+  EXPECT_EQ(told, expected);
+  ASSERT_EQ(summary.listening.size(), 3u);
+  EXPECT_EQ(summary.listening[1].doer, "any-2");
+  EXPECT_EQ(summary.listening[1].address, "sim://b:49153");
+  EXPECT_NE(format_summary_json(summary).find(
+                "\"listening\": [{\"doer\": \"any-1\", \"address\": \"sim://b:49152\"}, "),
+            std::string::npos)
+      << format_summary_json(summary);
+  const RunSummary quiet = run_scenario(s, kinds);
+  EXPECT_EQ(quiet.digest, summary.digest);
+  EXPECT_EQ(quiet.listening.size(), 3u);  // filled without a callback too
+}
+
 TEST(RunScenario, CopiesSumTheirCounters) {
   const DoerRegistry kinds = registry();
   const Scenario s = load_scenario_text(

@@ -73,6 +73,9 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
 // last line counts the rest (a generated file can have thousands).
 constexpr std::size_t kDiagnosticsShownMax = 50;
 
+// hio run's lines saying where doers on port 0 listen, at most.
+constexpr std::size_t kListeningLinesMax = 10;
+
 void print_diagnostics(const ScenarioError& error) {
   const std::vector<Diagnostic>& all = error.diagnostics();
   const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
@@ -217,7 +220,13 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
     // Built once first, as `hio check` does: a scenario that cannot be built
     // is bad input said once (exit 2), not every seed failing the same way.
-    const std::vector<std::string> fixed = check_scenario(scenario, registry);
+    // A channel that fails while it is built (a listener whose port is in
+    // use) is warned about once, here, as hio check warns: every seed's run
+    // would fail it too, and the sweep prints no channel warnings.
+    const std::vector<std::string> fixed =
+        check_scenario(scenario, registry, [](const std::string& line) {
+          std::cerr << "hio sweep: " << line << "\n" << std::flush;
+        });
     // Real-time runs on threads at once would each bind a fixed port (or open
     // a device): all but one would fail for that alone, as seed failures.
     const bool threads = args.jobs > 1 && !seeds.empty && seeds.last_index() > 0;
@@ -371,6 +380,14 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   options.warn = [&erase_progress](const std::string& line) {
     erase_progress();
     std::cerr << "hio run: " << line << "\n" << std::flush;
+  };
+  // Where a listener on port 0 got its port, for peers outside the run: a
+  // line each for the first kListeningLinesMax (copies of one could flood the
+  // terminal), then one line for the rest, which --json lists.
+  options.listening = [warn = options.warn, said = std::size_t{0}](const Listening& l) mutable {
+    if (++said <= kListeningLinesMax) warn(format_listening(l));
+    if (said == kListeningLinesMax + 1)
+      warn("and more doers listen on port 0 (hio run --json lists them all)");
   };
   RunSummary summary;
   try {

@@ -63,6 +63,8 @@ std::string BuildContext::file_path(const std::string& name) const {
 }
 
 void BuildContext::publish(const std::string& name, const Channel& channel) {
+  if (has_host_port(channel.address().scheme) && channel.address().port == 0)
+    port_zero.push_back(PortZero{name, channel.id()});
   if (channel.open() && !channel.local().empty()) {
     endpoints[name] = std::string(to_string(channel.address().scheme)) + "://" + channel.local();
   } else if (channel.open()) {

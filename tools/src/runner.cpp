@@ -396,6 +396,7 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
   for (const SerialSpec& serial : scenario.net.serials)
     context.devices.insert(context.devices.end(), {serial.device_a, serial.device_b});
   build_tree(scenario, registry, context, *built);
+  built->port_zero = std::move(context.port_zero);
 
   std::vector<Diagnostic> problems;
   for (const Expectation& e : scenario.expectations) {
@@ -517,7 +518,54 @@ class ChannelWarnings final : public EventSink {
   std::vector<std::string> held_;  // lines of channels that failed while building
 };
 
+// RunOptions::listening's calls, and RunSummary::listening: where the doers
+// whose address has port 0 listen. Those listening once the tree is built
+// are said by start(); the rest (a host name being resolved) when their
+// connect event comes, and so is a listener that listens again (a new port).
+// It reads events only, as ChannelWarnings does.
+class PortZeroListeners final : public EventSink {
+ public:
+  PortZeroListeners(const IoHub& hub, const std::vector<BuildContext::PortZero>& port_zero,
+                    const RunOptions& options, std::vector<Listening>& out)
+      : hub_(hub), port_zero_(port_zero), tell_(options.listening), out_(out) {
+    for (const BuildContext::PortZero& entry : port_zero_)
+      doers_.emplace(entry.channel, &entry.doer);
+  }
+
+  void start() {
+    for (const BuildContext::PortZero& entry : port_zero_) {
+      const Channel* channel = hub_.find(entry.channel);
+      if (channel != nullptr && channel->connected()) say(entry.doer, *channel);
+    }
+  }
+
+  void on_event(const ChannelEvent& e) override {
+    if (e.kind != EventKind::connect) return;
+    const auto it = doers_.find(e.channel);
+    const Channel* channel = it == doers_.end() ? nullptr : hub_.find(e.channel);
+    if (channel != nullptr) say(*it->second, *channel);
+  }
+
+ private:
+  void say(const std::string& doer, const Channel& channel) {
+    if (channel.local().empty()) return;
+    out_.push_back(Listening{
+        doer, std::string(to_string(channel.address().scheme)) + "://" + channel.local()});
+    if (tell_) tell_(out_.back());
+  }
+
+  const IoHub& hub_;
+  const std::vector<BuildContext::PortZero>& port_zero_;
+  const std::function<void(const Listening&)>& tell_;
+  std::vector<Listening>& out_;
+  std::map<std::uint32_t, const std::string*> doers_;  // port_zero_'s doers by channel id
+};
+
 }  // namespace
+
+std::string format_listening(const Listening& listening) {
+  return display_text(listening.doer) + " listens on " + display_text(listening.address);
+}
 
 // Depth first with an explicit stack, as the tree is built.
 DoerCounters doer_counters(const Scenario& scenario, const CounterBoard& counters) {
@@ -590,6 +638,11 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   CounterBoard& counters = built->counters;
 
   RunSummary summary;
+  std::optional<PortZeroListeners> listeners;
+  if (!built->port_zero.empty()) {
+    io.add_sink(listeners.emplace(io, built->port_zero, options, summary.listening));
+    listeners->start();
+  }
   summary.name = scenario.run.name;
   summary.seed = scenario.run.seed;
   ExpectationChecker checker(scenario, counters, doist.tyme(), options.progress);
@@ -698,9 +751,18 @@ std::string format_summary_json(const RunSummary& s) {
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
                     replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-                    format_seconds(s.worst_lag) + "\", " +
-                    format_expectations_json(s.expectations, s.passed());
+                    format_seconds(s.worst_lag) + "\", " + format_listening_json(s.listening) +
+                    ", " + format_expectations_json(s.expectations, s.passed());
   return out + format_counters_json(s.counters) + "}";
+}
+
+std::string format_listening_json(const std::vector<Listening>& listening) {
+  std::string out = "\"listening\": [";
+  for (std::size_t i = 0; i < listening.size(); ++i) {
+    out += (i == 0 ? "{" : ", {") + json_field("doer", listening[i].doer) + ", " +
+           json_field("address", listening[i].address) + "}";
+  }
+  return out + "]";
 }
 
 std::string format_expectations_json(const std::vector<ExpectationResult>& results, bool passed) {

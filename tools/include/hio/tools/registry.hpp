@@ -3,6 +3,7 @@
 // adds its own kinds next to the built-in ones (no global registration).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -159,8 +160,17 @@ struct BuildContext {
              std::string_view family);
 
   // Publishes a listening or bound channel's address under `name` for
-  // "@name"; a channel that did not open is remembered with its reason.
+  // "@name"; a channel that did not open is remembered with its reason. One
+  // whose address has port 0 is kept in `port_zero` too.
   void publish(const std::string& name, const Channel& channel);
+  // The published channels whose address has port 0 (the system, or [net],
+  // chooses the port), in the order they were published: hio run says where
+  // they listen, so that peers outside the run can be pointed at them.
+  struct PortZero {
+    std::string doer{};
+    std::uint32_t channel = 0;  // its id in `io`
+  };
+  std::vector<PortZero> port_zero = {};
 
   // For a stream client about to connect to `address`: over sim://, selects
   // the host it connects from (`host`, or client_host if empty). Nothing to

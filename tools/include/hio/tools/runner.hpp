@@ -45,6 +45,9 @@ struct BuiltScenario {
   // serial devices they open: "doer 'srv' (s.toml:7:11) binds
   // 'tcp://127.0.0.1:47610'". Two runs at once cannot both have one.
   std::vector<std::string> fixed_real{};
+  // The doers listening on (or bound to) an address with port 0, and their
+  // channels (BuildContext::port_zero).
+  std::vector<BuildContext::PortZero> port_zero{};
 };
 
 struct BuildOptions {
@@ -148,6 +151,17 @@ DoerCounters doer_counters(const Scenario& scenario, const CounterBoard& counter
 std::string format_counters(const DoerCounters& counters);
 std::string format_counters_json(const DoerCounters& counters);
 
+// Where a doer whose address has port 0 listens (or is bound): its doer and
+// the address with the port it got, "tcp://127.0.0.1:41234".
+struct Listening {
+  std::string doer{};
+  std::string address{};
+};
+// "srv listens on tcp://127.0.0.1:41234", as hio run says it on stderr, and
+// the JSON member of them all: `"listening": [{"doer": ..., "address": ...}]`.
+std::string format_listening(const Listening& listening);
+std::string format_listening_json(const std::vector<Listening>& listening);
+
 struct RunSummary {
   std::string name{};
   std::uint64_t seed = 0;
@@ -172,6 +186,9 @@ struct RunSummary {
   Tock tock{0};
   // RunOptions::counters: every doer's counters at the end, in doer order.
   DoerCounters counters{};
+  // The doers with a port 0 address and where they listened, in the order
+  // RunOptions::listening was told (always filled, whether it is set or not).
+  std::vector<Listening> listening{};
 
   bool passed() const;
   // "first failed expectation" for sweeps; "" if all passed.
@@ -194,6 +211,13 @@ struct RunOptions {
   // end of the run a count of them all. It only reads the events: the
   // journal, the digest and the run are the same with or without it.
   std::function<void(const std::string&)> warn{};
+  // When set, told where each doer whose address has port 0 listens or is
+  // bound (a doer that publishes its address for "@name", see
+  // BuildContext::publish): those that do once the tree is built, before the
+  // first pass, in the order they were built; one that starts listening only
+  // later (a host name resolved first, a listener opened again) when it does.
+  // It only reads the events, as `warn` does.
+  std::function<void(const Listening&)> listening{};
   // Read every doer's counters at the end into RunSummary::counters (hio run
   // --counters): the doers in file order, depth first (a group, then its
   // children; `copies`: the sums <name>.<counter>, then each copy's), each
