@@ -59,6 +59,26 @@ foreach(command "sweep '${SCENARIOS}/quickstart.toml'"
     require("${out}" "^$" "${command} --out '' ${force} ran")
   endforeach()
 endforeach()
+# --out naming the report (it became a directory report.json holding the
+# report) or an existing file (exit 4, "cannot create"): refused, exit 2,
+# nothing run, nothing created.
+file(WRITE ${WORK}/plain_out "")
+foreach(command "sweep;${SCENARIOS}/quickstart.toml" "replay;${WORK}/udp.hioj;--noise;drop=0.1")
+  list(GET command 0 name)
+  hio(${command} --seeds 1..2 --out ${WORK}/named/report.json EXIT 2)
+  require("${err}" "^hio ${name}: --out [^\n]*/named/report.json: --out names the directory the report is written in \\(as DIR/report.json\\), not the report; give [^\n]*/named\n$"
+          "${name} --out DIR/report.json")
+  require("${out}" "^$" "${name} --out DIR/report.json ran")
+  if(EXISTS ${WORK}/named)
+    message(FATAL_ERROR "${name} --out DIR/report.json created ${WORK}/named")
+  endif()
+  hio(${command} --seeds 1..2 --out ${WORK}/plain_out EXIT 2)
+  require("${err}" "^hio ${name}: --out [^\n]*/plain_out: it is a file, not a directory; give a directory \\(the report is written in it as DIR/report.json\\)\n$"
+          "${name} --out FILE")
+  require("${out}" "^$" "${name} --out FILE ran")
+endforeach()
+hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..2 --out report.json/ EXIT 2)
+require("${err}" "^hio sweep: --out report.json/: [^\n]*; give .\n$" "--out report.json/")
 # (Through sh: CMake drops an empty argument.)
 run_tool(sh -c "'${HIO}' replay '${WORK}/udp.hioj' --noise ''" EXIT 2)
 require("${err}" "^hio replay: --noise \"\": the noise spec is empty; give one or more KEY=VALUE"

@@ -111,11 +111,32 @@ std::string repeated_setting(const std::vector<std::string>& sets) {
 }
 
 // The --out DIR of sweep and replay --seeds: refused when empty (it would
-// be taken for no --out: no report, silently). Returns a message, or "".
+// be taken for no --out: no report, silently), when it names the report
+// itself (DIR/report.json would become a directory holding report.json)
+// and when it is an existing file (not something that cannot be created:
+// the wrong argument). Returns a message, or "".
 std::string out_dir_problem(bool given, const std::string& out) {
-  if (given && out.empty()) {
+  namespace fs = std::filesystem;
+  if (!given) return "";
+  if (out.empty()) {
     return "--out: the directory name is empty; give a directory, or leave --out out to write no "
            "report";
+  }
+  fs::path path(out);
+  if (path.filename().empty()) path = path.parent_path();  // "DIR/report.json/"
+  if (path.filename() == "report.json") {
+    const std::string parent = path.parent_path().string();
+    return "--out " + display_text(out) +
+           ": --out names the directory the report is written in (as DIR/report.json), not the "
+           "report; give " +
+           (parent.empty() ? std::string(".") : display_text(parent));
+  }
+  std::error_code error;
+  const fs::file_status status = fs::status(out, error);
+  if (fs::exists(status) && !fs::is_directory(status)) {
+    return "--out " + display_text(out) +
+           ": it is a file, not a directory; give a directory (the report is written in it as "
+           "DIR/report.json)";
   }
   return "";
 }
