@@ -45,7 +45,15 @@ require("${out}" "\n  scenario FILE REQUIRED +scenario file[^\n]*\n[^$]*\n  --re
 hio(diff --help EXIT 0)
 require("${out}" "\n  --max N Needs: --all +with --all: list at most N divergences, 1 to 1000 "
         "diff --help")
+# Each --help names what its docs promise on stderr.
+hio(run --help EXIT 0)
+require("${out}" "^[^\n]*channel failures are warned on stderr, and where each port-0 listener listens is said there\n"
+        "run --help")
+hio(check --help EXIT 0)
+require("${out}" "^[^\n]*; a listener whose port is in use is warned on stderr\n" "check --help")
 hio(sweep --help EXIT 0)
+require("${out}" "^[^\n]*; a channel that fails while the scenario is built is warned on stderr, once\n"
+        "sweep --help")
 require("${out}" "\n  --seeds A..B REQUIRED +[^\n]*\n[^$]*\n  --out DIR +save DIR" "sweep --help")
 
 # --out "": refused, not a sweep without --out (no report, silently);

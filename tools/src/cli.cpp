@@ -1099,7 +1099,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand(
-      "run", "run a scenario and check its expectations; channel failures are warned on stderr");
+      "run",
+      "run a scenario and check its expectations; channel failures are warned on stderr, and "
+      "where each port-0 listener listens is said there");
   run->add_option("scenario", run_args.scenario, "scenario file (TOML)")->required();
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
@@ -1212,14 +1214,18 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                         "(the regions are reported and marked as holes)");
   salvage_cmd->add_flag("--json", salvage_args.json, "print the result as one JSON object");
 
-  CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
+  CLI::App* check = app.add_subcommand("check",
+                                       "validate a scenario without running it; a listener whose "
+                                       "port is in use is warned on stderr");
   check->add_option("scenario", check_path, "scenario file (TOML)")->required();
   bool check_real = false;
   check->add_flag("--real", check_real, "check it as `hio run --real` runs it (run.mode = real)");
 
   SweepArgs sweep_args;
   CLI::App* sweep_cmd =
-      app.add_subcommand("sweep", "run a scenario over many seeds; list the failing ones");
+      app.add_subcommand("sweep",
+                         "run a scenario over many seeds; list the failing ones; a channel that "
+                         "fails while the scenario is built is warned on stderr, once");
   sweep_cmd->add_option("scenario", sweep_args.scenario, "scenario file (TOML)")->required();
   sweep_cmd->add_option("--seeds", sweep_args.seeds, "seed range A..B (inclusive)")->required();
   sweep_cmd->add_option("--jobs", sweep_args.jobs,
