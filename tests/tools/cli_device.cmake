@@ -94,6 +94,17 @@ require("${err}" "^hio replay: --noise \"\": the noise spec is empty; give one o
 run_tool(sh -c "'${HIO}' replay '${WORK}/udp.hioj' --noise '' --seed 3" EXIT 2)
 require("${err}" "^hio replay: --noise \"\": the noise spec is empty" "empty --noise with --seed")
 
+# An unknown noise key: named, the known ones listed, the nearest suggested
+# (the replay library names the key; hio adds the suggestion), as for options.
+hio(replay ${WORK}/udp.hioj --noise drp=0.1 EXIT 2)
+require("${err}" "^hio replay: --noise drp=0.1: noise spec: at offset 0: unknown key 'drp' \\(known: drop, dup, corrupt, reorder, delay, delay_p\\); did you mean 'drop'\\?\n$"
+        "--noise drp=0.1")
+hio(replay ${WORK}/udp.hioj --noise drop=0.1,corupt=0.5 --seeds 1..2 EXIT 2)
+require("${err}" "^hio replay: [^\n]*: unknown key 'corupt' [^\n]*; did you mean 'corrupt'\\?\n$"
+        "--noise corupt=0.5 --seeds")
+hio(replay ${WORK}/udp.hioj --noise lose=0.1 EXIT 2)
+require("${err}" "unknown key 'lose' \\(known: [^)]*\\)\n$" "--noise lose=0.1: nothing near")
+
 # delay_p without delay did nothing: refused, at its offset.
 hio(replay ${WORK}/udp.hioj --noise drop=0.1,delay_p=0.5 --seed 1 EXIT 2)
 require("${err}" "^hio replay: --noise drop=0.1,delay_p=0.5: noise spec: at offset 9 \\(key 'delay_p'\\): delay_p without delay does nothing"

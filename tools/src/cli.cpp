@@ -532,8 +532,13 @@ int replay_input_error(const ReplayArgs& args) {
     print_journal_error("replay", args.journal, error.error());
     return kExitBadInput;
   } catch (const replay::NoiseSpecError& error) {
+    std::string nearest;
+    if (!error.unknown_key().empty()) {
+      const std::vector<std::string> keys(replay::kNoiseKeys.begin(), replay::kNoiseKeys.end());
+      nearest = did_you_mean(error.unknown_key(), keys);
+    }
     std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
-              << message_text(error.what()) << "\n";
+              << message_text(error.what() + nearest) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
