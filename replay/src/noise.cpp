@@ -116,11 +116,13 @@ void parse_delay(const Item& item, NoiseSpec& spec) {
 
 }  // namespace
 
-NoiseSpecError::NoiseSpecError(std::size_t offset, std::string key, const std::string& why)
+NoiseSpecError::NoiseSpecError(std::size_t offset, std::string key, const std::string& why,
+                               std::string unknown_key)
     : std::invalid_argument("noise spec: at offset " + std::to_string(offset) +
                             (key.empty() ? std::string() : " (key '" + key + "')") + ": " + why),
       offset_(offset),
-      key_(std::move(key)) {}
+      key_(std::move(key)),
+      unknown_key_(std::move(unknown_key)) {}
 
 bool NoiseSpec::empty() const {
   return drop == Probability::never() && dup == Probability::never() &&
@@ -145,16 +147,18 @@ NoiseSpec parse_noise_spec(std::string_view text) {
     }
     const Item item{piece.substr(0, eq), piece.substr(eq + 1), at, at + eq + 1};
     if (item.value.empty()) fail(item.value_at, item.key, "missing value");
-    static constexpr std::string_view kKeys[] = {"drop",    "dup",   "corrupt",
-                                                 "reorder", "delay", "delay_p"};
     unsigned bit = 0;
-    for (unsigned k = 0; k < 6; ++k) {
-      if (item.key == kKeys[k]) bit = 1u << k;
+    for (unsigned k = 0; k < kNoiseKeys.size(); ++k) {
+      if (item.key == kNoiseKeys[k]) bit = 1u << k;
     }
     if (bit == 0) {
-      fail(at, "",
-           "unknown key '" + std::string(item.key) +
-               "' (known: drop, dup, corrupt, reorder, delay, delay_p)");
+      std::string known;
+      for (const std::string_view key : kNoiseKeys) {
+        known += (known.empty() ? "" : ", ") + std::string(key);
+      }
+      throw NoiseSpecError(at, "",
+                           "unknown key '" + std::string(item.key) + "' (known: " + known + ")",
+                           std::string(item.key));
     }
     if ((seen & bit) != 0) fail(at, item.key, "given twice");
     seen |= bit;

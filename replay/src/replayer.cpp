@@ -67,6 +67,13 @@ struct Held {
 // rx noise holds on its channel: once the last of them is delivered, each
 // event follows it as far after as it followed that rx in the recording
 // (`shift`: how late that rx came).
+// A noise replay's recorded inputs of one channel held up behind an rx that
+// does not fit its full rx buffer, in recorded order, and their rx bytes.
+struct Stalled {
+  std::deque<OwnedEvent> inputs;
+  std::size_t bytes = 0;
+};
+
 struct Deferred {
   std::deque<OwnedEvent> events;
   std::optional<Tock> shift;  // set when the channel's held rx are all delivered
@@ -189,6 +196,9 @@ struct Replayer::Feed final : public TransportFactory {
   // Noise: one recorded input of a channel the doers have made; false when
   // it is an rx that does not fit the channel's rx yet (nothing drawn).
   bool noisy_input(const OwnedEvent& e, Tyme now);
+  // Noise: queues a recorded input of a channel in `stalled`, or drops it
+  // (undelivered) past the cap.
+  void stall(Stalled& waiting_inputs, const OwnedEvent& e);
   // Noise: delivers what waits in `stalled`, each channel as far as its rx
   // has room.
   void release_stalled(Tyme now);
@@ -353,8 +363,11 @@ struct Replayer::Feed final : public TransportFactory {
   // noise: per channel, the recorded inputs held up by an rx that does not fit
   // its rx buffer yet (the first of them), in recorded order. Only that
   // channel waits: the feed goes on for the others and for the recorded tx,
-  // whose credit lets the doers drain the full rx.
-  std::map<std::uint32_t, std::deque<OwnedEvent>> stalled;
+  // whose credit lets the doers drain the full rx. At most
+  // options.noise_stalled_kept_bytes of rx bytes each (past them, doers that
+  // do not read would have it grow with the rest of the recording): a further
+  // rx is dropped, counted undelivered (stalled_dropped).
+  std::map<std::uint32_t, Stalled> stalled;
   // noise: stream channels whose rx ended (rx_end delivered): the recording's
   // tx credit no longer holds their doers back (see ReplayTransport::service).
   std::set<std::uint32_t> credit_free;
@@ -864,8 +877,8 @@ Tyme Replayer::Feed::next_due() {
   read_ahead();
   Tyme next = none() ? kTymeNever : front().tyme;
   if (!held.empty()) next = std::min(next, Tyme{Tock{held.begin()->first.first}});
-  for (const auto& [id, inputs] : stalled)
-    next = std::min(next, inputs.front().tyme);
+  for (const auto& [id, waiting_inputs] : stalled)
+    next = std::min(next, waiting_inputs.inputs.front().tyme);
   for (const auto& [id, d] : deferred)
     if (d.shift) next = std::min(next, d.due());
   return std::min(next, last_pass());
@@ -880,8 +893,8 @@ void Replayer::Feed::final_checks() {
     for (auto& [id, datagrams] : datagram_tx)
       settle_datagrams(id, /*final=*/true);
     stats.undelivered += held.size() + waiting.size();
-    for (const auto& [id, inputs] : stalled)
-      stats.undelivered += inputs.size();
+    for (const auto& [id, waiting_inputs] : stalled)
+      stats.undelivered += waiting_inputs.inputs.size();
     for (const auto& [id, d] : deferred)
       stats.undelivered += d.events.size();
     const auto count = [this](const ChannelEvent& e) {
@@ -1137,9 +1150,9 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       // channels' inputs come at their recorded passes.
       auto room = stalled.find(e.channel);
       if (room != stalled.end()) {
-        room->second.push_back(e);
+        stall(room->second, e);
       } else if (!noisy_input(e, now)) {
-        stalled[e.channel].push_back(e);
+        stall(stalled[e.channel], e);
       }
     }
     note_unsent(e.view(), /*recorded=*/true);
@@ -1164,13 +1177,31 @@ bool Replayer::Feed::noisy_input(const OwnedEvent& e, Tyme now) {
   return true;
 }
 
+void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e) {
+  // The first one waits whatever its size; a stream's end or an error (no
+  // bytes) always does, so the doers still see it once they read.
+  const bool rx = e.kind == EventKind::rx;
+  if (rx && !waiting_inputs.inputs.empty() &&
+      waiting_inputs.bytes + e.bytes.size() > options.noise_stalled_kept_bytes) {
+    ++stats.undelivered;
+    ++stats.stalled_dropped;
+    return;
+  }
+  waiting_inputs.inputs.push_back(e);
+  if (rx) waiting_inputs.bytes += e.bytes.size();
+}
+
 void Replayer::Feed::release_stalled(Tyme now) {
   if (closing) return;  // as held rx: no doer would read it
   for (auto it = stalled.begin(); it != stalled.end();) {
-    std::deque<OwnedEvent>& inputs = it->second;
-    while (!inputs.empty() && noisy_input(inputs.front(), now))
-      inputs.pop_front();
-    it = inputs.empty() ? stalled.erase(it) : std::next(it);
+    Stalled& waiting_inputs = it->second;
+    while (!waiting_inputs.inputs.empty() && noisy_input(waiting_inputs.inputs.front(), now)) {
+      if (waiting_inputs.inputs.front().kind == EventKind::rx) {
+        waiting_inputs.bytes -= waiting_inputs.inputs.front().bytes.size();
+      }
+      waiting_inputs.inputs.pop_front();
+    }
+    it = waiting_inputs.inputs.empty() ? stalled.erase(it) : std::next(it);
   }
 }
 
@@ -1746,8 +1777,12 @@ std::string format_noise_stats(const NoiseStats& n) {
   return std::to_string(n.rx_seen) + " rx: " + std::to_string(n.dropped) + " dropped, " +
          std::to_string(n.delayed) + " delayed, " + std::to_string(n.duplicated) + " duplicated, " +
          std::to_string(n.corrupted) + " corrupted, " + std::to_string(n.reordered) +
-         " reordered, " + std::to_string(n.undelivered) +
-         " undelivered; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
+         " reordered, " + std::to_string(n.undelivered) + " undelivered" +
+         (n.stalled_dropped == 0
+              ? std::string()
+              : " (" + std::to_string(n.stalled_dropped) +
+                    " rx dropped: the backlog behind their channel's full rx was at its cap)") +
+         "; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
          std::to_string(n.tx_missing_bytes) + " bytes missing, " +
          std::to_string(n.tx_extra_bytes) + " bytes extra" +
          (n.tx_datagrams_missing + n.tx_datagrams_extra == 0

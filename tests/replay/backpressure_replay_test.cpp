@@ -3,11 +3,13 @@
 // is accepted only as far as the recording had sent it by then (its credit),
 // so a spec that changes nothing gives no tx difference, and one that does
 // gives the differences it made and no bytes the recording never sent. An rx
-// that noise made too big for its full rx buffer holds back only its channel.
+// that noise made too big for its full rx buffer holds back only its channel,
+// and holds at most noise_stalled_kept_bytes of its inputs back.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
 #include "replay_test_util.hpp"
 
@@ -271,6 +274,122 @@ TEST(ReplayBackpressure, AFullRxHoldsBackOnlyItsOwnChannel) {
   }
   // The case is met: some seeds filled the echo's rx.
   EXPECT_GT(stalled_seeds, 0u);
+}
+
+constexpr std::uint64_t kUploadBytes = kFloodBytes;  // over SimNet: sent whole
+constexpr Tock kUploadLimit{200'000'000};
+
+// Reads everything (Reading) or nothing at all (Deaf).
+template <bool Reading>
+class Sink final : public TcpServerDoer {
+ public:
+  explicit Sink(IoHub& io) : TcpServerDoer(io, "sim://server:7", {}, "sink") {}
+  std::uint64_t read = 0;
+
+ protected:
+  void serve(Channel& remote) override {
+    if (Reading) read += remote.read().size();
+    rerun();
+  }
+};
+
+template <bool Reading>
+struct UploadScene {
+  explicit UploadScene(IoHub& io) : server(io), client(io, "sim://server:7") {}
+  std::vector<Doer*> doers() { return {&server, &client}; }
+  std::uint64_t written() const { return client.written; }
+  Sink<Reading> server;
+  Flood client;
+};
+
+// A 4 MiB upload to a server that reads it all, on SimNet (virtual time:
+// the same journal every time).
+void capture_upload(const std::string& path) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 7});
+  net.add_host("client");
+  net.add_host("server");
+  LinkParams link;
+  link.latency = kTock;
+  net.set_link("client", "server", link);
+  net.set_link("server", "client", link);
+  net.set_client_host("client");
+  JournalHeader header;
+  header.scenario = "upload";
+  Journal journal(doist, io, path, header);
+  UploadScene<true> scene(io);
+  EXPECT_EQ(journal.run(scene.doers(), kUploadLimit), RunEnd::limit);
+  EXPECT_EQ(scene.server.read, kUploadBytes);
+}
+
+// The recorded rx: all the server's (it writes nothing back).
+std::uint64_t recorded_rx(const std::string& path) {
+  std::uint64_t n = 0;
+  JournalReader reader(path);
+  while (const FrameView* f = reader.next())
+    for (const ChannelEvent& e : f->events)
+      if (e.kind == EventKind::rx) ++n;
+  return n;
+}
+
+// A noise replay in which the server never reads: its channel's recorded
+// rx wait behind its full rx buffer, and kept the whole rest of the
+// recording in memory (a 50 MB capture: 50 MB). Now at most
+// noise_stalled_kept_bytes are kept; the rest is dropped, counted.
+TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
+  TempDir dir;
+  const std::string path = dir.file("upload.hioj");
+  capture_upload(path);
+  const std::uint64_t server_rx = recorded_rx(path);
+  ASSERT_GT(server_rx, 16u);
+
+  const auto deaf_replay = [&](std::size_t kept_bytes) {
+    ReplayOptions options;
+    options.noise = parse_noise_spec("reorder=1");  // nothing, on streams
+    options.noise_seed = 1;
+    options.noise_stalled_kept_bytes = kept_bytes;
+    Replayer replayer(path, options);
+    Doist doist(replayer.header().tock);
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    replayer.attach(doist, io);
+    UploadScene<false> scene(io);
+    const ReplayResult r = replayer.run(scene.doers());
+    EXPECT_EQ(r.status, ReplayStatus::perturbed);
+    EXPECT_EQ(scene.written(), kUploadBytes);
+    return r.noise;
+  };
+  // Nothing kept beyond the rx that waits first: every later rx of the
+  // server's channel is dropped. (Every rx is either delivered - decided on
+  // by the noise, rx_seen, the client's too - or undelivered.)
+  const NoiseStats none = deaf_replay(0);
+  EXPECT_EQ(none.undelivered - none.stalled_dropped, 1u) << format_noise_stats(none);
+  EXPECT_GT(none.stalled_dropped, server_rx / 2) << format_noise_stats(none);
+  EXPECT_NE(format_noise_stats(none).find(
+                " undelivered (" + std::to_string(none.stalled_dropped) +
+                " rx dropped: the backlog behind their channel's full rx was at its cap)"),
+            std::string::npos)
+      << format_noise_stats(none);
+  // The default, 1 MiB, of a 4 MiB upload: some kept, the rest dropped.
+  const NoiseStats capped = deaf_replay(ReplayOptions{}.noise_stalled_kept_bytes);
+  // (SimNet delivered the upload in chunks of one size, which divides 1 MiB:
+  // the rx kept are 1 MiB of them.)
+  ASSERT_EQ(kUploadBytes % server_rx, 0u);
+  const std::uint64_t chunk = kUploadBytes / server_rx;
+  EXPECT_EQ((capped.undelivered - capped.stalled_dropped) * chunk,
+            ReplayOptions{}.noise_stalled_kept_bytes)
+      << format_noise_stats(capped);
+  EXPECT_GT(capped.stalled_dropped, 0u) << format_noise_stats(capped);
+  EXPECT_LT(capped.stalled_dropped, none.stalled_dropped) << format_noise_stats(capped);
+  EXPECT_EQ(capped.undelivered, none.undelivered) << format_noise_stats(capped);
+  // Unbounded (as before): everything waits, nothing is dropped.
+  const NoiseStats all = deaf_replay(std::numeric_limits<std::size_t>::max());
+  EXPECT_EQ(all.stalled_dropped, 0u) << format_noise_stats(all);
+  EXPECT_EQ(all.undelivered, none.undelivered) << format_noise_stats(all);
 }
 
 }  // namespace

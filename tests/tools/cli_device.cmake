@@ -45,7 +45,15 @@ require("${out}" "\n  scenario FILE REQUIRED +scenario file[^\n]*\n[^$]*\n  --re
 hio(diff --help EXIT 0)
 require("${out}" "\n  --max N Needs: --all +with --all: list at most N divergences, 1 to 1000 "
         "diff --help")
+# Each --help names what its docs promise on stderr.
+hio(run --help EXIT 0)
+require("${out}" "^[^\n]*channel failures are warned on stderr, and where each port-0 listener listens is said there\n"
+        "run --help")
+hio(check --help EXIT 0)
+require("${out}" "^[^\n]*; a listener whose port is in use is warned on stderr\n" "check --help")
 hio(sweep --help EXIT 0)
+require("${out}" "^[^\n]*; a channel that fails while the scenario is built is warned on stderr, once\n"
+        "sweep --help")
 require("${out}" "\n  --seeds A..B REQUIRED +[^\n]*\n[^$]*\n  --out DIR +save DIR" "sweep --help")
 
 # --out "": refused, not a sweep without --out (no report, silently);
@@ -59,12 +67,43 @@ foreach(command "sweep '${SCENARIOS}/quickstart.toml'"
     require("${out}" "^$" "${command} --out '' ${force} ran")
   endforeach()
 endforeach()
+# --out naming the report (it became a directory report.json holding the
+# report) or an existing file (exit 4, "cannot create"): refused, exit 2,
+# nothing run, nothing created.
+file(WRITE ${WORK}/plain_out "")
+foreach(command "sweep;${SCENARIOS}/quickstart.toml" "replay;${WORK}/udp.hioj;--noise;drop=0.1")
+  list(GET command 0 name)
+  hio(${command} --seeds 1..2 --out ${WORK}/named/report.json EXIT 2)
+  require("${err}" "^hio ${name}: --out [^\n]*/named/report.json: --out names the directory the report is written in \\(as DIR/report.json\\), not the report; give [^\n]*/named\n$"
+          "${name} --out DIR/report.json")
+  require("${out}" "^$" "${name} --out DIR/report.json ran")
+  if(EXISTS ${WORK}/named)
+    message(FATAL_ERROR "${name} --out DIR/report.json created ${WORK}/named")
+  endif()
+  hio(${command} --seeds 1..2 --out ${WORK}/plain_out EXIT 2)
+  require("${err}" "^hio ${name}: --out [^\n]*/plain_out: it is a file, not a directory; give a directory \\(the report is written in it as DIR/report.json\\)\n$"
+          "${name} --out FILE")
+  require("${out}" "^$" "${name} --out FILE ran")
+endforeach()
+hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..2 --out report.json/ EXIT 2)
+require("${err}" "^hio sweep: --out report.json/: [^\n]*; give .\n$" "--out report.json/")
 # (Through sh: CMake drops an empty argument.)
 run_tool(sh -c "'${HIO}' replay '${WORK}/udp.hioj' --noise ''" EXIT 2)
 require("${err}" "^hio replay: --noise \"\": the noise spec is empty; give one or more KEY=VALUE"
         "empty --noise")
 run_tool(sh -c "'${HIO}' replay '${WORK}/udp.hioj' --noise '' --seed 3" EXIT 2)
 require("${err}" "^hio replay: --noise \"\": the noise spec is empty" "empty --noise with --seed")
+
+# An unknown noise key: named, the known ones listed, the nearest suggested
+# (the replay library names the key; hio adds the suggestion), as for options.
+hio(replay ${WORK}/udp.hioj --noise drp=0.1 EXIT 2)
+require("${err}" "^hio replay: --noise drp=0.1: noise spec: at offset 0: unknown key 'drp' \\(known: drop, dup, corrupt, reorder, delay, delay_p\\); did you mean 'drop'\\?\n$"
+        "--noise drp=0.1")
+hio(replay ${WORK}/udp.hioj --noise drop=0.1,corupt=0.5 --seeds 1..2 EXIT 2)
+require("${err}" "^hio replay: [^\n]*: unknown key 'corupt' [^\n]*; did you mean 'corrupt'\\?\n$"
+        "--noise corupt=0.5 --seeds")
+hio(replay ${WORK}/udp.hioj --noise lose=0.1 EXIT 2)
+require("${err}" "unknown key 'lose' \\(known: [^)]*\\)\n$" "--noise lose=0.1: nothing near")
 
 # delay_p without delay did nothing: refused, at its offset.
 hio(replay ${WORK}/udp.hioj --noise drop=0.1,delay_p=0.5 --seed 1 EXIT 2)

@@ -111,11 +111,32 @@ std::string repeated_setting(const std::vector<std::string>& sets) {
 }
 
 // The --out DIR of sweep and replay --seeds: refused when empty (it would
-// be taken for no --out: no report, silently). Returns a message, or "".
+// be taken for no --out: no report, silently), when it names the report
+// itself (DIR/report.json would become a directory holding report.json)
+// and when it is an existing file (not something that cannot be created:
+// the wrong argument). Returns a message, or "".
 std::string out_dir_problem(bool given, const std::string& out) {
-  if (given && out.empty()) {
+  namespace fs = std::filesystem;
+  if (!given) return "";
+  if (out.empty()) {
     return "--out: the directory name is empty; give a directory, or leave --out out to write no "
            "report";
+  }
+  fs::path path(out);
+  if (path.filename().empty()) path = path.parent_path();  // "DIR/report.json/"
+  if (path.filename() == "report.json") {
+    const std::string parent = path.parent_path().string();
+    return "--out " + display_text(out) +
+           ": --out names the directory the report is written in (as DIR/report.json), not the "
+           "report; give " +
+           (parent.empty() ? std::string(".") : display_text(parent));
+  }
+  std::error_code error;
+  const fs::file_status status = fs::status(out, error);
+  if (fs::exists(status) && !fs::is_directory(status)) {
+    return "--out " + display_text(out) +
+           ": it is a file, not a directory; give a directory (the report is written in it as "
+           "DIR/report.json)";
   }
   return "";
 }
@@ -511,8 +532,13 @@ int replay_input_error(const ReplayArgs& args) {
     print_journal_error("replay", args.journal, error.error());
     return kExitBadInput;
   } catch (const replay::NoiseSpecError& error) {
+    std::string nearest;
+    if (!error.unknown_key().empty()) {
+      const std::vector<std::string> keys(replay::kNoiseKeys.begin(), replay::kNoiseKeys.end());
+      nearest = did_you_mean(error.unknown_key(), keys);
+    }
     std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
-              << message_text(error.what()) << "\n";
+              << message_text(error.what() + nearest) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
@@ -1078,7 +1104,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand(
-      "run", "run a scenario and check its expectations; channel failures are warned on stderr");
+      "run",
+      "run a scenario and check its expectations; channel failures are warned on stderr, and "
+      "where each port-0 listener listens is said there");
   run->add_option("scenario", run_args.scenario, "scenario file (TOML)")->required();
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
@@ -1191,14 +1219,18 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                         "(the regions are reported and marked as holes)");
   salvage_cmd->add_flag("--json", salvage_args.json, "print the result as one JSON object");
 
-  CLI::App* check = app.add_subcommand("check", "validate a scenario without running it");
+  CLI::App* check = app.add_subcommand("check",
+                                       "validate a scenario without running it; a listener whose "
+                                       "port is in use is warned on stderr");
   check->add_option("scenario", check_path, "scenario file (TOML)")->required();
   bool check_real = false;
   check->add_flag("--real", check_real, "check it as `hio run --real` runs it (run.mode = real)");
 
   SweepArgs sweep_args;
   CLI::App* sweep_cmd =
-      app.add_subcommand("sweep", "run a scenario over many seeds; list the failing ones");
+      app.add_subcommand("sweep",
+                         "run a scenario over many seeds; list the failing ones; a channel that "
+                         "fails while the scenario is built is warned on stderr, once");
   sweep_cmd->add_option("scenario", sweep_args.scenario, "scenario file (TOML)")->required();
   sweep_cmd->add_option("--seeds", sweep_args.seeds, "seed range A..B (inclusive)")->required();
   sweep_cmd->add_option("--jobs", sweep_args.jobs,

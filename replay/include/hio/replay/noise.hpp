@@ -3,6 +3,7 @@
 // "drop=0.01,delay=0-20ms,dup=0.005,corrupt=0.001,reorder=0.01".
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -48,19 +49,28 @@ struct NoiseSpec {
   friend bool operator==(const NoiseSpec&, const NoiseSpec&) = default;
 };
 
+// The keys a spec knows, in the order above.
+inline constexpr std::array<std::string_view, 6> kNoiseKeys = {"drop",    "dup",   "corrupt",
+                                                               "reorder", "delay", "delay_p"};
+
 // A spec that does not parse. what(): "noise spec: at offset 5 (key 'drop'):
 // expected a probability in [0, 1] (like 0.01), got '1.5'". offset is the
 // 0-based character offset in the spec text of what is wrong; key is "" when
-// the key itself is wrong or missing.
+// the key itself is wrong or missing. unknown_key is the key that is none of
+// kNoiseKeys (what() names it and lists them), "" for any other error: a
+// caller can suggest the nearest known key.
 class NoiseSpecError : public std::invalid_argument {
  public:
-  NoiseSpecError(std::size_t offset, std::string key, const std::string& why);
+  NoiseSpecError(std::size_t offset, std::string key, const std::string& why,
+                 std::string unknown_key = {});
   std::size_t offset() const { return offset_; }
   const std::string& key() const { return key_; }
+  const std::string& unknown_key() const { return unknown_key_; }
 
  private:
   std::size_t offset_;
   std::string key_;
+  std::string unknown_key_;
 };
 
 // Throws NoiseSpecError.

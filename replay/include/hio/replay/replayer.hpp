@@ -78,6 +78,10 @@ struct NoiseStats {
   // never made) and held rx still held after the last pass the doers ran
   // (the closing pass at the recorded end releases none: no doer reads it).
   std::uint64_t undelivered = 0;
+  // Of undelivered: recorded rx dropped because the recorded inputs waiting
+  // behind their channel's full rx already held noise_stalled_kept_bytes
+  // (doers that do not read what the recording's read).
+  std::uint64_t stalled_dropped = 0;
   // tx compared against the recorded tx: a stream channel's as a byte
   // stream (mismatches: chunks in which the bytes differ), a datagram
   // channel's datagram by datagram (mismatches: datagrams whose bytes or peer
@@ -146,6 +150,12 @@ struct ReplayOptions {
   // many bytes for the comparison. Bytes beyond it are counted (extra or
   // missing, at the end) but not compared byte for byte.
   std::size_t noise_tx_kept_bytes = std::size_t{1} << 20;
+  // A noise replay holds a stream channel's recorded inputs back while its
+  // rx is full (only that channel waits); it keeps at most this many bytes
+  // of their rx per channel (and always the first). A further rx is dropped
+  // and counted undelivered (NoiseStats::stalled_dropped), so doers that
+  // never read do not keep the rest of the channel's recording in memory.
+  std::size_t noise_stalled_kept_bytes = std::size_t{1} << 20;
   // A noise replay runs this long past the recorded end (0: ends there): the
   // doers go on with no more recorded inputs, so rx that noise holds past
   // the end is delivered and their timeouts fire. Only with noise (a strict
@@ -219,7 +229,8 @@ struct ReplayOptions {
 // Memory: the journal is read once, streaming: the recorded events of the
 // pass in progress and of the next recorded pass, whatever the journal's
 // size; a noise replay also its held rx and, per channel, at most
-// noise_tx_kept_bytes of tx not yet compared.
+// noise_tx_kept_bytes of tx not yet compared and noise_stalled_kept_bytes of
+// rx waiting behind a full rx.
 //
 // Ownership: the replayer owns its reader and the transports' shared state;
 // the Doist and the hub are not owned and must outlive the attachment. The
