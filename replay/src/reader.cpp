@@ -61,6 +61,12 @@ struct JournalReader::Impl {
   // hole is recorded with the frame the scan takes next).
   std::vector<JournalHole> holes;
   std::optional<JournalError> scanned_past;
+  // Payload bytes whose CRC32C was computed (checked_bytes()), and of those,
+  // with resync, the bytes of frames then not taken (a CRC that does not
+  // match, a message that does not decode, a frame with no place): the work
+  // damage cost, which affordable() bounds.
+  std::uint64_t checked = 0;
+  std::uint64_t wasted = 0;
 
   bool stopped() const { return complete || error.has_value(); }
 
@@ -154,6 +160,13 @@ struct JournalReader::Impl {
                std::to_string(limit) + " (ReaderOptions::frame_bytes_max)");
       return false;
     }
+    if (!affordable(at, length)) {
+      fail(JournalErrorKind::bad_length, at,
+           "a frame length of " + std::to_string(length) +
+               " bytes, not checked: reading past damage has spent the checks the bytes before "
+               "it allow (ReaderOptions::resync)");
+      return false;
+    }
     const std::size_t total = detail::kFrameHeaderSize + length;
     std::string_view whole = source->get(total);
     if (whole.size() < total) {
@@ -164,6 +177,8 @@ struct JournalReader::Impl {
     }
     std::string_view payload = whole.substr(detail::kFrameHeaderSize);
     const std::uint32_t crc = crc32c(payload);
+    checked += length;
+    wasted += length;  // until the frame is taken, below
     if (crc != stored_crc) {
       fail(JournalErrorKind::bad_crc, at,
            "frame CRC32C mismatch: stored " + hex32(stored_crc) + ", computed " + hex32(crc) +
@@ -185,6 +200,7 @@ struct JournalReader::Impl {
       return false;
     }
     if (!accept(at, total, after_hole)) return false;
+    wasted -= length;
     source->advance(total);
     offset = at + total;
     return true;
@@ -370,6 +386,23 @@ struct JournalReader::Impl {
     scanned_past.reset();
   }
 
+  // Whether the CRC32C of a frame of `length` bytes at `at` may be computed.
+  // Without resync, always: the reading stops at the first frame that fails.
+  // With it, damage could cost a CRC at every byte: a crafted region whose
+  // bytes every few offsets claim a frame of megabytes, which every check
+  // below passes, would cost time quadratic in its size. So the bytes checked
+  // and not taken may not exceed kCheckFactor x the bytes before the frame +
+  // frame_bytes_max: the work is linear in the input. Real damage never comes
+  // near it (a frame that fails its check is one per damaged frame and about
+  // one per 10^9 offsets of random bytes); past it a candidate is passed over
+  // as bytes of the hole, and the scan goes on.
+  static constexpr std::uint64_t kCheckFactor = 4;
+  bool affordable(std::uint64_t at, std::uint32_t length) const {
+    if (!options.resync) return true;
+    const std::uint64_t limit = std::min(options.frame_bytes_max, kFrameBytesLimit);
+    return wasted + length <= kCheckFactor * at + limit;
+  }
+
   static bool resyncable(JournalErrorKind kind) {
     switch (kind) {
       case JournalErrorKind::truncated:  // a length past the end may be garbage's
@@ -402,7 +435,8 @@ struct JournalReader::Impl {
   // Random bytes pass about 1 time in 10^7 (a struct pointer with such
   // sections: 2^-2 x 2^-12 x 2^-12), so the CRC32C - which garbage's
   // lengths of up to frame_bytes_max would make cost seconds per megabyte
-  // scanned - is computed almost only over frames.
+  // scanned - is computed almost only over frames. Crafted bytes pass at
+  // will: affordable() bounds what they cost.
   static bool plausible_message(std::string_view payload) {
     constexpr std::size_t kWords = 32;
     std::uint64_t words[kWords] = {};
@@ -443,7 +477,7 @@ struct JournalReader::Impl {
 
   // Whether the bytes at the source's position are a frame: a plausible head
   // and message, a frame the input holds whole, and its CRC32C.
-  bool candidate() {
+  bool candidate(std::uint64_t at) {
     constexpr std::size_t head_bytes = detail::kFrameHeaderSize + 1;
     std::string_view head = source->get(head_bytes);
     if (head.size() < head_bytes) return false;
@@ -455,10 +489,14 @@ struct JournalReader::Impl {
     std::string_view start =
         source->get(detail::kFrameHeaderSize + std::min<std::size_t>(length, kPeek));
     if (!plausible_message(start.substr(detail::kFrameHeaderSize))) return false;
+    if (!affordable(at, length)) return false;
     const std::size_t total = detail::kFrameHeaderSize + length;
     std::string_view whole = source->get(total);
     if (whole.size() < total) return false;
-    return crc32c(whole.substr(detail::kFrameHeaderSize)) == stored_crc;
+    checked += length;
+    if (crc32c(whole.substr(detail::kFrameHeaderSize)) == stored_crc) return true;
+    wasted += length;
+    return false;
   }
 
   // options.resync, after damage (error()) at `offset`: scans forward for the
@@ -483,7 +521,7 @@ struct JournalReader::Impl {
         }
         source->advance(1);
         ++at;
-        if (!candidate()) continue;
+        if (!candidate(at)) continue;
         offset = at;
         if (read_frame()) return;  // a pass frame, after the hole
         if (trailer) break;        // the trailer: complete, or disagreeing (final)
@@ -561,6 +599,9 @@ const JournalTrailer* JournalReader::trailer() const {
 }
 std::uint64_t JournalReader::valid_bytes() const {
   return impl_->offset;
+}
+std::uint64_t JournalReader::checked_bytes() const {
+  return impl_->checked;
 }
 std::uint64_t JournalReader::frames_read() const {
   return impl_->frames;

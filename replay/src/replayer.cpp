@@ -1646,6 +1646,10 @@ bool Replayer::diverged() const {
   return feed_->divergence.has_value() && !feed_->noisy;
 }
 
+bool Replayer::damaged() const {
+  return feed_->reader.error().has_value();
+}
+
 void Replayer::poll() {
   feed_->draining = false;  // a pass starts
   feed_->pump();

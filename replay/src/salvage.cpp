@@ -28,19 +28,32 @@ std::string describe_hole(const JournalHole& h) {
 
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               ReaderOptions options) {
-  JournalReader reader(input, options);
+  return salvage_journal(input, output, SalvageOptions{options, {}, {}});
+}
+
+SalvageResult salvage_journal(const std::string& input, const std::string& output,
+                              const SalvageOptions& options) {
+  JournalReader reader(input, options.reader);
   if (reader.header() == nullptr) {
     JournalError error = reader.error().value_or(
         JournalError{JournalErrorKind::truncated, 0, std::nullopt, std::nullopt, "no header"});
     error.message = "nothing to salvage: " + error.message;
     throw JournalException(std::move(error));
   }
-  JournalWriter writer(output);
+  WriterOptions writer_options;
+  writer_options.name = options.output_name;
+  JournalWriter writer(output, writer_options);
   writer.write_header(*reader.header());
   SalvageResult result;
   bool last_exit = false;
   std::optional<Tyme> last_pass;  // the last frame that is not the exit's
-  while (const FrameView* frame = reader.next()) {
+  for (;;) {
+    if (options.stop && options.stop()) {
+      result.stopped = true;
+      return result;  // the writer closes `output` without a trailer
+    }
+    const FrameView* frame = reader.next();
+    if (frame == nullptr) break;
     // The frames of a hole are lost: the next frame written says so, so that
     // a reader of the salvaged journal stops there (or reads past it, saying
     // where), rather than take the gap for passes without events.

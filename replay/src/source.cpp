@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "byte_buffer.hpp"
+#include "hio/engine/doist.hpp"
 
 namespace hio::replay::detail {
 
@@ -78,7 +79,10 @@ class FileSource final : public Source {
     while (available() < n) {
       ssize_t got = ::read(fd_, buf_.tail(), buf_.spare());
       if (got < 0) {
-        if (errno == EINTR) continue;
+        // A pipe or terminal that gives nothing: a stop signal the command
+        // catches (caught_stop_signal) ends the wait, as an error of the
+        // reading, rather than being kept while the input never comes.
+        if (errno == EINTR && caught_stop_signal() == 0) continue;
         throw std::system_error(errno, std::generic_category(), "cannot read '" + path_ + "'");
       }
       if (got == 0) {

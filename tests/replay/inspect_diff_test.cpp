@@ -427,5 +427,26 @@ TEST(Salvage, ACutJournalBecomesACompleteOne) {
   EXPECT_THROW(salvage_journal(dir.file("junk.hioj"), dir.file("x.hioj")), JournalException);
 }
 
+// SalvageOptions::stop is asked before every frame (hio salvage: a stop
+// signal caught): the salvage ends there, the output without a trailer.
+TEST(Salvage, StopsWhenAsked) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  ASSERT_GT(test::sample_passes().size(), 3u);
+  SalvageOptions options;
+  int asked = 0;
+  options.stop = [&asked] { return ++asked > 3; };
+  SalvageResult result = salvage_journal(dir.file("s.hioj"), dir.file("stopped.hioj"), options);
+  EXPECT_TRUE(result.stopped);
+  EXPECT_EQ(result.frames, 3u);
+  JournalContents out = read_journal(dir.file("stopped.hioj"));
+  EXPECT_FALSE(out.complete());
+  EXPECT_FALSE(out.trailer);
+  EXPECT_EQ(out.frames.size(), 3u);
+  options.stop = [] { return false; };
+  EXPECT_FALSE(salvage_journal(dir.file("s.hioj"), dir.file("whole.hioj"), options).stopped);
+  EXPECT_EQ(test::read_file(dir.file("whole.hioj")), test::read_file(dir.file("s.hioj")));
+}
+
 }  // namespace
 }  // namespace hio::replay

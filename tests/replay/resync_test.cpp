@@ -278,6 +278,80 @@ TEST_F(Resync, SalvageMarksTheHolesAndReadersStopThereUnlessTheyReadPast) {
   EXPECT_EQ(test::read_file(dir_.file("s3.hioj")), test::read_file(dir_.file("s.hioj")));
 }
 
+// 64 crafted bytes: a frame head claiming `length` payload bytes (CRC 0),
+// then the first 56 bytes of a real pass frame's payload, so that every check
+// before the CRC32C passes (a plausible length, segment table and root
+// pointer).
+std::string crafted_block(const std::string& journal, std::uint64_t pass_frame_at,
+                          std::uint32_t length) {
+  std::string block;
+  for (int i = 0; i < 4; ++i)
+    block += static_cast<char>((length >> (8 * i)) & 0xFF);
+  block += std::string(4, '\0');
+  return block + journal.substr(pass_frame_at + 8, 56);
+}
+
+// Crafted damage (explorer xfuzz9, finding 1): a region of such blocks made
+// every offset a candidate whose CRC32C covers half the region, time
+// quadratic in its size (a 4 MiB region took seconds; 8 MiB, minutes).
+// Bounded: the CRC bytes spent on frames not taken are at most 4 x the bytes
+// before + frame_bytes_max, and the frames after the region are still found.
+TEST_F(Resync, CraftedDamageCostsChecksLinearInItsSize) {
+  constexpr std::uint32_t kRegion = 256 * 1024;
+  constexpr std::uint32_t kClaimed = kRegion / 2;
+  const std::string block = crafted_block(built_.bytes, at(1), kClaimed);
+  ASSERT_EQ(block.size(), 64u);
+  std::string region;
+  while (region.size() < kRegion)
+    region += block;
+  const std::string bytes = built_.bytes.substr(0, at(2)) + region + built_.bytes.substr(at(2));
+  test::write_file(dir_.file("crafted.hioj"), bytes);
+  ReaderOptions options = resyncing();
+  options.frame_bytes_max = kClaimed;
+  JournalReader reader(dir_.file("crafted.hioj"), options);
+  std::uint64_t frames = 0;
+  while (reader.next() != nullptr)
+    ++frames;
+  EXPECT_TRUE(reader.complete()) << reader.error()->describe();
+  EXPECT_EQ(frames, pass_frames());
+  ASSERT_EQ(reader.holes().size(), 1u);
+  EXPECT_EQ(reader.holes()[0].offset, at(2));
+  EXPECT_EQ(reader.holes()[0].end, at(2) + kRegion);
+  // Unbounded: about 2,400 candidates x 128 KiB, 300 MiB.
+  EXPECT_LE(reader.checked_bytes(), 6 * bytes.size() + kClaimed);
+
+  // One such block before each of 100 frames, claiming half the file: 100
+  // regions, each a frame that fails its CRC32C (unbounded: about 50 of
+  // them over half the file, time quadratic in the number of regions).
+  // Every frame is still read.
+  const std::uint32_t claimed = static_cast<std::uint32_t>(built_.bytes.size() + 100 * 64) / 2;
+  const std::string small_block = crafted_block(built_.bytes, at(1), claimed);
+  std::string many = built_.bytes.substr(0, at(2));
+  for (std::size_t k = 2; k < built_.offsets.size() - 1; ++k) {
+    if (k < 102) many += small_block;
+    many += built_.bytes.substr(at(k), at(k + 1) - at(k));
+  }
+  many += built_.bytes.substr(built_.offsets.back());
+  test::write_file(dir_.file("many.hioj"), many);
+  options.frame_bytes_max = claimed;
+  JournalReader again(dir_.file("many.hioj"), options);
+  frames = 0;
+  while (again.next() != nullptr)
+    ++frames;
+  EXPECT_TRUE(again.complete()) << again.error()->describe();
+  EXPECT_EQ(frames, pass_frames());
+  EXPECT_EQ(again.holes().size(), 100u);
+  EXPECT_LE(again.checked_bytes(), 6 * many.size() + claimed);
+  // Without resync the reading stops at the first block, after one check.
+  JournalReader plain(dir_.file("many.hioj"), ReaderOptions{.frame_bytes_max = claimed});
+  while (plain.next() != nullptr) {
+  }
+  ASSERT_TRUE(plain.error());
+  EXPECT_EQ(plain.error()->offset, at(2));
+  EXPECT_EQ(plain.error()->kind, JournalErrorKind::bad_crc);
+  EXPECT_EQ(plain.checked_bytes(), (at(1) - at(0) - 8) + (at(2) - at(1) - 8) + claimed);
+}
+
 TEST_F(Resync, RandomDamageNeverCrashesAndHolesAreOrdered) {
   RandomStream random(3, "resync/random");
   for (int round = 0; round < 200; ++round) {

@@ -304,6 +304,25 @@ math(EXPR third "${udp_size} / 3")
 execute_process(COMMAND head -c ${third} ${udp} OUTPUT_FILE ${WORK}/cut.hioj)
 hio(replay ${WORK}/cut.hioj EXIT 2)
 require("${out}" "\nDAMAGED:   the journal is damaged at byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): truncated: " "cut")
+# Cut inside its first pass frame, or right after the header: the client
+# names the server by '@server', whose recorded address is in that frame. The
+# damage is said (unfixed: a scenario error, "address '@server' names doer
+# 'server', whose address ... is still being resolved"), and no expectation
+# is judged.
+file(READ ${udp} header_length OFFSET 16 LIMIT 4 HEX)
+string(REGEX REPLACE "^(..)(..)(..)(..)$" "0x\\4\\3\\2\\1" header_length "${header_length}")
+math(EXPR header_end "24 + ${header_length}")
+math(EXPR first_cut "${header_end} + 10")
+foreach(cut ${first_cut} ${header_end})
+  execute_process(COMMAND head -c ${cut} ${udp} OUTPUT_FILE ${WORK}/cut_${cut}.hioj)
+  hio(replay ${WORK}/cut_${cut}.hioj EXIT 2)
+  require("${out}" "^replay:    udp-request-response, seed [0-9]+: identical up to the damage\nDAMAGED:   the journal is damaged at byte ${header_end} \\(before any pass\\): truncated: "
+          "cut at ${cut}: the damage")
+  require("${out}" "\nexpect:    0 of 6 passed, 6 not judged\n  --    client.sent == 200  \\(not judged: the replay stopped before its first pass "
+          "cut at ${cut}: not judged")
+  require("${err}" "^hio replay: ${WORK}/cut_${cut}.hioj: byte ${header_end} \\(before any pass\\): truncated: [^\n]*\n$"
+          "cut at ${cut}: stderr")
+endforeach()
 
 # A scenario name with control characters: refused by the loader (its
 # message escaped); in a journal someone sent, refused by the replay as the

@@ -122,7 +122,7 @@ require("${err}" "damaged.hioj is the input \\(the standard input reads it\\)" "
 hio(salvage ${WORK}/damaged.hioj - EXIT 2)
 require("${err}" "OUT cannot be -" "OUT -")
 hio(salvage ${WORK}/damaged.hioj ${WORK}/no/such/dir/x.hioj EXIT 4)
-require("${err}" "^hio salvage: journal cannot create '[^']*/no/such/dir/x.hioj': No such file or directory\n$"
+require("${err}" "^hio salvage: [^\n]*/no/such/dir/x.hioj: cannot create the journal: No such file or directory\n$"
         "OUT in no directory")
 
 # '-': a pipe, read once as it comes.

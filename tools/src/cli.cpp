@@ -25,6 +25,7 @@
 #include "hio/tools/replay_scenario.hpp"
 #include "hio/tools/runner.hpp"
 #include "hio/tools/sweep.hpp"
+#include "journal_target.hpp"
 #include "output.hpp"
 
 namespace hio::tools {
@@ -1005,7 +1006,8 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
 // hio salvage IN OUT: the intact frames of IN (all of them past damaged
 // regions with --resync) as a whole journal OUT. Exit 0 when a journal was
 // written (complete input or not: the output says which), 2 when IN has no
-// intact header or OUT is IN, 4 when OUT cannot be written.
+// intact header or OUT is IN, 4 when OUT cannot be written, 130/143/129 when
+// stopped by a signal (OUT left as it was).
 int do_salvage(const SalvageArgs& args) {
   if (args.output.empty()) {
     std::cerr << "hio salvage: OUT: the file name is empty\n";
@@ -1024,11 +1026,28 @@ int do_salvage(const SalvageArgs& args) {
               << ": salvage into another file\n";
     return kExitBadInput;
   }
-  replay::ReaderOptions options;
-  options.resync = args.resync;
+  // OUT is written as hio run --record writes its journal (FileTarget): under
+  // no name until complete, then put in place, so that a salvage that fails
+  // or is stopped leaves an existing OUT as it was and nothing half-written.
+  replay::SalvageOptions options;
+  options.reader.resync = args.resync;
+  options.output_name = args.output;
+  options.stop = [] { return caught_stop_signal() != 0; };
   replay::SalvageResult r;
   try {
-    r = replay::salvage_journal(args.input, args.output, options);
+    FileTarget target(args.output, "journal");
+    r = replay::salvage_journal(args.input, target.write_path(), options);
+    if (const int signal = caught_stop_signal(); signal != 0) {
+      std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") after "
+                << r.frames << " pass frames: " << display_text(args.output)
+                << " not written (a file there is as it was)\n";
+      return interrupted_exit_code(signal);
+    }
+    target.commit();
+  } catch (const OutputError& error) {
+    for (const Diagnostic& d : error.diagnostics())
+      std::cerr << "hio salvage: " << d.str() << "\n";
+    return kExitOutputFailed;
   } catch (const replay::JournalException& error) {
     print_journal_error("salvage", args.input, error.error());
     return kExitBadInput;
@@ -1309,9 +1328,12 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   // lost where the signal was ignored, as in a background job, and the run
   // went on to its limit), ends a build (BuildInterrupted) or the run's
   // first pass, and gives exit 130 (143) even if it came after the run.
-  // inspect and diff keep the default: the signal ends them at once.
+  // salvage polls it between frames, and a stopped salvage leaves OUT as it
+  // was (rather than die with OUT cut). inspect and diff keep the default:
+  // the signal ends them at once.
   std::optional<StopSignalCatch> stop_signals;
-  if (run->parsed() || check->parsed() || sweep_cmd->parsed() || replay_cmd->parsed()) {
+  if (run->parsed() || check->parsed() || sweep_cmd->parsed() || replay_cmd->parsed() ||
+      salvage_cmd->parsed()) {
     stop_signals.emplace();
   }
   try {

@@ -1,11 +1,12 @@
 // Where hio writes a file it must not leave half-written in place of an
 // existing one: a journal (`hio run --record FILE`, `hio replay --record
-// FILE`, a failing seed of `hio sweep --out`) or a sweep's report.json. The
-// file is written without a name (Linux O_TMPFILE, through /proc/self/fd/N)
-// in FILE's directory and linked as FILE by commit(), so that a process
-// killed before commit() leaves nothing; where O_TMPFILE or /proc is missing,
-// under a new, unique name beside FILE (FILE.XXXXXX), renamed over FILE by
-// commit(). Without commit() it is removed. For a journal, commit() comes
+// FILE`, a failing seed of `hio sweep --out`, `hio salvage IN FILE`) or a
+// sweep's report.json. The file is written without a name (Linux O_TMPFILE,
+// through /proc/self/fd/N) in FILE's directory and linked as FILE by
+// commit(), so that a process killed before commit() leaves nothing; where
+// O_TMPFILE or /proc is missing, under a new, unique name beside FILE
+// (FILE.XXXXXX), renamed over FILE by commit(). Without commit() it is
+// removed. For a journal, commit() comes
 // once the doer tree is built, so a scenario that cannot be built leaves an
 // existing FILE as it was; a report is committed once it is complete. No
 // other file is ever overwritten. A FILE that exists and is not a regular

@@ -348,6 +348,9 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // replay diverged while the doers were built: a listener whose open
   // differs never gets its recorded address, so a client naming it cannot be
   // built. The divergence is what happened; it is reported as any other.
+  // So is damage the reader has hit by then: a listener whose recorded
+  // address is in a damaged or cut frame has none either, and the journal's
+  // damage (DAMAGED, exit 2) is the cause, not the scenario.
   // A replaced scenario that does not make the journal's channels is bad
   // input instead, whether or not its build failed for it.
   std::unique_ptr<BuiltScenario> built;
@@ -359,7 +362,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     if (!options.scenario_path.empty()) {
       check_replay_channels(*scenario, replayer.header(), options.journal, io);
     }
-    if (!replayer.diverged()) throw;
+    if (!replayer.diverged() && !replayer.damaged()) throw;
   }
   if (built && !options.scenario_path.empty()) {
     check_replay_channels(*scenario, replayer.header(), options.journal, io);
@@ -368,6 +371,17 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   target.commit();
   if (!built) {
     outcome.result = replayer.finish(RunEnd::interrupted);
+    // Damage, not a divergence: nothing ran, so no expectation is judged
+    // (as a replay that stops at damage after its first pass says).
+    if (outcome.result.status != replay::ReplayStatus::diverged) {
+      for (const Expectation& e : scenario->expectations) {
+        outcome.expectations.push_back(ExpectationResult{
+            &e, false,
+            "not judged: the replay stopped before its first pass (its doers could not be "
+            "built from the journal's intact part)",
+            false});
+      }
+    }
     if (journal) {
       const TrailerEnd trailer_end = replay_trailer_end(outcome, RunEnd::interrupted);
       journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);

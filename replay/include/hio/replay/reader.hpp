@@ -125,6 +125,11 @@ class JournalReader {
   // Bytes from the start of the file to the end of the last intact frame read:
   // the salvageable prefix once reading has stopped.
   std::uint64_t valid_bytes() const;
+  // Payload bytes whose CRC32C was computed: the reading's work. About the
+  // input's size; with resync at most that twice (a frame found past damage
+  // is checked twice) plus 4 x the input's size + frame_bytes_max over frames
+  // that were not taken (docs/journal-format.md: reading past damage).
+  std::uint64_t checked_bytes() const;
   std::uint64_t frames_read() const;  // pass frames
   std::uint64_t events_read() const;
   // The digest of the events read so far (the whole journal's once complete());

@@ -273,6 +273,12 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // naming a listener whose recorded address never came): the divergence is
   // then the cause to report, not the build's error (finish(interrupted)).
   bool diverged() const;
+  // The journal's reader has stopped on damage (it reads ahead of the
+  // replay: as soon as the doers are built, the first recorded pass). A
+  // build that then fails (a client naming a listener whose recorded
+  // address is in the damaged frame) has the damage as its cause, to report
+  // as any damage (finish(interrupted): ReplayResult::journal_error).
+  bool damaged() const;
 
   // ---- hio::Reactor (the Doist's calls) ----
   void poll() override;

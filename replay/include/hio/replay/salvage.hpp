@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,19 @@ struct SalvageResult {
   std::vector<JournalHole> holes{};
   std::optional<JournalTrailer> input_trailer{};  // the input's, if it was reached
   JournalTrailer trailer{};                       // the new journal's
+  // SalvageOptions::stop said stop: `output` has no trailer and the counts are
+  // of the frames written so far; the caller discards it.
+  bool stopped = false;
+};
+
+struct SalvageOptions {
+  ReaderOptions reader{};
+  // The output's name in errors, if `output` is a temporary it is written
+  // under (replaced over the name once complete, as hio salvage does).
+  std::string output_name{};
+  // Asked before each frame is read and written: true stops the salvage
+  // (SalvageResult::stopped), e.g. a stop signal caught.
+  std::function<bool()> stop{};
 };
 
 // "1 hole: bytes 1200-1710 (after pass 4: bad_crc)"; "" for none.
@@ -42,8 +56,13 @@ std::string describe_hole(const JournalHole& hole);
 // ...; then <damage>" with holes). A complete input (with resync: its
 // trailer agrees, whatever foreign bytes were skipped) keeps its trailer.
 // Throws JournalException if the input has no intact header (nothing to keep),
-// std::system_error if `output` cannot be written.
+// std::system_error if `output` cannot be written. `output` is created or
+// truncated once the header is read, and written as the input is read: hio
+// salvage gives it a temporary that replaces OUT once complete, so that an
+// existing OUT survives a failure or a stop.
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               ReaderOptions options = {});
+SalvageResult salvage_journal(const std::string& input, const std::string& output,
+                              const SalvageOptions& options);
 
 }  // namespace hio::replay
