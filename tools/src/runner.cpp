@@ -253,7 +253,9 @@ bool all_passed(const std::vector<ExpectationResult>& results) {
 }
 
 bool RunSummary::passed() const {
-  return !error && all_passed(expectations);
+  // An interrupted run with nothing to judge has no verdict: not passed.
+  const bool nothing_judged = end == RunEnd::interrupted && expectations.empty();
+  return !error && !nothing_judged && all_passed(expectations);
 }
 
 std::string format_expectations(const std::vector<ExpectationResult>& results) {
