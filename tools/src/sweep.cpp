@@ -750,9 +750,17 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
                                        std::to_string(failed) + " failing seeds as seed-N.hioj";
       if (beyond_keep > 0) saved += " (--keep " + std::to_string(*command.keep) + ")";
     }
+    // Journals that could not be written (stderr said why): said as such, not
+    // blamed on --keep.
+    const std::string lost = journals_lost == 0
+                                 ? ""
+                                 : std::to_string(journals_lost) + " journal" +
+                                       (journals_lost == 1 ? "" : "s") + " could not be written";
+    if (!saved.empty() && !lost.empty()) saved += "; " + lost;
     if (report_written) {
-      if (saved.empty() && beyond_keep > 0) {
-        saved = "no journal saved (--keep " + std::to_string(*command.keep) + ")";
+      if (saved.empty() && (!lost.empty() || beyond_keep > 0)) {
+        saved = "no journal saved" + (lost.empty() ? "" : ": " + lost) +
+                (beyond_keep > 0 ? " (--keep " + std::to_string(*command.keep) + ")" : "");
       }
       out << "report in " << display_text(report_path) << (saved.empty() ? "" : ", " + saved)
           << "\n";
