@@ -199,11 +199,23 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
         case A::serial:
           net->set_serial_at(at, fault.device, fault.serial);
           break;
+        // At 0 a serial line's plug state holds from the start, before the
+        // doer tree is built (and its ends opened): an adapter not plugged at
+        // boot. (The other faults at 0 take effect at pass 0, before any doer
+        // runs, which is before any connect or send.)
         case A::unplug:
-          net->unplug_at(at, fault.device);
+          if (fault.at == decltype(fault.at){0}) {
+            net->unplug(fault.device);
+          } else {
+            net->unplug_at(at, fault.device);
+          }
           break;
         case A::plug:
-          net->plug_at(at, fault.device);
+          if (fault.at == decltype(fault.at){0}) {
+            net->plug(fault.device);
+          } else {
+            net->plug_at(at, fault.device);
+          }
           break;
       }
     }
