@@ -98,8 +98,10 @@ grep -q "^  --    alice.echoed == 20  (not judged: interrupted (SIGTERM) at tyme
 recorded_interrupt replay_term "$WORK/term.hioj" 143 SIGTERM
 # SIGHUP (the terminal or ssh session of a capture gone) ends a run as
 # SIGTERM does: summary, trailer, exit 129 (unfixed: killed, no trailer).
+# (env sets SIGHUP to its default: under nohup hio would inherit it ignored,
+# and keep it so, as below.)
 interrupt run_hup HUP 129 "$WORK/hup.hioj" "ended: interrupted (SIGHUP)$" \
-  "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/hup.hioj"
+  env --default-signal=HUP "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/hup.hioj"
 trailer_is run_hup "$WORK/hup.hioj" "^trailer .* end=interrupted .*stop_signal=1$"
 recorded_interrupt replay_hup "$WORK/hup.hioj" 129 SIGHUP
 # A SIGHUP that came in ignored (nohup, trap '' HUP) stays ignored: the run
