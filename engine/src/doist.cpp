@@ -36,7 +36,8 @@ int& catch_depth() {
   return d;
 }
 // The signals caught, in the order of previous_actions(). SIGHUP (the
-// terminal or ssh session gone) ends a capture as SIGTERM does.
+// terminal or ssh session gone) ends a capture as SIGTERM does, unless it
+// came in ignored (stop_signal_kept_ignored()).
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 constexpr std::size_t kStopSignalCount = sizeof(kStopSignals) / sizeof(kStopSignals[0]);
 
@@ -52,8 +53,10 @@ void catch_stop_signals() {
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
-    for (std::size_t i = 0; i < kStopSignalCount; ++i)
-      sigaction(kStopSignals[i], &action, &previous_actions()[i]);
+    for (std::size_t i = 0; i < kStopSignalCount; ++i) {
+      sigaction(kStopSignals[i], nullptr, &previous_actions()[i]);
+      if (!stop_signal_kept_ignored(kStopSignals[i])) sigaction(kStopSignals[i], &action, nullptr);
+    }
   }
 }
 
@@ -103,6 +106,13 @@ void leave(detail::Roster<T>& roster, T& item, Doist*& link, const Doist* doist)
 }
 
 }  // namespace
+
+bool stop_signal_kept_ignored(int signal) {
+  if (signal != SIGHUP) return false;
+  struct sigaction current {};
+  return sigaction(signal, nullptr, &current) == 0 && (current.sa_flags & SA_SIGINFO) == 0 &&
+         current.sa_handler == SIG_IGN;
+}
 
 StopSignalCatch::StopSignalCatch() {
   catch_stop_signals();

@@ -222,6 +222,8 @@ struct SimSerialPiece {
   std::uint32_t baud = 0;   // the sender's
   std::uint32_t epoch = 0;  // the line's when it was sent
   std::uint8_t dir = 0;
+  bool on_wire = false;  // scheduled and not yet arrived (false: a free slot)
+  Tyme arrives{};        // when it is due at the far end
 };
 
 // ---- faults ---------------------------------------------------------------

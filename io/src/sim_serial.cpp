@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "hio/engine/check.hpp"
 
@@ -45,15 +46,20 @@ void SimSerialTransport::detach() {
   inbound_.clear();
 }
 
-void SimSerialTransport::hang_up() {
+void SimSerialTransport::lose_fifo() {
   const SimSerialLine& line = core_->line(line_);
   const std::string lost = std::move(inbound_);
-  detach();
+  inbound_.clear();
   if (!lost.empty()) {
     core_->report(0, endpoint_id(), NoiseKind::drop, lost, line.device[side_],
                   "unplugged: " + std::to_string(lost.size()) + " bytes in the receive FIFO of " +
                       line.device[side_] + " lost");
   }
+}
+
+void SimSerialTransport::hang_up() {
+  lose_fifo();
+  detach();
   port_.closed(CloseWho::remote, "device hung up");
 }
 
@@ -157,7 +163,9 @@ void SimCore::serial_send(SimSerialTransport& end, std::uint32_t index, int side
       piece.baud = baud;
       piece.epoch = line.epoch;
       piece.dir = static_cast<std::uint8_t>(side);
-      schedule(leaves + line.params.latency, SimEventKind::serial, slot);
+      piece.on_wire = true;
+      piece.arrives = leaves + line.params.latency;
+      schedule(piece.arrives, SimEventKind::serial, slot);
     }
   }
   // The FIFO is full: nothing else would wake the writer's driver.
@@ -168,7 +176,32 @@ void SimCore::unplug_serial(std::uint32_t index) {
   SimSerialLine& line = *lines_[index];
   if (!line.plugged) return;
   line.plugged = false;
-  ++line.epoch;  // what is on the wire now is lost when it arrives
+  // Lost at once, oldest first: what waits in each receive FIFO, then what
+  // is on the wire (the adapter's transmit FIFO, both ways), a drop per chunk
+  // in the order they were due, on the channels open now (the sender's, else
+  // the receiver's: never one opened after the plug). The chunks' events
+  // still come; arrive_serial frees them silently.
+  for (SimSerialTransport* end : line.end) {
+    if (end != nullptr) end->lose_fifo();
+  }
+  std::vector<std::uint32_t> lost;
+  for (std::uint32_t slot = 0; slot < pieces_.size(); ++slot) {
+    const SimSerialPiece& piece = pieces_[slot];
+    if (piece.on_wire && piece.line == index && piece.epoch == line.epoch) lost.push_back(slot);
+  }
+  std::stable_sort(lost.begin(), lost.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return pieces_[a].arrives < pieces_[b].arrives;
+  });
+  for (const std::uint32_t slot : lost) {
+    const SimSerialPiece& piece = pieces_[slot];
+    const int d = piece.dir;
+    const SimSerialTransport* sender = line.end[d];
+    const SimSerialTransport* receiver = line.end[1 - d];
+    report(sender != nullptr ? sender->endpoint_id() : 0,
+           receiver != nullptr ? receiver->endpoint_id() : 0, NoiseKind::drop, piece.bytes,
+           line.device[1 - d], "unplugged while on line " + line.dir[d].name);
+  }
+  ++line.epoch;  // what was on the wire is lost (reported above)
   for (SimSerialLine::Dir& dir : line.dir) {
     dir.wire = WireQueue{};
     dir.in_flight = 0;
@@ -190,10 +223,10 @@ void SimCore::arrive_serial(std::uint64_t slot_id) {
   const std::uint64_t sender_id = sender != nullptr ? sender->endpoint_id() : 0;
   const std::uint64_t receiver_id = receiver != nullptr ? receiver->endpoint_id() : 0;
   const std::string& peer = line.device[1 - d];
+  piece.on_wire = false;
   if (piece.epoch != line.epoch) {
-    // On the wire when the line was unplugged (its in_flight was reset then).
-    report(sender_id, receiver_id, NoiseKind::drop, piece.bytes, peer,
-           "unplugged while on line " + dir.name);
+    // On the wire when the line was unplugged: reported as lost then (its
+    // in_flight was reset then too).
     free_pieces_.push_back(slot);
     return;
   }

@@ -35,6 +35,9 @@ class SimSerialTransport final : public SimEndpoint {
   // what its receive FIFO held as lost, and closes as a real device that
   // hangs up does (who = remote, "device hung up").
   void hang_up();
+  // The line is unplugged: the bytes waiting in the receive FIFO are lost
+  // (a drop now); hang_up() follows.
+  void lose_fifo();
 
  private:
   std::size_t fifo_room() const;

@@ -320,6 +320,17 @@ InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
       [&](const JournalHole& hole) { out << format_hole(hole, options) << '\n'; });
   if (reader.trailer()) out << format_trailer(*reader.trailer(), options) << '\n';
   if (summary.error) out << format_error(*summary.error, options) << '\n';
+  // A read that stopped past the window after a hole that lost events (not
+  // one a salvage marked, accounted for in its trailer) ends as the read
+  // without resync does: with that damage as its error (printed last).
+  const JournalError* lost_in_window = nullptr;
+  if (summary.stopped && !summary.error) {
+    for (const JournalHole& hole : reader.holes()) {
+      if (!hole.lost || hole.why.kind == JournalErrorKind::hole) continue;
+      lost_in_window = &hole.why;
+      break;
+    }
+  }
   if (const std::optional<InspectSummary::Stop>& stop = summary.stopped) {
     const std::string tyme = format_seconds(stop->tyme);
     if (options.format == LineFormat::json) {
@@ -329,6 +340,10 @@ InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
     } else {
       out << "stopped before pass " << stop->pass << " (tyme " << tyme << " s, byte "
           << stop->offset << "): past the window; the rest was not read\n";
+    }
+    if (lost_in_window != nullptr) {
+      summary.error = *lost_in_window;
+      out << format_error(*summary.error, options) << '\n';
     }
   }
   return summary;

@@ -595,6 +595,11 @@ TEST(DoistRules, SigintEndsTheRunCleanly) {
 // SIGHUP (a capture's ssh session gone) as SIGTERM: unhandled, it killed
 // the process and the journal had no trailer.
 TEST(DoistRules, SigtermAndSighupEndTheRunCleanlyAndSayWhichSignal) {
+  // Whatever the test runner left SIGHUP at (nohup ignores it: see below).
+  struct sigaction inherited {};
+  struct sigaction by_default {};
+  by_default.sa_handler = SIG_DFL;
+  sigaction(SIGHUP, &by_default, &inherited);
   for (const int signal : {SIGTERM, SIGHUP}) {
     Trace trace;
     Doist doist(seconds(1));
@@ -610,6 +615,25 @@ TEST(DoistRules, SigtermAndSighupEndTheRunCleanlyAndSayWhichSignal) {
     EXPECT_EQ(doist.run({&b}, seconds(2)), RunEnd::limit);
     EXPECT_EQ(doist.stop_signal(), 0);
   }
+  // A SIGHUP that came in ignored (nohup, trap '' HUP) stays ignored: the
+  // run goes on to its limit (unfixed: interrupted by it).
+  struct sigaction ignored {};
+  ignored.sa_handler = SIG_IGN;
+  sigaction(SIGHUP, &ignored, nullptr);
+  EXPECT_TRUE(stop_signal_kept_ignored(SIGHUP));
+  EXPECT_FALSE(stop_signal_kept_ignored(SIGTERM));
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) std::raise(SIGHUP);
+  };
+  EXPECT_EQ(doist.run({&a}, seconds(5)), RunEnd::limit);
+  EXPECT_EQ(doist.stop_signal(), 0);
+  struct sigaction after {};
+  sigaction(SIGHUP, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, SIG_IGN);  // left as it came
+  sigaction(SIGHUP, &inherited, nullptr);
 }
 
 // Tyme ends at kTymeNever (2^63-1 ns, ~292 years). Tocks of a century never

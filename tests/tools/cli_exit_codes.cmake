@@ -170,6 +170,12 @@ require("${err}" "^hio run: the following argument was not expected: --jsno; did
 hio(run ${own} --recrd x.hioj EXIT 2)
 require("${err}" "^hio run: the following arguments were not expected: --recrd x.hioj; did you mean '--record'\\?\n"
         "--recrd x.hioj")
+# An option that takes one value, given twice: said in hio's words (unfixed:
+# CLI11's "--keep: At Most 1 required but received 2").
+hio(sweep ${own} --seeds 1..2 --keep 1 --keep 2 EXIT 2)
+require("${err}" "^hio sweep: --keep is given 2 times: it takes one value; give it once\n" "--keep twice")
+hio(run ${own} --limit 1s --limit 2s EXIT 2)
+require("${err}" "^hio run: --limit is given 2 times: it takes one value; give it once\n" "--limit twice")
 hio(replay ${own_journal} --noize=drop=0.1 EXIT 2)
 require("${err}" "^hio replay: [^\n]*: --noize=drop=0.1; did you mean '--noise'\\?\n" "--noize=")
 hio(run EXIT 2)

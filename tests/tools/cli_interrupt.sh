@@ -98,10 +98,25 @@ grep -q "^  --    alice.echoed == 20  (not judged: interrupted (SIGTERM) at tyme
 recorded_interrupt replay_term "$WORK/term.hioj" 143 SIGTERM
 # SIGHUP (the terminal or ssh session of a capture gone) ends a run as
 # SIGTERM does: summary, trailer, exit 129 (unfixed: killed, no trailer).
+# (env sets SIGHUP to its default: under nohup hio would inherit it ignored,
+# and keep it so, as below.)
 interrupt run_hup HUP 129 "$WORK/hup.hioj" "ended: interrupted (SIGHUP)$" \
-  "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/hup.hioj"
+  env --default-signal=HUP "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/hup.hioj"
 trailer_is run_hup "$WORK/hup.hioj" "^trailer .* end=interrupted .*stop_signal=1$"
 recorded_interrupt replay_hup "$WORK/hup.hioj" 129 SIGHUP
+# A SIGHUP that came in ignored (nohup, trap '' HUP) stays ignored: the run
+# goes on to its limit (2 s), exit 0, its trailer not interrupted (unfixed:
+# interrupted (SIGHUP), exit 129). SIGINT and SIGTERM are still caught there.
+(trap '' HUP; exec "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --record "$WORK/nohup.hioj") \
+  > "$WORK/nohup.out" 2> "$WORK/nohup.err" &
+pid=$!
+i=0
+while [ ! -s "$WORK/nohup.hioj" ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
+kill -HUP $pid
+wait $pid
+rc=$?
+[ $rc -eq 0 ] || { echo "nohup: exit $rc, expected 0"; cat "$WORK/nohup.out" "$WORK/nohup.err"; exit 1; }
+trailer_is nohup "$WORK/nohup.hioj" "^trailer .* end=limit "
 
 # A real-time run with a long tock waits out its pass in slices: SIGINT is
 # acted on at once, and ends it "interrupted" even though the pass it waited
@@ -122,6 +137,25 @@ interrupt slow INT 130 "$WORK/slow.hioj" "ended: interrupted" \
 # reached; passes x tock = end tyme still (0 passes), and the trailer says
 # that the pass at the end tyme ran. (Unfixed: passes=1 end_tyme=5.)
 trailer_is slow "$WORK/slow.hioj" "^trailer passes=0 .* end=interrupted end_tyme=0 ended_at_pass stop_signal=2$"
+# No expectations, yet an interrupted run did not pass: "passed": false in
+# its JSON, and in its replay's (exit 130 both; unfixed: true). A replay of a
+# damaged copy of a whole run (exit 2) did not pass either.
+interrupt slow_json INT 130 "$WORK/slow_json.hioj" '"end": "interrupted"' \
+  "$HIO" run "$WORK/slow.toml" --record "$WORK/slow_json.hioj" --json
+grep -q '"passed": false' "$WORK/slow_json.out" || { echo "slow_json: passed"; cat "$WORK/slow_json.out"; exit 1; }
+"$HIO" replay "$WORK/slow_json.hioj" --json > "$WORK/slow_replay.out" 2>&1
+rc=$?
+[ $rc -eq 130 ] || { echo "slow_replay: exit $rc, expected 130"; cat "$WORK/slow_replay.out"; exit 1; }
+grep -q '"passed": false' "$WORK/slow_replay.out" || { echo "slow_replay: passed"; cat "$WORK/slow_replay.out"; exit 1; }
+grep -v '^\[\[expect\]\]\|^final\|^always\|^by\|^within' "$SCENARIOS/udp_request_response.toml" > "$WORK/noexp.toml"
+"$HIO" run "$WORK/noexp.toml" --record "$WORK/noexp.hioj" > "$WORK/noexp.out" 2>&1 || { echo "noexp: run failed"; cat "$WORK/noexp.out"; exit 1; }
+size=$(wc -c < "$WORK/noexp.hioj")
+printf '\377' | dd of="$WORK/noexp.hioj" bs=1 seek=$((size / 2)) conv=notrunc 2> /dev/null
+"$HIO" replay "$WORK/noexp.hioj" --json > "$WORK/noexp_replay.out" 2> "$WORK/noexp_replay.err"
+rc=$?
+[ $rc -eq 2 ] || { echo "noexp_replay: exit $rc, expected 2"; cat "$WORK/noexp_replay.out" "$WORK/noexp_replay.err"; exit 1; }
+grep -q '"journal_error": {' "$WORK/noexp_replay.out" || { echo "noexp_replay: not damaged"; cat "$WORK/noexp_replay.out"; exit 1; }
+grep -q '"passed": false' "$WORK/noexp_replay.out" || { echo "noexp_replay: passed"; cat "$WORK/noexp_replay.out"; exit 1; }
 # The same with real IO in that wait: the clients' connects complete while
 # the run waits out a 5 s tock; the signal ends it at 0, so they are
 # journaled at 0, with the closes of the exit (unfixed: all at 5 s). Its
@@ -233,4 +267,18 @@ during_build build_run "$HIO" run "$WORK/build.toml" --limit 2s --record "$WORK/
 [ ! -e "$WORK/build.hioj" ] || { echo "build_run: a journal was left"; exit 1; }
 during_build build_check "$HIO" check "$WORK/build.toml"
 during_build build_sweep "$HIO" sweep "$WORK/build.toml" --seeds 1..3 --jobs 1
+# hio sweep started with SIGHUP ignored: a SIGHUP while its seeds run (a
+# second in) is not taken by its own watcher either; every seed runs to its
+# end, exit 0 (unfixed: interrupted, 129).
+(trap '' HUP; exec "$HIO" sweep "$WORK/build.toml" --seeds 1..3 --jobs 1 --set run.limit=2s) \
+  > "$WORK/nohup_sweep.out" 2> "$WORK/nohup_sweep.err" &
+pid=$!
+i=0
+while ! catches_sigint $pid && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 1
+kill -HUP $pid
+wait $pid
+rc=$?
+[ $rc -eq 0 ] || { echo "nohup_sweep: exit $rc, expected 0"; cat "$WORK/nohup_sweep.out" "$WORK/nohup_sweep.err"; exit 1; }
+grep -qxF "3 of 3 seeds passed" "$WORK/nohup_sweep.out" || { echo "nohup_sweep: not every seed ran"; cat "$WORK/nohup_sweep.out"; exit 1; }
 echo ok

@@ -85,6 +85,21 @@ string(REGEX REPLACE "(^|\n)(header|hole|trailer|error) [^\n]*" "" salvaged_even
 if(NOT resynced_events STREQUAL salvaged_events)
   message(FATAL_ERROR "inspect --resync of the damaged journal and of its salvage differ")
 endif()
+# A window (--to) that ends after the hole: the read stops past the window,
+# and still ends as without --resync, with the damage as its error, exit 2
+# (unfixed: the stopped line last, exit 0).
+if(NOT out MATCHES "\nhole [^\n]*\np[0-9]+ ([0-9.]+) s")
+  message(FATAL_ERROR "no event after the hole:\n${out}")
+endif()
+set(after_hole ${CMAKE_MATCH_1})
+hio(inspect ${WORK}/damaged.hioj --to ${after_hole}s EXIT 2)
+hio(inspect ${WORK}/damaged.hioj --resync --to ${after_hole}s EXIT 2)
+require("${out}" "\nhole bytes ${damage_at}-[^\n]*\nstopped before pass [0-9]+ [^\n]*\nerror byte ${damage_at} [^\n]*bad_crc: [^\n]*\n$"
+        "inspect --resync --to: the hole's damage last")
+require("${err}" "damaged.hioj: byte ${damage_at} [^\n]*bad_crc: " "inspect --resync --to: the damage on stderr")
+# The salvaged journal's marked hole lost nothing its trailer does not say:
+# exit 0 there, as its whole read.
+hio(inspect ${WORK}/holed.hioj --resync --to ${after_hole}s EXIT 0)
 hio(inspect ${WORK}/damaged.hioj --resync --json EXIT 2)
 require("${out}" "\n{\"type\":\"hole\",\"offset\":${damage_at},\"end\":[0-9]+,\"bytes\":[0-9]+,\"lost\":true,\"why\":{\"type\":\"error\",\"kind\":\"bad_crc\",\"offset\":${damage_at},\"last_pass\":${damage_after},"
         "inspect --resync --json: the hole")

@@ -168,6 +168,18 @@ math(EXPR beyond_wanted "${failed} - 2")
 if(NOT beyond_count EQUAL beyond_wanted)
   message(FATAL_ERROR "${beyond_count} seeds beyond --keep 2 in the report, not ${beyond_wanted}")
 endif()
+# Journals that cannot be written (a file size limit the small report fits
+# in, the journals not: 25 or 50 KiB, as sh counts blocks of 512 or 1024
+# bytes): exit 4, and the last line says so instead of blaming --keep
+# (unfixed: "no journal saved (--keep 1)").
+execute_process(COMMAND sh -c "ulimit -f 50; exec '${HIO}' sweep '${SCENARIOS}/tcp_echo_jitter.toml' --seeds 1..60 --jobs 2 --out '${WORK}/keep_lost' --keep 1"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 4)
+  message(FATAL_ERROR "sweep with journals too large: exit ${rc}, expected 4\n${out}\n${err}")
+endif()
+require("${out}" "\nreport in [^\n]*keep_lost/report.json, no journal saved: 1 journal could not be written \\(--keep 1\\)\n$"
+        "journals not written, summary")
+require("${err}" "seed-[0-9]+.hioj': File too large" "journals not written, stderr")
 # --keep 0: no journal, said so.
 hio(sweep ${SCENARIOS}/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out ${WORK}/keep0 --keep 0 EXIT 1)
 require("${out}" "\nreport in [^\n]*keep0/report.json, no journal saved \\(--keep 0\\)\n$" "--keep 0 summary")

@@ -285,6 +285,37 @@ std::vector<std::string> warnings_of(const Scenario& s, const DoerRegistry& kind
 // 127.0.0.1:P, held by a first build, while the run listens on 0.0.0.0:P)
 // and a client refused at every attempt each say so once, at their first
 // error, and a count ends the run.
+// An `unplug` at 0 holds before the tree is built: the adapter is absent from
+// the start, so the first opens fail as a missing device's do and each end
+// connects once, after the plug (unfixed: both opened during the build and
+// hung up at pass 0, 2 connections each).
+TEST(RunScenario, AnUnplugAtZeroMakesTheDeviceAbsentFromTheStart) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"1ms\"\nlimit = \"2s\"\n[net]\n"
+      "[[net.serial]]\na = \"ttyUSB0\"\nb = \"ttyS1\"\n"
+      "[[net.fault]]\naction = \"unplug\"\nat = \"0s\"\ndevice = \"ttyUSB0\"\n"
+      "[[net.fault]]\naction = \"plug\"\nat = \"1s\"\ndevice = \"ttyUSB0\"\n"
+      "[[doer]]\nkind = \"serial_echo\"\nname = \"device\"\n"
+      "address = \"sim-serial://ttyS1\"\nretry = \"250ms\"\n"
+      "[[doer]]\nkind = \"serial_sender\"\nname = \"host\"\n"
+      "address = \"sim-serial://ttyUSB0\"\nlines = 3\nretry = \"250ms\"\n"
+      "[[expect]]\nfinal = \"host.connections == 1\"\n"
+      "[[expect]]\nfinal = \"device.connections == 1\"\n"
+      "[[expect]]\nfinal = \"host.lines_intact == 3\"\n",
+      "boot.toml", kinds);
+  std::vector<std::string> warned;
+  RunOptions options;
+  options.warn = [&](const std::string& line) { warned.push_back(line); };
+  const RunSummary summary = run_scenario(s, kinds, options);
+  EXPECT_TRUE(summary.passed()) << format_summary(summary);
+  ASSERT_FALSE(warned.empty());
+  EXPECT_NE(warned.at(0).find("failed at tyme 0 s (pass 0): cannot open serial device "
+                              "sim-serial://ttyS1: No such file or directory"),
+            std::string::npos)
+      << warned.at(0);
+}
+
 TEST(RunScenario, ChannelFailuresAreWarnedOnceEachThenCounted) {
   const DoerRegistry kinds = registry();
   const Scenario first =

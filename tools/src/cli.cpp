@@ -14,6 +14,8 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <string>
+#include <string_view>
 
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
@@ -1109,6 +1111,14 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error) {
         break;
       }
     }
+  }
+  // An option that takes one value, given more than once ("--keep: At Most 1
+  // required but received 2"): said in hio's words, not CLI11's.
+  constexpr std::string_view kAtMostOne = ": At Most 1 required but received ";
+  if (const std::size_t at = message.find(kAtMostOne);
+      dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr && at != std::string::npos) {
+    message = message.substr(0, at) + " is given " + message.substr(at + kAtMostOne.size()) +
+              " times: it takes one value; give it once";
   }
   return (parsed.empty() ? std::string("hio") : "hio " + command->get_name()) + ": " +
          message_text(message) + "\nRun with --help for more information.";

@@ -11,6 +11,8 @@
 #include <functional>
 #include <iterator>
 #include <set>
+#include <string>
+#include <string_view>
 
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
@@ -639,7 +641,7 @@ class Loader {
         allowed.push_back("device");
         break;
     }
-    check_keys(table, allowed, "a '" + *action + "' fault");
+    check_keys(table, allowed, fault_phrase(*action));
     const std::string where = "net.fault";
     if (const toml::node* at = table.get("at")) {
       if (auto t = read_duration(*at, "net.fault.at")) fault.at = *t;
@@ -680,12 +682,19 @@ class Loader {
     net.faults.push_back(std::move(fault));
   }
 
+  // "a 'plug' fault", "an 'unplug' fault": the article by the action's first
+  // letter, for every message that names a fault by its action.
+  static std::string fault_phrase(const std::string& action) {
+    const bool vowel =
+        !action.empty() && std::string_view("aeiou").find(action[0]) != std::string_view::npos;
+    return std::string(vowel ? "an '" : "a '") + action + "' fault";
+  }
+
   // A serial fault's 'device': one end of a [[net.serial]] defined above.
   void read_fault_device(const toml::table& table, const std::string& action, FaultSpec& fault) {
     const toml::node* node = table.get("device");
     if (node == nullptr) {
-      report(table.source(),
-             "a '" + action + "' fault needs 'device', one end of a [[net.serial]]");
+      report(table.source(), fault_phrase(action) + " needs 'device', one end of a [[net.serial]]");
     } else if (auto name = read_string(*node, "net.fault.device")) {
       if (std::find(devices_.begin(), devices_.end(), *name) == devices_.end()) {
         report(node->source(), "unknown serial device '" + *name + "'" +

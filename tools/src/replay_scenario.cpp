@@ -508,8 +508,12 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
 }
 
 bool replay_passed(const ReplayScenarioOutcome& o) {
-  return o.result.status != replay::ReplayStatus::diverged && !o.result.error &&
-         all_passed(o.expectations);
+  // Interrupted (or the replay of an interrupted run) with nothing to judge:
+  // no verdict, not passed, as RunSummary::passed().
+  const bool nothing_judged =
+      (o.interrupted || o.recorded_stop_signal != 0) && o.expectations.empty();
+  return o.result.status != replay::ReplayStatus::diverged && !o.result.error && !nothing_judged &&
+         !o.result.journal_error && all_passed(o.expectations);
 }
 
 int replay_exit_code(const ReplayScenarioOutcome& o) {

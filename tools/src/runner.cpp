@@ -199,11 +199,23 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
         case A::serial:
           net->set_serial_at(at, fault.device, fault.serial);
           break;
+        // At 0 a serial line's plug state holds from the start, before the
+        // doer tree is built (and its ends opened): an adapter not plugged at
+        // boot. (The other faults at 0 take effect at pass 0, before any doer
+        // runs, which is before any connect or send.)
         case A::unplug:
-          net->unplug_at(at, fault.device);
+          if (fault.at == decltype(fault.at){0}) {
+            net->unplug(fault.device);
+          } else {
+            net->unplug_at(at, fault.device);
+          }
           break;
         case A::plug:
-          net->plug_at(at, fault.device);
+          if (fault.at == decltype(fault.at){0}) {
+            net->plug(fault.device);
+          } else {
+            net->plug_at(at, fault.device);
+          }
           break;
       }
     }
@@ -253,7 +265,9 @@ bool all_passed(const std::vector<ExpectationResult>& results) {
 }
 
 bool RunSummary::passed() const {
-  return !error && all_passed(expectations);
+  // An interrupted run with nothing to judge has no verdict: not passed.
+  const bool nothing_judged = end == RunEnd::interrupted && expectations.empty();
+  return !error && !nothing_judged && all_passed(expectations);
 }
 
 std::string format_expectations(const std::vector<ExpectationResult>& results) {

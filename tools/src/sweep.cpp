@@ -10,6 +10,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
+#include <cstddef>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "hio/engine/doist.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/tools/cli.hpp"
@@ -96,18 +98,19 @@ extern "C" void on_sweep_signal(int signal) {
 
 class StopSignalWatch {
  public:
-  // `on_signal` runs on the watcher thread for each SIGINT or SIGTERM.
+  // `on_signal` runs on the watcher thread for each SIGINT, SIGTERM or SIGHUP
+  // (not for a SIGHUP that came in ignored: stop_signal_kept_ignored()).
   explicit StopSignalWatch(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
     sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGHUP);
     struct sigaction action {};
     action.sa_handler = on_sweep_signal;
     sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_actions_[0]);
-    sigaction(SIGTERM, &action, &previous_actions_[1]);
-    sigaction(SIGHUP, &action, &previous_actions_[2]);
+    for (std::size_t i = 0; i < kSignalCount; ++i) {
+      sigaction(kSignals[i], nullptr, &previous_actions_[i]);
+      if (stop_signal_kept_ignored(kSignals[i])) continue;  // nohup: SIGHUP stays ignored
+      sigaddset(&set_, kSignals[i]);
+      sigaction(kSignals[i], &action, nullptr);
+    }
     pthread_sigmask(SIG_BLOCK, &set_, &previous_mask_);
     try {
       watcher_ = std::thread([this] { watch(); });
@@ -131,9 +134,8 @@ class StopSignalWatch {
  private:
   void restore() {
     pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
-    sigaction(SIGINT, &previous_actions_[0], nullptr);
-    sigaction(SIGTERM, &previous_actions_[1], nullptr);
-    sigaction(SIGHUP, &previous_actions_[2], nullptr);
+    for (std::size_t i = 0; i < kSignalCount; ++i)
+      sigaction(kSignals[i], &previous_actions_[i], nullptr);
   }
 
   void watch() {
@@ -147,7 +149,9 @@ class StopSignalWatch {
   std::function<void(int)> on_signal_;
   sigset_t set_{};
   sigset_t previous_mask_{};
-  struct sigaction previous_actions_[3]{};
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  static constexpr std::size_t kSignalCount = sizeof(kSignals) / sizeof(kSignals[0]);
+  struct sigaction previous_actions_[kSignalCount] {};
   std::atomic<bool> done_{false};
   std::thread watcher_;
 };
@@ -746,9 +750,17 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
                                        std::to_string(failed) + " failing seeds as seed-N.hioj";
       if (beyond_keep > 0) saved += " (--keep " + std::to_string(*command.keep) + ")";
     }
+    // Journals that could not be written (stderr said why): said as such, not
+    // blamed on --keep.
+    const std::string lost = journals_lost == 0
+                                 ? ""
+                                 : std::to_string(journals_lost) + " journal" +
+                                       (journals_lost == 1 ? "" : "s") + " could not be written";
+    if (!saved.empty() && !lost.empty()) saved += "; " + lost;
     if (report_written) {
-      if (saved.empty() && beyond_keep > 0) {
-        saved = "no journal saved (--keep " + std::to_string(*command.keep) + ")";
+      if (saved.empty() && (!lost.empty() || beyond_keep > 0)) {
+        saved = "no journal saved" + (lost.empty() ? "" : ": " + lost) +
+                (beyond_keep > 0 ? " (--keep " + std::to_string(*command.keep) + ")" : "");
       }
       out << "report in " << display_text(report_path) << (saved.empty() ? "" : ", " + saved)
           << "\n";

@@ -46,6 +46,12 @@ class StopSignalCatch {
   StopSignalCatch(const StopSignalCatch&) = delete;
   StopSignalCatch& operator=(const StopSignalCatch&) = delete;
 };
+// True when `signal` is SIGHUP and comes in ignored now (nohup, trap '' HUP):
+// it is then left ignored by every catch and run (and by hio sweep's own
+// watcher), so that a capture started that way outlives its session. SIGINT
+// and SIGTERM are caught even where they came in ignored (a background job).
+bool stop_signal_kept_ignored(int signal);
+
 // The signal caught (SIGINT, SIGTERM, SIGHUP) since the outermost catch or run
 // began, or 0 (also when none is in progress). Safe to poll from any thread
 // (a long build checks it).

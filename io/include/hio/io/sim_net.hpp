@@ -156,9 +156,10 @@ class SimNet final : public TransportFactory, public Reactor {
   void set_serial_at(Tyme at, std::string_view device, const SerialParams& params);
   // Unplugs the line of `device` (either end), as a USB adapter pulled out:
   // both ends hang up (closed, who = remote, "device hung up", the words of
-  // the real serial transport), bytes on the wire are lost (a drop at the
-  // tyme each chunk would have arrived), and so are those waiting in an
-  // end's receive FIFO (a drop at once); what rx holds stays readable. Until
+  // the real serial transport), and the bytes waiting in an end's receive
+  // FIFO and those on the wire (the transmit FIFO) are lost at once (a drop
+  // each, before the ends close: on the sender's channel, never on one opened
+  // after the plug); what rx holds stays readable. Until
   // plug(), opening either end fails as a missing real device does
   // ("cannot open serial device sim-serial://ttyA: No such file or
   // directory"). No effect if already unplugged (plugged).

@@ -99,7 +99,10 @@ InspectSummary for_each_event(
 // The whole `hio inspect`: the header line, one line per kept event (and with
 // a resyncing reader a hole line where each hole was), then the trailer line
 // (or the error line, or for a read that stopped past the window the
-// `stopped` line) - each formatted as asked, each ending "\n".
+// `stopped` line, followed by the error line of the first hole that lost
+// events, if a resyncing reader skipped one: summary.error then, as a read
+// without resync would have stopped there) - each formatted as asked, each
+// ending "\n".
 // text: "stopped before pass 100 (tyme 0.1 s, byte 5678): past the window; the rest was not read"
 // json: {"type":"stopped","pass":100,"tyme_ns":100000000,"tyme":"0.1","offset":5678}
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,

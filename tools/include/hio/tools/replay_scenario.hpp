@@ -141,8 +141,10 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
 // Every channel of the header's table is a SimNet one (sim://, sim-serial://).
 bool all_channels_simulated(const replay::JournalHeader& header);
 
-// The replay passed: no divergence, its doers did not throw, and every
-// expectation was judged and held (the top-level "passed" of --json).
+// The replay passed: no divergence, its doers did not throw, its journal was
+// read whole (not damaged or cut: exit 2), and every expectation was judged
+// and held - and there was one, if the replay was interrupted or replayed an
+// interrupted run (the top-level "passed" of --json).
 bool replay_passed(const ReplayScenarioOutcome& outcome);
 
 // hio replay's exit code: kExitInterrupted (SIGINT), kExitDivergence,

@@ -190,6 +190,9 @@ struct RunSummary {
   // RunOptions::listening was told (always filled, whether it is set or not).
   std::vector<Listening> listening{};
 
+  // The run's verdict ("passed" of --json): no doer threw, every expectation
+  // judged and held - and there was one, if the run was interrupted (no end
+  // to judge it by otherwise).
   bool passed() const;
   // "first failed expectation" for sweeps; "" if all passed.
   std::string first_failure() const;
