@@ -64,7 +64,7 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             (the run ended with an error; a replay that reproduces it), 130 interrupted
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
             terminated (SIGTERM), 129 hung up (SIGHUP: ends a run as SIGTERM
-            does, trailer written). When several apply, hio run exits with
+            does, trailer written; ignored under nohup). When several apply, hio run exits with
             the first of: 129/130/143 (a signal, at any moment), 2 (arguments,
             scenario file), 4 (--record cannot be created), 2 (the doer
             tree cannot be built), 4 (the journal cannot be written, to its
