@@ -236,6 +236,7 @@ hio(replay ${real} --json EXIT 0)
 require("${out}" "^\\{\"name\": \"tcp-loopback-real\", \"seed\": 0, \"noise_spec\": null, \"noise_seed\": null, " "json without noise")
 require_json("${out}" NULL noise_spec "replay --json noise_spec without --noise")
 require_json("${out}" NULL journal "replay --json journal without --record")
+require_json("${out}" NUMBER noise stalled_dropped "replay --json noise.stalled_dropped")
 require("${out}" "\"expectations\": \\[\\{\"text\": " "json expectations")
 
 # A changed doer: the upper-casing echo diverges at its first tx.

@@ -614,6 +614,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"corrupted\": " + std::to_string(n.corrupted) +
          ", \"reordered\": " + std::to_string(n.reordered) +
          ", \"undelivered\": " + std::to_string(n.undelivered) +
+         ", \"stalled_dropped\": " + std::to_string(n.stalled_dropped) +
          ", \"tx_mismatches\": " + std::to_string(n.tx_mismatches) +
          ", \"tx_missing_bytes\": " + std::to_string(n.tx_missing_bytes) +
          ", \"tx_extra_bytes\": " + std::to_string(n.tx_extra_bytes) +
