@@ -58,6 +58,7 @@ if(NOT result STREQUAL "diverged" OR NOT json_total EQUAL total OR NOT listed EQ
 endif()
 # Without --all the comparison stops at the first: no digests of whole journals.
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --json EXIT 3)
+require_json("${out}" NULL expected_error "diff --json expected_error of an intact journal")
 string(JSON json_total GET "${out}" divergences_total)
 string(JSON digest TYPE "${out}" expected_digest)
 if(NOT json_total EQUAL 1 OR NOT digest STREQUAL "NULL")

@@ -43,6 +43,10 @@ require("${out}" "^header format=1 [^\n]* seed=7 tock=0.001 mode=sim scenario=" 
 require("${out}" "\ntrailer passes=3000 [^\n]* digest=${run_digest} end=limit" "trailer digest")
 hio(run ${udp} --seed 7 --json --record ${WORK}/json.hioj EXIT 0)
 require("${out}" "\"digest\": \"${run_digest}\", \"journal\": \"${WORK}/json.hioj\"" "json digest")
+require_json("${out}" STRING journal "run --json journal with --record")
+hio(run ${udp} --seed 7 --json EXIT 0)
+require_json("${out}" NULL journal "run --json journal without --record")
+require_json("${out}" NULL error "run --json error of a run that did not throw")
 
 # Twice, separate processes: byte-identical journals.
 hio(run ${udp} --seed 7 --record ${WORK}/b.hioj EXIT 0)

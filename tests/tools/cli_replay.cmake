@@ -233,7 +233,10 @@ hio(diff ${WORK}/n9a.hioj ${WORK}/n10.hioj EXIT 3)
 hio(replay ${real} --noise ${noise} --seed 9 --json EXIT 0 1)
 require("${out}" "^\\{\"name\": \"tcp-loopback-real\", \"seed\": 0, \"noise_spec\": \"${noise}\", \"noise_seed\": 9, [^\n]*\"status\": \"perturbed\"" "json")
 hio(replay ${real} --json EXIT 0)
-require("${out}" "^\\{\"name\": \"tcp-loopback-real\", \"seed\": 0, \"noise_spec\": \"\", \"noise_seed\": null, " "json without noise")
+require("${out}" "^\\{\"name\": \"tcp-loopback-real\", \"seed\": 0, \"noise_spec\": null, \"noise_seed\": null, " "json without noise")
+require_json("${out}" NULL noise_spec "replay --json noise_spec without --noise")
+require_json("${out}" NULL journal "replay --json journal without --record")
+require_json("${out}" NUMBER noise stalled_dropped "replay --json noise.stalled_dropped")
 require("${out}" "\"expectations\": \\[\\{\"text\": " "json expectations")
 
 # A changed doer: the upper-casing echo diverges at its first tx.

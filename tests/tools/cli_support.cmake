@@ -42,3 +42,16 @@ function(require_same_files a b what)
     message(FATAL_ERROR "${what}: ${a} and ${b} differ")
   endif()
 endfunction()
+
+# require_json(TEXT TYPE PATH... WHAT): fails with WHAT unless TEXT is a JSON
+# object whose member at PATH (names, or indices of arrays) has TYPE (NULL,
+# NUMBER, STRING, BOOLEAN, ARRAY, OBJECT): parsed by CMake's JSON reader, so
+# TEXT must be valid JSON too.
+function(require_json text type)
+  set(path ${ARGN})
+  list(POP_BACK path what)
+  string(JSON got ERROR_VARIABLE error TYPE "${text}" ${path})
+  if(error OR NOT got STREQUAL type)
+    message(FATAL_ERROR "${what}: ${path} is not ${type} (${got} ${error}) in:\n${text}")
+  endif()
+endfunction()

@@ -47,6 +47,18 @@ foreach(case "0..18446744073709551615;1/18446744073709551615;0,18446744073709551
   endif()
 endforeach()
 
+# --json: one line per seed with the fields of report.json's seeds (no value:
+# null), then the summary line.
+hio(sweep ${quick} --seeds 1..2 --json EXIT 0)
+string(REPLACE "\n" ";" json_lines "${out}")
+list(GET json_lines 0 seed_line)
+require_json("${seed_line}" NULL first_failure "sweep --json first_failure of a passing seed")
+require_json("${seed_line}" NULL journal "sweep --json journal without --out")
+require_json("${seed_line}" BOOLEAN beyond_keep "sweep --json beyond_keep")
+list(GET json_lines 2 summary_line)
+require_json("${summary_line}" NULL resume "sweep --json resume when not interrupted")
+require_json("${summary_line}" STRING covered "sweep --json covered")
+
 # The sweep sets each run's seed: --set run.seed is a usage error.
 hio(sweep ${quick} --seeds 1..3 --set run.seed=5 EXIT 2)
 require("${err}" "hio sweep: --set run.seed=5: a sweep sets run.seed from --seeds" "--set run.seed not refused")
@@ -121,7 +133,7 @@ foreach(line ${lines})
     message(FATAL_ERROR "seed ${seed}: the journals of the two sweeps differ")
   endif()
   # The journal is the failing run: its trailer digest is the sweep's.
-  if(NOT report MATCHES "\\{\"seed\": ${seed}, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", \"first_failure\": \"client.echoed == 40 [^\"]*\", \"journal\": \"${WORK}/j1/seed-${seed}.hioj\"\\}")
+  if(NOT report MATCHES "\\{\"seed\": ${seed}, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", \"first_failure\": \"client.echoed == 40 [^\"]*\", \"journal\": \"${WORK}/j1/seed-${seed}.hioj\", \"beyond_keep\": false\\}")
     message(FATAL_ERROR "seed ${seed} not in the report as expected:\n${report}")
   endif()
   set(digest ${CMAKE_MATCH_1})
@@ -131,7 +143,9 @@ foreach(line ${lines})
     message(FATAL_ERROR "seed ${seed}: journal digest is not ${digest}:\n${inspected}")
   endif()
 endforeach()
-if(NOT report MATCHES "\"seed\": 1, \"passed\": true, [^}]*\"journal\": \"\"\\}")
+require_json("${report}" NULL seeds 0 journal "report.json: journal of passing seed 1")
+require_json("${report}" NULL seeds 0 first_failure "report.json: first_failure of passing seed 1")
+if(NOT report MATCHES "\"seed\": 1, \"passed\": true, [^}]*\"journal\": null, \"beyond_keep\": false\\}")
   message(FATAL_ERROR "passing seed 1 not in the report:\n${report}")
 endif()
 

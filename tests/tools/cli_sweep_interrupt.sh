@@ -57,7 +57,7 @@ unsaved=$(grep -c "journal not saved: interrupted" "$WORK/text.err")
 last=$(ls "$WORK/d" | sed -n 's/^seed-\([0-9]*\)\.hioj$/\1/p' | sort -n | tail -1)
 "$HIO" inspect "$WORK/d/seed-$last.hioj" --kind close > "$WORK/j.inspect" || fail "text: journal unreadable" text
 grep -q "^trailer .* end=limit" "$WORK/j.inspect" || fail "text: journal of seed $last not complete" text
-grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": \"[^\"]*\"}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
+grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": [^,]*, \"beyond_keep\": false}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
   fail "text: report.json not interrupted at $done" text
 
 # --json with a shard: the resume line keeps the shard's step.
@@ -74,7 +74,7 @@ ready=$WORK/r interrupt inflight 0 "$HIO" sweep "$SCENARIOS/tcp_loopback_real.to
   --set run.limit=60s --seeds 1..5 --out "$WORK/r"
 grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..5" "$WORK/inflight.out" ||
   fail "inflight: not abandoned" inflight
-grep -q '"seeds": \[\], "interrupted": true, "covered": "", "resume": "--seeds 1..5"}$' "$WORK/r/report.json" ||
+grep -q '"seeds": \[\], "interrupted": true, "covered": null, "resume": "--seeds 1..5"}$' "$WORK/r/report.json" ||
   fail "inflight: report.json" inflight
 
 # A signal between runs, while a seed's scenario is being built: the run
@@ -113,7 +113,7 @@ for delay in 0.05 0.2 0.4 0.7; do
   [ $rc -eq 130 ] || fail "$name: exit $rc, expected 130" "$name"
   grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..3" "$WORK/$name.out" ||
     fail "$name: a run begun after the signal was not abandoned" "$name"
-  grep -q '"seeds": \[\], "interrupted": true, "covered": "", "resume": "--seeds 1..3"}$' \
+  grep -q '"seeds": \[\], "interrupted": true, "covered": null, "resume": "--seeds 1..3"}$' \
     "$WORK/b/report.json" || fail "$name: report.json" "$name"
 done
 

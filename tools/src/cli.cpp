@@ -610,7 +610,8 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   SweepCommand command{"", shard, args.json, out, args.force};
   command.keep = keep;
   command.report_head =
-      json_field("replay", args.journal) + ", " + json_field("noise", options.noise) + ", " +
+      json_field("replay", args.journal) + ", " + json_field_or_null("noise", options.noise) +
+      ", " +
       (options.scenario_path.empty() ? std::string("\"scenario_file\": null")
                                      : json_field("scenario_file", options.scenario_path)) +
       ", \"sets\": [";
@@ -856,7 +857,7 @@ std::string divergence_json(const replay::Divergence& d) {
       "{\"index\": " + std::to_string(d.index) + ", \"pass\": " + std::to_string(d.pass) +
       ", \"tyme_ns\": " + std::to_string(d.tyme.time_since_epoch().count()) + ", \"tyme\": \"" +
       format_seconds(d.tyme) + "\", \"channel\": " + std::to_string(d.channel) + ", " +
-      json_field("field", d.field) + ", \"expected\": " +
+      json_field_or_null("field", d.field) + ", \"expected\": " +
       (d.expected ? replay::format_event(d.expected->view(), d.expected_pass, json) : "null") +
       ", \"actual\": " +
       (d.actual ? replay::format_event(d.actual->view(), d.actual_pass, json) : "null");

@@ -590,7 +590,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   const std::string wall = format_fixed(o.wall_seconds, 6);
   std::string out =
       "{" + json_field("name", o.name) + ", \"seed\": " + std::to_string(o.seed) + ", " +
-      json_field("noise_spec", o.noise) +
+      json_field_or_null("noise_spec", o.noise) +
       ", \"noise_seed\": " + (o.noise.empty() ? "null" : std::to_string(o.noise_seed)) +
       ", \"scenario_replaced\": " + (o.scenario_replaced ? "true" : "false") + ", " +
       (o.scenario_path.empty() ? std::string("\"scenario_file\": null")
@@ -606,7 +606,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       replay::format_digest(r.digest) +
       "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
       ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) + "\", " +
-      json_field("journal", o.record_path) + ", \"journal_error\": " +
+      json_field_or_null("journal", o.record_path) + ", \"journal_error\": " +
       (r.journal_error
            ? replay::format_error(*r.journal_error, {.format = replay::LineFormat::json})
            : "null");
@@ -618,6 +618,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"corrupted\": " + std::to_string(n.corrupted) +
          ", \"reordered\": " + std::to_string(n.reordered) +
          ", \"undelivered\": " + std::to_string(n.undelivered) +
+         ", \"stalled_dropped\": " + std::to_string(n.stalled_dropped) +
          ", \"tx_mismatches\": " + std::to_string(n.tx_mismatches) +
          ", \"tx_missing_bytes\": " + std::to_string(n.tx_missing_bytes) +
          ", \"tx_extra_bytes\": " + std::to_string(n.tx_extra_bytes) +
@@ -631,9 +632,10 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
     out += "{\"kind\": \"" + std::string(to_string(d.kind)) +
            "\", \"pass\": " + std::to_string(d.pass) + ", \"tyme\": \"" + format_seconds(d.tyme) +
            "\", \"channel\": " + std::to_string(d.channel) + ", " +
-           json_field("channel_name", d.channel_name) + ", " + json_field("field", d.field) +
+           json_field_or_null("channel_name", d.channel_name) + ", " +
+           json_field_or_null("field", d.field) +
            ", \"tx_offset\": " + std::to_string(d.tx_offset) + ", " +
-           json_field("detail", d.detail) + "}";
+           json_field_or_null("detail", d.detail) + "}";
   } else {
     out += "null";
   }

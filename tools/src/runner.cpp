@@ -239,6 +239,10 @@ std::string json_field(std::string_view name, std::string_view value) {
   return out;
 }
 
+std::string json_field_or_null(std::string_view name, std::string_view value) {
+  return value.empty() ? json_quote(name) + ": null" : json_field(name, value);
+}
+
 namespace {
 
 std::string format_double(double value, std::chars_format format, int precision) {
@@ -763,7 +767,8 @@ std::string format_summary_json(const RunSummary& s) {
                     ", \"executed_passes\": " + std::to_string(s.executed_passes) +
                     ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
-                    replay::format_digest(s.digest) + "\", " + json_field("journal", s.journal) +
+                    replay::format_digest(s.digest) + "\", " +
+                    json_field_or_null("journal", s.journal) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
                     format_seconds(s.worst_lag) + "\", " + format_listening_json(s.listening) +
                     ", " + format_expectations_json(s.expectations, s.passed());
@@ -787,7 +792,7 @@ std::string format_expectations_json(const std::vector<ExpectationResult>& resul
     out += std::string(first ? "" : ", ") + "{" + json_field("text", r.expectation->text) +
            ", \"passed\": " + (r.passed ? "true" : "false") +
            ", \"judged\": " + (r.judged ? "true" : "false") + ", " +
-           json_field("detail", r.detail) + "}";
+           json_field_or_null("detail", r.detail) + "}";
     first = false;
   }
   return out + "]";

@@ -431,16 +431,16 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   return end;
 }
 
-std::string format_seed_result_json(const SeedResult& r, bool journal) {
+std::string format_seed_result_json(const SeedResult& r) {
   const std::string end = r.error ? "error" : to_string(r.end);
   const bool digest_known = !r.error || r.doer_threw;
   const std::string digest =
       digest_known ? "\"" + replay::format_digest(r.digest) + "\"" : std::string("null");
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
          ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
-         json_field("first_failure", r.first_failure) +
-         (journal ? ", " + json_field("journal", r.journal) : "") +
-         (journal && r.beyond_keep ? ", \"beyond_keep\": true" : "") + "}";
+         json_field_or_null("first_failure", r.first_failure) + ", " +
+         json_field_or_null("journal", r.journal) +
+         ", \"beyond_keep\": " + (r.beyond_keep ? "true" : "false") + "}";
 }
 
 namespace {
@@ -686,7 +686,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     journals_lost += r.journal_lost ? 1u : 0u;
     if (!r.note.empty()) err << command.name << ": " << message_text(r.note) << "\n";
     if (report) {
-      report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r, true);
+      report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r);
     }
     if (command.json) {
       out << format_seed_result_json(r) << "\n";
@@ -714,9 +714,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   const std::string interrupted = end.interrupted ? "true" : "false";
   bool report_written = false;
   if (report) {
-    report->out() << "], \"interrupted\": " << interrupted
-                  << ", \"covered\": " << json_quote(covered)
-                  << ", \"resume\": " << json_quote(resume) << "}\n";
+    report->out() << "], \"interrupted\": " << interrupted << ", "
+                  << json_field_or_null("covered", covered) << ", "
+                  << json_field_or_null("resume", resume) << "}\n";
     const std::string problem = report->finish();
     report_written = problem.empty();
     if (!report_written) {
@@ -727,8 +727,8 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   if (command.json) {
     out << "{\"summary\": true, " << json_field("shard", command.shard_text)
         << ", \"seeds\": " << end.done << ", \"failed\": " << failed
-        << ", \"interrupted\": " << interrupted << ", \"covered\": " << json_quote(covered)
-        << ", \"resume\": " << json_quote(resume) << "}\n";
+        << ", \"interrupted\": " << interrupted << ", " << json_field_or_null("covered", covered)
+        << ", " << json_field_or_null("resume", resume) << "}\n";
   } else {
     if (end.interrupted) {
       out << "interrupted (" << stop_signal_name(end.stop_signal) << "): ";

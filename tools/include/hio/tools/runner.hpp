@@ -269,6 +269,9 @@ std::string json_quote(std::string_view text);
 // `"name": "value"`, or `"name_hex": "..."` when value is not valid UTF-8 -
 // the convention of `hio inspect --json` (replay::append_json_member, spaced).
 std::string json_field(std::string_view name, std::string_view value);
+// json_field, or `"name": null` when value is empty: the JSON outputs' rule that
+// a field with no value is null (docs/scenarios.md, the summary).
+std::string json_field_or_null(std::string_view name, std::string_view value);
 // display_text (safe for a terminal): in scenario.hpp.
 
 // `value` with `decimals` digits after the point ("%.*f"), and with

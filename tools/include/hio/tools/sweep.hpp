@@ -139,11 +139,12 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 
 // One JSON object for a seed: seed, passed, end ("done", "limit",
 // "interrupted", "stalled", or "error" when the run threw), digest (null
-// for "error" unless a doer threw), first_failure and, with `journal`, the journal ("" when none
-// was saved) and, for a failing seed after the first --keep N, "beyond_keep":
-// true. Strings that are not valid UTF-8 appear as "<name>_hex" (the bytes
-// in hex) instead, as in `hio inspect --json`.
-std::string format_seed_result_json(const SeedResult& result, bool journal = false);
+// for "error" unless a doer threw), first_failure (null when it passed), the
+// journal (null when none was saved) and beyond_keep (true for a failing seed
+// after the first --keep N): the same fields in report.json and in --json.
+// Strings that are not valid UTF-8 appear as "<name>_hex" (the bytes in hex)
+// instead, as in `hio inspect --json`.
+std::string format_seed_result_json(const SeedResult& result);
 
 struct SweepCommand {
   std::string scenario_path{};  // for the report: its "scenario"
