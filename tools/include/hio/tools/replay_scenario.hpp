@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,8 +73,9 @@ struct ReplayScenarioOutcome {
   // judged as at a run's end (a `final` one at the limit).
   bool stopped_at_limit = false;
   Tock limit{0};  // the scenario's run.limit
-  // ReplayScenarioOptions::counters: every doer's counters at the end.
-  DoerCounters counters{};
+  // ReplayScenarioOptions::counters: every doer's counters at the end
+  // (nullopt without it).
+  std::optional<DoerCounters> counters{};
 };
 
 // The scenario a replay rebuilds: the header's text, or scenario_path's
