@@ -33,13 +33,23 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
 
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               const SalvageOptions& options) {
-  JournalReader reader(input, options.reader);
+  JournalReader reader = open_salvage_input(input, options.reader);
+  return salvage_journal(reader, output, options);
+}
+
+JournalReader open_salvage_input(const std::string& input, ReaderOptions options) {
+  JournalReader reader(input, options);
   if (reader.header() == nullptr) {
     JournalError error = reader.error().value_or(
         JournalError{JournalErrorKind::truncated, 0, std::nullopt, std::nullopt, "no header"});
     error.message = "nothing to salvage: " + error.message;
     throw JournalException(std::move(error));
   }
+  return reader;
+}
+
+SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
+                              const SalvageOptions& options) {
   WriterOptions writer_options;
   writer_options.name = options.output_name;
   JournalWriter writer(output, writer_options);

@@ -128,6 +128,10 @@ require("${out}" "\ncounters:  5\n  z.runs = 2\n  inner.runs = 1\n  a.runs = 6\n
 hio(run ${DATA}/device/counters.toml --counters --json EXIT 0)
 require("${out}" ", \"counters\": \\[{\"name\": \"z.runs\", \"value\": 2}, {\"name\": \"inner.runs\", \"value\": 1}, {\"name\": \"a.runs\", \"value\": 6}, {\"name\": \"a-1.runs\", \"value\": 3}, {\"name\": \"a-2.runs\", \"value\": 3}\\]}\n$"
         "--counters JSON")
+# Without --counters, JSON has "counters": null (one JSON rule: a field with
+# no value is null, never left out; tail9 item 1).
+hio(run ${DATA}/device/counters.toml --json EXIT 0)
+require("${out}" ", \"counters\": null}\n$" "run --json without --counters")
 hio(run ${DATA}/device/counters.toml EXIT 0)
 string(FIND "${out}" "counters:" listed)
 if(NOT listed EQUAL -1)
@@ -141,6 +145,8 @@ require("${out}" "\ncounters:  5\n  z.runs = 2\n  inner.runs = 1\n  a.runs = 6\n
 hio(replay ${WORK}/counters.hioj --counters --json EXIT 0)
 require("${out}" ", \"counters\": \\[{\"name\": \"z.runs\", \"value\": 2}, {\"name\": \"inner.runs\", \"value\": 1}, {\"name\": \"a.runs\", \"value\": 6}, {\"name\": \"a-1.runs\", \"value\": 3}, {\"name\": \"a-2.runs\", \"value\": 3}\\]}\n$"
         "replay --counters JSON")
+hio(replay ${WORK}/counters.hioj --json EXIT 0)
+require("${out}" ", \"counters\": null}\n$" "replay --json without --counters")
 hio(replay ${WORK}/counters.hioj EXIT 0)
 string(FIND "${out}" "counters:" listed)
 if(NOT listed EQUAL -1)

@@ -91,6 +91,21 @@ rc=$?
 expect_line sweep_cut "0 of 2 seeds passed; failing seeds listed above"
 grep -q "^seed 2: FAIL alice.echoed == 20 (not judged: interrupted (SIGINT) at tyme " "$WORK/sweep_cut.out" ||
   { echo "sweep_cut: no reason"; cat "$WORK/sweep_cut.out"; exit 1; }
+# The same with no expectations (nothing judged): the replay is not passed,
+# and neither is a seed of its noise sweep, by the one rule (unfixed: the
+# seeds passed, exit 0, while replay --json said "passed": false).
+sed '/^\[\[expect\]\]/,$d' "$SCENARIOS/tcp_loopback_real.toml" > "$WORK/noexpect.toml"
+interrupt run_noexpect INT 130 "$WORK/noexpect.hioj" "ended: interrupted (SIGINT)$" \
+  "$HIO" run "$WORK/noexpect.toml" --limit 60s --record "$WORK/noexpect.hioj"
+"$HIO" replay "$WORK/noexpect.hioj" --json > "$WORK/replay_noexpect.out" 2>&1
+rc=$?
+[ $rc -eq 130 ] || { echo "replay_noexpect: exit $rc, expected 130"; cat "$WORK/replay_noexpect.out"; exit 1; }
+top_not_passed replay_noexpect
+"$HIO" replay "$WORK/noexpect.hioj" --noise drop=0 --seeds 1..2 > "$WORK/sweep_noexpect.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { echo "sweep_noexpect: exit $rc, expected 1"; cat "$WORK/sweep_noexpect.out"; exit 1; }
+expect_line sweep_noexpect "0 of 2 seeds passed; failing seeds listed above"
+expect_line sweep_noexpect "seed 1: FAIL nothing judged: the recorded run was interrupted (SIGINT) and has no expectations"
 interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted (SIGTERM)$" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/term.hioj"
 grep -q "^  --    alice.echoed == 20  (not judged: interrupted (SIGTERM) at tyme " "$WORK/run_term.out" ||

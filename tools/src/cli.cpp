@@ -1009,8 +1009,9 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
 // hio salvage IN OUT: the intact frames of IN (all of them past damaged
 // regions with --resync) as a whole journal OUT. Exit 0 when a journal was
 // written (complete input or not: the output says which), 2 when IN has no
-// intact header or OUT is IN, 4 when OUT cannot be written, 130/143/129 when
-// stopped by a signal (OUT left as it was).
+// intact header or OUT is IN, 4 when OUT cannot be written (IN checked
+// first: 2 before 4), 130/143/129 when stopped by a signal (OUT left as it
+// was).
 int do_salvage(const SalvageArgs& args) {
   if (args.output.empty()) {
     std::cerr << "hio salvage: OUT: the file name is empty\n";
@@ -1029,7 +1030,9 @@ int do_salvage(const SalvageArgs& args) {
               << ": salvage into another file\n";
     return kExitBadInput;
   }
-  // OUT is written as hio run --record writes its journal (FileTarget): under
+  // IN's header is read and checked first, so that a bad IN is exit 2 before
+  // OUT is looked at (as hio run checks its scenario before --record). OUT is
+  // then written as hio run --record writes its journal (FileTarget): under
   // no name until complete, then put in place, so that a salvage that fails
   // or is stopped leaves an existing OUT as it was and nothing half-written.
   replay::SalvageOptions options;
@@ -1038,8 +1041,9 @@ int do_salvage(const SalvageArgs& args) {
   options.stop = [] { return caught_stop_signal() != 0; };
   replay::SalvageResult r;
   try {
+    replay::JournalReader reader = replay::open_salvage_input(args.input, options.reader);
     FileTarget target(args.output, "journal");
-    r = replay::salvage_journal(args.input, target.write_path(), options);
+    r = replay::salvage_journal(reader, target.write_path(), options);
     if (const int signal = caught_stop_signal(); signal != 0) {
       std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") after "
                 << r.frames << " pass frames: " << display_text(args.output)

@@ -494,26 +494,38 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     const ReplayScenarioOutcome outcome = replay_scenario(one, registry, scenario);
     SeedRun run;
     run.stopped = stop.load() || outcome.interrupted;
-    const bool diverged = outcome.result.status == replay::ReplayStatus::diverged;
-    run.passed = !diverged && all_passed(outcome.expectations);
-    run.first_failure = diverged ? divergence_line(*outcome.result.divergence)
-                                 : first_failure(outcome.expectations);
+    // The seed's verdict is the replay's (hio replay --json's "passed").
+    run.first_failure = replay_first_failure(outcome);
+    run.passed = run.first_failure.empty();
     run.digest = outcome.result.digest;
     run.end = replay_end(outcome);
     // A doer threw (as `hio replay` exits 5): the seed's end is "error".
     run.error = outcome.result.error;
-    if (run.error) run.passed = false;
     return run;
   };
 }
 
-bool replay_passed(const ReplayScenarioOutcome& o) {
+std::string replay_first_failure(const ReplayScenarioOutcome& o) {
+  const replay::ReplayResult& r = o.result;
+  if (r.status == replay::ReplayStatus::diverged) return divergence_line(*r.divergence);
+  if (r.error) return "a doer threw: " + *r.error;
+  std::string failure = first_failure(o.expectations);
+  if (!failure.empty()) return failure;
+  if (r.journal_error) return "the journal is damaged at " + r.journal_error->describe();
   // Interrupted (or the replay of an interrupted run) with nothing to judge:
   // no verdict, not passed, as RunSummary::passed().
-  const bool nothing_judged =
-      (o.interrupted || o.recorded_stop_signal != 0) && o.expectations.empty();
-  return o.result.status != replay::ReplayStatus::diverged && !o.result.error && !nothing_judged &&
-         !o.result.journal_error && all_passed(o.expectations);
+  if ((o.interrupted || o.recorded_stop_signal != 0) && o.expectations.empty()) {
+    return o.interrupted
+               ? std::string("nothing judged: interrupted (") + stop_signal_name(o.stop_signal) +
+                     ") and no expectations"
+               : std::string("nothing judged: the recorded run was interrupted (") +
+                     stop_signal_name(o.recorded_stop_signal) + ") and has no expectations";
+  }
+  return "";
+}
+
+bool replay_passed(const ReplayScenarioOutcome& o) {
+  return replay_first_failure(o).empty();
 }
 
 int replay_exit_code(const ReplayScenarioOutcome& o) {

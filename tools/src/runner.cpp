@@ -740,20 +740,20 @@ std::string format_summary(const RunSummary& s) {
   return out + format_counters(s.counters);
 }
 
-std::string format_counters(const DoerCounters& counters) {
-  if (counters.empty()) return "";
-  std::string out = "counters:  " + std::to_string(counters.size()) + "\n";
-  for (const auto& [name, value] : counters)
+std::string format_counters(const std::optional<DoerCounters>& counters) {
+  if (!counters || counters->empty()) return "";
+  std::string out = "counters:  " + std::to_string(counters->size()) + "\n";
+  for (const auto& [name, value] : *counters)
     out += "  " + display_text(name) + " = " + std::to_string(value) + "\n";
   return out;
 }
 
-std::string format_counters_json(const DoerCounters& counters) {
-  if (counters.empty()) return "";
+std::string format_counters_json(const std::optional<DoerCounters>& counters) {
+  if (!counters) return ", \"counters\": null";
   std::string out = ", \"counters\": [";
-  for (std::size_t i = 0; i < counters.size(); ++i) {
-    out += (i == 0 ? "{" : ", {") + json_field("name", counters[i].first) +
-           ", \"value\": " + std::to_string(counters[i].second) + "}";
+  for (std::size_t i = 0; i < counters->size(); ++i) {
+    out += (i == 0 ? "{" : ", {") + json_field("name", (*counters)[i].first) +
+           ", \"value\": " + std::to_string((*counters)[i].second) + "}";
   }
   return out + "]";
 }

@@ -64,5 +64,15 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
                               ReaderOptions options = {});
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               const SalvageOptions& options);
+// The same in two steps, so that the input is checked before the output is
+// made (hio salvage: a bad IN is exit 2 before OUT's directory is looked at,
+// as hio run checks its scenario before creating --record):
+// open_salvage_input reads `input`'s preamble and header, and throws the
+// JournalException above if it has no intact header; salvage_journal then
+// copies the reader's frames to `output` (options.reader is the reader's
+// already, and not used again).
+JournalReader open_salvage_input(const std::string& input, ReaderOptions options = {});
+SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
+                              const SalvageOptions& options);
 
 }  // namespace hio::replay

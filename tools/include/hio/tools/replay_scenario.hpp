@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,8 +73,9 @@ struct ReplayScenarioOutcome {
   // judged as at a run's end (a `final` one at the limit).
   bool stopped_at_limit = false;
   Tock limit{0};  // the scenario's run.limit
-  // ReplayScenarioOptions::counters: every doer's counters at the end.
-  DoerCounters counters{};
+  // ReplayScenarioOptions::counters: every doer's counters at the end
+  // (nullopt without it).
+  std::optional<DoerCounters> counters{};
 };
 
 // The scenario a replay rebuilds: the header's text, or scenario_path's
@@ -144,8 +146,14 @@ bool all_channels_simulated(const replay::JournalHeader& header);
 // The replay passed: no divergence, its doers did not throw, its journal was
 // read whole (not damaged or cut: exit 2), and every expectation was judged
 // and held - and there was one, if the replay was interrupted or replayed an
-// interrupted run (the top-level "passed" of --json).
+// interrupted run (the top-level "passed" of --json, and a noise sweep's
+// seed: replay_seed_runner).
 bool replay_passed(const ReplayScenarioOutcome& outcome);
+// Why it did not pass, "" when it did (the one rule of replay_passed): the
+// divergence's first line, the doer's exception, the first expectation that
+// failed or was not judged, the journal's damage, or "nothing judged: ..." for
+// an interrupted replay or run with no expectations (a seed's "FAIL ...").
+std::string replay_first_failure(const ReplayScenarioOutcome& outcome);
 
 // hio replay's exit code: kExitInterrupted (SIGINT), kExitDivergence,
 // kExitBadInput (a damaged or cut journal: only its prefix was replayed),

@@ -145,11 +145,12 @@ std::string first_failure(const std::vector<ExpectationResult>& results);
 // `hio run --counters` and `hio replay --counters` print.
 using DoerCounters = std::vector<std::pair<std::string, std::int64_t>>;
 DoerCounters doer_counters(const Scenario& scenario, const CounterBoard& counters);
-// The summary's lines for them ("counters:  N", then "  name = value"), and
-// the JSON member (`, "counters": [{"name": ..., "value": ...}, ...]`); both
-// "" when there are none.
-std::string format_counters(const DoerCounters& counters);
-std::string format_counters_json(const DoerCounters& counters);
+// The summary's lines for them ("counters:  N", then "  name = value"; ""
+// when not read or there are none), and the JSON member (`, "counters":
+// [{"name": ..., "value": ...}, ...]`, `, "counters": null` when not read:
+// one JSON rule, a field with no value is null).
+std::string format_counters(const std::optional<DoerCounters>& counters);
+std::string format_counters_json(const std::optional<DoerCounters>& counters);
 
 // Where a doer whose address has port 0 listens (or is bound): its doer and
 // the address with the port it got, "tcp://127.0.0.1:41234".
@@ -184,8 +185,9 @@ struct RunSummary {
   std::uint64_t late_passes = 0;
   Tock worst_lag{0};
   Tock tock{0};
-  // RunOptions::counters: every doer's counters at the end, in doer order.
-  DoerCounters counters{};
+  // RunOptions::counters: every doer's counters at the end, in doer order
+  // (nullopt without it).
+  std::optional<DoerCounters> counters{};
   // The doers with a port 0 address and where they listened, in the order
   // RunOptions::listening was told (always filled, whether it is set or not).
   std::vector<Listening> listening{};
