@@ -35,11 +35,8 @@ int& catch_depth() {
   static int d = 0;
   return d;
 }
-// The signals caught, in the order of previous_actions(). SIGHUP (the
-// terminal or ssh session gone) ends a capture as SIGTERM does, unless it
-// came in ignored (stop_signal_kept_ignored()).
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-constexpr std::size_t kStopSignalCount = sizeof(kStopSignals) / sizeof(kStopSignals[0]);
+// The previous actions of kStopSignals, in their order.
+constexpr std::size_t kStopSignalCount = kStopSignals.size();
 
 struct sigaction (&previous_actions())[kStopSignalCount] {
   static struct sigaction p[kStopSignalCount] {};

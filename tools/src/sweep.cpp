@@ -105,11 +105,11 @@ class StopSignalWatch {
     struct sigaction action {};
     action.sa_handler = on_sweep_signal;
     sigemptyset(&action.sa_mask);
-    for (std::size_t i = 0; i < kSignalCount; ++i) {
-      sigaction(kSignals[i], nullptr, &previous_actions_[i]);
-      if (stop_signal_kept_ignored(kSignals[i])) continue;  // nohup: SIGHUP stays ignored
-      sigaddset(&set_, kSignals[i]);
-      sigaction(kSignals[i], &action, nullptr);
+    for (std::size_t i = 0; i < kStopSignals.size(); ++i) {
+      sigaction(kStopSignals[i], nullptr, &previous_actions_[i]);
+      if (stop_signal_kept_ignored(kStopSignals[i])) continue;  // nohup: SIGHUP stays ignored
+      sigaddset(&set_, kStopSignals[i]);
+      sigaction(kStopSignals[i], &action, nullptr);
     }
     pthread_sigmask(SIG_BLOCK, &set_, &previous_mask_);
     try {
@@ -134,8 +134,8 @@ class StopSignalWatch {
  private:
   void restore() {
     pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
-    for (std::size_t i = 0; i < kSignalCount; ++i)
-      sigaction(kSignals[i], &previous_actions_[i], nullptr);
+    for (std::size_t i = 0; i < kStopSignals.size(); ++i)
+      sigaction(kStopSignals[i], &previous_actions_[i], nullptr);
   }
 
   void watch() {
@@ -149,9 +149,7 @@ class StopSignalWatch {
   std::function<void(int)> on_signal_;
   sigset_t set_{};
   sigset_t previous_mask_{};
-  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
-  static constexpr std::size_t kSignalCount = sizeof(kSignals) / sizeof(kSignals[0]);
-  struct sigaction previous_actions_[kSignalCount] {};
+  struct sigaction previous_actions_[kStopSignals.size()]{};
   std::atomic<bool> done_{false};
   std::thread watcher_;
 };

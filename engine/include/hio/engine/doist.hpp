@@ -3,7 +3,9 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -46,6 +48,11 @@ class StopSignalCatch {
   StopSignalCatch(const StopSignalCatch&) = delete;
   StopSignalCatch& operator=(const StopSignalCatch&) = delete;
 };
+// The signals that end a run cleanly, in this order wherever they are
+// caught (StopSignalCatch, Doist::run, hio sweep's watcher). SIGHUP (the
+// terminal or ssh session gone) ends a capture as SIGTERM does, unless it
+// came in ignored (below).
+inline constexpr std::array<int, 3> kStopSignals = {SIGINT, SIGTERM, SIGHUP};
 // True when `signal` is SIGHUP and comes in ignored now (nohup, trap '' HUP):
 // it is then left ignored by every catch and run (and by hio sweep's own
 // watcher), so that a capture started that way outlives its session. SIGINT
