@@ -97,7 +97,7 @@ require("${err}" "^hio replay: --noise \"\": the noise spec is empty" "empty --n
 # An unknown noise key: named, the known ones listed, the nearest suggested
 # (the replay library names the key; hio adds the suggestion), as for options.
 hio(replay ${WORK}/udp.hioj --noise drp=0.1 EXIT 2)
-require("${err}" "^hio replay: --noise drp=0.1: noise spec: at offset 0: unknown key 'drp' \\(known: drop, dup, corrupt, reorder, delay, delay_p\\); did you mean 'drop'\\?\n$"
+require("${err}" "^hio replay: --noise drp=0.1: noise spec: at offset 0: unknown key 'drp' \\(known: drop, dup, corrupt, reorder, delay, delay_p\\); did you mean 'drop' or 'dup'\\?\n$"
         "--noise drp=0.1")
 hio(replay ${WORK}/udp.hioj --noise drop=0.1,corupt=0.5 --seeds 1..2 EXIT 2)
 require("${err}" "^hio replay: [^\n]*: unknown key 'corupt' [^\n]*; did you mean 'corrupt'\\?\n$"

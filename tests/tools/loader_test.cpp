@@ -158,10 +158,16 @@ TEST(DidYouMean, SuggestsOnlyCloseNames) {
   EXPECT_EQ(did_you_mean("sed", run), "; did you mean 'seed'?");
   EXPECT_EQ(did_you_mean("echo_sever", kinds), "; did you mean 'echo_server'?");
   EXPECT_EQ(did_you_mean("stall_timout", net), "; did you mean 'stall_timeout'?");
+  // Equally close: all of them, in the candidates' order, each once.
+  EXPECT_EQ(did_you_mean("delayp", {"drop", "delay", "delay_p"}),
+            "; did you mean 'delay' or 'delay_p'?");
+  EXPECT_EQ(did_you_mean("cat", {"bat", "cot", "bat", "cap"}),
+            "; did you mean 'bat', 'cot' or 'cap'?");
   // Far from every name: no suggestion rather than an odd one.
   EXPECT_EQ(did_you_mean("loss", net), "");  // a link key, two edits from "hosts"
   EXPECT_EQ(did_you_mean("latency", net), "");
   EXPECT_EQ(did_you_mean("b", {"a"}), "");
+  EXPECT_EQ(did_you_mean("blinker", kinds), "");  // three edits from "ticker": too far
   EXPECT_EQ(did_you_mean("", run), "");
   EXPECT_EQ(did_you_mean("groupp", {}), "");
 }

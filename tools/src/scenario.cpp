@@ -120,7 +120,10 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   // Never a total replacement: "b" is one edit from "a", but not close to it.
   const std::size_t threshold =
       std::min(std::max<std::size_t>(1, word.size() / 3), word.size() - (word.empty() ? 0 : 1));
-  const std::string* best = nullptr;
+  // Every candidate as close as the closest one is named, in the candidates'
+  // order: picking one of a tie would guess ("delayp" is one edit from both
+  // "delay" and "delay_p").
+  std::vector<const std::string*> best;
   std::size_t best_distance = threshold + 1;
   for (const std::string& candidate : candidates) {
     // Cheap bound first: the length difference alone is that many edits.
@@ -129,10 +132,21 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     const std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
       best_distance = d;
-      best = &candidate;
+      best.clear();
+    }
+    if (d == best_distance && d <= threshold &&
+        std::find_if(best.begin(), best.end(),
+                     [&](const std::string* b) { return *b == candidate; }) == best.end()) {
+      best.push_back(&candidate);
     }
   }
-  return best == nullptr ? std::string() : "; did you mean '" + *best + "'?";
+  if (best.empty()) return {};
+  std::string text = "; did you mean ";
+  for (std::size_t i = 0; i < best.size(); ++i) {
+    if (i > 0) text += i + 1 == best.size() ? " or " : ", ";
+    text += "'" + *best[i] + "'";
+  }
+  return text + "?";
 }
 
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)

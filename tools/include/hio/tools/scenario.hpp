@@ -48,7 +48,8 @@ std::string name_problem(std::string_view name);
 // "; did you mean 'x'?" for the candidate closest to `word`, when it is close:
 // at most max(1, size/3) edits (insertions, deletions, substitutions, swaps
 // of two neighbours) away, and fewer than the word's size (a one-letter word
-// has no close names); "" when none is. Ties go to the first candidate.
+// has no close names); "" when none is. Equally close candidates are all
+// named, in their order: "; did you mean 'x' or 'y'?".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 // One problem found in a scenario: "file:line:col: message".
