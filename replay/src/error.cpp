@@ -48,6 +48,14 @@ std::string JournalError::describe() const {
   return out;
 }
 
+JournalWriteError::JournalWriteError(const JournalWriteError& error, const std::string& note)
+    : std::system_error(error),
+      noted_(std::make_shared<const std::string>(std::string(error.what()) + "; " + note)) {}
+
+const char* JournalWriteError::what() const noexcept {
+  return noted_ ? noted_->c_str() : std::system_error::what();
+}
+
 JournalException::JournalException(JournalError error)
     : std::runtime_error("journal: " + error.describe()), error_(std::move(error)) {}
 

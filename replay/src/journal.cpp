@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "hio/replay/error.hpp"
+
 namespace hio::replay {
 
 namespace {
@@ -119,14 +121,27 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   } catch (const std::exception& e) {
     // A journal whose file failed cannot be finished: the write error is
     // the one to report, not a refusal to write after it.
-    if (!finished_ && !writer_.failed()) finish(RunOutcome::error, e.what());
+    if (!finished_ && !writer_.failed()) finish_after_error(e.what());
     throw;
   } catch (...) {
-    if (!finished_) finish(RunOutcome::error, "an exception that is not a std::exception");
+    if (!finished_) finish_after_error("an exception that is not a std::exception");
     throw;
   }
   finish(end);
   return end;
+}
+
+void Journal::finish_after_error(const std::string& error) {
+  try {
+    finish(RunOutcome::error, error);
+  } catch (const JournalWriteError& write) {
+    // The failed output decides (the caller's exit 4 comes before a doer's
+    // error), but why the run ended is not lost with the doer's exception:
+    // "journal cannot write 'x': File too large; the run had ended with an
+    // error the journal could not record: <text>".
+    throw JournalWriteError(
+        write, "the run had ended with an error the journal could not record: " + error);
+  }
 }
 
 const JournalTrailer& Journal::finish(RunEnd end) {

@@ -59,6 +59,13 @@ require("${err}" "a doer threw: protocol violation: 600 bytes; the journal [^\n]
 require("${out}" "\nexpect:    2 of 4 passed\n  FAIL  client.echoed == 40 " "run: expectations failed too")
 run_tool(sh -c "exec \"$0\" run \"$1\" > /dev/full" ${THROWING} ${SCENARIOS}/tcp_echo_jitter.toml EXIT 5)
 require("${err}" "hio: cannot write the output \\(stdout\\): " "run > /dev/full: said")
+# A doer threw, then the journal cannot take its end=error trailer (a file
+# size limit below the journal's ~5.5 KB; every frame is still in memory when
+# the doer throws): 4 before 5, and the doer's error is still told.
+run_tool(sh -c "ulimit -f 8 && exec \"$0\" run \"$1\" --record \"$2\"" ${THROWING}
+         ${SCENARIOS}/tcp_echo_jitter.toml ${WORK}/bomb_cut.hioj EXIT 4)
+require("${err}" "^hio: error: journal cannot write '[^\n]*bomb_cut.hioj': File too large; the run had ended with an error the journal could not record: protocol violation: 600 bytes\n$"
+        "run 4 before 5: the doer's error told")
 run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --json EXIT 5)
 require("${out}" "\"end\": \"error\", \"error\": \"protocol violation: 600 bytes\"" "run --json")
 hio(inspect ${WORK}/bomb.hioj EXIT 0)

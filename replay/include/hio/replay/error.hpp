@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -55,6 +56,13 @@ struct JournalError {
 class JournalWriteError : public std::system_error {
  public:
   using std::system_error::system_error;
+  // The same failure with `note` after the system's reason: what() is
+  // error.what() + "; " + note.
+  JournalWriteError(const JournalWriteError& error, const std::string& note);
+  const char* what() const noexcept override;
+
+ private:
+  std::shared_ptr<const std::string> noted_;  // what(), when a note was added
 };
 
 class JournalException : public std::runtime_error {

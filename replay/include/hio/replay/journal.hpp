@@ -70,7 +70,10 @@ class Journal final : public PassObserver {
   Journal& operator=(const Journal&) = delete;
 
   // doist.run(doers, limit), then finish() with its outcome. If run throws,
-  // finishes with RunOutcome::error and the exception's text, then rethrows.
+  // finishes with RunOutcome::error and the exception's text, then rethrows;
+  // if that finish cannot be written, throws its JournalWriteError instead,
+  // whose text ends with the run's error ("...; the run had ended with an
+  // error the journal could not record: <text>").
   RunEnd run(std::span<Doer* const> doers, std::optional<Tock> limit = std::nullopt);
   RunEnd run(std::initializer_list<Doer*> doers, std::optional<Tock> limit = std::nullopt) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), limit);
@@ -100,6 +103,7 @@ class Journal final : public PassObserver {
  private:
   void write_header();
   void detach();
+  void finish_after_error(const std::string& error);
 
   Doist& doist_;
   IoHub& hub_;
