@@ -310,14 +310,40 @@ InspectSummary for_each_event(
 }
 
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
-                       const FormatOptions& options, std::ostream& out) {
+                       const FormatOptions& options, std::ostream& out, InspectBody body) {
   if (reader.header()) out << format_header(*reader.header(), options) << '\n';
-  InspectSummary summary = for_each_event(
-      reader, filter,
-      [&](const FrameView& frame, const ChannelEvent& e) {
-        out << format_event(e, frame.pass, options) << '\n';
-      },
-      [&](const JournalHole& hole) { out << format_hole(hole, options) << '\n'; });
+  const auto on_hole = [&](const JournalHole& hole) { out << format_hole(hole, options) << '\n'; };
+  InspectSummary summary;
+  if (body == InspectBody::stats) {
+    // Every event before the window's end is read (open events name the
+    // channels); the filter decides what is counted.
+    EventFilter window;
+    window.until = filter.until;
+    window.read_past_until = filter.read_past_until;
+    static const JournalHeader kNoHeader;
+    StatsCollector stats(reader.header() ? *reader.header() : kNoHeader);
+    std::uint64_t kept = 0;
+    summary = for_each_event(
+        reader, window,
+        [&](const FrameView& frame, const ChannelEvent& e) {
+          const bool keep = filter.matches(e);
+          kept += keep ? 1 : 0;
+          stats.add(frame, e, keep);
+        },
+        on_hole);
+    summary.events_matched = kept;
+    const std::vector<ChannelStats> channels = stats.channels();
+    for (const ChannelStats& s : channels)
+      out << format_stats(s, options) << '\n';
+    out << format_stats_total(stats.total(), channels.size(), options) << '\n';
+  } else {
+    summary = for_each_event(
+        reader, filter,
+        [&](const FrameView& frame, const ChannelEvent& e) {
+          out << format_event(e, frame.pass, options) << '\n';
+        },
+        on_hole);
+  }
   if (reader.trailer()) out << format_trailer(*reader.trailer(), options) << '\n';
   if (summary.error) out << format_error(*summary.error, options) << '\n';
   // A read that stopped past the window after a hole that lost events (not

@@ -226,6 +226,93 @@ void write_changed(const std::string& path, std::size_t index,
   w.finish(test::sample_summary());
 }
 
+TEST(InspectStats, PerChannelTotalsOfTheSample) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  JournalReader reader(dir.file("s.hioj"));
+  std::ostringstream out;
+  const InspectSummary summary =
+      inspect(reader, EventFilter{}, FormatOptions{}, out, InspectBody::stats);
+  EXPECT_TRUE(summary.complete);
+  EXPECT_EQ(summary.events_matched, 18u);
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 8u);  // header, channels 0-4, total, trailer
+  EXPECT_EQ(lines[0].rfind("header ", 0), 0u);
+  // Channel 0 (the logs) is in no table and has no open: no name, kind or address.
+  EXPECT_EQ(lines[1],
+            "stats #0 events=2 first=p0/0 last=p7/0.21875 rx_chunks=0 rx_bytes=0 tx_chunks=0 "
+            "tx_bytes=0 logs=2");
+  // The error's 4 bytes and the close's 2 were never sent: discarded.
+  EXPECT_EQ(lines[2],
+            "stats #1 name=\"client\" kind=stream address=\"tcp://127.0.0.1:4000\" events=7 "
+            "first=p0/0 last=p7/0.21875 rx_chunks=1 rx_bytes=256 tx_chunks=1 tx_bytes=6 "
+            "discarded_bytes=6 opens=1 connects=1 closes=1 errors=1 noise=1");
+  EXPECT_EQ(lines[3],
+            "stats #2 name=\"server\" kind=listener address=\"tcp://0.0.0.0:4000\" events=3 "
+            "first=p0/0 last=p1/0.03125 rx_chunks=0 rx_bytes=0 tx_chunks=0 tx_bytes=0 opens=1 "
+            "connects=1 accepts=1");
+  EXPECT_EQ(lines[4],
+            "stats #3 name=\"server/3\" kind=stream address=\"tcp://127.0.0.1:5000\" events=4 "
+            "first=p1/0.03125 last=p7/0.21875 rx_chunks=1 rx_bytes=6 tx_chunks=1 tx_bytes=256 "
+            "opens=1 closes=1");
+  EXPECT_EQ(lines[5],
+            "stats #4 name=\"udp\" kind=datagram address=\"udp://0.0.0.0:9\" events=2 "
+            "first=p7/0.21875 last=p7/0.21875 rx_chunks=1 rx_bytes=5 tx_chunks=0 tx_bytes=0 "
+            "opens=1");
+  EXPECT_EQ(lines[6],
+            "stats total channels=5 events=18 first=p0/0 last=p7/0.21875 rx_chunks=3 "
+            "rx_bytes=267 tx_chunks=2 tx_bytes=262 discarded_bytes=6 opens=4 connects=2 "
+            "accepts=1 closes=2 errors=1 noise=1 logs=2");
+  EXPECT_EQ(lines[7].rfind("trailer ", 0), 0u);
+}
+
+TEST(InspectStats, AWindowCountsItsEventsAndStillNamesChannelsOpenedBefore) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  JournalReader reader(dir.file("s.hioj"));
+  std::ostringstream out;
+  EventFilter window;
+  window.from = Tyme{Tock{156'250'000}};  // pass 5
+  window.channels = {3, 2};
+  inspect(reader, window, FormatOptions{.format = LineFormat::json}, out, InspectBody::stats);
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 4u);  // header, #3 (#2 has nothing in the window), total, trailer
+  // #3 opened at pass 1, before the window: named by that open event.
+  EXPECT_EQ(lines[1],
+            "{\"type\":\"stats\",\"channel\":3,\"name\":\"server/3\",\"address\":"
+            "\"tcp://127.0.0.1:5000\",\"kind\":\"stream\",\"events\":2,\"first_pass\":5,"
+            "\"first_tyme_ns\":156250000,\"first_tyme\":\"0.15625\",\"last_pass\":7,"
+            "\"last_tyme_ns\":218750000,\"last_tyme\":\"0.21875\",\"rx_chunks\":0,"
+            "\"rx_bytes\":0,\"tx_chunks\":1,\"tx_bytes\":256,\"discarded_bytes\":0,"
+            "\"opens\":0,\"connects\":0,\"accepts\":0,\"rx_ends\":0,\"closes\":1,"
+            "\"errors\":0,\"noise\":0,\"logs\":0}");
+  EXPECT_EQ(lines[2].rfind("{\"type\":\"stats_total\",\"channels\":1,\"events\":2,", 0), 0u)
+      << lines[2];
+}
+
+TEST(InspectStats, NothingKeptIsATotalOfNothingWithNullEnds) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  JournalReader reader(dir.file("s.hioj"));
+  std::ostringstream out;
+  EventFilter none;
+  none.kinds = EventFilter::kind_bit(EventKind::rx_end);  // the sample has none
+  inspect(reader, none, FormatOptions{.format = LineFormat::json}, out, InspectBody::stats);
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1],
+            "{\"type\":\"stats_total\",\"channels\":0,\"events\":0,\"first_pass\":null,"
+            "\"first_tyme_ns\":null,\"first_tyme\":null,\"last_pass\":null,"
+            "\"last_tyme_ns\":null,\"last_tyme\":null,\"rx_chunks\":0,\"rx_bytes\":0,"
+            "\"tx_chunks\":0,\"tx_bytes\":0,\"discarded_bytes\":0,\"opens\":0,\"connects\":0,"
+            "\"accepts\":0,\"rx_ends\":0,\"closes\":0,\"errors\":0,\"noise\":0,\"logs\":0}");
+  std::ostringstream text;
+  JournalReader again(dir.file("s.hioj"));
+  inspect(again, none, FormatOptions{}, text, InspectBody::stats);
+  EXPECT_EQ(lines_of(text.str())[1],
+            "stats total channels=0 events=0 rx_chunks=0 rx_bytes=0 tx_chunks=0 tx_bytes=0");
+}
+
 TEST(Diff, SameJournalsAgree) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));

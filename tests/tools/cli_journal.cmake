@@ -48,6 +48,17 @@ hio(run ${udp} --seed 7 --json EXIT 0)
 require_json("${out}" NULL journal "run --json journal without --record")
 require_json("${out}" NULL error "run --json error of a run that did not throw")
 
+# inspect --stats: the total counts every event; its rx chunks are the rx
+# lines inspect prints, and a damaged journal still ends with the error.
+hio(inspect ${WORK}/a.hioj --stats EXIT 0)
+require("${out}" "\nstats total channels=[0-9]+ events=${run_events} " "stats total events")
+require("${out}" "\nstats #1 name=\"[^\n]*\n(stats [^\n]*\n)*trailer passes=3000 " "stats lines, then the trailer")
+hio(inspect ${WORK}/a.hioj --kind rx EXIT 0)
+string(REGEX MATCHALL "\np[0-9]+ [0-9.]+ s[0-9]+ #[0-9]+ rx " rx_lines "${out}")
+list(LENGTH rx_lines rx_count)
+hio(inspect ${WORK}/a.hioj --stats --kind rx --json EXIT 0)
+require("${out}" "\n\\{\"type\":\"stats_total\",[^\n]*\"events\":${rx_count},[^\n]*\"rx_chunks\":${rx_count},"
+        "stats --kind rx: the rx lines")
 # Twice, separate processes: byte-identical journals.
 hio(run ${udp} --seed 7 --record ${WORK}/b.hioj EXIT 0)
 execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/a.hioj ${WORK}/b.hioj

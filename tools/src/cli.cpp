@@ -196,6 +196,7 @@ struct InspectArgs {
   std::optional<std::string> from;
   std::optional<std::string> to;
   bool resync = false;  // read past damage, and print each hole where it was
+  bool stats = false;   // per channel totals of the kept events instead of the events
 };
 
 // --keep N of hio sweep and hio replay --seeds; nullopt without it. Throws
@@ -833,7 +834,9 @@ int do_inspect(const InspectArgs& args) {
   }
   replay::FormatOptions format;
   format.format = args.json ? replay::LineFormat::json : replay::LineFormat::text;
-  const replay::InspectSummary summary = replay::inspect(reader, filter, format, std::cout);
+  const replay::InspectSummary summary =
+      replay::inspect(reader, filter, format, std::cout,
+                      args.stats ? replay::InspectBody::stats : replay::InspectBody::events);
   std::cout.flush();
   if (summary.error) {
     print_journal_error("inspect", args.journal, *summary.error);
@@ -1221,6 +1224,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   inspect_cmd->add_flag("--resync", inspect_args.resync,
                         "go on past damage, as salvage --resync does: print each region skipped "
                         "where it was (a hole line: byte range, bytes skipped, the damage)");
+  inspect_cmd->add_flag("--stats", inspect_args.stats,
+                        "instead of the events, a line per channel of what the kept events amount "
+                        "to (events, rx and tx chunks and bytes, discarded bytes, counts of the "
+                        "other kinds, first and last pass), then a total");
 
   DiffArgs diff_args;
   CLI::App* diff_cmd = app.add_subcommand(

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -96,6 +97,63 @@ InspectSummary for_each_event(
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event,
     const std::function<void(const JournalHole& hole)>& on_hole = {});
 
+// What the events a filter keeps amount to, per channel (`hio inspect
+// --stats`). A channel's name, address and kind come from the header's table
+// and from every open event read, kept or not (a window that starts after a
+// channel opened still names it); null when neither has them.
+struct ChannelStats {
+  std::uint32_t channel = 0;  // 0: the network (noise without an open end, logs)
+  std::optional<std::string> name{};
+  std::optional<std::string> address{};
+  std::optional<ChannelKind> kind{};
+  std::uint64_t events = 0;  // kept; the counts below add up to it
+  std::uint64_t opens = 0, connects = 0, accepts = 0, rx_ends = 0, closes = 0, errors = 0,
+                noise = 0, logs = 0;
+  std::uint64_t rx_chunks = 0, rx_bytes = 0;  // rx events (datagrams) and their bytes
+  std::uint64_t tx_chunks = 0, tx_bytes = 0;
+  // tx bytes never handed to the transport: discarded by a close or an error
+  // that ended the connection (data the peer never got).
+  std::uint64_t discarded_bytes = 0;
+  std::uint64_t first_pass = 0, last_pass = 0;  // of the first and last kept event
+  Tyme first{}, last{};
+};
+
+class StatsCollector {
+ public:
+  explicit StatsCollector(const JournalHeader& header);
+  // Every event read, in order; `kept`: it passed the filter (it is counted).
+  void add(const FrameView& frame, const ChannelEvent& event, bool kept);
+  // The channels with a kept event, by id; `total` sums them (channel 0,
+  // name, address and kind null; first and last over all of them).
+  std::vector<ChannelStats> channels() const;
+  ChannelStats total() const;
+
+ private:
+  struct Known {
+    std::optional<std::string> name, address;
+    std::optional<ChannelKind> kind;
+  };
+  std::map<std::uint32_t, Known> known_;
+  std::map<std::uint32_t, ChannelStats> kept_;
+};
+
+// text: "stats #2 name=\"client\" kind=stream address=\"sim://server:7\" events=12
+//        first=p20/0.02 last=p92/0.092 rx_chunks=3 rx_bytes=600 tx_chunks=3 tx_bytes=600
+//        opens=1 connects=1 closes=1 noise=3" (an unknown name, address or kind left
+//        out; of the other kinds' counts and discarded_bytes only those not 0)
+// json: {"type":"stats","channel":2,"name":"client","address":"sim://server:7",
+//        "kind":"stream","events":12,"first_pass":20,"first_tyme_ns":...,"first_tyme":
+//        "0.02",...} (every field always; null for an unknown name, address or kind)
+// The total: "stats total channels=3 events=25 ..." / {"type":"stats_total","channels":3,...}.
+std::string format_stats(const ChannelStats& stats, const FormatOptions& options = {});
+std::string format_stats_total(const ChannelStats& total, std::size_t channels,
+                               const FormatOptions& options = {});
+
+enum class InspectBody : std::uint8_t {
+  events,  // one line per kept event
+  stats,   // one line per channel with a kept event, then the total (StatsCollector)
+};
+
 // The whole `hio inspect`: the header line, one line per kept event (and with
 // a resyncing reader a hole line where each hole was), then the trailer line
 // (or the error line, or for a read that stopped past the window the
@@ -105,7 +163,10 @@ InspectSummary for_each_event(
 // ending "\n".
 // text: "stopped before pass 100 (tyme 0.1 s, byte 5678): past the window; the rest was not read"
 // json: {"type":"stopped","pass":100,"tyme_ns":100000000,"tyme":"0.1","offset":5678}
+// With InspectBody::stats, the stats lines take the events' place (holes are
+// still printed where they were).
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
-                       const FormatOptions& options, std::ostream& out);
+                       const FormatOptions& options, std::ostream& out,
+                       InspectBody body = InspectBody::events);
 
 }  // namespace hio::replay
