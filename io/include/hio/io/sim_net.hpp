@@ -23,14 +23,16 @@ namespace detail {
 class SimCore;
 }
 
-// Usage:
+// Usage (docs/simulation.md's sim_setup.cpp is this as a complete program,
+// which the tests build and run):
+//   using namespace std::chrono_literals;      // 5ms converts exactly to a Tock
 //   hio::Doist doist(tock);
 //   hio::IoHub io(doist.tymth());
 //   doist.attach(io);
 //   hio::SimNet net(doist, io, {.seed = 42});
 //   net.add_host("client");
 //   net.add_host("server");
-//   net.set_link("client", "server", {.latency = ms(5), .loss = 0.01});
+//   net.set_link("client", "server", {.latency = 5ms, .loss = 0.01});
 //   net.set_client_host("client");             // where sim:// clients connect from
 //   hio::EchoServerDoer server(io, "sim://server:7");
 //   hio::TcpClientDoer client(io, "sim://server:7");
@@ -59,8 +61,8 @@ class SimCore;
 // changing one knob never shifts another's draws. Every decision that changes
 // what a channel sees is reported at the hub's choke point as a noise event:
 // on the sending channel (or, if it is gone, the receiving one; if neither
-// exists, as a log event), with the message's bytes, its destination and a
-// detail.
+// exists, on channel 0, as a fact of the network), with the message's bytes,
+// its destination and a detail.
 //
 // Faults over tyme. The *_at calls schedule a change; it takes effect at the
 // start of the first pass at or after `at` (before any doer runs). The other

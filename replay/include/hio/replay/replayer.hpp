@@ -163,7 +163,8 @@ struct ReplayOptions {
   Tock overrun{0};
 };
 
-// Usage (what `hio replay` does; see docs/replay.md):
+// Usage (what `hio replay` does; docs/replay.md's echo_replay.cpp is a
+// complete program, which the tests build and run):
 //
 //   hio::replay::Replayer replayer("capture.hioj");      // throws if no header
 //   const JournalHeader& h = replayer.header();          // scenario, seed, tock, channels
@@ -174,7 +175,8 @@ struct ReplayOptions {
 //   // optional: Journal out(doist, io, "replayed.hioj", replayer.output_header());
 //   ... build the doers from h.scenario, exactly as the recorded run did ...
 //   ReplayResult r = replayer.run({&a, &b});             // or run(doers, &out)
-//   if (!r.identical()) std::cerr << format_divergence(*r.divergence, replayer.header());
+//   if (r.status == ReplayStatus::diverged)              // (a noise replay ends perturbed)
+//     std::cerr << format_divergence(*r.divergence);     // r.divergence: only when diverged
 //
 // Binding: channels are bound to recorded channels by id. The hub numbers
 // channels 1, 2, 3, ... in creation order, and so did the recorded run's hub,
