@@ -23,9 +23,17 @@ namespace detail {
 class SimCore;
 }
 
-// Usage (docs/simulation.md's sim_setup.cpp is this as a complete program,
-// which the tests build and run):
-//   using namespace std::chrono_literals;      // 5ms converts exactly to a Tock
+// Usage (the tests compile this as written: consumer_header_usage;
+// docs/simulation.md's sim_setup.cpp is a whole program, which they run):
+//
+// <!-- consumer: sim_net_usage.cpp -->
+// ```cpp
+// #include <hio/io/io.hpp>
+// #include <hio/io/sim_net.hpp>
+//
+// using namespace std::chrono_literals;  // 5ms converts exactly to a Tock
+//
+// hio::RunEnd simulate(hio::Tock tock, hio::Tock limit) {
 //   hio::Doist doist(tock);
 //   hio::IoHub io(doist.tymth());
 //   doist.attach(io);
@@ -33,10 +41,12 @@ class SimCore;
 //   net.add_host("client");
 //   net.add_host("server");
 //   net.set_link("client", "server", {.latency = 5ms, .loss = 0.01});
-//   net.set_client_host("client");             // where sim:// clients connect from
+//   net.set_client_host("client");  // where sim:// clients connect from
 //   hio::EchoServerDoer server(io, "sim://server:7");
 //   hio::TcpClientDoer client(io, "sim://server:7");
-//   doist.run({&server, &client, ...}, limit);
+//   return doist.run({&server, &client /*, the doers that use client.channel() */}, limit);
+// }
+// ```
 //
 // Addresses. sim://host:port: connect (a stream client on the client host,
 // see set_client_host), listen or bind (on `host`; port 0 picks a free one).
