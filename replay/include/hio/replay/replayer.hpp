@@ -175,10 +175,11 @@ struct ReplayOptions {
 //
 // #include <hio/replay/replayer.hpp>
 //
-// // Replays `file` with the doers `build` makes from the journal's scenario,
-// // exactly as the recorded run made them (the caller owns them).
-// int replay(const std::string& file,
-//            const std::function<std::vector<hio::Doer*>(const std::string&, hio::IoHub&)>& build) {
+// // Makes the doers from the journal's scenario, exactly as the recorded run
+// // made them (the caller owns them).
+// using Build = std::function<std::vector<hio::Doer*>(const std::string&, hio::IoHub&)>;
+//
+// int replay(const std::string& file, const Build& build) {
 //   hio::replay::Replayer replayer(file);                     // throws if no header
 //   const hio::replay::JournalHeader& h = replayer.header();  // scenario, seed, tock, channels
 //   hio::Doist doist(h.tock);                                 // virtual time
