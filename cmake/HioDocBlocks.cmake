@@ -4,9 +4,14 @@
 # tests and by the consumer tests (tests/consumer/run_consumer.cmake). Several
 # blocks of one NAME are joined in order, so a program can be shown in parts
 # with prose between them. Sets HIO_DOC_BLOCKS to the names written. Works in
-# projects and in scripts (cmake -P).
+# projects and in scripts (cmake -P). DOC may also be a C++ header whose usage
+# comment holds the marker and the fenced block: the `//` (and one space)
+# that starts each line is taken off first.
 function(hio_doc_blocks doc out_dir)
   file(READ ${doc} text)
+  if(NOT doc MATCHES "\\.md$")
+    string(REGEX REPLACE "\n//[ ]?" "\n" text "\n${text}")
+  endif()
   set(marker "<!-- consumer: ")
   string(LENGTH "${marker}" marker_length)
   set(names)

@@ -9,7 +9,9 @@
 #   DOC        a Markdown file whose blocks marked `<!-- consumer: NAME -->`
 #              (the marker line, then a fenced block) are the project's files
 #              (cmake/HioDocBlocks.cmake), put next to SOURCE_DIR's if both
-#              are given (a project around a page's samples: doc_snippets)
+#              are given (a project around a page's samples: doc_snippets);
+#              or several, separated by | (C++ headers too: their usage
+#              comments' blocks)
 #   WORK_DIR   scratch; CXX, LAUNCHER: compiler and its launcher (ccache)
 #   ARGS       more configure arguments, separated by |
 #   TARGET     the target to build (default: all)
@@ -36,7 +38,10 @@ if(DOC)
   endif()
   set(SOURCE_DIR ${WORK_DIR}/src)
   include(${HIO_SOURCE}/cmake/HioDocBlocks.cmake)
-  hio_doc_blocks(${DOC} ${SOURCE_DIR})
+  string(REPLACE "|" ";" docs "${DOC}")
+  foreach(doc IN LISTS docs)
+    hio_doc_blocks(${doc} ${SOURCE_DIR})
+  endforeach()
 endif()
 
 set(configure_args -DCMAKE_CXX_COMPILER=${CXX})

@@ -69,3 +69,54 @@ hio(check ${WORK}/esc.toml EXIT 2)
 require("${err}" "esc.toml:3:8: doer name \"a\\\\x1b\\[2J\" holds a control character \\(U\\+001B at byte 1\\)" "control character refused")
 hio(run ${SCENARIOS}/quickstart.toml --set "run.name=x\ty" EXIT 2)
 require("${err}" "run.name holds a control character \\(U\\+0009 at byte 1\\)" "--set run.name with a tab")
+
+# A file that starts with a UTF-8 byte order mark, a setting on line 1 (an
+# inline run table, dotted run and net keys): --set, --limit and its
+# shorthands write the value where it is (toml++ does not count the mark as a
+# column), or a line before line 1 after the mark, so that each journal's
+# scenario text loads and replays: run, sweep, replay --set and its journal.
+string(ASCII 239 187 191 bom)
+set(pair "[[doer]]
+kind = \"udp_responder\"
+name = \"server\"
+address = \"sim://server:7\"
+[[doer]]
+kind = \"udp_requester\"
+name = \"client\"
+address = \"sim://client:0\"
+to = \"@server\"
+requests = 5
+[[expect]]
+final = \"client.responses == 5\"
+")
+file(WRITE ${WORK}/bom_inline.toml
+     "${bom}run = { name = \"bom\", tock = \"1ms\", limit = \"3s\" }\n[net]\nhosts = [\"client\", \"server\"]\n${pair}")
+file(WRITE ${WORK}/bom_run.toml "${bom}run.name = \"bom\"\nnet.hosts = [\"client\", \"server\"]\n${pair}")
+file(WRITE ${WORK}/bom_net.toml "${bom}net.hosts = [\"client\", \"server\"]\nrun.name = \"bom\"\n${pair}")
+foreach(case "bom_inline;--set;run.limit=400ms;--set;net.stall_timeout=2s"
+             "bom_inline;--limit;400ms;--set;run.name=renamed"
+             "bom_run;--set;run.limit=400ms;--set;run.tock=2ms"
+             "bom_net;--set;net.default_link.latency=3ms;--set;net.client_host=client;--limit;400ms")
+  list(POP_FRONT case stem)
+  string(MAKE_C_IDENTIFIER "${stem}${case}" tag)
+  hio(run ${WORK}/${stem}.toml ${case} --record ${WORK}/${tag}.hioj EXIT 0)
+  digest_of("${out}" run_digest)
+  hio(replay ${WORK}/${tag}.hioj EXIT 0)
+  require("${out}" "^replay:    [a-z]+, seed 0: identical\n" "replay of ${stem} run with ${case}")
+  require("${out}" "digest:    ${run_digest} " "replay digest of ${stem} with ${case}")
+  hio(inspect ${WORK}/${tag}.hioj --json --kind log EXIT 0)
+  string(REGEX MATCH "^[^\n]*" header "${out}")
+  string(JSON text GET "${header}" scenario)
+  string(FIND "${text}" "${bom}" first)
+  string(FIND "${text}" "${bom}" last REVERSE)
+  if(NOT first EQUAL 0 OR NOT last EQUAL 0)
+    message(FATAL_ERROR "${stem} ${case}: the byte order mark moved or doubled:\n${text}")
+  endif()
+endforeach()
+hio(sweep ${WORK}/bom_inline.toml --seeds 1..2 --set run.limit=1ms --out ${WORK}/bom_sweep EXIT 1)
+hio(replay ${WORK}/bom_sweep/seed-1.hioj EXIT 1)
+require("${out}" "^replay:    bom, seed 1: identical\n" "replay of a BOM sweep's journal")
+hio(run ${WORK}/bom_inline.toml --record ${WORK}/bom_base.hioj EXIT 0)
+hio(replay ${WORK}/bom_base.hioj --set run.name=fixed --record ${WORK}/bom_fixed.hioj EXIT 0)
+hio(replay ${WORK}/bom_fixed.hioj EXIT 0)
+require("${out}" "^replay:    fixed, seed 0: identical\n" "replay of a BOM replay's journal with --set")

@@ -191,6 +191,21 @@ hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seed 1 EXIT 1)
 require("${out}" "digest:    ${seed1_digest} " "seed 1 alone")
 hio(replay ${WORK}/sweep/seed-1.hioj EXIT 1)
 require("${out}" ": identical\n" "seed 1's journal")
+# A sweep of a journal kept by a symbolic link to an earlier sweep's seed-1:
+# --force never removes the journal it replays, by whatever name it is
+# given (nor a --scenario: SweepCommand::inputs).
+file(REMOVE ${WORK}/kept-seed-1.hioj)
+file(CREATE_LINK sweep/seed-1.hioj ${WORK}/kept-seed-1.hioj SYMBOLIC)
+file(SHA256 ${WORK}/sweep/seed-1.hioj kept_before)
+hio(replay ${WORK}/kept-seed-1.hioj --noise drop=0.06 --seeds 1..2 --out ${WORK}/sweep --force
+    EXIT 2)
+require("${err}" "^hio replay: --force: [^\n]*sweep/seed-1.hioj is [^\n]*kept-seed-1.hioj, which this sweep reads \\(the same file\\): not removed, nothing run; give another directory\n$"
+        "--force removing the journal replayed")
+file(SHA256 ${WORK}/sweep/seed-1.hioj kept_after)
+if(NOT kept_before STREQUAL kept_after)
+  message(FATAL_ERROR "--force removed or changed the journal it replays")
+endif()
+file(REMOVE ${WORK}/kept-seed-1.hioj)
 # With a replaced scenario, and as JSON lines; every seed passing is exit 0.
 hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seeds 1..4 --scenario ${WORK}/expect201.toml --json
     EXIT 1)

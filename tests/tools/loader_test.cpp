@@ -16,6 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kBad = fs::path(HIO_TEST_DATA_DIR) / "bad";
+// A UTF-8 byte order mark, as some editors begin a file with.
+const std::string kBom = "\xEF\xBB\xBF";
 
 DoerRegistry registry() {
   DoerRegistry r;
@@ -235,7 +237,13 @@ TEST(ScenarioLoader, OverridesAreWrittenIntoTheText) {
       "[run]\nname = '''lit'''\nseed = 3\n" + doer,
       "[[doer]]\nkind = \"ticker\"\nname = \"a\"\n[run]\nmode = \"sim\"",  // no last newline
   };
-  for (const std::string& text : shapes) {
+  // Each also after a UTF-8 byte order mark, which toml++ does not count as
+  // a column of line 1: a value there is replaced where it is, and a line
+  // added before line 1 goes after the mark.
+  std::vector<std::string> texts = shapes;
+  for (const std::string& text : shapes)
+    texts.push_back(kBom + text);
+  for (const std::string& text : texts) {
     SCOPED_TRACE(text);
     Scenario s = load_scenario_text(text, "o.toml", registry());
     const std::uint64_t seed = s.run.seed;
@@ -258,12 +266,18 @@ TEST(ScenarioLoader, OverridesAreWrittenIntoTheText) {
     // Twice: a value written before is replaced, not added again.
     apply_override(s, "run.limit=4s");
     EXPECT_EQ(load_scenario_text(s.text, "o.toml", registry()).run.limit, Tock{4'000'000'000});
+    EXPECT_EQ(s.text.rfind(kBom, 0) == 0, text.rfind(kBom, 0) == 0);
+    EXPECT_EQ(s.text.find(kBom, 1), std::string::npos);  // never a second mark
   }
   // Only the value changes where the key is written.
   Scenario s =
       load_scenario_text("[run]\nlimit = \"1s\"  # one second\n" + doer, "o.toml", registry());
   apply_override(s, "run.limit=2s");
   EXPECT_EQ(s.text, "[run]\nlimit = \"2s\"  # one second\n" + doer);
+  Scenario marked =
+      load_scenario_text(kBom + "run = { limit = \"1s\" }\n" + doer, "o.toml", registry());
+  apply_override(marked, "run.limit=2s");
+  EXPECT_EQ(marked.text, kBom + "run = { limit = \"2s\" }\n" + doer);
 }
 
 // Names are printed as they are: valid UTF-8 is kept, control characters are
@@ -393,17 +407,19 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
         std::string("net = { hosts = [\"a\", \"b\"], default_link = { latency = \"1ms\" } }\n"),
         std::string("[net]\nhosts = [\"a\", \"b\"]\n[net.default_link]\nlatency = \"1ms\"\n"),
         std::string("[net]\nhosts = [\"a\", \"b\"]\n[[net.link]]\nfrom = \"a\"\nto = \"b\"\n")}) {
-    Scenario s = load_scenario_text(net + doer, "n.toml", registry());
-    apply_override(s, "net.default_link.latency=5ms", 1);
-    apply_override(s, "net.default_link.loss=0.25", 2);
-    apply_override(s, "net.stall_timeout=3s", 3);
-    apply_override(s, "net.client_host=b", 4);
-    for (const Scenario& got : {s, load_scenario_text(s.text, "n.toml", registry())}) {
-      EXPECT_EQ(got.net.options.default_link.latency, Tock{5'000'000}) << s.text;
-      EXPECT_EQ(got.net.options.default_link.loss, 0.25) << s.text;
-      EXPECT_EQ(got.net.options.stall_timeout, Tock{3'000'000'000}) << s.text;
-      EXPECT_EQ(got.net.client_host, "b") << s.text;
-      EXPECT_EQ(got.net.hosts.size(), 2u) << s.text;
+    for (const std::string& bom : {std::string(), kBom}) {  // after a byte order mark too
+      Scenario s = load_scenario_text(bom + net + doer, "n.toml", registry());
+      apply_override(s, "net.default_link.latency=5ms", 1);
+      apply_override(s, "net.default_link.loss=0.25", 2);
+      apply_override(s, "net.stall_timeout=3s", 3);
+      apply_override(s, "net.client_host=b", 4);
+      for (const Scenario& got : {s, load_scenario_text(s.text, "n.toml", registry())}) {
+        EXPECT_EQ(got.net.options.default_link.latency, Tock{5'000'000}) << s.text;
+        EXPECT_EQ(got.net.options.default_link.loss, 0.25) << s.text;
+        EXPECT_EQ(got.net.options.stall_timeout, Tock{3'000'000'000}) << s.text;
+        EXPECT_EQ(got.net.client_host, "b") << s.text;
+        EXPECT_EQ(got.net.hosts.size(), 2u) << s.text;
+      }
     }
   }
   Scenario s = load_scenario_text("[net]\nhosts = [\"a\"]\n" + doer, "n.toml", registry());

@@ -7,12 +7,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "../io/raw_socket.hpp"
 #include "../io/tls_certs.hpp"
 #include "hio/tools/loader.hpp"
+#include "hio/tools/replay_scenario.hpp"
 #include "hio/tools/runner.hpp"
 
 namespace hio::tools {
@@ -153,6 +155,57 @@ TEST(TlsScenario, HandshakeTimeoutFromTheScenarioEndsAHandshakeWithASilentPeer) 
   EXPECT_THAT(warnings[0], HasSubstr("alice (stream " + address + ") failed at tyme 0."));
   EXPECT_THAT(warnings[0], HasSubstr("TLS handshake with 127.0.0.1:" +
                                      std::to_string(silent.port()) + " timed out after 0.2 s"));
+}
+
+// A journal is never written over a file the doers read (a certificate, a
+// key), by whatever path it is named: hio run --record, hio replay --record.
+TEST(TlsScenario, AJournalIsNotWrittenOverAFileTheDoersRead) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(tls_certs().dir) / "inputs";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(tls_certs().server_cert, dir / "server.pem");
+  fs::copy_file(tls_certs().server_key, dir / "server.key");
+  fs::copy_file(tls_certs().ca, dir / "ca.pem");
+  const std::string path = (dir / "echo.toml").string();
+  std::ofstream(path) << tls_scenario("tls_cert = \"server.pem\"\ntls_key = \"server.key\"\n",
+                                      "tls_ca = \"ca.pem\"\n");
+  const auto bytes = [](const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  const std::string key = bytes(dir / "server.key");
+  fs::create_symlink("server.key", dir / "link.key");
+  fs::create_hard_link(dir / "ca.pem", dir / "hard.pem");
+  const DoerRegistry kinds = registry();
+  const Scenario scenario = load_scenario_file(path, kinds);
+  const auto refused = [&](const std::string& record) {
+    RunOptions options;
+    options.record_path = record;
+    try {
+      run_scenario(scenario, kinds, options);
+    } catch (const ScenarioError& error) {
+      return error.diagnostics().at(0).str();
+    }
+    return std::string("recorded");
+  };
+  EXPECT_THAT(refused((dir / "server.key").string()),
+              HasSubstr("the journal would overwrite " + (dir / "server.key").string() +
+                        ", a file the scenario's doers read (the same file)"));
+  EXPECT_THAT(refused((dir / "link.key").string()), HasSubstr("a file the scenario's doers read"));
+  EXPECT_THAT(refused((dir / "hard.pem").string()), HasSubstr("ca.pem, a file"));
+  EXPECT_EQ(bytes(dir / "server.key"), key);
+  EXPECT_TRUE(fs::is_symlink(dir / "link.key"));
+  // A replay of the run's journal refuses them too.
+  const std::string journal = (dir / "echo.hioj").string();
+  EXPECT_EQ(refused(journal), "recorded");
+  ReplayScenarioOptions replay;
+  replay.journal = journal;
+  replay.record_path = (dir / "server.pem").string();
+  const std::string cert = bytes(dir / "server.pem");
+  EXPECT_THROW(replay_scenario(replay, kinds), ScenarioError);
+  EXPECT_EQ(bytes(dir / "server.pem"), cert);
+  fs::remove_all(dir);
 }
 
 TEST(TlsScenario, ChannelKeysAreCheckedAtTheirValues) {

@@ -274,6 +274,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   options.jobs = args.jobs;
   SweepCommand command{args.scenario, args.shard, args.json, args.out, args.force};
   command.keep = keep;
+  command.inputs = {args.scenario};
   return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
 }
 
@@ -301,30 +302,26 @@ int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
   }
 }
 
-// Whether `output` names the same file as `input`, by whatever path: writing
-// a journal there would destroy the input it was made from.
-// Device and inode decide (a hard link or another path to it is the same
-// file); "-" as the input is the file the standard input reads, if any.
-bool same_file(const std::string& input, const std::string& output) {
-  // A standard input the caller closed is /dev/null opened write-only
-  // (reserve_standard_fds): it reads no file.
-  if (input == "-" && (::fcntl(STDIN_FILENO, F_GETFL) & O_ACCMODE) == O_WRONLY) return false;
-  struct stat in {};
-  struct stat out {};
-  const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
-  return got == 0 && ::stat(output.c_str(), &out) == 0 && in.st_dev == out.st_dev &&
-         in.st_ino == out.st_ino;
-}
+// A file a command reads, and what it is in messages.
+struct InputFile {
+  std::string path;
+  const char* what;
+};
 
-// The --record FILE of run and replay: refused when empty or when it is the
-// very file being run or replayed. Returns an error message, or "".
-std::string record_path_problem(const std::optional<std::string>& record, const std::string& input,
-                                const char* input_what) {
+// The --record FILE of run and replay: refused when empty or when it is a
+// file the command reads (the scenario run, the journal replayed, the
+// scenario replayed against it), by whatever path (same_file). Returns an
+// error message, or "". (The files the scenario's doers read are refused
+// once they are known: FileTarget::refuse_inputs.)
+std::string record_path_problem(const std::optional<std::string>& record,
+                                std::initializer_list<InputFile> inputs) {
   if (!record) return "";
   if (record->empty()) return "--record: the file name is empty";
-  if (same_file(input, *record)) {
-    return "--record " + display_text(*record) + " would overwrite the " + input_what +
-           " (the same file); record into another file";
+  for (const InputFile& input : inputs) {
+    if (same_file(input.path, *record)) {
+      return "--record " + display_text(*record) + " would overwrite the " + input.what +
+             " (the same file); record into another file";
+    }
   }
   return "";
 }
@@ -350,7 +347,7 @@ std::string conflicting_setting(const RunArgs& args) {
 
 int do_run(const RunArgs& args, const DoerRegistry& registry) {
   for (const std::string& problem :
-       {record_path_problem(args.record, args.scenario, "scenario file"),
+       {record_path_problem(args.record, {{args.scenario, "scenario file"}}),
         conflicting_setting(args)}) {
     if (!problem.empty()) {
       std::cerr << "hio run: " << problem << "\n";
@@ -469,8 +466,9 @@ void print_journal_error(const char* command, const std::string& path,
 // The usage errors of hio replay's options, before anything is read: "" or
 // the message.
 std::string replay_usage_problem(const ReplayArgs& args) {
-  if (std::string problem =
-          record_path_problem(args.record, args.journal, "journal being replayed");
+  if (std::string problem = record_path_problem(
+          args.record, {{args.journal, "journal being replayed"},
+                        {args.scenario.value_or(""), "scenario file given by --scenario"}});
       !problem.empty()) {
     return problem;
   }
@@ -610,6 +608,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   sweep_options.jobs = jobs;
   SweepCommand command{"", shard, args.json, out, args.force};
   command.keep = keep;
+  command.inputs = {args.journal, args.scenario.value_or("")};
   command.report_head =
       json_field("replay", args.journal) + ", " + json_field_or_null("noise", options.noise) +
       ", " +

@@ -21,8 +21,8 @@ namespace {
 // The tls_* parameters of a stream doer (PEM files relative to the
 // scenario). They apply to tls:// addresses only; a listener must have a
 // certificate and its key.
-TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
-                       const std::string& address, bool listener) {
+TlsOptions tls_options(const DoerSpec& spec, BuildContext& context, const std::string& address,
+                       bool listener) {
   TlsOptions tls;
   tls.cert_file = context.file_path(spec.string("tls_cert"));
   tls.key_file = context.file_path(spec.string("tls_key"));
@@ -214,7 +214,7 @@ class EchoServer final : public EchoServerDoer {
                          [this] { return static_cast<std::int64_t>(remotes().size()); });
   }
 
-  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context,
+  static ChannelOptions options(const DoerSpec& spec, BuildContext& context,
                                 const std::string& address) {
     ChannelOptions o = buffered(spec);
     o.remotes_max = bounded(spec, "remotes_max", kRemotesMax);
@@ -285,7 +285,7 @@ class EchoClient final : public TcpClientDoer {
           [this] { return static_cast<std::int64_t>(channel().connects()); });
   }
 
-  static ChannelOptions options(const DoerSpec& spec, const BuildContext& context,
+  static ChannelOptions options(const DoerSpec& spec, BuildContext& context,
                                 const std::string& address) {
     ChannelOptions o = buffered(spec);
     o.connect_timeout = spec.duration("connect_timeout");

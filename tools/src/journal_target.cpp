@@ -15,6 +15,29 @@
 
 namespace hio::tools {
 
+bool same_file(const std::string& input, const std::string& output) {
+  // A standard input the caller closed is /dev/null opened write-only
+  // (reserve_standard_fds): it reads no file.
+  if (input == "-" && (::fcntl(STDIN_FILENO, F_GETFL) & O_ACCMODE) == O_WRONLY) return false;
+  struct stat in {};
+  struct stat out {};
+  const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
+  return got == 0 && ::stat(output.c_str(), &out) == 0 && in.st_dev == out.st_dev &&
+         in.st_ino == out.st_ino;
+}
+
+void FileTarget::refuse_inputs(const std::vector<std::string>& inputs) const {
+  if (!wanted()) return;
+  for (const std::string& input : inputs) {
+    if (same_file(input, path_)) {
+      throw ScenarioError({Diagnostic{
+          SourcePos{path_, 0, 0},
+          "the " + what_ + " would overwrite " + display_text(input) +
+              ", a file the scenario's doers read (the same file); write it into another file"}});
+    }
+  }
+}
+
 void FileTarget::cannot_create(const std::string& why) const {
   throw OutputError(
       {Diagnostic{SourcePos{path_, 0, 0}, "cannot create the " + what_ + ": " + why}});

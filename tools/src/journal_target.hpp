@@ -18,12 +18,19 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/replay/journal.hpp"
 
 namespace hio::tools {
+
+// Whether `output` names the same file as `input`, by whatever path: writing
+// there would destroy the input. Device and inode decide (a hard link, a
+// symbolic link or another path to it is the same file); "-" as the input is
+// the file the standard input reads, if any.
+bool same_file(const std::string& input, const std::string& output);
 
 class FileTarget {
  public:
@@ -38,6 +45,10 @@ class FileTarget {
   bool wanted() const { return !path_.empty(); }
   // Where the file is written until commit().
   const std::string& write_path() const { return write_path_; }
+  // Throws a ScenarioError (bad input, not an output error) if FILE is one
+  // of `inputs` (same_file): the files a run reads, which commit() would
+  // replace.
+  void refuse_inputs(const std::vector<std::string>& inputs) const;
   // The file written becomes FILE. Throws OutputError.
   void commit();
   // Throws the OutputError "FILE: cannot create the <what>: <why>".

@@ -1159,10 +1159,17 @@ std::string run_literal(const RunSettings& run, std::string_view key) {
   throw std::logic_error("record_run_setting: no run key '" + std::string(key) + "'");
 }
 
+// Where line 1's first column is: after a UTF-8 byte order mark, which
+// toml++ skips without counting it as a column.
+std::size_t text_start(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  return text.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
+}
+
 // The byte offset of a toml++ position (1-based line, and column counted in
 // code points) in `text`.
 std::size_t byte_offset(std::string_view text, const toml::source_position& at) {
-  std::size_t offset = 0;
+  std::size_t offset = text_start(text);
   for (toml::source_index line = 1; line < at.line && offset < text.size(); ++line) {
     const std::size_t newline = text.find('\n', offset);
     if (newline == std::string_view::npos) return text.size();
@@ -1175,9 +1182,11 @@ std::size_t byte_offset(std::string_view text, const toml::source_position& at) 
   return std::min(offset, text.size());
 }
 
+// The first byte of the line `offset` is on (line 1's after a byte order
+// mark: a line inserted before it goes after the mark, which stays first).
 std::size_t line_start(std::string_view text, std::size_t offset) {
   const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  return offset == 0 || newline == std::string_view::npos ? 0 : newline + 1;
+  return offset == 0 || newline == std::string_view::npos ? text_start(text) : newline + 1;
 }
 
 // The [net] keys --set takes: the scalar keys of [net] and of its

@@ -57,9 +57,10 @@ std::string BuildContext::resolve(const std::string& address) const {
   return it->second;
 }
 
-std::string BuildContext::file_path(const std::string& name) const {
-  if (name.empty() || name[0] == '/' || scenario_dir.empty()) return name;
-  return scenario_dir + "/" + name;
+std::string BuildContext::file_path(const std::string& name) {
+  if (name.empty()) return name;
+  files_read.push_back(name[0] == '/' || scenario_dir.empty() ? name : scenario_dir + "/" + name);
+  return files_read.back();
 }
 
 void BuildContext::publish(const std::string& name, const Channel& channel) {

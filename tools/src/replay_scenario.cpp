@@ -367,6 +367,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   if (built && !options.scenario_path.empty()) {
     check_replay_channels(*scenario, replayer.header(), options.journal, io);
   }
+  if (built) target.refuse_inputs(built->files_read);
   if (build_only) return outcome;
   target.commit();
   if (!built) {

@@ -415,6 +415,7 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     context.devices.insert(context.devices.end(), {serial.device_a, serial.device_b});
   build_tree(scenario, registry, context, *built);
   built->port_zero = std::move(context.port_zero);
+  built->files_read = std::move(context.files_read);
 
   std::vector<Diagnostic> problems;
   for (const Expectation& e : scenario.expectations) {
@@ -651,6 +652,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
+  target.refuse_inputs(built->files_read);
   if (warnings) warnings->build_succeeded();
   target.commit();
   CounterBoard& counters = built->counters;

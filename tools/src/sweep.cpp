@@ -588,6 +588,17 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
         << "); give another directory, or --force to remove them first\n";
     return kExitBadInput;
   }
+  // What the sweep reads stays, whatever else --force may remove.
+  for (const fs::path& path : earlier) {
+    for (const std::string& input : command.inputs) {
+      if (same_file(input, path.string())) {
+        err << command.name << ": --force: " << display_text(path.string()) << " is "
+            << display_text(input) << ", which this sweep reads (the same file): not removed, "
+            << "nothing run; give another directory\n";
+        return kExitBadInput;
+      }
+    }
+  }
   const fs::path report = fs::path(command.out) / "report.json";
   const std::string report_shown = display_text(report.string());
   std::set<std::string> listed;

@@ -23,18 +23,30 @@ namespace detail {
 class SimCore;
 }
 
-// Usage:
+// Usage (the tests compile this as written: consumer_header_usage;
+// docs/simulation.md's sim_setup.cpp is a whole program, which they run):
+//
+// <!-- consumer: sim_net_usage.cpp -->
+// ```cpp
+// #include <hio/io/io.hpp>
+// #include <hio/io/sim_net.hpp>
+//
+// using namespace std::chrono_literals;  // 5ms converts exactly to a Tock
+//
+// hio::RunEnd simulate(hio::Tock tock, hio::Tock limit) {
 //   hio::Doist doist(tock);
 //   hio::IoHub io(doist.tymth());
 //   doist.attach(io);
 //   hio::SimNet net(doist, io, {.seed = 42});
 //   net.add_host("client");
 //   net.add_host("server");
-//   net.set_link("client", "server", {.latency = ms(5), .loss = 0.01});
-//   net.set_client_host("client");             // where sim:// clients connect from
+//   net.set_link("client", "server", {.latency = 5ms, .loss = 0.01});
+//   net.set_client_host("client");  // where sim:// clients connect from
 //   hio::EchoServerDoer server(io, "sim://server:7");
 //   hio::TcpClientDoer client(io, "sim://server:7");
-//   doist.run({&server, &client, ...}, limit);
+//   return doist.run({&server, &client /*, the doers that use client.channel() */}, limit);
+// }
+// ```
 //
 // Addresses. sim://host:port: connect (a stream client on the client host,
 // see set_client_host), listen or bind (on `host`; port 0 picks a free one).
@@ -59,8 +71,8 @@ class SimCore;
 // changing one knob never shifts another's draws. Every decision that changes
 // what a channel sees is reported at the hub's choke point as a noise event:
 // on the sending channel (or, if it is gone, the receiving one; if neither
-// exists, as a log event), with the message's bytes, its destination and a
-// detail.
+// exists, on channel 0, as a fact of the network), with the message's bytes,
+// its destination and a detail.
 //
 // Faults over tyme. The *_at calls schedule a change; it takes effect at the
 // start of the first pass at or after `at` (before any doer runs). The other

@@ -163,18 +163,38 @@ struct ReplayOptions {
   Tock overrun{0};
 };
 
-// Usage (what `hio replay` does; see docs/replay.md):
+// Usage (what `hio replay` does; the tests compile this as written:
+// consumer_header_usage; docs/replay.md's echo_replay.cpp is a whole program):
 //
-//   hio::replay::Replayer replayer("capture.hioj");      // throws if no header
-//   const JournalHeader& h = replayer.header();          // scenario, seed, tock, channels
-//   hio::Doist doist(h.tock);                            // virtual time
+// <!-- consumer: replayer_usage.cpp -->
+// ```cpp
+// #include <functional>
+// #include <iostream>
+// #include <string>
+// #include <vector>
+//
+// #include <hio/replay/replayer.hpp>
+//
+// // Makes the doers from the journal's scenario, exactly as the recorded run
+// // made them (the caller owns them).
+// using Build = std::function<std::vector<hio::Doer*>(const std::string&, hio::IoHub&)>;
+//
+// int replay(const std::string& file, const Build& build) {
+//   hio::replay::Replayer replayer(file);                     // throws if no header
+//   const hio::replay::JournalHeader& h = replayer.header();  // scenario, seed, tock, channels
+//   hio::Doist doist(h.tock);                                 // virtual time
 //   hio::IoHub io(doist.tymth());
 //   doist.attach(io);
-//   replayer.attach(doist, io);                          // before any channel exists
-//   // optional: Journal out(doist, io, "replayed.hioj", replayer.output_header());
-//   ... build the doers from h.scenario, exactly as the recorded run did ...
-//   ReplayResult r = replayer.run({&a, &b});             // or run(doers, &out)
-//   if (!r.identical()) std::cerr << format_divergence(*r.divergence, replayer.header());
+//   replayer.attach(doist, io);  // before any channel exists
+//   // optional: hio::replay::Journal out(doist, io, "replayed.hioj", replayer.output_header());
+//   const std::vector<hio::Doer*> doers = build(h.scenario, io);
+//   const hio::replay::ReplayResult r = replayer.run(doers);  // or run(doers, &out)
+//   if (r.status == hio::replay::ReplayStatus::diverged) {    // (a noise replay ends perturbed)
+//     std::cerr << hio::replay::format_divergence(*r.divergence);  // only when diverged
+//   }
+//   return r.identical() ? 0 : 3;
+// }
+// ```
 //
 // Binding: channels are bound to recorded channels by id. The hub numbers
 // channels 1, 2, 3, ... in creation order, and so did the recorded run's hub,

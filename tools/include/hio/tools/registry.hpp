@@ -118,7 +118,10 @@ struct BuildContext {
   std::string scenario_dir = {};
 
   // A file name from a doer parameter, relative to the scenario's directory.
-  std::string file_path(const std::string& name) const;
+  // Every file name it resolves is kept in `files_read`: the files the run
+  // reads, which its journal must not be written over (hio run --record).
+  std::string file_path(const std::string& name);
+  std::vector<std::string> files_read = {};
   // The serial devices of [[net.serial]], for sim-serial:// addresses.
   std::vector<std::string> devices = {};
   // What doers listen on, bind or open, each with the doer and the place in

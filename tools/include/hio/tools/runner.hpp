@@ -48,6 +48,9 @@ struct BuiltScenario {
   // The doers listening on (or bound to) an address with port 0, and their
   // channels (BuildContext::port_zero).
   std::vector<BuildContext::PortZero> port_zero{};
+  // The files the doers read (BuildContext::files_read): TLS certificates
+  // and keys.
+  std::vector<std::string> files_read{};
 };
 
 struct BuildOptions {

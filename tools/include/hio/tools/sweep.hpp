@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hio/tools/registry.hpp"
 #include "hio/tools/runner.hpp"
@@ -157,6 +158,10 @@ struct SweepCommand {
   // members, without braces; hio replay --seeds: "replay", "noise", ...).
   std::string report_head{};
   std::string name = "hio sweep";  // the messages on `err` start with it
+  // The files the sweep reads (the scenario; the journal replayed and a
+  // --scenario): `force` never removes one, by whatever path it is named
+  // (a symbolic link to an earlier sweep's seed-N.hioj).
+  std::vector<std::string> inputs{};
 };
 
 // `hio sweep` after its arguments were checked: runs the sweep, prints the
@@ -166,12 +171,11 @@ struct SweepCommand {
 // holds an earlier sweep's report.json or seed-N.hioj is refused unless
 // `force`; then report.json and the journals it lists, and only those, are
 // removed first, and a seed-N.hioj it does not list (or a report.json hio
-// sweep did not write) is refused. Returns the exit code: 0, 1 (a seed
-// failed), 2 (DIR holds files it must not overwrite, cannot start the
-// threads), kExitOutputFailed (DIR cannot be created or read, report.json or
-// a journal could not be written; no
-// journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then
-// covers the seeds done and says how to resume).
+// sweep did not write) is refused, and so is removing one of `inputs`. Returns the exit code: 0, 1
+// (a seed failed), 2 (DIR holds files it must not overwrite, cannot start the threads),
+// kExitOutputFailed (DIR cannot be created or read, report.json or a journal could not be written;
+// no journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then covers the seeds
+// done and says how to resume).
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err);
