@@ -588,8 +588,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
     replay::JournalReader reader(args.journal);
     while (reader.header() != nullptr && reader.next() != nullptr) {
     }
-    if (reader.error() &&
-        !(reader.error()->kind == replay::JournalErrorKind::trailing_data && reader.trailer())) {
+    if (reader.error() && !reader.trailer_agrees()) {
       print_journal_error("replay", args.journal, *reader.error());
       if (reader.header() != nullptr) {
         std::cerr << "hio replay: a noise sweep needs a whole journal: each replay would stop at "
@@ -992,6 +991,7 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
       "{" + json_field("input", args.input) + ", " + json_field("output", args.output) +
       ", \"resync\": " + (args.resync ? "true" : "false") +
       ", \"complete\": " + (r.damage ? "false" : "true") +
+      ", \"trailer_kept\": " + (r.trailer_kept ? "true" : "false") +
       ", \"frames\": " + std::to_string(r.frames) + ", \"events\": " + std::to_string(r.events) +
       ", \"last_pass\": " + (r.last_pass ? std::to_string(*r.last_pass) : std::string("null")) +
       ", \"holes\": [";
@@ -1080,6 +1080,10 @@ int do_salvage(const SalvageArgs& args) {
                                     : "; it agrees with the frames read: the bytes skipped "
                                       "held no frame of it)")
                 << "\n";
+    } else if (r.trailer_kept) {
+      // Only bytes after the trailer are bad: the recorded run is whole.
+      std::cout << "input:    whole to its trailer, which is kept; then stopped at "
+                << display_text(r.damage->describe()) << " (not copied)\n";
     } else {
       std::cout << "input:    stopped at " << display_text(r.damage->describe()) << "\n";
       if (!r.holes.empty()) {
