@@ -826,9 +826,13 @@ int do_inspect(const InspectArgs& args) {
     if (!t) return kExitBadInput;
     filter.until = *t;
   }
-  if (args.from && args.to && filter.from >= filter.until) {
-    std::cerr << "hio inspect: --from " << display_text(*args.from) << " is not before --to "
-              << display_text(*args.to) << ": no tyme is in that window\n";
+  // An empty window whatever gave --from: no tyme is before 0 (a reader
+  // refuses a negative one), so --to 0 alone is [0, 0) too.
+  if (args.to && std::max(filter.from, Tyme{}) >= filter.until) {
+    std::cerr << "hio inspect: --from "
+              << (args.from ? display_text(*args.from) : "0 (the default)")
+              << " is not before --to " << display_text(*args.to)
+              << ": no tyme is in that window\n";
     return kExitBadInput;
   }
   replay::FormatOptions format;
