@@ -125,6 +125,11 @@ std::string out_dir_problem(bool given, const std::string& out) {
     return "--out: the directory name is empty; give a directory, or leave --out out to write no "
            "report";
   }
+  // `-` is the standard input or output wherever hio takes it, never a name.
+  if (out == "-") {
+    return "--out -: the standard output is not a directory; give a directory (./- for one "
+           "named -)";
+  }
   fs::path path(out);
   if (path.filename().empty()) path = path.parent_path();  // "DIR/report.json/"
   if (path.filename() == "report.json") {
@@ -316,12 +321,18 @@ bool same_file(const std::string& input, const std::string& output) {
          in.st_ino == out.st_ino;
 }
 
-// The --record FILE of run and replay: refused when empty or when it is the
-// very file being run or replayed. Returns an error message, or "".
+// The --record FILE of run and replay: refused when empty, when it is `-`
+// (as salvage's OUT: `-` is the standard input for every journal hio reads,
+// never a file name, and the standard output carries the summary) and when
+// it is the very file being run or replayed. Returns an error message, or "".
 std::string record_path_problem(const std::optional<std::string>& record, const std::string& input,
                                 const char* input_what) {
   if (!record) return "";
   if (record->empty()) return "--record: the file name is empty";
+  if (*record == "-") {
+    return "--record -: the standard output carries the summary, not the journal; give a file "
+           "name (./- for a file named -) or a pipe (--record >(gzip > run.hioj.gz))";
+  }
   if (same_file(input, *record)) {
     return "--record " + display_text(*record) + " would overwrite the " + input_what +
            " (the same file); record into another file";
