@@ -178,4 +178,18 @@ void append_json_number(std::string& out, std::string_view name, std::int64_t va
   out += std::to_string(value);
 }
 
+void append_json_null(std::string& out, std::string_view name) {
+  out += ",\"";
+  out += name;
+  out += "\":null";
+}
+
+void append_json_field_or_null(std::string& out, std::string_view name, std::string_view value) {
+  if (value.empty()) {
+    append_json_null(out, name);
+  } else {
+    append_json_field(out, name, value);
+  }
+}
+
 }  // namespace hio::replay

@@ -157,22 +157,23 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
       out += '}';
     }
     out += ']';
-    append_json_field(out, "wall_clock", h.wall_clock);
-    if (!h.noise.empty()) {
-      append_json_field(out, "noise", h.noise);
+    // Every field always (the JSON rule): null where there is no value, and
+    // the chain as written ([] for a capture), whatever the text line omits.
+    append_json_field_or_null(out, "wall_clock", h.wall_clock);
+    append_json_field_or_null(out, "noise", h.noise);
+    if (h.noise.empty()) {
+      append_json_null(out, "noise_seed");
+    } else {
       append_json_number(out, "noise_seed", h.noise_seed);
     }
-    if (chain_says_more(h)) {
-      out += ",\"noise_chain\":[";
-      for (std::size_t i = 0; i < h.noise_chain.size(); ++i) {
-        out += i == 0 ? "{\"seed\":" : ",{\"seed\":";
-        out += std::to_string(h.noise_chain[i].seed);
-        append_json_field(out, "spec", h.noise_chain[i].spec);
-        out += '}';
-      }
-      out += ']';
+    out += ",\"noise_chain\":[";
+    for (std::size_t i = 0; i < h.noise_chain.size(); ++i) {
+      out += i == 0 ? "{\"seed\":" : ",{\"seed\":";
+      out += std::to_string(h.noise_chain[i].seed);
+      append_json_field(out, "spec", h.noise_chain[i].spec);
+      out += '}';
     }
-    out += '}';
+    out += "]}";
     return out;
   }
   std::string out = "header format=" + std::to_string(h.format_version) + " engine=";
@@ -221,10 +222,13 @@ std::string format_trailer(const JournalTrailer& t, const FormatOptions& options
                        static_cast<std::int64_t>(t.end_tyme.time_since_epoch().count()));
     append_json_field(out, "end_tyme", format_seconds(t.end_tyme));
     append_json_field(out, "end", to_string(t.end));
-    append_json_field(out, "end_text", t.end_text);
-    if (t.stop_signal != 0) append_json_number(out, "stop_signal", std::int64_t{t.stop_signal});
-    if (t.ended_at_pass) out += ", \"ended_at_pass\": true";
-    out += '}';
+    append_json_field_or_null(out, "end_text", t.end_text);
+    if (t.stop_signal != 0) {
+      append_json_number(out, "stop_signal", std::int64_t{t.stop_signal});
+    } else {
+      append_json_null(out, "stop_signal");
+    }
+    out += t.ended_at_pass ? ",\"ended_at_pass\":true}" : ",\"ended_at_pass\":false}";
     return out;
   }
   std::string out = "trailer passes=" + std::to_string(t.passes) +

@@ -143,7 +143,7 @@ void append_json_text_or_null(std::string& out, std::string_view name,
   if (value) {
     append_json_field(out, name, *value);
   } else {
-    out += ",\"" + std::string(name) + "\":null";
+    append_json_null(out, name);
   }
 }
 

@@ -591,6 +591,11 @@ const FrameView* JournalReader::peek() {
 bool JournalReader::complete() const {
   return impl_->complete;
 }
+bool JournalReader::trailer_agrees() const {
+  // accept_trailer fails trailing_data only after the trailer agreed.
+  return impl_->complete ||
+         (impl_->trailer && impl_->error && impl_->error->kind == JournalErrorKind::trailing_data);
+}
 const std::optional<JournalError>& JournalReader::error() const {
   return impl_->error;
 }

@@ -560,9 +560,8 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   // unknown: its end tyme is what its frames say, see salvage_journal).
   // Bytes after a whole, checked trailer damage the file, not the recorded
   // run: its end is known (the damage is still reported).
-  const bool whole = reader.complete() || (reader.error() && t != nullptr &&
-                                           reader.error()->kind == JournalErrorKind::trailing_data);
-  if (!whole || t == nullptr || t->end == RunOutcome::unknown) return std::nullopt;
+  if (!reader.trailer_agrees() || t == nullptr || t->end == RunOutcome::unknown)
+    return std::nullopt;
   // The recorded run's doers closed at its end tyme (exit), after its last
   // pass: the replay must end there too. But the trailer is only a claim:
   // a Doist's tyme is always passes x tock, and every pass is before the end

@@ -78,11 +78,15 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
   result.holes = reader.holes();
   if (reader.trailer()) result.input_trailer = *reader.trailer();
   RunSummary summary;
-  if (reader.complete()) {
-    // Complete: every frame is here (holes, if any, held foreign bytes, not
-    // frames: the trailer's counts and digest agree).
+  if (reader.trailer_agrees()) {
+    // Every frame is here (holes, if any, held foreign bytes, not frames:
+    // the trailer's counts and digest agree), and so is how the run ended -
+    // also when bytes follow the trailer: they damage the file, not the
+    // recorded run (result.damage says where they start, trailing_data).
     const JournalTrailer& t = *reader.trailer();
     summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal, t.ended_at_pass};
+    result.damage = reader.error();
+    result.trailer_kept = true;
   } else {
     result.damage = reader.error();
     // How the run ended is unknown, but not when, if its last frame is its

@@ -307,6 +307,45 @@ TEST_F(Corruption, BytesAfterTheTrailer) {
   EXPECT_EQ(read.frames.size(), test::sample_passes().size());
 }
 
+// Bytes after a trailer that agrees damage the file, not the recorded run: a
+// salvage (with resync or not) keeps that trailer - how the run ended, its
+// signal - and says where the bytes start (unfixed: end = unknown, the
+// signal lost, so a replay of the copy judged a run that was cut).
+TEST_F(Corruption, SalvageKeepsATrailerFollowedByGarbage) {
+  const std::string path = dir_.file("interrupted.hioj");
+  JournalTrailer original;
+  {
+    JournalWriter writer(path);
+    writer.write_header(test::sample_header());
+    for (const test::SamplePass& p : test::sample_passes())
+      writer.write_pass(p.tyme, test::views(p.events));
+    original = writer.finish(
+        RunSummary{8, Tyme{test::kSampleTock * 8}, RunOutcome::interrupted, "", 2, false});
+  }
+  const std::string bytes = test::read_file(path);
+  test::write_file(path, bytes + std::string(4, '\0'));
+  for (const bool resync : {false, true}) {
+    const std::string out = dir_.file(resync ? "saved-resync.hioj" : "saved.hioj");
+    const SalvageResult r = salvage_journal(path, out, ReaderOptions{.resync = resync});
+    EXPECT_TRUE(r.trailer_kept);
+    ASSERT_TRUE(r.damage);
+    EXPECT_EQ(r.damage->kind, JournalErrorKind::trailing_data);
+    EXPECT_EQ(r.damage->offset, bytes.size());
+    EXPECT_EQ(r.trailer, original);
+    ASSERT_TRUE(r.input_trailer);
+    EXPECT_EQ(*r.input_trailer, original);
+    EXPECT_EQ(test::read_file(out), bytes) << "resync " << resync;  // copied as is
+  }
+  // A trailer that disagrees is not kept, garbage after it or not.
+  std::string lying = bytes;
+  lying[frames_of(bytes)[1].offset + 12] ^= 1;  // a pass frame's payload: bad_crc
+  test::write_file(path, lying + std::string(4, '\0'));
+  const SalvageResult r =
+      salvage_journal(path, dir_.file("lying.hioj"), ReaderOptions{.resync = true});
+  EXPECT_FALSE(r.trailer_kept);
+  EXPECT_EQ(r.trailer.end, RunOutcome::unknown);
+}
+
 TEST_F(Corruption, FramesOutOfOrder) {
   auto frame = [&](std::size_t i) { return bytes_.substr(frames_[i].offset, frames_[i].size); };
   const std::string preamble = bytes_.substr(0, 16);

@@ -59,6 +59,85 @@ TEST(Inspect, TextLines) {
                               " end=limit end_tyme=0.25");
 }
 
+// The names of an object's members at its top level, in order.
+std::vector<std::string> json_keys(const std::string& object) {
+  std::vector<std::string> keys;
+  int depth = 0;
+  bool in_string = false;
+  std::string current;
+  for (std::size_t i = 0; i < object.size(); ++i) {
+    const char c = object[i];
+    if (in_string) {
+      if (c == '\\') {
+        current += object[++i];
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 1 && i + 1 < object.size() && object[i + 1] == ':') keys.push_back(current);
+      } else {
+        current += c;
+      }
+    } else if (c == '"') {
+      in_string = true;
+      current.clear();
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return keys;
+}
+
+// The JSON rule (docs/scenarios.md): a header or a trailer has every field,
+// in the same order, null where there is no value - whatever the journal
+// (unfixed: noise, noise_seed, noise_chain, stop_signal and ended_at_pass
+// only when set, "" for no wall clock or end text, and ", \"ended_at_pass\":
+// true" spaced inside the compact layout).
+TEST(Inspect, JsonHeaderAndTrailerHaveEveryField) {
+  const FormatOptions json{.format = LineFormat::json};
+  const JournalHeader capture = test::sample_header();
+  JournalHeader noisy = capture;
+  noisy.wall_clock = "2026-11-28T10:15:30.123Z";
+  noisy.noise = "drop=0.1";
+  noisy.noise_seed = 3;
+  noisy.noise_chain = {NoiseStep{"dup=0.5", 1}, NoiseStep{"drop=0.1", 3}};
+  const std::string a = format_header(capture, json);
+  const std::string b = format_header(noisy, json);
+  EXPECT_EQ(json_keys(a), json_keys(b)) << a << "\n" << b;
+  EXPECT_NE(a.find(",\"wall_clock\":null,\"noise\":null,\"noise_seed\":null,\"noise_chain\":[]}"),
+            std::string::npos)
+      << a;
+  EXPECT_NE(b.find(",\"wall_clock\":\"2026-11-28T10:15:30.123Z\",\"noise\":\"drop=0.1\","
+                   "\"noise_seed\":3,\"noise_chain\":[{\"seed\":1,\"spec\":\"dup=0.5\"},"
+                   "{\"seed\":3,\"spec\":\"drop=0.1\"}]}"),
+            std::string::npos)
+      << b;
+  // A noise replay of a capture: its chain is its own noise (the text line
+  // leaves it out as saying nothing more); the JSON has it as written.
+  noisy.noise_chain = {NoiseStep{"drop=0.1", 3}};
+  EXPECT_EQ(json_keys(format_header(noisy, json)), json_keys(a));
+
+  JournalTrailer limit{8, 5, 18, 0x1234, Tyme{seconds(1)}, RunOutcome::limit, ""};
+  JournalTrailer stopped = limit;
+  stopped.end = RunOutcome::interrupted;
+  stopped.end_text = "stopped";
+  stopped.stop_signal = 2;
+  stopped.ended_at_pass = true;
+  const std::string c = format_trailer(limit, json);
+  const std::string d = format_trailer(stopped, json);
+  EXPECT_EQ(json_keys(c), json_keys(d)) << c << "\n" << d;
+  EXPECT_NE(
+      c.find(",\"end\":\"limit\",\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false}"),
+      std::string::npos)
+      << c;
+  EXPECT_NE(d.find(",\"end\":\"interrupted\",\"end_text\":\"stopped\",\"stop_signal\":2,"
+                   "\"ended_at_pass\":true}"),
+            std::string::npos)
+      << d;
+  for (const std::string& line : {a, b, c, d})
+    EXPECT_EQ(line.find(": "), std::string::npos) << "spaced in the compact layout: " << line;
+}
+
 TEST(Inspect, JsonLines) {
   TempDir dir;
   test::write_sample(dir.file("s.hioj"));
@@ -76,7 +155,11 @@ TEST(Inspect, JsonLines) {
             "\"channel\":4,\"kind\":\"rx\",\"bytes_len\":5,\"bytes_hex\":\"646772616d\","
             "\"peer\":\"10.0.0.1:9\",\"text\":\"\",\"accepted\":0,\"who\":\"local\","
             "\"noise\":\"none\"}");
-  EXPECT_EQ(lines[2].rfind("{\"type\":\"trailer\",\"passes\":8,", 0), 0u);
+  EXPECT_EQ(lines[2],
+            "{\"type\":\"trailer\",\"passes\":8,\"frames\":5,\"events\":18,\"digest\":\"" +
+                format_digest(digest_events(test::views(test::sample_events()))) +
+                "\",\"end_tyme_ns\":250000000,\"end_tyme\":\"0.25\",\"end\":\"limit\","
+                "\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false}");
   // The channel's kind only where the event carries it: on open.
   for (const auto& e : test::sample_events()) {
     const std::string line = format_event(e.view(), 0, FormatOptions{.format = LineFormat::json});

@@ -147,6 +147,33 @@ execute_process(COMMAND ${HIO} run ${own} --record "" RESULT_VARIABLE rc ERROR_V
 if(NOT rc EQUAL 2 OR NOT err MATCHES "--record: the file name is empty")
   message(FATAL_ERROR "an empty --record gave exit ${rc}: ${err}")
 endif()
+# `-` is the standard input wherever hio reads a journal and names no output:
+# --record - and --out - are refused, as salvage's OUT - is (unfixed: a file
+# or a directory named `-` was written, "journal: -").
+set(dash_dir ${CMAKE_CURRENT_BINARY_DIR}/dash)
+file(REMOVE_RECURSE ${dash_dir})
+file(MAKE_DIRECTORY ${dash_dir})
+foreach(command "run;${own};--record;-" "replay;${own_journal};--record;-"
+                "sweep;${own};--seeds;1..2;--out;-" "replay;${own_journal};--noise;drop=0.1;--seeds;1..2;--out;-"
+                "salvage;${own_journal};-")
+  execute_process(COMMAND ${HIO} ${command} WORKING_DIRECTORY ${dash_dir} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "(--record -|--out -|OUT cannot be -)[^\n]*standard output")
+    message(FATAL_ERROR "hio ${command}: exit ${rc}, not refused:\n${out}${err}")
+  endif()
+endforeach()
+execute_process(COMMAND ${HIO} run ${own} --record - WORKING_DIRECTORY ${dash_dir}
+                ERROR_VARIABLE err OUTPUT_QUIET)
+require("${err}" "^hio run: --record -: the standard output carries the summary, not the journal; give a file name \\(./- for a file named -\\)" "--record - said")
+if(EXISTS ${dash_dir}/-)
+  message(FATAL_ERROR "a file named - was written")
+endif()
+# A file named - is ./-, as for every input.
+execute_process(COMMAND ${HIO} run ${own} --record ./- WORKING_DIRECTORY ${dash_dir}
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+if(NOT rc EQUAL 0 OR NOT EXISTS ${dash_dir}/-)
+  message(FATAL_ERROR "--record ./- gave exit ${rc}")
+endif()
 
 # A setting given twice, by its option and by --set, is refused.
 hio(run ${own} --seed 3 --set run.seed=4 EXIT 2)

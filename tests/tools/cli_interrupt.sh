@@ -70,6 +70,20 @@ recorded_interrupt replay_cut "$WORK/cut.hioj" 130 SIGINT --record "$WORK/cut-re
 "$HIO" inspect "$WORK/cut-replay.hioj" --kind close | grep -q "^trailer .* end=interrupted .*stop_signal=2$" ||
   { echo "replay_cut: the replay's trailer has no signal"; exit 1; }
 recorded_interrupt replay_cut_again "$WORK/cut-replay.hioj" 130 SIGINT
+# Bytes after its trailer damage the file, not the run: a salvage keeps the
+# trailer, so its copy replays as interrupted too (unfixed: end=unknown, the
+# signal lost, final expectations judged, exit 0).
+size=$(wc -c < "$WORK/cut.hioj")
+{ cat "$WORK/cut.hioj"; printf '\0\0\0\0'; } > "$WORK/cut-pad.hioj"
+for resync in "" --resync; do
+  "$HIO" salvage "$WORK/cut-pad.hioj" "$WORK/cut-pad-saved.hioj" $resync > "$WORK/salvage_pad.out" 2>&1 ||
+    { echo "salvage_pad: exit $?"; cat "$WORK/salvage_pad.out"; exit 1; }
+  grep -q "^input:    whole to its trailer, which is kept; then stopped at byte $size .*: trailing_data: " "$WORK/salvage_pad.out" ||
+    { echo "salvage_pad $resync: trailing bytes not said"; cat "$WORK/salvage_pad.out"; exit 1; }
+  grep -q "^trailer .* end=interrupted .*stop_signal=2$" "$WORK/salvage_pad.out" ||
+    { echo "salvage_pad $resync: trailer not kept"; cat "$WORK/salvage_pad.out"; exit 1; }
+  recorded_interrupt salvage_pad_replay "$WORK/cut-pad-saved.hioj" 130 SIGINT
+done
 # Not all judged is not passed: the top-level "passed" of --json is false
 # for the interrupted run and for its replay (unfixed: true, as none of the
 # judged ones failed), and a noise sweep's seeds fail, naming the first

@@ -30,6 +30,21 @@ require("${out}" "^kept:     [0-9]+ pass frames, [0-9]+ events, to pass 3000, in
 require("${out}" "\ninput:    complete \\(its trailer is kept\\)\n" "complete")
 require_same_files(${WORK}/a.hioj ${WORK}/whole.hioj "complete journal salvaged as is")
 
+# Bytes after the trailer: it agrees with every frame, so the recorded run is
+# whole and its trailer is kept (how it ended: a SIGINT capture's signal, see
+# cli_interrupt.sh), with or without --resync; the bytes are said where they
+# start (unfixed: end=unknown, "salvaged: ... trailing_data").
+sh("cat ${WORK}/a.hioj > ${WORK}/padded.hioj && printf '\\0\\0\\0\\0' >> ${WORK}/padded.hioj" EXIT 0)
+foreach(resync "" "--resync")
+  hio(salvage ${WORK}/padded.hioj ${WORK}/unpadded.hioj ${resync} EXIT 0)
+  require("${out}" "\ninput:    whole to its trailer, which is kept; then stopped at byte ${size} \\(after pass [0-9]+, tyme [0-9.]+ s\\): trailing_data: bytes follow the trailer \\(not copied\\)\n"
+          "trailing data ${resync}")
+  require_same_files(${WORK}/a.hioj ${WORK}/unpadded.hioj "trailer kept ${resync}")
+endforeach()
+hio(salvage ${WORK}/padded.hioj ${WORK}/unpadded.hioj --json EXIT 0)
+require("${out}" "\"complete\": false, \"trailer_kept\": true, " "json: trailer kept")
+require("${out}" "\"input_error\": {\"type\":\"error\",\"kind\":\"trailing_data\",\"offset\":${size}," "json: where the bytes start")
+
 # One byte zeroed in the middle (a pass frame's payload).
 math(EXPR middle "${size} / 2")
 file(COPY_FILE ${WORK}/a.hioj ${WORK}/damaged.hioj)
@@ -53,7 +68,7 @@ require("${out}" "\ninput:    stopped at byte [0-9]+ [^\n]*bad_trailer: the trai
 require("${out}" "\nholes:    marked in the new journal" "holes marked")
 require("${out}" "end_text=\"salvaged: frames are missing in 1 hole: bytes ${damage_at}-" "end text lists the hole")
 hio(salvage ${WORK}/damaged.hioj ${WORK}/holed_json.hioj --resync --json EXIT 0)
-require("${out}" "\"complete\": false, \"frames\": [0-9]+, \"events\": [0-9]+, \"last_pass\": 3000, \"holes\": \\[{\"offset\": ${damage_at}, \"end\": [0-9]+, \"bytes\": [0-9]+, \"lost\": true, \"why\": {\"type\":\"error\",\"kind\":\"bad_crc\"" "json holes")
+require("${out}" "\"complete\": false, \"trailer_kept\": false, \"frames\": [0-9]+, \"events\": [0-9]+, \"last_pass\": 3000, \"holes\": \\[{\"offset\": ${damage_at}, \"end\": [0-9]+, \"bytes\": [0-9]+, \"lost\": true, \"why\": {\"type\":\"error\",\"kind\":\"bad_crc\"" "json holes")
 require("${out}" "\"input_error\": {\"type\":\"error\",\"kind\":\"bad_trailer\"" "json input error")
 hio(inspect ${WORK}/holed.hioj EXIT 2)
 require("${err}" "holed.hioj: byte [0-9]+ \\(after pass ${damage_after}, [^\n]*\\): hole: frames of the recorded run are missing" "inspect stops at the hole")

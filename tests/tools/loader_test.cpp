@@ -298,6 +298,12 @@ TEST(ScenarioLoader, NamesWithControlCharactersAreRefused) {
   EXPECT_EQ(first_error("[run]\nname = \"x\\u0000\"\n[[doer]]\nkind = \"ticker\"\nname = \"a\"\n"),
             "n.toml:2:8: run.name \"x\\x00\" holds a control character (U+0000 at byte 1): names "
             "are printed in summaries and listings");
+  // A '/' would let a doer's channel share an accepted channel's name
+  // (server/3), which inspect --channel selects by (unfixed: loaded, and
+  // --channel server/3 showed the doer's channel only).
+  EXPECT_EQ(first_error("[[doer]]\nkind = \"ticker\"\nname = \"server/3\"\n"),
+            "n.toml:3:8: doer name 'server/3' holds a '/' (at byte 6): a listener's accepted "
+            "channels are named <name>/<id> (server/3), which a doer's name may not be taken for");
   // A C1 control (U+009B is a CSI on some terminals).
   EXPECT_NE(first_error("[[doer]]\nkind = \"ticker\"\nname = \"a\\u009b\"\n").find("U+009B"),
             std::string::npos);

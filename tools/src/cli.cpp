@@ -125,6 +125,11 @@ std::string out_dir_problem(bool given, const std::string& out) {
     return "--out: the directory name is empty; give a directory, or leave --out out to write no "
            "report";
   }
+  // `-` is the standard input or output wherever hio takes it, never a name.
+  if (out == "-") {
+    return "--out -: the standard output is not a directory; give a directory (./- for one "
+           "named -)";
+  }
   fs::path path(out);
   if (path.filename().empty()) path = path.parent_path();  // "DIR/report.json/"
   if (path.filename() == "report.json") {
@@ -308,8 +313,10 @@ struct InputFile {
   const char* what;
 };
 
-// The --record FILE of run and replay: refused when empty or when it is a
-// file the command reads (the scenario run, the journal replayed, the
+// The --record FILE of run and replay: refused when empty, when it is `-`
+// (as salvage's OUT: `-` is the standard input for every journal hio reads,
+// never a file name, and the standard output carries the summary) and when
+// it is a file the command reads (the scenario run, the journal replayed, the
 // scenario replayed against it), by whatever path (same_file). Returns an
 // error message, or "". (The files the scenario's doers read are refused
 // once they are known: FileTarget::refuse_inputs.)
@@ -317,6 +324,10 @@ std::string record_path_problem(const std::optional<std::string>& record,
                                 std::initializer_list<InputFile> inputs) {
   if (!record) return "";
   if (record->empty()) return "--record: the file name is empty";
+  if (*record == "-") {
+    return "--record -: the standard output carries the summary, not the journal; give a file "
+           "name (./- for a file named -) or a pipe (--record >(gzip > run.hioj.gz))";
+  }
   for (const InputFile& input : inputs) {
     if (same_file(input.path, *record)) {
       return "--record " + display_text(*record) + " would overwrite the " + input.what +
@@ -586,8 +597,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
     replay::JournalReader reader(args.journal);
     while (reader.header() != nullptr && reader.next() != nullptr) {
     }
-    if (reader.error() &&
-        !(reader.error()->kind == replay::JournalErrorKind::trailing_data && reader.trailer())) {
+    if (reader.error() && !reader.trailer_agrees()) {
       print_journal_error("replay", args.journal, *reader.error());
       if (reader.header() != nullptr) {
         std::cerr << "hio replay: a noise sweep needs a whole journal: each replay would stop at "
@@ -826,9 +836,13 @@ int do_inspect(const InspectArgs& args) {
     if (!t) return kExitBadInput;
     filter.until = *t;
   }
-  if (args.from && args.to && filter.from >= filter.until) {
-    std::cerr << "hio inspect: --from " << display_text(*args.from) << " is not before --to "
-              << display_text(*args.to) << ": no tyme is in that window\n";
+  // An empty window whatever gave --from: no tyme is before 0 (a reader
+  // refuses a negative one), so --to 0 alone is [0, 0) too.
+  if (args.to && std::max(filter.from, Tyme{}) >= filter.until) {
+    std::cerr << "hio inspect: --from "
+              << (args.from ? display_text(*args.from) : "0 (the default)")
+              << " is not before --to " << display_text(*args.to)
+              << ": no tyme is in that window\n";
     return kExitBadInput;
   }
   replay::FormatOptions format;
@@ -991,6 +1005,7 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
       "{" + json_field("input", args.input) + ", " + json_field("output", args.output) +
       ", \"resync\": " + (args.resync ? "true" : "false") +
       ", \"complete\": " + (r.damage ? "false" : "true") +
+      ", \"trailer_kept\": " + (r.trailer_kept ? "true" : "false") +
       ", \"frames\": " + std::to_string(r.frames) + ", \"events\": " + std::to_string(r.events) +
       ", \"last_pass\": " + (r.last_pass ? std::to_string(*r.last_pass) : std::string("null")) +
       ", \"holes\": [";
@@ -1079,6 +1094,10 @@ int do_salvage(const SalvageArgs& args) {
                                     : "; it agrees with the frames read: the bytes skipped "
                                       "held no frame of it)")
                 << "\n";
+    } else if (r.trailer_kept) {
+      // Only bytes after the trailer are bad: the recorded run is whole.
+      std::cout << "input:    whole to its trailer, which is kept; then stopped at "
+                << display_text(r.damage->describe()) << " (not copied)\n";
     } else {
       std::cout << "input:    stopped at " << display_text(r.damage->describe()) << "\n";
       if (!r.holes.empty()) {

@@ -760,6 +760,13 @@ class Loader {
         } else if (std::string problem = name_problem(spec.name); !problem.empty()) {
           report(n->source(), "doer name " + display_text(spec.name) + " " + problem +
                                   ": names are printed in summaries and listings");
+        } else if (const std::size_t slash = spec.name.find('/'); slash != std::string::npos) {
+          // A channel a listener accepts is named <listener>/<id>: a doer
+          // named so would share its name (inspect --channel by name).
+          report(n->source(), "doer name '" + spec.name + "' holds a '/' (at byte " +
+                                  std::to_string(slash) +
+                                  "): a listener's accepted channels are named <name>/<id> "
+                                  "(server/3), which a doer's name may not be taken for");
         } else if (!names_.insert(spec.name).second) {
           report(n->source(), "duplicate doer name '" + spec.name + "'");
         }

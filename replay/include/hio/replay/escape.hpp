@@ -40,5 +40,10 @@ void append_json_member(std::string& out, std::string_view name, std::string_vie
 void append_json_field(std::string& out, std::string_view name, std::string_view value);
 void append_json_number(std::string& out, std::string_view name, std::uint64_t value);
 void append_json_number(std::string& out, std::string_view name, std::int64_t value);
+// ,"name":null: a member with no value, which the JSON rule writes as null,
+// never "" and never left out (docs/scenarios.md).
+void append_json_null(std::string& out, std::string_view name);
+// append_json_field, or append_json_null when `value` is empty (no value).
+void append_json_field_or_null(std::string& out, std::string_view name, std::string_view value);
 
 }  // namespace hio::replay

@@ -117,6 +117,11 @@ class JournalReader {
   // True when the trailer was read, agrees with what came before it, and
   // nothing follows it.
   bool complete() const;
+  // True when the trailer was read and agrees with every frame before it:
+  // complete(), or only bytes after the trailer are bad (error() is
+  // trailing_data). The recorded run is whole, whatever follows it in the
+  // file: salvage keeps the trailer, a replay trusts its end.
+  bool trailer_agrees() const;
   // Why the reading stopped early; nullopt while reading or when complete().
   const std::optional<JournalError>& error() const;
   // The trailer, once read (also when it disagrees: then error() says how).

@@ -19,6 +19,10 @@ struct SalvageResult {
   std::uint64_t events = 0;
   std::optional<std::uint64_t> last_pass{};  // of the frames kept
   std::optional<JournalError> damage{};      // why the input stopped; nullopt if it was complete
+  // The input's trailer was reached and agrees with its frames: the new
+  // journal keeps it (its outcome, stop signal, end). Also when bytes follow
+  // it: then damage is trailing_data, at the byte where they start.
+  bool trailer_kept = false;
   // options.resync: the regions skipped before the input stopped (each one
   // marked in the new journal on the frame after it, PassFrame.holeBefore).
   std::vector<JournalHole> holes{};
@@ -53,8 +57,10 @@ std::string describe_hole(const JournalHole& hole);
 // last pass + 1, end_tyme = one tock after the last pass (passes x tock, as in
 // every trailer; the exit's tyme if the last frame is the run's exit),
 // end_text = "salvaged: <damage>" ("salvaged: frames are missing in N holes:
-// ...; then <damage>" with holes). A complete input (with resync: its
-// trailer agrees, whatever foreign bytes were skipped) keeps its trailer.
+// ...; then <damage>" with holes). An input whose trailer agrees with its
+// frames keeps its trailer (SalvageResult::trailer_kept): a complete one
+// (with resync: whatever foreign bytes were skipped), and one with bytes
+// after the trailer (damage: trailing_data, where they start; not copied).
 // Throws JournalException if the input has no intact header (nothing to keep),
 // std::system_error if `output` cannot be written. `output` is created or
 // truncated once the header is read, and written as the input is read: hio
