@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -146,7 +147,24 @@ struct ChannelNoise {
   std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
   std::size_t held = 0;        // of them, held (timed or waiting)
   Tyme last_due{};             // a stream's: the latest due of its held chunks
+  // The recorded rx bytes of the channel in the pass `rx_pass` (the latest
+  // reached), and the most of any pass so far: for stalled_bound.
+  Tyme rx_pass{};
+  std::size_t rx_pass_bytes = 0;
+  std::size_t rx_pass_max = 0;
 };
+
+// a * b, or the largest size_t where it would not fit.
+std::size_t saturating_product(std::size_t a, std::uint64_t b) {
+  constexpr std::size_t top = std::numeric_limits<std::size_t>::max();
+  if (a != 0 && b > top / a) return top;
+  return a * static_cast<std::size_t>(b);
+}
+
+std::size_t saturating_sum(std::size_t a, std::size_t b) {
+  return b > std::numeric_limits<std::size_t>::max() - a ? std::numeric_limits<std::size_t>::max()
+                                                         : a + b;
+}
 
 struct Replayer::Feed final : public TransportFactory {
   Feed(const std::string& path, ReplayOptions opts)
@@ -197,8 +215,15 @@ struct Replayer::Feed final : public TransportFactory {
   // it is an rx that does not fit the channel's rx yet (nothing drawn).
   bool noisy_input(const OwnedEvent& e, Tyme now);
   // Noise: queues a recorded input of a channel in `stalled`, or drops it
-  // (undelivered) past the cap.
+  // (undelivered, and journaled as a drop) past stalled_bound.
   void stall(Stalled& waiting_inputs, const OwnedEvent& e);
+  // Noise: a recorded rx of `e.channel` reached the feed (for stalled_bound).
+  void note_recorded_rx(const OwnedEvent& e);
+  // Noise: the most rx bytes kept waiting behind the full rx of `channel`:
+  // what it can have in flight when its doers read as recorded (its rx
+  // buffer, and the recorded rx of the passes a delay spans and one more)
+  // and options.noise_stalled_kept_bytes beyond.
+  std::size_t stalled_bound(std::uint32_t channel) const;
   // Noise: delivers what waits in `stalled`, each channel as far as its rx
   // has room.
   void release_stalled(Tyme now);
@@ -1144,6 +1169,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       return;
     } else if (is_input(e)) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
+      if (e.kind == EventKind::rx) note_recorded_rx(e);
       // An rx that does not fit rx yet holds up its channel's inputs after
       // it, not the feed: the recorded tx further on release the credit the
       // doers need to drain that rx (else a circular wait), and the other
@@ -1181,14 +1207,55 @@ void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e) {
   // The first one waits whatever its size; a stream's end or an error (no
   // bytes) always does, so the doers still see it once they read.
   const bool rx = e.kind == EventKind::rx;
-  if (rx && !waiting_inputs.inputs.empty() &&
-      waiting_inputs.bytes + e.bytes.size() > options.noise_stalled_kept_bytes) {
-    ++stats.undelivered;
-    ++stats.stalled_dropped;
-    return;
+  if (rx && !waiting_inputs.inputs.empty()) {
+    const std::size_t bound = stalled_bound(e.channel);
+    if (saturating_sum(waiting_inputs.bytes, e.bytes.size()) > bound) {
+      ++stats.undelivered;
+      ++stats.stalled_dropped;
+      // A drop is never silent: journaled as one, on its channel (unless
+      // that channel is closed: then nothing more is emitted for it).
+      ReplayTransport* t = transport(e.channel);
+      if (t != nullptr && t->port().channel().state() != ChannelState::closed) {
+        t->port().noise(NoiseKind::drop, e.bytes, e.peer,
+                        "replay noise: dropped: the backlog behind the channel's full rx was at "
+                        "its bound of " +
+                            std::to_string(bound) + " bytes");
+      }
+      return;
+    }
   }
   waiting_inputs.inputs.push_back(e);
   if (rx) waiting_inputs.bytes += e.bytes.size();
+}
+
+void Replayer::Feed::note_recorded_rx(const OwnedEvent& e) {
+  ChannelNoise& state = channel_noise[e.channel];
+  if (state.rx_pass != e.tyme) {
+    state.rx_pass = e.tyme;
+    state.rx_pass_bytes = 0;
+  }
+  state.rx_pass_bytes = saturating_sum(state.rx_pass_bytes, e.bytes.size());
+  state.rx_pass_max = std::max(state.rx_pass_max, state.rx_pass_bytes);
+}
+
+std::size_t Replayer::Feed::stalled_bound(std::uint32_t channel) const {
+  // Doers that read as recorded have, behind their full rx, what a delay
+  // holds back beyond the recording's backlog: up to the rx of the passes
+  // it spans (a constant one-pass delay: a pass's rx) and of one more
+  // (released held rx fill rx before the pass's recorded rx arrive).
+  const NoiseSpec& spec = options.noise;
+  std::uint64_t delay_passes = 0;
+  if (spec.delay) {
+    delay_passes = static_cast<std::uint64_t>(spec.delay_max / header_tock) +
+                   (spec.delay_max % header_tock != Tock{0} ? 1 : 0);
+  }
+  auto state = channel_noise.find(channel);
+  const std::size_t pass_max = state == channel_noise.end() ? 0 : state->second.rx_pass_max;
+  const Channel* c = hub->find(channel);
+  const std::size_t rx_max = c != nullptr ? c->options().rx_bytes_max : 0;
+  const std::size_t in_flight =
+      saturating_sum(rx_max, saturating_product(pass_max, delay_passes + 1));
+  return saturating_sum(in_flight, options.noise_stalled_kept_bytes);
 }
 
 void Replayer::Feed::release_stalled(Tyme now) {
@@ -1785,7 +1852,7 @@ std::string format_noise_stats(const NoiseStats& n) {
          (n.stalled_dropped == 0
               ? std::string()
               : " (" + std::to_string(n.stalled_dropped) +
-                    " rx dropped: the backlog behind their channel's full rx was at its cap)") +
+                    " rx dropped: the backlog behind their channel's full rx was at its bound)") +
          "; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
          std::to_string(n.tx_missing_bytes) + " bytes missing, " +
          std::to_string(n.tx_extra_bytes) + " bytes extra" +
