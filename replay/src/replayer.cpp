@@ -675,6 +675,9 @@ bool Replayer::Feed::rx_fits(const Channel& c, std::size_t size) const {
 
 bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view bytes,
                                 std::string_view peer) {
+  // A channel gets rx only while connected: after its close (or before its
+  // connect) nothing arrives, a datagram no more than a stream's bytes.
+  if (!c.connected()) return false;
   if (c.kind() == ChannelKind::stream) {
     if (port.rx_space() < bytes.size()) return false;
     port.deliver(bytes);
@@ -719,7 +722,6 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
       return true;
     }
     case EventKind::rx:
-      if (!c.connected() && c.kind() == ChannelKind::stream) return false;
       return deliver_rx(c, port, e.bytes, e.peer);
     case EventKind::rx_end:
       if (c.kind() != ChannelKind::stream || !c.connected() || c.rx_ended()) return false;
@@ -731,6 +733,8 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
       port.closed(CloseWho::remote, e.text);
       return true;
     case EventKind::error:
+      // Nothing is reported for a channel after its close (io.md).
+      if (c.state() == ChannelState::closed) return false;
       if (c.kind() == ChannelKind::stream || c.state() == ChannelState::opening) {
         port.failed(e.text);
       } else {
@@ -738,6 +742,7 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
       }
       return true;
     case EventKind::noise:
+      if (c.state() == ChannelState::closed) return false;
       port.noise(e.noise, e.bytes, e.peer, e.text);
       return true;
     case EventKind::open:
@@ -753,15 +758,19 @@ std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
   const std::string channel = "#" + std::to_string(e.channel);
   if (t == nullptr) return "channel " + channel + " does not exist";
   const Channel& c = t->port().channel();
+  const bool after_close = e.kind == EventKind::rx || e.kind == EventKind::error ||
+                           e.kind == EventKind::noise || e.kind == EventKind::close;
+  if (after_close && c.state() == ChannelState::closed) {
+    return "channel " + channel + " is already closed";
+  }
+  if (e.kind == EventKind::rx && !c.connected()) return "channel " + channel + " is not connected";
   if (e.kind == EventKind::rx && c.kind() == ChannelKind::stream) {
-    if (!c.connected()) return "channel " + channel + " is not connected";
     return "its " + std::to_string(e.bytes.size()) + " bytes do not fit the rx buffer of " +
            channel + " (room for " + std::to_string(t->port().rx_space()) + ")";
   }
   if (e.kind == EventKind::rx) return "the datagram does not fit the rx buffer of " + channel;
   if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
   if (e.kind == EventKind::connect) return "channel " + channel + " is not opening";
-  if (e.kind == EventKind::close) return "channel " + channel + " is already closed";
   if (e.kind == EventKind::rx_end) {
     return "channel " + channel + " is no connected stream whose rx goes on";
   }
@@ -1276,7 +1285,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
   ReplayTransport* t = transport(e.channel);
   ChannelPort port = t->port();
   Channel& c = port.channel();
-  if (c.kind() == ChannelKind::stream && !c.connected()) {
+  if (!c.connected()) {  // closed (or not yet connected): lost
     ++stats.undelivered;
     return true;
   }
@@ -1379,8 +1388,7 @@ void Replayer::Feed::release_held(Tyme now) {
       continue;
     }
     ReplayTransport* t = transport(id);
-    if (t == nullptr ||
-        (t->port().channel().kind() == ChannelKind::stream && !t->port().channel().connected())) {
+    if (t == nullptr || !t->port().channel().connected()) {
       ++stats.undelivered;
       --channel_noise[id].held;
       const Tyme recorded = it->second.recorded;
