@@ -196,11 +196,15 @@ struct Replayer::Feed final : public TransportFactory {
   OwnedEvent& front() { return queue[head]; }
   // The next recorded event is due by `now`: the exit's events only once
   // the run closes (closing) - a run that ended at its last pass's tyme
-  // (end_at_pass) has them at that pass's tyme, after the pass.
+  // (end_at_pass) has them at that pass's tyme, after the pass - unless the
+  // replay runs past the recorded end (overrun): then the exit's inputs (what
+  // a real-time capture received while it waited out its last tock) come at
+  // their recorded tyme as any other, and the doers run on after them.
   bool due(Tyme now) {
     if (none() || front().tyme > now) return false;
-    return closing || !exit_seq || front().seq < *exit_seq;
+    return closing || overrunning() || !exit_seq || front().seq < *exit_seq;
   }
+  bool overrunning() const { return noisy && options.overrun > Tock{0}; }
   void pump();
   void pump_strict(Tyme now);
   void pump_noisy(Tyme now);
@@ -575,7 +579,7 @@ Tyme Replayer::Feed::end_tyme() {
   if (end_recorded && t != nullptr && ended_by_exception(*t) && *end != kTymeNever) {
     end = tyme_after(*end, header_tock);
   }
-  if (noisy && options.overrun > Tock{0}) end = tyme_after(*end, options.overrun);
+  if (overrunning()) end = tyme_after(*end, options.overrun);
   return *end;
 }
 

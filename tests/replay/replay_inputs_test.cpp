@@ -1,6 +1,7 @@
-// Where a replay's recorded inputs may arrive (xrep10 finding 3): never on a
-// channel after its close (a datagram no more than a stream's bytes, in a
-// noise replay or a strict one).
+// Where a replay's recorded inputs may arrive (xrep10 findings 3 and 4):
+// never on a channel after its close (a datagram no more than a stream's
+// bytes, in a noise replay or a strict one); with an overrun, the inputs
+// recorded at the end tyme at their recorded tyme, not at the new end.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -241,6 +242,41 @@ TEST(ReplayInputs, NoDatagramReachesAClosedChannel) {
   EXPECT_NE(strict.divergence->detail.find("is already closed"), std::string::npos)
       << format_divergence(*strict.divergence);
   EXPECT_EQ(strict.divergence->tyme, recorded.frames[frame].tyme);
+}
+
+// xrep10 finding 4: with an overrun, the inputs recorded at the end tyme
+// (the exit frame: what a real-time capture received while it waited out
+// its last tock) came only at the new end, with the closes - or, delayed,
+// never. They come at their recorded tyme, and the doers run on.
+TEST(ReplayInputs, AnOverrunDeliversTheExitsInputsAtTheirRecordedTyme) {
+  TempDir dir;
+  capture(dir.file("pings.hioj"), kTymeNever);
+  const JournalContents recorded = read_journal(dir.file("pings.hioj"));
+  const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
+  std::size_t exit = 0;
+  while (exit < recorded.frames.size() && !recorded.frames[exit].exit)
+    ++exit;
+  ASSERT_LT(exit, recorded.frames.size());
+  ASSERT_EQ(recorded.frames[exit].tyme, kRunEnd);
+  OwnedEvent rx;
+  rx.kind = EventKind::rx;
+  rx.channel = pinger;
+  rx.channel_kind = ChannelKind::datagram;
+  rx.bytes = "received while waiting out the last tock";
+  rx.peer = "server:7";
+  write_with(recorded, dir.file("exit_rx.hioj"), rx, exit, 0);
+
+  const Tock overrun{100'000'000};
+  const ReplayResult r =
+      replay(dir.file("exit_rx.hioj"), "delay=0-20ms", dir.file("over.hioj"), kTymeNever, overrun);
+  EXPECT_EQ(r.noise.undelivered, 0u) << format_noise_stats(r.noise);
+  std::optional<Tyme> at;
+  for (const PassRecord& p : read_journal(dir.file("over.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::rx && e.bytes == rx.bytes) at = e.tyme;
+  ASSERT_TRUE(at) << "never delivered";
+  EXPECT_GE(*at, kRunEnd);
+  EXPECT_LE(*at, kRunEnd + Tock{20'000'000});
 }
 
 }  // namespace
