@@ -619,7 +619,9 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
 }
 
 void Replayer::Feed::pump() {
-  if (!attached || pumping || (divergence && !noisy)) return;
+  // After a stop before the recorded end (a signal, the Doist's limit) the
+  // doers close: no recorded input is delivered among their closes.
+  if (!attached || pumping || stopped_early || (divergence && !noisy)) return;
   pumping = true;
   struct Lower {
     bool& flag;

@@ -1,7 +1,9 @@
-// Where a replay's recorded inputs may arrive (xrep10 findings 3 and 4):
+// Where a replay's recorded inputs may arrive (xrep10 findings 3, 4 and 10):
 // never on a channel after its close (a datagram no more than a stream's
 // bytes, in a noise replay or a strict one); with an overrun, the inputs
-// recorded at the end tyme at their recorded tyme, not at the new end.
+// recorded at the end tyme at their recorded tyme, not at the new end; and
+// after a stop before the recorded end (a limit), none among the doers'
+// exit closes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -277,6 +279,37 @@ TEST(ReplayInputs, AnOverrunDeliversTheExitsInputsAtTheirRecordedTyme) {
   ASSERT_TRUE(at) << "never delivered";
   EXPECT_GE(*at, kRunEnd);
   EXPECT_LE(*at, kRunEnd + Tock{20'000'000});
+}
+
+// xrep10 finding 10: a replay stopped by its limit at the tyme of a recorded
+// pass (here the last one of a run that ended at it) delivered that pass's
+// recorded rx among its doers' exit closes.
+TEST(ReplayInputs, ALimitStopDeliversNoInputAmongTheExitCloses) {
+  TempDir dir;
+  const Tyme stop{Tock{500'000'000}};
+  const JournalTrailer t = capture(dir.file("pings.hioj"), kTymeNever, stop);
+  ASSERT_TRUE(t.ended_at_pass);
+  ASSERT_EQ(t.end_tyme, stop);
+  std::uint64_t rx_at_stop = 0;
+  for (const PassRecord& p : read_journal(dir.file("pings.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      rx_at_stop += e.kind == EventKind::rx && e.tyme == stop ? 1u : 0u;
+  ASSERT_GT(rx_at_stop, 0u);
+
+  const ReplayResult r = replay(dir.file("pings.hioj"), "", dir.file("limited.hioj"), kTymeNever,
+                                Tock{0}, stop - Tyme{});
+  EXPECT_FALSE(r.divergence) << format_divergence(*r.divergence);
+  EXPECT_EQ(r.end, RunEnd::limit);
+  const JournalContents limited = read_journal(dir.file("limited.hioj"));
+  std::uint64_t closes = 0;
+  for (const PassRecord& p : limited.frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (e.tyme < stop) continue;
+      EXPECT_EQ(e.kind, EventKind::close) << format_event(e.view(), pass_of(e));
+      ++closes;
+    }
+  }
+  EXPECT_EQ(closes, 2u);
 }
 
 }  // namespace
