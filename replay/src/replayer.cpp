@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -146,7 +147,24 @@ struct ChannelNoise {
   std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
   std::size_t held = 0;        // of them, held (timed or waiting)
   Tyme last_due{};             // a stream's: the latest due of its held chunks
+  // The recorded rx bytes of the channel in the pass `rx_pass` (the latest
+  // reached), and the most of any pass so far: for stalled_bound.
+  Tyme rx_pass{};
+  std::size_t rx_pass_bytes = 0;
+  std::size_t rx_pass_max = 0;
 };
+
+// a * b, or the largest size_t where it would not fit.
+std::size_t saturating_product(std::size_t a, std::uint64_t b) {
+  constexpr std::size_t top = std::numeric_limits<std::size_t>::max();
+  if (a != 0 && b > top / a) return top;
+  return a * static_cast<std::size_t>(b);
+}
+
+std::size_t saturating_sum(std::size_t a, std::size_t b) {
+  return b > std::numeric_limits<std::size_t>::max() - a ? std::numeric_limits<std::size_t>::max()
+                                                         : a + b;
+}
 
 struct Replayer::Feed final : public TransportFactory {
   Feed(const std::string& path, ReplayOptions opts)
@@ -178,11 +196,15 @@ struct Replayer::Feed final : public TransportFactory {
   OwnedEvent& front() { return queue[head]; }
   // The next recorded event is due by `now`: the exit's events only once
   // the run closes (closing) - a run that ended at its last pass's tyme
-  // (end_at_pass) has them at that pass's tyme, after the pass.
+  // (end_at_pass) has them at that pass's tyme, after the pass - unless the
+  // replay runs past the recorded end (overrun): then the exit's inputs (what
+  // a real-time capture received while it waited out its last tock) come at
+  // their recorded tyme as any other, and the doers run on after them.
   bool due(Tyme now) {
     if (none() || front().tyme > now) return false;
-    return closing || !exit_seq || front().seq < *exit_seq;
+    return closing || overrunning() || !exit_seq || front().seq < *exit_seq;
   }
+  bool overrunning() const { return noisy && options.overrun > Tock{0}; }
   void pump();
   void pump_strict(Tyme now);
   void pump_noisy(Tyme now);
@@ -197,8 +219,15 @@ struct Replayer::Feed final : public TransportFactory {
   // it is an rx that does not fit the channel's rx yet (nothing drawn).
   bool noisy_input(const OwnedEvent& e, Tyme now);
   // Noise: queues a recorded input of a channel in `stalled`, or drops it
-  // (undelivered) past the cap.
+  // (undelivered, and journaled as a drop) past stalled_bound.
   void stall(Stalled& waiting_inputs, const OwnedEvent& e);
+  // Noise: a recorded rx of `e.channel` reached the feed (for stalled_bound).
+  void note_recorded_rx(const OwnedEvent& e);
+  // Noise: the most rx bytes kept waiting behind the full rx of `channel`:
+  // what it can have in flight when its doers read as recorded (its rx
+  // buffer, and the recorded rx of the passes a delay spans and one more)
+  // and options.noise_stalled_kept_bytes beyond.
+  std::size_t stalled_bound(std::uint32_t channel) const;
   // Noise: delivers what waits in `stalled`, each channel as far as its rx
   // has room.
   void release_stalled(Tyme now);
@@ -550,7 +579,7 @@ Tyme Replayer::Feed::end_tyme() {
   if (end_recorded && t != nullptr && ended_by_exception(*t) && *end != kTymeNever) {
     end = tyme_after(*end, header_tock);
   }
-  if (noisy && options.overrun > Tock{0}) end = tyme_after(*end, options.overrun);
+  if (overrunning()) end = tyme_after(*end, options.overrun);
   return *end;
 }
 
@@ -589,7 +618,9 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
 }
 
 void Replayer::Feed::pump() {
-  if (!attached || pumping || (divergence && !noisy)) return;
+  // After a stop before the recorded end (a signal, the Doist's limit) the
+  // doers close: no recorded input is delivered among their closes.
+  if (!attached || pumping || stopped_early || (divergence && !noisy)) return;
   pumping = true;
   struct Lower {
     bool& flag;
@@ -649,6 +680,9 @@ bool Replayer::Feed::rx_fits(const Channel& c, std::size_t size) const {
 
 bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view bytes,
                                 std::string_view peer) {
+  // A channel gets rx only while connected: after its close (or before its
+  // connect) nothing arrives, a datagram no more than a stream's bytes.
+  if (!c.connected()) return false;
   if (c.kind() == ChannelKind::stream) {
     if (port.rx_space() < bytes.size()) return false;
     port.deliver(bytes);
@@ -693,7 +727,6 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
       return true;
     }
     case EventKind::rx:
-      if (!c.connected() && c.kind() == ChannelKind::stream) return false;
       return deliver_rx(c, port, e.bytes, e.peer);
     case EventKind::rx_end:
       if (c.kind() != ChannelKind::stream || !c.connected() || c.rx_ended()) return false;
@@ -705,6 +738,8 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
       port.closed(CloseWho::remote, e.text);
       return true;
     case EventKind::error:
+      // Nothing is reported for a channel after its close (io.md).
+      if (c.state() == ChannelState::closed) return false;
       if (c.kind() == ChannelKind::stream || c.state() == ChannelState::opening) {
         port.failed(e.text);
       } else {
@@ -712,6 +747,7 @@ bool Replayer::Feed::deliver_input(const OwnedEvent& e) {
       }
       return true;
     case EventKind::noise:
+      if (c.state() == ChannelState::closed) return false;
       port.noise(e.noise, e.bytes, e.peer, e.text);
       return true;
     case EventKind::open:
@@ -727,15 +763,19 @@ std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
   const std::string channel = "#" + std::to_string(e.channel);
   if (t == nullptr) return "channel " + channel + " does not exist";
   const Channel& c = t->port().channel();
+  const bool after_close = e.kind == EventKind::rx || e.kind == EventKind::error ||
+                           e.kind == EventKind::noise || e.kind == EventKind::close;
+  if (after_close && c.state() == ChannelState::closed) {
+    return "channel " + channel + " is already closed";
+  }
+  if (e.kind == EventKind::rx && !c.connected()) return "channel " + channel + " is not connected";
   if (e.kind == EventKind::rx && c.kind() == ChannelKind::stream) {
-    if (!c.connected()) return "channel " + channel + " is not connected";
     return "its " + std::to_string(e.bytes.size()) + " bytes do not fit the rx buffer of " +
            channel + " (room for " + std::to_string(t->port().rx_space()) + ")";
   }
   if (e.kind == EventKind::rx) return "the datagram does not fit the rx buffer of " + channel;
   if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
   if (e.kind == EventKind::connect) return "channel " + channel + " is not opening";
-  if (e.kind == EventKind::close) return "channel " + channel + " is already closed";
   if (e.kind == EventKind::rx_end) {
     return "channel " + channel + " is no connected stream whose rx goes on";
   }
@@ -1143,6 +1183,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       return;
     } else if (is_input(e)) {
       if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
+      if (e.kind == EventKind::rx) note_recorded_rx(e);
       // An rx that does not fit rx yet holds up its channel's inputs after
       // it, not the feed: the recorded tx further on release the credit the
       // doers need to drain that rx (else a circular wait), and the other
@@ -1180,14 +1221,55 @@ void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e) {
   // The first one waits whatever its size; a stream's end or an error (no
   // bytes) always does, so the doers still see it once they read.
   const bool rx = e.kind == EventKind::rx;
-  if (rx && !waiting_inputs.inputs.empty() &&
-      waiting_inputs.bytes + e.bytes.size() > options.noise_stalled_kept_bytes) {
-    ++stats.undelivered;
-    ++stats.stalled_dropped;
-    return;
+  if (rx && !waiting_inputs.inputs.empty()) {
+    const std::size_t bound = stalled_bound(e.channel);
+    if (saturating_sum(waiting_inputs.bytes, e.bytes.size()) > bound) {
+      ++stats.undelivered;
+      ++stats.stalled_dropped;
+      // A drop is never silent: journaled as one, on its channel (unless
+      // that channel is closed: then nothing more is emitted for it).
+      ReplayTransport* t = transport(e.channel);
+      if (t != nullptr && t->port().channel().state() != ChannelState::closed) {
+        t->port().noise(NoiseKind::drop, e.bytes, e.peer,
+                        "replay noise: dropped: the backlog behind the channel's full rx was at "
+                        "its bound of " +
+                            std::to_string(bound) + " bytes");
+      }
+      return;
+    }
   }
   waiting_inputs.inputs.push_back(e);
   if (rx) waiting_inputs.bytes += e.bytes.size();
+}
+
+void Replayer::Feed::note_recorded_rx(const OwnedEvent& e) {
+  ChannelNoise& state = channel_noise[e.channel];
+  if (state.rx_pass != e.tyme) {
+    state.rx_pass = e.tyme;
+    state.rx_pass_bytes = 0;
+  }
+  state.rx_pass_bytes = saturating_sum(state.rx_pass_bytes, e.bytes.size());
+  state.rx_pass_max = std::max(state.rx_pass_max, state.rx_pass_bytes);
+}
+
+std::size_t Replayer::Feed::stalled_bound(std::uint32_t channel) const {
+  // Doers that read as recorded have, behind their full rx, what a delay
+  // holds back beyond the recording's backlog: up to the rx of the passes
+  // it spans (a constant one-pass delay: a pass's rx) and of one more
+  // (released held rx fill rx before the pass's recorded rx arrive).
+  const NoiseSpec& spec = options.noise;
+  std::uint64_t delay_passes = 0;
+  if (spec.delay) {
+    delay_passes = static_cast<std::uint64_t>(spec.delay_max / header_tock) +
+                   (spec.delay_max % header_tock != Tock{0} ? 1 : 0);
+  }
+  auto state = channel_noise.find(channel);
+  const std::size_t pass_max = state == channel_noise.end() ? 0 : state->second.rx_pass_max;
+  const Channel* c = hub->find(channel);
+  const std::size_t rx_max = c != nullptr ? c->options().rx_bytes_max : 0;
+  const std::size_t in_flight =
+      saturating_sum(rx_max, saturating_product(pass_max, delay_passes + 1));
+  return saturating_sum(in_flight, options.noise_stalled_kept_bytes);
 }
 
 void Replayer::Feed::release_stalled(Tyme now) {
@@ -1208,7 +1290,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
   ReplayTransport* t = transport(e.channel);
   ChannelPort port = t->port();
   Channel& c = port.channel();
-  if (c.kind() == ChannelKind::stream && !c.connected()) {
+  if (!c.connected()) {  // closed (or not yet connected): lost
     ++stats.undelivered;
     return true;
   }
@@ -1311,8 +1393,7 @@ void Replayer::Feed::release_held(Tyme now) {
       continue;
     }
     ReplayTransport* t = transport(id);
-    if (t == nullptr ||
-        (t->port().channel().kind() == ChannelKind::stream && !t->port().channel().connected())) {
+    if (t == nullptr || !t->port().channel().connected()) {
       ++stats.undelivered;
       --channel_noise[id].held;
       const Tyme recorded = it->second.recorded;
@@ -1784,7 +1865,7 @@ std::string format_noise_stats(const NoiseStats& n) {
          (n.stalled_dropped == 0
               ? std::string()
               : " (" + std::to_string(n.stalled_dropped) +
-                    " rx dropped: the backlog behind their channel's full rx was at its cap)") +
+                    " rx dropped: the backlog behind their channel's full rx was at its bound)") +
          "; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
          std::to_string(n.tx_missing_bytes) + " bytes missing, " +
          std::to_string(n.tx_extra_bytes) + " bytes extra" +

@@ -42,22 +42,26 @@ ChannelOptions small_buffers() {
 // 0, 1, ..., 250, 0, ...); reads its echoes.
 class Flood final : public TcpClientDoer {
  public:
-  Flood(IoHub& io, std::string_view address)
-      : TcpClientDoer(io, address, small_buffers(), "flood") {}
+  Flood(IoHub& io, std::string_view address, ChannelOptions options = small_buffers(),
+        std::uint64_t total = kFloodBytes)
+      : TcpClientDoer(io, address, options, "flood"), total_(total) {}
   std::uint64_t written = 0;
   std::uint64_t echoed = 0;
 
  protected:
   void serve(Channel& channel) override {
     echoed += channel.read().size();
-    if (channel.connected() && written < kFloodBytes) {
-      std::string chunk(std::min<std::uint64_t>(channel.tx_space(), kFloodBytes - written), '\0');
+    if (channel.connected() && written < total_) {
+      std::string chunk(std::min<std::uint64_t>(channel.tx_space(), total_ - written), '\0');
       for (std::size_t i = 0; i < chunk.size(); ++i)
         chunk[i] = static_cast<char>((written + i) % 251);
       written += channel.write(chunk);
     }
     rerun();
   }
+
+ private:
+  std::uint64_t total_;
 };
 
 // Echoes at most `slice` bytes a pass per connection: a slow reader. Counts
@@ -283,7 +287,8 @@ constexpr Tock kUploadLimit{200'000'000};
 template <bool Reading>
 class Sink final : public TcpServerDoer {
  public:
-  explicit Sink(IoHub& io) : TcpServerDoer(io, "sim://server:7", {}, "sink") {}
+  explicit Sink(IoHub& io, ChannelOptions options = {})
+      : TcpServerDoer(io, "sim://server:7", options, "sink") {}
   std::uint64_t read = 0;
 
  protected:
@@ -302,9 +307,32 @@ struct UploadScene {
   Flood client;
 };
 
-// A 4 MiB upload to a server that reads it all, on SimNet (virtual time:
-// the same journal every time).
-void capture_upload(const std::string& path) {
+// Buffers beyond noise_stalled_kept_bytes (1 MiB): a pass can deliver more
+// than that to one channel.
+ChannelOptions big_buffers() {
+  ChannelOptions o;
+  o.rx_bytes_max = 2 << 20;
+  o.tx_bytes_max = 2 << 20;
+  return o;
+}
+
+constexpr std::uint64_t kBigUploadBytes = 12 << 20;
+
+// A 12 MiB upload through 2 MiB buffers to a server that reads all it gets.
+struct BigBufferScene {
+  explicit BigBufferScene(IoHub& io)
+      : server(io, big_buffers()), client(io, "sim://server:7", big_buffers(), kBigUploadBytes) {}
+  std::vector<Doer*> doers() { return {&server, &client}; }
+  std::uint64_t written() const { return client.written; }
+  Sink<true> server;
+  Flood client;
+};
+
+// An upload to a server that reads it all, on SimNet (virtual time: the same
+// journal every time); its link holds `queued` bytes.
+template <class Scene = UploadScene<true>>
+void capture_upload(const std::string& path, std::uint64_t total = kUploadBytes,
+                    std::size_t queued = LinkParams{}.queue_bytes_max) {
   Doist doist(kTock);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
@@ -314,15 +342,16 @@ void capture_upload(const std::string& path) {
   net.add_host("server");
   LinkParams link;
   link.latency = kTock;
+  link.queue_bytes_max = queued;
   net.set_link("client", "server", link);
   net.set_link("server", "client", link);
   net.set_client_host("client");
   JournalHeader header;
   header.scenario = "upload";
   Journal journal(doist, io, path, header);
-  UploadScene<true> scene(io);
+  Scene scene(io);
   EXPECT_EQ(journal.run(scene.doers(), kUploadLimit), RunEnd::limit);
-  EXPECT_EQ(scene.server.read, kUploadBytes);
+  EXPECT_EQ(scene.server.read, total);
 }
 
 // The recorded rx: all the server's (it writes nothing back).
@@ -335,16 +364,45 @@ std::uint64_t recorded_rx(const std::string& path) {
   return n;
 }
 
+// The most rx bytes the journal has in one pass.
+std::uint64_t max_pass_rx(const std::string& path) {
+  std::map<std::int64_t, std::uint64_t> per_pass;
+  JournalReader reader(path);
+  while (const FrameView* f = reader.next())
+    for (const ChannelEvent& e : f->events)
+      if (e.kind == EventKind::rx) per_pass[f->tyme.time_since_epoch().count()] += e.bytes.size();
+  std::uint64_t most = 0;
+  for (const auto& [tyme, bytes] : per_pass)
+    most = std::max(most, bytes);
+  return most;
+}
+
+// The replay noise drops a journal holds (on any channel).
+std::uint64_t noise_drops(const std::string& path) {
+  std::uint64_t n = 0;
+  JournalReader reader(path);
+  while (const FrameView* f = reader.next())
+    for (const ChannelEvent& e : f->events)
+      if (e.kind == EventKind::noise && e.noise == NoiseKind::drop) ++n;
+  return n;
+}
+
 // A noise replay in which the server never reads: its channel's recorded
 // rx wait behind its full rx buffer, and kept the whole rest of the
-// recording in memory (a 50 MB capture: 50 MB). Now at most
-// noise_stalled_kept_bytes are kept; the rest is dropped, counted.
+// recording in memory (a 50 MB capture: 50 MB). Now at most what the
+// channel holds in flight (its rx buffer and a pass's rx, without delay)
+// and noise_stalled_kept_bytes beyond are kept; the rest is dropped,
+// counted, and journaled as drops.
 TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
   TempDir dir;
   const std::string path = dir.file("upload.hioj");
   capture_upload(path);
   const std::uint64_t server_rx = recorded_rx(path);
   ASSERT_GT(server_rx, 16u);
+  // (SimNet delivered the upload in chunks of one size.)
+  ASSERT_EQ(kUploadBytes % server_rx, 0u);
+  const std::uint64_t chunk = kUploadBytes / server_rx;
+  const std::uint64_t in_flight = ChannelOptions{}.rx_bytes_max + max_pass_rx(path);
 
   const auto deaf_replay = [&](std::size_t kept_bytes) {
     ReplayOptions options;
@@ -357,32 +415,41 @@ TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
     IoHub io(doist.tymth());
     doist.attach(io);
     replayer.attach(doist, io);
+    std::optional<Journal> journal;
+    journal.emplace(doist, io, dir.file("deaf.hioj"), replayer.output_header());
     UploadScene<false> scene(io);
-    const ReplayResult r = replayer.run(scene.doers());
+    const ReplayResult r = replayer.run(scene.doers(), &*journal);
+    journal.reset();
     EXPECT_EQ(r.status, ReplayStatus::perturbed);
     EXPECT_EQ(scene.written(), kUploadBytes);
+    // Every rx dropped is in the journal as a drop, on the server's channel,
+    // and that journal replays as any other.
+    EXPECT_EQ(noise_drops(dir.file("deaf.hioj")), r.noise.stalled_dropped);
+    const Replayed strict = replay<UploadScene<false>>(dir.file("deaf.hioj"), "");
+    EXPECT_TRUE(strict.result.identical())
+        << (strict.result.divergence ? format_divergence(*strict.result.divergence) : "");
     return r.noise;
   };
-  // Nothing kept beyond the rx that waits first: every later rx of the
-  // server's channel is dropped. (Every rx is either delivered - decided on
-  // by the noise, rx_seen, the client's too - or undelivered.)
+  // Nothing kept beyond what the channel holds in flight: what waits at the
+  // end (every rx that waits is undelivered then) is about that much.
+  // (Every rx is either delivered - decided on by the noise, rx_seen, the
+  // client's too - or undelivered.)
   const NoiseStats none = deaf_replay(0);
-  EXPECT_EQ(none.undelivered - none.stalled_dropped, 1u) << format_noise_stats(none);
+  const std::uint64_t none_kept = (none.undelivered - none.stalled_dropped) * chunk;
+  EXPECT_LE(none_kept, in_flight) << format_noise_stats(none);
+  EXPECT_GT(none_kept + chunk, in_flight) << format_noise_stats(none);
   EXPECT_GT(none.stalled_dropped, server_rx / 2) << format_noise_stats(none);
   EXPECT_NE(format_noise_stats(none).find(
                 " undelivered (" + std::to_string(none.stalled_dropped) +
-                " rx dropped: the backlog behind their channel's full rx was at its cap)"),
+                " rx dropped: the backlog behind their channel's full rx was at its bound)"),
             std::string::npos)
       << format_noise_stats(none);
-  // The default, 1 MiB, of a 4 MiB upload: some kept, the rest dropped.
+  // The default, 1 MiB more, of a 4 MiB upload: more kept, the rest dropped.
   const NoiseStats capped = deaf_replay(ReplayOptions{}.noise_stalled_kept_bytes);
-  // (SimNet delivered the upload in chunks of one size, which divides 1 MiB:
-  // the rx kept are 1 MiB of them.)
-  ASSERT_EQ(kUploadBytes % server_rx, 0u);
-  const std::uint64_t chunk = kUploadBytes / server_rx;
-  EXPECT_EQ((capped.undelivered - capped.stalled_dropped) * chunk,
-            ReplayOptions{}.noise_stalled_kept_bytes)
-      << format_noise_stats(capped);
+  const std::uint64_t capped_kept = (capped.undelivered - capped.stalled_dropped) * chunk;
+  const std::uint64_t bound = in_flight + ReplayOptions{}.noise_stalled_kept_bytes;
+  EXPECT_LE(capped_kept, bound) << format_noise_stats(capped);
+  EXPECT_GT(capped_kept + chunk, bound) << format_noise_stats(capped);
   EXPECT_GT(capped.stalled_dropped, 0u) << format_noise_stats(capped);
   EXPECT_LT(capped.stalled_dropped, none.stalled_dropped) << format_noise_stats(capped);
   EXPECT_EQ(capped.undelivered, none.undelivered) << format_noise_stats(capped);
@@ -390,6 +457,32 @@ TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
   const NoiseStats all = deaf_replay(std::numeric_limits<std::size_t>::max());
   EXPECT_EQ(all.stalled_dropped, 0u) << format_noise_stats(all);
   EXPECT_EQ(all.undelivered, none.undelivered) << format_noise_stats(all);
+}
+
+// xrep10 finding 2: pure delay lost stream data when a pass delivered more
+// to a channel than the stalled backlog's fixed 1 MiB: a one-pass delay makes
+// each pass's released rx fill the channel's rx before that pass's recorded
+// rx arrive, so they wait - and beyond 1 MiB they were dropped, without a
+// noise event. The bound now covers what the channel holds in flight under
+// the delay: a server that reads as recorded gets every byte.
+TEST(ReplayBackpressure, DelayLosesNothingOnAChannelWithBigBuffers) {
+  TempDir dir;
+  const std::string path = dir.file("big.hioj");
+  capture_upload<BigBufferScene>(path, kBigUploadBytes, 2 * kBigUploadBytes);
+  // The case is met: one pass delivers more than the old fixed bound.
+  ASSERT_GT(max_pass_rx(path), ReplayOptions{}.noise_stalled_kept_bytes);
+  for (const char* spec : {"delay=1ms", "delay=0-5ms"}) {
+    SCOPED_TRACE(spec);
+    std::uint64_t read = 0;
+    const Replayed r = replay<BigBufferScene>(
+        path, spec, 1, dir.file("r.hioj"), [&](const BigBufferScene& s) { read = s.server.read; });
+    const NoiseStats& n = r.result.noise;
+    EXPECT_GT(n.delayed, 0u) << format_noise_stats(n);
+    EXPECT_EQ(n.stalled_dropped, 0u) << format_noise_stats(n);
+    EXPECT_EQ(n.undelivered, 0u) << format_noise_stats(n);
+    EXPECT_EQ(noise_drops(dir.file("r.hioj")), 0u);
+    EXPECT_EQ(read, kBigUploadBytes) << format_noise_stats(n);
+  }
 }
 
 }  // namespace

@@ -567,8 +567,16 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
            ") before the recorded end\n";
   }
   if (o.stopped_at_limit) {
+    // A run stopped during its last pass's wait ended at that pass's tyme
+    // (ended_at_pass): a limit of that tyme ends before that pass.
+    const std::optional<replay::JournalTrailer>& t = r.recorded_trailer;
+    const bool last_pass = t && t->ended_at_pass && t->end_tyme == Tyme{o.limit};
     out += "ended:     at the scenario's limit, tyme " + format_seconds(Tyme{o.limit}) +
-           " s, before the recorded end: the journal's events from there on were not compared\n";
+           " s, before the recorded end" +
+           (last_pass ? " (the recorded run ran its last pass at that tyme and ended there; the "
+                        "limit ends the replay before that pass)"
+                      : "") +
+           ": the journal's events from there on were not compared\n";
   }
   if (o.recorded_stop_signal != 0) {
     out += std::string("ended:     at the recorded end, where the run was interrupted (") +

@@ -78,9 +78,10 @@ struct NoiseStats {
   // never made) and held rx still held after the last pass the doers ran
   // (the closing pass at the recorded end releases none: no doer reads it).
   std::uint64_t undelivered = 0;
-  // Of undelivered: recorded rx dropped because the recorded inputs waiting
-  // behind their channel's full rx already held noise_stalled_kept_bytes
-  // (doers that do not read what the recording's read).
+  // Of undelivered: recorded rx dropped (and journaled as drops) because the
+  // recorded inputs waiting behind their channel's full rx were at their
+  // bound (ReplayOptions::noise_stalled_kept_bytes: doers that do not read
+  // what the recording's read).
   std::uint64_t stalled_dropped = 0;
   // tx compared against the recorded tx: a stream channel's as a byte
   // stream (mismatches: chunks in which the bytes differ), a datagram
@@ -151,10 +152,14 @@ struct ReplayOptions {
   // missing, at the end) but not compared byte for byte.
   std::size_t noise_tx_kept_bytes = std::size_t{1} << 20;
   // A noise replay holds a stream channel's recorded inputs back while its
-  // rx is full (only that channel waits); it keeps at most this many bytes
-  // of their rx per channel (and always the first). A further rx is dropped
-  // and counted undelivered (NoiseStats::stalled_dropped), so doers that
-  // never read do not keep the rest of the channel's recording in memory.
+  // rx is full (only that channel waits); it keeps their rx per channel up
+  // to what the channel holds in flight when its doers read as recorded (its
+  // rx buffer, and the most rx the recording delivered to it in one pass
+  // times the passes the longest delay spans plus one) and this many bytes
+  // beyond (always the first). A further rx is dropped, journaled as a
+  // `noise` drop and counted undelivered (NoiseStats::stalled_dropped), so
+  // doers that never read do not keep the rest of the channel's recording
+  // in memory, and delay alone never loses data.
   std::size_t noise_stalled_kept_bytes = std::size_t{1} << 20;
   // A noise replay runs this long past the recorded end (0: ends there): the
   // doers go on with no more recorded inputs, so rx that noise holds past
@@ -249,8 +254,8 @@ struct ReplayOptions {
 // Memory: the journal is read once, streaming: the recorded events of the
 // pass in progress and of the next recorded pass, whatever the journal's
 // size; a noise replay also its held rx and, per channel, at most
-// noise_tx_kept_bytes of tx not yet compared and noise_stalled_kept_bytes of
-// rx waiting behind a full rx.
+// noise_tx_kept_bytes of tx not yet compared and the bound of rx waiting
+// behind a full rx (ReplayOptions::noise_stalled_kept_bytes).
 //
 // Ownership: the replayer owns its reader and the transports' shared state;
 // the Doist and the hub are not owned and must outlive the attachment. The

@@ -1,0 +1,316 @@
+// Where a replay's recorded inputs may arrive (xrep10 findings 3, 4 and 10):
+// never on a channel after its close (a datagram no more than a stream's
+// bytes, in a noise replay or a strict one); with an overrun, the inputs
+// recorded at the end tyme at their recorded tyme, not at the new end; and
+// after a stop before the recorded end (a limit), none among the doers'
+// exit closes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/replay/replay.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+constexpr Tock kTock{1'000'000};  // 1 ms
+constexpr Tock kEvery{5'000'000};
+constexpr Tyme kRunEnd{Tock{1'000'000'000}};
+
+// Sends "ping <i>" to server:7 every 5 ms and reads the answers; closes its
+// channel at `close_at` (kTymeNever: never).
+class Pinger final : public UdpPeerDoer {
+ public:
+  Pinger(IoHub& io, Tyme close_at)
+      : UdpPeerDoer(io, "sim://client:5", {}, "pinger"), at_(close_at) {}
+
+ protected:
+  void serve(Channel& channel) override {
+    while (channel.receive()) {
+    }
+    if (!channel.open()) return;
+    if (tyme() >= at_) {
+      channel.close("done");
+      return;
+    }
+    if (tyme() >= Tyme{kEvery * sent_} && channel.send("server:7", "ping " + std::to_string(sent_)))
+      ++sent_;
+    rerun();
+  }
+
+ private:
+  Tyme at_;
+  int sent_ = 0;
+};
+
+class Echo final : public UdpPeerDoer {
+ public:
+  explicit Echo(IoHub& io) : UdpPeerDoer(io, "sim://server:7", {}, "echo") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    while (std::optional<Datagram> d = channel.receive())
+      (void)channel.send(d->peer, d->bytes);
+  }
+};
+
+class PingScene {
+ public:
+  explicit PingScene(IoHub& io, Tyme close_at = kTymeNever) : echo_(io), pinger_(io, close_at) {}
+  std::vector<Doer*> doers() { return {&echo_, &pinger_}; }
+
+ private:
+  Echo echo_;
+  Pinger pinger_;
+};
+
+// Ends the run at the pass at `at`, as a signal during that pass's wait does
+// in real time (JournalTrailer::ended_at_pass).
+class StopAtPass final : public PassObserver {
+ public:
+  StopAtPass(Doist& doist, Tyme at) : doist_(doist), at_(at) { doist_.add_observer(*this); }
+  ~StopAtPass() override { doist_.remove_observer(*this); }
+  StopAtPass(const StopAtPass&) = delete;
+  StopAtPass& operator=(const StopAtPass&) = delete;
+  void pass_ended(Tyme tyme) override {
+    if (tyme == at_) doist_.request_stop_at_pass();
+  }
+
+ private:
+  Doist& doist_;
+  Tyme at_;
+};
+
+// 1 s of a PingScene over a 20 ms link each way, on SimNet; with `stop_at`
+// the run ends at that pass instead.
+JournalTrailer capture(const std::string& path, Tyme close_at,
+                       std::optional<Tyme> stop_at = std::nullopt) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 3});
+  LinkParams link;
+  link.latency = Tock{20'000'000};
+  net.add_host("client");
+  net.add_host("server");
+  net.set_link("client", "server", link);
+  net.set_link("server", "client", link);
+  net.set_client_host("client");
+  JournalHeader header;
+  header.scenario = "pings";
+  Journal journal(doist, io, path, header);
+  std::optional<StopAtPass> stop;
+  if (stop_at) stop.emplace(doist, *stop_at);
+  PingScene scene(io, close_at);
+  journal.run(scene.doers(), kRunEnd - Tyme{});
+  return *journal.trailer();
+}
+
+ReplayResult replay(const std::string& path, const std::string& spec, const std::string& out,
+                    Tyme close_at = kTymeNever, Tock overrun = Tock{0}, Tock limit = Tock{0}) {
+  ReplayOptions options;
+  if (!spec.empty()) options.noise = parse_noise_spec(spec);
+  options.noise_seed = 1;
+  options.overrun = overrun;
+  Replayer replayer(path, options);
+  Doist doist(replayer.header().tock, false, limit);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  Journal journal(doist, io, out, replayer.output_header());
+  PingScene scene(io, close_at);
+  return replayer.run(scene.doers(), &journal);
+}
+
+std::uint64_t pass_of(const OwnedEvent& e) {
+  return static_cast<std::uint64_t>(e.tyme.time_since_epoch() / kTock);
+}
+
+std::uint32_t channel_named(const JournalContents& j, const std::string& name) {
+  for (const PassRecord& p : j.frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::open && e.text == name) return e.channel;
+  ADD_FAILURE() << "no channel " << name;
+  return 0;
+}
+
+// Writes `j`'s events with `extra` added before the event at `before` (its
+// frame and index), renumbering the seqs, under j's trailer summary.
+void write_with(const JournalContents& j, const std::string& path, OwnedEvent extra,
+                std::size_t frame, std::size_t before) {
+  JournalWriter writer(path);
+  writer.write_header(*j.header);
+  std::uint64_t seq = j.frames.front().events.front().seq;
+  for (std::size_t f = 0; f < j.frames.size(); ++f) {
+    std::vector<OwnedEvent> events = j.frames[f].events;
+    if (f == frame) {
+      extra.tyme = j.frames[f].tyme;
+      events.insert(events.begin() + static_cast<std::ptrdiff_t>(before), extra);
+    }
+    for (OwnedEvent& e : events)
+      e.seq = seq++;
+    std::vector<ChannelEvent> views;
+    for (const OwnedEvent& e : events)
+      views.push_back(e.view());
+    writer.write_pass(j.frames[f].tyme, views, j.frames[f].exit);
+  }
+  RunSummary summary;
+  summary.passes = j.trailer->passes;
+  summary.end_tyme = j.trailer->end_tyme;
+  summary.end = j.trailer->end;
+  summary.ended_at_pass = j.trailer->ended_at_pass;
+  writer.finish(summary);
+}
+
+// A channel's events in a journal after its close: none may be.
+std::vector<OwnedEvent> after_close(const JournalContents& j) {
+  std::set<std::uint32_t> closed;
+  std::vector<OwnedEvent> after;
+  for (const PassRecord& p : j.frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (closed.count(e.channel) != 0) after.push_back(e);
+      if (e.kind == EventKind::close) closed.insert(e.channel);
+    }
+  }
+  return after;
+}
+
+// xrep10 finding 3: a noise replay delivered datagrams to a channel its doer
+// had closed (journaled as rx after the close, counted delivered), and a
+// strict replay of such a journal called it identical.
+TEST(ReplayInputs, NoDatagramReachesAClosedChannel) {
+  TempDir dir;
+  const Tyme close_at{Tock{300'000'000}};
+  capture(dir.file("pings.hioj"), close_at);
+  const JournalContents recorded = read_journal(dir.file("pings.hioj"));
+  const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
+  std::uint64_t pinger_rx = 0;
+  for (const PassRecord& p : recorded.frames)
+    for (const OwnedEvent& e : p.events)
+      pinger_rx += e.kind == EventKind::rx && e.channel == pinger ? 1u : 0u;
+  ASSERT_GT(pinger_rx, 20u);
+
+  // Every answer 100 ms late: those due after the close are undelivered.
+  const ReplayResult r =
+      replay(dir.file("pings.hioj"), "delay=100ms", dir.file("late.hioj"), close_at);
+  const JournalContents late = read_journal(dir.file("late.hioj"));
+  const std::vector<OwnedEvent> after = after_close(late);
+  EXPECT_TRUE(after.empty()) << after.size() << " events after a close, the first: "
+                             << format_event(after.front().view(), pass_of(after.front()));
+  std::uint64_t delivered = 0;
+  for (const PassRecord& p : late.frames)
+    for (const OwnedEvent& e : p.events)
+      delivered += e.kind == EventKind::rx && e.channel == pinger ? 1u : 0u;
+  EXPECT_GT(r.noise.undelivered, 0u) << format_noise_stats(r.noise);
+  EXPECT_EQ(delivered + r.noise.undelivered, pinger_rx) << format_noise_stats(r.noise);
+
+  // A journal that has one (what such a replay wrote): its strict replay
+  // cannot deliver it, and says so.
+  std::size_t frame = 0;
+  OwnedEvent rx;
+  for (std::size_t f = 0; f < recorded.frames.size() && frame == 0; ++f) {
+    const std::vector<OwnedEvent>& events = recorded.frames[f].events;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].channel != pinger) continue;
+      if (events[i].kind == EventKind::rx) rx = events[i];
+      if (events[i].kind == EventKind::close) {
+        frame = f + 1;  // the frame after the close's
+        break;
+      }
+    }
+  }
+  ASSERT_LT(frame, recorded.frames.size());
+  ASSERT_FALSE(recorded.frames[frame].exit);
+  write_with(recorded, dir.file("rx_after_close.hioj"), rx, frame, 0);
+  const ReplayResult strict =
+      replay(dir.file("rx_after_close.hioj"), "", dir.file("s.hioj"), close_at);
+  ASSERT_TRUE(strict.divergence);
+  EXPECT_EQ(strict.divergence->kind, DivergenceKind::undeliverable)
+      << format_divergence(*strict.divergence);
+  EXPECT_NE(strict.divergence->detail.find("is already closed"), std::string::npos)
+      << format_divergence(*strict.divergence);
+  EXPECT_EQ(strict.divergence->tyme, recorded.frames[frame].tyme);
+}
+
+// xrep10 finding 4: with an overrun, the inputs recorded at the end tyme
+// (the exit frame: what a real-time capture received while it waited out
+// its last tock) came only at the new end, with the closes - or, delayed,
+// never. They come at their recorded tyme, and the doers run on.
+TEST(ReplayInputs, AnOverrunDeliversTheExitsInputsAtTheirRecordedTyme) {
+  TempDir dir;
+  capture(dir.file("pings.hioj"), kTymeNever);
+  const JournalContents recorded = read_journal(dir.file("pings.hioj"));
+  const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
+  std::size_t exit = 0;
+  while (exit < recorded.frames.size() && !recorded.frames[exit].exit)
+    ++exit;
+  ASSERT_LT(exit, recorded.frames.size());
+  ASSERT_EQ(recorded.frames[exit].tyme, kRunEnd);
+  OwnedEvent rx;
+  rx.kind = EventKind::rx;
+  rx.channel = pinger;
+  rx.channel_kind = ChannelKind::datagram;
+  rx.bytes = "received while waiting out the last tock";
+  rx.peer = "server:7";
+  write_with(recorded, dir.file("exit_rx.hioj"), rx, exit, 0);
+
+  const Tock overrun{100'000'000};
+  const ReplayResult r =
+      replay(dir.file("exit_rx.hioj"), "delay=0-20ms", dir.file("over.hioj"), kTymeNever, overrun);
+  EXPECT_EQ(r.noise.undelivered, 0u) << format_noise_stats(r.noise);
+  std::optional<Tyme> at;
+  for (const PassRecord& p : read_journal(dir.file("over.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::rx && e.bytes == rx.bytes) at = e.tyme;
+  ASSERT_TRUE(at) << "never delivered";
+  EXPECT_GE(*at, kRunEnd);
+  EXPECT_LE(*at, kRunEnd + Tock{20'000'000});
+}
+
+// xrep10 finding 10: a replay stopped by its limit at the tyme of a recorded
+// pass (here the last one of a run that ended at it) delivered that pass's
+// recorded rx among its doers' exit closes.
+TEST(ReplayInputs, ALimitStopDeliversNoInputAmongTheExitCloses) {
+  TempDir dir;
+  const Tyme stop{Tock{500'000'000}};
+  const JournalTrailer t = capture(dir.file("pings.hioj"), kTymeNever, stop);
+  ASSERT_TRUE(t.ended_at_pass);
+  ASSERT_EQ(t.end_tyme, stop);
+  std::uint64_t rx_at_stop = 0;
+  for (const PassRecord& p : read_journal(dir.file("pings.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      rx_at_stop += e.kind == EventKind::rx && e.tyme == stop ? 1u : 0u;
+  ASSERT_GT(rx_at_stop, 0u);
+
+  const ReplayResult r = replay(dir.file("pings.hioj"), "", dir.file("limited.hioj"), kTymeNever,
+                                Tock{0}, stop - Tyme{});
+  EXPECT_FALSE(r.divergence) << format_divergence(*r.divergence);
+  EXPECT_EQ(r.end, RunEnd::limit);
+  const JournalContents limited = read_journal(dir.file("limited.hioj"));
+  std::uint64_t closes = 0;
+  for (const PassRecord& p : limited.frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (e.tyme < stop) continue;
+      EXPECT_EQ(e.kind, EventKind::close) << format_event(e.view(), pass_of(e));
+      ++closes;
+    }
+  }
+  EXPECT_EQ(closes, 2u);
+}
+
+}  // namespace
+}  // namespace hio::replay
