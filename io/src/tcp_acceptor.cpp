@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "error_text.hpp"
 #include "tcp_stream.hpp"
 #include "tcp_transport.hpp"
 
@@ -44,7 +45,7 @@ void TcpAcceptor::open(const Address& address) {
                              if (!self->live()) return;
                              if (error || results.empty()) {
                                self->fail("cannot resolve '" + self->address_.host_port() + "': " +
-                                          (error ? error.message() : std::string("no address")));
+                                          (error ? error_text(error) : std::string("no address")));
                                return;
                              }
                              self->bind(results.begin()->endpoint());
@@ -66,7 +67,7 @@ void TcpAcceptor::bind(const tcp::endpoint& endpoint) {
   tcp::endpoint local;
   if (!ec) local = acceptor_.local_endpoint(ec);
   if (ec) {
-    fail(where + ec.message());
+    fail(where + error_text(ec));
     return;
   }
   listening_ = true;
@@ -97,9 +98,9 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   accepting_ = false;
   if (!live()) return;
   if (ec) {
-    port_.error("accept on " + address_.host_port() + " failed: " + ec.message());
+    port_.error("accept on " + address_.host_port() + " failed: " + error_text(ec));
     failed_accept_ = true;
-    retry_at_ = port_.tyme() + kAcceptBackoff;
+    retry_at_ = tyme_after(port_.tyme(), kAcceptBackoff);
     port_.request_service();  // so the driver parks until due()
     return;
   }

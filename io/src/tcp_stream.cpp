@@ -3,6 +3,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/write.hpp>
 
+#include "error_text.hpp"
+
 namespace hio::detail {
 
 std::string endpoint_text(const tcp::endpoint& endpoint) {
@@ -54,7 +56,7 @@ void TcpStream::on_resolved(const boost::system::error_code& ec,
                             const tcp::resolver::results_type& results) {
   if (!live()) return;
   if (ec) {
-    fail("cannot resolve '" + target_ + "': " + ec.message());
+    fail("cannot resolve '" + target_ + "': " + error_text(ec));
     return;
   }
   endpoints_.clear();
@@ -71,7 +73,7 @@ void TcpStream::try_next_endpoint() {
     socket_.open(endpoint.protocol(), ec);
     if (!ec) apply_buffer_size(socket_, socket_buffer_bytes_, ec);
     if (ec) {
-      last_error_ = ec.message();
+      last_error_ = error_text(ec);
       continue;
     }
     phase_ = Phase::connecting;
@@ -90,7 +92,7 @@ void TcpStream::try_next_endpoint() {
 void TcpStream::on_connected(const boost::system::error_code& ec) {
   if (!live()) return;
   if (ec) {
-    last_error_ = ec.message();
+    last_error_ = error_text(ec);
     try_next_endpoint();
     return;
   }
@@ -150,12 +152,12 @@ void TcpStream::establish() {
   socket_.set_option(tcp::no_delay(true), ec);
   const std::string local = endpoint_text(socket_.local_endpoint(ec));
   if (ec) {
-    fail("connection to " + target_ + " lost at once: " + ec.message());
+    fail("connection to " + target_ + " lost at once: " + error_text(ec));
     return;
   }
   const std::string peer = endpoint_text(socket_.remote_endpoint(ec));
   if (ec) {
-    fail("connection to " + target_ + " lost at once: " + ec.message());
+    fail("connection to " + target_ + " lost at once: " + error_text(ec));
     return;
   }
   phase_ = Phase::established;
@@ -224,7 +226,7 @@ void TcpStream::end(const boost::system::error_code& ec, PumpOp op) {
     port.closed(CloseWho::remote, "closed by peer without TLS close_notify");
   } else {
     port.failed(std::string(op == PumpOp::read ? "read" : "write") +
-                " failed: " + (tls_ ? tls_error_text(ec, tls_->native_handle()) : ec.message()));
+                " failed: " + (tls_ ? tls_error_text(ec, tls_->native_handle()) : error_text(ec)));
   }
 }
 
