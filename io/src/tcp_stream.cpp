@@ -121,7 +121,7 @@ void TcpStream::secure() {
   socket_.set_option(tcp::no_delay(true), ignored);
   phase_ = Phase::handshaking;
   if (tls_setup_.handshake_timeout > Tock{0}) {
-    handshake_due_ = port_.tyme() + tls_setup_.handshake_timeout;
+    handshake_due_ = tyme_after(port_.tyme(), tls_setup_.handshake_timeout);
   }
   ++core_.pending;
   tls_->async_handshake(tls_setup_.server ? ssl::stream_base::server : ssl::stream_base::client,

@@ -82,7 +82,7 @@ void TcpClientTransport::attempt() {
 
 bool TcpClientTransport::timed_out() const {
   return connect_timeout_ > Tock{0} && stream_ && !stream_->ended() && !stream_->established() &&
-         port_.tyme() >= attempt_start_ + connect_timeout_;
+         port_.tyme() >= tyme_after(attempt_start_, connect_timeout_);
 }
 
 void TcpClientTransport::service() {
@@ -102,7 +102,7 @@ Tyme TcpClientTransport::due() const {
   if (stopped_) return kTymeNever;
   if (stream_ && !stream_->ended()) {
     if (connect_timeout_ > Tock{0} && !stream_->established()) {
-      return std::min(attempt_start_ + connect_timeout_, stream_->due());
+      return std::min(tyme_after(attempt_start_, connect_timeout_), stream_->due());
     }
     return stream_->due();
   }
