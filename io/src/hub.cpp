@@ -286,6 +286,7 @@ void IoHub::poll() {
   const Doist* doist = attached_to();
   if (doist == nullptr || !doist->waiting()) release_held();
   impl_->core.context.poll();
+  if (!impl_->core.lingering.empty()) detail::expire_lingering(impl_->core, tyme());
 }
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {

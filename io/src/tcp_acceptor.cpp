@@ -25,6 +25,7 @@ TcpAcceptor::TcpAcceptor(AsioCore& core, ChannelPort port, std::shared_ptr<Accep
       acceptor_(core.context),
       remotes_max_(options.remotes_max),
       socket_buffer_bytes_(options.socket_buffer_bytes),
+      close_linger_(options.close_linger),
       tls_(std::move(tls)) {}
 
 void TcpAcceptor::open(const Address& address) {
@@ -116,7 +117,8 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   ++gate_->live;
   ChannelPort port = port_;
   const std::string peer = endpoint_text(remote);
-  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), peer, gate_, tls_),
+  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), peer, gate_, tls_,
+                                                     close_linger_),
               address, peer);
   if (live()) accept_next();
 }

@@ -262,8 +262,13 @@ void TcpStream::shutdown() {
   if (phase_ == Phase::established && writing()) {
     // The bytes being written were handed over (their tx events are on
     // record): finish them, then close — and a reply is never cut by the
-    // close that follows it. The channel is closed from now on.
+    // close that follows it. The channel is closed from now on. A peer that
+    // never reads would hold the socket for ever: past the linger bound the
+    // hub's poll aborts it (expire_lingering).
     phase_ = Phase::draining;
+    if (linger_ > Tock{0}) {
+      core_.lingering.push_back(Lingering{tyme_after(port_.tyme(), linger_), weak_from_this()});
+    }
     port_ = ChannelPort();
     if (on_end_) {
       auto on_end = std::move(on_end_);
@@ -281,6 +286,24 @@ void TcpStream::drained() {
   if (phase_ != Phase::draining) return;
   send_close_notify();
   finish();
+}
+
+void TcpStream::abort_drain() {
+  if (phase_ != Phase::draining) return;
+  // A reset, not a FIN: the peer learns the stream was cut, not that it ended.
+  boost::system::error_code ignored;
+  socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+  finish();
+}
+
+void expire_lingering(AsioCore& core, Tyme now) {
+  std::erase_if(core.lingering, [now](const Lingering& entry) {
+    const std::shared_ptr<TcpStream> stream = entry.stream.lock();
+    if (!stream || stream->phase() != TcpStream::Phase::draining) return true;
+    if (entry.due > now) return false;
+    stream->abort_drain();
+    return true;
+  });
 }
 
 void TcpStream::detach() {
