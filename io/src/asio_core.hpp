@@ -5,12 +5,23 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
+#include <memory>
+#include <vector>
 
 #include "hio/io/hub.hpp"
 
 namespace hio::detail {
 
 namespace asio = boost::asio;
+
+class TcpStream;
+
+// A stream closed with a write in flight (draining) and the tyme by which
+// that write must have ended (ChannelOptions::close_linger).
+struct Lingering {
+  Tyme due;
+  std::weak_ptr<TcpStream> stream;
+};
 
 struct AsioCore {
   // One thread drives it (the Doist's); the hint lets Asio skip locking.
@@ -23,6 +34,14 @@ struct AsioCore {
   // destroys without running (hub destruction) never count down: nothing
   // reads the count after that.
   std::size_t pending = 0;
+  // Draining streams with a linger bound; IoHub::poll aborts those past it
+  // (expire_lingering, tcp_stream.cpp). Entries of streams that ended go at
+  // the next poll.
+  std::vector<Lingering> lingering;
 };
+
+// Aborts the draining streams whose linger has run out by `now` and forgets
+// those that ended.
+void expire_lingering(AsioCore& core, Tyme now);
 
 }  // namespace hio::detail

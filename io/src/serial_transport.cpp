@@ -6,6 +6,7 @@
 #include <string>
 
 #include "byte_pump.hpp"
+#include "error_text.hpp"
 #include "port_life.hpp"
 
 namespace hio::detail {
@@ -28,7 +29,7 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
     boost::system::error_code ec;
     serial_.open(path_, ec);
     if (ec) {
-      fail("cannot open serial device " + path_ + ": " + ec.message());
+      fail("cannot open serial device " + path_ + ": " + error_text(ec));
       return;
     }
     using base = asio::serial_port_base;
@@ -38,7 +39,7 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
     serial_.set_option(base::baud_rate(address.baud), ec);
     if (ec) {
       fail("cannot set " + std::to_string(address.baud) + " baud on " + path_ + ": " +
-           ec.message());
+           error_text(ec));
       return;
     }
     serial_.set_option(base::character_size(8), ec);
@@ -46,7 +47,7 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
     if (!ec) serial_.set_option(base::stop_bits(base::stop_bits::one), ec);
     if (!ec) serial_.set_option(base::flow_control(base::flow_control::none), ec);
     if (ec) {
-      fail("cannot set 8N1 without flow control on " + path_ + ": " + ec.message());
+      fail("cannot set 8N1 without flow control on " + path_ + ": " + error_text(ec));
       return;
     }
     open_ = true;
@@ -90,10 +91,10 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
       port.closed(CloseWho::remote, "device hung up");
     } else if (ec == boost::system::errc::io_error || ec == boost::system::errc::no_such_device ||
                ec == boost::system::errc::no_such_device_or_address) {
-      port.closed(CloseWho::remote, "device hung up: " + ec.message());
+      port.closed(CloseWho::remote, "device hung up: " + error_text(ec));
     } else {
       port.failed(std::string(op == PumpOp::read ? "read from " : "write to ") + path_ +
-                  " failed: " + ec.message());
+                  " failed: " + error_text(ec));
     }
   }
 

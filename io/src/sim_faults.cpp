@@ -117,7 +117,7 @@ void SimCore::stall(SimConn& c, int d, SimSegment segment) {
          why + dir.link->name() + (dir.link->reachable() ? "" : " unreachable"));
   dir.held.push_back(std::move(segment));
   if (options_.stall_timeout > Tock{0}) {
-    schedule(now() + options_.stall_timeout, SimEventKind::stall_timeout, c.id,
+    schedule(tyme_after(now(), options_.stall_timeout), SimEventKind::stall_timeout, c.id,
              static_cast<std::uint64_t>(d) | dir.stall_gen << 1);
   }
   // Cut while in flight, but the link is back: resend at once.

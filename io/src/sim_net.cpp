@@ -5,6 +5,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "hio/engine/check.hpp"
+#include "hio/engine/doist.hpp"
+#include "hio/engine/flag_scope.hpp"
 #include "sim_core.hpp"
 #include "sim_datagram.hpp"
 #include "sim_serial.hpp"
@@ -45,6 +48,13 @@ SimNet::SimNet(Doist& doist, IoHub& io, SimNetOptions options)
 }
 
 SimNet::~SimNet() {
+  HIO_CHECK(!polling_,
+            "SimNet destroyed inside its own poll() (by an EventSink told of an event it "
+            "delivered); destroy it after the run");
+  HIO_CHECK(attached_to() == nullptr || !attached_to()->running(),
+            "SimNet destroyed during a run of the Doist it is attached to (by a doer, an "
+            "EventSink or an observer); its channels would stall or reach freed memory: destroy "
+            "it after the run");
   if (Doist* doist = attached_to()) doist->detach(*this);
   if (!core_->has_hub()) return;  // destroyed first: nothing of it to undo
   core_->hub().set_factory(Scheme::sim, nullptr);
@@ -304,6 +314,7 @@ std::unique_ptr<Transport> SimNet::make(const Address& address, ChannelRole role
 // ---- the reactor ------------------------------------------------------------
 
 void SimNet::poll() {
+  FlagScope scope(polling_);
   core_->poll();
 }
 

@@ -164,7 +164,7 @@ void SimCore::serial_send(SimSerialTransport& end, std::uint32_t index, int side
       piece.epoch = line.epoch;
       piece.dir = static_cast<std::uint8_t>(side);
       piece.on_wire = true;
-      piece.arrives = leaves + line.params.latency;
+      piece.arrives = tyme_after(leaves, line.params.latency);
       schedule(piece.arrives, SimEventKind::serial, slot);
     }
   }

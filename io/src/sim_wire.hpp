@@ -32,7 +32,7 @@ class WireQueue {
   Tyme push(Tyme now, std::size_t size, Tock duration) {
     drain(now);
     const Tyme start = std::max(now, busy_until_);
-    busy_until_ = start + duration;
+    busy_until_ = tyme_after(start, duration);
     const std::size_t counted = std::max<std::size_t>(size, 1);
     items_.push_back(Item{busy_until_, counted});
     bytes_ += counted;

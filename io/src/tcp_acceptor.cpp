@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "error_text.hpp"
 #include "tcp_stream.hpp"
 #include "tcp_transport.hpp"
 
@@ -24,6 +25,7 @@ TcpAcceptor::TcpAcceptor(AsioCore& core, ChannelPort port, std::shared_ptr<Accep
       acceptor_(core.context),
       remotes_max_(options.remotes_max),
       socket_buffer_bytes_(options.socket_buffer_bytes),
+      close_linger_(options.close_linger),
       tls_(std::move(tls)) {}
 
 void TcpAcceptor::open(const Address& address) {
@@ -44,7 +46,7 @@ void TcpAcceptor::open(const Address& address) {
                              if (!self->live()) return;
                              if (error || results.empty()) {
                                self->fail("cannot resolve '" + self->address_.host_port() + "': " +
-                                          (error ? error.message() : std::string("no address")));
+                                          (error ? error_text(error) : std::string("no address")));
                                return;
                              }
                              self->bind(results.begin()->endpoint());
@@ -66,7 +68,7 @@ void TcpAcceptor::bind(const tcp::endpoint& endpoint) {
   tcp::endpoint local;
   if (!ec) local = acceptor_.local_endpoint(ec);
   if (ec) {
-    fail(where + ec.message());
+    fail(where + error_text(ec));
     return;
   }
   listening_ = true;
@@ -97,9 +99,9 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   accepting_ = false;
   if (!live()) return;
   if (ec) {
-    port_.error("accept on " + address_.host_port() + " failed: " + ec.message());
+    port_.error("accept on " + address_.host_port() + " failed: " + error_text(ec));
     failed_accept_ = true;
-    retry_at_ = port_.tyme() + kAcceptBackoff;
+    retry_at_ = tyme_after(port_.tyme(), kAcceptBackoff);
     port_.request_service();  // so the driver parks until due()
     return;
   }
@@ -115,7 +117,8 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   ++gate_->live;
   ChannelPort port = port_;
   const std::string peer = endpoint_text(remote);
-  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), peer, gate_, tls_),
+  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), peer, gate_, tls_,
+                                                     close_linger_),
               address, peer);
   if (live()) accept_next();
 }

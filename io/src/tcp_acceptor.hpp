@@ -53,6 +53,7 @@ class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor>, public Por
   Address address_;
   std::size_t remotes_max_;
   std::size_t socket_buffer_bytes_;
+  Tock close_linger_;
   TlsSetup tls_;
   // The pending accept's peer, filled by accept(2) itself: a connection
   // reset before it could be asked for (getpeername: ENOTCONN) still has it.

@@ -3,6 +3,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/write.hpp>
 
+#include "error_text.hpp"
+
 namespace hio::detail {
 
 std::string endpoint_text(const tcp::endpoint& endpoint) {
@@ -54,7 +56,7 @@ void TcpStream::on_resolved(const boost::system::error_code& ec,
                             const tcp::resolver::results_type& results) {
   if (!live()) return;
   if (ec) {
-    fail("cannot resolve '" + target_ + "': " + ec.message());
+    fail("cannot resolve '" + target_ + "': " + error_text(ec));
     return;
   }
   endpoints_.clear();
@@ -71,7 +73,7 @@ void TcpStream::try_next_endpoint() {
     socket_.open(endpoint.protocol(), ec);
     if (!ec) apply_buffer_size(socket_, socket_buffer_bytes_, ec);
     if (ec) {
-      last_error_ = ec.message();
+      last_error_ = error_text(ec);
       continue;
     }
     phase_ = Phase::connecting;
@@ -90,7 +92,7 @@ void TcpStream::try_next_endpoint() {
 void TcpStream::on_connected(const boost::system::error_code& ec) {
   if (!live()) return;
   if (ec) {
-    last_error_ = ec.message();
+    last_error_ = error_text(ec);
     try_next_endpoint();
     return;
   }
@@ -119,7 +121,7 @@ void TcpStream::secure() {
   socket_.set_option(tcp::no_delay(true), ignored);
   phase_ = Phase::handshaking;
   if (tls_setup_.handshake_timeout > Tock{0}) {
-    handshake_due_ = port_.tyme() + tls_setup_.handshake_timeout;
+    handshake_due_ = tyme_after(port_.tyme(), tls_setup_.handshake_timeout);
   }
   ++core_.pending;
   tls_->async_handshake(tls_setup_.server ? ssl::stream_base::server : ssl::stream_base::client,
@@ -150,12 +152,12 @@ void TcpStream::establish() {
   socket_.set_option(tcp::no_delay(true), ec);
   const std::string local = endpoint_text(socket_.local_endpoint(ec));
   if (ec) {
-    fail("connection to " + target_ + " lost at once: " + ec.message());
+    fail("connection to " + target_ + " lost at once: " + error_text(ec));
     return;
   }
   const std::string peer = endpoint_text(socket_.remote_endpoint(ec));
   if (ec) {
-    fail("connection to " + target_ + " lost at once: " + ec.message());
+    fail("connection to " + target_ + " lost at once: " + error_text(ec));
     return;
   }
   phase_ = Phase::established;
@@ -224,7 +226,7 @@ void TcpStream::end(const boost::system::error_code& ec, PumpOp op) {
     port.closed(CloseWho::remote, "closed by peer without TLS close_notify");
   } else {
     port.failed(std::string(op == PumpOp::read ? "read" : "write") +
-                " failed: " + (tls_ ? tls_error_text(ec, tls_->native_handle()) : ec.message()));
+                " failed: " + (tls_ ? tls_error_text(ec, tls_->native_handle()) : error_text(ec)));
   }
 }
 
@@ -260,8 +262,13 @@ void TcpStream::shutdown() {
   if (phase_ == Phase::established && writing()) {
     // The bytes being written were handed over (their tx events are on
     // record): finish them, then close — and a reply is never cut by the
-    // close that follows it. The channel is closed from now on.
+    // close that follows it. The channel is closed from now on. A peer that
+    // never reads would hold the socket for ever: past the linger bound the
+    // hub's poll aborts it (expire_lingering).
     phase_ = Phase::draining;
+    if (linger_ > Tock{0}) {
+      core_.lingering.push_back(Lingering{tyme_after(port_.tyme(), linger_), weak_from_this()});
+    }
     port_ = ChannelPort();
     if (on_end_) {
       auto on_end = std::move(on_end_);
@@ -279,6 +286,24 @@ void TcpStream::drained() {
   if (phase_ != Phase::draining) return;
   send_close_notify();
   finish();
+}
+
+void TcpStream::abort_drain() {
+  if (phase_ != Phase::draining) return;
+  // A reset, not a FIN: the peer learns the stream was cut, not that it ended.
+  boost::system::error_code ignored;
+  socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+  finish();
+}
+
+void expire_lingering(AsioCore& core, Tyme now) {
+  std::erase_if(core.lingering, [now](const Lingering& entry) {
+    const std::shared_ptr<TcpStream> stream = entry.stream.lock();
+    if (!stream || stream->phase() != TcpStream::Phase::draining) return true;
+    if (entry.due > now) return false;
+    stream->abort_drain();
+    return true;
+  });
 }
 
 void TcpStream::detach() {

@@ -47,7 +47,8 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
                   public BytePump<TcpStream, kTcpChunkBytes> {
  public:
   // draining: closed locally with a write in flight; the write finishes (its
-  // bytes were handed over: tx events), then the socket closes. No events.
+  // bytes were handed over: tx events), then the socket closes; or, past the
+  // linger bound (set_linger), the connection is aborted. No events.
   enum class Phase { idle, resolving, connecting, handshaking, established, draining, ended };
 
   TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes, TlsSetup tls = {});
@@ -73,6 +74,12 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   // Ends it silently and forgets the port: for destruction. A draining
   // stream finishes its write (it owns itself through the write's handler).
   void detach();
+  // How long a draining write may go on before the connection is aborted
+  // (ChannelOptions::close_linger; 0: no limit). Set before shutdown().
+  void set_linger(Tock linger) { linger_ = linger; }
+  // Draining past its linger: aborts the connection (RST) and releases the
+  // socket; the write's handler then ends, aborted.
+  void abort_drain();
   // Called once when it ends, by any path except detach().
   void set_on_end(std::function<void()> on_end) { on_end_ = std::move(on_end); }
 
@@ -114,6 +121,7 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   TlsSetup tls_setup_;
   std::optional<ssl::stream<tcp::socket&>> tls_;  // over socket_, when TLS
   Tyme handshake_due_ = kTymeNever;
+  Tock linger_{0};
   std::optional<tcp::resolver> resolver_;
   std::size_t socket_buffer_bytes_ = 0;
   Phase phase_ = Phase::idle;

@@ -23,6 +23,9 @@ std::unique_ptr<Transport> TcpFactory::make(const Address& address, ChannelRole 
   if (options.tls.handshake_timeout < Tock{0}) {
     throw std::invalid_argument(address.text() + ": tls.handshake_timeout must be >= 0");
   }
+  if (options.close_linger < Tock{0}) {
+    throw std::invalid_argument(address.text() + ": close_linger must be >= 0");
+  }
   switch (role) {
     case ChannelRole::connect:
       return std::make_unique<TcpClientTransport>(core_, address, options);
@@ -43,6 +46,7 @@ TcpClientTransport::TcpClientTransport(AsioCore& core, Address address,
     : core_(core),
       address_(std::move(address)),
       connect_timeout_(options.connect_timeout),
+      close_linger_(options.close_linger),
       socket_buffer_bytes_(options.socket_buffer_bytes),
       tls_options_(options.tls) {
   if (options.retry < Tock{0} || connect_timeout_ < Tock{0}) {
@@ -77,12 +81,13 @@ void TcpClientTransport::attempt() {
     tls = client_tls_setup(tls_options_, address_, tls_context_);
   }
   stream_ = std::make_shared<TcpStream>(core_, port_, socket_buffer_bytes_, std::move(tls));
+  stream_->set_linger(close_linger_);
   stream_->connect(address_);
 }
 
 bool TcpClientTransport::timed_out() const {
   return connect_timeout_ > Tock{0} && stream_ && !stream_->ended() && !stream_->established() &&
-         port_.tyme() >= attempt_start_ + connect_timeout_;
+         port_.tyme() >= tyme_after(attempt_start_, connect_timeout_);
 }
 
 void TcpClientTransport::service() {
@@ -102,7 +107,7 @@ Tyme TcpClientTransport::due() const {
   if (stopped_) return kTymeNever;
   if (stream_ && !stream_->ended()) {
     if (connect_timeout_ > Tock{0} && !stream_->established()) {
-      return std::min(attempt_start_ + connect_timeout_, stream_->due());
+      return std::min(tyme_after(attempt_start_, connect_timeout_), stream_->due());
     }
     return stream_->due();
   }
@@ -188,12 +193,14 @@ void TcpListenerTransport::reopen() {
 // ---- accepted remote --------------------------------------------------------
 
 TcpAcceptedTransport::TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::string peer,
-                                           std::shared_ptr<AcceptGate> gate, TlsSetup tls)
+                                           std::shared_ptr<AcceptGate> gate, TlsSetup tls,
+                                           Tock close_linger)
     : core_(core),
       socket_(std::move(socket)),
       peer_(std::move(peer)),
       gate_(std::move(gate)),
-      tls_(std::move(tls)) {}
+      tls_(std::move(tls)),
+      close_linger_(close_linger) {}
 
 TcpAcceptedTransport::~TcpAcceptedTransport() {
   if (stream_) stream_->detach();
@@ -203,6 +210,7 @@ void TcpAcceptedTransport::start(ChannelPort port) {
   port_ = port;
   stream_ = std::make_shared<TcpStream>(core_, port_, std::move(*socket_), std::move(tls_));
   socket_.reset();
+  stream_->set_linger(close_linger_);
   stream_->set_on_end([gate = gate_] { gate->release(); });
   stream_->accepted(peer_);
 }

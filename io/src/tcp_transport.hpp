@@ -48,6 +48,7 @@ class TcpClientTransport final : public Transport {
   AsioCore& core_;
   Address address_;
   Tock connect_timeout_;
+  Tock close_linger_;
   std::size_t socket_buffer_bytes_;
   TlsOptions tls_options_;
   std::shared_ptr<ssl::context> tls_context_;  // tls:// once made
@@ -88,7 +89,7 @@ class TcpAcceptedTransport final : public Transport {
  public:
   // `peer`: the remote's endpoint text, taken at the accept.
   TcpAcceptedTransport(AsioCore& core, tcp::socket socket, std::string peer,
-                       std::shared_ptr<AcceptGate> gate, TlsSetup tls);
+                       std::shared_ptr<AcceptGate> gate, TlsSetup tls, Tock close_linger);
   ~TcpAcceptedTransport() override;
 
   void start(ChannelPort port) override;
@@ -103,6 +104,7 @@ class TcpAcceptedTransport final : public Transport {
   std::string peer_;
   std::shared_ptr<AcceptGate> gate_;
   TlsSetup tls_;
+  Tock close_linger_;
   ChannelPort port_;
   std::shared_ptr<TcpStream> stream_;
 };

@@ -6,9 +6,10 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
+
+#include "error_text.hpp"
 
 namespace hio::detail {
 
@@ -41,15 +42,16 @@ bool readable(const std::string& path, Option option, std::optional<TlsProblem>&
   }
   std::ifstream file(path, std::ios::binary);
   if (file) return true;
+  const int error = errno;
   problem = TlsProblem{option, std::string("cannot read ") + file_words(option) + " '" + path +
-                                   "': " + std::strerror(errno)};
+                                   "': " + errno_text(error)};
   return false;
 }
 
 bool loaded(const boost::system::error_code& ec, Option option, const std::string& what,
             std::optional<TlsProblem>& problem) {
   if (!ec) return true;
-  problem = TlsProblem{option, "cannot use " + what + ": " + ec.message()};
+  problem = TlsProblem{option, "cannot use " + what + ": " + error_text(ec)};
   return false;
 }
 
@@ -195,7 +197,7 @@ bool tls_truncated(const boost::system::error_code& ec) {
 }
 
 std::string tls_error_text(const boost::system::error_code& ec, SSL* ssl) {
-  std::string text = ec.message();
+  std::string text = error_text(ec);
   if (ssl != nullptr && refused_renegotiation_slot() >= 0 &&
       SSL_get_ex_data(ssl, refused_renegotiation_slot()) != nullptr) {
     return "peer attempted TLS renegotiation, which hio does not allow (then: " + text + ")";

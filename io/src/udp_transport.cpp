@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "error_text.hpp"
 #include "port_life.hpp"
 #include "tcp_stream.hpp"
 
@@ -66,7 +67,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
           if (!self->live()) return;
           if (error || results.empty()) {
             self->fail("cannot resolve '" + self->address_.host_port() +
-                       "': " + (error ? error.message() : std::string("no address")));
+                       "': " + (error ? error_text(error) : std::string("no address")));
             return;
           }
           self->bind(results.begin()->endpoint());
@@ -108,7 +109,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     udp::endpoint local;
     if (!ec) local = socket_.local_endpoint(ec);
     if (ec) {
-      fail("bind to " + address_.host_port() + " failed: " + ec.message());
+      fail("bind to " + address_.host_port() + " failed: " + error_text(ec));
       return;
     }
     bound_ = true;
@@ -139,7 +140,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     if (ec) {
       // The socket lives on (e.g. an ICMP error surfaced here); the next
       // service() receives again, so an error cannot spin.
-      port_.error("receive on " + port_.channel().local() + " failed: " + ec.message());
+      port_.error("receive on " + port_.channel().local() + " failed: " + error_text(ec));
       return;
     }
     const std::string peer = endpoint_text(sender_);
@@ -195,7 +196,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     if (!live()) return;
     if (ec) {
       port_.error("send of " + std::to_string(send_buf_.size()) + " bytes to " + send_to_ +
-                  " failed: " + ec.message());
+                  " failed: " + error_text(ec));
     }
     send_buf_.clear();
     // The next datagram goes now rather than at the driver's next turn.

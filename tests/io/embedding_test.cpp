@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -257,6 +258,91 @@ TEST(EmbeddingDeathTest, ASimNetUsedAfterItsHubIsAnInvariantFailure) {
         net.poll();
       },
       "SimNet used after its IoHub was destroyed");
+}
+
+// Runs `act` once, at its first pass at or after `at`.
+class ActAt final : public Doer {
+ public:
+  ActAt(Tyme at, std::function<void()> act) : Doer("act-at"), at_(at), act_(std::move(act)) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    if (tyme < at_) return false;
+    act_();
+    return true;
+  }
+
+ private:
+  Tyme at_;
+  std::function<void()> act_;
+};
+
+// A SimNet or an IoHub destroyed during a run of the Doist it is attached
+// to: before, the run went on with channels that never moved again, or on
+// freed memory (ASan: heap-use-after-free in SimCore::poll, in
+// TcpServerDoer::recur). Now each stops the program saying what happened.
+struct OwnedWorld {
+  OwnedWorld() : io(std::make_unique<IoHub>(doist.tymth())) {
+    doist.set_handle_sigint(false);
+    doist.attach(*io);
+    net = std::make_unique<SimNet>(doist, *io);
+    net->add_host("a");
+    net->add_host("b");
+    net->set_link("a", "b", LinkParams{.latency = kMs});
+    net->set_client_host("a");
+    server.emplace(*io, "sim://b:7");
+    client.emplace(*io, "sim://b:7");
+  }
+  Doist doist{kMs};
+  std::unique_ptr<IoHub> io;
+  std::unique_ptr<SimNet> net;
+  std::optional<EchoServerDoer> server;
+  std::optional<TcpClientDoer> client;
+};
+
+TEST(EmbeddingDeathTest, ASimNetDestroyedByADoerDuringARunIsAnInvariantFailure) {
+  EXPECT_DEATH(
+      {
+        OwnedWorld w;
+        ActAt destroyer(Tyme{20 * kMs}, [&] { w.net.reset(); });
+        w.doist.run({&*w.server, &*w.client, &destroyer}, 100 * kMs);
+      },
+      "SimNet destroyed during a run of the Doist it is attached to");
+}
+
+// Destroys the net when it is told of the first rx (SimNet delivers it in its poll).
+class NetDestroyingSink final : public EventSink {
+ public:
+  explicit NetDestroyingSink(std::unique_ptr<SimNet>& net) : net_(net) {}
+  void on_event(const ChannelEvent& e) override {
+    if (e.kind == EventKind::rx && ++rx_ == 1) net_.reset();
+  }
+
+ private:
+  std::unique_ptr<SimNet>& net_;
+  int rx_ = 0;
+};
+
+TEST(EmbeddingDeathTest, ASimNetDestroyedByASinkInsideItsPollIsAnInvariantFailure) {
+  EXPECT_DEATH(
+      {
+        OwnedWorld w;
+        NetDestroyingSink sink(w.net);
+        w.io->add_sink(sink);
+        Greeter greeter(w.client->channel(), "one two three four\n");
+        w.doist.run({&*w.server, &*w.client, &greeter}, 100 * kMs);
+      },
+      "SimNet destroyed inside its own poll\\(\\)");
+}
+
+TEST(EmbeddingDeathTest, AHubDestroyedByADoerDuringARunIsAnInvariantFailure) {
+  EXPECT_DEATH(
+      {
+        OwnedWorld w;
+        ActAt destroyer(Tyme{20 * kMs}, [&] { w.io.reset(); });
+        w.doist.run({&*w.server, &*w.client, &destroyer}, 100 * kMs);
+      },
+      "IoHub destroyed during a run of the Doist it is attached to");
 }
 
 // Releases (or closes) each remote from inside serve().

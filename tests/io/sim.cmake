@@ -4,6 +4,7 @@ hio_add_test(sim_tests unit
     ${CMAKE_CURRENT_LIST_DIR}/sim_datagram_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sim_doers_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sim_params_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sim_saturation_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sim_serial_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sim_stream_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/embedding_test.cpp

@@ -1,7 +1,8 @@
 // Bad input on real TCP: an unresolvable host, a refused connect, a port in
 // use and a malformed URL each give a clear error — on the channel (error
 // event, failed state) or as the parse result — and the run goes on. Also the
-// client's reconnect after a server restart, on the lossless retry grid.
+// client's reconnect after a server restart, on the lossless retry grid, and
+// a connect timeout of "never" at a later attempt.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -55,6 +56,29 @@ TEST(IoTcp, RefusedConnectIsAnErrorOnTheChannel) {
   EXPECT_EQ(refused.channel().reason(),
             "connect to 127.0.0.1:" + std::to_string(port) + " failed: Connection refused");
   EXPECT_EQ(h.sink.count(EventKind::error, refused.channel().id()), 1u);
+}
+
+// Later attempts start at tyme > 0; tyme + Tock::max() overflowed and every
+// one of them "timed out after 9223372036.854775807 s" at once.
+TEST(IoTcp, AConnectTimeoutOfNeverNeverTimesOutALaterAttempt) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  const std::uint16_t port = free_port();
+  ChannelOptions options;
+  options.retry = Tock{30'000'000};
+  options.connect_timeout = Tock::max();
+  TcpClientDoer client(run.io, "tcp://127.0.0.1:" + std::to_string(port), options);
+  StopWhen stop(run.doist,
+                [&] { return sink.count(EventKind::error, client.channel().id()) >= 3; });
+  EXPECT_EQ(run.doist.run({&client, &stop}), RunEnd::interrupted);
+  for (const Recorded& r : sink.of(client.channel().id())) {
+    if (r.kind == EventKind::error) {
+      EXPECT_EQ(r.text,
+                "connect to 127.0.0.1:" + std::to_string(port) + " failed: Connection refused")
+          << "at " << format_seconds(r.tyme);
+    }
+  }
 }
 
 TEST(IoTcp, PortInUseIsAnErrorOnTheListenerAndTheRunGoesOn) {

@@ -341,6 +341,34 @@ TEST(IoTls, AClientTimesOutOfAHandshakeTheServerNeverAnswers) {
   EXPECT_EQ(sink.count(EventKind::connect, client.channel().id()), 0u);
 }
 
+// A handshake timeout of "never" (Tock::max()) for a client that connects
+// once tyme has run: tyme + Tock::max() overflowed, and the handshake "timed
+// out after 9223372036.854775807 s" at once.
+TEST(IoTls, AHandshakeTimeoutOfNeverNeverTimesOutALaterClient) {
+  ChannelOptions options = server_options();
+  options.tls.handshake_timeout = Tock::max();
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  WatchingEcho echo(run.io, "tls://127.0.0.1:0", options);
+  RawSocket raw;
+  Tyme accepted_at{};
+  std::vector<std::string> endings{"(not looked at)"};
+  Script script(
+      run.doist,
+      {{"later", [&] { return run.doist.tyme() >= Tyme{Tock{50'000'000}}; },
+        [&] { raw = raw_connect(port_of(echo.listener().local())); }},
+       {"accepted", [&] { return echo.accepted == 1; }, [&] { accepted_at = run.doist.tyme(); }},
+       {"a while", [&] { return run.doist.tyme() >= accepted_at + Tock{150'000'000}; },
+        [&] { endings = echo.endings; }}});
+  EXPECT_EQ(run.doist.run({&echo, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(endings, std::vector<std::string>{});  // before the server's exit closes it
+  const Recorded* accept = sink.first(EventKind::accept, echo.listener().id());
+  ASSERT_NE(accept, nullptr);
+  EXPECT_EQ(sink.count(EventKind::error, accept->accepted), 0u);
+}
+
 // A TLS 1.2 client that asks to renegotiate (openssl s_client's "R" command,
 // a real OpenSSL peer): hio refuses (no_renegotiation alert), the client
 // aborts, and the reason says what happened rather than OpenSSL's "sslv3

@@ -221,6 +221,9 @@ class Doist : public Tymist {
   // run's end at this pass's tyme: an IoHub holds the events it would emit
   // and stamps them when it is next polled (see Doist::run).
   bool waiting() const { return waiting_; }
+  // Inside run(): from its start to its end, between passes too. What must
+  // not go during a run (an attached reactor) checks it.
+  bool running() const { return in_run_; }
 
   bool real() const { return real_; }
   void set_real(bool real) { real_ = real; }

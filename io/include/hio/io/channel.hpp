@@ -116,6 +116,12 @@ struct ChannelOptions {
   // Real sockets: SO_SNDBUF and SO_RCVBUF; 0 keeps the OS default (which
   // auto-tunes). Accepted sockets inherit the listener's value.
   std::size_t socket_buffer_bytes = 0;
+  // tcp:// and tls:// (clients, and the remotes a listener accepts): a
+  // local close while a write is still in flight (the peer does not read)
+  // lets that write go on for at most this long; then the connection is
+  // aborted (a reset) and its socket released. 0: no limit (the socket stays
+  // until the peer reads or goes). See docs/io.md "Closing".
+  Tock close_linger = seconds(10);
   // tls:// channels (and the remotes a tls:// listener accepts).
   TlsOptions tls{};
   // udp:// channels: SO_BROADCAST, so datagrams may be sent to broadcast

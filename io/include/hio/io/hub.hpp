@@ -57,7 +57,8 @@ AsioCore& asio_core(IoHub& hub);
 // attached to the hub (Log::attach) are detached when it goes. A hub
 // destroyed while attached to a Doist detaches itself (Reactor), so it may
 // go before its Doist; destroying it from inside its own poll() or
-// wait_until() (an IO completion) is a bug and aborts (HIO_CHECK).
+// wait_until() (an IO completion), or during a run of the Doist it is
+// attached to (a doer, a sink, an observer), is a bug and aborts (HIO_CHECK).
 class Log;
 
 class IoHub final : public Reactor, public Tymee {

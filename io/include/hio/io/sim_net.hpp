@@ -85,7 +85,9 @@ class SimCore;
 //
 // Ownership. Construct SimNet after the Doist and the IoHub: it attaches
 // itself to both (reactor, factory for sim:// and sim-serial://) and detaches
-// in its destructor, which must not run during a run. Sim transports that
+// in its destructor, which must not run during a run of that Doist, nor
+// inside its poll() (a sink told of an event it delivers): either aborts
+// (HIO_CHECK). Sim transports that
 // outlive it (their hub's channels) go inert. Its hub may go first: the net
 // then forgets it and leaves its Doist (it is polled no more, and its
 // destructor touches nothing of the hub); using it for anything that needs
@@ -210,6 +212,7 @@ class SimNet final : public TransportFactory, public Reactor {
   void hub_destroyed(IoHub& hub) noexcept override;
 
   std::unique_ptr<detail::SimCore> core_;
+  bool polling_ = false;  // inside poll(): destroying it there is a bug
 };
 
 }  // namespace hio
