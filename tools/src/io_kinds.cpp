@@ -367,8 +367,10 @@ class EchoClient final : public TcpClientDoer {
     if (!outgoing_.empty()) {
       std::size_t taken = channel.write(outgoing_);
       sent_bytes_ += static_cast<std::int64_t>(taken);
+      // What tx could not take waits for room: the transport taking tx
+      // bytes wakes this doer (the channel's waiter), so it parks meanwhile
+      // rather than polling every pass, and time skipping goes on.
       outgoing_.erase(0, taken);
-      if (!outgoing_.empty()) rerun();
     }
   }
 
@@ -623,10 +625,8 @@ class UdpRequester final : public UdpPeerDoer {
       take(*d);
     while (sent_ < requests_ && tyme() >= next_send_) {
       std::string bytes = payload(sent_);
-      if (!channel.send(peer_, bytes)) {
-        rerun();  // tx full: try again next pass
-        break;
-      }
+      // tx full: taking a datagram from it wakes this doer (the waiter).
+      if (!channel.send(peer_, bytes)) break;
       ++sent_;
       ++lost_;
       tx_bytes_ += static_cast<std::int64_t>(bytes.size());
@@ -806,8 +806,7 @@ class SerialSender final : public SerialDoer {
       const std::size_t taken = channel.write(outgoing_);
       tx_bytes_ += static_cast<std::int64_t>(taken);
       left_ = tyme_after(std::max(left_, tyme()), line_time(taken, channel.address().baud));
-      outgoing_.erase(0, taken);
-      if (!outgoing_.empty()) rerun();
+      outgoing_.erase(0, taken);  // the rest when tx has room: that wakes this doer
     }
   }
 
