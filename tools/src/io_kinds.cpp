@@ -76,8 +76,7 @@ TlsOptions tls_options(const DoerSpec& spec, const BuildContext& context,
 
 // The channel limits a scenario may set (ChannelOptions' fields of the same
 // names), bounded so that a scenario cannot make a channel allocate without
-// limit.
-constexpr std::int64_t kBufferBytesMax = 256 * 1024 * 1024;
+// limit (buffers: kBufferBytesMax, scenario.hpp).
 constexpr std::int64_t kRemotesMax = 1'000'000;
 constexpr std::int64_t kUdpDatagramBytesMax = 65'507;  // an IPv4 UDP payload's most
 

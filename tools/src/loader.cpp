@@ -17,6 +17,7 @@
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
 
+#include "hio/io/address.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
 
@@ -118,6 +119,8 @@ class Loader {
  public:
   static constexpr int kMaxDepth = 64;
   static constexpr std::int64_t kCopiesMax = 1'000'000;
+  // Connections a sim:// listener may hold unaccepted (net.listen_backlog).
+  static constexpr std::int64_t kBacklogMax = 1'000'000;
   // Doers in a whole scenario, copies included: a small file must not ask
   // for a billion doers (about 200 bytes each, plus their names).
   static constexpr std::int64_t kDoersMax = 2'000'000;
@@ -288,6 +291,14 @@ class Loader {
     });
   }
 
+  // What sim://NAME:1 would say of a host name made of valid_net_name's
+  // characters (an empty label, a label over 63 bytes, digits and dots that
+  // are no IPv4 address); empty when an address can name it.
+  static std::string sim_host_problem(const std::string& name) {
+    const AddressResult parsed = parse_address("sim://" + name + ":1");
+    return parsed.ok() ? std::string() : parsed.error().message;
+  }
+
   // A key's value as an integer >= `least`; nullopt (and reported) otherwise.
   std::optional<std::int64_t> read_integer(const toml::node& node, const std::string& what,
                                            std::int64_t least) {
@@ -318,10 +329,18 @@ class Loader {
     }
   }
 
+  // A size key: an integer from `least` to `most` (kBufferBytesMax unless
+  // said: every [net] size bounds what a run may hold in memory).
   void read_size(const toml::table& table, const char* key, const std::string& where,
-                 std::int64_t least, std::size_t& out) {
+                 std::int64_t least, std::size_t& out, std::int64_t most = kBufferBytesMax) {
     if (const toml::node* node = table.get(key)) {
       if (auto v = read_integer(*node, where + "." + key, least)) {
+        if (*v > most) {
+          report(node->source(), where + "." + key + " must be at most " + std::to_string(most) +
+                                     (most == kBufferBytesMax ? " (256 MiB)" : "") + ", not " +
+                                     std::to_string(*v));
+          return;
+        }
         out = static_cast<std::size_t>(*v);
       }
     }
@@ -484,6 +503,9 @@ class Loader {
             report(item.source(), "host name '" + *name +
                                       "' must be 1 to 253 of A-Z a-z 0-9 . _ - (what a sim:// "
                                       "address allows)");
+          } else if (std::string problem = sim_host_problem(*name); !problem.empty()) {
+            report(item.source(),
+                   "host name '" + *name + "' cannot be used in a sim:// address: " + problem);
           } else if (std::find(net.hosts.begin(), net.hosts.end(), *name) != net.hosts.end()) {
             report(item.source(), "duplicate host '" + *name + "'");
           } else {
@@ -501,7 +523,7 @@ class Loader {
     }
     read_delay(*table, "stall_timeout", "net", net.options.stall_timeout);
     read_size(*table, "segment_bytes_max", "net", 1, net.options.segment_bytes_max);
-    read_size(*table, "listen_backlog", "net", 1, net.options.listen_backlog);
+    read_size(*table, "listen_backlog", "net", 1, net.options.listen_backlog, kBacklogMax);
     read_size(*table, "receive_buffer_bytes", "net", 1, net.options.receive_buffer_bytes);
     if (const toml::node* n = table->get("default_link")) {
       if (const toml::table* t = as_table(*n, "[net.default_link]")) {
@@ -777,6 +799,7 @@ class Loader {
         } else if (doers_ + (*v - 1) > kDoersMax) {
           report(n->source(), "this copy makes more than " + std::to_string(kDoersMax) +
                                   " doers in the scenario");
+          doers_over_ = true;
         } else {
           doers_ += *v - 1;  // the doer itself is counted already
           spec.copies = *v;
@@ -789,6 +812,13 @@ class Loader {
           }
         }
       }
+    }
+    // copies come only within the limit (above), so the count passes it by
+    // one doer at a time: this reports the first doer beyond it, once.
+    if (doers_ > kDoersMax && !doers_over_) {
+      report(table.source(), "this doer makes more than " + std::to_string(kDoersMax) +
+                                 " doers in the scenario, counting every copy");
+      doers_over_ = true;
     }
     for (const ParamSpec& param : kind->params)
       read_param(table, param, spec);
@@ -1008,6 +1038,7 @@ class Loader {
   std::vector<Diagnostic> diagnostics_;
   std::set<std::string> names_;
   std::int64_t doers_ = 0;            // built so far, copies included (kDoersMax)
+  bool doers_over_ = false;           // beyond kDoersMax has been reported
   std::vector<std::string> devices_;  // serial devices of [[net.serial]], in order
 };
 
