@@ -89,12 +89,25 @@ std::size_t bounded(const DoerSpec& spec, const char* key, std::int64_t high) {
   return static_cast<std::size_t>(value);
 }
 
-// rx_bytes_max and tx_bytes_max: every kind's channel has its buffers.
+// Whether the scenario wrote `key` (a default the loader filled in has the
+// doer's own position).
+bool written(const DoerSpec& spec, std::string_view key) {
+  const auto it = spec.params.find(key);
+  return it != spec.params.end() &&
+         (it->second.pos.line != spec.pos.line || it->second.pos.column != spec.pos.column);
+}
+
+// rx_bytes_max and tx_bytes_max: every kind's channel has its buffers. Both
+// are checked before either is thrown (ParamErrors).
 ChannelOptions buffered(const DoerSpec& spec) {
+  ParamProblems problems;
   ChannelOptions o;
   o.name = spec.name;
-  o.rx_bytes_max = bounded(spec, "rx_bytes_max", kBufferBytesMax);
-  o.tx_bytes_max = bounded(spec, "tx_bytes_max", kBufferBytesMax);
+  for (auto [key, out] :
+       {std::pair{"rx_bytes_max", &o.rx_bytes_max}, std::pair{"tx_bytes_max", &o.tx_bytes_max}}) {
+    if (auto v = problems.attempt([&] { return bounded(spec, key, kBufferBytesMax); })) *out = *v;
+  }
+  problems.throw_if_any();
   return o;
 }
 
@@ -108,18 +121,26 @@ ChannelOptions serial_options(const DoerSpec& spec) {
 
 // A datagram kind's options: the buffers and datagram_bytes_max, which must
 // fit in both (a larger datagram could never be queued).
+// Every key is checked before any mistake is thrown (ParamErrors); a limit
+// that does not fit a buffer is blamed on the key the scenario wrote
+// (datagram_bytes_max if written, else the buffer's).
 ChannelOptions datagram_options(const DoerSpec& spec) {
-  ChannelOptions o = buffered(spec);
-  o.datagram_bytes_max = bounded(spec, "datagram_bytes_max", kUdpDatagramBytesMax);
-  for (const auto& [key, bytes] :
-       {std::pair{"rx_bytes_max", o.rx_bytes_max}, std::pair{"tx_bytes_max", o.tx_bytes_max}}) {
-    if (o.datagram_bytes_max > bytes) {
-      throw ParamError("datagram_bytes_max",
-                       "datagram_bytes_max (" + std::to_string(o.datagram_bytes_max) +
-                           ") must not exceed " + key + " (" + std::to_string(bytes) +
-                           "): such a datagram could never be queued");
+  ParamProblems problems;
+  const std::optional<ChannelOptions> buffers = problems.attempt([&] { return buffered(spec); });
+  const std::optional<std::size_t> largest =
+      problems.attempt([&] { return bounded(spec, "datagram_bytes_max", kUdpDatagramBytesMax); });
+  if (buffers && largest) {
+    for (const auto& [key, bytes] : {std::pair{"rx_bytes_max", buffers->rx_bytes_max},
+                                     std::pair{"tx_bytes_max", buffers->tx_bytes_max}}) {
+      if (*largest <= bytes) continue;
+      problems.add(written(spec, "datagram_bytes_max") ? "datagram_bytes_max" : key,
+                   "datagram_bytes_max (" + std::to_string(*largest) + ") must not exceed " + key +
+                       " (" + std::to_string(bytes) + "): such a datagram could never be queued");
     }
   }
+  problems.throw_if_any();
+  ChannelOptions o = *buffers;
+  o.datagram_bytes_max = *largest;
   return o;
 }
 
@@ -295,6 +316,12 @@ class EchoClient final : public TcpClientDoer {
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
     std::string address = context.address(spec, "address");
+    // What SimNet would refuse when the channel is made, blamed on the key.
+    if (const AddressResult parsed = parse_address(address);
+        parsed.ok() && parsed.value().scheme == Scheme::sim && parsed.value().port == 0) {
+      throw ParamError("address",
+                       "cannot connect to " + address + ": port 0 is no port a listener can have");
+    }
     context.choose_client_host(address, spec.string("host"));
     return address;
   }
