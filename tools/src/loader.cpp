@@ -136,7 +136,7 @@ class Loader {
       const toml::table root = toml::parse(text, path_);
       if (const toml::node* node = root.get("net")) read_net(*node, net);
     } catch (const toml::parse_error& error) {
-      report(error.source(), std::string(error.description()));
+      report_parse_error(error, text);
     }
     if (!diagnostics_.empty()) throw ScenarioError(std::move(diagnostics_));
     return net;
@@ -157,7 +157,7 @@ class Loader {
     try {
       root = toml::parse(scenario.text, path_);
     } catch (const toml::parse_error& error) {
-      report(error.source(), std::string(error.description()));
+      report_parse_error(error, scenario.text);
       throw ScenarioError(std::move(diagnostics_));
     }
     check_keys(root, {"run", "net", "doer", "expect"}, "top level");
@@ -185,6 +185,40 @@ class Loader {
   }
   void report(const toml::source_region& region, std::string message) {
     diagnostics_.push_back(Diagnostic{pos(region), std::move(message)});
+  }
+
+  // toml++'s error, at its position. An integer beyond 64 bits (toml++
+  // points just past it) is pointed at where it starts, with how a seed that
+  // large is written.
+  void report_parse_error(const toml::parse_error& error, std::string_view text) {
+    std::string message(error.description());
+    SourcePos at = pos(error.source());
+    if (message.find("not representable in 64 bits") != std::string::npos) {
+      std::size_t start = 0;
+      for (std::uint32_t line = 1; line < at.line && start != std::string_view::npos; ++line) {
+        start = text.find('\n', start);
+        if (start != std::string_view::npos) ++start;
+      }
+      if (start != std::string_view::npos) {
+        const std::string_view row = text.substr(start, text.find('\n', start) - start);
+        // Columns count characters: walk back only over an ASCII line.
+        std::size_t column = at.column;
+        const bool ascii =
+            column >= 1 && column - 1 <= row.size() &&
+            std::all_of(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(column - 1),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        while (ascii && column > 1) {
+          const char c = row[column - 2];
+          if (!((c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-')) break;
+          --column;
+        }
+        at.column = static_cast<std::uint32_t>(column);
+      }
+      message +=
+          ": TOML integers end at 2^63-1 (9223372036854775807); a run.seed above it is "
+          "written as a string of digits, e.g. seed = \"18446744073709551615\"";
+    }
+    diagnostics_.push_back(Diagnostic{at, std::move(message)});
   }
 
   void check_keys(const toml::table& table, const std::vector<std::string>& allowed,
