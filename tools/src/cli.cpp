@@ -445,12 +445,11 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
 
 std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
-  std::optional<Tock> tock = parse_duration(text, &error);
-  if (!tock) {
+  std::optional<Tyme> tyme = parse_tyme(text, &error);
+  if (!tyme) {
     std::cerr << "hio inspect: " << what << " " << display_text(text) << ": " << error << "\n";
-    return std::nullopt;
   }
-  return Tyme{*tock};
+  return tyme;
 }
 
 // Said on stderr by a noise replay of a journal whose every channel is a
