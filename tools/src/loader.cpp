@@ -813,6 +813,14 @@ class Loader {
         if (spec.name.empty() || spec.name.find_first_of(". \t") != std::string::npos) {
           report(n->source(),
                  "doer name '" + spec.name + "' must be non-empty, without dots or spaces");
+        } else if (const std::size_t op = spec.name.find_first_of("=!<>");
+                   op != std::string::npos) {
+          // An expectation's "<doer>.<counter>" ends at an operator character.
+          report(n->source(),
+                 "doer name '" + spec.name + "' holds '" + spec.name[op] +
+                     "', which ends a name in an expectation (\"" + spec.name +
+                     ".runs >= 1\" could not name it): a doer name holds no . = ! < >, "
+                     "spaces, tabs or control characters");
         } else if (std::string problem = name_problem(spec.name); !problem.empty()) {
           report(n->source(), "doer name " + display_text(spec.name) + " " + problem +
                                   ": names are printed in summaries and listings");
