@@ -55,25 +55,34 @@ DurationParse parse_duration_text(std::string_view text, Tock max, std::int64_t 
   std::size_t zeros = 0;
   bool any_digit = false;
   bool point = false;
+  // Digits past the bound in the fraction are skipped: whether the number is
+  // too large or finer than 1 ns is then judged by its whole part and unit.
+  bool fraction_overflow = false;
+  unsigned __int128 whole = 0;  // the digits before the point
   std::size_t i = 0;
   for (; i < text.size(); ++i) {
     const char c = text[i];
     if (c >= '0' && c <= '9') {
       any_digit = true;
+      if (fraction_overflow) continue;
       if (point && c == '0') {
         ++zeros;
         continue;
       }
-      for (; zeros > 0; --zeros) {
+      for (; zeros > 0 && digits <= kDigitsMax; --zeros) {
         digits *= 10;
         ++decimals;
-        if (digits > kDigitsMax) return failed(DurationProblem::too_large, 0);
       }
-      digits = digits * 10 + static_cast<unsigned>(c - '0');
-      if (digits > kDigitsMax) return failed(DurationProblem::too_large, 0);
+      if (digits <= kDigitsMax) digits = digits * 10 + static_cast<unsigned>(c - '0');
+      if (digits > kDigitsMax) {
+        if (!point) return failed(DurationProblem::too_large, 0);
+        fraction_overflow = true;
+        continue;
+      }
       if (point) ++decimals;
     } else if (c == '.' && !point) {
       point = true;
+      whole = digits;
     } else {
       break;
     }
@@ -92,12 +101,22 @@ DurationParse parse_duration_text(std::string_view text, Tock max, std::int64_t 
     }
   }
   if (scale == 0) return failed(DurationProblem::unknown_unit, i);
+  const std::int64_t max_ns = max.count() < 0 ? 0 : max.count();
+  if (fraction_overflow) {
+    // Every duration within the bound has at most 13 decimals (an hour is
+    // 2^13 * 3^2 * 5^11 ns) and so fewer digits than the bound: this one is
+    // finer than 1 ns, unless its whole part is too large already.
+    return failed(
+        whole * static_cast<unsigned __int128>(scale) >= static_cast<unsigned __int128>(max_ns)
+            ? DurationProblem::too_large
+            : DurationProblem::finer_than_ns,
+        0);
+  }
   unsigned __int128 ns = digits * static_cast<unsigned __int128>(scale);
   for (int d = 0; d < decimals; ++d) {
     if (ns % 10 != 0) return failed(DurationProblem::finer_than_ns, 0);
     ns /= 10;
   }
-  const std::int64_t max_ns = max.count() < 0 ? 0 : max.count();
   if (ns > static_cast<unsigned __int128>(max_ns)) {
     return failed(DurationProblem::too_large, 0);
   }

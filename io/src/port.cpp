@@ -193,6 +193,14 @@ bool ChannelPort::rx_fits(std::size_t size) const {
   return channel().rx_datagrams_.fits(size);
 }
 
+bool ChannelPort::receivable(std::string_view peer, std::size_t size) {
+  const std::size_t max = channel().options_.datagram_bytes_max;
+  if (size <= max) return true;
+  error("datagram of " + std::to_string(size) + " bytes from " + std::string(peer) +
+        " exceeds datagram_bytes_max (" + std::to_string(max) + "); discarded");
+  return false;
+}
+
 void ChannelPort::deliver(std::string_view peer, std::string_view bytes) {
   Channel& c = channel();
   HIO_CHECK(c.kind_ == ChannelKind::datagram,

@@ -64,10 +64,12 @@ void SimDatagramTransport::start(ChannelPort port) {
 
 void SimDatagramTransport::service() {
   if (core_ == nullptr || !hold_.bound() || !port_.channel().connected()) return;
-  while (!inbound_.empty() && port_.rx_fits(inbound_.front().bytes.size())) {
+  while (!inbound_.empty()) {
     Datagram& front = inbound_.front();
+    const bool receivable = port_.receivable(front.peer, front.bytes.size());
+    if (receivable && !port_.rx_fits(front.bytes.size())) break;
     inbound_bytes_ -= front.bytes.size();
-    port_.deliver(front.peer, front.bytes);
+    if (receivable) port_.deliver(front.peer, front.bytes);
     inbound_.pop_front();
   }
   for (std::size_t i = 0; i < kSendsPerServiceMax; ++i) {
@@ -92,9 +94,14 @@ void SimDatagramTransport::reopen() {
 }
 
 bool SimDatagramTransport::arrive(std::string_view from, std::string_view bytes) {
-  if (inbound_.empty() && port_.rx_fits(bytes.size())) {
-    port_.deliver(from, bytes);
-    return true;
+  // Read at once when nothing waits ahead of it. One over datagram_bytes_max
+  // is reported and discarded as it is read, as by a UDP socket's read.
+  if (inbound_.empty()) {
+    if (!port_.receivable(from, bytes.size())) return true;
+    if (port_.rx_fits(bytes.size())) {
+      port_.deliver(from, bytes);
+      return true;
+    }
   }
   if (bytes.size() > inbound_max_ - std::min(inbound_max_, inbound_bytes_)) return false;
   inbound_.push_back(Datagram{std::string(from), std::string(bytes)});

@@ -18,7 +18,9 @@ namespace hio::detail {
 // hands every queued tx datagram to the network. Arrivals go straight into rx
 // when it has room (in SimNet's poll, so the waiter runs in that pass), else
 // wait in a receive buffer of bounded bytes; beyond it they are dropped and
-// reported, as a socket's receive buffer would.
+// reported, as a socket's receive buffer would. A datagram over the
+// channel's datagram_bytes_max is reported and discarded when it would move
+// into rx (ChannelPort::receivable, as the udp:// transport does).
 class SimDatagramTransport final : public SimEndpoint {
  public:
   SimDatagramTransport(SimCore& core, SimHost& host, std::uint16_t port,

@@ -44,7 +44,6 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       : PortLife(port),
         core_(core),
         socket_(core.context),
-        datagram_bytes_max_(options.datagram_bytes_max),
         socket_buffer_bytes_(options.socket_buffer_bytes),
         broadcast_(options.broadcast) {}
 
@@ -146,13 +145,12 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     const std::string peer = endpoint_text(sender_);
     // n may exceed kReadBytes (MSG_TRUNC): only the first kReadBytes were read,
     // so such a datagram is discarded whatever datagram_bytes_max allows.
-    if (n > datagram_bytes_max_ || n > kReadBytes) {
-      const std::string limit =
-          n > datagram_bytes_max_
-              ? "datagram_bytes_max (" + std::to_string(datagram_bytes_max_) + ")"
-              : "the largest datagram read (" + std::to_string(kReadBytes) + " bytes)";
-      port_.error("datagram of " + std::to_string(n) + " bytes from " + peer + " exceeds " + limit +
-                  "; discarded");
+    if (!port_.receivable(peer, n)) {
+      // reported and discarded, as SimNet does at the same point
+    } else if (n > kReadBytes) {
+      port_.error("datagram of " + std::to_string(n) + " bytes from " + peer +
+                  " exceeds the largest datagram read (" + std::to_string(kReadBytes) +
+                  " bytes); discarded");
     } else if (port_.rx_fits(n)) {
       port_.deliver(peer, std::string_view(read_buf_.get(), n));
     } else {
@@ -207,7 +205,6 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   udp::socket socket_;
   std::optional<udp::resolver> resolver_;
   Address address_;
-  std::size_t datagram_bytes_max_;
   std::size_t socket_buffer_bytes_;
   bool broadcast_;
   static constexpr std::size_t kReadBytes = kUdpPayloadMax + 1;

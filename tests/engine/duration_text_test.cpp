@@ -66,6 +66,13 @@ TEST(DurationText, SaysWhatIsWrongAndWhere) {
       {"1 s", P::unknown_unit, 1},
       {"0.5ns", P::finer_than_ns, 0},
       {"0.0000000000000000000000000000001s", P::finer_than_ns, 0},
+      // More digits than any duration needs, in the fraction: finer, not larger.
+      {"1.0000000000000000000000001s", P::finer_than_ns, 0},
+      {"1.1234567890123456789012345678901234567890s", P::finer_than_ns, 0},
+      {"0.00000000000000000000000000000000000000000000000001h", P::finer_than_ns, 0},
+      // ... unless the whole part is too large already.
+      {"100000.1234567890123456789012345678901234567890s", P::too_large, 0},
+      {"999999999999999999.12345678901234567890s", P::too_large, 0},
       {"25h", P::too_large, 0},
       {"86400.000000001s", P::too_large, 0},
       // Far beyond 64 bits: refused, not wrapped.

@@ -292,6 +292,41 @@ TEST(SimDatagram, AFullReceiveBufferDropsAndReports) {
   dump_on_failure(w.sink);
 }
 
+// As on udp://: a datagram larger than the receiver's datagram_bytes_max is
+// an error event on the receiver as it is read ("discarded"), never
+// delivered, and the channel reads on. The first over-limit one is read at
+// once; the second waits behind a full rx and is discarded when its turn comes.
+TEST(SimDatagram, ADatagramOverTheReceiversLimitIsReportedAndDiscarded) {
+  SimWorld w;
+  w.two_hosts();
+  DatagramDoer sender(w.io, "sim://a:1");
+  DatagramDoer receiver(w.io, "sim://b:2", with([](ChannelOptions& o) {
+                          o.datagram_bytes_max = 100;
+                          o.datagrams_max = 1;
+                        }),
+                        "receiver");
+  sender.queue("b:2", std::string(200, 'x'));
+  sender.queue("b:2", "one");
+  sender.queue("b:2", "two");
+  sender.queue("b:2", std::string(101, 'y'));
+  sender.queue("b:2", "three");
+  w.doist.run({&sender, &receiver}, seconds(1));
+  std::vector<std::string> got;
+  for (const DatagramDoer::Received& r : receiver.received)
+    got.push_back(r.bytes);
+  EXPECT_THAT(got, ::testing::ElementsAre("one", "two", "three"));
+  std::vector<std::string> errors;
+  for (const Recorded& r : w.sink.of(receiver.channel().id()))
+    if (r.kind == EventKind::error) errors.push_back(r.text);
+  EXPECT_THAT(errors, ::testing::ElementsAre(
+                          "datagram of 200 bytes from a:1 exceeds datagram_bytes_max (100); "
+                          "discarded",
+                          "datagram of 101 bytes from a:1 exceeds datagram_bytes_max (100); "
+                          "discarded"));
+  EXPECT_EQ(receiver.channel().reason(), "udp exit");  // it stayed open
+  dump_on_failure(w.sink);
+}
+
 TEST(SimDatagram, PortZeroBindsAFreePortAndInUseFails) {
   SimWorld w;
   w.net.add_host("a");

@@ -95,6 +95,22 @@ if(NOT result STREQUAL "damaged" OR NOT actual_kind STREQUAL "truncated"
    OR NOT expected_error STREQUAL "NULL")
   message(FATAL_ERROR "diff --json of a cut journal:\n${out}")
 endif()
+# A journal that cannot be opened, or has no header: still the one object.
+hio(diff ${WORK}/missing.hioj ${WORK}/a.hioj --json EXIT 2)
+string(JSON result GET "${out}" result)
+string(JSON expected_kind GET "${out}" expected_error kind)
+string(JSON actual_error TYPE "${out}" actual_error)
+string(JSON compared GET "${out}" events_compared)
+if(NOT result STREQUAL "damaged" OR expected_kind STREQUAL "" OR NOT actual_error STREQUAL "NULL"
+   OR NOT compared EQUAL 0 OR NOT err MATCHES "missing.hioj")
+  message(FATAL_ERROR "diff --json of a missing journal:\n${out}\n${err}")
+endif()
+hio(diff ${WORK}/a.hioj /dev/null --json EXIT 2)
+string(JSON result GET "${out}" result)
+string(JSON actual_kind GET "${out}" actual_error kind)
+if(NOT result STREQUAL "damaged" OR actual_kind STREQUAL "")
+  message(FATAL_ERROR "diff --json of an empty journal:\n${out}")
+endif()
 
 # --ignore-addresses: a real capture and the same capture with every address
 # moved to 127.0.0.2 (what a second capture's other ports are).

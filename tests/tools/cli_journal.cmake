@@ -111,6 +111,10 @@ require("${err}" "^hio inspect: --channel sevrer/3: the journal has no channel n
 hio(inspect ${WORK}/a.hioj --channel nobody EXIT 2)
 require("${err}" "^hio inspect: --channel nobody: the journal has no channel named nobody; its channels are 0 \\(the network\\), 1 server, 2 client\n$" "unknown channel name, none near")
 hio(inspect ${WORK}/a.hioj --from 1parsec EXIT 2)
+# A window may reach past 100 years (a run's tyme goes on to ~292), not beyond tyme.
+hio(inspect ${WORK}/a.hioj --from 876001h --to 2562047h EXIT 0)
+hio(inspect ${WORK}/a.hioj --to 2562048h EXIT 2)
+require("${err}" "too large \\(max the end of tyme, about 292 years\\)" "--to beyond tyme")
 hio(inspect ${WORK}/a.hioj --from 2s --to 1s EXIT 2)
 require("${err}" "hio inspect: --from 2s is not before --to 1s: no tyme is in that window" "empty window")
 # --from's default is 0: --to 0 alone is the empty [0, 0) too (unfixed:

@@ -37,6 +37,21 @@ TEST(Duration, RejectsWithReasons) {
   }
 }
 
+// hio inspect's --from/--to: every tyme a run reaches (durations stop at
+// 100 years, a run's tyme at the end of tyme, ~292 years).
+TEST(Duration, TymesReachTheEndOfTyme) {
+  std::string error;
+  EXPECT_EQ(parse_tyme("876001h", &error), Tyme{Tock{876'001LL * 3'600'000'000'000}}) << error;
+  EXPECT_EQ(parse_tyme("9223372036854775807ns", &error), kTymeNever) << error;
+  EXPECT_EQ(parse_tyme("1.5s", &error), Tyme{Tock{1'500'000'000}}) << error;
+  EXPECT_FALSE(parse_tyme("9223372036854775808ns", &error));
+  EXPECT_EQ(error,
+            "duration \"9223372036854775808ns\" is too large (max the end of tyme, about 292 "
+            "years)");
+  EXPECT_FALSE(parse_duration("876001h", &error));
+  EXPECT_EQ(error, "duration \"876001h\" is too large (max 100 years)");
+}
+
 TEST(Duration, FormatsShortestExactText) {
   EXPECT_EQ(format_duration(Tock{31'250'000}), "31.25ms");
   EXPECT_EQ(format_duration(Tock{1'500'000'000}), "1.5s");

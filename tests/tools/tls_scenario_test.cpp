@@ -235,5 +235,26 @@ TEST(TlsScenario, ChannelKeysAreCheckedAtTheirValues) {
               HasSubstr("datagram_bytes_max (2000) must not exceed rx_bytes_max (1000)"));
 }
 
+// Every key's mistake is reported, each at its own key: one does not hide
+// the next, and a limit the scenario did not write is not blamed.
+TEST(TlsScenario, EveryBuildErrorIsAtItsOwnKey) {
+  const std::string udp =
+      "[run]\nmode = \"real\"\n[[doer]]\nkind = \"udp_responder\"\nname = "
+      "\"u\"\naddress = \"udp://127.0.0.1:0\"\n";
+  EXPECT_EQ(
+      build_error(udp + "datagram_bytes_max = 0\ntx_bytes_max = -3\nrx_bytes_max = 0\n"),
+      "t.toml:7:22: cannot build doer 'u': datagram_bytes_max must be from 1 to 65507, not 0\n"
+      "t.toml:8:16: cannot build doer 'u': tx_bytes_max must be from 1 to 268435456, not -3\n"
+      "t.toml:9:16: cannot build doer 'u': rx_bytes_max must be from 1 to 268435456, not 0\n");
+  EXPECT_EQ(build_error(udp + "tx_bytes_max = 50\n"),
+            "t.toml:7:16: cannot build doer 'u': datagram_bytes_max (65507) must not exceed "
+            "tx_bytes_max (50): such a datagram could never be queued\n");
+  EXPECT_EQ(build_error("[net]\nhosts = [\"c\", \"s\"]\n[[doer]]\nkind = \"echo_server\"\nname = "
+                        "\"es\"\naddress = \"sim://s:7\"\n[[doer]]\nkind = \"echo_client\"\nname = "
+                        "\"c\"\naddress = \"sim://s:0\"\n"),
+            "t.toml:10:11: cannot build doer 'c': cannot connect to sim://s:0: port 0 is no port a "
+            "listener can have\n");
+}
+
 }  // namespace
 }  // namespace hio::tools

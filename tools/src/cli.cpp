@@ -453,12 +453,11 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
 
 std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
-  std::optional<Tock> tock = parse_duration(text, &error);
-  if (!tock) {
+  std::optional<Tyme> tyme = parse_tyme(text, &error);
+  if (!tyme) {
     std::cerr << "hio inspect: " << what << " " << display_text(text) << ": " << error << "\n";
-    return std::nullopt;
   }
-  return Tyme{*tock};
+  return tyme;
 }
 
 // Said on stderr by a noise replay of a journal whose every channel is a
@@ -922,16 +921,20 @@ int do_diff(const DiffArgs& args) {
   }
   replay::JournalReader expected(a);
   replay::JournalReader actual(b);
-  bool bad = false;
-  if (expected.header() == nullptr) {
-    print_journal_error("diff", a, *expected.error());
-    bad = true;
+  if (expected.header() == nullptr || actual.header() == nullptr) {
+    // Nothing compared: --json still prints its one object, "damaged", with
+    // the error of each journal that could not be opened.
+    replay::DiffResult unread;
+    if (expected.header() == nullptr) unread.expected_error = expected.error();
+    if (actual.header() == nullptr) unread.actual_error = actual.error();
+    if (args.json) {
+      std::cout << diff_json(args, unread, expected, actual) << "\n";
+      std::cout.flush();
+    }
+    if (unread.expected_error) print_journal_error("diff", a, *unread.expected_error);
+    if (unread.actual_error) print_journal_error("diff", b, *unread.actual_error);
+    return kExitBadInput;
   }
-  if (actual.header() == nullptr) {
-    print_journal_error("diff", b, *actual.error());
-    bad = true;
-  }
-  if (bad) return kExitBadInput;
   replay::DiffOptions options;
   options.all = args.all;
   options.divergences_max = args.max;

@@ -17,11 +17,12 @@ struct Unit {
 
 }  // namespace
 
-std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
-  // 100 years: a tyme plus any duration (both bounded so) stays far from the
-  // 292 years that overflow a signed 64-bit count of nanoseconds.
-  constexpr Tock kMax{static_cast<std::int64_t>(100) * 365 * 86'400 * 1'000'000'000};
-  const DurationParse parsed = parse_duration_text(text, kMax);
+namespace {
+
+// parse_duration's grammar and messages up to `max`, called `max_text`.
+std::optional<Tock> parse_bounded(std::string_view text, Tock max, const char* max_text,
+                                  std::string* error) {
+  const DurationParse parsed = parse_duration_text(text, max);
   if (parsed.tock || error == nullptr) return parsed.tock;
   const std::string quoted = "duration \"" + std::string(text) + "\"";
   switch (parsed.error.problem) {
@@ -49,10 +50,28 @@ std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
       *error = quoted + " is finer than 1 ns";
       break;
     case DurationProblem::too_large:
-      *error = quoted + " is too large (max 100 years)";
+      *error = quoted + " is too large (max " + max_text + ")";
       break;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
+  // 100 years: a tyme plus any duration (both bounded so) stays far from the
+  // 292 years that overflow a signed 64-bit count of nanoseconds.
+  constexpr Tock kMax{static_cast<std::int64_t>(100) * 365 * 86'400 * 1'000'000'000};
+  return parse_bounded(text, kMax, "100 years", error);
+}
+
+std::optional<Tyme> parse_tyme(std::string_view text, std::string* error) {
+  // Every tyme a run can reach: a run's tymes add up durations of up to 100
+  // years each, saturating at the end of tyme.
+  const std::optional<Tock> tock =
+      parse_bounded(text, kTymeNever.time_since_epoch(), "the end of tyme, about 292 years", error);
+  if (!tock) return std::nullopt;
+  return Tyme{*tock};
 }
 
 std::string format_duration(Tock tock) {

@@ -76,8 +76,7 @@ TlsOptions tls_options(const DoerSpec& spec, BuildContext& context, const std::s
 
 // The channel limits a scenario may set (ChannelOptions' fields of the same
 // names), bounded so that a scenario cannot make a channel allocate without
-// limit.
-constexpr std::int64_t kBufferBytesMax = 256 * 1024 * 1024;
+// limit (buffers: kBufferBytesMax, scenario.hpp).
 constexpr std::int64_t kRemotesMax = 1'000'000;
 constexpr std::int64_t kUdpDatagramBytesMax = 65'507;  // an IPv4 UDP payload's most
 
@@ -90,12 +89,25 @@ std::size_t bounded(const DoerSpec& spec, const char* key, std::int64_t high) {
   return static_cast<std::size_t>(value);
 }
 
-// rx_bytes_max and tx_bytes_max: every kind's channel has its buffers.
+// Whether the scenario wrote `key` (a default the loader filled in has the
+// doer's own position).
+bool written(const DoerSpec& spec, std::string_view key) {
+  const auto it = spec.params.find(key);
+  return it != spec.params.end() &&
+         (it->second.pos.line != spec.pos.line || it->second.pos.column != spec.pos.column);
+}
+
+// rx_bytes_max and tx_bytes_max: every kind's channel has its buffers. Both
+// are checked before either is thrown (ParamErrors).
 ChannelOptions buffered(const DoerSpec& spec) {
+  ParamProblems problems;
   ChannelOptions o;
   o.name = spec.name;
-  o.rx_bytes_max = bounded(spec, "rx_bytes_max", kBufferBytesMax);
-  o.tx_bytes_max = bounded(spec, "tx_bytes_max", kBufferBytesMax);
+  for (auto [key, out] :
+       {std::pair{"rx_bytes_max", &o.rx_bytes_max}, std::pair{"tx_bytes_max", &o.tx_bytes_max}}) {
+    if (auto v = problems.attempt([&] { return bounded(spec, key, kBufferBytesMax); })) *out = *v;
+  }
+  problems.throw_if_any();
   return o;
 }
 
@@ -109,18 +121,26 @@ ChannelOptions serial_options(const DoerSpec& spec) {
 
 // A datagram kind's options: the buffers and datagram_bytes_max, which must
 // fit in both (a larger datagram could never be queued).
+// Every key is checked before any mistake is thrown (ParamErrors); a limit
+// that does not fit a buffer is blamed on the key the scenario wrote
+// (datagram_bytes_max if written, else the buffer's).
 ChannelOptions datagram_options(const DoerSpec& spec) {
-  ChannelOptions o = buffered(spec);
-  o.datagram_bytes_max = bounded(spec, "datagram_bytes_max", kUdpDatagramBytesMax);
-  for (const auto& [key, bytes] :
-       {std::pair{"rx_bytes_max", o.rx_bytes_max}, std::pair{"tx_bytes_max", o.tx_bytes_max}}) {
-    if (o.datagram_bytes_max > bytes) {
-      throw ParamError("datagram_bytes_max",
-                       "datagram_bytes_max (" + std::to_string(o.datagram_bytes_max) +
-                           ") must not exceed " + key + " (" + std::to_string(bytes) +
-                           "): such a datagram could never be queued");
+  ParamProblems problems;
+  const std::optional<ChannelOptions> buffers = problems.attempt([&] { return buffered(spec); });
+  const std::optional<std::size_t> largest =
+      problems.attempt([&] { return bounded(spec, "datagram_bytes_max", kUdpDatagramBytesMax); });
+  if (buffers && largest) {
+    for (const auto& [key, bytes] : {std::pair{"rx_bytes_max", buffers->rx_bytes_max},
+                                     std::pair{"tx_bytes_max", buffers->tx_bytes_max}}) {
+      if (*largest <= bytes) continue;
+      problems.add(written(spec, "datagram_bytes_max") ? "datagram_bytes_max" : key,
+                   "datagram_bytes_max (" + std::to_string(*largest) + ") must not exceed " + key +
+                       " (" + std::to_string(bytes) + "): such a datagram could never be queued");
     }
   }
+  problems.throw_if_any();
+  ChannelOptions o = *buffers;
+  o.datagram_bytes_max = *largest;
   return o;
 }
 
@@ -296,6 +316,12 @@ class EchoClient final : public TcpClientDoer {
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
     std::string address = context.address(spec, "address");
+    // What SimNet would refuse when the channel is made, blamed on the key.
+    if (const AddressResult parsed = parse_address(address);
+        parsed.ok() && parsed.value().scheme == Scheme::sim && parsed.value().port == 0) {
+      throw ParamError("address",
+                       "cannot connect to " + address + ": port 0 is no port a listener can have");
+    }
     context.choose_client_host(address, spec.string("host"));
     return address;
   }
@@ -367,8 +393,10 @@ class EchoClient final : public TcpClientDoer {
     if (!outgoing_.empty()) {
       std::size_t taken = channel.write(outgoing_);
       sent_bytes_ += static_cast<std::int64_t>(taken);
+      // What tx could not take waits for room: the transport taking tx
+      // bytes wakes this doer (the channel's waiter), so it parks meanwhile
+      // rather than polling every pass, and time skipping goes on.
       outgoing_.erase(0, taken);
-      if (!outgoing_.empty()) rerun();
     }
   }
 
@@ -623,10 +651,8 @@ class UdpRequester final : public UdpPeerDoer {
       take(*d);
     while (sent_ < requests_ && tyme() >= next_send_) {
       std::string bytes = payload(sent_);
-      if (!channel.send(peer_, bytes)) {
-        rerun();  // tx full: try again next pass
-        break;
-      }
+      // tx full: taking a datagram from it wakes this doer (the waiter).
+      if (!channel.send(peer_, bytes)) break;
       ++sent_;
       ++lost_;
       tx_bytes_ += static_cast<std::int64_t>(bytes.size());
@@ -806,8 +832,7 @@ class SerialSender final : public SerialDoer {
       const std::size_t taken = channel.write(outgoing_);
       tx_bytes_ += static_cast<std::int64_t>(taken);
       left_ = tyme_after(std::max(left_, tyme()), line_time(taken, channel.address().baud));
-      outgoing_.erase(0, taken);
-      if (!outgoing_.empty()) rerun();
+      outgoing_.erase(0, taken);  // the rest when tx has room: that wakes this doer
     }
   }
 

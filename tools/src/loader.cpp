@@ -17,6 +17,7 @@
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
 
+#include "hio/io/address.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
 
@@ -118,6 +119,8 @@ class Loader {
  public:
   static constexpr int kMaxDepth = 64;
   static constexpr std::int64_t kCopiesMax = 1'000'000;
+  // Connections a sim:// listener may hold unaccepted (net.listen_backlog).
+  static constexpr std::int64_t kBacklogMax = 1'000'000;
   // Doers in a whole scenario, copies included: a small file must not ask
   // for a billion doers (about 200 bytes each, plus their names).
   static constexpr std::int64_t kDoersMax = 2'000'000;
@@ -133,7 +136,7 @@ class Loader {
       const toml::table root = toml::parse(text, path_);
       if (const toml::node* node = root.get("net")) read_net(*node, net);
     } catch (const toml::parse_error& error) {
-      report(error.source(), std::string(error.description()));
+      report_parse_error(error, text);
     }
     if (!diagnostics_.empty()) throw ScenarioError(std::move(diagnostics_));
     return net;
@@ -154,7 +157,7 @@ class Loader {
     try {
       root = toml::parse(scenario.text, path_);
     } catch (const toml::parse_error& error) {
-      report(error.source(), std::string(error.description()));
+      report_parse_error(error, scenario.text);
       throw ScenarioError(std::move(diagnostics_));
     }
     check_keys(root, {"run", "net", "doer", "expect"}, "top level");
@@ -182,6 +185,40 @@ class Loader {
   }
   void report(const toml::source_region& region, std::string message) {
     diagnostics_.push_back(Diagnostic{pos(region), std::move(message)});
+  }
+
+  // toml++'s error, at its position. An integer beyond 64 bits (toml++
+  // points just past it) is pointed at where it starts, with how a seed that
+  // large is written.
+  void report_parse_error(const toml::parse_error& error, std::string_view text) {
+    std::string message(error.description());
+    SourcePos at = pos(error.source());
+    if (message.find("not representable in 64 bits") != std::string::npos) {
+      std::size_t start = 0;
+      for (std::uint32_t line = 1; line < at.line && start != std::string_view::npos; ++line) {
+        start = text.find('\n', start);
+        if (start != std::string_view::npos) ++start;
+      }
+      if (start != std::string_view::npos) {
+        const std::string_view row = text.substr(start, text.find('\n', start) - start);
+        // Columns count characters: walk back only over an ASCII line.
+        std::size_t column = at.column;
+        const bool ascii =
+            column >= 1 && column - 1 <= row.size() &&
+            std::all_of(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(column - 1),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        while (ascii && column > 1) {
+          const char c = row[column - 2];
+          if (!((c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-')) break;
+          --column;
+        }
+        at.column = static_cast<std::uint32_t>(column);
+      }
+      message +=
+          ": TOML integers end at 2^63-1 (9223372036854775807); a run.seed above it is "
+          "written as a string of digits, e.g. seed = \"18446744073709551615\"";
+    }
+    diagnostics_.push_back(Diagnostic{at, std::move(message)});
   }
 
   void check_keys(const toml::table& table, const std::vector<std::string>& allowed,
@@ -288,6 +325,14 @@ class Loader {
     });
   }
 
+  // What sim://NAME:1 would say of a host name made of valid_net_name's
+  // characters (an empty label, a label over 63 bytes, digits and dots that
+  // are no IPv4 address); empty when an address can name it.
+  static std::string sim_host_problem(const std::string& name) {
+    const AddressResult parsed = parse_address("sim://" + name + ":1");
+    return parsed.ok() ? std::string() : parsed.error().message;
+  }
+
   // A key's value as an integer >= `least`; nullopt (and reported) otherwise.
   std::optional<std::int64_t> read_integer(const toml::node& node, const std::string& what,
                                            std::int64_t least) {
@@ -318,10 +363,18 @@ class Loader {
     }
   }
 
+  // A size key: an integer from `least` to `most` (kBufferBytesMax unless
+  // said: every [net] size bounds what a run may hold in memory).
   void read_size(const toml::table& table, const char* key, const std::string& where,
-                 std::int64_t least, std::size_t& out) {
+                 std::int64_t least, std::size_t& out, std::int64_t most = kBufferBytesMax) {
     if (const toml::node* node = table.get(key)) {
       if (auto v = read_integer(*node, where + "." + key, least)) {
+        if (*v > most) {
+          report(node->source(), where + "." + key + " must be at most " + std::to_string(most) +
+                                     (most == kBufferBytesMax ? " (256 MiB)" : "") + ", not " +
+                                     std::to_string(*v));
+          return;
+        }
         out = static_cast<std::size_t>(*v);
       }
     }
@@ -484,6 +537,9 @@ class Loader {
             report(item.source(), "host name '" + *name +
                                       "' must be 1 to 253 of A-Z a-z 0-9 . _ - (what a sim:// "
                                       "address allows)");
+          } else if (std::string problem = sim_host_problem(*name); !problem.empty()) {
+            report(item.source(),
+                   "host name '" + *name + "' cannot be used in a sim:// address: " + problem);
           } else if (std::find(net.hosts.begin(), net.hosts.end(), *name) != net.hosts.end()) {
             report(item.source(), "duplicate host '" + *name + "'");
           } else {
@@ -501,7 +557,7 @@ class Loader {
     }
     read_delay(*table, "stall_timeout", "net", net.options.stall_timeout);
     read_size(*table, "segment_bytes_max", "net", 1, net.options.segment_bytes_max);
-    read_size(*table, "listen_backlog", "net", 1, net.options.listen_backlog);
+    read_size(*table, "listen_backlog", "net", 1, net.options.listen_backlog, kBacklogMax);
     read_size(*table, "receive_buffer_bytes", "net", 1, net.options.receive_buffer_bytes);
     if (const toml::node* n = table->get("default_link")) {
       if (const toml::table* t = as_table(*n, "[net.default_link]")) {
@@ -757,6 +813,14 @@ class Loader {
         if (spec.name.empty() || spec.name.find_first_of(". \t") != std::string::npos) {
           report(n->source(),
                  "doer name '" + spec.name + "' must be non-empty, without dots or spaces");
+        } else if (const std::size_t op = spec.name.find_first_of("=!<>");
+                   op != std::string::npos) {
+          // An expectation's "<doer>.<counter>" ends at an operator character.
+          report(n->source(),
+                 "doer name '" + spec.name + "' holds '" + spec.name[op] +
+                     "', which ends a name in an expectation (\"" + spec.name +
+                     ".runs >= 1\" could not name it): a doer name holds no . = ! < >, "
+                     "spaces, tabs or control characters");
         } else if (std::string problem = name_problem(spec.name); !problem.empty()) {
           report(n->source(), "doer name " + display_text(spec.name) + " " + problem +
                                   ": names are printed in summaries and listings");
@@ -784,6 +848,7 @@ class Loader {
         } else if (doers_ + (*v - 1) > kDoersMax) {
           report(n->source(), "this copy makes more than " + std::to_string(kDoersMax) +
                                   " doers in the scenario");
+          doers_over_ = true;
         } else {
           doers_ += *v - 1;  // the doer itself is counted already
           spec.copies = *v;
@@ -796,6 +861,13 @@ class Loader {
           }
         }
       }
+    }
+    // copies come only within the limit (above), so the count passes it by
+    // one doer at a time: this reports the first doer beyond it, once.
+    if (doers_ > kDoersMax && !doers_over_) {
+      report(table.source(), "this doer makes more than " + std::to_string(kDoersMax) +
+                                 " doers in the scenario, counting every copy");
+      doers_over_ = true;
     }
     for (const ParamSpec& param : kind->params)
       read_param(table, param, spec);
@@ -1015,6 +1087,7 @@ class Loader {
   std::vector<Diagnostic> diagnostics_;
   std::set<std::string> names_;
   std::int64_t doers_ = 0;            // built so far, copies included (kDoersMax)
+  bool doers_over_ = false;           // beyond kDoersMax has been reported
   std::vector<std::string> devices_;  // serial devices of [[net.serial]], in order
 };
 

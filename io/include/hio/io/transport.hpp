@@ -88,6 +88,12 @@ class ChannelPort {
   // ---- datagrams ----
 
   bool rx_fits(std::size_t size) const;
+  // Whether a datagram of `size` bytes that arrived from `peer` is within
+  // the channel's datagram_bytes_max. If not, emits the error event
+  // "datagram of N bytes from P exceeds datagram_bytes_max (M); discarded"
+  // and returns false: the transport drops it (the channel stays open). Every
+  // datagram transport asks this as it reads a datagram, before rx_fits.
+  bool receivable(std::string_view peer, std::size_t size);
   // rx event; the datagram must fit (checked).
   void deliver(std::string_view peer, std::string_view bytes);
   // The next datagram to send; emits its tx event. nullopt if none.

@@ -17,6 +17,10 @@ namespace hio::tools {
 // an error, described in `error` (what is wrong, and where in the text).
 std::optional<Tock> parse_duration(std::string_view text, std::string* error);
 
+// A tyme in the same grammar (a duration since tyme 0), up to the end of tyme
+// (kTymeNever, about 292 years): every tyme a run can reach, as in a journal.
+std::optional<Tyme> parse_tyme(std::string_view text, std::string* error);
+
 // The shortest exact text for a duration: "31.25ms", "1.5s", "0".
 std::string format_duration(Tock tock);
 

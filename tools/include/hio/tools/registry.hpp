@@ -63,14 +63,17 @@ class ParamErrors : public std::invalid_argument {
 // one mistake does not hide the next.
 class ParamProblems {
  public:
-  // Runs `check` (which returns a value); a ParamError it throws is kept,
-  // and the result is then nullopt.
+  // Runs `check` (which returns a value); a ParamError (or every one of a
+  // ParamErrors) it throws is kept, and the result is then nullopt.
   template <typename F>
   auto attempt(F&& check) -> std::optional<decltype(check())> {
     try {
       return check();
     } catch (const ParamError& error) {
       errors_.push_back(error);
+      return std::nullopt;
+    } catch (const ParamErrors& errors) {  // a check that collects its own
+      errors_.insert(errors_.end(), errors.errors().begin(), errors.errors().end());
       return std::nullopt;
     }
   }

@@ -176,6 +176,11 @@ struct FaultSpec {
   SourcePos pos;
 };
 
+// The most bytes a scenario may give any buffer, queue or FIFO (a doer's
+// rx_bytes_max and tx_bytes_max, [net]'s size keys), so that a scenario
+// cannot make a run allocate without limit: 256 MiB.
+inline constexpr std::int64_t kBufferBytesMax = 256 * 1024 * 1024;
+
 struct NetSpec {
   bool present = false;  // the scenario has a [net] table
   std::vector<std::string> hosts;
