@@ -15,6 +15,7 @@ constexpr std::pair<const char*, hio::bench::Suite> kSuites[] = {
     {"sim", hio::bench::sim_suite},
     {"journal", hio::bench::journal_suite},
     {"io", hio::bench::io_suite},
+    {"tools", hio::bench::tools_suite},
 };
 
 int usage() {
