@@ -14,6 +14,9 @@
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
+#include "hio/tools/loader.hpp"
+#include "hio/tools/registry.hpp"
+#include "hio/tools/runner.hpp"
 
 namespace {
 
@@ -71,6 +74,56 @@ TEST(Memory, ASimNetHostCostsNoPortBitmapUntilItUsesAPort) {
       net.add_host("host" + std::to_string(i));
   });
   EXPECT_LT(bytes / kHosts, 1024) << bytes << " bytes for " << kHosts << " hosts";
+}
+
+std::string udp_scenario(int requests) {
+  return R"(
+[run]
+tock = "1ms"
+limit = "200s"
+
+[net]
+hosts = ["c", "s"]
+
+[[net.link]]
+from = "c"
+to = "s"
+latency = "2ms"
+loss = 0.01
+
+[[doer]]
+kind = "udp_responder"
+name = "server"
+address = "sim://s:7"
+
+[[doer]]
+kind = "udp_requester"
+name = "client"
+address = "sim://c:0"
+to = "@server"
+interval = "1ms"
+timeout = "20ms"
+requests = )" +
+         std::to_string(requests) + "\n";
+}
+
+// udp_requester kept a send time and an answered bit for every request of
+// the run (100,000,000 requests: about 1 GB). Now it keeps a window: the
+// peak of a run 4 times as long is the same.
+TEST(Memory, AUdpRequesterKeepsAWindowOfRequestsNotAllOfThem) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const auto run = [&](int requests) {
+    const Scenario s = load_scenario_text(udp_scenario(requests), "udp.toml", kinds);
+    RunSummary summary;
+    const std::int64_t peak = peak_bytes([&] { summary = run_scenario(s, kinds); });
+    EXPECT_FALSE(summary.error.has_value());
+    return peak;
+  };
+  const std::int64_t short_run = run(30'000);
+  const std::int64_t long_run = run(120'000);
+  // Before: 90,000 requests more held 90,000 send times (720 KB) and bits.
+  EXPECT_LT(long_run - short_run, 64 * 1024) << short_run << " bytes, then " << long_run;
 }
 
 }  // namespace

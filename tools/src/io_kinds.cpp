@@ -613,8 +613,9 @@ class UdpRequester final : public UdpPeerDoer {
     late_ = 0;
     lost_ = 0;
     highest_ = -1;
-    sent_at_.clear();
-    answered_.clear();
+    window_.clear();
+    gone_ = 0;
+    first_ = 0;
     next_send_ = tyme();
   }
 
@@ -633,17 +634,23 @@ class UdpRequester final : public UdpPeerDoer {
       ++corrupt_;
       return;
     }
-    const auto index = static_cast<std::size_t>(seq);
-    if (answered_[index]) {
+    if (seq < first_) {
+      // Its request left the window unanswered, more than `timeout` ago:
+      // it stays lost, and this response is only late.
+      ++late_;
+      return;
+    }
+    Request& request = window_[gone_ + static_cast<std::size_t>(seq - first_)];
+    if (request.answered) {
       ++duplicates_;
       return;
     }
-    answered_[index] = true;
+    request.answered = true;
     ++responses_;
     --lost_;
     if (seq < highest_) ++reordered_;
     highest_ = std::max(highest_, seq);
-    if (tyme() - sent_at_[index] > timeout_) ++late_;
+    if (tyme() - request.sent_at > timeout_) ++late_;
   }
 
   void serve(Channel& channel) override {
@@ -658,8 +665,18 @@ class UdpRequester final : public UdpPeerDoer {
       ++sent_;
       ++lost_;
       tx_bytes_ += static_cast<std::int64_t>(bytes.size());
-      sent_at_.push_back(tyme());
-      answered_.push_back(false);
+      window_.push_back(Request{tyme(), false});
+      // The oldest requests leave once there are more than kWindow and they
+      // are older than the timeout (a response to them would be late); the
+      // vector sheds them when they are half of it.
+      while (window_.size() - gone_ > kWindow && tyme() - window_[gone_].sent_at > timeout_) {
+        ++gone_;
+        ++first_;
+      }
+      if (gone_ > 0 && gone_ >= window_.size() / 2) {
+        window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(gone_));
+        gone_ = 0;
+      }
       next_send_ = tyme_after(tyme(), interval_);
     }
   }
@@ -667,11 +684,11 @@ class UdpRequester final : public UdpPeerDoer {
   bool recur(Tyme tyme) override {
     UdpPeerDoer::recur(tyme);
     if (sent_ == requests_ &&
-        (responses_ == requests_ || requests_ == 0 || tyme >= sent_at_.back() + timeout_)) {
+        (responses_ == requests_ || requests_ == 0 || tyme >= window_.back().sent_at + timeout_)) {
       return true;
     }
     // Timers no channel event announces: the next send, the last timeout.
-    const Tyme timer = sent_ < requests_ ? next_send_ : sent_at_.back() + timeout_;
+    const Tyme timer = sent_ < requests_ ? next_send_ : window_.back().sent_at + timeout_;
     if (timer > tyme) park(std::min(channel().due(), timer));
     return false;
   }
@@ -684,8 +701,18 @@ class UdpRequester final : public UdpPeerDoer {
   Counter sent_, tx_bytes_, rx_messages_, rx_bytes_, responses_, duplicates_, reordered_, corrupt_,
       late_, lost_;
   std::int64_t highest_ = -1;
-  std::vector<Tyme> sent_at_;
-  std::vector<bool> answered_;
+  // The requests a response is matched against: the last kWindow sent, and
+  // any sent within `timeout` (so memory follows the requests in flight,
+  // not the run's length: 100,000,000 requests kept a send time and a bit
+  // each, about 1 GB).
+  static constexpr std::size_t kWindow = 4096;
+  struct Request {
+    Tyme sent_at;
+    bool answered = false;
+  };
+  std::vector<Request> window_;  // window_[gone_] on: the window
+  std::size_t gone_ = 0;
+  std::int64_t first_ = 0;  // the number of window_[gone_]
   Tyme next_send_{};
 };
 
