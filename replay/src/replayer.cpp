@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <utility>
