@@ -51,7 +51,8 @@ inline void append_number(std::string& out, std::int64_t value) {
 // use for one family, as bits: the next free one from a cursor is found in at
 // most kWords word reads, and a full range is known at once (count), where a
 // search of the port tables was a map lookup per port (16,384 of them for
-// every bind that failed).
+// every bind that failed). The 2 KiB of bits are allocated by the first port
+// set: a host that never uses the range (most of 65,536 hosts) costs none.
 class EphemeralPorts {
  public:
   static constexpr std::uint32_t kRange = 65'536 - kEphemeralFirst;  // 16,384
@@ -59,7 +60,7 @@ class EphemeralPorts {
   void set(std::uint16_t port) { flip(port, true); }
   void clear(std::uint16_t port) { flip(port, false); }
   void clear_all() {
-    words_.fill(0);
+    words_.reset();
     count_ = 0;
   }
   bool full() const { return count_ == kRange; }
@@ -69,9 +70,10 @@ class EphemeralPorts {
   std::uint16_t next_free(std::uint32_t cursor) const {
     if (full()) return 0;
     const std::uint32_t start = (cursor - kEphemeralFirst) % kRange;
+    if (count_ == 0) return static_cast<std::uint16_t>(kEphemeralFirst + start);
     for (std::uint32_t i = 0; i <= kWords; ++i) {
       const std::uint32_t w = (start / 64 + i) % kWords;
-      std::uint64_t free_bits = ~words_[w];
+      std::uint64_t free_bits = ~(*words_)[w];
       if (i == 0) free_bits &= ~std::uint64_t{0} << (start % 64);  // not before the cursor
       if (free_bits != 0) {
         return static_cast<std::uint16_t>(kEphemeralFirst + w * 64 +
@@ -85,14 +87,18 @@ class EphemeralPorts {
   static constexpr std::uint32_t kWords = kRange / 64;
   void flip(std::uint16_t port, bool used) {
     if (port < kEphemeralFirst) return;
+    if (words_ == nullptr) {
+      if (!used) return;  // none is set
+      words_ = std::make_unique<std::array<std::uint64_t, kWords>>();
+    }
     const std::uint32_t bit = port - kEphemeralFirst;
-    std::uint64_t& word = words_[bit / 64];
+    std::uint64_t& word = (*words_)[bit / 64];
     const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
     if (((word & mask) != 0) == used) return;
     word ^= mask;
     count_ = used ? count_ + 1 : count_ - 1;
   }
-  std::array<std::uint64_t, kWords> words_{};
+  std::unique_ptr<std::array<std::uint64_t, kWords>> words_;  // all 0 when null
   std::uint32_t count_ = 0;
 };
 

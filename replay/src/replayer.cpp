@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -166,6 +167,33 @@ std::size_t saturating_sum(std::size_t a, std::size_t b) {
                                                          : a + b;
 }
 
+// What the recording says of one of its channels (from its events, as read).
+struct RecordedChannel {
+  std::string name;  // its open's
+  ChannelKind kind = ChannelKind::stream;
+  bool live = false;     // opened (or reopened), not closed or failed since
+  bool opening = false;  // opened, not connected yet (an error then fails it)
+};
+
+// A noise replay's tallies of the channels it has finished with (their
+// state forgotten, Feed::forget): added to the stats at the end, as their
+// state would have been.
+struct Retired {
+  std::uint64_t tx_missing_bytes = 0;
+  std::uint64_t tx_extra_bytes = 0;
+  std::uint64_t tx_datagrams_missing = 0;
+  std::uint64_t tx_datagrams_extra = 0;
+  std::uint64_t tx_credit_held_bytes = 0;
+  std::uint64_t undelivered = 0;
+};
+
+// How far a channel is from being finished with (Feed::finish_state).
+enum class Finish : std::uint8_t {
+  not_ended,  // open on a side, or kept until the end: not a candidate now
+  waiting,    // ended on both sides; something of it is still due
+  done,       // nothing of it can change a result any more: forget it
+};
+
 struct Replayer::Feed final : public TransportFactory {
   Feed(const std::string& path, ReplayOptions opts)
       : reader(path, opts.reader),
@@ -192,6 +220,13 @@ struct Replayer::Feed final : public TransportFactory {
   void read_ahead();
   void pop();
   void retire();
+  // Forgets the per-channel state of the channels finished with (in
+  // `finishing`, those ended on both sides with nothing of theirs due), so
+  // that memory follows the channels open at once, not all the journal's.
+  void forget_finished();
+  Finish finish_state(std::uint32_t id, const std::set<std::uint32_t>& queued) const;
+  void forget(std::uint32_t id);
+  std::size_t channels_kept() const;
   bool none() const { return head == queue.size(); }
   OwnedEvent& front() { return queue[head]; }
   // The next recorded event is due by `now`: the exit's events only once
@@ -298,24 +333,52 @@ struct Replayer::Feed final : public TransportFactory {
     return c != nullptr ? c->kind() : ChannelKind::stream;
   }
   ChannelKind kind_of_recorded(std::uint32_t id) const {
-    auto it = recorded_kinds.find(id);
-    return it == recorded_kinds.end() ? ChannelKind::stream : it->second;
+    auto it = recorded_channels.find(id);
+    return it == recorded_channels.end() ? ChannelKind::stream : it->second.kind;
   }
   bool reader_done() { return reader.peek() == nullptr; }
-  // Local addresses of the recorded channels (their connect's) and the peers
-  // they talked to, for ReplayResult::doers_on_both_ends.
+  // Local addresses of the recorded channels (their connect's, the first
+  // channel of each) and the peers they talked to (the first kPeersKept
+  // pairs), for ReplayResult::doers_on_both_ends: some channel's peer is
+  // another channel's local address. Decided as each is noted (both only
+  // grow), so once it holds, or once the peers are all kept and a local
+  // address no peer has can no longer matter, nothing more is kept.
+  static constexpr std::size_t kPeersKept = 4096;
   void note_addresses(const ChannelEvent& e) {
-    if (e.kind == EventKind::connect && !e.text.empty()) locals.emplace(e.text, e.channel);
+    if (both_ends) return;
+    if (e.kind == EventKind::connect && !e.text.empty()) note_local(e.text, e.channel);
     const bool talks =
         e.kind == EventKind::connect || e.kind == EventKind::tx || e.kind == EventKind::rx;
-    if (talks && !e.peer.empty() && peers.size() < 4096) peers.emplace(e.peer, e.channel);
-  }
-  bool doers_on_both_ends() const {
-    for (const auto& [peer, channel] : peers) {
-      auto it = locals.find(peer);
-      if (it != locals.end() && it->second != channel) return true;
+    if (talks && !e.peer.empty() && peers.size() < kPeersKept) note_peer(e.peer, e.channel);
+    if (both_ends) {
+      locals.clear();
+      peers.clear();
     }
-    return false;
+  }
+  // The peers noted at `address`: [first, last).
+  auto peers_at(const std::string_view address) const {
+    const std::string key(address);
+    return std::pair{peers.lower_bound(std::pair{key, std::uint32_t{0}}),
+                     peers.upper_bound(std::pair{key, ~std::uint32_t{0}})};
+  }
+  void note_local(std::string_view address, std::uint32_t channel) {
+    if (locals.find(address) != locals.end()) return;  // the first channel's
+    const auto [first, last] = peers_at(address);
+    if (peers.size() >= kPeersKept && first == last) return;  // no peer can have it now
+    locals.emplace(std::string(address), channel);
+    for (auto it = first; it != last; ++it)
+      if (it->second != channel) both_ends = true;
+  }
+  void note_peer(std::string_view address, std::uint32_t channel) {
+    if (!peers.emplace(std::string(address), channel).second) return;
+    auto it = locals.find(address);
+    if (it != locals.end() && it->second != channel) both_ends = true;
+    if (peers.size() < kPeersKept) return;
+    // No more peers: a local address none of them has is never matched.
+    for (auto local = locals.begin(); local != locals.end();) {
+      const auto [first, last] = peers_at(local->first);
+      local = first == last ? locals.erase(local) : std::next(local);
+    }
   }
   // The recorded run ended with an exception (trailer end=error, trusted):
   // its trailer. Known once the reader is done.
@@ -356,6 +419,7 @@ struct Replayer::Feed final : public TransportFactory {
   bool last_frame_exit = false;
   std::optional<Tyme> last_pass_tyme;     // of the last frame that is not the exit's
   std::optional<std::uint64_t> exit_seq;  // the first recorded event of the exit
+  // (Kept for journals that do not mark their exit only: end_tyme's guess.)
   std::set<std::uint32_t> recorded_open;
   bool last_pass_closes = false;
   bool last_pass_outputs = false;
@@ -369,10 +433,19 @@ struct Replayer::Feed final : public TransportFactory {
   // the journal's damage, and the replay ends after the last recorded pass.
   std::optional<JournalError> trailer_error;
   Tyme next_tyme = kTymeNever;  // Reactor::next_tyme, as of the last pass's end
-  std::map<std::uint32_t, std::string> recorded_names;
-  std::map<std::string, std::uint32_t> locals;            // note_addresses
-  std::set<std::pair<std::string, std::uint32_t>> peers;  // (peer, channel)
-  std::map<std::uint32_t, std::uint64_t> tx_matched;      // strict: tx bytes matched so far
+  // Per channel, what its recorded events said (open, connect, close, error).
+  std::map<std::uint32_t, RecordedChannel> recorded_channels;
+  std::uint32_t recorded_max = 0;  // the highest channel id a recorded open had
+  std::uint32_t replay_max = 0;    // the highest id of a channel the replay made
+  // Channels that ended on one side (the replay released it, or a recorded
+  // close or error was handled) since forget_finished last looked, and those
+  // ended on both with something still due: forget_finished's candidates.
+  std::set<std::uint32_t> finishing;
+  Retired retired;
+  std::map<std::string, std::uint32_t, std::less<>> locals;  // note_addresses
+  std::set<std::pair<std::string, std::uint32_t>> peers;     // (peer, channel)
+  bool both_ends = false;                                    // doers_on_both_ends
+  std::map<std::uint32_t, std::uint64_t> tx_matched;         // strict: tx bytes matched so far
   // strict: per channel, what its tx held at the end of the first pass since
   // the last recorded tx that left it unsent (a tx event at that pass's tyme).
   std::map<std::uint32_t, OwnedEvent> tx_left;
@@ -406,7 +479,6 @@ struct Replayer::Feed final : public TransportFactory {
   // tx events reached) that the replay has not sent yet: what it may send.
   std::map<std::uint32_t, std::uint64_t> tx_credit;
   std::map<std::uint32_t, std::uint64_t> unsent_recorded, unsent_actual;  // note_unsent
-  std::map<std::uint32_t, ChannelKind> recorded_kinds;                    // from the recorded opens
   std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
@@ -425,7 +497,14 @@ class ReplayTransport final : public Transport {
  public:
   explicit ReplayTransport(Replayer::Feed& feed) : feed_(&feed) {}
   ~ReplayTransport() override {
-    if (feed_ != nullptr && port_) feed_->transports.erase(id_);
+    if (feed_ == nullptr || !port_) return;
+    feed_->transports.erase(id_);
+    // Released: the hub never makes a channel with this id again.
+    try {
+      feed_->finishing.insert(id_);
+    } catch (const std::bad_alloc&) {
+      // Not forgotten then: it costs memory, never a result.
+    }
   }
   ReplayTransport(const ReplayTransport&) = delete;
   ReplayTransport& operator=(const ReplayTransport&) = delete;
@@ -435,6 +514,7 @@ class ReplayTransport final : public Transport {
     id_ = port_.channel().id();
     if (feed_ == nullptr) return;
     feed_->transports[id_] = this;
+    feed_->replay_max = std::max(feed_->replay_max, id_);
     feed_->pump();
   }
   void service() override {
@@ -509,14 +589,29 @@ const FrameView* Replayer::Feed::read_frame() {
   if (!f->exit) last_pass_tyme = f->tyme;
   if (f->exit && !exit_seq && !f->events.empty()) exit_seq = f->events.front().seq;
   if (last_recorded_tyme != f->tyme) last_pass_closes = last_pass_outputs = false;
+  const JournalHeader* h = reader.header();
+  const bool guess_exit = h == nullptr || !h->exit_marked;  // end_tyme's recorded_open
   for (const ChannelEvent& e : f->events) {
     note_addresses(e);
     if (e.kind == EventKind::open) {
-      recorded_names[e.channel] = std::string(e.text);
-      recorded_kinds[e.channel] = e.channel_kind;
-      recorded_open.insert(e.channel);
+      RecordedChannel& r = recorded_channels[e.channel];
+      r.name = std::string(e.text);
+      r.kind = e.channel_kind;
+      r.live = r.opening = true;
+      recorded_max = std::max(recorded_max, e.channel);
+      if (guess_exit) recorded_open.insert(e.channel);
     } else if (e.kind == EventKind::close) {
-      recorded_open.erase(e.channel);
+      if (guess_exit) recorded_open.erase(e.channel);
+    }
+    // Its state as deliver_input makes it: an error fails a stream, or a
+    // channel still opening.
+    if (auto r = recorded_channels.find(e.channel); r != recorded_channels.end()) {
+      if (e.kind == EventKind::connect) r->second.opening = false;
+      if (e.kind == EventKind::close ||
+          (e.kind == EventKind::error &&
+           (r->second.kind == ChannelKind::stream || r->second.opening))) {
+        r->second.live = r->second.opening = false;
+      }
     }
     if (e.kind == EventKind::close && e.who == CloseWho::local) {
       last_pass_closes = true;
@@ -532,6 +627,8 @@ void Replayer::Feed::pop() {
   // The event may be the one the hub is giving its sinks right now (an input
   // delivered from it, whose views the event holds): it stays in place until
   // retire(), called where no event is in flight.
+  const OwnedEvent& e = queue[head];
+  if (e.kind == EventKind::close || e.kind == EventKind::error) finishing.insert(e.channel);
   ++head;
   ++consumed;
 }
@@ -539,6 +636,117 @@ void Replayer::Feed::pop() {
 void Replayer::Feed::retire() {
   queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head));
   head = 0;
+}
+
+void Replayer::Feed::forget_finished() {
+  if (finishing.empty()) return;
+  std::set<std::uint32_t> queued;  // recorded events read and not handled yet
+  for (std::size_t i = head; i < queue.size(); ++i)
+    queued.insert(queue[i].channel);
+  for (auto it = finishing.begin(); it != finishing.end();) {
+    const Finish state = finish_state(*it, queued);
+    if (state == Finish::waiting) {
+      ++it;
+      continue;
+    }
+    if (state == Finish::done) forget(*it);
+    it = finishing.erase(it);
+  }
+}
+
+Finish Replayer::Feed::finish_state(std::uint32_t id, const std::set<std::uint32_t>& queued) const {
+  // The replay's side: released (channel ids are never used twice), not
+  // merely closed - its doer could reopen it.
+  if (transports.count(id) != 0 || id > replay_max) return Finish::not_ended;
+  // The recording's: closed or failed (a reopen would be an open again, read
+  // before any other event of it). A channel the recording did not open
+  // while it opened later ones never had recorded state.
+  const auto r = recorded_channels.find(id);
+  if (r != recorded_channels.end() ? r->second.live : id > recorded_max) return Finish::not_ended;
+  // Things that may still count (held rx are counted undelivered when due).
+  if (queued.count(id) != 0 || stalled.count(id) != 0 || deferred.count(id) != 0)
+    return Finish::waiting;
+  const auto noise = channel_noise.find(id);
+  if (noise != channel_noise.end()) {
+    std::size_t waiting_n = 0;  // reordered rx waiting for the next rx: never now
+    for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
+         w != waiting.end() && w->first.first == id; ++w)
+      ++waiting_n;
+    if (noise->second.held > waiting_n) return Finish::waiting;
+  }
+  // Kept to the end: bytes left unsent that the end judges (strict), and
+  // datagrams on both sides that the end still pairs.
+  if (tx_left.count(id) != 0) return Finish::not_ended;
+  const auto d = datagram_tx.find(id);
+  if (d != datagram_tx.end() && !d->second.expected.empty() && !d->second.actual.empty())
+    return Finish::not_ended;
+  return Finish::done;
+}
+
+void Replayer::Feed::forget(std::uint32_t id) {
+  // What final_checks would count of it, counted now (added at the end).
+  if (auto t = tx.find(id); t != tx.end()) {
+    retired.tx_missing_bytes += t->second.expected.pending();
+    retired.tx_extra_bytes += t->second.actual.pending();
+    tx.erase(t);
+  }
+  if (auto d = datagram_tx.find(id); d != datagram_tx.end()) {
+    retired.tx_datagrams_missing += d->second.expected.size();
+    retired.tx_missing_bytes += d->second.expected_bytes;
+    retired.tx_datagrams_extra += d->second.actual.size();
+    retired.tx_extra_bytes += d->second.actual_bytes;
+    datagram_tx.erase(d);
+  }
+  const auto actual = unsent_actual.find(id);
+  const auto recorded_unsent = unsent_recorded.find(id);
+  const std::uint64_t a = actual != unsent_actual.end() ? actual->second : 0;
+  const std::uint64_t r = recorded_unsent != unsent_recorded.end() ? recorded_unsent->second : 0;
+  if (actual != unsent_actual.end()) {
+    if (kind_of_recorded(id) == ChannelKind::stream) retired.tx_credit_held_bytes += a;
+    retired.tx_extra_bytes += a - std::min(a, r);
+    unsent_actual.erase(actual);
+  }
+  if (recorded_unsent != unsent_recorded.end()) {
+    retired.tx_missing_bytes += r - std::min(a, r);
+    unsent_recorded.erase(recorded_unsent);
+  }
+  for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
+       w != waiting.end() && w->first.first == id;) {
+    ++retired.undelivered;
+    w = waiting.erase(w);
+  }
+  recorded_channels.erase(id);
+  tx_matched.erase(id);
+  channel_noise.erase(id);
+  credit_free.erase(id);
+  tx_credit.erase(id);
+  tx_recorded_at.erase(id);
+}
+
+std::size_t Replayer::Feed::channels_kept() const {
+  std::set<std::uint32_t> ids;
+  const auto add = [&ids](const auto& per_channel) {
+    for (const auto& entry : per_channel)
+      ids.insert(entry.first);
+  };
+  add(recorded_channels);
+  add(tx_matched);
+  add(tx_left);
+  add(channel_noise);
+  add(deferred);
+  add(stalled);
+  add(tx);
+  add(datagram_tx);
+  add(tx_credit);
+  add(unsent_recorded);
+  add(unsent_actual);
+  add(tx_recorded_at);
+  add(transports);
+  for (const std::uint32_t id : credit_free)
+    ids.insert(id);
+  for (const std::uint32_t id : recorded_open)
+    ids.insert(id);
+  return ids.size() + locals.size() + peers.size();
 }
 
 void Replayer::Feed::read_ahead() {
@@ -892,6 +1100,7 @@ void Replayer::Feed::pass_end(Tyme tyme) {
   // ahead first: when the next recorded frame holds only the exit's events
   // at the end tyme, the trailer behind it says that this pass was the last.
   next_tyme = next_due();
+  if (noisy || !divergence) forget_finished();
   if (tyme >= last_pass()) {
     ended = true;
     if (end_at_pass) {
@@ -931,7 +1140,13 @@ void Replayer::Feed::final_checks() {
     }
     for (auto& [id, datagrams] : datagram_tx)
       settle_datagrams(id, /*final=*/true);
-    stats.undelivered += held.size() + waiting.size();
+    stats.undelivered += held.size() + waiting.size() + retired.undelivered;
+    // The channels forgotten on the way, as their state would have counted.
+    stats.tx_missing_bytes += retired.tx_missing_bytes;
+    stats.tx_extra_bytes += retired.tx_extra_bytes;
+    stats.tx_datagrams_missing += retired.tx_datagrams_missing;
+    stats.tx_datagrams_extra += retired.tx_datagrams_extra;
+    stats.tx_credit_held_bytes += retired.tx_credit_held_bytes;
     for (const auto& [id, waiting_inputs] : stalled)
       stats.undelivered += waiting_inputs.inputs.size();
     for (const auto& [id, d] : deferred)
@@ -1139,8 +1354,8 @@ ReplayDivergence Replayer::Feed::make_divergence(DivergenceKind kind, const Owne
   d.channel = actual != nullptr ? actual->channel : expected != nullptr ? expected->channel : 0;
   if (const Channel* c = hub != nullptr && d.channel != 0 ? hub->find(d.channel) : nullptr) {
     d.channel_name = c->name();
-  } else if (auto it = recorded_names.find(d.channel); it != recorded_names.end()) {
-    d.channel_name = it->second;
+  } else if (auto it = recorded_channels.find(d.channel); it != recorded_channels.end()) {
+    d.channel_name = it->second.name;
   }
   d.field = std::move(field);
   if (expected != nullptr) d.expected = *expected;
@@ -1503,10 +1718,8 @@ void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view ex
 
 void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e) {
   const Channel* c = hub->find(channel);
-  const auto kind = recorded_kinds.find(channel);
-  const bool datagram = c != nullptr
-                            ? c->kind() == ChannelKind::datagram
-                            : kind != recorded_kinds.end() && kind->second == ChannelKind::datagram;
+  const bool datagram = c != nullptr ? c->kind() == ChannelKind::datagram
+                                     : kind_of_recorded(channel) == ChannelKind::datagram;
   if (!datagram) {
     if (recorded) tx_credit[channel] += e.bytes.size();
     settle_tx(channel, recorded ? &TxStreams::expected : &TxStreams::actual, e.bytes);
@@ -1715,11 +1928,15 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.divergence = f.divergence;
   r.error = f.thrown;
   r.error_tyme = f.thrown_at;
-  r.doers_on_both_ends = f.doers_on_both_ends();
+  r.doers_on_both_ends = f.both_ends;
   r.status = f.noisy        ? ReplayStatus::perturbed
              : f.divergence ? ReplayStatus::diverged
                             : ReplayStatus::identical;
   return r;
+}
+
+std::size_t Replayer::channels_kept() const {
+  return feed_->channels_kept();
 }
 
 bool Replayer::diverged() const {

@@ -160,6 +160,50 @@ TEST(ScenarioLoader, SixtyFourLevelsOfDoersAndNoMore) {
   }
 }
 
+// The most hosts and serial lines a [net] may have, each name checked: a
+// duplicate or an unknown name at the end is found (by a set now: a search
+// of the list for every one made this quadratic, seconds of CPU; hio-bench
+// tools has the figures) and said where it is.
+TEST(ScenarioLoader, TheLargestNetHasEveryNameChecked) {
+  constexpr int kMost = 65'536;
+  std::string hosts, serials;
+  for (int i = 0; i < kMost; ++i) {
+    hosts += "\"h" + std::to_string(i) + "\", ";
+    serials +=
+        "[[net.serial]]\na = \"a" + std::to_string(i) + "\"\nb = \"b" + std::to_string(i) + "\"\n";
+  }
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  const std::string good =
+      "[net]\nhosts = [" + hosts + "]\n" + "[[net.link]]\nfrom = \"h65535\"\nto = \"h0\"\n" +
+      serials + "[[net.fault]]\naction = \"unplug\"\nat = \"1s\"\ndevice = \"b65535\"\n" + doer;
+  const Scenario s = load_scenario_text(good, "big.toml", registry());
+  EXPECT_EQ(s.net.hosts.size(), std::size_t{kMost});
+  EXPECT_EQ(s.net.serials.size(), std::size_t{kMost});
+  EXPECT_EQ(s.net.faults.at(0).device, "b65535");
+  const auto errors = [&](const std::string& text) {
+    try {
+      (void)load_scenario_text(text, "big.toml", registry());
+    } catch (const ScenarioError& error) {
+      std::string out;
+      for (const Diagnostic& d : error.diagnostics())
+        out += d.str() + "\n";
+      return out;
+    }
+    return std::string("loaded");
+  };
+  const std::string bad =
+      "[net]\nhosts = [" + hosts + "\"h0\"]\n" + "[[net.link]]\nfrom = \"nowhere\"\nto = \"h0\"\n" +
+      serials + "[[net.serial]]\na = \"a0\"\nb = \"c0\"\n" +
+      "[[net.fault]]\naction = \"unplug\"\nat = \"1s\"\ndevice = \"ttyNone\"\n" + doer;
+  const std::string column = std::to_string(10 + static_cast<int>(hosts.size()));
+  const auto line = [](int n) { return "big.toml:" + std::to_string(n + 3 * kMost); };
+  EXPECT_EQ(errors(bad), "big.toml:2:" + column + ": duplicate host 'h0'\n" +
+                             "big.toml:4:8: unknown host 'nowhere' (net.hosts lists them)\n" +
+                             line(7) + ":5: duplicate serial device 'a0'\n" + line(12) +
+                             ":10: unknown serial device 'ttyNone' ([[net.serial]] defines "
+                             "them, before the faults)\n");
+}
+
 TEST(DidYouMean, SuggestsOnlyCloseNames) {
   const std::vector<std::string> net = {
       "hosts",          "client_host",  "stall_timeout", "segment_bytes_max",

@@ -60,5 +60,6 @@ void engine_suite(const Options& options, Report& report);
 void sim_suite(const Options& options, Report& report);
 void journal_suite(const Options& options, Report& report);
 void io_suite(const Options& options, Report& report);
+void tools_suite(const Options& options, Report& report);
 
 }  // namespace hio::bench

@@ -11,10 +11,9 @@
 namespace {
 
 constexpr std::pair<const char*, hio::bench::Suite> kSuites[] = {
-    {"engine", hio::bench::engine_suite},
-    {"sim", hio::bench::sim_suite},
-    {"journal", hio::bench::journal_suite},
-    {"io", hio::bench::io_suite},
+    {"engine", hio::bench::engine_suite},   {"sim", hio::bench::sim_suite},
+    {"journal", hio::bench::journal_suite}, {"io", hio::bench::io_suite},
+    {"tools", hio::bench::tools_suite},
 };
 
 int usage() {

@@ -458,7 +458,7 @@ class Loader {
   }
 
   bool known_host(const toml::node& node, const std::string& name, const NetSpec& net) {
-    if (std::find(net.hosts.begin(), net.hosts.end(), name) != net.hosts.end()) return true;
+    if (hosts_.contains(name)) return true;
     report(node.source(), "unknown host '" + name + "'" + did_you_mean(name, net.hosts) +
                               " (net.hosts lists them)");
     return false;
@@ -540,7 +540,7 @@ class Loader {
           } else if (std::string problem = sim_host_problem(*name); !problem.empty()) {
             report(item.source(),
                    "host name '" + *name + "' cannot be used in a sim:// address: " + problem);
-          } else if (std::find(net.hosts.begin(), net.hosts.end(), *name) != net.hosts.end()) {
+          } else if (!hosts_.insert(*name).second) {
             report(item.source(), "duplicate host '" + *name + "'");
           } else {
             net.hosts.push_back(*name);
@@ -621,7 +621,7 @@ class Loader {
       } else if (!valid_net_name(*name)) {
         report(node->source(), "device name '" + *name + "' must be 1 to 253 of A-Z a-z 0-9 . _ -");
         ok = false;
-      } else if (std::find(devices_.begin(), devices_.end(), *name) != devices_.end()) {
+      } else if (!device_set_.insert(*name).second) {
         report(node->source(), "duplicate serial device '" + *name + "'");
         ok = false;
       } else {
@@ -752,7 +752,7 @@ class Loader {
     if (node == nullptr) {
       report(table.source(), fault_phrase(action) + " needs 'device', one end of a [[net.serial]]");
     } else if (auto name = read_string(*node, "net.fault.device")) {
-      if (std::find(devices_.begin(), devices_.end(), *name) == devices_.end()) {
+      if (!device_set_.contains(*name)) {
         report(node->source(), "unknown serial device '" + *name + "'" +
                                    did_you_mean(*name, devices_) +
                                    " ([[net.serial]] defines them, before the faults)");
@@ -1089,6 +1089,11 @@ class Loader {
   std::int64_t doers_ = 0;            // built so far, copies included (kDoersMax)
   bool doers_over_ = false;           // beyond kDoersMax has been reported
   std::vector<std::string> devices_;  // serial devices of [[net.serial]], in order
+  // The names of net.hosts and of devices_, for lookups: a scenario may
+  // have 65,536 of each, and a search of the vector for every one made
+  // loading it quadratic (seconds for the largest).
+  std::set<std::string> hosts_;
+  std::set<std::string> device_set_;
 };
 
 }  // namespace

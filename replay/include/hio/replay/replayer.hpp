@@ -253,9 +253,11 @@ struct ReplayOptions {
 //
 // Memory: the journal is read once, streaming: the recorded events of the
 // pass in progress and of the next recorded pass, whatever the journal's
-// size; a noise replay also its held rx and, per channel, at most
-// noise_tx_kept_bytes of tx not yet compared and the bound of rx waiting
-// behind a full rx (ReplayOptions::noise_stalled_kept_bytes).
+// size; per channel a little, until it is finished with (channels_kept), so
+// the channels open at once count, not all the journal's; a noise replay
+// also its held rx and, per channel, at most noise_tx_kept_bytes of tx not
+// yet compared and the bound of rx waiting behind a full rx
+// (ReplayOptions::noise_stalled_kept_bytes).
 //
 // Ownership: the replayer owns its reader and the transports' shared state;
 // the Doist and the hub are not owned and must outlive the attachment. The
@@ -304,6 +306,13 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // address is in the damaged frame) has the damage as its cause, to report
   // as any damage (finish(interrupted): ReplayResult::journal_error).
   bool damaged() const;
+  // What the replay keeps per channel, as a count: the channels it keeps
+  // state for (the recording's and the replay's channels not finished with)
+  // plus the addresses kept for ReplayResult::doers_on_both_ends. A channel
+  // is finished with once the replay's doers released it (IoHub::release)
+  // and the recording closed it (or it failed), with nothing of it still due;
+  // so this follows the channels open at once, not the journal's length.
+  std::size_t channels_kept() const;
 
   // ---- hio::Reactor (the Doist's calls) ----
   void poll() override;

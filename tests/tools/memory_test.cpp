@@ -1,0 +1,130 @@
+// Memory that must not grow with a run's length or a scenario's size, counted
+// (never timed): a replaced global operator new keeps the live heap bytes and
+// their peak. Its own binary, because it replaces operator new.
+#include <gtest/gtest.h>
+
+#include <malloc.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/tools/loader.hpp"
+#include "hio/tools/registry.hpp"
+#include "hio/tools/runner.hpp"
+
+namespace {
+
+std::atomic<std::int64_t> g_live{0};  // bytes allocated by operator new, not freed
+std::atomic<std::int64_t> g_peak{0};
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  void* p = std::malloc(size != 0 ? size : 1);
+  if (p == nullptr) throw std::bad_alloc();
+  const auto n = static_cast<std::int64_t>(malloc_usable_size(p));
+  const std::int64_t live = g_live.fetch_add(n, std::memory_order_relaxed) + n;
+  std::int64_t peak = g_peak.load(std::memory_order_relaxed);
+  while (live > peak && !g_peak.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
+  }
+  return p;
+}
+// g++ cannot tell that these pair with the operator new above.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void operator delete(void* p) noexcept {
+  if (p == nullptr) return;
+  g_live.fetch_sub(static_cast<std::int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  operator delete(p);
+}
+
+namespace hio::tools {
+namespace {
+
+// The peak of the live heap while fn runs, above the live heap before it.
+template <class Fn>
+std::int64_t peak_bytes(Fn fn) {
+  const std::int64_t before = g_live.load();
+  g_peak.store(before);
+  fn();
+  return g_peak.load() - before;
+}
+
+// A SimNet host that never binds an ephemeral port took its two 2 KiB port
+// bitmaps anyway: 65,536 hosts, 292 MB before any doer ran. Now the bits
+// come with the first port.
+TEST(Memory, ASimNetHostCostsNoPortBitmapUntilItUsesAPort) {
+  constexpr int kHosts = 4096;
+  Doist doist(Tock{1'000'000});
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io);
+  const std::int64_t bytes = peak_bytes([&] {
+    for (int i = 0; i < kHosts; ++i)
+      net.add_host("host" + std::to_string(i));
+  });
+  EXPECT_LT(bytes / kHosts, 1024) << bytes << " bytes for " << kHosts << " hosts";
+}
+
+std::string udp_scenario(int requests) {
+  return R"(
+[run]
+tock = "1ms"
+limit = "200s"
+
+[net]
+hosts = ["c", "s"]
+
+[[net.link]]
+from = "c"
+to = "s"
+latency = "2ms"
+loss = 0.01
+
+[[doer]]
+kind = "udp_responder"
+name = "server"
+address = "sim://s:7"
+
+[[doer]]
+kind = "udp_requester"
+name = "client"
+address = "sim://c:0"
+to = "@server"
+interval = "1ms"
+timeout = "20ms"
+requests = )" +
+         std::to_string(requests) + "\n";
+}
+
+// udp_requester kept a send time and an answered bit for every request of
+// the run (100,000,000 requests: about 1 GB). Now it keeps a window: the
+// peak of a run 4 times as long is the same.
+TEST(Memory, AUdpRequesterKeepsAWindowOfRequestsNotAllOfThem) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const auto run = [&](int requests) {
+    const Scenario s = load_scenario_text(udp_scenario(requests), "udp.toml", kinds);
+    RunSummary summary;
+    const std::int64_t peak = peak_bytes([&] { summary = run_scenario(s, kinds); });
+    EXPECT_FALSE(summary.error.has_value());
+    return peak;
+  };
+  const std::int64_t short_run = run(30'000);
+  const std::int64_t long_run = run(120'000);
+  // Before: 90,000 requests more held 90,000 send times (720 KB) and bits.
+  EXPECT_LT(long_run - short_run, 64 * 1024) << short_run << " bytes, then " << long_run;
+}
+
+}  // namespace
+}  // namespace hio::tools
