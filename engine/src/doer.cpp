@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "hio/engine/check.hpp"
+#include "hio/engine/doer_list.hpp"
 #include "hio/engine/schedule.hpp"
 
 namespace hio {
@@ -17,6 +18,49 @@ Doer::~Doer() {
   HIO_CHECK(deed_.schedule == nullptr,
             "doer '" + name_ + "' destroyed while scheduled; close its scheduler first");
   DoerRef::clear(refs_);
+  if (listing_.list != nullptr) listing_.list->forget(listing_.index);
+  if (more_listings_) {
+    for (const Listing& listing : *more_listings_)
+      listing.list->forget(listing.index);
+  }
+}
+
+void Doer::listed(DoerList* list, std::size_t index) {
+  if (listing_.list == nullptr) {
+    listing_ = {list, index};
+    return;
+  }
+  if (!more_listings_) more_listings_ = std::make_unique<std::vector<Listing>>();
+  more_listings_->push_back({list, index});
+}
+
+Doer::Listing* Doer::find_listing(const DoerList* list, std::size_t index) {
+  if (listing_.list == list && listing_.index == index) return &listing_;
+  if (more_listings_) {
+    for (Listing& listing : *more_listings_) {
+      if (listing.list == list && listing.index == index) return &listing;
+    }
+  }
+  return nullptr;
+}
+
+void Doer::unlisted(const DoerList* list, std::size_t index) {
+  Listing* listing = find_listing(list, index);
+  HIO_CHECK(listing != nullptr, "doer '" + name_ + "' is not where a list has it");
+  std::vector<Listing>* more = more_listings_.get();
+  if (more == nullptr || more->empty()) {
+    *listing = {};
+    return;
+  }
+  // Keep the inline one filled while there are others.
+  *listing = more->back();
+  more->pop_back();
+}
+
+void Doer::relisted(const DoerList* list, std::size_t from, std::size_t to) {
+  Listing* listing = find_listing(list, from);
+  HIO_CHECK(listing != nullptr, "doer '" + name_ + "' is not where a list has it");
+  listing->index = to;
 }
 
 bool Doer::idle_park_exact() const {
@@ -69,9 +113,11 @@ Step Doer::launch(Dog dog) {
 Doer::DogEnd Doer::take_dog() {
   const Dog::promise_type& promise = deed_.dog.promise();
   std::exception_ptr error = promise.error();
-  // ceased() settles the common case without a rethrow; is_cease() covers
-  // the rest (types derived from Cease).
-  const bool ceased = promise.ceased() || is_cease(error);
+  // Only a Cease the scheduler threw in (a forced close: ceasing()) ends the
+  // dog as a close. One the dog threw by itself is an error like any other,
+  // as it is from a class doer's recur. ceased() settles the common case
+  // without a rethrow; is_cease() covers the rest (types derived from Cease).
+  const bool ceased = promise.ceasing() && (promise.ceased() || is_cease(error));
   DogEnd end{std::move(error), ceased, promise.returned()};
   deed_.dog.reset();
   return end;

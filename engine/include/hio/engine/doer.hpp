@@ -4,11 +4,14 @@
 // under any scheduler (Doist or DoDoer).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hio/engine/dog.hpp"
 #include "hio/engine/step.hpp"
@@ -19,6 +22,7 @@ namespace hio {
 
 class Schedule;
 class Doer;
+class DoerList;
 
 // Free-form options of a doer (hio's opts), ordered so that iterating them is
 // deterministic.
@@ -63,7 +67,10 @@ using DoerRef = TargetRef<Doer>;
 class Doer : public Tymee {
  public:
   explicit Doer(std::string name = {}, Tock tock = Tock{0}, Opts opts = {});
-  ~Doer() override;  // must not be scheduled (checked); clears every DoerRef to it
+  // Must not be scheduled (checked). Clears every DoerRef to it and leaves
+  // every scheduler list that holds it (a Doist's doers() and extend queue,
+  // a DoDoer's children: DoerList).
+  ~Doer() override;
   Doer(const Doer&) = delete;
   Doer& operator=(const Doer&) = delete;
 
@@ -146,7 +153,8 @@ class Doer : public Tymee {
   // Takes the ended dog's outcome and destroys its frame.
   struct DogEnd {
     std::exception_ptr error;  // null when it ended without one
-    bool ceased;               // error is a Cease (its forced close propagated)
+    bool ceased;               // error is a Cease thrown in by a forced close, which propagated
+                               // (a Cease the dog threw by itself is an error: false)
     std::optional<bool> returned;
   };
   DogEnd take_dog();
@@ -167,6 +175,19 @@ class Doer : public Tymee {
  private:
   friend class Schedule;
   friend class TargetRef<Doer>;
+  friend class DoerList;
+
+  // A DoerList that holds this doer, at `index`: ~Doer takes it out. The
+  // first is kept inline (most doers are in one list at a time), the rest,
+  // if any, in more_listings_.
+  struct Listing {
+    DoerList* list = nullptr;
+    std::size_t index = 0;
+  };
+  void listed(DoerList* list, std::size_t index);
+  void unlisted(const DoerList* list, std::size_t index);
+  void relisted(const DoerList* list, std::size_t from, std::size_t to);
+  Listing* find_listing(const DoerList* list, std::size_t index);
 
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {
@@ -209,6 +230,8 @@ class Doer : public Tymee {
   Opts opts_;
   std::exception_ptr hook_error_;
   DoerRef* refs_ = nullptr;  // the DoerRefs to this doer (cleared by ~Doer)
+  Listing listing_;          // list == nullptr: in no DoerList
+  std::unique_ptr<std::vector<Listing>> more_listings_;
 };
 
 // True if error holds a Cease (a dog that let its forced close propagate).
