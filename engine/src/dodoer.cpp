@@ -20,6 +20,9 @@ DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool alway
 // destructor cannot throw: their errors stay on them (Doer::hook_error()).
 DoDoer::~DoDoer() {
   core_.close_on_destruction();
+  // At once, before the owned children go: else each would take itself out
+  // of the list (and its set) one by one.
+  doers_.clear();
 }
 
 Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
@@ -127,7 +130,7 @@ void DoDoer::extend(std::span<Doer* const> doers) {
 
 void DoDoer::remove(std::span<Doer* const> doers) {
   // remove(dodoer.doers()): doers_ shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_.items())) {
+  if (detail::views(doers, doers_.stored())) {
     const std::vector<Doer*> copy(doers.begin(), doers.end());
     remove(copy);
     return;

@@ -18,49 +18,67 @@ Doer::~Doer() {
   HIO_CHECK(deed_.schedule == nullptr,
             "doer '" + name_ + "' destroyed while scheduled; close its scheduler first");
   DoerRef::clear(refs_);
-  if (listing_.list != nullptr) listing_.list->forget(listing_.index);
-  if (more_listings_) {
-    for (const Listing& listing : *more_listings_)
+  if (listing_index_ == kListedMany) {
+    for (const Listing& listing : *listing_.many)
       listing.list->forget(listing.index);
+    delete listing_.many;
+  } else if (listing_.one != nullptr) {
+    listing_.one->forget(listing_index_);
   }
 }
 
 void Doer::listed(DoerList* list, std::size_t index) {
-  if (listing_.list == nullptr) {
-    listing_ = {list, index};
+  if (listing_index_ != kListedMany && listing_.one == nullptr) {
+    HIO_CHECK(index < kListedMany, "a DoerList of more than 2^32 - 1 doers");
+    listing_.one = list;
+    listing_index_ = static_cast<std::uint32_t>(index);
     return;
   }
-  if (!more_listings_) more_listings_ = std::make_unique<std::vector<Listing>>();
-  more_listings_->push_back({list, index});
+  if (listing_index_ != kListedMany) {  // a second list: all go to the heap
+    auto many = std::make_unique<std::vector<Listing>>();
+    many->push_back({listing_.one, listing_index_});
+    listing_.many = many.release();
+    listing_index_ = kListedMany;
+  }
+  listing_.many->push_back({list, index});
 }
 
-Doer::Listing* Doer::find_listing(const DoerList* list, std::size_t index) {
-  if (listing_.list == list && listing_.index == index) return &listing_;
-  if (more_listings_) {
-    for (Listing& listing : *more_listings_) {
-      if (listing.list == list && listing.index == index) return &listing;
-    }
+Doer::Listing* Doer::find_many(const DoerList* list, std::size_t index) {
+  for (Listing& listing : *listing_.many) {
+    if (listing.list == list && listing.index == index) return &listing;
   }
+  HIO_CHECK(false, "doer '" + name_ + "' is not where a list has it");
   return nullptr;
 }
 
 void Doer::unlisted(const DoerList* list, std::size_t index) {
-  Listing* listing = find_listing(list, index);
-  HIO_CHECK(listing != nullptr, "doer '" + name_ + "' is not where a list has it");
-  std::vector<Listing>* more = more_listings_.get();
-  if (more == nullptr || more->empty()) {
-    *listing = {};
+  if (listing_index_ != kListedMany) {
+    HIO_CHECK(listing_.one == list && listing_index_ == index,
+              "doer '" + name_ + "' is not where a list has it");
+    listing_.one = nullptr;
+    listing_index_ = 0;
     return;
   }
-  // Keep the inline one filled while there are others.
-  *listing = more->back();
-  more->pop_back();
+  std::vector<Listing>& many = *listing_.many;
+  *find_many(list, index) = many.back();
+  many.pop_back();
+  // Stays on the heap while in any list: a doer in two lists at once tends
+  // to be again (a Doist's doers() and its extend queue).
+  if (many.empty()) {
+    delete listing_.many;
+    listing_.one = nullptr;
+    listing_index_ = 0;
+  }
 }
 
 void Doer::relisted(const DoerList* list, std::size_t from, std::size_t to) {
-  Listing* listing = find_listing(list, from);
-  HIO_CHECK(listing != nullptr, "doer '" + name_ + "' is not where a list has it");
-  listing->index = to;
+  if (listing_index_ != kListedMany) {
+    HIO_CHECK(listing_.one == list && listing_index_ == from,
+              "doer '" + name_ + "' is not where a list has it");
+    listing_index_ = static_cast<std::uint32_t>(to);  // to <= from
+    return;
+  }
+  find_many(list, from)->index = to;
 }
 
 bool Doer::idle_park_exact() const {

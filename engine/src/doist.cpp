@@ -218,8 +218,8 @@ void Doist::remove_observer(PassObserver& observer) {
 void Doist::enter(std::span<Doer* const> doers) {
   entered_ = true;
   if (pending_.empty()) {
-    if (detail::views(doers,
-                      doers_.items())) {  // enter(doist.doers()): the list grows as it is entered
+    // enter(doist.doers()): the list grows as it is entered.
+    if (detail::views(doers, doers_.stored())) {
       const std::vector<Doer*> copy(doers.begin(), doers.end());
       enter_now(copy);
     } else {
@@ -292,7 +292,7 @@ void Doist::extend(std::span<Doer* const> doers) {
 
 void Doist::remove(std::span<Doer* const> doers) {
   // remove(doist.doers()): the list shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_.items()) || detail::views(doers, pending_.items())) {
+  if (detail::views(doers, doers_.stored()) || detail::views(doers, pending_.stored())) {
     const std::vector<Doer*> copy(doers.begin(), doers.end());
     remove(copy);
     return;

@@ -8,8 +8,11 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "hio/engine/dodoer.hpp"
+#include "hio/engine/doer_list.hpp"
 #include "hio/engine/doist.hpp"
 #include "trace_doers.hpp"
 
@@ -198,6 +201,42 @@ TEST(DoDoerMisuse, ListsDestroyedFirstLeaveTheirDoersFree) {
   Doist again(ms(1));
   again.run({&a}, ms(1));
   EXPECT_THAT(again.doers(), ElementsAre(&a));
+}
+
+// The lists' bookkeeping (each doer's index in each list that holds it)
+// through removals, destructions, compaction and a doer in several lists.
+TEST(DoerListBookkeeping, RemovalsAndDestructionsKeepTheOthersInOrder) {
+  Trace trace;
+  std::vector<std::unique_ptr<ProbeDoer>> doers;
+  for (int i = 0; i < 12; ++i)
+    doers.push_back(std::make_unique<ProbeDoer>(trace, "d" + std::to_string(i)));
+  DoerList a;
+  DoerList b(/*indexed=*/true);
+  for (auto& d : doers) {
+    a.push_back(d.get());
+    b.push_back(d.get());
+  }
+  a.push_back(doers[3].get());  // twice in one list
+  a.erase_if([&](const Doer* d) { return d == doers[1].get() || d == doers[2].get(); });
+  doers[5].reset();
+  doers[3].reset();  // both of its places in a, and its one in b
+  b.erase_if([&](const Doer* d) { return d == doers[0].get(); });
+  for (int i = 6; i < 10; ++i)
+    doers[static_cast<std::size_t>(i)].reset();  // compacts b when half are nulls
+  std::vector<std::string> in_a;
+  for (const Doer* d : a.items())
+    in_a.push_back(d->name());
+  std::vector<std::string> in_b;
+  for (const Doer* d : b.items())
+    in_b.push_back(d->name());
+  EXPECT_THAT(in_a, ElementsAre("d0", "d4", "d10", "d11"));
+  EXPECT_THAT(in_b, ElementsAre("d1", "d2", "d4", "d10", "d11"));
+  EXPECT_TRUE(b.contains(doers[4].get()));
+  EXPECT_FALSE(b.contains(doers[0].get()));
+  // Every survivor leaves both lists cleanly (its indices were kept right).
+  doers.clear();
+  EXPECT_TRUE(a.items().empty());
+  EXPECT_TRUE(b.empty());
 }
 
 }  // namespace

@@ -13,11 +13,13 @@
 namespace hio {
 
 // Each doer knows the lists that hold it and its index there (Doer::Listing),
-// so ~Doer takes it out in O(1): it leaves a null that the list drops the next
-// time it is read (items(), or any change). Order is kept; a doer may be in
-// any number of lists, and in one list more than once. Null doers are not
-// kept. A list destroyed first tells its doers it is gone. Single-threaded, as
-// doers are.
+// so ~Doer takes it out in O(1): it leaves a null, as erase_if() does. The
+// nulls are dropped when the list is next read (items()), or by erase_if()
+// once they are half of it, so a removal costs O(1) amortized in doers
+// touched (a pass that removes a few of many doers does not relist the rest).
+// Order is kept; a doer may be in any number of lists, and in one list more
+// than once. Null doers are not kept. A list destroyed first tells its doers
+// it is gone. Single-threaded, as doers are.
 class DoerList {
  public:
   // indexed: keep a set of the members too, for contains() in O(1).
@@ -26,11 +28,14 @@ class DoerList {
   DoerList(const DoerList&) = delete;
   DoerList& operator=(const DoerList&) = delete;
 
-  // The doers in order, without the ones destroyed since.
+  // The doers in order, without the ones destroyed or removed since.
   const std::vector<Doer*>& items() const {
     if (holes_ != 0) compact();
     return items_;
   }
+  // The list as stored, nulls included, without compacting it: for telling
+  // whether a span views it (detail::views), never for reading doers.
+  std::span<Doer* const> stored() const { return items_; }
   bool empty() const { return items_.size() == holes_; }
   // Indexed lists only.
   bool contains(const Doer* doer) const { return members_.contains(doer); }
@@ -41,31 +46,27 @@ class DoerList {
   // Drops the doers for which gone(doer) is true, keeping the others' order.
   template <typename Gone>
   void erase_if(Gone gone) {
-    std::size_t kept = 0;
     for (std::size_t i = 0; i < items_.size(); ++i) {
       Doer* doer = items_[i];
-      if (doer == nullptr) continue;  // destroyed
-      if (gone(static_cast<const Doer*>(doer))) {
-        doer->unlisted(this, i);
-        if (indexed_) members_.erase(doer);
-        continue;
-      }
-      if (kept != i) doer->relisted(this, i, kept);
-      items_[kept++] = doer;
+      if (doer == nullptr || !gone(static_cast<const Doer*>(doer))) continue;
+      doer->unlisted(this, i);
+      if (indexed_) members_.erase(doer);
+      items_[i] = nullptr;
+      ++holes_;
     }
-    items_.resize(kept);
-    holes_ = 0;
+    if (holes_ * 2 > items_.size()) compact();
   }
 
  private:
   friend class Doer;
   // From ~Doer: the doer at `index` is gone.
   void forget(std::size_t index);
+  // Drops the nulls, relisting the doers that move.
   void compact() const;
 
-  // Mutable: items() drops the destroyed doers' nulls as it reads.
+  // Mutable: items() drops the nulls as it reads.
   mutable std::vector<Doer*> items_;
-  mutable std::size_t holes_ = 0;            // nulls in items_ (doers destroyed)
+  mutable std::size_t holes_ = 0;            // nulls in items_ (doers destroyed or removed)
   std::unordered_set<const Doer*> members_;  // indexed lists: items_ as a set
   bool indexed_;
 };
