@@ -9,20 +9,20 @@
 namespace hio {
 
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
-    : Doer(std::move(name), tock, std::move(opts)),
-      core_(this),
-      doers_(std::move(doers)),
-      always_(always) {
-  for (const Doer* doer : doers_) {
+    : Doer(std::move(name), tock, std::move(opts)), core_(this), always_(always) {
+  for (const Doer* doer : doers) {
     if (doer == nullptr) throw std::invalid_argument("DoDoer '" + this->name() + "': null child");
   }
-  members_.insert(doers_.begin(), doers_.end());
+  doers_.append(doers);
 }
 
 // Children must be closed before they (the owned ones) are destroyed. A
 // destructor cannot throw: their errors stay on them (Doer::hook_error()).
 DoDoer::~DoDoer() {
   core_.close_on_destruction();
+  // At once, before the owned children go: else each would take itself out
+  // of the list (and its set) one by one.
+  doers_.clear();
 }
 
 Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
@@ -30,7 +30,6 @@ Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
   wound_ = false;
   owned_.push_back(std::move(doer));
   doers_.push_back(owned_.back().get());
-  members_.insert(owned_.back().get());
   return *owned_.back();
 }
 
@@ -50,7 +49,7 @@ void DoDoer::wind(Tymth tymth) {
   } unset{winding_};
   Doer::wind(tymth);
   core_.wind(tymth);
-  for (Doer* doer : doers_)
+  for (Doer* doer : doers_.items())
     doer->wind(tymth);
   wound_ = true;
 }
@@ -58,7 +57,7 @@ void DoDoer::wind(Tymth tymth) {
 void DoDoer::enter() {
   // A copy: a child's enter may extend or remove children, which changes
   // doers_ while it is being entered.
-  const std::vector<Doer*> children = doers_;
+  const std::vector<Doer*> children = doers_.items();
   core_.enter(children, tyme());
 }
 
@@ -97,16 +96,17 @@ void DoDoer::extend(std::span<Doer* const> doers) {
   }
   // The doers given, in order, each once. New ones become children; while
   // this DoDoer runs, each one not scheduled is entered now, a child that
-  // finished included (it runs again, as under the Doist). members_ (a hash
-  // set kept in step with doers_, for lookups only: the order comes from
-  // `doers`) makes that O(1) per doer however many children there are.
+  // finished included (it runs again, as under the Doist). doers_.contains
+  // (a hash set kept in step with the list, for lookups only: the order
+  // comes from `doers`) makes that O(1) per doer however many children
+  // there are.
   wound_ = false;
   std::vector<Doer*> fresh;     // not children yet
   std::vector<Doer*> entering;  // to enter now
   std::unordered_set<const Doer*> batch;
   for (Doer* doer : doers) {
     if (doer == nullptr || !batch.insert(doer).second) continue;
-    const bool member = members_.contains(doer);
+    const bool member = doers_.contains(doer);
     if (!member) fresh.push_back(doer);
     if (!member || !doer->scheduled()) entering.push_back(doer);
   }
@@ -120,31 +120,28 @@ void DoDoer::extend(std::span<Doer* const> doers) {
       // Those entered before the one that failed stay (as Schedule::enter
       // says); the rest never became children.
       for (std::size_t i = 0; i < fresh.size(); ++i) {
-        if (!was_scheduled[i] && fresh[i]->scheduled()) {
-          doers_.push_back(fresh[i]);
-          members_.insert(fresh[i]);
-        }
+        if (!was_scheduled[i] && fresh[i]->scheduled()) doers_.push_back(fresh[i]);
       }
       throw;
     }
   }
-  doers_.insert(doers_.end(), fresh.begin(), fresh.end());
-  members_.insert(fresh.begin(), fresh.end());
+  doers_.append(fresh);
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {
   // remove(dodoer.doers()): doers_ shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_)) {
+  if (detail::views(doers, doers_.stored())) {
     const std::vector<Doer*> copy(doers.begin(), doers.end());
     remove(copy);
     return;
   }
   wound_ = false;
   // One sweep of doers_ per call, not one per doer.
-  bool any = false;
-  for (Doer* doer : doers)
-    any = members_.erase(doer) > 0 || any;
-  if (any) std::erase_if(doers_, [this](const Doer* doer) { return !members_.contains(doer); });
+  std::unordered_set<const Doer*> gone;
+  for (Doer* doer : doers) {
+    if (doers_.contains(doer)) gone.insert(doer);
+  }
+  if (!gone.empty()) doers_.erase_if([&gone](const Doer* doer) { return gone.contains(doer); });
   core_.remove(doers);
 }
 

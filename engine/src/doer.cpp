@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "hio/engine/check.hpp"
+#include "hio/engine/doer_list.hpp"
 #include "hio/engine/schedule.hpp"
 
 namespace hio {
@@ -17,6 +18,67 @@ Doer::~Doer() {
   HIO_CHECK(deed_.schedule == nullptr,
             "doer '" + name_ + "' destroyed while scheduled; close its scheduler first");
   DoerRef::clear(refs_);
+  if (listing_index_ == kListedMany) {
+    for (const Listing& listing : *listing_.many)
+      listing.list->forget(listing.index);
+    delete listing_.many;
+  } else if (listing_.one != nullptr) {
+    listing_.one->forget(listing_index_);
+  }
+}
+
+void Doer::listed(DoerList* list, std::size_t index) {
+  if (listing_index_ != kListedMany && listing_.one == nullptr) {
+    HIO_CHECK(index < kListedMany, "a DoerList of more than 2^32 - 1 doers");
+    listing_.one = list;
+    listing_index_ = static_cast<std::uint32_t>(index);
+    return;
+  }
+  if (listing_index_ != kListedMany) {  // a second list: all go to the heap
+    auto many = std::make_unique<std::vector<Listing>>();
+    many->push_back({listing_.one, listing_index_});
+    listing_.many = many.release();
+    listing_index_ = kListedMany;
+  }
+  listing_.many->push_back({list, index});
+}
+
+Doer::Listing* Doer::find_many(const DoerList* list, std::size_t index) {
+  for (Listing& listing : *listing_.many) {
+    if (listing.list == list && listing.index == index) return &listing;
+  }
+  HIO_CHECK(false, "doer '" + name_ + "' is not where a list has it");
+  return nullptr;
+}
+
+void Doer::unlisted(const DoerList* list, std::size_t index) {
+  if (listing_index_ != kListedMany) {
+    HIO_CHECK(listing_.one == list && listing_index_ == index,
+              "doer '" + name_ + "' is not where a list has it");
+    listing_.one = nullptr;
+    listing_index_ = 0;
+    return;
+  }
+  std::vector<Listing>& many = *listing_.many;
+  *find_many(list, index) = many.back();
+  many.pop_back();
+  // Stays on the heap while in any list: a doer in two lists at once tends
+  // to be again (a Doist's doers() and its extend queue).
+  if (many.empty()) {
+    delete listing_.many;
+    listing_.one = nullptr;
+    listing_index_ = 0;
+  }
+}
+
+void Doer::relisted(const DoerList* list, std::size_t from, std::size_t to) {
+  if (listing_index_ != kListedMany) {
+    HIO_CHECK(listing_.one == list && listing_index_ == from,
+              "doer '" + name_ + "' is not where a list has it");
+    listing_index_ = static_cast<std::uint32_t>(to);  // to <= from
+    return;
+  }
+  find_many(list, from)->index = to;
 }
 
 bool Doer::idle_park_exact() const {
@@ -69,9 +131,11 @@ Step Doer::launch(Dog dog) {
 Doer::DogEnd Doer::take_dog() {
   const Dog::promise_type& promise = deed_.dog.promise();
   std::exception_ptr error = promise.error();
-  // ceased() settles the common case without a rethrow; is_cease() covers
-  // the rest (types derived from Cease).
-  const bool ceased = promise.ceased() || is_cease(error);
+  // Only a Cease the scheduler threw in (a forced close: ceasing()) ends the
+  // dog as a close. One the dog threw by itself is an error like any other,
+  // as it is from a class doer's recur. ceased() settles the common case
+  // without a rethrow; is_cease() covers the rest (types derived from Cease).
+  const bool ceased = promise.ceasing() && (promise.ceased() || is_cease(error));
   DogEnd end{std::move(error), ceased, promise.returned()};
   deed_.dog.reset();
   return end;

@@ -174,6 +174,24 @@ PassObserver::~PassObserver() {
   if (doist_ != nullptr) doist_->remove_observer(*this);
 }
 
+void Doist::check_between_runs(const char* call) const {
+  if (in_run_ || entered_) {
+    throw std::logic_error(std::string(call) +
+                           " during a run: tyme = passes x tock, and a journal of the run, "
+                           "would not hold; change it between runs");
+  }
+}
+
+void Doist::set_tock(Tock tock) {
+  check_between_runs("Doist::set_tock");
+  Tymist::set_tock(tock);
+}
+
+void Doist::set_real(bool real) {
+  check_between_runs("Doist::set_real");
+  real_ = real;
+}
+
 void Doist::set_limit(Tock limit) {
   if (limit < Tock{0}) {
     throw std::invalid_argument("doist limit must be >= 0, got " + format_seconds(limit) + " s");
@@ -200,7 +218,8 @@ void Doist::remove_observer(PassObserver& observer) {
 void Doist::enter(std::span<Doer* const> doers) {
   entered_ = true;
   if (pending_.empty()) {
-    if (detail::views(doers, doers_)) {  // enter(doist.doers()): the list grows as it is entered
+    // enter(doist.doers()): the list grows as it is entered.
+    if (detail::views(doers, doers_.stored())) {
       const std::vector<Doer*> copy(doers.begin(), doers.end());
       enter_now(copy);
     } else {
@@ -211,7 +230,7 @@ void Doist::enter(std::span<Doer* const> doers) {
   // The doers given, then those extend() queued since the last enter (each
   // once: one given here is not entered twice).
   std::vector<Doer*> batch(doers.begin(), doers.end());
-  for (Doer* doer : pending_) {
+  for (Doer* doer : pending_.items()) {
     if (std::find(doers.begin(), doers.end(), doer) == doers.end()) batch.push_back(doer);
   }
   pending_.clear();
@@ -221,17 +240,30 @@ void Doist::enter(std::span<Doer* const> doers) {
 void Doist::enter_now(std::span<Doer* const> doers) {
   // Listed before they are entered, as hio's do() sets .doers first: an
   // enter that removes a doer of this batch finds it in the list.
-  doers_.insert(doers_.end(), doers.begin(), doers.end());
+  doers_.append(doers);
   core_.enter(doers, tyme());
 }
 
+void Doist::check_not_running(const char* call) const {
+  // A pass inside a pass (or a run inside a run), started from a doer, a
+  // reactor or an observer: the outer one would go on over what the inner
+  // one changed (its tyme ticked, its pass skipped).
+  if (in_run_ || in_pass_) {
+    throw std::logic_error(std::string(call) + " inside " +
+                           (in_run_ ? "the Doist's own run()" : "one of its passes") +
+                           " (from a doer, a reactor or an observer); end that first");
+  }
+}
+
 void Doist::recur() {
+  check_not_running("Doist::recur");
   pass();
   ++passes_;
   tick();
 }
 
 void Doist::pass() {
+  const FlagScope in_pass(in_pass_);
   observers_.each([this](PassObserver& observer) { observer.pass_started(tyme()); });
   reactors_.each([](Reactor& reactor) { reactor.poll(); });
   core_.pass(tyme(), tock());
@@ -247,12 +279,12 @@ void Doist::exit() {
 void Doist::extend(std::span<Doer* const> doers) {
   // Each once, in the order given (a hash set for lookups only).
   std::vector<Doer*> fresh;
-  std::unordered_set<const Doer*> seen(pending_.begin(), pending_.end());
+  std::unordered_set<const Doer*> seen(pending_.items().begin(), pending_.items().end());
   for (Doer* doer : doers) {
     if (doer != nullptr && !doer->scheduled() && seen.insert(doer).second) fresh.push_back(doer);
   }
   if (!in_run_ && !entered_) {  // before a run: queued for it
-    pending_.insert(pending_.end(), fresh.begin(), fresh.end());
+    pending_.append(fresh);
     return;
   }
   enter_now(fresh);
@@ -260,7 +292,7 @@ void Doist::extend(std::span<Doer* const> doers) {
 
 void Doist::remove(std::span<Doer* const> doers) {
   // remove(doist.doers()): the list shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_) || detail::views(doers, pending_)) {
+  if (detail::views(doers, doers_.stored()) || detail::views(doers, pending_.stored())) {
     const std::vector<Doer*> copy(doers.begin(), doers.end());
     remove(copy);
     return;
@@ -268,8 +300,8 @@ void Doist::remove(std::span<Doer* const> doers) {
   // One sweep of the lists per call, not one per doer.
   const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());
   auto is_gone = [&gone](const Doer* doer) { return gone.contains(doer); };
-  std::erase_if(doers_, is_gone);
-  std::erase_if(pending_, is_gone);
+  doers_.erase_if(is_gone);
+  pending_.erase_if(is_gone);
   core_.remove(doers);
 }
 
@@ -278,6 +310,7 @@ bool Doist::stop_pending() const {
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
+  check_not_running("Doist::run");
   if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
   if (limit) set_limit(*limit);
   // run(doist.doers()) runs the last run's doers again: copied, since the

@@ -3,7 +3,9 @@
 #include <time.h>
 
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "hio/replay/error.hpp"
 
@@ -17,6 +19,20 @@ WriterOptions writer_options(const Doist& doist, const JournalOptions& options) 
   return w;
 }
 
+std::string mode_mismatch(const Doist& doist, const JournalHeader& header) {
+  return std::string("journal: header mode '") + to_string(header.mode) + "' on a " +
+         (doist.real() ? "real-time" : "virtual-time") +
+         " Doist (real mode is for real-time runs only)";
+}
+
+// A journal's passes and tymes count from 0, and its replay runs on a fresh
+// Doist: a run that starts later would replay shifted (a false divergence).
+std::string not_at_start(const Doist& doist) {
+  return "journal: the Doist's run would start at tyme " + format_seconds(doist.tyme()) +
+         " s, not 0 (it has run before); a journal records a run from tyme 0, as its replay "
+         "runs it: journal the run on a fresh Doist";
+}
+
 JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader header) {
   // A journal that missed channels' open events (and whatever else happened
   // on them) cannot be replayed: the replay's doers make those channels
@@ -28,10 +44,9 @@ JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader
         "create the Journal right after the IoHub, before any channel or doer that makes one");
   }
   if (doist.real() != (header.mode == Mode::real)) {
-    throw std::invalid_argument(std::string("journal: header mode '") + to_string(header.mode) +
-                                "' on a " + (doist.real() ? "real-time" : "virtual-time") +
-                                " Doist (real mode is for real-time runs only)");
+    throw std::invalid_argument(mode_mismatch(doist, header));
   }
+  if (doist.tyme() != Tyme{}) throw std::logic_error(not_at_start(doist));
   header.tock = doist.tock();
   header.exit_marked = true;  // run_ending marks the exit's frames
   if (header.mode == Mode::real && header.wall_clock.empty()) header.wall_clock = wall_clock_utc();
@@ -54,7 +69,7 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
 }
 
 Journal::~Journal() {
-  if (finished_) return;
+  if (finished_ || refused_) return;  // refused: its file has nothing to add
   if (writer_.failed()) {
     // The write error that ended it was reported; there is nothing to add.
     detach();
@@ -79,6 +94,25 @@ void Journal::detach() {
 
 void Journal::write_header() {
   if (writer_.header_written()) return;
+  if (refused_) throw std::logic_error(*refused_);
+  // The run starts now: the header takes the Doist's tock as it is for it
+  // (Doist::set_tock is refused during a run, so it holds to the end). Its
+  // mode and start were checked when the Journal was made; the Doist may
+  // have changed since (set_real, a run without the Journal): refused, and
+  // the journal is written no further.
+  std::optional<std::string> refusal;
+  if (doist_.real() != (header_.mode == Mode::real)) {
+    refusal =
+        mode_mismatch(doist_, header_) + ": the Doist's mode changed after the Journal was made";
+  } else if (doist_.tyme() != Tyme{}) {
+    refusal = not_at_start(doist_);
+  }
+  if (refusal) {
+    refused_ = std::move(refusal);
+    detach();
+    throw std::logic_error(*refused_);
+  }
+  header_.tock = doist_.tock();
   if (header_.channels.empty()) {
     for (std::uint32_t id : hub_.channel_ids()) {
       const Channel* c = hub_.find(id);
@@ -120,11 +154,12 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     end = doist_.run(doers, limit);
   } catch (const std::exception& e) {
     // A journal whose file failed cannot be finished: the write error is
-    // the one to report, not a refusal to write after it.
-    if (!finished_ && !writer_.failed()) finish_after_error(e.what());
+    // the one to report, not a refusal to write after it. Nor can a journal
+    // that refused the run (its error is the one propagating).
+    if (!finished_ && !writer_.failed() && !refused_) finish_after_error(e.what());
     throw;
   } catch (...) {
-    if (!finished_) finish_after_error("an exception that is not a std::exception");
+    if (!finished_ && !refused_) finish_after_error("an exception that is not a std::exception");
     throw;
   }
   finish(end);
@@ -150,6 +185,7 @@ const JournalTrailer& Journal::finish(RunEnd end) {
 
 const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text, int stop_signal) {
   if (finished_) throw std::logic_error("journal '" + writer_.path() + "': finish called twice");
+  if (refused_) throw std::logic_error(*refused_);
   detach();
   write_header();
   recorder_.end_pass();

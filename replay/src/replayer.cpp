@@ -1829,6 +1829,20 @@ JournalHeader Replayer::output_header() const {
   return h;
 }
 
+void Replayer::check_doist(const Doist& doist) const {
+  if (doist.tock() != header_.tock) {
+    throw std::invalid_argument("replay: the Doist's tock " + format_seconds(doist.tock()) +
+                                " s is not the journal's " + format_seconds(header_.tock) + " s");
+  }
+  // A journal records a run from tyme 0 (Journal refuses any other), and the
+  // replay must run it from there too.
+  if (doist.tyme() != Tyme{}) {
+    throw std::invalid_argument("replay: the Doist's run would start at tyme " +
+                                format_seconds(doist.tyme()) +
+                                " s, not 0 (it has run before); replay on a fresh Doist");
+  }
+}
+
 void Replayer::attach(Doist& doist, IoHub& hub) {
   if (feed_->attached || feed_->doist != nullptr) {
     throw std::logic_error("Replayer::attach called twice");
@@ -1838,10 +1852,7 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
         "replay: the Doist must run in virtual time (replay runs as fast "
         "as it can, whatever mode recorded the journal)");
   }
-  if (doist.tock() != header_.tock) {
-    throw std::invalid_argument("replay: the Doist's tock " + format_seconds(doist.tock()) +
-                                " s is not the journal's " + format_seconds(header_.tock) + " s");
-  }
+  check_doist(doist);
   if (hub.channel_count() != 0) {
     throw std::invalid_argument(
         "replay: attach the replayer before any channel exists (the hub has " +
@@ -1858,6 +1869,7 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
 
 ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
   if (feed_->doist == nullptr) throw std::logic_error("Replayer::run before attach");
+  check_doist(*feed_->doist);  // its tock may have changed since attach
   RunEnd end = RunEnd::interrupted;
   try {
     end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);

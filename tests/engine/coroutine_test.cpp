@@ -208,6 +208,28 @@ TEST_F(FnDoerTest, AnErrorThrownWhileCeasingPropagates) {
   EXPECT_FALSE(d->scheduled());
 }
 
+// A dog that throws Cease by itself, not while it is being closed.
+Dog ceases_by_itself(Doer&) {
+  co_yield Tock{0};
+  throw Cease{};
+}
+
+// An unrequested Cease is an error, as a class doer's recur throwing it is:
+// it leaves run() (it was once taken for a close and swallowed: no error,
+// the run went on to its limit).
+TEST_F(FnDoerTest, ACeaseTheDogThrowsByItselfIsAnError) {
+  auto d = doify(ceases_by_itself, "self");
+  ProbeDoer other(trace, "other", Tock{0});
+  Doist doist(t32(1));
+  EXPECT_THROW(doist.run({d.get(), &other}, t32(5)), Cease);
+  // It threw in its first run, at the first pass, before the other ran: that
+  // one was closed there.
+  EXPECT_EQ(doist.tyme(), Tyme{});
+  EXPECT_THAT(trace, ElementsAre("other enter 0", "other cease 0", "other exit 0"));
+  EXPECT_FALSE(d->scheduled());
+  EXPECT_FALSE(other.scheduled());
+}
+
 // ex_fn that exits its Doist on its first recur.
 Dog exits_doist_fn(Doer& self) {
   try {
@@ -295,6 +317,30 @@ TEST_F(ReDoerTest, ClassFnAndReDoersInterleaveInQueueOrder) {
   EXPECT_THAT(
       std::vector<std::string>(trace.begin(), trace.begin() + 6),
       ElementsAre("c enter 0", "f enter 0", "r enter 0", "c recur 0", "f recur 0", "r recur 0"));
+}
+
+// A ReDoer whose co_recur throws Cease by itself ends by that error, as a
+// class doer does: abort then exit (not cease), and run() throws it.
+class SelfCeasingReDoer : public ReDoer {
+ public:
+  using ReDoer::ReDoer;
+
+ protected:
+  Dog co_recur() override {
+    co_yield this->tock();
+    throw Cease{};
+  }
+  void cease() override { g_trace->push_back(stamp(name(), "cease", tyme())); }
+  void abort(std::exception_ptr) override { g_trace->push_back(stamp(name(), "abort", tyme())); }
+  void exit() override { g_trace->push_back(stamp(name(), "exit", tyme())); }
+};
+
+TEST_F(ReDoerTest, ACeaseItsDogThrowsByItselfEndsItByError) {
+  SelfCeasingReDoer r("r", Tock{0});
+  Doist doist(t32(1));
+  EXPECT_THROW(doist.run({&r}, t32(5)), Cease);
+  EXPECT_THAT(trace, ElementsAre("r abort 0", "r exit 0"));
+  EXPECT_FALSE(r.scheduled());
 }
 
 struct HookFailure : std::runtime_error {

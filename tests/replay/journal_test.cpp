@@ -190,6 +190,68 @@ TEST(Journal, ModeMustMatchTheDoist) {
   EXPECT_THROW(Journal(doist, io, dir.file("m.hioj"), real), std::invalid_argument);
 }
 
+// Done at its first recur.
+class Once final : public Doer {
+ public:
+  Once() : Doer("once") {}
+
+ protected:
+  bool recur(Tyme) override { return true; }
+};
+
+// A journal's run starts at tyme 0, as its replay's does: a Doist that has
+// run before is refused when the Journal is made, before any file. (Such a
+// journal was taken, and replayed with a false divergence at pass 0.)
+TEST(Journal, IsRefusedOnADoistThatHasRunBefore) {
+  TempDir dir;
+  Doist doist(Tock{1'000'000});
+  doist.set_handle_sigint(false);
+  Once once;
+  doist.run({&once});
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  try {
+    Journal journal(doist, io, dir.file("late.hioj"), JournalHeader{});
+    ADD_FAILURE() << "a journal of a run from tyme 0.001 s was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("would start at tyme 0.001 s, not 0"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("late.hioj")));
+}
+
+// The Doist changed after the Journal was made (its mode, or its tyme):
+// the run is refused at its first pass and the journal written no further.
+// (A run switched to real time was journaled as sim.)
+TEST(Journal, RefusesARunWhoseDoistChangedAfterItWasMade) {
+  for (const std::string change : {"mode", "tyme"}) {
+    TempDir dir;
+    Doist doist(Tock{1'000'000});
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    Journal journal(doist, io, dir.file("c.hioj"), JournalHeader{});
+    if (change == "mode") {
+      doist.set_real(true);
+    } else {
+      doist.tick();
+    }
+    Ticker ticker(io, Tock{1'000'000}, 3);
+    try {
+      journal.run({&ticker}, Tock{5'000'000});
+      ADD_FAILURE() << change << ": the run was journaled";
+    } catch (const std::logic_error& e) {
+      const char* why = change == "mode" ? "the Doist's mode changed after the Journal was made"
+                                         : "would start at tyme 0.001 s, not 0";
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(journal.finished()) << change;
+    EXPECT_THROW(journal.finish(RunEnd::done), std::logic_error) << change;
+    EXPECT_FALSE(ticker.scheduled()) << change;
+    EXPECT_FALSE(read_journal(dir.file("c.hioj")).header) << change;
+  }
+}
+
 TEST(Journal, DestroyedWithoutFinishLeavesATruncatedButReadableJournal) {
   TempDir dir;
   {

@@ -72,8 +72,10 @@ void client_server(SimNet& net, Tock latency, Tock jitter = Tock{0}) {
   net.set_client_host("client");
 }
 
-// Records the echo scene on SimNet (latency, jitter) in virtual time.
-JournalTrailer capture_sim(const std::string& path, bool skip) {
+// Records the echo scene on SimNet (latency, jitter) in virtual time; with
+// `retock`, the Doist's tock is set to it after the Journal is made.
+JournalTrailer capture_sim(const std::string& path, bool skip,
+                           std::optional<Tock> retock = std::nullopt) {
   Doist doist(kTock);
   doist.set_skip(skip);
   doist.set_handle_sigint(false);
@@ -85,6 +87,7 @@ JournalTrailer capture_sim(const std::string& path, bool skip) {
   header.seed = 11;
   header.scenario = "echo scene, sim";
   Journal journal(doist, io, path, header);
+  if (retock) doist.set_tock(*retock);
   EchoScene scene(io, sim_scene());
   journal.run(scene.doers(), seconds(1));
   EXPECT_TRUE(scene.done());
@@ -293,6 +296,60 @@ TEST(Replay, RefusesARealTimeDoistAnotherTockAndLateAttach) {
   IoHub io2(other.tymth());
   EXPECT_THROW(replayer.attach(other, io2), std::invalid_argument);
   EXPECT_THROW(Replayer(dir.file("missing.hioj")), JournalException);
+}
+
+// The header takes the Doist's tock as the run starts, not as the Journal is
+// made: a tock set in between is the run's, and its replay's. (The header
+// kept the old one: the journal read as complete and its replay diverged.)
+TEST(Replay, ATockSetAfterTheJournalIsMadeIsTheJournals) {
+  TempDir dir;
+  const Tock tock{2'000'000};
+  const JournalTrailer captured = capture_sim(dir.file("sim.hioj"), true, tock);
+  const JournalContents j = read_journal(dir.file("sim.hioj"));
+  ASSERT_TRUE(j.complete()) << j.error->describe();
+  EXPECT_EQ(j.header->tock, tock);
+  EXPECT_EQ(captured.end_tyme.time_since_epoch(),
+            tock * static_cast<std::int64_t>(captured.passes));
+  const Replayed r = replay(dir.file("sim.hioj"), sim_scene());
+  EXPECT_TRUE(r.result.identical()) << r.text;
+  EXPECT_EQ(r.result.digest, captured.digest);
+}
+
+Dog runs_forever(Doer&) {
+  for (;;)
+    co_yield Tock{0};
+}
+
+// A replay runs from tyme 0, as every journal's run did: a Doist that has run
+// before is refused (it replayed with a false divergence at pass 0), and so
+// is a tock changed after attach.
+TEST(Replay, RefusesADoistThatHasRunBeforeOrWhoseTockChanged) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  {
+    Replayer replayer(dir.file("sim.hioj"));
+    Doist warm(kTock);
+    warm.set_handle_sigint(false);
+    auto idle = doify(runs_forever, "idle");
+    warm.run({idle.get()}, Tock{5'000'000});
+    IoHub io(warm.tymth());
+    try {
+      replayer.attach(warm, io);
+      ADD_FAILURE() << "a replay from tyme 0.005 s was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("would start at tyme 0.005 s, not 0"), std::string::npos)
+          << e.what();
+    }
+  }
+  Replayer replayer(dir.file("sim.hioj"));
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  doist.set_tock(Tock{2'000'000});
+  EchoScene scene(io, sim_scene());
+  EXPECT_THROW(replayer.run(scene.doers()), std::invalid_argument);
 }
 
 // ---- divergence -------------------------------------------------------------------

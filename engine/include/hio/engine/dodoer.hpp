@@ -5,10 +5,10 @@
 
 #include <memory>
 #include <span>
-#include <unordered_set>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
+#include "hio/engine/doer_list.hpp"
 #include "hio/engine/schedule.hpp"
 
 namespace hio {
@@ -19,7 +19,8 @@ namespace hio {
 // children in reverse order.
 //
 // Ownership: children given as pointers are not owned and must outlive the
-// DoDoer's run; adopt() transfers ownership. Subclasses that override enter,
+// DoDoer's run (a child destroyed between runs stops being one); adopt()
+// transfers ownership. Subclasses that override enter,
 // recur or exit must call the DoDoer version.
 class DoDoer : public Doer {
  public:
@@ -27,7 +28,9 @@ class DoDoer : public Doer {
                   bool always = false, Opts opts = {});
   ~DoDoer() override;
 
-  const std::vector<Doer*>& doers() const { return doers_; }
+  // The children, in order; a child destroyed is no longer one (DoerList;
+  // a reference taken before shows a null in its place until the next call).
+  const std::vector<Doer*>& doers() const { return doers_.items(); }
   // Takes ownership and adds the doer to the children run from next enter.
   Doer& adopt(std::unique_ptr<Doer> doer);
 
@@ -66,8 +69,7 @@ class DoDoer : public Doer {
 
  private:
   Schedule core_;
-  std::vector<Doer*> doers_;
-  std::unordered_set<const Doer*> members_;  // doers_ as a set (lookups only)
+  DoerList doers_{/*indexed=*/true};  // contains() for lookups
   std::vector<std::unique_ptr<Doer>> owned_;
   bool always_;
   bool skip_idle_ = true;

@@ -4,11 +4,14 @@
 // under any scheduler (Doist or DoDoer).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hio/engine/dog.hpp"
 #include "hio/engine/step.hpp"
@@ -19,6 +22,7 @@ namespace hio {
 
 class Schedule;
 class Doer;
+class DoerList;
 
 // Free-form options of a doer (hio's opts), ordered so that iterating them is
 // deterministic.
@@ -63,7 +67,10 @@ using DoerRef = TargetRef<Doer>;
 class Doer : public Tymee {
  public:
   explicit Doer(std::string name = {}, Tock tock = Tock{0}, Opts opts = {});
-  ~Doer() override;  // must not be scheduled (checked); clears every DoerRef to it
+  // Must not be scheduled (checked). Clears every DoerRef to it and leaves
+  // every scheduler list that holds it (a Doist's doers() and extend queue,
+  // a DoDoer's children: DoerList).
+  ~Doer() override;
   Doer(const Doer&) = delete;
   Doer& operator=(const Doer&) = delete;
 
@@ -146,7 +153,8 @@ class Doer : public Tymee {
   // Takes the ended dog's outcome and destroys its frame.
   struct DogEnd {
     std::exception_ptr error;  // null when it ended without one
-    bool ceased;               // error is a Cease (its forced close propagated)
+    bool ceased;               // error is a Cease thrown in by a forced close, which propagated
+                               // (a Cease the dog threw by itself is an error: false)
     std::optional<bool> returned;
   };
   DogEnd take_dog();
@@ -167,6 +175,22 @@ class Doer : public Tymee {
  private:
   friend class Schedule;
   friend class TargetRef<Doer>;
+  friend class DoerList;
+
+  // The DoerLists that hold this doer (~Doer takes it out of each), kept in
+  // 12 bytes of the doer, for its size is what a pass's cache misses cost: in
+  // none (listing_.one == nullptr), in one (listing_.one, at listing_index_,
+  // which fills padding), or in several (listing_index_ == kListedMany: all
+  // of them in *listing_.many).
+  struct Listing {
+    DoerList* list;
+    std::size_t index;
+  };
+  static constexpr std::uint32_t kListedMany = UINT32_MAX;
+  void listed(DoerList* list, std::size_t index);
+  void unlisted(const DoerList* list, std::size_t index);
+  void relisted(const DoerList* list, std::size_t from, std::size_t to);
+  Listing* find_many(const DoerList* list, std::size_t index);
 
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {
@@ -205,10 +229,15 @@ class Doer : public Tymee {
   Tyme park_until_ = kNotParking;
   bool park_idle_ = false;
   std::optional<bool> done_;
+  std::uint32_t listing_index_ = 0;  // see Listing
   std::string name_;
   Opts opts_;
   std::exception_ptr hook_error_;
   DoerRef* refs_ = nullptr;  // the DoerRefs to this doer (cleared by ~Doer)
+  union {
+    DoerList* one;
+    std::vector<Listing>* many;  // owned
+  } listing_{nullptr};
 };
 
 // True if error holds a Cease (a dog that let its forced close propagate).

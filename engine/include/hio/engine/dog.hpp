@@ -17,7 +17,10 @@ namespace hio {
 // Thrown into a dog at its suspension point when it is force-closed (limit
 // reached, removed, parent closed) — hio's GeneratorExit. A dog may catch it
 // to run its cease actions, then let it propagate or co_return a final value;
-// it must not co_yield again.
+// it must not co_yield again. A Cease the dog throws by itself, when it is
+// not being closed, is an error like any other (as from a class doer's
+// recur): its doer ends by it (a ReDoer's abort and exit run) and it
+// propagates out of run().
 struct Cease {};
 
 // In a handler: is the exception being handled exactly a Cease? Without the

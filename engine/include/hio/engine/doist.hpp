@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hio/engine/doer.hpp"
+#include "hio/engine/doer_list.hpp"
 #include "hio/engine/mono_timer.hpp"
 #include "hio/engine/reactor.hpp"
 #include "hio/engine/schedule.hpp"
@@ -169,6 +170,10 @@ class Doist : public Tymist {
 
   // Manual stepping, as in hio: enter, recur (one pass, then one tick), exit.
   // enter (run's too) enters `doers`, then the doers extend() queued.
+  // recur() and run() inside a run or a pass of this Doist (called from a
+  // doer, a reactor or an observer's pass_started, pass_ended or run_ending)
+  // throw std::logic_error: a nested pass would run at the outer one's tyme
+  // and tick it.
   void enter(std::span<Doer* const> doers);
   void enter(std::initializer_list<Doer*> doers) {
     enter(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -225,8 +230,15 @@ class Doist : public Tymist {
   // not go during a run (an attached reactor) checks it.
   bool running() const { return in_run_; }
 
+  // The tock and the mode hold for a whole run: changing them while one is
+  // in progress (run(), or between a manual enter() and exit()) throws
+  // std::logic_error, for tyme = passes x tock would no longer hold, nor
+  // would a journal's header (its tock and mode) of the run. Between runs
+  // they may change. (Doist::set_tock hides Tymist::set_tock, which does not
+  // check.)
+  void set_tock(Tock tock);  // also std::invalid_argument unless tock > 0
   bool real() const { return real_; }
-  void set_real(bool real) { real_ = real; }
+  void set_real(bool real);
   Tock limit() const { return limit_; }
   void set_limit(Tock limit);  // throws std::invalid_argument if < 0
   // Virtual-time skipping over passes where nothing is due (default on).
@@ -251,7 +263,10 @@ class Doist : public Tymist {
 
   // Unset before a run; true when a run ended because no deeds remained.
   std::optional<bool> done() const { return done_; }
-  const std::vector<Doer*>& doers() const { return doers_; }
+  // The doers of the last (or current) run, in enter order; a doer destroyed
+  // since is no longer in it (DoerList), so run(doist.doers()) runs the others.
+  // (A reference taken before shows a null in its place until the next call.)
+  const std::vector<Doer*>& doers() const { return doers_.items(); }
   std::size_t deed_count() const { return core_.size(); }
   // Nominal passes (tyme / tock) and passes actually executed (fewer when
   // skipping), since construction.
@@ -275,11 +290,16 @@ class Doist : public Tymist {
   // limit's) if that is sooner. True when a stop ended the wait before then.
   bool pace(MonoTimer::Clock::time_point wall_end);
   bool stop_pending() const;
+  // Throws std::logic_error naming `call` while run() or a pass is in progress.
+  void check_not_running(const char* call) const;
+  // Throws std::logic_error naming `call` during a run (run() or between a
+  // manual enter() and exit()).
+  void check_between_runs(const char* call) const;
   void enter_now(std::span<Doer* const> doers);
 
   Schedule core_;
-  std::vector<Doer*> doers_;
-  std::vector<Doer*> pending_;  // extended before a run, entered by the next one
+  DoerList doers_;
+  DoerList pending_;  // extended before a run, entered by the next one
   detail::Roster<Reactor> reactors_;
   detail::Roster<PassObserver> observers_;
   MonoTimer timer_;
@@ -293,6 +313,7 @@ class Doist : public Tymist {
   bool skip_ = true;
   bool handle_sigint_ = true;
   bool in_run_ = false;         // run() is in progress
+  bool in_pass_ = false;        // a pass is in progress (observers and reactors included)
   bool entered_ = false;        // entered (run or manual) and not exited since
   bool stop_at_pass_ = false;   // request_stop_at_pass() in this run
   bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme

@@ -3,6 +3,7 @@
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doer.hpp"
+#include "hio/engine/doer_list.hpp"
 #include "hio/engine/dog.hpp"
 #include "hio/engine/doify.hpp"
 #include "hio/engine/doist.hpp"

@@ -23,7 +23,7 @@ namespace detail {
 // Doist or DoDoer copies such a span before the list changes under it.
 // (std::less is a total order on pointers; this decides only whether to
 // copy, never an order of the run.)
-inline bool views(std::span<Doer* const> doers, const std::vector<Doer*>& list) {
+inline bool views(std::span<Doer* const> doers, std::span<Doer* const> list) {
   if (doers.empty() || list.empty()) return false;
   const std::less<Doer* const*> before;
   return !before(doers.data(), list.data()) && before(doers.data(), list.data() + list.size());

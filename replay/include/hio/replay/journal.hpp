@@ -37,9 +37,15 @@ struct JournalOptions {
 //   std::printf("digest %s\n", format_digest(journal.trailer()->digest).c_str());
 //
 // The header is written when the first pass starts (or at finish), with
-// tock = the Doist's, and - unless the caller filled it - the channel table of
-// the channels that exist then. header.mode must match the Doist: Mode::real
-// for a real-time Doist, sim or replay otherwise (std::invalid_argument). A
+// tock = the Doist's then (Doist::set_tock is refused during a run), and -
+// unless the caller filled it - the channel table of the channels that exist
+// then. header.mode must match the Doist: Mode::real for a real-time Doist,
+// sim or replay otherwise (std::invalid_argument). A journal's run starts at
+// tyme 0 (its replay runs on a fresh Doist): a Doist that has run before is
+// std::logic_error. Both are checked when the Journal is made and again at
+// the first pass; a Doist changed in between (set_real, its tyme moved) is
+// refused there with std::logic_error from the pass, and the journal is
+// written no further (finish() throws the same; the file has no header). A
 // real-mode header with no wall_clock gets the current UTC time; no other
 // field ever comes from the wall clock.
 //
@@ -113,6 +119,9 @@ class Journal final : public PassObserver {
   JournalTrailer trailer_;
   bool attached_ = false;
   bool finished_ = false;
+  // Why the run was refused at its first pass (the Doist changed after the
+  // Journal was made); the journal is then written no further.
+  std::optional<std::string> refused_;
 };
 
 // The current UTC time as ISO 8601 with milliseconds ("2026-11-28T10:15:30.123Z"),

@@ -280,10 +280,12 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // Installs the replay transports (IoHub::set_override), the sink, the
   // reactor and the pass observer. Call once, before any channel exists.
   // Throws std::invalid_argument for a real-time Doist, a tock other than the
-  // journal's, or a hub that already has channels.
+  // journal's, a Doist that has run before (tyme not 0: a journal's run
+  // starts at 0), or a hub that already has channels.
   void attach(Doist& doist, IoHub& hub);
 
-  // doist.run(doers) (or journal->run), then finish().
+  // doist.run(doers) (or journal->run), then finish(). Checks the Doist's
+  // tock and tyme again first, as attach() does (std::invalid_argument).
   ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
   ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), journal);
@@ -330,6 +332,9 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   Feed& feed() { return *feed_; }
 
  private:
+  // The Doist can run this journal's replay: its tock, a fresh start.
+  void check_doist(const Doist& doist) const;
+
   std::unique_ptr<Feed> feed_;
   JournalHeader header_;
 };

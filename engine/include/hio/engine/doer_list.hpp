@@ -1,0 +1,74 @@
+// DoerList: a scheduler's list of doers it does not own (a Doist's doers()
+// and its extend queue, a DoDoer's children) that a destroyed doer leaves by
+// itself, so the list never holds a dangling pointer.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <unordered_set>
+#include <vector>
+
+#include "hio/engine/doer.hpp"
+
+namespace hio {
+
+// Each doer knows the lists that hold it and its index there (Doer::Listing),
+// so ~Doer takes it out in O(1): it leaves a null, as erase_if() does. The
+// nulls are dropped when the list is next read (items()), or by erase_if()
+// once they are half of it, so a removal costs O(1) amortized in doers
+// touched (a pass that removes a few of many doers does not relist the rest).
+// Order is kept; a doer may be in any number of lists, and in one list more
+// than once. Null doers are not kept. A list destroyed first tells its doers
+// it is gone. Single-threaded, as doers are.
+class DoerList {
+ public:
+  // indexed: keep a set of the members too, for contains() in O(1).
+  explicit DoerList(bool indexed = false) : indexed_(indexed) {}
+  ~DoerList() { clear(); }
+  DoerList(const DoerList&) = delete;
+  DoerList& operator=(const DoerList&) = delete;
+
+  // The doers in order, without the ones destroyed or removed since.
+  const std::vector<Doer*>& items() const {
+    if (holes_ != 0) compact();
+    return items_;
+  }
+  // The list as stored, nulls included, without compacting it: for telling
+  // whether a span views it (detail::views), never for reading doers.
+  std::span<Doer* const> stored() const { return items_; }
+  bool empty() const { return items_.size() == holes_; }
+  // Indexed lists only.
+  bool contains(const Doer* doer) const { return members_.contains(doer); }
+
+  void append(std::span<Doer* const> doers);
+  void push_back(Doer* doer) { append(std::span<Doer* const>(&doer, 1)); }
+  void clear();
+  // Drops the doers for which gone(doer) is true, keeping the others' order.
+  template <typename Gone>
+  void erase_if(Gone gone) {
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      Doer* doer = items_[i];
+      if (doer == nullptr || !gone(static_cast<const Doer*>(doer))) continue;
+      doer->unlisted(this, i);
+      if (indexed_) members_.erase(doer);
+      items_[i] = nullptr;
+      ++holes_;
+    }
+    if (holes_ * 2 > items_.size()) compact();
+  }
+
+ private:
+  friend class Doer;
+  // From ~Doer: the doer at `index` is gone.
+  void forget(std::size_t index);
+  // Drops the nulls, relisting the doers that move.
+  void compact() const;
+
+  // Mutable: items() drops the nulls as it reads.
+  mutable std::vector<Doer*> items_;
+  mutable std::size_t holes_ = 0;            // nulls in items_ (doers destroyed or removed)
+  std::unordered_set<const Doer*> members_;  // indexed lists: items_ as a set
+  bool indexed_;
+};
+
+}  // namespace hio
