@@ -62,6 +62,10 @@ struct JournalWriter::Impl {
   bool hole_next = false;  // mark_hole(): the next pass frame is marked holeBefore
   std::optional<std::uint64_t> last_seq;
   std::string failure;  // non-empty once the file failed
+  // Non-empty once a pass was written in part (a frame of a split pass
+  // failed after others): the writer takes nothing more, but what it wrote
+  // is flushed as a cut journal, which reads up to that pass.
+  std::string broken;
 
   [[noreturn]] void refuse(const std::string& why) const {
     throw std::logic_error("journal writer '" + file.path() + "': " + why);
@@ -69,6 +73,7 @@ struct JournalWriter::Impl {
 
   void require_open(const char* call) const {
     if (!failure.empty()) refuse(std::string(call) + " after the file failed: " + failure);
+    if (!broken.empty()) refuse(std::string(call) + " after " + broken);
     if (trailer) refuse(std::string(call) + " after finish()");
   }
 
@@ -258,12 +263,14 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
   if (whole) {
     m.pass_frame(tyme, exit, false, encode);
   } else {
-    // Several frames: one that fails after others were written would leave
-    // the journal with part of the events; the writer takes no more.
+    // Several frames: one that fails after others were written leaves the
+    // journal with part of the pass; the writer takes no more.
     try {
       m.split_frames(tyme, events, exit);
+    } catch (const std::system_error&) {
+      throw;  // the file failed (on_file)
     } catch (const std::exception& e) {
-      m.failure = std::string("a pass was written in part: ") + e.what();
+      m.broken = std::string("a pass was written in part: ") + e.what();
       throw;
     }
   }

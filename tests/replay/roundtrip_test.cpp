@@ -371,6 +371,50 @@ TEST(Writer, WritesAnEventOverTheFrameLimitInPieces) {
   EXPECT_EQ(one.digest, t.digest);
 }
 
+// A pass written in several frames (an event in pieces) whose later frame
+// fails - here events after the large one that together exceed the frame
+// limit - fails, and the writer takes nothing more (the pass was written in
+// part); what it wrote reads back as a cut journal.
+TEST(Writer, APassThatFailsAfterItsPiecesEndsTheWriterButKeepsWhatCameBefore) {
+  TempDir dir;
+  {
+    JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 1000});
+    w.write_header(test::sample_header());
+    OwnedEvent before;
+    before.kind = EventKind::log;
+    before.text = "before";
+    const ChannelEvent view = before.view();
+    w.write_pass(Tyme{}, std::span<const ChannelEvent>(&view, 1));
+    std::vector<OwnedEvent> pass(6);
+    for (std::size_t n = 0; n < pass.size(); ++n) {
+      pass[n].kind = EventKind::tx;
+      pass[n].seq = 1 + n;
+      pass[n].tyme = Tyme{Tock{1'000'000}};
+      pass[n].bytes = std::string(n == 0 ? 2000 : 300, '\0');  // one in pieces, then 5 x 300
+      for (std::size_t i = 0; i < pass[n].bytes.size(); ++i)
+        pass[n].bytes[i] = static_cast<char>(i * 31 + n + 1);
+    }
+    EXPECT_THROW(w.write_pass(Tyme{Tock{1'000'000}}, test::views(pass)), std::length_error);
+    EXPECT_FALSE(w.failed());  // the file did not fail
+    try {
+      w.finish(RunSummary{});
+      ADD_FAILURE() << "finish after a pass written in part";
+    } catch (const std::logic_error& refused) {
+      EXPECT_NE(std::string(refused.what()).find("written in part"), std::string::npos)
+          << refused.what();
+    }
+  }
+  const JournalContents read = read_journal(dir.file("w.hioj"));
+  ASSERT_FALSE(read.complete());
+  // The pass before, and the event in pieces whole (its frames were written
+  // before the one that failed); then the journal is cut.
+  ASSERT_EQ(read.frames.size(), 2u);
+  EXPECT_EQ(read.frames[0].events[0].text, "before");
+  ASSERT_EQ(read.frames[1].events.size(), 1u);
+  EXPECT_EQ(read.frames[1].events[0].bytes.size(), 2000u);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->describe();
+}
+
 TEST(Writer, CannotCreateTheFile) {
   EXPECT_THROW(JournalWriter("/nonexistent-dir/x.hioj"), std::system_error);
 }
