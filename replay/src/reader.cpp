@@ -634,17 +634,18 @@ struct JournalReader::Impl {
   void resync() {
     while (options.resync && header && !trailer && error && resyncable(error->kind)) {
       // An event in pieces is lost with the frame that was to end it; the
-      // frames that would continue it have no place.
+      // frames that would continue it have no place. If nothing is found,
+      // the intact prefix ends before its pieces.
+      const std::uint64_t valid_at = valid_bytes();
       pieces.reset();
       scanned_past = std::move(error);
       error.reset();
-      const std::uint64_t damage_at = offset;
       std::uint64_t at = offset;
       for (;;) {
         if (source->get(1).empty()) {
           error = std::move(scanned_past);
           scanned_past.reset();
-          offset = damage_at;
+          offset = valid_at;
           return;
         }
         source->advance(1);

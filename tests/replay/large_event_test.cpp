@@ -261,6 +261,13 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
   EXPECT_FALSE(reader.complete());
   ASSERT_TRUE(reader.error());
   EXPECT_EQ(reader.error()->kind, JournalErrorKind::bad_trailer) << reader.error()->describe();
+
+  // Damage with no frame after it: the intact prefix ends before the pieces.
+  const std::string cut = bytes.substr(0, static_cast<std::size_t>(span.first) + 100 * 1024);
+  const JournalContents c = read_journal_memory(cut, resync);
+  ASSERT_FALSE(c.complete());
+  EXPECT_EQ(c.valid_bytes, span.first) << c.error->describe();
+  EXPECT_EQ(discarding_close(all_events(c)), nullptr);
 }
 
 // A journal the writer cannot finish for a reason other than its file (here
