@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <system_error>
+#include <utility>
 
 #include "codec.hpp"
 #include "format.hpp"
@@ -701,25 +702,28 @@ JournalReader JournalReader::from_memory(std::string_view bytes, ReaderOptions o
 }
 
 JournalReader::~JournalReader() = default;
-JournalReader::JournalReader(JournalReader&&) noexcept = default;
-JournalReader& JournalReader::operator=(JournalReader&&) noexcept = default;
 
-// A moved-from reader (impl_ null) reads nothing: as one that could not read.
-namespace {
-const std::optional<JournalError>& moved_from_error() {
-  static const std::optional<JournalError> error =
-      JournalError{JournalErrorKind::io, 0, std::nullopt, std::nullopt,
-                   "this JournalReader was moved from: it reads nothing"};
-  return error;
+// A moved-from reader keeps an Impl that read nothing and says why, so every
+// call on it answers as on a reader that could not read (never a null Impl).
+std::unique_ptr<JournalReader::Impl> JournalReader::moved_from() {
+  auto impl = std::make_unique<Impl>();
+  impl->fail(JournalErrorKind::io, 0, "this JournalReader was moved from: it reads nothing");
+  return impl;
 }
-}  // namespace
+
+JournalReader::JournalReader(JournalReader&& other) noexcept
+    : impl_(std::exchange(other.impl_, moved_from())) {}
+
+JournalReader& JournalReader::operator=(JournalReader&& other) noexcept {
+  if (this != &other) impl_ = std::exchange(other.impl_, moved_from());
+  return *this;
+}
 
 const JournalHeader* JournalReader::header() const {
-  return impl_ && impl_->header ? &*impl_->header : nullptr;
+  return impl_->header ? &*impl_->header : nullptr;
 }
 
 const FrameView* JournalReader::next() {
-  if (!impl_) return nullptr;
   impl_->load();
   if (!impl_->loaded) return nullptr;
   impl_->loaded = false;
@@ -727,44 +731,42 @@ const FrameView* JournalReader::next() {
 }
 
 const FrameView* JournalReader::peek() {
-  if (!impl_) return nullptr;
   impl_->load();
   return impl_->loaded ? &impl_->view : nullptr;
 }
 
 bool JournalReader::complete() const {
-  return impl_ && impl_->complete;
+  return impl_->complete;
 }
 const std::optional<JournalError>& JournalReader::error() const {
-  return impl_ ? impl_->error : moved_from_error();
+  return impl_->error;
 }
 const JournalTrailer* JournalReader::trailer() const {
-  return impl_ && impl_->trailer ? &*impl_->trailer : nullptr;
+  return impl_->trailer ? &*impl_->trailer : nullptr;
 }
 std::uint64_t JournalReader::valid_bytes() const {
-  return impl_ ? impl_->valid_bytes() : 0;
+  return impl_->valid_bytes();
 }
 std::uint64_t JournalReader::checked_bytes() const {
-  return impl_ ? impl_->checked : 0;
+  return impl_->checked;
 }
 std::uint64_t JournalReader::frames_read() const {
-  return impl_ ? impl_->frames : 0;
+  return impl_->frames;
 }
 std::uint64_t JournalReader::events_read() const {
-  return impl_ ? impl_->events_read : 0;
+  return impl_->events_read;
 }
 std::uint64_t JournalReader::digest() const {
-  return impl_ ? impl_->digest.value() : EventDigest().value();
+  return impl_->digest.value();
 }
 std::optional<std::uint64_t> JournalReader::last_pass() const {
-  return impl_ ? impl_->last_pass : std::nullopt;
+  return impl_->last_pass;
 }
 std::optional<Tyme> JournalReader::last_tyme() const {
-  return impl_ ? impl_->last_tyme : std::nullopt;
+  return impl_->last_tyme;
 }
 const std::vector<JournalHole>& JournalReader::holes() const {
-  static const std::vector<JournalHole> none;
-  return impl_ ? impl_->holes : none;
+  return impl_->holes;
 }
 
 namespace {

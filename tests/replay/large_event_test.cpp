@@ -326,6 +326,12 @@ TEST(LargeEvent, AMovedFromReaderReadsNothing) {
   while (moved.next() != nullptr) {
   }
   EXPECT_TRUE(moved.complete());
+  // Move-assigned: the target reads what the source did, the source nothing.
+  JournalReader target = JournalReader::from_memory("not a journal");
+  target = std::move(moved);
+  EXPECT_TRUE(target.complete());
+  EXPECT_EQ(moved.next(), nullptr);  // NOLINT(bugprone-use-after-move): what is tested
+  EXPECT_FALSE(moved.complete());
 }
 
 }  // namespace

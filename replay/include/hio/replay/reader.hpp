@@ -160,7 +160,8 @@ class JournalReader {
  private:
   struct Impl;
   explicit JournalReader(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  static std::unique_ptr<Impl> moved_from();  // what a moved-from reader keeps
+  std::unique_ptr<Impl> impl_;                // never null
 };
 
 // A whole journal in memory, for tests and small tools (not bounded memory).
