@@ -218,10 +218,11 @@ void put_head(unsigned char* m, std::uint64_t pass, Tyme tyme, std::uint32_t par
   put(m, 2, struct_pointer(0, 3, 1));
   put(m, 3, pass);
   put(m, 4, static_cast<std::uint64_t>(tyme.time_since_epoch().count()));
-  // exit: the bit after part; holeBefore: the bit after exit.
+  // exit: the bit after part; holeBefore: the bit after exit; continued next.
   put(m, 5,
       part | (marks.exit ? std::uint64_t{1} << 32 : 0) |
-          (marks.hole_before ? std::uint64_t{1} << 33 : 0));
+          (marks.hole_before ? std::uint64_t{1} << 33 : 0) |
+          (marks.continued ? std::uint64_t{1} << 34 : 0));
   put(m, 6, list_pointer(0, kCompositeElements, kEventWords * n));
   put(m, 7, struct_pointer(n, 3, 3));  // a list tag: the offset field holds the count
 }
@@ -337,6 +338,7 @@ std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass,
     b.setPart(part);
     b.setExit(marks.exit);
     b.setHoleBefore(marks.hole_before);
+    b.setContinued(marks.continued);
     auto list = b.initEvents(capnp_size(events.size()));
     for (unsigned int i = 0; i < list.size(); ++i) {
       const ChannelEvent& e = events[i];
@@ -443,14 +445,14 @@ void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, Decoded
   out.part = r.getPart();
   out.exit = r.getExit();
   out.hole_before = r.getHoleBefore();
+  out.continued = r.getContinued();
   auto list = r.getEvents();
   check_count(list.size(), kEventWords, message_words, "events");
   out.events.clear();
   out.events.reserve(list.size());
   for (schema::Event::Reader er : list) {
     ChannelEvent e;
-    e.kind = checked_enum<EventKind>(er.getKind(), static_cast<unsigned>(EventKind::rx_end),
-                                     "event kind");
+    e.kind = checked_enum<EventKind>(er.getKind(), static_cast<unsigned>(kPieceKind), "event kind");
     e.channel = er.getChannel();
     e.tyme = out.tyme;
     e.seq = er.getSeq();

@@ -15,16 +15,25 @@
 
 namespace hio::replay::detail {
 
-// Encodes one frame as a packed message appended to `out`. Reuses its scratch
-// memory between frames, so steady-state writing allocates nothing.
-// The flags of a pass frame (PassFrame.exit, PassFrame.holeBefore). From a
+// The journal's event kind `piece` (journal.capnp): a leading piece of an
+// event too large for one frame. Only the writer makes one and only the
+// reader sees one (it joins the pieces into their event): never a
+// ChannelEvent outside replay/src.
+inline constexpr EventKind kPieceKind = static_cast<EventKind>(10);
+
+// The flags of a pass frame (PassFrame.exit, holeBefore, continued). From a
 // bool: an exit mark alone, as most frames are written.
 struct PassMarks {
-  PassMarks(bool exit_ = false, bool hole_before_ = false)  // NOLINT: implicit from bool
-      : exit(exit_), hole_before(hole_before_) {}
+  PassMarks(bool exit_ = false, bool hole_before_ = false,  // NOLINT: implicit from bool
+            bool continued_ = false)
+      : exit(exit_), hole_before(hole_before_), continued(continued_) {}
   bool exit;
   bool hole_before;
+  bool continued;
 };
+
+// Encodes one frame as a packed message appended to `out`. Reuses its scratch
+// memory between frames, so steady-state writing allocates nothing.
 
 class FrameEncoder {
  public:
@@ -84,7 +93,8 @@ struct DecodedFrame {
   std::uint32_t part = 0;
   bool exit = false;
   bool hole_before = false;
-  std::vector<ChannelEvent> events;  // reused between frames
+  bool continued = false;            // PassFrame.continued
+  std::vector<ChannelEvent> events;  // reused between frames; may hold kPieceKind
   JournalTrailer trailer;
 };
 

@@ -176,6 +176,11 @@ void Journal::finish_after_error(const std::string& error) {
     // error the journal could not record: <text>".
     throw JournalWriteError(
         write, "the run had ended with an error the journal could not record: " + error);
+  } catch (const std::exception& refused) {
+    // Not the file: the writer refused (the same refusal that ended the run,
+    // most likely). The journal stays without a trailer; both are said.
+    throw JournalUnfinishedError("journal '" + writer_.path() + "' could not be finished: " +
+                                 refused.what() + "; the run had ended with an error: " + error);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <system_error>
+#include <utility>
 
 #include "codec.hpp"
 #include "format.hpp"
@@ -57,6 +58,18 @@ struct JournalReader::Impl {
   std::uint32_t last_part = 0;
   bool last_exit = false;  // the last pass frame read was (a part of) the run's exit
   std::optional<std::uint64_t> last_seq;
+  // An event too large for one frame, in pieces (kPieceKind frames) read so
+  // far: its strings, until the frame that ends it (PassFrame.continued);
+  // and the joined strings of the last event read whole that way.
+  struct Pieces {
+    std::uint64_t offset = 0;  // of its first frame
+    std::uint32_t channel = 0;
+    std::uint64_t seq = 0;
+    bool hole_before = false;  // a hole before its first frame
+    std::string bytes, peer, text;
+  };
+  std::optional<Pieces> pieces;
+  std::string joined_bytes, joined_peer, joined_text;
   // options.resync: the regions skipped, and the damage a scan is past (its
   // hole is recorded with the frame the scan takes next).
   std::vector<JournalHole> holes;
@@ -69,6 +82,10 @@ struct JournalReader::Impl {
   std::uint64_t wasted = 0;
 
   bool stopped() const { return complete || error.has_value(); }
+
+  // The end of the intact prefix: before an event whose pieces were read but
+  // not the frame that ends it.
+  std::uint64_t valid_bytes() const { return pieces ? pieces->offset : offset; }
 
   void fail(JournalErrorKind kind, std::uint64_t at, std::string message) {
     error = JournalError{kind, at, last_pass, last_tyme, std::move(message)};
@@ -301,8 +318,11 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_order, at, where + " follows the run's exit");
       return false;
     }
-    std::optional<std::uint64_t> seq = last_seq;
-    for (const ChannelEvent& e : frame.events) {
+    if (!accept_pieces(at, where, same_pass)) return false;
+    // A continued frame's first event is the one its pieces began.
+    std::optional<std::uint64_t> seq = frame.continued ? pieces->seq : last_seq;
+    for (std::size_t i = frame.continued ? 1 : 0; i < frame.events.size(); ++i) {
+      const ChannelEvent& e = frame.events[i];
       if (seq && e.seq <= *seq) {
         fail(JournalErrorKind::bad_order, at,
              where + ": event seq " + std::to_string(e.seq) + " after seq " + std::to_string(*seq));
@@ -310,22 +330,28 @@ struct JournalReader::Impl {
       }
       seq = e.seq;
     }
+    const bool hole_marked = frame.hole_before || (pieces && pieces->hole_before);
+    if (frame.events.front().kind == detail::kPieceKind) {
+      // A piece: kept until the frame that ends its event; nothing to give.
+      take_piece(at);
+      ++frames;
+      last_pass = frame.pass;
+      last_tyme = tyme;
+      last_part = part;
+      last_exit = frame.exit;
+      return true;
+    }
+    const std::uint64_t view_at = pieces ? pieces->offset : at;
+    if (frame.continued) join_pieces();
     if (options.verify_digest) {
       for (const ChannelEvent& e : frame.events)
         digest.add(e);
     }
-    if (frame.hole_before) {
-      holes.push_back(JournalHole{
-          at, at,
-          JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
-                       "frames of the recorded run are missing before this one (marked by a "
-                       "salvage that skipped damage there)"},
-          true});
-    }
+    note_marked_hole(at);
     // Events were lost in a hole unless the seqs either side are consecutive
-    // (hio's hub numbers its events 0, 1, 2, ...; every frame has one).
-    const bool lost =
-        frame.hole_before || frame.events.front().seq != (last_seq ? *last_seq + 1 : 0);
+    // (hio's hub numbers its events 0, 1, 2, ...; every frame has one). The
+    // hole before an event in pieces was taken at its first piece.
+    const bool lost = frame.hole_before || lost_before(frame.events.front().seq);
     const bool scanned = scanned_past.has_value();
     take_hole(at, lost);
     events_read += frame.events.size();
@@ -335,15 +361,115 @@ struct JournalReader::Impl {
     last_part = part;
     last_exit = frame.exit;
     last_seq = seq;
-    view = FrameView{frame.pass, tyme,         part,       at,
-                     total,      frame.events, frame.exit, (scanned && lost) || frame.hole_before};
+    view =
+        FrameView{frame.pass,           tyme,         part,       view_at,
+                  at + total - view_at, frame.events, frame.exit, (scanned && lost) || hole_marked};
     loaded = true;
     return true;
+  }
+
+  // A frame marked holeBefore (options.resync: it is read) is a hole of its own.
+  void note_marked_hole(std::uint64_t at) {
+    if (!frame.hole_before) return;
+    holes.push_back(JournalHole{
+        at, at,
+        JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
+                     "frames of the recorded run are missing before this one (marked by a "
+                     "salvage that skipped damage there)"},
+        true});
+  }
+
+  bool lost_before(std::uint64_t seq) const { return seq != (last_seq ? *last_seq + 1 : 0); }
+
+  // The rules of an event in pieces (docs/journal-format.md): a piece is
+  // alone in its frame; a `continued` frame follows a piece, in the same
+  // pass, and its first event is the same event (channel and seq); a frame
+  // after a piece is `continued`; the joined strings stay within
+  // options.event_bytes_max.
+  bool accept_pieces(std::uint64_t at, const std::string& where, bool same_pass) {
+    const std::size_t n = frame.events.size();
+    for (const ChannelEvent& e : frame.events) {
+      if (e.kind == detail::kPieceKind && n != 1) {
+        fail(JournalErrorKind::bad_message, at,
+             where + " holds a piece of an event and other events (a piece is alone in its frame)");
+        return false;
+      }
+    }
+    if (!frame.continued) {
+      if (!pieces) return true;
+      fail(JournalErrorKind::bad_order, at,
+           where + " does not continue the event (seq " + std::to_string(pieces->seq) +
+               ") whose pieces end the frames before it");
+      return false;
+    }
+    if (!pieces) {
+      fail(JournalErrorKind::bad_order, at,
+           where + " continues an event whose pieces were not read before it");
+      return false;
+    }
+    const ChannelEvent& first = frame.events.front();
+    if (!same_pass || first.channel != pieces->channel || first.seq != pieces->seq) {
+      fail(JournalErrorKind::bad_order, at,
+           where + " continues another event than the one in pieces before it (seq " +
+               std::to_string(pieces->seq) + ", channel " + std::to_string(pieces->channel) +
+               ", tyme " + std::to_string(last_tyme->time_since_epoch().count()) + " ns)");
+      return false;
+    }
+    const std::uint64_t size = pieces->bytes.size() + pieces->peer.size() + pieces->text.size() +
+                               first.bytes.size() + first.peer.size() + first.text.size();
+    if (size > options.event_bytes_max) {
+      fail(JournalErrorKind::bad_message, at,
+           where + " makes an event of more than " + std::to_string(options.event_bytes_max) +
+               " bytes (ReaderOptions::event_bytes_max)");
+      return false;
+    }
+    return true;
+  }
+
+  // The frame of one piece was accepted: its strings are kept.
+  void take_piece(std::uint64_t at) {
+    const ChannelEvent& e = frame.events.front();
+    if (!frame.continued) {
+      note_marked_hole(at);
+      const bool lost = frame.hole_before || lost_before(e.seq);
+      const bool scanned = scanned_past.has_value();
+      take_hole(at, lost);
+      pieces.emplace();
+      pieces->offset = at;
+      pieces->channel = e.channel;
+      pieces->seq = e.seq;
+      pieces->hole_before = (scanned && lost) || frame.hole_before;
+    }
+    pieces->bytes.append(e.bytes);
+    pieces->peer.append(e.peer);
+    pieces->text.append(e.text);
+  }
+
+  // The frame that ends an event in pieces: its first event gets the whole
+  // strings.
+  void join_pieces() {
+    ChannelEvent& e = frame.events.front();
+    pieces->bytes.append(e.bytes);
+    pieces->peer.append(e.peer);
+    pieces->text.append(e.text);
+    joined_bytes = std::move(pieces->bytes);
+    joined_peer = std::move(pieces->peer);
+    joined_text = std::move(pieces->text);
+    e.bytes = joined_bytes;
+    e.peer = joined_peer;
+    e.text = joined_text;
+    pieces.reset();
   }
 
   bool accept_trailer(std::uint64_t at, std::size_t total) {
     if (!header) {
       fail(JournalErrorKind::bad_order, at, "a trailer before the header");
+      return false;
+    }
+    if (pieces) {
+      fail(JournalErrorKind::bad_order, at,
+           "the trailer follows pieces of an event (seq " + std::to_string(pieces->seq) +
+               ") without the frame that ends it");
       return false;
     }
     trailer = frame.trailer;
@@ -508,15 +634,19 @@ struct JournalReader::Impl {
   // in it), and valid_bytes() is where it starts.
   void resync() {
     while (options.resync && header && !trailer && error && resyncable(error->kind)) {
+      // An event in pieces is lost with the frame that was to end it; the
+      // frames that would continue it have no place. If nothing is found,
+      // the intact prefix ends before its pieces.
+      const std::uint64_t valid_at = valid_bytes();
+      pieces.reset();
       scanned_past = std::move(error);
       error.reset();
-      const std::uint64_t damage_at = offset;
       std::uint64_t at = offset;
       for (;;) {
         if (source->get(1).empty()) {
           error = std::move(scanned_past);
           scanned_past.reset();
-          offset = damage_at;
+          offset = valid_at;
           return;
         }
         source->advance(1);
@@ -533,10 +663,13 @@ struct JournalReader::Impl {
 
   // Loads the next pass frame into `view`, or stops.
   void load() {
-    if (loaded || stopped()) return;
     try {
-      read_frame();  // a second header or a trailer never leaves a frame loaded
-      resync();
+      // A second header or a trailer never leaves a frame loaded; a piece of
+      // an event leaves the rest of it to read.
+      while (!loaded && !stopped()) {
+        read_frame();
+        resync();
+      }
     } catch (const std::system_error& e) {
       fail(JournalErrorKind::io, offset, e.what());
     }
@@ -569,8 +702,22 @@ JournalReader JournalReader::from_memory(std::string_view bytes, ReaderOptions o
 }
 
 JournalReader::~JournalReader() = default;
-JournalReader::JournalReader(JournalReader&&) noexcept = default;
-JournalReader& JournalReader::operator=(JournalReader&&) noexcept = default;
+
+// A moved-from reader keeps an Impl that read nothing and says why, so every
+// call on it answers as on a reader that could not read (never a null Impl).
+std::unique_ptr<JournalReader::Impl> JournalReader::moved_from() {
+  auto impl = std::make_unique<Impl>();
+  impl->fail(JournalErrorKind::io, 0, "this JournalReader was moved from: it reads nothing");
+  return impl;
+}
+
+JournalReader::JournalReader(JournalReader&& other) noexcept
+    : impl_(std::exchange(other.impl_, moved_from())) {}
+
+JournalReader& JournalReader::operator=(JournalReader&& other) noexcept {
+  if (this != &other) impl_ = std::exchange(other.impl_, moved_from());
+  return *this;
+}
 
 const JournalHeader* JournalReader::header() const {
   return impl_->header ? &*impl_->header : nullptr;
@@ -603,7 +750,7 @@ const JournalTrailer* JournalReader::trailer() const {
   return impl_->trailer ? &*impl_->trailer : nullptr;
 }
 std::uint64_t JournalReader::valid_bytes() const {
-  return impl_->offset;
+  return impl_->valid_bytes();
 }
 std::uint64_t JournalReader::checked_bytes() const {
   return impl_->checked;

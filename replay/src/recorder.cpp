@@ -21,11 +21,6 @@ Recorder::Recorder(JournalWriter& writer, RecorderOptions options)
 }
 
 void Recorder::on_event(const ChannelEvent& e) {
-  if (e.bytes.size() > kFrameBytesLimit || e.peer.size() > kFrameBytesLimit ||
-      e.text.size() > kFrameBytesLimit) {
-    throw std::length_error("journal recorder: an event of more than " +
-                            std::to_string(kFrameBytesLimit) + " bytes cannot be journaled");
-  }
   if (!batch_.empty()) {
     if (e.tyme < tyme_) {
       throw std::logic_error("journal recorder: an event at tyme " + format_seconds(e.tyme) +

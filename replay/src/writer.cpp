@@ -1,5 +1,6 @@
 #include "hio/replay/writer.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -20,6 +21,29 @@ namespace {
 // Output buffer room beyond buffer_bytes (see the constructor).
 constexpr std::size_t kBufferSlack = 16 * 1024;
 
+// The strings of an event, which a large one has split into pieces.
+std::size_t string_bytes(const ChannelEvent& e) {
+  return e.bytes.size() + e.peer.size() + e.text.size();
+}
+
+// The part of `field`, which starts at byte `field_at` of an event's strings
+// (bytes, then peer, then text), that lies in [from, to).
+std::string_view slice(std::string_view field, std::size_t field_at, std::size_t from,
+                       std::size_t to) {
+  const std::size_t begin = std::clamp(from, field_at, field_at + field.size());
+  const std::size_t end = std::clamp(to, field_at, field_at + field.size());
+  return field.substr(begin - field_at, end - begin);
+}
+
+// `event` with only its strings' bytes [from, to) (bytes, then peer, then text).
+ChannelEvent strings_between(const ChannelEvent& event, std::size_t from, std::size_t to) {
+  ChannelEvent cut = event;
+  cut.bytes = slice(event.bytes, 0, from, to);
+  cut.peer = slice(event.peer, event.bytes.size(), from, to);
+  cut.text = slice(event.text, event.bytes.size() + event.peer.size(), from, to);
+  return cut;
+}
+
 }  // namespace
 
 struct JournalWriter::Impl {
@@ -38,6 +62,10 @@ struct JournalWriter::Impl {
   bool hole_next = false;  // mark_hole(): the next pass frame is marked holeBefore
   std::optional<std::uint64_t> last_seq;
   std::string failure;  // non-empty once the file failed
+  // Non-empty once a pass was written in part (a frame of a split pass
+  // failed after others): the writer takes nothing more, but what it wrote
+  // is flushed as a cut journal, which reads up to that pass.
+  std::string broken;
 
   [[noreturn]] void refuse(const std::string& why) const {
     throw std::logic_error("journal writer '" + file.path() + "': " + why);
@@ -45,6 +73,7 @@ struct JournalWriter::Impl {
 
   void require_open(const char* call) const {
     if (!failure.empty()) refuse(std::string(call) + " after the file failed: " + failure);
+    if (!broken.empty()) refuse(std::string(call) + " after " + broken);
     if (trailer) refuse(std::string(call) + " after finish()");
   }
 
@@ -70,10 +99,43 @@ struct JournalWriter::Impl {
     return static_cast<std::uint64_t>(tyme.time_since_epoch().count() / header->tock.count());
   }
 
-  // write_pass's checks and bookkeeping around `encode(out, pass, part)`,
-  // which appends the frame's packed message and returns its size.
+  // write_pass's checks and bookkeeping around `encode(out, pass, part,
+  // marks)`, which appends the frame's packed message for `events` and
+  // returns its size. An event whose strings exceed piece_bytes() is written
+  // in pieces (piece_frames), in frames of its own.
   template <typename Encode>
   void pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit, Encode&& encode);
+
+  // The most string bytes (bytes, peer and text) of an event that a frame
+  // takes whole: half what the frame limits allow, so that the frame's other
+  // words and the packing's worst case (10 bytes per 8) stay within them.
+  std::size_t piece_bytes() const {
+    const std::uint64_t limit = std::min<std::uint64_t>(
+        {options.frame_bytes_max, kFrameBytesLimit, options.message_bytes_max});
+    return static_cast<std::size_t>(std::max<std::uint64_t>(limit / 2, 1));
+  }
+
+  // One pass frame at `tyme` (the next part if the last frame had that tyme):
+  // its marks, the frame, and the bookkeeping of frames and parts.
+  template <typename Encode>
+  void pass_frame(Tyme tyme, bool exit, bool continued, Encode&& encode) {
+    const bool same_pass = last_tyme && *last_tyme == tyme;
+    const std::uint32_t part = same_pass ? last_part + 1 : 0;
+    const detail::PassMarks marks{exit, hole_next, continued};
+    frame([&](detail::ByteBuffer& out) { return encode(out, pass_of(tyme), part, marks); });
+    ++frames;
+    last_tyme = tyme;
+    last_part = part;
+    hole_next = false;
+  }
+
+  // The frames of events some of which are too large for one frame: the
+  // others in frames as they come, each large one in frames of its own.
+  void split_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit);
+  // One large event: leading pieces (kPieceKind) of piece_bytes() of its
+  // strings each, then the event with the rest, each in a frame of its own,
+  // every frame after the first `continued` (docs/journal-format.md).
+  void piece_frames(Tyme tyme, const ChannelEvent& event, bool exit);
 
   // Appends one frame: length and CRC32C in front of the packed message that
   // `encode` appends. On any error the buffer is as before.
@@ -145,8 +207,9 @@ void JournalWriter::write_header(JournalHeader header) {
 
 void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit) {
   impl_->pass(tyme, events, exit,
-              [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part) {
-                return impl_->encoder.pass(out, pass, tyme, part, {exit, impl_->hole_next}, events,
+              [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part,
+                  detail::PassMarks marks) {
+                return impl_->encoder.pass(out, pass, tyme, part, marks, events,
                                            impl_->options.message_bytes_max);
               });
 }
@@ -154,10 +217,11 @@ void JournalWriter::write_pass(Tyme tyme, std::span<const ChannelEvent> events, 
 void JournalWriter::write_pass(Tyme tyme, EventBatch& batch, bool exit) {
   const std::span<const ChannelEvent> events = batch.events();
   impl_->pass(tyme, events, exit,
-              [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part) {
+              [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part,
+                  detail::PassMarks marks) {
                 const EventBatch::FrameLayout at = batch.frame_layout();
-                return impl_->encoder.pass_around(out, pass, tyme, part, {exit, impl_->hole_next},
-                                                  events, at.blobs, at.blob_words, at.room_words,
+                return impl_->encoder.pass_around(out, pass, tyme, part, marks, events, at.blobs,
+                                                  at.blob_words, at.room_words,
                                                   impl_->options.message_bytes_max);
               });
 }
@@ -192,17 +256,80 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
     }
     seq = e.seq;
   }
-  const bool same_pass = m.last_tyme && *m.last_tyme == tyme;
-  const std::uint32_t part = same_pass ? m.last_part + 1 : 0;
-  m.frame([&](detail::ByteBuffer& out) { return encode(out, pass_of(tyme), part); });
+  const std::size_t piece = m.piece_bytes();
+  const bool whole = std::none_of(events.begin(), events.end(), [piece](const ChannelEvent& e) {
+    return string_bytes(e) > piece;
+  });
+  if (whole) {
+    m.pass_frame(tyme, exit, false, encode);
+  } else {
+    // Several frames: one that fails after others were written leaves the
+    // journal with part of the pass; the writer takes no more.
+    try {
+      m.split_frames(tyme, events, exit);
+    } catch (const std::system_error&) {
+      throw;  // the file failed (on_file)
+    } catch (const std::exception& e) {
+      m.broken = std::string("a pass was written in part: ") + e.what();
+      throw;
+    }
+  }
   for (const ChannelEvent& e : events)
     m.digest.add(e);
-  ++m.frames;
-  m.last_tyme = tyme;
-  m.last_part = part;
   m.last_exit = exit;
-  m.hole_next = false;
   m.last_seq = seq;
+}
+
+void JournalWriter::Impl::split_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit) {
+  const std::size_t piece = piece_bytes();
+  std::size_t start = 0;  // of the events not yet written
+  auto flush_until = [&](std::size_t end) {
+    if (end == start) return;
+    const std::span<const ChannelEvent> some = events.subspan(start, end - start);
+    pass_frame(tyme, exit, false,
+               [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part,
+                   detail::PassMarks marks) {
+                 return encoder.pass(out, pass, tyme, part, marks, some, options.message_bytes_max);
+               });
+  };
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (string_bytes(events[i]) <= piece) continue;
+    flush_until(i);
+    piece_frames(tyme, events[i], exit);
+    start = i + 1;
+  }
+  flush_until(events.size());
+}
+
+void JournalWriter::Impl::piece_frames(Tyme tyme, const ChannelEvent& event, bool exit) {
+  const std::size_t piece = piece_bytes();
+  const std::size_t total = string_bytes(event);
+  // The leading pieces take piece bytes each; the event keeps the rest (1 to
+  // piece bytes), so it is never empty of what made it large.
+  const std::size_t leading = (total - 1) / piece;
+  for (std::size_t i = 0; i <= leading; ++i) {
+    const std::size_t from = i * piece;
+    const std::size_t to = i < leading ? from + piece : total;
+    ChannelEvent cut = strings_between(event, from, to);
+    if (i < leading) {
+      ChannelEvent lead;
+      lead.kind = detail::kPieceKind;
+      lead.channel = event.channel;
+      lead.tyme = event.tyme;
+      lead.seq = event.seq;
+      lead.bytes = cut.bytes;
+      lead.peer = cut.peer;
+      lead.text = cut.text;
+      cut = lead;
+    }
+    pass_frame(tyme, exit, i > 0,
+               [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part,
+                   detail::PassMarks marks) {
+                 return encoder.pass(out, pass, tyme, part, marks,
+                                     std::span<const ChannelEvent>(&cut, 1),
+                                     options.message_bytes_max);
+               });
+  }
 }
 
 void JournalWriter::mark_hole() {

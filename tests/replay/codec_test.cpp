@@ -209,13 +209,15 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
         static_cast<std::int64_t>(s.below(2) == 0 ? s.below(1u << 30) : s.next() >> 1);
     const auto part = static_cast<std::uint32_t>(s.below(2) == 0 ? 0 : s.next());
     const bool exit = s.below(2) == 0;
-    const bool hole = s.below(4) == 0;  // PassFrame.holeBefore, the bit after exit
+    const bool hole = s.below(4) == 0;       // PassFrame.holeBefore, the bit after exit
+    const bool continued = s.below(4) == 0;  // PassFrame.continued, the bit after holeBefore
     for (ChannelEvent& e : events)
       e.tyme = Tyme{Tock{tyme_ns}};
-    const std::string packed = encoded(encoder, false, pass, tyme_ns, part, events, {exit, hole});
-    ASSERT_EQ(packed, encoded(encoder, true, pass, tyme_ns, part, events, {exit, hole}))
+    const detail::PassMarks marks{exit, hole, continued};
+    const std::string packed = encoded(encoder, false, pass, tyme_ns, part, events, marks);
+    ASSERT_EQ(packed, encoded(encoder, true, pass, tyme_ns, part, events, marks))
         << "round " << round;
-    // The exit and hole bits (beside part) read back, part intact.
+    // The exit, hole and continued bits (beside part) read back, part intact.
     detail::WordBuffer words;
     const std::size_t count = detail::unpack(packed, words, std::size_t{1} << 24);
     detail::DecodedFrame frame;
@@ -224,6 +226,7 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
     detail::decode_frame(words.data(), count, limits, frame);
     ASSERT_EQ(frame.exit, exit) << "round " << round;
     ASSERT_EQ(frame.hole_before, hole) << "round " << round;
+    ASSERT_EQ(frame.continued, continued) << "round " << round;
     ASSERT_EQ(frame.part, part) << "round " << round;
   }
 }

@@ -302,15 +302,21 @@ TEST(Writer, RefusesAFrameOverItsLimit) {
   TempDir dir;
   JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 1000});
   w.write_header(test::sample_header());
+  // Events that each fit a frame (one that did not would be written in
+  // pieces), but not together.
+  std::vector<OwnedEvent> many(5);
+  for (std::size_t n = 0; n < many.size(); ++n) {
+    many[n].kind = EventKind::tx;
+    many[n].seq = n;
+    many[n].bytes = std::string(300, 'x');
+    for (std::size_t i = 0; i < many[n].bytes.size(); ++i)
+      many[n].bytes[i] = static_cast<char>(i * 31 + n + 1);  // packing would not shrink it
+  }
+  const std::vector<ChannelEvent> views = test::views(many);
+  EXPECT_THROW(w.write_pass(Tyme{}, views), std::length_error);
+  // Still usable, and the refused frame left nothing behind.
   OwnedEvent e;
   e.kind = EventKind::tx;
-  e.bytes = std::string(2000, 'x');
-  e.bytes[1000] = 'y';  // not all zeros: packing would not shrink it
-  for (std::size_t i = 0; i < e.bytes.size(); ++i)
-    e.bytes[i] = static_cast<char>(i * 31 + 1);
-  const ChannelEvent v = e.view();
-  EXPECT_THROW(w.write_pass(Tyme{}, std::span<const ChannelEvent>(&v, 1)), std::length_error);
-  // Still usable, and the refused frame left nothing behind.
   e.bytes = "small";
   const ChannelEvent small = e.view();
   w.write_pass(Tyme{}, std::span<const ChannelEvent>(&small, 1));
@@ -319,6 +325,94 @@ TEST(Writer, RefusesAFrameOverItsLimit) {
   ASSERT_TRUE(read.complete()) << read.error->describe();
   ASSERT_EQ(read.frames.size(), 1u);
   EXPECT_EQ(read.frames[0].events[0].bytes, "small");
+}
+
+// An event larger than a frame may hold is written in pieces (frames of its
+// own, every one after the first `continued`) and read back whole, between
+// the events around it, with the digest of the event itself.
+TEST(Writer, WritesAnEventOverTheFrameLimitInPieces) {
+  TempDir dir;
+  JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 1000});
+  w.write_header(test::sample_header());
+  std::vector<OwnedEvent> events(3);
+  events[0].kind = EventKind::log;
+  events[0].text = "before";
+  events[1].kind = EventKind::close;
+  events[1].channel = 3;
+  events[1].seq = 1;
+  events[1].who = CloseWho::remote;
+  events[1].bytes = std::string(2000, 'x');
+  for (std::size_t i = 0; i < events[1].bytes.size(); ++i)
+    events[1].bytes[i] = static_cast<char>(i * 31 + 1);
+  events[1].peer = std::string(700, 'p');  // the pieces go on into peer and text
+  events[1].text = "closed by peer";
+  events[2].kind = EventKind::log;
+  events[2].seq = 2;
+  events[2].text = "after";
+  w.write_pass(Tyme{}, test::views(events));
+  const JournalTrailer t = w.finish(RunSummary{});
+  EXPECT_EQ(t.events, 3u);
+  EXPECT_EQ(t.frames, 2u + 6u);  // before, 5 pieces of 500 bytes and the rest, after
+  EXPECT_EQ(t.digest, digest_events(test::views(events)));
+  JournalContents read = read_journal(dir.file("w.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->describe();
+  std::vector<OwnedEvent> back;
+  for (const PassRecord& f : read.frames)
+    back.insert(back.end(), f.events.begin(), f.events.end());
+  EXPECT_EQ(back, events);
+  // Within the default limits the same pass is one frame, as before pieces.
+  JournalWriter big(dir.file("big.hioj"));
+  big.write_header(test::sample_header());
+  big.write_pass(Tyme{}, test::views(events));
+  big.finish(RunSummary{});
+  const JournalContents one = read_journal(dir.file("big.hioj"));
+  ASSERT_EQ(one.frames.size(), 1u);
+  EXPECT_EQ(one.frames[0].events, events);
+  EXPECT_EQ(one.digest, t.digest);
+}
+
+// A pass written in several frames (an event in pieces) whose later frame
+// fails - here events after the large one that together exceed the frame
+// limit - fails, and the writer takes nothing more (the pass was written in
+// part); what it wrote reads back as a cut journal.
+TEST(Writer, APassThatFailsAfterItsPiecesEndsTheWriterButKeepsWhatCameBefore) {
+  TempDir dir;
+  {
+    JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 1000});
+    w.write_header(test::sample_header());
+    OwnedEvent before;
+    before.kind = EventKind::log;
+    before.text = "before";
+    const ChannelEvent view = before.view();
+    w.write_pass(Tyme{}, std::span<const ChannelEvent>(&view, 1));
+    std::vector<OwnedEvent> pass(6);
+    for (std::size_t n = 0; n < pass.size(); ++n) {
+      pass[n].kind = EventKind::tx;
+      pass[n].seq = 1 + n;
+      pass[n].tyme = Tyme{Tock{1'000'000}};
+      pass[n].bytes = std::string(n == 0 ? 2000 : 300, '\0');  // one in pieces, then 5 x 300
+      for (std::size_t i = 0; i < pass[n].bytes.size(); ++i)
+        pass[n].bytes[i] = static_cast<char>(i * 31 + n + 1);
+    }
+    EXPECT_THROW(w.write_pass(Tyme{Tock{1'000'000}}, test::views(pass)), std::length_error);
+    EXPECT_FALSE(w.failed());  // the file did not fail
+    try {
+      w.finish(RunSummary{});
+      ADD_FAILURE() << "finish after a pass written in part";
+    } catch (const std::logic_error& refused) {
+      EXPECT_NE(std::string(refused.what()).find("written in part"), std::string::npos)
+          << refused.what();
+    }
+  }
+  const JournalContents read = read_journal(dir.file("w.hioj"));
+  ASSERT_FALSE(read.complete());
+  // The pass before, and the event in pieces whole (its frames were written
+  // before the one that failed); then the journal is cut.
+  ASSERT_EQ(read.frames.size(), 2u);
+  EXPECT_EQ(read.frames[0].events[0].text, "before");
+  ASSERT_EQ(read.frames[1].events.size(), 1u);
+  EXPECT_EQ(read.frames[1].events[0].bytes.size(), 2000u);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->describe();
 }
 
 TEST(Writer, CannotCreateTheFile) {

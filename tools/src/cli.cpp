@@ -1400,6 +1400,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   } catch (const replay::JournalWriteError& error) {
     std::cerr << "hio: error: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
+  } catch (const replay::JournalUnfinishedError& error) {
+    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
+    return kExitOutputFailed;
   } catch (const std::exception& error) {
     std::cerr << "hio: error: " << message_text(error.what()) << "\n";
     return kExitBadInput;

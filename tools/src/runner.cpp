@@ -678,7 +678,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   } catch (const std::exception& error) {
     // A doer threw: the Doist closed the doers, the journal (if any) ended
     // with end=error and this text. The run is summarized where it ended.
-    if (journal && journal->writer().failed()) throw;
+    if (journal && (journal->writer().failed() || !journal->finished())) throw;
     summary.error = error.what();
     summary.end = RunEnd::interrupted;
   }
@@ -693,10 +693,15 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.tyme = Tyme{doist.tyme() - start};
   summary.journal = options.record_path;
   if (journal) {
-    // Journal::run returned: it has finished the journal.
-    const replay::JournalTrailer& trailer = *journal->trailer();
-    summary.events = trailer.events;
-    summary.digest = trailer.digest;
+    // Journal::run returned or threw a doer's error: it has finished the
+    // journal (an unfinished one was thrown on, above).
+    const replay::JournalTrailer* trailer = journal->trailer();
+    if (trailer == nullptr) {
+      throw replay::JournalUnfinishedError("journal '" + journal->writer().path() +
+                                           "' has no trailer after the run");
+    }
+    summary.events = trailer->events;
+    summary.digest = trailer->digest;
   } else {
     summary.events = digest.events();
     summary.digest = digest.value();

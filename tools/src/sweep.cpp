@@ -200,7 +200,8 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
     // A journal cut short by a write error is no journal: none is left.
     remove_journal(result.journal);
     const bool journal = dynamic_cast<const OutputError*>(&error) != nullptr ||
-                         dynamic_cast<const replay::JournalWriteError*>(&error) != nullptr;
+                         dynamic_cast<const replay::JournalWriteError*>(&error) != nullptr ||
+                         dynamic_cast<const replay::JournalUnfinishedError*>(&error) != nullptr;
     result.error = true;
     result.first_failure =
         std::string("error: ") + (journal ? "cannot record: " : "") + error.what();

@@ -65,6 +65,15 @@ class JournalWriteError : public std::system_error {
   std::shared_ptr<const std::string> noted_;  // what(), when a note was added
 };
 
+// A journal that could not be finished for a reason other than its file: the
+// writer refused what it was given (a frame over a limit the caller set, a
+// misuse). The journal has no trailer; what() says why, and the run's own
+// error if it had one. hio exits 4, as for a write error: its output failed.
+class JournalUnfinishedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class JournalException : public std::runtime_error {
  public:
   explicit JournalException(JournalError error);

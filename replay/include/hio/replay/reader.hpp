@@ -24,6 +24,12 @@ struct ReaderOptions {
   std::uint32_t frame_bytes_max = kFrameBytesMaxDefault;
   // The unpacked message of a frame may not exceed this.
   std::uint64_t message_bytes_max = kMessageBytesMaxDefault;
+  // An event too large for one frame is written in pieces over several
+  // frames (docs/journal-format.md) and read joined: its strings (bytes, peer
+  // and text together) may not exceed this. The default covers the largest
+  // buffer hio run allows (256 MiB); raise it for channels whose buffers are
+  // larger.
+  std::uint64_t event_bytes_max = kEventBytesMaxDefault;
   // Cap'n Proto limits, set for every frame: traversal = traversal_factor x
   // the frame's unpacked words (+64), nesting = nesting_limit. The schema nests
   // 4 deep; the factor leaves room for nothing but honest reading.
@@ -69,8 +75,11 @@ struct FrameView {
   std::uint64_t pass = 0;
   Tyme tyme{};
   std::uint32_t part = 0;
-  std::uint64_t offset = 0;                // byte offset of the frame in the file
-  std::uint64_t size_bytes = 0;            // 8 + payload
+  // Byte offset of the frame in the file, and its size (8 + payload). For the
+  // frame that ends an event written in pieces (docs/journal-format.md), the
+  // first piece's offset and the size of all of their frames.
+  std::uint64_t offset = 0;
+  std::uint64_t size_bytes = 0;
   std::span<const ChannelEvent> events{};  // non-empty; each event.tyme == tyme
   // (A part of) the run's exit: its events happened after the last pass, at
   // the end tyme (JournalHeader::exit_marked journals only).
@@ -91,8 +100,11 @@ struct FrameView {
 // Never throws for anything in the file or for a file that cannot be opened or
 // read: those end the reading, and error() says where and why. It reads no
 // further than the input, so it always ends (no hang). Memory: one frame (its
-// packed bytes, unpacked words and event views) plus a 256 KiB read buffer.
-// Not copyable; movable.
+// packed bytes, unpacked words and event views) plus a 256 KiB read buffer,
+// and an event written in pieces, which it gives joined (at most
+// ReaderOptions::event_bytes_max).
+// Not copyable; movable. A moved-from reader reads nothing: header(),
+// next() and peek() give nullptr, and error() says it was moved from.
 class JournalReader {
  public:
   // Opens `path` and reads the preamble and the header frame. The path "-" is
@@ -153,7 +165,8 @@ class JournalReader {
  private:
   struct Impl;
   explicit JournalReader(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  static std::unique_ptr<Impl> moved_from();  // what a moved-from reader keeps
+  std::unique_ptr<Impl> impl_;                // never null
 };
 
 // A whole journal in memory, for tests and small tools (not bounded memory).

@@ -25,6 +25,9 @@ inline constexpr std::uint32_t kFrameBytesLimit = std::uint32_t{1} << 30;
 inline constexpr std::uint32_t kFrameBytesMaxDefault = std::uint32_t{64} << 20;
 // Unpacked Cap'n Proto message size, same idea (packed data can expand a lot).
 inline constexpr std::uint64_t kMessageBytesMaxDefault = std::uint64_t{128} << 20;
+// The strings of one event that a reader joins from its pieces by default
+// (ReaderOptions::event_bytes_max); the writer has no limit.
+inline constexpr std::uint64_t kEventBytesMaxDefault = std::uint64_t{1} << 30;
 
 // The numeric values of these enums are journaled: append only, never renumber.
 enum class Mode : std::uint8_t {

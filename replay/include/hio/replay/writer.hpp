@@ -42,7 +42,10 @@ struct WriterOptions {
 //
 // Errors: caller errors (wrong order, tyme going back, ...) throw
 // std::logic_error and write nothing; a frame over the limits throws
-// std::length_error and writes nothing; a failing file throws
+// std::length_error and writes nothing - unless the pass was being written
+// in several frames (an event in pieces, below) and some were written: then
+// every later call throws std::logic_error ("a pass was written in part"),
+// and the file, flushed at destruction, reads as cut; a failing file throws
 // JournalWriteError (a std::system_error), after which failed() is true and
 // every call throws std::logic_error (the file keeps the frames flushed
 // before the failure).
@@ -66,7 +69,10 @@ class JournalWriter {
   // of that pass; otherwise tyme must be later. pass = tyme / tock. `exit`
   // marks a frame of the run's exit (what happened after its last pass, at
   // its end tyme): only in a journal whose header has exit_marked, and only
-  // more exit frames of the same tyme may follow it.
+  // more exit frames of the same tyme may follow it. An event whose strings
+  // exceed half the smallest frame limit is written in pieces, in frames of
+  // its own (the events before and after it in frames of theirs), which
+  // readers join back (docs/journal-format.md): every event is writable.
   void write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit = false);
   // The same frame for the events of `batch` (as the Recorder buffers them):
   // laid out around the strings where the batch keeps them rather than from

@@ -1,0 +1,338 @@
+// An event larger than a journal frame may hold: a SimNet client queues more
+// bytes than a frame's limit to a server that never reads, and the run's end
+// closes it with them unsent - a close event whose discarded bytes exceed the
+// limit. The journal records it in pieces (docs/journal-format.md), reads it
+// back whole, replays identically, and a cut or damage among the pieces
+// loses the event rather than misreading it.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/replay/replay.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+constexpr Tock kTock{1'000'000};  // 1 ms
+
+std::string pattern(std::size_t n) {
+  std::string bytes(n, '\0');
+  for (std::size_t i = 0; i < n; ++i)
+    bytes[i] = static_cast<char>(1 + i % 251);  // no zero words: packing keeps the size
+  return bytes;
+}
+
+// Writes `bytes` at once when connected; the run's end closes it with what
+// the server's window did not take still in its tx buffer.
+class Hoarder final : public TcpClientDoer {
+ public:
+  Hoarder(IoHub& io, std::size_t bytes)
+      : TcpClientDoer(io, "sim://server:7", options(bytes), "hoarder"), bytes_(bytes) {}
+
+ protected:
+  void serve(Channel& channel) override {
+    if (written_ || !channel.connected()) return;
+    written_ = channel.write(pattern(bytes_)) == bytes_;
+  }
+
+ private:
+  static ChannelOptions options(std::size_t bytes) {
+    ChannelOptions o;
+    o.tx_bytes_max = bytes;
+    return o;
+  }
+  std::size_t bytes_;
+  bool written_ = false;
+};
+
+// Accepts and never reads.
+class DeafServer final : public TcpServerDoer {
+ public:
+  explicit DeafServer(IoHub& io) : TcpServerDoer(io, "sim://server:7", {}, "deaf") {}
+
+ protected:
+  void serve(Channel&) override {}
+};
+
+class CopySink final : public EventSink {
+ public:
+  void on_event(const ChannelEvent& e) override { events.push_back(OwnedEvent::from(e)); }
+  std::vector<OwnedEvent> events;
+};
+
+void client_server(SimNet& net) {
+  net.add_host("client");
+  net.add_host("server");
+  net.set_link("client", "server", {});
+  net.set_link("server", "client", {});
+  net.set_client_host("client");
+}
+
+struct Recorded {
+  JournalTrailer trailer;
+  std::vector<OwnedEvent> events;  // from the choke point
+};
+
+Recorded record(const std::string& path, std::size_t bytes, JournalOptions options = {}) {
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 1});
+  client_server(net);
+  CopySink copy;
+  io.add_sink(copy);
+  JournalHeader header;
+  header.scenario = "hoarder";
+  Journal journal(doist, io, path, header, options);
+  DeafServer server(io);
+  Hoarder client(io, bytes);
+  EXPECT_EQ(journal.run({&server, &client}, Tock{20'000'000}), RunEnd::limit);
+  io.remove_sink(copy);
+  return {*journal.trailer(), copy.events};
+}
+
+ReplayResult replay(const std::string& path, std::size_t bytes) {
+  Replayer replayer(path);
+  Doist doist(replayer.header().tock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  DeafServer server(io);
+  Hoarder client(io, bytes);
+  return replayer.run({&server, &client});
+}
+
+// The close event of the client, whose bytes are what it never sent.
+const OwnedEvent* discarding_close(const std::vector<OwnedEvent>& events) {
+  for (const OwnedEvent& e : events) {
+    if (e.kind == EventKind::close && !e.bytes.empty()) return &e;
+  }
+  return nullptr;
+}
+
+std::vector<OwnedEvent> all_events(const JournalContents& c) {
+  std::vector<OwnedEvent> out;
+  for (const PassRecord& f : c.frames)
+    out.insert(out.end(), f.events.begin(), f.events.end());
+  return out;
+}
+
+// Small frames: an event of a few hundred KiB is many pieces (and the
+// recorder's parts fit the writer's frames).
+JournalOptions small_frames() {
+  JournalOptions o;
+  o.writer.frame_bytes_max = 64 * 1024;
+  o.recorder.frame_bytes_max = 16 * 1024;
+  o.recorder.frame_events_max = 256;
+  return o;
+}
+
+constexpr std::size_t kSmallBytes = 300 * 1024;
+
+TEST(LargeEvent, DiscardedBytesBeyondTheDefaultFrameLimitAreRecordedAndReplayed) {
+  TempDir dir;
+  const std::string path = dir.file("big.hioj");
+  const std::size_t bytes = std::size_t{80} << 20;  // > kFrameBytesMaxDefault packed
+  const Recorded r = record(path, bytes);
+  const OwnedEvent* close = discarding_close(r.events);
+  ASSERT_NE(close, nullptr);
+  ASSERT_GT(close->bytes.size(), kFrameBytesMaxDefault);
+
+  const JournalContents c = read_journal(path);
+  ASSERT_TRUE(c.complete()) << c.error->describe();
+  EXPECT_EQ(all_events(c), r.events);  // the close whole, in its place
+  EXPECT_EQ(c.digest, r.trailer.digest);
+  EXPECT_EQ(r.trailer.events, r.events.size());
+
+  const ReplayResult replayed = replay(path, bytes);
+  EXPECT_EQ(replayed.status, ReplayStatus::identical)
+      << (replayed.divergence ? format_divergence(*replayed.divergence) : "");
+  EXPECT_EQ(replayed.digest, r.trailer.digest);
+}
+
+TEST(LargeEvent, PiecesFollowTheWritersLimitsAndJoinBackWhole) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  const Recorded r = record(path, kSmallBytes, small_frames());
+  const OwnedEvent* close = discarding_close(r.events);
+  ASSERT_NE(close, nullptr);
+  ASSERT_GT(close->bytes.size(), 4 * 32 * 1024u);  // several pieces of 32 KiB
+
+  JournalReader reader(path);
+  std::vector<OwnedEvent> events;
+  while (const FrameView* f = reader.next()) {
+    for (const ChannelEvent& e : f->events)
+      events.push_back(OwnedEvent::from(e));
+  }
+  ASSERT_TRUE(reader.complete()) << reader.error()->describe();
+  EXPECT_EQ(events, r.events);
+  EXPECT_GT(reader.frames_read(), 5u);  // the pieces are frames of the file
+  EXPECT_EQ(reader.frames_read(), r.trailer.frames);
+
+  const ReplayResult replayed = replay(path, kSmallBytes);
+  EXPECT_EQ(replayed.status, ReplayStatus::identical)
+      << (replayed.divergence ? format_divergence(*replayed.divergence) : "");
+  // A journal's events do not depend on how it was framed: the same run with
+  // default frames has the same digest.
+  EXPECT_EQ(record(dir.file("default.hioj"), kSmallBytes).trailer.digest, r.trailer.digest);
+}
+
+// Where the frame of the client's close (the one that ends its pieces)
+// starts, and where its first piece starts.
+struct PieceSpan {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+};
+PieceSpan close_span(const std::string& path) {
+  JournalReader reader(path);
+  while (const FrameView* f = reader.next()) {
+    for (const ChannelEvent& e : f->events) {
+      if (e.kind == EventKind::close && !e.bytes.empty()) {
+        return {f->offset, f->offset + f->size_bytes};
+      }
+    }
+  }
+  return {};
+}
+
+TEST(LargeEvent, ACutAmongThePiecesLosesTheEventNeverAPartOfIt) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  const Recorded r = record(path, kSmallBytes, small_frames());
+  const PieceSpan span = close_span(path);
+  ASSERT_GT(span.last, span.first);
+  const std::string whole = test::read_file(path);
+  // Cut in the middle of the pieces, and just before the frame that ends them.
+  for (const std::uint64_t cut : {(span.first + span.last) / 2, span.last - 10}) {
+    const std::string part = whole.substr(0, cut);
+    const JournalContents c = read_journal_memory(part);
+    ASSERT_FALSE(c.complete());
+    EXPECT_EQ(c.error->kind, JournalErrorKind::truncated) << c.error->describe();
+    EXPECT_EQ(c.valid_bytes, span.first);  // the intact prefix ends before the pieces
+    EXPECT_EQ(discarding_close(all_events(c)), nullptr);
+    // Salvaged: a complete journal of the events before it.
+    test::write_file(dir.file("cut.hioj"), part);
+    const SalvageResult s = salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+    const JournalContents sc = read_journal(dir.file("salvaged.hioj"));
+    EXPECT_TRUE(sc.complete()) << sc.error->describe();
+    EXPECT_EQ(all_events(sc), all_events(c));
+    EXPECT_EQ(s.events, all_events(c).size());
+  }
+}
+
+TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  const Recorded r = record(path, kSmallBytes, small_frames());
+  const PieceSpan span = close_span(path);
+  std::string bytes = test::read_file(path);
+  // Every piece frame is about 32 KiB: this byte is inside the second or third.
+  bytes[static_cast<std::size_t>(span.first) + 70 * 1024] ^= 0x40;
+
+  const JournalContents stopped = read_journal_memory(bytes);
+  ASSERT_FALSE(stopped.complete());
+  EXPECT_EQ(stopped.error->kind, JournalErrorKind::bad_crc) << stopped.error->describe();
+  EXPECT_EQ(stopped.valid_bytes, span.first);
+
+  ReaderOptions resync;
+  resync.resync = true;
+  JournalReader reader = JournalReader::from_memory(bytes, resync);
+  std::vector<OwnedEvent> events;
+  while (const FrameView* f = reader.next()) {
+    for (const ChannelEvent& e : f->events)
+      events.push_back(OwnedEvent::from(e));
+  }
+  // The frames after the damage that continue the close have no place: the
+  // close is lost, and the hole says events were lost.
+  EXPECT_EQ(discarding_close(events), nullptr);
+  ASSERT_EQ(reader.holes().size(), 1u);
+  EXPECT_TRUE(reader.holes()[0].lost);
+  EXPECT_EQ(events.size() + 1, r.events.size());
+  EXPECT_FALSE(reader.complete());
+  ASSERT_TRUE(reader.error());
+  EXPECT_EQ(reader.error()->kind, JournalErrorKind::bad_trailer) << reader.error()->describe();
+
+  // Damage with no frame after it: the intact prefix ends before the pieces.
+  const std::string cut = bytes.substr(0, static_cast<std::size_t>(span.first) + 100 * 1024);
+  const JournalContents c = read_journal_memory(cut, resync);
+  ASSERT_FALSE(c.complete());
+  EXPECT_EQ(c.valid_bytes, span.first) << c.error->describe();
+  EXPECT_EQ(discarding_close(all_events(c)), nullptr);
+}
+
+// A journal the writer cannot finish for a reason other than its file (here
+// frames smaller than the recorder's parts, a mismatch of the caller's
+// options) is a defined error naming both failures, never the writer's bare
+// refusal in place of the run's error; the journal reads as cut.
+TEST(LargeEvent, AJournalThatCannotBeFinishedIsAnErrorThatSaysSo) {
+  TempDir dir;
+  const std::string path = dir.file("mismatch.hioj");
+  JournalOptions options;
+  options.writer.frame_bytes_max = 64 * 1024;  // the recorder's parts hold up to 1 MiB
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  SimNet net(doist, io, {.seed = 1});
+  client_server(net);
+  Journal journal(doist, io, path, JournalHeader{}, options);
+  DeafServer server(io);
+  Hoarder client(io, kSmallBytes);
+  try {
+    journal.run({&server, &client}, Tock{20'000'000});
+    ADD_FAILURE() << "the run did not throw";
+  } catch (const JournalUnfinishedError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("could not be finished"), std::string::npos) << what;
+    EXPECT_NE(what.find("exceeds the limit of 65536"), std::string::npos) << what;
+    EXPECT_NE(what.find("the run had ended with an error"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(journal.finished());
+  EXPECT_EQ(journal.trailer(), nullptr);
+  const JournalContents c = read_journal(path);
+  ASSERT_FALSE(c.complete());
+  EXPECT_EQ(c.error->kind, JournalErrorKind::truncated) << c.error->describe();
+}
+
+TEST(LargeEvent, AMovedFromReaderReadsNothing) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  record(path, 1024);
+  JournalReader reader(path);
+  ASSERT_NE(reader.header(), nullptr);
+  JournalReader moved(std::move(reader));
+  EXPECT_NE(moved.header(), nullptr);
+  // NOLINTBEGIN(bugprone-use-after-move): what is tested
+  EXPECT_EQ(reader.header(), nullptr);
+  EXPECT_EQ(reader.next(), nullptr);
+  EXPECT_EQ(reader.peek(), nullptr);
+  EXPECT_FALSE(reader.complete());
+  ASSERT_TRUE(reader.error());
+  EXPECT_NE(reader.error()->describe().find("moved from"), std::string::npos);
+  EXPECT_EQ(reader.trailer(), nullptr);
+  EXPECT_EQ(reader.frames_read(), 0u);
+  EXPECT_TRUE(reader.holes().empty());
+  // NOLINTEND(bugprone-use-after-move)
+  while (moved.next() != nullptr) {
+  }
+  EXPECT_TRUE(moved.complete());
+  // Move-assigned: the target reads what the source did, the source nothing.
+  JournalReader target = JournalReader::from_memory("not a journal");
+  target = std::move(moved);
+  EXPECT_TRUE(target.complete());
+  EXPECT_EQ(moved.next(), nullptr);  // NOLINT(bugprone-use-after-move): what is tested
+  EXPECT_FALSE(moved.complete());
+}
+
+}  // namespace
+}  // namespace hio::replay

@@ -1,0 +1,63 @@
+#!/bin/sh
+# hio run --record of a real capture whose peer leaves an echo_server with
+# more unsent tx than one journal frame may hold (a close event whose
+# discarded bytes exceed 64 MiB): the run ends normally with its summary, the
+# journal is complete (the event in pieces), and its replay is identical.
+# A peer outside the run (python3) sends 100 MB, never reads, and closes.
+# Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
+# Usage: cli_large_event.sh HIO WORK
+set -u
+HIO=$1 WORK=$2
+command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+fail() { echo "$1"; cat run.out run.err inspect.out replay.out peer.out 2> /dev/null | cut -c1-300; exit 1; }
+
+cat > big.toml << 'TOML'
+[run]
+mode = "real"
+tock = "10ms"
+limit = "6s"
+[[doer]]
+kind = "echo_server"
+name = "srv"
+address = "tcp://127.0.0.1:0"
+tx_bytes_max = 268435456
+rx_bytes_max = 16777216
+TOML
+"$HIO" run big.toml --record big.hioj > run.out 2> run.err &
+pid=$!
+i=0
+while ! grep -q "listens on" run.err 2> /dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+port=$(sed -n 's|^hio run: srv listens on tcp://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' run.err | head -n 1)
+if [ -z "$port" ]; then
+  kill -TERM $pid; wait $pid
+  fail "no 'hio run: srv listens on tcp://127.0.0.1:PORT' on stderr"
+fi
+python3 - "$port" > peer.out 2>&1 << 'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(4)
+chunk = b"y" * (1 << 20)
+sent = 0
+try:
+    while sent < (100 << 20):
+        s.sendall(chunk)
+        sent += len(chunk)
+except OSError as e:
+    print("send stopped:", e)
+print("sent", sent)
+s.close()  # unread echoes: a reset, the server's remote close
+PY
+wait $pid
+rc=$?
+[ $rc -eq 0 ] || fail "hio run exit $rc, expected 0"
+grep -q '^journal: *big.hioj' run.out || fail "no summary naming the journal"
+discarded=$("$HIO" inspect big.hioj --stats 2> /dev/null | sed -n 's/^stats total .* discarded_bytes=\([0-9]*\).*$/\1/p')
+[ "${discarded:-0}" -gt 67108864 ] || fail "discarded bytes ${discarded:-none}: the peer did not leave more than a frame's limit unsent"
+"$HIO" inspect big.hioj > inspect.out 2>&1
+rc=$?
+[ $rc -eq 0 ] || fail "hio inspect exit $rc, expected 0 (a complete journal)"
+"$HIO" replay big.hioj > replay.out 2>&1
+rc=$?
+[ $rc -eq 0 ] || fail "hio replay exit $rc, expected 0 (identical)"
+echo "ok: $discarded discarded bytes recorded and replayed"
