@@ -223,6 +223,16 @@ TEST(DidYouMean, SuggestsOnlyCloseNames) {
             "; did you mean 'delay' or 'delay_p'?");
   EXPECT_EQ(did_you_mean("cat", {"bat", "cot", "bat", "cap"}),
             "; did you mean 'bat', 'cot' or 'cap'?");
+  // Many ties: three named, the rest counted, so the message stays a line.
+  EXPECT_EQ(did_you_mean("cat", {"bat", "cot", "cap", "cab", "car", "dog"}),
+            "; did you mean 'bat', 'cot', 'cap' or 2 more as close?");
+  std::vector<std::string> hosts;  // 676 names, each two edits from the word
+  for (char x = 'a'; x <= 'z'; ++x) {
+    for (char y = 'a'; y <= 'z'; ++y)
+      hosts.push_back(std::string("abcdefgh") + x + y);
+  }
+  EXPECT_EQ(did_you_mean("abcdefgh", hosts),
+            "; did you mean 'abcdefghaa', 'abcdefghab', 'abcdefghac' or 673 more as close?");
   // Far from every name: no suggestion rather than an odd one.
   EXPECT_EQ(did_you_mean("loss", net), "");  // a link key, two edits from "hosts"
   EXPECT_EQ(did_you_mean("latency", net), "");

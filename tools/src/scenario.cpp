@@ -120,32 +120,42 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   // Never a total replacement: "b" is one edit from "a", but not close to it.
   const std::size_t threshold =
       std::min(std::max<std::size_t>(1, word.size() / 3), word.size() - (word.empty() ? 0 : 1));
-  // Every candidate as close as the closest one is named, in the candidates'
+  // The candidates as close as the closest one are named, in the candidates'
   // order: picking one of a tie would guess ("delayp" is one edit from both
-  // "delay" and "delay_p").
-  std::vector<const std::string*> best;
+  // "delay" and "delay_p"). At most kNamedMax of them, then how many more: a
+  // list of 65,536 hosts can tie by the thousand, and the message stays a line.
+  constexpr std::size_t kNamedMax = 3;
+  std::vector<const std::string*> named;
+  std::size_t more = 0;
   std::size_t best_distance = threshold + 1;
   for (const std::string& candidate : candidates) {
     // Cheap bound first: the length difference alone is that many edits.
     const std::size_t longer = std::max(word.size(), candidate.size());
     if (longer - std::min(word.size(), candidate.size()) > threshold) continue;
     const std::size_t d = edit_distance(word, candidate);
+    if (d > best_distance || d > threshold) continue;
     if (d < best_distance) {
       best_distance = d;
-      best.clear();
+      named.clear();
+      more = 0;
     }
-    if (d == best_distance && d <= threshold &&
-        std::find_if(best.begin(), best.end(),
-                     [&](const std::string* b) { return *b == candidate; }) == best.end()) {
-      best.push_back(&candidate);
+    if (std::find_if(named.begin(), named.end(),
+                     [&](const std::string* n) { return *n == candidate; }) != named.end()) {
+      continue;  // a name listed twice is suggested once
+    }
+    if (named.size() < kNamedMax) {
+      named.push_back(&candidate);
+    } else {
+      ++more;
     }
   }
-  if (best.empty()) return {};
+  if (named.empty()) return {};
   std::string text = "; did you mean ";
-  for (std::size_t i = 0; i < best.size(); ++i) {
-    if (i > 0) text += i + 1 == best.size() ? " or " : ", ";
-    text += "'" + *best[i] + "'";
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    if (i > 0) text += i + 1 == named.size() && more == 0 ? " or " : ", ";
+    text += "'" + *named[i] + "'";
   }
+  if (more > 0) text += " or " + std::to_string(more) + " more as close";
   return text + "?";
 }
 

@@ -48,8 +48,9 @@ std::string name_problem(std::string_view name);
 // "; did you mean 'x'?" for the candidate closest to `word`, when it is close:
 // at most max(1, size/3) edits (insertions, deletions, substitutions, swaps
 // of two neighbours) away, and fewer than the word's size (a one-letter word
-// has no close names); "" when none is. Equally close candidates are all
-// named, in their order: "; did you mean 'x' or 'y'?".
+// has no close names); "" when none is. Equally close candidates are named
+// in their order, at most three, then how many more: "; did you mean 'x' or
+// 'y'?", "; did you mean 'a', 'b', 'c' or 2 more as close?".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 // One problem found in a scenario: "file:line:col: message".
