@@ -29,10 +29,12 @@ constexpr Tock kTock{1'000'000};  // 1 ms
 
 // Connects `connections` times, one connection after the other: writes a
 // line, reads its echo (whatever arrives first, or nothing for 20 ms: noise
-// may drop it), closes and releases the channel.
+// may drop it), writes `tail` bytes more after an echo (its close discards
+// them unsent), closes and releases the channel.
 class Churn final : public Doer {
  public:
-  Churn(IoHub& io, int connections) : Doer("churn"), io_(io), connections_(connections) {}
+  Churn(IoHub& io, int connections, std::size_t tail)
+      : Doer("churn"), io_(io), connections_(connections), tail_(tail) {}
   int done = 0;
 
  protected:
@@ -49,6 +51,7 @@ class Churn final : public Doer {
     if (c.connected() && !sent_) sent_ = c.write("ping\n") == 5;
     echoed_ += c.read().size();
     if (echoed_ >= 5 || (!c.open() && sent_) || tyme >= until_) {
+      if (echoed_ >= 5 && tail_ > 0 && c.open()) (void)c.write(std::string(tail_, 'x'));
       if (c.open()) c.close("done");
       io_.release(c);
       channel_ = nullptr;
@@ -60,6 +63,7 @@ class Churn final : public Doer {
  private:
   IoHub& io_;
   int connections_;
+  std::size_t tail_;
   Channel* channel_ = nullptr;
   bool sent_ = false;
   std::size_t echoed_ = 0;
@@ -67,11 +71,16 @@ class Churn final : public Doer {
 };
 
 struct ChurnScene {
-  ChurnScene(IoHub& io, int connections)
-      : server(io, "sim://server:7", {}, "echo"), client(io, connections) {}
+  ChurnScene(IoHub& io, int connections, std::size_t tail = 0)
+      : server(io, "sim://server:7", {}, "echo"), client(io, connections, tail) {}
   std::vector<Doer*> doers() { return {&server, &client}; }
   EchoServerDoer server;
   Churn client;
+};
+
+// A ChurnScene whose client writes 4 KiB after each echo, unsent at its close.
+struct TailChurnScene : ChurnScene {
+  TailChurnScene(IoHub& io, int connections) : ChurnScene(io, connections, 4096) {}
 };
 
 // Datagrams: binds a channel of its own `rounds` times, one after the other,
@@ -281,6 +290,9 @@ TEST(ReplayChurn, ForgettingFinishedChannelsChangesNoResult) {
   const std::string streams = dir.file("streams.hioj");
   capture<ChurnScene>(streams, 40);
   compare(streams, 40, replay<ChurnScene>);
+  const std::string tails = dir.file("tails.hioj");
+  capture<TailChurnScene>(tails, 40);
+  compare(tails, 40, replay<TailChurnScene>);
   const std::string datagrams = dir.file("datagrams.hioj");
   capture<DatagramScene>(datagrams, 40);
   compare(datagrams, 40, replay<DatagramScene>);
