@@ -175,18 +175,6 @@ struct RecordedChannel {
   bool opening = false;  // opened, not connected yet (an error then fails it)
 };
 
-// A noise replay's tallies of the channels it has finished with (their
-// state forgotten, Feed::forget): added to the stats at the end, as their
-// state would have been.
-struct Retired {
-  std::uint64_t tx_missing_bytes = 0;
-  std::uint64_t tx_extra_bytes = 0;
-  std::uint64_t tx_datagrams_missing = 0;
-  std::uint64_t tx_datagrams_extra = 0;
-  std::uint64_t tx_credit_held_bytes = 0;
-  std::uint64_t undelivered = 0;
-};
-
 // How far a channel is from being finished with (Feed::finish_state).
 enum class Finish : std::uint8_t {
   not_ended,  // open on a side, or kept until the end: not a candidate now
@@ -226,6 +214,7 @@ struct Replayer::Feed final : public TransportFactory {
   void forget_finished();
   Finish finish_state(std::uint32_t id, const std::set<std::uint32_t>& queued) const;
   void forget(std::uint32_t id);
+  void tally_channel(std::uint32_t id, NoiseStats& into);
   std::size_t channels_kept() const;
   bool none() const { return head == queue.size(); }
   OwnedEvent& front() { return queue[head]; }
@@ -287,7 +276,7 @@ struct Replayer::Feed final : public TransportFactory {
   void settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side, std::string_view bytes);
   // Noise: a datagram channel's tx, compared datagram by datagram; at the
   // end (`final`) what cannot be paired any more is missing or extra.
-  void settle_datagrams(std::uint32_t channel, bool final);
+  void settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into);
   void record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e);
   void note_tx_mismatch(std::uint32_t channel, std::string_view expected,
                         std::string_view expected_peer, std::string_view actual,
@@ -441,7 +430,10 @@ struct Replayer::Feed final : public TransportFactory {
   // close or error was handled) since forget_finished last looked, and those
   // ended on both with something still due: forget_finished's candidates.
   std::set<std::uint32_t> finishing;
-  Retired retired;
+  // A noise replay's tallies of the channels it has finished with (their
+  // state forgotten, Feed::forget; tally_channel's fields only): added to
+  // the stats at the end (final_checks), as their state would have been.
+  NoiseStats retired;
   std::map<std::string, std::uint32_t, std::less<>> locals;  // note_addresses
   std::set<std::pair<std::string, std::uint32_t>> peers;     // (peer, channel)
   bool both_ends = false;                                    // doers_on_both_ends
@@ -684,43 +676,48 @@ Finish Replayer::Feed::finish_state(std::uint32_t id, const std::set<std::uint32
 }
 
 void Replayer::Feed::forget(std::uint32_t id) {
-  // What final_checks would count of it, counted now (added at the end).
-  if (auto t = tx.find(id); t != tx.end()) {
-    retired.tx_missing_bytes += t->second.expected.pending();
-    retired.tx_extra_bytes += t->second.actual.pending();
-    tx.erase(t);
-  }
-  if (auto d = datagram_tx.find(id); d != datagram_tx.end()) {
-    retired.tx_datagrams_missing += d->second.expected.size();
-    retired.tx_missing_bytes += d->second.expected_bytes;
-    retired.tx_datagrams_extra += d->second.actual.size();
-    retired.tx_extra_bytes += d->second.actual_bytes;
-    datagram_tx.erase(d);
-  }
-  const auto actual = unsent_actual.find(id);
-  const auto recorded_unsent = unsent_recorded.find(id);
-  const std::uint64_t a = actual != unsent_actual.end() ? actual->second : 0;
-  const std::uint64_t r = recorded_unsent != unsent_recorded.end() ? recorded_unsent->second : 0;
-  if (actual != unsent_actual.end()) {
-    if (kind_of_recorded(id) == ChannelKind::stream) retired.tx_credit_held_bytes += a;
-    retired.tx_extra_bytes += a - std::min(a, r);
-    unsent_actual.erase(actual);
-  }
-  if (recorded_unsent != unsent_recorded.end()) {
-    retired.tx_missing_bytes += r - std::min(a, r);
-    unsent_recorded.erase(recorded_unsent);
-  }
-  for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
-       w != waiting.end() && w->first.first == id;) {
-    ++retired.undelivered;
-    w = waiting.erase(w);
-  }
+  tally_channel(id, retired);
   recorded_channels.erase(id);
   tx_matched.erase(id);
   channel_noise.erase(id);
   credit_free.erase(id);
   tx_credit.erase(id);
   tx_recorded_at.erase(id);
+}
+
+void Replayer::Feed::tally_channel(std::uint32_t id, NoiseStats& into) {
+  // What is left of a channel at the end of a noise replay, or when it is
+  // forgotten earlier (Feed::forget; the same counts): counted into `into`
+  // and dropped.
+  if (auto t = tx.find(id); t != tx.end()) {
+    into.tx_missing_bytes += t->second.expected.pending();
+    into.tx_extra_bytes += t->second.actual.pending();
+    tx.erase(t);
+  }
+  if (auto d = datagram_tx.find(id); d != datagram_tx.end()) {
+    settle_datagrams(id, /*final=*/true, into);
+    datagram_tx.erase(d);
+  }
+  // A stream sends only as far as the recording did (its credit): what the
+  // doers wrote beyond that was discarded unsent at its close, as the
+  // recording's was. More than the recording's is extra, less missing.
+  const auto actual = unsent_actual.find(id);
+  const auto recorded = unsent_recorded.find(id);
+  const std::uint64_t a = actual != unsent_actual.end() ? actual->second : 0;
+  const std::uint64_t r = recorded != unsent_recorded.end() ? recorded->second : 0;
+  if (actual != unsent_actual.end()) {
+    if (kind_of_recorded(id) == ChannelKind::stream) into.tx_credit_held_bytes += a;
+    unsent_actual.erase(actual);
+  }
+  if (recorded != unsent_recorded.end()) unsent_recorded.erase(recorded);
+  into.tx_extra_bytes += a - std::min(a, r);
+  into.tx_missing_bytes += r - std::min(a, r);
+  // Reordered rx waiting for a next rx of the channel that never came.
+  for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
+       w != waiting.end() && w->first.first == id;) {
+    ++into.undelivered;
+    w = waiting.erase(w);
+  }
 }
 
 std::size_t Replayer::Feed::channels_kept() const {
@@ -1100,7 +1097,7 @@ void Replayer::Feed::pass_end(Tyme tyme) {
   // ahead first: when the next recorded frame holds only the exit's events
   // at the end tyme, the trailer behind it says that this pass was the last.
   next_tyme = next_due();
-  if (noisy || !divergence) forget_finished();
+  if ((noisy || !divergence) && options.forget_finished_channels) forget_finished();
   if (tyme >= last_pass()) {
     ended = true;
     if (end_at_pass) {
@@ -1134,19 +1131,12 @@ Tyme Replayer::Feed::next_due() {
 
 void Replayer::Feed::final_checks() {
   if (noisy) {
-    for (auto& [id, streams] : tx) {
-      stats.tx_missing_bytes += streams.expected.pending();
-      stats.tx_extra_bytes += streams.actual.pending();
-    }
-    for (auto& [id, datagrams] : datagram_tx)
-      settle_datagrams(id, /*final=*/true);
-    stats.undelivered += held.size() + waiting.size() + retired.undelivered;
-    // The channels forgotten on the way, as their state would have counted.
-    stats.tx_missing_bytes += retired.tx_missing_bytes;
-    stats.tx_extra_bytes += retired.tx_extra_bytes;
-    stats.tx_datagrams_missing += retired.tx_datagrams_missing;
-    stats.tx_datagrams_extra += retired.tx_datagrams_extra;
-    stats.tx_credit_held_bytes += retired.tx_credit_held_bytes;
+    // Datagrams compared as the run left them, before the rest of the
+    // journal is read (it may reopen a channel under another name, which a
+    // first mismatch would take); tally_channel counts what is left.
+    for (const auto& entry : datagram_tx)
+      settle_datagrams(entry.first, /*final=*/true, stats);
+    stats.undelivered += held.size();
     for (const auto& [id, waiting_inputs] : stalled)
       stats.undelivered += waiting_inputs.inputs.size();
     for (const auto& [id, d] : deferred)
@@ -1162,18 +1152,27 @@ void Replayer::Feed::final_checks() {
     while (const FrameView* f = read_frame())
       for (const ChannelEvent& e : f->events)
         count(e);
-    // A stream sends only as far as the recording did (its credit): what
-    // the doers wrote beyond that was discarded unsent at its close, as the
-    // recording's was. More than the recording's is extra, less missing.
-    for (const auto& [id, actual] : unsent_actual) {
-      if (kind_of_recorded(id) == ChannelKind::stream) stats.tx_credit_held_bytes += actual;
-      const std::uint64_t recorded = unsent_recorded[id];
-      stats.tx_extra_bytes += actual - std::min(actual, recorded);
-    }
-    for (const auto& [id, recorded] : unsent_recorded) {
-      const std::uint64_t actual = unsent_actual[id];
-      stats.tx_missing_bytes += recorded - std::min(actual, recorded);
-    }
+    // The channels still kept, then those forgotten on the way: the same
+    // counts (tally_channel).
+    std::set<std::uint32_t> ids;
+    for (const auto& entry : tx)
+      ids.insert(entry.first);
+    for (const auto& entry : datagram_tx)
+      ids.insert(entry.first);
+    for (const auto& entry : unsent_actual)
+      ids.insert(entry.first);
+    for (const auto& entry : unsent_recorded)
+      ids.insert(entry.first);
+    for (const auto& entry : waiting)
+      ids.insert(entry.first.first);
+    for (const std::uint32_t id : ids)
+      tally_channel(id, stats);
+    stats.tx_missing_bytes += retired.tx_missing_bytes;
+    stats.tx_extra_bytes += retired.tx_extra_bytes;
+    stats.tx_datagrams_missing += retired.tx_datagrams_missing;
+    stats.tx_datagrams_extra += retired.tx_datagrams_extra;
+    stats.tx_credit_held_bytes += retired.tx_credit_held_bytes;
+    stats.undelivered += retired.undelivered;
     return;
   }
   bool ended_before = false;  // the replay ended before the journal's events did
@@ -1728,10 +1727,10 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
   DatagramTx& d = datagram_tx[channel];
   (recorded ? d.expected : d.actual).push_back(Datagram{std::string(e.peer), std::string(e.bytes)});
   (recorded ? d.expected_bytes : d.actual_bytes) += e.bytes.size();
-  settle_datagrams(channel, /*final=*/false);
+  settle_datagrams(channel, /*final=*/false, stats);
 }
 
-void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final) {
+void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into) {
   DatagramTx& d = datagram_tx[channel];
   std::deque<Datagram>& e = d.expected;
   std::deque<Datagram>& a = d.actual;
@@ -1740,13 +1739,13 @@ void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final) {
     side.pop_front();
   };
   const auto missing = [&] {
-    ++stats.tx_datagrams_missing;
-    stats.tx_missing_bytes += e.front().bytes.size();
+    ++into.tx_datagrams_missing;
+    into.tx_missing_bytes += e.front().bytes.size();
     pop(e);
   };
   const auto extra = [&] {
-    ++stats.tx_datagrams_extra;
-    stats.tx_extra_bytes += a.front().bytes.size();
+    ++into.tx_datagrams_extra;
+    into.tx_extra_bytes += a.front().bytes.size();
     d.offset += a.front().bytes.size();
     pop(a);
   };

@@ -7,6 +7,10 @@
 // the recording closed it: what is kept follows the channels open at once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,18 +28,21 @@ using test::TempDir;
 constexpr Tock kTock{1'000'000};  // 1 ms
 
 // Connects `connections` times, one connection after the other: writes a
-// line, reads its echo (whatever arrives first), closes and releases the
-// channel.
+// line, reads its echo (whatever arrives first, or nothing for 20 ms: noise
+// may drop it), writes `tail` bytes more after an echo (its close discards
+// them unsent), closes and releases the channel.
 class Churn final : public Doer {
  public:
-  Churn(IoHub& io, int connections) : Doer("churn"), io_(io), connections_(connections) {}
+  Churn(IoHub& io, int connections, std::size_t tail)
+      : Doer("churn"), io_(io), connections_(connections), tail_(tail) {}
   int done = 0;
 
  protected:
-  bool recur(Tyme) override {
+  bool recur(Tyme tyme) override {
     if (channel_ == nullptr) {
       if (done == connections_) return true;
       channel_ = &io_.connect("sim://server:7");
+      until_ = tyme + Tock{20'000'000};
       sent_ = false;
       echoed_ = 0;
     }
@@ -43,7 +50,8 @@ class Churn final : public Doer {
     c.service();
     if (c.connected() && !sent_) sent_ = c.write("ping\n") == 5;
     echoed_ += c.read().size();
-    if (echoed_ >= 5 || (!c.open() && sent_)) {
+    if (echoed_ >= 5 || (!c.open() && sent_) || tyme >= until_) {
+      if (echoed_ >= 5 && tail_ > 0 && c.open()) (void)c.write(std::string(tail_, 'x'));
       if (c.open()) c.close("done");
       io_.release(c);
       channel_ = nullptr;
@@ -55,17 +63,83 @@ class Churn final : public Doer {
  private:
   IoHub& io_;
   int connections_;
+  std::size_t tail_;
   Channel* channel_ = nullptr;
   bool sent_ = false;
   std::size_t echoed_ = 0;
+  Tyme until_{};
 };
 
 struct ChurnScene {
-  ChurnScene(IoHub& io, int connections)
-      : server(io, "sim://server:7", {}, "echo"), client(io, connections) {}
+  ChurnScene(IoHub& io, int connections, std::size_t tail = 0)
+      : server(io, "sim://server:7", {}, "echo"), client(io, connections, tail) {}
   std::vector<Doer*> doers() { return {&server, &client}; }
   EchoServerDoer server;
   Churn client;
+};
+
+// A ChurnScene whose client writes 4 KiB after each echo, unsent at its close.
+struct TailChurnScene : ChurnScene {
+  TailChurnScene(IoHub& io, int connections) : ChurnScene(io, connections, 4096) {}
+};
+
+// Datagrams: binds a channel of its own `rounds` times, one after the other,
+// sends two requests to server:7, takes the answers that come within 20 ms
+// (noise may drop or add some), closes and releases the channel.
+class DatagramChurn final : public Doer {
+ public:
+  DatagramChurn(IoHub& io, int rounds) : Doer("datagram-churn"), io_(io), rounds_(rounds) {}
+  int done = 0;
+
+ protected:
+  bool recur(Tyme tyme) override {
+    if (channel_ == nullptr) {
+      if (done == rounds_) return true;
+      channel_ = &io_.bind("sim://client:" + std::to_string(5000 + done));
+      until_ = tyme + Tock{20'000'000};
+      sent_ = 0;
+    }
+    Channel& c = *channel_;
+    c.service();
+    while (c.receive()) {
+    }
+    if (sent_ < 2 &&
+        c.send("server:7", "request " + std::to_string(done) + "." + std::to_string(sent_)))
+      ++sent_;
+    if (tyme >= until_ || !c.open()) {
+      if (c.open()) c.close("done");
+      io_.release(c);
+      channel_ = nullptr;
+      ++done;
+    }
+    return false;
+  }
+
+ private:
+  IoHub& io_;
+  int rounds_;
+  int sent_ = 0;
+  Tyme until_{};
+  Channel* channel_ = nullptr;
+};
+
+// Answers every datagram with its own bytes.
+class DatagramEcho final : public UdpPeerDoer {
+ public:
+  explicit DatagramEcho(IoHub& io) : UdpPeerDoer(io, "sim://server:7", {}, "echo") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    while (std::optional<Datagram> d = channel.receive())
+      (void)channel.send(d->peer, d->bytes);
+  }
+};
+
+struct DatagramScene {
+  DatagramScene(IoHub& io, int rounds) : server(io), client(io, rounds) {}
+  std::vector<Doer*> doers() { return {&server, &client}; }
+  DatagramEcho server;
+  DatagramChurn client;
 };
 
 void add_hosts(SimNet& net) {
@@ -78,6 +152,7 @@ void add_hosts(SimNet& net) {
   net.set_client_host("client");
 }
 
+template <class Scene = ChurnScene>
 void capture(const std::string& path, int connections) {
   Doist doist(kTock);
   doist.set_handle_sigint(false);
@@ -88,7 +163,7 @@ void capture(const std::string& path, int connections) {
   JournalHeader header;
   header.scenario = "churn";
   Journal journal(doist, io, path, header);
-  ChurnScene scene(io, connections);
+  Scene scene(io, connections);
   journal.run(scene.doers(), Tock{4'000'000'000});
   EXPECT_EQ(scene.client.done, connections);
 }
@@ -98,17 +173,20 @@ struct Replayed {
   std::size_t kept = 0;  // Replayer::channels_kept at the end
 };
 
-Replayed replay(const std::string& path, int connections, const std::string& spec) {
+template <class Scene = ChurnScene>
+Replayed replay(const std::string& path, int connections, const std::string& spec,
+                std::uint64_t seed = 11, bool forget = true) {
   ReplayOptions options;
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
-  options.noise_seed = 11;
+  options.noise_seed = seed;
+  options.forget_finished_channels = forget;
   Replayer replayer(path, options);
   Doist doist(replayer.header().tock);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
   doist.attach(io);
   replayer.attach(doist, io);
-  ChurnScene scene(io, connections);
+  Scene scene(io, connections);
   Replayed r;
   r.result = replayer.run(scene.doers());
   r.kept = replayer.channels_kept();
@@ -143,6 +221,89 @@ TEST(ReplayChurn, WhatAReplayKeepsFollowsTheOpenChannelsNotTheJournal) {
     EXPECT_EQ(n.undelivered, 0u) << format_noise_stats(n);
     EXPECT_LE(noisy.kept, 8u);
   }
+}
+
+// Everything a replay reports, as text: equal texts, equal results.
+std::string summary(const ReplayResult& r) {
+  const NoiseStats& n = r.noise;
+  const std::array<std::uint64_t, 17> counts{n.rx_seen,
+                                             n.dropped,
+                                             n.delayed,
+                                             n.duplicated,
+                                             n.corrupted,
+                                             n.reordered,
+                                             n.undelivered,
+                                             n.stalled_dropped,
+                                             n.tx_mismatches,
+                                             n.tx_missing_bytes,
+                                             n.tx_extra_bytes,
+                                             n.tx_datagrams_missing,
+                                             n.tx_datagrams_extra,
+                                             n.tx_credit_held_bytes,
+                                             n.tx_credit_released_bytes,
+                                             r.passes,
+                                             r.events};
+  std::string out = "status " + std::to_string(static_cast<int>(r.status)) + " digest " +
+                    std::to_string(r.digest) + " counts";
+  for (const std::uint64_t c : counts)
+    out += " " + std::to_string(c);
+  if (n.first_tx_mismatch) out += "; first mismatch " + format_divergence(*n.first_tx_mismatch);
+  if (r.divergence) out += "; divergence " + format_divergence(*r.divergence);
+  return out;
+}
+
+TEST(ReplayChurn, ForgettingFinishedChannelsChangesNoResult) {
+  // The same noise replays with the channels forgotten on the way and kept
+  // to the end (ReplayOptions::forget_finished_channels, a test hook): the
+  // same results, to the byte and datagram, on streams and datagrams.
+  TempDir dir;
+  const std::vector<std::string> specs = {
+      "",
+      "drop=0.3",
+      "dup=0.3,corrupt=0.3",
+      "delay=0-30ms,delay_p=0.5,reorder=0.3",
+      "drop=0.1,delay=0-20ms,delay_p=0.2,dup=0.1,corrupt=0.1,reorder=0.1",
+  };
+  NoiseStats seen;  // the largest of each count: what the comparisons covered
+  const auto compare = [&](const std::string& path, int rounds, const auto& replay_one) {
+    for (const std::string& spec : specs) {
+      for (const std::uint64_t seed : {std::uint64_t{1}, std::uint64_t{7}}) {
+        SCOPED_TRACE("noise '" + spec + "' seed " + std::to_string(seed));
+        const Replayed forgetting = replay_one(path, rounds, spec, seed, true);
+        const Replayed keeping = replay_one(path, rounds, spec, seed, false);
+        EXPECT_EQ(summary(forgetting.result), summary(keeping.result));
+        // Channels were forgotten (noise that holds some back keeps those
+        // to the end), and the hook keeps those of every round.
+        EXPECT_LT(forgetting.kept, keeping.kept);
+        EXPECT_GE(keeping.kept, static_cast<std::size_t>(rounds));
+        const NoiseStats& n = forgetting.result.noise;
+        seen.undelivered = std::max(seen.undelivered, n.undelivered);
+        seen.tx_mismatches = std::max(seen.tx_mismatches, n.tx_mismatches);
+        seen.tx_missing_bytes = std::max(seen.tx_missing_bytes, n.tx_missing_bytes);
+        seen.tx_extra_bytes = std::max(seen.tx_extra_bytes, n.tx_extra_bytes);
+        seen.tx_datagrams_missing = std::max(seen.tx_datagrams_missing, n.tx_datagrams_missing);
+        seen.tx_datagrams_extra = std::max(seen.tx_datagrams_extra, n.tx_datagrams_extra);
+        seen.tx_credit_held_bytes = std::max(seen.tx_credit_held_bytes, n.tx_credit_held_bytes);
+      }
+    }
+  };
+  const std::string streams = dir.file("streams.hioj");
+  capture<ChurnScene>(streams, 40);
+  compare(streams, 40, replay<ChurnScene>);
+  const std::string tails = dir.file("tails.hioj");
+  capture<TailChurnScene>(tails, 40);
+  compare(tails, 40, replay<TailChurnScene>);
+  const std::string datagrams = dir.file("datagrams.hioj");
+  capture<DatagramScene>(datagrams, 40);
+  compare(datagrams, 40, replay<DatagramScene>);
+  // Every count that forgetting tallies early was there to compare.
+  EXPECT_GT(seen.undelivered, 0u) << format_noise_stats(seen);
+  EXPECT_GT(seen.tx_mismatches, 0u) << format_noise_stats(seen);
+  EXPECT_GT(seen.tx_missing_bytes, 0u) << format_noise_stats(seen);
+  EXPECT_GT(seen.tx_extra_bytes, 0u) << format_noise_stats(seen);
+  EXPECT_GT(seen.tx_datagrams_missing, 0u) << format_noise_stats(seen);
+  EXPECT_GT(seen.tx_datagrams_extra, 0u) << format_noise_stats(seen);
+  EXPECT_GT(seen.tx_credit_held_bytes, 0u) << format_noise_stats(seen);
 }
 
 }  // namespace

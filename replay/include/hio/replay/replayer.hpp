@@ -166,6 +166,11 @@ struct ReplayOptions {
   // the end is delivered and their timeouts fire. Only with noise (a strict
   // replay's end is the recorded one): std::invalid_argument otherwise.
   Tock overrun{0};
+  // A test hook: off, the replay keeps every channel's state to the end
+  // instead of forgetting a channel once both sides are finished with it, so
+  // its memory grows with the journal's channels. The results are the same
+  // either way (tests/replay/churn_replay_test.cpp compares them).
+  bool forget_finished_channels = true;
 };
 
 // Usage (what `hio replay` does; the tests compile this as written:
