@@ -36,6 +36,21 @@ std::string hex_bytes(std::string_view bytes) {
 
 }  // namespace
 
+namespace {
+
+// An event too large for one frame, read so far (JournalReader::Impl::pieces).
+// At namespace scope: clang cannot default-construct a nested struct with
+// member initializers inside its enclosing class (optional::emplace).
+struct EventPieces {
+  std::uint64_t offset = 0;  // of its first frame
+  std::uint32_t channel = 0;
+  std::uint64_t seq = 0;
+  bool hole_before = false;  // a hole before its first frame
+  std::string bytes, peer, text;
+};
+
+}  // namespace
+
 struct JournalReader::Impl {
   ReaderOptions options;
   std::unique_ptr<detail::Source> source;
@@ -61,14 +76,7 @@ struct JournalReader::Impl {
   // An event too large for one frame, in pieces (kPieceKind frames) read so
   // far: its strings, until the frame that ends it (PassFrame.continued);
   // and the joined strings of the last event read whole that way.
-  struct Pieces {
-    std::uint64_t offset = 0;  // of its first frame
-    std::uint32_t channel = 0;
-    std::uint64_t seq = 0;
-    bool hole_before = false;  // a hole before its first frame
-    std::string bytes, peer, text;
-  };
-  std::optional<Pieces> pieces;
+  std::optional<EventPieces> pieces;
   std::string joined_bytes, joined_peer, joined_text;
   // options.resync: the regions skipped, and the damage a scan is past (its
   // hole is recorded with the frame the scan takes next).

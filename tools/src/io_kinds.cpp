@@ -108,9 +108,12 @@ ChannelOptions buffered(const DoerSpec& spec) {
   ParamProblems problems;
   ChannelOptions o;
   o.name = spec.name;
-  for (auto [key, out] :
+  // (Not a structured binding: clang before 16 cannot capture one in a lambda.)
+  for (const auto& buffer :
        {std::pair{"rx_bytes_max", &o.rx_bytes_max}, std::pair{"tx_bytes_max", &o.tx_bytes_max}}) {
-    if (auto v = problems.attempt([&] { return bounded(spec, key, kBufferBytesMax); })) *out = *v;
+    if (auto v = problems.attempt([&] { return bounded(spec, buffer.first, kBufferBytesMax); })) {
+      *buffer.second = *v;
+    }
   }
   problems.throw_if_any();
   return o;
