@@ -1,6 +1,7 @@
 #include "hio/io/hub.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include "asio_core.hpp"
@@ -286,7 +287,8 @@ void IoHub::poll() {
   const Doist* doist = attached_to();
   if (doist == nullptr || !doist->waiting()) release_held();
   impl_->core.context.poll();
-  if (!impl_->core.lingering.empty()) detail::expire_lingering(impl_->core, tyme());
+  if (!impl_->core.lingering.empty())
+    detail::expire_lingering(impl_->core, std::chrono::steady_clock::now());
 }
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
