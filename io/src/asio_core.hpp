@@ -4,6 +4,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -16,10 +17,13 @@ namespace asio = boost::asio;
 
 class TcpStream;
 
-// A stream closed with a write in flight (draining) and the tyme by which
-// that write must have ended (ChannelOptions::close_linger).
+// A stream closed with a write in flight (draining) and the time by which
+// that write must have ended (ChannelOptions::close_linger). Wall time (the
+// steady clock), not tyme: the bound is about a real socket's resources, and a
+// virtual-time run's tyme runs far ahead of the peer. The abort is not on the
+// record, so no journal depends on it.
 struct Lingering {
-  Tyme due;
+  std::chrono::steady_clock::time_point due;
   std::weak_ptr<TcpStream> stream;
 };
 
@@ -40,8 +44,8 @@ struct AsioCore {
   std::vector<Lingering> lingering;
 };
 
-// Aborts the draining streams whose linger has run out by `now` and forgets
-// those that ended.
-void expire_lingering(AsioCore& core, Tyme now);
+// Aborts the draining streams whose linger has run out by `now` (steady
+// clock) and forgets those that ended.
+void expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now);
 
 }  // namespace hio::detail

@@ -1,6 +1,7 @@
 #include "hio/io/hub.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include "asio_core.hpp"
@@ -43,10 +44,10 @@ IoHub::~IoHub() {
             "IoHub destroyed inside its own poll() or wait_until() (by an IO "
             "completion it ran); destroy it after the run");
   const Doist* doist = attached_to();
-  HIO_CHECK(doist == nullptr || !doist->running(),
-            "IoHub destroyed during a run of the Doist it is attached to (by a doer, an "
-            "EventSink or an observer); its doers and SimNet would go on using it: destroy it "
-            "after the run");
+  HIO_CHECK(doist == nullptr || !doist->running_or_passing(),
+            "IoHub destroyed during a run or a pass (recur()) of the Doist it is attached to "
+            "(by a doer, an EventSink or an observer); its doers and SimNet would go on using "
+            "it: destroy it after the run");
   // ~Reactor then detaches it from its Doist, if any; its sinks outlive it freely.
   for (EventSink* sink : sinks_)
     sink->hub_ = nullptr;
@@ -286,7 +287,8 @@ void IoHub::poll() {
   const Doist* doist = attached_to();
   if (doist == nullptr || !doist->waiting()) release_held();
   impl_->core.context.poll();
-  if (!impl_->core.lingering.empty()) detail::expire_lingering(impl_->core, tyme());
+  if (!impl_->core.lingering.empty())
+    detail::expire_lingering(impl_->core, std::chrono::steady_clock::now());
 }
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {

@@ -3,6 +3,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "datagram_text.hpp"
 #include "hio/engine/check.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/transport.hpp"
@@ -196,8 +197,8 @@ bool ChannelPort::rx_fits(std::size_t size) const {
 bool ChannelPort::receivable(std::string_view peer, std::size_t size) {
   const std::size_t max = channel().options_.datagram_bytes_max;
   if (size <= max) return true;
-  error("datagram of " + std::to_string(size) + " bytes from " + std::string(peer) +
-        " exceeds datagram_bytes_max (" + std::to_string(max) + "); discarded");
+  error(detail::oversized_datagram_text(size, peer,
+                                        "datagram_bytes_max (" + std::to_string(max) + ")"));
   return false;
 }
 

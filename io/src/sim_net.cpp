@@ -51,10 +51,10 @@ SimNet::~SimNet() {
   HIO_CHECK(!polling_,
             "SimNet destroyed inside its own poll() (by an EventSink told of an event it "
             "delivered); destroy it after the run");
-  HIO_CHECK(attached_to() == nullptr || !attached_to()->running(),
-            "SimNet destroyed during a run of the Doist it is attached to (by a doer, an "
-            "EventSink or an observer); its channels would stall or reach freed memory: destroy "
-            "it after the run");
+  HIO_CHECK(attached_to() == nullptr || !attached_to()->running_or_passing(),
+            "SimNet destroyed during a run or a pass (recur()) of the Doist it is attached to "
+            "(by a doer, an EventSink or an observer); its channels would stall or reach freed "
+            "memory: destroy it after the run");
   if (Doist* doist = attached_to()) doist->detach(*this);
   if (!core_->has_hub()) return;  // destroyed first: nothing of it to undo
   core_->hub().set_factory(Scheme::sim, nullptr);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 
 #include "error_text.hpp"
 
@@ -267,7 +268,13 @@ void TcpStream::shutdown() {
     // hub's poll aborts it (expire_lingering).
     phase_ = Phase::draining;
     if (linger_ > Tock{0}) {
-      core_.lingering.push_back(Lingering{tyme_after(port_.tyme(), linger_), weak_from_this()});
+      // Wall time: see Lingering. A bound beyond the clock's end is none.
+      using Clock = std::chrono::steady_clock;
+      const Clock::time_point now = Clock::now();
+      const auto linger = std::chrono::duration_cast<Clock::duration>(linger_);
+      const Clock::time_point due =
+          linger < Clock::time_point::max() - now ? now + linger : Clock::time_point::max();
+      core_.lingering.push_back(Lingering{due, weak_from_this()});
     }
     port_ = ChannelPort();
     if (on_end_) {
@@ -296,7 +303,7 @@ void TcpStream::abort_drain() {
   finish();
 }
 
-void expire_lingering(AsioCore& core, Tyme now) {
+void expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now) {
   std::erase_if(core.lingering, [now](const Lingering& entry) {
     const std::shared_ptr<TcpStream> stream = entry.stream.lock();
     if (!stream || stream->phase() != TcpStream::Phase::draining) return true;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "datagram_text.hpp"
 #include "error_text.hpp"
 #include "port_life.hpp"
 #include "tcp_stream.hpp"
@@ -148,9 +149,8 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     if (!port_.receivable(peer, n)) {
       // reported and discarded, as SimNet does at the same point
     } else if (n > kReadBytes) {
-      port_.error("datagram of " + std::to_string(n) + " bytes from " + peer +
-                  " exceeds the largest datagram read (" + std::to_string(kReadBytes) +
-                  " bytes); discarded");
+      port_.error(oversized_datagram_text(
+          n, peer, "the largest datagram read (" + std::to_string(kReadBytes) + " bytes)"));
     } else if (port_.rx_fits(n)) {
       port_.deliver(peer, std::string_view(read_buf_.get(), n));
     } else {

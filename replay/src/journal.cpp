@@ -159,7 +159,7 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     if (!finished_ && !writer_.failed() && !refused_) finish_after_error(e.what());
     throw;
   } catch (...) {
-    if (!finished_ && !refused_) finish_after_error("an exception that is not a std::exception");
+    if (!finished_ && !refused_) finish_after_error(std::string(kNotStdExceptionError));
     throw;
   }
   finish(end);

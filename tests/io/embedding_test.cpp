@@ -307,7 +307,7 @@ TEST(EmbeddingDeathTest, ASimNetDestroyedByADoerDuringARunIsAnInvariantFailure) 
         ActAt destroyer(Tyme{20 * kMs}, [&] { w.net.reset(); });
         w.doist.run({&*w.server, &*w.client, &destroyer}, 100 * kMs);
       },
-      "SimNet destroyed during a run of the Doist it is attached to");
+      "SimNet destroyed during a run or a pass \\(recur\\(\\)\\) of the Doist it is attached to");
 }
 
 // Destroys the net when it is told of the first rx (SimNet delivers it in its poll).
@@ -342,7 +342,36 @@ TEST(EmbeddingDeathTest, AHubDestroyedByADoerDuringARunIsAnInvariantFailure) {
         ActAt destroyer(Tyme{20 * kMs}, [&] { w.io.reset(); });
         w.doist.run({&*w.server, &*w.client, &destroyer}, 100 * kMs);
       },
-      "IoHub destroyed during a run of the Doist it is attached to");
+      "IoHub destroyed during a run or a pass \\(recur\\(\\)\\) of the Doist it is attached to");
+}
+
+// The same under manual stepping: recur() is a pass, not a run (running()
+// is false). Before, the destruction went unchecked and the next pass ran on
+// freed memory.
+TEST(EmbeddingDeathTest, ASimNetDestroyedByADoerInsideRecurIsAnInvariantFailure) {
+  EXPECT_DEATH(
+      {
+        OwnedWorld w;
+        ActAt destroyer(Tyme{20 * kMs}, [&] { w.net.reset(); });
+        w.doist.enter({&*w.server, &*w.client, &destroyer});
+        for (int i = 0; i < 100; ++i)
+          w.doist.recur();
+        w.doist.exit();
+      },
+      "SimNet destroyed during a run or a pass \\(recur\\(\\)\\)");
+}
+
+TEST(EmbeddingDeathTest, AHubDestroyedByADoerInsideRecurIsAnInvariantFailure) {
+  EXPECT_DEATH(
+      {
+        OwnedWorld w;
+        ActAt destroyer(Tyme{20 * kMs}, [&] { w.io.reset(); });
+        w.doist.enter({&*w.server, &*w.client, &destroyer});
+        for (int i = 0; i < 100; ++i)
+          w.doist.recur();
+        w.doist.exit();
+      },
+      "IoHub destroyed during a run or a pass \\(recur\\(\\)\\)");
 }
 
 // Releases (or closes) each remote from inside serve().

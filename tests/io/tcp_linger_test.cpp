@@ -7,8 +7,11 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "io_run.hpp"
@@ -51,10 +54,10 @@ bool was_reset(const RawSocket& peer) {
 // Runs `doers` until `channel()` has written kFlood bytes and its tx no
 // longer shrinks for 20 passes (a write is in flight, the kernel's buffers
 // are full), closes it, and runs on until `released()`: the draining write
-// was aborted. Checks that took close_linger.
+// was aborted. Checks that took close_linger of wall time (the bound's clock).
 void close_when_stuck_until(RealRun& run, const std::function<Channel*()>& channel,
                             const std::function<bool()>& released, std::vector<Doer*> doers) {
-  Tyme closed_at{};
+  std::chrono::steady_clock::time_point closed_at{};
   std::size_t last_tx = 0;
   int still = 0;
   Script script(run.doist, {{"stuck",
@@ -67,14 +70,14 @@ void close_when_stuck_until(RealRun& run, const std::function<Channel*()>& chann
                              },
                              [&] {
                                EXPECT_TRUE(run.io.busy());
-                               closed_at = run.doist.tyme();
+                               closed_at = std::chrono::steady_clock::now();
                                channel()->close("enough");
                              }},
                             {"released", released, {}}});
   doers.push_back(&script);
   EXPECT_EQ(run.doist.run(doers), RunEnd::interrupted)
       << "stuck waiting for " << script.waiting_for();
-  EXPECT_GE(run.doist.tyme() - closed_at, kLinger - kRealTock);
+  EXPECT_GE(std::chrono::steady_clock::now() - closed_at, kLinger);
 }
 
 // How the peer's socket ended: ECONNRESET for a reset; -1 for a FIN; 0 if
@@ -139,6 +142,65 @@ TEST(IoTcpLinger, AServerCloseOfARemoteThatDoesNotReadIsAbortedAfterItsLinger) {
       run, [&]() -> Channel* { return server.remotes().empty() ? nullptr : server.remotes()[0]; },
       [&] { return was_reset(peer); }, {&server});
   EXPECT_EQ(end_seen_by(peer), ECONNRESET);
+}
+
+// A virtual-time run with real IO: its tyme runs far ahead of the wall clock.
+// The linger is wall time, so a client that closes with a write in flight and
+// runs on for ten times close_linger of tyme (a few milliseconds of wall
+// time) does not cut that write: the peer, reading only after the run and a
+// pause, gets every byte and then a FIN. Before, the linger counted tyme and
+// the connection was reset within the run.
+TEST(IoTcpLinger, AVirtualTimeRunLingersInWallTimeNotTyme) {
+  constexpr Tock kTock{50'000'000};
+  constexpr Tock kWallLinger = seconds(5);
+  constexpr std::size_t kBytes = 64 << 10;  // one write: more than the kernel's buffers hold
+  Doist doist(kTock, /*real=*/false, seconds(1000));
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  RawSocket listener = raw_listen();  // the peer reads only after the run
+  shrink_receive_buffer(listener);
+  ChannelOptions options = flood_options();
+  options.close_linger = kWallLinger;
+  TcpClientDoer client(io, "tcp://127.0.0.1:" + std::to_string(listener.port()), options);
+  Channel& ch = client.channel();
+  Tyme closed_at{};
+  std::chrono::steady_clock::time_point wall_closed_at{};
+  Script script(doist, {{"connected", [&] { return ch.connected(); },
+                         [&] { EXPECT_EQ(ch.write(std::string(kBytes, 'x')), kBytes); }},
+                        {"tx empty", [&] { return ch.tx_size() == 0; },
+                         [&] {
+                           EXPECT_TRUE(io.busy()) << "the write already ended: nothing lingers";
+                           closed_at = doist.tyme();
+                           wall_closed_at = std::chrono::steady_clock::now();
+                           ch.close("done");
+                         }},
+                        {"ten lingers of tyme later",
+                         [&] { return doist.tyme() - closed_at > 10 * kWallLinger; },
+                         {}}});
+  EXPECT_EQ(doist.run({&client, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the peer pauses
+  RawSocket peer;
+  std::size_t got = 0;
+  int end = 0;
+  char buffer[65536];
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  while (end == 0 && std::chrono::steady_clock::now() < give_up) {
+    io.poll();  // the draining write goes on as the peer reads
+    if (!peer.valid()) peer = raw_try_accept(listener);
+    if (!peer.valid()) continue;
+    const ssize_t n = ::recv(peer.fd(), buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n > 0) got += static_cast<std::size_t>(n);
+    if (n == 0) end = -1;
+    if (n < 0 && errno != EAGAIN) end = errno;
+    if (n < 0 && errno == EAGAIN) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_LT(std::chrono::steady_clock::now() - wall_closed_at, kWallLinger)
+      << "this machine took longer than the linger: the test proves nothing";
+  EXPECT_EQ(got, kBytes);
+  EXPECT_EQ(end, -1) << "not a FIN: " << (end > 0 ? std::strerror(end) : "still open");
+  EXPECT_FALSE(io.busy());
 }
 
 TEST(IoTcpLinger, ANegativeCloseLingerIsRefused) {

@@ -412,9 +412,11 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     replayer.threw(error.what());
     end = RunEnd::interrupted;
   } catch (...) {
-    if (journal && !journal->writer().failed())
-      journal->finish(replay::RunOutcome::error, "an exception that is not a std::exception");
-    throw;
+    // The same for what is not a std::exception (a doer's hio::Cease that no
+    // one requested): one text stands for all.
+    if (journal && journal->writer().failed()) throw;
+    replayer.threw(replay::kNotStdExceptionError);
+    end = RunEnd::interrupted;
   }
   outcome.result = replayer.finish(end);
   outcome.wall_seconds =

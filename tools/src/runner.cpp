@@ -681,6 +681,12 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     if (journal && (journal->writer().failed() || !journal->finished())) throw;
     summary.error = error.what();
     summary.end = RunEnd::interrupted;
+  } catch (...) {
+    // The same for what is not a std::exception (a doer's hio::Cease that no
+    // one requested): the journal, if any, ends with this same text.
+    if (journal && (journal->writer().failed() || !journal->finished())) throw;
+    summary.error = std::string(replay::kNotStdExceptionError);
+    summary.end = RunEnd::interrupted;
   }
   summary.stop_signal = doist.stop_signal();
   summary.wall_seconds =

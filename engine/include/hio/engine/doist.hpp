@@ -229,6 +229,9 @@ class Doist : public Tymist {
   // Inside run(): from its start to its end, between passes too. What must
   // not go during a run (an attached reactor) checks it.
   bool running() const { return in_run_; }
+  // Inside run() or one of its passes, a manual recur()'s included: what
+  // must not be destroyed by a doer (an attached IoHub or SimNet) checks it.
+  bool running_or_passing() const { return in_run_ || in_pass_; }
 
   // The tock and the mode hold for a whole run: changing them while one is
   // in progress (run(), or between a manual enter() and exit()) throws

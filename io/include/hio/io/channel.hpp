@@ -119,8 +119,10 @@ struct ChannelOptions {
   // tcp:// and tls:// (clients, and the remotes a listener accepts): a
   // local close while a write is still in flight (the peer does not read)
   // lets that write go on for at most this long; then the connection is
-  // aborted (a reset) and its socket released. 0: no limit (the socket stays
-  // until the peer reads or goes). See docs/io.md "Closing".
+  // aborted (a reset) and its socket released. Wall time (the steady clock)
+  // in every Doist mode, not tyme: a virtual-time run's tyme runs far ahead
+  // of the peer. 0: no limit (the socket stays until the peer reads or goes).
+  // See docs/io.md "Closing".
   Tock close_linger = seconds(10);
   // tls:// channels (and the remotes a tls:// listener accepts).
   TlsOptions tls{};

@@ -1,0 +1,18 @@
+// The error text of a received datagram too large to deliver, one text for
+// every limit that discards one (ChannelPort::receivable, UdpTransport).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace hio::detail {
+
+// "datagram of <size> bytes from <peer> exceeds <limit>; discarded".
+inline std::string oversized_datagram_text(std::size_t size, std::string_view peer,
+                                           std::string_view limit) {
+  return "datagram of " + std::to_string(size) + " bytes from " + std::string(peer) + " exceeds " +
+         std::string(limit) + "; discarded";
+}
+
+}  // namespace hio::detail
