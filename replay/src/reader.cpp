@@ -74,6 +74,9 @@ struct JournalReader::Impl {
   // hole is recorded with the frame the scan takes next).
   std::vector<JournalHole> holes;
   std::optional<JournalError> scanned_past;
+  // Where the hole of the scan starts when it is before the damage: at the
+  // first of the pieces it dropped (drop_scanned_pieces()).
+  std::optional<std::uint64_t> hole_from;
   // Payload bytes whose CRC32C was computed (checked_bytes()), and of those,
   // with resync, the bytes of frames then not taken (a CRC that does not
   // match, a message that does not decode, a frame with no place): the work
@@ -319,7 +322,7 @@ struct JournalReader::Impl {
       return false;
     }
     if (!accept_pieces(at, where, same_pass)) return false;
-    // A continued frame's first event is the one its pieces began.
+    // A continued frame holds a piece of the event its pieces began.
     std::optional<std::uint64_t> seq = frame.continued ? pieces->seq : last_seq;
     for (std::size_t i = frame.continued ? 1 : 0; i < frame.events.size(); ++i) {
       const ChannelEvent& e = frame.events[i];
@@ -331,9 +334,9 @@ struct JournalReader::Impl {
       seq = e.seq;
     }
     const bool hole_marked = frame.hole_before || (pieces && pieces->hole_before);
-    if (frame.events.front().kind == detail::kPieceKind) {
+    if (frame.events.front().kind == detail::kPieceKind) take_piece(at);
+    if (frame.events.front().kind == detail::kPieceKind && !frame.piece_end) {
       // A piece: kept until the frame that ends its event; nothing to give.
-      take_piece(at);
       ++frames;
       last_pass = frame.pass;
       last_tyme = tyme;
@@ -342,7 +345,7 @@ struct JournalReader::Impl {
       return true;
     }
     const std::uint64_t view_at = pieces ? pieces->offset : at;
-    if (frame.continued) join_pieces();
+    if (frame.piece_end) join_pieces();
     if (options.verify_digest) {
       for (const ChannelEvent& e : frame.events)
         digest.add(e);
@@ -383,17 +386,37 @@ struct JournalReader::Impl {
 
   // The rules of an event in pieces (docs/journal-format.md): a piece is
   // alone in its frame; a `continued` frame follows a piece, in the same
-  // pass, and its first event is the same event (channel and seq); a frame
-  // after a piece is `continued`; the joined strings stay within
-  // options.event_bytes_max.
+  // pass, and holds the next piece of the same event (channel and seq); a
+  // frame after a piece is `continued`; only a `continued` piece is marked
+  // `pieceEnd`; the joined strings stay within options.event_bytes_max.
   bool accept_pieces(std::uint64_t at, const std::string& where, bool same_pass) {
     const std::size_t n = frame.events.size();
+    const bool piece = frame.events.front().kind == detail::kPieceKind;
+    if (pieces && scanned_past) {
+      // The first frame after damage among pieces: it joins them if it is
+      // their next part, else they are lost with the damage.
+      const ChannelEvent& e = frame.events.front();
+      const bool next = frame.continued && piece && n == 1 && same_pass &&
+                        frame.part == last_part + 1 && e.channel == pieces->channel &&
+                        e.seq == pieces->seq;
+      if (!next) drop_scanned_pieces();
+    }
     for (const ChannelEvent& e : frame.events) {
       if (e.kind == detail::kPieceKind && n != 1) {
         fail(JournalErrorKind::bad_message, at,
              where + " holds a piece of an event and other events (a piece is alone in its frame)");
         return false;
       }
+    }
+    if (frame.piece_end && (!piece || !frame.continued)) {
+      fail(JournalErrorKind::bad_message, at,
+           where + " is marked as the end of an event in pieces but does not continue one");
+      return false;
+    }
+    if (frame.continued && !piece) {
+      fail(JournalErrorKind::bad_message, at,
+           where + " continues an event in pieces with an event that is not a piece");
+      return false;
     }
     if (!frame.continued) {
       if (!pieces) return true;
@@ -426,10 +449,13 @@ struct JournalReader::Impl {
     return true;
   }
 
-  // The frame of one piece was accepted: its strings are kept.
+  // The frame of one piece was accepted: its strings are kept (the last one's
+  // too: join_pieces() gives them).
   void take_piece(std::uint64_t at) {
     const ChannelEvent& e = frame.events.front();
-    if (!frame.continued) {
+    if (frame.continued) {
+      take_hole(at, false);  // the scan found the pieces' next part: nothing lost
+    } else {
       note_marked_hole(at);
       const bool lost = frame.hole_before || lost_before(e.seq);
       const bool scanned = scanned_past.has_value();
@@ -445,13 +471,11 @@ struct JournalReader::Impl {
     pieces->text.append(e.text);
   }
 
-  // The frame that ends an event in pieces: its first event gets the whole
-  // strings.
+  // The frame that ends an event in pieces (pieceEnd): its piece becomes the
+  // event, of the kind the frame names, with the whole strings.
   void join_pieces() {
     ChannelEvent& e = frame.events.front();
-    pieces->bytes.append(e.bytes);
-    pieces->peer.append(e.peer);
-    pieces->text.append(e.text);
+    e.kind = frame.piece_kind;
     joined_bytes = std::move(pieces->bytes);
     joined_peer = std::move(pieces->peer);
     joined_text = std::move(pieces->text);
@@ -466,6 +490,7 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_order, at, "a trailer before the header");
       return false;
     }
+    if (pieces && scanned_past) drop_scanned_pieces();
     if (pieces) {
       fail(JournalErrorKind::bad_order, at,
            "the trailer follows pieces of an event (seq " + std::to_string(pieces->seq) +
@@ -508,8 +533,17 @@ struct JournalReader::Impl {
   // are a hole.
   void take_hole(std::uint64_t at, bool lost) {
     if (!scanned_past) return;
-    holes.push_back(JournalHole{scanned_past->offset, at, std::move(*scanned_past), lost});
+    holes.push_back(
+        JournalHole{hole_from.value_or(scanned_past->offset), at, std::move(*scanned_past), lost});
     scanned_past.reset();
+    hole_from.reset();
+  }
+
+  // Pieces read before the damage a scan is past, which the frame it found
+  // does not continue: lost with it, the hole starts at the first of them.
+  void drop_scanned_pieces() {
+    hole_from = pieces->offset;
+    pieces.reset();
   }
 
   // Whether the CRC32C of a frame of `length` bytes at `at` may be computed.
@@ -634,11 +668,10 @@ struct JournalReader::Impl {
   // in it), and valid_bytes() is where it starts.
   void resync() {
     while (options.resync && header && !trailer && error && resyncable(error->kind)) {
-      // An event in pieces is lost with the frame that was to end it; the
-      // frames that would continue it have no place. If nothing is found,
-      // the intact prefix ends before its pieces.
+      // Pieces read so far are kept: the frame the scan finds joins them if
+      // it is their next part (accept_pieces), else they are lost. If
+      // nothing is found, the intact prefix ends before them.
       const std::uint64_t valid_at = valid_bytes();
-      pieces.reset();
       scanned_past = std::move(error);
       error.reset();
       std::uint64_t at = offset;
@@ -646,6 +679,8 @@ struct JournalReader::Impl {
         if (source->get(1).empty()) {
           error = std::move(scanned_past);
           scanned_past.reset();
+          hole_from.reset();
+          pieces.reset();
           offset = valid_at;
           return;
         }

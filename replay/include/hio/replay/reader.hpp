@@ -51,7 +51,9 @@ struct ReaderOptions {
 // A region a resyncing reader skipped (ReaderOptions::resync).
 struct JournalHole {
   // Bytes [offset, end) of the file were skipped: offset is where the damage
-  // starts (the bad frame), end where the frame read after it starts. A hole
+  // starts (the bad frame; or the first piece of an event in pieces that the
+  // damage cut, which is lost with it), end where the frame read after it
+  // starts. A hole
   // a salvage marked (holeBefore) skips nothing in this file: offset == end,
   // the marked frame's offset, and why.kind == hole.
   std::uint64_t offset = 0;
