@@ -738,27 +738,29 @@ JournalReader JournalReader::from_memory(std::string_view bytes, ReaderOptions o
 
 JournalReader::~JournalReader() = default;
 
-// A moved-from reader keeps an Impl that read nothing and says why, so every
-// call on it answers as on a reader that could not read (never a null Impl).
-std::unique_ptr<JournalReader::Impl> JournalReader::moved_from() {
-  auto impl = std::make_unique<Impl>();
-  impl->fail(JournalErrorKind::io, 0, "this JournalReader was moved from: it reads nothing");
-  return impl;
+// A moved-from reader has no Impl: its const calls answer from one shared
+// Impl that read nothing and says why, as a reader that could not read; its
+// next() and peek() give nothing. Moving allocates nothing.
+const JournalReader::Impl& JournalReader::state() const {
+  struct MovedFrom {
+    MovedFrom() {
+      impl.fail(JournalErrorKind::io, 0, "this JournalReader was moved from: it reads nothing");
+    }
+    Impl impl;
+  };
+  static const MovedFrom moved;
+  return impl_ ? *impl_ : moved.impl;
 }
 
-JournalReader::JournalReader(JournalReader&& other) noexcept
-    : impl_(std::exchange(other.impl_, moved_from())) {}
-
-JournalReader& JournalReader::operator=(JournalReader&& other) noexcept {
-  if (this != &other) impl_ = std::exchange(other.impl_, moved_from());
-  return *this;
-}
+JournalReader::JournalReader(JournalReader&& other) noexcept = default;
+JournalReader& JournalReader::operator=(JournalReader&& other) noexcept = default;
 
 const JournalHeader* JournalReader::header() const {
-  return impl_->header ? &*impl_->header : nullptr;
+  return state().header ? &*state().header : nullptr;
 }
 
 const FrameView* JournalReader::next() {
+  if (!impl_) return nullptr;
   impl_->load();
   if (!impl_->loaded) return nullptr;
   impl_->loaded = false;
@@ -766,47 +768,48 @@ const FrameView* JournalReader::next() {
 }
 
 const FrameView* JournalReader::peek() {
+  if (!impl_) return nullptr;
   impl_->load();
   return impl_->loaded ? &impl_->view : nullptr;
 }
 
 bool JournalReader::complete() const {
-  return impl_->complete;
+  return state().complete;
 }
 bool JournalReader::trailer_agrees() const {
   // accept_trailer fails trailing_data only after the trailer agreed.
-  return impl_->complete ||
-         (impl_->trailer && impl_->error && impl_->error->kind == JournalErrorKind::trailing_data);
+  return state().complete || (state().trailer && state().error &&
+                              state().error->kind == JournalErrorKind::trailing_data);
 }
 const std::optional<JournalError>& JournalReader::error() const {
-  return impl_->error;
+  return state().error;
 }
 const JournalTrailer* JournalReader::trailer() const {
-  return impl_->trailer ? &*impl_->trailer : nullptr;
+  return state().trailer ? &*state().trailer : nullptr;
 }
 std::uint64_t JournalReader::valid_bytes() const {
-  return impl_->valid_bytes();
+  return state().valid_bytes();
 }
 std::uint64_t JournalReader::checked_bytes() const {
-  return impl_->checked;
+  return state().checked;
 }
 std::uint64_t JournalReader::frames_read() const {
-  return impl_->frames;
+  return state().frames;
 }
 std::uint64_t JournalReader::events_read() const {
-  return impl_->events_read;
+  return state().events_read;
 }
 std::uint64_t JournalReader::digest() const {
-  return impl_->digest.value();
+  return state().digest.value();
 }
 std::optional<std::uint64_t> JournalReader::last_pass() const {
-  return impl_->last_pass;
+  return state().last_pass;
 }
 std::optional<Tyme> JournalReader::last_tyme() const {
-  return impl_->last_tyme;
+  return state().last_tyme;
 }
 const std::vector<JournalHole>& JournalReader::holes() const {
-  return impl_->holes;
+  return state().holes;
 }
 
 namespace {

@@ -167,8 +167,8 @@ class JournalReader {
  private:
   struct Impl;
   explicit JournalReader(std::unique_ptr<Impl> impl);
-  static std::unique_ptr<Impl> moved_from();  // what a moved-from reader keeps
-  std::unique_ptr<Impl> impl_;                // never null
+  const Impl& state() const;    // impl_, or a shared one that read nothing once moved from
+  std::unique_ptr<Impl> impl_;  // null once moved from
 };
 
 // A whole journal in memory, for tests and small tools (not bounded memory).
