@@ -471,6 +471,16 @@ struct JournalReader::Impl {
     pieces->text.append(e.text);
   }
 
+  // The joined strings of the event last given, once the caller is done with
+  // it (it reads another frame): an event in pieces holds up to
+  // event_bytes_max, grown by doubling, which is not kept for the next.
+  void release_joined() {
+    if (joined_bytes.capacity() + joined_peer.capacity() + joined_text.capacity() == 0) return;
+    std::string().swap(joined_bytes);
+    std::string().swap(joined_peer);
+    std::string().swap(joined_text);
+  }
+
   // The frame that ends an event in pieces (pieceEnd): its piece becomes the
   // event, of the kind the frame names, with the whole strings.
   void join_pieces() {
@@ -698,6 +708,7 @@ struct JournalReader::Impl {
 
   // Loads the next pass frame into `view`, or stops.
   void load() {
+    if (!loaded) release_joined();
     try {
       // A second header or a trailer never leaves a frame loaded; a piece of
       // an event leaves the rest of it to read.

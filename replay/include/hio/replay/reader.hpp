@@ -103,8 +103,10 @@ struct FrameView {
 // read: those end the reading, and error() says where and why. It reads no
 // further than the input, so it always ends (no hang). Memory: one frame (its
 // packed bytes, unpacked words and event views) plus a 256 KiB read buffer,
-// and an event written in pieces, which it gives joined (at most
-// ReaderOptions::event_bytes_max).
+// and an event written in pieces, which it gives joined: its strings are at
+// most ReaderOptions::event_bytes_max, but grow by doubling as its pieces are
+// read, so they take up to twice that until the reader reads the frame after
+// the one that gives it (then they are freed).
 // Not copyable; movable. A moved-from reader reads nothing: header(),
 // next() and peek() give nullptr, and error() says it was moved from.
 class JournalReader {
