@@ -47,11 +47,12 @@ enum EventKind {
   noise @7;
   log @8;
   rxEnd @9;  # a stream's peer finished sending (FIN); the channel stays connected
-  # Not a ChannelEvent: a leading piece of one event too large for one frame
-  # (its bytes, peer and text, in order), alone in its frame; the event's
-  # pieces and the event itself follow in the next parts (PassFrame.continued).
-  # A reader joins them into the one event. Appended: an older reader refuses
-  # it by name, never misreads the event.
+  # Not a ChannelEvent: a piece of one event too large for one frame (its
+  # bytes, peer and text, in order), alone in its frame; the event's next
+  # pieces follow in the next parts (PassFrame.continued), the last marked
+  # PassFrame.pieceEnd with the event's kind. A reader joins them into the one
+  # event. Appended: an older reader refuses every piece by name, so it never
+  # takes a frame of such an event for the event (it sees the event missing).
   piece @10;
 }
 
@@ -141,11 +142,16 @@ struct PassFrame {
   # reader that does not read past holes stops at this frame (error `hole`).
   # Appended: bit 33 of the third data word, after `exit`.
   holeBefore @5 :Bool;
-  # This frame's first event continues the piece that ends the frame before
-  # (the same event: same channel and seq): another piece, or the event
-  # itself, which the reader joins to its pieces. Appended: bit 34 of the
-  # third data word, after `holeBefore`; only set after a piece.
+  # This frame's piece continues the piece in the frame before (the same
+  # event: same channel and seq). Appended: bit 34 of the third data word,
+  # after `holeBefore`; only set after a piece.
   continued @6 :Bool;
+  # This frame's piece is the last of its event, whose kind is pieceKind and
+  # whose other fields (accepted, who, noise, channelKind) are this piece's.
+  # Appended: bit 35 of the third data word; pieceKind its bits 48-63 (the
+  # data section stays 3 words, so frames without pieces are unchanged).
+  pieceEnd @7 :Bool;
+  pieceKind @8 :EventKind;
 }
 
 # One ChannelEvent (hio/io/event.hpp); its tyme is the frame's tymeNs.

@@ -218,11 +218,14 @@ void put_head(unsigned char* m, std::uint64_t pass, Tyme tyme, std::uint32_t par
   put(m, 2, struct_pointer(0, 3, 1));
   put(m, 3, pass);
   put(m, 4, static_cast<std::uint64_t>(tyme.time_since_epoch().count()));
-  // exit: the bit after part; holeBefore: the bit after exit; continued next.
+  // exit: the bit after part; holeBefore: the bit after exit; continued and
+  // pieceEnd next; pieceKind in the top 16 bits.
   put(m, 5,
       part | (marks.exit ? std::uint64_t{1} << 32 : 0) |
           (marks.hole_before ? std::uint64_t{1} << 33 : 0) |
-          (marks.continued ? std::uint64_t{1} << 34 : 0));
+          (marks.continued ? std::uint64_t{1} << 34 : 0) |
+          (marks.piece_end ? std::uint64_t{1} << 35 : 0) |
+          (static_cast<std::uint64_t>(marks.piece_kind) << 48));
   put(m, 6, list_pointer(0, kCompositeElements, kEventWords * n));
   put(m, 7, struct_pointer(n, 3, 3));  // a list tag: the offset field holds the count
 }
@@ -339,6 +342,8 @@ std::size_t FrameEncoder::pass_with_builder(ByteBuffer& out, std::uint64_t pass,
     b.setExit(marks.exit);
     b.setHoleBefore(marks.hole_before);
     b.setContinued(marks.continued);
+    b.setPieceEnd(marks.piece_end);
+    b.setPieceKind(static_cast<schema::EventKind>(marks.piece_kind));
     auto list = b.initEvents(capnp_size(events.size()));
     for (unsigned int i = 0; i < list.size(); ++i) {
       const ChannelEvent& e = events[i];
@@ -446,6 +451,9 @@ void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, Decoded
   out.exit = r.getExit();
   out.hole_before = r.getHoleBefore();
   out.continued = r.getContinued();
+  out.piece_end = r.getPieceEnd();
+  out.piece_kind = checked_enum<EventKind>(r.getPieceKind(), static_cast<unsigned>(kPieceKind) - 1,
+                                           "piece kind");
   auto list = r.getEvents();
   check_count(list.size(), kEventWords, message_words, "events");
   out.events.clear();

@@ -15,14 +15,15 @@
 
 namespace hio::replay::detail {
 
-// The journal's event kind `piece` (journal.capnp): a leading piece of an
-// event too large for one frame. Only the writer makes one and only the
+// The journal's event kind `piece` (journal.capnp): a piece of an event too
+// large for one frame. Only the writer makes one and only the
 // reader sees one (it joins the pieces into their event): never a
 // ChannelEvent outside replay/src.
 inline constexpr EventKind kPieceKind = static_cast<EventKind>(10);
 
-// The flags of a pass frame (PassFrame.exit, holeBefore, continued). From a
-// bool: an exit mark alone, as most frames are written.
+// The flags of a pass frame (PassFrame.exit, holeBefore, continued,
+// pieceEnd and pieceKind). From a bool: an exit mark alone, as most frames
+// are written.
 struct PassMarks {
   PassMarks(bool exit_ = false, bool hole_before_ = false,  // NOLINT: implicit from bool
             bool continued_ = false)
@@ -30,6 +31,8 @@ struct PassMarks {
   bool exit;
   bool hole_before;
   bool continued;
+  bool piece_end = false;
+  EventKind piece_kind{};  // of the event the last piece ends (with piece_end)
 };
 
 // Encodes one frame as a packed message appended to `out`. Reuses its scratch
@@ -94,6 +97,8 @@ struct DecodedFrame {
   bool exit = false;
   bool hole_before = false;
   bool continued = false;            // PassFrame.continued
+  bool piece_end = false;            // PassFrame.pieceEnd
+  EventKind piece_kind{};            // PassFrame.pieceKind (checked: not a piece)
   std::vector<ChannelEvent> events;  // reused between frames; may hold kPieceKind
   JournalTrailer trailer;
 };

@@ -160,6 +160,7 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
     // Every field always (the JSON rule): null where there is no value, and
     // the chain as written ([] for a capture), whatever the text line omits.
     append_json_field_or_null(out, "wall_clock", h.wall_clock);
+    out += h.exit_marked ? ",\"exit_marked\":true" : ",\"exit_marked\":false";
     append_json_field_or_null(out, "noise", h.noise);
     if (h.noise.empty()) {
       append_json_null(out, "noise_seed");

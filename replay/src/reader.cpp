@@ -82,6 +82,9 @@ struct JournalReader::Impl {
   // hole is recorded with the frame the scan takes next).
   std::vector<JournalHole> holes;
   std::optional<JournalError> scanned_past;
+  // Where the hole of the scan starts when it is before the damage: at the
+  // first of the pieces it dropped (drop_scanned_pieces()).
+  std::optional<std::uint64_t> hole_from;
   // Payload bytes whose CRC32C was computed (checked_bytes()), and of those,
   // with resync, the bytes of frames then not taken (a CRC that does not
   // match, a message that does not decode, a frame with no place): the work
@@ -327,7 +330,7 @@ struct JournalReader::Impl {
       return false;
     }
     if (!accept_pieces(at, where, same_pass)) return false;
-    // A continued frame's first event is the one its pieces began.
+    // A continued frame holds a piece of the event its pieces began.
     std::optional<std::uint64_t> seq = frame.continued ? pieces->seq : last_seq;
     for (std::size_t i = frame.continued ? 1 : 0; i < frame.events.size(); ++i) {
       const ChannelEvent& e = frame.events[i];
@@ -339,9 +342,9 @@ struct JournalReader::Impl {
       seq = e.seq;
     }
     const bool hole_marked = frame.hole_before || (pieces && pieces->hole_before);
-    if (frame.events.front().kind == detail::kPieceKind) {
+    if (frame.events.front().kind == detail::kPieceKind) take_piece(at);
+    if (frame.events.front().kind == detail::kPieceKind && !frame.piece_end) {
       // A piece: kept until the frame that ends its event; nothing to give.
-      take_piece(at);
       ++frames;
       last_pass = frame.pass;
       last_tyme = tyme;
@@ -350,7 +353,7 @@ struct JournalReader::Impl {
       return true;
     }
     const std::uint64_t view_at = pieces ? pieces->offset : at;
-    if (frame.continued) join_pieces();
+    if (frame.piece_end) join_pieces();
     if (options.verify_digest) {
       for (const ChannelEvent& e : frame.events)
         digest.add(e);
@@ -391,17 +394,37 @@ struct JournalReader::Impl {
 
   // The rules of an event in pieces (docs/journal-format.md): a piece is
   // alone in its frame; a `continued` frame follows a piece, in the same
-  // pass, and its first event is the same event (channel and seq); a frame
-  // after a piece is `continued`; the joined strings stay within
-  // options.event_bytes_max.
+  // pass, and holds the next piece of the same event (channel and seq); a
+  // frame after a piece is `continued`; only a `continued` piece is marked
+  // `pieceEnd`; the joined strings stay within options.event_bytes_max.
   bool accept_pieces(std::uint64_t at, const std::string& where, bool same_pass) {
     const std::size_t n = frame.events.size();
+    const bool piece = frame.events.front().kind == detail::kPieceKind;
+    if (pieces && scanned_past) {
+      // The first frame after damage among pieces: it joins them if it is
+      // their next part, else they are lost with the damage.
+      const ChannelEvent& e = frame.events.front();
+      const bool next = frame.continued && piece && n == 1 && same_pass &&
+                        frame.part == last_part + 1 && e.channel == pieces->channel &&
+                        e.seq == pieces->seq;
+      if (!next) drop_scanned_pieces();
+    }
     for (const ChannelEvent& e : frame.events) {
       if (e.kind == detail::kPieceKind && n != 1) {
         fail(JournalErrorKind::bad_message, at,
              where + " holds a piece of an event and other events (a piece is alone in its frame)");
         return false;
       }
+    }
+    if (frame.piece_end && (!piece || !frame.continued)) {
+      fail(JournalErrorKind::bad_message, at,
+           where + " is marked as the end of an event in pieces but does not continue one");
+      return false;
+    }
+    if (frame.continued && !piece) {
+      fail(JournalErrorKind::bad_message, at,
+           where + " continues an event in pieces with an event that is not a piece");
+      return false;
     }
     if (!frame.continued) {
       if (!pieces) return true;
@@ -434,10 +457,13 @@ struct JournalReader::Impl {
     return true;
   }
 
-  // The frame of one piece was accepted: its strings are kept.
+  // The frame of one piece was accepted: its strings are kept (the last one's
+  // too: join_pieces() gives them).
   void take_piece(std::uint64_t at) {
     const ChannelEvent& e = frame.events.front();
-    if (!frame.continued) {
+    if (frame.continued) {
+      take_hole(at, false);  // the scan found the pieces' next part: nothing lost
+    } else {
       note_marked_hole(at);
       const bool lost = frame.hole_before || lost_before(e.seq);
       const bool scanned = scanned_past.has_value();
@@ -453,13 +479,21 @@ struct JournalReader::Impl {
     pieces->text.append(e.text);
   }
 
-  // The frame that ends an event in pieces: its first event gets the whole
-  // strings.
+  // The joined strings of the event last given, once the caller is done with
+  // it (it reads another frame): an event in pieces holds up to
+  // event_bytes_max, grown by doubling, which is not kept for the next.
+  void release_joined() {
+    if (joined_bytes.capacity() + joined_peer.capacity() + joined_text.capacity() == 0) return;
+    std::string().swap(joined_bytes);
+    std::string().swap(joined_peer);
+    std::string().swap(joined_text);
+  }
+
+  // The frame that ends an event in pieces (pieceEnd): its piece becomes the
+  // event, of the kind the frame names, with the whole strings.
   void join_pieces() {
     ChannelEvent& e = frame.events.front();
-    pieces->bytes.append(e.bytes);
-    pieces->peer.append(e.peer);
-    pieces->text.append(e.text);
+    e.kind = frame.piece_kind;
     joined_bytes = std::move(pieces->bytes);
     joined_peer = std::move(pieces->peer);
     joined_text = std::move(pieces->text);
@@ -474,6 +508,7 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_order, at, "a trailer before the header");
       return false;
     }
+    if (pieces && scanned_past) drop_scanned_pieces();
     if (pieces) {
       fail(JournalErrorKind::bad_order, at,
            "the trailer follows pieces of an event (seq " + std::to_string(pieces->seq) +
@@ -516,8 +551,17 @@ struct JournalReader::Impl {
   // are a hole.
   void take_hole(std::uint64_t at, bool lost) {
     if (!scanned_past) return;
-    holes.push_back(JournalHole{scanned_past->offset, at, std::move(*scanned_past), lost});
+    holes.push_back(
+        JournalHole{hole_from.value_or(scanned_past->offset), at, std::move(*scanned_past), lost});
     scanned_past.reset();
+    hole_from.reset();
+  }
+
+  // Pieces read before the damage a scan is past, which the frame it found
+  // does not continue: lost with it, the hole starts at the first of them.
+  void drop_scanned_pieces() {
+    hole_from = pieces->offset;
+    pieces.reset();
   }
 
   // Whether the CRC32C of a frame of `length` bytes at `at` may be computed.
@@ -642,11 +686,10 @@ struct JournalReader::Impl {
   // in it), and valid_bytes() is where it starts.
   void resync() {
     while (options.resync && header && !trailer && error && resyncable(error->kind)) {
-      // An event in pieces is lost with the frame that was to end it; the
-      // frames that would continue it have no place. If nothing is found,
-      // the intact prefix ends before its pieces.
+      // Pieces read so far are kept: the frame the scan finds joins them if
+      // it is their next part (accept_pieces), else they are lost. If
+      // nothing is found, the intact prefix ends before them.
       const std::uint64_t valid_at = valid_bytes();
-      pieces.reset();
       scanned_past = std::move(error);
       error.reset();
       std::uint64_t at = offset;
@@ -654,6 +697,8 @@ struct JournalReader::Impl {
         if (source->get(1).empty()) {
           error = std::move(scanned_past);
           scanned_past.reset();
+          hole_from.reset();
+          pieces.reset();
           offset = valid_at;
           return;
         }
@@ -671,6 +716,7 @@ struct JournalReader::Impl {
 
   // Loads the next pass frame into `view`, or stops.
   void load() {
+    if (!loaded) release_joined();
     try {
       // A second header or a trailer never leaves a frame loaded; a piece of
       // an event leaves the rest of it to read.
@@ -711,27 +757,29 @@ JournalReader JournalReader::from_memory(std::string_view bytes, ReaderOptions o
 
 JournalReader::~JournalReader() = default;
 
-// A moved-from reader keeps an Impl that read nothing and says why, so every
-// call on it answers as on a reader that could not read (never a null Impl).
-std::unique_ptr<JournalReader::Impl> JournalReader::moved_from() {
-  auto impl = std::make_unique<Impl>();
-  impl->fail(JournalErrorKind::io, 0, "this JournalReader was moved from: it reads nothing");
-  return impl;
+// A moved-from reader has no Impl: its const calls answer from one shared
+// Impl that read nothing and says why, as a reader that could not read; its
+// next() and peek() give nothing. Moving allocates nothing.
+const JournalReader::Impl& JournalReader::state() const {
+  struct MovedFrom {
+    MovedFrom() {
+      impl.fail(JournalErrorKind::io, 0, "this JournalReader was moved from: it reads nothing");
+    }
+    Impl impl;
+  };
+  static const MovedFrom moved;
+  return impl_ ? *impl_ : moved.impl;
 }
 
-JournalReader::JournalReader(JournalReader&& other) noexcept
-    : impl_(std::exchange(other.impl_, moved_from())) {}
-
-JournalReader& JournalReader::operator=(JournalReader&& other) noexcept {
-  if (this != &other) impl_ = std::exchange(other.impl_, moved_from());
-  return *this;
-}
+JournalReader::JournalReader(JournalReader&& other) noexcept = default;
+JournalReader& JournalReader::operator=(JournalReader&& other) noexcept = default;
 
 const JournalHeader* JournalReader::header() const {
-  return impl_->header ? &*impl_->header : nullptr;
+  return state().header ? &*state().header : nullptr;
 }
 
 const FrameView* JournalReader::next() {
+  if (!impl_) return nullptr;
   impl_->load();
   if (!impl_->loaded) return nullptr;
   impl_->loaded = false;
@@ -739,47 +787,48 @@ const FrameView* JournalReader::next() {
 }
 
 const FrameView* JournalReader::peek() {
+  if (!impl_) return nullptr;
   impl_->load();
   return impl_->loaded ? &impl_->view : nullptr;
 }
 
 bool JournalReader::complete() const {
-  return impl_->complete;
+  return state().complete;
 }
 bool JournalReader::trailer_agrees() const {
   // accept_trailer fails trailing_data only after the trailer agreed.
-  return impl_->complete ||
-         (impl_->trailer && impl_->error && impl_->error->kind == JournalErrorKind::trailing_data);
+  return state().complete || (state().trailer && state().error &&
+                              state().error->kind == JournalErrorKind::trailing_data);
 }
 const std::optional<JournalError>& JournalReader::error() const {
-  return impl_->error;
+  return state().error;
 }
 const JournalTrailer* JournalReader::trailer() const {
-  return impl_->trailer ? &*impl_->trailer : nullptr;
+  return state().trailer ? &*state().trailer : nullptr;
 }
 std::uint64_t JournalReader::valid_bytes() const {
-  return impl_->valid_bytes();
+  return state().valid_bytes();
 }
 std::uint64_t JournalReader::checked_bytes() const {
-  return impl_->checked;
+  return state().checked;
 }
 std::uint64_t JournalReader::frames_read() const {
-  return impl_->frames;
+  return state().frames;
 }
 std::uint64_t JournalReader::events_read() const {
-  return impl_->events_read;
+  return state().events_read;
 }
 std::uint64_t JournalReader::digest() const {
-  return impl_->digest.value();
+  return state().digest.value();
 }
 std::optional<std::uint64_t> JournalReader::last_pass() const {
-  return impl_->last_pass;
+  return state().last_pass;
 }
 std::optional<Tyme> JournalReader::last_tyme() const {
-  return impl_->last_tyme;
+  return state().last_tyme;
 }
 const std::vector<JournalHole>& JournalReader::holes() const {
-  return impl_->holes;
+  return state().holes;
 }
 
 namespace {

@@ -132,9 +132,9 @@ struct JournalWriter::Impl {
   // The frames of events some of which are too large for one frame: the
   // others in frames as they come, each large one in frames of its own.
   void split_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit);
-  // One large event: leading pieces (kPieceKind) of piece_bytes() of its
-  // strings each, then the event with the rest, each in a frame of its own,
-  // every frame after the first `continued` (docs/journal-format.md).
+  // One large event: pieces (kPieceKind) of piece_bytes() of its strings
+  // each, the last with the rest, each in a frame of its own, every frame
+  // after the first `continued`, the last `pieceEnd` (docs/journal-format.md).
   void piece_frames(Tyme tyme, const ChannelEvent& event, bool exit);
 
   // Appends one frame: length and CRC32C in front of the packed message that
@@ -304,16 +304,17 @@ void JournalWriter::Impl::split_frames(Tyme tyme, std::span<const ChannelEvent> 
 void JournalWriter::Impl::piece_frames(Tyme tyme, const ChannelEvent& event, bool exit) {
   const std::size_t piece = piece_bytes();
   const std::size_t total = string_bytes(event);
-  // The leading pieces take piece bytes each; the event keeps the rest (1 to
-  // piece bytes), so it is never empty of what made it large.
-  const std::size_t leading = (total - 1) / piece;
-  for (std::size_t i = 0; i <= leading; ++i) {
+  // Every frame holds a piece (an older reader refuses each, so it never
+  // takes one for the event): the leading ones piece bytes each and only
+  // strings, the last the rest (1 to piece bytes) and the event's other
+  // fields, its frame marked pieceEnd with the event's kind.
+  const std::size_t last = (total - 1) / piece;
+  for (std::size_t i = 0; i <= last; ++i) {
     const std::size_t from = i * piece;
-    const std::size_t to = i < leading ? from + piece : total;
+    const std::size_t to = i < last ? from + piece : total;
     ChannelEvent cut = strings_between(event, from, to);
-    if (i < leading) {
+    if (i < last) {
       ChannelEvent lead;
-      lead.kind = detail::kPieceKind;
       lead.channel = event.channel;
       lead.tyme = event.tyme;
       lead.seq = event.seq;
@@ -322,9 +323,12 @@ void JournalWriter::Impl::piece_frames(Tyme tyme, const ChannelEvent& event, boo
       lead.text = cut.text;
       cut = lead;
     }
+    cut.kind = detail::kPieceKind;
     pass_frame(tyme, exit, i > 0,
                [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part,
                    detail::PassMarks marks) {
+                 marks.piece_end = i == last;
+                 marks.piece_kind = i == last ? event.kind : EventKind{};
                  return encoder.pass(out, pass, tyme, part, marks,
                                      std::span<const ChannelEvent>(&cut, 1),
                                      options.message_bytes_max);

@@ -11,9 +11,13 @@
 
 #include "byte_buffer.hpp"
 #include "codec.hpp"
+#include "format.hpp"
 #include "hio/replay/event_batch.hpp"
 #include "hio/replay/reader.hpp"
+#include "hio/replay/writer.hpp"
+#include "le.hpp"
 #include "packed.hpp"
+#include "replay_test_util.hpp"
 
 namespace hio::replay {
 namespace {
@@ -213,7 +217,9 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
     const bool continued = s.below(4) == 0;  // PassFrame.continued, the bit after holeBefore
     for (ChannelEvent& e : events)
       e.tyme = Tyme{Tock{tyme_ns}};
-    const detail::PassMarks marks{exit, hole, continued};
+    detail::PassMarks marks{exit, hole, continued};
+    marks.piece_end = s.below(4) == 0;  // PassFrame.pieceEnd, the bit after continued
+    marks.piece_kind = static_cast<EventKind>(s.below(10));  // PassFrame.pieceKind
     const std::string packed = encoded(encoder, false, pass, tyme_ns, part, events, marks);
     ASSERT_EQ(packed, encoded(encoder, true, pass, tyme_ns, part, events, marks))
         << "round " << round;
@@ -227,8 +233,107 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
     ASSERT_EQ(frame.exit, exit) << "round " << round;
     ASSERT_EQ(frame.hole_before, hole) << "round " << round;
     ASSERT_EQ(frame.continued, continued) << "round " << round;
+    ASSERT_EQ(frame.piece_end, marks.piece_end) << "round " << round;
+    ASSERT_EQ(frame.piece_kind, marks.piece_kind) << "round " << round;
     ASSERT_EQ(frame.part, part) << "round " << round;
   }
+}
+
+// The pass frames of a journal file, decoded (each frame's events point
+// into its own word buffer).
+struct RawPass {
+  detail::WordBuffer words;
+  detail::DecodedFrame frame;
+};
+std::vector<RawPass> raw_passes(const std::string& file) {
+  std::vector<RawPass> out;
+  std::size_t at = detail::kPreambleSize;
+  while (at + 8 <= file.size()) {
+    const auto* p = reinterpret_cast<const unsigned char*>(file.data() + at);
+    const std::size_t size = detail::load_le32(p);
+    RawPass raw;
+    const std::size_t count = detail::unpack(std::string_view(file).substr(at + 8, size), raw.words,
+                                             std::size_t{1} << 24);
+    detail::DecodeLimits limits;
+    limits.traversal_words = 8 * count + 64;
+    detail::decode_frame(raw.words.data(), count, limits, raw.frame);
+    if (raw.frame.type == detail::DecodedFrame::Type::pass) out.push_back(std::move(raw));
+    at += 8 + size;
+  }
+  EXPECT_EQ(at, file.size());
+  return out;
+}
+
+// Every frame of an event in pieces holds a piece, alone: a reader that does
+// not know pieces (an older hio) refuses each of them, so it never takes one
+// for the event (it sees the event missing: its seq is skipped). Only the
+// last is marked pieceEnd, with the event's kind and other fields.
+TEST(JournalCodec, EveryFrameOfAnEventInPiecesIsAPiece) {
+  test::TempDir dir;
+  const std::string path = dir.file("pieces.hioj");
+  WriterOptions options;
+  options.frame_bytes_max = 1024;
+  JournalWriter writer(path, options);
+  JournalHeader header;
+  header.tock = Tock{1'000'000};
+  writer.write_header(header);
+  std::string big(4000, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i)
+    big[i] = static_cast<char>('a' + i % 26);
+  std::vector<ChannelEvent> events(3);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i].kind = EventKind::rx;
+    events[i].channel = 1;
+    events[i].tyme = Tyme{Tock{1'000'000}};
+    events[i].seq = i;
+    events[i].bytes = i == 1 ? std::string_view(big) : std::string_view("small");
+  }
+  events[1].kind = EventKind::close;
+  events[1].who = CloseWho::remote;
+  events[1].text = "bye";
+  writer.write_pass(events[0].tyme, events);
+  RunSummary summary;
+  summary.passes = 2;
+  summary.end_tyme = Tyme{Tock{2'000'000}};
+  writer.finish(summary);
+
+  const std::vector<RawPass> passes = raw_passes(test::read_file(path));
+  std::size_t pieces = 0;
+  std::string joined;
+  for (const RawPass& raw : passes) {
+    const detail::DecodedFrame& f = raw.frame;
+    const bool of_big = f.events.front().seq == 1;
+    for (const ChannelEvent& e : f.events) {
+      EXPECT_EQ(e.seq == 1, e.kind == detail::kPieceKind) << "seq " << e.seq;
+    }
+    if (!of_big) {
+      EXPECT_FALSE(f.piece_end || f.continued);
+      continue;
+    }
+    ASSERT_EQ(f.events.size(), 1u);
+    EXPECT_EQ(f.continued, pieces > 0);
+    joined.append(f.events.front().bytes);
+    ++pieces;
+    EXPECT_EQ(f.piece_end, joined.size() == big.size());
+    if (f.piece_end) {
+      EXPECT_EQ(f.piece_kind, EventKind::close);
+      EXPECT_EQ(f.events.front().who, CloseWho::remote);
+      EXPECT_EQ(f.events.front().text, "bye");
+    }
+  }
+  EXPECT_GT(pieces, 2u);
+  EXPECT_EQ(joined, big);
+
+  // Read back: the event whole, in its place.
+  JournalReader reader(path);
+  std::vector<OwnedEvent> read;
+  while (const FrameView* f = reader.next()) {
+    for (const ChannelEvent& e : f->events)
+      read.push_back(OwnedEvent::from(e));
+  }
+  ASSERT_TRUE(reader.complete()) << reader.error()->describe();
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_EQ(read[1], OwnedEvent::from(events[1]));
 }
 
 // A batch whose strings sit in the frame's layout (EventBatch, as the Recorder

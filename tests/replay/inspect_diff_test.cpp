@@ -101,13 +101,18 @@ TEST(Inspect, JsonHeaderAndTrailerHaveEveryField) {
   noisy.noise = "drop=0.1";
   noisy.noise_seed = 3;
   noisy.noise_chain = {NoiseStep{"dup=0.5", 1}, NoiseStep{"drop=0.1", 3}};
+  noisy.exit_marked = !capture.exit_marked;
   const std::string a = format_header(capture, json);
   const std::string b = format_header(noisy, json);
   EXPECT_EQ(json_keys(a), json_keys(b)) << a << "\n" << b;
-  EXPECT_NE(a.find(",\"wall_clock\":null,\"noise\":null,\"noise_seed\":null,\"noise_chain\":[]}"),
+  const std::string marked_a = capture.exit_marked ? "true" : "false";
+  const std::string marked_b = noisy.exit_marked ? "true" : "false";
+  EXPECT_NE(a.find(",\"wall_clock\":null,\"exit_marked\":" + marked_a +
+                   ",\"noise\":null,\"noise_seed\":null,\"noise_chain\":[]}"),
             std::string::npos)
       << a;
-  EXPECT_NE(b.find(",\"wall_clock\":\"2026-11-28T10:15:30.123Z\",\"noise\":\"drop=0.1\","
+  EXPECT_NE(b.find(",\"wall_clock\":\"2026-11-28T10:15:30.123Z\",\"exit_marked\":" + marked_b +
+                   ",\"noise\":\"drop=0.1\","
                    "\"noise_seed\":3,\"noise_chain\":[{\"seed\":1,\"spec\":\"dup=0.5\"},"
                    "{\"seed\":3,\"spec\":\"drop=0.1\"}]}"),
             std::string::npos)

@@ -257,6 +257,7 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
   EXPECT_EQ(discarding_close(events), nullptr);
   ASSERT_EQ(reader.holes().size(), 1u);
   EXPECT_TRUE(reader.holes()[0].lost);
+  EXPECT_EQ(reader.holes()[0].offset, span.first);  // the lost pieces are in the hole
   EXPECT_EQ(events.size() + 1, r.events.size());
   EXPECT_FALSE(reader.complete());
   ASSERT_TRUE(reader.error());
@@ -268,6 +269,38 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
   ASSERT_FALSE(c.complete());
   EXPECT_EQ(c.valid_bytes, span.first) << c.error->describe();
   EXPECT_EQ(discarding_close(all_events(c)), nullptr);
+}
+
+// Foreign bytes between two intact frames of an event in pieces: a
+// resyncing reader keeps the pieces across its scan and joins the frame after
+// the bytes to them, so the event is whole and the hole lost nothing.
+TEST(LargeEvent, ForeignBytesBetweenPiecesLoseNothing) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  const Recorded r = record(path, kSmallBytes, small_frames());
+  const PieceSpan span = close_span(path);
+  std::string bytes = test::read_file(path);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + span.first);
+  const std::uint64_t first_size = 8 + (std::uint64_t{p[0]} | std::uint64_t{p[1]} << 8 |
+                                        std::uint64_t{p[2]} << 16 | std::uint64_t{p[3]} << 24);
+  const std::uint64_t at = span.first + first_size;  // the second piece's frame
+  ASSERT_LT(at, span.last);
+  bytes.insert(static_cast<std::size_t>(at), std::string(100, '\xab'));
+
+  ReaderOptions resync;
+  resync.resync = true;
+  JournalReader reader = JournalReader::from_memory(bytes, resync);
+  std::vector<OwnedEvent> events;
+  while (const FrameView* f = reader.next()) {
+    for (const ChannelEvent& e : f->events)
+      events.push_back(OwnedEvent::from(e));
+  }
+  EXPECT_EQ(events, r.events);
+  ASSERT_EQ(reader.holes().size(), 1u);
+  EXPECT_FALSE(reader.holes()[0].lost);
+  EXPECT_EQ(reader.holes()[0].offset, at);
+  EXPECT_EQ(reader.holes()[0].end, at + 100);
+  EXPECT_TRUE(reader.complete()) << reader.error()->describe();
 }
 
 // A journal the writer cannot finish for a reason other than its file (here

@@ -82,9 +82,12 @@ class Journal final : public PassObserver {
 
   // doist.run(doers, limit), then finish() with its outcome. If run throws,
   // finishes with RunOutcome::error and the exception's text, then rethrows;
-  // if that finish cannot be written, throws its JournalWriteError instead,
-  // whose text ends with the run's error ("...; the run had ended with an
-  // error the journal could not record: <text>").
+  // if that finish fails, throws instead, with a text that ends with the
+  // run's error: JournalWriteError if the file failed ("...; the run had
+  // ended with an error the journal could not record: <text>"), or
+  // JournalUnfinishedError if the writer refused it (a frame over a limit
+  // the caller set: "journal 'x' could not be finished: <why>; the run had
+  // ended with an error: <text>"). Either way the journal has no trailer.
   RunEnd run(std::span<Doer* const> doers, std::optional<Tock> limit = std::nullopt);
   RunEnd run(std::initializer_list<Doer*> doers, std::optional<Tock> limit = std::nullopt) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), limit);
@@ -92,7 +95,9 @@ class Journal final : public PassObserver {
 
   // Ends the pass in progress, writes the trailer (passes and end tyme from
   // the Doist), closes the file and detaches. Throws std::logic_error if
-  // called twice.
+  // called twice; JournalWriteError if the file fails, and the writer's
+  // std::logic_error if it refuses what it is given (run() turns that into
+  // JournalUnfinishedError after a run's error).
   const JournalTrailer& finish(RunEnd end);
   // `stop_signal`: for end = interrupted, the signal that ended the run (a
   // replay of it gives its `final` expectations no verdict, as the run did).

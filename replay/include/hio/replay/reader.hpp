@@ -51,7 +51,9 @@ struct ReaderOptions {
 // A region a resyncing reader skipped (ReaderOptions::resync).
 struct JournalHole {
   // Bytes [offset, end) of the file were skipped: offset is where the damage
-  // starts (the bad frame), end where the frame read after it starts. A hole
+  // starts (the bad frame; or the first piece of an event in pieces that the
+  // damage cut, which is lost with it), end where the frame read after it
+  // starts. A hole
   // a salvage marked (holeBefore) skips nothing in this file: offset == end,
   // the marked frame's offset, and why.kind == hole.
   std::uint64_t offset = 0;
@@ -101,8 +103,10 @@ struct FrameView {
 // read: those end the reading, and error() says where and why. It reads no
 // further than the input, so it always ends (no hang). Memory: one frame (its
 // packed bytes, unpacked words and event views) plus a 256 KiB read buffer,
-// and an event written in pieces, which it gives joined (at most
-// ReaderOptions::event_bytes_max).
+// and an event written in pieces, which it gives joined: its strings are at
+// most ReaderOptions::event_bytes_max, but grow by doubling as its pieces are
+// read, so they take up to twice that until the reader reads the frame after
+// the one that gives it (then they are freed).
 // Not copyable; movable. A moved-from reader reads nothing: header(),
 // next() and peek() give nullptr, and error() says it was moved from.
 class JournalReader {
@@ -165,8 +169,8 @@ class JournalReader {
  private:
   struct Impl;
   explicit JournalReader(std::unique_ptr<Impl> impl);
-  static std::unique_ptr<Impl> moved_from();  // what a moved-from reader keeps
-  std::unique_ptr<Impl> impl_;                // never null
+  const Impl& state() const;    // impl_, or a shared one that read nothing once moved from
+  std::unique_ptr<Impl> impl_;  // null once moved from
 };
 
 // A whole journal in memory, for tests and small tools (not bounded memory).
