@@ -25,6 +25,11 @@ struct JournalOptions {
   std::optional<bool> flush_each_pass{};
 };
 
+// The error text of a run a doer ended by throwing something that is not a
+// std::exception (its what() is all a std::exception's record says).
+inline constexpr std::string_view kNotStdExceptionError =
+    "an exception that is not a std::exception";
+
 // Usage (create it right after the hub, before any channel, so that it sees
 // every channel's open event):
 //
@@ -67,11 +72,6 @@ struct JournalOptions {
 // std::system_error if the file cannot be created; writing errors propagate from the event that
 // caused them (the run stops); finish() throws them too. A Journal destroyed without finish()
 // detaches and leaves a journal without a trailer (it reads as truncated).
-// The error text of a run a doer ended by throwing something that is not a
-// std::exception (its what() is all a std::exception's record says).
-inline constexpr std::string_view kNotStdExceptionError =
-    "an exception that is not a std::exception";
-
 class Journal final : public PassObserver {
  public:
   Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
