@@ -8,6 +8,34 @@
 
 namespace hio::replay {
 
+namespace {
+
+// Every count of a ChannelStats but `events`, once: the total sums them, the
+// lines print them, in this order.
+struct Count {
+  const char* name;
+  std::uint64_t ChannelStats::*field;
+  bool always;  // in text lines even when 0
+};
+
+constexpr Count kCounts[] = {
+    {"rx_chunks", &ChannelStats::rx_chunks, true},
+    {"rx_bytes", &ChannelStats::rx_bytes, true},
+    {"tx_chunks", &ChannelStats::tx_chunks, true},
+    {"tx_bytes", &ChannelStats::tx_bytes, true},
+    {"discarded_bytes", &ChannelStats::discarded_bytes, false},
+    {"opens", &ChannelStats::opens, false},
+    {"connects", &ChannelStats::connects, false},
+    {"accepts", &ChannelStats::accepts, false},
+    {"rx_ends", &ChannelStats::rx_ends, false},
+    {"closes", &ChannelStats::closes, false},
+    {"errors", &ChannelStats::errors, false},
+    {"noise", &ChannelStats::noise, false},
+    {"logs", &ChannelStats::logs, false},
+};
+
+}  // namespace
+
 StatsCollector::StatsCollector(const JournalHeader& header) {
   for (const ChannelInfo& c : header.channels)
     known_[c.id] = Known{c.name, c.address, c.kind};
@@ -97,46 +125,13 @@ ChannelStats StatsCollector::total() const {
     }
     first = false;
     t.events += s.events;
-    t.opens += s.opens;
-    t.connects += s.connects;
-    t.accepts += s.accepts;
-    t.rx_ends += s.rx_ends;
-    t.closes += s.closes;
-    t.errors += s.errors;
-    t.noise += s.noise;
-    t.logs += s.logs;
-    t.rx_chunks += s.rx_chunks;
-    t.rx_bytes += s.rx_bytes;
-    t.tx_chunks += s.tx_chunks;
-    t.tx_bytes += s.tx_bytes;
-    t.discarded_bytes += s.discarded_bytes;
+    for (const Count& c : kCounts)
+      t.*c.field += s.*c.field;
   }
   return t;
 }
 
 namespace {
-
-struct Count {
-  const char* name;
-  std::uint64_t ChannelStats::*field;
-  bool always;  // in text lines even when 0
-};
-
-constexpr Count kCounts[] = {
-    {"rx_chunks", &ChannelStats::rx_chunks, true},
-    {"rx_bytes", &ChannelStats::rx_bytes, true},
-    {"tx_chunks", &ChannelStats::tx_chunks, true},
-    {"tx_bytes", &ChannelStats::tx_bytes, true},
-    {"discarded_bytes", &ChannelStats::discarded_bytes, false},
-    {"opens", &ChannelStats::opens, false},
-    {"connects", &ChannelStats::connects, false},
-    {"accepts", &ChannelStats::accepts, false},
-    {"rx_ends", &ChannelStats::rx_ends, false},
-    {"closes", &ChannelStats::closes, false},
-    {"errors", &ChannelStats::errors, false},
-    {"noise", &ChannelStats::noise, false},
-    {"logs", &ChannelStats::logs, false},
-};
 
 void append_json_text_or_null(std::string& out, std::string_view name,
                               const std::optional<std::string>& value) {
