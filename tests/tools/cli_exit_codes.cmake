@@ -254,3 +254,9 @@ if(out MATCHES "warning")
 endif()
 hio(run ${late} EXIT 0)
 require("${err}" "; record the run \\(--record\\) to see each\n$" "count line without a journal")
+
+# udp_requester: the last request's deadline saturates (interval and timeout of
+# 100 years, no limit): 3 responses, none lost (the overflowed sum lost one).
+hio(run ${DATA}/runtime/udp_century_timeout.toml --counters EXIT 0)
+require("${out}" "client\\.responses = 3\n" "a response lost to the overflowed deadline")
+require("${out}" "client\\.lost = 0\n" "a request counted lost at an overflowed deadline")

@@ -59,8 +59,9 @@ std::optional<Tock> parse_bounded(std::string_view text, Tock max, const char* m
 }  // namespace
 
 std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
-  // 100 years: a tyme plus any duration (both bounded so) stays far from the
-  // 292 years that overflow a signed 64-bit count of nanoseconds.
+  // 100 years: a duration stays far from the 292 years that overflow a
+  // signed 64-bit count of nanoseconds. A run without a limit reaches any
+  // tyme, so a tyme plus a duration is tyme_after() (it saturates), never +.
   constexpr Tock kMax{static_cast<std::int64_t>(100) * 365 * 86'400 * 1'000'000'000};
   return parse_bounded(text, kMax, "100 years", error);
 }

@@ -712,12 +712,15 @@ class UdpRequester final : public UdpPeerDoer {
 
   bool recur(Tyme tyme) override {
     UdpPeerDoer::recur(tyme);
+    // The last request's deadline, saturating: interval and timeout may each
+    // be up to 100 years, and a run without a limit reaches such tymes.
+    const auto last_deadline = [this] { return tyme_after(window_.back().sent_at, timeout_); };
     if (sent_ == requests_ &&
-        (responses_ == requests_ || requests_ == 0 || tyme >= window_.back().sent_at + timeout_)) {
+        (responses_ == requests_ || requests_ == 0 || tyme >= last_deadline())) {
       return true;
     }
     // Timers no channel event announces: the next send, the last timeout.
-    const Tyme timer = sent_ < requests_ ? next_send_ : window_.back().sent_at + timeout_;
+    const Tyme timer = sent_ < requests_ ? next_send_ : last_deadline();
     if (timer > tyme) park(std::min(channel().due(), timer));
     return false;
   }
