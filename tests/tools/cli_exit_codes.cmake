@@ -19,6 +19,13 @@ hio(run ${DATA}/bad_build/dangling_address.toml EXIT 2)
 require("${err}" "dangling_address.toml:5:11: cannot build doer 'c': address '@nobody' names no listening doer" "dangling address not reported")
 hio(run ${DATA}/bad_build/unknown_counter.toml EXIT 2)
 require("${err}" "unknown_counter.toml:6:9: no doer publishes counter 't.rusn'" "unknown counter not reported")
+# Among 3,001 doers' counters: the nearest name, ten listed and a count, one short line.
+hio(check ${DATA}/bad_build/unknown_counter_copies.toml EXIT 2)
+require("${err}" "^[^\n]*unknown_counter_copies.toml:18:9: no doer publishes counter 't-3000.rnus'; did you mean 't-3000.runs'\\? \\(published: last.runs, t-1.runs, [^\n]*, \\.\\.\\. \\(2992 more\\)\\)\n$" "unknown counter among many")
+string(LENGTH "${err}" length)
+if(length GREATER 400)
+  message(FATAL_ERROR "unknown counter: a ${length}-byte message:\n${err}")
+endif()
 
 # sweep: all seeds pass => 0; a failing expectation on every seed => 1; bad ranges => 2.
 hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..6 --jobs 2 EXIT 0)

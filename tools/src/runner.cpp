@@ -420,12 +420,18 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
   std::vector<Diagnostic> problems;
   for (const Expectation& e : scenario.expectations) {
     if (!built->counters.has(e.counter)) {
+      // The nearest names, and a bounded list: copies = 10000 publishes tens
+      // of thousands of counters, and the message stays a line.
+      constexpr std::size_t kListedMax = 10;
+      const std::vector<std::string> names = built->counters.names();
       std::string known;
-      for (const std::string& name : built->counters.names())
-        known += (known.empty() ? "" : ", ") + name;
-      problems.push_back(Diagnostic{e.pos, "no doer publishes counter '" + e.counter +
-                                               "' (published: " + (known.empty() ? "none" : known) +
-                                               ")"});
+      for (std::size_t i = 0; i < names.size() && i < kListedMax; ++i)
+        known += (i == 0 ? "" : ", ") + names[i];
+      if (names.size() > kListedMax)
+        known += ", ... (" + std::to_string(names.size() - kListedMax) + " more)";
+      problems.push_back(Diagnostic{
+          e.pos, "no doer publishes counter '" + e.counter + "'" + did_you_mean(e.counter, names) +
+                     " (published: " + (known.empty() ? "none" : known) + ")"});
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
