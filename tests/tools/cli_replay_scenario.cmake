@@ -112,16 +112,16 @@ require("${out}" "passes:    3000 in" "a limit after the recorded end")
 
 # Bad input: each a precise message, exit 2, nothing run.
 hio(replay ${WORK}/udp.hioj --set run.seed=4 EXIT 2)
-require("${err}" "^--set:1:1: 'run.seed=4': a replay's scenario has the recorded run's seed \\(3, from the journal's header\\); a noise replay's own seed is --seed\n$"
+require("${err}" "^hio replay: --set run.seed=4: a replay's scenario has the recorded run's seed \\(3, from the journal's header\\); a noise replay's own seed is --seed\n$"
         "--set run.seed")
 hio(replay ${WORK}/udp.hioj --set run.tock=2ms EXIT 2)
-require("${err}" "'run.tock=2ms': a replay runs at the tock its journal was recorded with \\(0.001 s\\)" "--set run.tock")
+require("${err}" "^hio replay: --set run.tock=2ms: a replay runs at the tock its journal was recorded with \\(0.001 s\\)" "--set run.tock")
 hio(replay ${WORK}/udp.hioj --set run.mode=real EXIT 2)
-require("${err}" "'run.mode=real': a replay always runs in virtual time" "--set run.mode")
+require("${err}" "^hio replay: --set run.mode=real: a replay always runs in virtual time" "--set run.mode")
 hio(replay ${WORK}/udp.hioj --set run.limit=1s --set run.limit=2s EXIT 2)
 require("${err}" "both set run.limit; give one" "--set twice")
 hio(replay ${WORK}/udp.hioj --set run.colour=red EXIT 2)
-require("${err}" "'run.colour=red': unknown key" "--set of an unknown key")
+require("${err}" "^hio replay: --set run.colour=red: unknown key" "--set of an unknown key")
 string(REPLACE "tock = \"1ms\"" "tock = \"2ms\"" text "${udp_text}")
 file(WRITE ${WORK}/tock.toml "${text}")
 hio(replay ${WORK}/udp.hioj --scenario ${WORK}/tock.toml EXIT 2)

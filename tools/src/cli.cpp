@@ -163,7 +163,7 @@ struct RunArgs {
 struct SweepArgs {
   std::string scenario;
   std::string seeds;
-  unsigned jobs = 1;
+  std::string jobs = "1";  // parse_jobs: CLI11's own conversion said "Could not convert"
   std::string shard = "1/1";
   std::vector<std::string> sets;
   bool json = false;
@@ -186,7 +186,7 @@ struct ReplayArgs {
   bool counters = false;
   // A noise sweep (--seeds): as hio sweep's options.
   std::optional<std::string> seeds;
-  std::optional<unsigned> jobs;
+  std::optional<std::string> jobs;  // parse_jobs
   std::optional<std::string> shard;
   std::optional<std::string> out;
   bool force = false;
@@ -204,6 +204,22 @@ struct InspectArgs {
   bool stats = false;   // per channel totals of the kept events instead of the events
 };
 
+// --jobs N of hio sweep and hio replay --seeds: 1 to kSweepJobsMax. Throws
+// std::invalid_argument, one message for every value that is not such a number.
+unsigned parse_jobs(const std::string& text) {
+  std::uint64_t jobs = 0;
+  try {
+    jobs = parse_u64(text, "--jobs");
+  } catch (const std::invalid_argument&) {
+    jobs = 0;
+  }
+  if (jobs == 0 || jobs > kSweepJobsMax) {
+    throw std::invalid_argument("--jobs " + text + ": must be from 1 to " +
+                                std::to_string(kSweepJobsMax));
+  }
+  return static_cast<unsigned>(jobs);
+}
+
 // --keep N of hio sweep and hio replay --seeds; nullopt without it. Throws
 // std::invalid_argument for a value that is not a whole number >= 0.
 std::optional<std::uint64_t> parse_keep(const std::optional<std::string>& text) {
@@ -218,11 +234,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
   ShardSeeds seeds;
   std::optional<std::uint64_t> keep;  // --keep N
+  unsigned jobs = 1;
   try {
-    if (args.jobs == 0 || args.jobs > kSweepJobsMax) {
-      throw std::invalid_argument("--jobs " + std::to_string(args.jobs) + ": must be from 1 to " +
-                                  std::to_string(kSweepJobsMax));
-    }
+    jobs = parse_jobs(args.jobs);
     if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
       throw std::invalid_argument(repeated);
     }
@@ -245,8 +259,8 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
       }
     }
     scenario = load_scenario_file(args.scenario, registry);
-    for (std::size_t i = 0; i < args.sets.size(); ++i)
-      apply_override(scenario, args.sets[i], i + 1);
+    for (const std::string& set : args.sets)
+      apply_override(scenario, set);
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
     // Built once first, as `hio check` does: a scenario that cannot be built
     // is bad input said once (exit 2), not every seed failing the same way.
@@ -259,10 +273,10 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
         });
     // Real-time runs on threads at once would each bind a fixed port (or open
     // a device): all but one would fail for that alone, as seed failures.
-    const bool threads = args.jobs > 1 && !seeds.empty && seeds.last_index() > 0;
+    const bool threads = jobs > 1 && !seeds.empty && seeds.last_index() > 0;
     if (threads && scenario.run.mode == Mode::real && !fixed.empty()) {
       throw std::invalid_argument(
-          "--jobs " + std::to_string(args.jobs) + ": " + fixed.front() +
+          "--jobs " + std::to_string(jobs) + ": " + fixed.front() +
           (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
           ", and the runs are in real time: runs at once would all need it, and all but one "
           "would fail for that alone; give --jobs 1, or port 0 (clients name the listener "
@@ -276,7 +290,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     return kExitBadInput;
   }
   SweepOptions options;
-  options.jobs = args.jobs;
+  options.jobs = jobs;
   SweepCommand command{args.scenario, args.shard, args.json, args.out, args.force};
   command.keep = keep;
   command.inputs = {args.scenario};
@@ -368,8 +382,8 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
   try {
     scenario = load_scenario_file(args.scenario, registry);
-    for (std::size_t i = 0; i < args.sets.size(); ++i)
-      apply_override(scenario, args.sets[i], i + 1);
+    for (const std::string& set : args.sets)
+      apply_override(scenario, set);
     if (args.seed) {
       scenario.run.seed = parse_u64(*args.seed, "--seed");  // in the header, not the text
     }
@@ -565,7 +579,7 @@ int replay_input_error(const ReplayArgs& args) {
 // reports its seeds (sweep_command), with its exit codes.
 int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options,
                     const DoerRegistry& registry) {
-  const unsigned jobs = args.jobs.value_or(1);
+  unsigned jobs = 1;
   const std::string shard = args.shard.value_or("1/1");
   const std::string out = args.out.value_or("");
   ShardSeeds seeds;
@@ -574,10 +588,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   std::optional<std::uint64_t> keep;  // --keep N
   try {
     keep = parse_keep(args.keep);
-    if (jobs == 0 || jobs > kSweepJobsMax) {
-      throw std::invalid_argument("--jobs " + std::to_string(jobs) + ": must be from 1 to " +
-                                  std::to_string(kSweepJobsMax));
-    }
+    jobs = parse_jobs(args.jobs.value_or("1"));
     seeds = shard_seeds(parse_seed_range(*args.seeds), parse_shard(shard));
     (void)replay::parse_noise_spec(options.noise);
     // DIR gets seed-N.hioj files, and --force removes earlier ones: never

@@ -11,6 +11,7 @@
 #include <functional>
 #include <iterator>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -1146,10 +1147,11 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
 const std::vector<std::string>& net_override_keys();
 }  // namespace
 
-void apply_override(Scenario& scenario, const std::string& assignment, std::size_t argument) {
-  const SourcePos where{"--set", static_cast<std::uint32_t>(argument), 1};
+void apply_override(Scenario& scenario, const std::string& assignment) {
+  // A usage error, said as the command's other option errors are ("hio run:
+  // --set run.limit=2: ..."): the assignment names the --set (no key is given twice).
   auto fail = [&](const std::string& message) {
-    throw ScenarioError({Diagnostic{where, "'" + assignment + "': " + message}});
+    throw std::invalid_argument("--set " + assignment + ": " + message);
   };
   std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) fail("expected key=value");

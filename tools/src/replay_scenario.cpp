@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string_view>
 
 #include "hio/replay/digest.hpp"
@@ -89,7 +90,7 @@ void check_replay_set(const std::string& set, const replay::JournalHeader& heade
     why = "a replay always runs in virtual time, whatever mode recorded its journal";
   }
   if (!why.empty()) {
-    throw ScenarioError({Diagnostic{SourcePos{"--set", 1, 1}, "'" + set + "': " + why}});
+    throw std::invalid_argument("--set " + set + ": " + why);  // as apply_override's
   }
 }
 
@@ -124,8 +125,8 @@ std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions
   Scenario scenario = options.scenario_path.empty()
                           ? recorded_scenario(header, options.journal, registry)
                           : replacement_scenario(options.scenario_path, header, registry);
-  for (std::size_t i = 0; i < options.sets.size(); ++i)
-    apply_override(scenario, options.sets[i], i + 1);
+  for (const std::string& set : options.sets)
+    apply_override(scenario, set);
   return std::make_shared<const Scenario>(std::move(scenario));
 }
 

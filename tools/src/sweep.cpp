@@ -40,8 +40,14 @@ namespace hio::tools {
 SeedRange parse_seed_range(const std::string& text) {
   const std::size_t dots = text.find("..");
   if (dots == std::string::npos) {
-    const std::uint64_t seed = parse_u64(text, "--seeds");
-    return SeedRange{seed, seed};
+    try {
+      const std::uint64_t seed = parse_u64(text, "--seeds");
+      return SeedRange{seed, seed};
+    } catch (const std::invalid_argument& error) {
+      // "1-5", "1:5", "1,5": a range meant, in another spelling.
+      throw std::invalid_argument(std::string(error.what()) +
+                                  "; give one seed N or a range A..B (both included)");
+    }
   }
   SeedRange range{parse_u64(std::string_view(text).substr(0, dots), "--seeds"),
                   parse_u64(std::string_view(text).substr(dots + 2), "--seeds")};

@@ -22,11 +22,11 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
 // run.mode, run.skip, run.name, and the scalar keys of [net] (net.client_host,
 // net.stall_timeout, net.segment_bytes_max, net.listen_backlog,
 // net.receive_buffer_bytes, net.default_link.<link key>) of a scenario that has
-// a [net]. Throws ScenarioError at "--set:<argument>:1" (the argument-th
-// --set). The scenario's text (the one a journal's header holds) then says
-// the same: see record_run_setting; a net key is written into the text and
-// the [net] read back from it by the loader (the file's checks and messages).
-void apply_override(Scenario& scenario, const std::string& assignment, std::size_t argument = 1);
+// a [net]. Throws std::invalid_argument, a usage error: "--set KEY=VALUE:
+// what is wrong" (the command adds its name). The scenario's text (the one a journal's header
+// holds) then says the same: see record_run_setting; a net key is written into the text and the
+// [net] read back from it by the loader (the file's checks and messages).
+void apply_override(Scenario& scenario, const std::string& assignment);
 
 // Writes the value scenario.run has for `key` (name, tock, limit, seed, mode,
 // skip) into scenario.text, so that the text loads as the scenario that runs:
