@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "hio/tools/cli.hpp"
@@ -245,6 +247,65 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
           << report;
       fs::remove_all(dir);
     }
+}
+
+// SIGINT while a failing seed is re-run for its journal: the seed is
+// abandoned as a run in flight is (not reported, outside "covered", the
+// resume starts at it), even when it is the last one: exit 130, the report
+// marked interrupted, no failing seed without its journal.
+TEST(Sweep, InterruptedJournalRerunIsResumed) {
+  namespace fs = std::filesystem;
+  for (const std::uint64_t last : {2u, 3u}) {
+    SCOPED_TRACE("--seeds 1.." + std::to_string(last));
+    const std::string dir = ::testing::TempDir() + "hio-rerun-int-" + std::to_string(::getpid());
+    fs::remove_all(dir);
+    // Every seed fails; seed 2's re-run for its journal gets SIGINT (sent to
+    // the process: the sweep's watcher takes it) and stops once the sweep
+    // says so, as a run does at its pass's end.
+    const SeedRunner runner = [](std::uint64_t seed, const std::string& record_path,
+                                 const std::atomic<bool>& stop) {
+      SeedRun run;
+      run.first_failure = "always";
+      run.digest = seed;
+      run.end = RunEnd::done;
+      if (record_path.empty()) return run;
+      if (seed == 2) {
+        ::kill(::getpid(), SIGINT);
+        for (int i = 0; i < 10'000 && !stop; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        run.stopped = stop;
+        return run;
+      }
+      std::ofstream(record_path) << "a journal";
+      return run;
+    };
+    SweepCommand command;
+    command.out = dir;
+    command.shard_text = "1/1";
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code =
+        sweep_command(runner, shard_seeds({1, last}, {1, 1}), SweepOptions{}, command, out, err);
+    EXPECT_EQ(code, 130) << out.str() << err.str();
+    EXPECT_EQ(out.str(),
+              "seed 1: FAIL always\ninterrupted (SIGINT): seeds 1..1 ran; resume with "
+              "--seeds 2.." +
+                  std::to_string(last) +
+                  "\n0 of 1 seeds passed; failing seeds listed above\nreport in " + dir +
+                  "/report.json, journals of failing seeds as seed-N.hioj\n");
+    EXPECT_EQ(err.str(), "");
+    std::ifstream in(dir + "/report.json");
+    const std::string report((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+    EXPECT_NE(report.find(R"("journal": ")" + dir +
+                          R"(/seed-1.hioj", "beyond_keep": false}], "interrupted": true, )"
+                          R"("covered": "1..1", "resume": "--seeds 2..)" +
+                          std::to_string(last) + "\"}\n"),
+              std::string::npos)
+        << report;
+    EXPECT_FALSE(fs::exists(dir + "/seed-2.hioj"));
+    fs::remove_all(dir);
+  }
 }
 
 TEST(SweepJson, ValidUtf8ForAnyBytes) {

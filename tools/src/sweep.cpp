@@ -223,7 +223,8 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
 // recording if `may_keep()` says its journal can still be among the kept
 // ones (a real-time one is recorded as it runs, if it can: run_recorded_seed;
 // `may_keep()` only turns from true to false as failing seeds become known).
-// Returns false if a signal abandoned the run (`stop` is set).
+// Returns false if a signal abandoned the run, or the re-run for its journal
+// (`stop` is set): the seed is then not reported, and a resume runs it.
 bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
               const std::atomic<bool>& stop, const std::function<bool()>& may_keep,
               SeedResult& result) {
@@ -252,9 +253,13 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   try {
     const SeedRun again = runner(seed, journal, stop);
     if (again.stopped) {
+      // Judged, but its journal is not there: abandoned like a run in
+      // flight, so that the report covers only seeds whose journals it has
+      // and the resumed range (which starts here) makes the journal.
       remove_journal(journal);
-      result.note = shown + ": journal not saved: interrupted";
-    } else if (again.digest == result.digest) {
+      return false;
+    }
+    if (again.digest == result.digest) {
       result.journal = journal;
     } else if (again.passed) {
       // A bug (virtual time is deterministic): the journal would show a
@@ -272,6 +277,9 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
       take_run(again, result);
       result.journal = journal;
     }
+  } catch (const BuildInterrupted&) {
+    remove_journal(journal);
+    return false;  // the signal came while the re-run's tree was built: as above
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
     remove_journal(journal);

@@ -128,7 +128,9 @@ struct SweepEnd {
 // as failed with the error as its failure.
 //
 // SIGINT or SIGTERM: no new seed starts; runs in flight stop after their current pass
-// and are abandoned (not reported); the sweep returns interrupted. Worker
+// and are abandoned (not reported), and so is a failing seed whose re-run for its
+// journal was stopped: every failing seed reported has its journal (unless
+// beyond_keep or journal_lost); the sweep returns interrupted. Worker
 // threads are all started before any seed runs: if one cannot be, those
 // started are joined, nothing runs, and std::system_error is thrown.
 SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
