@@ -205,7 +205,7 @@ file(GLOB kept RELATIVE ${WORK}/real_keep ${WORK}/real_keep/*.hioj)
 if(NOT kept STREQUAL "seed-1.hioj")
   message(FATAL_ERROR "real-time --keep 1 kept: ${kept}")
 endif()
-require("${out}" "^seed 1: FAIL [^\n]*\nseed 2: FAIL [^\n]*\nseed 3: FAIL [^\n]*\n0 of 3 seeds passed; failing seeds listed above\nreport in [^\n]*, journals of 1 of the 3 failing seeds as seed-N.hioj \\(--keep 1\\)\n$"
+require("${out}" "^seed 1: FAIL [^\n]*\nseed 2: FAIL [^\n]*\nseed 3: FAIL [^\n]*\n0 of 3 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]* --seed N\nreport in [^\n]*, journals of 1 of the 3 failing seeds as seed-N.hioj \\(--keep 1\\)\n$"
         "real-time --keep 1 output")
 file(READ ${WORK}/real_keep/report.json report)
 foreach(seed 2 3)

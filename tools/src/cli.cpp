@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -204,6 +205,32 @@ struct InspectArgs {
   bool stats = false;   // per channel totals of the kept events instead of the events
 };
 
+// A word of a command line as a POSIX shell reads it back: as it is when no
+// shell treats any of its characters specially, else in single quotes.
+std::string shell_word(const std::string& word) {
+  const auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("_-./:=,@%+").find(c) != std::string_view::npos;
+  };
+  if (!word.empty() && std::all_of(word.begin(), word.end(), plain)) return word;
+  std::string quoted = "'";
+  for (const char c : word)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// The command line that runs one seed of a sweep again, as the sweep ran it:
+// `words` (the program, the command, its inputs), every --set, then
+// "--seed N" (N: the seed; SweepCommand::rerun).
+std::string rerun_command(std::vector<std::string> words, const std::vector<std::string>& sets) {
+  for (const std::string& set : sets)
+    words.insert(words.end(), {"--set", set});
+  std::string line;
+  for (const std::string& word : words)
+    line += shell_word(word) + " ";
+  return line + "--seed N";
+}
+
 // --jobs N of hio sweep and hio replay --seeds: 1 to kSweepJobsMax. Throws
 // std::invalid_argument, one message for every value that is not such a number.
 unsigned parse_jobs(const std::string& text) {
@@ -294,6 +321,8 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   SweepCommand command{args.scenario, args.shard, args.json, args.out, args.force};
   command.keep = keep;
   command.inputs = {args.scenario};
+  command.sets = args.sets;
+  command.rerun = rerun_command({"hio", "run", args.scenario}, args.sets);
   return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
 }
 
@@ -633,11 +662,12 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
       json_field("replay", args.journal) + ", " + json_field_or_null("noise", options.noise) +
       ", " +
       (options.scenario_path.empty() ? std::string("\"scenario_file\": null")
-                                     : json_field("scenario_file", options.scenario_path)) +
-      ", \"sets\": [";
-  for (std::size_t i = 0; i < options.sets.size(); ++i)
-    command.report_head += (i == 0 ? "" : ", ") + json_quote(options.sets[i]);
-  command.report_head += "]";
+                                     : json_field("scenario_file", options.scenario_path));
+  command.sets = options.sets;
+  std::vector<std::string> words = {"hio", "replay", args.journal, "--noise", options.noise};
+  if (args.scenario) words.insert(words.end(), {"--scenario", *args.scenario});
+  if (args.overrun) words.insert(words.end(), {"--overrun", *args.overrun});
+  command.rerun = rerun_command(std::move(words), options.sets);
   command.name = "hio replay";
   const int code = sweep_command(replay_seed_runner(options, registry, scenario), seeds,
                                  sweep_options, command, std::cout, std::cerr);

@@ -462,6 +462,14 @@ std::string seed_span(std::uint64_t first, std::uint64_t last) {
   return std::to_string(first) + ".." + std::to_string(last);
 }
 
+// "sets": [...] and "rerun": "..." of the report's head and the --json summary.
+std::string sets_and_rerun_json(const SweepCommand& command) {
+  std::string json = "\"sets\": [";
+  for (std::size_t i = 0; i < command.sets.size(); ++i)
+    json += (i == 0 ? "" : ", ") + json_quote(command.sets[i]);
+  return json + "], " + json_field_or_null("rerun", command.rerun);
+}
+
 // Whether `name` is a result a sweep writes into --out DIR: report.json or
 // seed-N.hioj, exactly. (Not a temporary NAME.XXXXXX a killed sweep left:
 // "report.json.backup" has that shape too, and --force must never remove a
@@ -694,7 +702,8 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     report->out() << "{"
                   << (command.report_head.empty() ? json_field("scenario", command.scenario_path)
                                                   : command.report_head)
-                  << ", " << json_field("shard", command.shard_text) << ", \"seeds\": [";
+                  << ", " << sets_and_rerun_json(command) << ", "
+                  << json_field("shard", command.shard_text) << ", \"seeds\": [";
   }
   SweepOptions run_options = options;
   run_options.journal_dir = command.out;
@@ -749,8 +758,8 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     }
   }
   if (command.json) {
-    out << "{\"summary\": true, " << json_field("shard", command.shard_text)
-        << ", \"seeds\": " << end.done << ", \"failed\": " << failed
+    out << "{\"summary\": true, " << json_field("shard", command.shard_text) << ", "
+        << sets_and_rerun_json(command) << ", \"seeds\": " << end.done << ", \"failed\": " << failed
         << ", \"interrupted\": " << interrupted << ", " << json_field_or_null("covered", covered)
         << ", " << json_field_or_null("resume", resume) << "}\n";
   } else {
@@ -766,6 +775,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     out << end.done - failed << " of " << end.done << " seeds passed";
     if (failed > 0) out << "; failing seeds listed above";
     out << "\n";
+    if (failed > 0 && !command.rerun.empty()) {
+      out << "a failing seed N runs again with: " << display_text(command.rerun) << "\n";
+    }
     // Only what is there: the report if it was written, the journals saved.
     std::string saved;
     if (journals > 0) {

@@ -159,6 +159,12 @@ struct SweepCommand {
   // When not empty, the report's first members instead of "scenario" (JSON
   // members, without braces; hio replay --seeds: "replay", "noise", ...).
   std::string report_head{};
+  // The --set overrides of every run (the report's and the --json summary's
+  // "sets", after the head), and the command line that reproduces one seed,
+  // ending "--seed N" ("rerun"; printed below the failing seeds): a failing
+  // seed is run again exactly only with the same --sets.
+  std::vector<std::string> sets{};
+  std::string rerun{};
   std::string name = "hio sweep";  // the messages on `err` start with it
   // The files the sweep reads (the scenario; the journal replayed and a
   // --scenario): `force` never removes one, by whatever path it is named
