@@ -182,6 +182,34 @@ if(NOT rc EQUAL 0 OR NOT EXISTS ${dash_dir}/-)
   message(FATAL_ERROR "--record ./- gave exit ${rc}")
 endif()
 
+# `-` as the scenario is the standard input (it was refused: "-: cannot read
+# the file: No such file or directory"): run, check, sweep and replay
+# --scenario read it once; the journal is the file's, byte for byte.
+set(quick ${SCENARIOS}/quickstart.toml)
+execute_process(COMMAND ${HIO} run - --record ${dash_dir}/stdin.hioj INPUT_FILE ${quick}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "expect:    4 of 4 passed")
+  message(FATAL_ERROR "hio run - < quickstart.toml: exit ${rc}\n${out}${err}")
+endif()
+hio(run ${quick} --record ${dash_dir}/file.hioj EXIT 0)
+require_same_files(${dash_dir}/stdin.hioj ${dash_dir}/file.hioj "hio run - and hio run FILE")
+execute_process(COMMAND ${HIO} check - INPUT_FILE ${quick} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+require("${rc}:${out}" "^0:-: ok \\(" "hio check -")
+file(REMOVE_RECURSE ${dash_dir}/sweep)
+execute_process(COMMAND ${HIO} sweep - --seeds 1..3 --set run.limit=250ms --out ${dash_dir}/sweep
+                INPUT_FILE ${quick} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+require("${rc}:${out}" "^1:seed 1: FAIL [^\n]*\nseed 2: FAIL [^\n]*\nseed 3: FAIL [^\n]*\n0 of 3 seeds passed" "hio sweep - (every seed from the one text)")
+file(READ ${dash_dir}/sweep/report.json report)
+require("${report}" "^{\"scenario\": \"-\", \"sets\": \\[\"run.limit=250ms\"\\], \"rerun\": \"hio run - --set run.limit=250ms --seed N\"" "hio sweep -: report")
+execute_process(COMMAND ${HIO} replay ${dash_dir}/file.hioj --scenario - INPUT_FILE ${quick}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+require("${rc}:${out}" "^0:replay:[^\n]*identical" "hio replay --scenario -")
+# A problem in it is at -:line:col.
+file(WRITE ${dash_dir}/typo.toml "[run]\ntock = \"10ms\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncountt = 3\n")
+execute_process(COMMAND ${HIO} run - INPUT_FILE ${dash_dir}/typo.toml RESULT_VARIABLE rc
+                ERROR_VARIABLE err OUTPUT_QUIET)
+require("${rc}:${err}" "^2:-:6:1: unknown key 'countt'" "a problem in the standard input's scenario")
+
 # A setting given twice, by its option and by --set, is refused.
 hio(run ${own} --seed 3 --set run.seed=4 EXIT 2)
 require("${err}" "--seed and --set run.seed=4 both set run.seed; give one" "seed conflict not refused")

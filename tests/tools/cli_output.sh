@@ -169,8 +169,12 @@ for f in red bad badsweep badarg badcmd; do
 done
 
 # An unreadable scenario gives the system's reason.
-expect dash 2 "$HIO" run -
-grep -qx -- "-: cannot read the file: No such file or directory" dash.err || fail "run -" dash
+expect missing 2 "$HIO" run missing.toml
+grep -qx -- "missing.toml: cannot read the file: No such file or directory" missing.err ||
+  fail "run missing.toml" missing
+# `-` is the standard input (it was refused as a missing file): empty here.
+expect dash 2 "$HIO" run - < /dev/null
+grep -qx -- "-:1:1: the scenario has no doers; add at least one \[\[doer\]\]" dash.err || fail "run -" dash
 expect dir 2 "$HIO" run .
 grep -qx "\\.: cannot read the file: Is a directory" dir.err || fail "run ." dir
 echo ok

@@ -1206,7 +1206,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       "run",
       "run a scenario and check its expectations; channel failures are warned on stderr, and "
       "where each port-0 listener listens is said there");
-  run->add_option("scenario", run_args.scenario, "scenario file (TOML)")->required();
+  run->add_option("scenario", run_args.scenario, "scenario file (TOML; - reads the standard input)")
+      ->required();
   run->add_option("--seed", run_args.seed, "root random seed (overrides run.seed)");
   run->add_option("--limit", run_args.limit, "tyme limit, e.g. 10s (overrides run.limit)");
   run->add_flag("--real", run_args.real, "real-time mode (overrides run.mode)");
@@ -1240,7 +1241,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                        "--counters does (in --json: \"counters\")");
   replay_cmd->add_option("--scenario", replay_args.scenario,
                          "replay against FILE's scenario instead of the journal's (the same "
-                         "channels; other doer parameters, expectations, limit)");
+                         "channels; other doer parameters, expectations, limit; - reads the "
+                         "standard input)");
   replay_cmd
       ->add_option("--set", replay_args.sets,
                    "override a run setting of the scenario replayed: run.limit=2s, run.name=x")
@@ -1325,7 +1327,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   CLI::App* check = app.add_subcommand("check",
                                        "validate a scenario without running it; a listener whose "
                                        "port is in use is warned on stderr");
-  check->add_option("scenario", check_path, "scenario file (TOML)")->required();
+  check->add_option("scenario", check_path, "scenario file (TOML; - reads the standard input)")
+      ->required();
   bool check_real = false;
   check->add_flag("--real", check_real, "check it as `hio run --real` runs it (run.mode = real)");
 
@@ -1334,7 +1337,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       app.add_subcommand("sweep",
                          "run a scenario over many seeds; list the failing ones; a channel that "
                          "fails while the scenario is built is warned on stderr, once");
-  sweep_cmd->add_option("scenario", sweep_args.scenario, "scenario file (TOML)")->required();
+  sweep_cmd
+      ->add_option("scenario", sweep_args.scenario,
+                   "scenario file (TOML; - reads the standard input, once)")
+      ->required();
   sweep_cmd->add_option("--seeds", sweep_args.seeds, "seed range A..B (inclusive)")->required();
   sweep_cmd->add_option("--jobs", sweep_args.jobs,
                         "worker threads, 1 to 256 (default 1; never more than seeds)");

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -1119,12 +1120,26 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
     return ScenarioError({Diagnostic{
         SourcePos{path, 0, 0}, std::string("cannot read the file: ") + std::strerror(error)}});
   };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // `-` is the standard input, as for a journal: read to its end, once (a
+  // second read would find it empty, and load a scenario with nothing in it).
+  const bool standard_input = path == "-";
+  if (standard_input) {
+    static std::atomic<bool> taken{false};
+    if (taken.exchange(true)) {
+      throw ScenarioError({Diagnostic{SourcePos{path, 0, 0},
+                                      "the standard input was read already (it holds one "
+                                      "scenario, read once); save the scenario to a file"}});
+    }
+  }
+  const int fd = standard_input ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw unreadable(errno);
   struct Closer {
     int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
+    bool own;
+    ~Closer() {
+      if (own) ::close(fd);
+    }
+  } closer{fd, !standard_input};
   std::string text;
   char buffer[1 << 16];
   for (;;) {

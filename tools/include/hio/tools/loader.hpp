@@ -15,7 +15,9 @@ namespace hio::tools {
 // names, malformed expectations). `path` is used in messages only.
 Scenario load_scenario_text(std::string text, std::string path, const DoerRegistry& registry);
 
-// As above, from a file; an unreadable file is a ScenarioError too.
+// As above, from a file; an unreadable file is a ScenarioError too. `-` is
+// the standard input, read once per process (a second `-` is a
+// ScenarioError); messages name it `-`.
 Scenario load_scenario_file(const std::string& path, const DoerRegistry& registry);
 
 // Applies a "key=value" override (--set): run.tock, run.limit, run.seed,
