@@ -73,7 +73,10 @@ kill -TERM $pid
 wait $pid
 src=$?
 [ $rc -eq 0 ] || fail "client: exit $rc, expected 0 (its bytes echoed)"
-[ -s client.err ] && fail "client: stderr not empty (a client listens nowhere)"
+# A loaded machine may make a real-time run fall behind: that warning is not
+# what these checks are about, so it is left out of them.
+behind='fell behind real time'
+grep -v "$behind" client.err | grep -q . && fail "client: stderr not empty (a client listens nowhere)"
 [ $src -eq 143 ] || fail "server: exit $src, expected 143 (SIGTERM)"
 grep -qF "\"listening\": [{\"doer\": \"srv\", \"address\": \"tcp://127.0.0.1:$port\"}]" server.out ||
   fail "server: --json has no \"listening\" with port $port"
@@ -81,5 +84,5 @@ grep -qF '"passed": true' server.out || fail "server: srv.accepted never reached
 [ "$(grep -c "listens on" server.err)" -eq 1 ] || fail "server: said where it listens more than once"
 [ $swept -eq 0 ] || fail "sweep: exit $swept, expected 0"
 grep -q "^hio sweep: warning: again (listener tcp://127.0.0.1:$port) failed at tyme 0 s (pass 0): .*in use$" sweep.err &&
-  [ "$(wc -l < sweep.err)" -eq 1 ] || { cat sweep.out sweep.err; fail "sweep: not one warning that the port is in use"; }
+  [ "$(grep -vc "$behind" sweep.err)" -eq 1 ] || { cat sweep.out sweep.err; fail "sweep: not one warning that the port is in use"; }
 echo ok
