@@ -216,6 +216,11 @@ void Doist::remove_observer(PassObserver& observer) {
 }
 
 void Doist::enter(std::span<Doer* const> doers) {
+  check_not_running("Doist::enter");
+  enter_unchecked(doers);
+}
+
+void Doist::enter_unchecked(std::span<Doer* const> doers) {
   entered_ = true;
   if (pending_.empty()) {
     // enter(doist.doers()): the list grows as it is entered.
@@ -264,14 +269,27 @@ void Doist::recur() {
 
 void Doist::pass() {
   const FlagScope in_pass(in_pass_);
-  observers_.each([this](PassObserver& observer) { observer.pass_started(tyme()); });
-  reactors_.each([](Reactor& reactor) { reactor.poll(); });
+  {
+    const FlagScope calling(in_callback_);
+    observers_.each([this](PassObserver& observer) { observer.pass_started(tyme()); });
+    reactors_.each([](Reactor& reactor) { reactor.poll(); });
+  }
   core_.pass(tyme(), tock());
-  observers_.each([this](PassObserver& observer) { observer.pass_ended(tyme()); });
+  {
+    const FlagScope calling(in_callback_);
+    observers_.each([this](PassObserver& observer) { observer.pass_ended(tyme()); });
+  }
   ++executed_passes_;
 }
 
 void Doist::exit() {
+  // A doer's exit() ends the run from inside it (hio's); a reactor's or an
+  // observer's would close the doers between their events and the pass's.
+  if (in_callback_) {
+    throw std::logic_error(std::string("Doist::exit from a reactor or an observer inside ") +
+                           (in_run_ ? "the Doist's own run()" : "one of its passes") +
+                           "; end the run with request_stop() instead");
+  }
   entered_ = false;
   core_.exit();
 }
@@ -334,7 +352,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   const Tyme end = tyme_after(tyme(), limit_);
   RunEnd reason = RunEnd::done;
   try {
-    enter(doers);
+    enter_unchecked(doers);
     // Real time: the run ends on the wall clock at start + limit too, so the
     // last pass's pacing (a tock longer than the limit) is cut there. Tyme
     // and the passes are as in virtual time; only the wait is shorter.
@@ -391,6 +409,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     }
     // Inside the try: an error here, as one from a pass, leaves no doer
     // scheduled.
+    const FlagScope calling(in_callback_);
     observers_.each([this](PassObserver& observer) { observer.run_ending(tyme()); });
     // What a real-time run's IO brought in while it waited out its last tock
     // (held by an IoHub while waiting(), see there) arrives now: at the tyme
@@ -440,6 +459,7 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
   // acted on within one slice even when the tock is long.
   constexpr std::chrono::milliseconds kSlice{100};
   const FlagScope waiting(waiting_);
+  const FlagScope calling(in_callback_);  // reactors only, no doer
   const auto now = MonoTimer::Clock::now();
   if (now > timer_.stop_time()) {
     ++late_passes_;

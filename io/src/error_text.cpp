@@ -3,7 +3,7 @@
 #include <locale.h>
 #include <string.h>
 
-namespace hio::detail {
+namespace hio {
 
 namespace {
 
@@ -14,6 +14,15 @@ locale_t c_locale() {
   return c;
 }
 
+class ErrnoCategory final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "generic"; }
+  std::string message(int error) const override { return errno_text(error); }
+  std::error_condition default_error_condition(int error) const noexcept override {
+    return {error, std::generic_category()};
+  }
+};
+
 }  // namespace
 
 std::string errno_text(int error) {
@@ -21,6 +30,21 @@ std::string errno_text(int error) {
   if (c == static_cast<locale_t>(nullptr)) return "error " + std::to_string(error);
   return strerror_l(error, c);
 }
+
+std::string error_text(const std::error_code& ec) {
+  if (ec.category() == std::generic_category() || ec.category() == std::system_category() ||
+      ec.category() == errno_category()) {
+    return errno_text(ec.value());
+  }
+  return ec.message();
+}
+
+const std::error_category& errno_category() noexcept {
+  static const ErrnoCategory category;
+  return category;
+}
+
+namespace detail {
 
 std::string error_text(const boost::system::error_code& ec) {
   if (ec.category() == boost::system::system_category() ||
@@ -30,4 +54,6 @@ std::string error_text(const boost::system::error_code& ec) {
   return ec.message();
 }
 
-}  // namespace hio::detail
+}  // namespace detail
+
+}  // namespace hio

@@ -7,6 +7,7 @@
 #include <string>
 #include <system_error>
 
+#include "hio/io/error_text.hpp"
 #include "hio/replay/error.hpp"
 
 namespace hio::replay::detail {
@@ -14,7 +15,7 @@ namespace hio::replay::detail {
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw JournalWriteError(errno, std::generic_category(), "journal " + what + " '" + path + "'");
+  throw JournalWriteError(errno, errno_category(), "journal " + what + " '" + path + "'");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "byte_buffer.hpp"
 #include "hio/engine/doist.hpp"
+#include "hio/io/error_text.hpp"
 
 namespace hio::replay::detail {
 
@@ -34,7 +35,7 @@ class FileSource final : public Source {
     fd_ = path_ == "-" ? ::dup(STDIN_FILENO) : ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (path_ == "-") path_ = "standard input";
     if (fd_ < 0) {
-      throw std::system_error(errno, std::generic_category(), "cannot open '" + path_ + "'");
+      throw std::system_error(errno, errno_category(), "cannot open '" + path_ + "'");
     }
     struct stat st {};
     if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -83,7 +84,7 @@ class FileSource final : public Source {
         // catches (caught_stop_signal) ends the wait, as an error of the
         // reading, rather than being kept while the input never comes.
         if (errno == EINTR && caught_stop_signal() == 0) continue;
-        throw std::system_error(errno, std::generic_category(), "cannot read '" + path_ + "'");
+        throw std::system_error(errno, errno_category(), "cannot read '" + path_ + "'");
       }
       if (got == 0) {
         eof_ = true;

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doer_list.hpp"
 #include "hio/engine/doist.hpp"
+#include "hio/engine/reactor.hpp"
 #include "trace_doers.hpp"
 
 namespace hio::test {
@@ -134,6 +136,101 @@ TEST(DoistMisuse, RunFromRunEndingIsRefused) {
   EXPECT_THROW(doist.run({&a}), std::logic_error);
   EXPECT_THAT(trace, ElementsAre("a enter 0", "a recur 0", "a clean 0", "a exit 0"));
   EXPECT_FALSE(b.scheduled());
+}
+
+// enter() is a run's first step: during one, doers are extend()ed (which
+// says where they go); an enter from an observer, a reactor or a doer is
+// refused as a nested run is. (It was accepted: the doers joined the queue
+// at the observer's tyme, outside any pass.)
+TEST(DoistMisuse, EnterDuringARunIsRefusedFromAnObserverAndFromADoer) {
+  Trace trace;
+  Doist doist(ms(1));
+  ProbeDoer a(trace, "a");
+  ProbeDoer b(trace, "b");
+  ReentrantObserver observer(doist);
+  observer.at_pass_ended = [&b](Doist& d) { d.enter({&b}); };
+  doist.add_observer(observer);
+  try {
+    doist.run({&a}, ms(3));
+    ADD_FAILURE() << "an observer entered a doer during the run";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("Doist::enter inside the Doist's own run()"));
+  }
+  EXPECT_THAT(trace, ElementsAre("a enter 0", "a recur 0", "a cease 0", "a exit 0"));
+  EXPECT_FALSE(b.scheduled());
+  doist.remove_observer(observer);
+
+  trace.clear();
+  a.on_recur = [&](ProbeDoer&, int) { doist.enter({&b}); };
+  EXPECT_THROW(doist.run({&a}, ms(3)), std::logic_error);
+  EXPECT_FALSE(b.scheduled());
+  EXPECT_EQ(doist.deed_count(), 0u);
+}
+
+// exit() from a doer ends the run (as in hio); from an observer's hook or a
+// reactor it is refused: no doer runs there, and the doers would close
+// between the pass's events and its observers (a journal has closed the
+// pass's frame by pass_ended). Before, the doers closed there and run()
+// returned done.
+TEST(DoistMisuse, ExitFromAnObserverDuringARunIsRefused) {
+  for (const bool at_run_ending : {false, true}) {
+    SCOPED_TRACE(at_run_ending ? "run_ending" : "pass_ended");
+    Trace trace;
+    Doist doist(ms(1));
+    ProbeDoer a(trace, "a");
+    ReentrantObserver observer(doist);
+    (at_run_ending ? observer.at_run_ending : observer.at_pass_ended) = [](Doist& d) { d.exit(); };
+    doist.add_observer(observer);
+    try {
+      doist.run({&a}, ms(3));
+      ADD_FAILURE() << "an observer's exit() was accepted";
+    } catch (const std::logic_error& e) {
+      EXPECT_THAT(e.what(),
+                  HasSubstr("Doist::exit from a reactor or an observer inside the Doist's own "
+                            "run()"));
+    }
+    // The error closed the doer, as any error from an observer does.
+    EXPECT_FALSE(a.scheduled());
+    EXPECT_EQ(trace.back(), at_run_ending ? "a exit 0.003" : "a exit 0");
+  }
+}
+
+class ExitingReactor : public Reactor {
+ public:
+  explicit ExitingReactor(Doist& doist) : doist_(doist) {}
+  void poll() override { doist_.exit(); }
+  void wait_until(std::chrono::steady_clock::time_point) override {}
+  bool busy() const override { return false; }
+
+ private:
+  Doist& doist_;
+};
+
+TEST(DoistMisuse, ExitFromAReactorOfAManualPassIsRefusedAndFromADoerIsNot) {
+  Trace trace;
+  Doist doist(ms(1));
+  ProbeDoer a(trace, "a");
+  ExitingReactor reactor(doist);
+  doist.attach(reactor);
+  doist.enter({&a});
+  try {
+    doist.recur();
+    ADD_FAILURE() << "a reactor's exit() was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("Doist::exit from a reactor or an observer inside one of "
+                                    "its passes"));
+  }
+  EXPECT_TRUE(a.scheduled());
+  doist.detach(reactor);
+  doist.exit();  // between passes: the manual exit
+  EXPECT_FALSE(a.scheduled());
+
+  trace.clear();
+  a.on_recur = [&](ProbeDoer&, int recurs) {
+    if (recurs == 2) doist.exit();
+  };
+  EXPECT_EQ(doist.run({&a}, ms(5)), RunEnd::done);
+  EXPECT_EQ(trace.back(), "a exit 0.001");  // its second recur, at 0.001
 }
 
 // ---- destroyed doers leave the scheduler lists ------------------------------

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -152,15 +153,29 @@ ChannelOptions datagram_options(const DoerSpec& spec) {
   return o;
 }
 
-// handshake_timeout: tls:// only (another address with a value other than
-// the default is a mistake, as tls_verify = false is).
-void set_handshake_timeout(const DoerSpec& spec, const std::string& address, ChannelOptions& o) {
-  const Tock timeout = spec.duration("handshake_timeout");
-  if (address.rfind("tls://", 0) == 0) {
-    o.tls.handshake_timeout = timeout;
-  } else if (timeout != TlsOptions{}.handshake_timeout) {
-    throw ParamError("handshake_timeout", "handshake_timeout applies to tls:// addresses only");
+// A duration key that applies to the addresses of some schemes only: sets
+// `field` for those; for another address a value other than the default is
+// a mistake (as tls_verify = false is), "<key> applies to <which> only".
+void set_scheme_duration(const DoerSpec& spec, const char* key, const std::string& address,
+                         std::initializer_list<std::string_view> schemes, const char* which,
+                         Tock& field) {
+  const Tock value = spec.duration(key);
+  for (const std::string_view scheme : schemes) {
+    if (address.starts_with(scheme)) {
+      field = value;
+      return;
+    }
   }
+  if (value != field) throw ParamError(key, std::string(key) + " applies to " + which + " only");
+}
+
+// handshake_timeout: tls:// only. close_linger: tcp:// and tls:// (a real
+// socket's close; wall time, docs/io.md "Closing"). `o` holds the defaults.
+void set_stream_timeouts(const DoerSpec& spec, const std::string& address, ChannelOptions& o) {
+  set_scheme_duration(spec, "handshake_timeout", address, {"tls://"}, "tls:// addresses",
+                      o.tls.handshake_timeout);
+  set_scheme_duration(spec, "close_linger", address, {"tcp://", "tls://"},
+                      "tcp:// and tls:// addresses", o.close_linger);
 }
 
 // The ParamSpecs of the keys above, for the kinds' tables.
@@ -187,10 +202,16 @@ std::vector<ParamSpec> datagram_params() {
                ParamValue{static_cast<std::int64_t>(ChannelOptions{}.datagram_bytes_max)}});
   return p;
 }
-ParamSpec handshake_timeout_param() {
-  return {"handshake_timeout", ParamType::duration,
-          "tls:// only: fail a handshake unfinished this long after the TCP connection; 0 = never",
-          ParamValue{TlsOptions{}.handshake_timeout}};
+// The keys of set_stream_timeouts.
+std::vector<ParamSpec> stream_timeout_params() {
+  return {{"handshake_timeout", ParamType::duration,
+           "tls:// only: fail a handshake unfinished this long after the TCP connection; 0 = "
+           "never",
+           ParamValue{TlsOptions{}.handshake_timeout}},
+          {"close_linger", ParamType::duration,
+           "tcp:// and tls:// only: a close whose write to a peer that does not read is still "
+           "in flight resets the connection after this long of wall time; 0 = never",
+           ParamValue{ChannelOptions{}.close_linger}}};
 }
 // Registers `kind` with the channel keys `extra` after its own.
 void add_with(DoerRegistry& registry, KindSpec kind, const std::vector<ParamSpec>& extra) {
@@ -247,7 +268,7 @@ class EchoServer final : public EchoServerDoer {
     ChannelOptions o = buffered(spec);
     o.remotes_max = bounded(spec, "remotes_max", kRemotesMax);
     o.tls = tls_options(spec, context, address, true);
-    set_handshake_timeout(spec, address, o);  // after tls: it sets o.tls's timeout
+    set_stream_timeouts(spec, address, o);  // after tls: it sets o.tls's timeout
     return o;
   }
   static std::string listen_address(const DoerSpec& spec, BuildContext& context) {
@@ -344,7 +365,7 @@ class EchoClient final : public TcpClientDoer {
     o.connect_timeout = spec.duration("connect_timeout");
     o.retry = spec.duration("retry");
     o.tls = tls_options(spec, context, address, false);
-    set_handshake_timeout(spec, address, o);  // after tls: it sets o.tls's timeout
+    set_stream_timeouts(spec, address, o);  // after tls: it sets o.tls's timeout
     return o;
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
@@ -948,13 +969,17 @@ void add_io_kinds(DoerRegistry& registry) {
             ParamValue{std::string()}},
            {"tls_client_cert", ParamType::boolean, "tls:// only: require a client certificate",
             ParamValue{false}},
-           handshake_timeout_param(),
            {"remotes_max", ParamType::integer,
             "accepted remotes alive at once; at the limit it stops accepting",
             ParamValue{static_cast<std::int64_t>(ChannelOptions{}.remotes_max)}}},
           factory_of<EchoServer>(),
           false},
-      buffer_params());
+      [] {
+        std::vector<ParamSpec> p = buffer_params();
+        const std::vector<ParamSpec> timeouts = stream_timeout_params();
+        p.insert(p.end(), timeouts.begin(), timeouts.end());
+        return p;
+      }());
   add_with(
       registry,
       KindSpec{
@@ -991,7 +1016,8 @@ void add_io_kinds(DoerRegistry& registry) {
                      "give up a connect still opening after this long (then retry applies); 0 = "
                      "the OS's verdict",
                      ParamValue{Tock{0}}});
-        p.push_back(handshake_timeout_param());
+        const std::vector<ParamSpec> timeouts = stream_timeout_params();
+        p.insert(p.end(), timeouts.begin(), timeouts.end());
         return p;
       }());
   add_with(

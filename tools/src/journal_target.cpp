@@ -6,11 +6,11 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <vector>
 
+#include "hio/io/error_text.hpp"
 #include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
@@ -62,12 +62,12 @@ FileTarget::FileTarget(std::string path, std::string what)
   if (fd < 0 && errno == EACCES && exists && ::access(path_.c_str(), W_OK) == 0) {
     // FILE itself may be writable: say why that is not enough.
     const std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
-    cannot_create(std::string(std::strerror(EACCES)) + " (the " + what_ +
+    cannot_create(errno_text(EACCES) + " (the " + what_ +
                   " is written beside it and renamed over it when complete, which needs write "
                   "permission on the directory " +
                   display_text(dir.empty() ? std::string(".") : dir.string()) + ")");
   }
-  if (fd < 0) cannot_create(std::strerror(errno));
+  if (fd < 0) cannot_create(errno_text(errno));
   // mkstemp makes it 0600; a journal or a report is as readable as any file written.
   ::fchmod(fd, 0644);
   ::close(fd);
@@ -142,7 +142,7 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
   try {
     journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));
   } catch (const std::system_error& error) {
-    cannot_create(error.code().message());  // what() would name FILE again
+    cannot_create(error_text(error.code()));  // what() would name FILE again
   }
 }
 
@@ -157,7 +157,7 @@ void FileTarget::commit() {
   }
   if (error) {
     committed_ = false;  // the destructor removes the file written
-    cannot_create(error.message());
+    cannot_create(error_text(error));
   }
 }
 

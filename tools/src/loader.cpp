@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <iterator>
 #include <set>
@@ -20,6 +19,7 @@
 #include <toml++/toml.h>
 
 #include "hio/io/address.hpp"
+#include "hio/io/error_text.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
 
@@ -1117,8 +1117,8 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   // One error path for every way the file cannot be read (missing, a
   // directory, no permission, EIO), with the system's reason.
   auto unreadable = [&path](int error) {
-    return ScenarioError({Diagnostic{
-        SourcePos{path, 0, 0}, std::string("cannot read the file: ") + std::strerror(error)}});
+    return ScenarioError(
+        {Diagnostic{SourcePos{path, 0, 0}, "cannot read the file: " + errno_text(error)}});
   };
   // `-` is the standard input, as for a journal: read to its end, once (a
   // second read would find it empty, and load a scenario with nothing in it).

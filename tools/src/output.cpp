@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "hio/io/error_text.hpp"
 #include "hio/tools/cli.hpp"
 
 namespace hio::tools {
@@ -76,7 +77,7 @@ int StdoutWriter::finish(int code) {
   const bool failed_already = code == kExitBadInput || is_interrupted_exit_code(code) ||
                               code == kExitOutputFailed || code == kExitDoerError;
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
-  std::cerr << "hio: cannot write the output (stdout): " << std::strerror(error) << "\n";
+  std::cerr << "hio: cannot write the output (stdout): " << errno_text(error) << "\n";
   return failed_already ? code : kExitOutputFailed;
 }
 

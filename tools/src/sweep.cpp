@@ -11,7 +11,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstddef>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "hio/engine/doist.hpp"
+#include "hio/io/error_text.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/tools/cli.hpp"
@@ -498,7 +498,7 @@ class ReportFile {
         fd_(::open(target_.write_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
         buffer_(fd_, false),
         out_(&buffer_) {
-    if (fd_ < 0) target_.cannot_create(std::strerror(errno));
+    if (fd_ < 0) target_.cannot_create(errno_text(errno));
   }
   ~ReportFile() {
     if (fd_ >= 0) ::close(fd_);
@@ -515,7 +515,7 @@ class ReportFile {
     int error = buffer_.error();
     if (::close(fd_) != 0 && error == 0 && errno != EINTR) error = errno;
     fd_ = -1;
-    if (error != 0) return std::strerror(error);
+    if (error != 0) return errno_text(error);
     try {
       target_.commit();
     } catch (const ScenarioError& e) {
@@ -588,7 +588,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   std::error_code error;
   fs::create_directories(command.out, error);
   if (error) {
-    err << command.name << ": cannot create " << dir << ": " << error.message() << "\n";
+    err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
     return kExitOutputFailed;
   }
   // Sorted, so that what is said and done does not depend on the directory's order.
@@ -598,7 +598,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     if (sweep_owns(it->path().filename().string())) earlier.push_back(it->path());
   }
   if (error) {
-    err << command.name << ": cannot read " << dir << ": " << error.message() << "\n";
+    err << command.name << ": cannot read " << dir << ": " << error_text(error) << "\n";
     return kExitOutputFailed;
   }
   if (earlier.empty()) return std::nullopt;
@@ -669,7 +669,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   for (const fs::path& path : earlier) {
     if (!fs::remove(path, error) && error) {
       err << command.name << ": --force: cannot remove " << display_text(path.string()) << ": "
-          << error.message() << "\n";
+          << error_text(error) << "\n";
       return kExitOutputFailed;
     }
   }
@@ -732,8 +732,8 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   try {
     end = sweep(runner, seeds, run_options, on_result);
   } catch (const std::system_error& error) {
-    err << command.name << ": cannot start " << options.jobs << " worker threads (" << error.what()
-        << "); nothing was run: try a smaller --jobs\n";
+    err << command.name << ": cannot start " << options.jobs << " worker threads ("
+        << error_text(error.code()) << "); nothing was run: try a smaller --jobs\n";
     return kExitBadInput;  // `report` removes what it wrote
   }
 

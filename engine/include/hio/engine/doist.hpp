@@ -170,10 +170,15 @@ class Doist : public Tymist {
 
   // Manual stepping, as in hio: enter, recur (one pass, then one tick), exit.
   // enter (run's too) enters `doers`, then the doers extend() queued.
-  // recur() and run() inside a run or a pass of this Doist (called from a
-  // doer, a reactor or an observer's pass_started, pass_ended or run_ending)
-  // throw std::logic_error: a nested pass would run at the outer one's tyme
-  // and tick it.
+  // recur(), run() and enter() inside a run or a pass of this Doist (called
+  // from a doer, a reactor or an observer's pass_started, pass_ended or
+  // run_ending) throw std::logic_error: a nested pass would run at the outer
+  // one's tyme and tick it; a doer added during a run is extend()ed, which
+  // says where it goes. exit() from a doer of this Doist (its enter or its
+  // run or its hooks, at any depth) ends the run, as in hio (see
+  // docs/scheduling.md); from a reactor (poll, wait_until) or an observer's
+  // hook it throws std::logic_error: no doer runs there, and the closes
+  // would fall outside the pass's events (a journal's frame).
   void enter(std::span<Doer* const> doers);
   void enter(std::initializer_list<Doer*> doers) {
     enter(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -298,6 +303,8 @@ class Doist : public Tymist {
   // Throws std::logic_error naming `call` during a run (run() or between a
   // manual enter() and exit()).
   void check_between_runs(const char* call) const;
+  // enter() without its check: run()'s first step.
+  void enter_unchecked(std::span<Doer* const> doers);
   void enter_now(std::span<Doer* const> doers);
 
   Schedule core_;
@@ -317,6 +324,7 @@ class Doist : public Tymist {
   bool handle_sigint_ = true;
   bool in_run_ = false;         // run() is in progress
   bool in_pass_ = false;        // a pass is in progress (observers and reactors included)
+  bool in_callback_ = false;    // calling a reactor or an observer (exit() refuses)
   bool entered_ = false;        // entered (run or manual) and not exited since
   bool stop_at_pass_ = false;   // request_stop_at_pass() in this run
   bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme

@@ -26,10 +26,24 @@ struct AsioCore;  // io/src only: the Asio context and its bookkeeping
 AsioCore& asio_core(IoHub& hub);
 }  // namespace detail
 
-// Usage:
+// Usage (the tests compile this as written: consumer_header_usage):
+//
+// <!-- consumer: hub_usage.cpp -->
+// ```cpp
+// #include <string>
+//
+// #include <hio/io/io.hpp>
+//
+// // A real-time run of one client: the hub is the Doist's reactor, made
+// // before the channels it owns and destroyed after them.
+// hio::RunEnd connect_once(const std::string& address, hio::Tock tock, hio::Tock limit) {
 //   hio::Doist doist(tock, /*real=*/true);
 //   hio::IoHub io(doist.tymth());
 //   doist.attach(io);
+//   hio::TcpClientDoer client(io, address);  // its channel: io.connect(address)
+//   return doist.run({&client}, limit);
+// }
+// ```
 //
 // Ids: channels get 1, 2, 3, ... in creation order (accepted channels when
 // they are accepted); an id is never reused, even after release().

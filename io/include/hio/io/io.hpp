@@ -7,6 +7,7 @@
 #include "hio/io/channel_doer.hpp"
 #include "hio/io/console_doer.hpp"
 #include "hio/io/echo_server_doer.hpp"
+#include "hio/io/error_text.hpp"
 #include "hio/io/event.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/log.hpp"

@@ -31,15 +31,32 @@ inline constexpr std::string_view kNotStdExceptionError =
     "an exception that is not a std::exception";
 
 // Usage (create it right after the hub, before any channel, so that it sees
-// every channel's open event):
+// every channel's open event; the tests compile this as written:
+// consumer_header_usage):
 //
+// <!-- consumer: journal_usage.cpp -->
+// ```cpp
+// #include <cstdio>
+//
+// #include <hio/io/io.hpp>
+// #include <hio/replay/digest.hpp>
+// #include <hio/replay/journal.hpp>
+//
+// // Captures a real-time run of a client and an echo server on loopback.
+// hio::RunEnd capture(hio::Tock tock, hio::Tock limit) {
 //   hio::Doist doist(tock, /*real=*/true);
 //   hio::IoHub io(doist.tymth());
 //   doist.attach(io);
-//   hio::replay::Journal journal(doist, io, "capture.hioj", {.seed = 7, .mode = Mode::real});
-//   ... make doers and channels ...
-//   hio::RunEnd end = journal.run({&client, &server});   // or doist.run + finish
-//   std::printf("digest %s\n", format_digest(journal.trailer()->digest).c_str());
+//   hio::replay::Journal journal(doist, io, "capture.hioj",
+//                                {.seed = 7, .mode = hio::replay::Mode::real});
+//   // Then the doers and their channels.
+//   hio::EchoServerDoer server(io, "tcp://127.0.0.1:0");
+//   hio::TcpClientDoer client(io, "tcp://" + server.listener().local());
+//   const hio::RunEnd end = journal.run({&client, &server}, limit);  // or doist.run + finish
+//   std::printf("digest %s\n", hio::replay::format_digest(journal.trailer()->digest).c_str());
+//   return end;
+// }
+// ```
 //
 // The header is written when the first pass starts (or at finish), with
 // tock = the Doist's then (Doist::set_tock is refused during a run), and -

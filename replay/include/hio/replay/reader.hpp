@@ -92,12 +92,34 @@ struct FrameView {
   bool hole_before = false;
 };
 
-// Usage:
-//   JournalReader reader("run.hioj");
-//   if (!reader.header()) { report(reader.error()->describe()); return; }
-//   while (const FrameView* frame = reader.next())
-//     for (const ChannelEvent& e : frame->events) use(e);
-//   if (!reader.complete()) report(reader.error()->describe());  // damaged or cut
+// Usage (the tests compile this as written: consumer_header_usage):
+//
+// <!-- consumer: reader_usage.cpp -->
+// ```cpp
+// #include <cstdio>
+// #include <string>
+//
+// #include <hio/replay/reader.hpp>
+//
+// // Prints a journal's events, a line each; false if it is damaged or cut.
+// bool print_events(const std::string& path) {
+//   hio::replay::JournalReader reader(path);
+//   if (!reader.header()) {  // not a journal, or damaged before its header's end
+//     std::fprintf(stderr, "%s\n", reader.error()->describe().c_str());
+//     return false;
+//   }
+//   while (const hio::replay::FrameView* frame = reader.next()) {
+//     for (const hio::ChannelEvent& e : frame->events) {
+//       std::printf("%s\n", hio::describe(e).c_str());
+//     }
+//   }
+//   if (!reader.complete()) {  // damaged or cut: what was read is still good
+//     std::fprintf(stderr, "%s\n", reader.error()->describe().c_str());
+//     return false;
+//   }
+//   return true;
+// }
+// ```
 //
 // Never throws for anything in the file or for a file that cannot be opened or
 // read: those end the reading, and error() says where and why. It reads no
