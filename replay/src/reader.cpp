@@ -356,6 +356,7 @@ struct JournalReader::Impl {
       return true;
     }
     const std::uint64_t view_at = pieces ? pieces->offset : at;
+    const std::uint64_t view_frames = pieces ? pieces->frames : 1;
     if (frame.piece_end) join_pieces();
     if (options.verify_digest) {
       for (const ChannelEvent& e : frame.events)
@@ -377,7 +378,8 @@ struct JournalReader::Impl {
     last_seq = seq;
     view =
         FrameView{frame.pass,           tyme,         part,       view_at,
-                  at + total - view_at, frame.events, frame.exit, (scanned && lost) || hole_marked};
+                  at + total - view_at, frame.events, frame.exit, (scanned && lost) || hole_marked,
+                  view_frames};
     loaded = true;
     return true;
   }
@@ -392,8 +394,6 @@ struct JournalReader::Impl {
                      "salvage that skipped damage there)"},
         true});
   }
-
-  bool lost_before(std::uint64_t seq) const { return seq != (last_seq ? *last_seq + 1 : 0); }
 
   // Every frame of an event in pieces has the exit flag of its first: the
   // event is the exit's or not, whole. Checked before the exit's own order
@@ -410,6 +410,8 @@ struct JournalReader::Impl {
              (pieces->exit ? "is" : "is not") + " (every frame of the event has the same flag)");
     return false;
   }
+
+  bool lost_before(std::uint64_t seq) const { return seq != (last_seq ? *last_seq + 1 : 0); }
 
   // The rules of an event in pieces (docs/journal-format.md): a piece is
   // alone in its frame; a `continued` frame follows a piece, in the same
@@ -492,9 +494,10 @@ struct JournalReader::Impl {
       pieces->channel = e.channel;
       pieces->seq = e.seq;
       pieces->hole_before = (scanned && lost) || frame.hole_before;
-    }
-    pieces->bytes.append(e.bytes);
       pieces->exit = frame.exit;
+    }
+    ++pieces->frames;
+    pieces->bytes.append(e.bytes);
     pieces->peer.append(e.peer);
     pieces->text.append(e.text);
   }

@@ -231,6 +231,30 @@ TEST(LargeEvent, ACutAmongThePiecesLosesTheEventNeverAPartOfIt) {
 }
 
 TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
+// A salvage counts the input's frames it kept as the trailer counts frames:
+// each frame of an event in pieces, not the joined event once.
+TEST(LargeEvent, SalvageCountsEveryFrameOfAnEventInPieces) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  const Recorded r = record(path, kSmallBytes, small_frames());
+  ASSERT_GT(close_span(path).last, close_span(path).first);
+  std::uint64_t end = 0;  // of the last pass frame
+  JournalReader reader(path);
+  while (const FrameView* f = reader.next())
+    end = f->offset + f->size_bytes;
+  // Without its trailer (cut after the last frame): every frame is kept.
+  test::write_file(dir.file("cut.hioj"), test::read_file(path).substr(0, end));
+  const SalvageResult cut = salvage_journal(dir.file("cut.hioj"), dir.file("saved.hioj"));
+  ASSERT_TRUE(cut.damage);
+  EXPECT_EQ(cut.damage->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(cut.frames, r.trailer.frames);
+  EXPECT_EQ(cut.events, r.trailer.events);
+  // Whole: the same.
+  const SalvageResult copied = salvage_journal(path, dir.file("copied.hioj"));
+  EXPECT_TRUE(copied.trailer_kept);
+  EXPECT_EQ(copied.frames, r.trailer.frames);
+}
+
   TempDir dir;
   const std::string path = dir.file("small.hioj");
   const Recorded r = record(path, kSmallBytes, small_frames());
