@@ -45,7 +45,7 @@ class AppendStream final : public kj::BufferedOutputStream {
 
 // The first segment of every frame's message, reused: Cap'n Proto requires it
 // zeroed and zeroes what it used when the builder is destroyed.
-constexpr std::size_t kFirstSegmentWords = 64 * 1024;
+constexpr std::size_t kFirstSegmentWords = first_segment_words;
 
 // A Cap'n Proto size (uint) from a size_t that the caller has bounded.
 unsigned int capnp_size(std::size_t size) {
@@ -165,7 +165,7 @@ namespace {
 // counted in words from the word after the pointer to its target.
 namespace layout {
 
-constexpr std::size_t kHeadWords = 8;
+constexpr std::size_t kHeadWords = pass_head_words;
 constexpr std::size_t kEventWords = 6;
 constexpr std::uint64_t kByteElements = 2;
 constexpr std::uint64_t kCompositeElements = 7;
@@ -267,15 +267,19 @@ void check_message_size(std::size_t words, std::uint64_t message_bytes_max) {
 
 }  // namespace
 
+std::size_t event_words(const ChannelEvent& e) {
+  using namespace layout;
+  return kEventWords + blob_words(e.bytes.size(), false) + blob_words(e.peer.size(), true) +
+         blob_words(e.text.size(), true);
+}
+
 std::size_t FrameEncoder::pass(ByteBuffer& out, std::uint64_t pass, Tyme tyme, std::uint32_t part,
                                PassMarks marks, std::span<const ChannelEvent> events,
                                std::uint64_t message_bytes_max) {
   using namespace layout;
-  std::size_t words = kHeadWords + kEventWords * events.size();
-  for (const ChannelEvent& e : events) {
-    words += blob_words(e.bytes.size(), false) + blob_words(e.peer.size(), true) +
-             blob_words(e.text.size(), true);
-  }
+  std::size_t words = kHeadWords;
+  for (const ChannelEvent& e : events)
+    words += event_words(e);
   if (words > kFirstSegmentWords) {
     return pass_with_builder(out, pass, tyme, part, marks, events, message_bytes_max);
   }

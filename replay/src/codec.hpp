@@ -35,6 +35,15 @@ struct PassMarks {
   EventKind piece_kind{};  // of the event the last piece ends (with piece_end)
 };
 
+// The words of a pass frame's message in one segment, as FrameEncoder::pass
+// lays it out: pass_head_words for the frame, event_words for each event
+// (its struct and its strings). The segment table is not counted.
+inline constexpr std::size_t pass_head_words = 8;
+// A message of more words than this is laid out by Cap'n Proto's builder in
+// several segments (its first segment's size), with far pointers.
+inline constexpr std::size_t first_segment_words = 64 * 1024;
+std::size_t event_words(const ChannelEvent& e);
+
 // Encodes one frame as a packed message appended to `out`. Reuses its scratch
 // memory between frames, so steady-state writing allocates nothing.
 

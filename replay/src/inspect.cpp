@@ -91,6 +91,22 @@ std::string event_text(const ChannelEvent& e, std::uint64_t pass, std::size_t by
   return out;
 }
 
+// Whether the event's kind has bytes (the Event table of
+// docs/journal-format.md): the payload, or what a close or an error
+// discarded (0 bytes is a value there). The other kinds have none.
+bool has_bytes(EventKind kind) {
+  switch (kind) {
+    case EventKind::rx:
+    case EventKind::tx:
+    case EventKind::close:
+    case EventKind::error:
+    case EventKind::noise:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
   std::string out = "{\"type\":\"event\"";
   append_json_number(out, "pass", pass);
@@ -99,18 +115,42 @@ std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
   append_json_number(out, "seq", e.seq);
   append_json_number(out, "channel", std::uint64_t{e.channel});
   append_json_field(out, "kind", to_string(e.kind));
-  append_json_number(out, "bytes_len", std::uint64_t{e.bytes.size()});
-  out += ",\"bytes_hex\":\"";
-  append_hex(out, e.bytes);
-  out += '"';
-  append_json_field(out, "peer", e.peer);
-  append_json_field(out, "text", e.text);
-  append_json_number(out, "accepted", std::uint64_t{e.accepted});
-  append_json_field(out, "who", to_string(e.who));
-  append_json_field(out, "noise", to_string(e.noise));
+  if (has_bytes(e.kind)) {
+    append_json_number(out, "bytes_len", std::uint64_t{e.bytes.size()});
+    out += ",\"bytes_hex\":\"";
+    append_hex(out, e.bytes);
+    out += '"';
+  } else {
+    append_json_null(out, "bytes_len");
+    append_json_null(out, "bytes_hex");
+  }
+  // The file stores an empty string as no string: "" is no value.
+  append_json_field_or_null(out, "peer", e.peer);
+  append_json_field_or_null(out, "text", e.text);
+  if (e.kind == EventKind::accept) {
+    append_json_number(out, "accepted", std::uint64_t{e.accepted});
+  } else {
+    append_json_null(out, "accepted");
+  }
+  if (e.kind == EventKind::close) {
+    append_json_field(out, "who", to_string(e.who));
+  } else {
+    append_json_null(out, "who");
+  }
+  if (e.kind == EventKind::noise) {
+    append_json_field(out, "noise", to_string(e.noise));
+  } else {
+    append_json_null(out, "noise");
+  }
   // Only an open event carries its channel's kind; on the others the field
   // holds a default that would read as "stream" whatever the channel is.
-  if (e.kind == EventKind::open) append_json_field(out, "channel_kind", to_string(e.channel_kind));
+  // Each field has a value only on the kinds that define it, as in the text
+  // line: null elsewhere, whatever the field holds there.
+  if (e.kind == EventKind::open) {
+    append_json_field(out, "channel_kind", to_string(e.channel_kind));
+  } else {
+    append_json_null(out, "channel_kind");
+  }
   out += '}';
   return out;
 }

@@ -176,11 +176,11 @@ void Journal::finish_after_error(const std::string& error) {
     // error the journal could not record: <text>".
     throw JournalWriteError(
         write, "the run had ended with an error the journal could not record: " + error);
-  } catch (const std::exception& refused) {
+  } catch (const JournalUnfinishedError& refused) {
     // Not the file: the writer refused (the same refusal that ended the run,
     // most likely). The journal stays without a trailer; both are said.
-    throw JournalUnfinishedError("journal '" + writer_.path() + "' could not be finished: " +
-                                 refused.what() + "; the run had ended with an error: " + error);
+    throw JournalUnfinishedError(std::string(refused.what()) +
+                                 "; the run had ended with an error: " + error);
   }
 }
 
@@ -191,12 +191,23 @@ const JournalTrailer& Journal::finish(RunEnd end) {
 const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text, int stop_signal) {
   if (finished_) throw std::logic_error("journal '" + writer_.path() + "': finish called twice");
   if (refused_) throw std::logic_error(*refused_);
-  detach();
-  write_header();
-  recorder_.end_pass();
-  RunSummary summary{doist_.passes(),       doist_.tyme(), end,
-                     std::string(end_text), stop_signal,   doist_.ended_at_pass()};
-  trailer_ = writer_.finish(summary);
+  try {
+    detach();
+    write_header();
+    recorder_.end_pass();
+    RunSummary summary{doist_.passes(),       doist_.tyme(), end,
+                       std::string(end_text), stop_signal,   doist_.ended_at_pass()};
+    trailer_ = writer_.finish(summary);
+  } catch (const JournalWriteError&) {
+    throw;
+  } catch (const std::exception& refused) {
+    if (writer_.failed()) throw;
+    // Not the file: the writer refused (a frame over a limit the caller
+    // set, say). Whoever finishes - Journal::run, or a replay that finishes
+    // its journal itself - reports it the same way (hio: exit 4).
+    throw JournalUnfinishedError("journal '" + writer_.path() +
+                                 "' could not be finished: " + refused.what());
+  }
   finished_ = true;
   return trailer_;
 }

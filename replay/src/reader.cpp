@@ -46,6 +46,8 @@ struct EventPieces {
   std::uint32_t channel = 0;
   std::uint64_t seq = 0;
   bool hole_before = false;  // a hole before its first frame
+  bool exit = false;         // its frames' exit flag (the first one's; the rest must match)
+  std::uint64_t frames = 0;  // read so far
   std::string bytes, peer, text;
 };
 
@@ -325,6 +327,7 @@ struct JournalReader::Impl {
            where + " is marked as the run's exit in a journal whose header does not mark exits");
       return false;
     }
+    if (!same_exit_as_pieces(at, where)) return false;
     if (last_exit && (!frame.exit || !same_pass)) {
       fail(JournalErrorKind::bad_order, at, where + " follows the run's exit");
       return false;
@@ -353,6 +356,7 @@ struct JournalReader::Impl {
       return true;
     }
     const std::uint64_t view_at = pieces ? pieces->offset : at;
+    const std::uint64_t view_frames = pieces ? pieces->frames : 1;
     if (frame.piece_end) join_pieces();
     if (options.verify_digest) {
       for (const ChannelEvent& e : frame.events)
@@ -374,7 +378,8 @@ struct JournalReader::Impl {
     last_seq = seq;
     view =
         FrameView{frame.pass,           tyme,         part,       view_at,
-                  at + total - view_at, frame.events, frame.exit, (scanned && lost) || hole_marked};
+                  at + total - view_at, frame.events, frame.exit, (scanned && lost) || hole_marked,
+                  view_frames};
     loaded = true;
     return true;
   }
@@ -388,6 +393,22 @@ struct JournalReader::Impl {
                      "frames of the recorded run are missing before this one (marked by a "
                      "salvage that skipped damage there)"},
         true});
+  }
+
+  // Every frame of an event in pieces has the exit flag of its first: the
+  // event is the exit's or not, whole. Checked before the exit's own order
+  // (after a marked piece, an unmarked one would read as "follows the run's
+  // exit"), so the error names the pieces. After a scan the frame found is
+  // not theirs if its flag differs (accept_pieces drops them).
+  bool same_exit_as_pieces(std::uint64_t at, const std::string& where) {
+    if (!frame.continued || !pieces || scanned_past || frame.exit == pieces->exit) return true;
+    fail(JournalErrorKind::bad_order, at,
+         where + (frame.exit ? " is" : " is not") +
+             " marked as the run's exit, but continues an event in pieces (seq " +
+             std::to_string(pieces->seq) + ", first frame at byte " +
+             std::to_string(pieces->offset) + ") whose first frame " +
+             (pieces->exit ? "is" : "is not") + " (every frame of the event has the same flag)");
+    return false;
   }
 
   bool lost_before(std::uint64_t seq) const { return seq != (last_seq ? *last_seq + 1 : 0); }
@@ -406,7 +427,7 @@ struct JournalReader::Impl {
       const ChannelEvent& e = frame.events.front();
       const bool next = frame.continued && piece && n == 1 && same_pass &&
                         frame.part == last_part + 1 && e.channel == pieces->channel &&
-                        e.seq == pieces->seq;
+                        e.seq == pieces->seq && frame.exit == pieces->exit;
       if (!next) drop_scanned_pieces();
     }
     for (const ChannelEvent& e : frame.events) {
@@ -473,7 +494,9 @@ struct JournalReader::Impl {
       pieces->channel = e.channel;
       pieces->seq = e.seq;
       pieces->hole_before = (scanned && lost) || frame.hole_before;
+      pieces->exit = frame.exit;
     }
+    ++pieces->frames;
     pieces->bytes.append(e.bytes);
     pieces->peer.append(e.peer);
     pieces->text.append(e.text);

@@ -71,7 +71,7 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
     writer.write_pass(frame->tyme, frame->events, frame->exit);
     last_exit = frame->exit;
     if (!frame->exit) last_pass = frame->tyme;
-    ++result.frames;
+    result.frames += frame->frames;  // an event in pieces: each of its frames
     result.events += frame->events.size();
     result.last_pass = frame->pass;
   }

@@ -13,6 +13,7 @@
 #include "hio/replay/digest.hpp"
 #include "hio/replay/event_batch.hpp"
 #include "le.hpp"
+#include "packed.hpp"
 
 namespace hio::replay {
 
@@ -129,9 +130,40 @@ struct JournalWriter::Impl {
     hole_next = false;
   }
 
+  // pass_frame, or false (and nothing written) if the frame would exceed a
+  // limit (std::length_error): then the caller writes the events in parts.
+  template <typename Encode>
+  bool try_pass_frame(Tyme tyme, bool exit, Encode&& encode) {
+    try {
+      pass_frame(tyme, exit, false, encode);
+      return true;
+    } catch (const std::length_error&) {
+      return false;
+    }
+  }
+
   // The frames of events some of which are too large for one frame: the
-  // others in frames as they come, each large one in frames of its own.
+  // others in frames as they come (small_frames), each large one in frames
+  // of its own.
   void split_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit);
+  // Events none of which is too large for a frame: in one frame if it fits,
+  // else in consecutive parts (part_frames).
+  void small_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit);
+  // The same events in parts, each as many events as surely fit the limits
+  // (fits()), at least one: frames smaller than the recorder's parts cut
+  // its batch into parts of the pass, as the format has always allowed.
+  void part_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit);
+  // Whether a pass frame of `event_words` words of events (detail::event_words)
+  // is sure to fit the frame limits however it packs: its segment table and
+  // head (plus room for the far pointers and segment tables of a message
+  // that outgrows one segment), at packed_bytes_max's 10 bytes per word.
+  bool fits(std::size_t event_words) const {
+    constexpr std::size_t kSegmentsSlackWords = 256;
+    std::uint64_t words = 1 + detail::pass_head_words + event_words;
+    if (words > detail::first_segment_words) words += kSegmentsSlackWords;
+    const std::uint64_t limit = std::min(options.frame_bytes_max, kFrameBytesLimit);
+    return detail::packed_bytes_max(words) <= limit && words * 8 <= options.message_bytes_max;
+  }
   // One large event: pieces (kPieceKind) of piece_bytes() of its strings
   // each, the last with the rest, each in a frame of its own, every frame
   // after the first `continued`, the last `pieceEnd` (docs/journal-format.md).
@@ -260,13 +292,15 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
   const bool whole = std::none_of(events.begin(), events.end(), [piece](const ChannelEvent& e) {
     return string_bytes(e) > piece;
   });
-  if (whole) {
-    m.pass_frame(tyme, exit, false, encode);
-  } else {
+  if (!whole || !m.try_pass_frame(tyme, exit, encode)) {
     // Several frames: one that fails after others were written leaves the
     // journal with part of the pass; the writer takes no more.
     try {
-      m.split_frames(tyme, events, exit);
+      if (whole) {
+        m.part_frames(tyme, events, exit);  // one frame was tried: too large
+      } else {
+        m.split_frames(tyme, events, exit);
+      }
     } catch (const std::system_error&) {
       throw;  // the file failed (on_file)
     } catch (const std::exception& e) {
@@ -284,19 +318,44 @@ void JournalWriter::Impl::split_frames(Tyme tyme, std::span<const ChannelEvent> 
   const std::size_t piece = piece_bytes();
   std::size_t start = 0;  // of the events not yet written
   auto flush_until = [&](std::size_t end) {
-    if (end == start) return;
-    const std::span<const ChannelEvent> some = events.subspan(start, end - start);
-    pass_frame(tyme, exit, false,
-               [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part,
-                   detail::PassMarks marks) {
-                 return encoder.pass(out, pass, tyme, part, marks, some, options.message_bytes_max);
-               });
+    if (end > start) small_frames(tyme, events.subspan(start, end - start), exit);
   };
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (string_bytes(events[i]) <= piece) continue;
     flush_until(i);
     piece_frames(tyme, events[i], exit);
     start = i + 1;
+  }
+  flush_until(events.size());
+}
+
+void JournalWriter::Impl::small_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit) {
+  const bool one = try_pass_frame(tyme, exit,
+                                  [&](detail::ByteBuffer& out, std::uint64_t pass,
+                                      std::uint32_t part, detail::PassMarks marks) {
+                                    return encoder.pass(out, pass, tyme, part, marks, events,
+                                                        options.message_bytes_max);
+                                  });
+  if (!one) part_frames(tyme, events, exit);
+}
+
+void JournalWriter::Impl::part_frames(Tyme tyme, std::span<const ChannelEvent> events, bool exit) {
+  std::size_t start = 0;  // of the events not yet written
+  std::size_t words = 0;  // theirs
+  auto flush_until = [&](std::size_t end) {
+    const std::span<const ChannelEvent> some = events.subspan(start, end - start);
+    pass_frame(tyme, exit, false,
+               [&](detail::ByteBuffer& out, std::uint64_t pass, std::uint32_t part,
+                   detail::PassMarks marks) {
+                 return encoder.pass(out, pass, tyme, part, marks, some, options.message_bytes_max);
+               });
+    start = end;
+    words = 0;
+  };
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::size_t w = detail::event_words(events[i]);
+    if (i > start && !fits(words + w)) flush_until(i);
+    words += w;
   }
   flush_until(events.size());
 }

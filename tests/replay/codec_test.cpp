@@ -12,8 +12,10 @@
 #include "byte_buffer.hpp"
 #include "codec.hpp"
 #include "format.hpp"
+#include "hio/replay/crc32c.hpp"
 #include "hio/replay/event_batch.hpp"
 #include "hio/replay/reader.hpp"
+#include "hio/replay/salvage.hpp"
 #include "hio/replay/writer.hpp"
 #include "le.hpp"
 #include "packed.hpp"
@@ -334,6 +336,131 @@ TEST(JournalCodec, EveryFrameOfAnEventInPiecesIsAPiece) {
   ASSERT_TRUE(reader.complete()) << reader.error()->describe();
   ASSERT_EQ(read.size(), 3u);
   EXPECT_EQ(read[1], OwnedEvent::from(events[1]));
+}
+
+// The offsets of the pass frames of a journal file, in order.
+std::vector<std::size_t> pass_offsets(const std::string& file) {
+  std::vector<std::size_t> out;
+  std::size_t at = detail::kPreambleSize;
+  bool header = true;
+  while (at + 8 <= file.size()) {
+    const std::size_t size = detail::load_le32(reinterpret_cast<const unsigned char*>(&file[at]));
+    if (!header && at + 8 + size < file.size()) out.push_back(at);  // not the trailer
+    header = false;
+    at += 8 + size;
+  }
+  return out;
+}
+
+// `file` with the pass frame at `at` written again with its exit flag
+// flipped, its length and CRC32C right: a frame hio's writer never writes.
+std::string with_exit_flipped(const std::string& file, std::size_t at) {
+  const std::size_t size = detail::load_le32(reinterpret_cast<const unsigned char*>(&file[at]));
+  detail::WordBuffer words;
+  const std::size_t count =
+      detail::unpack(std::string_view(file).substr(at + 8, size), words, std::size_t{1} << 24);
+  detail::DecodeLimits limits;
+  limits.traversal_words = 8 * count + 64;
+  detail::DecodedFrame f;
+  detail::decode_frame(words.data(), count, limits, f);
+  detail::PassMarks marks(!f.exit, f.hole_before, f.continued);
+  marks.piece_end = f.piece_end;
+  marks.piece_kind = f.piece_kind;
+  detail::ByteBuffer payload;
+  detail::FrameEncoder encoder;
+  const std::size_t n =
+      encoder.pass(payload, f.pass, f.tyme, f.part, marks, f.events, kMessageBytesMaxDefault);
+  const std::string bytes(reinterpret_cast<const char*>(payload.data()), n);
+  std::string head(8, '\0');
+  detail::store_le32(reinterpret_cast<unsigned char*>(head.data()), static_cast<std::uint32_t>(n));
+  detail::store_le32(reinterpret_cast<unsigned char*>(head.data()) + 4, crc32c(bytes));
+  return file.substr(0, at) + head + bytes + file.substr(at + 8 + size);
+}
+
+// A journal whose pass at 1 ms is a small rx (seq 0) and then a 4000-byte
+// close (seq 1) in pieces, its frames marked as the run's exit or not.
+std::string pieced_journal(const std::string& path, bool exit) {
+  WriterOptions options;
+  options.frame_bytes_max = 1024;
+  JournalWriter writer(path, options);
+  JournalHeader header;
+  header.tock = Tock{1'000'000};
+  header.exit_marked = true;
+  writer.write_header(header);
+  const std::string big(4000, 'x');
+  std::vector<ChannelEvent> events(2);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i].kind = i == 0 ? EventKind::rx : EventKind::close;
+    events[i].channel = 1;
+    events[i].tyme = Tyme{Tock{1'000'000}};
+    events[i].seq = i;
+    events[i].bytes = i == 0 ? std::string_view("small") : std::string_view(big);
+  }
+  writer.write_pass(events[0].tyme, events, exit);
+  RunSummary summary;
+  summary.passes = 1;
+  summary.end_tyme = Tyme{Tock{1'000'000}};
+  writer.finish(summary);
+  return test::read_file(path);
+}
+
+// Every frame of an event in pieces has the same exit flag (journal-format.md,
+// "Events larger than a frame"): a frame that differs from the first is
+// damage at its byte, whichever way it differs; the intact prefix ends before
+// the pieces, a resyncing reader loses the event in a hole, and a salvage
+// keeps what comes before it.
+TEST(JournalCodec, AFrameOfAnEventInPiecesWithAnotherExitFlagIsAnError) {
+  test::TempDir dir;
+  for (const bool exit : {false, true}) {
+    const std::string file = pieced_journal(dir.file("pieces.hioj"), exit);
+    const std::vector<std::size_t> frames = pass_offsets(file);
+    ASSERT_GE(frames.size(), 4u);  // the rx, then three pieces or more
+    const std::size_t first_piece = frames[1];
+    ASSERT_TRUE(read_journal_memory(file).complete());
+    // The last piece (pieceEnd) unlike the others, and the second like none.
+    for (const std::size_t flipped : {frames.back(), frames[2]}) {
+      const std::string bad = with_exit_flipped(file, flipped);
+      const JournalContents c = read_journal_memory(bad);
+      ASSERT_FALSE(c.complete()) << "exit " << exit << ", frame at " << flipped;
+      EXPECT_EQ(c.error->kind, JournalErrorKind::bad_order) << c.error->describe();
+      EXPECT_EQ(c.error->offset, flipped) << c.error->describe();
+      EXPECT_EQ(c.error->last_pass, std::optional<std::uint64_t>{1}) << c.error->describe();
+      EXPECT_NE(c.error->message.find("continues an event in pieces (seq 1, first frame at byte " +
+                                      std::to_string(first_piece) + ")"),
+                std::string::npos)
+          << c.error->describe();
+      EXPECT_EQ(c.valid_bytes, first_piece);
+      ASSERT_EQ(c.frames.size(), 1u);
+      EXPECT_EQ(c.frames[0].events.size(), 1u);  // the rx; the close is not given
+
+      ReaderOptions resync;
+      resync.resync = true;
+      JournalReader r = JournalReader::from_memory(bad, resync);
+      std::size_t events = 0;
+      while (const FrameView* f = r.next())
+        events += f->events.size();
+      EXPECT_EQ(events, 1u);  // the close is lost whole, never in part
+      ASSERT_EQ(r.holes().size(), 1u) << (r.error() ? r.error()->describe() : "");
+      EXPECT_TRUE(r.holes()[0].lost);
+      EXPECT_EQ(r.holes()[0].offset, first_piece);
+
+      test::write_file(dir.file("bad.hioj"), bad);
+      const SalvageResult plain = salvage_journal(dir.file("bad.hioj"), dir.file("plain.hioj"));
+      EXPECT_EQ(plain.events, 1u);
+      ASSERT_TRUE(plain.damage);
+      EXPECT_EQ(plain.damage->offset, flipped);
+      EXPECT_TRUE(read_journal(dir.file("plain.hioj")).complete());
+      SalvageOptions past;
+      past.reader.resync = true;
+      const SalvageResult s =
+          salvage_journal(dir.file("bad.hioj"), dir.file("resynced.hioj"), past);
+      EXPECT_EQ(s.events, 1u);
+      ASSERT_EQ(s.holes.size(), 1u);
+      EXPECT_EQ(s.holes[0].offset, first_piece);
+      const JournalContents again = read_journal(dir.file("resynced.hioj"), resync);
+      EXPECT_TRUE(again.complete()) << again.error->describe();
+    }
+  }
 }
 
 // A batch whose strings sit in the frame's layout (EventBatch, as the Recorder

@@ -158,17 +158,29 @@ TEST(Inspect, JsonLines) {
   EXPECT_EQ(lines[1],
             "{\"type\":\"event\",\"pass\":7,\"tyme_ns\":218750000,\"tyme\":\"0.21875\",\"seq\":16,"
             "\"channel\":4,\"kind\":\"rx\",\"bytes_len\":5,\"bytes_hex\":\"646772616d\","
-            "\"peer\":\"10.0.0.1:9\",\"text\":\"\",\"accepted\":0,\"who\":\"local\","
-            "\"noise\":\"none\"}");
+            "\"peer\":\"10.0.0.1:9\",\"text\":null,\"accepted\":null,\"who\":null,"
+            "\"noise\":null,\"channel_kind\":null}");
   EXPECT_EQ(lines[2],
             "{\"type\":\"trailer\",\"passes\":8,\"frames\":5,\"events\":18,\"digest\":\"" +
                 format_digest(digest_events(test::views(test::sample_events()))) +
                 "\",\"end_tyme_ns\":250000000,\"end_tyme\":\"0.25\",\"end\":\"limit\","
                 "\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false}");
-  // The channel's kind only where the event carries it: on open.
+  // Every event line has every field, in one order (a string that is not
+  // UTF-8 is "<name>_hex"), null where the event has no value: the channel's
+  // kind only on open, a peer only where one was recorded.
+  const std::vector<std::string> keys = {
+      "type",      "pass", "tyme_ns", "tyme",     "seq", "channel", "kind",        "bytes_len",
+      "bytes_hex", "peer", "text",    "accepted", "who", "noise",   "channel_kind"};
   for (const auto& e : test::sample_events()) {
     const std::string line = format_event(e.view(), 0, FormatOptions{.format = LineFormat::json});
-    EXPECT_EQ(line.find("\"channel_kind\":") != std::string::npos, e.view().kind == EventKind::open)
+    std::vector<std::string> line_keys = json_keys(line);
+    for (std::string& k : line_keys)
+      if (k == "text_hex" || k == "peer_hex") k.resize(k.size() - 4);
+    EXPECT_EQ(line_keys, keys) << line;
+    for (const char* empty : {"\"peer\":\"\"", "\"text\":\"\""})
+      EXPECT_EQ(line.find(empty), std::string::npos) << "an empty string for no value: " << line;
+    EXPECT_EQ(line.find("\"channel_kind\":null") == std::string::npos,
+              e.view().kind == EventKind::open)
         << line;
     if (e.view().kind == EventKind::open) {
       EXPECT_NE(
@@ -177,6 +189,16 @@ TEST(Inspect, JsonLines) {
           << line;
     }
   }
+  EventFilter only_log;
+  only_log.kinds = EventFilter::kind_bit(EventKind::log);
+  std::ostringstream logs;
+  JournalReader again(dir.file("s.hioj"));
+  inspect(again, only_log, FormatOptions{.format = LineFormat::json}, logs);
+  EXPECT_NE(logs.str().find("\"kind\":\"log\",\"bytes_len\":null,\"bytes_hex\":null,"
+                            "\"peer\":null,\"text\":\"0 info [main] start\",\"accepted\":null,"
+                            "\"who\":null,\"noise\":null,\"channel_kind\":null}"),
+            std::string::npos)
+      << logs.str();
   // Text that is not UTF-8 goes as hex.
   const auto events = test::sample_events();
   const std::string json =

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -230,6 +231,30 @@ TEST(LargeEvent, ACutAmongThePiecesLosesTheEventNeverAPartOfIt) {
   }
 }
 
+// A salvage counts the input's frames it kept as the trailer counts frames:
+// each frame of an event in pieces, not the joined event once.
+TEST(LargeEvent, SalvageCountsEveryFrameOfAnEventInPieces) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  const Recorded r = record(path, kSmallBytes, small_frames());
+  ASSERT_GT(close_span(path).last, close_span(path).first);
+  std::uint64_t end = 0;  // of the last pass frame
+  JournalReader reader(path);
+  while (const FrameView* f = reader.next())
+    end = f->offset + f->size_bytes;
+  // Without its trailer (cut after the last frame): every frame is kept.
+  test::write_file(dir.file("cut.hioj"), test::read_file(path).substr(0, end));
+  const SalvageResult cut = salvage_journal(dir.file("cut.hioj"), dir.file("saved.hioj"));
+  ASSERT_TRUE(cut.damage);
+  EXPECT_EQ(cut.damage->kind, JournalErrorKind::truncated);
+  EXPECT_EQ(cut.frames, r.trailer.frames);
+  EXPECT_EQ(cut.events, r.trailer.events);
+  // Whole: the same.
+  const SalvageResult copied = salvage_journal(path, dir.file("copied.hioj"));
+  EXPECT_TRUE(copied.trailer_kept);
+  EXPECT_EQ(copied.frames, r.trailer.frames);
+}
+
 TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
   TempDir dir;
   const std::string path = dir.file("small.hioj");
@@ -303,22 +328,57 @@ TEST(LargeEvent, ForeignBytesBetweenPiecesLoseNothing) {
   EXPECT_TRUE(reader.complete()) << reader.error()->describe();
 }
 
+// Frames smaller than the recorder's parts (up to 1 MiB of strings): the
+// writer writes a part whose events do not fit one frame as more parts of
+// the pass, each within the limit (unfixed: the run ended with a
+// JournalUnfinishedError, "a frame of ... bytes exceeds the limit of 65536").
+// The journal is complete, with the events and digest of default frames.
+TEST(LargeEvent, FramesSmallerThanTheRecordersPartsCutThemIntoMoreParts) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  JournalOptions options;
+  options.writer.frame_bytes_max = 64 * 1024;  // the recorder's parts hold up to 1 MiB
+  const Recorded r = record(path, kSmallBytes, options);
+  const Recorded d = record(dir.file("default.hioj"), kSmallBytes);
+  EXPECT_EQ(r.trailer.digest, d.trailer.digest);
+  EXPECT_EQ(r.trailer.events, d.trailer.events);
+  EXPECT_GT(r.trailer.frames, d.trailer.frames);
+  JournalReader reader(path);
+  std::vector<OwnedEvent> events;
+  std::uint64_t parts = 0;  // frames that are not the last of their pass
+  std::optional<Tyme> last;
+  while (const FrameView* f = reader.next()) {
+    if (f->frames == 1) {
+      EXPECT_LE(f->size_bytes, 8 + 64 * 1024u);
+    }
+    if (last == f->tyme) ++parts;
+    last = f->tyme;
+    for (const ChannelEvent& e : f->events)
+      events.push_back(OwnedEvent::from(e));
+  }
+  ASSERT_TRUE(reader.complete()) << reader.error()->describe();
+  EXPECT_EQ(events, r.events);
+  EXPECT_GT(parts, 0u);
+}
+
 // A journal the writer cannot finish for a reason other than its file (here
-// frames smaller than the recorder's parts, a mismatch of the caller's
-// options) is a defined error naming both failures, never the writer's bare
-// refusal in place of the run's error; the journal reads as cut.
+// a header larger than the frames the caller allows: it holds the scenario)
+// is a defined error naming both failures, never the writer's bare refusal
+// in place of the run's error; the journal reads as cut.
 TEST(LargeEvent, AJournalThatCannotBeFinishedIsAnErrorThatSaysSo) {
   TempDir dir;
   const std::string path = dir.file("mismatch.hioj");
   JournalOptions options;
-  options.writer.frame_bytes_max = 64 * 1024;  // the recorder's parts hold up to 1 MiB
+  options.writer.frame_bytes_max = 64 * 1024;
   Doist doist(kTock);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
   doist.attach(io);
   SimNet net(doist, io, {.seed = 1});
   client_server(net);
-  Journal journal(doist, io, path, JournalHeader{}, options);
+  JournalHeader header;
+  header.scenario = pattern(100 * 1024);
+  Journal journal(doist, io, path, header, options);
   DeafServer server(io);
   Hoarder client(io, kSmallBytes);
   try {

@@ -298,33 +298,43 @@ TEST(Writer, RefusesWrongUseAndWritesNothing) {
   EXPECT_EQ(read.frames.size(), 1u);
 }
 
-TEST(Writer, RefusesAFrameOverItsLimit) {
+// Events that each fit a frame but not together are written as consecutive
+// parts of their pass (the same pass and tyme, part 0, 1, ...), each within
+// the limit, as the format has always allowed (unfixed: std::length_error,
+// and a Journal's run ended with JournalUnfinishedError); a reader gets them
+// all, in order, and the digest is the events'.
+TEST(Writer, WritesEventsThatTogetherExceedItsFrameLimitInParts) {
   TempDir dir;
   JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 1000});
   w.write_header(test::sample_header());
-  // Events that each fit a frame (one that did not would be written in
-  // pieces), but not together.
-  std::vector<OwnedEvent> many(5);
+  std::vector<OwnedEvent> many(6);
   for (std::size_t n = 0; n < many.size(); ++n) {
     many[n].kind = EventKind::tx;
     many[n].seq = n;
-    many[n].bytes = std::string(300, 'x');
+    many[n].bytes = std::string(n == 5 ? 5 : 300, 'x');
     for (std::size_t i = 0; i < many[n].bytes.size(); ++i)
       many[n].bytes[i] = static_cast<char>(i * 31 + n + 1);  // packing would not shrink it
   }
   const std::vector<ChannelEvent> views = test::views(many);
-  EXPECT_THROW(w.write_pass(Tyme{}, views), std::length_error);
-  // Still usable, and the refused frame left nothing behind.
-  OwnedEvent e;
-  e.kind = EventKind::tx;
-  e.bytes = "small";
-  const ChannelEvent small = e.view();
-  w.write_pass(Tyme{}, std::span<const ChannelEvent>(&small, 1));
-  w.finish(RunSummary{});
-  JournalContents read = read_journal(dir.file("w.hioj"));
-  ASSERT_TRUE(read.complete()) << read.error->describe();
-  ASSERT_EQ(read.frames.size(), 1u);
-  EXPECT_EQ(read.frames[0].events[0].bytes, "small");
+  w.write_pass(Tyme{}, std::span<const ChannelEvent>(views).first(5));
+  w.write_pass(Tyme{}, std::span<const ChannelEvent>(views).subspan(5));  // the pass goes on
+  const JournalTrailer t = w.finish(RunSummary{});
+  EXPECT_EQ(t.digest, digest_events(views));
+  EXPECT_EQ(t.events, 6u);
+  JournalReader reader(dir.file("w.hioj"));
+  std::vector<OwnedEvent> back;
+  std::uint32_t part = 0;
+  while (const FrameView* f = reader.next()) {
+    EXPECT_EQ(f->part, part++);
+    EXPECT_EQ(f->tyme, Tyme{});
+    EXPECT_LE(f->size_bytes, 8 + 1000u);
+    for (const ChannelEvent& e : f->events)
+      back.push_back(OwnedEvent::from(e));
+  }
+  ASSERT_TRUE(reader.complete()) << reader.error()->describe();
+  EXPECT_EQ(back, many);
+  EXPECT_GE(part, 4u);  // 5 x 300 bytes in 3 parts or more, then the small one
+  EXPECT_EQ(t.frames, part);
 }
 
 // An event larger than a frame may hold is written in pieces (frames of its
@@ -371,26 +381,28 @@ TEST(Writer, WritesAnEventOverTheFrameLimitInPieces) {
   EXPECT_EQ(one.digest, t.digest);
 }
 
-// A pass written in several frames (an event in pieces) whose later frame
-// fails - here events after the large one that together exceed the frame
-// limit - fails, and the writer takes nothing more (the pass was written in
-// part); what it wrote reads back as a cut journal.
-TEST(Writer, APassThatFailsAfterItsPiecesEndsTheWriterButKeepsWhatCameBefore) {
+// A pass written in several frames whose later frame fails - here the
+// first piece of a large event, in frames too small for any piece of it,
+// after the pass's first part - fails, and the writer takes nothing more (the
+// pass was written in part); what it wrote reads back as a cut journal.
+TEST(Writer, APassThatFailsAfterItsFirstPartEndsTheWriterButKeepsWhatCameBefore) {
   TempDir dir;
   {
-    JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 1000});
-    w.write_header(test::sample_header());
+    JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 80});
+    JournalHeader header;  // a small one: it fits
+    header.tock = test::sample_header().tock;
+    w.write_header(header);
     OwnedEvent before;
     before.kind = EventKind::log;
     before.text = "before";
     const ChannelEvent view = before.view();
     w.write_pass(Tyme{}, std::span<const ChannelEvent>(&view, 1));
-    std::vector<OwnedEvent> pass(6);
+    std::vector<OwnedEvent> pass(2);
     for (std::size_t n = 0; n < pass.size(); ++n) {
       pass[n].kind = EventKind::tx;
       pass[n].seq = 1 + n;
       pass[n].tyme = Tyme{Tock{1'000'000}};
-      pass[n].bytes = std::string(n == 0 ? 2000 : 300, '\0');  // one in pieces, then 5 x 300
+      pass[n].bytes = std::string(n == 0 ? 1 : 2000, '\0');  // a small one, then one in pieces
       for (std::size_t i = 0; i < pass[n].bytes.size(); ++i)
         pass[n].bytes[i] = static_cast<char>(i * 31 + n + 1);
     }
@@ -406,12 +418,11 @@ TEST(Writer, APassThatFailsAfterItsPiecesEndsTheWriterButKeepsWhatCameBefore) {
   }
   const JournalContents read = read_journal(dir.file("w.hioj"));
   ASSERT_FALSE(read.complete());
-  // The pass before, and the event in pieces whole (its frames were written
-  // before the one that failed); then the journal is cut.
+  // The pass before, and the first part of the pass; then the journal is cut.
   ASSERT_EQ(read.frames.size(), 2u);
   EXPECT_EQ(read.frames[0].events[0].text, "before");
   ASSERT_EQ(read.frames[1].events.size(), 1u);
-  EXPECT_EQ(read.frames[1].events[0].bytes.size(), 2000u);
+  EXPECT_EQ(read.frames[1].events[0].bytes.size(), 1u);
   EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->describe();
 }
 

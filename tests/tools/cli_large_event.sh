@@ -60,4 +60,10 @@ rc=$?
 "$HIO" replay big.hioj > replay.out 2>&1
 rc=$?
 [ $rc -eq 0 ] || fail "hio replay exit $rc, expected 0 (identical)"
+# salvage counts every frame of the event in pieces among the frames it kept,
+# as the trailer does (not the joined event once).
+frames=$("$HIO" inspect big.hioj 2> /dev/null | sed -n 's/^trailer .* frames=\([0-9]*\) .*$/\1/p')
+"$HIO" salvage big.hioj saved.hioj > salvage.out 2>&1 || fail "hio salvage failed"
+grep -q "^kept: *${frames:-none} pass frames," salvage.out ||
+  fail "salvage did not keep the trailer's ${frames:-none} frames: $(head -n 1 salvage.out)"
 echo "ok: $discarded discarded bytes recorded and replayed"

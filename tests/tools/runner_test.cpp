@@ -21,8 +21,10 @@
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/loader.hpp"
+#include "hio/tools/replay_scenario.hpp"
 
 namespace hio::tools {
 namespace {
@@ -264,6 +266,51 @@ TEST(RunScenario, DigestIsTheEventStreamsAndSeedDependent) {
 
   s.run.seed = 10;
   EXPECT_NE(run_scenario(s, kinds).digest, a.digest);
+}
+
+// A journal that cannot be finished for a reason other than its file (here
+// frames limited below the header's size: it holds the scenario's text) is
+// a JournalUnfinishedError - hio's exit 4, an output that failed - for a
+// replay's --record as for a run's (unfixed, the replay took the writer's
+// refusal for a doer's exception and then threw it plainly: exit 2).
+TEST(RunScenario, AnUnfinishableJournalIsTheSameErrorForARunAndAReplay) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(kUdp, "udp.toml", kinds);
+  const std::string dir = ::testing::TempDir() + "hio-unfinished-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  RunOptions recorded;
+  recorded.record_path = dir + "/run.hioj";
+  run_scenario(s, kinds, recorded);
+  replay::JournalOptions tiny;
+  tiny.writer.frame_bytes_max = 256;
+  ASSERT_GT(s.text.size(), 2 * tiny.writer.frame_bytes_max);
+
+  RunOptions run = recorded;
+  run.record_path = dir + "/tiny-run.hioj";
+  run.record_options = tiny;
+  ReplayScenarioOptions replay;
+  replay.journal = recorded.record_path;
+  replay.record_path = dir + "/tiny-replay.hioj";
+  replay.record_options = tiny;
+  for (const std::string what : {"run", "replay"}) {
+    try {
+      if (what == "run") {
+        run_scenario(s, kinds, run);
+      } else {
+        replay_scenario(replay, kinds);
+      }
+      ADD_FAILURE() << what << ": no error";
+    } catch (const replay::JournalUnfinishedError& e) {
+      EXPECT_NE(std::string(e.what()).find("could not be finished"), std::string::npos)
+          << what << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find("exceeds the limit of 256"), std::string::npos)
+          << what << ": " << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << what << ": not a JournalUnfinishedError: " << e.what();
+    }
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 // The lines RunOptions::warn is given by a run of `s`, but for the one a

@@ -135,9 +135,8 @@ FileTarget::~FileTarget() {
 }
 
 void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
-                         replay::JournalHeader header) const {
+                         replay::JournalHeader header, replay::JournalOptions options) const {
   // Errors name FILE, not the temporary name it is written under.
-  replay::JournalOptions options;
   options.writer.name = path();
   try {
     journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));

@@ -72,9 +72,10 @@ class FileTarget {
 class JournalTarget : public FileTarget {
  public:
   explicit JournalTarget(std::string path) : FileTarget(std::move(path), "journal") {}
-  // Starts `journal` on write_path(). Throws OutputError if it cannot.
+  // Starts `journal` on write_path(), with `options` (its writer's name is
+  // FILE). Throws OutputError if it cannot.
   void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
-            replay::JournalHeader header) const;
+            replay::JournalHeader header, replay::JournalOptions options = {}) const;
 };
 
 }  // namespace hio::tools

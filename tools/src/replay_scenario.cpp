@@ -330,7 +330,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   if (target.wanted()) {
     replay::JournalHeader header = replayer.output_header();
     header.scenario = scenario->text;
-    target.open(journal, doist, io, std::move(header));
+    target.open(journal, doist, io, std::move(header), options.record_options);
   }
   ReplayScenarioOutcome outcome;
   outcome.name = scenario->run.name;

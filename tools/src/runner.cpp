@@ -651,7 +651,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     header.tock = scenario.run.tock;
     header.mode = scenario.run.mode == Mode::real ? replay::Mode::real : replay::Mode::sim;
     header.scenario = scenario.text;
-    target.open(journal, doist, io, std::move(header));
+    target.open(journal, doist, io, std::move(header), options.record_options);
   }
   std::optional<ChannelWarnings> warnings;
   if (options.warn) io.add_sink(warnings.emplace(doist, io, options));

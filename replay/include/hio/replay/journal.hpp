@@ -112,9 +112,11 @@ class Journal final : public PassObserver {
 
   // Ends the pass in progress, writes the trailer (passes and end tyme from
   // the Doist), closes the file and detaches. Throws std::logic_error if
-  // called twice; JournalWriteError if the file fails, and the writer's
-  // std::logic_error if it refuses what it is given (run() turns that into
-  // JournalUnfinishedError after a run's error).
+  // called twice (or after the Journal refused the run); JournalWriteError
+  // if the file fails; JournalUnfinishedError ("journal 'x' could not be
+  // finished: <why>") if the writer refuses what it is given (a header
+  // larger than the frame limit the caller set, say): the journal has no
+  // trailer. run() adds the run's error to it.
   const JournalTrailer& finish(RunEnd end);
   // `stop_signal`: for end = interrupted, the signal that ended the run (a
   // replay of it gives its `final` expectations no verdict, as the run did).

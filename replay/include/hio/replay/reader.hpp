@@ -90,6 +90,9 @@ struct FrameView {
   // damage that held some (holes().back() says which bytes), or the frame is
   // marked so (PassFrame.holeBefore).
   bool hole_before = false;
+  // The frames of the file it spans: 1, or for an event written in pieces the
+  // number of its frames (each a frame of the file, as the trailer counts them).
+  std::uint64_t frames = 1;
 };
 
 // Usage (the tests compile this as written: consumer_header_usage):

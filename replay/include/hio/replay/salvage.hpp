@@ -15,6 +15,10 @@
 namespace hio::replay {
 
 struct SalvageResult {
+  // The input's pass frames kept, each frame of an event in pieces counted
+  // (FrameView::frames), and their events (an event in pieces once). The new
+  // journal holds the same events; its trailer counts its own frames, which
+  // differ when its writer's frame limits cut an event into other pieces.
   std::uint64_t frames = 0;
   std::uint64_t events = 0;
   std::optional<std::uint64_t> last_pass{};  // of the frames kept

@@ -26,8 +26,10 @@ struct WriterOptions {
   // once, a little larger; small, so that a new writer maps few fresh pages
   // (a page fault costs more than a write(2) of 64 KiB on some VMs).
   std::size_t buffer_bytes = 64 * 1024;
-  // No frame bigger than these is written (std::length_error instead), so what
-  // this writer writes, a reader with default options reads.
+  // No frame bigger than these is written, so what this writer writes, a
+  // reader with default options reads: a pass frame that would be is written
+  // as more parts, an event too large for a frame in pieces (write_pass); a
+  // header over them throws std::length_error.
   std::uint32_t frame_bytes_max = kFrameBytesMaxDefault;
   std::uint64_t message_bytes_max = kMessageBytesMaxDefault;
   // The file's name in messages, if not the path written: a file written
@@ -41,9 +43,10 @@ struct WriterOptions {
 // its last frame: a crashed run's journal).
 //
 // Errors: caller errors (wrong order, tyme going back, ...) throw
-// std::logic_error and write nothing; a frame over the limits throws
+// std::logic_error and write nothing; a frame over the limits (a header; a
+// pass frame only with limits too small for a piece of an event) throws
 // std::length_error and writes nothing - unless the pass was being written
-// in several frames (an event in pieces, below) and some were written: then
+// in several frames (parts, pieces, below) and some were written: then
 // every later call throws std::logic_error ("a pass was written in part"),
 // and the file, flushed at destruction, reads as cut; a failing file throws
 // JournalWriteError (a std::system_error), after which failed() is true and
@@ -69,10 +72,12 @@ class JournalWriter {
   // of that pass; otherwise tyme must be later. pass = tyme / tock. `exit`
   // marks a frame of the run's exit (what happened after its last pass, at
   // its end tyme): only in a journal whose header has exit_marked, and only
-  // more exit frames of the same tyme may follow it. An event whose strings
-  // exceed half the smallest frame limit is written in pieces, in frames of
-  // its own (the events before and after it in frames of theirs), which
-  // readers join back (docs/journal-format.md): every event is writable.
+  // more exit frames of the same tyme may follow it. Events whose frame
+  // would exceed a frame limit are written as consecutive parts of the pass
+  // (a frame that fits is one frame). An event whose strings exceed half the
+  // smallest frame limit is written in pieces, in frames of its own (the
+  // events before and after it in frames of theirs), which readers join back
+  // (docs/journal-format.md): every event is writable.
   void write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit = false);
   // The same frame for the events of `batch` (as the Recorder buffers them):
   // laid out around the strings where the batch keeps them rather than from

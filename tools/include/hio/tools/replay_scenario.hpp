@@ -36,6 +36,8 @@ struct ReplayScenarioOptions {
   // Read every doer's counters at the end into ReplayScenarioOutcome::counters
   // (hio replay --counters), as RunOptions::counters does for a run.
   bool counters = false;
+  // How record_path is written, as RunOptions::record_options.
+  replay::JournalOptions record_options{};
 };
 
 struct ReplayScenarioOutcome {

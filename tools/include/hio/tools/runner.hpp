@@ -19,6 +19,7 @@
 #include "hio/engine/random.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/sim_net.hpp"
+#include "hio/replay/journal.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/registry.hpp"
 #include "hio/tools/scenario.hpp"
@@ -209,6 +210,9 @@ struct RunOptions {
   // Journal the run into this file (hio::replay::Journal): the header holds
   // the full scenario text and its digest, the seed, the tock and the mode.
   std::string record_path{};
+  // How record_path is written (frame limits, flushing; its writer's name
+  // is the path). hio uses the defaults.
+  replay::JournalOptions record_options{};
   // When set (a sweep's, which another thread sets on SIGINT or SIGTERM):
   // the run ends after the first pass that ends with it true
   // (RunEnd::interrupted), however long before the run it was set.
