@@ -26,6 +26,9 @@
 #   EXPECT_CONFIGURE_ERROR  a regex: the configure must fail saying it
 #   INSTALLS   if set, the files (relative, separated by |) the consumer's own
 #              `cmake --install` must install, and nothing else
+#   HIO_INSTALLS  MODE install: files (relative to the prefix, separated by
+#              |) hio's `cmake --install` must have installed, each the same
+#              as the source tree's file named after a = (share/x=src/x)
 cmake_minimum_required(VERSION 3.25)
 file(REMOVE_RECURSE ${WORK_DIR})
 if(NOT MODE)
@@ -55,6 +58,20 @@ if(MODE STREQUAL "install")
     message(FATAL_ERROR "install failed: ${rc}")
   endif()
   list(APPEND configure_args -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+  string(REPLACE "|" ";" hio_installs "${HIO_INSTALLS}")
+  foreach(pair IN LISTS hio_installs)
+    string(REPLACE "=" ";" pair "${pair}")
+    list(GET pair 0 installed)
+    list(GET pair 1 source)
+    if(NOT EXISTS ${WORK_DIR}/prefix/${installed})
+      message(FATAL_ERROR "hio's install has no ${installed}")
+    endif()
+    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK_DIR}/prefix/${installed}
+                            ${HIO_SOURCE}/${source} RESULT_VARIABLE differ)
+    if(differ)
+      message(FATAL_ERROR "hio's install: ${installed} is not ${source}")
+    endif()
+  endforeach()
 elseif(MODE STREQUAL "build-tree")
   list(APPEND configure_args -Dhio_DIR=${BUILD_DIR})
 elseif(MODE STREQUAL "subdirectory")

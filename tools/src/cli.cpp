@@ -727,10 +727,9 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   if (outcome.result.journal_error) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
   }
-  if (outcome.result.status == replay::ReplayStatus::perturbed && outcome.all_channels_simulated) {
+  if (const NoiseNote note = noise_note(outcome); note == NoiseNote::simulated_network) {
     std::cerr << kSimulatedNoiseNote;
-  } else if (outcome.result.status == replay::ReplayStatus::perturbed &&
-             outcome.result.doers_on_both_ends) {
+  } else if (note == NoiseNote::doers_on_both_ends) {
     std::cerr << "hio replay: note: both ends of a connection in this journal are doers of the "
                  "run (a loopback capture): noise perturbs each doer's recorded inputs, and the "
                  "doers' reactions (a retry, an answer to a duplicate) do not reach each other; "

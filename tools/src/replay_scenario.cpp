@@ -117,6 +117,25 @@ bool all_channels_simulated(const replay::JournalHeader& header) {
          });
 }
 
+NoiseNote noise_note(const ReplayScenarioOutcome& outcome) {
+  if (outcome.result.status != replay::ReplayStatus::perturbed) return NoiseNote::none;
+  if (outcome.all_channels_simulated) return NoiseNote::simulated_network;
+  if (outcome.result.doers_on_both_ends) return NoiseNote::doers_on_both_ends;
+  return NoiseNote::none;
+}
+
+const char* to_string(NoiseNote note) {
+  switch (note) {
+    case NoiseNote::simulated_network:
+      return "simulated_network";
+    case NoiseNote::doers_on_both_ends:
+      return "doers_on_both_ends";
+    case NoiseNote::none:
+      break;
+  }
+  return "";
+}
+
 std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions& options,
                                                      const replay::JournalHeader& header,
                                                      const DoerRegistry& registry) {
@@ -647,7 +666,14 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"tx_missing_bytes\": " + std::to_string(n.tx_missing_bytes) +
          ", \"tx_extra_bytes\": " + std::to_string(n.tx_extra_bytes) +
          ", \"tx_datagrams_missing\": " + std::to_string(n.tx_datagrams_missing) +
-         ", \"tx_datagrams_extra\": " + std::to_string(n.tx_datagrams_extra) + "}";
+         ", \"tx_datagrams_extra\": " + std::to_string(n.tx_datagrams_extra) +
+         ", \"tx_credit_held_bytes\": " + std::to_string(n.tx_credit_held_bytes) +
+         ", \"tx_credit_released_bytes\": " + std::to_string(n.tx_credit_released_bytes) +
+         ", \"note\": ";
+  const NoiseNote note = noise_note(o);
+  out +=
+      (note == NoiseNote::none ? std::string("null") : "\"" + std::string(to_string(note)) + "\"") +
+      "}";
   out += ", " + (r.error ? json_field("error", *r.error) : std::string("\"error\": null"));
   out += ", " + format_expectations_json(o.expectations, replay_passed(o));
   out += ", \"divergence\": ";

@@ -145,6 +145,15 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
 // Every channel of the header's table is a SimNet one (sim://, sim-serial://).
 bool all_channels_simulated(const replay::JournalHeader& header);
 
+// The note a noise replay adds on stderr (and --json as "noise"."note"):
+// the doers talked to each other, so noise on one side's inputs does not
+// reach the other (docs/replay.md, "Noise on replay"). none for a strict
+// replay, or one whose channels have a peer outside the run.
+enum class NoiseNote { none, simulated_network, doers_on_both_ends };
+NoiseNote noise_note(const ReplayScenarioOutcome& outcome);
+// "simulated_network", "doers_on_both_ends" ("" for none).
+const char* to_string(NoiseNote note);
+
 // The replay passed: no divergence, its doers did not throw, its journal was
 // read whole (not damaged or cut: exit 2), and every expectation was judged
 // and held - and there was one, if the replay was interrupted or replayed an
