@@ -349,9 +349,11 @@ class EchoClient final : public TcpClientDoer {
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
     std::string address = context.address(spec, "address");
-    // What SimNet would refuse when the channel is made, blamed on the key.
+    // Port 0 is no listener's: SimNet refuses it when the channel is made,
+    // and a real connect is refused by the OS at every attempt. Blamed on
+    // the key.
     if (const AddressResult parsed = parse_address(address);
-        parsed.ok() && parsed.value().scheme == Scheme::sim && parsed.value().port == 0) {
+        parsed.ok() && has_host_port(parsed.value().scheme) && parsed.value().port == 0) {
       throw ParamError("address",
                        "cannot connect to " + address + ": port 0 is no port a listener can have");
     }
