@@ -1,5 +1,6 @@
-// Real-network scenario kinds: destinations with port 0 refused at their
-// key.
+// Real-network scenario kinds against peers on the loopback: destinations
+// with port 0 refused at their key, "@name" of a listener on a wildcard
+// address.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/time.h>
@@ -16,7 +17,6 @@
 namespace hio::tools {
 namespace {
 
-using test::RawSocket;
 using test::tls_certs;
 
 DoerRegistry registry() {
@@ -62,6 +62,23 @@ TEST(NetScenario, PortZeroIsNoDestination) {
                         "\"tcp://127.0.0.1:0\"\n[[doer]]\nkind = \"echo_client\"\nname = "
                         "\"c\"\naddress = \"@s\"\n"),
             "");
+}
+
+// "@server" of a listener on 0.0.0.0 is its port on 127.0.0.1, which the
+// certificate names: the client's verification passes.
+TEST(NetScenario, AtNameOfAWildcardListenerIsItsFamilysLoopback) {
+  const DoerRegistry kinds = registry();
+  // (The server never finishes: the run ends at its limit.)
+  const std::string text =
+      "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"1s\"\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"tls://0.0.0.0:0\"\n"
+      "tls_cert = \"" +
+      tls_certs().server_cert + "\"\ntls_key = \"" + tls_certs().server_key +
+      "\"\n[[doer]]\nkind = \"echo_client\"\nname = \"alice\"\naddress = \"@server\"\n"
+      "messages = 3\ntls_ca = \"" +
+      tls_certs().ca + "\"\n[[expect]]\nfinal = \"alice.echoed == 3\"\n";
+  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
 }
 
 }  // namespace

@@ -63,11 +63,27 @@ std::string BuildContext::file_path(const std::string& name) {
   return files_read.back();
 }
 
+namespace {
+
+// Where a client on this machine reaches a real listener bound to `local`:
+// a wildcard address (every address of its family) at its family's
+// loopback, which a certificate for the machine names, rather than at the
+// wildcard, which no certificate names and which is no address to send to.
+std::string reachable(const std::string& local) {
+  if (local.rfind("0.0.0.0:", 0) == 0) return "127.0.0.1" + local.substr(7);
+  if (local.rfind("[::]:", 0) == 0) return "[::1]" + local.substr(4);
+  return local;
+}
+
+}  // namespace
+
 void BuildContext::publish(const std::string& name, const Channel& channel) {
-  if (has_host_port(channel.address().scheme) && channel.address().port == 0)
+  const Scheme scheme = channel.address().scheme;
+  if (has_host_port(scheme) && channel.address().port == 0)
     port_zero.push_back(PortZero{name, channel.id()});
   if (channel.open() && !channel.local().empty()) {
-    endpoints[name] = std::string(to_string(channel.address().scheme)) + "://" + channel.local();
+    endpoints[name] = std::string(to_string(scheme)) + "://" +
+                      (scheme == Scheme::sim ? channel.local() : reachable(channel.local()));
   } else if (channel.open()) {
     not_open_yet[name] = "'" + channel.address().text() + "'";
   } else {
