@@ -1,6 +1,6 @@
 // Real-network scenario kinds against peers on the loopback: destinations
 // with port 0 refused at their key, "@name" of a listener on a wildcard
-// address.
+// address, and udp_requester's count of replies from another sender.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/time.h>
@@ -17,6 +17,7 @@
 namespace hio::tools {
 namespace {
 
+using test::RawSocket;
 using test::tls_certs;
 
 DoerRegistry registry() {
@@ -77,6 +78,77 @@ TEST(NetScenario, AtNameOfAWildcardListenerIsItsFamilysLoopback) {
       "\"\n[[doer]]\nkind = \"echo_client\"\nname = \"alice\"\naddress = \"@server\"\n"
       "messages = 3\ntls_ca = \"" +
       tls_certs().ca + "\"\n[[expect]]\nfinal = \"alice.echoed == 3\"\n";
+  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+}
+
+// A UDP socket on 127.0.0.1 (or [::1]), port 0, with a receive timeout.
+RawSocket udp_socket(int family) {
+  RawSocket s(::socket(family, SOCK_DGRAM, 0));
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  if (family == AF_INET) {
+    sockaddr_in v4 = test::loopback(0);
+    std::memcpy(&addr, &v4, sizeof v4);
+    len = sizeof v4;
+  } else {
+    sockaddr_in6 v6{};
+    v6.sin6_family = AF_INET6;
+    v6.sin6_addr = in6addr_loopback;
+    std::memcpy(&addr, &v6, sizeof v6);
+    len = sizeof v6;
+  }
+  if (::bind(s.fd(), reinterpret_cast<sockaddr*>(&addr), len) != 0) return RawSocket();
+  timeval timeout{2, 0};
+  ::setsockopt(s.fd(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  return s;
+}
+
+// A reply from another port than the one the request went to answers
+// nothing: udp_requester counts it as foreign, and the reply from the
+// destination as the response (not as a duplicate of the foreign one). A
+// [::] requester sees 127.0.0.1's reply from [::ffff:127.0.0.1], the same
+// sender.
+TEST(NetScenario, UdpRequesterCountsRepliesFromAnotherSenderAsForeign) {
+  RawSocket server = udp_socket(AF_INET);
+  RawSocket other = udp_socket(AF_INET);
+  ASSERT_TRUE(server.valid() && other.valid());
+  constexpr int kRequests = 3;
+  RawSocket probe(::socket(AF_INET6, SOCK_DGRAM, 0));
+  const bool dual = probe.valid();  // a [::] socket can be had
+  const int expected = dual ? 2 * kRequests : kRequests;
+  // The peer: each request answered first from `other`, then from `server`.
+  std::jthread peer([&] {
+    char buffer[2048];
+    for (int i = 0; i < expected; ++i) {
+      sockaddr_storage from{};
+      socklen_t len = sizeof from;
+      const ssize_t n = ::recvfrom(server.fd(), buffer, sizeof buffer, 0,
+                                   reinterpret_cast<sockaddr*>(&from), &len);
+      if (n < 0) return;  // timed out: the run has failed its expectations
+      const auto size = static_cast<std::size_t>(n);
+      ::sendto(other.fd(), buffer, size, 0, reinterpret_cast<sockaddr*>(&from), len);
+      ::sendto(server.fd(), buffer, size, 0, reinterpret_cast<sockaddr*>(&from), len);
+    }
+  });
+  const std::string to = "127.0.0.1:" + std::to_string(server.port());
+  std::string text = std::string(kReal) +
+                     "[[doer]]\nkind = \"udp_requester\"\nname = \"q\"\naddress = "
+                     "\"udp://127.0.0.1:0\"\nto = \"" +
+                     to + "\"\nrequests = 3\ninterval = \"20ms\"\n";
+  if (dual) {
+    text +=
+        "[[doer]]\nkind = \"udp_requester\"\nname = \"q6\"\naddress = \"udp://[::]:0\"\nto = \"" +
+        to + "\"\nrequests = 3\ninterval = \"20ms\"\n";
+  }
+  for (const std::string name : {"q", "q6"}) {
+    if (name == "q6" && !dual) continue;
+    text += "[[expect]]\nfinal = \"" + name + ".responses == 3\"\n[[expect]]\nfinal = \"" + name +
+            ".foreign == 3\"\n[[expect]]\nfinal = \"" + name +
+            ".duplicates == 0\"\n[[expect]]\nfinal = \"" + name +
+            ".corrupt == 0\"\n[[expect]]\nfinal = \"" + name + ".rx_messages == 6\"\n";
+  }
+  const DoerRegistry kinds = registry();
   const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
   EXPECT_TRUE(summary.passed()) << summary.first_failure();
 }

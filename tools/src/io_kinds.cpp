@@ -18,6 +18,7 @@
 #include "hio/io/tcp_client_doer.hpp"
 #include "hio/io/udp_peer_doer.hpp"
 #include "hio/tools/registry.hpp"
+#include "ip_text.hpp"
 
 namespace hio::tools {
 
@@ -520,7 +521,8 @@ std::string datagram_peer(const std::string& address) {
 // Sends `requests` numbered requests to a peer, one every `interval` (not
 // waiting for answers), and matches each response to its request: counts
 // responses, duplicates, reordered ones (a lower number than one already
-// seen), corrupt ones, and those later than `timeout`. Done when every
+// seen), corrupt ones, those later than `timeout`, and datagrams from any
+// sender but the peer (foreign: they answer nothing). Done when every
 // request was answered or the last one's timeout passed.
 class UdpRequester final : public UdpPeerDoer {
   // "to" as a datagram peer, "host:port": over sim:// its host must be one of
@@ -620,6 +622,7 @@ class UdpRequester final : public UdpPeerDoer {
     c.add(spec.name + ".corrupt", corrupt_);
     c.add(spec.name + ".late", late_);
     c.add(spec.name + ".lost", lost_);  // sent_ - responses_, kept as they change
+    c.add(spec.name + ".foreign", foreign_);
   }
 
  private:
@@ -645,6 +648,7 @@ class UdpRequester final : public UdpPeerDoer {
     corrupt_ = 0;
     late_ = 0;
     lost_ = 0;
+    foreign_ = 0;
     highest_ = -1;
     window_.clear();
     gone_ = 0;
@@ -655,6 +659,11 @@ class UdpRequester final : public UdpPeerDoer {
   void take(const Datagram& d) {
     ++rx_messages_;
     rx_bytes_ += static_cast<std::int64_t>(d.bytes.size());
+    if (!same_peer(d.peer, peer_)) {
+      // Not from the peer asked: whatever it holds, it answers nothing.
+      ++foreign_;
+      return;
+    }
     std::int64_t seq = -1;
     if (d.bytes.size() == size_ && d.bytes[8] == ':') {
       seq = 0;
@@ -730,7 +739,7 @@ class UdpRequester final : public UdpPeerDoer {
   Tock interval_;
   Tock timeout_;
   Counter sent_, tx_bytes_, rx_messages_, rx_bytes_, responses_, duplicates_, reordered_, corrupt_,
-      late_, lost_;
+      late_, lost_, foreign_;
   std::int64_t highest_ = -1;
   // The requests a response is matched against: the last kWindow sent, and
   // any sent within `timeout` (so memory follows the requests in flight,
@@ -1007,7 +1016,7 @@ void add_io_kinds(DoerRegistry& registry) {
       KindSpec{
           "udp_requester",
           "sends numbered requests to a peer and matches the responses (counters: sent, tx_bytes, "
-          "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost)",
+          "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost, foreign)",
           {{"address", ParamType::string, "where to bind, e.g. \"sim://client:0\"", {}},
            {"to", ParamType::string, "the peer: \"host:port\" or \"@name\"", {}},
            {"requests", ParamType::integer, "how many requests (at most 100000000)",

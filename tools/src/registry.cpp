@@ -1,6 +1,5 @@
 #include "hio/tools/registry.hpp"
 
-#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <variant>
 
 #include "hio/io/address.hpp"
+#include "ip_text.hpp"
 
 namespace hio::tools {
 
@@ -155,22 +155,11 @@ namespace {
 // An address's host for comparing claims: an IP in one spelling (IPv4-mapped
 // IPv6 as IPv4) with its family, or a name as written (family 0).
 BuildContext::Claim claim_host(const Address& a) {
+  const CanonicalHost canonical = canonical_host(a.host);
   BuildContext::Claim c;
-  c.host = a.host;
-  unsigned char bytes[16] = {};
-  char text[INET6_ADDRSTRLEN] = {};
-  if (::inet_pton(AF_INET, a.host.c_str(), bytes) == 1) {
-    c.ip_family = AF_INET;
-  } else if (::inet_pton(AF_INET6, a.host.c_str(), bytes) == 1) {
-    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    c.ip_family = std::equal(kMapped, kMapped + 12, bytes) ? AF_INET : AF_INET6;
-    if (c.ip_family == AF_INET) std::copy(bytes + 12, bytes + 16, bytes);
-  } else {
-    return c;
-  }
-  ::inet_ntop(c.ip_family, bytes, text, sizeof text);
-  c.host = text;
-  c.wildcard = c.host == "0.0.0.0" || c.host == "::";
+  c.host = canonical.host;
+  c.ip_family = canonical.ip_family;
+  c.wildcard = c.ip_family != 0 && (c.host == "0.0.0.0" || c.host == "::");
   return c;
 }
 
