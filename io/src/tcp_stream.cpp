@@ -198,10 +198,18 @@ void TcpStream::establish() {
     fail("connection to " + target_ + " lost at once: " + error_text(ec));
     return;
   }
-  const std::string peer = endpoint_text(socket_.remote_endpoint(ec));
-  if (ec) {
-    fail("connection to " + target_ + " lost at once: " + error_text(ec));
-    return;
+  // A client's peer is the endpoint it connected to. Asked of the socket it
+  // is gone once a reset has come (ENOTCONN), and the connection was made
+  // all the same: the reset is then its first read's error, a remote close.
+  std::string peer;
+  if (next_endpoint_ > 0) {
+    peer = endpoint_text(endpoints_[next_endpoint_ - 1]);
+  } else {
+    peer = endpoint_text(socket_.remote_endpoint(ec));
+    if (ec) {
+      fail("connection to " + target_ + " lost at once: " + error_text(ec));
+      return;
+    }
   }
   phase_ = Phase::established;
   port_.connected(local, peer);
