@@ -78,7 +78,39 @@ TEST(NetScenario, AtNameOfAWildcardListenerIsItsFamilysLoopback) {
       "\"\n[[doer]]\nkind = \"echo_client\"\nname = \"alice\"\naddress = \"@server\"\n"
       "messages = 3\ntls_ca = \"" +
       tls_certs().ca + "\"\n[[expect]]\nfinal = \"alice.echoed == 3\"\n";
-  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  // The summary points into the scenario: it outlives the summary.
+  const Scenario scenario = load_scenario_text(text, "t.toml", kinds);
+  const RunSummary summary = run_scenario(scenario, kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+}
+
+// The same over UDP, for both families: a requester that sends to "@resp"
+// of a responder on the wildcard sends to the loopback, where the replies
+// come from, so they are responses (to the wildcard address, they would
+// come from another address than "to": foreign).
+TEST(NetScenario, AtNameOfAWildcardResponderIsWhereItsRepliesComeFrom) {
+  RawSocket probe(::socket(AF_INET6, SOCK_DGRAM, 0));
+  sockaddr_in6 v6{};
+  v6.sin6_family = AF_INET6;
+  v6.sin6_addr = in6addr_loopback;
+  const bool has_v6 =
+      probe.valid() && ::bind(probe.fd(), reinterpret_cast<sockaddr*>(&v6), sizeof v6) == 0;
+  // (The responders never finish: the run ends at its limit.)
+  std::string text = "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"1s\"\n";
+  const auto pair = [&](const std::string& tag, const std::string& wildcard,
+                        const std::string& loopback) {
+    text += "[[doer]]\nkind = \"udp_responder\"\nname = \"resp" + tag + "\"\naddress = \"udp://" +
+            wildcard + ":0\"\n[[doer]]\nkind = \"udp_requester\"\nname = \"q" + tag +
+            "\"\naddress = \"udp://" + loopback + ":0\"\nto = \"@resp" + tag +
+            "\"\nrequests = 3\n[[expect]]\nfinal = \"q" + tag +
+            ".responses == 3\"\n[[expect]]\nfinal = \"q" + tag + ".foreign == 0\"\n";
+  };
+  pair("4", "0.0.0.0", "127.0.0.1");
+  if (has_v6) pair("6", "[::]", "[::1]");
+  const DoerRegistry kinds = registry();
+  // The summary points into the scenario: it outlives the summary.
+  const Scenario scenario = load_scenario_text(text, "t.toml", kinds);
+  const RunSummary summary = run_scenario(scenario, kinds);
   EXPECT_TRUE(summary.passed()) << summary.first_failure();
 }
 
@@ -149,7 +181,9 @@ TEST(NetScenario, UdpRequesterCountsRepliesFromAnotherSenderAsForeign) {
             ".corrupt == 0\"\n[[expect]]\nfinal = \"" + name + ".rx_messages == 6\"\n";
   }
   const DoerRegistry kinds = registry();
-  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  // The summary points into the scenario: it outlives the summary.
+  const Scenario scenario = load_scenario_text(text, "t.toml", kinds);
+  const RunSummary summary = run_scenario(scenario, kinds);
   EXPECT_TRUE(summary.passed()) << summary.first_failure();
 }
 
