@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/time.h>
 
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -112,6 +113,47 @@ TEST(NetScenario, AtNameOfAWildcardResponderIsWhereItsRepliesComeFrom) {
   const Scenario scenario = load_scenario_text(text, "t.toml", kinds);
   const RunSummary summary = run_scenario(scenario, kinds);
   EXPECT_TRUE(summary.passed()) << summary.first_failure();
+}
+
+// idle_timeout closes a remote whose peer neither sends nor reads (which
+// would otherwise hold its remotes_max place for good), and not one that
+// talks more often than that.
+TEST(NetScenario, EchoServerClosesARemoteIdleForIdleTimeout) {
+  const std::uint16_t port = test::free_port();
+  // The silent peer: connects once the server listens (bounded), sends
+  // nothing, and waits for the server's close.
+  ssize_t got = -2;
+  std::jthread silent([&] {
+    for (int i = 0; i < 400; ++i) {
+      RawSocket s(::socket(AF_INET, SOCK_STREAM, 0));
+      sockaddr_in addr = test::loopback(port);
+      if (::connect(s.fd(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        continue;
+      }
+      timeval timeout{3, 0};
+      ::setsockopt(s.fd(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+      char byte = 0;
+      got = ::recv(s.fd(), &byte, 1, 0);  // 0: closed by the server
+      return;
+    }
+  });
+  const std::string text =
+      "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"1s\"\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"tcp://127.0.0.1:" +
+      std::to_string(port) +
+      "\"\nidle_timeout = \"200ms\"\n"
+      "[[doer]]\nkind = \"echo_client\"\nname = \"alice\"\naddress = \"@server\"\n"
+      "messages = 5\ninterval = \"100ms\"\n"
+      "[[expect]]\nfinal = \"alice.echoed == 5\"\n[[expect]]\nfinal = \"alice.connections == "
+      "1\"\n[[expect]]\nfinal = \"server.accepted == 2\"\n[[expect]]\nfinal = "
+      "\"server.idle_closed == 1\"\n";
+  const DoerRegistry kinds = registry();
+  const Scenario scenario = load_scenario_text(text, "t.toml", kinds);
+  const RunSummary summary = run_scenario(scenario, kinds);
+  silent.join();
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+  EXPECT_EQ(got, 0) << "the silent peer's connection was not closed";
 }
 
 // A UDP socket on 127.0.0.1 (or [::1]), port 0, with a receive timeout.

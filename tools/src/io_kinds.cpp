@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -236,11 +237,13 @@ class EchoServer final : public EchoServerDoer {
         [&](const std::string& address) { return options(spec, context, address); });
   }
   EchoServer(const DoerSpec& spec, BuildContext& context, const StreamSetup& setup)
-      : EchoServerDoer(context.io, setup.address, setup.options, spec.name) {
+      : EchoServerDoer(context.io, setup.address, setup.options, spec.name),
+        idle_timeout_(spec.duration("idle_timeout")) {
     context.publish(spec.name, listener());
     context.counters.add(spec.name + ".accepted", accepted_);
     context.counters.add(spec.name + ".remotes",
                          [this] { return static_cast<std::int64_t>(remotes().size()); });
+    context.counters.add(spec.name + ".idle_closed", idle_closed_);
   }
 
   static ChannelOptions options(const DoerSpec& spec, BuildContext& context,
@@ -256,12 +259,52 @@ class EchoServer final : public EchoServerDoer {
     context.claim(spec, "address", address, "stream");
     return address;
   }
+  void enter() override {
+    EchoServerDoer::enter();
+    idle_closed_ = 0;
+    activity_.clear();
+  }
   void on_accept(Channel& remote) override {
     ++accepted_;
+    if (idle_timeout_ > Tock{0}) activity_[remote.id()] = Activity{tyme(), 0, 0};
     EchoServerDoer::on_accept(remote);
   }
+  // idle_timeout: a remote that has sent nothing new and taken nothing from
+  // its tx for that long is closed, so that peers that never read nor close
+  // cannot hold every remotes_max place for good. Activity is read from the
+  // buffers between visits: rx grew (bytes arrived), tx shrank (the
+  // transport took bytes), both on the record as events.
+  void serve(Channel& remote) override {
+    const std::size_t rx_before = remote.rx_size();
+    const std::size_t tx_before = remote.tx_size();
+    EchoServerDoer::serve(remote);
+    const auto it = activity_.find(remote.id());
+    if (it == activity_.end() || !remote.open()) return;
+    Activity& a = it->second;
+    if (rx_before > a.rx_after || tx_before < a.tx_after) a.last = tyme();
+    a.rx_after = remote.rx_size();
+    a.tx_after = remote.tx_size();
+    const Tyme deadline = tyme_after(a.last, idle_timeout_);
+    if (tyme() >= deadline) {
+      ++idle_closed_;
+      remote.close("idle for " + format_seconds(idle_timeout_) + " s");
+      return;
+    }
+    wake_at(deadline);
+  }
+  void on_close(Channel& remote) override {
+    activity_.erase(remote.id());
+    EchoServerDoer::on_close(remote);
+  }
 
-  Counter accepted_;
+  struct Activity {
+    Tyme last;             // when it last sent or took bytes (or was accepted)
+    std::size_t rx_after;  // rx and tx sizes after its last visit
+    std::size_t tx_after;
+  };
+  Tock idle_timeout_;
+  std::map<std::uint32_t, Activity> activity_;  // by channel id; idle_timeout only
+  Counter accepted_, idle_closed_;
 };
 
 // Sends `messages` messages of `size` bytes, one at a time: the next once the
@@ -945,7 +988,7 @@ void add_io_kinds(DoerRegistry& registry) {
       KindSpec{
           "echo_server",
           "listens on a stream address and sends every remote back what it sent "
-          "(counters: accepted, remotes)",
+          "(counters: accepted, remotes, idle_closed)",
           {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}},
            {"tls_cert", ParamType::string, "tls:// only: this server's certificate (PEM file)",
             ParamValue{std::string()}},
@@ -959,7 +1002,11 @@ void add_io_kinds(DoerRegistry& registry) {
            handshake_timeout_param(),
            {"remotes_max", ParamType::integer,
             "accepted remotes alive at once; at the limit it stops accepting",
-            ParamValue{static_cast<std::int64_t>(ChannelOptions{}.remotes_max)}}},
+            ParamValue{static_cast<std::int64_t>(ChannelOptions{}.remotes_max)}},
+           {"idle_timeout", ParamType::duration,
+            "close a remote that has sent nothing and taken nothing of its echo for this long; "
+            "0 = never",
+            ParamValue{Tock{0}}}},
           factory_of<EchoServer>(),
           false},
       buffer_params());
