@@ -36,6 +36,7 @@ void TcpStream::connect(const Address& address) {
   target_ = address.host_port();
   boost::system::error_code ec;
   const asio::ip::address ip = asio::ip::make_address(address.host, ec);
+  named_ = static_cast<bool>(ec);
   if (!ec) {
     endpoints_.assign(1, tcp::endpoint(ip, address.port));
     try_next_endpoint();
@@ -74,7 +75,7 @@ void TcpStream::try_next_endpoint() {
     socket_.open(endpoint.protocol(), ec);
     if (!ec) apply_buffer_size(socket_, socket_buffer_bytes_, ec);
     if (ec) {
-      last_error_ = error_text(ec);
+      note_failed_endpoint(endpoint, ec);
       continue;
     }
     phase_ = Phase::connecting;
@@ -87,17 +88,58 @@ void TcpStream::try_next_endpoint() {
     return;
   }
   fail("connect to " + target_ +
-       " failed: " + (last_error_.empty() ? std::string("no address") : last_error_));
+       " failed: " + (tried_.empty() ? std::string("no address") : tried_));
+}
+
+void TcpStream::note_failed_endpoint(const tcp::endpoint& endpoint,
+                                     const boost::system::error_code& ec) {
+  // An IP address is the target itself; a name says which of its addresses
+  // failed how.
+  if (!named_) {
+    tried_ = error_text(ec);
+    return;
+  }
+  if (!tried_.empty()) tried_ += "; ";
+  tried_ += endpoint_text(endpoint) + ": " + error_text(ec);
 }
 
 void TcpStream::on_connected(const boost::system::error_code& ec) {
   if (!live()) return;
+  const tcp::endpoint endpoint = endpoints_[next_endpoint_ - 1];
+  if (ec == asio::error::connection_reset) {
+    // Not a failed connect (a refusal is ECONNREFUSED): the peer accepted,
+    // and reset the connection before this completion ran. It ends here, as
+    // a reset after the connect event would, and no other address is tried.
+    connection_reset(endpoint);
+    return;
+  }
   if (ec) {
-    last_error_ = error_text(ec);
+    note_failed_endpoint(endpoint, ec);
     try_next_endpoint();
     return;
   }
   secure();
+}
+
+void TcpStream::connection_reset(const tcp::endpoint& endpoint) {
+  const boost::system::error_code reset = asio::error::connection_reset;
+  if (tls_) {
+    // Connected means handshaken: to a TLS channel this is a handshake the
+    // peer cut, as when the reset comes a moment later.
+    fail("TLS handshake with " + target_ + " failed: " + error_text(reset));
+    return;
+  }
+  // The socket keeps its local address after the reset; the peer's is the
+  // endpoint connected to.
+  boost::system::error_code ec;
+  const tcp::endpoint local = socket_.local_endpoint(ec);
+  if (ec) {
+    fail("connection to " + target_ + " lost at once: " + error_text(reset));
+    return;
+  }
+  phase_ = Phase::established;
+  port_.connected(endpoint_text(local), endpoint_text(endpoint));
+  end(reset, PumpOp::read);
 }
 
 void TcpStream::accepted(std::string peer) {
@@ -156,10 +198,18 @@ void TcpStream::establish() {
     fail("connection to " + target_ + " lost at once: " + error_text(ec));
     return;
   }
-  const std::string peer = endpoint_text(socket_.remote_endpoint(ec));
-  if (ec) {
-    fail("connection to " + target_ + " lost at once: " + error_text(ec));
-    return;
+  // A client's peer is the endpoint it connected to. Asked of the socket it
+  // is gone once a reset has come (ENOTCONN), and the connection was made
+  // all the same: the reset is then its first read's error, a remote close.
+  std::string peer;
+  if (next_endpoint_ > 0) {
+    peer = endpoint_text(endpoints_[next_endpoint_ - 1]);
+  } else {
+    peer = endpoint_text(socket_.remote_endpoint(ec));
+    if (ec) {
+      fail("connection to " + target_ + " lost at once: " + error_text(ec));
+      return;
+    }
   }
   phase_ = Phase::established;
   port_.connected(local, peer);

@@ -93,6 +93,10 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   void on_resolved(const boost::system::error_code& ec, const tcp::resolver::results_type& results);
   void try_next_endpoint();
   void on_connected(const boost::system::error_code& ec);
+  // Keeps what an endpoint failed with, for the message if all fail.
+  void note_failed_endpoint(const tcp::endpoint& endpoint, const boost::system::error_code& ec);
+  // The connect to `endpoint` completed with a reset: it had been made.
+  void connection_reset(const tcp::endpoint& endpoint);
   // TCP is up: the TLS handshake, or establish() at once.
   void secure();
   void on_handshake(const boost::system::error_code& ec);
@@ -128,7 +132,10 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   std::string target_;  // host:port being connected to, for messages
   std::vector<tcp::endpoint> endpoints_;
   std::size_t next_endpoint_ = 0;
-  std::string last_error_;
+  bool named_ = false;  // the host is a name, resolved to endpoints_
+  // What the endpoints tried failed with: the error (an IP address), or
+  // "addr: error; ..." (a name).
+  std::string tried_;
   std::function<void()> on_end_;
 };
 

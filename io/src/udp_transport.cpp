@@ -32,6 +32,11 @@ bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& 
             "' is not an IP address and port (e.g. 127.0.0.1:9000 or [::1]:9000)";
     return false;
   }
+  if (parsed.value().port == 0) {
+    // The OS refuses a send to port 0 (EINVAL): no socket can have it.
+    error = "destination '" + std::string(text) + "' has port 0, to which nothing can be sent";
+    return false;
+  }
   out = udp::endpoint(ip, parsed.value().port);
   return true;
 }

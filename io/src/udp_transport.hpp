@@ -65,7 +65,8 @@ class UdpTransport final : public Transport {
 };
 
 // Parses a datagram destination "ip:port" ("[v6]:port"). Names are not
-// resolved: false and `error` for anything but an IP address and a port.
+// resolved: false and `error` for anything but an IP address and a port
+// from 1 to 65535.
 bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& error);
 
 }  // namespace hio::detail

@@ -6,7 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <netdb.h>
+
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "io_run.hpp"
 #include "raw_socket.hpp"
@@ -56,6 +60,114 @@ TEST(IoTcp, RefusedConnectIsAnErrorOnTheChannel) {
   EXPECT_EQ(refused.channel().reason(),
             "connect to 127.0.0.1:" + std::to_string(port) + " failed: Connection refused");
   EXPECT_EQ(h.sink.count(EventKind::error, refused.channel().id()), 1u);
+}
+
+// A listener's queued connection, waited for (bounded): the client's
+// connect, completed by the kernel, before any of the client's completions.
+RawSocket accept_queued(const RawSocket& listener) {
+  RawSocket accepted;
+  for (int i = 0; i < 2000 && !accepted.valid(); ++i) {
+    accepted = raw_try_accept(listener);
+    if (!accepted.valid()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return accepted;
+}
+
+// The peer accepts and resets before the client's connect completion runs:
+// the connect completes with ECONNRESET. The connection was made, so it is a
+// connect and a remote close, as when the reset comes a moment later, not a
+// failed connect (which would also try the host's next address).
+TEST(IoTcp, AResetBeforeTheConnectCompletedIsAConnectionThatWasReset) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  RawSocket listener = raw_listen();
+  const std::string target = "127.0.0.1:" + std::to_string(listener.port());
+  TcpClientDoer client(run.io, "tcp://" + target);  // connects before returning
+  RawSocket accepted = accept_queued(listener);
+  ASSERT_TRUE(accepted.valid());
+  accepted.set_linger_zero();
+  accepted.reset();  // the RST is queued at the client before its first poll
+  Channel& ch = client.channel();
+  StopWhen stop(run.doist, [&] { return !ch.open(); });
+  EXPECT_EQ(run.doist.run({&client, &stop}), RunEnd::interrupted);
+  std::vector<std::string> events;
+  for (const Recorded& r : sink.of(ch.id())) {
+    events.push_back(std::string(to_string(r.kind)) + " " + r.peer + " " + r.text);
+  }
+  EXPECT_THAT(events, ::testing::ElementsAre(HasSubstr("open tcp://" + target),
+                                             HasSubstr("connect " + target + " 127.0.0.1:"),
+                                             "close  reset by peer"));
+  EXPECT_EQ(ch.state(), ChannelState::closed);
+  EXPECT_EQ(ch.connects(), 1u);
+  const Recorded* close = sink.first(EventKind::close, ch.id());
+  ASSERT_NE(close, nullptr);
+  EXPECT_EQ(close->who, CloseWho::remote);
+}
+
+// Over TLS the channel is opening until handshaken: the same reset is a
+// handshake the peer cut, in the words of one cut a moment later.
+TEST(IoTcp, AResetBeforeTheConnectCompletedFailsATlsHandshake) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  RawSocket listener = raw_listen();
+  const std::string target = "127.0.0.1:" + std::to_string(listener.port());
+  TcpClientDoer client(run.io, "tls://" + target);
+  RawSocket accepted = accept_queued(listener);
+  ASSERT_TRUE(accepted.valid());
+  accepted.set_linger_zero();
+  accepted.reset();
+  Channel& ch = client.channel();
+  StopWhen stop(run.doist, [&] { return !ch.open(); });
+  EXPECT_EQ(run.doist.run({&client, &stop}), RunEnd::interrupted);
+  EXPECT_EQ(ch.state(), ChannelState::failed);
+  EXPECT_EQ(ch.reason(), "TLS handshake with " + target + " failed: Connection reset by peer");
+  EXPECT_EQ(sink.count(EventKind::connect, ch.id()), 0u);
+}
+
+// The addresses a host name resolves to for a TCP connect, in the
+// resolver's order (as TcpStream asks: numeric service, any family).
+std::vector<std::string> tcp_addresses_of(const char* host, std::uint16_t port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::vector<std::string> out;
+  if (::getaddrinfo(host, std::to_string(port).c_str(), &hints, &found) != 0) return out;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* ip = a->ai_family == AF_INET6
+                         ? static_cast<const void*>(
+                               &reinterpret_cast<const sockaddr_in6*>(a->ai_addr)->sin6_addr)
+                         : &reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr;
+    ::inet_ntop(a->ai_family, ip, text, sizeof text);
+    out.push_back(a->ai_family == AF_INET6 ? "[" + std::string(text) + "]:" + std::to_string(port)
+                                           : std::string(text) + ":" + std::to_string(port));
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+// A name's every address refused: the reason says which addresses were
+// tried, each with its error (with ::1 and 127.0.0.1 for localhost, both).
+TEST(IoTcp, ARefusedNameSaysWhichAddressesWereTried) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  const std::uint16_t port = free_port();
+  const std::vector<std::string> addresses = tcp_addresses_of("localhost", port);
+  ASSERT_FALSE(addresses.empty());
+  TcpClientDoer client(run.io, "tcp://localhost:" + std::to_string(port));
+  Channel& ch = client.channel();
+  StopWhen stop(run.doist, [&] { return !ch.open(); });
+  EXPECT_EQ(run.doist.run({&client, &stop}), RunEnd::interrupted);
+  std::string expected = "connect to localhost:" + std::to_string(port) + " failed: ";
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    expected += (i == 0 ? "" : "; ") + addresses[i] + ": Connection refused";
+  }
+  EXPECT_EQ(ch.reason(), expected);
+  EXPECT_EQ(sink.count(EventKind::error, ch.id()), 1u);
 }
 
 // Later attempts start at tyme > 0; tyme + Tock::max() overflowed and every

@@ -363,6 +363,30 @@ TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
                                                       HasSubstr("to " + v4_peer + " failed: ")));
 }
 
+// Port 0 is no destination: the OS refuses every send to it (EINVAL), so
+// peer_problem says so ahead, and send reports it as a destination that
+// cannot be used, in the same words, without asking the OS.
+TEST(IoUdp, PortZeroIsNoDestination) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer a(run.io, "udp://127.0.0.1:0", {}, "a");
+  UdpPeerDoer v6(run.io, "udp://[::1]:0", {}, "v6");
+  const std::string refusal = "has port 0, to which nothing can be sent";
+  EXPECT_EQ(a.channel().peer_problem("127.0.0.1:0"), "destination '127.0.0.1:0' " + refusal);
+  EXPECT_EQ(v6.channel().peer_problem("[::1]:0"), "destination '[::1]:0' " + refusal);
+  EXPECT_EQ(a.channel().peer_problem("127.0.0.1:1"), "");
+  Script script(run.doist, {{"send", [] { return true; },
+                             [&] { EXPECT_TRUE(a.channel().send("127.0.0.1:0", "to nowhere")); }},
+                            {"refused", [&] { return sink.count(EventKind::error) > 0; },
+                             [&] { EXPECT_TRUE(a.channel().connected()); }}});
+  EXPECT_EQ(run.doist.run({&a, &v6, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  const Recorded* error = sink.first(EventKind::error, a.channel().id());
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->text, "datagram of 10 bytes not sent: destination '127.0.0.1:0' " + refusal);
+}
+
 TEST(IoUdp, AFullRxHoldsDatagramsBackWithoutLossOrReordering) {
   ChannelOptions tight;
   tight.datagrams_max = 2;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "hio/io/tcp_client_doer.hpp"
 #include "hio/io/udp_peer_doer.hpp"
 #include "hio/tools/registry.hpp"
+#include "ip_text.hpp"
 
 namespace hio::tools {
 
@@ -256,11 +258,13 @@ class EchoServer final : public EchoServerDoer {
         [&](const std::string& address) { return options(spec, context, address); });
   }
   EchoServer(const DoerSpec& spec, BuildContext& context, const StreamSetup& setup)
-      : EchoServerDoer(context.io, setup.address, setup.options, spec.name) {
+      : EchoServerDoer(context.io, setup.address, setup.options, spec.name),
+        idle_timeout_(spec.duration("idle_timeout")) {
     context.publish(spec.name, listener());
     context.counters.add(spec.name + ".accepted", accepted_);
     context.counters.add(spec.name + ".remotes",
                          [this] { return static_cast<std::int64_t>(remotes().size()); });
+    context.counters.add(spec.name + ".idle_closed", idle_closed_);
   }
 
   static ChannelOptions options(const DoerSpec& spec, BuildContext& context,
@@ -276,12 +280,52 @@ class EchoServer final : public EchoServerDoer {
     context.claim(spec, "address", address, "stream");
     return address;
   }
+  void enter() override {
+    EchoServerDoer::enter();
+    idle_closed_ = 0;
+    activity_.clear();
+  }
   void on_accept(Channel& remote) override {
     ++accepted_;
+    if (idle_timeout_ > Tock{0}) activity_[remote.id()] = Activity{tyme(), 0, 0};
     EchoServerDoer::on_accept(remote);
   }
+  // idle_timeout: a remote that has sent nothing new and taken nothing from
+  // its tx for that long is closed, so that peers that never read nor close
+  // cannot hold every remotes_max place for good. Activity is read from the
+  // buffers between visits: rx grew (bytes arrived), tx shrank (the
+  // transport took bytes), both on the record as events.
+  void serve(Channel& remote) override {
+    const std::size_t rx_before = remote.rx_size();
+    const std::size_t tx_before = remote.tx_size();
+    EchoServerDoer::serve(remote);
+    const auto it = activity_.find(remote.id());
+    if (it == activity_.end() || !remote.open()) return;
+    Activity& a = it->second;
+    if (rx_before > a.rx_after || tx_before < a.tx_after) a.last = tyme();
+    a.rx_after = remote.rx_size();
+    a.tx_after = remote.tx_size();
+    const Tyme deadline = tyme_after(a.last, idle_timeout_);
+    if (tyme() >= deadline) {
+      ++idle_closed_;
+      remote.close("idle for " + format_seconds(idle_timeout_) + " s");
+      return;
+    }
+    wake_at(deadline);
+  }
+  void on_close(Channel& remote) override {
+    activity_.erase(remote.id());
+    EchoServerDoer::on_close(remote);
+  }
 
-  Counter accepted_;
+  struct Activity {
+    Tyme last;             // when it last sent or took bytes (or was accepted)
+    std::size_t rx_after;  // rx and tx sizes after its last visit
+    std::size_t tx_after;
+  };
+  Tock idle_timeout_;
+  std::map<std::uint32_t, Activity> activity_;  // by channel id; idle_timeout only
+  Counter accepted_, idle_closed_;
 };
 
 // Sends `messages` messages of `size` bytes, one at a time: the next once the
@@ -370,9 +414,11 @@ class EchoClient final : public TcpClientDoer {
   }
   static std::string client_address(const DoerSpec& spec, BuildContext& context) {
     std::string address = context.address(spec, "address");
-    // What SimNet would refuse when the channel is made, blamed on the key.
+    // Port 0 is no listener's: SimNet refuses it when the channel is made,
+    // and a real connect is refused by the OS at every attempt. Blamed on
+    // the key.
     if (const AddressResult parsed = parse_address(address);
-        parsed.ok() && parsed.value().scheme == Scheme::sim && parsed.value().port == 0) {
+        parsed.ok() && has_host_port(parsed.value().scheme) && parsed.value().port == 0) {
       throw ParamError("address",
                        "cannot connect to " + address + ": port 0 is no port a listener can have");
     }
@@ -539,7 +585,8 @@ std::string datagram_peer(const std::string& address) {
 // Sends `requests` numbered requests to a peer, one every `interval` (not
 // waiting for answers), and matches each response to its request: counts
 // responses, duplicates, reordered ones (a lower number than one already
-// seen), corrupt ones, and those later than `timeout`. Done when every
+// seen), corrupt ones, those later than `timeout`, and datagrams from any
+// sender but the peer (foreign: they answer nothing). Done when every
 // request was answered or the last one's timeout passed.
 class UdpRequester final : public UdpPeerDoer {
   // "to" as a datagram peer, "host:port": over sim:// its host must be one of
@@ -639,6 +686,7 @@ class UdpRequester final : public UdpPeerDoer {
     c.add(spec.name + ".corrupt", corrupt_);
     c.add(spec.name + ".late", late_);
     c.add(spec.name + ".lost", lost_);  // sent_ - responses_, kept as they change
+    c.add(spec.name + ".foreign", foreign_);
   }
 
  private:
@@ -664,6 +712,7 @@ class UdpRequester final : public UdpPeerDoer {
     corrupt_ = 0;
     late_ = 0;
     lost_ = 0;
+    foreign_ = 0;
     highest_ = -1;
     window_.clear();
     gone_ = 0;
@@ -674,6 +723,11 @@ class UdpRequester final : public UdpPeerDoer {
   void take(const Datagram& d) {
     ++rx_messages_;
     rx_bytes_ += static_cast<std::int64_t>(d.bytes.size());
+    if (!same_peer(d.peer, peer_)) {
+      // Not from the peer asked: whatever it holds, it answers nothing.
+      ++foreign_;
+      return;
+    }
     std::int64_t seq = -1;
     if (d.bytes.size() == size_ && d.bytes[8] == ':') {
       seq = 0;
@@ -752,7 +806,7 @@ class UdpRequester final : public UdpPeerDoer {
   Tock interval_;
   Tock timeout_;
   Counter sent_, tx_bytes_, rx_messages_, rx_bytes_, responses_, duplicates_, reordered_, corrupt_,
-      late_, lost_;
+      late_, lost_, foreign_;
   std::int64_t highest_ = -1;
   // The requests a response is matched against: the last kWindow sent, and
   // any sent within `timeout` (so memory follows the requests in flight,
@@ -958,7 +1012,7 @@ void add_io_kinds(DoerRegistry& registry) {
       KindSpec{
           "echo_server",
           "listens on a stream address and sends every remote back what it sent "
-          "(counters: accepted, remotes)",
+          "(counters: accepted, remotes, idle_closed)",
           {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}},
            {"tls_cert", ParamType::string, "tls:// only: this server's certificate (PEM file)",
             ParamValue{std::string()}},
@@ -971,7 +1025,11 @@ void add_io_kinds(DoerRegistry& registry) {
             ParamValue{false}},
            {"remotes_max", ParamType::integer,
             "accepted remotes alive at once; at the limit it stops accepting",
-            ParamValue{static_cast<std::int64_t>(ChannelOptions{}.remotes_max)}}},
+            ParamValue{static_cast<std::int64_t>(ChannelOptions{}.remotes_max)}},
+           {"idle_timeout", ParamType::duration,
+            "close a remote that has sent nothing and taken nothing of its echo for this long; "
+            "0 = never",
+            ParamValue{Tock{0}}}},
           factory_of<EchoServer>(),
           false},
       [] {
@@ -1034,7 +1092,7 @@ void add_io_kinds(DoerRegistry& registry) {
       KindSpec{
           "udp_requester",
           "sends numbered requests to a peer and matches the responses (counters: sent, tx_bytes, "
-          "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost)",
+          "rx_messages, rx_bytes, responses, duplicates, reordered, corrupt, late, lost, foreign)",
           {{"address", ParamType::string, "where to bind, e.g. \"sim://client:0\"", {}},
            {"to", ParamType::string, "the peer: \"host:port\" or \"@name\"", {}},
            {"requests", ParamType::integer, "how many requests (at most 100000000)",

@@ -1,6 +1,5 @@
 #include "hio/tools/registry.hpp"
 
-#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <variant>
 
 #include "hio/io/address.hpp"
+#include "ip_text.hpp"
 
 namespace hio::tools {
 
@@ -63,11 +63,27 @@ std::string BuildContext::file_path(const std::string& name) {
   return files_read.back();
 }
 
+namespace {
+
+// Where a client on this machine reaches a real listener bound to `local`:
+// a wildcard address (every address of its family) at its family's
+// loopback, which a certificate for the machine names, rather than at the
+// wildcard, which no certificate names and which is no address to send to.
+std::string reachable(const std::string& local) {
+  if (local.rfind("0.0.0.0:", 0) == 0) return "127.0.0.1" + local.substr(7);
+  if (local.rfind("[::]:", 0) == 0) return "[::1]" + local.substr(4);
+  return local;
+}
+
+}  // namespace
+
 void BuildContext::publish(const std::string& name, const Channel& channel) {
-  if (has_host_port(channel.address().scheme) && channel.address().port == 0)
+  const Scheme scheme = channel.address().scheme;
+  if (has_host_port(scheme) && channel.address().port == 0)
     port_zero.push_back(PortZero{name, channel.id()});
   if (channel.open() && !channel.local().empty()) {
-    endpoints[name] = std::string(to_string(channel.address().scheme)) + "://" + channel.local();
+    endpoints[name] = std::string(to_string(scheme)) + "://" +
+                      (scheme == Scheme::sim ? channel.local() : reachable(channel.local()));
   } else if (channel.open()) {
     not_open_yet[name] = "'" + channel.address().text() + "'";
   } else {
@@ -139,22 +155,11 @@ namespace {
 // An address's host for comparing claims: an IP in one spelling (IPv4-mapped
 // IPv6 as IPv4) with its family, or a name as written (family 0).
 BuildContext::Claim claim_host(const Address& a) {
+  const CanonicalHost canonical = canonical_host(a.host);
   BuildContext::Claim c;
-  c.host = a.host;
-  unsigned char bytes[16] = {};
-  char text[INET6_ADDRSTRLEN] = {};
-  if (::inet_pton(AF_INET, a.host.c_str(), bytes) == 1) {
-    c.ip_family = AF_INET;
-  } else if (::inet_pton(AF_INET6, a.host.c_str(), bytes) == 1) {
-    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    c.ip_family = std::equal(kMapped, kMapped + 12, bytes) ? AF_INET : AF_INET6;
-    if (c.ip_family == AF_INET) std::copy(bytes + 12, bytes + 16, bytes);
-  } else {
-    return c;
-  }
-  ::inet_ntop(c.ip_family, bytes, text, sizeof text);
-  c.host = text;
-  c.wildcard = c.host == "0.0.0.0" || c.host == "::";
+  c.host = canonical.host;
+  c.ip_family = canonical.ip_family;
+  c.wildcard = c.ip_family != 0 && (c.host == "0.0.0.0" || c.host == "::");
   return c;
 }
 

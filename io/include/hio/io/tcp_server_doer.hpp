@@ -21,7 +21,8 @@ namespace hio {
 // service it, serve() it, service it again. A remote that changes during the
 // run is visited in the same run if the sweep has not passed it yet, else in
 // the next run. Every remote is visited when the earliest due() of the
-// remotes has come, after rerun(), and in a run that no channel explains (the
+// remotes has come, after rerun(), by a tyme wake_at() asked for, and in a
+// run that no channel explains (the
 // doer was woken from outside with wake()). A remote whose peer has finished
 // sending (a half-close) is closed once finished() says so: rx read and tx
 // taken. A remote that has closed or failed
@@ -62,6 +63,10 @@ class TcpServerDoer : public Doer {
   // Call from a hook to run again next pass instead of parking, visiting
   // every remote: for work left over that no channel event will announce.
   void rerun() { rerun_ = true; }
+  // Call from a hook: run by `tyme` at the latest, visiting every remote,
+  // even if no channel wakes this doer (a timer of the server's own, such
+  // as a remote's idle deadline).
+  void wake_at(Tyme tyme) { due_ = tyme < due_ ? tyme : due_; }
 
   virtual void on_accept(Channel& remote) { (void)remote; }
   // Each run, for each remote visited (also one that has just closed, so
@@ -104,7 +109,7 @@ class TcpServerDoer : public Doer {
   ReadyList ready_;
   std::vector<Channel*> batch_;  // this run's remotes to visit (reused)
   std::vector<Channel*> ended_;  // remotes that ended this run, to release
-  Tyme due_ = kTymeNever;        // earliest due() of the remotes last seen
+  Tyme due_ = kTymeNever;        // earliest due() of the remotes last seen, and wake_at()
 };
 
 }  // namespace hio

@@ -1,0 +1,59 @@
+#include "ip_text.hpp"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace hio::tools {
+
+CanonicalHost canonical_host(std::string_view host) {
+  CanonicalHost c;
+  c.host = std::string(host);
+  unsigned char bytes[16] = {};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (::inet_pton(AF_INET, c.host.c_str(), bytes) == 1) {
+    c.ip_family = AF_INET;
+  } else if (::inet_pton(AF_INET6, c.host.c_str(), bytes) == 1) {
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    c.ip_family = std::equal(kMapped, kMapped + 12, bytes) ? AF_INET : AF_INET6;
+    if (c.ip_family == AF_INET) std::copy(bytes + 12, bytes + 16, bytes);
+  } else {
+    return c;
+  }
+  ::inet_ntop(c.ip_family, bytes, text, sizeof text);
+  c.host = text;
+  return c;
+}
+
+namespace {
+
+// "host:port" or "[v6]:port" split; false if there is no numeric port.
+bool split_peer(std::string_view peer, std::string_view& host, unsigned& port) {
+  const std::size_t colon = peer.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view digits = peer.substr(colon + 1);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc{} || end != digits.data() + digits.size()) return false;
+  host = peer.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool same_peer(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  std::string_view a_host, b_host;
+  unsigned a_port = 0, b_port = 0;
+  if (!split_peer(a, a_host, a_port) || !split_peer(b, b_host, b_port)) return false;
+  if (a_port != b_port) return false;
+  const CanonicalHost ca = canonical_host(a_host);
+  const CanonicalHost cb = canonical_host(b_host);
+  return ca.ip_family == cb.ip_family && ca.host == cb.host;
+}
+
+}  // namespace hio::tools
