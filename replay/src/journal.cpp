@@ -61,7 +61,8 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
       hub_(hub),
       header_(checked_header(doist, hub, std::move(header))),
       writer_(path, writer_options(doist, options)),
-      recorder_(writer_, options.recorder) {
+      recorder_(writer_, options.recorder),
+      header_written_(std::move(options.header_written)) {
   recorder_.set_before_first_frame([this] { write_header(); });
   hub_.add_sink(recorder_);
   doist_.add_observer(*this);
@@ -120,6 +121,10 @@ void Journal::write_header() {
     }
   }
   writer_.write_header(header_);
+  if (header_written_) {
+    writer_.flush();
+    header_written_();
+  }
 }
 
 void Journal::end_pass() {

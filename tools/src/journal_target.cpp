@@ -135,10 +135,11 @@ FileTarget::~FileTarget() {
 }
 
 void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
-                         replay::JournalHeader header) const {
+                         replay::JournalHeader header) {
   // Errors name FILE, not the temporary name it is written under.
   replay::JournalOptions options;
   options.writer.name = path();
+  options.header_written = [this] { commit(); };
   try {
     journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));
   } catch (const std::system_error& error) {

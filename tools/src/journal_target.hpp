@@ -6,14 +6,18 @@
 // commit(), so that a process killed before commit() leaves nothing; where
 // O_TMPFILE or /proc is missing, under a new, unique name beside FILE
 // (FILE.XXXXXX), renamed over FILE by commit(). Without commit() it is
-// removed. For a journal, commit() comes
-// once the doer tree is built, so a scenario that cannot be built leaves an
-// existing FILE as it was; a report is committed once it is complete. No
+// removed. A journal is committed once its header is on disk (the run's
+// first pass, JournalTarget::open), so a scenario that cannot be built, or a
+// run killed before its first pass, leaves an existing FILE as it was, and
+// FILE never names a journal without its whole header; a report is
+// committed once it is complete. No
 // other file is ever overwritten. A FILE that exists and is not a regular
 // file (a pipe, a device) is written directly: there is nothing there to
 // keep. A symbolic link is followed: the file it names is replaced, the link
 // stays.
 #pragma once
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
@@ -72,9 +76,13 @@ class FileTarget {
 class JournalTarget : public FileTarget {
  public:
   explicit JournalTarget(std::string path) : FileTarget(std::move(path), "journal") {}
-  // Starts `journal` on write_path(). Throws OutputError if it cannot.
+  // Starts `journal` on write_path(), and commits it once its header is
+  // written and flushed (JournalOptions::header_written: at the run's first
+  // pass, or at finish() if it ends before one), so that FILE never names a
+  // journal cut inside its header. Throws OutputError if it cannot: here, or
+  // (commit()) from that pass.
   void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
-            replay::JournalHeader header) const;
+            replay::JournalHeader header);
 };
 
 }  // namespace hio::tools

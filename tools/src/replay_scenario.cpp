@@ -369,7 +369,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   }
   if (built) target.refuse_inputs(built->files_read);
   if (build_only) return outcome;
-  target.commit();
+  // The journal becomes FILE once its header is written (JournalTarget).
   if (!built) {
     outcome.result = replayer.finish(RunEnd::interrupted);
     // Damage, not a divergence: nothing ran, so no expectation is judged
@@ -404,6 +404,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     end = doist.run(built->top);
   } catch (const replay::JournalWriteError&) {
     throw;  // the replay's journal failed: reported as an output error
+  } catch (const OutputError&) {
+    throw;  // the replay's journal could not become FILE at the first pass
   } catch (const std::exception& error) {
     // A doer threw, as a recorded run's doer may have (its trailer's
     // end=error): the replayer compares it with the recorded end, and the
