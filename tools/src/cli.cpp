@@ -68,7 +68,8 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             the first of: 129/130/143 (a signal, at any moment), 2 (arguments,
             scenario file), 4 (--record cannot be created), 2 (the doer
             tree cannot be built), 4 (the journal cannot be written, to its
-            end), 5 (a doer threw, even if expectations failed), 1, 0;
+            end, or was removed or replaced during the run), 5 (a doer
+            threw, even if expectations failed), 1, 0;
             stdout that cannot be written then makes a 0 or 1 a 4.
             (docs/scenarios.md, Exit codes.))";
 
@@ -436,18 +437,26 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_summary(summary);
   }
+  // The journal gone from its name at the end (removed, replaced): exit 4,
+  // after a signal's code and before a doer's error (the exit codes' order).
+  const bool lost = !summary.journal_lost.empty();
+  if (lost) {
+    std::cerr << "hio run: error: " << display_text(summary.journal) << ": " << summary.journal_lost
+              << "\n";
+  }
   if (summary.error) {
     std::cerr << "hio run: error: a doer threw: " << display_text(*summary.error)
-              << (summary.journal.empty()
+              << (summary.journal.empty() || lost
                       ? std::string()
                       : "; the journal " + display_text(summary.journal) +
                             " ends with it (end=error): hio replay reproduces it")
               << "\n";
-    return kExitDoerError;
+    return lost ? kExitOutputFailed : kExitDoerError;
   }
   if (summary.end == RunEnd::interrupted) {
     return interrupted_exit_code(summary.stop_signal);
   }
+  if (lost) return kExitOutputFailed;
   return summary.passed() ? kExitOk : kExitExpectationsFailed;
 }
 
@@ -685,6 +694,10 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   std::cout.flush();
   if (outcome.result.journal_error) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
+  }
+  if (!outcome.journal_lost.empty()) {
+    std::cerr << "hio replay: error: " << display_text(outcome.record_path) << ": "
+              << outcome.journal_lost << "\n";
   }
   if (outcome.result.status == replay::ReplayStatus::perturbed && outcome.all_channels_simulated) {
     std::cerr << kSimulatedNoiseNote;
@@ -1071,6 +1084,10 @@ int do_salvage(const SalvageArgs& args) {
       return interrupted_exit_code(signal);
     }
     target.commit();
+    if (const std::string lost = target.lost(); !lost.empty()) {
+      std::cerr << "hio salvage: " << display_text(args.output) << ": " << lost << "\n";
+      return kExitOutputFailed;
+    }
   } catch (const OutputError& error) {
     for (const Diagnostic& d : error.diagnostics())
       std::cerr << "hio salvage: " << d.str() << "\n";

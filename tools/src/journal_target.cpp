@@ -70,6 +70,7 @@ FileTarget::FileTarget(std::string path, std::string what)
   if (fd < 0) cannot_create(std::strerror(errno));
   // mkstemp makes it 0600; a journal or a report is as readable as any file written.
   ::fchmod(fd, 0644);
+  remember_written(fd);
   ::close(fd);
   write_path_ = name.data();
   temporary_ = true;
@@ -91,6 +92,7 @@ bool FileTarget::open_anonymous() {
     return false;
   }
   ::fchmod(fd, 0644);  // as the named temporary: not narrowed by the umask
+  remember_written(fd);
   anonymous_fd_ = fd;
   write_path_ = proc;
   temporary_ = true;
@@ -145,6 +147,32 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
   } catch (const std::system_error& error) {
     cannot_create(error.code().message());  // what() would name FILE again
   }
+}
+
+void FileTarget::remember_written(int fd) {
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) return;
+  written_dev_ = status.st_dev;
+  written_ino_ = status.st_ino;
+}
+
+std::string FileTarget::lost() const {
+  if (!temporary_ || !committed_) return "";
+  const std::string lost = ": what was written is lost";
+  struct stat status {};
+  if (::stat(final_path_.c_str(), &status) != 0) {
+    return "the " + what_ +
+           " was removed during the run (it, or its directory, was deleted or "
+           "moved: " +
+           std::string(std::strerror(errno)) + ")" + lost;
+  }
+  if (status.st_dev != written_dev_ || status.st_ino != written_ino_) {
+    return "the " + what_ +
+           " was replaced during the run by another file (another process "
+           "wrote the same path: two captures to one file?)" +
+           lost;
+  }
+  return "";
 }
 
 void FileTarget::commit() {

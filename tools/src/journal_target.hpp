@@ -55,6 +55,13 @@ class FileTarget {
   void refuse_inputs(const std::vector<std::string>& inputs) const;
   // The file written becomes FILE. Throws OutputError.
   void commit();
+  // After commit(), at the end: "" if FILE still names the file written
+  // (device and inode), else why not, for an error that names FILE: it was
+  // removed (or its directory was, or it was moved) or replaced by another
+  // file (a second hio recording to the same path) while it was written, and
+  // what was written is lost. Always "" for a FILE written directly (a pipe,
+  // a device) and before commit().
+  std::string lost() const;
   // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
 
@@ -63,12 +70,16 @@ class FileTarget {
 
  private:
   bool open_anonymous();
+  void remember_written(int fd);
   void link_anonymous(std::error_code& error) const;
   std::string path_;  // as given (for messages)
   std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved
   std::string write_path_;
   int anonymous_fd_ = -1;  // the O_TMPFILE file, kept open until the end
+  // The file written (the temporary that becomes FILE), for lost().
+  dev_t written_dev_ = 0;
+  ino_t written_ino_ = 0;
   bool temporary_ = false;
   bool committed_ = false;
 };

@@ -446,6 +446,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   if (journal) {
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
     journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
+    outcome.journal_lost = target.lost();
   }
   outcome.scenario = std::move(scenario);
   return outcome;
@@ -535,6 +536,7 @@ bool replay_passed(const ReplayScenarioOutcome& o) {
 
 int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (o.interrupted) return interrupted_exit_code(o.stop_signal);
+  if (!o.journal_lost.empty()) return kExitOutputFailed;  // as a journal that cannot be written
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
   if (o.recorded_stop_signal != 0) return interrupted_exit_code(o.recorded_stop_signal);
   if (o.result.journal_error) return kExitBadInput;

@@ -710,6 +710,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     }
     summary.events = trailer->events;
     summary.digest = trailer->digest;
+    summary.journal_lost = target.lost();
   } else {
     summary.events = digest.events();
     summary.digest = digest.value();
