@@ -314,11 +314,21 @@ struct InputFile {
   const char* what;
 };
 
+// What hio writes on the standard stream `stream` (standard_stream_named),
+// for the refusal of an output file that is it.
+std::string stream_use(const std::string& stream) {
+  return stream == "standard output"
+             ? "which carries the summary, not the journal"
+             : "which carries hio's messages, which must not land in the journal";
+}
+
 // The --record FILE of run and replay: refused when empty, when it is `-`
 // (as salvage's OUT: `-` is the standard input for every journal hio reads,
 // never a file name, and the standard output carries the summary) and when
 // it is a file the command reads (the scenario run, the journal replayed, the
-// scenario replayed against it), by whatever path (same_file). Returns an
+// scenario replayed against it), by whatever path (same_file), and when it
+// is hio's stdout or stderr under another name (/dev/stdout, the file `>`
+// redirects to: standard_stream_named). Returns an
 // error message, or "". (The files the scenario's doers read are refused
 // once they are known: FileTarget::refuse_inputs.)
 std::string record_path_problem(const std::optional<std::string>& record,
@@ -334,6 +344,10 @@ std::string record_path_problem(const std::optional<std::string>& record,
       return "--record " + display_text(*record) + " would overwrite the " + input.what +
              " (the same file); record into another file";
     }
+  }
+  if (const std::string stream = standard_stream_named(*record); !stream.empty()) {
+    return "--record " + display_text(*record) + " is hio's " + stream + " (the same file), " +
+           stream_use(stream) + "; give another file name or a pipe";
   }
   return "";
 }
@@ -1061,6 +1075,11 @@ int do_salvage(const SalvageArgs& args) {
               << (args.input == "-" ? std::string("(the standard input reads it)")
                                     : display_text(args.input) + " (the same file)")
               << ": salvage into another file\n";
+    return kExitBadInput;
+  }
+  if (const std::string stream = standard_stream_named(args.output); !stream.empty()) {
+    std::cerr << "hio salvage: " << display_text(args.output) << " is hio's " << stream
+              << " (the same file), " << stream_use(stream) << ": salvage into another file\n";
     return kExitBadInput;
   }
   // IN's header is read and checked first, so that a bad IN is exit 2 before

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "hio/tools/scenario.hpp"
@@ -24,6 +25,21 @@ bool same_file(const std::string& input, const std::string& output) {
   const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
   return got == 0 && ::stat(output.c_str(), &out) == 0 && in.st_dev == out.st_dev &&
          in.st_ino == out.st_ino;
+}
+
+std::string standard_stream_named(const std::string& output) {
+  struct stat out {};
+  if (::stat(output.c_str(), &out) != 0) return "";
+  const std::pair<int, const char*> streams[] = {{STDOUT_FILENO, "standard output"},
+                                                 {STDERR_FILENO, "standard error"}};
+  for (const auto& [fd, name] : streams) {
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || status.st_dev != out.st_dev || status.st_ino != out.st_ino)
+      continue;
+    if (S_ISCHR(status.st_mode) && ::isatty(fd) == 0) continue;  // /dev/null, /dev/full
+    return name;
+  }
+  return "";
 }
 
 void FileTarget::refuse_inputs(const std::vector<std::string>& inputs) const {

@@ -36,6 +36,13 @@ namespace hio::tools {
 // the file the standard input reads, if any.
 bool same_file(const std::string& input, const std::string& output);
 
+// Which of hio's own outputs `output` is, by whatever path (/dev/stdout,
+// /proc/self/fd/2, the file stdout was redirected to): "standard output",
+// "standard error", or "" for neither. Device and inode decide, as for
+// same_file. A device that is not a terminal (/dev/null) is not counted:
+// nothing written there is read back.
+std::string standard_stream_named(const std::string& output);
+
 class FileTarget {
  public:
   // `path` empty: no file. `what` names the file in errors ("journal"):
