@@ -71,6 +71,9 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
 
 Journal::~Journal() {
   if (finished_ || refused_) return;  // refused: its file has nothing to add
+  // An unfinished journal is not announced as one whose header is written
+  // (the caller gave up on it: a scenario refused after its build, say).
+  header_written_ = nullptr;
   if (writer_.failed()) {
     // The write error that ended it was reported; there is nothing to add.
     detach();

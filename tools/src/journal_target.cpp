@@ -157,12 +157,20 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
   // Errors name FILE, not the temporary name it is written under.
   replay::JournalOptions options;
   options.writer.name = path();
-  options.header_written = [this] { commit(); };
+  options.header_written = [this] {
+    header_on_disk_ = true;
+    if (tree_built_) commit();
+  };
   try {
     journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));
   } catch (const std::system_error& error) {
     cannot_create(error.code().message());  // what() would name FILE again
   }
+}
+
+void JournalTarget::tree_built() {
+  tree_built_ = true;
+  if (header_on_disk_) commit();
 }
 
 void FileTarget::remember_written(int fd) {

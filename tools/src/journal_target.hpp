@@ -6,11 +6,11 @@
 // commit(), so that a process killed before commit() leaves nothing; where
 // O_TMPFILE or /proc is missing, under a new, unique name beside FILE
 // (FILE.XXXXXX), renamed over FILE by commit(). Without commit() it is
-// removed. A journal is committed once its header is on disk (the run's
-// first pass, JournalTarget::open), so a scenario that cannot be built, or a
-// run killed before its first pass, leaves an existing FILE as it was, and
-// FILE never names a journal without its whole header; a report is
-// committed once it is complete. No
+// removed. A journal is committed once the doer tree is built and its
+// header is on disk (the run's first pass, JournalTarget::open), so a
+// scenario that cannot be built, or a run killed before its first pass,
+// leaves an existing FILE as it was, and FILE never names a journal without
+// its whole header; a report is committed once it is complete. No
 // other file is ever overwritten. A FILE that exists and is not a regular
 // file (a pipe, a device) is written directly: there is nothing there to
 // keep. A symbolic link is followed: the file it names is replaced, the link
@@ -94,13 +94,21 @@ class FileTarget {
 class JournalTarget : public FileTarget {
  public:
   explicit JournalTarget(std::string path) : FileTarget(std::move(path), "journal") {}
-  // Starts `journal` on write_path(), and commits it once its header is
-  // written and flushed (JournalOptions::header_written: at the run's first
-  // pass, or at finish() if it ends before one), so that FILE never names a
-  // journal cut inside its header. Throws OutputError if it cannot: here, or
-  // (commit()) from that pass.
+  // Starts `journal` on write_path(). It is committed once both its header
+  // is written and flushed (JournalOptions::header_written: at the run's
+  // first pass, at finish() if it ends before one, or during a build of
+  // more than 4,096 events) and tree_built() was called, so that FILE never
+  // names a journal cut inside its header nor one of a scenario that could
+  // not be built. Throws OutputError if it cannot: here, or (commit()) from
+  // tree_built() or the pass that writes the header.
   void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
             replay::JournalHeader header);
+  // The doer tree is built and accepted: the journal may become FILE.
+  void tree_built();
+
+ private:
+  bool header_on_disk_ = false;
+  bool tree_built_ = false;
 };
 
 }  // namespace hio::tools

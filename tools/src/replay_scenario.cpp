@@ -369,7 +369,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   }
   if (built) target.refuse_inputs(built->files_read);
   if (build_only) return outcome;
-  // The journal becomes FILE once its header is written (JournalTarget).
+  // The journal becomes FILE once its header is written too (JournalTarget).
+  target.tree_built();
   if (!built) {
     outcome.result = replayer.finish(RunEnd::interrupted);
     // Damage, not a divergence: nothing ran, so no expectation is judged

@@ -636,9 +636,9 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   JournalTarget target(options.record_path);
   if (!target.wanted()) io.add_sink(digest);
   // The journal goes right after the hub, before any channel, so that it
-  // sees every channel's open event; it becomes FILE once its header is
-  // written, at the first pass (JournalTarget), and a scenario that cannot be
-  // built leaves none.
+  // sees every channel's open event; it becomes FILE once the tree is built
+  // and its header is written, at the first pass (JournalTarget), and a
+  // scenario that cannot be built leaves none.
   std::optional<replay::Journal> journal;
   if (target.wanted()) {
     replay::JournalHeader header;
@@ -655,6 +655,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   target.refuse_inputs(built->files_read);
   if (warnings) warnings->build_succeeded();
+  target.tree_built();
   CounterBoard& counters = built->counters;
 
   RunSummary summary;

@@ -28,7 +28,8 @@ struct JournalOptions {
   // before any frame: where a file becomes visible under its name only then
   // (hio's --record, written without a name until then), a process killed
   // earlier leaves no journal cut inside its header. What it throws comes out
-  // of the pass that wrote the header (or of finish()).
+  // of the pass that wrote the header (or of finish()). Not called when a
+  // Journal destroyed unfinished writes its header then.
   std::function<void()> header_written{};
 };
 
