@@ -8,8 +8,10 @@
 
 namespace hio::detail {
 
-// After a failed accept (e.g. out of file descriptors) the listener waits
-// this long before accepting again, instead of failing once per pass.
+// After a failed accept (e.g. out of file descriptors: EMFILE) the listener
+// waits this long of tyme before accepting again, instead of failing once per
+// pass; connections meanwhile wait in the kernel's backlog (docs/io.md,
+// "Out of file descriptors").
 constexpr Tock kAcceptBackoff = seconds(1);
 
 void AcceptGate::release() {
@@ -72,7 +74,8 @@ void TcpAcceptor::bind(const tcp::endpoint& endpoint) {
     return;
   }
   listening_ = true;
-  port_.connected(endpoint_text(local), "");
+  local_ = endpoint_text(local);
+  port_.connected(local_, "");
   accept_next();
 }
 
@@ -99,7 +102,8 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   accepting_ = false;
   if (!live()) return;
   if (ec) {
-    port_.error("accept on " + address_.host_port() + " failed: " + error_text(ec));
+    // The address bound, as the listen line says it (port 0 given a port).
+    port_.error("accept on " + local_ + " failed: " + error_text(ec));
     failed_accept_ = true;
     retry_at_ = tyme_after(port_.tyme(), kAcceptBackoff);
     port_.request_service();  // so the driver parks until due()

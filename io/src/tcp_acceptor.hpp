@@ -51,6 +51,7 @@ class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor>, public Por
   asio::ip::tcp::acceptor acceptor_;
   std::optional<asio::ip::tcp::resolver> resolver_;
   Address address_;
+  std::string local_;  // where it listens (port 0 bound), for accept errors
   std::size_t remotes_max_;
   std::size_t socket_buffer_bytes_;
   Tock close_linger_;

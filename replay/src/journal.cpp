@@ -61,7 +61,8 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
       hub_(hub),
       header_(checked_header(doist, hub, std::move(header))),
       writer_(path, writer_options(doist, options)),
-      recorder_(writer_, options.recorder) {
+      recorder_(writer_, options.recorder),
+      header_written_(std::move(options.header_written)) {
   recorder_.set_before_first_frame([this] { write_header(); });
   hub_.add_sink(recorder_);
   doist_.add_observer(*this);
@@ -70,6 +71,9 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
 
 Journal::~Journal() {
   if (finished_ || refused_) return;  // refused: its file has nothing to add
+  // An unfinished journal is not announced as one whose header is written
+  // (the caller gave up on it: a scenario refused after its build, say).
+  header_written_ = nullptr;
   if (writer_.failed()) {
     // The write error that ended it was reported; there is nothing to add.
     detach();
@@ -120,6 +124,10 @@ void Journal::write_header() {
     }
   }
   writer_.write_header(header_);
+  if (header_written_) {
+    writer_.flush();
+    header_written_();
+  }
 }
 
 void Journal::end_pass() {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A journal that fails to be written after `--record FILE` took its place (the
-# run writes under a temporary name beside FILE and renames it once the tree
-# is built): the error names FILE. The failing write is real: a file size
+# run writes without a name, or under a temporary one beside FILE, and links
+# or renames it once the tree is built and the header written): the error
+# names FILE. The failing write is real: a file size
 # limit (ulimit -f, with SIGXFSZ ignored, so write(2) fails with EFBIG), the
 # same path as a full disk or EIO. /dev/full is written directly.
 # Usage: cli_record_error.sh HIO SCENARIOS WORK
@@ -11,29 +12,48 @@ chmod -R u+w "$WORK" 2> /dev/null  # a read-only directory an earlier run left
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.err"; exit 1; }
 
-# limited NAME COMMAND...: runs COMMAND with files limited to 2 KiB; it must
-# fail with exit 4 (the output could not be written) and an error naming $WORK/NAME.hioj, not a temporary name.
+# limited NAME COMMAND...: runs COMMAND with files limited to 8 blocks (4
+# KiB in dash's 512-byte blocks, 8 KiB in bash's: more than the journal's
+# header, less than the journal); it must fail with exit 4 (the output could
+# not be written) and an error naming $WORK/NAME.hioj, not a temporary name.
+# What was written before the failure is FILE (a journal cut short) - unless
+# even the header could not be written (KEPT given): then FILE is as it was
+# before, holding KEPT, as it is when the run is killed before its header.
+# No temporary file is left beside it.
 limited() {
-  name=$1
-  shift
-  (trap '' XFSZ; ulimit -f 2 && exec "$@") > "$WORK/$name.out" 2> "$WORK/$name.err"
+  name=$1 kept=$2
+  shift 2
+  (trap '' XFSZ; ulimit -f 8 && exec "$@") > "$WORK/$name.out" 2> "$WORK/$name.err"
   rc=$?
   [ $rc -eq 4 ] || fail "$name: exit $rc, expected 4" "$name"
   grep -q "cannot write '$WORK/$name.hioj': File too large" "$WORK/$name.err" ||
     fail "$name: the error does not name FILE" "$name"
   grep -q "$name\.hioj\." "$WORK/$name.err" && fail "$name: the error names a temporary file" "$name"
-  # What was written before the failure is FILE (a journal cut short), and
-  # no temporary file is left beside it.
   [ -f "$WORK/$name.hioj" ] || fail "$name: no FILE" "$name"
+  if [ -n "$kept" ]; then
+    [ "$(cat "$WORK/$name.hioj")" = "$kept" ] || fail "$name: FILE changed" "$name"
+  else
+    "$HIO" inspect "$WORK/$name.hioj" > /dev/null 2> "$WORK/$name.inspect" &&
+      fail "$name: FILE is not cut short" "$name"
+    grep -q "^hio inspect: [^:]*: byte [0-9]* (after pass " "$WORK/$name.inspect" ||
+      fail "$name: FILE is not a journal cut after a pass" "$name.inspect"
+  fi
   leftover=$(ls "$WORK" | grep "^$name\.hioj\.")
   [ -z "$leftover" ] || fail "$name: temporary file left: $leftover" "$name"
 }
 
-limited run "$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/run.hioj"
+limited run "" "$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/run.hioj"
 
 "$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/recorded.hioj" \
   > "$WORK/recorded.out" 2> "$WORK/recorded.err" || fail "recording: exit $?" recorded
-limited replay "$HIO" replay "$WORK/recorded.hioj" --record "$WORK/replay.hioj"
+limited replay "" "$HIO" replay "$WORK/recorded.hioj" --record "$WORK/replay.hioj"
+
+# A header over the limit (a scenario text of 12 KiB): FILE keeps what it
+# held (it used to become a file cut inside the header, which nothing reads).
+{ cat "$SCENARIOS/udp_request_response.toml"; head -c 12000 /dev/zero | tr '\0' '#'; echo; } \
+  > "$WORK/bighead.toml"
+echo old > "$WORK/header.hioj"
+limited header old "$HIO" run "$WORK/bighead.toml" --record "$WORK/header.hioj"
 
 # A device is written directly: its own name.
 if [ -w /dev/full ]; then

@@ -37,3 +37,30 @@ wait $pid 2>/dev/null
 left=$(ls -A "$WORK/out" | grep -v '^run\.hioj$')
 [ -z "$left" ] || { echo "left behind: $left"; exit 1; }
 echo "ok: nothing left behind ($(ls -A "$WORK/out" | wc -l) entries)"
+
+# A build of more than 4,096 events writes the header and a frame before the
+# first pass; a scenario refused after it (an expectation on a counter no
+# doer publishes) still leaves an existing FILE as it was: the journal takes
+# FILE's name only once the tree is built and its header written.
+cat > "$WORK/refused.toml" <<'TOML'
+[run]
+tock = "1ms"
+limit = "10ms"
+[net]
+hosts = ["server"]
+[[doer]]
+kind = "udp_responder"
+name = "server"
+address = "sim://server:0"
+copies = 3000
+[[expect]]
+final = "nobody.sent == 1"
+TOML
+echo old > "$WORK/out/refused.hioj"
+"$HIO" run "$WORK/refused.toml" --record "$WORK/out/refused.hioj" > /dev/null 2> "$WORK/refused.err"
+rc=$?
+[ $rc -eq 2 ] || { echo "refused.toml: exit $rc, expected 2"; exit 1; }
+grep -q "no doer publishes counter 'nobody.sent'" "$WORK/refused.err" ||
+  { echo "refused.toml: not refused for its counter"; exit 1; }
+[ "$(cat "$WORK/out/refused.hioj")" = old ] || { echo "refused.toml: FILE changed"; exit 1; }
+echo "ok: a refused large build left FILE as it was"

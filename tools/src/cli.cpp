@@ -69,7 +69,8 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             the first of: 129/130/143 (a signal, at any moment), 2 (arguments,
             scenario file), 4 (--record cannot be created), 2 (the doer
             tree cannot be built), 4 (the journal cannot be written, to its
-            end), 5 (a doer threw, even if expectations failed), 1, 0;
+            end, or was removed or replaced during the run), 5 (a doer
+            threw, even if expectations failed), 1, 0;
             stdout that cannot be written then makes a 0 or 1 a 4.
             (docs/scenarios.md, Exit codes.))";
 
@@ -356,11 +357,21 @@ struct InputFile {
   const char* what;
 };
 
+// What hio writes on the standard stream `stream` (standard_stream_named),
+// for the refusal of an output file that is it.
+std::string stream_use(const std::string& stream) {
+  return stream == "standard output"
+             ? "which carries the summary, not the journal"
+             : "which carries hio's messages, which must not land in the journal";
+}
+
 // The --record FILE of run and replay: refused when empty, when it is `-`
 // (as salvage's OUT: `-` is the standard input for every journal hio reads,
 // never a file name, and the standard output carries the summary) and when
 // it is a file the command reads (the scenario run, the journal replayed, the
-// scenario replayed against it), by whatever path (same_file). Returns an
+// scenario replayed against it), by whatever path (same_file), and when it
+// is hio's stdout or stderr under another name (/dev/stdout, the file `>`
+// redirects to: standard_stream_named). Returns an
 // error message, or "". (The files the scenario's doers read are refused
 // once they are known: FileTarget::refuse_inputs.)
 std::string record_path_problem(const std::optional<std::string>& record,
@@ -376,6 +387,10 @@ std::string record_path_problem(const std::optional<std::string>& record,
       return "--record " + display_text(*record) + " would overwrite the " + input.what +
              " (the same file); record into another file";
     }
+  }
+  if (const std::string stream = standard_stream_named(*record); !stream.empty()) {
+    return "--record " + display_text(*record) + " is hio's " + stream + " (the same file), " +
+           stream_use(stream) + "; give another file name or a pipe";
   }
   return "";
 }
@@ -479,18 +494,26 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_summary(summary);
   }
+  // The journal gone from its name at the end (removed, replaced): exit 4,
+  // after a signal's code and before a doer's error (the exit codes' order).
+  const bool lost = !summary.journal_lost.empty();
+  if (lost) {
+    std::cerr << "hio run: error: " << display_text(summary.journal) << ": " << summary.journal_lost
+              << "\n";
+  }
   if (summary.error) {
     std::cerr << "hio run: error: a doer threw: " << display_text(*summary.error)
-              << (summary.journal.empty()
+              << (summary.journal.empty() || lost
                       ? std::string()
                       : "; the journal " + display_text(summary.journal) +
                             " ends with it (end=error): hio replay reproduces it")
               << "\n";
-    return kExitDoerError;
+    return lost ? kExitOutputFailed : kExitDoerError;
   }
   if (summary.end == RunEnd::interrupted) {
     return interrupted_exit_code(summary.stop_signal);
   }
+  if (lost) return kExitOutputFailed;
   return summary.passed() ? kExitOk : kExitExpectationsFailed;
 }
 
@@ -726,6 +749,10 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   std::cout.flush();
   if (outcome.result.journal_error) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
+  }
+  if (!outcome.journal_lost.empty()) {
+    std::cerr << "hio replay: error: " << display_text(outcome.record_path) << ": "
+              << outcome.journal_lost << "\n";
   }
   if (const NoiseNote note = noise_note(outcome); note == NoiseNote::simulated_network) {
     std::cerr << kSimulatedNoiseNote;
@@ -1090,6 +1117,11 @@ int do_salvage(const SalvageArgs& args) {
               << ": salvage into another file\n";
     return kExitBadInput;
   }
+  if (const std::string stream = standard_stream_named(args.output); !stream.empty()) {
+    std::cerr << "hio salvage: " << display_text(args.output) << " is hio's " << stream
+              << " (the same file), " << stream_use(stream) << ": salvage into another file\n";
+    return kExitBadInput;
+  }
   // IN's header is read and checked first, so that a bad IN is exit 2 before
   // OUT is looked at (as hio run checks its scenario before --record). OUT is
   // then written as hio run --record writes its journal (FileTarget): under
@@ -1111,6 +1143,10 @@ int do_salvage(const SalvageArgs& args) {
       return interrupted_exit_code(signal);
     }
     target.commit();
+    if (const std::string lost = target.lost(); !lost.empty()) {
+      std::cerr << "hio salvage: " << display_text(args.output) << ": " << lost << "\n";
+      return kExitOutputFailed;
+    }
   } catch (const OutputError& error) {
     for (const Diagnostic& d : error.diagnostics())
       std::cerr << "hio salvage: " << d.str() << "\n";
@@ -1461,6 +1497,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   // A file size limit (ulimit -f) must be a write error we report (exit 4,
   // no file left cut short), not SIGXFSZ killing hio mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
+  // A stderr whose reader has gone must not kill a run and cut its journal.
+  divert_sigpipe();
   reserve_standard_fds();
   StdoutWriter out;
   return out.finish(run_command(argc, argv, registry));

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "hio/io/error_text.hpp"
@@ -24,6 +25,21 @@ bool same_file(const std::string& input, const std::string& output) {
   const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
   return got == 0 && ::stat(output.c_str(), &out) == 0 && in.st_dev == out.st_dev &&
          in.st_ino == out.st_ino;
+}
+
+std::string standard_stream_named(const std::string& output) {
+  struct stat out {};
+  if (::stat(output.c_str(), &out) != 0) return "";
+  const std::pair<int, const char*> streams[] = {{STDOUT_FILENO, "standard output"},
+                                                 {STDERR_FILENO, "standard error"}};
+  for (const auto& [fd, name] : streams) {
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || status.st_dev != out.st_dev || status.st_ino != out.st_ino)
+      continue;
+    if (S_ISCHR(status.st_mode) && ::isatty(fd) == 0) continue;  // /dev/null, /dev/full
+    return name;
+  }
+  return "";
 }
 
 void FileTarget::refuse_inputs(const std::vector<std::string>& inputs) const {
@@ -70,6 +86,7 @@ FileTarget::FileTarget(std::string path, std::string what)
   if (fd < 0) cannot_create(errno_text(errno));
   // mkstemp makes it 0600; a journal or a report is as readable as any file written.
   ::fchmod(fd, 0644);
+  remember_written(fd);
   ::close(fd);
   write_path_ = name.data();
   temporary_ = true;
@@ -91,6 +108,7 @@ bool FileTarget::open_anonymous() {
     return false;
   }
   ::fchmod(fd, 0644);  // as the named temporary: not narrowed by the umask
+  remember_written(fd);
   anonymous_fd_ = fd;
   write_path_ = proc;
   temporary_ = true;
@@ -135,14 +153,49 @@ FileTarget::~FileTarget() {
 }
 
 void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
-                         replay::JournalHeader header, replay::JournalOptions options) const {
+                         replay::JournalHeader header, replay::JournalOptions options) {
   // Errors name FILE, not the temporary name it is written under.
   options.writer.name = path();
+  options.header_written = [this] {
+    header_on_disk_ = true;
+    if (tree_built_) commit();
+  };
   try {
     journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));
   } catch (const std::system_error& error) {
     cannot_create(error_text(error.code()));  // what() would name FILE again
   }
+}
+
+void JournalTarget::tree_built() {
+  tree_built_ = true;
+  if (header_on_disk_) commit();
+}
+
+void FileTarget::remember_written(int fd) {
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) return;
+  written_dev_ = status.st_dev;
+  written_ino_ = status.st_ino;
+}
+
+std::string FileTarget::lost() const {
+  if (!temporary_ || !committed_) return "";
+  const std::string lost = ": what was written is lost";
+  struct stat status {};
+  if (::stat(final_path_.c_str(), &status) != 0) {
+    return "the " + what_ +
+           " was removed during the run (it, or its directory, was deleted or "
+           "moved: " +
+           std::string(std::strerror(errno)) + ")" + lost;
+  }
+  if (status.st_dev != written_dev_ || status.st_ino != written_ino_) {
+    return "the " + what_ +
+           " was replaced during the run by another file (another process "
+           "wrote the same path: two captures to one file?)" +
+           lost;
+  }
+  return "";
 }
 
 void FileTarget::commit() {

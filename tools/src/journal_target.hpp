@@ -6,14 +6,18 @@
 // commit(), so that a process killed before commit() leaves nothing; where
 // O_TMPFILE or /proc is missing, under a new, unique name beside FILE
 // (FILE.XXXXXX), renamed over FILE by commit(). Without commit() it is
-// removed. For a journal, commit() comes
-// once the doer tree is built, so a scenario that cannot be built leaves an
-// existing FILE as it was; a report is committed once it is complete. No
+// removed. A journal is committed once the doer tree is built and its
+// header is on disk (the run's first pass, JournalTarget::open), so a
+// scenario that cannot be built, or a run killed before its first pass,
+// leaves an existing FILE as it was, and FILE never names a journal without
+// its whole header; a report is committed once it is complete. No
 // other file is ever overwritten. A FILE that exists and is not a regular
 // file (a pipe, a device) is written directly: there is nothing there to
 // keep. A symbolic link is followed: the file it names is replaced, the link
 // stays.
 #pragma once
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
@@ -31,6 +35,13 @@ namespace hio::tools {
 // symbolic link or another path to it is the same file); "-" as the input is
 // the file the standard input reads, if any.
 bool same_file(const std::string& input, const std::string& output);
+
+// Which of hio's own outputs `output` is, by whatever path (/dev/stdout,
+// /proc/self/fd/2, the file stdout was redirected to): "standard output",
+// "standard error", or "" for neither. Device and inode decide, as for
+// same_file. A device that is not a terminal (/dev/null) is not counted:
+// nothing written there is read back.
+std::string standard_stream_named(const std::string& output);
 
 class FileTarget {
  public:
@@ -51,6 +62,13 @@ class FileTarget {
   void refuse_inputs(const std::vector<std::string>& inputs) const;
   // The file written becomes FILE. Throws OutputError.
   void commit();
+  // After commit(), at the end: "" if FILE still names the file written
+  // (device and inode), else why not, for an error that names FILE: it was
+  // removed (or its directory was, or it was moved) or replaced by another
+  // file (a second hio recording to the same path) while it was written, and
+  // what was written is lost. Always "" for a FILE written directly (a pipe,
+  // a device) and before commit().
+  std::string lost() const;
   // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
 
@@ -59,12 +77,16 @@ class FileTarget {
 
  private:
   bool open_anonymous();
+  void remember_written(int fd);
   void link_anonymous(std::error_code& error) const;
   std::string path_;  // as given (for messages)
   std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved
   std::string write_path_;
   int anonymous_fd_ = -1;  // the O_TMPFILE file, kept open until the end
+  // The file written (the temporary that becomes FILE), for lost().
+  dev_t written_dev_ = 0;
+  ino_t written_ino_ = 0;
   bool temporary_ = false;
   bool committed_ = false;
 };
@@ -73,9 +95,21 @@ class JournalTarget : public FileTarget {
  public:
   explicit JournalTarget(std::string path) : FileTarget(std::move(path), "journal") {}
   // Starts `journal` on write_path(), with `options` (its writer's name is
-  // FILE). Throws OutputError if it cannot.
+  // FILE; its header_written hook is this target's). It is committed once both its header
+  // is written and flushed (JournalOptions::header_written: at the run's
+  // first pass, at finish() if it ends before one, or during a build of
+  // more than 4,096 events) and tree_built() was called, so that FILE never
+  // names a journal cut inside its header nor one of a scenario that could
+  // not be built. Throws OutputError if it cannot: here, or (commit()) from
+  // tree_built() or the pass that writes the header.
   void open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
-            replay::JournalHeader header, replay::JournalOptions options = {}) const;
+            replay::JournalHeader header, replay::JournalOptions options = {});
+  // The doer tree is built and accepted: the journal may become FILE.
+  void tree_built();
+
+ private:
+  bool header_on_disk_ = false;
+  bool tree_built_ = false;
 };
 
 }  // namespace hio::tools

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <iostream>
 
@@ -16,7 +17,24 @@ namespace {
 
 constexpr std::size_t kPendingMax = std::size_t{1} << 16;
 
+// Whether SIGPIPE was ignored when hio started (divert_sigpipe).
+bool sigpipe_ignored = false;
+
+extern "C" void on_sigpipe(int /*signal*/) {}
+
 }  // namespace
+
+void divert_sigpipe() {
+  struct sigaction previous {};
+  if (::sigaction(SIGPIPE, nullptr, &previous) != 0) return;
+  sigpipe_ignored = previous.sa_handler == SIG_IGN;
+  if (sigpipe_ignored) return;
+  struct sigaction action {};
+  action.sa_handler = on_sigpipe;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGPIPE, &action, nullptr);
+}
 
 bool FdWriteBuffer::flush_pending() {
   std::size_t written = 0;
@@ -25,6 +43,11 @@ bool FdWriteBuffer::flush_pending() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = errno;
+      if (error_ == EPIPE && sigpipe_ && !sigpipe_ignored) {
+        // The reader went away: hio ends as SIGPIPE would have ended it.
+        std::signal(SIGPIPE, SIG_DFL);
+        std::raise(SIGPIPE);
+      }
     } else {
       written += static_cast<std::size_t>(n);
     }
@@ -60,7 +83,8 @@ void reserve_standard_fds() {
 }
 
 StdoutWriter::StdoutWriter()
-    : buffer_(STDOUT_FILENO, ::isatty(STDOUT_FILENO) != 0), previous_(std::cout.rdbuf(&buffer_)) {}
+    : buffer_(STDOUT_FILENO, ::isatty(STDOUT_FILENO) != 0, /*sigpipe=*/true),
+      previous_(std::cout.rdbuf(&buffer_)) {}
 
 StdoutWriter::~StdoutWriter() {
   buffer_.flush_pending();

@@ -12,9 +12,12 @@ namespace hio::tools {
 // (retrying EINTR, completing short writes), keeping the errno of the first
 // write that failed; after one fails nothing more is written and the stream
 // goes bad. `line`: written at every newline (for a terminal, as stdio does).
+// `sigpipe`: a write that fails with EPIPE ends the process as SIGPIPE would
+// have, if SIGPIPE was not ignored when hio started (divert_sigpipe).
 class FdWriteBuffer final : public std::streambuf {
  public:
-  FdWriteBuffer(int fd, bool line) : fd_(fd), line_(line) {}
+  FdWriteBuffer(int fd, bool line, bool sigpipe = false)
+      : fd_(fd), line_(line), sigpipe_(sigpipe) {}
   // Writes what is pending; false if a write failed, now or before.
   bool flush_pending();
   int error() const { return error_; }
@@ -27,6 +30,7 @@ class FdWriteBuffer final : public std::streambuf {
  private:
   int fd_;
   bool line_;
+  bool sigpipe_;
   int error_ = 0;
   std::string pending_;
 };
@@ -39,6 +43,16 @@ class FdWriteBuffer final : public std::streambuf {
 // or stderr, read(2) from a closed stdin, fail with EBADF as before (a closed
 // stdout is still exit 4, "cannot write the output (stdout)").
 void reserve_standard_fds();
+
+// SIGPIPE no longer kills hio wherever it writes: a write to a pipe or socket
+// whose reader has gone fails with EPIPE instead. A stderr whose reader went
+// away (`hio run S --record J 2>&1 >/dev/null | true`, a `tee` that died)
+// then only loses the messages: the run goes on and its journal is finished.
+// Only stdout's reader going away ends hio at once as SIGPIPE does (the
+// FdWriteBuffer of StdoutWriter), where SIGPIPE was not ignored when hio
+// started. A SIGPIPE hio's parent ignored stays ignored; otherwise a handler
+// that does nothing is installed, which an exec'd program would not inherit.
+void divert_sigpipe();
 
 class StdoutWriter {
  public:

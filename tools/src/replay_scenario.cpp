@@ -389,7 +389,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   }
   if (built) target.refuse_inputs(built->files_read);
   if (build_only) return outcome;
-  target.commit();
+  // The journal becomes FILE once its header is written too (JournalTarget).
+  target.tree_built();
   if (!built) {
     outcome.result = replayer.finish(RunEnd::interrupted);
     // Damage, not a divergence: nothing ran, so no expectation is judged
@@ -424,6 +425,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     end = doist.run(built->top);
   } catch (const replay::JournalWriteError&) {
     throw;  // the replay's journal failed: reported as an output error
+  } catch (const OutputError&) {
+    throw;  // the replay's journal could not become FILE at the first pass
   } catch (const std::exception& error) {
     // A doer threw, as a recorded run's doer may have (its trailer's
     // end=error): the replayer compares it with the recorded end, and the
@@ -464,6 +467,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   if (journal) {
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
     journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
+    outcome.journal_lost = target.lost();
   }
   outcome.scenario = std::move(scenario);
   return outcome;
@@ -553,6 +557,7 @@ bool replay_passed(const ReplayScenarioOutcome& o) {
 
 int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (o.interrupted) return interrupted_exit_code(o.stop_signal);
+  if (!o.journal_lost.empty()) return kExitOutputFailed;  // as a journal that cannot be written
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
   if (o.recorded_stop_signal != 0) return interrupted_exit_code(o.recorded_stop_signal);
   if (o.result.journal_error) return kExitBadInput;

@@ -643,7 +643,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (!target.wanted()) io.add_sink(digest);
   // The journal goes right after the hub, before any channel, so that it
   // sees every channel's open event; it becomes FILE once the tree is built
-  // (JournalTarget), and a scenario that cannot be built leaves none.
+  // and its header is written, at the first pass (JournalTarget), and a
+  // scenario that cannot be built leaves none.
   std::optional<replay::Journal> journal;
   if (target.wanted()) {
     replay::JournalHeader header;
@@ -660,7 +661,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   target.refuse_inputs(built->files_read);
   if (warnings) warnings->build_succeeded();
-  target.commit();
+  target.tree_built();
   CounterBoard& counters = built->counters;
 
   RunSummary summary;
@@ -681,6 +682,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     summary.end = journal ? journal->run(built->top) : doist.run(built->top);
   } catch (const replay::JournalWriteError&) {
     throw;  // the journal's file failed: an output error (exit 4)
+  } catch (const OutputError&) {
+    throw;  // the journal could not become FILE at the first pass (exit 4)
   } catch (const std::exception& error) {
     // A doer threw: the Doist closed the doers, the journal (if any) ended
     // with end=error and this text. The run is summarized where it ended.
@@ -714,6 +717,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     }
     summary.events = trailer->events;
     summary.digest = trailer->digest;
+    summary.journal_lost = target.lost();
   } else {
     summary.events = digest.events();
     summary.digest = digest.value();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,13 @@ struct JournalOptions {
   // Flush each frame to the OS as its pass ends. Default: on for a real-time
   // Doist (a killed capture keeps every finished pass), off otherwise.
   std::optional<bool> flush_each_pass{};
+  // Called once the header has been written and handed to the OS (flushed),
+  // before any frame: where a file becomes visible under its name only then
+  // (hio's --record, written without a name until then), a process killed
+  // earlier leaves no journal cut inside its header. What it throws comes out
+  // of the pass that wrote the header (or of finish()). Not called when a
+  // Journal destroyed unfinished writes its header then.
+  std::function<void()> header_written{};
 };
 
 // The error text of a run a doer ended by throwing something that is not a
@@ -145,6 +153,7 @@ class Journal final : public PassObserver {
   JournalHeader header_;
   JournalWriter writer_;
   Recorder recorder_;
+  std::function<void()> header_written_;
   JournalTrailer trailer_;
   bool attached_ = false;
   bool finished_ = false;

@@ -58,6 +58,9 @@ struct ReplayScenarioOutcome {
   int recorded_stop_signal = 0;
   double wall_seconds = 0;    // the replay's, for people only
   std::string record_path{};  // the replay's journal, if any
+  // Not "": the replay's journal no longer is record_path at the end
+  // (removed or replaced during the replay), why; exit 4.
+  std::string journal_lost{};
   // Every channel of the journal's table is a SimNet one (sim://): the
   // doers talked to each other, and noise on replay does not propagate
   // between them (docs/replay.md, "Noise on replay").

@@ -179,6 +179,10 @@ struct RunSummary {
   std::uint64_t events = 0;
   std::uint64_t digest = 0;
   std::string journal{};  // the file recorded, if any
+  // Not "": the journal no longer is `journal` at the end (FileTarget::lost:
+  // removed or replaced while the run wrote it), why; hio run says so and
+  // exits 4.
+  std::string journal_lost{};
   // A doer threw and ended the run (the journal's end=error): the text. The
   // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
   std::optional<std::string> error{};

@@ -1,0 +1,77 @@
+#!/bin/sh
+# A journal that is not at its path any more when the run ends - removed with
+# its directory, or replaced by a second capture to the same path - is an
+# output that was lost: hio run and hio replay --record say so and exit 4
+# (they used to report it as written and exit 0).
+# Usage: cli_record_gone.sh HIO SCENARIOS WORK
+set -u
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+cd "$WORK" || exit 1
+fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
+# wait_for FILE: until FILE exists (the journal took its name), at most ~10 s.
+wait_for() {
+  i=0
+  while [ ! -e "$1" ] && [ $i -lt 200 ]; do
+    sleep 0.05
+    i=$((i + 1))
+  done
+  [ -e "$1" ] || fail "$1 never appeared" /dev/null
+}
+cat > slow.toml << 'EOF2'
+[run]
+name = "slow"
+mode = "real"
+tock = "10ms"
+limit = "3s"
+[[doer]]
+kind = "ticker"
+name = "t"
+EOF2
+
+# The directory removed during the run.
+mkdir gone
+"$HIO" run slow.toml --record gone/x.hioj > gone.out 2> gone.err &
+pid=$!
+wait_for gone/x.hioj
+rm -rf gone
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "run, journal removed: exit $rc, expected 4" gone.err
+grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+  gone.err || fail "run, journal removed: not said" gone.err
+grep -q "^journal:   gone/x.hioj" gone.out || fail "run, journal removed: no summary" gone.out
+
+# Two captures to one path: the later one's journal replaces the earlier's,
+# whose run then says it lost its journal; the later one is fine.
+"$HIO" run slow.toml --record same.hioj --set run.name=A > a.out 2> a.err &
+pid=$!
+wait_for same.hioj
+"$HIO" run slow.toml --record same.hioj --set run.name=B --set run.limit=100ms > b.out 2> b.err
+rc=$?
+[ $rc -eq 0 ] || fail "run B on the same path: exit $rc, expected 0" b.err
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "run A, journal replaced by B's: exit $rc, expected 4" a.err
+grep -qx "hio run: error: same.hioj: the journal was replaced during the run by another file (another process wrote the same path: two captures to one file?): what was written is lost" \
+  a.err || fail "run A, journal replaced: not said" a.err
+"$HIO" inspect same.hioj | grep -q '^header .*scenario=' || fail "same.hioj unreadable" /dev/null
+
+# hio replay --record, its directory removed while the replay waits for the
+# rest of the journal it reads from a pipe.
+"$HIO" run "$SCENARIOS/tcp_echo_jitter.toml" --record jitter.hioj > /dev/null 2>&1 ||
+  fail "recording jitter.hioj" /dev/null
+size=$(wc -c < jitter.hioj)
+half=$((size / 2))
+mkdir rgone
+{
+  head -c $half jitter.hioj
+  wait_for rgone/r.hioj >&2
+  rm -rf rgone
+  tail -c +$((half + 1)) jitter.hioj
+} | "$HIO" replay - --record rgone/r.hioj > replay.out 2> replay.err
+rc=$?
+[ $rc -eq 4 ] || fail "replay --record, journal removed: exit $rc, expected 4" replay.err
+grep -qx "hio replay: error: rgone/r.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+  replay.err || fail "replay --record, journal removed: not said" replay.err
+echo ok
