@@ -187,7 +187,7 @@ std::string FileTarget::lost() const {
     return "the " + what_ +
            " was removed during the run (it, or its directory, was deleted or "
            "moved: " +
-           std::string(std::strerror(errno)) + ")" + lost;
+           errno_text(errno) + ")" + lost;
   }
   if (status.st_dev != written_dev_ || status.st_ino != written_ino_) {
     return "the " + what_ +
