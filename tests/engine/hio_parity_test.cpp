@@ -1,0 +1,131 @@
+// Rules where the engine once departed from Python hio (ioflo/hio doing.py,
+// tyming.py) without DESIGN.md listing the difference: extend of a doer
+// already listed, an `always` DoDoer's done, extends from closing hooks,
+// a Doist that does not handle signals, Tymer start tymes, doize. Each test
+// gives hio's trace (Python's output noted where it was run).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "hio/engine/dodoer.hpp"
+#include "hio/engine/doify.hpp"
+#include "hio/engine/doist.hpp"
+#include "hio/engine/mono_timer.hpp"
+#include "trace_doers.hpp"
+
+namespace hio::test {
+namespace {
+
+using ::testing::ElementsAre;
+
+// A doer whose exit extends its Doist with `target` (itself by default):
+// "run me again next run". At most `cap` times, so that a run that would
+// loop for ever (it did) ends and the test fails instead of hanging.
+class ReExtender : public ProbeDoer {
+ public:
+  ReExtender(Trace& trace, std::string name, Doist& doist)
+      : ProbeDoer(trace, name), doist_(doist) {}
+  Doer* target = this;
+  int exits = 0;
+  int cap = 5;
+
+ protected:
+  void exit() override {
+    ProbeDoer::exit();
+    if (++exits <= cap) doist_.extend({target});
+  }
+
+ private:
+  Doist& doist_;
+};
+
+// The end of run() closes its doers; one whose exit extends the Doist is
+// queued for the next run, as after a manual exit(), not entered and closed
+// again (for ever: the run never returned, and its memory grew).
+TEST(HioParity, AnExtendFromAHookOfTheRunsFinalCloseQueuesForTheNextRun) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ReExtender a(trace, "A", doist);
+  ProbeDoer late(trace, "late");
+  EXPECT_EQ(doist.run({&a}, seconds(2)), RunEnd::limit);
+  EXPECT_EQ(a.exits, 1);
+  EXPECT_THAT(trace, ElementsAre("A enter 0", "A recur 0", "A recur 1", "A cease 2", "A exit 2"));
+  EXPECT_FALSE(a.scheduled());
+  // Queued: the next run enters it (once, though it is given too).
+  trace.clear();
+  EXPECT_EQ(doist.run(doist.doers(), seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("A enter 2", "A recur 2", "A cease 3", "A exit 3"));
+  // Another doer extended from the close: queued as well, in every way a
+  // run closes all its doers (its end, another doer's error, another doer's
+  // exit()), and as a manual exit() does.
+  a.target = &late;
+  for (int way = 0; way < 4; ++way) {
+    trace.clear();
+    a.exits = 0;
+    a.cap = 1;
+    ProbeDoer other(trace, "other");
+    other.on_recur = [&](ProbeDoer&, int n) {
+      if (n == 1 && way == 1) throw std::runtime_error("other failed");
+      if (n == 1 && way == 2) doist.exit();
+    };
+    if (way == 3) {
+      doist.enter({&a});
+      doist.exit();
+    } else if (way == 1) {
+      EXPECT_THROW(doist.run({&a, &other}, seconds(1)), std::runtime_error);
+    } else {
+      doist.run({&a, &other}, seconds(1));
+    }
+    EXPECT_EQ(a.exits, 1) << way;
+    EXPECT_FALSE(late.scheduled()) << way;
+    EXPECT_THAT(trace, ::testing::Not(::testing::Contains(::testing::HasSubstr("late")))) << way;
+    // The next run enters it after its own doers.
+    trace.clear();
+    const Tyme start = doist.tyme();
+    doist.run({&a}, seconds(1));
+    EXPECT_EQ(a.exits, 2) << way;
+    EXPECT_THAT(trace,
+                ElementsAre("A enter " + format_seconds(start),
+                            "late enter " + format_seconds(start), ::testing::_, ::testing::_,
+                            ::testing::_, ::testing::_, ::testing::_, ::testing::_))
+        << way;
+  }
+}
+
+// hio's Doist.extend: `doers = [doer for doer in doers if doer not in
+// self.doers]`. A doer that finished is still in doers(): extending it is a
+// no-op (it was entered again and listed twice, and run(doist.doers()) then
+// threw "already scheduled"). Removed first, it runs again.
+TEST(HioParity, DoistExtendOfADoerAlreadyListedIsANoOp) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ExDoer x(trace, "x", Tock{0});
+  ProbeDoer ext(trace, "ext");
+  ext.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 5) doist.extend({&x});  // x finished at 3
+    if (n == 6) doist.remove({&x});
+    if (n == 7) doist.extend({&x});  // no longer listed: entered again
+  };
+  EXPECT_EQ(doist.run({&x, &ext}, seconds(8)), RunEnd::limit);
+  EXPECT_THAT(trace,
+              ElementsAre("x enter 0", "ext enter 0", "x recur 0", "ext recur 0", "x recur 1",
+                          "ext recur 1", "x recur 2", "ext recur 2", "x recur 3", "x clean 3",
+                          "x exit 3", "ext recur 3", "ext recur 4", "ext recur 5", "ext recur 6",
+                          "x enter 6", "x recur 7", "ext recur 7", "ext cease 8", "ext exit 8",
+                          "x cease 8", "x exit 8"));
+  EXPECT_THAT(doist.doers(), ElementsAre(&ext, &x));
+  // The last run's doers run again, each once.
+  trace.clear();
+  ext.on_recur = nullptr;
+  EXPECT_EQ(doist.run(doist.doers(), seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("ext enter 8", "x enter 8", "ext recur 8", "x recur 8",
+                                 "x cease 9", "x exit 9", "ext cease 9", "ext exit 9"));
+}
+
+}  // namespace
+}  // namespace hio::test
