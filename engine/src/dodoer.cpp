@@ -94,28 +94,25 @@ void DoDoer::extend(std::span<Doer* const> doers) {
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
-  // The doers given, in order, each once. New ones become children; while
-  // this DoDoer runs, each one not scheduled is entered now, a child that
-  // finished included (it runs again, as under the Doist). doers_.contains
-  // (a hash set kept in step with the list, for lookups only: the order
-  // comes from `doers`) makes that O(1) per doer however many children
-  // there are.
+  // The doers given that are not children yet, in order, each once: they
+  // become children and, while this DoDoer runs, are entered now. A child
+  // already listed is left alone, a finished one too (hio's DoDoer.extend
+  // filters `doer not in self.doers`). doers_.contains (a hash set kept in
+  // step with the list, for lookups only: the order comes from `doers`)
+  // makes that O(1) per doer however many children there are.
   wound_ = false;
-  std::vector<Doer*> fresh;     // not children yet
-  std::vector<Doer*> entering;  // to enter now
+  std::vector<Doer*> fresh;  // not children yet
   std::unordered_set<const Doer*> batch;
   for (Doer* doer : doers) {
-    if (doer == nullptr || !batch.insert(doer).second) continue;
-    const bool member = doers_.contains(doer);
-    if (!member) fresh.push_back(doer);
-    if (!member || !doer->scheduled()) entering.push_back(doer);
+    if (doer == nullptr || !batch.insert(doer).second || doers_.contains(doer)) continue;
+    fresh.push_back(doer);
   }
   if (scheduled()) {
     std::vector<bool> was_scheduled;
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
     try {
-      core_.enter(entering, tyme());
+      core_.enter(fresh, tyme());
     } catch (...) {
       // Those entered before the one that failed stay (as Schedule::enter
       // says); the rest never became children.

@@ -127,5 +127,24 @@ TEST(HioParity, DoistExtendOfADoerAlreadyListedIsANoOp) {
                                  "x cease 9", "x exit 9", "ext cease 9", "ext exit 9"));
 }
 
+// hio's DoDoer.extend filters the same way: a finished child is not
+// entered again (it was, and ran to its end a second time).
+TEST(HioParity, DoDoerExtendOfAFinishedChildIsANoOp) {
+  Trace trace;
+  ExDoer y(trace, "y", Tock{0});
+  DoDoer group("D", Tock{0}, {&y}, true);
+  ProbeDoer ext(trace, "ext");
+  ext.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 5) group.extend({&y});
+  };
+  Doist doist(seconds(1));
+  EXPECT_EQ(doist.run({&group, &ext}, seconds(7)), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("y enter 0", "ext enter 0", "y recur 0", "ext recur 0",
+                                 "y recur 1", "ext recur 1", "y recur 2", "ext recur 2",
+                                 "y recur 3", "y clean 3", "y exit 3", "ext recur 3", "ext recur 4",
+                                 "ext recur 5", "ext recur 6", "ext cease 7", "ext exit 7"));
+  EXPECT_THAT(group.doers(), ElementsAre(&y));
+}
+
 }  // namespace
 }  // namespace hio::test

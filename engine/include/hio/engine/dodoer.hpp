@@ -35,11 +35,11 @@ class DoDoer : public Doer {
   Doer& adopt(std::unique_ptr<Doer> doer);
 
   // Adds the doers that are not children yet to doers(), in order, each
-  // once. While running, it also enters each given doer that is not
-  // scheduled now (see Doist::extend), a child that finished included: it
-  // runs again, as under the Doist. Otherwise they run from the next enter.
-  // doers() keeps finished children (a re-entered DoDoer restarts them all,
-  // as in hio); remove() drops them.
+  // once. While running, it also enters them now (see Doist::extend);
+  // otherwise they run from the next enter. A child already in doers() is
+  // left alone, a finished one too, as in hio: remove() it first to run it
+  // again. doers() keeps finished children (a re-entered DoDoer restarts
+  // them all, as in hio); remove() drops them.
   void extend(std::span<Doer* const> doers);
   void extend(std::initializer_list<Doer*> doers) {
     extend(std::span<Doer* const>(doers.begin(), doers.size()));
