@@ -9,7 +9,8 @@
 namespace hio {
 
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
-    : Doer(std::move(name), tock, std::move(opts)), core_(this), always_(always) {
+    : Doer(std::move(name), tock, std::move(opts)), core_(this) {
+  set_always(always);
   for (const Doer* doer : doers) {
     if (doer == nullptr) throw std::invalid_argument("DoDoer '" + this->name() + "': null child");
   }
@@ -63,15 +64,18 @@ void DoDoer::enter() {
 
 bool DoDoer::recur(Tyme tyme) {
   core_.pass(tyme, this->tock());
-  if (core_.empty() && !always_) return true;
+  // Done when no child is scheduled, as hio's `return (not deeds)`; with
+  // `always` it runs on all the same (Doer::run_always), done or not.
+  const bool done = core_.empty();
+  if (done && !always()) return true;
   // Parking idle must not change when anything runs: only a tock-0 DoDoer
   // does it (it would run at its parent's next pass anyway), and only where
   // that next pass is where it would run (idle_park_exact).
   if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass() && idle_park_exact()) {
     // Empty: nothing to run until extend() wakes it.
-    park_idle(core_.empty() ? kTymeNever : core_.next_timer());
+    park_idle(done ? kTymeNever : core_.next_timer());
   }
-  return false;
+  return done;
 }
 
 void DoDoer::exit() {

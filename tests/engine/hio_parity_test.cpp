@@ -146,5 +146,47 @@ TEST(HioParity, DoDoerExtendOfAFinishedChildIsANoOp) {
   EXPECT_THAT(group.doers(), ElementsAre(&y));
 }
 
+// hio's DoDoer.do: `while (not self.done or always): ... self.done =
+// self.recur(tyme)`, and recur returns `not deeds`. An `always` DoDoer whose
+// children are all done says done() == true and runs on; a child added
+// makes it false again. Python (mini hio, the same doers): "probe 0.0
+// D.done= True", 1.0 and 2.0 too. At the forced close it keeps its last
+// value (DESIGN section 2; hio's exit sets False).
+TEST(HioParity, AnAlwaysDoDoerIsDoneWhileNoChildIsScheduledAndRunsOn) {
+  Trace trace;
+  ExDoer c(trace, "c", Tock{0});
+  ProbeDoer n(trace, "n");
+  DoDoer group("D", Tock{0}, {&c}, true);
+  ProbeDoer probe(trace, "probe");
+  probe.on_recur = [&](ProbeDoer&, int count) {
+    trace.push_back(std::string("D.done=") + (group.done().value() ? "true" : "false"));
+    if (count == 6) group.extend({&n});
+  };
+  Doist doist(seconds(1));
+  EXPECT_EQ(doist.run({&group, &probe}, seconds(8)), RunEnd::limit);
+  EXPECT_THAT(
+      trace, ElementsAre("c enter 0", "probe enter 0", "c recur 0", "probe recur 0", "D.done=false",
+                         "c recur 1", "probe recur 1", "D.done=false", "c recur 2", "probe recur 2",
+                         "D.done=false", "c recur 3", "c clean 3", "c exit 3", "probe recur 3",
+                         "D.done=true", "probe recur 4", "D.done=true", "probe recur 5",
+                         "D.done=true", "n enter 5", "n recur 6", "probe recur 6", "D.done=false",
+                         "n recur 7", "probe recur 7", "D.done=false", "probe cease 8",
+                         "probe exit 8", "n cease 8", "n exit 8"));
+  EXPECT_EQ(group.done(), false);
+  // Closed while all its children are done: done() stays true.
+  trace.clear();
+  group.remove({&n});
+  probe.on_recur = nullptr;
+  EXPECT_EQ(doist.run({&group, &probe}, seconds(6)), RunEnd::limit);
+  EXPECT_EQ(c.done(), true);
+  EXPECT_EQ(group.done(), true);
+  EXPECT_TRUE(group.always());
+  // Without always, the same DoDoer ends at the pass its last child did.
+  group.set_always(false);
+  EXPECT_EQ(doist.run({&group}, seconds(10)), RunEnd::done);
+  EXPECT_EQ(group.done(), true);
+  EXPECT_EQ(doist.tyme(), at(seconds(18)));
+}
+
 }  // namespace
 }  // namespace hio::test
