@@ -329,7 +329,9 @@ void Doist::remove(std::span<Doer* const> doers) {
 }
 
 bool Doist::stop_pending() const {
-  return stop_requested() || g_stop_signal != 0;
+  // The signal flag is process-wide: a Doist that does not handle signals
+  // (set_handle_sigint(false)) leaves it to the run or catch that does.
+  return stop_requested() || (handle_sigint_ && g_stop_signal != 0);
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {

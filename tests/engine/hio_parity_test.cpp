@@ -188,5 +188,32 @@ TEST(HioParity, AnAlwaysDoDoerIsDoneWhileNoChildIsScheduledAndRunsOn) {
   EXPECT_EQ(doist.tyme(), at(seconds(18)));
 }
 
+// set_handle_sigint(false): the run ignores a signal, also one that a
+// StopSignalCatch (or another run) in the process caught. It stopped on
+// the process-wide flag all the same.
+TEST(HioParity, ADoistThatDoesNotHandleSignalsIgnoresOneCaughtElsewhere) {
+  Trace trace;
+  Doist doist(seconds(1));
+  doist.set_handle_sigint(false);
+  ProbeDoer a(trace, "A");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) std::raise(SIGINT);
+  };
+  const StopSignalCatch catching;
+  EXPECT_EQ(doist.run({&a}, seconds(4)), RunEnd::limit);
+  EXPECT_EQ(doist.stop_signal(), 0);
+  EXPECT_EQ(caught_stop_signal(), SIGINT);  // kept for whoever handles it
+  // request_stop() still ends such a run.
+  ProbeDoer stopper(trace, "stopper");
+  stopper.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) doist.request_stop();
+  };
+  EXPECT_EQ(doist.run({&stopper}, seconds(4)), RunEnd::interrupted);
+  // A Doist that handles signals stops on the flag the catch holds.
+  Doist handling(seconds(1));
+  ProbeDoer b(trace, "B");
+  EXPECT_EQ(handling.run({&b}, seconds(4)), RunEnd::interrupted);
+}
+
 }  // namespace
 }  // namespace hio::test

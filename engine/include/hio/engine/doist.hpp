@@ -250,7 +250,9 @@ class Doist : public Tymist {
   // Virtual-time skipping over passes where nothing is due (default on).
   bool skip() const { return skip_; }
   void set_skip(bool skip) { skip_ = skip; }
-  // run() turns SIGINT, SIGTERM, SIGHUP into a clean stop (default on).
+  // run() turns SIGINT, SIGTERM, SIGHUP into a clean stop (default on). Off,
+  // its runs ignore them, also one that another run or a StopSignalCatch in
+  // the process caught (request_stop() still ends them).
   void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
 
   // Reactors are polled, and observers told, in the order they were added.
