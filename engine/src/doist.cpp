@@ -153,7 +153,7 @@ const char* to_string(RunEnd end) {
 Doist::Doist(Tock tock, bool real, Tock limit)
     : Tymist(tock),
       core_(nullptr),
-      timer_(MonoTimer::Clock::duration::zero(), false),
+      timer_(MonoTimer::Clock::duration::zero()),
       limit_(Tock{0}),
       real_(real) {
   set_limit(limit);

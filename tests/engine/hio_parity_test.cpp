@@ -215,5 +215,38 @@ TEST(HioParity, ADoistThatDoesNotHandleSignalsIgnoresOneCaughtElsewhere) {
   EXPECT_EQ(handling.run({&b}, seconds(4)), RunEnd::interrupted);
 }
 
+// hio's Tymer(duration, start) and start(duration, start): a window may
+// start at a given tyme, before or after the current one. (The C++ flag
+// `start` that stood there did nothing.)
+TEST(HioParity, ATymerStartsAtAGivenTymeOrNow) {
+  Tymist tymist(ms(1));
+  tymist.tick(ms(2));
+  const Tymer now(tymist.tymth(), ms(5));
+  EXPECT_EQ(now.start_tyme(), at(ms(2)));
+  EXPECT_EQ(now.stop_tyme(), at(ms(7)));
+  Tymer later(tymist.tymth(), ms(5), at(ms(10)));
+  EXPECT_EQ(later.start_tyme(), at(ms(10)));
+  EXPECT_EQ(later.stop_tyme(), at(ms(15)));
+  EXPECT_EQ(later.elapsed(), -ms(8));
+  EXPECT_FALSE(later.expired());
+  EXPECT_EQ(later.start(ms(1), at(Tock{0})), at(Tock{0}));  // before now: expired
+  EXPECT_TRUE(later.expired());
+  EXPECT_EQ(later.elapsed(), ms(2));
+  EXPECT_EQ(later.restart(), at(ms(1)));  // lossless: from the old stop
+  EXPECT_EQ(later.stop_tyme(), at(ms(2)));
+  EXPECT_EQ(later.start(), at(ms(2)));  // now, with the duration it has
+  EXPECT_EQ(later.stop_tyme(), at(ms(3)));
+  // MonoTimer alike, on the steady clock.
+  const auto origin = MonoTimer::Clock::now() + std::chrono::hours(1);
+  MonoTimer mono(std::chrono::seconds(2), origin);
+  EXPECT_EQ(mono.start_time(), origin);
+  EXPECT_EQ(mono.stop_time(), origin + std::chrono::seconds(2));
+  EXPECT_FALSE(mono.expired());
+  EXPECT_EQ(mono.restart(), origin + std::chrono::seconds(2));
+  EXPECT_EQ(mono.start(std::chrono::seconds(1), origin - std::chrono::hours(2)),
+            origin - std::chrono::hours(2));
+  EXPECT_TRUE(mono.expired());
+}
+
 }  // namespace
 }  // namespace hio::test
