@@ -248,5 +248,32 @@ TEST(HioParity, ATymerStartsAtAGivenTymeOrNow) {
   EXPECT_TRUE(mono.expired());
 }
 
+Dog twice_fn(Doer& self) {
+  co_yield self.tock();
+  co_yield self.tock();
+  co_return true;
+}
+
+// hio's doize: the one doer of a function, whose done, tock and opts all
+// who name it share (doify gives a fresh one per call).
+hio::FnDoer g_doized = hio::doize(twice_fn, "doized", ms(2), {{"k", "v"}});
+
+TEST(HioParity, DoizeIsTheOneDoerOfAFunction) {
+  EXPECT_EQ(g_doized.name(), "doized");
+  EXPECT_EQ(g_doized.tock(), ms(2));
+  EXPECT_EQ(g_doized.opts().at("k"), "v");
+  Doist doist(ms(1));
+  EXPECT_EQ(doist.run({&g_doized}, ms(10)), RunEnd::done);
+  EXPECT_EQ(doist.tyme(), at(ms(3)));
+  EXPECT_EQ(g_doized.done(), true);
+  // Under a DoDoer it is the same doer, with what it was given.
+  g_doized.set_tock(ms(1));
+  DoDoer group("group", Tock{0}, {&g_doized});
+  EXPECT_EQ(doist.run({&group}, ms(10)), RunEnd::done);
+  EXPECT_EQ(doist.tyme(), at(ms(5)));
+  EXPECT_EQ(g_doized.done(), true);
+  group.remove({&g_doized});
+}
+
 }  // namespace
 }  // namespace hio::test
