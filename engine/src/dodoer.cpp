@@ -9,7 +9,8 @@
 namespace hio {
 
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
-    : Doer(std::move(name), tock, std::move(opts)), core_(this), always_(always) {
+    : Doer(std::move(name), tock, std::move(opts)), core_(this) {
+  set_always(always);
   for (const Doer* doer : doers) {
     if (doer == nullptr) throw std::invalid_argument("DoDoer '" + this->name() + "': null child");
   }
@@ -63,15 +64,18 @@ void DoDoer::enter() {
 
 bool DoDoer::recur(Tyme tyme) {
   core_.pass(tyme, this->tock());
-  if (core_.empty() && !always_) return true;
+  // Done when no child is scheduled, as hio's `return (not deeds)`; with
+  // `always` it runs on all the same (Doer::run_always), done or not.
+  const bool done = core_.empty();
+  if (done && !always()) return true;
   // Parking idle must not change when anything runs: only a tock-0 DoDoer
   // does it (it would run at its parent's next pass anyway), and only where
   // that next pass is where it would run (idle_park_exact).
   if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass() && idle_park_exact()) {
     // Empty: nothing to run until extend() wakes it.
-    park_idle(core_.empty() ? kTymeNever : core_.next_timer());
+    park_idle(done ? kTymeNever : core_.next_timer());
   }
-  return false;
+  return done;
 }
 
 void DoDoer::exit() {
@@ -94,28 +98,25 @@ void DoDoer::extend(std::span<Doer* const> doers) {
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
-  // The doers given, in order, each once. New ones become children; while
-  // this DoDoer runs, each one not scheduled is entered now, a child that
-  // finished included (it runs again, as under the Doist). doers_.contains
-  // (a hash set kept in step with the list, for lookups only: the order
-  // comes from `doers`) makes that O(1) per doer however many children
-  // there are.
+  // The doers given that are not children yet, in order, each once: they
+  // become children and, while this DoDoer runs, are entered now. A child
+  // already listed is left alone, a finished one too (hio's DoDoer.extend
+  // filters `doer not in self.doers`). doers_.contains (a hash set kept in
+  // step with the list, for lookups only: the order comes from `doers`)
+  // makes that O(1) per doer however many children there are.
   wound_ = false;
-  std::vector<Doer*> fresh;     // not children yet
-  std::vector<Doer*> entering;  // to enter now
+  std::vector<Doer*> fresh;  // not children yet
   std::unordered_set<const Doer*> batch;
   for (Doer* doer : doers) {
-    if (doer == nullptr || !batch.insert(doer).second) continue;
-    const bool member = doers_.contains(doer);
-    if (!member) fresh.push_back(doer);
-    if (!member || !doer->scheduled()) entering.push_back(doer);
+    if (doer == nullptr || !batch.insert(doer).second || doers_.contains(doer)) continue;
+    fresh.push_back(doer);
   }
   if (scheduled()) {
     std::vector<bool> was_scheduled;
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
     try {
-      core_.enter(entering, tyme());
+      core_.enter(fresh, tyme());
     } catch (...) {
       // Those entered before the one that failed stay (as Schedule::enter
       // says); the rest never became children.

@@ -109,7 +109,7 @@ Step Doer::begin_dog() {
   } catch (...) {
     fail(std::current_exception());
   }
-  if (done_ == true) return finish();
+  if (done_ == true && !run_always_) return finish();
   return next_step();
 }
 

@@ -28,4 +28,8 @@ std::unique_ptr<FnDoer> doify(DoFn fn, std::string name, Tock tock, Opts opts) {
   return std::make_unique<FnDoer>(std::move(fn), std::move(name), tock, std::move(opts));
 }
 
+FnDoer doize(DoFn fn, std::string name, Tock tock, Opts opts) {
+  return FnDoer(std::move(fn), std::move(name), tock, std::move(opts));
+}
+
 }  // namespace hio

@@ -81,6 +81,19 @@ class SigintScope {
   bool active_;
 };
 
+// Counts the closes of all doers in progress (a closing hook may call
+// exit() again), so that extend() queues until the outermost one is over.
+class ClosingScope {
+ public:
+  explicit ClosingScope(int& depth) : depth_(depth) { ++depth_; }
+  ~ClosingScope() { --depth_; }
+  ClosingScope(const ClosingScope&) = delete;
+  ClosingScope& operator=(const ClosingScope&) = delete;
+
+ private:
+  int& depth_;
+};
+
 // A reactor or observer joins one Doist at a time: `link` is its own
 // pointer to the Doist it belongs to.
 template <typename T>
@@ -140,7 +153,7 @@ const char* to_string(RunEnd end) {
 Doist::Doist(Tock tock, bool real, Tock limit)
     : Tymist(tock),
       core_(nullptr),
-      timer_(MonoTimer::Clock::duration::zero(), false),
+      timer_(MonoTimer::Clock::duration::zero()),
       limit_(Tock{0}),
       real_(real) {
   set_limit(limit);
@@ -160,6 +173,7 @@ Doist::~Doist() {
   // cannot throw, so their errors stay on them (Doer::hook_error()). As
   // after exit(), a hook's extend() only queues.
   entered_ = false;
+  const ClosingScope closing(closing_);
   core_.close_on_destruction();
   // Reactors and observers outlive a Doist freely: they are left detached.
   reactors_.each([](Reactor& reactor) { reactor.doist_ = nullptr; });
@@ -291,17 +305,26 @@ void Doist::exit() {
                            "; end the run with request_stop() instead");
   }
   entered_ = false;
+  const ClosingScope closing(closing_);
   core_.exit();
 }
 
 void Doist::extend(std::span<Doer* const> doers) {
-  // Each once, in the order given (a hash set for lookups only).
+  // Before a run, and while the Doist closes all its doers (exit(), the end
+  // of run(), an error, its destructor): queued for the next run. A closing
+  // hook that extended its own doer would otherwise have it entered and
+  // closed again, for ever.
+  const bool queue = closing_ != 0 || (!in_run_ && !entered_);
+  // Each once, in the order given (a hash set for lookups only). While the
+  // doers are entered, one already in doers() is left alone, a finished one
+  // included, as hio's Doist.extend filters `doer not in self.doers`.
   std::vector<Doer*> fresh;
   std::unordered_set<const Doer*> seen(pending_.items().begin(), pending_.items().end());
   for (Doer* doer : doers) {
-    if (doer != nullptr && !doer->scheduled() && seen.insert(doer).second) fresh.push_back(doer);
+    if (doer == nullptr || doer->scheduled() || (!queue && doers_.contains(doer))) continue;
+    if (seen.insert(doer).second) fresh.push_back(doer);
   }
-  if (!in_run_ && !entered_) {  // before a run: queued for it
+  if (queue) {
     pending_.append(fresh);
     return;
   }
@@ -324,7 +347,9 @@ void Doist::remove(std::span<Doer* const> doers) {
 }
 
 bool Doist::stop_pending() const {
-  return stop_requested() || g_stop_signal != 0;
+  // The signal flag is process-wide: a Doist that does not handle signals
+  // (set_handle_sigint(false)) leaves it to the run or catch that does.
+  return stop_requested() || (handle_sigint_ && g_stop_signal != 0);
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
@@ -337,7 +362,8 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   doers = given;
   doers_.clear();
   // Between here and the end of run(), extend() enters at once, even after a
-  // doer's exit() (which ends the run, not its own extends).
+  // doer's exit() (which ends the run, not its own extends); only the hooks
+  // of a close of all the doers (exit(), and the one that ends run()) queue.
   const FlagScope in_run(in_run_);
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
@@ -419,6 +445,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     // The first error is the one the caller needs; what closing the others
     // throws stays on them (Doer::hook_error()).
     entered_ = false;
+    const ClosingScope closing(closing_);
     core_.exit_keeping_errors();
     throw;
   }

@@ -2,21 +2,20 @@
 
 namespace hio {
 
-MonoTimer::MonoTimer(Clock::duration duration, bool start_now)
-    : duration_(duration), start_(Clock::now()), stop_(start_ + duration) {
-  if (start_now) start(duration);
+MonoTimer::MonoTimer(Clock::duration duration, std::optional<Clock::time_point> start) {
+  this->start(duration, start);
 }
 
-void MonoTimer::start(Clock::duration duration) {
+MonoTimer::Clock::time_point MonoTimer::start(Clock::duration duration,
+                                              std::optional<Clock::time_point> start) {
   duration_ = duration;
-  start_ = Clock::now();
+  start_ = start ? *start : Clock::now();
   stop_ = start_ + duration_;
+  return start_;
 }
 
-void MonoTimer::restart(Clock::duration duration) {
-  duration_ = duration;
-  start_ = stop_;
-  stop_ = start_ + duration_;
+MonoTimer::Clock::time_point MonoTimer::restart(Clock::duration duration) {
+  return start(duration, stop_);
 }
 
 }  // namespace hio

@@ -15,21 +15,19 @@ void Tymist::set_tock(Tock tock) {
   tock_ = tock;
 }
 
-Tymer::Tymer(Tymth tymth, Tock duration, bool start_now)
-    : Tymee(tymth), duration_(duration), start_(tyme()), stop_(tyme_after(tyme(), duration)) {
-  if (start_now) start(duration);
+Tymer::Tymer(Tymth tymth, Tock duration, std::optional<Tyme> start) : Tymee(tymth) {
+  this->start(duration, start);
 }
 
-void Tymer::start(Tock duration) {
+Tyme Tymer::start(Tock duration, std::optional<Tyme> start) {
   duration_ = duration;
-  start_ = tyme();
+  start_ = start.value_or(tyme());
   stop_ = tyme_after(start_, duration_);
+  return start_;
 }
 
-void Tymer::restart(Tock duration) {
-  duration_ = duration;
-  start_ = stop_;
-  stop_ = tyme_after(start_, duration_);
+Tyme Tymer::restart(Tock duration) {
+  return start(duration, stop_);
 }
 
 void Tymer::wind(Tymth tymth) {

@@ -14,9 +14,10 @@
 namespace hio {
 
 // Children with tock 0 are due again at the DoDoer's next run (tyme + its own
-// tock). It is done when all children are done, unless `always` is set: then
-// it runs until closed. Closing it (limit, removal, an error) closes its
-// children in reverse order.
+// tock). Its recur's result, done(), is whether all children are done (none
+// is scheduled); it then ends, unless `always` is set: then it runs until
+// closed, its done() true while no child is scheduled, as in hio. Closing it (limit, removal, an
+// error) closes its children in reverse order.
 //
 // Ownership: children given as pointers are not owned and must outlive the
 // DoDoer's run (a child destroyed between runs stops being one); adopt()
@@ -35,11 +36,11 @@ class DoDoer : public Doer {
   Doer& adopt(std::unique_ptr<Doer> doer);
 
   // Adds the doers that are not children yet to doers(), in order, each
-  // once. While running, it also enters each given doer that is not
-  // scheduled now (see Doist::extend), a child that finished included: it
-  // runs again, as under the Doist. Otherwise they run from the next enter.
-  // doers() keeps finished children (a re-entered DoDoer restarts them all,
-  // as in hio); remove() drops them.
+  // once. While running, it also enters them now (see Doist::extend);
+  // otherwise they run from the next enter. A child already in doers() is
+  // left alone, a finished one too, as in hio: remove() it first to run it
+  // again. doers() keeps finished children (a re-entered DoDoer restarts
+  // them all, as in hio); remove() drops them.
   void extend(std::span<Doer* const> doers);
   void extend(std::initializer_list<Doer*> doers) {
     extend(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -49,8 +50,10 @@ class DoDoer : public Doer {
     remove(std::span<Doer* const>(doers.begin(), doers.size()));
   }
 
-  bool always() const { return always_; }
-  void set_always(bool always) { always_ = always; }
+  // always() and set_always() are Doer's (run_always): a DoDoer with always
+  // set runs until closed, done or not.
+  bool always() const { return run_always(); }
+  void set_always(bool always) { set_run_always(always); }
 
   // A tock-0 DoDoer whose children are all waiting (timers, parks) parks
   // itself until the first of them is due, so idle subtrees cost nothing and
@@ -71,7 +74,6 @@ class DoDoer : public Doer {
   Schedule core_;
   DoerList doers_{/*indexed=*/true};  // contains() for lookups
   std::vector<std::unique_ptr<Doer>> owned_;
-  bool always_;
   bool skip_idle_ = true;
   bool winding_ = false;  // wind() is walking the tree below (finds cycles)
   // The tree below is wound with tymth() and unchanged since (see wind()).

@@ -124,6 +124,11 @@ class Doer : public Tymee {
 
   void set_done(bool done) { done_ = done; }
 
+  // hio's DoDoer `always`: recur's result is still done(), but the doer runs
+  // on (and enter setting done does not end it) until it is closed.
+  bool run_always() const { return run_always_; }
+  void set_run_always(bool always) { run_always_ = always; }
+
   // Call from enter or recur: instead of running again after its tock, this
   // doer parks until wake() or `until`, whichever is first.
   void park(Tyme until = kTymeNever) {
@@ -201,7 +206,7 @@ class Doer : public Tymee {
       fail(std::current_exception());
     }
     done_ = done;
-    if (done) return finish();
+    if (done && !run_always_) return finish();
     return next_step();
   }
   Step next_step() {
@@ -228,6 +233,7 @@ class Doer : public Tymee {
   }
   Tyme park_until_ = kNotParking;
   bool park_idle_ = false;
+  bool run_always_ = false;  // see run_always()
   std::optional<bool> done_;
   std::uint32_t listing_index_ = 0;  // see Listing
   std::string name_;

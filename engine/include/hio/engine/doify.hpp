@@ -30,7 +30,16 @@ class FnDoer final : public Doer {
   DoFn fn_;
 };
 
-// Each call gives an independent doer (its own done, tock and opts).
+// hio's doify: each call gives an independent doer (its own done, tock and
+// opts), on the heap, to own, adopt() or keep in numbers.
 std::unique_ptr<FnDoer> doify(DoFn fn, std::string name = {}, Tock tock = Tock{0}, Opts opts = {});
+
+// hio's doize: the one doer of a function, declared where the function is
+// (`inline hio::FnDoer blink = hio::doize(blink_dog, "blink", tock);` at
+// namespace scope, or as a member), whose done, tock and opts everyone who
+// names it shares. hio hangs them on the function itself; a C++ function
+// carries no attributes, so the object stands beside it. Returned by value
+// (a FnDoer is neither copied nor moved: it is made in place).
+FnDoer doize(DoFn fn, std::string name = {}, Tock tock = Tock{0}, Opts opts = {});
 
 }  // namespace hio

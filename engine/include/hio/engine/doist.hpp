@@ -188,7 +188,10 @@ class Doist : public Tymist {
 
   // During a run (or between a manual enter() and exit()), extend enters the
   // doers now; during a pass they go just before the running deed and first
-  // run on the next pass. Before a run it queues them: the next run (or
+  // run on the next pass. Doers already in doers() are ignored then, finished
+  // ones too (as in hio; remove() one first to run it again). Before a run,
+  // and from a hook while the Doist closes all its doers (exit(), the end of
+  // run(), an error, the destructor), it queues them: the next run (or
   // enter()) enters them after its own doers. Doers already scheduled or
   // queued are ignored; remove() takes a doer off the queue.
   void extend(std::span<Doer* const> doers);
@@ -252,7 +255,9 @@ class Doist : public Tymist {
   // Virtual-time skipping over passes where nothing is due (default on).
   bool skip() const { return skip_; }
   void set_skip(bool skip) { skip_ = skip; }
-  // run() turns SIGINT, SIGTERM, SIGHUP into a clean stop (default on).
+  // run() turns SIGINT, SIGTERM, SIGHUP into a clean stop (default on). Off,
+  // its runs ignore them, also one that another run or a StopSignalCatch in
+  // the process caught (request_stop() still ends them).
   void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
 
   // Reactors are polled, and observers told, in the order they were added.
@@ -308,8 +313,8 @@ class Doist : public Tymist {
   void enter_now(std::span<Doer* const> doers);
 
   Schedule core_;
-  DoerList doers_;
-  DoerList pending_;  // extended before a run, entered by the next one
+  DoerList doers_{/*indexed=*/true};  // contains(): extend() skips the doers listed
+  DoerList pending_;                  // extended before a run, entered by the next one
   detail::Roster<Reactor> reactors_;
   detail::Roster<PassObserver> observers_;
   MonoTimer timer_;
@@ -329,6 +334,7 @@ class Doist : public Tymist {
   bool stop_at_pass_ = false;   // request_stop_at_pass() in this run
   bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme
   bool waiting_ = false;        // inside pace()
+  int closing_ = 0;             // closes of all the doers in progress (extend() queues)
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
 };

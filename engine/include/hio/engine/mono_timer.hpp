@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 namespace hio {
 
@@ -10,7 +11,9 @@ class MonoTimer {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit MonoTimer(Clock::duration duration = Clock::duration::zero(), bool start = true);
+  // As Tymer: a window may start at a given time (by default: now).
+  explicit MonoTimer(Clock::duration duration = Clock::duration::zero(),
+                     std::optional<Clock::time_point> start = std::nullopt);
 
   Clock::duration duration() const { return duration_; }
   Clock::time_point start_time() const { return start_; }
@@ -19,12 +22,14 @@ class MonoTimer {
   Clock::duration remaining() const { return stop_ - Clock::now(); }
   bool expired() const { return Clock::now() >= stop_; }
 
-  void start(Clock::duration duration);
-  void start() { start(duration_); }
+  // Each returns the window's start.
+  Clock::time_point start(Clock::duration duration,
+                          std::optional<Clock::time_point> start = std::nullopt);
+  Clock::time_point start() { return start(duration_); }
   // Lossless: the next window starts at the old stop, so an overrun is made
   // up by the windows that follow.
-  void restart(Clock::duration duration);
-  void restart() { restart(duration_); }
+  Clock::time_point restart(Clock::duration duration);
+  Clock::time_point restart() { return restart(duration_); }
 
  private:
   Clock::duration duration_;

@@ -2,6 +2,8 @@
 // live, and timers measured in it.
 #pragma once
 
+#include <optional>
+
 #include "hio/engine/tyme.hpp"
 
 namespace hio {
@@ -61,10 +63,13 @@ class Tymee {
 };
 
 // A timer on tyme. expired() is tyme >= stop. restart() is lossless: the new
-// window starts where the old one stopped, not at the current tyme.
+// window starts where the old one stopped, not at the current tyme. As hio's
+// Tymer(duration, start) and start(duration, start), a window may start at a
+// given tyme, before or after the current one (by default: now).
 class Tymer : public Tymee {
  public:
-  explicit Tymer(Tymth tymth = {}, Tock duration = Tock{0}, bool start = true);
+  explicit Tymer(Tymth tymth = {}, Tock duration = Tock{0},
+                 std::optional<Tyme> start = std::nullopt);
 
   Tock duration() const { return duration_; }
   Tyme start_tyme() const { return start_; }
@@ -73,10 +78,11 @@ class Tymer : public Tymee {
   Tock remaining() const { return stop_ - tyme(); }
   bool expired() const { return tyme() >= stop_; }
 
-  void start(Tock duration);  // from now
-  void start() { start(duration_); }
-  void restart(Tock duration);  // from the old stop
-  void restart() { restart(duration_); }
+  // Each returns the window's start tyme, as hio's do.
+  Tyme start(Tock duration, std::optional<Tyme> start = std::nullopt);  // from `start` or now
+  Tyme start() { return start(duration_); }
+  Tyme restart(Tock duration);  // from the old stop
+  Tyme restart() { return restart(duration_); }
 
   // Rebinding restarts the timer at the new tymist's tyme.
   void wind(Tymth tymth) override;
