@@ -159,8 +159,9 @@ enum class SegmentKind : std::uint8_t { syn, syn_ack, data, fin, rst };
 struct SimSegment {
   std::string bytes;  // data; rst: the reason
   std::uint64_t serial = 0;
-  Tyme leaves{};  // when its last bit left the link's queue (control: when sent)
-  Tyme at{};      // its own arrival: leaves + latency + jitter
+  Tyme leaves{};            // when its last bit left the link's queue (control: when sent)
+  Tyme at{};                // its own arrival: leaves + latency + jitter
+  std::uint64_t epoch = 0;  // the link's epoch when sent
   SegmentKind kind = SegmentKind::data;
 };
 

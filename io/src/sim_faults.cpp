@@ -159,7 +159,7 @@ void SimCore::resend(SimConn& c, int d, Tyme boundary) {
   dir.held.clear();
   std::deque<SimSegment> kept = std::move(dir.flight);
   dir.flight.clear();
-  while (!kept.empty() && kept.front().leaves < boundary) {
+  while (!kept.empty() && link.left_before(boundary, kept.front().leaves, kept.front().epoch)) {
     again.push_back(std::move(kept.front()));
     kept.pop_front();
   }

@@ -57,10 +57,18 @@ class SimLink {
   Tyme healed_at() const { return healed_at_; }
   // Not cut and both hosts up.
   bool reachable() const;
-  // Streams: whether a segment that left the queue at `leaves` and arrives
-  // now met a cut on its way: the link is unreachable now, or its latest cut
-  // was healed after the segment left (the cut began before now).
-  bool caught(Tyme leaves) const { return !reachable() || (epoch_ > 0 && healed_at_ > leaves); }
+  // Streams: whether a segment that left the queue at `leaves`, sent when the
+  // link's epoch was `epoch`, had left it before tyme `t`; at `t` itself, only
+  // if a cut was made after it was sent (a cut and heal in one pass).
+  bool left_before(Tyme t, Tyme leaves, std::uint64_t epoch) const {
+    return leaves < t || (leaves == t && epoch != epoch_);
+  }
+  // Streams: whether such a segment, arriving now, met a cut on its way: the
+  // link is unreachable now, or its latest cut was healed after the segment
+  // left the queue (that cut began before now).
+  bool caught(Tyme leaves, std::uint64_t epoch) const {
+    return !reachable() || left_before(healed_at_, leaves, epoch);
+  }
 
   // ---- the queue at the bandwidth ----
   // Bytes a stream may queue now without passing queue_bytes_max.

@@ -346,6 +346,7 @@ void SimCore::transmit(SimConn& c, int d, SimSegment segment, Tyme leaves) {
   SimLink& link = *c.dir[d].link;
   const Tock jitter = segment.kind == SegmentKind::data ? link.segment_jitter() : Tock{0};
   segment.leaves = leaves;
+  segment.epoch = link.epoch();
   segment.at = arrival(c.end[d], link, leaves, jitter, segment.bytes, c.endpoint[1 - d]);
   launch(c, d, std::move(segment));
 }
@@ -372,7 +373,7 @@ void SimCore::arrive_segment(std::uint64_t conn_id, std::uint64_t b) {
     dir.held.push_back(std::move(segment));
     return;
   }
-  if (dir.link->caught(segment.leaves)) {
+  if (dir.link->caught(segment.leaves, segment.epoch)) {
     stall(*c, d, std::move(segment));
     return;
   }
