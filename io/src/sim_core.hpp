@@ -159,6 +159,8 @@ enum class SegmentKind : std::uint8_t { syn, syn_ack, data, fin, rst };
 struct SimSegment {
   std::string bytes;  // data; rst: the reason
   std::uint64_t serial = 0;
+  Tyme leaves{};            // when its last bit left the link's queue (control: when sent)
+  Tyme at{};                // its own arrival: leaves + latency + jitter
   std::uint64_t epoch = 0;  // the link's epoch when sent
   SegmentKind kind = SegmentKind::data;
 };
@@ -386,15 +388,20 @@ class SimCore {
   void perform(const SimEvent& event);
   void arrive_datagram(std::uint64_t slot);
   void arrive_segment(std::uint64_t conn_id, std::uint64_t b);
-  // Puts a segment in flight on direction `dir`, arriving at `at` but never
-  // before the one sent ahead of it (streams are in order).
-  void launch(SimConn& conn, int dir, SimSegment segment, Tyme at);
+  // Puts a segment in flight on direction `dir`, arriving at its `at` but
+  // never before the one sent ahead of it (streams are in order).
+  void launch(SimConn& conn, int dir, SimSegment segment);
+  // Sends a segment (new or again) onto the link at `leaves`: a data segment
+  // draws its jitter (reported); control segments have none.
+  void transmit(SimConn& conn, int dir, SimSegment segment, Tyme leaves);
   void receive_segment(SimConn& conn, int dir, SimSegment& segment);
   void on_syn(SimConn& conn);
   void stall(SimConn& conn, int dir, SimSegment segment);
   void stall_timeout(std::uint64_t conn_id, std::uint64_t b);
   void resume_stalled();
-  void resend(SimConn& conn, int dir);
+  // Ends a stall of direction `dir`: what a cut caught (held, and in flight
+  // having left the queue by `boundary`) is sent again through the queue.
+  void resend(SimConn& conn, int dir, Tyme boundary);
   void arrive_serial(std::uint64_t slot);
   void backlog(std::uint64_t listener_id);
   void cut_links(const SimFault& fault, bool cut);

@@ -41,7 +41,7 @@ void SimCore::apply(const SimFault& fault) {
       return;
     case SimFault::Kind::heal_all:
       for (auto& [key, link] : links_)
-        link->set_cut(false);
+        link->set_cut(false, now());
       resume_stalled();
       return;
     case SimFault::Kind::host_down:
@@ -78,8 +78,8 @@ void SimCore::cut_links(const SimFault& fault, bool cut) {
   for (std::uint32_t f : fault.from) {
     for (std::uint32_t t : fault.to) {
       if (f == t) continue;  // a host always reaches itself
-      link(*hosts_[f], *hosts_[t]).set_cut(cut);
-      if (fault.way == Way::both) link(*hosts_[t], *hosts_[f]).set_cut(cut);
+      link(*hosts_[f], *hosts_[t]).set_cut(cut, now());
+      if (fault.way == Way::both) link(*hosts_[t], *hosts_[f]).set_cut(cut, now());
     }
   }
 }
@@ -120,8 +120,8 @@ void SimCore::stall(SimConn& c, int d, SimSegment segment) {
     schedule(tyme_after(now(), options_.stall_timeout), SimEventKind::stall_timeout, c.id,
              static_cast<std::uint64_t>(d) | dir.stall_gen << 1);
   }
-  // Cut while in flight, but the link is back: resend at once.
-  if (dir.link->reachable()) resend(c, d);
+  // Caught by a cut that has healed since: resend at once what it caught.
+  if (dir.link->reachable()) resend(c, d, dir.link->healed_at());
 }
 
 void SimCore::stall_timeout(std::uint64_t conn_id, std::uint64_t b) {
@@ -141,22 +141,28 @@ void SimCore::stall_timeout(std::uint64_t conn_id, std::uint64_t b) {
 void SimCore::resume_stalled() {
   for (auto& [id, c] : conns_) {
     for (int d = 0; d < 2; ++d) {
-      if (c->dir[d].stalled && c->dir[d].link->reachable()) resend(*c, d);
+      if (c->dir[d].stalled && c->dir[d].link->reachable()) resend(*c, d, now());
     }
   }
 }
 
-void SimCore::resend(SimConn& c, int d) {
+void SimCore::resend(SimConn& c, int d, Tyme boundary) {
   SimConn::Dir& dir = c.dir[d];
   SimLink& link = *dir.link;
   const Tyme tyme = now();
-  // Held segments are older than those still in flight; all go again, in
-  // order, as a retransmission: one latency from now at the earliest.
+  // Go back N, as a TCP retransmission: the held segments (the oldest) and
+  // those in flight that had left the queue before `boundary` (on the wire
+  // while it was cut) go again, in order, through the link's queue from now,
+  // with a new jitter. Those that had not left it keep their place in the
+  // queue and their arrival, but are read only after the ones sent again.
   std::deque<SimSegment> again = std::move(dir.held);
   dir.held.clear();
-  for (SimSegment& segment : dir.flight)
-    again.push_back(std::move(segment));
+  std::deque<SimSegment> kept = std::move(dir.flight);
   dir.flight.clear();
+  while (!kept.empty() && link.left_before(boundary, kept.front().leaves, kept.front().epoch)) {
+    again.push_back(std::move(kept.front()));
+    kept.pop_front();
+  }
   const std::uint64_t sender = c.end[d] != nullptr ? c.end[d]->endpoint_id() : 0;
   const std::uint64_t receiver = c.end[1 - d] != nullptr ? c.end[1 - d]->endpoint_id() : 0;
   report(sender, receiver, NoiseKind::delay, {}, c.endpoint[1 - d],
@@ -165,8 +171,13 @@ void SimCore::resend(SimConn& c, int d) {
   dir.stalled = false;
   ++dir.stall_gen;  // a pending stall timeout no longer applies
   dir.last_at = tyme;
-  for (SimSegment& segment : again)
-    launch(c, d, std::move(segment), tyme_after(tyme, link.params().latency));
+  for (SimSegment& segment : again) {
+    const Tyme leaves =
+        segment.kind == SegmentKind::data ? link.depart(tyme, segment.bytes.size()) : tyme;
+    transmit(c, d, std::move(segment), leaves);
+  }
+  for (SimSegment& segment : kept)
+    launch(c, d, std::move(segment));
 }
 
 }  // namespace hio::detail

@@ -44,15 +44,31 @@ class SimLink {
 
   // ---- cuts (partitions) ----
   bool cut() const { return cut_; }
-  // Bumped at every cut, so a message can tell whether a cut happened while
+  // Bumped at every cut, so a datagram can tell whether a cut happened while
   // it was in flight.
   std::uint64_t epoch() const { return epoch_; }
-  void set_cut(bool cut) {
+  // A cut lasts from the tyme it is made up to, not including, its heal.
+  void set_cut(bool cut, Tyme now) {
     if (cut && !cut_) ++epoch_;
+    if (!cut && cut_) healed_at_ = now;
     cut_ = cut;
   }
+  // When the latest cut was healed (meaningful once epoch() > 0).
+  Tyme healed_at() const { return healed_at_; }
   // Not cut and both hosts up.
   bool reachable() const;
+  // Streams: whether a segment that left the queue at `leaves`, sent when the
+  // link's epoch was `epoch`, had left it before tyme `t`; at `t` itself, only
+  // if a cut was made after it was sent (a cut and heal in one pass).
+  bool left_before(Tyme t, Tyme leaves, std::uint64_t epoch) const {
+    return leaves < t || (leaves == t && epoch != epoch_);
+  }
+  // Streams: whether such a segment, arriving now, met a cut on its way: the
+  // link is unreachable now, or its latest cut was healed after the segment
+  // left the queue (that cut began before now).
+  bool caught(Tyme leaves, std::uint64_t epoch) const {
+    return !reachable() || left_before(healed_at_, leaves, epoch);
+  }
 
   // ---- the queue at the bandwidth ----
   // Bytes a stream may queue now without passing queue_bytes_max.
@@ -90,6 +106,7 @@ class SimLink {
   RandomStream jitter_;
   WireQueue queue_;
   std::uint64_t epoch_ = 0;
+  Tyme healed_at_{};
   bool cut_ = false;
 };
 

@@ -334,20 +334,28 @@ SimConn* SimCore::find_conn(std::uint64_t id) const {
 }
 
 void SimCore::send_segment(SimConn& c, int d, SegmentKind kind, std::string bytes, Tyme leaves) {
-  SimConn::Dir& dir = c.dir[d];
-  SimLink& link = *dir.link;
-  const Tock jitter = kind == SegmentKind::data ? link.segment_jitter() : Tock{0};
-  const Tyme at = arrival(c.end[d], link, leaves, jitter, bytes, c.endpoint[1 - d]);
-  if (kind == SegmentKind::data) dir.bytes += bytes.size();
-  launch(c, d, SimSegment{std::move(bytes), 0, 0, kind}, at);
+  const std::size_t size = bytes.size();
+  SimSegment segment;
+  segment.bytes = std::move(bytes);
+  segment.kind = kind;
+  transmit(c, d, std::move(segment), leaves);
+  if (kind == SegmentKind::data) c.dir[d].bytes += size;
 }
 
-void SimCore::launch(SimConn& c, int d, SimSegment segment, Tyme at) {
+void SimCore::transmit(SimConn& c, int d, SimSegment segment, Tyme leaves) {
+  SimLink& link = *c.dir[d].link;
+  const Tock jitter = segment.kind == SegmentKind::data ? link.segment_jitter() : Tock{0};
+  segment.leaves = leaves;
+  segment.epoch = link.epoch();
+  segment.at = arrival(c.end[d], link, leaves, jitter, segment.bytes, c.endpoint[1 - d]);
+  launch(c, d, std::move(segment));
+}
+
+void SimCore::launch(SimConn& c, int d, SimSegment segment) {
   SimConn::Dir& dir = c.dir[d];
-  at = std::max(at, dir.last_at);
+  const Tyme at = std::max(segment.at, dir.last_at);
   dir.last_at = at;
   segment.serial = dir.next_serial++;
-  segment.epoch = dir.link->epoch();
   schedule(at, SimEventKind::segment, c.id, static_cast<std::uint64_t>(d) | segment.serial << 1);
   dir.flight.push_back(std::move(segment));
 }
@@ -365,7 +373,7 @@ void SimCore::arrive_segment(std::uint64_t conn_id, std::uint64_t b) {
     dir.held.push_back(std::move(segment));
     return;
   }
-  if (!dir.link->reachable() || segment.epoch != dir.link->epoch()) {
+  if (dir.link->caught(segment.leaves, segment.epoch)) {
     stall(*c, d, std::move(segment));
     return;
   }

@@ -170,6 +170,84 @@ TEST(SimStream, PartitionStallsAStreamAndHealResumesIt) {
   dump_on_failure(w.sink);
 }
 
+// A partition never makes a stream faster than its link: what a cut caught
+// is sent again through the link's queue (docs/simulation.md, Streams).
+// 20 segments of 1000 bytes over 80 kbit/s (100 ms each on the wire) and
+// 500 ms of latency, all written at t0 = 1.000001 s (connected at 1 s, sent
+// the pass after): segment k (0..19) leaves the queue at t0 + (k + 1) x 0.1 s
+// and arrives 0.5 s later. A cut from 2.05 s catches the segments that left
+// the queue before its heal and arrive from 2.05 s on: k >= 5. Returns the
+// tyme of the last rx and the "resumed" noise (empty without a cut).
+struct CutRun {
+  Tyme first_tx{};
+  Tyme last_rx{};
+  std::string resumed;
+};
+CutRun run_across_a_cut(Tock cut_for) {
+  SimWorld w({.segment_bytes_max = 1000}, kUs);
+  w.two_hosts({.latency = 500 * kMs, .bandwidth_bps = 80'000});
+  if (cut_for > Tock{0}) {
+    w.net.partition_at(Tyme{2050 * kMs}, {"a"}, {"b"});
+    w.net.heal_at(Tyme{2050 * kMs} + cut_for, {"a"}, {"b"});
+  }
+  struct Drain final : TcpServerDoer {
+    using TcpServerDoer::TcpServerDoer;
+    void serve(Channel& remote) override { (void)remote.read(); }
+  } server(w.io, "sim://b:9");
+  TcpClientDoer client(w.io, "sim://b:9");
+  std::string message;
+  for (int i = 0; i < 20'000; ++i)
+    message += static_cast<char>('a' + (i * 7) % 26);
+  Greeter writer(client.channel(), message, "writer");
+  w.doist.run({&server, &client, &writer}, seconds(8));
+  CutRun run;
+  const std::uint32_t remote = accepted_id(w.sink);
+  EXPECT_TRUE(w.sink.stream(EventKind::rx, remote) == message);  // whole and in order
+  if (const Recorded* tx = w.sink.first(EventKind::tx, client.channel().id())) {
+    run.first_tx = tx->tyme;
+  }
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind == EventKind::rx && r.channel == remote) run.last_rx = r.tyme;
+    if (r.kind == EventKind::noise && r.text.starts_with("resumed")) run.resumed = r.text;
+  }
+  dump_on_failure(w.sink);
+  return run;
+}
+
+TEST(SimStream, APartitionNeverDeliversFasterThanTheLink) {
+  const Tyme t0{seconds(1) + kUs};
+  const Tock wire = 100 * kMs;  // 1000 bytes at 80 kbit/s
+  const Tock latency = 500 * kMs;
+
+  // No cut: the last segment leaves at t0 + 20 x 0.1 s.
+  const CutRun none = run_across_a_cut(Tock{0});
+  EXPECT_EQ(none.first_tx, t0);
+  EXPECT_EQ(none.last_rx, t0 + 20 * wire + latency);  // 3.500001 s
+  EXPECT_EQ(none.resumed, "");
+
+  // Cut for 1 us: segments 5..9 had left the queue before the heal
+  // (2.050001 s) and arrive after the cut (from 2.100001 s). The first of
+  // them arrives at R = t0 + 1.1 s, finds the link healed and is sent again
+  // with the other four, through the queue: behind segments 10..19, which
+  // had not left it and keep their place (last leaves t0 + 2 s). The five
+  // leave at t0 + 2.1 .. 2.5 s; 10..19 arrived earlier but are read after
+  // them, at the last one's arrival.
+  const CutRun short_cut = run_across_a_cut(kUs);
+  EXPECT_EQ(short_cut.last_rx, t0 + 20 * wire + 5 * wire + latency);  // 4.000001 s
+  EXPECT_EQ(short_cut.resumed, "resumed after 0 s stalled on link a->b: 5 segments resent");
+
+  // Cut for 1 s (2.05 .. 3.05 s): every segment from 5 on had left the queue
+  // before the heal (the last at t0 + 2 s); 5..14 arrived during the cut and
+  // were held, 15..19 were still on the way. All 15 are sent again at the
+  // heal, onto an idle link: the last leaves 3.05 + 15 x 0.1 s.
+  const CutRun long_cut = run_across_a_cut(seconds(1));
+  EXPECT_EQ(long_cut.last_rx, Tyme{3050 * kMs} + 15 * wire + latency);  // 5.05 s
+  EXPECT_EQ(long_cut.resumed, "resumed after 0.949999 s stalled on link a->b: 15 segments resent");
+
+  EXPECT_LE(none.last_rx, short_cut.last_rx);
+  EXPECT_LT(short_cut.last_rx, long_cut.last_rx);
+}
+
 TEST(SimStream, AStallLongerThanTheTimeoutResetsTheConnection) {
   SimWorld w({.stall_timeout = seconds(5)});
   w.two_hosts({.latency = 5 * kMs});
