@@ -769,5 +769,21 @@ TEST(RunScenario, EchoClientDropsAndCountsBytesNobodyAskedFor) {
   EXPECT_EQ(summary.end, RunEnd::done);
 }
 
+// A summary keeps its expectations' texts itself: the scenario it was run
+// from may be gone (a temporary, as here). It held pointers into the
+// scenario, and a failing run's first_failure() read freed memory (ASan).
+TEST(RunScenario, ASummaryOutlivesTheScenarioItWasRunFrom) {
+  const DoerRegistry kinds = registry();
+  const RunSummary summary = run_scenario(
+      load_scenario_text("[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"
+                         "count = 2\n[[expect]]\nfinal = \"t.runs == 5\"\n",
+                         "gone.toml", kinds),
+      kinds);
+  EXPECT_FALSE(summary.passed());
+  EXPECT_EQ(summary.first_failure(), "t.runs == 5 (t.runs was 2)");
+  ASSERT_EQ(summary.expectations.size(), 1u);
+  EXPECT_EQ(summary.expectations[0].expectation.counter, "t.runs");
+}
+
 }  // namespace
 }  // namespace hio::tools

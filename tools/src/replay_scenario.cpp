@@ -398,7 +398,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     if (outcome.result.status != replay::ReplayStatus::diverged) {
       for (const Expectation& e : scenario->expectations) {
         outcome.expectations.push_back(ExpectationResult{
-            &e, false,
+            e, false,
             "not judged: the replay stopped before its first pass (its doers could not be "
             "built from the journal's intact part)",
             false});

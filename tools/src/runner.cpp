@@ -287,7 +287,7 @@ std::string format_expectations(const std::vector<ExpectationResult>& results) {
   out += "\n";
   for (const ExpectationResult& r : results) {
     const char* verdict = !r.judged ? "  --    " : r.passed ? "  ok    " : "  FAIL  ";
-    out += verdict + display_text(r.expectation->text) + "  (" + message_text(r.detail) + ")\n";
+    out += verdict + display_text(r.expectation.text) + "  (" + message_text(r.detail) + ")\n";
   }
   return out;
 }
@@ -295,10 +295,10 @@ std::string format_expectations(const std::vector<ExpectationResult>& results) {
 std::string first_failure(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
     if (result.judged && !result.passed)
-      return result.expectation->text + " (" + result.detail + ")";
+      return result.expectation.text + " (" + result.detail + ")";
   }
   for (const ExpectationResult& result : results) {
-    if (!result.judged) return result.expectation->text + " (" + result.detail + ")";
+    if (!result.judged) return result.expectation.text + " (" + result.detail + ")";
   }
   return "";
 }
@@ -315,7 +315,7 @@ ExpectationChecker::ExpectationChecker(const Scenario& scenario, const CounterBo
       progress_(std::move(progress)),
       next_progress_(std::chrono::steady_clock::now() + std::chrono::seconds(1)) {
   for (const Expectation& e : scenario.expectations) {
-    results_.push_back(ExpectationResult{&e, e.when != Expectation::When::by, ""});
+    results_.push_back(ExpectationResult{e, e.when != Expectation::When::by, ""});
     // Looked up once: build_scenario checked that every counter is published.
     readers_.push_back(counters.reader(e.counter));
     if (readers_.back() == nullptr)
@@ -326,7 +326,7 @@ ExpectationChecker::ExpectationChecker(const Scenario& scenario, const CounterBo
 void ExpectationChecker::pass_ended(Tyme tyme) {
   for (std::size_t i = 0; i < results_.size(); ++i) {
     ExpectationResult& result = results_[i];
-    const Expectation& e = *result.expectation;
+    const Expectation& e = result.expectation;
     if (e.when == Expectation::When::final) continue;
     const std::int64_t value = (*readers_[i])();
     if (e.when == Expectation::When::always && result.passed && !e.holds(value)) {
@@ -359,7 +359,7 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
                               : "not judged: the replay stopped at tyme " + ended_at;
   std::vector<ExpectationResult> results = results_;
   for (ExpectationResult& result : results) {
-    const Expectation& e = *result.expectation;
+    const Expectation& e = result.expectation;
     const std::string value = std::to_string(*counters_.read(e.counter));
     if (e.when == Expectation::When::final) {
       if (cut) {
@@ -812,7 +812,7 @@ std::string format_expectations_json(const std::vector<ExpectationResult>& resul
       std::string("\"passed\": ") + (passed ? "true" : "false") + ", \"expectations\": [";
   bool first = true;
   for (const ExpectationResult& r : results) {
-    out += std::string(first ? "" : ", ") + "{" + json_field("text", r.expectation->text) +
+    out += std::string(first ? "" : ", ") + "{" + json_field("text", r.expectation.text) +
            ", \"passed\": " + (r.passed ? "true" : "false") +
            ", \"judged\": " + (r.judged ? "true" : "false") + ", " +
            json_field_or_null("detail", r.detail) + "}";

@@ -85,7 +85,9 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
                                               const BuildOptions& options = {});
 
 struct ExpectationResult {
-  const Expectation* expectation = nullptr;
+  // A copy, not a pointer into the Scenario: a summary outlives the scenario
+  // it was run from (run_scenario(load_scenario_text(...)) destroys it).
+  Expectation expectation{};
   bool passed = false;
   std::string detail{};  // "client.rx_bytes was 812", "never held by 2s", ...
   // false: the run was cut before the expectation could be decided (a replay
