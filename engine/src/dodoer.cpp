@@ -94,7 +94,7 @@ void DoDoer::exit_by_error() {
   exit();
 }
 
-void DoDoer::extend(std::span<Doer* const> doers) {
+std::size_t DoDoer::extend(std::span<Doer* const> doers) {
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
@@ -127,6 +127,7 @@ void DoDoer::extend(std::span<Doer* const> doers) {
     }
   }
   doers_.append(fresh);
+  return fresh.size();
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {

@@ -309,7 +309,7 @@ void Doist::exit() {
   core_.exit();
 }
 
-void Doist::extend(std::span<Doer* const> doers) {
+std::size_t Doist::extend(std::span<Doer* const> doers) {
   // Before a run, and while the Doist closes all its doers (exit(), the end
   // of run(), an error, its destructor): queued for the next run. A closing
   // hook that extended its own doer would otherwise have it entered and
@@ -326,9 +326,10 @@ void Doist::extend(std::span<Doer* const> doers) {
   }
   if (queue) {
     pending_.append(fresh);
-    return;
+  } else {
+    enter_now(fresh);
   }
-  enter_now(fresh);
+  return fresh.size();
 }
 
 void Doist::remove(std::span<Doer* const> doers) {

@@ -107,9 +107,14 @@ TEST(HioParity, DoistExtendOfADoerAlreadyListedIsANoOp) {
   ExDoer x(trace, "x", Tock{0});
   ProbeDoer ext(trace, "ext");
   ext.on_recur = [&](ProbeDoer&, int n) {
-    if (n == 5) doist.extend({&x});  // x finished at 3
+    // extend says how many it added: 0 for a finished doer still listed.
+    if (n == 5) {
+      EXPECT_EQ(doist.extend({&x}), 0u);  // x finished at 3
+    }
     if (n == 6) doist.remove({&x});
-    if (n == 7) doist.extend({&x});  // no longer listed: entered again
+    if (n == 7) {
+      EXPECT_EQ(doist.extend({&x, &x}), 1u);  // no longer listed: entered again
+    }
   };
   EXPECT_EQ(doist.run({&x, &ext}, seconds(8)), RunEnd::limit);
   EXPECT_THAT(trace,
@@ -135,7 +140,9 @@ TEST(HioParity, DoDoerExtendOfAFinishedChildIsANoOp) {
   DoDoer group("D", Tock{0}, {&y}, true);
   ProbeDoer ext(trace, "ext");
   ext.on_recur = [&](ProbeDoer&, int n) {
-    if (n == 5) group.extend({&y});
+    if (n == 5) {
+      EXPECT_EQ(group.extend({&y}), 0u);  // says it added none
+    }
   };
   Doist doist(seconds(1));
   EXPECT_EQ(doist.run({&group, &ext}, seconds(7)), RunEnd::limit);
@@ -160,7 +167,9 @@ TEST(HioParity, AnAlwaysDoDoerIsDoneWhileNoChildIsScheduledAndRunsOn) {
   ProbeDoer probe(trace, "probe");
   probe.on_recur = [&](ProbeDoer&, int count) {
     trace.push_back(std::string("D.done=") + (group.done().value() ? "true" : "false"));
-    if (count == 6) group.extend({&n});
+    if (count == 6) {
+      EXPECT_EQ(group.extend({&n, &c}), 1u);  // c is a child already
+    }
   };
   Doist doist(seconds(1));
   EXPECT_EQ(doist.run({&group, &probe}, seconds(8)), RunEnd::limit);

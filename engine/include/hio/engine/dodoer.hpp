@@ -40,10 +40,11 @@ class DoDoer : public Doer {
   // otherwise they run from the next enter. A child already in doers() is
   // left alone, a finished one too, as in hio: remove() it first to run it
   // again. doers() keeps finished children (a re-entered DoDoer restarts
-  // them all, as in hio); remove() drops them.
-  void extend(std::span<Doer* const> doers);
-  void extend(std::initializer_list<Doer*> doers) {
-    extend(std::span<Doer* const>(doers.begin(), doers.size()));
+  // them all, as in hio); remove() drops them. Returns how many of `doers`
+  // became children (0: all were children already).
+  std::size_t extend(std::span<Doer* const> doers);
+  std::size_t extend(std::initializer_list<Doer*> doers) {
+    return extend(std::span<Doer* const>(doers.begin(), doers.size()));
   }
   void remove(std::span<Doer* const> doers);
   void remove(std::initializer_list<Doer*> doers) {

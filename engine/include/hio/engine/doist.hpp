@@ -193,10 +193,11 @@ class Doist : public Tymist {
   // and from a hook while the Doist closes all its doers (exit(), the end of
   // run(), an error, the destructor), it queues them: the next run (or
   // enter()) enters them after its own doers. Doers already scheduled or
-  // queued are ignored; remove() takes a doer off the queue.
-  void extend(std::span<Doer* const> doers);
-  void extend(std::initializer_list<Doer*> doers) {
-    extend(std::span<Doer* const>(doers.begin(), doers.size()));
+  // queued are ignored; remove() takes a doer off the queue. Returns how
+  // many of `doers` it entered or queued (0: all were ignored).
+  std::size_t extend(std::span<Doer* const> doers);
+  std::size_t extend(std::initializer_list<Doer*> doers) {
+    return extend(std::span<Doer* const>(doers.begin(), doers.size()));
   }
   void remove(std::span<Doer* const> doers);
   void remove(std::initializer_list<Doer*> doers) {
@@ -256,8 +257,11 @@ class Doist : public Tymist {
   bool skip() const { return skip_; }
   void set_skip(bool skip) { skip_ = skip; }
   // run() turns SIGINT, SIGTERM, SIGHUP into a clean stop (default on). Off,
-  // its runs ignore them, also one that another run or a StopSignalCatch in
-  // the process caught (request_stop() still ends them).
+  // its runs install no handler and do not stop on them: the signal's
+  // action is whatever the process has (the default: termination, unless the
+  // program ignores or handles it, or another run or a StopSignalCatch
+  // catches it, which stops those, not this one). request_stop() still ends
+  // them.
   void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
 
   // Reactors are polled, and observers told, in the order they were added.
