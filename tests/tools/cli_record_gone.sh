@@ -2,7 +2,13 @@
 # A journal that is not at its path any more when the run ends - removed with
 # its directory, or replaced by a second capture to the same path - is an
 # output that was lost: hio run and hio replay --record say so and exit 4
-# (they used to report it as written and exit 0).
+# (they used to report it as written and exit 0), and their --json says so
+# in "journal_lost". hio sweep --out counts a failing seed's journal lost so
+# as one that could not be written (exit 4; it used to list it as kept), and
+# never removes a path whose journal was replaced: the file is another
+# process's now (a passing seed's cleanup used to delete it).
+# The runs that another process must act on while they go on last 10 s (the
+# real-time runs end at their limit); the others 3 s.
 # Usage: cli_record_gone.sh HIO SCENARIOS WORK
 set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
@@ -23,15 +29,19 @@ cat > slow.toml << 'EOF2'
 name = "slow"
 mode = "real"
 tock = "10ms"
-limit = "3s"
+limit = "10s"
 [[doer]]
 kind = "ticker"
 name = "t"
 EOF2
+{
+  cat slow.toml
+  printf '[[expect]]\nfinal = "t.runs == 1"\n'
+} > slowfail.toml
 
 # The directory removed during the run.
 mkdir gone
-"$HIO" run slow.toml --record gone/x.hioj > gone.out 2> gone.err &
+"$HIO" run slow.toml --record gone/x.hioj --set run.limit=3s > gone.out 2> gone.err &
 pid=$!
 wait_for gone/x.hioj
 rm -rf gone
@@ -40,21 +50,25 @@ rc=$?
 [ $rc -eq 4 ] || fail "run, journal removed: exit $rc, expected 4" gone.err
 grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
   gone.err || fail "run, journal removed: not said" gone.err
-grep -q "^journal:   gone/x.hioj" gone.out || fail "run, journal removed: no summary" gone.out
+grep -qx "journal:   gone/x.hioj (lost)" gone.out || fail "run, journal removed: no summary" gone.out
 
 # Two captures to one path: the later one's journal replaces the earlier's,
 # whose run then says it lost its journal; the later one is fine.
-"$HIO" run slow.toml --record same.hioj --set run.name=A > a.out 2> a.err &
+# B, started once A's journal has its name, ends well inside A's 10 s.
+"$HIO" run slow.toml --record same.hioj --set run.name=A --json > a.out 2> a.err &
 pid=$!
 wait_for same.hioj
-"$HIO" run slow.toml --record same.hioj --set run.name=B --set run.limit=100ms > b.out 2> b.err
+"$HIO" run slow.toml --record same.hioj --set run.name=B --set run.limit=100ms --json > b.out 2> b.err
 rc=$?
 [ $rc -eq 0 ] || fail "run B on the same path: exit $rc, expected 0" b.err
+grep -q '"journal": "same.hioj", "journal_lost": null,' b.out || fail "run B: journal_lost not null" b.out
 wait $pid
 rc=$?
 [ $rc -eq 4 ] || fail "run A, journal replaced by B's: exit $rc, expected 4" a.err
 grep -qx "hio run: error: same.hioj: the journal was replaced during the run by another file (another process wrote the same path: two captures to one file?): what was written is lost" \
   a.err || fail "run A, journal replaced: not said" a.err
+grep -q '"journal": "same.hioj", "journal_lost": "the journal was replaced during the run by another file' \
+  a.out || fail "run A: --json does not say the journal was lost" a.out
 "$HIO" inspect same.hioj | grep -q '^header .*scenario=' || fail "same.hioj unreadable" /dev/null
 
 # hio replay --record, its directory removed while the replay waits for the
@@ -74,4 +88,33 @@ rc=$?
 [ $rc -eq 4 ] || fail "replay --record, journal removed: exit $rc, expected 4" replay.err
 grep -qx "hio replay: error: rgone/r.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
   replay.err || fail "replay --record, journal removed: not said" replay.err
+
+# hio sweep --out, real time (each run journaled as it runs): a failing
+# seed's journal removed during its run is lost, not kept.
+"$HIO" sweep slowfail.toml --seeds 1..1 --out sf --set run.limit=3s > sf.out 2> sf.err &
+pid=$!
+wait_for sf/seed-1.hioj
+rm sf/seed-1.hioj
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "sweep, journal removed: exit $rc, expected 4" sf.err
+grep -qx "hio sweep: seed 1: cannot record: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+  sf.err || fail "sweep, journal removed: not said" sf.err
+grep -qx "report in sf/report.json, no journal saved: 1 journal could not be written" sf.out ||
+  fail "sweep, journal removed: summary" sf.out
+grep -q '"seed": 1, "passed": false, .*"journal": null' sf/report.json ||
+  fail "sweep, journal removed: listed as kept" sf/report.json
+
+# A passing seed's journal replaced by another capture to its path: that
+# file is the other process's, and stays.
+"$HIO" sweep slow.toml --seeds 1..1 --out sp > sp.out 2> sp.err &
+pid=$!
+wait_for sp/seed-1.hioj
+"$HIO" run slow.toml --record sp/seed-1.hioj --set run.limit=100ms > other.out 2> other.err ||
+  fail "the other capture failed" other.err
+wait $pid
+rc=$?
+[ $rc -eq 0 ] || fail "sweep, passing seed's journal replaced: exit $rc, expected 0" sp.err
+[ -f sp/seed-1.hioj ] || fail "the sweep removed the other process's sp/seed-1.hioj" sp.out
+"$HIO" inspect sp/seed-1.hioj > /dev/null || fail "sp/seed-1.hioj unreadable" /dev/null
 echo ok

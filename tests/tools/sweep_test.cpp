@@ -308,6 +308,58 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
   }
 }
 
+// A journal lost during its run (removed, or replaced by another process's
+// file: SeedRun::journal_lost) is a journal that could not be written, as
+// `hio run --record` says (exit 4), not one listed as kept; and the sweep
+// never removes that path, a passing seed's included: the file there now
+// is another process's.
+TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
+  namespace fs = std::filesystem;
+  for (const bool as_it_runs : {false, true}) {
+    SCOPED_TRACE(as_it_runs ? "journaled as it runs" : "re-run for the journal");
+    const std::string dir = ::testing::TempDir() + "hio-lost-" + std::to_string(::getpid());
+    fs::remove_all(dir);
+    // Seed 1 fails, seed 2 passes; each journal is replaced as it is written.
+    const SeedRunner runner = [](std::uint64_t seed, const std::string& record_path,
+                                 const std::atomic<bool>&) {
+      SeedRun run;
+      run.passed = seed == 2;
+      run.first_failure = run.passed ? "" : "always";
+      run.digest = seed;
+      run.end = RunEnd::done;
+      if (record_path.empty()) return run;
+      std::ofstream(record_path) << "another process's file";
+      run.journal_lost = "the journal was replaced during the run";
+      return run;
+    };
+    SweepCommand command;
+    command.out = dir;
+    command.shard_text = "1/1";
+    SweepOptions options;
+    options.journal_as_it_runs = as_it_runs;
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = sweep_command(runner, shard_seeds({1, 2}, {1, 1}), options, command, out, err);
+    EXPECT_EQ(code, kExitOutputFailed) << out.str() << err.str();
+    EXPECT_EQ(err.str(),
+              "hio sweep: seed 1: cannot record: the journal was replaced during the run\n");
+    EXPECT_EQ(out.str(),
+              "seed 1: FAIL always\n1 of 2 seeds passed; failing seeds listed above\n"
+              "report in " +
+                  dir + "/report.json, no journal saved: 1 journal could not be written\n");
+    std::ifstream in(dir + "/report.json");
+    const std::string report((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+    EXPECT_NE(report.find(R"("seed": 1, "passed": false, "end": "done", "digest": )"
+                          R"("0000000000000001", "first_failure": "always", "journal": null)"),
+              std::string::npos)
+        << report;
+    EXPECT_TRUE(fs::exists(dir + "/seed-1.hioj"));
+    EXPECT_EQ(fs::exists(dir + "/seed-2.hioj"), as_it_runs);  // only then journaled
+    fs::remove_all(dir);
+  }
+}
+
 TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(json_field("scenario", "a \"b\"\n\x01.toml"), R"("scenario": "a \"b\"\n\u0001.toml")");
   EXPECT_EQ(json_field("scenario", "caf\xc3\xa9"), "\"scenario\": \"caf\xc3\xa9\"");

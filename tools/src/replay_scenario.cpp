@@ -528,6 +528,7 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     run.end = replay_end(outcome);
     // A doer threw (as `hio replay` exits 5): the seed's end is "error".
     run.error = outcome.result.error;
+    run.journal_lost = outcome.journal_lost;
     return run;
   };
 }
@@ -588,7 +589,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
          " (journal: " + std::to_string(r.recorded_events) + ")\n";
   out += "digest:    " + replay::format_digest(r.digest) +
          " (journal: " + replay::format_digest(r.recorded_digest) + ")\n";
-  if (!o.record_path.empty()) out += "journal:   " + display_text(o.record_path) + "\n";
+  if (!o.record_path.empty()) {
+    out += "journal:   " + display_text(o.record_path) + (o.journal_lost.empty() ? "" : " (lost)") +
+           "\n";
+  }
   if (o.interrupted) {
     out += std::string("ended:     interrupted (") + stop_signal_name(o.stop_signal) +
            ") before the recorded end\n";
@@ -654,7 +658,8 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       replay::format_digest(r.digest) +
       "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
       ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) + "\", " +
-      json_field_or_null("journal", o.record_path) + ", \"journal_error\": " +
+      json_field_or_null("journal", o.record_path) + ", " +
+      json_field_or_null("journal_lost", o.journal_lost) + ", \"journal_error\": " +
       (r.journal_error
            ? replay::format_error(*r.journal_error, {.format = replay::LineFormat::json})
            : "null");

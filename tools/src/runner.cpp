@@ -758,7 +758,10 @@ std::string format_summary(const RunSummary& s) {
          " x real time)\n";
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
-  if (!s.journal.empty()) out += "journal:   " + display_text(s.journal) + "\n";
+  if (!s.journal.empty()) {
+    out +=
+        "journal:   " + display_text(s.journal) + (s.journal_lost.empty() ? "" : " (lost)") + "\n";
+  }
   out += format_expectations(s.expectations);
   return out + format_counters(s.counters);
 }
@@ -791,7 +794,8 @@ std::string format_summary_json(const RunSummary& s) {
                     ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
                     ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
                     replay::format_digest(s.digest) + "\", " +
-                    json_field_or_null("journal", s.journal) +
+                    json_field_or_null("journal", s.journal) + ", " +
+                    json_field_or_null("journal_lost", s.journal_lost) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
                     format_seconds(s.worst_lag) + "\", " + format_listening_json(s.listening) +
                     ", " + format_expectations_json(s.expectations, s.passed());

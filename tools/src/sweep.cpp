@@ -183,6 +183,13 @@ void remove_journal(std::string& path) {
   path.clear();
 }
 
+// A failing seed's journal that could not be kept: `why`, as "cannot record".
+void lost_journal(const std::string& why, SeedResult& result) {
+  result.journal.clear();
+  result.journal_lost = true;
+  result.note = "seed " + std::to_string(result.seed) + ": cannot record: " + why;
+}
+
 // A run that is not deterministic (real time: the wall clock paces it) with
 // a journal directory: a re-run would be another run than the one that
 // failed, so every run is journaled, and the journal kept only if it
@@ -193,6 +200,14 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
   result.journal = journal_path(options.journal_dir, seed);
   try {
     const SeedRun run = runner(seed, result.journal, stop);
+    if (!run.journal_lost.empty()) {
+      // Not ours to remove: the path may name another process's file now.
+      result.journal.clear();
+      if (run.stopped) return false;
+      take_run(run, result);
+      if (!result.passed) lost_journal(run.journal_lost, result);
+      return true;
+    }
     if (run.stopped) {
       remove_journal(result.journal);
       return false;
@@ -211,10 +226,7 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
     result.error = true;
     result.first_failure =
         std::string("error: ") + (journal ? "cannot record: " : "") + error.what();
-    if (journal) {
-      result.journal_lost = true;
-      result.note = "seed " + std::to_string(result.seed) + ": cannot record: " + error.what();
-    }
+    if (journal) lost_journal(error.what(), result);
   }
   return true;
 }
@@ -252,6 +264,13 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   const std::string shown = "seed " + std::to_string(seed);
   try {
     const SeedRun again = runner(seed, journal, stop);
+    if (!again.journal_lost.empty()) {
+      // Removed or replaced while it ran: never removed here (the path may
+      // name another process's file now); the seed keeps its first verdict.
+      if (again.stopped) return false;
+      lost_journal(again.journal_lost, result);
+      return true;
+    }
     if (again.stopped) {
       // Judged, but its journal is not there: abandoned like a run in
       // flight, so that the report covers only seeds whose journals it has
@@ -283,8 +302,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
     remove_journal(journal);
-    result.journal_lost = true;
-    result.note = shown + ": cannot record: " + e.what();
+    lost_journal(e.what(), result);
   }
   return true;
 }
@@ -313,6 +331,7 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     run.digest = summary.digest;
     run.end = summary.end;
     run.error = summary.error;
+    run.journal_lost = summary.journal_lost;
     return run;
   };
 }

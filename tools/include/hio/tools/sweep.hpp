@@ -107,6 +107,11 @@ struct SeedRun {
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
   std::optional<std::string> error{};  // a doer threw this (the run ended there)
+  // Not "": the journal at `record_path` is not the run's any more
+  // (removed or replaced while it ran: RunSummary::journal_lost), why. The
+  // sweep then counts it as a journal that could not be written and never
+  // removes that path (it may be another process's file).
+  std::string journal_lost{};
 };
 using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
                                          const std::atomic<bool>& stop)>;
