@@ -1494,11 +1494,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
-  // A file size limit (ulimit -f) must be a write error we report (exit 4,
-  // no file left cut short), not SIGXFSZ killing hio mid-write.
-  std::signal(SIGXFSZ, SIG_IGN);
-  // A stderr whose reader has gone must not kill a run and cut its journal.
-  divert_sigpipe();
+  // A file size limit and a stderr whose reader has gone must not kill a run
+  // and cut its journal (restored on return: an embedder's are its own).
+  const CliSignals signals;
   reserve_standard_fds();
   StdoutWriter out;
   return out.finish(run_command(argc, argv, registry));

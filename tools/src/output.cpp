@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -17,23 +18,37 @@ namespace {
 
 constexpr std::size_t kPendingMax = std::size_t{1} << 16;
 
-// Whether SIGPIPE was ignored when hio started (divert_sigpipe).
-bool sigpipe_ignored = false;
+// Whether SIGPIPE is diverted to on_sigpipe by a CliSignals (its action was
+// SIG_DFL): only then does stdout's EPIPE end the process as SIGPIPE would.
+std::atomic<bool> sigpipe_diverted{false};
 
 extern "C" void on_sigpipe(int /*signal*/) {}
 
-}  // namespace
-
-void divert_sigpipe() {
-  struct sigaction previous {};
-  if (::sigaction(SIGPIPE, nullptr, &previous) != 0) return;
-  sigpipe_ignored = previous.sa_handler == SIG_IGN;
-  if (sigpipe_ignored) return;
+// Sets `signal`'s handler to `handler` if its action is SIG_DFL; true if so
+// (`previous` then holds the action to restore).
+bool divert_default(int signal, void (*handler)(int), struct sigaction& previous) {
+  if (::sigaction(signal, nullptr, &previous) != 0 || previous.sa_handler != SIG_DFL) return false;
   struct sigaction action {};
-  action.sa_handler = on_sigpipe;
+  action.sa_handler = handler;
   action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
-  ::sigaction(SIGPIPE, &action, nullptr);
+  return ::sigaction(signal, &action, nullptr) == 0;
+}
+
+}  // namespace
+
+CliSignals::CliSignals()
+    : xfsz_diverted_(divert_default(SIGXFSZ, SIG_IGN, previous_xfsz_)),
+      pipe_diverted_(divert_default(SIGPIPE, on_sigpipe, previous_pipe_)) {
+  if (pipe_diverted_) sigpipe_diverted = true;
+}
+
+CliSignals::~CliSignals() {
+  if (pipe_diverted_) {
+    sigpipe_diverted = false;
+    ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
+  }
+  if (xfsz_diverted_) ::sigaction(SIGXFSZ, &previous_xfsz_, nullptr);
 }
 
 bool FdWriteBuffer::flush_pending() {
@@ -43,7 +58,7 @@ bool FdWriteBuffer::flush_pending() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = errno;
-      if (error_ == EPIPE && sigpipe_ && !sigpipe_ignored) {
+      if (error_ == EPIPE && sigpipe_ && sigpipe_diverted) {
         // The reader went away: hio ends as SIGPIPE would have ended it.
         std::signal(SIGPIPE, SIG_DFL);
         std::raise(SIGPIPE);

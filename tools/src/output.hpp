@@ -3,6 +3,8 @@
 // known with its reason, and the command's exit code says so.
 #pragma once
 
+#include <signal.h>
+
 #include <streambuf>
 #include <string>
 
@@ -13,7 +15,7 @@ namespace hio::tools {
 // write that failed; after one fails nothing more is written and the stream
 // goes bad. `line`: written at every newline (for a terminal, as stdio does).
 // `sigpipe`: a write that fails with EPIPE ends the process as SIGPIPE would
-// have, if SIGPIPE was not ignored when hio started (divert_sigpipe).
+// have, if a CliSignals diverted SIGPIPE (its action was SIG_DFL).
 class FdWriteBuffer final : public std::streambuf {
  public:
   FdWriteBuffer(int fd, bool line, bool sigpipe = false)
@@ -44,15 +46,35 @@ class FdWriteBuffer final : public std::streambuf {
 // stdout is still exit 4, "cannot write the output (stdout)").
 void reserve_standard_fds();
 
-// SIGPIPE no longer kills hio wherever it writes: a write to a pipe or socket
-// whose reader has gone fails with EPIPE instead. A stderr whose reader went
-// away (`hio run S --record J 2>&1 >/dev/null | true`, a `tee` that died)
-// then only loses the messages: the run goes on and its journal is finished.
-// Only stdout's reader going away ends hio at once as SIGPIPE does (the
-// FdWriteBuffer of StdoutWriter), where SIGPIPE was not ignored when hio
-// started. A SIGPIPE hio's parent ignored stays ignored; otherwise a handler
-// that does nothing is installed, which an exec'd program would not inherit.
-void divert_sigpipe();
+// While run_cli runs (restored when it returns, so an embedding program's
+// own handling is untouched afterwards), where each signal's action is
+// SIG_DFL:
+// - SIGPIPE no longer kills hio wherever it writes: a write to a pipe or
+//   socket whose reader has gone fails with EPIPE instead. A stderr whose
+//   reader went away (`hio run S --record J 2>&1 >/dev/null | true`, a `tee`
+//   that died) then only loses the messages: the run goes on and its journal
+//   is finished. Only stdout's reader going away ends hio at once as SIGPIPE
+//   does (the FdWriteBuffer of StdoutWriter). A handler that does nothing is
+//   installed, which an exec'd program would not inherit.
+// - SIGXFSZ is ignored: a file size limit (ulimit -f) is a write error hio
+//   reports (exit 4, no file left cut short), not a kill mid-write.
+// A signal that is ignored or has a handler of the program's is left as it
+// is: a SIGPIPE ignored is EPIPE everywhere (stdout's: exit 141), and a
+// program's own handler is called as the program wants (stdout's EPIPE is
+// then exit 141 too). Not for run_cli calls on two threads at once.
+class CliSignals {
+ public:
+  CliSignals();
+  ~CliSignals();
+  CliSignals(const CliSignals&) = delete;
+  CliSignals& operator=(const CliSignals&) = delete;
+
+ private:
+  struct sigaction previous_xfsz_ {};
+  struct sigaction previous_pipe_ {};
+  bool xfsz_diverted_;
+  bool pipe_diverted_;
+};
 
 class StdoutWriter {
  public:

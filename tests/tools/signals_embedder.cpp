@@ -1,0 +1,75 @@
+// A program that embeds run_cli and handles SIGPIPE and SIGXFSZ itself: its
+// handlers are still its own after run_cli returns (run_cli used to replace
+// the SIGPIPE one for good, and ignore SIGXFSZ for good), and a stdout whose
+// reader has gone calls its SIGPIPE handler and makes run_cli return 141
+// instead of killing the program; where the actions are SIG_DFL, they are
+// SIG_DFL again afterwards. Prints what differs; exit 0 if nothing.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "hio/tools/cli.hpp"
+#include "hio/tools/registry.hpp"
+
+namespace {
+
+volatile sig_atomic_t pipe_signals = 0;
+extern "C" void on_pipe(int /*signal*/) {
+  pipe_signals = pipe_signals + 1;
+}
+extern "C" void on_xfsz(int /*signal*/) {}
+
+using Handler = void (*)(int);
+
+Handler handler_of(int signal) {
+  struct sigaction action {};
+  ::sigaction(signal, nullptr, &action);
+  return action.sa_handler;
+}
+
+void set_handler(int signal, Handler handler) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(signal, &action, nullptr);
+}
+
+int failures = 0;
+void expect(bool holds, const char* what) {
+  if (holds) return;
+  std::fprintf(stderr, "signals_embedder: %s\n", what);
+  ++failures;
+}
+
+}  // namespace
+
+int main() {
+  hio::tools::DoerRegistry registry;
+  hio::tools::add_builtin_kinds(registry);
+  const char* const version[] = {"hio", "--version", nullptr};
+
+  set_handler(SIGPIPE, on_pipe);
+  set_handler(SIGXFSZ, on_xfsz);
+  // stdout a pipe whose reader has gone.
+  int fds[2];
+  if (::pipe(fds) != 0) return 2;
+  ::close(fds[0]);
+  const int saved_stdout = ::dup(STDOUT_FILENO);
+  ::dup2(fds[1], STDOUT_FILENO);
+  ::close(fds[1]);
+  const int code = hio::tools::run_cli(2, version, registry);
+  ::dup2(saved_stdout, STDOUT_FILENO);
+  ::close(saved_stdout);
+  expect(code == 141, "run_cli with stdout's reader gone did not return 141");
+  expect(pipe_signals > 0, "the program's SIGPIPE handler was not called");
+  expect(handler_of(SIGPIPE) == on_pipe, "the SIGPIPE handler is not the program's after run_cli");
+  expect(handler_of(SIGXFSZ) == on_xfsz, "the SIGXFSZ handler is not the program's after run_cli");
+
+  set_handler(SIGPIPE, SIG_DFL);
+  set_handler(SIGXFSZ, SIG_DFL);
+  expect(hio::tools::run_cli(2, version, registry) == 0, "hio --version failed");
+  expect(handler_of(SIGPIPE) == SIG_DFL, "SIGPIPE is not SIG_DFL again after run_cli");
+  expect(handler_of(SIGXFSZ) == SIG_DFL, "SIGXFSZ is not SIG_DFL again after run_cli");
+  return failures == 0 ? 0 : 1;
+}
