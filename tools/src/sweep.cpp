@@ -777,10 +777,12 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     }
   }
   if (command.json) {
-    out << "{\"summary\": true, " << json_field("shard", command.shard_text) << ", "
-        << sets_and_rerun_json(command) << ", \"seeds\": " << end.done << ", \"failed\": " << failed
-        << ", \"interrupted\": " << interrupted << ", " << json_field_or_null("covered", covered)
-        << ", " << json_field_or_null("resume", resume) << "}\n";
+    // "sets" and "rerun" before "shard", as in report.json.
+    out << "{\"summary\": true, " << sets_and_rerun_json(command) << ", "
+        << json_field("shard", command.shard_text) << ", \"seeds\": " << end.done
+        << ", \"failed\": " << failed << ", \"interrupted\": " << interrupted << ", "
+        << json_field_or_null("covered", covered) << ", " << json_field_or_null("resume", resume)
+        << "}\n";
   } else {
     if (end.interrupted) {
       out << "interrupted (" << stop_signal_name(end.stop_signal) << "): ";
