@@ -27,6 +27,9 @@ err_msg="is hio's standard error (the same file), which carries hio's messages"
 # stdout a pipe.
 { "$HIO" run "$quick" --record /dev/stdout 2> pipe.err; echo $? > pipe.rc; } | cat > pipe.out
 refused pipe "hio run: --record /dev/stdout $out_msg" "$(cat pipe.rc)"
+# It is a pipe: the advice is another one (it used to say "or a pipe").
+grep -qF "$out_msg; give another file name, or a pipe other than hio's standard output" pipe.err ||
+  fail "--record /dev/stdout to a pipe: advice" pipe.err
 [ -s pipe.out ] && fail "--record /dev/stdout to a pipe: something written" pipe.out
 # stdout a file: the file is not replaced by the journal.
 echo before > file.out

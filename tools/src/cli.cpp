@@ -390,7 +390,7 @@ std::string record_path_problem(const std::optional<std::string>& record,
   }
   if (const std::string stream = standard_stream_named(*record); !stream.empty()) {
     return "--record " + display_text(*record) + " is hio's " + stream + " (the same file), " +
-           stream_use(stream) + "; give another file name or a pipe";
+           stream_use(stream) + "; give another file name, or a pipe other than hio's " + stream;
   }
   return "";
 }
