@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -260,6 +263,31 @@ TEST(ScenarioLoader, SeedsAboveTomlIntegersAreStrings) {
   }
 }
 
+// `-` reads the standard input to its end at each call: the library does
+// not refuse a second read (it used to, once per process, for every program
+// that links it); the CLI does (cli_exit_codes.cmake).
+TEST(ScenarioLoader, TheStandardInputIsReadAtEachCall) {
+  const fs::path file = fs::temp_directory_path() / "hio_loader_stdin.toml";
+  const int saved = ::dup(STDIN_FILENO);
+  ASSERT_GE(saved, 0);
+  for (const char* name : {"first", "second"}) {
+    std::ofstream(file) << "[run]\nname = \"" << name
+                        << "\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+    const int fd = ::open(file.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    ::dup2(fd, STDIN_FILENO);
+    ::close(fd);
+    try {
+      EXPECT_EQ(load_scenario_file("-", registry()).run.name, name);
+    } catch (const ScenarioError& error) {
+      ADD_FAILURE() << name << ": " << error.what();
+    }
+  }
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  fs::remove(file);
+}
+
 TEST(ScenarioLoader, AFileBeyondSixteenMebibytesIsRefusedUnread) {
   const fs::path big = fs::temp_directory_path() / "hio_loader_big.toml";
   {
@@ -286,9 +314,25 @@ TEST(ScenarioLoader, OverridesApplyToRunSettings) {
   EXPECT_EQ(s.run.limit, Tock{2'000'000'000});
   EXPECT_EQ(s.run.seed, 12u);
   EXPECT_EQ(s.run.mode, Mode::real);
-  EXPECT_THROW(apply_override(s, "run.limt=2s"), std::invalid_argument);
-  EXPECT_THROW(apply_override(s, "run.seed=-3"), std::invalid_argument);
-  EXPECT_THROW(apply_override(s, "noequals"), std::invalid_argument);
+  EXPECT_THROW(apply_override(s, "run.limt=2s"), SettingError);
+  EXPECT_THROW(apply_override(s, "run.seed=-3"), SettingError);
+  EXPECT_THROW(apply_override(s, "noequals"), SettingError);
+}
+
+// A bad --set is a ScenarioError, as it was before it became a usage error:
+// a program's catch (const ScenarioError&) still catches it; what() is the
+// message alone (no position), which the CLI prints after its name.
+TEST(ScenarioLoader, ABadOverrideIsAScenarioError) {
+  Scenario s =
+      load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"a\"\n", "o.toml", registry());
+  try {
+    apply_override(s, "noequals");
+    ADD_FAILURE() << "no exception";
+  } catch (const ScenarioError& error) {
+    EXPECT_STREQ(error.what(), "--set noequals: expected key=value");
+    ASSERT_EQ(error.diagnostics().size(), 1u);
+    EXPECT_EQ(error.diagnostics()[0].message, "--set noequals: expected key=value");
+  }
 }
 
 // The text a journal's header gets says what ran: every override written into
@@ -381,8 +425,8 @@ TEST(ScenarioLoader, NamesWithControlCharactersAreRefused) {
             0u);
   Scenario s =
       load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"a\"\n", "o.toml", registry());
-  EXPECT_THROW(apply_override(s, "run.name=a\x1b"), std::invalid_argument);
-  EXPECT_THROW(apply_override(s, "run.name=a\xff"), std::invalid_argument);
+  EXPECT_THROW(apply_override(s, "run.name=a\x1b"), SettingError);
+  EXPECT_THROW(apply_override(s, "run.name=a\xff"), SettingError);
   EXPECT_EQ(display_text("café"), "café");
   EXPECT_EQ(display_text("caf\xc3\xa9\x1b"), "\"café\\x1b\"");
   EXPECT_EQ(display_text("a\xff"), "\"a\\xff\"");
@@ -502,7 +546,7 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
   const auto error = [&](const std::string& set) {
     try {
       apply_override(s, set);
-    } catch (const std::invalid_argument& e) {
+    } catch (const SettingError& e) {
       return std::string(e.what());
     }
     return std::string("applied");
@@ -516,7 +560,7 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
             "--set net.client_host=c: unknown host 'c' (net.hosts lists them)");
   EXPECT_EQ(s.net.client_host, "a");  // a refused --set changes nothing
   Scenario no_net = load_scenario_text(doer, "n.toml", registry());
-  EXPECT_THROW(apply_override(no_net, "net.stall_timeout=1s"), std::invalid_argument);
+  EXPECT_THROW(apply_override(no_net, "net.stall_timeout=1s"), SettingError);
 }
 
 // A link or serial fault is a complete setting: the keys it does not name

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <csignal>
@@ -222,14 +223,37 @@ std::string shell_word(const std::string& word) {
 
 // The command line that runs one seed of a sweep again, as the sweep ran it:
 // `words` (the program, the command, its inputs), every --set, then
-// "--seed N" (N: the seed; SweepCommand::rerun).
+// "--seed N" (N: the seed; SweepCommand::rerun). An input that was `-` (the
+// standard input) must be fed again: " < SCENARIO" follows, SCENARIO as N a
+// placeholder (for the scenario that was read from it).
 std::string rerun_command(std::vector<std::string> words, const std::vector<std::string>& sets) {
+  const bool standard_input = std::find(words.begin(), words.end(), "-") != words.end();
   for (const std::string& set : sets)
     words.insert(words.end(), {"--set", set});
   std::string line;
   for (const std::string& word : words)
     line += shell_word(word) + " ";
-  return line + "--seed N";
+  return line + "--seed N" + (standard_input ? " < SCENARIO" : "");
+}
+
+// The message for a scenario `-` when the standard input was read already
+// (by an earlier run_cli call of this process: it holds one scenario, read
+// to its end, and a second read would load an empty one), or "". Marks it
+// read.
+std::string standard_input_taken(const std::string& path) {
+  if (path != "-") return "";
+  static std::atomic<bool> taken{false};
+  if (!taken.exchange(true)) return "";
+  return "the standard input was read already (it holds one scenario, read once); save the "
+         "scenario to a file";
+}
+
+// load_scenario_file, with `-` read once per process (standard_input_taken).
+Scenario load_scenario_arg(const std::string& path, const DoerRegistry& registry) {
+  if (const std::string taken = standard_input_taken(path); !taken.empty()) {
+    throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, taken}});
+  }
+  return load_scenario_file(path, registry);
 }
 
 // --jobs N of hio sweep and hio replay --seeds: 1 to kSweepJobsMax. Throws
@@ -286,7 +310,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
                                     ": a sweep sets run.seed from --seeds; give the seeds there");
       }
     }
-    scenario = load_scenario_file(args.scenario, registry);
+    scenario = load_scenario_arg(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
@@ -310,6 +334,9 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
           "would fail for that alone; give --jobs 1, or port 0 (clients name the listener "
           "'@name')");
     }
+  } catch (const SettingError& error) {
+    std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
+    return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
@@ -329,7 +356,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
 
 int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
   try {
-    Scenario scenario = load_scenario_file(path, registry);
+    Scenario scenario = load_scenario_arg(path, registry);
     if (real) scenario.run.mode = Mode::real;
     // A channel that fails while the tree is built (a listener whose port is
     // in use) is warned about as hio run warns: the run would start anyway.
@@ -425,7 +452,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   }
   Scenario scenario;
   try {
-    scenario = load_scenario_file(args.scenario, registry);
+    scenario = load_scenario_arg(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
     if (args.seed) {
@@ -442,6 +469,9 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
       scenario.run.mode = Mode::real;
       record_run_setting(scenario, "mode");
     }
+  } catch (const SettingError& error) {
+    std::cerr << "hio run: " << message_text(error.what()) << "\n";
+    return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
@@ -589,6 +619,9 @@ std::string replay_usage_problem(const ReplayArgs& args) {
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
   if (args.keep && !args.out) return kKeepNeedsOut;
   if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
+  if (const std::string taken = standard_input_taken(args.scenario.value_or("")); !taken.empty()) {
+    return "--scenario -: " + taken;
+  }
   // The standard input is read once; these read the journal again (the
   // channel check, each seed's replay).
   if (args.journal == "-" && (args.scenario || args.seeds)) {
@@ -617,6 +650,9 @@ int replay_input_error(const ReplayArgs& args) {
     }
     std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
               << message_text(error.what() + nearest) << "\n";
+    return kExitBadInput;
+  } catch (const SettingError& error) {
+    std::cerr << "hio replay: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -1120,17 +1119,9 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
     return ScenarioError(
         {Diagnostic{SourcePos{path, 0, 0}, "cannot read the file: " + errno_text(error)}});
   };
-  // `-` is the standard input, as for a journal: read to its end, once (a
-  // second read would find it empty, and load a scenario with nothing in it).
+  // `-` is the standard input, as for a journal: read to its end (whether
+  // it may be read again is the caller's to know: the CLI reads it once).
   const bool standard_input = path == "-";
-  if (standard_input) {
-    static std::atomic<bool> taken{false};
-    if (taken.exchange(true)) {
-      throw ScenarioError({Diagnostic{SourcePos{path, 0, 0},
-                                      "the standard input was read already (it holds one "
-                                      "scenario, read once); save the scenario to a file"}});
-    }
-  }
   const int fd = standard_input ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw unreadable(errno);
   struct Closer {
@@ -1166,7 +1157,7 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   // A usage error, said as the command's other option errors are ("hio run:
   // --set run.limit=2: ..."): the assignment names the --set (no key is given twice).
   auto fail = [&](const std::string& message) {
-    throw std::invalid_argument("--set " + assignment + ": " + message);
+    throw SettingError("--set " + assignment + ": " + message);
   };
   std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) fail("expected key=value");

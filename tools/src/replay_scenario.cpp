@@ -90,7 +90,7 @@ void check_replay_set(const std::string& set, const replay::JournalHeader& heade
     why = "a replay always runs in virtual time, whatever mode recorded its journal";
   }
   if (!why.empty()) {
-    throw std::invalid_argument("--set " + set + ": " + why);  // as apply_override's
+    throw SettingError("--set " + set + ": " + why);  // as apply_override's
   }
 }
 

@@ -161,6 +161,11 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+ScenarioError::ScenarioError(const std::string& what, std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(what), diagnostics_(std::move(diagnostics)) {}
+
+SettingError::SettingError(const std::string& message)
+    : ScenarioError(message, {Diagnostic{SourcePos{}, message}}) {}
 
 std::int64_t DoerSpec::integer(std::string_view key) const {
   return get<std::int64_t>(*this, key);

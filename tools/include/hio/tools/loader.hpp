@@ -16,18 +16,18 @@ namespace hio::tools {
 Scenario load_scenario_text(std::string text, std::string path, const DoerRegistry& registry);
 
 // As above, from a file; an unreadable file is a ScenarioError too. `-` is
-// the standard input, read once per process (a second `-` is a
-// ScenarioError); messages name it `-`.
+// the standard input, read to its end (each call reads what is left of it:
+// the hio CLI reads it once per process); messages name it `-`.
 Scenario load_scenario_file(const std::string& path, const DoerRegistry& registry);
 
 // Applies a "key=value" override (--set): run.tock, run.limit, run.seed,
 // run.mode, run.skip, run.name, and the scalar keys of [net] (net.client_host,
 // net.stall_timeout, net.segment_bytes_max, net.listen_backlog,
 // net.receive_buffer_bytes, net.default_link.<link key>) of a scenario that has
-// a [net]. Throws std::invalid_argument, a usage error: "--set KEY=VALUE:
-// what is wrong" (the command adds its name). The scenario's text (the one a journal's header
-// holds) then says the same: see record_run_setting; a net key is written into the text and the
-// [net] read back from it by the loader (the file's checks and messages).
+// a [net]. Throws SettingError (a ScenarioError), a usage error: "--set
+// KEY=VALUE: what is wrong" (the command adds its name). The scenario's text (the one a journal's
+// header holds) then says the same: see record_run_setting; a net key is written into the text and
+// the [net] read back from it by the loader (the file's checks and messages).
 void apply_override(Scenario& scenario, const std::string& assignment);
 
 // Writes the value scenario.run has for `key` (name, tock, limit, seed, mode,

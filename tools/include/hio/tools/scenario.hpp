@@ -66,8 +66,22 @@ class ScenarioError : public std::runtime_error {
   explicit ScenarioError(std::vector<Diagnostic> diagnostics);
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
+ protected:
+  // what() is `what`, not the diagnostics joined.
+  ScenarioError(const std::string& what, std::vector<Diagnostic> diagnostics);
+
  private:
   std::vector<Diagnostic> diagnostics_;
+};
+
+// A --set KEY=VALUE that cannot be applied (apply_override): a usage error,
+// not a problem at a place in a file. what() is the message, "--set KEY=VALUE:
+// why" (the CLI prints it after the command's name, as its other option
+// errors); diagnostics() holds it once, at no position (the file ""). A
+// ScenarioError, so that a program that catches those catches it too.
+class SettingError : public ScenarioError {
+ public:
+  explicit SettingError(const std::string& message);
 };
 
 // An output the user asked for (a journal, a sweep's report) that cannot be
