@@ -1,9 +1,9 @@
 // A program that calls run_cli twice with `-` as the scenario: the first
 // call reads the standard input to its end, the second is refused (exit 2,
 // "-: the standard input was read already ...", which the test looks for on
-// stderr) rather than loading the empty rest of it as a scenario. The once-only rule is the CLI's: the library's
-// load_scenario_file("-") reads at each call (loader_test.cpp).
-// Usage: stdin-twice-embedder < SCENARIO
+// stderr) rather than loading the empty rest of it as a scenario. The once-only rule is the CLI's:
+// the library's load_scenario_file("-") reads at each call (loader_test.cpp). Usage:
+// stdin-twice-embedder < SCENARIO
 #include <cstdio>
 
 #include "hio/tools/cli.hpp"
