@@ -28,6 +28,47 @@ std::optional<EventKind> parse_event_kind(std::string_view name) {
 
 namespace {
 
+// Which fields each event kind has (the Event table of
+// docs/journal-format.md), and how the text line labels its strings. The one
+// rule for the text line and the JSON line: a field has a value only on the
+// kinds that have it, whatever the file holds there.
+struct KindFields {
+  // The payload, or what a close or an error discarded (0 bytes is a value
+  // there).
+  bool bytes = false;
+  // The text line's labels for peer and text; nullptr: the kind has none.
+  // "" (log's record) is printed unlabeled, quoted even when empty.
+  const char* peer = nullptr;
+  const char* text = nullptr;
+  // The text line prints text before peer (open's name before its address).
+  bool text_first = false;
+};
+
+KindFields kind_fields(EventKind kind) {
+  switch (kind) {
+    case EventKind::open:
+      return {.peer = "address", .text = "name", .text_first = true};
+    case EventKind::connect:
+      return {.peer = "peer", .text = "local", .text_first = true};
+    case EventKind::accept:
+      return {.peer = "peer"};
+    case EventKind::rx:
+    case EventKind::tx:
+      return {.bytes = true, .peer = "peer"};
+    case EventKind::close:
+      return {.bytes = true, .text = "why"};
+    case EventKind::error:
+      return {.bytes = true, .text = "reason"};
+    case EventKind::noise:
+      return {.bytes = true, .peer = "peer", .text = "detail"};
+    case EventKind::log:
+      return {.text = ""};
+    case EventKind::rx_end:
+      break;
+  }
+  return {};
+}
+
 void text_field(std::string& out, std::string_view label, std::string_view value) {
   if (value.empty()) return;
   out += ' ';
@@ -37,77 +78,51 @@ void text_field(std::string& out, std::string_view label, std::string_view value
 }
 
 std::string event_text(const ChannelEvent& e, std::uint64_t pass, std::size_t bytes_max) {
+  const KindFields fields = kind_fields(e.kind);
   std::string out = "p" + std::to_string(pass) + " " + format_seconds(e.tyme) + " s" +
                     std::to_string(e.seq) + " #" + std::to_string(e.channel) + " " +
                     to_string(e.kind);
-  auto payload = [&] {
-    out += ' ' + std::to_string(e.bytes.size()) + ' ';
-    append_quoted(out, e.bytes, bytes_max);
-  };
-  auto discarded = [&] {
-    if (!e.bytes.empty()) out += " discarded=" + std::to_string(e.bytes.size());
-  };
+  // What only one kind has, before the strings.
   switch (e.kind) {
     case EventKind::open:
       out += std::string(" ") + to_string(e.channel_kind);
-      text_field(out, "name", e.text);
-      text_field(out, "address", e.peer);
-      break;
-    case EventKind::connect:
-      text_field(out, "local", e.text);
-      text_field(out, "peer", e.peer);
       break;
     case EventKind::accept:
       out += " #" + std::to_string(e.accepted);
-      text_field(out, "peer", e.peer);
-      break;
-    case EventKind::rx:
-    case EventKind::tx:
-      payload();
-      text_field(out, "peer", e.peer);
       break;
     case EventKind::close:
       out += std::string(" ") + to_string(e.who);
-      text_field(out, "why", e.text);
-      discarded();
-      break;
-    case EventKind::error:
-      text_field(out, "reason", e.text);
-      discarded();
       break;
     case EventKind::noise:
       out += std::string(" ") + to_string(e.noise);
-      payload();
-      text_field(out, "peer", e.peer);
-      text_field(out, "detail", e.text);
       break;
-    case EventKind::log:
-      out += ' ';
-      append_quoted_text(out, e.text);
-      break;
-    case EventKind::rx_end:
+    default:
       break;
   }
+  // A payload before the strings; what a close or an error discarded after.
+  const bool discarded = e.kind == EventKind::close || e.kind == EventKind::error;
+  if (fields.bytes && !discarded) {
+    out += ' ' + std::to_string(e.bytes.size()) + ' ';
+    append_quoted(out, e.bytes, bytes_max);
+  }
+  auto text = [&] {
+    if (fields.text == nullptr) return;
+    if (*fields.text == '\0') {
+      out += ' ';
+      append_quoted_text(out, e.text);
+    } else {
+      text_field(out, fields.text, e.text);
+    }
+  };
+  if (fields.text_first) text();
+  if (fields.peer != nullptr) text_field(out, fields.peer, e.peer);
+  if (!fields.text_first) text();
+  if (discarded && !e.bytes.empty()) out += " discarded=" + std::to_string(e.bytes.size());
   return out;
 }
 
-// Whether the event's kind has bytes (the Event table of
-// docs/journal-format.md): the payload, or what a close or an error
-// discarded (0 bytes is a value there). The other kinds have none.
-bool has_bytes(EventKind kind) {
-  switch (kind) {
-    case EventKind::rx:
-    case EventKind::tx:
-    case EventKind::close:
-    case EventKind::error:
-    case EventKind::noise:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
+  const KindFields fields = kind_fields(e.kind);
   std::string out = "{\"type\":\"event\"";
   append_json_number(out, "pass", pass);
   append_json_number(out, "tyme_ns", static_cast<std::int64_t>(e.tyme.time_since_epoch().count()));
@@ -115,7 +130,7 @@ std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
   append_json_number(out, "seq", e.seq);
   append_json_number(out, "channel", std::uint64_t{e.channel});
   append_json_field(out, "kind", to_string(e.kind));
-  if (has_bytes(e.kind)) {
+  if (fields.bytes) {
     append_json_number(out, "bytes_len", std::uint64_t{e.bytes.size()});
     out += ",\"bytes_hex\":\"";
     append_hex(out, e.bytes);
@@ -125,8 +140,8 @@ std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
     append_json_null(out, "bytes_hex");
   }
   // The file stores an empty string as no string: "" is no value.
-  append_json_field_or_null(out, "peer", e.peer);
-  append_json_field_or_null(out, "text", e.text);
+  append_json_field_or_null(out, "peer", fields.peer != nullptr ? e.peer : std::string_view{});
+  append_json_field_or_null(out, "text", fields.text != nullptr ? e.text : std::string_view{});
   if (e.kind == EventKind::accept) {
     append_json_number(out, "accepted", std::uint64_t{e.accepted});
   } else {
@@ -144,8 +159,6 @@ std::string event_json(const ChannelEvent& e, std::uint64_t pass) {
   }
   // Only an open event carries its channel's kind; on the others the field
   // holds a default that would read as "stream" whatever the channel is.
-  // Each field has a value only on the kinds that define it, as in the text
-  // line: null elsewhere, whatever the field holds there.
   if (e.kind == EventKind::open) {
     append_json_field(out, "channel_kind", to_string(e.channel_kind));
   } else {

@@ -69,6 +69,8 @@ struct JournalReader::Impl {
   bool loaded = false;  // `view` holds a frame next() has not returned yet
 
   EventDigest digest;
+  // Pass frames of the events given (an event in pieces counts its frames
+  // once it is whole): what a salvage keeps.
   std::uint64_t frames = 0;
   std::optional<std::uint64_t> last_pass;
   std::optional<Tyme> last_tyme;
@@ -165,8 +167,11 @@ struct JournalReader::Impl {
     std::string_view head = source->get(detail::kFrameHeaderSize);
     if (head.empty()) {
       fail(JournalErrorKind::truncated, at,
-           header ? "the journal ends after " + std::to_string(frames) +
-                        " pass frames without a trailer (the run did not finish)"
+           header ? "the journal ends after " + std::to_string(frames) + " pass frames" +
+                        (pieces ? " and " + std::to_string(pieces->frames) +
+                                      " frames of an event in pieces that it does not end"
+                                : std::string()) +
+                        " without a trailer (the run did not finish)"
                   : std::string("the journal ends before its header frame"));
       return false;
     }
@@ -348,7 +353,8 @@ struct JournalReader::Impl {
     if (frame.events.front().kind == detail::kPieceKind) take_piece(at);
     if (frame.events.front().kind == detail::kPieceKind && !frame.piece_end) {
       // A piece: kept until the frame that ends its event; nothing to give.
-      ++frames;
+      // Its frame is counted with the event (pieces that damage cuts off are
+      // lost with it, and no count says they were read).
       last_pass = frame.pass;
       last_tyme = tyme;
       last_part = part;
@@ -370,7 +376,7 @@ struct JournalReader::Impl {
     const bool scanned = scanned_past.has_value();
     take_hole(at, lost);
     events_read += frame.events.size();
-    ++frames;
+    frames += view_frames;
     last_pass = frame.pass;
     last_tyme = tyme;
     last_part = part;

@@ -255,6 +255,26 @@ TEST(HioParity, ATymerStartsAtAGivenTymeOrNow) {
   EXPECT_EQ(mono.start(std::chrono::seconds(1), origin - std::chrono::hours(2)),
             origin - std::chrono::hours(2));
   EXPECT_TRUE(mono.expired());
+  // A window beyond the end of either clock saturates there: it never
+  // expires, and restarting it stays at the end (no wrap to the past).
+  Tymer never(tymist.tymth(), Tock::max());
+  EXPECT_EQ(never.stop_tyme(), kTymeNever);
+  EXPECT_EQ(never.restart(), kTymeNever);
+  EXPECT_EQ(never.stop_tyme(), kTymeNever);
+  EXPECT_FALSE(never.expired());
+  MonoTimer mono_never(MonoTimer::Clock::duration::max());
+  EXPECT_EQ(mono_never.stop_time(), MonoTimer::Clock::time_point::max());
+  EXPECT_LE(mono_never.start_time(), mono_never.stop_time());
+  EXPECT_FALSE(mono_never.expired());
+  EXPECT_GT(mono_never.remaining(), std::chrono::hours(24 * 365));
+  EXPECT_EQ(mono_never.restart(), MonoTimer::Clock::time_point::max());
+  EXPECT_EQ(mono_never.stop_time(), MonoTimer::Clock::time_point::max());
+  EXPECT_FALSE(mono_never.expired());
+  // And going back, at the clock's start.
+  mono_never.start(MonoTimer::Clock::duration::min(),
+                   MonoTimer::Clock::time_point{-std::chrono::hours(1)});
+  EXPECT_EQ(mono_never.stop_time(), MonoTimer::Clock::time_point::min());
+  EXPECT_TRUE(mono_never.expired());
 }
 
 Dog twice_fn(Doer& self) {

@@ -2,6 +2,7 @@
 // (first divergence with a hex diff), and salvaging a cut journal.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -204,6 +205,58 @@ TEST(Inspect, JsonLines) {
   const std::string json =
       format_event(events.back().view(), 7, FormatOptions{.format = LineFormat::json});
   EXPECT_NE(json.find("\"text_hex\":\"62696e20fffe20616e6420610062\""), std::string::npos) << json;
+}
+
+// A crafted journal whose every event holds a peer and a text: each line
+// shows them only on the kinds the Event table of docs/journal-format.md gives
+// them (noise has both), the text line and the JSON line alike; elsewhere the
+// JSON has null.
+TEST(Inspect, PeerAndTextOnlyOnTheKindsThatHaveThem) {
+  TempDir dir;
+  const std::string path = dir.file("crafted.hioj");
+  const auto last = static_cast<unsigned>(EventKind::rx_end);
+  {
+    JournalWriter w(path);
+    w.write_header(test::sample_header());
+    std::vector<ChannelEvent> events;
+    for (unsigned k = 0; k <= last; ++k)
+      events.push_back(ChannelEvent{.kind = static_cast<EventKind>(k),
+                                    .channel = 1,
+                                    .seq = k,
+                                    .bytes = "b",
+                                    .peer = "PEER",
+                                    .text = "TEXT",
+                                    .accepted = 2});
+    w.write_pass(Tyme{}, events);
+    RunSummary summary = test::sample_summary();
+    summary.passes = 1;
+    summary.end_tyme = Tyme{test::kSampleTock};
+    w.finish(summary);
+  }
+  const std::vector<EventKind> with_peer = {EventKind::open, EventKind::connect, EventKind::accept,
+                                            EventKind::rx,   EventKind::tx,      EventKind::noise};
+  const std::vector<EventKind> with_text = {EventKind::open,  EventKind::connect, EventKind::close,
+                                            EventKind::error, EventKind::noise,   EventKind::log};
+  auto has = [](const std::vector<EventKind>& kinds, EventKind kind) {
+    return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+  };
+  for (LineFormat format : {LineFormat::text, LineFormat::json}) {
+    JournalReader reader(path);
+    std::ostringstream out;
+    EXPECT_TRUE(inspect(reader, EventFilter{}, FormatOptions{.format = format}, out).complete);
+    const auto lines = lines_of(out.str());
+    ASSERT_EQ(lines.size(), last + 3u);  // header, the events, trailer
+    for (unsigned k = 0; k <= last; ++k) {
+      const auto kind = static_cast<EventKind>(k);
+      const std::string& line = lines[1 + k];
+      EXPECT_EQ(line.find("PEER") != std::string::npos, has(with_peer, kind)) << line;
+      EXPECT_EQ(line.find("TEXT") != std::string::npos, has(with_text, kind)) << line;
+      if (format == LineFormat::json) {
+        EXPECT_EQ(line.find("\"peer\":null") != std::string::npos, !has(with_peer, kind)) << line;
+        EXPECT_EQ(line.find("\"text\":null") != std::string::npos, !has(with_text, kind)) << line;
+      }
+    }
+  }
 }
 
 // One writer of string members for inspect's compact lines and the CLI's

@@ -273,7 +273,9 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
   resync.resync = true;
   JournalReader reader = JournalReader::from_memory(bytes, resync);
   std::vector<OwnedEvent> events;
+  std::uint64_t frames = 0;  // of the events given
   while (const FrameView* f = reader.next()) {
+    frames += f->frames;
     for (const ChannelEvent& e : f->events)
       events.push_back(OwnedEvent::from(e));
   }
@@ -287,6 +289,46 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
   EXPECT_FALSE(reader.complete());
   ASSERT_TRUE(reader.error());
   EXPECT_EQ(reader.error()->kind, JournalErrorKind::bad_trailer) << reader.error()->describe();
+  // Its counts are what was kept: the pieces read before the damage were
+  // lost with the close, and are not "read" (nor kept by a salvage).
+  EXPECT_EQ(reader.frames_read(), frames);
+  EXPECT_EQ(reader.events_read(), events.size());
+  const std::string counts = "frames " + std::to_string(r.trailer.frames) + " in the trailer, " +
+                             std::to_string(frames) + " read; events " +
+                             std::to_string(r.trailer.events) + " in the trailer, " +
+                             std::to_string(events.size()) + " read;";
+  EXPECT_NE(reader.error()->message.find(counts), std::string::npos) << reader.error()->message;
+  test::write_file(dir.file("damaged.hioj"), bytes);
+  const SalvageResult saved =
+      salvage_journal(dir.file("damaged.hioj"), dir.file("saved.hioj"), resync);
+  EXPECT_EQ(saved.frames, frames);
+  EXPECT_EQ(saved.events, events.size());
+  ASSERT_TRUE(saved.damage);
+  EXPECT_NE(saved.damage->message.find(counts), std::string::npos) << saved.damage->message;
+
+  // Cut at the end of the first piece's frame: the reading stops at a frame
+  // boundary, after the frames before the pieces and one piece, which is not
+  // among the frames read (the intact prefix ends before it).
+  {
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + span.first);
+    const std::uint64_t first_end = span.first + 8 +
+                                    (std::uint64_t{p[0]} | std::uint64_t{p[1]} << 8 |
+                                     std::uint64_t{p[2]} << 16 | std::uint64_t{p[3]} << 24);
+    JournalReader at_piece =
+        JournalReader::from_memory(bytes.substr(0, static_cast<std::size_t>(first_end)));
+    std::uint64_t before = 0;
+    while (const FrameView* f = at_piece.next())
+      before += f->frames;
+    ASSERT_TRUE(at_piece.error());
+    EXPECT_EQ(at_piece.error()->kind, JournalErrorKind::truncated);
+    EXPECT_EQ(at_piece.frames_read(), before);
+    EXPECT_EQ(at_piece.valid_bytes(), span.first);
+    EXPECT_NE(at_piece.error()->message.find(
+                  "ends after " + std::to_string(before) +
+                  " pass frames and 1 frames of an event in pieces that it does not end"),
+              std::string::npos)
+        << at_piece.error()->message;
+  }
 
   // Damage with no frame after it: the intact prefix ends before the pieces.
   const std::string cut = bytes.substr(0, static_cast<std::size_t>(span.first) + 100 * 1024);

@@ -25,16 +25,28 @@ using Tyme = VirtualClock::time_point;  // a point in tyme; a run starts at Tyme
 inline constexpr Tock kDefaultTock{31'250'000};  // 1/32 s, exact
 inline constexpr Tyme kTymeNever{Tock{std::numeric_limits<std::int64_t>::max()}};
 
+// time + duration on any clock of integer ticks, saturating: a sum beyond the
+// clock's range lands on its last (or, going back, its first) time point
+// instead of wrapping. The one rule for tyme (tyme_after) and for MonoTimer's
+// windows on the steady clock.
+template <class Clock, class Duration>
+constexpr std::chrono::time_point<Clock, Duration> time_after(
+    std::chrono::time_point<Clock, Duration> time, Duration duration) {
+  using Rep = typename Duration::rep;
+  Rep sum = 0;
+  if (__builtin_add_overflow(time.time_since_epoch().count(), duration.count(), &sum)) {
+    sum = duration > Duration::zero() ? std::numeric_limits<Rep>::max()
+                                      : std::numeric_limits<Rep>::min();
+  }
+  return std::chrono::time_point<Clock, Duration>{Duration{sum}};
+}
+
 // tyme + tock, saturating: tyme ends at kTymeNever (2^63-1 ns, about 292
 // years), and a step that would go beyond it lands on kTymeNever, "never".
 // Every sum of a tyme and a tock that a run computes goes through this, so no
 // scenario, however long its tocks, overflows.
 constexpr Tyme tyme_after(Tyme tyme, Tock tock) {
-  std::int64_t sum = 0;
-  if (__builtin_add_overflow(tyme.time_since_epoch().count(), tock.count(), &sum)) {
-    return tock > Tock{0} ? kTymeNever : Tyme{Tock{std::numeric_limits<std::int64_t>::min()}};
-  }
-  return Tyme{Tock{sum}};
+  return time_after(tyme, tock);
 }
 
 // Exact decimal seconds for people and logs: "0.03125", "1.5", "0".

@@ -176,7 +176,9 @@ class JournalReader {
   // is checked twice) plus 4 x the input's size + frame_bytes_max over frames
   // that were not taken (docs/journal-format.md: reading past damage).
   std::uint64_t checked_bytes() const;
-  std::uint64_t frames_read() const;  // pass frames
+  // Pass frames of the events read: an event in pieces counts its frames once
+  // its last one is read (pieces lost in damage are not counted).
+  std::uint64_t frames_read() const;
   std::uint64_t events_read() const;
   // The digest of the events read so far (the whole journal's once complete());
   // that of no events when options.verify_digest is off.
