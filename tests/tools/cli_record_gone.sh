@@ -2,7 +2,8 @@
 # A journal that is not at its path any more when the run ends - removed with
 # its directory, or replaced by a second capture to the same path - is an
 # output that was lost: hio run and hio replay --record say so and exit 4
-# (they used to report it as written and exit 0).
+# (they used to report it as written and exit 0). One moved elsewhere is
+# complete there: exit 4, with its new name.
 # Usage: cli_record_gone.sh HIO SCENARIOS WORK
 set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
@@ -38,9 +39,23 @@ rm -rf gone
 wait $pid
 rc=$?
 [ $rc -eq 4 ] || fail "run, journal removed: exit $rc, expected 4" gone.err
-grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   gone.err || fail "run, journal removed: not said" gone.err
 grep -q "^journal:   gone/x.hioj" gone.out || fail "run, journal removed: no summary" gone.out
+
+# The journal moved (renamed) during the run: it is complete under its new
+# name, which the error gives, and replays (exit 4 all the same: the path
+# asked for holds nothing). It used to be reported as lost.
+"$HIO" run slow.toml --record mv.hioj --set run.limit=1s > mv.out 2> mv.err &
+pid=$!
+wait_for mv.hioj
+mv mv.hioj mv2.hioj
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "run, journal moved: exit $rc, expected 4" mv.err
+grep -qxF "hio run: error: mv.hioj: the journal was moved during the run (its name is gone: No such file or directory): it is complete, as $PWD/mv2.hioj, but not at this path" \
+  mv.err || fail "run, journal moved: not said" mv.err
+"$HIO" replay mv2.hioj > mv.replay 2>&1 || fail "the moved journal does not replay" mv.replay
 
 # Two captures to one path: the later one's journal replaces the earlier's,
 # whose run then says it lost its journal; the later one is fine.
@@ -72,6 +87,6 @@ mkdir rgone
 } | "$HIO" replay - --record rgone/r.hioj > replay.out 2> replay.err
 rc=$?
 [ $rc -eq 4 ] || fail "replay --record, journal removed: exit $rc, expected 4" replay.err
-grep -qx "hio replay: error: rgone/r.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+grep -qx "hio replay: error: rgone/r.hioj: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   replay.err || fail "replay --record, journal removed: not said" replay.err
 echo ok
