@@ -22,6 +22,9 @@ bool sigpipe_ignored = false;
 
 extern "C" void on_sigpipe(int /*signal*/) {}
 
+// defer_stdout_sigpipe: a stdout EPIPE no longer ends hio at once.
+bool sigpipe_deferred = false;
+
 }  // namespace
 
 void divert_sigpipe() {
@@ -43,7 +46,7 @@ bool FdWriteBuffer::flush_pending() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = errno;
-      if (error_ == EPIPE && sigpipe_ && !sigpipe_ignored) {
+      if (error_ == EPIPE && sigpipe_ && !sigpipe_ignored && !sigpipe_deferred) {
         // The reader went away: hio ends as SIGPIPE would have ended it.
         std::signal(SIGPIPE, SIG_DFL);
         std::raise(SIGPIPE);
@@ -68,6 +71,10 @@ std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
   const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
   if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
   return n;
+}
+
+void defer_stdout_sigpipe() {
+  sigpipe_deferred = true;
 }
 
 void reserve_standard_fds() {

@@ -54,6 +54,12 @@ void reserve_standard_fds();
 // that does nothing is installed, which an exec'd program would not inherit.
 void divert_sigpipe();
 
+// From now on stdout's reader going away no longer ends hio at once: the
+// command goes on to its end as with SIGPIPE ignored, and StdoutWriter::finish
+// gives 141 as SIGPIPE would. For hio sweep and hio replay --seeds with
+// --out: `| head -1` must not cut the sweep before DIR has its report.json.
+void defer_stdout_sigpipe();
+
 class StdoutWriter {
  public:
   // Becomes std::cout's buffer until destroyed (the previous one restored).
