@@ -20,9 +20,9 @@
 
 namespace hio::tools {
 
-BuildInterrupted::BuildInterrupted(int signal)
+BuildInterrupted::BuildInterrupted(int signal, const char* stage)
     : std::runtime_error(std::string("interrupted (") + stop_signal_name(signal) +
-                         ") while the scenario was built"),
+                         ") while the scenario was " + stage),
       signal_(signal) {}
 
 namespace {
