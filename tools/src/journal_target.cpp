@@ -195,12 +195,19 @@ std::string FileTarget::lost() const {
     std::error_code unknown;
     const std::filesystem::path now =
         std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(named_fd_), unknown);
+    // Not the name it was opened by, gone while a second hard link keeps
+    // the file: /proc then gives that name with " (deleted)".
+    const std::string deleted = " (deleted)";
     if (!unknown) where = now.string();
+    if (where.size() >= deleted.size() &&
+        where.compare(where.size() - deleted.size(), deleted.size(), deleted) == 0) {
+      where.clear();
+    }
     return "the " + what_ + " was moved during the run (" +
            (named ? std::string("another file has its name now")
                   : "its name is gone: " + errno_text(stat_error)) +
            "): it is complete" +
-           (where.empty() ? " under its new name" : ", as " + display_text(where)) +
+           (where.empty() ? " under another name" : ", as " + display_text(where)) +
            ", but not at this path";
   }
   if (!named) {
