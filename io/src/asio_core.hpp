@@ -38,14 +38,18 @@ struct AsioCore {
   // destroys without running (hub destruction) never count down: nothing
   // reads the count after that.
   std::size_t pending = 0;
-  // Draining streams with a linger bound; IoHub::poll aborts those past it
-  // (expire_lingering, tcp_stream.cpp). Entries of streams that ended go at
-  // the next poll.
+  // Draining streams (those with no linger bound are never due); IoHub::poll
+  // aborts those past their bound (expire_lingering, tcp_stream.cpp), and
+  // IoHub::finish_closing waits for them. Entries of streams that ended go
+  // at the next poll.
   std::vector<Lingering> lingering;
 };
 
 // Aborts the draining streams whose linger has run out by `now` (steady
 // clock) and forgets those that ended.
 void expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now);
+// Aborts every draining stream (a reset: the peer learns its data was cut)
+// and forgets them all.
+void abort_lingering(AsioCore& core);
 
 }  // namespace hio::detail

@@ -10,6 +10,7 @@
 #include "hio/engine/flag_scope.hpp"
 #include "hio/io/log.hpp"
 #include "serial_transport.hpp"
+#include "tcp_stream.hpp"
 #include "tcp_transport.hpp"
 #include "udp_transport.hpp"
 
@@ -298,6 +299,40 @@ void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
 
 bool IoHub::busy() const {
   return impl_->core.pending > 0;
+}
+
+std::size_t IoHub::closing() const {
+  std::size_t n = 0;
+  for (const detail::Lingering& entry : impl_->core.lingering) {
+    const std::shared_ptr<detail::TcpStream> stream = entry.stream.lock();
+    if (stream && stream->phase() == detail::TcpStream::Phase::draining) ++n;
+  }
+  return n;
+}
+
+void IoHub::finish_closing(const std::function<bool()>& stop) {
+  HIO_CHECK(!polling_, "IoHub::finish_closing called from one of its own completions");
+  const Doist* doist = attached_to();
+  HIO_CHECK(doist == nullptr || !doist->running_or_passing(),
+            "IoHub::finish_closing called during a run of the Doist it is attached to");
+  using Clock = std::chrono::steady_clock;
+  constexpr Clock::duration kAskEvery = std::chrono::milliseconds(20);
+  detail::AsioCore& core = impl_->core;
+  FlagScope scope(polling_);
+  for (;;) {
+    core.context.poll();
+    detail::expire_lingering(core, Clock::now());
+    if (core.lingering.empty()) return;
+    if (stop && stop()) {
+      detail::abort_lingering(core);
+      core.context.poll();  // the aborted writes' handlers end
+      return;
+    }
+    Clock::time_point wake = Clock::now() + kAskEvery;
+    for (const detail::Lingering& entry : core.lingering)
+      wake = std::min(wake, entry.due);
+    core.context.run_one_until(wake);
+  }
 }
 
 }  // namespace hio

@@ -317,15 +317,16 @@ void TcpStream::shutdown() {
     // never reads would hold the socket for ever: past the linger bound the
     // hub's poll aborts it (expire_lingering).
     phase_ = Phase::draining;
+    // Wall time: see Lingering. No bound (0), or one beyond the clock's end,
+    // is never due; listed all the same, for IoHub::finish_closing.
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point due = Clock::time_point::max();
     if (linger_ > Tock{0}) {
-      // Wall time: see Lingering. A bound beyond the clock's end is none.
-      using Clock = std::chrono::steady_clock;
       const Clock::time_point now = Clock::now();
       const auto linger = std::chrono::duration_cast<Clock::duration>(linger_);
-      const Clock::time_point due =
-          linger < Clock::time_point::max() - now ? now + linger : Clock::time_point::max();
-      core_.lingering.push_back(Lingering{due, weak_from_this()});
+      if (linger < Clock::time_point::max() - now) due = now + linger;
     }
+    core_.lingering.push_back(Lingering{due, weak_from_this()});
     port_ = ChannelPort();
     if (on_end_) {
       auto on_end = std::move(on_end_);
@@ -361,6 +362,15 @@ void expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now)
     stream->abort_drain();
     return true;
   });
+}
+
+void abort_lingering(AsioCore& core) {
+  // Taken out first: an abort ends the stream, which may run handlers.
+  std::vector<Lingering> lingering;
+  lingering.swap(core.lingering);
+  for (const Lingering& entry : lingering) {
+    if (const std::shared_ptr<TcpStream> stream = entry.stream.lock()) stream->abort_drain();
+  }
 }
 
 void TcpStream::detach() {

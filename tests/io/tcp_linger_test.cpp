@@ -205,6 +205,93 @@ TEST(IoTcpLinger, AVirtualTimeRunLingersInWallTimeNotTyme) {
   EXPECT_FALSE(io.busy());
 }
 
+// One write of the pump: more than the kernel's buffers hold here.
+constexpr std::size_t kOneWrite = 64 << 10;
+
+// Runs a client that writes `bytes` to a peer that does not read yet and
+// closes as soon as it has handed them all to its transport (a write still in
+// flight), until the run's end. Returns the peer's listener.
+RawSocket run_a_close_with_a_write_in_flight(RealRun& run, std::size_t bytes, Tock linger) {
+  RawSocket listener = raw_listen();
+  shrink_receive_buffer(listener);
+  ChannelOptions options = flood_options();
+  options.close_linger = linger;
+  TcpClientDoer client(run.io, "tcp://127.0.0.1:" + std::to_string(listener.port()), options);
+  Channel& ch = client.channel();
+  Script script(run.doist, {{"connected", [&] { return ch.connected(); },
+                             [&] { EXPECT_EQ(ch.write(std::string(bytes, 'x')), bytes); }},
+                            {"tx empty", [&] { return ch.tx_size() == 0; },
+                             [&] {
+                               EXPECT_EQ(run.io.closing(), 0u);
+                               ch.close("done");
+                               EXPECT_EQ(run.io.closing(), 1u) << "the write already ended";
+                             }}});
+  EXPECT_EQ(run.doist.run({&client, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  return listener;
+}
+
+// What a peer reads from `listener`'s first connection, starting after
+// `delay`, and how it ended (-1: a FIN; an errno; 0: still open after 10 s).
+struct PeerRead {
+  std::size_t got = 0;
+  int end = 0;
+};
+PeerRead read_late(const RawSocket& listener, std::chrono::milliseconds delay) {
+  std::this_thread::sleep_for(delay);
+  PeerRead read;
+  RawSocket peer;
+  const auto start = std::chrono::steady_clock::now();
+  char buffer[65536];
+  while (read.end == 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+    if (!peer.valid()) peer = raw_try_accept(listener);
+    if (!peer.valid()) continue;
+    const ssize_t n = ::recv(peer.fd(), buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n > 0) read.got += static_cast<std::size_t>(n);
+    if (n == 0) read.end = -1;
+    if (n < 0 && errno != EAGAIN) read.end = errno;
+    if (n < 0 && errno == EAGAIN) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return read;
+}
+
+// The end of a run: a stream closed with a write in flight finishes that
+// write in finish_closing, for a peer that starts reading after the run —
+// every byte, then a FIN. (Destroying the hub at once, as hio run did, cut
+// the write: the peer got a FIN after fewer bytes than were on record.)
+TEST(IoTcpLinger, FinishClosingLetsAWriteInFlightReachALateReader) {
+  RealRun run;
+  RawSocket listener = run_a_close_with_a_write_in_flight(run, kOneWrite, seconds(3600));
+  ASSERT_EQ(run.io.closing(), 1u);
+  PeerRead read;
+  std::thread peer([&] { read = read_late(listener, std::chrono::milliseconds(300)); });
+  int asked = 0;
+  run.io.finish_closing([&] {
+    ++asked;
+    return false;
+  });
+  peer.join();
+  EXPECT_EQ(run.io.closing(), 0u);
+  EXPECT_GT(asked, 0) << "finish_closing did not wait: the write had ended already";
+  EXPECT_EQ(read.got, kOneWrite);
+  EXPECT_EQ(read.end, -1) << "not a FIN: " << (read.end > 0 ? std::strerror(read.end) : "open");
+}
+
+// stop() ends the wait: the write left is aborted, a reset (the peer learns
+// its data was cut), not a FIN after part of it.
+TEST(IoTcpLinger, FinishClosingStoppedResetsTheWritesLeft) {
+  RealRun run;
+  RawSocket listener = run_a_close_with_a_write_in_flight(run, kOneWrite, Tock{0});  // no bound
+  ASSERT_EQ(run.io.closing(), 1u);
+  const auto start = std::chrono::steady_clock::now();
+  run.io.finish_closing(
+      [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(200); });
+  EXPECT_EQ(run.io.closing(), 0u);
+  const PeerRead read = read_late(listener, std::chrono::milliseconds(0));
+  EXPECT_LT(read.got, kOneWrite);
+  EXPECT_EQ(read.end, ECONNRESET);
+}
+
 TEST(IoTcpLinger, ANegativeCloseLingerIsRefused) {
   IoHub io;
   ChannelOptions options;

@@ -1,8 +1,8 @@
 #!/bin/sh
 # hio's own output: a write to stdout that fails (/dev/full, a closed stdout)
 # is an error in every subcommand, exit 4 with the reason; a reader that went
-# away (EPIPE) is quiet, exit 141 as SIGPIPE gives. `hio sweep --out DIR`:
-# report.json is whole or absent, a journal cut short by a write error is
+# away (EPIPE) is quiet, exit 141 as SIGPIPE gives (a sweep with --out gets
+# its report first). `hio sweep --out DIR`: report.json is whole or absent, a journal cut short by a write error is
 # removed, nothing claims a file that is not there, an earlier sweep's
 # results are not mixed in silently, and no path reaches the terminal with
 # its control characters. Usage: cli_output.sh HIO SCENARIOS DATA WORK
@@ -71,6 +71,19 @@ broken_pipe() {
 broken_pipe epipe sh -c 'trap "" PIPE; exec "$0" inspect q.hioj' "$HIO"
 broken_pipe epipe_sweep sh -c 'trap "" PIPE; exec "$0" sweep "$1" --seeds 1..5 --json' "$HIO" "$quick"
 broken_pipe sigpipe "$HIO" inspect q.hioj
+# A sweep with --out whose stdout's reader is gone, SIGPIPE as usual (`|
+# head -1`): it runs to its end and DIR gets its report, then 141, quietly.
+# It used to die at its first line with no report.json, and its seeds'
+# journals then blocked a later --out DIR, --force too. So does replay
+# --seeds --out (its note about simulated noise aside).
+broken_pipe sigpipe_sweep "$HIO" sweep "$SCENARIOS/tcp_echo_jitter.toml" --seeds 1..40 --out pipeout
+[ -f pipeout/report.json ] || fail "sigpipe_sweep: no report.json" sigpipe_sweep
+rm -f fifo && mkfifo fifo && { (exec 4< fifo) & exec 5> fifo; wait $!; }
+"$HIO" replay q.hioj --noise drop=0.3 --seeds 1..3 --out pipenoise >&5 2> sigpipe_noise.err
+rc=$?
+exec 5>&-
+[ $rc -eq 141 ] || fail "sigpipe_noise: exit $rc, expected 141" sigpipe_noise
+[ -f pipenoise/report.json ] || fail "sigpipe_noise: no report.json" sigpipe_noise
 
 # report.json that cannot be written (a file size limit: write(2) fails with
 # EFBIG): exit 4, the reason, no report.json nor a temporary file left, and

@@ -6,7 +6,8 @@
 # in "journal_lost". hio sweep --out counts a failing seed's journal lost so
 # as one that could not be written (exit 4; it used to list it as kept), and
 # never removes a path whose journal was replaced: the file is another
-# process's now (a passing seed's cleanup used to delete it).
+# process's now (a passing seed's cleanup used to delete it). One moved
+# elsewhere is complete there: exit 4, with its new name.
 # The runs that another process must act on while they go on last 10 s (the
 # real-time runs end at their limit); the others 3 s.
 # Usage: cli_record_gone.sh HIO SCENARIOS WORK
@@ -48,9 +49,23 @@ rm -rf gone
 wait $pid
 rc=$?
 [ $rc -eq 4 ] || fail "run, journal removed: exit $rc, expected 4" gone.err
-grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   gone.err || fail "run, journal removed: not said" gone.err
 grep -qx "journal:   gone/x.hioj (lost)" gone.out || fail "run, journal removed: no summary" gone.out
+
+# The journal moved (renamed) during the run: it is complete under its new
+# name, which the error gives, and replays (exit 4 all the same: the path
+# asked for holds nothing). It used to be reported as lost.
+"$HIO" run slow.toml --record mv.hioj --set run.limit=3s > mv.out 2> mv.err &
+pid=$!
+wait_for mv.hioj
+mv mv.hioj mv2.hioj
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "run, journal moved: exit $rc, expected 4" mv.err
+grep -qxF "hio run: error: mv.hioj: the journal was moved during the run (its name is gone: No such file or directory): it is complete, as $PWD/mv2.hioj, but not at this path" \
+  mv.err || fail "run, journal moved: not said" mv.err
+"$HIO" replay mv2.hioj > mv.replay 2>&1 || fail "the moved journal does not replay" mv.replay
 
 # Two captures to one path: the later one's journal replaces the earlier's,
 # whose run then says it lost its journal; the later one is fine.
@@ -86,7 +101,7 @@ mkdir rgone
 } | "$HIO" replay - --record rgone/r.hioj > replay.out 2> replay.err
 rc=$?
 [ $rc -eq 4 ] || fail "replay --record, journal removed: exit $rc, expected 4" replay.err
-grep -qx "hio replay: error: rgone/r.hioj: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+grep -qx "hio replay: error: rgone/r.hioj: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   replay.err || fail "replay --record, journal removed: not said" replay.err
 
 # hio sweep --out, real time (each run journaled as it runs): a failing
@@ -98,7 +113,7 @@ rm sf/seed-1.hioj
 wait $pid
 rc=$?
 [ $rc -eq 4 ] || fail "sweep, journal removed: exit $rc, expected 4" sf.err
-grep -qx "hio sweep: seed 1: cannot record: the journal was removed during the run (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+grep -qx "hio sweep: seed 1: cannot record: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   sf.err || fail "sweep, journal removed: not said" sf.err
 grep -qx "report in sf/report.json, no journal saved: 1 journal could not be written" sf.out ||
   fail "sweep, journal removed: summary" sf.out

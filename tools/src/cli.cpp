@@ -351,6 +351,8 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   command.inputs = {args.scenario};
   command.sets = args.sets;
   command.rerun = rerun_command({"hio", "run", args.scenario}, args.sets);
+  // --out DIR gets its report whatever becomes of stdout (`| head -1`).
+  if (!command.out.empty()) defer_stdout_sigpipe();
   return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
 }
 
@@ -728,6 +730,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   if (args.overrun) words.insert(words.end(), {"--overrun", *args.overrun});
   command.rerun = rerun_command(std::move(words), options.sets);
   command.name = "hio replay";
+  if (!command.out.empty()) defer_stdout_sigpipe();  // as hio sweep's --out
   const int code = sweep_command(replay_seed_runner(options, registry, scenario), seeds,
                                  sweep_options, command, std::cout, std::cerr);
   if (all_simulated && (code == kExitOk || code == kExitExpectationsFailed)) {

@@ -146,6 +146,7 @@ void FileTarget::link_anonymous(std::error_code& error) const {
 }
 
 FileTarget::~FileTarget() {
+  if (named_fd_ >= 0) ::close(named_fd_);
   if (anonymous_fd_ >= 0) ::close(anonymous_fd_);  // unlinked: the file goes with it
   if (!temporary_ || committed_ || anonymous_fd_ >= 0) return;
   std::error_code ignored;
@@ -183,19 +184,40 @@ std::string FileTarget::lost() const {
   if (!temporary_ || !committed_) return "";
   const std::string lost = ": what was written is lost";
   struct stat status {};
-  if (::stat(final_path_.c_str(), &status) != 0) {
-    return "the " + what_ +
-           " was removed during the run (it, or its directory, was deleted or "
-           "moved: " +
-           errno_text(errno) + ")" + lost;
+  const bool named = ::stat(final_path_.c_str(), &status) == 0;
+  const int stat_error = errno;
+  if (named && status.st_dev == written_dev_ && status.st_ino == written_ino_) return "";
+  // Where the file written is now: a name elsewhere (moved: it is complete
+  // there), or none (removed, or replaced by a rename over it).
+  struct stat written {};
+  if (named_fd_ >= 0 && ::fstat(named_fd_, &written) == 0 && written.st_nlink > 0) {
+    std::string where;
+    std::error_code unknown;
+    const std::filesystem::path now =
+        std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(named_fd_), unknown);
+    // Not the name it was opened by, gone while a second hard link keeps
+    // the file: /proc then gives that name with " (deleted)".
+    const std::string deleted = " (deleted)";
+    if (!unknown) where = now.string();
+    if (where.size() >= deleted.size() &&
+        where.compare(where.size() - deleted.size(), deleted.size(), deleted) == 0) {
+      where.clear();
+    }
+    return "the " + what_ + " was moved during the run (" +
+           (named ? std::string("another file has its name now")
+                  : "its name is gone: " + errno_text(stat_error)) +
+           "): it is complete" +
+           (where.empty() ? " under another name" : ", as " + display_text(where)) +
+           ", but not at this path";
   }
-  if (status.st_dev != written_dev_ || status.st_ino != written_ino_) {
-    return "the " + what_ +
-           " was replaced during the run by another file (another process "
-           "wrote the same path: two captures to one file?)" +
-           lost;
+  if (!named) {
+    return "the " + what_ + " was removed during the run (it, or its directory, was deleted" +
+           (named_fd_ >= 0 ? "" : " or moved") + ": " + errno_text(stat_error) + ")" + lost;
   }
-  return "";
+  return "the " + what_ +
+         " was replaced during the run by another file (another process "
+         "wrote the same path: two captures to one file?)" +
+         lost;
 }
 
 void FileTarget::commit() {
@@ -210,6 +232,15 @@ void FileTarget::commit() {
   if (error) {
     committed_ = false;  // the destructor removes the file written
     cannot_create(error_text(error));
+  }
+  // Kept for lost(): the file by its own handle, wherever it goes.
+  const int fd = ::open(final_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  struct stat status {};
+  if (fd >= 0 && ::fstat(fd, &status) == 0 && status.st_dev == written_dev_ &&
+      status.st_ino == written_ino_) {
+    named_fd_ = fd;
+  } else if (fd >= 0) {
+    ::close(fd);
   }
 }
 

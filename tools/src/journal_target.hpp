@@ -64,10 +64,12 @@ class FileTarget {
   void commit();
   // After commit(), at the end: "" if FILE still names the file written
   // (device and inode), else why not, for an error that names FILE: it was
-  // removed (or its directory was, or it was moved) or replaced by another
-  // file (a second hio recording to the same path) while it was written, and
-  // what was written is lost. Always "" for a FILE written directly (a pipe,
-  // a device) and before commit().
+  // removed (or its directory was) or replaced by another file (a second hio
+  // recording to the same path) while it was written, and what was written
+  // is lost; or it was moved (it, or its directory, renamed: the file still
+  // has a name), and it is complete under its new name, which is given when
+  // /proc knows it. Always "" for a FILE written directly (a pipe, a device)
+  // and before commit().
   std::string lost() const;
   // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
@@ -84,6 +86,9 @@ class FileTarget {
   std::string final_path_;  // path_ with symbolic links resolved
   std::string write_path_;
   int anonymous_fd_ = -1;  // the O_TMPFILE file, kept open until the end
+  // FILE opened at commit(), kept open until the end: whether the file
+  // written still has a name (moved) or none (removed), and which (lost()).
+  int named_fd_ = -1;
   // The file written (the temporary that becomes FILE), for lost().
   dev_t written_dev_ = 0;
   ino_t written_ino_ = 0;

@@ -17,10 +17,12 @@
 #define TOML_EXCEPTIONS 1
 #include <toml++/toml.h>
 
+#include "hio/engine/doist.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/error_text.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
+#include "hio/tools/runner.hpp"
 
 namespace hio::tools {
 
@@ -1134,6 +1136,12 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   std::string text;
   char buffer[1 << 16];
   for (;;) {
+    // A stop signal the command catches (StopSignalCatch: no SA_RESTART)
+    // ends a read that waits for a terminal or a pipe whose writer stays:
+    // the command stops (exit 130/143/129), with no error about a text the
+    // user cut short.
+    if (const int signal = caught_stop_signal(); signal != 0)
+      throw BuildInterrupted(signal, "read");
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw unreadable(errno);

@@ -24,6 +24,10 @@ std::atomic<bool> sigpipe_diverted{false};
 
 extern "C" void on_sigpipe(int /*signal*/) {}
 
+// defer_stdout_sigpipe: a stdout EPIPE no longer ends hio at once (until the
+// CliSignals that diverted SIGPIPE is gone).
+std::atomic<bool> sigpipe_deferred{false};
+
 // Sets `signal`'s handler to `handler` if its action is SIG_DFL; true if so
 // (`previous` then holds the action to restore).
 bool divert_default(int signal, void (*handler)(int), struct sigaction& previous) {
@@ -44,6 +48,7 @@ CliSignals::CliSignals()
 }
 
 CliSignals::~CliSignals() {
+  sigpipe_deferred = false;
   if (pipe_diverted_) {
     sigpipe_diverted = false;
     ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
@@ -58,7 +63,7 @@ bool FdWriteBuffer::flush_pending() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = errno;
-      if (error_ == EPIPE && sigpipe_ && sigpipe_diverted) {
+      if (error_ == EPIPE && sigpipe_ && sigpipe_diverted && !sigpipe_deferred) {
         // The reader went away: hio ends as SIGPIPE would have ended it.
         std::signal(SIGPIPE, SIG_DFL);
         std::raise(SIGPIPE);
@@ -83,6 +88,10 @@ std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
   const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
   if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
   return n;
+}
+
+void defer_stdout_sigpipe() {
+  sigpipe_deferred = true;
 }
 
 void reserve_standard_fds() {

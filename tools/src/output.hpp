@@ -76,6 +76,12 @@ class CliSignals {
   bool pipe_diverted_;
 };
 
+// From now on stdout's reader going away no longer ends hio at once: the
+// command goes on to its end as with SIGPIPE ignored, and StdoutWriter::finish
+// gives 141 as SIGPIPE would. For hio sweep and hio replay --seeds with
+// --out: `| head -1` must not cut the sweep before DIR has its report.json.
+void defer_stdout_sigpipe();
+
 class StdoutWriter {
  public:
   // Becomes std::cout's buffer until destroyed (the previous one restored).

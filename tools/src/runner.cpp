@@ -20,9 +20,9 @@
 
 namespace hio::tools {
 
-BuildInterrupted::BuildInterrupted(int signal)
+BuildInterrupted::BuildInterrupted(int signal, const char* stage)
     : std::runtime_error(std::string("interrupted (") + stop_signal_name(signal) +
-                         ") while the scenario was built"),
+                         ") while the scenario was " + stage),
       signal_(signal) {}
 
 namespace {
@@ -729,6 +729,22 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
+  // The doers closed their channels as the run ended: a TCP write still in
+  // flight then (its bytes on record as tx) goes on for up to its
+  // close_linger before the hub goes, as after any local close (io.md,
+  // "Closing"); destroying the hub at once would cut it, and the peer get a
+  // FIN after less than the journal says was sent. A stop signal (or the
+  // sweep's stop flag) ends the wait and resets those connections.
+  if (const std::size_t closing = io.closing(); closing > 0) {
+    if (options.warn) {
+      options.warn("waiting for " + std::to_string(closing) + " closed connection" +
+                   (closing == 1 ? "" : "s") +
+                   " to finish the write in flight (close_linger; Ctrl-C resets them)");
+    }
+    io.finish_closing([stop = options.stop] {
+      return (stop != nullptr && stop->load()) || caught_stop_signal() != 0;
+    });
+  }
   return summary;
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -155,6 +156,21 @@ class IoHub final : public Reactor, public Tymee {
   void wait_until(std::chrono::steady_clock::time_point deadline) override;
   // True while any asynchronous operation is outstanding.
   bool busy() const override;
+
+  // ---- after a run ----
+  // Closed TCP/TLS streams whose write is still in flight (a local close
+  // lets it finish, for up to the channel's close_linger of wall time).
+  std::size_t closing() const;
+  // For the end of a run, before the hub is destroyed (which would cut those
+  // writes short: the peer would get less than the journal's tx and then a
+  // FIN): runs the IO until every closing stream's write has ended — or was
+  // aborted at its close_linger, as poll() does (a reset) — waiting in wall
+  // time; close_linger 0 waits as long as the peer keeps the connection
+  // without reading. `stop` is asked every 20 ms at most: true aborts the
+  // writes left (a reset, so that the peer learns its data was cut). No
+  // events: the streams' channels are closed. Not during a run of the Doist
+  // the hub is attached to, nor from a completion (checked).
+  void finish_closing(const std::function<bool()>& stop = {});
 
  private:
   friend class Channel;

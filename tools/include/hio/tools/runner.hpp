@@ -64,10 +64,12 @@ struct BuildOptions {
 // Thrown by build_scenario when SIGINT or SIGTERM is caught (a
 // StopSignalCatch is held, see hio/engine/doist.hpp) while it builds: the
 // command ends, exit 130 or 143, without starting a run. A long build
-// (a million copies) stops within one doer of the signal.
+// (a million copies) stops within one doer of the signal. load_scenario_file
+// throws it too, with `stage` "read", when the signal comes while it waits
+// for the scenario's text (`-`: a terminal, a pipe whose writer stays).
 class BuildInterrupted : public std::runtime_error {
  public:
-  explicit BuildInterrupted(int signal);
+  explicit BuildInterrupted(int signal, const char* stage = "built");
   int signal() const { return signal_; }
 
  private:
