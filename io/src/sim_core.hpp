@@ -174,6 +174,7 @@ struct SimConn {
     std::deque<SimSegment> held;    // stalled by a cut or a down host
     std::size_t bytes = 0;          // data bytes in flight or held
     Tyme last_at{};                 // arrivals never go back: in order
+    Tyme data_leaves{};             // when the last data segment's last bit leaves
     Tyme stalled_since{};
     std::uint64_t next_serial = 1;
     std::uint64_t stall_gen = 0;

@@ -49,7 +49,10 @@ class SimLink {
   std::uint64_t epoch() const { return epoch_; }
   // A cut lasts from the tyme it is made up to, not including, its heal.
   void set_cut(bool cut, Tyme now) {
-    if (cut && !cut_) ++epoch_;
+    if (cut && !cut_) {
+      ++epoch_;
+      cut_at_ = now;
+    }
     if (!cut && cut_) healed_at_ = now;
     cut_ = cut;
   }
@@ -59,9 +62,10 @@ class SimLink {
   bool reachable() const;
   // Streams: whether a segment that left the queue at `leaves`, sent when the
   // link's epoch was `epoch`, had left it before tyme `t`; at `t` itself, only
-  // if a cut was made after it was sent (a cut and heal in one pass).
+  // if the latest cut was made at `t`, after it was sent (a cut and heal in one
+  // pass). One that leaves at a heal of an earlier cut left onto a healed link.
   bool left_before(Tyme t, Tyme leaves, std::uint64_t epoch) const {
-    return leaves < t || (leaves == t && epoch != epoch_);
+    return leaves < t || (leaves == t && epoch != epoch_ && cut_at_ == t);
   }
   // Streams: whether such a segment, arriving now, met a cut on its way: the
   // link is unreachable now, or its latest cut was healed after the segment
@@ -106,6 +110,7 @@ class SimLink {
   RandomStream jitter_;
   WireQueue queue_;
   std::uint64_t epoch_ = 0;
+  Tyme cut_at_{};  // when the latest cut was made
   Tyme healed_at_{};
   bool cut_ = false;
 };

@@ -343,7 +343,16 @@ void SimCore::send_segment(SimConn& c, int d, SegmentKind kind, std::string byte
 }
 
 void SimCore::transmit(SimConn& c, int d, SimSegment segment, Tyme leaves) {
-  SimLink& link = *c.dir[d].link;
+  SimConn::Dir& dir = c.dir[d];
+  SimLink& link = *dir.link;
+  // A control segment costs no bandwidth but queues behind the data sent
+  // before it: it leaves with the last of them, so a cut that catches none
+  // of them does not catch it either.
+  if (segment.kind == SegmentKind::data) {
+    dir.data_leaves = std::max(dir.data_leaves, leaves);
+  } else {
+    leaves = std::max(leaves, dir.data_leaves);
+  }
   const Tock jitter = segment.kind == SegmentKind::data ? link.segment_jitter() : Tock{0};
   segment.leaves = leaves;
   segment.epoch = link.epoch();

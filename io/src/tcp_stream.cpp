@@ -15,6 +15,12 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
+void note_tried(std::string& tried, const tcp::endpoint& endpoint,
+                const boost::system::error_code& ec) {
+  if (!tried.empty()) tried += "; ";
+  tried += endpoint_text(endpoint) + ": " + error_text(ec);
+}
+
 TcpStream::TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes,
                      TlsSetup tls)
     : core_(core),
@@ -99,8 +105,7 @@ void TcpStream::note_failed_endpoint(const tcp::endpoint& endpoint,
     tried_ = error_text(ec);
     return;
   }
-  if (!tried_.empty()) tried_ += "; ";
-  tried_ += endpoint_text(endpoint) + ": " + error_text(ec);
+  note_tried(tried_, endpoint, ec);
 }
 
 void TcpStream::on_connected(const boost::system::error_code& ec) {

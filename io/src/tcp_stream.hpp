@@ -26,6 +26,11 @@ inline constexpr std::size_t kTcpChunkBytes = 64 * 1024;
 
 // "127.0.0.1:80" or "[::1]:80".
 std::string endpoint_text(const tcp::endpoint& endpoint);
+// Adds an address of a name that failed to `tried`, the failures of a
+// connect in the order tried: "[::1]:80: Connection refused; 127.0.0.1:80:
+// Connection refused" (docs/io.md).
+void note_tried(std::string& tried, const tcp::endpoint& endpoint,
+                const boost::system::error_code& ec);
 // Applies SO_SNDBUF/SO_RCVBUF when asked for (0: OS default).
 template <typename Socket>
 void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_code& ec) {

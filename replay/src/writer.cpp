@@ -294,7 +294,9 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
   });
   if (!whole || !m.try_pass_frame(tyme, exit, encode)) {
     // Several frames: one that fails after others were written leaves the
-    // journal with part of the pass; the writer takes no more.
+    // journal with part of the pass; the writer takes no more. One that
+    // fails first wrote nothing: the writer stays usable (writer.hpp).
+    const std::uint64_t frames_before = m.frames;
     try {
       if (whole) {
         m.part_frames(tyme, events, exit);  // one frame was tried: too large
@@ -304,7 +306,8 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
     } catch (const std::system_error&) {
       throw;  // the file failed (on_file)
     } catch (const std::exception& e) {
-      m.broken = std::string("a pass was written in part: ") + e.what();
+      if (m.frames != frames_before)
+        m.broken = std::string("a pass was written in part: ") + e.what();
       throw;
     }
   }

@@ -426,6 +426,55 @@ TEST(Writer, APassThatFailsAfterItsFirstPartEndsTheWriterButKeepsWhatCameBefore)
   EXPECT_EQ(read.error->kind, JournalErrorKind::truncated) << read.error->describe();
 }
 
+// A pass whose first frame of several fails - an event that fits no frame
+// whole (parts) or whose first piece fits none (pieces) - wrote nothing: it
+// throws std::length_error and the writer stays usable, as writer.hpp says
+// (unfixed: it was marked broken, and every later call threw logic_error "a
+// pass was written in part").
+TEST(Writer, APassWhoseFirstFrameFailsWritesNothingAndTheWriterGoesOn) {
+  TempDir dir;
+  JournalWriter w(dir.file("w.hioj"), WriterOptions{.frame_bytes_max = 80});
+  JournalHeader header;  // a small one: it fits
+  header.tock = test::sample_header().tock;
+  w.write_header(header);
+  // Large numbers and three strings: a frame of 97 bytes for 40 string
+  // bytes, which are no more than a piece (half of 80) - in parts; then 2000
+  // bytes, whose first piece fits no frame either - in pieces.
+  const Tyme tyme{Tock{std::int64_t{1} << 60}};
+  auto filled = [](std::size_t size, std::size_t salt) {
+    std::string text(size, '\0');
+    for (std::size_t i = 0; i < size; ++i)
+      text[i] = static_cast<char>(i * 31 + salt);  // packing would not shrink it
+    return text;
+  };
+  for (const std::size_t size : {std::size_t{14}, std::size_t{2000}}) {
+    OwnedEvent big;
+    big.kind = EventKind::close;
+    big.channel = 0xFFFF'FFFFu;
+    big.seq = std::uint64_t{1} << 62;
+    big.tyme = tyme;
+    big.bytes = filled(size, 1);
+    big.peer = filled(13, 2);
+    big.text = filled(13, 3);
+    const ChannelEvent view = big.view();
+    EXPECT_THROW(w.write_pass(tyme, std::span<const ChannelEvent>(&view, 1)), std::length_error)
+        << size << " bytes";
+    EXPECT_EQ(w.frames(), 0u) << size << " bytes";
+  }
+  OwnedEvent after;
+  after.kind = EventKind::log;
+  after.tyme = tyme;
+  after.text = "after";
+  const ChannelEvent view = after.view();
+  w.write_pass(tyme, std::span<const ChannelEvent>(&view, 1));
+  const JournalTrailer t = w.finish(RunSummary{});
+  EXPECT_EQ(t.frames, 1u);
+  const JournalContents read = read_journal(dir.file("w.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->describe();
+  ASSERT_EQ(read.frames.size(), 1u);
+  EXPECT_EQ(read.frames[0].events[0].text, "after");
+}
+
 TEST(Writer, CannotCreateTheFile) {
   EXPECT_THROW(JournalWriter("/nonexistent-dir/x.hioj"), std::system_error);
 }
