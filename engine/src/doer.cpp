@@ -51,6 +51,14 @@ Doer::Listing* Doer::find_many(const DoerList* list, std::size_t index) {
   return nullptr;
 }
 
+bool Doer::listed_in(const DoerList* list) const {
+  if (listing_index_ != kListedMany) return listing_.one == list;
+  for (const Listing& listing : *listing_.many) {
+    if (listing.list == list) return true;
+  }
+  return false;
+}
+
 void Doer::unlisted(const DoerList* list, std::size_t index) {
   if (listing_index_ != kListedMany) {
     HIO_CHECK(listing_.one == list && listing_index_ == index,

@@ -21,13 +21,6 @@ void DoerList::append(std::span<Doer* const> doers) {
       items_.pop_back();
       throw;
     }
-    try {
-      if (indexed_) members_.insert(doer);
-    } catch (...) {
-      doer->unlisted(this, index);
-      items_.pop_back();
-      throw;
-    }
   }
 }
 
@@ -36,14 +29,10 @@ void DoerList::clear() {
     if (items_[i] != nullptr) items_[i]->unlisted(this, i);
   }
   items_.clear();
-  members_.clear();
   holes_ = 0;
 }
 
 void DoerList::forget(std::size_t index) {
-  // members_ may still name the address: a doer made there later is another
-  // one, so it goes from the set now (by value; the doer is not read).
-  if (indexed_) members_.erase(items_[index]);
   items_[index] = nullptr;
   ++holes_;
 }

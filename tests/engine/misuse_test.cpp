@@ -308,7 +308,7 @@ TEST(DoerListBookkeeping, RemovalsAndDestructionsKeepTheOthersInOrder) {
   for (int i = 0; i < 12; ++i)
     doers.push_back(std::make_unique<ProbeDoer>(trace, "d" + std::to_string(i)));
   DoerList a;
-  DoerList b(/*indexed=*/true);
+  DoerList b;
   for (auto& d : doers) {
     a.push_back(d.get());
     b.push_back(d.get());
@@ -330,7 +330,11 @@ TEST(DoerListBookkeeping, RemovalsAndDestructionsKeepTheOthersInOrder) {
   EXPECT_THAT(in_a, ElementsAre("d0", "d4", "d10", "d11"));
   EXPECT_THAT(in_b, ElementsAre("d1", "d2", "d4", "d10", "d11"));
   EXPECT_TRUE(b.contains(doers[4].get()));
-  EXPECT_FALSE(b.contains(doers[0].get()));
+  EXPECT_FALSE(b.contains(doers[0].get()));  // still in a, not in b
+  EXPECT_TRUE(a.contains(doers[0].get()));
+  EXPECT_FALSE(a.contains(doers[1].get()));  // in b (doers in several lists)
+  EXPECT_TRUE(b.contains(doers[1].get()));
+  EXPECT_FALSE(a.contains(nullptr));
   // Every survivor leaves both lists cleanly (its indices were kept right).
   doers.clear();
   EXPECT_TRUE(a.items().empty());

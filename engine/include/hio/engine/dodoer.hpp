@@ -73,7 +73,7 @@ class DoDoer : public Doer {
 
  private:
   Schedule core_;
-  DoerList doers_{/*indexed=*/true};  // contains() for lookups
+  DoerList doers_;
   std::vector<std::unique_ptr<Doer>> owned_;
   bool skip_idle_ = true;
   bool winding_ = false;  // wind() is walking the tree below (finds cycles)

@@ -196,6 +196,7 @@ class Doer : public Tymee {
   void unlisted(const DoerList* list, std::size_t index);
   void relisted(const DoerList* list, std::size_t from, std::size_t to);
   Listing* find_many(const DoerList* list, std::size_t index);
+  bool listed_in(const DoerList* list) const;
 
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {

@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <span>
-#include <unordered_set>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -22,8 +21,7 @@ namespace hio {
 // it is gone. Single-threaded, as doers are.
 class DoerList {
  public:
-  // indexed: keep a set of the members too, for contains() in O(1).
-  explicit DoerList(bool indexed = false) : indexed_(indexed) {}
+  DoerList() = default;
   ~DoerList() { clear(); }
   DoerList(const DoerList&) = delete;
   DoerList& operator=(const DoerList&) = delete;
@@ -37,8 +35,9 @@ class DoerList {
   // whether a span views it (detail::views), never for reading doers.
   std::span<Doer* const> stored() const { return items_; }
   bool empty() const { return items_.size() == holes_; }
-  // Indexed lists only.
-  bool contains(const Doer* doer) const { return members_.contains(doer); }
+  // Whether `doer` is in the list: asked of the doer, which knows its lists
+  // (one or two as a rule), so it costs no memory per member.
+  bool contains(const Doer* doer) const { return doer != nullptr && doer->listed_in(this); }
 
   void append(std::span<Doer* const> doers);
   void push_back(Doer* doer) { append(std::span<Doer* const>(&doer, 1)); }
@@ -50,7 +49,6 @@ class DoerList {
       Doer* doer = items_[i];
       if (doer == nullptr || !gone(static_cast<const Doer*>(doer))) continue;
       doer->unlisted(this, i);
-      if (indexed_) members_.erase(doer);
       items_[i] = nullptr;
       ++holes_;
     }
@@ -66,9 +64,7 @@ class DoerList {
 
   // Mutable: items() drops the nulls as it reads.
   mutable std::vector<Doer*> items_;
-  mutable std::size_t holes_ = 0;            // nulls in items_ (doers destroyed or removed)
-  std::unordered_set<const Doer*> members_;  // indexed lists: items_ as a set
-  bool indexed_;
+  mutable std::size_t holes_ = 0;  // nulls in items_ (doers destroyed or removed)
 };
 
 }  // namespace hio

@@ -317,8 +317,8 @@ class Doist : public Tymist {
   void enter_now(std::span<Doer* const> doers);
 
   Schedule core_;
-  DoerList doers_{/*indexed=*/true};  // contains(): extend() skips the doers listed
-  DoerList pending_;                  // extended before a run, entered by the next one
+  DoerList doers_;    // contains(): extend() skips the doers listed
+  DoerList pending_;  // extended before a run, entered by the next one
   detail::Roster<Reactor> reactors_;
   detail::Roster<PassObserver> observers_;
   MonoTimer timer_;
