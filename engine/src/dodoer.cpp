@@ -101,9 +101,9 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
   // The doers given that are not children yet, in order, each once: they
   // become children and, while this DoDoer runs, are entered now. A child
   // already listed is left alone, a finished one too (hio's DoDoer.extend
-  // filters `doer not in self.doers`). doers_.contains (a hash set kept in
-  // step with the list, for lookups only: the order comes from `doers`)
-  // makes that O(1) per doer however many children there are.
+  // filters `doer not in self.doers`). doers_.contains asks the doer which
+  // lists hold it (one or two), so that costs O(1) per doer however many
+  // children there are.
   wound_ = false;
   std::vector<Doer*> fresh;  // not children yet
   std::unordered_set<const Doer*> batch;
