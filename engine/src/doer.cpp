@@ -117,7 +117,7 @@ Step Doer::begin_dog() {
   } catch (...) {
     fail(std::current_exception());
   }
-  if (done_ == true && !run_always_) return finish();
+  if (done_ == true) return done_step();
   return next_step();
 }
 
@@ -154,6 +154,11 @@ Step Doer::start() {
   park_until_ = kNotParking;
   hook_error_ = nullptr;
   return begin_dog();
+}
+
+Step Doer::done_step() {
+  if (run_always_) return next_step();  // done, and runs on until closed (hio's always)
+  return finish();
 }
 
 Step Doer::finish() {

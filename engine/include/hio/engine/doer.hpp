@@ -166,6 +166,11 @@ class Doer : public Tymee {
 
   // clean then exit (exit even if clean throws; then clean's error wins).
   Step finish();
+  // A class doer's enter or recur said done: finish(), or with run_always()
+  // run on. `always` is tested here, on the rare done path, not in
+  // run_recur: the pass loop inlines run_recur, and the test there cost
+  // `nested` 0.44 -> 0.39 x the baseline.
+  Step done_step();
   // abort, exit, rethrow `error` (which wins over theirs: hook_error()).
   [[noreturn]] void fail(std::exception_ptr error);
   // exit while an error is propagating: an error of its own goes to
@@ -207,7 +212,7 @@ class Doer : public Tymee {
       fail(std::current_exception());
     }
     done_ = done;
-    if (done && !run_always_) return finish();
+    if (done) return done_step();
     return next_step();
   }
   Step next_step() {
