@@ -21,10 +21,18 @@
 #include "hio/io/address.hpp"
 #include "hio/io/error_text.hpp"
 #include "hio/replay/reader.hpp"
+#include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"
 
 namespace hio::tools {
+
+// Here, not in runner.cpp: load_scenario_file throws it too, and the loader's
+// fuzz target is built from the loader's sources without the runner's.
+BuildInterrupted::BuildInterrupted(int signal, const char* stage)
+    : std::runtime_error(std::string("interrupted (") + stop_signal_name(signal) +
+                         ") while the scenario was " + stage),
+      signal_(signal) {}
 
 namespace {
 

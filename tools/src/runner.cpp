@@ -20,11 +20,6 @@
 
 namespace hio::tools {
 
-BuildInterrupted::BuildInterrupted(int signal, const char* stage)
-    : std::runtime_error(std::string("interrupted (") + stop_signal_name(signal) +
-                         ") while the scenario was " + stage),
-      signal_(signal) {}
-
 namespace {
 
 void throw_if_interrupted() {
