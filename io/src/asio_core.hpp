@@ -46,10 +46,10 @@ struct AsioCore {
 };
 
 // Aborts the draining streams whose linger has run out by `now` (steady
-// clock) and forgets those that ended.
-void expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now);
+// clock) and forgets those that ended; returns how many it aborted.
+std::size_t expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now);
 // Aborts every draining stream (a reset: the peer learns its data was cut)
-// and forgets them all.
-void abort_lingering(AsioCore& core);
+// and forgets them all; returns how many it aborted.
+std::size_t abort_lingering(AsioCore& core);
 
 }  // namespace hio::detail

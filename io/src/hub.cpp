@@ -310,7 +310,7 @@ std::size_t IoHub::closing() const {
   return n;
 }
 
-void IoHub::finish_closing(const std::function<bool()>& stop) {
+std::size_t IoHub::finish_closing(const std::function<bool()>& stop) {
   HIO_CHECK(!polling_, "IoHub::finish_closing called from one of its own completions");
   const Doist* doist = attached_to();
   HIO_CHECK(doist == nullptr || !doist->running_or_passing(),
@@ -319,14 +319,15 @@ void IoHub::finish_closing(const std::function<bool()>& stop) {
   constexpr Clock::duration kAskEvery = std::chrono::milliseconds(20);
   detail::AsioCore& core = impl_->core;
   FlagScope scope(polling_);
+  std::size_t reset = 0;
   for (;;) {
     core.context.poll();
-    detail::expire_lingering(core, Clock::now());
-    if (core.lingering.empty()) return;
+    reset += detail::expire_lingering(core, Clock::now());
+    if (core.lingering.empty()) return reset;
     if (stop && stop()) {
-      detail::abort_lingering(core);
+      reset += detail::abort_lingering(core);
       core.context.poll();  // the aborted writes' handlers end
-      return;
+      return reset;
     }
     Clock::time_point wake = Clock::now() + kAskEvery;
     for (const detail::Lingering& entry : core.lingering)

@@ -351,31 +351,37 @@ void TcpStream::drained() {
   finish();
 }
 
-void TcpStream::abort_drain() {
-  if (phase_ != Phase::draining) return;
+bool TcpStream::abort_drain() {
+  if (phase_ != Phase::draining) return false;
   // A reset, not a FIN: the peer learns the stream was cut, not that it ended.
   boost::system::error_code ignored;
   socket_.set_option(asio::socket_base::linger(true, 0), ignored);
   finish();
+  return true;
 }
 
-void expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now) {
-  std::erase_if(core.lingering, [now](const Lingering& entry) {
+std::size_t expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now) {
+  std::size_t aborted = 0;
+  std::erase_if(core.lingering, [now, &aborted](const Lingering& entry) {
     const std::shared_ptr<TcpStream> stream = entry.stream.lock();
     if (!stream || stream->phase() != TcpStream::Phase::draining) return true;
     if (entry.due > now) return false;
-    stream->abort_drain();
+    if (stream->abort_drain()) ++aborted;
     return true;
   });
+  return aborted;
 }
 
-void abort_lingering(AsioCore& core) {
+std::size_t abort_lingering(AsioCore& core) {
   // Taken out first: an abort ends the stream, which may run handlers.
   std::vector<Lingering> lingering;
   lingering.swap(core.lingering);
+  std::size_t aborted = 0;
   for (const Lingering& entry : lingering) {
-    if (const std::shared_ptr<TcpStream> stream = entry.stream.lock()) stream->abort_drain();
+    const std::shared_ptr<TcpStream> stream = entry.stream.lock();
+    if (stream && stream->abort_drain()) ++aborted;
   }
+  return aborted;
 }
 
 void TcpStream::detach() {

@@ -84,7 +84,7 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   void set_linger(Tock linger) { linger_ = linger; }
   // Draining past its linger: aborts the connection (RST) and releases the
   // socket; the write's handler then ends, aborted.
-  void abort_drain();
+  bool abort_drain();  // true if it was draining (and is reset now)
   // Called once when it ends, by any path except detach().
   void set_on_end(std::function<void()> on_end) { on_end_ = std::move(on_end); }
 

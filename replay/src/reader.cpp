@@ -167,11 +167,12 @@ struct JournalReader::Impl {
     std::string_view head = source->get(detail::kFrameHeaderSize);
     if (head.empty()) {
       fail(JournalErrorKind::truncated, at,
-           header ? "the journal ends after " + std::to_string(frames) + " pass frames" +
-                        (pieces ? " and " + std::to_string(pieces->frames) +
+           header ? "the journal ends after " + std::to_string(frames) +
+                        " pass frames without a trailer" +
+                        (pieces ? ", and " + std::to_string(pieces->frames) +
                                       " frames of an event in pieces that it does not end"
                                 : std::string()) +
-                        " without a trailer (the run did not finish)"
+                        " (the run did not finish)"
                   : std::string("the journal ends before its header frame"));
       return false;
     }

@@ -11,6 +11,7 @@
 
 #include "byte_buffer.hpp"
 #include "hio/engine/doist.hpp"
+#include "hio/engine/stop_read.hpp"
 #include "hio/io/error_text.hpp"
 
 namespace hio::replay::detail {
@@ -78,12 +79,12 @@ class FileSource final : public Source {
     }
     buf_.reserve_spare(wanted);
     while (available() < n) {
-      ssize_t got = ::read(fd_, buf_.tail(), buf_.spare());
+      const ssize_t got = read_unless_stopped(fd_, buf_.tail(), buf_.spare());
       if (got < 0) {
         // A pipe or terminal that gives nothing: a stop signal the command
         // catches (caught_stop_signal) ends the wait, as an error of the
-        // reading, rather than being kept while the input never comes.
-        if (errno == EINTR && caught_stop_signal() == 0) continue;
+        // reading, rather than being kept while the input never comes - one
+        // that came just before the read too (read_unless_stopped).
         throw std::system_error(errno, errno_category(), "cannot read '" + path_ + "'");
       }
       if (got == 0) {

@@ -325,7 +325,8 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
     EXPECT_EQ(at_piece.valid_bytes(), span.first);
     EXPECT_NE(at_piece.error()->message.find(
                   "ends after " + std::to_string(before) +
-                  " pass frames and 1 frames of an event in pieces that it does not end"),
+                  " pass frames without a trailer, and 1 frames of an event in pieces that it "
+                  "does not end"),
               std::string::npos)
         << at_piece.error()->message;
   }

@@ -7,7 +7,11 @@
 # journal says was sent, then the FIN. Unfixed, hio exited at once: the
 # write's last part (up to 64 KiB) was lost and the peer saw a FIN after
 # fewer bytes than the journal's tx_bytes. Then a peer that never reads:
-# SIGTERM during that wait ends it (exit 143) with a reset, not a FIN.
+# SIGTERM during that wait ends it (exit 143) with a reset, not a FIN, and
+# hio run says it reset the connection ("closing_reset": 1 in --json); a
+# close_linger that runs out does the same, exit 0; and hio sweep says it
+# waits, per seed, before a SIGINT ends the wait and the sweep (it used to
+# wait silently).
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
 # Usage: cli_close_at_end.sh HIO WORK
 set -u
@@ -78,10 +82,12 @@ TOML
 # ---- a late reader gets every byte on record --------------------------------
 peer 1
 scenario 20s
-"$HIO" run run.toml --record end.hioj > run.out 2> run.err
+"$HIO" run run.toml --record end.hioj --json > run.out 2> run.err
 rc=$?
 wait $peer_pid
 [ $rc -eq 0 ] || fail "hio run: exit $rc, expected 0"
+grep -qF '"closing_reset": 0,' run.out || fail "hio run --json: no \"closing_reset\": 0"
+grep -q "reset at the end" run.err && fail "hio run: a reset said, but the write finished"
 grep -qF "hio run: waiting for 1 closed connection to finish the write in flight" run.err ||
   fail "hio run: no word of the wait"
 "$HIO" inspect end.hioj --stats > stats || fail "journal unreadable"
@@ -92,10 +98,11 @@ sent=$(sed -n 's/^stats total .* tx_bytes=\([0-9]*\) .*/\1/p' stats)
 # ---- a stop signal ends the wait with a reset --------------------------------
 peer -1
 scenario 0
-"$HIO" run run.toml > run.out 2> run.err &
+rm -f run.out run.err  # the last case's "waiting for" is not this one's
+"$HIO" run run.toml --json > run.out 2> run.err &
 pid=$!
 i=0
-while ! grep -q "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 kill -TERM $pid
 i=0
 while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
@@ -108,4 +115,44 @@ case $(cat peer.out) in
 *" reset") ;;
 *) fail "the peer saw '$(cat peer.out)', expected a reset" ;;
 esac
+said="hio run: warning: 1 closed connection reset at the end: its write in flight did not finish"
+grep -qF "$said" run.err || fail "hio run: the reset at SIGTERM not said"
+grep -qF '"closing_reset": 1,' run.out || fail "hio run --json: no \"closing_reset\": 1"
+
+# ---- a close_linger that runs out resets too, and says so --------------------
+peer -1
+scenario 300ms
+"$HIO" run run.toml > run.out 2> run.err
+rc=$?
+wait $peer_pid
+[ $rc -eq 0 ] || fail "hio run: exit $rc, expected 0 (close_linger ran out)"
+grep -qF "$said within close_linger" run.err || fail "hio run: the reset at close_linger not said"
+case $(cat peer.out) in
+*" reset") ;;
+*) fail "the peer saw '$(cat peer.out)', expected a reset at close_linger" ;;
+esac
+
+# ---- a sweep says it waits, per seed; SIGINT ends it -------------------------
+peer -1
+scenario 0
+rm -f run.out run.err  # the last case's "waiting for" is not this one's
+"$HIO" sweep run.toml --seeds 7..8 > run.out 2> run.err &
+pid=$!
+i=0
+while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+grep -qF "hio sweep: seed 7: waiting for 1 closed connection to finish the write in flight" run.err ||
+  { kill -INT $pid; fail "hio sweep: no word of the wait in 10 s"; }
+kill -INT $pid
+i=0
+while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -0 $pid 2> /dev/null && { kill -KILL $pid; fail "hio sweep: still waiting 5 s after SIGINT"; }
+wait $pid
+rc=$?
+# The peer took the connection of the sweep's check (it builds the scenario
+# once first), not the run's: what it saw is not this case's.
+kill $peer_pid 2> /dev/null
+wait $peer_pid
+[ $rc -eq 130 ] || fail "hio sweep: exit $rc, expected 130"
+grep -qF "hio sweep: seed 7: warning: 1 closed connection reset at the end" run.err ||
+  fail "hio sweep: the reset at SIGINT not said"
 echo ok

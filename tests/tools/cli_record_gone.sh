@@ -55,7 +55,8 @@ grep -qx "journal:   gone/x.hioj (lost)" gone.out || fail "run, journal removed:
 
 # The journal moved (renamed) during the run: it is complete under its new
 # name, which the error gives, and replays (exit 4 all the same: the path
-# asked for holds nothing). It used to be reported as lost.
+# asked for holds nothing). It used to be reported as lost, and the
+# summary's line still said "(lost)".
 "$HIO" run slow.toml --record mv.hioj --set run.limit=3s > mv.out 2> mv.err &
 pid=$!
 wait_for mv.hioj
@@ -65,6 +66,7 @@ rc=$?
 [ $rc -eq 4 ] || fail "run, journal moved: exit $rc, expected 4" mv.err
 grep -qxF "hio run: error: mv.hioj: the journal was moved during the run (its name is gone: No such file or directory): it is complete, as $PWD/mv2.hioj, but not at this path" \
   mv.err || fail "run, journal moved: not said" mv.err
+grep -qx "journal:   mv.hioj (moved)" mv.out || fail "run, journal moved: summary not '(moved)'" mv.out
 "$HIO" replay mv2.hioj > mv.replay 2>&1 || fail "the moved journal does not replay" mv.replay
 
 # Two captures to one path: the later one's journal replaces the earlier's,

@@ -5,14 +5,23 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+
+#include "hio/engine/doist.hpp"
+#include "hio/tools/runner.hpp"  // BuildInterrupted
 
 namespace hio::tools {
 namespace {
@@ -678,6 +687,60 @@ TEST(ScenarioLoad, DottedKeysTooDeepAreRefusedBeforeParsing) {
   const std::string multi = "[run]\nname = \"\"\"" + dots + "\"\n\"" + dots +
                             "\"\"\"\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
   EXPECT_EQ(first_error(multi).find(refused), std::string::npos) << first_error(multi);
+}
+
+}  // namespace
+}  // namespace hio::tools
+
+namespace hio::tools {
+namespace {
+
+// A stop signal that interrupts no read of the loading thread - it came just
+// before the read(), or (here) to another thread - still ends the read of a
+// pipe whose writer stays: the loader used to ask for it once before a
+// blocking read() and then wait for input that never came. A FIFO with its
+// writer open, SIGINT blocked in this thread and raised in another one; the
+// writer is closed after 5 s so that the unfixed read ends too.
+TEST(ScenarioLoader, AStopSignalThatInterruptsNoReadEndsTheRead) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hio_stop_read_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "scenario.toml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);  // never blocks on Linux
+  ASSERT_GE(writer, 0);
+  const hio::StopSignalCatch catching;
+  std::thread signaller([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::raise(SIGINT);  // this thread's: SIGINT is not blocked here
+  });
+  sigset_t intr;
+  sigemptyset(&intr);
+  sigaddset(&intr, SIGINT);
+  sigset_t old;
+  ASSERT_EQ(::pthread_sigmask(SIG_BLOCK, &intr, &old), 0);
+  std::atomic<bool> loaded{false};
+  std::thread closer([writer, &loaded] {
+    for (int i = 0; i < 100 && !loaded; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::close(writer);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  bool interrupted = false;
+  try {
+    load_scenario_file(fifo, registry());
+  } catch (const BuildInterrupted&) {
+    interrupted = true;
+  } catch (const std::exception&) {
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  loaded = true;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  signaller.join();
+  closer.join();
+  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(interrupted) << "the read ended only when the writer went";
+  EXPECT_LT(took, std::chrono::seconds(3));
 }
 
 }  // namespace

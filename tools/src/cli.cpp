@@ -367,9 +367,6 @@ int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
       ++warnings;
       std::cerr << "hio check: " << line << "\n" << std::flush;
     });
-    const auto counted = [](std::size_t n, const char* what) {
-      return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-    };
     std::cout << display_text(path) << ": ok (" << counted(scenario.doers.size(), "top-level doer")
               << ", " << counted(scenario.expectations.size(), "expectation")
               << (warnings == 0 ? "" : "; " + counted(warnings, "warning") + " above") << ")\n";

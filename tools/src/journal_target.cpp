@@ -180,7 +180,8 @@ void FileTarget::remember_written(int fd) {
   written_ino_ = status.st_ino;
 }
 
-std::string FileTarget::lost() const {
+std::string FileTarget::lost(bool* moved) const {
+  if (moved != nullptr) *moved = false;
   if (!temporary_ || !committed_) return "";
   const std::string lost = ": what was written is lost";
   struct stat status {};
@@ -203,6 +204,7 @@ std::string FileTarget::lost() const {
         where.compare(where.size() - deleted.size(), deleted.size(), deleted) == 0) {
       where.clear();
     }
+    if (moved != nullptr) *moved = true;
     return "the " + what_ + " was moved during the run (" +
            (named ? std::string("another file has its name now")
                   : "its name is gone: " + errno_text(stat_error)) +

@@ -69,8 +69,8 @@ class FileTarget {
   // is lost; or it was moved (it, or its directory, renamed: the file still
   // has a name), and it is complete under its new name, which is given when
   // /proc knows it. Always "" for a FILE written directly (a pipe, a device)
-  // and before commit().
-  std::string lost() const;
+  // and before commit(). `moved`, when given, is set to whether it was moved.
+  std::string lost(bool* moved = nullptr) const;
   // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
 

@@ -18,6 +18,7 @@
 #include <toml++/toml.h>
 
 #include "hio/engine/doist.hpp"
+#include "hio/engine/stop_read.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/error_text.hpp"
 #include "hio/replay/reader.hpp"
@@ -1144,14 +1145,12 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   std::string text;
   char buffer[1 << 16];
   for (;;) {
-    // A stop signal the command catches (StopSignalCatch: no SA_RESTART)
-    // ends a read that waits for a terminal or a pipe whose writer stays:
-    // the command stops (exit 130/143/129), with no error about a text the
-    // user cut short.
-    if (const int signal = caught_stop_signal(); signal != 0)
-      throw BuildInterrupted(signal, "read");
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
+    // A stop signal the command catches (StopSignalCatch) ends a read that
+    // waits for a terminal or a pipe whose writer stays - also one that came
+    // just before the read, which interrupts nothing: the command stops
+    // (exit 130/143/129), with no error about a text the user cut short.
+    const ssize_t n = read_unless_stopped(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) throw BuildInterrupted(caught_stop_signal(), "read");
     if (n < 0) throw unreadable(errno);
     if (n == 0) break;
     text.append(buffer, static_cast<std::size_t>(n));

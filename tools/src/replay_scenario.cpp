@@ -467,7 +467,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   if (journal) {
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
     journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
-    outcome.journal_lost = target.lost();
+    outcome.journal_lost = target.lost(&outcome.journal_moved);
   }
   outcome.scenario = std::move(scenario);
   return outcome;
@@ -590,8 +590,7 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   out += "digest:    " + replay::format_digest(r.digest) +
          " (journal: " + replay::format_digest(r.recorded_digest) + ")\n";
   if (!o.record_path.empty()) {
-    out += "journal:   " + display_text(o.record_path) + (o.journal_lost.empty() ? "" : " (lost)") +
-           "\n";
+    out += format_journal_line(o.record_path, o.journal_lost, o.journal_moved);
   }
   if (o.interrupted) {
     out += std::string("ended:     interrupted (") + stop_signal_name(o.stop_signal) +

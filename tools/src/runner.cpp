@@ -256,6 +256,10 @@ std::string format_significant(double value, int digits) {
   return format_double(value, std::chars_format::general, digits);
 }
 
+std::string counted(std::size_t n, std::string_view what) {
+  return std::to_string(n) + " " + std::string(what) + (n == 1 ? "" : "s");
+}
+
 bool all_passed(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
     if (!result.judged || !result.passed) return false;
@@ -712,7 +716,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     }
     summary.events = trailer->events;
     summary.digest = trailer->digest;
-    summary.journal_lost = target.lost();
+    summary.journal_lost = target.lost(&summary.journal_moved);
   } else {
     summary.events = digest.events();
     summary.digest = digest.value();
@@ -731,16 +735,34 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // FIN after less than the journal says was sent. A stop signal (or the
   // sweep's stop flag) ends the wait and resets those connections.
   if (const std::size_t closing = io.closing(); closing > 0) {
-    if (options.warn) {
-      options.warn("waiting for " + std::to_string(closing) + " closed connection" +
-                   (closing == 1 ? "" : "s") +
-                   " to finish the write in flight (close_linger; Ctrl-C resets them)");
+    const std::function<void(const std::string&)>& say =
+        options.closing_notice ? options.closing_notice : options.warn;
+    if (say) {
+      say("waiting for " + counted(closing, "closed connection") + " to finish " +
+          (closing == 1 ? "the write" : "their writes") +
+          " in flight (close_linger; Ctrl-C resets them)");
     }
-    io.finish_closing([stop = options.stop] {
+    summary.closing_reset = io.finish_closing([stop = options.stop] {
       return (stop != nullptr && stop->load()) || caught_stop_signal() != 0;
     });
+    if (say && summary.closing_reset > 0) say(format_closing_reset(summary.closing_reset));
   }
   return summary;
+}
+
+std::string format_journal_line(const std::string& path, const std::string& lost, bool moved) {
+  return "journal:   " + display_text(path) +
+         (lost.empty() ? ""
+          : moved      ? " (moved)"
+                       : " (lost)") +
+         "\n";
+}
+
+std::string format_closing_reset(std::size_t reset) {
+  return "warning: " + counted(reset, "closed connection") +
+         " reset at the end: " + (reset == 1 ? "its write" : "their writes") +
+         " in flight did not finish within close_linger; the peer got less than the journal's "
+         "tx";
 }
 
 std::string format_lag(const RunSummary& s) {
@@ -770,8 +792,7 @@ std::string format_summary(const RunSummary& s) {
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) {
-    out +=
-        "journal:   " + display_text(s.journal) + (s.journal_lost.empty() ? "" : " (lost)") + "\n";
+    out += format_journal_line(s.journal, s.journal_lost, s.journal_moved);
   }
   out += format_expectations(s.expectations);
   return out + format_counters(s.counters);
@@ -807,6 +828,7 @@ std::string format_summary_json(const RunSummary& s) {
                     replay::format_digest(s.digest) + "\", " +
                     json_field_or_null("journal", s.journal) + ", " +
                     json_field_or_null("journal_lost", s.journal_lost) +
+                    ", \"closing_reset\": " + std::to_string(s.closing_reset) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
                     format_seconds(s.worst_lag) + "\", " + format_listening_json(s.listening) +
                     ", " + format_expectations_json(s.expectations, s.passed());

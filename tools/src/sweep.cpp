@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -315,14 +316,20 @@ SweepOptions scenario_sweep_options(const Scenario& scenario, SweepOptions optio
 
 }  // namespace
 
-SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry) {
-  return [&scenario, &registry](std::uint64_t seed, const std::string& record_path,
-                                const std::atomic<bool>& stop) {
+SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry,
+                                std::function<void(const std::string&)> say) {
+  return [&scenario, &registry, say = std::move(say)](
+             std::uint64_t seed, const std::string& record_path, const std::atomic<bool>& stop) {
     Scenario copy = scenario;
     copy.run.seed = seed;
     RunOptions options;
     options.stop = &stop;
     options.record_path = record_path;
+    if (say) {
+      options.closing_notice = [&say, seed](const std::string& line) {
+        say("seed " + std::to_string(seed) + ": " + line);
+      };
+    }
     const RunSummary summary = run_scenario(copy, registry, options);
     SeedRun run;
     run.stopped = summary.end == RunEnd::interrupted && stop;
@@ -700,7 +707,15 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err) {
-  return sweep_command(scenario_seed_runner(scenario, registry), seeds,
+  // The wait after a real run for closed connections still writing
+  // (RunOptions::closing_notice) is said, per seed: it may last up to
+  // close_linger, or as long as a peer does not read with "0".
+  auto lock = std::make_shared<std::mutex>();
+  const auto say = [&err, &command, lock](const std::string& line) {
+    const std::lock_guard<std::mutex> guard(*lock);
+    err << command.name << ": " << line << "\n" << std::flush;
+  };
+  return sweep_command(scenario_seed_runner(scenario, registry, say), seeds,
                        scenario_sweep_options(scenario, options), command, out, err);
 }
 

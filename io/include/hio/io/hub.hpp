@@ -169,8 +169,10 @@ class IoHub final : public Reactor, public Tymee {
   // without reading. `stop` is asked every 20 ms at most: true aborts the
   // writes left (a reset, so that the peer learns its data was cut). No
   // events: the streams' channels are closed. Not during a run of the Doist
-  // the hub is attached to, nor from a completion (checked).
-  void finish_closing(const std::function<bool()>& stop = {});
+  // the hub is attached to, nor from a completion (checked). Returns how
+  // many of those streams it reset (at their close_linger or at `stop`):
+  // their peers got less than the journal's tx.
+  std::size_t finish_closing(const std::function<bool()>& stop = {});
 
  private:
   friend class Channel;

@@ -61,6 +61,7 @@ struct ReplayScenarioOutcome {
   // Not "": the replay's journal no longer is record_path at the end
   // (removed or replaced during the replay), why; exit 4.
   std::string journal_lost{};
+  bool journal_moved = false;  // journal_lost is a move (RunSummary::journal_moved)
   // Every channel of the journal's table is a SimNet one (sim://): the
   // doers talked to each other, and noise on replay does not propagate
   // between them (docs/replay.md, "Noise on replay").

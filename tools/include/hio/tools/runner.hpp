@@ -187,6 +187,13 @@ struct RunSummary {
   // removed or replaced while the run wrote it), why; hio run says so and
   // exits 4.
   std::string journal_lost{};
+  // journal_lost is a move: the journal is complete under another name (the
+  // summary's line tags it "(moved)", not "(lost)"); exit 4 all the same.
+  bool journal_moved = false;
+  // Closed TCP/TLS connections whose write in flight at the end did not
+  // finish within close_linger (or was cut by a stop signal): reset, so
+  // their peers got less than the journal's tx (IoHub::finish_closing).
+  std::size_t closing_reset = 0;
   // A doer threw and ended the run (the journal's end=error): the text. The
   // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
   std::optional<std::string> error{};
@@ -231,6 +238,11 @@ struct RunOptions {
   // end of the run a count of them all. It only reads the events: the
   // journal, the digest and the run are the same with or without it.
   std::function<void(const std::string&)> warn{};
+  // When set, told the lines about the wait after the run for closed
+  // connections whose write is still in flight ("waiting for ...", and how
+  // many were reset), instead of `warn` (a sweep says them, not channel
+  // failures).
+  std::function<void(const std::string&)> closing_notice{};
   // When set, told where each doer whose address has port 0 listens or is
   // bound (a doer that publishes its address for "@name", see
   // BuildContext::publish): those that do once the tree is built, before the
@@ -274,9 +286,14 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
                                         const std::function<void(const std::string&)>& warn = {});
 
-// Human summary (several lines) and the same as one JSON object.
 // RunOptions::warn's line for a real-time run that fell behind (late_passes > 0).
 std::string format_lag(const RunSummary& summary);
+// The summary's "journal:" line (hio run, hio replay): the path, tagged
+// "(moved)" or "(lost)" when `lost` (RunSummary::journal_lost) is not "".
+std::string format_journal_line(const std::string& path, const std::string& lost, bool moved);
+// The warning for RunSummary::closing_reset > 0 (IoHub::finish_closing).
+std::string format_closing_reset(std::size_t reset);
+// Human summary (several lines) and the same as one JSON object.
 std::string format_summary(const RunSummary& summary);
 std::string format_summary_json(const RunSummary& summary);
 
@@ -297,5 +314,7 @@ std::string json_field_or_null(std::string_view name, std::string_view value);
 // made JSON summaries read "wall_s": 0,002).
 std::string format_fixed(double value, int decimals);
 std::string format_significant(double value, int digits);
+// "1 thing", "2 things": `n` and `what`, with an 's' unless n is 1.
+std::string counted(std::size_t n, std::string_view what);
 
 }  // namespace hio::tools

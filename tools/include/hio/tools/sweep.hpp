@@ -117,8 +117,11 @@ using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& 
                                          const std::atomic<bool>& stop)>;
 
 // The runner of `hio sweep`: `scenario` with run.seed = the seed. Both
-// must outlive it.
-SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry);
+// must outlive it. `say`, when set, is told the lines about the wait after a
+// real run for closed connections still writing (RunOptions::closing_notice),
+// each after "seed N: "; it may be called from several threads at once.
+SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry,
+                                std::function<void(const std::string&)> say = {});
 
 struct SweepEnd {
   // The seeds at indices [0, done) of the shard have run and been reported:
