@@ -314,8 +314,9 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
     const std::uint64_t first_end = span.first + 8 +
                                     (std::uint64_t{p[0]} | std::uint64_t{p[1]} << 8 |
                                      std::uint64_t{p[2]} << 16 | std::uint64_t{p[3]} << 24);
-    JournalReader at_piece =
-        JournalReader::from_memory(bytes.substr(0, static_cast<std::size_t>(first_end)));
+    // Named: the reader reads the bytes in place, they must outlive it.
+    const std::string cut = bytes.substr(0, static_cast<std::size_t>(first_end));
+    JournalReader at_piece = JournalReader::from_memory(cut);
     std::uint64_t before = 0;
     while (const FrameView* f = at_piece.next())
       before += f->frames;
