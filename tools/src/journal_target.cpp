@@ -16,6 +16,15 @@
 
 namespace hio::tools {
 
+namespace {
+
+// One file, whatever its names: the same device and inode.
+bool same_inode(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+}  // namespace
+
 bool same_file(const std::string& input, const std::string& output) {
   // A standard input the caller closed is /dev/null opened write-only
   // (reserve_standard_fds): it reads no file.
@@ -23,8 +32,7 @@ bool same_file(const std::string& input, const std::string& output) {
   struct stat in {};
   struct stat out {};
   const int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
-  return got == 0 && ::stat(output.c_str(), &out) == 0 && in.st_dev == out.st_dev &&
-         in.st_ino == out.st_ino;
+  return got == 0 && ::stat(output.c_str(), &out) == 0 && same_inode(in, out);
 }
 
 std::string standard_stream_named(const std::string& output) {
@@ -34,8 +42,7 @@ std::string standard_stream_named(const std::string& output) {
                                                  {STDERR_FILENO, "standard error"}};
   for (const auto& [fd, name] : streams) {
     struct stat status {};
-    if (::fstat(fd, &status) != 0 || status.st_dev != out.st_dev || status.st_ino != out.st_ino)
-      continue;
+    if (::fstat(fd, &status) != 0 || !same_inode(status, out)) continue;
     if (S_ISCHR(status.st_mode) && ::isatty(fd) == 0) continue;  // /dev/null, /dev/full
     return name;
   }
@@ -180,6 +187,10 @@ void FileTarget::remember_written(int fd) {
   written_ino_ = status.st_ino;
 }
 
+bool FileTarget::is_written(const struct stat& status) const {
+  return status.st_dev == written_dev_ && status.st_ino == written_ino_;
+}
+
 std::string FileTarget::lost(bool* moved) const {
   if (moved != nullptr) *moved = false;
   if (!temporary_ || !committed_) return "";
@@ -187,7 +198,7 @@ std::string FileTarget::lost(bool* moved) const {
   struct stat status {};
   const bool named = ::stat(final_path_.c_str(), &status) == 0;
   const int stat_error = errno;
-  if (named && status.st_dev == written_dev_ && status.st_ino == written_ino_) return "";
+  if (named && is_written(status)) return "";
   // Where the file written is now: a name elsewhere (moved: it is complete
   // there), or none (removed, or replaced by a rename over it).
   struct stat written {};
@@ -238,8 +249,7 @@ void FileTarget::commit() {
   // Kept for lost(): the file by its own handle, wherever it goes.
   const int fd = ::open(final_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat status {};
-  if (fd >= 0 && ::fstat(fd, &status) == 0 && status.st_dev == written_dev_ &&
-      status.st_ino == written_ino_) {
+  if (fd >= 0 && ::fstat(fd, &status) == 0 && is_written(status)) {
     named_fd_ = fd;
   } else if (fd >= 0) {
     ::close(fd);

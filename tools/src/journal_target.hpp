@@ -17,6 +17,7 @@
 // stays.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <optional>
@@ -89,6 +90,8 @@ class FileTarget {
   // FILE opened at commit(), kept open until the end: whether the file
   // written still has a name (moved) or none (removed), and which (lost()).
   int named_fd_ = -1;
+  // Whether `status` is the file remember_written() saw.
+  bool is_written(const struct stat& status) const;
   // The file written (the temporary that becomes FILE), for lost().
   dev_t written_dev_ = 0;
   ino_t written_ino_ = 0;
