@@ -79,7 +79,24 @@ void SimDatagramTransport::service() {
   }
 }
 
+void SimDatagramTransport::lose_inbound() {
+  std::string detail;
+  for (const Datagram& datagram : inbound_) {
+    detail.assign("closed: datagram from ");
+    detail += datagram.peer;
+    detail += " in the receive buffer of ";
+    detail += local();
+    detail += " lost";
+    core_->report(*this, NoiseKind::drop, datagram.bytes, local(), detail);
+  }
+  inbound_.clear();
+  inbound_bytes_ = 0;
+}
+
 void SimDatagramTransport::close(std::string_view why) {
+  // What waits behind a full rx goes with the socket: said before the close,
+  // on this channel (unbind() alone is silent: the hub may be gone).
+  if (hold_.bound() && core_ != nullptr) lose_inbound();
   unbind();
   port_.closed(CloseWho::local, why);
 }

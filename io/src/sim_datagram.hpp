@@ -49,6 +49,9 @@ class SimDatagramTransport final : public SimEndpoint {
  private:
   void bind();
   void unbind();
+  // Each datagram waiting in the receive buffer is lost (a drop now, on this
+  // channel): the endpoint closes.
+  void lose_inbound();
 
   SimPortHold<SimDatagramTransport> hold_;
   std::deque<Datagram> inbound_;

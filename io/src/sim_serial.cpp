@@ -46,19 +46,19 @@ void SimSerialTransport::detach() {
   inbound_.clear();
 }
 
-void SimSerialTransport::lose_fifo() {
+void SimSerialTransport::lose_fifo(std::string_view cause) {
   const SimSerialLine& line = core_->line(line_);
   const std::string lost = std::move(inbound_);
   inbound_.clear();
   if (!lost.empty()) {
     core_->report(0, endpoint_id(), NoiseKind::drop, lost, line.device[side_],
-                  "unplugged: " + std::to_string(lost.size()) + " bytes in the receive FIFO of " +
-                      line.device[side_] + " lost");
+                  std::string(cause) + ": " + std::to_string(lost.size()) +
+                      " bytes in the receive FIFO of " + line.device[side_] + " lost");
   }
 }
 
 void SimSerialTransport::hang_up() {
-  lose_fifo();
+  lose_fifo("unplugged");
   detach();
   port_.closed(CloseWho::remote, "device hung up");
 }
@@ -83,6 +83,9 @@ void SimSerialTransport::service() {
 }
 
 void SimSerialTransport::close(std::string_view why) {
+  // What waits behind a full rx is lost with the device's handle: said before
+  // the close, on this channel (detach() alone is silent: the hub is gone).
+  if (attached_ && core_ != nullptr) lose_fifo("closed");
   detach();
   port_.closed(CloseWho::local, why);
 }
@@ -182,7 +185,7 @@ void SimCore::unplug_serial(std::uint32_t index) {
   // the receiver's: never one opened after the plug). The chunks' events
   // still come; arrive_serial frees them silently.
   for (SimSerialTransport* end : line.end) {
-    if (end != nullptr) end->lose_fifo();
+    if (end != nullptr) end->lose_fifo("unplugged");
   }
   std::vector<std::uint32_t> lost;
   for (std::uint32_t slot = 0; slot < pieces_.size(); ++slot) {

@@ -35,9 +35,10 @@ class SimSerialTransport final : public SimEndpoint {
   // what its receive FIFO held as lost, and closes as a real device that
   // hangs up does (who = remote, "device hung up").
   void hang_up();
-  // The line is unplugged: the bytes waiting in the receive FIFO are lost
-  // (a drop now); hang_up() follows.
-  void lose_fifo();
+  // The bytes waiting in the receive FIFO are lost (a drop now, on this
+  // end's channel while it is open): the line is unplugged (`cause`
+  // "unplugged", hang_up() follows) or the end closes ("closed").
+  void lose_fifo(std::string_view cause);
 
  private:
   std::size_t fifo_room() const;
