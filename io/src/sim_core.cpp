@@ -275,18 +275,14 @@ void SimCore::backlog(std::uint64_t listener_id) {
 
 // ---- deliveries -------------------------------------------------------------
 
-Tyme SimCore::arrival(SimEndpoint* sender, SimLink& link, Tyme leaves, Tock jitter,
-                      std::string_view bytes, std::string_view peer) {
+Tyme SimCore::arrival(const SimEndpoint* sender, const SimEndpoint* receiver, SimLink& link,
+                      Tyme leaves, Tock jitter, std::string_view bytes, std::string_view peer) {
   if (jitter > Tock{0}) {
     detail_.assign("jitter +");
     append_number(detail_, jitter.count());
     detail_ += " ns on link ";
     detail_ += link.name();
-    if (sender != nullptr) {
-      report(*sender, NoiseKind::delay, bytes, peer, detail_);
-    } else {
-      report(0, 0, NoiseKind::delay, bytes, peer, detail_);
-    }
+    report_ends(sender, receiver, NoiseKind::delay, bytes, peer, detail_);
   }
   return tyme_after(tyme_after(leaves, link.params().latency), jitter);
 }
@@ -312,9 +308,16 @@ SimEndpoint* SimCore::endpoint(std::uint64_t id) const {
 
 void SimCore::report(SimEndpoint& sender, NoiseKind kind, std::string_view bytes,
                      std::string_view peer, std::string_view detail) {
-  if (sender.reportable()) {
-    sender.port().noise(kind, bytes, peer, detail);
-    return;
+  report_ends(&sender, nullptr, kind, bytes, peer, detail);
+}
+
+void SimCore::report_ends(const SimEndpoint* sender, const SimEndpoint* receiver, NoiseKind kind,
+                          std::string_view bytes, std::string_view peer, std::string_view detail) {
+  for (const SimEndpoint* endpoint : {sender, receiver}) {
+    if (endpoint != nullptr && endpoint->reportable()) {
+      endpoint->port().noise(kind, bytes, peer, detail);
+      return;
+    }
   }
   report(0, 0, kind, bytes, peer, detail);
 }

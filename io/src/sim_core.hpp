@@ -345,14 +345,19 @@ class SimCore {
               std::string_view peer, std::string_view detail);
   void report(SimEndpoint& sender, NoiseKind kind, std::string_view bytes, std::string_view peer,
               std::string_view detail);
+  // The same by the ends themselves (either may be null): no id to look up.
+  void report_ends(const SimEndpoint* sender, const SimEndpoint* receiver, NoiseKind kind,
+                   std::string_view bytes, std::string_view peer, std::string_view detail);
 
   // ---- deliveries ----
   // When a message offered to `link` arrives: one latency plus its `jitter`
   // after it leaves the link's queue at `leaves`. A jitter changes what the
   // receiver sees, so it is reported as a delay noise event (see report;
-  // sender may be null). Datagrams and stream segments both come this way.
-  Tyme arrival(SimEndpoint* sender, SimLink& link, Tyme leaves, Tock jitter, std::string_view bytes,
-               std::string_view peer);
+  // sender and receiver may be null: a stream segment sent again after its
+  // sender closed is reported on its receiver's channel). Datagrams and
+  // stream segments both come this way.
+  Tyme arrival(const SimEndpoint* sender, const SimEndpoint* receiver, SimLink& link, Tyme leaves,
+               Tock jitter, std::string_view bytes, std::string_view peer);
 
   // ---- datagrams (sim_datagram.cpp) ----
   void send_datagram(SimDatagramTransport& from, std::string_view peer, std::string_view bytes);
@@ -366,8 +371,11 @@ class SimCore {
   SimConn* find_conn(std::uint64_t id) const;
   void send_segment(SimConn& conn, int dir, SegmentKind kind, std::string bytes, Tyme leaves);
   // The end of `side` leaves the connection (closed, failed, destroyed); the
-  // connection goes when both ends have left.
-  void detach(SimConn& conn, int side);
+  // connection goes when both ends have left, and with it the data still on
+  // its way either way: each segment a drop, on the channel of the end that
+  // left last while it is open, else channel 0 — unless `silent` (an end
+  // destroyed with its hub: no channel and no hub to report to).
+  void detach(SimConn& conn, int side, bool silent = false);
   // Both ends are told `why` (closed by the network, or a connect fails).
   void reset(SimConn& conn, std::string_view why);
   // Accepts a connect waiting for `listener`.
@@ -408,6 +416,9 @@ class SimCore {
   void cut_links(const SimFault& fault, bool cut);
   void set_host_up(SimHost& host, bool up);
   void erase_conn(SimConn& conn);
+  // Reports the data segments still held or in flight on `conn` as lost
+  // (see detach), on `last`'s channel if it is open.
+  void lose_flight(const SimConn& conn, const SimEndpoint* last);
 
   std::uint32_t take_datagram_slot();
   std::uint32_t take_piece_slot();

@@ -198,7 +198,7 @@ void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
     report(from, NoiseKind::drop, bytes, peer, detail);
     return;
   }
-  Tyme at = arrival(&from, link, leaves, fate.jitter, bytes, peer);
+  Tyme at = arrival(&from, nullptr, link, leaves, fate.jitter, bytes, peer);
   if (fate.reordered) {
     at = tyme_after(at, link.params().reorder_delay);
     detail.assign("held back ");

@@ -24,7 +24,7 @@ SimStreamEnd::SimStreamEnd(SimCore& core, int side, const ChannelOptions& option
 
 SimStreamEnd::~SimStreamEnd() {
   // Destroyed without a close (the hub went away): leave silently.
-  if (conn != nullptr && core_ != nullptr) core_->detach(*conn, side_);
+  if (conn != nullptr && core_ != nullptr) core_->detach(*conn, side_, /*silent=*/true);
 }
 
 void SimStreamEnd::net_gone() {
@@ -356,7 +356,8 @@ void SimCore::transmit(SimConn& c, int d, SimSegment segment, Tyme leaves) {
   const Tock jitter = segment.kind == SegmentKind::data ? link.segment_jitter() : Tock{0};
   segment.leaves = leaves;
   segment.epoch = link.epoch();
-  segment.at = arrival(c.end[d], link, leaves, jitter, segment.bytes, c.endpoint[1 - d]);
+  segment.at =
+      arrival(c.end[d], c.end[1 - d], link, leaves, jitter, segment.bytes, c.endpoint[1 - d]);
   launch(c, d, std::move(segment));
 }
 
@@ -448,10 +449,29 @@ void SimCore::accept(SimListenerTransport& listener, SimConn& c) {
   send_segment(c, 1, SegmentKind::syn_ack, {}, now());
 }
 
-void SimCore::detach(SimConn& c, int side) {
-  if (SimStreamEnd* end = c.end[side]) end->conn = nullptr;
+void SimCore::detach(SimConn& c, int side, bool silent) {
+  SimStreamEnd* leaving = c.end[side];
+  if (leaving != nullptr) leaving->conn = nullptr;
   c.end[side] = nullptr;
-  if (c.end[0] == nullptr && c.end[1] == nullptr) erase_conn(c);
+  if (c.end[0] != nullptr || c.end[1] != nullptr) return;
+  if (!silent) lose_flight(c, leaving);
+  erase_conn(c);
+}
+
+void SimCore::lose_flight(const SimConn& c, const SimEndpoint* last) {
+  for (int d = 0; d < 2; ++d) {
+    const SimConn::Dir& dir = c.dir[d];
+    if (dir.bytes == 0) continue;  // only control segments (SYN, FIN) are left
+    // Held segments arrived first: the oldest.
+    for (const std::deque<SimSegment>* segments : {&dir.held, &dir.flight}) {
+      for (const SimSegment& segment : *segments) {
+        if (segment.kind != SegmentKind::data || segment.bytes.empty()) continue;
+        detail_.assign("both ends closed while on link ");
+        detail_ += dir.link->name();
+        report_ends(last, nullptr, NoiseKind::drop, segment.bytes, c.endpoint[1 - d], detail_);
+      }
+    }
+  }
 }
 
 void SimCore::erase_conn(SimConn& c) {

@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
@@ -16,6 +18,106 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+
+// Runs each step in the first pass at or after its tyme, in order.
+class Timeline final : public Doer {
+ public:
+  struct Step {
+    Tyme at;
+    std::function<void()> act;
+  };
+  explicit Timeline(std::vector<Step> steps) : Doer("timeline"), steps_(std::move(steps)) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    while (next_ < steps_.size() && steps_[next_].at <= tyme)
+      steps_[next_++].act();
+    return next_ == steps_.size();
+  }
+
+ private:
+  std::vector<Step> steps_;
+  std::size_t next_ = 0;
+};
+
+// Both ends close while 100 bytes are on the wire (written at 0.3 s over a
+// 100 ms link, closed at 0.31 s): the connection goes, and so do those
+// bytes — a drop at the second close, on the channel that closed last,
+// before its close event (unfixed: nothing; 100 bytes sent, none accounted).
+TEST(SimStream, DataOnTheWireWhenBothEndsCloseIsADrop) {
+  SimWorld w;
+  w.two_hosts({.latency = 100 * kMs});
+  Channel& listener = w.io.listen("sim://b:7");
+  Channel& client = w.io.connect("sim://b:7");
+  Channel* remote = nullptr;
+  Timeline timeline({{Tyme{300 * kMs},
+                      [&] {
+                        ASSERT_TRUE(client.connected());
+                        ASSERT_EQ(client.write(std::string(100, 'z')), 100u);
+                        client.service();
+                      }},
+                     {Tyme{310 * kMs}, [&] {
+                        remote = listener.accept();
+                        ASSERT_NE(remote, nullptr);
+                        client.close("client done");
+                        remote->close("server done");
+                      }}});
+  w.doist.run({&timeline}, seconds(1));
+  ASSERT_NE(remote, nullptr);
+  std::vector<Recorded> noise;
+  std::size_t sent = 0;
+  for (const Recorded& r : w.sink.events) {
+    if (r.kind == EventKind::noise) noise.push_back(r);
+    if (r.kind == EventKind::tx) sent += r.bytes.size();
+  }
+  EXPECT_EQ(sent, 100u);
+  ASSERT_EQ(noise.size(), 1u);
+  EXPECT_EQ(noise[0].noise, NoiseKind::drop);
+  EXPECT_EQ(noise[0].channel, remote->id());
+  EXPECT_EQ(noise[0].tyme, Tyme{310 * kMs});
+  EXPECT_EQ(noise[0].bytes, std::string(100, 'z'));
+  EXPECT_EQ(noise[0].peer, "b:7");
+  EXPECT_EQ(noise[0].text, "both ends closed while on link a->b");
+  const std::vector<Recorded> events = w.sink.of(remote->id());
+  EXPECT_EQ(events.back().kind, EventKind::close);
+  EXPECT_EQ(events[events.size() - 2].kind, EventKind::noise);
+  dump_on_failure(w.sink);
+}
+
+// A segment sent again after its sender closed (caught by a cut, resent at
+// the heal) draws a new jitter: reported on the receiver's channel, still
+// open, not on channel 0 (unfixed: channel 0, as if no channel were left).
+TEST(SimStream, AResentSegmentsJitterAfterItsSenderClosedGoesToTheReceiver) {
+  SimWorld w;
+  w.two_hosts({.latency = 5 * kMs, .jitter = kMs});
+  Channel& listener = w.io.listen("sim://b:7");
+  Channel& client = w.io.connect("sim://b:7");
+  w.net.partition_at(Tyme{50 * kMs}, {"a"}, {"b"});
+  w.net.heal_at(Tyme{seconds(2)}, {"a"}, {"b"});
+  Channel* remote = nullptr;
+  Timeline timeline({{Tyme{100 * kMs},
+                      [&] {
+                        remote = listener.accept();
+                        ASSERT_NE(remote, nullptr);
+                        ASSERT_EQ(client.write("across the cut"), 14u);
+                        client.service();
+                        client.close("client done");
+                      }},
+                     {Tyme{seconds(2) + 100 * kMs}, [] {}}});  // runs on past the heal
+  w.doist.run({&timeline}, seconds(3));
+  ASSERT_NE(remote, nullptr);
+  std::vector<Recorded> jitters;
+  for (const Recorded& r : w.sink.events) {
+    EXPECT_NE(r.channel, 0u) << r.line;
+    if (r.kind == EventKind::noise && r.text.starts_with("jitter")) jitters.push_back(r);
+  }
+  ASSERT_EQ(jitters.size(), 2u);
+  EXPECT_EQ(jitters[0].channel, client.id());  // sent while the client was open
+  EXPECT_EQ(jitters[1].channel, remote->id());
+  EXPECT_EQ(jitters[1].tyme, Tyme{seconds(2)});
+  EXPECT_EQ(w.sink.stream(EventKind::rx, remote->id()), "across the cut");
+  dump_on_failure(w.sink);
+}
 
 // The same shape as the MemoryNet echo trace, over SimNet: 0.5 s one way.
 TEST(SimStream, EchoDoersRunUnchangedWithAnExactTrace) {
