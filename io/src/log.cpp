@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "hio/io/hub.hpp"
@@ -78,9 +79,19 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
 }  // namespace
 
 struct Log::Impl {
+  Impl() {
+    // spdlog's default handler prints a wall-clock-stamped line at most once
+    // a second and forgets the error: keep it instead, for flush() to throw.
+    logger.set_error_handler([this](const std::string& message) {
+      if (errors++ == 0) first_error = message;
+    });
+  }
+
   // Not registered with spdlog: no global state. Its own level passes
   // everything; Log::enabled is the one filter.
   spdlog::logger logger{"hio"};
+  std::string first_error;  // of the errors since the last flush()
+  std::size_t errors = 0;
 
   void add(spdlog::sink_ptr sink) {
     // The record is complete text already: no wall-clock time, no decoration.
@@ -106,7 +117,8 @@ Log::~Log() {
   try {
     impl_->logger.flush();
   } catch (...) {
-    // A destructor cannot report; call flush() to see errors.
+    // A destructor cannot report (and the handler keeps, never throws): call
+    // flush() first to see errors.
   }
 }
 
@@ -135,6 +147,14 @@ void Log::write(Tyme tyme, LogLevel level, std::string_view name, std::string_vi
 
 void Log::flush() {
   impl_->logger.flush();
+  if (impl_->errors == 0) return;
+  std::string message = "log sink failed: " + impl_->first_error;
+  if (impl_->errors > 1) {
+    message += " (and " + std::to_string(impl_->errors - 1) + " more sink errors since)";
+  }
+  impl_->first_error.clear();
+  impl_->errors = 0;
+  throw std::runtime_error(message);
 }
 
 }  // namespace hio

@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
@@ -99,6 +102,57 @@ TEST(IoLog, UnopenableFileIsAClearError) {
         << error.what();
   }
   std::remove(file.c_str());
+}
+
+// A failing sink loses only its own copy of a record, and the failure is
+// kept for flush() to throw, printed nowhere (spdlog's default handler
+// printed a wall-clock-stamped line at most once a second, and flush()
+// returned normally: the records were lost without a word to the program).
+TEST(IoLog, ASinkFailureIsKeptAndThrownByFlush) {
+  Log log;
+  std::vector<std::string> kept;
+  int calls = 0;
+  log.add_callback([&](std::string_view) {
+    if (++calls >= 2) throw std::runtime_error("boom " + std::to_string(calls));
+  });
+  log.add_callback([&](std::string_view record) { kept.emplace_back(record); });
+  Logger logger(log, "tool", Tymth{});
+  ::testing::internal::CaptureStderr();
+  logger.info("one");
+  logger.info("two");
+  logger.info("three");
+  std::string thrown;
+  try {
+    log.flush();
+  } catch (const std::runtime_error& error) {
+    thrown = error.what();
+  }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(thrown, "log sink failed: boom 2 (and 1 more sink errors since)");
+  EXPECT_THAT(kept, ElementsAre("0 info [tool] one", "0 info [tool] two", "0 info [tool] three"));
+  EXPECT_NO_THROW(log.flush());  // reported once
+}
+
+TEST(IoLog, AFullDiskIsReportedByFlush) {
+  if (std::FILE* probe = std::fopen("/dev/full", "w")) {
+    std::fclose(probe);
+  } else {
+    GTEST_SKIP() << "no /dev/full";
+  }
+  Log log;
+  log.add_file("/dev/full", false);
+  Logger logger(log, "tool", Tymth{});
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 3; ++i)
+    logger.info(std::string(10'000, 'x'));
+  std::string thrown;
+  try {
+    log.flush();
+  } catch (const std::runtime_error& error) {
+    thrown = error.what();
+  }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_THAT(thrown, ::testing::StartsWith("log sink failed: Failed writing to file /dev/full"));
 }
 
 }  // namespace

@@ -30,7 +30,14 @@ std::string format_record(Tyme tyme, LogLevel level, std::string_view name,
 // header); not registered in spdlog's global registry. Records below level()
 // are dropped before formatting. Sinks are written in the order added.
 //
-// Errors: add_file throws std::runtime_error if the file cannot be opened.
+// Errors: add_file throws std::runtime_error if the file cannot be opened. A
+// sink that fails later (a full disk, a callback that throws a
+// std::exception) loses that record for itself only: write() never throws
+// for it and the other sinks still get the record. The log keeps the first
+// such error and counts the rest; flush() throws std::runtime_error
+// "log sink failed: <first> (and N more sink errors since)" and forgets them,
+// so the next flush() reports only new ones. Nothing is printed (no wall
+// clock): call flush() before destroying a log whose sinks may fail.
 // Ownership: Loggers refer to their Log, which must outlive them. A log and
 // the hub it is attached to may be destroyed in either order (see attach).
 class Log {
@@ -58,6 +65,8 @@ class Log {
   bool enabled(LogLevel level) const { return level >= level_ && level != LogLevel::off; }
 
   void write(Tyme tyme, LogLevel level, std::string_view name, std::string_view message);
+  // Flushes every sink; throws for the sink errors since the last flush()
+  // (see Errors above), after flushing.
   void flush();
 
  private:
