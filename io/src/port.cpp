@@ -52,10 +52,17 @@ ChannelEvent event_of(EventKind kind, const Channel& channel) {
   return event;
 }
 
-// Takes everything still queued for sending out of the channel.
-std::string discard_tx(StreamBuffer& tx) {
+// Takes everything still queued for sending out of the channel: a stream's
+// bytes, returned for the event to carry; a datagram channel's datagrams,
+// which no event carries (they may go to many peers), counted in `reason`
+// (" (N unsent datagrams discarded)"). The same for a close and an error.
+std::string discard_tx(StreamBuffer& tx, DatagramBuffer& datagrams, std::string& reason) {
   std::string discarded;
   tx.move_to(discarded, std::numeric_limits<std::size_t>::max());
+  if (!datagrams.empty()) {
+    reason += " (" + std::to_string(datagrams.count()) + " unsent datagrams discarded)";
+    datagrams.clear();
+  }
   return discarded;
 }
 
@@ -93,12 +100,8 @@ void ChannelPort::closed(CloseWho who, std::string_view why) {
   Channel& c = channel();
   HIO_CHECK(c.state_ != ChannelState::closed,
             "transport of channel #" + std::to_string(c.id_) + " reported a second close");
-  std::string discarded = discard_tx(c.tx_);
   std::string reason(why);
-  if (!c.tx_datagrams_.empty()) {
-    reason += " (" + std::to_string(c.tx_datagrams_.count()) + " unsent datagrams discarded)";
-    c.tx_datagrams_.clear();
-  }
+  std::string discarded = discard_tx(c.tx_, c.tx_datagrams_, reason);
   c.state_ = ChannelState::closed;
   c.peer_ended_ = who == CloseWho::remote || c.rx_ended_;
   c.reason_ = std::move(reason);
@@ -115,12 +118,10 @@ void ChannelPort::failed(std::string_view reason) {
   // A failed attempt to open keeps what was written for the next attempt;
   // a failure of a live connection ends what was queued for it.
   std::string discarded;
-  if (c.state_ == ChannelState::connected) {
-    discarded = discard_tx(c.tx_);
-    c.tx_datagrams_.clear();
-  }
+  std::string text(reason);
+  if (c.state_ == ChannelState::connected) discarded = discard_tx(c.tx_, c.tx_datagrams_, text);
   c.state_ = ChannelState::failed;
-  c.reason_ = std::string(reason);
+  c.reason_ = std::move(text);
   ChannelEvent event = event_of(EventKind::error, c);
   event.text = c.reason_;
   event.bytes = discarded;

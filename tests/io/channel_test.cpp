@@ -184,6 +184,35 @@ TEST_F(IoChannel, ErrorWithoutFailureKeepsTheState) {
   EXPECT_EQ(sink.events.back().kind, EventKind::error);
 }
 
+// A datagram channel's unsent datagrams end with it the same way whether it
+// is closed or fails: counted in the reason, not carried (bytes is a
+// stream's; datagrams may go to many peers). Unfixed, the failure of a
+// connected datagram channel dropped them without even the count.
+TEST_F(IoChannel, UnsentDatagramsAreCountedByACloseAndAnErrorAlike) {
+  Channel& closed = io.bind("sim://me:9");
+  factory.last().port.connected("me:9", "");
+  Channel& failed = io.bind("sim://me:10");
+  ChannelPort& failing = factory.last().port;
+  failing.connected("me:10", "");
+  for (Channel* ch : {&closed, &failed}) {
+    EXPECT_TRUE(ch->send("a:1", "first"));
+    EXPECT_TRUE(ch->send("b:2", "second"));
+  }
+  closed.close("done");
+  failing.failed("read failed: gone");
+  const Recorded* close = sink.first(EventKind::close, closed.id());
+  const Recorded* error = sink.first(EventKind::error, failed.id());
+  ASSERT_NE(close, nullptr);
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(close->text, "done (2 unsent datagrams discarded)");
+  EXPECT_EQ(error->text, "read failed: gone (2 unsent datagrams discarded)");
+  EXPECT_EQ(failed.reason(), error->text);
+  EXPECT_EQ(close->bytes, "");
+  EXPECT_EQ(error->bytes, "");
+  EXPECT_EQ(closed.tx_count(), 0u);
+  EXPECT_EQ(failed.tx_count(), 0u);
+}
+
 TEST_F(IoChannel, DatagramsAreWholeAndOversizedOnesAreErrors) {
   ChannelOptions options;
   options.tx_bytes_max = 10;
