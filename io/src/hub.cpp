@@ -56,6 +56,12 @@ IoHub::~IoHub() {
     log->hub_ = nullptr;
   // Transports first, silently, while the event loop they use still exists.
   channels_.clear();
+  // Closed TCP/TLS streams whose write is still in flight (finish_closing was
+  // not called): reset, so the peer learns its data was cut, rather than a
+  // FIN when the event loop goes, which it would take for the end of complete
+  // data. Not waited for: a destructor that blocked for close_linger of wall
+  // time would surprise; finish_closing is the wait.
+  detail::abort_lingering(impl_->core);
   // Then the factories that keep the hub (a SimNet) forget it. Only those
   // that asked: a test's or a user's factory may be destroyed before the hub.
   std::vector<TransportFactory*> told;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -290,6 +291,20 @@ TEST(IoTcpLinger, FinishClosingStoppedResetsTheWritesLeft) {
   const PeerRead read = read_late(listener, std::chrono::milliseconds(0));
   EXPECT_LT(read.got, kOneWrite);
   EXPECT_EQ(read.end, ECONNRESET);
+}
+
+// A hub destroyed without finish_closing resets a write still in flight:
+// the peer learns the stream was cut. (It used to close the socket: a FIN
+// after fewer bytes than the tx events say were sent, which the peer took
+// for the end of complete data.)
+TEST(IoTcpLinger, DestroyingTheHubResetsAWriteInFlight) {
+  auto run = std::make_unique<RealRun>();
+  RawSocket listener = run_a_close_with_a_write_in_flight(*run, kOneWrite, seconds(3600));
+  ASSERT_EQ(run->io.closing(), 1u);
+  run.reset();
+  const PeerRead read = read_late(listener, std::chrono::milliseconds(0));
+  EXPECT_LT(read.got, kOneWrite);
+  EXPECT_EQ(read.end, ECONNRESET) << (read.end == -1 ? "a FIN" : "");
 }
 
 TEST(IoTcpLinger, ANegativeCloseLingerIsRefused) {
