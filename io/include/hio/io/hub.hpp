@@ -161,10 +161,11 @@ class IoHub final : public Reactor, public Tymee {
   // Closed TCP/TLS streams whose write is still in flight (a local close
   // lets it finish, for up to the channel's close_linger of wall time).
   std::size_t closing() const;
-  // For the end of a run, before the hub is destroyed (which would cut those
-  // writes short: the peer would get less than the journal's tx and then a
-  // FIN): runs the IO until every closing stream's write has ended — or was
-  // aborted at its close_linger, as poll() does (a reset) — waiting in wall
+  // For the end of a run, before the hub is destroyed (which cuts those
+  // writes short: the peer gets less than the journal's tx, and a reset, so
+  // it knows; the destructor does not wait): runs the IO until every
+  // closing stream's write has ended — or was aborted at its close_linger,
+  // as poll() does (a reset) — waiting in wall
   // time; close_linger 0 waits as long as the peer keeps the connection
   // without reading. `stop` is asked every 20 ms at most: true aborts the
   // writes left (a reset, so that the peer learns its data was cut). No
