@@ -966,6 +966,7 @@ struct DiffArgs {
   bool json = false;
   bool all = false;
   std::uint64_t max = kDiffListedDefault;
+  std::optional<std::string> max_text;  // --max N, read by do_diff as --seed and --keep are
   bool ignore_addresses = false;
 };
 
@@ -1014,7 +1015,21 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
   return out + "}";
 }
 
-int do_diff(const DiffArgs& args) {
+int do_diff(DiffArgs args) {
+  if (args.max_text) {
+    std::uint64_t max = 0;
+    try {
+      max = parse_u64(*args.max_text, "--max");
+    } catch (const std::invalid_argument&) {
+      max = 0;  // said below, with the range
+    }
+    if (max == 0 || max > kDiffListedMax) {
+      std::cerr << "hio diff: --max: '" << display_text(*args.max_text)
+                << "' is not a whole number from 1 to " << kDiffListedMax << "\n";
+      return kExitBadInput;
+    }
+    args.max = max;
+  }
   const std::string& a = args.a;
   const std::string& b = args.b;
   if (a == "-" && b == "-") {
@@ -1373,11 +1388,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   CLI::Option* diff_all = diff_cmd->add_flag(
       "--all", diff_args.all, "list every divergence (up to --max), not only the first");
   diff_cmd
-      ->add_option("--max", diff_args.max,
+      ->add_option("--max", diff_args.max_text,
                    "with --all: list at most N divergences, 1 to " +
                        std::to_string(kDiffListedMax) + " (default " +
                        std::to_string(kDiffListedDefault) + "; all are counted)")
-      ->check(CLI::Range(std::uint64_t{1}, kDiffListedMax).description(""))
       ->needs(diff_all);
   diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
                      "do not compare addresses and ports (channel table, open, connect, accept, "
