@@ -1151,10 +1151,6 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
 // first: 2 before 4), 130/143/129 when stopped by a signal (OUT left as it
 // was).
 int do_salvage(const SalvageArgs& args) {
-  if (args.output.empty()) {
-    std::cerr << "hio salvage: OUT: the file name is empty\n";
-    return kExitBadInput;
-  }
   if (args.output == "-") {
     std::cerr << "hio salvage: OUT cannot be - (standard output): the salvaged journal is a "
                  "file, made whole (with its trailer) once the input has been read; give a "
@@ -1240,32 +1236,68 @@ int do_salvage(const SalvageArgs& args) {
   return kExitOk;
 }
 
+// The arguments CLI11 did not expect, in the order given: what is left of
+// the command line, or, when it stopped at a positional it had no room for
+// (after `--`), the words of its message, which lists them backwards.
+std::vector<std::string> unexpected_arguments(CLI::App& command, const CLI::ParseError& error) {
+  std::vector<std::string> extras;
+  for (std::string& extra : command.remaining(false)) {
+    if (extra != "--") extras.push_back(std::move(extra));
+  }
+  if (!extras.empty()) return extras;
+  const std::string message = error.what();
+  std::size_t at = message.find("expected: ");
+  if (at == std::string::npos) return extras;
+  for (at += 10; at < message.size();) {
+    const std::size_t end = std::min(message.find(' ', at), message.size());
+    if (end > at && message.compare(at, end - at, "--") != 0) {
+      extras.insert(extras.begin(), message.substr(at, end - at));
+    }
+    at = end + 1;
+  }
+  return extras;
+}
+
 // A usage error CLI11 found, said as hio says its own: prefixed with the
 // command that failed ("hio run: ..."), arguments not expected in the order
-// given (CLI11 lists them backwards), the nearest option to a misspelt one,
-// escaped as every message is.
-std::string usage_error(CLI::App& app, const CLI::ParseError& error) {
+// given, the nearest option to a misspelt one (never the very option given:
+// after `--` it is no option), what `--` does when it was given (everything
+// after it is a positional argument), escaped as every message is.
+std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separator) {
   const std::vector<CLI::App*> parsed = app.get_subcommands();
   CLI::App* command = parsed.empty() ? &app : parsed.front();
   std::string message = error.what();
-  const std::vector<std::string> extras = command->remaining(false);
+  const std::vector<std::string> extras = unexpected_arguments(*command, error);
   if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && !extras.empty()) {
     message = extras.size() == 1 ? "the following argument was not expected:"
                                  : "the following arguments were not expected:";
     for (const std::string& extra : extras)
       message += " " + extra;
     std::vector<std::string> names;
+    std::vector<std::string> positionals;
     for (const CLI::Option* option : command->get_options()) {
       for (const std::string& name : option->get_lnames())
         names.push_back("--" + name);
+      if (!option->nonpositional()) positionals.push_back(option->get_name());
     }
     for (const std::string& extra : extras) {
-      if (extra.rfind("--", 0) != 0) continue;
-      const std::string nearest = did_you_mean(extra.substr(0, extra.find('=')), names);
+      const std::string name = extra.substr(0, extra.find('='));
+      if (extra.rfind("--", 0) != 0 || std::find(names.begin(), names.end(), name) != names.end()) {
+        continue;
+      }
+      const std::string nearest = did_you_mean(name, names);
       if (!nearest.empty()) {
         message += nearest;
         break;
       }
+    }
+    if (separator) {
+      std::string taken;
+      for (const std::string& positional : positionals)
+        taken += (taken.empty() ? "" : ", ") + positional;
+      message += "; everything after -- is a positional argument, never an option, and hio " +
+                 command->get_name() + " takes " + std::to_string(positionals.size()) + " (" +
+                 taken + "): put options before --";
     }
   }
   // An option that takes one value, given more than once ("--keep: At Most 1
@@ -1493,8 +1525,23 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
-    std::cerr << usage_error(app, error) << "\n";
+    const bool separator = std::find_if(argv + 1, argv + argc, [](const char* word) {
+                             return std::string_view(word) == "--";
+                           }) != argv + argc;
+    std::cerr << usage_error(app, error, separator) << "\n";
     return kExitBadInput;
+  }
+  // An empty path argument (an unset variable: `hio run "$S"`) is named, as an
+  // empty --record is, rather than left to "cannot read ''".
+  for (CLI::App* command : app.get_subcommands()) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->nonpositional() || option->count() == 0 || !option->results().front().empty())
+        continue;
+      std::cerr << "hio " << command->get_name() << ": " << option->get_name()
+                << ": the file name is empty; give a file"
+                << (option->get_name() == "output" ? "" : " (- for the standard input)") << "\n";
+      return kExitBadInput;
+    }
   }
   sweep_args.out_given = sweep_out_option->count() > 0;
   replay_args.noise_given = noise_option->count() > 0;
