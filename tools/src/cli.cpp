@@ -30,6 +30,7 @@
 #include "hio/tools/runner.hpp"
 #include "hio/tools/sweep.hpp"
 #include "journal_target.hpp"
+#include "json_failure.hpp"
 #include "output.hpp"
 
 namespace hio::tools {
@@ -73,7 +74,10 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             end, or was removed or replaced during the run), 5 (a doer
             threw, even if expectations failed), 1, 0;
             stdout that cannot be written then makes a 0 or 1 a 4.
-            (docs/scenarios.md, Exit codes.))";
+            (docs/scenarios.md, Exit codes.)
+            With --json, a command that fails before it has a result
+            prints an error object: {"error", "exit", "file", "line",
+            "column", "journal", "journal_error"}.)";
 
 // A scenario's problems are all listed, in file order, up to this many; a
 // last line counts the rest (a generated file can have thousands).
@@ -85,6 +89,7 @@ constexpr std::size_t kListeningLinesMax = 10;
 void print_diagnostics(const ScenarioError& error) {
   const std::vector<Diagnostic>& all = error.diagnostics();
   const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
+  if (!all.empty()) JsonFailure::note(all.front());
   for (std::size_t i = 0; i < shown; ++i)
     std::cerr << all[i].str() << "\n";
   if (all.size() > shown) {
@@ -564,6 +569,7 @@ constexpr const char* kSimulatedNoiseNote =
 
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
+  JsonFailure::note(path, error);
   std::cerr << "hio " << command << ": " << display_text(path) << ": "
             << message_text(error.describe()) << "\n";
 }
@@ -1596,7 +1602,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   const CliSignals signals;
   reserve_standard_fds();
   StdoutWriter out;
-  return out.finish(run_command(argc, argv, registry));
+  JsonFailure json(json_requested(argc, argv));
+  return out.finish(json.finish(run_command(argc, argv, registry)));
 }
 
 }  // namespace hio::tools
