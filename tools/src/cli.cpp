@@ -1208,6 +1208,14 @@ int do_salvage(const SalvageArgs& args) {
     print_journal_error("salvage", args.input, error.error());
     return kExitBadInput;
   } catch (const replay::JournalWriteError& error) {
+    // A stop signal while OUT is opened (a FIFO with no reader blocks there):
+    // the interruption, not an OUT that cannot be created.
+    if (const int signal = caught_stop_signal();
+        signal != 0 && error.code() == std::errc::interrupted) {
+      std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") while "
+                << display_text(args.output) << " was opened: nothing written\n";
+      return interrupted_exit_code(signal);
+    }
     // OUT: said as the command's own error, as every other salvage error is.
     std::cerr << "hio salvage: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
@@ -1347,7 +1355,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   ReplayArgs replay_args;
   CLI::App* replay_cmd = app.add_subcommand(
       "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
-  replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj), - for stdin")
+  replay_cmd
+      ->add_option("journal", replay_args.journal,
+                   "journal file (.hioj), - for stdin (read once: not with --scenario or --seeds)")
       ->required();
   replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
   CLI::Option* noise_option = replay_cmd->add_option(
