@@ -41,6 +41,13 @@ hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --max 3 EXIT 2)
 require("${err}" "--max requires --all" "--max alone")
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 0 EXIT 2)
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 1001 EXIT 2)
+require("${err}" "^hio diff: --max: '1001' is not a whole number from 1 to 1000\n$" "--max 1001")
+# Read by hio's own number parser, said as --seed and --keep say theirs (CLI11's
+# range check said "Value 1e3 not in range 1 to 1000", of a value that is 1000).
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 1e3 EXIT 2)
+require("${err}" "^hio diff: --max: '1e3' is not a whole number from 1 to 1000\n$" "--max 1e3")
+execute_process(COMMAND ${HIO} diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max "" ERROR_VARIABLE err)
+require("${err}" "^hio diff: --max: '' is not a whole number from 1 to 1000\n$" "--max ''")
 
 # --json: the same numbers as the text.
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 2 --json EXIT 3)

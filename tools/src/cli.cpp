@@ -30,6 +30,7 @@
 #include "hio/tools/runner.hpp"
 #include "hio/tools/sweep.hpp"
 #include "journal_target.hpp"
+#include "json_failure.hpp"
 #include "output.hpp"
 
 namespace hio::tools {
@@ -73,7 +74,10 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             end, or was removed or replaced during the run), 5 (a doer
             threw, even if expectations failed), 1, 0;
             stdout that cannot be written then makes a 0 or 1 a 4.
-            (docs/scenarios.md, Exit codes.))";
+            (docs/scenarios.md, Exit codes.)
+            With --json, a command that fails before it has a result
+            prints an error object: {"error", "exit", "file", "line",
+            "column", "journal", "journal_error"}.)";
 
 // A scenario's problems are all listed, in file order, up to this many; a
 // last line counts the rest (a generated file can have thousands).
@@ -85,6 +89,7 @@ constexpr std::size_t kListeningLinesMax = 10;
 void print_diagnostics(const ScenarioError& error) {
   const std::vector<Diagnostic>& all = error.diagnostics();
   const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
+  if (!all.empty()) JsonFailure::note(all.front());
   for (std::size_t i = 0; i < shown; ++i)
     std::cerr << all[i].str() << "\n";
   if (all.size() > shown) {
@@ -564,6 +569,7 @@ constexpr const char* kSimulatedNoiseNote =
 
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
+  JsonFailure::note(path, error);
   std::cerr << "hio " << command << ": " << display_text(path) << ": "
             << message_text(error.describe()) << "\n";
 }
@@ -966,6 +972,7 @@ struct DiffArgs {
   bool json = false;
   bool all = false;
   std::uint64_t max = kDiffListedDefault;
+  std::optional<std::string> max_text;  // --max N, read by do_diff as --seed and --keep are
   bool ignore_addresses = false;
 };
 
@@ -1014,7 +1021,21 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
   return out + "}";
 }
 
-int do_diff(const DiffArgs& args) {
+int do_diff(DiffArgs args) {
+  if (args.max_text) {
+    std::uint64_t max = 0;
+    try {
+      max = parse_u64(*args.max_text, "--max");
+    } catch (const std::invalid_argument&) {
+      max = 0;  // said below, with the range
+    }
+    if (max == 0 || max > kDiffListedMax) {
+      std::cerr << "hio diff: --max: '" << display_text(*args.max_text)
+                << "' is not a whole number from 1 to " << kDiffListedMax << "\n";
+      return kExitBadInput;
+    }
+    args.max = max;
+  }
   const std::string& a = args.a;
   const std::string& b = args.b;
   if (a == "-" && b == "-") {
@@ -1136,10 +1157,6 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
 // first: 2 before 4), 130/143/129 when stopped by a signal (OUT left as it
 // was).
 int do_salvage(const SalvageArgs& args) {
-  if (args.output.empty()) {
-    std::cerr << "hio salvage: OUT: the file name is empty\n";
-    return kExitBadInput;
-  }
   if (args.output == "-") {
     std::cerr << "hio salvage: OUT cannot be - (standard output): the salvaged journal is a "
                  "file, made whole (with its trailer) once the input has been read; give a "
@@ -1191,6 +1208,14 @@ int do_salvage(const SalvageArgs& args) {
     print_journal_error("salvage", args.input, error.error());
     return kExitBadInput;
   } catch (const replay::JournalWriteError& error) {
+    // A stop signal while OUT is opened (a FIFO with no reader blocks there):
+    // the interruption, not an OUT that cannot be created.
+    if (const int signal = caught_stop_signal();
+        signal != 0 && error.code() == std::errc::interrupted) {
+      std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") while "
+                << display_text(args.output) << " was opened: nothing written\n";
+      return interrupted_exit_code(signal);
+    }
     // OUT: said as the command's own error, as every other salvage error is.
     std::cerr << "hio salvage: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
@@ -1225,32 +1250,68 @@ int do_salvage(const SalvageArgs& args) {
   return kExitOk;
 }
 
+// The arguments CLI11 did not expect, in the order given: what is left of
+// the command line, or, when it stopped at a positional it had no room for
+// (after `--`), the words of its message, which lists them backwards.
+std::vector<std::string> unexpected_arguments(CLI::App& command, const CLI::ParseError& error) {
+  std::vector<std::string> extras;
+  for (std::string& extra : command.remaining(false)) {
+    if (extra != "--") extras.push_back(std::move(extra));
+  }
+  if (!extras.empty()) return extras;
+  const std::string message = error.what();
+  std::size_t at = message.find("expected: ");
+  if (at == std::string::npos) return extras;
+  for (at += 10; at < message.size();) {
+    const std::size_t end = std::min(message.find(' ', at), message.size());
+    if (end > at && message.compare(at, end - at, "--") != 0) {
+      extras.insert(extras.begin(), message.substr(at, end - at));
+    }
+    at = end + 1;
+  }
+  return extras;
+}
+
 // A usage error CLI11 found, said as hio says its own: prefixed with the
 // command that failed ("hio run: ..."), arguments not expected in the order
-// given (CLI11 lists them backwards), the nearest option to a misspelt one,
-// escaped as every message is.
-std::string usage_error(CLI::App& app, const CLI::ParseError& error) {
+// given, the nearest option to a misspelt one (never the very option given:
+// after `--` it is no option), what `--` does when it was given (everything
+// after it is a positional argument), escaped as every message is.
+std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separator) {
   const std::vector<CLI::App*> parsed = app.get_subcommands();
   CLI::App* command = parsed.empty() ? &app : parsed.front();
   std::string message = error.what();
-  const std::vector<std::string> extras = command->remaining(false);
+  const std::vector<std::string> extras = unexpected_arguments(*command, error);
   if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && !extras.empty()) {
     message = extras.size() == 1 ? "the following argument was not expected:"
                                  : "the following arguments were not expected:";
     for (const std::string& extra : extras)
       message += " " + extra;
     std::vector<std::string> names;
+    std::vector<std::string> positionals;
     for (const CLI::Option* option : command->get_options()) {
       for (const std::string& name : option->get_lnames())
         names.push_back("--" + name);
+      if (!option->nonpositional()) positionals.push_back(option->get_name());
     }
     for (const std::string& extra : extras) {
-      if (extra.rfind("--", 0) != 0) continue;
-      const std::string nearest = did_you_mean(extra.substr(0, extra.find('=')), names);
+      const std::string name = extra.substr(0, extra.find('='));
+      if (extra.rfind("--", 0) != 0 || std::find(names.begin(), names.end(), name) != names.end()) {
+        continue;
+      }
+      const std::string nearest = did_you_mean(name, names);
       if (!nearest.empty()) {
         message += nearest;
         break;
       }
+    }
+    if (separator) {
+      std::string taken;
+      for (const std::string& positional : positionals)
+        taken += (taken.empty() ? "" : ", ") + positional;
+      message += "; everything after -- is a positional argument, never an option, and hio " +
+                 command->get_name() + " takes " + std::to_string(positionals.size()) + " (" +
+                 taken + "): put options before --";
     }
   }
   // An option that takes one value, given more than once ("--keep: At Most 1
@@ -1294,7 +1355,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   ReplayArgs replay_args;
   CLI::App* replay_cmd = app.add_subcommand(
       "replay", "replay a journal in virtual time; report the first divergence (exit 3)");
-  replay_cmd->add_option("journal", replay_args.journal, "journal file (.hioj), - for stdin")
+  replay_cmd
+      ->add_option("journal", replay_args.journal,
+                   "journal file (.hioj), - for stdin (read once: not with --scenario or --seeds)")
       ->required();
   replay_cmd->add_option("--record", replay_args.record, "journal the replay into FILE");
   CLI::Option* noise_option = replay_cmd->add_option(
@@ -1373,11 +1436,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   CLI::Option* diff_all = diff_cmd->add_flag(
       "--all", diff_args.all, "list every divergence (up to --max), not only the first");
   diff_cmd
-      ->add_option("--max", diff_args.max,
+      ->add_option("--max", diff_args.max_text,
                    "with --all: list at most N divergences, 1 to " +
                        std::to_string(kDiffListedMax) + " (default " +
                        std::to_string(kDiffListedDefault) + "; all are counted)")
-      ->check(CLI::Range(std::uint64_t{1}, kDiffListedMax).description(""))
       ->needs(diff_all);
   diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
                      "do not compare addresses and ports (channel table, open, connect, accept, "
@@ -1479,8 +1541,23 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
-    std::cerr << usage_error(app, error) << "\n";
+    const bool separator = std::find_if(argv + 1, argv + argc, [](const char* word) {
+                             return std::string_view(word) == "--";
+                           }) != argv + argc;
+    std::cerr << usage_error(app, error, separator) << "\n";
     return kExitBadInput;
+  }
+  // An empty path argument (an unset variable: `hio run "$S"`) is named, as an
+  // empty --record is, rather than left to "cannot read ''".
+  for (CLI::App* command : app.get_subcommands()) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->nonpositional() || option->count() == 0 || !option->results().front().empty())
+        continue;
+      std::cerr << "hio " << command->get_name() << ": " << option->get_name()
+                << ": the file name is empty; give a file"
+                << (option->get_name() == "output" ? "" : " (- for the standard input)") << "\n";
+      return kExitBadInput;
+    }
   }
   sweep_args.out_given = sweep_out_option->count() > 0;
   replay_args.noise_given = noise_option->count() > 0;
@@ -1535,7 +1612,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   const CliSignals signals;
   reserve_standard_fds();
   StdoutWriter out;
-  return out.finish(run_command(argc, argv, registry));
+  JsonFailure json(json_requested(argc, argv));
+  return out.finish(json.finish(run_command(argc, argv, registry)));
 }
 
 }  // namespace hio::tools

@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "hio/engine/doist.hpp"
 #include "hio/io/error_text.hpp"
+#include "hio/tools/runner.hpp"
 #include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
@@ -171,6 +173,12 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
   try {
     journal.emplace(doist, hub, write_path(), std::move(header), std::move(options));
   } catch (const std::system_error& error) {
+    // A stop signal while FILE is opened (a FIFO with no reader blocks there):
+    // the interruption is what happened, not a journal that cannot be created.
+    const int signal = caught_stop_signal();
+    if (error.code() == std::errc::interrupted && signal != 0) {
+      throw BuildInterrupted(signal, "set up (its journal was being opened)");
+    }
     cannot_create(error_text(error.code()));  // what() would name FILE again
   }
 }

@@ -1,0 +1,50 @@
+#!/bin/sh
+# A stop signal while hio opens an output that blocks - a FIFO with no reader
+# as hio run --record, hio replay --record or hio salvage's OUT - ends the
+# command with only the interruption said (exit 130 for SIGINT, 143 for
+# SIGTERM), as a wait on a standard input does (cli_stdin_interrupt.sh).
+# Unfixed, stderr first said "ff: cannot create the journal: Interrupted
+# system call" (salvage: "journal cannot create 'ff': ..."). With --json the
+# stdout is one error object with the exit code. Every wait is bounded.
+# Usage: cli_output_fifo_interrupt.sh HIO SCENARIOS WORK
+set -u
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+"$HIO" run "$SCENARIOS/quickstart.toml" --record j.hioj > /dev/null || { echo "no journal"; exit 1; }
+mkfifo ff || exit 1
+
+# stopped NAME SIGNAL CODE LINE ARGS...: hio ARGS blocks opening ff; SIGNAL,
+# half a second later, ends it with exit CODE within 5 s, stderr only LINE.
+stopped() {
+  name=$1 signal=$2 code=$3 line=$4
+  shift 4
+  "$HIO" "$@" > "$name.out" 2> "$name.err" &
+  pid=$!
+  sleep 0.5
+  kill -"$signal" $pid
+  i=0
+  while kill -0 $pid 2> /dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  if kill -0 $pid 2> /dev/null; then
+    kill -KILL $pid
+    wait $pid
+    echo "$name: still opening ff 5 s after SIG$signal"
+    exit 1
+  fi
+  wait $pid
+  rc=$?
+  [ $rc -eq "$code" ] || { echo "$name: exit $rc, expected $code"; cat "$name.err"; exit 1; }
+  printf '%s\n' "$line" > "$name.expected"
+  cmp -s "$name.err" "$name.expected" ||
+    { echo "$name: stderr is not only '$line':"; cat "$name.err"; exit 1; }
+}
+
+opened="while the scenario was set up (its journal was being opened)"
+stopped run INT 130 "hio: interrupted (SIGINT) $opened" run "$SCENARIOS/quickstart.toml" --record ff
+stopped replay TERM 143 "hio: interrupted (SIGTERM) $opened" replay j.hioj --record ff
+stopped salvage INT 130 "hio salvage: interrupted (SIGINT) while ff was opened: nothing written" \
+  salvage j.hioj ff
+stopped json TERM 143 "hio: interrupted (SIGTERM) $opened" run "$SCENARIOS/quickstart.toml" --json --record ff
+grep -q '^{"error": "hio: interrupted (SIGTERM) while.*"exit": 143, ' json.out ||
+  { echo "json: no error object with exit 143:"; cat json.out; exit 1; }
+[ "$(wc -l < json.out)" -eq 1 ] || { echo "json: not one line:"; cat json.out; exit 1; }
+echo ok

@@ -1,0 +1,58 @@
+// With --json, every exit of a command prints one final JSON object on
+// stdout: the command's own (a run's summary, a replay's outcome, a diff, a
+// salvage, a sweep's summary line), or, when the command ended without
+// printing anything on stdout (it failed or was stopped before it had a
+// result), this error object:
+//   {"error": "<what hio said on stderr>", "exit": N, "file": ..., "line": ...,
+//    "column": ..., "journal": ..., "journal_error": {...}}
+// (docs/scenarios.md, --json when a command fails).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <streambuf>
+#include <string>
+
+#include "hio/replay/error.hpp"
+#include "hio/tools/scenario.hpp"
+
+namespace hio::tools {
+
+// Whether a command line asks for JSON: a command that has --json, with
+// --json among its arguments before any `--`.
+bool json_requested(int argc, const char* const* argv);
+
+// While it lives, counts what goes to std::cout and keeps a copy of what goes
+// to std::cerr (both still written where they went). Not for two threads
+// calling run_cli at once (as CliSignals).
+class JsonFailure {
+ public:
+  explicit JsonFailure(bool wanted);
+  ~JsonFailure();
+  JsonFailure(const JsonFailure&) = delete;
+  JsonFailure& operator=(const JsonFailure&) = delete;
+
+  // After the command returned `code`: if JSON was asked for and stdout got
+  // nothing, prints the error object. Returns `code`.
+  int finish(int code);
+
+  // Where the failure is, for the object's fields: the first of each is kept
+  // (no-ops without a live, wanted JsonFailure).
+  static void note(const Diagnostic& diagnostic);
+  static void note(const std::string& journal, const replay::JournalError& error);
+
+ private:
+  class Counter;
+  class Tee;
+  bool wanted_;
+  std::unique_ptr<Counter> out_;
+  std::unique_ptr<Tee> err_;
+  std::streambuf* previous_out_ = nullptr;
+  std::streambuf* previous_err_ = nullptr;
+  bool noted_position_ = false;
+  Diagnostic position_;
+  std::string journal_;
+  std::string journal_error_;  // format_error's JSON, or ""
+};
+
+}  // namespace hio::tools
