@@ -232,17 +232,17 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
       EXPECT_NE(
           report.find(R"("seed": 3, "passed": false, "end": "done", "digest": )"
                       R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
-                      dir + R"(/seed-3.hioj", "beyond_keep": false})"),
+                      dir + R"(/seed-3.hioj", "closing_reset": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
       EXPECT_NE(report.find(R"("seed": 6, "passed": false, "end": "done", "digest": )"
                             R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
-                            R"("journal": null, "beyond_keep": true})"),
+                            R"("journal": null, "closing_reset": 0, "beyond_keep": true})"),
                 std::string::npos)
           << report;
       EXPECT_NE(report.find(R"("seed": 4, "passed": true, "end": "done", "digest": )"
                             R"("0000000000000004", "first_failure": null, "journal": null, )"
-                            R"("beyond_keep": false})"),
+                            R"("closing_reset": 0, "beyond_keep": false})"),
                 std::string::npos)
           << report;
       fs::remove_all(dir);
@@ -297,11 +297,13 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     std::ifstream in(dir + "/report.json");
     const std::string report((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
-    EXPECT_NE(report.find(R"("journal": ")" + dir +
-                          R"(/seed-1.hioj", "beyond_keep": false}], "interrupted": true, )"
-                          R"("covered": "1..1", "resume": "--seeds 2..)" +
-                          std::to_string(last) + "\"}\n"),
-              std::string::npos)
+    EXPECT_NE(
+        report.find(
+            R"("journal": ")" + dir +
+            R"(/seed-1.hioj", "closing_reset": 0, "beyond_keep": false}], "interrupted": true, )"
+            R"("covered": "1..1", "resume": "--seeds 2..)" +
+            std::to_string(last) + "\"}\n"),
+        std::string::npos)
         << report;
     EXPECT_FALSE(fs::exists(dir + "/seed-2.hioj"));
     fs::remove_all(dir);
@@ -360,6 +362,43 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
   }
 }
 
+// The connections a seed's run reset at its end (RunSummary::closing_reset)
+// are in its record, in --json and report.json alike, as hio run --json
+// has them: they used to be only a warning on stderr.
+TEST(SweepJson, EachSeedCarriesItsClosingResets) {
+  namespace fs = std::filesystem;
+  const std::string dir = ::testing::TempDir() + "hio-closing-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  const SeedRunner runner = [](std::uint64_t seed, const std::string&, const std::atomic<bool>&) {
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    run.closing_reset = seed == 2 ? 3 : 0;
+    return run;
+  };
+  SweepCommand command;
+  command.json = true;
+  command.out = dir;
+  command.shard_text = "1/1";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(sweep_command(runner, shard_seeds({1, 2}, {1, 1}), SweepOptions{}, command, out, err),
+            0)
+      << err.str();
+  std::ifstream in(dir + "/report.json");
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string& text : {out.str(), report}) {
+    EXPECT_NE(text.find(R"({"seed": 1, )"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("journal": null, "closing_reset": 0, "beyond_keep": false})"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(R"("journal": null, "closing_reset": 3, "beyond_keep": false})"),
+              std::string::npos)
+        << text;
+  }
+  fs::remove_all(dir);
+}
+
 TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(json_field("scenario", "a \"b\"\n\x01.toml"), R"("scenario": "a \"b\"\n\u0001.toml")");
   EXPECT_EQ(json_field("scenario", "caf\xc3\xa9"), "\"scenario\": \"caf\xc3\xa9\"");
@@ -373,7 +412,7 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": "d/seed-7.hioj", "beyond_keep": false})");
+            R"("journal": "d/seed-7.hioj", "closing_reset": 0, "beyond_keep": false})");
   r.journal.clear();
   // A run that threw (never started, say) has no end and no digest.
   r.error = true;
@@ -381,13 +420,13 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "beyond_keep": false})");
+            R"("journal": null, "closing_reset": 0, "beyond_keep": false})");
   // A doer threw: the run ran to that end, and its digest is known.
   r.doer_threw = true;
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "beyond_keep": false})");
+            R"("journal": null, "closing_reset": 0, "beyond_keep": false})");
 }
 
 }  // namespace

@@ -170,6 +170,7 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.first_failure = run.first_failure;
   result.digest = run.digest;
   result.end = run.end;
+  result.closing_reset = run.closing_reset;
   // A doer threw: its end is "error", its digest the run's (deterministic
   // up to the exception); the seed's journal (end=error) is kept with the
   // failing ones, and its replay reproduces it.
@@ -339,6 +340,7 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     run.end = summary.end;
     run.error = summary.error;
     run.journal_lost = summary.journal_lost;
+    run.closing_reset = summary.closing_reset;
     return run;
   };
 }
@@ -479,6 +481,7 @@ std::string format_seed_result_json(const SeedResult& r) {
          ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
          json_field_or_null("first_failure", r.first_failure) + ", " +
          json_field_or_null("journal", r.journal) +
+         ", \"closing_reset\": " + std::to_string(r.closing_reset) +
          ", \"beyond_keep\": " + (r.beyond_keep ? "true" : "false") + "}";
 }
 

@@ -65,9 +65,10 @@ struct SeedResult {
   bool doer_threw = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
-  std::string journal{};      // the failing run's journal, if one was saved
-  std::string note{};         // a problem saving the journal, for stderr
-  bool journal_lost = false;  // a journal was wanted and could not be written
+  std::string journal{};          // the failing run's journal, if one was saved
+  std::size_t closing_reset = 0;  // SeedRun::closing_reset of the run reported
+  std::string note{};             // a problem saving the journal, for stderr
+  bool journal_lost = false;      // a journal was wanted and could not be written
   // Failing, after the first SweepOptions::journals_max failing seeds: no
   // journal by choice (JSON: "beyond_keep": true).
   bool beyond_keep = false;
@@ -112,6 +113,10 @@ struct SeedRun {
   // sweep then counts it as a journal that could not be written and never
   // removes that path (it may be another process's file).
   std::string journal_lost{};
+  // Closed connections reset at the end of the run (a real run's write in
+  // flight that did not finish within close_linger, or cut by `stop`):
+  // RunSummary::closing_reset. 0 for a run in virtual time.
+  std::size_t closing_reset = 0;
 };
 using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
                                          const std::atomic<bool>& stop)>;
@@ -151,8 +156,10 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 // One JSON object for a seed: seed, passed, end ("done", "limit",
 // "interrupted", "stalled", or "error" when the run threw), digest (null
 // for "error" unless a doer threw), first_failure (null when it passed), the
-// journal (null when none was saved) and beyond_keep (true for a failing seed
-// after the first --keep N): the same fields in report.json and in --json.
+// journal (null when none was saved), closing_reset (connections reset at the
+// run's end, as in hio run --json; 0 when none) and beyond_keep (true for a
+// failing seed after the first --keep N): the same fields in report.json and
+// in --json.
 // Strings that are not valid UTF-8 appear as "<name>_hex" (the bytes in hex)
 // instead, as in `hio inspect --json`.
 std::string format_seed_result_json(const SeedResult& result);
