@@ -17,9 +17,12 @@
 #include <limits>
 #include <mutex>
 #include <sstream>
+#include <streambuf>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "../io/raw_socket.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
@@ -360,6 +363,99 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
     EXPECT_EQ(fs::exists(dir + "/seed-2.hioj"), as_it_runs);  // only then journaled
     fs::remove_all(dir);
   }
+}
+
+// An unbuffered stream's buffer that keeps each piece written to it (one
+// sputn, or one character), as a write(2) to an unbuffered stderr would be.
+class Pieces final : public std::streambuf {
+ public:
+  std::vector<std::string> pieces() {
+    const std::lock_guard<std::mutex> guard(mutex_);
+    return pieces_;
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) keep(std::string(1, traits_type::to_char_type(c)));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    keep(std::string(s, static_cast<std::size_t>(n)));
+    return n;
+  }
+
+ private:
+  void keep(std::string piece) {
+    const std::lock_guard<std::mutex> guard(mutex_);
+    pieces_.push_back(std::move(piece));
+  }
+  std::mutex mutex_;
+  std::vector<std::string> pieces_;
+};
+
+// Every piece is one whole line of the sweep's; returns how many.
+std::size_t whole_lines(const std::vector<std::string>& pieces) {
+  for (const std::string& piece : pieces) {
+    EXPECT_EQ(piece.rfind("hio sweep: ", 0), 0u) << "'" << piece << "'";
+    EXPECT_EQ(std::count(piece.begin(), piece.end(), '\n'), 1) << "'" << piece << "'";
+    EXPECT_EQ(piece.back(), '\n') << "'" << piece << "'";
+  }
+  return pieces.size();
+}
+
+// Each line a sweep writes to stderr from its worker threads - a journal that
+// could not be kept, the wait after a real run for closed connections and
+// the resets after it - is written whole, in one piece, so lines of threads
+// at once never interleave. Unfixed, each was written in four or five
+// pieces (name, ": ", text, newline), and only the waiting lines were locked
+// against each other.
+TEST(SweepStderr, EveryLineIsWrittenWhole) {
+  namespace fs = std::filesystem;
+  const std::string dir = ::testing::TempDir() + "hio-lines-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  // Every seed fails, and its journal is lost: a line each.
+  const SeedRunner lost = [](std::uint64_t, const std::string& record_path,
+                             const std::atomic<bool>&) {
+    SeedRun run;
+    run.first_failure = "always";
+    if (!record_path.empty()) run.journal_lost = "removed while the run wrote it";
+    return run;
+  };
+  SweepCommand command;
+  command.out = dir;
+  command.shard_text = "1/1";
+  SweepOptions options;
+  options.jobs = 4;
+  Pieces pieces;
+  std::ostream err(&pieces);
+  std::ostringstream out;
+  EXPECT_EQ(sweep_command(lost, shard_seeds({1, 8}, {1, 1}), options, command, out, err), 4);
+  EXPECT_EQ(whole_lines(pieces.pieces()), 8u);
+  fs::remove_all(dir);
+
+  // Real runs whose client's write is in flight at the end, to a peer that
+  // never reads (a listener's queue): each seed waits, then resets it.
+  test::RawSocket peer = test::raw_listen();
+  ASSERT_TRUE(peer.valid());
+  const int small = 4096;  // the queued connections' windows: the write stalls soon
+  ASSERT_EQ(::setsockopt(peer.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const std::string text =
+      "[run]\nmode = \"real\"\ntock = \"1ms\"\nlimit = \"1s\"\n"
+      "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:" +
+      std::to_string(peer.port()) + "\"\nmessages = 1\nsize = 16000000\nclose_linger = \"100ms\"\n";
+  const Scenario scenario = load_scenario_text(text, "w.toml", kinds);
+  options.jobs = 2;
+  SweepCommand quiet;
+  quiet.shard_text = "1/1";
+  Pieces said;
+  std::ostream err2(&said);
+  EXPECT_EQ(sweep_command(scenario, kinds, shard_seeds({1, 2}, {1, 1}), options, quiet, out, err2),
+            0);
+  const std::vector<std::string> lines = said.pieces();
+  EXPECT_EQ(whole_lines(lines), 4u);  // per seed: waiting, then reset
+  EXPECT_NE(lines.at(0).find(": waiting for 1 closed connection"), std::string::npos) << lines[0];
 }
 
 // The connections a seed's run reset at its end (RunSummary::closing_reset)

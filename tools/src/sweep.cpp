@@ -712,11 +712,10 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
                   std::ostream& err) {
   // The wait after a real run for closed connections still writing
   // (RunOptions::closing_notice) is said, per seed: it may last up to
-  // close_linger, or as long as a peer does not read with "0".
-  auto lock = std::make_shared<std::mutex>();
-  const auto say = [&err, &command, lock](const std::string& line) {
-    const std::lock_guard<std::mutex> guard(*lock);
-    err << command.name << ": " << line << "\n" << std::flush;
+  // close_linger, or as long as a peer does not read with "0". Each line
+  // whole, whatever the other workers write (write_line).
+  const auto say = [&err, &command](const std::string& line) {
+    write_line(err, command.name + ": " + line);
   };
   return sweep_command(scenario_seed_runner(scenario, registry, say), seeds,
                        scenario_sweep_options(scenario, options), command, out, err);
@@ -754,7 +753,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     beyond_keep += r.beyond_keep ? 1u : 0u;
     journals += r.journal.empty() ? 0u : 1u;
     journals_lost += r.journal_lost ? 1u : 0u;
-    if (!r.note.empty()) err << command.name << ": " << message_text(r.note) << "\n";
+    if (!r.note.empty()) write_line(err, command.name + ": " + message_text(r.note));
     if (report) {
       report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r);
     }
@@ -769,8 +768,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   try {
     end = sweep(runner, seeds, run_options, on_result);
   } catch (const std::system_error& error) {
-    err << command.name << ": cannot start " << options.jobs << " worker threads ("
-        << error_text(error.code()) << "); nothing was run: try a smaller --jobs\n";
+    write_line(err, command.name + ": cannot start " + std::to_string(options.jobs) +
+                        " worker threads (" + error_text(error.code()) +
+                        "); nothing was run: try a smaller --jobs");
     return kExitBadInput;  // `report` removes what it wrote
   }
 
