@@ -313,6 +313,69 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
   }
 }
 
+// A stop signal that comes once every seed is reported (or while the last
+// one's run, which had ended, waits for its closed connections) ends the
+// sweep interrupted all the same, as hio run exits 130 for a signal after its
+// run: exit 130, "interrupted": true, nothing to resume. Unfixed, the sweep
+// exited on its results ("interrupted": false, exit 0).
+TEST(Sweep, SignalAfterTheLastSeedIsAnInterruption) {
+  namespace fs = std::filesystem;
+  const SeedRunner passes = [](std::uint64_t, const std::string&, const std::atomic<bool>&) {
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    return run;
+  };
+  // The library's sweep(): the signal as the last seed is reported.
+  const ShardSeeds seeds = shard_seeds({1, 3}, {1, 1});
+  std::uint64_t reported = 0;
+  const SweepEnd end = sweep(passes, seeds, SweepOptions{}, [&](const SeedResult& r) {
+    ++reported;
+    if (r.seed == 3) ::kill(::getpid(), SIGINT);
+  });
+  EXPECT_EQ(reported, 3u);
+  EXPECT_EQ(end.done, 3u);
+  EXPECT_TRUE(end.interrupted);
+  EXPECT_EQ(end.stop_signal, SIGINT);
+
+  // The command: the last seed's run had ended when the signal came (a
+  // real run waiting for its closed connections), so it is reported.
+  const std::string dir = ::testing::TempDir() + "hio-late-int-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  const SeedRunner late = [](std::uint64_t seed, const std::string&,
+                             const std::atomic<bool>& stop) {
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    if (seed == 2) {
+      ::kill(::getpid(), SIGTERM);
+      for (int i = 0; i < 10'000 && !stop; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return run;
+  };
+  SweepCommand command;
+  command.out = dir;
+  command.shard_text = "1/1";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(sweep_command(late, shard_seeds({1, 2}, {1, 1}), SweepOptions{}, command, out, err),
+            143)
+      << out.str() << err.str();
+  EXPECT_EQ(out.str(),
+            "interrupted (SIGTERM) after the last seed: seeds 1..2 ran; nothing to resume\n"
+            "2 of 2 seeds passed\nreport in " +
+                dir + "/report.json\n");
+  std::ifstream in(dir + "/report.json");
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report.find(R"("beyond_keep": false}], "interrupted": true, "covered": "1..2", )"
+                        R"("resume": null}
+)"),
+            std::string::npos)
+      << report;
+  fs::remove_all(dir);
+}
+
 // A journal lost during its run (removed, or replaced by another process's
 // file: SeedRun::journal_lost) is a journal that could not be written, as
 // `hio run --record` says (exit 4), not one listed as kept; and the sweep

@@ -139,10 +139,13 @@ class StopSignalWatch {
   StopSignalWatch& operator=(const StopSignalWatch&) = delete;
 
  private:
+  // The handlers first: a signal that comes after the destructor took the
+  // pending ones waits, blocked, for the previous handler (the command's
+  // StopSignalCatch), rather than be lost to on_sweep_signal.
   void restore() {
-    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
     for (std::size_t i = 0; i < kStopSignals.size(); ++i)
       sigaction(kStopSignals[i], &previous_actions_[i], nullptr);
+    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
   }
 
   void watch() {
@@ -177,6 +180,17 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.error = run.error.has_value();
   result.doer_threw = run.error.has_value();
   if (run.error) result.first_failure = "error: " + *run.error;
+}
+
+// A stop signal the command's StopSignalCatch caught once the watch was
+// over (it restores the catch's handler, then unblocks the signals: none is
+// lost between them) ends the sweep interrupted too.
+void take_caught_signal(SweepEnd& end) {
+  if (end.interrupted) return;
+  if (const int caught = caught_stop_signal(); caught != 0) {
+    end.interrupted = true;
+    end.stop_signal = caught;
+  }
 }
 
 void remove_journal(std::string& path) {
@@ -428,7 +442,8 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
     }
   };
 
-  StopSignalWatch watch([&](int signal) {
+  std::optional<StopSignalWatch> watch;
+  watch.emplace([&](int signal) {
     int none = 0;
     stop_signal.compare_exchange_strong(none, signal);  // the first one counts
     stop = true;
@@ -460,15 +475,19 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   for (std::thread& thread : threads)
     thread.join();
   if (start_error) throw *start_error;
+  // A signal up to here counts, one after the last seed was reported too
+  // (the watch takes those still pending as it ends), as hio run exits
+  // 130 for a signal after its run.
+  watch.reset();
   // Seeds that finished after the first abandoned one are dropped with their
   // journals: the report covers a prefix of the shard, so a resumed sweep
   // starts right after it.
   for (auto& [index, result] : waiting) {
     if (!result.journal.empty()) remove_journal(result.journal);
   }
-  const bool all_done = end.done != 0 && end.done - 1 == last_index;
-  end.interrupted = stop && !all_done;
+  end.interrupted = stop;
   end.stop_signal = end.interrupted ? stop_signal.load() : 0;
+  take_caught_signal(end);
   return end;
 }
 
@@ -774,10 +793,14 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     return kExitBadInput;  // `report` removes what it wrote
   }
 
-  // What ran, and the --seeds (and --shard) that run the rest.
+  // A signal up to the report counts (after it, hio's exit code alone says it).
+  take_caught_signal(end);
+  // What ran, and the --seeds (and --shard) that run the rest: none once
+  // every seed was reported, whatever the signal.
   const std::string covered = end.done == 0 ? "" : seed_span(seeds.first, seeds.at(end.done - 1));
+  const bool all_done = seeds.empty || (end.done != 0 && end.done - 1 == seeds.last_index());
   std::string resume;
-  if (end.interrupted) {
+  if (end.interrupted && !all_done) {
     resume = "--seeds " + seed_span(seeds.at(end.done), seeds.last);
     if (seeds.step > 1) resume += " --shard 1/" + std::to_string(seeds.step);
   }
@@ -803,13 +826,16 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
         << "}\n";
   } else {
     if (end.interrupted) {
-      out << "interrupted (" << stop_signal_name(end.stop_signal) << "): ";
+      // After the last seed (as hio run's exit 130 after its run): nothing
+      // is left to resume.
+      out << "interrupted (" << stop_signal_name(end.stop_signal) << ")"
+          << (all_done && !covered.empty() ? " after the last seed" : "") << ": ";
       if (covered.empty()) {
-        out << "no seed finished";
+        out << (all_done ? "no seed to run" : "no seed finished");
       } else {
         out << "seeds " << covered << (seeds.step > 1 ? " of the shard" : "") << " ran";
       }
-      out << "; resume with " << resume << "\n";
+      out << (all_done ? "; nothing to resume" : "; resume with " + resume) << "\n";
     }
     out << end.done - failed << " of " << end.done << " seeds passed";
     if (failed > 0) out << "; failing seeds listed above";

@@ -132,8 +132,12 @@ struct SweepEnd {
   // The seeds at indices [0, done) of the shard have run and been reported:
   // the range covered, whatever finished out of order after it is dropped.
   std::uint64_t done = 0;
-  bool interrupted = false;  // SIGINT or SIGTERM before the last seed
-  int stop_signal = 0;       // which of the two
+  // A stop signal (SIGINT, SIGTERM, SIGHUP) came before the sweep returned:
+  // before the last seed (done says how far it got), or once every seed was
+  // reported (done is then every seed), as hio run exits 130 for a signal
+  // after its run.
+  bool interrupted = false;
+  int stop_signal = 0;  // which one
 };
 
 // Runs `scenario` once per seed, calling `on_result` for each in seed order
@@ -198,7 +202,8 @@ struct SweepCommand {
 // (a seed failed), 2 (DIR holds files it must not overwrite, cannot start the threads),
 // kExitOutputFailed (DIR cannot be created or read, report.json or a journal could not be written;
 // no journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then covers the seeds
-// done and says how to resume).
+// done and says how to resume; a signal once every seed was reported, or caught by a
+// StopSignalCatch before the report is written, is an interruption too, with nothing to resume).
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err);
