@@ -109,7 +109,7 @@ if(failed EQUAL 0 OR failed GREATER 100)
   message(FATAL_ERROR "expected a few failing seeds, got ${failed}:\n${out1}")
 endif()
 math(EXPR passed "200 - ${failed}")
-if(NOT out1 MATCHES "${passed} of 200 seeds passed; failing seeds listed above\na failing seed N runs again with: hio run [^\n]*/tcp_echo_jitter.toml --seed N\nreport in ${WORK}/j1/report.json, journals of failing seeds as seed-N.hioj\n$")
+if(NOT out1 MATCHES "${passed} of 200 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]*/hio run [^\n]*/tcp_echo_jitter.toml --seed N\nreport in ${WORK}/j1/report.json, journals of failing seeds as seed-N.hioj\n$")
   message(FATAL_ERROR "sweep summary:\n${out1}")
 endif()
 

@@ -30,6 +30,7 @@
 #include "hio/io/error_text.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/replay/escape.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
@@ -518,6 +519,22 @@ std::string sets_and_rerun_json(const SweepCommand& command) {
   return json + "], " + json_field_or_null("rerun", command.rerun);
 }
 
+// SweepCommand::rerun as printed: as it is - pasted into a shell, it runs
+// again - when its only control characters are newlines (in quotes: the
+// shell reads them back), as rerun_command makes it; else as display_text
+// shows it (a program's own rerun, say).
+std::string rerun_shown(const std::string& rerun) {
+  for (std::size_t i = 0; i < rerun.size();) {
+    std::uint32_t code_point = 0;
+    const std::size_t size = replay::utf8_sequence(rerun, i, &code_point);
+    if (size == 0 || (replay::control_code_point(code_point) && code_point != '\n')) {
+      return display_text(rerun);
+    }
+    i += size;
+  }
+  return rerun;
+}
+
 // Whether `name` is a result a sweep writes into --out DIR: report.json or
 // seed-N.hioj, exactly. (Not a temporary NAME.XXXXXX a killed sweep left:
 // "report.json.backup" has that shape too, and --force must never remove a
@@ -841,7 +858,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     if (failed > 0) out << "; failing seeds listed above";
     out << "\n";
     if (failed > 0 && !command.rerun.empty()) {
-      out << "a failing seed N runs again with: " << display_text(command.rerun) << "\n";
+      out << "a failing seed N runs again with: " << rerun_shown(command.rerun) << "\n";
     }
     // Only what is there: the report if it was written, the journals saved.
     std::string saved;
