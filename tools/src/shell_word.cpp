@@ -25,11 +25,19 @@ std::string shell_word(std::string_view word) {
   };
   const auto literal = [&](std::string_view text) {
     flush_octal();
-    if (!quoted) out += '\'';
-    quoted = true;
-    for (const char c : text)
-      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (const char c : text) {
+      if (c == '\'') {  // outside the quotes, escaped: ...'\''...
+        if (quoted) out += '\'';
+        quoted = false;
+        out += "\\'";
+        continue;
+      }
+      if (!quoted) out += '\'';
+      quoted = true;
+      out += c;
+    }
   };
+
   const auto through_printf = [&](std::string_view bytes) {
     if (quoted) out += '\'';
     quoted = false;

@@ -180,8 +180,9 @@ struct SweepCommand {
   std::string report_head{};
   // The --set overrides of every run (the report's and the --json summary's
   // "sets", after the head), and the command line that reproduces one seed,
-  // ending "--seed N" ("rerun"; printed below the failing seeds): a failing
-  // seed is run again exactly only with the same --sets.
+  // ending "--seed N" ("rerun"; printed below the failing seeds, as it is if
+  // its only control characters are newlines, else escaped): a failing seed
+  // is run again exactly only with the same --sets.
   std::vector<std::string> sets{};
   std::string rerun{};
   std::string name = "hio sweep";  // the messages on `err` start with it
