@@ -105,6 +105,10 @@ Channel& IoHub::bind(std::string_view address, ChannelOptions options) {
 TransportFactory& IoHub::factory_for(Scheme scheme) const {
   if (override_ != nullptr) return *override_;
   if (TransportFactory* factory = factories_[scheme_index(scheme)]) return *factory;
+  return builtin_factory(scheme);
+}
+
+TransportFactory& IoHub::builtin_factory(Scheme scheme) const {
   switch (scheme) {
     case Scheme::tcp:
     case Scheme::tls:

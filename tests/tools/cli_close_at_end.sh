@@ -11,7 +11,9 @@
 # hio run says it reset the connection ("closing_reset": 1 in --json); a
 # close_linger that runs out does the same, exit 0; and hio sweep says it
 # waits, per seed, before a SIGINT ends the wait and the sweep (it used to
-# wait silently).
+# wait silently), counts the reset in the seed's --json line, and exits 130
+# as hio run does, although the signal came after the last seed's run (it
+# used to exit 0 then).
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
 # Usage: cli_close_at_end.sh HIO WORK
 set -u
@@ -136,7 +138,7 @@ esac
 peer -1
 scenario 0
 rm -f run.out run.err  # the last case's "waiting for" is not this one's
-"$HIO" sweep run.toml --seeds 7..8 > run.out 2> run.err &
+"$HIO" sweep run.toml --seeds 7..7 --json > run.out 2> run.err &
 pid=$!
 i=0
 while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
@@ -148,11 +150,21 @@ while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); 
 kill -0 $pid 2> /dev/null && { kill -KILL $pid; fail "hio sweep: still waiting 5 s after SIGINT"; }
 wait $pid
 rc=$?
-# The peer took the connection of the sweep's check (it builds the scenario
-# once first), not the run's: what it saw is not this case's.
-kill $peer_pid 2> /dev/null
+# The sweep's check (it builds the scenario once first) connects to no one:
+# the peer took seed 7's connection, and SIGINT reset it.
 wait $peer_pid
 [ $rc -eq 130 ] || fail "hio sweep: exit $rc, expected 130"
+case $(cat peer.out) in
+*" reset") ;;
+*) fail "the peer saw '$(cat peer.out)', expected seed 7's connection reset" ;;
+esac
 grep -qF "hio sweep: seed 7: warning: 1 closed connection reset at the end" run.err ||
   fail "hio sweep: the reset at SIGINT not said"
+# Its run had ended: seed 7 is reported, with the reset counted as hio run
+# --json counts it (it used to be only the warning).
+grep -q '^{"seed": 7, .*"closing_reset": 1, ' run.out || fail "hio sweep --json: seed 7 has no \"closing_reset\": 1"
+# The signal came after the last seed's run, as hio run's SIGTERM above: an
+# interruption all the same (exit 130, not the results' 0), nothing to resume.
+grep -q '"interrupted": true, "covered": "7..7", "resume": null}$' run.out ||
+  fail "hio sweep --json: the summary does not say interrupted after the last seed"
 echo ok

@@ -156,11 +156,11 @@ require("${out}" "\nreplay diverged at pass [0-9]+ \\(tyme [0-9.]+ s\\) on chann
 hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seeds 1..20 --out ${WORK}/sweep EXIT 1)
 set(one "${out}")
 require("${out}" "^seed 1: FAIL client.responses >= 180 \\(client.responses was [0-9]+\\)\n" "the first failing seed")
-require("${out}" "\n([0-9]+) of 20 seeds passed; failing seeds listed above\na failing seed N runs again with: hio replay [^\n]*udp.hioj --noise [^\n]* --seed N\nreport in [^\n]*sweep/report.json, journals of failing seeds as seed-N.hioj\n$"
+require("${out}" "\n([0-9]+) of 20 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]*/hio replay [^\n]*udp.hioj --noise [^\n]* --seed N\nreport in [^\n]*sweep/report.json, journals of failing seeds as seed-N.hioj\n$"
         "the sweep's summary")
 require("${err}" "note: every channel of this journal is a SimNet channel" "the SimNet note")
 file(READ ${WORK}/sweep/report.json report_one)
-if(NOT report_one MATCHES "^\\{\"replay\": \"[^\"]*udp.hioj\", \"noise\": \"drop=0.06\", \"scenario_file\": null, \"sets\": \\[\\], \"rerun\": \"hio replay [^\"]*udp.hioj --noise drop=0.06 --seed N\", \"shard\": \"1/1\", \"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", ")
+if(NOT report_one MATCHES "^\\{\"replay\": \"[^\"]*udp.hioj\", \"noise\": \"drop=0.06\", \"scenario_file\": null, \"sets\": \\[\\], \"rerun\": \"[^\"]*/hio replay [^\"]*udp.hioj --noise drop=0.06 --seed N\", \"shard\": \"1/1\", \"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", ")
   message(FATAL_ERROR "the report:\n${report_one}")
 endif()
 set(seed1_digest ${CMAKE_MATCH_1})
@@ -209,7 +209,7 @@ file(REMOVE ${WORK}/kept-seed-1.hioj)
 # With a replaced scenario, and as JSON lines; every seed passing is exit 0.
 hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seeds 1..4 --scenario ${WORK}/expect201.toml --json
     EXIT 1)
-require("${out}" "^\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"[0-9a-f]+\", \"first_failure\": \"client.sent == 201 \\(client.sent was 200\\)\", \"journal\": null, \"beyond_keep\": false\\}\n"
+require("${out}" "^\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"[0-9a-f]+\", \"first_failure\": \"client.sent == 201 \\(client.sent was 200\\)\", \"journal\": null, \"closing_reset\": 0, \"beyond_keep\": false\\}\n"
         "a replaced scenario's noise sweep")
 hio(replay ${WORK}/udp.hioj --noise dup=0.01 --seeds 1..3 EXIT 0)
 require("${out}" "^3 of 3 seeds passed\n$" "every seed passing")

@@ -17,9 +17,12 @@
 #include <limits>
 #include <mutex>
 #include <sstream>
+#include <streambuf>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "../io/raw_socket.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
@@ -232,17 +235,17 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
       EXPECT_NE(
           report.find(R"("seed": 3, "passed": false, "end": "done", "digest": )"
                       R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
-                      dir + R"(/seed-3.hioj", "beyond_keep": false})"),
+                      dir + R"(/seed-3.hioj", "closing_reset": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
       EXPECT_NE(report.find(R"("seed": 6, "passed": false, "end": "done", "digest": )"
                             R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
-                            R"("journal": null, "beyond_keep": true})"),
+                            R"("journal": null, "closing_reset": 0, "beyond_keep": true})"),
                 std::string::npos)
           << report;
       EXPECT_NE(report.find(R"("seed": 4, "passed": true, "end": "done", "digest": )"
                             R"("0000000000000004", "first_failure": null, "journal": null, )"
-                            R"("beyond_keep": false})"),
+                            R"("closing_reset": 0, "beyond_keep": false})"),
                 std::string::npos)
           << report;
       fs::remove_all(dir);
@@ -297,15 +300,80 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     std::ifstream in(dir + "/report.json");
     const std::string report((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
-    EXPECT_NE(report.find(R"("journal": ")" + dir +
-                          R"(/seed-1.hioj", "beyond_keep": false}], "interrupted": true, )"
-                          R"("covered": "1..1", "resume": "--seeds 2..)" +
-                          std::to_string(last) + "\"}\n"),
-              std::string::npos)
+    EXPECT_NE(
+        report.find(
+            R"("journal": ")" + dir +
+            R"(/seed-1.hioj", "closing_reset": 0, "beyond_keep": false}], "interrupted": true, )"
+            R"("covered": "1..1", "resume": "--seeds 2..)" +
+            std::to_string(last) + "\"}\n"),
+        std::string::npos)
         << report;
     EXPECT_FALSE(fs::exists(dir + "/seed-2.hioj"));
     fs::remove_all(dir);
   }
+}
+
+// A stop signal that comes once every seed is reported (or while the last
+// one's run, which had ended, waits for its closed connections) ends the
+// sweep interrupted all the same, as hio run exits 130 for a signal after its
+// run: exit 130, "interrupted": true, nothing to resume. Unfixed, the sweep
+// exited on its results ("interrupted": false, exit 0).
+TEST(Sweep, SignalAfterTheLastSeedIsAnInterruption) {
+  namespace fs = std::filesystem;
+  const SeedRunner passes = [](std::uint64_t, const std::string&, const std::atomic<bool>&) {
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    return run;
+  };
+  // The library's sweep(): the signal as the last seed is reported.
+  const ShardSeeds seeds = shard_seeds({1, 3}, {1, 1});
+  std::uint64_t reported = 0;
+  const SweepEnd end = sweep(passes, seeds, SweepOptions{}, [&](const SeedResult& r) {
+    ++reported;
+    if (r.seed == 3) ::kill(::getpid(), SIGINT);
+  });
+  EXPECT_EQ(reported, 3u);
+  EXPECT_EQ(end.done, 3u);
+  EXPECT_TRUE(end.interrupted);
+  EXPECT_EQ(end.stop_signal, SIGINT);
+
+  // The command: the last seed's run had ended when the signal came (a
+  // real run waiting for its closed connections), so it is reported.
+  const std::string dir = ::testing::TempDir() + "hio-late-int-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  const SeedRunner late = [](std::uint64_t seed, const std::string&,
+                             const std::atomic<bool>& stop) {
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    if (seed == 2) {
+      ::kill(::getpid(), SIGTERM);
+      for (int i = 0; i < 10'000 && !stop; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return run;
+  };
+  SweepCommand command;
+  command.out = dir;
+  command.shard_text = "1/1";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(sweep_command(late, shard_seeds({1, 2}, {1, 1}), SweepOptions{}, command, out, err),
+            143)
+      << out.str() << err.str();
+  EXPECT_EQ(out.str(),
+            "interrupted (SIGTERM) after the last seed: seeds 1..2 ran; nothing to resume\n"
+            "2 of 2 seeds passed\nreport in " +
+                dir + "/report.json\n");
+  std::ifstream in(dir + "/report.json");
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report.find(R"("beyond_keep": false}], "interrupted": true, "covered": "1..2", )"
+                        R"("resume": null}
+)"),
+            std::string::npos)
+      << report;
+  fs::remove_all(dir);
 }
 
 // A journal lost during its run (removed, or replaced by another process's
@@ -360,6 +428,136 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
   }
 }
 
+// An unbuffered stream's buffer that keeps each piece written to it (one
+// sputn, or one character), as a write(2) to an unbuffered stderr would be.
+class Pieces final : public std::streambuf {
+ public:
+  std::vector<std::string> pieces() {
+    const std::lock_guard<std::mutex> guard(mutex_);
+    return pieces_;
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) keep(std::string(1, traits_type::to_char_type(c)));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    keep(std::string(s, static_cast<std::size_t>(n)));
+    return n;
+  }
+
+ private:
+  void keep(std::string piece) {
+    const std::lock_guard<std::mutex> guard(mutex_);
+    pieces_.push_back(std::move(piece));
+  }
+  std::mutex mutex_;
+  std::vector<std::string> pieces_;
+};
+
+// Every piece is one whole line of the sweep's; returns how many.
+std::size_t whole_lines(const std::vector<std::string>& pieces) {
+  for (const std::string& piece : pieces) {
+    EXPECT_EQ(piece.rfind("hio sweep: ", 0), 0u) << "'" << piece << "'";
+    EXPECT_EQ(std::count(piece.begin(), piece.end(), '\n'), 1) << "'" << piece << "'";
+    EXPECT_EQ(piece.back(), '\n') << "'" << piece << "'";
+  }
+  return pieces.size();
+}
+
+// Each line a sweep writes to stderr from its worker threads - a journal that
+// could not be kept, the wait after a real run for closed connections and
+// the resets after it - is written whole, in one piece, so lines of threads
+// at once never interleave. Unfixed, each was written in four or five
+// pieces (name, ": ", text, newline), and only the waiting lines were locked
+// against each other.
+TEST(SweepStderr, EveryLineIsWrittenWhole) {
+  namespace fs = std::filesystem;
+  const std::string dir = ::testing::TempDir() + "hio-lines-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  // Every seed fails, and its journal is lost: a line each.
+  const SeedRunner lost = [](std::uint64_t, const std::string& record_path,
+                             const std::atomic<bool>&) {
+    SeedRun run;
+    run.first_failure = "always";
+    if (!record_path.empty()) run.journal_lost = "removed while the run wrote it";
+    return run;
+  };
+  SweepCommand command;
+  command.out = dir;
+  command.shard_text = "1/1";
+  SweepOptions options;
+  options.jobs = 4;
+  Pieces pieces;
+  std::ostream err(&pieces);
+  std::ostringstream out;
+  EXPECT_EQ(sweep_command(lost, shard_seeds({1, 8}, {1, 1}), options, command, out, err), 4);
+  EXPECT_EQ(whole_lines(pieces.pieces()), 8u);
+  fs::remove_all(dir);
+
+  // Real runs whose client's write is in flight at the end, to a peer that
+  // never reads (a listener's queue): each seed waits, then resets it.
+  test::RawSocket peer = test::raw_listen();
+  ASSERT_TRUE(peer.valid());
+  const int small = 4096;  // the queued connections' windows: the write stalls soon
+  ASSERT_EQ(::setsockopt(peer.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const std::string text =
+      "[run]\nmode = \"real\"\ntock = \"1ms\"\nlimit = \"1s\"\n"
+      "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:" +
+      std::to_string(peer.port()) + "\"\nmessages = 1\nsize = 16000000\nclose_linger = \"100ms\"\n";
+  const Scenario scenario = load_scenario_text(text, "w.toml", kinds);
+  options.jobs = 2;
+  SweepCommand quiet;
+  quiet.shard_text = "1/1";
+  Pieces said;
+  std::ostream err2(&said);
+  EXPECT_EQ(sweep_command(scenario, kinds, shard_seeds({1, 2}, {1, 1}), options, quiet, out, err2),
+            0);
+  const std::vector<std::string> lines = said.pieces();
+  EXPECT_EQ(whole_lines(lines), 4u);  // per seed: waiting, then reset
+  EXPECT_NE(lines.at(0).find(": waiting for 1 closed connection"), std::string::npos) << lines[0];
+}
+
+// The connections a seed's run reset at its end (RunSummary::closing_reset)
+// are in its record, in --json and report.json alike, as hio run --json
+// has them: they used to be only a warning on stderr.
+TEST(SweepJson, EachSeedCarriesItsClosingResets) {
+  namespace fs = std::filesystem;
+  const std::string dir = ::testing::TempDir() + "hio-closing-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  const SeedRunner runner = [](std::uint64_t seed, const std::string&, const std::atomic<bool>&) {
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    run.closing_reset = seed == 2 ? 3 : 0;
+    return run;
+  };
+  SweepCommand command;
+  command.json = true;
+  command.out = dir;
+  command.shard_text = "1/1";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(sweep_command(runner, shard_seeds({1, 2}, {1, 1}), SweepOptions{}, command, out, err),
+            0)
+      << err.str();
+  std::ifstream in(dir + "/report.json");
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string& text : {out.str(), report}) {
+    EXPECT_NE(text.find(R"({"seed": 1, )"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("journal": null, "closing_reset": 0, "beyond_keep": false})"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(R"("journal": null, "closing_reset": 3, "beyond_keep": false})"),
+              std::string::npos)
+        << text;
+  }
+  fs::remove_all(dir);
+}
+
 TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(json_field("scenario", "a \"b\"\n\x01.toml"), R"("scenario": "a \"b\"\n\u0001.toml")");
   EXPECT_EQ(json_field("scenario", "caf\xc3\xa9"), "\"scenario\": \"caf\xc3\xa9\"");
@@ -373,7 +571,7 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": "d/seed-7.hioj", "beyond_keep": false})");
+            R"("journal": "d/seed-7.hioj", "closing_reset": 0, "beyond_keep": false})");
   r.journal.clear();
   // A run that threw (never started, say) has no end and no digest.
   r.error = true;
@@ -381,13 +579,13 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "beyond_keep": false})");
+            R"("journal": null, "closing_reset": 0, "beyond_keep": false})");
   // A doer threw: the run ran to that end, and its digest is known.
   r.doer_threw = true;
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "beyond_keep": false})");
+            R"("journal": null, "closing_reset": 0, "beyond_keep": false})");
 }
 
 }  // namespace

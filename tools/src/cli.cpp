@@ -32,6 +32,7 @@
 #include "journal_target.hpp"
 #include "json_failure.hpp"
 #include "output.hpp"
+#include "shell_word.hpp"
 
 namespace hio::tools {
 
@@ -168,7 +169,17 @@ struct RunArgs {
   bool counters = false;
 };
 
+// The program as the user invoked it (argv[0], as typed: `hio` from PATH,
+// `build/release/bin/hio`, a program embedding run_cli by its own name), for
+// the rerun lines: they run from the same directory as the sweep. "hio" when
+// argv[0] is missing or empty.
+std::string invoked_program(int argc, const char* const* argv) {
+  if (argc < 1 || argv[0] == nullptr || argv[0][0] == '\0') return "hio";
+  return argv[0];
+}
+
 struct SweepArgs {
+  std::string program = "hio";  // invoked_program
   std::string scenario;
   std::string seeds;
   std::string jobs = "1";  // parse_jobs: CLI11's own conversion said "Could not convert"
@@ -182,6 +193,7 @@ struct SweepArgs {
 };
 
 struct ReplayArgs {
+  std::string program = "hio";  // invoked_program
   std::string journal;
   std::optional<std::string> record;
   std::string noise;
@@ -212,24 +224,11 @@ struct InspectArgs {
   bool stats = false;   // per channel totals of the kept events instead of the events
 };
 
-// A word of a command line as a POSIX shell reads it back: as it is when no
-// shell treats any of its characters specially, else in single quotes.
-std::string shell_word(const std::string& word) {
-  const auto plain = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-           std::string_view("_-./:=,@%+").find(c) != std::string_view::npos;
-  };
-  if (!word.empty() && std::all_of(word.begin(), word.end(), plain)) return word;
-  std::string quoted = "'";
-  for (const char c : word)
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 // The command line that runs one seed of a sweep again, as the sweep ran it:
-// `words` (the program, the command, its inputs), every --set, then
-// "--seed N" (N: the seed; SweepCommand::rerun). An input that was `-` (the
-// standard input) must be fed again: " < SCENARIO" follows, SCENARIO as N a
+// `words` (the program as it was invoked, the command, its inputs), every
+// --set, then "--seed N" (N: the seed; SweepCommand::rerun), each word as a
+// shell reads it back (shell_word). An input that was `-` (the standard
+// input) must be fed again: " < SCENARIO" follows, SCENARIO as N a
 // placeholder (for the scenario that was read from it).
 std::string rerun_command(std::vector<std::string> words, const std::vector<std::string>& sets) {
   const bool standard_input = std::find(words.begin(), words.end(), "-") != words.end();
@@ -355,7 +354,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   command.keep = keep;
   command.inputs = {args.scenario};
   command.sets = args.sets;
-  command.rerun = rerun_command({"hio", "run", args.scenario}, args.sets);
+  command.rerun = rerun_command({args.program, "run", args.scenario}, args.sets);
   // --out DIR gets its report whatever becomes of stdout (`| head -1`).
   if (!command.out.empty()) defer_stdout_sigpipe();
   return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
@@ -728,7 +727,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
       (options.scenario_path.empty() ? std::string("\"scenario_file\": null")
                                      : json_field("scenario_file", options.scenario_path));
   command.sets = options.sets;
-  std::vector<std::string> words = {"hio", "replay", args.journal, "--noise", options.noise};
+  std::vector<std::string> words = {args.program, "replay", args.journal, "--noise", options.noise};
   if (args.scenario) words.insert(words.end(), {"--scenario", *args.scenario});
   if (args.overrun) words.insert(words.end(), {"--overrun", *args.overrun});
   command.rerun = rerun_command(std::move(words), options.sets);
@@ -1560,6 +1559,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     }
   }
   sweep_args.out_given = sweep_out_option->count() > 0;
+  sweep_args.program = replay_args.program = invoked_program(argc, argv);
   replay_args.noise_given = noise_option->count() > 0;
   // SIGINT, SIGTERM and SIGHUP end these commands cleanly whenever they come: one
   // that comes while the scenario is read or built is kept (unkept, it was

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 
 #include "hio/io/error_text.hpp"
 #include "hio/tools/cli.hpp"
@@ -40,6 +41,16 @@ bool divert_default(int signal, void (*handler)(int), struct sigaction& previous
 }
 
 }  // namespace
+
+void write_line(std::ostream& out, std::string_view line) {
+  static std::mutex lock;
+  std::string whole;
+  whole.reserve(line.size() + 1);
+  whole.append(line).push_back('\n');
+  const std::lock_guard<std::mutex> guard(lock);
+  out.write(whole.data(), static_cast<std::streamsize>(whole.size()));
+  out.flush();
+}
 
 CliSignals::CliSignals()
     : xfsz_diverted_(divert_default(SIGXFSZ, SIG_IGN, previous_xfsz_)),

@@ -5,8 +5,10 @@
 
 #include <signal.h>
 
+#include <ostream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 
 namespace hio::tools {
 
@@ -36,6 +38,12 @@ class FdWriteBuffer final : public std::streambuf {
   int error_ = 0;
   std::string pending_;
 };
+
+// `line` and a newline written to `out` in one piece (one write to the
+// stream's buffer: to std::cerr, one write(2)) under a lock every caller
+// shares, then flushed: lines from several threads at once (a sweep's
+// workers) come out whole, never one inside another.
+void write_line(std::ostream& out, std::string_view line);
 
 // Makes sure file descriptors 0, 1 and 2 are open, before hio opens any
 // file: one the caller closed (`2>&-`) would otherwise be the next file hio

@@ -17,6 +17,7 @@
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
 #include "stop_when_set.hpp"
+#include "unstarted_peers.hpp"
 
 namespace hio::tools {
 
@@ -618,6 +619,9 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   IoHub io(doist.tymth());
   doist.attach(io);
+  // Clients (and what needs a name resolved) are made, never started: the
+  // check touches no peer.
+  const UnstartedPeers unstarted(io);
   // The channels that fail while the tree is built (a listener whose port is
   // taken), in the words of hio run's warnings, once the build succeeded.
   RunOptions options;

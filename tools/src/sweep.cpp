@@ -30,6 +30,7 @@
 #include "hio/io/error_text.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/replay/escape.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
@@ -139,10 +140,13 @@ class StopSignalWatch {
   StopSignalWatch& operator=(const StopSignalWatch&) = delete;
 
  private:
+  // The handlers first: a signal that comes after the destructor took the
+  // pending ones waits, blocked, for the previous handler (the command's
+  // StopSignalCatch), rather than be lost to on_sweep_signal.
   void restore() {
-    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
     for (std::size_t i = 0; i < kStopSignals.size(); ++i)
       sigaction(kStopSignals[i], &previous_actions_[i], nullptr);
+    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
   }
 
   void watch() {
@@ -170,12 +174,24 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.first_failure = run.first_failure;
   result.digest = run.digest;
   result.end = run.end;
+  result.closing_reset = run.closing_reset;
   // A doer threw: its end is "error", its digest the run's (deterministic
   // up to the exception); the seed's journal (end=error) is kept with the
   // failing ones, and its replay reproduces it.
   result.error = run.error.has_value();
   result.doer_threw = run.error.has_value();
   if (run.error) result.first_failure = "error: " + *run.error;
+}
+
+// A stop signal the command's StopSignalCatch caught once the watch was
+// over (it restores the catch's handler, then unblocks the signals: none is
+// lost between them) ends the sweep interrupted too.
+void take_caught_signal(SweepEnd& end) {
+  if (end.interrupted) return;
+  if (const int caught = caught_stop_signal(); caught != 0) {
+    end.interrupted = true;
+    end.stop_signal = caught;
+  }
 }
 
 void remove_journal(std::string& path) {
@@ -339,6 +355,7 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     run.end = summary.end;
     run.error = summary.error;
     run.journal_lost = summary.journal_lost;
+    run.closing_reset = summary.closing_reset;
     return run;
   };
 }
@@ -426,7 +443,8 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
     }
   };
 
-  StopSignalWatch watch([&](int signal) {
+  std::optional<StopSignalWatch> watch;
+  watch.emplace([&](int signal) {
     int none = 0;
     stop_signal.compare_exchange_strong(none, signal);  // the first one counts
     stop = true;
@@ -458,15 +476,19 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   for (std::thread& thread : threads)
     thread.join();
   if (start_error) throw *start_error;
+  // A signal up to here counts, one after the last seed was reported too
+  // (the watch takes those still pending as it ends), as hio run exits
+  // 130 for a signal after its run.
+  watch.reset();
   // Seeds that finished after the first abandoned one are dropped with their
   // journals: the report covers a prefix of the shard, so a resumed sweep
   // starts right after it.
   for (auto& [index, result] : waiting) {
     if (!result.journal.empty()) remove_journal(result.journal);
   }
-  const bool all_done = end.done != 0 && end.done - 1 == last_index;
-  end.interrupted = stop && !all_done;
+  end.interrupted = stop;
   end.stop_signal = end.interrupted ? stop_signal.load() : 0;
+  take_caught_signal(end);
   return end;
 }
 
@@ -479,6 +501,7 @@ std::string format_seed_result_json(const SeedResult& r) {
          ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
          json_field_or_null("first_failure", r.first_failure) + ", " +
          json_field_or_null("journal", r.journal) +
+         ", \"closing_reset\": " + std::to_string(r.closing_reset) +
          ", \"beyond_keep\": " + (r.beyond_keep ? "true" : "false") + "}";
 }
 
@@ -494,6 +517,22 @@ std::string sets_and_rerun_json(const SweepCommand& command) {
   for (std::size_t i = 0; i < command.sets.size(); ++i)
     json += (i == 0 ? "" : ", ") + json_quote(command.sets[i]);
   return json + "], " + json_field_or_null("rerun", command.rerun);
+}
+
+// SweepCommand::rerun as printed: as it is - pasted into a shell, it runs
+// again - when its only control characters are newlines (in quotes: the
+// shell reads them back), as rerun_command makes it; else as display_text
+// shows it (a program's own rerun, say).
+std::string rerun_shown(const std::string& rerun) {
+  for (std::size_t i = 0; i < rerun.size();) {
+    std::uint32_t code_point = 0;
+    const std::size_t size = replay::utf8_sequence(rerun, i, &code_point);
+    if (size == 0 || (replay::control_code_point(code_point) && code_point != '\n')) {
+      return display_text(rerun);
+    }
+    i += size;
+  }
+  return rerun;
 }
 
 // Whether `name` is a result a sweep writes into --out DIR: report.json or
@@ -709,11 +748,10 @@ int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const 
                   std::ostream& err) {
   // The wait after a real run for closed connections still writing
   // (RunOptions::closing_notice) is said, per seed: it may last up to
-  // close_linger, or as long as a peer does not read with "0".
-  auto lock = std::make_shared<std::mutex>();
-  const auto say = [&err, &command, lock](const std::string& line) {
-    const std::lock_guard<std::mutex> guard(*lock);
-    err << command.name << ": " << line << "\n" << std::flush;
+  // close_linger, or as long as a peer does not read with "0". Each line
+  // whole, whatever the other workers write (write_line).
+  const auto say = [&err, &command](const std::string& line) {
+    write_line(err, command.name + ": " + line);
   };
   return sweep_command(scenario_seed_runner(scenario, registry, say), seeds,
                        scenario_sweep_options(scenario, options), command, out, err);
@@ -751,7 +789,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     beyond_keep += r.beyond_keep ? 1u : 0u;
     journals += r.journal.empty() ? 0u : 1u;
     journals_lost += r.journal_lost ? 1u : 0u;
-    if (!r.note.empty()) err << command.name << ": " << message_text(r.note) << "\n";
+    if (!r.note.empty()) write_line(err, command.name + ": " + message_text(r.note));
     if (report) {
       report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r);
     }
@@ -766,15 +804,20 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   try {
     end = sweep(runner, seeds, run_options, on_result);
   } catch (const std::system_error& error) {
-    err << command.name << ": cannot start " << options.jobs << " worker threads ("
-        << error_text(error.code()) << "); nothing was run: try a smaller --jobs\n";
+    write_line(err, command.name + ": cannot start " + std::to_string(options.jobs) +
+                        " worker threads (" + error_text(error.code()) +
+                        "); nothing was run: try a smaller --jobs");
     return kExitBadInput;  // `report` removes what it wrote
   }
 
-  // What ran, and the --seeds (and --shard) that run the rest.
+  // A signal up to the report counts (after it, hio's exit code alone says it).
+  take_caught_signal(end);
+  // What ran, and the --seeds (and --shard) that run the rest: none once
+  // every seed was reported, whatever the signal.
   const std::string covered = end.done == 0 ? "" : seed_span(seeds.first, seeds.at(end.done - 1));
+  const bool all_done = seeds.empty || (end.done != 0 && end.done - 1 == seeds.last_index());
   std::string resume;
-  if (end.interrupted) {
+  if (end.interrupted && !all_done) {
     resume = "--seeds " + seed_span(seeds.at(end.done), seeds.last);
     if (seeds.step > 1) resume += " --shard 1/" + std::to_string(seeds.step);
   }
@@ -800,19 +843,22 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
         << "}\n";
   } else {
     if (end.interrupted) {
-      out << "interrupted (" << stop_signal_name(end.stop_signal) << "): ";
+      // After the last seed (as hio run's exit 130 after its run): nothing
+      // is left to resume.
+      out << "interrupted (" << stop_signal_name(end.stop_signal) << ")"
+          << (all_done && !covered.empty() ? " after the last seed" : "") << ": ";
       if (covered.empty()) {
-        out << "no seed finished";
+        out << (all_done ? "no seed to run" : "no seed finished");
       } else {
         out << "seeds " << covered << (seeds.step > 1 ? " of the shard" : "") << " ran";
       }
-      out << "; resume with " << resume << "\n";
+      out << (all_done ? "; nothing to resume" : "; resume with " + resume) << "\n";
     }
     out << end.done - failed << " of " << end.done << " seeds passed";
     if (failed > 0) out << "; failing seeds listed above";
     out << "\n";
     if (failed > 0 && !command.rerun.empty()) {
-      out << "a failing seed N runs again with: " << display_text(command.rerun) << "\n";
+      out << "a failing seed N runs again with: " << rerun_shown(command.rerun) << "\n";
     }
     // Only what is there: the report if it was written, the journals saved.
     std::string saved;

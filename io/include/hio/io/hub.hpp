@@ -123,6 +123,11 @@ class IoHub final : public Reactor, public Tymee {
   void set_factory(Scheme scheme, TransportFactory* factory);
   // The factory installed for `scheme`, nullptr for the built-in one (or none).
   TransportFactory* factory(Scheme scheme) const;
+  // The built-in factory of tcp, tls, udp or serial, whatever is installed
+  // over it: for a factory that wraps it (hio check makes its clients with
+  // it but never starts them). std::invalid_argument for sim and sim-serial
+  // (none is built in).
+  TransportFactory& builtin_factory(Scheme scheme) const;
   // When set, makes every transport whatever the scheme (replay). nullptr clears.
   void set_override(TransportFactory* factory) { override_ = factory; }
   // A factory that keeps this hub (a SimNet) asks to be told when the hub is

@@ -275,7 +275,10 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 // Everything run_scenario checks before the first pass, without running one:
 // the doer tree is built as for the run (so every parameter, "@name" and
 // sim:// address is checked, and listening addresses are bound and released
-// again), and every expectation's counter must be published. Throws
+// again), and every expectation's counter must be published. It touches no
+// peer: a real client's transport is made (and so checked) but never
+// started - nothing is connected, no host name resolved, no serial device
+// opened - so a peer that takes one connection is left for the run. Throws
 // ScenarioError with all the problems found, as run_scenario would. Returns
 // BuiltScenario::fixed_real: what a second run at the same time could not have
 // (a real-time sweep with --jobs > 1 is refused on it). When `warn` is set,

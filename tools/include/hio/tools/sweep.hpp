@@ -65,9 +65,10 @@ struct SeedResult {
   bool doer_threw = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
-  std::string journal{};      // the failing run's journal, if one was saved
-  std::string note{};         // a problem saving the journal, for stderr
-  bool journal_lost = false;  // a journal was wanted and could not be written
+  std::string journal{};          // the failing run's journal, if one was saved
+  std::size_t closing_reset = 0;  // SeedRun::closing_reset of the run reported
+  std::string note{};             // a problem saving the journal, for stderr
+  bool journal_lost = false;      // a journal was wanted and could not be written
   // Failing, after the first SweepOptions::journals_max failing seeds: no
   // journal by choice (JSON: "beyond_keep": true).
   bool beyond_keep = false;
@@ -112,6 +113,10 @@ struct SeedRun {
   // sweep then counts it as a journal that could not be written and never
   // removes that path (it may be another process's file).
   std::string journal_lost{};
+  // Closed connections reset at the end of the run (a real run's write in
+  // flight that did not finish within close_linger, or cut by `stop`):
+  // RunSummary::closing_reset. 0 for a run in virtual time.
+  std::size_t closing_reset = 0;
 };
 using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
                                          const std::atomic<bool>& stop)>;
@@ -127,8 +132,12 @@ struct SweepEnd {
   // The seeds at indices [0, done) of the shard have run and been reported:
   // the range covered, whatever finished out of order after it is dropped.
   std::uint64_t done = 0;
-  bool interrupted = false;  // SIGINT or SIGTERM before the last seed
-  int stop_signal = 0;       // which of the two
+  // A stop signal (SIGINT, SIGTERM, SIGHUP) came before the sweep returned:
+  // before the last seed (done says how far it got), or once every seed was
+  // reported (done is then every seed), as hio run exits 130 for a signal
+  // after its run.
+  bool interrupted = false;
+  int stop_signal = 0;  // which one
 };
 
 // Runs `scenario` once per seed, calling `on_result` for each in seed order
@@ -151,8 +160,10 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 // One JSON object for a seed: seed, passed, end ("done", "limit",
 // "interrupted", "stalled", or "error" when the run threw), digest (null
 // for "error" unless a doer threw), first_failure (null when it passed), the
-// journal (null when none was saved) and beyond_keep (true for a failing seed
-// after the first --keep N): the same fields in report.json and in --json.
+// journal (null when none was saved), closing_reset (connections reset at the
+// run's end, as in hio run --json; 0 when none) and beyond_keep (true for a
+// failing seed after the first --keep N): the same fields in report.json and
+// in --json.
 // Strings that are not valid UTF-8 appear as "<name>_hex" (the bytes in hex)
 // instead, as in `hio inspect --json`.
 std::string format_seed_result_json(const SeedResult& result);
@@ -169,8 +180,9 @@ struct SweepCommand {
   std::string report_head{};
   // The --set overrides of every run (the report's and the --json summary's
   // "sets", after the head), and the command line that reproduces one seed,
-  // ending "--seed N" ("rerun"; printed below the failing seeds): a failing
-  // seed is run again exactly only with the same --sets.
+  // ending "--seed N" ("rerun"; printed below the failing seeds, as it is if
+  // its only control characters are newlines, else escaped): a failing seed
+  // is run again exactly only with the same --sets.
   std::vector<std::string> sets{};
   std::string rerun{};
   std::string name = "hio sweep";  // the messages on `err` start with it
@@ -191,7 +203,8 @@ struct SweepCommand {
 // (a seed failed), 2 (DIR holds files it must not overwrite, cannot start the threads),
 // kExitOutputFailed (DIR cannot be created or read, report.json or a journal could not be written;
 // no journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then covers the seeds
-// done and says how to resume).
+// done and says how to resume; a signal once every seed was reported, or caught by a
+// StopSignalCatch before the report is written, is an interruption too, with nothing to resume).
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err);

@@ -1,0 +1,64 @@
+// What hio check (and hio sweep, before its seeds) builds a real-time
+// scenario's channels with: every stream client's transport is made by the
+// built-in factory, so that everything it checks when made is checked, but
+// never started - no connect, no name resolved, no serial device opened. A
+// check must leave the world outside alone: a peer that takes one connection
+// would otherwise get the check's, and the run none. Listeners and datagram
+// endpoints on an IP address are made as the run makes them (bound, then
+// released with the hub), which touches no peer and says at once that a
+// port is in use; one on a host name is left unstarted too (resolving it
+// asks a name server, and the check would not wait for the answer).
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include "hio/io/hub.hpp"
+#include "hio/io/transport.hpp"
+#include "ip_text.hpp"
+
+namespace hio::tools {
+
+class UnstartedPeers final : public TransportFactory {
+ public:
+  // Installs itself on `hub` for the real schemes (tcp, tls, udp, serial), until
+  // destroyed.
+  explicit UnstartedPeers(IoHub& hub) : hub_(hub) {
+    for (const Scheme scheme : kSchemes)
+      hub.set_factory(scheme, this);
+  }
+  ~UnstartedPeers() override {
+    for (const Scheme scheme : kSchemes)
+      hub_.set_factory(scheme, nullptr);
+  }
+  UnstartedPeers(const UnstartedPeers&) = delete;
+  UnstartedPeers& operator=(const UnstartedPeers&) = delete;
+
+  std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
+                                  const ChannelOptions& options) override {
+    std::unique_ptr<Transport> made =
+        hub_.builtin_factory(address.scheme).make(address, role, options);
+    if (role != ChannelRole::connect && canonical_host(address.host).ip_family != 0) return made;
+    return std::make_unique<Unstarted>(std::move(made));
+  }
+
+ private:
+  // Holds a transport, unstarted: the channel stays opening.
+  class Unstarted final : public Transport {
+   public:
+    explicit Unstarted(std::unique_ptr<Transport> held) : held_(std::move(held)) {}
+    void start(ChannelPort port) override { port_ = port; }
+    void service() override {}
+    void close(std::string_view why) override { port_.closed(CloseWho::local, why); }
+
+   private:
+    std::unique_ptr<Transport> held_;  // made, so checked; destroyed unstarted
+    ChannelPort port_;
+  };
+
+  static constexpr Scheme kSchemes[] = {Scheme::tcp, Scheme::tls, Scheme::udp, Scheme::serial};
+  IoHub& hub_;
+};
+
+}  // namespace hio::tools
