@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hio/io/error_text.hpp"
+#include "hio/replay/sync_directory.hpp"
 #include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
@@ -190,6 +191,7 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
                          replay::JournalHeader header, replay::JournalOptions options) {
   // Errors name FILE, not the temporary name it is written under.
   options.writer.name = path();
+  set_sync(options.writer.sync);  // and FILE's directory at commit()
   options.header_written = [this] {
     header_on_disk_ = true;
     if (tree_built_) commit();
@@ -273,6 +275,13 @@ void FileTarget::take_mode() const {
   ::chmod(write_path_.c_str(), replaced.st_mode & 0777);
 }
 
+void FileTarget::sync_directory() const {
+  if (const int error = replay::sync_directory_of(final_path_); error != 0) {
+    cannot_create(errno_text(error) +
+                  " (syncing its directory, so that the name survives a power loss)");
+  }
+}
+
 void FileTarget::commit() {
   committed_ = true;
   if (!temporary_) return;
@@ -287,6 +296,7 @@ void FileTarget::commit() {
     committed_ = false;  // the destructor removes the file written
     cannot_create(error_text(error));
   }
+  if (sync_) sync_directory();
   // Kept for lost(): the file by its own handle, wherever it goes.
   const int fd = ::open(final_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat status {};

@@ -69,6 +69,10 @@ class FileTarget {
   // 0666 less the umask, as open(2) would give it. Until then only the user
   // may read what is written.
   void commit();
+  // With `sync` (WriterOptions::sync), commit() fsyncs FILE's directory after
+  // the name is given, so that after a power loss FILE names the file
+  // written, not the one it replaced (or nothing).
+  void set_sync(bool sync) { sync_ = sync; }
   // After commit(), at the end: "" if FILE still names the file written
   // (device and inode), else why not, for an error that names FILE: it was
   // removed (or its directory was) or replaced by another file (a second hio
@@ -86,7 +90,8 @@ class FileTarget {
 
  private:
   bool open_anonymous();
-  void take_mode() const;  // the mode and owner FILE gets (commit)
+  void take_mode() const;       // the mode and owner FILE gets (commit)
+  void sync_directory() const;  // fsync FILE's directory (commit, with sync_)
   void remember_written(int fd);
   void link_anonymous(std::error_code& error) const;
   std::string path_;  // as given (for messages)
@@ -104,6 +109,7 @@ class FileTarget {
   ino_t written_ino_ = 0;
   bool temporary_ = false;
   bool committed_ = false;
+  bool sync_ = false;
 };
 
 class JournalTarget : public FileTarget {
