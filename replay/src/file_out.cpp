@@ -9,6 +9,7 @@
 
 #include "hio/io/error_text.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/replay/sync_directory.hpp"
 
 namespace hio::replay::detail {
 
@@ -21,7 +22,7 @@ namespace {
 }  // namespace
 
 FileOut::FileOut(const std::string& path, std::string name)
-    : path_(name.empty() ? path : std::move(name)) {
+    : path_(name.empty() ? path : std::move(name)), opened_(path) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) fail("cannot create", path_);
 }
@@ -50,6 +51,13 @@ void FileOut::sync() {
   while (::fdatasync(fd_) != 0) {
     if (errno != EINTR) fail("cannot sync", path_);
   }
+  // The file's name too, once: it may have been created by the open.
+  if (directory_synced_) return;
+  if (const int error = sync_directory_of(opened_); error != 0) {
+    errno = error;
+    fail("cannot sync the directory of", path_);
+  }
+  directory_synced_ = true;
 }
 
 void FileOut::close() {

@@ -29,11 +29,13 @@ class FileOut {
   const std::string& path() const { return path_; }
 
   void flush();  // write(2) everything buffered
-  void sync();   // fdatasync(2)
+  void sync();   // fdatasync(2); the first time, the directory's fsync too
   void close();  // flush is not implied
 
  private:
   std::string path_;
+  std::string opened_;  // the path opened (sync_directory_of)
+  bool directory_synced_ = false;
   int fd_ = -1;
   ByteBuffer buffer_;
   std::uint64_t written_ = 0;

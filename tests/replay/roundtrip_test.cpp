@@ -3,6 +3,10 @@
 // peek/next contract that a replay feed builds on.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -67,6 +71,29 @@ TEST(RoundTrip, SameInputSameBytes) {
   test::write_sample(dir.file("a.hioj"));
   test::write_sample(dir.file("b.hioj"), WriterOptions{.flush_each_frame = true});
   EXPECT_EQ(test::read_file(dir.file("a.hioj")), test::read_file(dir.file("b.hioj")));
+}
+
+// WriterOptions::sync: the file's bytes and its name. The writer writes
+// synced.hioj twice (created, then truncated); that the directory is fsynced
+// after each open, tests/tools/record_sync.sh checks from what strace saw.
+TEST(RoundTrip, ASyncedWriterSyncsTheDirectoryOfItsFile) {
+  const std::string dir = ::testing::TempDir() + "hio-synced-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  test::write_sample(dir + "/synced.hioj", WriterOptions{.sync = true});
+  test::write_sample(dir + "/synced.hioj", WriterOptions{.sync = true});
+  EXPECT_EQ(test::read_file(dir + "/synced.hioj").size(),
+            std::filesystem::file_size(dir + "/synced.hioj"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RoundTrip, SyncDirectoryOfSaysWhyItCannot) {
+  TempDir dir;
+  EXPECT_EQ(sync_directory_of(dir.file("new.hioj")), 0);
+  EXPECT_EQ(sync_directory_of(dir.file("gone/new.hioj")), ENOENT);
+  EXPECT_EQ(sync_directory_of("/proc/self/status"), 0);  // /proc: nothing to sync
+  test::write_file(dir.file("plain"), "x");
+  EXPECT_EQ(sync_directory_of(dir.file("plain/x.hioj")), ENOTDIR);
 }
 
 TEST(RoundTrip, HeaderWithEverything) {

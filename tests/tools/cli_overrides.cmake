@@ -120,3 +120,25 @@ hio(run ${WORK}/bom_inline.toml --record ${WORK}/bom_base.hioj EXIT 0)
 hio(replay ${WORK}/bom_base.hioj --set run.name=fixed --record ${WORK}/bom_fixed.hioj EXIT 0)
 hio(replay ${WORK}/bom_fixed.hioj EXIT 0)
 require("${out}" "^replay:    fixed, seed 0: identical\n" "replay of a BOM replay's journal with --set")
+
+# hio check takes --set as hio run does: what run would refuse, check refuses
+# in the same words (only the command named differs); what run would take,
+# check takes (it checks the scenario with the setting, not without it).
+hio(check ${WORK}/bom_net.toml --set net.client_host=server --set run.limit=2s EXIT 0)
+require("${out}" "bom_net.toml: ok \\(2 top-level doers, 1 expectation\\)\n$" "check --set: ok")
+foreach(case "--set;run.name=x\ty"
+             "--set;net.hots=1"
+             "--set;run.limit=abc"
+             "--set;net.client_host=nowhere"
+             "--set;run.limit=1s;--set;run.limit=2s"
+             "--real;--set;run.mode=sim")
+  hio(run ${WORK}/bom_net.toml ${case} EXIT 2)
+  string(REPLACE "hio run: " "hio check: " run_err "${err}")
+  hio(check ${WORK}/bom_net.toml ${case} EXIT 2)
+  if(NOT err STREQUAL run_err)
+    message(FATAL_ERROR "check ${case}: not run's refusal:\n${err}\nrun said:\n${run_err}")
+  endif()
+  if(err STREQUAL "")
+    message(FATAL_ERROR "check ${case}: refused without a word")
+  endif()
+endforeach()

@@ -255,6 +255,115 @@ TEST(DidYouMean, SuggestsOnlyCloseNames) {
   EXPECT_EQ(did_you_mean("groupp", {}), "");
 }
 
+// The distance did_you_mean used before it was bounded: every cell of the
+// table (O(size^2)), for the comparison below.
+std::size_t full_edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The candidates closest to `word` (at most max(1, size/3) edits, fewer than
+// its size), by the full distance.
+std::vector<std::string> closest(const std::string& word, const std::vector<std::string>& names) {
+  const std::size_t threshold =
+      std::min(std::max<std::size_t>(1, word.size() / 3), word.size() - (word.empty() ? 0 : 1));
+  std::size_t best = threshold + 1;
+  std::vector<std::string> found;
+  for (const std::string& name : names) {
+    const std::size_t d = full_edit_distance(word, name);
+    if (d > threshold || d > best) continue;
+    if (d < best) found.clear();
+    best = d;
+    if (std::find(found.begin(), found.end(), name) == found.end()) found.push_back(name);
+  }
+  return found;
+}
+
+TEST(DidYouMean, BoundedDistanceSuggestsWhatTheFullOneDoes) {
+  // Words of 0 to 256 bytes over a small alphabet (many close pairs), each
+  // against mutations of itself (edits, swaps, cuts) and of each other: the
+  // names suggested are those closest by the full table.
+  std::uint64_t state = 12345;
+  const auto next = [&state](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>((state >> 33) % n);
+  };
+  const auto mutate = [&](std::string s) {
+    for (std::size_t edits = next(s.size() / 2 + 2); edits > 0; --edits) {
+      const std::size_t at = s.empty() ? 0 : next(s.size());
+      switch (next(4)) {
+        case 0:
+          s.insert(at, 1, static_cast<char>('a' + next(3)));
+          break;
+        case 1:
+          if (!s.empty()) s.erase(at, 1);
+          break;
+        case 2:
+          if (!s.empty()) s[at] = static_cast<char>('a' + next(3));
+          break;
+        default:
+          if (at + 1 < s.size()) std::swap(s[at], s[at + 1]);
+          break;
+      }
+    }
+    return s;
+  };
+  std::size_t suggested = 0;
+  for (int round = 0; round < 300; ++round) {
+    const std::size_t size = round < 250 ? next(24) : 200 + next(57);
+    std::string word;
+    for (std::size_t i = 0; i < size; ++i)
+      word += static_cast<char>('a' + next(3));
+    std::vector<std::string> names;
+    for (int k = 0; k < 6; ++k)
+      names.push_back(mutate(word));
+    const std::vector<std::string> expected = closest(word, names);
+    const std::string got = did_you_mean(word, names);
+    if (expected.empty()) {
+      EXPECT_EQ(got, "") << word;
+      continue;
+    }
+    ++suggested;
+    EXPECT_NE(got.find("'" + expected.front() + "'"), std::string::npos) << word << got;
+    for (const std::string& name : names) {
+      const bool named = got.find("'" + name + "'") != std::string::npos;
+      const bool close = std::find(expected.begin(), expected.end(), name) != expected.end();
+      EXPECT_TRUE(close || !named) << word << " named " << name;
+    }
+  }
+  EXPECT_GT(suggested, 100u);  // the comparison compared suggestions
+}
+
+TEST(DidYouMean, LongNamesCostMicroseconds) {
+  // Two names of 100,000 bytes, equal in size (the length alone rules
+  // nothing out): the full distance fills 10^10 cells (tens of seconds).
+  const std::string a(100000, 'a');
+  const std::string b(100000, 'b');
+  std::string close_to_a = a;
+  close_to_a[500] = 'c';
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(did_you_mean(a, {b, close_to_a}), "");  // over 256 bytes: no name suggested
+  EXPECT_EQ(did_you_mean(std::string(256, 'a'), {std::string(255, 'a') + "b"}),
+            "; did you mean '" + std::string(255, 'a') + "b'?");
+  EXPECT_EQ(did_you_mean(std::string(257, 'a'), {std::string(256, 'a') + "b"}), "");
+  // At the limit, far names are ruled out within a band of the threshold.
+  std::vector<std::string> far(200, std::string(256, 'b'));
+  EXPECT_EQ(did_you_mean(std::string(256, 'a'), far), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
 TEST(ScenarioLoader, SeedsAboveTomlIntegersAreStrings) {
   const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
   EXPECT_EQ(

@@ -340,6 +340,27 @@ TEST(RunScenario, AnUnfinishableJournalIsTheSameErrorForARunAndAReplay) {
   std::filesystem::remove_all(dir, ignored);
 }
 
+// A journal written with WriterOptions::sync: the run records it twice into
+// one FILE (first a new name, then one replaced). That its directory is
+// fsynced after each (so that after a power loss FILE names the journal),
+// record_sync.sh checks, from the system calls strace saw.
+TEST(RunScenario, ASyncedJournalSyncsItsDirectory) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(kUdp, "udp.toml", kinds);
+  const std::string dir = ::testing::TempDir() + "hio-synced-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  RunOptions synced;
+  synced.record_path = dir + "/synced.hioj";
+  synced.record_options.writer.sync = true;
+  const RunSummary first = run_scenario(s, kinds, synced);
+  const RunSummary second = run_scenario(s, kinds, synced);
+  EXPECT_EQ(first.digest, second.digest);
+  EXPECT_TRUE(std::filesystem::is_regular_file(synced.record_path));
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
 // The lines RunOptions::warn is given by a run of `s`, but for the one a
 // real-time run gives when it fell behind the wall clock: that depends on
 // the machine's load (it once failed these tests with a 4th line).

@@ -360,27 +360,6 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
 }
 
-int do_check(const std::string& path, bool real, const DoerRegistry& registry) {
-  try {
-    Scenario scenario = load_scenario_arg(path, registry);
-    if (real) scenario.run.mode = Mode::real;
-    // A channel that fails while the tree is built (a listener whose port is
-    // in use) is warned about as hio run warns: the run would start anyway.
-    std::size_t warnings = 0;
-    check_scenario(scenario, registry, [&warnings](const std::string& line) {
-      ++warnings;
-      std::cerr << "hio check: " << line << "\n" << std::flush;
-    });
-    std::cout << display_text(path) << ": ok (" << counted(scenario.doers.size(), "top-level doer")
-              << ", " << counted(scenario.expectations.size(), "expectation")
-              << (warnings == 0 ? "" : "; " + counted(warnings, "warning") + " above") << ")\n";
-    return kExitOk;
-  } catch (const ScenarioError& error) {
-    print_diagnostics(error);
-    return kExitBadInput;
-  }
-}
-
 // A file a command reads, and what it is in messages.
 struct InputFile {
   std::string path;
@@ -444,18 +423,17 @@ std::string conflicting_setting(const RunArgs& args) {
   return "";
 }
 
-int do_run(const RunArgs& args, const DoerRegistry& registry) {
-  for (const std::string& problem :
-       {record_path_problem(args.record, {{args.scenario, "scenario file"}}),
-        conflicting_setting(args)}) {
-    if (!problem.empty()) {
-      std::cerr << "hio run: " << problem << "\n";
-      return kExitBadInput;
-    }
+// The scenario `hio run` runs, and `hio check` checks: the file with every
+// --set, then --seed, --limit and --real, applied. A problem is printed
+// ("hio <command>: ..." or the scenario's diagnostics; exit 2): nullopt.
+std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args,
+                                        const DoerRegistry& registry) {
+  if (const std::string problem = conflicting_setting(args); !problem.empty()) {
+    std::cerr << "hio " << command << ": " << problem << "\n";
+    return std::nullopt;
   }
-  Scenario scenario;
   try {
-    scenario = load_scenario_arg(args.scenario, registry);
+    Scenario scenario = load_scenario_arg(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
     if (args.seed) {
@@ -472,16 +450,50 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
       scenario.run.mode = Mode::real;
       record_run_setting(scenario, "mode");
     }
+    return scenario;
   } catch (const SettingError& error) {
-    std::cerr << "hio run: " << message_text(error.what()) << "\n";
-    return kExitBadInput;
+    std::cerr << "hio " << command << ": " << message_text(error.what()) << "\n";
+  } catch (const ScenarioError& error) {
+    print_diagnostics(error);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "hio " << command << ": " << message_text(error.what()) << "\n";
+  }
+  return std::nullopt;
+}
+
+// `args`: the scenario, --real and --set, as hio run takes them.
+int do_check(const RunArgs& args, const DoerRegistry& registry) {
+  std::optional<Scenario> scenario = scenario_as_run("check", args, registry);
+  if (!scenario) return kExitBadInput;
+  try {
+    // A channel that fails while the tree is built (a listener whose port is
+    // in use) is warned about as hio run warns: the run would start anyway.
+    std::size_t warnings = 0;
+    check_scenario(*scenario, registry, [&warnings](const std::string& line) {
+      ++warnings;
+      std::cerr << "hio check: " << line << "\n" << std::flush;
+    });
+    std::cout << display_text(args.scenario) << ": ok ("
+              << counted(scenario->doers.size(), "top-level doer") << ", "
+              << counted(scenario->expectations.size(), "expectation")
+              << (warnings == 0 ? "" : "; " + counted(warnings, "warning") + " above") << ")\n";
+    return kExitOk;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
     return kExitBadInput;
-  } catch (const std::invalid_argument& error) {
-    std::cerr << "hio run: " << message_text(error.what()) << "\n";
+  }
+}
+
+int do_run(const RunArgs& args, const DoerRegistry& registry) {
+  if (const std::string problem =
+          record_path_problem(args.record, {{args.scenario, "scenario file"}});
+      !problem.empty()) {
+    std::cerr << "hio run: " << problem << "\n";
     return kExitBadInput;
   }
+  std::optional<Scenario> as_run = scenario_as_run("run", args, registry);
+  if (!as_run) return kExitBadInput;
+  Scenario& scenario = *as_run;
   RunOptions options;
   options.record_path = args.record.value_or("");
   options.counters = args.counters;
@@ -1444,7 +1456,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                      "do not compare addresses and ports (channel table, open, connect, accept, "
                      "peers): two captures of one scene");
 
-  std::string check_path;
+  RunArgs check_args;  // the scenario, --real and --set
   SalvageArgs salvage_args;
   CLI::App* salvage_cmd = app.add_subcommand(
       "salvage", "copy the intact frames of a damaged or cut journal into a whole journal");
@@ -1459,10 +1471,14 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   CLI::App* check = app.add_subcommand("check",
                                        "validate a scenario without running it; a listener whose "
                                        "port is in use is warned on stderr");
-  check->add_option("scenario", check_path, "scenario file (TOML; - reads the standard input)")
+  check
+      ->add_option("scenario", check_args.scenario,
+                   "scenario file (TOML; - reads the standard input)")
       ->required();
-  bool check_real = false;
-  check->add_flag("--real", check_real, "check it as `hio run --real` runs it (run.mode = real)");
+  check->add_flag("--real", check_args.real,
+                  "check it as `hio run --real` runs it (run.mode = real)");
+  check->add_option("--set", check_args.sets, "check it with a setting overridden, as for run")
+      ->allow_extra_args(false);
 
   SweepArgs sweep_args;
   CLI::App* sweep_cmd =
@@ -1577,7 +1593,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   try {
     int code = kExitBadInput;
     if (run->parsed()) code = do_run(run_args, registry);
-    if (check->parsed()) code = do_check(check_path, check_real, registry);
+    if (check->parsed()) code = do_check(check_args, registry);
     if (sweep_cmd->parsed()) code = do_sweep(sweep_args, registry);
     if (replay_cmd->parsed()) code = do_replay(replay_args, registry);
     if (inspect_cmd->parsed()) code = do_inspect(inspect_args);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "hio/engine/doist.hpp"
 #include "hio/io/error_text.hpp"
 #include "hio/tools/runner.hpp"
+#include "hio/replay/sync_directory.hpp"
 #include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
@@ -23,6 +25,22 @@ namespace {
 // One file, whatever its names: the same device and inode.
 bool same_inode(const struct stat& a, const struct stat& b) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+// The process's umask, without changing it (umask(2) can only set it, and
+// a sweep's threads create files meanwhile): /proc's "Umask:" line (Linux
+// 4.7 and later); without it, set and restored at once.
+mode_t process_umask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) == 0) {
+      return static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8) & 0777);
+    }
+  }
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return mask;
 }
 
 }  // namespace
@@ -74,6 +92,16 @@ FileTarget::FileTarget(std::string path, std::string what)
   struct stat status {};
   const bool exists = ::stat(path_.c_str(), &status) == 0;
   if (exists && !S_ISREG(status.st_mode)) return;  // a pipe, a device
+  // A FILE the user could not open for writing is not replaced either (a
+  // write-protected journal stays, as `> FILE` in a shell leaves it), and
+  // this is said now, before the run.
+  if (exists && ::faccessat(AT_FDCWD, path_.c_str(), W_OK, AT_EACCESS) != 0) {
+    const int error = errno;
+    cannot_create(errno_text(error) +
+                  (error == EACCES ? " (the file exists, and you have no write permission on it: "
+                                     "hio replaces only a file it could write)"
+                                   : ""));
+  }
   // Through a symbolic link to the file it names, so that the link stays.
   std::error_code ignored;
   const std::filesystem::path resolved = std::filesystem::weakly_canonical(path_, ignored);
@@ -93,8 +121,7 @@ FileTarget::FileTarget(std::string path, std::string what)
                   display_text(dir.empty() ? std::string(".") : dir.string()) + ")");
   }
   if (fd < 0) cannot_create(errno_text(errno));
-  // mkstemp makes it 0600; a journal or a report is as readable as any file written.
-  ::fchmod(fd, 0644);
+  // mkstemp makes it 0600, which it stays until commit() (take_mode).
   remember_written(fd);
   ::close(fd);
   write_path_ = name.data();
@@ -109,14 +136,14 @@ bool FileTarget::open_anonymous() {
   // /proc may be missing: then the caller falls back to a named temporary.
   std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
   if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  // Only the user may read it until commit() (take_mode).
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   const std::string proc = "/proc/self/fd/" + std::to_string(fd);
   if (::access(proc.c_str(), W_OK) != 0) {
     ::close(fd);
     return false;
   }
-  ::fchmod(fd, 0644);  // as the named temporary: not narrowed by the umask
   remember_written(fd);
   anonymous_fd_ = fd;
   write_path_ = proc;
@@ -166,6 +193,7 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
                          replay::JournalHeader header, replay::JournalOptions options) {
   // Errors name FILE, not the temporary name it is written under.
   options.writer.name = path();
+  set_sync(options.writer.sync);  // and FILE's directory at commit()
   options.header_written = [this] {
     header_on_disk_ = true;
     if (tree_built_) commit();
@@ -241,9 +269,31 @@ std::string FileTarget::lost(bool* moved) const {
          lost;
 }
 
+void FileTarget::take_mode() const {
+  struct stat replaced {};
+  if (::stat(final_path_.c_str(), &replaced) != 0 || !S_ISREG(replaced.st_mode)) {
+    ::chmod(write_path_.c_str(), 0666 & ~process_umask());  // what open(2) would give
+    return;
+  }
+  // The owner and group where the user may give them (root; a group the
+  // user is in), else the user's own.
+  if (::chown(write_path_.c_str(), replaced.st_uid, replaced.st_gid) != 0) {
+    ::chown(write_path_.c_str(), static_cast<uid_t>(-1), replaced.st_gid);
+  }
+  ::chmod(write_path_.c_str(), replaced.st_mode & 0777);
+}
+
+void FileTarget::sync_directory() const {
+  if (const int error = replay::sync_directory_of(final_path_); error != 0) {
+    cannot_create(errno_text(error) +
+                  " (syncing its directory, so that the name survives a power loss)");
+  }
+}
+
 void FileTarget::commit() {
   committed_ = true;
   if (!temporary_) return;
+  take_mode();
   std::error_code error;
   if (anonymous_fd_ >= 0) {
     link_anonymous(error);
@@ -254,6 +304,7 @@ void FileTarget::commit() {
     committed_ = false;  // the destructor removes the file written
     cannot_create(error_text(error));
   }
+  if (sync_) sync_directory();
   // Kept for lost(): the file by its own handle, wherever it goes.
   const int fd = ::open(final_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat status {};

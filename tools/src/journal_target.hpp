@@ -48,7 +48,8 @@ class FileTarget {
  public:
   // `path` empty: no file. `what` names the file in errors ("journal"):
   // OutputError "FILE: cannot create the <what>: <reason>". Throws it if
-  // the file to write cannot be created.
+  // the file to write cannot be created, or if FILE exists and the user
+  // could not open it for writing (EACCES, EROFS: as `> FILE` is refused).
   FileTarget(std::string path, std::string what);
   ~FileTarget();  // removes the file written unless commit() was called
   FileTarget(const FileTarget&) = delete;
@@ -61,8 +62,17 @@ class FileTarget {
   // of `inputs` (same_file): the files a run reads, which commit() would
   // replace.
   void refuse_inputs(const std::vector<std::string>& inputs) const;
-  // The file written becomes FILE. Throws OutputError.
+  // The file written becomes FILE. Throws OutputError. It takes the
+  // permission bits (rwx for user, group, others) of the FILE it replaces,
+  // and its owner and group where the user may give them (root may; others
+  // may give a group they are in), else it is the user's; a new FILE gets
+  // 0666 less the umask, as open(2) would give it. Until then only the user
+  // may read what is written.
   void commit();
+  // With `sync` (WriterOptions::sync), commit() fsyncs FILE's directory after
+  // the name is given, so that after a power loss FILE names the file
+  // written, not the one it replaced (or nothing).
+  void set_sync(bool sync) { sync_ = sync; }
   // After commit(), at the end: "" if FILE still names the file written
   // (device and inode), else why not, for an error that names FILE: it was
   // removed (or its directory was) or replaced by another file (a second hio
@@ -80,6 +90,8 @@ class FileTarget {
 
  private:
   bool open_anonymous();
+  void take_mode() const;       // the mode and owner FILE gets (commit)
+  void sync_directory() const;  // fsync FILE's directory (commit, with sync_)
   void remember_written(int fd);
   void link_anonymous(std::error_code& error) const;
   std::string path_;  // as given (for messages)
@@ -97,6 +109,7 @@ class FileTarget {
   ino_t written_ino_ = 0;
   bool temporary_ = false;
   bool committed_ = false;
+  bool sync_ = false;
 };
 
 class JournalTarget : public FileTarget {

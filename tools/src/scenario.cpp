@@ -9,6 +9,9 @@ namespace hio::tools {
 
 namespace {
 
+// The longest word did_you_mean finds close names for.
+constexpr std::size_t kDidYouMeanSizeMax = 256;
+
 std::string join(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
   for (const Diagnostic& d : diagnostics) {
@@ -30,21 +33,36 @@ const T& get(const DoerSpec& spec, std::string_view key) {
 }
 
 // Optimal string alignment distance (Damerau-Levenshtein where no substring
-// is edited twice): "tikcer" is one swap from "ticker", not two edits.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // Three rows: the one before the previous is needed for swaps.
-  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
+// is edited twice): "tikcer" is one swap from "ticker", not two edits. Only
+// up to `bound`: a larger distance is bound + 1. The cells further than
+// `bound` from the diagonal cost more than that (the prefixes' lengths differ
+// by as many), so only the band around it is computed, and the rows stop
+// once a whole band exceeds `bound`: O(size * bound), not O(size^2).
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bound) {
+  const std::size_t over = bound + 1;
+  const std::size_t longer = std::max(a.size(), b.size());
+  if (longer - std::min(a.size(), b.size()) > bound) return over;
+  // Three rows: the one before the previous is needed for swaps. A cell
+  // outside the band holds `over`.
+  std::vector<std::size_t> before(b.size() + 1, over), previous(b.size() + 1, over),
+      row(b.size() + 1, over);
+  for (std::size_t j = 0; j <= std::min(b.size(), bound); ++j)
     previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
+    const std::size_t lo = i > bound ? i - bound : 1;
+    const std::size_t hi = std::min(b.size(), i + bound);
+    row[lo - 1] = lo == 1 && i <= bound ? i : over;
+    std::size_t least = row[lo - 1];
+    for (std::size_t j = lo; j <= hi; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost, over});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
         row[j] = std::min(row[j], before[j - 2] + 1);
       }
+      least = std::min(least, row[j]);
     }
+    if (hi < b.size()) row[hi + 1] = over;
+    if (least > bound) return over;
     std::swap(before, previous);
     std::swap(previous, row);
   }
@@ -128,11 +146,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   std::vector<const std::string*> named;
   std::size_t more = 0;
   std::size_t best_distance = threshold + 1;
+  // A longer word is no mistyped name: none is suggested, and the distances
+  // (O(size * threshold) each) stay cheap whatever a file names.
+  if (word.size() > kDidYouMeanSizeMax) return {};
   for (const std::string& candidate : candidates) {
-    // Cheap bound first: the length difference alone is that many edits.
-    const std::size_t longer = std::max(word.size(), candidate.size());
-    if (longer - std::min(word.size(), candidate.size()) > threshold) continue;
-    const std::size_t d = edit_distance(word, candidate);
+    // Only as far as the closest so far: a farther candidate is not named.
+    const std::size_t d = edit_distance(word, candidate, std::min(threshold, best_distance));
     if (d > best_distance || d > threshold) continue;
     if (d < best_distance) {
       best_distance = d;

@@ -13,5 +13,6 @@
 #include "hio/replay/recorder.hpp"
 #include "hio/replay/replayer.hpp"
 #include "hio/replay/salvage.hpp"
+#include "hio/replay/sync_directory.hpp"
 #include "hio/replay/types.hpp"
 #include "hio/replay/writer.hpp"

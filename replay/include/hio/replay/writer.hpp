@@ -19,8 +19,10 @@ struct WriterOptions {
   // when buffer_bytes have gathered. Real-time runs set it, so that a process
   // killed mid-run leaves every frame written so far readable.
   bool flush_each_frame = false;
-  // fdatasync after every flush and at finish: the journal survives a power
-  // loss, at the cost of a disk round trip per flush.
+  // fdatasync after every flush and at finish, and at the first one an fsync
+  // of the file's directory (sync_directory_of: the name the file was
+  // created under): the journal survives a power loss, at the cost of a
+  // disk round trip per flush.
   bool sync = false;
   // Buffered output is written when it exceeds this. The buffer is allocated
   // once, a little larger; small, so that a new writer maps few fresh pages
