@@ -14,8 +14,8 @@
 
 #include "hio/engine/doist.hpp"
 #include "hio/io/error_text.hpp"
-#include "hio/tools/runner.hpp"
 #include "hio/replay/sync_directory.hpp"
+#include "hio/tools/runner.hpp"
 #include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
