@@ -1,13 +1,17 @@
 #include "tls_context.hpp"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <vector>
 
 #include "error_text.hpp"
 
@@ -31,13 +35,43 @@ const char* file_words(Option option) {
   return "setting";
 }
 
+// What a path that is not a regular file is, in words.
+const char* file_type_words(std::filesystem::file_type type) {
+  using Type = std::filesystem::file_type;
+  switch (type) {
+    case Type::directory:
+      return "a directory";
+    case Type::fifo:
+      return "a FIFO (a named pipe or a process substitution)";
+    case Type::character:
+      return "a character device";
+    case Type::block:
+      return "a block device";
+    case Type::socket:
+      return "a socket";
+    default:
+      break;
+  }
+  return "not a regular file";
+}
+
 // OpenSSL's own messages for a missing file are vague ("system lib"), and a
 // directory opens as a file, so files are checked for readability first.
+// Only regular files are taken: the files are read at validate() and again
+// at every open, which a FIFO cannot serve (the second open would wait for
+// a writer, or read nothing), and the check must not wait on anything.
 bool readable(const std::string& path, Option option, std::optional<TlsProblem>& problem) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    problem =
-        TlsProblem{option, std::string(file_words(option)) + " '" + path + "' is a directory"};
+  const std::filesystem::file_type type = std::filesystem::status(path, ec).type();
+  if (!ec && type != std::filesystem::file_type::regular) {
+    std::string message =
+        std::string(file_words(option)) + " '" + path + "' is " + file_type_words(type);
+    if (type != std::filesystem::file_type::directory) {
+      message +=
+          ", not a regular file: hio reads TLS files when it checks them and again at "
+          "every open";
+    }
+    problem = TlsProblem{option, message};
     return false;
   }
   std::ifstream file(path, std::ios::binary);
@@ -58,6 +92,103 @@ bool loaded(const boost::system::error_code& ec, Option option, const std::strin
 bool file_loaded(const boost::system::error_code& ec, Option option, const std::string& path,
                  std::optional<TlsProblem>& problem) {
   return loaded(ec, option, std::string(file_words(option)) + " '" + path + "'", problem);
+}
+
+// OpenSSL's default pass-phrase callback prompts on the terminal (and
+// blocks there); hio takes no pass phrase, so every request is refused, and
+// noted in `asked` (a bool) where the caller gives one.
+int refuse_pass_phrase(char* /*buffer*/, int /*size*/, int /*writing*/, void* asked) {
+  if (asked != nullptr) *static_cast<bool*>(asked) = true;
+  return -1;
+}
+
+// OpenSSL's reason for the oldest error queued, and the queue emptied.
+std::string openssl_reason() {
+  const unsigned long code = ERR_peek_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  return error_text(
+      boost::system::error_code(static_cast<int>(code), asio::error::get_ssl_category()));
+}
+
+struct BioFree {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+// The names of the PEM blocks in `bio` from where it stands ("CERTIFICATE,
+// X509 CRL"), each once, in the order met; "" for none.
+std::string pem_block_names(BIO* bio) {
+  std::vector<std::string> names;
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long length = 0;
+  while (PEM_read_bio(bio, &name, &header, &data, &length) == 1) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_free(data);
+  }
+  ERR_clear_error();
+  std::string text;
+  for (const std::string& n : names)
+    text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+// Loads the private key of `key` (a path: key_file, or cert_file when the
+// key is in it) into `ctx` and checks it against the certificate loaded
+// before. Never asks for a pass phrase; says what the file holds instead of
+// a key when it holds none.
+bool load_private_key(SSL_CTX* ctx, const std::string& key, const TlsOptions& options,
+                      std::optional<TlsProblem>& problem) {
+  const bool in_cert = options.key_file.empty();
+  const auto fail = [&](const std::string& message) {
+    problem = TlsProblem{Option::key_file, message};
+    return false;
+  };
+  ERR_clear_error();
+  const std::unique_ptr<BIO, BioFree> bio(BIO_new_file(key.c_str(), "r"));
+  if (!bio) return fail("cannot read key file '" + key + "': " + openssl_reason());
+  bool asked = false;
+  const std::unique_ptr<EVP_PKEY, PkeyFree> pkey(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_pass_phrase, &asked));
+  if (!pkey) {
+    if (asked) {
+      ERR_clear_error();
+      return fail((in_cert ? "the key in certificate file '" : "key file '") + key +
+                  "' is encrypted, and hio takes no pass phrase: give the key decrypted "
+                  "(openssl pkey -in <encrypted> -out <plain>)");
+    }
+    const std::string reason = openssl_reason();
+    if (BIO_reset(bio.get()) != 0) return fail("cannot use key file '" + key + "': " + reason);
+    const std::string blocks = pem_block_names(bio.get());
+    if (blocks.find("PRIVATE KEY") != std::string::npos) {
+      return fail("cannot use key file '" + key + "': " + reason);  // a damaged key
+    }
+    if (in_cert) {
+      return fail("certificate file '" + key + "' holds no private key, and no key file is given");
+    }
+    if (blocks.empty()) {
+      return fail("cannot use key file '" + key +
+                  "': no private key in it (no complete PEM block)");
+    }
+    if (blocks == "CERTIFICATE" || blocks == "TRUSTED CERTIFICATE") {
+      return fail("cannot use key file '" + key + "': it holds a certificate, not a private key");
+    }
+    return fail("cannot use key file '" + key + "': no private key in it (it holds " + blocks +
+                ")");
+  }
+  if (SSL_CTX_use_PrivateKey(ctx, pkey.get()) == 1) return true;
+  if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+    ERR_clear_error();
+    return fail("key file '" + key + "' does not match certificate file '" + options.cert_file +
+                "'");
+  }
+  return fail("cannot use key file '" + key + "': " + openssl_reason());
 }
 
 bool is_ip(const std::string& host) {
@@ -92,9 +223,15 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool s
   auto context =
       std::make_shared<ssl::context>(server ? ssl::context::tls_server : ssl::context::tls_client);
   boost::system::error_code ec;
-  // TLS 1.2 and later only; no compression, no renegotiation by the peer.
-  if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION) != 1) {
-    problem = TlsProblem{Option::setup, "cannot require TLS 1.2 or later"};
+  // Never a prompt on the terminal, whatever OpenSSL reads for this context.
+  SSL_CTX_set_default_passwd_cb(context->native_handle(), refuse_pass_phrase);
+  // TLS 1.2 (or 1.3) and later only; no compression, no renegotiation by the
+  // peer.
+  const bool only_1_3 = options.min_version == TlsVersion::tls1_3;
+  if (SSL_CTX_set_min_proto_version(context->native_handle(),
+                                    only_1_3 ? TLS1_3_VERSION : TLS1_2_VERSION) != 1) {
+    problem = TlsProblem{Option::setup, std::string("cannot require TLS ") +
+                                            to_string(options.min_version) + " or later"};
     return nullptr;
   }
   context->set_options(
@@ -114,15 +251,7 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool s
     if (!file_loaded(ec, Option::cert_file, options.cert_file, problem)) return nullptr;
     const std::string& key = options.key_file.empty() ? options.cert_file : options.key_file;
     if (!readable(key, Option::key_file, problem)) return nullptr;
-    context->use_private_key_file(key, ssl::context::pem, ec);
-    if (ec && ec.category() == asio::error::get_ssl_category() &&
-        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
-      problem =
-          TlsProblem{Option::key_file, "key file '" + key + "' does not match certificate file '" +
-                                           options.cert_file + "'"};
-      return nullptr;
-    }
-    if (!file_loaded(ec, Option::key_file, key, problem)) return nullptr;
+    if (!load_private_key(context->native_handle(), key, options, problem)) return nullptr;
   }
 
   // A CA file given is loaded even where no peer is verified, so that it is
@@ -214,6 +343,16 @@ std::string tls_error_text(const boost::system::error_code& ec, SSL* ssl) {
 }  // namespace hio::detail
 
 namespace hio {
+
+const char* to_string(TlsVersion version) {
+  switch (version) {
+    case TlsVersion::tls1_2:
+      return "1.2";
+    case TlsVersion::tls1_3:
+      return "1.3";
+  }
+  return "?";
+}
 
 const char* to_string(TlsProblem::Option option) {
   switch (option) {

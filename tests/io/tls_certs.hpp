@@ -2,12 +2,15 @@
 // a temporary directory removed at exit: a CA, a server certificate for
 // "localhost" / 127.0.0.1 / ::1 signed by it, a client certificate signed by
 // it (mutual TLS), and an untrusted self-signed certificate for the same
-// names. Made once per test binary, on first use.
+// names; the server key encrypted with a pass phrase (PKCS#8 and OpenSSL's
+// traditional format) and the server certificate with its key in one file.
+// Made once per test binary, on first use.
 #pragma once
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -22,6 +25,9 @@ struct TlsCerts {
   std::string client_key;
   std::string rogue_cert;  // self-signed, same names: trusted by nobody
   std::string rogue_key;
+  std::string encrypted_key;       // server_key, encrypted (PKCS#8, pass phrase "hio-test")
+  std::string encrypted_trad_key;  // the same in the traditional format (Proc-Type header)
+  std::string combined;            // server_cert, then server_key
 
   TlsCerts() {
     std::string pattern = (std::filesystem::temp_directory_path() / "hio-tls-XXXXXX").string();
@@ -34,6 +40,9 @@ struct TlsCerts {
     client_key = path("client.key");
     rogue_cert = path("rogue.pem");
     rogue_key = path("rogue.key");
+    encrypted_key = path("encrypted.key");
+    encrypted_trad_key = path("encrypted_trad.key");
+    combined = path("combined.pem");
     const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
     write("server.ext",
           "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n"
@@ -55,6 +64,10 @@ struct TlsCerts {
         " -CAcreateserial -extfile " + path("client.ext") + " -out " + client_cert);
     run("req -x509" + key + " -days 2 -subj /CN=localhost -keyout " + rogue_key + " -out " +
         rogue_cert + " -addext subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1");
+    run("pkey -in " + server_key + " -aes256 -passout pass:hio-test -out " + encrypted_key);
+    run("pkey -in " + server_key + " -traditional -aes256 -passout pass:hio-test -out " +
+        encrypted_trad_key);
+    write("combined.pem", read(server_cert) + read(server_key));
   }
   ~TlsCerts() {
     std::error_code ignored;
@@ -68,11 +81,14 @@ struct TlsCerts {
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(path(name)) << text;
   }
+  static std::string read(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
   void run(const std::string& args) const {
     const std::string command = "openssl " + args + " >" + path("openssl.log") + " 2>&1";
     if (std::system(command.c_str()) != 0) {
-      std::ifstream log(path("openssl.log"));
-      std::string output((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+      const std::string output = read(path("openssl.log"));
       throw std::runtime_error("test certificates: '" + command + "' failed:\n" + output);
     }
   }

@@ -3,7 +3,8 @@
 // 127.0.0.1:port, handshakes (trusting `ca_file`), sends its payload as far
 // as the socket takes it each pass, then sends close_notify (SSL_shutdown:
 // the end of its data, TLS 1.3's half-close) and reads on until the
-// server's close_notify. Runs every pass; bounded by its Doist's limit.
+// server's close_notify. It speaks TLS `version` only (TLS1_3_VERSION by
+// default). Runs every pass; bounded by its Doist's limit.
 #pragma once
 
 #include <fcntl.h>
@@ -21,10 +22,12 @@ namespace hio::test {
 
 class TlsHalfClosingPeer final : public Doer {
  public:
-  TlsHalfClosingPeer(std::uint16_t port, std::string payload, const std::string& ca_file)
+  TlsHalfClosingPeer(std::uint16_t port, std::string payload, const std::string& ca_file,
+                     int version = TLS1_3_VERSION)
       : Doer("tls half-closing peer"), port_(port), payload_(std::move(payload)) {
     ctx_ = SSL_CTX_new(TLS_client_method());
-    SSL_CTX_set_min_proto_version(ctx_, TLS1_3_VERSION);
+    SSL_CTX_set_min_proto_version(ctx_, version);
+    SSL_CTX_set_max_proto_version(ctx_, version);
     SSL_CTX_load_verify_locations(ctx_, ca_file.c_str(), nullptr);
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
   }

@@ -4,6 +4,7 @@
 // parameter errors and what "@name" says of a listener that was not built.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -86,7 +87,7 @@ TEST(TlsScenario, AnUntrustedServerIsRefusedByTheClient) {
 TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
   EXPECT_THAT(build_error(tls_scenario("", "")),
               HasSubstr("cannot build doer 'server': a tls:// listener needs tls_cert and "
-                        "tls_key (PEM files)"));
+                        "tls_key (PEM files; or tls_cert alone holding both)"));
   // The client that names it is told why, not that there is no such doer.
   EXPECT_THAT(build_error(tls_scenario("", "")),
               HasSubstr("cannot build doer 'alice': address '@server' names doer 'server', "
@@ -94,8 +95,15 @@ TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
   EXPECT_THAT(build_error("[run]\nmode = \"real\"\n[[doer]]\nkind = \"echo_client\"\nname = "
                           "\"c\"\naddress = \"tcp://127.0.0.1:9\"\ntls_verify = false\n"),
               HasSubstr("tls_verify applies to tls:// addresses only"));
-  EXPECT_THAT(build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\n", "")),
-              HasSubstr("needs tls_cert and tls_key"));
+  // tls_cert alone: its file must hold the key too (here it does not).
+  EXPECT_THAT(
+      build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\n", "")),
+      HasSubstr("t.toml:9:12: cannot build doer 'server': certificate file '" +
+                tls_certs().server_cert + "' holds no private key, and no key file is given"));
+  EXPECT_THAT(build_error(tls_scenario("tls_cert = \"" + tls_certs().combined + "\"\n",
+                                       "tls_key = \"" + tls_certs().client_key + "\"\n")),
+              HasSubstr("cannot build doer 'alice': tls_key needs tls_cert (the certificate of "
+                        "that key)"));
   EXPECT_THAT(
       build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
                                    tls_certs().server_key + "\"\ntls_client_cert = true\n",
@@ -125,6 +133,60 @@ TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
                                            "\"\ntls_key = \"" + tls_certs().server_key + "\"\n",
                                        "tls_ca = \"" + not_pem + "\"\n")),
               HasSubstr("cannot build doer 'alice': cannot use CA file '" + not_pem + "': "));
+}
+
+// A certificate file that holds its key too serves alone (tls_cert without
+// tls_key), as the library's empty key_file does.
+TEST(TlsScenario, ACertificateFileWithItsKeyServesWithoutTlsKey) {
+  const DoerRegistry kinds = registry();
+  const std::string text = tls_scenario("tls_cert = \"" + tls_certs().combined + "\"\n",
+                                        "tls_ca = \"" + tls_certs().ca + "\"\n");
+  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+}
+
+// Files hio cannot use without asking or reading twice are build errors at
+// their keys: an encrypted key (never a pass-phrase prompt), a FIFO.
+TEST(TlsScenario, AnEncryptedKeyOrAFifoIsABuildErrorAtItsKey) {
+  EXPECT_THAT(
+      build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
+                                   tls_certs().encrypted_key + "\"\n",
+                               "")),
+      HasSubstr("t.toml:10:11: cannot build doer 'server': key file '" + tls_certs().encrypted_key +
+                "' is encrypted, and hio takes no pass phrase"));
+  const std::string fifo = tls_certs().dir + "/scenario.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THAT(build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert +
+                                           "\"\ntls_key = \"" + tls_certs().server_key + "\"\n",
+                                       "tls_ca = \"" + fifo + "\"\n")),
+              HasSubstr("cannot build doer 'alice': CA file '" + fifo +
+                        "' is a FIFO (a named pipe or a process substitution), not a regular "
+                        "file"));
+  std::filesystem::remove(fifo);
+}
+
+// tls_min_version = "1.3" on both sides runs; other words are refused at the
+// key, and so is a version on an address without TLS.
+TEST(TlsScenario, TlsMinVersionIsOneTwoOrOneThree) {
+  const DoerRegistry kinds = registry();
+  const std::string server = "tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
+                             tls_certs().server_key + "\"\n";
+  const std::string client = "tls_ca = \"" + tls_certs().ca + "\"\n";
+  const std::string text =
+      tls_scenario(server + "tls_min_version = \"1.3\"\n", client + "tls_min_version = \"1.3\"\n");
+  const RunSummary summary = run_scenario(load_scenario_text(text, "t.toml", kinds), kinds);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+  EXPECT_EQ(build_error(tls_scenario(server + "tls_min_version = \"1.2\"\n", client)), "");
+  EXPECT_THAT(build_error(tls_scenario(server + "tls_min_version = \"1.1\"\n", client)),
+              HasSubstr("t.toml:11:19: cannot build doer 'server': tls_min_version must be "
+                        "\"1.2\" or \"1.3\", not \"1.1\""));
+  EXPECT_THAT(build_error(tls_scenario(server, client + "tls_min_version = \"TLSv1.3\"\n")),
+              HasSubstr("cannot build doer 'alice': tls_min_version must be \"1.2\" or \"1.3\", "
+                        "not \"TLSv1.3\""));
+  EXPECT_THAT(build_error("[run]\nmode = \"real\"\n[[doer]]\nkind = \"echo_client\"\nname = "
+                          "\"c\"\naddress = \"tcp://127.0.0.1:9\"\ntls_min_version = \"1.3\"\n"),
+              HasSubstr("t.toml:7:19: cannot build doer 'c': tls_min_version applies to tls:// "
+                        "addresses only"));
 }
 
 // A TLS server that never answers (a listening socket nobody accepts from:

@@ -26,12 +26,24 @@ namespace hio::tools {
 
 namespace {
 
+// tls_min_version's words: "1.2" (the default) or "1.3".
+TlsVersion tls_min_version(const DoerSpec& spec) {
+  const std::string& text = spec.string("tls_min_version");
+  for (const TlsVersion version : {TlsVersion::tls1_2, TlsVersion::tls1_3}) {
+    if (text == to_string(version)) return version;
+  }
+  throw ParamError("tls_min_version",
+                   "tls_min_version must be \"1.2\" or \"1.3\", not \"" + text + "\"");
+}
+
 // The tls_* parameters of a stream doer (PEM files relative to the
 // scenario). They apply to tls:// addresses only; a listener must have a
-// certificate and its key.
+// certificate and its key (tls_key, or in the tls_cert file after the
+// certificates).
 TlsOptions tls_options(const DoerSpec& spec, BuildContext& context, const std::string& address,
                        bool listener) {
   TlsOptions tls;
+  tls.min_version = tls_min_version(spec);
   tls.cert_file = context.file_path(spec.string("tls_cert"));
   tls.key_file = context.file_path(spec.string("tls_key"));
   tls.ca_file = context.file_path(spec.string("tls_ca"));
@@ -51,19 +63,22 @@ TlsOptions tls_options(const DoerSpec& spec, BuildContext& context, const std::s
       throw ParamError("tls_client_cert", "tls_client_cert applies to tls:// addresses only");
     }
     if (!tls.verify) throw ParamError("tls_verify", "tls_verify applies to tls:// addresses only");
+    if (tls.min_version != TlsOptions{}.min_version) {
+      throw ParamError("tls_min_version", "tls_min_version applies to tls:// addresses only");
+    }
     return TlsOptions{};
   }
-  if (listener && (tls.cert_file.empty() || tls.key_file.empty())) {
-    throw ParamError(tls.cert_file.empty() ? "address" : "tls_cert",
-                     "a tls:// listener needs tls_cert and tls_key (PEM files)");
+  if (listener && tls.cert_file.empty()) {
+    throw ParamError("address",
+                     "a tls:// listener needs tls_cert and tls_key (PEM files; or tls_cert alone "
+                     "holding both)");
   }
   if (tls.require_client_cert && tls.ca_file.empty()) {
     throw ParamError("tls_client_cert",
                      "tls_client_cert = true needs tls_ca (the CA clients are checked against)");
   }
-  if (tls.cert_file.empty() != tls.key_file.empty()) {
-    throw ParamError(tls.cert_file.empty() ? "tls_key" : "tls_cert",
-                     "tls_cert and tls_key go together");
+  if (tls.cert_file.empty() && !tls.key_file.empty()) {
+    throw ParamError("tls_key", "tls_key needs tls_cert (the certificate of that key)");
   }
   // A file that cannot be used (unreadable, not PEM, a key that does not
   // match its certificate) is a mistake in the scenario, found by check and
@@ -72,10 +87,12 @@ TlsOptions tls_options(const DoerSpec& spec, BuildContext& context, const std::s
   if (!context.replaying) {
     if (const std::optional<TlsProblem> problem = validate(tls)) {
       using Option = TlsProblem::Option;
-      const char* key = problem->option == Option::cert_file  ? "tls_cert"
-                        : problem->option == Option::key_file ? "tls_key"
-                        : problem->option == Option::ca_file  ? "tls_ca"
-                                                              : "address";
+      // A key missing from a tls_cert that was to hold it is tls_cert's.
+      const bool key_in_cert = problem->option == Option::key_file && tls.key_file.empty();
+      const char* key = problem->option == Option::cert_file || key_in_cert ? "tls_cert"
+                        : problem->option == Option::key_file               ? "tls_key"
+                        : problem->option == Option::ca_file                ? "tls_ca"
+                                                                            : "address";
       throw ParamError(key, problem->message);
     }
   }
@@ -203,6 +220,12 @@ std::vector<ParamSpec> datagram_params() {
                "the largest datagram sent or received (bytes); larger ones are errors",
                ParamValue{static_cast<std::int64_t>(ChannelOptions{}.datagram_bytes_max)}});
   return p;
+}
+// tls_min_version, a key of both echo kinds.
+ParamSpec tls_min_version_param() {
+  return {"tls_min_version", ParamType::string,
+          "tls:// only: the oldest TLS version spoken, \"1.2\" or \"1.3\"",
+          ParamValue{std::string(to_string(TlsOptions{}.min_version))}};
 }
 // The keys of set_stream_timeouts.
 std::vector<ParamSpec> stream_timeout_params() {
@@ -1014,7 +1037,9 @@ void add_io_kinds(DoerRegistry& registry) {
           "listens on a stream address and sends every remote back what it sent "
           "(counters: accepted, remotes, idle_closed)",
           {{"address", ParamType::string, "where to listen, e.g. \"tcp://127.0.0.1:9000\"", {}},
-           {"tls_cert", ParamType::string, "tls:// only: this server's certificate (PEM file)",
+           {"tls_cert", ParamType::string,
+            "tls:// only: this server's certificate (PEM file; with its key after it if no "
+            "tls_key)",
             ParamValue{std::string()}},
            {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
             ParamValue{std::string()}},
@@ -1023,6 +1048,7 @@ void add_io_kinds(DoerRegistry& registry) {
             ParamValue{std::string()}},
            {"tls_client_cert", ParamType::boolean, "tls:// only: require a client certificate",
             ParamValue{false}},
+           tls_min_version_param(),
            {"remotes_max", ParamType::integer,
             "accepted remotes alive at once; at the limit it stops accepting",
             ParamValue{static_cast<std::int64_t>(ChannelOptions{}.remotes_max)}},
@@ -1057,7 +1083,8 @@ void add_io_kinds(DoerRegistry& registry) {
            {"tls_ca", ParamType::string,
             "tls:// only: the CA the server is checked against (default: the system's)",
             ParamValue{std::string()}},
-           {"tls_cert", ParamType::string, "tls:// only: a client certificate (PEM file)",
+           {"tls_cert", ParamType::string,
+            "tls:// only: a client certificate (PEM file; with its key after it if no tls_key)",
             ParamValue{std::string()}},
            {"tls_key", ParamType::string, "tls:// only: its private key (PEM file)",
             ParamValue{std::string()}},
@@ -1065,7 +1092,8 @@ void add_io_kinds(DoerRegistry& registry) {
             "tls:// only: verify the server (false only for diagnostics)", ParamValue{true}},
            {"tls_server_name", ParamType::string,
             "tls:// only: the name checked and sent as SNI (default: the address's host)",
-            ParamValue{std::string()}}},
+            ParamValue{std::string()}},
+           tls_min_version_param()},
           factory_of<EchoClient>(),
           false},
       [] {

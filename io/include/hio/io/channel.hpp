@@ -36,10 +36,21 @@ enum class ChannelState : std::uint8_t {
 };
 const char* to_string(ChannelState state);
 
-// TLS settings of tls:// channels (clients and listeners). Files are PEM.
-// Certificate verification is on by default; TLS 1.2 is the oldest version
-// spoken. A file that cannot be loaded fails the channel (an error event
-// saying which file and why); a listener without cert_file is a caller error
+// The oldest TLS version a tls:// channel speaks.
+enum class TlsVersion : std::uint8_t {
+  tls1_2 = 0,  // TLS 1.2 and 1.3 (1.2's default suites include some without forward secrecy)
+  tls1_3 = 1,  // TLS 1.3 only: every suite has forward secrecy and AEAD
+};
+const char* to_string(TlsVersion version);  // "1.2", "1.3"
+
+// TLS settings of tls:// channels (clients and listeners). Files are PEM and
+// regular files (each is read at validate() and again at every open, so a
+// FIFO or a process substitution is refused, never waited on). Private keys
+// must not be encrypted: hio never asks for a pass phrase. Certificate
+// verification is on by default; TLS 1.2 is the oldest version spoken unless
+// min_version says 1.3; cipher suites are OpenSSL's defaults. A file that
+// cannot be loaded fails the channel (an error event saying which file and
+// why); a listener without cert_file is a caller error
 // (std::invalid_argument when it is made).
 struct TlsOptions {
   // Trusted CA certificates the peer's certificate is verified against.
@@ -47,6 +58,7 @@ struct TlsOptions {
   std::string ca_file{};
   // This side's certificate (chain, leaf first) and private key. Listeners:
   // required. Clients: optional, presented if the server asks (mutual TLS).
+  // An empty key_file: the key is in cert_file (one PEM with both).
   std::string cert_file{};
   std::string key_file{};
   // Clients: verify the server's certificate chain and that it names
@@ -65,6 +77,9 @@ struct TlsOptions {
   // connection was made fails the channel. 0: no limit (a silent peer then
   // holds an accepted channel until it goes away).
   Tock handshake_timeout = seconds(10);
+  // Both sides: a peer that offers only older versions fails its handshake
+  // ("unsupported protocol").
+  TlsVersion min_version = TlsVersion::tls1_2;
 };
 
 // What is wrong with a TlsOptions: the option at fault and why, in the words
@@ -83,9 +98,10 @@ struct TlsProblem {
 const char* to_string(TlsProblem::Option option);  // "cert_file", "key_file", ...
 
 // Checks the files of `options` as a tls:// channel opening with them uses
-// them, without opening anything: each file readable and not a directory,
-// the certificate chain, key and CA file parse (PEM), the key matches the
-// certificate, no key_file without cert_file. Returns the first problem (in
+// them, without opening anything: each file a readable regular file (a FIFO
+// is refused unopened), the certificate chain, key and CA file parse (PEM),
+// the key is not encrypted and matches the certificate, no key_file without
+// cert_file. Returns the first problem (in
 // that order: certificate, key, CA), or none. A channel opened with options
 // that have a problem fails with its message ("TLS setup for <address>
 // failed: <message>"), so a scenario builder can report at build time what
