@@ -13,6 +13,7 @@
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
+#include "stream_tx.hpp"
 
 namespace hio::replay {
 
@@ -80,51 +81,6 @@ struct Deferred {
   std::deque<OwnedEvent> events;
   std::optional<Tock> shift;  // set when the channel's held rx are all delivered
   Tyme due() const { return tyme_after(events.front().tyme, *shift); }
-};
-
-// A noise replay's tx not yet compared, of one side of one channel: bytes are
-// appended at the back and compared away from the front. Consuming moves an
-// offset (the bytes compared are dropped once they are at least half the
-// buffer), so comparing costs O(bytes) in all, not O(bytes left) per chunk.
-// At most a bound is kept (trim): the bytes beyond it, at the front, are
-// dropped and only counted (skipped), and are passed over uncompared.
-class ByteFifo {
- public:
-  std::size_t size() const { return bytes_.size() - head_; }
-  // Bytes not yet compared, kept or not.
-  std::uint64_t pending() const { return size() + skipped; }
-  std::string_view view() const { return std::string_view(bytes_).substr(head_); }
-  void append(std::string_view b) { bytes_ += b; }
-  void trim(std::size_t keep) {
-    if (size() <= keep) return;
-    skipped += size() - keep;
-    consume(size() - keep);
-  }
-  void consume(std::size_t n) {
-    head_ += std::min(n, size());
-    if (head_ == bytes_.size()) {
-      bytes_.clear();
-      head_ = 0;
-    } else if (head_ >= bytes_.size() / 2) {
-      bytes_.erase(0, head_);
-      head_ = 0;
-    }
-  }
-
- private:
-  std::string bytes_;
-  std::size_t head_ = 0;
-
- public:
-  std::uint64_t skipped = 0;  // dropped uncompared from the front (trim)
-};
-
-// A noise replay's tx of one channel: the recorded and the replay's byte
-// streams, compared as far as both go.
-struct TxStreams {
-  ByteFifo expected;         // recorded tx not yet compared
-  ByteFifo actual;           // tx the doers made, not yet compared
-  std::uint64_t offset = 0;  // bytes of the streams compared (or passed over)
 };
 
 // A noise replay's tx of one datagram channel: the recorded datagrams and the
@@ -271,9 +227,9 @@ struct Replayer::Feed final : public TransportFactory {
   // An rx of `channel` that arrived `arrival`-th was delivered: the reordered
   // rx that arrived before it and wait for it follow it now.
   void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
-  // Noise: compares what both tx streams of `channel` hold (after `side`
-  // grew), and trims the one left ahead to options.noise_tx_kept_bytes.
-  void settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side, std::string_view bytes);
+  // Noise: compares a stream channel's tx with the recorded tx (after one
+  // side grew: `recorded` or the doers'), and counts where they part.
+  void settle_tx(std::uint32_t channel, bool recorded, std::string_view bytes);
   // Noise: a datagram channel's tx, compared datagram by datagram; at the
   // end (`final`) what cannot be paired any more is missing or extra.
   void settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into);
@@ -294,7 +250,7 @@ struct Replayer::Feed final : public TransportFactory {
     if (at == tx_recorded_at.end() || at->second != now) return false;
     auto streams = tx.find(channel);
     auto datagrams = datagram_tx.find(channel);
-    return (streams != tx.end() && streams->second.expected.pending() > 0) ||
+    return (streams != tx.end() && streams->second.owed()) ||
            (datagrams != datagram_tx.end() && !datagrams->second.expected.empty());
   }
   void strict_event(const ChannelEvent& actual);
@@ -465,7 +421,7 @@ struct Replayer::Feed final : public TransportFactory {
   // noise: stream channels whose rx ended (rx_end delivered): the recording's
   // tx credit no longer holds their doers back (see ReplayTransport::service).
   std::set<std::uint32_t> credit_free;
-  std::map<std::uint32_t, TxStreams> tx;            // noise: per stream channel
+  std::map<std::uint32_t, detail::StreamTx> tx;     // noise: per stream channel
   std::map<std::uint32_t, DatagramTx> datagram_tx;  // noise: per datagram channel
   // noise: per stream channel, the bytes the recording had sent by now (its
   // tx events reached) that the replay has not sent yet: what it may send.
@@ -690,8 +646,8 @@ void Replayer::Feed::tally_channel(std::uint32_t id, NoiseStats& into) {
   // forgotten earlier (Feed::forget; the same counts): counted into `into`
   // and dropped.
   if (auto t = tx.find(id); t != tx.end()) {
-    into.tx_missing_bytes += t->second.expected.pending();
-    into.tx_extra_bytes += t->second.actual.pending();
+    into.tx_missing_bytes += t->second.missing_bytes();
+    into.tx_extra_bytes += t->second.extra_bytes();
     tx.erase(t);
   }
   if (auto d = datagram_tx.find(id); d != datagram_tx.end()) {
@@ -1668,30 +1624,15 @@ void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tym
   }
 }
 
-void Replayer::Feed::settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side,
-                               std::string_view bytes) {
-  TxStreams& streams = tx[channel];
-  ByteFifo& expected = streams.expected;
-  ByteFifo& actual = streams.actual;
-  (streams.*side).append(bytes);
-  // Bytes one side passed over (trimmed) are passed over on the other too.
-  for (ByteFifo* a : {&expected, &actual}) {
-    ByteFifo& b = a == &expected ? actual : expected;
-    const std::uint64_t n = std::min<std::uint64_t>(a->skipped, b.size());
-    a->skipped -= n;
-    b.consume(static_cast<std::size_t>(n));
-    streams.offset += n;
+void Replayer::Feed::settle_tx(std::uint32_t channel, bool recorded, std::string_view bytes) {
+  auto it = tx.find(channel);
+  if (it == tx.end()) it = tx.emplace(channel, detail::StreamTx(options.noise_tx_kept_bytes)).first;
+  const detail::StreamTx::Settled settled = it->second.add(recorded, bytes);
+  if (settled.first) {
+    const detail::StreamMismatch& m = *settled.first;
+    note_tx_mismatch(channel, m.expected, "", m.actual, "", m.offset);
   }
-  const std::size_t n = std::min(expected.size(), actual.size());
-  if (n > 0) {
-    const std::string_view e = expected.view().substr(0, n);
-    const std::string_view a = actual.view().substr(0, n);
-    if (e != a) note_tx_mismatch(channel, e, "", a, "", streams.offset);
-    streams.offset += n;
-    expected.consume(n);
-    actual.consume(n);
-  }
-  (streams.*side).trim(options.noise_tx_kept_bytes);
+  if (settled.mismatches > 1) stats.tx_mismatches += settled.mismatches - 1;
 }
 
 void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view expected,
@@ -1721,7 +1662,7 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
                                      : kind_of_recorded(channel) == ChannelKind::datagram;
   if (!datagram) {
     if (recorded) tx_credit[channel] += e.bytes.size();
-    settle_tx(channel, recorded ? &TxStreams::expected : &TxStreams::actual, e.bytes);
+    settle_tx(channel, recorded, e.bytes);
     return;
   }
   DatagramTx& d = datagram_tx[channel];

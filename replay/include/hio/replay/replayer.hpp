@@ -84,11 +84,14 @@ struct NoiseStats {
   // what the recording's read).
   std::uint64_t stalled_dropped = 0;
   // tx compared against the recorded tx: a stream channel's as a byte
-  // stream (mismatches: chunks in which the bytes differ), a datagram
-  // channel's datagram by datagram (mismatches: datagrams whose bytes or peer
-  // differ); bytes left over on either side (of a stream, or of datagrams
-  // missing or extra), and of a stream the bytes its closes discarded unsent
-  // beyond (extra) or short of (missing) what the recorded closes discarded.
+  // stream (mismatches: the places where the streams part; after each the
+  // comparison realigns them at a recorded tx chunk, docs/replay.md "Stream
+  // tx under noise"), a datagram channel's datagram by datagram (mismatches:
+  // datagrams whose bytes or peer differ). Missing and extra: of a stream,
+  // the bytes one side had more where the streams parted and realigned, and
+  // those left over on either side at the end; of datagrams, those missing or
+  // extra; and of a stream the bytes its closes discarded unsent beyond
+  // (extra) or short of (missing) what the recorded closes discarded.
   std::uint64_t tx_mismatches = 0;
   std::uint64_t tx_missing_bytes = 0;
   std::uint64_t tx_extra_bytes = 0;
@@ -149,7 +152,8 @@ struct ReplayOptions {
   // A noise replay compares tx per channel as a byte stream; the side that
   // runs ahead (doers writing more than recorded, or less) keeps at most this
   // many bytes for the comparison. Bytes beyond it are counted (extra or
-  // missing, at the end) but not compared byte for byte.
+  // missing, at the end) but not compared byte for byte, nor realigned.
+  // (Streams that parted keep at most 64 KiB a side to realign in.)
   std::size_t noise_tx_kept_bytes = std::size_t{1} << 20;
   // A noise replay holds a stream channel's recorded inputs back while its
   // rx is full (only that channel waits); it keeps their rx per channel up
@@ -239,8 +243,9 @@ struct ReplayOptions {
 // (each kind with its own stream) and every decision is a noise event on the
 // channel; the rest of the inputs are delivered as recorded. The doers now see
 // other inputs, so outputs are not compared event by event: only tx, as a byte
-// stream per stream channel or datagram by datagram, and mismatches are
-// counted in NoiseStats (status perturbed), not failed. Other outputs are not
+// stream per stream channel (realigned at a recorded tx chunk after each
+// mismatch) or datagram by datagram, and mismatches are counted in
+// NoiseStats (status perturbed), not failed. Other outputs are not
 // compared. A stream's transport sends only as far as the recording had sent
 // by then (each recorded tx reached releases its bytes as credit), so a
 // recorded slow reader holds the doers back as it did; what they wrote beyond
