@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "hio/engine/counted.hpp"
 #include "hio/io/address.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/escape.hpp"
@@ -772,7 +773,7 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   e.message = "the trailer's end tyme " + format_seconds(t->end_tyme) + " s cannot be true: " +
               (end_ns < last.time_since_epoch().count()
                    ? "the last pass is at " + format_seconds(last) + " s"
-                   : "it does not agree with its " + std::to_string(t->passes) + " passes of " +
+                   : "it does not agree with its " + counted(t->passes, "pass", "passes") + " of " +
                          format_seconds(header_tock) + " s");
   trailer_error = std::move(e);
   return std::nullopt;
@@ -931,8 +932,9 @@ std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
   }
   if (e.kind == EventKind::rx && !c.connected()) return "channel " + channel + " is not connected";
   if (e.kind == EventKind::rx && c.kind() == ChannelKind::stream) {
-    return "its " + std::to_string(e.bytes.size()) + " bytes do not fit the rx buffer of " +
-           channel + " (room for " + std::to_string(t->port().rx_space()) + ")";
+    return "its " + counted(e.bytes.size(), "byte") + (e.bytes.size() == 1 ? " does" : " do") +
+           " not fit the rx buffer of " + channel + " (room for " +
+           std::to_string(t->port().rx_space()) + ")";
   }
   if (e.kind == EventKind::rx) return "the datagram does not fit the rx buffer of " + channel;
   if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
@@ -981,7 +983,8 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
     if (prefix) {
       diverge(DivergenceKind::tx_missing, &expected, &actual, f,
               "only " + std::to_string(actual.bytes.size()) + " of " +
-                  std::to_string(expected.bytes.size()) + " bytes were written by the pass's end");
+                  counted(expected.bytes.size(), "byte") +
+                  (actual.bytes.size() == 1 ? " was" : " were") + " written by the pass's end");
     } else {
       diverge(DivergenceKind::tx_differs, &expected, &actual, f);
     }
@@ -990,8 +993,9 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
   } else if (same_place && (actual.kind == EventKind::close || actual.kind == EventKind::error) &&
              f == "bytes" && expected.bytes.size() < actual.bytes.size()) {
     diverge(DivergenceKind::tx_extra, &expected, &actual, f,
-            std::to_string(actual.bytes.size()) +
-                " bytes written were never sent; the connection ended with them");
+            counted(actual.bytes.size(), "byte") + " written " +
+                (actual.bytes.size() == 1 ? "was" : "were") +
+                " never sent; the connection ended with them");
   } else if (actual.kind == EventKind::tx) {
     diverge(DivergenceKind::tx_extra, &expected, &actual, f);
   } else {
@@ -1254,9 +1258,9 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   const std::string written = "written at pass " + std::to_string(pass_of(first->tyme)) +
                               " and left unsent; the journal's next ";
   if (!first_next) {
-    diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra",
-            std::to_string(first->bytes.size()) + " bytes " + written +
-                "tx on the channel does not exist");
+    diverge(
+        DivergenceKind::tx_extra, nullptr, &actual, "extra",
+        counted(first->bytes.size(), "byte") + " " + written + "tx on the channel does not exist");
   } else {
     // The doers wrote other bytes than the journal's next send on the
     // channel: a tx that differs (both, and the hex diff, say more than an
@@ -1279,7 +1283,7 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
                                to_string(first_next->kind) + " at pass " + pass + ", which";
       if (e.substr(0, n) == a.substr(0, n)) {
         diverge(DivergenceKind::tx_extra, &*first_next, &actual, "extra",
-                std::to_string(a.size()) + " bytes " + sent + " carried " +
+                counted(a.size(), "byte") + " " + sent + " carried " +
                     (e.empty() ? std::string("none") : "only " + std::to_string(e.size())) +
                     " of them unsent");
       } else {
@@ -2035,20 +2039,19 @@ std::string format_noise_stats(const NoiseStats& n) {
               ? std::string()
               : " (" + std::to_string(n.stalled_dropped) +
                     " rx dropped: the backlog behind their channel's full rx was at its bound)") +
-         "; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
-         std::to_string(n.tx_missing_bytes) + " bytes missing, " +
-         std::to_string(n.tx_extra_bytes) + " bytes extra" +
+         "; tx: " + counted(n.tx_mismatches, "mismatch", "mismatches") + ", " +
+         counted(n.tx_missing_bytes, "byte") + " missing, " + counted(n.tx_extra_bytes, "byte") +
+         " extra" +
          (n.tx_datagrams_missing + n.tx_datagrams_extra == 0
               ? std::string()
-              : ", " + std::to_string(n.tx_datagrams_missing) + " datagrams missing, " +
-                    std::to_string(n.tx_datagrams_extra) + " datagrams extra") +
+              : ", " + counted(n.tx_datagrams_missing, "datagram") + " missing, " +
+                    counted(n.tx_datagrams_extra, "datagram") + " extra") +
          (n.tx_credit_held_bytes == 0 ? std::string()
-                                      : "; " + std::to_string(n.tx_credit_held_bytes) +
-                                            " bytes held back by the tx credit until the close") +
-         (n.tx_credit_released_bytes == 0
-              ? std::string()
-              : "; " + std::to_string(n.tx_credit_released_bytes) +
-                    " bytes sent beyond the credit after the peer's FIN");
+                                      : "; " + counted(n.tx_credit_held_bytes, "byte") +
+                                            " held back by the tx credit until the close") +
+         (n.tx_credit_released_bytes == 0 ? std::string()
+                                          : "; " + counted(n.tx_credit_released_bytes, "byte") +
+                                                " sent beyond the credit after the peer's FIN");
 }
 
 std::string format_replay_error_end(const ReplayResult& r) {
@@ -2072,10 +2075,11 @@ std::string format_replay_error_end(const ReplayResult& r) {
 }
 
 std::string format_replay_result(const ReplayResult& r) {
-  std::string out = std::string("replay ") + to_string(r.status) + ": " + std::to_string(r.passes) +
-                    " passes, " + std::to_string(r.events) + " events, digest " +
-                    format_digest(r.digest) + " (journal: " + std::to_string(r.recorded_events) +
-                    " events, digest " + format_digest(r.recorded_digest) + ")";
+  std::string out = std::string("replay ") + to_string(r.status) + ": " +
+                    counted(r.passes, "pass", "passes") + ", " + counted(r.events, "event") +
+                    ", digest " + format_digest(r.digest) +
+                    " (journal: " + counted(r.recorded_events, "event") + ", digest " +
+                    format_digest(r.recorded_digest) + ")";
   if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
   out += format_replay_error_end(r);
   if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->describe();

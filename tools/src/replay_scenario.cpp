@@ -255,8 +255,8 @@ void check_replay_channels(const Scenario& scenario, const replay::JournalHeader
   }
   if (problems.empty()) return;
   if (more > 0) {
-    problems.push_back(Diagnostic{SourcePos{scenario.path, 0, 0},
-                                  "... and " + std::to_string(more) + " more channels"});
+    problems.push_back(
+        Diagnostic{SourcePos{scenario.path, 0, 0}, "... and " + counted(more, "more channel")});
   }
   problems.insert(
       problems.begin(),
