@@ -214,6 +214,13 @@ struct Replayer::Feed final : public TransportFactory {
   void release_stalled(Tyme now);
   void hold(Held held);
   void release_held(Tyme now);
+  // Noise: the doers close `port`'s channel while rx of it waits (behind its
+  // full rx, or held back by delay or reorder) and its stream ends wait for
+  // them: each rx is journaled as a drop on the channel, before its close,
+  // and counted undelivered with the ends. (At the recorded end, where the
+  // doers' exit closes every channel, what is held is counted by
+  // final_checks, as before.)
+  void drop_pending_rx(ChannelPort port);
   // Noise: a stream's end (rx_end, a remote close, an error) waits for the
   // rx noise holds back on its channel, and is delivered right after it.
   bool ends_stream(const OwnedEvent& e) const {
@@ -494,6 +501,7 @@ class ReplayTransport final : public Transport {
     feed_->pump();
   }
   void close(std::string_view why) override {
+    if (feed_ != nullptr) feed_->drop_pending_rx(port_);
     port_.closed(CloseWho::local, why);
     if (feed_ != nullptr) feed_->pump();
   }
@@ -1589,6 +1597,46 @@ void Replayer::Feed::release_held(Tyme now) {
     if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
   }
   deliver_deferred(now);
+}
+
+void Replayer::Feed::drop_pending_rx(ChannelPort port) {
+  if (!noisy || !attached || closing || !port.channel().open()) return;
+  const std::uint32_t id = port.channel().id();
+  const auto lose = [&](const std::string& bytes, const std::string& peer, const char* why) {
+    ++stats.undelivered;
+    port.noise(
+        NoiseKind::drop, bytes, peer,
+        std::string("replay noise: dropped: undelivered: its channel was closed while ") + why);
+  };
+  if (auto it = stalled.find(id); it != stalled.end()) {
+    for (const OwnedEvent& e : it->second.inputs) {
+      if (e.kind == EventKind::rx) {
+        lose(e.bytes, e.peer, "it waited for room in the channel's rx buffer");
+      } else {
+        ++stats.undelivered;  // a stream's end behind it: nothing to journal
+      }
+    }
+    stalled.erase(it);
+  }
+  for (auto it = held.begin(); it != held.end();) {
+    if (it->second.channel != id) {
+      ++it;
+      continue;
+    }
+    lose(it->second.bytes, it->second.peer, "noise held it back");
+    --channel_noise[id].held;
+    it = held.erase(it);
+  }
+  for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
+       w != waiting.end() && w->first.first == id;) {
+    lose(w->second.bytes, w->second.peer, "noise held it back");
+    --channel_noise[id].held;
+    w = waiting.erase(w);
+  }
+  if (auto d = deferred.find(id); d != deferred.end()) {
+    stats.undelivered += d->second.events.size();
+    deferred.erase(d);
+  }
 }
 
 void Replayer::Feed::release_deferred(std::uint32_t channel, Tyme recorded, Tyme now) {
