@@ -291,11 +291,13 @@ struct Replayer::Feed final : public TransportFactory {
   }
   bool reader_done() { return reader.peek() == nullptr; }
   // Local addresses of the recorded channels (their connect's, the first
-  // channel of each) and the peers they talked to (the first kPeersKept
+  // channel of each) and the peers they talked to (at most kPeersKept
   // pairs), for ReplayResult::doers_on_both_ends: some channel's peer is
-  // another channel's local address. Decided as each is noted (both only
-  // grow), so once it holds, or once the peers are all kept and a local
-  // address no peer has can no longer matter, nothing more is kept.
+  // another channel's local address, while both are kept. A channel's are
+  // forgotten with it (forget_addresses), so what is kept follows the
+  // channels open at once: the two ends of a connection, or two datagram
+  // channels that talk, are open at the same time. Once it holds, nothing
+  // more is kept.
   static constexpr std::size_t kPeersKept = 4096;
   void note_addresses(const ChannelEvent& e) {
     if (both_ends) return;
@@ -306,6 +308,8 @@ struct Replayer::Feed final : public TransportFactory {
     if (both_ends) {
       locals.clear();
       peers.clear();
+      local_of.clear();
+      peers_of.clear();
     }
   }
   // The peers noted at `address`: [first, last).
@@ -316,21 +320,29 @@ struct Replayer::Feed final : public TransportFactory {
   }
   void note_local(std::string_view address, std::uint32_t channel) {
     if (locals.find(address) != locals.end()) return;  // the first channel's
-    const auto [first, last] = peers_at(address);
-    if (peers.size() >= kPeersKept && first == last) return;  // no peer can have it now
     locals.emplace(std::string(address), channel);
+    local_of[channel] = std::string(address);
+    const auto [first, last] = peers_at(address);
     for (auto it = first; it != last; ++it)
       if (it->second != channel) both_ends = true;
   }
   void note_peer(std::string_view address, std::uint32_t channel) {
     if (!peers.emplace(std::string(address), channel).second) return;
+    peers_of.emplace(channel, std::string(address));
     auto it = locals.find(address);
     if (it != locals.end() && it->second != channel) both_ends = true;
-    if (peers.size() < kPeersKept) return;
-    // No more peers: a local address none of them has is never matched.
-    for (auto local = locals.begin(); local != locals.end();) {
-      const auto [first, last] = peers_at(local->first);
-      local = first == last ? locals.erase(local) : std::next(local);
+  }
+  // A channel finished with: its local address and the peers it talked to.
+  void forget_addresses(std::uint32_t channel) {
+    if (auto local = local_of.find(channel); local != local_of.end()) {
+      if (auto it = locals.find(local->second); it != locals.end() && it->second == channel)
+        locals.erase(it);
+      local_of.erase(local);
+    }
+    for (auto it = peers_of.lower_bound(std::pair{channel, std::string()});
+         it != peers_of.end() && it->first == channel;) {
+      peers.erase(std::pair{it->second, channel});
+      it = peers_of.erase(it);
     }
   }
   // The recorded run ended with an exception (trailer end=error, trusted):
@@ -373,7 +385,10 @@ struct Replayer::Feed final : public TransportFactory {
   std::optional<Tyme> last_pass_tyme;     // of the last frame that is not the exit's
   std::optional<std::uint64_t> exit_seq;  // the first recorded event of the exit
   // (Kept for journals that do not mark their exit only: end_tyme's guess.)
+  // A channel forgotten while in it (it failed: no close was recorded) is
+  // counted instead, so the set follows the channels open at once.
   std::set<std::uint32_t> recorded_open;
+  std::uint64_t recorded_open_forgotten = 0;
   bool last_pass_closes = false;
   bool last_pass_outputs = false;
   std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
@@ -399,7 +414,9 @@ struct Replayer::Feed final : public TransportFactory {
   // the stats at the end (final_checks), as their state would have been.
   NoiseStats retired;
   std::map<std::string, std::uint32_t, std::less<>> locals;  // note_addresses
+  std::map<std::uint32_t, std::string> local_of;             // channel -> its key in locals
   std::set<std::pair<std::string, std::uint32_t>> peers;     // (peer, channel)
+  std::set<std::pair<std::uint32_t, std::string>> peers_of;  // (channel, peer): forget_addresses
   bool both_ends = false;                                    // doers_on_both_ends
   std::map<std::uint32_t, std::uint64_t> tx_matched;         // strict: tx bytes matched so far
   // strict: per channel, what its tx held at the end of the first pass since
@@ -642,6 +659,8 @@ Finish Replayer::Feed::finish_state(std::uint32_t id, const std::set<std::uint32
 
 void Replayer::Feed::forget(std::uint32_t id) {
   tally_channel(id, retired);
+  forget_addresses(id);
+  recorded_open_forgotten += recorded_open.erase(id);
   recorded_channels.erase(id);
   tx_matched.erase(id);
   channel_noise.erase(id);
@@ -733,10 +752,10 @@ Tyme Replayer::Feed::end_tyme() {
   const std::optional<Tyme> recorded = trusted_end();
   end_recorded = recorded.has_value();
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
-  const bool exit_left =
-      reader.header()->exit_marked
-          ? last_frame_exit
-          : last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
+  const bool exit_left = reader.header()->exit_marked
+                             ? last_frame_exit
+                             : last > Tyme{} && last_pass_closes && !last_pass_outputs &&
+                                   recorded_open.empty() && recorded_open_forgotten == 0;
   end = recorded.value_or(exit_left ? last : tyme_after(last, header_tock));
   // Without a trusted trailer: an exit at the tyme of a pass ended there.
   end_at_pass = recorded ? reader.trailer()->ended_at_pass

@@ -320,7 +320,8 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   bool damaged() const;
   // What the replay keeps per channel, as a count: the channels it keeps
   // state for (the recording's and the replay's channels not finished with)
-  // plus the addresses kept for ReplayResult::doers_on_both_ends. A channel
+  // plus the addresses kept for ReplayResult::doers_on_both_ends (those of
+  // the channels not finished with). A channel
   // is finished with once the replay's doers released it (IoHub::release)
   // and the recording closed it (or it failed), with nothing of it still due;
   // so this follows the channels open at once, not the journal's length.
