@@ -1714,6 +1714,7 @@ void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view ex
   OwnedEvent x;
   x.kind = EventKind::tx;
   x.channel = channel;
+  x.channel_kind = hub->find(channel) != nullptr ? kind_of(channel) : kind_of_recorded(channel);
   x.tyme = doist->tyme();
   x.bytes = std::string(expected);
   x.peer = std::string(expected_peer);
@@ -2095,6 +2096,32 @@ std::string format_divergence(const ReplayDivergence& d) {
   if (d.field == "text" && d.expected && d.actual)
     out += hex_diff(d.expected->text, d.actual->text);
   return out;
+}
+
+std::uint64_t first_tx_mismatch_offset(const ReplayDivergence& d) {
+  const std::string_view e = d.expected ? std::string_view(d.expected->bytes) : "";
+  const std::string_view a = d.actual ? std::string_view(d.actual->bytes) : "";
+  const std::size_t n = std::min(e.size(), a.size());
+  std::size_t i = 0;
+  while (i < n && e[i] == a[i])
+    ++i;
+  // A datagram's: where it starts (it differs as a whole).
+  const bool datagram = d.expected && d.expected->channel_kind == ChannelKind::datagram;
+  return d.tx_offset + (datagram ? 0 : i);
+}
+
+std::string format_first_tx_mismatch(const ReplayDivergence& d) {
+  std::string out = "pass " + std::to_string(d.pass) + " (tyme " + format_seconds(d.tyme) +
+                    " s) on channel #" + std::to_string(d.channel);
+  if (!d.channel_name.empty()) {
+    out += ' ';
+    append_quoted(out, d.channel_name);
+  }
+  const bool datagram = d.expected && d.expected->channel_kind == ChannelKind::datagram;
+  const std::string offset = std::to_string(first_tx_mismatch_offset(d));
+  if (d.field == "peer") return out + ": the datagram's peer differs, at tx offset " + offset;
+  if (datagram) return out + ": the datagram differs, at tx offset " + offset;
+  return out + ": the bytes differ from tx stream offset " + offset;
 }
 
 std::string format_noise_stats(const NoiseStats& n) {

@@ -360,6 +360,14 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 //   + 00000000  48 45 4c 4c 4f 0a   |HELLO.|
 //               ^^ ^^ ^^ ^^ ^^
 std::string format_divergence(const ReplayDivergence& divergence);
+// Where a noise replay's tx first differed (NoiseStats::first_tx_mismatch),
+// as one line: `pass 934 (tyme 0.934 s) on channel #3 "echo": the bytes
+// differ from tx stream offset 1000` (a datagram's: "the datagram differs,
+// at tx offset N", or "the datagram's peer differs, at ...").
+std::string format_first_tx_mismatch(const ReplayDivergence& mismatch);
+// The stream offset of the first byte that differs in it (a datagram's: the
+// offset of the datagram, the bytes of the datagrams before it).
+std::uint64_t first_tx_mismatch_offset(const ReplayDivergence& mismatch);
 // One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
 std::string format_replay_result(const ReplayResult& result);
 // How the replay's end compares with a recorded end=error ("; the doers threw
