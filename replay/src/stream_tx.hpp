@@ -125,6 +125,9 @@ class StreamTx {
   // Apart: bytes passed over since the streams parted, on each side.
   std::uint64_t apart_expected_ = 0;
   std::uint64_t apart_actual_ = 0;
+  // Apart: no realignment is tried before the bytes appended on both sides
+  // reach this (a try found nothing).
+  std::uint64_t retry_at_ = 0;
   // Of the mismatches realigned: bytes one side had more.
   std::uint64_t missing_ = 0;
   std::uint64_t extra_ = 0;
