@@ -218,8 +218,8 @@ struct Replayer::Feed final : public TransportFactory {
   // full rx, or held back by delay or reorder) and its stream ends wait for
   // them: each rx is journaled as a drop on the channel, before its close,
   // and counted undelivered with the ends. (At the recorded end, where the
-  // doers' exit closes every channel, what is held is counted by
-  // final_checks, as before.)
+  // doers' exit closes every channel, and after a stop, what is held is
+  // counted by final_checks, as before.)
   void drop_pending_rx(ChannelPort port);
   // Noise: a stream's end (rx_end, a remote close, an error) waits for the
   // rx noise holds back on its channel, and is delivered right after it.
@@ -1619,7 +1619,7 @@ void Replayer::Feed::release_held(Tyme now) {
 }
 
 void Replayer::Feed::drop_pending_rx(ChannelPort port) {
-  if (!noisy || !attached || closing || !port.channel().open()) return;
+  if (!noisy || !attached || closing || stopped_early || !port.channel().open()) return;
   const std::uint32_t id = port.channel().id();
   const auto lose = [&](const std::string& bytes, const std::string& peer, const char* why) {
     ++stats.undelivered;
