@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "hio/engine/counted.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
@@ -251,8 +252,8 @@ std::string hex_diff(std::string_view expected, std::string_view actual, std::si
   while (first < common && expected[first] == actual[first])
     ++first;
   std::string out = "first difference at byte " + std::to_string(first) + " (expected " +
-                    std::to_string(expected.size()) + " bytes, actual " +
-                    std::to_string(actual.size()) + " bytes)\n";
+                    counted(expected.size(), "byte") + ", actual " +
+                    counted(actual.size(), "byte") + ")\n";
   const std::size_t longest = std::max(expected.size(), actual.size());
   // One row of context before the first difference, when there is one.
   std::size_t row = (first / kRow) * kRow;

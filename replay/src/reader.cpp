@@ -7,6 +7,7 @@
 
 #include "codec.hpp"
 #include "format.hpp"
+#include "hio/engine/counted.hpp"
 #include "hio/replay/crc32c.hpp"
 #include "hio/replay/digest.hpp"
 #include "le.hpp"
@@ -72,8 +73,13 @@ struct JournalReader::Impl {
   // Pass frames of the events given (an event in pieces counts its frames
   // once it is whole): what a salvage keeps.
   std::uint64_t frames = 0;
+  // The pass and tyme of the last frame given (what errors and last_pass()
+  // report: the end of the intact prefix), and those of the last frame read,
+  // a piece of an event not yet whole included (what the order of the next
+  // frame is checked against).
   std::optional<std::uint64_t> last_pass;
   std::optional<Tyme> last_tyme;
+  std::optional<Tyme> read_tyme;
   std::uint32_t last_part = 0;
   bool last_exit = false;  // the last pass frame read was (a part of) the run's exit
   std::optional<std::uint64_t> last_seq;
@@ -167,19 +173,19 @@ struct JournalReader::Impl {
     std::string_view head = source->get(detail::kFrameHeaderSize);
     if (head.empty()) {
       fail(JournalErrorKind::truncated, at,
-           header ? "the journal ends after " + std::to_string(frames) +
-                        " pass frames without a trailer" +
-                        (pieces ? ", and " + std::to_string(pieces->frames) +
-                                      " frames of an event in pieces that it does not end"
-                                : std::string()) +
-                        " (the run did not finish)"
-                  : std::string("the journal ends before its header frame"));
+           header
+               ? "the journal ends after " + counted(frames, "pass frame") + " without a trailer" +
+                     (pieces ? ", and " + counted(pieces->frames, "frame") +
+                                   " of an event in pieces that it does not end"
+                             : std::string()) +
+                     " (the run did not finish)"
+               : std::string("the journal ends before its header frame"));
       return false;
     }
     if (head.size() < detail::kFrameHeaderSize) {
       fail(JournalErrorKind::truncated, at,
            "the file ends inside a frame's 8-byte length and CRC, after " +
-               std::to_string(head.size()) + " bytes");
+               counted(head.size(), "byte"));
       return false;
     }
     const auto* hp = reinterpret_cast<const unsigned char*>(head.data());
@@ -207,7 +213,7 @@ struct JournalReader::Impl {
     std::string_view whole = source->get(total);
     if (whole.size() < total) {
       fail(JournalErrorKind::truncated, at,
-           "the file ends inside a frame of " + std::to_string(length) + " bytes, after " +
+           "the file ends inside a frame of " + counted(length, "byte") + ", after " +
                std::to_string(whole.size() - detail::kFrameHeaderSize) + " of them");
       return false;
     }
@@ -218,7 +224,7 @@ struct JournalReader::Impl {
     if (crc != stored_crc) {
       fail(JournalErrorKind::bad_crc, at,
            "frame CRC32C mismatch: stored " + hex32(stored_crc) + ", computed " + hex32(crc) +
-               " over " + std::to_string(length) + " bytes");
+               " over " + counted(length, "byte"));
       return false;
     }
     try {
@@ -314,11 +320,11 @@ struct JournalReader::Impl {
            where + ": its tyme is pass " + std::to_string(pass) + " at this tock");
       return false;
     }
-    if (last_tyme && tyme < *last_tyme) {
+    if (read_tyme && tyme < *read_tyme) {
       fail(JournalErrorKind::bad_order, at, where + " goes back in tyme");
       return false;
     }
-    const bool same_pass = last_tyme && tyme == *last_tyme;
+    const bool same_pass = read_tyme && tyme == *read_tyme;
     std::uint32_t part = same_pass ? last_part + 1 : 0;
     // After a hole the parts between are lost: a later part of the same pass,
     // or any part of a later one.
@@ -355,9 +361,9 @@ struct JournalReader::Impl {
     if (frame.events.front().kind == detail::kPieceKind && !frame.piece_end) {
       // A piece: kept until the frame that ends its event; nothing to give.
       // Its frame is counted with the event (pieces that damage cuts off are
-      // lost with it, and no count says they were read).
-      last_pass = frame.pass;
-      last_tyme = tyme;
+      // lost with it, and no count says they were read), and its pass is the
+      // last given only then.
+      read_tyme = tyme;
       last_part = part;
       last_exit = frame.exit;
       return true;
@@ -380,6 +386,7 @@ struct JournalReader::Impl {
     frames += view_frames;
     last_pass = frame.pass;
     last_tyme = tyme;
+    read_tyme = tyme;
     last_part = part;
     last_exit = frame.exit;
     last_seq = seq;
@@ -471,7 +478,7 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_order, at,
            where + " continues another event than the one in pieces before it (seq " +
                std::to_string(pieces->seq) + ", channel " + std::to_string(pieces->channel) +
-               ", tyme " + std::to_string(last_tyme->time_since_epoch().count()) + " ns)");
+               ", tyme " + std::to_string(read_tyme->time_since_epoch().count()) + " ns)");
       return false;
     }
     const std::uint64_t size = pieces->bytes.size() + pieces->peer.size() + pieces->text.size() +

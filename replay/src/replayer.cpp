@@ -8,11 +8,13 @@
 #include <stdexcept>
 #include <utility>
 
+#include "hio/engine/counted.hpp"
 #include "hio/io/address.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
+#include "stream_tx.hpp"
 
 namespace hio::replay {
 
@@ -80,51 +82,6 @@ struct Deferred {
   std::deque<OwnedEvent> events;
   std::optional<Tock> shift;  // set when the channel's held rx are all delivered
   Tyme due() const { return tyme_after(events.front().tyme, *shift); }
-};
-
-// A noise replay's tx not yet compared, of one side of one channel: bytes are
-// appended at the back and compared away from the front. Consuming moves an
-// offset (the bytes compared are dropped once they are at least half the
-// buffer), so comparing costs O(bytes) in all, not O(bytes left) per chunk.
-// At most a bound is kept (trim): the bytes beyond it, at the front, are
-// dropped and only counted (skipped), and are passed over uncompared.
-class ByteFifo {
- public:
-  std::size_t size() const { return bytes_.size() - head_; }
-  // Bytes not yet compared, kept or not.
-  std::uint64_t pending() const { return size() + skipped; }
-  std::string_view view() const { return std::string_view(bytes_).substr(head_); }
-  void append(std::string_view b) { bytes_ += b; }
-  void trim(std::size_t keep) {
-    if (size() <= keep) return;
-    skipped += size() - keep;
-    consume(size() - keep);
-  }
-  void consume(std::size_t n) {
-    head_ += std::min(n, size());
-    if (head_ == bytes_.size()) {
-      bytes_.clear();
-      head_ = 0;
-    } else if (head_ >= bytes_.size() / 2) {
-      bytes_.erase(0, head_);
-      head_ = 0;
-    }
-  }
-
- private:
-  std::string bytes_;
-  std::size_t head_ = 0;
-
- public:
-  std::uint64_t skipped = 0;  // dropped uncompared from the front (trim)
-};
-
-// A noise replay's tx of one channel: the recorded and the replay's byte
-// streams, compared as far as both go.
-struct TxStreams {
-  ByteFifo expected;         // recorded tx not yet compared
-  ByteFifo actual;           // tx the doers made, not yet compared
-  std::uint64_t offset = 0;  // bytes of the streams compared (or passed over)
 };
 
 // A noise replay's tx of one datagram channel: the recorded datagrams and the
@@ -257,6 +214,13 @@ struct Replayer::Feed final : public TransportFactory {
   void release_stalled(Tyme now);
   void hold(Held held);
   void release_held(Tyme now);
+  // Noise: the doers close `port`'s channel while rx of it waits (behind its
+  // full rx, or held back by delay or reorder) and its stream ends wait for
+  // them: each rx is journaled as a drop on the channel, before its close,
+  // and counted undelivered with the ends. (At the recorded end, where the
+  // doers' exit closes every channel, and after a stop, what is held is
+  // counted by final_checks, as before.)
+  void drop_pending_rx(ChannelPort port);
   // Noise: a stream's end (rx_end, a remote close, an error) waits for the
   // rx noise holds back on its channel, and is delivered right after it.
   bool ends_stream(const OwnedEvent& e) const {
@@ -271,9 +235,9 @@ struct Replayer::Feed final : public TransportFactory {
   // An rx of `channel` that arrived `arrival`-th was delivered: the reordered
   // rx that arrived before it and wait for it follow it now.
   void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
-  // Noise: compares what both tx streams of `channel` hold (after `side`
-  // grew), and trims the one left ahead to options.noise_tx_kept_bytes.
-  void settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side, std::string_view bytes);
+  // Noise: compares a stream channel's tx with the recorded tx (after one
+  // side grew: `recorded` or the doers'), and counts where they part.
+  void settle_tx(std::uint32_t channel, bool recorded, std::string_view bytes);
   // Noise: a datagram channel's tx, compared datagram by datagram; at the
   // end (`final`) what cannot be paired any more is missing or extra.
   void settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into);
@@ -294,7 +258,7 @@ struct Replayer::Feed final : public TransportFactory {
     if (at == tx_recorded_at.end() || at->second != now) return false;
     auto streams = tx.find(channel);
     auto datagrams = datagram_tx.find(channel);
-    return (streams != tx.end() && streams->second.expected.pending() > 0) ||
+    return (streams != tx.end() && streams->second.owed()) ||
            (datagrams != datagram_tx.end() && !datagrams->second.expected.empty());
   }
   void strict_event(const ChannelEvent& actual);
@@ -327,11 +291,13 @@ struct Replayer::Feed final : public TransportFactory {
   }
   bool reader_done() { return reader.peek() == nullptr; }
   // Local addresses of the recorded channels (their connect's, the first
-  // channel of each) and the peers they talked to (the first kPeersKept
+  // channel of each) and the peers they talked to (at most kPeersKept
   // pairs), for ReplayResult::doers_on_both_ends: some channel's peer is
-  // another channel's local address. Decided as each is noted (both only
-  // grow), so once it holds, or once the peers are all kept and a local
-  // address no peer has can no longer matter, nothing more is kept.
+  // another channel's local address, while both are kept. A channel's are
+  // forgotten with it (forget_addresses), so what is kept follows the
+  // channels open at once: the two ends of a connection, or two datagram
+  // channels that talk, are open at the same time. Once it holds, nothing
+  // more is kept.
   static constexpr std::size_t kPeersKept = 4096;
   void note_addresses(const ChannelEvent& e) {
     if (both_ends) return;
@@ -342,6 +308,8 @@ struct Replayer::Feed final : public TransportFactory {
     if (both_ends) {
       locals.clear();
       peers.clear();
+      local_of.clear();
+      peers_of.clear();
     }
   }
   // The peers noted at `address`: [first, last).
@@ -352,21 +320,29 @@ struct Replayer::Feed final : public TransportFactory {
   }
   void note_local(std::string_view address, std::uint32_t channel) {
     if (locals.find(address) != locals.end()) return;  // the first channel's
-    const auto [first, last] = peers_at(address);
-    if (peers.size() >= kPeersKept && first == last) return;  // no peer can have it now
     locals.emplace(std::string(address), channel);
+    local_of[channel] = std::string(address);
+    const auto [first, last] = peers_at(address);
     for (auto it = first; it != last; ++it)
       if (it->second != channel) both_ends = true;
   }
   void note_peer(std::string_view address, std::uint32_t channel) {
     if (!peers.emplace(std::string(address), channel).second) return;
+    peers_of.emplace(channel, std::string(address));
     auto it = locals.find(address);
     if (it != locals.end() && it->second != channel) both_ends = true;
-    if (peers.size() < kPeersKept) return;
-    // No more peers: a local address none of them has is never matched.
-    for (auto local = locals.begin(); local != locals.end();) {
-      const auto [first, last] = peers_at(local->first);
-      local = first == last ? locals.erase(local) : std::next(local);
+  }
+  // A channel finished with: its local address and the peers it talked to.
+  void forget_addresses(std::uint32_t channel) {
+    if (auto local = local_of.find(channel); local != local_of.end()) {
+      if (auto it = locals.find(local->second); it != locals.end() && it->second == channel)
+        locals.erase(it);
+      local_of.erase(local);
+    }
+    for (auto it = peers_of.lower_bound(std::pair{channel, std::string()});
+         it != peers_of.end() && it->first == channel;) {
+      peers.erase(std::pair{it->second, channel});
+      it = peers_of.erase(it);
     }
   }
   // The recorded run ended with an exception (trailer end=error, trusted):
@@ -409,7 +385,10 @@ struct Replayer::Feed final : public TransportFactory {
   std::optional<Tyme> last_pass_tyme;     // of the last frame that is not the exit's
   std::optional<std::uint64_t> exit_seq;  // the first recorded event of the exit
   // (Kept for journals that do not mark their exit only: end_tyme's guess.)
+  // A channel forgotten while in it (it failed: no close was recorded) is
+  // counted instead, so the set follows the channels open at once.
   std::set<std::uint32_t> recorded_open;
+  std::uint64_t recorded_open_forgotten = 0;
   bool last_pass_closes = false;
   bool last_pass_outputs = false;
   std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
@@ -435,7 +414,9 @@ struct Replayer::Feed final : public TransportFactory {
   // the stats at the end (final_checks), as their state would have been.
   NoiseStats retired;
   std::map<std::string, std::uint32_t, std::less<>> locals;  // note_addresses
+  std::map<std::uint32_t, std::string> local_of;             // channel -> its key in locals
   std::set<std::pair<std::string, std::uint32_t>> peers;     // (peer, channel)
+  std::set<std::pair<std::uint32_t, std::string>> peers_of;  // (channel, peer): forget_addresses
   bool both_ends = false;                                    // doers_on_both_ends
   std::map<std::uint32_t, std::uint64_t> tx_matched;         // strict: tx bytes matched so far
   // strict: per channel, what its tx held at the end of the first pass since
@@ -465,7 +446,7 @@ struct Replayer::Feed final : public TransportFactory {
   // noise: stream channels whose rx ended (rx_end delivered): the recording's
   // tx credit no longer holds their doers back (see ReplayTransport::service).
   std::set<std::uint32_t> credit_free;
-  std::map<std::uint32_t, TxStreams> tx;            // noise: per stream channel
+  std::map<std::uint32_t, detail::StreamTx> tx;     // noise: per stream channel
   std::map<std::uint32_t, DatagramTx> datagram_tx;  // noise: per datagram channel
   // noise: per stream channel, the bytes the recording had sent by now (its
   // tx events reached) that the replay has not sent yet: what it may send.
@@ -537,6 +518,7 @@ class ReplayTransport final : public Transport {
     feed_->pump();
   }
   void close(std::string_view why) override {
+    if (feed_ != nullptr) feed_->drop_pending_rx(port_);
     port_.closed(CloseWho::local, why);
     if (feed_ != nullptr) feed_->pump();
   }
@@ -677,6 +659,8 @@ Finish Replayer::Feed::finish_state(std::uint32_t id, const std::set<std::uint32
 
 void Replayer::Feed::forget(std::uint32_t id) {
   tally_channel(id, retired);
+  forget_addresses(id);
+  recorded_open_forgotten += recorded_open.erase(id);
   recorded_channels.erase(id);
   tx_matched.erase(id);
   channel_noise.erase(id);
@@ -690,8 +674,8 @@ void Replayer::Feed::tally_channel(std::uint32_t id, NoiseStats& into) {
   // forgotten earlier (Feed::forget; the same counts): counted into `into`
   // and dropped.
   if (auto t = tx.find(id); t != tx.end()) {
-    into.tx_missing_bytes += t->second.expected.pending();
-    into.tx_extra_bytes += t->second.actual.pending();
+    into.tx_missing_bytes += t->second.missing_bytes();
+    into.tx_extra_bytes += t->second.extra_bytes();
     tx.erase(t);
   }
   if (auto d = datagram_tx.find(id); d != datagram_tx.end()) {
@@ -768,10 +752,10 @@ Tyme Replayer::Feed::end_tyme() {
   const std::optional<Tyme> recorded = trusted_end();
   end_recorded = recorded.has_value();
   const Tyme last = last_recorded_tyme.value_or(Tyme{});
-  const bool exit_left =
-      reader.header()->exit_marked
-          ? last_frame_exit
-          : last > Tyme{} && last_pass_closes && !last_pass_outputs && recorded_open.empty();
+  const bool exit_left = reader.header()->exit_marked
+                             ? last_frame_exit
+                             : last > Tyme{} && last_pass_closes && !last_pass_outputs &&
+                                   recorded_open.empty() && recorded_open_forgotten == 0;
   end = recorded.value_or(exit_left ? last : tyme_after(last, header_tock));
   // Without a trusted trailer: an exit at the tyme of a pass ended there.
   end_at_pass = recorded ? reader.trailer()->ended_at_pass
@@ -816,7 +800,7 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
   e.message = "the trailer's end tyme " + format_seconds(t->end_tyme) + " s cannot be true: " +
               (end_ns < last.time_since_epoch().count()
                    ? "the last pass is at " + format_seconds(last) + " s"
-                   : "it does not agree with its " + std::to_string(t->passes) + " passes of " +
+                   : "it does not agree with its " + counted(t->passes, "pass", "passes") + " of " +
                          format_seconds(header_tock) + " s");
   trailer_error = std::move(e);
   return std::nullopt;
@@ -975,8 +959,9 @@ std::string Replayer::Feed::undeliverable_reason(const OwnedEvent& e) const {
   }
   if (e.kind == EventKind::rx && !c.connected()) return "channel " + channel + " is not connected";
   if (e.kind == EventKind::rx && c.kind() == ChannelKind::stream) {
-    return "its " + std::to_string(e.bytes.size()) + " bytes do not fit the rx buffer of " +
-           channel + " (room for " + std::to_string(t->port().rx_space()) + ")";
+    return "its " + counted(e.bytes.size(), "byte") + (e.bytes.size() == 1 ? " does" : " do") +
+           " not fit the rx buffer of " + channel + " (room for " +
+           std::to_string(t->port().rx_space()) + ")";
   }
   if (e.kind == EventKind::rx) return "the datagram does not fit the rx buffer of " + channel;
   if (e.kind == EventKind::accept) return "channel " + channel + " is no listener";
@@ -1025,7 +1010,8 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
     if (prefix) {
       diverge(DivergenceKind::tx_missing, &expected, &actual, f,
               "only " + std::to_string(actual.bytes.size()) + " of " +
-                  std::to_string(expected.bytes.size()) + " bytes were written by the pass's end");
+                  counted(expected.bytes.size(), "byte") +
+                  (actual.bytes.size() == 1 ? " was" : " were") + " written by the pass's end");
     } else {
       diverge(DivergenceKind::tx_differs, &expected, &actual, f);
     }
@@ -1034,8 +1020,9 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
   } else if (same_place && (actual.kind == EventKind::close || actual.kind == EventKind::error) &&
              f == "bytes" && expected.bytes.size() < actual.bytes.size()) {
     diverge(DivergenceKind::tx_extra, &expected, &actual, f,
-            std::to_string(actual.bytes.size()) +
-                " bytes written were never sent; the connection ended with them");
+            counted(actual.bytes.size(), "byte") + " written " +
+                (actual.bytes.size() == 1 ? "was" : "were") +
+                " never sent; the connection ended with them");
   } else if (actual.kind == EventKind::tx) {
     diverge(DivergenceKind::tx_extra, &expected, &actual, f);
   } else {
@@ -1298,9 +1285,9 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   const std::string written = "written at pass " + std::to_string(pass_of(first->tyme)) +
                               " and left unsent; the journal's next ";
   if (!first_next) {
-    diverge(DivergenceKind::tx_extra, nullptr, &actual, "extra",
-            std::to_string(first->bytes.size()) + " bytes " + written +
-                "tx on the channel does not exist");
+    diverge(
+        DivergenceKind::tx_extra, nullptr, &actual, "extra",
+        counted(first->bytes.size(), "byte") + " " + written + "tx on the channel does not exist");
   } else {
     // The doers wrote other bytes than the journal's next send on the
     // channel: a tx that differs (both, and the hex diff, say more than an
@@ -1323,7 +1310,7 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
                                to_string(first_next->kind) + " at pass " + pass + ", which";
       if (e.substr(0, n) == a.substr(0, n)) {
         diverge(DivergenceKind::tx_extra, &*first_next, &actual, "extra",
-                std::to_string(a.size()) + " bytes " + sent + " carried " +
+                counted(a.size(), "byte") + " " + sent + " carried " +
                     (e.empty() ? std::string("none") : "only " + std::to_string(e.size())) +
                     " of them unsent");
       } else {
@@ -1631,6 +1618,46 @@ void Replayer::Feed::release_held(Tyme now) {
   deliver_deferred(now);
 }
 
+void Replayer::Feed::drop_pending_rx(ChannelPort port) {
+  if (!noisy || !attached || closing || stopped_early || !port.channel().open()) return;
+  const std::uint32_t id = port.channel().id();
+  const auto lose = [&](const std::string& bytes, const std::string& peer, const char* why) {
+    ++stats.undelivered;
+    port.noise(
+        NoiseKind::drop, bytes, peer,
+        std::string("replay noise: dropped: undelivered: its channel was closed while ") + why);
+  };
+  if (auto it = stalled.find(id); it != stalled.end()) {
+    for (const OwnedEvent& e : it->second.inputs) {
+      if (e.kind == EventKind::rx) {
+        lose(e.bytes, e.peer, "it waited for room in the channel's rx buffer");
+      } else {
+        ++stats.undelivered;  // a stream's end behind it: nothing to journal
+      }
+    }
+    stalled.erase(it);
+  }
+  for (auto it = held.begin(); it != held.end();) {
+    if (it->second.channel != id) {
+      ++it;
+      continue;
+    }
+    lose(it->second.bytes, it->second.peer, "noise held it back");
+    --channel_noise[id].held;
+    it = held.erase(it);
+  }
+  for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
+       w != waiting.end() && w->first.first == id;) {
+    lose(w->second.bytes, w->second.peer, "noise held it back");
+    --channel_noise[id].held;
+    w = waiting.erase(w);
+  }
+  if (auto d = deferred.find(id); d != deferred.end()) {
+    stats.undelivered += d->second.events.size();
+    deferred.erase(d);
+  }
+}
+
 void Replayer::Feed::release_deferred(std::uint32_t channel, Tyme recorded, Tyme now) {
   auto it = deferred.find(channel);
   if (it == deferred.end() || it->second.shift) return;
@@ -1668,30 +1695,15 @@ void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tym
   }
 }
 
-void Replayer::Feed::settle_tx(std::uint32_t channel, ByteFifo TxStreams::*side,
-                               std::string_view bytes) {
-  TxStreams& streams = tx[channel];
-  ByteFifo& expected = streams.expected;
-  ByteFifo& actual = streams.actual;
-  (streams.*side).append(bytes);
-  // Bytes one side passed over (trimmed) are passed over on the other too.
-  for (ByteFifo* a : {&expected, &actual}) {
-    ByteFifo& b = a == &expected ? actual : expected;
-    const std::uint64_t n = std::min<std::uint64_t>(a->skipped, b.size());
-    a->skipped -= n;
-    b.consume(static_cast<std::size_t>(n));
-    streams.offset += n;
+void Replayer::Feed::settle_tx(std::uint32_t channel, bool recorded, std::string_view bytes) {
+  auto it = tx.find(channel);
+  if (it == tx.end()) it = tx.emplace(channel, detail::StreamTx(options.noise_tx_kept_bytes)).first;
+  const detail::StreamTx::Settled settled = it->second.add(recorded, bytes);
+  if (settled.first) {
+    const detail::StreamMismatch& m = *settled.first;
+    note_tx_mismatch(channel, m.expected, "", m.actual, "", m.offset);
   }
-  const std::size_t n = std::min(expected.size(), actual.size());
-  if (n > 0) {
-    const std::string_view e = expected.view().substr(0, n);
-    const std::string_view a = actual.view().substr(0, n);
-    if (e != a) note_tx_mismatch(channel, e, "", a, "", streams.offset);
-    streams.offset += n;
-    expected.consume(n);
-    actual.consume(n);
-  }
-  (streams.*side).trim(options.noise_tx_kept_bytes);
+  if (settled.mismatches > 1) stats.tx_mismatches += settled.mismatches - 1;
 }
 
 void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view expected,
@@ -1702,6 +1714,7 @@ void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view ex
   OwnedEvent x;
   x.kind = EventKind::tx;
   x.channel = channel;
+  x.channel_kind = hub->find(channel) != nullptr ? kind_of(channel) : kind_of_recorded(channel);
   x.tyme = doist->tyme();
   x.bytes = std::string(expected);
   x.peer = std::string(expected_peer);
@@ -1721,7 +1734,7 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
                                      : kind_of_recorded(channel) == ChannelKind::datagram;
   if (!datagram) {
     if (recorded) tx_credit[channel] += e.bytes.size();
-    settle_tx(channel, recorded ? &TxStreams::expected : &TxStreams::actual, e.bytes);
+    settle_tx(channel, recorded, e.bytes);
     return;
   }
   DatagramTx& d = datagram_tx[channel];
@@ -2085,6 +2098,32 @@ std::string format_divergence(const ReplayDivergence& d) {
   return out;
 }
 
+std::uint64_t first_tx_mismatch_offset(const ReplayDivergence& d) {
+  const std::string_view e = d.expected ? std::string_view(d.expected->bytes) : "";
+  const std::string_view a = d.actual ? std::string_view(d.actual->bytes) : "";
+  const std::size_t n = std::min(e.size(), a.size());
+  std::size_t i = 0;
+  while (i < n && e[i] == a[i])
+    ++i;
+  // A datagram's: where it starts (it differs as a whole).
+  const bool datagram = d.expected && d.expected->channel_kind == ChannelKind::datagram;
+  return d.tx_offset + (datagram ? 0 : i);
+}
+
+std::string format_first_tx_mismatch(const ReplayDivergence& d) {
+  std::string out = "pass " + std::to_string(d.pass) + " (tyme " + format_seconds(d.tyme) +
+                    " s) on channel #" + std::to_string(d.channel);
+  if (!d.channel_name.empty()) {
+    out += ' ';
+    append_quoted(out, d.channel_name);
+  }
+  const bool datagram = d.expected && d.expected->channel_kind == ChannelKind::datagram;
+  const std::string offset = std::to_string(first_tx_mismatch_offset(d));
+  if (d.field == "peer") return out + ": the datagram's peer differs, at tx offset " + offset;
+  if (datagram) return out + ": the datagram differs, at tx offset " + offset;
+  return out + ": the bytes differ from tx stream offset " + offset;
+}
+
 std::string format_noise_stats(const NoiseStats& n) {
   return std::to_string(n.rx_seen) + " rx: " + std::to_string(n.dropped) + " dropped, " +
          std::to_string(n.delayed) + " delayed, " + std::to_string(n.duplicated) + " duplicated, " +
@@ -2094,20 +2133,19 @@ std::string format_noise_stats(const NoiseStats& n) {
               ? std::string()
               : " (" + std::to_string(n.stalled_dropped) +
                     " rx dropped: the backlog behind their channel's full rx was at its bound)") +
-         "; tx: " + std::to_string(n.tx_mismatches) + " mismatches, " +
-         std::to_string(n.tx_missing_bytes) + " bytes missing, " +
-         std::to_string(n.tx_extra_bytes) + " bytes extra" +
+         "; tx: " + counted(n.tx_mismatches, "mismatch", "mismatches") + ", " +
+         counted(n.tx_missing_bytes, "byte") + " missing, " + counted(n.tx_extra_bytes, "byte") +
+         " extra" +
          (n.tx_datagrams_missing + n.tx_datagrams_extra == 0
               ? std::string()
-              : ", " + std::to_string(n.tx_datagrams_missing) + " datagrams missing, " +
-                    std::to_string(n.tx_datagrams_extra) + " datagrams extra") +
+              : ", " + counted(n.tx_datagrams_missing, "datagram") + " missing, " +
+                    counted(n.tx_datagrams_extra, "datagram") + " extra") +
          (n.tx_credit_held_bytes == 0 ? std::string()
-                                      : "; " + std::to_string(n.tx_credit_held_bytes) +
-                                            " bytes held back by the tx credit until the close") +
-         (n.tx_credit_released_bytes == 0
-              ? std::string()
-              : "; " + std::to_string(n.tx_credit_released_bytes) +
-                    " bytes sent beyond the credit after the peer's FIN");
+                                      : "; " + counted(n.tx_credit_held_bytes, "byte") +
+                                            " held back by the tx credit until the close") +
+         (n.tx_credit_released_bytes == 0 ? std::string()
+                                          : "; " + counted(n.tx_credit_released_bytes, "byte") +
+                                                " sent beyond the credit after the peer's FIN");
 }
 
 std::string format_replay_error_end(const ReplayResult& r) {
@@ -2131,10 +2169,11 @@ std::string format_replay_error_end(const ReplayResult& r) {
 }
 
 std::string format_replay_result(const ReplayResult& r) {
-  std::string out = std::string("replay ") + to_string(r.status) + ": " + std::to_string(r.passes) +
-                    " passes, " + std::to_string(r.events) + " events, digest " +
-                    format_digest(r.digest) + " (journal: " + std::to_string(r.recorded_events) +
-                    " events, digest " + format_digest(r.recorded_digest) + ")";
+  std::string out = std::string("replay ") + to_string(r.status) + ": " +
+                    counted(r.passes, "pass", "passes") + ", " + counted(r.events, "event") +
+                    ", digest " + format_digest(r.digest) +
+                    " (journal: " + counted(r.recorded_events, "event") + ", digest " +
+                    format_digest(r.recorded_digest) + ")";
   if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
   out += format_replay_error_end(r);
   if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->describe();

@@ -1,5 +1,6 @@
 #include "hio/replay/salvage.hpp"
 
+#include "hio/engine/counted.hpp"
 #include "hio/replay/writer.hpp"
 
 namespace hio::replay {
@@ -8,7 +9,7 @@ namespace hio::replay {
 // pass 70: hole)": what the trailer's end text and the CLI say of the holes.
 std::string describe_holes(const std::vector<JournalHole>& holes) {
   if (holes.empty()) return "";
-  std::string out = std::to_string(holes.size()) + (holes.size() == 1 ? " hole: " : " holes: ");
+  std::string out = counted(holes.size(), "hole") + ": ";
   for (std::size_t i = 0; i < holes.size(); ++i) {
     const JournalHole& h = holes[i];
     out += (i == 0 ? "" : ", ") + std::string("bytes ") + std::to_string(h.offset) + "-" +
@@ -22,8 +23,8 @@ std::string describe_holes(const std::vector<JournalHole>& holes) {
 
 std::string describe_hole(const JournalHole& h) {
   return "bytes " + std::to_string(h.offset) + "-" + std::to_string(h.end) + " (" +
-         std::to_string(h.end - h.offset) + " bytes, " +
-         (h.lost ? "events lost" : "no event lost") + "): " + h.why.describe();
+         counted(h.end - h.offset, "byte") + ", " + (h.lost ? "events lost" : "no event lost") +
+         "): " + h.why.describe();
 }
 
 SalvageResult salvage_journal(const std::string& input, const std::string& output,

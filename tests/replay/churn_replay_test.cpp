@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -221,6 +222,78 @@ TEST(ReplayChurn, WhatAReplayKeepsFollowsTheOpenChannelsNotTheJournal) {
     EXPECT_EQ(n.undelivered, 0u) << format_noise_stats(n);
     EXPECT_LE(noisy.kept, 8u);
   }
+}
+
+// The churn journal as a capture of the client alone would be (its server
+// outside the run, as in a real capture of a client talking to a remote
+// service): the server's channels left out, the client's renumbered as its
+// hub would have numbered them, and the events' seqs too. No channel's peer
+// is then another channel's address, so the replay keeps the addresses it
+// notes for ReplayResult::doers_on_both_ends.
+void client_alone(const std::string& from, const std::string& to) {
+  const JournalContents c = read_journal(from);
+  std::map<std::uint32_t, std::uint32_t> id;  // the client's channels, renumbered
+  JournalHeader header = *c.header;
+  header.channels.clear();
+  JournalWriter writer(to);
+  writer.write_header(header);
+  std::uint64_t seq = 0;
+  for (const PassRecord& p : c.frames) {
+    std::vector<OwnedEvent> kept;
+    for (OwnedEvent e : p.events) {
+      if (e.kind == EventKind::open && e.channel_kind == ChannelKind::stream &&
+          e.peer == "sim://server:7")
+        id.emplace(e.channel, static_cast<std::uint32_t>(id.size() + 1));
+      const auto it = id.find(e.channel);
+      if (it == id.end()) continue;
+      e.channel = it->second;
+      e.seq = seq++;
+      kept.push_back(std::move(e));
+    }
+    if (kept.empty()) continue;
+    std::vector<ChannelEvent> views;
+    for (const OwnedEvent& e : kept)
+      views.push_back(e.view());
+    writer.write_pass(p.tyme, views, p.exit);
+  }
+  const JournalTrailer& t = *c.trailer;
+  writer.finish(
+      RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal, t.ended_at_pass});
+}
+
+// The client alone, replayed.
+struct ClientScene {
+  ClientScene(IoHub& io, int connections) : client(io, connections, 0) {}
+  std::vector<Doer*> doers() { return {&client}; }
+  Churn client;
+};
+
+// The addresses a replay notes for doers_on_both_ends (each channel's local
+// address and the peers it talked to) are forgotten with their channel: a
+// capture of a client that connected 600 times to a server outside the run
+// kept 1200 of them to the end (its 600 local ports and 600 (peer, channel)
+// pairs: the peers up to a cap of 4096, the local ports with no cap before
+// it), now those of the channels open at once.
+TEST(ReplayChurn, TheAddressesKeptFollowTheOpenChannels) {
+  TempDir dir;
+  for (const int connections : {30, 600}) {
+    SCOPED_TRACE(connections);
+    const std::string path = dir.file("churn" + std::to_string(connections) + ".hioj");
+    capture(path, connections);
+    const std::string alone = dir.file("alone" + std::to_string(connections) + ".hioj");
+    client_alone(path, alone);
+    const Replayed strict = replay<ClientScene>(alone, connections, "");
+    ASSERT_TRUE(strict.result.identical())
+        << (strict.result.divergence ? format_divergence(*strict.result.divergence) : "");
+    EXPECT_FALSE(strict.result.doers_on_both_ends);
+    EXPECT_LE(strict.kept, 4u);
+    const Replayed noisy = replay<ClientScene>(alone, connections, "dup=0.3,corrupt=0.3");
+    ASSERT_EQ(noisy.result.status, ReplayStatus::perturbed);
+    EXPECT_LE(noisy.kept, 4u);
+  }
+  // Both ends in the run: said as before.
+  const Replayed both = replay(dir.file("churn30.hioj"), 30, "");
+  EXPECT_TRUE(both.result.doers_on_both_ends);
 }
 
 // Everything a replay reports, as text: equal texts, equal results.

@@ -318,18 +318,37 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
     const std::string cut = bytes.substr(0, static_cast<std::size_t>(first_end));
     JournalReader at_piece = JournalReader::from_memory(cut);
     std::uint64_t before = 0;
-    while (const FrameView* f = at_piece.next())
+    std::optional<std::uint64_t> last_given;  // the pass of the last frame given
+    std::optional<Tyme> last_given_tyme;
+    while (const FrameView* f = at_piece.next()) {
       before += f->frames;
+      last_given = f->pass;
+      last_given_tyme = f->tyme;
+    }
     ASSERT_TRUE(at_piece.error());
     EXPECT_EQ(at_piece.error()->kind, JournalErrorKind::truncated);
     EXPECT_EQ(at_piece.frames_read(), before);
     EXPECT_EQ(at_piece.valid_bytes(), span.first);
     EXPECT_NE(at_piece.error()->message.find(
                   "ends after " + std::to_string(before) +
-                  " pass frames without a trailer, and 1 frames of an event in pieces that it "
+                  " pass frames without a trailer, and 1 frame of an event in pieces that it "
                   "does not end"),
               std::string::npos)
         << at_piece.error()->message;
+    // The error names the last pass the reader gave whole, not the pass of
+    // the piece it read and dropped (the run's exit, a pass later): that is
+    // where the intact prefix, a salvage and a replay end.
+    ASSERT_TRUE(last_given);
+    EXPECT_EQ(at_piece.error()->last_pass, last_given) << at_piece.error()->describe();
+    EXPECT_EQ(at_piece.error()->last_tyme, last_given_tyme);
+    EXPECT_EQ(at_piece.last_pass(), last_given);
+    // A salvage of the cut journal ends one tock after that pass (the run
+    // ran it), as its trailer says, not after the dropped piece's.
+    test::write_file(dir.file("at_piece.hioj"), cut);
+    const SalvageResult at_piece_saved =
+        salvage_journal(dir.file("at_piece.hioj"), dir.file("at_piece_saved.hioj"));
+    EXPECT_EQ(at_piece_saved.trailer.end_tyme, *last_given_tyme + kTock);
+    EXPECT_EQ(at_piece_saved.trailer.passes, *last_given + 1);
   }
 
   // Damage with no frame after it: the intact prefix ends before the pieces.
@@ -338,6 +357,26 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
   ASSERT_FALSE(c.complete());
   EXPECT_EQ(c.valid_bytes, span.first) << c.error->describe();
   EXPECT_EQ(discarding_close(all_events(c)), nullptr);
+}
+
+// A journal cut after its only pass frame says so in the singular ("1 pass
+// frame", not "1 frames").
+TEST(LargeEvent, ACutAfterOneFrameSaysOneFrame) {
+  TempDir dir;
+  const std::string path = dir.file("sample.hioj");
+  test::write_sample(path);
+  std::uint64_t first_end = 0;
+  {
+    JournalReader reader(path);
+    const FrameView* f = reader.next();
+    ASSERT_NE(f, nullptr);
+    first_end = f->offset + f->size_bytes;
+  }
+  const std::string cut = test::read_file(path).substr(0, static_cast<std::size_t>(first_end));
+  const JournalContents c = read_journal_memory(cut);
+  ASSERT_TRUE(c.error);
+  EXPECT_EQ(c.error->message,
+            "the journal ends after 1 pass frame without a trailer (the run did not finish)");
 }
 
 // Foreign bytes between two intact frames of an event in pieces: a

@@ -194,6 +194,17 @@ hio(replay ${serial} --noise ${serial_noise} --seed 3 --record ${WORK}/serial3a.
 require("${out}" "^replay:    serial-noisy-line, seed 2, noise seed 3: perturbed\n" "serial noise status")
 require("${out}" "\nnoise:     [0-9]+ rx: [1-9][0-9]* dropped, [1-9][0-9]* delayed, [1-9][0-9]* duplicated, [1-9][0-9]* corrupted, 0 reordered, 0 undelivered; "
         "serial noise counts")
+# The first place the tx differs, said after the counts (and in --json).
+require("${out}" "\nfirst tx:  pass [0-9]+ \\(tyme [0-9.]+ s\\) on channel #[12] \"(device|host)\": the bytes differ from tx stream offset [0-9]+\n"
+        "serial first tx mismatch")
+hio(replay ${serial} --noise ${serial_noise} --seed 3 --json EXIT 0 1)
+require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": [12], \"channel_name\": \"(device|host)\", \"offset\": [0-9]+}"
+        "serial first tx mismatch in --json")
+# The serial_noisy_line example of docs/replay.md: a lost chunk is one
+# mismatch, and the bytes after it agree again (by byte offset: 163).
+hio(replay ${serial} --noise drop=0.05,corrupt=0.05 --seed 3 EXIT 0 1)
+require("${out}" "\nnoise:     360 rx: 19 dropped, 0 delayed, 0 duplicated, 12 corrupted, 0 reordered, 0 undelivered; tx: 15 mismatches, 134 bytes missing, 0 bytes extra\n"
+        "docs/replay.md's serial example")
 hio(replay ${serial} --noise ${serial_noise} --seed 3 --record ${WORK}/serial3b.hioj EXIT 0 1)
 require_same_files(${WORK}/serial3a.hioj ${WORK}/serial3b.hioj "serial replay --noise --seed 3 twice")
 hio(replay ${serial} --noise ${serial_noise} --seed 4 --record ${WORK}/serial4.hioj EXIT 0 1)

@@ -294,7 +294,7 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
               "seed 1: FAIL always\ninterrupted (SIGINT): seeds 1..1 ran; resume with "
               "--seeds 2.." +
                   std::to_string(last) +
-                  "\n0 of 1 seeds passed; failing seeds listed above\nreport in " + dir +
+                  "\n0 of 1 seed passed; failing seeds listed above\nreport in " + dir +
                   "/report.json, journals of failing seeds as seed-N.hioj\n");
     EXPECT_EQ(err.str(), "");
     std::ifstream in(dir + "/report.json");

@@ -1104,7 +1104,7 @@ int do_diff(DiffArgs args) {
   }
   if (!result.divergence && (result.expected_error || result.actual_error)) {
     // What could be compared agreed: say how far, and where it stopped.
-    std::cout << "same for the first " << result.events_compared << " events, then";
+    std::cout << "same for the first " << counted(result.events_compared, "event") << ", then";
     const char* joint = "";
     for (const auto& [path, error] :
          {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
@@ -1119,7 +1119,7 @@ int do_diff(DiffArgs args) {
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
   if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
   if (code != kExitOk) return code;
-  std::cout << "same: " << result.events_compared << " events, digest "
+  std::cout << "same: " << counted(result.events_compared, "event") << ", digest "
             << replay::format_digest(expected.digest());
   if (expected.digest() != actual.digest()) {
     // Only with --ignore-addresses: the addresses in the events differ.
@@ -1202,7 +1202,7 @@ int do_salvage(const SalvageArgs& args) {
     r = replay::salvage_journal(reader, target.write_path(), options);
     if (const int signal = caught_stop_signal(); signal != 0) {
       std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") after "
-                << r.frames << " pass frames: " << display_text(args.output)
+                << counted(r.frames, "pass frame") << ": " << display_text(args.output)
                 << " not written (a file there is as it was)\n";
       return interrupted_exit_code(signal);
     }
@@ -1234,7 +1234,8 @@ int do_salvage(const SalvageArgs& args) {
   if (args.json) {
     std::cout << salvage_json(args, r) << "\n";
   } else {
-    std::cout << "kept:     " << r.frames << " pass frames, " << r.events << " events";
+    std::cout << "kept:     " << counted(r.frames, "pass frame") << ", "
+              << counted(r.events, "event");
     if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
     std::cout << ", in " << display_text(args.output) << "\n";
     for (const replay::JournalHole& h : r.holes)

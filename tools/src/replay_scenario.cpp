@@ -255,8 +255,8 @@ void check_replay_channels(const Scenario& scenario, const replay::JournalHeader
   }
   if (problems.empty()) return;
   if (more > 0) {
-    problems.push_back(Diagnostic{SourcePos{scenario.path, 0, 0},
-                                  "... and " + std::to_string(more) + " more channels"});
+    problems.push_back(
+        Diagnostic{SourcePos{scenario.path, 0, 0}, "... and " + counted(more, "more channel")});
   }
   problems.insert(
       problems.begin(),
@@ -614,6 +614,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
+    if (r.noise.first_tx_mismatch) {
+      out += "first tx:  " +
+             display_text(replay::format_first_tx_mismatch(*r.noise.first_tx_mismatch)) + "\n";
+    }
   }
   if (const std::string error = replay::format_replay_error_end(r); !error.empty()) {
     out += "ended:     " + display_text(error.substr(2)) + "\n";
@@ -678,7 +682,17 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
          ", \"tx_datagrams_extra\": " + std::to_string(n.tx_datagrams_extra) +
          ", \"tx_credit_held_bytes\": " + std::to_string(n.tx_credit_held_bytes) +
          ", \"tx_credit_released_bytes\": " + std::to_string(n.tx_credit_released_bytes) +
-         ", \"note\": ";
+         ", \"first_tx_mismatch\": ";
+  if (n.first_tx_mismatch) {
+    const replay::ReplayDivergence& m = *n.first_tx_mismatch;
+    out += "{\"pass\": " + std::to_string(m.pass) + ", \"tyme\": \"" + format_seconds(m.tyme) +
+           "\", \"channel\": " + std::to_string(m.channel) + ", " +
+           json_field_or_null("channel_name", m.channel_name) +
+           ", \"offset\": " + std::to_string(replay::first_tx_mismatch_offset(m)) + "}";
+  } else {
+    out += "null";
+  }
+  out += ", \"note\": ";
   const NoiseNote note = noise_note(o);
   out +=
       (note == NoiseNote::none ? std::string("null") : "\"" + std::string(to_string(note)) + "\"") +

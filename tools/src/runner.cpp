@@ -257,10 +257,6 @@ std::string format_significant(double value, int digits) {
   return format_double(value, std::chars_format::general, digits);
 }
 
-std::string counted(std::size_t n, std::string_view what) {
-  return std::to_string(n) + " " + std::string(what) + (n == 1 ? "" : "s");
-}
-
 bool all_passed(const std::vector<ExpectationResult>& results) {
   for (const ExpectationResult& result : results) {
     if (!result.judged || !result.passed) return false;
@@ -771,9 +767,9 @@ std::string format_closing_reset(std::size_t reset) {
 
 std::string format_lag(const RunSummary& s) {
   return "warning: the run fell behind real time: " + std::to_string(s.late_passes) + " of " +
-         std::to_string(s.executed_passes) + " passes ended after the next was due (a pass took " +
-         "longer than the tock, " + format_seconds(s.tock) + " s); at worst " +
-         format_seconds(s.worst_lag) + " s behind";
+         counted(s.executed_passes, "pass", "passes") +
+         " ended after the next was due (a pass took " + "longer than the tock, " +
+         format_seconds(s.tock) + " s); at worst " + format_seconds(s.worst_lag) + " s behind";
 }
 
 std::string format_summary(const RunSummary& s) {

@@ -854,7 +854,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
       }
       out << (all_done ? "; nothing to resume" : "; resume with " + resume) << "\n";
     }
-    out << end.done - failed << " of " << end.done << " seeds passed";
+    out << end.done - failed << " of " << counted(end.done, "seed") << " passed";
     if (failed > 0) out << "; failing seeds listed above";
     out << "\n";
     if (failed > 0 && !command.rerun.empty()) {
@@ -865,7 +865,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     if (journals > 0) {
       saved = journals == failed ? "journals of failing seeds as seed-N.hioj"
                                  : "journals of " + std::to_string(journals) + " of the " +
-                                       std::to_string(failed) + " failing seeds as seed-N.hioj";
+                                       counted(failed, "failing seed") + " as seed-N.hioj";
       if (beyond_keep > 0) saved += " (--keep " + std::to_string(*command.keep) + ")";
     }
     // Journals that could not be written (stderr said why): said as such, not

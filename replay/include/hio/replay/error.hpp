@@ -36,8 +36,10 @@ struct JournalError {
   // Where the damage starts: the byte offset of the frame (or preamble) that is
   // bad or cut. Everything before it is intact and was read.
   std::uint64_t offset = 0;
-  // The last pass read intact before the damage, and its tyme; nullopt if no
-  // pass frame was read.
+  // The pass of the last frame given before the damage (the end of the
+  // intact prefix: what a salvage keeps and a replay replays), and its tyme;
+  // nullopt if none was. Pieces of an event that the damage cut off do not
+  // count, though their frames were read intact.
   std::optional<std::uint64_t> last_pass{};
   std::optional<Tyme> last_tyme{};
   std::string message{};  // what is wrong, with the values involved

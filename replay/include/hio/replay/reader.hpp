@@ -183,7 +183,9 @@ class JournalReader {
   // The digest of the events read so far (the whole journal's once complete());
   // that of no events when options.verify_digest is off.
   std::uint64_t digest() const;
-  // The last pass frame read intact, and its tyme.
+  // The pass of the last frame given (next() returned its events: the end of
+  // the intact prefix), and its tyme. The frames of an event in pieces count
+  // once the event is whole: pieces read and then lost to damage do not.
   std::optional<std::uint64_t> last_pass() const;
   std::optional<Tyme> last_tyme() const;
   // The regions skipped so far (ReaderOptions::resync; always empty without).

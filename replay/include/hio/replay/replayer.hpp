@@ -84,11 +84,14 @@ struct NoiseStats {
   // what the recording's read).
   std::uint64_t stalled_dropped = 0;
   // tx compared against the recorded tx: a stream channel's as a byte
-  // stream (mismatches: chunks in which the bytes differ), a datagram
-  // channel's datagram by datagram (mismatches: datagrams whose bytes or peer
-  // differ); bytes left over on either side (of a stream, or of datagrams
-  // missing or extra), and of a stream the bytes its closes discarded unsent
-  // beyond (extra) or short of (missing) what the recorded closes discarded.
+  // stream (mismatches: the places where the streams part; after each the
+  // comparison realigns them at a recorded tx chunk, docs/replay.md "Stream
+  // tx under noise"), a datagram channel's datagram by datagram (mismatches:
+  // datagrams whose bytes or peer differ). Missing and extra: of a stream,
+  // the bytes one side had more where the streams parted and realigned, and
+  // those left over on either side at the end; of datagrams, those missing or
+  // extra; and of a stream the bytes its closes discarded unsent beyond
+  // (extra) or short of (missing) what the recorded closes discarded.
   std::uint64_t tx_mismatches = 0;
   std::uint64_t tx_missing_bytes = 0;
   std::uint64_t tx_extra_bytes = 0;
@@ -149,7 +152,8 @@ struct ReplayOptions {
   // A noise replay compares tx per channel as a byte stream; the side that
   // runs ahead (doers writing more than recorded, or less) keeps at most this
   // many bytes for the comparison. Bytes beyond it are counted (extra or
-  // missing, at the end) but not compared byte for byte.
+  // missing, at the end) but not compared byte for byte, nor realigned.
+  // (Streams that parted keep at most 64 KiB a side to realign in.)
   std::size_t noise_tx_kept_bytes = std::size_t{1} << 20;
   // A noise replay holds a stream channel's recorded inputs back while its
   // rx is full (only that channel waits); it keeps their rx per channel up
@@ -239,8 +243,9 @@ struct ReplayOptions {
 // (each kind with its own stream) and every decision is a noise event on the
 // channel; the rest of the inputs are delivered as recorded. The doers now see
 // other inputs, so outputs are not compared event by event: only tx, as a byte
-// stream per stream channel or datagram by datagram, and mismatches are
-// counted in NoiseStats (status perturbed), not failed. Other outputs are not
+// stream per stream channel (realigned at a recorded tx chunk after each
+// mismatch) or datagram by datagram, and mismatches are counted in
+// NoiseStats (status perturbed), not failed. Other outputs are not
 // compared. A stream's transport sends only as far as the recording had sent
 // by then (each recorded tx reached releases its bytes as credit), so a
 // recorded slow reader holds the doers back as it did; what they wrote beyond
@@ -315,7 +320,8 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   bool damaged() const;
   // What the replay keeps per channel, as a count: the channels it keeps
   // state for (the recording's and the replay's channels not finished with)
-  // plus the addresses kept for ReplayResult::doers_on_both_ends. A channel
+  // plus the addresses kept for ReplayResult::doers_on_both_ends (those of
+  // the channels not finished with). A channel
   // is finished with once the replay's doers released it (IoHub::release)
   // and the recording closed it (or it failed), with nothing of it still due;
   // so this follows the channels open at once, not the journal's length.
@@ -354,6 +360,14 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 //   + 00000000  48 45 4c 4c 4f 0a   |HELLO.|
 //               ^^ ^^ ^^ ^^ ^^
 std::string format_divergence(const ReplayDivergence& divergence);
+// Where a noise replay's tx first differed (NoiseStats::first_tx_mismatch),
+// as one line: `pass 934 (tyme 0.934 s) on channel #3 "echo": the bytes
+// differ from tx stream offset 1000` (a datagram's: "the datagram differs,
+// at tx offset N", or "the datagram's peer differs, at ...").
+std::string format_first_tx_mismatch(const ReplayDivergence& mismatch);
+// The stream offset of the first byte that differs in it (a datagram's: the
+// offset of the datagram, the bytes of the datagrams before it).
+std::uint64_t first_tx_mismatch_offset(const ReplayDivergence& mismatch);
 // One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
 std::string format_replay_result(const ReplayResult& result);
 // How the replay's end compares with a recorded end=error ("; the doers threw

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "hio/engine/counted.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/io/hub.hpp"
@@ -317,7 +318,7 @@ std::string json_field_or_null(std::string_view name, std::string_view value);
 // made JSON summaries read "wall_s": 0,002).
 std::string format_fixed(double value, int decimals);
 std::string format_significant(double value, int digits);
-// "1 thing", "2 things": `n` and `what`, with an 's' unless n is 1.
-std::string counted(std::size_t n, std::string_view what);
+// "1 thing", "2 things" (hio/engine/counted.hpp).
+using ::hio::counted;
 
 }  // namespace hio::tools

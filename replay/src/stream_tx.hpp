@@ -1,0 +1,136 @@
+// A noise replay's comparison of one stream channel's tx: the bytes the
+// recording sent, in its tx chunks, against the bytes the replay's doers send.
+// A difference is one mismatch, and the comparison then realigns the two
+// streams at a recorded chunk (docs/replay.md, "Stream tx under noise").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hio::replay::detail {
+
+// Bytes not yet compared, of one side of one channel: appended at the back
+// and compared away from the front. Consuming moves an offset (the bytes
+// compared are dropped once they are at least half the buffer), so comparing
+// costs O(bytes) in all, not O(bytes left) per chunk. At most a bound is kept
+// (trim): the bytes beyond it, at the front, are dropped and only counted
+// (skipped), and are passed over uncompared.
+class ByteFifo {
+ public:
+  std::size_t size() const { return bytes_.size() - head_; }
+  // Bytes not yet compared, kept or not.
+  std::uint64_t pending() const { return size() + skipped; }
+  // The stream position of the first byte kept (bytes before it were
+  // compared, passed over or trimmed).
+  std::uint64_t front() const { return appended_ - size(); }
+  // The stream position after the last byte appended.
+  std::uint64_t end() const { return appended_; }
+  std::string_view view() const { return std::string_view(bytes_).substr(head_); }
+  void append(std::string_view b) {
+    bytes_ += b;
+    appended_ += b.size();
+  }
+  void trim(std::size_t keep);
+  void consume(std::size_t n);
+
+ private:
+  std::string bytes_;
+  std::size_t head_ = 0;
+  std::uint64_t appended_ = 0;
+
+ public:
+  std::uint64_t skipped = 0;  // dropped uncompared from the front (trim)
+};
+
+// Where the streams first part: the bytes both sides hold from the start of
+// the recorded chunk the difference is in (as many on each side), and that
+// start's stream position.
+struct StreamMismatch {
+  std::string expected;
+  std::string actual;
+  std::uint64_t offset = 0;
+};
+
+// The two streams of one channel. While they are in step, bytes are compared
+// as they come on both sides. At the first byte that differs they part: one
+// mismatch. Apart, the streams meet again at a recorded chunk start: from the
+// start of the chunk the difference is in, then each later one (at most
+// kRealignChunks), the recording's bytes from there (its first kAnchorBytes
+// found in the doers' bytes, then the whole chunk and as far as kVerifyBytes
+// compared) agree with the doers' from some place. Of the meetings the bytes
+// at hand show, the one with the fewest bytes one side has more, then the
+// nearest, realigns them; a meeting is taken once the doers' bytes cover the
+// recording's from there, or agree over kConfirmBytes. Of the bytes passed
+// over, as many as both sides have are the mismatch's own, and the rest of
+// the longer side is missing (the recording's) or extra (the doers'). So an
+// rx chunk dropped before an echo, which the echo never sends, is one
+// mismatch and its bytes missing, not every later chunk a mismatch (their
+// byte offsets shifted); a corrupted chunk is one mismatch, nothing missing.
+class StreamTx {
+ public:
+  static constexpr std::size_t kAnchorBytes = 64;
+  static constexpr std::size_t kRealignChunks = 64;
+  static constexpr std::size_t kVerifyBytes = 4096;
+  static constexpr std::size_t kConfirmBytes = 1024;
+  // Bytes compared per try to realign, at most (then it waits for more).
+  static constexpr std::size_t kRealignWork = std::size_t{1} << 20;
+  // Apart, each side keeps at most this many bytes to realign in (beyond, its
+  // first bytes are passed over, counted with the mismatch).
+  static constexpr std::size_t kRealignBytes = 64 * 1024;
+
+  // `kept_bytes`: in step, the side that runs ahead keeps at most this many
+  // bytes (ReplayOptions::noise_tx_kept_bytes); those beyond are passed over
+  // on both sides, counted but not compared.
+  explicit StreamTx(std::size_t kept_bytes) : kept_(kept_bytes) {}
+
+  struct Settled {
+    std::uint64_t mismatches = 0;           // the streams parted this many times
+    std::optional<StreamMismatch> first{};  // where they parted first
+  };
+  // A recorded tx chunk (recorded) or bytes the doers sent (not recorded),
+  // and what comparing it with the other side found.
+  Settled add(bool recorded, std::string_view bytes);
+
+  // The recording has sent more than the doers so far.
+  bool owed() const { return expected_.pending() > actual_.pending(); }
+  // What is left, as if the streams ended now: bytes the recording sent and
+  // the doers did not (missing), and the other way (extra), with those of
+  // the mismatches realigned so far.
+  std::uint64_t missing_bytes() const;
+  std::uint64_t extra_bytes() const;
+
+ private:
+  void settle(Settled& settled);
+  void pass_over_skipped();
+  // In step: drops the compared bytes of the chunks both sides have whole
+  // (the current chunk's compared bytes stay: a difference further in it
+  // parts the streams from its start).
+  void release_matched();
+  // Apart: meets the streams again if their bytes show where; false to wait.
+  bool realign();
+  void bound_apart();
+  void drop_chunks_before_front();
+  void consume_both(std::size_t n);
+
+  std::size_t kept_;
+  ByteFifo expected_;
+  ByteFifo actual_;
+  std::deque<std::uint64_t> chunks_;  // stream positions of recorded chunk starts after the front
+  std::size_t matched_ = 0;           // in step: bytes at both fronts compared equal
+  bool apart_ = false;
+  // Apart: bytes passed over since the streams parted, on each side.
+  std::uint64_t apart_expected_ = 0;
+  std::uint64_t apart_actual_ = 0;
+  // Apart: no realignment is tried before the bytes appended on both sides
+  // reach this (a try found nothing).
+  std::uint64_t retry_at_ = 0;
+  // Of the mismatches realigned: bytes one side had more.
+  std::uint64_t missing_ = 0;
+  std::uint64_t extra_ = 0;
+};
+
+}  // namespace hio::replay::detail
