@@ -99,7 +99,12 @@ class IoHub final : public Reactor, public Tymee {
   // (refused, unresolvable, port in use) are error events and the failed
   // state on the channel, never exceptions. Caller errors throw: a malformed
   // address text (AddressParseError), or a scheme/role no installed factory
-  // supports (std::invalid_argument); no channel is created then.
+  // supports (std::invalid_argument); no channel is created then. Nor when
+  // an EventSink throws on the open event (the exception propagates; the
+  // channel leaves silently, as an accepted one whose open a sink refused).
+  // A channel moves bytes only while a doer drives it (a ChannelDoer, a
+  // driver doer): the hub notes, once per channel, tx that waits a pass with
+  // nothing servicing it (a warn log event, channel 0).
 
   // A stream client (tcp, tls, serial, sim, sim-serial).
   Channel& connect(const Address& address, ChannelOptions options = {});
