@@ -175,8 +175,12 @@ Doist::~Doist() {
   entered_ = false;
   const ClosingScope closing(closing_);
   core_.close_on_destruction();
-  // Reactors and observers outlive a Doist freely: they are left detached.
-  reactors_.each([](Reactor& reactor) { reactor.doist_ = nullptr; });
+  // Reactors and observers outlive a Doist freely: they are left detached,
+  // and a reactor that reads this Doist's tyme (an IoHub) stops reading it.
+  reactors_.each([this](Reactor& reactor) {
+    reactor.doist_destroyed(*this);
+    reactor.doist_ = nullptr;
+  });
   observers_.each([](PassObserver& observer) { observer.doist_ = nullptr; });
 }
 
@@ -214,6 +218,7 @@ void Doist::set_limit(Tock limit) {
 }
 
 void Doist::attach(Reactor& reactor) {
+  if (reactor.doist_ == nullptr) reactor.check_clock(*this);
   join(reactors_, reactor, reactor.doist_, this, "Doist::attach", "reactor");
 }
 

@@ -111,6 +111,7 @@ std::size_t Channel::write(std::string_view bytes) {
   if (!open()) return 0;
   std::size_t n = tx_.append(bytes);
   if (n > 0) wake_driver();
+  if (n > 0 && !undriven_watched_ && driver_.get() == nullptr) hub_->watch_undriven(*this);
   return n;
 }
 
@@ -165,6 +166,7 @@ bool Channel::send(std::string_view peer, std::string_view bytes) {
   }
   if (!tx_datagrams_.push(peer, bytes)) return false;
   wake_driver();
+  if (!undriven_watched_ && driver_.get() == nullptr) hub_->watch_undriven(*this);
   return true;
 }
 
@@ -205,6 +207,7 @@ Channel* Channel::accept() {
 
 void Channel::close(std::string_view why) {
   if (state_ == ChannelState::closed) return;
+  hub_->check_clock_live("close of channel #" + std::to_string(id_));
   transport_->close(why);
   if (state_ != ChannelState::closed) {
     throw std::logic_error("transport of channel '" + name_ + "' (#" + std::to_string(id_) +
@@ -217,11 +220,13 @@ void Channel::reopen() {
     throw std::logic_error("Channel::reopen on channel '" + name_ + "' (#" + std::to_string(id_) +
                            ") which is " + to_string(state_));
   }
+  hub_->check_clock_live("reopen of channel #" + std::to_string(id_));
   retry_.restart();
   transport_->reopen();
 }
 
 void Channel::service() {
+  serviced_ = true;
   if (transport_ == nullptr) return;
   transport_->service();
   // One retry schedule for every transport, so a replay re-opens at the

@@ -127,6 +127,7 @@ TransportFactory& IoHub::builtin_factory(Scheme scheme) const {
 
 Channel& IoHub::create(const Address& address, ChannelRole role, ChannelOptions options) {
   HIO_CHECK(!emitting_, "a channel was created from inside an EventSink");
+  check_clock_live("a channel for " + address.text());
   std::unique_ptr<Transport> transport = factory_for(address.scheme).make(address, role, options);
   if (transport == nullptr) {
     throw std::logic_error(std::string("the transport factory for ") + to_string(address.scheme) +
@@ -153,7 +154,16 @@ Channel& IoHub::add_channel(std::string name, const Address& address, ChannelKin
   channel.transport_ = std::move(transport);
   if (client && channel.options_.retry > Tock{0})
     channel.retry_ = RetryGrid(tymth(), channel.options_.retry);
-  emit_open(channel);
+  try {
+    emit_open(channel);
+  } catch (...) {
+    // A sink threw on the open event: the channel is not made. Nothing knows
+    // it yet and its transport never started (a half-made SimNet remote
+    // would be reached later through an empty port): destroyed silently, as
+    // a destroyed hub's channels are, which unlinks the transport.
+    channels_.erase(id);
+    throw;
+  }
   channel.transport_->start(ChannelPort(channel));
   return channel;
 }
@@ -221,10 +231,19 @@ EventSink::~EventSink() {
   if (hub_ != nullptr) hub_->remove_sink(*this);
 }
 
+void IoHub::check_clock_live(std::string_view what) const {
+  if (!clock_gone_) return;
+  throw std::logic_error("IoHub: " + std::string(what) +
+                         " after the Doist whose tyme the hub reads was destroyed; a hub is used "
+                         "within its Doist's life (make a new IoHub on a live Doist's tymth())");
+}
+
 void IoHub::emit(ChannelEvent& event) {
   HIO_CHECK(!emitting_, "an event was emitted from inside an EventSink (" +
                             std::string(to_string(event.kind)) + " on channel #" +
                             std::to_string(event.channel) + ")");
+  check_clock_live(std::string("an event (") + to_string(event.kind) + " on channel #" +
+                   std::to_string(event.channel) + ")");
   // Between a real-time run's passes the tyme is the last pass's, but what
   // comes in belongs to the next pass (or to the run's end, if a stop comes
   // first): held, and stamped when the hub is next polled.
@@ -296,10 +315,68 @@ void IoHub::noise(NoiseKey, NoiseKind kind, std::string_view bytes, std::string_
 void IoHub::poll() {
   FlagScope scope(polling_);
   const Doist* doist = attached_to();
-  if (doist == nullptr || !doist->waiting()) release_held();
+  const bool at_pass = doist == nullptr || !doist->waiting();
+  if (at_pass) release_held();
   impl_->core.context.poll();
   if (!impl_->core.lingering.empty())
     detail::expire_lingering(impl_->core, std::chrono::steady_clock::now());
+  if (at_pass && !undriven_.empty()) check_undriven();
+}
+
+void IoHub::watch_undriven(Channel& channel) {
+  channel.undriven_watched_ = true;
+  channel.serviced_ = false;
+  undriven_.push_back(Undriven{channel.id(), 0});
+}
+
+namespace {
+
+// Bytes or datagrams wait in the channel's tx.
+bool tx_waits(const Channel& channel) {
+  return channel.kind() == ChannelKind::datagram ? channel.tx_count() > 0 : channel.tx_size() > 0;
+}
+
+}  // namespace
+
+Tyme IoHub::next_tyme() const {
+  for (const Undriven& entry : undriven_) {
+    const Channel* channel = find(entry.id);
+    if (channel != nullptr && channel->driver() == nullptr && !channel->serviced_ &&
+        tx_waits(*channel))
+      return tyme();
+  }
+  return kTymeNever;
+}
+
+void IoHub::check_undriven() {
+  // Only transports move tx, and only when a doer services the channel (its
+  // driver). Bytes written to a channel nothing services wait for ever: said
+  // once, when they have waited a whole pass (two polls) with no service().
+  std::vector<Undriven> watched;
+  watched.swap(undriven_);
+  for (Undriven& entry : watched) {
+    Channel* channel = find(entry.id);
+    if (channel == nullptr) continue;
+    // Driven now, serviced by a doer of its own, or nothing waits: watched
+    // again if written to undriven.
+    if (channel->driver() != nullptr || channel->serviced_ || !tx_waits(*channel)) {
+      channel->undriven_watched_ = false;
+      continue;
+    }
+    if (++entry.polls >= 2) {
+      const std::string what = channel->kind() == ChannelKind::datagram
+                                   ? std::to_string(channel->tx_count()) + " datagrams"
+                                   : std::to_string(channel->tx_size()) + " bytes";
+      const std::string note = "channel #" + std::to_string(entry.id) + " '" + channel->name() +
+                               "': " + what +
+                               " wait in tx and no doer drives the channel: they are never sent "
+                               "(give it a ChannelDoer, or a doer that is its driver and calls "
+                               "service())";
+      log(format_record(tyme(), LogLevel::warn, "hub", note));
+      continue;  // said once: stays watched, so never again
+    }
+    undriven_.push_back(entry);
+  }
 }
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
@@ -309,6 +386,35 @@ void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
 
 bool IoHub::busy() const {
   return impl_->core.pending > 0;
+}
+
+void IoHub::check_clock(const Doist& doist) const {
+  require_clock_of(doist, "Doist::attach");
+}
+
+void IoHub::require_clock_of(const Doist& doist, std::string_view caller) const {
+  if (clock_gone_) {
+    throw std::logic_error(std::string(caller) +
+                           ": this IoHub read the tyme of a Doist that was destroyed; a hub keeps "
+                           "the clock it was made on: make a new IoHub with this Doist's tymth()");
+  }
+  if (tymth() == doist.tymth()) return;
+  throw std::logic_error(std::string(caller) + ": this IoHub " +
+                         (tymth().bound() ? "reads another clock (made on the tymth() of another "
+                                            "Doist or Tymist)"
+                                          : "reads no clock (made without a tymth)") +
+                         ", so its events would not carry this Doist's tyme; make it with "
+                         "IoHub(doist.tymth()) of the Doist that runs it");
+}
+
+void IoHub::doist_destroyed(const Doist& doist) noexcept {
+  if (tymth() != doist.tymth()) return;
+  // Nothing may read the freed tyme: the hub and its channels' retry timers
+  // read none from now on, and what would stamp an event is refused.
+  clock_gone_ = true;
+  wind(Tymth{});
+  for (auto& [id, channel] : channels_)
+    channel->retry_.wind(Tymth{});
 }
 
 std::size_t IoHub::closing() const {

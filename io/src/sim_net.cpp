@@ -28,8 +28,10 @@ std::string link_text(std::string_view from, std::string_view to, Way way) {
 namespace {
 
 // One network per hub: a second would take over sim:// from the first, and
-// its destructor would leave the hub with none.
-IoHub& hub_without_sim(IoHub& io) {
+// its destructor would leave the hub with none. The hub reads the Doist's
+// tyme: the net's deliveries are due in it.
+IoHub& hub_without_sim(const Doist& doist, IoHub& io) {
+  io.require_clock_of(doist, "SimNet");
   if (io.factory(Scheme::sim) != nullptr || io.factory(Scheme::sim_serial) != nullptr) {
     throw std::logic_error(
         "SimNet: this IoHub has a sim:// factory already (another SimNet); one SimNet per hub");
@@ -40,7 +42,7 @@ IoHub& hub_without_sim(IoHub& io) {
 }  // namespace
 
 SimNet::SimNet(Doist& doist, IoHub& io, SimNetOptions options)
-    : core_(std::make_unique<detail::SimCore>(doist, hub_without_sim(io), options)) {
+    : core_(std::make_unique<detail::SimCore>(doist, hub_without_sim(doist, io), options)) {
   io.set_factory(Scheme::sim, this);
   io.set_factory(Scheme::sim_serial, this);
   io.tell_when_destroyed(*this);

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "hio/engine/check.hpp"
+#include "hio/engine/flag_scope.hpp"
 #include "hio/replay/error.hpp"
 
 namespace hio::replay {
@@ -34,6 +36,8 @@ std::string not_at_start(const Doist& doist) {
 }
 
 JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader header) {
+  // Its events are stamped with the hub's tyme, its frames with the Doist's.
+  hub.require_clock_of(doist, "journal");
   // A journal that missed channels' open events (and whatever else happened
   // on them) cannot be replayed: the replay's doers make those channels
   // again, and the journal has nothing of them.
@@ -70,6 +74,9 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
 }
 
 Journal::~Journal() {
+  HIO_CHECK(!running_,
+            "Journal destroyed during its own run() (by a doer, an EventSink or an observer); "
+            "run() would go on to finish it: end the run first (request_stop())");
   if (finished_ || refused_) return;  // refused: its file has nothing to add
   // An unfinished journal is not announced as one whose header is written
   // (the caller gave up on it: a scenario refused after its build, say).
@@ -157,6 +164,7 @@ void Journal::run_ending(Tyme) {
 }
 
 RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
+  const FlagScope running(running_);
   RunEnd end;
   try {
     end = doist_.run(doers, limit);

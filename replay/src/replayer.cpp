@@ -8,7 +8,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include "hio/engine/check.hpp"
 #include "hio/engine/counted.hpp"
+#include "hio/engine/flag_scope.hpp"
 #include "hio/io/address.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/escape.hpp"
@@ -1823,7 +1825,11 @@ Replayer::Replayer(const std::string& path, ReplayOptions options)
   }
 }
 
-Replayer::~Replayer() = default;
+Replayer::~Replayer() {
+  HIO_CHECK(!running_,
+            "Replayer destroyed during its own run() (by a doer, an EventSink or an observer); "
+            "run() would go on to finish it: end the run first (request_stop())");
+}
 
 JournalHeader Replayer::output_header() const {
   JournalHeader h = header_;
@@ -1865,6 +1871,7 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
         "as it can, whatever mode recorded the journal)");
   }
   check_doist(doist);
+  hub.require_clock_of(doist, "Replayer::attach");
   if (hub.channel_count() != 0) {
     throw std::invalid_argument(
         "replay: attach the replayer before any channel exists (the hub has " +
@@ -1882,6 +1889,7 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
 ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
   if (feed_->doist == nullptr) throw std::logic_error("Replayer::run before attach");
   check_doist(*feed_->doist);  // its tock may have changed since attach
+  const FlagScope running(running_);
   RunEnd end = RunEnd::interrupted;
   try {
     end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);

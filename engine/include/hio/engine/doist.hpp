@@ -266,7 +266,9 @@ class Doist : public Tymist {
 
   // Reactors are polled, and observers told, in the order they were added.
   // Each belongs to one Doist at a time: attaching one that is attached
-  // already (here or elsewhere) throws std::logic_error. Safe at any time,
+  // already (here or elsewhere) throws std::logic_error, and so does one
+  // that reads another clock than this Doist's (Reactor::check_clock: an
+  // IoHub made on another Doist's tymth()). Safe at any time,
   // also from inside a poll(), wait_until() or an observer's hook: one added
   // while the Doist is calling the others takes part from the next round of
   // calls (a reactor attached in a poll is first polled next pass; an

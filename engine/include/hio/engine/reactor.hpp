@@ -13,8 +13,8 @@ class Doist;
 
 // Attachment: Doist::attach(reactor) attaches it to one Doist at a time. A
 // reactor destroyed while attached detaches itself (so a hub may go before
-// its Doist); a Doist destroyed first leaves its reactors detached. A copy
-// is attached nowhere.
+// its Doist); a Doist destroyed first leaves its reactors detached, and
+// tells each (doist_destroyed) first. A copy is attached nowhere.
 class Reactor {
  public:
   Reactor() = default;
@@ -43,6 +43,15 @@ class Reactor {
   // due keeps a run from being declared stalled. It never keeps a run from
   // ending `done`. Optional: the default has nothing due.
   virtual Tyme next_tyme() const { return kTymeNever; }
+
+  // Doist::attach asks it first: a reactor that reads tyme through a tymth
+  // (an IoHub) throws std::logic_error here, and is not attached, when that
+  // is not `doist`'s clock. Optional: the default accepts any Doist.
+  virtual void check_clock(const Doist& /*doist*/) const {}
+  // The Doist it is attached to is being destroyed: a reactor that reads
+  // that Doist's tyme must stop reading it (an IoHub refuses its later use).
+  // Called from ~Doist; must not throw. Optional: the default does nothing.
+  virtual void doist_destroyed(const Doist& /*doist*/) noexcept {}
 
  private:
   friend class Doist;

@@ -354,6 +354,10 @@ class Channel {
   DoerRef driver_;
   ReadyList* ready_list_ = nullptr;
   bool ready_marked_ = false;  // in ready_list_ until taken
+  // Written to while no doer drove it: the hub watches it (IoHub::poll notes
+  // tx that nothing takes), once.
+  bool undriven_watched_ = false;
+  bool serviced_ = false;  // service() ran since the hub last looked
   std::unique_ptr<Transport> transport_;
   TargetRef<Channel>* refs_ = nullptr;  // the ChannelRefs to it (cleared by ~Channel)
 };

@@ -74,6 +74,16 @@ AsioCore& asio_core(IoHub& hub);
 // go before its Doist; destroying it from inside its own poll() or
 // wait_until() (an IO completion), or during a run of the Doist it is
 // attached to (a doer, a sink, an observer), is a bug and aborts (HIO_CHECK).
+//
+// Clock: the hub stamps with the tymth it was made on, for life.
+// Doist::attach refuses (std::logic_error) a hub made on another clock (a
+// tymth() of another Doist or Tymist, or none). A Doist destroyed while the
+// hub is attached to it leaves the hub detached and without a clock: from
+// then on whatever would emit an event (connect, listen, bind, a channel's
+// close or reopen, an IO completion's event) and attaching it to any Doist
+// throw std::logic_error; destroying it, finish_closing() and reading its
+// channels stay fine. A hub never attached reads its Tymist directly, which
+// must then outlive the hub's use.
 class Log;
 
 class IoHub final : public Reactor, public Tymee {
@@ -89,7 +99,12 @@ class IoHub final : public Reactor, public Tymee {
   // (refused, unresolvable, port in use) are error events and the failed
   // state on the channel, never exceptions. Caller errors throw: a malformed
   // address text (AddressParseError), or a scheme/role no installed factory
-  // supports (std::invalid_argument); no channel is created then.
+  // supports (std::invalid_argument); no channel is created then. Nor when
+  // an EventSink throws on the open event (the exception propagates; the
+  // channel leaves silently, as an accepted one whose open a sink refused).
+  // A channel moves bytes only while a doer drives it (a ChannelDoer, a
+  // driver doer): the hub notes, once per channel, tx that waits a pass with
+  // nothing servicing it (a warn log event, channel 0).
 
   // A stream client (tcp, tls, serial, sim, sim-serial).
   Channel& connect(const Address& address, ChannelOptions options = {});
@@ -161,6 +176,21 @@ class IoHub final : public Reactor, public Tymee {
   void wait_until(std::chrono::steady_clock::time_point deadline) override;
   // True while any asynchronous operation is outstanding.
   bool busy() const override;
+  // Now, while a channel no doer drives has tx waiting that the hub has not
+  // noted yet (see check_undriven): the passes that note it are not
+  // skipped. Otherwise nothing is due (kTymeNever).
+  Tyme next_tyme() const override;
+  // Refuses a Doist whose clock this hub does not read (see Clock above).
+  void check_clock(const Doist& doist) const override;
+  // The hub's Doist is going: when the hub reads its tyme, it reads none from
+  // now on and refuses what would emit an event (see Clock above).
+  void doist_destroyed(const Doist& doist) noexcept override;
+  // True once the Doist whose tyme the hub read was destroyed.
+  bool clock_gone() const { return clock_gone_; }
+  // What check_clock does, for whatever pairs a hub with a Doist (a Journal,
+  // a SimNet, a Replayer): throws std::logic_error starting with `caller`
+  // unless the hub reads `doist`'s tyme.
+  void require_clock_of(const Doist& doist, std::string_view caller) const;
 
   // ---- after a run ----
   // Closed TCP/TLS streams whose write is still in flight (a local close
@@ -194,12 +224,18 @@ class IoHub final : public Reactor, public Tymee {
                        ChannelOptions options, std::unique_ptr<Transport> transport,
                        bool client = false);
   TransportFactory& factory_for(Scheme scheme) const;
+  // Throws std::logic_error naming `what` once the hub's clock is gone.
+  void check_clock_live(std::string_view what) const;
   void emit(ChannelEvent& event);
   void emit_open(const Channel& channel);
   // Stamps `event` and hands it to the sinks.
   void send(ChannelEvent& event);
   // Sends what emit() held while the Doist waited between passes.
   void release_held();
+  // A channel was written to while no doer drove it: poll() logs it once if
+  // its tx still waits, unserviced, a whole pass later (check_undriven).
+  void watch_undriven(Channel& channel);
+  void check_undriven();
 
   // An event emitted while the Doist waited, with its strings.
   struct HeldEvent {
@@ -219,10 +255,18 @@ class IoHub final : public Reactor, public Tymee {
   std::vector<EventSink*> sinks_;
   std::vector<Log*> logs_;       // attached (Log::attach); detached when the hub goes
   std::vector<HeldEvent> held_;  // emitted while the Doist waited (emit)
+  // Channels written to while undriven (watch_undriven), with the polls
+  // their tx has waited since, unserviced.
+  struct Undriven {
+    std::uint32_t id;
+    int polls;
+  };
+  std::vector<Undriven> undriven_;
   std::uint32_t next_id_ = 1;
   std::uint64_t seq_ = 0;
   bool emitting_ = false;
-  bool polling_ = false;  // inside poll() or wait_until()
+  bool polling_ = false;     // inside poll() or wait_until()
+  bool clock_gone_ = false;  // the Doist whose tyme it read was destroyed
 };
 
 }  // namespace hio

@@ -23,6 +23,8 @@ class RetryGrid {
     waiting_ = false;
     if (enabled()) tymer_.start(retry_);
   }
+  // Reads tyme through `tymth` from now on (a new grid from its tyme).
+  void wind(Tymth tymth) { tymer_.wind(tymth); }
   // After an attempt ended, at each service: true when the next attempt
   // starts now. The first call after an end arms the grid point.
   bool ready() {

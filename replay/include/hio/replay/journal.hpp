@@ -97,6 +97,9 @@ inline constexpr std::string_view kNotStdExceptionError =
 // std::system_error if the file cannot be created; writing errors propagate from the event that
 // caused them (the run stops); finish() throws them too. A Journal destroyed without finish()
 // detaches and leaves a journal without a trailer (it reads as truncated).
+// Destroying it during its own run() (from a doer, an EventSink or an
+// observer that run calls) is a bug and aborts (HIO_CHECK): run() would go on
+// to finish it.
 class Journal final : public PassObserver {
  public:
   Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
@@ -157,6 +160,7 @@ class Journal final : public PassObserver {
   JournalTrailer trailer_;
   bool attached_ = false;
   bool finished_ = false;
+  bool running_ = false;  // inside run(): destroying it there is a bug (checked)
   // Why the run was refused at its first pass (the Doist changed after the
   // Journal was made); the journal is then written no further.
   std::optional<std::string> refused_;

@@ -296,6 +296,9 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 
   // doist.run(doers) (or journal->run), then finish(). Checks the Doist's
   // tock and tyme again first, as attach() does (std::invalid_argument).
+  // Destroying the replayer during its run() (from a doer, a sink or an
+  // observer) is a bug and aborts (HIO_CHECK): run() would go on to finish
+  // it.
   ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
   ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), journal);
@@ -348,6 +351,7 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
 
   std::unique_ptr<Feed> feed_;
   JournalHeader header_;
+  bool running_ = false;  // inside run(): destroying it there is a bug (checked)
 };
 
 // A multi-line report for people:

@@ -1,0 +1,95 @@
+// An IoHub stamps its events with one clock, the tymth it was made on: the
+// Doist that runs it must be that clock's, and a hub whose Doist was
+// destroyed reads no freed tyme (it refuses what would stamp an event).
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "hio/engine/doist.hpp"
+#include "hio/engine/tymist.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "sim_support.hpp"
+
+namespace hio::test {
+namespace {
+
+// The text of the std::logic_error `call` throws, or "" if it throws none.
+template <typename Call>
+std::string logic_error_of(Call call) {
+  try {
+    call();
+  } catch (const std::logic_error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+const char* const kGone =
+    "this IoHub read the tyme of a Doist that was destroyed; a hub keeps the clock it was made "
+    "on: make a new IoHub with this Doist's tymth()";
+
+TEST(EmbeddingClock, AHubWhoseDoistWasDestroyedRefusesEventsAndAnotherDoist) {
+  auto doist = std::make_unique<Doist>(kMs);
+  doist->set_handle_sigint(false);
+  IoHub io(doist->tymth());
+  doist->attach(io);
+  Channel& listener = io.listen("tcp://127.0.0.1:0");
+  listener.close("done");
+  Doer idle("idle");
+  doist->run({&idle}, 3 * kMs);
+  doist.reset();  // the hub is left detached, and without a clock
+  EXPECT_EQ(io.attached_to(), nullptr);
+  EXPECT_TRUE(io.clock_gone());
+  // Before, each of these read the freed Doist's tyme (ASan:
+  // heap-use-after-free in IoHub::send).
+  EXPECT_EQ(logic_error_of([&] { listener.reopen(); }),
+            "IoHub: reopen of channel #1 after the Doist whose tyme the hub reads was destroyed; "
+            "a hub is used within its Doist's life (make a new IoHub on a live Doist's tymth())");
+  EXPECT_EQ(listener.state(), ChannelState::closed);  // refused before anything changed
+  EXPECT_EQ(logic_error_of([&] { (void)io.connect("tcp://127.0.0.1:9"); }),
+            "IoHub: a channel for tcp://127.0.0.1:9 after the Doist whose tyme the hub reads was "
+            "destroyed; a hub is used within its Doist's life (make a new IoHub on a live "
+            "Doist's tymth())");
+  EXPECT_EQ(io.channel_count(), 1u);
+  // Before, a new Doist took it and its run read the old Doist's tyme.
+  Doist fresh(kMs);
+  EXPECT_EQ(logic_error_of([&] { fresh.attach(io); }), std::string("Doist::attach: ") + kGone);
+  EXPECT_EQ(io.attached_to(), nullptr);
+  // What needs no tyme stays fine: reading its channels, finishing closes.
+  EXPECT_EQ(io.find(1), &listener);
+  EXPECT_EQ(io.finish_closing(), 0u);
+}
+
+TEST(EmbeddingClock, ADoistRefusesAHubMadeOnAnotherClock) {
+  Doist first(kMs);
+  Doist second(kMs);
+  IoHub io(first.tymth());
+  const std::string other =
+      ": this IoHub reads another clock (made on the tymth() of another Doist or Tymist), so its "
+      "events would not carry this Doist's tyme; make it with IoHub(doist.tymth()) of the Doist "
+      "that runs it";
+  // Before, each was accepted: the events carried the first Doist's tyme.
+  EXPECT_EQ(logic_error_of([&] { second.attach(io); }), "Doist::attach" + other);
+  EXPECT_EQ(io.attached_to(), nullptr);
+  EXPECT_EQ(logic_error_of([&] { SimNet net(second, io); }), "SimNet" + other);
+  EXPECT_EQ(io.factory(Scheme::sim), nullptr);  // refused before anything changed
+  IoHub unclocked;
+  EXPECT_EQ(logic_error_of([&] { second.attach(unclocked); }),
+            "Doist::attach: this IoHub reads no clock (made without a tymth), so its events "
+            "would not carry this Doist's tyme; make it with IoHub(doist.tymth()) of the Doist "
+            "that runs it");
+  Tymist tymist;
+  IoHub on_tymist(tymist.tymth());
+  EXPECT_THROW(first.attach(on_tymist), std::logic_error);
+  // Its own Doist takes it, and a SimNet on both.
+  first.attach(io);
+  EXPECT_EQ(io.attached_to(), &first);
+  SimNet net(first, io);
+  EXPECT_EQ(io.factory(Scheme::sim), &net);
+}
+
+}  // namespace
+}  // namespace hio::test
