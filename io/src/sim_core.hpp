@@ -258,6 +258,20 @@ struct SimFault {
   std::uint32_t index = 0;  // host or serial line
 };
 
+// A partition, heal or heal_all as it was applied, kept so that a link made
+// later (on first use) starts in the state it would have had if it had
+// existed then: a cut costs the hosts it names, not their pairs.
+struct SimCut {
+  Tyme at{};
+  bool cut = false;
+  bool all = false;  // heal_all: every link
+  Way way = Way::both;
+  std::vector<std::uint32_t> from;  // host indices, sorted
+  std::vector<std::uint32_t> to;
+  // Whether it applies to the link from -> to.
+  bool covers(std::uint32_t from_host, std::uint32_t to_host) const;
+};
+
 // ---- transports -----------------------------------------------------------
 
 // The base of every sim transport: registered with the core under an id (in
@@ -312,7 +326,9 @@ class SimCore {
   SimHost& host(std::string_view name, std::string_view context) const;
   std::vector<std::string> host_names() const;
   SimHost* client_host = nullptr;
+  // Made on first use, with the cuts applied so far (SimCut).
   SimLink& link(SimHost& from, SimHost& to);
+  std::size_t link_count() const { return links_.size(); }
   LinkParams default_params(const SimHost& from, const SimHost& to) const;
   // A free ephemeral port for a stream client, or 0.
   std::uint16_t take_client_port(SimHost& host);
@@ -449,7 +465,8 @@ class SimCore {
   std::vector<std::uint32_t> free_pieces_;
 
   std::vector<SimFault> faults_;
-  std::string detail_;  // scratch for noise details
+  std::vector<SimCut> cuts_;  // in the order applied
+  std::string detail_;        // scratch for noise details
 };
 
 }  // namespace hio::detail

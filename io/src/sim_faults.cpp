@@ -3,6 +3,7 @@
 // what they do to streams (stalls, resends after a heal, resets).
 #include "sim_core.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sim_stream.hpp"
@@ -40,8 +41,7 @@ void SimCore::apply(const SimFault& fault) {
       resume_stalled();
       return;
     case SimFault::Kind::heal_all:
-      for (auto& [key, link] : links_)
-        link->set_cut(false, now());
+      cut_links(fault, false);
       resume_stalled();
       return;
     case SimFault::Kind::host_down:
@@ -74,14 +74,54 @@ void SimCore::apply(const SimFault& fault) {
   }
 }
 
+bool SimCut::covers(std::uint32_t from_host, std::uint32_t to_host) const {
+  if (all) return true;
+  if (from_host == to_host) return false;  // a host always reaches itself
+  const auto in = [](const std::vector<std::uint32_t>& set, std::uint32_t host) {
+    return std::binary_search(set.begin(), set.end(), host);
+  };
+  return (in(from, from_host) && in(to, to_host)) ||
+         (way == Way::both && in(from, to_host) && in(to, from_host));
+}
+
+// Cuts (or heals) the links that exist and records the cut for those made
+// later (SimCore::link): O(hosts named + links touched), never a link per
+// pair of hosts.
 void SimCore::cut_links(const SimFault& fault, bool cut) {
-  for (std::uint32_t f : fault.from) {
-    for (std::uint32_t t : fault.to) {
-      if (f == t) continue;  // a host always reaches itself
-      link(*hosts_[f], *hosts_[t]).set_cut(cut, now());
-      if (fault.way == Way::both) link(*hosts_[t], *hosts_[f]).set_cut(cut, now());
+  SimCut rule;
+  rule.at = now();
+  rule.cut = cut;
+  rule.all = fault.kind == SimFault::Kind::heal_all;
+  rule.way = fault.way;
+  const auto sorted = [](std::vector<std::uint32_t> hosts) {
+    std::sort(hosts.begin(), hosts.end());
+    hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+    return hosts;
+  };
+  if (!rule.all) {
+    rule.from = sorted(fault.from);
+    rule.to = sorted(fault.to);
+  }
+  const auto set = [&](std::uint32_t f, std::uint32_t t) {
+    auto it = links_.find(std::make_pair(f, t));
+    if (it != links_.end()) it->second->set_cut(cut, rule.at);
+  };
+  const std::uint64_t pairs = static_cast<std::uint64_t>(rule.from.size()) * rule.to.size() * 2;
+  if (!rule.all && pairs < links_.size()) {
+    // Fewer pairs than links: look each one up.
+    for (std::uint32_t f : rule.from) {
+      for (std::uint32_t t : rule.to) {
+        if (f == t) continue;
+        set(f, t);
+        if (rule.way == Way::both) set(t, f);
+      }
+    }
+  } else {
+    for (auto& [key, link] : links_) {
+      if (rule.covers(key.first, key.second)) link->set_cut(cut, rule.at);
     }
   }
+  cuts_.push_back(std::move(rule));
 }
 
 void SimCore::set_host_up(SimHost& host, bool up) {
