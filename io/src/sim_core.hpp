@@ -106,7 +106,8 @@ struct SimHost {
   std::string name;
   std::uint32_t index = 0;  // order of add_host
   bool up = true;
-  std::uint64_t epoch = 0;  // bumped when it goes down
+  std::uint64_t epoch = 0;        // bumped when it goes down
+  std::set<std::uint64_t> conns;  // ids of the stream connections with an end here
   std::map<std::uint16_t, SimListenerTransport*> listeners;
   std::map<std::uint16_t, SimDatagramTransport*> datagrams;
   std::set<std::uint16_t> client_ports;  // ephemeral ports of stream clients
@@ -456,6 +457,9 @@ class SimCore {
   std::uint64_t next_endpoint_ = 1;
 
   std::map<std::uint64_t, std::unique_ptr<SimConn>> conns_;
+  // {connection id, direction} of each stalled direction, so a heal or a
+  // host coming up costs what is stalled, not every connection.
+  std::set<std::pair<std::uint64_t, int>> stalled_;
   std::uint64_t next_conn_ = 1;
 
   // Pools, so a message's bytes reuse the capacity of an earlier one.

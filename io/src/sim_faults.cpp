@@ -132,11 +132,8 @@ void SimCore::set_host_up(SimHost& host, bool up) {
     return;
   }
   ++host.epoch;
-  // Ids first: each reset erases its connection.
-  std::vector<std::uint64_t> ids;
-  for (const auto& [id, c] : conns_) {
-    if (c->host[0] == &host || c->host[1] == &host) ids.push_back(id);
-  }
+  // Ids first (in id order, as ever): each reset erases its connection.
+  const std::vector<std::uint64_t> ids(host.conns.begin(), host.conns.end());
   const std::string why = "reset: host " + host.name + " went down";
   for (std::uint64_t id : ids) {
     if (SimConn* c = find_conn(id)) reset(*c, why);
@@ -148,6 +145,7 @@ void SimCore::set_host_up(SimHost& host, bool up) {
 void SimCore::stall(SimConn& c, int d, SimSegment segment) {
   SimConn::Dir& dir = c.dir[d];
   dir.stalled = true;
+  stalled_.emplace(c.id, d);
   ++dir.stall_gen;
   dir.stalled_since = now();
   const std::uint64_t sender = c.end[d] != nullptr ? c.end[d]->endpoint_id() : 0;
@@ -179,10 +177,14 @@ void SimCore::stall_timeout(std::uint64_t conn_id, std::uint64_t b) {
 }
 
 void SimCore::resume_stalled() {
-  for (auto& [id, c] : conns_) {
-    for (int d = 0; d < 2; ++d) {
-      if (c->dir[d].stalled && c->dir[d].link->reachable()) resend(*c, d, now());
-    }
+  // In {id, direction} order, as a walk of every connection was; the next
+  // one is looked up after each resend, which ends its own stall.
+  auto it = stalled_.begin();
+  while (it != stalled_.end()) {
+    const std::pair<std::uint64_t, int> key = *it;
+    SimConn& c = *conns_.at(key.first);
+    if (c.dir[key.second].link->reachable()) resend(c, key.second, now());
+    it = stalled_.upper_bound(key);
   }
 }
 
@@ -209,6 +211,7 @@ void SimCore::resend(SimConn& c, int d, Tyme boundary) {
          "resumed after " + format_seconds(tyme - dir.stalled_since) + " s stalled on link " +
              link.name() + ": " + std::to_string(again.size()) + " segments resent");
   dir.stalled = false;
+  stalled_.erase({c.id, d});
   ++dir.stall_gen;  // a pending stall timeout no longer applies
   dir.last_at = tyme;
   for (SimSegment& segment : again) {
