@@ -142,10 +142,7 @@ SimLink& SimCore::link(SimHost& from, SimHost& to) {
              .emplace(key,
                       std::make_unique<SimLink>(options_.seed, from, to, default_params(from, to)))
              .first;
-    // As if it had existed at each cut: same state, same epochs.
-    for (const SimCut& c : cuts_) {
-      if (c.covers(from.index, to.index)) it->second->set_cut(c.cut, c.at);
-    }
+    replay_cuts(*it->second);
   }
   return *it->second;
 }

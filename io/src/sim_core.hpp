@@ -108,6 +108,9 @@ struct SimHost {
   bool up = true;
   std::uint64_t epoch = 0;        // bumped when it goes down
   std::set<std::uint64_t> conns;  // ids of the stream connections with an end here
+  // Indices in SimCore's cuts of the partitions and heals naming this host,
+  // ascending: what a link from here made later replays.
+  std::vector<std::uint32_t> cuts;
   std::map<std::uint16_t, SimListenerTransport*> listeners;
   std::map<std::uint16_t, SimDatagramTransport*> datagrams;
   std::set<std::uint16_t> client_ports;  // ephemeral ports of stream clients
@@ -469,8 +472,11 @@ class SimCore {
   std::vector<std::uint32_t> free_pieces_;
 
   std::vector<SimFault> faults_;
-  std::vector<SimCut> cuts_;  // in the order applied
-  std::string detail_;        // scratch for noise details
+  std::vector<SimCut> cuts_;              // in the order applied
+  std::vector<std::uint32_t> heal_alls_;  // indices in cuts_ of the heal_alls
+  // Replays on a new link the cuts that cover it (see SimCut).
+  void replay_cuts(SimLink& link);
+  std::string detail_;  // scratch for noise details
 };
 
 }  // namespace hio::detail

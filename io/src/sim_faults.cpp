@@ -121,7 +121,32 @@ void SimCore::cut_links(const SimFault& fault, bool cut) {
       if (rule.covers(key.first, key.second)) link->set_cut(cut, rule.at);
     }
   }
+  const auto index = static_cast<std::uint32_t>(cuts_.size());
+  if (rule.all) heal_alls_.push_back(index);
+  for (const std::vector<std::uint32_t>* hosts : {&rule.from, &rule.to}) {
+    for (std::uint32_t h : *hosts) {
+      std::vector<std::uint32_t>& named = hosts_[h]->cuts;
+      if (named.empty() || named.back() != index) named.push_back(index);
+    }
+  }
   cuts_.push_back(std::move(rule));
+}
+
+// As if the link had existed at each cut that covers it: the same state,
+// epochs and tymes. Only the cuts naming its first host (a cut covering it
+// names both) and the heal_alls, merged in the order they were applied.
+void SimCore::replay_cuts(SimLink& link) {
+  const std::uint32_t from = link.from().index;
+  const std::uint32_t to = link.to().index;
+  const std::vector<std::uint32_t>& named = hosts_[from]->cuts;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < named.size() || j < heal_alls_.size()) {
+    const bool take_named =
+        j == heal_alls_.size() || (i < named.size() && named[i] < heal_alls_[j]);
+    const SimCut& c = cuts_[take_named ? named[i++] : heal_alls_[j++]];
+    if (c.covers(from, to)) link.set_cut(c.cut, c.at);
+  }
 }
 
 void SimCore::set_host_up(SimHost& host, bool up) {

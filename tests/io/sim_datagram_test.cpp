@@ -231,6 +231,33 @@ TEST(SimDatagram, APartitionOfHostSetsMakesNoLinkPerPairYetCutsLinksMadeLater) {
   dump_on_failure(w.sink);
 }
 
+TEST(SimDatagram, ALinkMadeLaterReplaysTheCutsAndHealsThatCoverItInOrder) {
+  SimWorld w;
+  for (const char* host : {"l7", "r9", "x"})
+    w.net.add_host(host);
+  w.net.partition({"l7", "x"}, {"r9"});  // cuts l7->r9
+  w.net.heal_all_at(Tyme{seconds(1)});
+  w.net.partition_at(Tyme{Tock{1'500'000'000}}, {"r9"}, {"l7"}, Way::one_way);  // not l7->r9
+  w.net.partition_at(Tyme{seconds(2)}, {"x"}, {"r9"});                          // not l7->r9
+  w.net.partition_at(Tyme{Tock{2'500'000'000}}, {"r9"}, {"l7"});                // l7->r9 too
+  w.net.heal_at(Tyme{seconds(3)}, {"r9"}, {"l7", "x"});
+  EXPECT_EQ(w.net.link_count(), 0u);
+  Ticker sender(w.io, "sim://l7:1", "r9:2", 400, 10 * kMs);
+  DatagramDoer receiver(w.io, "sim://r9:2", {}, "receiver");
+  w.doist.run({&sender, &receiver}, seconds(5));
+  // Cut over [0, 1 s) and [2.5 s, 3 s): 100 + 50 dropped.
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition l7->r9"), 150u);
+  std::vector<std::uint64_t> seqs;
+  for (const DatagramDoer::Received& r : receiver.received)
+    seqs.push_back(Ticker::seq_of(r.bytes));
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t i = 100; i < 400; ++i) {
+    if (i < 250 || i >= 300) expected.push_back(i);
+  }
+  EXPECT_EQ(seqs, expected);
+  dump_on_failure(w.sink);
+}
+
 TEST(SimDatagram, ACutDropsWhatIsInFlightAndOneWayCutsOneDirection) {
   SimWorld w;
   w.two_hosts({.latency = 50 * kMs});
