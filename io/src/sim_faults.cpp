@@ -85,8 +85,8 @@ bool SimCut::covers(std::uint32_t from_host, std::uint32_t to_host) const {
 }
 
 // Cuts (or heals) the links that exist and records the cut for those made
-// later (SimCore::link): O(hosts named + links touched), never a link per
-// pair of hosts.
+// later (SimCore::link): O(hosts named + the fewer of their pairs and the
+// links there are), never a link made per pair of hosts.
 void SimCore::cut_links(const SimFault& fault, bool cut) {
   SimCut rule;
   rule.at = now();
