@@ -142,6 +142,7 @@ SimLink& SimCore::link(SimHost& from, SimHost& to) {
              .emplace(key,
                       std::make_unique<SimLink>(options_.seed, from, to, default_params(from, to)))
              .first;
+    replay_cuts(*it->second);
   }
   return *it->second;
 }

@@ -106,7 +106,11 @@ struct SimHost {
   std::string name;
   std::uint32_t index = 0;  // order of add_host
   bool up = true;
-  std::uint64_t epoch = 0;  // bumped when it goes down
+  std::uint64_t epoch = 0;        // bumped when it goes down
+  std::set<std::uint64_t> conns;  // ids of the stream connections with an end here
+  // Indices in SimCore's cuts of the partitions and heals naming this host,
+  // ascending: what a link from here made later replays.
+  std::vector<std::uint32_t> cuts;
   std::map<std::uint16_t, SimListenerTransport*> listeners;
   std::map<std::uint16_t, SimDatagramTransport*> datagrams;
   std::set<std::uint16_t> client_ports;  // ephemeral ports of stream clients
@@ -258,6 +262,20 @@ struct SimFault {
   std::uint32_t index = 0;  // host or serial line
 };
 
+// A partition, heal or heal_all as it was applied, kept so that a link made
+// later (on first use) starts in the state it would have had if it had
+// existed then: a cut costs the hosts it names, not their pairs.
+struct SimCut {
+  Tyme at{};
+  bool cut = false;
+  bool all = false;  // heal_all: every link
+  Way way = Way::both;
+  std::vector<std::uint32_t> from;  // host indices, sorted
+  std::vector<std::uint32_t> to;
+  // Whether it applies to the link from -> to.
+  bool covers(std::uint32_t from_host, std::uint32_t to_host) const;
+};
+
 // ---- transports -----------------------------------------------------------
 
 // The base of every sim transport: registered with the core under an id (in
@@ -312,7 +330,9 @@ class SimCore {
   SimHost& host(std::string_view name, std::string_view context) const;
   std::vector<std::string> host_names() const;
   SimHost* client_host = nullptr;
+  // Made on first use, with the cuts applied so far (SimCut).
   SimLink& link(SimHost& from, SimHost& to);
+  std::size_t link_count() const { return links_.size(); }
   LinkParams default_params(const SimHost& from, const SimHost& to) const;
   // A free ephemeral port for a stream client, or 0.
   std::uint16_t take_client_port(SimHost& host);
@@ -440,6 +460,9 @@ class SimCore {
   std::uint64_t next_endpoint_ = 1;
 
   std::map<std::uint64_t, std::unique_ptr<SimConn>> conns_;
+  // {connection id, direction} of each stalled direction, so a heal or a
+  // host coming up costs what is stalled, not every connection.
+  std::set<std::pair<std::uint64_t, int>> stalled_;
   std::uint64_t next_conn_ = 1;
 
   // Pools, so a message's bytes reuse the capacity of an earlier one.
@@ -449,6 +472,10 @@ class SimCore {
   std::vector<std::uint32_t> free_pieces_;
 
   std::vector<SimFault> faults_;
+  std::vector<SimCut> cuts_;              // in the order applied
+  std::vector<std::uint32_t> heal_alls_;  // indices in cuts_ of the heal_alls
+  // Replays on a new link the cuts that cover it (see SimCut).
+  void replay_cuts(SimLink& link);
   std::string detail_;  // scratch for noise details
 };
 

@@ -3,6 +3,7 @@
 // what they do to streams (stalls, resends after a heal, resets).
 #include "sim_core.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sim_stream.hpp"
@@ -40,8 +41,7 @@ void SimCore::apply(const SimFault& fault) {
       resume_stalled();
       return;
     case SimFault::Kind::heal_all:
-      for (auto& [key, link] : links_)
-        link->set_cut(false, now());
+      cut_links(fault, false);
       resume_stalled();
       return;
     case SimFault::Kind::host_down:
@@ -74,13 +74,78 @@ void SimCore::apply(const SimFault& fault) {
   }
 }
 
+bool SimCut::covers(std::uint32_t from_host, std::uint32_t to_host) const {
+  if (all) return true;
+  if (from_host == to_host) return false;  // a host always reaches itself
+  const auto in = [](const std::vector<std::uint32_t>& set, std::uint32_t host) {
+    return std::binary_search(set.begin(), set.end(), host);
+  };
+  return (in(from, from_host) && in(to, to_host)) ||
+         (way == Way::both && in(from, to_host) && in(to, from_host));
+}
+
+// Cuts (or heals) the links that exist and records the cut for those made
+// later (SimCore::link): O(hosts named + the fewer of their pairs and the
+// links there are), never a link made per pair of hosts.
 void SimCore::cut_links(const SimFault& fault, bool cut) {
-  for (std::uint32_t f : fault.from) {
-    for (std::uint32_t t : fault.to) {
-      if (f == t) continue;  // a host always reaches itself
-      link(*hosts_[f], *hosts_[t]).set_cut(cut, now());
-      if (fault.way == Way::both) link(*hosts_[t], *hosts_[f]).set_cut(cut, now());
+  SimCut rule;
+  rule.at = now();
+  rule.cut = cut;
+  rule.all = fault.kind == SimFault::Kind::heal_all;
+  rule.way = fault.way;
+  const auto sorted = [](std::vector<std::uint32_t> hosts) {
+    std::sort(hosts.begin(), hosts.end());
+    hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+    return hosts;
+  };
+  if (!rule.all) {
+    rule.from = sorted(fault.from);
+    rule.to = sorted(fault.to);
+  }
+  const auto set = [&](std::uint32_t f, std::uint32_t t) {
+    auto it = links_.find(std::make_pair(f, t));
+    if (it != links_.end()) it->second->set_cut(cut, rule.at);
+  };
+  const std::uint64_t pairs = static_cast<std::uint64_t>(rule.from.size()) * rule.to.size() * 2;
+  if (!rule.all && pairs < links_.size()) {
+    // Fewer pairs than links: look each one up.
+    for (std::uint32_t f : rule.from) {
+      for (std::uint32_t t : rule.to) {
+        if (f == t) continue;
+        set(f, t);
+        if (rule.way == Way::both) set(t, f);
+      }
     }
+  } else {
+    for (auto& [key, link] : links_) {
+      if (rule.covers(key.first, key.second)) link->set_cut(cut, rule.at);
+    }
+  }
+  const auto index = static_cast<std::uint32_t>(cuts_.size());
+  if (rule.all) heal_alls_.push_back(index);
+  for (const std::vector<std::uint32_t>* hosts : {&rule.from, &rule.to}) {
+    for (std::uint32_t h : *hosts) {
+      std::vector<std::uint32_t>& named = hosts_[h]->cuts;
+      if (named.empty() || named.back() != index) named.push_back(index);
+    }
+  }
+  cuts_.push_back(std::move(rule));
+}
+
+// As if the link had existed at each cut that covers it: the same state,
+// epochs and tymes. Only the cuts naming its first host (a cut covering it
+// names both) and the heal_alls, merged in the order they were applied.
+void SimCore::replay_cuts(SimLink& link) {
+  const std::uint32_t from = link.from().index;
+  const std::uint32_t to = link.to().index;
+  const std::vector<std::uint32_t>& named = hosts_[from]->cuts;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < named.size() || j < heal_alls_.size()) {
+    const bool take_named =
+        j == heal_alls_.size() || (i < named.size() && named[i] < heal_alls_[j]);
+    const SimCut& c = cuts_[take_named ? named[i++] : heal_alls_[j++]];
+    if (c.covers(from, to)) link.set_cut(c.cut, c.at);
   }
 }
 
@@ -92,11 +157,8 @@ void SimCore::set_host_up(SimHost& host, bool up) {
     return;
   }
   ++host.epoch;
-  // Ids first: each reset erases its connection.
-  std::vector<std::uint64_t> ids;
-  for (const auto& [id, c] : conns_) {
-    if (c->host[0] == &host || c->host[1] == &host) ids.push_back(id);
-  }
+  // Ids first (in id order, as ever): each reset erases its connection.
+  const std::vector<std::uint64_t> ids(host.conns.begin(), host.conns.end());
   const std::string why = "reset: host " + host.name + " went down";
   for (std::uint64_t id : ids) {
     if (SimConn* c = find_conn(id)) reset(*c, why);
@@ -108,6 +170,7 @@ void SimCore::set_host_up(SimHost& host, bool up) {
 void SimCore::stall(SimConn& c, int d, SimSegment segment) {
   SimConn::Dir& dir = c.dir[d];
   dir.stalled = true;
+  stalled_.emplace(c.id, d);
   ++dir.stall_gen;
   dir.stalled_since = now();
   const std::uint64_t sender = c.end[d] != nullptr ? c.end[d]->endpoint_id() : 0;
@@ -139,10 +202,14 @@ void SimCore::stall_timeout(std::uint64_t conn_id, std::uint64_t b) {
 }
 
 void SimCore::resume_stalled() {
-  for (auto& [id, c] : conns_) {
-    for (int d = 0; d < 2; ++d) {
-      if (c->dir[d].stalled && c->dir[d].link->reachable()) resend(*c, d, now());
-    }
+  // In {id, direction} order, as a walk of every connection was; the next
+  // one is looked up after each resend, which ends its own stall.
+  auto it = stalled_.begin();
+  while (it != stalled_.end()) {
+    const std::pair<std::uint64_t, int> key = *it;
+    SimConn& c = *conns_.at(key.first);
+    if (c.dir[key.second].link->reachable()) resend(c, key.second, now());
+    it = stalled_.upper_bound(key);
   }
 }
 
@@ -169,6 +236,7 @@ void SimCore::resend(SimConn& c, int d, Tyme boundary) {
          "resumed after " + format_seconds(tyme - dir.stalled_since) + " s stalled on link " +
              link.name() + ": " + std::to_string(again.size()) + " segments resent");
   dir.stalled = false;
+  stalled_.erase({c.id, d});
   ++dir.stall_gen;  // a pending stall timeout no longer applies
   dir.last_at = tyme;
   for (SimSegment& segment : again) {

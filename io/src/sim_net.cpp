@@ -267,6 +267,10 @@ std::size_t SimNet::pending() const {
   return core_->pending();
 }
 
+std::size_t SimNet::link_count() const {
+  return core_->link_count();
+}
+
 Tyme SimNet::next_event() const {
   return core_->next_at();
 }

@@ -324,6 +324,8 @@ SimConn* SimCore::open_conn(SimStreamEnd& client, SimHost& from, SimHost& to, st
   c.endpoint[0] = from.name + ":" + std::to_string(local_port);
   c.endpoint[1] = to.name + ":" + std::to_string(port);
   conns_.emplace(c.id, std::move(owned));
+  from.conns.insert(c.id);
+  to.conns.insert(c.id);
   send_segment(c, 0, SegmentKind::syn, {}, now());
   return &c;
 }
@@ -476,6 +478,10 @@ void SimCore::lose_flight(const SimConn& c, const SimEndpoint* last) {
 
 void SimCore::erase_conn(SimConn& c) {
   if (c.host[0]->client_ports.erase(c.port[0]) != 0) c.host[0]->stream_ports.clear(c.port[0]);
+  for (int i = 0; i < 2; ++i) {
+    c.host[i]->conns.erase(c.id);  // side i
+    stalled_.erase({c.id, i});     // direction i
+  }
   conns_.erase(c.id);
 }
 

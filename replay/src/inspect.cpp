@@ -8,14 +8,32 @@
 
 namespace hio::replay {
 
-bool EventFilter::matches(const ChannelEvent& e) const {
-  if ((kinds & kind_bit(e.kind)) == 0) return false;
+namespace {
+
+// EventFilter::matches; `sorted`: its channels are in ascending order (a
+// binary search, not a scan of every selected channel).
+bool keeps(const EventFilter& f, const ChannelEvent& e, bool sorted) {
+  if ((f.kinds & EventFilter::kind_bit(e.kind)) == 0) return false;
   // until = kTymeNever: no bound (a run stalled at the end of tyme has its
   // exit's events at kTymeNever itself).
-  if (e.tyme < from || (e.tyme >= until && until != kTymeNever)) return false;
-  if (!channels.empty() && std::find(channels.begin(), channels.end(), e.channel) == channels.end())
-    return false;
-  return true;
+  if (e.tyme < f.from || (e.tyme >= f.until && f.until != kTymeNever)) return false;
+  if (f.channels.empty()) return true;
+  return sorted ? std::binary_search(f.channels.begin(), f.channels.end(), e.channel)
+                : std::find(f.channels.begin(), f.channels.end(), e.channel) != f.channels.end();
+}
+
+// The filter with its channels sorted, for keeps(..., true): one sort per
+// reading, where a scan per event cost events x channels selected.
+EventFilter with_sorted_channels(const EventFilter& filter) {
+  EventFilter sorted = filter;
+  std::sort(sorted.channels.begin(), sorted.channels.end());
+  return sorted;
+}
+
+}  // namespace
+
+bool EventFilter::matches(const ChannelEvent& e) const {
+  return keeps(*this, e, false);
 }
 
 std::optional<EventKind> parse_event_kind(std::string_view name) {
@@ -335,6 +353,7 @@ InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event,
     const std::function<void(const JournalHole& hole)>& on_hole) {
+  const EventFilter sorted = with_sorted_channels(filter);
   InspectSummary summary;
   std::size_t holes_told = 0;
   auto tell_holes = [&] {
@@ -356,7 +375,7 @@ InspectSummary for_each_event(
     ++summary.frames;
     summary.events += frame->events.size();
     for (const ChannelEvent& e : frame->events) {
-      if (!filter.matches(e)) continue;
+      if (!keeps(sorted, e, true)) continue;
       ++summary.events_matched;
       on_event(*frame, e);
     }
@@ -375,6 +394,7 @@ InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
   if (body == InspectBody::stats) {
     // Every event before the window's end is read (open events name the
     // channels); the filter decides what is counted.
+    const EventFilter sorted = with_sorted_channels(filter);
     EventFilter window;
     window.until = filter.until;
     window.read_past_until = filter.read_past_until;
@@ -384,7 +404,7 @@ InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
     summary = for_each_event(
         reader, window,
         [&](const FrameView& frame, const ChannelEvent& e) {
-          const bool keep = filter.matches(e);
+          const bool keep = keeps(sorted, e, true);
           kept += keep ? 1 : 0;
           stats.add(frame, e, keep);
         },

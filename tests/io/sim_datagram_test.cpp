@@ -206,6 +206,58 @@ TEST(SimDatagram, PartitionStopsMessagesAtItsTymeAndHealResumesThem) {
   dump_on_failure(w.sink);
 }
 
+TEST(SimDatagram, APartitionOfHostSetsMakesNoLinkPerPairYetCutsLinksMadeLater) {
+  SimWorld w;
+  std::vector<std::string> left;
+  std::vector<std::string> right;
+  for (int i = 0; i < 200; ++i) {
+    left.push_back("l" + std::to_string(i));
+    right.push_back("r" + std::to_string(i));
+    w.net.add_host(left.back());
+    w.net.add_host(right.back());
+  }
+  w.net.partition(left, right);
+  // Was a link per pair and direction: 2 x 200 x 200 = 80,000.
+  EXPECT_EQ(w.net.link_count(), 0u);
+  w.net.heal_at(Tyme{seconds(2)}, left, right);
+  // l7 -> r9 is first used after the cut: it is cut all the same.
+  Ticker sender(w.io, "sim://l7:1", "r9:2", 300, 10 * kMs);
+  DatagramDoer receiver(w.io, "sim://r9:2", {}, "receiver");
+  w.doist.run({&sender, &receiver}, seconds(4));
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition l7->r9"), 200u);
+  ASSERT_EQ(receiver.received.size(), 100u);
+  EXPECT_EQ(Ticker::seq_of(receiver.received[0].bytes), 200u);
+  EXPECT_EQ(w.net.link_count(), 1u);
+  dump_on_failure(w.sink);
+}
+
+TEST(SimDatagram, ALinkMadeLaterReplaysTheCutsAndHealsThatCoverItInOrder) {
+  SimWorld w;
+  for (const char* host : {"l7", "r9", "x"})
+    w.net.add_host(host);
+  w.net.partition({"l7", "x"}, {"r9"});  // cuts l7->r9
+  w.net.heal_all_at(Tyme{seconds(1)});
+  w.net.partition_at(Tyme{Tock{1'500'000'000}}, {"r9"}, {"l7"}, Way::one_way);  // not l7->r9
+  w.net.partition_at(Tyme{seconds(2)}, {"x"}, {"r9"});                          // not l7->r9
+  w.net.partition_at(Tyme{Tock{2'500'000'000}}, {"r9"}, {"l7"});                // l7->r9 too
+  w.net.heal_at(Tyme{seconds(3)}, {"r9"}, {"l7", "x"});
+  EXPECT_EQ(w.net.link_count(), 0u);
+  Ticker sender(w.io, "sim://l7:1", "r9:2", 400, 10 * kMs);
+  DatagramDoer receiver(w.io, "sim://r9:2", {}, "receiver");
+  w.doist.run({&sender, &receiver}, seconds(5));
+  // Cut over [0, 1 s) and [2.5 s, 3 s): 100 + 50 dropped.
+  EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition l7->r9"), 150u);
+  std::vector<std::uint64_t> seqs;
+  for (const DatagramDoer::Received& r : receiver.received)
+    seqs.push_back(Ticker::seq_of(r.bytes));
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t i = 100; i < 400; ++i) {
+    if (i < 250 || i >= 300) expected.push_back(i);
+  }
+  EXPECT_EQ(seqs, expected);
+  dump_on_failure(w.sink);
+}
+
 TEST(SimDatagram, ACutDropsWhatIsInFlightAndOneWayCutsOneDirection) {
   SimWorld w;
   w.two_hosts({.latency = 50 * kMs});

@@ -272,6 +272,35 @@ TEST(SimStream, PartitionStallsAStreamAndHealResumesIt) {
   dump_on_failure(w.sink);
 }
 
+// A stalled stream reset by its host going down is no longer stalled: the
+// heal after it resumes nothing (the core's set of stalled directions
+// forgets a connection when it goes).
+TEST(SimStream, AStreamResetWhileStalledIsNotResumedByTheHeal) {
+  SimWorld w;
+  w.two_hosts({.latency = 5 * kMs});
+  EchoServerDoer server(w.io, "sim://b:7");
+  TcpClientDoer client(w.io, "sim://b:7");
+  w.net.partition_at(Tyme{50 * kMs}, {"a"}, {"b"});
+  w.net.host_down_at(Tyme{seconds(1)}, "b");
+  w.net.heal_at(Tyme{seconds(2)}, {"a"}, {"b"});
+  w.net.host_up_at(Tyme{Tock{2'500'000'000}}, "b");
+  Greeter greeter(client.channel(), "across the cut");
+  StartAt starter(w.doist, Tyme{100 * kMs}, greeter);  // inside the cut
+  w.doist.run({&server, &client, &starter}, seconds(3));
+
+  EXPECT_EQ(greeter.reply, "");
+  const Recorded* close = w.sink.first(EventKind::close, client.channel().id());
+  ASSERT_NE(close, nullptr);
+  EXPECT_EQ(close->tyme, Tyme{seconds(1)});
+  EXPECT_EQ(close->text, "reset: host b went down");
+  std::vector<std::string> noise;
+  for (const Recorded& r : w.sink.events)
+    if (r.kind == EventKind::noise) noise.push_back(r.text);
+  ASSERT_EQ(noise.size(), 1u);
+  EXPECT_EQ(noise[0], "stalled: link a->b unreachable");
+  dump_on_failure(w.sink);
+}
+
 // A partition never makes a stream faster than its link: what a cut caught
 // is sent again through the link's queue (docs/simulation.md, Streams).
 // 20 segments of 1000 bytes over 80 kbit/s (100 ms each on the wire) and

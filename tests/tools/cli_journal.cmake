@@ -95,6 +95,10 @@ require("${err}" "--kind bogus: one of open, connect" "bad kind")
 # "#2", as the listing prints a channel, is the id 2.
 hio(inspect ${WORK}/a.hioj --channel "#2" --kind open EXIT 0)
 require("${out}" "\np0 0 s[0-9]+ #2 open [^\n]*\ntrailer " "--channel #2")
+# Channels in any order, one given twice (by name and by id): each selected
+# event once, in journal order.
+hio(inspect ${WORK}/a.hioj --channel client --channel server --channel "#2" --kind open EXIT 0)
+require("${out}" "\np0 0 s[0-9]+ #1 open [^\n]*\np0 0 s[0-9]+ #2 open [^\n]*\ntrailer " "--channel in any order")
 # An id no channel has is an error naming the channels there are, not an
 # empty listing; an id only the events know (a channel opened after the
 # header was written, here an accepted remote) is found there.

@@ -847,6 +847,12 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
     known[info.id] = info.name;
   bool all_read = false;
   bool header_only = false;  // a pipe: only the header's table was searched
+  // name -> ids (in id order), built from `known` when first needed and again
+  // after the events were read: each --channel NAME is one lookup, not a walk
+  // of every channel.
+  std::map<std::string, std::vector<std::uint32_t>, std::less<>> by_name;
+  bool by_name_stale = true;
+  const std::vector<std::uint32_t> none;
   ChannelSelection selection;
   for (const std::string& c : args.channels) {
     const std::string_view digits = c.size() > 1 && c[0] == '#' ? std::string_view(c).substr(1) : c;
@@ -854,12 +860,16 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
     const bool is_id =
         !digits.empty() && error == std::errc() && end == digits.data() + digits.size();
-    const auto named = [&] {
-      std::vector<std::uint32_t> ids;
-      for (const auto& [known_id, name] : known) {
-        if (known_id != 0 && name == c) ids.push_back(known_id);
+    const auto named = [&]() -> const std::vector<std::uint32_t>& {
+      if (by_name_stale) {
+        by_name.clear();
+        for (const auto& [known_id, name] : known) {
+          if (known_id != 0) by_name[name].push_back(known_id);
+        }
+        by_name_stale = false;
       }
-      return ids;
+      const auto it = by_name.find(c);
+      return it == by_name.end() ? none : it->second;
     };
     if ((is_id ? known.count(id) == 0 : named().empty()) && !all_read) {
       all_read = true;
@@ -873,6 +883,7 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
                                        std::string& name = known[e.channel];
                                        if (e.kind == EventKind::open) name = std::string(e.text);
                                      });
+        by_name_stale = true;
       }
     }
     if (is_id && (known.count(id) != 0 || header_only)) {
@@ -880,7 +891,7 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
       continue;
     }
     if (!is_id) {
-      const std::vector<std::uint32_t> ids = named();
+      const std::vector<std::uint32_t>& ids = named();
       if (!ids.empty()) {
         selection.ids.insert(selection.ids.end(), ids.begin(), ids.end());
         continue;

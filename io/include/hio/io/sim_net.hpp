@@ -190,6 +190,10 @@ class SimNet final : public TransportFactory, public Reactor {
 
   // Events scheduled and not yet performed (messages in flight, faults to come).
   std::size_t pending() const;
+  // Link directions the net holds state for: those that carried traffic or
+  // were set or read (set_link, link). A partition or heal adds none, so its
+  // cost follows the hosts it names, not their pairs.
+  std::size_t link_count() const;
   // The tyme of the next event, kTymeNever if none.
   Tyme next_event() const;
 
