@@ -369,7 +369,35 @@ class Outgoing {
   std::size_t head_ = 0;
 };
 
-class EchoClient final : public TcpClientDoer {
+// A client doer that ends once its channel is lost for good: failed or closed
+// with no retry to open it again (ChannelOptions::retry 0), so it can send no
+// more. It ends not done (done() false; the failure or close is on record),
+// and a run with no limit ends when its other doers have, in real time as in
+// virtual time, rather than waiting for ever for bytes that cannot go.
+template <typename Base>
+class EndsWhenLost : public Base {
+ protected:
+  using Base::Base;
+  // recur's result once the channel is lost for good: true ends the doer.
+  bool lost() {
+    const Channel& channel = this->channel();
+    lost_ = !channel.open() && channel.options().retry == Tock{0};
+    return lost_;
+  }
+  void enter() override {
+    Base::enter();
+    lost_ = false;
+  }
+  void clean() override {
+    Base::clean();
+    if (lost_) this->set_done(false);
+  }
+
+ private:
+  bool lost_ = false;
+};
+
+class EchoClient final : public EndsWhenLost<TcpClientDoer> {
  public:
   EchoClient(const DoerSpec& spec, BuildContext& context)
       : EchoClient(spec, context, setup(spec, context)) {}
@@ -387,7 +415,7 @@ class EchoClient final : public TcpClientDoer {
         [&](const std::string& address) { return options(spec, context, address); });
   }
   EchoClient(const DoerSpec& spec, BuildContext& context, const StreamSetup& setup)
-      : TcpClientDoer(context.io, setup.address, setup.options, spec.name),
+      : EndsWhenLost(context.io, setup.address, setup.options, spec.name),
         messages_(spec.integer("messages")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
@@ -435,7 +463,7 @@ class EchoClient final : public TcpClientDoer {
   }
 
   void enter() override {
-    TcpClientDoer::enter();
+    EndsWhenLost::enter();
     sent_messages_ = 0;
     sent_bytes_ = 0;
     rx_bytes_ = 0;
@@ -500,6 +528,7 @@ class EchoClient final : public TcpClientDoer {
 
   bool recur(Tyme tyme) override {
     TcpClientDoer::recur(tyme);
+    if (echoed_ + mismatches_ < messages_ && lost()) return true;
     // Waiting out the interval: no channel event will say when it is over.
     // (A wake while running voids this park, so nothing is missed.)
     if (pending_.empty() && outgoing_.empty() && sent_messages_ < messages_ && next_send_ > tyme &&
@@ -870,10 +899,10 @@ class SerialEcho final : public SerialDoer {
 // tyme comes from the doer's own writes, not from the transport, so that a
 // replay (whose transport has nothing in flight) ends the doer when the run
 // did.
-class SerialSender final : public SerialDoer {
+class SerialSender final : public EndsWhenLost<SerialDoer> {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device(spec, context), serial_options(spec), spec.name),
+      : EndsWhenLost(context.io, device(spec, context), serial_options(spec), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
@@ -916,7 +945,7 @@ class SerialSender final : public SerialDoer {
   }
 
   void enter() override {
-    SerialDoer::enter();
+    EndsWhenLost::enter();
     lines_sent_ = 0;
     lines_received_ = 0;
     lines_intact_ = 0;
@@ -986,6 +1015,7 @@ class SerialSender final : public SerialDoer {
     if (written && (lines_intact_ == lines_ || (channel().tx_size() == 0 && tyme >= drained))) {
       return true;
     }
+    if (lost()) return true;
     // Tx emptying wakes this doer (the channel's waiter); the timers do not.
     const Tyme timer = lines_sent_ < lines_ ? next_send_ : drained;
     if (timer > tyme && outgoing_.empty()) park(std::min(channel().due(), timer));
