@@ -217,6 +217,11 @@ TEST(CheckScenario, CountsBeyondThePayloadNumbersAreRefusedAtTheirKey) {
       {"[[doer]]\nkind = \"serial_sender\"\nname = \"c\"\n"
        "address = \"sim-serial://ttyA\"\nlines = 1000001\n",
        "c.toml:10:9: cannot build doer 'c': lines must be from 0 to 1000000"},
+      // A real serial line drains at a close as TCP does; a simulated one has
+      // no such write to bound.
+      {"[[doer]]\nkind = \"serial_echo\"\nname = \"c\"\n"
+       "address = \"sim-serial://ttyA\"\nclose_linger = \"1s\"\n",
+       "c.toml:10:16: cannot build doer 'c': close_linger applies to serial:// addresses only"},
   };
   for (const Case& c : cases) {
     const Scenario s = load_scenario_text(net + c.doers, "c.toml", kinds);

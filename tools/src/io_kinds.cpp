@@ -122,14 +122,6 @@ ChannelOptions buffered(const DoerSpec& spec) {
   return o;
 }
 
-// A serial kind's options: the buffers, and retry: the device is opened
-// again on the channel's retry grid after it hung up or failed to open.
-ChannelOptions serial_options(const DoerSpec& spec) {
-  ChannelOptions o = buffered(spec);
-  o.retry = spec.duration("retry");
-  return o;
-}
-
 // A datagram kind's options: the buffers and datagram_bytes_max, which must
 // fit in both (a larger datagram could never be queued).
 // Every key is checked before any mistake is thrown (ParamErrors); a limit
@@ -180,6 +172,18 @@ void set_stream_timeouts(const DoerSpec& spec, const std::string& address, Chann
                       "tcp:// and tls:// addresses", o.close_linger);
 }
 
+// A serial kind's options: the buffers; retry: the device is opened again on
+// the channel's retry grid after it hung up or failed to open; close_linger:
+// serial:// only (a real line drains a write in flight at a close, as a TCP
+// socket does; docs/io.md "Serial ports and the console").
+ChannelOptions serial_options(const DoerSpec& spec, const std::string& address) {
+  ChannelOptions o = buffered(spec);
+  o.retry = spec.duration("retry");
+  set_scheme_duration(spec, "close_linger", address, {"serial://"}, "serial:// addresses",
+                      o.close_linger);
+  return o;
+}
+
 // The ParamSpecs of the keys above, for the kinds' tables.
 std::vector<ParamSpec> buffer_params() {
   const ChannelOptions d;
@@ -195,6 +199,10 @@ std::vector<ParamSpec> serial_params() {
                "reopen the device after a hang-up or a failed open (an adapter plugged back in), "
                "on a grid of this step; 0 = never",
                ParamValue{Tock{0}}});
+  p.push_back({"close_linger", ParamType::duration,
+               "serial:// only: a close whose write to a device that takes no bytes is still in "
+               "flight cuts it after this long of wall time; 0 = never",
+               ParamValue{ChannelOptions{}.close_linger}});
   return p;
 }
 std::vector<ParamSpec> datagram_params() {
@@ -863,13 +871,16 @@ void add_connections(CounterBoard& counters, const std::string& name, const Seri
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device_address(spec, context), serial_options(spec), spec.name) {
+      : SerialEcho(spec, context, device_address(spec, context)) {}
+
+ private:
+  SerialEcho(const DoerSpec& spec, BuildContext& context, const std::string& address)
+      : SerialDoer(context.io, address, serial_options(spec, address), spec.name) {
     context.counters.add(spec.name + ".rx_bytes", rx_bytes_);
     context.counters.add(spec.name + ".tx_bytes", tx_bytes_);
     add_connections(context.counters, spec.name, *this);
   }
 
- private:
   void enter() override {
     SerialDoer::enter();
     rx_bytes_ = 0;
@@ -902,7 +913,11 @@ class SerialEcho final : public SerialDoer {
 class SerialSender final : public EndsWhenLost<SerialDoer> {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : EndsWhenLost(context.io, device(spec, context), serial_options(spec), spec.name),
+      : SerialSender(spec, context, device(spec, context)) {}
+
+ private:
+  SerialSender(const DoerSpec& spec, BuildContext& context, const std::string& address)
+      : EndsWhenLost(context.io, address, serial_options(spec, address), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
@@ -917,7 +932,6 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
     add_connections(c, spec.name, *this);
   }
 
- private:
   // The device, with every key checked first.
   static std::string device(const DoerSpec& spec, BuildContext& context) {
     ParamProblems problems;
