@@ -158,8 +158,9 @@ class IoHub final : public Reactor, public Tymee {
   bool busy() const override;
 
   // ---- after a run ----
-  // Closed TCP/TLS streams whose write is still in flight (a local close
-  // lets it finish, for up to the channel's close_linger of wall time).
+  // Closed TCP/TLS streams and serial lines whose write is still in flight
+  // (a local close lets it finish, for up to the channel's close_linger of
+  // wall time).
   std::size_t closing() const;
   // For the end of a run, before the hub is destroyed (which would cut those
   // writes short: the peer would get less than the journal's tx and then a
