@@ -1,5 +1,7 @@
 #include "serial_transport.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/serial_port.hpp>
 #include <boost/asio/write.hpp>
 #include <stdexcept>
@@ -37,8 +39,11 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
       return;
     }
     boost::system::error_code ec;
-    serial_.assign(device_.release(), ec);
+    const int fd = device_.release();
+    serial_.assign(fd, ec);
     if (ec) {
+      device_.restore(fd, true);
+      ::close(fd);
       fail("cannot open serial device " + path_ + ": " + error_text(ec));
       return;
     }
