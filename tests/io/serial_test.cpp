@@ -248,6 +248,32 @@ TEST(IoSerial, CloseLingerBoundsTheWriteInFlight) {
   EXPECT_TRUE(again.channel().connected()) << again.channel().reason();
 }
 
+// A hub destroyed while a line drains (no finish_closing) cuts the write,
+// frees the line, and still gives the device back its settings and its lock.
+TEST(IoSerial, AHubDestroyedWhileALineDrainsLetsTheDeviceGo) {
+  Pty pty;
+  const termios before = pty.settings();
+  {
+    RecordingSink sink;
+    RealRun run;
+    run.io.add_sink(sink);
+    SerialDoer serial(run.io, pty.url(9600));
+    Channel& channel = serial.channel();
+    ASSERT_TRUE(channel.connected()) << channel.reason();
+    Stuck stuck(channel, sink);
+    StopWhen stop(run.doist, [&] { return stuck.fill(); });
+    EXPECT_EQ(run.doist.run({&serial, &stop}), RunEnd::interrupted);
+    channel.close("done");
+    EXPECT_EQ(run.io.closing(), 1u);
+  }
+  const termios after = pty.settings();
+  EXPECT_EQ(cfgetospeed(&after), cfgetospeed(&before));
+  EXPECT_EQ(after.c_lflag, before.c_lflag);
+  RealRun run;
+  SerialDoer again(run.io, pty.url(9600));
+  EXPECT_TRUE(again.channel().connected()) << again.channel().reason();
+}
+
 // hio gives the device back as it found it (picocom does too): the settings
 // found at open are restored at the close (unfixed: left raw at 9600).
 TEST(IoSerial, TheSettingsFoundAtOpenAreRestoredAtTheClose) {
