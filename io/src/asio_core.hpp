@@ -9,22 +9,36 @@
 #include <memory>
 #include <vector>
 
+#include "hio/engine/tyme.hpp"
 #include "hio/io/hub.hpp"
 
 namespace hio::detail {
 
 namespace asio = boost::asio;
 
-class TcpStream;
+// A real transport's object closed locally with a write in flight (a TCP or
+// TLS stream, a serial line): the write goes on, then it closes by itself.
+class Draining {
+ public:
+  // Still writing what it had in flight at the close.
+  virtual bool draining() const = 0;
+  // Draining: cuts the write (a TCP reset; a serial line drops what its
+  // driver holds) and releases the handle; the write's handler then ends,
+  // aborted. True if it was draining.
+  virtual bool abort_drain() = 0;
+
+ protected:
+  ~Draining() = default;
+};
 
 // A stream closed with a write in flight (draining) and the time by which
 // that write must have ended (ChannelOptions::close_linger). Wall time (the
-// steady clock), not tyme: the bound is about a real socket's resources, and a
-// virtual-time run's tyme runs far ahead of the peer. The abort is not on the
-// record, so no journal depends on it.
+// steady clock), not tyme: the bound is about a real device's resources, and
+// a virtual-time run's tyme runs far ahead of the peer. The abort is not on
+// the record, so no journal depends on it.
 struct Lingering {
   std::chrono::steady_clock::time_point due;
-  std::weak_ptr<TcpStream> stream;
+  std::weak_ptr<Draining> stream;
 };
 
 struct AsioCore {
@@ -39,12 +53,17 @@ struct AsioCore {
   // reads the count after that.
   std::size_t pending = 0;
   // Draining streams (those with no linger bound are never due); IoHub::poll
-  // aborts those past their bound (expire_lingering, tcp_stream.cpp), and
+  // aborts those past their bound (expire_lingering, lingering.cpp), and
   // IoHub::finish_closing waits for them. Entries of streams that ended go
   // at the next poll.
   std::vector<Lingering> lingering;
 };
 
+// Lists `stream`, just closed with a write in flight, to be aborted once
+// `linger` (wall time) has passed; 0 (no bound), or a bound beyond the
+// clock's end, is never due, but it is listed all the same, for
+// IoHub::finish_closing.
+void start_lingering(AsioCore& core, Tock linger, std::weak_ptr<Draining> stream);
 // Aborts the draining streams whose linger has run out by `now` (steady
 // clock) and forgets those that ended; returns how many it aborted.
 std::size_t expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now);

@@ -420,8 +420,8 @@ void IoHub::doist_destroyed(const Doist& doist) noexcept {
 std::size_t IoHub::closing() const {
   std::size_t n = 0;
   for (const detail::Lingering& entry : impl_->core.lingering) {
-    const std::shared_ptr<detail::TcpStream> stream = entry.stream.lock();
-    if (stream && stream->phase() == detail::TcpStream::Phase::draining) ++n;
+    const std::shared_ptr<detail::Draining> stream = entry.stream.lock();
+    if (stream && stream->draining()) ++n;
   }
   return n;
 }

@@ -1,5 +1,7 @@
 #include "serial_transport.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/serial_port.hpp>
 #include <boost/asio/write.hpp>
 #include <stdexcept>
@@ -8,6 +10,7 @@
 #include "byte_pump.hpp"
 #include "error_text.hpp"
 #include "port_life.hpp"
+#include "serial_device.hpp"
 
 namespace hio::detail {
 
@@ -17,37 +20,31 @@ constexpr std::size_t kSerialChunkBytes = 4096;
 // One open of the device, to its end. Shared by its transport and the
 // handlers of its pending operations (like TcpStream); the transport detaches
 // it when done, and handlers that run after that do nothing.
-class SerialLine : public std::enable_shared_from_this<SerialLine>,
-                   public BytePump<SerialLine, kSerialChunkBytes>,
-                   public PortLife<SerialLine> {
+class SerialLine final : public std::enable_shared_from_this<SerialLine>,
+                         public BytePump<SerialLine, kSerialChunkBytes>,
+                         public PortLife<SerialLine>,
+                         public Draining {
  public:
   SerialLine(AsioCore& core, ChannelPort port)
       : PortLife(port), core_(core), serial_(core.context) {}
+  // Destroyed with its device open (the hub went with a write in flight):
+  // its settings go back all the same.
+  ~SerialLine() { close_handles(); }
 
   void open(const Address& address) {
     path_ = address.path;
+    std::string error;
+    if (!device_.open(path_, address.baud, error)) {
+      fail(error);
+      return;
+    }
     boost::system::error_code ec;
-    serial_.open(path_, ec);
+    const int fd = device_.release();
+    serial_.assign(fd, ec);
     if (ec) {
+      device_.restore(fd, true);
+      ::close(fd);
       fail("cannot open serial device " + path_ + ": " + error_text(ec));
-      return;
-    }
-    using base = asio::serial_port_base;
-    // Asio's open already made the line raw (no echo, no line editing, no
-    // translation of CR/LF, no signals, 8 bits clean); these make it 8N1 at
-    // the baud, without flow control.
-    serial_.set_option(base::baud_rate(address.baud), ec);
-    if (ec) {
-      fail("cannot set " + std::to_string(address.baud) + " baud on " + path_ + ": " +
-           error_text(ec));
-      return;
-    }
-    serial_.set_option(base::character_size(8), ec);
-    if (!ec) serial_.set_option(base::parity(base::parity::none), ec);
-    if (!ec) serial_.set_option(base::stop_bits(base::stop_bits::one), ec);
-    if (!ec) serial_.set_option(base::flow_control(base::flow_control::none), ec);
-    if (ec) {
-      fail("cannot set 8N1 without flow control on " + path_ + ": " + error_text(ec));
       return;
     }
     open_ = true;
@@ -55,18 +52,53 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
     pump();
   }
 
+  // A local close: a write in flight goes on (its bytes are on record as tx)
+  // for up to `linger` of wall time, then the device closes (drained), as a
+  // TCP stream drains (TcpStream::shutdown). Else it closes now.
+  void close_local(Tock linger) {
+    if (!live() || !writing()) {
+      detach();
+      return;
+    }
+    draining_ = true;
+    port_ = ChannelPort();
+    start_lingering(core_, linger, weak_from_this());
+  }
+
+  // The transport lets go for good (destruction): a draining write is left
+  // to end by itself (its handler holds this).
+  void let_go() {
+    if (draining_) return;
+    detach();
+  }
+
+  bool draining() const override { return draining_; }
+  bool abort_drain() override {
+    if (!draining_) return false;
+    draining_ = false;
+    aborting_ = true;  // the driver's queue is dropped, not waited for
+    shutdown();
+    return true;
+  }
+
   void pump() {
     if (!live() || !open_) return;
     pump_bytes();
   }
 
-  std::size_t in_flight() const { return ended() ? 0 : BytePump::in_flight(); }
+  // A draining write is no longer its channel's.
+  std::size_t in_flight() const { return live() ? BytePump::in_flight() : 0; }
 
  private:
   friend class PortLife<SerialLine>;
   void close_handles() {
+    draining_ = false;
+    if (!serial_.is_open()) return;
+    // The settings found at open go back before the close (after what the
+    // driver still holds has gone out, unless the close is an abort).
+    device_.restore(serial_.native_handle(), aborting_);
     boost::system::error_code ignored;
-    if (serial_.is_open()) serial_.close(ignored);
+    serial_.close(ignored);
   }
 
   // For BytePump.
@@ -79,7 +111,14 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
   }
   template <typename Handler>
   void write_all(asio::const_buffer buffer, Handler&& handler) {
-    asio::async_write(serial_, buffer, std::forward<Handler>(handler));
+    // A local close while this write is in flight leaves it draining: its
+    // end closes the device.
+    asio::async_write(serial_, buffer,
+                      [self = shared_from_this(), on_write = std::forward<Handler>(handler)](
+                          const boost::system::error_code& ec, std::size_t n) mutable {
+                        on_write(ec, n);
+                        if (self->draining_) self->shutdown();
+                      });
   }
 
   void end(const boost::system::error_code& ec, PumpOp op) {
@@ -99,9 +138,12 @@ class SerialLine : public std::enable_shared_from_this<SerialLine>,
   }
 
   AsioCore& core_;
+  SerialDevice device_;  // the settings to restore (serial_ holds the descriptor)
   asio::serial_port serial_;
   std::string path_;
   bool open_ = false;
+  bool draining_ = false;  // closed locally, its write in flight goes on
+  bool aborting_ = false;  // abort_drain(): no waiting for the driver's queue
 };
 
 std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRole role,
@@ -114,14 +156,17 @@ std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRo
 }
 
 SerialTransport::SerialTransport(AsioCore& core, Address address, const ChannelOptions& options)
-    : core_(core), address_(std::move(address)) {
+    : core_(core), address_(std::move(address)), close_linger_(options.close_linger) {
   if (options.retry < Tock{0}) {
     throw std::invalid_argument("serial " + address_.text() + ": retry must be >= 0");
+  }
+  if (options.close_linger < Tock{0}) {
+    throw std::invalid_argument("serial " + address_.text() + ": close_linger must be >= 0");
   }
 }
 
 SerialTransport::~SerialTransport() {
-  if (line_) line_->detach();
+  if (line_) line_->let_go();
 }
 
 void SerialTransport::start(ChannelPort port) {
@@ -130,7 +175,12 @@ void SerialTransport::start(ChannelPort port) {
 }
 
 void SerialTransport::attempt() {
-  if (line_) line_->detach();
+  // The device is opened anew: a write still draining from a local close
+  // would hold its lock, so it is cut (abort_drain; then detach).
+  if (line_) {
+    line_->abort_drain();
+    line_->detach();
+  }
   line_ = std::make_shared<SerialLine>(core_, port_);
   line_->open(address_);
 }
@@ -144,7 +194,7 @@ void SerialTransport::service() {
 
 void SerialTransport::close(std::string_view why) {
   stopped_ = true;
-  if (line_) line_->detach();
+  if (line_) line_->close_local(close_linger_);
   port_.closed(CloseWho::local, why);
 }
 

@@ -28,7 +28,10 @@ class SerialLine;
 // busy, a baud it does not support) fails the channel with the reason. A
 // device that hangs up (a pty whose other side closed, an unplugged USB
 // adapter) is a remote close. With ChannelOptions::retry its channel opens the
-// device again on its retry grid (reopen()), as TCP clients reconnect.
+// device again on its retry grid (reopen()), as TCP clients reconnect. A
+// local close lets a write in flight finish first, for up to
+// ChannelOptions::close_linger (as TCP does; IoHub::finish_closing waits
+// for it at the end of a run); the device then gets back the settings it had.
 class SerialTransport final : public Transport {
  public:
   SerialTransport(AsioCore& core, Address address, const ChannelOptions& options);
@@ -47,6 +50,7 @@ class SerialTransport final : public Transport {
   Address address_;
   ChannelPort port_;
   std::shared_ptr<SerialLine> line_;
+  Tock close_linger_;
   bool stopped_ = false;  // closed locally
 };
 

@@ -2,7 +2,6 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/write.hpp>
-#include <chrono>
 
 #include "error_text.hpp"
 
@@ -322,16 +321,7 @@ void TcpStream::shutdown() {
     // never reads would hold the socket for ever: past the linger bound the
     // hub's poll aborts it (expire_lingering).
     phase_ = Phase::draining;
-    // Wall time: see Lingering. No bound (0), or one beyond the clock's end,
-    // is never due; listed all the same, for IoHub::finish_closing.
-    using Clock = std::chrono::steady_clock;
-    Clock::time_point due = Clock::time_point::max();
-    if (linger_ > Tock{0}) {
-      const Clock::time_point now = Clock::now();
-      const auto linger = std::chrono::duration_cast<Clock::duration>(linger_);
-      if (linger < Clock::time_point::max() - now) due = now + linger;
-    }
-    core_.lingering.push_back(Lingering{due, weak_from_this()});
+    start_lingering(core_, linger_, weak_from_this());
     port_ = ChannelPort();
     if (on_end_) {
       auto on_end = std::move(on_end_);
@@ -358,30 +348,6 @@ bool TcpStream::abort_drain() {
   socket_.set_option(asio::socket_base::linger(true, 0), ignored);
   finish();
   return true;
-}
-
-std::size_t expire_lingering(AsioCore& core, std::chrono::steady_clock::time_point now) {
-  std::size_t aborted = 0;
-  std::erase_if(core.lingering, [now, &aborted](const Lingering& entry) {
-    const std::shared_ptr<TcpStream> stream = entry.stream.lock();
-    if (!stream || stream->phase() != TcpStream::Phase::draining) return true;
-    if (entry.due > now) return false;
-    if (stream->abort_drain()) ++aborted;
-    return true;
-  });
-  return aborted;
-}
-
-std::size_t abort_lingering(AsioCore& core) {
-  // Taken out first: an abort ends the stream, which may run handlers.
-  std::vector<Lingering> lingering;
-  lingering.swap(core.lingering);
-  std::size_t aborted = 0;
-  for (const Lingering& entry : lingering) {
-    const std::shared_ptr<TcpStream> stream = entry.stream.lock();
-    if (stream && stream->abort_drain()) ++aborted;
-  }
-  return aborted;
 }
 
 void TcpStream::detach() {

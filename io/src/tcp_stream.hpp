@@ -48,8 +48,9 @@ void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_c
 // stream runs the handshake, and reports port.connected only once it has
 // succeeded; a failed or timed-out handshake is port.failed with the reason.
 // A local close sends close_notify when it can do so without waiting.
-class TcpStream : public std::enable_shared_from_this<TcpStream>,
-                  public BytePump<TcpStream, kTcpChunkBytes> {
+class TcpStream final : public std::enable_shared_from_this<TcpStream>,
+                        public BytePump<TcpStream, kTcpChunkBytes>,
+                        public Draining {
  public:
   // draining: closed locally with a write in flight; the write finishes (its
   // bytes were handed over: tx events), then the socket closes; or, past the
@@ -84,7 +85,8 @@ class TcpStream : public std::enable_shared_from_this<TcpStream>,
   void set_linger(Tock linger) { linger_ = linger; }
   // Draining past its linger: aborts the connection (RST) and releases the
   // socket; the write's handler then ends, aborted.
-  bool abort_drain();  // true if it was draining (and is reset now)
+  bool abort_drain() override;  // true if it was draining (and is reset now)
+  bool draining() const override { return phase_ == Phase::draining; }
   // Called once when it ends, by any path except detach().
   void set_on_end(std::function<void()> on_end) { on_end_ = std::move(on_end); }
 

@@ -42,6 +42,8 @@ class Pty {
     return t;
   }
 
+  void set_settings(const termios& t) { ::tcsetattr(slave_, TCSANOW, &t); }
+
   // What the device "sends": written to the master, read on the slave. Never
   // blocks: returns how much the pty took (it holds a few KiB until read).
   std::size_t send(std::string_view bytes) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -242,6 +243,11 @@ TEST(CheckScenario, CountsBeyondThePayloadNumbersAreRefusedAtTheirKey) {
       {"[[doer]]\nkind = \"serial_sender\"\nname = \"c\"\n"
        "address = \"sim-serial://ttyA\"\nlines = 1000001\n",
        "c.toml:10:9: cannot build doer 'c': lines must be from 0 to 1000000"},
+      // A real serial line drains at a close as TCP does; a simulated one has
+      // no such write to bound.
+      {"[[doer]]\nkind = \"serial_echo\"\nname = \"c\"\n"
+       "address = \"sim-serial://ttyA\"\nclose_linger = \"1s\"\n",
+       "c.toml:10:16: cannot build doer 'c': close_linger applies to serial:// addresses only"},
   };
   for (const Case& c : cases) {
     const Scenario s = load_scenario_text(net + c.doers, "c.toml", kinds);
@@ -409,6 +415,54 @@ TEST(RunScenario, AnUnplugAtZeroMakesTheDeviceAbsentFromTheStart) {
                               "sim-serial://ttyS1: No such file or directory"),
             std::string::npos)
       << warned.at(0);
+}
+
+// A client doer whose channel is lost for good (failed or closed, retry 0)
+// can send no more: it ends, not done, and a run with no limit ends with it
+// instead of waiting for ever (unfixed: in real time the run never ended;
+// here it ran to its safety limit; in virtual time it ended stalled).
+TEST(RunScenario, AClientWhoseChannelIsLostForGoodEnds) {
+  const DoerRegistry kinds = registry();
+  // Virtual time: the adapter is pulled out mid-line, never plugged back.
+  const Scenario sim = load_scenario_text(
+      "[run]\ntock = \"1ms\"\n[net]\n[[net.serial]]\na = \"ttyA\"\nb = \"ttyB\"\n"
+      "[[net.fault]]\naction = \"unplug\"\nat = \"100ms\"\ndevice = \"ttyA\"\n"
+      "[[doer]]\nkind = \"serial_sender\"\nname = \"snd\"\n"
+      "address = \"sim-serial://ttyA?baud=9600\"\nlines = 100\nsize = 100\n",
+      "unplug.toml", kinds);
+  RunSummary summary = run_scenario(sim, kinds, RunOptions{});
+  EXPECT_EQ(summary.end, RunEnd::done) << format_summary(summary);
+  EXPECT_LT(summary.tyme, Tyme{} + seconds(1)) << format_summary(summary);
+
+  // Real time, no limit but the test's safety one: a refused connect.
+  const Scenario refused = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"1ms\"\nlimit = \"5s\"\n"
+      "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\n"
+      "address = \"tcp://127.0.0.1:" +
+          std::to_string(hio::test::free_port()) + "\"\nmessages = 3\n",
+      "refused.toml", kinds);
+  summary = run_scenario(refused, kinds, RunOptions{});
+  EXPECT_EQ(summary.end, RunEnd::done) << format_summary(summary);
+
+  // Real time: a real device (a pty) that hangs up while lines are written.
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(::grantpt(master), 0);
+  ASSERT_EQ(::unlockpt(master), 0);
+  const std::string device = ::ptsname(master);
+  const Scenario hangup = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"1ms\"\nlimit = \"5s\"\n"
+      "[[doer]]\nkind = \"serial_sender\"\nname = \"snd\"\n"
+      "address = \"serial://" +
+          device + "\"\nlines = 1000\nsize = 1000\ninterval = \"0\"\n",
+      "hangup.toml", kinds);
+  std::thread unplug([master] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::close(master);
+  });
+  summary = run_scenario(hangup, kinds, RunOptions{});
+  unplug.join();
+  EXPECT_EQ(summary.end, RunEnd::done) << format_summary(summary);
 }
 
 TEST(RunScenario, ChannelFailuresAreWarnedOnceEachThenCounted) {

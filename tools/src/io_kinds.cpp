@@ -139,14 +139,6 @@ ChannelOptions buffered(const DoerSpec& spec) {
   return o;
 }
 
-// A serial kind's options: the buffers, and retry: the device is opened
-// again on the channel's retry grid after it hung up or failed to open.
-ChannelOptions serial_options(const DoerSpec& spec) {
-  ChannelOptions o = buffered(spec);
-  o.retry = spec.duration("retry");
-  return o;
-}
-
 // A datagram kind's options: the buffers and datagram_bytes_max, which must
 // fit in both (a larger datagram could never be queued).
 // Every key is checked before any mistake is thrown (ParamErrors); a limit
@@ -197,6 +189,18 @@ void set_stream_timeouts(const DoerSpec& spec, const std::string& address, Chann
                       "tcp:// and tls:// addresses", o.close_linger);
 }
 
+// A serial kind's options: the buffers; retry: the device is opened again on
+// the channel's retry grid after it hung up or failed to open; close_linger:
+// serial:// only (a real line drains a write in flight at a close, as a TCP
+// socket does; docs/io.md "Serial ports and the console").
+ChannelOptions serial_options(const DoerSpec& spec, const std::string& address) {
+  ChannelOptions o = buffered(spec);
+  o.retry = spec.duration("retry");
+  set_scheme_duration(spec, "close_linger", address, {"serial://"}, "serial:// addresses",
+                      o.close_linger);
+  return o;
+}
+
 // The ParamSpecs of the keys above, for the kinds' tables.
 std::vector<ParamSpec> buffer_params() {
   const ChannelOptions d;
@@ -212,6 +216,10 @@ std::vector<ParamSpec> serial_params() {
                "reopen the device after a hang-up or a failed open (an adapter plugged back in), "
                "on a grid of this step; 0 = never",
                ParamValue{Tock{0}}});
+  p.push_back({"close_linger", ParamType::duration,
+               "serial:// only: a close whose write to a device that takes no bytes is still in "
+               "flight cuts it after this long of wall time; 0 = never",
+               ParamValue{ChannelOptions{}.close_linger}});
   return p;
 }
 std::vector<ParamSpec> datagram_params() {
@@ -392,7 +400,35 @@ class Outgoing {
   std::size_t head_ = 0;
 };
 
-class EchoClient final : public TcpClientDoer {
+// A client doer that ends once its channel is lost for good: failed or closed
+// with no retry to open it again (ChannelOptions::retry 0), so it can send no
+// more. It ends not done (done() false; the failure or close is on record),
+// and a run with no limit ends when its other doers have, in real time as in
+// virtual time, rather than waiting for ever for bytes that cannot go.
+template <typename Base>
+class EndsWhenLost : public Base {
+ protected:
+  using Base::Base;
+  // recur's result once the channel is lost for good: true ends the doer.
+  bool lost() {
+    const Channel& channel = this->channel();
+    lost_ = !channel.open() && channel.options().retry == Tock{0};
+    return lost_;
+  }
+  void enter() override {
+    Base::enter();
+    lost_ = false;
+  }
+  void clean() override {
+    Base::clean();
+    if (lost_) this->set_done(false);
+  }
+
+ private:
+  bool lost_ = false;
+};
+
+class EchoClient final : public EndsWhenLost<TcpClientDoer> {
  public:
   EchoClient(const DoerSpec& spec, BuildContext& context)
       : EchoClient(spec, context, setup(spec, context)) {}
@@ -410,7 +446,7 @@ class EchoClient final : public TcpClientDoer {
         [&](const std::string& address) { return options(spec, context, address); });
   }
   EchoClient(const DoerSpec& spec, BuildContext& context, const StreamSetup& setup)
-      : TcpClientDoer(context.io, setup.address, setup.options, spec.name),
+      : EndsWhenLost(context.io, setup.address, setup.options, spec.name),
         messages_(spec.integer("messages")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")) {
@@ -458,7 +494,7 @@ class EchoClient final : public TcpClientDoer {
   }
 
   void enter() override {
-    TcpClientDoer::enter();
+    EndsWhenLost::enter();
     sent_messages_ = 0;
     sent_bytes_ = 0;
     rx_bytes_ = 0;
@@ -523,6 +559,7 @@ class EchoClient final : public TcpClientDoer {
 
   bool recur(Tyme tyme) override {
     TcpClientDoer::recur(tyme);
+    if (echoed_ + mismatches_ < messages_ && lost()) return true;
     // Waiting out the interval: no channel event will say when it is over.
     // (A wake while running voids this park, so nothing is missed.)
     if (pending_.empty() && outgoing_.empty() && sent_messages_ < messages_ && next_send_ > tyme &&
@@ -857,13 +894,16 @@ void add_connections(CounterBoard& counters, const std::string& name, const Seri
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device_address(spec, context), serial_options(spec), spec.name) {
+      : SerialEcho(spec, context, device_address(spec, context)) {}
+
+ private:
+  SerialEcho(const DoerSpec& spec, BuildContext& context, const std::string& address)
+      : SerialDoer(context.io, address, serial_options(spec, address), spec.name) {
     context.counters.add(spec.name + ".rx_bytes", rx_bytes_);
     context.counters.add(spec.name + ".tx_bytes", tx_bytes_);
     add_connections(context.counters, spec.name, *this);
   }
 
- private:
   void enter() override {
     SerialDoer::enter();
     rx_bytes_ = 0;
@@ -893,10 +933,14 @@ class SerialEcho final : public SerialDoer {
 // tyme comes from the doer's own writes, not from the transport, so that a
 // replay (whose transport has nothing in flight) ends the doer when the run
 // did.
-class SerialSender final : public SerialDoer {
+class SerialSender final : public EndsWhenLost<SerialDoer> {
  public:
   SerialSender(const DoerSpec& spec, BuildContext& context)
-      : SerialDoer(context.io, device(spec, context), serial_options(spec), spec.name),
+      : SerialSender(spec, context, device(spec, context)) {}
+
+ private:
+  SerialSender(const DoerSpec& spec, BuildContext& context, const std::string& address)
+      : EndsWhenLost(context.io, address, serial_options(spec, address), spec.name),
         lines_(spec.integer("lines")),
         size_(static_cast<std::size_t>(spec.integer("size"))),
         interval_(spec.duration("interval")),
@@ -911,7 +955,6 @@ class SerialSender final : public SerialDoer {
     add_connections(c, spec.name, *this);
   }
 
- private:
   // The device, with every key checked first.
   static std::string device(const DoerSpec& spec, BuildContext& context) {
     ParamProblems problems;
@@ -939,7 +982,7 @@ class SerialSender final : public SerialDoer {
   }
 
   void enter() override {
-    SerialDoer::enter();
+    EndsWhenLost::enter();
     lines_sent_ = 0;
     lines_received_ = 0;
     lines_intact_ = 0;
@@ -1009,6 +1052,7 @@ class SerialSender final : public SerialDoer {
     if (written && (lines_intact_ == lines_ || (channel().tx_size() == 0 && tyme >= drained))) {
       return true;
     }
+    if (lost()) return true;
     // Tx emptying wakes this doer (the channel's waiter); the timers do not.
     const Tyme timer = lines_sent_ < lines_ ? next_send_ : drained;
     if (timer > tyme && outgoing_.empty()) park(std::min(channel().due(), timer));

@@ -132,10 +132,11 @@ struct ChannelOptions {
   // Real sockets: SO_SNDBUF and SO_RCVBUF; 0 keeps the OS default (which
   // auto-tunes). Accepted sockets inherit the listener's value.
   std::size_t socket_buffer_bytes = 0;
-  // tcp:// and tls:// (clients, and the remotes a listener accepts): a
-  // local close while a write is still in flight (the peer does not read)
-  // lets that write go on for at most this long; then the connection is
-  // aborted (a reset) and its socket released. Wall time (the steady clock)
+  // tcp:// and tls:// (clients, and the remotes a listener accepts), and
+  // serial://: a local close while a write is still in flight (the peer does
+  // not read) lets that write go on for at most this long; then the
+  // connection is aborted (a reset; a serial line drops its driver's queue)
+  // and its socket or device released. Wall time (the steady clock)
   // in every Doist mode, not tyme: a virtual-time run's tyme runs far ahead
   // of the peer. 0: no limit (the socket stays until the peer reads or goes).
   // See docs/io.md "Closing".

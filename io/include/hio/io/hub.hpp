@@ -193,8 +193,9 @@ class IoHub final : public Reactor, public Tymee {
   void require_clock_of(const Doist& doist, std::string_view caller) const;
 
   // ---- after a run ----
-  // Closed TCP/TLS streams whose write is still in flight (a local close
-  // lets it finish, for up to the channel's close_linger of wall time).
+  // Closed TCP/TLS streams and serial lines whose write is still in flight
+  // (a local close lets it finish, for up to the channel's close_linger of
+  // wall time).
   std::size_t closing() const;
   // For the end of a run, before the hub is destroyed (which cuts those
   // writes short: the peer gets less than the journal's tx, and a reset, so

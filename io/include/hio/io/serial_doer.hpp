@@ -16,9 +16,12 @@ namespace hio {
 //
 // serial:///dev/ttyUSB0?baud=115200: the line is made raw (no echo, no line
 // editing, no CR/LF translation, no signal characters, all 8 bits), 8 data
-// bits, no parity, 1 stop bit, no flow control. A baud the device does not
-// support fails the channel. A device that hangs up is a remote close; with
-// ChannelOptions::retry it is opened again on the retry grid.
+// bits, no parity, 1 stop bit, no flow control, at any baud (Linux: termios2).
+// The device is locked (flock, TIOCEXCL): one in use fails the channel, as a
+// baud its driver cannot make does. A device that hangs up is a remote close;
+// with ChannelOptions::retry it is opened again on the retry grid. A close
+// lets a write in flight finish (ChannelOptions::close_linger) and gives the
+// device back the settings it had.
 //
 // On exit an open channel is closed (who = local, "serial exit"); a later run
 // opens the device again.

@@ -1,0 +1,50 @@
+// Opening and closing a tty for the serial transport, below Asio: exclusive
+// to one opener, raw 8N1 without flow control at any baud the driver takes
+// (Linux: termios2, BOTHER), and given back with the settings it had.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace hio::detail {
+
+// A device's open, for SerialLine: the descriptor and the line settings
+// found at open.
+class SerialDevice {
+ public:
+  SerialDevice();
+  SerialDevice(const SerialDevice&) = delete;
+  SerialDevice& operator=(const SerialDevice&) = delete;
+  ~SerialDevice();
+
+  // Opens `path` (non-blocking, not as the controlling tty), locks it
+  // (flock LOCK_EX|LOCK_NB, as picocom does, and TIOCEXCL), keeps its
+  // settings, and makes it raw 8N1 without flow control at `baud`. Returns
+  // false with `error` ("cannot open serial device /dev/ttyUSB0: ...") and
+  // nothing left open. On success the descriptor is fd(); hand it to Asio
+  // with release().
+  bool open(const std::string& path, std::uint32_t baud, std::string& error);
+  int fd() const { return fd_; }
+  // The descriptor now belongs to the caller (an Asio serial_port); call
+  // restore() before that closes it.
+  int release();
+  // Puts back the settings found at open and lifts TIOCEXCL, on `fd` (the
+  // released descriptor, still open). `discard`: drops output the driver
+  // still holds first (an aborted close); else waits until it has been sent
+  // (bounded by the time the baud needs for it), so the restored baud does
+  // not garble it. Errors are ignored (a device
+  // that hung up takes none). Once.
+  void restore(int fd, bool discard);
+
+ private:
+  // The settings found at open (termios2 on Linux); kept out of this header,
+  // whose includers see <termios.h> through Asio, which clashes with
+  // <asm/termbits.h>.
+  struct Saved;
+  int fd_ = -1;
+  std::uint32_t baud_ = 0;
+  std::unique_ptr<Saved> saved_;
+};
+
+}  // namespace hio::detail
