@@ -69,5 +69,5 @@ kill $peer_pid 2> /dev/null
 wait $peer_pid
 [ "$(cat peer.out)" = "100" ] || fail "the peer echoed '$(cat peer.out)' bytes on the connection it took, expected seed 1's 100"
 [ $rc -eq 0 ] || fail "hio sweep: exit $rc, expected 0 (seed 1 connected and passed)"
-grep -qx "1 of 1 seeds passed" out || fail "hio sweep: seed 1 did not pass"
+grep -qx "1 of 1 seed passed" out || fail "hio sweep: seed 1 did not pass"
 echo ok
