@@ -206,6 +206,31 @@ digest=$(sed -n 's/^{"seed": 2, .*"digest": "\([0-9a-f]*\)".*/\1/p' weirdjson.ou
 [ -n "$digest" ] && [ "$(sed -n 's/^digest: *//p' weirdrun.out)" = "$digest" ] ||
   fail "weird: the rerun is another run than seed 2's (digest $digest)" weirdrun
 
+# Names a shell or hio would read otherwise: "-d.toml" (unfixed, the rerun
+# was "hio run -d.toml ...": an option, "scenario is required"; now
+# ./-d.toml) and "=e.toml" (unfixed, bare: zsh expands =cmd, "e.toml not
+# found"). Every shell at hand runs the rerun line, seed 2 again; so for
+# hio replay --seeds of a journal "-j.hioj".
+cp "$quick" ./-d.toml && cp "$quick" ./=e.toml
+"$HIO" run "$SCENARIOS/udp_request_response.toml" --record ./-j.hioj > /dev/null 2>&1 ||
+  fail "recording -j.hioj" q
+for args in "sweep --seeds 1..2 --set run.limit=100ms -- -d.toml" \
+  "sweep --seeds 1..2 --set run.limit=100ms -- =e.toml" \
+  "replay --noise drop=0.5 --seeds 1..2 -- -j.hioj"; do
+  # shellcheck disable=SC2086
+  expect odd 1 ./hio-here $args
+  rerun=$(sed -n 's/^a failing seed N runs again with: //p' odd.out)
+  case $rerun in
+  *" ./-d.toml "* | *" '=e.toml' "* | *" ./-j.hioj "*) ;;
+  *) fail "$args: the rerun line is '$rerun'" odd ;;
+  esac
+  for shell in sh dash bash zsh; do
+    command -v $shell > /dev/null || continue
+    expect oddrun 1 $shell -c "${rerun%N}2"
+    grep -q "seed 2" oddrun.out || fail "$args: $shell did not run seed 2 from: $rerun" oddrun
+  done
+done
+
 # An unreadable scenario gives the system's reason.
 expect missing 2 "$HIO" run missing.toml
 grep -qx -- "missing.toml: cannot read the file: No such file or directory" missing.err ||

@@ -240,6 +240,13 @@ std::string rerun_command(std::vector<std::string> words, const std::vector<std:
   return line + "--seed N" + (standard_input ? " < SCENARIO" : "");
 }
 
+// A path as a rerun line gives it: one that starts with '-' (but `-`, the
+// standard input) as ./PATH, the same file, which no command line takes for
+// an option ("hio run -x.toml" is "scenario is required").
+std::string rerun_path(const std::string& path) {
+  return path.size() > 1 && path.front() == '-' ? "./" + path : path;
+}
+
 // The message for a scenario `-` when the standard input was read already
 // (by an earlier run_cli call of this process: it holds one scenario, read
 // to its end, and a second read would load an empty one), or "". Marks it
@@ -354,7 +361,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   command.keep = keep;
   command.inputs = {args.scenario};
   command.sets = args.sets;
-  command.rerun = rerun_command({args.program, "run", args.scenario}, args.sets);
+  command.rerun = rerun_command({args.program, "run", rerun_path(args.scenario)}, args.sets);
   // --out DIR gets its report whatever becomes of stdout (`| head -1`).
   if (!command.out.empty()) defer_stdout_sigpipe();
   return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
@@ -739,8 +746,9 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
       (options.scenario_path.empty() ? std::string("\"scenario_file\": null")
                                      : json_field("scenario_file", options.scenario_path));
   command.sets = options.sets;
-  std::vector<std::string> words = {args.program, "replay", args.journal, "--noise", options.noise};
-  if (args.scenario) words.insert(words.end(), {"--scenario", *args.scenario});
+  std::vector<std::string> words = {args.program, "replay", rerun_path(args.journal), "--noise",
+                                    options.noise};
+  if (args.scenario) words.insert(words.end(), {"--scenario", rerun_path(*args.scenario)});
   if (args.overrun) words.insert(words.end(), {"--overrun", *args.overrun});
   command.rerun = rerun_command(std::move(words), options.sets);
   command.name = "hio replay";

@@ -14,7 +14,11 @@ std::string shell_word(std::string_view word) {
            std::string_view("_-./:=,@%+").find(c) != std::string_view::npos;
   };
   if (word.empty()) return "''";
-  if (std::all_of(word.begin(), word.end(), plain)) return std::string(word);
+  // '=' is plain but first: zsh expands "=cmd" to the path of a command
+  // (EQUALS), so "=fail.toml" would be "fail.toml not found".
+  if (word.front() != '=' && std::all_of(word.begin(), word.end(), plain)) {
+    return std::string(word);
+  }
   std::string out;
   bool quoted = false;  // inside a '...' part
   std::string octal;    // bytes waiting for their "$(printf '...')" part

@@ -8,7 +8,8 @@
 
 namespace hio::tools {
 
-// `word` as is when no shell treats any of its characters specially; else in
+// `word` as is when no shell treats any of its characters specially (only
+// letters, digits and "_-./:=,@%+", and no '=' first: zsh's =cmd); else in
 // single quotes ('\'' for a quote), with a newline as it is (inside the
 // quotes: a shell reads it back) and every other control character (C0, DEL,
 // C1) and every byte that is not UTF-8 given by "$(printf '\NNN')" (octal,
