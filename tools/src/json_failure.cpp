@@ -6,7 +6,10 @@
 #include <mutex>
 #include <string_view>
 
+#include <CLI/TypeTools.hpp>
+
 #include "hio/replay/inspect.hpp"
+#include "hio/tools/cli.hpp"
 #include "hio/tools/runner.hpp"
 
 namespace hio::tools {
@@ -31,12 +34,24 @@ bool json_requested(int argc, const char* const* argv) {
                             std::string_view(argv[1])) == kJsonCommands.end()) {
     return false;
   }
+  // Every form of the flag CLI11 takes: --json, --json=VALUE with VALUE as
+  // CLI11 reads a bool ("true", "1", "on", "yes", "false", "0", ...), the
+  // last one deciding (CLI11's TakeLast). A VALUE CLI11 refuses is a usage
+  // error, and JSON was asked for.
+  bool wanted = false;
+  constexpr std::string_view kFlag = "--json";
   for (int i = 2; i < argc; ++i) {
     const std::string_view word = argv[i];
-    if (word == "--") return false;  // the rest is positional
-    if (word == "--json") return true;
+    if (word == "--") break;  // the rest is positional
+    if (word == kFlag) wanted = true;
+    if (word.size() > kFlag.size() && word.substr(0, kFlag.size()) == kFlag &&
+        word[kFlag.size()] == '=') {
+      bool value = true;
+      wanted =
+          !CLI::detail::lexical_cast(std::string(word.substr(kFlag.size() + 1)), value) || value;
+    }
   }
-  return false;
+  return wanted;
 }
 
 // std::cout's buffer while it lives: passes everything on, counting it.

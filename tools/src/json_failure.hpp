@@ -19,7 +19,9 @@
 namespace hio::tools {
 
 // Whether a command line asks for JSON: a command that has --json, with
-// --json among its arguments before any `--`.
+// --json (or --json=VALUE, VALUE a true one as CLI11 reads a bool: "true",
+// "1", "yes", ...; the last of them deciding) among its arguments before any
+// `--`.
 bool json_requested(int argc, const char* const* argv);
 
 // While it lives, counts what goes to std::cout and keeps a copy of what goes
