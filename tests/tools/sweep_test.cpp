@@ -233,19 +233,23 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
       const std::string report((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
       EXPECT_NE(
-          report.find(R"("seed": 3, "passed": false, "end": "done", "digest": )"
-                      R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
-                      dir + R"(/seed-3.hioj", "closing_reset": 0, "beyond_keep": false})"),
+          report.find(
+              R"("seed": 3, "passed": false, "end": "done", "digest": )"
+              R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
+              dir +
+              R"(/seed-3.hioj", "journal_lost": null, "closing_reset": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
-      EXPECT_NE(report.find(R"("seed": 6, "passed": false, "end": "done", "digest": )"
-                            R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
-                            R"("journal": null, "closing_reset": 0, "beyond_keep": true})"),
-                std::string::npos)
+      EXPECT_NE(
+          report.find(
+              R"("seed": 6, "passed": false, "end": "done", "digest": )"
+              R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
+              R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": true})"),
+          std::string::npos)
           << report;
       EXPECT_NE(report.find(R"("seed": 4, "passed": true, "end": "done", "digest": )"
                             R"("0000000000000004", "first_failure": null, "journal": null, )"
-                            R"("closing_reset": 0, "beyond_keep": false})"),
+                            R"("journal_lost": null, "closing_reset": 0, "beyond_keep": false})"),
                 std::string::npos)
           << report;
       fs::remove_all(dir);
@@ -303,7 +307,7 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     EXPECT_NE(
         report.find(
             R"("journal": ")" + dir +
-            R"(/seed-1.hioj", "closing_reset": 0, "beyond_keep": false}], "interrupted": true, )"
+            R"(/seed-1.hioj", "journal_lost": null, "closing_reset": 0, "beyond_keep": false}], "interrupted": true, )"
             R"("covered": "1..1", "resume": "--seeds 2..)" +
             std::to_string(last) + "\"}\n"),
         std::string::npos)
@@ -548,11 +552,15 @@ TEST(SweepJson, EachSeedCarriesItsClosingResets) {
   const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const std::string& text : {out.str(), report}) {
     EXPECT_NE(text.find(R"({"seed": 1, )"), std::string::npos) << text;
-    EXPECT_NE(text.find(R"("journal": null, "closing_reset": 0, "beyond_keep": false})"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find(
+            R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": false})"),
+        std::string::npos)
         << text;
-    EXPECT_NE(text.find(R"("journal": null, "closing_reset": 3, "beyond_keep": false})"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find(
+            R"("journal": null, "journal_lost": null, "closing_reset": 3, "beyond_keep": false})"),
+        std::string::npos)
         << text;
   }
   fs::remove_all(dir);
@@ -568,10 +576,11 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   r.seed = 7;
   r.first_failure = "error: cannot open \xfe";
   r.journal = "d/seed-7.hioj";
-  EXPECT_EQ(format_seed_result_json(r),
-            R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
-            R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": "d/seed-7.hioj", "closing_reset": 0, "beyond_keep": false})");
+  EXPECT_EQ(
+      format_seed_result_json(r),
+      R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
+      R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
+      R"("journal": "d/seed-7.hioj", "journal_lost": null, "closing_reset": 0, "beyond_keep": false})");
   r.journal.clear();
   // A run that threw (never started, say) has no end and no digest.
   r.error = true;
@@ -579,13 +588,13 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "closing_reset": 0, "beyond_keep": false})");
+            R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": false})");
   // A doer threw: the run ran to that end, and its digest is known.
   r.doer_threw = true;
   EXPECT_EQ(format_seed_result_json(r),
             R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
             R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "closing_reset": 0, "beyond_keep": false})");
+            R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": false})");
 }
 
 }  // namespace

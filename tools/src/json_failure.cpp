@@ -143,7 +143,10 @@ void JsonFailure::note(const std::string& journal, const replay::JournalError& e
 int JsonFailure::finish(int code) {
   if (!wanted_) return code;
   std::cout.flush();
-  if (out_->count() != 0) return code;  // the command printed its own
+  // The command printed its own, which says it all, unless an output could
+  // not be written: a sweep's summary line cannot say that its report.json
+  // was not, and read alone looks like success.
+  if (out_->count() != 0 && code != kExitOutputFailed) return code;
   std::string said = err_->text();
   while (!said.empty() && said.back() == '\n')
     said.pop_back();

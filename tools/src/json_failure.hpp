@@ -2,7 +2,9 @@
 // stdout: the command's own (a run's summary, a replay's outcome, a diff, a
 // salvage, a sweep's summary line), or, when the command ended without
 // printing anything on stdout (it failed or was stopped before it had a
-// result), this error object:
+// result) or exits 4 (an output could not be written: after its own object,
+// e.g. a sweep's summary whose report.json was not written), this error
+// object:
 //   {"error": "<what hio said on stderr>", "exit": N, "file": ..., "line": ...,
 //    "column": ..., "journal": ..., "journal_error": {...}}
 // (docs/scenarios.md, --json when a command fails).
@@ -35,7 +37,8 @@ class JsonFailure {
   JsonFailure& operator=(const JsonFailure&) = delete;
 
   // After the command returned `code`: if JSON was asked for and stdout got
-  // nothing, prints the error object. Returns `code`.
+  // nothing or `code` is kExitOutputFailed, prints the error object. Returns
+  // `code`.
   int finish(int code);
 
   // Where the failure is, for the object's fields: the first of each is kept

@@ -203,7 +203,7 @@ void remove_journal(std::string& path) {
 // A failing seed's journal that could not be kept: `why`, as "cannot record".
 void lost_journal(const std::string& why, SeedResult& result) {
   result.journal.clear();
-  result.journal_lost = true;
+  result.journal_lost = why;
   result.note = "seed " + std::to_string(result.seed) + ": cannot record: " + why;
 }
 
@@ -432,7 +432,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
           // and so does what was said about one that was not wanted.
           if (!next.journal.empty()) remove_journal(next.journal);
           next.note.clear();
-          next.journal_lost = false;
+          next.journal_lost.clear();
           next.beyond_keep = true;
         }
         on_result(next);
@@ -500,7 +500,8 @@ std::string format_seed_result_json(const SeedResult& r) {
   return "{\"seed\": " + std::to_string(r.seed) + ", \"passed\": " + (r.passed ? "true" : "false") +
          ", \"end\": \"" + end + "\", \"digest\": " + digest + ", " +
          json_field_or_null("first_failure", r.first_failure) + ", " +
-         json_field_or_null("journal", r.journal) +
+         json_field_or_null("journal", r.journal) + ", " +
+         json_field_or_null("journal_lost", r.journal_lost) +
          ", \"closing_reset\": " + std::to_string(r.closing_reset) +
          ", \"beyond_keep\": " + (r.beyond_keep ? "true" : "false") + "}";
 }
@@ -788,7 +789,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     if (!r.passed) ++failed;
     beyond_keep += r.beyond_keep ? 1u : 0u;
     journals += r.journal.empty() ? 0u : 1u;
-    journals_lost += r.journal_lost ? 1u : 0u;
+    journals_lost += r.journal_lost.empty() ? 0u : 1u;
     if (!r.note.empty()) write_line(err, command.name + ": " + message_text(r.note));
     if (report) {
       report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r);

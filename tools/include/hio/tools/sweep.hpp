@@ -68,7 +68,9 @@ struct SeedResult {
   std::string journal{};          // the failing run's journal, if one was saved
   std::size_t closing_reset = 0;  // SeedRun::closing_reset of the run reported
   std::string note{};             // a problem saving the journal, for stderr
-  bool journal_lost = false;      // a journal was wanted and could not be written
+  // A journal was wanted and could not be written: why (the note says it on
+  // stderr; JSON: "journal_lost", null when "").
+  std::string journal_lost{};
   // Failing, after the first SweepOptions::journals_max failing seeds: no
   // journal by choice (JSON: "beyond_keep": true).
   bool beyond_keep = false;
@@ -160,7 +162,8 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 // One JSON object for a seed: seed, passed, end ("done", "limit",
 // "interrupted", "stalled", or "error" when the run threw), digest (null
 // for "error" unless a doer threw), first_failure (null when it passed), the
-// journal (null when none was saved), closing_reset (connections reset at the
+// journal (null when none was saved), journal_lost (why a journal that was
+// wanted could not be written, else null), closing_reset (connections reset at the
 // run's end, as in hio run --json; 0 when none) and beyond_keep (true for a
 // failing seed after the first --keep N): the same fields in report.json and
 // in --json.
