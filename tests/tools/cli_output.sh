@@ -177,6 +177,13 @@ expect theirs 2 "$HIO" sweep "$quick" --seeds 1..2 --out theirs --force
 grep -qx "hio sweep: --force: theirs/report.json is not a report of hio sweep (or is cut short): not removed; move it away or give another directory" \
   theirs.err || fail "theirs: no reason" theirs
 [ "$(cat theirs/report.json)" = '{"mine": true}' ] || fail "theirs: report.json changed" theirs
+# A report.json that is a directory: said so (it gave libstdc++'s
+# "basic_filebuf::underflow error reading the file", without its name).
+mkdir -p dirrep/report.json
+expect dirrep 2 "$HIO" sweep "$quick" --seeds 1..2 --out dirrep --force
+grep -qx "hio sweep: --force: dirrep/report.json is a directory, not a report of hio sweep: not removed; move it away or give another directory" \
+  dirrep.err || fail "dirrep: no reason" dirrep
+[ -d dirrep/report.json ] || fail "dirrep: report.json removed" dirrep
 
 # Control characters in paths are escaped wherever hio prints them.
 red=$(printf 'o\033[31mred')

@@ -13,8 +13,6 @@
 #include <cstddef>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -643,6 +641,25 @@ std::optional<std::set<std::string>> report_journals(const std::string& text) {
   return names;
 }
 
+// Reads the file at `path` into `text`: 0, or the errno of what failed
+// (std::ifstream would throw libstdc++'s own text, "basic_filebuf::underflow
+// error reading the file", without the file's name).
+int read_whole_file(const std::string& path, std::string& text) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  char buffer[64 * 1024];
+  int result = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) result = errno;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return result;
+}
+
 // Makes DIR ready for a sweep's results. Returns the exit code if it is not.
 // With --force, an earlier sweep's report.json and the journals it lists
 // are removed; any other seed-N.hioj (one the user put there, or of a
@@ -692,10 +709,16 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   const std::string report_shown = display_text(report.string());
   std::set<std::string> listed;
   if (std::find(earlier.begin(), earlier.end(), report) != earlier.end()) {
-    std::ifstream in(report, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad() || !in.is_open()) {
-      err << command.name << ": --force: cannot read " << report_shown << "\n";
+    if (fs::is_directory(report, error)) {
+      err << command.name << ": --force: " << report_shown
+          << " is a directory, not a report of hio sweep: not removed; move it away or give "
+             "another directory\n";
+      return kExitBadInput;
+    }
+    std::string text;
+    if (const int read_error = read_whole_file(report.string(), text); read_error != 0) {
+      err << command.name << ": --force: cannot read " << report_shown << ": "
+          << errno_text(read_error) << "\n";
       return kExitOutputFailed;
     }
     std::optional<std::set<std::string>> journals = report_journals(text);
