@@ -118,6 +118,12 @@ hio(inspect ${WORK}/tcp.hioj --channel sevrer/3 EXIT 2)
 require("${err}" "^hio inspect: --channel sevrer/3: the journal has no channel named sevrer/3 \\(did you mean 'server/3'\\?\\); its channels are 0 \\(the network\\), 1 server, 2 client, 3 server/3\n$" "unknown channel name")
 hio(inspect ${WORK}/a.hioj --channel nobody EXIT 2)
 require("${err}" "^hio inspect: --channel nobody: the journal has no channel named nobody; its channels are 0 \\(the network\\), 1 server, 2 client\n$" "unknown channel name, none near")
+# An empty name is said to be one (it said "no channel named ;").
+# (execute_process: hio() would drop the empty argument.)
+execute_process(COMMAND ${HIO} inspect ${WORK}/a.hioj --channel "" RESULT_VARIABLE rc
+                OUTPUT_VARIABLE out ERROR_VARIABLE err)
+require("${rc}" "^2$" "empty channel name: exit")
+require("${err}" "^hio inspect: --channel \"\": the channel name is empty; the journal's channels are 0 \\(the network\\), 1 server, 2 client\n$" "empty channel name")
 hio(inspect ${WORK}/a.hioj --from 1parsec EXIT 2)
 # A window may reach past 100 years (a run's tyme goes on to ~292), not beyond tyme.
 hio(inspect ${WORK}/a.hioj --from 876001h --to 2562047h EXIT 0)

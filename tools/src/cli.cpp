@@ -917,6 +917,11 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
     if (known.size() > kListedMax) {
       listed += ", ... (" + std::to_string(known.size() - kListedMax) + " more)";
     }
+    if (c.empty()) {  // (display_text("") shows nothing: "no channel named ;")
+      selection.problem =
+          "--channel \"\": the channel name is empty; the journal's channels are " + listed;
+      return selection;
+    }
     std::string what = display_text(c);
     if (!is_id) {
       const std::string nearest = did_you_mean(c, names);  // "; did you mean 'x'?"
