@@ -85,4 +85,25 @@ if [ -n "$as_nobody" ]; then
 else
   echo "(root without setpriv: the other user's cases are not checked)"
 fi
+
+# A symbolic link that names no file yet: its target is created, as open(2)
+# with O_CREAT (and a shell's `>`) create it, through a chain of links and a
+# relative one; the links stay (unfixed: the link was replaced by a regular
+# file). Links that loop: exit 4 and why, nothing run.
+d=$WORK/links
+mkdir -p "$d/sub"
+ln -s sub/middle.hioj "$d/dangling.hioj"
+ln -s target.hioj "$d/sub/middle.hioj"
+"$HIO" run "$Q" --record "$d/dangling.hioj" > "$WORK/dangling.out" 2> "$WORK/dangling.err" ||
+  fail "--record onto a dangling link: exit $?" dangling
+[ -L "$d/dangling.hioj" ] && [ -L "$d/sub/middle.hioj" ] || fail "--record replaced a link" dangling
+[ -f "$d/sub/target.hioj" ] && [ ! -L "$d/sub/target.hioj" ] || fail "--record: no target.hioj" dangling
+"$HIO" inspect "$d/dangling.hioj" > /dev/null 2>&1 || fail "the journal through the link is unreadable"
+ln -s loop.hioj "$d/loop.hioj"
+"$HIO" run "$Q" --record "$d/loop.hioj" > "$WORK/loop.out" 2> "$WORK/loop.err"
+rc=$?
+[ $rc -eq 4 ] || fail "--record onto a loop of links: exit $rc, expected 4" loop
+grep -qx "$d/loop.hioj: cannot create the journal: Too many levels of symbolic links" "$WORK/loop.err" ||
+  fail "--record onto a loop of links: not said why" loop
+[ -L "$d/loop.hioj" ] || fail "--record replaced the looping link" loop
 echo ok

@@ -43,6 +43,28 @@ mode_t process_umask() {
   return mask;
 }
 
+// The file a write to `path` creates or replaces: through every symbolic
+// link, also one that names no file yet (its target is created, as open(2)
+// with O_CREAT and a shell's `>` create it; the link stays), the directories
+// as weakly_canonical resolves them. 0, or ELOOP for links that loop.
+int written_path(const std::string& path, std::string& out) {
+  namespace fs = std::filesystem;
+  constexpr int kLinksMax = 40;  // Linux's MAXSYMLINKS
+  fs::path at = path;
+  for (int links = 0;; ++links) {
+    std::error_code error;
+    if (!fs::is_symlink(fs::symlink_status(at, error))) break;
+    if (links == kLinksMax) return ELOOP;
+    const fs::path target = fs::read_symlink(at, error);
+    if (error) break;
+    at = target.is_absolute() ? target : at.parent_path() / target;
+  }
+  std::error_code ignored;
+  const fs::path resolved = fs::weakly_canonical(at, ignored);
+  out = resolved.empty() ? at.string() : resolved.string();
+  return 0;
+}
+
 }  // namespace
 
 bool same_file(const std::string& input, const std::string& output) {
@@ -103,9 +125,9 @@ FileTarget::FileTarget(std::string path, std::string what)
                                    : ""));
   }
   // Through a symbolic link to the file it names, so that the link stays.
-  std::error_code ignored;
-  const std::filesystem::path resolved = std::filesystem::weakly_canonical(path_, ignored);
-  final_path_ = resolved.empty() ? path_ : resolved.string();
+  if (const int error = written_path(path_, final_path_); error != 0) {
+    cannot_create(errno_text(error));
+  }
   if (open_anonymous()) return;
   // FILE.XXXXXX beside FILE, so that the rename stays in one file system.
   std::vector<char> name(final_path_.begin(), final_path_.end());
