@@ -136,8 +136,7 @@ struct JournalReader::Impl {
     }
     if (pre.size() < detail::kPreambleSize) {
       fail(JournalErrorKind::truncated, 0,
-           "the file ends inside the 16-byte preamble, after " + std::to_string(pre.size()) +
-               " bytes");
+           "the file ends inside the 16-byte preamble, after " + counted(pre.size(), "byte"));
       return false;
     }
     const auto* p = reinterpret_cast<const unsigned char*>(pre.data());

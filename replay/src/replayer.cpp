@@ -2139,8 +2139,9 @@ std::string format_noise_stats(const NoiseStats& n) {
          " reordered, " + std::to_string(n.undelivered) + " undelivered" +
          (n.stalled_dropped == 0
               ? std::string()
-              : " (" + std::to_string(n.stalled_dropped) +
-                    " rx dropped: the backlog behind their channel's full rx was at its bound)") +
+              : " (" + std::to_string(n.stalled_dropped) + " rx dropped: the backlog behind " +
+                    (n.stalled_dropped == 1 ? "its" : "their") +
+                    " channel's full rx was at its bound)") +
          "; tx: " + counted(n.tx_mismatches, "mismatch", "mismatches") + ", " +
          counted(n.tx_missing_bytes, "byte") + " missing, " + counted(n.tx_extra_bytes, "byte") +
          " extra" +

@@ -446,6 +446,16 @@ TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
                 " rx dropped: the backlog behind their channel's full rx was at its bound)"),
             std::string::npos)
       << format_noise_stats(none);
+  // One rx dropped so: its channel (it said "1 rx dropped: ... behind their
+  // channel's").
+  NoiseStats one;
+  one.undelivered = 1;
+  one.stalled_dropped = 1;
+  EXPECT_NE(format_noise_stats(one).find(
+                " 1 undelivered (1 rx dropped: the backlog behind its channel's full rx was at "
+                "its bound)"),
+            std::string::npos)
+      << format_noise_stats(one);
   // The default, 1 MiB more, of a 4 MiB upload: more kept, the rest dropped.
   const NoiseStats capped = deaf_replay(ReplayOptions{}.noise_stalled_kept_bytes);
   const std::uint64_t capped_kept = (capped.undelivered - capped.stalled_dropped) * chunk;

@@ -224,6 +224,13 @@ TEST_F(Corruption, MessagesNameTheProblem) {
   EXPECT_EQ(read.error->describe(), "byte " + std::to_string(frames_[3].offset) +
                                         " (after pass 1, tyme 0.03125 s): truncated: the file ends "
                                         "inside a frame's 8-byte length and CRC, after 5 bytes");
+  // One byte of the preamble: "1 byte" (it said "after 1 bytes").
+  read = read_journal_memory(bytes_.substr(0, 1));
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->message, "the file ends inside the 16-byte preamble, after 1 byte");
+  read = read_journal_memory(bytes_.substr(0, 9));
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->message, "the file ends inside the 16-byte preamble, after 9 bytes");
   std::string flipped = bytes_;
   flipped[frames_[2].offset + 20] ^= 0x10;
   read = read_journal_memory(flipped);
