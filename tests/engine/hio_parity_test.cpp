@@ -367,6 +367,24 @@ TEST(HioParity, AnObserverRefusesARunAtItsStart) {
   EXPECT_THAT(doist.doers(), ElementsAre(&first));
   EXPECT_THAT(refuser.starts, ElementsAre(Tyme{}, at(ms(5))));
   EXPECT_FALSE(doist.running());
+  // A run (or pass) started from there would run inside this one's start.
+  class Nester final : public PassObserver {
+   public:
+    void run_starting(Tyme) override { observed()->recur(); }
+    void pass_ended(Tyme) override {}
+  };
+  doist.remove_observer(refuser);
+  Nester nester;
+  doist.add_observer(nester);
+  try {
+    doist.run({&probe}, ms(1));
+    ADD_FAILURE() << "a pass ran inside a run's start";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "Doist::recur inside the start of its run() (from a doer, a reactor or an "
+                 "observer); end that first");
+  }
+  EXPECT_TRUE(trace.empty());
 }
 
 Dog twice_fn(Doer& self) {
