@@ -115,6 +115,16 @@ void leave(detail::Roster<T>& roster, T& item, Doist*& link, const Doist* doist)
   link = nullptr;
 }
 
+// A run starts at tyme 0 or later: tyme counts up from a run's start, and
+// every tyme + tock saturates at the end of tyme, not at its beginning.
+Tyme checked_start(Tyme tyme, const char* call) {
+  if (tyme < Tyme{}) {
+    throw std::invalid_argument(std::string(call) + ": a start tyme must be >= 0, got " +
+                                format_seconds(tyme) + " s");
+  }
+  return tyme;
+}
+
 }  // namespace
 
 bool stop_signal_kept_ignored(int signal) {
@@ -150,8 +160,8 @@ const char* to_string(RunEnd end) {
   return "?";
 }
 
-Doist::Doist(Tock tock, bool real, Tock limit)
-    : Tymist(tock),
+Doist::Doist(Tock tock, bool real, Tock limit, Tyme tyme)
+    : Tymist(tock, checked_start(tyme, "Doist")),
       core_(nullptr),
       timer_(MonoTimer::Clock::duration::zero()),
       limit_(Tock{0}),
@@ -272,9 +282,12 @@ void Doist::check_not_running(const char* call) const {
   // A pass inside a pass (or a run inside a run), started from a doer, a
   // reactor or an observer: the outer one would go on over what the inner
   // one changed (its tyme ticked, its pass skipped).
-  if (in_run_ || in_pass_) {
+  // in_callback_ alone: an observer's run_starting, before the run is on.
+  if (in_run_ || in_pass_ || in_callback_) {
     throw std::logic_error(std::string(call) + " inside " +
-                           (in_run_ ? "the Doist's own run()" : "one of its passes") +
+                           (in_run_    ? "the Doist's own run()"
+                            : in_pass_ ? "one of its passes"
+                                       : "the start of its run()") +
                            " (from a doer, a reactor or an observer); end that first");
   }
 }
@@ -358,10 +371,20 @@ bool Doist::stop_pending() const {
   return stop_requested() || (handle_sigint_ && g_stop_signal != 0);
 }
 
-RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
+RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
+                  std::optional<Tyme> start) {
   check_not_running("Doist::run");
   if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
+  if (start) checked_start(*start, "Doist::run");
   if (limit) set_limit(*limit);
+  if (start) set_tyme(*start);
+  {
+    // Before anything of the run: an observer that cannot follow it (a
+    // journal, from a start tyme not 0) refuses it here, before any doer
+    // entered and with doers() still the last run's.
+    const FlagScope calling(in_callback_);
+    observers_.each([this](PassObserver& observer) { observer.run_starting(tyme()); });
+  }
   // run(doist.doers()) runs the last run's doers again: copied, since the
   // list is cleared and refilled as they are entered.
   const std::vector<Doer*> given(doers.begin(), doers.end());

@@ -10,6 +10,7 @@
 #include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
 #include "hio/replay/error.hpp"
+#include "run_start.hpp"
 
 namespace hio::replay {
 
@@ -29,10 +30,12 @@ std::string mode_mismatch(const Doist& doist, const JournalHeader& header) {
 
 // A journal's passes and tymes count from 0, and its replay runs on a fresh
 // Doist: a run that starts later would replay shifted (a false divergence).
-std::string not_at_start(const Doist& doist) {
-  return "journal: the Doist's run would start at tyme " + format_seconds(doist.tyme()) +
-         " s, not 0 (it has run before); a journal records a run from tyme 0, as its replay "
-         "runs it: journal the run on a fresh Doist";
+std::optional<std::string> not_at_start(const Doist& doist, Tyme start, detail::StartCheck when) {
+  std::optional<std::string> why = detail::not_from_zero(doist, start, when);
+  if (!why) return std::nullopt;
+  return "journal: " + *why +
+         "; a journal records a run from tyme 0, as its replay runs it: journal a run from 0 "
+         "(no start tyme) on a fresh Doist";
 }
 
 JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader header) {
@@ -50,7 +53,9 @@ JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader
   if (doist.real() != (header.mode == Mode::real)) {
     throw std::invalid_argument(mode_mismatch(doist, header));
   }
-  if (doist.tyme() != Tyme{}) throw std::logic_error(not_at_start(doist));
+  if (auto refusal = not_at_start(doist, doist.tyme(), detail::StartCheck::attach)) {
+    throw std::logic_error(*refusal);
+  }
   header.tock = doist.tock();
   header.exit_marked = true;  // run_ending marks the exit's frames
   if (header.mode == Mode::real && header.wall_clock.empty()) header.wall_clock = wall_clock_utc();
@@ -115,14 +120,10 @@ void Journal::write_header() {
   if (doist_.real() != (header_.mode == Mode::real)) {
     refusal =
         mode_mismatch(doist_, header_) + ": the Doist's mode changed after the Journal was made";
-  } else if (doist_.tyme() != Tyme{}) {
-    refusal = not_at_start(doist_);
+  } else {
+    refusal = not_at_start(doist_, doist_.tyme(), detail::StartCheck::run);
   }
-  if (refusal) {
-    refused_ = std::move(refusal);
-    detach();
-    throw std::logic_error(*refused_);
-  }
+  if (refusal) refuse(std::move(*refusal));
   header_.tock = doist_.tock();
   if (header_.channels.empty()) {
     for (std::uint32_t id : hub_.channel_ids()) {
@@ -141,12 +142,32 @@ void Journal::end_pass() {
   recorder_.end_pass();
 }
 
-void Journal::pass_started(Tyme) {
+void Journal::refuse(std::string refusal) {
+  refused_ = std::move(refusal);
+  detach();
+  throw std::logic_error(*refused_);
+}
+
+void Journal::check_one_run() const {
   if (recorder_.exiting()) {
     // Its exit is marked as the journal's end: a later run cannot follow.
     throw std::logic_error("journal '" + writer_.path() +
                            "': a Journal records one run; the Doist ran again after it ended");
   }
+}
+
+void Journal::run_starting(Tyme start) {
+  check_one_run();
+  // Before the doers enter: a run given a start tyme other than 0 is
+  // refused with nothing of it run (at the first pass, its doers' enter
+  // would have happened).
+  if (auto refusal = not_at_start(doist_, start, detail::StartCheck::run)) {
+    refuse(std::move(*refusal));
+  }
+}
+
+void Journal::pass_started(Tyme) {
+  check_one_run();
   // The start of the run's first pass: the header gets the channels the run
   // starts with (those made while building the doers).
   write_header();

@@ -16,6 +16,7 @@
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
+#include "run_start.hpp"
 #include "stream_tx.hpp"
 
 namespace hio::replay {
@@ -55,6 +56,12 @@ bool is_input(const Event& e) {
 // (IoHub::noise): an input that belongs to no channel.
 bool is_net_noise(const OwnedEvent& e) {
   return e.kind == EventKind::noise && e.channel == 0;
+}
+
+std::string not_from_zero_text(const std::string& why) {
+  return "replay: " + why +
+         "; a journal's run starts at tyme 0, and so does its replay: replay "
+         "on a fresh Doist, without a start tyme";
 }
 
 }  // namespace
@@ -1854,10 +1861,16 @@ void Replayer::check_doist(const Doist& doist) const {
   }
   // A journal records a run from tyme 0 (Journal refuses any other), and the
   // replay must run it from there too.
-  if (doist.tyme() != Tyme{}) {
-    throw std::invalid_argument("replay: the Doist's run would start at tyme " +
-                                format_seconds(doist.tyme()) +
-                                " s, not 0 (it has run before); replay on a fresh Doist");
+  if (auto why = detail::not_from_zero(doist, doist.tyme(), detail::StartCheck::attach)) {
+    throw std::invalid_argument(not_from_zero_text(*why));
+  }
+}
+
+void Replayer::run_starting(Tyme start) {
+  // A run given a start tyme (Doist::run's) after attach: refused before
+  // its doers enter, as at attach.
+  if (auto why = detail::not_from_zero(*feed_->doist, start, detail::StartCheck::run)) {
+    throw std::logic_error(not_from_zero_text(*why));
   }
 }
 

@@ -1,7 +1,8 @@
 // Rules where the engine once departed from Python hio (ioflo/hio doing.py,
 // tyming.py) without DESIGN.md listing the difference: extend of a doer
 // already listed, an `always` DoDoer's done, extends from closing hooks,
-// a Doist that does not handle signals, Tymer start tymes, doize. Each test
+// a Doist that does not handle signals, Tymer start tymes, doize, a run's
+// start tyme (do(tyme=...), Doist(tyme=...)). Each test
 // gives hio's trace (Python's output noted where it was run).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -275,6 +276,115 @@ TEST(HioParity, ATymerStartsAtAGivenTymeOrNow) {
                    MonoTimer::Clock::time_point{-std::chrono::hours(1)});
   EXPECT_EQ(mono_never.stop_time(), MonoTimer::Clock::time_point::min());
   EXPECT_TRUE(mono_never.expired());
+}
+
+// hio's do(tyme=...): the run starts at that tyme. The doers enter there,
+// the first pass runs at it, and the limit counts from it (hio's Tymer(
+// duration=limit) started once tyme is set): DESIGN.md's second reference
+// trace, 10 ms later.
+TEST(HioParity, ARunStartsAtTheTymeItIsGiven) {
+  Trace trace;
+  Doist doist(ms(1));
+  ExDoer doer0(trace, "d0", ms(1));
+  ExDoer doer1(trace, "d1", ms(2));
+  EXPECT_EQ(doist.run({&doer0, &doer1}, ms(4), at(ms(10))), RunEnd::limit);
+  EXPECT_THAT(trace,
+              ElementsAre("d0 enter 0.01", "d1 enter 0.01", "d0 recur 0.01", "d1 recur 0.01",
+                          "d0 recur 0.011", "d0 recur 0.012", "d1 recur 0.012", "d0 recur 0.013",
+                          "d0 clean 0.013", "d0 exit 0.013", "d1 cease 0.014", "d1 exit 0.014"));
+  EXPECT_EQ(doist.tyme(), at(ms(14)));
+  EXPECT_EQ(doist.passes(), 4u);  // ticks: the start moved tyme without one
+  // Without a start tyme the next run goes on from where this one ended, as
+  // hio's do() does; with one, from there again, earlier ones included.
+  trace.clear();
+  ProbeDoer probe(trace, "p");
+  EXPECT_EQ(doist.run({&probe}, ms(2)), RunEnd::limit);
+  EXPECT_EQ(doist.run({&probe}, ms(2), at(ms(3))), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("p enter 0.014", "p recur 0.014", "p recur 0.015", "p cease 0.016",
+                                 "p exit 0.016", "p enter 0.003", "p recur 0.003", "p recur 0.004",
+                                 "p cease 0.005", "p exit 0.005"));
+  EXPECT_EQ(doist.tyme(), at(ms(5)));
+  EXPECT_EQ(doist.passes(), 8u);
+}
+
+// hio's Doist(tyme=...): a Doist made at a tyme runs from there, and its
+// limit counts from there. Time skipping jumps from it on the same grid.
+TEST(HioParity, ADoistMadeAtATymeStartsItsFirstRunThere) {
+  Trace trace;
+  Doist doist(ms(2), false, ms(10), at(ms(7)));
+  EXPECT_EQ(doist.tyme(), at(ms(7)));
+  ProbeDoer probe(trace, "p", ms(6));
+  EXPECT_EQ(doist.run({&probe}), RunEnd::limit);
+  EXPECT_THAT(trace, ElementsAre("p enter 0.007", "p recur 0.007", "p recur 0.013", "p cease 0.017",
+                                 "p exit 0.017"));
+  EXPECT_EQ(doist.tyme(), at(ms(17)));
+  EXPECT_EQ(doist.executed_passes(), 2u);  // 0.009 and 0.011 skipped, 0.015 too
+  EXPECT_EQ(doist.passes(), 5u);
+}
+
+// Tyme counts up from a run's start: a start before 0 is refused, by the
+// constructor and by run() before anything of the run (hio takes any float).
+TEST(HioParity, AStartTymeBefore0IsRefused) {
+  EXPECT_THROW(Doist(ms(1), false, Tock{0}, at(-Tock{1})), std::invalid_argument);
+  Trace trace;
+  Doist doist(ms(1), false, ms(3));
+  ProbeDoer probe(trace, "p");
+  try {
+    doist.run({&probe}, ms(5), at(-ms(1)));
+    ADD_FAILURE() << "a run from -0.001 s started";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "Doist::run: a start tyme must be >= 0, got -0.001 s");
+  }
+  EXPECT_TRUE(trace.empty());
+  EXPECT_EQ(doist.tyme(), Tyme{});
+  EXPECT_EQ(doist.limit(), ms(3));  // the run's limit was not taken either
+}
+
+// An observer told run_starting at the run's start tyme refuses the run by
+// throwing (a journal refuses any start but 0): run() throws that before
+// any doer entered, and doers() is still the last run's.
+TEST(HioParity, AnObserverRefusesARunAtItsStart) {
+  class Refuser final : public PassObserver {
+   public:
+    std::vector<Tyme> starts;
+    void run_starting(Tyme tyme) override {
+      starts.push_back(tyme);
+      if (tyme != Tyme{}) throw std::logic_error("not from 0");
+    }
+    void pass_ended(Tyme) override {}
+  };
+  Trace trace;
+  Doist doist(ms(1));
+  Refuser refuser;
+  doist.add_observer(refuser);
+  ProbeDoer first(trace, "first");
+  EXPECT_EQ(doist.run({&first}, ms(1)), RunEnd::limit);
+  trace.clear();
+  ProbeDoer probe(trace, "p");
+  EXPECT_THROW(doist.run({&probe}, ms(1), at(ms(5))), std::logic_error);
+  EXPECT_TRUE(trace.empty());
+  EXPECT_FALSE(probe.scheduled());
+  EXPECT_THAT(doist.doers(), ElementsAre(&first));
+  EXPECT_THAT(refuser.starts, ElementsAre(Tyme{}, at(ms(5))));
+  EXPECT_FALSE(doist.running());
+  // A run (or pass) started from there would run inside this one's start.
+  class Nester final : public PassObserver {
+   public:
+    void run_starting(Tyme) override { observed()->recur(); }
+    void pass_ended(Tyme) override {}
+  };
+  doist.remove_observer(refuser);
+  Nester nester;
+  doist.add_observer(nester);
+  try {
+    doist.run({&probe}, ms(1));
+    ADD_FAILURE() << "a pass ran inside a run's start";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "Doist::recur inside the start of its run() (from a doer, a reactor or an "
+                 "observer); end that first");
+  }
+  EXPECT_TRUE(trace.empty());
 }
 
 Dog twice_fn(Doer& self) {

@@ -220,6 +220,61 @@ TEST(Journal, IsRefusedOnADoistThatHasRunBefore) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("late.hioj")));
 }
 
+// A start tyme (hio's Doist(tyme=...), do(tyme=...)) is not 0: the run
+// cannot be journaled (its replay runs from 0). A Doist made at one is
+// refused when the Journal is made, before any file; a run given one, when
+// it starts, before its doers enter, and the journal is written no further.
+// A start tyme of 0 given to run() is the run from 0 a journal records.
+TEST(Journal, IsRefusedForARunFromAStartTymeNot0) {
+  TempDir dir;
+  {
+    Doist made_late(Tock{1'000'000}, false, Tock{0}, Tyme{Tock{2'000'000}});
+    IoHub io(made_late.tymth());
+    made_late.attach(io);
+    try {
+      Journal journal(made_late, io, dir.file("made.hioj"), JournalHeader{});
+      ADD_FAILURE() << "a journal of a Doist made at tyme 0.002 s was accepted";
+    } catch (const std::logic_error& e) {
+      EXPECT_STREQ(e.what(),
+                   "journal: the Doist's run would start at tyme 0.002 s, not 0 (the Doist was "
+                   "made at that tyme); a journal records a run from tyme 0, as its replay runs "
+                   "it: journal a run from 0 (no start tyme) on a fresh Doist");
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.file("made.hioj")));
+  }
+  Doist doist(Tock{1'000'000});
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  Journal journal(doist, io, dir.file("given.hioj"), JournalHeader{});
+  Ticker ticker(io, Tock{1'000'000}, 3);
+  try {
+    doist.run({&ticker}, Tock{5'000'000}, Tyme{Tock{3'000'000}});
+    ADD_FAILURE() << "a run from 0.003 s was journaled";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "journal: the Doist's run would start at tyme 0.003 s, not 0 (a start tyme "
+                 "given to Doist::run(), or the Doist's tyme moved by hand); a journal records a "
+                 "run from tyme 0, as its replay runs it: journal a run from 0 (no start tyme) on "
+                 "a fresh Doist");
+  }
+  EXPECT_EQ(doist.executed_passes(), 0u);
+  EXPECT_FALSE(ticker.done().has_value());  // never entered
+  EXPECT_THROW(journal.finish(RunEnd::done), std::logic_error);
+  EXPECT_FALSE(read_journal(dir.file("given.hioj")).header);
+  // Given 0, the run is one from 0: journaled.
+  Doist fresh(Tock{1'000'000});
+  fresh.set_handle_sigint(false);
+  IoHub io0(fresh.tymth());
+  fresh.attach(io0);
+  Journal zero(fresh, io0, dir.file("zero.hioj"), JournalHeader{});
+  Ticker ticker0(io0, Tock{1'000'000}, 3);
+  zero.finish(fresh.run({&ticker0}, Tock{5'000'000}, Tyme{}));
+  const JournalContents j = read_journal(dir.file("zero.hioj"));
+  ASSERT_TRUE(j.complete());
+  EXPECT_EQ(j.trailer->passes, 3u);
+}
+
 // The Doist changed after the Journal was made (its mode, or its tyme):
 // the run is refused at its first pass and the journal written no further.
 // (A run switched to real time was journaled as sim.)

@@ -352,6 +352,47 @@ TEST(Replay, RefusesADoistThatHasRunBeforeOrWhoseTockChanged) {
   EXPECT_THROW(replayer.run(scene.doers()), std::invalid_argument);
 }
 
+// A replay runs from tyme 0: a Doist made at a start tyme is refused at
+// attach, and a run given one (Doist::run's) after attach when it starts,
+// before any doer enters.
+TEST(Replay, RefusesARunFromAStartTymeNot0) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  {
+    Replayer replayer(dir.file("sim.hioj"));
+    Doist late(kTock, false, Tock{0}, Tyme{Tock{5'000'000}});
+    IoHub io(late.tymth());
+    try {
+      replayer.attach(late, io);
+      ADD_FAILURE() << "a replay from tyme 0.005 s was accepted";
+    } catch (const std::logic_error& e) {
+      EXPECT_STREQ(e.what(),
+                   "replay: the Doist's run would start at tyme 0.005 s, not 0 (the Doist was "
+                   "made at that tyme); a journal's run starts at tyme 0, and so does its "
+                   "replay: replay on a fresh Doist, without a start tyme");
+    }
+  }
+  Replayer replayer(dir.file("sim.hioj"));
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  EchoScene scene(io, sim_scene());
+  try {
+    doist.run(scene.doers(), std::nullopt, Tyme{Tock{5'000'000}});
+    ADD_FAILURE() << "a replay run from tyme 0.005 s started";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("replay: the Doist's run would start at tyme 0.005 s, "
+                                         "not 0 (a start tyme given to Doist::run()"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(doist.executed_passes(), 0u);
+  for (const Doer* doer : scene.doers())
+    EXPECT_FALSE(doer->done().has_value()) << doer->name();
+}
+
 // ---- divergence -------------------------------------------------------------------
 
 // The first tx of a server-side (accepted) channel in a journal.

@@ -13,7 +13,9 @@
 # waits, per seed, before a SIGINT ends the wait and the sweep (it used to
 # wait silently), counts the reset in the seed's --json line, and exits 130
 # as hio run does, although the signal came after the last seed's run (it
-# used to exit 0 then).
+# used to exit 0 then). Last, a serial line on a pty nobody reads: its write
+# in flight at the end is waited for and cut at close_linger the same way,
+# and the words name a closed channel, not a connection.
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
 # Usage: cli_close_at_end.sh HIO WORK
 set -u
@@ -90,7 +92,7 @@ wait $peer_pid
 [ $rc -eq 0 ] || fail "hio run: exit $rc, expected 0"
 grep -qF '"closing_reset": 0,' run.out || fail "hio run --json: no \"closing_reset\": 0"
 grep -q "reset at the end" run.err && fail "hio run: a reset said, but the write finished"
-grep -qF "hio run: waiting for 1 closed connection to finish the write in flight" run.err ||
+grep -qF "hio run: waiting for 1 closed channel to finish the write in flight" run.err ||
   fail "hio run: no word of the wait"
 "$HIO" inspect end.hioj --stats > stats || fail "journal unreadable"
 sent=$(sed -n 's/^stats total .* tx_bytes=\([0-9]*\) .*/\1/p' stats)
@@ -117,7 +119,7 @@ case $(cat peer.out) in
 *" reset") ;;
 *) fail "the peer saw '$(cat peer.out)', expected a reset" ;;
 esac
-said="hio run: warning: 1 closed connection reset at the end: its write in flight did not finish"
+said="hio run: warning: 1 closed channel reset at the end: its write in flight did not finish"
 grep -qF "$said" run.err || fail "hio run: the reset at SIGTERM not said"
 grep -qF '"closing_reset": 1,' run.out || fail "hio run --json: no \"closing_reset\": 1"
 
@@ -142,7 +144,7 @@ rm -f run.out run.err  # the last case's "waiting for" is not this one's
 pid=$!
 i=0
 while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-grep -qF "hio sweep: seed 7: waiting for 1 closed connection to finish the write in flight" run.err ||
+grep -qF "hio sweep: seed 7: waiting for 1 closed channel to finish the write in flight" run.err ||
   { kill -INT $pid; fail "hio sweep: no word of the wait in 10 s"; }
 kill -INT $pid
 i=0
@@ -158,7 +160,7 @@ case $(cat peer.out) in
 *" reset") ;;
 *) fail "the peer saw '$(cat peer.out)', expected seed 7's connection reset" ;;
 esac
-grep -qF "hio sweep: seed 7: warning: 1 closed connection reset at the end" run.err ||
+grep -qF "hio sweep: seed 7: warning: 1 closed channel reset at the end" run.err ||
   fail "hio sweep: the reset at SIGINT not said"
 # Its run had ended: seed 7 is reported, with the reset counted as hio run
 # --json counts it (it used to be only the warning).
@@ -167,4 +169,43 @@ grep -q '^{"seed": 7, .*"closing_reset": 1, ' run.out || fail "hio sweep --json:
 # interruption all the same (exit 130, not the results' 0), nothing to resume.
 grep -q '"interrupted": true, "covered": "7..7", "resume": null}$' run.out ||
   fail "hio sweep --json: the summary does not say interrupted after the last seed"
+
+# ---- a serial line drains at its close too: the same wait, in words for any
+# channel (they said "closed connection" for a serial line as well) ---------
+rm -f tty run.out run.err
+python3 - > pty.out 2>&1 << 'PY' &
+import os, pty, time
+master, slave = pty.openpty()  # the device: it never reads
+with open("tty.tmp", "w") as f:
+    f.write(os.ttyname(slave))
+os.rename("tty.tmp", "tty")
+time.sleep(20)
+PY
+pty_pid=$!
+i=0
+while [ ! -f tty ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+[ -f tty ] || { kill $pty_pid; fail "no pty"; }
+cat > serial.toml << TOML
+[run]
+mode = "real"
+tock = "10ms"
+limit = "500ms"
+[[doer]]
+kind = "serial_sender"
+name = "s"
+address = "serial://$(cat tty)?baud=4000000"
+lines = 100
+size = 60000
+close_linger = "300ms"
+TOML
+"$HIO" run serial.toml > run.out 2> run.err
+rc=$?
+kill $pty_pid 2> /dev/null
+wait $pty_pid
+[ $rc -eq 0 ] || fail "hio run (serial): exit $rc, expected 0"
+grep -qF "hio run: waiting for 1 closed channel to finish the write in flight" run.err ||
+  fail "hio run (serial): no word of the wait for the line"
+grep -qF "hio run: warning: 1 closed channel reset at the end: its write in flight did not finish within close_linger" run.err ||
+  fail "hio run (serial): the cut write not said"
+grep -q "connection" run.err && fail "hio run (serial): a serial line called a connection"
 echo ok

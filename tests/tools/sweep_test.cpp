@@ -522,7 +522,7 @@ TEST(SweepStderr, EveryLineIsWrittenWhole) {
             0);
   const std::vector<std::string> lines = said.pieces();
   EXPECT_EQ(whole_lines(lines), 4u);  // per seed: waiting, then reset
-  EXPECT_NE(lines.at(0).find(": waiting for 1 closed connection"), std::string::npos) << lines[0];
+  EXPECT_NE(lines.at(0).find(": waiting for 1 closed channel"), std::string::npos) << lines[0];
 }
 
 // The connections a seed's run reset at its end (RunSummary::closing_reset)

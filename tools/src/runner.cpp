@@ -728,17 +728,18 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
-  // The doers closed their channels as the run ended: a TCP write still in
-  // flight then (its bytes on record as tx) goes on for up to its
-  // close_linger before the hub goes, as after any local close (io.md,
-  // "Closing"); destroying the hub at once would cut it, and the peer get a
-  // FIN after less than the journal says was sent. A stop signal (or the
-  // sweep's stop flag) ends the wait and resets those connections.
+  // The doers closed their channels as the run ended: a TCP/TLS stream's or
+  // a serial line's write still in flight then (its bytes on record as tx)
+  // goes on for up to its close_linger before the hub goes, as after any
+  // local close (io.md, "Closing"); destroying the hub at once would cut it,
+  // and the peer get less than the journal says was sent. A stop signal (or
+  // the sweep's stop flag) ends the wait and resets those writes. The words
+  // say "channel": either kind can be one.
   if (const std::size_t closing = io.closing(); closing > 0) {
     const std::function<void(const std::string&)>& say =
         options.closing_notice ? options.closing_notice : options.warn;
     if (say) {
-      say("waiting for " + counted(closing, "closed connection") + " to finish " +
+      say("waiting for " + counted(closing, "closed channel") + " to finish " +
           (closing == 1 ? "the write" : "their writes") +
           " in flight (close_linger; Ctrl-C resets them)");
     }
@@ -759,7 +760,7 @@ std::string format_journal_line(const std::string& path, const std::string& lost
 }
 
 std::string format_closing_reset(std::size_t reset) {
-  return "warning: " + counted(reset, "closed connection") +
+  return "warning: " + counted(reset, "closed channel") +
          " reset at the end: " + (reset == 1 ? "its write" : "their writes") +
          " in flight did not finish within close_linger; the peer got less than the journal's "
          "tx";

@@ -70,10 +70,16 @@ int caught_stop_signal();
 // starting channel table there), pass_ended after the last doer, before the
 // tick (journals close the pass's frame, expectation checkers look at
 // counters). Skipped passes (time skipping) are not reported: nothing ran in
-// them, so nothing changed. run_ending: the run's last pass is over and the
-// Doist is about to close its doers (not after an exception), at the tyme they
-// close at: what a real-time run received while it waited out its last tock
-// arrived at this tyme, before the closes (a replay delivers it there).
+// them, so nothing changed. run_starting: run() starts, at its start tyme
+// (the tyme of its first pass), before its doers enter: an observer that
+// cannot follow a run from there (a journal, which records runs from tyme 0)
+// refuses it by throwing, and run() throws that before any doer entered.
+// (A manual enter() tells none: it starts at the Doist's tyme, which the
+// observer could check when it was added.) run_ending: the run's last pass
+// is over and the Doist is about to close its doers (not after an
+// exception), at the tyme they close at: what a real-time run received while
+// it waited out its last tock arrived at this tyme, before the closes (a
+// replay delivers it there).
 // Observers are told in the order they were added; any number may be added.
 // An observer belongs to one Doist at a time; destroyed while added, it
 // removes itself (a Doist destroyed first forgets its observers). A copy is
@@ -84,6 +90,7 @@ class PassObserver {
   PassObserver(const PassObserver&) noexcept {}
   PassObserver& operator=(const PassObserver&) noexcept { return *this; }
   virtual ~PassObserver();
+  virtual void run_starting(Tyme /*tyme*/) {}
   virtual void pass_started(Tyme /*tyme*/) {}
   virtual void pass_ended(Tyme tyme) = 0;
   virtual void run_ending(Tyme /*tyme*/) {}
@@ -157,15 +164,26 @@ class Roster {
 // their doers (Doer::hook_error()).
 class Doist : public Tymist {
  public:
-  explicit Doist(Tock tock = kDefaultTock, bool real = false, Tock limit = Tock{0});
+  // A scheduler at tyme `tyme` (hio's Doist(tyme=...)): its first run
+  // starts there. std::invalid_argument for a tock <= 0, a limit < 0 or a
+  // tyme < 0.
+  explicit Doist(Tock tock = kDefaultTock, bool real = false, Tock limit = Tock{0},
+                 Tyme tyme = Tyme{});
   ~Doist();
 
   // Enters `doers`, runs passes until none remain or the limit is reached,
   // then closes what remains (reverse order). limit 0 = no limit; when given
   // here it replaces the Doist's limit. At least one pass always runs.
-  RunEnd run(std::span<Doer* const> doers, std::optional<Tock> limit = std::nullopt);
-  RunEnd run(std::initializer_list<Doer*> doers, std::optional<Tock> limit = std::nullopt) {
-    return run(std::span<Doer* const>(doers.begin(), doers.size()), limit);
+  // `start`, given, is the run's start tyme (hio's do(tyme=...)): the
+  // Doist's tyme is set there before the doers enter, so they enter and the
+  // first pass runs at it, and the limit counts from it; without one the run
+  // starts at the Doist's tyme (where the last run ended).
+  // std::invalid_argument for a start < 0, before anything runs.
+  RunEnd run(std::span<Doer* const> doers, std::optional<Tock> limit = std::nullopt,
+             std::optional<Tyme> start = std::nullopt);
+  RunEnd run(std::initializer_list<Doer*> doers, std::optional<Tock> limit = std::nullopt,
+             std::optional<Tyme> start = std::nullopt) {
+    return run(std::span<Doer* const>(doers.begin(), doers.size()), limit, start);
   }
 
   // Manual stepping, as in hio: enter, recur (one pass, then one tick), exit.
@@ -287,8 +305,10 @@ class Doist : public Tymist {
   // (A reference taken before shows a null in its place until the next call.)
   const std::vector<Doer*>& doers() const { return doers_.items(); }
   std::size_t deed_count() const { return core_.size(); }
-  // Nominal passes (tyme / tock) and passes actually executed (fewer when
-  // skipping), since construction.
+  // Nominal passes (the ticks: tyme / tock for a Doist whose runs all
+  // started where the last ended, from 0) and passes actually executed
+  // (fewer when skipping), since construction. A start tyme (the
+  // constructor's, run()'s) moves tyme without a pass.
   std::uint64_t passes() const { return passes_; }
   std::uint64_t executed_passes() const { return executed_passes_; }
   // Real time, the last run: the passes that ended after the wall time their

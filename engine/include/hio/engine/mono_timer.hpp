@@ -5,6 +5,8 @@
 #include <chrono>
 #include <optional>
 
+#include "hio/engine/tyme.hpp"  // time_between
+
 namespace hio {
 
 class MonoTimer {
@@ -18,8 +20,9 @@ class MonoTimer {
   Clock::duration duration() const { return duration_; }
   Clock::time_point start_time() const { return start_; }
   Clock::time_point stop_time() const { return stop_; }
-  Clock::duration elapsed() const { return Clock::now() - start_; }
-  Clock::duration remaining() const { return stop_ - Clock::now(); }
+  // Saturating at the ends of the clock (time_between), as start and stop are.
+  Clock::duration elapsed() const { return time_between(start_, Clock::now()); }
+  Clock::duration remaining() const { return time_between(Clock::now(), stop_); }
   bool expired() const { return Clock::now() >= stop_; }
 
   // Each returns the window's start.

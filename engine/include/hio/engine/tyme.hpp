@@ -27,8 +27,8 @@ inline constexpr Tyme kTymeNever{Tock{std::numeric_limits<std::int64_t>::max()}}
 
 // time + duration on any clock of integer ticks, saturating: a sum beyond the
 // clock's range lands on its last (or, going back, its first) time point
-// instead of wrapping. The one rule for tyme (tyme_after) and for MonoTimer's
-// windows on the steady clock.
+// instead of wrapping. The one rule for tyme (tyme_after), for MonoTimer's
+// windows on the steady clock, and for timers' readings (time_between).
 template <class Clock, class Duration>
 constexpr std::chrono::time_point<Clock, Duration> time_after(
     std::chrono::time_point<Clock, Duration> time, Duration duration) {
@@ -39,6 +39,21 @@ constexpr std::chrono::time_point<Clock, Duration> time_after(
                                       : std::numeric_limits<Rep>::min();
   }
   return std::chrono::time_point<Clock, Duration>{Duration{sum}};
+}
+
+// to - from on any clock of integer ticks, saturating by time_after's rule
+// (it is two of its sums): two time points can lie further apart than the
+// longest duration (the first and the last are twice that), and such a gap
+// is the longest (or, going back, the shortest) duration instead of a wrap.
+// -from is added in two halves, each representable even for the first time
+// point; both halves push the same way, so once the first sum saturates the
+// second keeps it there. Timers' elapsed() and remaining() (Tymer, MonoTimer).
+template <class Clock, class Duration>
+constexpr Duration time_between(std::chrono::time_point<Clock, Duration> from,
+                                std::chrono::time_point<Clock, Duration> to) {
+  const Duration half = from.time_since_epoch() / 2;
+  const Duration rest = from.time_since_epoch() - half;
+  return time_after(time_after(to, -half), -rest).time_since_epoch();
 }
 
 // tyme + tock, saturating: tyme ends at kTymeNever (2^63-1 ns, about 292

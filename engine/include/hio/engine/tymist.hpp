@@ -74,8 +74,9 @@ class Tymer : public Tymee {
   Tock duration() const { return duration_; }
   Tyme start_tyme() const { return start_; }
   Tyme stop_tyme() const { return stop_; }
-  Tock elapsed() const { return tyme() - start_; }
-  Tock remaining() const { return stop_ - tyme(); }
+  // Saturating at the ends of tyme (time_between), as start and stop are.
+  Tock elapsed() const { return time_between(start_, tyme()); }
+  Tock remaining() const { return time_between(tyme(), stop_); }
   bool expired() const { return tyme() >= stop_; }
 
   // Each returns the window's start tyme, as hio's do.

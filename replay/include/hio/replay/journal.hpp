@@ -142,6 +142,9 @@ class Journal final : public PassObserver {
   std::uint64_t events() const { return writer_.events() + recorder_.pending_events(); }
 
   // ---- hio::PassObserver ----
+  // A run from a start tyme other than 0 (Doist::run's): std::logic_error,
+  // before its doers enter; the journal is written no further.
+  void run_starting(Tyme start) override;
   void pass_started(Tyme tyme) override;
   void pass_ended(Tyme tyme) override;
   void run_ending(Tyme tyme) override;
@@ -149,6 +152,10 @@ class Journal final : public PassObserver {
  private:
   void write_header();
   void detach();
+  // Keeps `refusal` (refused_), detaches and throws it as std::logic_error.
+  [[noreturn]] void refuse(std::string refusal);
+  // std::logic_error if the run this Journal recorded has ended.
+  void check_one_run() const;
   void finish_after_error(const std::string& error);
 
   Doist& doist_;
@@ -161,8 +168,9 @@ class Journal final : public PassObserver {
   bool attached_ = false;
   bool finished_ = false;
   bool running_ = false;  // inside run(): destroying it there is a bug (checked)
-  // Why the run was refused at its first pass (the Doist changed after the
-  // Journal was made); the journal is then written no further.
+  // Why the run was refused at its start or first pass (the Doist changed
+  // after the Journal was made, or run() was given a start tyme); the
+  // journal is then written no further.
   std::optional<std::string> refused_;
 };
 

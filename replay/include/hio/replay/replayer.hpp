@@ -290,8 +290,10 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // Installs the replay transports (IoHub::set_override), the sink, the
   // reactor and the pass observer. Call once, before any channel exists.
   // Throws std::invalid_argument for a real-time Doist, a tock other than the
-  // journal's, a Doist that has run before (tyme not 0: a journal's run
-  // starts at 0), or a hub that already has channels.
+  // journal's, a Doist that has run before or was made at a start tyme
+  // (tyme not 0: a journal's run starts at 0), or a hub that already has
+  // channels. A run of the Doist given a start tyme other than 0 after
+  // attach (Doist::run's) throws std::logic_error before its doers enter.
   void attach(Doist& doist, IoHub& hub);
 
   // doist.run(doers) (or journal->run), then finish(). Checks the Doist's
@@ -336,6 +338,7 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   bool busy() const override;
   Tyme next_tyme() const override;
   // ---- hio::PassObserver ----
+  void run_starting(Tyme start) override;
   void pass_ended(Tyme tyme) override;
   void run_ending(Tyme tyme) override;
   // ---- hio::EventSink (the hub's calls) ----

@@ -191,9 +191,10 @@ struct RunSummary {
   // journal_lost is a move: the journal is complete under another name (the
   // summary's line tags it "(moved)", not "(lost)"); exit 4 all the same.
   bool journal_moved = false;
-  // Closed TCP/TLS connections whose write in flight at the end did not
-  // finish within close_linger (or was cut by a stop signal): reset, so
-  // their peers got less than the journal's tx (IoHub::finish_closing).
+  // Closed channels (TCP/TLS streams, serial lines) whose write in flight
+  // at the end did not finish within close_linger (or was cut by a stop
+  // signal): reset, so their peers got less than the journal's tx
+  // (IoHub::finish_closing).
   std::size_t closing_reset = 0;
   // A doer threw and ended the run (the journal's end=error): the text. The
   // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
@@ -240,7 +241,7 @@ struct RunOptions {
   // journal, the digest and the run are the same with or without it.
   std::function<void(const std::string&)> warn{};
   // When set, told the lines about the wait after the run for closed
-  // connections whose write is still in flight ("waiting for ...", and how
+  // channels whose write is still in flight ("waiting for ...", and how
   // many were reset), instead of `warn` (a sweep says them, not channel
   // failures).
   std::function<void(const std::string&)> closing_notice{};

@@ -125,7 +125,7 @@ using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& 
 
 // The runner of `hio sweep`: `scenario` with run.seed = the seed. Both
 // must outlive it. `say`, when set, is told the lines about the wait after a
-// real run for closed connections still writing (RunOptions::closing_notice),
+// real run for closed channels still writing (RunOptions::closing_notice),
 // each after "seed N: "; it may be called from several threads at once.
 SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry,
                                 std::function<void(const std::string&)> say = {});

@@ -1,0 +1,78 @@
+// Tymer and MonoTimer at the ends of their clocks: elapsed() and remaining()
+// saturate, as their windows' stops do (time_after), instead of overflowing
+// (signed overflow: undefined, caught by the asan preset's UBSan).
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "hio/engine/mono_timer.hpp"
+#include "hio/engine/tymist.hpp"
+
+namespace hio::test {
+namespace {
+
+constexpr Tyme kTymeFirst{Tock::min()};
+
+TEST(Tymer, ElapsedAndRemainingSaturateAtTheEndsOfTyme) {
+  Tymist tymist(Tock{1}, kTymeNever);
+  // Started at the first tyme, read at the last: elapsed is beyond the
+  // longest Tock, and so is remaining going back.
+  Tymer first(tymist.tymth(), Tock{0}, kTymeFirst);
+  EXPECT_EQ(first.stop_tyme(), kTymeFirst);
+  EXPECT_EQ(first.elapsed(), Tock::max());
+  EXPECT_EQ(first.remaining(), Tock::min());
+  EXPECT_TRUE(first.expired());
+  // The other way round: read at the first tyme, a window from the last.
+  Tymist early(Tock{1}, kTymeFirst);
+  Tymer last(early.tymth(), Tock::max(), kTymeNever);
+  EXPECT_EQ(last.elapsed(), Tock::min());
+  EXPECT_EQ(last.remaining(), Tock::max());
+  EXPECT_FALSE(last.expired());
+  // Exact wherever the difference fits, up to its very ends.
+  Tymer edge(early.tymth(), Tock{1}, Tyme{Tock{-2}});
+  EXPECT_EQ(edge.elapsed(), Tock::min() + Tock{2});
+  EXPECT_EQ(edge.remaining(), Tock::max());  // stop -1 minus the first tyme
+  Tymer zero(early.tymth(), Tock{0}, Tyme{Tock{0}});
+  EXPECT_EQ(zero.elapsed(), Tock::min());
+  EXPECT_EQ(zero.remaining(), Tock::max());  // 0 - min is one beyond: saturated
+  // Elapsed from the last tyme itself is the full length back.
+  Tymist late(Tock{1}, Tyme{Tock{-1}});
+  Tymer never(late.tymth(), Tock{0}, kTymeNever);
+  EXPECT_EQ(never.elapsed(), Tock::min());
+  EXPECT_EQ(never.remaining(), Tock::max());
+}
+
+TEST(Tymer, ElapsedAndRemainingAreExactInRange) {
+  Tymist tymist(Tock{1}, Tyme{Tock{-5}});
+  Tymer t(tymist.tymth(), Tock{12}, Tyme{Tock{-9}});
+  EXPECT_EQ(t.elapsed(), Tock{4});
+  EXPECT_EQ(t.remaining(), Tock{8});
+  tymist.tick(Tock{20});
+  EXPECT_EQ(t.elapsed(), Tock{24});
+  EXPECT_EQ(t.remaining(), Tock{-12});
+}
+
+TEST(MonoTimer, ElapsedAndRemainingSaturateAtTheEndsOfTheClock) {
+  using Clock = MonoTimer::Clock;
+  // The steady clock reads a time after its epoch: from its first time
+  // point, elapsed is beyond the longest duration.
+  ASSERT_GT(Clock::now().time_since_epoch(), Clock::duration::zero());
+  MonoTimer first(Clock::duration::zero(), Clock::time_point::min());
+  EXPECT_EQ(first.elapsed(), Clock::duration::max());
+  EXPECT_EQ(first.remaining(), Clock::duration::min());
+  EXPECT_TRUE(first.expired());
+  MonoTimer last(Clock::duration::max(), Clock::time_point::max());
+  EXPECT_EQ(last.stop_time(), Clock::time_point::max());
+  EXPECT_LT(last.elapsed(), Clock::duration::zero());
+  EXPECT_GT(last.remaining(), Clock::duration::zero());
+  EXPECT_FALSE(last.expired());
+  // In range it is the plain difference.
+  const auto origin = Clock::now() + std::chrono::hours(1);
+  MonoTimer later(std::chrono::seconds(2), origin);
+  EXPECT_LT(later.elapsed(), -std::chrono::minutes(59));
+  EXPECT_GT(later.remaining(), std::chrono::minutes(60));
+  EXPECT_LE(later.remaining(), std::chrono::hours(1) + std::chrono::seconds(2));
+}
+
+}  // namespace
+}  // namespace hio::test
