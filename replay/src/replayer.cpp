@@ -181,6 +181,8 @@ struct Replayer::Feed final : public TransportFactory {
   Finish finish_state(std::uint32_t id, const std::set<std::uint32_t>& queued) const;
   void forget(std::uint32_t id);
   void tally_channel(std::uint32_t id, NoiseStats& into);
+  // What comparing a stream channel's tx found: its mismatches, the first.
+  void note_stream_settled(std::uint32_t channel, const detail::StreamTx::Settled& settled);
   std::size_t channels_kept() const;
   bool none() const { return head == queue.size(); }
   OwnedEvent& front() { return queue[head]; }
@@ -683,6 +685,8 @@ void Replayer::Feed::tally_channel(std::uint32_t id, NoiseStats& into) {
   // forgotten earlier (Feed::forget; the same counts): counted into `into`
   // and dropped.
   if (auto t = tx.find(id); t != tx.end()) {
+    // The streams ended: meetings left undecided for want of bytes are taken.
+    note_stream_settled(id, t->second.finish());
     into.tx_missing_bytes += t->second.missing_bytes();
     into.tx_extra_bytes += t->second.extra_bytes();
     tx.erase(t);
@@ -1707,7 +1711,11 @@ void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tym
 void Replayer::Feed::settle_tx(std::uint32_t channel, bool recorded, std::string_view bytes) {
   auto it = tx.find(channel);
   if (it == tx.end()) it = tx.emplace(channel, detail::StreamTx(options.noise_tx_kept_bytes)).first;
-  const detail::StreamTx::Settled settled = it->second.add(recorded, bytes);
+  note_stream_settled(channel, it->second.add(recorded, bytes));
+}
+
+void Replayer::Feed::note_stream_settled(std::uint32_t channel,
+                                         const detail::StreamTx::Settled& settled) {
   if (settled.first) {
     const detail::StreamMismatch& m = *settled.first;
     note_tx_mismatch(channel, m.expected, "", m.actual, "", m.offset);

@@ -43,16 +43,30 @@ StreamTx::Settled StreamTx::add(bool recorded, std::string_view bytes) {
   return settled;
 }
 
+StreamTx::Settled StreamTx::finish() {
+  Settled settled;
+  ended_ = true;
+  retry_at_ = 0;
+  settle(settled);
+  return settled;
+}
+
 void StreamTx::settle(Settled& settled) {
   for (;;) {
     if (apart_) {
       // A try that found nothing is tried again once the bytes at hand grew
       // by an eighth: streams that stay apart cost O(bytes) tries in all.
       const std::uint64_t at_hand = expected_.end() + actual_.end();
-      if (at_hand < retry_at_) return;
-      if (!realign()) {
-        retry_at_ = at_hand + (expected_.size() + actual_.size()) / 8;
-        return;
+      if (at_hand < retry_at_ && !ended_) return;
+      switch (realign()) {
+        case Realigned::met:
+          retry_at_ = 0;
+          break;
+        case Realigned::passed_over:
+          continue;
+        case Realigned::wait:
+          retry_at_ = at_hand + (expected_.size() + actual_.size()) / 8;
+          return;
       }
       continue;
     }
@@ -69,14 +83,24 @@ void StreamTx::settle(Settled& settled) {
       release_matched();
       return;
     }
-    ++settled.mismatches;
-    if (!settled.first) {
-      settled.first = StreamMismatch{std::string(e.substr(0, n)), std::string(a.substr(0, n)),
-                                     expected_.front()};
-    }
-    apart_ = true;
-    matched_ = 0;
+    part(static_cast<std::size_t>(differs.first - e.begin()), settled);
   }
+}
+
+void StreamTx::part(std::size_t at, Settled& settled) {
+  // The bytes before the chunk the difference is in agree: compared away, so
+  // the front is that chunk's start whichever side's bytes came first.
+  const std::uint64_t front = expected_.front();
+  const auto after = std::upper_bound(chunks_.begin(), chunks_.end(), front + at);
+  consume_both(after == chunks_.begin() ? 0 : static_cast<std::size_t>(*std::prev(after) - front));
+  ++settled.mismatches;
+  if (!settled.first) {
+    const std::size_t n = std::min(expected_.size(), actual_.size());
+    settled.first = StreamMismatch{std::string(expected_.view().substr(0, n)),
+                                   std::string(actual_.view().substr(0, n)), expected_.front()};
+  }
+  apart_ = true;
+  matched_ = 0;
 }
 
 void StreamTx::pass_over_skipped() {
@@ -114,80 +138,126 @@ void StreamTx::drop_chunks_before_front() {
     chunks_.pop_front();
 }
 
-bool StreamTx::realign() {
+StreamTx::Realigned StreamTx::realign() {
   const std::string_view e = expected_.view();
   const std::string_view a = actual_.view();
   const std::uint64_t front = expected_.front();
-  // The best meeting so far: (s, q) by fewest bytes one side has more
-  // (|s - q|), then nearest (s + q).
-  std::optional<std::pair<std::size_t, std::size_t>> best;
-  const auto better = [&best](std::size_t s, std::size_t q) {
-    if (!best) return true;
-    const auto shift = [](std::size_t x, std::size_t y) { return x > y ? x - y : y - x; };
-    const std::size_t d = shift(s, q), best_d = shift(best->first, best->second);
-    return d != best_d ? d < best_d : s + q < best->first + best->second;
+  // Meetings (s, q) rank by fewest bytes one side has more (|s - q|), then
+  // nearest (s + q).
+  using Rank = std::pair<std::size_t, std::size_t>;
+  const auto rank = [](std::size_t s, std::size_t q) { return Rank{s > q ? s - q : q - s, s + q}; };
+  std::optional<std::pair<std::size_t, std::size_t>> best;  // the best meeting shown
+  std::optional<Rank> unknown;  // the best rank a meeting not decided yet may have
+  const auto bound = [&]() -> std::optional<Rank> {
+    if (!best) return unknown;
+    const Rank r = rank(best->first, best->second);
+    return unknown && *unknown < r ? unknown : r;
+  };
+  const auto note_unknown = [&](std::size_t s, std::size_t q) {
+    if (!unknown || rank(s, q) < *unknown) unknown = rank(s, q);
   };
   std::size_t work = 0;  // bytes compared: bounded per try (periodic bytes match often)
-  // Whether the streams meet at (s, q): the bytes both have from there agree
-  // over the recorded chunk at s whole (or kVerifyBytes), and either the
-  // doers' bytes cover the recording's from there or they agree over
-  // kConfirmBytes at least (so a meeting is not taken before the bytes that
-  // would show a better one are there).
-  const auto meets = [&](std::size_t s, std::size_t q, std::size_t needed) {
-    const std::size_t n = std::min({e.size() - s, a.size() - q, kVerifyBytes});
-    if (n < needed) return false;
-    if (a.size() - q < e.size() - s && n < kConfirmBytes) return false;
-    work += n;
-    return e.substr(s, n) == a.substr(q, n);
-  };
+  std::size_t last_s = 0;
+  bool all_starts = false;  // every chunk start that may meet is at hand
   // The front (where the streams parted, or where the bytes passed over
   // end), then the recorded chunk starts after it.
-  for (std::size_t k = 0; k <= std::min(chunks_.size(), kRealignChunks); ++k) {
+  for (std::size_t k = 0;; ++k) {
+    if (k > std::min(chunks_.size(), kRealignChunks)) {
+      all_starts = k > kRealignChunks;
+      break;
+    }
     const std::size_t s = k == 0 ? 0 : static_cast<std::size_t>(chunks_[k - 1] - front);
-    if (s >= e.size() || work > kRealignWork) break;
-    // The chunk (from the front: the rest of its chunk) must be there whole.
+    if (s >= kRealignWindow) {
+      all_starts = true;
+      break;
+    }
+    if (s >= e.size()) break;  // the front chunk trimmed away whole
+    // Every meeting here ranks (0, 2s) or after: no better than the bound.
+    if (const auto b = bound(); b && !(Rank{0, 2 * s} < *b)) {
+      all_starts = true;
+      break;
+    }
+    last_s = s;
     const std::size_t chunk_end =
         k < chunks_.size() ? static_cast<std::size_t>(chunks_[k] - front) : e.size();
-    const std::size_t needed = std::min(std::min(chunk_end, e.size()) - s, kVerifyBytes);
-    // Where the streams differ at once (the front) they meet further on;
-    // elsewhere at the same offset first: the bytes between differ, no side
-    // has more.
-    if (k > 0 && s < a.size() && meets(s, s, needed)) {
-      if (better(s, s)) best = std::pair{s, s};
-      continue;
+    const std::size_t need =
+        std::min(kVerifyBytes, std::max(kMinAgreeBytes, std::min(chunk_end, e.size()) - s));
+    // The recording's bytes a meeting here agrees over: `need`, or at the end
+    // as many as it has.
+    if (e.size() - s < need && !ended_) {
+      note_unknown(s, s);  // and every start after: (0, 2s) at best
+      break;
     }
-    const std::string_view anchor = e.substr(s, kAnchorBytes);
-    for (std::size_t q = a.find(anchor, k == 0 ? 1 : 0);
-         q != std::string_view::npos && work <= kRealignWork; q = a.find(anchor, q + 1)) {
-      if (!better(s, q) && q > s) break;  // further on, only worse
-      if (q == s || !better(s, q)) continue;
-      if (meets(s, q, needed)) best = std::pair{s, q};
+    const std::size_t m = std::min(need, e.size() - s);
+    const std::size_t q_min = k == 0 ? 1 : 0;
+    // The doers' bytes decide a meeting at q once they hold q + m (at the
+    // end: those that do not are none).
+    const std::size_t q_known = a.size() >= m ? a.size() - m + 1 : 0;  // q < q_known
+    if (!ended_ && q_known < kRealignWindow) {
+      const std::size_t q_u = std::max({q_known, q_min, std::min(s, kRealignWindow - 1)});
+      note_unknown(s, q_u);
+    }
+    const std::string_view anchor = e.substr(s, std::min(kAnchorBytes, m));
+    std::size_t q_end = std::min(q_known, kRealignWindow);  // q < q_end
+    std::size_t q = q_min;
+    if (const auto b = bound()) {
+      q = std::max(q, s > b->first ? s - b->first : 0);
+      q_end = std::min(q_end, s + b->first + 1);
+    }
+    for (q = q < q_end ? a.find(anchor, q) : std::string_view::npos; q < q_end;
+         q = a.find(anchor, q + 1)) {
+      if (work > kRealignWork) return Realigned::wait;
+      if (const auto b = bound(); b && !(rank(s, q) < *b)) {
+        if (q > s) break;  // further on, only worse
+        continue;
+      }
+      work += m;
+      if (e.substr(s, m) == a.substr(q, m)) {
+        best = std::pair{s, q};
+        if (q >= s) break;
+      }
     }
   }
-  if (!best) return false;
-  apart_expected_ += best->first;
-  apart_actual_ += best->second;
-  const std::uint64_t paired = std::min(apart_expected_, apart_actual_);
-  missing_ += apart_expected_ - paired;
-  extra_ += apart_actual_ - paired;
-  apart_expected_ = apart_actual_ = 0;
-  expected_.consume(best->first);
-  actual_.consume(best->second);
+  // A chunk start not at hand yet may meet at (0, 2 e.size()) at best.
+  if (!all_starts && !ended_ && e.size() < kRealignWindow) note_unknown(e.size(), e.size());
+  if (best && (!unknown || rank(best->first, best->second) < *unknown)) {
+    apart_expected_ += best->first;
+    apart_actual_ += best->second;
+    const std::uint64_t paired = std::min(apart_expected_, apart_actual_);
+    missing_ += apart_expected_ - paired;
+    extra_ += apart_actual_ - paired;
+    apart_expected_ = apart_actual_ = 0;
+    expected_.consume(best->first);
+    actual_.consume(best->second);
+    drop_chunks_before_front();
+    apart_ = false;
+    matched_ = 0;
+    return Realigned::met;
+  }
+  if (unknown || ended_) return Realigned::wait;
+  // No meeting within the window: both sides are passed over as far (to the
+  // last chunk start looked at), and looked at again from there.
+  const std::size_t n = last_s > 0 ? last_s : kRealignWindow / 2;
+  apart_expected_ += n;
+  apart_actual_ += n;
+  expected_.consume(n);
+  actual_.consume(n);
   drop_chunks_before_front();
-  apart_ = false;
-  matched_ = 0;
-  return true;
+  return Realigned::passed_over;
 }
 
 void StreamTx::bound_apart() {
-  if (expected_.size() > kRealignBytes) {
-    apart_expected_ += expected_.size() - kRealignBytes;
-    expected_.consume(expected_.size() - kRealignBytes);
+  // The bytes that decide a meeting fit in kRealignBytes; the side ahead
+  // keeps as much as in step.
+  const std::size_t keep = std::max(kRealignBytes, kept_);
+  if (expected_.size() > keep) {
+    apart_expected_ += expected_.size() - keep;
+    expected_.consume(expected_.size() - keep);
     drop_chunks_before_front();
   }
-  if (actual_.size() > kRealignBytes) {
-    apart_actual_ += actual_.size() - kRealignBytes;
-    actual_.consume(actual_.size() - kRealignBytes);
+  if (actual_.size() > keep) {
+    apart_actual_ += actual_.size() - keep;
+    actual_.consume(actual_.size() - keep);
   }
 }
 

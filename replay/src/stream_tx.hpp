@@ -57,30 +57,41 @@ struct StreamMismatch {
 
 // The two streams of one channel. While they are in step, bytes are compared
 // as they come on both sides. At the first byte that differs they part: one
-// mismatch. Apart, the streams meet again at a recorded chunk start: from the
-// start of the chunk the difference is in, then each later one (at most
-// kRealignChunks), the recording's bytes from there (its first kAnchorBytes
-// found in the doers' bytes, then the whole chunk and as far as kVerifyBytes
-// compared) agree with the doers' from some place. Of the meetings the bytes
-// at hand show, the one with the fewest bytes one side has more, then the
-// nearest, realigns them; a meeting is taken once the doers' bytes cover the
-// recording's from there, or agree over kConfirmBytes. Of the bytes passed
-// over, as many as both sides have are the mismatch's own, and the rest of
-// the longer side is missing (the recording's) or extra (the doers'). So an
-// rx chunk dropped before an echo, which the echo never sends, is one
-// mismatch and its bytes missing, not every later chunk a mismatch (their
-// byte offsets shifted); a corrupted chunk is one mismatch, nothing missing.
+// mismatch, at the recorded chunk the difference is in. Apart, the streams
+// meet again at a recorded chunk start: the start of the chunk the difference
+// is in (further on in the doers' bytes), or one of the next kRealignChunks
+// within kRealignWindow bytes, where the recording's bytes from there agree
+// with the doers' from some place (within kRealignWindow too) over the whole
+// chunk, at least kMinAgreeBytes, at most kVerifyBytes. Of the meetings, the
+// one with the fewest bytes one side has more, then the nearest, realigns
+// them. It is taken only once the bytes at hand show that no meeting that
+// would rank before it can exist (both sides hold the bytes that decide
+// each), or at the end of the streams (finish), so the result does not depend
+// on which side's bytes come first (within the bounds: kept_bytes, the work
+// per try). Of the bytes passed over, as many as both sides have are the
+// mismatch's own, and the rest of the longer side is missing (the
+// recording's) or extra (the doers'). So an rx chunk dropped before an echo,
+// which the echo never sends, is one mismatch and its bytes missing, not
+// every later chunk a mismatch (their byte offsets shifted); a corrupted
+// chunk is one mismatch, nothing missing.
 class StreamTx {
  public:
   static constexpr std::size_t kAnchorBytes = 64;
   static constexpr std::size_t kRealignChunks = 64;
   static constexpr std::size_t kVerifyBytes = 4096;
-  static constexpr std::size_t kConfirmBytes = 1024;
+  // A meeting agrees over this many bytes at least, even on a recorded chunk
+  // shorter (a serial line records single bytes).
+  static constexpr std::size_t kMinAgreeBytes = 32;
   // Bytes compared per try to realign, at most (then it waits for more).
   static constexpr std::size_t kRealignWork = std::size_t{1} << 20;
-  // Apart, each side keeps at most this many bytes to realign in (beyond, its
-  // first bytes are passed over, counted with the mismatch).
+  // Apart, each side keeps at least this many bytes to realign in (the side
+  // ahead at most kept_bytes more; beyond, its first bytes are passed over,
+  // counted with the mismatch).
   static constexpr std::size_t kRealignBytes = 64 * 1024;
+  // Meetings are looked for this far on each side (so the bytes that decide
+  // them, kVerifyBytes more, fit in kRealignBytes). Where none is, the
+  // streams are passed over to the last chunk looked at, and looked again.
+  static constexpr std::size_t kRealignWindow = kRealignBytes - kVerifyBytes;
 
   // `kept_bytes`: in step, the side that runs ahead keeps at most this many
   // bytes (ReplayOptions::noise_tx_kept_bytes); those beyond are passed over
@@ -94,6 +105,9 @@ class StreamTx {
   // A recorded tx chunk (recorded) or bytes the doers sent (not recorded),
   // and what comparing it with the other side found.
   Settled add(bool recorded, std::string_view bytes);
+  // Both streams ended: the meetings their bytes show are taken (with fewer
+  // bytes to agree over where a stream ends), and what comparing on found.
+  Settled finish();
 
   // The recording has sent more than the doers so far.
   bool owed() const { return expected_.pending() > actual_.pending(); }
@@ -110,8 +124,13 @@ class StreamTx {
   // (the current chunk's compared bytes stay: a difference further in it
   // parts the streams from its start).
   void release_matched();
-  // Apart: meets the streams again if their bytes show where; false to wait.
-  bool realign();
+  enum class Realigned { met, passed_over, wait };
+  // Apart: meets the streams again if their bytes show where, passes over
+  // the bytes where none is, or waits for more.
+  Realigned realign();
+  // In step: the streams differ at `at` (from the front): they part at the
+  // start of the recorded chunk it is in.
+  void part(std::size_t at, Settled& settled);
   void bound_apart();
   void drop_chunks_before_front();
   void consume_both(std::size_t n);
@@ -122,6 +141,7 @@ class StreamTx {
   std::deque<std::uint64_t> chunks_;  // stream positions of recorded chunk starts after the front
   std::size_t matched_ = 0;           // in step: bytes at both fronts compared equal
   bool apart_ = false;
+  bool ended_ = false;  // finish(): no more bytes come
   // Apart: bytes passed over since the streams parted, on each side.
   std::uint64_t apart_expected_ = 0;
   std::uint64_t apart_actual_ = 0;
