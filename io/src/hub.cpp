@@ -325,7 +325,6 @@ void IoHub::poll() {
 
 void IoHub::watch_undriven(Channel& channel) {
   channel.undriven_watched_ = true;
-  channel.serviced_ = false;
   undriven_.push_back(Undriven{channel.id(), 0});
 }
 
@@ -350,15 +349,17 @@ Tyme IoHub::next_tyme() const {
 
 void IoHub::check_undriven() {
   // Only transports move tx, and only when a doer services the channel (its
-  // driver). Bytes written to a channel nothing services wait for ever: said
-  // once, when they have waited a whole pass (two polls) with no service().
+  // driver). Bytes written to a channel nothing has ever serviced wait until
+  // something does: said once, when they have waited a whole pass (two
+  // polls) with no service(). A channel serviced once is a doer's, whatever
+  // its tock (it may service it every 10 passes): never noted.
   std::vector<Undriven> watched;
   watched.swap(undriven_);
   for (Undriven& entry : watched) {
     Channel* channel = find(entry.id);
     if (channel == nullptr) continue;
     // Driven now, serviced by a doer of its own, or nothing waits: watched
-    // again if written to undriven.
+    // again if written to while still undriven and never serviced.
     if (channel->driver() != nullptr || channel->serviced_ || !tx_waits(*channel)) {
       channel->undriven_watched_ = false;
       continue;
@@ -369,9 +370,9 @@ void IoHub::check_undriven() {
                                    : std::to_string(channel->tx_size()) + " bytes";
       const std::string note = "channel #" + std::to_string(entry.id) + " '" + channel->name() +
                                "': " + what +
-                               " wait in tx and no doer drives the channel: they are never sent "
-                               "(give it a ChannelDoer, or a doer that is its driver and calls "
-                               "service())";
+                               " wait in tx and no doer drives or has serviced the channel: "
+                               "they are not sent until one does (give it a ChannelDoer, or a "
+                               "doer that is its driver and calls service())";
       log(format_record(tyme(), LogLevel::warn, "hub", note));
       continue;  // said once: stays watched, so never again
     }

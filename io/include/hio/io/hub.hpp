@@ -103,8 +103,9 @@ class IoHub final : public Reactor, public Tymee {
   // an EventSink throws on the open event (the exception propagates; the
   // channel leaves silently, as an accepted one whose open a sink refused).
   // A channel moves bytes only while a doer drives it (a ChannelDoer, a
-  // driver doer): the hub notes, once per channel, tx that waits a pass with
-  // nothing servicing it (a warn log event, channel 0).
+  // driver doer): the hub notes, once per channel, tx that waits a pass on a
+  // channel with no driver that nothing has ever serviced (a warn log event,
+  // channel 0). A doer that calls service() at its own tock is enough.
 
   // A stream client (tcp, tls, serial, sim, sim-serial).
   Channel& connect(const Address& address, ChannelOptions options = {});
