@@ -80,17 +80,18 @@ AsioCore& asio_core(IoHub& hub);
 // tymth() of another Doist or Tymist, or none). A Doist destroyed while the
 // hub is attached to it leaves the hub detached and without a clock: from
 // then on whatever a caller does that would emit an event (connect, listen,
-// bind, a channel's close, reopen or service()) and attaching it to any
-// Doist throw std::logic_error; destroying it, finish_closing() and reading
-// its channels stay fine. IO that completes then (a read, a remote close,
-// run by finish_closing() or poll()) still changes its channel, but its
-// event is dropped and counted (events_dropped()). A hub never attached
-// reads its Tymist directly, which must then outlive the hub's use. So
-// does a hub detached (Doist::detach) from the Doist it was made on: only a
-// hub attached when its Doist is destroyed is told (doist_destroyed); a
-// detached one still reads that Doist's tyme, freed then, so after that
-// Doist goes the only safe thing to do with it is to destroy it (which reads
-// no tyme). Attach it again before the Doist goes to keep it safe.
+// bind, a channel's close or reopen, a service() that moves bytes) and
+// attaching it to any Doist throw std::logic_error; destroying it,
+// finish_closing() and reading its channels stay fine. IO that completes
+// then (a read, a remote close, run by finish_closing() or poll()) still
+// changes its channel, but its event is dropped and counted
+// (events_dropped()). A hub never attached reads its Tymist directly, which
+// must then outlive the hub's use. So does a hub detached (Doist::detach)
+// from the Doist it was made on: only a hub attached when its Doist is
+// destroyed is told (doist_destroyed); a detached one still reads that
+// Doist's tyme, freed then, so after that Doist goes the only safe thing to
+// do with it is to destroy it (which reads no tyme). Attach it again before
+// the Doist goes to keep it safe.
 class Log;
 
 class IoHub final : public Reactor, public Tymee {
