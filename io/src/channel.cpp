@@ -68,6 +68,10 @@ void Channel::wake_driver() {
   if (Doer* driver = driver_.get()) driver->wake();
 }
 
+void Channel::watch_if_undriven() {
+  if (!undriven_watched_ && !serviced_ && driver_.get() == nullptr) hub_->watch_undriven(*this);
+}
+
 void Channel::set_ready_list(ReadyList* list) {
   if (list == ready_list_) return;
   if (ready_list_ != nullptr && ready_marked_) ready_list_->remove(*this);
@@ -111,7 +115,7 @@ std::size_t Channel::write(std::string_view bytes) {
   if (!open()) return 0;
   std::size_t n = tx_.append(bytes);
   if (n > 0) wake_driver();
-  if (n > 0 && !undriven_watched_ && driver_.get() == nullptr) hub_->watch_undriven(*this);
+  if (n > 0) watch_if_undriven();
   return n;
 }
 
@@ -166,7 +170,7 @@ bool Channel::send(std::string_view peer, std::string_view bytes) {
   }
   if (!tx_datagrams_.push(peer, bytes)) return false;
   wake_driver();
-  if (!undriven_watched_ && driver_.get() == nullptr) hub_->watch_undriven(*this);
+  watch_if_undriven();
   return true;
 }
 

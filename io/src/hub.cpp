@@ -242,6 +242,14 @@ void IoHub::emit(ChannelEvent& event) {
   HIO_CHECK(!emitting_, "an event was emitted from inside an EventSink (" +
                             std::string(to_string(event.kind)) + " on channel #" +
                             std::to_string(event.channel) + ")");
+  if (clock_gone_ && polling_) {
+    // An IO completion after the clock went (finish_closing, a poll() of the
+    // embedder's): nothing can stamp it, and a throw would leave its handler
+    // half-run and escape the event loop. The channel takes the change (rx
+    // bytes, a remote close); the event is dropped, and counted.
+    ++events_dropped_;
+    return;
+  }
   check_clock_live(std::string("an event (") + to_string(event.kind) + " on channel #" +
                    std::to_string(event.channel) + ")");
   // Between a real-time run's passes the tyme is the last pass's, but what
@@ -325,7 +333,6 @@ void IoHub::poll() {
 
 void IoHub::watch_undriven(Channel& channel) {
   channel.undriven_watched_ = true;
-  channel.serviced_ = false;
   undriven_.push_back(Undriven{channel.id(), 0});
 }
 
@@ -350,15 +357,17 @@ Tyme IoHub::next_tyme() const {
 
 void IoHub::check_undriven() {
   // Only transports move tx, and only when a doer services the channel (its
-  // driver). Bytes written to a channel nothing services wait for ever: said
-  // once, when they have waited a whole pass (two polls) with no service().
+  // driver). Bytes written to a channel nothing has ever serviced wait until
+  // something does: said once, when they have waited a whole pass (two
+  // polls) with no service(). A channel serviced once is a doer's, whatever
+  // its tock (it may service it every 10 passes): never noted.
   std::vector<Undriven> watched;
   watched.swap(undriven_);
   for (Undriven& entry : watched) {
     Channel* channel = find(entry.id);
     if (channel == nullptr) continue;
     // Driven now, serviced by a doer of its own, or nothing waits: watched
-    // again if written to undriven.
+    // again if written to while still undriven and never serviced.
     if (channel->driver() != nullptr || channel->serviced_ || !tx_waits(*channel)) {
       channel->undriven_watched_ = false;
       continue;
@@ -369,9 +378,9 @@ void IoHub::check_undriven() {
                                    : std::to_string(channel->tx_size()) + " bytes";
       const std::string note = "channel #" + std::to_string(entry.id) + " '" + channel->name() +
                                "': " + what +
-                               " wait in tx and no doer drives the channel: they are never sent "
-                               "(give it a ChannelDoer, or a doer that is its driver and calls "
-                               "service())";
+                               " wait in tx and no doer drives or has serviced the channel: "
+                               "they are not sent until one does (give it a ChannelDoer, or a "
+                               "doer that is its driver and calls service())";
       log(format_record(tyme(), LogLevel::warn, "hub", note));
       continue;  // said once: stays watched, so never again
     }

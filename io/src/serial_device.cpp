@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <thread>
@@ -92,20 +93,21 @@ std::string errno_text(int error) {
   return error_text(boost::system::error_code(error, boost::system::system_category()));
 }
 // Waits until the driver's output queue has gone out on the line, for at most
-// twice the time `baud` needs for it plus 200 ms: TCSADRAIN would wait for
-// ever on a device that stops taking bytes (a USB adapter whose far end
-// hangs). Wall time, as close_linger's; nothing on record depends on it.
-void wait_sent(int fd, std::uint32_t baud) {
+// sent_wait_bound: TCSADRAIN would wait for ever on a device that stops taking
+// bytes (a USB adapter whose far end hangs), and 4 KiB at 50 baud take 14
+// minutes. What is left then is dropped: the restored baud would garble it.
+// Wall time, as close_linger's; nothing on record depends on it.
+void wait_sent(int fd, std::uint32_t baud, Tock limit) {
   int queued = 0;
   if (baud == 0 || ::ioctl(fd, TIOCOUTQ, &queued) != 0 || queued <= 0) return;
   using Clock = std::chrono::steady_clock;
-  const auto bound = std::chrono::nanoseconds(std::uint64_t{2} * 10 * 1'000'000'000 *
-                                              static_cast<std::uint64_t>(queued) / baud) +
-                     std::chrono::milliseconds(200);
-  const Clock::time_point until = Clock::now() + bound;
+  const Clock::time_point until =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         sent_wait_bound(static_cast<std::uint64_t>(queued), baud, limit));
   while (::ioctl(fd, TIOCOUTQ, &queued) == 0 && queued > 0 && Clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  if (queued > 0) discard_output(fd);
 }
 // A driver that cannot make the baud sets the nearest it can (and says so
 // when asked back): more than 3% off, and a UART at the far end reads
@@ -115,6 +117,16 @@ bool close_enough(std::uint32_t got, std::uint32_t want) {
   return diff * 100 <= std::uint64_t{want} * 3;
 }
 }  // namespace
+
+Tock sent_wait_bound(std::uint64_t queued, std::uint32_t baud, Tock limit) {
+  if (baud == 0) return Tock{0};
+  // 10 bits a byte (8N1), twice over; in nanoseconds, without overflow for
+  // any queue a driver holds.
+  const Tock need =
+      Tock{static_cast<Tock::rep>(std::uint64_t{2} * 10 * 1'000'000'000 / baud * queued)} +
+      std::chrono::milliseconds(200);
+  return limit > Tock{0} ? std::min(need, limit) : need;
+}
 
 SerialDevice::SerialDevice() = default;
 
@@ -192,13 +204,13 @@ int SerialDevice::release() {
   return fd;
 }
 
-void SerialDevice::restore(int fd, bool discard) {
+void SerialDevice::restore(int fd, bool discard, Tock wait_limit) {
   if (!saved_ || fd < 0) return;
   // The restored baud must not garble what the driver still sends.
   if (discard) {
     discard_output(fd);
   } else {
-    wait_sent(fd, baud_);
+    wait_sent(fd, baud_, wait_limit);
   }
   set_line(fd, saved_->tio);
   ::ioctl(fd, TIOCNXCL);

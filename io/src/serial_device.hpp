@@ -7,7 +7,15 @@
 #include <memory>
 #include <string>
 
+#include "hio/engine/tyme.hpp"
+
 namespace hio::detail {
+
+// How long a close waits for the `queued` bytes the driver still holds to go
+// out at `baud`: twice the time the baud needs for them plus 200 ms, and at
+// most `limit` (the channel's close_linger; 0: no bound but the baud's).
+// Wall time, in the run thread.
+Tock sent_wait_bound(std::uint64_t queued, std::uint32_t baud, Tock limit);
 
 // A device's open, for SerialLine: the descriptor and the line settings
 // found at open.
@@ -31,11 +39,11 @@ class SerialDevice {
   int release();
   // Puts back the settings found at open and lifts TIOCEXCL, on `fd` (the
   // released descriptor, still open). `discard`: drops output the driver
-  // still holds first (an aborted close); else waits until it has been sent
-  // (bounded by the time the baud needs for it), so the restored baud does
-  // not garble it. Errors are ignored (a device
+  // still holds first (an aborted close); else waits until it has been sent,
+  // for at most sent_wait_bound(..., wait_limit), so the restored baud does
+  // not garble it, and drops what is left then. Errors are ignored (a device
   // that hung up takes none). Once.
-  void restore(int fd, bool discard);
+  void restore(int fd, bool discard, Tock wait_limit = Tock{0});
 
  private:
   // The settings found at open (termios2 on Linux); kept out of this header,

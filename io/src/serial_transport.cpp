@@ -25,8 +25,10 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
                          public PortLife<SerialLine>,
                          public Draining {
  public:
-  SerialLine(AsioCore& core, ChannelPort port)
-      : PortLife(port), core_(core), serial_(core.context) {}
+  // `linger`: the channel's close_linger, which also bounds the wait for
+  // what the driver holds at the close (SerialDevice::restore).
+  SerialLine(AsioCore& core, ChannelPort port, Tock linger)
+      : PortLife(port), core_(core), serial_(core.context), linger_(linger) {}
   // Destroyed with its device open (the hub went with a write in flight):
   // its settings go back all the same.
   ~SerialLine() { close_handles(); }
@@ -53,22 +55,25 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
   }
 
   // A local close: a write in flight goes on (its bytes are on record as tx)
-  // for up to `linger` of wall time, then the device closes (drained), as a
-  // TCP stream drains (TcpStream::shutdown). Else it closes now.
-  void close_local(Tock linger) {
+  // for up to the linger of wall time, then the device closes (drained), as
+  // a TCP stream drains (TcpStream::shutdown). Else it closes now.
+  void close_local() {
     if (!live() || !writing()) {
       detach();
       return;
     }
     draining_ = true;
     port_ = ChannelPort();
-    start_lingering(core_, linger, weak_from_this());
+    start_lingering(core_, linger_, weak_from_this());
   }
 
   // The transport lets go for good (destruction): a draining write is left
-  // to end by itself (its handler holds this).
+  // to end by itself (its handler holds this; the hub then aborts it). An
+  // open line's write in flight is cut now, the same way: its bytes are on
+  // record as tx, and the driver's queue is dropped, not waited for.
   void let_go() {
     if (draining_) return;
+    if (live() && writing()) aborting_ = true;
     detach();
   }
 
@@ -96,7 +101,7 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
     if (!serial_.is_open()) return;
     // The settings found at open go back before the close (after what the
     // driver still holds has gone out, unless the close is an abort).
-    device_.restore(serial_.native_handle(), aborting_);
+    device_.restore(serial_.native_handle(), aborting_, linger_);
     boost::system::error_code ignored;
     serial_.close(ignored);
   }
@@ -143,7 +148,8 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
   std::string path_;
   bool open_ = false;
   bool draining_ = false;  // closed locally, its write in flight goes on
-  bool aborting_ = false;  // abort_drain(): no waiting for the driver's queue
+  bool aborting_ = false;  // abort_drain(), let_go(): no waiting for the driver's queue
+  Tock linger_;
 };
 
 std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRole role,
@@ -181,7 +187,7 @@ void SerialTransport::attempt() {
     line_->abort_drain();
     line_->detach();
   }
-  line_ = std::make_shared<SerialLine>(core_, port_);
+  line_ = std::make_shared<SerialLine>(core_, port_, close_linger_);
   line_->open(address_);
 }
 
@@ -194,7 +200,7 @@ void SerialTransport::service() {
 
 void SerialTransport::close(std::string_view why) {
   stopped_ = true;
-  if (line_) line_->close_local(close_linger_);
+  if (line_) line_->close_local();
   port_.closed(CloseWho::local, why);
 }
 

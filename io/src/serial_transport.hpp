@@ -31,7 +31,11 @@ class SerialLine;
 // device again on its retry grid (reopen()), as TCP clients reconnect. A
 // local close lets a write in flight finish first, for up to
 // ChannelOptions::close_linger (as TCP does; IoHub::finish_closing waits
-// for it at the end of a run); the device then gets back the settings it had.
+// for it at the end of a run); the device then gets back the settings it had,
+// once what the driver still holds has gone out — for at most close_linger
+// more, in the run thread (dropped after that). A hub destroyed with a write
+// in flight, on an open line or a closed one, cuts it and drops the driver's
+// queue, as TCP resets.
 class SerialTransport final : public Transport {
  public:
   SerialTransport(AsioCore& core, Address address, const ChannelOptions& options);

@@ -354,6 +354,14 @@ void TcpStream::detach() {
   on_end_ = nullptr;
   port_ = ChannelPort();
   if (phase_ == Phase::draining) return;  // its write's end closes it
+  if (phase_ == Phase::established && writing()) {
+    // An open stream let go (its hub is going) with a write in flight: the
+    // bytes were handed over (tx on record) and are cut now. A reset, as for
+    // a draining write the hub aborts, not a FIN the peer would take for the
+    // end of complete data.
+    boost::system::error_code ignored;
+    socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+  }
   finish();
 }
 

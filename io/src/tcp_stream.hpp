@@ -78,7 +78,9 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   // sends what the kernel holds: the stream drains, then closes by itself.
   void shutdown();
   // Ends it silently and forgets the port: for destruction. A draining
-  // stream finishes its write (it owns itself through the write's handler).
+  // stream finishes its write (it owns itself through the write's handler);
+  // an established one whose write is in flight is reset (abort_drain's
+  // RST: its bytes on record are cut).
   void detach();
   // How long a draining write may go on before the connection is aborted
   // (ChannelOptions::close_linger; 0: no limit). Set before shutdown().

@@ -3,14 +3,19 @@
 // destroyed reads no freed tyme (it refuses what would stamp an event).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "hio/engine/doist.hpp"
 #include "hio/engine/tymist.hpp"
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
+#include "io_run.hpp"
+#include "raw_socket.hpp"
 #include "sim_support.hpp"
 
 namespace hio::test {
@@ -61,6 +66,49 @@ TEST(EmbeddingClock, AHubWhoseDoistWasDestroyedRefusesEventsAndAnotherDoist) {
   // What needs no tyme stays fine: reading its channels, finishing closes.
   EXPECT_EQ(io.find(1), &listener);
   EXPECT_EQ(io.finish_closing(), 0u);
+}
+
+// Drives a channel, and leaves it open at its exit.
+class Driver final : public Doer {
+ public:
+  explicit Driver(Channel& channel) : Doer("driver"), channel_(channel) {}
+  void enter() override { channel_.set_driver(this); }
+  bool recur(Tyme) override {
+    channel_.service();
+    return false;
+  }
+  void exit() override { channel_.set_driver(nullptr); }
+
+ private:
+  Channel& channel_;
+};
+
+// IO that completes after the Doist went (a peer's bytes, read by
+// finish_closing) reaches the channel, but its events, which no tyme can
+// stamp, are dropped and counted. Before, emit() threw std::logic_error out
+// of finish_closing, from inside the read's handler, left half-run.
+TEST(EmbeddingClock, IoThatCompletesAfterTheDoistWentIsNotThrownOutOfFinishClosing) {
+  RawSocket listener = raw_listen();
+  auto doist = std::make_unique<Doist>(kMs, /*real=*/true);
+  doist->set_handle_sigint(false);
+  IoHub io(doist->tymth());
+  doist->attach(io);
+  Channel& channel = io.connect("tcp://127.0.0.1:" + std::to_string(listener.port()));
+  Driver driver(channel);
+  StopWhen connected(*doist, [&] { return channel.connected(); });
+  doist->run({&driver, &connected}, seconds(10));
+  ASSERT_TRUE(channel.connected());
+  RawSocket peer = raw_try_accept(listener);
+  ASSERT_TRUE(peer.valid());
+  peer.send_all("hello");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::uint64_t events = io.event_count();
+  doist.reset();
+  ASSERT_TRUE(io.clock_gone());
+  EXPECT_NO_THROW(EXPECT_EQ(io.finish_closing(), 0u));
+  EXPECT_EQ(io.events_dropped(), 1u);  // the rx
+  EXPECT_EQ(io.event_count(), events);
+  EXPECT_EQ(channel.read(), "hello");
 }
 
 TEST(EmbeddingClock, ADoistRefusesAHubMadeOnAnotherClock) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "io_run.hpp"
+#include "serial_device.hpp"
 
 namespace hio::test {
 namespace {
@@ -61,6 +62,19 @@ TEST(IoSerialBaud, AnyBaudIsSetThroughTermios2) {
     ASSERT_TRUE(serial.channel().connected()) << serial.channel().reason();
     EXPECT_EQ(pty.speeds(), std::make_pair(baud, baud));
   }
+}
+
+// The wait at a close for what the driver still holds (before the settings
+// go back): the time the baud needs for it, twice, plus 200 ms, and never more
+// than close_linger, since it blocks the run thread. Before, 4 KiB at 50 baud
+// waited up to 27 minutes whatever close_linger said. (A pty's driver holds
+// nothing, TIOCOUTQ 0, so only the bound itself can be shown here.)
+TEST(IoSerialBaud, TheCloseWaitsForTheDriversQueueAtMostCloseLinger) {
+  EXPECT_EQ(detail::sent_wait_bound(4096, 50, seconds(10)), seconds(10));
+  EXPECT_EQ(detail::sent_wait_bound(4096, 50, Tock{0}), Tock{1'638'600'000'000});  // no bound
+  EXPECT_EQ(detail::sent_wait_bound(100, 10000, seconds(10)), Tock{400'000'000});
+  EXPECT_EQ(detail::sent_wait_bound(100, 10000, Tock{300'000'000}), Tock{300'000'000});
+  EXPECT_EQ(detail::sent_wait_bound(100, 0, seconds(10)), Tock{0});
 }
 
 }  // namespace

@@ -307,6 +307,43 @@ TEST(IoTcpLinger, DestroyingTheHubResetsAWriteInFlight) {
   EXPECT_EQ(read.end, ECONNRESET) << (read.end == -1 ? "a FIN" : "");
 }
 
+// Drives a channel, and leaves it open at its exit (as an embedder's doer may).
+class OpenDriver final : public Doer {
+ public:
+  explicit OpenDriver(Channel& channel) : Doer("driver"), channel_(channel) {}
+  void enter() override { channel_.set_driver(this); }
+  bool recur(Tyme) override {
+    channel_.service();
+    return false;
+  }
+  void exit() override { channel_.set_driver(nullptr); }
+
+ private:
+  Channel& channel_;
+};
+
+// The same for a channel still open when the hub goes: its write in flight
+// was on record as tx too. (It ended with a FIN after part of the data.)
+TEST(IoTcpLinger, DestroyingTheHubResetsAWriteInFlightOnAnOpenChannel) {
+  auto run = std::make_unique<RealRun>();
+  RawSocket listener = raw_listen();
+  shrink_receive_buffer(listener);
+  Channel& ch =
+      run->io.connect("tcp://127.0.0.1:" + std::to_string(listener.port()), flood_options());
+  OpenDriver driver(ch);
+  Script script(run->doist, {{"connected", [&] { return ch.connected(); },
+                              [&] { EXPECT_EQ(ch.write(std::string(kOneWrite, 'x')), kOneWrite); }},
+                             {"tx empty", [&] { return ch.tx_size() == 0; }, {}}});
+  EXPECT_EQ(run->doist.run({&driver, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  ASSERT_TRUE(ch.open());
+  ASSERT_TRUE(run->io.busy()) << "the write already ended";
+  run.reset();
+  const PeerRead read = read_late(listener, std::chrono::milliseconds(0));
+  EXPECT_LT(read.got, kOneWrite);
+  EXPECT_EQ(read.end, ECONNRESET) << (read.end == -1 ? "a FIN" : "");
+}
+
 TEST(IoTcpLinger, ANegativeCloseLingerIsRefused) {
   IoHub io;
   ChannelOptions options;

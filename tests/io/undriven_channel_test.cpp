@@ -38,9 +38,9 @@ TEST(UndrivenChannel, WritesNothingDrivesAreNotedOnTheRecordOnce) {
   const std::vector<std::string> said = logs(w.sink);
   ASSERT_EQ(said.size(), 1u);
   EXPECT_EQ(said[0],
-            "0.002 warn [hub] channel #2 'sim://b:7': 6 bytes wait in tx and no doer drives the "
-            "channel: they are never sent (give it a ChannelDoer, or a doer that is its driver "
-            "and calls service())");
+            "0.002 warn [hub] channel #2 'sim://b:7': 6 bytes wait in tx and no doer drives or "
+            "has serviced the channel: they are not sent until one does (give it a ChannelDoer, "
+            "or a doer that is its driver and calls service())");
 }
 
 TEST(UndrivenChannel, ADriverOrADoerThatServicesTheChannelIsNoCauseForANote) {
@@ -69,6 +69,36 @@ TEST(UndrivenChannel, ADriverOrADoerThatServicesTheChannelIsNoCauseForANote) {
   EXPECT_EQ(writer.reply, "hello\n");
   EXPECT_TRUE(logs(w.sink).empty());
   EXPECT_TRUE(logs(v.sink).empty());
+}
+
+// Services a channel at its own tock, without being its driver.
+class SlowServicer final : public Doer {
+ public:
+  SlowServicer(Channel& channel, Tock tock) : Doer("servicer", tock), channel_(channel) {}
+  bool recur(Tyme) override {
+    channel_.service();
+    return false;
+  }
+
+ private:
+  Channel& channel_;
+};
+
+// A doer that services the channel every 10 passes (from the first): the
+// greeting written at 0.002 waits until 0.010, and is sent then. Before, the
+// hub said at 0.004 that the bytes were "never sent": it counted only a
+// service() within the pass since the write (which also forgot one made
+// earlier in the same pass).
+TEST(UndrivenChannel, ADoerThatServicesTheChannelAtALongerTockIsNoCauseForANote) {
+  SimWorld w;
+  w.two_hosts();
+  EchoServerDoer echo(w.io, "sim://b:7");
+  Channel& channel = w.io.connect("sim://b:7");
+  SlowServicer servicer(channel, 10 * kMs);
+  Greeter writer(channel, "hello\n");
+  w.doist.run({&echo, &servicer, &writer}, 50 * kMs);
+  EXPECT_EQ(writer.reply, "hello\n");
+  EXPECT_TRUE(logs(w.sink).empty()) << logs(w.sink).front();
 }
 
 }  // namespace

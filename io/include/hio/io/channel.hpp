@@ -323,6 +323,9 @@ class Channel {
   void wake_waiter();
   void wake_driver();
   void wake_both();
+  // Written to: the hub watches it if no doer drives it and none has ever
+  // serviced it (IoHub::check_undriven).
+  void watch_if_undriven();
   // Failed, or closed by its remote (or after its remote ended): a client
   // with a retry opens again.
   bool awaits_retry() const {
@@ -355,10 +358,12 @@ class Channel {
   DoerRef driver_;
   ReadyList* ready_list_ = nullptr;
   bool ready_marked_ = false;  // in ready_list_ until taken
-  // Written to while no doer drove it: the hub watches it (IoHub::poll notes
-  // tx that nothing takes), once.
+  // Written to while no doer drove it nor had ever serviced it: the hub
+  // watches it (IoHub::poll notes tx that nothing takes), once.
   bool undriven_watched_ = false;
-  bool serviced_ = false;  // service() ran since the hub last looked
+  // service() has run on it, ever: a doer services it, at whatever tock, so
+  // the hub never watches it.
+  bool serviced_ = false;
   std::unique_ptr<Transport> transport_;
   TargetRef<Channel>* refs_ = nullptr;  // the ChannelRefs to it (cleared by ~Channel)
 };

@@ -79,11 +79,19 @@ AsioCore& asio_core(IoHub& hub);
 // Doist::attach refuses (std::logic_error) a hub made on another clock (a
 // tymth() of another Doist or Tymist, or none). A Doist destroyed while the
 // hub is attached to it leaves the hub detached and without a clock: from
-// then on whatever would emit an event (connect, listen, bind, a channel's
-// close or reopen, an IO completion's event) and attaching it to any Doist
-// throw std::logic_error; destroying it, finish_closing() and reading its
-// channels stay fine. A hub never attached reads its Tymist directly, which
-// must then outlive the hub's use.
+// then on whatever a caller does that would emit an event (connect, listen,
+// bind, a channel's close or reopen, a service() that moves bytes) and
+// attaching it to any Doist throw std::logic_error; destroying it,
+// finish_closing() and reading its channels stay fine. IO that completes
+// then (a read, a remote close, run by finish_closing() or poll()) still
+// changes its channel, but its event is dropped and counted
+// (events_dropped()). A hub never attached reads its Tymist directly, which
+// must then outlive the hub's use. So does a hub detached (Doist::detach)
+// from the Doist it was made on: only a hub attached when its Doist is
+// destroyed is told (doist_destroyed); a detached one still reads that
+// Doist's tyme, freed then, so after that Doist goes the only safe thing to
+// do with it is to destroy it (which reads no tyme). Attach it again before
+// the Doist goes to keep it safe.
 class Log;
 
 class IoHub final : public Reactor, public Tymee {
@@ -103,8 +111,9 @@ class IoHub final : public Reactor, public Tymee {
   // an EventSink throws on the open event (the exception propagates; the
   // channel leaves silently, as an accepted one whose open a sink refused).
   // A channel moves bytes only while a doer drives it (a ChannelDoer, a
-  // driver doer): the hub notes, once per channel, tx that waits a pass with
-  // nothing servicing it (a warn log event, channel 0).
+  // driver doer): the hub notes, once per channel, tx that waits a pass on a
+  // channel with no driver that nothing has ever serviced (a warn log event,
+  // channel 0). A doer that calls service() at its own tock is enough.
 
   // A stream client (tcp, tls, serial, sim, sim-serial).
   Channel& connect(const Address& address, ChannelOptions options = {});
@@ -187,6 +196,10 @@ class IoHub final : public Reactor, public Tymee {
   void doist_destroyed(const Doist& doist) noexcept override;
   // True once the Doist whose tyme the hub read was destroyed.
   bool clock_gone() const { return clock_gone_; }
+  // Events of IO completions that ran after that (in finish_closing(), or a
+  // poll() of the embedder's): dropped, since no tyme can stamp them, and
+  // counted here. The channels took their changes all the same.
+  std::uint64_t events_dropped() const { return events_dropped_; }
   // What check_clock does, for whatever pairs a hub with a Doist (a Journal,
   // a SimNet, a Replayer): throws std::logic_error starting with `caller`
   // unless the hub reads `doist`'s tyme.
@@ -265,6 +278,7 @@ class IoHub final : public Reactor, public Tymee {
   std::vector<Undriven> undriven_;
   std::uint32_t next_id_ = 1;
   std::uint64_t seq_ = 0;
+  std::uint64_t events_dropped_ = 0;  // completions' events after the clock went
   bool emitting_ = false;
   bool polling_ = false;     // inside poll() or wait_until()
   bool clock_gone_ = false;  // the Doist whose tyme it read was destroyed
