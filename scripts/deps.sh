@@ -12,6 +12,7 @@ packages=(
   capnproto libcapnp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
+  python3 strace  # tests: loopback peers, the system calls of a synced journal
 )
 bench_packages=(libns3-dev)
 case "${1:-}" in

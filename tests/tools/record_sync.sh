@@ -11,6 +11,8 @@ set -u
 TESTS=$1 FILTER=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 command -v strace > /dev/null || { echo "no strace: skipped"; exit 77; }
+# LeakSanitizer cannot run under ptrace: an ASan build is traced without it.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 strace -f -y -qq -o "$WORK/trace" -e trace=fsync,openat,linkat,rename,renameat,renameat2 \
   "$TESTS" --gtest_filter="$FILTER" > "$WORK/out" 2>&1 ||
   { echo "the test failed, or strace could not trace it:"; cat "$WORK/out"; exit 1; }
