@@ -71,3 +71,5 @@ require("${err}" "^hio sweep: --out: the directory name is empty" "sweep --out="
 # After --, a positional like any other.
 hio(run -- --record= EXIT 2)
 require("${err}" "^--record=: cannot read" "run -- --record=")
+# A flag's `--NAME=` is left to CLI11, as before (not an empty argument).
+hio(run ${udp} --counters= EXIT 0)

@@ -1595,7 +1595,16 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   }
   // `--record=` (--record="$OUT", OUT unset) is `--record ''`: named as an
   // empty path; CLI11 would take the next word as its value, or say "1
-  // required FILE missing". Not after `--`, where every word is positional.
+  // required FILE missing". Options that take a value only (a flag's
+  // `--json=` is CLI11's), and not after `--`, where every word is positional.
+  std::set<std::string, std::less<>> valued;
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->get_expected_min() == 0) continue;  // a flag
+      for (const std::string& name : option->get_lnames())
+        valued.insert("--" + name + "=");
+    }
+  }
   std::vector<std::string> words;
   for (int i = 0; i < argc; ++i) {
     const std::string_view word = argv[i];
@@ -1603,8 +1612,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       words.insert(words.end(), argv + i, argv + argc);
       break;
     }
-    const bool empty_value = word.size() > 3 && word.substr(0, 2) == "--" && word.back() == '=' &&
-                             word.find('=') == word.size() - 1;
+    const bool empty_value = valued.find(word) != valued.end();
     words.emplace_back(empty_value ? word.substr(0, word.size() - 1) : word);
     if (empty_value) words.emplace_back();
   }
