@@ -48,9 +48,11 @@ require("${err}" "not expected: --jsn; did you mean '--json'\\?" "run --jsn")
 # An unexpected argument is the mistake even when a required one is missing
 # because of it (it said "scenario is required", "--seeds is required").
 hio(run -zzz EXIT 2)
-require("${err}" "^hio run: the following argument was not expected: -zzz; a file whose name starts with - is given as ./NAME, or after --\n" "run -zzz")
+require("${err}" "^hio run: the following argument was not expected: -zzz; a file whose name starts with - is given as ./NAME, or after -- \\(scenario is required too\\)\n" "run -zzz")
 hio(sweep -- ${udp} --seeds 1..3 EXIT 2)
-require("${err}" "^hio sweep: the following arguments were not expected: --seeds 1..3; everything after -- is a positional argument, never an option, and hio sweep takes 1 \\(scenario\\): put options before --\n" "sweep -- S --seeds")
+require("${err}" "^hio sweep: the following arguments were not expected: --seeds 1..3; everything after -- is a positional argument, never an option, and hio sweep takes 1 \\(scenario\\): put options before -- \\(--seeds is required too\\)\n" "sweep -- S --seeds")
+hio(sweep ${udp} 3 EXIT 2)
+require("${err}" "^hio sweep: the following argument was not expected: 3 \\(--seeds is required too\\)\n" "sweep S 3")
 hio(run --sed 3 EXIT 2)
 require("${err}" "^hio run: the following argument was not expected: --sed; did you mean '--seed' or '--set'\\?\n" "run --sed 3")
 # Nothing missing: as before.

@@ -100,9 +100,6 @@ void print_diagnostics(const ScenarioError& error) {
   }
 }
 
-// One rule: an output the user asked for that cannot be created or written
-// (OutputError) is exit 4, found before or during the run alike; anything
-// else wrong with the scenario or the arguments is bad input, exit 2.
 // A ScenarioError of hio run or hio replay: the scenario's problems, or one
 // about the journal --record names (it cannot be created, it would overwrite
 // a file the doers read), said after the command's name as salvage says its
@@ -110,9 +107,10 @@ void print_diagnostics(const ScenarioError& error) {
 void print_run_error(std::string_view command, const ScenarioError& error,
                      const std::optional<std::string>& record) {
   const std::vector<Diagnostic>& all = error.diagnostics();
-  const bool output = record && !all.empty() && std::all_of(all.begin(), all.end(), [&](auto& d) {
-                        return d.pos.file == *record && d.pos.line == 0;
-                      });
+  const bool output =
+      record && !all.empty() && std::all_of(all.begin(), all.end(), [&](const Diagnostic& d) {
+        return d.pos.file == *record && d.pos.line == 0;
+      });
   if (!output) {
     print_diagnostics(error);
     return;
@@ -121,6 +119,9 @@ void print_run_error(std::string_view command, const ScenarioError& error,
     std::cerr << "hio " << command << ": " << d.str() << "\n";
 }
 
+// One rule: an output the user asked for that cannot be created or written
+// (OutputError) is exit 4, found before or during the run alike; anything
+// else wrong with the scenario or the arguments is bad input, exit 2.
 int exit_code_of(const ScenarioError& error) {
   return dynamic_cast<const OutputError*>(&error) != nullptr ? kExitOutputFailed : kExitBadInput;
 }
@@ -1353,8 +1354,9 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
     }
     // A file name that starts with '-' is read as an option.
     if (!separator && dynamic_cast<const CLI::RequiredError*>(&error) != nullptr &&
-        std::any_of(extras.begin(), extras.end(),
-                    [](const std::string& extra) { return extra.rfind("--", 0) != 0; })) {
+        std::any_of(extras.begin(), extras.end(), [](const std::string& extra) {
+          return extra.size() > 1 && extra[0] == '-' && extra[1] != '-';
+        })) {
       message += "; a file whose name starts with - is given as ./NAME, or after --";
     }
     if (separator) {
@@ -1364,6 +1366,10 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
       message += "; everything after -- is a positional argument, never an option, and hio " +
                  command->get_name() + " takes " + std::to_string(positionals.size()) + " (" +
                  taken + "): put options before --";
+    }
+    // What CLI11 found missing is still said, after the mistake.
+    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+      message += " (" + std::string(error.what()) + " too)";
     }
   }
   // An option that takes one value, given more than once ("--keep: At Most 1
