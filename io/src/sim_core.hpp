@@ -224,7 +224,8 @@ struct SimSerialLine {
   SimSerialTransport* end[2] = {nullptr, nullptr};
   Dir dir[2];
   // Unplugged (SimNet::unplug): neither end opens; `epoch` counts the
-  // unplugs, so a chunk on the wire at one is known as lost when it arrives.
+  // unplugs and the closes of the last open end, so a chunk on the wire at
+  // one is known as lost when it arrives.
   bool plugged = true;
   std::uint32_t epoch = 0;
 };
@@ -405,6 +406,9 @@ class SimCore {
   void serial_send(SimSerialTransport& end, std::uint32_t line, int side, std::uint32_t baud);
   // Unplugs line `index` (see SimNet::unplug); no effect if it is unplugged.
   void unplug_serial(std::uint32_t index);
+  // The last open end of line `index` has let go of it (`last`, still open):
+  // what is on the wire either way is lost with it (see lose_wire).
+  void abandon_serial(std::uint32_t index, const SimSerialTransport& last);
 
   // ---- faults (sim_faults.cpp) ----
   // Throws for a tyme in the past; `fault` must be valid.
@@ -432,6 +436,12 @@ class SimCore {
   // having left the queue by `boundary`) is sent again through the queue.
   void resend(SimConn& conn, int dir, Tyme boundary);
   void arrive_serial(std::uint64_t slot);
+  // The chunks on line `index`'s wire (the adapters' transmit FIFOs, both
+  // ways) are lost now: a drop each, in the order they were due, detailed
+  // `detail` + the direction's name, on `last`'s channel if given, else the
+  // sender's, else the receiver's; the wire is then empty. Their events
+  // still come; arrive_serial frees them silently.
+  void lose_wire(std::uint32_t index, std::string_view detail, const SimSerialTransport* last);
   void backlog(std::uint64_t listener_id);
   void cut_links(const SimFault& fault, bool cut);
   void set_host_up(SimHost& host, bool up);

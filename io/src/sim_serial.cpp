@@ -83,10 +83,15 @@ void SimSerialTransport::service() {
 }
 
 void SimSerialTransport::close(std::string_view why) {
-  // What waits behind a full rx is lost with the device's handle: said before
-  // the close, on this channel (detach() alone is silent: the hub is gone).
-  if (attached_ && core_ != nullptr) lose_fifo("closed");
-  detach();
+  // What waits behind a full rx is lost with the device's handle, and what is
+  // on the wire with the line's last one: said before the close, on this
+  // channel (detach() alone is silent: the hub is gone).
+  if (attached_ && core_ != nullptr) {
+    lose_fifo("closed");
+    detach();
+    const SimSerialLine& line = core_->line(line_);
+    if (line.end[0] == nullptr && line.end[1] == nullptr) core_->abandon_serial(line_, *this);
+  }
   port_.closed(CloseWho::local, why);
 }
 
@@ -175,18 +180,9 @@ void SimCore::serial_send(SimSerialTransport& end, std::uint32_t index, int side
   if (port.tx_size() > 0) kick(end, dir.wire.next_leave());
 }
 
-void SimCore::unplug_serial(std::uint32_t index) {
+void SimCore::lose_wire(std::uint32_t index, std::string_view detail,
+                        const SimSerialTransport* last) {
   SimSerialLine& line = *lines_[index];
-  if (!line.plugged) return;
-  line.plugged = false;
-  // Lost at once, oldest first: what waits in each receive FIFO, then what
-  // is on the wire (the adapter's transmit FIFO, both ways), a drop per chunk
-  // in the order they were due, on the channels open now (the sender's, else
-  // the receiver's: never one opened after the plug). The chunks' events
-  // still come; arrive_serial frees them silently.
-  for (SimSerialTransport* end : line.end) {
-    if (end != nullptr) end->lose_fifo("unplugged");
-  }
   std::vector<std::uint32_t> lost;
   for (std::uint32_t slot = 0; slot < pieces_.size(); ++slot) {
     const SimSerialPiece& piece = pieces_[slot];
@@ -198,11 +194,11 @@ void SimCore::unplug_serial(std::uint32_t index) {
   for (const std::uint32_t slot : lost) {
     const SimSerialPiece& piece = pieces_[slot];
     const int d = piece.dir;
-    const SimSerialTransport* sender = line.end[d];
-    const SimSerialTransport* receiver = line.end[1 - d];
+    const SimSerialTransport* sender = last != nullptr ? last : line.end[d];
+    const SimSerialTransport* receiver = last != nullptr ? nullptr : line.end[1 - d];
     report(sender != nullptr ? sender->endpoint_id() : 0,
            receiver != nullptr ? receiver->endpoint_id() : 0, NoiseKind::drop, piece.bytes,
-           line.device[1 - d], "unplugged while on line " + line.dir[d].name);
+           line.device[1 - d], std::string(detail) + line.dir[d].name);
   }
   ++line.epoch;  // what was on the wire is lost (reported above)
   for (SimSerialLine::Dir& dir : line.dir) {
@@ -210,6 +206,23 @@ void SimCore::unplug_serial(std::uint32_t index) {
     dir.in_flight = 0;
     dir.carry = 0;
   }
+}
+
+void SimCore::abandon_serial(std::uint32_t index, const SimSerialTransport& last) {
+  lose_wire(index, "both ends closed while on line ", &last);
+}
+
+void SimCore::unplug_serial(std::uint32_t index) {
+  SimSerialLine& line = *lines_[index];
+  if (!line.plugged) return;
+  line.plugged = false;
+  // Lost at once, oldest first: what waits in each receive FIFO, then what
+  // is on the wire, on the channels open now (the sender's, else the
+  // receiver's: never one opened after the plug).
+  for (SimSerialTransport* end : line.end) {
+    if (end != nullptr) end->lose_fifo("unplugged");
+  }
+  lose_wire(index, "unplugged while on line ", nullptr);
   for (SimSerialTransport* end : line.end) {
     if (end != nullptr) end->hang_up();
   }
@@ -228,8 +241,8 @@ void SimCore::arrive_serial(std::uint64_t slot_id) {
   const std::string& peer = line.device[1 - d];
   piece.on_wire = false;
   if (piece.epoch != line.epoch) {
-    // On the wire when the line was unplugged: reported as lost then (its
-    // in_flight was reset then too).
+    // On the wire when the line was unplugged or its last end closed:
+    // reported as lost then (its in_flight was reset then too).
     free_pieces_.push_back(slot);
     return;
   }

@@ -256,6 +256,16 @@ struct Replayer::Feed final : public TransportFactory {
   void note_tx_mismatch(std::uint32_t channel, std::string_view expected,
                         std::string_view expected_peer, std::string_view actual,
                         std::string_view actual_peer, std::uint64_t offset);
+  // The first place the tx differed (NoiseStats::first_tx_mismatch), kept if
+  // none is yet: both sides (their bytes or peer differ), or only the
+  // recording's (a datagram the doers did not send: "missing") or only the
+  // doers' ("extra").
+  struct TxSide {
+    std::string_view bytes;
+    std::string_view peer;
+  };
+  void note_first_tx(std::uint32_t channel, std::optional<TxSide> expected,
+                     std::optional<TxSide> actual, std::uint64_t offset);
   // Noise: the tx bytes a close or error discarded unsent, of the recording
   // or of the replay, per channel.
   void note_unsent(const ChannelEvent& e, bool recorded) {
@@ -1727,20 +1737,37 @@ void Replayer::Feed::note_tx_mismatch(std::uint32_t channel, std::string_view ex
                                       std::string_view expected_peer, std::string_view actual,
                                       std::string_view actual_peer, std::uint64_t offset) {
   ++stats.tx_mismatches;
+  note_first_tx(channel, TxSide{expected, expected_peer}, TxSide{actual, actual_peer}, offset);
+}
+
+void Replayer::Feed::note_first_tx(std::uint32_t channel, std::optional<TxSide> expected,
+                                   std::optional<TxSide> actual, std::uint64_t offset) {
   if (stats.first_tx_mismatch) return;
-  OwnedEvent x;
-  x.kind = EventKind::tx;
-  x.channel = channel;
-  x.channel_kind = hub->find(channel) != nullptr ? kind_of(channel) : kind_of_recorded(channel);
-  x.tyme = doist->tyme();
-  x.bytes = std::string(expected);
-  x.peer = std::string(expected_peer);
-  OwnedEvent y = x;
-  y.bytes = std::string(actual);
-  y.peer = std::string(actual_peer);
-  const ChannelEvent view = y.view();
-  const char* field = expected == actual ? "peer" : "bytes";
-  ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, &x, &view, field, "");
+  OwnedEvent base;
+  base.kind = EventKind::tx;
+  base.channel = channel;
+  base.channel_kind = hub->find(channel) != nullptr ? kind_of(channel) : kind_of_recorded(channel);
+  base.tyme = doist->tyme();
+  std::optional<OwnedEvent> x;
+  if (expected) {
+    x = base;
+    x->bytes = std::string(expected->bytes);
+    x->peer = std::string(expected->peer);
+  }
+  std::optional<OwnedEvent> y;
+  if (actual) {
+    y = base;
+    y->bytes = std::string(actual->bytes);
+    y->peer = std::string(actual->peer);
+  }
+  const char* field = !expected                          ? "extra"
+                      : !actual                          ? "missing"
+                      : expected->bytes == actual->bytes ? "peer"
+                                                         : "bytes";
+  std::optional<ChannelEvent> view;
+  if (y) view = y->view();
+  ReplayDivergence d = make_divergence(DivergenceKind::tx_differs, x ? &*x : nullptr,
+                                       view ? &*view : nullptr, field, "");
   d.tx_offset = offset;
   stats.first_tx_mismatch = std::move(d);
 }
@@ -1769,11 +1796,13 @@ void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final, NoiseSt
     side.pop_front();
   };
   const auto missing = [&] {
+    note_first_tx(channel, TxSide{e.front().bytes, e.front().peer}, std::nullopt, d.offset);
     ++into.tx_datagrams_missing;
     into.tx_missing_bytes += e.front().bytes.size();
     pop(e);
   };
   const auto extra = [&] {
+    note_first_tx(channel, std::nullopt, TxSide{a.front().bytes, a.front().peer}, d.offset);
     ++into.tx_datagrams_extra;
     into.tx_extra_bytes += a.front().bytes.size();
     d.offset += a.front().bytes.size();
@@ -2127,6 +2156,13 @@ std::string format_divergence(const ReplayDivergence& d) {
   return out;
 }
 
+namespace {
+bool first_tx_is_datagram(const ReplayDivergence& d) {
+  const std::optional<OwnedEvent>& e = d.expected ? d.expected : d.actual;
+  return e && e->channel_kind == ChannelKind::datagram;
+}
+}  // namespace
+
 std::uint64_t first_tx_mismatch_offset(const ReplayDivergence& d) {
   const std::string_view e = d.expected ? std::string_view(d.expected->bytes) : "";
   const std::string_view a = d.actual ? std::string_view(d.actual->bytes) : "";
@@ -2135,8 +2171,7 @@ std::uint64_t first_tx_mismatch_offset(const ReplayDivergence& d) {
   while (i < n && e[i] == a[i])
     ++i;
   // A datagram's: where it starts (it differs as a whole).
-  const bool datagram = d.expected && d.expected->channel_kind == ChannelKind::datagram;
-  return d.tx_offset + (datagram ? 0 : i);
+  return d.tx_offset + (first_tx_is_datagram(d) ? 0 : i);
 }
 
 std::string format_first_tx_mismatch(const ReplayDivergence& d) {
@@ -2146,8 +2181,13 @@ std::string format_first_tx_mismatch(const ReplayDivergence& d) {
     out += ' ';
     append_quoted(out, d.channel_name);
   }
-  const bool datagram = d.expected && d.expected->channel_kind == ChannelKind::datagram;
+  const bool datagram = first_tx_is_datagram(d);
   const std::string offset = std::to_string(first_tx_mismatch_offset(d));
+  if (d.field == "missing")
+    return out + ": a recorded datagram was not sent, at tx offset " + offset;
+  if (d.field == "extra") {
+    return out + ": a datagram the recording did not send was sent, at tx offset " + offset;
+  }
   if (d.field == "peer") return out + ": the datagram's peer differs, at tx offset " + offset;
   if (datagram) return out + ": the datagram differs, at tx offset " + offset;
   return out + ": the bytes differ from tx stream offset " + offset;

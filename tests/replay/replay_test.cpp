@@ -2,6 +2,7 @@
 // virtual time byte for byte; simulated runs replayed with time skipping on
 // and off; divergences found where they are (changed doer, missing tx); noise
 // on replay reproducible by seed; noise specs refused with precise errors.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -1667,7 +1668,17 @@ TEST(Replay, NoiseComparesDatagramTxDatagramByDatagram) {
   EXPECT_EQ(n.tx_datagrams_missing, 0u) << format_noise_stats(n);
   EXPECT_EQ(n.tx_extra_bytes, 10u * 9u);  // "request <i>"
   EXPECT_EQ(n.tx_missing_bytes, 0u);
-  EXPECT_FALSE(n.first_tx_mismatch);
+  // The first extra datagram is where the tx first differed (it was null:
+  // replay.md's `first tx:` line was missing though the tx differed).
+  ASSERT_TRUE(n.first_tx_mismatch);
+  EXPECT_EQ(n.first_tx_mismatch->field, "extra");
+  EXPECT_FALSE(n.first_tx_mismatch->expected);
+  ASSERT_TRUE(n.first_tx_mismatch->actual);
+  EXPECT_EQ(n.first_tx_mismatch->actual->bytes, "request 0");
+  EXPECT_EQ(first_tx_mismatch_offset(*n.first_tx_mismatch), 9u);
+  EXPECT_THAT(
+      format_first_tx_mismatch(*n.first_tx_mismatch),
+      ::testing::EndsWith(": a datagram the recording did not send was sent, at tx offset 9"));
   EXPECT_NE(format_noise_stats(n).find(
                 "tx: 0 mismatches, 0 bytes missing, 90 bytes extra, 0 datagrams missing, 10 "
                 "datagrams extra"),
@@ -1682,6 +1693,14 @@ TEST(Replay, NoiseComparesDatagramTxDatagramByDatagram) {
   EXPECT_EQ(m.tx_mismatches, 0u) << format_noise_stats(m);
   EXPECT_EQ(m.tx_datagrams_missing, 10u) << format_noise_stats(m);
   EXPECT_EQ(m.tx_datagrams_extra, 0u) << format_noise_stats(m);
+  ASSERT_TRUE(m.first_tx_mismatch);
+  EXPECT_EQ(m.first_tx_mismatch->field, "missing");
+  ASSERT_TRUE(m.first_tx_mismatch->expected);
+  EXPECT_FALSE(m.first_tx_mismatch->actual);
+  EXPECT_EQ(m.first_tx_mismatch->expected->bytes, "request 0");
+  EXPECT_EQ(first_tx_mismatch_offset(*m.first_tx_mismatch), 0u);
+  EXPECT_THAT(format_first_tx_mismatch(*m.first_tx_mismatch),
+              ::testing::EndsWith(": a recorded datagram was not sent, at tx offset 0"));
 
   // A datagram that differs is one mismatch: the hasty requester's every
   // request but the first ("request #<i>"), and those after still pair.

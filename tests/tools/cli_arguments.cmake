@@ -44,3 +44,34 @@ endif()
 # A misspelt option still gets its suggestion, and an exact one none.
 hio(run ${udp} --jsn EXIT 2)
 require("${err}" "not expected: --jsn; did you mean '--json'\\?" "run --jsn")
+
+# An unexpected argument is the mistake even when a required one is missing
+# because of it (it said "scenario is required", "--seeds is required").
+hio(run -zzz EXIT 2)
+require("${err}" "^hio run: the following argument was not expected: -zzz; a file whose name starts with - is given as ./NAME, or after -- \\(scenario is required too\\)\n" "run -zzz")
+hio(sweep -- ${udp} --seeds 1..3 EXIT 2)
+require("${err}" "^hio sweep: the following arguments were not expected: --seeds 1..3; everything after -- is a positional argument, never an option, and hio sweep takes 1 \\(scenario\\): put options before -- \\(--seeds is required too\\)\n" "sweep -- S --seeds")
+hio(sweep ${udp} 3 EXIT 2)
+require("${err}" "^hio sweep: the following argument was not expected: 3 \\(--seeds is required too\\)\n" "sweep S 3")
+hio(run --sed 3 EXIT 2)
+require("${err}" "^hio run: the following argument was not expected: --sed; did you mean '--seed' or '--set'\\?\n" "run --sed 3")
+# Nothing missing: as before.
+hio(run EXIT 2)
+require("${err}" "^hio run: scenario is required\n" "run")
+
+# --NAME= (nothing after '=', an unset variable in --record="$OUT") is an
+# empty value, as --NAME '' is (it said "1 required FILE missing", or took
+# the next word as the value: `run --record= S` said "scenario is required").
+hio(replay ${WORK}/a.hioj --record= EXIT 2)
+require("${err}" "^hio replay: --record: the file name is empty\n" "replay --record=")
+hio(run --record= ${udp} EXIT 2)
+require("${err}" "^hio run: --record: the file name is empty\n" "run --record= S")
+hio(replay ${WORK}/a.hioj --scenario= EXIT 2)
+require("${err}" "^hio replay: --scenario: the file name is empty\n" "replay --scenario=")
+hio(sweep ${udp} --seeds 1..2 --out= EXIT 2)
+require("${err}" "^hio sweep: --out: the directory name is empty" "sweep --out=")
+# After --, a positional like any other.
+hio(run -- --record= EXIT 2)
+require("${err}" "^--record=: cannot read" "run -- --record=")
+# A flag's `--NAME=` is left to CLI11, as before (not an empty argument).
+hio(run ${udp} --counters= EXIT 0)

@@ -52,6 +52,14 @@ execute_process(COMMAND ${HIO} run "" --json RESULT_VARIABLE rc OUTPUT_VARIABLE 
 require("${out}" "^{\"error\": \"hio run: scenario: the file name is empty[^\n]*\"exit\": 2, " "run '' --json")
 failed(4 run ${udp} --json --record ${WORK}/no/such/x.hioj)
 require_json("${out}" NULL journal_error "--record: no journal_error")
+# "file" is where a scenario's problem is, never the output's path (it was
+# the --record path for run and replay, null for salvage and sweep --out);
+# the error has the command's name, as salvage's has.
+require_json("${out}" NULL file "run --record: file")
+require("${out}" "^{\"error\": \"hio run: [^\n]*/no/such/x.hioj: cannot create the journal" "run --record: error")
+failed(4 replay ${WORK}/a.hioj --json --record ${WORK}/no/such/x.hioj)
+require_json("${out}" NULL file "replay --record: file")
+require("${out}" "^{\"error\": \"hio replay: [^\n]*/no/such/x.hioj: cannot create the journal" "replay --record: error")
 failed(2 run ${udp} --json --sed 3)
 # check has no --json: a usage error, no object.
 hio(check ${udp} --json EXIT 2)

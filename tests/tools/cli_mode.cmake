@@ -63,3 +63,21 @@ require("${err}" "/others.toml:18:11: cannot build doer 't': 'tls://127.0.0.1:9'
 
 # Simulated addresses stay allowed in virtual time.
 hio(check ${SCENARIOS}/serial_noisy_line.toml EXIT 0)
+
+# Made virtual by --set run.mode=sim: said so, rather than asking for the
+# mode = "real" the file already has (it said "set [run] mode = \"real\"").
+file(WRITE ${WORK}/real.toml [=[
+[run]
+mode = "real"
+limit = "100ms"
+
+[[doer]]
+kind = "echo_server"
+name = "server"
+address = "tcp://127.0.0.1:0"
+]=])
+foreach(command check run)
+  hio(${command} ${WORK}/real.toml --set run.mode=sim EXIT 2)
+  require("${err}" "^[^\n]*/real.toml:8:11: cannot build doer 'server': 'tcp://127.0.0.1:0' is real IO, paced by the wall clock, but the run is in virtual time \\(mode = \"sim\", by --set run.mode=sim\\), so its results would change from run to run: leave --set run.mode=sim out \\(the scenario's own mode then holds\\) or give --set run.mode=real, or use sim://" "${command} --set run.mode=sim")
+endforeach()
+hio(check ${WORK}/real.toml EXIT 0)

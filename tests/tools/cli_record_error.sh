@@ -71,7 +71,7 @@ mkdir "$WORK/adir"
 "$HIO" run "$SCENARIOS/quickstart.toml" --record "$WORK/adir" > "$WORK/adir.out" 2> "$WORK/adir.err"
 rc=$?
 [ $rc -eq 4 ] || fail "--record DIR: exit $rc, expected 4" adir
-grep -qx "$WORK/adir: cannot create the journal: Is a directory" "$WORK/adir.err" ||
+grep -qx "hio run: $WORK/adir: cannot create the journal: Is a directory" "$WORK/adir.err" ||
   fail "--record DIR: not its reason once" adir
 
 # A writable FILE in a directory that is not: the temporary file beside it
@@ -89,7 +89,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
     > "$WORK/ro.out" 2> "$WORK/ro.err"
   rc=$?
   [ $rc -eq 4 ] || fail "read-only directory: exit $rc, expected 4" ro
-  grep -qx "$WORK/ro/x.hioj: cannot create the journal: Permission denied (the journal is written beside it and renamed over it when complete, which needs write permission on the directory $WORK/ro)" \
+  grep -qx "hio run: $WORK/ro/x.hioj: cannot create the journal: Permission denied (the journal is written beside it and renamed over it when complete, which needs write permission on the directory $WORK/ro)" \
     "$WORK/ro.err" || fail "read-only directory: the directory is not named" ro
   [ "$(cat "$WORK/ro/x.hioj")" = old ] || fail "read-only directory: FILE changed" ro
 else

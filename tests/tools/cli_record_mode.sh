@@ -77,7 +77,7 @@ if [ -n "$as_nobody" ]; then
     $as_nobody "$HIO" $cmd "$shared/keep.hioj" > "$WORK/ro.out" 2> "$WORK/ro.err"
     rc=$?
     [ $rc -eq 4 ] || fail "$cmd over a 0444 file: exit $rc, expected 4" ro
-    grep -q "^\(hio salvage: \)\{0,1\}$shared/keep.hioj: cannot create the journal: Permission denied (the file exists, and you have no write permission on it: hio replaces only a file it could write)$" \
+    grep -q "^hio \(run\|salvage\): $shared/keep.hioj: cannot create the journal: Permission denied (the file exists, and you have no write permission on it: hio replaces only a file it could write)$" \
       "$WORK/ro.err" || fail "$cmd over a 0444 file: not said why" ro
     [ ! -s "$WORK/ro.out" ] || fail "$cmd over a 0444 file: it ran first: $(cat "$WORK/ro.out")"
     [ "$(cat "$shared/keep.hioj")" = precious ] || fail "$cmd over a 0444 file: replaced"

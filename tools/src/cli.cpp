@@ -100,6 +100,25 @@ void print_diagnostics(const ScenarioError& error) {
   }
 }
 
+// A ScenarioError of hio run or hio replay: the scenario's problems, or one
+// about the journal --record names (it cannot be created, it would overwrite
+// a file the doers read), said after the command's name as salvage says its
+// output's, and not --json's "file" (where a scenario's first problem is).
+void print_run_error(std::string_view command, const ScenarioError& error,
+                     const std::optional<std::string>& record) {
+  const std::vector<Diagnostic>& all = error.diagnostics();
+  const bool output =
+      record && !all.empty() && std::all_of(all.begin(), all.end(), [&](const Diagnostic& d) {
+        return d.pos.file == *record && d.pos.line == 0;
+      });
+  if (!output) {
+    print_diagnostics(error);
+    return;
+  }
+  for (const Diagnostic& d : all)
+    std::cerr << "hio " << command << ": " << d.str() << "\n";
+}
+
 // One rule: an output the user asked for that cannot be created or written
 // (OutputError) is exit 4, found before or during the run alike; anything
 // else wrong with the scenario or the arguments is bad input, exit 2.
@@ -537,7 +556,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     summary = run_scenario(scenario, registry, options);
   } catch (const ScenarioError& error) {
     erase_progress();
-    print_diagnostics(error);
+    print_run_error("run", error, args.record);
     return exit_code_of(error);
   }
   erase_progress();
@@ -678,7 +697,7 @@ int replay_input_error(const ReplayArgs& args) {
     std::cerr << "hio replay: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
-    print_diagnostics(error);
+    print_run_error("replay", error, args.record);
     return exit_code_of(error);
   } catch (const std::invalid_argument& error) {
     std::cerr << "hio replay: " << display_text(error.what()) << "\n";
@@ -1318,7 +1337,12 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
   CLI::App* command = parsed.empty() ? &app : parsed.front();
   std::string message = error.what();
   const std::vector<std::string> extras = unexpected_arguments(*command, error);
-  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && !extras.empty()) {
+  // A required argument missing because of an unexpected one (`hio run
+  // -zzz`, `hio sweep -- x.toml --seeds 1..3`): the unexpected one is the
+  // mistake, not what CLI11 checked first.
+  if ((dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr ||
+       dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) &&
+      !extras.empty()) {
     message = extras.size() == 1 ? "the following argument was not expected:"
                                  : "the following arguments were not expected:";
     for (const std::string& extra : extras)
@@ -1341,6 +1365,13 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
         break;
       }
     }
+    // A file name that starts with '-' is read as an option.
+    if (!separator && dynamic_cast<const CLI::RequiredError*>(&error) != nullptr &&
+        std::any_of(extras.begin(), extras.end(), [](const std::string& extra) {
+          return extra.size() > 1 && extra[0] == '-' && extra[1] != '-';
+        })) {
+      message += "; a file whose name starts with - is given as ./NAME, or after --";
+    }
     if (separator) {
       std::string taken;
       for (const std::string& positional : positionals)
@@ -1348,6 +1379,10 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
       message += "; everything after -- is a positional argument, never an option, and hio " +
                  command->get_name() + " takes " + std::to_string(positionals.size()) + " (" +
                  taken + "): put options before --";
+    }
+    // What CLI11 found missing is still said, after the mistake.
+    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+      message += " (" + std::string(error.what()) + " too)";
     }
   }
   // An option that takes one value, given more than once ("--keep: At Most 1
@@ -1577,8 +1612,34 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
               << "': options come after a command; the commands are " << names << " (hio --help)\n";
     return kExitBadInput;
   }
+  // `--record=` (--record="$OUT", OUT unset) is `--record ''`: named as an
+  // empty path; CLI11 would take the next word as its value, or say "1
+  // required FILE missing". Options that take a value only (a flag's
+  // `--json=` is CLI11's), and not after `--`, where every word is positional.
+  std::set<std::string, std::less<>> valued;
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->get_expected_min() == 0) continue;  // a flag
+      for (const std::string& name : option->get_lnames())
+        valued.insert("--" + name + "=");
+    }
+  }
+  std::vector<std::string> words;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--") {
+      words.insert(words.end(), argv + i, argv + argc);
+      break;
+    }
+    const bool empty_value = valued.find(word) != valued.end();
+    words.emplace_back(empty_value ? word.substr(0, word.size() - 1) : word);
+    if (empty_value) words.emplace_back();
+  }
+  std::vector<const char*> words_c;
+  for (const std::string& word : words)
+    words_c.push_back(word.c_str());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(words_c.size()), words_c.data());
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
     const bool separator = std::find_if(argv + 1, argv + argc, [](const char* word) {

@@ -1203,6 +1203,7 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     } else {
       fail("mode must be sim or real");
     }
+    run.mode_set_by = "--set run.mode=" + std::string(value);
   } else if (key == "run.skip") {
     if (value != "true" && value != "false") fail("skip must be true or false");
     run.skip = value == "true";

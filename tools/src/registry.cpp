@@ -124,12 +124,18 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
   // says what is wrong (tests/tools/cli_exit_codes.cmake relies on the order).
   const bool simulated = a.scheme == Scheme::sim || a.scheme == Scheme::sim_serial;
   if (!replaying && virtual_time && !simulated) {
+    // Made virtual by --set: the file may well say mode = "real".
+    const std::string remedy =
+        virtual_time_by.empty()
+            ? "set [run] mode = \"real\" or pass --real (sweep: --set run.mode=real)"
+            : "leave " + virtual_time_by + " out (the scenario's own mode then holds) or give " +
+                  "--set run.mode=real";
     throw ParamError(std::string(key),
-                     "'" + text +
-                         "' is real IO, paced by the wall clock, but the run is in virtual time "
-                         "(mode = \"sim\"), so its results would change from run to run: set "
-                         "[run] mode = \"real\" or pass --real (sweep: --set run.mode=real), or "
-                         "use sim:// or sim-serial:// addresses with a [net]");
+                     "'" + text + "' is real IO, paced by the wall clock, but the run is in " +
+                         "virtual time (mode = \"sim\"" +
+                         (virtual_time_by.empty() ? "" : ", by " + virtual_time_by) +
+                         "), so its results would change from run to run: " + remedy +
+                         ", or use sim:// or sim-serial:// addresses with a [net]");
   }
   if (replaying || !simulated) return text;
   if (net == nullptr) {

@@ -407,6 +407,7 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     if (context.scenario_dir.empty()) context.scenario_dir = "/";
   }
   context.virtual_time = scenario.run.mode == Mode::sim;
+  if (context.virtual_time) context.virtual_time_by = scenario.run.mode_set_by;
   for (const SerialSpec& serial : scenario.net.serials)
     context.devices.insert(context.devices.end(), {serial.device_a, serial.device_b});
   build_tree(scenario, registry, context, *built);

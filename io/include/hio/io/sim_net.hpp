@@ -163,7 +163,10 @@ class SimNet final : public TransportFactory, public Reactor {
 
   // A line between two devices, like a null-modem cable: what is written to
   // sim-serial://device_a comes out of sim-serial://device_b and back. Device
-  // names follow host name rules and are unique among devices.
+  // names follow host name rules and are unique among devices. When the
+  // line's last open end closes, what is on its wire is lost with it (a drop
+  // per chunk, "both ends closed while on line a->b", on that end's channel
+  // before its close; docs/simulation.md, Serial lines).
   void add_serial(std::string_view device_a, std::string_view device_b,
                   const SerialParams& params = {});
   void set_serial(std::string_view device, const SerialParams& params);

@@ -105,7 +105,10 @@ struct NoiseStats {
   // beyond the recording's credit once the channel's rx had ended (rx_end).
   std::uint64_t tx_credit_held_bytes = 0;
   std::uint64_t tx_credit_released_bytes = 0;
-  std::optional<ReplayDivergence> first_tx_mismatch{};  // information, not failure
+  // Where the tx first differed, for information, not failure: a mismatch,
+  // or a datagram missing (field "missing", only `expected`) or extra
+  // ("extra", only `actual`).
+  std::optional<ReplayDivergence> first_tx_mismatch{};
 };
 
 struct ReplayResult {
@@ -370,7 +373,9 @@ std::string format_divergence(const ReplayDivergence& divergence);
 // Where a noise replay's tx first differed (NoiseStats::first_tx_mismatch),
 // as one line: `pass 934 (tyme 0.934 s) on channel #3 "echo": the bytes
 // differ from tx stream offset 1000` (a datagram's: "the datagram differs,
-// at tx offset N", or "the datagram's peer differs, at ...").
+// at tx offset N", "the datagram's peer differs, at ...", "a recorded
+// datagram was not sent, at ..." or "a datagram the recording did not send
+// was sent, at ...").
 std::string format_first_tx_mismatch(const ReplayDivergence& mismatch);
 // The stream offset of the first byte that differs in it (a datagram's: the
 // offset of the datagram, the bytes of the datagrams before it).

@@ -142,6 +142,9 @@ struct BuildContext {
   // tls://, udp://, serial://) would run against the wall clock while tyme
   // is virtual, so address() refuses it (not in a replay).
   bool virtual_time = false;
+  // What made it so when not the scenario file: "--set run.mode=sim"
+  // (RunSettings::mode_set_by), said in address()'s refusal; "" otherwise.
+  std::string virtual_time_by{};
 
   // Parameter `key` of `spec` as an address a channel can open: "@name"
   // resolved, parsed, and for sim:// and sim-serial:// checked against

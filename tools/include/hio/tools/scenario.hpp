@@ -135,6 +135,9 @@ struct RunSettings {
   std::uint64_t seed = 0;
   Mode mode = Mode::sim;
   bool skip = true;  // virtual-time skipping
+  // What chose `mode` when not the file (or the default): the override,
+  // "--set run.mode=sim" (apply_override), for the messages it causes.
+  std::string mode_set_by{};
 };
 
 enum class CompareOp : std::uint8_t { eq, ne, lt, le, gt, ge };
