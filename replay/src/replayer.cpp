@@ -267,11 +267,10 @@ struct Replayer::Feed final : public TransportFactory {
   void note_first_tx(std::uint32_t channel, std::optional<TxSide> expected,
                      std::optional<TxSide> actual, std::uint64_t offset);
   // Noise: the tx bytes a close or error discarded unsent, of the recording
-  // or of the replay, per channel.
-  void note_unsent(const ChannelEvent& e, bool recorded) {
-    if (e.kind == EventKind::close || e.kind == EventKind::error)
-      (recorded ? unsent_recorded : unsent_actual)[e.channel] += e.bytes.size();
-  }
+  // or of the replay. A stream's are the end of what its doers wrote, compared
+  // with the rest of its tx (settle_tx): bytes the tx credit held back until
+  // the close pair with the recording's bytes, once, as if sent.
+  void note_unsent(const ChannelEvent& e, bool recorded);
   // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
   bool tx_owed(std::uint32_t channel, Tyme now) const {
     if (draining) return false;
@@ -472,7 +471,6 @@ struct Replayer::Feed final : public TransportFactory {
   // noise: per stream channel, the bytes the recording had sent by now (its
   // tx events reached) that the replay has not sent yet: what it may send.
   std::map<std::uint32_t, std::uint64_t> tx_credit;
-  std::map<std::uint32_t, std::uint64_t> unsent_recorded, unsent_actual;  // note_unsent
   std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
@@ -705,20 +703,6 @@ void Replayer::Feed::tally_channel(std::uint32_t id, NoiseStats& into) {
     settle_datagrams(id, /*final=*/true, into);
     datagram_tx.erase(d);
   }
-  // A stream sends only as far as the recording did (its credit): what the
-  // doers wrote beyond that was discarded unsent at its close, as the
-  // recording's was. More than the recording's is extra, less missing.
-  const auto actual = unsent_actual.find(id);
-  const auto recorded = unsent_recorded.find(id);
-  const std::uint64_t a = actual != unsent_actual.end() ? actual->second : 0;
-  const std::uint64_t r = recorded != unsent_recorded.end() ? recorded->second : 0;
-  if (actual != unsent_actual.end()) {
-    if (kind_of_recorded(id) == ChannelKind::stream) into.tx_credit_held_bytes += a;
-    unsent_actual.erase(actual);
-  }
-  if (recorded != unsent_recorded.end()) unsent_recorded.erase(recorded);
-  into.tx_extra_bytes += a - std::min(a, r);
-  into.tx_missing_bytes += r - std::min(a, r);
   // Reordered rx waiting for a next rx of the channel that never came.
   for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
        w != waiting.end() && w->first.first == id;) {
@@ -742,8 +726,6 @@ std::size_t Replayer::Feed::channels_kept() const {
   add(tx);
   add(datagram_tx);
   add(tx_credit);
-  add(unsent_recorded);
-  add(unsent_actual);
   add(tx_recorded_at);
   add(transports);
   for (const std::uint32_t id : credit_free)
@@ -1153,8 +1135,9 @@ void Replayer::Feed::final_checks() {
       stats.undelivered += d.events.size();
     const auto count = [this](const ChannelEvent& e) {
       if (is_input(e)) ++stats.undelivered;
-      if (e.kind == EventKind::tx) stats.tx_missing_bytes += e.bytes.size();
-      note_unsent(e, /*recorded=*/true);
+      // Sent or discarded unsent at a close, the rest's bytes are missing.
+      if (e.kind == EventKind::tx || e.kind == EventKind::close || e.kind == EventKind::error)
+        stats.tx_missing_bytes += e.bytes.size();
     };
     for (std::size_t i = head; i < queue.size(); ++i)
       count(queue[i].view());
@@ -1168,10 +1151,6 @@ void Replayer::Feed::final_checks() {
     for (const auto& entry : tx)
       ids.insert(entry.first);
     for (const auto& entry : datagram_tx)
-      ids.insert(entry.first);
-    for (const auto& entry : unsent_actual)
-      ids.insert(entry.first);
-    for (const auto& entry : unsent_recorded)
       ids.insert(entry.first);
     for (const auto& entry : waiting)
       ids.insert(entry.first.first);
@@ -1770,6 +1749,16 @@ void Replayer::Feed::note_first_tx(std::uint32_t channel, std::optional<TxSide> 
                                        view ? &*view : nullptr, field, "");
   d.tx_offset = offset;
   stats.first_tx_mismatch = std::move(d);
+}
+
+void Replayer::Feed::note_unsent(const ChannelEvent& e, bool recorded) {
+  if ((e.kind != EventKind::close && e.kind != EventKind::error) || e.bytes.empty()) return;
+  // Only a stream's tx is discarded with bytes (a datagram channel's close
+  // names the datagrams it discarded in its reason).
+  const Channel* c = hub->find(e.channel);
+  if ((c != nullptr ? c->kind() : kind_of_recorded(e.channel)) != ChannelKind::stream) return;
+  if (!recorded) stats.tx_credit_held_bytes += e.bytes.size();
+  settle_tx(e.channel, recorded, e.bytes);
 }
 
 void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e) {
