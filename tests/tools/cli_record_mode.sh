@@ -103,7 +103,7 @@ ln -s loop.hioj "$d/loop.hioj"
 "$HIO" run "$Q" --record "$d/loop.hioj" > "$WORK/loop.out" 2> "$WORK/loop.err"
 rc=$?
 [ $rc -eq 4 ] || fail "--record onto a loop of links: exit $rc, expected 4" loop
-grep -qx "$d/loop.hioj: cannot create the journal: Too many levels of symbolic links" "$WORK/loop.err" ||
+grep -qx "hio run: $d/loop.hioj: cannot create the journal: Too many levels of symbolic links" "$WORK/loop.err" ||
   fail "--record onto a loop of links: not said why" loop
 [ -L "$d/loop.hioj" ] || fail "--record replaced the looping link" loop
 echo ok
