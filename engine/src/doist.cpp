@@ -319,7 +319,9 @@ void Doist::exit() {
   // observer's would close the doers between their events and the pass's.
   if (in_callback_) {
     throw std::logic_error(std::string("Doist::exit from a reactor or an observer inside ") +
-                           (in_run_ ? "the Doist's own run()" : "one of its passes") +
+                           (in_run_    ? "the Doist's own run()"
+                            : in_pass_ ? "one of its passes"
+                                       : "the start of its run()") +
                            "; end the run with request_stop() instead");
   }
   entered_ = false;

@@ -66,14 +66,15 @@ struct StreamMismatch {
 // one with the fewest bytes one side has more, then the nearest, realigns
 // them. It is taken only once the bytes at hand show that no meeting that
 // would rank before it can exist (both sides hold the bytes that decide
-// each), or at the end of the streams (finish), so the result does not depend
-// on which side's bytes come first (within the bounds: kept_bytes, the work
-// per try). Of the bytes passed over, as many as both sides have are the
-// mismatch's own, and the rest of the longer side is missing (the
-// recording's) or extra (the doers'). So an rx chunk dropped before an echo,
-// which the echo never sends, is one mismatch and its bytes missing, not
-// every later chunk a mismatch (their byte offsets shifted); a corrupted
-// chunk is one mismatch, nothing missing.
+// each), or at the end of the streams (finish), so the counts and the first
+// offset do not depend on which side's bytes come first (within the bounds:
+// kept_bytes, the work per try); the bytes a StreamMismatch shows are what
+// both sides held when the streams parted, and may. Of the bytes passed over,
+// as many as both sides have are the mismatch's own, and the rest of the
+// longer side is missing (the recording's) or extra (the doers'). So an rx
+// chunk dropped before an echo, which the echo never sends, is one mismatch
+// and its bytes missing, not every later chunk a mismatch (their byte offsets
+// shifted); a corrupted chunk is one mismatch, nothing missing.
 class StreamTx {
  public:
   static constexpr std::size_t kAnchorBytes = 64;

@@ -385,6 +385,24 @@ TEST(HioParity, AnObserverRefusesARunAtItsStart) {
                  "observer); end that first");
   }
   EXPECT_TRUE(trace.empty());
+  // And exit() from there says where it was called, not a pass.
+  class Exiter final : public PassObserver {
+   public:
+    void run_starting(Tyme) override { observed()->exit(); }
+    void pass_ended(Tyme) override {}
+  };
+  doist.remove_observer(nester);
+  Exiter exiter;
+  doist.add_observer(exiter);
+  try {
+    doist.run({&probe}, ms(1));
+    ADD_FAILURE() << "exit() ran inside a run's start";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "Doist::exit from a reactor or an observer inside the start of its run(); end "
+                 "the run with request_stop() instead");
+  }
+  EXPECT_TRUE(trace.empty());
 }
 
 Dog twice_fn(Doer& self) {
