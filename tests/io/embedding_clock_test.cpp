@@ -17,6 +17,7 @@
 #include "io_run.hpp"
 #include "raw_socket.hpp"
 #include "sim_support.hpp"
+#include "test_doers.hpp"
 
 namespace hio::test {
 namespace {
@@ -68,21 +69,6 @@ TEST(EmbeddingClock, AHubWhoseDoistWasDestroyedRefusesEventsAndAnotherDoist) {
   EXPECT_EQ(io.finish_closing(), 0u);
 }
 
-// Drives a channel, and leaves it open at its exit.
-class Driver final : public Doer {
- public:
-  explicit Driver(Channel& channel) : Doer("driver"), channel_(channel) {}
-  void enter() override { channel_.set_driver(this); }
-  bool recur(Tyme) override {
-    channel_.service();
-    return false;
-  }
-  void exit() override { channel_.set_driver(nullptr); }
-
- private:
-  Channel& channel_;
-};
-
 // IO that completes after the Doist went (a peer's bytes, read by
 // finish_closing) reaches the channel, but its events, which no tyme can
 // stamp, are dropped and counted. Before, emit() threw std::logic_error out
@@ -94,7 +80,7 @@ TEST(EmbeddingClock, IoThatCompletesAfterTheDoistWentIsNotThrownOutOfFinishClosi
   IoHub io(doist->tymth());
   doist->attach(io);
   Channel& channel = io.connect("tcp://127.0.0.1:" + std::to_string(listener.port()));
-  Driver driver(channel);
+  OpenDriver driver(channel);
   StopWhen connected(*doist, [&] { return channel.connected(); });
   doist->run({&driver, &connected}, seconds(10));
   ASSERT_TRUE(channel.connected());

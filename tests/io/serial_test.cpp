@@ -13,6 +13,7 @@
 #include "io_run.hpp"
 #include "pty.hpp"
 #include "recording_sink.hpp"
+#include "test_doers.hpp"
 
 namespace hio {
 // Readable failure messages.
@@ -273,21 +274,6 @@ TEST(IoSerial, AHubDestroyedWhileALineDrainsLetsTheDeviceGo) {
   SerialDoer again(run.io, pty.url(9600));
   EXPECT_TRUE(again.channel().connected()) << again.channel().reason();
 }
-
-// Drives a channel, and leaves it open at its exit (as an embedder's doer may).
-class OpenDriver final : public Doer {
- public:
-  explicit OpenDriver(Channel& channel) : Doer("driver"), channel_(channel) {}
-  void enter() override { channel_.set_driver(this); }
-  bool recur(Tyme) override {
-    channel_.service();
-    return false;
-  }
-  void exit() override { channel_.set_driver(nullptr); }
-
- private:
-  Channel& channel_;
-};
 
 // What the device can read after a hub is destroyed with a write in flight to
 // it, its channel closed first (draining) or still open.

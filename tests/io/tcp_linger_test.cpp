@@ -307,21 +307,6 @@ TEST(IoTcpLinger, DestroyingTheHubResetsAWriteInFlight) {
   EXPECT_EQ(read.end, ECONNRESET) << (read.end == -1 ? "a FIN" : "");
 }
 
-// Drives a channel, and leaves it open at its exit (as an embedder's doer may).
-class OpenDriver final : public Doer {
- public:
-  explicit OpenDriver(Channel& channel) : Doer("driver"), channel_(channel) {}
-  void enter() override { channel_.set_driver(this); }
-  bool recur(Tyme) override {
-    channel_.service();
-    return false;
-  }
-  void exit() override { channel_.set_driver(nullptr); }
-
- private:
-  Channel& channel_;
-};
-
 // The same for a channel still open when the hub goes: its write in flight
 // was on record as tx too. (It ended with a FIN after part of the data.)
 TEST(IoTcpLinger, DestroyingTheHubResetsAWriteInFlightOnAnOpenChannel) {

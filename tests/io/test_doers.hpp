@@ -1,5 +1,6 @@
 // Doers the io tests share: Greeter sends a message through a stream channel
-// and reads until the same number of bytes came back (an echo).
+// and reads until the same number of bytes came back (an echo); OpenDriver
+// drives a channel and leaves it open at its exit.
 #pragma once
 
 #include <string>
@@ -53,6 +54,22 @@ class Greeter final : public Doer {
   Channel& channel_;
   std::string message_;
   std::size_t sent_ = 0;
+};
+
+// Drives a channel (services it every pass), and leaves it open at its exit,
+// as an embedder's doer may.
+class OpenDriver final : public Doer {
+ public:
+  explicit OpenDriver(Channel& channel) : Doer("driver"), channel_(channel) {}
+  void enter() override { channel_.set_driver(this); }
+  bool recur(Tyme) override {
+    channel_.service();
+    return false;
+  }
+  void exit() override { channel_.set_driver(nullptr); }
+
+ private:
+  Channel& channel_;
 };
 
 }  // namespace hio::test
