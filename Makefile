@@ -1,6 +1,7 @@
-# Thin wrapper over the CMake presets. Every target first installs whatever
-# Debian packages are missing (scripts/deps.sh), so a fresh machine needs
-# nothing but `make run` or `make test`.
+# Thin wrapper over the CMake presets. Every target but clean first installs
+# whatever Debian packages are missing (scripts/deps.sh), so a fresh machine
+# needs nothing but `make run`, `make test` or `make format-check` (clang-format
+# is one of them).
 JOBS ?= $(shell nproc)
 PRESET ?= release
 BIN := build/$(PRESET)/bin
@@ -55,10 +56,10 @@ bench: deps
 install-check: build
 	ctest --preset $(PRESET) -j $(JOBS) -R '^consumer_'
 
-format:
+format: deps
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
-format-check:
+format-check: deps
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
 clean:

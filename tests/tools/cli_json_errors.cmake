@@ -61,11 +61,34 @@ failed(4 replay ${WORK}/a.hioj --json --record ${WORK}/no/such/x.hioj)
 require_json("${out}" NULL file "replay --record: file")
 require("${out}" "^{\"error\": \"hio replay: [^\n]*/no/such/x.hioj: cannot create the journal" "replay --record: error")
 failed(2 run ${udp} --json --sed 3)
-# check has no --json: a usage error, no object.
-hio(check ${udp} --json EXIT 2)
-if(NOT out STREQUAL "")
-  message(FATAL_ERROR "check --json: stdout not empty:\n${out}")
+# check: its own object for a scenario that is ok (its warnings listed), the
+# error object for one with problems (file:line:col of the first) and for a
+# bad --set. Unfixed, check had no --json: a usage error, nothing on stdout.
+hio(check ${udp} --json EXIT 0)
+if(NOT out STREQUAL "{\"scenario\": \"${udp}\", \"ok\": true, \"doers\": 2, \"expectations\": 6, \"warnings\": []}\n")
+  message(FATAL_ERROR "check --json of an ok scenario:\n'${out}'\n${err}")
 endif()
+hio(check ${udp} EXIT 0)
+require("${out}" "^[^\n]*udp_request_response.toml: ok \\(2 top-level doers, 6 expectations\\)\n$" "check without --json")
+file(WRITE ${WORK}/warned.toml "[run]
+mode = \"real\"
+[[doer]]
+kind = \"echo_server\"
+name = \"server\"
+address = \"tcp://192.0.2.1:0\"
+")
+hio(check ${WORK}/warned.toml --json EXIT 0)
+require_json("${out}" BOOLEAN ok "check --json, a warning: ok")
+string(JSON warning GET "${out}" warnings 0)
+string(STRIP "${err}" said)
+if(NOT "hio check: ${warning}" STREQUAL said)
+  message(FATAL_ERROR "check --json: warning '${warning}', stderr '${said}'")
+endif()
+failed(2 check ${DATA}/bad/bad_string_escape.toml --json)
+require_json("${out}" NUMBER line "check, bad scenario: line")
+require_json("${out}" NUMBER column "check, bad scenario: column")
+failed(2 check ${udp} --json --set run.seed=x)
+require("${out}" "^{\"error\": \"hio check: --set run.seed=x" "check --json, bad --set")
 
 # replay: an empty journal, one cut in its header (journal_error as inspect
 # --json prints an error), - with --seeds.

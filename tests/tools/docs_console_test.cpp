@@ -4,7 +4,10 @@
 // root), and its output (stdout and stderr) must be the lines shown under it.
 // A "..." line stands for any lines; wall times and speeds are masked. A
 // block right after the comment <!-- console: not run --> is left alone (real
-// captures: their ports, timing and digests differ from run to run).
+// captures: their ports, timing and digests differ from run to run). One
+// right after <!-- console: NAME is PATH --> starts with the file PATH of the
+// source tree copied in as NAME: README step 6 replays a real capture stored
+// as tests/data/golden/readme_capture.hioj (replays are deterministic).
 //
 // Exit codes are checked too. A command must exit 0, unless the docs show it
 // failing, one of two ways a reader sees:
@@ -38,7 +41,21 @@ struct Command {
   std::string text;
   std::vector<std::string> expected;
   int exit_code = 0;  // what it must exit with: 0, or the N of its "# exit N"
+  // The first command of a block after <!-- console: NAME is PATH -->: PATH
+  // (in the source tree) is copied in as NAME before it runs ("" if none).
+  std::string given_name;
+  std::string given_path;
 };
+
+// NAME and PATH of a "<!-- console: NAME is PATH -->" line (false if it is not one).
+bool given_file(const std::string& line, std::string* name, std::string* path) {
+  static const std::regex marker(R"(<!-- console: (\S+) is (\S+) -->)");
+  std::smatch m;
+  if (!std::regex_match(line, m, marker)) return false;
+  *name = m[1].str();
+  *path = m[2].str();
+  return true;
+}
 
 // The N of a command line ending in the shell comment "# exit N" (0 if none).
 int shown_exit_code(const std::string& text) {
@@ -61,29 +78,40 @@ std::vector<Command> console_commands(const fs::path& doc) {
   std::vector<Command> commands;
   bool in_block = false;
   bool skip = false;
+  std::string given_name;  // of a <!-- console: NAME is PATH --> before the block
+  std::string given_path;
   std::size_t indent = 0;  // of the block's fence (a block inside a list item)
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::size_t lead = std::min(lines[i].find_first_not_of(' '), lines[i].size());
     const std::string line = lines[i].substr(in_block ? std::min(indent, lead) : lead);
     if (!in_block) {
       if (line == "<!-- console: not run -->") skip = true;
+      given_file(line, &given_name, &given_path);
       if (line == "```console") {
         in_block = true;
         indent = lead;
       } else if (!line.empty() && line.rfind("<!--", 0) != 0) {
-        skip = false;  // the marker applies to the block right after it
+        skip = false;  // a marker applies to the block right after it
+        given_name.clear();
       }
       continue;
     }
     if (line == "```") {
       in_block = false;
       skip = false;
+      given_name.clear();
       continue;
     }
     if (skip) continue;
     if (line.rfind("$ ", 0) == 0) {
       const std::string text = line.substr(2);
-      commands.push_back(Command{static_cast<int>(i + 1), text, {}, shown_exit_code(text)});
+      commands.push_back(Command{static_cast<int>(i + 1),
+                                 text,
+                                 {},
+                                 shown_exit_code(text),
+                                 given_name,
+                                 given_name.empty() ? "" : given_path});
+      given_name.clear();  // copied before the block's first command only
     } else if (!commands.empty()) {
       commands.back().expected.push_back(line);
     }
@@ -154,6 +182,10 @@ void check_document(const fs::path& doc, const std::string& name) {
   const std::vector<Command> commands = console_commands(doc);
   ASSERT_FALSE(commands.empty()) << name << " has no console block that is run";
   for (const Command& command : commands) {
+    if (!command.given_name.empty()) {
+      fs::copy_file(source / command.given_path, dir / command.given_name,
+                    fs::copy_options::overwrite_existing);
+    }
     const Ran ran = run(command.text, dir);
     EXPECT_TRUE(matches(command.expected, 0, ran.lines, 0))
         << name << ":" << command.line << ": $ " << command.text << "\nexpected:\n"
@@ -199,6 +231,16 @@ TEST(DocsConsole, ExitCodesAreChecked) {
                           "exits with 4, the docs show exit 3");
   write("$ (exit 2); echo \"exit $?\"\nexit 0\n");
   EXPECT_NONFATAL_FAILURE(check_document(doc, "exit_codes.md"), "expected:");
+}
+
+// <!-- console: NAME is PATH --> copies PATH in as NAME before the block
+// after it, and only that block.
+TEST(DocsConsole, GivenFileIsCopiedInBeforeItsBlock) {
+  const fs::path doc = fs::path(HIO_WORK_DIR) / "given.md";
+  fs::create_directories(doc.parent_path());
+  std::ofstream(doc) << "<!-- console: g.md is README.md -->\n```console\n$ head -1 g.md\n# hio\n"
+                        "$ rm g.md\n```\n```console\n$ test -e g.md  # exit 1\n```\n";
+  check_document(doc, "given.md");
 }
 
 }  // namespace

@@ -737,6 +737,31 @@ TEST(Summaries, EscapeControlCharactersAndHexBytesThatAreNotUtf8) {
   EXPECT_EQ(json_field("a", "\x7f\n"), "\"a\": \"\\u007f\\n\"");
 }
 
+// A real-time run that its limit ended before its tyme was due (a tock
+// longer than the limit): no speed, which was tyme / wall ("3600 s simulated
+// in 0.050 s wall (7.18e+04 x real time)"); one that reached its limit's tyme,
+// and a virtual run, keep theirs.
+TEST(Summaries, RealTimeRunEndedByItsLimitBeforeItsTymeHasNoSpeed) {
+  RunSummary s;
+  s.end = RunEnd::limit;
+  s.tyme = Tyme{seconds(3600)};
+  s.wall_seconds = 0.05;
+  s.real_limit = std::chrono::milliseconds(50);
+  EXPECT_NE(format_summary(s).find("tyme:      3600 s in 0.050 s wall (real time: the 0.05 s "
+                                   "limit ended the run before that tyme was due)\n"),
+            std::string::npos)
+      << format_summary(s);
+  s.tyme = Tyme{std::chrono::milliseconds(50)};
+  EXPECT_NE(format_summary(s).find("tyme:      0.05 s simulated in 0.050 s wall (1 x real time)\n"),
+            std::string::npos)
+      << format_summary(s);
+  s.tyme = Tyme{seconds(3600)};
+  s.real_limit = Tock{0};  // virtual time
+  EXPECT_NE(format_summary(s).find("3600 s simulated in 0.050 s wall (7.2e+04 x real time)"),
+            std::string::npos)
+      << format_summary(s);
+}
+
 // Summaries print wall times and speeds with a '.' whatever C locale an
 // embedding program set: unfixed (snprintf), a de_DE locale made the JSON
 // summary read "wall_s": 1,500000, which is no JSON. The locale is made for

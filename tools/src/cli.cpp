@@ -487,22 +487,35 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
   return std::nullopt;
 }
 
-// `args`: the scenario, --real and --set, as hio run takes them.
+// `args`: the scenario, --real and --set, as hio run takes them, and --json.
 int do_check(const RunArgs& args, const DoerRegistry& registry) {
   std::optional<Scenario> scenario = scenario_as_run("check", args, registry);
   if (!scenario) return kExitBadInput;
   try {
     // A channel that fails while the tree is built (a listener whose port is
     // in use) is warned about as hio run warns: the run would start anyway.
-    std::size_t warnings = 0;
+    std::vector<std::string> warnings;
     check_scenario(*scenario, registry, [&warnings](const std::string& line) {
-      ++warnings;
+      warnings.push_back(line);
       std::cerr << "hio check: " << line << "\n" << std::flush;
     });
+    if (args.json) {
+      // Problems (exit 2) get --json's error object, as every command's
+      // failure does: only a scenario that is ok has this one.
+      std::string list;
+      for (const std::string& warning : warnings)
+        list += (list.empty() ? "" : ", ") + json_quote(warning);
+      std::cout << "{" << json_field("scenario", args.scenario)
+                << ", \"ok\": true, \"doers\": " << scenario->doers.size()
+                << ", \"expectations\": " << scenario->expectations.size() << ", \"warnings\": ["
+                << list << "]}\n";
+      return kExitOk;
+    }
     std::cout << display_text(args.scenario) << ": ok ("
               << counted(scenario->doers.size(), "top-level doer") << ", "
               << counted(scenario->expectations.size(), "expectation")
-              << (warnings == 0 ? "" : "; " + counted(warnings, "warning") + " above") << ")\n";
+              << (warnings.empty() ? "" : "; " + counted(warnings.size(), "warning") + " above")
+              << ")\n";
     return kExitOk;
   } catch (const ScenarioError& error) {
     print_diagnostics(error);
@@ -1516,7 +1529,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                      "do not compare addresses and ports (channel table, open, connect, accept, "
                      "peers): two captures of one scene");
 
-  RunArgs check_args;  // the scenario, --real and --set
+  RunArgs check_args;  // the scenario, --real, --set and --json
   SalvageArgs salvage_args;
   CLI::App* salvage_cmd = app.add_subcommand(
       "salvage", "copy the intact frames of a damaged or cut journal into a whole journal");
@@ -1539,6 +1552,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
                   "check it as `hio run --real` runs it (run.mode = real)");
   check->add_option("--set", check_args.sets, "check it with a setting overridden, as for run")
       ->allow_extra_args(false);
+  check->add_flag("--json", check_args.json,
+                  "print the result as one JSON object (problems: the error object, exit 2)");
 
   SweepArgs sweep_args;
   CLI::App* sweep_cmd =

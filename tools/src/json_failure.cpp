@@ -17,7 +17,7 @@ namespace hio::tools {
 namespace {
 
 // The commands that take --json.
-constexpr std::array<std::string_view, 6> kJsonCommands = {"run",  "replay",  "inspect",
+constexpr std::array<std::string_view, 7> kJsonCommands = {"run",  "check",   "replay", "inspect",
                                                            "diff", "salvage", "sweep"};
 
 // What the error object keeps of stderr, at most (a scenario's 50 problems

@@ -1,6 +1,7 @@
 // With --json, every exit of a command prints one final JSON object on
-// stdout: the command's own (a run's summary, a replay's outcome, a diff, a
-// salvage, a sweep's summary line), or, when the command ended without
+// stdout: the command's own (a run's summary, a check that found the
+// scenario ok, a replay's outcome, a diff, a salvage, a sweep's summary
+// line), or, when the command ended without
 // printing anything on stdout (it failed or was stopped before it had a
 // result) or exits 4 (an output could not be written: after its own object,
 // e.g. a sweep's summary whose report.json was not written), this error

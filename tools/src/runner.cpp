@@ -705,6 +705,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.late_passes = doist.late_passes();
   summary.worst_lag = doist.worst_lag();
   summary.tock = scenario.run.tock;
+  if (scenario.run.mode == Mode::real) summary.real_limit = scenario.run.limit;
   summary.tyme = Tyme{doist.tyme() - start};
   summary.journal = options.record_path;
   if (journal) {
@@ -789,8 +790,16 @@ std::string format_summary(const RunSummary& s) {
          "\n";
   out += "passes:    " + std::to_string(s.passes) + " (" + std::to_string(s.executed_passes) +
          " executed)\n";
-  out += "tyme:      " + format_seconds(s.tyme) + " s simulated in " + wall + " s wall (" + speed +
-         " x real time)\n";
+  if (s.end == RunEnd::limit && s.real_limit > Tock{0} &&
+      s.tyme.time_since_epoch() > s.real_limit) {
+    // The last pass's tock reached past the limit on the wall clock: that
+    // tyme was never reached in real time, and tyme / wall is no speed.
+    out += "tyme:      " + format_seconds(s.tyme) + " s in " + wall + " s wall (real time: the " +
+           format_seconds(s.real_limit) + " s limit ended the run before that tyme was due)\n";
+  } else {
+    out += "tyme:      " + format_seconds(s.tyme) + " s simulated in " + wall + " s wall (" +
+           speed + " x real time)\n";
+  }
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) {

@@ -206,6 +206,10 @@ struct RunSummary {
   std::uint64_t late_passes = 0;
   Tock worst_lag{0};
   Tock tock{0};
+  // Real time: the run's limit (0: none, or virtual time). A limit that ends
+  // a real-time run before its tyme is due on the wall clock (a tock longer
+  // than the limit) makes the summary say so instead of a speed.
+  Tock real_limit{0};
   // RunOptions::counters: every doer's counters at the end, in doer order
   // (nullopt without it).
   std::optional<DoerCounters> counters{};
