@@ -7,10 +7,13 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <clocale>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +25,7 @@
 #include "../io/raw_socket.hpp"
 
 #include "hio/engine/dodoer.hpp"
+#include "hio/engine/doist.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/tools/counters.hpp"
@@ -885,6 +889,55 @@ TEST(RunScenario, ASummaryOutlivesTheScenarioItWasRunFrom) {
   EXPECT_EQ(summary.first_failure(), "t.runs == 5 (t.runs was 2)");
   ASSERT_EQ(summary.expectations.size(), 1u);
   EXPECT_EQ(summary.expectations[0].expectation.counter, "t.runs");
+}
+
+// A stop signal caught before the journal's FIFO is opened - it came while
+// the scenario was read or parsed, and interrupts no open(2) - still ends
+// the wait for a reader: a plain open waited for one for ever, Ctrl-C
+// unheard. The signal is raised (caught, kept) before run_scenario; a reader
+// comes after 5 s, so that the unfixed open ends too, and takes what the
+// run writes.
+TEST(RunScenario, AStopSignalBeforeTheJournalsFifoIsOpenedEndsTheWaitForAReader) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hio_fifo_open_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "j.hioj").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const Scenario s = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n", "t.toml", registry());
+  std::atomic<bool> done{false};
+  std::thread reader([&fifo, &done] {
+    for (int i = 0; i < 100 && !done; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (done) return;
+    const int fd = ::open(fifo.c_str(), O_RDONLY | O_CLOEXEC);
+    char buffer[4096];
+    while (fd >= 0 && ::read(fd, buffer, sizeof buffer) > 0) {
+    }
+    if (fd >= 0) ::close(fd);
+  });
+  bool interrupted = false;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    const StopSignalCatch catching;
+    std::raise(SIGINT);
+    EXPECT_EQ(caught_stop_signal(), SIGINT);
+    RunOptions options;
+    options.record_path = fifo;
+    try {
+      run_scenario(s, registry(), options);
+    } catch (const BuildInterrupted& error) {
+      interrupted = true;
+      EXPECT_EQ(error.signal(), SIGINT);
+    } catch (const std::exception&) {
+    }
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  done = true;
+  reader.join();
+  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(interrupted) << "the open ended only when a reader came";
+  EXPECT_LT(took, std::chrono::seconds(3));
 }
 
 }  // namespace
