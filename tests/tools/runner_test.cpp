@@ -265,6 +265,47 @@ TEST(CheckScenario, CountsBeyondThePayloadNumbersAreRefusedAtTheirKey) {
   }
 }
 
+// A channel on a host name that does not resolve - a client's, a
+// listener's, a datagram endpoint's - would fail as soon as the run starts:
+// check says so as the run's warning says it (resolved as the run resolves
+// it), and still passes the scenario, connecting nothing. Names under the
+// reserved .invalid resolve to nothing (RFC 6761), with or without a
+// network; localhost resolves (/etc/hosts), and is not warned about.
+// Unfixed, check said nothing: the name was never resolved.
+TEST(CheckScenario, WarnsAboutAHostNameThatDoesNotResolveAsTheRunWould) {
+  const DoerRegistry kinds = registry();
+  struct Case {
+    std::string kind;
+    std::string address;
+    std::string channel;
+  };
+  const Case cases[] = {
+      {"echo_client", "tcp://nohost.invalid:7", "stream"},
+      {"echo_client", "tls://nohost.invalid:7", "stream"},
+      {"echo_server", "tcp://nohost.invalid:0", "listener"},
+      {"udp_responder", "udp://nohost.invalid:0", "datagram"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> warned;
+    const auto warn = [&warned](const std::string& line) { warned.push_back(line); };
+    const std::string text = "[run]\nmode = \"real\"\n[[doer]]\nkind = \"" + c.kind +
+                             "\"\nname = \"c\"\naddress = \"" + c.address + "\"\n";
+    EXPECT_NO_THROW(check_scenario(load_scenario_text(text, "n.toml", kinds), kinds, warn));
+    ASSERT_EQ(warned.size(), 1u) << c.address;
+    const std::string expected = "warning: c (" + c.channel + " " + c.address +
+                                 ") failed at tyme 0 s (pass 0): cannot resolve '" +
+                                 c.address.substr(c.address.find("://") + 3) + "': ";
+    EXPECT_EQ(warned[0].rfind(expected, 0), 0u) << warned[0];
+  }
+  std::vector<std::string> warned;
+  const auto warn = [&warned](const std::string& line) { warned.push_back(line); };
+  const std::string local =
+      "[run]\nmode = \"real\"\n[[doer]]\nkind = \"echo_client\"\nname = \"c\"\n"
+      "address = \"tcp://localhost:7\"\n";
+  EXPECT_NO_THROW(check_scenario(load_scenario_text(local, "l.toml", kinds), kinds, warn));
+  EXPECT_TRUE(warned.empty()) << warned.at(0);
+}
+
 TEST(CheckScenario, AListenerOnAHostNameCannotBeNamedYetAndSaysWhy) {
   // Its address is resolved once the run starts, after every doer is built.
   const DoerRegistry kinds = registry();
