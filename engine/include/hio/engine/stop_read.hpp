@@ -23,8 +23,9 @@ ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size);
 // each: a stop signal the process catches ends the wait even when it came
 // before the open, which it would not interrupt (a plain open(2) then waits
 // for a reader for ever, Ctrl-C unheard). Returns -1 with errno EINTR then,
-// and only then; otherwise what open returned, the descriptor blocking as
-// `flags` say. Anything but a FIFO is opened as open(2) opens it.
+// and only then (another signal does not end the wait); otherwise what open
+// returned, the descriptor blocking as `flags` say. Anything but a FIFO is
+// opened as open(2) opens it.
 int open_unless_stopped(const char* path, int flags, mode_t mode);
 
 }  // namespace hio
