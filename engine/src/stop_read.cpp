@@ -1,6 +1,9 @@
 #include "hio/engine/stop_read.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,8 +12,11 @@
 
 namespace hio {
 
+namespace {
+constexpr int kAskEveryMs = 100;
+}  // namespace
+
 ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size) {
-  constexpr int kAskEveryMs = 100;
   for (;;) {
     if (caught_stop_signal() != 0) {
       errno = EINTR;
@@ -23,6 +29,30 @@ ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size) {
     const ssize_t n = ::read(fd, buffer, size);
     if (n < 0 && errno == EINTR) continue;
     return n;
+  }
+}
+
+int open_unless_stopped(const char* path, int flags, mode_t mode) {
+  struct stat status {};
+  const bool fifo_writer =
+      (flags & O_ACCMODE) == O_WRONLY && ::stat(path, &status) == 0 && S_ISFIFO(status.st_mode);
+  if (!fifo_writer) return ::open(path, flags, mode);
+  for (;;) {
+    if (caught_stop_signal() != 0) {
+      errno = EINTR;
+      return -1;
+    }
+    const int fd = ::open(path, flags | O_NONBLOCK, mode);
+    if (fd >= 0) {
+      // The reader is there: the descriptor blocks again, as `flags` ask.
+      if ((flags & O_NONBLOCK) == 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+      return fd;
+    }
+    if (errno != ENXIO && errno != EINTR) return -1;
+    // No reader yet (ENXIO): asked again after a while. A signal ends the
+    // sleep early (EINTR), and is then seen at once.
+    const timespec step{0, kAskEveryMs * 1'000'000L};
+    ::nanosleep(&step, nullptr);
   }
 }
 

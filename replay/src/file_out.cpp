@@ -7,6 +7,7 @@
 #include <string>
 #include <system_error>
 
+#include "hio/engine/stop_read.hpp"
 #include "hio/io/error_text.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/sync_directory.hpp"
@@ -23,7 +24,9 @@ namespace {
 
 FileOut::FileOut(const std::string& path, std::string name)
     : path_(name.empty() ? path : std::move(name)), opened_(path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A FIFO with no reader is waited on until one comes, or until a stop
+  // signal is caught (EINTR), also one that came before this open.
+  fd_ = open_unless_stopped(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) fail("cannot create", path_);
 }
 

@@ -50,7 +50,7 @@ hio(run --help EXIT 0)
 require("${out}" "^[^\n]*channel failures are warned on stderr, and where each port-0 listener listens is said there\n"
         "run --help")
 hio(check --help EXIT 0)
-require("${out}" "^[^\n]*; a listener whose port is in use is warned on stderr\n" "check --help")
+require("${out}" "^[^\n]*; a listener whose port is in use, or a host name that does not resolve, is warned on stderr\n" "check --help")
 hio(sweep --help EXIT 0)
 require("${out}" "^[^\n]*; a channel that fails while the scenario is built is warned on stderr, once\n"
         "sweep --help")

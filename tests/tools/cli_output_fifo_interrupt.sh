@@ -47,4 +47,42 @@ stopped json TERM 143 "hio: interrupted (SIGTERM) $opened" run "$SCENARIOS/quick
 grep -q '^{"error": "hio: interrupted (SIGTERM) while.*"exit": 143, ' json.out ||
   { echo "json: no error object with exit 143:"; cat json.out; exit 1; }
 [ "$(wc -l < json.out)" -eq 1 ] || { echo "json: not one line:"; cat json.out; exit 1; }
+
+# A signal that comes before hio opens ff - while the scenario is parsed,
+# after its file was read - interrupts no open(2): unfixed, the open that
+# followed waited for a reader for ever, Ctrl-C unheard. The scenario is
+# large enough (100,000 doers, 4 MB) that parsing it takes a while after
+# the read; SIGINT is sent as soon as hio has read the whole file (its
+# rchar in /proc), and the test fails if hio was already in the FIFO's open
+# then (it would not test the early signal).
+awk 'BEGIN { print "[run]\nlimit = \"10ms\""
+             for (i = 0; i < 100000; i++) printf "[[doer]]\nkind = \"ticker\"\nname = \"t%d\"\n", i }' \
+  > big.toml
+size=$(wc -c < big.toml)
+"$HIO" run big.toml --record ff > early.out 2> early.err &
+pid=$!
+i=0
+while [ $i -lt 500 ] &&
+  [ "$(awk '$1 == "rchar:" { print $2 }' /proc/$pid/io 2> /dev/null || echo 0)" -lt "$size" ]; do
+  sleep 0.01
+  i=$((i + 1))
+done
+wchan=$(cat /proc/$pid/wchan 2> /dev/null)
+kill -INT $pid
+[ "$wchan" != wait_for_partner ] ||
+  { kill -KILL $pid; wait $pid; echo "early: hio was in ff's open already: not an early signal"; exit 1; }
+i=0
+while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $pid 2> /dev/null; then
+  kill -KILL $pid
+  wait $pid
+  echo "early: still opening ff 10 s after a SIGINT that came before the open"
+  exit 1
+fi
+wait $pid
+rc=$?
+[ $rc -eq 130 ] || { echo "early: exit $rc, expected 130"; cat early.err; exit 1; }
+printf '%s\n' "hio: interrupted (SIGINT) $opened" > early.expected
+cmp -s early.err early.expected ||
+  { echo "early: stderr is not only the interruption:"; cat early.err; exit 1; }
 echo ok

@@ -1542,8 +1542,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   salvage_cmd->add_flag("--json", salvage_args.json, "print the result as one JSON object");
 
   CLI::App* check = app.add_subcommand("check",
-                                       "validate a scenario without running it; a listener whose "
-                                       "port is in use is warned on stderr");
+                                       "validate a scenario without running it (nothing is "
+                                       "connected); a listener whose port is in use, or a host "
+                                       "name that does not resolve, is warned on stderr");
   check
       ->add_option("scenario", check_args.scenario,
                    "scenario file (TOML; - reads the standard input)")

@@ -6,15 +6,22 @@
 // would otherwise get the check's, and the run none. Listeners and datagram
 // endpoints on an IP address are made as the run makes them (bound, then
 // released with the hub), which touches no peer and says at once that a
-// port is in use; one on a host name is left unstarted too (resolving it
-// asks a name server, and the check would not wait for the answer).
+// port is in use; one on a host name is left unstarted too (the run
+// resolves it once it starts, after the build: a doer that names it cannot
+// have its endpoint then, nor in the check). A channel on a host name that
+// does not resolve (known_open_failure: resolved as the run resolves it) -
+// a client's, a listener's, a datagram endpoint's - fails when it would
+// start, with the run's reason, so that the check warns about it as the run
+// would; nothing is connected or bound either way.
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include "hio/io/hub.hpp"
+#include "hio/io/open_check.hpp"
 #include "hio/io/transport.hpp"
 #include "ip_text.hpp"
 
@@ -40,20 +47,26 @@ class UnstartedPeers final : public TransportFactory {
     std::unique_ptr<Transport> made =
         hub_.builtin_factory(address.scheme).make(address, role, options);
     if (role != ChannelRole::connect && canonical_host(address.host).ip_family != 0) return made;
-    return std::make_unique<Unstarted>(std::move(made));
+    return std::make_unique<Unstarted>(std::move(made), known_open_failure(address, role));
   }
 
  private:
-  // Holds a transport, unstarted: the channel stays opening.
+  // Holds a transport, unstarted: the channel stays opening, or fails at
+  // once with `failure` when that is known.
   class Unstarted final : public Transport {
    public:
-    explicit Unstarted(std::unique_ptr<Transport> held) : held_(std::move(held)) {}
-    void start(ChannelPort port) override { port_ = port; }
+    Unstarted(std::unique_ptr<Transport> held, std::string failure)
+        : held_(std::move(held)), failure_(std::move(failure)) {}
+    void start(ChannelPort port) override {
+      port_ = port;
+      if (!failure_.empty()) port_.failed(failure_);
+    }
     void service() override {}
     void close(std::string_view why) override { port_.closed(CloseWho::local, why); }
 
    private:
     std::unique_ptr<Transport> held_;  // made, so checked; destroyed unstarted
+    std::string failure_;
     ChannelPort port_;
   };
 

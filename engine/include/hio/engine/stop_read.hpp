@@ -1,7 +1,8 @@
-// A read(2) that a caught stop signal ends, whichever thread the signal
-// interrupted and whenever it came.
+// A read(2), and an open(2) of a FIFO, that a caught stop signal ends,
+// whichever thread the signal interrupted and whenever it came.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -15,5 +16,16 @@ namespace hio {
 // with errno EINTR then, and only then; otherwise what read returned (an
 // EINTR of its own is retried).
 ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size);
+
+// ::open(path, flags, mode), except that opening a FIFO for writing, which
+// waits for a reader, waits in steps of at most 100 ms (O_NONBLOCK, which
+// fails with ENXIO while there is none) and asks caught_stop_signal() before
+// each: a stop signal the process catches ends the wait even when it came
+// before the open, which it would not interrupt (a plain open(2) then waits
+// for a reader for ever, Ctrl-C unheard). Returns -1 with errno EINTR then,
+// and only then (another signal does not end the wait); otherwise what open
+// returned, the descriptor blocking as `flags` say. Anything but a FIFO is
+// opened as open(2) opens it.
+int open_unless_stopped(const char* path, int flags, mode_t mode);
 
 }  // namespace hio

@@ -283,15 +283,17 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 // sim:// address is checked, and listening addresses are bound and released
 // again), and every expectation's counter must be published. It touches no
 // peer: a real client's transport is made (and so checked) but never
-// started - nothing is connected, no host name resolved, no serial device
-// opened - so a peer that takes one connection is left for the run. Throws
+// started - nothing is connected, no serial device opened - so a peer that
+// takes one connection is left for the run. A host name is resolved as the
+// run resolves it (which may ask a name server), and a channel whose name
+// does not resolve fails with the run's reason (a warning, below). Throws
 // ScenarioError with all the problems found, as run_scenario would. Returns
 // BuiltScenario::fixed_real: what a second run at the same time could not have
 // (a real-time sweep with --jobs > 1 is refused on it). When `warn` is set,
-// each channel that failed while the tree was built (a listener whose port is
-// in use, an address not on this machine) is said through it in the words of
-// RunOptions::warn's first lines, once the build succeeded: such a run would
-// start, and only warn.
+// each channel that failed while the tree was built (a listener whose port
+// is in use, an address not on this machine, a host name that does not
+// resolve) is said through it in the words of RunOptions::warn's first
+// lines, once the build succeeded: such a run would start, and only warn.
 std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
                                         const std::function<void(const std::string&)>& warn = {});
 
