@@ -106,6 +106,10 @@ void ChannelWarnings::finish() const {
   if (recovered > 0) line += "; " + std::to_string(recovered) + " connected again later";
   if (!journal_) {
     line += "; record the run (--record) to see each";
+  } else if (journal_->empty()) {
+    // A pipe or a FIFO another process read: a path to it would block or
+    // name nothing.
+    line += "; inspect the journal with --kind error to list them";
   } else {
     line += "; hio inspect " + display_text(*journal_) + " --kind error lists them";
   }

@@ -564,9 +564,10 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   }
   std::optional<ChannelWarnings> warnings;
   if (options.warn) {
-    io.add_sink(
-        warnings.emplace(doist, io, options.warn,
-                         target.wanted() ? std::optional(options.record_path) : std::nullopt));
+    // The count line names the journal only where it can be read again.
+    std::optional<std::string> journal;
+    if (target.wanted()) journal = target.regular() ? options.record_path : std::string();
+    io.add_sink(warnings.emplace(doist, io, options.warn, std::move(journal)));
   }
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.
