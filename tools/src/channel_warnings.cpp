@@ -83,7 +83,7 @@ void ChannelWarnings::forget_released() {
       ++it;
       continue;
     }
-    recovered_gone_ += it->second.connected_after ? 1 : 0;
+    if (it->second.connected_after) ++recovered_gone_;
     it = failed_.erase(it);
   }
   // Twice what is kept: each look is paid for by as many new failures as

@@ -565,9 +565,9 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   std::optional<ChannelWarnings> warnings;
   if (options.warn) {
     // The count line names the journal only where it can be read again.
-    std::optional<std::string> journal;
-    if (target.wanted()) journal = target.regular() ? options.record_path : std::string();
-    io.add_sink(warnings.emplace(doist, io, options.warn, std::move(journal)));
+    std::optional<std::string> named;
+    if (target.wanted()) named = target.regular() ? options.record_path : std::string();
+    io.add_sink(warnings.emplace(doist, io, options.warn, std::move(named)));
   }
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.
