@@ -399,7 +399,7 @@ InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
     window.until = filter.until;
     window.read_past_until = filter.read_past_until;
     static const JournalHeader kNoHeader;
-    StatsCollector stats(reader.header() ? *reader.header() : kNoHeader);
+    StatsCollector stats(reader.header() ? *reader.header() : kNoHeader, filter.channels);
     std::uint64_t kept = 0;
     summary = for_each_event(
         reader, window,

@@ -1,7 +1,10 @@
 // hio inspect --stats: what the kept events of a journal amount to, per channel.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
@@ -36,23 +39,54 @@ constexpr Count kCounts[] = {
 
 }  // namespace
 
-StatsCollector::StatsCollector(const JournalHeader& header) {
-  for (const ChannelInfo& c : header.channels)
-    known_[c.id] = Known{c.name, c.address, c.kind};
+StatsCollector::StatsCollector(const JournalHeader& header, std::vector<std::uint32_t> channels)
+    : only_(std::move(channels)) {
+  std::sort(only_.begin(), only_.end());
+  for (const ChannelInfo& c : header.channels) {
+    if (may_keep(c.id)) known_[c.id] = Known{c.name, c.address, c.kind};
+  }
+}
+
+bool StatsCollector::may_keep(std::uint32_t channel) const {
+  return only_.empty() || std::binary_search(only_.begin(), only_.end(), channel);
 }
 
 void StatsCollector::add(const FrameView& frame, const ChannelEvent& e, bool kept) {
+  auto row = kept_.find(e.channel);
   if (e.kind == EventKind::open) {
-    known_[e.channel] = Known{std::string(e.text), std::string(e.peer), e.channel_kind};
+    // A kept channel's row holds its name; another's is known until it closes.
+    if (row != kept_.end()) {
+      row->second.name = std::string(e.text);
+      row->second.address = std::string(e.peer);
+      row->second.kind = e.channel_kind;
+    } else if (may_keep(e.channel)) {
+      known_[e.channel] = Known{std::string(e.text), std::string(e.peer), e.channel_kind};
+    }
   }
-  if (!kept) return;
-  auto [it, fresh] = kept_.try_emplace(e.channel);
-  ChannelStats& s = it->second;
-  if (fresh) {
+  if (!kept) {
+    // A closed channel has no more events until an open names it again:
+    // what names it is forgotten unless a row needs it. So a journal of
+    // millions of channels costs the rows printed and the channels not
+    // closed at the moment (a failed stream may still be closed, an event a
+    // row may count: it stays until then), not every channel read; with a
+    // filter's channels, only those.
+    if (row == kept_.end() && e.kind == EventKind::close) known_.erase(e.channel);
+    return;
+  }
+  if (row == kept_.end()) {
+    row = kept_.try_emplace(e.channel).first;
+    ChannelStats& s = row->second;
     s.channel = e.channel;
     s.first_pass = frame.pass;
     s.first = e.tyme;
+    if (auto k = known_.find(e.channel); k != known_.end()) {
+      s.name = std::move(k->second.name);
+      s.address = std::move(k->second.address);
+      s.kind = k->second.kind;
+      known_.erase(k);
+    }
   }
+  ChannelStats& s = row->second;
   s.last_pass = frame.pass;
   s.last = e.tyme;
   ++s.events;
@@ -97,15 +131,8 @@ void StatsCollector::add(const FrameView& frame, const ChannelEvent& e, bool kep
 std::vector<ChannelStats> StatsCollector::channels() const {
   std::vector<ChannelStats> out;
   out.reserve(kept_.size());
-  for (const auto& [id, kept] : kept_) {
-    ChannelStats s = kept;
-    if (auto k = known_.find(id); k != known_.end()) {
-      s.name = k->second.name;
-      s.address = k->second.address;
-      s.kind = k->second.kind;
-    }
-    out.push_back(std::move(s));
-  }
+  for (const auto& [id, kept] : kept_)
+    out.push_back(kept);
   return out;
 }
 

@@ -151,3 +151,41 @@ string(JSON last GET "${out}" listening 11 address)
 if(NOT listed EQUAL 12 OR NOT last STREQUAL "sim://b:49163")
   message(FATAL_ERROR "--json listening: ${listed}, last ${last}:\n${out}")
 endif()
+
+# The count line names the journal for `hio inspect ... --kind error` only
+# when it is a file: a journal written into a pipe (`--record >(gzip > j.gz)`
+# gives /dev/fd/63, gone after the run) or a FIFO (where hio inspect would
+# block) gets the hint without a path.
+file(WRITE ${WORK}/refused.toml "[run]
+limit = \"100ms\"
+[net]
+hosts = [\"c\", \"s\"]
+[[doer]]
+kind = \"echo_client\"
+name = \"c\"
+address = \"sim://s:1\"
+")
+set(count_line "hio run: warning: 1 channel error in all, on 1 channel; ")
+hio(run ${WORK}/refused.toml --record ${WORK}/refused.hioj EXIT 0)
+require("${err}" "\n${count_line}hio inspect [^\n]*/refused.hioj --kind error lists them\n$"
+        "the hint for a journal file")
+set(pathless "\n${count_line}inspect the journal with --kind error to list them\n$")
+execute_process(COMMAND sh -c "\"$0\" run refused.toml --record /dev/fd/3 3>&1 > /dev/null | cat > piped.hioj"
+                        ${HIO}
+                WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "--record into a pipe: exit ${rc}:\n${err}")
+endif()
+require("${err}" "${pathless}" "the hint for a journal in a pipe")
+file(REMOVE ${WORK}/ff)
+execute_process(COMMAND sh -c "mkfifo ff && { cat ff > fifo.hioj & } && \"$0\" run refused.toml --record ff > /dev/null; rc=$?; wait; exit $rc"
+                        ${HIO}
+                WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "--record into a FIFO: exit ${rc}:\n${err}")
+endif()
+require("${err}" "${pathless}" "the hint for a journal in a FIFO")
+# Both journals are whole: the same as the file's.
+hio(inspect ${WORK}/piped.hioj --kind error EXIT 0)
+require("${out}" "connect to s:1 refused: nobody listens" "the piped journal")
+require_same_files(${WORK}/piped.hioj ${WORK}/fifo.hioj "the piped and the FIFO journals")

@@ -56,6 +56,11 @@ class FileTarget {
   FileTarget& operator=(const FileTarget&) = delete;
 
   bool wanted() const { return !path_.empty(); }
+  // Whether FILE is a file that can be read again by its name: written under
+  // a temporary name that commit() gives FILE. False for a FILE written
+  // directly (a pipe, a FIFO, /dev/fd/N of a shell's >(...), a device),
+  // whose bytes another process reads, and without FILE.
+  bool regular() const { return temporary_; }
   // Where the file is written until commit().
   const std::string& write_path() const { return write_path_; }
   // Throws a ScenarioError (bad input, not an output error) if FILE is one

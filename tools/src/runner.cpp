@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "channel_warnings.hpp"
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/replay/digest.hpp"
@@ -447,99 +448,6 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
 
 namespace {
 
-// RunOptions::warn's lines: what failed (channel name and address, the
-// error's text) and when (tyme and pass). A listener that cannot listen, a
-// datagram endpoint that cannot bind, a client whose connect is refused: each
-// says so once, at its first error; a client that retries says that it does,
-// and the count at the end says how many connected again later. It reads
-// events only, so journals and digests are the same with or without it.
-class ChannelWarnings final : public EventSink {
- public:
-  ChannelWarnings(const Doist& doist, const IoHub& hub, const RunOptions& options)
-      : doist_(doist), hub_(hub), warn_(options.warn), journal_(options.record_path) {}
-
-  // Attached before the doers are built, so that it sees the channels that
-  // fail as they are made; their lines are held until the build succeeded
-  // (a scenario that cannot be built says only its build errors, never a
-  // warning without its count line), then said in order.
-  void build_succeeded() {
-    building_ = false;
-    for (const std::string& line : held_)
-      warn_(line);
-    held_.clear();
-  }
-
-  // Only channels that failed are remembered: a run of a million channels
-  // costs nothing here until they fail.
-  void on_event(const ChannelEvent& e) override {
-    if (e.kind == EventKind::connect) {
-      auto it = failed_.find(e.channel);
-      if (it != failed_.end()) it->second.connected_after = true;
-      return;
-    }
-    if (e.kind != EventKind::error) return;
-    ++errors_;
-    // An error that left the channel open (a UDP endpoint that discarded an
-    // oversized datagram) is worded as such; one that ended it "failed". A
-    // channel says each once: its first error, and its failure if that came
-    // later.
-    const Channel* channel = hub_.find(e.channel);
-    const bool ended = channel == nullptr || !channel->open();
-    auto [it, first] = failed_.emplace(e.channel, Failed{});
-    if (!first && (it->second.said_failed || !ended)) return;
-    it->second.said_failed = ended;
-    if (failed_.size() > kChannelWarningsMax) return;
-    const std::string what = channel == nullptr ? "#" + std::to_string(e.channel)
-                                                : display_text(channel->name()) + " (" +
-                                                      to_string(channel->kind()) + " " +
-                                                      display_text(channel->address().text()) + ")";
-    const bool retries = channel != nullptr && channel->options().retry.count() > 0;
-    std::string line = "warning: " + what + (ended ? " failed" : " had an error") + " at tyme " +
-                       format_seconds(e.tyme) + " s (pass " + std::to_string(doist_.passes()) +
-                       (ended ? "" : ", and stays open") + "): " + message_text(e.text) +
-                       (retries && ended ? " (it retries)" : "");
-    if (building_) {
-      held_.push_back(std::move(line));
-    } else {
-      warn_(line);
-    }
-  }
-
-  // The count line, if any channel failed.
-  void finish() const {
-    if (errors_ == 0) return;
-    std::size_t recovered = 0;
-    for (const auto& entry : failed_)
-      recovered += entry.second.connected_after ? 1 : 0;
-    const std::size_t failed = failed_.size();
-    std::string line = "warning: " + std::to_string(errors_) + " channel error" +
-                       (errors_ == 1 ? "" : "s") + " in all, on " + std::to_string(failed) +
-                       " channel" + (failed == 1 ? "" : "s");
-    if (failed > kChannelWarningsMax) {
-      line += " (" + std::to_string(failed - kChannelWarningsMax) + " not named above)";
-    }
-    if (recovered > 0) line += "; " + std::to_string(recovered) + " connected again later";
-    line += journal_.empty()
-                ? "; record the run (--record) to see each"
-                : "; hio inspect " + display_text(journal_) + " --kind error lists them";
-    warn_(line);
-  }
-
- private:
-  struct Failed {
-    bool connected_after = false;  // connected after its first error
-    bool said_failed = false;      // its warning said that it failed
-  };
-  const Doist& doist_;
-  const IoHub& hub_;
-  const std::function<void(const std::string&)>& warn_;
-  const std::string& journal_;
-  std::map<std::uint32_t, Failed> failed_;  // channels with an error, by id
-  std::uint64_t errors_ = 0;
-  bool building_ = true;
-  std::vector<std::string> held_;  // lines of channels that failed while building
-};
-
 // RunOptions::listening's calls, and RunSummary::listening: where the doers
 // whose address has port 0 listen. Those listening once the tree is built
 // are said by start(); the rest (a host name being resolved) when their
@@ -624,7 +532,7 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
   RunOptions options;
   options.warn = warn;
   std::optional<ChannelWarnings> warnings;
-  if (warn) io.add_sink(warnings.emplace(doist, io, options));
+  if (warn) io.add_sink(warnings.emplace(doist, io, options.warn, std::nullopt));
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   if (warnings) warnings->build_succeeded();
   return built->fixed_real;
@@ -655,7 +563,12 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     target.open(journal, doist, io, std::move(header), options.record_options);
   }
   std::optional<ChannelWarnings> warnings;
-  if (options.warn) io.add_sink(warnings.emplace(doist, io, options));
+  if (options.warn) {
+    // The count line names the journal only where it can be read again.
+    std::optional<std::string> named;
+    if (target.wanted()) named = target.regular() ? options.record_path : std::string();
+    io.add_sink(warnings.emplace(doist, io, options.warn, std::move(named)));
+  }
   // A ScenarioError here leaves no journal: `journal` closes, then `target`
   // removes what it wrote.
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);

@@ -100,7 +100,11 @@ InspectSummary for_each_event(
 // What the events a filter keeps amount to, per channel (`hio inspect
 // --stats`). A channel's name, address and kind come from the header's table
 // and from every open event read, kept or not (a window that starts after a
-// channel opened still names it); null when neither has them.
+// channel opened still names it); null when neither has them. Memory: the
+// rows of the channels with a kept event, and the names of the other
+// channels not closed at the moment (forgotten at a close: an open names a
+// channel again), not of every channel read; given the filter's channels,
+// only theirs.
 struct ChannelStats {
   std::uint32_t channel = 0;  // 0: the network (noise without an open end, logs)
   std::optional<std::string> name{};
@@ -120,7 +124,9 @@ struct ChannelStats {
 
 class StatsCollector {
  public:
-  explicit StatsCollector(const JournalHeader& header);
+  // `channels`: the only channels that may have a row (a filter's, in any
+  // order), the only ones whose names are kept; empty: any channel.
+  explicit StatsCollector(const JournalHeader& header, std::vector<std::uint32_t> channels = {});
   // Every event read, in order; `kept`: it passed the filter (it is counted).
   void add(const FrameView& frame, const ChannelEvent& event, bool kept);
   // The channels with a kept event, by id; `total` sums them (channel 0,
@@ -133,7 +139,9 @@ class StatsCollector {
     std::optional<std::string> name, address;
     std::optional<ChannelKind> kind;
   };
-  std::map<std::uint32_t, Known> known_;
+  bool may_keep(std::uint32_t channel) const;
+  std::vector<std::uint32_t> only_;       // sorted; empty: any channel
+  std::map<std::uint32_t, Known> known_;  // channels without a row, until they close
   std::map<std::uint32_t, ChannelStats> kept_;
 };
 
