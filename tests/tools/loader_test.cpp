@@ -757,10 +757,11 @@ TEST(ScenarioLoader, SetOfTheFilesValueLeavesTheText) {
       "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
   for (const char* set :
        {"run.name=n", "run.tock=1ms", "run.tock=1000us", "run.limit=1s", "run.limit=1000000000ns",
-        "run.mode=sim", "net.client_host=b", "net.stall_timeout=10s", "net.listen_backlog=16",
-        "net.default_link.latency=0.005s", "net.default_link.loss=0.02",
-        "net.default_link.duplicate=0.0", "net.default_link.reorder=0.1",
-        "net.default_link.reorder_delay=0.5s"}) {
+        "run.mode=sim", "net.client_host=b", "net.stall_timeout=10000ms", "net.listen_backlog=16",
+        "net.listen_backlog=+16", "net.default_link.latency=0.005s", "net.default_link.loss=0.02",
+        "net.default_link.loss=2e-2", "net.default_link.loss=2E-2",
+        "net.default_link.duplicate=0.0", "net.default_link.duplicate=0",
+        "net.default_link.reorder=0.1", "net.default_link.reorder_delay=500ms"}) {
     Scenario s = load_scenario_text(text, "o.toml", registry());
     apply_override(s, set);
     EXPECT_EQ(s.text, text) << set;
@@ -770,11 +771,79 @@ TEST(ScenarioLoader, SetOfTheFilesValueLeavesTheText) {
   record_run_setting(s, "limit");  // --limit 1s
   EXPECT_EQ(s.text, text);
   // Another value replaces it, in one spelling.
-  apply_override(s, "net.default_link.loss=0.03");
+  apply_override(s, "net.default_link.loss=3E-2");
   apply_override(s, "run.tock=2000us");
   EXPECT_NE(s.text.find("tock = \"0.002s\"\n"), std::string::npos) << s.text;
   EXPECT_NE(s.text.find("{ latency = \"5ms\", loss = 0.03, duplicate"), std::string::npos)
       << s.text;
+}
+
+// A --set of a net key is written in one spelling per value, as run
+// durations are: equal values give one text. (Unfixed: as typed, so 0.02,
+// 0.020, 2e-2 gave three texts, three journals.)
+TEST(ScenarioLoader, SetNetValuesHaveOneSpelling) {
+  const std::string text = "[net]\nhosts = [\"a\"]\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  const auto written = [&](const std::string& set) {
+    Scenario s = load_scenario_text(text, "o.toml", registry());
+    apply_override(s, set);
+    std::string added = s.text.substr(0, s.text.find("[[doer]]"));  // [net] with it
+    for (const std::string line : {"[net]\n", "hosts = [\"a\"]\n"})
+      added.erase(added.find(line), line.size());
+    return added;
+  };
+  for (const char* loss : {"0.02", "0.020", "2e-2", "0.2e-1", "2E-2", "+0.02"})
+    EXPECT_EQ(written(std::string("net.default_link.loss=") + loss), "default_link.loss = 0.02\n");
+  EXPECT_EQ(written("net.default_link.loss=0"), "default_link.loss = 0.0\n");
+  EXPECT_EQ(written("net.default_link.loss=1"), "default_link.loss = 1.0\n");
+  EXPECT_EQ(written("net.default_link.loss=1e-7"), "default_link.loss = 0.0000001\n");
+  EXPECT_EQ(written("net.default_link.loss=1e-30"), "default_link.loss = 1e-30\n");
+  for (const char* stall : {"10s", "10000ms", "10000000us", "10.0s"})
+    EXPECT_EQ(written(std::string("net.stall_timeout=") + stall), "stall_timeout = \"10s\"\n");
+  EXPECT_EQ(written("net.default_link.latency=5ms"), "default_link.latency = \"0.005s\"\n");
+  EXPECT_EQ(written("net.listen_backlog=+8"), "listen_backlog = 8\n");
+  EXPECT_EQ(written("net.listen_backlog=1_000"), "listen_backlog = 1000\n");
+  EXPECT_EQ(written("net.default_link.bandwidth=0"), "default_link.bandwidth = 0\n");
+}
+
+// A number a digit short beside its point is refused saying how to write it
+// (unfixed: toml++'s "Error while parsing floating-point: expected decimal
+// digit, saw '.'"); other values keep the file's messages.
+TEST(ScenarioLoader, SetNetNumberMessagesSayWhatToWrite) {
+  Scenario s = load_scenario_text(
+      "[net]\nhosts = [\"a\"]\n[[doer]]\nkind = \"ticker\"\nname = "
+      "\"t\"\n",
+      "n.toml", registry());
+  const auto error = [&](const std::string& set) {
+    try {
+      apply_override(s, set);
+    } catch (const SettingError& e) {
+      return std::string(e.what());
+    }
+    return std::string("applied");
+  };
+  EXPECT_EQ(error("net.default_link.loss=.02"),
+            "--set net.default_link.loss=.02: net.default_link.loss: .02 is not a TOML number (a "
+            "digit goes on each side of the point): write 0.02");
+  EXPECT_EQ(error("net.default_link.corrupt=1."),
+            "--set net.default_link.corrupt=1.: net.default_link.corrupt: 1. is not a TOML number "
+            "(a digit goes on each side of the point): write 1.0");
+  EXPECT_EQ(error("net.default_link.loss=-.5"),
+            "--set net.default_link.loss=-.5: net.default_link.loss: -.5 is not a TOML number (a "
+            "digit goes on each side of the point): write -0.5");
+  EXPECT_EQ(error("net.default_link.loss=1.5e-1.2"),
+            "--set net.default_link.loss=1.5e-1.2: net.default_link.loss must be a probability, "
+            "a number from 0 to 1 (0.01 = 1 %)");
+  EXPECT_EQ(error("net.default_link.loss=1.5"),
+            "--set net.default_link.loss=1.5: net.default_link.loss must be a probability, a "
+            "number from 0 to 1 (0.01 = 1 %)");
+  EXPECT_EQ(error("net.listen_backlog=.5"),
+            "--set net.listen_backlog=.5: net.listen_backlog must be an integer >= 1");
+  EXPECT_EQ(error("net.listen_backlog=8.0"),
+            "--set net.listen_backlog=8.0: net.listen_backlog must be an integer >= 1");
+  EXPECT_EQ(error("net.stall_timeout=10"),
+            "--set net.stall_timeout=10: net.stall_timeout: duration \"10\" has no unit; add one "
+            "of ns, us, ms, s, m, h (only \"0\" needs none)");
+  EXPECT_EQ(s.text.find("default_link"), std::string::npos);  // nothing refused was written
 }
 
 // A link or serial fault is a complete setting: the keys it does not name

@@ -1287,15 +1287,35 @@ const std::vector<std::string>& net_override_keys() {
   return keys;
 }
 
-// A --set value as the TOML literal the file would have: a number as is when
-// it looks like one (for the keys that take numbers), anything else as a
-// string, so that the loader says what is wrong with it as for the file.
-std::string net_literal(const NetKey& key, const std::string& value) {
+// A --set value as the TOML literal the file would have, spelled as
+// canonical_literal spells it, so that equal values give one text: a number
+// as a number when it looks like one (for the keys that take numbers),
+// anything else as a string. One the loader would not read as the kind it
+// takes is written as typed, or as a string when it is no TOML number
+// either, so that the loader says what is wrong with it as for the file; a
+// number that lacks only a digit beside its point (.02) is refused here,
+// saying how to write it.
+std::string net_literal(const NetKey& key, const std::string& value,
+                        const std::function<void(const std::string&)>& fail) {
   const bool number_key = key.kind == ValueKind::integer || key.kind == ValueKind::probability;
   const bool looks_numeric = !value.empty() &&
                              value.find_first_not_of("0123456789+-._eE") == std::string::npos &&
                              value.find_first_of("0123456789") != std::string::npos;
-  return number_key && looks_numeric ? value : toml_string(value);
+  if (!number_key || !looks_numeric) {
+    const std::string literal = toml_string(value);
+    return canonical_literal(key.kind, literal).value_or(literal);
+  }
+  if (std::optional<std::string> canonical = canonical_literal(key.kind, value)) {
+    return *canonical;
+  }
+  if (key.kind == ValueKind::probability) {
+    if (const std::optional<std::string> fixed = number_with_point_digits(value)) {
+      fail(key.key + ": " + value +
+           " is not a TOML number (a digit goes on each side of the point): write " + *fixed);
+    }
+  }
+  // An integer too large for TOML keeps its own message (the loader's).
+  return value.find_first_of(".eE") == std::string::npos ? value : toml_string(value);
 }
 
 void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
@@ -1311,7 +1331,7 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   const std::string leaf = key.substr(key.rfind('.') + 1);
   std::string text = scenario.text;
   if (std::string problem =
-          write_in_text(text, path, leaf, net_literal(net_key, value), net_key.kind);
+          write_in_text(text, path, leaf, net_literal(net_key, value, fail), net_key.kind);
       !problem.empty()) {
     fail(problem);
   }

@@ -206,6 +206,22 @@ std::optional<std::string> canonical_literal(ValueKind kind, const std::string& 
   return canonical_of(kind, *root->get("v"));
 }
 
+std::optional<std::string> number_with_point_digits(std::string_view value) {
+  const std::size_t point = value.find('.');
+  if (point == std::string_view::npos || parse_value(value)) return std::nullopt;
+  const auto digit = [&](std::size_t at) {
+    return at < value.size() && value[at] >= '0' && value[at] <= '9';
+  };
+  std::string fixed(value.substr(0, point));
+  if (point == 0 || !digit(point - 1)) fixed += '0';
+  fixed += '.';
+  if (!digit(point + 1)) fixed += '0';
+  fixed += value.substr(point + 1);
+  const std::optional<toml::table> root = parse_value(fixed);
+  if (!root || !root->get("v")->is_floating_point()) return std::nullopt;
+  return fixed;
+}
+
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
                           const std::string& key, const std::string& literal, ValueKind kind) {
   const toml::table root = toml::parse(text);

@@ -42,6 +42,11 @@ std::string seed_literal(std::uint64_t seed);
 // what is wrong with it).
 std::optional<std::string> canonical_literal(ValueKind kind, const std::string& literal);
 
+// `value` spelled as a TOML float when it is not a TOML number only for want
+// of a digit beside its point (".02" -> "0.02", "-.5" -> "-0.5", "2." ->
+// "2.0", "2.e3" -> "2.0e3"); nullopt otherwise.
+std::optional<std::string> number_with_point_digits(std::string_view value);
+
 // Writes `key = literal` (`literal` as canonical_literal spells it) into the
 // table at `path` of `text` (run, net, net.default_link; `text` a scenario
 // that loaded): where the text has the key, its value is replaced - unless

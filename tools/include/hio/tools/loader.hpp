@@ -27,7 +27,8 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
 // a [net]. Throws SettingError (a ScenarioError), a usage error: "--set
 // KEY=VALUE: what is wrong" (the command adds its name). The scenario's text (the one a journal's
 // header holds) then says the same: see record_run_setting; a net key is written into the text as
-// a run key is and the [net] read back from it by the loader (the file's checks and messages).
+// a run key is (one spelling per value: "0.001s" for "1ms", 0.02 for 2e-2) and the [net] read back
+// from it by the loader (the file's checks and messages).
 void apply_override(Scenario& scenario, const std::string& assignment);
 
 // Writes the value scenario.run has for `key` (name, tock, limit, seed, mode,
