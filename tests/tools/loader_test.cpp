@@ -795,6 +795,7 @@ TEST(ScenarioLoader, SetNetValuesHaveOneSpelling) {
     EXPECT_EQ(written(std::string("net.default_link.loss=") + loss), "default_link.loss = 0.02\n");
   EXPECT_EQ(written("net.default_link.loss=0"), "default_link.loss = 0.0\n");
   EXPECT_EQ(written("net.default_link.loss=1"), "default_link.loss = 1.0\n");
+  EXPECT_EQ(written("net.default_link.loss=-0.0"), "default_link.loss = 0.0\n");
   EXPECT_EQ(written("net.default_link.loss=1e-7"), "default_link.loss = 0.0000001\n");
   EXPECT_EQ(written("net.default_link.loss=1e-30"), "default_link.loss = 1e-30\n");
   for (const char* stall : {"10s", "10000ms", "10000000us", "10.0s"})
@@ -836,6 +837,9 @@ TEST(ScenarioLoader, SetNetNumberMessagesSayWhatToWrite) {
   EXPECT_EQ(error("net.default_link.loss=1.5"),
             "--set net.default_link.loss=1.5: net.default_link.loss must be a probability, a "
             "number from 0 to 1 (0.01 = 1 %)");
+  EXPECT_EQ(error("net.default_link.loss=9223372036854775807"),
+            "--set net.default_link.loss=9223372036854775807: net.default_link.loss must be a "
+            "probability, a number from 0 to 1 (0.01 = 1 %)");
   EXPECT_EQ(error("net.listen_backlog=.5"),
             "--set net.listen_backlog=.5: net.listen_backlog must be an integer >= 1");
   EXPECT_EQ(error("net.listen_backlog=8.0"),

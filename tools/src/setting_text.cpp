@@ -43,9 +43,12 @@ std::optional<std::string> canonical_of(ValueKind kind, const toml::node& node) 
     case ValueKind::integer:
       if (!node.is_integer()) return std::nullopt;
       return std::to_string(*node.value<std::int64_t>());
-    case ValueKind::probability:
-      if (!node.is_number()) return std::nullopt;
-      return float_literal(*node.value<double>());
+    case ValueKind::probability: {
+      // (An integer no double holds exactly has no value<double>.)
+      const std::optional<double> value = node.value<double>();
+      if (!node.is_number() || !value) return std::nullopt;
+      return float_literal(*value == 0.0 ? 0.0 : *value);  // -0.0 is 0.0
+    }
     case ValueKind::boolean:
       if (!node.is_boolean()) return std::nullopt;
       return *node.value<bool>() ? "true" : "false";
