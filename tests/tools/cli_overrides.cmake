@@ -35,6 +35,20 @@ hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..1 --set run.limit=250ms --set 
 hio(replay ${WORK}/sweep/seed-1.hioj EXIT 1)
 require("${out}" "^replay:    swept, seed 1: identical\n" "replay of a sweep's journal with --set")
 
+# Command lines that run the same scenario record the same journal, byte for
+# byte: --sets in either order (keys the file lacks go in by name), a --set
+# of the value the file has (tock = "1ms" stays as written), one value in
+# other spellings (10s, 10000ms; 0.02, 2E-2).
+set(udp ${SCENARIOS}/udp_request_response.toml)
+hio(run ${udp} --set net.listen_backlog=8 --set net.stall_timeout=10s
+    --set net.default_link.loss=0.02 --record ${WORK}/order1.hioj EXIT 0)
+hio(run ${udp} --set net.default_link.loss=2E-2 --set net.stall_timeout=10000ms
+    --set net.listen_backlog=8 --record ${WORK}/order2.hioj EXIT 0)
+require_same_files(${WORK}/order1.hioj ${WORK}/order2.hioj "--sets in another order")
+hio(run ${udp} --record ${WORK}/plain.hioj EXIT 0)
+hio(run ${udp} --set run.tock=1ms --limit 3000ms --record ${WORK}/same.hioj EXIT 0)
+require_same_files(${WORK}/plain.hioj ${WORK}/same.hioj "--set of the file's own values")
+
 # UTF-8 names are printed as they are; a control character is refused.
 file(WRITE ${WORK}/utf8.toml "[run]
 name = \"запрос-ответ\"

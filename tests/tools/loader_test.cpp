@@ -681,6 +681,175 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
   EXPECT_THROW(apply_override(no_net, "net.stall_timeout=1s"), SettingError);
 }
 
+// Command lines that run the same scenario give the same text (and so the
+// same journal bytes and scenario digest): keys the file lacks land in one
+// place whatever order the --sets come in, whatever shape the tables have.
+// (Unfixed: each new key went first in its table, so the later --set came
+// first.)
+TEST(ScenarioLoader, SetOrderDoesNotChangeTheText) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  const std::vector<std::string> sets = {"run.limit=2s",
+                                         "run.mode=sim",
+                                         "net.stall_timeout=3s",
+                                         "net.listen_backlog=8",
+                                         "net.default_link.loss=0.25",
+                                         "net.default_link.latency=5ms"};
+  for (const std::string& file : {
+           std::string("[run]\nname = \"n\"\ntock = \"1ms\"\n[net]\nhosts = [\"a\", \"b\"]\n"
+                       "  segment_bytes_max = 1000  # indented\n"),
+           std::string("[run]\n[net]\n"),
+           std::string("run = { tock = \"1ms\" }\nnet = { hosts = [\"a\"], default_link = { "
+                       "jitter = \"1ms\" } }\n"),
+           std::string("run.tock = \"1ms\"\nnet.hosts = [\"a\"]\nnet.client_host = \"a\"\n"),
+           std::string("[net]\nhosts = [\"a\"]\n[net.default_link]\njitter = \"1ms\"\n"),
+           std::string("[net]\nhosts = [\"a\"]\ndefault_link.jitter = \"1ms\"\n"),
+       }) {
+    for (const std::string& bom : {std::string(), kBom}) {
+      SCOPED_TRACE(bom + file);
+      std::vector<std::size_t> order = {0, 1, 2, 3, 4, 5};
+      std::string first;
+      do {
+        Scenario s = load_scenario_text(bom + file + doer, "o.toml", registry());
+        for (std::size_t i : order)
+          apply_override(s, sets[i]);
+        if (first.empty()) {
+          first = s.text;
+          const Scenario again = load_scenario_text(s.text, "o.toml", registry());
+          EXPECT_EQ(again.run.limit, Tock{2'000'000'000});
+          EXPECT_EQ(again.net.options.stall_timeout, Tock{3'000'000'000});
+          EXPECT_EQ(again.net.options.listen_backlog, 8u);
+          EXPECT_EQ(again.net.options.default_link.loss, 0.25);
+          EXPECT_EQ(again.net.options.default_link.latency, Tock{5'000'000});
+        } else {
+          ASSERT_EQ(s.text, first);
+        }
+      } while (std::next_permutation(order.begin(), order.end()));
+    }
+  }
+  // --limit and --real (record_run_setting) with --sets, either order; the
+  // added keys sorted by name around the file's.
+  Scenario a = load_scenario_text("[run]\nname = \"n\"\n" + doer, "o.toml", registry());
+  Scenario b = a;
+  apply_override(a, "run.tock=2ms");
+  a.run.limit = Tock{1'000'000'000};
+  record_run_setting(a, "limit");
+  a.run.mode = Mode::real;
+  record_run_setting(a, "mode");
+  b.run.mode = Mode::real;
+  record_run_setting(b, "mode");
+  apply_override(b, "run.limit=1s");
+  apply_override(b, "run.tock=2ms");
+  EXPECT_EQ(a.text,
+            "[run]\nlimit = \"1s\"\nmode = \"real\"\nname = \"n\"\ntock = \"0.002s\"\n" + doer);
+  EXPECT_EQ(b.text, a.text);
+}
+
+// A --set of the value the file has, in any spelling, leaves the text as it
+// is: the same scenario digest as the plain run. (Unfixed: --set
+// run.tock=1ms rewrote tock = "1ms" as "0.001s".)
+TEST(ScenarioLoader, SetOfTheFilesValueLeavesTheText) {
+  const std::string text =
+      "[run]\nname = 'n'\ntock = \"1ms\"\nlimit = \"1000ms\"\nmode = \"sim\"\n"
+      "[net]\nhosts = [\"a\", \"b\"]\nclient_host = 'b'\nstall_timeout = \"10s\"\n"
+      "listen_backlog = 0x10\n"
+      "default_link = { latency = \"5ms\", loss = 0.020, duplicate = 0, reorder = 1e-1, "
+      "reorder_delay = \"0.5s\" }\n"
+      "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  for (const char* set :
+       {"run.name=n", "run.tock=1ms", "run.tock=1000us", "run.limit=1s", "run.limit=1000000000ns",
+        "run.mode=sim", "net.client_host=b", "net.stall_timeout=10000ms", "net.listen_backlog=16",
+        "net.listen_backlog=+16", "net.default_link.latency=0.005s", "net.default_link.loss=0.02",
+        "net.default_link.loss=2e-2", "net.default_link.loss=2E-2",
+        "net.default_link.duplicate=0.0", "net.default_link.duplicate=0",
+        "net.default_link.reorder=0.1", "net.default_link.reorder_delay=500ms"}) {
+    Scenario s = load_scenario_text(text, "o.toml", registry());
+    apply_override(s, set);
+    EXPECT_EQ(s.text, text) << set;
+  }
+  Scenario s = load_scenario_text(text, "o.toml", registry());
+  s.run.limit = Tock{1'000'000'000};
+  record_run_setting(s, "limit");  // --limit 1s
+  EXPECT_EQ(s.text, text);
+  // Another value replaces it, in one spelling.
+  apply_override(s, "net.default_link.loss=3E-2");
+  apply_override(s, "run.tock=2000us");
+  EXPECT_NE(s.text.find("tock = \"0.002s\"\n"), std::string::npos) << s.text;
+  EXPECT_NE(s.text.find("{ latency = \"5ms\", loss = 0.03, duplicate"), std::string::npos)
+      << s.text;
+}
+
+// A --set of a net key is written in one spelling per value, as run
+// durations are: equal values give one text. (Unfixed: as typed, so 0.02,
+// 0.020, 2e-2 gave three texts, three journals.)
+TEST(ScenarioLoader, SetNetValuesHaveOneSpelling) {
+  const std::string text = "[net]\nhosts = [\"a\"]\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  const auto written = [&](const std::string& set) {
+    Scenario s = load_scenario_text(text, "o.toml", registry());
+    apply_override(s, set);
+    std::string added = s.text.substr(0, s.text.find("[[doer]]"));  // [net] with it
+    for (const std::string line : {"[net]\n", "hosts = [\"a\"]\n"})
+      added.erase(added.find(line), line.size());
+    return added;
+  };
+  for (const char* loss : {"0.02", "0.020", "2e-2", "0.2e-1", "2E-2", "+0.02"})
+    EXPECT_EQ(written(std::string("net.default_link.loss=") + loss), "default_link.loss = 0.02\n");
+  EXPECT_EQ(written("net.default_link.loss=0"), "default_link.loss = 0.0\n");
+  EXPECT_EQ(written("net.default_link.loss=1"), "default_link.loss = 1.0\n");
+  EXPECT_EQ(written("net.default_link.loss=-0.0"), "default_link.loss = 0.0\n");
+  EXPECT_EQ(written("net.default_link.loss=1e-7"), "default_link.loss = 0.0000001\n");
+  EXPECT_EQ(written("net.default_link.loss=1e-30"), "default_link.loss = 1e-30\n");
+  for (const char* stall : {"10s", "10000ms", "10000000us", "10.0s"})
+    EXPECT_EQ(written(std::string("net.stall_timeout=") + stall), "stall_timeout = \"10s\"\n");
+  EXPECT_EQ(written("net.default_link.latency=5ms"), "default_link.latency = \"0.005s\"\n");
+  EXPECT_EQ(written("net.listen_backlog=+8"), "listen_backlog = 8\n");
+  EXPECT_EQ(written("net.listen_backlog=1_000"), "listen_backlog = 1000\n");
+  EXPECT_EQ(written("net.default_link.bandwidth=0"), "default_link.bandwidth = 0\n");
+}
+
+// A number a digit short beside its point is refused saying how to write it
+// (unfixed: toml++'s "Error while parsing floating-point: expected decimal
+// digit, saw '.'"); other values keep the file's messages.
+TEST(ScenarioLoader, SetNetNumberMessagesSayWhatToWrite) {
+  Scenario s = load_scenario_text(
+      "[net]\nhosts = [\"a\"]\n[[doer]]\nkind = \"ticker\"\nname = "
+      "\"t\"\n",
+      "n.toml", registry());
+  const auto error = [&](const std::string& set) {
+    try {
+      apply_override(s, set);
+    } catch (const SettingError& e) {
+      return std::string(e.what());
+    }
+    return std::string("applied");
+  };
+  EXPECT_EQ(error("net.default_link.loss=.02"),
+            "--set net.default_link.loss=.02: net.default_link.loss: .02 is not a TOML number (a "
+            "digit goes on each side of the point): write 0.02");
+  EXPECT_EQ(error("net.default_link.corrupt=1."),
+            "--set net.default_link.corrupt=1.: net.default_link.corrupt: 1. is not a TOML number "
+            "(a digit goes on each side of the point): write 1.0");
+  EXPECT_EQ(error("net.default_link.loss=-.5"),
+            "--set net.default_link.loss=-.5: net.default_link.loss: -.5 is not a TOML number (a "
+            "digit goes on each side of the point): write -0.5");
+  EXPECT_EQ(error("net.default_link.loss=1.5e-1.2"),
+            "--set net.default_link.loss=1.5e-1.2: net.default_link.loss must be a probability, "
+            "a number from 0 to 1 (0.01 = 1 %)");
+  EXPECT_EQ(error("net.default_link.loss=1.5"),
+            "--set net.default_link.loss=1.5: net.default_link.loss must be a probability, a "
+            "number from 0 to 1 (0.01 = 1 %)");
+  EXPECT_EQ(error("net.default_link.loss=9223372036854775807"),
+            "--set net.default_link.loss=9223372036854775807: net.default_link.loss must be a "
+            "probability, a number from 0 to 1 (0.01 = 1 %)");
+  EXPECT_EQ(error("net.listen_backlog=.5"),
+            "--set net.listen_backlog=.5: net.listen_backlog must be an integer >= 1");
+  EXPECT_EQ(error("net.listen_backlog=8.0"),
+            "--set net.listen_backlog=8.0: net.listen_backlog must be an integer >= 1");
+  EXPECT_EQ(error("net.stall_timeout=10"),
+            "--set net.stall_timeout=10: net.stall_timeout: duration \"10\" has no unit; add one "
+            "of ns, us, ms, s, m, h (only \"0\" needs none)");
+  EXPECT_EQ(s.text.find("default_link"), std::string::npos);  // nothing refused was written
+}
+
 // A link or serial fault is a complete setting: the keys it does not name
 // take their defaults, not the values before it (docs/scenarios.md, [net]).
 TEST(ScenarioLoader, UnplugAndPlugFaultsNameEitherEndOfALine) {

@@ -25,6 +25,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"
+#include "setting_text.hpp"
 
 namespace hio::tools {
 
@@ -1233,166 +1234,88 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
 
 namespace {
 
-// A TOML basic string: "..." with \, \" and control characters escaped.
-std::string toml_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7F) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04X", static_cast<unsigned>(u));
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-// The value of run.<key> as a TOML literal that loads back to the same value.
+// The value of run.<key> as the TOML literal write_in_text takes.
 std::string run_literal(const RunSettings& run, std::string_view key) {
   if (key == "name") return toml_string(run.name);
-  if (key == "tock") return toml_string(format_seconds(run.tock) + "s");
-  if (key == "limit") return toml_string(format_seconds(run.limit) + "s");
-  if (key == "seed") {
-    // TOML integers stop at 2^63-1: above, the loader takes a string.
-    return run.seed <= static_cast<std::uint64_t>(INT64_MAX)
-               ? std::to_string(run.seed)
-               : toml_string(std::to_string(run.seed));
-  }
+  if (key == "tock") return duration_literal(run.tock);
+  if (key == "limit") return duration_literal(run.limit);
+  if (key == "seed") return seed_literal(run.seed);
   if (key == "mode") return run.mode == Mode::real ? "\"real\"" : "\"sim\"";
   if (key == "skip") return run.skip ? "true" : "false";
   throw std::logic_error("record_run_setting: no run key '" + std::string(key) + "'");
 }
 
-// Where line 1's first column is: after a UTF-8 byte order mark, which
-// toml++ skips without counting it as a column.
-std::size_t text_start(std::string_view text) {
-  constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  return text.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
-}
-
-// The byte offset of a toml++ position (1-based line, and column counted in
-// code points) in `text`.
-std::size_t byte_offset(std::string_view text, const toml::source_position& at) {
-  std::size_t offset = text_start(text);
-  for (toml::source_index line = 1; line < at.line && offset < text.size(); ++line) {
-    const std::size_t newline = text.find('\n', offset);
-    if (newline == std::string_view::npos) return text.size();
-    offset = newline + 1;
-  }
-  for (toml::source_index column = 1; column < at.column && offset < text.size(); ++column) {
-    const auto lead = static_cast<unsigned char>(text[offset]);
-    offset += lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  }
-  return std::min(offset, text.size());
-}
-
-// The first byte of the line `offset` is on (line 1's after a byte order
-// mark: a line inserted before it goes after the mark, which stays first).
-std::size_t line_start(std::string_view text, std::size_t offset) {
-  const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  return offset == 0 || newline == std::string_view::npos ? text_start(text) : newline + 1;
+ValueKind run_kind(std::string_view key) {
+  if (key == "tock" || key == "limit") return ValueKind::duration;
+  if (key == "seed") return ValueKind::seed;
+  if (key == "skip") return ValueKind::boolean;
+  return ValueKind::string;  // name, mode
 }
 
 // The [net] keys --set takes: the scalar keys of [net] and of its
 // default_link (the [[net.link]], [[net.serial]] and [[net.fault]] arrays are
-// the file's).
-const std::vector<std::string>& net_override_keys() {
-  static const std::vector<std::string> keys = {"net.client_host",
-                                                "net.stall_timeout",
-                                                "net.segment_bytes_max",
-                                                "net.listen_backlog",
-                                                "net.receive_buffer_bytes",
-                                                "net.default_link.latency",
-                                                "net.default_link.jitter",
-                                                "net.default_link.bandwidth",
-                                                "net.default_link.queue_bytes_max",
-                                                "net.default_link.loss",
-                                                "net.default_link.duplicate",
-                                                "net.default_link.reorder",
-                                                "net.default_link.reorder_delay",
-                                                "net.default_link.corrupt"};
+// the file's), with what their values are.
+struct NetKey {
+  std::string key;
+  ValueKind kind;
+};
+const std::vector<NetKey>& net_keys() {
+  static const std::vector<NetKey> keys = {{"net.client_host", ValueKind::string},
+                                           {"net.stall_timeout", ValueKind::duration},
+                                           {"net.segment_bytes_max", ValueKind::integer},
+                                           {"net.listen_backlog", ValueKind::integer},
+                                           {"net.receive_buffer_bytes", ValueKind::integer},
+                                           {"net.default_link.latency", ValueKind::duration},
+                                           {"net.default_link.jitter", ValueKind::duration},
+                                           {"net.default_link.bandwidth", ValueKind::integer},
+                                           {"net.default_link.queue_bytes_max", ValueKind::integer},
+                                           {"net.default_link.loss", ValueKind::probability},
+                                           {"net.default_link.duplicate", ValueKind::probability},
+                                           {"net.default_link.reorder", ValueKind::probability},
+                                           {"net.default_link.reorder_delay", ValueKind::duration},
+                                           {"net.default_link.corrupt", ValueKind::probability}};
   return keys;
 }
 
-// A --set value as the TOML literal the file would have: a number as is when
-// it looks like one (for the keys that take numbers), anything else as a
-// string, so that the loader says what is wrong with it as for the file.
-std::string net_literal(const std::string& key, const std::string& value) {
-  static const std::string numeric[] = {"net.segment_bytes_max",
-                                        "net.listen_backlog",
-                                        "net.receive_buffer_bytes",
-                                        "net.default_link.bandwidth",
-                                        "net.default_link.queue_bytes_max",
-                                        "net.default_link.loss",
-                                        "net.default_link.duplicate",
-                                        "net.default_link.reorder",
-                                        "net.default_link.corrupt"};
-  const bool number_key =
-      std::find(std::begin(numeric), std::end(numeric), key) != std::end(numeric);
+const std::vector<std::string>& net_override_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> out;
+    for (const NetKey& k : net_keys())
+      out.push_back(k.key);
+    return out;
+  }();
+  return keys;
+}
+
+// A --set value as the TOML literal the file would have, spelled as
+// canonical_literal spells it, so that equal values give one text: a number
+// as a number when it looks like one (for the keys that take numbers),
+// anything else as a string. One the loader would not read as the kind it
+// takes is written as typed, or as a string when it is no TOML number
+// either, so that the loader says what is wrong with it as for the file; a
+// number that lacks only a digit beside its point (.02) is refused here,
+// saying how to write it.
+std::string net_literal(const NetKey& key, const std::string& value,
+                        const std::function<void(const std::string&)>& fail) {
+  const bool number_key = key.kind == ValueKind::integer || key.kind == ValueKind::probability;
   const bool looks_numeric = !value.empty() &&
                              value.find_first_not_of("0123456789+-._eE") == std::string::npos &&
                              value.find_first_of("0123456789") != std::string::npos;
-  return number_key && looks_numeric ? value : toml_string(value);
-}
-
-// Writes `dotted = literal` into the table at `path` of `text` (net, or
-// net.default_link): the value replaced where the text has the key, else a
-// line after the table's [header] (or inside its braces, or beside its other
-// dotted keys), the missing tables as a dotted key. Returns "" or why not.
-std::string set_in_text(std::string& text, const std::vector<std::string>& path,
-                        const std::string& key, const std::string& literal) {
-  const toml::table root = toml::parse(text);
-  const toml::table* table = &root;
-  std::size_t depth = 0;
-  for (; depth < path.size(); ++depth) {
-    const toml::node* next = table->get(path[depth]);
-    if (next == nullptr) break;
-    if (next->as_table() == nullptr) return path[depth] + " is not a table";
-    table = next->as_table();
+  if (!number_key || !looks_numeric) {
+    const std::string literal = toml_string(value);
+    return canonical_literal(key.kind, literal).value_or(literal);
   }
-  if (depth == 0) return "the scenario has no [" + path.front() + "] table";
-  std::string dotted;
-  for (std::size_t i = depth; i < path.size(); ++i)
-    dotted += path[i] + ".";
-  dotted += key;
-  if (depth == path.size()) {
-    if (const toml::node* value = table->get(key)) {
-      const std::size_t begin = byte_offset(text, value->source().begin);
-      const std::size_t end = byte_offset(text, value->source().end);
-      text.replace(begin, end - begin, literal);
-      return "";
+  if (std::optional<std::string> canonical = canonical_literal(key.kind, value)) {
+    return *canonical;
+  }
+  if (key.kind == ValueKind::probability) {
+    if (const std::optional<std::string> fixed = number_with_point_digits(value)) {
+      fail(key.key + ": " + value +
+           " is not a TOML number (a digit goes on each side of the point): write " + *fixed);
     }
   }
-  const std::string line = dotted + " = " + literal;
-  const std::size_t at = byte_offset(text, table->source().begin);
-  if (table->is_inline()) {  // x = { ... }: before its closing brace
-    const std::size_t close = byte_offset(text, table->source().end) - 1;
-    text.insert(close, (table->empty() ? " " : ", ") + line + " ");
-    return "";
-  }
-  if (at < text.size() && text[at] == '[') {  // [net]: the line after its header
-    std::size_t after = text.find('\n', at);
-    if (after == std::string::npos) {
-      text += '\n';
-      after = text.size() - 1;
-    }
-    text.insert(after + 1, line + "\n");
-    return "";
-  }
-  // Defined by dotted keys (net.hosts = ...): beside one of them, as it is written.
-  for (auto&& [name, node] : *table) {
-    if (node.is_table() || node.is_array_of_tables()) continue;
-    const std::size_t key_at = byte_offset(text, name.source().begin);
-    const std::size_t start = line_start(text, key_at);
-    text.insert(start, text.substr(start, key_at - start) + line + "\n");
-    return "";
-  }
-  return "the scenario's [" + path.front() + "] has no place to write it (set it in the file)";
+  // An integer too large for TOML keeps its own message (the loader's).
+  return value.find_first_of(".eE") == std::string::npos ? value : toml_string(value);
 }
 
 void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
@@ -1400,12 +1323,15 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   if (!scenario.net.present) {
     fail("the scenario has no [net]: --set net.* changes a simulated network, it adds none");
   }
+  const NetKey& net_key = *std::find_if(net_keys().begin(), net_keys().end(),
+                                        [&](const NetKey& k) { return k.key == key; });
   std::vector<std::string> path;
   for (std::size_t at = 0, dot; (dot = key.find('.', at)) != std::string::npos; at = dot + 1)
     path.push_back(key.substr(at, dot - at));
   const std::string leaf = key.substr(key.rfind('.') + 1);
   std::string text = scenario.text;
-  if (std::string problem = set_in_text(text, path, leaf, net_literal(key, value));
+  if (std::string problem =
+          write_in_text(text, path, leaf, net_literal(net_key, value, fail), net_key.kind);
       !problem.empty()) {
     fail(problem);
   }
@@ -1425,47 +1351,11 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
 }  // namespace
 
 void record_run_setting(Scenario& scenario, std::string_view key) {
-  const std::string literal = run_literal(scenario.run, key);
-  std::string& text = scenario.text;
-  const toml::table root = toml::parse(text, scenario.path);
-  const toml::node* run_node = root.get("run");
-  const toml::table* run = run_node != nullptr ? run_node->as_table() : nullptr;
-  const std::string line = std::string(key) + " = " + literal;
-  if (run == nullptr) {
-    // No [run] anywhere: a table of its own at the end, where nothing else
-    // can fall into it.
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    text += "[run]\n" + line + "\n";
-    return;
+  if (std::string problem = write_in_text(scenario.text, {"run"}, std::string(key),
+                                          run_literal(scenario.run, key), run_kind(key));
+      !problem.empty()) {
+    throw std::logic_error("record_run_setting: " + problem);
   }
-  if (const toml::node* value = run->get(key)) {
-    const std::size_t begin = byte_offset(text, value->source().begin);
-    const std::size_t end = byte_offset(text, value->source().end);
-    text.replace(begin, end - begin, literal);
-    return;
-  }
-  if (run->is_inline()) {  // run = { ... }: before its closing brace
-    const std::size_t close = byte_offset(text, run->source().end) - 1;
-    text.insert(close, (run->empty() ? " " : ", ") + line + " ");
-    return;
-  }
-  if (!run->empty()) {
-    // A line of its own before the first key's, written as that key is (with
-    // its indentation, or as run.key at the top level).
-    const toml::source_position first = run->cbegin()->first.source().begin;
-    const std::size_t key_at = byte_offset(text, first);
-    const std::size_t start = line_start(text, key_at);
-    text.insert(start, text.substr(start, key_at - start) + line + "\n");
-    return;
-  }
-  // An empty [run]: the line after its header.
-  const std::size_t header = byte_offset(text, run->source().begin);
-  std::size_t after = text.find('\n', header);
-  if (after == std::string::npos) {
-    text += '\n';
-    after = text.size() - 1;
-  }
-  text.insert(after + 1, line + "\n");
 }
 
 SourcePos run_setting_pos(const Scenario& scenario, std::string_view key) {

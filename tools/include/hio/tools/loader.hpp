@@ -26,15 +26,19 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
 // net.receive_buffer_bytes, net.default_link.<link key>) of a scenario that has
 // a [net]. Throws SettingError (a ScenarioError), a usage error: "--set
 // KEY=VALUE: what is wrong" (the command adds its name). The scenario's text (the one a journal's
-// header holds) then says the same: see record_run_setting; a net key is written into the text and
-// the [net] read back from it by the loader (the file's checks and messages).
+// header holds) then says the same: see record_run_setting; a net key is written into the text as
+// a run key is (one spelling per value: "0.001s" for "1ms", 0.02 for 2e-2) and the [net] read back
+// from it by the loader (the file's checks and messages).
 void apply_override(Scenario& scenario, const std::string& assignment);
 
 // Writes the value scenario.run has for `key` (name, tock, limit, seed, mode,
 // skip) into scenario.text, so that the text loads as the scenario that runs:
-// the key's value replaced where the text has it, else the key added to the
-// [run] table (a [run] table added at the end if there is none). The rest of
-// the text stays byte for byte. scenario.text must be a scenario that loaded.
+// the key's value replaced where the text has it (left as written when it is
+// the same value: limit = "1000ms" for 1s), else the key added to the [run]
+// table in its place by name (a [run] table added at the end if there is
+// none), so the text does not depend on the order settings are written in.
+// Durations are written as exact seconds ("0.25s"). The rest of the text
+// stays byte for byte. scenario.text must be a scenario that loaded.
 void record_run_setting(Scenario& scenario, std::string_view key);
 
 // Where scenario.text writes run.<key> (the value's line and column), or

@@ -1,0 +1,302 @@
+#include "setting_text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <system_error>
+
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+#include "hio/tools/duration.hpp"
+
+namespace hio::tools {
+
+namespace {
+
+// A double in the shortest decimal that reads back as it, as a TOML float:
+// fixed notation while that is short, else scientific; ".0" added to a
+// whole number, which would otherwise read back as an integer.
+std::string float_literal(double value) {
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + 24, value, std::chars_format::fixed);
+  if (ec != std::errc()) end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  std::string out(buffer, end);
+  if (out.find_first_of(".en") == std::string::npos) out += ".0";  // not 1e-07, inf, nan
+  return out;
+}
+
+// The canonical literal of a value the text holds (see canonical_literal).
+std::optional<std::string> canonical_of(ValueKind kind, const toml::node& node) {
+  switch (kind) {
+    case ValueKind::string:
+      if (!node.is_string()) return std::nullopt;
+      return toml_string(*node.value<std::string>());
+    case ValueKind::duration: {
+      if (!node.is_string()) return std::nullopt;
+      const std::optional<Tock> tock = parse_duration(*node.value<std::string>(), nullptr);
+      if (!tock) return std::nullopt;
+      return duration_literal(*tock);
+    }
+    case ValueKind::integer:
+      if (!node.is_integer()) return std::nullopt;
+      return std::to_string(*node.value<std::int64_t>());
+    case ValueKind::probability: {
+      // (An integer no double holds exactly has no value<double>.)
+      const std::optional<double> value = node.value<double>();
+      if (!node.is_number() || !value) return std::nullopt;
+      return float_literal(*value == 0.0 ? 0.0 : *value);  // -0.0 is 0.0
+    }
+    case ValueKind::boolean:
+      if (!node.is_boolean()) return std::nullopt;
+      return *node.value<bool>() ? "true" : "false";
+    case ValueKind::seed:
+      if (node.is_integer() && *node.value<std::int64_t>() >= 0) {
+        return seed_literal(static_cast<std::uint64_t>(*node.value<std::int64_t>()));
+      }
+      if (node.is_string()) {
+        try {
+          return seed_literal(parse_u64(*node.value<std::string>(), "run.seed"));
+        } catch (const std::invalid_argument&) {
+          return std::nullopt;
+        }
+      }
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// `literal` alone as the value of a TOML key; nullopt when it is not one value.
+std::optional<toml::table> parse_value(std::string_view literal) {
+  if (literal.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
+  try {
+    toml::table root = toml::parse("v = " + std::string(literal));
+    if (root.size() != 1) return std::nullopt;
+    return root;
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+}
+
+// Where line 1's first column is: after a UTF-8 byte order mark, which
+// toml++ skips without counting it as a column.
+std::size_t text_start(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  return text.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
+}
+
+// The byte offset of a toml++ position (1-based line, and column counted in
+// code points) in `text`.
+std::size_t byte_offset(std::string_view text, const toml::source_position& at) {
+  std::size_t offset = text_start(text);
+  for (toml::source_index line = 1; line < at.line && offset < text.size(); ++line) {
+    const std::size_t newline = text.find('\n', offset);
+    if (newline == std::string_view::npos) return text.size();
+    offset = newline + 1;
+  }
+  for (toml::source_index column = 1; column < at.column && offset < text.size(); ++column) {
+    const auto lead = static_cast<unsigned char>(text[offset]);
+    offset += lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  }
+  return std::min(offset, text.size());
+}
+
+// The first byte of the line `offset` is on (line 1's after a byte order
+// mark: a line inserted before it goes after the mark, which stays first).
+std::size_t line_start(std::string_view text, std::size_t offset) {
+  const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  return offset == 0 || newline == std::string_view::npos ? text_start(text) : newline + 1;
+}
+
+// Where the dotted key whose last part starts at `leaf` starts when
+// `parts` parts come before that one (`a . b.leaf`, 2: at a).
+std::size_t dotted_key_start(std::string_view text, std::size_t leaf, std::size_t parts) {
+  const auto blank = [&](std::size_t at) { return text[at - 1] == ' ' || text[at - 1] == '\t'; };
+  std::size_t at = leaf;
+  for (; parts > 0; --parts) {
+    while (at > 0 && blank(at))
+      --at;
+    if (at == 0 || text[at - 1] != '.') return leaf;
+    --at;
+    while (at > 0 && blank(at))
+      --at;
+    if (at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'')) {
+      const char quote = text[--at];
+      while (at > 0 && text[at - 1] != quote)
+        --at;
+      if (at > 0) --at;
+    } else {
+      while (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 ||
+                        text[at - 1] == '_' || text[at - 1] == '-')) {
+        --at;
+      }
+    }
+  }
+  return at;
+}
+
+// A key of a table written as `name = value` in its body (a line of a
+// [header] or dotted table, an entry of an inline one), where the key
+// starts (its part that names it in the table) and where its value ends. The
+// keys of a table made by dotted keys (default_link.loss = ... in [net]) are
+// too, by their dotted names; tables of their own ([net.default_link]) and
+// arrays of tables are not: nothing is placed by them.
+struct WrittenKey {
+  std::string name;
+  std::size_t name_at = 0;
+  std::size_t value_end = 0;
+};
+
+void add_written_keys(std::string_view text, const toml::table& table, const std::string& prefix,
+                      std::size_t parts, std::vector<WrittenKey>& keys) {
+  for (auto&& [name, node] : table) {
+    if (const toml::table* sub = node.as_table(); sub != nullptr && !sub->is_inline()) {
+      const std::size_t at = byte_offset(text, sub->source().begin);
+      if (at < text.size() && text[at] != '[') {  // made by dotted keys
+        add_written_keys(text, *sub, prefix + std::string(name.str()) + ".", parts + 1, keys);
+      }
+      continue;
+    }
+    if (node.is_array_of_tables()) continue;
+    const std::size_t leaf = byte_offset(text, name.source().begin);
+    keys.push_back(WrittenKey{prefix + std::string(name.str()), dotted_key_start(text, leaf, parts),
+                              byte_offset(text, node.source().end)});
+  }
+}
+
+std::vector<WrittenKey> written_keys(std::string_view text, const toml::table& table) {
+  std::vector<WrittenKey> keys;
+  add_written_keys(text, table, "", 0, keys);
+  std::sort(keys.begin(), keys.end(),
+            [](const WrittenKey& a, const WrittenKey& b) { return a.name_at < b.name_at; });
+  return keys;
+}
+
+}  // namespace
+
+std::string toml_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04X", static_cast<unsigned>(u));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string duration_literal(Tock tock) {
+  return toml_string(format_seconds(tock) + "s");
+}
+
+std::string seed_literal(std::uint64_t seed) {
+  return seed <= static_cast<std::uint64_t>(INT64_MAX) ? std::to_string(seed)
+                                                       : toml_string(std::to_string(seed));
+}
+
+std::optional<std::string> canonical_literal(ValueKind kind, const std::string& literal) {
+  const std::optional<toml::table> root = parse_value(literal);
+  if (!root) return std::nullopt;
+  return canonical_of(kind, *root->get("v"));
+}
+
+std::optional<std::string> number_with_point_digits(std::string_view value) {
+  const std::size_t point = value.find('.');
+  if (point == std::string_view::npos || parse_value(value)) return std::nullopt;
+  const auto digit = [&](std::size_t at) {
+    return at < value.size() && value[at] >= '0' && value[at] <= '9';
+  };
+  std::string fixed(value.substr(0, point));
+  if (point == 0 || !digit(point - 1)) fixed += '0';
+  fixed += '.';
+  if (!digit(point + 1)) fixed += '0';
+  fixed += value.substr(point + 1);
+  const std::optional<toml::table> root = parse_value(fixed);
+  if (!root || !root->get("v")->is_floating_point()) return std::nullopt;
+  return fixed;
+}
+
+std::string write_in_text(std::string& text, const std::vector<std::string>& path,
+                          const std::string& key, const std::string& literal, ValueKind kind) {
+  const toml::table root = toml::parse(text);
+  const toml::table* table = &root;
+  std::size_t depth = 0;
+  for (; depth < path.size(); ++depth) {
+    const toml::node* next = table->get(path[depth]);
+    if (next == nullptr) break;
+    if (next->as_table() == nullptr) return path[depth] + " is not a table";
+    table = next->as_table();
+  }
+  std::string dotted;
+  for (std::size_t i = depth == 0 ? 1 : depth; i < path.size(); ++i)
+    dotted += path[i] + ".";
+  dotted += key;
+  const std::string line = dotted + " = " + literal;
+  if (depth == 0) {
+    // No such table: one of its own at the end, where nothing else can fall
+    // into it.
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += "[" + path.front() + "]\n" + line + "\n";
+    return "";
+  }
+  if (depth == path.size()) {
+    if (const toml::node* value = table->get(key)) {
+      if (canonical_of(kind, *value) == literal) return "";  // the same value, as written
+      const std::size_t begin = byte_offset(text, value->source().begin);
+      const std::size_t end = byte_offset(text, value->source().end);
+      text.replace(begin, end - begin, literal);
+      return "";
+    }
+  }
+  const std::vector<WrittenKey> keys = written_keys(text, *table);
+  const auto after =
+      std::find_if(keys.begin(), keys.end(), [&](const WrittenKey& k) { return k.name > dotted; });
+  if (table->is_inline()) {  // x = { ... }
+    if (after != keys.end()) {
+      text.insert(after->name_at, line + ", ");
+    } else if (!keys.empty()) {
+      text.insert(keys.back().value_end, ", " + line);
+    } else {  // before its closing brace
+      const std::size_t close = byte_offset(text, table->source().end) - 1;
+      text.insert(close, (table->empty() ? " " : ", ") + line + " ");
+    }
+    return "";
+  }
+  if (!keys.empty()) {
+    // A line of its own, written as the key it goes before (or after) is:
+    // with its indentation, or with its dotted prefix (net.hosts = ...).
+    const WrittenKey& beside = after != keys.end() ? *after : keys.back();
+    const std::size_t start = line_start(text, beside.name_at);
+    const std::string prefix = text.substr(start, beside.name_at - start);
+    std::size_t at = start;
+    if (after == keys.end()) {
+      const std::size_t newline = text.find('\n', beside.value_end);
+      if (newline == std::string::npos) text += '\n';
+      at = newline == std::string::npos ? text.size() : newline + 1;
+    }
+    text.insert(at, prefix + line + "\n");
+    return "";
+  }
+  const std::size_t header = byte_offset(text, table->source().begin);
+  if (header < text.size() && text[header] == '[') {  // [x] with no key: the line after it
+    std::size_t newline = text.find('\n', header);
+    if (newline == std::string::npos) {
+      text += '\n';
+      newline = text.size() - 1;
+    }
+    text.insert(newline + 1, line + "\n");
+    return "";
+  }
+  return "the scenario's [" + path.front() + "] has no place to write it (set it in the file)";
+}
+
+}  // namespace hio::tools
