@@ -6,6 +6,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "error_text.hpp"
+#include "resolve.hpp"
 
 namespace hio {
 
@@ -25,20 +26,16 @@ std::string known_open_failure(const Address& address, ChannelRole role) {
   // asynchronously), so that the answer, and the words of a failure, are the
   // run's.
   asio::io_context context;
-  const std::string service = std::to_string(address.port);
   bool none = false;
   if (address.scheme == Scheme::udp) {
     udp::resolver resolver(context);
-    none = resolver
-               .resolve(address.host, service,
-                        udp::resolver::numeric_service | udp::resolver::passive, ec)
-               .empty();
+    none =
+        detail::resolve(resolver, address.host, address.port, udp::resolver::passive, ec).empty();
   } else {
     tcp::resolver resolver(context);
-    const auto flags = role == ChannelRole::connect
-                           ? tcp::resolver::numeric_service
-                           : tcp::resolver::numeric_service | tcp::resolver::passive;
-    none = resolver.resolve(address.host, service, flags, ec).empty();
+    const auto flags =
+        role == ChannelRole::connect ? tcp::resolver::flags() : tcp::resolver::passive;
+    none = detail::resolve(resolver, address.host, address.port, flags, ec).empty();
   }
   const std::string target = address.host_port();
   if (ec) return "cannot resolve '" + target + "': " + detail::error_text(ec);

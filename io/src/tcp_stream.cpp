@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 
 #include "error_text.hpp"
+#include "resolve.hpp"
 
 namespace hio::detail {
 
@@ -50,13 +51,12 @@ void TcpStream::connect(const Address& address) {
   phase_ = Phase::resolving;
   resolver_.emplace(core_.context);
   ++core_.pending;
-  resolver_->async_resolve(address.host, std::to_string(address.port),
-                           tcp::resolver::numeric_service,
-                           [self = shared_from_this()](const boost::system::error_code& error,
-                                                       const tcp::resolver::results_type& results) {
-                             --self->core_.pending;
-                             self->on_resolved(error, results);
-                           });
+  async_resolve(*resolver_, address.host, address.port, tcp::resolver::flags(),
+                [self = shared_from_this()](const boost::system::error_code& error,
+                                            const tcp::resolver::results_type& results) {
+                  --self->core_.pending;
+                  self->on_resolved(error, results);
+                });
 }
 
 void TcpStream::on_resolved(const boost::system::error_code& ec,

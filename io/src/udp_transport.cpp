@@ -7,6 +7,7 @@
 #include "datagram_text.hpp"
 #include "error_text.hpp"
 #include "port_life.hpp"
+#include "resolve.hpp"
 #include "tcp_stream.hpp"
 
 namespace hio::detail {
@@ -63,20 +64,18 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     }
     resolver_.emplace(core_.context);
     ++core_.pending;
-    resolver_->async_resolve(
-        address.host, std::to_string(address.port),
-        udp::resolver::numeric_service | udp::resolver::passive,
-        [self = shared_from_this()](const boost::system::error_code& error,
-                                    const udp::resolver::results_type& results) {
-          --self->core_.pending;
-          if (!self->live()) return;
-          if (error || results.empty()) {
-            self->fail("cannot resolve '" + self->address_.host_port() +
-                       "': " + (error ? error_text(error) : std::string("no address")));
-            return;
-          }
-          self->bind(results.begin()->endpoint());
-        });
+    async_resolve(*resolver_, address.host, address.port, udp::resolver::passive,
+                  [self = shared_from_this()](const boost::system::error_code& error,
+                                              const udp::resolver::results_type& results) {
+                    --self->core_.pending;
+                    if (!self->live()) return;
+                    if (error || results.empty()) {
+                      self->fail("cannot resolve '" + self->address_.host_port() +
+                                 "': " + (error ? error_text(error) : std::string("no address")));
+                      return;
+                    }
+                    self->bind(results.begin()->endpoint());
+                  });
   }
 
   void pump() {

@@ -18,8 +18,10 @@ namespace hio {
 // client's that resolves to no address, "connect to HOST:PORT failed: no
 // address"). That asks the system's resolver (a name server, for a name not
 // in /etc/hosts) and waits for its answer, as the run would wait; no peer is
-// touched. An IP address gives "": only opening it says more (whether
-// something listens there, whether the port is free). Other schemes: "".
+// touched. A name in the reserved domain "invalid" is answered at once, as
+// in the run, without asking (docs/io.md, "Addresses"). An IP address gives
+// "": only opening it says more (whether something listens there, whether
+// the port is free). Other schemes: "".
 std::string known_open_failure(const Address& address, ChannelRole role);
 
 }  // namespace hio

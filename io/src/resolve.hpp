@@ -1,0 +1,63 @@
+// Host names as hio looks them up: through Asio's resolver (the system's,
+// getaddrinfo), except names in the reserved top-level domain "invalid",
+// which hio answers itself. Every lookup in io/src goes through here.
+#pragma once
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/basic_resolver.hpp>
+#include <boost/asio/post.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace hio::detail {
+
+namespace asio = boost::asio;
+
+// A name in the top-level domain "invalid" ("invalid", "x.invalid", any case,
+// with or without a trailing dot). RFC 6761 §6.4: such a name never exists,
+// and a resolver library should say so at once. The system's resolver does
+// not (glibc's asks the name server: packets leave the machine, and a lookup
+// whose server does not answer waits out its timeouts), so hio answers it
+// without asking anybody.
+bool is_reserved_invalid(std::string_view host);
+
+// What such a name resolves to: the error the system gives for a name that
+// does not exist (NXDOMAIN, EAI_NONAME), "Host not found (authoritative)".
+inline boost::system::error_code reserved_invalid_error() {
+  return asio::error::host_not_found;
+}
+
+// resolver.async_resolve(host, port, flags | numeric_service, handler). For a
+// reserved name the handler gets reserved_invalid_error() and no results,
+// through the resolver's executor as any completion (posted, never inside
+// this call), so events come in the order a real lookup gives them.
+template <class Protocol, class Handler>
+void async_resolve(asio::ip::basic_resolver<Protocol>& resolver, const std::string& host,
+                   std::uint16_t port, asio::ip::resolver_base::flags flags, Handler handler) {
+  using Results = typename asio::ip::basic_resolver<Protocol>::results_type;
+  if (is_reserved_invalid(host)) {
+    asio::post(resolver.get_executor(), [handler = std::move(handler)]() mutable {
+      handler(reserved_invalid_error(), Results());
+    });
+    return;
+  }
+  resolver.async_resolve(host, std::to_string(port),
+                         flags | asio::ip::resolver_base::numeric_service, std::move(handler));
+}
+
+// The same, waiting for the answer (hio check).
+template <class Protocol>
+typename asio::ip::basic_resolver<Protocol>::results_type resolve(
+    asio::ip::basic_resolver<Protocol>& resolver, const std::string& host, std::uint16_t port,
+    asio::ip::resolver_base::flags flags, boost::system::error_code& ec) {
+  if (is_reserved_invalid(host)) {
+    ec = reserved_invalid_error();
+    return {};
+  }
+  return resolver.resolve(host, std::to_string(port),
+                          flags | asio::ip::resolver_base::numeric_service, ec);
+}
+
+}  // namespace hio::detail

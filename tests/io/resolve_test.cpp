@@ -1,0 +1,77 @@
+// Names in the reserved top-level domain "invalid" (RFC 6761 §6.4) resolve to
+// nothing at once, without the system's resolver: every lookup of io/src
+// (a client's, a listener's, a datagram endpoint's, hio check's) fails with
+// the words of a name the name server does not know, and as a real lookup
+// does, through the io context. resolve_invalid.sh runs the second test under
+// strace to see that no name server (nor /etc/hosts) was asked.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "hio/io/open_check.hpp"
+#include "io_run.hpp"
+#include "recording_sink.hpp"
+#include "resolve.hpp"  // io/src: is_reserved_invalid
+
+namespace hio::test {
+namespace {
+
+TEST(IoResolve, NamesInTheInvalidDomain) {
+  for (const char* name : {"invalid", "INVALID", "invalid.", "x.invalid", "NoHost.Invalid",
+                           "a.b.invalid.", "x.INVALID."}) {
+    EXPECT_TRUE(detail::is_reserved_invalid(name)) << name;
+  }
+  for (const char* name : {"", ".", "invalid..", "xinvalid", "invalid.example", "invalid-host",
+                           "nvalid", "localhost", "example.com", "x.invalid.example"}) {
+    EXPECT_FALSE(detail::is_reserved_invalid(name)) << name;
+  }
+}
+
+std::string open_failure(const std::string& url, ChannelRole role) {
+  return known_open_failure(parse_address_or_throw(url), role);
+}
+
+TEST(IoResolve, AnInvalidNameFailsEveryOpenWithoutAskingTheSystem) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  Channel& client = run.io.connect("tcp://NoHost.INVALID:80");
+  Channel& listener = run.io.listen("tcp://nohost.invalid:0");
+  Channel& endpoint = run.io.bind("udp://invalid:0");
+  // As after a real lookup's start: the failure comes later, from the io
+  // context, not inside the call.
+  EXPECT_EQ(client.state(), ChannelState::opening);
+  EXPECT_EQ(listener.state(), ChannelState::opening);
+  EXPECT_EQ(endpoint.state(), ChannelState::opening);
+  StopWhen stop(run.doist, [&] {
+    return client.state() == ChannelState::failed && listener.state() == ChannelState::failed &&
+           endpoint.state() == ChannelState::failed;
+  });
+  EXPECT_EQ(run.doist.run({&stop}), RunEnd::interrupted);
+  EXPECT_EQ(client.reason(), "cannot resolve 'NoHost.INVALID:80': Host not found (authoritative)");
+  EXPECT_EQ(listener.reason(), "cannot resolve 'nohost.invalid:0': Host not found (authoritative)");
+  EXPECT_EQ(endpoint.reason(), "cannot resolve 'invalid:0': Host not found (authoritative)");
+  for (const Channel* channel : {&client, &listener, &endpoint}) {
+    EXPECT_EQ(sink.count(EventKind::error, channel->id()), 1u) << channel->reason();
+  }
+  EXPECT_EQ(open_failure("tcp://nohost.invalid:7", ChannelRole::connect),
+            "cannot resolve 'nohost.invalid:7': Host not found (authoritative)");
+  EXPECT_EQ(open_failure("tls://nohost.invalid:7", ChannelRole::listen),
+            "cannot resolve 'nohost.invalid:7': Host not found (authoritative)");
+  EXPECT_EQ(open_failure("udp://x.Invalid:7", ChannelRole::bind),
+            "cannot resolve 'x.Invalid:7': Host not found (authoritative)");
+
+  // For resolve_invalid.sh: a mark in the trace (an open that always fails,
+  // ENOTDIR), then one lookup through the system's resolver, which shows the
+  // script that its trace would see one (localhost: from /etc/hosts, without
+  // a name server).
+  const int mark = ::open("/dev/null/hio-resolve-control", O_RDONLY);
+  if (mark >= 0) ::close(mark);
+  (void)open_failure("tcp://localhost:7", ChannelRole::connect);
+}
+
+}  // namespace
+}  // namespace hio::test
