@@ -1676,8 +1676,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       salvage_cmd->parsed()) {
     stop_signals.emplace();
   }
+  // What escapes a command is said after its name, as its own errors are.
+  const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
+  int code = kExitBadInput;
   try {
-    int code = kExitBadInput;
     if (run->parsed()) code = do_run(run_args, registry);
     if (check->parsed()) code = do_check(check_args, registry);
     if (sweep_cmd->parsed()) code = do_sweep(sweep_args, registry);
@@ -1685,25 +1687,28 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (inspect_cmd->parsed()) code = do_inspect(inspect_args);
     if (diff_cmd->parsed()) code = do_diff(diff_args);
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
-    const int signal = caught_stop_signal();
-    if (signal != 0 && !is_interrupted_exit_code(code)) {
-      std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
-      return interrupted_exit_code(signal);
-    }
-    return code;
   } catch (const BuildInterrupted& interrupted) {
     std::cerr << "hio: " << interrupted.what() << "\n";
     return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
-    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
-    return kExitOutputFailed;
+    std::cerr << command << "error: " << message_text(error.what()) << "\n";
+    code = kExitOutputFailed;
   } catch (const replay::JournalUnfinishedError& error) {
-    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
-    return kExitOutputFailed;
+    std::cerr << command << "error: " << message_text(error.what()) << "\n";
+    code = kExitOutputFailed;
   } catch (const std::exception& error) {
-    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
-    return kExitBadInput;
+    std::cerr << command << "error: " << message_text(error.what()) << "\n";
+    code = kExitBadInput;
   }
+  // A stop signal caught at any moment of the command gives its code
+  // (docs/scenarios.md, Exit codes): also when the command then failed (a
+  // journal whose reader died while hio was stopping), that failure said
+  // above.
+  if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
+    std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
+    return interrupted_exit_code(signal);
+  }
+  return code;
 }
 
 }  // namespace
