@@ -124,4 +124,8 @@ cut json INT 130 journal $default_pipe "$HIO" run big.toml --json --record ff
 grep -q '^{"error": "hio run: error: journal cannot write .*Broken pipe\\nhio: interrupted (SIGINT)", "exit": 130, ' json.out ||
   fail "json: not the error object of exit 130" json
 
+# stdout: SIGPIPE as usual, and ignored by the parent, alike.
+cut stdout INT 130 stdout $default_pipe "$HIO" run "$SCENARIOS/scale_10k.toml" --counters
+cut stdout_ignored TERM 143 stdout sh -c 'trap "" PIPE; exec "$0" "$@"' \
+  "$HIO" run "$SCENARIOS/scale_10k.toml" --counters
 echo ok
