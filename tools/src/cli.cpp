@@ -65,13 +65,15 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             arguments), 3 replay divergence, 4 an output asked for that cannot
             be created or written, before or during the run (stdout, the
             --record FILE, the --out DIR and what goes in it), 5 a doer threw
-            (the run ended with an error; a replay that reproduces it), 130 interrupted
+            (the run ended with an error; a replay that reproduces it), 6 hio
+            could not go on (out of memory, an internal error), 130 interrupted
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
             terminated (SIGTERM), 129 hung up (SIGHUP: ends a run as SIGTERM
             does, trailer written; ignored under nohup). When several apply, hio run exits with
-            the first of: 129/130/143 (a signal, at any moment), 2 (arguments,
-            scenario file), 4 (--record cannot be created), 2 (the doer
-            tree cannot be built), 4 (the journal cannot be written, to its
+            the first of: 129/130/143 (a signal, at any moment), 6 (the
+            command ends where it happens), 2 (arguments, scenario file), 4
+            (--record cannot be created), 2 (the doer tree cannot be
+            built), 4 (the journal cannot be written, to its
             end, or was removed or replaced during the run), 5 (a doer
             threw, even if expectations failed), 1, 0;
             stdout that cannot be written then makes a 0 or 1 a 4.
@@ -1696,9 +1698,14 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   } catch (const replay::JournalUnfinishedError& error) {
     std::cerr << command << "error: " << message_text(error.what()) << "\n";
     code = kExitOutputFailed;
+  } catch (const std::bad_alloc&) {
+    // Not bad input: the same command may succeed with more memory.
+    std::cerr << command << "error: out of memory (std::bad_alloc)\n";
+    code = kExitInternal;
   } catch (const std::exception& error) {
-    std::cerr << command << "error: " << message_text(error.what()) << "\n";
-    code = kExitBadInput;
+    // No command expects it (each says what is wrong with its input itself).
+    std::cerr << command << "internal error: " << message_text(error.what()) << "\n";
+    code = kExitInternal;
   }
   // A stop signal caught at any moment of the command gives its code
   // (docs/scenarios.md, Exit codes): also when the command then failed (a

@@ -138,7 +138,8 @@ int StdoutWriter::finish(int code) {
   // A failure the command reported already (on stderr) keeps its code,
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
   const bool failed_already = code == kExitBadInput || is_interrupted_exit_code(code) ||
-                              code == kExitOutputFailed || code == kExitDoerError;
+                              code == kExitOutputFailed || code == kExitDoerError ||
+                              code == kExitInternal;
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
   std::cerr << "hio: cannot write the output (stdout): " << errno_text(error) << "\n";
   return failed_already ? code : kExitOutputFailed;

@@ -831,7 +831,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     write_line(err, command.name + ": cannot start " + std::to_string(options.jobs) +
                         " worker threads (" + error_text(error.code()) +
                         "); nothing was run: try a smaller --jobs");
-    return kExitBadInput;  // `report` removes what it wrote
+    return kExitInternal;  // not bad input: fewer threads succeed; `report` removes what it wrote
   }
 
   // A signal up to the report counts (after it, hio's exit code alone says it).
