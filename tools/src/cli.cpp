@@ -31,6 +31,7 @@
 #include "hio/tools/sweep.hpp"
 #include "journal_target.hpp"
 #include "json_failure.hpp"
+#include "option_value.hpp"
 #include "output.hpp"
 #include "shell_word.hpp"
 
@@ -298,7 +299,7 @@ unsigned parse_jobs(const std::string& text) {
     jobs = 0;
   }
   if (jobs == 0 || jobs > kSweepJobsMax) {
-    throw std::invalid_argument("--jobs " + text + ": must be from 1 to " +
+    throw std::invalid_argument(option_value("--jobs", text) + ": must be from 1 to " +
                                 std::to_string(kSweepJobsMax));
   }
   return static_cast<unsigned>(jobs);
@@ -470,7 +471,7 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
     if (args.limit) {
       std::string error;
       const std::optional<Tock> limit = parse_duration(*args.limit, &error);
-      if (!limit) throw std::invalid_argument("--limit " + *args.limit + ": " + error);
+      if (!limit) throw std::invalid_argument(option_value("--limit", *args.limit) + ": " + error);
       scenario.run.limit = *limit;
       record_run_setting(scenario, "limit");
     }
@@ -594,7 +595,7 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tyme> tyme = parse_tyme(text, &error);
   if (!tyme) {
-    std::cerr << "hio inspect: " << what << " " << display_text(text) << ": " << error << "\n";
+    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": " << error << "\n";
   }
   return tyme;
 }
@@ -799,7 +800,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     std::string error;
     const std::optional<Tock> overrun = parse_duration(*args.overrun, &error);
     if (!args.noise_given || !overrun) {
-      std::cerr << "hio replay: --overrun " << display_text(*args.overrun) << ": "
+      std::cerr << "hio replay: " << option_value("--overrun", display_text(*args.overrun)) << ": "
                 << (!args.noise_given ? std::string("requires --noise (a strict replay ends "
                                                     "where the recorded run did)")
                                       : display_text(error))
