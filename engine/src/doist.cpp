@@ -21,10 +21,13 @@ namespace {
 // least one run() or StopSignalCatch is in progress and the previous ones
 // restored after the last; the flag is cleared when the first one starts
 // and after the last one ends, so that none is left over for a later one.
+// The first signal is kept: a SIGTERM after a SIGINT does not turn an
+// interruption already under way into another (hio's exit code, the
+// summary's and the trailer's signal stay the first's, as a sweep's do).
 volatile std::sig_atomic_t g_stop_signal = 0;
 
 extern "C" void on_stop_signal(int signal) {
-  g_stop_signal = signal;
+  if (g_stop_signal == 0) g_stop_signal = signal;
 }
 
 std::mutex& catch_mutex() {
@@ -49,7 +52,10 @@ void catch_stop_signals() {
     g_stop_signal = 0;
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
+    // One handler at a time: another stop signal waits until the first is kept.
     sigemptyset(&action.sa_mask);
+    for (const int signal : kStopSignals)
+      sigaddset(&action.sa_mask, signal);
     for (std::size_t i = 0; i < kStopSignalCount; ++i) {
       sigaction(kStopSignals[i], nullptr, &previous_actions()[i]);
       if (!stop_signal_kept_ignored(kStopSignals[i])) sigaction(kStopSignals[i], &action, nullptr);

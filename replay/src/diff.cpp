@@ -78,8 +78,12 @@ std::vector<ChannelInfo> without_addresses(std::vector<ChannelInfo> channels) {
 std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b,
                                          const DiffOptions& options) {
   std::vector<std::string> out;
+  // An empty side is said as "(none)": "noise: (none) vs drop=0.2".
   auto field = [&out](const char* name, const std::string& x, const std::string& y) {
-    if (x != y) out.push_back(std::string(name) + ": " + x + " vs " + y);
+    const auto shown = [](const std::string& text) {
+      return text.empty() ? std::string("(none)") : text;
+    };
+    if (x != y) out.push_back(std::string(name) + ": " + shown(x) + " vs " + shown(y));
   };
   field("format_version", std::to_string(a.format_version), std::to_string(b.format_version));
   field("engine_version", a.engine_version, b.engine_version);
@@ -89,11 +93,7 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
-  const auto chain = [](const JournalHeader& h) {
-    const std::string text = describe_noise_chain(h.noise_chain);
-    return text.empty() ? std::string("(none)") : text;
-  };
-  field("noise_chain", chain(a), chain(b));
+  field("noise_chain", describe_noise_chain(a.noise_chain), describe_noise_chain(b.noise_chain));
   if (options.ignore_addresses) {
     const std::vector<ChannelInfo> x = without_addresses(a.channels);
     const std::vector<ChannelInfo> y = without_addresses(b.channels);

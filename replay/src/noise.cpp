@@ -24,7 +24,18 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// A decimal in [0, 1] as an exact ratio: "0.005" = 5 / 1000.
+// The character at `v[i]`: its whole UTF-8 sequence (as far as `v` goes),
+// so that a message does not cut one in two.
+std::string character_at(std::string_view v, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(v[i]);
+  const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  return std::string(v.substr(i, length));
+}
+
+// A decimal in [0, 1] as an exact ratio: "0.005" = 5 / 1000. An error is at
+// the first character that cannot be in such a decimal ("1e-3": the 'e'),
+// or at the value's start when the value as a whole is wrong (out of [0, 1],
+// no digits).
 Probability parse_probability(const Item& item) {
   const std::string_view v = item.value;
   const std::string expected =
@@ -33,27 +44,32 @@ Probability parse_probability(const Item& item) {
   std::uint64_t den = 1;
   std::size_t i = 0;
   bool digits = false;
+  bool above_one = false;  // kept from overflowing: counted no further
   while (i < v.size() && is_digit(v[i])) {
-    if (num > 1) fail(item.value_at + i, item.key, expected);  // before it can overflow
-    num = num * 10 + static_cast<std::uint64_t>(v[i] - '0');
+    if (!above_one) {
+      num = num * 10 + static_cast<std::uint64_t>(v[i] - '0');
+      above_one = num > 1;
+    }
     digits = true;
     ++i;
   }
-  if (num > 1) fail(item.value_at, item.key, expected);
   if (i < v.size() && v[i] == '.') {
     ++i;
     while (i < v.size() && is_digit(v[i])) {
       if (den >= 1'000'000'000'000'000'000u) {
         fail(item.value_at + i, item.key, "too many decimals (at most 18)");
       }
-      num = num * 10 + static_cast<std::uint64_t>(v[i] - '0');
+      if (!above_one) num = num * 10 + static_cast<std::uint64_t>(v[i] - '0');
       den *= 10;
       digits = true;
       ++i;
     }
   }
-  if (!digits || i != v.size()) fail(item.value_at + (digits ? i : 0), item.key, expected);
-  if (num > den) fail(item.value_at, item.key, expected);
+  if (i != v.size()) {
+    fail(item.value_at + i, item.key, expected + ": unexpected '" + character_at(v, i) + "'");
+  }
+  if (!digits) fail(item.value_at, item.key, expected + ": no digits");
+  if (above_one || num > den) fail(item.value_at, item.key, expected + ": more than 1");
   return Probability::from_ratio(num, den);
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "trace_doers.hpp"
 
@@ -634,6 +635,24 @@ TEST(DoistRules, SigtermAndSighupEndTheRunCleanlyAndSayWhichSignal) {
   sigaction(SIGHUP, nullptr, &after);
   EXPECT_EQ(after.sa_handler, SIG_IGN);  // left as it came
   sigaction(SIGHUP, &inherited, nullptr);
+}
+
+// Two stop signals in one pass: the first is the one the run ends by (it
+// was the last: a SIGINT then a SIGTERM said SIGTERM, and hio exited 143).
+TEST(DoistRules, TheFirstOfTwoStopSignalsIsKept) {
+  for (const auto& [first, second] : {std::pair{SIGINT, SIGTERM}, std::pair{SIGTERM, SIGINT}}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    ProbeDoer a(trace, "A");
+    a.on_recur = [&, first = first, second = second](ProbeDoer&, int n) {
+      if (n != 2) return;
+      std::raise(first);
+      std::raise(second);
+      EXPECT_EQ(caught_stop_signal(), first);
+    };
+    EXPECT_EQ(doist.run({&a}), RunEnd::interrupted);
+    EXPECT_EQ(doist.stop_signal(), first);
+  }
 }
 
 // Tyme ends at kTymeNever (2^63-1 ns, ~292 years). Tocks of a century never

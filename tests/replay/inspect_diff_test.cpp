@@ -517,6 +517,21 @@ TEST(Diff, ChannelTableDifferenceNamesTheChannelAndField) {
             "datagram \"udp://127.0.0.1:9\"");
 }
 
+// A header field empty on one side says so: "noise: (none) vs drop=0.2"
+// (it was "noise:  vs drop=0.2"), as noise_chain always did.
+TEST(Diff, AnEmptyHeaderFieldIsSaidAsNone) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  JournalHeader noisy = test::sample_header();
+  noisy.noise = "drop=0.2";
+  test::write_sample(dir.file("b.hioj"), {}, noisy);
+  JournalReader a(dir.file("a.hioj"));
+  JournalReader b(dir.file("b.hioj"));
+  const DiffResult r = diff_journals(a, b);
+  ASSERT_EQ(r.header_differences.size(), 1u);
+  EXPECT_EQ(r.header_differences[0], "noise: (none) vs drop=0.2");
+}
+
 TEST(Diff, FirstDifferingBytesWithHexDiff) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));

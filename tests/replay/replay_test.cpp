@@ -1802,12 +1802,23 @@ std::string spec_error(std::string_view spec) {
 }
 
 TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
+  // A value out of [0, 1] is wrong from its start; a character that cannot
+  // be in a decimal is pointed at (both were at either, unsaid which).
   EXPECT_EQ(spec_error("drop=1.5"),
             "noise spec: at offset 5 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
-            "got '1.5'");
+            "got '1.5': more than 1");
+  EXPECT_EQ(spec_error("drop=1e-3"),
+            "noise spec: at offset 6 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '1e-3': unexpected 'e'");
+  EXPECT_EQ(spec_error("drop=."),
+            "noise spec: at offset 5 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '.': no digits");
+  EXPECT_EQ(spec_error("drop=0.\xc3\xa9"),
+            "noise spec: at offset 7 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '0.\xc3\xa9': unexpected '\xc3\xa9'");
   EXPECT_EQ(spec_error("drop=0.01,dup=x"),
             "noise spec: at offset 14 (key 'dup'): expected a probability in [0, 1] (like 0.01), "
-            "got 'x'");
+            "got 'x': unexpected 'x'");
   EXPECT_EQ(spec_error("drop=0.01,lose=0.1"),
             "noise spec: at offset 10: unknown key 'lose' (known: drop, dup, corrupt, reorder, "
             "delay, delay_p)");
@@ -1843,10 +1854,14 @@ TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
   // Numbers that would overflow are refused, not wrapped.
   EXPECT_EQ(spec_error("drop=19.000000000000000000"),
             "noise spec: at offset 5 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
-            "got '19.000000000000000000'");
+            "got '19.000000000000000000': more than 1");
   EXPECT_EQ(spec_error("drop=99999999999999999999999"),
-            "noise spec: at offset 6 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
-            "got '99999999999999999999999'");
+            "noise spec: at offset 5 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '99999999999999999999999': more than 1");
+  EXPECT_EQ(spec_error("drop=1.000000000000000001"),
+            "noise spec: at offset 5 (key 'drop'): expected a probability in [0, 1] (like 0.01), "
+            "got '1.000000000000000001': more than 1");
+  EXPECT_EQ(parse_noise_spec("drop=1.000000000000000000").drop, Probability::from_ratio(1, 1));
   EXPECT_EQ(spec_error("delay=10000000000s"),
             "noise spec: at offset 6 (key 'delay'): delay too large (at most 24 hours)");
   EXPECT_EQ(spec_error("delay=0-99999999999999999999999ns"),
@@ -1854,7 +1869,7 @@ TEST(NoiseSpec, BadSpecsSayWhichKeyAndWhere) {
   EXPECT_EQ(parse_noise_spec("delay=24000ms").delay_max, Tock{24'000'000'000});
   EXPECT_EQ(spec_error("corrupt=0.5x"),
             "noise spec: at offset 11 (key 'corrupt'): expected a probability in [0, 1] (like "
-            "0.01), got '0.5x'");
+            "0.01), got '0.5x': unexpected 'x'");
 }
 
 // The delay takes the scenario duration grammar: decimals, minutes and hours.

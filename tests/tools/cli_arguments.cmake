@@ -73,5 +73,17 @@ require("${err}" "^hio sweep: --out: the directory name is empty" "sweep --out="
 # After --, a positional like any other.
 hio(run -- --record= EXIT 2)
 require("${err}" "^--record=: cannot read" "run -- --record=")
+# An empty value that is not a file is named as `""` (it was "--limit :
+# empty duration", a stray space and nothing to see).
+hio(run ${udp} --limit= EXIT 2)
+require("${err}" "^hio run: --limit \"\": empty duration; write e.g." "run --limit=")
+hio(replay ${WORK}/a.hioj --noise drop=0.1 --overrun= EXIT 2)
+require("${err}" "^hio replay: --overrun \"\": empty duration" "replay --overrun=")
+hio(inspect ${WORK}/a.hioj --from= EXIT 2)
+require("${err}" "^hio inspect: --from \"\": empty duration" "inspect --from=")
+hio(sweep ${udp} --seeds 1..2 --jobs= EXIT 2)
+require("${err}" "^hio sweep: --jobs \"\": must be from 1 to 256\n$" "sweep --jobs=")
+hio(sweep ${udp} --seeds 1..2 --shard= EXIT 2)
+require("${err}" "^hio sweep: --shard \"\": expected K/N\n$" "sweep --shard=")
 # A flag's `--NAME=` is left to CLI11, as before (not an empty argument).
 hio(run ${udp} --counters= EXIT 0)

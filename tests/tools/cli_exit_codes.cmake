@@ -14,6 +14,26 @@ hio(run ${SCENARIOS}/quickstart.toml --set run.tock=fast EXIT 2)
 hio(run ${SCENARIOS}/quickstart.toml --seed -4 EXIT 2)
 hio(--help EXIT 0)
 
+# Out of memory is not bad input: exit 6 (it was 2, "hio check: error:
+# std::bad_alloc", or a diagnostic "cannot build doer 't': std::bad_alloc"
+# where a factory ran out), --json's error object says it. A million doers
+# need ~400 MB; the bad_alloc comes while the tree is built, wherever.
+if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
+  file(READ ${SCENARIOS}/scale_10k.toml scale)
+  string(REPLACE "9_999" "999_999" scale "${scale}")
+  set(million ${CMAKE_CURRENT_BINARY_DIR}/cli_exit_codes_million.toml)
+  file(WRITE ${million} "${scale}")
+  foreach(vm 200000 380000)
+    set(small_vm sh -c "ulimit -v ${vm} && exec \"$0\" \"$@\"" ${HIO})
+    run_tool(${small_vm} check ${million} EXIT 6)
+    require("${err}" "^hio check: error: out of memory \\(std::bad_alloc\\)\n$"
+            "out of memory (${vm} KB) not said")
+    run_tool(${small_vm} run ${million} --json EXIT 6)
+    require("${out}" "^{\"error\": \"hio run: error: out of memory \\(std::bad_alloc\\)\", \"exit\": 6, [^\n]*}\n$"
+            "out of memory (${vm} KB): no error object")
+  endforeach()
+endif()
+
 # Problems found while building the tree: still exit 2, nothing runs.
 hio(run ${DATA}/bad_build/dangling_address.toml EXIT 2)
 require("${err}" "dangling_address.toml:5:11: cannot build doer 'c': address '@nobody' names no listening doer" "dangling address not reported")

@@ -115,7 +115,7 @@ tail -n 1 fz4j.out |
   > xfsz.out 2> xfsz.err
 rc=$?
 [ $rc -eq 4 ] || fail "xfsz: exit $rc, expected 4" xfsz
-grep -qx "hio: error: journal cannot write 'xfsz.hioj': File too large" xfsz.err ||
+grep -qx "hio run: error: journal cannot write 'xfsz.hioj': File too large" xfsz.err ||
   fail "xfsz: no error" xfsz
 
 # Failing seeds whose journals cannot be written: no journal left cut short,

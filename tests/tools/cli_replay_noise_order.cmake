@@ -64,7 +64,7 @@ require("${err}" "hio: cannot write the output \\(stdout\\): " "run > /dev/full:
 # the doer throws): 4 before 5, and the doer's error is still told.
 run_tool(sh -c "ulimit -f 8 && exec \"$0\" run \"$1\" --record \"$2\"" ${THROWING}
          ${SCENARIOS}/tcp_echo_jitter.toml ${WORK}/bomb_cut.hioj EXIT 4)
-require("${err}" "^hio: error: journal cannot write '[^\n]*bomb_cut.hioj': File too large; the run had ended with an error the journal could not record: protocol violation: 600 bytes\n$"
+require("${err}" "^hio run: error: journal cannot write '[^\n]*bomb_cut.hioj': File too large; the run had ended with an error the journal could not record: protocol violation: 600 bytes\n$"
         "run 4 before 5: the doer's error told")
 run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --json EXIT 5)
 require("${out}" "\"end\": \"error\", \"error\": \"protocol violation: 600 bytes\"" "run --json")

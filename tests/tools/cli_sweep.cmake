@@ -8,7 +8,8 @@ set(quick ${SCENARIOS}/quickstart.toml)
 
 # --jobs: 1 to 256, a usage error outside; never more threads than seeds, so
 # --jobs 256 over 3 seeds fits in 1 GB of address space (256 threads' stacks
-# would not); threads that cannot be started are an error, not an abort.
+# would not); threads that cannot be started are an error, not an abort, and
+# not bad input (exit 6, as out of memory: it was 2).
 hio(sweep ${quick} --seeds 1..3 --jobs 100000 EXIT 2)
 require("${err}" "hio sweep: --jobs 100000: must be from 1 to 256" "--jobs 100000 not refused")
 hio(sweep ${quick} --seeds 1..3 --jobs 257 EXIT 2)
@@ -16,7 +17,7 @@ if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
   set(small_vm sh -c "ulimit -v 1000000 && ulimit -s 8192 && exec \"$0\" \"$@\"" ${HIO})
   run_tool(${small_vm} sweep ${quick} --seeds 1..3 --jobs 256 EXIT 0)
   require("${out}" "^3 of 3 seeds passed\n$" "--jobs 256 over 3 seeds")
-  run_tool(${small_vm} sweep ${quick} --seeds 1..300 --jobs 256 --out ${WORK}/nothreads EXIT 2)
+  run_tool(${small_vm} sweep ${quick} --seeds 1..300 --jobs 256 --out ${WORK}/nothreads EXIT 6)
   require("${err}" "^hio sweep: cannot start 256 worker threads \\([^)]+\\); nothing was run: try a smaller --jobs\n$"
           "thread start failure not reported")
   if(NOT out STREQUAL "" OR EXISTS ${WORK}/nothreads/report.json)

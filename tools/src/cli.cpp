@@ -32,6 +32,7 @@
 #include "hio/tools/sweep.hpp"
 #include "journal_target.hpp"
 #include "json_failure.hpp"
+#include "option_value.hpp"
 #include "output.hpp"
 #include "shell_word.hpp"
 
@@ -66,13 +67,15 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             arguments), 3 replay divergence, 4 an output asked for that cannot
             be created or written, before or during the run (stdout, the
             --record FILE, the --out DIR and what goes in it), 5 a doer threw
-            (the run ended with an error; a replay that reproduces it), 130 interrupted
+            (the run ended with an error; a replay that reproduces it), 6 hio
+            could not go on (out of memory, an internal error), 130 interrupted
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
             terminated (SIGTERM), 129 hung up (SIGHUP: ends a run as SIGTERM
             does, trailer written; ignored under nohup). When several apply, hio run exits with
-            the first of: 129/130/143 (a signal, at any moment), 2 (arguments,
-            scenario file), 4 (--record cannot be created), 2 (the doer
-            tree cannot be built), 4 (the journal cannot be written, to its
+            the first of: 129/130/143 (a signal, at any moment), 6 (the
+            command ends where it happens), 2 (arguments, scenario file), 4
+            (--record cannot be created), 2 (the doer tree cannot be
+            built), 4 (the journal cannot be written, to its
             end, or was removed or replaced during the run), 5 (a doer
             threw, even if expectations failed), 1, 0;
             stdout that cannot be written then makes a 0 or 1 a 4.
@@ -297,7 +300,7 @@ unsigned parse_jobs(const std::string& text) {
     jobs = 0;
   }
   if (jobs == 0 || jobs > kSweepJobsMax) {
-    throw std::invalid_argument("--jobs " + text + ": must be from 1 to " +
+    throw std::invalid_argument(option_value("--jobs", text) + ": must be from 1 to " +
                                 std::to_string(kSweepJobsMax));
   }
   return static_cast<unsigned>(jobs);
@@ -469,7 +472,7 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
     if (args.limit) {
       std::string error;
       const std::optional<Tock> limit = parse_duration(*args.limit, &error);
-      if (!limit) throw std::invalid_argument("--limit " + *args.limit + ": " + error);
+      if (!limit) throw std::invalid_argument(option_value("--limit", *args.limit) + ": " + error);
       scenario.run.limit = *limit;
       record_run_setting(scenario, "limit");
     }
@@ -606,7 +609,7 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tyme> tyme = parse_tyme(text, &error);
   if (!tyme) {
-    std::cerr << "hio inspect: " << what << " " << display_text(text) << ": " << error << "\n";
+    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": " << error << "\n";
   }
   return tyme;
 }
@@ -811,7 +814,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     std::string error;
     const std::optional<Tock> overrun = parse_duration(*args.overrun, &error);
     if (!args.noise_given || !overrun) {
-      std::cerr << "hio replay: --overrun " << display_text(*args.overrun) << ": "
+      std::cerr << "hio replay: " << option_value("--overrun", display_text(*args.overrun)) << ": "
                 << (!args.noise_given ? std::string("requires --noise (a strict replay ends "
                                                     "where the recorded run did)")
                                       : display_text(error))
@@ -1730,8 +1733,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
       salvage_cmd->parsed()) {
     stop_signals.emplace();
   }
+  // What escapes a command is said after its name, as its own errors are.
+  const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
+  int code = kExitBadInput;
   try {
-    int code = kExitBadInput;
     if (run->parsed()) code = do_run(run_args, registry);
     if (check->parsed()) code = do_check(check_args, registry);
     if (sweep_cmd->parsed()) code = do_sweep(sweep_args, registry);
@@ -1739,25 +1744,33 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (inspect_cmd->parsed()) code = do_inspect(inspect_args);
     if (diff_cmd->parsed()) code = do_diff(diff_args);
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
-    const int signal = caught_stop_signal();
-    if (signal != 0 && !is_interrupted_exit_code(code)) {
-      std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
-      return interrupted_exit_code(signal);
-    }
-    return code;
   } catch (const BuildInterrupted& interrupted) {
     std::cerr << "hio: " << interrupted.what() << "\n";
     return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
-    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
-    return kExitOutputFailed;
+    std::cerr << command << "error: " << message_text(error.what()) << "\n";
+    code = kExitOutputFailed;
   } catch (const replay::JournalUnfinishedError& error) {
-    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
-    return kExitOutputFailed;
+    std::cerr << command << "error: " << message_text(error.what()) << "\n";
+    code = kExitOutputFailed;
+  } catch (const std::bad_alloc&) {
+    // Not bad input: the same command may succeed with more memory.
+    std::cerr << command << "error: out of memory (std::bad_alloc)\n";
+    code = kExitInternal;
   } catch (const std::exception& error) {
-    std::cerr << "hio: error: " << message_text(error.what()) << "\n";
-    return kExitBadInput;
+    // No command expects it (each says what is wrong with its input itself).
+    std::cerr << command << "internal error: " << message_text(error.what()) << "\n";
+    code = kExitInternal;
   }
+  // A stop signal caught at any moment of the command gives its code
+  // (docs/scenarios.md, Exit codes): also when the command then failed (a
+  // journal whose reader died while hio was stopping), that failure said
+  // above.
+  if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
+    std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
+    return interrupted_exit_code(signal);
+  }
+  return code;
 }
 
 }  // namespace

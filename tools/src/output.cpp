@@ -10,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "hio/engine/doist.hpp"  // caught_stop_signal
 #include "hio/io/error_text.hpp"
 #include "hio/tools/cli.hpp"
 
@@ -74,8 +75,11 @@ bool FdWriteBuffer::flush_pending() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = errno;
-      if (error_ == EPIPE && sigpipe_ && sigpipe_diverted && !sigpipe_deferred) {
-        // The reader went away: hio ends as SIGPIPE would have ended it.
+      // The reader went away: hio ends as SIGPIPE would have ended it, unless
+      // a stop signal came first: its code wins (docs/scenarios.md, Exit
+      // codes), as where SIGPIPE came in ignored (StdoutWriter::finish).
+      if (error_ == EPIPE && sigpipe_ && sigpipe_diverted && !sigpipe_deferred &&
+          caught_stop_signal() == 0) {
         std::signal(SIGPIPE, SIG_DFL);
         std::raise(SIGPIPE);
       }
@@ -134,7 +138,8 @@ int StdoutWriter::finish(int code) {
   // A failure the command reported already (on stderr) keeps its code,
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
   const bool failed_already = code == kExitBadInput || is_interrupted_exit_code(code) ||
-                              code == kExitOutputFailed || code == kExitDoerError;
+                              code == kExitOutputFailed || code == kExitDoerError ||
+                              code == kExitInternal;
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
   std::cerr << "hio: cannot write the output (stdout): " << errno_text(error) << "\n";
   return failed_already ? code : kExitOutputFailed;

@@ -17,7 +17,8 @@ namespace hio::tools {
 // write that failed; after one fails nothing more is written and the stream
 // goes bad. `line`: written at every newline (for a terminal, as stdio does).
 // `sigpipe`: a write that fails with EPIPE ends the process as SIGPIPE would
-// have, if a CliSignals diverted SIGPIPE (its action was SIG_DFL).
+// have, if a CliSignals diverted SIGPIPE (its action was SIG_DFL) and no stop
+// signal was caught (caught_stop_signal: the command then ends with its code).
 class FdWriteBuffer final : public std::streambuf {
  public:
   FdWriteBuffer(int fd, bool line, bool sigpipe = false)

@@ -120,6 +120,8 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       }
     } catch (const BuildInterrupted&) {
       throw;  // not the doer's problem
+    } catch (const std::bad_alloc&) {
+      throw;  // nor is memory running out (run_cli: exit 6)
     } catch (const ParamErrors& errors) {
       for (const ParamError& error : errors.errors())
         problems.push_back(param_problem(spec, error));

@@ -33,6 +33,7 @@
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
 #include "journal_target.hpp"
+#include "option_value.hpp"
 #include "output.hpp"
 
 namespace hio::tools {
@@ -59,7 +60,9 @@ SeedRange parse_seed_range(const std::string& text) {
 
 Shard parse_shard(const std::string& text) {
   const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) throw std::invalid_argument("--shard " + text + ": expected K/N");
+  if (slash == std::string::npos) {
+    throw std::invalid_argument(option_value("--shard", text) + ": expected K/N");
+  }
   Shard shard{parse_u64(std::string_view(text).substr(0, slash), "--shard"),
               parse_u64(std::string_view(text).substr(slash + 1), "--shard")};
   if (shard.count == 0 || shard.index == 0 || shard.index > shard.count) {
@@ -831,7 +834,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     write_line(err, command.name + ": cannot start " + std::to_string(options.jobs) +
                         " worker threads (" + error_text(error.code()) +
                         "); nothing was run: try a smaller --jobs");
-    return kExitBadInput;  // `report` removes what it wrote
+    return kExitInternal;  // not bad input: fewer threads succeed; `report` removes what it wrote
   }
 
   // A signal up to the report counts (after it, hio's exit code alone says it).

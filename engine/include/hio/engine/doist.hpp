@@ -61,8 +61,8 @@ inline constexpr std::array<int, 3> kStopSignals = {SIGINT, SIGTERM, SIGHUP};
 bool stop_signal_kept_ignored(int signal);
 
 // The signal caught (SIGINT, SIGTERM, SIGHUP) since the outermost catch or run
-// began, or 0 (also when none is in progress). Safe to poll from any thread
-// (a long build checks it).
+// began, the first one if several were, or 0 (also when none is in progress). Safe to poll from any
+// thread (a long build checks it).
 int caught_stop_signal();
 
 // Told around every executed pass: pass_started before the reactors are

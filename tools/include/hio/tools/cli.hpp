@@ -18,6 +18,8 @@ enum ExitCode : int {
   kExitDivergence = 3,
   kExitOutputFailed = 4,   // hio's own output could not be written: stdout, a journal, a report
   kExitDoerError = 5,      // a doer threw: the run ended with an error (journal end=error)
+  kExitInternal = 6,       // hio could not go on: out of memory, or a failure of its own, not
+                           // the input's (an exception no command expected)
   kExitInterrupted = 130,  // SIGINT
   kExitBrokenPipe = 141,   // stdout's reader left (EPIPE): as if killed by SIGPIPE
   kExitTerminated = 143,   // SIGTERM
