@@ -182,12 +182,22 @@ bool load_private_key(SSL_CTX* ctx, const std::string& key, const TlsOptions& op
     return fail("cannot use key file '" + key + "': no private key in it (it holds " + blocks +
                 ")");
   }
-  if (SSL_CTX_use_PrivateKey(ctx, pkey.get()) == 1) return true;
-  if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
-    ERR_clear_error();
-    return fail("key file '" + key + "' does not match certificate file '" + options.cert_file +
-                "'");
+  // SSL_CTX_use_PrivateKey finds a mismatch only for a key of the
+  // certificate's own algorithm: a key of another one (an EC key for an RSA
+  // certificate) goes to that algorithm's slot, and every handshake would
+  // then fail with "no shared cipher". So the key is checked against the
+  // certificate first, whatever its algorithm.
+  X509* const cert = SSL_CTX_get0_certificate(ctx);
+  if (cert != nullptr && X509_check_private_key(cert, pkey.get()) != 1) {
+    const int reason = ERR_GET_REASON(ERR_peek_last_error());
+    if (reason == X509_R_KEY_VALUES_MISMATCH || reason == X509_R_KEY_TYPE_MISMATCH) {
+      ERR_clear_error();
+      return fail("key file '" + key + "' does not match certificate file '" + options.cert_file +
+                  "'");
+    }
+    return fail("cannot use key file '" + key + "': " + openssl_reason());
   }
+  if (SSL_CTX_use_PrivateKey(ctx, pkey.get()) == 1) return true;
   return fail("cannot use key file '" + key + "': " + openssl_reason());
 }
 

@@ -12,6 +12,8 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io_run.hpp"
 #include "test_doers.hpp"
@@ -114,6 +116,39 @@ TEST(IoTlsFiles, AListenerServesWithItsKeyInTheCertificateFile) {
   EXPECT_EQ(run.doist.run({&echo, &doer, &greeter, &stop}), RunEnd::interrupted)
       << doer.channel().reason();
   EXPECT_EQ(greeter.reply, "one file");
+}
+
+// A key of another algorithm than its certificate's (an EC key for an RSA
+// certificate, an RSA or Ed25519 key for an EC one; apart or in one file)
+// does not match it, as a key of the same algorithm does not: said by
+// validate and at the channel's open. OpenSSL took such a key into a slot
+// of its own, and every handshake then failed with "no shared cipher".
+TEST(IoTlsFiles, AKeyOfAnotherAlgorithmDoesNotMatchItsCertificate) {
+  const TlsCerts& certs = tls_certs();
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {certs.rsa_cert, certs.server_key},     // RSA certificate, EC key
+      {certs.server_cert, certs.rsa_key},     // EC certificate, RSA key
+      {certs.server_cert, certs.ed25519_key}  // EC certificate, Ed25519 key
+  };
+  for (const auto& [cert, key] : pairs) {
+    EXPECT_EQ(problem_of(server_files(cert, key)),
+              "key_file: key file '" + key + "' does not match certificate file '" + cert + "'");
+  }
+  EXPECT_EQ(problem_of(server_files(certs.rsa_with_ec_key, "")),
+            "key_file: key file '" + certs.rsa_with_ec_key + "' does not match certificate file '" +
+                certs.rsa_with_ec_key + "'");
+  // The pairs that do match still serve.
+  EXPECT_EQ(problem_of(server_files(certs.rsa_cert, certs.rsa_key)), "none");
+  EXPECT_EQ(problem_of(server_files(certs.server_cert, certs.server_key)), "none");
+
+  RealRun run;
+  ChannelOptions server;
+  server.tls = server_files(certs.rsa_cert, certs.server_key);
+  Channel& listener = run.io.listen("tls://127.0.0.1:0", server);
+  EXPECT_EQ(listener.state(), ChannelState::failed);
+  EXPECT_EQ(listener.reason(), "TLS setup for tls://127.0.0.1:0 failed: key file '" +
+                                   certs.server_key + "' does not match certificate file '" +
+                                   certs.rsa_cert + "'");
 }
 
 // TLS files are read when validated and again at every open: a pipe (a

@@ -98,9 +98,10 @@ struct TlsProblem {
 const char* to_string(TlsProblem::Option option);  // "cert_file", "key_file", ...
 
 // Checks the files of `options` as a tls:// channel opening with them uses
-// them, without opening anything: each file a readable regular file (a FIFO
-// is refused unopened), the certificate chain, key and CA file parse (PEM),
-// the key is not encrypted and matches the certificate, no key_file without
+// them, without opening anything: each file a readable regular file of at
+// most 4 MiB (a FIFO is refused unopened), the certificate chain, key and CA
+// file parse (PEM), the key is not encrypted and matches the certificate (a
+// key of another algorithm does not), no key_file without
 // cert_file. Returns the first problem (in
 // that order: certificate, key, CA), or none. A channel opened with options
 // that have a problem fails with its message ("TLS setup for <address>
