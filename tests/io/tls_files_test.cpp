@@ -193,6 +193,42 @@ TEST(IoTlsFiles, TlsFilesMustBeRegularFilesAndAreNotReadOtherwise) {
   EXPECT_EQ(problem_of(device), "ca_file: CA file '/dev/null' is a character device" + not_regular);
 }
 
+// A TLS file larger than 4 MiB is refused unread, at validate and at every
+// open: megabytes of blank lines before the PEM block took OpenSSL's reader
+// about a second per 3 MB, at every open, and a stop signal waited for it.
+// A CA bundle of a few hundred KB (the system's) is far below.
+TEST(IoTlsFiles, TlsFilesLargerThan4MiBAreRefusedUnread) {
+  const TlsCerts& certs = tls_certs();
+  std::ifstream in(certs.server_cert, std::ios::binary);
+  const std::string cert((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string padded = write_file("padded.pem", std::string(4 * 1024 * 1024 + 1, '\n'));
+  { std::ofstream(padded, std::ios::binary | std::ios::app) << cert; }
+  const std::string size = std::to_string(4 * 1024 * 1024 + 1 + cert.size());
+  const std::string too_large =
+      " bytes, more than the 4 MiB hio reads of it (certificates and keys are a few KB; hio "
+      "reads TLS files when it checks them and again at every open)";
+  EXPECT_EQ(problem_of(server_files(padded, certs.server_key)),
+            "cert_file: certificate file '" + padded + "' is " + size + too_large);
+  EXPECT_EQ(problem_of(server_files(certs.server_cert, padded)),
+            "key_file: key file '" + padded + "' is " + size + too_large);
+  TlsOptions ca;
+  ca.ca_file = padded;
+  EXPECT_EQ(problem_of(ca), "ca_file: CA file '" + padded + "' is " + size + too_large);
+  RealRun run;
+  ChannelOptions client;
+  client.tls = ca;
+  Channel& channel = run.io.connect("tls://127.0.0.1:9", client);
+  EXPECT_EQ(channel.state(), ChannelState::failed);
+  EXPECT_EQ(channel.reason(), "TLS setup for tls://127.0.0.1:9 failed: CA file '" + padded +
+                                  "' is " + size + too_large);
+  // At the limit, the same file is read (and is a certificate).
+  const std::string at_limit =
+      write_file("at_limit.pem", std::string(4 * 1024 * 1024 - cert.size(), '\n') + cert);
+  TlsOptions fits;
+  fits.ca_file = at_limit;
+  EXPECT_EQ(problem_of(fits), "none");
+}
+
 // A peer that speaks TLS `version` only, against an echo listener whose
 // min_version is `least`: what the peer got back, or its error.
 struct VersionOutcome {
