@@ -91,14 +91,15 @@ std::string standard_stream_named(const std::string& output) {
   return "";
 }
 
-void FileTarget::refuse_inputs(const std::vector<std::string>& inputs) const {
+void FileTarget::refuse_inputs(const std::vector<std::string>& inputs,
+                               const std::string& what) const {
   if (!wanted()) return;
   for (const std::string& input : inputs) {
     if (same_file(input, path_)) {
-      throw ScenarioError({Diagnostic{
-          SourcePos{path_, 0, 0},
-          "the " + what_ + " would overwrite " + display_text(input) +
-              ", a file the scenario's doers read (the same file); write it into another file"}});
+      throw ScenarioError(
+          {Diagnostic{SourcePos{path_, 0, 0}, "the " + what_ + " would overwrite " +
+                                                  display_text(input) + ", " + what +
+                                                  " (the same file); write it into another file"}});
     }
   }
 }

@@ -60,8 +60,10 @@ class FileTarget {
   const std::string& write_path() const { return write_path_; }
   // Throws a ScenarioError (bad input, not an output error) if FILE is one
   // of `inputs` (same_file): the files a run reads, which commit() would
-  // replace.
-  void refuse_inputs(const std::vector<std::string>& inputs) const;
+  // replace, or the devices it opens, where the file's bytes would go
+  // among the run's own. `what` says what they are in the error.
+  void refuse_inputs(const std::vector<std::string>& inputs,
+                     const std::string& what = "a file the scenario's doers read") const;
   // The file written becomes FILE. Throws OutputError. It takes the
   // permission bits (rwx for user, group, others) of the FILE it replaces,
   // and its owner and group where the user may give them (root may; others
