@@ -206,6 +206,17 @@ expect bigrep 2 "$HIO" sweep "$quick" --seeds 1..2 --out bigrep --force
 grep -qx "hio sweep: --force: bigrep/report.json is 314572800 bytes, more than the 256 MiB hio reads of it: not removed; move it away or give another directory" \
   bigrep.err || fail "bigrep: no reason" bigrep
 
+# --out onto a symbolic link that names no directory yet: its target is
+# created, as --record creates a link's target file (it was "cannot create
+# dd: File exists", mkdir's word for the link); links that loop are exit 4.
+ln -s nowhere dd
+expect dangling 0 "$HIO" sweep "$quick" --seeds 1..2 --out dd
+[ -L dd ] && [ -d nowhere ] && [ -f nowhere/report.json ] || fail "dangling: no report in the link's target" dangling
+ln -s loop2 loop1 && ln -s loop1 loop2
+expect looping 4 "$HIO" sweep "$quick" --seeds 1..2 --out loop1
+grep -qx "hio sweep: cannot create loop1: Too many levels of symbolic links" looping.err ||
+  fail "looping: no reason" looping
+
 # Control characters in paths are escaped wherever hio prints them.
 red=$(printf 'o\033[31mred')
 expect red 0 "$HIO" sweep "$quick" --seeds 1..2 --out "$red"

@@ -37,6 +37,13 @@ namespace hio::tools {
 // the file the standard input reads, if any.
 bool same_file(const std::string& input, const std::string& output);
 
+// The file a write to `path` creates or replaces: through every symbolic
+// link, also one that names no file yet (its target is created, as open(2)
+// with O_CREAT and a shell's `>` create it; the link stays), the directories
+// as weakly_canonical resolves them. 0, or ELOOP for links that loop. (A
+// sweep's --out DIR is created so too.)
+int written_path(const std::string& path, std::string& out);
+
 // Which of hio's own outputs `output` is, by whatever path (/dev/stdout,
 // /proc/self/fd/2, the file stdout was redirected to): "standard output",
 // "standard error", or "" for neither. Device and inode decide, as for

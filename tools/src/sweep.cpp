@@ -675,7 +675,15 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   namespace fs = std::filesystem;
   const std::string dir = display_text(command.out);
   std::error_code error;
-  fs::create_directories(command.out, error);
+  // Through a symbolic link that names no directory yet, its target is
+  // created, as --record creates a link's target file (mkdir would say
+  // "File exists" of the link).
+  std::string created;
+  if (const int loop = written_path(command.out, created); loop != 0) {
+    error = std::error_code(loop, errno_category());
+  } else {
+    fs::create_directories(created, error);
+  }
   if (error) {
     err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
     return kExitOutputFailed;
