@@ -14,8 +14,12 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
 }
 
+// What an integer is written with: digits, '_', a sign, and the letters of
+// 0x, 0o, 0b and hexadecimal digits. (A value always follows '=', ',', '['
+// or a space, so the walk back stops there.)
 bool integer_char(char c) {
-  return (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-';
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c == '+' || c == '-';
 }
 
 // Where the inline table holding position `end` of `row` opens: its '{', or
@@ -116,7 +120,9 @@ std::string integer_beyond_64_bits(std::string_view text, std::uint32_t line,
       const std::string table = table_above(text, start, array);
       if (!key.empty() && !table.empty() && !array) key = table + "." + key;
       shown = key.empty() ? std::string(integer) : key + " = " + std::string(integer);
-      seed = key == "run.seed";
+      std::string unquoted = key;  // run."seed" is run.seed too
+      std::erase_if(unquoted, [](char c) { return c == '"' || c == '\''; });
+      seed = unquoted == "run.seed";
       column = static_cast<std::uint32_t>(at);
     }
   }
