@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "error_text.hpp"
+#include "hio/io/input_file.hpp"
 
 namespace hio::detail {
 
@@ -35,25 +36,11 @@ const char* file_words(Option option) {
   return "setting";
 }
 
-// What a path that is not a regular file is, in words.
-const char* file_type_words(std::filesystem::file_type type) {
-  using Type = std::filesystem::file_type;
-  switch (type) {
-    case Type::directory:
-      return "a directory";
-    case Type::fifo:
-      return "a FIFO (a named pipe or a process substitution)";
-    case Type::character:
-      return "a character device";
-    case Type::block:
-      return "a block device";
-    case Type::socket:
-      return "a socket";
-    default:
-      break;
-  }
-  return "not a regular file";
-}
+// The most bytes a TLS file may hold. Certificates and keys are a few KB, a
+// CA bundle (the system's trust store) a few hundred; OpenSSL's PEM reader
+// takes about a second for 3 MB of lines before a PEM block, and the files
+// are read again at every open, so a larger file is refused unread.
+constexpr std::uintmax_t kTlsFileSizeMax = 4 * 1024 * 1024;
 
 // OpenSSL's own messages for a missing file are vague ("system lib"), and a
 // directory opens as a file, so files are checked for readability first.
@@ -61,12 +48,14 @@ const char* file_type_words(std::filesystem::file_type type) {
 // at every open, which a FIFO cannot serve (the second open would wait for
 // a writer, or read nothing), and the check must not wait on anything.
 bool readable(const std::string& path, Option option, std::optional<TlsProblem>& problem) {
-  std::error_code ec;
-  const std::filesystem::file_type type = std::filesystem::status(path, ec).type();
-  if (!ec && type != std::filesystem::file_type::regular) {
-    std::string message =
-        std::string(file_words(option)) + " '" + path + "' is " + file_type_words(type);
-    if (type != std::filesystem::file_type::directory) {
+  if (const std::optional<UnfitInput> unfit = unfit_input(path, kTlsFileSizeMax)) {
+    std::string message = std::string(file_words(option)) + " '" + path + "' is " +
+                          unfit_input_words(*unfit, kTlsFileSizeMax);
+    if (unfit->too_large()) {
+      message +=
+          " (certificates and keys are a few KB; hio reads TLS files when it checks them "
+          "and again at every open)";
+    } else if (unfit->type != std::filesystem::file_type::directory) {
       message +=
           ", not a regular file: hio reads TLS files when it checks them and again at "
           "every open";
@@ -182,12 +171,22 @@ bool load_private_key(SSL_CTX* ctx, const std::string& key, const TlsOptions& op
     return fail("cannot use key file '" + key + "': no private key in it (it holds " + blocks +
                 ")");
   }
-  if (SSL_CTX_use_PrivateKey(ctx, pkey.get()) == 1) return true;
-  if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
-    ERR_clear_error();
-    return fail("key file '" + key + "' does not match certificate file '" + options.cert_file +
-                "'");
+  // SSL_CTX_use_PrivateKey finds a mismatch only for a key of the
+  // certificate's own algorithm: a key of another one (an EC key for an RSA
+  // certificate) goes to that algorithm's slot, and every handshake would
+  // then fail with "no shared cipher". So the key is checked against the
+  // certificate first, whatever its algorithm.
+  X509* const cert = SSL_CTX_get0_certificate(ctx);
+  if (cert != nullptr && X509_check_private_key(cert, pkey.get()) != 1) {
+    const int reason = ERR_GET_REASON(ERR_peek_last_error());
+    if (reason == X509_R_KEY_VALUES_MISMATCH || reason == X509_R_KEY_TYPE_MISMATCH) {
+      ERR_clear_error();
+      return fail("key file '" + key + "' does not match certificate file '" + options.cert_file +
+                  "'");
+    }
+    return fail("cannot use key file '" + key + "': " + openssl_reason());
   }
+  if (SSL_CTX_use_PrivateKey(ctx, pkey.get()) == 1) return true;
   return fail("cannot use key file '" + key + "': " + openssl_reason());
 }
 

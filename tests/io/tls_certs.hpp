@@ -3,7 +3,9 @@
 // "localhost" / 127.0.0.1 / ::1 signed by it, a client certificate signed by
 // it (mutual TLS), and an untrusted self-signed certificate for the same
 // names; the server key encrypted with a pass phrase (PKCS#8 and OpenSSL's
-// traditional format) and the server certificate with its key in one file.
+// traditional format) and the server certificate with its key in one file;
+// keys of other algorithms (RSA, Ed25519) and a self-signed RSA certificate,
+// for keys that do not match their certificate by algorithm.
 // Made once per test binary, on first use.
 #pragma once
 
@@ -28,6 +30,10 @@ struct TlsCerts {
   std::string encrypted_key;       // server_key, encrypted (PKCS#8, pass phrase "hio-test")
   std::string encrypted_trad_key;  // the same in the traditional format (Proc-Type header)
   std::string combined;            // server_cert, then server_key
+  std::string rsa_cert;            // self-signed, RSA, same names as server_cert
+  std::string rsa_key;             // rsa_cert's key
+  std::string ed25519_key;         // an Ed25519 key of no certificate
+  std::string rsa_with_ec_key;     // rsa_cert, then server_key (EC): one file, not a pair
 
   TlsCerts() {
     std::string pattern = (std::filesystem::temp_directory_path() / "hio-tls-XXXXXX").string();
@@ -43,6 +49,10 @@ struct TlsCerts {
     encrypted_key = path("encrypted.key");
     encrypted_trad_key = path("encrypted_trad.key");
     combined = path("combined.pem");
+    rsa_cert = path("rsa.pem");
+    rsa_key = path("rsa.key");
+    ed25519_key = path("ed25519.key");
+    rsa_with_ec_key = path("rsa_with_ec_key.pem");
     const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
     write("server.ext",
           "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n"
@@ -68,6 +78,10 @@ struct TlsCerts {
     run("pkey -in " + server_key + " -traditional -aes256 -passout pass:hio-test -out " +
         encrypted_trad_key);
     write("combined.pem", read(server_cert) + read(server_key));
+    run("req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout " + rsa_key +
+        " -out " + rsa_cert + " -addext subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1");
+    run("genpkey -algorithm ed25519 -out " + ed25519_key);
+    write("rsa_with_ec_key.pem", read(rsa_cert) + read(server_key));
   }
   ~TlsCerts() {
     std::error_code ignored;

@@ -12,6 +12,8 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io_run.hpp"
 #include "test_doers.hpp"
@@ -116,6 +118,39 @@ TEST(IoTlsFiles, AListenerServesWithItsKeyInTheCertificateFile) {
   EXPECT_EQ(greeter.reply, "one file");
 }
 
+// A key of another algorithm than its certificate's (an EC key for an RSA
+// certificate, an RSA or Ed25519 key for an EC one; apart or in one file)
+// does not match it, as a key of the same algorithm does not: said by
+// validate and at the channel's open. OpenSSL took such a key into a slot
+// of its own, and every handshake then failed with "no shared cipher".
+TEST(IoTlsFiles, AKeyOfAnotherAlgorithmDoesNotMatchItsCertificate) {
+  const TlsCerts& certs = tls_certs();
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {certs.rsa_cert, certs.server_key},     // RSA certificate, EC key
+      {certs.server_cert, certs.rsa_key},     // EC certificate, RSA key
+      {certs.server_cert, certs.ed25519_key}  // EC certificate, Ed25519 key
+  };
+  for (const auto& [cert, key] : pairs) {
+    EXPECT_EQ(problem_of(server_files(cert, key)),
+              "key_file: key file '" + key + "' does not match certificate file '" + cert + "'");
+  }
+  EXPECT_EQ(problem_of(server_files(certs.rsa_with_ec_key, "")),
+            "key_file: key file '" + certs.rsa_with_ec_key + "' does not match certificate file '" +
+                certs.rsa_with_ec_key + "'");
+  // The pairs that do match still serve.
+  EXPECT_EQ(problem_of(server_files(certs.rsa_cert, certs.rsa_key)), "none");
+  EXPECT_EQ(problem_of(server_files(certs.server_cert, certs.server_key)), "none");
+
+  RealRun run;
+  ChannelOptions server;
+  server.tls = server_files(certs.rsa_cert, certs.server_key);
+  Channel& listener = run.io.listen("tls://127.0.0.1:0", server);
+  EXPECT_EQ(listener.state(), ChannelState::failed);
+  EXPECT_EQ(listener.reason(), "TLS setup for tls://127.0.0.1:0 failed: key file '" +
+                                   certs.server_key + "' does not match certificate file '" +
+                                   certs.rsa_cert + "'");
+}
+
 // TLS files are read when validated and again at every open: a pipe (a
 // process substitution, /dev/fd/N) would give its bytes to the first read
 // only, and a named FIFO without a writer would block the check. Both are
@@ -156,6 +191,42 @@ TEST(IoTlsFiles, TlsFilesMustBeRegularFilesAndAreNotReadOtherwise) {
   TlsOptions device;
   device.ca_file = "/dev/null";
   EXPECT_EQ(problem_of(device), "ca_file: CA file '/dev/null' is a character device" + not_regular);
+}
+
+// A TLS file larger than 4 MiB is refused unread, at validate and at every
+// open: megabytes of blank lines before the PEM block took OpenSSL's reader
+// about a second per 3 MB, at every open, and a stop signal waited for it.
+// A CA bundle of a few hundred KB (the system's) is far below.
+TEST(IoTlsFiles, TlsFilesLargerThan4MiBAreRefusedUnread) {
+  const TlsCerts& certs = tls_certs();
+  std::ifstream in(certs.server_cert, std::ios::binary);
+  const std::string cert((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string padded = write_file("padded.pem", std::string(4 * 1024 * 1024 + 1, '\n'));
+  { std::ofstream(padded, std::ios::binary | std::ios::app) << cert; }
+  const std::string size = std::to_string(4 * 1024 * 1024 + 1 + cert.size());
+  const std::string too_large =
+      " bytes, more than the 4 MiB hio reads of it (certificates and keys are a few KB; hio "
+      "reads TLS files when it checks them and again at every open)";
+  EXPECT_EQ(problem_of(server_files(padded, certs.server_key)),
+            "cert_file: certificate file '" + padded + "' is " + size + too_large);
+  EXPECT_EQ(problem_of(server_files(certs.server_cert, padded)),
+            "key_file: key file '" + padded + "' is " + size + too_large);
+  TlsOptions ca;
+  ca.ca_file = padded;
+  EXPECT_EQ(problem_of(ca), "ca_file: CA file '" + padded + "' is " + size + too_large);
+  RealRun run;
+  ChannelOptions client;
+  client.tls = ca;
+  Channel& channel = run.io.connect("tls://127.0.0.1:9", client);
+  EXPECT_EQ(channel.state(), ChannelState::failed);
+  EXPECT_EQ(channel.reason(), "TLS setup for tls://127.0.0.1:9 failed: CA file '" + padded +
+                                  "' is " + size + too_large);
+  // At the limit, the same file is read (and is a certificate).
+  const std::string at_limit =
+      write_file("at_limit.pem", std::string(4 * 1024 * 1024 - cert.size(), '\n') + cert);
+  TlsOptions fits;
+  fits.ca_file = at_limit;
+  EXPECT_EQ(problem_of(fits), "none");
 }
 
 // A peer that speaks TLS `version` only, against an echo listener whose

@@ -184,6 +184,38 @@ expect dirrep 2 "$HIO" sweep "$quick" --seeds 1..2 --out dirrep --force
 grep -qx "hio sweep: --force: dirrep/report.json is a directory, not a report of hio sweep: not removed; move it away or give another directory" \
   dirrep.err || fail "dirrep: no reason" dirrep
 [ -d dirrep/report.json ] || fail "dirrep: report.json removed" dirrep
+# Nor is one that is not a regular file opened: a FIFO blocked the sweep
+# for good, a link to /dev/zero was read until memory ran out (bad_alloc).
+# A regular file larger than any report is refused unread too.
+mkdir fiforep zerorep bigrep
+mkfifo fiforep/report.json
+ln -s /dev/zero zerorep/report.json
+truncate -s 300M bigrep/report.json  # sparse: no disk taken
+expect fiforep 2 timeout 20 "$HIO" sweep "$quick" --seeds 1..2 --out fiforep --force
+grep -qx "hio sweep: --force: fiforep/report.json is a FIFO (a named pipe or a process substitution), not a report of hio sweep: not removed; move it away or give another directory" \
+  fiforep.err || fail "fiforep: no reason" fiforep
+[ -p fiforep/report.json ] || fail "fiforep: report.json removed" fiforep
+expect fiforeplay 2 timeout 20 "$HIO" replay q.hioj --noise drop=0.05 --seeds 1..2 --out fiforep --force
+grep -qx "hio replay: --force: fiforep/report.json is a FIFO (a named pipe or a process substitution), not a report of hio sweep: not removed; move it away or give another directory" \
+  fiforeplay.err || fail "fiforeplay: no reason" fiforeplay
+expect zerorep 2 timeout 20 "$HIO" sweep "$quick" --seeds 1..2 --out zerorep --force
+grep -qx "hio sweep: --force: zerorep/report.json is a character device, not a report of hio sweep: not removed; move it away or give another directory" \
+  zerorep.err || fail "zerorep: no reason" zerorep
+[ -L zerorep/report.json ] || fail "zerorep: report.json removed" zerorep
+expect bigrep 2 "$HIO" sweep "$quick" --seeds 1..2 --out bigrep --force
+grep -qx "hio sweep: --force: bigrep/report.json is 314572800 bytes, more than the 256 MiB hio reads of it: not removed; move it away or give another directory" \
+  bigrep.err || fail "bigrep: no reason" bigrep
+
+# --out onto a symbolic link that names no directory yet: its target is
+# created, as --record creates a link's target file (it was "cannot create
+# dd: File exists", mkdir's word for the link); links that loop are exit 4.
+ln -s nowhere dd
+expect dangling 0 "$HIO" sweep "$quick" --seeds 1..2 --out dd
+[ -L dd ] && [ -d nowhere ] && [ -f nowhere/report.json ] || fail "dangling: no report in the link's target" dangling
+ln -s loop2 loop1 && ln -s loop1 loop2
+expect looping 4 "$HIO" sweep "$quick" --seeds 1..2 --out loop1
+grep -qx "hio sweep: cannot create loop1: Too many levels of symbolic links" looping.err ||
+  fail "looping: no reason" looping
 
 # Control characters in paths are escaped wherever hio prints them.
 red=$(printf 'o\033[31mred')

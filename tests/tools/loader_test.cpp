@@ -676,6 +676,12 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
             "\"-1ms\" is negative");
   EXPECT_EQ(error("net.client_host=c"),
             "--set net.client_host=c: unknown host 'c' (net.hosts lists them)");
+  // An integer beyond 64 bits names its key (it gave toml++'s words and a
+  // hint about run.seed).
+  EXPECT_EQ(error("net.default_link.bandwidth=18446744073709551616"),
+            "--set net.default_link.bandwidth=18446744073709551616: net.default_link.bandwidth = "
+            "18446744073709551616 is more than a TOML integer holds: at most 2^63-1 "
+            "(9223372036854775807)");
   EXPECT_EQ(s.net.client_host, "a");  // a refused --set changes nothing
   Scenario no_net = load_scenario_text(doer, "n.toml", registry());
   EXPECT_THROW(apply_override(no_net, "net.stall_timeout=1s"), SettingError);

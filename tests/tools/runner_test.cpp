@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "../io/pty.hpp"
 #include "../io/raw_socket.hpp"
 
 #include "hio/engine/dodoer.hpp"
@@ -424,6 +425,42 @@ TEST(RunScenario, AnUnfinishableJournalIsTheSameErrorForARunAndAReplay) {
     } catch (const std::exception& e) {
       ADD_FAILURE() << what << ": not a JournalUnfinishedError: " << e.what();
     }
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
+// A journal is never written to the serial device a doer opens, by
+// whatever path it is named (a symbolic link): refused before the doers
+// are built, so that nothing goes down the line (unfixed, the journal's
+// bytes went to the peer among the doer's lines; refused after the build,
+// the journal still flushed its header there as it closed).
+TEST(RunScenario, AJournalIsNotWrittenToASerialDeviceTheDoersOpen) {
+  const DoerRegistry kinds = registry();
+  test::Pty pty;
+  const Scenario s = load_scenario_text(
+      "[run]\nmode = \"real\"\nlimit = \"200ms\"\n"
+      "[[doer]]\nkind = \"serial_sender\"\nname = \"s\"\n"
+      "address = \"" +
+          pty.url(9600) + "\"\n",
+      "s.toml", kinds);
+  const std::string dir = ::testing::TempDir() + "hio-serial-record-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string link = dir + "/tty";
+  std::filesystem::create_symlink(pty.path(), link);
+  for (const std::string& record : {pty.path(), link}) {
+    RunOptions options;
+    options.record_path = record;
+    try {
+      run_scenario(s, kinds, options);
+      ADD_FAILURE() << record << ": recorded";
+    } catch (const ScenarioError& error) {
+      EXPECT_EQ(error.diagnostics().at(0).str(),
+                record + ": the journal would overwrite " + pty.path() +
+                    ", a serial device the scenario's doers open (the same file); write it "
+                    "into another file");
+    }
+    EXPECT_EQ(pty.receive(), "") << record;
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);

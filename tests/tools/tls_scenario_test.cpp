@@ -128,6 +128,13 @@ TEST(TlsScenario, ParameterMistakesAreBuildErrorsAtTheDoer) {
                                "")),
       HasSubstr("t.toml:10:11: cannot build doer 'server': key file '" + tls_certs().rogue_key +
                 "' does not match certificate file '" + tls_certs().server_cert + "'"));
+  // So is a key of another algorithm (here RSA for an EC certificate).
+  EXPECT_THAT(
+      build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert + "\"\ntls_key = \"" +
+                                   tls_certs().rsa_key + "\"\n",
+                               "")),
+      HasSubstr("t.toml:10:11: cannot build doer 'server': key file '" + tls_certs().rsa_key +
+                "' does not match certificate file '" + tls_certs().server_cert + "'"));
   const std::string not_pem = tls_certs().dir + "/server.ext";
   EXPECT_THAT(build_error(tls_scenario("tls_cert = \"" + tls_certs().server_cert +
                                            "\"\ntls_key = \"" + tls_certs().server_key + "\"\n",

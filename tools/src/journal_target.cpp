@@ -43,10 +43,8 @@ mode_t process_umask() {
   return mask;
 }
 
-// The file a write to `path` creates or replaces: through every symbolic
-// link, also one that names no file yet (its target is created, as open(2)
-// with O_CREAT and a shell's `>` create it; the link stays), the directories
-// as weakly_canonical resolves them. 0, or ELOOP for links that loop.
+}  // namespace
+
 int written_path(const std::string& path, std::string& out) {
   namespace fs = std::filesystem;
   constexpr int kLinksMax = 40;  // Linux's MAXSYMLINKS
@@ -64,8 +62,6 @@ int written_path(const std::string& path, std::string& out) {
   out = resolved.empty() ? at.string() : resolved.string();
   return 0;
 }
-
-}  // namespace
 
 bool same_file(const std::string& input, const std::string& output) {
   // A standard input the caller closed is /dev/null opened write-only
@@ -91,14 +87,15 @@ std::string standard_stream_named(const std::string& output) {
   return "";
 }
 
-void FileTarget::refuse_inputs(const std::vector<std::string>& inputs) const {
+void FileTarget::refuse_inputs(const std::vector<std::string>& inputs,
+                               const std::string& what) const {
   if (!wanted()) return;
   for (const std::string& input : inputs) {
     if (same_file(input, path_)) {
-      throw ScenarioError({Diagnostic{
-          SourcePos{path_, 0, 0},
-          "the " + what_ + " would overwrite " + display_text(input) +
-              ", a file the scenario's doers read (the same file); write it into another file"}});
+      throw ScenarioError(
+          {Diagnostic{SourcePos{path_, 0, 0}, "the " + what_ + " would overwrite " +
+                                                  display_text(input) + ", " + what +
+                                                  " (the same file); write it into another file"}});
     }
   }
 }

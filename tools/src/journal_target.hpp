@@ -37,6 +37,13 @@ namespace hio::tools {
 // the file the standard input reads, if any.
 bool same_file(const std::string& input, const std::string& output);
 
+// The file a write to `path` creates or replaces: through every symbolic
+// link, also one that names no file yet (its target is created, as open(2)
+// with O_CREAT and a shell's `>` create it; the link stays), the directories
+// as weakly_canonical resolves them. 0, or ELOOP for links that loop. (A
+// sweep's --out DIR is created so too.)
+int written_path(const std::string& path, std::string& out);
+
 // Which of hio's own outputs `output` is, by whatever path (/dev/stdout,
 // /proc/self/fd/2, the file stdout was redirected to): "standard output",
 // "standard error", or "" for neither. Device and inode decide, as for
@@ -65,8 +72,10 @@ class FileTarget {
   const std::string& write_path() const { return write_path_; }
   // Throws a ScenarioError (bad input, not an output error) if FILE is one
   // of `inputs` (same_file): the files a run reads, which commit() would
-  // replace.
-  void refuse_inputs(const std::vector<std::string>& inputs) const;
+  // replace, or the devices it opens, where the file's bytes would go
+  // among the run's own. `what` says what they are in the error.
+  void refuse_inputs(const std::vector<std::string>& inputs,
+                     const std::string& what = "a file the scenario's doers read") const;
   // The file written becomes FILE. Throws OutputError. It takes the
   // permission bits (rwx for user, group, others) of the FILE it replaces,
   // and its owner and group where the user may give them (root may; others

@@ -26,6 +26,7 @@
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"
 #include "setting_text.hpp"
+#include "toml_integer.hpp"
 
 namespace hio::tools {
 
@@ -201,35 +202,13 @@ class Loader {
   }
 
   // toml++'s error, at its position. An integer beyond 64 bits (toml++
-  // points just past it) is pointed at where it starts, with how a seed that
-  // large is written.
+  // points just past it, in its own words) is pointed at where it starts,
+  // with the key it is given to (toml_integer.hpp).
   void report_parse_error(const toml::parse_error& error, std::string_view text) {
     std::string message(error.description());
     SourcePos at = pos(error.source());
     if (message.find("not representable in 64 bits") != std::string::npos) {
-      std::size_t start = 0;
-      for (std::uint32_t line = 1; line < at.line && start != std::string_view::npos; ++line) {
-        start = text.find('\n', start);
-        if (start != std::string_view::npos) ++start;
-      }
-      if (start != std::string_view::npos) {
-        const std::string_view row = text.substr(start, text.find('\n', start) - start);
-        // Columns count characters: walk back only over an ASCII line.
-        std::size_t column = at.column;
-        const bool ascii =
-            column >= 1 && column - 1 <= row.size() &&
-            std::all_of(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(column - 1),
-                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-        while (ascii && column > 1) {
-          const char c = row[column - 2];
-          if (!((c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-')) break;
-          --column;
-        }
-        at.column = static_cast<std::uint32_t>(column);
-      }
-      message +=
-          ": TOML integers end at 2^63-1 (9223372036854775807); a run.seed above it is "
-          "written as a string of digits, e.g. seed = \"18446744073709551615\"";
+      message = integer_beyond_64_bits(text, at.line, at.column);
     }
     diagnostics_.push_back(Diagnostic{at, std::move(message)});
   }

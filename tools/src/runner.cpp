@@ -6,10 +6,14 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "channel_warnings.hpp"
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
+#include "hio/io/address.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
@@ -26,6 +30,38 @@ namespace {
 
 void throw_if_interrupted() {
   if (const int signal = caught_stop_signal(); signal != 0) throw BuildInterrupted(signal);
+}
+
+// The real serial devices the scenario's doers name: every serial://
+// address in a doer's string parameters, at any depth, its path as given.
+// Known before the tree is built, so that a journal refused there (a
+// device is written directly, not through a file renamed at the end)
+// sends not one byte down the line.
+std::vector<std::string> serial_devices_named(const Scenario& scenario) {
+  std::vector<std::string> devices;
+  const auto add = [&devices](const std::string& text) {
+    const AddressResult address = parse_address(text);
+    if (address && address.value().scheme == Scheme::serial) {
+      devices.push_back(address.value().path);
+    }
+  };
+  std::vector<const DoerSpec*> stack;
+  for (const DoerSpec& spec : scenario.doers)
+    stack.push_back(&spec);
+  while (!stack.empty()) {
+    const DoerSpec& spec = *stack.back();
+    stack.pop_back();
+    for (const auto& [key, param] : spec.params) {
+      if (const auto* text = std::get_if<std::string>(&param.value)) add(*text);
+      if (const auto* list = std::get_if<StringList>(&param.value)) {
+        for (const std::string& text : *list)
+          add(text);
+      }
+    }
+    for (const DoerSpec& child : spec.children)
+      stack.push_back(&child);
+  }
+  return devices;
 }
 
 // A doer of a (non-group) kind, with the spec's tock. A factory that returns
@@ -550,6 +586,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   IoHub io(doist.tymth());
   doist.attach(io);
   JournalTarget target(options.record_path);
+  target.refuse_inputs(serial_devices_named(scenario), "a serial device the scenario's doers open");
   if (!target.wanted()) io.add_sink(digest);
   // The journal goes right after the hub, before any channel, so that it
   // sees every channel's open event; it becomes FILE once the tree is built

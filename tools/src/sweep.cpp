@@ -26,6 +26,7 @@
 
 #include "hio/engine/doist.hpp"
 #include "hio/io/error_text.hpp"
+#include "hio/io/input_file.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
@@ -644,15 +645,20 @@ std::optional<std::set<std::string>> report_journals(const std::string& text) {
   return names;
 }
 
-// Reads the file at `path` into `text`: 0, or the errno of what failed
+// The most bytes of an earlier report.json --force reads: a report takes a
+// few hundred bytes a seed, so this is a sweep of about a million seeds.
+constexpr std::uintmax_t kReportSizeMax = 256 * 1024 * 1024;
+
+// Reads the file at `path` into `text`, at most `size_max` + 1 bytes (one
+// more tells a file that grew past it): 0, or the errno of what failed
 // (std::ifstream would throw libstdc++'s own text, "basic_filebuf::underflow
 // error reading the file", without the file's name).
-int read_whole_file(const std::string& path, std::string& text) {
+int read_whole_file(const std::string& path, std::uintmax_t size_max, std::string& text) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno;
   char buffer[64 * 1024];
   int result = 0;
-  for (;;) {
+  while (text.size() <= size_max) {
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) result = errno;
@@ -672,7 +678,15 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   namespace fs = std::filesystem;
   const std::string dir = display_text(command.out);
   std::error_code error;
-  fs::create_directories(command.out, error);
+  // Through a symbolic link that names no directory yet, its target is
+  // created, as --record creates a link's target file (mkdir would say
+  // "File exists" of the link).
+  std::string created;
+  if (const int loop = written_path(command.out, created); loop != 0) {
+    error = std::error_code(loop, errno_category());
+  } else {
+    fs::create_directories(created, error);
+  }
   if (error) {
     err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
     return kExitOutputFailed;
@@ -712,14 +726,18 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   const std::string report_shown = display_text(report.string());
   std::set<std::string> listed;
   if (std::find(earlier.begin(), earlier.end(), report) != earlier.end()) {
-    if (fs::is_directory(report, error)) {
-      err << command.name << ": --force: " << report_shown
-          << " is a directory, not a report of hio sweep: not removed; move it away or give "
-             "another directory\n";
+    // Not opened unless a regular file: a FIFO would block the sweep, a
+    // device (a link to /dev/zero) be read until memory runs out.
+    if (const std::optional<UnfitInput> unfit = unfit_input(report.string(), kReportSizeMax)) {
+      err << command.name << ": --force: " << report_shown << " is "
+          << unfit_input_words(*unfit, kReportSizeMax)
+          << (unfit->too_large() ? "" : ", not a report of hio sweep")
+          << ": not removed; move it away or give another directory\n";
       return kExitBadInput;
     }
     std::string text;
-    if (const int read_error = read_whole_file(report.string(), text); read_error != 0) {
+    if (const int read_error = read_whole_file(report.string(), kReportSizeMax, text);
+        read_error != 0) {
       err << command.name << ": --force: cannot read " << report_shown << ": "
           << errno_text(read_error) << "\n";
       return kExitOutputFailed;

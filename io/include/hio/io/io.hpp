@@ -10,6 +10,7 @@
 #include "hio/io/error_text.hpp"
 #include "hio/io/event.hpp"
 #include "hio/io/hub.hpp"
+#include "hio/io/input_file.hpp"
 #include "hio/io/log.hpp"
 #include "hio/io/retry_grid.hpp"
 #include "hio/io/serial_doer.hpp"

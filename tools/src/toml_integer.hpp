@@ -1,0 +1,21 @@
+// The error for an integer beyond 64 bits in a scenario's TOML: toml++
+// refuses the whole document in its own words ("Error while parsing decimal
+// integer: ... is not representable in 64 bits"), so the key is found here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hio::tools {
+
+// `text` holds an integer beyond 64 bits on line `line` that toml++ points
+// at with `column` (just past it; both 1-based). Moves `column` to where the
+// integer starts and returns the message, naming the key it is given to as
+// written on its line ("count = 99999999999999999999 is more than a TOML
+// integer holds: at most 2^63-1 (9223372036854775807)"), and for run.seed
+// how a seed that large is written.
+std::string integer_beyond_64_bits(std::string_view text, std::uint32_t line,
+                                   std::uint32_t& column);
+
+}  // namespace hio::tools
