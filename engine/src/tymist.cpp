@@ -8,11 +8,40 @@ Tymist::Tymist(Tock tock, Tyme tyme) : tyme_(tyme), tock_(tock) {
   set_tock(tock);
 }
 
+Tymist::~Tymist() {
+  // Each leaves the list before it is told, so one that a watcher's
+  // tymist_destroyed destroys or unwatches is never told after it went.
+  while (first_watcher_ != nullptr) {
+    TymistWatcher* watcher = first_watcher_;
+    watcher->unwatch();
+    watcher->tymist_destroyed();
+  }
+}
+
 void Tymist::set_tock(Tock tock) {
   if (tock <= Tock{0}) {
     throw std::invalid_argument("tymist tock must be > 0, got " + format_seconds(tock) + " s");
   }
   tock_ = tock;
+}
+
+void TymistWatcher::watch(Tymth tymth) noexcept {
+  if (tymth.source_ == tymist_) return;
+  unwatch();
+  if (tymth.source_ == nullptr) return;
+  tymist_ = tymth.source_;
+  prev_ = tymist_->last_watcher_;
+  (prev_ != nullptr ? prev_->next_ : tymist_->first_watcher_) = this;
+  tymist_->last_watcher_ = this;
+}
+
+void TymistWatcher::unwatch() noexcept {
+  if (tymist_ == nullptr) return;
+  (prev_ != nullptr ? prev_->next_ : tymist_->first_watcher_) = next_;
+  (next_ != nullptr ? next_->prev_ : tymist_->last_watcher_) = prev_;
+  tymist_ = nullptr;
+  prev_ = nullptr;
+  next_ = nullptr;
 }
 
 Tymer::Tymer(Tymth tymth, Tock duration, std::optional<Tyme> start) : Tymee(tymth) {
