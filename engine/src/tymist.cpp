@@ -11,8 +11,8 @@ Tymist::Tymist(Tock tock, Tyme tyme) : tyme_(tyme), tock_(tock) {
 Tymist::~Tymist() {
   // Each leaves the list before it is told, so one that a watcher's
   // tymist_destroyed destroys or unwatches is never told after it went.
-  while (first_watcher_ != nullptr) {
-    TymistWatcher* watcher = first_watcher_;
+  while (watchers_ != nullptr) {
+    TymistWatcher* watcher = watchers_;
     watcher->unwatch();
     watcher->tymist_destroyed();
   }
@@ -30,18 +30,21 @@ void TymistWatcher::watch(Tymth tymth) noexcept {
   unwatch();
   if (tymth.source_ == nullptr) return;
   tymist_ = tymth.source_;
-  prev_ = tymist_->last_watcher_;
-  (prev_ != nullptr ? prev_->next_ : tymist_->first_watcher_) = this;
-  tymist_->last_watcher_ = this;
+  // Appended, so they are told in the order they began watching: a walk,
+  // over the few watchers of one clock (its hubs), only when one begins.
+  link_ = &tymist_->watchers_;
+  while (*link_ != nullptr)
+    link_ = &(*link_)->next_;
+  *link_ = this;
 }
 
 void TymistWatcher::unwatch() noexcept {
   if (tymist_ == nullptr) return;
-  (prev_ != nullptr ? prev_->next_ : tymist_->first_watcher_) = next_;
-  (next_ != nullptr ? next_->prev_ : tymist_->last_watcher_) = prev_;
+  *link_ = next_;
+  if (next_ != nullptr) next_->link_ = link_;
   tymist_ = nullptr;
-  prev_ = nullptr;
   next_ = nullptr;
+  link_ = nullptr;
 }
 
 Tymer::Tymer(Tymth tymth, Tock duration, std::optional<Tyme> start) : Tymee(tymth) {

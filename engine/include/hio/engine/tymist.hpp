@@ -55,11 +55,11 @@ class Tymist {
 
   Tyme tyme_;
   Tock tock_;
-  // The watchers' own links make the list (nothing is allocated); mutable:
-  // a watcher comes through a tymth, which reads a const Tymist. Off the
-  // path that reads tyme: only watch() and destruction touch them.
-  mutable TymistWatcher* first_watcher_ = nullptr;
-  mutable TymistWatcher* last_watcher_ = nullptr;
+  // The first watcher: their own links make the list (nothing is
+  // allocated). One pointer, so that a Doist grows by no more; mutable: a
+  // watcher comes through a tymth, which reads a const Tymist. Off the path
+  // that reads tyme: only watch() and destruction touch it.
+  mutable TymistWatcher* watchers_ = nullptr;
 };
 
 inline Tyme Tymth::operator()() const {
@@ -97,8 +97,8 @@ class TymistWatcher {
   void unwatch() noexcept;
 
   const Tymist* tymist_ = nullptr;
-  TymistWatcher* prev_ = nullptr;
   TymistWatcher* next_ = nullptr;
+  TymistWatcher** link_ = nullptr;  // what points at it: the Tymist's head or a next_
 };
 
 // Anything that reads tyme through a tymth; wind() rebinds it to another
