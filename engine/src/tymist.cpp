@@ -8,11 +8,43 @@ Tymist::Tymist(Tock tock, Tyme tyme) : tyme_(tyme), tock_(tock) {
   set_tock(tock);
 }
 
+Tymist::~Tymist() {
+  // Each leaves the list before it is told, so one that a watcher's
+  // tymist_destroyed destroys or unwatches is never told after it went.
+  while (watchers_ != nullptr) {
+    TymistWatcher* watcher = watchers_;
+    watcher->unwatch();
+    watcher->tymist_destroyed();
+  }
+}
+
 void Tymist::set_tock(Tock tock) {
   if (tock <= Tock{0}) {
     throw std::invalid_argument("tymist tock must be > 0, got " + format_seconds(tock) + " s");
   }
   tock_ = tock;
+}
+
+void TymistWatcher::watch(Tymth tymth) noexcept {
+  if (tymth.source_ == tymist_) return;
+  unwatch();
+  if (tymth.source_ == nullptr) return;
+  tymist_ = tymth.source_;
+  // Appended, so they are told in the order they began watching: a walk,
+  // over the few watchers of one clock (its hubs), only when one begins.
+  link_ = &tymist_->watchers_;
+  while (*link_ != nullptr)
+    link_ = &(*link_)->next_;
+  *link_ = this;
+}
+
+void TymistWatcher::unwatch() noexcept {
+  if (tymist_ == nullptr) return;
+  *link_ = next_;
+  if (next_ != nullptr) next_->link_ = link_;
+  tymist_ = nullptr;
+  next_ = nullptr;
+  link_ = nullptr;
 }
 
 Tymer::Tymer(Tymth tymth, Tock duration, std::optional<Tyme> start) : Tymee(tymth) {

@@ -38,7 +38,9 @@ std::size_t scheme_index(Scheme scheme) {
 
 }  // namespace
 
-IoHub::IoHub(Tymth tymth) : Tymee(tymth), impl_(std::make_unique<Impl>()) {}
+IoHub::IoHub(Tymth tymth) : Tymee(tymth), impl_(std::make_unique<Impl>()) {
+  watch(tymth);
+}
 
 IoHub::~IoHub() {
   HIO_CHECK(!polling_,
@@ -419,14 +421,18 @@ void IoHub::require_clock_of(const Doist& doist, std::string_view caller) const 
                          "IoHub(doist.tymth()) of the Doist that runs it");
 }
 
-void IoHub::doist_destroyed(const Doist& doist) noexcept {
-  if (tymth() != doist.tymth()) return;
+void IoHub::tymist_destroyed() noexcept {
   // Nothing may read the freed tyme: the hub and its channels' retry timers
   // read none from now on, and what would stamp an event is refused.
   clock_gone_ = true;
   wind(Tymth{});
   for (auto& [id, channel] : channels_)
     channel->retry_.wind(Tymth{});
+}
+
+void IoHub::wind(Tymth tymth) {
+  Tymee::wind(tymth);
+  watch(tymth);
 }
 
 std::size_t IoHub::closing() const {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -95,6 +96,100 @@ TEST(EmbeddingClock, IoThatCompletesAfterTheDoistWentIsNotThrownOutOfFinishClosi
   EXPECT_EQ(io.events_dropped(), 1u);  // the rx
   EXPECT_EQ(io.event_count(), events);
   EXPECT_EQ(channel.read(), "hello");
+}
+
+// A hub that is not attached when its clock's owner goes is told as an
+// attached one is. `io` has a connected TCP channel (its peer `peer`) with
+// tx waiting; `destroy_clock` destroys the Tymist (or Doist) it reads.
+// Before, nothing told it: each call below read the freed tyme (ASan:
+// heap-use-after-free in IoHub::send), and clock_gone() stayed false.
+void expect_refused_once_clock_gone(IoHub& io, Channel& channel, RawSocket& peer,
+                                    const std::function<void()>& destroy_clock) {
+  ASSERT_FALSE(io.clock_gone());
+  peer.send_all("hello");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::uint64_t events = io.event_count();
+  destroy_clock();
+  EXPECT_TRUE(io.clock_gone());
+  EXPECT_EQ(logic_error_of([&] { channel.close("done"); }),
+            "IoHub: close of channel #1 after the Doist whose tyme the hub reads was destroyed; "
+            "a hub is used within its Doist's life (make a new IoHub on a live Doist's tymth())");
+  EXPECT_TRUE(channel.connected());  // refused before anything changed
+  EXPECT_EQ(logic_error_of([&] { (void)io.connect("tcp://127.0.0.1:9"); }),
+            "IoHub: a channel for tcp://127.0.0.1:9 after the Doist whose tyme the hub reads was "
+            "destroyed; a hub is used within its Doist's life (make a new IoHub on a live "
+            "Doist's tymth())");
+  EXPECT_EQ(io.channel_count(), 1u);
+  EXPECT_EQ(channel.write("ping"), 4u);
+  EXPECT_EQ(logic_error_of([&] { channel.service(); }),
+            "IoHub: an event (tx on channel #1) after the Doist whose tyme the hub reads was "
+            "destroyed; a hub is used within its Doist's life (make a new IoHub on a live "
+            "Doist's tymth())");
+  Doist fresh(kMs);
+  EXPECT_EQ(logic_error_of([&] { fresh.attach(io); }), std::string("Doist::attach: ") + kGone);
+  // The peer's bytes come in with no tyme to stamp them: the channel takes
+  // them, their event is dropped.
+  EXPECT_NO_THROW(EXPECT_EQ(io.finish_closing(), 0u));
+  io.poll();
+  EXPECT_EQ(io.events_dropped(), 1u);  // the rx
+  EXPECT_EQ(io.event_count(), events);
+  EXPECT_EQ(channel.read(), "hello");
+}
+
+// Connects `io`, which no Doist runs, to `listener` (a bounded loop of its
+// own polls) and returns the channel and its peer.
+Channel& connect_unattached(IoHub& io, RawSocket& listener, RawSocket& peer) {
+  Channel& channel = io.connect("tcp://127.0.0.1:" + std::to_string(listener.port()));
+  for (int i = 0; i < 5000 && !channel.connected(); ++i) {
+    io.poll();
+    channel.service();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(channel.connected());
+  peer = raw_try_accept(listener);
+  EXPECT_TRUE(peer.valid());
+  return channel;
+}
+
+TEST(EmbeddingClock, AHubDetachedFromItsDoistLosesItsClockWithIt) {
+  RawSocket listener = raw_listen();
+  auto doist = std::make_unique<Doist>(kMs, /*real=*/true);
+  doist->set_handle_sigint(false);
+  IoHub io(doist->tymth());
+  doist->attach(io);
+  doist->detach(io);
+  RawSocket peer;
+  Channel& channel = connect_unattached(io, listener, peer);
+  ASSERT_TRUE(channel.connected());
+  expect_refused_once_clock_gone(io, channel, peer, [&] { doist.reset(); });
+}
+
+TEST(EmbeddingClock, AHubOnAPlainTymistLosesItsClockWithIt) {
+  RawSocket listener = raw_listen();
+  auto tymist = std::make_unique<Tymist>(kMs);
+  IoHub io(tymist->tymth());
+  RawSocket peer;
+  Channel& channel = connect_unattached(io, listener, peer);
+  ASSERT_TRUE(channel.connected());
+  expect_refused_once_clock_gone(io, channel, peer, [&] { tymist.reset(); });
+}
+
+// Hubs destroyed before their Tymist leave it (it tells no freed hub), in
+// any order, and one that outlives it is told: ASan would see either.
+TEST(EmbeddingClock, HubsDestroyedBeforeTheirTymistLeaveIt) {
+  auto tymist = std::make_unique<Tymist>(kMs);
+  auto first = std::make_unique<IoHub>(tymist->tymth());
+  auto second = std::make_unique<IoHub>(tymist->tymth());
+  auto third = std::make_unique<IoHub>(tymist->tymth());
+  second.reset();
+  first.reset();
+  IoHub fourth(tymist->tymth());
+  tymist->tick();
+  EXPECT_EQ(third->tyme(), Tyme{kMs});
+  tymist.reset();
+  EXPECT_TRUE(third->clock_gone());
+  EXPECT_TRUE(fourth.clock_gone());
+  EXPECT_EQ(third->tyme(), Tyme{});
 }
 
 TEST(EmbeddingClock, ADoistRefusesAHubMadeOnAnotherClock) {

@@ -48,9 +48,10 @@ class Reactor {
   // (an IoHub) throws std::logic_error here, and is not attached, when that
   // is not `doist`'s clock. Optional: the default accepts any Doist.
   virtual void check_clock(const Doist& /*doist*/) const {}
-  // The Doist it is attached to is being destroyed: a reactor that reads
-  // that Doist's tyme must stop reading it (an IoHub refuses its later use).
+  // The Doist it is attached to is being destroyed, and is still whole.
   // Called from ~Doist; must not throw. Optional: the default does nothing.
+  // (A reactor that reads the Doist's tyme, attached or not, rather watches
+  // its Tymist, as an IoHub does: see TymistWatcher.)
   virtual void doist_destroyed(const Doist& /*doist*/) noexcept {}
 
  private:

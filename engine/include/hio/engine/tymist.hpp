@@ -8,33 +8,41 @@
 
 namespace hio {
 
+class Tymist;
+
 // A read-only, live view of a Tymist's current tyme (not a copy). Cheap to
-// copy; valid while the Tymist it came from lives. A default Tymth reads
-// Tyme{} (zero), so an unwound Tymee still has a defined tyme.
+// copy (one pointer, to the Tymist); valid while the Tymist it came from
+// lives: what may outlive it watches it (TymistWatcher). A default Tymth
+// reads Tyme{} (zero), so an unwound Tymee still has a defined tyme.
 class Tymth {
  public:
   Tymth() = default;
-  explicit Tymth(const Tyme* source) : source_(source) {}
-  Tyme operator()() const { return source_ != nullptr ? *source_ : Tyme{}; }
+  explicit Tymth(const Tymist* source) : source_(source) {}
+  Tyme operator()() const;  // inline, below Tymist
   bool bound() const { return source_ != nullptr; }
   friend bool operator==(const Tymth&, const Tymth&) = default;
 
  private:
-  const Tyme* source_ = nullptr;
+  friend class TymistWatcher;
+  const Tymist* source_ = nullptr;
 };
 
+class TymistWatcher;
+
 // Owns a tyme and advances it by a tock per tick. Non-copyable: tymths point
-// into it.
+// into it. Destroyed, it tells its watchers (TymistWatcher), in the order
+// they began watching it.
 class Tymist {
  public:
   explicit Tymist(Tock tock = kDefaultTock, Tyme tyme = Tyme{});
+  ~Tymist();
   Tymist(const Tymist&) = delete;
   Tymist& operator=(const Tymist&) = delete;
 
   Tyme tyme() const { return tyme_; }
   Tock tock() const { return tock_; }
   void set_tock(Tock tock);  // throws std::invalid_argument unless tock > 0
-  Tymth tymth() const { return Tymth(&tyme_); }
+  Tymth tymth() const { return Tymth(this); }
 
   void tick() { tyme_ = tyme_after(tyme_, tock_); }  // saturates at kTymeNever
   void tick(Tock tock) { tyme_ = tyme_after(tyme_, tock); }
@@ -43,8 +51,54 @@ class Tymist {
   void set_tyme(Tyme tyme) { tyme_ = tyme; }
 
  private:
+  friend class TymistWatcher;
+
   Tyme tyme_;
   Tock tock_;
+  // The first watcher: their own links make the list (nothing is
+  // allocated). One pointer, so that a Doist grows by no more; mutable: a
+  // watcher comes through a tymth, which reads a const Tymist. Off the path
+  // that reads tyme: only watch() and destruction touch it.
+  mutable TymistWatcher* watchers_ = nullptr;
+};
+
+inline Tyme Tymth::operator()() const {
+  return source_ != nullptr ? source_->tyme() : Tyme{};
+}
+
+// Something that reads a Tymist's tyme and may outlive it (an IoHub): the
+// Tymist tells it when it is destroyed, so that it stops reading that tyme
+// then, rather than read freed memory later. Tymths, Tymees and Tymers are
+// not watchers: reading tyme costs no more for them (doers read it every
+// pass). A watcher watches one Tymist at a time; destroyed first, it stops
+// watching. Not copyable: the Tymist's list points at it.
+class TymistWatcher {
+ public:
+  TymistWatcher() = default;
+  TymistWatcher(const TymistWatcher&) = delete;
+  TymistWatcher& operator=(const TymistWatcher&) = delete;
+  virtual ~TymistWatcher() { unwatch(); }
+
+  // True while it watches a Tymist (watch() of a bound tymth, whose Tymist
+  // has not been destroyed since).
+  bool watching() const { return tymist_ != nullptr; }
+
+ protected:
+  // Watches the Tymist that `tymth` reads, and no other: an unbound tymth
+  // watches none. Watching the same one again keeps its place.
+  void watch(Tymth tymth) noexcept;
+  // Its Tymist is being destroyed (its tyme is still readable now, not
+  // later). It is no longer watched when told; it must not watch that Tymist
+  // again, nor throw.
+  virtual void tymist_destroyed() noexcept = 0;
+
+ private:
+  friend class Tymist;
+  void unwatch() noexcept;
+
+  const Tymist* tymist_ = nullptr;
+  TymistWatcher* next_ = nullptr;
+  TymistWatcher** link_ = nullptr;  // what points at it: the Tymist's head or a next_
 };
 
 // Anything that reads tyme through a tymth; wind() rebinds it to another

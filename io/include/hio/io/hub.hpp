@@ -77,24 +77,20 @@ AsioCore& asio_core(IoHub& hub);
 //
 // Clock: the hub stamps with the tymth it was made on, for life.
 // Doist::attach refuses (std::logic_error) a hub made on another clock (a
-// tymth() of another Doist or Tymist, or none). A Doist destroyed while the
-// hub is attached to it leaves the hub detached and without a clock: from
-// then on whatever a caller does that would emit an event (connect, listen,
-// bind, a channel's close or reopen, a service() that moves bytes) and
-// attaching it to any Doist throw std::logic_error; destroying it,
-// finish_closing() and reading its channels stay fine. IO that completes
-// then (a read, a remote close, run by finish_closing() or poll()) still
-// changes its channel, but its event is dropped and counted
-// (events_dropped()). A hub never attached reads its Tymist directly, which
-// must then outlive the hub's use. So does a hub detached (Doist::detach)
-// from the Doist it was made on: only a hub attached when its Doist is
-// destroyed is told (doist_destroyed); a detached one still reads that
-// Doist's tyme, freed then, so after that Doist goes the only safe thing to
-// do with it is to destroy it (which reads no tyme). Attach it again before
-// the Doist goes to keep it safe.
+// tymth() of another Doist or Tymist, or none). The hub watches the Tymist
+// (or Doist) whose tyme it reads (TymistWatcher), attached or not: once that
+// is destroyed the hub reads no tyme and is without a clock (clock_gone()),
+// whether it was attached to that Doist then, detached from it
+// (Doist::detach), never attached, or made on a plain Tymist. From then on
+// whatever a caller does that would emit an event (connect, listen, bind, a
+// channel's close or reopen, a service() that moves bytes) and attaching it
+// to any Doist throw std::logic_error; destroying it, finish_closing() and
+// reading its channels stay fine. IO that completes then (a read, a remote
+// close, run by finish_closing() or poll()) still changes its channel, but
+// its event is dropped and counted (events_dropped()).
 class Log;
 
-class IoHub final : public Reactor, public Tymee {
+class IoHub final : public Reactor, public Tymee, public TymistWatcher {
  public:
   explicit IoHub(Tymth tymth = {});
   ~IoHub() override;
@@ -191,10 +187,7 @@ class IoHub final : public Reactor, public Tymee {
   Tyme next_tyme() const override;
   // Refuses a Doist whose clock this hub does not read (see Clock above).
   void check_clock(const Doist& doist) const override;
-  // The hub's Doist is going: when the hub reads its tyme, it reads none from
-  // now on and refuses what would emit an event (see Clock above).
-  void doist_destroyed(const Doist& doist) noexcept override;
-  // True once the Doist whose tyme the hub read was destroyed.
+  // True once the Tymist (or Doist) whose tyme the hub read was destroyed.
   bool clock_gone() const { return clock_gone_; }
   // Events of IO completions that ran after that (in finish_closing(), or a
   // poll() of the embedder's): dropped, since no tyme can stamp them, and
@@ -238,6 +231,11 @@ class IoHub final : public Reactor, public Tymee {
                        ChannelOptions options, std::unique_ptr<Transport> transport,
                        bool client = false);
   TransportFactory& factory_for(Scheme scheme) const;
+  // Its clock's Tymist is going: from now on the hub and its channels' retry
+  // timers read no tyme, and what would stamp an event is refused.
+  void tymist_destroyed() noexcept override;
+  // Rebinds the hub and keeps watching the Tymist it reads.
+  void wind(Tymth tymth) override;
   // Throws std::logic_error naming `what` once the hub's clock is gone.
   void check_clock_live(std::string_view what) const;
   void emit(ChannelEvent& event);
@@ -281,7 +279,7 @@ class IoHub final : public Reactor, public Tymee {
   std::uint64_t events_dropped_ = 0;  // completions' events after the clock went
   bool emitting_ = false;
   bool polling_ = false;     // inside poll() or wait_until()
-  bool clock_gone_ = false;  // the Doist whose tyme it read was destroyed
+  bool clock_gone_ = false;  // the Tymist whose tyme it read was destroyed
 };
 
 }  // namespace hio

@@ -1,0 +1,80 @@
+// TymistWatcher: what reads a Tymist's tyme and may outlive it is told when
+// the Tymist (a Doist too) is destroyed, in the order it began watching;
+// one destroyed first has left the Tymist's list (ASan sees a freed one told).
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hio/engine/doist.hpp"
+#include "hio/engine/tymist.hpp"
+
+namespace hio::test {
+namespace {
+
+class Watcher final : public TymistWatcher {
+ public:
+  Watcher(std::string name, std::vector<std::string>& told) : name_(std::move(name)), told_(told) {}
+  using TymistWatcher::watch;
+  // Destroyed when this one is told (a watcher whose going takes another).
+  std::unique_ptr<Watcher> takes_along;
+
+ private:
+  void tymist_destroyed() noexcept override {
+    told_.push_back(name_);
+    takes_along.reset();
+  }
+  std::string name_;
+  std::vector<std::string>& told_;
+};
+
+TEST(TymistWatcher, ToldInTheOrderTheyBeganWatchingAndOnlyWhileWatching) {
+  std::vector<std::string> told;
+  auto tymist = std::make_unique<Tymist>();
+  Tymist other;
+  Watcher a("a", told);
+  Watcher b("b", told);
+  auto gone = std::make_unique<Watcher>("gone", told);
+  Watcher c("c", told);
+  Watcher moved("moved", told);
+  Watcher none("none", told);
+  b.watch(tymist->tymth());
+  a.watch(tymist->tymth());
+  gone->watch(tymist->tymth());
+  c.watch(tymist->tymth());
+  moved.watch(tymist->tymth());
+  b.watch(tymist->tymth());  // the same Tymist again: keeps its place
+  moved.watch(other.tymth());
+  none.watch(tymist->tymth());
+  none.watch(Tymth{});
+  EXPECT_FALSE(none.watching());
+  gone.reset();
+  EXPECT_TRUE(a.watching());
+  tymist.reset();
+  EXPECT_EQ(told, (std::vector<std::string>{"b", "a", "c"}));
+  EXPECT_FALSE(a.watching());
+  EXPECT_TRUE(moved.watching());
+}
+
+TEST(TymistWatcher, OneDestroyedByAnotherIsNotToldAfterItWent) {
+  std::vector<std::string> told;
+  auto doist = std::make_unique<Doist>();
+  Watcher first("first", told);
+  first.takes_along = std::make_unique<Watcher>("second", told);
+  first.watch(doist->tymth());
+  first.takes_along->watch(doist->tymth());
+  {
+    Doist gone;
+    Watcher third("third", told);
+    third.watch(gone.tymth());
+    third.watch(doist->tymth());
+  }
+  EXPECT_TRUE(told.empty());
+  // A Doist is a Tymist: its destruction tells them too.
+  doist.reset();
+  EXPECT_EQ(told, std::vector<std::string>{"first"});
+}
+
+}  // namespace
+}  // namespace hio::test
