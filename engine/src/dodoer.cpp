@@ -11,7 +11,7 @@ namespace hio {
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
     : Doer(std::move(name), tock, std::move(opts)), core_(this) {
   set_always(always);
-  detail::refuse_null(doers, "DoDoer '" + this->name() + "'");
+  detail::refuse_null(doers, [this] { return "DoDoer '" + this->name() + "'"; });
   doers_.append(doers);
 }
 
@@ -101,7 +101,7 @@ void DoDoer::exit_by_error() {
 }
 
 std::size_t DoDoer::extend(std::span<Doer* const> doers) {
-  detail::refuse_null(doers, "DoDoer '" + name() + "': extend");
+  detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': extend"; });
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
@@ -144,7 +144,7 @@ void DoDoer::remove(std::span<Doer* const> doers) {
     remove(copy);
     return;
   }
-  detail::refuse_null(doers, "DoDoer '" + name() + "': remove");
+  detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': remove"; });
   wound_ = false;
   // One sweep of doers_ per call, not one per doer.
   std::unordered_set<const Doer*> gone;

@@ -17,12 +17,9 @@ bool by_label(const Deed* a, const Deed* b) {
 
 }  // namespace
 
-void detail::refuse_null(std::span<Doer* const> doers, const std::string& call) {
-  const auto null = std::find(doers.begin(), doers.end(), nullptr);
-  if (null == doers.end()) return;
-  throw std::invalid_argument(call + ": a null doer (index " +
-                              std::to_string(null - doers.begin()) + " of " +
-                              std::to_string(doers.size()) + "); nothing was changed");
+void detail::throw_null_doer(std::size_t index, std::size_t size, const std::string& call) {
+  throw std::invalid_argument(call + ": a null doer (index " + std::to_string(index) + " of " +
+                              std::to_string(size) + "); nothing was changed");
 }
 
 Schedule::~Schedule() {
@@ -55,7 +52,7 @@ std::logic_error Schedule::already_scheduled(const Doer& doer) const {
 }
 
 void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
-  detail::refuse_null(doers, "cannot enter a doer into " + where());
+  detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
   for (Doer* doer : doers) {
     if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }

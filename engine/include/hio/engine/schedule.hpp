@@ -31,10 +31,20 @@ inline bool views(std::span<Doer* const> doers, std::span<Doer* const> list) {
   return !before(doers.data(), list.data()) && before(doers.data(), list.data() + list.size());
 }
 
-// Throws std::invalid_argument naming `call` and the index if `doers` holds a
-// null (a doer that failed to be made): every list a Doist or DoDoer takes
-// refuses one, before anything changes.
-void refuse_null(std::span<Doer* const> doers, const std::string& call);
+// Throws std::invalid_argument naming the call (what `call()` returns, made
+// only then) and the index if `doers` holds a null (a doer that failed to be
+// made): every list a Doist or DoDoer takes refuses one, before anything
+// changes.
+[[noreturn]] void throw_null_doer(std::size_t index, std::size_t size, const std::string& call);
+template <class Call>
+void refuse_null(std::span<Doer* const> doers, const Call& call) {
+  for (std::size_t i = 0; i < doers.size(); ++i) {
+    if (doers[i] == nullptr) throw_null_doer(i, doers.size(), call());
+  }
+}
+inline void refuse_null(std::span<Doer* const> doers, const char* call) {
+  refuse_null(doers, [call] { return std::string(call); });
+}
 
 }  // namespace detail
 
