@@ -92,7 +92,7 @@ struct InspectSummary {
 // propagate. A resyncing reader's holes (whatever the filter) go to
 // `on_hole`, if given, each where it was: before the events of the frame
 // read after it, or at the end for one the reading ended in.
-InspectSummary for_each_event(
+[[nodiscard]] InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event,
     const std::function<void(const JournalHole& hole)>& on_hole = {});
@@ -164,7 +164,9 @@ enum class InspectBody : std::uint8_t {
 // text: "stopped before pass 100 (tyme 0.1 s, byte 5678): past the window; the rest was not read"
 // json: {"type":"stopped","pass":100,"tyme_ns":100000000,"tyme":"0.1","offset":5678}
 // With InspectBody::stats, the stats lines take the events' place (holes are
-// still printed where they were).
+// still printed where they were). Not [[nodiscard]]: what the summary says
+// (damage, a cut, a stop) is printed to `out` as well; a caller that sets
+// an exit code from it reads it.
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
                        const FormatOptions& options, std::ostream& out,
                        InspectBody body = InspectBody::events);
