@@ -88,10 +88,15 @@ struct InspectSummary {
 // order: to its end, or (with a bound `until`, unless read_past_until) to the
 // first frame at or past `until` (summary.stopped; then neither the trailer
 // nor damage after the window is seen). Errors in the journal end the
-// iteration and are in the summary (never thrown); exceptions from on_event
-// propagate. A resyncing reader's holes (whatever the filter) go to
-// `on_hole`, if given, each where it was: before the events of the frame
-// read after it, or at the end for one the reading ended in.
+// iteration and are in the summary (never thrown). An exception from
+// on_event (or on_hole) propagates, and leaves the reader at the start of
+// the frame being read: a later for_each_event or next() gives that frame
+// again, whole (the events before the one that threw too; FrameView::pass
+// and the event's seq tell them apart), so no event is lost. A resyncing
+// reader's holes (whatever the filter) go to `on_hole`, if given, each
+// where it was: before the events of the frame read after it, or at the
+// end for one the reading ended in (a later call on the same reader tells
+// the holes found so far again, from the first).
 [[nodiscard]] InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event,
