@@ -11,9 +11,7 @@ namespace hio {
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
     : Doer(std::move(name), tock, std::move(opts)), core_(this) {
   set_always(always);
-  for (const Doer* doer : doers) {
-    if (doer == nullptr) throw std::invalid_argument("DoDoer '" + this->name() + "': null child");
-  }
+  detail::refuse_null(doers, [this] { return "DoDoer '" + this->name() + "'"; });
   doers_.append(doers);
 }
 
@@ -28,10 +26,18 @@ DoDoer::~DoDoer() {
 
 Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
   if (!doer) throw std::invalid_argument("DoDoer '" + name() + "': adopt(nullptr)");
-  wound_ = false;
+  // A child already (extend, then adopt to hand over ownership): it keeps
+  // its one place in doers(), as extend() lists each doer once; listed twice
+  // it would be entered twice and every run refused. Refusing instead would
+  // destroy the doer with the argument, under the caller's feet.
+  const bool child = doers_.contains(doer.get());
   owned_.push_back(std::move(doer));
-  doers_.push_back(owned_.back().get());
-  return *owned_.back();
+  Doer& adopted = *owned_.back();
+  if (!child) {
+    wound_ = false;
+    doers_.push_back(&adopted);
+  }
+  return adopted;
 }
 
 void DoDoer::wind(Tymth tymth) {
@@ -95,6 +101,7 @@ void DoDoer::exit_by_error() {
 }
 
 std::size_t DoDoer::extend(std::span<Doer* const> doers) {
+  detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': extend"; });
   if (std::find(doers.begin(), doers.end(), this) != doers.end()) {
     throw std::invalid_argument("DoDoer '" + name() + "' cannot be its own child");
   }
@@ -108,7 +115,7 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
   std::vector<Doer*> fresh;  // not children yet
   std::unordered_set<const Doer*> batch;
   for (Doer* doer : doers) {
-    if (doer == nullptr || !batch.insert(doer).second || doers_.contains(doer)) continue;
+    if (!batch.insert(doer).second || doers_.contains(doer)) continue;
     fresh.push_back(doer);
   }
   if (scheduled()) {
@@ -137,6 +144,7 @@ void DoDoer::remove(std::span<Doer* const> doers) {
     remove(copy);
     return;
   }
+  detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': remove"; });
   wound_ = false;
   // One sweep of doers_ per call, not one per doer.
   std::unordered_set<const Doer*> gone;

@@ -252,6 +252,7 @@ void Doist::remove_observer(PassObserver& observer) {
 
 void Doist::enter(std::span<Doer* const> doers) {
   check_not_running("Doist::enter");
+  detail::refuse_null(doers, "Doist::enter");
   enter_unchecked(doers);
 }
 
@@ -336,6 +337,7 @@ void Doist::exit() {
 }
 
 std::size_t Doist::extend(std::span<Doer* const> doers) {
+  detail::refuse_null(doers, "Doist::extend");
   // Before a run, and while the Doist closes all its doers (exit(), the end
   // of run(), an error, its destructor): queued for the next run. A closing
   // hook that extended its own doer would otherwise have it entered and
@@ -347,7 +349,7 @@ std::size_t Doist::extend(std::span<Doer* const> doers) {
   std::vector<Doer*> fresh;
   std::unordered_set<const Doer*> seen(pending_.items().begin(), pending_.items().end());
   for (Doer* doer : doers) {
-    if (doer == nullptr || doer->scheduled() || (!queue && doers_.contains(doer))) continue;
+    if (doer->scheduled() || (!queue && doers_.contains(doer))) continue;
     if (seen.insert(doer).second) fresh.push_back(doer);
   }
   if (queue) {
@@ -365,6 +367,7 @@ void Doist::remove(std::span<Doer* const> doers) {
     remove(copy);
     return;
   }
+  detail::refuse_null(doers, "Doist::remove");
   // One sweep of the lists per call, not one per doer.
   const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());
   auto is_gone = [&gone](const Doer* doer) { return gone.contains(doer); };
@@ -382,6 +385,7 @@ bool Doist::stop_pending() const {
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
                   std::optional<Tyme> start) {
   check_not_running("Doist::run");
+  detail::refuse_null(doers, "Doist::run");
   if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
   if (start) checked_start(*start, "Doist::run");
   if (limit) set_limit(*limit);

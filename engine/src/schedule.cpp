@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "hio/engine/check.hpp"
 
@@ -15,6 +16,11 @@ bool by_label(const Deed* a, const Deed* b) {
 }
 
 }  // namespace
+
+void detail::throw_null_doer(std::size_t index, std::size_t size, const std::string& call) {
+  throw std::invalid_argument(call + ": a null doer (index " + std::to_string(index) + " of " +
+                              std::to_string(size) + "); nothing was changed");
+}
 
 Schedule::~Schedule() {
   close_on_destruction();
@@ -33,12 +39,22 @@ void Schedule::close_on_destruction() noexcept {
 
 // ---- entering -------------------------------------------------------------
 
+std::string Schedule::where() const {
+  return owner_ != nullptr ? "DoDoer '" + owner_->name() + "'" : "the Doist";
+}
+
+std::logic_error Schedule::already_scheduled(const Doer& doer) const {
+  const Schedule* in = doer.deed_.schedule;
+  return std::logic_error("doer '" + doer.name() + "' is already scheduled " +
+                          (in == this
+                               ? "by " + where() + " (listed twice?)"
+                               : "by " + in->where() + ", so " + where() + " cannot enter it"));
+}
+
 void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
+  detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
   for (Doer* doer : doers) {
-    if (doer == nullptr) throw std::invalid_argument("cannot enter a null doer");
-    if (doer->deed_.schedule != nullptr) {
-      throw std::logic_error("doer '" + doer->name() + "' is already scheduled");
-    }
+    if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }
   const std::uint64_t exits = exits_;
   for (Doer* doer : doers) {
@@ -51,9 +67,7 @@ void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
 
 void Schedule::enter_one(Doer& doer, Tyme tyme) {
   Deed& deed = doer.deed_;
-  if (deed.schedule != nullptr) {  // e.g. listed twice
-    throw std::logic_error("doer '" + doer.name() + "' is already scheduled");
-  }
+  if (deed.schedule != nullptr) throw already_scheduled(doer);  // e.g. listed twice
   // Before anything changes: winding may throw (a DoDoer that contains
   // itself), and so may the push.
   doer.wind(tymth_);

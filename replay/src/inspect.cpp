@@ -360,25 +360,31 @@ InspectSummary for_each_event(
     for (; holes_told < reader.holes().size(); ++holes_told)
       if (on_hole) on_hole(reader.holes()[holes_told]);
   };
-  while (const FrameView* frame = reader.next()) {
+  // Each frame is taken (next()) only once all its events were given: an
+  // on_event that throws leaves the reader at the start of that frame, so
+  // a later call gives its events again rather than losing the rest.
+  while (const FrameView* frame = reader.peek()) {
     tell_holes();
     // Frames come in tyme order: nothing in this one or later can match.
     if (frame->tyme >= filter.until && filter.until != kTymeNever) {
       if (!filter.read_past_until) {
         summary.stopped = InspectSummary::Stop{frame->pass, frame->tyme, frame->offset};
+        reader.next();  // taken, as the summary says (its events unused)
         break;
       }
       ++summary.frames;
       summary.events += frame->events.size();
+      reader.next();
       continue;
     }
-    ++summary.frames;
-    summary.events += frame->events.size();
     for (const ChannelEvent& e : frame->events) {
       if (!keeps(sorted, e, true)) continue;
       ++summary.events_matched;
       on_event(*frame, e);
     }
+    ++summary.frames;
+    summary.events += frame->events.size();
+    reader.next();
   }
   tell_holes();
   summary.complete = reader.complete();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace hio::test {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 TEST(DoDoerTrace, NestedGroupsRunTheirChildrenAtTheirOwnTocks) {
   Trace trace;
@@ -145,10 +147,9 @@ TEST(DoDoerRules, ExtendAddsEachNewDoerOnceInTheOrderGiven) {
     for (std::size_t i = 0; i < batch; ++i)
       made.push_back(std::make_unique<ProbeDoer>(trace, "d" + std::to_string(i)));
     DoDoer group("G", Tock{0}, {made[0].get()});
-    std::vector<Doer*> request;  // each twice, interleaved, plus a null
+    std::vector<Doer*> request;  // each twice, interleaved
     for (std::size_t i = batch; i-- > 0;)
       request.push_back(made[i].get());
-    request.push_back(nullptr);
     for (std::size_t i = 0; i < batch; ++i)
       request.push_back(made[i].get());
     group.extend(request);
@@ -238,6 +239,51 @@ TEST(DoDoerRules, AdoptedChildrenAreOwnedAndRun) {
   Doist doist;
   EXPECT_EQ(doist.run({&group}), RunEnd::done);
   EXPECT_EQ(child.done(), true);
+}
+
+// extend, then adopt to hand over ownership: the child keeps its one place
+// (it was listed twice, and every run threw "already scheduled").
+TEST(DoDoerRules, AdoptingAChildAlreadyExtendedOnlyTakesOwnership) {
+  Trace trace;
+  DoDoer group("G");
+  auto owned = std::make_unique<ExDoer>(trace, "c", Tock{0});
+  ExDoer& c = *owned;
+  EXPECT_EQ(group.extend({&c}), 1u);
+  EXPECT_EQ(&group.adopt(std::move(owned)), &c);
+  EXPECT_THAT(group.doers(), ElementsAre(&c));
+  Doist doist;
+  for (int run = 0; run < 2; ++run) {
+    EXPECT_EQ(doist.run({&group}), RunEnd::done) << run;
+    EXPECT_EQ(c.done(), true) << run;
+  }
+  EXPECT_EQ(c.recurs.size(), 8u);
+  // Still owned: removing it leaves it alive (ownership is not childhood),
+  // and it can be extended again.
+  group.remove({&c});
+  EXPECT_TRUE(group.doers().empty());
+  EXPECT_EQ(group.extend({&c}), 1u);
+}
+
+TEST(DoDoerRules, ANullInAnExtendOrRemoveListIsRefusedBeforeAnythingChanges) {
+  Trace trace;
+  ProbeDoer a(trace, "a"), b(trace, "b"), c(trace, "c");
+  DoDoer group("G", Tock{0}, {&a});
+  for (bool running : {false, true}) {
+    Doist doist;
+    if (running) doist.enter({&group});
+    try {
+      group.extend({&b, nullptr, &c});
+      ADD_FAILURE() << "extend took a null";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_THAT(e.what(), HasSubstr("DoDoer 'G': extend: a null doer (index 1 of 3)"));
+    }
+    EXPECT_THROW(group.remove({&a, nullptr}), std::invalid_argument);
+    EXPECT_THAT(group.doers(), ElementsAre(&a)) << running;
+    EXPECT_EQ(a.scheduled(), running);
+    EXPECT_FALSE(b.scheduled());
+    if (running) doist.exit();
+  }
+  EXPECT_THROW(DoDoer("x", Tock{0}, {&b, nullptr}), std::invalid_argument);
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -19,6 +21,7 @@ namespace hio::test {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 TEST(DoistTrace, ManualPassesWithTwoExDoers) {
   Trace trace;
@@ -298,6 +301,67 @@ TEST(DoistRules, ADoerCannotBeScheduledTwice) {
   ProbeDoer d(trace, "d");
   EXPECT_THROW(doist.run({&d, &d}), std::logic_error);
   EXPECT_FALSE(d.scheduled());
+}
+
+// The error names the doer and both schedulers: a run far from the mistake
+// (a doer in two places) must say where to look.
+TEST(DoistRules, AlreadyScheduledNamesTheDoerAndTheSchedulers) {
+  Trace trace;
+  Doist doist;
+  ProbeDoer d(trace, "d");
+  DoDoer group("G", Tock{0}, {&d});
+  auto message = [&](std::initializer_list<Doer*> doers) {
+    try {
+      doist.run(doers, Tock{1});
+    } catch (const std::logic_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(message({&d, &d}), "doer 'd' is already scheduled by the Doist (listed twice?)");
+  EXPECT_EQ(message({&d, &group}),
+            "doer 'd' is already scheduled by the Doist, so DoDoer 'G' cannot enter it");
+  EXPECT_EQ(message({&group, &d}),
+            "doer 'd' is already scheduled by DoDoer 'G', so the Doist cannot enter it");
+}
+
+// One rule for a null doer (a doer that failed to be made) in any list a
+// Doist takes: std::invalid_argument, before anything changes. extend and
+// remove skipped it silently.
+TEST(DoistRules, ANullDoerInAnyListIsRefusedBeforeAnythingChanges) {
+  Trace trace;
+  ProbeDoer a(trace, "a"), b(trace, "b"), c(trace, "c");
+  Doist doist;
+  EXPECT_EQ(doist.extend({&c}), 1u);  // queued for the next run
+  auto refused = [&](const std::function<void()>& call, const std::string& what) {
+    try {
+      call();
+    } catch (const std::invalid_argument& e) {
+      EXPECT_THAT(e.what(), HasSubstr(what + ": a null doer (index 1 of 3)"));
+      return;
+    }
+    ADD_FAILURE() << what << " took a null";
+  };
+  refused([&] { doist.extend({&a, nullptr, &b}); }, "Doist::extend");
+  refused([&] { doist.remove({&c, nullptr, &a}); }, "Doist::remove");
+  refused([&] { doist.run({&a, nullptr, &b}); }, "Doist::run");
+  refused([&] { doist.enter({&a, nullptr, &b}); }, "Doist::enter");
+  EXPECT_TRUE(doist.doers().empty());
+  EXPECT_FALSE(a.scheduled());
+  EXPECT_FALSE(b.scheduled());
+  // c is still queued: the next run enters it.
+  EXPECT_EQ(doist.run({&a}, Tock{1}), RunEnd::limit);
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &c));
+  // While the doers are entered as well.
+  Doist entered;
+  entered.enter({&a, &c});
+  refused([&] { entered.extend({&b, nullptr, &c}); }, "Doist::extend");
+  refused([&] { entered.remove({&a, nullptr, &c}); }, "Doist::remove");
+  EXPECT_THAT(entered.doers(), ElementsAre(&a, &c));
+  EXPECT_TRUE(a.scheduled());
+  EXPECT_TRUE(c.scheduled());
+  EXPECT_FALSE(b.scheduled());
+  entered.exit();
 }
 
 TEST(DoistRules, RequestStopEndsTheRunCleanly) {

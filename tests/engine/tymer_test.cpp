@@ -52,6 +52,24 @@ TEST(Tymer, ElapsedAndRemainingAreExactInRange) {
   EXPECT_EQ(t.remaining(), Tock{-12});
 }
 
+// hio's Tymer takes a negative duration (start + duration, no check), and
+// so does this one: a window that stops before it starts, expired from its
+// start on. (A tock or a limit is refused below 0: a step of a run.)
+TEST(Tymer, ANegativeDurationIsTakenAsInHio) {
+  Tymist tymist(Tock{1}, Tyme{Tock{10}});
+  Tymer t(tymist.tymth(), Tock{-3});
+  EXPECT_EQ(t.duration(), Tock{-3});
+  EXPECT_EQ(t.start_tyme(), Tyme{Tock{10}});
+  EXPECT_EQ(t.stop_tyme(), Tyme{Tock{7}});
+  EXPECT_TRUE(t.expired());
+  EXPECT_EQ(t.remaining(), Tock{-3});
+  EXPECT_EQ(t.elapsed(), Tock{0});
+  EXPECT_EQ(t.restart(), Tyme{Tock{7}});  // from the old stop, back again
+  EXPECT_EQ(t.stop_tyme(), Tyme{Tock{4}});
+  EXPECT_EQ(t.start(Tock{2}), Tyme{Tock{10}});
+  EXPECT_FALSE(t.expired());
+}
+
 TEST(MonoTimer, ElapsedAndRemainingSaturateAtTheEndsOfTheClock) {
   using Clock = MonoTimer::Clock;
   // The steady clock reads a time after its epoch: from its first time

@@ -267,10 +267,11 @@ TEST(IoTcpLinger, FinishClosingLetsAWriteInFlightReachALateReader) {
   PeerRead read;
   std::thread peer([&] { read = read_late(listener, std::chrono::milliseconds(300)); });
   int asked = 0;
-  run.io.finish_closing([&] {
+  const std::size_t reset = run.io.finish_closing([&] {
     ++asked;
     return false;
   });
+  EXPECT_EQ(reset, 0u);  // finished, not reset
   peer.join();
   EXPECT_EQ(run.io.closing(), 0u);
   EXPECT_GT(asked, 0) << "finish_closing did not wait: the write had ended already";
@@ -285,8 +286,9 @@ TEST(IoTcpLinger, FinishClosingStoppedResetsTheWritesLeft) {
   RawSocket listener = run_a_close_with_a_write_in_flight(run, kOneWrite, Tock{0});  // no bound
   ASSERT_EQ(run.io.closing(), 1u);
   const auto start = std::chrono::steady_clock::now();
-  run.io.finish_closing(
+  const std::size_t reset = run.io.finish_closing(
       [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(200); });
+  EXPECT_EQ(reset, 1u);  // the one stream left, reset
   EXPECT_EQ(run.io.closing(), 0u);
   const PeerRead read = read_late(listener, std::chrono::milliseconds(0));
   EXPECT_LT(read.got, kOneWrite);

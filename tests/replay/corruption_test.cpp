@@ -177,7 +177,7 @@ TEST_F(Corruption, TruncationWithResyncAndSalvage) {
     if (cut % 7 != 0) continue;  // salvage one cut in seven: real files
     test::write_file(path, bytes);
     if (reader.header() == nullptr) {
-      EXPECT_THROW(salvage_journal(path, out, resync), JournalException);
+      EXPECT_THROW((void)salvage_journal(path, out, resync), JournalException);
       continue;
     }
     SalvageResult r = salvage_journal(path, out, resync);

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <functional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hio/replay/escape.hpp"
@@ -276,14 +278,53 @@ TEST(Inspect, JsonMembersInBothSpacings) {
   EXPECT_EQ(field, R"({"n":1,"b_hex":"ff")");
 }
 
+// A callback that throws: the exception propagates, and the reader stays at
+// the start of the frame it was in, so a later call gives that whole frame
+// again and loses nothing (it went on at the next frame: the rest of the
+// frame was gone).
+TEST(Inspect, ACallbackThatThrowsLeavesTheReaderAtTheStartOfItsFrame) {
+  TempDir dir;
+  test::write_sample(dir.file("s.hioj"));
+  using Seen = std::vector<std::pair<std::uint64_t, std::uint64_t>>;  // pass, seq
+  auto record = [](Seen& seen) {
+    return [&seen](const FrameView& frame, const ChannelEvent& e) {
+      seen.emplace_back(frame.pass, e.seq);
+    };
+  };
+  Seen every;
+  JournalReader whole(dir.file("s.hioj"));
+  ASSERT_TRUE(for_each_event(whole, EventFilter{}, record(every)).complete);
+  // The second event of a frame after the first one.
+  std::size_t throw_at = 1;
+  while (throw_at < every.size() &&
+         (every[throw_at].first != every[throw_at - 1].first || every[throw_at].first == 0))
+    ++throw_at;
+  ASSERT_LT(throw_at, every.size());
+  const std::size_t frame_start = throw_at - 1;
+
+  JournalReader reader(dir.file("s.hioj"));
+  Seen before;
+  const auto throwing = [&](const FrameView& frame, const ChannelEvent& e) {
+    if (e.seq == every[throw_at].second) throw std::runtime_error("stop here");
+    before.emplace_back(frame.pass, e.seq);
+  };
+  EXPECT_THROW((void)for_each_event(reader, EventFilter{}, throwing), std::runtime_error);
+  EXPECT_EQ(before, Seen(every.begin(), every.begin() + static_cast<std::ptrdiff_t>(throw_at)));
+  Seen after;
+  const InspectSummary rest = for_each_event(reader, EventFilter{}, record(after));
+  EXPECT_TRUE(rest.complete);
+  EXPECT_EQ(after, Seen(every.begin() + static_cast<std::ptrdiff_t>(frame_start), every.end()));
+}
+
 TEST(Inspect, FiltersByChannelKindAndTymeRange) {
   TempDir dir;
   test::write_sample(dir.file("s.hioj"));
   auto collect = [&](const EventFilter& filter) {
     JournalReader reader(dir.file("s.hioj"));
     std::vector<std::uint64_t> seqs;
-    for_each_event(reader, filter,
-                   [&](const FrameView&, const ChannelEvent& e) { seqs.push_back(e.seq); });
+    EXPECT_FALSE(for_each_event(reader, filter, [&](const FrameView&, const ChannelEvent& e) {
+                   seqs.push_back(e.seq);
+                 }).error);
     return seqs;
   };
   EventFilter f;
@@ -685,11 +726,11 @@ TEST(Salvage, ACutJournalBecomesACompleteOne) {
   EXPECT_EQ(saved.trailer->end_text.rfind("salvaged: byte ", 0), 0u);
   EXPECT_EQ(saved.trailer->digest, digest_events(test::views(test::sample_events())));
   // A complete journal salvages to the same bytes.
-  salvage_journal(dir.file("s.hioj"), dir.file("same.hioj"));
+  EXPECT_FALSE(salvage_journal(dir.file("s.hioj"), dir.file("same.hioj")).damage);
   EXPECT_EQ(test::read_file(dir.file("same.hioj")), bytes);
   // Nothing to keep: an error.
   test::write_file(dir.file("junk.hioj"), "junk");
-  EXPECT_THROW(salvage_journal(dir.file("junk.hioj"), dir.file("x.hioj")), JournalException);
+  EXPECT_THROW((void)salvage_journal(dir.file("junk.hioj"), dir.file("x.hioj")), JournalException);
 }
 
 // SalvageOptions::stop is asked before every frame (hio salvage: a stop

@@ -33,6 +33,9 @@ class DoDoer : public Doer {
   // a reference taken before shows a null in its place until the next call).
   const std::vector<Doer*>& doers() const { return doers_.items(); }
   // Takes ownership and adds the doer to the children run from next enter.
+  // A doer that is a child already (extend() then adopt()) keeps its one
+  // place in doers(): adopt only takes ownership. std::invalid_argument for
+  // null.
   Doer& adopt(std::unique_ptr<Doer> doer);
 
   // Adds the doers that are not children yet to doers(), in order, each
@@ -41,7 +44,9 @@ class DoDoer : public Doer {
   // left alone, a finished one too, as in hio: remove() it first to run it
   // again. doers() keeps finished children (a re-entered DoDoer restarts
   // them all, as in hio); remove() drops them. Returns how many of `doers`
-  // became children (0: all were children already).
+  // became children (0: all were children already). A null in the list
+  // given to extend, remove or the constructor is std::invalid_argument,
+  // before anything changes.
   std::size_t extend(std::span<Doer* const> doers);
   std::size_t extend(std::initializer_list<Doer*> doers) {
     return extend(std::span<Doer* const>(doers.begin(), doers.size()));

@@ -212,7 +212,9 @@ class Doist : public Tymist {
   // run(), an error, the destructor), it queues them: the next run (or
   // enter()) enters them after its own doers. Doers already scheduled or
   // queued are ignored; remove() takes a doer off the queue. Returns how
-  // many of `doers` it entered or queued (0: all were ignored).
+  // many of `doers` it entered or queued (0: all were ignored). A null in
+  // the list (a doer that failed to be made) is std::invalid_argument, from
+  // extend, remove, enter and run alike, before anything changes.
   std::size_t extend(std::span<Doer* const> doers);
   std::size_t extend(std::initializer_list<Doer*> doers) {
     return extend(std::span<Doer* const>(doers.begin(), doers.size()));

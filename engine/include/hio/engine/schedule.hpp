@@ -9,6 +9,8 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -27,6 +29,21 @@ inline bool views(std::span<Doer* const> doers, std::span<Doer* const> list) {
   if (doers.empty() || list.empty()) return false;
   const std::less<Doer* const*> before;
   return !before(doers.data(), list.data()) && before(doers.data(), list.data() + list.size());
+}
+
+// Throws std::invalid_argument naming the call (what `call()` returns, made
+// only then) and the index if `doers` holds a null (a doer that failed to be
+// made): every list a Doist or DoDoer takes refuses one, before anything
+// changes.
+[[noreturn]] void throw_null_doer(std::size_t index, std::size_t size, const std::string& call);
+template <class Call>
+void refuse_null(std::span<Doer* const> doers, const Call& call) {
+  for (std::size_t i = 0; i < doers.size(); ++i) {
+    if (doers[i] == nullptr) throw_null_doer(i, doers.size(), call());
+  }
+}
+inline void refuse_null(std::span<Doer* const> doers, const char* call) {
+  refuse_null(doers, [call] { return std::string(call); });
 }
 
 }  // namespace detail
@@ -131,6 +148,10 @@ class Schedule {
   std::optional<Tock> pass_grid();
 
   void enter_one(Doer& doer, Tyme tyme);
+  // For error messages: "DoDoer 'name'" or "the Doist".
+  std::string where() const;
+  // The error for entering `doer` while it is scheduled (here or elsewhere).
+  std::logic_error already_scheduled(const Doer& doer) const;
   void push_ready(Deed& deed) {
     deed.slot = static_cast<std::int32_t>(ready_.size());
     ready_.push_back(&deed);

@@ -119,7 +119,11 @@ class Tymee {
 // A timer on tyme. expired() is tyme >= stop. restart() is lossless: the new
 // window starts where the old one stopped, not at the current tyme. As hio's
 // Tymer(duration, start) and start(duration, start), a window may start at a
-// given tyme, before or after the current one (by default: now).
+// given tyme, before or after the current one (by default: now). A negative
+// duration is taken, as hio's Tymer takes one: the window stops before it
+// starts (expired from its start on, remaining() below 0 there), and
+// restart() steps back from the old stop. It is a span of tyme, not a step
+// that a run takes (a tock, a limit), which must be >= 0.
 class Tymer : public Tymee {
  public:
   explicit Tymer(Tymth tymth = {}, Tock duration = Tock{0},

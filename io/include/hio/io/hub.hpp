@@ -215,7 +215,7 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   // the hub is attached to, nor from a completion (checked). Returns how
   // many of those streams it reset (at their close_linger or at `stop`):
   // their peers got less than the journal's tx.
-  std::size_t finish_closing(const std::function<bool()>& stop = {});
+  [[nodiscard]] std::size_t finish_closing(const std::function<bool()>& stop = {});
 
  private:
   friend class Channel;

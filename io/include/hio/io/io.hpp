@@ -1,4 +1,4 @@
-// Everything of hio::io in one include.
+// Everything of hio::io in one include, SimNet (sim://, sim-serial://) too.
 #pragma once
 
 #include "hio/io/address.hpp"
@@ -14,6 +14,8 @@
 #include "hio/io/log.hpp"
 #include "hio/io/retry_grid.hpp"
 #include "hio/io/serial_doer.hpp"
+#include "hio/io/sim_link.hpp"
+#include "hio/io/sim_net.hpp"
 #include "hio/io/tcp_client_doer.hpp"
 #include "hio/io/tcp_server_doer.hpp"
 #include "hio/io/transport.hpp"

@@ -78,9 +78,9 @@ struct DiffResult {
 // Compares event by event, every field but seq (as the digest does: equal
 // digests and no divergence go together). How frames are split into parts
 // does not matter. Reads both with bounded memory.
-DiffResult diff_journals(JournalReader& expected, JournalReader& actual);
-DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
-                         const DiffOptions& options);
+[[nodiscard]] DiffResult diff_journals(JournalReader& expected, JournalReader& actual);
+[[nodiscard]] DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
+                                       const DiffOptions& options);
 
 // The name of the first field in which the two events differ, in the order
 // Divergence::field lists them ("tyme", "channel", "kind", "noise", ...); nullptr

@@ -88,11 +88,16 @@ struct InspectSummary {
 // order: to its end, or (with a bound `until`, unless read_past_until) to the
 // first frame at or past `until` (summary.stopped; then neither the trailer
 // nor damage after the window is seen). Errors in the journal end the
-// iteration and are in the summary (never thrown); exceptions from on_event
-// propagate. A resyncing reader's holes (whatever the filter) go to
-// `on_hole`, if given, each where it was: before the events of the frame
-// read after it, or at the end for one the reading ended in.
-InspectSummary for_each_event(
+// iteration and are in the summary (never thrown). An exception from
+// on_event (or on_hole) propagates, and leaves the reader at the start of
+// the frame being read: a later for_each_event or next() gives that frame
+// again, whole (the events before the one that threw too; FrameView::pass
+// and the event's seq tell them apart), so no event is lost. A resyncing
+// reader's holes (whatever the filter) go to `on_hole`, if given, each
+// where it was: before the events of the frame read after it, or at the
+// end for one the reading ended in (a later call on the same reader tells
+// the holes found so far again, from the first).
+[[nodiscard]] InspectSummary for_each_event(
     JournalReader& reader, const EventFilter& filter,
     const std::function<void(const FrameView& frame, const ChannelEvent& event)>& on_event,
     const std::function<void(const JournalHole& hole)>& on_hole = {});
@@ -172,7 +177,9 @@ enum class InspectBody : std::uint8_t {
 // text: "stopped before pass 100 (tyme 0.1 s, byte 5678): past the window; the rest was not read"
 // json: {"type":"stopped","pass":100,"tyme_ns":100000000,"tyme":"0.1","offset":5678}
 // With InspectBody::stats, the stats lines take the events' place (holes are
-// still printed where they were).
+// still printed where they were). Not [[nodiscard]]: what the summary says
+// (damage, a cut, a stop) is printed to `out` as well; a caller that sets
+// an exit code from it reads it.
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
                        const FormatOptions& options, std::ostream& out,
                        InspectBody body = InspectBody::events);

@@ -220,8 +220,9 @@ struct JournalContents {
   std::uint64_t digest = 0;  // of the events read
   bool complete() const { return !error.has_value(); }
 };
-JournalContents read_journal(const std::string& path, ReaderOptions options = {});
-JournalContents read_journal_memory(std::string_view bytes, ReaderOptions options = {});
+[[nodiscard]] JournalContents read_journal(const std::string& path, ReaderOptions options = {});
+[[nodiscard]] JournalContents read_journal_memory(std::string_view bytes,
+                                                  ReaderOptions options = {});
 
 // Whether `bytes` (a file's first bytes) start with a journal's magic: for
 // tools that take another kind of file to say "that is a journal" rather

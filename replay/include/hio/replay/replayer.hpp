@@ -304,13 +304,13 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // Destroying the replayer during its run() (from a doer, a sink or an
   // observer) is a bug and aborts (HIO_CHECK): run() would go on to finish
   // it.
-  ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
-  ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
+  [[nodiscard]] ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
+  [[nodiscard]] ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), journal);
   }
   // After doist.run returned `end`: the final checks (recorded events left,
   // tx left unsent), detaches, and gives the result.
-  ReplayResult finish(RunEnd end);
+  [[nodiscard]] ReplayResult finish(RunEnd end);
   // The doers threw `what` (doist.run threw it; the Doist has closed them):
   // call before finish, which then compares it with the recorded end (run()
   // does this itself, and returns the result rather than the exception).

@@ -70,10 +70,10 @@ std::string describe_hole(const JournalHole& hole);
 // truncated once the header is read, and written as the input is read: hio
 // salvage gives it a temporary that replaces OUT once complete, so that an
 // existing OUT survives a failure or a stop.
-SalvageResult salvage_journal(const std::string& input, const std::string& output,
-                              ReaderOptions options = {});
-SalvageResult salvage_journal(const std::string& input, const std::string& output,
-                              const SalvageOptions& options);
+[[nodiscard]] SalvageResult salvage_journal(const std::string& input, const std::string& output,
+                                            ReaderOptions options = {});
+[[nodiscard]] SalvageResult salvage_journal(const std::string& input, const std::string& output,
+                                            const SalvageOptions& options);
 // The same in two steps, so that the input is checked before the output is
 // made (hio salvage: a bad IN is exit 2 before OUT's directory is looked at,
 // as hio run checks its scenario before creating --record):
@@ -82,7 +82,7 @@ SalvageResult salvage_journal(const std::string& input, const std::string& outpu
 // copies the reader's frames to `output` (options.reader is the reader's
 // already, and not used again).
 JournalReader open_salvage_input(const std::string& input, ReaderOptions options = {});
-SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
-                              const SalvageOptions& options);
+[[nodiscard]] SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
+                                            const SalvageOptions& options);
 
 }  // namespace hio::replay
