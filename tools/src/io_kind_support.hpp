@@ -1,0 +1,73 @@
+// What the sending IO doer kinds share (echo_client, serial_sender): the
+// bound of their message size, the bytes of a message tx has not taken yet,
+// and the end of a doer whose channel is lost for good. Internal to tools/src.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "hio/io/channel.hpp"
+
+namespace hio::tools {
+
+// Bound of the kinds' size parameters: a scenario must not make a doer
+// allocate without limit.
+constexpr std::int64_t kMessageBytesMax = 16 * 1024 * 1024;
+
+// The bytes a doer has still to write of a message, taken by the channel's
+// tx from the front as it has room: an offset moves. (Erasing what tx took
+// from the front of a string moved the rest every time, so a message that
+// tx takes in many pieces cost time in proportion to its size squared: a 16
+// MiB echo_client message, 256 writes of 64 KiB, 8x the time of 4 MiB.)
+class Outgoing {
+ public:
+  bool empty() const { return head_ == bytes_.size(); }
+  void assign(std::string bytes) {
+    bytes_ = std::move(bytes);
+    head_ = 0;
+  }
+  void clear() { assign({}); }
+  // Writes what tx takes of the rest; returns how many bytes it took.
+  std::size_t write_to(Channel& channel) {
+    const std::size_t taken = channel.write(std::string_view(bytes_).substr(head_));
+    head_ += taken;
+    return taken;
+  }
+
+ private:
+  std::string bytes_;
+  std::size_t head_ = 0;
+};
+
+// A client doer that ends once its channel is lost for good: failed or closed
+// with no retry to open it again (ChannelOptions::retry 0), so it can send no
+// more. It ends not done (done() false; the failure or close is on record),
+// and a run with no limit ends when its other doers have, in real time as in
+// virtual time, rather than waiting for ever for bytes that cannot go.
+template <typename Base>
+class EndsWhenLost : public Base {
+ protected:
+  using Base::Base;
+  // recur's result once the channel is lost for good: true ends the doer.
+  bool lost() {
+    const Channel& channel = this->channel();
+    lost_ = !channel.open() && channel.options().retry == Tock{0};
+    return lost_;
+  }
+  void enter() override {
+    Base::enter();
+    lost_ = false;
+  }
+  void clean() override {
+    Base::clean();
+    if (lost_) this->set_done(false);
+  }
+
+ private:
+  bool lost_ = false;
+};
+
+}  // namespace hio::tools
