@@ -24,19 +24,12 @@ namespace {
 // taken modulo 10^8) and never be intact.
 constexpr std::int64_t kRequestsMax = 100'000'000;
 
-// A datagram doer's own address: parameter "address", which no other doer
-// may have bound.
-std::string bound_address(const DoerSpec& spec, BuildContext& context) {
-  std::string address = context.address(spec, "address");
-  context.claim(spec, "address", address, "datagram");
-  return address;
-}
-
 // Sends every datagram back to its sender.
 class UdpResponder final : public UdpPeerDoer {
  public:
   UdpResponder(const DoerSpec& spec, BuildContext& context)
-      : UdpPeerDoer(context.io, bound_address(spec, context), datagram_options(spec), spec.name) {
+      : UdpPeerDoer(context.io, claimed_address(spec, context, "datagram"), datagram_options(spec),
+                    spec.name) {
     context.publish(spec.name, channel());
     CounterBoard& c = context.counters;
     c.add(spec.name + ".rx_messages", rx_messages_);
@@ -101,7 +94,7 @@ class UdpRequester final : public UdpPeerDoer {
   static Setup setup(const DoerSpec& spec, BuildContext& context) {
     Setup s;
     const std::optional<std::string> own =
-        s.problems.attempt([&] { return bound_address(spec, context); });
+        s.problems.attempt([&] { return claimed_address(spec, context, "datagram"); });
     if (own) {
       s.own = *own;
       s.peer = s.problems.attempt([&] { return peer_address(spec, context); }).value_or("");

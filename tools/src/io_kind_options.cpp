@@ -48,6 +48,12 @@ void set_scheme_duration(const DoerSpec& spec, const char* key, const std::strin
 
 }  // namespace
 
+std::string claimed_address(const DoerSpec& spec, BuildContext& context, std::string_view family) {
+  std::string address = context.address(spec, "address");
+  context.claim(spec, "address", address, family);
+  return address;
+}
+
 TlsOptions tls_options(const DoerSpec& spec, BuildContext& context, const std::string& address,
                        bool listener) {
   TlsOptions tls;

@@ -1,11 +1,12 @@
-// What the IO doer kinds read from their specs: channel options (buffers,
-// TLS, timeouts, retry), every key checked, and the ParamSpecs of those keys
-// for the kinds' tables. Internal to tools/src.
+// What the IO doer kinds read from their specs: their own address, channel
+// options (buffers, TLS, timeouts, retry), every key checked, and the
+// ParamSpecs of those keys for the kinds' tables. Internal to tools/src.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hio/io/channel.hpp"
@@ -21,6 +22,12 @@ constexpr std::int64_t kUdpDatagramBytesMax = 65'507;  // an IPv4 UDP payload's 
 
 // `key`'s integer, which must be from 1 to `high` (else a ParamError).
 std::size_t bounded(const DoerSpec& spec, const char* key, std::int64_t high);
+
+// A doer's own address, parameter "address", which no other doer may have:
+// listened on (`family` "stream"), bound ("datagram") or opened ("serial": a
+// second opener of a sim-serial:// end is refused as busy; two of a real
+// device would each get part of the bytes). See BuildContext::claim.
+std::string claimed_address(const DoerSpec& spec, BuildContext& context, std::string_view family);
 
 // The tls_* parameters of a stream doer (PEM files relative to the
 // scenario). They apply to tls:// addresses only; a listener must have a

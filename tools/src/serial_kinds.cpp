@@ -24,15 +24,6 @@ namespace {
 // modulo 10^6) and never be intact.
 constexpr std::int64_t kLinesMax = 1'000'000;
 
-// A serial doer's device: parameter "address", which no other doer may
-// open (a second opener of a sim-serial:// end is refused as busy; two of a
-// real device would each get part of the bytes).
-std::string device_address(const DoerSpec& spec, BuildContext& context) {
-  std::string address = context.address(spec, "address");
-  context.claim(spec, "address", address, "serial");
-  return address;
-}
-
 // A serial kind's `connections`: the opens of its device that succeeded
 // (the first one too; a reopen after a hang-up counts again).
 void add_connections(CounterBoard& counters, const std::string& name, const SerialDoer& doer) {
@@ -44,7 +35,7 @@ void add_connections(CounterBoard& counters, const std::string& name, const Seri
 class SerialEcho final : public SerialDoer {
  public:
   SerialEcho(const DoerSpec& spec, BuildContext& context)
-      : SerialEcho(spec, context, device_address(spec, context)) {}
+      : SerialEcho(spec, context, claimed_address(spec, context, "serial")) {}
 
  private:
   SerialEcho(const DoerSpec& spec, BuildContext& context, const std::string& address)
@@ -109,7 +100,7 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
   static std::string device(const DoerSpec& spec, BuildContext& context) {
     ParamProblems problems;
     const std::optional<std::string> address =
-        problems.attempt([&] { return device_address(spec, context); });
+        problems.attempt([&] { return claimed_address(spec, context, "serial"); });
     if (spec.integer("size") < 8 || spec.integer("size") > kMessageBytesMax) {
       problems.add("size", "size must be from 8 to " + std::to_string(kMessageBytesMax));
     }

@@ -54,7 +54,7 @@ class EchoServer final : public EchoServerDoer {
   static StreamSetup setup(const DoerSpec& spec, BuildContext& context) {
     ParamProblems problems;
     return stream_setup(
-        spec, problems, [&] { return listen_address(spec, context); },
+        spec, problems, [&] { return claimed_address(spec, context, "stream"); },
         [&](const std::string& address) { return options(spec, context, address); });
   }
   EchoServer(const DoerSpec& spec, BuildContext& context, const StreamSetup& setup)
@@ -74,11 +74,6 @@ class EchoServer final : public EchoServerDoer {
     o.tls = tls_options(spec, context, address, true);
     set_stream_timeouts(spec, address, o);  // after tls: it sets o.tls's timeout
     return o;
-  }
-  static std::string listen_address(const DoerSpec& spec, BuildContext& context) {
-    std::string address = context.address(spec, "address");
-    context.claim(spec, "address", address, "stream");
-    return address;
   }
   void enter() override {
     EchoServerDoer::enter();
