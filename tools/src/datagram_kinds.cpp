@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hio/io/udp_peer_doer.hpp"
@@ -14,6 +14,7 @@
 #include "io_kind_options.hpp"
 #include "io_kinds.hpp"
 #include "ip_text.hpp"
+#include "message_pattern.hpp"
 
 namespace hio::tools {
 
@@ -179,13 +180,7 @@ class UdpRequester final : public UdpPeerDoer {
 
  private:
   std::string payload(std::int64_t seq) const {
-    char head[16];
-    std::snprintf(head, sizeof head, "%08lld:", static_cast<long long>(seq % 100'000'000));
-    std::string bytes(head);
-    for (std::size_t i = bytes.size(); i < size_; ++i) {
-      bytes += static_cast<char>('a' + (static_cast<std::size_t>(seq) * 11 + i) % 26);
-    }
-    return bytes;
+    return patterned(decimal_digits(seq, 8) + ":", seq, 11, size_);
   }
 
   void enter() override {
@@ -218,11 +213,7 @@ class UdpRequester final : public UdpPeerDoer {
     }
     std::int64_t seq = -1;
     if (d.bytes.size() == size_ && d.bytes[8] == ':') {
-      seq = 0;
-      for (std::size_t i = 0; i < 8 && seq >= 0; ++i) {
-        const char c = d.bytes[i];
-        seq = (c >= '0' && c <= '9') ? seq * 10 + (c - '0') : -1;
-      }
+      seq = parse_digits(std::string_view(d.bytes).substr(0, 8));
     }
     if (seq < 0 || seq >= sent_ || d.bytes != payload(seq)) {
       ++corrupt_;

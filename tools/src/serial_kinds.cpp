@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +13,7 @@
 #include "io_kind_options.hpp"
 #include "io_kind_support.hpp"
 #include "io_kinds.hpp"
+#include "message_pattern.hpp"
 
 namespace hio::tools {
 
@@ -113,13 +113,7 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
   }
 
   std::string line(std::int64_t index) const {
-    char head[16];
-    std::snprintf(head, sizeof head, "L%06lld ", static_cast<long long>(index % 1'000'000));
-    std::string text(head);
-    for (std::size_t i = text.size(); i < size_; ++i) {
-      text += static_cast<char>('a' + (static_cast<std::size_t>(index) * 5 + i) % 26);
-    }
-    return text + "\n";
+    return patterned("L" + decimal_digits(index, 6) + " ", index, 5, size_) + "\n";
   }
 
   void enter() override {
@@ -146,11 +140,7 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
       received_.erase(0, end + 1);
       ++lines_received_;
       ++lines_damaged_;
-      std::int64_t index = 0;
-      for (std::size_t i = 1; i < 7 && i < text.size(); ++i) {
-        const char c = text[i];
-        index = (c >= '0' && c <= '9' && index >= 0) ? index * 10 + (c - '0') : -1;
-      }
+      const std::int64_t index = parse_digits(std::string_view(text).substr(1, 6));
       if (index >= 0 && index < lines_sent_ && text == line(index)) {
         ++lines_intact_;
         --lines_damaged_;

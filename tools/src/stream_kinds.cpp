@@ -16,6 +16,7 @@
 #include "io_kind_options.hpp"
 #include "io_kind_support.hpp"
 #include "io_kinds.hpp"
+#include "message_pattern.hpp"
 
 namespace hio::tools {
 
@@ -187,13 +188,7 @@ class EchoClient final : public EndsWhenLost<TcpClientDoer> {
     return address;
   }
 
-  std::string payload(std::int64_t index) const {
-    std::string bytes(size_, '\0');
-    for (std::size_t i = 0; i < size_; ++i) {
-      bytes[i] = static_cast<char>('a' + (static_cast<std::size_t>(index) * 7 + i) % 26);
-    }
-    return bytes;
-  }
+  std::string payload(std::int64_t index) const { return patterned("", index, 7, size_); }
 
   void enter() override {
     EndsWhenLost::enter();
