@@ -1,6 +1,7 @@
 // What the sending IO doer kinds share (echo_client, serial_sender): the
 // bound of their message size, the bytes of a message tx has not taken yet,
-// and the end of a doer whose channel is lost for good. Internal to tools/src.
+// what they keep of one connection, and the end of a doer whose channel is
+// lost for good. Internal to tools/src.
 #pragma once
 
 #include <cstddef>
@@ -40,6 +41,41 @@ class Outgoing {
  private:
   std::string bytes_;
   std::size_t head_ = 0;
+};
+
+// The channel side of a doer that writes messages and reads what comes back
+// (echo_client, serial_sender): the bytes read and not yet taken, the message
+// tx has not taken yet, and the connection serve() last saw, which a new one
+// (a reconnect, a device opened again) replaces.
+class Exchange {
+ public:
+  Outgoing outgoing{};     // what tx has not taken yet
+  std::string received{};  // read, not yet matched against what was sent
+
+  // Appends all that rx holds to `received`; returns how many bytes.
+  std::size_t read(Channel& channel) {
+    const std::string got = channel.read(channel.rx_size());
+    received += got;
+    return got.size();
+  }
+  // Whether `channel` is on a connection not seen before (the first, or one
+  // opened again since): then it is the one seen, and what was read on the
+  // last one is dropped (`received` cleared).
+  bool new_connection(const Channel& channel) {
+    if (channel.connects() == connection_) return false;
+    connection_ = channel.connects();
+    received.clear();
+    return true;
+  }
+  // As at the start (a doer's enter()).
+  void clear() {
+    outgoing.clear();
+    received.clear();
+    connection_ = 0;
+  }
+
+ private:
+  std::uint64_t connection_ = 0;  // channel.connects() as new_connection() last saw it
 };
 
 // A client doer that ends once its channel is lost for good: failed or closed

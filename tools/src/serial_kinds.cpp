@@ -124,20 +124,16 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
     lines_damaged_ = 0;
     tx_bytes_ = 0;
     rx_bytes_ = 0;
-    outgoing_.clear();
-    received_.clear();
-    connection_ = 0;
+    exchange_.clear();
     next_send_ = left_ = tyme();
   }
 
   void serve(Channel& channel) override {
-    std::string got = channel.read(channel.rx_size());
-    rx_bytes_ += static_cast<std::int64_t>(got.size());
-    received_ += got;
-    for (std::size_t end = received_.find('\n'); end != std::string::npos;
-         end = received_.find('\n')) {
-      const std::string text = received_.substr(0, end + 1);
-      received_.erase(0, end + 1);
+    rx_bytes_ += static_cast<std::int64_t>(exchange_.read(channel));
+    for (std::size_t end = exchange_.received.find('\n'); end != std::string::npos;
+         end = exchange_.received.find('\n')) {
+      const std::string text = exchange_.received.substr(0, end + 1);
+      exchange_.received.erase(0, end + 1);
       ++lines_received_;
       ++lines_damaged_;
       const std::int64_t index = parse_digits(std::string_view(text).substr(1, 6));
@@ -146,23 +142,22 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
         --lines_damaged_;
       }
     }
-    if (received_.size() > 4 * size_) received_.clear();  // garbage without newlines
+    // Garbage without newlines.
+    if (exchange_.received.size() > 4 * size_) exchange_.received.clear();
     if (!channel.connected()) return;
-    if (channel.connects() != connection_) {
+    if (exchange_.new_connection(channel)) {
       // Opened again after a hang-up (retry): a line cut by it is lost, its
       // start with the old open, the rest not written (the far end would
       // read it as a damaged line); so is the start of a line read back.
-      connection_ = channel.connects();
-      outgoing_.clear();
-      received_.clear();
+      exchange_.outgoing.clear();
     }
-    if (outgoing_.empty() && lines_sent_ < lines_ && tyme() >= next_send_) {
-      outgoing_.assign(line(lines_sent_));
+    if (exchange_.outgoing.empty() && lines_sent_ < lines_ && tyme() >= next_send_) {
+      exchange_.outgoing.assign(line(lines_sent_));
       ++lines_sent_;
       next_send_ = tyme_after(tyme(), interval_);
     }
-    if (!outgoing_.empty()) {
-      const std::size_t taken = outgoing_.write_to(channel);
+    if (!exchange_.outgoing.empty()) {
+      const std::size_t taken = exchange_.outgoing.write_to(channel);
       tx_bytes_ += static_cast<std::int64_t>(taken);
       left_ = tyme_after(std::max(left_, tyme()), line_time(taken, channel.address().baud));
       // The rest when tx has room: that wakes this doer.
@@ -178,7 +173,7 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
 
   bool recur(Tyme tyme) override {
     SerialDoer::recur(tyme);
-    const bool written = lines_sent_ == lines_ && outgoing_.empty();
+    const bool written = lines_sent_ == lines_ && exchange_.outgoing.empty();
     const Tyme drained = tyme_after(left_, drain_);
     if (written && (lines_intact_ == lines_ || (channel().tx_size() == 0 && tyme >= drained))) {
       return true;
@@ -186,7 +181,7 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
     if (lost()) return true;
     // Tx emptying wakes this doer (the channel's waiter); the timers do not.
     const Tyme timer = lines_sent_ < lines_ ? next_send_ : drained;
-    if (timer > tyme && outgoing_.empty()) park(std::min(channel().due(), timer));
+    if (timer > tyme && exchange_.outgoing.empty()) park(std::min(channel().due(), timer));
     return false;
   }
 
@@ -195,9 +190,7 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
   Tock interval_;
   Tock drain_;
   Counter lines_sent_, lines_received_, lines_intact_, lines_damaged_, tx_bytes_, rx_bytes_;
-  Outgoing outgoing_;
-  std::string received_;
-  std::uint64_t connection_ = 0;  // channel().connects() as serve() last saw it
+  Exchange exchange_;  // what tx has not taken yet, what rx gave
   Tyme next_send_{};
   Tyme left_{};  // when the last byte written has left, at the line's baud rate
 };

@@ -200,57 +200,51 @@ class EchoClient final : public EndsWhenLost<TcpClientDoer> {
     resent_ = 0;
     unexpected_bytes_ = 0;
     pending_.clear();
-    outgoing_.clear();
-    received_.clear();
-    connection_ = 0;
+    exchange_.clear();
     next_send_ = Tyme{};
   }
 
   void serve(Channel& channel) override {
     // Read what came back and match it against what is owed.
-    std::string got = channel.read(channel.rx_size());
-    rx_bytes_ += static_cast<std::int64_t>(got.size());
-    received_ += got;
-    while (!pending_.empty() && received_.size() >= pending_.size()) {
-      if (received_.compare(0, pending_.size(), pending_) == 0) {
+    rx_bytes_ += static_cast<std::int64_t>(exchange_.read(channel));
+    while (!pending_.empty() && exchange_.received.size() >= pending_.size()) {
+      if (exchange_.received.compare(0, pending_.size(), pending_) == 0) {
         ++echoed_;
       } else {
         ++mismatches_;
       }
-      received_.erase(0, pending_.size());
+      exchange_.received.erase(0, pending_.size());
       pending_.clear();
     }
-    if (pending_.empty() && !received_.empty()) {
+    if (pending_.empty() && !exchange_.received.empty()) {
       // Bytes nobody asked for (the next message is sent only once this
       // one's echo is whole): counted and dropped, so that they neither
       // spoil the next echo nor pile up while a peer keeps sending.
-      unexpected_bytes_ += static_cast<std::int64_t>(received_.size());
-      received_.clear();
+      unexpected_bytes_ += static_cast<std::int64_t>(exchange_.received.size());
+      exchange_.received.clear();
     }
     if (channel.state() != ChannelState::connected) return;
-    if (channel.connects() != connection_) {
+    if (exchange_.new_connection(channel)) {
       // A new connection (the first, or a reconnect): what was in flight on
       // the last one is lost with it. rx was read above, so an echo that
       // came back whole before the drop has been counted.
-      connection_ = channel.connects();
-      received_.clear();
       if (!pending_.empty()) {
-        outgoing_.assign(pending_);
+        exchange_.outgoing.assign(pending_);
         ++resent_;
       }
     }
-    if (pending_.empty() && outgoing_.empty() && sent_messages_ < messages_ &&
+    if (pending_.empty() && exchange_.outgoing.empty() && sent_messages_ < messages_ &&
         tyme() >= next_send_) {
       pending_ = payload(sent_messages_);
-      outgoing_.assign(pending_);
+      exchange_.outgoing.assign(pending_);
       ++sent_messages_;
       next_send_ = tyme_after(tyme(), interval_);
     }
-    if (!outgoing_.empty()) {
+    if (!exchange_.outgoing.empty()) {
       // What tx could not take waits for room: the transport taking tx
       // bytes wakes this doer (the channel's waiter), so it parks meanwhile
       // rather than polling every pass, and time skipping goes on.
-      sent_bytes_ += static_cast<std::int64_t>(outgoing_.write_to(channel));
+      sent_bytes_ += static_cast<std::int64_t>(exchange_.outgoing.write_to(channel));
     }
   }
 
@@ -259,8 +253,8 @@ class EchoClient final : public EndsWhenLost<TcpClientDoer> {
     if (echoed_ + mismatches_ < messages_ && lost()) return true;
     // Waiting out the interval: no channel event will say when it is over.
     // (A wake while running voids this park, so nothing is missed.)
-    if (pending_.empty() && outgoing_.empty() && sent_messages_ < messages_ && next_send_ > tyme &&
-        channel().connected()) {
+    if (pending_.empty() && exchange_.outgoing.empty() && sent_messages_ < messages_ &&
+        next_send_ > tyme && channel().connected()) {
       park(std::min(channel().due(), next_send_));
     }
     return echoed_ + mismatches_ >= messages_;
@@ -270,10 +264,8 @@ class EchoClient final : public EndsWhenLost<TcpClientDoer> {
   std::size_t size_;
   Tock interval_;
   Counter sent_messages_, sent_bytes_, rx_bytes_, echoed_, mismatches_, resent_, unexpected_bytes_;
-  std::uint64_t connection_ = 0;  // channel().connects() as serve() last saw it
-  std::string pending_;           // the message owed back
-  Outgoing outgoing_;             // what tx has not taken yet
-  std::string received_;
+  std::string pending_;  // the message owed back
+  Exchange exchange_;    // what tx has not taken yet, what rx gave
   Tyme next_send_{};
 };
 
