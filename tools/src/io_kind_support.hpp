@@ -1,7 +1,8 @@
-// What the sending IO doer kinds share (echo_client, serial_sender): the
-// bound of their message size, the bytes of a message tx has not taken yet,
-// what they keep of one connection, and the end of a doer whose channel is
-// lost for good. Internal to tools/src.
+// What IO doer kinds share beyond their options (io_kind_options.hpp): the
+// size bound of echo_client and serial_sender, the bytes of a message tx has
+// not taken yet, what a sender keeps of one connection, the `connections`
+// counter, and the end of a doer whose channel is lost for good. Internal to
+// tools/src.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,8 @@
 #include <utility>
 
 #include "hio/io/channel.hpp"
+#include "hio/io/channel_doer.hpp"
+#include "hio/tools/counters.hpp"
 
 namespace hio::tools {
 
@@ -77,6 +80,15 @@ class Exchange {
  private:
   std::uint64_t connection_ = 0;  // channel.connects() as new_connection() last saw it
 };
+
+// A kind's `connections`: the connections of its channel that opened, or
+// the opens of its device that succeeded (the first one too; a reconnect, or
+// a reopen after a hang-up, counts again).
+inline void add_connections(CounterBoard& counters, const std::string& name,
+                            const ChannelDoer& doer) {
+  counters.add(name + ".connections",
+               [&doer] { return static_cast<std::int64_t>(doer.channel().connects()); });
+}
 
 // A client doer that ends once its channel is lost for good: failed or closed
 // with no retry to open it again (ChannelOptions::retry 0), so it can send no

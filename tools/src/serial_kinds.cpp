@@ -24,13 +24,6 @@ namespace {
 // modulo 10^6) and never be intact.
 constexpr std::int64_t kLinesMax = 1'000'000;
 
-// A serial kind's `connections`: the opens of its device that succeeded
-// (the first one too; a reopen after a hang-up counts again).
-void add_connections(CounterBoard& counters, const std::string& name, const SerialDoer& doer) {
-  counters.add(name + ".connections",
-               [&doer] { return static_cast<std::int64_t>(doer.channel().connects()); });
-}
-
 // One end of a serial line that sends back every byte it reads.
 class SerialEcho final : public SerialDoer {
  public:

@@ -161,8 +161,7 @@ class EchoClient final : public EndsWhenLost<TcpClientDoer> {
     c.add(spec.name + ".mismatches", mismatches_);
     c.add(spec.name + ".resent", resent_);
     c.add(spec.name + ".unexpected_bytes", unexpected_bytes_);
-    c.add(spec.name + ".connections",
-          [this] { return static_cast<std::int64_t>(channel().connects()); });
+    add_connections(c, spec.name, *this);
   }
 
   static ChannelOptions options(const DoerSpec& spec, BuildContext& context,
