@@ -1,4 +1,4 @@
-// The doer kinds every hio has; the IO ones are in io_kinds.cpp.
+// The doer kinds every hio has; the IO ones are listed in io_kinds.hpp.
 #include <memory>
 
 #include "hio/tools/registry.hpp"
