@@ -5,6 +5,7 @@
 # and the journal each was recording is complete, its trailer saying
 # "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 
@@ -251,19 +252,7 @@ grep -q "^  --    client.echoed == 10  (not judged: interrupted (SIGINT) at tyme
 # (/proc: SigCgt), before which a background job of sh ignores it. (Unfixed,
 # hio caught it only when the run began: the signal, ignored during the
 # build, was lost and the run went on to its limit, exit 0.)
-cat > "$WORK/build.toml" <<'TOML'
-[run]
-tock = "10ms"
-limit = "10s"
-[[doer]]
-kind = "group"
-name = "swarm"
-  [[doer.doer]]
-  kind = "ticker"
-  name = "t"
-  copies = 200_000
-  count = 1000
-TOML
+slow_build_scenario "$WORK/build.toml"
 # catches_sigint PID: whether PID is hio by now and has a handler for SIGINT
 # (bit 2 of SigCgt). Not before its exec: the forked shell, for a moment,
 # still has sh's own handler, and a signal then ended it with exit 130
