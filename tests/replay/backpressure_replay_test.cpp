@@ -25,10 +25,6 @@
 namespace hio::replay {
 namespace {
 
-using test::for_each_event;
-using test::RecordRig;
-using test::ReplayRig;
-using test::SimRecordRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};                // 1 ms
@@ -111,7 +107,7 @@ struct Captured {
 // `limit` of the scene in real time on loopback.
 template <class Scene = SlowScene>
 Captured capture(const std::string& path, Tock limit = Tock{300'000'000}) {
-  RecordRig rig(kTock, /*real=*/true);
+  test::RecordRig rig(kTock, /*real=*/true);
   JournalHeader header;
   header.mode = Mode::real;
   header.scenario = "slow reader";
@@ -123,7 +119,8 @@ Captured capture(const std::string& path, Tock limit = Tock{300'000'000}) {
 
 std::uint64_t tx_bytes(const std::string& path) {
   std::uint64_t n = 0;
-  for_each_event(path, [&](const FrameView&, const ChannelEvent& e) {
+  JournalReader reader(path);
+  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
     if (e.kind == EventKind::tx) n += e.bytes.size();
   });
   return n;
@@ -143,7 +140,7 @@ Replayed replay(
   ReplayOptions options;
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
   options.noise_seed = seed;
-  ReplayRig rig(path, options);
+  test::ReplayRig rig(path, options);
   std::optional<Journal> journal;
   if (!out.empty()) journal.emplace(rig.doist, rig.io, out, rig.replayer.output_header());
   Scene scene(rig.io);
@@ -334,7 +331,7 @@ void capture_upload(const std::string& path, std::uint64_t total = kUploadBytes,
   LinkParams link;
   link.latency = kTock;
   link.queue_bytes_max = queued;
-  SimRecordRig rig(kTock, 7, link);
+  test::SimRecordRig rig(kTock, 7, link);
   JournalHeader header;
   header.scenario = "upload";
   Journal journal(rig.doist, rig.io, path, header);
@@ -346,7 +343,8 @@ void capture_upload(const std::string& path, std::uint64_t total = kUploadBytes,
 // The recorded rx: all the server's (it writes nothing back).
 std::uint64_t recorded_rx(const std::string& path) {
   std::uint64_t n = 0;
-  for_each_event(path, [&](const FrameView&, const ChannelEvent& e) {
+  JournalReader reader(path);
+  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
     if (e.kind == EventKind::rx) ++n;
   });
   return n;
@@ -355,7 +353,8 @@ std::uint64_t recorded_rx(const std::string& path) {
 // The most rx bytes the journal has in one pass.
 std::uint64_t max_pass_rx(const std::string& path) {
   std::map<std::int64_t, std::uint64_t> per_pass;
-  for_each_event(path, [&](const FrameView& f, const ChannelEvent& e) {
+  JournalReader reader(path);
+  for_each_event(reader, {}, [&](const FrameView& f, const ChannelEvent& e) {
     if (e.kind == EventKind::rx) per_pass[f.tyme.time_since_epoch().count()] += e.bytes.size();
   });
   std::uint64_t most = 0;
@@ -367,7 +366,8 @@ std::uint64_t max_pass_rx(const std::string& path) {
 // The replay noise drops a journal holds (on any channel).
 std::uint64_t noise_drops(const std::string& path) {
   std::uint64_t n = 0;
-  for_each_event(path, [&](const FrameView&, const ChannelEvent& e) {
+  JournalReader reader(path);
+  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
     if (e.kind == EventKind::noise && e.noise == NoiseKind::drop) ++n;
   });
   return n;
@@ -395,7 +395,7 @@ TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
     options.noise = parse_noise_spec("reorder=1");  // nothing, on streams
     options.noise_seed = 1;
     options.noise_stalled_kept_bytes = kept_bytes;
-    ReplayRig rig(path, options);
+    test::ReplayRig rig(path, options);
     std::optional<Journal> journal;
     journal.emplace(rig.doist, rig.io, dir.file("deaf.hioj"), rig.replayer.output_header());
     UploadScene<false> scene(rig.io);
@@ -480,7 +480,7 @@ TEST(ReplayBackpressure, RxWaitingWhenItsChannelClosesIsADropInTheJournal) {
   ReplayOptions options;
   options.noise = parse_noise_spec("reorder=1");  // nothing, on streams
   options.noise_stalled_kept_bytes = std::numeric_limits<std::size_t>::max();
-  ReplayRig rig(path, options);
+  test::ReplayRig rig(path, options);
   std::optional<Journal> journal;
   journal.emplace(rig.doist, rig.io, dir.file("quit.hioj"), rig.replayer.output_header());
   QuitScene scene(rig.io);

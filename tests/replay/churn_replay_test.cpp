@@ -25,8 +25,6 @@
 namespace hio::replay {
 namespace {
 
-using test::ReplayRig;
-using test::SimRecordRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
@@ -154,7 +152,7 @@ LinkParams one_tock_link() {
 
 template <class Scene = ChurnScene>
 void capture(const std::string& path, int connections) {
-  SimRecordRig rig(kTock, 3, one_tock_link());
+  test::SimRecordRig rig(kTock, 3, one_tock_link());
   JournalHeader header;
   header.scenario = "churn";
   Journal journal(rig.doist, rig.io, path, header);
@@ -175,7 +173,7 @@ Replayed replay(const std::string& path, int connections, const std::string& spe
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
   options.noise_seed = seed;
   options.forget_finished_channels = forget;
-  ReplayRig rig(path, options);
+  test::ReplayRig rig(path, options);
   Scene scene(rig.io, connections);
   Replayed r;
   r.result = rig.replayer.run(scene.doers());

@@ -22,8 +22,6 @@
 namespace hio::replay {
 namespace {
 
-using test::RecordRig;
-using test::ReplayRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
@@ -36,7 +34,7 @@ struct Captured {
 
 // Records an echo server and a half-closing peer of `size` bytes.
 Captured capture(const std::string& path, std::size_t size, const ChannelOptions& options) {
-  RecordRig rig(kTock, /*real=*/true);
+  test::RecordRig rig(kTock, /*real=*/true);
   JournalHeader header;
   header.mode = Mode::real;
   header.seed = 3;
@@ -62,7 +60,7 @@ ReplayResult replay_echo(const std::string& path, const ChannelOptions& options,
     replay_options.overrun = seconds(1);
   }
   replay_options.noise_seed = 1;
-  ReplayRig rig(path, replay_options);
+  test::ReplayRig rig(path, replay_options);
   rig.doist.set_skip(true);
   EchoServerDoer server(rig.io, "tcp://127.0.0.1:0", options);
   return rig.replayer.run({&server}, nullptr);

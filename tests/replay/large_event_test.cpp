@@ -21,8 +21,6 @@
 namespace hio::replay {
 namespace {
 
-using test::ReplayRig;
-using test::SimRecordRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
@@ -78,7 +76,7 @@ struct Recorded {
 };
 
 Recorded record(const std::string& path, std::size_t bytes, JournalOptions options = {}) {
-  SimRecordRig rig(kTock, 1);
+  test::SimRecordRig rig(kTock, 1);
   CopySink copy;
   rig.io.add_sink(copy);
   JournalHeader header;
@@ -92,7 +90,7 @@ Recorded record(const std::string& path, std::size_t bytes, JournalOptions optio
 }
 
 ReplayResult replay(const std::string& path, std::size_t bytes) {
-  ReplayRig rig(path);
+  test::ReplayRig rig(path);
   DeafServer server(rig.io);
   Hoarder client(rig.io, bytes);
   return rig.replayer.run({&server, &client});
@@ -438,7 +436,7 @@ TEST(LargeEvent, AJournalThatCannotBeFinishedIsAnErrorThatSaysSo) {
   const std::string path = dir.file("mismatch.hioj");
   JournalOptions options;
   options.writer.frame_bytes_max = 64 * 1024;
-  SimRecordRig rig(kTock, 1);
+  test::SimRecordRig rig(kTock, 1);
   JournalHeader header;
   header.scenario = pattern(100 * 1024);
   Journal journal(rig.doist, rig.io, path, header, options);

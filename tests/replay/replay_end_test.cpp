@@ -20,8 +20,6 @@
 namespace hio::replay {
 namespace {
 
-using test::ReplayRig;
-using test::SimRecordRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
@@ -80,7 +78,7 @@ class Scene {
 JournalTrailer capture(const std::string& path) {
   LinkParams link;
   link.latency = Tock{2'000'000};
-  SimRecordRig rig(kTock, 3, link);
+  test::SimRecordRig rig(kTock, 3, link);
   JournalHeader header;
   header.scenario = "bomb";
   Journal journal(rig.doist, rig.io, path, header);
@@ -91,7 +89,7 @@ JournalTrailer capture(const std::string& path) {
 
 ReplayResult replay(const std::string& path, const std::string& fatal, const std::string& text,
                     ReplayOptions options = {}) {
-  ReplayRig rig(path, std::move(options));
+  test::ReplayRig rig(path, std::move(options));
   Scene scene(rig.io, fatal, text);
   return rig.replayer.run(scene.doers());
 }

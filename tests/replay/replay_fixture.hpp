@@ -1,7 +1,6 @@
 // The runs the record/replay tests make again and again: a Doist with its
 // hub to record on (in virtual or real time, or on a SimNet of a client and a
-// server host), a Replayer with the Doist and hub it replays on, and a walk
-// over a journal's events.
+// server host), and a Replayer with the Doist and hub it replays on.
 #pragma once
 
 #include <cstdint>
@@ -63,15 +62,5 @@ struct ReplayRig {
   Doist doist;
   IoHub io;
 };
-
-// Calls `see(frame, event)` for every event of the journal at `path`, in
-// order, as JournalReader reads them.
-template <class See>
-void for_each_event(const std::string& path, See see) {
-  JournalReader reader(path);
-  while (const FrameView* f = reader.next())
-    for (const ChannelEvent& e : f->events)
-      see(*f, e);
-}
 
 }  // namespace hio::replay::test

@@ -24,8 +24,6 @@
 namespace hio::replay {
 namespace {
 
-using test::ReplayRig;
-using test::SimRecordRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
@@ -102,7 +100,7 @@ JournalTrailer capture(const std::string& path, Tyme close_at,
                        std::optional<Tyme> stop_at = std::nullopt) {
   LinkParams link;
   link.latency = Tock{20'000'000};
-  SimRecordRig rig(kTock, 3, link);
+  test::SimRecordRig rig(kTock, 3, link);
   JournalHeader header;
   header.scenario = "pings";
   Journal journal(rig.doist, rig.io, path, header);
@@ -119,7 +117,7 @@ ReplayResult replay(const std::string& path, const std::string& spec, const std:
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
   options.noise_seed = 1;
   options.overrun = overrun;
-  ReplayRig rig(path, options, limit);
+  test::ReplayRig rig(path, options, limit);
   Journal journal(rig.doist, rig.io, out, rig.replayer.output_header());
   PingScene scene(rig.io, close_at);
   return rig.replayer.run(scene.doers(), &journal);

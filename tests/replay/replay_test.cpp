@@ -29,16 +29,13 @@ namespace {
 
 using test::EchoScene;
 using test::EchoSceneOptions;
-using test::RecordRig;
-using test::ReplayRig;
-using test::SimRecordRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
 
 // Records the echo scene on real loopback TCP, in real time, for `limit`.
 JournalTrailer capture_real(const std::string& path, const EchoSceneOptions& o, Tock limit) {
-  RecordRig rig(kTock, /*real=*/true);
+  test::RecordRig rig(kTock, /*real=*/true);
   JournalHeader header;
   header.mode = Mode::real;
   header.seed = 5;
@@ -73,7 +70,7 @@ LinkParams link_of(Tock latency, Tock jitter = Tock{0}) {
 // `retock`, the Doist's tock is set to it after the Journal is made.
 JournalTrailer capture_sim(const std::string& path, bool skip,
                            std::optional<Tock> retock = std::nullopt) {
-  SimRecordRig rig(kTock, 11, link_of(Tock{3'000'000}, Tock{2'000'000}));
+  test::SimRecordRig rig(kTock, 11, link_of(Tock{3'000'000}, Tock{2'000'000}));
   rig.doist.set_skip(skip);
   JournalHeader header;
   header.seed = 11;
@@ -123,7 +120,7 @@ struct ReplayRun {
 // doers (Scene(io, args...)) -> run.
 template <class Scene, class... Args>
 Replayed replay_scene(const std::string& path, const ReplayRun& how, Args&&... args) {
-  ReplayRig rig(path, how.options, how.limit);
+  test::ReplayRig rig(path, how.options, how.limit);
   rig.doist.set_skip(how.skip);
   PassBound bound(rig.doist, how.executed_passes_max);
   std::optional<Journal> journal;
@@ -328,7 +325,7 @@ TEST(Replay, RefusesADoistThatHasRunBeforeOrWhoseTockChanged) {
           << e.what();
     }
   }
-  ReplayRig rig(dir.file("sim.hioj"));
+  test::ReplayRig rig(dir.file("sim.hioj"));
   rig.doist.set_tock(Tock{2'000'000});
   EchoScene scene(rig.io, sim_scene());
   EXPECT_THROW(rig.replayer.run(scene.doers()), std::invalid_argument);
@@ -354,7 +351,7 @@ TEST(Replay, RefusesARunFromAStartTymeNot0) {
                    "replay: replay on a fresh Doist, without a start tyme");
     }
   }
-  ReplayRig rig(dir.file("sim.hioj"));
+  test::ReplayRig rig(dir.file("sim.hioj"));
   EchoScene scene(rig.io, sim_scene());
   try {
     rig.doist.run(scene.doers(), std::nullopt, Tyme{Tock{5'000'000}});
@@ -439,7 +436,7 @@ TEST(Replay, ATxNeverMadeIsMissingAtItsPass) {
   TempDir dir;
   capture_sim(dir.file("sim.hioj"), true);
   const FirstEcho echo = first_echo(dir.file("sim.hioj"));
-  ReplayRig rig(dir.file("sim.hioj"));
+  test::ReplayRig rig(dir.file("sim.hioj"));
   MuteServer server(rig.io, "sim://server:7");
   const EchoSceneOptions o = sim_scene();
   std::vector<std::unique_ptr<test::PacedClient>> clients;
@@ -547,7 +544,7 @@ class RequestScene {
 
 // 1 s of a RequestScene of `count` requests over a 20 ms link (seed 3).
 JournalTrailer capture_requests(const std::string& path, int count = 3) {
-  SimRecordRig rig(kTock, 3, link_of(Tock{20'000'000}));
+  test::SimRecordRig rig(kTock, 3, link_of(Tock{20'000'000}));
   JournalHeader header;
   header.scenario = "requests = 3";
   Journal journal(rig.doist, rig.io, path, header);
@@ -746,7 +743,7 @@ struct SimCapture {
 template <class Scene, class... Args>
 std::pair<RunEnd, JournalTrailer> capture_sim_scene(const std::string& path, const SimCapture& how,
                                                     Args&&... args) {
-  SimRecordRig rig(kTock, how.seed, link_of(how.latency));
+  test::SimRecordRig rig(kTock, how.seed, link_of(how.latency));
   JournalHeader header;
   header.seed = how.seed;
   header.scenario = how.scenario;
@@ -825,7 +822,7 @@ class Sleeper final : public Doer {
 
 // Two hours of a Sleeper, with time skipping: a few executed passes.
 JournalTrailer capture_sleeper(const std::string& path) {
-  RecordRig rig(kTock);
+  test::RecordRig rig(kTock);
   JournalHeader header;
   header.scenario = "sleeper";
   Journal journal(rig.doist, rig.io, path, header);
@@ -1224,7 +1221,7 @@ struct RetryRun {
 // on SimNet (hosts client and server, 5 ms links; `net` adds faults).
 JournalTrailer capture_retry(const std::string& path, const RetryRun& run, bool real, Tock limit,
                              const std::function<void(SimNet&)>& faults = {}) {
-  RecordRig rig(kTock, real);
+  test::RecordRig rig(kTock, real);
   std::optional<SimNet> net;
   if (!real) {
     net.emplace(rig.doist, rig.io, SimNetOptions{.seed = 9});
@@ -1442,7 +1439,7 @@ class SerialScene {
 // damaged by the line's bit errors (the SimNet's own noise events, replayed
 // as inputs).
 JournalTrailer capture_serial(const std::string& path) {
-  RecordRig rig(kTock);
+  test::RecordRig rig(kTock);
   SimNet net(rig.doist, rig.io, {.seed = 13});
   net.add_serial("ttyA", "ttyB", {.latency = kTock, .bit_error = 0.001});
   JournalHeader header;

@@ -19,8 +19,6 @@
 namespace hio::replay {
 namespace {
 
-using test::RecordRig;
-using test::ReplayRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
@@ -64,7 +62,7 @@ TEST(ReplaySerialHangup, APtyWhoseMasterClosesMidRunJournalsTheHangupAndReplays)
   const std::string url = pty.url(9600);
   JournalTrailer trailer;
   {
-    RecordRig rig(kTock, /*real=*/true);
+    test::RecordRig rig(kTock, /*real=*/true);
     Log log;
     log.attach(&rig.io);
     JournalHeader header;
@@ -109,7 +107,7 @@ TEST(ReplaySerialHangup, APtyWhoseMasterClosesMidRunJournalsTheHangupAndReplays)
   EXPECT_GE(last_record_pass, close_pass + kPassesAfter - 1);  // one a pass
 
   // A strict replay, in virtual time, is identical.
-  ReplayRig rig(path);
+  test::ReplayRig rig(path);
   rig.doist.set_skip(true);
   Log log;
   log.attach(&rig.io);

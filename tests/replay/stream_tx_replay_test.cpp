@@ -19,8 +19,6 @@
 namespace hio::replay {
 namespace {
 
-using test::ReplayRig;
-using test::SimRecordRig;
 using test::TempDir;
 
 constexpr Tock kTock{1'000'000};  // 1 ms
@@ -57,7 +55,7 @@ struct Scene {
 void capture(const std::string& path) {
   LinkParams link;
   link.latency = kTock;
-  SimRecordRig rig(kTock, 5, link);
+  test::SimRecordRig rig(kTock, 5, link);
   JournalHeader header;
   header.scenario = "liner";
   Journal journal(rig.doist, rig.io, path, header);
@@ -70,7 +68,7 @@ ReplayResult replay(const std::string& path, const std::string& spec, std::uint6
   ReplayOptions options;
   options.noise = parse_noise_spec(spec);
   options.noise_seed = seed;
-  ReplayRig rig(path, options);
+  test::ReplayRig rig(path, options);
   Journal journal(rig.doist, rig.io, out, rig.replayer.output_header());
   Scene scene(rig.io);
   return rig.replayer.run(scene.doers(), &journal);
