@@ -18,7 +18,8 @@ namespace hio::replay::test {
 // is left to the test runner. Declared before what the test runs on it, so it
 // outlives the journal and the doers.
 struct RecordRig {
-  explicit RecordRig(Tock tock, bool real = false) : doist(tock, real), io(doist.tymth()) {
+  explicit RecordRig(Tock tock = kDefaultTock, bool real = false)
+      : doist(tock, real), io(doist.tymth()) {
     doist.set_handle_sigint(false);
     doist.attach(io);
   }
