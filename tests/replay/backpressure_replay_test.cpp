@@ -19,6 +19,7 @@
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -106,15 +107,12 @@ struct Captured {
 // `limit` of the scene in real time on loopback.
 template <class Scene = SlowScene>
 Captured capture(const std::string& path, Tock limit = Tock{300'000'000}) {
-  Doist doist(kTock, /*real=*/true);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
+  test::RecordRig rig(kTock, /*real=*/true);
   JournalHeader header;
   header.mode = Mode::real;
   header.scenario = "slow reader";
-  Journal journal(doist, io, path, header);
-  Scene scene(io);
+  Journal journal(rig.doist, rig.io, path, header);
+  Scene scene(rig.io);
   EXPECT_EQ(journal.run(scene.doers(), limit), RunEnd::limit);
   return {*journal.trailer(), scene.written()};
 }
@@ -122,9 +120,9 @@ Captured capture(const std::string& path, Tock limit = Tock{300'000'000}) {
 std::uint64_t tx_bytes(const std::string& path) {
   std::uint64_t n = 0;
   JournalReader reader(path);
-  while (const FrameView* f = reader.next())
-    for (const ChannelEvent& e : f->events)
-      if (e.kind == EventKind::tx) n += e.bytes.size();
+  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
+    if (e.kind == EventKind::tx) n += e.bytes.size();
+  });
   return n;
 }
 
@@ -142,17 +140,12 @@ Replayed replay(
   ReplayOptions options;
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
   options.noise_seed = seed;
-  Replayer replayer(path, options);
-  Doist doist(replayer.header().tock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
+  test::ReplayRig rig(path, options);
   std::optional<Journal> journal;
-  if (!out.empty()) journal.emplace(doist, io, out, replayer.output_header());
-  Scene scene(io);
+  if (!out.empty()) journal.emplace(rig.doist, rig.io, out, rig.replayer.output_header());
+  Scene scene(rig.io);
   Replayed r;
-  r.result = replayer.run(scene.doers(), journal ? &*journal : nullptr);
+  r.result = rig.replayer.run(scene.doers(), journal ? &*journal : nullptr);
   r.written = scene.written();
   look(scene);
   return r;
@@ -335,23 +328,14 @@ struct BigBufferScene {
 template <class Scene = UploadScene<true>>
 void capture_upload(const std::string& path, std::uint64_t total = kUploadBytes,
                     std::size_t queued = LinkParams{}.queue_bytes_max) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 7});
-  net.add_host("client");
-  net.add_host("server");
   LinkParams link;
   link.latency = kTock;
   link.queue_bytes_max = queued;
-  net.set_link("client", "server", link);
-  net.set_link("server", "client", link);
-  net.set_client_host("client");
+  test::SimRecordRig rig(kTock, 7, link);
   JournalHeader header;
   header.scenario = "upload";
-  Journal journal(doist, io, path, header);
-  Scene scene(io);
+  Journal journal(rig.doist, rig.io, path, header);
+  Scene scene(rig.io);
   EXPECT_EQ(journal.run(scene.doers(), kUploadLimit), RunEnd::limit);
   EXPECT_EQ(scene.server.read, total);
 }
@@ -360,9 +344,9 @@ void capture_upload(const std::string& path, std::uint64_t total = kUploadBytes,
 std::uint64_t recorded_rx(const std::string& path) {
   std::uint64_t n = 0;
   JournalReader reader(path);
-  while (const FrameView* f = reader.next())
-    for (const ChannelEvent& e : f->events)
-      if (e.kind == EventKind::rx) ++n;
+  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
+    if (e.kind == EventKind::rx) ++n;
+  });
   return n;
 }
 
@@ -370,9 +354,9 @@ std::uint64_t recorded_rx(const std::string& path) {
 std::uint64_t max_pass_rx(const std::string& path) {
   std::map<std::int64_t, std::uint64_t> per_pass;
   JournalReader reader(path);
-  while (const FrameView* f = reader.next())
-    for (const ChannelEvent& e : f->events)
-      if (e.kind == EventKind::rx) per_pass[f->tyme.time_since_epoch().count()] += e.bytes.size();
+  for_each_event(reader, {}, [&](const FrameView& f, const ChannelEvent& e) {
+    if (e.kind == EventKind::rx) per_pass[f.tyme.time_since_epoch().count()] += e.bytes.size();
+  });
   std::uint64_t most = 0;
   for (const auto& [tyme, bytes] : per_pass)
     most = std::max(most, bytes);
@@ -383,9 +367,9 @@ std::uint64_t max_pass_rx(const std::string& path) {
 std::uint64_t noise_drops(const std::string& path) {
   std::uint64_t n = 0;
   JournalReader reader(path);
-  while (const FrameView* f = reader.next())
-    for (const ChannelEvent& e : f->events)
-      if (e.kind == EventKind::noise && e.noise == NoiseKind::drop) ++n;
+  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
+    if (e.kind == EventKind::noise && e.noise == NoiseKind::drop) ++n;
+  });
   return n;
 }
 
@@ -411,16 +395,11 @@ TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
     options.noise = parse_noise_spec("reorder=1");  // nothing, on streams
     options.noise_seed = 1;
     options.noise_stalled_kept_bytes = kept_bytes;
-    Replayer replayer(path, options);
-    Doist doist(replayer.header().tock);
-    doist.set_handle_sigint(false);
-    IoHub io(doist.tymth());
-    doist.attach(io);
-    replayer.attach(doist, io);
+    test::ReplayRig rig(path, options);
     std::optional<Journal> journal;
-    journal.emplace(doist, io, dir.file("deaf.hioj"), replayer.output_header());
-    UploadScene<false> scene(io);
-    const ReplayResult r = replayer.run(scene.doers(), &*journal);
+    journal.emplace(rig.doist, rig.io, dir.file("deaf.hioj"), rig.replayer.output_header());
+    UploadScene<false> scene(rig.io);
+    const ReplayResult r = rig.replayer.run(scene.doers(), &*journal);
     journal.reset();
     EXPECT_EQ(r.status, ReplayStatus::perturbed);
     EXPECT_EQ(scene.written(), kUploadBytes);
@@ -501,16 +480,11 @@ TEST(ReplayBackpressure, RxWaitingWhenItsChannelClosesIsADropInTheJournal) {
   ReplayOptions options;
   options.noise = parse_noise_spec("reorder=1");  // nothing, on streams
   options.noise_stalled_kept_bytes = std::numeric_limits<std::size_t>::max();
-  Replayer replayer(path, options);
-  Doist doist(replayer.header().tock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
+  test::ReplayRig rig(path, options);
   std::optional<Journal> journal;
-  journal.emplace(doist, io, dir.file("quit.hioj"), replayer.output_header());
-  QuitScene scene(io);
-  const ReplayResult r = replayer.run(scene.doers(), &*journal);
+  journal.emplace(rig.doist, rig.io, dir.file("quit.hioj"), rig.replayer.output_header());
+  QuitScene scene(rig.io);
+  const ReplayResult r = rig.replayer.run(scene.doers(), &*journal);
   journal.reset();
   const NoiseStats& n = r.noise;
   EXPECT_EQ(n.stalled_dropped, 0u) << format_noise_stats(n);

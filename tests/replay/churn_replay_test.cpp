@@ -19,6 +19,7 @@
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -143,28 +144,19 @@ struct DatagramScene {
   DatagramChurn client;
 };
 
-void add_hosts(SimNet& net) {
-  net.add_host("client");
-  net.add_host("server");
+LinkParams one_tock_link() {
   LinkParams link;
   link.latency = kTock;
-  net.set_link("client", "server", link);
-  net.set_link("server", "client", link);
-  net.set_client_host("client");
+  return link;
 }
 
 template <class Scene = ChurnScene>
 void capture(const std::string& path, int connections) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 3});
-  add_hosts(net);
+  test::SimRecordRig rig(kTock, 3, one_tock_link());
   JournalHeader header;
   header.scenario = "churn";
-  Journal journal(doist, io, path, header);
-  Scene scene(io, connections);
+  Journal journal(rig.doist, rig.io, path, header);
+  Scene scene(rig.io, connections);
   journal.run(scene.doers(), Tock{4'000'000'000});
   EXPECT_EQ(scene.client.done, connections);
 }
@@ -181,16 +173,11 @@ Replayed replay(const std::string& path, int connections, const std::string& spe
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
   options.noise_seed = seed;
   options.forget_finished_channels = forget;
-  Replayer replayer(path, options);
-  Doist doist(replayer.header().tock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  Scene scene(io, connections);
+  test::ReplayRig rig(path, options);
+  Scene scene(rig.io, connections);
   Replayed r;
-  r.result = replayer.run(scene.doers());
-  r.kept = replayer.channels_kept();
+  r.result = rig.replayer.run(scene.doers());
+  r.kept = rig.replayer.channels_kept();
   return r;
 }
 

@@ -16,6 +16,7 @@
 #include "hio/io/io.hpp"
 #include "hio/replay/replay.hpp"
 #include "io_run.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -33,19 +34,16 @@ struct Captured {
 
 // Records an echo server and a half-closing peer of `size` bytes.
 Captured capture(const std::string& path, std::size_t size, const ChannelOptions& options) {
-  Doist doist(kTock, /*real=*/true);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
+  test::RecordRig rig(kTock, /*real=*/true);
   JournalHeader header;
   header.mode = Mode::real;
   header.seed = 3;
   header.scenario = "half-closing peer";
-  Journal journal(doist, io, path, header);
-  EchoServerDoer server(io, "tcp://127.0.0.1:0", options);
+  Journal journal(rig.doist, rig.io, path, header);
+  EchoServerDoer server(rig.io, "tcp://127.0.0.1:0", options);
   hio::test::HalfClosingPeer peer(hio::test::port_of(server.listener().local()),
                                   hio::test::pattern_bytes(size));
-  hio::test::StopWhen stop(doist, [&] { return peer.done(); });
+  hio::test::StopWhen stop(rig.doist, [&] { return peer.done(); });
   EXPECT_EQ(journal.run({&server, &peer, &stop}, seconds(8)), RunEnd::interrupted);
   EXPECT_EQ(peer.error(), "");
   return {*journal.trailer(), peer.received(), peer.got_eof()};
@@ -62,15 +60,10 @@ ReplayResult replay_echo(const std::string& path, const ChannelOptions& options,
     replay_options.overrun = seconds(1);
   }
   replay_options.noise_seed = 1;
-  Replayer replayer(path, replay_options);
-  Doist doist(replayer.header().tock);
-  doist.set_skip(true);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  EchoServerDoer server(io, "tcp://127.0.0.1:0", options);
-  return replayer.run({&server}, nullptr);
+  test::ReplayRig rig(path, replay_options);
+  rig.doist.set_skip(true);
+  EchoServerDoer server(rig.io, "tcp://127.0.0.1:0", options);
+  return rig.replayer.run({&server}, nullptr);
 }
 
 void expect_half_close_replays(std::size_t size, const ChannelOptions& options = {}) {

@@ -16,6 +16,7 @@
 #include "hio/testkit/echo_scene.hpp"
 #include "io_run.hpp"
 #include "loop_net.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -55,28 +56,25 @@ struct SimRunResult {
 };
 
 SimRunResult sim_run(const std::string& path, bool skip, JournalOptions options = {}) {
-  Doist doist(Tock{31'250'000});
-  doist.set_skip(skip);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
+  test::RecordRig rig(Tock{31'250'000});
+  rig.doist.set_skip(skip);
   test::LoopFactory loop;
-  io.set_factory(Scheme::sim, &loop);
+  rig.io.set_factory(Scheme::sim, &loop);
   CopySink copy;
-  io.add_sink(copy);
+  rig.io.add_sink(copy);
   JournalHeader header;
   header.seed = 99;
   header.scenario = "chatter x3";
-  Journal journal(doist, io, path, header, options);
-  test::Chatter a(io, "alice", Tock{31'250'000 * 3}, 5);
-  test::Chatter b(io, "bob", Tock{31'250'000 * 7}, 3);
-  Ticker ticker(io, Tock{31'250'000 * 10}, 4);
+  Journal journal(rig.doist, rig.io, path, header, options);
+  test::Chatter a(rig.io, "alice", Tock{31'250'000 * 3}, 5);
+  test::Chatter b(rig.io, "bob", Tock{31'250'000 * 7}, 3);
+  Ticker ticker(rig.io, Tock{31'250'000 * 10}, 4);
   SimRunResult r;
   r.end = journal.run({&a, &b, &ticker}, seconds(60));
   r.trailer = *journal.trailer();
   r.events = copy.events;
-  r.executed_passes = doist.executed_passes();
-  io.remove_sink(copy);
+  r.executed_passes = rig.doist.executed_passes();
+  rig.io.remove_sink(copy);
   return r;
 }
 
@@ -310,13 +308,10 @@ TEST(Journal, RefusesARunWhoseDoistChangedAfterItWasMade) {
 TEST(Journal, DestroyedWithoutFinishLeavesATruncatedButReadableJournal) {
   TempDir dir;
   {
-    Doist doist;
-    doist.set_handle_sigint(false);
-    IoHub io(doist.tymth());
-    doist.attach(io);
-    Journal journal(doist, io, dir.file("u.hioj"), JournalHeader{});
-    Ticker ticker(io, Tock{31'250'000}, 5);
-    doist.run({&ticker}, seconds(1));
+    test::RecordRig rig;
+    Journal journal(rig.doist, rig.io, dir.file("u.hioj"), JournalHeader{});
+    Ticker ticker(rig.io, Tock{31'250'000}, 5);
+    rig.doist.run({&ticker}, seconds(1));
   }
   JournalContents read = read_journal(dir.file("u.hioj"));
   ASSERT_TRUE(read.error);
@@ -364,16 +359,13 @@ TEST(Journal, ErrorsDescribeThemselvesAndTheExceptionSaysTheSame) {
 // same Doist cannot be journaled after it.
 TEST(Journal, RecordsOneRun) {
   TempDir dir;
-  Doist doist;
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  Journal journal(doist, io, dir.file("one.hioj"), JournalHeader{});
-  Ticker ticker(io, Tock{31'250'000}, 2);
-  doist.run({&ticker}, seconds(1));
-  Ticker again(io, Tock{31'250'000}, 2);
+  test::RecordRig rig;
+  Journal journal(rig.doist, rig.io, dir.file("one.hioj"), JournalHeader{});
+  Ticker ticker(rig.io, Tock{31'250'000}, 2);
+  rig.doist.run({&ticker}, seconds(1));
+  Ticker again(rig.io, Tock{31'250'000}, 2);
   try {
-    doist.run({&again}, seconds(1));
+    rig.doist.run({&again}, seconds(1));
     ADD_FAILURE() << "a second run was journaled";
   } catch (const std::logic_error& e) {
     EXPECT_NE(std::string(e.what()).find("a Journal records one run"), std::string::npos)

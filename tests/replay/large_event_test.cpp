@@ -15,6 +15,7 @@
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -69,48 +70,30 @@ class CopySink final : public EventSink {
   std::vector<OwnedEvent> events;
 };
 
-void client_server(SimNet& net) {
-  net.add_host("client");
-  net.add_host("server");
-  net.set_link("client", "server", {});
-  net.set_link("server", "client", {});
-  net.set_client_host("client");
-}
-
 struct Recorded {
   JournalTrailer trailer;
   std::vector<OwnedEvent> events;  // from the choke point
 };
 
 Recorded record(const std::string& path, std::size_t bytes, JournalOptions options = {}) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 1});
-  client_server(net);
+  test::SimRecordRig rig(kTock, 1);
   CopySink copy;
-  io.add_sink(copy);
+  rig.io.add_sink(copy);
   JournalHeader header;
   header.scenario = "hoarder";
-  Journal journal(doist, io, path, header, options);
-  DeafServer server(io);
-  Hoarder client(io, bytes);
+  Journal journal(rig.doist, rig.io, path, header, options);
+  DeafServer server(rig.io);
+  Hoarder client(rig.io, bytes);
   EXPECT_EQ(journal.run({&server, &client}, Tock{20'000'000}), RunEnd::limit);
-  io.remove_sink(copy);
+  rig.io.remove_sink(copy);
   return {*journal.trailer(), copy.events};
 }
 
 ReplayResult replay(const std::string& path, std::size_t bytes) {
-  Replayer replayer(path);
-  Doist doist(replayer.header().tock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  DeafServer server(io);
-  Hoarder client(io, bytes);
-  return replayer.run({&server, &client});
+  test::ReplayRig rig(path);
+  DeafServer server(rig.io);
+  Hoarder client(rig.io, bytes);
+  return rig.replayer.run({&server, &client});
 }
 
 // The close event of the client, whose bytes are what it never sent.
@@ -453,17 +436,12 @@ TEST(LargeEvent, AJournalThatCannotBeFinishedIsAnErrorThatSaysSo) {
   const std::string path = dir.file("mismatch.hioj");
   JournalOptions options;
   options.writer.frame_bytes_max = 64 * 1024;
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 1});
-  client_server(net);
+  test::SimRecordRig rig(kTock, 1);
   JournalHeader header;
   header.scenario = pattern(100 * 1024);
-  Journal journal(doist, io, path, header, options);
-  DeafServer server(io);
-  Hoarder client(io, kSmallBytes);
+  Journal journal(rig.doist, rig.io, path, header, options);
+  DeafServer server(rig.io);
+  Hoarder client(rig.io, kSmallBytes);
   try {
     journal.run({&server, &client}, Tock{20'000'000});
     ADD_FAILURE() << "the run did not throw";

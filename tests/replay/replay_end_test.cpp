@@ -14,6 +14,7 @@
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -75,35 +76,22 @@ class Scene {
 };
 
 JournalTrailer capture(const std::string& path) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 3});
   LinkParams link;
   link.latency = Tock{2'000'000};
-  net.add_host("client");
-  net.add_host("server");
-  net.set_link("client", "server", link);
-  net.set_link("server", "client", link);
+  test::SimRecordRig rig(kTock, 3, link);
   JournalHeader header;
   header.scenario = "bomb";
-  Journal journal(doist, io, path, header);
-  Scene scene(io, "request 2", "protocol violation");
+  Journal journal(rig.doist, rig.io, path, header);
+  Scene scene(rig.io, "request 2", "protocol violation");
   EXPECT_THROW(journal.run(scene.doers(), seconds(1)), std::runtime_error);
   return *journal.trailer();
 }
 
 ReplayResult replay(const std::string& path, const std::string& fatal, const std::string& text,
                     ReplayOptions options = {}) {
-  Replayer replayer(path, std::move(options));
-  Doist doist(replayer.header().tock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  Scene scene(io, fatal, text);
-  return replayer.run(scene.doers());
+  test::ReplayRig rig(path, std::move(options));
+  Scene scene(rig.io, fatal, text);
+  return rig.replayer.run(scene.doers());
 }
 
 TEST(ReplayErrorEnd, TheReplayRunsThePassThatThrewAndReproducesTheError) {

@@ -18,6 +18,7 @@
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -97,24 +98,15 @@ class StopAtPass final : public PassObserver {
 // the run ends at that pass instead.
 JournalTrailer capture(const std::string& path, Tyme close_at,
                        std::optional<Tyme> stop_at = std::nullopt) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 3});
   LinkParams link;
   link.latency = Tock{20'000'000};
-  net.add_host("client");
-  net.add_host("server");
-  net.set_link("client", "server", link);
-  net.set_link("server", "client", link);
-  net.set_client_host("client");
+  test::SimRecordRig rig(kTock, 3, link);
   JournalHeader header;
   header.scenario = "pings";
-  Journal journal(doist, io, path, header);
+  Journal journal(rig.doist, rig.io, path, header);
   std::optional<StopAtPass> stop;
-  if (stop_at) stop.emplace(doist, *stop_at);
-  PingScene scene(io, close_at);
+  if (stop_at) stop.emplace(rig.doist, *stop_at);
+  PingScene scene(rig.io, close_at);
   journal.run(scene.doers(), kRunEnd - Tyme{});
   return *journal.trailer();
 }
@@ -125,15 +117,10 @@ ReplayResult replay(const std::string& path, const std::string& spec, const std:
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
   options.noise_seed = 1;
   options.overrun = overrun;
-  Replayer replayer(path, options);
-  Doist doist(replayer.header().tock, false, limit);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  Journal journal(doist, io, out, replayer.output_header());
-  PingScene scene(io, close_at);
-  return replayer.run(scene.doers(), &journal);
+  test::ReplayRig rig(path, options, limit);
+  Journal journal(rig.doist, rig.io, out, rig.replayer.output_header());
+  PingScene scene(rig.io, close_at);
+  return rig.replayer.run(scene.doers(), &journal);
 }
 
 std::uint64_t pass_of(const OwnedEvent& e) {

@@ -21,6 +21,7 @@
 #include "hio/replay/replay.hpp"
 #include "hio/testkit/echo_scene.hpp"
 #include "io_run.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -34,16 +35,13 @@ constexpr Tock kTock{1'000'000};  // 1 ms
 
 // Records the echo scene on real loopback TCP, in real time, for `limit`.
 JournalTrailer capture_real(const std::string& path, const EchoSceneOptions& o, Tock limit) {
-  Doist doist(kTock, /*real=*/true);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
+  test::RecordRig rig(kTock, /*real=*/true);
   JournalHeader header;
   header.mode = Mode::real;
   header.seed = 5;
   header.scenario = "echo scene, real";
-  Journal journal(doist, io, path, header);
-  EchoScene scene(io, o);
+  Journal journal(rig.doist, rig.io, path, header);
+  EchoScene scene(rig.io, o);
   const RunEnd end = journal.run(scene.doers(), limit);
   EXPECT_EQ(end, RunEnd::limit);
   EXPECT_TRUE(scene.done()) << "the capture did not echo everything in time";
@@ -60,36 +58,26 @@ EchoSceneOptions sim_scene() {
   return o;
 }
 
-// Hosts "client" (where clients connect from) and "server", joined both ways
-// by a link with `latency` and `jitter`.
-void client_server(SimNet& net, Tock latency, Tock jitter = Tock{0}) {
+// A link with `latency` and `jitter`, for client_server.
+LinkParams link_of(Tock latency, Tock jitter = Tock{0}) {
   LinkParams link;
   link.latency = latency;
   link.jitter = jitter;
-  net.add_host("client");
-  net.add_host("server");
-  net.set_link("client", "server", link);
-  net.set_link("server", "client", link);
-  net.set_client_host("client");
+  return link;
 }
 
 // Records the echo scene on SimNet (latency, jitter) in virtual time; with
 // `retock`, the Doist's tock is set to it after the Journal is made.
 JournalTrailer capture_sim(const std::string& path, bool skip,
                            std::optional<Tock> retock = std::nullopt) {
-  Doist doist(kTock);
-  doist.set_skip(skip);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 11});
-  client_server(net, Tock{3'000'000}, Tock{2'000'000});
+  test::SimRecordRig rig(kTock, 11, link_of(Tock{3'000'000}, Tock{2'000'000}));
+  rig.doist.set_skip(skip);
   JournalHeader header;
   header.seed = 11;
   header.scenario = "echo scene, sim";
-  Journal journal(doist, io, path, header);
-  if (retock) doist.set_tock(*retock);
-  EchoScene scene(io, sim_scene());
+  Journal journal(rig.doist, rig.io, path, header);
+  if (retock) rig.doist.set_tock(*retock);
+  EchoScene scene(rig.io, sim_scene());
   journal.run(scene.doers(), seconds(1));
   EXPECT_TRUE(scene.done());
   return *journal.trailer();
@@ -132,21 +120,16 @@ struct ReplayRun {
 // doers (Scene(io, args...)) -> run.
 template <class Scene, class... Args>
 Replayed replay_scene(const std::string& path, const ReplayRun& how, Args&&... args) {
-  Replayer replayer(path, how.options);
-  Doist doist(replayer.header().tock, false, how.limit);
-  doist.set_skip(how.skip);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  PassBound bound(doist, how.executed_passes_max);
+  test::ReplayRig rig(path, how.options, how.limit);
+  rig.doist.set_skip(how.skip);
+  PassBound bound(rig.doist, how.executed_passes_max);
   std::optional<Journal> journal;
-  if (!how.out.empty()) journal.emplace(doist, io, how.out, replayer.output_header());
-  Scene scene(io, std::forward<Args>(args)...);
+  if (!how.out.empty()) journal.emplace(rig.doist, rig.io, how.out, rig.replayer.output_header());
+  Scene scene(rig.io, std::forward<Args>(args)...);
   Replayed r;
-  r.result = replayer.run(scene.doers(), journal ? &*journal : nullptr);
+  r.result = rig.replayer.run(scene.doers(), journal ? &*journal : nullptr);
   if (r.result.divergence) r.text = format_divergence(*r.result.divergence);
-  r.executed_passes = doist.executed_passes();
+  r.executed_passes = rig.doist.executed_passes();
   return r;
 }
 
@@ -342,17 +325,12 @@ TEST(Replay, RefusesADoistThatHasRunBeforeOrWhoseTockChanged) {
           << e.what();
     }
   }
-  Replayer replayer(dir.file("sim.hioj"));
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  doist.set_tock(Tock{2'000'000});
-  EchoScene scene(io, sim_scene());
+  test::ReplayRig rig(dir.file("sim.hioj"));
+  rig.doist.set_tock(Tock{2'000'000});
+  EchoScene scene(rig.io, sim_scene());
   // (void): run() is [[nodiscard]], its result being the only report of a
   // divergence (no exception); -Werror refuses a statement that drops it.
-  EXPECT_THROW((void)replayer.run(scene.doers()), std::invalid_argument);
+  EXPECT_THROW((void)rig.replayer.run(scene.doers()), std::invalid_argument);
 }
 
 // A replay runs from tyme 0: a Doist made at a start tyme is refused at
@@ -375,15 +353,10 @@ TEST(Replay, RefusesARunFromAStartTymeNot0) {
                    "replay: replay on a fresh Doist, without a start tyme");
     }
   }
-  Replayer replayer(dir.file("sim.hioj"));
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  EchoScene scene(io, sim_scene());
+  test::ReplayRig rig(dir.file("sim.hioj"));
+  EchoScene scene(rig.io, sim_scene());
   try {
-    doist.run(scene.doers(), std::nullopt, Tyme{Tock{5'000'000}});
+    rig.doist.run(scene.doers(), std::nullopt, Tyme{Tock{5'000'000}});
     ADD_FAILURE() << "a replay run from tyme 0.005 s started";
   } catch (const std::logic_error& e) {
     EXPECT_NE(std::string(e.what()).find("replay: the Doist's run would start at tyme 0.005 s, "
@@ -391,7 +364,7 @@ TEST(Replay, RefusesARunFromAStartTymeNot0) {
               std::string::npos)
         << e.what();
   }
-  EXPECT_EQ(doist.executed_passes(), 0u);
+  EXPECT_EQ(rig.doist.executed_passes(), 0u);
   for (const Doer* doer : scene.doers())
     EXPECT_FALSE(doer->done().has_value()) << doer->name();
 }
@@ -465,22 +438,17 @@ TEST(Replay, ATxNeverMadeIsMissingAtItsPass) {
   TempDir dir;
   capture_sim(dir.file("sim.hioj"), true);
   const FirstEcho echo = first_echo(dir.file("sim.hioj"));
-  Replayer replayer(dir.file("sim.hioj"));
-  Doist doist(replayer.header().tock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  MuteServer server(io, "sim://server:7");
+  test::ReplayRig rig(dir.file("sim.hioj"));
+  MuteServer server(rig.io, "sim://server:7");
   const EchoSceneOptions o = sim_scene();
   std::vector<std::unique_ptr<test::PacedClient>> clients;
   std::vector<Doer*> doers{&server};
   for (int i = 0; i < o.clients; ++i) {
-    clients.push_back(std::make_unique<test::PacedClient>(io, o.connect, "c" + std::to_string(i),
-                                                          o.every, o.lines));
+    clients.push_back(std::make_unique<test::PacedClient>(
+        rig.io, o.connect, "c" + std::to_string(i), o.every, o.lines));
     doers.push_back(clients.back().get());
   }
-  const ReplayResult r = replayer.run(doers);
+  const ReplayResult r = rig.replayer.run(doers);
   ASSERT_EQ(r.status, ReplayStatus::diverged);
   EXPECT_EQ(r.divergence->kind, DivergenceKind::tx_missing);
   EXPECT_EQ(r.divergence->pass, echo.pass);
@@ -578,16 +546,11 @@ class RequestScene {
 
 // 1 s of a RequestScene of `count` requests over a 20 ms link (seed 3).
 JournalTrailer capture_requests(const std::string& path, int count = 3) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 3});
-  client_server(net, Tock{20'000'000});
+  test::SimRecordRig rig(kTock, 3, link_of(Tock{20'000'000}));
   JournalHeader header;
   header.scenario = "requests = 3";
-  Journal journal(doist, io, path, header);
-  RequestScene scene(io, count);
+  Journal journal(rig.doist, rig.io, path, header);
+  RequestScene scene(rig.io, count);
   journal.run(scene.doers(), seconds(1));
   return *journal.trailer();
 }
@@ -772,27 +735,22 @@ class ClosedPortScene {
 
 struct SimCapture {
   std::uint64_t seed = 0;
-  Tock latency{0};  // client_server's
+  Tock latency{0};  // of the links between client and server
   std::string scenario;
   Tock limit{0};
 };
 
-// Records Scene(io, args...) on a SimNet of client_server(how.latency) for
+// Records Scene(io, args...) on a SimNet of client_server(link_of(how.latency)) for
 // how.limit; returns how the run ended and the journal's trailer.
 template <class Scene, class... Args>
 std::pair<RunEnd, JournalTrailer> capture_sim_scene(const std::string& path, const SimCapture& how,
                                                     Args&&... args) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = how.seed});
-  client_server(net, how.latency);
+  test::SimRecordRig rig(kTock, how.seed, link_of(how.latency));
   JournalHeader header;
   header.seed = how.seed;
   header.scenario = how.scenario;
-  Journal journal(doist, io, path, header);
-  Scene scene(io, std::forward<Args>(args)...);
+  Journal journal(rig.doist, rig.io, path, header);
+  Scene scene(rig.io, std::forward<Args>(args)...);
   const RunEnd end = journal.run(scene.doers(), how.limit);
   return {end, *journal.trailer()};
 }
@@ -866,16 +824,13 @@ class Sleeper final : public Doer {
 
 // Two hours of a Sleeper, with time skipping: a few executed passes.
 JournalTrailer capture_sleeper(const std::string& path) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
+  test::RecordRig rig(kTock);
   JournalHeader header;
   header.scenario = "sleeper";
-  Journal journal(doist, io, path, header);
-  Sleeper sleeper(io);
+  Journal journal(rig.doist, rig.io, path, header);
+  Sleeper sleeper(rig.io);
   EXPECT_EQ(journal.run(sleeper.doers(), 2 * kHour), RunEnd::limit);
-  EXPECT_LE(doist.executed_passes(), 3u);
+  EXPECT_LE(rig.doist.executed_passes(), 3u);
   return *journal.trailer();
 }
 
@@ -1268,22 +1223,19 @@ struct RetryRun {
 // on SimNet (hosts client and server, 5 ms links; `net` adds faults).
 JournalTrailer capture_retry(const std::string& path, const RetryRun& run, bool real, Tock limit,
                              const std::function<void(SimNet&)>& faults = {}) {
-  Doist doist(kTock, real);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
+  test::RecordRig rig(kTock, real);
   std::optional<SimNet> net;
   if (!real) {
-    net.emplace(doist, io, SimNetOptions{.seed = 9});
-    client_server(*net, Tock{5'000'000});
+    net.emplace(rig.doist, rig.io, SimNetOptions{.seed = 9});
+    test::client_server(*net, link_of(Tock{5'000'000}));
     if (faults) faults(*net);
   }
   JournalHeader header;
   header.mode = real ? Mode::real : Mode::sim;
   header.seed = 9;
   header.scenario = "retry scene";
-  Journal journal(doist, io, path, header);
-  RetryScene scene(io, run.listen, run.hang_up, run.connect, run.retry);
+  Journal journal(rig.doist, rig.io, path, header);
+  RetryScene scene(rig.io, run.listen, run.hang_up, run.connect, run.retry);
   journal.run(scene.doers(), limit);
   return *journal.trailer();
 }
@@ -1489,17 +1441,14 @@ class SerialScene {
 // damaged by the line's bit errors (the SimNet's own noise events, replayed
 // as inputs).
 JournalTrailer capture_serial(const std::string& path) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 13});
+  test::RecordRig rig(kTock);
+  SimNet net(rig.doist, rig.io, {.seed = 13});
   net.add_serial("ttyA", "ttyB", {.latency = kTock, .bit_error = 0.001});
   JournalHeader header;
   header.seed = 13;
   header.scenario = "serial scene";
-  Journal journal(doist, io, path, header);
-  SerialScene scene(io);
+  Journal journal(rig.doist, rig.io, path, header);
+  SerialScene scene(rig.io);
   journal.run(scene.doers(), Tock{700'000'000});
   return *journal.trailer();
 }

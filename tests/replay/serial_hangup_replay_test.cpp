@@ -13,6 +13,7 @@
 #include "hio/replay/replay.hpp"
 #include "io_run.hpp"
 #include "pty.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -61,19 +62,16 @@ TEST(ReplaySerialHangup, APtyWhoseMasterClosesMidRunJournalsTheHangupAndReplays)
   const std::string url = pty.url(9600);
   JournalTrailer trailer;
   {
-    Doist doist(kTock, /*real=*/true);
-    doist.set_handle_sigint(false);
-    IoHub io(doist.tymth());
-    doist.attach(io);
+    test::RecordRig rig(kTock, /*real=*/true);
     Log log;
-    log.attach(&io);
+    log.attach(&rig.io);
     JournalHeader header;
     header.mode = Mode::real;
     header.scenario = "serial hang-up";
-    Journal journal(doist, io, path, header);
-    SerialDoer serial(io, url);
+    Journal journal(rig.doist, rig.io, path, header);
+    SerialDoer serial(rig.io, url);
     ASSERT_TRUE(serial.channel().connected()) << serial.channel().reason();
-    Device device(doist, log, serial.channel(), &pty);
+    Device device(rig.doist, log, serial.channel(), &pty);
     EXPECT_EQ(journal.run({&serial, &device}, seconds(5)), RunEnd::interrupted);
     trailer = *journal.trailer();
   }
@@ -109,18 +107,13 @@ TEST(ReplaySerialHangup, APtyWhoseMasterClosesMidRunJournalsTheHangupAndReplays)
   EXPECT_GE(last_record_pass, close_pass + kPassesAfter - 1);  // one a pass
 
   // A strict replay, in virtual time, is identical.
-  Replayer replayer(path);
-  Doist doist(replayer.header().tock);
-  doist.set_skip(true);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
+  test::ReplayRig rig(path);
+  rig.doist.set_skip(true);
   Log log;
-  log.attach(&io);
-  replayer.attach(doist, io);
-  SerialDoer serial(io, url);
-  Device device(doist, log, serial.channel(), nullptr);
-  const ReplayResult r = replayer.run({&serial, &device}, nullptr);
+  log.attach(&rig.io);
+  SerialDoer serial(rig.io, url);
+  Device device(rig.doist, log, serial.channel(), nullptr);
+  const ReplayResult r = rig.replayer.run({&serial, &device}, nullptr);
   ASSERT_TRUE(r.identical()) << (r.divergence ? format_divergence(*r.divergence) : "");
   EXPECT_EQ(r.events, trailer.events);
   EXPECT_EQ(r.digest, trailer.digest);

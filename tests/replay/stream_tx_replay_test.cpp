@@ -13,6 +13,7 @@
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
+#include "replay_fixture.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -52,22 +53,13 @@ struct Scene {
 };
 
 void capture(const std::string& path) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  SimNet net(doist, io, {.seed = 5});
-  net.add_host("client");
-  net.add_host("server");
   LinkParams link;
   link.latency = kTock;
-  net.set_link("client", "server", link);
-  net.set_link("server", "client", link);
-  net.set_client_host("client");
+  test::SimRecordRig rig(kTock, 5, link);
   JournalHeader header;
   header.scenario = "liner";
-  Journal journal(doist, io, path, header);
-  Scene scene(io);
+  Journal journal(rig.doist, rig.io, path, header);
+  Scene scene(rig.io);
   journal.run(scene.doers(), Tock{700'000'000});
 }
 
@@ -76,15 +68,10 @@ ReplayResult replay(const std::string& path, const std::string& spec, std::uint6
   ReplayOptions options;
   options.noise = parse_noise_spec(spec);
   options.noise_seed = seed;
-  Replayer replayer(path, options);
-  Doist doist(replayer.header().tock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  replayer.attach(doist, io);
-  Journal journal(doist, io, out, replayer.output_header());
-  Scene scene(io);
-  return replayer.run(scene.doers(), &journal);
+  test::ReplayRig rig(path, options);
+  Journal journal(rig.doist, rig.io, out, rig.replayer.output_header());
+  Scene scene(rig.io);
+  return rig.replayer.run(scene.doers(), &journal);
 }
 
 // The replay's drops (or other noise events of `kind`) on the server's

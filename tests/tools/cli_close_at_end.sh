@@ -19,6 +19,7 @@
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
 # Usage: cli_close_at_end.sh HIO WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() { echo "$1"; cat run.out run.err peer.out stats 2> /dev/null | cut -c1-300; exit 1; }
@@ -29,25 +30,11 @@ command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 # how many bytes came and how it ended (fin or reset).
 peer() {
   rm -f port
-  python3 - "$1" > peer.out 2>&1 << 'PY' &
-import os, socket, sys, time
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # accepted sockets inherit it
-l.bind(("127.0.0.1", 0))
-l.listen(1)
-with open("port.tmp", "w") as f:
-    f.write(str(l.getsockname()[1]))
-os.rename("port.tmp", "port")
-l.settimeout(30)
-s, _ = l.accept()
+  slow_peer "$1" > peer.out 2>&1 << 'PY' &
 delay = float(sys.argv[1])
 time.sleep(delay if delay >= 0 else 0)
 if delay < 0:  # until the connection ends under it
-    start = time.monotonic()
-    while time.monotonic() - start < 30:
-        if s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0] == 7:  # TCP_CLOSE
-            break
-        time.sleep(0.02)
+    await_closed(30)
 s.settimeout(30)
 n, end = 0, "open"
 try:
@@ -62,9 +49,7 @@ except ConnectionResetError:
 print(n, end)
 PY
   peer_pid=$!
-  i=0
-  while [ ! -f port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-  [ -f port ] || { kill $peer_pid; fail "the peer did not listen"; }
+  await_file port $peer_pid "the peer did not listen"
 }
 
 scenario() {
@@ -81,6 +66,16 @@ messages = 1
 size = 16000000
 close_linger = "$1"
 TOML
+}
+
+# stop SIGNAL WHO: sends SIGNAL to hio ($pid, WHO), waiting for its write in
+# flight, which must end within 5 s; returns its exit status.
+stop() {
+  kill -"$1" $pid
+  i=0
+  while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+  kill -0 $pid 2> /dev/null && { kill -KILL $pid; fail "$2: still waiting 5 s after SIG$1"; }
+  wait $pid
 }
 
 # ---- a late reader gets every byte on record --------------------------------
@@ -107,11 +102,7 @@ rm -f run.out run.err  # the last case's "waiting for" is not this one's
 pid=$!
 i=0
 while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-kill -TERM $pid
-i=0
-while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -0 $pid 2> /dev/null && { kill -KILL $pid; fail "hio run: still waiting 5 s after SIGTERM"; }
-wait $pid
+stop TERM "hio run"
 rc=$?
 wait $peer_pid
 [ $rc -eq 143 ] || fail "hio run: exit $rc, expected 143"
@@ -146,11 +137,7 @@ i=0
 while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 grep -qF "hio sweep: seed 7: waiting for 1 closed channel to finish the write in flight" run.err ||
   { kill -INT $pid; fail "hio sweep: no word of the wait in 10 s"; }
-kill -INT $pid
-i=0
-while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -0 $pid 2> /dev/null && { kill -KILL $pid; fail "hio sweep: still waiting 5 s after SIGINT"; }
-wait $pid
+stop INT "hio sweep"
 rc=$?
 # The sweep's check (it builds the scenario once first) connects to no one:
 # the peer took seed 7's connection, and SIGINT reset it.
@@ -182,9 +169,7 @@ os.rename("tty.tmp", "tty")
 time.sleep(20)
 PY
 pty_pid=$!
-i=0
-while [ ! -f tty ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-[ -f tty ] || { kill $pty_pid; fail "no pty"; }
+await_file tty $pty_pid "no pty"
 cat > serial.toml << TOML
 [run]
 mode = "real"

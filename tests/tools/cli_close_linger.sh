@@ -12,6 +12,7 @@
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
 # Usage: cli_close_linger.sh HIO WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() { echo "$1"; cat check.err run.out run.err peer.out 2> /dev/null | cut -c1-300; exit 1; }
@@ -58,24 +59,10 @@ sed -i 's/close_linger = "1s"/close_linger = "10s"/' sim.toml
 
 # ---- hio run applies it -----------------------------------------------------
 command -v python3 > /dev/null 2>&1 || { echo "no python3: the run skipped"; exit 77; }
-python3 - > peer.out 2>&1 << 'PY' &
-import os, socket, time
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # accepted sockets inherit it
-l.bind(("127.0.0.1", 0))
-l.listen(1)
-with open("port.tmp", "w") as f:
-    f.write(str(l.getsockname()[1]))
-os.rename("port.tmp", "port")
-l.settimeout(30)
-s, _ = l.accept()
+slow_peer > peer.out 2>&1 << 'PY' &
 s.settimeout(30)
 s.sendall(b"\xff" * (16 << 20))  # the client reads it all: one wrong echo
-start = time.monotonic()
-while time.monotonic() - start < 6:  # well before the default linger's 10 s
-    if s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0] == 7:  # TCP_CLOSE
-        break
-    time.sleep(0.02)
+await_closed(6)  # well before the default linger's 10 s
 s.setblocking(False)
 end = "open"
 for _ in range(100000):  # what arrived, then how it ended
@@ -91,9 +78,7 @@ for _ in range(100000):  # what arrived, then how it ended
 print(end)
 PY
 peer=$!
-i=0
-while [ ! -f port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-[ -f port ] || { kill $peer; fail "the peer did not listen"; }
+await_file port $peer "the peer did not listen"
 cat > run.toml << TOML
 [run]
 mode = "real"

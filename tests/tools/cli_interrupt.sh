@@ -5,6 +5,7 @@
 # and the journal each was recording is complete, its trailer saying
 # "interrupted". Usage: cli_interrupt.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 
@@ -92,17 +93,23 @@ top_not_passed() {
   grep -q '"passed": false, "expectations": \[' "$WORK/$1.out" ||
     { echo "$1: passed at the top"; cat "$WORK/$1.out"; exit 1; }
 }
+# replays_not_passed JOURNAL REPLAY SWEEP: the --json replay of the
+# interrupted JOURNAL (REPLAY.out) exits 130, not passed at the top; its
+# noise sweep of 2 seeds (SWEEP.out) exits 1, no seed passed.
+replays_not_passed() {
+  "$HIO" replay "$1" --json > "$WORK/$2.out" 2>&1
+  rc=$?
+  [ $rc -eq 130 ] || { echo "$2: exit $rc, expected 130"; cat "$WORK/$2.out"; exit 1; }
+  top_not_passed "$2"
+  "$HIO" replay "$1" --noise drop=0 --seeds 1..2 > "$WORK/$3.out" 2>&1
+  rc=$?
+  [ $rc -eq 1 ] || { echo "$3: exit $rc, expected 1"; cat "$WORK/$3.out"; exit 1; }
+  expect_line "$3" "0 of 2 seeds passed; failing seeds listed above"
+}
 interrupt run_json INT 130 "$WORK/json.hioj" '"end": "interrupted"' \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --json --record "$WORK/json.hioj"
 top_not_passed run_json
-"$HIO" replay "$WORK/cut.hioj" --json > "$WORK/replay_json.out" 2>&1
-rc=$?
-[ $rc -eq 130 ] || { echo "replay_json: exit $rc, expected 130"; cat "$WORK/replay_json.out"; exit 1; }
-top_not_passed replay_json
-"$HIO" replay "$WORK/cut.hioj" --noise drop=0 --seeds 1..2 > "$WORK/sweep_cut.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] || { echo "sweep_cut: exit $rc, expected 1"; cat "$WORK/sweep_cut.out"; exit 1; }
-expect_line sweep_cut "0 of 2 seeds passed; failing seeds listed above"
+replays_not_passed "$WORK/cut.hioj" replay_json sweep_cut
 grep -q "^seed 2: FAIL alice.echoed == 20 (not judged: interrupted (SIGINT) at tyme " "$WORK/sweep_cut.out" ||
   { echo "sweep_cut: no reason"; cat "$WORK/sweep_cut.out"; exit 1; }
 # The same with no expectations (nothing judged): the replay is not passed,
@@ -111,14 +118,7 @@ grep -q "^seed 2: FAIL alice.echoed == 20 (not judged: interrupted (SIGINT) at t
 sed '/^\[\[expect\]\]/,$d' "$SCENARIOS/tcp_loopback_real.toml" > "$WORK/noexpect.toml"
 interrupt run_noexpect INT 130 "$WORK/noexpect.hioj" "ended: interrupted (SIGINT)$" \
   "$HIO" run "$WORK/noexpect.toml" --limit 60s --record "$WORK/noexpect.hioj"
-"$HIO" replay "$WORK/noexpect.hioj" --json > "$WORK/replay_noexpect.out" 2>&1
-rc=$?
-[ $rc -eq 130 ] || { echo "replay_noexpect: exit $rc, expected 130"; cat "$WORK/replay_noexpect.out"; exit 1; }
-top_not_passed replay_noexpect
-"$HIO" replay "$WORK/noexpect.hioj" --noise drop=0 --seeds 1..2 > "$WORK/sweep_noexpect.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] || { echo "sweep_noexpect: exit $rc, expected 1"; cat "$WORK/sweep_noexpect.out"; exit 1; }
-expect_line sweep_noexpect "0 of 2 seeds passed; failing seeds listed above"
+replays_not_passed "$WORK/noexpect.hioj" replay_noexpect sweep_noexpect
 expect_line sweep_noexpect "seed 1: FAIL nothing judged: the recorded run was interrupted (SIGINT) and has no expectations"
 interrupt run_term TERM 143 "$WORK/term.hioj" "ended: interrupted (SIGTERM)$" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/term.hioj"
@@ -251,19 +251,7 @@ grep -q "^  --    client.echoed == 10  (not judged: interrupted (SIGINT) at tyme
 # (/proc: SigCgt), before which a background job of sh ignores it. (Unfixed,
 # hio caught it only when the run began: the signal, ignored during the
 # build, was lost and the run went on to its limit, exit 0.)
-cat > "$WORK/build.toml" <<'TOML'
-[run]
-tock = "10ms"
-limit = "10s"
-[[doer]]
-kind = "group"
-name = "swarm"
-  [[doer.doer]]
-  kind = "ticker"
-  name = "t"
-  copies = 200_000
-  count = 1000
-TOML
+slow_build_scenario "$WORK/build.toml"
 # catches_sigint PID: whether PID is hio by now and has a handler for SIGINT
 # (bit 2 of SigCgt). Not before its exec: the forked shell, for a moment,
 # still has sh's own handler, and a signal then ended it with exit 130

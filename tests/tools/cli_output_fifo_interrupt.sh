@@ -8,6 +8,7 @@
 # stdout is one error object with the exit code. Every wait is bounded.
 # Usage: cli_output_fifo_interrupt.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 "$HIO" run "$SCENARIOS/quickstart.toml" --record j.hioj > /dev/null || { echo "no journal"; exit 1; }
@@ -22,15 +23,7 @@ stopped() {
   pid=$!
   sleep 0.5
   kill -"$signal" $pid
-  i=0
-  while kill -0 $pid 2> /dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-  if kill -0 $pid 2> /dev/null; then
-    kill -KILL $pid
-    wait $pid
-    echo "$name: still opening ff 5 s after SIG$signal"
-    exit 1
-  fi
-  wait $pid
+  reap_within 50 $pid "$name: still opening ff 5 s after SIG$signal"
   rc=$?
   [ $rc -eq "$code" ] || { echo "$name: exit $rc, expected $code"; cat "$name.err"; exit 1; }
   printf '%s\n' "$line" > "$name.expected"
@@ -71,15 +64,7 @@ wchan=$(cat /proc/$pid/wchan 2> /dev/null)
 kill -INT $pid
 [ "$wchan" != wait_for_partner ] ||
   { kill -KILL $pid; wait $pid; echo "early: hio was in ff's open already: not an early signal"; exit 1; }
-i=0
-while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 $pid 2> /dev/null; then
-  kill -KILL $pid
-  wait $pid
-  echo "early: still opening ff 10 s after a SIGINT that came before the open"
-  exit 1
-fi
-wait $pid
+reap_within 100 $pid "early: still opening ff 10 s after a SIGINT that came before the open"
 rc=$?
 [ $rc -eq 130 ] || { echo "early: exit $rc, expected 130"; cat early.err; exit 1; }
 printf '%s\n' "hio: interrupted (SIGINT) $opened" > early.expected

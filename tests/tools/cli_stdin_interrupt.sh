@@ -9,6 +9,7 @@
 # until the writer left. Every wait is bounded.
 # Usage: cli_stdin_interrupt.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 "$HIO" run "$SCENARIOS/quickstart.toml" --record j.hioj > /dev/null || { echo "no journal"; exit 1; }
@@ -26,16 +27,8 @@ stopped() {
   pid=$!
   sleep 0.5
   kill -"$signal" $pid
-  i=0
-  while kill -0 $pid 2> /dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-  if kill -0 $pid 2> /dev/null; then
-    kill -KILL $pid
-    wait $pid
-    exec 3>&-
-    echo "$name: still reading 5 s after SIG$signal"
-    exit 1
-  fi
-  wait $pid
+  # (A test that ends there closes fd 3 as it exits.)
+  reap_within 50 $pid "$name: still reading 5 s after SIG$signal"
   rc=$?
   exec 3>&-
   [ $rc -eq "$code" ] || { echo "$name: exit $rc, expected $code"; cat "$name.err"; exit 1; }

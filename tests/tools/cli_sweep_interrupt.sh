@@ -4,6 +4,7 @@
 # covered and the --seeds to resume with; the failing seeds' journals are
 # saved; a run in flight is abandoned. Usage: cli_sweep_interrupt.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.out" "$WORK/$2.err"; exit 1; }
@@ -85,19 +86,7 @@ grep -q '"seeds": \[\], "interrupted": true, "covered": null, "resume": "--seeds
 # second or more) and then would run 1,000 passes of them (several seconds);
 # the signal comes at moments from just after the sweep started (report.json
 # is begun right before its signal watcher starts) to well into the build.
-cat > "$WORK/slow_build.toml" <<'TOML'
-[run]
-tock = "10ms"
-limit = "10s"
-[[doer]]
-kind = "group"
-name = "swarm"
-  [[doer.doer]]
-  kind = "ticker"
-  name = "t"
-  copies = 200_000
-  count = 1000
-TOML
+slow_build_scenario "$WORK/slow_build.toml"
 for delay in 0.05 0.2 0.4 0.7; do
   name=between_$delay
   rm -rf "$WORK/b"

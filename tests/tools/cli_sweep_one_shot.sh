@@ -10,6 +10,7 @@
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
 # Usage: cli_sweep_one_shot.sh HIO WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() { echo "$1"; cat out err peer.out 2> /dev/null | cut -c1-300; exit 1; }
@@ -41,9 +42,7 @@ except (ConnectionResetError, socket.timeout):
 print(n)
 PY
 peer_pid=$!
-i=0
-while [ ! -f port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-[ -f port ] || { kill $peer_pid; fail "the peer did not listen"; }
+await_file port $peer_pid "the peer did not listen"
 
 cat > one.toml << TOML
 [run]

@@ -1,0 +1,67 @@
+// The runs the record/replay tests make again and again: a Doist with its
+// hub to record on (in virtual or real time, or on a SimNet of a client and a
+// server host), and a Replayer with the Doist and hub it replays on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/replay/replay.hpp"
+
+namespace hio::replay::test {
+
+// A Doist of `tock` (virtual time unless `real`) with its hub attached; SIGINT
+// is left to the test runner. Declared before what the test runs on it, so it
+// outlives the journal and the doers.
+struct RecordRig {
+  explicit RecordRig(Tock tock = kDefaultTock, bool real = false)
+      : doist(tock, real), io(doist.tymth()) {
+    doist.set_handle_sigint(false);
+    doist.attach(io);
+  }
+  Doist doist;
+  IoHub io;
+};
+
+// Hosts "client" (where stream clients connect from) and "server", joined
+// both ways by `link`.
+inline void client_server(SimNet& net, const LinkParams& link = {}) {
+  net.add_host("client");
+  net.add_host("server");
+  net.set_link("client", "server", link);
+  net.set_link("server", "client", link);
+  net.set_client_host("client");
+}
+
+// A virtual-time RecordRig on a SimNet of `seed` whose hosts are
+// client_server(net, link).
+struct SimRecordRig : RecordRig {
+  SimRecordRig(Tock tock, std::uint64_t seed, const LinkParams& link = {})
+      : RecordRig(tock), net(doist, io, {.seed = seed}) {
+    client_server(net, link);
+  }
+  SimNet net;
+};
+
+// A Replayer of the journal at `path` and a virtual-time Doist of the
+// journal's tock (stopped at `limit`; 0: no limit) with its hub, attached to
+// each other; SIGINT is left to the test runner.
+struct ReplayRig {
+  explicit ReplayRig(const std::string& path, ReplayOptions options = {}, Tock limit = Tock{0})
+      : replayer(path, std::move(options)),
+        doist(replayer.header().tock, /*real=*/false, limit),
+        io(doist.tymth()) {
+    doist.set_handle_sigint(false);
+    doist.attach(io);
+    replayer.attach(doist, io);
+  }
+  Replayer replayer;
+  Doist doist;
+  IoHub io;
+};
+
+}  // namespace hio::replay::test
