@@ -120,9 +120,9 @@ Captured capture(const std::string& path, Tock limit = Tock{300'000'000}) {
 std::uint64_t tx_bytes(const std::string& path) {
   std::uint64_t n = 0;
   JournalReader reader(path);
-  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
-    if (e.kind == EventKind::tx) n += e.bytes.size();
-  });
+  EXPECT_TRUE(for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
+                if (e.kind == EventKind::tx) n += e.bytes.size();
+              }).complete);
   return n;
 }
 
@@ -344,9 +344,9 @@ void capture_upload(const std::string& path, std::uint64_t total = kUploadBytes,
 std::uint64_t recorded_rx(const std::string& path) {
   std::uint64_t n = 0;
   JournalReader reader(path);
-  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
-    if (e.kind == EventKind::rx) ++n;
-  });
+  EXPECT_TRUE(for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
+                if (e.kind == EventKind::rx) ++n;
+              }).complete);
   return n;
 }
 
@@ -354,9 +354,10 @@ std::uint64_t recorded_rx(const std::string& path) {
 std::uint64_t max_pass_rx(const std::string& path) {
   std::map<std::int64_t, std::uint64_t> per_pass;
   JournalReader reader(path);
-  for_each_event(reader, {}, [&](const FrameView& f, const ChannelEvent& e) {
-    if (e.kind == EventKind::rx) per_pass[f.tyme.time_since_epoch().count()] += e.bytes.size();
-  });
+  EXPECT_TRUE(for_each_event(reader, {}, [&](const FrameView& f, const ChannelEvent& e) {
+                if (e.kind == EventKind::rx)
+                  per_pass[f.tyme.time_since_epoch().count()] += e.bytes.size();
+              }).complete);
   std::uint64_t most = 0;
   for (const auto& [tyme, bytes] : per_pass)
     most = std::max(most, bytes);
@@ -367,9 +368,9 @@ std::uint64_t max_pass_rx(const std::string& path) {
 std::uint64_t noise_drops(const std::string& path) {
   std::uint64_t n = 0;
   JournalReader reader(path);
-  for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
-    if (e.kind == EventKind::noise && e.noise == NoiseKind::drop) ++n;
-  });
+  EXPECT_TRUE(for_each_event(reader, {}, [&](const FrameView&, const ChannelEvent& e) {
+                if (e.kind == EventKind::noise && e.noise == NoiseKind::drop) ++n;
+              }).complete);
   return n;
 }
 
