@@ -451,6 +451,14 @@ TEST(ScenarioLoader, ABadOverrideIsAScenarioError) {
     ASSERT_EQ(error.diagnostics().size(), 1u);
     EXPECT_EQ(error.diagnostics()[0].message, "--set noequals: expected key=value");
   }
+  // An empty --set (--set="$S", S unset) is named as `""`, as an empty
+  // --limit is (it said "--set : expected key=value").
+  try {
+    apply_override(s, "");
+    ADD_FAILURE() << "no exception";
+  } catch (const ScenarioError& error) {
+    EXPECT_STREQ(error.what(), "--set \"\": expected key=value");
+  }
 }
 
 // The text a journal's header gets says what ran: every override written into
