@@ -769,13 +769,26 @@ TEST(ScenarioLoader, SetOfTheFilesValueLeavesTheText) {
       "default_link = { latency = \"5ms\", loss = 0.020, duplicate = 0, reorder = 1e-1, "
       "reorder_delay = \"0.5s\" }\n"
       "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
-  for (const char* set :
-       {"run.name=n", "run.tock=1ms", "run.tock=1000us", "run.limit=1s", "run.limit=1000000000ns",
-        "run.mode=sim", "net.client_host=b", "net.stall_timeout=10000ms", "net.listen_backlog=16",
-        "net.listen_backlog=+16", "net.default_link.latency=0.005s", "net.default_link.loss=0.02",
-        "net.default_link.loss=2e-2", "net.default_link.loss=2E-2",
-        "net.default_link.duplicate=0.0", "net.default_link.duplicate=0",
-        "net.default_link.reorder=0.1", "net.default_link.reorder_delay=500ms"}) {
+  for (const char* set : {"run.name=n",
+                          "run.tock=1ms",
+                          "run.tock=1000us",
+                          "run.limit=1s",
+                          "run.limit=1000000000ns",
+                          "run.mode=sim",
+                          "net.client_host=b",
+                          "net.stall_timeout=10000ms",
+                          "net.listen_backlog=16",
+                          "net.listen_backlog=+16",
+                          "net.listen_backlog=0x10",
+                          "net.listen_backlog=0o20",
+                          "net.default_link.latency=0.005s",
+                          "net.default_link.loss=0.02",
+                          "net.default_link.loss=2e-2",
+                          "net.default_link.loss=2E-2",
+                          "net.default_link.duplicate=0.0",
+                          "net.default_link.duplicate=0",
+                          "net.default_link.reorder=0.1",
+                          "net.default_link.reorder_delay=500ms"}) {
     Scenario s = load_scenario_text(text, "o.toml", registry());
     apply_override(s, set);
     EXPECT_EQ(s.text, text) << set;
@@ -817,6 +830,11 @@ TEST(ScenarioLoader, SetNetValuesHaveOneSpelling) {
   EXPECT_EQ(written("net.default_link.latency=5ms"), "default_link.latency = \"0.005s\"\n");
   EXPECT_EQ(written("net.listen_backlog=+8"), "listen_backlog = 8\n");
   EXPECT_EQ(written("net.listen_backlog=1_000"), "listen_backlog = 1000\n");
+  // In another base, as the file may write it (unfixed: "must be an integer
+  // >= 1", the value taken for the string "0x8").
+  for (const char* backlog : {"0x8", "0o10", "0b1000", "0b1_000", "0x0_8"})
+    EXPECT_EQ(written(std::string("net.listen_backlog=") + backlog), "listen_backlog = 8\n");
+  EXPECT_EQ(written("net.default_link.bandwidth=0xFF_FF"), "default_link.bandwidth = 65535\n");
   EXPECT_EQ(written("net.default_link.bandwidth=0"), "default_link.bandwidth = 0\n");
 }
 
@@ -858,6 +876,17 @@ TEST(ScenarioLoader, SetNetNumberMessagesSayWhatToWrite) {
             "--set net.listen_backlog=.5: net.listen_backlog must be an integer >= 1");
   EXPECT_EQ(error("net.listen_backlog=8.0"),
             "--set net.listen_backlog=8.0: net.listen_backlog must be an integer >= 1");
+  // Not a number in its base, or in none: as a string, which the loader
+  // refuses; one beyond 64 bits as in the file.
+  for (const char* backlog : {"0o8", "0b2", "0x_8", "0x8_", "0xG", "0x", "-0x8"}) {
+    EXPECT_EQ(error(std::string("net.listen_backlog=") + backlog),
+              std::string("--set net.listen_backlog=") + backlog +
+                  ": net.listen_backlog must be an integer >= 1");
+  }
+  EXPECT_EQ(error("net.listen_backlog=0x1_FFFF_FFFF_FFFF_FFFE"),
+            "--set net.listen_backlog=0x1_FFFF_FFFF_FFFF_FFFE: net.listen_backlog = "
+            "0x1_FFFF_FFFF_FFFF_FFFE is more than a TOML integer holds: at most 2^63-1 "
+            "(9223372036854775807)");
   EXPECT_EQ(error("net.stall_timeout=10"),
             "--set net.stall_timeout=10: net.stall_timeout: duration \"10\" has no unit; add one "
             "of ns, us, ms, s, m, h (only \"0\" needs none)");
