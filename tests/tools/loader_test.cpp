@@ -650,6 +650,11 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
   for (const std::string& net :
        {std::string("[net]\nhosts = [\"a\", \"b\"]\n"), std::string("net.hosts = [\"a\", \"b\"]\n"),
         std::string("net = { hosts = [\"a\", \"b\"], default_link = { latency = \"1ms\" } }\n"),
+        // default_link made by dotted keys in an inline table, by the first
+        // --set or by the file (unfixed: the second default_link key was
+        // written as a line `net = { ...` of its own, a text that failed).
+        std::string("net = { hosts = [\"a\", \"b\"] }\n"),
+        std::string("net = { hosts = [\"a\", \"b\"], default_link.latency = \"1ms\" }\n"),
         std::string("[net]\nhosts = [\"a\", \"b\"]\n[net.default_link]\nlatency = \"1ms\"\n"),
         std::string("[net]\nhosts = [\"a\", \"b\"]\n[[net.link]]\nfrom = \"a\"\nto = \"b\"\n")}) {
     for (const std::string& bom : {std::string(), kBom}) {  // after a byte order mark too
@@ -695,6 +700,48 @@ TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {
   EXPECT_THROW(apply_override(no_net, "net.stall_timeout=1s"), SettingError);
 }
 
+// A [net] that only its sub-tables imply ([net.default_link], [[net.link]]
+// or [[net.serial]], no [net] header): a --set net.* key goes into a [net]
+// table added before the first of them, in the file's line ending.
+// (Unfixed: after that sub-table's header, into it: "unknown key
+// 'stall_timeout' in [[net.serial]]".)
+TEST(ScenarioLoader, SetNetKeysWhenSubTablesImplyNet) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  const std::string serial = "# the line\n[[net.serial]]\na = \"ttyA\"\nb = \"ttyB\"\n";
+  const std::string link = "[net.default_link]\njitter = \"1ms\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[run]\nname = \"n\"\n" + serial + doer,
+       "[run]\nname = \"n\"\n# the line\n[net]\ndefault_link.loss = 0.25\nstall_timeout = "
+       "\"3s\"\n[[net.serial]]\na = \"ttyA\"\nb = \"ttyB\"\n" +
+           doer},
+      {link + serial + doer,
+       "[net]\nstall_timeout = \"3s\"\n[net.default_link]\njitter = \"1ms\"\nloss = 0.25\n" +
+           serial + doer},
+      {serial + link + doer,
+       "# the line\n[net]\nstall_timeout = \"3s\"\n[[net.serial]]\na = "
+       "\"ttyA\"\nb = \"ttyB\"\n[net.default_link]\njitter = \"1ms\"\nloss = "
+       "0.25\n" +
+           doer},
+  };
+  for (const auto& [file, want] : cases) {
+    for (const bool crlf : {false, true}) {
+      const auto ending = [&](std::string text) {
+        for (std::size_t at = 0; crlf && (at = text.find('\n', at)) != std::string::npos; at += 2)
+          text.insert(at, "\r");
+        return text;
+      };
+      SCOPED_TRACE(ending(file));
+      Scenario s = load_scenario_text(ending(file), "n.toml", registry());
+      apply_override(s, "net.stall_timeout=3s");
+      apply_override(s, "net.default_link.loss=0.25");
+      EXPECT_EQ(s.text, ending(want));
+      const Scenario again = load_scenario_text(s.text, "n.toml", registry());
+      EXPECT_EQ(again.net.options.stall_timeout, Tock{3'000'000'000});
+      EXPECT_EQ(again.net.options.default_link.loss, 0.25);
+    }
+  }
+}
+
 // Command lines that run the same scenario give the same text (and so the
 // same journal bytes and scenario digest): keys the file lacks land in one
 // place whatever order the --sets come in, whatever shape the tables have.
@@ -717,6 +764,11 @@ TEST(ScenarioLoader, SetOrderDoesNotChangeTheText) {
            std::string("run.tock = \"1ms\"\nnet.hosts = [\"a\"]\nnet.client_host = \"a\"\n"),
            std::string("[net]\nhosts = [\"a\"]\n[net.default_link]\njitter = \"1ms\"\n"),
            std::string("[net]\nhosts = [\"a\"]\ndefault_link.jitter = \"1ms\"\n"),
+           std::string("net = { hosts = [\"a\"], default_link.jitter = \"1ms\" }\n"),
+           std::string("net = { hosts = [\"a\"] }\n"),
+           // [net] implied by its sub-tables only
+           std::string("[net.default_link]\njitter = \"1ms\"\n"),
+           std::string("[[net.serial]]\na = \"ttyA\"\nb = \"ttyB\"\n"),
        }) {
     for (const std::string& bom : {std::string(), kBom}) {
       SCOPED_TRACE(bom + file);

@@ -56,8 +56,13 @@ std::optional<std::string> number_with_point_digits(std::string_view value);
 // none does - so keys added one after another land in the same places
 // whatever order they come in; a table the text lacks is added as a dotted
 // key ([net] default_link.loss = 0.02), or, the first part missing, as a
-// table at the end ([run]). Every other byte stays, a UTF-8 byte order mark
-// first included. Returns "" or why the text has no place for it.
+// table at the end ([run]). Inside an inline table (net = { ... }, also
+// one whose default_link is made by dotted keys) the key goes in its braces,
+// by its dotted name there; a table only its sub-tables imply ([[net.serial]]
+// with no [net]) gets its header, with the key, before the first of them.
+// Lines added end as the text's first line does (CRLF or LF). Every other
+// byte stays, a UTF-8 byte order mark first included. Returns "" or why the
+// text has no place for it.
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
                           const std::string& key, const std::string& literal, ValueKind kind);
 
