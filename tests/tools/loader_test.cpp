@@ -742,7 +742,7 @@ TEST(ScenarioLoader, SetNetKeysWhenSubTablesImplyNet) {
   }
 }
 
-// Command lines that run the same scenario give the same text (and so the
+// Command lines that give the same settings give the same text (and so the
 // same journal bytes and scenario digest): keys the file lacks land in one
 // place whatever order the --sets come in, whatever shape the tables have.
 // (Unfixed: each new key went first in its table, so the later --set came

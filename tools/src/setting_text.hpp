@@ -1,7 +1,9 @@
 // A setting written into a scenario's TOML text (the text a journal's header
 // holds: --set, --limit, --real): one spelling per value and one place per
-// key, so that command lines that run the same scenario give the same text,
-// and so the same journal bytes and scenario digest.
+// key, so that command lines that give a scenario the same settings (the
+// same keys, equal values, in any order and spelling) give the same text,
+// and so the same journal bytes and scenario digest. (A setting the file
+// does not write is added even at the value the run has anyway.)
 #pragma once
 
 #include <cstdint>
