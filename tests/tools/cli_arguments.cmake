@@ -85,5 +85,15 @@ hio(sweep ${udp} --seeds 1..2 --jobs= EXIT 2)
 require("${err}" "^hio sweep: --jobs \"\": must be from 1 to 256\n$" "sweep --jobs=")
 hio(sweep ${udp} --seeds 1..2 --shard= EXIT 2)
 require("${err}" "^hio sweep: --shard \"\": expected K/N\n$" "sweep --shard=")
+# --set= too (it said "--set : expected key=value"), also given twice (not
+# "--set  and --set  both set ; give one"), and in sweep and replay.
+hio(run ${udp} --set= EXIT 2)
+require("${err}" "^hio run: --set \"\": expected key=value\n$" "run --set=")
+hio(check ${udp} --set= --set= EXIT 2)
+require("${err}" "^hio check: --set \"\": expected key=value\n$" "check --set= --set=")
+hio(sweep ${udp} --seeds 1..2 --set= EXIT 2)
+require("${err}" "^hio sweep: --set \"\": expected key=value\n$" "sweep --set=")
+hio(replay ${WORK}/a.hioj --set= EXIT 2)
+require("${err}" "^hio replay: --set \"\": expected key=value\n$" "replay --set=")
 # A flag's `--NAME=` is left to CLI11, as before (not an empty argument).
 hio(run ${udp} --counters= EXIT 0)

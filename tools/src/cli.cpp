@@ -131,12 +131,16 @@ int exit_code_of(const ScenarioError& error) {
 }
 
 // A setting given twice by --set is ambiguous: refused rather than letting the last
-// silently win (as for --seed and --set run.seed, below).
+// silently win (as for --seed and --set run.seed, below). A --set with no key
+// or no '=' sets nothing: apply_override says so ("--set \"\": expected
+// key=value").
 std::string repeated_setting(const std::vector<std::string>& sets) {
   for (std::size_t i = 0; i < sets.size(); ++i) {
-    const std::string key = sets[i].substr(0, sets[i].find('='));
+    const std::size_t eq = sets[i].find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    const std::string key = sets[i].substr(0, eq);
     for (std::size_t j = i + 1; j < sets.size(); ++j) {
-      if (sets[j].substr(0, sets[j].find('=')) == key) {
+      if (sets[j].find('=') == key.size() && sets[j].compare(0, key.size(), key) == 0) {
         return "--set " + display_text(sets[i]) + " and --set " + display_text(sets[j]) +
                " both set " + display_text(key) + "; give one";
       }

@@ -25,6 +25,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"
+#include "option_value.hpp"
 #include "setting_text.hpp"
 #include "toml_integer.hpp"
 
@@ -1152,7 +1153,7 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   // A usage error, said as the command's other option errors are ("hio run:
   // --set run.limit=2: ..."): the assignment names the --set (no key is given twice).
   auto fail = [&](const std::string& message) {
-    throw SettingError("--set " + assignment + ": " + message);
+    throw SettingError(option_value("--set", assignment) + ": " + message);
   };
   std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) fail("expected key=value");
@@ -1266,9 +1267,31 @@ const std::vector<std::string>& net_override_keys() {
   return keys;
 }
 
+// Whether `value` is a TOML integer in hexadecimal, octal or binary (0x1F,
+// 0o17, 0b1_01: no sign, '_' only between digits), however large.
+bool radix_integer(std::string_view value) {
+  if (value.size() < 3 || value[0] != '0') return false;
+  const std::string_view digits = value[1] == 'x'   ? "0123456789abcdefABCDEF"
+                                  : value[1] == 'o' ? "01234567"
+                                  : value[1] == 'b' ? "01"
+                                                    : "";
+  bool after_digit = false;
+  for (char c : value.substr(2)) {
+    if (c == '_' && after_digit) {
+      after_digit = false;
+    } else if (digits.find(c) != std::string_view::npos) {
+      after_digit = true;
+    } else {
+      return false;
+    }
+  }
+  return after_digit;
+}
+
 // A --set value as the TOML literal the file would have, spelled as
 // canonical_literal spells it, so that equal values give one text: a number
-// as a number when it looks like one (for the keys that take numbers),
+// as a number when it looks like one (for the keys that take numbers; 0x10,
+// 0o20 and 0b10000 too, as in the file: written 16),
 // anything else as a string. One the loader would not read as the kind it
 // takes is written as typed, or as a string when it is no TOML number
 // either, so that the loader says what is wrong with it as for the file; a
@@ -1277,9 +1300,11 @@ const std::vector<std::string>& net_override_keys() {
 std::string net_literal(const NetKey& key, const std::string& value,
                         const std::function<void(const std::string&)>& fail) {
   const bool number_key = key.kind == ValueKind::integer || key.kind == ValueKind::probability;
-  const bool looks_numeric = !value.empty() &&
-                             value.find_first_not_of("0123456789+-._eE") == std::string::npos &&
-                             value.find_first_of("0123456789") != std::string::npos;
+  const bool radix = radix_integer(value);
+  const bool looks_numeric =
+      radix ||
+      (!value.empty() && value.find_first_not_of("0123456789+-._eE") == std::string::npos &&
+       value.find_first_of("0123456789") != std::string::npos);
   if (!number_key || !looks_numeric) {
     const std::string literal = toml_string(value);
     return canonical_literal(key.kind, literal).value_or(literal);
@@ -1294,7 +1319,7 @@ std::string net_literal(const NetKey& key, const std::string& value,
     }
   }
   // An integer too large for TOML keeps its own message (the loader's).
-  return value.find_first_of(".eE") == std::string::npos ? value : toml_string(value);
+  return radix || value.find_first_of(".eE") == std::string::npos ? value : toml_string(value);
 }
 
 void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,

@@ -174,6 +174,35 @@ std::vector<WrittenKey> written_keys(std::string_view text, const toml::table& t
   return keys;
 }
 
+// The line ending of `text` (of its first line), for the lines added to it.
+std::string_view line_ending(std::string_view text) {
+  const std::size_t newline = text.find('\n');
+  return newline != std::string_view::npos && newline > 0 && text[newline - 1] == '\r' ? "\r\n"
+                                                                                       : "\n";
+}
+
+// `key` by its dotted name below the table at path[0..from) ("default_link.loss"
+// for net.default_link.loss from 1).
+std::string path_key(const std::vector<std::string>& path, std::size_t from,
+                     const std::string& key) {
+  std::string dotted;
+  for (std::size_t i = from; i < path.size(); ++i)
+    dotted += path[i] + ".";
+  return dotted + key;
+}
+
+// Whether `table` is only implied by the headers of its sub-tables
+// ([net.default_link] or [[net.serial]] with no [net]): toml++ then gives it
+// the source of the first of them.
+bool made_by_sub_tables(const toml::table& table) {
+  for (auto&& [name, node] : table) {
+    const toml::node* sub = &node;
+    if (node.is_array_of_tables() && !node.as_array()->empty()) sub = node.as_array()->get(0);
+    if (sub->is_table() && sub->source().begin == table.source().begin) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string toml_string(std::string_view text) {
@@ -228,28 +257,26 @@ std::optional<std::string> number_with_point_digits(std::string_view value) {
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
                           const std::string& key, const std::string& literal, ValueKind kind) {
   const toml::table root = toml::parse(text);
-  const toml::table* table = &root;
-  std::size_t depth = 0;
-  for (; depth < path.size(); ++depth) {
-    const toml::node* next = table->get(path[depth]);
+  // The root, then each table of `path` the text has.
+  std::vector<const toml::table*> tables = {&root};
+  while (tables.size() <= path.size()) {
+    const toml::node* next = tables.back()->get(path[tables.size() - 1]);
     if (next == nullptr) break;
-    if (next->as_table() == nullptr) return path[depth] + " is not a table";
-    table = next->as_table();
+    if (next->as_table() == nullptr) return path[tables.size() - 1] + " is not a table";
+    tables.push_back(next->as_table());
   }
-  std::string dotted;
-  for (std::size_t i = depth == 0 ? 1 : depth; i < path.size(); ++i)
-    dotted += path[i] + ".";
-  dotted += key;
-  const std::string line = dotted + " = " + literal;
+  const std::size_t depth = tables.size() - 1;
+  const std::string_view eol = line_ending(text);
   if (depth == 0) {
     // No such table: one of its own at the end, where nothing else can fall
     // into it.
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    text += "[" + path.front() + "]\n" + line + "\n";
+    if (!text.empty() && text.back() != '\n') text += eol;
+    text += "[" + path.front() + "]" + std::string(eol) + path_key(path, 1, key) + " = " + literal +
+            std::string(eol);
     return "";
   }
   if (depth == path.size()) {
-    if (const toml::node* value = table->get(key)) {
+    if (const toml::node* value = tables.back()->get(key)) {
       if (canonical_of(kind, *value) == literal) return "";  // the same value, as written
       const std::size_t begin = byte_offset(text, value->source().begin);
       const std::size_t end = byte_offset(text, value->source().end);
@@ -257,6 +284,19 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
       return "";
     }
   }
+  // The key goes in the text of the innermost inline table around it (x = {
+  // ..., y.z = 1 }: in its braces, by its dotted name there), else in that
+  // of the deepest table the text has.
+  std::size_t in = depth;
+  for (std::size_t i = depth; i > 0; --i) {
+    if (tables[i]->is_inline()) {
+      in = i;
+      break;
+    }
+  }
+  const toml::table* table = tables[in];
+  const std::string dotted = path_key(path, in, key);
+  const std::string line = dotted + " = " + literal;
   const std::vector<WrittenKey> keys = written_keys(text, *table);
   const auto after =
       std::find_if(keys.begin(), keys.end(), [&](const WrittenKey& k) { return k.name > dotted; });
@@ -280,20 +320,31 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
     std::size_t at = start;
     if (after == keys.end()) {
       const std::size_t newline = text.find('\n', beside.value_end);
-      if (newline == std::string::npos) text += '\n';
+      if (newline == std::string::npos) text += eol;
       at = newline == std::string::npos ? text.size() : newline + 1;
     }
-    text.insert(at, prefix + line + "\n");
+    text.insert(at, prefix + line + std::string(eol));
     return "";
   }
   const std::size_t header = byte_offset(text, table->source().begin);
+  if (made_by_sub_tables(*table)) {
+    // [x] before the header of its first sub-table ([x.y] or [[x.y]]),
+    // which comes first in the text of all that is in x: x's keys after
+    // it would go into that sub-table.
+    std::string name;
+    for (std::size_t i = 0; i < in; ++i)
+      name += (i == 0 ? "" : ".") + path[i];
+    text.insert(line_start(text, header),
+                "[" + name + "]" + std::string(eol) + line + std::string(eol));
+    return "";
+  }
   if (header < text.size() && text[header] == '[') {  // [x] with no key: the line after it
     std::size_t newline = text.find('\n', header);
     if (newline == std::string::npos) {
-      text += '\n';
+      text += eol;
       newline = text.size() - 1;
     }
-    text.insert(newline + 1, line + "\n");
+    text.insert(newline + 1, line + std::string(eol));
     return "";
   }
   return "the scenario's [" + path.front() + "] has no place to write it (set it in the file)";

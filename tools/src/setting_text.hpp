@@ -1,7 +1,9 @@
 // A setting written into a scenario's TOML text (the text a journal's header
 // holds: --set, --limit, --real): one spelling per value and one place per
-// key, so that command lines that run the same scenario give the same text,
-// and so the same journal bytes and scenario digest.
+// key, so that command lines that give a scenario the same settings (the
+// same keys, equal values, in any order and spelling) give the same text,
+// and so the same journal bytes and scenario digest. (A setting the file
+// does not write is added even at the value the run has anyway.)
 #pragma once
 
 #include <cstdint>
@@ -56,8 +58,13 @@ std::optional<std::string> number_with_point_digits(std::string_view value);
 // none does - so keys added one after another land in the same places
 // whatever order they come in; a table the text lacks is added as a dotted
 // key ([net] default_link.loss = 0.02), or, the first part missing, as a
-// table at the end ([run]). Every other byte stays, a UTF-8 byte order mark
-// first included. Returns "" or why the text has no place for it.
+// table at the end ([run]). Inside an inline table (net = { ... }, also
+// one whose default_link is made by dotted keys) the key goes in its braces,
+// by its dotted name there; a table only its sub-tables imply ([[net.serial]]
+// with no [net]) gets its header, with the key, before the first of them.
+// Lines added end as the text's first line does (CRLF or LF). Every other
+// byte stays, a UTF-8 byte order mark first included. Returns "" or why the
+// text has no place for it.
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
                           const std::string& key, const std::string& literal, ValueKind kind);
 

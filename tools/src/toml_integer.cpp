@@ -61,29 +61,67 @@ std::string key_on_row(std::string_view row, std::size_t value) {
   return key;
 }
 
+// Where the TOML string that opens at `at` of `text` ends (just past its
+// closing quotes; the end of the text when it has none): "...", '...', or a
+// multi-line one in three quotes.
+std::size_t string_end(std::string_view text, std::size_t at) {
+  const char quote = text[at];
+  const std::string_view triple = text.substr(at, 3);
+  const bool multi_line =
+      triple.size() == 3 && triple.find_first_not_of(quote) == std::string_view::npos;
+  for (std::size_t i = at + (multi_line ? 3 : 1); i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;  // an escaped character, \" too
+    } else if (!multi_line && (text[i] == quote || text[i] == '\n')) {
+      return i + 1;
+    } else if (multi_line && text.substr(i, 3) == triple) {
+      std::size_t end = i + 3;
+      // Up to two quotes more belong to the string (""" a"""" holds ` a"`).
+      for (int more = 0; more < 2 && end < text.size() && text[end] == quote; ++more)
+        ++end;
+      return end;
+    }
+  }
+  return text.size();
+}
+
 // The table the line starting at `line_start` is in: the last header above
 // it ("run" for [run], "net.default_link"), "" for the top level; `array`
-// tells [[doer]] (an array of tables: "doer").
+// tells [[doer]] (an array of tables: "doer"). A header is a '[' that starts
+// a line outside strings, arrays and inline tables, so the text is walked
+// from its start over those (the text above the line is TOML that parsed).
 std::string table_above(std::string_view text, std::size_t line_start, bool& array) {
   array = false;
-  std::size_t end = line_start;
-  while (end > 0) {
-    const std::size_t start = text.rfind('\n', end - 1);
-    const std::size_t from = start == std::string_view::npos ? 0 : start + 1;
-    const std::string_view row = trim(text.substr(from, end - from));
-    if (!row.empty() && row.front() == '[') {
-      array = row.starts_with("[[");
-      std::string_view name = row.substr(0, row.find(']'));
-      name.remove_prefix(std::min(name.size(), name.find_first_not_of('[')));
-      std::string table;
-      for (char c : name)
-        if (c != ' ' && c != '\t') table += c;
-      return table;
+  std::string table;
+  int depth = 0;  // of the arrays and inline tables open
+  bool line_begins = true;
+  for (std::size_t i = 0; i < line_start && i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == '\n') {
+      line_begins = true;
+      continue;
     }
-    if (start == std::string_view::npos) break;
-    end = start;
+    const bool header = line_begins && depth == 0 && c == '[';
+    line_begins = false;
+    if (header) {
+      const std::size_t end = std::min(text.find(']', i), text.size());
+      array = text.substr(i, 2) == "[[";
+      table.clear();
+      for (char n : text.substr(i, end - i))
+        if (n != ' ' && n != '\t' && n != '[') table += n;
+      i = end;
+    } else if (c == '#') {
+      i = std::min(text.find('\n', i), text.size()) - 1;  // the newline ends the comment
+    } else if (c == '"' || c == '\'') {
+      i = string_end(text, i) - 1;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
   }
-  return "";
+  return table;
 }
 
 }  // namespace
