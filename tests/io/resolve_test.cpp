@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <boost/asio/error.hpp>
 #include <string>
 
 #include "hio/io/open_check.hpp"
@@ -71,6 +72,23 @@ TEST(IoResolve, AnInvalidNameFailsEveryOpenWithoutAskingTheSystem) {
   const int mark = ::open("/dev/null/hio-resolve-control", O_RDONLY);
   if (mark >= 0) ::close(mark);
   (void)open_failure("tcp://localhost:7", ChannelRole::connect);
+}
+
+// The run's words for a lookup that gave no address to open, made in one
+// place for the run's channels and hio check (the texts go into journals).
+TEST(IoResolve, FailureTextsOfEachRole) {
+  const boost::system::error_code none;
+  const boost::system::error_code again = boost::asio::error::host_not_found_try_again;
+  EXPECT_EQ(detail::resolve_failure_text("h:7", none, ChannelRole::connect),
+            "connect to h:7 failed: no address");
+  EXPECT_EQ(detail::resolve_failure_text("h:7", none, ChannelRole::listen),
+            "cannot resolve 'h:7': no address");
+  EXPECT_EQ(detail::resolve_failure_text("h:7", none, ChannelRole::bind),
+            "cannot resolve 'h:7': no address");
+  for (const ChannelRole role : {ChannelRole::connect, ChannelRole::listen, ChannelRole::bind}) {
+    EXPECT_EQ(detail::resolve_failure_text("h:7", again, role),
+              "cannot resolve 'h:7': Host not found (non-authoritative), try again later");
+  }
 }
 
 }  // namespace
