@@ -12,7 +12,8 @@
 #   check at once, exit 130: neither the lookup nor its thread is waited for.
 # Unfixed: 4 s and four "failed" warnings; 10 s until the SIGINT was heard.
 # Usage: cli_check_slow_name.sh HIO WORK (exit 77: skipped, no unshare -m
-# (not root), or no python3, or the loopback address is taken)
+# (not root), or no python3, or the loopback address is taken, or the
+# system's lookups do not ask /etc/resolv.conf's server)
 set -u
 . "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
@@ -50,6 +51,19 @@ resolv_conf() {
   printf 'nameserver %s\noptions timeout:%s attempts:%s\n' "$server" "$1" "$2" > "resolv.$1"
   mount --bind "resolv.$1" /etc/resolv.conf || fail "cannot mount over /etc/resolv.conf"
 }
+
+# Whether the system's lookups ask that server (nsswitch.conf may send
+# them elsewhere, e.g. to systemd-resolved): Python's getaddrinfo is glibc's.
+resolv_conf 1 1
+python3 -c '
+import socket, sys
+try:
+    socket.getaddrinfo("slow.example", 7)
+except socket.gaierror as e:
+    sys.exit(0 if e.errno == socket.EAI_AGAIN else 1)
+sys.exit(1)
+' || { echo "lookups here do not ask /etc/resolv.conf's name server: skipped"; exit 77; }
+umount /etc/resolv.conf || fail "cannot unmount /etc/resolv.conf"
 
 cat > slow.toml << 'TOML'
 [run]
