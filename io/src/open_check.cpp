@@ -1,11 +1,21 @@
 #include "hio/io/open_check.hpp"
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <utility>
 
 #include "error_text.hpp"
+#include "hio/engine/doist.hpp"  // caught_stop_signal
 #include "resolve.hpp"
 
 namespace hio {
@@ -14,34 +24,116 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using asio::ip::udp;
 
-std::string known_open_failure(const Address& address, ChannelRole role) {
+namespace {
+
+// How long the wait for an answer goes between two looks for a stop signal.
+constexpr std::chrono::milliseconds kStopLook{50};
+
+struct Lookup {
+  std::string host;
+  bool udp = false;
+  bool passive = false;
+  std::mutex mutex;
+  std::condition_variable answered;
+  bool done = false;
+  boost::system::error_code ec;
+  bool none = false;
+};
+
+// As TcpStream::connect, TcpAcceptor and UdpTransport resolve it (there
+// asynchronously): the same call, so that the answer, and the words of a
+// failure, are the run's. The port is left out (0): the service is numeric,
+// and it changes no answer but the port in each address.
+void look_up(Lookup& lookup) {
+  asio::io_context context;
+  boost::system::error_code ec;
+  bool none = false;
+  if (lookup.udp) {
+    udp::resolver resolver(context);
+    none = detail::resolve(resolver, lookup.host, 0, udp::resolver::passive, ec).empty();
+  } else {
+    tcp::resolver resolver(context);
+    const auto flags = lookup.passive ? tcp::resolver::passive : tcp::resolver::flags();
+    none = detail::resolve(resolver, lookup.host, 0, flags, ec).empty();
+  }
+  const std::lock_guard<std::mutex> lock(lookup.mutex);
+  lookup.ec = ec;
+  lookup.none = none;
+  lookup.done = true;
+  lookup.answered.notify_all();
+}
+
+// The lookup, made on a thread of its own while this one waits for its
+// answer and looks for a stop signal every kStopLook: getaddrinfo cannot be
+// interrupted (glibc retries its wait for the name server when a signal
+// interrupts it, for up to its timeouts: 5 s x 2 tries by default). On a
+// stop signal the thread is left to end by itself (detached, it keeps the
+// lookup alive); the process does not wait for it. nullopt: stopped.
+std::optional<std::pair<boost::system::error_code, bool>> answer_unless_stopped(
+    const std::string& host, bool udp, bool passive) {
+  if (caught_stop_signal() != 0) return std::nullopt;
+  auto lookup = std::make_shared<Lookup>();
+  lookup->host = host;
+  lookup->udp = udp;
+  lookup->passive = passive;
+  if (detail::is_reserved_invalid(host)) {
+    look_up(*lookup);  // answered at once, asking nobody
+  } else {
+    try {
+      std::thread([lookup] { look_up(*lookup); }).detach();
+    } catch (const std::system_error&) {
+      look_up(*lookup);  // no thread to be had: an answer without the looks
+    }
+  }
+  std::unique_lock<std::mutex> lock(lookup->mutex);
+  while (!lookup->done) {
+    if (caught_stop_signal() != 0) return std::nullopt;
+    lookup->answered.wait_for(lock, kStopLook);
+  }
+  return std::make_pair(lookup->ec, lookup->none);
+}
+
+}  // namespace
+
+OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelRole role) {
   if (address.scheme != Scheme::tcp && address.scheme != Scheme::tls &&
       address.scheme != Scheme::udp) {
-    return "";
+    return {};
   }
   boost::system::error_code ec;
   asio::ip::make_address(address.host, ec);
-  if (!ec) return "";
-  // As TcpStream::connect, TcpAcceptor and UdpTransport resolve it (there
-  // asynchronously), so that the answer, and the words of a failure, are the
-  // run's.
-  asio::io_context context;
-  bool none = false;
-  if (address.scheme == Scheme::udp) {
-    udp::resolver resolver(context);
-    none =
-        detail::resolve(resolver, address.host, address.port, udp::resolver::passive, ec).empty();
-  } else {
-    tcp::resolver resolver(context);
-    const auto flags =
-        role == ChannelRole::connect ? tcp::resolver::flags() : tcp::resolver::passive;
-    none = detail::resolve(resolver, address.host, address.port, flags, ec).empty();
+  if (!ec) return {};
+  const bool udp = address.scheme == Scheme::udp;
+  const bool passive = udp || role != ChannelRole::connect;
+  const auto key = std::make_tuple(address.host, udp, passive);
+  auto it = answers_.find(key);
+  if (it == answers_.end()) {
+    ++lookups_;
+    const auto answer = answer_unless_stopped(address.host, udp, passive);
+    if (!answer) {
+      OpenCheckAnswer stopped;
+      stopped.stopped = true;
+      return stopped;
+    }
+    Answer kept;
+    if (answer->first) kept.error = detail::error_text(answer->first);
+    kept.none = !answer->first && answer->second;
+    kept.transient = answer->first == asio::error::host_not_found_try_again;
+    it = answers_.emplace(key, std::move(kept)).first;
   }
-  const std::string target = address.host_port();
-  if (ec) return "cannot resolve '" + target + "': " + detail::error_text(ec);
-  if (!none) return "";
-  return role == ChannelRole::connect ? "connect to " + target + " failed: no address"
-                                      : "cannot resolve '" + target + "': no address";
+  const Answer& kept = it->second;
+  OpenCheckAnswer out;
+  if (!kept.error.empty() || kept.none) {
+    out.failure = detail::resolve_failure_text(address.host_port(), kept.error, role);
+  }
+  out.transient = kept.transient;
+  return out;
+}
+
+std::string known_open_failure(const Address& address, ChannelRole role) {
+  OpenChecker checker;
+  OpenCheckAnswer answer = checker.known_open_failure(address, role);
+  return answer.transient ? std::string() : std::move(answer.failure);
 }
 
 }  // namespace hio

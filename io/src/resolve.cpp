@@ -21,4 +21,11 @@ bool is_reserved_invalid(std::string_view host) {
   return host.size() == kTld.size() || host[host.size() - kTld.size() - 1] == '.';
 }
 
+std::string resolve_failure_text(const std::string& target, const std::string& error,
+                                 ChannelRole role) {
+  if (!error.empty()) return "cannot resolve '" + target + "': " + error;
+  if (role == ChannelRole::connect) return "connect to " + target + " failed: no address";
+  return "cannot resolve '" + target + "': no address";
+}
+
 }  // namespace hio::detail

@@ -6,10 +6,14 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/basic_resolver.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "error_text.hpp"
+#include "hio/io/transport.hpp"
 
 namespace hio::detail {
 
@@ -27,6 +31,21 @@ bool is_reserved_invalid(std::string_view host);
 // does not exist (NXDOMAIN, EAI_NONAME), "Host not found (authoritative)".
 inline boost::system::error_code reserved_invalid_error() {
   return asio::error::host_not_found;
+}
+
+// Why a channel of `role` on `target` ("HOST:PORT") did not open when the
+// lookup of its host gave `ec`, or no error and no address: "cannot resolve
+// 'HOST:PORT': REASON" (error_text's words), and for an empty answer a
+// client's "connect to HOST:PORT failed: no address", a listener's or a
+// datagram endpoint's "cannot resolve 'HOST:PORT': no address". The only
+// place these words are made: the run's channels fail with them (journals
+// hold them) and hio check says them (open_check), so they cannot drift.
+// (`error`: the error's text, "" for none.)
+std::string resolve_failure_text(const std::string& target, const std::string& error,
+                                 ChannelRole role);
+inline std::string resolve_failure_text(const std::string& target,
+                                        const boost::system::error_code& ec, ChannelRole role) {
+  return resolve_failure_text(target, ec ? error_text(ec) : std::string(), role);
 }
 
 // resolver.async_resolve(host, port, flags | numeric_service, handler). For a

@@ -62,8 +62,8 @@ void TcpStream::connect(const Address& address) {
 void TcpStream::on_resolved(const boost::system::error_code& ec,
                             const tcp::resolver::results_type& results) {
   if (!live()) return;
-  if (ec) {
-    fail("cannot resolve '" + target_ + "': " + error_text(ec));
+  if (ec || results.empty()) {
+    fail(resolve_failure_text(target_, ec, ChannelRole::connect));
     return;
   }
   endpoints_.clear();
@@ -92,8 +92,9 @@ void TcpStream::try_next_endpoint() {
                           });
     return;
   }
-  fail("connect to " + target_ +
-       " failed: " + (tried_.empty() ? std::string("no address") : tried_));
+  // Every endpoint was tried (there is at least one: an IP address's, or a
+  // name's, whose empty answer on_resolved failed).
+  fail("connect to " + target_ + " failed: " + tried_);
 }
 
 void TcpStream::note_failed_endpoint(const tcp::endpoint& endpoint,

@@ -64,18 +64,18 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     }
     resolver_.emplace(core_.context);
     ++core_.pending;
-    async_resolve(*resolver_, address.host, address.port, udp::resolver::passive,
-                  [self = shared_from_this()](const boost::system::error_code& error,
-                                              const udp::resolver::results_type& results) {
-                    --self->core_.pending;
-                    if (!self->live()) return;
-                    if (error || results.empty()) {
-                      self->fail("cannot resolve '" + self->address_.host_port() +
-                                 "': " + (error ? error_text(error) : std::string("no address")));
-                      return;
-                    }
-                    self->bind(results.begin()->endpoint());
-                  });
+    async_resolve(
+        *resolver_, address.host, address.port, udp::resolver::passive,
+        [self = shared_from_this()](const boost::system::error_code& error,
+                                    const udp::resolver::results_type& results) {
+          --self->core_.pending;
+          if (!self->live()) return;
+          if (error || results.empty()) {
+            self->fail(resolve_failure_text(self->address_.host_port(), error, ChannelRole::bind));
+            return;
+          }
+          self->bind(results.begin()->endpoint());
+        });
   }
 
   void pump() {

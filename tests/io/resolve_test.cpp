@@ -9,8 +9,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <boost/asio/error.hpp>
+#include <csignal>
 #include <string>
 
+#include "hio/engine/doist.hpp"  // StopSignalCatch
 #include "hio/io/open_check.hpp"
 #include "io_run.hpp"
 #include "recording_sink.hpp"
@@ -71,6 +74,79 @@ TEST(IoResolve, AnInvalidNameFailsEveryOpenWithoutAskingTheSystem) {
   const int mark = ::open("/dev/null/hio-resolve-control", O_RDONLY);
   if (mark >= 0) ::close(mark);
   (void)open_failure("tcp://localhost:7", ChannelRole::connect);
+}
+
+// The run's words for a lookup that gave no address to open, made in one
+// place for the run's channels and hio check (the texts go into journals).
+TEST(IoResolve, FailureTextsOfEachRole) {
+  const boost::system::error_code none;
+  const boost::system::error_code again = boost::asio::error::host_not_found_try_again;
+  EXPECT_EQ(detail::resolve_failure_text("h:7", none, ChannelRole::connect),
+            "connect to h:7 failed: no address");
+  EXPECT_EQ(detail::resolve_failure_text("h:7", none, ChannelRole::listen),
+            "cannot resolve 'h:7': no address");
+  EXPECT_EQ(detail::resolve_failure_text("h:7", none, ChannelRole::bind),
+            "cannot resolve 'h:7': no address");
+  for (const ChannelRole role : {ChannelRole::connect, ChannelRole::listen, ChannelRole::bind}) {
+    EXPECT_EQ(detail::resolve_failure_text("h:7", again, role),
+              "cannot resolve 'h:7': Host not found (non-authoritative), try again later");
+  }
+}
+
+// hio check looks each name up once (per protocol, passive or not), through
+// the system's resolver (localhost: /etc/hosts), and says each channel's
+// failure with its own port.
+TEST(IoResolve, ACheckerLooksEachNameUpOnce) {
+  OpenChecker checker;
+  const auto check = [&](const std::string& url, ChannelRole role) {
+    return checker.known_open_failure(parse_address_or_throw(url), role);
+  };
+  for (const char* url : {"tcp://localhost:7", "tcp://localhost:8", "tls://localhost:9"}) {
+    const OpenCheckAnswer answer = check(url, ChannelRole::connect);
+    EXPECT_EQ(answer.failure, "") << url;
+    EXPECT_FALSE(answer.transient) << url;
+    EXPECT_FALSE(answer.stopped) << url;
+  }
+  EXPECT_EQ(checker.lookups(), 1u);
+  EXPECT_EQ(check("tcp://localhost:7", ChannelRole::listen).failure, "");
+  EXPECT_EQ(check("udp://localhost:7", ChannelRole::bind).failure, "");
+  EXPECT_EQ(check("udp://localhost:8", ChannelRole::bind).failure, "");
+  EXPECT_EQ(checker.lookups(), 3u);
+  EXPECT_EQ(check("tcp://no.invalid:7", ChannelRole::connect).failure,
+            "cannot resolve 'no.invalid:7': Host not found (authoritative)");
+  EXPECT_EQ(check("tcp://no.invalid:8", ChannelRole::connect).failure,
+            "cannot resolve 'no.invalid:8': Host not found (authoritative)");
+  EXPECT_FALSE(check("tcp://no.invalid:8", ChannelRole::connect).transient);
+  EXPECT_EQ(checker.lookups(), 4u);
+  // An IP address, and a scheme without lookups, ask nobody.
+  EXPECT_EQ(check("tcp://127.0.0.1:7", ChannelRole::connect).failure, "");
+  EXPECT_EQ(check("sim://alpha:7", ChannelRole::connect).failure, "");
+  EXPECT_EQ(checker.lookups(), 4u);
+}
+
+// A stop signal caught before a lookup (or during it: the CLI test
+// cli_check_slow_name) ends the check's wait at once, with nothing known.
+TEST(IoResolve, ACaughtStopSignalEndsTheChecksWait) {
+  OpenChecker checker;
+  {
+    const StopSignalCatch catching;
+    std::raise(SIGINT);
+    ASSERT_EQ(caught_stop_signal(), SIGINT);
+    const OpenCheckAnswer answer = checker.known_open_failure(
+        parse_address_or_throw("tcp://nohost.invalid:7"), ChannelRole::connect);
+    EXPECT_TRUE(answer.stopped);
+    EXPECT_EQ(answer.failure, "");
+    EXPECT_TRUE(
+        checker
+            .known_open_failure(parse_address_or_throw("tcp://localhost:7"), ChannelRole::connect)
+            .stopped);
+  }
+  // Not kept: once the catch is over, the name is looked up.
+  EXPECT_EQ(checker
+                .known_open_failure(parse_address_or_throw("tcp://nohost.invalid:7"),
+                                    ChannelRole::connect)
+                .failure,
+            "cannot resolve 'nohost.invalid:7': Host not found (authoritative)");
 }
 
 }  // namespace

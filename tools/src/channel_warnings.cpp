@@ -18,6 +18,11 @@ constexpr std::size_t kForgetAtLeast = 64;
 
 }  // namespace
 
+std::string channel_label(const Channel& channel) {
+  return display_text(channel.name()) + " (" + to_string(channel.kind()) + " " +
+         display_text(channel.address().text()) + ")";
+}
+
 ChannelWarnings::ChannelWarnings(const Doist& doist, const IoHub& hub,
                                  const std::function<void(const std::string&)>& warn,
                                  std::optional<std::string> journal)
@@ -61,10 +66,8 @@ void ChannelWarnings::on_event(const ChannelEvent& e) {
   // it then loses nothing, it has no more events.)
   if (first && failed_.size() >= forget_at_) forget_released();
   if (failed > kChannelWarningsMax) return;
-  const std::string what = channel == nullptr
-                               ? "#" + std::to_string(e.channel)
-                               : display_text(channel->name()) + " (" + to_string(channel->kind()) +
-                                     " " + display_text(channel->address().text()) + ")";
+  const std::string what =
+      channel == nullptr ? "#" + std::to_string(e.channel) : channel_label(*channel);
   const bool retries = channel != nullptr && channel->options().retry.count() > 0;
   std::string line = "warning: " + what + (ended ? " failed" : " had an error") + " at tyme " +
                      format_seconds(e.tyme) + " s (pass " + std::to_string(doist_.passes()) +

@@ -16,6 +16,10 @@
 
 namespace hio::tools {
 
+// How a warning names a channel: its name, kind and address
+// ("server/4 (stream tcp://127.0.0.1:5000)").
+std::string channel_label(const Channel& channel);
+
 // RunOptions::warn's lines: what failed (channel name and address, the
 // error's text) and when (tyme and pass). A listener that cannot listen, a
 // datagram endpoint that cannot bind, a client whose connect is refused: each

@@ -564,7 +564,7 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
   doist.attach(io);
   // Clients (and what needs a name resolved) are made, never started: the
   // check touches no peer.
-  const UnstartedPeers unstarted(io);
+  UnstartedPeers unstarted(io);
   // The channels that fail while the tree is built (a listener whose port is
   // taken), in the words of hio run's warnings, once the build succeeded.
   RunOptions options;
@@ -573,6 +573,12 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
   if (warn) io.add_sink(warnings.emplace(doist, io, options.warn, std::nullopt));
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   if (warnings) warnings->build_succeeded();
+  // Channels whose name the system could not resolve now ("try again"):
+  // the run's lookup may be answered, so no failure, but said.
+  if (warn) {
+    for (const std::string& note : unstarted.notes())
+      warn(note);
+  }
   return built->fixed_real;
 }
 

@@ -9,17 +9,24 @@
 // port is in use; one on a host name is left unstarted too (the run
 // resolves it once it starts, after the build: a doer that names it cannot
 // have its endpoint then, nor in the check). A channel on a host name that
-// does not resolve (known_open_failure: resolved as the run resolves it) -
+// does not resolve (OpenChecker: resolved as the run resolves it) -
 // a client's, a listener's, a datagram endpoint's - fails when it would
 // start, with the run's reason, so that the check warns about it as the run
-// would; nothing is connected or bound either way.
+// would; nothing is connected or bound either way. Each name is looked up
+// once (OpenChecker), and a caught stop signal ends the wait for an answer
+// (the channel is left unstarted; the build then stops). A "try again"
+// answer (a name server that did not answer in time) fails nothing: the
+// run looks the name up again, and may get another answer. notes() says
+// such channels, for a warning that is not the run's.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "channel_warnings.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/open_check.hpp"
 #include "hio/io/transport.hpp"
@@ -47,19 +54,41 @@ class UnstartedPeers final : public TransportFactory {
     std::unique_ptr<Transport> made =
         hub_.builtin_factory(address.scheme).make(address, role, options);
     if (role != ChannelRole::connect && canonical_host(address.host).ip_family != 0) return made;
-    return std::make_unique<Unstarted>(std::move(made), known_open_failure(address, role));
+    OpenCheckAnswer answer = checker_.known_open_failure(address, role);
+    if (answer.transient) {
+      return std::make_unique<Unstarted>(std::move(made), std::string(), &notes_,
+                                         std::move(answer.failure));
+    }
+    return std::make_unique<Unstarted>(std::move(made), std::move(answer.failure));
   }
+
+  // A warning for each channel whose name got a "try again" answer, in the
+  // order they were started: what the run fails it with if its own lookup
+  // gets that answer too.
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   // Holds a transport, unstarted: the channel stays opening, or fails at
   // once with `failure` when that is known.
   class Unstarted final : public Transport {
    public:
-    Unstarted(std::unique_ptr<Transport> held, std::string failure)
-        : held_(std::move(held)), failure_(std::move(failure)) {}
+    // `notes`, `unsure`: a note to add to `notes` when started, for an
+    // answer that was not the name's.
+    Unstarted(std::unique_ptr<Transport> held, std::string failure,
+              std::vector<std::string>* notes = nullptr, std::string unsure = {})
+        : held_(std::move(held)),
+          failure_(std::move(failure)),
+          notes_(notes),
+          unsure_(std::move(unsure)) {}
     void start(ChannelPort port) override {
       port_ = port;
       if (!failure_.empty()) port_.failed(failure_);
+      if (notes_ != nullptr) {
+        notes_->push_back("warning: " + channel_label(port.channel()) +
+                          ": its host name could not be resolved now: " + unsure_ +
+                          " (the run looks it up again: only the same answer fails the "
+                          "channel there)");
+      }
     }
     void service() override {}
     void close(std::string_view why) override { port_.closed(CloseWho::local, why); }
@@ -67,11 +96,15 @@ class UnstartedPeers final : public TransportFactory {
    private:
     std::unique_ptr<Transport> held_;  // made, so checked; destroyed unstarted
     std::string failure_;
+    std::vector<std::string>* notes_;
+    std::string unsure_;
     ChannelPort port_;
   };
 
   static constexpr Scheme kSchemes[] = {Scheme::tcp, Scheme::tls, Scheme::udp, Scheme::serial};
   IoHub& hub_;
+  OpenChecker checker_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace hio::tools

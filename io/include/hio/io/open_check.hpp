@@ -2,26 +2,68 @@
 // opening it: for `hio check`, which touches no peer.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <string>
+#include <tuple>
 
 #include "hio/io/address.hpp"
 #include "hio/io/transport.hpp"
 
 namespace hio {
 
-// For a tcp://, tls:// or udp:// address on a host name: why a channel of
-// `role` could not open there, in the words of the run's failure, or "" if
-// nothing says so before it is tried. The name is resolved as the run
-// resolves it (getaddrinfo through Asio's resolver, a numeric service, any
-// family; passive for a listener or datagram endpoint), so a name that does
-// not resolve gives the run's "cannot resolve 'HOST:PORT': REASON" (a
-// client's that resolves to no address, "connect to HOST:PORT failed: no
-// address"). That asks the system's resolver (a name server, for a name not
-// in /etc/hosts) and waits for its answer, as the run would wait; no peer is
-// touched. A name in the reserved domain "invalid" is answered at once, as
-// in the run, without asking (docs/io.md, "Addresses"). An IP address gives
-// "": only opening it says more (whether something listens there, whether
-// the port is free). Other schemes: "".
+// What the lookup of a channel's host name says about its opening.
+struct OpenCheckAnswer {
+  // The run's reason for the channel's failure ("cannot resolve 'HOST:PORT':
+  // REASON"; a client's that resolves to no address, "connect to HOST:PORT
+  // failed: no address"), or "" if nothing says so before it is tried.
+  std::string failure;
+  // The answer was the name server's "try again" (EAI_AGAIN, "Host not found
+  // (non-authoritative), try again later"; also what a lookup whose server
+  // does not answer ends with): the name could not be resolved now, which
+  // says nothing of the run's lookup. `failure` is what the run's channel
+  // fails with if it gets that answer too; a known failure it is not.
+  bool transient = false;
+  // A caught stop signal (caught_stop_signal()) ended the wait for the
+  // answer, or came before it: nothing is known, `failure` is "".
+  bool stopped = false;
+};
+
+// For a tcp://, tls:// or udp:// address on a host name: the lookup the run
+// would make, made now (getaddrinfo through Asio's resolver, a numeric
+// service, any family; passive for a listener or datagram endpoint), and what
+// its answer says. That asks the system's resolver (a name server, for a name
+// not in /etc/hosts) and waits for its answer, as the run would wait, except
+// that a caught stop signal ends the wait at once (the lookup is left to end
+// by itself, on a thread of its own that the process does not wait for); no
+// peer is touched. A name in the reserved domain "invalid" is answered at
+// once, as in the run, without asking (docs/io.md, "Addresses"). An IP
+// address gives {}: only opening it says more (whether something listens
+// there, whether the port is free). Other schemes: {}.
+//
+// Each name is looked up once (per protocol and passive or not): the answer
+// is kept for the checker's life, so a scenario of many channels on one name
+// waits for one lookup. Not thread-safe.
+class OpenChecker {
+ public:
+  OpenCheckAnswer known_open_failure(const Address& address, ChannelRole role);
+
+  // The lookups made (not answered from what was kept). For tests.
+  std::size_t lookups() const { return lookups_; }
+
+ private:
+  struct Answer {
+    std::string error;  // the lookup's error in error_text's words, "" for none
+    bool none = false;  // no error, and no address
+    bool transient = false;
+  };
+  // (host, udp, passive)
+  std::map<std::tuple<std::string, bool, bool>, Answer> answers_;
+  std::size_t lookups_ = 0;
+};
+
+// One check of one address, without an OpenChecker's memory: its failure, ""
+// for none, a transient one or a stopped wait.
 std::string known_open_failure(const Address& address, ChannelRole role);
 
 }  // namespace hio
