@@ -78,7 +78,8 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             built), 4 (the journal cannot be written, to its
             end, or was removed or replaced during the run), 5 (a doer
             threw, even if expectations failed), 1, 0;
-            stdout that cannot be written then makes a 0 or 1 a 4.
+            stdout that cannot be written then makes a 0, 1 or 3 a 4 (141 if
+            its reader went away); the others stay.
             (docs/scenarios.md, Exit codes.)
             With --json, a command that fails before it has a result
             prints an error object: {"error", "exit", "file", "line",
