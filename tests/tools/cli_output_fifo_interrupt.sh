@@ -74,6 +74,29 @@ signal: Interrupted system call" "hio: interrupted (SIGINT)" > full.expected
 cmp -s full.err full.expected ||
   { echo "full: stderr is not the cut journal and the interruption:"; cat full.err; exit 1; }
 
+# The same for stdout: a FIFO whose reader never reads (hio run --counters
+# writes ~10,000 lines); unfixed, the blocked write(2) was retried after
+# SIGINT's EINTR (or went on after its short count): hio hung until the
+# reader died. Now the output is cut there and said, exit 130.
+sleep 60 < ff &
+reader=$!
+trap 'kill $reader 2> /dev/null' EXIT
+"$HIO" run "$SCENARIOS/scale_10k.toml" --counters > ff 2> stdout_full.err &
+pid=$!
+sleep 1.5
+kill -INT $pid
+reap_within 50 $pid "stdout_full: still writing to the full ff 5 s after SIGINT"
+rc=$?
+kill $reader
+wait $reader 2> /dev/null
+trap - EXIT
+[ $rc -eq 130 ] || { echo "stdout_full: exit $rc, expected 130"; cat stdout_full.err; exit 1; }
+printf '%s\n' "hio: interrupted (SIGINT)" \
+  "hio: cannot write the output (stdout): its reader took no more before the stop signal" \
+  > stdout_full.expected
+cmp -s stdout_full.err stdout_full.expected ||
+  { echo "stdout_full: stderr is not the interruption and the cut output:"; cat stdout_full.err; exit 1; }
+
 # A signal that comes before hio opens ff - while the scenario is parsed,
 # after its file was read - interrupts no open(2): unfixed, the open that
 # followed waited for a reader for ever, Ctrl-C unheard. The scenario is

@@ -1,10 +1,13 @@
 #include "output.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -75,7 +78,20 @@ CliSignals::~CliSignals() {
 bool FdWriteBuffer::flush_pending() {
   std::size_t written = 0;
   while (error_ == 0 && written < pending_.size()) {
-    const ssize_t n = ::write(fd_, pending_.data() + written, pending_.size() - written);
+    std::size_t size = pending_.size() - written;
+    if (caught_stop_signal() != 0) {
+      // After a stop signal, no wait for ever on a reader that does not read
+      // (a pipe, a FIFO: write(2) would block, Ctrl-C unheard): room within
+      // 100 ms, or the output is cut there (error_ EINTR). A write of at
+      // most PIPE_BUF bytes into the room poll found does not block.
+      pollfd room{fd_, POLLOUT, 0};
+      if (::poll(&room, 1, 100) == 0) {
+        error_ = EINTR;
+        break;
+      }
+      size = std::min<std::size_t>(size, PIPE_BUF);
+    }
+    const ssize_t n = ::write(fd_, pending_.data() + written, size);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = errno;
@@ -153,7 +169,10 @@ int StdoutWriter::finish(int code) {
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
   const bool failed_already = failure_said(code);
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
-  std::cerr << "hio: cannot write the output (stdout): " << errno_text(error) << "\n";
+  std::cerr << "hio: cannot write the output (stdout): "
+            << (error == EINTR ? "its reader took no more before the stop signal"
+                               : errno_text(error))
+            << "\n";
   return failed_already ? code : kExitOutputFailed;
 }
 

@@ -13,7 +13,9 @@
 namespace hio::tools {
 
 // An output stream's buffer that writes to a file descriptor with write(2)
-// (retrying EINTR, completing short writes), keeping the errno of the first
+// (retrying EINTR, completing short writes; once a stop signal was caught, a
+// write that finds no room within 100 ms - a pipe whose reader does not
+// read - fails with EINTR instead of waiting for ever), keeping the errno of the first
 // write that failed; after one fails nothing more is written and the stream
 // goes bad. `line`: written at every newline (for a terminal, as stdio does).
 // `sigpipe`: a write that fails with EPIPE ends the process as SIGPIPE would
