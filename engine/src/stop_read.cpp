@@ -32,6 +32,20 @@ ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size) {
   }
 }
 
+ssize_t write_unless_stopped(int fd, const void* buffer, std::size_t size) {
+  for (;;) {
+    const ssize_t n = ::write(fd, buffer, size);
+    if (n >= 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) return n;
+    if (caught_stop_signal() != 0) {
+      errno = EINTR;
+      return -1;
+    }
+    if (errno == EINTR) continue;
+    pollfd wanted{fd, POLLOUT, 0};
+    ::poll(&wanted, 1, kAskEveryMs);  // room, a hang-up, a signal or 100 ms: write says which
+  }
+}
+
 int open_unless_stopped(const char* path, int flags, mode_t mode) {
   struct stat status {};
   const bool fifo_writer =

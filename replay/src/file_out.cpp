@@ -25,8 +25,13 @@ namespace {
 FileOut::FileOut(const std::string& path, std::string name)
     : path_(name.empty() ? path : std::move(name)), opened_(path) {
   // A FIFO with no reader is waited on until one comes, or until a stop
-  // signal is caught (EINTR), also one that came before this open.
-  fd_ = open_unless_stopped(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // signal is caught (EINTR), also one that came before this open. It stays
+  // O_NONBLOCK (the open file is this one's alone; a regular file ignores
+  // the flag): a full FIFO whose reader does not read is waited on by
+  // write_unless_stopped, which a stop signal ends, not by write(2), which
+  // only a signal to this very thread would interrupt.
+  fd_ = open_unless_stopped(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK,
+                            0644);
   if (fd_ < 0) fail("cannot create", path_);
 }
 
@@ -38,11 +43,15 @@ void FileOut::flush() {
   const unsigned char* p = buffer_.data();
   std::size_t left = buffer_.size();
   while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write", path_);
+    const ssize_t n = write_unless_stopped(fd_, p, left);
+    if (n < 0 && errno == EINTR) {
+      // Full, its reader not reading, and a stop signal caught: what was
+      // written stays; the journal is cut there, said as a write error.
+      throw JournalWriteError(
+          EINTR, errno_category(),
+          "journal cannot write '" + path_ + "': its reader took no more before the stop signal");
     }
+    if (n < 0) fail("cannot write", path_);
     p += n;
     left -= static_cast<std::size_t>(n);
     written_ += static_cast<std::uint64_t>(n);

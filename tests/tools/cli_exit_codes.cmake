@@ -32,6 +32,31 @@ if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
     require("${out}" "^{\"error\": \"hio run: error: out of memory \\(std::bad_alloc\\)\", \"exit\": 6, [^\n]*}\n$"
             "out of memory (${vm} KB): no error object")
   endforeach()
+
+  # A sweep whose seeds' trees do not fit (300,000 doers: one tree fits in
+  # 200,000 KB, as the check before the seeds shows, two built at once do
+  # not) is out of memory, exit 6, not failing seeds (it was "seed 1: FAIL
+  # error: std::bad_alloc", exit 1), and writes no report, as when its
+  # threads cannot start.
+  file(READ ${SCENARIOS}/scale_10k.toml k300_text)
+  string(REPLACE "9_999" "299_999" k300_text "${k300_text}")
+  string(FIND "${k300_text}" "[[expect]]" at)
+  string(SUBSTRING "${k300_text}" 0 ${at} k300_text)
+  set(k300 ${CMAKE_CURRENT_BINARY_DIR}/cli_exit_codes_300k.toml)
+  file(WRITE ${k300} "${k300_text}")
+  set(sweep_out ${CMAKE_CURRENT_BINARY_DIR}/cli_exit_codes_oom_sweep)
+  file(REMOVE_RECURSE ${sweep_out})
+  set(small_vm sh -c "ulimit -v 200000 && exec \"$0\" \"$@\"" ${HIO})
+  run_tool(${small_vm} sweep ${k300} --seeds 1..2 --jobs 2 --set run.limit=10ms --out ${sweep_out}
+           EXIT 6)
+  require("${err}" "hio sweep: error: out of memory \\(std::bad_alloc\\) while the seeds ran; [^\n]*no report written\n$"
+          "sweep out of memory not said")
+  if(out MATCHES "FAIL" OR EXISTS ${sweep_out}/report.json)
+    message(FATAL_ERROR "sweep out of memory: a failing seed or a report:\n${out}")
+  endif()
+  run_tool(${small_vm} sweep ${k300} --seeds 1..2 --jobs 2 --set run.limit=10ms --json EXIT 6)
+  require("${out}" "{\"error\": \"hio sweep: error: out of memory \\(std::bad_alloc\\) [^\n]*\", \"exit\": 6, [^\n]*}\n$"
+          "sweep out of memory: no error object")
 endif()
 
 # Problems found while building the tree: still exit 2, nothing runs.

@@ -7,6 +7,7 @@
 # results are not mixed in silently, and no path reaches the terminal with
 # its control characters. Usage: cli_output.sh HIO SCENARIOS DATA WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 DATA=$3 WORK=$4
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
@@ -57,10 +58,7 @@ rc=$?
 broken_pipe() {
   name=$1
   shift
-  rm -f fifo && mkfifo fifo || exit 1
-  (exec 4< fifo) &
-  exec 5> fifo
-  wait $!
+  gone_reader_pipe
   "$@" >&5 2> "$name.err"
   rc=$?
   exec 5>&-
@@ -78,7 +76,7 @@ broken_pipe sigpipe "$HIO" inspect q.hioj
 # --seeds --out (its note about simulated noise aside).
 broken_pipe sigpipe_sweep "$HIO" sweep "$SCENARIOS/tcp_echo_jitter.toml" --seeds 1..40 --out pipeout
 [ -f pipeout/report.json ] || fail "sigpipe_sweep: no report.json" sigpipe_sweep
-rm -f fifo && mkfifo fifo && { (exec 4< fifo) & exec 5> fifo; wait $!; }
+gone_reader_pipe
 "$HIO" replay q.hioj --noise drop=0.3 --seeds 1..3 --out pipenoise >&5 2> sigpipe_noise.err
 rc=$?
 exec 5>&-

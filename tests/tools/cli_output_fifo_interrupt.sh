@@ -41,6 +41,62 @@ grep -q '^{"error": "hio: interrupted (SIGTERM) while.*"exit": 143, ' json.out |
   { echo "json: no error object with exit 143:"; cat json.out; exit 1; }
 [ "$(wc -l < json.out)" -eq 1 ] || { echo "json: not one line:"; cat json.out; exit 1; }
 
+# A reader that opens ff and never reads: once the pipe is full, hio waits to
+# write its journal, and SIGINT ends the wait (unfixed, write(2)'s EINTR was
+# retried: hio hung, Ctrl-C unheard). The journal is cut there, said as a
+# write error, and the code is the signal's (as for a reader that dies while
+# hio stops). The run (an hour of tyme, ~60 MB of journal) is still writing
+# when the pipe fills: hio's wchar must stand still before the signal.
+sleep 60 < ff &
+reader=$!
+trap 'kill $reader 2> /dev/null' EXIT  # also when the test fails
+"$HIO" run "$SCENARIOS/udp_request_response.toml" --set run.limit=1h --record ff \
+  > full.out 2> full.err &
+pid=$!
+i=0 before=-1 now=0
+while [ $i -lt 100 ] && [ "$now" != "$before" ]; do
+  sleep 0.3
+  before=$now
+  now=$(awk '$1 == "wchar:" { print $2 }' /proc/$pid/io 2> /dev/null || echo gone)
+  i=$((i + 1))
+done
+[ "$now" = "$before" ] && [ "$now" != gone ] ||
+  { kill -KILL $pid $reader; echo "full: hio never waited on the full FIFO ($now bytes)"; exit 1; }
+kill -INT $pid
+reap_within 50 $pid "full: still writing to the full ff 5 s after SIGINT"
+rc=$?
+kill $reader
+wait $reader 2> /dev/null
+trap - EXIT
+[ $rc -eq 130 ] || { echo "full: exit $rc, expected 130"; cat full.err; exit 1; }
+printf '%s\n' "hio run: error: journal cannot write 'ff': its reader took no more before the stop \
+signal: Interrupted system call" "hio: interrupted (SIGINT)" > full.expected
+cmp -s full.err full.expected ||
+  { echo "full: stderr is not the cut journal and the interruption:"; cat full.err; exit 1; }
+
+# The same for stdout: a FIFO whose reader never reads (hio run --counters
+# writes ~10,000 lines); unfixed, the blocked write(2) was retried after
+# SIGINT's EINTR (or went on after its short count): hio hung until the
+# reader died. Now the output is cut there and said, exit 130.
+sleep 60 < ff &
+reader=$!
+trap 'kill $reader 2> /dev/null' EXIT
+"$HIO" run "$SCENARIOS/scale_10k.toml" --counters > ff 2> stdout_full.err &
+pid=$!
+sleep 1.5
+kill -INT $pid
+reap_within 50 $pid "stdout_full: still writing to the full ff 5 s after SIGINT"
+rc=$?
+kill $reader
+wait $reader 2> /dev/null
+trap - EXIT
+[ $rc -eq 130 ] || { echo "stdout_full: exit $rc, expected 130"; cat stdout_full.err; exit 1; }
+printf '%s\n' "hio: interrupted (SIGINT)" \
+  "hio: cannot write the output (stdout): its reader took no more before the stop signal" \
+  > stdout_full.expected
+cmp -s stdout_full.err stdout_full.expected ||
+  { echo "stdout_full: stderr is not the interruption and the cut output:"; cat stdout_full.err; exit 1; }
+
 # A signal that comes before hio opens ff - while the scenario is parsed,
 # after its file was read - interrupts no open(2): unfixed, the open that
 # followed waited for a reader for ever, Ctrl-C unheard. The scenario is

@@ -76,3 +76,13 @@ PY
   exec python3 -c "$prelude
 $program" "$@"
 }
+
+# gone_reader_pipe: opens descriptor 5 on a pipe (the FIFO ./gone_reader)
+# whose reader opened it and has exited: a write to it fails with EPIPE, or
+# raises SIGPIPE. The caller closes it: exec 5>&-.
+gone_reader_pipe() {
+  rm -f gone_reader && mkfifo gone_reader || exit 1
+  (exec 4< gone_reader) &
+  exec 5> gone_reader
+  wait $!
+}

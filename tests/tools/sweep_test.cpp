@@ -16,6 +16,7 @@
 #include <fstream>
 #include <limits>
 #include <mutex>
+#include <new>
 #include <sstream>
 #include <streambuf>
 #include <string>
@@ -377,6 +378,50 @@ TEST(Sweep, SignalAfterTheLastSeedIsAnInterruption) {
 )"),
             std::string::npos)
       << report;
+  fs::remove_all(dir);
+}
+
+// hio out of memory as a seed's tree is built (std::bad_alloc) is not the
+// seed's failure: the sweep ends, exit 6, the seed is not listed as failing
+// and no report is written (it was "seed 3: FAIL error: std::bad_alloc",
+// exit 1, and report.json blamed the scenario).
+TEST(Sweep, OutOfMemoryEndsTheSweepNotAFailingSeed) {
+  namespace fs = std::filesystem;
+  const SeedRunner runner = [](std::uint64_t seed, const std::string&,
+                               const std::atomic<bool>&) -> SeedRun {
+    if (seed == 3) throw std::bad_alloc();
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    return run;
+  };
+  EXPECT_THROW(sweep(runner, shard_seeds({1, 6}, {1, 1}), SweepOptions{}, [](const SeedResult&) {}),
+               std::bad_alloc);
+  const std::string dir = ::testing::TempDir() + "hio-oom-" + std::to_string(::getpid());
+  for (const unsigned jobs : {1u, 3u}) {
+    fs::remove_all(dir);
+    SweepOptions options;
+    options.jobs = jobs;
+    SweepCommand command;
+    command.out = dir;
+    command.shard_text = "1/1";
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(sweep_command(runner, shard_seeds({1, 6}, {1, 1}), options, command, out, err), 6)
+        << out.str() << err.str();
+    EXPECT_EQ(out.str().find("FAIL"), std::string::npos) << out.str();
+    EXPECT_EQ(err.str().rfind(
+                  "hio sweep: error: out of memory (std::bad_alloc) while the seeds ran; ", 0),
+              0u)
+        << err.str();
+    EXPECT_NE(err.str().find("; no report written\n"), std::string::npos) << err.str();
+    if (jobs == 1) {
+      EXPECT_NE(err.str().find("; seeds 1..2 were reported, nothing after them is judged;"),
+                std::string::npos)
+          << err.str();
+    }
+    EXPECT_FALSE(fs::exists(dir + "/report.json"));
+  }
   fs::remove_all(dir);
 }
 

@@ -78,7 +78,8 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             built), 4 (the journal cannot be written, to its
             end, or was removed or replaced during the run), 5 (a doer
             threw, even if expectations failed), 1, 0;
-            stdout that cannot be written then makes a 0 or 1 a 4.
+            stdout that cannot be written then makes a 0, 1 or 3 a 4 (141 if
+            its reader went away); the others stay.
             (docs/scenarios.md, Exit codes.)
             With --json, a command that fails before it has a result
             prints an error object: {"error", "exit", "file", "line",
@@ -581,14 +582,25 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     return exit_code_of(error);
   }
   erase_progress();
+  // The journal gone from its name at the end (removed, replaced): exit 4,
+  // after a signal's code and before a doer's error (the exit codes' order).
+  const bool lost = !summary.journal_lost.empty();
+  int code = summary.passed() ? kExitOk : kExitExpectationsFailed;
+  if (summary.error) {
+    code = lost ? kExitOutputFailed : kExitDoerError;
+  } else if (summary.end == RunEnd::interrupted) {
+    code = interrupted_exit_code(summary.stop_signal);
+  } else if (lost) {
+    code = kExitOutputFailed;
+  }
+  // Known before the summary goes out: a stdout whose reader has gone then
+  // leaves a 4 or 5 as it is (and the error lines below are said).
+  exit_code_known(code);
   if (args.json) {
     std::cout << format_summary_json(summary) << "\n";
   } else {
     std::cout << format_summary(summary);
   }
-  // The journal gone from its name at the end (removed, replaced): exit 4,
-  // after a signal's code and before a doer's error (the exit codes' order).
-  const bool lost = !summary.journal_lost.empty();
   if (lost) {
     std::cerr << "hio run: error: " << display_text(summary.journal) << ": " << summary.journal_lost
               << "\n";
@@ -600,13 +612,8 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
                       : "; the journal " + display_text(summary.journal) +
                             " ends with it (end=error): hio replay reproduces it")
               << "\n";
-    return lost ? kExitOutputFailed : kExitDoerError;
   }
-  if (summary.end == RunEnd::interrupted) {
-    return interrupted_exit_code(summary.stop_signal);
-  }
-  if (lost) return kExitOutputFailed;
-  return summary.passed() ? kExitOk : kExitExpectationsFailed;
+  return code;
 }
 
 std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
@@ -842,6 +849,8 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   } catch (...) {
     return replay_input_error(args);
   }
+  const int code = replay_exit_code(outcome);
+  exit_code_known(code);  // as hio run's: before the outcome goes to stdout
   if (args.json) {
     std::cout << format_replay_outcome_json(outcome) << "\n";
   } else {
@@ -864,7 +873,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
                  "to test the exchange, capture it against a peer outside the run, or run it on "
                  "the simulated network with other seeds (hio sweep)\n";
   }
-  return replay_exit_code(outcome);
+  return code;
 }
 
 // The channel ids that --channel C selects: "#2" or digits are an id (0
@@ -1786,7 +1795,9 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   reserve_standard_fds();
   StdoutWriter out;
   JsonFailure json(json_requested(argc, argv));
-  return out.finish(json.finish(run_command(argc, argv, registry)));
+  const int code = run_command(argc, argv, registry);
+  exit_code_known(code);  // the error object below leaves a failure's code as it is
+  return out.finish(json.finish(code));
 }
 
 }  // namespace hio::tools

@@ -145,8 +145,9 @@ int JsonFailure::finish(int code) {
   std::cout.flush();
   // The command printed its own, which says it all, unless an output could
   // not be written: a sweep's summary line cannot say that its report.json
-  // was not, and read alone looks like success.
-  if (out_->count() != 0 && code != kExitOutputFailed) return code;
+  // was not, and read alone looks like success; or hio could not go on (a
+  // sweep out of memory after some seeds' lines, and no summary).
+  if (out_->count() != 0 && code != kExitOutputFailed && code != kExitInternal) return code;
   std::string said = err_->text();
   while (!said.empty() && said.back() == '\n')
     said.pop_back();

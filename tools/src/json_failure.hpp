@@ -4,8 +4,8 @@
 // line), or, when the command ended without
 // printing anything on stdout (it failed or was stopped before it had a
 // result) or exits 4 (an output could not be written: after its own object,
-// e.g. a sweep's summary whose report.json was not written), this error
-// object:
+// e.g. a sweep's summary whose report.json was not written) or 6 (a sweep
+// out of memory after some seeds' lines), this error object:
 //   {"error": "<what hio said on stderr>", "exit": N, "file": ..., "line": ...,
 //    "column": ..., "journal": ..., "journal_error": {...}}
 // (docs/scenarios.md, --json when a command fails).
@@ -38,7 +38,7 @@ class JsonFailure {
   JsonFailure& operator=(const JsonFailure&) = delete;
 
   // After the command returned `code`: if JSON was asked for and stdout got
-  // nothing or `code` is kExitOutputFailed, prints the error object. Returns
+  // nothing or `code` is kExitOutputFailed or kExitInternal, prints the error object. Returns
   // `code`.
   int finish(int code);
 

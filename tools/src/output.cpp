@@ -1,10 +1,13 @@
 #include "output.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -29,6 +32,9 @@ extern "C" void on_sigpipe(int /*signal*/) {}
 // defer_stdout_sigpipe: a stdout EPIPE no longer ends hio at once (until the
 // CliSignals that diverted SIGPIPE is gone).
 std::atomic<bool> sigpipe_deferred{false};
+
+// exit_code_known: a failure's code is known, stdout's EPIPE does not replace it.
+std::atomic<bool> failure_known{false};
 
 // Sets `signal`'s handler to `handler` if its action is SIG_DFL; true if so
 // (`previous` then holds the action to restore).
@@ -61,6 +67,7 @@ CliSignals::CliSignals()
 
 CliSignals::~CliSignals() {
   sigpipe_deferred = false;
+  failure_known = false;
   if (pipe_diverted_) {
     sigpipe_diverted = false;
     ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
@@ -71,14 +78,28 @@ CliSignals::~CliSignals() {
 bool FdWriteBuffer::flush_pending() {
   std::size_t written = 0;
   while (error_ == 0 && written < pending_.size()) {
-    const ssize_t n = ::write(fd_, pending_.data() + written, pending_.size() - written);
+    std::size_t size = pending_.size() - written;
+    if (caught_stop_signal() != 0) {
+      // After a stop signal, no wait for ever on a reader that does not read
+      // (a pipe, a FIFO: write(2) would block, Ctrl-C unheard): room within
+      // 100 ms, or the output is cut there (error_ EINTR). A write of at
+      // most PIPE_BUF bytes into the room poll found does not block.
+      pollfd room{fd_, POLLOUT, 0};
+      if (::poll(&room, 1, 100) == 0) {
+        error_ = EINTR;
+        break;
+      }
+      size = std::min<std::size_t>(size, PIPE_BUF);
+    }
+    const ssize_t n = ::write(fd_, pending_.data() + written, size);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = errno;
       // The reader went away: hio ends as SIGPIPE would have ended it, unless
-      // a stop signal came first: its code wins (docs/scenarios.md, Exit
-      // codes), as where SIGPIPE came in ignored (StdoutWriter::finish).
-      if (error_ == EPIPE && sigpipe_ && sigpipe_diverted && !sigpipe_deferred &&
+      // a stop signal came first or a failure's code is known: that code wins
+      // (docs/scenarios.md, Exit codes), as where SIGPIPE came in ignored
+      // (StdoutWriter::finish).
+      if (error_ == EPIPE && sigpipe_ && sigpipe_diverted && !sigpipe_deferred && !failure_known &&
           caught_stop_signal() == 0) {
         std::signal(SIGPIPE, SIG_DFL);
         std::raise(SIGPIPE);
@@ -103,6 +124,15 @@ std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
   const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
   if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
   return n;
+}
+
+bool failure_said(int code) {
+  return code == kExitBadInput || code == kExitOutputFailed || code == kExitDoerError ||
+         code == kExitInternal || is_interrupted_exit_code(code);
+}
+
+void exit_code_known(int code) {
+  if (failure_said(code)) failure_known = true;
 }
 
 void defer_stdout_sigpipe() {
@@ -137,11 +167,12 @@ int StdoutWriter::finish(int code) {
   if (error == 0) return code;
   // A failure the command reported already (on stderr) keeps its code,
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
-  const bool failed_already = code == kExitBadInput || is_interrupted_exit_code(code) ||
-                              code == kExitOutputFailed || code == kExitDoerError ||
-                              code == kExitInternal;
+  const bool failed_already = failure_said(code);
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
-  std::cerr << "hio: cannot write the output (stdout): " << errno_text(error) << "\n";
+  std::cerr << "hio: cannot write the output (stdout): "
+            << (error == EINTR ? "its reader took no more before the stop signal"
+                               : errno_text(error))
+            << "\n";
   return failed_already ? code : kExitOutputFailed;
 }
 

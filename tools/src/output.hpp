@@ -13,12 +13,15 @@
 namespace hio::tools {
 
 // An output stream's buffer that writes to a file descriptor with write(2)
-// (retrying EINTR, completing short writes), keeping the errno of the first
+// (retrying EINTR, completing short writes; once a stop signal was caught, a
+// write that finds no room within 100 ms - a pipe whose reader does not
+// read - fails with EINTR instead of waiting for ever), keeping the errno of the first
 // write that failed; after one fails nothing more is written and the stream
 // goes bad. `line`: written at every newline (for a terminal, as stdio does).
 // `sigpipe`: a write that fails with EPIPE ends the process as SIGPIPE would
-// have, if a CliSignals diverted SIGPIPE (its action was SIG_DFL) and no stop
-// signal was caught (caught_stop_signal: the command then ends with its code).
+// have, if a CliSignals diverted SIGPIPE (its action was SIG_DFL), no stop
+// signal was caught (caught_stop_signal: the command then ends with its code)
+// and no failure's code is known (exit_code_known: the same).
 class FdWriteBuffer final : public std::streambuf {
  public:
   FdWriteBuffer(int fd, bool line, bool sigpipe = false)
@@ -84,6 +87,19 @@ class CliSignals {
   bool xfsz_diverted_;
   bool pipe_diverted_;
 };
+
+// Whether `code` says a failure the command has said on stderr: 2, 4, 5, 6,
+// or a stop signal's. A stdout that fails leaves it as it is; only 0, 1 and
+// 3 become 4, or 141 for a reader gone (docs/scenarios.md, Exit codes).
+bool failure_said(int code);
+
+// The command will exit `code`, known before its result goes to stdout (a
+// run whose doer threw prints its summary, then exits 5). If
+// failure_said(code), stdout's reader going away from now on no longer ends
+// hio at once as SIGPIPE would: the command goes on, says its failure, and
+// StdoutWriter::finish keeps `code`, as where SIGPIPE came in ignored (until
+// the CliSignals is gone).
+void exit_code_known(int code);
 
 // From now on stdout's reader going away no longer ends hio at once: the
 // command goes on to its end as with SIGPIPE ignored, and StdoutWriter::finish

@@ -12,10 +12,12 @@
 #include <csignal>
 #include <cstddef>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -236,6 +238,10 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
   } catch (const BuildInterrupted&) {
     remove_journal(result.journal);
     return false;
+  } catch (const std::bad_alloc&) {
+    // hio's failure, not the seed's: the sweep ends (exit 6), no journal left.
+    remove_journal(result.journal);
+    throw;
   } catch (const std::exception& error) {
     // A journal cut short by a write error is no journal: none is left.
     remove_journal(result.journal);
@@ -271,6 +277,8 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     take_run(run, result);
   } catch (const BuildInterrupted&) {
     return false;  // a signal the command caught before the sweep's watch began
+  } catch (const std::bad_alloc&) {
+    throw;  // not the seed's failure: the sweep ends (sweep_command: exit 6)
   } catch (const std::exception& error) {
     // It never started (the tree could not be built), and would not again:
     // no journal is attempted.
@@ -318,6 +326,9 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   } catch (const BuildInterrupted&) {
     remove_journal(journal);
     return false;  // the signal came while the re-run's tree was built: as above
+  } catch (const std::bad_alloc&) {
+    remove_journal(journal);
+    throw;  // as for the first run
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
     remove_journal(journal);
@@ -391,15 +402,19 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   std::uint64_t failed_reported = 0;  // failing seeds among [0, end.done)
   std::atomic<bool> stop{false};
   std::atomic<int> stop_signal{0};  // the first SIGINT or SIGTERM seen
+  // What escaped a worker (std::bad_alloc: run_seed lets only that through),
+  // the first one: no seed is claimed after it, the runs in flight are
+  // stopped, and sweep() throws it once every worker has ended.
+  std::exception_ptr fatal;
 
-  auto worker = [&] {
+  auto work = [&] {
     std::unique_lock<std::mutex> lock(mutex);
     changed.wait(lock, [&] { return go || failed_to_start; });
     for (;;) {
       changed.wait(lock, [&] {
-        return stop || failed_to_start || claimed_all || next_claim < end.done + window;
+        return stop || failed_to_start || fatal || claimed_all || next_claim < end.done + window;
       });
-      if (stop || failed_to_start || claimed_all) return;
+      if (stop || failed_to_start || fatal || claimed_all) return;
       const std::uint64_t index = next_claim;
       if (index == last_index) {
         claimed_all = true;
@@ -441,6 +456,16 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
         waiting.erase(waiting.begin());
         ++end.done;
       }
+      changed.notify_all();
+    }
+  };
+  auto worker = [&] {
+    try {
+      work();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!fatal) fatal = std::current_exception();
+      stop = true;  // the runs in flight end after their pass, abandoned as on a signal
       changed.notify_all();
     }
   };
@@ -488,6 +513,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   for (auto& [index, result] : waiting) {
     if (!result.journal.empty()) remove_journal(result.journal);
   }
+  if (fatal) std::rethrow_exception(fatal);
   end.interrupted = stop;
   end.stop_signal = end.interrupted ? stop_signal.load() : 0;
   take_caught_signal(end);
@@ -829,7 +855,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::uint64_t journals = 0;       // saved
   std::uint64_t journals_lost = 0;  // wanted, and could not be written
   std::uint64_t beyond_keep = 0;    // failing, after the first --keep N
+  std::optional<std::uint64_t> last_reported;
   auto on_result = [&](const SeedResult& r) {
+    last_reported = r.seed;
     if (!r.passed) ++failed;
     beyond_keep += r.beyond_keep ? 1u : 0u;
     journals += r.journal.empty() ? 0u : 1u;
@@ -853,6 +881,21 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
                         " worker threads (" + error_text(error.code()) +
                         "); nothing was run: try a smaller --jobs");
     return kExitInternal;  // not bad input: fewer threads succeed; `report` removes what it wrote
+  } catch (const std::bad_alloc&) {
+    // hio's failure, not a seed's: said as hio run says it, and the sweep
+    // ends as when its threads cannot start (exit 6, no report: `report`
+    // removes what it wrote). The seeds reported before it stay said, and
+    // so do the journals kept of the failing ones among them.
+    std::string what = command.name + ": error: out of memory (std::bad_alloc) while the seeds ran";
+    what += last_reported ? "; seeds " + seed_span(seeds.first, *last_reported) +
+                                " were reported, nothing after them is judged"
+                          : "; no seed was reported";
+    if (report) what += "; no report written";
+    if (journals > 0) {
+      what += "; the journals of failing seeds saved in " + display_text(command.out) + " stay";
+    }
+    write_line(err, what);
+    return kExitInternal;
   }
 
   // A signal up to the report counts (after it, hio's exit code alone says it).

@@ -1,5 +1,6 @@
-// A read(2), and an open(2) of a FIFO, that a caught stop signal ends,
-// whichever thread the signal interrupted and whenever it came.
+// A read(2), an open(2) of a FIFO, and a write(2) that waits for room, that a
+// caught stop signal ends, whichever thread the signal interrupted and
+// whenever it came.
 #pragma once
 
 #include <sys/stat.h>
@@ -27,5 +28,16 @@ ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size);
 // returned, the descriptor blocking as `flags` say. Anything but a FIFO is
 // opened as open(2) opens it.
 int open_unless_stopped(const char* path, int flags, mode_t mode);
+
+// ::write(fd, buffer, size), except that a write that cannot go on at once
+// (EAGAIN or EWOULDBLOCK on a descriptor opened O_NONBLOCK: a full pipe or
+// FIFO whose reader does not read; EINTR) waits for room in steps of at most
+// 100 ms (poll) and asks caught_stop_signal() before each: a stop signal the
+// process catches ends the wait, whichever thread it interrupted. Returns
+// -1 with errno EINTR then, and only then; otherwise what write returned
+// (a short count included). A write that can go on is made whatever was
+// caught: what is written after a stop signal (a journal's trailer) is
+// written as long as the reader takes it.
+ssize_t write_unless_stopped(int fd, const void* buffer, std::size_t size);
 
 }  // namespace hio

@@ -102,7 +102,7 @@ struct SweepOptions {
 // noise replay): journaled into `record_path` unless it is empty; `stop`,
 // set by another thread on SIGINT or SIGTERM, ends it after its current pass.
 // Throws what the run throws (the seed then counts as failed with the error,
-// except BuildInterrupted: abandoned).
+// except BuildInterrupted: abandoned, and std::bad_alloc: the sweep ends).
 struct SeedRun {
   bool stopped = false;  // `stop` ended it before its end: abandoned, not reported
   bool passed = false;
@@ -144,7 +144,10 @@ struct SweepEnd {
 
 // Runs `scenario` once per seed, calling `on_result` for each in seed order
 // (one call at a time, whatever the thread count). A run that throws counts
-// as failed with the error as its failure.
+// as failed with the error as its failure, except a std::bad_alloc (hio out
+// of memory, not the seed's failure): no seed starts after it, the runs in
+// flight stop after their pass (abandoned, as on a signal), the seeds reported before it stay
+// reported, and sweep() throws it (hio sweep: exit 6).
 //
 // SIGINT or SIGTERM: no new seed starts; runs in flight stop after their current pass
 // and are abandoned (not reported), and so is a failing seed whose re-run for its
