@@ -2,7 +2,8 @@
 // (tls_certs.hpp): an encrypted key refused without a pass-phrase prompt, a
 // key file without a key saying what it holds, a certificate file holding
 // its key, files that are not regular files refused without being read or
-// waited on, and min_version refusing a TLS 1.2 peer.
+// waited on, files read once and no further than the limit whatever their
+// stat size says, and min_version refusing a TLS 1.2 peer.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
