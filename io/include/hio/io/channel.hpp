@@ -46,8 +46,8 @@ const char* to_string(TlsVersion version);  // "1.2", "1.3"
 // TLS settings of tls:// channels (clients and listeners). Files are PEM and
 // regular files of at most 4 MiB (each is read once at validate() and once
 // again at every open, so a FIFO or a process substitution is refused,
-// never waited on, and no more than 4 MiB of a file are read, whatever its
-// size seemed). Private keys
+// never waited on, and a huge file read no further than just past 4 MiB,
+// whatever its size seemed). Private keys
 // must not be encrypted: hio never asks for a pass phrase. Certificate
 // verification is on by default; TLS 1.2 is the oldest version spoken unless
 // min_version says 1.3; cipher suites are OpenSSL's defaults. A file that
