@@ -1,6 +1,7 @@
 #include "hio/engine/doist.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstddef>
 #include <mutex>
@@ -24,10 +25,17 @@ namespace {
 // The first signal is kept: a SIGTERM after a SIGINT does not turn an
 // interruption already under way into another (hio's exit code, the
 // summary's and the trailer's signal stay the first's, as a sweep's do).
-volatile std::sig_atomic_t g_stop_signal = 0;
+// A lock-free atomic, so that the handler may set it (async-signal-safe)
+// and other threads read it without a data race, which a volatile
+// sig_atomic_t is not for other threads. Two threads may each run the
+// handler for a different stop signal at once (sa_mask holds back only the
+// thread that runs it): the compare-exchange keeps the first either way.
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int signal) {
-  if (g_stop_signal == 0) g_stop_signal = signal;
+  int none = 0;
+  g_stop_signal.compare_exchange_strong(none, signal);
 }
 
 std::mutex& catch_mutex() {
@@ -149,7 +157,7 @@ StopSignalCatch::~StopSignalCatch() {
 }
 
 int caught_stop_signal() {
-  return g_stop_signal;
+  return g_stop_signal.load();
 }
 
 const char* to_string(RunEnd end) {
@@ -379,7 +387,7 @@ void Doist::remove(std::span<Doer* const> doers) {
 bool Doist::stop_pending() const {
   // The signal flag is process-wide: a Doist that does not handle signals
   // (set_handle_sigint(false)) leaves it to the run or catch that does.
-  return stop_requested() || (handle_sigint_ && g_stop_signal != 0);
+  return stop_requested() || (handle_sigint_ && g_stop_signal.load() != 0);
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
@@ -456,7 +464,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       // real time, while it was paced) is what ended the run.
       if (stop_pending()) {
         reason = RunEnd::interrupted;
-        if (!stop_requested()) stop_signal_ = g_stop_signal;
+        if (!stop_requested()) stop_signal_ = g_stop_signal.load();
         break;
       }
       if (limited && tyme() >= end) {

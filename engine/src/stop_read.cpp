@@ -46,11 +46,48 @@ ssize_t write_unless_stopped(int fd, const void* buffer, std::size_t size) {
   }
 }
 
+namespace {
+
+// A FIFO opened for reading, without waiting (O_NONBLOCK), once it has
+// something to read: bytes, or the end of a writer that came and left. A
+// read before a writer came would give 0, the end of the input, at once
+// (an empty journal or scenario), so the wait for the writer that open(2)
+// does is done here, by poll, in steps that ask caught_stop_signal(). On
+// Linux, poll reports no hang-up to a reader that no writer has left yet.
+int open_fifo_reader(const char* path, int flags, mode_t mode) {
+  const int fd = ::open(path, flags | O_NONBLOCK, mode);
+  if (fd < 0) return -1;
+  for (;;) {
+    if (caught_stop_signal() != 0) {
+      ::close(fd);
+      errno = EINTR;
+      return -1;
+    }
+    pollfd wanted{fd, POLLIN, 0};
+    const int ready = ::poll(&wanted, 1, kAskEveryMs);
+    if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+    // Bytes, a hang-up or an error: the reads that follow say which.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+  }
+}
+
+}  // namespace
+
 int open_unless_stopped(const char* path, int flags, mode_t mode) {
   struct stat status {};
-  const bool fifo_writer =
-      (flags & O_ACCMODE) == O_WRONLY && ::stat(path, &status) == 0 && S_ISFIFO(status.st_mode);
-  if (!fifo_writer) return ::open(path, flags, mode);
+  const int access = flags & O_ACCMODE;
+  const bool fifo = access != O_RDWR && ::stat(path, &status) == 0 && S_ISFIFO(status.st_mode);
+  if (!fifo) return ::open(path, flags, mode);
+  if (caught_stop_signal() != 0) {
+    errno = EINTR;
+    return -1;
+  }
+  if (access == O_RDONLY) {
+    // A reader that asked not to wait does not.
+    if ((flags & O_NONBLOCK) != 0) return ::open(path, flags, mode);
+    return open_fifo_reader(path, flags, mode);
+  }
   for (;;) {
     if (caught_stop_signal() != 0) {
       errno = EINTR;

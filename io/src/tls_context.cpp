@@ -9,7 +9,6 @@
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <vector>
 
@@ -38,37 +37,41 @@ const char* file_words(Option option) {
 
 // The most bytes a TLS file may hold. Certificates and keys are a few KB, a
 // CA bundle (the system's trust store) a few hundred; OpenSSL's PEM reader
-// takes about a second for 3 MB of lines before a PEM block, and the files
-// are read again at every open, so a larger file is refused unread.
+// takes a while for megabytes of lines before a PEM block, and the files
+// are read again at every open, so a larger file is refused.
 constexpr std::uintmax_t kTlsFileSizeMax = 4 * 1024 * 1024;
 
-// OpenSSL's own messages for a missing file are vague ("system lib"), and a
-// directory opens as a file, so files are checked for readability first.
-// Only regular files are taken: the files are read at validate() and again
-// at every open, which a FIFO cannot serve (the second open would wait for
-// a writer, or read nothing), and the check must not wait on anything.
-bool readable(const std::string& path, Option option, std::optional<TlsProblem>& problem) {
-  if (const std::optional<UnfitInput> unfit = unfit_input(path, kTlsFileSizeMax)) {
+// The bytes of a TLS file, read once (read_input) and handed to OpenSSL
+// from memory, so the bytes checked are the bytes used; nullopt with
+// `problem` set if it cannot be read. OpenSSL's own messages for a missing
+// file are vague ("system lib"), and a directory opens as a file. Only
+// regular files are taken: the files are read at validate() and again at
+// every open, which a FIFO cannot serve (the second open would wait for a
+// writer, or read nothing), and the check must not wait on anything.
+std::optional<std::string> tls_file(const std::string& path, Option option,
+                                    std::optional<TlsProblem>& problem) {
+  InputRead read = read_input(path, kTlsFileSizeMax);
+  if (read.unfit) {
     std::string message = std::string(file_words(option)) + " '" + path + "' is " +
-                          unfit_input_words(*unfit, kTlsFileSizeMax);
-    if (unfit->too_large()) {
+                          unfit_input_words(*read.unfit, kTlsFileSizeMax);
+    if (read.unfit->too_large()) {
       message +=
           " (certificates and keys are a few KB; hio reads TLS files when it checks them "
           "and again at every open)";
-    } else if (unfit->type != std::filesystem::file_type::directory) {
+    } else if (read.unfit->type != std::filesystem::file_type::directory) {
       message +=
           ", not a regular file: hio reads TLS files when it checks them and again at "
           "every open";
     }
     problem = TlsProblem{option, message};
-    return false;
+    return std::nullopt;
   }
-  std::ifstream file(path, std::ios::binary);
-  if (file) return true;
-  const int error = errno;
-  problem = TlsProblem{option, std::string("cannot read ") + file_words(option) + " '" + path +
-                                   "': " + errno_text(error)};
-  return false;
+  if (read.error != 0) {
+    problem = TlsProblem{option, std::string("cannot read ") + file_words(option) + " '" + path +
+                                     "': " + input_error_words(read.error)};
+    return std::nullopt;
+  }
+  return std::move(read.bytes);
 }
 
 bool loaded(const boost::system::error_code& ec, Option option, const std::string& what,
@@ -76,11 +79,6 @@ bool loaded(const boost::system::error_code& ec, Option option, const std::strin
   if (!ec) return true;
   problem = TlsProblem{option, "cannot use " + what + ": " + error_text(ec)};
   return false;
-}
-
-bool file_loaded(const boost::system::error_code& ec, Option option, const std::string& path,
-                 std::optional<TlsProblem>& problem) {
-  return loaded(ec, option, std::string(file_words(option)) + " '" + path + "'", problem);
 }
 
 // OpenSSL's default pass-phrase callback prompts on the terminal (and
@@ -100,12 +98,96 @@ std::string openssl_reason() {
       boost::system::error_code(static_cast<int>(code), asio::error::get_ssl_category()));
 }
 
+// "cannot use <file> '<path>': <OpenSSL's reason>", for make_tls_context.
+std::nullptr_t openssl_failure(Option option, const std::string& path,
+                               std::optional<TlsProblem>& problem) {
+  problem = TlsProblem{option, std::string("cannot use ") + file_words(option) + " '" + path +
+                                   "': " + openssl_reason()};
+  return nullptr;
+}
+
 struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
 struct PkeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
+struct X509Free {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+struct InfosFree {
+  void operator()(STACK_OF(X509_INFO) * infos) const {
+    sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  }
+};
+
+// A BIO that reads `bytes` (which must outlive it); null if OpenSSL cannot
+// make one (its reason queued).
+std::unique_ptr<BIO, BioFree> memory_bio(const std::string& bytes) {
+  return std::unique_ptr<BIO, BioFree>(
+      BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+}
+
+// SSL_CTX_use_certificate_chain_file, from the bytes of the file: the first
+// certificate is ctx's, the ones after it its chain. False with OpenSSL's
+// reason queued.
+bool use_certificate_chain(SSL_CTX* ctx, const std::string& bytes) {
+  ERR_clear_error();
+  const std::unique_ptr<BIO, BioFree> bio = memory_bio(bytes);
+  if (!bio) return false;
+  const std::unique_ptr<X509, X509Free> cert(
+      PEM_read_bio_X509_AUX(bio.get(), nullptr, refuse_pass_phrase, nullptr));
+  if (!cert || SSL_CTX_use_certificate(ctx, cert.get()) != 1 || ERR_peek_error() != 0 ||
+      SSL_CTX_clear_chain_certs(ctx) != 1) {
+    return false;
+  }
+  while (X509* ca = PEM_read_bio_X509(bio.get(), nullptr, refuse_pass_phrase, nullptr)) {
+    if (SSL_CTX_add0_chain_cert(ctx, ca) != 1) {  // owns `ca` once added
+      X509_free(ca);
+      return false;
+    }
+  }
+  // The loop ends at the end of the bytes (no further PEM block), or at a
+  // damaged one.
+  const unsigned long last = ERR_peek_last_error();
+  if (ERR_GET_LIB(last) != ERR_LIB_PEM || ERR_GET_REASON(last) != PEM_R_NO_START_LINE) {
+    return false;
+  }
+  ERR_clear_error();
+  return true;
+}
+
+// SSL_CTX_load_verify_locations for a CA file, from its bytes: every
+// certificate and CRL in it is trusted. False with OpenSSL's reason queued.
+bool load_verify_bytes(SSL_CTX* ctx, const std::string& bytes) {
+  ERR_clear_error();
+  const std::unique_ptr<BIO, BioFree> bio = memory_bio(bytes);
+  if (!bio) return false;
+  const std::unique_ptr<STACK_OF(X509_INFO), InfosFree> infos(
+      PEM_X509_INFO_read_bio(bio.get(), nullptr, refuse_pass_phrase, nullptr));
+  if (!infos) return false;
+  X509_STORE* const store = SSL_CTX_get_cert_store(ctx);
+  int count = 0;
+  for (int i = 0; i < sk_X509_INFO_num(infos.get()); ++i) {
+    const X509_INFO* const info = sk_X509_INFO_value(infos.get(), i);
+    if (info->x509 != nullptr) {
+      if (X509_STORE_add_cert(store, info->x509) != 1) return false;
+      ++count;
+    }
+    if (info->crl != nullptr) {
+      if (X509_STORE_add_crl(store, info->crl) != 1) return false;
+      ++count;
+    }
+  }
+  if (count > 0) return true;
+    // OpenSSL's words for a file without one.
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  ERR_raise(ERR_LIB_X509, X509_R_NO_CERTIFICATE_OR_CRL_FOUND);
+#else
+  X509err(X509_F_X509_LOAD_CERT_CRL_FILE, X509_R_NO_CERTIFICATE_OR_CRL_FOUND);
+#endif
+  return false;
+}
 
 // The names of the PEM blocks in `bio` from where it stands ("CERTIFICATE,
 // X509 CRL"), each once, in the order met; "" for none.
@@ -132,15 +214,15 @@ std::string pem_block_names(BIO* bio) {
 // key is in it) into `ctx` and checks it against the certificate loaded
 // before. Never asks for a pass phrase; says what the file holds instead of
 // a key when it holds none.
-bool load_private_key(SSL_CTX* ctx, const std::string& key, const TlsOptions& options,
-                      std::optional<TlsProblem>& problem) {
+bool load_private_key(SSL_CTX* ctx, const std::string& key, const std::string& bytes,
+                      const TlsOptions& options, std::optional<TlsProblem>& problem) {
   const bool in_cert = options.key_file.empty();
   const auto fail = [&](const std::string& message) {
     problem = TlsProblem{Option::key_file, message};
     return false;
   };
   ERR_clear_error();
-  const std::unique_ptr<BIO, BioFree> bio(BIO_new_file(key.c_str(), "r"));
+  const std::unique_ptr<BIO, BioFree> bio = memory_bio(bytes);
   if (!bio) return fail("cannot read key file '" + key + "': " + openssl_reason());
   bool asked = false;
   const std::unique_ptr<EVP_PKEY, PkeyFree> pkey(
@@ -153,8 +235,9 @@ bool load_private_key(SSL_CTX* ctx, const std::string& key, const TlsOptions& op
                   "(openssl pkey -in <encrypted> -out <plain>)");
     }
     const std::string reason = openssl_reason();
-    if (BIO_reset(bio.get()) != 0) return fail("cannot use key file '" + key + "': " + reason);
-    const std::string blocks = pem_block_names(bio.get());
+    const std::unique_ptr<BIO, BioFree> again = memory_bio(bytes);
+    if (!again) return fail("cannot use key file '" + key + "': " + reason);
+    const std::string blocks = pem_block_names(again.get());
     if (blocks.find("PRIVATE KEY") != std::string::npos) {
       return fail("cannot use key file '" + key + "': " + reason);  // a damaged key
     }
@@ -245,20 +328,30 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool s
     return nullptr;
   }
   if (!options.cert_file.empty()) {
-    if (!readable(options.cert_file, Option::cert_file, problem)) return nullptr;
-    context->use_certificate_chain_file(options.cert_file, ec);
-    if (!file_loaded(ec, Option::cert_file, options.cert_file, problem)) return nullptr;
+    const std::optional<std::string> cert = tls_file(options.cert_file, Option::cert_file, problem);
+    if (!cert) return nullptr;
+    if (!use_certificate_chain(context->native_handle(), *cert)) {
+      return openssl_failure(Option::cert_file, options.cert_file, problem);
+    }
+    // The key is in the certificate file when no key file is given: those
+    // bytes are used again, not read again.
     const std::string& key = options.key_file.empty() ? options.cert_file : options.key_file;
-    if (!readable(key, Option::key_file, problem)) return nullptr;
-    if (!load_private_key(context->native_handle(), key, options, problem)) return nullptr;
+    std::optional<std::string> key_bytes = cert;
+    if (!options.key_file.empty()) key_bytes = tls_file(key, Option::key_file, problem);
+    if (!key_bytes) return nullptr;
+    if (!load_private_key(context->native_handle(), key, *key_bytes, options, problem)) {
+      return nullptr;
+    }
   }
 
   // A CA file given is loaded even where no peer is verified, so that it is
   // checked the same whatever the role (validate).
   if (!options.ca_file.empty()) {
-    if (!readable(options.ca_file, Option::ca_file, problem)) return nullptr;
-    context->load_verify_file(options.ca_file, ec);
-    if (!file_loaded(ec, Option::ca_file, options.ca_file, problem)) return nullptr;
+    const std::optional<std::string> ca = tls_file(options.ca_file, Option::ca_file, problem);
+    if (!ca) return nullptr;
+    if (!load_verify_bytes(context->native_handle(), *ca)) {
+      return openssl_failure(Option::ca_file, options.ca_file, problem);
+    }
   }
   const bool verify_peer = server ? options.require_client_cert : options.verify;
   if (verify_peer) {

@@ -32,8 +32,11 @@ class MemorySource final : public Source {
 class FileSource final : public Source {
  public:
   explicit FileSource(std::string path) : path_(std::move(path)) {
-    // "-": the standard input, read as it comes (a pipe is read once).
-    fd_ = path_ == "-" ? ::dup(STDIN_FILENO) : ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    // "-": the standard input, read as it comes (a pipe is read once). A
+    // FIFO's wait for a writer ends on a stop signal, one caught before the
+    // open too (open_unless_stopped), as the reads' waits do.
+    fd_ = path_ == "-" ? ::dup(STDIN_FILENO)
+                       : open_unless_stopped(path_.c_str(), O_RDONLY | O_CLOEXEC, 0);
     if (path_ == "-") path_ = "standard input";
     if (fd_ < 0) {
       throw std::system_error(errno, errno_category(), "cannot open '" + path_ + "'");

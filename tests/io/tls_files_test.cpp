@@ -2,9 +2,13 @@
 // (tls_certs.hpp): an encrypted key refused without a pass-phrase prompt, a
 // key file without a key saying what it holds, a certificate file holding
 // its key, files that are not regular files refused without being read or
-// waited on, and min_version refusing a TLS 1.2 peer.
+// waited on, files read once and no further than the limit whatever their
+// stat size says, and min_version refusing a TLS 1.2 peer.
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -227,6 +231,62 @@ TEST(IoTlsFiles, TlsFilesLargerThan4MiBAreRefusedUnread) {
   TlsOptions fits;
   fits.ca_file = at_limit;
   EXPECT_EQ(problem_of(fits), "none");
+}
+
+// problem_of(options), found by a child process that must answer within 10
+// s: "hung" if it does not (a file read without end, or waited on).
+std::string problem_in_time(const TlsOptions& options) {
+  int ends[2] = {-1, -1};
+  if (::pipe(ends) != 0) return "no pipe";
+  const pid_t child = ::fork();
+  if (child == 0) {
+    const std::string problem = problem_of(options);
+    (void)!::write(ends[1], problem.data(), problem.size());
+    ::_exit(0);
+  }
+  ::close(ends[1]);
+  std::string problem;
+  pollfd wanted{ends[0], POLLIN, 0};
+  while (::poll(&wanted, 1, 10'000) == 1) {
+    char buffer[4096];
+    const ssize_t got = ::read(ends[0], buffer, sizeof buffer);
+    if (got <= 0) break;
+    problem.append(buffer, static_cast<std::size_t>(got));
+  }
+  const bool hung = wanted.revents == 0;
+  ::close(ends[0]);
+  if (hung) ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  return hung ? "hung" : problem;
+}
+
+// A TLS file is read once, at most 4 MiB and a byte of it, whatever its
+// stat size says: a /proc file says 0 (/proc/self/pagemap gives gigabytes,
+// and was read to its end), a sparse file its whole size (refused unread).
+// OpenSSL is given the bytes read, so a file that grows after the check is
+// not read whole either.
+TEST(IoTlsFiles, TlsFilesAreReadOnceUpToTheLimitWhateverTheirStatSizeSays) {
+  const std::string too_large =
+      " hio reads of it (certificates and keys are a few KB; hio reads TLS files when it checks "
+      "them and again at every open)";
+  TlsOptions proc;
+  proc.ca_file = "/proc/self/pagemap";
+  struct stat status {};
+  if (::stat(proc.ca_file.c_str(), &status) == 0 && S_ISREG(status.st_mode)) {
+    EXPECT_EQ(status.st_size, 0);
+    EXPECT_EQ(problem_in_time(proc),
+              "ca_file: CA file '/proc/self/pagemap' is more than the 4 MiB" + too_large);
+  }
+  // A /proc file of a few hundred bytes is read as the file it is.
+  proc.ca_file = "/proc/self/status";
+  EXPECT_EQ(problem_in_time(proc),
+            "ca_file: cannot use CA file '/proc/self/status': no certificate or crl found");
+
+  const std::string sparse = tls_certs().dir + "/sparse.pem";
+  ASSERT_EQ(::truncate(write_file("sparse.pem", "").c_str(), off_t{1} << 30), 0);
+  EXPECT_EQ(problem_in_time(server_files(sparse, tls_certs().server_key)),
+            "cert_file: certificate file '" + sparse +
+                "' is 1073741824 bytes, more than the 4 MiB" + too_large);
 }
 
 // A peer that speaks TLS `version` only, against an echo listener whose

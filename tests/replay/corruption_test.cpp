@@ -3,11 +3,22 @@
 // trailer, garbage with a valid CRC. Each read ends with a precise error at
 // the right byte offset, after giving back exactly the intact frames before
 // it; none crashes or hangs.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "hio/engine/doist.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/replay/replay.hpp"
 #include "replay_test_util.hpp"
@@ -532,6 +543,44 @@ TEST(CorruptionLimits, UnreadableFile) {
   ASSERT_TRUE(read.error);
   EXPECT_EQ(read.error->kind, JournalErrorKind::io);
   EXPECT_NE(read.error->message.find("cannot open"), std::string::npos);
+}
+
+// A journal FIFO's open waits for a writer; a stop signal caught before the
+// open (which it does not interrupt) ends that wait, as an io error. A
+// writer comes after 2 s, so that the unfixed open (a plain open(2)) ends
+// too, and then reads an empty journal.
+TEST(CorruptionLimits, AStopSignalBeforeAJournalFifoIsOpenedEndsTheWaitForAWriter) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hio_fifo_read_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "j.hioj").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::atomic<bool> done{false};
+  std::thread writer([&fifo, &done] {
+    for (int waited = 0; waited < 100 && !done; ++waited)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (!done) {
+      const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd >= 0) {
+        ::close(fd);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  std::optional<JournalError> error;
+  {
+    const StopSignalCatch catching;
+    std::raise(SIGINT);
+    const JournalReader reader(fifo);
+    error = reader.error();
+  }
+  done = true;
+  writer.join();
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->kind, JournalErrorKind::io) << error->describe();
+  EXPECT_EQ(error->message, "cannot open '" + fifo + "': Interrupted system call");
 }
 
 }  // namespace

@@ -18,15 +18,19 @@ namespace hio {
 // EINTR of its own is retried).
 ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size);
 
-// ::open(path, flags, mode), except that opening a FIFO for writing, which
-// waits for a reader, waits in steps of at most 100 ms (O_NONBLOCK, which
-// fails with ENXIO while there is none) and asks caught_stop_signal() before
-// each: a stop signal the process catches ends the wait even when it came
-// before the open, which it would not interrupt (a plain open(2) then waits
-// for a reader for ever, Ctrl-C unheard). Returns -1 with errno EINTR then,
+// ::open(path, flags, mode), except that opening a FIFO, which waits for
+// the other end, waits in steps of at most 100 ms and asks
+// caught_stop_signal() before each: a stop signal the process catches ends
+// the wait even when it came before the open, which it would not interrupt
+// (a plain open(2) then waits for a reader, or a writer, for ever, Ctrl-C
+// unheard). A writer waits for a reader by O_NONBLOCK opens, which fail
+// with ENXIO while there is none. A reader is opened O_NONBLOCK (at once)
+// and waits, by poll, until there is something to read: bytes, or the end
+// of a writer that came and left (so a read then never mistakes "no writer
+// yet" for the end of the input). Returns -1 with errno EINTR when stopped,
 // and only then (another signal does not end the wait); otherwise what open
-// returned, the descriptor blocking as `flags` say. Anything but a FIFO is
-// opened as open(2) opens it.
+// returned, the descriptor blocking as `flags` say. Anything but a FIFO
+// opened for reading or for writing is opened as open(2) opens it.
 int open_unless_stopped(const char* path, int flags, mode_t mode);
 
 // ::write(fd, buffer, size), except that a write that cannot go on at once

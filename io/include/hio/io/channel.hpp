@@ -44,9 +44,10 @@ enum class TlsVersion : std::uint8_t {
 const char* to_string(TlsVersion version);  // "1.2", "1.3"
 
 // TLS settings of tls:// channels (clients and listeners). Files are PEM and
-// regular files of at most 4 MiB (each is read at validate() and again at
-// every open, so a FIFO or a process substitution is refused, never waited
-// on, and a huge file never read). Private keys
+// regular files of at most 4 MiB (each is read once at validate() and once
+// again at every open, so a FIFO or a process substitution is refused,
+// never waited on, and a huge file read no further than just past 4 MiB,
+// whatever its size seemed). Private keys
 // must not be encrypted: hio never asks for a pass phrase. Certificate
 // verification is on by default; TLS 1.2 is the oldest version spoken unless
 // min_version says 1.3; cipher suites are OpenSSL's defaults. A file that
@@ -99,8 +100,9 @@ struct TlsProblem {
 const char* to_string(TlsProblem::Option option);  // "cert_file", "key_file", ...
 
 // Checks the files of `options` as a tls:// channel opening with them uses
-// them, without opening anything: each file a readable regular file of at
-// most 4 MiB (a FIFO is refused unopened), the certificate chain, key and CA
+// them, without connecting or listening: each file a readable regular
+// file of at most 4 MiB (a FIFO is refused unopened; a file that would make
+// the read wait, as /proc/kmsg, is refused), the certificate chain, key and CA
 // file parse (PEM), the key is not encrypted and matches the certificate (a
 // key of another algorithm does not), no key_file without
 // cert_file. Returns the first problem (in

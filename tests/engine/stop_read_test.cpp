@@ -1,0 +1,115 @@
+// open_unless_stopped on a FIFO opened for reading, over real FIFOs: a stop
+// signal caught before the open ends the wait for a writer, and without
+// one the open waits for the writer and its bytes, so that "no writer yet"
+// is never read as the end of the input.
+#include "hio/engine/stop_read.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "hio/engine/doist.hpp"
+
+namespace hio {
+namespace {
+
+// A FIFO in a directory of its own, removed at the end.
+struct Fifo {
+  std::filesystem::path dir;
+  std::string path;
+  explicit Fifo(const std::string& name) {
+    dir = std::filesystem::temp_directory_path() /
+          ("hio_stop_read_" + name + "_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    path = (dir / "f").string();
+    EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  }
+  ~Fifo() { std::filesystem::remove_all(dir); }
+};
+
+// Opens `path` for writing after `delay` (polling without waiting, so that
+// it gives up when `done` is set first), writes `bytes`, and closes it.
+std::thread writer_after(const std::string& path, std::chrono::milliseconds delay,
+                         std::string bytes, const std::atomic<bool>& done) {
+  return std::thread([path, delay, bytes = std::move(bytes), &done] {
+    for (auto waited = std::chrono::milliseconds(0); waited < delay && !done;
+         waited += std::chrono::milliseconds(20)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    while (!done) {
+      const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd >= 0) {
+        if (!bytes.empty()) {
+          EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+        }
+        ::close(fd);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+}
+
+// Raised before the open, SIGINT interrupts no open(2): a plain open for
+// reading waited for a writer (here one that comes after 2 s, so that the
+// unfixed open ends too, and succeeds).
+TEST(OpenUnlessStopped, AStopSignalBeforeAFifoIsOpenedForReadingEndsTheWaitForAWriter) {
+  const Fifo fifo("reader_stopped");
+  std::atomic<bool> done{false};
+  std::thread writer = writer_after(fifo.path, std::chrono::milliseconds(2000), "", done);
+  int fd = -1;
+  int error = 0;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    const StopSignalCatch catching;
+    std::raise(SIGINT);
+    ASSERT_EQ(caught_stop_signal(), SIGINT);
+    fd = open_unless_stopped(fifo.path.c_str(), O_RDONLY | O_CLOEXEC, 0);
+    error = errno;
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  done = true;
+  writer.join();
+  if (fd >= 0) ::close(fd);
+  EXPECT_EQ(fd, -1) << "the open ended only when a writer came";
+  EXPECT_EQ(error, EINTR);
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
+}
+
+// Without a stop signal, the reader waits for the writer (no "end of input"
+// before it came), gets a blocking descriptor, and reads what it wrote; a
+// writer that comes and leaves without a byte is the end of the input.
+TEST(OpenUnlessStopped, AFifoOpenedForReadingWaitsForItsWriter) {
+  for (const std::string bytes : {"journal bytes", ""}) {
+    const Fifo fifo("reader_waits");
+    std::atomic<bool> done{false};
+    std::thread writer = writer_after(fifo.path, std::chrono::milliseconds(300), bytes, done);
+    const int fd = open_unless_stopped(fifo.path.c_str(), O_RDONLY | O_CLOEXEC, 0);
+    ASSERT_GE(fd, 0) << std::strerror(errno);
+    EXPECT_EQ(::fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+    EXPECT_NE(::fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+    writer.join();
+    std::string got(64, '\0');
+    const ssize_t n = ::read(fd, got.data(), got.size());
+    ASSERT_GE(n, 0);
+    got.resize(static_cast<std::size_t>(n));
+    EXPECT_EQ(got, bytes);
+    EXPECT_EQ(::read(fd, got.data(), 1), 0);
+    ::close(fd);
+    done = true;
+  }
+}
+
+}  // namespace
+}  // namespace hio
