@@ -1116,5 +1116,39 @@ TEST(ScenarioLoader, AStopSignalThatInterruptsNoReadEndsTheRead) {
   EXPECT_LT(took, std::chrono::seconds(3));
 }
 
+// A stop signal caught before the scenario's open ends the wait for the
+// writer of a FIFO that has none: a plain open(2) waited for a writer for
+// ever. A writer comes after 5 s so that the unfixed open ends too.
+TEST(ScenarioLoader, AStopSignalCaughtBeforeTheOpenEndsTheWaitForAWriter) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hio_stop_open_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "scenario.toml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const hio::StopSignalCatch catching;
+  std::raise(SIGINT);
+  std::atomic<bool> loaded{false};
+  std::thread writer([&fifo, &loaded] {
+    for (int i = 0; i < 100 && !loaded; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) ::close(fd);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  bool interrupted = false;
+  try {
+    load_scenario_file(fifo, registry());
+  } catch (const BuildInterrupted&) {
+    interrupted = true;
+  } catch (const std::exception&) {
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  loaded = true;
+  writer.join();
+  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(interrupted) << "the open ended only when a writer came";
+  EXPECT_LT(took, std::chrono::seconds(3));
+}
+
 }  // namespace
 }  // namespace hio::tools

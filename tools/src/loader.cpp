@@ -1114,7 +1114,14 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   // `-` is the standard input, as for a journal: read to its end (whether
   // it may be read again is the caller's to know: the CLI reads it once).
   const bool standard_input = path == "-";
-  const int fd = standard_input ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // A FIFO waits for its writer in steps that ask for a caught stop signal
+  // (open_unless_stopped), also one caught before the open: a plain open(2)
+  // waited for a writer for ever, Ctrl-C unheard.
+  const int fd =
+      standard_input ? STDIN_FILENO : open_unless_stopped(path.c_str(), O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 && errno == EINTR && caught_stop_signal() != 0) {
+    throw BuildInterrupted(caught_stop_signal(), "read");
+  }
   if (fd < 0) throw unreadable(errno);
   struct Closer {
     int fd;
