@@ -36,13 +36,20 @@ ssize_t write_unless_stopped(int fd, const void* buffer, std::size_t size) {
   for (;;) {
     const ssize_t n = ::write(fd, buffer, size);
     if (n >= 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) return n;
-    if (caught_stop_signal() != 0) {
+    if (errno == EINTR) {
+      if (caught_stop_signal() == 0) continue;
+      return -1;  // a blocking write the stop signal interrupted
+    }
+    // No room: wait for it in steps. After a stop signal a reader that still
+    // reads gets up to 100 ms for each step's room (a slow, live reader gets
+    // the journal's trailer); one that takes nothing in that time ends the
+    // wait.
+    pollfd wanted{fd, POLLOUT, 0};
+    const int ready = ::poll(&wanted, 1, kAskEveryMs);  // room, a hang-up, a signal or 100 ms
+    if (ready == 0 && caught_stop_signal() != 0) {
       errno = EINTR;
       return -1;
     }
-    if (errno == EINTR) continue;
-    pollfd wanted{fd, POLLOUT, 0};
-    ::poll(&wanted, 1, kAskEveryMs);  // room, a hang-up, a signal or 100 ms: write says which
   }
 }
 

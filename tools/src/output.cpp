@@ -84,8 +84,12 @@ bool FdWriteBuffer::flush_pending() {
       // (a pipe, a FIFO: write(2) would block, Ctrl-C unheard): room within
       // 100 ms, or the output is cut there (error_ EINTR). A write of at
       // most PIPE_BUF bytes into the room poll found does not block.
+      // A second signal interrupts the poll: ask again (falling through to
+      // write(2) there would block on the full pipe, Ctrl-C twice unheard).
       pollfd room{fd_, POLLOUT, 0};
-      if (::poll(&room, 1, 100) == 0) {
+      const int ready = ::poll(&room, 1, 100);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) {
         error_ = EINTR;
         break;
       }
@@ -93,6 +97,14 @@ bool FdWriteBuffer::flush_pending() {
     }
     const ssize_t n = ::write(fd_, pending_.data() + written, size);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // A stdout the calling program made non-blocking (O_NONBLOCK is on the
+      // open file it shares with us): a live reader that is slow is waited
+      // for, never cut; after a stop signal, the branch above bounds the wait.
+      pollfd room{fd_, POLLOUT, 0};
+      ::poll(&room, 1, 100);
+      continue;
+    }
     if (n < 0) {
       error_ = errno;
       // The reader went away: hio ends as SIGPIPE would have ended it, unless

@@ -36,12 +36,14 @@ int open_unless_stopped(const char* path, int flags, mode_t mode);
 // ::write(fd, buffer, size), except that a write that cannot go on at once
 // (EAGAIN or EWOULDBLOCK on a descriptor opened O_NONBLOCK: a full pipe or
 // FIFO whose reader does not read; EINTR) waits for room in steps of at most
-// 100 ms (poll) and asks caught_stop_signal() before each: a stop signal the
-// process catches ends the wait, whichever thread it interrupted. Returns
-// -1 with errno EINTR then, and only then; otherwise what write returned
-// (a short count included). A write that can go on is made whatever was
-// caught: what is written after a stop signal (a journal's trailer) is
-// written as long as the reader takes it.
+// 100 ms (poll) and asks caught_stop_signal() after each: once a stop signal
+// the process catches has come (whichever thread it interrupted), a step
+// that finds no room in its 100 ms ends the wait, as does a blocking write
+// the signal interrupted. Returns -1 with errno EINTR then, and only then;
+// otherwise what write returned (a short count included). A write that can
+// go on is made whatever was caught: what is written after a stop signal (a
+// journal's trailer) is written as long as the reader takes it, also a slow
+// reader that makes room within each 100 ms.
 ssize_t write_unless_stopped(int fd, const void* buffer, std::size_t size);
 
 }  // namespace hio
