@@ -726,6 +726,16 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   const std::string report_shown = display_text(report.string());
   std::set<std::string> listed;
   if (std::find(earlier.begin(), earlier.end(), report) != earlier.end()) {
+    // A symbolic link to nothing is no report either (unfit_input leaves
+    // it to the read, which would say "No such file or directory", exit 4,
+    // of what the check without --force called an earlier sweep's results).
+    std::error_code ignored;
+    if (fs::is_symlink(fs::symlink_status(report, ignored)) && !fs::exists(report, ignored)) {
+      err << command.name << ": --force: " << report_shown
+          << " is a symbolic link to nothing, not a report of hio sweep: not removed; move it "
+             "away or give another directory\n";
+      return kExitBadInput;
+    }
     // Not opened unless a regular file: a FIFO would block the sweep, a
     // device (a link to /dev/zero) be read until memory runs out.
     if (const std::optional<UnfitInput> unfit = unfit_input(report.string(), kReportSizeMax)) {
