@@ -670,11 +670,14 @@ int read_whole_file(const std::string& path, std::uintmax_t size_max, std::strin
 }
 
 // Makes DIR ready for a sweep's results. Returns the exit code if it is not.
+// `made`: the directory it created (DIR, or the target of a link DIR), else
+// empty.
 // With --force, an earlier sweep's report.json and the journals it lists
 // are removed; any other seed-N.hioj (one the user put there, or of a
 // report that is gone) would be overwritten or left beside a report that
 // does not list it: refused, nothing removed.
-std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& err) {
+std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& err,
+                                   std::string& made) {
   namespace fs = std::filesystem;
   const std::string dir = display_text(command.out);
   std::error_code error;
@@ -684,8 +687,8 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   std::string created;
   if (const int loop = written_path(command.out, created); loop != 0) {
     error = std::error_code(loop, errno_category());
-  } else {
-    fs::create_directories(created, error);
+  } else if (fs::create_directories(created, error)) {
+    made = created;
   }
   if (error) {
     err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
@@ -817,8 +820,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   namespace fs = std::filesystem;
   std::optional<ReportFile> report;
   std::string report_path;
+  std::string made_dir;  // --out, if this sweep created it
   if (!command.out.empty()) {
-    if (const std::optional<int> code = prepare_out_dir(command, err)) return *code;
+    if (const std::optional<int> code = prepare_out_dir(command, err, made_dir)) return *code;
     report_path = (fs::path(command.out) / "report.json").string();
     try {
       report.emplace(report_path);
@@ -859,10 +863,26 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   try {
     end = sweep(runner, seeds, run_options, on_result);
   } catch (const std::system_error& error) {
-    write_line(err, command.name + ": cannot start " + std::to_string(options.jobs) +
-                        " worker threads (" + error_text(error.code()) +
-                        "); nothing was run: try a smaller --jobs");
-    return kExitInternal;  // not bad input: fewer threads succeed; `report` removes what it wrote
+    // One thread that cannot start has no smaller --jobs: the process is
+    // short of memory (ulimit -v, a large ulimit -s: each thread's stack)
+    // or of threads (ulimit -u).
+    write_line(
+        err, command.name + ": cannot start " +
+                 (options.jobs == 1 ? std::string("a worker thread")
+                                    : std::to_string(options.jobs) + " worker threads") +
+                 " (" + error_text(error.code()) + "); nothing was run: " +
+                 (options.jobs == 1 ? "give it more memory (ulimit -v, or a smaller ulimit -s) or "
+                                      "more threads (ulimit -u)"
+                                    : "try a smaller --jobs"));
+    // Not bad input: fewer threads succeed. `report` removes what it wrote,
+    // then the --out directory goes if this sweep made it and nothing else
+    // was put there meanwhile (rmdir of one that is not empty fails).
+    report.reset();
+    if (!made_dir.empty()) {
+      std::error_code ignored;
+      fs::remove(made_dir, ignored);
+    }
+    return kExitInternal;
   }
 
   // A signal up to the report counts (after it, hio's exit code alone says it).
