@@ -863,17 +863,19 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   try {
     end = sweep(runner, seeds, run_options, on_result);
   } catch (const std::system_error& error) {
-    // One thread that cannot start has no smaller --jobs: the process is
-    // short of memory (ulimit -v, a large ulimit -s: each thread's stack)
-    // or of threads (ulimit -u).
-    write_line(
-        err, command.name + ": cannot start " +
-                 (options.jobs == 1 ? std::string("a worker thread")
-                                    : std::to_string(options.jobs) + " worker threads") +
-                 " (" + error_text(error.code()) + "); nothing was run: " +
-                 (options.jobs == 1 ? "give it more memory (ulimit -v, or a smaller ulimit -s) or "
-                                      "more threads (ulimit -u)"
-                                    : "try a smaller --jobs"));
+    // The threads sweep() starts: --jobs, never more than the seeds. One
+    // that cannot start has no smaller --jobs: the process is short of
+    // memory (ulimit -v, a large ulimit -s: each thread's stack) or of
+    // threads (ulimit -u).
+    const std::uint64_t threads =
+        std::min<std::uint64_t>(std::max(options.jobs, 1u), seeds.last_index() + 1);
+    write_line(err, command.name + ": cannot start " +
+                        (threads == 1 ? std::string("a worker thread")
+                                      : std::to_string(threads) + " worker threads") +
+                        " (" + error_text(error.code()) + "); nothing was run: " +
+                        (threads == 1 ? "give it more memory (ulimit -v, or a smaller ulimit -s) "
+                                        "or more threads (ulimit -u)"
+                                      : "try a smaller --jobs"));
     // Not bad input: fewer threads succeed. `report` removes what it wrote,
     // then the --out directory goes if this sweep made it and nothing else
     // was put there meanwhile (rmdir of one that is not empty fails).
