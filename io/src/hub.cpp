@@ -236,8 +236,9 @@ EventSink::~EventSink() {
 void IoHub::check_clock_live(std::string_view what) const {
   if (!clock_gone_) return;
   throw std::logic_error("IoHub: " + std::string(what) +
-                         " after the Doist whose tyme the hub reads was destroyed; a hub is used "
-                         "within its Doist's life (make a new IoHub on a live Doist's tymth())");
+                         " after the Doist or Tymist whose tyme the hub reads was destroyed; a hub "
+                         "is used within its clock's life (make a new IoHub on the tymth() of a "
+                         "live Doist or Tymist)");
 }
 
 void IoHub::emit(ChannelEvent& event) {
@@ -408,9 +409,11 @@ void IoHub::check_clock(const Doist& doist) const {
 
 void IoHub::require_clock_of(const Doist& doist, std::string_view caller) const {
   if (clock_gone_) {
-    throw std::logic_error(std::string(caller) +
-                           ": this IoHub read the tyme of a Doist that was destroyed; a hub keeps "
-                           "the clock it was made on: make a new IoHub with this Doist's tymth()");
+    throw std::logic_error(
+        std::string(caller) +
+        ": this IoHub read the tyme of a Doist or Tymist that was destroyed; a hub "
+        "keeps the clock it was made on: make a new IoHub with this Doist's "
+        "tymth()");
   }
   if (tymth() == doist.tymth()) return;
   throw std::logic_error(std::string(caller) + ": this IoHub " +

@@ -86,8 +86,11 @@ Journal::~Journal() {
   // An unfinished journal is not announced as one whose header is written
   // (the caller gave up on it: a scenario refused after its build, say).
   header_written_ = nullptr;
-  if (writer_.failed()) {
-    // The write error that ended it was reported; there is nothing to add.
+  if (writer_.failed() || !writer_.header_written()) {
+    // Failed: the write error that ended it was reported; there is nothing
+    // to add. No header: no run started (its first pass writes the header),
+    // and the events of the doers built for it (channels opened) are no
+    // journal: nothing is written, not even the preamble (~JournalWriter).
     detach();
     return;
   }

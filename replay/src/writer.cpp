@@ -212,6 +212,11 @@ JournalWriter::JournalWriter(const std::string& path, WriterOptions options)
 
 JournalWriter::~JournalWriter() {
   if (impl_->trailer || !impl_->failure.empty()) return;
+  // Without a header there is no journal to leave: its preamble alone would
+  // read as one cut before its header, and on a pipe or a device (whose
+  // writes cannot be taken back) its write could fail with a message about
+  // frames that never were. Nothing is written (writer.hpp).
+  if (!impl_->header) return;
   try {
     impl_->file.flush();
   } catch (const std::exception& e) {

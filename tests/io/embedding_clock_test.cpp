@@ -35,8 +35,8 @@ std::string logic_error_of(Call call) {
 }
 
 const char* const kGone =
-    "this IoHub read the tyme of a Doist that was destroyed; a hub keeps the clock it was made "
-    "on: make a new IoHub with this Doist's tymth()";
+    "this IoHub read the tyme of a Doist or Tymist that was destroyed; a hub keeps the clock it "
+    "was made on: make a new IoHub with this Doist's tymth()";
 
 TEST(EmbeddingClock, AHubWhoseDoistWasDestroyedRefusesEventsAndAnotherDoist) {
   auto doist = std::make_unique<Doist>(kMs);
@@ -53,13 +53,15 @@ TEST(EmbeddingClock, AHubWhoseDoistWasDestroyedRefusesEventsAndAnotherDoist) {
   // Before, each of these read the freed Doist's tyme (ASan:
   // heap-use-after-free in IoHub::send).
   EXPECT_EQ(logic_error_of([&] { listener.reopen(); }),
-            "IoHub: reopen of channel #1 after the Doist whose tyme the hub reads was destroyed; "
-            "a hub is used within its Doist's life (make a new IoHub on a live Doist's tymth())");
+            "IoHub: reopen of channel #1 after the Doist or Tymist whose tyme the hub reads was "
+            "destroyed; a hub is used within its clock's life (make a new IoHub on the tymth() "
+            "of a live Doist or Tymist)");
   EXPECT_EQ(listener.state(), ChannelState::closed);  // refused before anything changed
-  EXPECT_EQ(logic_error_of([&] { (void)io.connect("tcp://127.0.0.1:9"); }),
-            "IoHub: a channel for tcp://127.0.0.1:9 after the Doist whose tyme the hub reads was "
-            "destroyed; a hub is used within its Doist's life (make a new IoHub on a live "
-            "Doist's tymth())");
+  EXPECT_EQ(
+      logic_error_of([&] { (void)io.connect("tcp://127.0.0.1:9"); }),
+      "IoHub: a channel for tcp://127.0.0.1:9 after the Doist or Tymist whose tyme the hub reads "
+      "was destroyed; a hub is used within its clock's life (make a new IoHub on the "
+      "tymth() of a live Doist or Tymist)");
   EXPECT_EQ(io.channel_count(), 1u);
   // Before, a new Doist took it and its run read the old Doist's tyme.
   Doist fresh(kMs);
@@ -112,19 +114,21 @@ void expect_refused_once_clock_gone(IoHub& io, Channel& channel, RawSocket& peer
   destroy_clock();
   EXPECT_TRUE(io.clock_gone());
   EXPECT_EQ(logic_error_of([&] { channel.close("done"); }),
-            "IoHub: close of channel #1 after the Doist whose tyme the hub reads was destroyed; "
-            "a hub is used within its Doist's life (make a new IoHub on a live Doist's tymth())");
+            "IoHub: close of channel #1 after the Doist or Tymist whose tyme the hub reads was "
+            "destroyed; a hub is used within its clock's life (make a new IoHub on the tymth() "
+            "of a live Doist or Tymist)");
   EXPECT_TRUE(channel.connected());  // refused before anything changed
-  EXPECT_EQ(logic_error_of([&] { (void)io.connect("tcp://127.0.0.1:9"); }),
-            "IoHub: a channel for tcp://127.0.0.1:9 after the Doist whose tyme the hub reads was "
-            "destroyed; a hub is used within its Doist's life (make a new IoHub on a live "
-            "Doist's tymth())");
+  EXPECT_EQ(
+      logic_error_of([&] { (void)io.connect("tcp://127.0.0.1:9"); }),
+      "IoHub: a channel for tcp://127.0.0.1:9 after the Doist or Tymist whose tyme the hub reads "
+      "was destroyed; a hub is used within its clock's life (make a new IoHub on the "
+      "tymth() of a live Doist or Tymist)");
   EXPECT_EQ(io.channel_count(), 1u);
   EXPECT_EQ(channel.write("ping"), 4u);
   EXPECT_EQ(logic_error_of([&] { channel.service(); }),
-            "IoHub: an event (tx on channel #1) after the Doist whose tyme the hub reads was "
-            "destroyed; a hub is used within its Doist's life (make a new IoHub on a live "
-            "Doist's tymth())");
+            "IoHub: an event (tx on channel #1) after the Doist or Tymist whose tyme the hub reads "
+            "was destroyed; a hub is used within its clock's life (make a new IoHub on the "
+            "tymth() of a live Doist or Tymist)");
   Doist fresh(kMs);
   EXPECT_EQ(logic_error_of([&] { fresh.attach(io); }), std::string("Doist::attach: ") + kGone);
   // The peer's bytes come in with no tyme to stamp them: the channel takes

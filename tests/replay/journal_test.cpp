@@ -320,6 +320,21 @@ TEST(Journal, DestroyedWithoutFinishLeavesATruncatedButReadableJournal) {
   EXPECT_EQ(read.error->last_pass, 4u);
 }
 
+// A Journal destroyed before its run's first pass (hio run's scenario whose
+// doers could not be built) writes nothing, though channels were opened: no
+// header and frame of a run that never started (they were written, to end up
+// on a FIFO's reader when the file could not be removed).
+TEST(Journal, DestroyedBeforeItsRunWritesNothing) {
+  TempDir dir;
+  {
+    test::RecordRig rig;
+    Journal journal(rig.doist, rig.io, dir.file("n.hioj"), JournalHeader{});
+    rig.io.listen("tcp://127.0.0.1:0");
+    EXPECT_FALSE(journal.writer().header_written());
+  }
+  EXPECT_EQ(std::filesystem::file_size(dir.file("n.hioj")), 0u);
+}
+
 // A journal made after a channel would lack that channel's events, and its
 // replay could not rebuild the run: refused, before any file is made. (It
 // was taken silently.)

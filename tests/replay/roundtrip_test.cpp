@@ -506,6 +506,22 @@ TEST(Writer, CannotCreateTheFile) {
   EXPECT_THROW(JournalWriter("/nonexistent-dir/x.hioj"), std::system_error);
 }
 
+// A writer destroyed before its header writes nothing: no 16-byte preamble
+// that reads as a journal cut before its header, and on a device whose write
+// fails (/dev/full; a pipe whose reader left) no message about lost frames
+// that never were (it printed "hio: journal '/dev/full' was not finished and
+// its last frames were lost: ...").
+TEST(Writer, DestroyedBeforeItsHeaderWritesNothing) {
+  TempDir dir;
+  { JournalWriter w(dir.file("n.hioj")); }
+  EXPECT_TRUE(std::filesystem::exists(dir.file("n.hioj")));
+  EXPECT_EQ(std::filesystem::file_size(dir.file("n.hioj")), 0u);
+  if (::access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full";
+  ::testing::internal::CaptureStderr();
+  { JournalWriter w("/dev/full"); }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
 TEST(Writer, UnfinishedWriterLeavesAReadablePrefix) {
   TempDir dir;
   {

@@ -200,6 +200,15 @@ expect zerorep 2 timeout 20 "$HIO" sweep "$quick" --seeds 1..2 --out zerorep --f
 grep -qx "hio sweep: --force: zerorep/report.json is a character device, not a report of hio sweep: not removed; move it away or give another directory" \
   zerorep.err || fail "zerorep: no reason" zerorep
 [ -L zerorep/report.json ] || fail "zerorep: report.json removed" zerorep
+# A symbolic link to nothing is no report either (it was exit 4, "--force:
+# cannot read .../report.json: No such file or directory", where the same
+# directory without --force holds an earlier sweep's results).
+mkdir danglingrep
+ln -s nowhere danglingrep/report.json
+expect danglingrep 2 "$HIO" sweep "$quick" --seeds 1..2 --out danglingrep --force
+grep -qx "hio sweep: --force: danglingrep/report.json is a symbolic link to nothing, not a report of hio sweep: not removed; move it away or give another directory" \
+  danglingrep.err || fail "danglingrep: no reason" danglingrep
+[ -L danglingrep/report.json ] || fail "danglingrep: report.json removed" danglingrep
 expect bigrep 2 "$HIO" sweep "$quick" --seeds 1..2 --out bigrep --force
 grep -qx "hio sweep: --force: bigrep/report.json is 314572800 bytes, more than the 256 MiB hio reads of it: not removed; move it away or give another directory" \
   bigrep.err || fail "bigrep: no reason" bigrep

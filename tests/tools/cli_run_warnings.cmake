@@ -186,6 +186,20 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "--record into a FIFO: exit ${rc}:\n${err}")
 endif()
 require("${err}" "${pathless}" "the hint for a journal in a FIFO")
+# A regular file reached through a descriptor path (the shell's `7>FILE`)
+# gets the hint without a path too: /dev/fd/7 is closed, or another file, in
+# the user's shell after the run (it was named).
+foreach(via /dev/fd/7 /proc/self/fd/7)
+  execute_process(COMMAND sh -c "\"$0\" run refused.toml --record ${via} 7> viafd.hioj > /dev/null"
+                          ${HIO}
+                  WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "--record ${via}: exit ${rc}:\n${err}")
+  endif()
+  require("${err}" "${pathless}" "the hint for a journal written through ${via}")
+  hio(inspect ${WORK}/viafd.hioj --kind error EXIT 0)
+  require("${out}" "connect to s:1 refused: nobody listens" "the journal written through ${via}")
+endforeach()
 # Both journals are whole: the same as the file's.
 hio(inspect ${WORK}/piped.hioj --kind error EXIT 0)
 require("${out}" "connect to s:1 refused: nobody listens" "the piped journal")

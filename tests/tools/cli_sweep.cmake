@@ -20,8 +20,23 @@ if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
   run_tool(${small_vm} sweep ${quick} --seeds 1..300 --jobs 256 --out ${WORK}/nothreads EXIT 6)
   require("${err}" "^hio sweep: cannot start 256 worker threads \\([^)]+\\); nothing was run: try a smaller --jobs\n$"
           "thread start failure not reported")
-  if(NOT out STREQUAL "" OR EXISTS ${WORK}/nothreads/report.json)
-    message(FATAL_ERROR "a sweep whose threads did not start reported:\n${out}")
+  # Nor is the --out it created left behind, empty (it was).
+  if(NOT out STREQUAL "" OR EXISTS ${WORK}/nothreads)
+    message(FATAL_ERROR "a sweep whose threads did not start reported or left --out:\n${out}")
+  endif()
+  # One thread whose stack does not fit (ulimit -s near ulimit -v): no
+  # smaller --jobs to try (it said "cannot start 1 worker threads ... try a
+  # smaller --jobs"). A --out that was there stays.
+  set(big_stack sh -c "ulimit -v 1000000 && ulimit -s 990000 && exec \"$0\" \"$@\"" ${HIO})
+  file(MAKE_DIRECTORY ${WORK}/kept_out)
+  foreach(out_dir nothread kept_out)
+    # --jobs 4 over 1 seed starts one thread: the same words.
+    run_tool(${big_stack} sweep ${quick} --seeds 1..1 --jobs 4 --out ${WORK}/${out_dir} EXIT 6)
+    require("${err}" "^hio sweep: cannot start a worker thread \\([^)]+\\); nothing was run: give it more memory \\(ulimit -v, or a smaller ulimit -s\\) or more threads \\(ulimit -u\\)\n$"
+            "one thread's start failure not reported")
+  endforeach()
+  if(EXISTS ${WORK}/nothread OR NOT IS_DIRECTORY ${WORK}/kept_out)
+    message(FATAL_ERROR "--out of a sweep whose thread did not start: left, or the user's removed")
   endif()
 endif()
 

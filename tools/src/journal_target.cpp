@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -19,6 +20,8 @@
 #include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -43,24 +46,55 @@ mode_t process_umask() {
   return mask;
 }
 
+// Follows the symbolic links from `path` (the path itself; its directories
+// are weakly_canonical's), calling `stop` with each path on the way, `path`
+// first, until it returns true. `at`: the last one. 0, or ELOOP for links
+// that loop.
+int follow_links(const std::string& path, const std::function<bool(const fs::path&)>& stop,
+                 fs::path& at) {
+  constexpr int kLinksMax = 40;  // Linux's MAXSYMLINKS
+  at = path;
+  for (int links = 0;; ++links) {
+    if (stop(at)) return 0;
+    std::error_code error;
+    if (!fs::is_symlink(fs::symlink_status(at, error))) return 0;
+    if (links == kLinksMax) return ELOOP;
+    const fs::path target = fs::read_symlink(at, error);
+    if (error) return 0;
+    at = target.is_absolute() ? target : at.parent_path() / target;
+  }
+}
+
 }  // namespace
 
 int written_path(const std::string& path, std::string& out) {
-  namespace fs = std::filesystem;
-  constexpr int kLinksMax = 40;  // Linux's MAXSYMLINKS
-  fs::path at = path;
-  for (int links = 0;; ++links) {
-    std::error_code error;
-    if (!fs::is_symlink(fs::symlink_status(at, error))) break;
-    if (links == kLinksMax) return ELOOP;
-    const fs::path target = fs::read_symlink(at, error);
-    if (error) break;
-    at = target.is_absolute() ? target : at.parent_path() / target;
-  }
+  fs::path at;
+  if (const int error = follow_links(
+          path, [](const fs::path&) { return false; }, at);
+      error != 0)
+    return error;
   std::error_code ignored;
   const fs::path resolved = fs::weakly_canonical(at, ignored);
   out = resolved.empty() ? at.string() : resolved.string();
   return 0;
+}
+
+bool descriptor_path(const std::string& path) {
+  bool found = false;
+  fs::path at;
+  follow_links(
+      path,
+      [&found](const fs::path& hop) {
+        std::error_code ignored;
+        const std::string p = fs::absolute(hop, ignored).lexically_normal().string();
+        // /proc/<pid, self or thread-self>/fd/N, /proc/<pid>/task/<tid>/fd/N.
+        found = p == "/dev/stdin" || p == "/dev/stdout" || p == "/dev/stderr" ||
+                p.rfind("/dev/fd/", 0) == 0 ||
+                (p.rfind("/proc/", 0) == 0 && p.find("/fd/") != std::string::npos);
+        return found;
+      },
+      at);
+  return found;
 }
 
 bool same_file(const std::string& input, const std::string& output) {
@@ -121,6 +155,7 @@ FileTarget::FileTarget(std::string path, std::string what)
                                      "hio replaces only a file it could write)"
                                    : ""));
   }
+  descriptor_path_ = descriptor_path(path_);
   // Through a symbolic link to the file it names, so that the link stays.
   if (const int error = written_path(path_, final_path_); error != 0) {
     cannot_create(errno_text(error));

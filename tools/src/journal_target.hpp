@@ -44,6 +44,12 @@ bool same_file(const std::string& input, const std::string& output);
 // sweep's --out DIR is created so too.)
 int written_path(const std::string& path, std::string& out);
 
+// Whether `path`, or a symbolic link it goes through, names a file by a
+// process's descriptor (/dev/fd/N, /dev/stdin, /dev/stdout, /dev/stderr,
+// /proc/<pid>/fd/N, /proc/self/fd/N, ...): a name that holds only in the
+// process that has the descriptor.
+bool descriptor_path(const std::string& path);
+
 // Which of hio's own outputs `output` is, by whatever path (/dev/stdout,
 // /proc/self/fd/2, the file stdout was redirected to): "standard output",
 // "standard error", or "" for neither. Device and inode decide, as for
@@ -63,11 +69,13 @@ class FileTarget {
   FileTarget& operator=(const FileTarget&) = delete;
 
   bool wanted() const { return !path_.empty(); }
-  // Whether FILE is a file that can be read again by its name: written under
-  // a temporary name that commit() gives FILE. False for a FILE written
-  // directly (a pipe, a FIFO, /dev/fd/N of a shell's >(...), a device),
-  // whose bytes another process reads, and without FILE.
-  bool regular() const { return temporary_; }
+  // Whether FILE is a file that a later command can read again by its name:
+  // written under a temporary name that commit() gives FILE, and FILE not a
+  // descriptor's name (/dev/fd/N, /dev/stdout, /proc/self/fd/N: in the
+  // user's shell the descriptor is closed, or another file). False for a
+  // FILE written directly (a pipe, a FIFO, /dev/fd/N of a shell's >(...), a
+  // device), whose bytes another process reads, and without FILE.
+  bool regular() const { return temporary_ && !descriptor_path_; }
   // Where the file is written until commit().
   const std::string& write_path() const { return write_path_; }
   // Throws a ScenarioError (bad input, not an output error) if FILE is one
@@ -122,6 +130,7 @@ class FileTarget {
   dev_t written_dev_ = 0;
   ino_t written_ino_ = 0;
   bool temporary_ = false;
+  bool descriptor_path_ = false;  // FILE reaches its file through a descriptor
   bool committed_ = false;
   bool sync_ = false;
 };

@@ -696,11 +696,14 @@ int read_whole_file(const std::string& path, std::uintmax_t size_max, std::strin
 }
 
 // Makes DIR ready for a sweep's results. Returns the exit code if it is not.
+// `made`: the directory it created (DIR, or the target of a link DIR), else
+// empty.
 // With --force, an earlier sweep's report.json and the journals it lists
 // are removed; any other seed-N.hioj (one the user put there, or of a
 // report that is gone) would be overwritten or left beside a report that
 // does not list it: refused, nothing removed.
-std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& err) {
+std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& err,
+                                   std::string& made) {
   namespace fs = std::filesystem;
   const std::string dir = display_text(command.out);
   std::error_code error;
@@ -710,8 +713,8 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   std::string created;
   if (const int loop = written_path(command.out, created); loop != 0) {
     error = std::error_code(loop, errno_category());
-  } else {
-    fs::create_directories(created, error);
+  } else if (fs::create_directories(created, error)) {
+    made = created;
   }
   if (error) {
     err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
@@ -752,6 +755,16 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   const std::string report_shown = display_text(report.string());
   std::set<std::string> listed;
   if (std::find(earlier.begin(), earlier.end(), report) != earlier.end()) {
+    // A symbolic link to nothing is no report either (unfit_input leaves
+    // it to the read, which would say "No such file or directory", exit 4,
+    // of what the check without --force called an earlier sweep's results).
+    std::error_code ignored;
+    if (fs::is_symlink(fs::symlink_status(report, ignored)) && !fs::exists(report, ignored)) {
+      err << command.name << ": --force: " << report_shown
+          << " is a symbolic link to nothing, not a report of hio sweep: not removed; move it "
+             "away or give another directory\n";
+      return kExitBadInput;
+    }
     // Not opened unless a regular file: a FIFO would block the sweep, a
     // device (a link to /dev/zero) be read until memory runs out.
     if (const std::optional<UnfitInput> unfit = unfit_input(report.string(), kReportSizeMax)) {
@@ -833,8 +846,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   namespace fs = std::filesystem;
   std::optional<ReportFile> report;
   std::string report_path;
+  std::string made_dir;  // --out, if this sweep created it
   if (!command.out.empty()) {
-    if (const std::optional<int> code = prepare_out_dir(command, err)) return *code;
+    if (const std::optional<int> code = prepare_out_dir(command, err, made_dir)) return *code;
     report_path = (fs::path(command.out) / "report.json").string();
     try {
       report.emplace(report_path);
@@ -877,10 +891,28 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   try {
     end = sweep(runner, seeds, run_options, on_result);
   } catch (const std::system_error& error) {
-    write_line(err, command.name + ": cannot start " + std::to_string(options.jobs) +
-                        " worker threads (" + error_text(error.code()) +
-                        "); nothing was run: try a smaller --jobs");
-    return kExitInternal;  // not bad input: fewer threads succeed; `report` removes what it wrote
+    // The threads sweep() starts: --jobs, never more than the seeds. One
+    // that cannot start has no smaller --jobs: the process is short of
+    // memory (ulimit -v, a large ulimit -s: each thread's stack) or of
+    // threads (ulimit -u).
+    const std::uint64_t threads =
+        std::min<std::uint64_t>(std::max(options.jobs, 1u), seeds.last_index() + 1);
+    write_line(err, command.name + ": cannot start " +
+                        (threads == 1 ? std::string("a worker thread")
+                                      : std::to_string(threads) + " worker threads") +
+                        " (" + error_text(error.code()) + "); nothing was run: " +
+                        (threads == 1 ? "give it more memory (ulimit -v, or a smaller ulimit -s) "
+                                        "or more threads (ulimit -u)"
+                                      : "try a smaller --jobs"));
+    // Not bad input: fewer threads succeed. `report` removes what it wrote,
+    // then the --out directory goes if this sweep made it and nothing else
+    // was put there meanwhile (rmdir of one that is not empty fails).
+    report.reset();
+    if (!made_dir.empty()) {
+      std::error_code ignored;
+      fs::remove(made_dir, ignored);
+    }
+    return kExitInternal;
   } catch (const std::bad_alloc&) {
     // hio's failure, not a seed's: said as hio run says it, and the sweep
     // ends as when its threads cannot start (exit 6, no report: `report`

@@ -28,8 +28,8 @@ struct JournalOptions {
   // before any frame: where a file becomes visible under its name only then
   // (hio's --record, written without a name until then), a process killed
   // earlier leaves no journal cut inside its header. What it throws comes out
-  // of the pass that wrote the header (or of finish()). Not called when a
-  // Journal destroyed unfinished writes its header then.
+  // of the pass that wrote the header (or of finish()). A Journal destroyed
+  // before then writes no header.
   std::function<void()> header_written{};
 };
 
@@ -96,7 +96,9 @@ inline constexpr std::string_view kNotStdExceptionError =
 // journal would lack their events and its replay could not rebuild the run;
 // std::system_error if the file cannot be created; writing errors propagate from the event that
 // caused them (the run stops); finish() throws them too. A Journal destroyed without finish()
-// detaches and leaves a journal without a trailer (it reads as truncated).
+// detaches and leaves a journal without a trailer (it reads as truncated); one destroyed
+// before its header was written (before the run's first pass: a scenario whose doers could
+// not be built) writes nothing, and its file is left empty.
 // Destroying it during its own run() (from a doer, an EventSink or an
 // observer that run calls) is a bug and aborts (HIO_CHECK): run() would go on
 // to finish it.

@@ -42,7 +42,10 @@ struct WriterOptions {
 // Call order: write_header once, write_pass any number of times, finish once.
 // A writer destroyed without finish() writes out what it buffered and closes
 // the file, which then has no trailer (readers report it as truncated after
-// its last frame: a crashed run's journal).
+// its last frame: a crashed run's journal). One destroyed before
+// write_header writes nothing (the preamble waits in its buffer until then,
+// unless flush() was called): a pipe or a device it was given gets no bytes,
+// a file is left empty.
 //
 // Errors: caller errors (wrong order, tyme going back, ...) throw
 // std::logic_error and write nothing; a frame over the limits (a header; a
@@ -58,7 +61,7 @@ class EventBatch;
 
 class JournalWriter {
  public:
-  // Creates or truncates `path` and writes the preamble.
+  // Creates or truncates `path` and writes the preamble (into its buffer).
   explicit JournalWriter(const std::string& path, WriterOptions options = {});
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;
