@@ -12,6 +12,7 @@
 
 #include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
+#include "hio/engine/stop_read.hpp"  // record_stop_signal
 
 namespace hio {
 
@@ -158,6 +159,12 @@ StopSignalCatch::~StopSignalCatch() {
 
 int caught_stop_signal() {
   return g_stop_signal.load();
+}
+
+void record_stop_signal(int signal) {
+  std::lock_guard<std::mutex> lock(catch_mutex());
+  if (catch_depth() == 0) return;
+  on_stop_signal(signal);
 }
 
 const char* to_string(RunEnd end) {

@@ -45,8 +45,18 @@ SimNet::SimNet(Doist& doist, IoHub& io, SimNetOptions options)
     : core_(std::make_unique<detail::SimCore>(doist, hub_without_sim(doist, io), options)) {
   io.set_factory(Scheme::sim, this);
   io.set_factory(Scheme::sim_serial, this);
-  io.tell_when_destroyed(*this);
-  doist.attach(*this);
+  try {
+    io.tell_when_destroyed(*this);
+    doist.attach(*this);
+  } catch (...) {
+    // Out of memory (their lists grow): no destructor undoes this one's
+    // work, and the hub would call a freed SimNet for sim:// (and tell it
+    // it is destroyed: a crash instead of hio's exit 6).
+    io.set_factory(Scheme::sim, nullptr);
+    io.set_factory(Scheme::sim_serial, nullptr);
+    io.stop_telling(*this);
+    throw;
+  }
 }
 
 SimNet::~SimNet() {

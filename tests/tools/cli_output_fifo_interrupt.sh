@@ -109,6 +109,36 @@ stdout_cut() {
 stdout_cut stdout_full INT
 stdout_cut stdout_full_twice INT TERM
 
+# The same for a sweep's stdout (--json: a line per seed): its threads block
+# the stop signals (its watcher takes them by sigtimedwait), so no signal
+# interrupts the blocked write(2). Unfixed, hio went on waiting after SIGINT
+# until the reader died (then exit 141, SIGPIPE, not 130). hio's wchar must
+# stand still (the pipe full) before the signal.
+sleep 60 < ff &
+reader=$!
+trap 'kill $reader 2> /dev/null' EXIT
+"$HIO" sweep "$SCENARIOS/quickstart.toml" --seeds 1..100000 --set run.limit=250ms --json \
+  > ff 2> sweep_full.err &
+pid=$!
+i=0 before=-1 now=0
+while [ $i -lt 100 ] && [ "$now" != "$before" ]; do
+  sleep 0.3
+  before=$now
+  now=$(awk '$1 == "wchar:" { print $2 }' /proc/$pid/io 2> /dev/null || echo gone)
+  i=$((i + 1))
+done
+[ "$now" = "$before" ] && [ "$now" != gone ] ||
+  { kill -KILL $pid $reader; echo "sweep_full: hio never waited on the full FIFO ($now bytes)"; exit 1; }
+kill -INT $pid
+reap_within 50 $pid "sweep_full: still writing to the full ff 5 s after SIGINT"
+rc=$?
+kill $reader
+wait $reader 2> /dev/null
+trap - EXIT
+[ $rc -eq 130 ] || { echo "sweep_full: exit $rc, expected 130"; cat sweep_full.err; exit 1; }
+grep -q "its reader took no more before the stop signal" sweep_full.err ||
+  { echo "sweep_full: the cut output is not said:"; cat sweep_full.err; exit 1; }
+
 # A signal that comes before hio opens ff - while the scenario is parsed,
 # after its file was read - interrupts no open(2): unfixed, the open that
 # followed waited for a reader for ever, Ctrl-C unheard. The scenario is

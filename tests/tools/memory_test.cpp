@@ -1,6 +1,8 @@
 // Memory that must not grow with a run's length or a scenario's size, counted
 // (never timed): a replaced global operator new keeps the live heap bytes and
-// their peak. Its own binary, because it replaces operator new.
+// their peak. And out of memory where it must be hio's (exit 6): the
+// replaced operator new can fail the nth allocation. Its own binary, because
+// it replaces operator new.
 #include <gtest/gtest.h>
 
 #include <malloc.h>
@@ -9,7 +11,11 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -22,6 +28,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/registry.hpp"
+#include "hio/tools/replay_scenario.hpp"
 #include "hio/tools/runner.hpp"
 
 #include "../../tools/src/channel_warnings.hpp"
@@ -30,18 +37,40 @@ namespace {
 
 std::atomic<std::int64_t> g_live{0};  // bytes allocated by operator new, not freed
 std::atomic<std::int64_t> g_peak{0};
+// At 0, the next allocation fails (std::bad_alloc); below 0 none does. Each
+// allocation counts it down, so a test can make the nth one fail.
+std::atomic<std::int64_t> g_fail_in{-1};
+std::atomic<bool> g_failed{false};      // g_fail_in made one fail
+std::atomic<std::int64_t> g_armed{-1};  // g_fail_in from the next "arm" doer's build
 
-}  // namespace
-
-void* operator new(std::size_t size) {
+// malloc, with the live bytes and their peak counted; nullptr if it fails.
+void* counted_malloc(std::size_t size) noexcept {
   void* p = std::malloc(size != 0 ? size : 1);
-  if (p == nullptr) throw std::bad_alloc();
+  if (p == nullptr) return nullptr;
   const auto n = static_cast<std::int64_t>(malloc_usable_size(p));
   const std::int64_t live = g_live.fetch_add(n, std::memory_order_relaxed) + n;
   std::int64_t peak = g_peak.load(std::memory_order_relaxed);
   while (live > peak && !g_peak.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
   }
   return p;
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (g_fail_in.load(std::memory_order_relaxed) >= 0 &&
+      g_fail_in.fetch_sub(1, std::memory_order_relaxed) == 0) {
+    g_failed = true;
+    throw std::bad_alloc();
+  }
+  void* p = counted_malloc(size);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+// Never failed on purpose: who asks for it copes without (a stable sort's
+// buffer), and a failure there is not one that reaches anyone.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return counted_malloc(size);
 }
 // g++ cannot tell that these pair with the operator new above.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -132,6 +161,34 @@ TEST(Memory, AUdpRequesterKeepsAWindowOfRequestsNotAllOfThem) {
   const std::int64_t long_run = run(120'000);
   // Before: 90,000 requests more held 90,000 send times (720 KB) and bits.
   EXPECT_LT(long_run - short_run, 64 * 1024) << short_run << " bytes, then " << long_run;
+}
+
+// Out of memory while [net] is built is hio's (std::bad_alloc, exit 6), not
+// the scenario's: it was ScenarioError "[net]: std::bad_alloc", exit 2. Every
+// allocation of the build fails in turn; each must come out as bad_alloc.
+TEST(Memory, OutOfMemoryBuildingNetIsNotAScenarioError) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const Scenario s = load_scenario_text(udp_scenario(10), "udp.toml", kinds);
+  int failures = 0;
+  for (std::int64_t n = 0;; ++n) {
+    Doist doist(Tock{1'000'000});
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    std::unique_ptr<BuiltScenario> built;
+    g_fail_in.store(n);
+    try {
+      built = build_scenario(s, kinds, doist, io);
+    } catch (const std::bad_alloc&) {
+      ++failures;
+    } catch (const std::exception& error) {
+      g_fail_in.store(-1);
+      FAIL() << "allocation " << n << " failed as: " << error.what();
+    }
+    g_fail_in.store(-1);
+    if (built) break;
+  }
+  EXPECT_GT(failures, 10);
 }
 
 // A doer that never ends: the passes in which SimNet refuses connects.
@@ -282,6 +339,76 @@ TEST(Memory, InspectKeepsTheChannelsItPrintsNotEveryChannel) {
   inspect(long_journal, {"--stats", "--kind", "close"}, out);
   EXPECT_NE(out.find("stats #3 name=\"server/3\" kind=stream"), std::string::npos) << out;
   EXPECT_NE(out.find("stats #2 name=\"c\" kind=stream"), std::string::npos) << out;
+}
+
+// Out of memory while a replay's tree is built is hio's (exit 6) also once
+// the replay has met damage: a journal cut right after its header, whose
+// client names '@server' (its recorded address is in the cut frame). The
+// bad_alloc was taken for the build failure the damage causes, and the
+// replay said DAMAGED (exit 2). The client's build (after the server's: the
+// damage is met) is made to fail at each of its allocations in turn.
+TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
+  namespace fs = std::filesystem;
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  // "arm" sets the countdown (g_armed), "disarm" clears it: the allocations
+  // of the doers built between them are the ones made to fail.
+  for (const bool arm : {true, false}) {
+    kinds.add(KindSpec{arm ? "arm" : "disarm",
+                       "",
+                       {},
+                       [arm](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                         g_fail_in.store(arm ? g_armed.load() : -1);
+                         return std::make_unique<Idle>();
+                       },
+                       false});
+  }
+  const std::string dir = ::testing::TempDir() + "hio-oom-replay-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string text = udp_scenario(10);
+  const std::string client = "[[doer]]\nkind = \"udp_requester\"";
+  text.replace(text.find(client), client.size(),
+               "[[doer]]\nkind = \"arm\"\nname = \"arm\"\n\n" + client);
+  text += "\n[[doer]]\nkind = \"disarm\"\nname = \"disarm\"\n";
+  const Scenario s = load_scenario_text(text, "udp.toml", kinds);
+  RunOptions record;
+  record.record_path = dir + "/whole.hioj";
+  ASSERT_FALSE(run_scenario(s, kinds, record).error.has_value());
+  std::ifstream in(record.record_path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 24u);
+  std::uint32_t header_length = 0;
+  for (std::size_t i = 4; i > 0; --i)
+    header_length = header_length << 8 | static_cast<unsigned char>(bytes[15 + i]);
+  ASSERT_LT(24u + header_length, bytes.size());
+  ReplayScenarioOptions options;
+  options.journal = dir + "/cut.hioj";
+  std::ofstream(options.journal, std::ios::binary) << bytes.substr(0, 24 + header_length);
+  int failures = 0;
+  for (std::int64_t n = 0; n < 100'000; ++n) {
+    g_failed = false;
+    g_armed = n;
+    std::optional<ReplayScenarioOutcome> outcome;
+    try {
+      outcome = replay_scenario(options, kinds);
+    } catch (const std::bad_alloc&) {
+      ++failures;
+    } catch (const std::exception& error) {
+      g_fail_in = -1;
+      g_armed = -1;
+      FAIL() << "allocation " << n << " failed as: " << error.what();
+    }
+    g_fail_in = -1;
+    g_armed = -1;
+    if (!outcome) continue;
+    ASSERT_TRUE(outcome->result.journal_error.has_value());
+    ASSERT_FALSE(g_failed) << "allocation " << n << " failed, and the replay said: "
+                           << outcome->result.journal_error->message;
+    break;
+  }
+  EXPECT_GT(failures, 3);
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "../io/raw_socket.hpp"
+#include "hio/engine/doist.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
@@ -423,6 +424,40 @@ TEST(Sweep, OutOfMemoryEndsTheSweepNotAFailingSeed) {
     EXPECT_FALSE(fs::exists(dir + "/report.json"));
   }
   fs::remove_all(dir);
+}
+
+// A stop signal, then out of memory: the signal's code (130), as anywhere
+// (docs/scenarios.md, Exit codes). The sweep's watcher took the signal (its
+// threads block it), and when sweep() threw the bad_alloc it was lost: exit 6.
+// The command's StopSignalCatch is held, as hio sweep holds it.
+TEST(Sweep, StopSignalThenOutOfMemoryGivesTheSignalsCode) {
+  const SeedRunner runner = [](std::uint64_t seed, const std::string&,
+                               const std::atomic<bool>& stop) -> SeedRun {
+    if (seed == 2) {
+      ::kill(::getpid(), SIGINT);
+      for (int i = 0; i < 10'000 && !stop; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      throw std::bad_alloc();
+    }
+    SeedRun run;
+    run.passed = true;
+    run.end = RunEnd::limit;
+    return run;
+  };
+  const StopSignalCatch signals;
+  SweepCommand command;
+  command.shard_text = "1/1";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(sweep_command(runner, shard_seeds({1, 3}, {1, 1}), SweepOptions{}, command, out, err),
+            130)
+      << out.str() << err.str();
+  EXPECT_EQ(
+      err.str().rfind(
+          "hio sweep: error: out of memory (std::bad_alloc) while the seeds ran; seeds 1..1 ", 0),
+      0u)
+      << err.str();
+  EXPECT_EQ(caught_stop_signal(), SIGINT);
 }
 
 // A journal lost during its run (removed, or replaced by another process's

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +48,14 @@ bool divert_default(int signal, void (*handler)(int), struct sigaction& previous
   return ::sigaction(signal, &action, nullptr) == 0;
 }
 
+// Whether this thread blocks SIGINT (hio sweep's threads do: its watcher
+// takes the stop signals by sigtimedwait): a write(2) that waits for room
+// here is not interrupted by one.
+bool stop_signals_blocked_here() {
+  sigset_t mask;
+  return ::pthread_sigmask(SIG_BLOCK, nullptr, &mask) == 0 && sigismember(&mask, SIGINT) == 1;
+}
+
 }  // namespace
 
 void write_line(std::ostream& out, std::string_view line) {
@@ -77,8 +86,18 @@ CliSignals::~CliSignals() {
 
 bool FdWriteBuffer::flush_pending() {
   std::size_t written = 0;
+  const bool signals_blocked = stop_signals_blocked_here();
   while (error_ == 0 && written < pending_.size()) {
     std::size_t size = pending_.size() - written;
+    if (signals_blocked && caught_stop_signal() == 0) {
+      // No signal interrupts a write(2) of this thread: room is waited for
+      // in steps of 100 ms that ask caught_stop_signal() (a sweep's watcher
+      // keeps its signal there), so Ctrl-C is heard with a reader that does
+      // not read. At most PIPE_BUF bytes into the room found, as below.
+      pollfd room{fd_, POLLOUT, 0};
+      if (::poll(&room, 1, 100) == 0) continue;
+      size = std::min<std::size_t>(size, PIPE_BUF);
+    }
     if (caught_stop_signal() != 0) {
       // After a stop signal, no wait for ever on a reader that does not read
       // (a pipe, a FIFO: write(2) would block, Ctrl-C unheard): room within

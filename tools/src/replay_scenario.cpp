@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -378,6 +379,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     built = build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
   } catch (const BuildInterrupted&) {
     throw;
+  } catch (const std::bad_alloc&) {
+    throw;  // out of memory is hio's (exit 6), whatever the replay has met
   } catch (const std::exception&) {
     if (!options.scenario_path.empty()) {
       check_replay_channels(*scenario, replayer.header(), options.journal, io);

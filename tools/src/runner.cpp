@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -255,6 +256,8 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
       }
     }
     return net;
+  } catch (const std::bad_alloc&) {
+    throw;  // out of memory is hio's (exit 6), not the scenario's [net]
   } catch (const std::exception& error) {
     throw ScenarioError({Diagnostic{where, std::string("[net]: ") + error.what()}});
   }

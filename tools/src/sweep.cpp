@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "hio/engine/doist.hpp"
+#include "hio/engine/stop_read.hpp"  // record_stop_signal
 #include "hio/io/error_text.hpp"
 #include "hio/io/input_file.hpp"
 #include "hio/replay/digest.hpp"
@@ -99,8 +100,12 @@ namespace {
 // progress, so a signal landing between runs (while the next seed's scenario
 // is built) was lost and that run went on to its end. Only the watcher's
 // flag says "interrupted": a run that a doer stopped itself is an ordinary
-// result. The no-op handler installed here is for a thread that has the
-// signals unblocked: it keeps them from killing the sweep.
+// result. The watcher keeps the signal for caught_stop_signal() too
+// (record_stop_signal, while the command's StopSignalCatch is held): the
+// waits that ask it (stdout's, FIFO opens, journal writes) end in the sweep's
+// threads, and a std::bad_alloc after it still exits with its code. The
+// no-op handler installed here is for a thread that has the signals
+// unblocked: it keeps them from killing the sweep.
 // Set by the handler for the record; the watcher's callback is what acts.
 volatile std::sig_atomic_t g_sweep_signal = 0;
 
@@ -475,6 +480,12 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
     int none = 0;
     stop_signal.compare_exchange_strong(none, signal);  // the first one counts
     stop = true;
+    // Kept for caught_stop_signal() too, as a handler keeps it (the threads
+    // block the signals): the output, FIFO opens and journal writes that wait
+    // in any thread stop waiting for ever on it. After `stop` (a run that
+    // ends on it finds `stop` set: it is abandoned), before the lock (a
+    // worker may hold it while its output waits for a reader).
+    record_stop_signal(signal);
     std::lock_guard<std::mutex> lock(mutex);
     changed.notify_all();
   });
@@ -927,6 +938,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
       what += "; the journals of failing seeds saved in " + display_text(command.out) + " stay";
     }
     write_line(err, what);
+    // A stop signal that came first (the watcher kept it) gives its code,
+    // as anywhere (docs/scenarios.md, Exit codes).
+    if (const int signal = caught_stop_signal(); signal != 0) return interrupted_exit_code(signal);
     return kExitInternal;
   }
 

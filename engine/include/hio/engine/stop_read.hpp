@@ -46,4 +46,12 @@ int open_unless_stopped(const char* path, int flags, mode_t mode);
 // reader that makes room within each 100 ms.
 ssize_t write_unless_stopped(int fd, const void* buffer, std::size_t size);
 
+// Keeps `signal` (SIGINT, SIGTERM, SIGHUP) as if the process's handler had
+// caught it, where caught_stop_signal() reads it (the first one kept wins),
+// for a signal taken otherwise: hio sweep's watcher (sigtimedwait) takes the
+// signals its threads block, so that the waits above, and the output's, end
+// in those threads too. Nothing is kept while no catch or run is in progress
+// (it would be left over for the next one). Not async-signal-safe.
+void record_stop_signal(int signal);
+
 }  // namespace hio
