@@ -41,6 +41,29 @@ grep -q '^{"error": "hio: interrupted (SIGTERM) while.*"exit": 143, ' json.out |
   { echo "json: no error object with exit 143:"; cat json.out; exit 1; }
 [ "$(wc -l < json.out)" -eq 1 ] || { echo "json: not one line:"; cat json.out; exit 1; }
 
+# interrupt_when_stuck NAME: hio ($pid) writes into ff, whose reader
+# ($reader) never reads; once hio's wchar stands still (the pipe full),
+# SIGINT must end it with exit 130 within 5 s (NAME.err holds its stderr).
+interrupt_when_stuck() {
+  name=$1
+  i=0 before=-1 now=0
+  while [ $i -lt 100 ] && [ "$now" != "$before" ]; do
+    sleep 0.3
+    before=$now
+    now=$(awk '$1 == "wchar:" { print $2 }' /proc/$pid/io 2> /dev/null || echo gone)
+    i=$((i + 1))
+  done
+  [ "$now" = "$before" ] && [ "$now" != gone ] ||
+    { kill -KILL $pid $reader; echo "$name: hio never waited on the full FIFO ($now bytes)"; exit 1; }
+  kill -INT $pid
+  reap_within 50 $pid "$name: still writing to the full ff 5 s after SIGINT"
+  rc=$?
+  kill $reader
+  wait $reader 2> /dev/null
+  trap - EXIT
+  [ $rc -eq 130 ] || { echo "$name: exit $rc, expected 130"; cat "$name.err"; exit 1; }
+}
+
 # A reader that opens ff and never reads: once the pipe is full, hio waits to
 # write its journal, and SIGINT ends the wait (unfixed, write(2)'s EINTR was
 # retried: hio hung, Ctrl-C unheard). The journal is cut there, said as a
@@ -53,22 +76,7 @@ trap 'kill $reader 2> /dev/null' EXIT  # also when the test fails
 "$HIO" run "$SCENARIOS/udp_request_response.toml" --set run.limit=1h --record ff \
   > full.out 2> full.err &
 pid=$!
-i=0 before=-1 now=0
-while [ $i -lt 100 ] && [ "$now" != "$before" ]; do
-  sleep 0.3
-  before=$now
-  now=$(awk '$1 == "wchar:" { print $2 }' /proc/$pid/io 2> /dev/null || echo gone)
-  i=$((i + 1))
-done
-[ "$now" = "$before" ] && [ "$now" != gone ] ||
-  { kill -KILL $pid $reader; echo "full: hio never waited on the full FIFO ($now bytes)"; exit 1; }
-kill -INT $pid
-reap_within 50 $pid "full: still writing to the full ff 5 s after SIGINT"
-rc=$?
-kill $reader
-wait $reader 2> /dev/null
-trap - EXIT
-[ $rc -eq 130 ] || { echo "full: exit $rc, expected 130"; cat full.err; exit 1; }
+interrupt_when_stuck full
 printf '%s\n' "hio run: error: journal cannot write 'ff': its reader took no more before the stop \
 signal: Interrupted system call" "hio: interrupted (SIGINT)" > full.expected
 cmp -s full.err full.expected ||
@@ -120,22 +128,7 @@ trap 'kill $reader 2> /dev/null' EXIT
 "$HIO" sweep "$SCENARIOS/quickstart.toml" --seeds 1..100000 --set run.limit=250ms --json \
   > ff 2> sweep_full.err &
 pid=$!
-i=0 before=-1 now=0
-while [ $i -lt 100 ] && [ "$now" != "$before" ]; do
-  sleep 0.3
-  before=$now
-  now=$(awk '$1 == "wchar:" { print $2 }' /proc/$pid/io 2> /dev/null || echo gone)
-  i=$((i + 1))
-done
-[ "$now" = "$before" ] && [ "$now" != gone ] ||
-  { kill -KILL $pid $reader; echo "sweep_full: hio never waited on the full FIFO ($now bytes)"; exit 1; }
-kill -INT $pid
-reap_within 50 $pid "sweep_full: still writing to the full ff 5 s after SIGINT"
-rc=$?
-kill $reader
-wait $reader 2> /dev/null
-trap - EXIT
-[ $rc -eq 130 ] || { echo "sweep_full: exit $rc, expected 130"; cat sweep_full.err; exit 1; }
+interrupt_when_stuck sweep_full
 grep -q "its reader took no more before the stop signal" sweep_full.err ||
   { echo "sweep_full: the cut output is not said:"; cat sweep_full.err; exit 1; }
 
