@@ -686,26 +686,6 @@ std::optional<std::set<std::string>> report_journals(const std::string& text) {
 // few hundred bytes a seed, so this is a sweep of about a million seeds.
 constexpr std::uintmax_t kReportSizeMax = 256 * 1024 * 1024;
 
-// Reads the file at `path` into `text`, at most `size_max` + 1 bytes (one
-// more tells a file that grew past it): 0, or the errno of what failed
-// (std::ifstream would throw libstdc++'s own text, "basic_filebuf::underflow
-// error reading the file", without the file's name).
-int read_whole_file(const std::string& path, std::uintmax_t size_max, std::string& text) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  char buffer[64 * 1024];
-  int result = 0;
-  while (text.size() <= size_max) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) result = errno;
-    if (n <= 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return result;
-}
-
 // Makes DIR ready for a sweep's results. Returns the exit code if it is not.
 // `made`: the directory it created (DIR, or the target of a link DIR), else
 // empty.
@@ -777,22 +757,22 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
       return kExitBadInput;
     }
     // Not opened unless a regular file: a FIFO would block the sweep, a
-    // device (a link to /dev/zero) be read until memory runs out.
-    if (const std::optional<UnfitInput> unfit = unfit_input(report.string(), kReportSizeMax)) {
+    // device (a link to /dev/zero) be read until memory runs out; read once,
+    // the bytes checked are the bytes used (read_input).
+    const InputRead read = read_input(report.string(), kReportSizeMax);
+    if (read.unfit) {
       err << command.name << ": --force: " << report_shown << " is "
-          << unfit_input_words(*unfit, kReportSizeMax)
-          << (unfit->too_large() ? "" : ", not a report of hio sweep")
+          << unfit_input_words(*read.unfit, kReportSizeMax)
+          << (read.unfit->too_large() ? "" : ", not a report of hio sweep")
           << ": not removed; move it away or give another directory\n";
       return kExitBadInput;
     }
-    std::string text;
-    if (const int read_error = read_whole_file(report.string(), kReportSizeMax, text);
-        read_error != 0) {
+    if (read.error != 0) {
       err << command.name << ": --force: cannot read " << report_shown << ": "
-          << errno_text(read_error) << "\n";
+          << input_error_words(read.error) << "\n";
       return kExitOutputFailed;
     }
-    std::optional<std::set<std::string>> journals = report_journals(text);
+    std::optional<std::set<std::string>> journals = report_journals(read.bytes);
     if (!journals) {
       err << command.name << ": --force: " << report_shown
           << " is not a report of hio sweep (or is cut short): not removed; move it away or give "
