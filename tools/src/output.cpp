@@ -89,26 +89,23 @@ bool FdWriteBuffer::flush_pending() {
   const bool signals_blocked = stop_signals_blocked_here();
   while (error_ == 0 && written < pending_.size()) {
     std::size_t size = pending_.size() - written;
-    if (signals_blocked && caught_stop_signal() == 0) {
-      // No signal interrupts a write(2) of this thread: room is waited for
-      // in steps of 100 ms that ask caught_stop_signal() (a sweep's watcher
-      // keeps its signal there), so Ctrl-C is heard with a reader that does
-      // not read. At most PIPE_BUF bytes into the room found, as below.
-      pollfd room{fd_, POLLOUT, 0};
-      if (::poll(&room, 1, 100) == 0) continue;
-      size = std::min<std::size_t>(size, PIPE_BUF);
-    }
-    if (caught_stop_signal() != 0) {
-      // After a stop signal, no wait for ever on a reader that does not read
-      // (a pipe, a FIFO: write(2) would block, Ctrl-C unheard): room within
-      // 100 ms, or the output is cut there (error_ EINTR). A write of at
-      // most PIPE_BUF bytes into the room poll found does not block.
-      // A second signal interrupts the poll: ask again (falling through to
-      // write(2) there would block on the full pipe, Ctrl-C twice unheard).
+    const bool stopped = caught_stop_signal() != 0;
+    if (signals_blocked || stopped) {
+      // Room is waited for in steps of 100 ms, and at most PIPE_BUF bytes
+      // go into the room poll found (such a write does not block): so no
+      // wait for ever on a reader that does not read (a pipe, a FIFO).
+      // - A thread that blocks the stop signals (a sweep's) is interrupted
+      //   by none: its steps ask caught_stop_signal() (the sweep's watcher
+      //   keeps its signal there), so Ctrl-C is heard.
+      // - After a stop signal, a step without room cuts the output there
+      //   (error_ EINTR). A second signal interrupts the poll: ask again
+      //   (falling through to write(2) would block on the full pipe, Ctrl-C
+      //   twice unheard).
       pollfd room{fd_, POLLOUT, 0};
       const int ready = ::poll(&room, 1, 100);
       if (ready < 0 && errno == EINTR) continue;
       if (ready == 0) {
+        if (!stopped) continue;
         error_ = EINTR;
         break;
       }
