@@ -130,10 +130,4 @@ OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelR
   return out;
 }
 
-std::string known_open_failure(const Address& address, ChannelRole role) {
-  OpenChecker checker;
-  OpenCheckAnswer answer = checker.known_open_failure(address, role);
-  return answer.transient ? std::string() : std::move(answer.failure);
-}
-
 }  // namespace hio

@@ -62,8 +62,4 @@ class OpenChecker {
   std::size_t lookups_ = 0;
 };
 
-// One check of one address, without an OpenChecker's memory: its failure, ""
-// for none, a transient one or a stopped wait.
-std::string known_open_failure(const Address& address, ChannelRole role);
-
 }  // namespace hio
