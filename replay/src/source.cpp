@@ -74,12 +74,11 @@ class FileSource final : public Source {
     }
     std::size_t wanted = std::max(kBlock, n - available());
     // A length field can claim far more than the file holds: never allocate
-    // beyond the end of a regular file (its size when opened).
-    if (regular_ && wanted > left_) wanted = static_cast<std::size_t>(left_);
-    if (wanted == 0) {
-      eof_ = true;
-      return;
-    }
+    // more than a block beyond the end of a regular file (its size when
+    // opened). The file is still read to its end, a block at a time: one
+    // that grew, or one whose size says nothing (/proc's files are 0).
+    if (regular_ && wanted > left_)
+      wanted = static_cast<std::size_t>(std::max<std::uint64_t>(left_, kBlock));
     buf_.reserve_spare(wanted);
     while (available() < n) {
       const ssize_t got = read_unless_stopped(fd_, buf_.tail(), buf_.spare());

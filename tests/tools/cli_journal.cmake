@@ -159,6 +159,13 @@ require("${out}" "\nerror byte [0-9]+ [^\n]*truncated: [^\n]*\n$" "cut error lin
 file(WRITE ${WORK}/garbage.hioj "this is no journal\n")
 hio(inspect ${WORK}/garbage.hioj EXIT 2)
 require("${err}" "garbage.hioj: byte 0 \\(before any pass\\): bad_magic: " "garbage")
+# A file whose size says 0 but which holds bytes (/proc's, some FUSE file
+# systems') is read to its end, as any: /proc/self/status is no journal.
+# It used to be read as empty ("truncated: ... after 0 bytes").
+if(EXISTS /proc/self/status)
+  hio(inspect /proc/self/status EXIT 2)
+  require("${err}" "status: byte 0 \\(before any pass\\): bad_magic: " "a file of size 0 with bytes")
+endif()
 
 # diff: same => 0; another seed => 3 with where and what; damage => 2.
 hio(diff ${WORK}/a.hioj ${WORK}/b.hioj EXIT 0)
