@@ -3,7 +3,9 @@
 // the SIGPIPE one for good, and ignore SIGXFSZ for good), and a stdout whose
 // reader has gone calls its SIGPIPE handler and makes run_cli return 141
 // instead of killing the program; where the actions are SIG_DFL, they are
-// SIG_DFL again afterwards. Prints what differs; exit 0 if nothing.
+// SIG_DFL again afterwards; a signal mask that blocks SIGTERM is the
+// program's again afterwards. Prints what differs; exit 0 if nothing.
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -71,5 +73,17 @@ int main() {
   expect(hio::tools::run_cli(2, version, registry) == 0, "hio --version failed");
   expect(handler_of(SIGPIPE) == SIG_DFL, "SIGPIPE is not SIG_DFL again after run_cli");
   expect(handler_of(SIGXFSZ) == SIG_DFL, "SIGXFSZ is not SIG_DFL again after run_cli");
+
+  // run_cli unblocks the stop signals for itself (a launcher's mask must
+  // not keep them from acting) and gives the program its mask back.
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ::pthread_sigmask(SIG_BLOCK, &term, nullptr);
+  expect(hio::tools::run_cli(2, version, registry) == 0,
+         "hio --version with SIGTERM blocked failed");
+  sigset_t mask;
+  ::pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+  expect(sigismember(&mask, SIGTERM) == 1, "SIGTERM is not blocked again after run_cli");
   return failures == 0 ? 0 : 1;
 }

@@ -72,6 +72,15 @@ CliSignals::CliSignals()
     : xfsz_diverted_(divert_default(SIGXFSZ, SIG_IGN, previous_xfsz_)),
       pipe_diverted_(divert_default(SIGPIPE, on_sigpipe, previous_pipe_)) {
   if (pipe_diverted_) sigpipe_diverted = true;
+  // The stop signals act whatever mask hio inherited: a launcher that
+  // blocks SIGTERM before exec left a capture that only SIGKILL could end
+  // (no trailer), as one that ignores SIGINT/SIGTERM is overridden by the
+  // catches (StopSignalCatch). The threads started from here inherit it.
+  sigset_t stop;
+  sigemptyset(&stop);
+  for (const int signal : kStopSignals)
+    sigaddset(&stop, signal);
+  mask_saved_ = ::pthread_sigmask(SIG_UNBLOCK, &stop, &previous_mask_) == 0;
 }
 
 CliSignals::~CliSignals() {
@@ -82,6 +91,7 @@ CliSignals::~CliSignals() {
     ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
   }
   if (xfsz_diverted_) ::sigaction(SIGXFSZ, &previous_xfsz_, nullptr);
+  if (mask_saved_) ::pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
 bool FdWriteBuffer::flush_pending() {

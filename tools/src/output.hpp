@@ -70,6 +70,9 @@ void reserve_standard_fds();
 //   installed, which an exec'd program would not inherit.
 // - SIGXFSZ is ignored: a file size limit (ulimit -f) is a write error hio
 //   reports (exit 4, no file left cut short), not a kill mid-write.
+// And whatever the actions, SIGINT, SIGTERM and SIGHUP are unblocked in the
+// calling thread (a launcher may have blocked them before exec: they were
+// then never acted on); its mask is restored on return.
 // A signal that is ignored or has a handler of the program's is left as it
 // is: a SIGPIPE ignored is EPIPE everywhere (stdout's: exit 141), and a
 // program's own handler is called as the program wants (stdout's EPIPE is
@@ -84,8 +87,10 @@ class CliSignals {
  private:
   struct sigaction previous_xfsz_ {};
   struct sigaction previous_pipe_ {};
+  sigset_t previous_mask_{};  // the signal mask hio came in with (restored)
   bool xfsz_diverted_;
   bool pipe_diverted_;
+  bool mask_saved_ = false;
 };
 
 // Whether `code` says a failure the command has said on stderr: 2, 4, 5, 6,

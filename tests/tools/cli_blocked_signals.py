@@ -1,0 +1,60 @@
+"""Stop signals that hio's parent blocked before exec still stop it.
+
+A launcher (a CI runner, an embedding program) may start hio with SIGINT,
+SIGTERM or SIGHUP blocked in the signal mask it inherits. hio used to leave
+the mask as it was: the signal stayed pending, the real-time run went on to
+its limit and exited 0, and only SIGKILL could stop a long capture (no
+trailer). Each is now acted on as when it is not blocked: the journal ends
+with its trailer and the exit code is the signal's (130, 143, 129).
+
+Usage: cli_blocked_signals.py HIO WORK. Bounded: every child has a timeout.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+hio, work = sys.argv[1:3]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+os.chdir(work)
+with open("slow.toml", "w") as f:
+    f.write('[run]\nmode = "real"\ntock = "10ms"\nlimit = "20s"\n'
+            '[[doer]]\nkind = "ticker"\nname = "t"\n')
+
+
+def fail(text):
+    print(text)
+    sys.exit(1)
+
+
+for sig, code in ((signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)):
+    journal = "%s.hioj" % sig.name
+    child = subprocess.Popen(
+        [hio, "run", "slow.toml", "--record", journal],
+        preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {sig}),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The journal takes its name at the run's first pass.
+    deadline = time.monotonic() + 10
+    while not os.path.exists(journal) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not os.path.exists(journal):
+        child.kill()
+        fail("%s: the run never started" % sig.name)
+    child.send_signal(sig)
+    try:
+        _, err = child.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        fail("%s blocked by the parent: not acted on within 5 s" % sig.name)
+    if child.returncode != code:
+        fail("%s blocked by the parent: exit %d, expected %d: %s" %
+             (sig.name, child.returncode, code, err.decode(errors="replace")))
+    inspect = subprocess.run([hio, "inspect", journal], capture_output=True, timeout=30)
+    if b"end=interrupted" not in inspect.stdout:
+        fail("%s: the journal has no trailer that says interrupted: %s" %
+             (sig.name, inspect.stdout[-300:].decode(errors="replace")))
+print("ok")
