@@ -1025,8 +1025,24 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
   return selection;
 }
 
+// Whether a stop signal (held by the command's StopSignalCatch) ended the
+// reading of `shown` (the journals, as display_text shows them), which
+// stopped before its end (`cut`): then said, and its exit code; else 0.
+int reading_interrupted(const std::string& command, const std::string& shown, bool cut) {
+  const int signal = caught_stop_signal();
+  if (signal == 0 || !cut) return 0;
+  std::cerr << "hio " << command << ": interrupted (" << stop_signal_name(signal)
+            << "): the rest of " << shown << " was not read, no result\n";
+  return interrupted_exit_code(signal);
+}
+
 int do_inspect(const InspectArgs& args) {
   replay::JournalReader reader(args.journal, inspect_reader_options(args));
+  if (const int code =
+          reading_interrupted("inspect", display_text(args.journal), reader.header() == nullptr);
+      code != 0) {
+    return code;
+  }
   if (reader.header() == nullptr) {
     print_journal_error("inspect", args.journal, *reader.error());
     return kExitBadInput;
@@ -1080,6 +1096,12 @@ int do_inspect(const InspectArgs& args) {
       replay::inspect(reader, filter, format, std::cout,
                       args.stats ? replay::InspectBody::stats : replay::InspectBody::events);
   std::cout.flush();
+  // The lines printed end with the error line of the read the signal cut.
+  if (const int code =
+          reading_interrupted("inspect", display_text(args.journal), summary.error.has_value());
+      code != 0) {
+    return code;
+  }
   if (summary.error) {
     print_journal_error("inspect", args.journal, *summary.error);
     return kExitBadInput;
@@ -1166,6 +1188,14 @@ int do_diff(DiffArgs args) {
   }
   replay::JournalReader expected(a);
   replay::JournalReader actual(b);
+  // Stopped before the comparison's end: no object of its own (it would
+  // call the journals "damaged"); --json gives the error object.
+  const std::string both = display_text(a) + " and " + display_text(b);
+  if (const int code = reading_interrupted(
+          "diff", both, expected.header() == nullptr || actual.header() == nullptr);
+      code != 0) {
+    return code;
+  }
   if (expected.header() == nullptr || actual.header() == nullptr) {
     // Nothing compared: --json still prints its one object, "damaged", with
     // the error of each journal that could not be opened.
@@ -1185,6 +1215,11 @@ int do_diff(DiffArgs args) {
   options.divergences_max = args.max;
   options.ignore_addresses = args.ignore_addresses;
   const replay::DiffResult result = replay::diff_journals(expected, actual, options);
+  if (const int code = reading_interrupted(
+          "diff", both, result.expected_error.has_value() || result.actual_error.has_value());
+      code != 0) {
+    return code;
+  }
   const int code = result.divergence ? kExitDivergence : result.same() ? kExitOk : kExitBadInput;
   if (args.json) {
     std::cout << diff_json(args, result, expected, actual) << "\n";
@@ -1739,13 +1774,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   // went on to its limit), ends a build (BuildInterrupted) or the run's
   // first pass, and gives exit 130 (143) even if it came after the run.
   // salvage polls it between frames, and a stopped salvage leaves OUT as it
-  // was (rather than die with OUT cut). inspect and diff keep the default:
-  // the signal ends them at once.
-  std::optional<StopSignalCatch> stop_signals;
-  if (run->parsed() || check->parsed() || sweep_cmd->parsed() || replay_cmd->parsed() ||
-      salvage_cmd->parsed()) {
-    stop_signals.emplace();
-  }
+  // was (rather than die with OUT cut). inspect and diff stop at their next
+  // read, which the signal ends, and say so (with --json stdout then ends
+  // with a JSON object: inspect's error line, diff's error object; killed
+  // by the signal, they left a cut line or nothing).
+  const StopSignalCatch stop_signals;
   // What escapes a command is said after its name, as its own errors are.
   const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
   int code = kExitBadInput;

@@ -1,0 +1,53 @@
+#!/bin/sh
+# hio inspect and hio diff stopped by SIGTERM or SIGINT while they read a
+# journal: they stop at that read and say so (exit 143, 130), and with
+# --json stdout still ends with a JSON object - inspect's lines end with the
+# error line of the read the signal cut, diff (no result) gives the error
+# object. Unfixed, the signal killed them at once: inspect's lines ended with
+# an event (or inside one), diff printed nothing. The journals come from
+# FIFOs whose writer (this shell) sends half a journal and stays open, so
+# the reading never ends by itself. Every wait is bounded.
+# Usage: cli_inspect_interrupt.sh HIO SCENARIOS WORK
+set -u
+. "$(dirname "$0")/lib.sh"
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
+"$HIO" run "$SCENARIOS/tcp_echo_jitter.toml" --record j.hioj > /dev/null || fail "no journal" /dev/null
+half=$(($(wc -c < j.hioj) / 2))
+mkfifo fifo || exit 1
+
+# stopped NAME SIGNAL CODE ARGS...: hio ARGS reads `fifo`, which has half of
+# j.hioj while this shell holds its writing end open; SIGNAL, half a second
+# later, ends it with exit CODE within 5 s.
+stopped() {
+  name=$1 signal=$2 code=$3
+  shift 3
+  exec 3<> fifo  # open for writing without waiting for a reader (Linux)
+  "$HIO" "$@" > "$name.out" 2> "$name.err" 3>&- &
+  pid=$!
+  head -c $half j.hioj >&3
+  sleep 0.5
+  kill -"$signal" $pid
+  reap_within 50 $pid "$name: still reading 5 s after SIG$signal"
+  rc=$?
+  exec 3>&-
+  [ $rc -eq "$code" ] || fail "$name: exit $rc, expected $code" "$name.err"
+}
+
+stopped inspect TERM 143 inspect fifo --json
+grep -q '"type":"event"\|"type": "event"\|"kind":"' inspect.out || fail "inspect: no line before the signal" inspect.out
+tail -n 1 inspect.out | grep -q '^{"type":"error",.*}$' ||
+  fail "inspect --json: stdout does not end with the error line" inspect.out
+grep -qx "hio inspect: interrupted (SIGTERM): the rest of fifo was not read, no result" inspect.err ||
+  fail "inspect: the interruption not said" inspect.err
+
+stopped diff INT 130 diff j.hioj fifo --json
+[ "$(wc -l < diff.out)" -eq 1 ] || fail "diff --json: not one line" diff.out
+grep -q '^{"error": "hio diff: interrupted (SIGINT): the rest of j.hioj and fifo was not read, no result", "exit": 130, .*}$' \
+  diff.out || fail "diff --json: no error object" diff.out
+
+stopped diff_text TERM 143 diff fifo j.hioj
+grep -qx "hio diff: interrupted (SIGTERM): the rest of fifo and j.hioj was not read, no result" diff_text.err ||
+  fail "diff: the interruption not said" diff_text.err
+echo ok
