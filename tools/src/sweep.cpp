@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -686,15 +687,45 @@ std::optional<std::set<std::string>> report_journals(const std::string& text) {
 // few hundred bytes a seed, so this is a sweep of about a million seeds.
 constexpr std::uintmax_t kReportSizeMax = 256 * 1024 * 1024;
 
+// DIR held by this sweep (flock, exclusive) until the sweep ends: a second
+// sweep given the same --out while it runs (another shard of one range)
+// would write its report.json over this one's, and its journals beside
+// them. The kernel lets go of the lock when the process ends, however it
+// ends (kill -9 included): a crashed sweep leaves nothing that holds DIR.
+class OutDirLock {
+ public:
+  OutDirLock() = default;
+  ~OutDirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  OutDirLock(const OutDirLock&) = delete;
+  OutDirLock& operator=(const OutDirLock&) = delete;
+  // 0, EWOULDBLOCK (another sweep holds DIR), or why DIR cannot be opened.
+  // A file system without locks (ENOLCK, EINVAL: some network ones) is
+  // not refused: there the lock is only not there.
+  int take(const std::string& dir) {
+    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) return errno;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      return errno == EWOULDBLOCK ? EWOULDBLOCK : 0;
+    }
+    return 0;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 // Makes DIR ready for a sweep's results. Returns the exit code if it is not.
 // `made`: the directory it created (DIR, or the target of a link DIR), else
-// empty.
+// empty. `lock` holds DIR from then on (OutDirLock).
 // With --force, an earlier sweep's report.json and the journals it lists
 // are removed; any other seed-N.hioj (one the user put there, or of a
 // report that is gone) would be overwritten or left beside a report that
 // does not list it: refused, nothing removed.
 std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& err,
-                                   std::string& made) {
+                                   std::string& made, OutDirLock& lock) {
   namespace fs = std::filesystem;
   const std::string dir = display_text(command.out);
   std::error_code error;
@@ -709,6 +740,17 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   }
   if (error) {
     err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
+    return kExitOutputFailed;
+  }
+  const int busy = lock.take(command.out);
+  if (busy == EWOULDBLOCK) {
+    err << command.name << ": --out " << dir
+        << " is in use by another sweep running now (the report.json of one would replace the "
+           "other's): give each sweep its own directory (shards: --out DIR/K for --shard K/N)\n";
+    return kExitBadInput;
+  }
+  if (busy != 0) {
+    err << command.name << ": cannot read " << dir << ": " << errno_text(busy) << "\n";
     return kExitOutputFailed;
   }
   // Sorted, so that what is said and done does not depend on the directory's order.
@@ -838,8 +880,10 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::optional<ReportFile> report;
   std::string report_path;
   std::string made_dir;  // --out, if this sweep created it
+  OutDirLock out_lock;
   if (!command.out.empty()) {
-    if (const std::optional<int> code = prepare_out_dir(command, err, made_dir)) return *code;
+    if (const std::optional<int> code = prepare_out_dir(command, err, made_dir, out_lock))
+      return *code;
     report_path = (fs::path(command.out) / "report.json").string();
     try {
       report.emplace(report_path);
