@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,13 @@ int follow_links(const std::string& path, const std::function<bool(const fs::pat
     if (error) return 0;
     at = target.is_absolute() ? target : at.parent_path() / target;
   }
+}
+
+// The longest file name `dir`'s file system allows (NAME_MAX where it
+// does not say).
+std::size_t name_max(const fs::path& dir) {
+  const long max = ::pathconf(dir.empty() ? "." : dir.c_str(), _PC_NAME_MAX);
+  return max > 0 ? static_cast<std::size_t>(max) : NAME_MAX;
 }
 
 }  // namespace
@@ -160,11 +168,13 @@ FileTarget::FileTarget(std::string path, std::string what)
   if (const int error = written_path(path_, final_path_); error != 0) {
     cannot_create(errno_text(error));
   }
+  // What the rename at commit() would refuse, said now, before the run.
+  if (const std::string why = replace_refused(0); !why.empty()) cannot_create(why);
   if (open_anonymous()) return;
   // FILE.XXXXXX beside FILE, so that the rename stays in one file system.
-  std::vector<char> name(final_path_.begin(), final_path_.end());
-  const char suffix[] = ".XXXXXX";
-  name.insert(name.end(), suffix, suffix + sizeof suffix);  // with the NUL
+  const std::string temporary = temporary_name(".XXXXXX");
+  std::vector<char> name(temporary.begin(), temporary.end());
+  name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0 && errno == EACCES && exists && ::access(path_.c_str(), W_OK) == 0) {
     // FILE itself may be writable: say why that is not enough.
@@ -175,7 +185,9 @@ FileTarget::FileTarget(std::string path, std::string what)
                   display_text(dir.empty() ? std::string(".") : dir.string()) + ")");
   }
   if (fd < 0) cannot_create(errno_text(errno));
-  // mkstemp makes it 0600, which it stays until commit() (take_mode).
+  // 0600, which it stays until commit() (take_mode): mkstemp's 0600 less the
+  // umask would keep a user with `umask 222` from opening it again to write.
+  ::fchmod(fd, 0600);
   remember_written(fd);
   ::close(fd);
   write_path_ = name.data();
@@ -193,6 +205,8 @@ bool FileTarget::open_anonymous() {
   // Only the user may read it until commit() (take_mode).
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) return false;
+  // Not less (the umask): it is opened again to be written.
+  ::fchmod(fd, 0600);
   const std::string proc = "/proc/self/fd/" + std::to_string(fd);
   if (::access(proc.c_str(), W_OK) != 0) {
     ::close(fd);
@@ -221,7 +235,7 @@ void FileTarget::link_anonymous(std::error_code& error) const {
   }
   for (int n = 0; n < 100; ++n) {
     const std::string name =
-        final_path_ + "." + std::to_string(::getpid()) + "." + std::to_string(n);
+        temporary_name("." + std::to_string(::getpid()) + "." + std::to_string(n));
     if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
       std::filesystem::rename(name, final_path_, error);
       if (error) {
@@ -323,6 +337,43 @@ std::string FileTarget::lost(bool* moved) const {
          lost;
 }
 
+std::string FileTarget::temporary_name(const std::string& suffix) const {
+  const fs::path final_path(final_path_);
+  std::string name = final_path.filename().string();
+  const std::size_t max = name_max(final_path.parent_path());
+  // Shortened to fit: FILE's name of 250 bytes is valid, FILE.XXXXXX not.
+  if (name.size() + suffix.size() > max) name.resize(max > suffix.size() ? max - suffix.size() : 0);
+  return (final_path.parent_path() / (name + suffix)).string();
+}
+
+std::string FileTarget::replace_refused(int error) const {
+  const fs::path final_path(final_path_);
+  const fs::path dir = final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path();
+  if (error == 0 || error == ENAMETOOLONG) {
+    const std::size_t name = final_path.filename().string().size();
+    const std::size_t max = name_max(dir);
+    if (name > max) {
+      return errno_text(ENAMETOOLONG) + " (its name has " + std::to_string(name) +
+             " bytes; the file system of " + display_text(dir.string()) + " allows " +
+             std::to_string(max) + ")";
+    }
+  }
+  // In a sticky directory (/tmp) only a file's owner, the directory's or
+  // root may rename over it: `> FILE` writes into it, hio may not replace it.
+  struct stat dir_status {};
+  struct stat file_status {};
+  const uid_t user = ::geteuid();
+  if ((error == 0 || error == EPERM) && user != 0 && ::stat(dir.c_str(), &dir_status) == 0 &&
+      (dir_status.st_mode & S_ISVTX) != 0 && dir_status.st_uid != user &&
+      ::lstat(final_path_.c_str(), &file_status) == 0 && file_status.st_uid != user) {
+    return errno_text(EPERM) + " (the file is another user's, in a directory with the sticky bit " +
+           display_text(dir.string()) +
+           ": only its owner may replace it, and hio writes a new file and renames it over the "
+           "old one, never into it; have it removed, or write another path)";
+  }
+  return "";
+}
+
 void FileTarget::take_mode() const {
   struct stat replaced {};
   if (::stat(final_path_.c_str(), &replaced) != 0 || !S_ISREG(replaced.st_mode)) {
@@ -356,7 +407,8 @@ void FileTarget::commit() {
   }
   if (error) {
     committed_ = false;  // the destructor removes the file written
-    cannot_create(error_text(error));
+    const std::string why = replace_refused(error.value());
+    cannot_create(why.empty() ? error_text(error) : why);
   }
   if (sync_) sync_directory();
   // Kept for lost(): the file by its own handle, wherever it goes.

@@ -116,6 +116,13 @@ class FileTarget {
   void sync_directory() const;  // fsync FILE's directory (commit, with sync_)
   void remember_written(int fd);
   void link_anonymous(std::error_code& error) const;
+  // Why FILE cannot be replaced by another file of this user's (a name too
+  // long, another user's file in a sticky directory), for `error` (EPERM,
+  // ENAMETOOLONG; 0: checked before anything is written), or "".
+  std::string replace_refused(int error) const;
+  // FILE's name and `suffix` beside FILE, FILE's name shortened to fit the
+  // file system's longest name.
+  std::string temporary_name(const std::string& suffix) const;
   std::string path_;  // as given (for messages)
   std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved

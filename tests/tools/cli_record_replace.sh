@@ -1,0 +1,77 @@
+#!/bin/sh
+# Files that a shell's `> FILE` writes, hio writes too (--record, salvage's
+# OUT, a sweep's report.json), or says precisely why not, before the run:
+# - a name of 250 bytes (NAME_MAX is 255): the temporary name beside it,
+#   FILE.<pid>.<n>, went over NAME_MAX, and replacing such a file failed
+#   with "File name too long"; a name over NAME_MAX itself is said so;
+# - umask 222 (no write for the user): the temporary file was made 0400 and
+#   could not be opened again to be written (Permission denied, a new file
+#   too) - needs a user other than root (root writes a 0400 file), so as
+#   root it runs as nobody (setpriv), else it is skipped;
+# - another user's file in a sticky directory (/tmp): only its owner may
+#   rename over it, and hio replaces files rather than write into them: said
+#   before the run, not as a bare "Operation not permitted" after the tree
+#   was built - needs root (to make another user's file) and setpriv.
+# Usage: cli_record_replace.sh HIO SCENARIOS WORK
+set -u
+HIO=$1 SCENARIOS=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+cd "$WORK" || exit 1
+fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
+Q=$SCENARIOS/quickstart.toml
+
+long=$(printf 'y%.0s' $(seq 245)).hioj  # 250 bytes
+"$HIO" run "$Q" --record "$long" > a1.out 2>&1 || fail "long name, first record: exit $?" a1.out
+"$HIO" run "$Q" --record "$long" > a2.out 2>&1 || fail "long name, replaced: exit $?" a2.out
+"$HIO" salvage "$long" "$long.2" > a3.out 2>&1 || fail "long name, salvage OUT new: exit $?" a3.out
+"$HIO" salvage "$long" "$long.2" > a4.out 2>&1 || fail "long name, salvage OUT replaced: exit $?" a4.out
+[ "$(ls | grep -c '^y')" -eq 2 ] || fail "long name: files left beside" /dev/null
+toolong=$(printf 'z%.0s' $(seq 251)).hioj  # 256 bytes
+"$HIO" run "$Q" --record "$toolong" > a5.out 2>&1
+rc=$?
+[ $rc -eq 4 ] || fail "name over NAME_MAX: exit $rc, expected 4" a5.out
+grep -qx "hio run: $toolong: cannot create the journal: File name too long (its name has 256 bytes; the file system of . allows 255)" \
+  a5.out || fail "name over NAME_MAX: not said" a5.out
+grep -q "summary\|passed" a5.out && fail "name over NAME_MAX: the run ran" a5.out
+
+as_other=""
+if [ "$(id -u)" -eq 0 ]; then
+  if command -v setpriv > /dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$HIO" --version > /dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$Q"; then
+    as_other="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  fi
+fi
+
+# umask 222: a new journal is 0444 (what open(2) gives), written all the same.
+if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
+  # A writable --out: one made under umask 222 is not (as `mkdir` makes it).
+  mkdir nb nb/sw && chmod 777 nb nb/sw
+  (
+    umask 222
+    $as_other "$HIO" run "$Q" --record nb/u.hioj > nb/u.out 2>&1 || exit 1
+    $as_other "$HIO" sweep "$Q" --seeds 1..1 --set run.limit=1ms --out nb/sw > nb/sw.out 2>&1
+    [ $? -eq 1 ] || exit 1
+  ) || fail "umask 222: a command failed" nb/u.out
+  [ "$(stat -c %a nb/u.hioj)" = 444 ] || fail "umask 222: mode $(stat -c %a nb/u.hioj), expected 444" /dev/null
+  [ "$(stat -c %a nb/sw/report.json)" = 444 ] || fail "umask 222: report.json not 444" nb/sw.out
+  "$HIO" inspect nb/u.hioj > /dev/null 2>&1 || fail "umask 222: the journal is not readable" /dev/null
+else
+  echo "skipped: umask 222 (root, and no setpriv to run as another user)"
+fi
+
+# Another user's file in a sticky directory: refused before the run.
+if [ -n "$as_other" ]; then
+  mkdir st && chmod 1777 st
+  cp "$long" st/r.hioj && chmod 666 st/r.hioj && chown 65533:65533 st/r.hioj
+  $as_other "$HIO" run "$Q" --record st/r.hioj > st.out 2>&1
+  rc=$?
+  [ $rc -eq 4 ] || fail "sticky directory: exit $rc, expected 4" st.out
+  grep -qx "hio run: st/r.hioj: cannot create the journal: Operation not permitted (the file is another user's, in a directory with the sticky bit $PWD/st: only its owner may replace it, and hio writes a new file and renames it over the old one, never into it; have it removed, or write another path)" \
+    st.out || fail "sticky directory: not said" st.out
+  grep -q "passed" st.out && fail "sticky directory: the run ran" st.out
+  cmp -s "$long" st/r.hioj || fail "sticky directory: the file changed" st.out
+else
+  echo "skipped: another user's file in a sticky directory (needs root and setpriv)"
+fi
+echo ok
