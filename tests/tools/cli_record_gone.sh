@@ -7,7 +7,9 @@
 # as one that could not be written (exit 4; it used to list it as kept), and
 # never removes a path whose journal was replaced: the file is another
 # process's now (a passing seed's cleanup used to delete it). One moved
-# elsewhere is complete there: exit 4, with its new name.
+# elsewhere is complete there: exit 4, with its new name. A journal
+# truncated in place is lost too, and a sweep checks the journals it keeps
+# again at its end.
 # The runs that another process must act on while they go on last 10 s (the
 # real-time runs end at their limit); the others 3 s.
 # Usage: cli_record_gone.sh HIO SCENARIOS WORK
@@ -134,4 +136,22 @@ rc=$?
 [ $rc -eq 0 ] || fail "sweep, passing seed's journal replaced: exit $rc, expected 0" sp.err
 [ -f sp/seed-1.hioj ] || fail "the sweep removed the other process's sp/seed-1.hioj" sp.out
 "$HIO" inspect sp/seed-1.hioj > /dev/null || fail "sp/seed-1.hioj unreadable" /dev/null
+
+# The journal truncated in place during the run (logrotate's copytruncate,
+# a CI step's `: > FILE`): the same file, so device and inode agree, but
+# what was written is gone (the writer goes on at its offset: zero bytes,
+# then the rest). It used to be reported as written, exit 0.
+"$HIO" run slow.toml --record tr.hioj --set run.limit=3s --json > tr.out 2> tr.err &
+pid=$!
+wait_for tr.hioj
+sleep 0.5
+: > tr.hioj
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "run, journal truncated: exit $rc, expected 4" tr.err
+grep -q "^hio run: error: tr.hioj: the journal was truncated .*during the run (.*bytes written, [0-9]* in the file now.*): what was written is lost\$" \
+  tr.err || fail "run, journal truncated: not said" tr.err
+grep -q '"journal": "tr.hioj", "journal_lost": "the journal was truncated' tr.out ||
+  fail "run, journal truncated: --json does not say it" tr.out
+
 echo ok

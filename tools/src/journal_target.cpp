@@ -73,6 +73,24 @@ std::size_t name_max(const fs::path& dir) {
   return max > 0 ? static_cast<std::size_t>(max) : NAME_MAX;
 }
 
+// The first bytes compared at the end (written_file_lost): the journal's
+// preamble and more, the start of a report.
+constexpr std::size_t kHeadBytes = 64;
+
+// Up to `count` bytes of `fd` from its start.
+std::string read_head(int fd, std::size_t count) {
+  std::string head(count, '\0');
+  std::size_t got = 0;
+  while (got < count) {
+    const ssize_t n = ::pread(fd, head.data() + got, count - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  head.resize(got);
+  return head;
+}
+
 }  // namespace
 
 int written_path(const std::string& path, std::string& out) {
@@ -295,22 +313,58 @@ bool FileTarget::is_written(const struct stat& status) const {
   return status.st_dev == written_dev_ && status.st_ino == written_ino_;
 }
 
-std::string FileTarget::lost(bool* moved) const {
+std::string written_file_lost(const WrittenFile& file, int named_fd, const std::string& during,
+                              bool* moved) {
   if (moved != nullptr) *moved = false;
-  if (!temporary_ || !committed_) return "";
+  const std::string the = "the " + file.what;
   const std::string lost = ": what was written is lost";
   struct stat status {};
-  const bool named = ::stat(final_path_.c_str(), &status) == 0;
+  const bool named = ::stat(file.final_path.c_str(), &status) == 0;
   const int stat_error = errno;
-  if (named && is_written(status)) return "";
+  if (named && status.st_dev == file.dev && status.st_ino == file.ino) {
+    // The file itself, cut or written to by another process: logrotate's
+    // copytruncate or a `: > FILE` leaves it shorter, or, once the writer
+    // wrote on at its offset, as long but starting with zero bytes.
+    const auto size = static_cast<std::uint64_t>(status.st_size);
+    const std::string sizes =
+        std::to_string(file.size) + " bytes written, " + std::to_string(size) + " in the file now";
+    std::string head;
+    if (named_fd >= 0) {
+      head = read_head(named_fd, file.head.size());
+    } else if (const int fd =
+                   ::open(file.final_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+               fd >= 0) {
+      head = read_head(fd, file.head.size());
+      ::close(fd);
+    } else {
+      head = file.head;  // unreadable now: the size alone is compared
+    }
+    // A size of 0 with the first bytes there is a file system that gives
+    // no sizes (as /proc's files; some FUSE ones), not a file cut to 0.
+    if (size < file.size && (size != 0 || head != file.head)) {
+      return the + " was truncated during " + during + " (" + sizes +
+             ": another process cut it, as logrotate's copytruncate or `: > FILE` do)" + lost;
+    }
+    if (head != file.head) {
+      return the + " was truncated or overwritten during " + during +
+             " (its first bytes are not the ones written: another process cut it and it was "
+             "written on, as after logrotate's copytruncate or `: > FILE`, or wrote into it; " +
+             sizes + ")" + lost;
+    }
+    if (size > file.size) {
+      return the + " was written to by another process during " + during + " (" + sizes + ")" +
+             lost;
+    }
+    return "";
+  }
   // Where the file written is now: a name elsewhere (moved: it is complete
   // there), or none (removed, or replaced by a rename over it).
   struct stat written {};
-  if (named_fd_ >= 0 && ::fstat(named_fd_, &written) == 0 && written.st_nlink > 0) {
+  if (named_fd >= 0 && ::fstat(named_fd, &written) == 0 && written.st_nlink > 0) {
     std::string where;
     std::error_code unknown;
     const std::filesystem::path now =
-        std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(named_fd_), unknown);
+        std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(named_fd), unknown);
     // Not the name it was opened by, gone while a second hard link keeps
     // the file: /proc then gives that name with " (deleted)".
     const std::string deleted = " (deleted)";
@@ -320,7 +374,7 @@ std::string FileTarget::lost(bool* moved) const {
       where.clear();
     }
     if (moved != nullptr) *moved = true;
-    return "the " + what_ + " was moved during the run (" +
+    return the + " was moved during " + during + " (" +
            (named ? std::string("another file has its name now")
                   : "its name is gone: " + errno_text(stat_error)) +
            "): it is complete" +
@@ -328,13 +382,24 @@ std::string FileTarget::lost(bool* moved) const {
            ", but not at this path";
   }
   if (!named) {
-    return "the " + what_ + " was removed during the run (it, or its directory, was deleted" +
-           (named_fd_ >= 0 ? "" : " or moved") + ": " + errno_text(stat_error) + ")" + lost;
+    return the + " was removed during " + during + " (it, or its directory, was deleted" +
+           (named_fd >= 0 ? "" : " or moved") + ": " + errno_text(stat_error) + ")" + lost;
   }
-  return "the " + what_ +
-         " was replaced during the run by another file (another process "
+  return the + " was replaced during " + during +
+         " by another file (another process "
          "wrote the same path: two captures to one file?)" +
          lost;
+}
+
+WrittenFile FileTarget::written_file(std::optional<std::uint64_t> size) const {
+  return WrittenFile{what_, final_path_, written_dev_, written_ino_, size.value_or(committed_size_),
+                     head_};
+}
+
+std::string FileTarget::lost(bool* moved, std::optional<std::uint64_t> size) const {
+  if (moved != nullptr) *moved = false;
+  if (!temporary_ || !committed_) return "";
+  return written_file_lost(written_file(size), named_fd_, "the run", moved);
 }
 
 std::string FileTarget::temporary_name(const std::string& suffix) const {
@@ -416,6 +481,8 @@ void FileTarget::commit() {
   struct stat status {};
   if (fd >= 0 && ::fstat(fd, &status) == 0 && is_written(status)) {
     named_fd_ = fd;
+    committed_size_ = static_cast<std::uint64_t>(status.st_size);
+    head_ = read_head(fd, kHeadBytes);
   } else if (fd >= 0) {
     ::close(fd);
   }

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -56,6 +58,30 @@ bool descriptor_path(const std::string& path);
 // same_file. A device that is not a terminal (/dev/null) is not counted:
 // nothing written there is read back.
 std::string standard_stream_named(const std::string& output);
+
+// A file hio wrote and named FILE (FileTarget::commit), as it was when
+// written: what the end check compares FILE with (written_file_lost).
+struct WrittenFile {
+  std::string what;        // "journal", "report" (messages)
+  std::string final_path;  // FILE, symbolic links resolved
+  dev_t dev = 0;
+  ino_t ino = 0;
+  std::uint64_t size = 0;  // the bytes written
+  std::string head;        // its first bytes (up to 64) as they were at commit
+};
+
+// "" if `file.final_path` still names `file` whole, else why not, for an
+// error that names FILE: removed (or its directory) or replaced by another
+// file, and what was written is lost; truncated or changed in place (a
+// logrotate copytruncate, a `: > FILE`: its size is not the bytes written,
+// or its first bytes are not the ones written); or moved (it, or its
+// directory, renamed: the file still has a name), complete under its new
+// name, which is given when /proc knows it (`named_fd`: FILE opened at
+// commit, or -1 when not kept: then a move is said as a removal). `during`
+// says when ("the run", "the sweep"). `moved`, when given, is set to
+// whether it was moved.
+std::string written_file_lost(const WrittenFile& file, int named_fd, const std::string& during,
+                              bool* moved = nullptr);
 
 class FileTarget {
  public:
@@ -96,14 +122,12 @@ class FileTarget {
   // written, not the one it replaced (or nothing).
   void set_sync(bool sync) { sync_ = sync; }
   // After commit(), at the end: "" if FILE still names the file written
-  // (device and inode), else why not, for an error that names FILE: it was
-  // removed (or its directory was) or replaced by another file (a second hio
-  // recording to the same path) while it was written, and what was written
-  // is lost; or it was moved (it, or its directory, renamed: the file still
-  // has a name), and it is complete under its new name, which is given when
-  // /proc knows it. Always "" for a FILE written directly (a pipe, a device)
-  // and before commit(). `moved`, when given, is set to whether it was moved.
-  std::string lost(bool* moved = nullptr) const;
+  // (device and inode) with its `size` bytes (the writer's count; without
+  // it, the size at commit) and its first bytes as written, else why not
+  // (written_file_lost, with FILE as opened at commit). Always "" for a FILE
+  // written directly (a pipe, a device) and before commit(). `moved`, when
+  // given, is set to whether it was moved.
+  std::string lost(bool* moved = nullptr, std::optional<std::uint64_t> size = std::nullopt) const;
   // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
 
@@ -123,6 +147,7 @@ class FileTarget {
   // FILE's name and `suffix` beside FILE, FILE's name shortened to fit the
   // file system's longest name.
   std::string temporary_name(const std::string& suffix) const;
+  WrittenFile written_file(std::optional<std::uint64_t> size) const;
   std::string path_;  // as given (for messages)
   std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved
@@ -136,6 +161,8 @@ class FileTarget {
   // The file written (the temporary that becomes FILE), for lost().
   dev_t written_dev_ = 0;
   ino_t written_ino_ = 0;
+  std::uint64_t committed_size_ = 0;  // its size at commit()
+  std::string head_;                  // its first bytes at commit()
   bool temporary_ = false;
   bool descriptor_path_ = false;  // FILE reaches its file through a descriptor
   bool committed_ = false;

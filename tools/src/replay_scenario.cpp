@@ -470,7 +470,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   if (journal) {
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
     journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
-    outcome.journal_lost = target.lost(&outcome.journal_moved);
+    const std::uint64_t size = journal->writer().size_bytes();
+    outcome.journal_lost = target.lost(&outcome.journal_moved, size);
   }
   outcome.scenario = std::move(scenario);
   return outcome;

@@ -679,7 +679,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     }
     summary.events = trailer->events;
     summary.digest = trailer->digest;
-    summary.journal_lost = target.lost(&summary.journal_moved);
+    const std::uint64_t size = journal->writer().size_bytes();
+    summary.journal_lost = target.lost(&summary.journal_moved, size);
   } else {
     summary.events = digest.events();
     summary.digest = digest.value();

@@ -59,7 +59,7 @@ struct ReplayScenarioOutcome {
   double wall_seconds = 0;    // the replay's, for people only
   std::string record_path{};  // the replay's journal, if any
   // Not "": the replay's journal no longer is record_path at the end
-  // (removed or replaced during the replay), why; exit 4.
+  // (removed, replaced or truncated in place during the replay), why; exit 4.
   std::string journal_lost{};
   bool journal_moved = false;  // journal_lost is a move (RunSummary::journal_moved)
   // Every channel of the journal's table is a SimNet one (sim://): the

@@ -185,8 +185,8 @@ struct RunSummary {
   std::uint64_t digest = 0;
   std::string journal{};  // the file recorded, if any
   // Not "": the journal no longer is `journal` at the end (FileTarget::lost:
-  // removed or replaced while the run wrote it), why; hio run says so and
-  // exits 4.
+  // removed, replaced or truncated in place while the run wrote it), why;
+  // hio run says so and exits 4.
   std::string journal_lost{};
   // journal_lost is a move: the journal is complete under another name (the
   // summary's line tags it "(moved)", not "(lost)"); exit 4 all the same.
