@@ -154,4 +154,21 @@ grep -q "^hio run: error: tr.hioj: the journal was truncated .*during the run (.
 grep -q '"journal": "tr.hioj", "journal_lost": "the journal was truncated' tr.out ||
   fail "run, journal truncated: --json does not say it" tr.out
 
+# hio sweep --out: a failing seed's journal removed after its seed ran,
+# while the sweep goes on (a cleanup step): the end of the sweep checks the
+# journals it keeps as hio run checks its own. It used to be listed in
+# report.json as kept, exit 1.
+"$HIO" sweep slowfail.toml --seeds 1..2 --jobs 1 --out sl --set run.limit=2s > sl.out 2> sl.err &
+pid=$!
+wait_for sl/seed-2.hioj
+rm sl/seed-1.hioj
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "sweep, kept journal removed later: exit $rc, expected 4" sl.err
+grep -qx "hio sweep: seed 1: sl/seed-1.hioj: the journal was removed during the sweep (it, or its directory, was deleted or moved: No such file or directory): what was written is lost" \
+  sl.err || fail "sweep, kept journal removed later: not said" sl.err
+grep -qx "report in sl/report.json, journals of 1 of the 2 failing seeds as seed-N.hioj; 1 journal could not be written" \
+  sl.out || fail "sweep, kept journal removed later: summary" sl.out
+grep -q '"journals_lost_later": \[{"seed": 1, "journal": "sl/seed-1.hioj", "journal_lost": "the journal was removed during the sweep' \
+  sl/report.json || fail "sweep, kept journal removed later: not in report.json" sl/report.json
 echo ok

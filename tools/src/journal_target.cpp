@@ -402,6 +402,11 @@ std::string FileTarget::lost(bool* moved, std::optional<std::uint64_t> size) con
   return written_file_lost(written_file(size), named_fd_, "the run", moved);
 }
 
+std::function<std::string()> FileTarget::later_check(std::uint64_t size) const {
+  if (!temporary_ || !committed_) return {};
+  return [file = written_file(size)] { return written_file_lost(file, -1, "the sweep"); };
+}
+
 std::string FileTarget::temporary_name(const std::string& suffix) const {
   const fs::path final_path(final_path_);
   std::string name = final_path.filename().string();

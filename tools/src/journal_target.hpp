@@ -128,6 +128,11 @@ class FileTarget {
   // written directly (a pipe, a device) and before commit(). `moved`, when
   // given, is set to whether it was moved.
   std::string lost(bool* moved = nullptr, std::optional<std::uint64_t> size = std::nullopt) const;
+  // The same check, to be made later, when this target is gone (a sweep's
+  // end, for the journals it kept): a function that returns what lost()
+  // would (without a descriptor kept: a move is said as a removal) of
+  // "the sweep". Empty where lost() is always "".
+  std::function<std::string()> later_check(std::uint64_t size) const;
   // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
 

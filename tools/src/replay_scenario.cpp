@@ -472,6 +472,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
     const std::uint64_t size = journal->writer().size_bytes();
     outcome.journal_lost = target.lost(&outcome.journal_moved, size);
+    outcome.journal_check = target.later_check(size);
   }
   outcome.scenario = std::move(scenario);
   return outcome;
@@ -533,6 +534,7 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     // A doer threw (as `hio replay` exits 5): the seed's end is "error".
     run.error = outcome.result.error;
     run.journal_lost = outcome.journal_lost;
+    run.journal_check = outcome.journal_check;
     return run;
   };
 }

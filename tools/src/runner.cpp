@@ -681,6 +681,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     summary.digest = trailer->digest;
     const std::uint64_t size = journal->writer().size_bytes();
     summary.journal_lost = target.lost(&summary.journal_moved, size);
+    summary.journal_check = target.later_check(size);
   } else {
     summary.events = digest.events();
     summary.digest = digest.value();

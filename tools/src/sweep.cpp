@@ -185,6 +185,7 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.digest = run.digest;
   result.end = run.end;
   result.closing_reset = run.closing_reset;
+  result.journal_check = run.journal_check;
   // A doer threw: its end is "error", its digest the run's (deterministic
   // up to the exception); the seed's journal (end=error) is kept with the
   // failing ones, and its replay reproduces it.
@@ -313,6 +314,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     }
     if (again.digest == result.digest) {
       result.journal = journal;
+      result.journal_check = again.journal_check;
     } else if (again.passed) {
       // A bug (virtual time is deterministic): the journal would show a
       // passing run beside a failing result, so it is not kept.
@@ -374,6 +376,7 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     run.end = summary.end;
     run.error = summary.error;
     run.journal_lost = summary.journal_lost;
+    run.journal_check = summary.journal_check;
     run.closing_reset = summary.closing_reset;
     return run;
   };
@@ -905,8 +908,18 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::uint64_t journals_lost = 0;  // wanted, and could not be written
   std::uint64_t beyond_keep = 0;    // failing, after the first --keep N
   std::optional<std::uint64_t> last_reported;
+  // The journals saved, for the check at the end.
+  struct SavedJournal {
+    std::uint64_t seed;
+    std::string path;
+    std::function<std::string()> check;
+  };
+  std::vector<SavedJournal> saved_journals;
   auto on_result = [&](const SeedResult& r) {
     last_reported = r.seed;
+    if (!r.journal.empty() && r.journal_check) {
+      saved_journals.push_back(SavedJournal{r.seed, r.journal, r.journal_check});
+    }
     if (!r.passed) ++failed;
     beyond_keep += r.beyond_keep ? 1u : 0u;
     journals += r.journal.empty() ? 0u : 1u;
@@ -980,9 +993,26 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     if (seeds.step > 1) resume += " --shard 1/" + std::to_string(seeds.step);
   }
   const std::string interrupted = end.interrupted ? "true" : "false";
+  // The journals saved, checked as hio run checks its journal at its end
+  // (the same check): one removed, replaced or cut since its seed ran (a
+  // cleanup step, a second sweep on this --out) is lost output, exit 4.
+  std::string lost_later;
+  for (const SavedJournal& saved : saved_journals) {
+    const std::string why = saved.check();
+    if (why.empty()) continue;
+    write_line(err, command.name + ": seed " + std::to_string(saved.seed) + ": " +
+                        display_text(saved.path) + ": " + why);
+    --journals;
+    ++journals_lost;
+    lost_later += std::string(lost_later.empty() ? "" : ", ") +
+                  "{\"seed\": " + std::to_string(saved.seed) + ", " +
+                  json_field("journal", saved.path) + ", " + json_field("journal_lost", why) + "}";
+  }
   bool report_written = false;
   if (report) {
-    report->out() << "], \"interrupted\": " << interrupted << ", "
+    report->out() << "]";
+    if (!lost_later.empty()) report->out() << ", \"journals_lost_later\": [" << lost_later << "]";
+    report->out() << ", \"interrupted\": " << interrupted << ", "
                   << json_field_or_null("covered", covered) << ", "
                   << json_field_or_null("resume", resume) << "}\n";
     const std::string problem = report->finish();

@@ -191,6 +191,9 @@ struct RunSummary {
   // journal_lost is a move: the journal is complete under another name (the
   // summary's line tags it "(moved)", not "(lost)"); exit 4 all the same.
   bool journal_moved = false;
+  // The same check of the journal, to be made again later (a sweep's end,
+  // for the journals it keeps: FileTarget::later_check); empty without one.
+  std::function<std::string()> journal_check{};
   // Closed channels (TCP/TLS streams, serial lines) whose write in flight
   // at the end did not finish within close_linger (or was cut by a stop
   // signal): reset, so their peers got less than the journal's tx

@@ -65,9 +65,10 @@ struct SeedResult {
   bool doer_threw = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
-  std::string journal{};          // the failing run's journal, if one was saved
-  std::size_t closing_reset = 0;  // SeedRun::closing_reset of the run reported
-  std::string note{};             // a problem saving the journal, for stderr
+  std::string journal{};                         // the failing run's journal, if one was saved
+  std::function<std::string()> journal_check{};  // SeedRun::journal_check of `journal`
+  std::size_t closing_reset = 0;                 // SeedRun::closing_reset of the run reported
+  std::string note{};                            // a problem saving the journal, for stderr
   // A journal was wanted and could not be written: why (the note says it on
   // stderr; JSON: "journal_lost", null when "").
   std::string journal_lost{};
@@ -111,10 +112,13 @@ struct SeedRun {
   RunEnd end = RunEnd::done;
   std::optional<std::string> error{};  // a doer threw this (the run ended there)
   // Not "": the journal at `record_path` is not the run's any more
-  // (removed or replaced while it ran: RunSummary::journal_lost), why. The
+  // (removed, replaced or truncated while it ran: RunSummary::journal_lost), why. The
   // sweep then counts it as a journal that could not be written and never
   // removes that path (it may be another process's file).
   std::string journal_lost{};
+  // RunSummary::journal_check: the sweep checks a journal it keeps again at
+  // its end (one removed or cut during the sweep is lost output).
+  std::function<std::string()> journal_check{};
   // Closed connections reset at the end of the run (a real run's write in
   // flight that did not finish within close_linger, or cut by `stop`):
   // RunSummary::closing_reset. 0 for a run in virtual time.
@@ -205,12 +209,16 @@ struct SweepCommand {
 // holds an earlier sweep's report.json or seed-N.hioj is refused unless
 // `force`; then report.json and the journals it lists, and only those, are
 // removed first, and a seed-N.hioj it does not list (or a report.json hio
-// sweep did not write) is refused, and so is removing one of `inputs`. Returns the exit code: 0, 1
-// (a seed failed), 2 (DIR holds files it must not overwrite, cannot start the threads),
-// kExitOutputFailed (DIR cannot be created or read, report.json or a journal could not be written;
-// no journal is left cut short), 130 (SIGINT; 143 for SIGTERM; the report then covers the seeds
-// done and says how to resume; a signal once every seed was reported, or caught by a
-// StopSignalCatch before the report is written, is an interruption too, with nothing to resume).
+// sweep did not write) is refused, and so is removing one of `inputs`. DIR
+// is held (flock) for the sweep's life: a DIR another sweep holds is
+// refused. The journals kept are checked again at the end
+// (SeedResult::journal_check). Returns the exit code: 0, 1
+// (a seed failed), 2 (DIR holds files it must not overwrite or another sweep holds it, cannot
+// start the threads), kExitOutputFailed (DIR cannot be created or read, report.json or a journal
+// could not be written, or a journal kept was lost before the end; no journal is left cut short),
+// 130 (SIGINT; 143 for SIGTERM; the report then covers the seeds done and says how to resume; a
+// signal once every seed was reported, or caught by a StopSignalCatch before the report is written,
+// is an interruption too, with nothing to resume).
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err);
