@@ -30,11 +30,19 @@ def fail(text):
     sys.exit(1)
 
 
+def blocked(sig):
+    """The child's signal state: `sig` at its default action (a SIGHUP that
+    came in ignored, under nohup, stays ignored in hio), and blocked."""
+    def prepare():
+        signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {sig})
+    return prepare
+
+
 for sig, code in ((signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)):
     journal = "%s.hioj" % sig.name
     child = subprocess.Popen(
-        [hio, "run", "slow.toml", "--record", journal],
-        preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {sig}),
+        [hio, "run", "slow.toml", "--record", journal], preexec_fn=blocked(sig),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # The journal takes its name at the run's first pass.
     deadline = time.monotonic() + 10
