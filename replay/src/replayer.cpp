@@ -58,6 +58,13 @@ bool is_net_noise(const OwnedEvent& e) {
   return e.kind == EventKind::noise && e.channel == 0;
 }
 
+// The other end a noise replay's noise event on channel `c` names: the
+// recorded rx's (a datagram's sender), else the channel's peer (a stream's,
+// from its connect: an rx on a stream names none).
+std::string_view noise_peer(const Channel& c, std::string_view recorded) {
+  return recorded.empty() ? std::string_view(c.peer()) : recorded;
+}
+
 std::string not_from_zero_text(const std::string& why) {
   return "replay: " + why +
          "; a journal's run starts at tyme 0, and so does its replay: replay "
@@ -1433,7 +1440,7 @@ void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e) {
       // that channel is closed: then nothing more is emitted for it).
       ReplayTransport* t = transport(e.channel);
       if (t != nullptr && t->port().channel().state() != ChannelState::closed) {
-        t->port().noise(NoiseKind::drop, e.bytes, e.peer,
+        t->port().noise(NoiseKind::drop, e.bytes, noise_peer(t->port().channel(), e.peer),
                         "replay noise: dropped: the backlog behind the channel's full rx was at "
                         "its bound of " +
                             std::to_string(bound) + " bytes");
@@ -1498,6 +1505,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     return true;
   }
   if (c.kind() == ChannelKind::stream && port.rx_space() < e.bytes.size()) return false;
+  const std::string_view peer = noise_peer(c, e.peer);
   const NoiseSpec& spec = options.noise;
   ++stats.rx_seen;
   // One draw from each kind's stream for every rx, whatever happens to it, so
@@ -1516,7 +1524,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
   const std::uint64_t arrival = ++state.arrivals;
   if (dropped) {
     ++stats.dropped;
-    port.noise(NoiseKind::drop, e.bytes, e.peer, "replay noise: dropped");
+    port.noise(NoiseKind::drop, e.bytes, peer, "replay noise: dropped");
     return true;
   }
   std::string bytes = e.bytes;
@@ -1527,18 +1535,18 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     bytes[at] = static_cast<char>(static_cast<unsigned char>(bytes[at]) ^ (1u << bit));
     ++stats.corrupted;
     port.noise(
-        NoiseKind::corrupt, e.bytes, e.peer,
+        NoiseKind::corrupt, e.bytes, peer,
         "replay noise: byte " + std::to_string(at) + " bit " + std::to_string(bit) + " flipped");
   }
   const int copies = duplicated ? 2 : 1;
   if (duplicated) {
     ++stats.duplicated;
-    port.noise(NoiseKind::duplicate, bytes, e.peer, "replay noise: delivered twice");
+    port.noise(NoiseKind::duplicate, bytes, peer, "replay noise: delivered twice");
   }
   Held h{e.channel, bytes, e.peer, arrival, now, e.tyme};
   if (delayed > Tock{0}) {
     ++stats.delayed;
-    port.noise(NoiseKind::delay, bytes, e.peer,
+    port.noise(NoiseKind::delay, bytes, peer,
                "replay noise: delayed " + format_seconds(delayed) + " s");
     h.due = tyme_after(now, delayed);
   }
@@ -1553,7 +1561,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
   const bool overtakes = first_waiting != waiting.end() && first_waiting->first.first == e.channel;
   if (reordered && !stream && !overtakes) {
     ++stats.reordered;
-    port.noise(NoiseKind::reorder, bytes, e.peer,
+    port.noise(NoiseKind::reorder, bytes, peer,
                "replay noise: held back until after the channel's next rx");
     for (int i = 0; i < copies; ++i) {
       waiting.emplace(std::pair{e.channel, held_order++}, h);
@@ -1626,7 +1634,7 @@ void Replayer::Feed::drop_pending_rx(ChannelPort port) {
   const auto lose = [&](const std::string& bytes, const std::string& peer, const char* why) {
     ++stats.undelivered;
     port.noise(
-        NoiseKind::drop, bytes, peer,
+        NoiseKind::drop, bytes, noise_peer(port.channel(), peer),
         std::string("replay noise: dropped: undelivered: its channel was closed while ") + why);
   };
   if (auto it = stalled.find(id); it != stalled.end()) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -1478,11 +1479,21 @@ void expect_noise_reproducible_by_seed(
   EXPECT_NE(a.result.digest, c.result.digest);
 
   // Every decision is a noise event in the replay's journal (besides the
-  // SimNet's own noise events, replayed as recorded).
+  // SimNet's own noise events, replayed as recorded), and names the other
+  // end of the message, as every noise event does: on these stream channels,
+  // whose rx names none, the peer of the channel's connect.
   std::uint64_t noise_events = 0;
-  for (const PassRecord& p : read_journal(dir.file("a.hioj")).frames)
-    for (const OwnedEvent& e : p.events)
-      if (e.kind == EventKind::noise && e.text.starts_with("replay noise: ")) ++noise_events;
+  std::map<std::uint32_t, std::string> connected_to;
+  for (const PassRecord& p : read_journal(dir.file("a.hioj")).frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (e.kind == EventKind::connect) connected_to[e.channel] = e.peer;
+      if (e.kind != EventKind::noise || !e.text.starts_with("replay noise: ")) continue;
+      ++noise_events;
+      ASSERT_TRUE(connected_to.contains(e.channel)) << "noise on #" << e.channel;
+      EXPECT_FALSE(e.peer.empty()) << "noise on #" << e.channel << ": " << e.text;
+      EXPECT_EQ(e.peer, connected_to[e.channel]) << "noise on #" << e.channel << ": " << e.text;
+    }
+  }
   EXPECT_EQ(noise_events, n.dropped + n.delayed + n.duplicated + n.corrupted + n.reordered);
 }
 
