@@ -199,8 +199,14 @@ struct Replayer::Feed final : public TransportFactory {
   // replay runs past the recorded end (overrun): then the exit's inputs (what
   // a real-time capture received while it waited out its last tock) come at
   // their recorded tyme as any other, and the doers run on after them.
+  // An accept only once a pass has begun (polled): a recorded run accepts
+  // in a pass (transports accept in their service, never while the doers are
+  // built), so its accepted channels are not in its header's table, which
+  // the Journal takes as the first pass starts. Delivered during the build
+  // (a channel's start pumps), they would be in the replay's.
   bool due(Tyme now) {
     if (none() || front().tyme > now) return false;
+    if (front().kind == EventKind::accept && !polled) return false;
     return closing || overrunning() || !exit_seq || front().seq < *exit_seq;
   }
   bool overrunning() const { return noisy && options.overrun > Tock{0}; }
@@ -481,6 +487,7 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
+  bool polled = false;  // a pass has begun (Replayer::poll): see due()
   // noise: the run's closing pass (run_ending at the recorded end): no doer
   // runs again, so held rx stay held (undelivered) rather than be delivered
   // into a buffer nobody reads.
@@ -2028,6 +2035,7 @@ bool Replayer::damaged() const {
 
 void Replayer::poll() {
   feed_->draining = false;  // a pass starts
+  feed_->polled = true;
   feed_->pump();
 }
 
