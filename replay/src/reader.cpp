@@ -113,7 +113,7 @@ struct JournalReader::Impl {
   // the event's first piece, which the message says. (With resync a frame
   // found later may continue the pieces: resync() says it when none does.)
   void fail(JournalErrorKind kind, std::uint64_t at, std::string message) {
-    if (!options.resync) message += pieces_cut_off();
+    if (!options.resync || !resyncable(kind)) message += pieces_cut_off();
     error = JournalError{kind, at, last_pass, last_tyme, std::move(message)};
     loaded = false;
   }
