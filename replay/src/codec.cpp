@@ -405,6 +405,24 @@ ChannelKind channel_kind(schema::ChannelKind k) {
   return checked_enum<ChannelKind>(k, 2, "channel kind");
 }
 
+// PassFrame.pieceKind: the kind of the event a pieceEnd frame's pieces make -
+// a kind this version defines other than `piece` itself (which it knows:
+// no newer hio is to blame) - and 0 on every other frame (a value there is
+// refused, as any byte that breaks the format is: docs/journal-format.md).
+EventKind piece_kind(schema::EventKind k, bool piece_end) {
+  const auto raw = static_cast<unsigned int>(k);
+  if (!piece_end && raw != 0) {
+    throw DecodeError("pieceKind " + std::to_string(raw) +
+                      " on a frame that does not end an event in pieces (pieceKind is 0 "
+                      "without pieceEnd)");
+  }
+  if (raw == static_cast<unsigned int>(kPieceKind)) {
+    throw DecodeError("pieceKind is piece (" + std::to_string(raw) +
+                      "): the pieces of an event make an event of another kind");
+  }
+  return checked_enum<EventKind>(k, static_cast<unsigned>(kPieceKind), "piece kind");
+}
+
 // Minimum words per list element of each struct as this schema defines it: a
 // list claiming more elements than its message could hold is refused before
 // anything is allocated for them (zero-sized elements cost no message bytes).
@@ -456,8 +474,7 @@ void decode_pass(schema::PassFrame::Reader r, std::size_t message_words, Decoded
   out.hole_before = r.getHoleBefore();
   out.continued = r.getContinued();
   out.piece_end = r.getPieceEnd();
-  out.piece_kind = checked_enum<EventKind>(r.getPieceKind(), static_cast<unsigned>(kPieceKind) - 1,
-                                           "piece kind");
+  out.piece_kind = piece_kind(r.getPieceKind(), out.piece_end);
   auto list = r.getEvents();
   check_count(list.size(), kEventWords, message_words, "events");
   out.events.clear();

@@ -108,9 +108,23 @@ struct JournalReader::Impl {
   // not the frame that ends it.
   std::uint64_t valid_bytes() const { return pieces ? pieces->offset : offset; }
 
+  // The error's offset is where the damage is; the intact prefix ends there
+  // too, unless the damage cuts off an event in pieces: then it ends before
+  // the event's first piece, which the message says. (With resync a frame
+  // found later may continue the pieces: resync() says it when none does.)
   void fail(JournalErrorKind kind, std::uint64_t at, std::string message) {
+    if (!options.resync || !resyncable(kind)) message += pieces_cut_off();
     error = JournalError{kind, at, last_pass, last_tyme, std::move(message)};
     loaded = false;
+  }
+
+  std::string pieces_cut_off() const {
+    if (!pieces) return {};
+    const std::string first = std::to_string(pieces->offset);
+    return "; it cuts off an event in pieces (seq " + std::to_string(pieces->seq) + ", channel " +
+           std::to_string(pieces->channel) + ": " + counted(pieces->frames, "frame") +
+           " from byte " + first +
+           "), which is lost: the intact prefix, which a salvage keeps, ends at byte " + first;
   }
 
   void start() {
@@ -172,13 +186,9 @@ struct JournalReader::Impl {
     std::string_view head = source->get(detail::kFrameHeaderSize);
     if (head.empty()) {
       fail(JournalErrorKind::truncated, at,
-           header
-               ? "the journal ends after " + counted(frames, "pass frame") + " without a trailer" +
-                     (pieces ? ", and " + counted(pieces->frames, "frame") +
-                                   " of an event in pieces that it does not end"
-                             : std::string()) +
-                     " (the run did not finish)"
-               : std::string("the journal ends before its header frame"));
+           header ? "the journal ends after " + counted(frames, "pass frame") +
+                        " without a trailer (the run did not finish)"
+                  : std::string("the journal ends before its header frame"));
       return false;
     }
     if (head.size() < detail::kFrameHeaderSize) {
@@ -732,6 +742,7 @@ struct JournalReader::Impl {
       for (;;) {
         if (source->get(1).empty()) {
           error = std::move(scanned_past);
+          error->message += pieces_cut_off();
           scanned_past.reset();
           hole_from.reset();
           pieces.reset();

@@ -58,6 +58,13 @@ bool is_net_noise(const OwnedEvent& e) {
   return e.kind == EventKind::noise && e.channel == 0;
 }
 
+// The other end a noise replay's noise event on channel `c` names: the
+// recorded rx's (a datagram's sender), else the channel's peer (a stream's,
+// from its connect: an rx on a stream names none).
+std::string_view noise_peer(const Channel& c, std::string_view recorded) {
+  return recorded.empty() ? std::string_view(c.peer()) : recorded;
+}
+
 std::string not_from_zero_text(const std::string& why) {
   return "replay: " + why +
          "; a journal's run starts at tyme 0, and so does its replay: replay "
@@ -192,8 +199,14 @@ struct Replayer::Feed final : public TransportFactory {
   // replay runs past the recorded end (overrun): then the exit's inputs (what
   // a real-time capture received while it waited out its last tock) come at
   // their recorded tyme as any other, and the doers run on after them.
+  // An accept only once a pass has begun (polled): a recorded run accepts
+  // in a pass (transports accept in their service, never while the doers are
+  // built), so its accepted channels are not in its header's table, which
+  // the Journal takes as the first pass starts. Delivered during the build
+  // (a channel's start pumps), they would be in the replay's.
   bool due(Tyme now) {
     if (none() || front().tyme > now) return false;
+    if (front().kind == EventKind::accept && !polled) return false;
     return closing || overrunning() || !exit_seq || front().seq < *exit_seq;
   }
   bool overrunning() const { return noisy && options.overrun > Tock{0}; }
@@ -474,6 +487,7 @@ struct Replayer::Feed final : public TransportFactory {
   std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
+  bool polled = false;  // a pass has begun (Replayer::poll): see due()
   // noise: the run's closing pass (run_ending at the recorded end): no doer
   // runs again, so held rx stay held (undelivered) rather than be delivered
   // into a buffer nobody reads.
@@ -1433,7 +1447,7 @@ void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e) {
       // that channel is closed: then nothing more is emitted for it).
       ReplayTransport* t = transport(e.channel);
       if (t != nullptr && t->port().channel().state() != ChannelState::closed) {
-        t->port().noise(NoiseKind::drop, e.bytes, e.peer,
+        t->port().noise(NoiseKind::drop, e.bytes, noise_peer(t->port().channel(), e.peer),
                         "replay noise: dropped: the backlog behind the channel's full rx was at "
                         "its bound of " +
                             std::to_string(bound) + " bytes");
@@ -1498,6 +1512,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     return true;
   }
   if (c.kind() == ChannelKind::stream && port.rx_space() < e.bytes.size()) return false;
+  const std::string_view peer = noise_peer(c, e.peer);
   const NoiseSpec& spec = options.noise;
   ++stats.rx_seen;
   // One draw from each kind's stream for every rx, whatever happens to it, so
@@ -1516,7 +1531,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
   const std::uint64_t arrival = ++state.arrivals;
   if (dropped) {
     ++stats.dropped;
-    port.noise(NoiseKind::drop, e.bytes, e.peer, "replay noise: dropped");
+    port.noise(NoiseKind::drop, e.bytes, peer, "replay noise: dropped");
     return true;
   }
   std::string bytes = e.bytes;
@@ -1527,18 +1542,18 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
     bytes[at] = static_cast<char>(static_cast<unsigned char>(bytes[at]) ^ (1u << bit));
     ++stats.corrupted;
     port.noise(
-        NoiseKind::corrupt, e.bytes, e.peer,
+        NoiseKind::corrupt, e.bytes, peer,
         "replay noise: byte " + std::to_string(at) + " bit " + std::to_string(bit) + " flipped");
   }
   const int copies = duplicated ? 2 : 1;
   if (duplicated) {
     ++stats.duplicated;
-    port.noise(NoiseKind::duplicate, bytes, e.peer, "replay noise: delivered twice");
+    port.noise(NoiseKind::duplicate, bytes, peer, "replay noise: delivered twice");
   }
   Held h{e.channel, bytes, e.peer, arrival, now, e.tyme};
   if (delayed > Tock{0}) {
     ++stats.delayed;
-    port.noise(NoiseKind::delay, bytes, e.peer,
+    port.noise(NoiseKind::delay, bytes, peer,
                "replay noise: delayed " + format_seconds(delayed) + " s");
     h.due = tyme_after(now, delayed);
   }
@@ -1553,7 +1568,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
   const bool overtakes = first_waiting != waiting.end() && first_waiting->first.first == e.channel;
   if (reordered && !stream && !overtakes) {
     ++stats.reordered;
-    port.noise(NoiseKind::reorder, bytes, e.peer,
+    port.noise(NoiseKind::reorder, bytes, peer,
                "replay noise: held back until after the channel's next rx");
     for (int i = 0; i < copies; ++i) {
       waiting.emplace(std::pair{e.channel, held_order++}, h);
@@ -1626,7 +1641,7 @@ void Replayer::Feed::drop_pending_rx(ChannelPort port) {
   const auto lose = [&](const std::string& bytes, const std::string& peer, const char* why) {
     ++stats.undelivered;
     port.noise(
-        NoiseKind::drop, bytes, peer,
+        NoiseKind::drop, bytes, noise_peer(port.channel(), peer),
         std::string("replay noise: dropped: undelivered: its channel was closed while ") + why);
   };
   if (auto it = stalled.find(id); it != stalled.end()) {
@@ -2020,6 +2035,7 @@ bool Replayer::damaged() const {
 
 void Replayer::poll() {
   feed_->draining = false;  // a pass starts
+  feed_->polled = true;
   feed_->pump();
 }
 

@@ -221,7 +221,9 @@ TEST(JournalCodec, PassFramesAreTheBuildersBytes) {
       e.tyme = Tyme{Tock{tyme_ns}};
     detail::PassMarks marks{exit, hole, continued};
     marks.piece_end = s.below(4) == 0;  // PassFrame.pieceEnd, the bit after continued
-    marks.piece_kind = static_cast<EventKind>(s.below(10));  // PassFrame.pieceKind
+    // PassFrame.pieceKind: 0 without pieceEnd (a reader refuses another value).
+    const auto piece_kind = static_cast<EventKind>(s.below(10));
+    if (marks.piece_end) marks.piece_kind = piece_kind;
     const std::string packed = encoded(encoder, false, pass, tyme_ns, part, events, marks);
     ASSERT_EQ(packed, encoded(encoder, true, pass, tyme_ns, part, events, marks))
         << "round " << round;
@@ -352,9 +354,11 @@ std::vector<std::size_t> pass_offsets(const std::string& file) {
   return out;
 }
 
-// `file` with the pass frame at `at` written again with its exit flag
-// flipped, its length and CRC32C right: a frame hio's writer never writes.
-std::string with_exit_flipped(const std::string& file, std::size_t at) {
+// `file` with the pass frame at `at` written again with the marks `change`
+// makes of its own, its length and CRC32C right: a frame hio's writer never
+// writes.
+template <class Change>
+std::string with_marks_changed(const std::string& file, std::size_t at, Change change) {
   const std::size_t size = detail::load_le32(reinterpret_cast<const unsigned char*>(&file[at]));
   detail::WordBuffer words;
   const std::size_t count =
@@ -363,9 +367,10 @@ std::string with_exit_flipped(const std::string& file, std::size_t at) {
   limits.traversal_words = 8 * count + 64;
   detail::DecodedFrame f;
   detail::decode_frame(words.data(), count, limits, f);
-  detail::PassMarks marks(!f.exit, f.hole_before, f.continued);
+  detail::PassMarks marks(f.exit, f.hole_before, f.continued);
   marks.piece_end = f.piece_end;
   marks.piece_kind = f.piece_kind;
+  change(marks);
   detail::ByteBuffer payload;
   detail::FrameEncoder encoder;
   const std::size_t n =
@@ -375,6 +380,10 @@ std::string with_exit_flipped(const std::string& file, std::size_t at) {
   detail::store_le32(reinterpret_cast<unsigned char*>(head.data()), static_cast<std::uint32_t>(n));
   detail::store_le32(reinterpret_cast<unsigned char*>(head.data()) + 4, crc32c(bytes));
   return file.substr(0, at) + head + bytes + file.substr(at + 8 + size);
+}
+
+std::string with_exit_flipped(const std::string& file, std::size_t at) {
+  return with_marks_changed(file, at, [](detail::PassMarks& marks) { marks.exit = !marks.exit; });
 }
 
 // A journal whose pass at 1 ms is a small rx (seq 0) and then a 4000-byte
@@ -460,6 +469,40 @@ TEST(JournalCodec, AFrameOfAnEventInPiecesWithAnotherExitFlagIsAnError) {
       const JournalContents again = read_journal(dir.file("resynced.hioj"), resync);
       EXPECT_TRUE(again.complete()) << again.error->describe();
     }
+  }
+}
+
+// PassFrame.pieceKind is the kind of the event a pieceEnd frame's pieces
+// make: never `piece` (a kind this version defines, so no newer hio is to
+// blame), and 0 on every other frame. Each break is bad_message at its frame.
+TEST(JournalCodec, APieceKindThatBreaksTheRulesIsRefusedAtItsFrame) {
+  test::TempDir dir;
+  const std::string file = pieced_journal(dir.file("pieces.hioj"), false);
+  const std::vector<std::size_t> frames = pass_offsets(file);
+  ASSERT_GE(frames.size(), 4u);  // the rx, then three pieces or more
+  struct Case {
+    std::size_t at;
+    EventKind kind;
+    const char* says;
+  };
+  const Case cases[] = {
+      {frames.back(), detail::kPieceKind,
+       "pieceKind is piece (10): the pieces of an event make an event of another kind"},
+      {frames.back(), static_cast<EventKind>(11),
+       "unknown piece kind 11 (written by a newer hio?)"},
+      {frames[0], EventKind::close,
+       "pieceKind 5 on a frame that does not end an event in pieces (pieceKind is 0 without "
+       "pieceEnd)"},
+      {frames[2], EventKind::close, "pieceKind 5 on a frame that does not end an event in pieces"},
+  };
+  for (const Case& c : cases) {
+    const std::string bad = with_marks_changed(
+        file, c.at, [&](detail::PassMarks& marks) { marks.piece_kind = c.kind; });
+    const JournalContents read = read_journal_memory(bad);
+    ASSERT_FALSE(read.complete()) << c.says;
+    EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();
+    EXPECT_EQ(read.error->offset, c.at) << read.error->describe();
+    EXPECT_NE(read.error->message.find(c.says), std::string::npos) << read.error->describe();
   }
 }
 

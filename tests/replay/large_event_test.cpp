@@ -202,11 +202,23 @@ TEST(LargeEvent, ACutAmongThePiecesLosesTheEventNeverAPartOfIt) {
     const JournalContents c = read_journal_memory(part);
     ASSERT_FALSE(c.complete());
     EXPECT_EQ(c.error->kind, JournalErrorKind::truncated) << c.error->describe();
-    EXPECT_EQ(c.valid_bytes, span.first);  // the intact prefix ends before the pieces
+    // Two places, each said: the error's offset is where the damage is (the
+    // cut frame, a piece after the first), and the intact prefix ends before
+    // the pieces, which the message names.
+    EXPECT_GT(c.error->offset, span.first) << c.error->describe();
+    EXPECT_LT(c.error->offset, span.last) << c.error->describe();
+    EXPECT_EQ(c.valid_bytes, span.first);
+    EXPECT_NE(c.error->message.find("which is lost: the intact prefix, which a salvage keeps, "
+                                    "ends at byte " +
+                                    std::to_string(span.first)),
+              std::string::npos)
+        << c.error->describe();
     EXPECT_EQ(discarding_close(all_events(c)), nullptr);
     // Salvaged: a complete journal of the events before it.
     test::write_file(dir.file("cut.hioj"), part);
     const SalvageResult s = salvage_journal(dir.file("cut.hioj"), dir.file("salvaged.hioj"));
+    ASSERT_TRUE(s.damage);
+    EXPECT_EQ(s.damage->offset, c.error->offset);
     const JournalContents sc = read_journal(dir.file("salvaged.hioj"));
     EXPECT_TRUE(sc.complete()) << sc.error->describe();
     EXPECT_EQ(all_events(sc), all_events(c));
@@ -312,10 +324,17 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
     EXPECT_EQ(at_piece.error()->kind, JournalErrorKind::truncated);
     EXPECT_EQ(at_piece.frames_read(), before);
     EXPECT_EQ(at_piece.valid_bytes(), span.first);
+    EXPECT_EQ(at_piece.error()->offset, first_end);
     EXPECT_NE(at_piece.error()->message.find(
                   "ends after " + std::to_string(before) +
-                  " pass frames without a trailer, and 1 frame of an event in pieces that it "
-                  "does not end"),
+                  " pass frames without a trailer (the run did not finish); it cuts off an event "
+                  "in pieces (seq "),
+              std::string::npos)
+        << at_piece.error()->message;
+    EXPECT_NE(at_piece.error()->message.find(": 1 frame from byte " + std::to_string(span.first) +
+                                             "), which is lost: the intact prefix, which a "
+                                             "salvage keeps, ends at byte " +
+                                             std::to_string(span.first)),
               std::string::npos)
         << at_piece.error()->message;
     // The error names the last pass the reader gave whole, not the pass of

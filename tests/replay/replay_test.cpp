@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -165,6 +166,15 @@ TEST(Replay, RealCaptureReplaysByteForByteInVirtualTime) {
   EXPECT_EQ(b.header->scenario, "echo scene, real");
   EXPECT_TRUE(b.header->wall_clock.empty());
   EXPECT_EQ(b.trailer->digest, captured.digest);  // re-recording gives the same digest
+  // The channels at the first pass: those of the doers' build, not the
+  // remotes the capture's server accepted in that pass.
+  const auto table = [](const JournalContents& c) {
+    std::vector<std::string> out;
+    for (const ChannelInfo& info : c.header->channels)
+      out.push_back("#" + std::to_string(info.id) + " " + info.name + " " + info.address);
+    return out;
+  };
+  EXPECT_EQ(table(b), table(a));
   std::vector<std::pair<std::uint64_t, std::string>> tx_a, tx_b;
   for (const PassRecord& p : a.frames)
     for (const OwnedEvent& e : p.events)
@@ -1478,11 +1488,21 @@ void expect_noise_reproducible_by_seed(
   EXPECT_NE(a.result.digest, c.result.digest);
 
   // Every decision is a noise event in the replay's journal (besides the
-  // SimNet's own noise events, replayed as recorded).
+  // SimNet's own noise events, replayed as recorded), and names the other
+  // end of the message, as every noise event does: on these stream channels,
+  // whose rx names none, the peer of the channel's connect.
   std::uint64_t noise_events = 0;
-  for (const PassRecord& p : read_journal(dir.file("a.hioj")).frames)
-    for (const OwnedEvent& e : p.events)
-      if (e.kind == EventKind::noise && e.text.starts_with("replay noise: ")) ++noise_events;
+  std::map<std::uint32_t, std::string> connected_to;
+  for (const PassRecord& p : read_journal(dir.file("a.hioj")).frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (e.kind == EventKind::connect) connected_to[e.channel] = e.peer;
+      if (e.kind != EventKind::noise || !e.text.starts_with("replay noise: ")) continue;
+      ++noise_events;
+      ASSERT_TRUE(connected_to.contains(e.channel)) << "noise on #" << e.channel;
+      EXPECT_FALSE(e.peer.empty()) << "noise on #" << e.channel << ": " << e.text;
+      EXPECT_EQ(e.peer, connected_to[e.channel]) << "noise on #" << e.channel << ": " << e.text;
+    }
+  }
   EXPECT_EQ(noise_events, n.dropped + n.delayed + n.duplicated + n.corrupted + n.reordered);
 }
 

@@ -40,9 +40,10 @@ foreach(example ${examples})
     message(FATAL_ERROR "${stem}: the replay's trailer ends '${replay_end}', the run's '${run_end}'")
   endif()
   hio(diff ${WORK}/${stem}.hioj ${WORK}/${stem}-replay.hioj EXIT 0)
-  # (The header says mode replay, its channel table may list the accepted
-  # channels too; the events are the same.)
-  require("${out}" "^header differs: mode: [a-z]+ vs replay\n(header differs: channels: [^\n]*\n)?same: [0-9]+ events, digest ${run_digest}\n"
+  # The header differs in its mode only: its channel table is the run's at
+  # its first pass (a capture's accepts in pass 0, tcp_loopback_real's, are
+  # not in it), and the events are the same.
+  require("${out}" "^header differs: mode: [a-z]+ vs replay\nsame: [0-9]+ events, digest ${run_digest}\n"
           "${stem} replay journal")
 endforeach()
 

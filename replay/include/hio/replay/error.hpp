@@ -34,7 +34,10 @@ const char* to_string(JournalErrorKind kind);
 struct JournalError {
   JournalErrorKind kind = JournalErrorKind::io;
   // Where the damage starts: the byte offset of the frame (or preamble) that is
-  // bad or cut. Everything before it is intact and was read.
+  // bad or cut. Every frame before it is intact and was read; the intact
+  // prefix (JournalReader::valid_bytes()) ends here too, unless the damage
+  // cuts off an event in pieces: then it ends before the event's first
+  // piece, and `message` ends by saying where.
   std::uint64_t offset = 0;
   // The pass of the last frame given before the damage (the end of the
   // intact prefix: what a salvage keeps and a replay replays), and its tyme;

@@ -169,7 +169,10 @@ class JournalReader {
   const JournalTrailer* trailer() const;
 
   // Bytes from the start of the file to the end of the last intact frame read:
-  // the salvageable prefix once reading has stopped.
+  // the salvageable prefix once reading has stopped. The frames of an event in
+  // pieces that damage cut off are not in it (read intact, but no event): it
+  // ends before them, while the error's offset is the damage
+  // (JournalError::offset).
   std::uint64_t valid_bytes() const;
   // Payload bytes whose CRC32C was computed: the reading's work. About the
   // input's size; with resync at most that twice (a frame found past damage
