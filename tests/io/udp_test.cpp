@@ -387,6 +387,20 @@ TEST(IoUdp, PortZeroIsNoDestination) {
   EXPECT_EQ(error->text, "datagram of 10 bytes not sent: destination '127.0.0.1:0' " + refusal);
 }
 
+// The peer text of a datagram from a link-local sender carries its zone,
+// "[fe80::1%lo]:9", as the system prints it: sending back to it must work
+// (unfixed: "is not an IP address and port", so such a peer could never be
+// answered). A zone is only for a link-local address.
+TEST(IoUdp, ALinkLocalPeerWithItsZoneIsADestination) {
+  RealRun run;
+  UdpPeerDoer dual(run.io, "udp://[::]:0", {}, "dual");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%lo]:9"), "");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%1]:9"), "");
+  EXPECT_EQ(dual.channel().peer_problem("[::1%lo]:9"),
+            "destination '[::1%lo]:9' is not an IP address and port (e.g. 127.0.0.1:9000 or "
+            "[::1]:9000)");
+}
+
 TEST(IoUdp, AFullRxHoldsDatagramsBackWithoutLossOrReordering) {
   ChannelOptions tight;
   tight.datagrams_max = 2;
