@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <stdexcept>
 
 #include "hio/engine/check.hpp"
 
@@ -112,12 +111,7 @@ SimClientTransport::SimClientTransport(SimCore& core, SimHost& local, SimHost& r
       local_(&local),
       remote_(&remote),
       address_(std::move(address)),
-      connect_timeout_(options.connect_timeout) {
-  if (options.retry < Tock{0} || connect_timeout_ < Tock{0}) {
-    throw std::invalid_argument("sim client " + address_.text() +
-                                ": retry and connect_timeout must be >= 0");
-  }
-}
+      connect_timeout_(options.connect_timeout) {}
 
 void SimClientTransport::start(ChannelPort port) {
   port_ = port;
@@ -222,12 +216,7 @@ void SimAcceptedTransport::ended() {
 
 SimListenerTransport::SimListenerTransport(SimCore& core, SimHost& host, std::uint16_t port,
                                            const ChannelOptions& options)
-    : SimEndpoint(core), hold_(host, port), options_(options) {
-  if (options_.remotes_max == 0) {
-    throw std::invalid_argument("sim listener " + host.name + ":" + std::to_string(port) +
-                                ": remotes_max must be > 0");
-  }
-}
+    : SimEndpoint(core), hold_(host, port), options_(options) {}
 
 SimListenerTransport::~SimListenerTransport() {
   if (core_ != nullptr) hold_.give(this);

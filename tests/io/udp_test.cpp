@@ -285,7 +285,7 @@ TEST(IoUdp, PortInUseAndWrongRoles) {
     ADD_FAILURE() << "datagram_bytes_max beyond rx_bytes_max was accepted";
   } catch (const std::invalid_argument& error) {
     EXPECT_STREQ(error.what(),
-                 "udp endpoint udp://127.0.0.1:0: datagram_bytes_max (100000) exceeds "
+                 "datagram endpoint udp://127.0.0.1:0: datagram_bytes_max (100000) exceeds "
                  "rx_bytes_max (65536): such a datagram could never be queued");
   }
   ChannelOptions no_datagrams;
@@ -294,7 +294,9 @@ TEST(IoUdp, PortInUseAndWrongRoles) {
     run.io.bind("udp://127.0.0.1:0", no_datagrams);
     ADD_FAILURE() << "datagrams_max 0 was accepted";
   } catch (const std::invalid_argument& error) {
-    EXPECT_STREQ(error.what(), "udp endpoint udp://127.0.0.1:0: datagrams_max is 0");
+    EXPECT_STREQ(error.what(),
+                 "datagram endpoint udp://127.0.0.1:0: datagrams_max is 0: no datagram could "
+                 "ever be queued");
   }
   // The run goes on with the failed peer in it.
   Caller self(run.io, "self", 1);
