@@ -8,13 +8,6 @@
 
 namespace hio::detail {
 
-std::string endpoint_text(const tcp::endpoint& endpoint) {
-  const asio::ip::address address = endpoint.address();
-  std::string host = address.to_string();
-  if (address.is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(endpoint.port());
-}
-
 void note_tried(std::string& tried, const tcp::endpoint& endpoint,
                 const boost::system::error_code& ec) {
   if (!tried.empty()) tried += "; ";

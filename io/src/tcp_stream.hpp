@@ -4,6 +4,7 @@
 // accepted transports of tcp:// and tls://.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstddef>
 #include <functional>
@@ -24,8 +25,16 @@ using tcp = asio::ip::tcp;
 // Bytes per read and per write; bounded by the channel's buffer room too.
 inline constexpr std::size_t kTcpChunkBytes = 64 * 1024;
 
-// "127.0.0.1:80" or "[::1]:80".
-std::string endpoint_text(const tcp::endpoint& endpoint);
+// A TCP or UDP endpoint as hio prints it: "127.0.0.1:80", "[::1]:80", or
+// with the zone of a link-local address, "[fe80::1%eth0]:80" (which
+// parse_address takes back).
+template <typename Endpoint>
+std::string endpoint_text(const Endpoint& endpoint) {
+  const asio::ip::address address = endpoint.address();
+  std::string host = address.to_string();
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
 // Adds an address of a name that failed to `tried`, the failures of a
 // connect in the order tried: "[::1]:80: Connection refused; 127.0.0.1:80:
 // Connection refused" (docs/io.md).
@@ -92,7 +101,6 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   // Called once when it ends, by any path except detach().
   void set_on_end(std::function<void()> on_end) { on_end_ = std::move(on_end); }
 
-  Phase phase() const { return phase_; }
   bool ended() const { return phase_ == Phase::ended; }
   bool established() const { return phase_ == Phase::established; }
   std::size_t in_flight() const { return ended() ? 0 : BytePump::in_flight(); }

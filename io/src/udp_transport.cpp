@@ -12,17 +12,6 @@
 
 namespace hio::detail {
 
-namespace {
-
-std::string endpoint_text(const udp::endpoint& endpoint) {
-  const asio::ip::address address = endpoint.address();
-  std::string host = address.to_string();
-  if (address.is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(endpoint.port());
-}
-
-}  // namespace
-
 bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& error) {
   AddressResult parsed = parse_address("udp://" + std::string(text));
   boost::system::error_code ec;
