@@ -291,11 +291,14 @@ void TcpStream::finish() {
   boost::system::error_code ignored;
   if (resolver_) resolver_->cancel();
   if (socket_.is_open()) socket_.close(ignored);
-  if (on_end_) {
-    auto on_end = std::move(on_end_);
-    on_end_ = nullptr;
-    on_end();
-  }
+  run_on_end();
+}
+
+void TcpStream::run_on_end() {
+  if (!on_end_) return;
+  auto on_end = std::move(on_end_);
+  on_end_ = nullptr;
+  on_end();
 }
 
 void TcpStream::send_close_notify() {
@@ -317,11 +320,7 @@ void TcpStream::shutdown() {
     phase_ = Phase::draining;
     start_lingering(core_, linger_, weak_from_this());
     port_ = ChannelPort();
-    if (on_end_) {
-      auto on_end = std::move(on_end_);
-      on_end_ = nullptr;
-      on_end();
-    }
+    run_on_end();  // the channel is closed: done with this stream
     return;
   }
   // TLS: close_notify, unless a write is in flight (it would cut a record).

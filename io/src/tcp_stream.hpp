@@ -98,7 +98,12 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   // socket; the write's handler then ends, aborted.
   bool abort_drain() override;  // true if it was draining (and is reset now)
   bool draining() const override { return phase_ == Phase::draining; }
-  // Called once when it ends, by any path except detach().
+  // Called once, when its channel is done with it: when it ends (closed,
+  // failed, reset), or at a local close that leaves a write draining — then
+  // at the close, while the socket stays until the write ends or close_linger
+  // aborts it (so an accepted remote's AcceptGate slot is free again, and a
+  // listener at remotes_max may hold that many channels plus their draining
+  // sockets). Never after detach().
   void set_on_end(std::function<void()> on_end) { on_end_ = std::move(on_end); }
 
   bool ended() const { return phase_ == Phase::ended; }
@@ -131,6 +136,8 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   void fail(const std::string& reason);
   // Releases the socket and resolver; runs on_end_ once.
   void finish();
+  // Runs on_end_ if it has not run (set_on_end).
+  void run_on_end();
   // TLS: sends close_notify if the kernel takes it at once.
   void send_close_notify();
   // The draining write has completed: close.
