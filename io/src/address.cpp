@@ -198,13 +198,15 @@ Step check_ipv6(std::string_view text, std::size_t offset, bool zones, Scheme sc
   return {};
 }
 
-// A host name or an IPv4 address. A name may end in one dot: an absolute
-// name ("localhost."), whose last label is the root's, empty, as DNS reads
-// it; the dot stays in the host, so the resolver sees it.
-Step check_host_name(std::string_view host, std::size_t offset) {
+// A host name or an IPv4 address. With `dns`, a name may end in one dot:
+// an absolute name ("localhost."), whose last label is the root's, empty,
+// as DNS reads it; the dot stays in the host, so the resolver sees it. (A
+// sim:// host is a name on the simulated network, not in DNS: "b." is not
+// "b" there, so it takes no trailing dot.)
+Step check_host_name(std::string_view host, std::size_t offset, bool dns) {
   constexpr const char* kPart = "host";
   if (host.empty()) return Fail{offset, kPart, "is empty"};
-  const bool absolute = host.size() > 1 && host.back() == '.';
+  const bool absolute = dns && host.size() > 1 && host.back() == '.';
   if (absolute) host.remove_suffix(1);
   if (host.size() > kHostMax) {
     return Fail{offset, kPart, "is longer than " + std::to_string(kHostMax) + " bytes"};
@@ -295,7 +297,7 @@ Step parse_host_port(std::string_view rest, std::size_t offset, Address& out) {
     port_sep = rest.find(':');
     if (port_sep == std::string_view::npos) {
       if (rest.empty()) return Fail{offset, "host", "is empty"};
-      Step step = check_host_name(rest, offset);
+      Step step = check_host_name(rest, offset, out.scheme != Scheme::sim);
       if (failed(step)) return step;
       return Fail{offset + rest.size(), "port", "is missing (expected ':port')"};
     }
@@ -306,7 +308,7 @@ Step parse_host_port(std::string_view rest, std::size_t offset, Address& out) {
                       "://[::1]:80"};
     }
     std::string_view host = rest.substr(0, port_sep);
-    Step step = check_host_name(host, offset);
+    Step step = check_host_name(host, offset, out.scheme != Scheme::sim);
     if (failed(step)) return step;
     out.host = std::string(host);
   }

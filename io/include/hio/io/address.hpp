@@ -36,7 +36,8 @@ inline constexpr std::uint32_t kDefaultBaud = 115'200;
 // no fragments; scheme names are lower case):
 //   tcp|tls|udp|sim "://" host ":" port
 //     host = name | IPv4 | "[" IPv6 [ "%" zone ] "]"
-//                  (name: one trailing dot allowed, an absolute name, kept;
+//                  (name: one trailing dot allowed but in sim://, an absolute
+//                   name, kept;
 //                   zone: a link-local address's interface, "fe80::1%eth0",
 //                   1..15 bytes of A-Z a-z 0-9 . _ - ~; tcp, tls, udp only)
 //     port = 0..65535                         (0: any, for listeners)
