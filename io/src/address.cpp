@@ -94,7 +94,7 @@ Step check_ipv4(std::string_view text, std::size_t offset, const char* part) {
 
 // RFC 4291 text form: up to 8 groups of 1-4 hex digits, one "::", optionally
 // ending in a dotted quad that counts as two groups.
-Step check_ipv6(std::string_view text, std::size_t offset) {
+Step check_ipv6_groups(std::string_view text, std::size_t offset) {
   constexpr const char* kPart = "host";
   if (text.empty()) return Fail{offset, kPart, "IPv6 address is empty"};
   int groups = 0;
@@ -123,9 +123,6 @@ Step check_ipv6(std::string_view text, std::size_t offset) {
       break;
     }
     if (i == start) {
-      if (i < text.size() && text[i] == '%') {
-        return Fail{offset + i, kPart, "IPv6 zone ids are not supported"};
-      }
       return Fail{
           offset + i, kPart,
           (i < text.size() ? "unexpected " + show(text[i]) : std::string("unexpected end")) +
@@ -135,7 +132,6 @@ Step check_ipv6(std::string_view text, std::size_t offset) {
     ++groups;
     if (i == text.size()) break;
     if (text[i] != ':') {
-      if (text[i] == '%') return Fail{offset + i, kPart, "IPv6 zone ids are not supported"};
       return Fail{offset + i, kPart, "unexpected " + show(text[i]) + " in IPv6 address"};
     }
     if (i + 1 < text.size() && text[i + 1] == ':') {
@@ -154,9 +150,64 @@ Step check_ipv6(std::string_view text, std::size_t offset) {
   return {};
 }
 
-Step check_host_name(std::string_view host, std::size_t offset) {
+// Link-local unicast (fe80::/10) or link-local multicast (ff02::/16 and its
+// flag variants): the addresses a zone id (RFC 4007) selects an interface
+// for. `text` is a valid IPv6 address.
+bool is_link_local_v6(std::string_view text) {
+  if (text.starts_with(":")) return false;  // "::...": the first group is 0
+  std::uint32_t first = 0;
+  for (std::size_t i = 0; i < text.size() && is_hex(text[i]); ++i) {
+    const char c = text[i];
+    first = first * 16 + static_cast<std::uint32_t>(is_digit(c) ? c - '0'
+                                                    : c >= 'a'  ? c - 'a' + 10
+                                                                : c - 'A' + 10);
+  }
+  return (first & 0xffc0) == 0xfe80 || (first & 0xff0f) == 0xff02;
+}
+
+// An IPv6 address, with a zone id after '%' when `zones` allows one (the
+// interface of a link-local address, "fe80::1%eth0", as the system prints
+// it): 1..15 bytes of A-Z a-z 0-9 . _ - ~ (an interface name or number).
+Step check_ipv6(std::string_view text, std::size_t offset, bool zones, Scheme scheme) {
+  constexpr const char* kPart = "host";
+  constexpr std::size_t kZoneMax = 15;  // IF_NAMESIZE - 1
+  const std::size_t percent = text.find('%');
+  Step step = check_ipv6_groups(text.substr(0, percent), offset);
+  if (failed(step) || percent == std::string_view::npos) return step;
+  if (!zones) {
+    return Fail{offset + percent, kPart,
+                std::string("IPv6 zone ids are not supported in ") + to_string(scheme) +
+                    " addresses (only tcp, tls and udp)"};
+  }
+  const std::string_view zone = text.substr(percent + 1);
+  if (zone.empty()) return Fail{offset + percent, kPart, "IPv6 zone id is empty"};
+  if (zone.size() > kZoneMax) {
+    return Fail{offset + percent + 1, kPart,
+                "IPv6 zone id is longer than " + std::to_string(kZoneMax) + " bytes"};
+  }
+  for (std::size_t i = 0; i < zone.size(); ++i) {
+    if (!is_name_char(zone[i]) && zone[i] != '~') {
+      return Fail{offset + percent + 1 + i, kPart,
+                  "unexpected " + show(zone[i]) + " in IPv6 zone id"};
+    }
+  }
+  if (!is_link_local_v6(text.substr(0, percent))) {
+    return Fail{offset + percent, kPart,
+                "an IPv6 zone id is only for a link-local address (fe80::/10, ff02::/16)"};
+  }
+  return {};
+}
+
+// A host name or an IPv4 address. With `dns`, a name may end in one dot:
+// an absolute name ("localhost."), whose last label is the root's, empty,
+// as DNS reads it; the dot stays in the host, so the resolver sees it. (A
+// sim:// host is a name on the simulated network, not in DNS: "b." is not
+// "b" there, so it takes no trailing dot.)
+Step check_host_name(std::string_view host, std::size_t offset, bool dns) {
   constexpr const char* kPart = "host";
   if (host.empty()) return Fail{offset, kPart, "is empty"};
+  const bool absolute = dns && host.size() > 1 && host.back() == '.';
+  if (absolute) host.remove_suffix(1);
   if (host.size() > kHostMax) {
     return Fail{offset, kPart, "is longer than " + std::to_string(kHostMax) + " bytes"};
   }
@@ -169,7 +220,10 @@ Step check_host_name(std::string_view host, std::size_t offset) {
   }
   // All digits and dots: it must be a real IPv4 address, since resolvers read
   // forms like "1.2.3" or "1.2.3.999" in surprising ways.
-  if (numeric) return check_ipv4(host, offset, kPart);
+  if (numeric) {
+    if (absolute) return Fail{offset + host.size(), kPart, "an IPv4 address has no trailing dot"};
+    return check_ipv4(host, offset, kPart);
+  }
   std::size_t start = 0;
   for (std::size_t i = 0; i <= host.size(); ++i) {
     if (i < host.size() && host[i] != '.') continue;
@@ -232,7 +286,7 @@ Step parse_host_port(std::string_view rest, std::size_t offset, Address& out) {
     std::size_t close = rest.find(']');
     if (close == std::string_view::npos) return Fail{offset, "host", "'[' is never closed by ']'"};
     std::string_view v6 = rest.substr(1, close - 1);
-    Step step = check_ipv6(v6, offset + 1);
+    Step step = check_ipv6(v6, offset + 1, out.scheme != Scheme::sim, out.scheme);
     if (failed(step)) return step;
     out.host = std::string(v6);
     port_sep = close + 1;
@@ -243,7 +297,7 @@ Step parse_host_port(std::string_view rest, std::size_t offset, Address& out) {
     port_sep = rest.find(':');
     if (port_sep == std::string_view::npos) {
       if (rest.empty()) return Fail{offset, "host", "is empty"};
-      Step step = check_host_name(rest, offset);
+      Step step = check_host_name(rest, offset, out.scheme != Scheme::sim);
       if (failed(step)) return step;
       return Fail{offset + rest.size(), "port", "is missing (expected ':port')"};
     }
@@ -254,7 +308,7 @@ Step parse_host_port(std::string_view rest, std::size_t offset, Address& out) {
                       "://[::1]:80"};
     }
     std::string_view host = rest.substr(0, port_sep);
-    Step step = check_host_name(host, offset);
+    Step step = check_host_name(host, offset, out.scheme != Scheme::sim);
     if (failed(step)) return step;
     out.host = std::string(host);
   }

@@ -127,9 +127,48 @@ TransportFactory& IoHub::builtin_factory(Scheme scheme) const {
                               ":// addresses; install a SimNet on this hub");
 }
 
+namespace {
+
+// Options with which no channel of `role` could work, whatever its
+// transport: refused here, once for all of them, so a real and a simulated
+// channel refuse the same options in the same words (a scenario moves
+// between them by its addresses alone).
+void refuse_impossible_options(const Address& address, ChannelRole role,
+                               const ChannelOptions& options) {
+  const std::string where = std::string(role == ChannelRole::connect  ? "client "
+                                        : role == ChannelRole::listen ? "listener "
+                                                                      : "datagram endpoint ") +
+                            address.text() + ": ";
+  auto refuse = [&](const std::string& what) { throw std::invalid_argument(where + what); };
+  for (const auto& [name, tock] :
+       {std::pair{"retry", options.retry}, std::pair{"connect_timeout", options.connect_timeout},
+        std::pair{"close_linger", options.close_linger},
+        std::pair{"tls.handshake_timeout", options.tls.handshake_timeout}}) {
+    if (tock < Tock{0}) refuse(std::string(name) + " must be >= 0");
+  }
+  if (role == ChannelRole::listen && options.remotes_max == 0) refuse("remotes_max must be > 0");
+  if (role != ChannelRole::bind) {
+    // A stream's (or an accepted remote's) reader waits for room: with
+    // none, the peer's bytes would wait for ever.
+    if (options.rx_bytes_max == 0) refuse("rx_bytes_max is 0: nothing could ever be received");
+    return;
+  }
+  if (options.datagrams_max == 0) refuse("datagrams_max is 0: no datagram could ever be queued");
+  for (const auto& [name, bytes] : {std::pair{"rx_bytes_max", options.rx_bytes_max},
+                                    std::pair{"tx_bytes_max", options.tx_bytes_max}}) {
+    if (options.datagram_bytes_max > bytes) {
+      refuse("datagram_bytes_max (" + std::to_string(options.datagram_bytes_max) + ") exceeds " +
+             name + " (" + std::to_string(bytes) + "): such a datagram could never be queued");
+    }
+  }
+}
+
+}  // namespace
+
 Channel& IoHub::create(const Address& address, ChannelRole role, ChannelOptions options) {
   HIO_CHECK(!emitting_, "a channel was created from inside an EventSink");
   check_clock_live("a channel for " + address.text());
+  refuse_impossible_options(address, role, options);
   std::unique_ptr<Transport> transport = factory_for(address.scheme).make(address, role, options);
   if (transport == nullptr) {
     throw std::logic_error(std::string("the transport factory for ") + to_string(address.scheme) +

@@ -89,9 +89,6 @@ void discard_output(int fd) {
 #endif
 
 namespace {
-std::string errno_text(int error) {
-  return error_text(boost::system::error_code(error, boost::system::system_category()));
-}
 // Waits until the driver's output queue has gone out on the line, for at most
 // sent_wait_bound: TCSADRAIN would wait for ever on a device that stops taking
 // bytes (a USB adapter whose far end hangs), and 4 KiB at 50 baud take 14

@@ -162,14 +162,7 @@ std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRo
 }
 
 SerialTransport::SerialTransport(AsioCore& core, Address address, const ChannelOptions& options)
-    : core_(core), address_(std::move(address)), close_linger_(options.close_linger) {
-  if (options.retry < Tock{0}) {
-    throw std::invalid_argument("serial " + address_.text() + ": retry must be >= 0");
-  }
-  if (options.close_linger < Tock{0}) {
-    throw std::invalid_argument("serial " + address_.text() + ": close_linger must be >= 0");
-  }
-}
+    : core_(core), address_(std::move(address)), close_linger_(options.close_linger) {}
 
 SerialTransport::~SerialTransport() {
   if (line_) line_->let_go();

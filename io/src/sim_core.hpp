@@ -397,7 +397,9 @@ class SimCore {
   // left last while it is open, else channel 0 — unless `silent` (an end
   // destroyed with its hub: no channel and no hub to report to).
   void detach(SimConn& conn, int side, bool silent = false);
-  // Both ends are told `why` (closed by the network, or a connect fails).
+  // Both ends are told `why` (closed by the network, or a connect fails);
+  // the data still on its way either way is lost first (lose_flight, on
+  // the ends' channels, before their closes).
   void reset(SimConn& conn, std::string_view why);
   // Accepts a connect waiting for `listener`.
   void accept(SimListenerTransport& listener, SimConn& conn);
@@ -446,9 +448,15 @@ class SimCore {
   void cut_links(const SimFault& fault, bool cut);
   void set_host_up(SimHost& host, bool up);
   void erase_conn(SimConn& conn);
-  // Reports the data segments still held or in flight on `conn` as lost
-  // (see detach), on `last`'s channel if it is open.
-  void lose_flight(const SimConn& conn, const SimEndpoint* last);
+  // Reports the data segments still held or in flight on `conn` as lost, a
+  // drop each (see detach and reset), detailed `why` + the link's name: a
+  // segment of direction d on the channel of ends[d] if it is open, else of
+  // ends[1 - d], else channel 0 (report_ends).
+  void lose_flight(const SimConn& conn, const SimEndpoint* const (&ends)[2], std::string_view why);
+  // One lost segment of direction `dir` (data only: control segments carry
+  // nothing a channel sees), the same way: the one path of a stream's drops.
+  void lose_segment(const SimConn& conn, int dir, const SimSegment& segment,
+                    const SimEndpoint* sender, const SimEndpoint* receiver, std::string_view why);
 
   std::uint32_t take_datagram_slot();
   std::uint32_t take_piece_slot();

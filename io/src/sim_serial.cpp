@@ -133,6 +133,51 @@ std::size_t SimSerialTransport::arrive(std::string_view bytes) {
 
 // ---- the line ---------------------------------------------------------------
 
+namespace {
+
+// The line's noise on one chunk, as it would reach a receiver at the
+// sender's baud rate: the bytes that get through (bits flipped) and how many
+// were dropped and flipped.
+struct SerialNoise {
+  std::string out;
+  std::size_t dropped = 0;
+  std::size_t flipped = 0;
+};
+
+// Every byte of every chunk that reaches the far end of the wire draws its
+// loss (when byte_drop is set) and then its 8 bits' errors (when bit_error
+// is set), whatever happens to it — dropped, read at another baud rate, read
+// by nobody, lost at an unplug — so no knob, and no receiver, shifts another
+// knob's draws (as a datagram draws from every noise stream of its link).
+SerialNoise draw_noise(const SimSerialLine& line, SimSerialLine::Dir& dir, std::string_view bytes) {
+  SerialNoise noise;
+  const bool drops = line.byte_drop != Probability::never();
+  const bool errors = line.bit_error != Probability::never();
+  noise.out.reserve(bytes.size());
+  for (char c : bytes) {
+    const bool dropped = drops && dir.drop.bernoulli(line.byte_drop);
+    auto byte = static_cast<unsigned char>(c);
+    std::size_t flips = 0;
+    if (errors) {
+      for (unsigned bit = 0; bit < 8; ++bit) {
+        if (dir.bit.bernoulli(line.bit_error)) {
+          byte = static_cast<unsigned char>(byte ^ (1u << bit));
+          ++flips;
+        }
+      }
+    }
+    if (dropped) {
+      ++noise.dropped;
+      continue;
+    }
+    noise.flipped += flips;
+    noise.out.push_back(static_cast<char>(byte));
+  }
+  return noise;
+}
+
+}  // namespace
+
 std::uint32_t SimCore::take_piece_slot() {
   if (!free_pieces_.empty()) {
     const std::uint32_t slot = free_pieces_.back();
@@ -240,6 +285,7 @@ void SimCore::arrive_serial(std::uint64_t slot_id) {
   const std::uint64_t receiver_id = receiver != nullptr ? receiver->endpoint_id() : 0;
   const std::string& peer = line.device[1 - d];
   piece.on_wire = false;
+  SerialNoise noise = draw_noise(line, dir, piece.bytes);
   if (piece.epoch != line.epoch) {
     // On the wire when the line was unplugged or its last end closed:
     // reported as lost then (its in_flight was reset then too).
@@ -273,35 +319,15 @@ void SimCore::arrive_serial(std::uint64_t slot_id) {
                ", read at " + std::to_string(receiver->baud()) + ": " + std::to_string(sent) +
                " bytes became " + std::to_string(count) + " garbage bytes");
   } else {
-    out.reserve(piece.bytes.size());
-    std::size_t dropped = 0;
-    std::size_t flipped = 0;
-    const bool drops = line.byte_drop != Probability::never();
-    const bool errors = line.bit_error != Probability::never();
-    for (char c : piece.bytes) {
-      if (drops && dir.drop.bernoulli(line.byte_drop)) {
-        ++dropped;
-        continue;
-      }
-      auto byte = static_cast<unsigned char>(c);
-      if (errors) {
-        for (unsigned bit = 0; bit < 8; ++bit) {
-          if (dir.bit.bernoulli(line.bit_error)) {
-            byte = static_cast<unsigned char>(byte ^ (1u << bit));
-            ++flipped;
-          }
-        }
-      }
-      out.push_back(static_cast<char>(byte));
-    }
-    if (dropped > 0) {
+    out = std::move(noise.out);
+    if (noise.dropped > 0) {
       report(sender_id, receiver_id, NoiseKind::drop, piece.bytes, peer,
-             std::to_string(dropped) + " of " + std::to_string(piece.bytes.size()) +
+             std::to_string(noise.dropped) + " of " + std::to_string(piece.bytes.size()) +
                  " bytes dropped on line " + dir.name);
     }
-    if (flipped > 0) {
+    if (noise.flipped > 0) {
       report(sender_id, receiver_id, NoiseKind::corrupt, piece.bytes, peer,
-             std::to_string(flipped) + " bits flipped on line " + dir.name);
+             std::to_string(noise.flipped) + " bits flipped on line " + dir.name);
     }
   }
   const std::size_t lost = receiver->arrive(out);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <stdexcept>
 
 #include "hio/engine/check.hpp"
 
@@ -112,12 +111,7 @@ SimClientTransport::SimClientTransport(SimCore& core, SimHost& local, SimHost& r
       local_(&local),
       remote_(&remote),
       address_(std::move(address)),
-      connect_timeout_(options.connect_timeout) {
-  if (options.retry < Tock{0} || connect_timeout_ < Tock{0}) {
-    throw std::invalid_argument("sim client " + address_.text() +
-                                ": retry and connect_timeout must be >= 0");
-  }
-}
+      connect_timeout_(options.connect_timeout) {}
 
 void SimClientTransport::start(ChannelPort port) {
   port_ = port;
@@ -222,12 +216,7 @@ void SimAcceptedTransport::ended() {
 
 SimListenerTransport::SimListenerTransport(SimCore& core, SimHost& host, std::uint16_t port,
                                            const ChannelOptions& options)
-    : SimEndpoint(core), hold_(host, port), options_(options) {
-  if (options_.remotes_max == 0) {
-    throw std::invalid_argument("sim listener " + host.name + ":" + std::to_string(port) +
-                                ": remotes_max must be > 0");
-  }
-}
+    : SimEndpoint(core), hold_(host, port), options_(options) {}
 
 SimListenerTransport::~SimListenerTransport() {
   if (core_ != nullptr) hold_.give(this);
@@ -411,7 +400,10 @@ void SimCore::receive_segment(SimConn& c, int d, SimSegment& segment) {
       if (to != nullptr) {
         to->on_data(segment.bytes);
       } else if (c.end[d] != nullptr) {
-        // Data for an end that has left: the peer learns it with a reset.
+        // Data for an end that has left is lost (said on its sender's
+        // channel), and the sender learns it with a reset.
+        lose_segment(c, d, segment, c.end[d], nullptr,
+                     "receiver closed before it arrived on link ");
         send_segment(c, r, SegmentKind::rst, "reset by peer", now());
       }
       return;
@@ -456,24 +448,33 @@ void SimCore::detach(SimConn& c, int side, bool silent) {
   if (leaving != nullptr) leaving->conn = nullptr;
   c.end[side] = nullptr;
   if (c.end[0] != nullptr || c.end[1] != nullptr) return;
-  if (!silent) lose_flight(c, leaving);
+  if (!silent) {
+    const SimEndpoint* const last[2] = {leaving, leaving};
+    lose_flight(c, last, "both ends closed while on link ");
+  }
   erase_conn(c);
 }
 
-void SimCore::lose_flight(const SimConn& c, const SimEndpoint* last) {
+void SimCore::lose_flight(const SimConn& c, const SimEndpoint* const (&ends)[2],
+                          std::string_view why) {
   for (int d = 0; d < 2; ++d) {
     const SimConn::Dir& dir = c.dir[d];
     if (dir.bytes == 0) continue;  // only control segments (SYN, FIN) are left
     // Held segments arrived first: the oldest.
     for (const std::deque<SimSegment>* segments : {&dir.held, &dir.flight}) {
-      for (const SimSegment& segment : *segments) {
-        if (segment.kind != SegmentKind::data || segment.bytes.empty()) continue;
-        detail_.assign("both ends closed while on link ");
-        detail_ += dir.link->name();
-        report_ends(last, nullptr, NoiseKind::drop, segment.bytes, c.endpoint[1 - d], detail_);
-      }
+      for (const SimSegment& segment : *segments)
+        lose_segment(c, d, segment, ends[d], ends[1 - d], why);
     }
   }
+}
+
+void SimCore::lose_segment(const SimConn& c, int d, const SimSegment& segment,
+                           const SimEndpoint* sender, const SimEndpoint* receiver,
+                           std::string_view why) {
+  if (segment.kind != SegmentKind::data || segment.bytes.empty()) return;
+  detail_.assign(why);
+  detail_ += c.dir[d].link->name();
+  report_ends(sender, receiver, NoiseKind::drop, segment.bytes, c.endpoint[1 - d], detail_);
 }
 
 void SimCore::erase_conn(SimConn& c) {
@@ -488,6 +489,10 @@ void SimCore::erase_conn(SimConn& c) {
 void SimCore::reset(SimConn& c, std::string_view why) {
   SimStreamEnd* ends[2] = {c.end[0], c.end[1]};
   const std::string reason(why);
+  // What is on its way either way goes with the connection: a drop each,
+  // on its sender's channel (else its receiver's), before the closes.
+  const SimEndpoint* const reporters[2] = {ends[0], ends[1]};
+  lose_flight(c, reporters, reason + " while on link ");
   for (int side = 0; side < 2; ++side) {
     if (ends[side] != nullptr) ends[side]->conn = nullptr;
     c.end[side] = nullptr;

@@ -8,13 +8,6 @@
 
 namespace hio::detail {
 
-std::string endpoint_text(const tcp::endpoint& endpoint) {
-  const asio::ip::address address = endpoint.address();
-  std::string host = address.to_string();
-  if (address.is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(endpoint.port());
-}
-
 void note_tried(std::string& tried, const tcp::endpoint& endpoint,
                 const boost::system::error_code& ec) {
   if (!tried.empty()) tried += "; ";
@@ -298,11 +291,14 @@ void TcpStream::finish() {
   boost::system::error_code ignored;
   if (resolver_) resolver_->cancel();
   if (socket_.is_open()) socket_.close(ignored);
-  if (on_end_) {
-    auto on_end = std::move(on_end_);
-    on_end_ = nullptr;
-    on_end();
-  }
+  run_on_end();
+}
+
+void TcpStream::run_on_end() {
+  if (!on_end_) return;
+  auto on_end = std::move(on_end_);
+  on_end_ = nullptr;
+  on_end();
 }
 
 void TcpStream::send_close_notify() {
@@ -324,11 +320,7 @@ void TcpStream::shutdown() {
     phase_ = Phase::draining;
     start_lingering(core_, linger_, weak_from_this());
     port_ = ChannelPort();
-    if (on_end_) {
-      auto on_end = std::move(on_end_);
-      on_end_ = nullptr;
-      on_end();
-    }
+    run_on_end();  // the channel is closed: done with this stream
     return;
   }
   // TLS: close_notify, unless a write is in flight (it would cut a record).

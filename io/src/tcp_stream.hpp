@@ -4,6 +4,7 @@
 // accepted transports of tcp:// and tls://.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstddef>
 #include <functional>
@@ -24,8 +25,16 @@ using tcp = asio::ip::tcp;
 // Bytes per read and per write; bounded by the channel's buffer room too.
 inline constexpr std::size_t kTcpChunkBytes = 64 * 1024;
 
-// "127.0.0.1:80" or "[::1]:80".
-std::string endpoint_text(const tcp::endpoint& endpoint);
+// A TCP or UDP endpoint as hio prints it: "127.0.0.1:80", "[::1]:80", or
+// with the zone of a link-local address, "[fe80::1%eth0]:80" (which
+// parse_address takes back).
+template <typename Endpoint>
+std::string endpoint_text(const Endpoint& endpoint) {
+  const asio::ip::address address = endpoint.address();
+  std::string host = address.to_string();
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
 // Adds an address of a name that failed to `tried`, the failures of a
 // connect in the order tried: "[::1]:80: Connection refused; 127.0.0.1:80:
 // Connection refused" (docs/io.md).
@@ -89,10 +98,14 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   // socket; the write's handler then ends, aborted.
   bool abort_drain() override;  // true if it was draining (and is reset now)
   bool draining() const override { return phase_ == Phase::draining; }
-  // Called once when it ends, by any path except detach().
+  // Called once, when its channel is done with it: when it ends (closed,
+  // failed, reset), or at a local close that leaves a write draining — then
+  // at the close, while the socket stays until the write ends or close_linger
+  // aborts it (so an accepted remote's AcceptGate slot is free again, and a
+  // listener at remotes_max may hold that many channels plus their draining
+  // sockets). Never after detach().
   void set_on_end(std::function<void()> on_end) { on_end_ = std::move(on_end); }
 
-  Phase phase() const { return phase_; }
   bool ended() const { return phase_ == Phase::ended; }
   bool established() const { return phase_ == Phase::established; }
   std::size_t in_flight() const { return ended() ? 0 : BytePump::in_flight(); }
@@ -123,6 +136,8 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   void fail(const std::string& reason);
   // Releases the socket and resolver; runs on_end_ once.
   void finish();
+  // Runs on_end_ if it has not run (set_on_end).
+  void run_on_end();
   // TLS: sends close_notify if the kernel takes it at once.
   void send_close_notify();
   // The draining write has completed: close.

@@ -20,12 +20,6 @@ std::unique_ptr<Transport> TcpFactory::make(const Address& address, ChannelRole 
     throw std::invalid_argument("tls listener " + address.text() +
                                 ": require_client_cert needs ChannelOptions::tls.ca_file");
   }
-  if (options.tls.handshake_timeout < Tock{0}) {
-    throw std::invalid_argument(address.text() + ": tls.handshake_timeout must be >= 0");
-  }
-  if (options.close_linger < Tock{0}) {
-    throw std::invalid_argument(address.text() + ": close_linger must be >= 0");
-  }
   switch (role) {
     case ChannelRole::connect:
       return std::make_unique<TcpClientTransport>(core_, address, options);
@@ -48,12 +42,7 @@ TcpClientTransport::TcpClientTransport(AsioCore& core, Address address,
       connect_timeout_(options.connect_timeout),
       close_linger_(options.close_linger),
       socket_buffer_bytes_(options.socket_buffer_bytes),
-      tls_options_(options.tls) {
-  if (options.retry < Tock{0} || connect_timeout_ < Tock{0}) {
-    throw std::invalid_argument("tcp client " + address_.text() +
-                                ": retry and connect_timeout must be >= 0");
-  }
-}
+      tls_options_(options.tls) {}
 
 TcpClientTransport::~TcpClientTransport() {
   if (stream_) stream_->detach();
@@ -137,11 +126,7 @@ TcpListenerTransport::TcpListenerTransport(AsioCore& core, Address address,
     : core_(core),
       address_(std::move(address)),
       options_(options),
-      gate_(std::make_shared<AcceptGate>()) {
-  if (options_.remotes_max == 0) {
-    throw std::invalid_argument("tcp listener " + address_.text() + ": remotes_max must be > 0");
-  }
-}
+      gate_(std::make_shared<AcceptGate>()) {}
 
 TcpListenerTransport::~TcpListenerTransport() {
   gate_->listener = ChannelPort();

@@ -375,7 +375,10 @@ TlsSetup client_tls_setup(const TlsOptions& options, const Address& address,
   setup.context = std::move(context);
   setup.server = false;
   setup.verify = options.verify;
-  setup.server_name = options.server_name.empty() ? address.host : options.server_name;
+  // A certificate names an IP address without its zone id (the local
+  // interface of a link-local address: "fe80::1%eth0" is checked as fe80::1).
+  setup.server_name = options.server_name.empty() ? address.host.substr(0, address.host.find('%'))
+                                                  : options.server_name;
   setup.handshake_timeout = options.handshake_timeout;
   return setup;
 }

@@ -12,17 +12,6 @@
 
 namespace hio::detail {
 
-namespace {
-
-std::string endpoint_text(const udp::endpoint& endpoint) {
-  const asio::ip::address address = endpoint.address();
-  std::string host = address.to_string();
-  if (address.is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(endpoint.port());
-}
-
-}  // namespace
-
 bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& error) {
   AddressResult parsed = parse_address("udp://" + std::string(text));
   boost::system::error_code ec;
@@ -229,19 +218,8 @@ std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole 
     throw std::invalid_argument("udp:// addresses are datagram endpoints: bind, not " +
                                 std::string(to_string(role)) + " (" + address.text() + ")");
   }
-  // Limits under which no datagram could ever be queued: which one, and the
-  // values.
-  const std::string where = "udp endpoint " + address.text() + ": ";
-  if (options.datagrams_max == 0) throw std::invalid_argument(where + "datagrams_max is 0");
-  for (const auto& [name, bytes] : {std::pair{"rx_bytes_max", options.rx_bytes_max},
-                                    std::pair{"tx_bytes_max", options.tx_bytes_max}}) {
-    if (options.datagram_bytes_max > bytes) {
-      throw std::invalid_argument(where + "datagram_bytes_max (" +
-                                  std::to_string(options.datagram_bytes_max) + ") exceeds " + name +
-                                  " (" + std::to_string(bytes) +
-                                  "): such a datagram could never be queued");
-    }
-  }
+  // The limits under which no datagram could be queued are the hub's to
+  // refuse, for every transport (IoHub::create).
   return std::make_unique<UdpTransport>(core_, address, options);
 }
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace hio::test {
 namespace {
 
@@ -43,6 +45,31 @@ TEST(IoAddress, ParsesIpv6InBrackets) {
   EXPECT_EQ(ok("tcp://[::]:1").host, "::");
 }
 
+// A link-local address names its interface (RFC 4007 zone id), as the
+// system prints a link-local peer: hio takes back the peer text it wrote
+// (unfixed: "IPv6 zone ids are not supported", so such a peer could never
+// be answered).
+TEST(IoAddress, ParsesAZoneIdOnALinkLocalIpv6Address) {
+  Address a = ok("udp://[fe80::1%eth0]:9");
+  EXPECT_EQ(a.host, "fe80::1%eth0");
+  EXPECT_EQ(a.port, 9);
+  EXPECT_EQ(a.host_port(), "[fe80::1%eth0]:9");
+  EXPECT_EQ(ok("tcp://[FE80::fc:ff:fe00:1%2]:80").host, "FE80::fc:ff:fe00:1%2");
+  EXPECT_EQ(ok("tls://[febf::1%en0.1_a-b~]:443").host, "febf::1%en0.1_a-b~");
+  EXPECT_EQ(ok("udp://[ff02::1%lo]:5353").host, "ff02::1%lo");
+  EXPECT_EQ(ok("udp://[ff12::1%lo]:5353").host, "ff12::1%lo");
+}
+
+// An absolute name ends in a dot, as DNS reads it; the dot stays, for the
+// resolver (unfixed: "host name has an empty label"). Not in sim://, whose
+// hosts are no DNS names (a case of MalformedAddressesNameThePartAndOffset).
+TEST(IoAddress, ParsesAHostNameWithATrailingDot) {
+  EXPECT_EQ(ok("tcp://localhost.:80").host, "localhost.");
+  EXPECT_EQ(ok("udp://x.invalid.:9").host, "x.invalid.");
+  EXPECT_EQ(ok(std::string("tcp://") + std::string(63, 'a') + ".:1").host,
+            std::string(63, 'a') + ".");
+}
+
 TEST(IoAddress, ParsesSerialSchemes) {
   Address a = ok("serial:///dev/ttyUSB0?baud=9600");
   EXPECT_EQ(a.scheme, Scheme::serial);
@@ -57,8 +84,9 @@ TEST(IoAddress, ParsesSerialSchemes) {
 
 TEST(IoAddress, TextIsCanonicalAndRoundTrips) {
   for (const char* text :
-       {"tcp://h:1", "tls://[fe80::1]:443", "udp://1.2.3.4:5", "serial:///dev/ttyS0?baud=115200",
-        "sim://a.b:9", "sim-serial://line?baud=9600"}) {
+       {"tcp://h:1", "tls://[fe80::1]:443", "udp://[fe80::1%eth0]:9", "tcp://localhost.:80",
+        "udp://1.2.3.4:5", "serial:///dev/ttyS0?baud=115200", "sim://a.b:9",
+        "sim-serial://line?baud=9600"}) {
     Address a = ok(text);
     EXPECT_EQ(a.text(), text);
     EXPECT_EQ(ok(a.text()), a);
@@ -97,7 +125,17 @@ TEST(IoAddress, MalformedAddressesNameThePartAndOffset) {
       {"tcp://[::1]80", 11, "port", "':port'"},
       {"tcp://[::g]:1", 9, "host", "unexpected 'g'"},
       {"tcp://[1::2::3]:1", 11, "host", "more than one '::'"},
-      {"tcp://[fe80::1%eth0]:1", 14, "host", "zone ids"},
+      {"sim://[fe80::1%eth0]:1", 14, "host", "zone ids are not supported in sim addresses"},
+      {"tcp://[fe80::1%]:1", 14, "host", "zone id is empty"},
+      {"udp://[fe80::1%eth 0]:1", 18, "host", "unexpected ' ' in IPv6 zone id"},
+      {"tcp://[fe80::1%abcdefghijklmnop]:1", 15, "host", "longer than 15 bytes"},
+      {"tcp://[2001:db8::1%eth0]:1", 18, "host", "only for a link-local address"},
+      {"tcp://[::1%lo]:1", 10, "host", "only for a link-local address"},
+      {"tcp://[fe80::g%eth0]:1", 13, "host", "unexpected 'g'"},
+      {"tcp://1.2.3.4.:1", 13, "host", "IPv4 address has no trailing dot"},
+      {"tcp://a..:1", 8, "host", "empty label"},
+      {"sim://b.:7", 8, "host", "empty label"},
+      {"tcp://.a.:1", 6, "host", "empty label"},
       {"tcp://[12345::]:1", 7, "host", "more than 4 hex digits"},
       {"tcp://[1:2:3:4:5:6:7:8:9]:1", 7, "host", "too many groups"},
       {"tcp://[1:2]:1", 7, "host", "8 groups"},

@@ -69,6 +69,9 @@ TEST(IoResolve, AnInvalidNameFailsEveryOpenWithoutAskingTheSystem) {
             "cannot resolve 'nohost.invalid:7': Host not found (authoritative)");
   EXPECT_EQ(open_failure("udp://x.Invalid:7", ChannelRole::bind),
             "cannot resolve 'x.Invalid:7': Host not found (authoritative)");
+  // An absolute name is one too (unfixed: a bad address, "empty label").
+  EXPECT_EQ(open_failure("tcp://x.invalid.:7", ChannelRole::connect),
+            "cannot resolve 'x.invalid.:7': Host not found (authoritative)");
 
   // For resolve_invalid.sh: a mark in the trace (an open that always fails,
   // ENOTDIR), then one lookup through the system's resolver, which shows the

@@ -124,6 +124,79 @@ TEST(NetMessages, SayWhatIsWrongInTheUsersTerms) {
   EXPECT_EQ(w.io.channel_count(), 0u);
 }
 
+// Options with which no channel could work are refused before any channel
+// is made, for a real and a simulated transport alike and in the same words
+// (unfixed: sim:// took rx_bytes_max = 0, datagrams_max = 0 and a
+// datagram_bytes_max beyond rx_bytes_max without a word, and tcp:// took
+// rx_bytes_max = 0; udp:// and the two kinds of listeners each said it their
+// own way).
+TEST_F(Net, ImpossibleChannelOptionsAreRefusedAlikeByEveryTransport) {
+  w.net.set_client_host("a");
+  struct Case {
+    ChannelRole role;
+    std::string real;
+    std::function<void(ChannelOptions&)> set;
+    std::string message;
+  };
+  const Case cases[] = {
+      {ChannelRole::connect, "tcp://127.0.0.1:9", [](ChannelOptions& o) { o.rx_bytes_max = 0; },
+       "rx_bytes_max is 0: nothing could ever be received"},
+      {ChannelRole::listen, "tcp://127.0.0.1:0", [](ChannelOptions& o) { o.rx_bytes_max = 0; },
+       "rx_bytes_max is 0: nothing could ever be received"},
+      {ChannelRole::listen, "tcp://127.0.0.1:0", [](ChannelOptions& o) { o.remotes_max = 0; },
+       "remotes_max must be > 0"},
+      {ChannelRole::connect, "tcp://127.0.0.1:9", [](ChannelOptions& o) { o.retry = Tock{-1}; },
+       "retry must be >= 0"},
+      {ChannelRole::connect, "tcp://127.0.0.1:9",
+       [](ChannelOptions& o) { o.connect_timeout = Tock{-1}; }, "connect_timeout must be >= 0"},
+      {ChannelRole::connect, "tcp://127.0.0.1:9",
+       [](ChannelOptions& o) { o.close_linger = Tock{-1}; }, "close_linger must be >= 0"},
+      {ChannelRole::bind, "udp://127.0.0.1:0", [](ChannelOptions& o) { o.datagrams_max = 0; },
+       "datagrams_max is 0: no datagram could ever be queued"},
+      {ChannelRole::bind, "udp://127.0.0.1:0",
+       [](ChannelOptions& o) {
+         o.datagram_bytes_max = 5000;
+         o.rx_bytes_max = 100;
+       },
+       "datagram_bytes_max (5000) exceeds rx_bytes_max (100): such a datagram could never be "
+       "queued"},
+      {ChannelRole::bind, "udp://127.0.0.1:0",
+       [](ChannelOptions& o) {
+         o.datagram_bytes_max = 5000;
+         o.tx_bytes_max = 100;
+       },
+       "datagram_bytes_max (5000) exceeds tx_bytes_max (100): such a datagram could never be "
+       "queued"},
+  };
+  for (const Case& c : cases) {
+    const Address real = parse_address_or_throw(c.real);
+    const Address sim{
+        Scheme::sim, "b", real.port == 0 ? std::uint16_t{0} : std::uint16_t{7}, {}, 0};
+    const char* who = c.role == ChannelRole::connect  ? "client "
+                      : c.role == ChannelRole::listen ? "listener "
+                                                      : "datagram endpoint ";
+    for (const Address& address : {real, sim}) {
+      ChannelOptions options;
+      c.set(options);
+      EXPECT_EQ(error_of([&] {
+                  switch (c.role) {
+                    case ChannelRole::connect:
+                      w.io.connect(address, options);
+                      break;
+                    case ChannelRole::listen:
+                      w.io.listen(address, options);
+                      break;
+                    case ChannelRole::bind:
+                      w.io.bind(address, options);
+                      break;
+                  }
+                }),
+                who + address.text() + ": " + c.message);
+    }
+  }
+  EXPECT_EQ(w.io.channel_count(), 0u);
+}
+
 // A sim channel reopened after its SimNet was destroyed fails, saying so.
 TEST(NetMessages, AChannelOutlivingItsNetworkSaysWhy) {
   Doist doist(kMs);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,6 +87,27 @@ inline void dump_on_failure(const RecordingSink& sink, std::size_t max_lines = 4
     std::fprintf(stderr, "  %s\n", r.line.c_str());
   }
 }
+
+// Runs each step in the first pass at or after its tyme, in order.
+class Timeline final : public Doer {
+ public:
+  struct Step {
+    Tyme at;
+    std::function<void()> act;
+  };
+  explicit Timeline(std::vector<Step> steps) : Doer("timeline"), steps_(std::move(steps)) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    while (next_ < steps_.size() && steps_[next_].at <= tyme)
+      steps_[next_++].act();
+    return next_ == steps_.size();
+  }
+
+ private:
+  std::vector<Step> steps_;
+  std::size_t next_ = 0;
+};
 
 // Enters `doer` into the Doist at tyme `at` (a doer that must start late).
 class StartAt final : public Doer {

@@ -19,6 +19,7 @@
 #include "recording_sink.hpp"
 #include "tcp_stream.hpp"  // io/src: note_tried
 #include "test_doers.hpp"
+#include "tls_context.hpp"  // io/src: client_tls_setup, prepare_tls_client
 
 namespace hio::test {
 namespace {
@@ -258,6 +259,20 @@ TEST(IoTcp, PortInUseIsAnErrorOnTheListenerAndTheRunGoesOn) {
   EXPECT_EQ(h.run.doist.run({&h.server, &second, &h.client, &h.greeter, &stop}),
             RunEnd::interrupted);
   EXPECT_EQ(h.greeter.reply, "still working");
+}
+
+// A TLS client of a link-local address checks the certificate for the
+// address without its zone, as a certificate names it (unfixed: "cannot
+// check certificates for the name 'fe80::1%lo'", and the connect failed).
+TEST(IoTcp, ATlsClientOfALinkLocalAddressChecksItWithoutItsZone) {
+  auto context = std::make_shared<detail::ssl::context>(detail::ssl::context::tls_client);
+  const detail::TlsSetup setup =
+      detail::client_tls_setup({}, parse_address_or_throw("tls://[fe80::1%lo]:443"), context);
+  EXPECT_EQ(setup.server_name, "fe80::1");
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context->native_handle()), &SSL_free);
+  ASSERT_NE(ssl, nullptr);
+  std::string error;
+  EXPECT_TRUE(detail::prepare_tls_client(ssl.get(), setup, error)) << error;
 }
 
 TEST(IoTcp, MalformedUrlIsAPreciseErrorAndCreatesNothing) {

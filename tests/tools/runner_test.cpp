@@ -310,20 +310,21 @@ TEST(CheckScenario, WarnsAboutAHostNameThatDoesNotResolveAsTheRunWould) {
   EXPECT_TRUE(warned.empty()) << warned.at(0);
 }
 
-// Scoped IPv6 addresses (a zone id: [::1%lo], [fe80::1%lo]) are not in the
-// address grammar: check refuses a listener or endpoint on one at its key,
-// with the run's words, as the run does - there is no scoped listener that
-// check could leave unbound while binding the others.
-TEST(CheckScenario, RefusesAScopedIpv6ListenerAsTheRunDoes) {
+// Scoped IPv6 addresses (a zone id): one on an address that is not
+// link-local ([::1%lo]) is refused at its key, with the run's words; a
+// link-local one ([fe80::1%lo]) is an IP address that check binds as the run
+// does, so both say the same of it: lo has no fe80::1 (unfixed: check took
+// it for a host name and left it unbound, saying nothing, while the run's
+// bind failed).
+TEST(CheckScenario, ChecksAScopedIpv6ListenerAsTheRunDoes) {
   const DoerRegistry kinds = registry();
-  const std::pair<std::string, std::string> cases[] = {
-      {"echo_server", "tcp://[::1%lo]:0"},
-      {"udp_responder", "udp://[fe80::1%lo]:0"},
-  };
-  for (const auto& [kind, address] : cases) {
+  const auto scenario_on = [&kinds](const std::string& kind, const std::string& address) {
     const std::string text = "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"" +
                              kind + "\"\nname = \"s\"\naddress = \"" + address + "\"\n";
-    const Scenario scenario = load_scenario_text(text, "z.toml", kinds);
+    return load_scenario_text(text, "z.toml", kinds);
+  };
+  {
+    const Scenario scenario = scenario_on("echo_server", "tcp://[::1%lo]:0");
     std::string checked;
     std::string ran;
     try {
@@ -336,13 +337,26 @@ TEST(CheckScenario, RefusesAScopedIpv6ListenerAsTheRunDoes) {
     } catch (const ScenarioError& error) {
       ran = error.diagnostics().at(0).str();
     }
-    EXPECT_NE(checked.find("z.toml:7:11: cannot build doer 's': bad address '" + address +
-                           "': host at byte "),
-              std::string::npos)
-        << checked;
-    EXPECT_NE(checked.find("IPv6 zone ids are not supported"), std::string::npos) << checked;
+    EXPECT_EQ(checked,
+              "z.toml:7:11: cannot build doer 's': bad address 'tcp://[::1%lo]:0': host at byte "
+              "10: an IPv6 zone id is only for a link-local address (fe80::/10, ff02::/16)");
     EXPECT_EQ(checked, ran);
   }
+  const Scenario scenario = scenario_on("udp_responder", "udp://[fe80::1%lo]:0");
+  std::vector<std::string> checked;
+  std::vector<std::string> ran;
+  EXPECT_NO_THROW(check_scenario(scenario, kinds,
+                                 [&checked](const std::string& line) { checked.push_back(line); }));
+  RunOptions options;
+  options.warn = [&ran](const std::string& line) { ran.push_back(line); };
+  EXPECT_NO_THROW(run_scenario(scenario, kinds, options));
+  const std::string failed =
+      "warning: s (datagram udp://[fe80::1%lo]:0) failed at tyme 0 s (pass 0): bind to "
+      "[fe80::1%lo]:0 failed: Cannot assign requested address";
+  ASSERT_FALSE(checked.empty());
+  EXPECT_EQ(checked[0], failed);
+  ASSERT_FALSE(ran.empty());
+  EXPECT_EQ(ran[0], failed);
 }
 
 TEST(CheckScenario, AListenerOnAHostNameCannotBeNamedYetAndSaysWhy) {

@@ -11,19 +11,26 @@ namespace hio::tools {
 CanonicalHost canonical_host(std::string_view host) {
   CanonicalHost c;
   c.host = std::string(host);
+  // A link-local IPv6 address's zone ("fe80::1%eth0") is kept as written
+  // after the address's own spelling: another zone is another interface.
+  const std::size_t percent = host.find('%');
+  const std::string ip(host.substr(0, percent));
+  const std::string_view zone = percent == std::string_view::npos ? "" : host.substr(percent);
   unsigned char bytes[16] = {};
   char text[INET6_ADDRSTRLEN] = {};
-  if (::inet_pton(AF_INET, c.host.c_str(), bytes) == 1) {
+  if (zone.empty() && ::inet_pton(AF_INET, ip.c_str(), bytes) == 1) {
     c.ip_family = AF_INET;
-  } else if (::inet_pton(AF_INET6, c.host.c_str(), bytes) == 1) {
+  } else if (::inet_pton(AF_INET6, ip.c_str(), bytes) == 1) {
     static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     c.ip_family = std::equal(kMapped, kMapped + 12, bytes) ? AF_INET : AF_INET6;
+    if (c.ip_family == AF_INET && !zone.empty()) return {c.host, 0};  // no zone on IPv4
     if (c.ip_family == AF_INET) std::copy(bytes + 12, bytes + 16, bytes);
   } else {
     return c;
   }
   ::inet_ntop(c.ip_family, bytes, text, sizeof text);
   c.host = text;
+  c.host += zone;
   return c;
 }
 

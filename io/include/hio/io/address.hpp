@@ -35,14 +35,18 @@ inline constexpr std::uint32_t kDefaultBaud = 115'200;
 // A parsed address: a value type. Grammar (no percent-encoding, no user info,
 // no fragments; scheme names are lower case):
 //   tcp|tls|udp|sim "://" host ":" port
-//     host = name | IPv4 | "[" IPv6 "]"      (IPv6 without a zone id)
+//     host = name | IPv4 | "[" IPv6 [ "%" zone ] "]"
+//                  (name: one trailing dot allowed but in sim://, an absolute
+//                   name, kept;
+//                   zone: a link-local address's interface, "fe80::1%eth0",
+//                   1..15 bytes of A-Z a-z 0-9 . _ - ~; tcp, tls, udp only)
 //     port = 0..65535                         (0: any, for listeners)
 //   serial "://" /absolute/device/path [ "?baud=" N ]
 //   sim-serial "://" name [ "?baud=" N ]      (name: A-Z a-z 0-9 . _ -)
 // Unknown query keys are errors, never ignored.
 struct Address {
   Scheme scheme = Scheme::tcp;
-  std::string host{};      // host:port schemes: a name or an IP (IPv6 without brackets)
+  std::string host{};      // host:port schemes: a name or an IP (IPv6 without brackets, zone kept)
   std::uint16_t port = 0;  // host:port schemes
   std::string path{};      // serial: the device path; sim-serial: the link name
   std::uint32_t baud = 0;  // serial schemes: baud rate (default kDefaultBaud); 0 otherwise

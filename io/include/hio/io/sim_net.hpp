@@ -67,8 +67,10 @@ class SimCore;
 // direction and kind ("link/a->b/loss", "serial/ttyA->ttyB/bit"), derived
 // from the seed, so adding a link, a host or a noise kind never changes
 // another's draws. Every datagram offered to a link consumes one decision
-// from each enabled noise stream of that link, whatever happens to it, so
-// changing one knob never shifts another's draws. Every decision that changes
+// from each enabled noise stream of that link, and every byte that reaches
+// the far end of a serial line's wire its loss and its 8 bits' errors,
+// whatever happens to it, so changing one knob never shifts another's
+// draws. Every decision that changes
 // what a channel sees is reported at the hub's choke point as a noise event:
 // on the sending channel (or, if it is gone, the receiving one; if neither
 // exists, on channel 0, as a fact of the network), with the message's bytes,
