@@ -268,7 +268,24 @@ void Doist::remove_observer(PassObserver& observer) {
 void Doist::enter(std::span<Doer* const> doers) {
   check_not_running("Doist::enter");
   detail::refuse_null(doers, "Doist::enter");
-  enter_unchecked(doers);
+  if (entered_) {
+    // The doers of an earlier enter are still entered (no exit() since):
+    // these join them, in one queue that one exit() closes, and doers()
+    // lists both.
+    enter_unchecked(doers);
+  } else {
+    enter_afresh(doers);
+  }
+}
+
+void Doist::enter_afresh(std::span<Doer* const> doers) {
+  // A new cycle (run(), or a manual enter after exit()): doers() lists its
+  // doers only, as hio's Doist.enter starts its .doers afresh. `doers` may
+  // be that list (run(doist.doers())): copied, since it is cleared and
+  // refilled as they are entered.
+  const std::vector<Doer*> given(doers.begin(), doers.end());
+  doers_.clear();
+  enter_unchecked(given);
 }
 
 void Doist::enter_unchecked(std::span<Doer* const> doers) {
@@ -412,11 +429,6 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
     const FlagScope calling(in_callback_);
     observers_.each([this](PassObserver& observer) { observer.run_starting(tyme()); });
   }
-  // run(doist.doers()) runs the last run's doers again: copied, since the
-  // list is cleared and refilled as they are entered.
-  const std::vector<Doer*> given(doers.begin(), doers.end());
-  doers = given;
-  doers_.clear();
   // Between here and the end of run(), extend() enters at once, even after a
   // doer's exit() (which ends the run, not its own extends); only the hooks
   // of a close of all the doers (exit(), and the one that ends run()) queue.
@@ -434,7 +446,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   const Tyme end = tyme_after(tyme(), limit_);
   RunEnd reason = RunEnd::done;
   try {
-    enter_unchecked(doers);
+    enter_afresh(doers);
     // Real time: the run ends on the wall clock at start + limit too, so the
     // last pass's pacing (a tock longer than the limit) is cut there. Tyme
     // and the passes are as in virtual time; only the wait is shorter.

@@ -78,6 +78,15 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     if (!sending_) send_next(/*after_send=*/false);
   }
 
+  // A datagram held for rx room goes with the socket at close: said on its
+  // channel, an error event that names it, not dropped silently.
+  void discard_held() {
+    if (!held_ || !live()) return;
+    const Datagram datagram = std::move(*held_);
+    held_.reset();
+    port_.error(held_datagram_text(datagram.bytes.size(), datagram.peer));
+  }
+
   std::size_t in_flight() const { return sending_ && live() ? send_buf_.size() : 0; }
   // The address bound to, once bound (a host name is resolved first).
   std::optional<asio::ip::address> bound_address() const {
@@ -245,12 +254,15 @@ void UdpTransport::service() {
 }
 
 void UdpTransport::close(std::string_view why) {
-  if (socket_) socket_->detach();
+  if (socket_) {
+    socket_->discard_held();
+    socket_->detach();
+  }
   port_.closed(CloseWho::local, why);
 }
 
 void UdpTransport::reopen() {
-  if (socket_) socket_->detach();
+  if (socket_) socket_->detach();  // closed (or failed) first: nothing is held
   socket_.reset();
   port_.opening();
   open();

@@ -41,7 +41,11 @@ class UdpSocket;
 // datagram_bytes_max is an error event naming it; the channel stays open. A
 // received datagram that does not fit rx yet waits in the transport, and no
 // more are read until it fits (the kernel's queue then fills, and UDP drops
-// there, as UDP does).
+// there, as UDP does). One still waiting when the channel closes goes with
+// the socket: an error event on the channel, before its
+// close event, names its size and sender ("datagram of 7 bytes from
+// 127.0.0.1:40000 discarded at close: it waited for room in rx"). What the
+// kernel still queued is not seen, and goes unsaid.
 class UdpTransport final : public Transport {
  public:
   UdpTransport(AsioCore& core, Address address, const ChannelOptions& options);

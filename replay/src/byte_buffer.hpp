@@ -19,14 +19,16 @@ class ByteBuffer {
   unsigned char* tail() { return data_.get() + size_; }
   std::size_t spare() const { return capacity_ - size_; }
 
-  // At least `n` bytes of spare capacity, keeping the contents.
+  // At least `n` bytes of spare capacity, keeping the contents; growing, at
+  // least doubles the capacity (appends cost amortised O(1)).
   void reserve_spare(std::size_t n) {
     if (spare() >= n) return;
-    std::size_t wanted = std::max(capacity_ * 2, size_ + n);
-    auto grown = std::make_unique_for_overwrite<unsigned char[]>(wanted);
-    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
-    data_ = std::move(grown);
-    capacity_ = wanted;
+    grow_to(std::max(capacity_ * 2, size_ + n));
+  }
+  // A capacity of at least `capacity`, and no more than that if it grows:
+  // for a buffer that must stay within a bound (a reader's block).
+  void reserve(std::size_t capacity) {
+    if (capacity_ < capacity) grow_to(capacity);
   }
   void append(const void* p, std::size_t n) {
     reserve_spare(n);
@@ -47,6 +49,13 @@ class ByteBuffer {
   }
 
  private:
+  void grow_to(std::size_t capacity) {
+    auto grown = std::make_unique_for_overwrite<unsigned char[]>(capacity);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    capacity_ = capacity;
+  }
+
   std::unique_ptr<unsigned char[]> data_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;

@@ -66,7 +66,7 @@ JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader
 
 Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
                  JournalOptions options)
-    : doist_(doist),
+    : doist_(&doist),
       hub_(hub),
       header_(checked_header(doist, hub, std::move(header))),
       writer_(path, writer_options(doist, options)),
@@ -74,8 +74,9 @@ Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeade
       header_written_(std::move(options.header_written)) {
   recorder_.set_before_first_frame([this] { write_header(); });
   hub_.add_sink(recorder_);
-  doist_.add_observer(*this);
+  doist.add_observer(*this);
   attached_ = true;
+  watch(doist.tymth());
 }
 
 Journal::~Journal() {
@@ -108,7 +109,23 @@ void Journal::detach() {
   if (!attached_) return;
   attached_ = false;
   hub_.remove_sink(recorder_);
-  doist_.remove_observer(*this);
+  // A Doist destroyed has forgotten its observers.
+  if (doist_ != nullptr) doist_->remove_observer(*this);
+}
+
+void Journal::tymist_destroyed() noexcept {
+  // Nothing reads the Doist from now on: its run's passes and end went with
+  // it, so finish() is refused (check_doist) and the journal, unfinished,
+  // gets no trailer.
+  doist_ = nullptr;
+}
+
+void Journal::check_doist(const char* call) const {
+  if (doist_ != nullptr) return;
+  throw std::logic_error("journal '" + writer_.path() + "': " + call +
+                         " after its Doist was destroyed (the run's passes and end went with "
+                         "it): the journal is left without a trailer; finish it before the "
+                         "Doist goes");
 }
 
 void Journal::write_header() {
@@ -120,14 +137,14 @@ void Journal::write_header() {
   // have changed since (set_real, a run without the Journal): refused, and
   // the journal is written no further.
   std::optional<std::string> refusal;
-  if (doist_.real() != (header_.mode == Mode::real)) {
+  if (doist_->real() != (header_.mode == Mode::real)) {
     refusal =
-        mode_mismatch(doist_, header_) + ": the Doist's mode changed after the Journal was made";
+        mode_mismatch(*doist_, header_) + ": the Doist's mode changed after the Journal was made";
   } else {
-    refusal = not_at_start(doist_, doist_.tyme(), detail::StartCheck::run);
+    refusal = not_at_start(*doist_, doist_->tyme(), detail::StartCheck::run);
   }
   if (refusal) refuse(std::move(*refusal));
-  header_.tock = doist_.tock();
+  header_.tock = doist_->tock();
   if (header_.channels.empty()) {
     for (std::uint32_t id : hub_.channel_ids()) {
       const Channel* c = hub_.find(id);
@@ -164,7 +181,7 @@ void Journal::run_starting(Tyme start) {
   // Before the doers enter: a run given a start tyme other than 0 is
   // refused with nothing of it run (at the first pass, its doers' enter
   // would have happened).
-  if (auto refusal = not_at_start(doist_, start, detail::StartCheck::run)) {
+  if (auto refusal = not_at_start(*doist_, start, detail::StartCheck::run)) {
     refuse(std::move(*refusal));
   }
 }
@@ -188,10 +205,11 @@ void Journal::run_ending(Tyme) {
 }
 
 RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
+  check_doist("run()");
   const FlagScope running(running_);
   RunEnd end;
   try {
-    end = doist_.run(doers, limit);
+    end = doist_->run(doers, limit);
   } catch (const std::exception& e) {
     // A journal whose file failed cannot be finished: the write error is
     // the one to report, not a refusal to write after it. Nor can a journal
@@ -225,18 +243,21 @@ void Journal::finish_after_error(const std::string& error) {
 }
 
 const JournalTrailer& Journal::finish(RunEnd end) {
-  return finish(to_outcome(end), {}, end == RunEnd::interrupted ? doist_.stop_signal() : 0);
+  // Without its Doist, the other finish() refuses (after finish called twice).
+  const int signal = end == RunEnd::interrupted && doist_ != nullptr ? doist_->stop_signal() : 0;
+  return finish(to_outcome(end), {}, signal);
 }
 
 const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text, int stop_signal) {
   if (finished_) throw std::logic_error("journal '" + writer_.path() + "': finish called twice");
   if (refused_) throw std::logic_error(*refused_);
+  check_doist("finish()");
   try {
     detach();
     write_header();
     recorder_.end_pass();
-    RunSummary summary{doist_.passes(),       doist_.tyme(), end,
-                       std::string(end_text), stop_signal,   doist_.ended_at_pass()};
+    RunSummary summary{doist_->passes(),      doist_->tyme(), end,
+                       std::string(end_text), stop_signal,    doist_->ended_at_pass()};
     trailer_ = writer_.finish(summary);
   } catch (const JournalWriteError&) {
     throw;

@@ -155,7 +155,7 @@ enum class Finish : std::uint8_t {
   done,       // nothing of it can change a result any more: forget it
 };
 
-struct Replayer::Feed final : public TransportFactory {
+struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   Feed(const std::string& path, ReplayOptions opts)
       : reader(path, opts.reader),
         options(std::move(opts)),
@@ -211,6 +211,26 @@ struct Replayer::Feed final : public TransportFactory {
   }
   bool overrunning() const { return noisy && options.overrun > Tock{0}; }
   void pump();
+
+  // ---- the Doist ----
+  // Watched from attach on (TymistWatcher): once it is destroyed, `doist` is
+  // nullptr and its last tyme stands in for it (finish() after it went).
+  void watch_doist(Doist& d) {
+    doist = &d;
+    clock = d.tymth();
+    watch(clock);
+  }
+  void tymist_destroyed() noexcept override {
+    gone_tyme = clock();  // its Tymist is still whole now, not the rest of it
+    clock = Tymth{};
+    doist = nullptr;
+    doist_gone = true;
+  }
+  Tyme tyme_now() const { return doist != nullptr ? doist->tyme() : gone_tyme; }
+  // Nominal passes: the Doist's, or (gone) its last tyme in tocks, which is
+  // what its passes() said: a replay's Doist runs from tyme 0 at the
+  // journal's tock.
+  std::uint64_t passes() const { return doist != nullptr ? doist->passes() : pass_of(gone_tyme); }
   void pump_strict(Tyme now);
   void pump_noisy(Tyme now);
   bool take_recorded_tx(const OwnedEvent& e);
@@ -395,7 +415,10 @@ struct Replayer::Feed final : public TransportFactory {
   ReplayOptions options;
   bool noisy;
   Tock header_tock{1};
-  Doist* doist = nullptr;
+  Doist* doist = nullptr;  // from attach until it is destroyed (tymist_destroyed)
+  Tymth clock;             // the Doist's, as long as it lives
+  bool doist_gone = false;
+  Tyme gone_tyme{};  // its tyme as it was destroyed
   IoHub* hub = nullptr;
   bool attached = false;
   bool pumping = false;
@@ -828,7 +851,7 @@ std::optional<Tyme> Replayer::Feed::trusted_end() {
 void Replayer::Feed::pump() {
   // After a stop before the recorded end (a signal, the Doist's limit) the
   // doers close: no recorded input is delivered among their closes.
-  if (!attached || pumping || stopped_early || (divergence && !noisy)) return;
+  if (!attached || doist == nullptr || pumping || stopped_early || (divergence && !noisy)) return;
   pumping = true;
   struct Lower {
     bool& flag;
@@ -1350,8 +1373,7 @@ ReplayDivergence Replayer::Feed::make_divergence(DivergenceKind kind, const Owne
   d.tyme = expected != nullptr && (actual == nullptr || expected->tyme <= actual->tyme)
                ? expected->tyme
            : actual != nullptr ? actual->tyme
-           : doist != nullptr  ? doist->tyme()
-                               : Tyme{};
+                               : tyme_now();
   d.pass = pass_of(d.tyme);
   d.channel = actual != nullptr ? actual->channel : expected != nullptr ? expected->channel : 0;
   if (const Channel* c = hub != nullptr && d.channel != 0 ? hub->find(d.channel) : nullptr) {
@@ -1741,7 +1763,7 @@ void Replayer::Feed::note_first_tx(std::uint32_t channel, std::optional<TxSide> 
   base.kind = EventKind::tx;
   base.channel = channel;
   base.channel_kind = hub->find(channel) != nullptr ? kind_of(channel) : kind_of_recorded(channel);
-  base.tyme = doist->tyme();
+  base.tyme = tyme_now();
   std::optional<OwnedEvent> x;
   if (expected) {
     x = base;
@@ -1916,7 +1938,7 @@ void Replayer::run_starting(Tyme start) {
 }
 
 void Replayer::attach(Doist& doist, IoHub& hub) {
-  if (feed_->attached || feed_->doist != nullptr) {
+  if (feed_->attached || feed_->doist != nullptr || feed_->doist_gone) {
     throw std::logic_error("Replayer::attach called twice");
   }
   if (doist.real()) {
@@ -1931,7 +1953,7 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
         "replay: attach the replayer before any channel exists (the hub has " +
         std::to_string(hub.channel_count()) + ")");
   }
-  feed_->doist = &doist;
+  feed_->watch_doist(doist);
   feed_->hub = &hub;
   hub.set_override(feed_.get());
   hub.add_sink(*this);
@@ -1941,7 +1963,10 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
 }
 
 ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
-  if (feed_->doist == nullptr) throw std::logic_error("Replayer::run before attach");
+  if (feed_->doist == nullptr) {
+    throw std::logic_error(feed_->doist_gone ? "Replayer::run after its Doist was destroyed"
+                                             : "Replayer::run before attach");
+  }
   check_doist(*feed_->doist);  // its tock may have changed since attach
   const FlagScope running(running_);
   RunEnd end = RunEnd::interrupted;
@@ -1959,7 +1984,7 @@ void Replayer::threw(std::string_view what) {
   Feed& f = *feed_;
   if (f.thrown) return;
   f.thrown = std::string(what);
-  f.thrown_at = f.doist != nullptr ? f.doist->tyme() : Tyme{};
+  f.thrown_at = f.tyme_now();
 }
 
 void Replayer::Feed::compare_thrown() {
@@ -1987,7 +2012,9 @@ void Replayer::Feed::compare_thrown() {
 
 ReplayResult Replayer::finish(RunEnd end) {
   Feed& f = *feed_;
-  if (f.doist == nullptr) throw std::logic_error("Replayer::finish before attach");
+  if (f.doist == nullptr && !f.doist_gone) {
+    throw std::logic_error("Replayer::finish before attach");
+  }
   ReplayResult r;
   if (f.attached) {
     if (f.thrown && !f.noisy) f.compare_thrown();
@@ -1995,11 +2022,13 @@ ReplayResult Replayer::finish(RunEnd end) {
     f.attached = false;
     f.hub->set_override(nullptr);
     f.hub->remove_sink(*this);
-    f.doist->detach(*this);
-    f.doist->remove_observer(*this);
+    if (f.doist != nullptr) {  // a Doist destroyed has forgotten both
+      f.doist->detach(*this);
+      f.doist->remove_observer(*this);
+    }
   }
   r.end = end;
-  r.passes = f.doist->passes();
+  r.passes = f.passes();
   r.events = f.digest.events();
   r.digest = f.digest.value();
   r.recorded_events = f.reader.events_read();

@@ -23,6 +23,7 @@ class MemorySource final : public Source {
   explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
   std::string_view get(std::size_t n) override { return bytes_.substr(pos_, n); }
   void advance(std::size_t n) override { pos_ += n; }
+  std::size_t buffer_bytes() const override { return 0; }
 
  private:
   std::string_view bytes_;
@@ -57,14 +58,16 @@ class FileSource final : public Source {
     return std::string_view(reinterpret_cast<const char*>(buf_.data() + pos_), have);
   }
   void advance(std::size_t n) override { pos_ += n; }
+  std::size_t buffer_bytes() const override { return buf_.capacity(); }
 
  private:
-  static constexpr std::size_t kBlock = 256 * 1024;
-
   std::size_t available() const { return buf_.size() - pos_; }
 
-  // Reads until `n` bytes are available or the file ends. Reads at least a
-  // block at a time, so small frames cost no system call each.
+  // Reads until `n` bytes are available or the file ends. The buffer is one
+  // block, which each fill tops up after the bytes it keeps (small frames
+  // cost no system call each), or as large as `n` bytes, when one frame is
+  // larger: it never grows beyond the larger of the two (it doubled on a
+  // second fill, to 512 KiB).
   void fill(std::size_t n) {
     if (pos_ > 0) {
       const std::size_t keep = available();
@@ -72,14 +75,16 @@ class FileSource final : public Source {
       buf_.truncate(keep);
       pos_ = 0;
     }
-    std::size_t wanted = std::max(kBlock, n - available());
+    std::size_t wanted = std::max(kReadBlockBytes, n) - available();
     // A length field can claim far more than the file holds: never allocate
-    // more than a block beyond the end of a regular file (its size when
-    // opened). The file is still read to its end, a block at a time: one
-    // that grew, or one whose size says nothing (/proc's files are 0).
-    if (regular_ && wanted > left_)
-      wanted = static_cast<std::size_t>(std::max<std::uint64_t>(left_, kBlock));
-    buf_.reserve_spare(wanted);
+    // beyond the end of a regular file (its size when opened). The file is
+    // still read to its end, a block at most at a time: one that grew since,
+    // or one whose size says nothing (/proc's files say 0).
+    if (regular_ && wanted > left_) {
+      wanted = left_ > 0 ? static_cast<std::size_t>(left_)
+                         : std::min(kReadBlockBytes, n - available());
+    }
+    buf_.reserve(available() + wanted);
     while (available() < n) {
       const ssize_t got = read_unless_stopped(fd_, buf_.tail(), buf_.spare());
       if (got < 0) {
@@ -95,7 +100,10 @@ class FileSource final : public Source {
       }
       buf_.commit(static_cast<std::size_t>(got));
       left_ -= std::min(left_, static_cast<std::uint64_t>(got));
-      if (buf_.spare() == 0 && available() < n) buf_.reserve_spare(kBlock);
+      // A file that grew since it was opened, or whose size said nothing:
+      // towards `n`, a block at a time (`n` may be a damaged length field).
+      if (buf_.spare() == 0 && available() < n)
+        buf_.reserve(std::min(n, buf_.size() + kReadBlockBytes));
     }
   }
 

@@ -9,6 +9,9 @@
 
 namespace hio::replay::detail {
 
+// What a file source reads at a time, and the size of its buffer (docs/replay.md).
+inline constexpr std::size_t kReadBlockBytes = 256 * 1024;
+
 class Source {
  public:
   virtual ~Source() = default;
@@ -18,6 +21,10 @@ class Source {
   virtual std::string_view get(std::size_t n) = 0;
   // Moves the position on by n (<= what get() returned).
   virtual void advance(std::size_t n) = 0;
+  // The bytes of the buffer it reads into, allocated: a file's block
+  // (kReadBlockBytes; less for a smaller file), or the largest `n` asked of
+  // get() if that is larger. 0 for memory, read in place.
+  virtual std::size_t buffer_bytes() const = 0;
 };
 
 // Throws std::system_error if the file cannot be opened. "-" is the standard

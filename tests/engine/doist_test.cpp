@@ -600,13 +600,50 @@ TEST(DoistRules, RunOfItsOwnDoersListRunsThemAgain) {
   a.on_enter = nullptr;
   trace.clear();
   doist.enter(doist.doers());
-  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b, &c, &a, &b, &c));
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b, &c));
   doist.remove(doist.doers());
   EXPECT_TRUE(doist.doers().empty());
   EXPECT_EQ(doist.deed_count(), 0u);
   doist.exit();
   EXPECT_THAT(trace, ElementsAre("A enter 2", "B enter 2", "C enter 2", "C cease 2", "C exit 2",
                                  "B cease 2", "B exit 2", "A cease 2", "A exit 2"));
+}
+
+// A manual enter after an exit starts a new cycle, as run() does and as hio's
+// Doist.enter starts its .doers afresh: doers() lists this cycle's doers,
+// not the last one's too (it listed the first cycle's doers twice after a
+// second, and extend() then took a finished doer of the first for one of
+// this cycle). An enter before the exit adds to the doers still entered.
+TEST(DoistRules, AManualEnterAfterAnExitStartsAFreshDoersList) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A"), b(trace, "B"), c(trace, "C");
+  doist.enter({&a, &b});
+  doist.recur();
+  doist.exit();
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b));
+  doist.enter({&a, &b});
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b));
+  doist.exit();
+  doist.enter({&c});
+  EXPECT_THAT(doist.doers(), ElementsAre(&c));
+  // The same cycle: a second enter before exit() joins the first's doers.
+  doist.enter({&a});
+  EXPECT_THAT(doist.doers(), ElementsAre(&c, &a));
+  EXPECT_EQ(doist.deed_count(), 2u);
+  doist.exit();
+  // A run after manual cycles starts afresh too.
+  EXPECT_EQ(doist.run({&b}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(doist.doers(), ElementsAre(&b));
+  trace.clear();
+  // And a manual cycle after a run: extend() of a doer of the run's list,
+  // which is not in this cycle, enters it (it is no longer listed).
+  doist.enter({&a});
+  EXPECT_EQ(doist.extend({&b}), 1u);
+  EXPECT_THAT(doist.doers(), ElementsAre(&a, &b));
+  doist.exit();
+  EXPECT_THAT(trace, ElementsAre("A enter 2", "B enter 2", "B cease 2", "B exit 2", "A cease 2",
+                                 "A exit 2"));
 }
 
 // Destroying a scheduler from inside its own pass would leave the pass

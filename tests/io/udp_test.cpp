@@ -2,7 +2,8 @@
 // both ways, a peer sending to itself, datagram size limits on both sides
 // (an oversized incoming one reported with its real size, over IPv6),
 // the broadcast option, bad destinations, a port in use, and a slow reader
-// whose full rx holds datagrams back without losing or reordering them.
+// whose full rx holds datagrams back without losing or reordering them, and
+// says (an error event) the one it held when its channel closes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -434,6 +435,47 @@ TEST(IoUdp, AFullRxHoldsDatagramsBackWithoutLossOrReordering) {
   for (int i = 0; i < kCount && i < static_cast<int>(got.size()); ++i)
     EXPECT_EQ(got[static_cast<std::size_t>(i)], std::to_string(i));
   EXPECT_EQ(sink.count(EventKind::error), 0u);
+}
+
+// A datagram held back for rx room when its channel closes goes with the
+// socket: an error event names it, before the close (it went silently, and a
+// capture of the run lost it without a trace).
+TEST(IoUdp, ADatagramHeldForRxRoomIsAnErrorEventAtClose) {
+  ChannelOptions one;
+  one.datagrams_max = 1;
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer sender(run.io, "udp://127.0.0.1:0", {}, "sender");
+  UdpPeerDoer reader(run.io, "udp://127.0.0.1:0", one, "reader");
+  int passes = 0;
+  Script script(run.doist,
+                {{"send two", [] { return true; },
+                  [&] {
+                    EXPECT_TRUE(sender.channel().send(reader.channel().local(), "first"));
+                    EXPECT_TRUE(sender.channel().send(reader.channel().local(), "second!"));
+                  }},
+                 {"rx full, both sent",
+                  [&] { return reader.channel().rx_count() == 1 && sender.channel().flushed(); },
+                  {}},
+                 // The second is in the reader's socket: read, and held, in a pass or two.
+                 {"the second held", [&] { return ++passes == 50; },
+                  [&] { reader.channel().close("done"); }}});
+  EXPECT_EQ(run.doist.run({&sender, &reader, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  const std::uint32_t id = reader.channel().id();
+  EXPECT_THAT(sink.kinds(id),
+              ::testing::ElementsAre(EventKind::open, EventKind::connect, EventKind::rx,
+                                     EventKind::error, EventKind::close));
+  const Recorded* error = sink.first(EventKind::error, id);
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->text, "datagram of 7 bytes from " + sender.channel().local() +
+                             " discarded at close: it waited for room in rx");
+  // The first stays readable; nothing else was lost.
+  const std::optional<Datagram> first = reader.channel().receive();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->bytes, "first");
+  EXPECT_EQ(sink.count(EventKind::error), 1u);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // What an embedding program can get wrong with a Journal or a Replayer, each
 // refused precisely: a hub made on another Doist's clock (its events would
 // carry that tyme), and the journal or replayer destroyed by a doer of its
-// own run (run() would go on to finish it).
+// own run (run() would go on to finish it). And their Doist destroyed first,
+// which they watch: they read it no more.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -85,6 +86,103 @@ TEST(JournalMisuse, AReplayerIsRefusedAHubOfAnotherDoistsClock) {
     EXPECT_EQ(std::string(e.what()), std::string("Replayer::attach") + kOtherClock);
   }
   EXPECT_EQ(replayer.attached_to(), nullptr);
+}
+
+// A journal of two passes (a log at tyme 0, and one after the run, buffered
+// in the exit's frame), left with its Doist destroyed before it is finished.
+// `after` gets the Journal then, and destroys it.
+void journal_outliving_its_doist(const std::string& path,
+                                 const std::function<void(std::unique_ptr<Journal>&)>& after) {
+  auto doist = std::make_unique<Doist>(kTock);
+  doist->set_handle_sigint(false);
+  IoHub io(doist->tymth());
+  doist->attach(io);
+  auto journal = std::make_unique<Journal>(*doist, io, path, JournalHeader{});
+  CallAfter logger(1, [&io] { io.log("in the run"); });
+  EXPECT_EQ(doist->run({&logger}), RunEnd::done);
+  io.log("after the run");  // buffered: the last pass, not yet written
+  doist.reset();
+  after(journal);
+  EXPECT_EQ(journal, nullptr);
+}
+
+// What a Journal left unfinished wrote: both passes' events, no trailer.
+void expect_unfinished(const std::string& path) {
+  JournalReader reader(path);
+  int frames = 0;
+  while (reader.next() != nullptr)
+    ++frames;
+  EXPECT_EQ(frames, 2);
+  EXPECT_EQ(reader.events_read(), 2u);
+  EXPECT_EQ(reader.trailer(), nullptr);
+  ASSERT_TRUE(reader.error().has_value());
+  EXPECT_EQ(reader.error()->kind, JournalErrorKind::truncated);
+}
+
+TEST(JournalMisuse, AJournalDestroyedAfterItsDoistWritesItsLastPassWithoutATrailer) {
+  TempDir dir;
+  const std::string path = dir.file("j.hioj");
+  // Before, ~Journal called remove_observer on the freed Doist: undefined
+  // behaviour that happened to read nothing of it (the observer's own link,
+  // cleared by ~Doist, stopped it), so ASan was silent; finish() read it
+  // (the test below). Now it does not touch the Doist at all.
+  journal_outliving_its_doist(path, [](std::unique_ptr<Journal>& journal) { journal.reset(); });
+  expect_unfinished(path);
+}
+
+TEST(JournalMisuse, AJournalFinishedAfterItsDoistWasDestroyedRefusesAndWritesNoTrailer) {
+  TempDir dir;
+  const std::string path = dir.file("j.hioj");
+  const std::string refusal =
+      "journal '" + path +
+      "': finish() after its Doist was destroyed (the run's passes and end went with it): the "
+      "journal is left without a trailer; finish it before the Doist goes";
+  // Before: ASan heap-use-after-free in finish(), which read the freed
+  // Doist's passes and end.
+  journal_outliving_its_doist(path, [&](std::unique_ptr<Journal>& journal) {
+    for (int twice = 0; twice < 2; ++twice) {  // the same refusal each time
+      try {
+        journal->finish(RunEnd::done);
+        ADD_FAILURE() << "finish() after the Doist went was accepted";
+      } catch (const std::logic_error& e) {
+        EXPECT_EQ(std::string(e.what()), refusal);
+      }
+    }
+    EXPECT_FALSE(journal->finished());
+    EXPECT_THROW(journal->run({}), std::logic_error);
+    journal.reset();
+  });
+  expect_unfinished(path);
+}
+
+TEST(JournalMisuse, AReplayerFinishedAfterItsDoistWasDestroyedGivesItsWholeResult) {
+  TempDir dir;
+  const std::string path = dir.file("r.hioj");
+  write_idle_journal(path);
+  Replayer replayer(path);
+  auto doist = std::make_unique<Doist>(replayer.header().tock);
+  doist->set_handle_sigint(false);
+  IoHub io(doist->tymth());
+  doist->attach(io);
+  replayer.attach(*doist, io);
+  CallAfter idle(1, [] {});
+  const RunEnd end = doist->run({&idle});
+  const std::uint64_t passes = doist->passes();
+  doist.reset();
+  // Before: ASan heap-use-after-free in finish(), which left the freed
+  // Doist and read its passes.
+  const ReplayResult r = replayer.finish(end);
+  EXPECT_TRUE(r.identical()) << format_replay_result(r);
+  EXPECT_EQ(r.end, RunEnd::done);
+  EXPECT_EQ(r.passes, passes);
+  ASSERT_TRUE(r.recorded_trailer.has_value());
+  EXPECT_EQ(r.passes, r.recorded_trailer->passes);
+  try {
+    (void)replayer.run({&idle});
+    ADD_FAILURE() << "a replay run after its Doist went was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()), "Replayer::run after its Doist was destroyed");
+  }
 }
 
 TEST(JournalMisuseDeathTest, AJournalDestroyedDuringItsOwnRunIsAnInvariantFailure) {

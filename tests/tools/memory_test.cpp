@@ -293,9 +293,8 @@ TEST(Memory, InspectKeepsTheChannelsItPrintsNotEveryChannel) {
   };
   const std::string short_journal = dir + "/memory_churn_short.hioj";
   const std::string long_journal = dir + "/memory_churn_long.hioj";
-  // Both long enough for the reader's buffer to have its largest size (a
-  // file shorter than its 256 KiB block gets less, one read a second time
-  // with part of a frame kept twice that): ~2,600 and ~10,500 accepted
+  // Both long enough for the reader's buffer to have its size (a file
+  // shorter than its 256 KiB block gets less): ~2,600 and ~10,500 accepted
   // channels.
   record(40, short_journal);
   record(160, long_journal);

@@ -187,7 +187,11 @@ class Doist : public Tymist {
   }
 
   // Manual stepping, as in hio: enter, recur (one pass, then one tick), exit.
-  // enter (run's too) enters `doers`, then the doers extend() queued.
+  // enter (run's too) enters `doers`, then the doers extend() queued. Each
+  // enter after an exit() (or the first) starts a new cycle, as run() does
+  // and as hio's Doist.enter: doers() then lists this cycle's doers only.
+  // An enter before the exit() adds its doers to those still entered (one
+  // queue, which one exit() closes), and doers() lists both.
   // recur(), run() and enter() inside a run or a pass of this Doist (called
   // from a doer, a reactor or an observer's pass_started, pass_ended or
   // run_ending) throw std::logic_error: a nested pass would run at the outer
@@ -302,7 +306,8 @@ class Doist : public Tymist {
 
   // Unset before a run; true when a run ended because no deeds remained.
   std::optional<bool> done() const { return done_; }
-  // The doers of the last (or current) run, in enter order; a doer destroyed
+  // The doers of the last (or current) run or manual cycle (from an enter
+  // after an exit() to the next exit()), in enter order; a doer destroyed
   // since is no longer in it (DoerList), so run(doist.doers()) runs the others.
   // (A reference taken before shows a null in its place until the next call.)
   const std::vector<Doer*>& doers() const { return doers_.items(); }
@@ -336,8 +341,10 @@ class Doist : public Tymist {
   // Throws std::logic_error naming `call` during a run (run() or between a
   // manual enter() and exit()).
   void check_between_runs(const char* call) const;
-  // enter() without its check: run()'s first step.
+  // enter() without its check.
   void enter_unchecked(std::span<Doer* const> doers);
+  // A new cycle's enter (run()'s first step): doers() starts afresh.
+  void enter_afresh(std::span<Doer* const> doers);
   void enter_now(std::span<Doer* const> doers);
 
   Schedule core_;

@@ -90,8 +90,14 @@ inline constexpr std::string_view kNotStdExceptionError =
 // was the exit or a pass. A Journal records one Doist::run: a pass after its
 // exit throws std::logic_error.
 //
-// Ownership: the Doist and the hub are not owned; both must outlive the
-// Journal. Errors: the constructor throws std::logic_error, before creating
+// Ownership: the Doist and the hub are not owned. The hub must outlive the
+// Journal. The Doist may go first: the Journal watches it (TymistWatcher)
+// and reads it no more once it is destroyed; the run's passes and end go
+// with it, so the journal gets no trailer then: run() and finish() throw
+// std::logic_error ("journal 'x': finish() after its Doist was destroyed
+// ..."), writing nothing, and the Journal, destroyed, writes out its last
+// pass as any Journal destroyed without finish() (below). Finish it before
+// the Doist goes. Errors: the constructor throws std::logic_error, before creating
 // the file, if the hub has made any channel already (released ones too): the
 // journal would lack their events and its replay could not rebuild the run;
 // std::system_error if the file cannot be created; writing errors propagate from the event that
@@ -102,7 +108,7 @@ inline constexpr std::string_view kNotStdExceptionError =
 // Destroying it during its own run() (from a doer, an EventSink or an
 // observer that run calls) is a bug and aborts (HIO_CHECK): run() would go on
 // to finish it.
-class Journal final : public PassObserver {
+class Journal final : public PassObserver, private TymistWatcher {
  public:
   Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
           JournalOptions options = {});
@@ -158,9 +164,13 @@ class Journal final : public PassObserver {
   [[noreturn]] void refuse(std::string refusal);
   // std::logic_error if the run this Journal recorded has ended.
   void check_one_run() const;
+  // std::logic_error, naming `call`, once the Doist is destroyed.
+  void check_doist(const char* call) const;
+  // ---- hio::TymistWatcher: the Doist is being destroyed ----
+  void tymist_destroyed() noexcept override;
   void finish_after_error(const std::string& error);
 
-  Doist& doist_;
+  Doist* doist_;  // nullptr once the Doist is destroyed (tymist_destroyed)
   IoHub& hub_;
   JournalHeader header_;
   JournalWriter writer_;

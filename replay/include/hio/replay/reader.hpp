@@ -127,7 +127,9 @@ struct FrameView {
 // Never throws for anything in the file or for a file that cannot be opened or
 // read: those end the reading, and error() says where and why. It reads no
 // further than the input, so it always ends (no hang). Memory: one frame (its
-// packed bytes, unpacked words and event views) plus a 256 KiB read buffer,
+// packed bytes, unpacked words and event views) plus a 256 KiB read buffer
+// (the size of a frame larger than that, where one is; a file smaller than
+// that: its size; never more, however frames fall across its reads),
 // and an event written in pieces, which it gives joined: its strings are at
 // most ReaderOptions::event_bytes_max, but grow by doubling as its pieces are
 // read, so they take up to twice that until the reader reads the frame after

@@ -273,7 +273,13 @@ struct ReplayOptions {
 // (ReplayOptions::noise_stalled_kept_bytes).
 //
 // Ownership: the replayer owns its reader and the transports' shared state;
-// the Doist and the hub are not owned and must outlive the attachment. The
+// the Doist and the hub are not owned. The hub must outlive the attachment.
+// The Doist may go first: the replayer watches it (TymistWatcher) and reads
+// it no more once it is destroyed. finish() then still gives the result
+// (final checks included; a divergence they find is stamped with the
+// Doist's last tyme), with passes = that tyme in the journal's tocks (what
+// passes() of a replay's Doist, run from tyme 0, said); run() throws
+// std::logic_error ("Replayer::run after its Doist was destroyed"). The
 // hub's channels own their replay transports, which go inert (no events) when
 // the replayer is destroyed or detached.
 class Replayer final : public Reactor, public PassObserver, public EventSink {
