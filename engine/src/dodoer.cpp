@@ -118,7 +118,9 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     if (!batch.insert(doer).second || doers_.contains(doer)) continue;
     fresh.push_back(doer);
   }
-  if (scheduled()) {
+  // While it closes its children (its exit, also while it fails inside its
+  // own run), only listed, as the Doist queues (Schedule::closing()).
+  if (scheduled() && !core_.closing()) {
     std::vector<bool> was_scheduled;
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());

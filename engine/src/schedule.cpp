@@ -53,6 +53,13 @@ std::logic_error Schedule::already_scheduled(const Doer& doer) const {
 
 void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
   detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
+  if (closing() && !doers.empty()) {
+    // Each doer entered now would be closed by the close in progress, and
+    // its closing hook could enter it again, for ever.
+    throw std::logic_error("cannot enter doer '" + doers.front()->name() + "' into " + where() +
+                           " while it closes all its doers (from a closing hook?); extend() "
+                           "lists it for the next enter instead");
+  }
   for (Doer* doer : doers) {
     if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }
@@ -492,6 +499,10 @@ void Schedule::exit_keeping_errors() noexcept {
 }
 
 void Schedule::close_all(std::exception_ptr* first_error) {
+  struct Closing {
+    int& depth;
+    ~Closing() { --depth; }
+  } closing{++closing_};
   // Every deed is about to be closed: drop the lists at once rather than
   // detaching deeds one by one. (extra_ holds deeds only if collecting a
   // pass ran out of memory.)
@@ -525,7 +536,8 @@ void Schedule::close_all(std::exception_ptr* first_error) {
   // tail. The running deed is still executing and cannot be closed under its
   // own feet (a dog would be resumed while it runs): it is closed last, when
   // its run returns (pass()). Closing hooks may remove other deeds, so the
-  // next one is looked up afresh each time.
+  // next one is looked up afresh each time; none can join meanwhile
+  // (closing()), so this ends.
   Deed* const running = running_;
   auto next_to_close = [this, running]() -> Deed* {
     if (running == nullptr) return tail_;

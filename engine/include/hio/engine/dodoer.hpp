@@ -40,7 +40,8 @@ class DoDoer : public Doer {
 
   // Adds the doers that are not children yet to doers(), in order, each
   // once. While running, it also enters them now (see Doist::extend);
-  // otherwise they run from the next enter. A child already in doers() is
+  // otherwise, and from a hook while it closes its children (its exit, one
+  // by an error included), they run from the next enter. A child already in doers() is
   // left alone, a finished one too, as in hio: remove() it first to run it
   // again. doers() keeps finished children (a re-entered DoDoer restarts
   // them all, as in hio); remove() drops them. Returns how many of `doers`

@@ -362,7 +362,6 @@ class Doist : public Tymist {
   bool stop_at_pass_ = false;   // request_stop_at_pass() in this run
   bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme
   bool waiting_ = false;        // inside pace()
-  int closing_ = 0;             // closes of all the doers in progress (extend() queues)
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
 };
