@@ -91,6 +91,7 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
     entering_.pop_back();
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
+    deed.wake_pending = false;  // woken in the enter that failed
     throw;
   }
   HIO_CHECK(entering_.back().deed == &deed, "enters did not nest");
@@ -110,13 +111,16 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
   link_before(deed, running_);
   deed.retyme = tyme;
   if (step.kind() == Step::Kind::tock) {
+    deed.wake_pending = false;  // a wake while it entered voids only a park
     deed.state = Deed::State::ready;
     push_ready(deed);
   } else {
-    place(deed, step);
+    place(deed, step);  // woken while it entered: due next pass, not parked
   }
   // A parked owner must run to give its new child the first run.
-  if (owner_ != nullptr && deed.state == Deed::State::ready) owner_->wake();
+  if (owner_ != nullptr && (deed.state == Deed::State::ready || deed.state == Deed::State::woken)) {
+    owner_->wake();
+  }
 }
 
 // ---- passes ---------------------------------------------------------------
@@ -391,6 +395,12 @@ void Schedule::wake(Deed& deed) {
   if (current->schedule != nullptr && current == current->schedule->running_) {
     current->wake_pending = true;
     current->schedule->changed_ = true;  // so the pass looks at wake_pending
+    return;
+  }
+  // Its enter is running (the IO its enter set off woke it): a park that
+  // ends the enter runs next pass instead (enter_one, place()).
+  if (current->state == Deed::State::running) {
+    current->wake_pending = true;
     return;
   }
   while (current != nullptr && current->schedule != nullptr &&
