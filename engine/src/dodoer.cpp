@@ -140,12 +140,6 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {
-  // remove(dodoer.doers()): doers_ shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_.stored())) {
-    const std::vector<Doer*> copy(doers.begin(), doers.end());
-    remove(copy);
-    return;
-  }
   detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': remove"; });
   wound_ = false;
   // One sweep of doers_ per call, not one per doer.

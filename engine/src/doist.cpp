@@ -360,12 +360,6 @@ std::size_t Doist::extend(std::span<Doer* const> doers) {
 }
 
 void Doist::remove(std::span<Doer* const> doers) {
-  // remove(doist.doers()): the list shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_.stored()) || detail::views(doers, pending_.stored())) {
-    const std::vector<Doer*> copy(doers.begin(), doers.end());
-    remove(copy);
-    return;
-  }
   detail::refuse_null(doers, "Doist::remove");
   // One sweep of the lists per call, not one per doer.
   const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());

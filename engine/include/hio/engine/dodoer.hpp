@@ -29,9 +29,10 @@ class DoDoer : public Doer {
                   bool always = false, Opts opts = {});
   ~DoDoer() override;
 
-  // The children, in order; a child destroyed is no longer one (DoerList;
-  // a reference taken before shows a null in its place until the next call).
-  const std::vector<Doer*>& doers() const { return doers_.items(); }
+  // The children, in order; a child destroyed is no longer one (DoerList).
+  // A copy, as Doist::doers(): a loop over it may remove, extend and call
+  // doers() again.
+  std::vector<Doer*> doers() const { return doers_.items(); }
   // Takes ownership and adds the doer to the children run from next enter.
   // A doer that is a child already (extend() then adopt()) keeps its one
   // place in doers(): adopt only takes ownership. std::invalid_argument for

@@ -304,8 +304,11 @@ class Doist : public Tymist {
   std::optional<bool> done() const { return done_; }
   // The doers of the last (or current) run, in enter order; a doer destroyed
   // since is no longer in it (DoerList), so run(doist.doers()) runs the others.
-  // (A reference taken before shows a null in its place until the next call.)
-  const std::vector<Doer*>& doers() const { return doers_.items(); }
+  // A copy, so that a caller may remove, extend and call doers() again while
+  // it loops over it (a reference to the list itself was changed under the
+  // loop: doers skipped, reads past its end); a doer destroyed after the
+  // call is still named in that copy.
+  std::vector<Doer*> doers() const { return doers_.items(); }
   std::size_t deed_count() const { return core_.size(); }
   // Nominal passes (the ticks: tyme / tock for a Doist whose runs all
   // started where the last ended, from 0) and passes actually executed
