@@ -420,16 +420,20 @@ void Schedule::wake(Deed& deed) {
   }
 }
 
+std::optional<Tock> Schedule::grid_under(std::optional<Tock> parent_grid, Tock tock) {
+  if (tock == Tock{0}) return parent_grid;  // runs at its parent's passes
+  // Entered at a parent's pass, so on the grid; retymes step by tock.
+  if (!parent_grid || *parent_grid <= Tock{0} || tock % *parent_grid != Tock{0}) {
+    return std::nullopt;
+  }
+  return tock;
+}
+
 std::optional<Tock> Schedule::exact_grid() const {
   if (owner_ == nullptr) return pass_tock0_;  // the Doist: a pass every tock
   const Schedule* parent = owner_->deed_.schedule;
   if (parent == nullptr) return std::nullopt;
-  const std::optional<Tock> grid = parent->exact_grid();
-  const Tock tock = owner_->tock();
-  if (tock == Tock{0}) return grid;  // runs at its parent's passes
-  // Entered at a parent's pass, so on the grid; retymes step by tock.
-  if (!grid || *grid <= Tock{0} || tock % *grid != Tock{0}) return std::nullopt;
-  return tock;
+  return grid_under(parent->exact_grid(), owner_->tock());
 }
 
 std::optional<Tock> Schedule::pass_grid() {
@@ -439,17 +443,10 @@ std::optional<Tock> Schedule::pass_grid() {
   if (!pass_grid_known_) {
     pass_grid_known_ = true;
     Schedule* parent = owner_->deed_.schedule;
-    const std::optional<Tock> grid = parent != nullptr && parent->in_pass_ ? parent->pass_grid()
-                                     : parent != nullptr                   ? parent->exact_grid()
-                                                                           : std::nullopt;
-    const Tock tock = owner_->tock();
-    if (tock == Tock{0}) {
-      pass_grid_ = grid;
-    } else if (!grid || *grid <= Tock{0} || tock % *grid != Tock{0}) {
-      pass_grid_ = std::nullopt;
-    } else {
-      pass_grid_ = tock;
-    }
+    pass_grid_ = parent == nullptr
+                     ? std::nullopt
+                     : grid_under(parent->in_pass_ ? parent->pass_grid() : parent->exact_grid(),
+                                  owner_->tock());
   }
   return pass_grid_;
 }

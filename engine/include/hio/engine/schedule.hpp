@@ -153,6 +153,9 @@ class Schedule {
   std::optional<Tock> exact_grid() const;
   // exact_grid() computed once per pass of this schedule (a hint only).
   std::optional<Tock> pass_grid();
+  // The one rule of both: the grid of a DoDoer with `tock` whose parent
+  // passes on `parent_grid`.
+  static std::optional<Tock> grid_under(std::optional<Tock> parent_grid, Tock tock);
 
   void enter_one(Doer& doer, Tyme tyme);
   // For error messages: "DoDoer 'name'" or "the Doist".
