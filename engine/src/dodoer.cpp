@@ -118,7 +118,9 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     if (!batch.insert(doer).second || doers_.contains(doer)) continue;
     fresh.push_back(doer);
   }
-  if (scheduled()) {
+  // While it closes its children (its exit, also while it fails inside its
+  // own run), only listed, as the Doist queues (Schedule::closing()).
+  if (scheduled() && !core_.closing()) {
     std::vector<bool> was_scheduled;
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
@@ -138,12 +140,6 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
 }
 
 void DoDoer::remove(std::span<Doer* const> doers) {
-  // remove(dodoer.doers()): doers_ shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_.stored())) {
-    const std::vector<Doer*> copy(doers.begin(), doers.end());
-    remove(copy);
-    return;
-  }
   detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': remove"; });
   wound_ = false;
   // One sweep of doers_ per call, not one per doer.

@@ -96,19 +96,6 @@ class SigintScope {
   bool active_;
 };
 
-// Counts the closes of all doers in progress (a closing hook may call
-// exit() again), so that extend() queues until the outermost one is over.
-class ClosingScope {
- public:
-  explicit ClosingScope(int& depth) : depth_(depth) { ++depth_; }
-  ~ClosingScope() { --depth_; }
-  ClosingScope(const ClosingScope&) = delete;
-  ClosingScope& operator=(const ClosingScope&) = delete;
-
- private:
-  int& depth_;
-};
-
 // A reactor or observer joins one Doist at a time: `link` is its own
 // pointer to the Doist it belongs to.
 template <typename T>
@@ -204,7 +191,6 @@ Doist::~Doist() {
   // cannot throw, so their errors stay on them (Doer::hook_error()). As
   // after exit(), a hook's extend() only queues.
   entered_ = false;
-  const ClosingScope closing(closing_);
   core_.close_on_destruction();
   // Reactors and observers outlive a Doist freely: they are left detached,
   // and a reactor that reads this Doist's tyme (an IoHub) stops reading it.
@@ -364,17 +350,15 @@ void Doist::exit() {
                            "; end the run with request_stop() instead");
   }
   entered_ = false;
-  const ClosingScope closing(closing_);
   core_.exit();
 }
 
 std::size_t Doist::extend(std::span<Doer* const> doers) {
   detail::refuse_null(doers, "Doist::extend");
   // Before a run, and while the Doist closes all its doers (exit(), the end
-  // of run(), an error, its destructor): queued for the next run. A closing
-  // hook that extended its own doer would otherwise have it entered and
-  // closed again, for ever.
-  const bool queue = closing_ != 0 || (!in_run_ && !entered_);
+  // of run(), an error, its destructor: Schedule::closing(), the rule a
+  // DoDoer follows too): queued for the next run.
+  const bool queue = core_.closing() || (!in_run_ && !entered_);
   // Each once, in the order given (a hash set for lookups only). While the
   // doers are entered, one already in doers() is left alone, a finished one
   // included, as hio's Doist.extend filters `doer not in self.doers`.
@@ -393,12 +377,6 @@ std::size_t Doist::extend(std::span<Doer* const> doers) {
 }
 
 void Doist::remove(std::span<Doer* const> doers) {
-  // remove(doist.doers()): the list shrinks under the span, so close a copy.
-  if (detail::views(doers, doers_.stored()) || detail::views(doers, pending_.stored())) {
-    const std::vector<Doer*> copy(doers.begin(), doers.end());
-    remove(copy);
-    return;
-  }
   detail::refuse_null(doers, "Doist::remove");
   // One sweep of the lists per call, not one per doer.
   const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());
@@ -513,7 +491,6 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
     // The first error is the one the caller needs; what closing the others
     // throws stays on them (Doer::hook_error()).
     entered_ = false;
-    const ClosingScope closing(closing_);
     core_.exit_keeping_errors();
     throw;
   }

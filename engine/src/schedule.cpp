@@ -53,6 +53,13 @@ std::logic_error Schedule::already_scheduled(const Doer& doer) const {
 
 void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
   detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
+  if (closing() && !doers.empty()) {
+    // Each doer entered now would be closed by the close in progress, and
+    // its closing hook could enter it again, for ever.
+    throw std::logic_error("cannot enter doer '" + doers.front()->name() + "' into " + where() +
+                           " while it closes all its doers (from a closing hook?); extend() "
+                           "lists it for the next enter instead");
+  }
   for (Doer* doer : doers) {
     if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }
@@ -84,6 +91,7 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
     entering_.pop_back();
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
+    deed.wake_pending = false;  // woken in the enter that failed
     throw;
   }
   HIO_CHECK(entering_.back().deed == &deed, "enters did not nest");
@@ -103,13 +111,16 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
   link_before(deed, running_);
   deed.retyme = tyme;
   if (step.kind() == Step::Kind::tock) {
+    deed.wake_pending = false;  // a wake while it entered voids only a park
     deed.state = Deed::State::ready;
     push_ready(deed);
   } else {
-    place(deed, step);
+    place(deed, step);  // woken while it entered: due next pass, not parked
   }
   // A parked owner must run to give its new child the first run.
-  if (owner_ != nullptr && deed.state == Deed::State::ready) owner_->wake();
+  if (owner_ != nullptr && (deed.state == Deed::State::ready || deed.state == Deed::State::woken)) {
+    owner_->wake();
+  }
 }
 
 // ---- passes ---------------------------------------------------------------
@@ -386,6 +397,12 @@ void Schedule::wake(Deed& deed) {
     current->schedule->changed_ = true;  // so the pass looks at wake_pending
     return;
   }
+  // Its enter is running (the IO its enter set off woke it): a park that
+  // ends the enter runs next pass instead (enter_one, place()).
+  if (current->state == Deed::State::running) {
+    current->wake_pending = true;
+    return;
+  }
   while (current != nullptr && current->schedule != nullptr &&
          (current->state == Deed::State::parked || current->state == Deed::State::idling)) {
     Schedule& schedule = *current->schedule;
@@ -403,16 +420,20 @@ void Schedule::wake(Deed& deed) {
   }
 }
 
+std::optional<Tock> Schedule::grid_under(std::optional<Tock> parent_grid, Tock tock) {
+  if (tock == Tock{0}) return parent_grid;  // runs at its parent's passes
+  // Entered at a parent's pass, so on the grid; retymes step by tock.
+  if (!parent_grid || *parent_grid <= Tock{0} || tock % *parent_grid != Tock{0}) {
+    return std::nullopt;
+  }
+  return tock;
+}
+
 std::optional<Tock> Schedule::exact_grid() const {
   if (owner_ == nullptr) return pass_tock0_;  // the Doist: a pass every tock
   const Schedule* parent = owner_->deed_.schedule;
   if (parent == nullptr) return std::nullopt;
-  const std::optional<Tock> grid = parent->exact_grid();
-  const Tock tock = owner_->tock();
-  if (tock == Tock{0}) return grid;  // runs at its parent's passes
-  // Entered at a parent's pass, so on the grid; retymes step by tock.
-  if (!grid || *grid <= Tock{0} || tock % *grid != Tock{0}) return std::nullopt;
-  return tock;
+  return grid_under(parent->exact_grid(), owner_->tock());
 }
 
 std::optional<Tock> Schedule::pass_grid() {
@@ -422,17 +443,10 @@ std::optional<Tock> Schedule::pass_grid() {
   if (!pass_grid_known_) {
     pass_grid_known_ = true;
     Schedule* parent = owner_->deed_.schedule;
-    const std::optional<Tock> grid = parent != nullptr && parent->in_pass_ ? parent->pass_grid()
-                                     : parent != nullptr                   ? parent->exact_grid()
-                                                                           : std::nullopt;
-    const Tock tock = owner_->tock();
-    if (tock == Tock{0}) {
-      pass_grid_ = grid;
-    } else if (!grid || *grid <= Tock{0} || tock % *grid != Tock{0}) {
-      pass_grid_ = std::nullopt;
-    } else {
-      pass_grid_ = tock;
-    }
+    pass_grid_ = parent == nullptr
+                     ? std::nullopt
+                     : grid_under(parent->in_pass_ ? parent->pass_grid() : parent->exact_grid(),
+                                  owner_->tock());
   }
   return pass_grid_;
 }
@@ -492,6 +506,10 @@ void Schedule::exit_keeping_errors() noexcept {
 }
 
 void Schedule::close_all(std::exception_ptr* first_error) {
+  struct Closing {
+    int& depth;
+    ~Closing() { --depth; }
+  } closing{++closing_};
   // Every deed is about to be closed: drop the lists at once rather than
   // detaching deeds one by one. (extra_ holds deeds only if collecting a
   // pass ran out of memory.)
@@ -525,7 +543,8 @@ void Schedule::close_all(std::exception_ptr* first_error) {
   // tail. The running deed is still executing and cannot be closed under its
   // own feet (a dog would be resumed while it runs): it is closed last, when
   // its run returns (pass()). Closing hooks may remove other deeds, so the
-  // next one is looked up afresh each time.
+  // next one is looked up afresh each time; none can join meanwhile
+  // (closing()), so this ends.
   Deed* const running = running_;
   auto next_to_close = [this, running]() -> Deed* {
     if (running == nullptr) return tail_;

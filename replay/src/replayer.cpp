@@ -1119,7 +1119,11 @@ void Replayer::Feed::pass_end(Tyme tyme) {
                 "the doers did not make it by the pass's end");
       }
     }
-    note_tx_left(tyme);
+    // Not after a divergence at this pass: a stream's recorded tx that took
+    // the bytes left here (take_tx above) would have them look sent, and
+    // the record of where they were left, which earlier_extra_tx reports,
+    // would be lost.
+    if (!divergence) note_tx_left(tyme);
   }
   // The last pass is the one before the recorded end (kTymeNever until the
   // trailer is read, and a trusted end is never below the last pass). Read

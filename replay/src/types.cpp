@@ -93,12 +93,6 @@ ChannelEvent OwnedEvent::view() const {
   return e;
 }
 
-bool same_event(const ChannelEvent& a, const ChannelEvent& b) {
-  return a.kind == b.kind && a.channel == b.channel && a.tyme == b.tyme && a.bytes == b.bytes &&
-         a.peer == b.peer && a.text == b.text && a.accepted == b.accepted && a.who == b.who &&
-         a.noise == b.noise && a.channel_kind == b.channel_kind;
-}
-
 std::vector<NoiseStep> noise_chain_of(const JournalHeader& header) {
   if (!header.noise_chain.empty() || header.noise.empty()) return header.noise_chain;
   return {NoiseStep{header.noise, header.noise_seed}};

@@ -578,10 +578,52 @@ TEST(DoistRules, ARealTimeRunStoppedBeforeItsNextPassEndsAtThePassItRan) {
   }
 }
 
-// run(doist.doers()) runs the last run's doers again. The span views the
-// list run() clears and refills as it enters them: an enter that extends the
-// Doist grows the list past its capacity, which freed the memory the rest of
-// the span was read from (ASan: heap-use-after-free) before run() copied it.
+// A loop over doers() that removes doers and reads doers() again in its
+// body (here for its size): doers() returned the list itself, which the read
+// compacted under the loop (d2, d4 and d6 were skipped, never removed, and
+// the loop read past the list's end); it is a copy now. A DoDoer's too.
+TEST(DoistRules, ALoopOverDoersMayRemoveThemAndReadDoersAgain) {
+  for (const bool grouped : {false, true}) {
+    Trace trace;
+    std::vector<std::unique_ptr<ProbeDoer>> owned;
+    std::vector<Doer*> all;
+    for (int i = 0; i < 8; ++i) {
+      owned.push_back(std::make_unique<ProbeDoer>(trace, "d" + std::to_string(i)));
+      all.push_back(owned.back().get());
+    }
+    Doist doist(seconds(1));
+    DoDoer group("G", Tock{0}, all, /*always=*/true);
+    if (grouped) {
+      doist.enter({&group});
+    } else {
+      doist.enter(all);
+    }
+    const auto doers = [&] { return grouped ? group.doers() : doist.doers(); };
+    const auto remove = [&](Doer* d) {
+      if (grouped) {
+        group.remove({d});
+      } else {
+        doist.remove({d});
+      }
+    };
+    std::vector<std::size_t> sizes;
+    // (Not through the lambda: it would copy a reference.)
+    for (Doer* d : grouped ? group.doers() : doist.doers()) {
+      sizes.push_back(doers().size());
+      if (d != all.back()) remove(d);
+    }
+    EXPECT_THAT(sizes, ElementsAre(8u, 7u, 6u, 5u, 4u, 3u, 2u, 1u)) << grouped;
+    EXPECT_THAT(doers(), ElementsAre(all.back())) << grouped;
+    EXPECT_EQ(grouped ? group.deed_count() : doist.deed_count(), 1u) << grouped;
+    doist.exit();
+  }
+}
+
+// run(doist.doers()) runs the last run's doers again. The span viewed the
+// list run() clears and refills as it enters them (before doers() returned a
+// copy): an enter that extends the Doist grows the list past its capacity,
+// which freed the memory the rest of the span was read from (ASan:
+// heap-use-after-free) before run() copied it.
 TEST(DoistRules, RunOfItsOwnDoersListRunsThemAgain) {
   Trace trace;
   Doist doist(seconds(1));

@@ -98,6 +98,65 @@ TEST(HioParity, AnExtendFromAHookOfTheRunsFinalCloseQueuesForTheNextRun) {
   }
 }
 
+// The same rule under a DoDoer (Schedule::closing()): one that ends by a
+// child's error closes its other children while it is still scheduled (it
+// fails inside its own run). A child whose exit runs itself again (remove,
+// then extend) was entered and closed again at once, for ever (SIGTERM could
+// not stop it); it is now listed for the DoDoer's next enter, as the Doist
+// queues.
+TEST(HioParity, AnExtendFromAHookOfADoDoersCloseByAnErrorWaitsForItsNextEnter) {
+  Trace trace;
+  DoDoer group("G", Tock{0});
+  FailingHooks again(trace, "again");
+  ProbeDoer thrower(trace, "thrower");
+  thrower.throw_on = 2;
+  int exits = 0;
+  again.on_exit = [&](FailingHooks& self) {
+    if (++exits > 5) return;  // the loop's cap: the test fails, not hangs
+    group.remove({&self});
+    EXPECT_EQ(group.extend({&self}), 1u);
+  };
+  group.extend({&again, &thrower});
+  Doist doist(seconds(1));
+  EXPECT_THROW(doist.run({&group}, seconds(10)), std::runtime_error);
+  EXPECT_EQ(exits, 1);
+  EXPECT_FALSE(again.scheduled());
+  EXPECT_THAT(trace,
+              ElementsAre("again enter 0", "thrower enter 0", "again recur 0", "thrower recur 0",
+                          "again recur 1", "thrower recur 1", "thrower abort 1", "thrower exit 1",
+                          "again cease 1", "again exit 1"));
+  // Listed again, last: the DoDoer's next enter enters it.
+  EXPECT_THAT(group.doers(), ElementsAre(&thrower, &again));
+  trace.clear();
+  thrower.throw_on = 0;
+  exits = 5;  // the hook no longer extends
+  EXPECT_EQ(doist.run({&group}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace,
+              ElementsAre("thrower enter 1", "again enter 1", "thrower recur 1", "again recur 1",
+                          "again cease 2", "again exit 2", "thrower cease 2", "thrower exit 2"));
+}
+
+// A hook that enters a doer by hand while the scheduler closes all its doers
+// (here its own doer, into the Doist, during exit()) would have it closed
+// and entered again, for ever: enter() throws instead, and the close ends.
+TEST(HioParity, AnEnterFromAHookOfACloseOfAllItsDoersIsRefused) {
+  Trace trace;
+  Doist doist(seconds(1));
+  FailingHooks a(trace, "A");
+  int exits = 0;
+  a.on_exit = [&](FailingHooks& self) {
+    if (++exits > 5) return;  // the loop's cap: the test fails, not hangs
+    doist.enter({&self});
+  };
+  doist.enter({&a});
+  EXPECT_EQ(thrown_by([&] { doist.exit(); }),
+            "cannot enter doer 'A' into the Doist while it closes all its doers (from a closing "
+            "hook?); extend() lists it for the next enter instead");
+  EXPECT_EQ(exits, 1);
+  EXPECT_FALSE(a.scheduled());
+  EXPECT_EQ(doist.deed_count(), 0u);
+}
+
 // hio's Doist.extend: `doers = [doer for doer in doers if doer not in
 // self.doers]`. A doer that finished is still in doers(): extending it is a
 // no-op (it was entered again and listed twice, and run(doist.doers()) then

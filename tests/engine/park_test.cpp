@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doist.hpp"
 #include "trace_doers.hpp"
@@ -147,6 +149,52 @@ TEST(Park, AWakeWhileRunningDoesNotOutliveThatRun) {
   };
   doist.run({&d}, seconds(6));
   EXPECT_EQ(d.recurs, 3);  // parked for good after its 3rd run
+}
+
+// A wake while its enter runs (IO its enter set off): a park that ends the
+// enter is void, as one that ends a run is (docs/scheduling.md lets a doer
+// park in enter). The wake was lost: the doer slept for good, never run.
+// Under the Doist and under a DoDoer alike.
+TEST(Park, AWakeWhileEnteringVoidsAParkAtItsEnd) {
+  for (const bool grouped : {false, true}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    EnterHook a(trace, "A");
+    a.on_enter = [](EnterHook& self) {
+      self.wake();
+      self.park();
+    };
+    a.park_on = 1;  // then parked for good after its first run
+    DoDoer group("G", Tock{0}, {&a});
+    EXPECT_EQ(doist.run({grouped ? static_cast<Doer*>(&group) : &a}, seconds(5)), RunEnd::limit);
+    EXPECT_THAT(trace, ElementsAre("A enter 0", "A recur 0", "A cease 5", "A exit 5")) << grouped;
+  }
+}
+
+// ... and a wake while it entered does not outlive that enter: its first
+// run's park holds, and so does a park in its next enter after an enter that
+// failed.
+TEST(Park, AWakeWhileEnteringDoesNotOutliveTheEnter) {
+  for (const bool grouped : {false, true}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    EnterHook a(trace, "A");
+    a.on_enter = [](EnterHook& self) { self.wake(); };
+    a.park_on = 1;
+    DoDoer group("G", Tock{0}, {&a});
+    EXPECT_EQ(doist.run({grouped ? static_cast<Doer*>(&group) : &a}, seconds(5)), RunEnd::limit);
+    EXPECT_EQ(a.recurs, 1) << grouped;
+    a.on_enter = [](EnterHook& self) {
+      self.wake();
+      throw std::runtime_error("enter failed");
+    };
+    EXPECT_THROW(doist.run({grouped ? static_cast<Doer*>(&group) : &a}, seconds(5)),
+                 std::runtime_error);
+    a.on_enter = [](EnterHook& self) { self.park(); };
+    a.recurs = 0;
+    EXPECT_EQ(doist.run({grouped ? static_cast<Doer*>(&group) : &a}, seconds(5)), RunEnd::limit);
+    EXPECT_EQ(a.recurs, 0) << grouped;  // parked in its enter, never woken
+  }
 }
 
 }  // namespace

@@ -63,6 +63,19 @@ if(NOT result STREQUAL "diverged" OR NOT json_total EQUAL total OR NOT listed EQ
    OR NOT digest MATCHES "^[0-9a-f]+$")
   message(FATAL_ERROR "diff --json: ${result} ${json_total}/${total} ${listed} ${field0} ${kind0} '${seed_line}' ${digest}:\n${out}")
 endif()
+# A header string that is not UTF-8 (a damaged or crafted journal: the CRC
+# covers what was written): the JSON says it escaped, as the text line does
+# (it held the raw byte, which is no JSON).
+run_tool(${EDIT} engine-version ${WORK}/a.hioj ${WORK}/a-version.hioj ff EXIT 0)
+hio(diff ${WORK}/a.hioj ${WORK}/a-version.hioj EXIT 0)
+require("${out}" "^header differs: \"engine_version: [^\n\"]* vs [^\n\"]*\\\\xff\"\n" "a version not UTF-8 in the text")
+string(REGEX MATCH "^header differs: ([^\n]*)\n" line "${out}")
+set(version_line "${CMAKE_MATCH_1}")
+hio(diff ${WORK}/a.hioj ${WORK}/a-version.hioj --json EXIT 0)
+string(JSON json_line ERROR_VARIABLE json_error GET "${out}" header_differences 0)
+if(json_error OR NOT json_line STREQUAL version_line)
+  message(FATAL_ERROR "diff --json of a version not UTF-8: '${json_line}' (${json_error}), the text: '${version_line}':\n${out}")
+endif()
 # Without --all the comparison stops at the first: no digests of whole journals.
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --json EXIT 3)
 require_json("${out}" NULL expected_error "diff --json expected_error of an intact journal")

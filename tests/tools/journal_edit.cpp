@@ -21,6 +21,9 @@
 //                                          and the open events'
 //   journal-edit rx-byte IN OUT N          the first byte of the N-th rx
 //                                          event (0-based) flipped
+//   journal-edit engine-version IN OUT HEX the header's engine_version with
+//                                          the bytes HEX (say ff: not UTF-8)
+//                                          appended (tests/tools/cli_diff.cmake)
 //
 // Exit 0, or 2 with a message on stderr.
 #include <cstdio>
@@ -114,6 +117,15 @@ int edit_rx_byte(const std::string& in, const std::string& out, std::size_t n) {
   });
 }
 
+int edit_engine_version(const std::string& in, const std::string& out, const std::string& hex) {
+  JournalReader reader(in);
+  if (reader.header() == nullptr) return fail(in + ": no header");
+  JournalHeader header = *reader.header();
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    header.engine_version += static_cast<char>(std::stoul(hex.substr(i, 2), nullptr, 16));
+  return edit_events(in, out, header, [](OwnedEvent&) {});
+}
+
 int trailer_offset(const std::string& in) {
   JournalReader reader(in);
   if (reader.header() == nullptr) return fail(in + ": no header");
@@ -138,13 +150,16 @@ int main(int argc, char** argv) {
     if (command == "rename" && argc == 6) return edit_names(argv[2], argv[3], argv[4], argv[5]);
     if (command == "rx-byte" && argc == 5)
       return edit_rx_byte(argv[2], argv[3], std::stoul(argv[4]));
+    if (command == "engine-version" && argc == 5)
+      return edit_engine_version(argv[2], argv[3], argv[4]);
     if (command == "salvage" && argc == 4) {
       (void)salvage_journal(argv[2], argv[3]);
       return 0;
     }
     return fail(
         "usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN | salvage IN OUT | "
-        "addresses IN OUT FROM TO | rename IN OUT FROM TO | rx-byte IN OUT N");
+        "addresses IN OUT FROM TO | rename IN OUT FROM TO | rx-byte IN OUT N | "
+        "engine-version IN OUT HEX");
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -29,9 +29,10 @@ class DoDoer : public Doer {
                   bool always = false, Opts opts = {});
   ~DoDoer() override;
 
-  // The children, in order; a child destroyed is no longer one (DoerList;
-  // a reference taken before shows a null in its place until the next call).
-  const std::vector<Doer*>& doers() const { return doers_.items(); }
+  // The children, in order; a child destroyed is no longer one (DoerList).
+  // A copy, as Doist::doers(): a loop over it may remove, extend and call
+  // doers() again.
+  std::vector<Doer*> doers() const { return doers_.items(); }
   // Takes ownership and adds the doer to the children run from next enter.
   // A doer that is a child already (extend() then adopt()) keeps its one
   // place in doers(): adopt only takes ownership. std::invalid_argument for
@@ -40,7 +41,8 @@ class DoDoer : public Doer {
 
   // Adds the doers that are not children yet to doers(), in order, each
   // once. While running, it also enters them now (see Doist::extend);
-  // otherwise they run from the next enter. A child already in doers() is
+  // otherwise, and from a hook while it closes its children (its exit, one
+  // by an error included), they run from the next enter. A child already in doers() is
   // left alone, a finished one too, as in hio: remove() it first to run it
   // again. doers() keeps finished children (a re-entered DoDoer restarts
   // them all, as in hio); remove() drops them. Returns how many of `doers`

@@ -108,9 +108,10 @@ class Doer : public Tymee {
 
   // Ends a park: the doer runs on its scheduler's next pass (never in the
   // pass in progress), keeping its place in the order. A doer woken while it
-  // runs does not park at the end of that run: it runs next pass instead (so
-  // a wake its own IO causes is not lost). No effect on a doer waiting out a
-  // tock. Safe to call from IO callbacks between passes.
+  // runs (its enter included) does not park at the end of that run: it runs
+  // next pass instead (so a wake its own IO causes is not lost). No effect
+  // on a doer waiting out a tock. Safe to call from IO callbacks between
+  // passes.
   void wake();
 
  protected:

@@ -309,8 +309,11 @@ class Doist : public Tymist {
   // The doers of the last (or current) run or manual cycle (from an enter
   // after an exit() to the next exit()), in enter order; a doer destroyed
   // since is no longer in it (DoerList), so run(doist.doers()) runs the others.
-  // (A reference taken before shows a null in its place until the next call.)
-  const std::vector<Doer*>& doers() const { return doers_.items(); }
+  // A copy, so that a caller may remove, extend and call doers() again while
+  // it loops over it (a reference to the list itself was changed under the
+  // loop: doers skipped, reads past its end); a doer destroyed after the
+  // call is still named in that copy.
+  std::vector<Doer*> doers() const { return doers_.items(); }
   std::size_t deed_count() const { return core_.size(); }
   // Nominal passes (the ticks: tyme / tock for a Doist whose runs all
   // started where the last ended, from 0) and passes actually executed
@@ -369,7 +372,6 @@ class Doist : public Tymist {
   bool stop_at_pass_ = false;   // request_stop_at_pass() in this run
   bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme
   bool waiting_ = false;        // inside pace()
-  int closing_ = 0;             // closes of all the doers in progress (extend() queues)
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
 };

@@ -78,7 +78,8 @@ class Schedule {
   // Enters each doer in order: set done=false, run to its first suspension;
   // survivors get retyme = tyme and join the queue when their enter returns
   // (so a doer that an enter extends comes before the doer entering it, as
-  // in hio). Throws std::logic_error for a doer that is already scheduled. An
+  // in hio). Throws std::logic_error for a doer that is already scheduled,
+  // and while closing() (nothing entered). An
   // exception from a doer's enter propagates (that doer has exited; the ones
   // entered before it stay scheduled). If an enter exits this schedule, the
   // doers after it are not entered.
@@ -98,6 +99,12 @@ class Schedule {
   // exit() while another error propagates, or where nothing may throw: never
   // throws; every close error is kept on the doer whose close threw it.
   void exit_keeping_errors() noexcept;
+  // Whether exit() or exit_keeping_errors() is closing every deed (a closing
+  // hook runs). The one rule for both schedulers: their extend() then only
+  // lists the doers for the owner's next enter, for a hook that extends
+  // its own doer ("run me again") would have it entered and closed again,
+  // for ever; and enter() throws std::logic_error, so that the close ends.
+  bool closing() const { return closing_ != 0; }
   // For the owner's destructor (Doist, DoDoer; ~Schedule calls it too, for
   // nothing left by then): checks that the owner is not being destroyed by
   // one of its own doers mid-pass or mid-enter (HIO_CHECK), then
@@ -146,6 +153,9 @@ class Schedule {
   std::optional<Tock> exact_grid() const;
   // exact_grid() computed once per pass of this schedule (a hint only).
   std::optional<Tock> pass_grid();
+  // The one rule of both: the grid of a DoDoer with `tock` whose parent
+  // passes on `parent_grid`.
+  static std::optional<Tock> grid_under(std::optional<Tock> parent_grid, Tock tock);
 
   void enter_one(Doer& doer, Tyme tyme);
   // For error messages: "DoDoer 'name'" or "the Doist".
@@ -256,6 +266,7 @@ class Schedule {
   };
   std::vector<Entering> entering_;
   std::uint64_t exits_ = 0;  // exit() calls: an enter stops after one
+  int closing_ = 0;          // close_all() calls in progress (a hook may exit again)
 };
 
 }  // namespace hio

@@ -165,7 +165,4 @@ struct OwnedEvent {
   friend bool operator==(const OwnedEvent&, const OwnedEvent&) = default;
 };
 
-// True if every field but seq is equal: what the digest and diff compare.
-bool same_event(const ChannelEvent& a, const ChannelEvent& b);
-
 }  // namespace hio::replay
