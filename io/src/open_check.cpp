@@ -7,6 +7,7 @@
 #include <boost/asio/ip/udp.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,27 +39,37 @@ struct Lookup {
   bool done = false;
   boost::system::error_code ec;
   bool none = false;
+  // What the lookup threw (std::bad_alloc): rethrown by the thread that
+  // waits for the answer, never let out of the lookup's thread (that would
+  // be std::terminate).
+  std::exception_ptr failure;
 };
 
 // As TcpStream::connect, TcpAcceptor and UdpTransport resolve it (there
 // asynchronously): the same call, so that the answer, and the words of a
 // failure, are the run's. The port is left out (0): the service is numeric,
 // and it changes no answer but the port in each address.
-void look_up(Lookup& lookup) {
-  asio::io_context context;
+void look_up(Lookup& lookup) noexcept {
   boost::system::error_code ec;
   bool none = false;
-  if (lookup.udp) {
-    udp::resolver resolver(context);
-    none = detail::resolve(resolver, lookup.host, 0, udp::resolver::passive, ec).empty();
-  } else {
-    tcp::resolver resolver(context);
-    const auto flags = lookup.passive ? tcp::resolver::passive : tcp::resolver::flags();
-    none = detail::resolve(resolver, lookup.host, 0, flags, ec).empty();
+  std::exception_ptr failure;
+  try {
+    asio::io_context context;
+    if (lookup.udp) {
+      udp::resolver resolver(context);
+      none = detail::resolve(resolver, lookup.host, 0, udp::resolver::passive, ec).empty();
+    } else {
+      tcp::resolver resolver(context);
+      const auto flags = lookup.passive ? tcp::resolver::passive : tcp::resolver::flags();
+      none = detail::resolve(resolver, lookup.host, 0, flags, ec).empty();
+    }
+  } catch (...) {
+    failure = std::current_exception();
   }
   const std::lock_guard<std::mutex> lock(lookup.mutex);
   lookup.ec = ec;
   lookup.none = none;
+  lookup.failure = failure;
   lookup.done = true;
   lookup.answered.notify_all();
 }
@@ -68,7 +79,8 @@ void look_up(Lookup& lookup) {
 // interrupted (glibc retries its wait for the name server when a signal
 // interrupts it, for up to its timeouts: 5 s x 2 tries by default). On a
 // stop signal the thread is left to end by itself (detached, it keeps the
-// lookup alive); the process does not wait for it. nullopt: stopped.
+// lookup alive); the process does not wait for it. nullopt: stopped. What
+// the lookup threw (std::bad_alloc) is thrown here.
 std::optional<std::pair<boost::system::error_code, bool>> answer_unless_stopped(
     const std::string& host, bool udp, bool passive) {
   if (caught_stop_signal() != 0) return std::nullopt;
@@ -90,6 +102,7 @@ std::optional<std::pair<boost::system::error_code, bool>> answer_unless_stopped(
     if (caught_stop_signal() != 0) return std::nullopt;
     lookup->answered.wait_for(lock, kStopLook);
   }
+  if (lookup->failure) std::rethrow_exception(lookup->failure);
   return std::make_pair(lookup->ec, lookup->none);
 }
 

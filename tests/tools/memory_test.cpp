@@ -19,6 +19,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,10 @@ std::atomic<std::int64_t> g_peak{0};
 std::atomic<std::int64_t> g_fail_in{-1};
 std::atomic<bool> g_failed{false};      // g_fail_in made one fail
 std::atomic<std::int64_t> g_armed{-1};  // g_fail_in from the next "arm" doer's build
+// While true, every allocation fails on any thread but g_home's: out of
+// memory where only a thread of hio's own allocates.
+std::atomic<bool> g_fail_elsewhere{false};
+std::thread::id g_home;
 
 // malloc, with the live bytes and their peak counted; nullptr if it fails.
 void* counted_malloc(std::size_t size) noexcept {
@@ -58,6 +63,10 @@ void* counted_malloc(std::size_t size) noexcept {
 }  // namespace
 
 void* operator new(std::size_t size) {
+  if (g_fail_elsewhere.load(std::memory_order_acquire) && std::this_thread::get_id() != g_home) {
+    g_failed = true;
+    throw std::bad_alloc();
+  }
   if (g_fail_in.load(std::memory_order_relaxed) >= 0 &&
       g_fail_in.fetch_sub(1, std::memory_order_relaxed) == 0) {
     g_failed = true;
@@ -409,6 +418,31 @@ TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
   }
   EXPECT_GT(failures, 3);
   fs::remove_all(dir);
+}
+
+// Out of memory on the thread that hio check looks a host name up on: the
+// std::bad_alloc is handed to the command, which exits 6 and says so. It
+// escaped the thread: std::terminate, the process aborted.
+TEST(Memory, OutOfMemoryInCheckLookupThreadIsTheCommandsExit6) {
+  namespace fs = std::filesystem;
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const std::string path =
+      ::testing::TempDir() + "hio-oom-lookup-" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[run]\nmode = \"real\"\nlimit = \"1s\"\n[[doer]]\nkind = "
+                         "\"echo_client\"\nname = \"c\"\naddress = \"tcp://localhost:7\"\n";
+  const char* argv[] = {"hio", "check", path.c_str()};
+  g_failed = false;
+  g_home = std::this_thread::get_id();
+  g_fail_elsewhere.store(true, std::memory_order_release);
+  ::testing::internal::CaptureStderr();
+  const int rc = run_cli(3, argv, kinds);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  g_fail_elsewhere.store(false, std::memory_order_release);
+  fs::remove(path);
+  EXPECT_TRUE(g_failed) << "no allocation off the command's thread";
+  EXPECT_EQ(rc, 6) << err;
+  EXPECT_EQ(err, "hio check: error: out of memory (std::bad_alloc)\n");
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ struct OpenCheckAnswer {
 // peer is touched. A name in the reserved domain "invalid" is answered at
 // once, as in the run, without asking (docs/io.md, "Addresses"). An IP
 // address gives {}: only opening it says more (whether something listens
-// there, whether the port is free). Other schemes: {}.
+// there, whether the port is free). Other schemes: {}. What the lookup
+// throws on its thread (std::bad_alloc) is thrown here, to the caller.
 //
 // Each name is looked up once (per protocol and passive or not): the answer
 // is kept for the checker's life, so a scenario of many channels on one name
