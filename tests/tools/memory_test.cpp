@@ -464,5 +464,104 @@ TEST(Memory, OutOfMemoryInRunLookupThreadEndsTheRun) {
             "hio run: error: a doer threw: std::bad_alloc\n");
 }
 
+// Out of memory while hio inspect, replay or diff reads a journal is hio's
+// (exit 6, "out of memory"), never damage of the user's file: the reader
+// said "cannot decode the frame: std::bad_alloc", exit 2. Every allocation
+// of each command fails in turn, on an intact journal: all of inspect's and
+// diff's; replay's from its tree's build on (an "arm" doer first in the
+// tree: the TOML parser before it ends the process on a bad_alloc, a fault
+// of toml++'s own), which covers the frames it reads as it runs.
+TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
+  namespace fs = std::filesystem;
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"arm",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       g_fail_in.store(g_armed.load());
+                       return std::make_unique<Idle>();
+                     },
+                     false});
+  const std::string dir = ::testing::TempDir() + "hio-oom-read-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string text = udp_scenario(3);
+  text.replace(text.find("limit = \"200s\""), 15, "limit = \"30ms\"");
+  const std::string first = "[[doer]]";
+  text.replace(text.find(first), first.size(),
+               "[[doer]]\nkind = \"arm\"\nname = \"arm\"\n\n" + first);
+  const Scenario s = load_scenario_text(text, "udp.toml", kinds);
+  RunOptions record;
+  record.record_path = dir + "/run.hioj";
+  ASSERT_FALSE(run_scenario(s, kinds, record).error.has_value());
+  const std::string& journal = record.record_path;
+  const std::vector<std::vector<std::string>> commands = {
+      {"hio", "inspect", journal},
+      {"hio", "diff", journal, journal},
+      {"hio", "replay", journal},
+  };
+  // What a command prints on stdout, but the wall time.
+  const auto without_wall = [](const std::string& out) {
+    std::string kept;
+    std::size_t at = 0;
+    while (at < out.size()) {
+      std::size_t end = out.find('\n', at);
+      end = end == std::string::npos ? out.size() : end + 1;
+      const std::string line = out.substr(at, end - at);
+      if (line.find(" wall") == std::string::npos) kept += line;
+      at = end;
+    }
+    return kept;
+  };
+  for (const std::vector<std::string>& command : commands) {
+    const bool armed = command[1] == "replay";
+    std::vector<const char*> argv;
+    for (const std::string& word : command)
+      argv.push_back(word.c_str());
+    ::testing::internal::CaptureStdout();
+    ASSERT_EQ(run_cli(static_cast<int>(argv.size()), argv.data(), kinds), 0);
+    const std::string whole = without_wall(::testing::internal::GetCapturedStdout());
+    int failures = 0;
+    for (std::int64_t n = 0; n < 1'000'000; ++n) {
+      g_failed = false;
+      ::testing::internal::CaptureStdout();
+      ::testing::internal::CaptureStderr();
+      (armed ? g_armed : g_fail_in) = n;
+      int rc = -1;
+      std::string escaped;
+      try {
+        rc = run_cli(static_cast<int>(argv.size()), argv.data(), kinds);
+      } catch (const std::exception& error) {
+        escaped = error.what();
+      }
+      g_fail_in = -1;
+      g_armed = -1;
+      const std::string err = ::testing::internal::GetCapturedStderr();
+      const std::string out = ::testing::internal::GetCapturedStdout();
+      ASSERT_TRUE(escaped.empty())
+          << command[1] << ": allocation " << n << " failed, and run_cli threw " << escaped;
+      if (!g_failed) {
+        EXPECT_EQ(rc, 0) << command[1] << ":\n" << out << err;
+        break;
+      }
+      if (rc == 0) {
+        // A failure the command copes with (a set that forgets less): its
+        // output is whole.
+        ASSERT_EQ(without_wall(out), whole) << command[1] << ": allocation " << n << ":\n" << err;
+        continue;
+      }
+      ++failures;
+      ASSERT_EQ(rc, 6) << command[1] << ": allocation " << n << " failed, and it said:\n"
+                       << out << err;
+      ASSERT_NE(err.find("out of memory (std::bad_alloc)"), std::string::npos)
+          << command[1] << ": allocation " << n << ":\n"
+          << err;
+    }
+    EXPECT_GT(failures, 10) << command[1];
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace hio::tools

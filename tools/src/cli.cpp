@@ -1795,7 +1795,14 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   reserve_standard_fds();
   StdoutWriter out;
   JsonFailure json(json_requested(argc, argv));
-  const int code = run_command(argc, argv, registry);
+  int code = kExitInternal;
+  try {
+    code = run_command(argc, argv, registry);
+  } catch (const std::bad_alloc&) {
+    // Before a command ran (its arguments read): run_command says those
+    // that come out of the command.
+    std::cerr << "hio: error: out of memory (std::bad_alloc)\n";
+  }
   exit_code_known(code);  // the error object below leaves a failure's code as it is
   return out.finish(json.finish(code));
 }

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <new>
 
 #include "hio/engine/doist.hpp"  // caught_stop_signal
 #include "hio/io/error_text.hpp"
@@ -148,7 +149,14 @@ FdWriteBuffer::int_type FdWriteBuffer::overflow(int_type c) {
 
 std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
   if (error_ != 0) return 0;  // the stream goes bad: later output is not pretended
-  pending_.append(s, static_cast<std::size_t>(n));
+  try {
+    pending_.append(s, static_cast<std::size_t>(n));
+  } catch (const std::bad_alloc&) {
+    // The stream would swallow it (badbit) and the output be cut unsaid:
+    // kept as the buffer's error instead, for StdoutWriter::finish.
+    error_ = ENOMEM;
+    return 0;
+  }
   const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
   if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
   return n;
@@ -197,6 +205,12 @@ int StdoutWriter::finish(int code) {
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
   const bool failed_already = failure_said(code);
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
+  if (error == ENOMEM) {
+    // hio's, not the output's (exit 6, as out of memory anywhere in a command).
+    std::cerr << "hio: error: out of memory (std::bad_alloc) while the output was written: "
+                 "stdout is cut short\n";
+    return code == kExitInternal || is_interrupted_exit_code(code) ? code : kExitInternal;
+  }
   std::cerr << "hio: cannot write the output (stdout): "
             << (error == EINTR ? "its reader took no more before the stop signal"
                                : errno_text(error))
