@@ -16,10 +16,12 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <new>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "hio/engine/report.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/inspect.hpp"
@@ -1464,6 +1466,29 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
          message_text(message) + "\nRun with --help for more information.";
 }
 
+// While it lives, the libraries' own lines (hio/engine/report.hpp: a journal
+// that a destructor could not finish) go to stderr after `prefix` ("hio run:
+// "), as the command's own messages do; the sink before it is put back after.
+class ReportPrefix {
+ public:
+  explicit ReportPrefix(std::string prefix)
+      : previous_(set_report_sink([prefix = std::move(prefix)](std::string_view line) {
+          write_line(std::cerr, prefix + std::string(line));
+        })) {}
+  ~ReportPrefix() {
+    try {
+      set_report_sink(std::move(previous_));
+    } catch (const std::bad_alloc&) {
+      set_report_sink(nullptr);  // the default, which needs no memory
+    }
+  }
+  ReportPrefix(const ReportPrefix&) = delete;
+  ReportPrefix& operator=(const ReportPrefix&) = delete;
+
+ private:
+  ReportSink previous_;
+};
+
 int run_command(int argc, const char* const* argv, const DoerRegistry& registry) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
@@ -1748,6 +1773,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   }
   // What escapes a command is said after its name, as its own errors are.
   const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
+  const ReportPrefix report_prefix(command);
   int code = kExitBadInput;
   try {
     if (run->parsed()) code = do_run(run_args, registry);
