@@ -1316,6 +1316,7 @@ int do_salvage(const SalvageArgs& args) {
       std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") after "
                 << counted(r.frames, "pass frame") << ": " << display_text(args.output)
                 << " not written (a file there is as it was)\n";
+      interruption_said();
       return interrupted_exit_code(signal);
     }
     target.commit();
@@ -1337,6 +1338,7 @@ int do_salvage(const SalvageArgs& args) {
         signal != 0 && error.code() == std::errc::interrupted) {
       std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") while "
                 << display_text(args.output) << " was opened: nothing written\n";
+      interruption_said();
       return interrupted_exit_code(signal);
     }
     // OUT: said as the command's own error, as every other salvage error is.
@@ -1785,6 +1787,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
   } catch (const BuildInterrupted& interrupted) {
     std::cerr << "hio: " << interrupted.what() << "\n";
+    interruption_said();
     return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
     std::cerr << command << "error: " << message_text(error.what()) << "\n";
@@ -1807,6 +1810,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   // above.
   if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
     std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
+    interruption_said();
     return interrupted_exit_code(signal);
   }
   return code;

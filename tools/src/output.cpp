@@ -38,6 +38,9 @@ std::atomic<bool> sigpipe_deferred{false};
 // exit_code_known: a failure's code is known, stdout's EPIPE does not replace it.
 std::atomic<bool> failure_known{false};
 
+// interruption_said: stderr has said that a stop signal ended the command.
+std::atomic<bool> interruption_known{false};
+
 // Sets `signal`'s handler to `handler` if its action is SIG_DFL; true if so
 // (`previous` then holds the action to restore).
 bool divert_default(int signal, void (*handler)(int), struct sigaction& previous) {
@@ -78,6 +81,7 @@ CliSignals::CliSignals()
 CliSignals::~CliSignals() {
   sigpipe_deferred = false;
   failure_known = false;
+  interruption_known = false;
   if (pipe_diverted_) {
     sigpipe_diverted = false;
     ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
@@ -171,6 +175,10 @@ void exit_code_known(int code) {
   if (failure_said(code)) failure_known = true;
 }
 
+void interruption_said() {
+  interruption_known = true;
+}
+
 void defer_stdout_sigpipe() {
   sigpipe_deferred = true;
 }
@@ -201,6 +209,12 @@ int StdoutWriter::finish(int code) {
   buffer_.flush_pending();
   const int error = buffer_.error();
   if (error == 0) return code;
+  // A command a stop signal ended says so on stdout (a run's, a sweep's
+  // summary); stdout cut, or its reader gone, it is said here instead.
+  if (is_interrupted_exit_code(code) && !interruption_known) {
+    std::cerr << "hio: interrupted (" << stop_signal_name(code - 128) << ")\n";
+    interruption_known = true;
+  }
   // A failure the command reported already (on stderr) keeps its code,
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
   const bool failed_already = failure_said(code);
