@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "hio/engine/report.hpp"
+
 namespace hio::detail {
 
 void check_failed(const char* expr, const char* file, int line, const std::string& what) {
-  std::fprintf(stderr, "hio: invariant failed at %s:%d: %s (%s)\n", file, line, expr, what.c_str());
-  std::fflush(stderr);
+  char number[16];
+  std::snprintf(number, sizeof number, "%d", line);
+  report({"invariant failed at ", file, ":", number, ": ", expr, " (", what, ")"});
   std::abort();
 }
 

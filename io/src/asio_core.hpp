@@ -11,6 +11,7 @@
 
 #include "hio/engine/tyme.hpp"
 #include "hio/io/hub.hpp"
+#include "lookup_worker.hpp"
 
 namespace hio::detail {
 
@@ -57,6 +58,10 @@ struct AsioCore {
   // IoHub::finish_closing waits for them. Entries of streams that ended go
   // at the next poll.
   std::vector<Lingering> lingering;
+  // The transports' host-name lookups (Resolver). Declared after `context`,
+  // so destroyed before it: no lookup's answer is posted to a destroyed
+  // io_context, and the handlers still pending are dropped while it lives.
+  LookupWorker lookups;
 };
 
 // Lists `stream`, just closed with a write in flight, to be aborted once

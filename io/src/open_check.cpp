@@ -1,21 +1,19 @@
 #include "hio/io/open_check.hpp"
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <system_error>
-#include <thread>
 #include <utility>
 
 #include "error_text.hpp"
 #include "hio/engine/doist.hpp"  // caught_stop_signal
+#include "lookup.hpp"
+#include "lookup_worker.hpp"
 #include "resolve.hpp"
 
 namespace hio {
@@ -29,71 +27,42 @@ namespace {
 // How long the wait for an answer goes between two looks for a stop signal.
 constexpr std::chrono::milliseconds kStopLook{50};
 
-struct Lookup {
-  std::string host;
-  bool udp = false;
-  bool passive = false;
-  std::mutex mutex;
-  std::condition_variable answered;
-  bool done = false;
-  boost::system::error_code ec;
-  bool none = false;
-};
-
-// As TcpStream::connect, TcpAcceptor and UdpTransport resolve it (there
-// asynchronously): the same call, so that the answer, and the words of a
-// failure, are the run's. The port is left out (0): the service is numeric,
-// and it changes no answer but the port in each address.
-void look_up(Lookup& lookup) {
-  asio::io_context context;
-  boost::system::error_code ec;
-  bool none = false;
-  if (lookup.udp) {
-    udp::resolver resolver(context);
-    none = detail::resolve(resolver, lookup.host, 0, udp::resolver::passive, ec).empty();
-  } else {
-    tcp::resolver resolver(context);
-    const auto flags = lookup.passive ? tcp::resolver::passive : tcp::resolver::flags();
-    none = detail::resolve(resolver, lookup.host, 0, flags, ec).empty();
-  }
-  const std::lock_guard<std::mutex> lock(lookup.mutex);
-  lookup.ec = ec;
-  lookup.none = none;
-  lookup.done = true;
-  lookup.answered.notify_all();
-}
-
-// The lookup, made on a thread of its own while this one waits for its
+// As TcpStream::connect, TcpAcceptor and UdpTransport look the name up (the
+// same call, on the same kind of thread: the answer, and the words of a
+// failure, are the run's), made on `worker` while this thread waits for its
 // answer and looks for a stop signal every kStopLook: getaddrinfo cannot be
 // interrupted (glibc retries its wait for the name server when a signal
 // interrupts it, for up to its timeouts: 5 s x 2 tries by default). On a
-// stop signal the thread is left to end by itself (detached, it keeps the
-// lookup alive); the process does not wait for it. nullopt: stopped.
+// stop signal the lookup is left to end by itself: the worker's thread is
+// not waited for. The port is left out (0): the service is numeric, and it
+// changes no answer but the port in each address. nullopt: stopped; else
+// the error, and whether there was no address. What the lookup threw
+// (std::bad_alloc) is thrown here.
+template <class Protocol>
 std::optional<std::pair<boost::system::error_code, bool>> answer_unless_stopped(
-    const std::string& host, bool udp, bool passive) {
+    detail::LookupWorker& worker, const std::string& host, asio::ip::resolver_base::flags flags) {
   if (caught_stop_signal() != 0) return std::nullopt;
-  auto lookup = std::make_shared<Lookup>();
-  lookup->host = host;
-  lookup->udp = udp;
-  lookup->passive = passive;
+  auto lookup = std::make_shared<detail::Lookup<Protocol>>(host, 0, flags);
   if (detail::is_reserved_invalid(host)) {
-    look_up(*lookup);  // answered at once, asking nobody
+    lookup->run();  // answered at once, asking nobody
   } else {
     try {
-      std::thread([lookup] { look_up(*lookup); }).detach();
+      worker.add(lookup);
     } catch (const std::system_error&) {
-      look_up(*lookup);  // no thread to be had: an answer without the looks
+      lookup->run();  // no thread to be had: an answer without the looks
     }
   }
-  std::unique_lock<std::mutex> lock(lookup->mutex);
-  while (!lookup->done) {
-    if (caught_stop_signal() != 0) return std::nullopt;
-    lookup->answered.wait_for(lock, kStopLook);
-  }
-  return std::make_pair(lookup->ec, lookup->none);
+  auto answer = lookup->wait_unless_stopped(kStopLook);
+  if (!answer) return std::nullopt;
+  return std::make_pair(answer->first, answer->second.empty());
 }
 
 }  // namespace
+
+OpenChecker::OpenChecker() = default;
+OpenChecker::~OpenChecker() = default;
+OpenChecker::OpenChecker(OpenChecker&&) noexcept = default;
+OpenChecker& OpenChecker::operator=(OpenChecker&&) noexcept = default;
 
 OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelRole role) {
   if (address.scheme != Scheme::tcp && address.scheme != Scheme::tls &&
@@ -109,7 +78,12 @@ OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelR
   auto it = answers_.find(key);
   if (it == answers_.end()) {
     ++lookups_;
-    const auto answer = answer_unless_stopped(address.host, udp, passive);
+    if (!lookups_worker_) lookups_worker_ = std::make_unique<detail::LookupWorker>();
+    const auto answer =
+        udp ? answer_unless_stopped<asio::ip::udp>(*lookups_worker_, address.host,
+                                                   asio::ip::udp::resolver::passive)
+            : answer_unless_stopped<tcp>(*lookups_worker_, address.host,
+                                         passive ? tcp::resolver::passive : tcp::resolver::flags());
     if (!answer) {
       OpenCheckAnswer stopped;
       stopped.stopped = true;

@@ -5,12 +5,10 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/basic_resolver.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "error_text.hpp"
 #include "hio/io/transport.hpp"
@@ -48,25 +46,9 @@ inline std::string resolve_failure_text(const std::string& target,
   return resolve_failure_text(target, ec ? error_text(ec) : std::string(), role);
 }
 
-// resolver.async_resolve(host, port, flags | numeric_service, handler). For a
-// reserved name the handler gets reserved_invalid_error() and no results,
-// through the resolver's executor as any completion (posted, never inside
-// this call), so events come in the order a real lookup gives them.
-template <class Protocol, class Handler>
-void async_resolve(asio::ip::basic_resolver<Protocol>& resolver, const std::string& host,
-                   std::uint16_t port, asio::ip::resolver_base::flags flags, Handler handler) {
-  using Results = typename asio::ip::basic_resolver<Protocol>::results_type;
-  if (is_reserved_invalid(host)) {
-    asio::post(resolver.get_executor(), [handler = std::move(handler)]() mutable {
-      handler(reserved_invalid_error(), Results());
-    });
-    return;
-  }
-  resolver.async_resolve(host, std::to_string(port),
-                         flags | asio::ip::resolver_base::numeric_service, std::move(handler));
-}
-
-// The same, waiting for the answer (hio check).
+// resolver.resolve(host, port, flags | numeric_service, ec), waiting for the
+// answer (on a LookupWorker's thread: lookup.hpp). A reserved name gets
+// reserved_invalid_error() and no results at once, asking nobody.
 template <class Protocol>
 typename asio::ip::basic_resolver<Protocol>::results_type resolve(
     asio::ip::basic_resolver<Protocol>& resolver, const std::string& host, std::uint16_t port,

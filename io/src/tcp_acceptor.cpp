@@ -39,10 +39,10 @@ void TcpAcceptor::open(const Address& address) {
     bind(tcp::endpoint(ip, address.port));
     return;
   }
-  resolver_.emplace(core_.context);
+  resolver_.emplace(core_);
   ++core_.pending;
-  async_resolve(
-      *resolver_, address.host, address.port, tcp::resolver::passive,
+  resolver_->async_resolve(
+      address.host, address.port, tcp::resolver::passive,
       [self = shared_from_this()](const boost::system::error_code& error,
                                   const tcp::resolver::results_type& results) {
         --self->core_.pending;

@@ -10,6 +10,7 @@
 
 #include "asio_core.hpp"
 #include "hio/io/transport.hpp"
+#include "lookup.hpp"
 #include "port_life.hpp"
 #include "tls_context.hpp"
 
@@ -49,7 +50,7 @@ class TcpAcceptor : public std::enable_shared_from_this<TcpAcceptor>, public Por
   AsioCore& core_;
   std::shared_ptr<AcceptGate> gate_;
   asio::ip::tcp::acceptor acceptor_;
-  std::optional<asio::ip::tcp::resolver> resolver_;
+  std::optional<Resolver<asio::ip::tcp>> resolver_;
   Address address_;
   std::string local_;  // where it listens (port 0 bound), for accept errors
   std::size_t remotes_max_;

@@ -42,14 +42,14 @@ void TcpStream::connect(const Address& address) {
     return;
   }
   phase_ = Phase::resolving;
-  resolver_.emplace(core_.context);
+  resolver_.emplace(core_);
   ++core_.pending;
-  async_resolve(*resolver_, address.host, address.port, tcp::resolver::flags(),
-                [self = shared_from_this()](const boost::system::error_code& error,
-                                            const tcp::resolver::results_type& results) {
-                  --self->core_.pending;
-                  self->on_resolved(error, results);
-                });
+  resolver_->async_resolve(address.host, address.port, tcp::resolver::flags(),
+                           [self = shared_from_this()](const boost::system::error_code& error,
+                                                       const tcp::resolver::results_type& results) {
+                             --self->core_.pending;
+                             self->on_resolved(error, results);
+                           });
 }
 
 void TcpStream::on_resolved(const boost::system::error_code& ec,

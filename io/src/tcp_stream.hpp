@@ -16,6 +16,7 @@
 #include "asio_core.hpp"
 #include "byte_pump.hpp"
 #include "hio/io/transport.hpp"
+#include "lookup.hpp"
 #include "tls_context.hpp"
 
 namespace hio::detail {
@@ -150,7 +151,7 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   std::optional<ssl::stream<tcp::socket&>> tls_;  // over socket_, when TLS
   Tyme handshake_due_ = kTymeNever;
   Tock linger_{0};
-  std::optional<tcp::resolver> resolver_;
+  std::optional<Resolver<tcp>> resolver_;
   std::size_t socket_buffer_bytes_ = 0;
   Phase phase_ = Phase::idle;
   std::string target_;  // host:port being connected to, for messages

@@ -6,6 +6,7 @@
 
 #include "datagram_text.hpp"
 #include "error_text.hpp"
+#include "lookup.hpp"
 #include "port_life.hpp"
 #include "resolve.hpp"
 #include "tcp_stream.hpp"
@@ -51,10 +52,10 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       bind(udp::endpoint(ip, address.port));
       return;
     }
-    resolver_.emplace(core_.context);
+    resolver_.emplace(core_);
     ++core_.pending;
-    async_resolve(
-        *resolver_, address.host, address.port, udp::resolver::passive,
+    resolver_->async_resolve(
+        address.host, address.port, udp::resolver::passive,
         [self = shared_from_this()](const boost::system::error_code& error,
                                     const udp::resolver::results_type& results) {
           --self->core_.pending;
@@ -205,7 +206,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
 
   AsioCore& core_;
   udp::socket socket_;
-  std::optional<udp::resolver> resolver_;
+  std::optional<Resolver<udp>> resolver_;
   Address address_;
   std::size_t socket_buffer_bytes_;
   bool broadcast_;

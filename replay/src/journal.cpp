@@ -9,6 +9,7 @@
 
 #include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
+#include "hio/engine/report.hpp"
 #include "hio/replay/error.hpp"
 #include "run_start.hpp"
 
@@ -99,8 +100,7 @@ Journal::~Journal() {
     detach();
     recorder_.end_pass();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "hio: journal '%s' was not finished and lost its last pass: %s\n",
-                 writer_.path().c_str(), e.what());
+    report({"journal '", writer_.path(), "' was not finished and lost its last pass: ", e.what()});
   }
   // ~JournalWriter writes out what is buffered: a journal without a trailer.
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <new>
 #include <system_error>
 #include <utility>
 
@@ -246,6 +247,8 @@ struct JournalReader::Impl {
     } catch (const detail::DecodeError& e) {
       fail(JournalErrorKind::bad_message, at, e.what());
       return false;
+    } catch (const std::bad_alloc&) {
+      throw;  // out of memory is the reader's, not damage of the file
     } catch (const std::exception& e) {
       fail(JournalErrorKind::bad_message, at, std::string("cannot decode the frame: ") + e.what());
       return false;

@@ -1978,6 +1978,8 @@ ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
     end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);
   } catch (const JournalWriteError&) {
     throw;  // the replay's own journal failed: not the doers
+  } catch (const std::bad_alloc&) {
+    throw;  // out of memory (the doers', the reader's): no result to compare
   } catch (const std::exception& e) {
     threw(e.what());  // the journal, if any, was finished with end=error
   }

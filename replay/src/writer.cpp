@@ -1,7 +1,6 @@
 #include "hio/replay/writer.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -9,6 +8,7 @@
 #include "codec.hpp"
 #include "file_out.hpp"
 #include "format.hpp"
+#include "hio/engine/report.hpp"
 #include "hio/replay/crc32c.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/event_batch.hpp"
@@ -221,8 +221,8 @@ JournalWriter::~JournalWriter() {
     impl_->file.flush();
   } catch (const std::exception& e) {
     // A destructor cannot throw; the journal reads as truncated either way.
-    std::fprintf(stderr, "hio: journal '%s' was not finished and its last frames were lost: %s\n",
-                 impl_->file.path().c_str(), e.what());
+    report({"journal '", impl_->file.path(),
+            "' was not finished and its last frames were lost: ", e.what()});
   }
 }
 

@@ -131,7 +131,7 @@ TEST(IoResolve, ACheckerLooksEachNameUpOnce) {
 }
 
 // A stop signal caught before a lookup (or during it: the CLI test
-// cli_check_slow_name) ends the check's wait at once, with nothing known.
+// cli_slow_name) ends the check's wait at once, with nothing known.
 TEST(IoResolve, ACaughtStopSignalEndsTheChecksWait) {
   OpenChecker checker;
   {

@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "hio/engine/report.hpp"
 #include "hio/replay/replay.hpp"
 #include "replay_test_util.hpp"
 
@@ -520,6 +522,35 @@ TEST(Writer, DestroyedBeforeItsHeaderWritesNothing) {
   ::testing::internal::CaptureStderr();
   { JournalWriter w("/dev/full"); }
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
+// A writer destroyed unfinished whose last frames cannot be written says so
+// through the libraries' sink (hio/engine/report.hpp: a program's, hio's
+// command line puts its command's name before the line), by default on
+// stderr after "hio: ".
+TEST(Writer, LastFramesLostAreReportedThroughTheSink) {
+  if (::access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full";
+  const std::string line =
+      "journal '/dev/full' was not finished and its last frames were lost: "
+      "journal cannot write '/dev/full': No space left on device";
+  std::vector<std::string> lines;
+  const ReportSink before =
+      set_report_sink([&](std::string_view said) { lines.emplace_back(said); });
+  ::testing::internal::CaptureStderr();
+  {
+    JournalWriter w("/dev/full");
+    w.write_header(test::sample_header());
+  }
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  set_report_sink(before);
+  EXPECT_EQ(err, "");
+  EXPECT_EQ(lines, std::vector<std::string>{line});
+  ::testing::internal::CaptureStderr();
+  {
+    JournalWriter w("/dev/full");
+    w.write_header(test::sample_header());
+  }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "hio: " + line + "\n");
 }
 
 TEST(Writer, UnfinishedWriterLeavesAReadablePrefix) {

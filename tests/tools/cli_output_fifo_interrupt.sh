@@ -129,8 +129,29 @@ trap 'kill $reader 2> /dev/null' EXIT
   > ff 2> sweep_full.err &
 pid=$!
 interrupt_when_stuck sweep_full
-grep -q "its reader took no more before the stop signal" sweep_full.err ||
-  { echo "sweep_full: the cut output is not said:"; cat sweep_full.err; exit 1; }
+# The interruption is said on stderr too, as by hio run (stdout_full): the
+# sweep's stdout, which says it, is cut (unfixed: only the cut output said).
+printf '%s\n' "hio: interrupted (SIGINT)" \
+  "hio: cannot write the output (stdout): its reader took no more before the stop signal" \
+  > sweep_full.expected
+cmp -s sweep_full.err sweep_full.expected ||
+  { echo "sweep_full: stderr is not the interruption and the cut output:"; cat sweep_full.err; exit 1; }
+
+# The same when the reader of the sweep's stdout has gone (with --out, a
+# reader gone does not end the sweep: its report is written): exit 130, and
+# stderr says the interruption (unfixed: nothing; stdout, which says it, is
+# gone).
+"$HIO" sweep "$SCENARIOS/quickstart.toml" --seeds 1..100000 --set run.limit=250ms \
+  --out sweep_gone_dir > ff 2> sweep_gone.err &
+pid=$!
+: < ff  # the reader comes, and goes at once
+sleep 1
+kill -INT $pid
+reap_within 50 $pid "sweep_gone: still running 5 s after SIGINT"
+rc=$?
+[ $rc -eq 130 ] || { echo "sweep_gone: exit $rc, expected 130"; cat sweep_gone.err; exit 1; }
+grep -qx "hio: interrupted (SIGINT)" sweep_gone.err ||
+  { echo "sweep_gone: the interruption is not said on stderr:"; cat sweep_gone.err; exit 1; }
 
 # A signal that comes before hio opens ff - while the scenario is parsed,
 # after its file was read - interrupts no open(2): unfixed, the open that

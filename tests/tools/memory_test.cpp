@@ -19,6 +19,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,10 @@ std::atomic<std::int64_t> g_peak{0};
 std::atomic<std::int64_t> g_fail_in{-1};
 std::atomic<bool> g_failed{false};      // g_fail_in made one fail
 std::atomic<std::int64_t> g_armed{-1};  // g_fail_in from the next "arm" doer's build
+// While true, every allocation fails on any thread but g_home's: out of
+// memory where only a thread of hio's own allocates.
+std::atomic<bool> g_fail_elsewhere{false};
+std::thread::id g_home;
 
 // malloc, with the live bytes and their peak counted; nullptr if it fails.
 void* counted_malloc(std::size_t size) noexcept {
@@ -58,6 +63,10 @@ void* counted_malloc(std::size_t size) noexcept {
 }  // namespace
 
 void* operator new(std::size_t size) {
+  if (g_fail_elsewhere.load(std::memory_order_acquire) && std::this_thread::get_id() != g_home) {
+    g_failed = true;
+    throw std::bad_alloc();
+  }
   if (g_fail_in.load(std::memory_order_relaxed) >= 0 &&
       g_fail_in.fetch_sub(1, std::memory_order_relaxed) == 0) {
     g_failed = true;
@@ -407,6 +416,149 @@ TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
     break;
   }
   EXPECT_GT(failures, 3);
+  fs::remove_all(dir);
+}
+
+// `hio COMMAND` on a real scenario with a client on a host name, while every
+// allocation off this thread fails (the lookup's thread's first one: its
+// io_context): its exit code must be `code`; returns what it said on stderr.
+std::string out_of_memory_in_lookup_thread(const std::string& command, int code) {
+  namespace fs = std::filesystem;
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const std::string path =
+      ::testing::TempDir() + "hio-oom-lookup-" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[run]\nmode = \"real\"\nlimit = \"1s\"\n[[doer]]\nkind = "
+                         "\"echo_client\"\nname = \"c\"\naddress = \"tcp://localhost:7\"\n";
+  const char* argv[] = {"hio", command.c_str(), path.c_str()};
+  g_failed = false;
+  g_home = std::this_thread::get_id();
+  g_fail_elsewhere.store(true, std::memory_order_release);
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const int rc = run_cli(3, argv, kinds);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  g_fail_elsewhere.store(false, std::memory_order_release);
+  fs::remove(path);
+  EXPECT_TRUE(g_failed) << "no allocation off the command's thread";
+  EXPECT_EQ(rc, code) << out << err;
+  return err;
+}
+
+// Out of memory on the thread that hio check looks a host name up on: the
+// std::bad_alloc is handed to the command, which exits 6 and says so. It
+// escaped the thread: std::terminate, the process aborted.
+TEST(Memory, OutOfMemoryInCheckLookupThreadIsTheCommandsExit6) {
+  EXPECT_EQ(out_of_memory_in_lookup_thread("check", 6),
+            "hio check: error: out of memory (std::bad_alloc)\n");
+}
+
+// The run's lookups, made on such a thread since session 14: the bad_alloc
+// comes out of the pass that would have delivered the answer, as memory
+// that runs out inside a pass does (exit 5, docs/scenarios.md), rather than
+// be lost with the answer (the channel opening for ever).
+TEST(Memory, OutOfMemoryInRunLookupThreadEndsTheRun) {
+  EXPECT_EQ(out_of_memory_in_lookup_thread("run", 5),
+            "hio run: error: a doer threw: std::bad_alloc\n");
+}
+
+// Out of memory while hio inspect, replay or diff reads a journal is hio's
+// (exit 6, "out of memory"), never damage of the user's file: the reader
+// said "cannot decode the frame: std::bad_alloc", exit 2. Every allocation
+// of each command fails in turn, on an intact journal: all of inspect's and
+// diff's; replay's from its tree's build on (an "arm" doer first in the
+// tree: the TOML parser before it ends the process on a bad_alloc, a fault
+// of toml++'s own), which covers the frames it reads as it runs.
+TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
+  namespace fs = std::filesystem;
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"arm",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       g_fail_in.store(g_armed.load());
+                       return std::make_unique<Idle>();
+                     },
+                     false});
+  const std::string dir = ::testing::TempDir() + "hio-oom-read-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string text = udp_scenario(3);
+  text.replace(text.find("limit = \"200s\""), 15, "limit = \"30ms\"");
+  const std::string first = "[[doer]]";
+  text.replace(text.find(first), first.size(),
+               "[[doer]]\nkind = \"arm\"\nname = \"arm\"\n\n" + first);
+  const Scenario s = load_scenario_text(text, "udp.toml", kinds);
+  RunOptions record;
+  record.record_path = dir + "/run.hioj";
+  ASSERT_FALSE(run_scenario(s, kinds, record).error.has_value());
+  const std::string& journal = record.record_path;
+  const std::vector<std::vector<std::string>> commands = {
+      {"hio", "inspect", journal},
+      {"hio", "diff", journal, journal},
+      {"hio", "replay", journal},
+  };
+  // What a command prints on stdout, but the wall time.
+  const auto without_wall = [](const std::string& out) {
+    std::string kept;
+    std::size_t at = 0;
+    while (at < out.size()) {
+      std::size_t end = out.find('\n', at);
+      end = end == std::string::npos ? out.size() : end + 1;
+      const std::string line = out.substr(at, end - at);
+      if (line.find(" wall") == std::string::npos) kept += line;
+      at = end;
+    }
+    return kept;
+  };
+  for (const std::vector<std::string>& command : commands) {
+    const bool armed = command[1] == "replay";
+    std::vector<const char*> argv;
+    for (const std::string& word : command)
+      argv.push_back(word.c_str());
+    ::testing::internal::CaptureStdout();
+    ASSERT_EQ(run_cli(static_cast<int>(argv.size()), argv.data(), kinds), 0);
+    const std::string whole = without_wall(::testing::internal::GetCapturedStdout());
+    int failures = 0;
+    for (std::int64_t n = 0; n < 1'000'000; ++n) {
+      g_failed = false;
+      ::testing::internal::CaptureStdout();
+      ::testing::internal::CaptureStderr();
+      (armed ? g_armed : g_fail_in) = n;
+      int rc = -1;
+      std::string escaped;
+      try {
+        rc = run_cli(static_cast<int>(argv.size()), argv.data(), kinds);
+      } catch (const std::exception& error) {
+        escaped = error.what();
+      }
+      g_fail_in = -1;
+      g_armed = -1;
+      const std::string err = ::testing::internal::GetCapturedStderr();
+      const std::string out = ::testing::internal::GetCapturedStdout();
+      ASSERT_TRUE(escaped.empty())
+          << command[1] << ": allocation " << n << " failed, and run_cli threw " << escaped;
+      if (!g_failed) {
+        EXPECT_EQ(rc, 0) << command[1] << ":\n" << out << err;
+        break;
+      }
+      if (rc == 0) {
+        // A failure the command copes with (a set that forgets less): its
+        // output is whole.
+        ASSERT_EQ(without_wall(out), whole) << command[1] << ": allocation " << n << ":\n" << err;
+        continue;
+      }
+      ++failures;
+      ASSERT_EQ(rc, 6) << command[1] << ": allocation " << n << " failed, and it said:\n"
+                       << out << err;
+      ASSERT_NE(err.find("out of memory (std::bad_alloc)"), std::string::npos)
+          << command[1] << ": allocation " << n << ":\n"
+          << err;
+    }
+    EXPECT_GT(failures, 10) << command[1];
+  }
   fs::remove_all(dir);
 }
 

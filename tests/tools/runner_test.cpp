@@ -17,8 +17,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -27,8 +30,10 @@
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doist.hpp"
+#include "hio/engine/report.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/replay_scenario.hpp"
@@ -1093,6 +1098,52 @@ TEST(RunScenario, AStopSignalBeforeTheJournalsFifoIsOpenedEndsTheWaitForAReader)
   std::filesystem::remove_all(dir);
   EXPECT_TRUE(interrupted) << "the open ended only when a reader came";
   EXPECT_LT(took, std::chrono::seconds(3));
+}
+
+// A doer that says a line through the libraries' sink (hio/engine/report.hpp),
+// as a journal's destructor does when it cannot finish it.
+class Reporting final : public Doer {
+ protected:
+  bool recur(Tyme) override {
+    report({"a line ", "of the library's"});
+    return true;
+  }
+};
+
+// While a command runs, the libraries' own lines carry its name, as its other
+// messages do (they said "hio: "); after run_cli, the sink is the one before.
+TEST(Cli, TheLibrariesLinesCarryTheCommandsName) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"reporting",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       return std::make_unique<Reporting>();
+                     },
+                     false});
+  const std::string path =
+      ::testing::TempDir() + "hio-reporting-" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[run]\nlimit = \"10ms\"\n[[doer]]\nkind = \"reporting\"\nname = "
+                         "\"r\"\n";
+  std::vector<std::string> embedder;
+  const ReportSink before =
+      set_report_sink([&](std::string_view line) { embedder.emplace_back(line); });
+  const char* argv[] = {"hio", "run", path.c_str()};
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const int rc = run_cli(3, argv, kinds);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  ::testing::internal::GetCapturedStdout();
+  report({"after"});
+  set_report_sink(before);
+  std::filesystem::remove(path);
+  EXPECT_EQ(rc, 0) << err;
+  EXPECT_EQ(err, "hio run: a line of the library's\n");
+  EXPECT_EQ(embedder, std::vector<std::string>{"after"});
+  ::testing::internal::CaptureStderr();
+  report({"the ", "default"});
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "hio: the default\n");
 }
 
 }  // namespace

@@ -16,10 +16,12 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <new>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "hio/engine/report.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/inspect.hpp"
@@ -1351,6 +1353,7 @@ int do_salvage(const SalvageArgs& args) {
       std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") after "
                 << counted(r.frames, "pass frame") << ": " << display_text(args.output)
                 << " not written (a file there is as it was)\n";
+      interruption_said();
       return interrupted_exit_code(signal);
     }
     target.commit();
@@ -1372,6 +1375,7 @@ int do_salvage(const SalvageArgs& args) {
         signal != 0 && error.code() == std::errc::interrupted) {
       std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") while "
                 << display_text(args.output) << " was opened: nothing written\n";
+      interruption_said();
       return interrupted_exit_code(signal);
     }
     // OUT: said as the command's own error, as every other salvage error is.
@@ -1500,6 +1504,29 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
   return (parsed.empty() ? std::string("hio") : "hio " + command->get_name()) + ": " +
          message_text(message) + "\nRun with --help for more information.";
 }
+
+// While it lives, the libraries' own lines (hio/engine/report.hpp: a journal
+// that a destructor could not finish) go to stderr after `prefix` ("hio run:
+// "), as the command's own messages do; the sink before it is put back after.
+class ReportPrefix {
+ public:
+  explicit ReportPrefix(std::string prefix)
+      : previous_(set_report_sink([prefix = std::move(prefix)](std::string_view line) {
+          write_line(std::cerr, prefix + std::string(line));
+        })) {}
+  ~ReportPrefix() {
+    try {
+      set_report_sink(std::move(previous_));
+    } catch (const std::bad_alloc&) {
+      set_report_sink(nullptr);  // the default, which needs no memory
+    }
+  }
+  ReportPrefix(const ReportPrefix&) = delete;
+  ReportPrefix& operator=(const ReportPrefix&) = delete;
+
+ private:
+  ReportSink previous_;
+};
 
 int run_command(int argc, const char* const* argv, const DoerRegistry& registry) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
@@ -1783,6 +1810,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   const StopSignalCatch stop_signals;
   // What escapes a command is said after its name, as its own errors are.
   const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
+  const ReportPrefix report_prefix(command);
   int code = kExitBadInput;
   try {
     if (run->parsed()) code = do_run(run_args, registry);
@@ -1794,6 +1822,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
   } catch (const BuildInterrupted& interrupted) {
     std::cerr << "hio: " << interrupted.what() << "\n";
+    interruption_said();
     return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
     std::cerr << command << "error: " << message_text(error.what()) << "\n";
@@ -1816,6 +1845,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   // above.
   if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
     std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
+    interruption_said();
     return interrupted_exit_code(signal);
   }
   return code;
@@ -1830,7 +1860,14 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   reserve_standard_fds();
   StdoutWriter out;
   JsonFailure json(json_requested(argc, argv));
-  const int code = run_command(argc, argv, registry);
+  int code = kExitInternal;
+  try {
+    code = run_command(argc, argv, registry);
+  } catch (const std::bad_alloc&) {
+    // Before a command ran (its arguments read): run_command says those
+    // that come out of the command.
+    std::cerr << "hio: error: out of memory (std::bad_alloc)\n";
+  }
   exit_code_known(code);  // the error object below leaves a failure's code as it is
   return out.finish(json.finish(code));
 }

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <new>
 
 #include "hio/engine/doist.hpp"  // caught_stop_signal
 #include "hio/io/error_text.hpp"
@@ -36,6 +37,9 @@ std::atomic<bool> sigpipe_deferred{false};
 
 // exit_code_known: a failure's code is known, stdout's EPIPE does not replace it.
 std::atomic<bool> failure_known{false};
+
+// interruption_said: stderr has said that a stop signal ended the command.
+std::atomic<bool> interruption_known{false};
 
 // Sets `signal`'s handler to `handler` if its action is SIG_DFL; true if so
 // (`previous` then holds the action to restore).
@@ -86,6 +90,7 @@ CliSignals::CliSignals()
 CliSignals::~CliSignals() {
   sigpipe_deferred = false;
   failure_known = false;
+  interruption_known = false;
   if (pipe_diverted_) {
     sigpipe_diverted = false;
     ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
@@ -158,7 +163,14 @@ FdWriteBuffer::int_type FdWriteBuffer::overflow(int_type c) {
 
 std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
   if (error_ != 0) return 0;  // the stream goes bad: later output is not pretended
-  pending_.append(s, static_cast<std::size_t>(n));
+  try {
+    pending_.append(s, static_cast<std::size_t>(n));
+  } catch (const std::bad_alloc&) {
+    // The stream would swallow it (badbit) and the output be cut unsaid:
+    // kept as the buffer's error instead, for StdoutWriter::finish.
+    error_ = ENOMEM;
+    return 0;
+  }
   const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
   if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
   return n;
@@ -171,6 +183,10 @@ bool failure_said(int code) {
 
 void exit_code_known(int code) {
   if (failure_said(code)) failure_known = true;
+}
+
+void interruption_said() {
+  interruption_known = true;
 }
 
 void defer_stdout_sigpipe() {
@@ -203,10 +219,22 @@ int StdoutWriter::finish(int code) {
   buffer_.flush_pending();
   const int error = buffer_.error();
   if (error == 0) return code;
+  // A command a stop signal ended says so on stdout (a run's, a sweep's
+  // summary); stdout cut, or its reader gone, it is said here instead.
+  if (is_interrupted_exit_code(code) && !interruption_known) {
+    std::cerr << "hio: interrupted (" << stop_signal_name(code - 128) << ")\n";
+    interruption_known = true;
+  }
   // A failure the command reported already (on stderr) keeps its code,
   // whatever stdout did: only 0, 1 and 3 become 4 (docs/scenarios.md, Exit codes).
   const bool failed_already = failure_said(code);
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
+  if (error == ENOMEM) {
+    // hio's, not the output's (exit 6, as out of memory anywhere in a command).
+    std::cerr << "hio: error: out of memory (std::bad_alloc) while the output was written: "
+                 "stdout is cut short\n";
+    return code == kExitInternal || is_interrupted_exit_code(code) ? code : kExitInternal;
+  }
   std::cerr << "hio: cannot write the output (stdout): "
             << (error == EINTR ? "its reader took no more before the stop signal"
                                : errno_text(error))

@@ -106,6 +106,10 @@ bool failure_said(int code);
 // the CliSignals is gone).
 void exit_code_known(int code);
 
+// stderr has said that a stop signal ended the command (in its own words):
+// StdoutWriter::finish does not say it again when stdout failed.
+void interruption_said();
+
 // From now on stdout's reader going away no longer ends hio at once: the
 // command goes on to its end as with SIGPIPE ignored, and StdoutWriter::finish
 // gives 141 as SIGPIPE would. For hio sweep and hio replay --seeds with
@@ -122,7 +126,9 @@ class StdoutWriter {
 
   // After a command that returned `code`: flushes, and if any write to
   // stdout failed, says so on stderr and returns kExitOutputFailed (a code
-  // that already says the command failed, 2 or 130/143, stays). A reader
+  // that already says the command failed, 2 or 130/143, stays). A stop
+  // signal's code is said on stderr first ("hio: interrupted (SIGINT)"),
+  // unless interruption_said(): stdout's mention of it was lost. A reader
   // that went away (EPIPE: `hio inspect x.hioj | head` with SIGPIPE ignored)
   // is not reported: kExitBrokenPipe, the status SIGPIPE itself gives.
   int finish(int code);

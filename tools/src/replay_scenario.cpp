@@ -430,6 +430,10 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     throw;  // the replay's journal failed: reported as an output error
   } catch (const OutputError&) {
     throw;  // the replay's journal could not become FILE at the first pass
+  } catch (const std::bad_alloc&) {
+    // Out of memory (the doers', the journal reader's) is hio's (exit 6):
+    // no divergence of the doers, whose run was not the recorded one's.
+    throw;
   } catch (const std::exception& error) {
     // A doer threw, as a recorded run's doer may have (its trailer's
     // end=error): the replayer compares it with the recorded end, and the

@@ -11,6 +11,7 @@
 #include "hio/engine/random.hpp"
 #include "hio/engine/reactor.hpp"
 #include "hio/engine/redoer.hpp"
+#include "hio/engine/report.hpp"
 #include "hio/engine/schedule.hpp"
 #include "hio/engine/step.hpp"
 #include "hio/engine/tyme.hpp"

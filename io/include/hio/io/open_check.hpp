@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 
@@ -11,6 +12,10 @@
 #include "hio/io/transport.hpp"
 
 namespace hio {
+
+namespace detail {
+class LookupWorker;
+}  // namespace detail
 
 // What the lookup of a channel's host name says about its opening.
 struct OpenCheckAnswer {
@@ -39,13 +44,19 @@ struct OpenCheckAnswer {
 // peer is touched. A name in the reserved domain "invalid" is answered at
 // once, as in the run, without asking (docs/io.md, "Addresses"). An IP
 // address gives {}: only opening it says more (whether something listens
-// there, whether the port is free). Other schemes: {}.
+// there, whether the port is free). Other schemes: {}. What the lookup
+// throws on its thread (std::bad_alloc) is thrown here, to the caller.
 //
 // Each name is looked up once (per protocol and passive or not): the answer
 // is kept for the checker's life, so a scenario of many channels on one name
 // waits for one lookup. Not thread-safe.
 class OpenChecker {
  public:
+  OpenChecker();
+  ~OpenChecker();  // a lookup still pending is left to end on its own thread
+  OpenChecker(OpenChecker&&) noexcept;
+  OpenChecker& operator=(OpenChecker&&) noexcept;
+
   OpenCheckAnswer known_open_failure(const Address& address, ChannelRole role);
 
   // The lookups made (not answered from what was kept). For tests.
@@ -60,6 +71,9 @@ class OpenChecker {
   // (host, udp, passive)
   std::map<std::tuple<std::string, bool, bool>, Answer> answers_;
   std::size_t lookups_ = 0;
+  // The thread the lookups are made on, as the run's are (one that nobody
+  // joins); made with the first lookup.
+  std::unique_ptr<detail::LookupWorker> lookups_worker_;
 };
 
 }  // namespace hio

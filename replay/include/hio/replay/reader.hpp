@@ -125,7 +125,9 @@ struct FrameView {
 // ```
 //
 // Never throws for anything in the file or for a file that cannot be opened or
-// read: those end the reading, and error() says where and why. It reads no
+// read: those end the reading, and error() says where and why. Out of memory
+// is no damage: std::bad_alloc is thrown (it read as a frame that could not
+// be decoded). It reads no
 // further than the input, so it always ends (no hang). Memory: one frame (its
 // packed bytes, unpacked words and event views) plus a 256 KiB read buffer
 // (the size of a frame larger than that, where one is; a file smaller than

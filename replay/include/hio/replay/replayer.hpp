@@ -309,7 +309,8 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // tock and tyme again first, as attach() does (std::invalid_argument).
   // Destroying the replayer during its run() (from a doer, a sink or an
   // observer) is a bug and aborts (HIO_CHECK): run() would go on to finish
-  // it.
+  // it. A std::bad_alloc from the run (the doers', the journal reader's) is
+  // thrown on, not compared: out of memory says nothing of the doers.
   [[nodiscard]] ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
   [[nodiscard]] ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), journal);
