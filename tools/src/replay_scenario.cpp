@@ -464,7 +464,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // Interrupted: judged on the passes replayed, `final` ones not at all.
   if (outcome.result.status != replay::ReplayStatus::diverged) {
     const int signal = outcome.interrupted ? outcome.stop_signal : outcome.recorded_stop_signal;
-    outcome.expectations = checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result), signal});
+    outcome.expectations = checker.finish(
+        RunEnding{doist.tyme(), run_cut(outcome.result), signal, doist.ended_at_pass()});
   }
   if (options.counters) outcome.counters = doer_counters(*scenario, built->counters);
   if (journal) {
