@@ -368,12 +368,20 @@ struct Replayer::Feed final : public TransportFactory {
   // The recorded run ended with an exception (trailer end=error, trusted):
   // its trailer. Known once the reader is done.
   const JournalTrailer* recorded_error() {
-    if (end_tyme() == kTymeNever || !end_recorded) return nullptr;
+    if (!end_known() || !end_recorded) return nullptr;
     const JournalTrailer* t = reader.trailer();
     return t != nullptr && ended_by_exception(*t) ? t : nullptr;
   }
   void compare_thrown();
   Tyme end_tyme();
+  // end_tyme() is known (and end_recorded set): the reader is done. Not
+  // end_tyme() != kTymeNever, which stands for "not yet" before that and
+  // is a real end after (a run whose tick saturated at the end of tyme).
+  bool end_known() {
+    if (!reader_done()) return false;
+    end_tyme();
+    return true;
+  }
   // The recorded run's last pass: one tock before its end, or at it.
   Tyme last_pass();
   std::optional<Tyme> trusted_end();
@@ -982,7 +990,7 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
   fill(actual.tyme);
   // Past the end of a journal that does not say how its run ended (cut,
   // damaged, salvaged, or a trailer that cannot be true): not compared.
-  if (none() && end_tyme() != kTymeNever && !end_recorded) return;
+  if (none() && end_known() && !end_recorded) return;
   if (none() || front().tyme > actual.tyme) {
     diverge(
         actual.kind == EventKind::tx ? DivergenceKind::tx_extra : DivergenceKind::event_extra,
@@ -1272,7 +1280,7 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   }
   // No tx on the channel for the rest of the journal: extra, if the journal
   // says how its run ended (past a cut the recorded run may have sent them).
-  if (reader_done() && end_tyme() != kTymeNever && end_recorded) {
+  if (end_known() && end_recorded) {
     for (const auto& [id, left] : open) {
       if (earlier(*left)) {
         first = left;

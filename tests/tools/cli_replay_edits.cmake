@@ -45,6 +45,26 @@ require("${out}" "^replay:    tcp-echo-jitter, seed 1: identical\npasses:    3 "
 require("${out}" "digest:    ${huge_digest} \\(journal: ${huge_digest}\\)" "huge tock: replay digest")
 hio(diff ${WORK}/huge_tock.hioj ${WORK}/huge_tock-replay.hioj EXIT 0)
 require("${out}" "\nsame: 11 events, digest ${huge_digest}\n$" "huge tock: the replay's journal")
+# Its end is a real tyme, not "not known yet": cut inside the exit's frame
+# (and salvaged: end unknown), it replays identical, with the doers' exit
+# closes past the cut not compared, as any cut journal's (they were "extra"
+# when kTymeNever stood for an end not known yet). And --to at that tyme is a
+# bound (from <= tyme < to): the exit's events at it are outside.
+edit(trailer-offset ${WORK}/huge_tock.hioj EXIT 0)
+string(STRIP "${out}" trailer_at)
+math(EXPR exit_cut "${trailer_at} - 40")
+execute_process(COMMAND head -c ${exit_cut} ${WORK}/huge_tock.hioj
+                OUTPUT_FILE ${WORK}/huge_tock-cut.hioj RESULT_VARIABLE head_rc)
+if(NOT head_rc EQUAL 0)
+  message(FATAL_ERROR "could not cut huge_tock.hioj")
+endif()
+hio(replay ${WORK}/huge_tock-cut.hioj EXIT 2)
+require("${out}" "^replay:    [^\n]*: identical up to the damage\n" "huge tock cut in its exit: replay")
+edit(salvage ${WORK}/huge_tock-cut.hioj ${WORK}/huge_tock-salvaged.hioj EXIT 0)
+hio(replay ${WORK}/huge_tock-salvaged.hioj EXIT 1)
+require("${out}" "^replay:    [^\n]*: identical\n" "huge tock salvaged in its exit: replay")
+hio(inspect ${WORK}/huge_tock.hioj --to 9223372036.854775807s EXIT 0)
+require("${out}" "\nstopped before pass [0-9]+ \\(tyme 9223372036.854775807 s, " "huge tock: --to the end of tyme stops before it")
 
 # 3. A journal whose only damage is a cut trailer (cut exactly where the
 # trailer starts): every pass frame is intact, the last one holds the exit's

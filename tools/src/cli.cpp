@@ -1067,7 +1067,7 @@ int do_inspect(const InspectArgs& args) {
   }
   // An empty window whatever gave --from: no tyme is before 0 (a reader
   // refuses a negative one), so --to 0 alone is [0, 0) too.
-  if (args.to && std::max(filter.from, Tyme{}) >= filter.until) {
+  if (filter.until && std::max(filter.from, Tyme{}) >= *filter.until) {
     std::cerr << "hio inspect: --from "
               << (args.from ? display_text(*args.from) : "0 (the default)")
               << " is not before --to " << display_text(*args.to)
