@@ -404,6 +404,16 @@ struct Replayer::Feed final : public TransportFactory {
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired
   std::uint64_t consumed = 0;
   std::optional<Tyme> last_recorded_tyme;
+  // The journal's events in the frames taken (read_frame), and in those
+  // before last_recorded_tyme: a replay stopped early reports the recorded
+  // events before its stop, not the pass read ahead past it (nor a frame
+  // the reader loaded to peek at; ReplayResult::recorded_before_stop).
+  struct Taken {
+    std::uint64_t events = 0;
+    std::uint64_t digest = EventDigest{}.value();
+  };
+  Taken taken;
+  Taken taken_before_last_tyme;
   // What the frames read say about an exit, for a journal whose end is not
   // known (end_tyme): whether the last frame is marked as the run's exit; in
   // a journal that does not mark exits (older ones), the channels still open
@@ -586,6 +596,8 @@ const FrameView* Replayer::Feed::read_frame() {
   const FrameView* f = reader.next();
   if (f == nullptr) return nullptr;
   trailer_offset = f->offset + f->size_bytes;
+  if (last_recorded_tyme != f->tyme) taken_before_last_tyme = taken;
+  taken = {reader.events_read(), reader.digest()};
   last_frame_exit = f->exit;
   if (!f->exit) last_pass_tyme = f->tyme;
   if (f->exit && !exit_seq && !f->events.empty()) exit_seq = f->events.front().seq;
@@ -1997,6 +2009,15 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.digest = f.digest.value();
   r.recorded_events = f.reader.events_read();
   r.recorded_digest = f.reader.digest();
+  if (f.stopped_early) {
+    // Frames are read one pass ahead at most: those taken at or past the
+    // stop are all of the last tyme read.
+    const bool ahead = f.last_recorded_tyme && *f.last_recorded_tyme >= f.doist->tyme();
+    const Feed::Taken& c = ahead ? f.taken_before_last_tyme : f.taken;
+    r.recorded_events = c.events;
+    r.recorded_digest = c.digest;
+    r.recorded_before_stop = true;
+  }
   if (const JournalTrailer* t = f.reader.trailer()) r.recorded_trailer = *t;
   if (f.reader.error()) {
     r.journal_error = f.reader.error();
@@ -2239,7 +2260,8 @@ std::string format_replay_result(const ReplayResult& r) {
   std::string out = std::string("replay ") + to_string(r.status) + ": " +
                     counted(r.passes, "pass", "passes") + ", " + counted(r.events, "event") +
                     ", digest " + format_digest(r.digest) +
-                    " (journal: " + counted(r.recorded_events, "event") + ", digest " +
+                    " (journal: " + counted(r.recorded_events, "event") +
+                    (r.recorded_before_stop ? " before the stop" : "") + ", digest " +
                     format_digest(r.recorded_digest) + ")";
   if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
   out += format_replay_error_end(r);
