@@ -554,7 +554,9 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   };
   if (::isatty(STDERR_FILENO) != 0) {
     options.progress = [&progress_shown](Tyme tyme) {
-      std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
+      // Cleared to the end of the line: the text is shorter when the tyme
+      // has fewer digits ("1789.5 s" then "2053 s", trailing zeros trimmed).
+      std::fprintf(stderr, "\r  tyme %s s\033[K", format_seconds(tyme).c_str());
       std::fflush(stderr);
       progress_shown = true;
     };
