@@ -292,9 +292,7 @@ struct Replayer::Feed final : public TransportFactory {
   ReplayDivergence make_divergence(DivergenceKind kind, const OwnedEvent* expected,
                                    const ChannelEvent* actual, std::string field,
                                    std::string detail);
-  std::uint64_t pass_of(Tyme tyme) const {
-    return static_cast<std::uint64_t>(tyme.time_since_epoch() / header_tock);
-  }
+  std::uint64_t pass_of(Tyme tyme) const { return pass_number(tyme, header_tock); }
   ReplayTransport* transport(std::uint32_t id) const {
     auto it = transports.find(id);
     return it == transports.end() ? nullptr : it->second;
@@ -2155,8 +2153,7 @@ std::string format_divergence(const ReplayDivergence& d) {
   text.text_bytes_max = 48;
   const auto line = [&](const std::optional<OwnedEvent>& e) {
     if (!e) return std::string("(none)");
-    const auto pass = static_cast<std::uint64_t>(e->tyme.time_since_epoch() / d.tock);
-    return format_event(e->view(), pass, text);
+    return format_event(e->view(), pass_number(e->tyme, d.tock), text);
   };
   if (d.kind == DivergenceKind::end_differs && !d.expected && !d.actual) return out;
   out += "  expected: " + line(d.expected) + '\n';

@@ -32,13 +32,15 @@ require("${out}" "\"divergence\": \\{\"kind\": \"event differs\", \"pass\": 0, "
 # tick saturates at kTymeNever): its trailer's end tyme is kTymeNever, not
 # passes x tock, as the Doist saturates. The replay trusts it (no
 # bad_trailer) and is identical, its exit's closes at that tyme included;
-# inspect lists them (an unbounded --to keeps events at kTymeNever). (The
+# inspect lists them (an unbounded --to keeps events at kTymeNever), numbered
+# as the trailer counts: pass 3, the number the next pass would have had
+# (unfixed: p2, the last pass's number at another tyme). (The
 # echo cannot keep its deadlines in 3 passes: exit 1, in the replay too.)
 hio(run ${jitter} --set run.tock=876000h --set run.limit=0 --record ${WORK}/huge_tock.hioj EXIT 1)
 require("${out}" "ended: stalled\npasses:    3 " "huge tock: the run")
 digest_of("${out}" huge_digest)
 hio(inspect ${WORK}/huge_tock.hioj EXIT 0)
-require("${out}" "\np2 9223372036.854775807 s8 #2 close local why=\"client exit\"\n[^\n]*\n[^\n]*\ntrailer passes=3 [^\n]* end=stalled end_tyme=9223372036.854775807\n$"
+require("${out}" "\np2 6307200000 [^\n]*\np3 9223372036.854775807 s8 #2 close local why=\"client exit\"\n[^\n]*\n[^\n]*\ntrailer passes=3 [^\n]* end=stalled end_tyme=9223372036.854775807\n$"
         "huge tock: inspect lists the exit at the end of tyme")
 hio(replay ${WORK}/huge_tock.hioj --record ${WORK}/huge_tock-replay.hioj EXIT 1)
 require("${out}" "^replay:    tcp-echo-jitter, seed 1: identical\npasses:    3 " "huge tock: replay")
