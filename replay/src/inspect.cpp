@@ -14,9 +14,7 @@ namespace {
 // binary search, not a scan of every selected channel).
 bool keeps(const EventFilter& f, const ChannelEvent& e, bool sorted) {
   if ((f.kinds & EventFilter::kind_bit(e.kind)) == 0) return false;
-  // until = kTymeNever: no bound (a run stalled at the end of tyme has its
-  // exit's events at kTymeNever itself).
-  if (e.tyme < f.from || (e.tyme >= f.until && f.until != kTymeNever)) return false;
+  if (e.tyme < f.from || (f.until && e.tyme >= *f.until)) return false;
   if (f.channels.empty()) return true;
   return sorted ? std::binary_search(f.channels.begin(), f.channels.end(), e.channel)
                 : std::find(f.channels.begin(), f.channels.end(), e.channel) != f.channels.end();
@@ -366,7 +364,7 @@ InspectSummary for_each_event(
   while (const FrameView* frame = reader.peek()) {
     tell_holes();
     // Frames come in tyme order: nothing in this one or later can match.
-    if (frame->tyme >= filter.until && filter.until != kTymeNever) {
+    if (filter.until && frame->tyme >= *filter.until) {
       if (!filter.read_past_until) {
         summary.stopped = InspectSummary::Stop{frame->pass, frame->tyme, frame->offset};
         reader.next();  // taken, as the summary says (its events unused)

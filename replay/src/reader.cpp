@@ -325,9 +325,11 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_message, at, where + " has a negative tyme");
       return false;
     }
-    const std::uint64_t pass =
-        static_cast<std::uint64_t>(tyme.time_since_epoch().count() / header->tock.count());
-    if (frame.pass != pass) {
+    // At the saturated end of tyme an older writer numbered the exit's
+    // frames tyme / tock, one less: they read as numbered now.
+    const std::uint64_t pass = pass_number(tyme, header->tock);
+    const bool older_end = tyme == kTymeNever && frame.pass + 1 == pass;
+    if (frame.pass != pass && !older_end) {
       fail(JournalErrorKind::bad_message, at,
            where + ": its tyme is pass " + std::to_string(pass) + " at this tock");
       return false;
@@ -396,16 +398,21 @@ struct JournalReader::Impl {
     take_hole(at, lost);
     events_read += frame.events.size();
     frames += view_frames;
-    last_pass = frame.pass;
+    last_pass = pass;
     last_tyme = tyme;
     read_tyme = tyme;
     last_part = part;
     last_exit = frame.exit;
     last_seq = seq;
-    view =
-        FrameView{frame.pass,           tyme,         part,       view_at,
-                  at + total - view_at, frame.events, frame.exit, (scanned && lost) || hole_marked,
-                  view_frames};
+    view = FrameView{pass,
+                     tyme,
+                     part,
+                     view_at,
+                     at + total - view_at,
+                     frame.events,
+                     frame.exit,
+                     (scanned && lost) || hole_marked,
+                     view_frames};
     loaded = true;
     return true;
   }

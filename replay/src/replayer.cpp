@@ -325,9 +325,7 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   ReplayDivergence make_divergence(DivergenceKind kind, const OwnedEvent* expected,
                                    const ChannelEvent* actual, std::string field,
                                    std::string detail);
-  std::uint64_t pass_of(Tyme tyme) const {
-    return static_cast<std::uint64_t>(tyme.time_since_epoch() / header_tock);
-  }
+  std::uint64_t pass_of(Tyme tyme) const { return pass_number(tyme, header_tock); }
   ReplayTransport* transport(std::uint32_t id) const {
     auto it = transports.find(id);
     return it == transports.end() ? nullptr : it->second;
@@ -401,12 +399,20 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // The recorded run ended with an exception (trailer end=error, trusted):
   // its trailer. Known once the reader is done.
   const JournalTrailer* recorded_error() {
-    if (end_tyme() == kTymeNever || !end_recorded) return nullptr;
+    if (!end_known() || !end_recorded) return nullptr;
     const JournalTrailer* t = reader.trailer();
     return t != nullptr && ended_by_exception(*t) ? t : nullptr;
   }
   void compare_thrown();
   Tyme end_tyme();
+  // end_tyme() is known (and end_recorded set): the reader is done. Not
+  // end_tyme() != kTymeNever, which stands for "not yet" before that and
+  // is a real end after (a run whose tick saturated at the end of tyme).
+  bool end_known() {
+    if (!reader_done()) return false;
+    end_tyme();
+    return true;
+  }
   // The recorded run's last pass: one tock before its end, or at it.
   Tyme last_pass();
   std::optional<Tyme> trusted_end();
@@ -432,6 +438,16 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired
   std::uint64_t consumed = 0;
   std::optional<Tyme> last_recorded_tyme;
+  // The journal's events in the frames taken (read_frame), and in those
+  // before last_recorded_tyme: a replay stopped early reports the recorded
+  // events before its stop, not the pass read ahead past it (nor a frame
+  // the reader loaded to peek at; ReplayResult::recorded_before_stop).
+  struct Taken {
+    std::uint64_t events = 0;
+    std::uint64_t digest = EventDigest{}.value();
+  };
+  Taken taken;
+  Taken taken_before_last_tyme;
   // What the frames read say about an exit, for a journal whose end is not
   // known (end_tyme): whether the last frame is marked as the run's exit; in
   // a journal that does not mark exits (older ones), the channels still open
@@ -615,6 +631,8 @@ const FrameView* Replayer::Feed::read_frame() {
   const FrameView* f = reader.next();
   if (f == nullptr) return nullptr;
   trailer_offset = f->offset + f->size_bytes;
+  if (last_recorded_tyme != f->tyme) taken_before_last_tyme = taken;
+  taken = {reader.events_read(), reader.digest()};
   last_frame_exit = f->exit;
   if (!f->exit) last_pass_tyme = f->tyme;
   if (f->exit && !exit_seq && !f->events.empty()) exit_seq = f->events.front().seq;
@@ -1019,7 +1037,7 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
   fill(actual.tyme);
   // Past the end of a journal that does not say how its run ended (cut,
   // damaged, salvaged, or a trailer that cannot be true): not compared.
-  if (none() && end_tyme() != kTymeNever && !end_recorded) return;
+  if (none() && end_known() && !end_recorded) return;
   if (none() || front().tyme > actual.tyme) {
     diverge(
         actual.kind == EventKind::tx ? DivergenceKind::tx_extra : DivergenceKind::event_extra,
@@ -1313,7 +1331,7 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   }
   // No tx on the channel for the rest of the journal: extra, if the journal
   // says how its run ended (past a cut the recorded run may have sent them).
-  if (reader_done() && end_tyme() != kTymeNever && end_recorded) {
+  if (end_known() && end_recorded) {
     for (const auto& [id, left] : open) {
       if (earlier(*left)) {
         first = left;
@@ -2039,6 +2057,15 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.digest = f.digest.value();
   r.recorded_events = f.reader.events_read();
   r.recorded_digest = f.reader.digest();
+  if (f.stopped_early) {
+    // Frames are read one pass ahead at most: those taken at or past the
+    // stop are all of the last tyme read.
+    const bool ahead = f.last_recorded_tyme && *f.last_recorded_tyme >= f.doist->tyme();
+    const Feed::Taken& c = ahead ? f.taken_before_last_tyme : f.taken;
+    r.recorded_events = c.events;
+    r.recorded_digest = c.digest;
+    r.recorded_before_stop = true;
+  }
   if (const JournalTrailer* t = f.reader.trailer()) r.recorded_trailer = *t;
   if (f.reader.error()) {
     r.journal_error = f.reader.error();
@@ -2177,8 +2204,7 @@ std::string format_divergence(const ReplayDivergence& d) {
   text.text_bytes_max = 48;
   const auto line = [&](const std::optional<OwnedEvent>& e) {
     if (!e) return std::string("(none)");
-    const auto pass = static_cast<std::uint64_t>(e->tyme.time_since_epoch() / d.tock);
-    return format_event(e->view(), pass, text);
+    return format_event(e->view(), pass_number(e->tyme, d.tock), text);
   };
   if (d.kind == DivergenceKind::end_differs && !d.expected && !d.actual) return out;
   out += "  expected: " + line(d.expected) + '\n';
@@ -2282,7 +2308,8 @@ std::string format_replay_result(const ReplayResult& r) {
   std::string out = std::string("replay ") + to_string(r.status) + ": " +
                     counted(r.passes, "pass", "passes") + ", " + counted(r.events, "event") +
                     ", digest " + format_digest(r.digest) +
-                    " (journal: " + counted(r.recorded_events, "event") + ", digest " +
+                    " (journal: " + counted(r.recorded_events, "event") +
+                    (r.recorded_before_stop ? " before the stop" : "") + ", digest " +
                     format_digest(r.recorded_digest) + ")";
   if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
   out += format_replay_error_end(r);

@@ -45,6 +45,10 @@ std::uint64_t passes_at(Tyme end_tyme, Tock tock) {
   return static_cast<std::uint64_t>(end_ns / tock_ns) + (saturated ? 1 : 0);
 }
 
+std::uint64_t pass_number(Tyme tyme, Tock tock) {
+  return passes_at(tyme, tock);
+}
+
 RunOutcome to_outcome(RunEnd end) {
   switch (end) {
     case RunEnd::done:

@@ -96,9 +96,7 @@ struct JournalWriter::Impl {
     });
   }
 
-  std::uint64_t pass_of(Tyme tyme) const {
-    return static_cast<std::uint64_t>(tyme.time_since_epoch().count() / header->tock.count());
-  }
+  std::uint64_t pass_of(Tyme tyme) const { return pass_number(tyme, header->tock); }
 
   // write_pass's checks and bookkeeping around `encode(out, pass, part,
   // marks)`, which appends the frame's packed message for `events` and

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -354,11 +356,11 @@ std::vector<std::size_t> pass_offsets(const std::string& file) {
   return out;
 }
 
-// `file` with the pass frame at `at` written again with the marks `change`
-// makes of its own, its length and CRC32C right: a frame hio's writer never
-// writes.
-template <class Change>
-std::string with_marks_changed(const std::string& file, std::size_t at, Change change) {
+// `file` with the pass frame at `at` written again as `edit` changes it
+// (its marks, its pass number), its length and CRC32C right.
+std::string with_frame_rewritten(
+    const std::string& file, std::size_t at,
+    const std::function<void(detail::DecodedFrame&, detail::PassMarks&)>& edit) {
   const std::size_t size = detail::load_le32(reinterpret_cast<const unsigned char*>(&file[at]));
   detail::WordBuffer words;
   const std::size_t count =
@@ -370,7 +372,7 @@ std::string with_marks_changed(const std::string& file, std::size_t at, Change c
   detail::PassMarks marks(f.exit, f.hole_before, f.continued);
   marks.piece_end = f.piece_end;
   marks.piece_kind = f.piece_kind;
-  change(marks);
+  edit(f, marks);
   detail::ByteBuffer payload;
   detail::FrameEncoder encoder;
   const std::size_t n =
@@ -382,8 +384,11 @@ std::string with_marks_changed(const std::string& file, std::size_t at, Change c
   return file.substr(0, at) + head + bytes + file.substr(at + 8 + size);
 }
 
+// `file` with the pass frame at `at` written again with its exit flag
+// flipped: a frame hio's writer never writes.
 std::string with_exit_flipped(const std::string& file, std::size_t at) {
-  return with_marks_changed(file, at, [](detail::PassMarks& marks) { marks.exit = !marks.exit; });
+  return with_frame_rewritten(
+      file, at, [](detail::DecodedFrame&, detail::PassMarks& marks) { marks.exit = !marks.exit; });
 }
 
 // A journal whose pass at 1 ms is a small rx (seq 0) and then a 4000-byte
@@ -411,6 +416,61 @@ std::string pieced_journal(const std::string& path, bool exit) {
   summary.end_tyme = Tyme{Tock{1'000'000}};
   writer.finish(summary);
   return test::read_file(path);
+}
+
+// At the end of tyme (the tick saturated at 2^63-1 ns, no multiple of the
+// tock) the exit's frame is numbered as the trailer counts: the number the
+// next pass would have had (pass_number), not the last pass's, which a frame
+// at another tyme has (unfixed: tyme / tock, pass 3 twice here). A journal of
+// an older writer, its exit frame numbered tyme / tock there, reads the same.
+TEST(JournalCodec, TheExitAtTheEndOfTymeHasTheTrailersPassNumber) {
+  test::TempDir dir;
+  const Tock tock{2'000'000'000'000'000'000};  // 2 x 10^18 ns: passes at 0, 2, 4, 6, 8 x 10^18
+  ASSERT_NE(kTymeNever.time_since_epoch().count() % tock.count(), 0);
+  JournalHeader header;
+  header.tock = tock;
+  header.exit_marked = true;
+  std::vector<ChannelEvent> events(2);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i].kind = i == 0 ? EventKind::log : EventKind::close;
+    events[i].channel = 1;
+    events[i].seq = i;
+  }
+  events[0].tyme = Tyme{tock * 4};
+  events[1].tyme = kTymeNever;
+  const std::uint64_t passes = passes_at(kTymeNever, tock);
+  ASSERT_EQ(passes, 5u);
+  {
+    JournalWriter writer(dir.file("end.hioj"));
+    writer.write_header(header);
+    EXPECT_EQ(writer.pass_of(kTymeNever), passes);
+    EXPECT_EQ(writer.pass_of(Tyme{tock * 4}), 4u);
+    writer.write_pass(events[0].tyme, std::span(events).first(1));
+    writer.write_pass(kTymeNever, std::span(events).subspan(1), /*exit=*/true);
+    writer.finish(RunSummary{passes, kTymeNever, RunOutcome::stalled, ""});
+  }
+  const std::string file = test::read_file(dir.file("end.hioj"));
+  const JournalContents c = read_journal_memory(file);
+  ASSERT_TRUE(c.complete()) << c.error->describe();
+  ASSERT_EQ(c.frames.size(), 2u);
+  EXPECT_EQ(c.frames[0].pass, 4u);
+  EXPECT_EQ(c.frames[1].pass, c.trailer->passes);
+
+  const std::vector<std::size_t> frames = pass_offsets(file);
+  ASSERT_EQ(frames.size(), 2u);
+  const auto numbered = [&](std::uint64_t pass) {
+    return with_frame_rewritten(
+        file, frames[1], [pass](detail::DecodedFrame& f, detail::PassMarks&) { f.pass = pass; });
+  };
+  const JournalContents older = read_journal_memory(numbered(passes - 1));
+  ASSERT_TRUE(older.complete()) << older.error->describe();
+  EXPECT_EQ(older.frames[1].pass, passes);
+  // Any other number is damage, as before.
+  const JournalContents wrong = read_journal_memory(numbered(passes + 1));
+  ASSERT_FALSE(wrong.complete());
+  EXPECT_EQ(wrong.error->kind, JournalErrorKind::bad_message) << wrong.error->describe();
+  EXPECT_NE(wrong.error->message.find("its tyme is pass 5 at this tock"), std::string::npos)
+      << wrong.error->describe();
 }
 
 // Every frame of an event in pieces has the same exit flag (journal-format.md,
@@ -496,8 +556,9 @@ TEST(JournalCodec, APieceKindThatBreaksTheRulesIsRefusedAtItsFrame) {
       {frames[2], EventKind::close, "pieceKind 5 on a frame that does not end an event in pieces"},
   };
   for (const Case& c : cases) {
-    const std::string bad = with_marks_changed(
-        file, c.at, [&](detail::PassMarks& marks) { marks.piece_kind = c.kind; });
+    const std::string bad = with_frame_rewritten(
+        file, c.at,
+        [&](detail::DecodedFrame&, detail::PassMarks& marks) { marks.piece_kind = c.kind; });
     const JournalContents read = read_journal_memory(bad);
     ASSERT_FALSE(read.complete()) << c.says;
     EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();

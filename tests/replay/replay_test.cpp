@@ -253,8 +253,13 @@ TEST(Replay, ALimitBeforeTheRecordedEndReplaysThePrefixUpToIt) {
   ASSERT_GT(recorded.frames.size(), 4u);
   const std::uint64_t limit_pass = recorded.frames[recorded.frames.size() / 2].pass;
   std::uint64_t before = 0;  // recorded events before the limit
-  for (const PassRecord& p : recorded.frames)
-    before += p.pass < limit_pass ? p.events.size() : 0;
+  EventDigest before_digest;  // and their digest
+  for (const PassRecord& p : recorded.frames) {
+    if (p.pass >= limit_pass) continue;
+    before += p.events.size();
+    for (const OwnedEvent& e : p.events)
+      before_digest.add(e.view());
+  }
   ASSERT_LT(before, captured.events);
 
   ReplayRun how;
@@ -265,6 +270,14 @@ TEST(Replay, ALimitBeforeTheRecordedEndReplaysThePrefixUpToIt) {
   EXPECT_EQ(r.result.end, RunEnd::limit);
   EXPECT_EQ(r.result.passes, limit_pass);
   EXPECT_NE(r.result.digest, captured.digest);
+  // The journal's side of the result is what was replayed: its events before
+  // the limit, not the pass read ahead past it.
+  EXPECT_TRUE(r.result.recorded_before_stop);
+  EXPECT_EQ(r.result.recorded_events, before);
+  EXPECT_EQ(r.result.recorded_digest, before_digest.value());
+  EXPECT_NE(format_replay_result(r.result).find(" events before the stop, digest "),
+            std::string::npos)
+      << format_replay_result(r.result);
   // Its journal is the recording up to the limit, then the doers' exit
   // closes at the limit, which the recording does not have there.
   const JournalContents limited = read_journal(dir.file("limited.hioj"));

@@ -10,6 +10,13 @@ run="$HIO run $SCENARIOS/tcp_loopback_real.toml"
 script -qec "$run" /dev/null > "$WORK/tty.txt" || { echo "run on a terminal failed"; cat "$WORK/tty.txt"; exit 1; }
 printf '\r  tyme 1' > "$WORK/want.txt"
 grep -qF "$(cat "$WORK/want.txt")" "$WORK/tty.txt" || { echo "no progress line on a terminal:"; od -c "$WORK/tty.txt" | head; exit 1; }
+# Each update clears the rest of the line: a shorter tyme text ("2053 s"
+# after "1789.5 s", trailing zeros trimmed) leaves none of the one before
+# (unfixed: "\r  tyme %s s " left "  tyme 2053 s s ").
+tr '\r' '\n' < "$WORK/tty.txt" | grep '^  tyme ' > "$WORK/updates.txt"
+if [ ! -s "$WORK/updates.txt" ] || grep -qv "^  tyme [0-9.]* s$(printf '\033')\[K\$" "$WORK/updates.txt"; then
+  echo "a progress update that does not clear the rest of its line:"; od -c "$WORK/updates.txt" | head; exit 1
+fi
 printf '\r\033[K' > "$WORK/erase.txt"
 grep -qF "$(cat "$WORK/erase.txt")run:" "$WORK/tty.txt" || { echo "progress line not erased before the summary"; od -c "$WORK/tty.txt" | head -20; exit 1; }
 # A run shorter than a second draws no progress line, and erases none: no

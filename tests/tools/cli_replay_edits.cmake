@@ -32,19 +32,41 @@ require("${out}" "\"divergence\": \\{\"kind\": \"event differs\", \"pass\": 0, "
 # tick saturates at kTymeNever): its trailer's end tyme is kTymeNever, not
 # passes x tock, as the Doist saturates. The replay trusts it (no
 # bad_trailer) and is identical, its exit's closes at that tyme included;
-# inspect lists them (an unbounded --to keeps events at kTymeNever). (The
+# inspect lists them (an unbounded --to keeps events at kTymeNever), numbered
+# as the trailer counts: pass 3, the number the next pass would have had
+# (unfixed: p2, the last pass's number at another tyme). (The
 # echo cannot keep its deadlines in 3 passes: exit 1, in the replay too.)
 hio(run ${jitter} --set run.tock=876000h --set run.limit=0 --record ${WORK}/huge_tock.hioj EXIT 1)
 require("${out}" "ended: stalled\npasses:    3 " "huge tock: the run")
 digest_of("${out}" huge_digest)
 hio(inspect ${WORK}/huge_tock.hioj EXIT 0)
-require("${out}" "\np2 9223372036.854775807 s8 #2 close local why=\"client exit\"\n[^\n]*\n[^\n]*\ntrailer passes=3 [^\n]* end=stalled end_tyme=9223372036.854775807\n$"
+require("${out}" "\np2 6307200000 [^\n]*\np3 9223372036.854775807 s8 #2 close local why=\"client exit\"\n[^\n]*\n[^\n]*\ntrailer passes=3 [^\n]* end=stalled end_tyme=9223372036.854775807\n$"
         "huge tock: inspect lists the exit at the end of tyme")
 hio(replay ${WORK}/huge_tock.hioj --record ${WORK}/huge_tock-replay.hioj EXIT 1)
 require("${out}" "^replay:    tcp-echo-jitter, seed 1: identical\npasses:    3 " "huge tock: replay")
 require("${out}" "digest:    ${huge_digest} \\(journal: ${huge_digest}\\)" "huge tock: replay digest")
 hio(diff ${WORK}/huge_tock.hioj ${WORK}/huge_tock-replay.hioj EXIT 0)
 require("${out}" "\nsame: 11 events, digest ${huge_digest}\n$" "huge tock: the replay's journal")
+# Its end is a real tyme, not "not known yet": cut inside the exit's frame
+# (and salvaged: end unknown), it replays identical, with the doers' exit
+# closes past the cut not compared, as any cut journal's (they were "extra"
+# when kTymeNever stood for an end not known yet). And --to at that tyme is a
+# bound (from <= tyme < to): the exit's events at it are outside.
+edit(trailer-offset ${WORK}/huge_tock.hioj EXIT 0)
+string(STRIP "${out}" trailer_at)
+math(EXPR exit_cut "${trailer_at} - 40")
+execute_process(COMMAND head -c ${exit_cut} ${WORK}/huge_tock.hioj
+                OUTPUT_FILE ${WORK}/huge_tock-cut.hioj RESULT_VARIABLE head_rc)
+if(NOT head_rc EQUAL 0)
+  message(FATAL_ERROR "could not cut huge_tock.hioj")
+endif()
+hio(replay ${WORK}/huge_tock-cut.hioj EXIT 2)
+require("${out}" "^replay:    [^\n]*: identical up to the damage\n" "huge tock cut in its exit: replay")
+edit(salvage ${WORK}/huge_tock-cut.hioj ${WORK}/huge_tock-salvaged.hioj EXIT 0)
+hio(replay ${WORK}/huge_tock-salvaged.hioj EXIT 1)
+require("${out}" "^replay:    [^\n]*: identical\n" "huge tock salvaged in its exit: replay")
+hio(inspect ${WORK}/huge_tock.hioj --to 9223372036.854775807s EXIT 0)
+require("${out}" "\nstopped before pass [0-9]+ \\(tyme 9223372036.854775807 s, " "huge tock: --to the end of tyme stops before it")
 
 # 3. A journal whose only damage is a cut trailer (cut exactly where the
 # trailer starts): every pass frame is intact, the last one holds the exit's

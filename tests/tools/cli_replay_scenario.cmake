@@ -102,6 +102,18 @@ require("${out}" "^replay:    first-second, seed 3: identical\nscenario:  the jo
         "--set on a replay")
 require("${out}" "\nended:     at the scenario's limit, tyme 1 s, before the recorded end: the journal's events from there on were not compared\n"
         "a limit before the recorded end")
+# The journal's count is of its events before the limit, those replayed (not
+# the pass read ahead past it): inspect's --to 1s lists as many.
+require("${out}" "\nevents:    [0-9]+ \\(journal: ([0-9]+) before the stop\\)\ndigest:    [0-9a-f]+ \\(journal: [0-9a-f]+ before the stop\\)\n"
+        "a limit: the journal's events before it")
+string(REGEX MATCH "\nevents:    [0-9]+ \\(journal: ([0-9]+) " unused "${out}")
+set(before_limit "${CMAKE_MATCH_1}")
+hio(inspect ${WORK}/udp.hioj --to 1s --json EXIT 0)
+string(REGEX MATCHALL "\"type\":\"event\"" listed "${out}")
+list(LENGTH listed listed)
+if(NOT listed EQUAL before_limit)
+  message(FATAL_ERROR "a limit: the replay counts ${before_limit} journal events before 1 s, inspect --to 1s lists ${listed}")
+endif()
 hio(inspect ${WORK}/lim.hioj EXIT 0)
 require("${out}" "\ntrailer passes=1000 [^\n]* end=limit end_tyme=1\n$" "the limited replay's trailer")
 hio(replay ${WORK}/lim.hioj EXIT 0)

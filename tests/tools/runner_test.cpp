@@ -857,6 +857,51 @@ TEST(Expectations, ADeadlineAfterTheEndSaysTheRunEndedFirst) {
   EXPECT_EQ(summary.expectations[1].detail, "never held by 0.05 s (t.runs is 10 at the end)");
 }
 
+// A run ends one tock after its last pass: one that ends at a `by` deadline
+// ran no pass there, so the deadline was not reached. Cut (interrupted), that
+// is not judged; otherwise it fails saying the run ended first. A run that
+// ended at its last pass (Doist::ended_at_pass) did reach it.
+TEST(Expectations, ADeadlineAtTheEndIsReachedOnlyByAPassThere) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"
+      "[[expect]]\ncondition = \"t.runs >= 4\"\nby = \"3s\"\n"
+      "[[expect]]\ncondition = \"t.runs >= 4\"\nby = \"2s\"\n",
+      "at_end.toml", kinds);
+  CounterBoard board;
+  Counter runs;
+  board.add("t.runs", runs);
+  ExpectationChecker checker(s, board, Tyme{});
+  for (int pass = 0; pass < 3; ++pass) {  // passes at 0, 1 and 2 s
+    ++runs;
+    checker.pass_ended(Tyme{std::chrono::seconds(pass)});
+  }
+  const Tyme end{std::chrono::seconds(3)};
+
+  std::vector<ExpectationResult> r = checker.finish(RunEnding{end, false, SIGINT, false});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_FALSE(r[0].judged);
+  EXPECT_EQ(r[0].detail,
+            "not judged: interrupted (SIGINT) at tyme 3 s, before its pass at the deadline 3 s "
+            "(t.runs is 3)");
+  EXPECT_TRUE(r[1].judged);
+  EXPECT_EQ(r[1].detail, "never held by 2 s (t.runs is 3 at the end)");
+
+  r = checker.finish(RunEnding{end, false, 0, false});
+  EXPECT_TRUE(r[0].judged);
+  EXPECT_FALSE(r[0].passed);
+  EXPECT_EQ(
+      r[0].detail,
+      "the run ended at tyme 3 s, before its pass at the deadline 3 s (t.runs is 3 at the end)");
+
+  for (const int signal : {SIGINT, 0}) {
+    r = checker.finish(RunEnding{end, false, signal, true});
+    EXPECT_TRUE(r[0].judged);
+    EXPECT_FALSE(r[0].passed);
+    EXPECT_EQ(r[0].detail, "never held by 3 s (t.runs is 3 at the end)");
+  }
+}
+
 // Names and paths come from scenario files, journals and command lines:
 // control characters are escaped for the terminal, and JSON strings are valid
 // (bytes that are not UTF-8 go to a "<name>_hex" member, as in inspect --json).

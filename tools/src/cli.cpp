@@ -556,7 +556,9 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   };
   if (::isatty(STDERR_FILENO) != 0) {
     options.progress = [&progress_shown](Tyme tyme) {
-      std::fprintf(stderr, "\r  tyme %s s ", format_seconds(tyme).c_str());
+      // Cleared to the end of the line: the text is shorter when the tyme
+      // has fewer digits ("1789.5 s" then "2053 s", trailing zeros trimmed).
+      std::fprintf(stderr, "\r  tyme %s s\033[K", format_seconds(tyme).c_str());
       std::fflush(stderr);
       progress_shown = true;
     };
@@ -1085,7 +1087,7 @@ int do_inspect(const InspectArgs& args) {
   }
   // An empty window whatever gave --from: no tyme is before 0 (a reader
   // refuses a negative one), so --to 0 alone is [0, 0) too.
-  if (args.to && std::max(filter.from, Tyme{}) >= filter.until) {
+  if (filter.until && std::max(filter.from, Tyme{}) >= *filter.until) {
     std::cerr << "hio inspect: --from "
               << (args.from ? display_text(*args.from) : "0 (the default)")
               << " is not before --to " << display_text(*args.to)

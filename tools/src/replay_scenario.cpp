@@ -468,7 +468,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // Interrupted: judged on the passes replayed, `final` ones not at all.
   if (outcome.result.status != replay::ReplayStatus::diverged) {
     const int signal = outcome.interrupted ? outcome.stop_signal : outcome.recorded_stop_signal;
-    outcome.expectations = checker.finish(RunEnding{doist.tyme(), run_cut(outcome.result), signal});
+    outcome.expectations = checker.finish(
+        RunEnding{doist.tyme(), run_cut(outcome.result), signal, doist.ended_at_pass()});
   }
   if (options.counters) outcome.counters = doer_counters(*scenario, built->counters);
   if (journal) {
@@ -595,10 +596,12 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   }
   if (r.journal_error) out += format_damage(*r.journal_error, r.recorded_events, run_cut(r));
   out += "passes:    " + std::to_string(r.passes) + " in " + wall + " s wall\n";
+  // Stopped early: the journal's events before the stop (those replayed).
+  const char* const before_stop = r.recorded_before_stop ? " before the stop" : "";
   out += "events:    " + std::to_string(r.events) +
-         " (journal: " + std::to_string(r.recorded_events) + ")\n";
+         " (journal: " + std::to_string(r.recorded_events) + before_stop + ")\n";
   out += "digest:    " + replay::format_digest(r.digest) +
-         " (journal: " + replay::format_digest(r.recorded_digest) + ")\n";
+         " (journal: " + replay::format_digest(r.recorded_digest) + before_stop + ")\n";
   if (!o.record_path.empty()) {
     out += format_journal_line(o.record_path, o.journal_lost, o.journal_moved);
   }

@@ -412,13 +412,17 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
       result.detail = e.counter + " was " + value;
     } else if (e.when == Expectation::When::by && !result.passed) {
       const std::string deadline = format_seconds(e.by) + " s";
-      if (ran < e.by && cut) {
+      // A run ends one tock after its last pass (unless it ended at that
+      // pass): one that ends at the deadline ran no pass there.
+      const bool reached = ran > e.by || (ran == e.by && ending.ended_at_pass);
+      const std::string before =
+          (ran < e.by ? ", before the deadline " : ", before its pass at the deadline ") + deadline;
+      if (!reached && cut) {
         result.judged = false;
-        result.detail =
-            stopped + ", before the deadline " + deadline + " (" + e.counter + " is " + value + ")";
-      } else if (ran < e.by) {
-        result.detail = "the run ended at tyme " + ended_at + ", before the deadline " + deadline +
-                        " (" + e.counter + " is " + value + " at the end)";
+        result.detail = stopped + before + " (" + e.counter + " is " + value + ")";
+      } else if (!reached) {
+        result.detail = "the run ended at tyme " + ended_at + before + " (" + e.counter + " is " +
+                        value + " at the end)";
       } else {
         result.detail =
             "never held by " + deadline + " (" + e.counter + " is " + value + " at the end)";
@@ -689,7 +693,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 
   // An interrupted run has no end to judge `final` expectations at.
   summary.expectations = checker.finish(
-      RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0});
+      RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0,
+                doist.ended_at_pass()});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));

@@ -24,7 +24,10 @@ struct EventFilter {
   std::vector<std::uint32_t> channels{};                      // empty: every channel
   std::uint32_t kinds = ~std::uint32_t{0};                    // a bit per EventKind: kind_bit(kind)
   Tyme from{Tock{std::numeric_limits<std::int64_t>::min()}};  // tyme >= from
-  Tyme until = kTymeNever;  // tyme < until; kTymeNever: no bound (events at kTymeNever kept)
+  // tyme < *until; none: no bound. An optional, not a kTymeNever sentinel:
+  // --to 9223372036.854775807s is a bound too (the events of a run stalled
+  // at the end of tyme are at kTymeNever itself, outside it).
+  std::optional<Tyme> until{};
   // for_each_event stops at the first frame at or past `until` (nothing later
   // can match), leaving the rest of the journal unread. True: read on to the
   // end anyway, validating it (its trailer, or damage after the window).

@@ -120,6 +120,11 @@ struct ReplayResult {
   std::uint64_t digest = 0;           // hio-digest-1 of those events
   std::uint64_t recorded_events = 0;  // events read from the journal
   std::uint64_t recorded_digest = 0;  // digest of the events read
+  // The replay stopped before the recorded end (a signal, the Doist's
+  // limit): recorded_events and recorded_digest are of the journal's events
+  // before the tyme it stopped at (those it replayed), not of those read
+  // ahead past it.
+  bool recorded_before_stop = false;
   // The journal's trailer, when the replay read it (how the recorded run ended).
   std::optional<JournalTrailer> recorded_trailer{};
   // The journal was damaged or cut: the replay covered its valid prefix only.

@@ -50,6 +50,12 @@ enum class RunOutcome : std::uint8_t {
 // the tick saturates (tyme_after) at kTymeNever, no multiple of the tock: one
 // more than kTymeNever's pass number. What a trailer's passes must be.
 std::uint64_t passes_at(Tyme end_tyme, Tock tock);
+// The number of a pass frame at `tyme` (PassFrame.pass): the passes before
+// it, passes_at(tyme, tock). That is tyme / tock, but for the exit's frames
+// at the saturated end of tyme: there it is the trailer's passes, the number
+// the next pass would have had, not the last pass's (two frames at two
+// tymes with one number).
+std::uint64_t pass_number(Tyme tyme, Tock tock);
 
 const char* to_string(Mode mode);
 const char* to_string(RunOutcome outcome);

@@ -113,7 +113,7 @@ class JournalWriter {
   std::uint64_t digest() const;  // of the events written so far
   // Bytes of the file so far, buffered ones included.
   std::uint64_t size_bytes() const;
-  std::uint64_t pass_of(Tyme tyme) const;  // tyme / tock, after write_header
+  std::uint64_t pass_of(Tyme tyme) const;  // pass_number(tyme, tock), after write_header
 
  private:
   struct Impl;

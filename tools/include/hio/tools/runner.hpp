@@ -108,6 +108,10 @@ struct RunEnding {
   // A signal (SIGINT, SIGTERM) ended the run or the replay before its end:
   // judged as a cut run, saying "interrupted (SIGINT)"; 0 when none did.
   int stop_signal = 0;
+  // The last pass ran at `tyme` (Doist::ended_at_pass); otherwise the run
+  // ended one tock after its last pass, and no pass ran at `tyme`: a `by`
+  // deadline at `tyme` was not reached.
+  bool ended_at_pass = false;
 };
 
 // Checks a scenario's expectations on a run built by build_scenario: `always`
@@ -122,8 +126,8 @@ class ExpectationChecker final : public PassObserver {
                      std::function<void(Tyme)> progress = {});
   void pass_ended(Tyme tyme) override;
   // Every expectation's verdict, in the scenario's order, after the run. A
-  // `by` deadline the run did not reach fails saying so (or is not judged,
-  // if the run was cut).
+  // `by` deadline the run did not reach (no pass ran at or after it) fails
+  // saying so (or is not judged, if the run was cut).
   std::vector<ExpectationResult> finish(const RunEnding& ending) const;
 
  private:
