@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -352,9 +353,10 @@ std::vector<std::size_t> pass_offsets(const std::string& file) {
   return out;
 }
 
-// `file` with the pass frame at `at` written again with its exit flag
-// flipped, its length and CRC32C right: a frame hio's writer never writes.
-std::string with_exit_flipped(const std::string& file, std::size_t at) {
+// `file` with the pass frame at `at` written again after `change`, its
+// length and CRC32C right: a frame hio's writer never writes.
+std::string with_frame_changed(const std::string& file, std::size_t at,
+                               const std::function<void(detail::DecodedFrame&)>& change) {
   const std::size_t size = detail::load_le32(reinterpret_cast<const unsigned char*>(&file[at]));
   detail::WordBuffer words;
   const std::size_t count =
@@ -363,7 +365,8 @@ std::string with_exit_flipped(const std::string& file, std::size_t at) {
   limits.traversal_words = 8 * count + 64;
   detail::DecodedFrame f;
   detail::decode_frame(words.data(), count, limits, f);
-  detail::PassMarks marks(!f.exit, f.hole_before, f.continued);
+  change(f);
+  detail::PassMarks marks(f.exit, f.hole_before, f.continued);
   marks.piece_end = f.piece_end;
   marks.piece_kind = f.piece_kind;
   detail::ByteBuffer payload;
@@ -375,6 +378,47 @@ std::string with_exit_flipped(const std::string& file, std::size_t at) {
   detail::store_le32(reinterpret_cast<unsigned char*>(head.data()), static_cast<std::uint32_t>(n));
   detail::store_le32(reinterpret_cast<unsigned char*>(head.data()) + 4, crc32c(bytes));
   return file.substr(0, at) + head + bytes + file.substr(at + 8 + size);
+}
+
+std::string with_exit_flipped(const std::string& file, std::size_t at) {
+  return with_frame_changed(file, at, [](detail::DecodedFrame& f) { f.exit = !f.exit; });
+}
+
+// A frame the writer refuses, with a valid CRC, is damage at its byte: an
+// event seq repeated within a frame or from the frame before (the replay
+// would feed the event twice), and a pass number its tyme does not give.
+TEST(JournalCodec, ARepeatedSeqOrAPassItsTymeDoesNotGiveIsAnError) {
+  test::TempDir dir;
+  test::write_sample(dir.file("sample.hioj"));
+  const std::string file = test::read_file(dir.file("sample.hioj"));
+  const std::vector<std::size_t> frames = pass_offsets(file);
+  ASSERT_EQ(frames.size(), test::sample_passes().size());
+  ASSERT_TRUE(read_journal_memory(file).complete());
+  struct Case {
+    std::size_t frame;
+    std::function<void(detail::DecodedFrame&)> change;
+    JournalErrorKind kind;
+    const char* message;
+  };
+  // The sample's first pass has events of seq 0, 1 and 2; its second (pass
+  // 1) starts at seq 3.
+  const Case cases[] = {
+      {0, [](detail::DecodedFrame& f) { f.events[2].seq = 1; }, JournalErrorKind::bad_order,
+       "event seq 1 after seq 1"},
+      {1, [](detail::DecodedFrame& f) { f.events[0].seq = 2; }, JournalErrorKind::bad_order,
+       "event seq 2 after seq 2"},
+      {1, [](detail::DecodedFrame& f) { f.pass = 2; }, JournalErrorKind::bad_message,
+       "pass frame (pass 2, tyme 31250000 ns, part 0): its tyme is pass 1 at this tock"},
+  };
+  for (const Case& c : cases) {
+    const JournalContents read =
+        read_journal_memory(with_frame_changed(file, frames[c.frame], c.change));
+    ASSERT_TRUE(read.error) << c.message;
+    EXPECT_EQ(read.error->kind, c.kind) << read.error->describe();
+    EXPECT_EQ(read.error->offset, frames[c.frame]) << read.error->describe();
+    EXPECT_NE(read.error->message.find(c.message), std::string::npos) << read.error->describe();
+    EXPECT_EQ(read.frames.size(), c.frame);
+  }
 }
 
 // A journal whose pass at 1 ms is a small rx (seq 0) and then a 4000-byte
