@@ -602,6 +602,35 @@ TEST(Diff, FirstDifferingBytesWithHexDiff) {
   EXPECT_NE(report.find("+ 00000010  10 11 12 13 58 15"), std::string::npos) << report;
 }
 
+// The whole of an event's bytes is compared, not a prefix: a byte changed
+// past the first 64 of the 256-byte tx, or the tx cut to its first 100 bytes.
+TEST(Diff, BytesDifferAnywhereInTheEvent) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  ASSERT_EQ(test::sample_events()[9].bytes.size(), 256u);
+  struct Case {
+    std::function<void(OwnedEvent&)> change;
+    const char* where;
+  };
+  const Case cases[] = {
+      {[](OwnedEvent& e) { e.bytes[150] = 'X'; },
+       "first difference at byte 150 (expected 256 bytes, actual 256 bytes)"},
+      {[](OwnedEvent& e) { e.bytes.resize(100); },
+       "first difference at byte 100 (expected 256 bytes, actual 100 bytes)"},
+  };
+  for (const Case& c : cases) {
+    write_changed(dir.file("b.hioj"), 9, c.change);
+    JournalReader a(dir.file("a.hioj"));
+    JournalReader b(dir.file("b.hioj"));
+    const DiffResult r = diff_journals(a, b);
+    ASSERT_TRUE(r.divergence) << c.where;
+    EXPECT_EQ(r.divergence->index, 9u);
+    EXPECT_EQ(r.divergence->field, "bytes");
+    EXPECT_NE(r.divergence->describe().find(c.where), std::string::npos)
+        << r.divergence->describe();
+  }
+}
+
 TEST(Diff, MissingExtraAndOtherFields) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));
@@ -665,6 +694,21 @@ TEST(Diff, NamesTheSortOfEventBeforeItsPayload) {
          e.text = "closed by doer";
        },
        "who"},
+      // An accept of another channel (the doers accepted in another order):
+      // its peer differs too.
+      {5, EventKind::accept,
+       [](OwnedEvent& e) {
+         e.accepted = 4;
+         e.peer = "127.0.0.1:5001";
+       },
+       "accepted"},
+      // A listener opened as a stream: its address differs too.
+      {1, EventKind::open,
+       [](OwnedEvent& e) {
+         e.channel_kind = ChannelKind::stream;
+         e.peer = "tcp://127.0.0.1:4000";
+       },
+       "channel_kind"},
   };
   for (const Case& c : cases) {
     ASSERT_EQ(test::sample_events()[c.index].kind, c.kind);
@@ -678,6 +722,34 @@ TEST(Diff, NamesTheSortOfEventBeforeItsPayload) {
     EXPECT_NE(r.divergence->describe().find(std::string(c.field) + " differs"), std::string::npos)
         << r.divergence->describe();
   }
+}
+
+// --ignore-addresses ignores a connect's text (its local address) and no
+// other text: an error whose text differs still differs.
+TEST(Diff, IgnoringAddressesIgnoresOnlyAConnectsText) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  ASSERT_EQ(test::sample_events()[4].kind, EventKind::connect);
+  ASSERT_EQ(test::sample_events()[12].kind, EventKind::error);
+  DiffOptions ignore;
+  ignore.ignore_addresses = true;
+  write_changed(dir.file("connect.hioj"), 4, [](OwnedEvent& e) {
+    e.text = "127.0.0.1:6000";
+    e.peer = "127.0.0.1:4001";
+  });
+  {
+    JournalReader a(dir.file("a.hioj"));
+    JournalReader b(dir.file("connect.hioj"));
+    const DiffResult r = diff_journals(a, b, ignore);
+    EXPECT_TRUE(r.same()) << (r.divergence ? r.divergence->describe() : "damage");
+  }
+  write_changed(dir.file("error.hioj"), 12, [](OwnedEvent& e) { e.text = "connection refused"; });
+  JournalReader a(dir.file("a.hioj"));
+  JournalReader b(dir.file("error.hioj"));
+  const DiffResult r = diff_journals(a, b, ignore);
+  ASSERT_TRUE(r.divergence);
+  EXPECT_EQ(r.divergence->index, 12u);
+  EXPECT_EQ(r.divergence->field, "text");
 }
 
 TEST(Diff, DamageStopsTheComparison) {

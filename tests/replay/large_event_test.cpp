@@ -32,38 +32,6 @@ std::string pattern(std::size_t n) {
   return bytes;
 }
 
-// Writes `bytes` at once when connected; the run's end closes it with what
-// the server's window did not take still in its tx buffer.
-class Hoarder final : public TcpClientDoer {
- public:
-  Hoarder(IoHub& io, std::size_t bytes)
-      : TcpClientDoer(io, "sim://server:7", options(bytes), "hoarder"), bytes_(bytes) {}
-
- protected:
-  void serve(Channel& channel) override {
-    if (written_ || !channel.connected()) return;
-    written_ = channel.write(pattern(bytes_)) == bytes_;
-  }
-
- private:
-  static ChannelOptions options(std::size_t bytes) {
-    ChannelOptions o;
-    o.tx_bytes_max = bytes;
-    return o;
-  }
-  std::size_t bytes_;
-  bool written_ = false;
-};
-
-// Accepts and never reads.
-class DeafServer final : public TcpServerDoer {
- public:
-  explicit DeafServer(IoHub& io) : TcpServerDoer(io, "sim://server:7", {}, "deaf") {}
-
- protected:
-  void serve(Channel&) override {}
-};
-
 class CopySink final : public EventSink {
  public:
   void on_event(const ChannelEvent& e) override { events.push_back(OwnedEvent::from(e)); }
@@ -82,8 +50,8 @@ Recorded record(const std::string& path, std::size_t bytes, JournalOptions optio
   JournalHeader header;
   header.scenario = "hoarder";
   Journal journal(rig.doist, rig.io, path, header, options);
-  DeafServer server(rig.io);
-  Hoarder client(rig.io, bytes);
+  test::DeafServer server(rig.io);
+  test::Hoarder client(rig.io, pattern(bytes));
   EXPECT_EQ(journal.run({&server, &client}, Tock{20'000'000}), RunEnd::limit);
   rig.io.remove_sink(copy);
   return {*journal.trailer(), copy.events};
@@ -91,8 +59,8 @@ Recorded record(const std::string& path, std::size_t bytes, JournalOptions optio
 
 ReplayResult replay(const std::string& path, std::size_t bytes) {
   test::ReplayRig rig(path);
-  DeafServer server(rig.io);
-  Hoarder client(rig.io, bytes);
+  test::DeafServer server(rig.io);
+  test::Hoarder client(rig.io, pattern(bytes));
   return rig.replayer.run({&server, &client});
 }
 
@@ -459,8 +427,8 @@ TEST(LargeEvent, AJournalThatCannotBeFinishedIsAnErrorThatSaysSo) {
   JournalHeader header;
   header.scenario = pattern(100 * 1024);
   Journal journal(rig.doist, rig.io, path, header, options);
-  DeafServer server(rig.io);
-  Hoarder client(rig.io, kSmallBytes);
+  test::DeafServer server(rig.io);
+  test::Hoarder client(rig.io, pattern(kSmallBytes));
   try {
     journal.run({&server, &client}, Tock{20'000'000});
     ADD_FAILURE() << "the run did not throw";

@@ -1,8 +1,10 @@
 // The runs the record/replay tests make again and again: a Doist with its
 // hub to record on (in virtual or real time, or on a SimNet of a client and a
-// server host), and a Replayer with the Doist and hub it replays on.
+// server host), a Replayer with the Doist and hub it replays on, and a client
+// that writes once to a server that never reads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -62,6 +64,44 @@ struct ReplayRig {
   Replayer replayer;
   Doist doist;
   IoHub io;
+};
+
+// Writes `bytes` at once when connected to sim://server:7 (its tx buffer
+// holds them all); the run's end closes it with what the server's window did
+// not take still in its tx buffer. One that `closes` closes in the pass it
+// wrote them, its close carrying them all unsent.
+class Hoarder final : public TcpClientDoer {
+ public:
+  Hoarder(IoHub& io, std::string bytes, bool closes = false)
+      : TcpClientDoer(io, "sim://server:7", options(bytes.size()), "hoarder"),
+        bytes_(std::move(bytes)),
+        closes_(closes) {}
+
+ protected:
+  void serve(Channel& channel) override {
+    if (written_ || !channel.connected()) return;
+    written_ = channel.write(bytes_) == bytes_.size();
+    if (closes_) channel.close("hoarded");
+  }
+
+ private:
+  static ChannelOptions options(std::size_t bytes) {
+    ChannelOptions o;
+    o.tx_bytes_max = bytes;
+    return o;
+  }
+  std::string bytes_;
+  bool closes_;
+  bool written_ = false;
+};
+
+// Accepts on sim://server:7 and never reads.
+class DeafServer final : public TcpServerDoer {
+ public:
+  explicit DeafServer(IoHub& io) : TcpServerDoer(io, "sim://server:7", {}, "deaf") {}
+
+ protected:
+  void serve(Channel&) override {}
 };
 
 }  // namespace hio::replay::test

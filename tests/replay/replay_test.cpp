@@ -510,6 +510,77 @@ TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
       << r.text;
 }
 
+// 20 ms of a test::Hoarder writing `bytes` (and closing, if it `closes`) to
+// a test::DeafServer (seed 1).
+void capture_hoard(const std::string& path, const std::string& bytes, bool closes = false) {
+  test::SimRecordRig rig(kTock, 1);
+  JournalHeader header;
+  header.scenario = "hoarder";
+  Journal journal(rig.doist, rig.io, path, header);
+  test::DeafServer server(rig.io);
+  test::Hoarder client(rig.io, bytes, closes);
+  EXPECT_EQ(journal.run({&server, &client}, Tock{20'000'000}), RunEnd::limit);
+}
+
+Replayed replay_hoard(const std::string& path, const std::string& bytes, bool closes = false) {
+  test::ReplayRig rig(path);
+  test::DeafServer server(rig.io);
+  test::Hoarder client(rig.io, bytes, closes);
+  Replayed r;
+  r.result = rig.replayer.run({&server, &client});
+  if (r.result.divergence) r.text = format_divergence(*r.result.divergence);
+  return r;
+}
+
+// A tx is compared whole: 200 bytes that differ only at byte 150 differ, and
+// the first 100 of them are missing the other 100.
+TEST(Replay, ATxDiffersOrIsShortAnywhereInItsBytes) {
+  TempDir dir;
+  std::string bytes(200, 'a');
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<char>('a' + i % 26);
+  capture_hoard(dir.file("hoard.hioj"), bytes);
+  ASSERT_TRUE(replay_hoard(dir.file("hoard.hioj"), bytes).result.identical());
+
+  std::string changed = bytes;
+  changed[150] = '!';
+  const Replayed r = replay_hoard(dir.file("hoard.hioj"), changed);
+  ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+  EXPECT_EQ(r.result.divergence->kind, DivergenceKind::tx_differs) << r.text;
+  EXPECT_EQ(r.result.divergence->field, "bytes") << r.text;
+  EXPECT_NE(r.text.find("first difference at byte 150 (expected 200 bytes, actual 200 bytes)"),
+            std::string::npos)
+      << r.text;
+
+  const Replayed s = replay_hoard(dir.file("hoard.hioj"), bytes.substr(0, 100));
+  ASSERT_EQ(s.result.status, ReplayStatus::diverged);
+  EXPECT_EQ(s.result.divergence->kind, DivergenceKind::tx_missing) << s.text;
+  EXPECT_NE(s.text.find("only 100 of 200 bytes were written by the pass's end"), std::string::npos)
+      << s.text;
+}
+
+// A close that discards as many unsent bytes as the recorded one, but other
+// bytes, differs from it: its bytes are not "written but never sent"
+// (tx_extra), which a close with more of them than the recorded one has.
+TEST(Replay, ACloseWithOtherUnsentBytesOfTheSameSizeDiffers) {
+  TempDir dir;
+  capture_hoard(dir.file("hoard.hioj"), "abc", true);
+  ASSERT_TRUE(replay_hoard(dir.file("hoard.hioj"), "abc", true).result.identical());
+  for (const std::string other : {"xyz", "abcd"}) {
+    SCOPED_TRACE(other);
+    const Replayed r = replay_hoard(dir.file("hoard.hioj"), other, true);
+    ASSERT_EQ(r.result.status, ReplayStatus::diverged);
+    const ReplayDivergence& d = *r.result.divergence;
+    EXPECT_EQ(d.kind, other.size() == 3 ? DivergenceKind::event_differs : DivergenceKind::tx_extra)
+        << r.text;
+    EXPECT_EQ(d.field, "bytes") << r.text;
+    ASSERT_TRUE(d.expected && d.actual) << r.text;
+    EXPECT_EQ(d.expected->bytes, "abc");
+    EXPECT_EQ(d.actual->kind, EventKind::close);
+    EXPECT_EQ(d.actual->bytes, other);
+  }
+}
+
 // Sends `count` datagrams ("request <i>"), one every 5 ms, to server:7, and
 // closes its channel once as many answers came back (or at 500 ms). A
 // `hasty` one (a changed doer) sends its requests after the first 1 ms
@@ -1527,6 +1598,37 @@ TEST(Replay, NoiseIsReproducibleBySeedAndJournaled) {
   });
 }
 
+// A corrupt replay's bit flips are pinned for a fixed journal and noise seed
+// (as SimNet's golden digest pins its draws): any change to the draws shows
+// here (pass, channel and text of the first five). Every bit of a byte is
+// flipped, the 8th too.
+TEST(Replay, CorruptNoiseFlipsTheGoldenBitsForASeed) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  ReplayOptions noisy;
+  noisy.noise = parse_noise_spec("corrupt=0.5");
+  noisy.noise_seed = 7;
+  const Replayed r = replay(dir.file("sim.hioj"), sim_scene(), dir.file("noisy.hioj"), noisy);
+  EXPECT_EQ(r.result.status, ReplayStatus::perturbed);
+  std::vector<std::string> flips;
+  std::set<char> bits;
+  for (const PassRecord& p : read_journal(dir.file("noisy.hioj")).frames) {
+    for (const OwnedEvent& e : p.events) {
+      if (e.kind != EventKind::noise || !e.text.starts_with("replay noise: ")) continue;
+      flips.push_back(std::to_string(p.pass) + " #" + std::to_string(e.channel) + " " +
+                      e.text.substr(14));
+      bits.insert(e.text.at(e.text.size() - 9));  // "... bit B flipped"
+    }
+  }
+  EXPECT_EQ(flips.size(), r.result.noise.corrupted);
+  EXPECT_EQ(bits, (std::set<char>{'0', '1', '2', '3', '4', '5', '6', '7'}));
+  ASSERT_GE(flips.size(), 5u);
+  EXPECT_EQ(std::vector<std::string>(flips.begin(), flips.begin() + 5),
+            (std::vector<std::string>{"10 #5 byte 0 bit 3 flipped", "11 #6 byte 5 bit 6 flipped",
+                                      "11 #5 byte 1 bit 6 flipped", "14 #4 byte 0 bit 5 flipped",
+                                      "15 #4 byte 4 bit 3 flipped"}));
+}
+
 // Noise on replay applies to serial lines as to every channel (a serial line
 // is a byte stream: its recorded rx chunks are dropped, delayed, duplicated or
 // get a bit flipped, delivered in order, never reordered), reproducibly.
@@ -1862,6 +1964,10 @@ TEST(NoiseSpec, DelayTakesTheScenarioDurationGrammar) {
   const NoiseSpec range = parse_noise_spec("delay=0.5-2ms");
   EXPECT_EQ(range.delay_min, Tock{500'000});
   EXPECT_EQ(range.delay_max, Tock{2'000'000});
+  // A range of one value: every delayed chunk waits exactly that long.
+  const NoiseSpec fixed = parse_noise_spec("delay=5ms-5ms");
+  EXPECT_EQ(fixed.delay_min, Tock{5'000'000});
+  EXPECT_EQ(fixed.delay_max, Tock{5'000'000});
   EXPECT_EQ(parse_noise_spec("delay=1m").delay_max, seconds(60));
   EXPECT_EQ(parse_noise_spec("delay=24h").delay_max, seconds(86'400));
   EXPECT_TRUE(parse_noise_spec("delay=0").empty());

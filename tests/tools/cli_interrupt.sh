@@ -85,6 +85,13 @@ for resync in "" --resync; do
     { echo "salvage_pad $resync: trailer not kept"; cat "$WORK/salvage_pad.out"; exit 1; }
   recorded_interrupt salvage_pad_replay "$WORK/cut-pad-saved.hioj" 130 SIGINT
 done
+# Replayed as it is, bytes after its trailer and all: the recorded run is
+# whole, and its interruption (130) comes before the damage (2) in the exit
+# codes of docs/replay.md.
+"$HIO" replay "$WORK/cut-pad.hioj" > "$WORK/replay_pad.out" 2>&1
+rc=$?
+[ $rc -eq 130 ] || { echo "replay_pad: exit $rc, expected 130"; cat "$WORK/replay_pad.out"; exit 1; }
+expect_line replay_pad "ended:     at the recorded end, where the run was interrupted (SIGINT)"
 # Not all judged is not passed: the top-level "passed" of --json is false
 # for the interrupted run and for its replay (unfixed: true, as none of the
 # judged ones failed), and a noise sweep's seeds fail, naming the first

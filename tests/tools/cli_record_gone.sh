@@ -9,12 +9,13 @@
 # process's now (a passing seed's cleanup used to delete it). One moved
 # elsewhere is complete there: exit 4, with its new name. A journal
 # truncated in place is lost too, and a sweep checks the journals it keeps
-# again at its end.
+# again at its end. A run whose doer throws after its journal was removed
+# exits 4 too (the output lost outranks the doer's error, 5).
 # The runs that another process must act on while they go on last 10 s (the
 # real-time runs end at their limit); the others 3 s.
-# Usage: cli_record_gone.sh HIO SCENARIOS WORK
+# Usage: cli_record_gone.sh HIO SCENARIOS WORK THROWING_HIO
 set -u
-HIO=$1 SCENARIOS=$2 WORK=$3
+HIO=$1 SCENARIOS=$2 WORK=$3 THROWING=$4
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
 fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
@@ -54,6 +55,38 @@ rc=$?
 grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   gone.err || fail "run, journal removed: not said" gone.err
 grep -qx "journal:   gone/x.hioj (lost)" gone.out || fail "run, journal removed: no summary" gone.out
+
+# A doer that throws (throwing-hio's echo_server, at its 600th byte: the
+# 6th of 100 bytes sent every 300 ms) after the journal was removed.
+cat > bomb.toml << 'EOF2'
+[run]
+name = "bomb"
+mode = "real"
+tock = "10ms"
+limit = "10s"
+[[doer]]
+kind = "echo_server"
+name = "server"
+address = "tcp://127.0.0.1:0"
+[[doer]]
+kind = "echo_client"
+name = "c"
+address = "@server"
+messages = 10
+size = 100
+interval = "300ms"
+EOF2
+mkdir bgone
+"$THROWING" run bomb.toml --record bgone/x.hioj --json > bomb.out 2> bomb.err &
+pid=$!
+wait_for bgone/x.hioj
+rm -rf bgone
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "run, doer threw, journal removed: exit $rc, expected 4" bomb.err
+grep -q "protocol violation: 600 bytes" bomb.err || fail "run, doer threw: no error said" bomb.err
+grep -q '"journal_lost": "the journal was removed during the run' bomb.out ||
+  fail "run, doer threw: --json does not say the journal was lost" bomb.out
 
 # The journal moved (renamed) during the run: it is complete under its new
 # name, which the error gives, and replays (exit 4 all the same: the path
