@@ -389,314 +389,312 @@ std::string with_frame_rewritten(
 std::string with_exit_flipped(const std::string& file, std::size_t at) {
   return with_frame_rewritten(
       file, at, [](detail::DecodedFrame&, detail::PassMarks& marks) { marks.exit = !marks.exit; });
+}
 
-  // A frame the writer refuses, with a valid CRC, is damage at its byte: an
-  // event seq repeated within a frame or from the frame before (the replay
-  // would feed the event twice), and a pass number its tyme does not give.
-  TEST(JournalCodec, ARepeatedSeqOrAPassItsTymeDoesNotGiveIsAnError) {
-    test::TempDir dir;
-    test::write_sample(dir.file("sample.hioj"));
-    const std::string file = test::read_file(dir.file("sample.hioj"));
-    const std::vector<std::size_t> frames = pass_offsets(file);
-    ASSERT_EQ(frames.size(), test::sample_passes().size());
-    ASSERT_TRUE(read_journal_memory(file).complete());
-    struct Case {
-      std::size_t frame;
-      std::function<void(detail::DecodedFrame&)> change;
-      JournalErrorKind kind;
-      const char* message;
-    };
-    // The sample's first pass has events of seq 0, 1 and 2; its second (pass
-    // 1) starts at seq 3.
-    const Case cases[] = {
-        {0, [](detail::DecodedFrame& f) { f.events[2].seq = 1; }, JournalErrorKind::bad_order,
-         "event seq 1 after seq 1"},
-        {1, [](detail::DecodedFrame& f) { f.events[0].seq = 2; }, JournalErrorKind::bad_order,
-         "event seq 2 after seq 2"},
-        {1, [](detail::DecodedFrame& f) { f.pass = 2; }, JournalErrorKind::bad_message,
-         "pass frame (pass 2, tyme 31250000 ns, part 0): its tyme is pass 1 at this tock"},
-    };
-    for (const Case& c : cases) {
-      const JournalContents read = read_journal_memory(
-          with_frame_rewritten(file, frames[c.frame],
-                               [&](detail::DecodedFrame& f, detail::PassMarks&) { c.change(f); }));
-      ASSERT_TRUE(read.error) << c.message;
-      EXPECT_EQ(read.error->kind, c.kind) << read.error->describe();
-      EXPECT_EQ(read.error->offset, frames[c.frame]) << read.error->describe();
-      EXPECT_NE(read.error->message.find(c.message), std::string::npos) << read.error->describe();
-      EXPECT_EQ(read.frames.size(), c.frame);
-    }
+// A frame the writer refuses, with a valid CRC, is damage at its byte: an
+// event seq repeated within a frame or from the frame before (the replay
+// would feed the event twice), and a pass number its tyme does not give.
+TEST(JournalCodec, ARepeatedSeqOrAPassItsTymeDoesNotGiveIsAnError) {
+  test::TempDir dir;
+  test::write_sample(dir.file("sample.hioj"));
+  const std::string file = test::read_file(dir.file("sample.hioj"));
+  const std::vector<std::size_t> frames = pass_offsets(file);
+  ASSERT_EQ(frames.size(), test::sample_passes().size());
+  ASSERT_TRUE(read_journal_memory(file).complete());
+  struct Case {
+    std::size_t frame;
+    std::function<void(detail::DecodedFrame&)> change;
+    JournalErrorKind kind;
+    const char* message;
+  };
+  // The sample's first pass has events of seq 0, 1 and 2; its second (pass
+  // 1) starts at seq 3.
+  const Case cases[] = {
+      {0, [](detail::DecodedFrame& f) { f.events[2].seq = 1; }, JournalErrorKind::bad_order,
+       "event seq 1 after seq 1"},
+      {1, [](detail::DecodedFrame& f) { f.events[0].seq = 2; }, JournalErrorKind::bad_order,
+       "event seq 2 after seq 2"},
+      {1, [](detail::DecodedFrame& f) { f.pass = 2; }, JournalErrorKind::bad_message,
+       "pass frame (pass 2, tyme 31250000 ns, part 0): its tyme is pass 1 at this tock"},
+  };
+  for (const Case& c : cases) {
+    const JournalContents read = read_journal_memory(with_frame_rewritten(
+        file, frames[c.frame], [&](detail::DecodedFrame& f, detail::PassMarks&) { c.change(f); }));
+    ASSERT_TRUE(read.error) << c.message;
+    EXPECT_EQ(read.error->kind, c.kind) << read.error->describe();
+    EXPECT_EQ(read.error->offset, frames[c.frame]) << read.error->describe();
+    EXPECT_NE(read.error->message.find(c.message), std::string::npos) << read.error->describe();
+    EXPECT_EQ(read.frames.size(), c.frame);
   }
+}
 
-  // A journal whose pass at 1 ms is a small rx (seq 0) and then a 4000-byte
-  // close (seq 1) in pieces, its frames marked as the run's exit or not.
-  std::string pieced_journal(const std::string& path, bool exit) {
-    WriterOptions options;
-    options.frame_bytes_max = 1024;
-    JournalWriter writer(path, options);
-    JournalHeader header;
-    header.tock = Tock{1'000'000};
-    header.exit_marked = true;
+// A journal whose pass at 1 ms is a small rx (seq 0) and then a 4000-byte
+// close (seq 1) in pieces, its frames marked as the run's exit or not.
+std::string pieced_journal(const std::string& path, bool exit) {
+  WriterOptions options;
+  options.frame_bytes_max = 1024;
+  JournalWriter writer(path, options);
+  JournalHeader header;
+  header.tock = Tock{1'000'000};
+  header.exit_marked = true;
+  writer.write_header(header);
+  const std::string big(4000, 'x');
+  std::vector<ChannelEvent> events(2);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i].kind = i == 0 ? EventKind::rx : EventKind::close;
+    events[i].channel = 1;
+    events[i].tyme = Tyme{Tock{1'000'000}};
+    events[i].seq = i;
+    events[i].bytes = i == 0 ? std::string_view("small") : std::string_view(big);
+  }
+  writer.write_pass(events[0].tyme, events, exit);
+  RunSummary summary;
+  summary.passes = 1;
+  summary.end_tyme = Tyme{Tock{1'000'000}};
+  writer.finish(summary);
+  return test::read_file(path);
+}
+
+// At the end of tyme (the tick saturated at 2^63-1 ns, no multiple of the
+// tock) the exit's frame is numbered as the trailer counts: the number the
+// next pass would have had (pass_number), not the last pass's, which a frame
+// at another tyme has (unfixed: tyme / tock, pass 3 twice here). A journal of
+// an older writer, its exit frame numbered tyme / tock there, reads the same.
+TEST(JournalCodec, TheExitAtTheEndOfTymeHasTheTrailersPassNumber) {
+  test::TempDir dir;
+  const Tock tock{2'000'000'000'000'000'000};  // 2 x 10^18 ns: passes at 0, 2, 4, 6, 8 x 10^18
+  ASSERT_NE(kTymeNever.time_since_epoch().count() % tock.count(), 0);
+  JournalHeader header;
+  header.tock = tock;
+  header.exit_marked = true;
+  std::vector<ChannelEvent> events(2);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i].kind = i == 0 ? EventKind::log : EventKind::close;
+    events[i].channel = 1;
+    events[i].seq = i;
+  }
+  events[0].tyme = Tyme{tock * 4};
+  events[1].tyme = kTymeNever;
+  const std::uint64_t passes = passes_at(kTymeNever, tock);
+  ASSERT_EQ(passes, 5u);
+  {
+    JournalWriter writer(dir.file("end.hioj"));
     writer.write_header(header);
-    const std::string big(4000, 'x');
-    std::vector<ChannelEvent> events(2);
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      events[i].kind = i == 0 ? EventKind::rx : EventKind::close;
-      events[i].channel = 1;
-      events[i].tyme = Tyme{Tock{1'000'000}};
-      events[i].seq = i;
-      events[i].bytes = i == 0 ? std::string_view("small") : std::string_view(big);
-    }
-    writer.write_pass(events[0].tyme, events, exit);
-    RunSummary summary;
-    summary.passes = 1;
-    summary.end_tyme = Tyme{Tock{1'000'000}};
-    writer.finish(summary);
-    return test::read_file(path);
+    EXPECT_EQ(writer.pass_of(kTymeNever), passes);
+    EXPECT_EQ(writer.pass_of(Tyme{tock * 4}), 4u);
+    writer.write_pass(events[0].tyme, std::span(events).first(1));
+    writer.write_pass(kTymeNever, std::span(events).subspan(1), /*exit=*/true);
+    writer.finish(RunSummary{passes, kTymeNever, RunOutcome::stalled, ""});
   }
+  const std::string file = test::read_file(dir.file("end.hioj"));
+  const JournalContents c = read_journal_memory(file);
+  ASSERT_TRUE(c.complete()) << c.error->describe();
+  ASSERT_EQ(c.frames.size(), 2u);
+  EXPECT_EQ(c.frames[0].pass, 4u);
+  EXPECT_EQ(c.frames[1].pass, c.trailer->passes);
 
-  // At the end of tyme (the tick saturated at 2^63-1 ns, no multiple of the
-  // tock) the exit's frame is numbered as the trailer counts: the number the
-  // next pass would have had (pass_number), not the last pass's, which a frame
-  // at another tyme has (unfixed: tyme / tock, pass 3 twice here). A journal of
-  // an older writer, its exit frame numbered tyme / tock there, reads the same.
-  TEST(JournalCodec, TheExitAtTheEndOfTymeHasTheTrailersPassNumber) {
-    test::TempDir dir;
-    const Tock tock{2'000'000'000'000'000'000};  // 2 x 10^18 ns: passes at 0, 2, 4, 6, 8 x 10^18
-    ASSERT_NE(kTymeNever.time_since_epoch().count() % tock.count(), 0);
-    JournalHeader header;
-    header.tock = tock;
-    header.exit_marked = true;
-    std::vector<ChannelEvent> events(2);
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      events[i].kind = i == 0 ? EventKind::log : EventKind::close;
-      events[i].channel = 1;
-      events[i].seq = i;
-    }
-    events[0].tyme = Tyme{tock * 4};
-    events[1].tyme = kTymeNever;
-    const std::uint64_t passes = passes_at(kTymeNever, tock);
-    ASSERT_EQ(passes, 5u);
-    {
-      JournalWriter writer(dir.file("end.hioj"));
-      writer.write_header(header);
-      EXPECT_EQ(writer.pass_of(kTymeNever), passes);
-      EXPECT_EQ(writer.pass_of(Tyme{tock * 4}), 4u);
-      writer.write_pass(events[0].tyme, std::span(events).first(1));
-      writer.write_pass(kTymeNever, std::span(events).subspan(1), /*exit=*/true);
-      writer.finish(RunSummary{passes, kTymeNever, RunOutcome::stalled, ""});
-    }
-    const std::string file = test::read_file(dir.file("end.hioj"));
-    const JournalContents c = read_journal_memory(file);
-    ASSERT_TRUE(c.complete()) << c.error->describe();
-    ASSERT_EQ(c.frames.size(), 2u);
-    EXPECT_EQ(c.frames[0].pass, 4u);
-    EXPECT_EQ(c.frames[1].pass, c.trailer->passes);
+  const std::vector<std::size_t> frames = pass_offsets(file);
+  ASSERT_EQ(frames.size(), 2u);
+  const auto numbered = [&](std::uint64_t pass) {
+    return with_frame_rewritten(
+        file, frames[1], [pass](detail::DecodedFrame& f, detail::PassMarks&) { f.pass = pass; });
+  };
+  const JournalContents older = read_journal_memory(numbered(passes - 1));
+  ASSERT_TRUE(older.complete()) << older.error->describe();
+  EXPECT_EQ(older.frames[1].pass, passes);
+  // Any other number is damage, as before.
+  const JournalContents wrong = read_journal_memory(numbered(passes + 1));
+  ASSERT_FALSE(wrong.complete());
+  EXPECT_EQ(wrong.error->kind, JournalErrorKind::bad_message) << wrong.error->describe();
+  EXPECT_NE(wrong.error->message.find("its tyme is pass 5 at this tock"), std::string::npos)
+      << wrong.error->describe();
+}
 
-    const std::vector<std::size_t> frames = pass_offsets(file);
-    ASSERT_EQ(frames.size(), 2u);
-    const auto numbered = [&](std::uint64_t pass) {
-      return with_frame_rewritten(
-          file, frames[1], [pass](detail::DecodedFrame& f, detail::PassMarks&) { f.pass = pass; });
-    };
-    const JournalContents older = read_journal_memory(numbered(passes - 1));
-    ASSERT_TRUE(older.complete()) << older.error->describe();
-    EXPECT_EQ(older.frames[1].pass, passes);
-    // Any other number is damage, as before.
-    const JournalContents wrong = read_journal_memory(numbered(passes + 1));
-    ASSERT_FALSE(wrong.complete());
-    EXPECT_EQ(wrong.error->kind, JournalErrorKind::bad_message) << wrong.error->describe();
-    EXPECT_NE(wrong.error->message.find("its tyme is pass 5 at this tock"), std::string::npos)
-        << wrong.error->describe();
-  }
-
-  // Every frame of an event in pieces has the same exit flag (journal-format.md,
-  // "Events larger than a frame"): a frame that differs from the first is
-  // damage at its byte, whichever way it differs; the intact prefix ends before
-  // the pieces, a resyncing reader loses the event in a hole, and a salvage
-  // keeps what comes before it.
-  TEST(JournalCodec, AFrameOfAnEventInPiecesWithAnotherExitFlagIsAnError) {
-    test::TempDir dir;
-    for (const bool exit : {false, true}) {
-      const std::string file = pieced_journal(dir.file("pieces.hioj"), exit);
-      const std::vector<std::size_t> frames = pass_offsets(file);
-      ASSERT_GE(frames.size(), 4u);  // the rx, then three pieces or more
-      const std::size_t first_piece = frames[1];
-      ASSERT_TRUE(read_journal_memory(file).complete());
-      // The last piece (pieceEnd) unlike the others, and the second like none.
-      for (const std::size_t flipped : {frames.back(), frames[2]}) {
-        const std::string bad = with_exit_flipped(file, flipped);
-        const JournalContents c = read_journal_memory(bad);
-        ASSERT_FALSE(c.complete()) << "exit " << exit << ", frame at " << flipped;
-        EXPECT_EQ(c.error->kind, JournalErrorKind::bad_order) << c.error->describe();
-        EXPECT_EQ(c.error->offset, flipped) << c.error->describe();
-        EXPECT_EQ(c.error->last_pass, std::optional<std::uint64_t>{1}) << c.error->describe();
-        EXPECT_NE(
-            c.error->message.find("continues an event in pieces (seq 1, first frame at byte " +
-                                  std::to_string(first_piece) + ")"),
-            std::string::npos)
-            << c.error->describe();
-        EXPECT_EQ(c.valid_bytes, first_piece);
-        ASSERT_EQ(c.frames.size(), 1u);
-        EXPECT_EQ(c.frames[0].events.size(), 1u);  // the rx; the close is not given
-
-        ReaderOptions resync;
-        resync.resync = true;
-        JournalReader r = JournalReader::from_memory(bad, resync);
-        std::size_t events = 0;
-        while (const FrameView* f = r.next())
-          events += f->events.size();
-        EXPECT_EQ(events, 1u);  // the close is lost whole, never in part
-        ASSERT_EQ(r.holes().size(), 1u) << (r.error() ? r.error()->describe() : "");
-        EXPECT_TRUE(r.holes()[0].lost);
-        EXPECT_EQ(r.holes()[0].offset, first_piece);
-
-        test::write_file(dir.file("bad.hioj"), bad);
-        const SalvageResult plain = salvage_journal(dir.file("bad.hioj"), dir.file("plain.hioj"));
-        EXPECT_EQ(plain.events, 1u);
-        ASSERT_TRUE(plain.damage);
-        EXPECT_EQ(plain.damage->offset, flipped);
-        EXPECT_TRUE(read_journal(dir.file("plain.hioj")).complete());
-        SalvageOptions past;
-        past.reader.resync = true;
-        const SalvageResult s =
-            salvage_journal(dir.file("bad.hioj"), dir.file("resynced.hioj"), past);
-        EXPECT_EQ(s.events, 1u);
-        ASSERT_EQ(s.holes.size(), 1u);
-        EXPECT_EQ(s.holes[0].offset, first_piece);
-        const JournalContents again = read_journal(dir.file("resynced.hioj"), resync);
-        EXPECT_TRUE(again.complete()) << again.error->describe();
-      }
-    }
-  }
-
-  // PassFrame.pieceKind is the kind of the event a pieceEnd frame's pieces
-  // make: never `piece` (a kind this version defines, so no newer hio is to
-  // blame), and 0 on every other frame. Each break is bad_message at its frame.
-  TEST(JournalCodec, APieceKindThatBreaksTheRulesIsRefusedAtItsFrame) {
-    test::TempDir dir;
-    const std::string file = pieced_journal(dir.file("pieces.hioj"), false);
+// Every frame of an event in pieces has the same exit flag (journal-format.md,
+// "Events larger than a frame"): a frame that differs from the first is
+// damage at its byte, whichever way it differs; the intact prefix ends before
+// the pieces, a resyncing reader loses the event in a hole, and a salvage
+// keeps what comes before it.
+TEST(JournalCodec, AFrameOfAnEventInPiecesWithAnotherExitFlagIsAnError) {
+  test::TempDir dir;
+  for (const bool exit : {false, true}) {
+    const std::string file = pieced_journal(dir.file("pieces.hioj"), exit);
     const std::vector<std::size_t> frames = pass_offsets(file);
     ASSERT_GE(frames.size(), 4u);  // the rx, then three pieces or more
-    struct Case {
-      std::size_t at;
-      EventKind kind;
-      const char* says;
-    };
-    const Case cases[] = {
-        {frames.back(), detail::kPieceKind,
-         "pieceKind is piece (10): the pieces of an event make an event of another kind"},
-        {frames.back(), static_cast<EventKind>(11),
-         "unknown piece kind 11 (written by a newer hio?)"},
-        {frames[0], EventKind::close,
-         "pieceKind 5 on a frame that does not end an event in pieces (pieceKind is 0 without "
-         "pieceEnd)"},
-        {frames[2], EventKind::close,
-         "pieceKind 5 on a frame that does not end an event in pieces"},
-    };
-    for (const Case& c : cases) {
-      const std::string bad = with_frame_rewritten(
-          file, c.at,
-          [&](detail::DecodedFrame&, detail::PassMarks& marks) { marks.piece_kind = c.kind; });
-      const JournalContents read = read_journal_memory(bad);
-      ASSERT_FALSE(read.complete()) << c.says;
-      EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();
-      EXPECT_EQ(read.error->offset, c.at) << read.error->describe();
-      EXPECT_NE(read.error->message.find(c.says), std::string::npos) << read.error->describe();
+    const std::size_t first_piece = frames[1];
+    ASSERT_TRUE(read_journal_memory(file).complete());
+    // The last piece (pieceEnd) unlike the others, and the second like none.
+    for (const std::size_t flipped : {frames.back(), frames[2]}) {
+      const std::string bad = with_exit_flipped(file, flipped);
+      const JournalContents c = read_journal_memory(bad);
+      ASSERT_FALSE(c.complete()) << "exit " << exit << ", frame at " << flipped;
+      EXPECT_EQ(c.error->kind, JournalErrorKind::bad_order) << c.error->describe();
+      EXPECT_EQ(c.error->offset, flipped) << c.error->describe();
+      EXPECT_EQ(c.error->last_pass, std::optional<std::uint64_t>{1}) << c.error->describe();
+      EXPECT_NE(c.error->message.find("continues an event in pieces (seq 1, first frame at byte " +
+                                      std::to_string(first_piece) + ")"),
+                std::string::npos)
+          << c.error->describe();
+      EXPECT_EQ(c.valid_bytes, first_piece);
+      ASSERT_EQ(c.frames.size(), 1u);
+      EXPECT_EQ(c.frames[0].events.size(), 1u);  // the rx; the close is not given
+
+      ReaderOptions resync;
+      resync.resync = true;
+      JournalReader r = JournalReader::from_memory(bad, resync);
+      std::size_t events = 0;
+      while (const FrameView* f = r.next())
+        events += f->events.size();
+      EXPECT_EQ(events, 1u);  // the close is lost whole, never in part
+      ASSERT_EQ(r.holes().size(), 1u) << (r.error() ? r.error()->describe() : "");
+      EXPECT_TRUE(r.holes()[0].lost);
+      EXPECT_EQ(r.holes()[0].offset, first_piece);
+
+      test::write_file(dir.file("bad.hioj"), bad);
+      const SalvageResult plain = salvage_journal(dir.file("bad.hioj"), dir.file("plain.hioj"));
+      EXPECT_EQ(plain.events, 1u);
+      ASSERT_TRUE(plain.damage);
+      EXPECT_EQ(plain.damage->offset, flipped);
+      EXPECT_TRUE(read_journal(dir.file("plain.hioj")).complete());
+      SalvageOptions past;
+      past.reader.resync = true;
+      const SalvageResult s =
+          salvage_journal(dir.file("bad.hioj"), dir.file("resynced.hioj"), past);
+      EXPECT_EQ(s.events, 1u);
+      ASSERT_EQ(s.holes.size(), 1u);
+      EXPECT_EQ(s.holes[0].offset, first_piece);
+      const JournalContents again = read_journal(dir.file("resynced.hioj"), resync);
+      EXPECT_TRUE(again.complete()) << again.error->describe();
     }
   }
+}
 
-  // A batch whose strings sit in the frame's layout (EventBatch, as the Recorder
-  // hands its pass over): pass_around writes pass()'s bytes, whether the room in
-  // front of the strings holds the frame's first words (up to 64 events at
-  // first, more after a bigger pass) or not (then it lays the frame out by
-  // copying). Stale bytes of earlier passes in the reused arena must not show.
-  TEST(JournalCodec, PassFramesAroundABatchAreTheBytesOfPass) {
-    Stream s(7);
-    detail::FrameEncoder encoder;
-    EventBatch batch;
-    for (int round = 0; round < 400; ++round) {
-      std::vector<std::string> strings;
-      const std::vector<ChannelEvent> events = events_for(s, strings);
-      for (const ChannelEvent& e : events)
-        batch.add(e);
-      const EventBatch::FrameLayout at = batch.frame_layout();
-      detail::ByteBuffer around;
-      encoder.pass_around(around, 9, Tyme{Tock{5}}, 0, false, batch.events(), at.blobs,
-                          at.blob_words, at.room_words, std::uint64_t{1} << 30);
-      ASSERT_EQ(std::string(reinterpret_cast<const char*>(around.data()), around.size()),
-                encoded(encoder, false, 9, 5, 0, events))
-          << "round " << round << ", " << events.size() << " events, room " << at.room_words;
-      batch.clear(std::size_t{1} << 20);
-    }
+// PassFrame.pieceKind is the kind of the event a pieceEnd frame's pieces
+// make: never `piece` (a kind this version defines, so no newer hio is to
+// blame), and 0 on every other frame. Each break is bad_message at its frame.
+TEST(JournalCodec, APieceKindThatBreaksTheRulesIsRefusedAtItsFrame) {
+  test::TempDir dir;
+  const std::string file = pieced_journal(dir.file("pieces.hioj"), false);
+  const std::vector<std::size_t> frames = pass_offsets(file);
+  ASSERT_GE(frames.size(), 4u);  // the rx, then three pieces or more
+  struct Case {
+    std::size_t at;
+    EventKind kind;
+    const char* says;
+  };
+  const Case cases[] = {
+      {frames.back(), detail::kPieceKind,
+       "pieceKind is piece (10): the pieces of an event make an event of another kind"},
+      {frames.back(), static_cast<EventKind>(11),
+       "unknown piece kind 11 (written by a newer hio?)"},
+      {frames[0], EventKind::close,
+       "pieceKind 5 on a frame that does not end an event in pieces (pieceKind is 0 without "
+       "pieceEnd)"},
+      {frames[2], EventKind::close, "pieceKind 5 on a frame that does not end an event in pieces"},
+  };
+  for (const Case& c : cases) {
+    const std::string bad = with_frame_rewritten(
+        file, c.at,
+        [&](detail::DecodedFrame&, detail::PassMarks& marks) { marks.piece_kind = c.kind; });
+    const JournalContents read = read_journal_memory(bad);
+    ASSERT_FALSE(read.complete()) << c.says;
+    EXPECT_EQ(read.error->kind, JournalErrorKind::bad_message) << read.error->describe();
+    EXPECT_EQ(read.error->offset, c.at) << read.error->describe();
+    EXPECT_NE(read.error->message.find(c.says), std::string::npos) << read.error->describe();
   }
+}
 
-  // events_for makes at least one event: the empty list on its own.
-  TEST(JournalCodec, AnEmptyPassFrameIsTheBuildersBytes) {
-    detail::FrameEncoder encoder;
-    const std::vector<ChannelEvent> none;
-    ASSERT_EQ(encoded(encoder, false, 7, 1'000'000, 0, none),
-              encoded(encoder, true, 7, 1'000'000, 0, none));
+// A batch whose strings sit in the frame's layout (EventBatch, as the Recorder
+// hands its pass over): pass_around writes pass()'s bytes, whether the room in
+// front of the strings holds the frame's first words (up to 64 events at
+// first, more after a bigger pass) or not (then it lays the frame out by
+// copying). Stale bytes of earlier passes in the reused arena must not show.
+TEST(JournalCodec, PassFramesAroundABatchAreTheBytesOfPass) {
+  Stream s(7);
+  detail::FrameEncoder encoder;
+  EventBatch batch;
+  for (int round = 0; round < 400; ++round) {
+    std::vector<std::string> strings;
+    const std::vector<ChannelEvent> events = events_for(s, strings);
+    for (const ChannelEvent& e : events)
+      batch.add(e);
+    const EventBatch::FrameLayout at = batch.frame_layout();
+    detail::ByteBuffer around;
+    encoder.pass_around(around, 9, Tyme{Tock{5}}, 0, false, batch.events(), at.blobs, at.blob_words,
+                        at.room_words, std::uint64_t{1} << 30);
+    ASSERT_EQ(std::string(reinterpret_cast<const char*>(around.data()), around.size()),
+              encoded(encoder, false, 9, 5, 0, events))
+        << "round " << round << ", " << events.size() << " events, room " << at.room_words;
+    batch.clear(std::size_t{1} << 20);
   }
+}
 
-  // One event whose bytes fill the builder's first segment (64 Ki words) to the
-  // last word, or one word less: the hand-written layout is the builder's.
-  TEST(JournalCodec, PassFramesAtTheFirstSegmentsEdgeAreTheBuildersBytes) {
-    detail::FrameEncoder encoder;
-    for (std::size_t blob_words : {65536u - 15u, 65536u - 14u}) {
-      const std::string bytes(blob_words * 8, 'x');
-      ChannelEvent e;
-      e.kind = EventKind::rx;
-      e.channel = 1;
-      e.bytes = bytes;
-      const std::vector<ChannelEvent> events{e};
-      ASSERT_EQ(encoded(encoder, false, 0, 0, 0, events), encoded(encoder, true, 0, 0, 0, events))
-          << blob_words << " words of bytes";
-    }
-  }
+// events_for makes at least one event: the empty list on its own.
+TEST(JournalCodec, AnEmptyPassFrameIsTheBuildersBytes) {
+  detail::FrameEncoder encoder;
+  const std::vector<ChannelEvent> none;
+  ASSERT_EQ(encoded(encoder, false, 7, 1'000'000, 0, none),
+            encoded(encoder, true, 7, 1'000'000, 0, none));
+}
 
-  // One word more needs a second segment: pass() then leaves the frame to the
-  // builder (its own layout, far pointers included), which must read back.
-  TEST(JournalCodec, APassFrameOfTwoSegmentsReadsBack) {
-    detail::FrameEncoder encoder;
-    const std::string bytes((65536u - 13u) * 8, 'x');
+// One event whose bytes fill the builder's first segment (64 Ki words) to the
+// last word, or one word less: the hand-written layout is the builder's.
+TEST(JournalCodec, PassFramesAtTheFirstSegmentsEdgeAreTheBuildersBytes) {
+  detail::FrameEncoder encoder;
+  for (std::size_t blob_words : {65536u - 15u, 65536u - 14u}) {
+    const std::string bytes(blob_words * 8, 'x');
     ChannelEvent e;
     e.kind = EventKind::rx;
     e.channel = 1;
-    e.seq = 9;
-    e.tyme = Tyme{Tock{5}};
     e.bytes = bytes;
     const std::vector<ChannelEvent> events{e};
-    const std::string packed = encoded(encoder, false, 3, 5, 0, events);
-    detail::WordBuffer words;
-    const std::size_t count = detail::unpack(packed, words, std::size_t{1} << 24);
-    // The segment table: two segments.
-    ASSERT_GE(count, 1u);
-    std::uint32_t segments_minus_one = 0;
-    std::memcpy(&segments_minus_one, words.data(), 4);
-    EXPECT_EQ(segments_minus_one, 1u);
-    detail::DecodedFrame frame;
-    detail::DecodeLimits limits;
-    limits.traversal_words = 8 * count + 64;
-    detail::decode_frame(words.data(), count, limits, frame);
-    ASSERT_EQ(frame.events.size(), 1u);
-    EXPECT_EQ(frame.pass, 3u);
-    EXPECT_EQ(frame.events[0].seq, 9u);
-    EXPECT_EQ(frame.events[0].bytes, bytes);
+    ASSERT_EQ(encoded(encoder, false, 0, 0, 0, events), encoded(encoder, true, 0, 0, 0, events))
+        << blob_words << " words of bytes";
   }
+}
 
-  TEST(JournalCodec, PassFrameOverTheMessageLimitIsRefusedAndAppendsNothing) {
-    detail::FrameEncoder encoder;
-    const std::string bytes(4096, 'x');
-    ChannelEvent e;
-    e.kind = EventKind::tx;
-    e.bytes = bytes;
-    const std::vector<ChannelEvent> events{e};
-    detail::ByteBuffer out;
-    out.append("ab", 2);
-    EXPECT_THROW((void)encoder.pass(out, 0, Tyme{}, 0, false, events, 4096), std::length_error);
-    EXPECT_EQ(out.size(), 2u);
-  }
+// One word more needs a second segment: pass() then leaves the frame to the
+// builder (its own layout, far pointers included), which must read back.
+TEST(JournalCodec, APassFrameOfTwoSegmentsReadsBack) {
+  detail::FrameEncoder encoder;
+  const std::string bytes((65536u - 13u) * 8, 'x');
+  ChannelEvent e;
+  e.kind = EventKind::rx;
+  e.channel = 1;
+  e.seq = 9;
+  e.tyme = Tyme{Tock{5}};
+  e.bytes = bytes;
+  const std::vector<ChannelEvent> events{e};
+  const std::string packed = encoded(encoder, false, 3, 5, 0, events);
+  detail::WordBuffer words;
+  const std::size_t count = detail::unpack(packed, words, std::size_t{1} << 24);
+  // The segment table: two segments.
+  ASSERT_GE(count, 1u);
+  std::uint32_t segments_minus_one = 0;
+  std::memcpy(&segments_minus_one, words.data(), 4);
+  EXPECT_EQ(segments_minus_one, 1u);
+  detail::DecodedFrame frame;
+  detail::DecodeLimits limits;
+  limits.traversal_words = 8 * count + 64;
+  detail::decode_frame(words.data(), count, limits, frame);
+  ASSERT_EQ(frame.events.size(), 1u);
+  EXPECT_EQ(frame.pass, 3u);
+  EXPECT_EQ(frame.events[0].seq, 9u);
+  EXPECT_EQ(frame.events[0].bytes, bytes);
+}
+
+TEST(JournalCodec, PassFrameOverTheMessageLimitIsRefusedAndAppendsNothing) {
+  detail::FrameEncoder encoder;
+  const std::string bytes(4096, 'x');
+  ChannelEvent e;
+  e.kind = EventKind::tx;
+  e.bytes = bytes;
+  const std::vector<ChannelEvent> events{e};
+  detail::ByteBuffer out;
+  out.append("ab", 2);
+  EXPECT_THROW((void)encoder.pass(out, 0, Tyme{}, 0, false, events, 4096), std::length_error);
+  EXPECT_EQ(out.size(), 2u);
+}
 
 }  // namespace
 }  // namespace hio::replay
