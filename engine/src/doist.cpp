@@ -266,24 +266,16 @@ void Doist::enter(std::span<Doer* const> doers) {
 
 void Doist::enter_afresh(std::span<Doer* const> doers) {
   // A new cycle (run(), or a manual enter after exit()): doers() lists its
-  // doers only, as hio's Doist.enter starts its .doers afresh. `doers` may
-  // be that list (run(doist.doers())): copied, since it is cleared and
-  // refilled as they are entered.
-  const std::vector<Doer*> given(doers.begin(), doers.end());
+  // doers only, as hio's Doist.enter starts its .doers afresh. (`doers`
+  // cannot view that list: doers() returns a copy.)
   doers_.clear();
-  enter_unchecked(given);
+  enter_unchecked(doers);
 }
 
 void Doist::enter_unchecked(std::span<Doer* const> doers) {
   entered_ = true;
   if (pending_.empty()) {
-    // enter(doist.doers()): the list grows as it is entered.
-    if (detail::views(doers, doers_.stored())) {
-      const std::vector<Doer*> copy(doers.begin(), doers.end());
-      enter_now(copy);
-    } else {
-      enter_now(doers);
-    }
+    enter_now(doers);
     return;
   }
   // The doers given, then those extend() queued since the last enter (each

@@ -31,9 +31,6 @@ class DoerList {
     if (holes_ != 0) compact();
     return items_;
   }
-  // The list as stored, nulls included, without compacting it: for telling
-  // whether a span views it (detail::views), never for reading doers.
-  std::span<Doer* const> stored() const { return items_; }
   bool empty() const { return items_.size() == holes_; }
   // Whether `doer` is in the list: asked of the doer, which knows its lists
   // (one or two as a rule), so it costs no memory per member.

@@ -21,16 +21,6 @@ namespace hio {
 
 namespace detail {
 
-// Whether `doers` views (part of) `list`, as doist.run(doist.doers()) does: a
-// Doist or DoDoer copies such a span before the list changes under it.
-// (std::less is a total order on pointers; this decides only whether to
-// copy, never an order of the run.)
-inline bool views(std::span<Doer* const> doers, std::span<Doer* const> list) {
-  if (doers.empty() || list.empty()) return false;
-  const std::less<Doer* const*> before;
-  return !before(doers.data(), list.data()) && before(doers.data(), list.data() + list.size());
-}
-
 // Throws std::invalid_argument naming the call (what `call()` returns, made
 // only then) and the index if `doers` holds a null (a doer that failed to be
 // made): every list a Doist or DoDoer takes refuses one, before anything
