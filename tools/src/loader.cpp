@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <iterator>
@@ -1226,7 +1227,6 @@ std::string run_literal(const RunSettings& run, std::string_view key) {
   if (key == "name") return toml_string(run.name);
   if (key == "tock") return duration_literal(run.tock);
   if (key == "limit") return duration_literal(run.limit);
-  if (key == "seed") return seed_literal(run.seed);
   if (key == "mode") return run.mode == Mode::real ? "\"real\"" : "\"sim\"";
   if (key == "skip") return run.skip ? "true" : "false";
   throw std::logic_error("record_run_setting: no run key '" + std::string(key) + "'");
@@ -1234,7 +1234,6 @@ std::string run_literal(const RunSettings& run, std::string_view key) {
 
 ValueKind run_kind(std::string_view key) {
   if (key == "tock" || key == "limit") return ValueKind::duration;
-  if (key == "seed") return ValueKind::seed;
   if (key == "skip") return ValueKind::boolean;
   return ValueKind::string;  // name, mode
 }

@@ -52,18 +52,6 @@ std::optional<std::string> canonical_of(ValueKind kind, const toml::node& node) 
     case ValueKind::boolean:
       if (!node.is_boolean()) return std::nullopt;
       return *node.value<bool>() ? "true" : "false";
-    case ValueKind::seed:
-      if (node.is_integer() && *node.value<std::int64_t>() >= 0) {
-        return seed_literal(static_cast<std::uint64_t>(*node.value<std::int64_t>()));
-      }
-      if (node.is_string()) {
-        try {
-          return seed_literal(parse_u64(*node.value<std::string>(), "run.seed"));
-        } catch (const std::invalid_argument&) {
-          return std::nullopt;
-        }
-      }
-      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -225,11 +213,6 @@ std::string toml_string(std::string_view text) {
 
 std::string duration_literal(Tock tock) {
   return toml_string(format_seconds(tock) + "s");
-}
-
-std::string seed_literal(std::uint64_t seed) {
-  return seed <= static_cast<std::uint64_t>(INT64_MAX) ? std::to_string(seed)
-                                                       : toml_string(std::to_string(seed));
 }
 
 std::optional<std::string> canonical_literal(ValueKind kind, const std::string& literal) {

@@ -6,7 +6,6 @@
 // does not write is added even at the value the run has anyway.)
 #pragma once
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,17 +22,14 @@ enum class ValueKind {
   integer,      // a TOML integer
   probability,  // a TOML number, integer or float: 0.02, 2e-2, 0
   boolean,      // true, false
-  seed,         // run.seed: an integer, or above 2^63-1 a string of digits
 };
 
 // A TOML basic string: "..." with \, \" and control characters escaped.
 std::string toml_string(std::string_view text);
 
-// The spellings canonical_literal gives a duration ("0.001s" for 1ms: exact
-// decimal seconds) and a seed (digits; a string of digits above 2^63-1,
-// where TOML integers end).
+// The spelling canonical_literal gives a duration ("0.001s" for 1ms: exact
+// decimal seconds).
 std::string duration_literal(Tock tock);
-std::string seed_literal(std::uint64_t seed);
 
 // `literal` (a TOML value, as after `key = `) in the one spelling every
 // equal value of `kind` has: a duration as duration_literal ("1ms",
