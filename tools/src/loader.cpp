@@ -1228,13 +1228,11 @@ std::string run_literal(const RunSettings& run, std::string_view key) {
   if (key == "tock") return duration_literal(run.tock);
   if (key == "limit") return duration_literal(run.limit);
   if (key == "mode") return run.mode == Mode::real ? "\"real\"" : "\"sim\"";
-  if (key == "skip") return run.skip ? "true" : "false";
   throw std::logic_error("record_run_setting: no run key '" + std::string(key) + "'");
 }
 
 ValueKind run_kind(std::string_view key) {
   if (key == "tock" || key == "limit") return ValueKind::duration;
-  if (key == "skip") return ValueKind::boolean;
   return ValueKind::string;  // name, mode
 }
 

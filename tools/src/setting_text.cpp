@@ -49,9 +49,6 @@ std::optional<std::string> canonical_of(ValueKind kind, const toml::node& node) 
       if (!node.is_number() || !value) return std::nullopt;
       return float_literal(*value == 0.0 ? 0.0 : *value);  // -0.0 is 0.0
     }
-    case ValueKind::boolean:
-      if (!node.is_boolean()) return std::nullopt;
-      return *node.value<bool>() ? "true" : "false";
   }
   return std::nullopt;
 }

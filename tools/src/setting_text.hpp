@@ -21,7 +21,6 @@ enum class ValueKind {
   duration,     // a duration string: "20ms"
   integer,      // a TOML integer
   probability,  // a TOML number, integer or float: 0.02, 2e-2, 0
-  boolean,      // true, false
 };
 
 // A TOML basic string: "..." with \, \" and control characters escaped.

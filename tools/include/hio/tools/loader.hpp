@@ -31,13 +31,14 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
 // from it by the loader (the file's checks and messages).
 void apply_override(Scenario& scenario, const std::string& assignment);
 
-// Writes the value scenario.run has for `key` (name, tock, limit, mode, skip)
-// into scenario.text (run.seed is the journal header's, not the text's), so that the text loads as
-// the scenario that runs: the key's value replaced where the text has it (left as written when it
-// is the same value: limit = "1000ms" for 1s), else the key added to the [run] table in its place
-// by name (a [run] table added at the end if there is none), so the text does not depend on the
-// order settings are written in. Durations are written as exact seconds ("0.25s"). The rest of the
-// text stays byte for byte. scenario.text must be a scenario that loaded.
+// Writes the value scenario.run has for `key` (name, tock, limit, mode) into
+// scenario.text (not run.seed, the journal header's; nor run.skip, which changes no event), so that
+// the text loads as the scenario that runs: the key's value replaced where the text has it (left as
+// written when it is the same value: limit = "1000ms" for 1s), else the key added to the [run]
+// table in its place by name (a [run] table added at the end if there is none), so the text does
+// not depend on the order settings are written in. Durations are written as exact seconds
+// ("0.25s"). The rest of the text stays byte for byte. scenario.text must be a scenario that
+// loaded.
 void record_run_setting(Scenario& scenario, std::string_view key);
 
 // Where scenario.text writes run.<key> (the value's line and column), or
