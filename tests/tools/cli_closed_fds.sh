@@ -60,7 +60,7 @@ closed_out() {
   "$@" --out "$name" >&- 2> "$name.err"
   rc=$?
   [ $rc -eq 4 ] || fail "$name >&-: exit $rc, expected 4" "$name"
-  grep -qx "hio: cannot write the output (stdout): Bad file descriptor" "$name.err" ||
+  grep -qx "hio $2: cannot write the output (stdout): Bad file descriptor" "$name.err" ||
     fail "$name >&-: no reason" "$name"
   sed "s|$name-open|$name|g" "$name-open/report.json" > "$name-want.json"
   cmp -s "$name-want.json" "$name/report.json" || {

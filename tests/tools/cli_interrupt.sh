@@ -284,7 +284,7 @@ during_build() {
   if [ $rc -ne 130 ]; then
     echo "$name: exit $rc, expected 130"; cat "$WORK/$name.out" "$WORK/$name.err"; exit 1
   fi
-  grep -qxF "hio: interrupted (SIGINT) while the scenario was built" "$WORK/$name.err" ||
+  grep -qxF "hio $2: interrupted (SIGINT) while the scenario was built" "$WORK/$name.err" ||
     { echo "$name: not interrupted in its build"; cat "$WORK/$name.out" "$WORK/$name.err"; exit 1; }
 }
 during_build build_run "$HIO" run "$WORK/build.toml" --limit 2s --record "$WORK/build.hioj"

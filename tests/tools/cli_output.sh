@@ -38,7 +38,10 @@ if [ -w /dev/full ]; then
     i=$((i + 1))
     # shellcheck disable=SC2086
     OUT=/dev/full expect full$i 4 "$HIO" $args
-    grep -qx "hio: cannot write the output (stdout): No space left on device" full$i.err ||
+    # After the command's name, as its other lines ("hio: " for --help).
+    command="hio ${args%% *}: "
+    [ "$args" = --help ] && command="hio: "
+    grep -qxF "${command}cannot write the output (stdout): No space left on device" full$i.err ||
       fail "$args > /dev/full: no error on stderr" full$i
   done
   # A sweep that writes its report and journals still fails when stdout does.

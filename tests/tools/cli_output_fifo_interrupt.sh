@@ -32,12 +32,12 @@ stopped() {
 }
 
 opened="while the scenario was set up (its journal was being opened)"
-stopped run INT 130 "hio: interrupted (SIGINT) $opened" run "$SCENARIOS/quickstart.toml" --record ff
-stopped replay TERM 143 "hio: interrupted (SIGTERM) $opened" replay j.hioj --record ff
+stopped run INT 130 "hio run: interrupted (SIGINT) $opened" run "$SCENARIOS/quickstart.toml" --record ff
+stopped replay TERM 143 "hio replay: interrupted (SIGTERM) $opened" replay j.hioj --record ff
 stopped salvage INT 130 "hio salvage: interrupted (SIGINT) while ff was opened: nothing written" \
   salvage j.hioj ff
-stopped json TERM 143 "hio: interrupted (SIGTERM) $opened" run "$SCENARIOS/quickstart.toml" --json --record ff
-grep -q '^{"error": "hio: interrupted (SIGTERM) while.*"exit": 143, ' json.out ||
+stopped json TERM 143 "hio run: interrupted (SIGTERM) $opened" run "$SCENARIOS/quickstart.toml" --json --record ff
+grep -q '^{"error": "hio run: interrupted (SIGTERM) while.*"exit": 143, ' json.out ||
   { echo "json: no error object with exit 143:"; cat json.out; exit 1; }
 [ "$(wc -l < json.out)" -eq 1 ] || { echo "json: not one line:"; cat json.out; exit 1; }
 
@@ -78,7 +78,7 @@ trap 'kill $reader 2> /dev/null' EXIT  # also when the test fails
 pid=$!
 interrupt_when_stuck full
 printf '%s\n' "hio run: error: journal cannot write 'ff': its reader took no more before the stop \
-signal: Interrupted system call" "hio: interrupted (SIGINT)" > full.expected
+signal: Interrupted system call" "hio run: interrupted (SIGINT)" > full.expected
 cmp -s full.err full.expected ||
   { echo "full: stderr is not the cut journal and the interruption:"; cat full.err; exit 1; }
 
@@ -108,8 +108,8 @@ stdout_cut() {
   wait $reader 2> /dev/null
   trap - EXIT
   [ $rc -eq 130 ] || { echo "$name: exit $rc, expected 130"; cat "$name.err"; exit 1; }
-  printf '%s\n' "hio: interrupted (SIGINT)" \
-    "hio: cannot write the output (stdout): its reader took no more before the stop signal" \
+  printf '%s\n' "hio run: interrupted (SIGINT)" \
+    "hio run: cannot write the output (stdout): its reader took no more before the stop signal" \
     > "$name.expected"
   cmp -s "$name.err" "$name.expected" ||
     { echo "$name: stderr is not the interruption and the cut output:"; cat "$name.err"; exit 1; }
@@ -131,8 +131,8 @@ pid=$!
 interrupt_when_stuck sweep_full
 # The interruption is said on stderr too, as by hio run (stdout_full): the
 # sweep's stdout, which says it, is cut (unfixed: only the cut output said).
-printf '%s\n' "hio: interrupted (SIGINT)" \
-  "hio: cannot write the output (stdout): its reader took no more before the stop signal" \
+printf '%s\n' "hio sweep: interrupted (SIGINT)" \
+  "hio sweep: cannot write the output (stdout): its reader took no more before the stop signal" \
   > sweep_full.expected
 cmp -s sweep_full.err sweep_full.expected ||
   { echo "sweep_full: stderr is not the interruption and the cut output:"; cat sweep_full.err; exit 1; }
@@ -150,7 +150,7 @@ kill -INT $pid
 reap_within 50 $pid "sweep_gone: still running 5 s after SIGINT"
 rc=$?
 [ $rc -eq 130 ] || { echo "sweep_gone: exit $rc, expected 130"; cat sweep_gone.err; exit 1; }
-grep -qx "hio: interrupted (SIGINT)" sweep_gone.err ||
+grep -qx "hio sweep: interrupted (SIGINT)" sweep_gone.err ||
   { echo "sweep_gone: the interruption is not said on stderr:"; cat sweep_gone.err; exit 1; }
 
 # A signal that comes before hio opens ff - while the scenario is parsed,
@@ -179,7 +179,7 @@ kill -INT $pid
 reap_within 100 $pid "early: still opening ff 10 s after a SIGINT that came before the open"
 rc=$?
 [ $rc -eq 130 ] || { echo "early: exit $rc, expected 130"; cat early.err; exit 1; }
-printf '%s\n' "hio: interrupted (SIGINT) $opened" > early.expected
+printf '%s\n' "hio run: interrupted (SIGINT) $opened" > early.expected
 cmp -s early.err early.expected ||
   { echo "early: stderr is not only the interruption:"; cat early.err; exit 1; }
 echo ok

@@ -58,7 +58,7 @@ require("${err}" "a doer threw: protocol violation: 600 bytes; the journal [^\n]
 # cannot be written leaves the 5 (only 0, 1 and 3 become 4).
 require("${out}" "\nexpect:    2 of 4 passed\n  FAIL  client.echoed == 40 " "run: expectations failed too")
 run_tool(sh -c "exec \"$0\" run \"$1\" > /dev/full" ${THROWING} ${SCENARIOS}/tcp_echo_jitter.toml EXIT 5)
-require("${err}" "hio: cannot write the output \\(stdout\\): " "run > /dev/full: said")
+require("${err}" "hio run: cannot write the output \\(stdout\\): " "run > /dev/full: said")
 # A doer threw, then the journal cannot take its end=error trailer (a file
 # size limit below the journal's ~5.5 KB; every frame is still in memory when
 # the doer throws): 4 before 5, and the doer's error is still told.

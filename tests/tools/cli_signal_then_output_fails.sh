@@ -114,7 +114,13 @@ cut() {
   wait $pid
   rc=$?
   [ $rc -eq "$code" ] || fail "$name: exit $rc, expected $code" "$name"
-  grep -qxF "hio: interrupted (SIG${signal%% *})" "$name.err" ||
+  # Said after the command's name: the word after "$HIO" in ARGS.
+  command= prev=
+  for word in "$@"; do
+    if [ "$prev" = "$HIO" ]; then command=$word; fi
+    prev=$word
+  done
+  grep -qxF "hio $command: interrupted (SIG${signal%% *})" "$name.err" ||
     fail "$name: the signal is not said" "$name"
 }
 
@@ -129,7 +135,7 @@ grep -qxF "hio replay: error: $cut_line" replay.err ||
 # --json: stdout is one error object with the signal's code and both lines.
 cut json INT 130 journal $default_pipe "$HIO" run big.toml --json --record ff
 [ "$(wc -l < json.out)" -eq 1 ] || fail "json: stdout is not one line" json
-grep -q '^{"error": "hio run: error: journal cannot write .*stop signal: Interrupted system call\\nhio: interrupted (SIGINT)", "exit": 130, ' json.out ||
+grep -q '^{"error": "hio run: error: journal cannot write .*stop signal: Interrupted system call\\nhio run: interrupted (SIGINT)", "exit": 130, ' json.out ||
   fail "json: not the error object of exit 130" json
 
 # Two signals: the first one's code (unfixed: the last one's, 143).

@@ -32,7 +32,7 @@ stopped() {
   rc=$?
   exec 3>&-
   [ $rc -eq "$code" ] || { echo "$name: exit $rc, expected $code"; cat "$name.err"; exit 1; }
-  grep -qxF "hio: interrupted (SIG$signal) while the scenario was read" "$name.err" ||
+  grep -qxF "hio $1: interrupted (SIG$signal) while the scenario was read" "$name.err" ||
     { echo "$name: not interrupted while reading"; cat "$name.err"; exit 1; }
   ! grep -q -- "^-:" "$name.err" || { echo "$name: the cut text was loaded"; cat "$name.err"; exit 1; }
 }

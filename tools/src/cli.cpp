@@ -17,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <new>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -1530,7 +1531,8 @@ class ReportPrefix {
   ReportSink previous_;
 };
 
-int run_command(int argc, const char* const* argv, const DoerRegistry& registry) {
+int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
+                std::optional<ReportPrefix>& report_prefix) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
   app.set_version_flag("--version", kVersion);
@@ -1812,7 +1814,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   const StopSignalCatch stop_signals;
   // What escapes a command is said after its name, as its own errors are.
   const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
-  const ReportPrefix report_prefix(command);
+  report_prefix.emplace(command);
   int code = kExitBadInput;
   try {
     if (run->parsed()) code = do_run(run_args, registry);
@@ -1823,7 +1825,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
     if (diff_cmd->parsed()) code = do_diff(diff_args);
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
   } catch (const BuildInterrupted& interrupted) {
-    std::cerr << "hio: " << interrupted.what() << "\n";
+    std::cerr << command << interrupted.what() << "\n";
     interruption_said();
     return interrupted_exit_code(interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
@@ -1846,7 +1848,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry)
   // journal whose reader died while hio was stopping), that failure said
   // above.
   if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
-    std::cerr << "hio: interrupted (" << stop_signal_name(signal) << ")\n";
+    std::cerr << command << "interrupted (" << stop_signal_name(signal) << ")\n";
     interruption_said();
     return interrupted_exit_code(signal);
   }
@@ -1862,13 +1864,16 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   reserve_standard_fds();
   StdoutWriter out;
   JsonFailure json(json_requested(argc, argv));
+  // The command's name before the libraries' lines and stdout's failure
+  // below (set once the command is known; "hio: " until then).
+  std::optional<ReportPrefix> report_prefix;
   int code = kExitInternal;
   try {
-    code = run_command(argc, argv, registry);
+    code = run_command(argc, argv, registry, report_prefix);
   } catch (const std::bad_alloc&) {
     // Before a command ran (its arguments read): run_command says those
     // that come out of the command.
-    std::cerr << "hio: error: out of memory (std::bad_alloc)\n";
+    report({"error: out of memory (std::bad_alloc)"});
   }
   exit_code_known(code);  // the error object below leaves a failure's code as it is
   return out.finish(json.finish(code));

@@ -16,6 +16,7 @@
 #include <new>
 
 #include "hio/engine/doist.hpp"  // caught_stop_signal
+#include "hio/engine/report.hpp"
 #include "hio/io/error_text.hpp"
 #include "hio/tools/cli.hpp"
 
@@ -220,9 +221,11 @@ int StdoutWriter::finish(int code) {
   const int error = buffer_.error();
   if (error == 0) return code;
   // A command a stop signal ended says so on stdout (a run's, a sweep's
-  // summary); stdout cut, or its reader gone, it is said here instead.
+  // summary); stdout cut, or its reader gone, it is said here instead. These
+  // lines go through the report sink: after the command's name ("hio run: "),
+  // which run_cli keeps set until this is done.
   if (is_interrupted_exit_code(code) && !interruption_known) {
-    std::cerr << "hio: interrupted (" << stop_signal_name(code - 128) << ")\n";
+    report({"interrupted (", stop_signal_name(code - 128), ")"});
     interruption_known = true;
   }
   // A failure the command reported already (on stderr) keeps its code,
@@ -231,14 +234,13 @@ int StdoutWriter::finish(int code) {
   if (error == EPIPE) return failed_already ? code : kExitBrokenPipe;
   if (error == ENOMEM) {
     // hio's, not the output's (exit 6, as out of memory anywhere in a command).
-    std::cerr << "hio: error: out of memory (std::bad_alloc) while the output was written: "
-                 "stdout is cut short\n";
+    report(
+        {"error: out of memory (std::bad_alloc) while the output was written: stdout is cut "
+         "short"});
     return code == kExitInternal || is_interrupted_exit_code(code) ? code : kExitInternal;
   }
-  std::cerr << "hio: cannot write the output (stdout): "
-            << (error == EINTR ? "its reader took no more before the stop signal"
-                               : errno_text(error))
-            << "\n";
+  report({"cannot write the output (stdout): ",
+          error == EINTR ? "its reader took no more before the stop signal" : errno_text(error)});
   return failed_already ? code : kExitOutputFailed;
 }
 
