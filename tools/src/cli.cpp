@@ -1037,6 +1037,7 @@ int reading_interrupted(const std::string& command, const std::string& shown, bo
   if (signal == 0 || !cut) return 0;
   std::cerr << "hio " << command << ": interrupted (" << stop_signal_name(signal)
             << "): the rest of " << shown << " was not read, no result\n";
+  interruption_said();  // once: not again by StdoutWriter::finish
   return interrupted_exit_code(signal);
 }
 
