@@ -1360,7 +1360,7 @@ int do_salvage(const SalvageArgs& args) {
       return interrupted_exit_code(signal);
     }
     target.commit();
-    if (const std::string lost = target.lost(); !lost.empty()) {
+    if (const std::string lost = target.lost(nullptr, r.bytes, "the salvage"); !lost.empty()) {
       std::cerr << "hio salvage: " << display_text(args.output) << ": " << lost << "\n";
       return kExitOutputFailed;
     }
