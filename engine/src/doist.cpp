@@ -254,6 +254,7 @@ void Doist::remove_observer(PassObserver& observer) {
 void Doist::enter(std::span<Doer* const> doers) {
   check_not_running("Doist::enter");
   detail::refuse_null(doers, "Doist::enter");
+  refuse_while_closing(doers);
   if (entered_) {
     // The doers of an earlier enter are still entered (no exit() since):
     // these join them, in one queue that one exit() closes, and doers()
@@ -262,6 +263,13 @@ void Doist::enter(std::span<Doer* const> doers) {
   } else {
     enter_afresh(doers);
   }
+}
+
+void Doist::refuse_while_closing(std::span<Doer* const> doers) const {
+  // From a closing hook: refused before doers(), the extend() queue or
+  // entered_ change, so that the close in progress ends as if it had not
+  // been asked. The batch would be `doers` and the queue.
+  core_.refuse_while_closing(doers.empty() ? std::span<Doer* const>(pending_.items()) : doers);
 }
 
 void Doist::enter_afresh(std::span<Doer* const> doers) {
@@ -388,6 +396,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
                   std::optional<Tyme> start) {
   check_not_running("Doist::run");
   detail::refuse_null(doers, "Doist::run");
+  refuse_while_closing(doers);
   if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
   if (start) checked_start(*start, "Doist::run");
   if (limit) set_limit(*limit);

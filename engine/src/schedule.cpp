@@ -51,8 +51,7 @@ std::logic_error Schedule::already_scheduled(const Doer& doer) const {
                                : "by " + in->where() + ", so " + where() + " cannot enter it"));
 }
 
-void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
-  detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
+void Schedule::refuse_while_closing(std::span<Doer* const> doers) const {
   if (closing() && !doers.empty()) {
     // Each doer entered now would be closed by the close in progress, and
     // its closing hook could enter it again, for ever.
@@ -60,6 +59,11 @@ void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
                            " while it closes all its doers (from a closing hook?); extend() "
                            "lists it for the next enter instead");
   }
+}
+
+void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
+  detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
+  refuse_while_closing(doers);
   for (Doer* doer : doers) {
     if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }

@@ -71,7 +71,13 @@ OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelR
   }
   boost::system::error_code ec;
   asio::ip::make_address(address.host, ec);
-  if (!ec) return {};
+  if (!ec) {
+    OpenCheckAnswer literal;
+    literal.failure =
+        detail::unknown_zone_failure(address.host, address.host_port(),
+                                     address.scheme == Scheme::udp ? ChannelRole::bind : role);
+    return literal;
+  }
   const bool udp = address.scheme == Scheme::udp;
   const bool passive = udp || role != ChannelRole::connect;
   const auto key = std::make_tuple(address.host, udp, passive);

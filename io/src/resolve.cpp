@@ -1,5 +1,9 @@
 #include "resolve.hpp"
 
+#include <net/if.h>
+
+#include <algorithm>
+
 namespace hio::detail {
 
 namespace {
@@ -26,6 +30,20 @@ std::string resolve_failure_text(const std::string& target, const std::string& e
   if (!error.empty()) return "cannot resolve '" + target + "': " + error;
   if (role == ChannelRole::connect) return "connect to " + target + " failed: no address";
   return "cannot resolve '" + target + "': no address";
+}
+
+std::string unknown_zone_failure(const std::string& host, const std::string& target,
+                                 ChannelRole role) {
+  const std::size_t percent = host.find('%');
+  if (percent == std::string::npos) return "";
+  const std::string zone = host.substr(percent + 1);
+  const bool numeric = !zone.empty() && std::all_of(zone.begin(), zone.end(),
+                                                    [](char c) { return c >= '0' && c <= '9'; });
+  if (numeric || ::if_nametoindex(zone.c_str()) != 0) return "";
+  const std::string verb = role == ChannelRole::connect  ? "connect to "
+                           : role == ChannelRole::listen ? "listen on "
+                                                         : "bind to ";
+  return verb + target + " failed: no network interface '" + zone + "'";
 }
 
 }  // namespace hio::detail

@@ -46,6 +46,17 @@ inline std::string resolve_failure_text(const std::string& target,
   return resolve_failure_text(target, ec ? error_text(ec) : std::string(), role);
 }
 
+// Why a channel of `role` on `target` cannot open when its `host` is an IPv6
+// address whose zone id names no network interface of this machine
+// ("fe80::1%nosuch"): "connect to TARGET failed: no network interface
+// 'nosuch'" (listen on, bind to), else "" (no zone, a numeric one, or an
+// interface that exists). The system turns such a zone into none, and the
+// open failed with a bare "Invalid argument". Checked where the channel
+// opens and by hio check (open_check), not when the address is parsed: the
+// interfaces are the machine's, not the scenario's.
+std::string unknown_zone_failure(const std::string& host, const std::string& target,
+                                 ChannelRole role);
+
 // resolver.resolve(host, port, flags | numeric_service, ec), waiting for the
 // answer (on a LookupWorker's thread: lookup.hpp). A reserved name gets
 // reserved_invalid_error() and no results at once, asking nobody.

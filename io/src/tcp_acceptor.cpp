@@ -36,6 +36,12 @@ void TcpAcceptor::open(const Address& address) {
   boost::system::error_code ec;
   const asio::ip::address ip = asio::ip::make_address(address.host, ec);
   if (!ec) {
+    if (const std::string no =
+            unknown_zone_failure(address.host, address.host_port(), ChannelRole::listen);
+        !no.empty()) {
+      fail(no);
+      return;
+    }
     bind(tcp::endpoint(ip, address.port));
     return;
   }

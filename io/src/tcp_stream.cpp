@@ -37,6 +37,11 @@ void TcpStream::connect(const Address& address) {
   const asio::ip::address ip = asio::ip::make_address(address.host, ec);
   named_ = static_cast<bool>(ec);
   if (!ec) {
+    if (const std::string no = unknown_zone_failure(address.host, target_, ChannelRole::connect);
+        !no.empty()) {
+      fail(no);
+      return;
+    }
     endpoints_.assign(1, tcp::endpoint(ip, address.port));
     try_next_endpoint();
     return;

@@ -49,6 +49,12 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     boost::system::error_code ec;
     const asio::ip::address ip = asio::ip::make_address(address.host, ec);
     if (!ec) {
+      if (const std::string no =
+              unknown_zone_failure(address.host, address.host_port(), ChannelRole::bind);
+          !no.empty()) {
+        fail(no);
+        return;
+      }
       bind(udp::endpoint(ip, address.port));
       return;
     }

@@ -2060,7 +2060,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   if (f.stopped_early) {
     // Frames are read one pass ahead at most: those taken at or past the
     // stop are all of the last tyme read.
-    const bool ahead = f.last_recorded_tyme && *f.last_recorded_tyme >= f.doist->tyme();
+    const bool ahead = f.last_recorded_tyme && *f.last_recorded_tyme >= f.tyme_now();
     const Feed::Taken& c = ahead ? f.taken_before_last_tyme : f.taken;
     r.recorded_events = c.events;
     r.recorded_digest = c.digest;

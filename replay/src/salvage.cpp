@@ -109,6 +109,7 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
     summary.end_text += result.damage ? result.damage->describe() : std::string("?");
   }
   result.trailer = writer.finish(summary);
+  result.bytes = writer.size_bytes();
   return result;
 }
 

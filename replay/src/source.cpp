@@ -81,8 +81,8 @@ class FileSource final : public Source {
     // still read to its end, a block at most at a time: one that grew since,
     // or one whose size says nothing (/proc's files say 0).
     if (regular_ && wanted > left_) {
-      wanted = left_ > 0 ? static_cast<std::size_t>(left_)
-                         : std::min(kReadBlockBytes, n - available());
+      wanted =
+          left_ > 0 ? static_cast<std::size_t>(left_) : std::min(kReadBlockBytes, n - available());
     }
     buf_.reserve(available() + wanted);
     while (available() < n) {
@@ -101,9 +101,11 @@ class FileSource final : public Source {
       buf_.commit(static_cast<std::size_t>(got));
       left_ -= std::min(left_, static_cast<std::uint64_t>(got));
       // A file that grew since it was opened, or whose size said nothing:
-      // towards `n`, a block at a time (`n` may be a damaged length field).
+      // towards `n` (which may be a damaged length field: the bytes come
+      // first), doubling, so that a large frame costs linear copying, not a
+      // copy of all it holds per block; never beyond `n`.
       if (buf_.spare() == 0 && available() < n)
-        buf_.reserve(std::min(n, buf_.size() + kReadBlockBytes));
+        buf_.reserve(std::min(n, buf_.size() + std::max(buf_.size(), kReadBlockBytes)));
     }
   }
 

@@ -23,7 +23,9 @@ class Source {
   virtual void advance(std::size_t n) = 0;
   // The bytes of the buffer it reads into, allocated: a file's block
   // (kReadBlockBytes; less for a smaller file), or the largest `n` asked of
-  // get() if that is larger. 0 for memory, read in place.
+  // get() if that is larger, never more. 0 for memory, read in place. For
+  // the tests of that bound (source_test; docs/replay.md states it), which
+  // nothing else reads.
   virtual std::size_t buffer_bytes() const = 0;
 };
 

@@ -139,22 +139,43 @@ TEST(HioParity, AnExtendFromAHookOfADoDoersCloseByAnErrorWaitsForItsNextEnter) {
 // A hook that enters a doer by hand while the scheduler closes all its doers
 // (here its own doer, into the Doist, during exit()) would have it closed
 // and entered again, for ever: enter() throws instead, and the close ends.
+// The refusal changes nothing: doers() still lists the cycle's doers, a
+// doer extend() queued in the same close is kept for the next enter, and
+// that enter (or run) works. (A refused enter or run from the hook once
+// listed the refused doers, moved the queue into the refused batch and left
+// the Doist "during a run": the next run threw "while deeds remain".)
 TEST(HioParity, AnEnterFromAHookOfACloseOfAllItsDoersIsRefused) {
   Trace trace;
   Doist doist(seconds(1));
   FailingHooks a(trace, "A");
+  ProbeDoer b(trace, "B");
+  ProbeDoer c(trace, "C");
+  const std::string refusal =
+      " into the Doist while it closes all its doers (from a closing "
+      "hook?); extend() lists it for the next enter instead";
   int exits = 0;
+  std::string run_refused;
   a.on_exit = [&](FailingHooks& self) {
     if (++exits > 5) return;  // the loop's cap: the test fails, not hangs
-    doist.enter({&self});
+    EXPECT_EQ(doist.extend({&c}), 1u);
+    run_refused = thrown_by([&] { doist.run({&b}, seconds(1)); });
+    doist.enter({&self, &b});
   };
   doist.enter({&a});
-  EXPECT_EQ(thrown_by([&] { doist.exit(); }),
-            "cannot enter doer 'A' into the Doist while it closes all its doers (from a closing "
-            "hook?); extend() lists it for the next enter instead");
+  EXPECT_EQ(thrown_by([&] { doist.exit(); }), "cannot enter doer 'A'" + refusal);
+  EXPECT_EQ(run_refused, "cannot enter doer 'B'" + refusal);
   EXPECT_EQ(exits, 1);
   EXPECT_FALSE(a.scheduled());
+  EXPECT_FALSE(b.scheduled());
   EXPECT_EQ(doist.deed_count(), 0u);
+  EXPECT_THAT(doist.doers(), ElementsAre(&a));
+  // The next cycle: B given, then C from the queue.
+  a.on_exit = nullptr;
+  doist.set_tock(seconds(1));  // between runs again
+  trace.clear();
+  EXPECT_EQ(doist.run({&b}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(doist.doers(), ElementsAre(&b, &c));
+  EXPECT_THAT(trace, ::testing::Contains("C enter 0"));
 }
 
 // hio's Doist.extend: `doers = [doer for doer in doers if doer not in

@@ -99,6 +99,37 @@ TEST(IoResolve, FailureTextsOfEachRole) {
   }
 }
 
+// A zone id naming no interface of this machine: said so, where the channel
+// opens and by hio check (unfixed: the system took it for no zone, and the
+// open failed with "Invalid argument"). A zone of an interface that exists
+// (lo), or a numeric one, is no failure of this check.
+TEST(IoResolve, AZoneIdNamingNoInterfaceIsSaidSo) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  Channel& client = run.io.connect("tcp://[fe80::1%nosuch]:80");
+  Channel& listener = run.io.listen("tcp://[fe80::1%nosuch]:0");
+  Channel& endpoint = run.io.bind("udp://[fe80::1%nosuch]:0");
+  StopWhen stop(run.doist, [&] {
+    return client.state() == ChannelState::failed && listener.state() == ChannelState::failed &&
+           endpoint.state() == ChannelState::failed;
+  });
+  EXPECT_EQ(run.doist.run({&stop}), RunEnd::interrupted);
+  EXPECT_EQ(client.reason(),
+            "connect to [fe80::1%nosuch]:80 failed: no network interface 'nosuch'");
+  EXPECT_EQ(listener.reason(),
+            "listen on [fe80::1%nosuch]:0 failed: no network interface 'nosuch'");
+  EXPECT_EQ(endpoint.reason(), "bind to [fe80::1%nosuch]:0 failed: no network interface 'nosuch'");
+  EXPECT_EQ(open_failure("tcp://[fe80::1%nosuch]:7", ChannelRole::connect),
+            "connect to [fe80::1%nosuch]:7 failed: no network interface 'nosuch'");
+  EXPECT_EQ(open_failure("tls://[fe80::1%nosuch]:7", ChannelRole::listen),
+            "listen on [fe80::1%nosuch]:7 failed: no network interface 'nosuch'");
+  EXPECT_EQ(open_failure("udp://[fe80::1%nosuch]:7", ChannelRole::bind),
+            "bind to [fe80::1%nosuch]:7 failed: no network interface 'nosuch'");
+  EXPECT_EQ(open_failure("tcp://[fe80::1%lo]:7", ChannelRole::connect), "");
+  EXPECT_EQ(open_failure("tcp://[fe80::1%1]:7", ChannelRole::connect), "");
+}
+
 // hio check looks each name up once (per protocol, passive or not), through
 // the system's resolver (localhost: /etc/hosts), and says each channel's
 // failure with its own port.

@@ -194,6 +194,7 @@ TEST_F(Corruption, TruncationWithResyncAndSalvage) {
     SalvageResult r = salvage_journal(path, out, resync);
     EXPECT_EQ(r.frames, frames);
     EXPECT_TRUE(read_journal(out).complete()) << "cut at " << cut;
+    EXPECT_EQ(r.bytes, std::filesystem::file_size(out)) << "cut at " << cut;
   }
 }
 

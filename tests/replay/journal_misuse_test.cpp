@@ -185,6 +185,55 @@ TEST(JournalMisuse, AReplayerFinishedAfterItsDoistWasDestroyedGivesItsWholeResul
   }
 }
 
+// Logs a line each pass and ends after `passes` passes.
+class Logger final : public Doer {
+ public:
+  Logger(int passes, IoHub& io) : Doer("logger"), passes_(passes), io_(io) {}
+
+ protected:
+  bool recur(Tyme) override {
+    io_.log("pass");
+    return ++n_ >= passes_;
+  }
+
+ private:
+  int passes_;
+  IoHub& io_;
+  int n_ = 0;
+};
+
+TEST(JournalMisuse, AReplayerStoppedEarlyAndFinishedAfterItsDoistWasDestroyedGivesItsResult) {
+  TempDir dir;
+  const std::string path = dir.file("r.hioj");
+  {
+    Doist doist(kTock);
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    Journal journal(doist, io, path, JournalHeader{});
+    Logger logger(50, io);
+    journal.run({&logger});
+  }
+  Replayer replayer(path);
+  // A limit of 10 passes stops the replay before the recorded end.
+  auto doist = std::make_unique<Doist>(replayer.header().tock, false, 10 * kTock);
+  doist->set_handle_sigint(false);
+  IoHub io(doist->tymth());
+  doist->attach(io);
+  replayer.attach(*doist, io);
+  Logger logger(50, io);
+  const RunEnd end = doist->run({&logger});
+  const std::uint64_t passes = doist->passes();
+  doist.reset();
+  // Before: ASan SEGV in finish(), which read the destroyed Doist's tyme to
+  // count the events recorded before the stop.
+  const ReplayResult r = replayer.finish(end);
+  EXPECT_EQ(r.passes, passes);
+  EXPECT_TRUE(r.recorded_before_stop) << format_replay_result(r);
+  EXPECT_EQ(r.events, r.recorded_events) << format_replay_result(r);
+  EXPECT_EQ(r.digest, r.recorded_digest) << format_replay_result(r);
+}
+
 TEST(JournalMisuseDeathTest, AJournalDestroyedDuringItsOwnRunIsAnInvariantFailure) {
   TempDir dir;
   const std::string path = dir.file("j.hioj");

@@ -50,4 +50,20 @@ grep -q '^{"error": "hio diff: interrupted (SIGINT): the rest of j.hioj and fifo
 stopped diff_text TERM 143 diff fifo j.hioj
 grep -qx "hio diff: interrupted (SIGTERM): the rest of fifo and j.hioj was not read, no result" diff_text.err ||
   fail "diff: the interruption not said" diff_text.err
+
+# Stopped while stdout is stuck (a FIFO whose reader, this shell, takes
+# nothing) reading a whole file: the interruption is said once. Unfixed,
+# StdoutWriter::finish said "hio: interrupted (SIGINT)" again after it.
+mkfifo stuck || exit 1
+exec 4<> stuck
+"$HIO" inspect j.hioj --json > stuck 2> stuck.err 4>&- &  # more than a pipe holds
+pid=$!
+sleep 0.5
+kill -INT $pid
+reap_within 50 $pid "stuck stdout: still writing 5 s after SIGINT"
+rc=$?
+exec 4>&-
+[ $rc -eq 130 ] || fail "stuck stdout: exit $rc, expected 130" stuck.err
+[ "$(grep -c interrupted stuck.err)" -eq 1 ] || fail "stuck stdout: the interruption said twice" stuck.err
+grep -q "cannot write the output (stdout)" stuck.err || fail "stuck stdout: the write not said" stuck.err
 echo ok

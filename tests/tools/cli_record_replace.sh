@@ -11,7 +11,9 @@
 # - another user's file in a sticky directory (/tmp): only its owner may
 #   rename over it, and hio replaces files rather than write into them: said
 #   before the run, not as a bare "Operation not permitted" after the tree
-#   was built - needs root (to make another user's file) and setpriv.
+#   was built - needs root (to make another user's file) and setpriv;
+# - a write-only OUT replaced: salvage's check at the end, which cannot read
+#   it back, does not take it for lost (as another user: as umask 222).
 # Usage: cli_record_replace.sh HIO SCENARIOS WORK
 set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
@@ -58,6 +60,22 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
   "$HIO" inspect nb/u.hioj > /dev/null 2>&1 || fail "umask 222: the journal is not readable" /dev/null
 else
   echo "skipped: umask 222 (root, and no setpriv to run as another user)"
+fi
+
+# A write-only OUT replaced (its mode is taken): salvage cannot read it back
+# at the end, and once said it lost it (exit 4, "0 bytes written") though the
+# file is whole.
+if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
+  mkdir wo && chmod 777 wo && cp "$long" wo/in.hioj && chmod 644 wo/in.hioj
+  (
+    cd wo && $as_other sh -c 'echo x > out.hioj && chmod 200 out.hioj &&
+      "$0" salvage in.hioj out.hioj > s.out 2>&1' "$HIO"
+  ) || fail "write-only OUT: salvage exit $?" wo/s.out
+  [ "$(stat -c %a wo/out.hioj)" = 200 ] || fail "write-only OUT: mode not kept" wo/s.out
+  [ "$(stat -c %s wo/out.hioj)" = "$(stat -c %s "$long")" ] ||
+    fail "write-only OUT: not the journal salvaged" wo/s.out
+else
+  echo "skipped: a write-only OUT (root, and no setpriv to run as another user)"
 fi
 
 # Another user's file in a sticky directory: refused before the run.

@@ -1038,6 +1038,7 @@ int reading_interrupted(const std::string& command, const std::string& shown, bo
   if (signal == 0 || !cut) return 0;
   std::cerr << "hio " << command << ": interrupted (" << stop_signal_name(signal)
             << "): the rest of " << shown << " was not read, no result\n";
+  interruption_said();  // once: not again by StdoutWriter::finish
   return interrupted_exit_code(signal);
 }
 
@@ -1360,7 +1361,7 @@ int do_salvage(const SalvageArgs& args) {
       return interrupted_exit_code(signal);
     }
     target.commit();
-    if (const std::string lost = target.lost(); !lost.empty()) {
+    if (const std::string lost = target.lost(nullptr, r.bytes, "the salvage"); !lost.empty()) {
       std::cerr << "hio salvage: " << display_text(args.output) << ": " << lost << "\n";
       return kExitOutputFailed;
     }

@@ -396,10 +396,11 @@ WrittenFile FileTarget::written_file(std::optional<std::uint64_t> size) const {
                      head_};
 }
 
-std::string FileTarget::lost(bool* moved, std::optional<std::uint64_t> size) const {
+std::string FileTarget::lost(bool* moved, std::optional<std::uint64_t> size,
+                             const std::string& during) const {
   if (moved != nullptr) *moved = false;
   if (!temporary_ || !committed_) return "";
-  return written_file_lost(written_file(size), named_fd_, "the run", moved);
+  return written_file_lost(written_file(size), named_fd_, during, moved);
 }
 
 std::function<std::string()> FileTarget::later_check(std::uint64_t size) const {
@@ -488,8 +489,13 @@ void FileTarget::commit() {
     named_fd_ = fd;
     committed_size_ = static_cast<std::uint64_t>(status.st_size);
     head_ = read_head(fd, kHeadBytes);
-  } else if (fd >= 0) {
-    ::close(fd);
+    return;
+  }
+  if (fd >= 0) ::close(fd);
+  // Not readable (a write-only mode taken from the file replaced): its size
+  // by name, and no first bytes to compare (written_file_lost compares none).
+  if (::stat(final_path_.c_str(), &status) == 0 && is_written(status)) {
+    committed_size_ = static_cast<std::uint64_t>(status.st_size);
   }
 }
 

@@ -126,8 +126,10 @@ class FileTarget {
   // it, the size at commit) and its first bytes as written, else why not
   // (written_file_lost, with FILE as opened at commit). Always "" for a FILE
   // written directly (a pipe, a device) and before commit(). `moved`, when
-  // given, is set to whether it was moved.
-  std::string lost(bool* moved = nullptr, std::optional<std::uint64_t> size = std::nullopt) const;
+  // given, is set to whether it was moved. `during`: what wrote it, in the
+  // text ("the run", "the salvage").
+  std::string lost(bool* moved = nullptr, std::optional<std::uint64_t> size = std::nullopt,
+                   const std::string& during = "the run") const;
   // The same check, to be made later, when this target is gone (a sweep's
   // end, for the journals it kept): a function that returns what lost()
   // would (without a descriptor kept: a move is said as a removal) of

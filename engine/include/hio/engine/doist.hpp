@@ -344,6 +344,9 @@ class Doist : public Tymist {
   // Throws std::logic_error naming `call` during a run (run() or between a
   // manual enter() and exit()).
   void check_between_runs(const char* call) const;
+  // Throws Schedule::enter's refusal of `doers` (with the extend() queue)
+  // while the doers are being closed, before anything changes.
+  void refuse_while_closing(std::span<Doer* const> doers) const;
   // enter() without its check.
   void enter_unchecked(std::span<Doer* const> doers);
   // A new cycle's enter (run()'s first step): doers() starts afresh.

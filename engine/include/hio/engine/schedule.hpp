@@ -95,6 +95,9 @@ class Schedule {
   // its own doer ("run me again") would have it entered and closed again,
   // for ever; and enter() throws std::logic_error, so that the close ends.
   bool closing() const { return closing_ != 0; }
+  // enter()'s refusal while closing(), for an owner to make before it
+  // changes anything of its own (its list of doers, its extend() queue).
+  void refuse_while_closing(std::span<Doer* const> doers) const;
   // For the owner's destructor (Doist, DoDoer; ~Schedule calls it too, for
   // nothing left by then): checks that the owner is not being destroyed by
   // one of its own doers mid-pass or mid-enter (HIO_CHECK), then

@@ -32,6 +32,7 @@ struct SalvageResult {
   std::vector<JournalHole> holes{};
   std::optional<JournalTrailer> input_trailer{};  // the input's, if it was reached
   JournalTrailer trailer{};                       // the new journal's
+  std::uint64_t bytes = 0;                        // of the new journal (0 when stopped)
   // SalvageOptions::stop said stop: `output` has no trailer and the counts are
   // of the frames written so far; the caller discards it.
   bool stopped = false;
