@@ -252,7 +252,7 @@ TEST(Replay, ALimitBeforeTheRecordedEndReplaysThePrefixUpToIt) {
   const JournalContents recorded = read_journal(dir.file("sim.hioj"));
   ASSERT_GT(recorded.frames.size(), 4u);
   const std::uint64_t limit_pass = recorded.frames[recorded.frames.size() / 2].pass;
-  std::uint64_t before = 0;  // recorded events before the limit
+  std::uint64_t before = 0;   // recorded events before the limit
   EventDigest before_digest;  // and their digest
   for (const PassRecord& p : recorded.frames) {
     if (p.pass >= limit_pass) continue;
