@@ -1,0 +1,498 @@
+// The replay's feed (Replayer::Feed): the journal walked pass by pass, its
+// recorded inputs delivered to the replay transports, the doers' events
+// compared with it, and noise on replay. Private to hio::replay.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "hio/replay/replayer.hpp"
+#include "stream_tx.hpp"
+
+namespace hio::replay {
+
+class ReplayTransport;
+
+// A text quoted and escaped as inspect does (replay_text.cpp).
+std::string quoted_text(std::string_view text);
+
+// For OwnedEvent and ChannelEvent alike.
+template <class Event>
+bool is_input(const Event& e) {
+  switch (e.kind) {
+    case EventKind::connect:
+    case EventKind::accept:
+    case EventKind::rx:
+    case EventKind::rx_end:
+    case EventKind::error:
+    case EventKind::noise:
+      return true;
+    case EventKind::close:
+      return e.who == CloseWho::remote;
+    case EventKind::open:
+    case EventKind::tx:
+    case EventKind::log:
+      return false;
+  }
+  return false;
+}
+
+// A decision of the simulated network that no channel was left to carry
+// (IoHub::noise): an input that belongs to no channel.
+inline bool is_net_noise(const OwnedEvent& e) {
+  return e.kind == EventKind::noise && e.channel == 0;
+}
+
+// A recorded rx held back by noise (delay, reorder).
+struct Held {
+  std::uint32_t channel = 0;
+  std::string bytes;
+  std::string peer;
+  std::uint64_t arrival = 0;  // its place among the channel's recorded rx (1, 2, ...)
+  Tyme due{};                 // not delivered before
+  Tyme recorded{};            // its recorded tyme
+};
+
+// A noise replay's stream end (rx_end, remote close, error) waiting for the
+// rx noise holds on its channel: once the last of them is delivered, each
+// event follows it as far after as it followed that rx in the recording
+// (`shift`: how late that rx came).
+// A noise replay's recorded inputs of one channel held up behind an rx that
+// does not fit its full rx buffer, in recorded order, and their rx bytes.
+struct Stalled {
+  std::deque<OwnedEvent> inputs;
+  std::size_t bytes = 0;
+};
+
+struct Deferred {
+  std::deque<OwnedEvent> events;
+  std::optional<Tock> shift;  // set when the channel's held rx are all delivered
+  Tyme due() const { return tyme_after(events.front().tyme, *shift); }
+};
+
+// A noise replay's tx of one datagram channel: the recorded datagrams and the
+// replay's, not yet compared. Compared datagram by datagram, so that one
+// datagram more or less (a duplicated or dropped request answered or not) is
+// one difference and the datagrams after it still match.
+struct DatagramTx {
+  std::deque<Datagram> expected;
+  std::deque<Datagram> actual;
+  std::size_t expected_bytes = 0;  // of the datagrams kept, for the bound
+  std::size_t actual_bytes = 0;
+  std::uint64_t offset = 0;  // bytes of the datagrams compared (as tx_offset)
+};
+
+// Per channel, what noise holds of it.
+struct ChannelNoise {
+  std::uint64_t arrivals = 0;  // recorded rx that reached the noise model
+  std::size_t held = 0;        // of them, held (timed or waiting)
+  Tyme last_due{};             // a stream's: the latest due of its held chunks
+  // The recorded rx bytes of the channel in the pass `rx_pass` (the latest
+  // reached), and the most of any pass so far: for stalled_bound.
+  Tyme rx_pass{};
+  std::size_t rx_pass_bytes = 0;
+  std::size_t rx_pass_max = 0;
+};
+
+// What the recording says of one of its channels (from its events, as read).
+struct RecordedChannel {
+  std::string name;  // its open's
+  ChannelKind kind = ChannelKind::stream;
+  bool live = false;     // opened (or reopened), not closed or failed since
+  bool opening = false;  // opened, not connected yet (an error then fails it)
+};
+
+// How far a channel is from being finished with (Feed::finish_state).
+enum class Finish : std::uint8_t {
+  not_ended,  // open on a side, or kept until the end: not a candidate now
+  waiting,    // ended on both sides; something of it is still due
+  done,       // nothing of it can change a result any more: forget it
+};
+
+struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
+  Feed(const std::string& path, ReplayOptions opts)
+      : reader(path, opts.reader),
+        options(std::move(opts)),
+        noisy(!options.noise.empty()),
+        drop(options.noise_seed, kNoiseStreamDrop),
+        dup(options.noise_seed, kNoiseStreamDup),
+        corrupt(options.noise_seed, kNoiseStreamCorrupt),
+        reorder(options.noise_seed, kNoiseStreamReorder),
+        delay(options.noise_seed, kNoiseStreamDelay) {
+    // Where the trailer starts if no pass frame comes before it.
+    trailer_offset = reader.valid_bytes();
+  }
+  ~Feed() override;
+
+  // ---- TransportFactory ----
+  std::unique_ptr<Transport> make(const Address&, ChannelRole, const ChannelOptions&) override;
+
+  // ---- the walk over the recorded stream ----
+  void fill(Tyme upto);
+  // The one place frames are read (fill, and the final checks reading on
+  // without keeping): what the end and the trailer's check need is noted here.
+  const FrameView* read_frame();
+  void read_ahead();
+  void pop();
+  void retire();
+  // Forgets the per-channel state of the channels finished with (in
+  // `finishing`, those ended on both sides with nothing of theirs due), so
+  // that memory follows the channels open at once, not all the journal's.
+  void forget_finished();
+  Finish finish_state(std::uint32_t id, const std::set<std::uint32_t>& queued) const;
+  void forget(std::uint32_t id);
+  void tally_channel(std::uint32_t id, NoiseStats& into);
+  // What comparing a stream channel's tx found: its mismatches, the first.
+  void note_stream_settled(std::uint32_t channel, const detail::StreamTx::Settled& settled);
+  std::size_t channels_kept() const;
+  bool none() const { return head == queue.size(); }
+  OwnedEvent& front() { return queue[head]; }
+  // The next recorded event is due by `now`: the exit's events only once
+  // the run closes (closing) - a run that ended at its last pass's tyme
+  // (end_at_pass) has them at that pass's tyme, after the pass - unless the
+  // replay runs past the recorded end (overrun): then the exit's inputs (what
+  // a real-time capture received while it waited out its last tock) come at
+  // their recorded tyme as any other, and the doers run on after them.
+  // An accept only once a pass has begun (polled): a recorded run accepts
+  // in a pass (transports accept in their service, never while the doers are
+  // built), so its accepted channels are not in its header's table, which
+  // the Journal takes as the first pass starts. Delivered during the build
+  // (a channel's start pumps), they would be in the replay's.
+  bool due(Tyme now) {
+    if (none() || front().tyme > now) return false;
+    if (front().kind == EventKind::accept && !polled) return false;
+    return closing || overrunning() || !exit_seq || front().seq < *exit_seq;
+  }
+  bool overrunning() const { return noisy && options.overrun > Tock{0}; }
+  void pump();
+
+  // ---- the Doist ----
+  // Watched from attach on (TymistWatcher): once it is destroyed, `doist` is
+  // nullptr and its last tyme stands in for it (finish() after it went).
+  void watch_doist(Doist& d) {
+    doist = &d;
+    clock = d.tymth();
+    watch(clock);
+  }
+  void tymist_destroyed() noexcept override {
+    gone_tyme = clock();  // its Tymist is still whole now, not the rest of it
+    clock = Tymth{};
+    doist = nullptr;
+    doist_gone = true;
+  }
+  Tyme tyme_now() const { return doist != nullptr ? doist->tyme() : gone_tyme; }
+  // Nominal passes: the Doist's, or (gone) its last tyme in tocks, which is
+  // what its passes() said: a replay's Doist runs from tyme 0 at the
+  // journal's tock.
+  std::uint64_t passes() const { return doist != nullptr ? doist->passes() : pass_of(gone_tyme); }
+  void pump_strict(Tyme now);
+  void pump_noisy(Tyme now);
+  bool take_recorded_tx(const OwnedEvent& e);
+  // Delivers a recorded input (rx without noise); false if it cannot be now.
+  bool deliver_input(const OwnedEvent& e);
+  std::string undeliverable_reason(const OwnedEvent& e) const;
+  bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
+  bool rx_fits(const Channel& c, std::size_t size) const;
+  bool noisy_rx(const OwnedEvent& e, Tyme now);
+  // Noise: one recorded input of a channel the doers have made; false when
+  // it is an rx that does not fit the channel's rx yet (nothing drawn).
+  bool noisy_input(const OwnedEvent& e, Tyme now);
+  // Noise: queues a recorded input of a channel in `stalled`, or drops it
+  // (undelivered, and journaled as a drop) past stalled_bound.
+  void stall(Stalled& waiting_inputs, const OwnedEvent& e);
+  // Noise: a recorded rx of `e.channel` reached the feed (for stalled_bound).
+  void note_recorded_rx(const OwnedEvent& e);
+  // Noise: the most rx bytes kept waiting behind the full rx of `channel`:
+  // what it can have in flight when its doers read as recorded (its rx
+  // buffer, and the recorded rx of the passes a delay spans and one more)
+  // and options.noise_stalled_kept_bytes beyond.
+  std::size_t stalled_bound(std::uint32_t channel) const;
+  // Noise: delivers what waits in `stalled`, each channel as far as its rx
+  // has room.
+  void release_stalled(Tyme now);
+  void hold(Held held);
+  void release_held(Tyme now);
+  // Noise: the doers close `port`'s channel while rx of it waits (behind its
+  // full rx, or held back by delay or reorder) and its stream ends wait for
+  // them: each rx is journaled as a drop on the channel, before its close,
+  // and counted undelivered with the ends. (At the recorded end, where the
+  // doers' exit closes every channel, and after a stop, what is held is
+  // counted by final_checks, as before.)
+  void drop_pending_rx(ChannelPort port);
+  // Noise: a stream's end (rx_end, a remote close, an error) waits for the
+  // rx noise holds back on its channel, and is delivered right after it.
+  bool ends_stream(const OwnedEvent& e) const {
+    const bool ending = e.kind == EventKind::rx_end || e.kind == EventKind::error ||
+                        (e.kind == EventKind::close && e.who == CloseWho::remote);
+    return ending && kind_of(e.channel) == ChannelKind::stream;
+  }
+  // The last held rx of `channel` (recorded at `recorded`) was delivered
+  // (or lost) now: its deferred end follows, shifted as that rx was.
+  void release_deferred(std::uint32_t channel, Tyme recorded, Tyme now);
+  void deliver_deferred(Tyme now);
+  // An rx of `channel` that arrived `arrival`-th was delivered: the reordered
+  // rx that arrived before it and wait for it follow it now.
+  void delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now);
+  // Noise: compares a stream channel's tx with the recorded tx (after one
+  // side grew: `recorded` or the doers'), and counts where they part.
+  void settle_tx(std::uint32_t channel, bool recorded, std::string_view bytes);
+  // Noise: a datagram channel's tx, compared datagram by datagram; at the
+  // end (`final`) what cannot be paired any more is missing or extra.
+  void settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into);
+  void record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e);
+  void note_tx_mismatch(std::uint32_t channel, std::string_view expected,
+                        std::string_view expected_peer, std::string_view actual,
+                        std::string_view actual_peer, std::uint64_t offset);
+  // The first place the tx differed (NoiseStats::first_tx_mismatch), kept if
+  // none is yet: both sides (their bytes or peer differ), or only the
+  // recording's (a datagram the doers did not send: "missing") or only the
+  // doers' ("extra").
+  struct TxSide {
+    std::string_view bytes;
+    std::string_view peer;
+  };
+  void note_first_tx(std::uint32_t channel, std::optional<TxSide> expected,
+                     std::optional<TxSide> actual, std::uint64_t offset);
+  // Noise: the tx bytes a close or error discarded unsent, of the recording
+  // or of the replay. A stream's are the end of what its doers wrote, compared
+  // with the rest of its tx (settle_tx): bytes the tx credit held back until
+  // the close pair with the recording's bytes, once, as if sent.
+  void note_unsent(const ChannelEvent& e, bool recorded);
+  // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
+  bool tx_owed(std::uint32_t channel, Tyme now) const {
+    if (draining) return false;
+    auto at = tx_recorded_at.find(channel);
+    if (at == tx_recorded_at.end() || at->second != now) return false;
+    auto streams = tx.find(channel);
+    auto datagrams = datagram_tx.find(channel);
+    return (streams != tx.end() && streams->second.owed()) ||
+           (datagrams != datagram_tx.end() && !datagrams->second.expected.empty());
+  }
+  void strict_event(const ChannelEvent& actual);
+  void pass_end(Tyme tyme);
+  Tyme next_due();
+  void final_checks();
+  void note_tx_left(Tyme tyme);
+  void earlier_extra_tx(bool bounded);
+  void diverge(DivergenceKind kind, const OwnedEvent* expected, const ChannelEvent* actual,
+               std::string field, std::string detail = {});
+  ReplayDivergence make_divergence(DivergenceKind kind, const OwnedEvent* expected,
+                                   const ChannelEvent* actual, std::string field,
+                                   std::string detail);
+  std::uint64_t pass_of(Tyme tyme) const { return pass_number(tyme, header_tock); }
+  ReplayTransport* transport(std::uint32_t id) const {
+    auto it = transports.find(id);
+    return it == transports.end() ? nullptr : it->second;
+  }
+  // The kind of the replay's channel `id` (events carry it on `open` only);
+  // a channel is in the hub while its events are emitted, its close included.
+  ChannelKind kind_of(std::uint32_t id) const {
+    const Channel* c = hub != nullptr ? hub->find(id) : nullptr;
+    return c != nullptr ? c->kind() : ChannelKind::stream;
+  }
+  ChannelKind kind_of_recorded(std::uint32_t id) const {
+    auto it = recorded_channels.find(id);
+    return it == recorded_channels.end() ? ChannelKind::stream : it->second.kind;
+  }
+  bool reader_done() { return reader.peek() == nullptr; }
+  // Local addresses of the recorded channels (their connect's, the first
+  // channel of each) and the peers they talked to (at most kPeersKept
+  // pairs), for ReplayResult::doers_on_both_ends: some channel's peer is
+  // another channel's local address, while both are kept. A channel's are
+  // forgotten with it (forget_addresses), so what is kept follows the
+  // channels open at once: the two ends of a connection, or two datagram
+  // channels that talk, are open at the same time. Once it holds, nothing
+  // more is kept.
+  static constexpr std::size_t kPeersKept = 4096;
+  void note_addresses(const ChannelEvent& e) {
+    if (both_ends) return;
+    if (e.kind == EventKind::connect && !e.text.empty()) note_local(e.text, e.channel);
+    const bool talks =
+        e.kind == EventKind::connect || e.kind == EventKind::tx || e.kind == EventKind::rx;
+    if (talks && !e.peer.empty() && peers.size() < kPeersKept) note_peer(e.peer, e.channel);
+    if (both_ends) {
+      locals.clear();
+      peers.clear();
+      local_of.clear();
+      peers_of.clear();
+    }
+  }
+  // The peers noted at `address`: [first, last).
+  auto peers_at(const std::string_view address) const {
+    const std::string key(address);
+    return std::pair{peers.lower_bound(std::pair{key, std::uint32_t{0}}),
+                     peers.upper_bound(std::pair{key, ~std::uint32_t{0}})};
+  }
+  void note_local(std::string_view address, std::uint32_t channel) {
+    if (locals.find(address) != locals.end()) return;  // the first channel's
+    locals.emplace(std::string(address), channel);
+    local_of[channel] = std::string(address);
+    const auto [first, last] = peers_at(address);
+    for (auto it = first; it != last; ++it)
+      if (it->second != channel) both_ends = true;
+  }
+  void note_peer(std::string_view address, std::uint32_t channel) {
+    if (!peers.emplace(std::string(address), channel).second) return;
+    peers_of.emplace(channel, std::string(address));
+    auto it = locals.find(address);
+    if (it != locals.end() && it->second != channel) both_ends = true;
+  }
+  // A channel finished with: its local address and the peers it talked to.
+  void forget_addresses(std::uint32_t channel) {
+    if (auto local = local_of.find(channel); local != local_of.end()) {
+      if (auto it = locals.find(local->second); it != locals.end() && it->second == channel)
+        locals.erase(it);
+      local_of.erase(local);
+    }
+    for (auto it = peers_of.lower_bound(std::pair{channel, std::string()});
+         it != peers_of.end() && it->first == channel;) {
+      peers.erase(std::pair{it->second, channel});
+      it = peers_of.erase(it);
+    }
+  }
+  // The recorded run ended with an exception (trailer end=error, trusted):
+  // its trailer. Known once the reader is done.
+  const JournalTrailer* recorded_error() {
+    if (!end_known() || !end_recorded) return nullptr;
+    const JournalTrailer* t = reader.trailer();
+    return t != nullptr && ended_by_exception(*t) ? t : nullptr;
+  }
+  void compare_thrown();
+  Tyme end_tyme();
+  // end_tyme() is known (and end_recorded set): the reader is done. Not
+  // end_tyme() != kTymeNever, which stands for "not yet" before that and
+  // is a real end after (a run whose tick saturated at the end of tyme).
+  bool end_known() {
+    if (!reader_done()) return false;
+    end_tyme();
+    return true;
+  }
+  // The recorded run's last pass: one tock before its end, or at it.
+  Tyme last_pass();
+  std::optional<Tyme> trusted_end();
+
+  JournalReader reader;
+  ReplayOptions options;
+  bool noisy;
+  Tock header_tock{1};
+  Doist* doist = nullptr;  // from attach until it is destroyed (tymist_destroyed)
+  Tymth clock;             // the Doist's, as long as it lives
+  bool doist_gone = false;
+  Tyme gone_tyme{};  // its tyme as it was destroyed
+  IoHub* hub = nullptr;
+  bool attached = false;
+  bool pumping = false;
+  bool ended = false;  // the recorded run's end tyme was reached
+  // A signal or the Doist's limit stopped the run before the recorded end:
+  // what the doers do as they close, and what the journal holds after, is
+  // not compared.
+  bool stopped_early = false;
+  std::map<std::uint32_t, ReplayTransport*> transports;
+  std::deque<OwnedEvent> queue;  // recorded events read, not yet matched or delivered
+  std::size_t head = 0;          // queue[head] is the next event; those before it are retired
+  std::uint64_t consumed = 0;
+  std::optional<Tyme> last_recorded_tyme;
+  // The journal's events in the frames taken (read_frame), and in those
+  // before last_recorded_tyme: a replay stopped early reports the recorded
+  // events before its stop, not the pass read ahead past it (nor a frame
+  // the reader loaded to peek at; ReplayResult::recorded_before_stop).
+  struct Taken {
+    std::uint64_t events = 0;
+    std::uint64_t digest = EventDigest{}.value();
+  };
+  Taken taken;
+  Taken taken_before_last_tyme;
+  // What the frames read say about an exit, for a journal whose end is not
+  // known (end_tyme): whether the last frame is marked as the run's exit; in
+  // a journal that does not mark exits (older ones), the channels still open
+  // after them, and whether the last recorded pass made no output but local
+  // closes (at least one).
+  bool last_frame_exit = false;
+  std::optional<Tyme> last_pass_tyme;     // of the last frame that is not the exit's
+  std::optional<std::uint64_t> exit_seq;  // the first recorded event of the exit
+  // (Kept for journals that do not mark their exit only: end_tyme's guess.)
+  // A channel forgotten while in it (it failed: no close was recorded) is
+  // counted instead, so the set follows the channels open at once.
+  std::set<std::uint32_t> recorded_open;
+  std::uint64_t recorded_open_forgotten = 0;
+  bool last_pass_closes = false;
+  bool last_pass_outputs = false;
+  std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
+  std::optional<Tyme> end;           // when the replay ends, once the reader is done
+  bool end_recorded = false;         // end is the recorded run's (not after its last pass)
+  // The recorded run's last pass is at `end` (a stop cut its tock short:
+  // JournalTrailer::ended_at_pass), not one tock before it.
+  bool end_at_pass = false;
+  // The trailer was read intact but cannot be true (its end tyme): reported as
+  // the journal's damage, and the replay ends after the last recorded pass.
+  std::optional<JournalError> trailer_error;
+  Tyme next_tyme = kTymeNever;  // Reactor::next_tyme, as of the last pass's end
+  // Per channel, what its recorded events said (open, connect, close, error).
+  std::map<std::uint32_t, RecordedChannel> recorded_channels;
+  std::uint32_t recorded_max = 0;  // the highest channel id a recorded open had
+  std::uint32_t replay_max = 0;    // the highest id of a channel the replay made
+  // Channels that ended on one side (the replay released it, or a recorded
+  // close or error was handled) since forget_finished last looked, and those
+  // ended on both with something still due: forget_finished's candidates.
+  std::set<std::uint32_t> finishing;
+  // A noise replay's tallies of the channels it has finished with (their
+  // state forgotten, Feed::forget; tally_channel's fields only): added to
+  // the stats at the end (final_checks), as their state would have been.
+  NoiseStats retired;
+  std::map<std::string, std::uint32_t, std::less<>> locals;  // note_addresses
+  std::map<std::uint32_t, std::string> local_of;             // channel -> its key in locals
+  std::set<std::pair<std::string, std::uint32_t>> peers;     // (peer, channel)
+  std::set<std::pair<std::uint32_t, std::string>> peers_of;  // (channel, peer): forget_addresses
+  bool both_ends = false;                                    // doers_on_both_ends
+  std::map<std::uint32_t, std::uint64_t> tx_matched;         // strict: tx bytes matched so far
+  // strict: per channel, what its tx held at the end of the first pass since
+  // the last recorded tx that left it unsent (a tx event at that pass's tyme).
+  std::map<std::uint32_t, OwnedEvent> tx_left;
+  EventDigest digest;
+  std::optional<ReplayDivergence> divergence;
+  // The replay's doers threw (Replayer::threw): the text and the pass's tyme.
+  std::optional<std::string> thrown;
+  Tyme thrown_at{};
+  // noise
+  RandomStream drop, dup, corrupt, reorder, delay;
+  std::map<std::pair<std::int64_t, std::uint64_t>, Held> held;  // by (due ns, order)
+  // Reordered datagrams waiting for their channel's next rx, by (channel, order).
+  std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
+  std::uint64_t held_order = 0;
+  std::map<std::uint32_t, ChannelNoise> channel_noise;
+  std::map<std::uint32_t, Deferred> deferred;  // noise: ends_stream, in order
+  // noise: per channel, the recorded inputs held up by an rx that does not fit
+  // its rx buffer yet (the first of them), in recorded order. Only that
+  // channel waits: the feed goes on for the others and for the recorded tx,
+  // whose credit lets the doers drain the full rx. At most
+  // options.noise_stalled_kept_bytes of rx bytes each (past them, doers that
+  // do not read would have it grow with the rest of the recording): a further
+  // rx is dropped, counted undelivered (stalled_dropped).
+  std::map<std::uint32_t, Stalled> stalled;
+  // noise: stream channels whose rx ended (rx_end delivered): the recording's
+  // tx credit no longer holds their doers back (see ReplayTransport::service).
+  std::set<std::uint32_t> credit_free;
+  std::map<std::uint32_t, detail::StreamTx> tx;     // noise: per stream channel
+  std::map<std::uint32_t, DatagramTx> datagram_tx;  // noise: per datagram channel
+  // noise: per stream channel, the bytes the recording had sent by now (its
+  // tx events reached) that the replay has not sent yet: what it may send.
+  std::map<std::uint32_t, std::uint64_t> tx_credit;
+  std::map<std::uint32_t, Tyme> tx_recorded_at;  // noise: the pass of the last recorded tx
+  // noise: the pass is ending (or the run): inputs wait for no send any more
+  bool draining = false;
+  bool polled = false;  // a pass has begun (Replayer::poll): see due()
+  // noise: the run's closing pass (run_ending at the recorded end): no doer
+  // runs again, so held rx stay held (undelivered) rather than be delivered
+  // into a buffer nobody reads.
+  bool closing = false;
+  NoiseStats stats;
+};
+
+}  // namespace hio::replay

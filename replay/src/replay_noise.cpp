@@ -1,0 +1,376 @@
+// Noise on replay: the recorded rx perturbed (drop, dup, corrupt, reorder,
+// delay), held back and released, and what waits behind a full rx.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "replay_feed.hpp"
+#include "replay_transport.hpp"
+
+namespace hio::replay {
+
+namespace {
+
+// The other end a noise replay's noise event on channel `c` names: the
+// recorded rx's (a datagram's sender), else the channel's peer (a stream's,
+// from its connect: an rx on a stream names none).
+std::string_view noise_peer(const Channel& c, std::string_view recorded) {
+  return recorded.empty() ? std::string_view(c.peer()) : recorded;
+}
+
+// a * b, or the largest size_t where it would not fit.
+std::size_t saturating_product(std::size_t a, std::uint64_t b) {
+  constexpr std::size_t top = std::numeric_limits<std::size_t>::max();
+  if (a != 0 && b > top / a) return top;
+  return a * static_cast<std::size_t>(b);
+}
+
+std::size_t saturating_sum(std::size_t a, std::size_t b) {
+  return b > std::numeric_limits<std::size_t>::max() - a ? std::numeric_limits<std::size_t>::max()
+                                                         : a + b;
+}
+
+}  // namespace
+
+// ---- noise replay -------------------------------------------------------------
+
+void Replayer::Feed::pump_noisy(Tyme now) {
+  release_held(now);
+  release_stalled(now);
+  for (;;) {
+    fill(now);
+    if (!due(now)) return;
+    const OwnedEvent& e = front();
+    if (e.kind == EventKind::open) {
+      // The doers have not made it (or, a reopen, not reopened it) yet; if
+      // they do not by the pass's end, pass_end drops it.
+      const Channel* c = hub->find(e.channel);
+      if (c == nullptr || c->state() != ChannelState::opening) return;
+    } else if (e.kind == EventKind::tx) {
+      tx_recorded_at[e.channel] = now;
+      record_tx(e.channel, /*recorded=*/true, e.view());
+    } else if (is_net_noise(e)) {
+      (void)deliver_input(e);
+    } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
+      // The network's decision about a send recorded before it (a jitter, a
+      // drop): after the doers' send in this pass, or at the pass's end.
+      return;
+    } else if (is_input(e)) {
+      if (transport(e.channel) == nullptr) return;  // made later in the pass, or never
+      if (e.kind == EventKind::rx) note_recorded_rx(e);
+      // An rx that does not fit rx yet holds up its channel's inputs after
+      // it, not the feed: the recorded tx further on release the credit the
+      // doers need to drain that rx (else a circular wait), and the other
+      // channels' inputs come at their recorded passes.
+      auto room = stalled.find(e.channel);
+      if (room != stalled.end()) {
+        stall(room->second, e);
+      } else if (!noisy_input(e, now)) {
+        stall(stalled[e.channel], e);
+      }
+    }
+    note_unsent(e.view(), /*recorded=*/true);
+    pop();
+  }
+}
+
+bool Replayer::Feed::noisy_input(const OwnedEvent& e, Tyme now) {
+  if (transport(e.channel) == nullptr) {
+    ++stats.undelivered;  // its channel is gone while the input waited
+    return true;
+  }
+  if (e.kind == EventKind::rx) return noisy_rx(e, now);
+  if (ends_stream(e) && (channel_noise[e.channel].held > 0 || deferred.count(e.channel) != 0)) {
+    // A stream delivers in order: its end (FIN, a remote close - a reset
+    // too - or an error) comes after the rx noise holds back, right after
+    // the last of them (release_held); delay is not loss.
+    deferred[e.channel].events.push_back(e);
+  } else if (!deliver_input(e)) {
+    ++stats.undelivered;
+  }
+  return true;
+}
+
+void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e) {
+  // The first one waits whatever its size; a stream's end or an error (no
+  // bytes) always does, so the doers still see it once they read.
+  const bool rx = e.kind == EventKind::rx;
+  if (rx && !waiting_inputs.inputs.empty()) {
+    const std::size_t bound = stalled_bound(e.channel);
+    if (saturating_sum(waiting_inputs.bytes, e.bytes.size()) > bound) {
+      ++stats.undelivered;
+      ++stats.stalled_dropped;
+      // A drop is never silent: journaled as one, on its channel (unless
+      // that channel is closed: then nothing more is emitted for it).
+      ReplayTransport* t = transport(e.channel);
+      if (t != nullptr && t->port().channel().state() != ChannelState::closed) {
+        t->port().noise(NoiseKind::drop, e.bytes, noise_peer(t->port().channel(), e.peer),
+                        "replay noise: dropped: the backlog behind the channel's full rx was at "
+                        "its bound of " +
+                            std::to_string(bound) + " bytes");
+      }
+      return;
+    }
+  }
+  waiting_inputs.inputs.push_back(e);
+  if (rx) waiting_inputs.bytes += e.bytes.size();
+}
+
+void Replayer::Feed::note_recorded_rx(const OwnedEvent& e) {
+  ChannelNoise& state = channel_noise[e.channel];
+  if (state.rx_pass != e.tyme) {
+    state.rx_pass = e.tyme;
+    state.rx_pass_bytes = 0;
+  }
+  state.rx_pass_bytes = saturating_sum(state.rx_pass_bytes, e.bytes.size());
+  state.rx_pass_max = std::max(state.rx_pass_max, state.rx_pass_bytes);
+}
+
+std::size_t Replayer::Feed::stalled_bound(std::uint32_t channel) const {
+  // Doers that read as recorded have, behind their full rx, what a delay
+  // holds back beyond the recording's backlog: up to the rx of the passes
+  // it spans (a constant one-pass delay: a pass's rx) and of one more
+  // (released held rx fill rx before the pass's recorded rx arrive).
+  const NoiseSpec& spec = options.noise;
+  std::uint64_t delay_passes = 0;
+  if (spec.delay) {
+    delay_passes = static_cast<std::uint64_t>(spec.delay_max / header_tock) +
+                   (spec.delay_max % header_tock != Tock{0} ? 1 : 0);
+  }
+  auto state = channel_noise.find(channel);
+  const std::size_t pass_max = state == channel_noise.end() ? 0 : state->second.rx_pass_max;
+  const Channel* c = hub->find(channel);
+  const std::size_t rx_max = c != nullptr ? c->options().rx_bytes_max : 0;
+  const std::size_t in_flight =
+      saturating_sum(rx_max, saturating_product(pass_max, delay_passes + 1));
+  return saturating_sum(in_flight, options.noise_stalled_kept_bytes);
+}
+
+void Replayer::Feed::release_stalled(Tyme now) {
+  if (closing) return;  // as held rx: no doer would read it
+  for (auto it = stalled.begin(); it != stalled.end();) {
+    Stalled& waiting_inputs = it->second;
+    while (!waiting_inputs.inputs.empty() && noisy_input(waiting_inputs.inputs.front(), now)) {
+      if (waiting_inputs.inputs.front().kind == EventKind::rx) {
+        waiting_inputs.bytes -= waiting_inputs.inputs.front().bytes.size();
+      }
+      waiting_inputs.inputs.pop_front();
+    }
+    it = waiting_inputs.inputs.empty() ? stalled.erase(it) : std::next(it);
+  }
+}
+
+bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
+  ReplayTransport* t = transport(e.channel);
+  ChannelPort port = t->port();
+  Channel& c = port.channel();
+  if (!c.connected()) {  // closed (or not yet connected): lost
+    ++stats.undelivered;
+    return true;
+  }
+  if (c.kind() == ChannelKind::stream && port.rx_space() < e.bytes.size()) return false;
+  const std::string_view peer = noise_peer(c, e.peer);
+  const NoiseSpec& spec = options.noise;
+  ++stats.rx_seen;
+  // One draw from each kind's stream for every rx, whatever happens to it, so
+  // one kind's setting never shifts another kind's draws.
+  const bool dropped = drop.bernoulli(spec.drop);
+  const bool duplicated = dup.bernoulli(spec.dup);
+  const bool corrupted = corrupt.bernoulli(spec.corrupt);
+  const bool reordered = reorder.bernoulli(spec.reorder);
+  Tock delayed{0};
+  if (spec.delay) {
+    const bool on = delay.bernoulli(spec.delay_p);
+    const Tock d = delay.uniform_duration(spec.delay_min, spec.delay_max);
+    if (on) delayed = d;
+  }
+  ChannelNoise& state = channel_noise[e.channel];
+  const std::uint64_t arrival = ++state.arrivals;
+  if (dropped) {
+    ++stats.dropped;
+    port.noise(NoiseKind::drop, e.bytes, peer, "replay noise: dropped");
+    return true;
+  }
+  std::string bytes = e.bytes;
+  if (corrupted && !bytes.empty()) {
+    const auto at =
+        static_cast<std::size_t>(corrupt.uniform(0, static_cast<std::int64_t>(bytes.size()) - 1));
+    const auto bit = static_cast<int>(corrupt.uniform(0, 7));
+    bytes[at] = static_cast<char>(static_cast<unsigned char>(bytes[at]) ^ (1u << bit));
+    ++stats.corrupted;
+    port.noise(
+        NoiseKind::corrupt, e.bytes, peer,
+        "replay noise: byte " + std::to_string(at) + " bit " + std::to_string(bit) + " flipped");
+  }
+  const int copies = duplicated ? 2 : 1;
+  if (duplicated) {
+    ++stats.duplicated;
+    port.noise(NoiseKind::duplicate, bytes, peer, "replay noise: delivered twice");
+  }
+  Held h{e.channel, bytes, e.peer, arrival, now, e.tyme};
+  if (delayed > Tock{0}) {
+    ++stats.delayed;
+    port.noise(NoiseKind::delay, bytes, peer,
+               "replay noise: delayed " + format_seconds(delayed) + " s");
+    h.due = tyme_after(now, delayed);
+  }
+  // A stream delivers in order (TCP, a serial line): a chunk never overtakes
+  // one held before it, and a reorder does nothing to it. Datagrams are
+  // independent: delays of different lengths reorder them, as jitter does.
+  const bool stream = c.kind() == ChannelKind::stream;
+  if (stream && state.held > 0) h.due = std::max(h.due, state.last_due);
+  // An rx arriving while one waits to be overtaken is that overtaker: it is
+  // delivered (reorder=1 swaps the channel's datagrams pairwise).
+  const auto first_waiting = waiting.lower_bound(std::pair{e.channel, std::uint64_t{0}});
+  const bool overtakes = first_waiting != waiting.end() && first_waiting->first.first == e.channel;
+  if (reordered && !stream && !overtakes) {
+    ++stats.reordered;
+    port.noise(NoiseKind::reorder, bytes, peer,
+               "replay noise: held back until after the channel's next rx");
+    for (int i = 0; i < copies; ++i) {
+      waiting.emplace(std::pair{e.channel, held_order++}, h);
+      ++state.held;
+    }
+    return true;
+  }
+  for (int i = 0; i < copies; ++i) {
+    if (h.due > now || (stream && state.held > 0)) {
+      hold(h);
+    } else if (deliver_rx(c, port, bytes, e.peer)) {
+      delivered(e.channel, arrival, now);
+    } else {
+      // A datagram that does not fit rx now waits for room, as a copy does:
+      // nothing is lost without a noise event saying so.
+      Held later = h;
+      later.due = tyme_after(now, header_tock);
+      hold(std::move(later));
+    }
+  }
+  return true;
+}
+
+void Replayer::Feed::hold(Held h) {
+  ChannelNoise& state = channel_noise[h.channel];
+  ++state.held;
+  state.last_due = std::max(state.last_due, h.due);
+  held.emplace(std::pair{h.due.time_since_epoch().count(), held_order++}, std::move(h));
+}
+
+void Replayer::Feed::release_held(Tyme now) {
+  if (closing) return;
+  // A stream chunk that does not fit rx yet keeps the chunks after it back.
+  std::set<std::uint32_t> blocked;
+  for (auto it = held.begin();
+       it != held.end() && it->first.first <= now.time_since_epoch().count();) {
+    const std::uint32_t id = it->second.channel;
+    if (blocked.count(id) != 0) {
+      ++it;
+      continue;
+    }
+    ReplayTransport* t = transport(id);
+    if (t == nullptr || !t->port().channel().connected()) {
+      ++stats.undelivered;
+      --channel_noise[id].held;
+      const Tyme recorded = it->second.recorded;
+      it = held.erase(it);
+      if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
+      continue;
+    }
+    ChannelPort port = t->port();
+    if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) {
+      if (port.channel().kind() == ChannelKind::stream) blocked.insert(id);
+      ++it;  // no room yet: stays held
+      continue;
+    }
+    const std::uint64_t arrival = it->second.arrival;
+    const Tyme recorded = it->second.recorded;
+    --channel_noise[id].held;
+    it = held.erase(it);
+    delivered(id, arrival, now);
+    if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
+  }
+  deliver_deferred(now);
+}
+
+void Replayer::Feed::drop_pending_rx(ChannelPort port) {
+  if (!noisy || !attached || closing || stopped_early || !port.channel().open()) return;
+  const std::uint32_t id = port.channel().id();
+  const auto lose = [&](const std::string& bytes, const std::string& peer, const char* why) {
+    ++stats.undelivered;
+    port.noise(
+        NoiseKind::drop, bytes, noise_peer(port.channel(), peer),
+        std::string("replay noise: dropped: undelivered: its channel was closed while ") + why);
+  };
+  if (auto it = stalled.find(id); it != stalled.end()) {
+    for (const OwnedEvent& e : it->second.inputs) {
+      if (e.kind == EventKind::rx) {
+        lose(e.bytes, e.peer, "it waited for room in the channel's rx buffer");
+      } else {
+        ++stats.undelivered;  // a stream's end behind it: nothing to journal
+      }
+    }
+    stalled.erase(it);
+  }
+  for (auto it = held.begin(); it != held.end();) {
+    if (it->second.channel != id) {
+      ++it;
+      continue;
+    }
+    lose(it->second.bytes, it->second.peer, "noise held it back");
+    --channel_noise[id].held;
+    it = held.erase(it);
+  }
+  for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
+       w != waiting.end() && w->first.first == id;) {
+    lose(w->second.bytes, w->second.peer, "noise held it back");
+    --channel_noise[id].held;
+    w = waiting.erase(w);
+  }
+  if (auto d = deferred.find(id); d != deferred.end()) {
+    stats.undelivered += d->second.events.size();
+    deferred.erase(d);
+  }
+}
+
+void Replayer::Feed::release_deferred(std::uint32_t channel, Tyme recorded, Tyme now) {
+  auto it = deferred.find(channel);
+  if (it == deferred.end() || it->second.shift) return;
+  it->second.shift = now > recorded ? now - recorded : Tock{0};
+}
+
+void Replayer::Feed::deliver_deferred(Tyme now) {
+  for (auto it = deferred.begin(); it != deferred.end();) {
+    Deferred& d = it->second;
+    while (d.shift && !d.events.empty() && d.due() <= now) {
+      const OwnedEvent e = std::move(d.events.front());
+      d.events.pop_front();
+      if (!deliver_input(e)) ++stats.undelivered;
+    }
+    it = d.events.empty() ? deferred.erase(it) : std::next(it);
+  }
+}
+
+void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tyme now) {
+  if (closing) return;  // what waits stays held: no doer would read it
+  for (auto it = waiting.lower_bound(std::pair{channel, std::uint64_t{0}});
+       it != waiting.end() && it->first.first == channel && it->second.arrival < arrival;) {
+    Held h = std::move(it->second);
+    it = waiting.erase(it);
+    --channel_noise[channel].held;
+    ReplayTransport* t = transport(channel);
+    if (t == nullptr) {
+      ++stats.undelivered;
+      continue;
+    }
+    ChannelPort port = t->port();
+    if (h.due <= now && deliver_rx(port.channel(), port, h.bytes, h.peer)) continue;
+    h.due = std::max(h.due, tyme_after(now, header_tock));
+    hold(std::move(h));  // its delay is not over, or no room yet
+  }
+}
+
+}  // namespace hio::replay
