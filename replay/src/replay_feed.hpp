@@ -60,10 +60,6 @@ struct Held {
   Tyme recorded{};            // its recorded tyme
 };
 
-// A noise replay's stream end (rx_end, remote close, error) waiting for the
-// rx noise holds on its channel: once the last of them is delivered, each
-// event follows it as far after as it followed that rx in the recording
-// (`shift`: how late that rx came).
 // A noise replay's recorded inputs of one channel held up behind an rx that
 // does not fit its full rx buffer, in recorded order, and their rx bytes.
 struct Stalled {
@@ -71,6 +67,10 @@ struct Stalled {
   std::size_t bytes = 0;
 };
 
+// A noise replay's stream end (rx_end, remote close, error) waiting for the
+// rx noise holds on its channel: once the last of them is delivered, each
+// event follows it as far after as it followed that rx in the recording
+// (`shift`: how late that rx came).
 struct Deferred {
   std::deque<OwnedEvent> events;
   std::optional<Tock> shift;  // set when the channel's held rx are all delivered
