@@ -52,11 +52,6 @@ bool Replayer::Feed::take_recorded_tx(const OwnedEvent& e) {
   return false;
 }
 
-bool Replayer::Feed::rx_fits(const Channel& c, std::size_t size) const {
-  if (c.kind() == ChannelKind::stream) return c.rx_size() + size <= c.options().rx_bytes_max;
-  return c.kind() == ChannelKind::datagram;
-}
-
 bool Replayer::Feed::deliver_rx(Channel& c, ChannelPort port, std::string_view bytes,
                                 std::string_view peer) {
   // A channel gets rx only while connected: after its close (or before its

@@ -199,7 +199,6 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   bool deliver_input(const OwnedEvent& e);
   std::string undeliverable_reason(const OwnedEvent& e) const;
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
-  bool rx_fits(const Channel& c, std::size_t size) const;
   bool noisy_rx(const OwnedEvent& e, Tyme now);
   // Noise: one recorded input of a channel the doers have made; false when
   // it is an rx that does not fit the channel's rx yet (nothing drawn).
