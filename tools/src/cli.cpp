@@ -480,9 +480,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     if (diff_cmd->parsed()) code = do_diff(diff_args);
     if (salvage_cmd->parsed()) code = do_salvage(salvage_args);
   } catch (const BuildInterrupted& interrupted) {
-    std::cerr << command << interrupted.what() << "\n";
-    interruption_said();
-    return interrupted_exit_code(interrupted.signal());
+    return say_interrupted(command + interrupted.what(), interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
     std::cerr << command << "error: " << message_text(error.what()) << "\n";
     code = kExitOutputFailed;
@@ -503,9 +501,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   // journal whose reader died while hio was stopping), that failure said
   // above.
   if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
-    std::cerr << command << "interrupted (" << stop_signal_name(signal) << ")\n";
-    interruption_said();
-    return interrupted_exit_code(signal);
+    return say_interrupted(command + "interrupted (" + stop_signal_name(signal) + ")", signal);
   }
   return code;
 }

@@ -185,13 +185,18 @@ void print_journal_error(const char* command, const std::string& path,
             << message_text(error.describe()) << "\n";
 }
 
+int say_interrupted(const std::string& line, int signal) {
+  std::cerr << line << "\n";
+  interruption_said();
+  return interrupted_exit_code(signal);
+}
+
 int reading_interrupted(const std::string& command, const std::string& shown, bool cut) {
   const int signal = caught_stop_signal();
   if (signal == 0 || !cut) return 0;
-  std::cerr << "hio " << command << ": interrupted (" << stop_signal_name(signal)
-            << "): the rest of " << shown << " was not read, no result\n";
-  interruption_said();  // once: not again by StdoutWriter::finish
-  return interrupted_exit_code(signal);
+  return say_interrupted("hio " + command + ": interrupted (" + stop_signal_name(signal) +
+                             "): the rest of " + shown + " was not read, no result",
+                         signal);
 }
 
 }  // namespace hio::tools

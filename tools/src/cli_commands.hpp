@@ -212,6 +212,12 @@ std::string record_path_problem(const std::optional<std::string>& record,
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error);
 
+// Says `line` on stderr, the command's own words for the stop signal
+// `signal` that ended it ("hio salvage: interrupted (SIGINT) after ..."),
+// and marks it said (interruption_said: StdoutWriter::finish does not say it
+// again); returns the signal's exit code (130, 143, 129).
+int say_interrupted(const std::string& line, int signal);
+
 // Whether a stop signal (held by the command's StopSignalCatch) ended the
 // reading of `shown` (the journals, as display_text shows them), which
 // stopped before its end (`cut`): then said, and its exit code; else 0.

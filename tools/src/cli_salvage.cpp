@@ -76,11 +76,11 @@ int do_salvage(const SalvageArgs& args) {
     FileTarget target(args.output, "journal");
     r = replay::salvage_journal(reader, target.write_path(), options);
     if (const int signal = caught_stop_signal(); signal != 0) {
-      std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") after "
-                << counted(r.frames, "pass frame") << ": " << display_text(args.output)
-                << " not written (a file there is as it was)\n";
-      interruption_said();
-      return interrupted_exit_code(signal);
+      return say_interrupted("hio salvage: interrupted (" + std::string(stop_signal_name(signal)) +
+                                 ") after " + counted(r.frames, "pass frame") + ": " +
+                                 display_text(args.output) +
+                                 " not written (a file there is as it was)",
+                             signal);
     }
     target.commit();
     if (const std::string lost = target.lost(nullptr, r.bytes, "the salvage"); !lost.empty()) {
@@ -99,10 +99,10 @@ int do_salvage(const SalvageArgs& args) {
     // the interruption, not an OUT that cannot be created.
     if (const int signal = caught_stop_signal();
         signal != 0 && error.code() == std::errc::interrupted) {
-      std::cerr << "hio salvage: interrupted (" << stop_signal_name(signal) << ") while "
-                << display_text(args.output) << " was opened: nothing written\n";
-      interruption_said();
-      return interrupted_exit_code(signal);
+      return say_interrupted("hio salvage: interrupted (" + std::string(stop_signal_name(signal)) +
+                                 ") while " + display_text(args.output) +
+                                 " was opened: nothing written",
+                             signal);
     }
     // OUT: said as the command's own error, as every other salvage error is.
     std::cerr << "hio salvage: " << message_text(error.what()) << "\n";
