@@ -169,7 +169,8 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
 class ReportPrefix {
  public:
   explicit ReportPrefix(std::string prefix)
-      : previous_(set_report_sink([prefix = std::move(prefix)](std::string_view line) {
+      : prefix_(std::move(prefix)),
+        previous_(set_report_sink([prefix = prefix_](std::string_view line) {
           write_line(std::cerr, prefix + std::string(line));
         })) {}
   ~ReportPrefix() {
@@ -182,7 +183,10 @@ class ReportPrefix {
   ReportPrefix(const ReportPrefix&) = delete;
   ReportPrefix& operator=(const ReportPrefix&) = delete;
 
+  const std::string& prefix() const { return prefix_; }
+
  private:
+  std::string prefix_;
   ReportSink previous_;
 };
 
@@ -456,17 +460,6 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   sweep_args.out_given = sweep_out_option->count() > 0;
   sweep_args.program = replay_args.program = invoked_program(argc, argv);
   replay_args.noise_given = noise_option->count() > 0;
-  // SIGINT, SIGTERM and SIGHUP end these commands cleanly whenever they come: one
-  // that comes while the scenario is read or built is kept (unkept, it was
-  // lost where the signal was ignored, as in a background job, and the run
-  // went on to its limit), ends a build (BuildInterrupted) or the run's
-  // first pass, and gives exit 130 (143) even if it came after the run.
-  // salvage polls it between frames, and a stopped salvage leaves OUT as it
-  // was (rather than die with OUT cut). inspect and diff stop at their next
-  // read, which the signal ends, and say so (with --json stdout then ends
-  // with a JSON object: inspect's error line, diff's error object; killed
-  // by the signal, they left a cut line or nothing).
-  const StopSignalCatch stop_signals;
   // What escapes a command is said after its name, as its own errors are.
   const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
   report_prefix.emplace(command);
@@ -496,19 +489,26 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     std::cerr << command << "internal error: " << message_text(error.what()) << "\n";
     code = kExitInternal;
   }
-  // A stop signal caught at any moment of the command gives its code
-  // (docs/scenarios.md, Exit codes): also when the command then failed (a
-  // journal whose reader died while hio was stopping), that failure said
-  // above.
-  if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
-    return say_interrupted(command + "interrupted (" + stop_signal_name(signal) + ")", signal);
-  }
   return code;
 }
 
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
+  // SIGINT, SIGTERM and SIGHUP end every command cleanly whenever they come,
+  // caught from here, before CliSignals unblocks them (one pending, or one
+  // that came before the command's catch, took the default action: hio died
+  // without its line and exit code), until the command's code is known. One
+  // that comes while the scenario is read or built is kept (unkept, it was
+  // lost where the signal was ignored, as in a background job, and the run
+  // went on to its limit), ends a build (BuildInterrupted) or the run's
+  // first pass, and gives exit 130 (143) even if it came after the run.
+  // salvage polls it between frames, and a stopped salvage leaves OUT as it
+  // was (rather than die with OUT cut). inspect and diff stop at their next
+  // read, which the signal ends, and say so (with --json stdout then ends
+  // with a JSON object: inspect's error line, diff's error object; killed
+  // by the signal, they left a cut line or nothing).
+  std::optional<StopSignalCatch> stop_signals(std::in_place);
   // A file size limit and a stderr whose reader has gone must not kill a run
   // and cut its journal (restored on return: an embedder's are its own).
   const CliSignals signals;
@@ -526,6 +526,16 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
     // that come out of the command.
     report({"error: out of memory (std::bad_alloc)"});
   }
+  // A stop signal caught at any moment gives its code (docs/scenarios.md,
+  // Exit codes): also when the command then failed (a journal whose reader
+  // died while hio was stopping), that failure said above, and when it came
+  // before the command was known ("hio: interrupted (SIGINT)").
+  if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
+    code = say_interrupted((report_prefix ? report_prefix->prefix() : std::string("hio: ")) +
+                               "interrupted (" + stop_signal_name(signal) + ")",
+                           signal);
+  }
+  stop_signals.reset();   // the program's own actions back (CliSignals: its mask)
   exit_code_known(code);  // the error object below leaves a failure's code as it is
   return out.finish(json.finish(code));
 }
