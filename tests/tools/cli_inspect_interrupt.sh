@@ -65,5 +65,28 @@ rc=$?
 exec 4>&-
 [ $rc -eq 130 ] || fail "stuck stdout: exit $rc, expected 130" stuck.err
 [ "$(grep -c interrupted stuck.err)" -eq 1 ] || fail "stuck stdout: the interruption said twice" stuck.err
+# ... as the output's: the journal was fine (unfixed: "the rest of j.hioj was
+# not read").
+grep -qx "hio inspect: interrupted (SIGINT) while stdout took no more: the output of j.hioj is cut short, no result" \
+  stuck.err || fail "stuck stdout: the interruption not said as the output's" stuck.err
 grep -q "cannot write the output (stdout)" stuck.err || fail "stuck stdout: the write not said" stuck.err
+
+# The same with stdout on a full device while the journal still comes: the
+# line says the output was cut (stdout's own error after it).
+if [ -w /dev/full ]; then
+  exec 3<> fifo
+  "$HIO" inspect fifo > /dev/full 2> full.err 3>&- &
+  pid=$!
+  head -c $half j.hioj >&3
+  sleep 0.5
+  kill -TERM $pid
+  reap_within 50 $pid "full stdout: still reading 5 s after SIGTERM"
+  rc=$?
+  exec 3>&-
+  [ $rc -eq 143 ] || fail "full stdout: exit $rc, expected 143" full.err
+  grep -qx "hio inspect: interrupted (SIGTERM) while stdout took no more: the output of fifo is cut short, no result" \
+    full.err || fail "full stdout: the interruption not said as the output's" full.err
+  grep -q "cannot write the output (stdout): No space left on device" full.err ||
+    fail "full stdout: the write not said" full.err
+fi
 echo ok

@@ -191,12 +191,15 @@ int say_interrupted(const std::string& line, int signal) {
   return interrupted_exit_code(signal);
 }
 
-int reading_interrupted(const std::string& command, const std::string& shown, bool cut) {
+int reading_interrupted(const std::string& command, const std::string& shown, bool cut,
+                        bool stdout_cut) {
   const int signal = caught_stop_signal();
   if (signal == 0 || !cut) return 0;
-  return say_interrupted("hio " + command + ": interrupted (" + stop_signal_name(signal) +
-                             "): the rest of " + shown + " was not read, no result",
-                         signal);
+  const std::string what =
+      stdout_cut ? " while stdout took no more: the output of " + shown + " is cut short, no result"
+                 : ": the rest of " + shown + " was not read, no result";
+  return say_interrupted(
+      "hio " + command + ": interrupted (" + stop_signal_name(signal) + ")" + what, signal);
 }
 
 }  // namespace hio::tools

@@ -221,6 +221,9 @@ int say_interrupted(const std::string& line, int signal);
 // Whether a stop signal (held by the command's StopSignalCatch) ended the
 // reading of `shown` (the journals, as display_text shows them), which
 // stopped before its end (`cut`): then said, and its exit code; else 0.
-int reading_interrupted(const std::string& command, const std::string& shown, bool cut);
+// `stdout_cut`: stdout took no more by then (a reader that does not read, a
+// full device): the line says that the output was cut, not the journal.
+int reading_interrupted(const std::string& command, const std::string& shown, bool cut,
+                        bool stdout_cut = false);
 
 }  // namespace hio::tools

@@ -239,9 +239,10 @@ int do_inspect(const InspectArgs& args) {
       replay::inspect(reader, filter, format, std::cout,
                       args.stats ? replay::InspectBody::stats : replay::InspectBody::events);
   std::cout.flush();
-  // The lines printed end with the error line of the read the signal cut.
-  if (const int code =
-          reading_interrupted("inspect", display_text(args.journal), summary.error.has_value());
+  // The lines printed end with the error line of the read the signal cut,
+  // unless stdout had failed (stuck when the signal came, cut there).
+  if (const int code = reading_interrupted("inspect", display_text(args.journal),
+                                           summary.error.has_value(), !std::cout);
       code != 0) {
     return code;
   }
