@@ -19,12 +19,13 @@ mkfifo fifo || exit 1
 
 # stopped NAME SIGNAL CODE ARGS...: hio ARGS reads `fifo`, which has half of
 # j.hioj while this shell holds its writing end open; SIGNAL, half a second
-# later, ends it with exit CODE within 5 s.
+# later, ends it with exit CODE within 5 s. stdout: NAME.out, or $out if set.
+out=
 stopped() {
   name=$1 signal=$2 code=$3
   shift 3
   exec 3<> fifo  # open for writing without waiting for a reader (Linux)
-  "$HIO" "$@" > "$name.out" 2> "$name.err" 3>&- &
+  "$HIO" "$@" > "${out:-$name.out}" 2> "$name.err" 3>&- &
   pid=$!
   head -c $half j.hioj >&3
   sleep 0.5
@@ -65,5 +66,21 @@ rc=$?
 exec 4>&-
 [ $rc -eq 130 ] || fail "stuck stdout: exit $rc, expected 130" stuck.err
 [ "$(grep -c interrupted stuck.err)" -eq 1 ] || fail "stuck stdout: the interruption said twice" stuck.err
+# ... as the output's: the journal was fine (unfixed: "the rest of j.hioj was
+# not read").
+grep -qx "hio inspect: interrupted (SIGINT) while stdout took no more: the output of j.hioj is cut short, no result" \
+  stuck.err || fail "stuck stdout: the interruption not said as the output's" stuck.err
 grep -q "cannot write the output (stdout)" stuck.err || fail "stuck stdout: the write not said" stuck.err
+
+# The same with stdout on a full device while the journal still comes: the
+# line says the output was cut (stdout's own error after it).
+if [ -w /dev/full ]; then
+  out=/dev/full
+  stopped full TERM 143 inspect fifo
+  out=
+  grep -qx "hio inspect: interrupted (SIGTERM) while stdout took no more: the output of fifo is cut short, no result" \
+    full.err || fail "full stdout: the interruption not said as the output's" full.err
+  grep -q "cannot write the output (stdout): No space left on device" full.err ||
+    fail "full stdout: the write not said" full.err
+fi
 echo ok

@@ -269,8 +269,17 @@ catches_sigint() {
   mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2> /dev/null)
   [ -n "$mask" ] && [ $(( 0x$mask & 2 )) -ne 0 ]
 }
-# during_build NAME COMMAND...: SIGINT once hio catches it, then exit 130
-# with the build's interruption on stderr.
+# rss_kb PID: its resident memory now, in kB (0 once it is gone).
+rss_kb() {
+  rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$1/status" 2> /dev/null)
+  echo "${rss:-0}"
+}
+# during_build NAME COMMAND...: SIGINT once hio catches it and its memory
+# has grown 8 MB past what it had then (the 200,000 doers take some 80 MB:
+# the build is under way), then exit 130 with the build's interruption on
+# stderr. hio catches SIGINT from its start (since session 15), while its
+# arguments and the scenario are still read: a signal sent at once could
+# land there, "interrupted (SIGINT) while the scenario was read" (a flake).
 during_build() {
   name=$1
   shift
@@ -278,6 +287,12 @@ during_build() {
   pid=$!
   i=0
   while ! catches_sigint $pid && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  start=$(rss_kb $pid)
+  i=0
+  while [ "$(rss_kb $pid)" -lt $((start + 8192)) ] && [ $i -lt 1000 ]; do
+    sleep 0.01
+    i=$((i + 1))
+  done
   kill -INT $pid
   wait $pid
   rc=$?

@@ -1,0 +1,205 @@
+#include "cli_commands.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+#include "hio/tools/duration.hpp"
+#include "hio/tools/loader.hpp"
+#include "hio/tools/sweep.hpp"
+#include "journal_target.hpp"
+#include "json_failure.hpp"
+#include "option_value.hpp"
+#include "output.hpp"
+#include "shell_word.hpp"
+
+namespace hio::tools {
+
+namespace {
+
+// A scenario's problems are all listed, in file order, up to this many; a
+// last line counts the rest (a generated file can have thousands).
+constexpr std::size_t kDiagnosticsShownMax = 50;
+
+}  // namespace
+
+void print_diagnostics(const ScenarioError& error) {
+  const std::vector<Diagnostic>& all = error.diagnostics();
+  const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
+  if (!all.empty()) JsonFailure::note(all.front());
+  for (std::size_t i = 0; i < shown; ++i)
+    std::cerr << all[i].str() << "\n";
+  if (all.size() > shown) {
+    std::cerr << SourcePos{all[shown].pos.file, 0, 0}.str() << ": and " << all.size() - shown
+              << " more problem" << (all.size() - shown == 1 ? "" : "s") << " (the first " << shown
+              << " are listed)\n";
+  }
+}
+
+void print_run_error(std::string_view command, const ScenarioError& error,
+                     const std::optional<std::string>& record) {
+  const std::vector<Diagnostic>& all = error.diagnostics();
+  const bool output =
+      record && !all.empty() && std::all_of(all.begin(), all.end(), [&](const Diagnostic& d) {
+        return d.pos.file == *record && d.pos.line == 0;
+      });
+  if (!output) {
+    print_diagnostics(error);
+    return;
+  }
+  for (const Diagnostic& d : all)
+    std::cerr << "hio " << command << ": " << d.str() << "\n";
+}
+
+int exit_code_of(const ScenarioError& error) {
+  return dynamic_cast<const OutputError*>(&error) != nullptr ? kExitOutputFailed : kExitBadInput;
+}
+
+std::string repeated_setting(const std::vector<std::string>& sets) {
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const std::size_t eq = sets[i].find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    const std::string key = sets[i].substr(0, eq);
+    for (std::size_t j = i + 1; j < sets.size(); ++j) {
+      if (sets[j].find('=') == key.size() && sets[j].compare(0, key.size(), key) == 0) {
+        return "--set " + display_text(sets[i]) + " and --set " + display_text(sets[j]) +
+               " both set " + display_text(key) + "; give one";
+      }
+    }
+  }
+  return "";
+}
+
+std::string out_dir_problem(bool given, const std::string& out) {
+  namespace fs = std::filesystem;
+  if (!given) return "";
+  if (out.empty()) {
+    return "--out: the directory name is empty; give a directory, or leave --out out to write no "
+           "report";
+  }
+  // `-` is the standard input or output wherever hio takes it, never a name.
+  if (out == "-") {
+    return "--out -: the standard output is not a directory; give a directory (./- for one "
+           "named -)";
+  }
+  fs::path path(out);
+  if (path.filename().empty()) path = path.parent_path();  // "DIR/report.json/"
+  if (path.filename() == "report.json") {
+    const std::string parent = path.parent_path().string();
+    return "--out " + display_text(out) +
+           ": --out names the directory the report is written in (as DIR/report.json), not the "
+           "report; give " +
+           (parent.empty() ? std::string(".") : display_text(parent));
+  }
+  std::error_code error;
+  const fs::file_status status = fs::status(out, error);
+  if (fs::exists(status) && !fs::is_directory(status)) {
+    return "--out " + display_text(out) +
+           ": it is a file, not a directory; give a directory (the report is written in it as "
+           "DIR/report.json)";
+  }
+  return "";
+}
+
+std::string rerun_command(std::vector<std::string> words, const std::vector<std::string>& sets) {
+  const bool standard_input = std::find(words.begin(), words.end(), "-") != words.end();
+  for (const std::string& set : sets)
+    words.insert(words.end(), {"--set", set});
+  std::string line;
+  for (const std::string& word : words)
+    line += shell_word(word) + " ";
+  return line + "--seed N" + (standard_input ? " < SCENARIO" : "");
+}
+
+std::string rerun_path(const std::string& path) {
+  return path.size() > 1 && path.front() == '-' ? "./" + path : path;
+}
+
+std::string standard_input_taken(const std::string& path) {
+  if (path != "-") return "";
+  static std::atomic<bool> taken{false};
+  if (!taken.exchange(true)) return "";
+  return "the standard input was read already (it holds one scenario, read once); save the "
+         "scenario to a file";
+}
+
+Scenario load_scenario_arg(const std::string& path, const DoerRegistry& registry) {
+  if (const std::string taken = standard_input_taken(path); !taken.empty()) {
+    throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, taken}});
+  }
+  return load_scenario_file(path, registry);
+}
+
+unsigned parse_jobs(const std::string& text) {
+  std::uint64_t jobs = 0;
+  try {
+    jobs = parse_u64(text, "--jobs");
+  } catch (const std::invalid_argument&) {
+    jobs = 0;
+  }
+  if (jobs == 0 || jobs > kSweepJobsMax) {
+    throw std::invalid_argument(option_value("--jobs", text) + ": must be from 1 to " +
+                                std::to_string(kSweepJobsMax));
+  }
+  return static_cast<unsigned>(jobs);
+}
+
+std::optional<std::uint64_t> parse_keep(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return parse_u64(*text, "--keep");
+}
+
+std::string stream_use(const std::string& stream) {
+  return stream == "standard output"
+             ? "which carries the summary, not the journal"
+             : "which carries hio's messages, which must not land in the journal";
+}
+
+std::string record_path_problem(const std::optional<std::string>& record,
+                                std::initializer_list<InputFile> inputs) {
+  if (!record) return "";
+  if (record->empty()) return "--record: the file name is empty";
+  if (*record == "-") {
+    return "--record -: the standard output carries the summary, not the journal; give a file "
+           "name (./- for a file named -) or a pipe (--record >(gzip > run.hioj.gz))";
+  }
+  for (const InputFile& input : inputs) {
+    if (same_file(input.path, *record)) {
+      return "--record " + display_text(*record) + " would overwrite the " + input.what +
+             " (the same file); record into another file";
+    }
+  }
+  if (const std::string stream = standard_stream_named(*record); !stream.empty()) {
+    return "--record " + display_text(*record) + " is hio's " + stream + " (the same file), " +
+           stream_use(stream) + "; give another file name, or a pipe other than hio's " + stream;
+  }
+  return "";
+}
+
+void print_journal_error(const char* command, const std::string& path,
+                         const replay::JournalError& error) {
+  JsonFailure::note(path, error);
+  std::cerr << "hio " << command << ": " << display_text(path) << ": "
+            << message_text(error.describe()) << "\n";
+}
+
+int say_interrupted(const std::string& line, int signal) {
+  std::cerr << line << "\n";
+  interruption_said();
+  return interrupted_exit_code(signal);
+}
+
+int reading_interrupted(const std::string& command, const std::string& shown, bool cut,
+                        bool stdout_cut) {
+  const int signal = caught_stop_signal();
+  if (signal == 0 || !cut) return 0;
+  const std::string what =
+      stdout_cut ? " while stdout took no more: the output of " + shown + " is cut short, no result"
+                 : ": the rest of " + shown + " was not read, no result";
+  return say_interrupted(
+      "hio " + command + ": interrupted (" + stop_signal_name(signal) + ")" + what, signal);
+}
+
+}  // namespace hio::tools

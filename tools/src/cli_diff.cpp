@@ -1,0 +1,179 @@
+// hio diff.
+#include "cli_commands.hpp"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "hio/replay/diff.hpp"
+#include "hio/replay/digest.hpp"
+#include "hio/replay/inspect.hpp"
+#include "hio/replay/reader.hpp"
+#include "hio/tools/duration.hpp"
+#include "hio/tools/runner.hpp"
+#include "json_failure.hpp"
+#include "output.hpp"
+
+namespace hio::tools {
+
+namespace {
+
+std::string divergence_json(const replay::Divergence& d) {
+  const replay::FormatOptions json{.format = replay::LineFormat::json};
+  std::string out =
+      "{\"index\": " + std::to_string(d.index) + ", \"pass\": " + std::to_string(d.pass) +
+      ", \"tyme_ns\": " + std::to_string(d.tyme.time_since_epoch().count()) + ", \"tyme\": \"" +
+      format_seconds(d.tyme) + "\", \"channel\": " + std::to_string(d.channel) + ", " +
+      json_field_or_null("field", d.field) + ", \"expected\": " +
+      (d.expected ? replay::format_event(d.expected->view(), d.expected_pass, json) : "null") +
+      ", \"actual\": " +
+      (d.actual ? replay::format_event(d.actual->view(), d.actual_pass, json) : "null");
+  return out + "}";
+}
+
+// `hio diff --json`: one object, defined in docs/replay.md (Diff).
+std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
+                      const replay::JournalReader& expected, const replay::JournalReader& actual) {
+  const replay::FormatOptions json{.format = replay::LineFormat::json};
+  const char* verdict = result.divergence ? "diverged" : result.same() ? "same" : "damaged";
+  std::string out = "{" + json_field("result", verdict) + ", " + json_field("expected", args.a) +
+                    ", " + json_field("actual", args.b) +
+                    ", \"ignore_addresses\": " + (args.ignore_addresses ? "true" : "false") +
+                    ", \"header_differences\": [";
+  // As the text lines say them: a header string may be any bytes (a
+  // damaged or crafted journal), and a JSON string must be UTF-8.
+  for (std::size_t i = 0; i < result.header_differences.size(); ++i)
+    out += (i == 0 ? "" : ", ") + json_quote(display_text(result.header_differences[i]));
+  out += "], \"events_compared\": " + std::to_string(result.events_compared) +
+         ", \"divergences_total\": " + std::to_string(result.divergences_total) +
+         ", \"divergences_max\": " + (args.all ? std::to_string(args.max) : "1") +
+         ", \"divergences\": [";
+  for (std::size_t i = 0; i < result.divergences.size(); ++i)
+    out += (i == 0 ? "" : ", ") + divergence_json(result.divergences[i]);
+  // The digests of whole journals only: both read to their end.
+  const bool whole =
+      (args.all || !result.divergence) && !result.expected_error && !result.actual_error;
+  out += "], \"expected_digest\": " +
+         (whole ? "\"" + replay::format_digest(expected.digest()) + "\"" : std::string("null")) +
+         ", \"actual_digest\": " +
+         (whole ? "\"" + replay::format_digest(actual.digest()) + "\"" : std::string("null"));
+  for (const auto& [name, error] : {std::pair{"expected_error", &result.expected_error},
+                                    std::pair{"actual_error", &result.actual_error}}) {
+    out += std::string(", \"") + name +
+           "\": " + (*error ? replay::format_error(**error, json) : std::string("null"));
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+int do_diff(DiffArgs args) {
+  if (args.max_text) {
+    std::uint64_t max = 0;
+    try {
+      max = parse_u64(*args.max_text, "--max");
+    } catch (const std::invalid_argument&) {
+      max = 0;  // said below, with the range
+    }
+    if (max == 0 || max > kDiffListedMax) {
+      std::cerr << "hio diff: --max: '" << display_text(*args.max_text)
+                << "' is not a whole number from 1 to " << kDiffListedMax << "\n";
+      return kExitBadInput;
+    }
+    args.max = max;
+  }
+  const std::string& a = args.a;
+  const std::string& b = args.b;
+  if (a == "-" && b == "-") {
+    std::cerr << "hio diff: both journals are - (the standard input): it holds one; give the "
+                 "other as a file\n";
+    return kExitBadInput;
+  }
+  replay::JournalReader expected(a);
+  replay::JournalReader actual(b);
+  // Stopped before the comparison's end: no object of its own (it would
+  // call the journals "damaged"); --json gives the error object.
+  const std::string both = display_text(a) + " and " + display_text(b);
+  if (const int code = reading_interrupted(
+          "diff", both, expected.header() == nullptr || actual.header() == nullptr);
+      code != 0) {
+    return code;
+  }
+  if (expected.header() == nullptr || actual.header() == nullptr) {
+    // Nothing compared: --json still prints its one object, "damaged", with
+    // the error of each journal that could not be opened.
+    replay::DiffResult unread;
+    if (expected.header() == nullptr) unread.expected_error = expected.error();
+    if (actual.header() == nullptr) unread.actual_error = actual.error();
+    if (args.json) {
+      std::cout << diff_json(args, unread, expected, actual) << "\n";
+      std::cout.flush();
+    }
+    if (unread.expected_error) print_journal_error("diff", a, *unread.expected_error);
+    if (unread.actual_error) print_journal_error("diff", b, *unread.actual_error);
+    return kExitBadInput;
+  }
+  replay::DiffOptions options;
+  options.all = args.all;
+  options.divergences_max = args.max;
+  options.ignore_addresses = args.ignore_addresses;
+  const replay::DiffResult result = replay::diff_journals(expected, actual, options);
+  if (const int code = reading_interrupted(
+          "diff", both, result.expected_error.has_value() || result.actual_error.has_value());
+      code != 0) {
+    return code;
+  }
+  const int code = result.divergence ? kExitDivergence : result.same() ? kExitOk : kExitBadInput;
+  if (args.json) {
+    std::cout << diff_json(args, result, expected, actual) << "\n";
+    std::cout.flush();
+    if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
+    if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
+    return code;
+  }
+  for (const std::string& d : result.header_differences)
+    std::cout << "header differs: " << display_text(d) << "\n";  // journal text
+  for (std::size_t i = 0; i < result.divergences.size(); ++i) {
+    const std::string text =
+        i == 0 ? result.divergences[i].describe()
+               : result.divergences[i].describe_as("divergence " + std::to_string(i + 1));
+    std::cout << text;
+    if (text.back() != '\n') std::cout << "\n";
+  }
+  if (args.all && result.divergence) {
+    const std::uint64_t listed = result.divergences.size();
+    std::cout << result.divergences_total << " divergence"
+              << (result.divergences_total == 1 ? "" : "s") << " in all";
+    if (listed < result.divergences_total) {
+      std::cout << ", the first " << listed << " listed (--max " << args.max << ")";
+    }
+    std::cout << " (events compared by position: after an event missing or extra, the pairs "
+                 "that follow are shifted)\n";
+  }
+  if (!result.divergence && (result.expected_error || result.actual_error)) {
+    // What could be compared agreed: say how far, and where it stopped.
+    std::cout << "same for the first " << counted(result.events_compared, "event") << ", then";
+    const char* joint = "";
+    for (const auto& [path, error] :
+         {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
+      if (!*error) continue;
+      std::cout << joint << " " << display_text(*path) << " is cut or damaged at "
+                << (*error)->describe();
+      joint = ";";
+    }
+    std::cout << "\n";
+  }
+  std::cout.flush();
+  if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
+  if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
+  if (code != kExitOk) return code;
+  std::cout << "same: " << counted(result.events_compared, "event") << ", digest "
+            << replay::format_digest(expected.digest());
+  if (expected.digest() != actual.digest()) {
+    // Only with --ignore-addresses: the addresses in the events differ.
+    std::cout << " vs " << replay::format_digest(actual.digest()) << " (addresses not compared)";
+  }
+  std::cout << "\n";
+  return kExitOk;
+}
+
+}  // namespace hio::tools

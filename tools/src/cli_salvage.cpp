@@ -1,0 +1,142 @@
+// hio salvage.
+#include "cli_commands.hpp"
+
+#include <iostream>
+
+#include "hio/replay/inspect.hpp"
+#include "hio/replay/reader.hpp"
+#include "hio/replay/salvage.hpp"
+#include "hio/tools/runner.hpp"
+#include "journal_target.hpp"
+#include "json_failure.hpp"
+#include "output.hpp"
+
+namespace hio::tools {
+
+namespace {
+
+// `hio salvage --json`: one object, defined in docs/replay.md (Salvage).
+std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r) {
+  const replay::FormatOptions json{.format = replay::LineFormat::json};
+  std::string out =
+      "{" + json_field("input", args.input) + ", " + json_field("output", args.output) +
+      ", \"resync\": " + (args.resync ? "true" : "false") +
+      ", \"complete\": " + (r.damage ? "false" : "true") +
+      ", \"trailer_kept\": " + (r.trailer_kept ? "true" : "false") +
+      ", \"frames\": " + std::to_string(r.frames) + ", \"events\": " + std::to_string(r.events) +
+      ", \"last_pass\": " + (r.last_pass ? std::to_string(*r.last_pass) : std::string("null")) +
+      ", \"holes\": [";
+  for (std::size_t i = 0; i < r.holes.size(); ++i) {
+    const replay::JournalHole& h = r.holes[i];
+    out += std::string(i == 0 ? "" : ", ") + "{\"offset\": " + std::to_string(h.offset) +
+           ", \"end\": " + std::to_string(h.end) +
+           ", \"bytes\": " + std::to_string(h.end - h.offset) +
+           ", \"lost\": " + (h.lost ? "true" : "false") +
+           ", \"why\": " + replay::format_error(h.why, json) + "}";
+  }
+  out += "], \"input_error\": " +
+         (r.damage ? replay::format_error(*r.damage, json) : std::string("null")) +
+         ", \"trailer\": " + replay::format_trailer(r.trailer, json);
+  return out + "}";
+}
+
+}  // namespace
+
+int do_salvage(const SalvageArgs& args) {
+  if (args.output == "-") {
+    std::cerr << "hio salvage: OUT cannot be - (standard output): the salvaged journal is a "
+                 "file, made whole (with its trailer) once the input has been read; give a "
+                 "file name\n";
+    return kExitBadInput;
+  }
+  if (same_file(args.input, args.output)) {
+    std::cerr << "hio salvage: " << display_text(args.output) << " is the input "
+              << (args.input == "-" ? std::string("(the standard input reads it)")
+                                    : display_text(args.input) + " (the same file)")
+              << ": salvage into another file\n";
+    return kExitBadInput;
+  }
+  if (const std::string stream = standard_stream_named(args.output); !stream.empty()) {
+    std::cerr << "hio salvage: " << display_text(args.output) << " is hio's " << stream
+              << " (the same file), " << stream_use(stream) << ": salvage into another file\n";
+    return kExitBadInput;
+  }
+  // IN's header is read and checked first, so that a bad IN is exit 2 before
+  // OUT is looked at (as hio run checks its scenario before --record). OUT is
+  // then written as hio run --record writes its journal (FileTarget): under
+  // no name until complete, then put in place, so that a salvage that fails
+  // or is stopped leaves an existing OUT as it was and nothing half-written.
+  replay::SalvageOptions options;
+  options.reader.resync = args.resync;
+  options.output_name = args.output;
+  options.stop = [] { return caught_stop_signal() != 0; };
+  replay::SalvageResult r;
+  try {
+    replay::JournalReader reader = replay::open_salvage_input(args.input, options.reader);
+    FileTarget target(args.output, "journal");
+    r = replay::salvage_journal(reader, target.write_path(), options);
+    if (const int signal = caught_stop_signal(); signal != 0) {
+      return say_interrupted("hio salvage: interrupted (" + std::string(stop_signal_name(signal)) +
+                                 ") after " + counted(r.frames, "pass frame") + ": " +
+                                 display_text(args.output) +
+                                 " not written (a file there is as it was)",
+                             signal);
+    }
+    target.commit();
+    if (const std::string lost = target.lost(nullptr, r.bytes, "the salvage"); !lost.empty()) {
+      std::cerr << "hio salvage: " << display_text(args.output) << ": " << lost << "\n";
+      return kExitOutputFailed;
+    }
+  } catch (const OutputError& error) {
+    for (const Diagnostic& d : error.diagnostics())
+      std::cerr << "hio salvage: " << d.str() << "\n";
+    return kExitOutputFailed;
+  } catch (const replay::JournalException& error) {
+    print_journal_error("salvage", args.input, error.error());
+    return kExitBadInput;
+  } catch (const replay::JournalWriteError& error) {
+    // A stop signal while OUT is opened (a FIFO with no reader blocks there):
+    // the interruption, not an OUT that cannot be created.
+    if (const int signal = caught_stop_signal();
+        signal != 0 && error.code() == std::errc::interrupted) {
+      return say_interrupted("hio salvage: interrupted (" + std::string(stop_signal_name(signal)) +
+                                 ") while " + display_text(args.output) +
+                                 " was opened: nothing written",
+                             signal);
+    }
+    // OUT: said as the command's own error, as every other salvage error is.
+    std::cerr << "hio salvage: " << message_text(error.what()) << "\n";
+    return kExitOutputFailed;
+  }
+  if (args.json) {
+    std::cout << salvage_json(args, r) << "\n";
+  } else {
+    std::cout << "kept:     " << counted(r.frames, "pass frame") << ", "
+              << counted(r.events, "event");
+    if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
+    std::cout << ", in " << display_text(args.output) << "\n";
+    for (const replay::JournalHole& h : r.holes)
+      std::cout << "skipped:  " << display_text(replay::describe_hole(h)) << "\n";
+    if (!r.damage) {
+      std::cout << "input:    complete (its trailer is kept"
+                << (r.holes.empty() ? ")"
+                                    : "; it agrees with the frames read: the bytes skipped "
+                                      "held no frame of it)")
+                << "\n";
+    } else if (r.trailer_kept) {
+      // Only bytes after the trailer are bad: the recorded run is whole.
+      std::cout << "input:    whole to its trailer, which is kept; then stopped at "
+                << display_text(r.damage->describe()) << " (not copied)\n";
+    } else {
+      std::cout << "input:    stopped at " << display_text(r.damage->describe()) << "\n";
+      if (!r.holes.empty()) {
+        std::cout << "holes:    marked in the new journal: its readers stop at the first unless "
+                     "they read past holes (see docs/journal-format.md)\n";
+      }
+    }
+    std::cout << replay::format_trailer(r.trailer) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace hio::tools

@@ -1,0 +1,88 @@
+// hio sweep.
+#include "cli_commands.hpp"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "hio/tools/loader.hpp"
+#include "hio/tools/runner.hpp"
+#include "hio/tools/sweep.hpp"
+#include "output.hpp"
+
+namespace hio::tools {
+
+int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
+  Scenario scenario;
+  ShardSeeds seeds;
+  std::optional<std::uint64_t> keep;  // --keep N
+  unsigned jobs = 1;
+  try {
+    jobs = parse_jobs(args.jobs);
+    if (std::string repeated = repeated_setting(args.sets); !repeated.empty()) {
+      throw std::invalid_argument(repeated);
+    }
+    if (std::string problem = out_dir_problem(args.out_given, args.out); !problem.empty()) {
+      throw std::invalid_argument(problem);
+    }
+    if (args.force && args.out.empty()) {
+      // It would remove nothing and say nothing: the user meant an --out.
+      throw std::invalid_argument(
+          "--force needs --out DIR: it removes an earlier sweep's results from DIR, and without "
+          "--out nothing is written");
+    }
+    // Journals are kept only in --out DIR: without it there is nothing to limit.
+    if (args.keep && args.out.empty()) throw std::invalid_argument(kKeepNeedsOut);
+    keep = parse_keep(args.keep);
+    for (const std::string& set : args.sets) {
+      if (set.substr(0, set.find('=')) == "run.seed") {
+        throw std::invalid_argument("--set " + set +
+                                    ": a sweep sets run.seed from --seeds; give the seeds there");
+      }
+    }
+    scenario = load_scenario_arg(args.scenario, registry);
+    for (const std::string& set : args.sets)
+      apply_override(scenario, set);
+    seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
+    // Built once first, as `hio check` does: a scenario that cannot be built
+    // is bad input said once (exit 2), not every seed failing the same way.
+    // A channel that fails while it is built (a listener whose port is in
+    // use) is warned about once, here, as hio check warns: every seed's run
+    // would fail it too, and the sweep prints no channel warnings.
+    const std::vector<std::string> fixed =
+        check_scenario(scenario, registry, [](const std::string& line) {
+          std::cerr << "hio sweep: " << line << "\n" << std::flush;
+        });
+    // Real-time runs on threads at once would each bind a fixed port (or open
+    // a device): all but one would fail for that alone, as seed failures.
+    const bool threads = jobs > 1 && !seeds.empty && seeds.last_index() > 0;
+    if (threads && scenario.run.mode == Mode::real && !fixed.empty()) {
+      throw std::invalid_argument(
+          "--jobs " + std::to_string(jobs) + ": " + fixed.front() +
+          (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
+          ", and the runs are in real time: runs at once would all need it, and all but one "
+          "would fail for that alone; give --jobs 1, or port 0 (clients name the listener "
+          "'@name')");
+    }
+  } catch (const SettingError& error) {
+    std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
+    return kExitBadInput;
+  } catch (const ScenarioError& error) {
+    print_diagnostics(error);
+    return kExitBadInput;
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
+    return kExitBadInput;
+  }
+  SweepOptions options;
+  options.jobs = jobs;
+  SweepCommand command{args.scenario, args.shard, args.json, args.out, args.force};
+  command.keep = keep;
+  command.inputs = {args.scenario};
+  command.sets = args.sets;
+  command.rerun = rerun_command({args.program, "run", rerun_path(args.scenario)}, args.sets);
+  // --out DIR gets its report whatever becomes of stdout (`| head -1`).
+  if (!command.out.empty()) defer_stdout_sigpipe();
+  return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
+}
+
+}  // namespace hio::tools
