@@ -455,12 +455,13 @@ TEST(Memory, OutOfMemoryInCheckLookupThreadIsTheCommandsExit6) {
 }
 
 // The run's lookups, made on such a thread since session 14: the bad_alloc
-// comes out of the pass that would have delivered the answer, as memory
-// that runs out inside a pass does (exit 5, docs/scenarios.md), rather than
-// be lost with the answer (the channel opening for ever).
-TEST(Memory, OutOfMemoryInRunLookupThreadEndsTheRun) {
-  EXPECT_EQ(out_of_memory_in_lookup_thread("run", 5),
-            "hio run: error: a doer threw: std::bad_alloc\n");
+// comes out of the pass that would have delivered the answer (rather than
+// be lost with the answer, the channel opening for ever), as
+// HostLookupOutOfMemory: hio's failure, exit 6, as hio check's. It was
+// taken for a doer's exception: "a doer threw: std::bad_alloc", exit 5.
+TEST(Memory, OutOfMemoryInRunLookupThreadIsTheCommandsExit6) {
+  EXPECT_EQ(out_of_memory_in_lookup_thread("run", 6),
+            "hio run: error: out of memory (std::bad_alloc)\n");
 }
 
 // Out of memory while hio inspect, replay or diff reads a journal is hio's
