@@ -222,7 +222,8 @@ class Lookup final : public LookupWorker::Job,
 // before the process could exit): the lookup is made on the core's
 // LookupWorker, and its answer posted to the core's io_context as an Asio
 // completion. Destroying the core (the hub) drops a pending lookup's
-// handler, and nothing waits for the lookup. One lookup at a time.
+// handler, and nothing waits for the lookup. One lookup at a time per
+// Resolver (a transport's own); the core's worker runs several at once.
 template <class Protocol>
 class Resolver {
  public:
