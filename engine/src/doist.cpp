@@ -254,45 +254,37 @@ void Doist::remove_observer(PassObserver& observer) {
 void Doist::enter(std::span<Doer* const> doers) {
   check_not_running("Doist::enter");
   detail::refuse_null(doers, "Doist::enter");
-  refuse_while_closing(doers);
-  if (entered_) {
-    // The doers of an earlier enter are still entered (no exit() since):
-    // these join them, in one queue that one exit() closes, and doers()
-    // lists both.
-    enter_unchecked(doers);
-  } else {
-    enter_afresh(doers);
-  }
+  // The doers of an earlier enter still entered (no exit() since): these
+  // join them, in one queue that one exit() closes, and doers() lists both.
+  enter_checked(doers, !entered_);
 }
 
-void Doist::refuse_while_closing(std::span<Doer* const> doers) const {
-  // From a closing hook: refused before doers(), the extend() queue or
-  // entered_ change, so that the close in progress ends as if it had not
-  // been asked. The batch would be `doers` and the queue.
-  core_.refuse_while_closing(doers.empty() ? std::span<Doer* const>(pending_.items()) : doers);
-}
-
-void Doist::enter_afresh(std::span<Doer* const> doers) {
-  // A new cycle (run(), or a manual enter after exit()): doers() lists its
-  // doers only, as hio's Doist.enter starts its .doers afresh. (`doers`
-  // cannot view that list: doers() returns a copy.)
-  doers_.clear();
-  enter_unchecked(doers);
-}
-
-void Doist::enter_unchecked(std::span<Doer* const> doers) {
-  entered_ = true;
-  if (pending_.empty()) {
-    enter_now(doers);
-    return;
-  }
+std::span<Doer* const> Doist::with_queue(std::span<Doer* const> doers,
+                                         std::vector<Doer*>& batch) const {
+  if (pending_.empty()) return doers;
   // The doers given, then those extend() queued since the last enter (each
   // once: one given here is not entered twice).
-  std::vector<Doer*> batch(doers.begin(), doers.end());
+  batch.assign(doers.begin(), doers.end());
   for (Doer* doer : pending_.items()) {
     if (std::find(doers.begin(), doers.end(), doer) == doers.end()) batch.push_back(doer);
   }
-  pending_.clear();
+  return batch;
+}
+
+void Doist::enter_checked(std::span<Doer* const> doers, bool afresh) {
+  std::vector<Doer*> storage;
+  const std::span<Doer* const> batch = with_queue(doers, storage);
+  // Refused (closing, a doer scheduled already, here or elsewhere, or
+  // listed twice) before doers(), the extend() queue or entered_ change: a
+  // refused enter changes nothing, and a close in progress ends as if it
+  // had not been asked.
+  core_.refuse_entering(batch);
+  // A new cycle (run(), or a manual enter after exit()): doers() lists its
+  // doers only, as hio's Doist.enter starts its .doers afresh. (`doers`
+  // cannot view that list: doers() returns a copy.)
+  if (afresh) doers_.clear();
+  entered_ = true;
+  pending_.clear();  // `batch` holds what it held
   enter_now(batch);
 }
 
@@ -396,8 +388,16 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
                   std::optional<Tyme> start) {
   check_not_running("Doist::run");
   detail::refuse_null(doers, "Doist::run");
-  refuse_while_closing(doers);
-  if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
+  {
+    // Before anything of the run changes (its limit, its start tyme, the
+    // observers told): enter_checked() makes these refusals again, for
+    // what run_starting below may change.
+    std::vector<Doer*> storage;
+    const std::span<Doer* const> batch = with_queue(doers, storage);
+    core_.refuse_while_closing(batch);  // first: deeds may remain while closing
+    if (!core_.empty()) throw std::logic_error("Doist::run while deeds remain; call exit() first");
+    core_.refuse_entering(batch);
+  }
   if (start) checked_start(*start, "Doist::run");
   if (limit) set_limit(*limit);
   if (start) set_tyme(*start);
@@ -425,7 +425,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   const Tyme end = tyme_after(tyme(), limit_);
   RunEnd reason = RunEnd::done;
   try {
-    enter_afresh(doers);
+    enter_checked(doers, true);
     // Real time: the run ends on the wall clock at start + limit too, so the
     // last pass's pacing (a tock longer than the limit) is cut there. Tyme
     // and the passes are as in virtual time; only the wait is shorter.

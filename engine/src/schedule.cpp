@@ -4,6 +4,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include "hio/engine/check.hpp"
 
@@ -45,10 +46,14 @@ std::string Schedule::where() const {
 
 std::logic_error Schedule::already_scheduled(const Doer& doer) const {
   const Schedule* in = doer.deed_.schedule;
-  return std::logic_error("doer '" + doer.name() + "' is already scheduled " +
-                          (in == this
-                               ? "by " + where() + " (listed twice?)"
-                               : "by " + in->where() + ", so " + where() + " cannot enter it"));
+  if (in == this)
+    return std::logic_error("doer '" + doer.name() + "' is already scheduled by " + where());
+  // Two Doists: "the Doist" would name both.
+  const bool doists = in->owner_ == nullptr && owner_ == nullptr;
+  return std::logic_error(
+      "doer '" + doer.name() + "' is already scheduled by " +
+      (doists ? std::string("another Doist, so this Doist") : in->where() + ", so " + where()) +
+      " cannot enter it");
 }
 
 void Schedule::refuse_while_closing(std::span<Doer* const> doers) const {
@@ -61,12 +66,27 @@ void Schedule::refuse_while_closing(std::span<Doer* const> doers) const {
   }
 }
 
-void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
-  detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
+void Schedule::refuse_entering(std::span<Doer* const> doers) const {
   refuse_while_closing(doers);
   for (Doer* doer : doers) {
     if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }
+  // Listed twice: the second would be refused only after the first's enter
+  // ran (and the error then closed it). A hash set for lookups only.
+  if (doers.size() < 2) return;
+  std::unordered_set<const Doer*> seen;
+  seen.reserve(doers.size());
+  for (Doer* doer : doers) {
+    if (!seen.insert(doer).second) {
+      throw std::logic_error("doer '" + doer->name() + "' is listed twice; " + where() +
+                             " enters a doer once");
+    }
+  }
+}
+
+void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
+  detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
+  refuse_entering(doers);
   const std::uint64_t exits = exits_;
   for (Doer* doer : doers) {
     enter_one(*doer, tyme);
@@ -78,7 +98,9 @@ void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
 
 void Schedule::enter_one(Doer& doer, Tyme tyme) {
   Deed& deed = doer.deed_;
-  if (deed.schedule != nullptr) throw already_scheduled(doer);  // e.g. listed twice
+  // Scheduled since the batch was checked: by an earlier doer's enter (a
+  // DoDoer that holds it, an extend).
+  if (deed.schedule != nullptr) throw already_scheduled(doer);
   // Before anything changes: winding may throw (a DoDoer that contains
   // itself), and so may the push.
   doer.wind(tymth_);

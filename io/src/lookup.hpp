@@ -14,12 +14,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "asio_core.hpp"
 #include "hio/engine/doist.hpp"  // caught_stop_signal
+#include "hio/io/lookup_out_of_memory.hpp"
 #include "lookup_worker.hpp"
 #include "resolve.hpp"
 
@@ -113,7 +115,7 @@ class Lookup final : public LookupWorker::Job,
       if (caught_stop_signal() != 0) return std::nullopt;
       answered_.wait_for(lock, look);
     }
-    if (failure_) std::rethrow_exception(failure_);
+    rethrow_failure(failure_);
     return std::make_pair(ec_, results_);
   }
 
@@ -181,9 +183,22 @@ class Lookup final : public LookupWorker::Job,
       failure = failure_;
     }
     if (!handler) return;  // cancelled
-    // Out of the run's poll: out of memory ends the run (exit 6 for hio).
-    if (failure) std::rethrow_exception(failure);
+    // Out of the run's poll: the run ends (exit 6 for hio, not a doer's 5).
+    rethrow_failure(failure);
     handler(ec, results);
+  }
+
+  // What the lookup threw on its thread, thrown to who takes the answer: out
+  // of memory there as HostLookupOutOfMemory (thrown afresh: the exception's
+  // own memory comes from the C++ runtime's emergency pool if need be),
+  // anything else as it is.
+  static void rethrow_failure(const std::exception_ptr& failure) {
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::bad_alloc&) {
+      throw HostLookupOutOfMemory();
+    }
   }
 
   const std::string host_;
@@ -207,7 +222,8 @@ class Lookup final : public LookupWorker::Job,
 // before the process could exit): the lookup is made on the core's
 // LookupWorker, and its answer posted to the core's io_context as an Asio
 // completion. Destroying the core (the hub) drops a pending lookup's
-// handler, and nothing waits for the lookup. One lookup at a time.
+// handler, and nothing waits for the lookup. One lookup at a time per
+// Resolver (a transport's own); the core's worker runs several at once.
 template <class Protocol>
 class Resolver {
  public:

@@ -1,35 +1,48 @@
-// The thread that hio's host-name lookups are made on: one that nobody joins,
-// so that a lookup a name server does not answer (getaddrinfo cannot be
-// interrupted: glibc waits out 5 s x 2 tries by default) never holds up the
-// end of a run or of `hio check`.
+// The threads that hio's host-name lookups are made on: ones that nobody
+// joins, so that a lookup a name server does not answer (getaddrinfo cannot
+// be interrupted: glibc waits out 5 s x 2 tries by default) never holds up
+// the end of a run or of `hio check`, nor, while a thread is free, another
+// lookup.
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace hio::detail {
 
-// Lookups made one after another, in the order added, on one thread of the
-// worker's own, started with the first (as Asio's resolver does, whose
-// thread is joined when its io_context is destroyed: a pending lookup held
-// up the end of the process until it ended). This thread is detached:
+// Lookups made on threads of the worker's own, up to kThreadsMax at once,
+// each job started in the order added as soon as a thread is free (a lookup
+// that a name server does not answer holds up no other while a thread is
+// free; beyond kThreadsMax pending ones, the next waits for the first to
+// end). Threads are started as jobs come and none is free, and serve the
+// worker until it is destroyed. Asio's resolver made its lookups on one
+// thread, joined when its io_context was destroyed: a pending lookup held up
+// the end of the process until it ended. These threads are detached:
 // destroying the worker drops every job (drop(), on the destroying thread)
-// and returns at once; the lookup in progress, if any, ends by itself on the
-// thread, which then ends too, and its completion is dropped. Jobs and the
-// worker are used from one thread (the owner's), besides the worker's own.
+// and returns at once; the lookups in progress end by themselves on their
+// threads, which then end too, and their completions are dropped. Jobs and
+// the worker are used from one thread (the owner's), besides the worker's
+// own.
 class LookupWorker {
  public:
+  // Lookups at once, and threads, per worker (so per hub, and per hio
+  // check): each holds a thread, and a socket while it asks a name server,
+  // until the system's resolver gives up (glibc: 5 s x 2 tries by default).
+  static constexpr std::size_t kThreadsMax = 8;
+
   // One lookup. Owned by shared_ptr: the worker's thread holds it while it
   // runs.
   class Job {
    public:
     virtual ~Job() = default;
-    // On the worker's thread: the lookup. Never throws (what it throws is
+    // On a worker's thread: the lookup. Never throws (what it throws is
     // kept for its owner).
     virtual void run() noexcept = 0;
-    // On the worker's thread, after run(), while the worker lives (under its
+    // On a worker's thread, after run(), while the worker lives (under its
     // lock: destroying the worker waits for it): hands the answer over.
     virtual void complete() noexcept = 0;
     // On the owner's thread, when the worker is destroyed before the job was
@@ -42,22 +55,25 @@ class LookupWorker {
   LookupWorker(const LookupWorker&) = delete;
   LookupWorker& operator=(const LookupWorker&) = delete;
 
-  // Queues `job` to run after the jobs before it. Throws std::system_error
-  // if the thread cannot be started (the job is not queued then), and
-  // std::bad_alloc.
+  // Queues `job` to run once a thread is free, after the jobs before it
+  // started. Throws what starting a thread throws (std::system_error,
+  // std::bad_alloc) when the worker has none yet (the job is not queued
+  // then); with one, the job waits for it instead. std::bad_alloc.
   void add(std::shared_ptr<Job> job);
 
  private:
   struct Queue {
     std::mutex mutex;
     std::condition_variable work;
-    std::deque<std::shared_ptr<Job>> jobs;
-    std::shared_ptr<Job> running;
+    std::deque<std::shared_ptr<Job>> jobs;      // not started yet, in order
+    std::vector<std::shared_ptr<Job>> running;  // room for kThreadsMax: a thread never allocates
+    std::size_t threads = 0;                    // started (they end only once closed)
+    std::size_t idle = 0;                       // waiting for a job
     bool closed = false;
   };
   static void serve(const std::shared_ptr<Queue>& queue) noexcept;
 
-  std::shared_ptr<Queue> queue_;  // made with the thread
+  std::shared_ptr<Queue> queue_;  // made with the first job
 };
 
 }  // namespace hio::detail

@@ -318,11 +318,116 @@ TEST(DoistRules, AlreadyScheduledNamesTheDoerAndTheSchedulers) {
     }
     return std::string("(no error)");
   };
-  EXPECT_EQ(message({&d, &d}), "doer 'd' is already scheduled by the Doist (listed twice?)");
+  EXPECT_EQ(message({&d, &d}), "doer 'd' is listed twice; the Doist enters a doer once");
   EXPECT_EQ(message({&d, &group}),
             "doer 'd' is already scheduled by the Doist, so DoDoer 'G' cannot enter it");
   EXPECT_EQ(message({&group, &d}),
             "doer 'd' is already scheduled by DoDoer 'G', so the Doist cannot enter it");
+}
+
+// A doer scheduled elsewhere already (by another Doist, by a DoDoer of
+// another run), or listed twice, is refused before anything changes: no
+// doer entered, doers(), the extend() queue, the limit and tyme as they
+// were, no observer told, and not "during a run". (run() told its
+// observers, set its limit and start, listed the doers given, moved the
+// queue into the refused batch and entered the doers before the refused
+// one, which the error then closed; enter() also left the Doist "during a
+// run": set_tock threw.)
+TEST(DoistRules, ARefusedEnterOfADoerScheduledElsewhereChangesNothing) {
+  Trace trace;
+  ProbeDoer a(trace, "a"), b(trace, "b"), c(trace, "c"), x(trace, "x"), y(trace, "y");
+  DoDoer group("G", Tock{0}, {&y});
+  Doist other;
+  other.enter({&x, &group});
+  Doist doist(seconds(1));
+  class StartLog final : public PassObserver {
+   public:
+    void run_starting(Tyme) override { ++starts; }
+    void pass_ended(Tyme) override {}
+    int starts = 0;
+  } log;
+  doist.add_observer(log);
+  ASSERT_EQ(doist.run({&a}, seconds(2)), RunEnd::limit);
+  ASSERT_EQ(log.starts, 1);
+  EXPECT_EQ(doist.extend({&c}), 1u);  // queued for the next run
+  const Tyme tyme = doist.tyme();
+  trace.clear();
+  const auto unchanged = [&](const std::string& what) {
+    EXPECT_TRUE(trace.empty()) << what << ": " << ::testing::PrintToString(trace);
+    EXPECT_THAT(doist.doers(), ElementsAre(&a)) << what;
+    EXPECT_EQ(doist.tyme(), tyme) << what;
+    EXPECT_EQ(doist.limit(), seconds(2)) << what;
+    EXPECT_EQ(log.starts, 1) << what;
+    EXPECT_EQ(doist.deed_count(), 0u) << what;
+    EXPECT_FALSE(b.scheduled()) << what;
+    EXPECT_NO_THROW(doist.set_tock(seconds(1))) << what << ": left during a run";
+  };
+  EXPECT_EQ(thrown_by([&] {
+              doist.run({&b, &x}, seconds(5), Tyme{seconds(9)});
+            }),
+            "doer 'x' is already scheduled by another Doist, so this Doist cannot enter it");
+  unchanged("run, x in another Doist");
+  EXPECT_EQ(thrown_by([&] {
+              doist.enter({&b, &x});
+            }),
+            "doer 'x' is already scheduled by another Doist, so this Doist cannot enter it");
+  unchanged("enter, x in another Doist");
+  EXPECT_EQ(thrown_by([&] {
+              doist.run({&b, &y}, seconds(5));
+            }),
+            "doer 'y' is already scheduled by DoDoer 'G', so the Doist cannot enter it");
+  unchanged("run, y in a DoDoer");
+  EXPECT_EQ(thrown_by([&] {
+              doist.enter({&b, &c, &b});
+            }),
+            "doer 'b' is listed twice; the Doist enters a doer once");
+  unchanged("enter, b listed twice");
+  // A queued doer that was scheduled elsewhere since refuses the enter too,
+  // and stays queued.
+  other.exit();
+  other.enter({&c});
+  trace.clear();
+  EXPECT_EQ(thrown_by([&] { doist.run({&b}, seconds(5)); }),
+            "doer 'c' is already scheduled by another Doist, so this Doist cannot enter it");
+  unchanged("run, the queued c in another Doist");
+  other.exit();
+  trace.clear();
+  // Nothing was lost: the next run enters b, then c from the queue.
+  EXPECT_EQ(doist.run({&b}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(doist.doers(), ElementsAre(&b, &c));
+  EXPECT_THAT(trace, ::testing::IsSupersetOf({"b enter 2", "c enter 2"}));
+  EXPECT_EQ(log.starts, 2);
+  doist.remove_observer(log);
+}
+
+// The same for a DoDoer: a child listed twice (its constructor takes the
+// list as given) is refused before any child enters, and a running DoDoer
+// extended with a doer scheduled elsewhere enters none and lists none of
+// the batch.
+TEST(DoistRules, ADoDoersRefusedEnterChangesNothing) {
+  Trace trace;
+  ProbeDoer d(trace, "d"), e(trace, "e"), f(trace, "f"), x(trace, "x");
+  DoDoer twice("T", Tock{0}, {&d, &e, &d});
+  Doist doist(seconds(1));
+  EXPECT_EQ(thrown_by([&] { doist.run({&twice}, seconds(2)); }),
+            "doer 'd' is listed twice; DoDoer 'T' enters a doer once");
+  EXPECT_THAT(trace, ::testing::Not(::testing::Contains(::testing::HasSubstr("d "))));
+  EXPECT_FALSE(d.scheduled());
+
+  Doist other;
+  other.enter({&x});
+  DoDoer group("G", Tock{0}, {&d}, true);
+  std::string refused;
+  ProbeDoer extender(trace, "ext");
+  extender.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 1) refused = thrown_by([&] { group.extend({&f, &x}); });
+  };
+  trace.clear();
+  EXPECT_EQ(doist.run({&group, &extender}, seconds(2)), RunEnd::limit);
+  EXPECT_EQ(refused, "doer 'x' is already scheduled by the Doist, so DoDoer 'G' cannot enter it");
+  EXPECT_THAT(group.doers(), ElementsAre(&d));
+  EXPECT_THAT(trace, ::testing::Not(::testing::Contains(::testing::HasSubstr("f "))));
+  other.exit();
 }
 
 // One rule for a null doer (a doer that failed to be made) in any list a

@@ -200,6 +200,59 @@ TEST(Memory, OutOfMemoryBuildingNetIsNotAScenarioError) {
   EXPECT_GT(failures, 10);
 }
 
+// Out of memory while a scenario's TOML is parsed is std::bad_alloc (hio:
+// exit 6), wherever it happens: toml++ (3.3, as the distribution builds it)
+// ended the process (std::terminate: a source path copied, a parse error's
+// text made, each inside a noexcept constructor), or read a float it could
+// not allocate for as "could not be interpreted as a value" (a parse
+// error: exit 2 for out of memory). Every allocation of the load fails in
+// turn, for a valid scenario with floats, one that is not TOML and one
+// whose TOML holds a mistake: each must come out as std::bad_alloc, or as
+// the load without a failure does when none failed.
+TEST(Memory, OutOfMemoryParsingAScenarioIsBadAllocNeverAnAbortNorBadInput) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const std::vector<std::string> texts = {
+      udp_scenario(10),
+      "[run]\nname = \"a\\q\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n",
+      udp_scenario(10) + "[[doer]]\nkind = \"ticker\"\nname = \"server\"\nloss = 0.5\n",
+  };
+  // The outcome of a load: "" loaded, else its first diagnostic.
+  const auto load = [&](const std::string& text) {
+    try {
+      load_scenario_text(text, "oom.toml", kinds);
+      return std::string();
+    } catch (const ScenarioError& error) {
+      return error.diagnostics().front().message;
+    }
+  };
+  for (const std::string& text : texts) {
+    const std::string whole = load(text);
+    int failures = 0;
+    for (std::int64_t n = 0;; ++n) {
+      g_failed = false;
+      g_fail_in.store(n);
+      std::string outcome;
+      bool out_of_memory = false;
+      try {
+        outcome = load(text);
+      } catch (const std::bad_alloc&) {
+        out_of_memory = true;
+      }
+      g_fail_in.store(-1);
+      if (!g_failed) {
+        EXPECT_EQ(outcome, whole);
+        break;
+      }
+      ++failures;
+      ASSERT_TRUE(out_of_memory) << "allocation " << n << " failed, and the load said: '" << outcome
+                                 << "'\n"
+                                 << text;
+    }
+    EXPECT_GT(failures, 10) << text;
+  }
+}
+
 // A doer that never ends: the passes in which SimNet refuses connects.
 class Idle final : public Doer {
  protected:
@@ -455,12 +508,13 @@ TEST(Memory, OutOfMemoryInCheckLookupThreadIsTheCommandsExit6) {
 }
 
 // The run's lookups, made on such a thread since session 14: the bad_alloc
-// comes out of the pass that would have delivered the answer, as memory
-// that runs out inside a pass does (exit 5, docs/scenarios.md), rather than
-// be lost with the answer (the channel opening for ever).
-TEST(Memory, OutOfMemoryInRunLookupThreadEndsTheRun) {
-  EXPECT_EQ(out_of_memory_in_lookup_thread("run", 5),
-            "hio run: error: a doer threw: std::bad_alloc\n");
+// comes out of the pass that would have delivered the answer (rather than
+// be lost with the answer, the channel opening for ever), as
+// HostLookupOutOfMemory: hio's failure, exit 6, as hio check's. It was
+// taken for a doer's exception: "a doer threw: std::bad_alloc", exit 5.
+TEST(Memory, OutOfMemoryInRunLookupThreadIsTheCommandsExit6) {
+  EXPECT_EQ(out_of_memory_in_lookup_thread("run", 6),
+            "hio run: error: out of memory (std::bad_alloc)\n");
 }
 
 // Out of memory while hio inspect, replay or diff reads a journal is hio's
@@ -468,8 +522,8 @@ TEST(Memory, OutOfMemoryInRunLookupThreadEndsTheRun) {
 // said "cannot decode the frame: std::bad_alloc", exit 2. Every allocation
 // of each command fails in turn, on an intact journal: all of inspect's and
 // diff's; replay's from its tree's build on (an "arm" doer first in the
-// tree: the TOML parser before it ends the process on a bad_alloc, a fault
-// of toml++'s own), which covers the frames it reads as it runs.
+// tree: the scenario's parse before it has a test of its own, above), which
+// covers the frames it reads as it runs.
 TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
   namespace fs = std::filesystem;
   DoerRegistry kinds;

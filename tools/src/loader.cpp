@@ -15,9 +15,6 @@
 #include <string>
 #include <string_view>
 
-#define TOML_EXCEPTIONS 1
-#include <toml++/toml.h>
-
 #include "hio/engine/doist.hpp"
 #include "hio/engine/stop_read.hpp"
 #include "hio/io/address.hpp"
@@ -29,6 +26,7 @@
 #include "option_value.hpp"
 #include "setting_text.hpp"
 #include "toml_integer.hpp"
+#include "toml_parse.hpp"
 
 namespace hio::tools {
 
@@ -148,11 +146,11 @@ class Loader {
   // read and checked as load() does. Throws ScenarioError.
   NetSpec load_net(const std::string& text) {
     NetSpec net;
-    try {
-      const toml::table root = toml::parse(text, path_);
-      if (const toml::node* node = root.get("net")) read_net(*node, net);
-    } catch (const toml::parse_error& error) {
-      report_parse_error(error, text);
+    const toml::parse_result root = parse_toml(text);
+    if (!root) {
+      report_parse_error(root.error(), text);
+    } else if (const toml::node* node = root.table().get("net")) {
+      read_net(*node, net);
     }
     if (!diagnostics_.empty()) throw ScenarioError(std::move(diagnostics_));
     return net;
@@ -169,13 +167,12 @@ class Loader {
                          " parts: tables nested that deep are refused before the file is parsed"});
       throw ScenarioError(std::move(diagnostics_));
     }
-    toml::table root;
-    try {
-      root = toml::parse(scenario.text, path_);
-    } catch (const toml::parse_error& error) {
-      report_parse_error(error, scenario.text);
+    toml::parse_result parsed = parse_toml(scenario.text);
+    if (!parsed) {
+      report_parse_error(parsed.error(), scenario.text);
       throw ScenarioError(std::move(diagnostics_));
     }
+    const toml::table root = std::move(parsed).table();
     check_keys(root, {"run", "net", "doer", "expect"}, "top level");
     if (const toml::node* run = root.get("run")) read_run(*run, scenario.run);
     if (const toml::node* net = root.get("net")) read_net(*net, scenario.net);
@@ -1367,7 +1364,7 @@ void record_run_setting(Scenario& scenario, std::string_view key) {
 }
 
 SourcePos run_setting_pos(const Scenario& scenario, std::string_view key) {
-  const toml::table root = toml::parse(scenario.text, scenario.path);
+  const toml::table root = parse_parsed_toml(scenario.text, "run_setting_pos");
   const toml::node* run_node = root.get("run");
   const toml::table* run = run_node != nullptr ? run_node->as_table() : nullptr;
   const toml::node* value = run != nullptr ? run->get(key) : nullptr;

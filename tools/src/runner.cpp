@@ -15,6 +15,7 @@
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/io/address.hpp"
+#include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
@@ -649,6 +650,11 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     throw;  // the journal's file failed: an output error (exit 4)
   } catch (const OutputError&) {
     throw;  // the journal could not become FILE at the first pass (exit 4)
+  } catch (const HostLookupOutOfMemory&) {
+    // Not a doer's: the thread a host name was looked up on ran out of
+    // memory (run_cli: exit 6, as for hio check's). The journal, if any,
+    // ended with it (end=error), as after a doer's error.
+    throw;
   } catch (const std::exception& error) {
     // A doer threw: the Doist closed the doers, the journal (if any) ended
     // with end=error and this text. The run is summarized where it ended.

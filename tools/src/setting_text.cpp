@@ -7,10 +7,8 @@
 #include <cstdio>
 #include <system_error>
 
-#define TOML_EXCEPTIONS 1
-#include <toml++/toml.h>
-
 #include "hio/tools/duration.hpp"
+#include "toml_parse.hpp"
 
 namespace hio::tools {
 
@@ -56,13 +54,9 @@ std::optional<std::string> canonical_of(ValueKind kind, const toml::node& node) 
 // `literal` alone as the value of a TOML key; nullopt when it is not one value.
 std::optional<toml::table> parse_value(std::string_view literal) {
   if (literal.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
-  try {
-    toml::table root = toml::parse("v = " + std::string(literal));
-    if (root.size() != 1) return std::nullopt;
-    return root;
-  } catch (const toml::parse_error&) {
-    return std::nullopt;
-  }
+  toml::parse_result parsed = parse_toml("v = " + std::string(literal));
+  if (!parsed || parsed.table().size() != 1) return std::nullopt;
+  return std::move(parsed).table();
 }
 
 // Where line 1's first column is: after a UTF-8 byte order mark, which
@@ -236,7 +230,7 @@ std::optional<std::string> number_with_point_digits(std::string_view value) {
 
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
                           const std::string& key, const std::string& literal, ValueKind kind) {
-  const toml::table root = toml::parse(text);
+  const toml::table root = parse_parsed_toml(text, "write_in_text");
   // The root, then each table of `path` the text has.
   std::vector<const toml::table*> tables = {&root};
   while (tables.size() <= path.size()) {

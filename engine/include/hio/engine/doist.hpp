@@ -201,6 +201,11 @@ class Doist : public Tymist {
   // docs/scheduling.md); from a reactor (poll, wait_until) or an observer's
   // hook it throws std::logic_error: no doer runs there, and the closes
   // would fall outside the pass's events (a journal's frame).
+  // A doer of the batch (given or queued) already scheduled, here, by
+  // another Doist or by a DoDoer, or listed twice, and any doer while the
+  // Doist closes all its doers: enter() and run() throw std::logic_error
+  // before anything changes (no doer entered, doers(), the queue, the
+  // limit and tyme as they were, no observer told).
   void enter(std::span<Doer* const> doers);
   void enter(std::initializer_list<Doer*> doers) {
     enter(std::span<Doer* const>(doers.begin(), doers.size()));
@@ -344,13 +349,12 @@ class Doist : public Tymist {
   // Throws std::logic_error naming `call` during a run (run() or between a
   // manual enter() and exit()).
   void check_between_runs(const char* call) const;
-  // Throws Schedule::enter's refusal of `doers` (with the extend() queue)
-  // while the doers are being closed, before anything changes.
-  void refuse_while_closing(std::span<Doer* const> doers) const;
-  // enter() without its check.
-  void enter_unchecked(std::span<Doer* const> doers);
-  // A new cycle's enter (run()'s first step): doers() starts afresh.
-  void enter_afresh(std::span<Doer* const> doers);
+  // The doers an enter enters: `doers`, then those the extend() queue holds
+  // that `doers` does not (copied into `batch` if there are any).
+  std::span<Doer* const> with_queue(std::span<Doer* const> doers, std::vector<Doer*>& batch) const;
+  // Enters `doers` and the queue, after Schedule::refuse_entering of them
+  // (which changes nothing); `afresh`: a new cycle, doers() starts afresh.
+  void enter_checked(std::span<Doer* const> doers, bool afresh);
   void enter_now(std::span<Doer* const> doers);
 
   Schedule core_;

@@ -6,7 +6,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -68,11 +67,11 @@ class Schedule {
   // Enters each doer in order: set done=false, run to its first suspension;
   // survivors get retyme = tyme and join the queue when their enter returns
   // (so a doer that an enter extends comes before the doer entering it, as
-  // in hio). Throws std::logic_error for a doer that is already scheduled,
-  // and while closing() (nothing entered). An
-  // exception from a doer's enter propagates (that doer has exited; the ones
-  // entered before it stay scheduled). If an enter exits this schedule, the
-  // doers after it are not entered.
+  // in hio). Makes refuse_entering() first (nothing entered then); a doer
+  // that an earlier one's enter scheduled is std::logic_error at its turn.
+  // An exception from a doer's enter propagates (that doer has exited; the
+  // ones entered before it stay scheduled). If an enter exits this
+  // schedule, the doers after it are not entered.
   void enter(std::span<Doer* const> doers, Tyme tyme);
 
   // One pass at `tyme`; a deed that suspends with tock 0 is next due at
@@ -98,6 +97,11 @@ class Schedule {
   // enter()'s refusal while closing(), for an owner to make before it
   // changes anything of its own (its list of doers, its extend() queue).
   void refuse_while_closing(std::span<Doer* const> doers) const;
+  // All of enter()'s refusals of `doers`, std::logic_error naming the doer:
+  // while closing(), a doer already scheduled (here, by another Doist or a
+  // DoDoer), a doer listed twice. For an owner to make before it changes
+  // anything of its own: a refused enter changes nothing.
+  void refuse_entering(std::span<Doer* const> doers) const;
   // For the owner's destructor (Doist, DoDoer; ~Schedule calls it too, for
   // nothing left by then): checks that the owner is not being destroyed by
   // one of its own doers mid-pass or mid-enter (HIO_CHECK), then

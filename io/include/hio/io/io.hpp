@@ -12,6 +12,7 @@
 #include "hio/io/hub.hpp"
 #include "hio/io/input_file.hpp"
 #include "hio/io/log.hpp"
+#include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/io/retry_grid.hpp"
 #include "hio/io/serial_doer.hpp"
 #include "hio/io/sim_link.hpp"
