@@ -53,6 +53,7 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
                               const SalvageOptions& options) {
   WriterOptions writer_options;
   writer_options.name = options.output_name;
+  writer_options.fd = options.output_fd;
   JournalWriter writer(output, writer_options);
   writer.write_header(*reader.header());
   SalvageResult result;

@@ -188,28 +188,53 @@ FileTarget::FileTarget(std::string path, std::string what)
   }
   // What the rename at commit() would refuse, said now, before the run.
   if (const std::string why = replace_refused(0); !why.empty()) cannot_create(why);
-  if (open_anonymous()) return;
+  // FILE's directory, held from now on: every name in it (the temporary,
+  // FILE) is reached from this descriptor, never again through the path.
+  const fs::path final_path(final_path_);
+  const fs::path dir = final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path();
+  name_ = final_path.filename().string();
+  dir_fd_ = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_ < 0) cannot_create(errno_text(errno));
+  try {
+    if (!open_anonymous()) open_named(exists, dir.string());
+  } catch (...) {
+    // No destructor runs for a constructor that throws.
+    if (write_fd_ >= 0) ::close(write_fd_);
+    ::close(dir_fd_);
+    throw;
+  }
+}
+
+void FileTarget::open_named(bool exists, const std::string& dir) {
   // FILE.XXXXXX beside FILE, so that the rename stays in one file system.
-  const std::string temporary = temporary_name(".XXXXXX");
+  const std::string temporary = (fs::path(dir) / temporary_name(".XXXXXX")).string();
   std::vector<char> name(temporary.begin(), temporary.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0 && errno == EACCES && exists && ::access(path_.c_str(), W_OK) == 0) {
     // FILE itself may be writable: say why that is not enough.
-    const std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
     cannot_create(errno_text(EACCES) + " (the " + what_ +
                   " is written beside it and renamed over it when complete, which needs write "
                   "permission on the directory " +
-                  display_text(dir.empty() ? std::string(".") : dir.string()) + ")");
+                  display_text(dir) + ")");
   }
   if (fd < 0) cannot_create(errno_text(errno));
-  // 0600, which it stays until commit() (take_mode): mkstemp's 0600 less the
-  // umask would keep a user with `umask 222` from opening it again to write.
-  ::fchmod(fd, 0600);
-  remember_written(fd);
-  ::close(fd);
-  write_path_ = name.data();
+  write_fd_ = fd;  // kept: the file is never opened by its name again
   temporary_ = true;
+  temporary_name_ = fs::path(name.data()).filename().string();
+  remember_written(fd);
+  // mkstemp went by the path: the name must be in the directory held.
+  if (!is_written_name(temporary_name_)) {
+    cannot_create(errno_text(EAGAIN) + " (" + display_text(dir) +
+                  " was replaced while the temporary file was created in it)");
+  }
+  // 0600, which it stays until commit() (take_mode): mkstemp's 0600 less the
+  // umask would keep a user with `umask 222` from writing it.
+  ::fchmod(fd, 0600);
+  // Writers given only a path (write_path()) write the file through /proc,
+  // as the file without a name; without /proc, by its name.
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  write_path_ = ::access(proc.c_str(), W_OK) == 0 ? proc : name.data();
 }
 
 bool FileTarget::open_anonymous() {
@@ -218,10 +243,8 @@ bool FileTarget::open_anonymous() {
   // system), written through /proc/self/fd/N: a process killed before
   // commit() leaves nothing behind. Not every file system has O_TMPFILE, and
   // /proc may be missing: then the caller falls back to a named temporary.
-  std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
-  if (dir.empty()) dir = ".";
   // Only the user may read it until commit() (take_mode).
-  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  const int fd = ::openat(dir_fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   // Not less (the umask): it is opened again to be written.
   ::fchmod(fd, 0600);
@@ -231,7 +254,7 @@ bool FileTarget::open_anonymous() {
     return false;
   }
   remember_written(fd);
-  anonymous_fd_ = fd;
+  write_fd_ = fd;
   write_path_ = proc;
   temporary_ = true;
   return true;
@@ -240,45 +263,63 @@ bool FileTarget::open_anonymous() {
 #endif
 }
 
+bool FileTarget::is_written_name(const std::string& name) const {
+  struct stat status {};
+  return ::fstatat(dir_fd_, name.c_str(), &status, AT_SYMLINK_NOFOLLOW) == 0 && is_written(status);
+}
+
+std::string FileTarget::rename_written(const std::string& from) const {
+  // Only the file written: a name someone else swapped in meanwhile (a
+  // link, another file: they can write the directory) is not given FILE.
+  if (!is_written_name(from)) {
+    return "the file written as " + display_text(from) + " beside it was removed or replaced by "
+           "another process before it could be renamed (someone else writes its directory)";
+  }
+  if (::renameat(dir_fd_, from.c_str(), dir_fd_, name_.c_str()) != 0) {
+    const int error = errno;
+    const std::string why = replace_refused(error);
+    return why.empty() ? errno_text(error) : why;
+  }
+  return "";
+}
+
 // linkat cannot replace an existing FILE: then the file gets a fresh name
 // beside it first (FILE.<pid>.<n>, the one moment a kill could leave a name)
 // and is renamed over FILE.
-void FileTarget::link_anonymous(std::error_code& error) const {
+std::string FileTarget::link_anonymous() const {
   const std::string from = write_path_;
-  if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, final_path_.c_str(), AT_SYMLINK_FOLLOW) == 0)
-    return;
-  if (errno != EEXIST) {
-    error.assign(errno, std::generic_category());
-    return;
-  }
-  for (int n = 0; n < 100; ++n) {
+  if (::linkat(AT_FDCWD, from.c_str(), dir_fd_, name_.c_str(), AT_SYMLINK_FOLLOW) == 0) return "";
+  int error = errno;
+  for (int n = 0; error == EEXIST && n < 100; ++n) {
     const std::string name =
         temporary_name("." + std::to_string(::getpid()) + "." + std::to_string(n));
-    if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-      std::filesystem::rename(name, final_path_, error);
-      if (error) {
-        std::error_code ignored;
-        std::filesystem::remove(name, ignored);
-      }
-      return;
+    if (::linkat(AT_FDCWD, from.c_str(), dir_fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      std::string why = rename_written(name);
+      if (!why.empty() && is_written_name(name)) ::unlinkat(dir_fd_, name.c_str(), 0);
+      return why;
     }
-    if (errno != EEXIST) break;
+    error = errno;
   }
-  error.assign(errno, std::generic_category());
+  const std::string why = replace_refused(error);
+  return why.empty() ? errno_text(error) : why;
 }
 
 FileTarget::~FileTarget() {
   if (named_fd_ >= 0) ::close(named_fd_);
-  if (anonymous_fd_ >= 0) ::close(anonymous_fd_);  // unlinked: the file goes with it
-  if (!temporary_ || committed_ || anonymous_fd_ >= 0) return;
-  std::error_code ignored;
-  std::filesystem::remove(write_path_, ignored);
+  // A temporary with a name goes unless it became FILE (and only if it is
+  // still the file written); one without a name goes with its descriptor.
+  if (temporary_ && !committed_ && !temporary_name_.empty() && is_written_name(temporary_name_)) {
+    ::unlinkat(dir_fd_, temporary_name_.c_str(), 0);
+  }
+  if (write_fd_ >= 0) ::close(write_fd_);
+  if (dir_fd_ >= 0) ::close(dir_fd_);
 }
 
 void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
                          replay::JournalHeader header, replay::JournalOptions options) {
   // Errors name FILE, not the temporary name it is written under.
   options.writer.name = path();
+  options.writer.fd = write_fd();  // the temporary's own descriptor, never its name
   set_sync(options.writer.sync);  // and FILE's directory at commit()
   options.header_written = [this] {
     header_on_disk_ = true;
@@ -331,8 +372,8 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
     std::string head;
     if (named_fd >= 0) {
       head = read_head(named_fd, file.head.size());
-    } else if (const int fd =
-                   ::open(file.final_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    } else if (const int fd = ::open(file.final_path.c_str(),
+                                     O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
                fd >= 0) {
       head = read_head(fd, file.head.size());
       ::close(fd);
@@ -410,11 +451,11 @@ std::function<std::string()> FileTarget::later_check(std::uint64_t size) const {
 
 std::string FileTarget::temporary_name(const std::string& suffix) const {
   const fs::path final_path(final_path_);
-  std::string name = final_path.filename().string();
+  std::string name = name_;
   const std::size_t max = name_max(final_path.parent_path());
   // Shortened to fit: FILE's name of 250 bytes is valid, FILE.XXXXXX not.
   if (name.size() + suffix.size() > max) name.resize(max > suffix.size() ? max - suffix.size() : 0);
-  return (final_path.parent_path() / (name + suffix)).string();
+  return name + suffix;
 }
 
 std::string FileTarget::replace_refused(int error) const {
@@ -446,17 +487,20 @@ std::string FileTarget::replace_refused(int error) const {
 }
 
 void FileTarget::take_mode() const {
+  // By the descriptor, FILE looked at in the directory held, never through a
+  // link: nothing but the file written changes owner or mode.
   struct stat replaced {};
-  if (::stat(final_path_.c_str(), &replaced) != 0 || !S_ISREG(replaced.st_mode)) {
-    ::chmod(write_path_.c_str(), 0666 & ~process_umask());  // what open(2) would give
+  if (::fstatat(dir_fd_, name_.c_str(), &replaced, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG(replaced.st_mode)) {
+    ::fchmod(write_fd_, 0666 & ~process_umask());  // what open(2) would give
     return;
   }
   // The owner and group where the user may give them (root; a group the
   // user is in), else the user's own.
-  if (::chown(write_path_.c_str(), replaced.st_uid, replaced.st_gid) != 0) {
-    ::chown(write_path_.c_str(), static_cast<uid_t>(-1), replaced.st_gid);
+  if (::fchown(write_fd_, replaced.st_uid, replaced.st_gid) != 0) {
+    ::fchown(write_fd_, static_cast<uid_t>(-1), replaced.st_gid);
   }
-  ::chmod(write_path_.c_str(), replaced.st_mode & 0777);
+  ::fchmod(write_fd_, replaced.st_mode & 0777);
 }
 
 void FileTarget::sync_directory() const {
@@ -470,20 +514,16 @@ void FileTarget::commit() {
   committed_ = true;
   if (!temporary_) return;
   take_mode();
-  std::error_code error;
-  if (anonymous_fd_ >= 0) {
-    link_anonymous(error);
-  } else {
-    std::filesystem::rename(write_path_, final_path_, error);
-  }
-  if (error) {
+  const std::string why =
+      temporary_name_.empty() ? link_anonymous() : rename_written(temporary_name_);
+  if (!why.empty()) {
     committed_ = false;  // the destructor removes the file written
-    const std::string why = replace_refused(error.value());
-    cannot_create(why.empty() ? error_text(error) : why);
+    cannot_create(why);
   }
   if (sync_) sync_directory();
   // Kept for lost(): the file by its own handle, wherever it goes.
-  const int fd = ::open(final_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  const int fd =
+      ::openat(dir_fd_, name_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
   struct stat status {};
   if (fd >= 0 && ::fstat(fd, &status) == 0 && is_written(status)) {
     named_fd_ = fd;
@@ -493,10 +533,9 @@ void FileTarget::commit() {
   }
   if (fd >= 0) ::close(fd);
   // Not readable (a write-only mode taken from the file replaced): its size
-  // by name, and no first bytes to compare (written_file_lost compares none).
-  if (::stat(final_path_.c_str(), &status) == 0 && is_written(status)) {
-    committed_size_ = static_cast<std::uint64_t>(status.st_size);
-  }
+  // by the descriptor, and no first bytes to compare (written_file_lost
+  // compares none).
+  if (::fstat(write_fd_, &status) == 0) committed_size_ = static_cast<std::uint64_t>(status.st_size);
 }
 
 }  // namespace hio::tools

@@ -601,10 +601,19 @@ bool sweep_owns(const std::string& name) {
 // DIR/report.json, written beside under a temporary name (FileTarget) and
 // renamed once complete: a report that cannot be written leaves none.
 class ReportFile {
+  // The temporary's own descriptor (a duplicate: never its name, which
+  // someone who can write DIR could swap), or a report.json written
+  // directly (a pipe, a device) opened.
+  static int open_report(const FileTarget& target) {
+    if (target.write_fd() >= 0) return ::fcntl(target.write_fd(), F_DUPFD_CLOEXEC, 0);
+    return ::open(target.write_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
+
+
  public:
   explicit ReportFile(const std::string& path)
       : target_(path, "report"),
-        fd_(::open(target_.write_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
+        fd_(open_report(target_)),
         buffer_(fd_, false),
         out_(&buffer_) {
     if (fd_ < 0) target_.cannot_create(errno_text(errno));
