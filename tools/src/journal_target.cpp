@@ -91,18 +91,99 @@ std::string read_head(int fd, std::size_t count) {
   return head;
 }
 
+// The rule of fs.protected_symlinks=1, whatever this machine's setting: a
+// symbolic link `link` in a sticky directory that everyone may write (/tmp)
+// is followed only by the link's owner, or where the directory's owner owns
+// it too. "" where it may be followed, else why not.
+std::string protected_link(const std::string& link, const struct stat& link_status,
+                           const std::string& dir) {
+  struct stat dir_status {};
+  if (link_status.st_uid == ::geteuid() || ::stat(dir.c_str(), &dir_status) != 0 ||
+      (dir_status.st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH) ||
+      dir_status.st_uid == link_status.st_uid) {
+    return "";
+  }
+  return display_text(link) + " is a symbolic link of uid " + std::to_string(link_status.st_uid) +
+         "'s in the sticky directory " + display_text(dir) +
+         " that everyone may write: the kernel's fs.protected_symlinks follows such a link only "
+         "for its owner (a shell's `>` is refused too), and hio follows it for no one else, root "
+         "included; give the path it names, or have the link removed";
+}
+
 }  // namespace
 
-int written_path(const std::string& path, std::string& out) {
-  fs::path at;
-  if (const int error = follow_links(
-          path, [](const fs::path&) { return false; }, at);
-      error != 0)
-    return error;
-  std::error_code ignored;
-  const fs::path resolved = fs::weakly_canonical(at, ignored);
-  out = resolved.empty() ? at.string() : resolved.string();
+int written_path(const std::string& path, std::string& out, std::string* why) {
+  constexpr int kLinksMax = 40;  // Linux's MAXSYMLINKS
+  // The components still to walk, the next one last.
+  std::vector<std::string> rest;
+  const auto push = [&rest](const fs::path& p) {
+    std::vector<std::string> parts;
+    for (const fs::path& part : p.relative_path()) parts.push_back(part.string());
+    rest.insert(rest.end(), parts.rbegin(), parts.rend());
+  };
+  std::error_code no_cwd;
+  fs::path done = fs::path(path).is_absolute() ? fs::path("/") : fs::current_path(no_cwd);
+  push(path);
+  int links = 0;
+  while (!rest.empty()) {
+    const std::string part = rest.back();
+    rest.pop_back();
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      done = done.parent_path();  // `done` has no link left: as the kernel goes up
+      continue;
+    }
+    const fs::path next = done / part;
+    struct stat status {};
+    if (::lstat(next.c_str(), &status) != 0) {
+      // Nothing there (yet): the rest as written, as weakly_canonical does.
+      fs::path tail = next;
+      for (auto it = rest.rbegin(); it != rest.rend(); ++it) tail /= *it;
+      out = tail.lexically_normal().string();
+      return 0;
+    }
+    if (!S_ISLNK(status.st_mode)) {
+      done = next;
+      continue;
+    }
+    if (++links > kLinksMax) return ELOOP;
+    if (std::string refused = protected_link(next.string(), status, done.string());
+        !refused.empty()) {
+      if (why != nullptr) *why = std::move(refused);
+      return EACCES;
+    }
+    std::error_code unreadable;
+    const fs::path target = fs::read_symlink(next, unreadable);
+    if (unreadable) {
+      done = next;
+      continue;
+    }
+    if (target.is_absolute()) done = "/";
+    push(target);
+  }
+  out = done.string();
   return 0;
+}
+
+std::string protected_file(const std::string& file) {
+  struct stat status {};
+  struct stat dir_status {};
+  const fs::path dir = fs::path(file).parent_path();
+  if (::lstat(file.c_str(), &status) != 0 || (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) ||
+      ::stat(dir.empty() ? "." : dir.c_str(), &dir_status) != 0) {
+    return "";
+  }
+  if ((dir_status.st_mode & S_ISVTX) == 0 || (dir_status.st_mode & (S_IWOTH | S_IWGRP)) == 0 ||
+      status.st_uid == ::geteuid() || status.st_uid == dir_status.st_uid) {
+    return "";
+  }
+  return "the " + std::string(S_ISFIFO(status.st_mode) ? "FIFO" : "file") + " is uid " +
+         std::to_string(status.st_uid) + "'s, in the sticky directory " + display_text(dir.string()) +
+         " that others may write, and neither yours nor the directory owner's: the kernel's "
+         "fs.protected_" +
+         (S_ISFIFO(status.st_mode) ? "fifos" : "regular") +
+         " refuses to open such a file with O_CREAT (a shell's `>`), and hio neither writes, "
+         "replaces nor takes it over, for root neither; have it removed, or write another path";
 }
 
 bool descriptor_path(const std::string& path) {
@@ -168,9 +249,22 @@ void FileTarget::cannot_create(const std::string& why) const {
 FileTarget::FileTarget(std::string path, std::string what)
     : path_(std::move(path)), what_(std::move(what)), write_path_(path_) {
   if (path_.empty()) return;
+  // Through a symbolic link to the file it names, so that the link stays;
+  // but not through one the kernel's protections would not follow, nor into
+  // a file they would not let `> FILE` open, whatever this machine's
+  // settings (a FIFO, a device included).
+  std::string refused;
+  if (const int error = written_path(path_, final_path_, &refused); error != 0) {
+    cannot_create(errno_text(error) + (refused.empty() ? "" : " (" + refused + ")"));
+  }
   struct stat status {};
   const bool exists = ::stat(path_.c_str(), &status) == 0;
-  if (exists && !S_ISREG(status.st_mode)) return;  // a pipe, a device
+  if (exists && !S_ISREG(status.st_mode)) {  // a pipe, a device: written directly
+    if (const std::string why = protected_file(final_path_); !why.empty()) {
+      cannot_create(errno_text(EACCES) + " (" + why + ")");
+    }
+    return;
+  }
   // A FILE the user could not open for writing is not replaced either (a
   // write-protected journal stays, as `> FILE` in a shell leaves it), and
   // this is said now, before the run.
@@ -182,12 +276,11 @@ FileTarget::FileTarget(std::string path, std::string what)
                                    : ""));
   }
   descriptor_path_ = descriptor_path(path_);
-  // Through a symbolic link to the file it names, so that the link stays.
-  if (const int error = written_path(path_, final_path_); error != 0) {
-    cannot_create(errno_text(error));
-  }
   // What the rename at commit() would refuse, said now, before the run.
   if (const std::string why = replace_refused(0); !why.empty()) cannot_create(why);
+  if (const std::string why = protected_file(final_path_); !why.empty()) {
+    cannot_create(errno_text(EACCES) + " (" + why + ")");
+  }
   // FILE's directory, held from now on: every name in it (the temporary,
   // FILE) is reached from this descriptor, never again through the path.
   const fs::path final_path(final_path_);

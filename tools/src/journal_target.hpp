@@ -42,11 +42,21 @@ namespace hio::tools {
 bool same_file(const std::string& input, const std::string& output);
 
 // The file a write to `path` creates or replaces: through every symbolic
-// link, also one that names no file yet (its target is created, as open(2)
-// with O_CREAT and a shell's `>` create it; the link stays), the directories
-// as weakly_canonical resolves them. 0, or ELOOP for links that loop. (A
-// sweep's --out DIR is created so too.)
-int written_path(const std::string& path, std::string& out);
+// link in it, also one that names no file yet (its target is created, as
+// open(2) with O_CREAT and a shell's `>` create it; the link stays), as an
+// absolute path without links. 0; ELOOP for links that loop; EACCES, with
+// `why` set, for a link that the kernel's fs.protected_symlinks=1 would not
+// follow (another user's link in a sticky directory everyone may write),
+// whatever this machine's setting: a link planted in /tmp never decides
+// where hio writes. (A sweep's --out DIR is created so too.)
+int written_path(const std::string& path, std::string& out, std::string* why = nullptr);
+
+// Why a write to `file` (written_path's) is refused as the kernel's
+// fs.protected_regular=2 and fs.protected_fifos=2 refuse an O_CREAT open of
+// it, whatever this machine's settings: an existing regular file or FIFO in
+// a sticky directory that its group or everyone may write, owned by neither
+// the user (effective uid, root too) nor the directory's owner. "" if not.
+std::string protected_file(const std::string& file);
 
 // Whether `path`, or a symbolic link it goes through, names a file by a
 // process's descriptor (/dev/fd/N, /dev/stdin, /dev/stdout, /dev/stderr,

@@ -744,14 +744,18 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   // Through a symbolic link that names no directory yet, its target is
   // created, as --record creates a link's target file (mkdir would say
   // "File exists" of the link).
+  // Not through a link the kernel's fs.protected_symlinks would not follow
+  // (another user's, in /tmp), whatever this machine's setting.
   std::string created;
-  if (const int loop = written_path(command.out, created); loop != 0) {
-    error = std::error_code(loop, errno_category());
+  std::string refused;
+  if (const int bad = written_path(command.out, created, &refused); bad != 0) {
+    error = std::error_code(bad, errno_category());
   } else if (fs::create_directories(created, error)) {
     made = created;
   }
   if (error) {
-    err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
+    err << command.name << ": cannot create " << dir << ": " << error_text(error)
+        << (refused.empty() ? "" : " (" + refused + ")") << "\n";
     return kExitOutputFailed;
   }
   const int busy = lock.take(command.out);
