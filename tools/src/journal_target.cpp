@@ -263,6 +263,18 @@ FileTarget::FileTarget(std::string path, std::string what)
     if (const std::string why = protected_file(final_path_); !why.empty()) {
       cannot_create(errno_text(EACCES) + " (" + why + ")");
     }
+    // Not a terminal (/dev/tty, /dev/pts/N): the file's bytes, a peer's
+    // escape sequences among them, would go to the screen raw.
+    if (S_ISCHR(status.st_mode)) {
+      const int fd = ::open(path_.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+      const bool terminal = fd >= 0 && ::isatty(fd) == 1;
+      if (fd >= 0) ::close(fd);
+      if (terminal) {
+        cannot_create("it is a terminal, where the " + what_ +
+                      "'s bytes (a peer's escape sequences among them) would be shown raw; give "
+                      "a file name, or a pipe (>(gzip > run.hioj.gz))");
+      }
+    }
     return;
   }
   // A FILE the user could not open for writing is not replaced either (a
