@@ -596,6 +596,24 @@ TEST(ScenarioLoader, MessagesEscapeOnlyWhatMustBe) {
             "b.toml:6:9: unknown key 'a\\x07é'");
 }
 
+// The bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069) are
+// escaped for the terminal as the controls are, and refused in names: an
+// RLO made `run: quarterly<RLO>gnp.toml` read reversed ("Trojan Source").
+TEST(ScenarioLoader, BidiOverridesAreEscapedAndRefusedInNames) {
+  EXPECT_EQ(message_text("saw 'a\xe2\x80\xae" "b'"), "saw 'a\\xe2\\x80\\xaeb'");
+  EXPECT_EQ(display_text("quarterly\xe2\x80\xaegnp.toml"), "\"quarterly\\xe2\\x80\\xaegnp.toml\"");
+  EXPECT_EQ(display_text("l\xe2\x81\xa6r"), "\"l\\xe2\\x81\\xa6r\"");
+  EXPECT_EQ(display_text("caf\xc3\xa9\xe2\x80\xaf"), "caf\xc3\xa9\xe2\x80\xaf");  // not a bidi control
+  try {
+    (void)load_scenario_text("[run]\nname = \"quarterly\u202Egnp\"\n", "b.toml", registry());
+    ADD_FAILURE() << "a name with an RLO was accepted";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(error.diagnostics().at(0).str().find("holds a control character (U+202E at byte 9)"),
+              std::string::npos)
+        << error.diagnostics().at(0).str();
+  }
+}
+
 // Spaces around an expectation's operator are optional; a malformed one says
 // what is wrong in it, at its column.
 TEST(ScenarioLoader, ExpectationsWithOrWithoutSpaces) {
