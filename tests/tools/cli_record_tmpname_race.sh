@@ -13,9 +13,14 @@ set -u
 . "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
 [ "$(id -u)" -eq 0 ] || { echo "not root (needs another user and unshare -m): skipped"; exit 77; }
-command -v python3 > /dev/null || { echo "no python3: skipped"; exit 77; }
 AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
 $AS true 2> /dev/null || { echo "no setpriv to run as nobody: skipped"; exit 77; }
+# A python3 that nobody may run (a per-user shim may not be).
+py=""
+for p in /usr/bin/python3 /usr/local/bin/python3 "$(command -v python3)"; do
+  [ -n "$p" ] && $AS "$p" -c '' 2> /dev/null && { py=$p; break; }
+done
+[ -n "$py" ] || { echo "no python3 that nobody may run: skipped"; exit 77; }
 unshare -m --propagation private true 2> /dev/null ||
   { echo "unshare -m not permitted here: skipped"; exit 77; }
 rm -rf "$WORK" && mkdir -p "$WORK/pub" "$WORK/vict" && cd "$WORK" || exit 1
@@ -49,7 +54,7 @@ while time.monotonic() < end and not os.path.exists("stop"):
 open("swapped", "w").write("1" if swapped else "0")
 PY
 chmod 644 att.py && chmod 777 . || exit 1
-$AS python3 att.py &
+$AS "$py" att.py &
 attacker=$!
 sleep 0.3
 unshare -m --propagation private sh -c 'umount -l /proc && exec "$0" run slow.toml --set run.limit=20ms --record pub/r.hioj' \
