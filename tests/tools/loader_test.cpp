@@ -446,7 +446,8 @@ TEST(ScenarioLoader, AJournalsScenarioBeyondSixteenMebibytesIsRefusedUnparsed) {
     (void)load_scenario_text(header.scenario, "text.toml", registry());
     ADD_FAILURE() << "a scenario text over 16 MiB was loaded";
   } catch (const ScenarioError& error) {
-    EXPECT_EQ(error.diagnostics().at(0).str(), "text.toml: larger than 16 MiB: not a scenario file");
+    EXPECT_EQ(error.diagnostics().at(0).str(),
+              "text.toml: larger than 16 MiB: not a scenario file");
   }
 }
 
@@ -600,10 +601,13 @@ TEST(ScenarioLoader, MessagesEscapeOnlyWhatMustBe) {
 // escaped for the terminal as the controls are, and refused in names: an
 // RLO made `run: quarterly<RLO>gnp.toml` read reversed ("Trojan Source").
 TEST(ScenarioLoader, BidiOverridesAreEscapedAndRefusedInNames) {
-  EXPECT_EQ(message_text("saw 'a\xe2\x80\xae" "b'"), "saw 'a\\xe2\\x80\\xaeb'");
+  EXPECT_EQ(message_text("saw 'a\xe2\x80\xae"
+                         "b'"),
+            "saw 'a\\xe2\\x80\\xaeb'");
   EXPECT_EQ(display_text("quarterly\xe2\x80\xaegnp.toml"), "\"quarterly\\xe2\\x80\\xaegnp.toml\"");
   EXPECT_EQ(display_text("l\xe2\x81\xa6r"), "\"l\\xe2\\x81\\xa6r\"");
-  EXPECT_EQ(display_text("caf\xc3\xa9\xe2\x80\xaf"), "caf\xc3\xa9\xe2\x80\xaf");  // not a bidi control
+  EXPECT_EQ(display_text("caf\xc3\xa9\xe2\x80\xaf"),
+            "caf\xc3\xa9\xe2\x80\xaf");  // not a bidi control
   try {
     (void)load_scenario_text("[run]\nname = \"quarterly\u202Egnp\"\n", "b.toml", registry());
     ADD_FAILURE() << "a name with an RLO was accepted";

@@ -118,17 +118,24 @@ int written_path(const std::string& path, std::string& out, std::string* why) {
   std::vector<std::string> rest;
   const auto push = [&rest](const fs::path& p) {
     std::vector<std::string> parts;
-    for (const fs::path& part : p.relative_path()) parts.push_back(part.string());
+    for (const fs::path& part : p.relative_path())
+      parts.push_back(part.string());
     rest.insert(rest.end(), parts.rbegin(), parts.rend());
   };
   std::error_code no_cwd;
   fs::path done = fs::path(path).is_absolute() ? fs::path("/") : fs::current_path(no_cwd);
   push(path);
   int links = 0;
+  // Whether a component was walked: a relative path whose first one does not
+  // exist stays relative, as weakly_canonical leaves it ("x.hioj").
+  bool walked = false;
   while (!rest.empty()) {
     const std::string part = rest.back();
     rest.pop_back();
-    if (part.empty() || part == ".") continue;
+    if (part.empty()) continue;
+    const bool first = !walked;
+    walked = true;
+    if (part == ".") continue;
     if (part == "..") {
       done = done.parent_path();  // `done` has no link left: as the kernel goes up
       continue;
@@ -137,8 +144,9 @@ int written_path(const std::string& path, std::string& out, std::string* why) {
     struct stat status {};
     if (::lstat(next.c_str(), &status) != 0) {
       // Nothing there (yet): the rest as written, as weakly_canonical does.
-      fs::path tail = next;
-      for (auto it = rest.rbegin(); it != rest.rend(); ++it) tail /= *it;
+      fs::path tail = first && fs::path(path).is_relative() ? fs::path(part) : next;
+      for (auto it = rest.rbegin(); it != rest.rend(); ++it)
+        tail /= *it;
       out = tail.lexically_normal().string();
       return 0;
     }
@@ -169,7 +177,8 @@ std::string protected_file(const std::string& file) {
   struct stat status {};
   struct stat dir_status {};
   const fs::path dir = fs::path(file).parent_path();
-  if (::lstat(file.c_str(), &status) != 0 || (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) ||
+  if (::lstat(file.c_str(), &status) != 0 ||
+      (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) ||
       ::stat(dir.empty() ? "." : dir.c_str(), &dir_status) != 0) {
     return "";
   }
@@ -178,7 +187,8 @@ std::string protected_file(const std::string& file) {
     return "";
   }
   return "the " + std::string(S_ISFIFO(status.st_mode) ? "FIFO" : "file") + " is uid " +
-         std::to_string(status.st_uid) + "'s, in the sticky directory " + display_text(dir.string()) +
+         std::to_string(status.st_uid) + "'s, in the sticky directory " +
+         display_text(dir.string()) +
          " that others may write, and neither yours nor the directory owner's: the kernel's "
          "fs.protected_" +
          (S_ISFIFO(status.st_mode) ? "fifos" : "regular") +
@@ -377,7 +387,8 @@ std::string FileTarget::rename_written(const std::string& from) const {
   // Only the file written: a name someone else swapped in meanwhile (a
   // link, another file: they can write the directory) is not given FILE.
   if (!is_written_name(from)) {
-    return "the file written as " + display_text(from) + " beside it was removed or replaced by "
+    return "the file written as " + display_text(from) +
+           " beside it was removed or replaced by "
            "another process before it could be renamed (someone else writes its directory)";
   }
   if (::renameat(dir_fd_, from.c_str(), dir_fd_, name_.c_str()) != 0) {
@@ -425,7 +436,7 @@ void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, 
   // Errors name FILE, not the temporary name it is written under.
   options.writer.name = path();
   options.writer.fd = write_fd();  // the temporary's own descriptor, never its name
-  set_sync(options.writer.sync);  // and FILE's directory at commit()
+  set_sync(options.writer.sync);   // and FILE's directory at commit()
   options.header_written = [this] {
     header_on_disk_ = true;
     if (tree_built_) commit();
@@ -640,7 +651,8 @@ void FileTarget::commit() {
   // Not readable (a write-only mode taken from the file replaced): its size
   // by the descriptor, and no first bytes to compare (written_file_lost
   // compares none).
-  if (::fstat(write_fd_, &status) == 0) committed_size_ = static_cast<std::uint64_t>(status.st_size);
+  if (::fstat(write_fd_, &status) == 0)
+    committed_size_ = static_cast<std::uint64_t>(status.st_size);
 }
 
 }  // namespace hio::tools

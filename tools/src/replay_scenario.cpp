@@ -48,8 +48,8 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
     throw journal_problem(journal + ":scenario",
                           "larger than 16 MiB: not a scenario file (the scenario text in the "
                           "journal's header, its first frame at byte 16, has " +
-                          std::to_string(header.scenario.size()) +
-                          " bytes; hio writes none larger)");
+                              std::to_string(header.scenario.size()) +
+                              " bytes; hio writes none larger)");
   }
   Scenario scenario;
   try {

@@ -609,13 +609,9 @@ class ReportFile {
     return ::open(target.write_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   }
 
-
  public:
   explicit ReportFile(const std::string& path)
-      : target_(path, "report"),
-        fd_(open_report(target_)),
-        buffer_(fd_, false),
-        out_(&buffer_) {
+      : target_(path, "report"), fd_(open_report(target_)), buffer_(fd_, false), out_(&buffer_) {
     if (fd_ < 0) target_.cannot_create(errno_text(errno));
   }
   ~ReportFile() {
