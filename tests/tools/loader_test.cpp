@@ -609,7 +609,8 @@ TEST(ScenarioLoader, BidiOverridesAreEscapedAndRefusedInNames) {
   EXPECT_EQ(display_text("caf\xc3\xa9\xe2\x80\xaf"),
             "caf\xc3\xa9\xe2\x80\xaf");  // not a bidi control
   try {
-    (void)load_scenario_text("[run]\nname = \"quarterly\u202Egnp\"\n", "b.toml", registry());
+    (void)load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"quarterly\u202Egnp\"\n",
+                             "b.toml", registry());
     ADD_FAILURE() << "a name with an RLO was accepted";
   } catch (const ScenarioError& error) {
     EXPECT_NE(error.diagnostics().at(0).str().find("holds a control character (U+202E at byte 9)"),

@@ -8,15 +8,17 @@
 // (FILE.XXXXXX), renamed over FILE by commit(). Either is reached through
 // descriptors held from the start (the file's, its directory's), never by
 // its name again, so that nobody who can write the directory can swap the
-// name for a link to another file. Without commit() it is removed. A journal is committed once the
-// doer tree is built and its header is on disk (the run's first pass, JournalTarget::open), so a
-// scenario that cannot be built, or a run killed before its first pass,
-// leaves an existing FILE as it was, and FILE never names a journal without
-// its whole header; a report is committed once it is complete. No
-// other file is ever overwritten. A FILE that exists and is not a regular
-// file (a pipe, a device) is written directly: there is nothing there to
-// keep. A symbolic link is followed: the file it names is replaced, the link
-// stays.
+// name for a link to another file. Without commit() it is removed. A
+// journal is committed once the doer tree is built and its header is on
+// disk (the run's first pass, JournalTarget::open), so a scenario that
+// cannot be built, or a run killed before its first pass, leaves an
+// existing FILE as it was, and FILE never names a journal without its whole
+// header; a report is committed once it is complete. No other file is ever
+// overwritten. A FILE that exists and is not a regular file (a pipe, a
+// device; not a terminal: refused) is written directly: there is nothing
+// there to keep. A symbolic link is followed: the file it names is
+// replaced, the link stays - but not where the kernel's sticky-directory
+// protections would refuse a shell's `>` (written_path, protected_file).
 #pragma once
 
 #include <sys/stat.h>
