@@ -29,7 +29,9 @@ std::string describe_hole(const JournalHole& h) {
 
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               ReaderOptions options) {
-  return salvage_journal(input, output, SalvageOptions{options, {}, {}});
+  SalvageOptions salvage;
+  salvage.reader = options;
+  return salvage_journal(input, output, salvage);
 }
 
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
