@@ -96,7 +96,8 @@ bool valid_utf8(std::string_view bytes) {
 }
 
 bool control_code_point(std::uint32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
 }
 
 void append_quoted_text(std::string& out, std::string_view text) {
@@ -121,24 +122,33 @@ void append_quoted_text(std::string& out, std::string_view text) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u == '"') {
-      out += "\\\"";
-    } else if (u == '\\') {
-      out += "\\\\";
-    } else if (u == '\n') {
-      out += "\\n";
-    } else if (u == '\r') {
-      out += "\\r";
-    } else if (u == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u == 0x7F) {
-      out += "\\u00";
-      append_hex_byte(out, u);
-    } else {
-      out += c;
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t len = utf8_sequence(text, i, &cp);
+    if (len == 0) {  // not UTF-8, against the contract: kept, as it was
+      out += text[i++];
+      continue;
     }
+    if (cp == '"') {
+      out += "\\\"";
+    } else if (cp == '\\') {
+      out += "\\\\";
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (control_code_point(cp)) {
+      // C0, DEL, C1 (U+009B is a CSI to terminals that obey C1 in UTF-8)
+      // and the bidirectional overrides: \uXXXX, never raw.
+      out += "\\u";
+      append_hex_byte(out, static_cast<unsigned char>(cp >> 8));
+      append_hex_byte(out, static_cast<unsigned char>(cp & 0xFF));
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
   }
   out += '"';
 }

@@ -22,8 +22,13 @@ namespace {
 
 }  // namespace
 
-FileOut::FileOut(const std::string& path, std::string name)
+FileOut::FileOut(const std::string& path, std::string name, int fd)
     : path_(name.empty() ? path : std::move(name)), opened_(path) {
+  if (fd >= 0) {
+    fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (fd_ < 0) fail("cannot create", path_);
+    return;
+  }
   // A FIFO with no reader is waited on until one comes, or until a stop
   // signal is caught (EINTR), also one that came before this open. It stays
   // O_NONBLOCK (the open file is this one's alone; a regular file ignores

@@ -15,8 +15,10 @@ namespace hio::replay::detail {
 // path opened) and the operation.
 class FileOut {
  public:
-  // Creates or truncates the file at `path` (mode 0644).
-  explicit FileOut(const std::string& path, std::string name = {});
+  // Creates or truncates the file at `path` (mode 0644); with `fd` >= 0,
+  // writes a duplicate of it instead and opens nothing (`path` is where
+  // that file is: sync_directory_of).
+  explicit FileOut(const std::string& path, std::string name = {}, int fd = -1);
   ~FileOut();  // closes; does not write what is still buffered (call flush)
   FileOut(const FileOut&) = delete;
   FileOut& operator=(const FileOut&) = delete;

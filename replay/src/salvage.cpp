@@ -29,7 +29,9 @@ std::string describe_hole(const JournalHole& h) {
 
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
                               ReaderOptions options) {
-  return salvage_journal(input, output, SalvageOptions{options, {}, {}});
+  SalvageOptions salvage;
+  salvage.reader = options;
+  return salvage_journal(input, output, salvage);
 }
 
 SalvageResult salvage_journal(const std::string& input, const std::string& output,
@@ -53,6 +55,7 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
                               const SalvageOptions& options) {
   WriterOptions writer_options;
   writer_options.name = options.output_name;
+  writer_options.fd = options.output_fd;
   JournalWriter writer(output, writer_options);
   writer.write_header(*reader.header());
   SalvageResult result;

@@ -48,7 +48,8 @@ ChannelEvent strings_between(const ChannelEvent& event, std::size_t from, std::s
 }  // namespace
 
 struct JournalWriter::Impl {
-  Impl(const std::string& path, WriterOptions opts) : options(opts), file(path, opts.name) {}
+  Impl(const std::string& path, WriterOptions opts)
+      : options(opts), file(path, opts.name, opts.fd) {}
 
   WriterOptions options;
   detail::FileOut file;

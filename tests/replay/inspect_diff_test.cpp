@@ -278,6 +278,23 @@ TEST(Inspect, JsonMembersInBothSpacings) {
   EXPECT_EQ(field, R"({"n":1,"b_hex":"ff")");
 }
 
+// Every control character is \uXXXX in JSON, the C1 ones (U+009B is a CSI
+// to terminals that obey C1 in UTF-8) and the bidirectional overrides too:
+// they were written raw (only C0 and DEL were escaped). Other UTF-8 as is.
+TEST(Inspect, JsonEscapesC1ControlsAndBidiOverrides) {
+  std::string out;
+  append_json_string(out,
+                     "a\x1b\x7f\xc2\x80\xc2\x9b"
+                     "2J\xc2\x9f\xc2\xa0"
+                     "\xe2\x80\xaa\xe2\x80\xaeq\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\xaf\xc3\xa9\n");
+  EXPECT_EQ(out,
+            "\"a\\u001b\\u007f\\u0080\\u009b2J\\u009f\xc2\xa0"
+            "\\u202a\\u202eq\\u2066\\u2069\xe2\x80\xaf\xc3\xa9\\n\"");
+  std::string member;
+  append_json_member(member, "name", "x\xe2\x80\xaey", JsonSpacing::compact);
+  EXPECT_EQ(member, R"("name":"x\u202ey")");
+}
+
 // A callback that throws: the exception propagates, and the reader stays at
 // the start of the frame it was in, so a later call gives that whole frame
 // again and loses nothing (it went on at the next frame: the rest of the

@@ -21,6 +21,8 @@
 #include <thread>
 
 #include "hio/engine/doist.hpp"
+#include "hio/replay/journal.hpp"
+#include "hio/tools/replay_scenario.hpp"
 #include "hio/tools/runner.hpp"  // BuildInterrupted
 
 namespace hio::tools {
@@ -423,6 +425,32 @@ TEST(ScenarioLoader, AFileBeyondSixteenMebibytesIsRefusedUnread) {
   fs::remove(big);
 }
 
+// A journal's header holds a scenario text too: held to the same bound, said
+// in the same words (a crafted 30 MB one took 5.7 s and 1.24 GB to parse
+// before its first error).
+TEST(ScenarioLoader, AJournalsScenarioBeyondSixteenMebibytesIsRefusedUnparsed) {
+  replay::JournalHeader header;
+  header.scenario = "[run]\nname = \"big\"\n" + std::string(kScenarioBytesMax, '\n');
+  ReplayScenarioOptions options;
+  options.journal = "big.hioj";
+  try {
+    (void)load_replay_scenario(options, header, registry());
+    ADD_FAILURE() << "a scenario text over 16 MiB was loaded";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(error.diagnostics().at(0).str(),
+              "big.hioj:scenario: larger than 16 MiB: not a scenario file (the scenario text in "
+              "the journal's header, its first frame at byte 16, has " +
+                  std::to_string(header.scenario.size()) + " bytes; hio writes none larger)");
+  }
+  try {
+    (void)load_scenario_text(header.scenario, "text.toml", registry());
+    ADD_FAILURE() << "a scenario text over 16 MiB was loaded";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(error.diagnostics().at(0).str(),
+              "text.toml: larger than 16 MiB: not a scenario file");
+  }
+}
+
 TEST(ScenarioLoader, OverridesApplyToRunSettings) {
   Scenario s =
       load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"a\"\n", "o.toml", registry());
@@ -567,6 +595,28 @@ TEST(ScenarioLoader, MessagesEscapeOnlyWhatMustBe) {
   EXPECT_EQ(message_text("сервер"), "сервер");
   EXPECT_EQ((Diagnostic{SourcePos{"b.toml", 6, 9}, "unknown key 'a\x07\xc3\xa9'"}.str()),
             "b.toml:6:9: unknown key 'a\\x07é'");
+}
+
+// The bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069) are
+// escaped for the terminal as the controls are, and refused in names: an
+// RLO made `run: quarterly<RLO>gnp.toml` read reversed ("Trojan Source").
+TEST(ScenarioLoader, BidiOverridesAreEscapedAndRefusedInNames) {
+  EXPECT_EQ(message_text("saw 'a\xe2\x80\xae"
+                         "b'"),
+            "saw 'a\\xe2\\x80\\xaeb'");
+  EXPECT_EQ(display_text("quarterly\xe2\x80\xaegnp.toml"), "\"quarterly\\xe2\\x80\\xaegnp.toml\"");
+  EXPECT_EQ(display_text("l\xe2\x81\xa6r"), "\"l\\xe2\\x81\\xa6r\"");
+  EXPECT_EQ(display_text("caf\xc3\xa9\xe2\x80\xaf"),
+            "caf\xc3\xa9\xe2\x80\xaf");  // not a bidi control
+  try {
+    (void)load_scenario_text("[[doer]]\nkind = \"ticker\"\nname = \"quarterly\u202Egnp\"\n",
+                             "b.toml", registry());
+    ADD_FAILURE() << "a name with an RLO was accepted";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(error.diagnostics().at(0).str().find("holds a control character (U+202E at byte 9)"),
+              std::string::npos)
+        << error.diagnostics().at(0).str();
+  }
 }
 
 // Spaces around an expectation's operator are optional; a malformed one says

@@ -474,10 +474,14 @@ TEST(RunScenario, AJournalIsNotWrittenToASerialDeviceTheDoersOpen) {
       run_scenario(s, kinds, options);
       ADD_FAILURE() << record << ": recorded";
     } catch (const ScenarioError& error) {
+      // A pseudo-terminal (as most serial devices) is a terminal, which is
+      // refused as a journal first (FileTarget), before the doers' devices
+      // are compared with it.
       EXPECT_EQ(error.diagnostics().at(0).str(),
-                record + ": the journal would overwrite " + pty.path() +
-                    ", a serial device the scenario's doers open (the same file); write it "
-                    "into another file");
+                record +
+                    ": cannot create the journal: it is a terminal, where the journal's bytes (a "
+                    "peer's escape sequences among them) would be shown raw; give a file name, "
+                    "or a pipe (>(gzip > run.hioj.gz))");
     }
     EXPECT_EQ(pty.receive(), "") << record;
   }

@@ -91,18 +91,109 @@ std::string read_head(int fd, std::size_t count) {
   return head;
 }
 
+// The rule of fs.protected_symlinks=1, whatever this machine's setting: a
+// symbolic link `link` in a sticky directory that everyone may write (/tmp)
+// is followed only by the link's owner, or where the directory's owner owns
+// it too. "" where it may be followed, else why not.
+std::string protected_link(const std::string& link, const struct stat& link_status,
+                           const std::string& dir) {
+  struct stat dir_status {};
+  if (link_status.st_uid == ::geteuid() || ::stat(dir.c_str(), &dir_status) != 0 ||
+      (dir_status.st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH) ||
+      dir_status.st_uid == link_status.st_uid) {
+    return "";
+  }
+  return display_text(link) + " is a symbolic link of uid " + std::to_string(link_status.st_uid) +
+         "'s in the sticky directory " + display_text(dir) +
+         " that everyone may write: the kernel's fs.protected_symlinks follows such a link only "
+         "for its owner (a shell's `>` is refused too), and hio follows it for no one else, root "
+         "included; give the path it names, or have the link removed";
+}
+
 }  // namespace
 
-int written_path(const std::string& path, std::string& out) {
-  fs::path at;
-  if (const int error = follow_links(
-          path, [](const fs::path&) { return false; }, at);
-      error != 0)
-    return error;
-  std::error_code ignored;
-  const fs::path resolved = fs::weakly_canonical(at, ignored);
-  out = resolved.empty() ? at.string() : resolved.string();
+int written_path(const std::string& path, std::string& out, std::string* why) {
+  constexpr int kLinksMax = 40;  // Linux's MAXSYMLINKS
+  // The components still to walk, the next one last.
+  std::vector<std::string> rest;
+  const auto push = [&rest](const fs::path& p) {
+    std::vector<std::string> parts;
+    for (const fs::path& part : p.relative_path())
+      parts.push_back(part.string());
+    rest.insert(rest.end(), parts.rbegin(), parts.rend());
+  };
+  std::error_code no_cwd;
+  fs::path done = fs::path(path).is_absolute() ? fs::path("/") : fs::current_path(no_cwd);
+  push(path);
+  int links = 0;
+  // Whether a component was walked: a relative path whose first one does not
+  // exist stays relative, as weakly_canonical leaves it ("x.hioj").
+  bool walked = false;
+  while (!rest.empty()) {
+    const std::string part = rest.back();
+    rest.pop_back();
+    if (part.empty()) continue;
+    const bool first = !walked;
+    walked = true;
+    if (part == ".") continue;
+    if (part == "..") {
+      done = done.parent_path();  // `done` has no link left: as the kernel goes up
+      continue;
+    }
+    const fs::path next = done / part;
+    struct stat status {};
+    if (::lstat(next.c_str(), &status) != 0) {
+      // Nothing there (yet): the rest as written, as weakly_canonical does.
+      fs::path tail = first && fs::path(path).is_relative() ? fs::path(part) : next;
+      for (auto it = rest.rbegin(); it != rest.rend(); ++it)
+        tail /= *it;
+      out = tail.lexically_normal().string();
+      return 0;
+    }
+    if (!S_ISLNK(status.st_mode)) {
+      done = next;
+      continue;
+    }
+    if (++links > kLinksMax) return ELOOP;
+    if (std::string refused = protected_link(next.string(), status, done.string());
+        !refused.empty()) {
+      if (why != nullptr) *why = std::move(refused);
+      return EACCES;
+    }
+    std::error_code unreadable;
+    const fs::path target = fs::read_symlink(next, unreadable);
+    if (unreadable) {
+      done = next;
+      continue;
+    }
+    if (target.is_absolute()) done = "/";
+    push(target);
+  }
+  out = done.string();
   return 0;
+}
+
+std::string protected_file(const std::string& file) {
+  struct stat status {};
+  struct stat dir_status {};
+  const fs::path dir = fs::path(file).parent_path();
+  if (::lstat(file.c_str(), &status) != 0 ||
+      (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) ||
+      ::stat(dir.empty() ? "." : dir.c_str(), &dir_status) != 0) {
+    return "";
+  }
+  if ((dir_status.st_mode & S_ISVTX) == 0 || (dir_status.st_mode & (S_IWOTH | S_IWGRP)) == 0 ||
+      status.st_uid == ::geteuid() || status.st_uid == dir_status.st_uid) {
+    return "";
+  }
+  return "the " + std::string(S_ISFIFO(status.st_mode) ? "FIFO" : "file") + " is uid " +
+         std::to_string(status.st_uid) + "'s, in the sticky directory " +
+         display_text(dir.string()) +
+         " that others may write, and neither yours nor the directory owner's: the kernel's "
+         "fs.protected_" +
+         (S_ISFIFO(status.st_mode) ? "fifos" : "regular") +
+         " refuses to open such a file with O_CREAT (a shell's `>`), and hio neither writes, "
+         "replaces nor takes it over, for root neither; have it removed, or write another path";
 }
 
 bool descriptor_path(const std::string& path) {
@@ -168,9 +259,34 @@ void FileTarget::cannot_create(const std::string& why) const {
 FileTarget::FileTarget(std::string path, std::string what)
     : path_(std::move(path)), what_(std::move(what)), write_path_(path_) {
   if (path_.empty()) return;
+  // Through a symbolic link to the file it names, so that the link stays;
+  // but not through one the kernel's protections would not follow, nor into
+  // a file they would not let `> FILE` open, whatever this machine's
+  // settings (a FIFO, a device included).
+  std::string refused;
+  if (const int error = written_path(path_, final_path_, &refused); error != 0) {
+    cannot_create(errno_text(error) + (refused.empty() ? "" : " (" + refused + ")"));
+  }
   struct stat status {};
   const bool exists = ::stat(path_.c_str(), &status) == 0;
-  if (exists && !S_ISREG(status.st_mode)) return;  // a pipe, a device
+  if (exists && !S_ISREG(status.st_mode)) {  // a pipe, a device: written directly
+    if (const std::string why = protected_file(final_path_); !why.empty()) {
+      cannot_create(errno_text(EACCES) + " (" + why + ")");
+    }
+    // Not a terminal (/dev/tty, /dev/pts/N): the file's bytes, a peer's
+    // escape sequences among them, would go to the screen raw.
+    if (S_ISCHR(status.st_mode)) {
+      const int fd = ::open(path_.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+      const bool terminal = fd >= 0 && ::isatty(fd) == 1;
+      if (fd >= 0) ::close(fd);
+      if (terminal) {
+        cannot_create("it is a terminal, where the " + what_ +
+                      "'s bytes (a peer's escape sequences among them) would be shown raw; give "
+                      "a file name, or a pipe (>(gzip > run.hioj.gz))");
+      }
+    }
+    return;
+  }
   // A FILE the user could not open for writing is not replaced either (a
   // write-protected journal stays, as `> FILE` in a shell leaves it), and
   // this is said now, before the run.
@@ -182,34 +298,58 @@ FileTarget::FileTarget(std::string path, std::string what)
                                    : ""));
   }
   descriptor_path_ = descriptor_path(path_);
-  // Through a symbolic link to the file it names, so that the link stays.
-  if (const int error = written_path(path_, final_path_); error != 0) {
-    cannot_create(errno_text(error));
-  }
   // What the rename at commit() would refuse, said now, before the run.
   if (const std::string why = replace_refused(0); !why.empty()) cannot_create(why);
-  if (open_anonymous()) return;
+  if (const std::string why = protected_file(final_path_); !why.empty()) {
+    cannot_create(errno_text(EACCES) + " (" + why + ")");
+  }
+  // FILE's directory, held from now on: every name in it (the temporary,
+  // FILE) is reached from this descriptor, never again through the path.
+  const fs::path final_path(final_path_);
+  const fs::path dir = final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path();
+  name_ = final_path.filename().string();
+  dir_fd_ = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_ < 0) cannot_create(errno_text(errno));
+  try {
+    if (!open_anonymous()) open_named(exists, dir.string());
+  } catch (...) {
+    // No destructor runs for a constructor that throws.
+    if (write_fd_ >= 0) ::close(write_fd_);
+    ::close(dir_fd_);
+    throw;
+  }
+}
+
+void FileTarget::open_named(bool exists, const std::string& dir) {
   // FILE.XXXXXX beside FILE, so that the rename stays in one file system.
-  const std::string temporary = temporary_name(".XXXXXX");
+  const std::string temporary = (fs::path(dir) / temporary_name(".XXXXXX")).string();
   std::vector<char> name(temporary.begin(), temporary.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0 && errno == EACCES && exists && ::access(path_.c_str(), W_OK) == 0) {
     // FILE itself may be writable: say why that is not enough.
-    const std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
     cannot_create(errno_text(EACCES) + " (the " + what_ +
                   " is written beside it and renamed over it when complete, which needs write "
                   "permission on the directory " +
-                  display_text(dir.empty() ? std::string(".") : dir.string()) + ")");
+                  display_text(dir) + ")");
   }
   if (fd < 0) cannot_create(errno_text(errno));
-  // 0600, which it stays until commit() (take_mode): mkstemp's 0600 less the
-  // umask would keep a user with `umask 222` from opening it again to write.
-  ::fchmod(fd, 0600);
-  remember_written(fd);
-  ::close(fd);
-  write_path_ = name.data();
+  write_fd_ = fd;  // kept: the file is never opened by its name again
   temporary_ = true;
+  temporary_name_ = fs::path(name.data()).filename().string();
+  remember_written(fd);
+  // mkstemp went by the path: the name must be in the directory held.
+  if (!is_written_name(temporary_name_)) {
+    cannot_create(errno_text(EAGAIN) + " (" + display_text(dir) +
+                  " was replaced while the temporary file was created in it)");
+  }
+  // 0600, which it stays until commit() (take_mode): mkstemp's 0600 less the
+  // umask would keep a user with `umask 222` from writing it.
+  ::fchmod(fd, 0600);
+  // Writers given only a path (write_path()) write the file through /proc,
+  // as the file without a name; without /proc, by its name.
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  write_path_ = ::access(proc.c_str(), W_OK) == 0 ? proc : name.data();
 }
 
 bool FileTarget::open_anonymous() {
@@ -218,10 +358,8 @@ bool FileTarget::open_anonymous() {
   // system), written through /proc/self/fd/N: a process killed before
   // commit() leaves nothing behind. Not every file system has O_TMPFILE, and
   // /proc may be missing: then the caller falls back to a named temporary.
-  std::filesystem::path dir = std::filesystem::path(final_path_).parent_path();
-  if (dir.empty()) dir = ".";
   // Only the user may read it until commit() (take_mode).
-  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  const int fd = ::openat(dir_fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   // Not less (the umask): it is opened again to be written.
   ::fchmod(fd, 0600);
@@ -231,7 +369,7 @@ bool FileTarget::open_anonymous() {
     return false;
   }
   remember_written(fd);
-  anonymous_fd_ = fd;
+  write_fd_ = fd;
   write_path_ = proc;
   temporary_ = true;
   return true;
@@ -240,46 +378,65 @@ bool FileTarget::open_anonymous() {
 #endif
 }
 
+bool FileTarget::is_written_name(const std::string& name) const {
+  struct stat status {};
+  return ::fstatat(dir_fd_, name.c_str(), &status, AT_SYMLINK_NOFOLLOW) == 0 && is_written(status);
+}
+
+std::string FileTarget::rename_written(const std::string& from) const {
+  // Only the file written: a name someone else swapped in meanwhile (a
+  // link, another file: they can write the directory) is not given FILE.
+  if (!is_written_name(from)) {
+    return "the file written as " + display_text(from) +
+           " beside it was removed or replaced by "
+           "another process before it could be renamed (someone else writes its directory)";
+  }
+  if (::renameat(dir_fd_, from.c_str(), dir_fd_, name_.c_str()) != 0) {
+    const int error = errno;
+    const std::string why = replace_refused(error);
+    return why.empty() ? errno_text(error) : why;
+  }
+  return "";
+}
+
 // linkat cannot replace an existing FILE: then the file gets a fresh name
 // beside it first (FILE.<pid>.<n>, the one moment a kill could leave a name)
 // and is renamed over FILE.
-void FileTarget::link_anonymous(std::error_code& error) const {
+std::string FileTarget::link_anonymous() const {
   const std::string from = write_path_;
-  if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, final_path_.c_str(), AT_SYMLINK_FOLLOW) == 0)
-    return;
-  if (errno != EEXIST) {
-    error.assign(errno, std::generic_category());
-    return;
-  }
-  for (int n = 0; n < 100; ++n) {
+  if (::linkat(AT_FDCWD, from.c_str(), dir_fd_, name_.c_str(), AT_SYMLINK_FOLLOW) == 0) return "";
+  int error = errno;
+  for (int n = 0; error == EEXIST && n < 100; ++n) {
     const std::string name =
         temporary_name("." + std::to_string(::getpid()) + "." + std::to_string(n));
-    if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-      std::filesystem::rename(name, final_path_, error);
-      if (error) {
-        std::error_code ignored;
-        std::filesystem::remove(name, ignored);
-      }
-      return;
+    if (::linkat(AT_FDCWD, from.c_str(), dir_fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      std::string why = rename_written(name);
+      if (!why.empty() && is_written_name(name)) ::unlinkat(dir_fd_, name.c_str(), 0);
+      return why;
     }
-    if (errno != EEXIST) break;
+    error = errno;
   }
-  error.assign(errno, std::generic_category());
+  const std::string why = replace_refused(error);
+  return why.empty() ? errno_text(error) : why;
 }
 
 FileTarget::~FileTarget() {
   if (named_fd_ >= 0) ::close(named_fd_);
-  if (anonymous_fd_ >= 0) ::close(anonymous_fd_);  // unlinked: the file goes with it
-  if (!temporary_ || committed_ || anonymous_fd_ >= 0) return;
-  std::error_code ignored;
-  std::filesystem::remove(write_path_, ignored);
+  // A temporary with a name goes unless it became FILE (and only if it is
+  // still the file written); one without a name goes with its descriptor.
+  if (temporary_ && !committed_ && !temporary_name_.empty() && is_written_name(temporary_name_)) {
+    ::unlinkat(dir_fd_, temporary_name_.c_str(), 0);
+  }
+  if (write_fd_ >= 0) ::close(write_fd_);
+  if (dir_fd_ >= 0) ::close(dir_fd_);
 }
 
 void JournalTarget::open(std::optional<replay::Journal>& journal, Doist& doist, IoHub& hub,
                          replay::JournalHeader header, replay::JournalOptions options) {
   // Errors name FILE, not the temporary name it is written under.
   options.writer.name = path();
-  set_sync(options.writer.sync);  // and FILE's directory at commit()
+  options.writer.fd = write_fd();  // the temporary's own descriptor, never its name
+  set_sync(options.writer.sync);   // and FILE's directory at commit()
   options.header_written = [this] {
     header_on_disk_ = true;
     if (tree_built_) commit();
@@ -331,8 +488,8 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
     std::string head;
     if (named_fd >= 0) {
       head = read_head(named_fd, file.head.size());
-    } else if (const int fd =
-                   ::open(file.final_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    } else if (const int fd = ::open(file.final_path.c_str(),
+                                     O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
                fd >= 0) {
       head = read_head(fd, file.head.size());
       ::close(fd);
@@ -410,11 +567,11 @@ std::function<std::string()> FileTarget::later_check(std::uint64_t size) const {
 
 std::string FileTarget::temporary_name(const std::string& suffix) const {
   const fs::path final_path(final_path_);
-  std::string name = final_path.filename().string();
+  std::string name = name_;
   const std::size_t max = name_max(final_path.parent_path());
   // Shortened to fit: FILE's name of 250 bytes is valid, FILE.XXXXXX not.
   if (name.size() + suffix.size() > max) name.resize(max > suffix.size() ? max - suffix.size() : 0);
-  return (final_path.parent_path() / (name + suffix)).string();
+  return name + suffix;
 }
 
 std::string FileTarget::replace_refused(int error) const {
@@ -446,17 +603,20 @@ std::string FileTarget::replace_refused(int error) const {
 }
 
 void FileTarget::take_mode() const {
+  // By the descriptor, FILE looked at in the directory held, never through a
+  // link: nothing but the file written changes owner or mode.
   struct stat replaced {};
-  if (::stat(final_path_.c_str(), &replaced) != 0 || !S_ISREG(replaced.st_mode)) {
-    ::chmod(write_path_.c_str(), 0666 & ~process_umask());  // what open(2) would give
+  if (::fstatat(dir_fd_, name_.c_str(), &replaced, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG(replaced.st_mode)) {
+    ::fchmod(write_fd_, 0666 & ~process_umask());  // what open(2) would give
     return;
   }
   // The owner and group where the user may give them (root; a group the
   // user is in), else the user's own.
-  if (::chown(write_path_.c_str(), replaced.st_uid, replaced.st_gid) != 0) {
-    ::chown(write_path_.c_str(), static_cast<uid_t>(-1), replaced.st_gid);
+  if (::fchown(write_fd_, replaced.st_uid, replaced.st_gid) != 0) {
+    ::fchown(write_fd_, static_cast<uid_t>(-1), replaced.st_gid);
   }
-  ::chmod(write_path_.c_str(), replaced.st_mode & 0777);
+  ::fchmod(write_fd_, replaced.st_mode & 0777);
 }
 
 void FileTarget::sync_directory() const {
@@ -470,20 +630,16 @@ void FileTarget::commit() {
   committed_ = true;
   if (!temporary_) return;
   take_mode();
-  std::error_code error;
-  if (anonymous_fd_ >= 0) {
-    link_anonymous(error);
-  } else {
-    std::filesystem::rename(write_path_, final_path_, error);
-  }
-  if (error) {
+  const std::string why =
+      temporary_name_.empty() ? link_anonymous() : rename_written(temporary_name_);
+  if (!why.empty()) {
     committed_ = false;  // the destructor removes the file written
-    const std::string why = replace_refused(error.value());
-    cannot_create(why.empty() ? error_text(error) : why);
+    cannot_create(why);
   }
   if (sync_) sync_directory();
   // Kept for lost(): the file by its own handle, wherever it goes.
-  const int fd = ::open(final_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  const int fd =
+      ::openat(dir_fd_, name_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
   struct stat status {};
   if (fd >= 0 && ::fstat(fd, &status) == 0 && is_written(status)) {
     named_fd_ = fd;
@@ -493,10 +649,10 @@ void FileTarget::commit() {
   }
   if (fd >= 0) ::close(fd);
   // Not readable (a write-only mode taken from the file replaced): its size
-  // by name, and no first bytes to compare (written_file_lost compares none).
-  if (::stat(final_path_.c_str(), &status) == 0 && is_written(status)) {
+  // by the descriptor, and no first bytes to compare (written_file_lost
+  // compares none).
+  if (::fstat(write_fd_, &status) == 0)
     committed_size_ = static_cast<std::uint64_t>(status.st_size);
-  }
 }
 
 }  // namespace hio::tools

@@ -5,16 +5,20 @@
 // through /proc/self/fd/N) in FILE's directory and linked as FILE by
 // commit(), so that a process killed before commit() leaves nothing; where
 // O_TMPFILE or /proc is missing, under a new, unique name beside FILE
-// (FILE.XXXXXX), renamed over FILE by commit(). Without commit() it is
-// removed. A journal is committed once the doer tree is built and its
-// header is on disk (the run's first pass, JournalTarget::open), so a
-// scenario that cannot be built, or a run killed before its first pass,
-// leaves an existing FILE as it was, and FILE never names a journal without
-// its whole header; a report is committed once it is complete. No
-// other file is ever overwritten. A FILE that exists and is not a regular
-// file (a pipe, a device) is written directly: there is nothing there to
-// keep. A symbolic link is followed: the file it names is replaced, the link
-// stays.
+// (FILE.XXXXXX), renamed over FILE by commit(). Either is reached through
+// descriptors held from the start (the file's, its directory's), never by
+// its name again, so that nobody who can write the directory can swap the
+// name for a link to another file. Without commit() it is removed. A
+// journal is committed once the doer tree is built and its header is on
+// disk (the run's first pass, JournalTarget::open), so a scenario that
+// cannot be built, or a run killed before its first pass, leaves an
+// existing FILE as it was, and FILE never names a journal without its whole
+// header; a report is committed once it is complete. No other file is ever
+// overwritten. A FILE that exists and is not a regular file (a pipe, a
+// device; not a terminal: refused) is written directly: there is nothing
+// there to keep. A symbolic link is followed: the file it names is
+// replaced, the link stays - but not where the kernel's sticky-directory
+// protections would refuse a shell's `>` (written_path, protected_file).
 #pragma once
 
 #include <sys/stat.h>
@@ -40,11 +44,21 @@ namespace hio::tools {
 bool same_file(const std::string& input, const std::string& output);
 
 // The file a write to `path` creates or replaces: through every symbolic
-// link, also one that names no file yet (its target is created, as open(2)
-// with O_CREAT and a shell's `>` create it; the link stays), the directories
-// as weakly_canonical resolves them. 0, or ELOOP for links that loop. (A
-// sweep's --out DIR is created so too.)
-int written_path(const std::string& path, std::string& out);
+// link in it, also one that names no file yet (its target is created, as
+// open(2) with O_CREAT and a shell's `>` create it; the link stays), as an
+// absolute path without links. 0; ELOOP for links that loop; EACCES, with
+// `why` set, for a link that the kernel's fs.protected_symlinks=1 would not
+// follow (another user's link in a sticky directory everyone may write),
+// whatever this machine's setting: a link planted in /tmp never decides
+// where hio writes. (A sweep's --out DIR is created so too.)
+int written_path(const std::string& path, std::string& out, std::string* why = nullptr);
+
+// Why a write to `file` (written_path's) is refused as the kernel's
+// fs.protected_regular=2 and fs.protected_fifos=2 refuse an O_CREAT open of
+// it, whatever this machine's settings: an existing regular file or FIFO in
+// a sticky directory that its group or everyone may write, owned by neither
+// the user (effective uid, root too) nor the directory's owner. "" if not.
+std::string protected_file(const std::string& file);
 
 // Whether `path`, or a symbolic link it goes through, names a file by a
 // process's descriptor (/dev/fd/N, /dev/stdin, /dev/stdout, /dev/stderr,
@@ -102,8 +116,14 @@ class FileTarget {
   // FILE written directly (a pipe, a FIFO, /dev/fd/N of a shell's >(...), a
   // device), whose bytes another process reads, and without FILE.
   bool regular() const { return temporary_ && !descriptor_path_; }
-  // Where the file is written until commit().
+  // Where the file is written until commit(): for a temporary, its
+  // /proc/self/fd/N (or, without /proc, its name): prefer write_fd().
   const std::string& write_path() const { return write_path_; }
+  // The temporary's descriptor (open for reading and writing, kept until
+  // the end), or -1 for a FILE written directly: writers write through it
+  // (a duplicate: WriterOptions::fd), so that nobody who can write FILE's
+  // directory can swap the temporary's name for a link to another file.
+  int write_fd() const { return write_fd_; }
   // Throws a ScenarioError (bad input, not an output error) if FILE is one
   // of `inputs` (same_file): the files a run reads, which commit() would
   // replace, or the devices it opens, where the file's bytes would go
@@ -143,23 +163,35 @@ class FileTarget {
 
  private:
   bool open_anonymous();
-  void take_mode() const;       // the mode and owner FILE gets (commit)
+  // The temporary beside FILE with a name (mkstemp), where open_anonymous
+  // cannot make one without; `exists`: whether FILE does, `dir` its directory.
+  void open_named(bool exists, const std::string& dir);
+  void take_mode() const;       // the mode and owner FILE gets (commit), by write_fd_
   void sync_directory() const;  // fsync FILE's directory (commit, with sync_)
   void remember_written(int fd);
-  void link_anonymous(std::error_code& error) const;
+  // The file written gets FILE's name (commit): "", or why not. Only a
+  // name in dir_fd_ that is still the file written is renamed.
+  std::string link_anonymous() const;
+  std::string rename_written(const std::string& from) const;
+  // Whether `name` in dir_fd_ is the file written itself (not a link to it).
+  bool is_written_name(const std::string& name) const;
   // Why FILE cannot be replaced by another file of this user's (a name too
   // long, another user's file in a sticky directory), for `error` (EPERM,
   // ENAMETOOLONG; 0: checked before anything is written), or "".
   std::string replace_refused(int error) const;
-  // FILE's name and `suffix` beside FILE, FILE's name shortened to fit the
-  // file system's longest name.
+  // FILE's name and `suffix` (a name in FILE's directory), FILE's name
+  // shortened to fit the file system's longest name.
   std::string temporary_name(const std::string& suffix) const;
   WrittenFile written_file(std::optional<std::uint64_t> size) const;
   std::string path_;  // as given (for messages)
   std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved
   std::string write_path_;
-  int anonymous_fd_ = -1;  // the O_TMPFILE file, kept open until the end
+  std::string name_;  // FILE's name in its directory
+  int dir_fd_ = -1;   // FILE's directory (O_PATH), held from the start
+  // The temporary (O_TMPFILE: no name; else mkstemp's), kept open until the end.
+  int write_fd_ = -1;
+  std::string temporary_name_;  // its name in dir_fd_; "" for O_TMPFILE
   // FILE opened at commit(), kept open until the end: whether the file
   // written still has a name (moved) or none (removed), and which (lost()).
   int named_fd_ = -1;

@@ -1090,6 +1090,10 @@ class Loader {
 }  // namespace
 
 Scenario load_scenario_text(std::string text, std::string path, const DoerRegistry& registry) {
+  if (text.size() > kScenarioBytesMax) {
+    throw ScenarioError(
+        {Diagnostic{SourcePos{path, 0, 0}, "larger than 16 MiB: not a scenario file"}});
+  }
   // The one binary file people hand to run, check or sweep by mistake.
   if (replay::is_journal(text)) {
     throw ScenarioError({Diagnostic{
@@ -1099,10 +1103,8 @@ Scenario load_scenario_text(std::string text, std::string path, const DoerRegist
 }
 
 Scenario load_scenario_file(const std::string& path, const DoerRegistry& registry) {
-  // A bound, so that a wrong path (/dev/zero, a huge log) is an error, not a
-  // process that reads forever. Real scenarios are kilobytes (copies = N
-  // makes large trees from a few lines).
-  constexpr std::size_t kFileBytesMax = std::size_t{16} << 20;
+  // Read no further than kScenarioBytesMax: /dev/zero is an error, not a
+  // process that reads forever.
   // One error path for every way the file cannot be read (missing, a
   // directory, no permission, EIO), with the system's reason.
   auto unreadable = [&path](int error) {
@@ -1140,7 +1142,7 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
     if (n < 0) throw unreadable(errno);
     if (n == 0) break;
     text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kFileBytesMax) {
+    if (text.size() > kScenarioBytesMax) {
       throw ScenarioError(
           {Diagnostic{SourcePos{path, 0, 0}, "larger than 16 MiB: not a scenario file"}});
     }

@@ -205,10 +205,15 @@ void BuildContext::claim(const DoerSpec& spec, std::string_view key, const std::
   mine.who = "doer '" + spec.name + "' (" +
              (it == spec.params.end() ? spec.pos : it->second.pos).str() + ")";
   // tcp:// and tls:// share the kernel's TCP ports; sim:// has its own. A
-  // real device by any path (a symbolic link) is the same device.
+  // real device by any path (a symbolic link) is the same device - but a
+  // replay opens no device and looks at no path a journal names (an autofs
+  // /net/host/... mounts a remote export, a stale NFS mount hangs): there
+  // the path as written.
   std::string where = std::string(family) + (a.scheme == Scheme::sim ? " sim " : " ip ");
   if (a.scheme == Scheme::sim_serial) {
     where = "serial sim " + a.path;
+  } else if (a.scheme == Scheme::serial && replaying) {
+    where = "serial " + std::filesystem::path(a.path).lexically_normal().string();
   } else if (a.scheme == Scheme::serial) {
     std::error_code ignored;
     const std::filesystem::path device = std::filesystem::weakly_canonical(a.path, ignored);

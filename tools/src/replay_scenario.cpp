@@ -42,6 +42,15 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
                           "`hio run` (a program's own capture is replayed by that program, "
                           "see docs/replay.md)");
   }
+  // Held to a scenario file's bound, and said as for one: hio never writes a
+  // larger one, and parsing a crafted 30 MB text took seconds and gigabytes.
+  if (header.scenario.size() > kScenarioBytesMax) {
+    throw journal_problem(journal + ":scenario",
+                          "larger than 16 MiB: not a scenario file (the scenario text in the "
+                          "journal's header, its first frame at byte 16, has " +
+                              std::to_string(header.scenario.size()) +
+                              " bytes; hio writes none larger)");
+  }
   Scenario scenario;
   try {
     scenario = load_scenario_text(header.scenario, journal + ":scenario", registry);

@@ -601,12 +601,17 @@ bool sweep_owns(const std::string& name) {
 // DIR/report.json, written beside under a temporary name (FileTarget) and
 // renamed once complete: a report that cannot be written leaves none.
 class ReportFile {
+  // The temporary's own descriptor (a duplicate: never its name, which
+  // someone who can write DIR could swap), or a report.json written
+  // directly (a pipe, a device) opened.
+  static int open_report(const FileTarget& target) {
+    if (target.write_fd() >= 0) return ::fcntl(target.write_fd(), F_DUPFD_CLOEXEC, 0);
+    return ::open(target.write_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
+
  public:
   explicit ReportFile(const std::string& path)
-      : target_(path, "report"),
-        fd_(::open(target_.write_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
-        buffer_(fd_, false),
-        out_(&buffer_) {
+      : target_(path, "report"), fd_(open_report(target_)), buffer_(fd_, false), out_(&buffer_) {
     if (fd_ < 0) target_.cannot_create(errno_text(errno));
   }
   ~ReportFile() {
@@ -735,14 +740,18 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
   // Through a symbolic link that names no directory yet, its target is
   // created, as --record creates a link's target file (mkdir would say
   // "File exists" of the link).
+  // Not through a link the kernel's fs.protected_symlinks would not follow
+  // (another user's, in /tmp), whatever this machine's setting.
   std::string created;
-  if (const int loop = written_path(command.out, created); loop != 0) {
-    error = std::error_code(loop, errno_category());
+  std::string refused;
+  if (const int bad = written_path(command.out, created, &refused); bad != 0) {
+    error = std::error_code(bad, errno_category());
   } else if (fs::create_directories(created, error)) {
     made = created;
   }
   if (error) {
-    err << command.name << ": cannot create " << dir << ": " << error_text(error) << "\n";
+    err << command.name << ": cannot create " << dir << ": " << error_text(error)
+        << (refused.empty() ? "" : " (" + refused + ")") << "\n";
     return kExitOutputFailed;
   }
   const int busy = lock.take(command.out);

@@ -16,7 +16,8 @@ void append_quoted(std::string& out, std::string_view bytes,
                    std::size_t max_bytes = static_cast<std::size_t>(-1));
 // For text rather than bytes (names, reasons, details): the same, except that
 // valid UTF-8 beyond ASCII is kept as is, other than the C1 controls
-// (U+0080-U+009F, which terminals obey): "café" stays café.
+// (U+0080-U+009F, which terminals obey) and the bidirectional formatting
+// characters (control_code_point): "café" stays café.
 void append_quoted_text(std::string& out, std::string_view text);
 void append_hex(std::string& out, std::string_view bytes);
 bool valid_utf8(std::string_view bytes);
@@ -25,9 +26,13 @@ bool valid_utf8(std::string_view bytes);
 // not UTF-8 (overlong, a surrogate, past U+10FFFF, cut short).
 std::size_t utf8_sequence(std::string_view bytes, std::size_t i,
                           std::uint32_t* code_point = nullptr);
-// C0 controls, DEL and the C1 controls (U+0080-U+009F).
+// C0 controls, DEL, the C1 controls (U+0080-U+009F) and the bidirectional
+// formatting characters (U+202A-U+202E, U+2066-U+2069: an RLO makes a name
+// read reversed, "Trojan Source"): what is never written raw for people
+// (escaped, or refused in a scenario's names) nor in JSON.
 bool control_code_point(std::uint32_t code_point);
-// A JSON string literal; `text` must be valid UTF-8.
+// A JSON string literal; `text` must be valid UTF-8. Every control_code_point
+// is \uXXXX (\n, \r, \t for those), the rest as is.
 void append_json_string(std::string& out, std::string_view text);
 // How JSON members are spaced: compact in `hio inspect --json` lines
 // (`"name":"value"`), spaced in the CLI's summaries (`"name": "value"`).

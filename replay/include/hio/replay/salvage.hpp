@@ -46,6 +46,9 @@ struct SalvageOptions {
   // Asked before each frame is read and written: true stops the salvage
   // (SalvageResult::stopped), e.g. a stop signal caught.
   std::function<bool()> stop{};
+  // A descriptor open on that temporary, written instead of opening `output`
+  // by its name (WriterOptions::fd); -1: `output` is opened.
+  int output_fd = -1;
 };
 
 // "1 hole: bytes 1200-1710 (after pass 4: bad_crc)"; "" for none.

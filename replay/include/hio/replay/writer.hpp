@@ -37,6 +37,14 @@ struct WriterOptions {
   // The file's name in messages, if not the path written: a file written
   // under a temporary name and renamed once complete names where it goes.
   std::string name{};
+  // A descriptor open for writing on the file to write, instead of opening
+  // `path`: the writer writes through its own duplicate and never opens a
+  // name (the caller keeps and closes this one). `path` then only says where
+  // the file is (its directory, for `sync`). A temporary created without a
+  // name or by mkstemp is written so (hio's --record), so that nobody who
+  // can write its directory can swap the name for a link in between. -1:
+  // `path` is opened (created or truncated).
+  int fd = -1;
 };
 
 // Call order: write_header once, write_pass any number of times, finish once.
@@ -61,7 +69,8 @@ class EventBatch;
 
 class JournalWriter {
  public:
-  // Creates or truncates `path` and writes the preamble (into its buffer).
+  // Creates or truncates `path` (or writes options.fd) and writes the
+  // preamble (into its buffer).
   explicit JournalWriter(const std::string& path, WriterOptions options = {});
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;

@@ -3,6 +3,7 @@
 // reports every problem as "file:line:col: what is wrong".
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "hio/tools/registry.hpp"
@@ -10,9 +11,17 @@
 
 namespace hio::tools {
 
+// The largest scenario text loaded, from a file or a journal's header: a
+// bound, so that a wrong path (/dev/zero, a huge log) or a crafted journal is
+// an error, not seconds and gigabytes of parsing. Real scenarios are
+// kilobytes (copies = N makes large trees from a few lines).
+inline constexpr std::size_t kScenarioBytesMax = std::size_t{16} << 20;
+
 // Throws ScenarioError listing every problem found (unknown keys with a
 // did-you-mean, wrong types, bad durations, unknown doer kinds, duplicate
-// names, malformed expectations). `path` is used in messages only.
+// names, malformed expectations; a text over kScenarioBytesMax: "larger
+// than 16 MiB: not a scenario file", unparsed). `path` is used in messages
+// only.
 Scenario load_scenario_text(std::string text, std::string path, const DoerRegistry& registry);
 
 // As above, from a file; an unreadable file is a ScenarioError too. `-` is
