@@ -35,6 +35,17 @@ unshare -m --propagation private sh -c 'umount -l /proc && exec "$0" run quick.t
   "$HIO" > q.out 2>&1 || fail "no /proc: exit $?" q.out
 "$HIO" inspect pub/q.hioj > /dev/null 2>&1 || fail "no /proc: no journal" q.out
 [ "$(ls pub)" = q.hioj ] || fail "no /proc: files left: $(ls pub)"
+# hio salvage writes OUT the same way: its temporary is opened once (by
+# mkstemp, O_EXCL) and then written through that descriptor, never opened again
+# by its name (which another user could have swapped for a link by then).
+if command -v strace > /dev/null 2>&1; then
+  unshare -m --propagation private sh -c 'umount -l /proc && exec strace -f -qq -e trace=open,openat -o s.trace "$0" salvage pub/q.hioj pub/s.hioj' \
+    "$HIO" > s.out 2>&1 || fail "no /proc: salvage exit $?" s.out
+  opens=$(grep -c 's\.hioj\.' s.trace)
+  [ "$opens" -eq 1 ] || fail "salvage opened its temporary by name $opens times (expected once, by mkstemp)" s.trace
+  "$HIO" inspect pub/s.hioj > /dev/null 2>&1 || fail "no /proc: salvage wrote no journal" s.out
+  rm -f pub/s.hioj s.trace
+fi
 
 echo 'precious root data' > vict/data && chmod 600 vict/data
 $AS sh -c 'umask 0; : > pub/r.hioj'  # an earlier capture, nobody's: its owner and mode are taken

@@ -74,6 +74,7 @@ int do_salvage(const SalvageArgs& args) {
   try {
     replay::JournalReader reader = replay::open_salvage_input(args.input, options.reader);
     FileTarget target(args.output, "journal");
+    options.output_fd = target.write_fd();
     r = replay::salvage_journal(reader, target.write_path(), options);
     if (const int signal = caught_stop_signal(); signal != 0) {
       return say_interrupted("hio salvage: interrupted (" + std::string(stop_signal_name(signal)) +
