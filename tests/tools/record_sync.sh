@@ -18,11 +18,12 @@ strace -f -y -qq -o "$WORK/trace" -e trace=fsync,openat,linkat,rename,renameat,r
   { echo "the test failed, or strace could not trace it:"; cat "$WORK/out"; exit 1; }
 grep -q "OK \] $FILTER" "$WORK/out" || { echo "the test did not run:"; cat "$WORK/out"; exit 1; }
 # One word per system call: "name" (an open that may create synced.hioj, a
-# link or rename to it, that succeeded) or "sync" (an fsync of the directory
+# link or rename to it, that succeeded; by its path or relative to the
+# directory's descriptor) or "sync" (an fsync of the directory
 # hio-synced-PID); the names must be two, each followed by a sync.
 calls=$(awk '
-  /openat\(/ && /hio-synced-[0-9]+\/synced\.hioj", [^)]*O_CREAT/ && / = [0-9]+/ { print "name"; next }
-  /(linkat|rename[a-z0-9]*)\(/ && /hio-synced-[0-9]+\/synced\.hioj"(, [A-Z_0-9]+)?\) += 0$/ {
+  /openat\(/ && /hio-synced-[0-9]+(\/|>, ")synced\.hioj", [^)]*O_CREAT/ && / = [0-9]+/ { print "name"; next }
+  /(linkat|rename[a-z0-9]*)\(/ && /hio-synced-[0-9]+(\/|>, ")synced\.hioj"(, [A-Z_0-9]+)?\) += 0$/ {
     print "name"; next }
   /fsync\([0-9]+<[^>]*hio-synced-[0-9]+>\)/ { print "sync" }' "$WORK/trace" | tr '\n' ' ')
 echo "system calls: $calls"
