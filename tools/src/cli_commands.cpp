@@ -28,7 +28,13 @@ constexpr std::size_t kDiagnosticsShownMax = 50;
 void print_diagnostics(const ScenarioError& error) {
   const std::vector<Diagnostic>& all = error.diagnostics();
   const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
-  if (!all.empty()) JsonFailure::note(all.front());
+  // --json's position is the first problem's, past a line that only
+  // introduces the ones after it (at no position, ending in ':', as
+  // replay's "the scenario in the journal's header does not load:").
+  std::size_t first = 0;
+  while (first + 1 < all.size() && all[first].pos.line == 0 && all[first].message.ends_with(':'))
+    ++first;
+  if (!all.empty()) JsonFailure::note(all[first]);
   for (std::size_t i = 0; i < shown; ++i)
     std::cerr << all[i].str() << "\n";
   if (all.size() > shown) {

@@ -122,7 +122,8 @@ int do_salvage(const SalvageArgs& args);
 // Shared by several commands (cli_commands.cpp).
 
 // A scenario's problems on stderr, in file order (the first 50, then a count
-// of the rest); the first is --json's "file", "line" and "column".
+// of the rest); the first is --json's "file", "line" and "column" (the
+// first after a line that introduces them).
 void print_diagnostics(const ScenarioError& error);
 
 // A ScenarioError of hio run or hio replay: the scenario's problems, or one
