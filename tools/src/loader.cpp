@@ -29,6 +29,7 @@
 #include "option_value.hpp"
 #include "setting_text.hpp"
 #include "toml_integer.hpp"
+#include "toml_text.hpp"
 
 namespace hio::tools {
 
@@ -203,14 +204,26 @@ class Loader {
     diagnostics_.push_back(Diagnostic{pos(region), std::move(message)});
   }
 
-  // toml++'s error, at its position. An integer beyond 64 bits (toml++
-  // points just past it, in its own words) is pointed at where it starts,
-  // with the key it is given to (toml_integer.hpp).
+  // toml++'s error, at its position; the one place where its words are
+  // put in plain ones. An integer beyond 64 bits (toml++ points just past
+  // it, in its own words) is pointed at where it starts, with the key it is
+  // given to (toml_integer.hpp). A string whose closing quote is missing
+  // ends at its line's end, which toml++ calls a control character ("Error
+  // while parsing string: unescaped control characters other than TAB
+  // (U+0009) are explicitly prohibited"): the user wrote none.
   void report_parse_error(const toml::parse_error& error, std::string_view text) {
     std::string message(error.description());
     SourcePos at = pos(error.source());
     if (message.find("not representable in 64 bits") != std::string::npos) {
       message = integer_beyond_64_bits(text, at.line, at.column);
+    } else if (message.find("control characters other than TAB") != std::string::npos) {
+      const std::optional<std::size_t> offset = byte_offset(text, at.line, at.column);
+      if (offset && (*offset == text.size() || text[*offset] == '\n' || text[*offset] == '\r')) {
+        const bool literal = message.find("literal string") != std::string::npos;
+        message = std::string("the string is not closed on its line: add its closing quote (") +
+                  (literal ? "'" : "\"") +
+                  "); a string of more than one line is written in three quotes";
+      }
     }
     diagnostics_.push_back(Diagnostic{at, std::move(message)});
   }
