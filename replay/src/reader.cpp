@@ -145,7 +145,7 @@ struct JournalReader::Impl {
                     detail::kMagic.begin(),
                     [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; })) {
       fail(JournalErrorKind::bad_magic, 0,
-           "not an hio journal: it starts with " + hex_bytes(pre.substr(0, magic_seen)) +
+           "not a hio journal: it starts with " + hex_bytes(pre.substr(0, magic_seen)) +
                ", a journal with 89 48 49 4f 4a 0d 0a 1a");
       return false;
     }

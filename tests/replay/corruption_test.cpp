@@ -261,7 +261,7 @@ TEST_F(Corruption, WrongMagic) {
     ASSERT_TRUE(read.error);
     EXPECT_EQ(read.error->kind, JournalErrorKind::bad_magic) << read.error->describe();
     EXPECT_EQ(read.error->offset, 0u);
-    EXPECT_NE(read.error->message.find("not an hio journal"), std::string::npos);
+    EXPECT_NE(read.error->message.find("not a hio journal"), std::string::npos);
   }
   JournalContents empty = read_journal_memory("");
   ASSERT_TRUE(empty.error);

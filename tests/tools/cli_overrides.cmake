@@ -156,3 +156,12 @@ foreach(case "--set;run.name=x\ty"
     message(FATAL_ERROR "check ${case}: refused without a word")
   endif()
 endforeach()
+
+# One problem, the file's words through --set too (it said "mode must be sim
+# or real", "skip must be true or false").
+hio(run ${SCENARIOS}/quickstart.toml --set run.mode=fast EXIT 2)
+require("${err}" "^hio run: --set run.mode=fast: run.mode must be \"sim\" or \"real\", not \"fast\"\n$"
+        "--set run.mode: the file's words")
+hio(run ${SCENARIOS}/quickstart.toml --set run.skip=1 EXIT 2)
+require("${err}" "^hio run: --set run.skip=1: run.skip must be true or false\n$"
+        "--set run.skip: the file's words")

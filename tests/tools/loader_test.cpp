@@ -916,14 +916,14 @@ TEST(ScenarioLoader, SetNetNumberMessagesSayWhatToWrite) {
             "--set net.default_link.loss=-.5: net.default_link.loss: -.5 is not a TOML number (a "
             "digit goes on each side of the point): write -0.5");
   EXPECT_EQ(error("net.default_link.loss=1.5e-1.2"),
-            "--set net.default_link.loss=1.5e-1.2: net.default_link.loss must be a probability, "
-            "a number from 0 to 1 (0.01 = 1 %)");
+            "--set net.default_link.loss=1.5e-1.2: net.default_link.loss must be a probability "
+            "in [0, 1] (like 0.01)");
   EXPECT_EQ(error("net.default_link.loss=1.5"),
-            "--set net.default_link.loss=1.5: net.default_link.loss must be a probability, a "
-            "number from 0 to 1 (0.01 = 1 %)");
+            "--set net.default_link.loss=1.5: net.default_link.loss must be a probability in "
+            "[0, 1] (like 0.01)");
   EXPECT_EQ(error("net.default_link.loss=9223372036854775807"),
             "--set net.default_link.loss=9223372036854775807: net.default_link.loss must be a "
-            "probability, a number from 0 to 1 (0.01 = 1 %)");
+            "probability in [0, 1] (like 0.01)");
   EXPECT_EQ(error("net.listen_backlog=.5"),
             "--set net.listen_backlog=.5: net.listen_backlog must be an integer >= 1");
   EXPECT_EQ(error("net.listen_backlog=8.0"),

@@ -138,18 +138,29 @@ Scenario load_scenario_arg(const std::string& path, const DoerRegistry& registry
   return load_scenario_file(path, registry);
 }
 
-unsigned parse_jobs(const std::string& text) {
-  std::uint64_t jobs = 0;
+std::uint64_t parse_whole_number(const std::string& text, const std::string& option,
+                                 std::uint64_t low, std::uint64_t high) {
+  std::optional<std::uint64_t> value;
   try {
-    jobs = parse_u64(text, "--jobs");
+    value = parse_u64(text, option);
   } catch (const std::invalid_argument&) {
-    jobs = 0;
+    // said below, with the range
   }
-  if (jobs == 0 || jobs > kSweepJobsMax) {
-    throw std::invalid_argument(option_value("--jobs", text) + ": must be from 1 to " +
-                                std::to_string(kSweepJobsMax));
+  if (!value || *value < low || *value > high) {
+    throw std::invalid_argument(option + ": '" + display_text(text) +
+                                "' is not a whole number from " + std::to_string(low) + " to " +
+                                std::to_string(high));
   }
-  return static_cast<unsigned>(jobs);
+  return *value;
+}
+
+unsigned parse_jobs(const std::string& text) {
+  return static_cast<unsigned>(parse_whole_number(text, "--jobs", 1, kSweepJobsMax));
+}
+
+std::string empty_file_name(const std::string& name, bool standard_input) {
+  return name + ": the file name is empty; give a file" +
+         (standard_input ? " (- for the standard input)" : "");
 }
 
 std::optional<std::uint64_t> parse_keep(const std::optional<std::string>& text) {
@@ -166,7 +177,7 @@ std::string stream_use(const std::string& stream) {
 std::string record_path_problem(const std::optional<std::string>& record,
                                 std::initializer_list<InputFile> inputs) {
   if (!record) return "";
-  if (record->empty()) return "--record: the file name is empty";
+  if (record->empty()) return empty_file_name("--record", false);
   if (*record == "-") {
     return "--record -: the standard output carries the summary, not the journal; give a file "
            "name (./- for a file named -) or a pipe (--record >(gzip > run.hioj.gz))";

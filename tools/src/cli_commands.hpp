@@ -173,9 +173,22 @@ std::string standard_input_taken(const std::string& path);
 // load_scenario_file, with `-` read once per process (standard_input_taken).
 Scenario load_scenario_arg(const std::string& path, const DoerRegistry& registry);
 
-// --jobs N of hio sweep and hio replay --seeds: 1 to kSweepJobsMax. Throws
-// std::invalid_argument, one message for every value that is not such a number.
+// The whole number `text` of `option`, from `low` to `high`. Throws
+// std::invalid_argument, one message for every value that is not such a
+// number, the same for every option ("--jobs: 'abc' is not a whole number
+// from 1 to 256").
+std::uint64_t parse_whole_number(const std::string& text, const std::string& option,
+                                 std::uint64_t low, std::uint64_t high);
+
+// --jobs N of hio sweep and hio replay --seeds: 1 to kSweepJobsMax
+// (parse_whole_number).
 unsigned parse_jobs(const std::string& text);
+
+// An empty file name given for `name` (an argument, an option: an unset
+// variable, `hio run "$S"`), said the same for each: "--scenario: the file
+// name is empty; give a file (- for the standard input)", the hint in
+// parentheses where `-` may be given.
+std::string empty_file_name(const std::string& name, bool standard_input);
 
 // --keep N of hio sweep and hio replay --seeds; nullopt without it. Throws
 // std::invalid_argument for a value that is not a whole number >= 0.

@@ -170,6 +170,8 @@ FileTarget::FileTarget(std::string path, std::string what)
   if (path_.empty()) return;
   struct stat status {};
   const bool exists = ::stat(path_.c_str(), &status) == 0;
+  // A directory, as open(2) would refuse it, for every command alike.
+  if (exists && S_ISDIR(status.st_mode)) cannot_create(errno_text(EISDIR));
   if (exists && !S_ISREG(status.st_mode)) return;  // a pipe, a device
   // A FILE the user could not open for writing is not replaced either (a
   // write-protected journal stays, as `> FILE` in a shell leaves it), and

@@ -22,6 +22,7 @@
 #include "hio/engine/stop_read.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/error_text.hpp"
+#include "hio/replay/noise.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
@@ -131,6 +132,13 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string
   }
   return std::nullopt;
 }
+
+// The words for a bad run.mode or run.skip, the same in the file and
+// through --set (after "--set run.mode=fast: ").
+std::string run_mode_problem(const std::string& value) {
+  return "run.mode must be \"sim\" or \"real\", not \"" + value + "\"";
+}
+constexpr const char* kRunSkipProblem = "run.skip must be true or false";
 
 class Loader {
  public:
@@ -309,13 +317,13 @@ class Loader {
         } else if (*s == "real") {
           run.mode = Mode::real;
         } else {
-          report(n->source(), "run.mode must be \"sim\" or \"real\", not \"" + *s + "\"");
+          report(n->source(), run_mode_problem(*s));
         }
       }
     }
     if (const toml::node* n = table->get("skip")) {
       if (!n->is_boolean()) {
-        report(n->source(), "run.skip must be true or false");
+        report(n->source(), kRunSkipProblem);
       } else {
         run.skip = *n->value<bool>();
       }
@@ -358,7 +366,7 @@ class Loader {
     auto value = node->value<double>();
     if (!node->is_number() || !value || !(*value >= 0.0 && *value <= 1.0)) {
       report(node->source(),
-             where + "." + key + " must be a probability, a number from 0 to 1 (0.01 = 1 %)");
+             where + "." + key + " must be " + std::string(replay::kProbabilityWords));
       return;
     }
     out = *value;
@@ -784,6 +792,17 @@ class Loader {
     }
   }
 
+  // How a message names the key `key` of the doer `table`: "'tock' of doer
+  // 'a'", the same for its own keys and its kind's parameters; "'kind' of a
+  // doer" while it has no name (a string) to be named by.
+  static std::string doer_key(const toml::table& table, const std::string& key) {
+    const toml::node* name = table.get("name");
+    const std::optional<std::string> text =
+        name != nullptr && name->is_string() ? name->value<std::string>() : std::nullopt;
+    if (!text || text->empty()) return "'" + key + "' of a doer";
+    return "'" + key + "' of doer '" + *text + "'";
+  }
+
   std::optional<DoerSpec> read_doer(const toml::table& table, int depth) {
     DoerSpec spec;
     spec.pos = pos(table.source());
@@ -792,7 +811,7 @@ class Loader {
       report(table.source(), "doer has no 'kind'; one of: " + kinds_list());
       return std::nullopt;
     }
-    auto kind_name = read_string(*kind_node, "doer.kind");
+    auto kind_name = read_string(*kind_node, doer_key(table, "kind"));
     if (!kind_name) return std::nullopt;
     const KindSpec* kind = registry_.find(*kind_name);
     if (kind == nullptr) {
@@ -815,7 +834,7 @@ class Loader {
     check_keys(table, allowed, "doer of kind '" + spec.kind + "'");
 
     if (const toml::node* n = table.get("name")) {
-      if (auto s = read_string(*n, "doer.name")) {
+      if (auto s = read_string(*n, doer_key(table, "name"))) {
         spec.name = *s;
         if (spec.name.empty() || spec.name.find_first_of(". \t") != std::string::npos) {
           report(n->source(),
@@ -846,12 +865,13 @@ class Loader {
       report(table.source(), "doer of kind '" + spec.kind + "' has no 'name'");
     }
     if (const toml::node* n = table.get("tock")) {
-      if (auto t = read_duration(*n, "doer.tock")) spec.tock = *t;
+      if (auto t = read_duration(*n, doer_key(table, "tock"))) spec.tock = *t;
     }
     if (const toml::node* n = table.get("copies"); n != nullptr && !kind->group) {
-      if (auto v = read_integer(*n, "doer.copies", 1)) {
+      if (auto v = read_integer(*n, doer_key(table, "copies"), 1)) {
         if (*v > kCopiesMax) {
-          report(n->source(), "doer.copies must be at most " + std::to_string(kCopiesMax));
+          report(n->source(),
+                 doer_key(table, "copies") + " must be at most " + std::to_string(kCopiesMax));
         } else if (doers_ + (*v - 1) > kDoersMax) {
           report(n->source(), "this copy makes more than " + std::to_string(kDoersMax) +
                                   " doers in the scenario");
@@ -897,7 +917,7 @@ class Loader {
       }
       return;
     }
-    const std::string what = "'" + param.name + "' of doer '" + spec.name + "'";
+    const std::string what = doer_key(table, param.name);
     std::optional<ParamValue> value;
     switch (param.type) {
       case ParamType::boolean:
@@ -1203,11 +1223,11 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     } else if (value == "real") {
       run.mode = Mode::real;
     } else {
-      fail("mode must be sim or real");
+      fail(run_mode_problem(value));
     }
     run.mode_set_by = "--set run.mode=" + std::string(value);
   } else if (key == "run.skip") {
-    if (value != "true" && value != "false") fail("skip must be true or false");
+    if (value != "true" && value != "false") fail(kRunSkipProblem);
     run.skip = value == "true";
   } else if (key == "run.name") {
     if (std::string problem = name_problem(value); !problem.empty()) fail("run.name " + problem);
