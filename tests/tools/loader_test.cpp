@@ -1044,6 +1044,9 @@ TEST(ScenarioLoad, DottedKeysTooDeepAreRefusedBeforeParsing) {
   EXPECT_EQ(first_error("[run]\n" + key(100'000) + " = 1\n"), "k.toml:2:1" + refused);
   EXPECT_EQ(first_error("\n  [" + key(100'000) + "]\n"), "k.toml:2:4" + refused);
   EXPECT_EQ(first_error("x = { y = 1, " + key(257) + " = 2 }\n"), "k.toml:1:14" + refused);
+  // Columns in characters, as toml++ counts them (it said 1:21 here, bytes).
+  EXPECT_EQ(first_error("x = { y = \"\xc3\xa9\xc3\xa9\xc3\xa9\", " + key(257) + " = 2 }\n"),
+            "k.toml:1:18" + refused);
   // A (malformed) key that starts with a string across lines: column 1.
   EXPECT_EQ(first_error("\"\"\"x\n\"\"\"." + key(300) + " = 1\n"), "k.toml:2:1" + refused);
   // 256 parts are toml++'s and the loader's to judge.

@@ -50,8 +50,8 @@ namespace {
 // parts is refused before toml++ reads the text. The scan counts the dots
 // of each key outside strings and comments: a dot run is cut by = , { } [ ]
 // and line ends, so values (1.5, a date) count as short keys, which is
-// harmless. Returns the position (line, byte column, both from 1) where the
-// first key of more parts starts.
+// harmless. Returns the position (line, column in characters, both from 1)
+// where the first key of more parts starts.
 constexpr std::size_t kKeyPartsMax = 256;
 
 std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string_view text) {
@@ -108,8 +108,12 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string
         continue;
       case '.':
         if (++dots >= kKeyPartsMax) {
-          // (A key that began before this line, in a string across lines: column 1.)
-          const std::size_t column = key_start < line_start ? 1 : key_start - line_start + 1;
+          // In characters, as toml++ counts columns. (A key that began before
+          // this line, in a string across lines: column 1.)
+          const std::size_t column =
+              key_start < line_start
+                  ? 1
+                  : code_points(text.substr(line_start, key_start - line_start)) + 1;
           return std::pair(line, static_cast<std::uint32_t>(column));
         }
         break;
@@ -1078,6 +1082,7 @@ class Loader {
       return fail(rest, "unexpected '" + text.substr(rest) + "' after the integer");
     }
     expectation.counter = counter;
+    expectation.pos = at_offset(node, text, counter_at);  // an unknown counter is said there
     expectation.op = known->second;
     expectation.value = number;
   }
@@ -1087,12 +1092,6 @@ class Loader {
   // escapes, columns in code points as toml++ counts them); else the value.
   SourcePos at_offset(const toml::node& node, const std::string& text, std::size_t offset) const {
     SourcePos at = pos(node.source());
-    const auto code_points = [](std::string_view bytes) {
-      std::size_t n = 0;
-      for (char c : bytes)
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-      return n;
-    };
     const toml::source_region& region = node.source();
     if (region.begin.line == region.end.line &&
         region.end.column - region.begin.column == code_points(text) + 2) {
