@@ -206,10 +206,22 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_length, at, "a frame length of 0 (a frame holds a message)");
       return false;
     }
-    if (length > limit) {
+    if (length > kFrameBytesLimit) {
       fail(JournalErrorKind::bad_length, at,
-           "a frame length of " + std::to_string(length) + " bytes exceeds the limit of " +
-               std::to_string(limit) + " (ReaderOptions::frame_bytes_max)");
+           "a frame length of " + std::to_string(length) + " bytes exceeds the format's limit of " +
+               std::to_string(kFrameBytesLimit) + " (2^30): no journal holds such a frame");
+      return false;
+    }
+    if (length > limit) {
+      // A valid journal may hold it (a writer's frame_bytes_max raised), or
+      // damage made the length: not known here, so both are said.
+      fail(JournalErrorKind::bad_length, at,
+           "a frame length of " + std::to_string(length) +
+               " bytes exceeds this reader's limit of " + std::to_string(limit) +
+               " (ReaderOptions::frame_bytes_max; the hio commands read frames of up to " +
+               std::to_string(kFrameBytesMaxDefault) +
+               ", as hio writes them): damage, or a frame of a writer whose "
+               "WriterOptions::frame_bytes_max was raised");
       return false;
     }
     if (!affordable(at, length)) {
