@@ -44,6 +44,25 @@ void print_diagnostics(const ScenarioError& error) {
   }
 }
 
+void print_load_problems(std::string_view command, const ScenarioError& error,
+                         const std::vector<std::string>& sets) {
+  print_diagnostics(error);
+  // The --set are applied to the file once it loads: those wrong whatever
+  // the file says (an unknown key, a value that is none) are found on a
+  // scenario of defaults, with a [net] for the net.* keys, so that they are
+  // not said only once the file is fixed.
+  for (const std::string& set : sets) {
+    Scenario defaults;
+    defaults.text = "[net]\n";
+    defaults.net.present = true;
+    try {
+      apply_override(defaults, set);
+    } catch (const SettingError& problem) {
+      std::cerr << "hio " << command << ": " << message_text(problem.what()) << "\n";
+    }
+  }
+}
+
 void print_run_error(std::string_view command, const ScenarioError& error,
                      const std::optional<std::string>& record) {
   const std::vector<Diagnostic>& all = error.diagnostics();

@@ -133,6 +133,13 @@ void print_diagnostics(const ScenarioError& error);
 void print_run_error(std::string_view command, const ScenarioError& error,
                      const std::optional<std::string>& record);
 
+// The problems of a scenario file that did not load (print_diagnostics),
+// then those of its --set `sets` that are wrong whatever the file holds,
+// after "hio <command>: " as a --set's problem always is: a bad --set is not
+// hidden until the file is fixed.
+void print_load_problems(std::string_view command, const ScenarioError& error,
+                         const std::vector<std::string>& sets);
+
 // One rule: an output the user asked for that cannot be created or written
 // (OutputError) is exit 4, found before or during the run alike; anything
 // else wrong with the scenario or the arguments is bad input, exit 2.
