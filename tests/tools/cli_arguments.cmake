@@ -88,7 +88,7 @@ require("${err}" "^hio sweep: --jobs: '' is not a whole number from 1 to 256\n$"
 # --keep): it said "--jobs abc: must be from 1 to 256".
 hio(sweep ${udp} --seeds 1..2 --jobs abc EXIT 2)
 require("${err}" "^hio sweep: --jobs: 'abc' is not a whole number from 1 to 256\n$" "sweep --jobs abc")
-hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --max abc EXIT 2)
+hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --all --max abc EXIT 2)
 require("${err}" "^hio diff: --max: 'abc' is not a whole number from 1 to 1000\n$" "diff --max abc")
 hio(sweep ${udp} --seeds 1..2 --shard= EXIT 2)
 require("${err}" "^hio sweep: --shard \"\": expected K/N\n$" "sweep --shard=")
