@@ -159,7 +159,12 @@ bool SerialDevice::open(const std::string& path, std::uint32_t baud, std::string
     return fail(what + "cannot lock it: " + errno_text(e));
   }
   auto saved = std::make_unique<Saved>();
-  if (!get_line(fd_, saved->tio)) return fail(what + errno_text(errno));
+  if (!get_line(fd_, saved->tio)) {
+    const int e = errno;
+    // tcgetattr's ENOTTY reads "Inappropriate ioctl for device".
+    if (e == ENOTTY) return fail(what + "it is not a terminal, so not a serial device");
+    return fail(what + errno_text(e));
+  }
   saved_ = std::move(saved);
   ::ioctl(fd_, TIOCEXCL);  // a second open of the tty is refused (EBUSY)
 

@@ -98,14 +98,6 @@ std::string openssl_reason() {
       boost::system::error_code(static_cast<int>(code), asio::error::get_ssl_category()));
 }
 
-// "cannot use <file> '<path>': <OpenSSL's reason>", for make_tls_context.
-std::nullptr_t openssl_failure(Option option, const std::string& path,
-                               std::optional<TlsProblem>& problem) {
-  problem = TlsProblem{option, std::string("cannot use ") + file_words(option) + " '" + path +
-                                   "': " + openssl_reason()};
-  return nullptr;
-}
-
 struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
@@ -189,9 +181,9 @@ bool load_verify_bytes(SSL_CTX* ctx, const std::string& bytes) {
   return false;
 }
 
-// The names of the PEM blocks in `bio` from where it stands ("CERTIFICATE,
-// X509 CRL"), each once, in the order met; "" for none.
-std::string pem_block_names(BIO* bio) {
+// The names of the PEM blocks in `bio` from where it stands ("CERTIFICATE",
+// "X509 CRL"), each once, in the order met; none for none.
+std::vector<std::string> pem_block_names(BIO* bio) {
   std::vector<std::string> names;
   char* name = nullptr;
   char* header = nullptr;
@@ -204,10 +196,55 @@ std::string pem_block_names(BIO* bio) {
     OPENSSL_free(data);
   }
   ERR_clear_error();
-  std::string text;
+  return names;
+}
+
+bool is_certificate_block(const std::string& name) {
+  return name == "CERTIFICATE" || name == "TRUSTED CERTIFICATE" || name == "X509 CERTIFICATE";
+}
+bool is_key_block(const std::string& name) {
+  return name.ends_with("PRIVATE KEY");  // PRIVATE KEY, RSA/EC/ENCRYPTED PRIVATE KEY, ...
+}
+
+// What a TLS file (`option`'s) holds instead of the block it should hold,
+// in words a user can act on: "no certificate in it (no complete PEM
+// block)", "it holds a private key, not a certificate", "no private key in
+// it (it holds CERTIFICATE REQUEST)". nullopt when it holds a block of the
+// right kind (a damaged one: OpenSSL's reason is then the better words).
+// One function for the certificate, key and CA files, so that the same
+// mistake reads the same in each.
+std::optional<std::string> pem_mismatch_words(const std::string& bytes, Option option) {
+  const std::unique_ptr<BIO, BioFree> bio = memory_bio(bytes);
+  if (!bio) return std::nullopt;
+  const std::vector<std::string> names = pem_block_names(bio.get());
+  const bool want_key = option == Option::key_file;
+  const auto wanted = [&](const std::string& name) {
+    if (want_key) return is_key_block(name);
+    return is_certificate_block(name) || (option == Option::ca_file && name == "X509 CRL");
+  };
+  const auto other = want_key ? is_certificate_block : is_key_block;
+  if (std::any_of(names.begin(), names.end(), wanted)) return std::nullopt;
+  const std::string noun = want_key ? "private key" : "certificate";
+  if (names.empty()) return "no " + noun + " in it (no complete PEM block)";
+  if (std::all_of(names.begin(), names.end(), other)) {
+    return std::string("it holds ") + (want_key ? "a certificate" : "a private key") + ", not a " +
+           noun;
+  }
+  std::string held;
   for (const std::string& n : names)
-    text += (text.empty() ? "" : ", ") + n;
-  return text;
+    held += (held.empty() ? "" : ", ") + n;
+  return "no " + noun + " in it (it holds " + held + ")";
+}
+
+// "cannot use <file> '<path>': <what it holds instead of a certificate>",
+// or OpenSSL's reason for a damaged certificate; for make_tls_context.
+std::nullptr_t certificate_failure(Option option, const std::string& path, const std::string& bytes,
+                                   std::optional<TlsProblem>& problem) {
+  const std::string reason = openssl_reason();
+  const std::optional<std::string> mismatch = pem_mismatch_words(bytes, option);
+  problem = TlsProblem{option, std::string("cannot use ") + file_words(option) + " '" + path +
+                                   "': " + mismatch.value_or(reason)};
+  return nullptr;
 }
 
 // Loads the private key of `key` (a path: key_file, or cert_file when the
@@ -235,24 +272,12 @@ bool load_private_key(SSL_CTX* ctx, const std::string& key, const std::string& b
                   "(openssl pkey -in <encrypted> -out <plain>)");
     }
     const std::string reason = openssl_reason();
-    const std::unique_ptr<BIO, BioFree> again = memory_bio(bytes);
-    if (!again) return fail("cannot use key file '" + key + "': " + reason);
-    const std::string blocks = pem_block_names(again.get());
-    if (blocks.find("PRIVATE KEY") != std::string::npos) {
-      return fail("cannot use key file '" + key + "': " + reason);  // a damaged key
-    }
+    const std::optional<std::string> mismatch = pem_mismatch_words(bytes, Option::key_file);
+    if (!mismatch) return fail("cannot use key file '" + key + "': " + reason);  // a damaged key
     if (in_cert) {
       return fail("certificate file '" + key + "' holds no private key, and no key file is given");
     }
-    if (blocks.empty()) {
-      return fail("cannot use key file '" + key +
-                  "': no private key in it (no complete PEM block)");
-    }
-    if (blocks == "CERTIFICATE" || blocks == "TRUSTED CERTIFICATE") {
-      return fail("cannot use key file '" + key + "': it holds a certificate, not a private key");
-    }
-    return fail("cannot use key file '" + key + "': no private key in it (it holds " + blocks +
-                ")");
+    return fail("cannot use key file '" + key + "': " + *mismatch);
   }
   // SSL_CTX_use_PrivateKey finds a mismatch only for a key of the
   // certificate's own algorithm: a key of another one (an EC key for an RSA
@@ -331,7 +356,7 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool s
     const std::optional<std::string> cert = tls_file(options.cert_file, Option::cert_file, problem);
     if (!cert) return nullptr;
     if (!use_certificate_chain(context->native_handle(), *cert)) {
-      return openssl_failure(Option::cert_file, options.cert_file, problem);
+      return certificate_failure(Option::cert_file, options.cert_file, *cert, problem);
     }
     // The key is in the certificate file when no key file is given: those
     // bytes are used again, not read again.
@@ -350,7 +375,7 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsOptions& options, bool s
     const std::optional<std::string> ca = tls_file(options.ca_file, Option::ca_file, problem);
     if (!ca) return nullptr;
     if (!load_verify_bytes(context->native_handle(), *ca)) {
-      return openssl_failure(Option::ca_file, options.ca_file, problem);
+      return certificate_failure(Option::ca_file, options.ca_file, *ca, problem);
     }
   }
   const bool verify_peer = server ? options.require_client_cert : options.verify;

@@ -39,7 +39,7 @@ std::string character_at(std::string_view v, std::size_t i) {
 Probability parse_probability(const Item& item) {
   const std::string_view v = item.value;
   const std::string expected =
-      "expected a probability in [0, 1] (like 0.01), got '" + std::string(v) + "'";
+      "expected " + std::string(kProbabilityWords) + ", got '" + std::string(v) + "'";
   std::uint64_t num = 0;
   std::uint64_t den = 1;
   std::size_t i = 0;

@@ -145,7 +145,7 @@ struct JournalReader::Impl {
                     detail::kMagic.begin(),
                     [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; })) {
       fail(JournalErrorKind::bad_magic, 0,
-           "not an hio journal: it starts with " + hex_bytes(pre.substr(0, magic_seen)) +
+           "not a hio journal: it starts with " + hex_bytes(pre.substr(0, magic_seen)) +
                ", a journal with 89 48 49 4f 4a 0d 0a 1a");
       return false;
     }
@@ -206,10 +206,22 @@ struct JournalReader::Impl {
       fail(JournalErrorKind::bad_length, at, "a frame length of 0 (a frame holds a message)");
       return false;
     }
-    if (length > limit) {
+    if (length > kFrameBytesLimit) {
       fail(JournalErrorKind::bad_length, at,
-           "a frame length of " + std::to_string(length) + " bytes exceeds the limit of " +
-               std::to_string(limit) + " (ReaderOptions::frame_bytes_max)");
+           "a frame length of " + std::to_string(length) + " bytes exceeds the format's limit of " +
+               std::to_string(kFrameBytesLimit) + " (2^30): no journal holds such a frame");
+      return false;
+    }
+    if (length > limit) {
+      // A valid journal may hold it (a writer's frame_bytes_max raised), or
+      // damage made the length: not known here, so both are said.
+      fail(JournalErrorKind::bad_length, at,
+           "a frame length of " + std::to_string(length) +
+               " bytes exceeds this reader's limit of " + std::to_string(limit) +
+               " (ReaderOptions::frame_bytes_max; the hio commands read frames of up to " +
+               std::to_string(kFrameBytesMaxDefault) +
+               ", as hio writes them): damage, or a frame of a writer whose "
+               "WriterOptions::frame_bytes_max was raised");
       return false;
     }
     if (!affordable(at, length)) {

@@ -144,6 +144,11 @@ TEST(IoSerial, AMissingDeviceAndADeviceInUseAreClearErrors) {
   EXPECT_EQ(missing.channel().state(), ChannelState::failed);
   EXPECT_EQ(missing.channel().reason(),
             "cannot open serial device /dev/hio-no-such-tty: No such file or directory");
+  // A file that is no terminal: said so, not as tcgetattr's ENOTTY
+  // ("Inappropriate ioctl for device").
+  SerialDoer null_device(run.io, "serial:///dev/null?baud=9600", {}, "null");
+  EXPECT_EQ(null_device.channel().reason(),
+            "cannot open serial device /dev/null: it is not a terminal, so not a serial device");
   // One opener: a second open of a device in use (another hio, picocom) is
   // refused, not given part of the bytes (unfixed: both connected).
   Pty pty;
@@ -153,7 +158,7 @@ TEST(IoSerial, AMissingDeviceAndADeviceInUseAreClearErrors) {
   EXPECT_EQ(second.channel().state(), ChannelState::failed);
   EXPECT_EQ(second.channel().reason(), "cannot open serial device " + pty.path() +
                                            ": in use: another opener holds its lock (flock)");
-  EXPECT_EQ(sink.count(EventKind::error), 2u);
+  EXPECT_EQ(sink.count(EventKind::error), 3u);
   EXPECT_THROW(run.io.listen("serial:///dev/ttyS0"), std::invalid_argument);
   EXPECT_THROW(run.io.bind("serial:///dev/ttyS0"), std::invalid_argument);
   // The run goes on; failed channels stay failed.

@@ -105,6 +105,40 @@ TEST(IoTlsFiles, AKeyFileWithoutAKeySaysWhatItHolds) {
   EXPECT_EQ(problem_of(server_files(certs.combined, "")), "none");
 }
 
+// A certificate or CA file that holds no certificate says what it holds, in
+// the key file's words, not OpenSSL's ("no start line", "no certificate or
+// crl found"); a damaged certificate gives OpenSSL's reason.
+TEST(IoTlsFiles, ACertificateOrCaFileWithoutACertificateSaysWhatItHolds) {
+  const TlsCerts& certs = tls_certs();
+  const std::string junk = write_file("junk.pem", "not a certificate\n");
+  const std::string request = certs.dir + "/server.csr";
+  const std::string damaged =
+      write_file("damaged.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  const std::string key = certs.server_key;
+  // cert_file and key_file swapped, the usual mistake.
+  EXPECT_EQ(problem_of(server_files(key, certs.server_cert)),
+            "cert_file: cannot use certificate file '" + key +
+                "': it holds a private key, not a certificate");
+  EXPECT_EQ(problem_of(server_files(junk, key)),
+            "cert_file: cannot use certificate file '" + junk +
+                "': no certificate in it (no complete PEM block)");
+  EXPECT_EQ(problem_of(server_files(request, key)),
+            "cert_file: cannot use certificate file '" + request +
+                "': no certificate in it (it holds CERTIFICATE REQUEST)");
+  EXPECT_THAT(problem_of(server_files(damaged, key)),
+              StartsWith("cert_file: cannot use certificate file '" + damaged + "': "));
+  EXPECT_THAT(problem_of(server_files(damaged, key)), ::testing::Not(HasSubstr("no certificate")));
+  TlsOptions ca;
+  ca.ca_file = key;
+  EXPECT_EQ(problem_of(ca),
+            "ca_file: cannot use CA file '" + key + "': it holds a private key, not a certificate");
+  ca.ca_file = junk;
+  EXPECT_EQ(problem_of(ca), "ca_file: cannot use CA file '" + junk +
+                                "': no certificate in it (no complete PEM block)");
+  ca.ca_file = certs.ca;
+  EXPECT_EQ(problem_of(ca), "none");
+}
+
 // A certificate file that holds its key serves a listener alone.
 TEST(IoTlsFiles, AListenerServesWithItsKeyInTheCertificateFile) {
   RealRun run;
@@ -280,7 +314,8 @@ TEST(IoTlsFiles, TlsFilesAreReadOnceUpToTheLimitWhateverTheirStatSizeSays) {
   // A /proc file of a few hundred bytes is read as the file it is.
   proc.ca_file = "/proc/self/status";
   EXPECT_EQ(problem_in_time(proc),
-            "ca_file: cannot use CA file '/proc/self/status': no certificate or crl found");
+            "ca_file: cannot use CA file '/proc/self/status': no certificate in it (no complete "
+            "PEM block)");
 
   const std::string sparse = tls_certs().dir + "/sparse.pem";
   ASSERT_EQ(::truncate(write_file("sparse.pem", "").c_str(), off_t{1} << 30), 0);

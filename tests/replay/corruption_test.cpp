@@ -261,7 +261,7 @@ TEST_F(Corruption, WrongMagic) {
     ASSERT_TRUE(read.error);
     EXPECT_EQ(read.error->kind, JournalErrorKind::bad_magic) << read.error->describe();
     EXPECT_EQ(read.error->offset, 0u);
-    EXPECT_NE(read.error->message.find("not an hio journal"), std::string::npos);
+    EXPECT_NE(read.error->message.find("not a hio journal"), std::string::npos);
   }
   JournalContents empty = read_journal_memory("");
   ASSERT_TRUE(empty.error);
@@ -295,6 +295,22 @@ TEST_F(Corruption, AbsurdLengthsAreRefusedBeforeReading) {
     EXPECT_EQ(read.error->kind, JournalErrorKind::bad_length) << read.error->describe();
     EXPECT_EQ(read.error->offset, frames_[2].offset);
     EXPECT_EQ(read.frames.size(), 1u);
+    // Beyond the format's 2^30 it is damage; beyond the reader's limit a
+    // valid journal may hold it, which is said (it read as damage only,
+    // naming the option a hio command cannot set).
+    if (length > kFrameBytesLimit) {
+      EXPECT_EQ(read.error->message,
+                "a frame length of " + std::to_string(length) +
+                    " bytes exceeds the format's limit of 1073741824 (2^30): no journal holds "
+                    "such a frame");
+    } else if (length > kFrameBytesMaxDefault) {
+      EXPECT_EQ(read.error->message,
+                "a frame length of " + std::to_string(length) +
+                    " bytes exceeds this reader's limit of 67108864 "
+                    "(ReaderOptions::frame_bytes_max; the hio commands read frames of up to "
+                    "67108864, as hio writes them): damage, or a frame of a writer whose "
+                    "WriterOptions::frame_bytes_max was raised");
+    }
   }
   // Under the limit but past the end of the file: truncated, and from a real
   // file without allocating what the length claims.

@@ -63,11 +63,12 @@ require("${err}" "^hio run: scenario is required\n" "run")
 # empty value, as --NAME '' is (it said "1 required FILE missing", or took
 # the next word as the value: `run --record= S` said "scenario is required").
 hio(replay ${WORK}/a.hioj --record= EXIT 2)
-require("${err}" "^hio replay: --record: the file name is empty\n" "replay --record=")
+require("${err}" "^hio replay: --record: the file name is empty; give a file\n" "replay --record=")
 hio(run --record= ${udp} EXIT 2)
-require("${err}" "^hio run: --record: the file name is empty\n" "run --record= S")
+require("${err}" "^hio run: --record: the file name is empty; give a file\n" "run --record= S")
 hio(replay ${WORK}/a.hioj --scenario= EXIT 2)
-require("${err}" "^hio replay: --scenario: the file name is empty\n" "replay --scenario=")
+# --scenario takes - too, and says so as the positionals do.
+require("${err}" "^hio replay: --scenario: the file name is empty; give a file \\(- for the standard input\\)\n" "replay --scenario=")
 hio(sweep ${udp} --seeds 1..2 --out= EXIT 2)
 require("${err}" "^hio sweep: --out: the directory name is empty" "sweep --out=")
 # After --, a positional like any other.
@@ -82,7 +83,13 @@ require("${err}" "^hio replay: --overrun \"\": empty duration" "replay --overrun
 hio(inspect ${WORK}/a.hioj --from= EXIT 2)
 require("${err}" "^hio inspect: --from \"\": empty duration" "inspect --from=")
 hio(sweep ${udp} --seeds 1..2 --jobs= EXIT 2)
-require("${err}" "^hio sweep: --jobs \"\": must be from 1 to 256\n$" "sweep --jobs=")
+require("${err}" "^hio sweep: --jobs: '' is not a whole number from 1 to 256\n$" "sweep --jobs=")
+# In the words of every option that takes a whole number (--max, --seed,
+# --keep): it said "--jobs abc: must be from 1 to 256".
+hio(sweep ${udp} --seeds 1..2 --jobs abc EXIT 2)
+require("${err}" "^hio sweep: --jobs: 'abc' is not a whole number from 1 to 256\n$" "sweep --jobs abc")
+hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --all --max abc EXIT 2)
+require("${err}" "^hio diff: --max: 'abc' is not a whole number from 1 to 1000\n$" "diff --max abc")
 hio(sweep ${udp} --seeds 1..2 --shard= EXIT 2)
 require("${err}" "^hio sweep: --shard \"\": expected K/N\n$" "sweep --shard=")
 # --set= too (it said "--set : expected key=value"), also given twice (not

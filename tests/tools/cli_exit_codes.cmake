@@ -63,10 +63,10 @@ endif()
 hio(run ${DATA}/bad_build/dangling_address.toml EXIT 2)
 require("${err}" "dangling_address.toml:5:11: cannot build doer 'c': address '@nobody' names no listening doer" "dangling address not reported")
 hio(run ${DATA}/bad_build/unknown_counter.toml EXIT 2)
-require("${err}" "unknown_counter.toml:6:9: no doer publishes counter 't.rusn'" "unknown counter not reported")
+require("${err}" "unknown_counter.toml:6:10: no doer publishes counter 't.rusn'" "unknown counter not reported")
 # Among 3,001 doers' counters: the nearest name, ten listed and a count, one short line.
 hio(check ${DATA}/bad_build/unknown_counter_copies.toml EXIT 2)
-require("${err}" "^[^\n]*unknown_counter_copies.toml:18:9: no doer publishes counter 't-3000.rnus'; did you mean 't-3000.runs'\\? \\(published: last.runs, t-1.runs, [^\n]*, \\.\\.\\. \\(2992 more\\)\\)\n$" "unknown counter among many")
+require("${err}" "^[^\n]*unknown_counter_copies.toml:18:10: no doer publishes counter 't-3000.rnus'; did you mean 't-3000.runs'\\? \\(published: last.runs, t-1.runs, [^\n]*, \\.\\.\\. \\(2992 more\\)\\)\n$" "unknown counter among many")
 string(LENGTH "${err}" length)
 if(length GREATER 400)
   message(FATAL_ERROR "unknown counter: a ${length}-byte message:\n${err}")
@@ -149,7 +149,7 @@ hio(run ${DATA}/bad_build/unknown_counter.toml --record ${CMAKE_CURRENT_BINARY_D
 
 # check builds the tree as run does: problems only a build finds fail it too.
 hio(check ${DATA}/bad_build/unknown_counter.toml EXIT 2)
-require("${err}" "unknown_counter.toml:6:9: no doer publishes counter 't.rusn'" "check missed an unknown counter")
+require("${err}" "unknown_counter.toml:6:10: no doer publishes counter 't.rusn'" "check missed an unknown counter")
 hio(check ${DATA}/bad_build/dangling_address.toml EXIT 2)
 require("${err}" "cannot build doer 'c': address '@nobody'" "check missed a dangling address")
 

@@ -156,3 +156,23 @@ foreach(case "--set;run.name=x\ty"
     message(FATAL_ERROR "check ${case}: refused without a word")
   endif()
 endforeach()
+
+# One problem, the file's words through --set too (it said "mode must be sim
+# or real", "skip must be true or false").
+hio(run ${SCENARIOS}/quickstart.toml --set run.mode=fast EXIT 2)
+require("${err}" "^hio run: --set run.mode=fast: run.mode must be \"sim\" or \"real\", not \"fast\"\n$"
+        "--set run.mode: the file's words")
+hio(run ${SCENARIOS}/quickstart.toml --set run.skip=1 EXIT 2)
+require("${err}" "^hio run: --set run.skip=1: run.skip must be true or false\n$"
+        "--set run.skip: the file's words")
+# A bad --set is said also when the file has problems of its own (it was
+# found only once the file was fixed); a good one is not.
+file(WRITE ${WORK}/bad.toml "[run]\nlimit = 5\n[[doer]]\nkind = \"ticker\"\nname = \"a\"\n")
+foreach(command run check)
+  hio(${command} ${WORK}/bad.toml --set run.limit=x --set net.client_host=h EXIT 2)
+  require("${err}" "^[^\n]*bad.toml:2:9: run.limit must be [^\n]*\nhio ${command}: --set run.limit=x: [^\n]*\n$"
+          "${command}: the file's problem and the --set's")
+endforeach()
+hio(sweep ${WORK}/bad.toml --seeds 1..2 --set run.limit=x EXIT 2)
+require("${err}" "^[^\n]*bad.toml:2:9: run.limit must be [^\n]*\nhio sweep: --set run.limit=x: [^\n]*\n$"
+        "sweep: the file's problem and the --set's")

@@ -362,6 +362,14 @@ string(FIND "${out}${err}" "${esc}" raw_esc)
 if(NOT raw_esc EQUAL -1)
   message(FATAL_ERROR "replay wrote a raw ESC:\n${out}${err}")
 endif()
+# The lead line blames nothing it does not know (it said "does not load with
+# this program's doer kinds" for any problem), and --json's position is the
+# first problem's, not the lead line's (it gave null).
+require("${err}" "^[^\n]*evil.hioj: the scenario in the journal's header does not load:\n[^\n]*evil.hioj:scenario:[0-9]+:[0-9]+: "
+        "replay: the lead line")
+hio(replay ${WORK}/evil.hioj --json EXIT 2)
+require_json("${out}" NUMBER line "replay a scenario that does not load --json: line")
+require_json("${out}" NUMBER column "replay a scenario that does not load --json: column")
 # A channel name with control characters in a journal (edited: a scenario
 # cannot have one) reaches the divergence report: escaped there.
 hio(run ${SCENARIOS}/tcp_loopback_real.toml --limit 200ms --record ${WORK}/named_real.hioj EXIT 0 1)

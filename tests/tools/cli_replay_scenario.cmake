@@ -279,7 +279,7 @@ foreach(case
     "--noise;drop=0.1;--seeds;1..3;--keep;1|--keep needs --out DIR"
     "--noise;drop=0.1;--seeds;1..3;--out;${WORK}/keep_bad;--keep;-1|--keep: '-1' is not a whole number >= 0"
     "--noise;drop=0.1;--seeds;3..1|--seeds 3..1: the first seed is after the last"
-    "--noise;drop=0.1;--seeds;1..3;--jobs;0|--jobs 0: must be from 1 to 256"
+    "--noise;drop=0.1;--seeds;1..3;--jobs;0|--jobs: '0' is not a whole number from 1 to 256"
     "--noise;lose=1;--seeds;1..3|--noise lose=1: noise spec: at offset 0: unknown key 'lose'"
     "--noise;drop=0.1;--seeds;1..3;--out;${WORK}|--out [^\n]* holds the journal being replayed"
     "--noise;drop=0.1;--seeds;1..3;--counters|--counters prints one replay's counters")

@@ -44,7 +44,7 @@ address = \"tcp://192.0.2.1:0\"
 final = \"nobody.runs == 1\"
 ")
 hio(run ${WORK}/unbuilt.toml EXIT 2)
-require("${err}" "^[^\n]*unbuilt.toml:9:9: no doer publishes counter 'nobody.runs'" "build error")
+require("${err}" "^[^\n]*unbuilt.toml:9:10: no doer publishes counter 'nobody.runs'" "build error")
 if(err MATCHES "hio run: warning")
   message(FATAL_ERROR "a warning before the build error:\n${err}")
 endif()

@@ -154,6 +154,17 @@ require("${err}" "OUT cannot be -" "OUT -")
 hio(salvage ${WORK}/damaged.hioj ${WORK}/no/such/dir/x.hioj EXIT 4)
 require("${err}" "^hio salvage: [^\n]*/no/such/dir/x.hioj: cannot create the journal: No such file or directory\n$"
         "OUT in no directory")
+# A directory as OUT, in hio run --record's words (it was "hio salvage:
+# journal cannot create 'DIR': Is a directory"); a write that fails has
+# run's "error:" too.
+file(MAKE_DIRECTORY ${WORK}/adir)
+hio(salvage ${WORK}/damaged.hioj ${WORK}/adir EXIT 4)
+require("${err}" "^hio salvage: [^\n]*/adir: cannot create the journal: Is a directory\n$" "OUT a directory")
+if(EXISTS /dev/full)
+  hio(salvage ${WORK}/damaged.hioj /dev/full EXIT 4)
+  require("${err}" "^hio salvage: error: journal cannot write '/dev/full': No space left on device\n$"
+          "OUT /dev/full")
+endif()
 # IN is read and checked before OUT is made: a junk IN with OUT in no
 # directory is 2 for IN, as hio run checks its scenario before --record
 # (unfixed: 4 for OUT); an existing OUT is left as it was.

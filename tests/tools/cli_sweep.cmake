@@ -11,7 +11,7 @@ set(quick ${SCENARIOS}/quickstart.toml)
 # would not); threads that cannot be started are an error, not an abort, and
 # not bad input (exit 6, as out of memory: it was 2).
 hio(sweep ${quick} --seeds 1..3 --jobs 100000 EXIT 2)
-require("${err}" "hio sweep: --jobs 100000: must be from 1 to 256" "--jobs 100000 not refused")
+require("${err}" "hio sweep: --jobs: '100000' is not a whole number from 1 to 256" "--jobs 100000 not refused")
 hio(sweep ${quick} --seeds 1..3 --jobs 257 EXIT 2)
 if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
   set(small_vm sh -c "ulimit -v 1000000 && ulimit -s 8192 && exec \"$0\" \"$@\"" ${HIO})

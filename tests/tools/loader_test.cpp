@@ -966,14 +966,14 @@ TEST(ScenarioLoader, SetNetNumberMessagesSayWhatToWrite) {
             "--set net.default_link.loss=-.5: net.default_link.loss: -.5 is not a TOML number (a "
             "digit goes on each side of the point): write -0.5");
   EXPECT_EQ(error("net.default_link.loss=1.5e-1.2"),
-            "--set net.default_link.loss=1.5e-1.2: net.default_link.loss must be a probability, "
-            "a number from 0 to 1 (0.01 = 1 %)");
+            "--set net.default_link.loss=1.5e-1.2: net.default_link.loss must be a probability "
+            "in [0, 1] (like 0.01)");
   EXPECT_EQ(error("net.default_link.loss=1.5"),
-            "--set net.default_link.loss=1.5: net.default_link.loss must be a probability, a "
-            "number from 0 to 1 (0.01 = 1 %)");
+            "--set net.default_link.loss=1.5: net.default_link.loss must be a probability in "
+            "[0, 1] (like 0.01)");
   EXPECT_EQ(error("net.default_link.loss=9223372036854775807"),
             "--set net.default_link.loss=9223372036854775807: net.default_link.loss must be a "
-            "probability, a number from 0 to 1 (0.01 = 1 %)");
+            "probability in [0, 1] (like 0.01)");
   EXPECT_EQ(error("net.listen_backlog=.5"),
             "--set net.listen_backlog=.5: net.listen_backlog must be an integer >= 1");
   EXPECT_EQ(error("net.listen_backlog=8.0"),
@@ -1094,6 +1094,9 @@ TEST(ScenarioLoad, DottedKeysTooDeepAreRefusedBeforeParsing) {
   EXPECT_EQ(first_error("[run]\n" + key(100'000) + " = 1\n"), "k.toml:2:1" + refused);
   EXPECT_EQ(first_error("\n  [" + key(100'000) + "]\n"), "k.toml:2:4" + refused);
   EXPECT_EQ(first_error("x = { y = 1, " + key(257) + " = 2 }\n"), "k.toml:1:14" + refused);
+  // Columns in characters, as toml++ counts them (it said 1:21 here, bytes).
+  EXPECT_EQ(first_error("x = { y = \"\xc3\xa9\xc3\xa9\xc3\xa9\", " + key(257) + " = 2 }\n"),
+            "k.toml:1:18" + refused);
   // A (malformed) key that starts with a string across lines: column 1.
   EXPECT_EQ(first_error("\"\"\"x\n\"\"\"." + key(300) + " = 1\n"), "k.toml:2:1" + refused);
   // 256 parts are toml++'s and the loader's to judge.

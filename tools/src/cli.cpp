@@ -451,9 +451,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     for (const CLI::Option* option : command->get_options()) {
       if (option->nonpositional() || option->count() == 0 || !option->results().front().empty())
         continue;
-      std::cerr << "hio " << command->get_name() << ": " << option->get_name()
-                << ": the file name is empty; give a file"
-                << (option->get_name() == "output" ? "" : " (- for the standard input)") << "\n";
+      std::cerr << "hio " << command->get_name() << ": "
+                << empty_file_name(option->get_name(), option->get_name() != "output") << "\n";
       return kExitBadInput;
     }
   }

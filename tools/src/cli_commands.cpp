@@ -28,13 +28,56 @@ constexpr std::size_t kDiagnosticsShownMax = 50;
 void print_diagnostics(const ScenarioError& error) {
   const std::vector<Diagnostic>& all = error.diagnostics();
   const std::size_t shown = std::min(all.size(), kDiagnosticsShownMax);
-  if (!all.empty()) JsonFailure::note(all.front());
+  // --json's position is the first problem's, past a line that only
+  // introduces the ones after it (at no position, ending in ':', as
+  // replay's "the scenario in the journal's header does not load:").
+  std::size_t first = 0;
+  while (first + 1 < all.size() && all[first].pos.line == 0 && all[first].message.ends_with(':'))
+    ++first;
+  if (!all.empty()) JsonFailure::note(all[first]);
   for (std::size_t i = 0; i < shown; ++i)
     std::cerr << all[i].str() << "\n";
   if (all.size() > shown) {
     std::cerr << SourcePos{all[shown].pos.file, 0, 0}.str() << ": and " << all.size() - shown
               << " more problem" << (all.size() - shown == 1 ? "" : "s") << " (the first " << shown
               << " are listed)\n";
+  }
+}
+
+namespace {
+
+// What apply_override says of --set `set` on a scenario of defaults without
+// [net] ("" if nothing): "--set KEY=VALUE: why".
+std::string problem_on_defaults(const std::string& set) {
+  Scenario defaults;
+  try {
+    apply_override(defaults, set);
+  } catch (const SettingError& problem) {
+    return problem.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+void print_load_problems(std::string_view command, const ScenarioError& error,
+                         const std::vector<std::string>& sets) {
+  print_diagnostics(error);
+  // The --set are applied to the file once it loads: those wrong whatever
+  // the file holds (an unknown key, a run.* value that is none) are found on
+  // a scenario of defaults, so that they are not said only once the file is
+  // fixed. A known net.* key's value depends on the file's [net] (a
+  // client_host among its hosts): on defaults it meets only "no [net]",
+  // which is not said (its words taken from such a key's).
+  const std::string reference = "net.client_host=h";
+  const std::string said =
+      problem_on_defaults(reference);  // "--set ...: the scenario has no [net]..."
+  const std::string no_net =
+      said.substr(std::min(said.size(), option_value("--set", reference).size()));
+  for (const std::string& set : sets) {
+    const std::string problem = problem_on_defaults(set);
+    if (problem.empty() || (set.starts_with("net.") && problem.ends_with(no_net))) continue;
+    std::cerr << "hio " << command << ": " << message_text(problem) << "\n";
   }
 }
 
@@ -132,18 +175,29 @@ Scenario load_scenario_arg(const std::string& path, const DoerRegistry& registry
   return load_scenario_file(path, registry);
 }
 
-unsigned parse_jobs(const std::string& text) {
-  std::uint64_t jobs = 0;
+std::uint64_t parse_whole_number(const std::string& text, const std::string& option,
+                                 std::uint64_t low, std::uint64_t high) {
+  std::optional<std::uint64_t> value;
   try {
-    jobs = parse_u64(text, "--jobs");
+    value = parse_u64(text, option);
   } catch (const std::invalid_argument&) {
-    jobs = 0;
+    // said below, with the range
   }
-  if (jobs == 0 || jobs > kSweepJobsMax) {
-    throw std::invalid_argument(option_value("--jobs", text) + ": must be from 1 to " +
-                                std::to_string(kSweepJobsMax));
+  if (!value || *value < low || *value > high) {
+    throw std::invalid_argument(option + ": '" + display_text(text) +
+                                "' is not a whole number from " + std::to_string(low) + " to " +
+                                std::to_string(high));
   }
-  return static_cast<unsigned>(jobs);
+  return *value;
+}
+
+unsigned parse_jobs(const std::string& text) {
+  return static_cast<unsigned>(parse_whole_number(text, "--jobs", 1, kSweepJobsMax));
+}
+
+std::string empty_file_name(const std::string& name, bool standard_input) {
+  return name + ": the file name is empty; give a file" +
+         (standard_input ? " (- for the standard input)" : "");
 }
 
 std::optional<std::uint64_t> parse_keep(const std::optional<std::string>& text) {
@@ -160,7 +214,7 @@ std::string stream_use(const std::string& stream) {
 std::string record_path_problem(const std::optional<std::string>& record,
                                 std::initializer_list<InputFile> inputs) {
   if (!record) return "";
-  if (record->empty()) return "--record: the file name is empty";
+  if (record->empty()) return empty_file_name("--record", false);
   if (*record == "-") {
     return "--record -: the standard output carries the summary, not the journal; give a file "
            "name (./- for a file named -) or a pipe (--record >(gzip > run.hioj.gz))";

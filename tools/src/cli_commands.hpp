@@ -122,7 +122,8 @@ int do_salvage(const SalvageArgs& args);
 // Shared by several commands (cli_commands.cpp).
 
 // A scenario's problems on stderr, in file order (the first 50, then a count
-// of the rest); the first is --json's "file", "line" and "column".
+// of the rest); the first is --json's "file", "line" and "column" (the
+// first after a line that introduces them).
 void print_diagnostics(const ScenarioError& error);
 
 // A ScenarioError of hio run or hio replay: the scenario's problems, or one
@@ -131,6 +132,13 @@ void print_diagnostics(const ScenarioError& error);
 // output's, and not --json's "file" (where a scenario's first problem is).
 void print_run_error(std::string_view command, const ScenarioError& error,
                      const std::optional<std::string>& record);
+
+// The problems of a scenario file that did not load (print_diagnostics),
+// then those of its --set `sets` that are wrong whatever the file holds,
+// after "hio <command>: " as a --set's problem always is: a bad --set is not
+// hidden until the file is fixed.
+void print_load_problems(std::string_view command, const ScenarioError& error,
+                         const std::vector<std::string>& sets);
 
 // One rule: an output the user asked for that cannot be created or written
 // (OutputError) is exit 4, found before or during the run alike; anything
@@ -172,9 +180,22 @@ std::string standard_input_taken(const std::string& path);
 // load_scenario_file, with `-` read once per process (standard_input_taken).
 Scenario load_scenario_arg(const std::string& path, const DoerRegistry& registry);
 
-// --jobs N of hio sweep and hio replay --seeds: 1 to kSweepJobsMax. Throws
-// std::invalid_argument, one message for every value that is not such a number.
+// The whole number `text` of `option`, from `low` to `high`. Throws
+// std::invalid_argument, one message for every value that is not such a
+// number, the same for every option ("--jobs: 'abc' is not a whole number
+// from 1 to 256").
+std::uint64_t parse_whole_number(const std::string& text, const std::string& option,
+                                 std::uint64_t low, std::uint64_t high);
+
+// --jobs N of hio sweep and hio replay --seeds: 1 to kSweepJobsMax
+// (parse_whole_number).
 unsigned parse_jobs(const std::string& text);
+
+// An empty file name given for `name` (an argument, an option: an unset
+// variable, `hio run "$S"`), said the same for each: "--scenario: the file
+// name is empty; give a file (- for the standard input)", the hint in
+// parentheses where `-` may be given.
+std::string empty_file_name(const std::string& name, bool standard_input);
 
 // --keep N of hio sweep and hio replay --seeds; nullopt without it. Throws
 // std::invalid_argument for a value that is not a whole number >= 0.

@@ -68,18 +68,12 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
 
 int do_diff(DiffArgs args) {
   if (args.max_text) {
-    std::uint64_t max = 0;
     try {
-      max = parse_u64(*args.max_text, "--max");
-    } catch (const std::invalid_argument&) {
-      max = 0;  // said below, with the range
-    }
-    if (max == 0 || max > kDiffListedMax) {
-      std::cerr << "hio diff: --max: '" << display_text(*args.max_text)
-                << "' is not a whole number from 1 to " << kDiffListedMax << "\n";
+      args.max = parse_whole_number(*args.max_text, "--max", 1, kDiffListedMax);
+    } catch (const std::invalid_argument& error) {
+      std::cerr << "hio diff: " << error.what() << "\n";
       return kExitBadInput;
     }
-    args.max = max;
   }
   const std::string& a = args.a;
   const std::string& b = args.b;

@@ -75,7 +75,7 @@ std::string replay_usage_problem(const ReplayArgs& args) {
   }
   if (args.force && !args.out) return "--force needs --out DIR: it clears DIR's earlier results";
   if (args.keep && !args.out) return kKeepNeedsOut;
-  if (args.scenario && args.scenario->empty()) return "--scenario: the file name is empty";
+  if (args.scenario && args.scenario->empty()) return empty_file_name("--scenario", true);
   if (const std::string taken = standard_input_taken(args.scenario.value_or("")); !taken.empty()) {
     return "--scenario -: " + taken;
   }

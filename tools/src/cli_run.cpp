@@ -72,7 +72,7 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
   } catch (const SettingError& error) {
     std::cerr << "hio " << command << ": " << message_text(error.what()) << "\n";
   } catch (const ScenarioError& error) {
-    print_diagnostics(error);
+    print_load_problems(command, error, args.sets);
   } catch (const std::invalid_argument& error) {
     std::cerr << "hio " << command << ": " << message_text(error.what()) << "\n";
   }

@@ -105,8 +105,9 @@ int do_salvage(const SalvageArgs& args) {
                                  " was opened: nothing written",
                              signal);
     }
-    // OUT: said as the command's own error, as every other salvage error is.
-    std::cerr << "hio salvage: " << message_text(error.what()) << "\n";
+    // OUT could not be written (a full disk): said as hio run says its
+    // journal's.
+    std::cerr << "hio salvage: error: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
   }
   if (args.json) {

@@ -67,7 +67,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
-    print_diagnostics(error);
+    print_load_problems("sweep", error, args.sets);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
     std::cerr << "hio sweep: " << message_text(error.what()) << "\n";

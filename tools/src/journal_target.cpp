@@ -269,6 +269,8 @@ FileTarget::FileTarget(std::string path, std::string what)
   }
   struct stat status {};
   const bool exists = ::stat(path_.c_str(), &status) == 0;
+  // A directory, as open(2) would refuse it, for every command alike.
+  if (exists && S_ISDIR(status.st_mode)) cannot_create(errno_text(EISDIR));
   if (exists && !S_ISREG(status.st_mode)) {  // a pipe, a device: written directly
     if (const std::string why = protected_file(final_path_); !why.empty()) {
       cannot_create(errno_text(EACCES) + " (" + why + ")");

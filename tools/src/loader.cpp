@@ -19,6 +19,7 @@
 #include "hio/engine/stop_read.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/error_text.hpp"
+#include "hio/replay/noise.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
@@ -27,6 +28,7 @@
 #include "setting_text.hpp"
 #include "toml_integer.hpp"
 #include "toml_parse.hpp"
+#include "toml_text.hpp"
 
 namespace hio::tools {
 
@@ -46,8 +48,8 @@ namespace {
 // parts is refused before toml++ reads the text. The scan counts the dots
 // of each key outside strings and comments: a dot run is cut by = , { } [ ]
 // and line ends, so values (1.5, a date) count as short keys, which is
-// harmless. Returns the position (line, byte column, both from 1) where the
-// first key of more parts starts.
+// harmless. Returns the position (line, column in characters, both from 1)
+// where the first key of more parts starts.
 constexpr std::size_t kKeyPartsMax = 256;
 
 std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string_view text) {
@@ -104,8 +106,12 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string
         continue;
       case '.':
         if (++dots >= kKeyPartsMax) {
-          // (A key that began before this line, in a string across lines: column 1.)
-          const std::size_t column = key_start < line_start ? 1 : key_start - line_start + 1;
+          // In characters, as toml++ counts columns. (A key that began before
+          // this line, in a string across lines: column 1.)
+          const std::size_t column =
+              key_start < line_start
+                  ? 1
+                  : code_points(text.substr(line_start, key_start - line_start)) + 1;
           return std::pair(line, static_cast<std::uint32_t>(column));
         }
         break;
@@ -128,6 +134,13 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> find_deep_key(std::string
   }
   return std::nullopt;
 }
+
+// The words for a bad run.mode or run.skip, the same in the file and
+// through --set (after "--set run.mode=fast: ").
+std::string run_mode_problem(const std::string& value) {
+  return "run.mode must be \"sim\" or \"real\", not \"" + value + "\"";
+}
+constexpr const char* kRunSkipProblem = "run.skip must be true or false";
 
 class Loader {
  public:
@@ -200,14 +213,26 @@ class Loader {
     diagnostics_.push_back(Diagnostic{pos(region), std::move(message)});
   }
 
-  // toml++'s error, at its position. An integer beyond 64 bits (toml++
-  // points just past it, in its own words) is pointed at where it starts,
-  // with the key it is given to (toml_integer.hpp).
+  // toml++'s error, at its position; the one place where its words are
+  // put in plain ones. An integer beyond 64 bits (toml++ points just past
+  // it, in its own words) is pointed at where it starts, with the key it is
+  // given to (toml_integer.hpp). A string whose closing quote is missing
+  // ends at its line's end, which toml++ calls a control character ("Error
+  // while parsing string: unescaped control characters other than TAB
+  // (U+0009) are explicitly prohibited"): the user wrote none.
   void report_parse_error(const toml::parse_error& error, std::string_view text) {
     std::string message(error.description());
     SourcePos at = pos(error.source());
     if (message.find("not representable in 64 bits") != std::string::npos) {
       message = integer_beyond_64_bits(text, at.line, at.column);
+    } else if (message.find("control characters other than TAB") != std::string::npos) {
+      const std::optional<std::size_t> offset = byte_offset(text, at.line, at.column);
+      if (offset && (*offset == text.size() || text[*offset] == '\n' || text[*offset] == '\r')) {
+        const bool literal = message.find("literal string") != std::string::npos;
+        message = std::string("the string is not closed on its line: add its closing quote (") +
+                  (literal ? "'" : "\"") +
+                  "); a string of more than one line is written in three quotes";
+      }
     }
     diagnostics_.push_back(Diagnostic{at, std::move(message)});
   }
@@ -293,13 +318,13 @@ class Loader {
         } else if (*s == "real") {
           run.mode = Mode::real;
         } else {
-          report(n->source(), "run.mode must be \"sim\" or \"real\", not \"" + *s + "\"");
+          report(n->source(), run_mode_problem(*s));
         }
       }
     }
     if (const toml::node* n = table->get("skip")) {
       if (!n->is_boolean()) {
-        report(n->source(), "run.skip must be true or false");
+        report(n->source(), kRunSkipProblem);
       } else {
         run.skip = *n->value<bool>();
       }
@@ -342,7 +367,7 @@ class Loader {
     auto value = node->value<double>();
     if (!node->is_number() || !value || !(*value >= 0.0 && *value <= 1.0)) {
       report(node->source(),
-             where + "." + key + " must be a probability, a number from 0 to 1 (0.01 = 1 %)");
+             where + "." + key + " must be " + std::string(replay::kProbabilityWords));
       return;
     }
     out = *value;
@@ -768,6 +793,17 @@ class Loader {
     }
   }
 
+  // How a message names the key `key` of the doer `table`: "'tock' of doer
+  // 'a'", the same for its own keys and its kind's parameters; "'kind' of a
+  // doer" while it has no name (a string) to be named by.
+  static std::string doer_key(const toml::table& table, const std::string& key) {
+    const toml::node* name = table.get("name");
+    const std::optional<std::string> text =
+        name != nullptr && name->is_string() ? name->value<std::string>() : std::nullopt;
+    if (!text || text->empty()) return "'" + key + "' of a doer";
+    return "'" + key + "' of doer '" + *text + "'";
+  }
+
   std::optional<DoerSpec> read_doer(const toml::table& table, int depth) {
     DoerSpec spec;
     spec.pos = pos(table.source());
@@ -776,7 +812,7 @@ class Loader {
       report(table.source(), "doer has no 'kind'; one of: " + kinds_list());
       return std::nullopt;
     }
-    auto kind_name = read_string(*kind_node, "doer.kind");
+    auto kind_name = read_string(*kind_node, doer_key(table, "kind"));
     if (!kind_name) return std::nullopt;
     const KindSpec* kind = registry_.find(*kind_name);
     if (kind == nullptr) {
@@ -799,7 +835,7 @@ class Loader {
     check_keys(table, allowed, "doer of kind '" + spec.kind + "'");
 
     if (const toml::node* n = table.get("name")) {
-      if (auto s = read_string(*n, "doer.name")) {
+      if (auto s = read_string(*n, doer_key(table, "name"))) {
         spec.name = *s;
         if (spec.name.empty() || spec.name.find_first_of(". \t") != std::string::npos) {
           report(n->source(),
@@ -830,12 +866,13 @@ class Loader {
       report(table.source(), "doer of kind '" + spec.kind + "' has no 'name'");
     }
     if (const toml::node* n = table.get("tock")) {
-      if (auto t = read_duration(*n, "doer.tock")) spec.tock = *t;
+      if (auto t = read_duration(*n, doer_key(table, "tock"))) spec.tock = *t;
     }
     if (const toml::node* n = table.get("copies"); n != nullptr && !kind->group) {
-      if (auto v = read_integer(*n, "doer.copies", 1)) {
+      if (auto v = read_integer(*n, doer_key(table, "copies"), 1)) {
         if (*v > kCopiesMax) {
-          report(n->source(), "doer.copies must be at most " + std::to_string(kCopiesMax));
+          report(n->source(),
+                 doer_key(table, "copies") + " must be at most " + std::to_string(kCopiesMax));
         } else if (doers_ + (*v - 1) > kDoersMax) {
           report(n->source(), "this copy makes more than " + std::to_string(kDoersMax) +
                                   " doers in the scenario");
@@ -881,7 +918,7 @@ class Loader {
       }
       return;
     }
-    const std::string what = "'" + param.name + "' of doer '" + spec.name + "'";
+    const std::string what = doer_key(table, param.name);
     std::optional<ParamValue> value;
     switch (param.type) {
       case ParamType::boolean:
@@ -1042,6 +1079,7 @@ class Loader {
       return fail(rest, "unexpected '" + text.substr(rest) + "' after the integer");
     }
     expectation.counter = counter;
+    expectation.pos = at_offset(node, text, counter_at);  // an unknown counter is said there
     expectation.op = known->second;
     expectation.value = number;
   }
@@ -1051,12 +1089,6 @@ class Loader {
   // escapes, columns in code points as toml++ counts them); else the value.
   SourcePos at_offset(const toml::node& node, const std::string& text, std::size_t offset) const {
     SourcePos at = pos(node.source());
-    const auto code_points = [](std::string_view bytes) {
-      std::size_t n = 0;
-      for (char c : bytes)
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-      return n;
-    };
     const toml::source_region& region = node.source();
     if (region.begin.line == region.end.line &&
         region.end.column - region.begin.column == code_points(text) + 2) {
@@ -1189,11 +1221,11 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     } else if (value == "real") {
       run.mode = Mode::real;
     } else {
-      fail("mode must be sim or real");
+      fail(run_mode_problem(value));
     }
     run.mode_set_by = "--set run.mode=" + std::string(value);
   } else if (key == "run.skip") {
-    if (value != "true" && value != "false") fail("skip must be true or false");
+    if (value != "true" && value != "false") fail(kRunSkipProblem);
     run.skip = value == "true";
   } else if (key == "run.name") {
     if (std::string problem = name_problem(value); !problem.empty()) fail("run.name " + problem);

@@ -58,8 +58,7 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
     std::vector<Diagnostic> problems = error.diagnostics();
     problems.insert(problems.begin(),
                     Diagnostic{SourcePos{journal, 0, 0},
-                               "the scenario in the journal's header does not load with this "
-                               "program's doer kinds:"});
+                               "the scenario in the journal's header does not load:"});
     throw ScenarioError(std::move(problems));
   }
   scenario.run.seed = header.seed;

@@ -16,7 +16,7 @@ namespace hio::replay {
 
 enum class JournalErrorKind : std::uint8_t {
   io,              // the file could not be opened or read
-  bad_magic,       // not an hio journal
+  bad_magic,       // not a hio journal
   future_version,  // written by a newer format version than this reader knows
   bad_preamble,    // version 0 or unknown flags
   truncated,       // the file ends inside a frame, or before the trailer

@@ -53,6 +53,11 @@ struct NoiseSpec {
 inline constexpr std::array<std::string_view, 6> kNoiseKeys = {"drop",    "dup",   "corrupt",
                                                                "reorder", "delay", "delay_p"};
 
+// What a probability is, in every message about one that is not: a noise
+// spec's ("expected a probability in [0, 1] (like 0.01), got '2'") and a
+// scenario's (`net.link.loss must be a probability in [0, 1] (like 0.01)`).
+inline constexpr std::string_view kProbabilityWords = "a probability in [0, 1] (like 0.01)";
+
 // A spec that does not parse. what(): "noise spec: at offset 5 (key 'drop'):
 // expected a probability in [0, 1] (like 0.01), got '1.5'". offset is the
 // 0-based character offset in the spec text of what is wrong; key is "" when

@@ -152,7 +152,7 @@ struct Expectation {
   CompareOp op = CompareOp::eq;
   std::int64_t value = 0;
   Tock by{0};
-  SourcePos pos;
+  SourcePos pos;  // of its counter's name; of its string where escapes hide the columns
 
   bool holds(std::int64_t actual) const;
 };
