@@ -437,7 +437,7 @@ void IoHub::check_undriven() {
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
   FlagScope scope(polling_);
-  impl_->waiting.wait_until(deadline);
+  impl_->waiting.wait_until(deadline, stop_wakes());
 }
 
 bool IoHub::busy() const {

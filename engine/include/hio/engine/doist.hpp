@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -229,13 +230,19 @@ class Doist : public Tymist {
   }
 
   // Ends the run after the current pass, as SIGINT does. Safe from a doer,
-  // and from another thread while run() runs (a real-time run's wait between
-  // passes notices it within 0.1 s). A request made before run() starts is
-  // forgotten: run() starts with none.
-  void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+  // and from another thread while run() runs: a real-time run's wait between
+  // passes ends at once (it rings stop_wakes()), and the run ends at the
+  // tyme of the pass that ran (ended_at_pass()). A request made before run()
+  // starts is forgotten: run() starts with none.
+  void request_stop();
   // Whether request_stop() was called during the last run: tells a run that
   // its own code ended (RunEnd::interrupted either way) from one ended by a signal.
-  bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
+  // What a stop rings during a real-time run (see WakeFd): its own wake, made
+  // by its first real-time run (null before, or if no descriptor was left),
+  // and, while it handles stop signals (set_handle_sigint), the process's.
+  // A reactor's wait_until watches them (Reactor::stop_wakes()).
+  StopWakes stop_wakes() const;
   // The signal (SIGINT, SIGTERM, SIGHUP) that interrupted the last run, or 0.
   int stop_signal() const { return stop_signal_; }
   // Ends the run after the current pass at that pass's tyme, without the
@@ -339,6 +346,8 @@ class Doist : public Tymist {
   // limit's) if that is sooner. True when a stop ended the wait before then.
   bool pace(MonoTimer::Clock::time_point wall_end);
   bool stop_pending() const;
+  // The run's WakeFd, made once; cleared for the run that starts.
+  void make_wake();
   // Throws std::logic_error naming `call` while run() or a pass is in progress.
   void check_not_running(const char* call) const;
   // Throws std::logic_error naming `call` during a run (run() or between a
@@ -377,6 +386,8 @@ class Doist : public Tymist {
   bool waiting_ = false;        // inside pace()
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
+  std::unique_ptr<WakeFd> wake_owner_;        // made by the first real-time run
+  std::atomic<const WakeFd*> wake_{nullptr};  // request_stop() from any thread reads it
 };
 
 }  // namespace hio
