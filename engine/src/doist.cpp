@@ -468,6 +468,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   stop_signal_ = 0;
   late_passes_ = 0;
   worst_lag_ = Tock{0};
+  longest_pass_ = Tock{0};
   SigintScope sigint(handle_sigint_);
 
   const bool limited = limit_ > Tock{0};
@@ -485,13 +486,14 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       if (limited && limit_ < room) wall_end = timer_.start_time() + limit_;
     }
     for (;;) {
+      const auto pass_start = real_ ? MonoTimer::Clock::now() : MonoTimer::Clock::time_point{};
       pass();
       // The tick comes after the wait: tyme is the pass's while a real-time
       // run waits out its tock. A stop that cuts the wait short (the wall
       // clock never reached the next pass) ends the run at this pass's tyme,
       // not at one it never reached; so does request_stop_at_pass().
       bool cut = stop_at_pass_;
-      if (real_) cut = pace(wall_end) || cut;
+      if (real_) cut = pace(wall_end, pass_start) || cut;
       if (cut) {
         ended_at_pass_ = true;
       } else {
@@ -576,7 +578,7 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   return tyme() != kTymeNever;
 }
 
-bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
+bool Doist::pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_point pass_start) {
   // A stop rings stop_wakes(), which the waits watch (sleep_until_woken, an
   // IoHub's event loop): it ends the wait at once. The slices are for a
   // reactor whose wait_until does not watch them: a stop is then noticed
@@ -585,6 +587,7 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
   const FlagScope waiting(waiting_);
   const FlagScope calling(in_callback_);  // reactors only, no doer
   const auto now = MonoTimer::Clock::now();
+  longest_pass_ = std::max(longest_pass_, std::chrono::duration_cast<Tock>(now - pass_start));
   if (now > timer_.stop_time()) {
     ++late_passes_;
     worst_lag_ = std::max(worst_lag_, std::chrono::duration_cast<Tock>(now - timer_.stop_time()));

@@ -329,12 +329,16 @@ class Doist : public Tymist {
   std::uint64_t passes() const { return passes_; }
   std::uint64_t executed_passes() const { return executed_passes_; }
   // Real time, the last run: the passes that ended after the wall time their
-  // next pass was due at (the run fell behind the wall clock, as when a pass
-  // takes longer than the tock), and the most it was behind then. Pacing is
-  // lossless (MonoTimer::restart): a late run catches up by waiting less, so
-  // the lag of a pass includes what earlier passes left. 0 in virtual time.
+  // next pass was due at (the run fell behind the wall clock: a pass took
+  // longer than the tock, or the process was woken late for it), and the
+  // most it was behind then. Pacing is lossless (MonoTimer::restart): a late
+  // run catches up by waiting less, so the lag of a pass includes what
+  // earlier passes left. longest_pass() is the wall time the longest pass
+  // took (its reactors' polls, doers and observers): when it is no longer
+  // than the tock, the lag came from waking late. 0 in virtual time.
   std::uint64_t late_passes() const { return late_passes_; }
   Tock worst_lag() const { return worst_lag_; }
+  Tock longest_pass() const { return longest_pass_; }
 
  private:
   // Advances tyme over passes in which nothing can run. Returns false when
@@ -344,7 +348,8 @@ class Doist : public Tymist {
   void pass();
   // Waits for the wall clock to reach the pass's end, or `wall_end` (the
   // limit's) if that is sooner. True when a stop ended the wait before then.
-  bool pace(MonoTimer::Clock::time_point wall_end);
+  // `pass_start`: when the pass that just ended started (longest_pass()).
+  bool pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_point pass_start);
   bool stop_pending() const;
   // The run's WakeFd, made once; cleared for the run that starts.
   void make_wake();
@@ -374,6 +379,7 @@ class Doist : public Tymist {
   std::uint64_t executed_passes_ = 0;
   std::uint64_t late_passes_ = 0;
   Tock worst_lag_{0};
+  Tock longest_pass_{0};
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;
