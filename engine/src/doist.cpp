@@ -4,6 +4,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstddef>
+#include <cstdint>
+#include <ctime>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -41,8 +43,23 @@ static_assert(std::atomic<int>::is_always_lock_free);
 // left): the waits then notice a signal at the end of their 0.1 s slice.
 std::atomic<const WakeFd*> g_signal_wake{nullptr};
 static_assert(std::atomic<const WakeFd*>::is_always_lock_free);
+// When the first signal kept came (steady clock, ns; 0: none or not yet
+// stamped): a run whose wait it cut ends at the pass that ran if it came
+// before the next pass was due, however late the process was woken for it.
+std::atomic<std::int64_t> g_stop_signal_ns{0};
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+
+// The steady clock (CLOCK_MONOTONIC under std::chrono::steady_clock on
+// Linux) in ns, by clock_gettime: async-signal-safe.
+std::int64_t steady_ns() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
 
 extern "C" void on_stop_signal(int signal) {
+  std::int64_t unstamped = 0;
+  g_stop_signal_ns.compare_exchange_strong(unstamped, steady_ns());
   int none = 0;
   if (!g_stop_signal.compare_exchange_strong(none, signal)) return;
   if (const WakeFd* wake = g_signal_wake.load()) wake->ring();
@@ -50,6 +67,7 @@ extern "C" void on_stop_signal(int signal) {
 
 void clear_stop_signal() {
   g_stop_signal = 0;
+  g_stop_signal_ns = 0;
   if (const WakeFd* wake = g_signal_wake.load()) wake->clear();
 }
 
@@ -412,6 +430,8 @@ void Doist::remove(std::span<Doer* const> doers) {
 }
 
 void Doist::request_stop() {
+  std::int64_t unstamped = 0;
+  stop_requested_ns_.compare_exchange_strong(unstamped, steady_ns());
   stop_requested_.store(true, std::memory_order_release);
   if (const WakeFd* wake = wake_.load(std::memory_order_acquire)) wake->ring();
 }
@@ -432,6 +452,18 @@ void Doist::make_wake() {
   }
   // Rung for a request that came before this run (which forgets it).
   if (wake_owner_ != nullptr) wake_owner_->clear();
+}
+
+MonoTimer::Clock::time_point Doist::stop_came_at() const {
+  // The earliest stop pending; one not stamped yet (its stamp is being
+  // stored) counts as now.
+  std::int64_t at = steady_ns();
+  const auto earlier = [&at](std::int64_t stamp) {
+    if (stamp != 0) at = std::min(at, stamp);
+  };
+  if (stop_requested()) earlier(stop_requested_ns_.load());
+  if (handle_sigint_ && g_stop_signal.load() != 0) earlier(g_stop_signal_ns.load());
+  return MonoTimer::Clock::time_point{std::chrono::nanoseconds{at}};
 }
 
 bool Doist::stop_pending() const {
@@ -462,6 +494,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   const FlagScope in_run(in_run_);
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
+  stop_requested_ns_.store(0, std::memory_order_relaxed);
   if (real_) make_wake();
   stop_at_pass_ = false;
   ended_at_pass_ = false;
@@ -615,8 +648,10 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_p
         if (wake != nullptr) wake->clear();
     }
   }
-  // Stopped before the wall clock reached the next pass (or the limit's end).
-  const bool cut = stop_pending() && MonoTimer::Clock::now() < stop;
+  // Stopped before the wall clock reached the next pass (or the limit's end):
+  // when the stop came, not when this thread saw it, which a loaded machine
+  // (or a reactor that does not watch the wakes) can make later.
+  const bool cut = stop_pending() && stop_came_at() < stop;
   timer_.restart(tock());
   return cut;
 }

@@ -351,6 +351,8 @@ class Doist : public Tymist {
   // `pass_start`: when the pass that just ended started (longest_pass()).
   bool pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_point pass_start);
   bool stop_pending() const;
+  // When the earliest pending stop came (a request, a signal it handles).
+  MonoTimer::Clock::time_point stop_came_at() const;
   // The run's WakeFd, made once; cleared for the run that starts.
   void make_wake();
   // Throws std::logic_error naming `call` while run() or a pass is in progress.
@@ -392,8 +394,9 @@ class Doist : public Tymist {
   bool waiting_ = false;        // inside pace()
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
-  std::unique_ptr<WakeFd> wake_owner_;        // made by the first real-time run
-  std::atomic<const WakeFd*> wake_{nullptr};  // request_stop() from any thread reads it
+  std::atomic<std::int64_t> stop_requested_ns_{0};  // when (steady clock, ns); 0: not yet
+  std::unique_ptr<WakeFd> wake_owner_;              // made by the first real-time run
+  std::atomic<const WakeFd*> wake_{nullptr};        // request_stop() from any thread reads it
 };
 
 }  // namespace hio

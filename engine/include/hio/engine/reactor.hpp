@@ -34,7 +34,8 @@ class Reactor {
   // the run (request_stop(), a stop signal) rings stop_wakes(): a wait that
   // watches them returns then, and the run ends at once, at the tyme of the
   // pass that ran. One that does not is noticed when it returns: the Doist
-  // waits in slices of at most 0.1 s. An early return is harmless (the
+  // waits in slices of at most 0.1 s (the run still ends at the pass the
+  // stop came after: the stop's time is noted). An early return is harmless (the
   // Doist waits again), but returning at once while nothing happened spins.
   virtual void wait_until(std::chrono::steady_clock::time_point deadline) = 0;
   // The wakes that a stop of the attached Doist's run rings (Doist::stop_wakes),
