@@ -4,15 +4,17 @@
 #include <atomic>
 #include <csignal>
 #include <cstddef>
+#include <cstdint>
+#include <ctime>
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <unordered_set>
 
 #include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
 #include "hio/engine/stop_read.hpp"  // record_stop_signal
+#include "hio/engine/wake_fd.hpp"
 
 namespace hio {
 
@@ -33,10 +35,40 @@ namespace {
 // thread that runs it): the compare-exchange keeps the first either way.
 std::atomic<int> g_stop_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
+// Rung with the first signal kept, so that a real-time run's wait between
+// passes ends at once (Doist::stop_wakes). Made by the first catch, under
+// catch_mutex(), and never destroyed: a handler on another thread may still
+// ring it after the last catch ended. Readable while g_stop_signal is set:
+// cleared where the flag is. Null if it could not be made (no descriptor
+// left): the waits then notice a signal at the end of their 0.1 s slice.
+std::atomic<const WakeFd*> g_signal_wake{nullptr};
+static_assert(std::atomic<const WakeFd*>::is_always_lock_free);
+// When the first signal kept came (steady clock, ns; 0: none or not yet
+// stamped): a run whose wait it cut ends at the pass that ran if it came
+// before the next pass was due, however late the process was woken for it.
+std::atomic<std::int64_t> g_stop_signal_ns{0};
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+
+// The steady clock (CLOCK_MONOTONIC under std::chrono::steady_clock on
+// Linux) in ns, by clock_gettime: async-signal-safe.
+std::int64_t steady_ns() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
 
 extern "C" void on_stop_signal(int signal) {
+  std::int64_t unstamped = 0;
+  g_stop_signal_ns.compare_exchange_strong(unstamped, steady_ns());
   int none = 0;
-  g_stop_signal.compare_exchange_strong(none, signal);
+  if (!g_stop_signal.compare_exchange_strong(none, signal)) return;
+  if (const WakeFd* wake = g_signal_wake.load()) wake->ring();
+}
+
+void clear_stop_signal() {
+  g_stop_signal = 0;
+  g_stop_signal_ns = 0;
+  if (const WakeFd* wake = g_signal_wake.load()) wake->clear();
 }
 
 std::mutex& catch_mutex() {
@@ -58,7 +90,14 @@ struct sigaction (&previous_actions())[kStopSignalCount] {
 void catch_stop_signals() {
   std::lock_guard<std::mutex> lock(catch_mutex());
   if (catch_depth()++ == 0) {
-    g_stop_signal = 0;
+    if (g_signal_wake.load() == nullptr) {
+      try {
+        g_signal_wake = new WakeFd();  // never deleted (above)
+      } catch (const std::exception&) {
+        // No wake: signals are noticed between slices of the wait.
+      }
+    }
+    clear_stop_signal();
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     // One handler at a time: another stop signal waits until the first is kept.
@@ -77,7 +116,7 @@ void release_stop_signals() {
   if (--catch_depth() == 0) {
     for (std::size_t i = 0; i < kStopSignalCount; ++i)
       sigaction(kStopSignals[i], &previous_actions()[i], nullptr);
-    g_stop_signal = 0;  // caught for the catches and runs that are over
+    clear_stop_signal();  // caught for the catches and runs that are over
   }
 }
 
@@ -203,6 +242,10 @@ Doist::~Doist() {
 
 Reactor::~Reactor() {
   if (doist_ != nullptr) doist_->detach(*this);
+}
+
+StopWakes Reactor::stop_wakes() const {
+  return doist_ != nullptr ? doist_->stop_wakes() : StopWakes{};
 }
 
 PassObserver::~PassObserver() {
@@ -378,6 +421,43 @@ void Doist::remove(std::span<Doer* const> doers) {
   core_.remove(doers);
 }
 
+void Doist::request_stop() {
+  std::int64_t unstamped = 0;
+  stop_requested_ns_.compare_exchange_strong(unstamped, steady_ns());
+  stop_requested_.store(true, std::memory_order_release);
+  if (const WakeFd* wake = wake_.load(std::memory_order_acquire)) wake->ring();
+}
+
+StopWakes Doist::stop_wakes() const {
+  return StopWakes{wake_.load(std::memory_order_acquire),
+                   handle_sigint_ ? g_signal_wake.load() : nullptr};
+}
+
+void Doist::make_wake() {
+  if (wake_owner_ == nullptr) {
+    try {
+      wake_owner_ = std::make_unique<WakeFd>();
+      wake_.store(wake_owner_.get(), std::memory_order_release);
+    } catch (const std::exception&) {
+      // No wake: a stop is noticed at the end of a slice of the wait.
+    }
+  }
+  // Rung for a request that came before this run (which forgets it).
+  if (wake_owner_ != nullptr) wake_owner_->clear();
+}
+
+MonoTimer::Clock::time_point Doist::stop_came_at() const {
+  // The earliest stop pending; one not stamped yet (its stamp is being
+  // stored) counts as now.
+  std::int64_t at = steady_ns();
+  const auto earlier = [&at](std::int64_t stamp) {
+    if (stamp != 0) at = std::min(at, stamp);
+  };
+  if (stop_requested()) earlier(stop_requested_ns_.load());
+  if (handle_sigint_ && g_stop_signal.load() != 0) earlier(g_stop_signal_ns.load());
+  return MonoTimer::Clock::time_point{std::chrono::nanoseconds{at}};
+}
+
 bool Doist::stop_pending() const {
   // The signal flag is process-wide: a Doist that does not handle signals
   // (set_handle_sigint(false)) leaves it to the run or catch that does.
@@ -414,11 +494,14 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   const FlagScope in_run(in_run_);
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
+  stop_requested_ns_.store(0, std::memory_order_relaxed);
+  if (real_) make_wake();
   stop_at_pass_ = false;
   ended_at_pass_ = false;
   stop_signal_ = 0;
   late_passes_ = 0;
   worst_lag_ = Tock{0};
+  longest_pass_ = Tock{0};
   SigintScope sigint(handle_sigint_);
 
   const bool limited = limit_ > Tock{0};
@@ -436,13 +519,14 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       if (limited && limit_ < room) wall_end = timer_.start_time() + limit_;
     }
     for (;;) {
+      const auto pass_start = real_ ? MonoTimer::Clock::now() : MonoTimer::Clock::time_point{};
       pass();
       // The tick comes after the wait: tyme is the pass's while a real-time
       // run waits out its tock. A stop that cuts the wait short (the wall
       // clock never reached the next pass) ends the run at this pass's tyme,
       // not at one it never reached; so does request_stop_at_pass().
       bool cut = stop_at_pass_;
-      if (real_) cut = pace(wall_end) || cut;
+      if (real_) cut = pace(wall_end, pass_start) || cut;
       if (cut) {
         ended_at_pass_ = true;
       } else {
@@ -527,18 +611,22 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   return tyme() != kTymeNever;
 }
 
-bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
-  // Waits in slices, so that a SIGINT or SIGTERM (which only sets a flag) is
-  // acted on within one slice even when the tock is long.
+bool Doist::pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_point pass_start) {
+  // A stop rings stop_wakes(), which the waits watch (sleep_until_woken, an
+  // IoHub's event loop): it ends the wait at once. The slices are for a
+  // reactor whose wait_until does not watch them: a stop is then noticed
+  // when its slice ends.
   constexpr std::chrono::milliseconds kSlice{100};
   const FlagScope waiting(waiting_);
   const FlagScope calling(in_callback_);  // reactors only, no doer
   const auto now = MonoTimer::Clock::now();
+  longest_pass_ = std::max(longest_pass_, std::chrono::duration_cast<Tock>(now - pass_start));
   if (now > timer_.stop_time()) {
     ++late_passes_;
     worst_lag_ = std::max(worst_lag_, std::chrono::duration_cast<Tock>(now - timer_.stop_time()));
   }
   const auto stop = std::min(timer_.stop_time(), wall_end);
+  const StopWakes wakes = stop_wakes();
   while (MonoTimer::Clock::now() < stop && !stop_pending()) {
     const auto until = std::min(stop, std::chrono::steady_clock::now() + kSlice);
     // The first reactor waits on its IO; the others are polled after it.
@@ -551,10 +639,19 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end) {
         waited = true;
       }
     });
-    if (!waited) std::this_thread::sleep_until(until);
+    if (!waited) sleep_until_woken(until, wakes);
+    // Woken early with no stop pending: a wake rung for no stop of this run
+    // (a request_stop() that came just before it, which it forgets). Cleared,
+    // or every wait would end at once.
+    if (!stop_pending() && MonoTimer::Clock::now() < until) {
+      for (const WakeFd* wake : {wakes.request, wakes.signal})
+        if (wake != nullptr) wake->clear();
+    }
   }
-  // Stopped before the wall clock reached the next pass (or the limit's end).
-  const bool cut = stop_pending() && MonoTimer::Clock::now() < stop;
+  // Stopped before the wall clock reached the next pass (or the limit's end):
+  // when the stop came, not when this thread saw it, which a loaded machine
+  // (or a reactor that does not watch the wakes) can make later.
+  const bool cut = stop_pending() && stop_came_at() < stop;
   timer_.restart(tock());
   return cut;
 }

@@ -9,6 +9,7 @@
 #include "hio/engine/doist.hpp"
 #include "hio/engine/flag_scope.hpp"
 #include "hio/io/log.hpp"
+#include "hub_wait.hpp"
 #include "serial_transport.hpp"
 #include "tcp_stream.hpp"
 #include "tcp_transport.hpp"
@@ -22,6 +23,7 @@ struct IoHub::Impl {
   detail::TcpFactory tcp{core};  // tcp:// and tls://
   detail::UdpFactory udp{core};
   detail::SerialFactory serial{core};
+  detail::HubWait waiting{core.context};  // wait_until()
 };
 
 namespace detail {
@@ -435,7 +437,7 @@ void IoHub::check_undriven() {
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
   FlagScope scope(polling_);
-  impl_->core.context.run_until(deadline);
+  impl_->waiting.wait_until(deadline, stop_wakes());
 }
 
 bool IoHub::busy() const {

@@ -3,7 +3,6 @@
 #include "hio/io/sim_net.hpp"
 
 #include <stdexcept>
-#include <thread>
 
 #include "hio/engine/check.hpp"
 #include "hio/engine/doist.hpp"
@@ -340,8 +339,8 @@ Tyme SimNet::next_tyme() const {
 
 void SimNet::wait_until(std::chrono::steady_clock::time_point deadline) {
   // Nothing arrives between passes in tyme: pacing a real-time run is all
-  // there is to do, and it never affects the run.
-  std::this_thread::sleep_until(deadline);
+  // there is to do, and it never affects the run. A stop ends it at once.
+  sleep_until_woken(deadline, stop_wakes());
 }
 
 }  // namespace hio

@@ -59,7 +59,6 @@ JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader
   }
   header.tock = doist.tock();
   header.exit_marked = true;  // run_ending marks the exit's frames
-  if (header.mode == Mode::real && header.wall_clock.empty()) header.wall_clock = wall_clock_utc();
   return header;
 }
 
@@ -145,6 +144,12 @@ void Journal::write_header() {
   }
   if (refusal) refuse(std::move(*refusal));
   header_.tock = doist_->tock();
+  // The wall time of tyme 0 (the run's first pass starts now), not of the
+  // Journal's making: the scenario's build, which comes in between, can take
+  // seconds. Then wall_clock + a pass's tyme is when it ran (give or take
+  // the run's lag).
+  if (header_.mode == Mode::real && header_.wall_clock.empty())
+    header_.wall_clock = wall_clock_utc();
   if (header_.channels.empty()) {
     for (std::uint32_t id : hub_.channel_ids()) {
       const Channel* c = hub_.find(id);

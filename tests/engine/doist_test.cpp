@@ -683,6 +683,30 @@ TEST(DoistRules, ARealTimeRunStoppedBeforeItsNextPassEndsAtThePassItRan) {
   }
 }
 
+// Real time: longest_pass() is the wall time of the longest pass, so that a
+// run that fell behind can tell a slow pass from a late wake. A pass that
+// sleeps 20 ms took at least that (a lower bound: no timing threshold);
+// virtual time measures nothing.
+TEST(DoistRules, ARealTimeRunMeasuresItsLongestPass) {
+  for (const bool real : {true, false}) {
+    SCOPED_TRACE(real ? "real" : "virtual");
+    Trace trace;
+    Doist doist(std::chrono::milliseconds(1), real);
+    doist.set_handle_sigint(false);
+    ProbeDoer d(trace, "d");
+    d.on_recur = [](ProbeDoer&, int count) {
+      if (count == 2) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    };
+    EXPECT_EQ(doist.run({&d}, std::chrono::milliseconds(5)), RunEnd::limit);
+    if (real) {
+      EXPECT_GE(doist.longest_pass(), std::chrono::milliseconds(20));
+      EXPECT_GE(doist.late_passes(), 1u);
+    } else {
+      EXPECT_EQ(doist.longest_pass(), Tock{0});
+    }
+  }
+}
+
 // A loop over doers() that removes doers and reads doers() again in its
 // body (here for its size): doers() returned the list itself, which the read
 // compacted under the loop (d2, d4 and d6 were skipped, never removed, and

@@ -4,10 +4,12 @@
 // the run; a real-time capture over loopback TCP reads back.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hio/engine/engine.hpp"
@@ -391,6 +393,31 @@ TEST(Journal, RecordsOneRun) {
 // ---- real time, real sockets ---------------------------------------------------
 
 using hio::test::StopWhen;
+
+// A real capture's wall_clock is the wall time of its tyme 0, the first
+// pass, not of the Journal's making: the CLI builds the scenario in between
+// (3.8 s for a million tickers), and wall_clock + tyme was that much off.
+// Here 20 ms pass between the two; the stamp falls within the run.
+TEST(Journal, ARealCapturesWallClockIsTheTimeOfItsFirstPass) {
+  TempDir dir;
+  Doist doist(Tock{1'000'000}, /*real=*/true);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  JournalHeader header;
+  header.mode = Mode::real;
+  Journal journal(doist, io, dir.file("late.hioj"), header);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the build
+  const std::string before = wall_clock_utc();
+  Doer idle("idle");
+  journal.run({&idle}, Tock{3'000'000});
+  const std::string after = wall_clock_utc();
+  JournalContents read = read_journal(dir.file("late.hioj"));
+  ASSERT_TRUE(read.complete()) << read.error->describe();
+  // ISO 8601 UTC, fixed width: ordered as text.
+  EXPECT_GE(read.header->wall_clock, before);
+  EXPECT_LE(read.header->wall_clock, after);
+}
 
 TEST(Journal, RealTimeCaptureOverLoopbackTcp) {
   TempDir dir;

@@ -510,6 +510,30 @@ TEST(RunScenario, ASyncedJournalSyncsItsDirectory) {
   std::filesystem::remove_all(dir, ignored);
 }
 
+// The lag warning says why the run fell behind as far as it can tell. It
+// said "a pass took longer than the tock" whatever happened, also when no
+// pass did and the process had been woken late (an IoHub's wait rounded up
+// to a millisecond, a loaded machine): a user hunted for a slow doer that
+// was not there.
+TEST(FormatLag, SaysWhetherAPassTookLongerThanTheTockOrTheProcessWokeLate) {
+  RunSummary s;
+  s.late_passes = 3;
+  s.executed_passes = 1000;
+  s.tock = std::chrono::milliseconds(1);
+  s.worst_lag = std::chrono::microseconds(1500);
+  s.longest_pass = std::chrono::microseconds(40);
+  EXPECT_EQ(format_lag(s),
+            "warning: the run fell behind real time: 3 of 1000 passes ended after the next was "
+            "due, at worst 0.0015 s behind; no pass took longer than the tock (0.001 s; the "
+            "longest 0.00004 s): the process was woken late for them (a loaded machine?)");
+  s.longest_pass = std::chrono::milliseconds(300);
+  s.worst_lag = std::chrono::microseconds(299500);
+  EXPECT_EQ(format_lag(s),
+            "warning: the run fell behind real time: 3 of 1000 passes ended after the next was "
+            "due, at worst 0.2995 s behind; the longest pass took 0.3 s, longer than the tock "
+            "(0.001 s)");
+}
+
 // The lines RunOptions::warn is given by a run of `s`, but for the one a
 // real-time run gives when it fell behind the wall clock: that depends on
 // the machine's load (it once failed these tests with a 4th line).

@@ -675,6 +675,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.executed_passes = doist.executed_passes();
   summary.late_passes = doist.late_passes();
   summary.worst_lag = doist.worst_lag();
+  summary.longest_pass = doist.longest_pass();
   summary.tock = scenario.run.tock;
   if (scenario.run.mode == Mode::real) summary.real_limit = scenario.run.limit;
   summary.tyme = Tyme{doist.tyme() - start};
@@ -743,10 +744,18 @@ std::string format_closing_reset(std::size_t reset) {
 }
 
 std::string format_lag(const RunSummary& s) {
+  // A run whose passes all took less than the tock can only fall behind by
+  // waking late for them: a pass that starts on time then ends before the
+  // next is due.
+  const std::string why = s.longest_pass > s.tock
+                              ? "the longest pass took " + format_seconds(s.longest_pass) +
+                                    " s, longer than the tock (" + format_seconds(s.tock) + " s)"
+                              : "no pass took longer than the tock (" + format_seconds(s.tock) +
+                                    " s; the longest " + format_seconds(s.longest_pass) +
+                                    " s): the process was woken late for them (a loaded machine?)";
   return "warning: the run fell behind real time: " + std::to_string(s.late_passes) + " of " +
-         counted(s.executed_passes, "pass", "passes") +
-         " ended after the next was due (a pass took " + "longer than the tock, " +
-         format_seconds(s.tock) + " s); at worst " + format_seconds(s.worst_lag) + " s behind";
+         counted(s.executed_passes, "pass", "passes") + " ended after the next was due, at worst " +
+         format_seconds(s.worst_lag) + " s behind; " + why;
 }
 
 std::string format_summary(const RunSummary& s) {

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -234,13 +235,19 @@ class Doist : public Tymist {
   }
 
   // Ends the run after the current pass, as SIGINT does. Safe from a doer,
-  // and from another thread while run() runs (a real-time run's wait between
-  // passes notices it within 0.1 s). A request made before run() starts is
-  // forgotten: run() starts with none.
-  void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+  // and from another thread while run() runs: a real-time run's wait between
+  // passes ends at once (it rings stop_wakes()), and the run ends at the
+  // tyme of the pass that ran (ended_at_pass()). A request made before run()
+  // starts is forgotten: run() starts with none.
+  void request_stop();
   // Whether request_stop() was called during the last run: tells a run that
   // its own code ended (RunEnd::interrupted either way) from one ended by a signal.
-  bool stop_requested() const { return stop_requested_.load(std::memory_order_relaxed); }
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
+  // What a stop rings during a real-time run (see WakeFd): its own wake, made
+  // by its first real-time run (null before, or if no descriptor was left),
+  // and, while it handles stop signals (set_handle_sigint), the process's.
+  // A reactor's wait_until watches them (Reactor::stop_wakes()).
+  StopWakes stop_wakes() const;
   // The signal (SIGINT, SIGTERM, SIGHUP) that interrupted the last run, or 0.
   int stop_signal() const { return stop_signal_; }
   // Ends the run after the current pass at that pass's tyme, without the
@@ -327,12 +334,16 @@ class Doist : public Tymist {
   std::uint64_t passes() const { return passes_; }
   std::uint64_t executed_passes() const { return executed_passes_; }
   // Real time, the last run: the passes that ended after the wall time their
-  // next pass was due at (the run fell behind the wall clock, as when a pass
-  // takes longer than the tock), and the most it was behind then. Pacing is
-  // lossless (MonoTimer::restart): a late run catches up by waiting less, so
-  // the lag of a pass includes what earlier passes left. 0 in virtual time.
+  // next pass was due at (the run fell behind the wall clock: a pass took
+  // longer than the tock, or the process was woken late for it), and the
+  // most it was behind then. Pacing is lossless (MonoTimer::restart): a late
+  // run catches up by waiting less, so the lag of a pass includes what
+  // earlier passes left. longest_pass() is the wall time the longest pass
+  // took (its reactors' polls, doers and observers): when it is no longer
+  // than the tock, the lag came from waking late. 0 in virtual time.
   std::uint64_t late_passes() const { return late_passes_; }
   Tock worst_lag() const { return worst_lag_; }
+  Tock longest_pass() const { return longest_pass_; }
 
  private:
   // Advances tyme over passes in which nothing can run. Returns false when
@@ -342,8 +353,13 @@ class Doist : public Tymist {
   void pass();
   // Waits for the wall clock to reach the pass's end, or `wall_end` (the
   // limit's) if that is sooner. True when a stop ended the wait before then.
-  bool pace(MonoTimer::Clock::time_point wall_end);
+  // `pass_start`: when the pass that just ended started (longest_pass()).
+  bool pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_point pass_start);
   bool stop_pending() const;
+  // When the earliest pending stop came (a request, a signal it handles).
+  MonoTimer::Clock::time_point stop_came_at() const;
+  // The run's WakeFd, made once; cleared for the run that starts.
+  void make_wake();
   // Throws std::logic_error naming `call` while run() or a pass is in progress.
   void check_not_running(const char* call) const;
   // Throws std::logic_error naming `call` during a run (run() or between a
@@ -369,6 +385,7 @@ class Doist : public Tymist {
   std::uint64_t executed_passes_ = 0;
   std::uint64_t late_passes_ = 0;
   Tock worst_lag_{0};
+  Tock longest_pass_{0};
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;
@@ -381,6 +398,9 @@ class Doist : public Tymist {
   bool waiting_ = false;        // inside pace()
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<std::int64_t> stop_requested_ns_{0};  // when (steady clock, ns); 0: not yet
+  std::unique_ptr<WakeFd> wake_owner_;              // made by the first real-time run
+  std::atomic<const WakeFd*> wake_{nullptr};        // request_stop() from any thread reads it
 };
 
 }  // namespace hio

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "hio/engine/tyme.hpp"
+#include "hio/engine/wake_fd.hpp"
 
 namespace hio {
 
@@ -29,8 +30,17 @@ class Reactor {
   // each pass, before any doer runs; doers it wakes run in that pass.
   virtual void poll() = 0;
 
-  // Real-time runs: handles IO as it comes until the deadline.
+  // Real-time runs: handles IO as it comes until the deadline. A stop of
+  // the run (request_stop(), a stop signal) rings stop_wakes(): a wait that
+  // watches them returns then, and the run ends at once, at the tyme of the
+  // pass that ran. One that does not is noticed when it returns: the Doist
+  // waits in slices of at most 0.1 s (the run still ends at the pass the
+  // stop came after: the stop's time is noted). An early return is harmless (the
+  // Doist waits again), but returning at once while nothing happened spins.
   virtual void wait_until(std::chrono::steady_clock::time_point deadline) = 0;
+  // The wakes that a stop of the attached Doist's run rings (Doist::stop_wakes),
+  // or none while attached to no Doist.
+  StopWakes stop_wakes() const;
 
   // True while IO is in flight that could wake a doer. A busy reactor stops
   // the Doist from skipping tyme or declaring a run stalled.

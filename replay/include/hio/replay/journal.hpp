@@ -76,8 +76,9 @@ inline constexpr std::string_view kNotStdExceptionError =
 // the first pass; a Doist changed in between (set_real, its tyme moved) is
 // refused there with std::logic_error from the pass, and the journal is
 // written no further (finish() throws the same; the file has no header). A
-// real-mode header with no wall_clock gets the current UTC time; no other
-// field ever comes from the wall clock.
+// real-mode header with no wall_clock gets the UTC time at which it is
+// written, the start of the run's first pass (tyme 0); no other field ever
+// comes from the wall clock.
 //
 // How passes end: the Journal is one of the Doist's PassObservers. Its
 // pass_started() of the run's first pass writes the header (with the channels

@@ -208,10 +208,12 @@ struct RunSummary {
   std::optional<std::string> error{};
   std::vector<ExpectationResult> expectations{};
   // Real time: passes that ended after the next pass was due on the wall
-  // clock, and the most the run was behind then (Doist::late_passes); 0 in
-  // virtual time. For people only, like wall_seconds: not in the journal.
+  // clock, the most the run was behind then, and the longest pass
+  // (Doist::late_passes, worst_lag, longest_pass); 0 in virtual time. For
+  // people only, like wall_seconds: not in the journal.
   std::uint64_t late_passes = 0;
   Tock worst_lag{0};
+  Tock longest_pass{0};
   Tock tock{0};
   // Real time: the run's limit (0: none, or virtual time). A limit that ends
   // a real-time run before its tyme is due on the wall clock (a tock longer
@@ -304,7 +306,10 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
                                         const std::function<void(const std::string&)>& warn = {});
 
-// RunOptions::warn's line for a real-time run that fell behind (late_passes > 0).
+// RunOptions::warn's line for a real-time run that fell behind (late_passes > 0):
+// how many passes were late and by how much at worst, and why, as far as the
+// run can tell: a pass that took longer than the tock (longest_pass), or,
+// when none did, a process woken late for its passes (a loaded machine).
 std::string format_lag(const RunSummary& summary);
 // The summary's "journal:" line (hio run, hio replay): the path, tagged
 // "(moved)" or "(lost)" when `lost` (RunSummary::journal_lost) is not "".

@@ -1,0 +1,61 @@
+#include "hub_wait.hpp"
+
+#include <unistd.h>
+
+#include <boost/system/error_code.hpp>
+
+namespace hio::detail {
+
+HubWait::HubWait(asio::io_context& context)
+    : context_(context), timer_(context), watches_{Watch(context), Watch(context)} {}
+
+void HubWait::arm(Watch& watch, const WakeFd* wake) {
+  if (wake == nullptr) return;
+  if (watch.wake_id != wake->id()) {
+    // Another WakeFd (another Doist, or the first): the old watch's handler,
+    // cancelled by the close, finds its generation gone.
+    boost::system::error_code ignored;
+    watch.descriptor.close(ignored);
+    ++watch.generation;
+    watch.armed = false;
+    watch.wake_id = 0;
+    const int copy = ::dup(wake->fd());
+    if (copy < 0) return;  // no descriptor left: the Doist's slices notice the stop
+    watch.descriptor.assign(copy, ignored);
+    if (ignored) {
+      ::close(copy);
+      return;
+    }
+    watch.wake_id = wake->id();
+  }
+  if (watch.armed) return;
+  watch.armed = true;
+  watch.descriptor.async_wait(
+      asio::posix::descriptor_base::wait_read,
+      [this, &watch, generation = watch.generation](const boost::system::error_code& error) {
+        if (generation != watch.generation) return;
+        watch.armed = false;
+        if (!error) rung_ = true;
+      });
+}
+
+void HubWait::wait_until(std::chrono::steady_clock::time_point deadline, StopWakes wakes) {
+  due_ = false;
+  rung_ = false;
+  arm(watches_[0], wakes.request);
+  arm(watches_[1], wakes.signal);
+  // Not context.run_until(deadline): Asio hands epoll_wait its timeout in
+  // whole milliseconds, rounded up, so a wait of 0.2 ms took 1 ms. A timer
+  // is kept on a timerfd, to the nanosecond.
+  timer_.expires_at(deadline);  // cancels the last wait's timer, if it was cut
+  timer_.async_wait([this, generation = ++timer_generation_](const boost::system::error_code&) {
+    if (generation == timer_generation_) due_ = true;
+  });
+  while (!due_ && !rung_) {
+    // The work guard keeps run_one() from returning at once while idle; 0
+    // means the context was stopped: nothing more can come.
+    if (context_.run_one() == 0) break;
+  }
+}
+
+}  // namespace hio::detail

@@ -1,0 +1,54 @@
+// HubWait: an IoHub's wait between a real-time run's passes. It runs the
+// hub's IO until a deadline, to the timer's resolution (an Asio timer, which
+// the reactor keeps on a timerfd), or until a stop rings the Doist's wakes.
+#pragma once
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+
+#include "hio/engine/wake_fd.hpp"
+
+namespace hio::detail {
+
+namespace asio = boost::asio;
+
+// Lives as long as the hub's io_context, with one owner (the hub). Its own
+// operations (the timer, the wakes' waits) are not the hub's IO: busy()
+// does not count them, and a handler of one that a later wait cancelled
+// does nothing when a poll runs it.
+class HubWait {
+ public:
+  explicit HubWait(asio::io_context& context);
+  HubWait(const HubWait&) = delete;
+  HubWait& operator=(const HubWait&) = delete;
+
+  // Runs IO handlers as they come until `deadline` or until one of `wakes`
+  // is readable.
+  void wait_until(std::chrono::steady_clock::time_point deadline, StopWakes wakes);
+
+ private:
+  // A watch on one WakeFd, through a duplicate of its descriptor (ours to
+  // close), so that a WakeFd destroyed (its number reused) leaves no watch
+  // on another file. Kept from wait to wait while the WakeFd is the same.
+  struct Watch {
+    explicit Watch(asio::io_context& context) : descriptor(context) {}
+    asio::posix::stream_descriptor descriptor;
+    std::uint64_t wake_id = 0;  // 0: none
+    std::uint64_t generation = 0;
+    bool armed = false;
+  };
+  void arm(Watch& watch, const WakeFd* wake);
+
+  asio::io_context& context_;
+  asio::steady_timer timer_;
+  std::array<Watch, 2> watches_;
+  std::uint64_t timer_generation_ = 0;
+  bool due_ = false;
+  bool rung_ = false;
+};
+
+}  // namespace hio::detail
