@@ -11,6 +11,14 @@ if(hio_sanitize_upper STREQUAL "THREAD")
   set(HIO_SANITIZE_KIND thread)
   add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
   add_link_options(-fsanitize=thread)
+  # GCC 12's -Wtsan: TSan does not model std::atomic_thread_fence, which
+  # Asio's std_fenced_block uses around every handler it runs. Those handlers
+  # are handed over through the scheduler's mutex, which TSan does see, so
+  # the fence adds nothing TSan needs; the warning (an error under -Werror)
+  # is about Asio's header, not hio.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-Wno-tsan)
+  endif()
 elseif(hio_sanitize_upper MATCHES "^(ADDRESS|ON|TRUE|YES|1)$")
   set(HIO_SANITIZE_KIND address)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
