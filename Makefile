@@ -28,7 +28,7 @@ test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 
 # tsan (ThreadSanitizer) is a developer check, not part of .ci/run: its suite
-# runs many times slower than release (docs/development.md).
+# takes the better part of an hour on two cores (docs/development.md).
 debug asan tsan clang: deps
 	@[ -f build/$@/build.ninja ] || cmake --preset $@
 	cmake --build --preset $@ -j $(JOBS)
