@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 PRESET ?= release
 BIN := build/$(PRESET)/bin
 
-.PHONY: all deps configure build run test debug asan clang determinism-O0 bench format format-check install-check clean
+.PHONY: all deps configure build run test debug asan tsan clang determinism-O0 bench format format-check install-check clean
 
 all: build
 
@@ -27,7 +27,9 @@ run: build
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 
-debug asan clang: deps
+# tsan (ThreadSanitizer) is a developer check, not part of .ci/run: its suite
+# takes the better part of an hour on two cores (docs/development.md).
+debug asan tsan clang: deps
 	@[ -f build/$@/build.ninja ] || cmake --preset $@
 	cmake --build --preset $@ -j $(JOBS)
 	ctest --preset $@ -j $(JOBS)

@@ -2,8 +2,11 @@
 # The end of a run is a local close like any other: a write in flight then
 # (its bytes on record as tx) reaches a peer that reads late, within
 # close_linger, before hio exits. An echo_client sends 16 MB to a peer
-# outside the run (python3) that starts reading 1 s after it accepts; the
-# run's limit (0.5 s) ends it mid-write. The peer must read every byte the
+# outside the run (python3) that starts reading only once hio says it waits
+# for that write; the run's limit (0.5 s) ends it mid-write. (The peer read
+# 1 s after it accepted: a run slowed down, as under ThreadSanitizer, was
+# still going then, the peer read every byte before the end, and there was
+# no write left to wait for.) The peer must read every byte the
 # journal says was sent, then the FIN. Unfixed, hio exited at once: the
 # write's last part (up to 64 KiB) was lost and the peer saw a FIN after
 # fewer bytes than the journal's tx_bytes. Then a peer that never reads:
@@ -25,15 +28,20 @@ rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() { echo "$1"; cat run.out run.err peer.out stats 2> /dev/null | cut -c1-300; exit 1; }
 command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 
-# peer DELAY: listens on port 0 (the port in ./port), accepts one client,
-# waits DELAY s (-1: never reads, up to 30 s), reads to the end and prints
-# how many bytes came and how it ended (fin or reset).
+# peer WHEN: listens on port 0 (the port in ./port), accepts one client,
+# waits (WHEN late: until run.err says hio waits for a write in flight, up
+# to 60 s; never: never reads, up to 30 s), reads to the end and prints how
+# many bytes came and how it ended (fin or reset).
 peer() {
-  rm -f port
+  rm -f port run.err
   slow_peer "$1" > peer.out 2>&1 << 'PY' &
-delay = float(sys.argv[1])
-time.sleep(delay if delay >= 0 else 0)
-if delay < 0:  # until the connection ends under it
+if sys.argv[1] == "late":
+    start = time.monotonic()
+    while time.monotonic() - start < 60:
+        if os.path.exists("run.err") and b"waiting for" in open("run.err", "rb").read():
+            break
+        time.sleep(0.02)
+else:  # until the connection ends under it
     await_closed(30)
 s.settimeout(30)
 n, end = 0, "open"
@@ -79,7 +87,7 @@ stop() {
 }
 
 # ---- a late reader gets every byte on record --------------------------------
-peer 1
+peer late
 scenario 20s
 "$HIO" run run.toml --record end.hioj --json > run.out 2> run.err
 rc=$?
@@ -95,7 +103,7 @@ sent=$(sed -n 's/^stats total .* tx_bytes=\([0-9]*\) .*/\1/p' stats)
 [ "$(cat peer.out)" = "$sent fin" ] || fail "the peer got '$(cat peer.out)', the journal says $sent bytes sent, then a FIN"
 
 # ---- a stop signal ends the wait with a reset --------------------------------
-peer -1
+peer never
 scenario 0
 rm -f run.out run.err  # the last case's "waiting for" is not this one's
 "$HIO" run run.toml --json > run.out 2> run.err &
@@ -115,7 +123,7 @@ grep -qF "$said" run.err || fail "hio run: the reset at SIGTERM not said"
 grep -qF '"closing_reset": 1,' run.out || fail "hio run --json: no \"closing_reset\": 1"
 
 # ---- a close_linger that runs out resets too, and says so --------------------
-peer -1
+peer never
 scenario 300ms
 "$HIO" run run.toml > run.out 2> run.err
 rc=$?
@@ -128,7 +136,7 @@ case $(cat peer.out) in
 esac
 
 # ---- a sweep says it waits, per seed; SIGINT ends it -------------------------
-peer -1
+peer never
 scenario 0
 rm -f run.out run.err  # the last case's "waiting for" is not this one's
 "$HIO" sweep run.toml --seeds 7..7 --json > run.out 2> run.err &

@@ -18,7 +18,7 @@ hio(--help EXIT 0)
 # std::bad_alloc", or a diagnostic "cannot build doer 't': std::bad_alloc"
 # where a factory ran out), --json's error object says it. A million doers
 # need ~400 MB; the bad_alloc comes while the tree is built, wherever.
-if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
+if(NOT SANITIZE)  # ASan and TSan reserve terabytes of address space: no ulimit -v
   file(READ ${SCENARIOS}/scale_10k.toml scale)
   string(REPLACE "9_999" "999_999" scale "${scale}")
   set(million ${CMAKE_CURRENT_BINARY_DIR}/cli_exit_codes_million.toml)

@@ -18,10 +18,12 @@ interrupt() {
   "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
   pid=$!
   # Bounded wait until the run has started (the Doist then handles SIGINT):
-  # a real-time journal shows its header at the first pass; a replay's is
-  # buffered, so give it a second.
+  # the journal shows its header at the first pass (a replay's too). Up to
+  # 30 s, not 1: a signal while the scenario is still read or built ends hio
+  # with other words, and a slow build (ThreadSanitizer, a loaded machine)
+  # took longer than a second to get there.
   i=0
-  while [ ! -s "$journal" ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
+  while [ ! -s "$journal" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
   kill -"$signal" $pid
   wait $pid
   rc=$?
@@ -147,7 +149,7 @@ recorded_interrupt replay_hup "$WORK/hup.hioj" 129 SIGHUP
   > "$WORK/nohup.out" 2> "$WORK/nohup.err" &
 pid=$!
 i=0
-while [ ! -s "$WORK/nohup.hioj" ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$WORK/nohup.hioj" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 kill -HUP $pid
 wait $pid
 rc=$?

@@ -13,7 +13,7 @@ set(quick ${SCENARIOS}/quickstart.toml)
 hio(sweep ${quick} --seeds 1..3 --jobs 100000 EXIT 2)
 require("${err}" "hio sweep: --jobs: '100000' is not a whole number from 1 to 256" "--jobs 100000 not refused")
 hio(sweep ${quick} --seeds 1..3 --jobs 257 EXIT 2)
-if(NOT SANITIZE)  # ASan reserves terabytes of address space: no ulimit -v
+if(NOT SANITIZE)  # ASan and TSan reserve terabytes of address space: no ulimit -v
   set(small_vm sh -c "ulimit -v 1000000 && ulimit -s 8192 && exec \"$0\" \"$@\"" ${HIO})
   run_tool(${small_vm} sweep ${quick} --seeds 1..3 --jobs 256 EXIT 0)
   require("${out}" "^3 of 3 seeds passed\n$" "--jobs 256 over 3 seeds")
