@@ -90,7 +90,7 @@ struct ChannelInfo {
 
 struct Header {
   formatVersion @0 :UInt32;   # equals the version in the file preamble
-  engineVersion @1 :Text;     # "hio 0.1.0": the library that wrote the file
+  engineVersion @1 :Text;     # "hio 0.15.0": the library that wrote the file
   seed @2 :UInt64;            # the run's root random seed
   tockNs @3 :Int64;           # the Doist's tock; pass = tymeNs / tockNs
   mode @4 :Mode;

@@ -38,12 +38,12 @@ TEST(Inspect, TextLines) {
   EXPECT_EQ(summary.events_matched, summary.events);
   const auto lines = lines_of(out.str());
   ASSERT_EQ(lines.size(), summary.events + 2);
-  EXPECT_EQ(lines[0],
-            "header format=1 engine=\"hio 0.1.0\" seed=81985529216486895 tock=0.03125 mode=sim "
-            "scenario=46B/" +
-                format_digest(digest_bytes(test::sample_header().scenario)) +
-                " channels=2 #1=\"client\":stream:tcp://127.0.0.1:4000 "
-                "#2=\"server\":listener:tcp://0.0.0.0:4000");
+  EXPECT_EQ(lines[0], "header format=1 engine=\"" + std::string(engine_version()) +
+                          "\" seed=81985529216486895 tock=0.03125 mode=sim "
+                          "scenario=46B/" +
+                          format_digest(digest_bytes(test::sample_header().scenario)) +
+                          " channels=2 #1=\"client\":stream:tcp://127.0.0.1:4000 "
+                          "#2=\"server\":listener:tcp://0.0.0.0:4000");
   EXPECT_EQ(lines[1], "p0 0 s0 #1 open stream name=\"client\" address=\"tcp://127.0.0.1:4000\"");
   EXPECT_EQ(lines[3], "p0 0 s2 #0 log \"0 info [main] start\"");
   EXPECT_EQ(lines[6], "p1 0.03125 s5 #2 accept #3 peer=\"127.0.0.1:5000\"");

@@ -245,7 +245,11 @@ execute_process(COMMAND ${HIO} sweep - --seeds 1..3 --set run.limit=250ms --out 
                 INPUT_FILE ${quick} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 require("${rc}:${out}" "^1:seed 1: FAIL [^\n]*\nseed 2: FAIL [^\n]*\nseed 3: FAIL [^\n]*\n0 of 3 seeds passed" "hio sweep - (every seed from the one text)")
 file(READ ${dash_dir}/sweep/report.json report)
-require("${report}" "^{\"scenario\": \"-\", \"sets\": \\[\"run.limit=250ms\"\\], \"rerun\": \"[^\"]*/hio run - --set run.limit=250ms --seed N < SCENARIO\"" "hio sweep -: report (the scenario fed again)")
+# The report names the version that ran the seeds: hio --version's text.
+execute_process(COMMAND ${HIO} --version OUTPUT_VARIABLE version OUTPUT_STRIP_TRAILING_WHITESPACE)
+require("${version}" "^hio [0-9]+\\.[0-9]+\\.[0-9]+$" "hio --version")
+string(REPLACE "." "\\." version_re "${version}")
+require("${report}" "^{\"scenario\": \"-\", \"hio_version\": \"${version_re}\", \"sets\": \\[\"run.limit=250ms\"\\], \"rerun\": \"[^\"]*/hio run - --set run.limit=250ms --seed N < SCENARIO\"" "hio sweep -: report (the scenario fed again)")
 execute_process(COMMAND ${HIO} replay ${dash_dir}/file.hioj --scenario - INPUT_FILE ${quick}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 require("${rc}:${out}" "^0:replay:[^\n]*identical" "hio replay --scenario -")

@@ -186,7 +186,7 @@ require("${out}" "\n([0-9]+) of 20 seeds passed; failing seeds listed above\na f
         "the sweep's summary")
 require("${err}" "note: every channel of this journal is a SimNet channel" "the SimNet note")
 file(READ ${WORK}/sweep/report.json report_one)
-if(NOT report_one MATCHES "^\\{\"replay\": \"[^\"]*udp.hioj\", \"noise\": \"drop=0.06\", \"scenario_file\": null, \"sets\": \\[\\], \"rerun\": \"[^\"]*/hio replay [^\"]*udp.hioj --noise drop=0.06 --seed N\", \"shard\": \"1/1\", \"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", ")
+if(NOT report_one MATCHES "^\\{\"replay\": \"[^\"]*udp.hioj\", \"noise\": \"drop=0.06\", \"scenario_file\": null, \"hio_version\": \"hio [0-9.]+\", \"sets\": \\[\\], \"rerun\": \"[^\"]*/hio replay [^\"]*udp.hioj --noise drop=0.06 --seed N\", \"shard\": \"1/1\", \"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", ")
   message(FATAL_ERROR "the report:\n${report_one}")
 endif()
 set(seed1_digest ${CMAKE_MATCH_1})

@@ -13,6 +13,7 @@
 #include "cli_commands.hpp"
 #include "hio/engine/report.hpp"
 #include "hio/replay/reader.hpp"
+#include "hio/replay/types.hpp"
 #include "hio/tools/runner.hpp"
 #include "json_failure.hpp"
 #include "output.hpp"
@@ -20,8 +21,6 @@
 namespace hio::tools {
 
 namespace {
-
-constexpr const char* kVersion = "hio 0.1.0";
 
 constexpr const char* kExamples = R"(Examples:
   hio run scenarios/quickstart.toml
@@ -194,7 +193,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
                 std::optional<ReportPrefix>& report_prefix) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
-  app.set_version_flag("--version", kVersion);
+  app.set_version_flag("--version", replay::engine_version());
   app.require_subcommand(1);
   // CLI11's messages quote the arguments: escaped as every message is.
 

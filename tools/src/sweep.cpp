@@ -34,6 +34,7 @@
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
+#include "hio/replay/types.hpp"  // engine_version
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"  // json_field: the "<name>_hex" scheme of hio inspect --json
@@ -906,8 +907,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     report->out() << "{"
                   << (command.report_head.empty() ? json_field("scenario", command.scenario_path)
                                                   : command.report_head)
-                  << ", " << sets_and_rerun_json(command) << ", "
-                  << json_field("shard", command.shard_text) << ", \"seeds\": [";
+                  << ", " << json_field("hio_version", replay::engine_version()) << ", "
+                  << sets_and_rerun_json(command) << ", " << json_field("shard", command.shard_text)
+                  << ", \"seeds\": [";
   }
   SweepOptions run_options = options;
   run_options.journal_dir = command.out;

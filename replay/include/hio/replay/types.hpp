@@ -61,7 +61,8 @@ const char* to_string(Mode mode);
 const char* to_string(RunOutcome outcome);
 RunOutcome to_outcome(RunEnd end);
 
-// "hio 0.1.0": what writers put in JournalHeader::engine_version.
+// "hio " and the project's version ("hio 0.15.0", as hio --version prints it):
+// what writers put in JournalHeader::engine_version (docs/changes.md, Versions).
 const char* engine_version();
 
 // A channel that existed when the run started.
