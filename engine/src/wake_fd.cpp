@@ -1,5 +1,6 @@
 #include "hio/engine/wake_fd.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -18,9 +19,20 @@ std::uint64_t next_wake_id() {
   return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+// Never descriptor 0, 1 or 2: in a program started with one of them closed
+// (`hio inspect J >&-`), the eventfd would take it, and the program's writes
+// to stdout would go to the eventfd (EINVAL) instead of failing as writes to
+// a closed stdout do.
 int make_eventfd() {
-  const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  if (fd <= STDERR_FILENO) {
+    const int above = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    const int error = errno;
+    ::close(fd);
+    if (above < 0) throw std::system_error(error, std::generic_category(), "eventfd");
+    fd = above;
+  }
   return fd;
 }
 
