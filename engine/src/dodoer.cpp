@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <typeinfo>
 #include <unordered_set>
 
 #include "hio/engine/flag_scope.hpp"
@@ -62,6 +63,9 @@ void DoDoer::wind(Tymth tymth) {
 }
 
 void DoDoer::enter() {
+  // Here, not in the constructor: there typeid(*this) is DoDoer for every
+  // subclass too. (A subclass's enter calls this one.)
+  plain_ = typeid(*this) == typeid(DoDoer);
   // A copy: a child's enter may extend or remove children, which changes
   // doers_ while it is being entered.
   const std::vector<Doer*> children = doers_.items();
@@ -75,9 +79,12 @@ bool DoDoer::recur(Tyme tyme) {
   const bool done = core_.empty();
   if (done && !always()) return true;
   // Parking idle must not change when anything runs: only a tock-0 DoDoer
-  // does it (it would run at its parent's next pass anyway), and only where
-  // that next pass is where it would run (idle_park_exact).
-  if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass() && idle_park_exact()) {
+  // does it (it would run at its parent's next pass anyway), only where
+  // that next pass is where it would run (idle_park_exact), and only one
+  // whose skipped runs nobody sees: a DoDoer itself, not a subclass, whose
+  // own recur would not be called (unless it asked: set_skip_idle).
+  if (this->tock() == Tock{0} && !core_.due_next_pass() && skip_idle_.value_or(plain_) &&
+      idle_park_exact()) {
     // Empty: nothing to run until extend() wakes it.
     park_idle(done ? kTymeNever : core_.next_timer());
   }

@@ -63,6 +63,49 @@ TEST(DoDoerRules, IdleParkingNeverMovesARunOffItsParentsGrid) {
   }
 }
 
+// A DoDoer subclass whose recur adds a child on its 3rd run: idle parking
+// would skip that recur (nothing is due below it), so the child never came.
+// A subclass's own hooks see every run unless it asks for idle parking.
+class Spawner : public DoDoer {
+ public:
+  Spawner(Trace& trace, Doer& child)
+      : DoDoer("S", Tock{0}, {}, /*always=*/true), trace_(trace), child_(child) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    trace_.push_back(stamp(name(), "recur", tyme));
+    if (++runs_ == 3) extend({&child_});
+    return DoDoer::recur(tyme);
+  }
+
+ private:
+  Trace& trace_;
+  Doer& child_;
+  int runs_ = 0;
+};
+
+TEST(DoDoerRules, ASubclassRecurRunsEveryPassUnlessItAsksForIdleParking) {
+  for (const bool opt_in : {false, true}) {
+    Trace trace;
+    ProbeDoer child(trace, "c");
+    child.done_on = 2;
+    Spawner spawner(trace, child);
+    if (opt_in) spawner.set_skip_idle(true);
+    Doist doist(ms(1));
+    EXPECT_EQ(doist.run({&spawner}, ms(6)), RunEnd::limit);
+    if (opt_in) {  // asked for: its recur is skipped while nothing is due
+      EXPECT_THAT(trace, ElementsAre("S recur 0"));
+      continue;
+    }
+    // Added before its pass over the children, the child runs in that pass.
+    EXPECT_THAT(trace,
+                ElementsAre("S recur 0", "S recur 0.001", "S recur 0.002", "c enter 0.002",
+                            "c recur 0.002", "S recur 0.003", "c recur 0.003", "c clean 0.003",
+                            "c exit 0.003", "S recur 0.004", "S recur 0.005"));
+    EXPECT_EQ(child.done(), true);
+  }
+}
+
 TEST(DoDoerRules, AlwaysRunsUntilClosedEvenWithoutChildren) {
   Trace trace;
   ExDoer child(trace, "c", Tock{0});
