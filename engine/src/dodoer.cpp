@@ -83,10 +83,15 @@ bool DoDoer::recur(Tyme tyme) {
   // that next pass is where it would run (idle_park_exact), and only one
   // whose skipped runs nobody sees: a DoDoer itself, not a subclass, whose
   // own recur would not be called (unless it asked: set_skip_idle).
-  if (this->tock() == Tock{0} && !core_.due_next_pass() && skip_idle_.value_or(plain_) &&
-      idle_park_exact()) {
-    // Empty: nothing to run until extend() wakes it.
-    park_idle(done ? kTymeNever : core_.next_timer());
+  // A DoDoer itself with nothing below that can come due without a wake
+  // (every child parked without a deadline, or none while `always`) parks
+  // until woken even with set_skip_idle(false): its runs would do nothing,
+  // and the Doist sees a stall only where every deed is parked.
+  if (this->tock() == Tock{0} && !core_.due_next_pass()) {
+    const Tyme next = core_.next_timer();  // kTymeNever when empty
+    if ((skip_idle_.value_or(plain_) || (plain_ && next == kTymeNever)) && idle_park_exact()) {
+      park_idle(next);
+    }
   }
   return done;
 }

@@ -87,6 +87,51 @@ TEST(Park, AllParkedWithoutALimitIsAStall) {
   }
 }
 
+// Ends a run that would never end by itself, after `passes_max` passes.
+class StopAfter : public PassObserver {
+ public:
+  StopAfter(Doist& doist, int passes_max) : doist_(doist), passes_max_(passes_max) {}
+  void pass_ended(Tyme) override {
+    if (++passes_ == passes_max_) doist_.request_stop();
+  }
+
+ private:
+  Doist& doist_;
+  int passes_max_;
+  int passes_ = 0;
+};
+
+// A DoDoer with nothing below that can come due without a wake is stalled
+// with or without idle parking (it ran every pass, for ever, without it).
+TEST(Park, AParkedSubtreeIsAStallWithOrWithoutIdleParking) {
+  for (const bool idle : {true, false}) {
+    for (const bool always : {false, true}) {
+      Trace trace;
+      Doist doist(seconds(1));
+      StopAfter stop(doist, 100);
+      doist.add_observer(stop);
+      ProbeDoer leaf(trace, "leaf");
+      leaf.park_on = 2;
+      DoDoer inner("inner", Tock{0}, {&leaf}, always);
+      DoDoer outer("outer", Tock{0}, {&inner});
+      inner.set_skip_idle(idle);
+      outer.set_skip_idle(idle);
+      EXPECT_EQ(doist.run({&outer}), RunEnd::stalled) << idle << always;
+      EXPECT_EQ(leaf.recurs, 2);
+      EXPECT_EQ(doist.tyme(), at(seconds(2)));
+      doist.remove_observer(stop);
+    }
+  }
+  // Nothing below at all: an always DoDoer with no children.
+  Doist doist(seconds(1));
+  StopAfter stop(doist, 100);
+  doist.add_observer(stop);
+  DoDoer empty("empty", Tock{0}, {}, /*always=*/true);
+  empty.set_skip_idle(false);
+  EXPECT_EQ(doist.run({&empty}), RunEnd::stalled);
+  doist.remove_observer(stop);
+}
+
 TEST(Skip, IdlePassesAreSkippedButCounted) {
   Trace trace;
   Doist doist(Tock{1'000'000});
