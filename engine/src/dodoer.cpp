@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <typeinfo>
 #include <unordered_set>
 
@@ -50,11 +51,21 @@ void DoDoer::wind(Tymth tymth) {
   // itself. Winding again at every level made entering a chain of depth d
   // cost O(d^2). (A doer entered later is wound as it is entered.)
   if (wound_ && tymth == this->tymth()) return;
+  // Winding recurses once per level, before any enter checks the depth:
+  // count the levels (per thread: winding never leaves its thread) so that
+  // a tree too deep is refused, not wound until the stack overflows.
+  static thread_local std::size_t winding_depth = 0;
+  if (winding_depth == kDepthMax) throw too_deep();
   winding_ = true;
+  ++winding_depth;
   struct Unset {
     bool& flag;
-    ~Unset() { flag = false; }
-  } unset{winding_};
+    std::size_t& depth;
+    ~Unset() {
+      flag = false;
+      --depth;
+    }
+  } unset{winding_, winding_depth};
   Doer::wind(tymth);
   core_.wind(tymth);
   for (Doer* doer : doers_.items())
@@ -62,7 +73,16 @@ void DoDoer::wind(Tymth tymth) {
   wound_ = true;
 }
 
+std::length_error DoDoer::too_deep() const {
+  return std::length_error("DoDoer '" + name() + "': DoDoers nest deeper than " +
+                           std::to_string(kDepthMax) + " levels (DoDoer::kDepthMax)");
+}
+
 void DoDoer::enter() {
+  // Before its children: each level deeper is more stack in every pass.
+  const std::size_t depth = schedule_depth() + 1;
+  if (depth > kDepthMax) throw too_deep();
+  core_.set_depth(depth);
   // Here, not in the constructor: there typeid(*this) is DoDoer for every
   // subclass too. (A subclass's enter calls this one.)
   plain_ = typeid(*this) == typeid(DoDoer);

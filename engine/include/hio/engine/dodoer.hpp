@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -26,6 +27,12 @@ namespace hio {
 // recur or exit must call the DoDoer version.
 class DoDoer : public Doer {
  public:
+  // How deep DoDoers may nest (a DoDoer under the Doist is level 1). Each
+  // level is a few stack frames in enter, recur and close, so a deeper
+  // tree would overflow the stack (about 22,000 levels in 8 MiB): entering
+  // one deeper throws std::length_error, as does winding a deeper tree.
+  static constexpr std::size_t kDepthMax = 4096;
+
   explicit DoDoer(std::string name = {}, Tock tock = Tock{0}, std::vector<Doer*> doers = {},
                   bool always = false, Opts opts = {});
   ~DoDoer() override;
@@ -84,6 +91,8 @@ class DoDoer : public Doer {
   void exit_by_error() override;
 
  private:
+  std::length_error too_deep() const;
+
   Schedule core_;
   DoerList doers_;
   std::vector<std::unique_ptr<Doer>> owned_;
