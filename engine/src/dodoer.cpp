@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
+#include <typeinfo>
 #include <unordered_set>
 
 #include "hio/engine/flag_scope.hpp"
@@ -49,11 +51,21 @@ void DoDoer::wind(Tymth tymth) {
   // itself. Winding again at every level made entering a chain of depth d
   // cost O(d^2). (A doer entered later is wound as it is entered.)
   if (wound_ && tymth == this->tymth()) return;
+  // Winding recurses once per level, before any enter checks the depth:
+  // count the levels (per thread: winding never leaves its thread) so that
+  // a tree too deep is refused, not wound until the stack overflows.
+  static thread_local std::size_t winding_depth = 0;
+  if (winding_depth == kDepthMax) throw too_deep();
   winding_ = true;
+  ++winding_depth;
   struct Unset {
     bool& flag;
-    ~Unset() { flag = false; }
-  } unset{winding_};
+    std::size_t& depth;
+    ~Unset() {
+      flag = false;
+      --depth;
+    }
+  } unset{winding_, winding_depth};
   Doer::wind(tymth);
   core_.wind(tymth);
   for (Doer* doer : doers_.items())
@@ -61,7 +73,19 @@ void DoDoer::wind(Tymth tymth) {
   wound_ = true;
 }
 
+std::length_error DoDoer::too_deep() const {
+  return std::length_error("DoDoer '" + name() + "': DoDoers nest deeper than " +
+                           std::to_string(kDepthMax) + " levels (DoDoer::kDepthMax)");
+}
+
 void DoDoer::enter() {
+  // Before its children: each level deeper is more stack in every pass.
+  const std::size_t depth = schedule_depth() + 1;
+  if (depth > kDepthMax) throw too_deep();
+  core_.set_depth(depth);
+  // Here, not in the constructor: there typeid(*this) is DoDoer for every
+  // subclass too. (A subclass's enter calls this one.)
+  plain_ = typeid(*this) == typeid(DoDoer);
   // A copy: a child's enter may extend or remove children, which changes
   // doers_ while it is being entered.
   const std::vector<Doer*> children = doers_.items();
@@ -75,11 +99,19 @@ bool DoDoer::recur(Tyme tyme) {
   const bool done = core_.empty();
   if (done && !always()) return true;
   // Parking idle must not change when anything runs: only a tock-0 DoDoer
-  // does it (it would run at its parent's next pass anyway), and only where
-  // that next pass is where it would run (idle_park_exact).
-  if (skip_idle_ && this->tock() == Tock{0} && !core_.due_next_pass() && idle_park_exact()) {
-    // Empty: nothing to run until extend() wakes it.
-    park_idle(done ? kTymeNever : core_.next_timer());
+  // does it (it would run at its parent's next pass anyway), only where
+  // that next pass is where it would run (idle_park_exact), and only one
+  // whose skipped runs nobody sees: a DoDoer itself, not a subclass, whose
+  // own recur would not be called (unless it asked: set_skip_idle).
+  // A DoDoer itself with nothing below that can come due without a wake
+  // (every child parked without a deadline, or none while `always`) parks
+  // until woken even with set_skip_idle(false): its runs would do nothing,
+  // and the Doist sees a stall only where every deed is parked.
+  if (this->tock() == Tock{0} && !core_.due_next_pass()) {
+    const Tyme next = core_.next_timer();  // kTymeNever when empty
+    if ((skip_idle_.value_or(plain_) || (plain_ && next == kTymeNever)) && idle_park_exact()) {
+      park_idle(next);
+    }
   }
   return done;
 }

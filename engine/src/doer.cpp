@@ -93,6 +93,10 @@ bool Doer::idle_park_exact() const {
   return deed_.schedule != nullptr && deed_.schedule->idle_park_exact();
 }
 
+std::size_t Doer::schedule_depth() const {
+  return deed_.schedule != nullptr ? deed_.schedule->depth() : 0;
+}
+
 void Doer::set_tock(Tock tock) {
   if (tock < Tock{0}) {
     throw std::invalid_argument("doer '" + name_ + "': tock must be >= 0, got " +

@@ -162,8 +162,14 @@ void Schedule::collect_due(Tyme tyme) {
   const bool heap_due = !heap_.empty() && heap_.front().retyme <= tyme;
   if (heap_due || !woken_.empty()) {
     extra_.clear();
-    while (!heap_.empty() && heap_.front().retyme <= tyme)
-      extra_.push_back(&heap_pop());
+    while (!heap_.empty() && heap_.front().retyme <= tyme) {
+      Deed& deed = heap_pop();
+      // A park's deadline came (at this pass, or passed before it): due now,
+      // its tock counts from here, as a woken deed's; from the deadline it
+      // ran every pass until its retyme caught up with tyme.
+      if (deed.state != Deed::State::timed) deed.retyme = tyme;
+      extra_.push_back(&deed);
+    }
     for (Deed* deed : woken_) {
       deed->retyme = tyme;  // a woken deed is due now; its tock counts from here
       extra_.push_back(deed);

@@ -63,6 +63,49 @@ TEST(DoDoerRules, IdleParkingNeverMovesARunOffItsParentsGrid) {
   }
 }
 
+// A DoDoer subclass whose recur adds a child on its 3rd run: idle parking
+// would skip that recur (nothing is due below it), so the child never came.
+// A subclass's own hooks see every run unless it asks for idle parking.
+class Spawner : public DoDoer {
+ public:
+  Spawner(Trace& trace, Doer& child)
+      : DoDoer("S", Tock{0}, {}, /*always=*/true), trace_(trace), child_(child) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    trace_.push_back(stamp(name(), "recur", tyme));
+    if (++runs_ == 3) extend({&child_});
+    return DoDoer::recur(tyme);
+  }
+
+ private:
+  Trace& trace_;
+  Doer& child_;
+  int runs_ = 0;
+};
+
+TEST(DoDoerRules, ASubclassRecurRunsEveryPassUnlessItAsksForIdleParking) {
+  for (const bool opt_in : {false, true}) {
+    Trace trace;
+    ProbeDoer child(trace, "c");
+    child.done_on = 2;
+    Spawner spawner(trace, child);
+    if (opt_in) spawner.set_skip_idle(true);
+    Doist doist(ms(1));
+    EXPECT_EQ(doist.run({&spawner}, ms(6)), RunEnd::limit);
+    if (opt_in) {  // asked for: its recur is skipped while nothing is due
+      EXPECT_THAT(trace, ElementsAre("S recur 0"));
+      continue;
+    }
+    // Added before its pass over the children, the child runs in that pass.
+    EXPECT_THAT(trace,
+                ElementsAre("S recur 0", "S recur 0.001", "S recur 0.002", "c enter 0.002",
+                            "c recur 0.002", "S recur 0.003", "c recur 0.003", "c clean 0.003",
+                            "c exit 0.003", "S recur 0.004", "S recur 0.005"));
+    EXPECT_EQ(child.done(), true);
+  }
+}
+
 TEST(DoDoerRules, AlwaysRunsUntilClosedEvenWithoutChildren) {
   Trace trace;
   ExDoer child(trace, "c", Tock{0});
@@ -211,6 +254,56 @@ TEST(DoDoerRules, AChildErrorClosesTheTreeAndPropagates) {
                           "c cease 1", "c exit 1", "outer cease 1", "outer exit 1"));
   EXPECT_FALSE(group.scheduled());
   EXPECT_EQ(group.deed_count(), 0u);
+}
+
+// A DoDoer subclass that traces its own closing hooks.
+class TracedGroup : public DoDoer {
+ public:
+  TracedGroup(Trace& trace, std::vector<Doer*> children)
+      : DoDoer("G", Tock{0}, std::move(children)), trace_(trace) {}
+
+ protected:
+  void cease() override { trace_.push_back(stamp(name(), "cease", tyme())); }
+  void abort(std::exception_ptr) override { trace_.push_back(stamp(name(), "abort", tyme())); }
+  void exit() override {
+    trace_.push_back(stamp(name(), "exit", tyme()));
+    DoDoer::exit();
+  }
+
+ private:
+  Trace& trace_;
+};
+
+// A forced close of a DoDoer runs its cease, then its exit, and its children
+// close inside that exit (DoDoer::exit), in reverse order: a subclass's exit
+// finds them still open until it calls DoDoer::exit().
+TEST(DoDoerRules, AForcedCloseRunsCeaseThenExitWhichClosesTheChildren) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b");
+  TracedGroup group(trace, {&a, &b});
+  EXPECT_EQ(doist.run({&group}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(last(trace, 6), ElementsAre("G cease 1", "G exit 1", "b cease 1", "b exit 1",
+                                          "a cease 1", "a exit 1"));
+}
+
+// A child's error in a DoDoer: the child's abort and exit, then the DoDoer's
+// abort and exit, inside which its other children close in reverse rotated
+// order, as the Doist's do (hio's deque after the failing deed: those after
+// it, then those before it; reversed: b, a, d), all before the Doist closes
+// its own doers by the same rule (before, after).
+TEST(DoDoerRules, AChildsErrorClosesTheOtherChildrenInsideTheDoDoersExit) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b"), c(trace, "c"), d(trace, "d");
+  ProbeDoer before(trace, "before"), after(trace, "after");
+  c.throw_on = 2;
+  TracedGroup group(trace, {&a, &b, &c, &d});
+  EXPECT_THROW(doist.run({&before, &group, &after}, seconds(5)), std::runtime_error);
+  EXPECT_THAT(last(trace, 15),
+              ElementsAre("c recur 1", "c abort 1", "c exit 1", "G abort 1", "G exit 1",
+                          "b cease 1", "b exit 1", "a cease 1", "a exit 1", "d cease 1", "d exit 1",
+                          "before cease 1", "before exit 1", "after cease 1", "after exit 1"));
 }
 
 TEST(DoDoerRules, DeepNestingRunsEveryLevel) {

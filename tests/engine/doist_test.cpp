@@ -556,6 +556,7 @@ TEST(DoistRules, ARunningDoerRemovedByTheEnterItCalledIsClosedWhenItsRunReturns)
   EXPECT_THAT(trace, ElementsAre("R enter 0", "R recur 0", "A enter 0", "R returns", "R cease 0",
                                  "R exit 0", "A recur 1", "A recur 2", "A cease 3", "A exit 3"));
   EXPECT_EQ(r.recurs, 1);
+  EXPECT_EQ(r.done(), false);  // what its last run returned, as after any forced close
 }
 
 TEST(DoistRules, ExitDuringAnEnterClosesThatDoerWhenItsEnterReturns) {

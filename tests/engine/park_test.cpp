@@ -87,6 +87,83 @@ TEST(Park, AllParkedWithoutALimitIsAStall) {
   }
 }
 
+// Ends a run that would never end by itself, after `passes_max` passes.
+class StopAfter : public PassObserver {
+ public:
+  StopAfter(Doist& doist, int passes_max) : doist_(doist), passes_max_(passes_max) {}
+  void pass_ended(Tyme) override {
+    if (++passes_ == passes_max_) doist_.request_stop();
+  }
+
+ private:
+  Doist& doist_;
+  int passes_max_;
+  int passes_ = 0;
+};
+
+// A DoDoer with nothing below that can come due without a wake is stalled
+// with or without idle parking (it ran every pass, for ever, without it).
+TEST(Park, AParkedSubtreeIsAStallWithOrWithoutIdleParking) {
+  for (const bool idle : {true, false}) {
+    for (const bool always : {false, true}) {
+      Trace trace;
+      Doist doist(seconds(1));
+      StopAfter stop(doist, 100);
+      doist.add_observer(stop);
+      ProbeDoer leaf(trace, "leaf");
+      leaf.park_on = 2;
+      DoDoer inner("inner", Tock{0}, {&leaf}, always);
+      DoDoer outer("outer", Tock{0}, {&inner});
+      inner.set_skip_idle(idle);
+      outer.set_skip_idle(idle);
+      EXPECT_EQ(doist.run({&outer}), RunEnd::stalled) << idle << always;
+      EXPECT_EQ(leaf.recurs, 2);
+      EXPECT_EQ(doist.tyme(), at(seconds(2)));
+      doist.remove_observer(stop);
+    }
+  }
+  // Nothing below at all: an always DoDoer with no children.
+  Doist doist(seconds(1));
+  StopAfter stop(doist, 100);
+  doist.add_observer(stop);
+  DoDoer empty("empty", Tock{0}, {}, /*always=*/true);
+  empty.set_skip_idle(false);
+  EXPECT_EQ(doist.run({&empty}), RunEnd::stalled);
+  doist.remove_observer(stop);
+}
+
+// A doer resumed by its park's deadline counts its tock from the pass it
+// runs in, as a woken one does: a deadline already past does not make it
+// run every pass until its retyme catches up with tyme.
+TEST(Park, ADeadlineRunCountsTheTockFromItsPass) {
+  for (const bool skip : {true, false}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    doist.set_skip(skip);
+    ProbeDoer past(trace, "past", seconds(2));
+    past.on_recur = [](ProbeDoer& self, int n) {
+      if (n == 3) self.park(at(seconds(0)));  // at 4 s: a deadline long past
+    };
+    ProbeDoer later(trace, "later", Tock{2'500'000'000});
+    later.on_recur = [](ProbeDoer& self, int n) {
+      if (n == 1) self.park(at(Tock{5'500'000'000}));  // resumed at 6 s
+    };
+    doist.run({&past, &later}, seconds(12));
+    Trace past_runs, later_runs;
+    for (const std::string& line : trace) {
+      if (line.starts_with("past recur")) past_runs.push_back(line);
+      if (line.starts_with("later recur")) later_runs.push_back(line);
+    }
+    EXPECT_THAT(past_runs,
+                ElementsAre("past recur 0", "past recur 2", "past recur 4", "past recur 5",
+                            "past recur 7", "past recur 9", "past recur 11"))
+        << skip;
+    EXPECT_THAT(later_runs,
+                ElementsAre("later recur 0", "later recur 6", "later recur 9", "later recur 11"))
+        << skip;
+  }
+}
+
 TEST(Skip, IdlePassesAreSkippedButCounted) {
   Trace trace;
   Doist doist(Tock{1'000'000});

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -224,6 +225,52 @@ TEST(Scale, ADeepChainRunsAndALaterCycleIsRefused) {
   chain.back()->extend({chain.front().get()});
   EXPECT_THROW(doist.run({chain.front().get()}), std::logic_error);
   chain.back()->remove({chain.front().get()});
+}
+
+// A chain deeper than DoDoer::kDepthMax is refused with std::length_error
+// when it is run (it overflowed the stack at about 22,000 levels), and so is
+// one that grows too deep during a run (extend); nothing of it stays
+// scheduled, and a chain of a legal depth runs after.
+TEST(Scale, AChainDeeperThanTheLimitIsRefusedNotACrash) {
+  std::vector<std::unique_ptr<DoDoer>> chain;
+  const auto link = [&chain](std::size_t from, std::size_t to) {
+    for (std::size_t d = from; d + 1 < to; ++d)
+      chain[d]->extend({chain[d + 1].get()});
+  };
+  for (int d = 0; d < 30'000; ++d)
+    chain.push_back(std::make_unique<DoDoer>("g" + std::to_string(d)));
+  link(0, chain.size());
+  Doist doist(Tock{kTock});
+  try {
+    doist.run({chain.front().get()});
+    ADD_FAILURE() << "a chain of 30,000 DoDoers ran";
+  } catch (const std::length_error& error) {
+    EXPECT_NE(std::string(error.what()).find("deeper than 4096 levels"), std::string::npos)
+        << error.what();
+  }
+  for (const std::unique_ptr<DoDoer>& dodoer : chain)
+    EXPECT_FALSE(dodoer->scheduled());
+
+  // 2,500 levels run; a chain of 2,000 more, added at the bottom as they run,
+  // is refused by the DoDoer that would be level 4,097.
+  chain[2499]->remove({chain[2500].get()});
+  chain[4499]->remove({chain[4500].get()});
+  struct Grower : Doer {
+    DoDoer* parent = nullptr;
+    Doer* chain = nullptr;
+    using Doer::Doer;
+    bool recur(Tyme) override {
+      parent->extend({chain});
+      return true;
+    }
+  } grower("grower");
+  grower.parent = chain[2499].get();
+  grower.chain = chain[2500].get();
+  chain[2499]->extend({&grower});
+  EXPECT_THROW(doist.run({chain.front().get()}), std::length_error);
+  for (const std::unique_ptr<DoDoer>& dodoer : chain)
+    EXPECT_FALSE(dodoer->scheduled());
+  EXPECT_EQ(DoDoer::kDepthMax, 4096u);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -25,6 +27,12 @@ namespace hio {
 // recur or exit must call the DoDoer version.
 class DoDoer : public Doer {
  public:
+  // How deep DoDoers may nest (a DoDoer under the Doist is level 1). Each
+  // level is a few stack frames in enter, recur and close, so a deeper
+  // tree would overflow the stack (about 22,000 levels in 8 MiB): entering
+  // one deeper throws std::length_error, as does winding a deeper tree.
+  static constexpr std::size_t kDepthMax = 4096;
+
   explicit DoDoer(std::string name = {}, Tock tock = Tock{0}, std::vector<Doer*> doers = {},
                   bool always = false, Opts opts = {});
   ~DoDoer() override;
@@ -65,8 +73,12 @@ class DoDoer : public Doer {
 
   // A tock-0 DoDoer whose children are all waiting (timers, parks) parks
   // itself until the first of them is due, so idle subtrees cost nothing and
-  // the Doist can skip tyme. Unobservable; off only for subclasses whose own
-  // recur must run every pass.
+  // the Doist can skip tyme. Its own recur is not called while it is parked,
+  // so by default only a DoDoer itself parks idle, never an object of a
+  // subclass (whose hooks could see the skipped runs: a recur that adds
+  // children would never run). set_skip_idle(true) lets a subclass park idle
+  // all the same (its recur may be skipped while nothing below is due);
+  // set_skip_idle(false) keeps a DoDoer running every pass.
   void set_skip_idle(bool skip) { skip_idle_ = skip; }
 
   std::size_t deed_count() const { return core_.size(); }
@@ -79,10 +91,15 @@ class DoDoer : public Doer {
   void exit_by_error() override;
 
  private:
+  std::length_error too_deep() const;
+
   Schedule core_;
   DoerList doers_;
   std::vector<std::unique_ptr<Doer>> owned_;
-  bool skip_idle_ = true;
+  // set_skip_idle(); unset: whether this object is a DoDoer itself, not of
+  // a subclass (typeid, found at enter: plain_).
+  std::optional<bool> skip_idle_;
+  bool plain_ = true;
   bool winding_ = false;  // wind() is walking the tree below (finds cycles)
   // The tree below is wound with tymth() and unchanged since (see wind()).
   bool wound_ = false;

@@ -145,6 +145,8 @@ class Doer : public Tymee {
   // Whether park_idle() is unobservable for this tock-0 doer where it is
   // scheduled (Schedule::idle_park_exact); false when not scheduled.
   bool idle_park_exact() const;
+  // The depth() of the schedule this doer is in (0 when not scheduled).
+  std::size_t schedule_depth() const;
 
   // Coroutine doers (ReDoer, FnDoer) override these three; class doers don't.
   // begin_dog: enter and run to the first suspension. end_dog: the dog's

@@ -141,6 +141,11 @@ class Schedule {
   // (run at 4, next due at 7: not at 6) and parking would change that.
   bool idle_park_exact() const;
 
+  // How deep this schedule is nested: 0 for a Doist's, 1 for a DoDoer's
+  // under it, and so on (set by the DoDoer as it is entered).
+  std::size_t depth() const { return depth_; }
+  void set_depth(std::size_t depth) { depth_ = depth; }
+
  private:
   static constexpr std::uint64_t kLabelGap = std::uint64_t{1} << 32;
   static constexpr std::uint64_t kInsertStep = std::uint64_t{1} << 16;
@@ -264,6 +269,7 @@ class Schedule {
   std::vector<Entering> entering_;
   std::uint64_t exits_ = 0;  // exit() calls: an enter stops after one
   int closing_ = 0;          // close_all() calls in progress (a hook may exit again)
+  std::size_t depth_ = 0;    // see depth()
 };
 
 }  // namespace hio
