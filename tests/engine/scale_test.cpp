@@ -206,7 +206,7 @@ TEST(Scale, ReExtendingAFinishedChildLeavesItInGroupsAndAtTopLevel) {
 // E: a deep chain is entered (wound once) and runs; a cycle made after a run
 // is still refused.
 TEST(Scale, ADeepChainRunsAndALaterCycleIsRefused) {
-  const int depth = 2000;
+  const int depth = static_cast<int>(DoDoer::kDepthMax);  // the deepest legal chain
   std::vector<std::unique_ptr<DoDoer>> chain;
   for (int d = 0; d < depth; ++d)
     chain.push_back(std::make_unique<DoDoer>("g" + std::to_string(d)));
@@ -245,16 +245,16 @@ TEST(Scale, AChainDeeperThanTheLimitIsRefusedNotACrash) {
     doist.run({chain.front().get()});
     ADD_FAILURE() << "a chain of 30,000 DoDoers ran";
   } catch (const std::length_error& error) {
-    EXPECT_NE(std::string(error.what()).find("deeper than 4096 levels"), std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("deeper than 1024 levels"), std::string::npos)
         << error.what();
   }
   for (const std::unique_ptr<DoDoer>& dodoer : chain)
     EXPECT_FALSE(dodoer->scheduled());
 
-  // 2,500 levels run; a chain of 2,000 more, added at the bottom as they run,
-  // is refused by the DoDoer that would be level 4,097.
-  chain[2499]->remove({chain[2500].get()});
-  chain[4499]->remove({chain[4500].get()});
+  // 600 levels run; a chain of 1,000 more, added at the bottom as they run,
+  // is refused by the DoDoer that would be level 1,025.
+  chain[599]->remove({chain[600].get()});
+  chain[1599]->remove({chain[1600].get()});
   struct Grower : Doer {
     DoDoer* parent = nullptr;
     Doer* chain = nullptr;
@@ -264,13 +264,13 @@ TEST(Scale, AChainDeeperThanTheLimitIsRefusedNotACrash) {
       return true;
     }
   } grower("grower");
-  grower.parent = chain[2499].get();
-  grower.chain = chain[2500].get();
-  chain[2499]->extend({&grower});
+  grower.parent = chain[599].get();
+  grower.chain = chain[600].get();
+  chain[599]->extend({&grower});
   EXPECT_THROW(doist.run({chain.front().get()}), std::length_error);
   for (const std::unique_ptr<DoDoer>& dodoer : chain)
     EXPECT_FALSE(dodoer->scheduled());
-  EXPECT_EQ(DoDoer::kDepthMax, 4096u);
+  EXPECT_EQ(DoDoer::kDepthMax, 1024u);
 }
 
 }  // namespace

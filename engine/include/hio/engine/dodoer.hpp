@@ -29,9 +29,10 @@ class DoDoer : public Doer {
  public:
   // How deep DoDoers may nest (a DoDoer under the Doist is level 1). Each
   // level is a few stack frames in enter, recur and close, so a deeper
-  // tree would overflow the stack (about 22,000 levels in 8 MiB): entering
+  // tree would overflow the stack (about 22,000 levels in 8 MiB optimized,
+  // 4,096 with ASan's larger frames): entering
   // one deeper throws std::length_error, as does winding a deeper tree.
-  static constexpr std::size_t kDepthMax = 4096;
+  static constexpr std::size_t kDepthMax = 1024;
 
   explicit DoDoer(std::string name = {}, Tock tock = Tock{0}, std::vector<Doer*> doers = {},
                   bool always = false, Opts opts = {});
@@ -78,7 +79,9 @@ class DoDoer : public Doer {
   // subclass (whose hooks could see the skipped runs: a recur that adds
   // children would never run). set_skip_idle(true) lets a subclass park idle
   // all the same (its recur may be skipped while nothing below is due);
-  // set_skip_idle(false) keeps a DoDoer running every pass.
+  // set_skip_idle(false) keeps a DoDoer running every pass. A subclass with
+  // no recur of its own should call set_skip_idle(true): else it runs every
+  // pass, and the Doist cannot skip tyme past it (scheduling.md).
   void set_skip_idle(bool skip) { skip_idle_ = skip; }
 
   std::size_t deed_count() const { return core_.size(); }
