@@ -642,10 +642,12 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_p
     if (!waited) sleep_until_woken(until, wakes);
     // Woken early with no stop pending: a wake rung for no stop of this run
     // (a request_stop() that came just before it, which it forgets). Cleared,
-    // or every wait would end at once.
-    if (!stop_pending() && MonoTimer::Clock::now() < until) {
-      for (const WakeFd* wake : {wakes.request, wakes.signal})
-        if (wake != nullptr) wake->clear();
+    // or every wait would end at once. Only this Doist's own: the signal wake
+    // is every Doist's and is rung only while a stop signal is pending (which
+    // stop_pending() sees), so clearing it here could only erase a signal
+    // that came after the check, for another Doist's wait.
+    if (!stop_pending() && MonoTimer::Clock::now() < until && wakes.request != nullptr) {
+      wakes.request->clear();
     }
   }
   // Stopped before the wall clock reached the next pass (or the limit's end):

@@ -8,10 +8,13 @@
 # over FILE. Before session 15 it reopened the temporary by its name and
 # chmod/chowned it by name at commit: the victim became nobody's, 0666.
 # Needs root, setpriv, unshare -m and python3 (exit 77: skipped).
-# Usage: cli_record_tmpname_race.sh HIO WORK
+# Usage: cli_record_tmpname_race.sh HIO WORK [SANITIZE (HIO_SANITIZE_KIND)]
 set -u
 . "$(dirname "$0")/lib.sh"
-HIO=$1 WORK=$2
+HIO=$1 WORK=$2 SANITIZE=${3:-}
+# A sanitizer's runtime reads /proc (its maps, the executable's name) and
+# cannot run the program without it.
+[ -z "$SANITIZE" ] || { echo "skipped: $SANITIZE sanitizer build (needs /proc)"; exit 77; }
 [ "$(id -u)" -eq 0 ] || { echo "not root (needs another user and unshare -m): skipped"; exit 77; }
 AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
 $AS true 2> /dev/null || { echo "no setpriv to run as nobody: skipped"; exit 77; }
