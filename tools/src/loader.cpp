@@ -1188,6 +1188,15 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   return load_scenario_text(text, path, registry);
 }
 
+void check_set_text_size(const Scenario& scenario) {
+  if (scenario.text.size() > kScenarioBytesMax) {
+    throw ScenarioError({Diagnostic{
+        SourcePos{scenario.path, 0, 0},
+        "larger than 16 MiB once --set is applied: not a scenario file (" +
+            std::to_string(scenario.text.size()) + " bytes; a journal could not hold it)"}});
+  }
+}
+
 namespace {
 void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
                  const std::function<void(const std::string&)>& fail);
