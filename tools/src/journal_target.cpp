@@ -327,7 +327,8 @@ void FileTarget::open_named(bool exists, const std::string& dir) {
   const std::string temporary = (fs::path(dir) / temporary_name(".XXXXXX")).string();
   std::vector<char> name(temporary.begin(), temporary.end());
   name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
+  // Held until commit(): not to be inherited by a process the embedder starts.
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0 && errno == EACCES && exists && ::access(path_.c_str(), W_OK) == 0) {
     // FILE itself may be writable: say why that is not enough.
     cannot_create(errno_text(EACCES) + " (the " + what_ +
