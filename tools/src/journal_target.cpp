@@ -189,11 +189,11 @@ std::string protected_file(const std::string& file) {
   return "the " + std::string(S_ISFIFO(status.st_mode) ? "FIFO" : "file") + " is uid " +
          std::to_string(status.st_uid) + "'s, in the sticky directory " +
          display_text(dir.string()) +
-         " that others may write, and neither yours nor the directory owner's: the kernel's "
-         "fs.protected_" +
+         " that others may write, and neither yours nor the directory owner's: hio neither "
+         "writes, replaces nor takes it over, for root neither, as the kernel's fs.protected_" +
          (S_ISFIFO(status.st_mode) ? "fifos" : "regular") +
-         " refuses to open such a file with O_CREAT (a shell's `>`), and hio neither writes, "
-         "replaces nor takes it over, for root neither; have it removed, or write another path";
+         "=2 refuses to open such a file with O_CREAT (a shell's `>`); have it removed, or "
+         "write another path";
 }
 
 bool descriptor_path(const std::string& path) {
