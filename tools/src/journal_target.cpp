@@ -341,7 +341,11 @@ void FileTarget::open_named(bool exists, const std::string& dir) {
   temporary_ = true;
   temporary_name_ = fs::path(name.data()).filename().string();
   remember_written(fd);
-  // mkstemp went by the path: the name must be in the directory held.
+  // mkstemp went by the path: the name must be in the directory held. If
+  // not, the file stays where the path led (a directory swapped in by
+  // someone who may write the parent): removing it by that path could
+  // remove another's file if the path changes again, and by the held
+  // directory the name is not ours.
   if (!is_written_name(temporary_name_)) {
     cannot_create(errno_text(EAGAIN) + " (" + display_text(dir) +
                   " was replaced while the temporary file was created in it)");
