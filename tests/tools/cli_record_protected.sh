@@ -50,7 +50,7 @@ done
 "$HIO" run "$Q" --record shared/c.hioj > c.out 2>&1
 rc=$?
 [ $rc -eq 4 ] || fail "(c) exit $rc, expected 4" c.out
-grep -qx "hio run: shared/c.hioj: cannot create the journal: Permission denied (the file is uid 65534's, in the sticky directory $W/shared that others may write, and neither yours nor the directory owner's: the kernel's fs.protected_regular refuses to open such a file with O_CREAT (a shell's \`>\`), and hio neither writes, replaces nor takes it over, for root neither; have it removed, or write another path)" \
+grep -qx "hio run: shared/c.hioj: cannot create the journal: Permission denied (the file is uid 65534's, in the sticky directory $W/shared that others may write, and neither yours nor the directory owner's: hio neither writes, replaces nor takes it over, for root neither, as the kernel's fs.protected_regular=2 refuses to open such a file with O_CREAT (a shell's \`>\`); have it removed, or write another path)" \
   c.out || fail "(c) not said" c.out
 [ "$(cat shared/c.hioj)" = nobody ] || fail "(c) the file changed"
 $AS_USER "$HIO" run "$Q" --record shared/d.hioj > d.out 2>&1

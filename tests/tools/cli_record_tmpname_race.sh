@@ -46,6 +46,8 @@ if command -v strace > /dev/null 2>&1; then
     "$HIO" > s.out 2>&1 || fail "no /proc: salvage exit $?" s.out
   opens=$(grep -c 's\.hioj\.' s.trace)
   [ "$opens" -eq 1 ] || fail "salvage opened its temporary by name $opens times (expected once, by mkstemp)" s.trace
+  # Held open until commit: not inherited by a process started meanwhile.
+  grep 's\.hioj\.' s.trace | grep -q O_CLOEXEC || fail "salvage's temporary is not O_CLOEXEC" s.trace
   "$HIO" inspect pub/s.hioj > /dev/null 2>&1 || fail "no /proc: salvage wrote no journal" s.out
   rm -f pub/s.hioj s.trace
 fi

@@ -68,6 +68,7 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
       scenario.run.mode = Mode::real;
       record_run_setting(scenario, "mode");
     }
+    check_set_text_size(scenario);
     return scenario;
   } catch (const SettingError& error) {
     std::cerr << "hio " << command << ": " << message_text(error.what()) << "\n";

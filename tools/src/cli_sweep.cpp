@@ -42,6 +42,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     scenario = load_scenario_arg(args.scenario, registry);
     for (const std::string& set : args.sets)
       apply_override(scenario, set);
+    check_set_text_size(scenario);
     seeds = shard_seeds(parse_seed_range(args.seeds), parse_shard(args.shard));
     // Built once first, as `hio check` does: a scenario that cannot be built
     // is bad input said once (exit 2), not every seed failing the same way.

@@ -189,11 +189,11 @@ std::string protected_file(const std::string& file) {
   return "the " + std::string(S_ISFIFO(status.st_mode) ? "FIFO" : "file") + " is uid " +
          std::to_string(status.st_uid) + "'s, in the sticky directory " +
          display_text(dir.string()) +
-         " that others may write, and neither yours nor the directory owner's: the kernel's "
-         "fs.protected_" +
+         " that others may write, and neither yours nor the directory owner's: hio neither "
+         "writes, replaces nor takes it over, for root neither, as the kernel's fs.protected_" +
          (S_ISFIFO(status.st_mode) ? "fifos" : "regular") +
-         " refuses to open such a file with O_CREAT (a shell's `>`), and hio neither writes, "
-         "replaces nor takes it over, for root neither; have it removed, or write another path";
+         "=2 refuses to open such a file with O_CREAT (a shell's `>`); have it removed, or "
+         "write another path";
 }
 
 bool descriptor_path(const std::string& path) {
@@ -327,7 +327,8 @@ void FileTarget::open_named(bool exists, const std::string& dir) {
   const std::string temporary = (fs::path(dir) / temporary_name(".XXXXXX")).string();
   std::vector<char> name(temporary.begin(), temporary.end());
   name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
+  // Held until commit(): not to be inherited by a process the embedder starts.
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0 && errno == EACCES && exists && ::access(path_.c_str(), W_OK) == 0) {
     // FILE itself may be writable: say why that is not enough.
     cannot_create(errno_text(EACCES) + " (the " + what_ +
@@ -340,7 +341,11 @@ void FileTarget::open_named(bool exists, const std::string& dir) {
   temporary_ = true;
   temporary_name_ = fs::path(name.data()).filename().string();
   remember_written(fd);
-  // mkstemp went by the path: the name must be in the directory held.
+  // mkstemp went by the path: the name must be in the directory held. If
+  // not, the file stays where the path led (a directory swapped in by
+  // someone who may write the parent): removing it by that path could
+  // remove another's file if the path changes again, and by the held
+  // directory the name is not ours.
   if (!is_written_name(temporary_name_)) {
     cannot_create(errno_text(EAGAIN) + " (" + display_text(dir) +
                   " was replaced while the temporary file was created in it)");

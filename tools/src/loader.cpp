@@ -227,7 +227,13 @@ class Loader {
       message = integer_beyond_64_bits(text, at.line, at.column);
     } else if (message.find("control characters other than TAB") != std::string::npos) {
       const std::optional<std::size_t> offset = byte_offset(text, at.line, at.column);
-      if (offset && (*offset == text.size() || text[*offset] == '\n' || text[*offset] == '\r')) {
+      // A '\r' ends the line only before '\n' or at the text's end; a lone
+      // one inside a closed string is the control character toml++ names.
+      const auto line_end = [&](std::size_t o) {
+        return o == text.size() || text[o] == '\n' ||
+               (text[o] == '\r' && (o + 1 == text.size() || text[o + 1] == '\n'));
+      };
+      if (offset && line_end(*offset)) {
         const bool literal = message.find("literal string") != std::string::npos;
         message = std::string("the string is not closed on its line: add its closing quote (") +
                   (literal ? "'" : "\"") +
@@ -1180,6 +1186,15 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
     }
   }
   return load_scenario_text(text, path, registry);
+}
+
+void check_set_text_size(const Scenario& scenario) {
+  if (scenario.text.size() > kScenarioBytesMax) {
+    throw ScenarioError({Diagnostic{
+        SourcePos{scenario.path, 0, 0},
+        "larger than 16 MiB once --set is applied: not a scenario file (" +
+            std::to_string(scenario.text.size()) + " bytes; a journal could not hold it)"}});
+  }
 }
 
 namespace {

@@ -29,6 +29,12 @@ Scenario load_scenario_text(std::string text, std::string path, const DoerRegist
 // the hio CLI reads it once per process); messages name it `-`.
 Scenario load_scenario_file(const std::string& path, const DoerRegistry& registry);
 
+// Throws ScenarioError ("larger than 16 MiB once --set is applied: not a
+// scenario file") when the text the settings (--set, --limit, --real) left
+// in scenario.text is over kScenarioBytesMax: the journal's header holds that
+// text, and hio replay refuses a larger one. Called once every setting is in.
+void check_set_text_size(const Scenario& scenario);
+
 // Applies a "key=value" override (--set): run.tock, run.limit, run.seed,
 // run.mode, run.skip, run.name, and the scalar keys of [net] (net.client_host,
 // net.stall_timeout, net.segment_bytes_max, net.listen_backlog,
