@@ -4,7 +4,6 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <unordered_set>
 
 #include "hio/engine/check.hpp"
 
@@ -72,15 +71,27 @@ void Schedule::refuse_entering(std::span<Doer* const> doers) const {
     if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }
   // Listed twice: the second would be refused only after the first's enter
-  // ran (and the error then closed it). A hash set for lookups only.
+  // ran (and the error then closed it). Each doer seen is marked by its
+  // deed's schedule (null for every one of them here) and the marks are
+  // undone before anything else: no allocation (a hash set of every doer
+  // was made for each long enter, counted in bytes_per_idle_doer).
   if (doers.size() < 2) return;
-  std::unordered_set<const Doer*> seen;
-  seen.reserve(doers.size());
-  for (Doer* doer : doers) {
-    if (!seen.insert(doer).second) {
-      throw std::logic_error("doer '" + doer->name() + "' is listed twice; " + where() +
-                             " enters a doer once");
+  Schedule* const mark = const_cast<Schedule*>(this);
+  const Doer* twice = nullptr;
+  std::size_t marked = 0;
+  for (; marked < doers.size(); ++marked) {
+    Deed& deed = doers[marked]->deed_;
+    if (deed.schedule == mark) {
+      twice = doers[marked];
+      break;
     }
+    deed.schedule = mark;
+  }
+  for (std::size_t i = 0; i < marked; ++i)
+    doers[i]->deed_.schedule = nullptr;
+  if (twice != nullptr) {
+    throw std::logic_error("doer '" + twice->name() + "' is listed twice; " + where() +
+                           " enters a doer once");
   }
 }
 
