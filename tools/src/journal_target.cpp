@@ -347,8 +347,10 @@ void FileTarget::open_named(bool exists, const std::string& dir) {
   // remove another's file if the path changes again, and by the held
   // directory the name is not ours.
   if (!is_written_name(temporary_name_)) {
-    cannot_create(errno_text(EAGAIN) + " (" + display_text(dir) +
-                  " was replaced while the temporary file was created in it)");
+    cannot_create(errno_text(EAGAIN) + " (the temporary file " + display_text(temporary_name_) +
+                  " made in " + display_text(dir) +
+                  " was removed or replaced by another process as it was made, or the directory "
+                  "itself was: someone else writes it)");
   }
   // 0600, which it stays until commit() (take_mode): mkstemp's 0600 less the
   // umask would keep a user with `umask 222` from writing it.
