@@ -6,8 +6,7 @@
 
 namespace hio::detail {
 
-HubWait::HubWait(asio::io_context& context)
-    : context_(context), timer_(context), watches_{Watch(context), Watch(context)} {}
+HubWait::HubWait(asio::io_context& context) : context_(context) {}
 
 void HubWait::arm(Watch& watch, const WakeFd* wake) {
   if (wake == nullptr) return;
@@ -42,13 +41,15 @@ void HubWait::arm(Watch& watch, const WakeFd* wake) {
 void HubWait::wait_until(std::chrono::steady_clock::time_point deadline, StopWakes wakes) {
   due_ = false;
   rung_ = false;
-  arm(watches_[0], wakes.request);
-  arm(watches_[1], wakes.signal);
+  if (waiting_ == nullptr) waiting_ = std::make_unique<Waiting>(context_);
+  asio::steady_timer& timer = waiting_->timer;
+  arm(waiting_->watches[0], wakes.request);
+  arm(waiting_->watches[1], wakes.signal);
   // Not context.run_until(deadline): Asio hands epoll_wait its timeout in
   // whole milliseconds, rounded up, so a wait of 0.2 ms took 1 ms. A timer
   // is kept on a timerfd, to the nanosecond.
-  timer_.expires_at(deadline);  // cancels the last wait's timer, if it was cut
-  timer_.async_wait([this, generation = ++timer_generation_](const boost::system::error_code&) {
+  timer.expires_at(deadline);  // cancels the last wait's timer, if it was cut
+  timer.async_wait([this, generation = ++timer_generation_](const boost::system::error_code&) {
     if (generation == timer_generation_) due_ = true;
   });
   while (!due_ && !rung_) {

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 #include "hio/engine/wake_fd.hpp"
 
@@ -19,7 +20,11 @@ namespace asio = boost::asio;
 // Lives as long as the hub's io_context, with one owner (the hub). Its own
 // operations (the timer, the wakes' waits) are not the hub's IO: busy()
 // does not count them, and a handler of one that a later wait cancelled
-// does nothing when a poll runs it.
+// does nothing when a poll runs it. The timer and the watches are made by
+// the first wait: an Asio timer or descriptor creates the context's epoll
+// reactor (an epoll, a timerfd and an eventfd), after which every poll of
+// a simulated or replayed run's passes made an epoll_wait system call
+// (+9% on a simulated run, replay 40% slower: docs/performance.md).
 class HubWait {
  public:
   explicit HubWait(asio::io_context& context);
@@ -43,9 +48,16 @@ class HubWait {
   };
   void arm(Watch& watch, const WakeFd* wake);
 
+  // What a wait needs, made by the first.
+  struct Waiting {
+    explicit Waiting(asio::io_context& context)
+        : timer(context), watches{Watch(context), Watch(context)} {}
+    asio::steady_timer timer;
+    std::array<Watch, 2> watches;
+  };
+
   asio::io_context& context_;
-  asio::steady_timer timer_;
-  std::array<Watch, 2> watches_;
+  std::unique_ptr<Waiting> waiting_;
   std::uint64_t timer_generation_ = 0;
   bool due_ = false;
   bool rung_ = false;
