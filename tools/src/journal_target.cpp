@@ -511,6 +511,19 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
       return the + " was truncated during " + during + " (" + sizes +
              ": another process cut it, as logrotate's copytruncate or `: > FILE` do)" + lost;
     }
+    // Cut and written on, seen by the writer: as long as written, and its
+    // first bytes intact when the cut left more than those (a `truncate -s
+    // N`), but zeros from the cut to where the writer was. (The same rule
+    // for a size of 0 as above: such a file system says 0 to the writer too.)
+    if (file.cut_seen && (file.cut_seen->size != 0 || head != file.head)) {
+      const replay::JournalCut& cut = *file.cut_seen;
+      return the + " was truncated during " + during + " (another process cut it to " +
+             std::to_string(cut.size) + " bytes when " + std::to_string(cut.written) +
+             " were written, as `truncate -s`, logrotate's copytruncate or `: > FILE` do, and it "
+             "was written on: bytes " +
+             std::to_string(cut.size) + " to " + std::to_string(cut.written) + " read as zeros; " +
+             sizes + ")" + lost;
+    }
     if (head != file.head) {
       return the + " was truncated or overwritten during " + during +
              " (its first bytes are not the ones written: another process cut it and it was "
@@ -557,21 +570,29 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
          lost;
 }
 
-WrittenFile FileTarget::written_file(std::optional<std::uint64_t> size) const {
-  return WrittenFile{what_, final_path_, written_dev_, written_ino_, size.value_or(committed_size_),
-                     head_};
+WrittenFile FileTarget::written_file(std::optional<WriterCount> written) const {
+  return WrittenFile{what_,
+                     final_path_,
+                     written_dev_,
+                     written_ino_,
+                     written ? written->bytes : committed_size_,
+                     head_,
+                     written ? written->cut_seen : std::nullopt};
 }
 
-std::string FileTarget::lost(bool* moved, std::optional<std::uint64_t> size,
+std::string FileTarget::lost(bool* moved, std::optional<WriterCount> written,
                              const std::string& during) const {
   if (moved != nullptr) *moved = false;
   if (!temporary_ || !committed_) return "";
-  return written_file_lost(written_file(size), named_fd_, during, moved);
+  return written_file_lost(written_file(written), named_fd_, during, moved);
 }
 
 std::function<std::string()> FileTarget::later_check(std::uint64_t size) const {
   if (!temporary_ || !committed_) return {};
-  return [file = written_file(size)] { return written_file_lost(file, -1, "the sweep"); };
+  // A cut its writer saw was said at its end (lost()): the size alone.
+  return [file = written_file(WriterCount{size, std::nullopt})] {
+    return written_file_lost(file, -1, "the sweep");
+  };
 }
 
 std::string FileTarget::temporary_name(const std::string& suffix) const {
