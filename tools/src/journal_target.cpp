@@ -1,7 +1,9 @@
 #include "journal_target.hpp"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -64,6 +66,22 @@ int follow_links(const std::string& path, const std::function<bool(const fs::pat
     if (error) return 0;
     at = target.is_absolute() ? target : at.parent_path() / target;
   }
+}
+
+// Whether this process has `capability` in its effective set (capget(2):
+// hio does not link libcap). What the kernel asks where it lets root do
+// more (CAP_FOWNER: renaming over another's file in a sticky directory),
+// rather than uid 0: root that dropped it is refused, another user given it
+// is not. (In a user namespace the kernel also wants the file's owner
+// mapped there; not looked at.) Where capget fails (no such call): uid 0.
+bool has_capability(int capability) {
+  __user_cap_header_struct header{};
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  header.pid = 0;  // this process
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (::syscall(SYS_capget, &header, data) != 0) return ::geteuid() == 0;
+  const auto word = static_cast<std::size_t>(capability / 32);
+  return (data[word].effective & (1U << (capability % 32))) != 0;
 }
 
 // The longest file name `dir`'s file system allows (NAME_MAX where it
@@ -616,18 +634,21 @@ std::string FileTarget::replace_refused(int error) const {
              std::to_string(max) + ")";
     }
   }
-  // In a sticky directory (/tmp) only a file's owner, the directory's or
-  // root may rename over it: `> FILE` writes into it, hio may not replace it.
+  // In a sticky directory (/tmp) only a file's owner, the directory's or a
+  // process with CAP_FOWNER (root, unless it dropped it) may rename over it,
+  // as the kernel decides: `> FILE` writes into it, hio may not replace it.
   struct stat dir_status {};
   struct stat file_status {};
   const uid_t user = ::geteuid();
-  if ((error == 0 || error == EPERM) && user != 0 && ::stat(dir.c_str(), &dir_status) == 0 &&
+  if ((error == 0 || error == EPERM) && ::stat(dir.c_str(), &dir_status) == 0 &&
       (dir_status.st_mode & S_ISVTX) != 0 && dir_status.st_uid != user &&
-      ::lstat(final_path_.c_str(), &file_status) == 0 && file_status.st_uid != user) {
+      ::lstat(final_path_.c_str(), &file_status) == 0 && file_status.st_uid != user &&
+      !has_capability(CAP_FOWNER)) {
     return errno_text(EPERM) + " (the file is another user's, in a directory with the sticky bit " +
            display_text(dir.string()) +
-           ": only its owner may replace it, and hio writes a new file and renames it over the "
-           "old one, never into it; have it removed, or write another path)";
+           ": only its owner, the directory's or a process with CAP_FOWNER may replace it, and "
+           "hio writes a new file and renames it over the old one, never into it; have it "
+           "removed, or write another path)";
   }
   return "";
 }
