@@ -119,6 +119,21 @@ if [ -n "$as_other" ] && setpriv --inh-caps +fowner --ambient-caps +fowner true 
     sf2.out || fail "sticky directory, root without CAP_FOWNER: not said" sf2.out
   grep -q "passed" sf2.out && fail "sticky directory, root without CAP_FOWNER: the run ran" sf2.out
   cmp -s "$long" sf/r.hioj || fail "sticky directory, root without CAP_FOWNER: changed" sf2.out
+  # Root of a user namespace that maps only root (a rootless container)
+  # has CAP_FOWNER there, but not over a file whose owner it does not map
+  # (it reads as uid 65534): refused before the run too (it ran, then its
+  # rename failed).
+  if unshare -Ur true 2> /dev/null; then
+    unshare -Ur "$HIO" run "$Q" --record sf/r.hioj > sf3.out 2>&1
+    rc=$?
+    [ $rc -eq 4 ] || fail "sticky directory, user namespace: exit $rc, expected 4" sf3.out
+    grep -qx "hio run: sf/r.hioj: cannot create the journal: Operation not permitted (the file is another user's, in a directory with the sticky bit $PWD/sf: only its owner, the directory's or a process with CAP_FOWNER may replace it, and hio writes a new file and renames it over the old one, never into it; have it removed, or write another path)" \
+      sf3.out || fail "sticky directory, user namespace: not said" sf3.out
+    grep -q "passed" sf3.out && fail "sticky directory, user namespace: the run ran" sf3.out
+    cmp -s "$long" sf/r.hioj || fail "sticky directory, user namespace: changed" sf3.out
+  else
+    echo "skipped: CAP_FOWNER in a user namespace (no unshare -Ur)"
+  fi
 else
   echo "skipped: CAP_FOWNER in a sticky directory (needs root and setpriv)"
 fi

@@ -69,11 +69,7 @@ int follow_links(const std::string& path, const std::function<bool(const fs::pat
 }
 
 // Whether this process has `capability` in its effective set (capget(2):
-// hio does not link libcap). What the kernel asks where it lets root do
-// more (CAP_FOWNER: renaming over another's file in a sticky directory),
-// rather than uid 0: root that dropped it is refused, another user given it
-// is not. (In a user namespace the kernel also wants the file's owner
-// mapped there; not looked at.) Where capget fails (no such call): uid 0.
+// hio does not link libcap). Where capget fails (no such call): uid 0.
 bool has_capability(int capability) {
   __user_cap_header_struct header{};
   header.version = _LINUX_CAPABILITY_VERSION_3;
@@ -82,6 +78,34 @@ bool has_capability(int capability) {
   if (::syscall(SYS_capget, &header, data) != 0) return ::geteuid() == 0;
   const auto word = static_cast<std::size_t>(capability / 32);
   return (data[word].effective & (1U << (capability % 32))) != 0;
+}
+
+// Whether `id`, as stat(2) gives it here, is mapped in this process's user
+// namespace by `map` (/proc/self/uid_map or gid_map: "inside outside
+// count" lines). Unmapped ids read as the overflow id (65534), which such
+// a map leaves out. No map to read (no /proc): mapped, as in the initial
+// namespace, which maps every id.
+bool id_mapped(const char* map, unsigned long id) {
+  std::ifstream lines(map);
+  if (!lines) return true;
+  unsigned long inside = 0;
+  unsigned long outside = 0;
+  unsigned long count = 0;
+  while (lines >> inside >> outside >> count) {
+    if (id >= inside && id - inside < count) return true;
+  }
+  return false;
+}
+
+// Whether the kernel lets this process do as a file's owner would where
+// CAP_FOWNER decides (renaming over another's file in a sticky directory):
+// the capability in its effective set, rather than uid 0 (root that dropped
+// it may not, another user given it may), and the file's owner and group
+// mapped in its user namespace (capable_wrt_inode_uidgid: root in a
+// rootless container may not, over a file of a user it does not map).
+bool fowner_over(const struct stat& file) {
+  return has_capability(CAP_FOWNER) && id_mapped("/proc/self/uid_map", file.st_uid) &&
+         id_mapped("/proc/self/gid_map", file.st_gid);
 }
 
 // The longest file name `dir`'s file system allows (NAME_MAX where it
@@ -643,7 +667,7 @@ std::string FileTarget::replace_refused(int error) const {
   if ((error == 0 || error == EPERM) && ::stat(dir.c_str(), &dir_status) == 0 &&
       (dir_status.st_mode & S_ISVTX) != 0 && dir_status.st_uid != user &&
       ::lstat(final_path_.c_str(), &file_status) == 0 && file_status.st_uid != user &&
-      !has_capability(CAP_FOWNER)) {
+      !fowner_over(file_status)) {
     return errno_text(EPERM) + " (the file is another user's, in a directory with the sticky bit " +
            display_text(dir.string()) +
            ": only its owner, the directory's or a process with CAP_FOWNER may replace it, and "
