@@ -7,8 +7,16 @@
 #include <unordered_set>
 
 #include "hio/engine/flag_scope.hpp"
+#include "winding.hpp"
 
 namespace hio {
+
+namespace detail {
+std::size_t& winding_level() {
+  static thread_local std::size_t level = 0;
+  return level;
+}
+}  // namespace detail
 
 DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool always, Opts opts)
     : Doer(std::move(name), tock, std::move(opts)), core_(this) {
@@ -46,18 +54,23 @@ void DoDoer::wind(Tymth tymth) {
   // Winding walks the whole tree below, so a DoDoer that is its own
   // descendant would recurse until the stack overflows: say so instead.
   if (winding_) throw std::logic_error("DoDoer '" + name() + "' contains itself");
-  // Already wound with this tymth, and its children unchanged since: the
-  // parent that entered it wound the whole tree below when it was entered
-  // itself. Winding again at every level made entering a chain of depth d
-  // cost O(d^2). (A doer entered later is wound as it is entered.)
-  if (wound_ && tymth == this->tymth()) return;
+  // The depth of the schedule it goes into (winding.hpp): it will be one
+  // level deeper.
+  std::size_t& level = detail::winding_level();
+  // Already wound with this tymth, at this depth, and its children
+  // unchanged since: the parent that entered it wound the whole tree below
+  // when it was entered itself. Winding again at every level made entering
+  // a chain of depth d cost O(d^2). (A doer entered later is wound as it is
+  // entered.)
+  if (wound_ && tymth == this->tymth() && wound_level_ == level) return;
   // Winding recurses once per level, before any enter checks the depth:
-  // count the levels (per thread: winding never leaves its thread) so that
-  // a tree too deep is refused, not wound until the stack overflows.
-  static thread_local std::size_t winding_depth = 0;
-  if (winding_depth == kDepthMax) throw too_deep();
+  // counting the levels from the schedule's depth, a tree too deep is
+  // refused before any of it is entered (and not wound until the stack
+  // overflows).
+  if (level >= kDepthMax) throw too_deep();
   winding_ = true;
-  ++winding_depth;
+  wound_level_ = level;
+  ++level;
   struct Unset {
     bool& flag;
     std::size_t& depth;
@@ -65,7 +78,7 @@ void DoDoer::wind(Tymth tymth) {
       flag = false;
       --depth;
     }
-  } unset{winding_, winding_depth};
+  } unset{winding_, level};
   Doer::wind(tymth);
   core_.wind(tymth);
   for (Doer* doer : doers_.items())
@@ -80,6 +93,8 @@ std::length_error DoDoer::too_deep() const {
 
 void DoDoer::enter() {
   // Before its children: each level deeper is more stack in every pass.
+  // (Winding refused a tree too deep already, before any enter: this is
+  // the stack's guard whatever winds.)
   const std::size_t depth = schedule_depth() + 1;
   if (depth > kDepthMax) throw too_deep();
   core_.set_depth(depth);

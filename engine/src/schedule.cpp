@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hio/engine/check.hpp"
+#include "winding.hpp"
 
 namespace hio {
 
@@ -113,8 +114,11 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
   // DoDoer that holds it, an extend).
   if (deed.schedule != nullptr) throw already_scheduled(doer);
   // Before anything changes: winding may throw (a DoDoer that contains
-  // itself), and so may the push.
-  doer.wind(tymth_);
+  // itself, a tree that would nest too deep here), and so may the push.
+  {
+    const detail::WindingInto into(depth_);
+    doer.wind(tymth_);
+  }
   entering_.push_back({&deed, false});
   // `running` marks a deed while its enter runs: it is executing (a dog would
   // be resumed inside itself), so remove() and exit() close it, if at all,

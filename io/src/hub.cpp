@@ -23,7 +23,7 @@ struct IoHub::Impl {
   detail::TcpFactory tcp{core};  // tcp:// and tls://
   detail::UdpFactory udp{core};
   detail::SerialFactory serial{core};
-  detail::HubWait waiting{core.context};  // wait_until()
+  detail::HubWait waiting{core.context};  // wait_until(), finish_closing()
 };
 
 namespace detail {
@@ -510,7 +510,10 @@ std::size_t IoHub::finish_closing(const std::function<bool()>& stop) {
     Clock::time_point wake = Clock::now() + kAskEvery;
     for (const detail::Lingering& entry : core.lingering)
       wake = std::min(wake, entry.due);
-    core.context.run_one_until(wake);
+    // Not core.context.run_one_until(wake): it rounds the wait up to whole
+    // milliseconds (as the passes' waits did), so a linger ended up to 1 ms
+    // late. The passes' wait, to the timer's resolution.
+    impl_->waiting.run_one_until(wake);
   }
 }
 

@@ -32,6 +32,7 @@ void HubWait::arm(Watch& watch, const WakeFd* wake) {
   watch.descriptor.async_wait(
       asio::posix::descriptor_base::wait_read,
       [this, &watch, generation = watch.generation](const boost::system::error_code& error) {
+        ++own_ran_;
         if (generation != watch.generation) return;
         watch.armed = false;
         if (!error) rung_ = true;
@@ -39,6 +40,14 @@ void HubWait::arm(Watch& watch, const WakeFd* wake) {
 }
 
 void HubWait::wait_until(std::chrono::steady_clock::time_point deadline, StopWakes wakes) {
+  run(deadline, wakes, false);
+}
+
+void HubWait::run_one_until(std::chrono::steady_clock::time_point deadline) {
+  run(deadline, StopWakes{}, true);
+}
+
+void HubWait::run(std::chrono::steady_clock::time_point deadline, StopWakes wakes, bool one) {
   due_ = false;
   rung_ = false;
   if (waiting_ == nullptr) waiting_ = std::make_unique<Waiting>(context_);
@@ -50,12 +59,18 @@ void HubWait::wait_until(std::chrono::steady_clock::time_point deadline, StopWak
   // is kept on a timerfd, to the nanosecond.
   timer.expires_at(deadline);  // cancels the last wait's timer, if it was cut
   timer.async_wait([this, generation = ++timer_generation_](const boost::system::error_code&) {
+    ++own_ran_;
     if (generation == timer_generation_) due_ = true;
   });
   while (!due_ && !rung_) {
     // The work guard keeps run_one() from returning at once while idle; 0
     // means the context was stopped: nothing more can come.
+    const std::uint64_t own = own_ran_;
     if (context_.run_one() == 0) break;
+    // A handler of the wait's own (the last wait's cancelled timer, which
+    // the expires_at above posted) is not the IO `one` waits for: ending
+    // there would end every such wait at once.
+    if (one && own_ran_ == own) break;
   }
 }
 

@@ -1,6 +1,7 @@
-// HubWait: an IoHub's wait between a real-time run's passes. It runs the
-// hub's IO until a deadline, to the timer's resolution (an Asio timer, which
-// the reactor keeps on a timerfd), or until a stop rings the Doist's wakes.
+// HubWait: an IoHub's waits in wall time — between a real-time run's passes,
+// and finish_closing's for the writes in flight. It runs the hub's IO until
+// a deadline, to the timer's resolution (an Asio timer, which the reactor
+// keeps on a timerfd), or until a stop rings the Doist's wakes.
 #pragma once
 
 #include <array>
@@ -34,8 +35,14 @@ class HubWait {
   // Runs IO handlers as they come until `deadline` or until one of `wakes`
   // is readable.
   void wait_until(std::chrono::steady_clock::time_point deadline, StopWakes wakes);
+  // Runs IO handlers until `deadline`, returning after the first of the
+  // hub's IO (not one of the wait's own): what asio's run_one_until() does,
+  // without its rounding up to whole milliseconds.
+  void run_one_until(std::chrono::steady_clock::time_point deadline);
 
  private:
+  // Both waits: `one` ends it after the first handler of the hub's IO.
+  void run(std::chrono::steady_clock::time_point deadline, StopWakes wakes, bool one);
   // A watch on one WakeFd, through a duplicate of its descriptor (ours to
   // close), so that a WakeFd destroyed (its number reused) leaves no watch
   // on another file. Kept from wait to wait while the WakeFd is the same.
@@ -61,6 +68,9 @@ class HubWait {
   std::uint64_t timer_generation_ = 0;
   bool due_ = false;
   bool rung_ = false;
+  // Counts the handlers of the wait's own operations that ran (a cancelled
+  // one too), so that run_one_until() tells them from the hub's IO.
+  std::uint64_t own_ran_ = 0;
 };
 
 }  // namespace hio::detail

@@ -1,6 +1,7 @@
 #include "file_out.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +21,11 @@ namespace {
   throw JournalWriteError(errno, errno_category(), "journal " + what + " '" + path + "'");
 }
 
+bool is_regular(int fd) {
+  struct stat status {};
+  return ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
+}
+
 }  // namespace
 
 FileOut::FileOut(const std::string& path, std::string name, int fd)
@@ -27,6 +33,7 @@ FileOut::FileOut(const std::string& path, std::string name, int fd)
   if (fd >= 0) {
     fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (fd_ < 0) fail("cannot create", path_);
+    regular_ = is_regular(fd_);
     return;
   }
   // A FIFO with no reader is waited on until one comes, or until a stop
@@ -38,6 +45,7 @@ FileOut::FileOut(const std::string& path, std::string name, int fd)
   fd_ = open_unless_stopped(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK,
                             0644);
   if (fd_ < 0) fail("cannot create", path_);
+  regular_ = is_regular(fd_);
 }
 
 FileOut::~FileOut() {
@@ -47,6 +55,16 @@ FileOut::~FileOut() {
 void FileOut::flush() {
   const unsigned char* p = buffer_.data();
   std::size_t left = buffer_.size();
+  // Cut since the last write: the end's check of the file (its size, its
+  // first bytes) cannot see a cut to more than those bytes once written on.
+  // One fstat per flush (each pass in real time, each full buffer else).
+  if (left > 0 && regular_ && !cut_size_) {
+    struct stat status {};
+    if (::fstat(fd_, &status) == 0 && static_cast<std::uint64_t>(status.st_size) < written_) {
+      cut_size_ = static_cast<std::uint64_t>(status.st_size);
+      cut_written_ = written_;
+    }
+  }
   while (left > 0) {
     const ssize_t n = write_unless_stopped(fd_, p, left);
     if (n < 0 && errno == EINTR) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "byte_buffer.hpp"
@@ -29,6 +30,15 @@ class FileOut {
   std::uint64_t written() const { return written_; }
   // The file's name in messages.
   const std::string& path() const { return path_; }
+  // A regular file found shorter than written() before a later write (the
+  // first time): its size then, and written() then. Another process cut it
+  // (a `truncate -s N`, logrotate's copytruncate) and the writes went on at
+  // their offset, so the bytes between the two read as zeros, although the
+  // file ends as long as written() with its first bytes intact. nullopt if
+  // never, and for a pipe or a device. (A cut between that check and the
+  // write it precedes is not seen.)
+  std::optional<std::uint64_t> cut_size() const { return cut_size_; }
+  std::uint64_t cut_written() const { return cut_written_; }
 
   void flush();  // write(2) everything buffered
   void sync();   // fdatasync(2); the first time, the directory's fsync too
@@ -39,8 +49,11 @@ class FileOut {
   std::string opened_;  // the path opened (sync_directory_of)
   bool directory_synced_ = false;
   int fd_ = -1;
+  bool regular_ = false;  // a regular file: cut_seen() is looked for
   ByteBuffer buffer_;
   std::uint64_t written_ = 0;
+  std::optional<std::uint64_t> cut_size_;
+  std::uint64_t cut_written_ = 0;
 };
 
 }  // namespace hio::replay::detail

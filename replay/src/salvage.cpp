@@ -113,6 +113,7 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
   }
   result.trailer = writer.finish(summary);
   result.bytes = writer.size_bytes();
+  result.cut_seen = writer.cut_seen();
   return result;
 }
 

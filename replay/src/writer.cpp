@@ -469,6 +469,11 @@ std::uint64_t JournalWriter::digest() const {
 std::uint64_t JournalWriter::size_bytes() const {
   return impl_->file.written() + impl_->file.buffer().size();
 }
+std::optional<JournalCut> JournalWriter::cut_seen() const {
+  const std::optional<std::uint64_t> size = impl_->file.cut_size();
+  if (!size) return std::nullopt;
+  return JournalCut{*size, impl_->file.cut_written()};
+}
 std::uint64_t JournalWriter::pass_of(Tyme tyme) const {
   header();  // refuses before write_header
   return impl_->pass_of(tyme);

@@ -273,5 +273,62 @@ TEST(Scale, AChainDeeperThanTheLimitIsRefusedNotACrash) {
   EXPECT_EQ(DoDoer::kDepthMax, 1024u);
 }
 
+// The limit counts levels from the Doist, not from the DoDoer a chain is
+// entered under: a chain of 1,000 DoDoers extended under a running DoDoer of
+// level 600 is refused before any of its enters ran. (It was refused at the
+// enter of its 425th DoDoer, level 1,025, winding counting from the chain's
+// top: the 424 above had entered, and the error closed them.) Of that chain,
+// the 424 levels that fit then run.
+TEST(Scale, AChainExtendedTooDeepIsRefusedBeforeAnyOfItsEnters) {
+  struct Counted : DoDoer {
+    int* enters = nullptr;
+    using DoDoer::DoDoer;
+    void enter() override {
+      ++*enters;
+      DoDoer::enter();
+    }
+  };
+  constexpr std::size_t kAbove = 600;
+  constexpr std::size_t kFits = DoDoer::kDepthMax - kAbove;
+  int enters = 0;
+  std::vector<std::unique_ptr<DoDoer>> above;
+  std::vector<std::unique_ptr<Counted>> below;
+  for (std::size_t d = 0; d < kAbove; ++d) {
+    above.push_back(std::make_unique<DoDoer>("a" + std::to_string(d)));
+    if (d > 0) above[d - 1]->extend({above[d].get()});
+  }
+  for (std::size_t d = 0; d < 1000; ++d) {
+    below.push_back(std::make_unique<Counted>("b" + std::to_string(d)));
+    below.back()->enters = &enters;
+    if (d > 0) below[d - 1]->extend({below[d].get()});
+  }
+  struct Grower : Doer {
+    DoDoer* parent = nullptr;
+    Doer* chain = nullptr;
+    using Doer::Doer;
+    bool recur(Tyme) override {
+      parent->extend({chain});
+      return true;
+    }
+  } grower("grower");
+  grower.parent = above.back().get();
+  grower.chain = below.front().get();
+  above.back()->extend({&grower});
+  Doist doist(Tock{kTock});
+  try {
+    doist.run({above.front().get()});
+    ADD_FAILURE() << "a chain reaching level " << kAbove + below.size() << " ran";
+  } catch (const std::length_error& error) {
+    EXPECT_NE(std::string(error.what()).find("deeper than 1024 levels"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(enters, 0) << "DoDoers of the refused chain were entered";
+  for (const std::unique_ptr<Counted>& dodoer : below)
+    EXPECT_FALSE(dodoer->scheduled());
+  below[kFits - 1]->remove({below[kFits].get()});
+  EXPECT_EQ(doist.run({above.front().get()}), RunEnd::done);
+  EXPECT_EQ(enters, static_cast<int>(kFits));
+}
+
 }  // namespace
 }  // namespace hio::test

@@ -331,6 +331,73 @@ TEST(IoTcpLinger, DestroyingTheHubResetsAWriteInFlightOnAnOpenChannel) {
   EXPECT_EQ(read.end, ECONNRESET) << (read.end == -1 ? "a FIN" : "");
 }
 
+// finish_closing aborts a write at its close_linger, not up to a millisecond
+// later: it waited with asio's run_one_until(), which hands epoll its
+// timeout rounded up to whole milliseconds, so a wait for a linger 0.3 ms
+// away took 1 ms (the passes' waits had the same fault, real_wait_test).
+// Each of a dozen streams with a write in flight (the peer, a listener's
+// backlog, reads nothing) is closed after the run with a 0.3 ms linger and
+// finish_closing called at once. Only closes it had to wait for (it asked
+// `stop`, the linger not run out yet) are judged. Not a timing threshold:
+// one of them ending before the millisecond is enough, which a rounded
+// wait never does, loaded or not.
+TEST(IoTcpLinger, FinishClosingEndsAtTheLingerNotRoundedUpToAMillisecond) {
+  constexpr auto kShort = std::chrono::microseconds(300);
+  constexpr std::size_t kStreams = 12;  // under raw_listen's backlog
+  RealRun run;
+  RawSocket listener = raw_listen();
+  shrink_receive_buffer(listener);
+  ChannelOptions options = flood_options();
+  options.close_linger = Tock{kShort};
+  std::vector<Channel*> channels;
+  std::vector<std::unique_ptr<OpenDriver>> drivers;
+  std::vector<Doer*> doers;
+  for (std::size_t i = 0; i < kStreams; ++i) {
+    channels.push_back(
+        &run.io.connect("tcp://127.0.0.1:" + std::to_string(listener.port()), options));
+    drivers.push_back(std::make_unique<OpenDriver>(*channels.back()));
+    doers.push_back(drivers.back().get());
+  }
+  std::vector<bool> written(kStreams, false);
+  Script script(run.doist, {{"every write in flight",
+                             [&] {
+                               bool all = true;
+                               for (std::size_t i = 0; i < kStreams; ++i) {
+                                 Channel& ch = *channels[i];
+                                 if (ch.connected() && !written[i])
+                                   written[i] = ch.write(std::string(kOneWrite, 'x')) == kOneWrite;
+                                 all = all && written[i] && ch.tx_size() == 0;
+                               }
+                               return all;
+                             },
+                             {}}});
+  doers.push_back(&script);
+  ASSERT_EQ(run.doist.run(doers), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  ASSERT_TRUE(run.io.busy()) << "the writes already ended";
+  int judged = 0;
+  int under_a_ms = 0;
+  for (Channel* ch : channels) {
+    const auto start = std::chrono::steady_clock::now();
+    ch->close("done");
+    ASSERT_EQ(run.io.closing(), 1u) << "the write already ended";
+    int asked = 0;
+    EXPECT_EQ(run.io.finish_closing([&] {
+      ++asked;
+      return false;
+    }),
+              1u);  // reset at its linger
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(took, kShort);   // not early either
+    if (asked == 0) continue;  // the linger had run out before it waited
+    ++judged;
+    if (took < std::chrono::milliseconds(1)) ++under_a_ms;
+  }
+  ASSERT_GT(judged, 0) << "no finish_closing had to wait: the test proves nothing";
+  EXPECT_GT(under_a_ms, 0) << "every wait for a linger of 0.3 ms took a millisecond or more ("
+                           << judged << " judged)";
+}
+
 TEST(IoTcpLinger, ANegativeCloseLingerIsRefused) {
   IoHub io;
   ChannelOptions options;

@@ -327,6 +327,50 @@ TEST(Writer, RefusesWrongUseAndWritesNothing) {
   EXPECT_EQ(read.frames.size(), 1u);
 }
 
+// A journal file that another process cuts while it is written, to more
+// than the first bytes the end's check compares, and that is written on
+// ends as long as written, its first bytes intact, zeros between: the
+// writer sees the cut before its next write (cut_seen), by which hio run
+// says the journal was truncated (it said nothing, exit 0). A pipe, whose
+// size is 0, is never taken for a cut file.
+TEST(Writer, SeesItsFileCutBeforeItWritesOn) {
+  TempDir dir;
+  const std::string path = dir.file("cut.hioj");
+  const std::vector<test::SamplePass> passes = test::sample_passes();
+  ASSERT_GE(passes.size(), 3u);
+  JournalWriter w(path);
+  w.write_header(test::sample_header());
+  w.write_pass(passes[0].tyme, test::views(passes[0].events));
+  w.flush();
+  const std::uint64_t written = w.size_bytes();
+  ASSERT_GT(written, 100u);
+  EXPECT_FALSE(w.cut_seen());
+  ASSERT_EQ(::truncate(path.c_str(), 100), 0);
+  EXPECT_FALSE(w.cut_seen());  // not written on yet: the file's size says it
+  w.write_pass(passes[1].tyme, test::views(passes[1].events));
+  w.flush();
+  ASSERT_TRUE(w.cut_seen());
+  EXPECT_EQ(w.cut_seen()->size, 100u);
+  EXPECT_EQ(w.cut_seen()->written, written);
+  w.write_pass(passes[2].tyme, test::views(passes[2].events));
+  w.finish(RunSummary{});
+  EXPECT_EQ(w.cut_seen()->size, 100u);                          // the first cut seen
+  EXPECT_EQ(std::filesystem::file_size(path), w.size_bytes());  // the size alone misses it
+
+  int ends[2];
+  ASSERT_EQ(::pipe(ends), 0);
+  {
+    JournalWriter piped(dir.file("pipe"), WriterOptions{.fd = ends[1]});
+    piped.write_header(test::sample_header());
+    piped.flush();
+    piped.write_pass(passes[0].tyme, test::views(passes[0].events));
+    piped.flush();
+    EXPECT_FALSE(piped.cut_seen());
+  }
+  ::close(ends[0]);
+  ::close(ends[1]);
+}
+
 // Events that each fit a frame but not together are written as consecutive
 // parts of their pass (the same pass and tyme, part 0, 1, ...), each within
 // the limit, as the format has always allowed (unfixed: std::length_error,

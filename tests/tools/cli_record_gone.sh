@@ -8,8 +8,8 @@
 # never removes a path whose journal was replaced: the file is another
 # process's now (a passing seed's cleanup used to delete it). One moved
 # elsewhere is complete there: exit 4, with its new name. A journal
-# truncated in place is lost too, and a sweep checks the journals it keeps
-# again at its end. A run whose doer throws after its journal was removed
+# truncated in place is lost too (also one cut and written on), and a sweep
+# checks the journals it keeps again at its end. A run whose doer throws after its journal was removed
 # exits 4 too (the output lost outranks the doer's error, 5).
 # The runs that another process must act on while they go on last 10 s (the
 # real-time runs end at their limit); the others 3 s.
@@ -186,6 +186,21 @@ grep -q "^hio run: error: tr.hioj: the journal was truncated .*during the run (.
   tr.err || fail "run, journal truncated: not said" tr.err
 grep -q '"journal": "tr.hioj", "journal_lost": "the journal was truncated' tr.out ||
   fail "run, journal truncated: --json does not say it" tr.out
+
+# Cut to more than the first bytes the end compares (64) and written on
+# (`truncate -s`): as long again at the end, its first bytes intact, zeros
+# between. The writer sees the cut before its next write. It used to be
+# reported as written, exit 0.
+"$HIO" run slow.toml --record tc.hioj --set run.limit=3s > tc.out 2> tc.err &
+pid=$!
+wait_for tc.hioj
+sleep 0.5
+truncate -s 70 tc.hioj || fail "truncate failed" /dev/null
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "run, journal cut to 70 bytes and written on: exit $rc, expected 4" tc.err
+grep -q "^hio run: error: tc.hioj: the journal was truncated during the run (another process cut it to 70 bytes when [0-9]* were written, .*: bytes 70 to [0-9]* read as zeros; \([0-9]*\) bytes written, \1 in the file now): what was written is lost\$" \
+  tc.err || fail "run, journal cut to 70 bytes and written on: not said" tc.err
 
 # hio sweep --out: a failing seed's journal removed after its seed ran,
 # while the sweep goes on (a cleanup step): the end of the sweep checks the

@@ -8,10 +8,12 @@
 #   could not be opened again to be written (Permission denied, a new file
 #   too) - needs a user other than root (root writes a 0400 file), so as
 #   root it runs as nobody (setpriv), else it is skipped;
-# - another user's file in a sticky directory (/tmp): only its owner may
-#   rename over it, and hio replaces files rather than write into them: said
-#   before the run, not as a bare "Operation not permitted" after the tree
-#   was built - needs root (to make another user's file) and setpriv;
+# - another user's file in a sticky directory (/tmp): only its owner, the
+#   directory's or a process with CAP_FOWNER may rename over it, and hio
+#   replaces files rather than write into them: said before the run, not as
+#   a bare "Operation not permitted" after the tree was built; a user with
+#   CAP_FOWNER may, root without it may not, as the kernel decides - needs
+#   root (to make another user's file) and setpriv;
 # - a write-only OUT replaced: salvage's check at the end, which cannot read
 #   it back, does not take it for lost (as another user: as umask 222).
 # Usage: cli_record_replace.sh HIO SCENARIOS WORK
@@ -85,11 +87,54 @@ if [ -n "$as_other" ]; then
   $as_other "$HIO" run "$Q" --record st/r.hioj > st.out 2>&1
   rc=$?
   [ $rc -eq 4 ] || fail "sticky directory: exit $rc, expected 4" st.out
-  grep -qx "hio run: st/r.hioj: cannot create the journal: Operation not permitted (the file is another user's, in a directory with the sticky bit $PWD/st: only its owner may replace it, and hio writes a new file and renames it over the old one, never into it; have it removed, or write another path)" \
+  grep -qx "hio run: st/r.hioj: cannot create the journal: Operation not permitted (the file is another user's, in a directory with the sticky bit $PWD/st: only its owner, the directory's or a process with CAP_FOWNER may replace it, and hio writes a new file and renames it over the old one, never into it; have it removed, or write another path)" \
     st.out || fail "sticky directory: not said" st.out
   grep -q "passed" st.out && fail "sticky directory: the run ran" st.out
   cmp -s "$long" st/r.hioj || fail "sticky directory: the file changed" st.out
 else
   echo "skipped: another user's file in a sticky directory (needs root and setpriv)"
+fi
+
+# The kernel's rule there is a capability's, CAP_FOWNER, not uid 0's:
+# another user given it may replace such a file (hio refused it), root
+# without it may not (hio ran, then its rename failed with a bare
+# "Operation not permitted"). The file is the directory owner's, so that
+# only this rule decides (fs.protected_regular's spares such a file).
+if [ -n "$as_other" ] && setpriv --inh-caps +fowner --ambient-caps +fowner true 2> /dev/null &&
+  setpriv --bounding-set -fowner --inh-caps -fowner true 2> /dev/null; then
+  mkdir sf && chmod 1777 sf && chown 65533:65533 sf
+  owned() { rm -f sf/r.hioj && cp "$long" sf/r.hioj && chmod 666 sf/r.hioj && chown 65533:65533 sf/r.hioj; }
+  owned
+  ino=$(stat -c %i sf/r.hioj)
+  $as_other --inh-caps +fowner --ambient-caps +fowner "$HIO" run "$Q" --record sf/r.hioj \
+    > sf1.out 2>&1 || fail "sticky directory, another user with CAP_FOWNER: exit $?" sf1.out
+  # The same journal (the same run), in a new file renamed over the old one.
+  [ "$(stat -c %i sf/r.hioj)" != "$ino" ] || fail "sticky directory, CAP_FOWNER: not replaced" sf1.out
+  "$HIO" inspect sf/r.hioj > /dev/null || fail "sticky directory, CAP_FOWNER: no journal" sf1.out
+  owned
+  setpriv --bounding-set -fowner --inh-caps -fowner "$HIO" run "$Q" --record sf/r.hioj > sf2.out 2>&1
+  rc=$?
+  [ $rc -eq 4 ] || fail "sticky directory, root without CAP_FOWNER: exit $rc, expected 4" sf2.out
+  grep -qx "hio run: sf/r.hioj: cannot create the journal: Operation not permitted (the file is another user's, in a directory with the sticky bit $PWD/sf: only its owner, the directory's or a process with CAP_FOWNER may replace it, and hio writes a new file and renames it over the old one, never into it; have it removed, or write another path)" \
+    sf2.out || fail "sticky directory, root without CAP_FOWNER: not said" sf2.out
+  grep -q "passed" sf2.out && fail "sticky directory, root without CAP_FOWNER: the run ran" sf2.out
+  cmp -s "$long" sf/r.hioj || fail "sticky directory, root without CAP_FOWNER: changed" sf2.out
+  # Root of a user namespace that maps only root (a rootless container)
+  # has CAP_FOWNER there, but not over a file whose owner it does not map
+  # (it reads as uid 65534): refused before the run too (it ran, then its
+  # rename failed).
+  if unshare -Ur true 2> /dev/null; then
+    unshare -Ur "$HIO" run "$Q" --record sf/r.hioj > sf3.out 2>&1
+    rc=$?
+    [ $rc -eq 4 ] || fail "sticky directory, user namespace: exit $rc, expected 4" sf3.out
+    grep -qx "hio run: sf/r.hioj: cannot create the journal: Operation not permitted (the file is another user's, in a directory with the sticky bit $PWD/sf: only its owner, the directory's or a process with CAP_FOWNER may replace it, and hio writes a new file and renames it over the old one, never into it; have it removed, or write another path)" \
+      sf3.out || fail "sticky directory, user namespace: not said" sf3.out
+    grep -q "passed" sf3.out && fail "sticky directory, user namespace: the run ran" sf3.out
+    cmp -s "$long" sf/r.hioj || fail "sticky directory, user namespace: changed" sf3.out
+  else
+    echo "skipped: CAP_FOWNER in a user namespace (no unshare -Ur)"
+  fi
+else
+  echo "skipped: CAP_FOWNER in a sticky directory (needs root and setpriv)"
 fi
 echo ok

@@ -84,7 +84,9 @@ int do_salvage(const SalvageArgs& args) {
                              signal);
     }
     target.commit();
-    if (const std::string lost = target.lost(nullptr, r.bytes, "the salvage"); !lost.empty()) {
+    if (const std::string lost =
+            target.lost(nullptr, WriterCount{r.bytes, r.cut_seen}, "the salvage");
+        !lost.empty()) {
       std::cerr << "hio salvage: " << display_text(args.output) << ": " << lost << "\n";
       return kExitOutputFailed;
     }

@@ -1,7 +1,9 @@
 #include "journal_target.hpp"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -64,6 +66,46 @@ int follow_links(const std::string& path, const std::function<bool(const fs::pat
     if (error) return 0;
     at = target.is_absolute() ? target : at.parent_path() / target;
   }
+}
+
+// Whether this process has `capability` in its effective set (capget(2):
+// hio does not link libcap). Where capget fails (no such call): uid 0.
+bool has_capability(int capability) {
+  __user_cap_header_struct header{};
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  header.pid = 0;  // this process
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (::syscall(SYS_capget, &header, data) != 0) return ::geteuid() == 0;
+  const auto word = static_cast<std::size_t>(capability / 32);
+  return (data[word].effective & (1U << (capability % 32))) != 0;
+}
+
+// Whether `id`, as stat(2) gives it here, is mapped in this process's user
+// namespace by `map` (/proc/self/uid_map or gid_map: "inside outside
+// count" lines). Unmapped ids read as the overflow id (65534), which such
+// a map leaves out. No map to read (no /proc): mapped, as in the initial
+// namespace, which maps every id.
+bool id_mapped(const char* map, unsigned long id) {
+  std::ifstream lines(map);
+  if (!lines) return true;
+  unsigned long inside = 0;
+  unsigned long outside = 0;
+  unsigned long count = 0;
+  while (lines >> inside >> outside >> count) {
+    if (id >= inside && id - inside < count) return true;
+  }
+  return false;
+}
+
+// Whether the kernel lets this process do as a file's owner would where
+// CAP_FOWNER decides (renaming over another's file in a sticky directory):
+// the capability in its effective set, rather than uid 0 (root that dropped
+// it may not, another user given it may), and the file's owner and group
+// mapped in its user namespace (capable_wrt_inode_uidgid: root in a
+// rootless container may not, over a file of a user it does not map).
+bool fowner_over(const struct stat& file) {
+  return has_capability(CAP_FOWNER) && id_mapped("/proc/self/uid_map", file.st_uid) &&
+         id_mapped("/proc/self/gid_map", file.st_gid);
 }
 
 // The longest file name `dir`'s file system allows (NAME_MAX where it
@@ -511,6 +553,19 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
       return the + " was truncated during " + during + " (" + sizes +
              ": another process cut it, as logrotate's copytruncate or `: > FILE` do)" + lost;
     }
+    // Cut and written on, seen by the writer: as long as written, and its
+    // first bytes intact when the cut left more than those (a `truncate -s
+    // N`), but zeros from the cut to where the writer was. (The same rule
+    // for a size of 0 as above: such a file system says 0 to the writer too.)
+    if (file.cut_seen && (file.cut_seen->size != 0 || head != file.head)) {
+      const replay::JournalCut& cut = *file.cut_seen;
+      return the + " was truncated during " + during + " (another process cut it to " +
+             std::to_string(cut.size) + " bytes when " + std::to_string(cut.written) +
+             " were written, as `truncate -s`, logrotate's copytruncate or `: > FILE` do, and it "
+             "was written on: bytes " +
+             std::to_string(cut.size) + " to " + std::to_string(cut.written) + " read as zeros; " +
+             sizes + ")" + lost;
+    }
     if (head != file.head) {
       return the + " was truncated or overwritten during " + during +
              " (its first bytes are not the ones written: another process cut it and it was "
@@ -557,21 +612,29 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
          lost;
 }
 
-WrittenFile FileTarget::written_file(std::optional<std::uint64_t> size) const {
-  return WrittenFile{what_, final_path_, written_dev_, written_ino_, size.value_or(committed_size_),
-                     head_};
+WrittenFile FileTarget::written_file(std::optional<WriterCount> written) const {
+  return WrittenFile{what_,
+                     final_path_,
+                     written_dev_,
+                     written_ino_,
+                     written ? written->bytes : committed_size_,
+                     head_,
+                     written ? written->cut_seen : std::nullopt};
 }
 
-std::string FileTarget::lost(bool* moved, std::optional<std::uint64_t> size,
+std::string FileTarget::lost(bool* moved, std::optional<WriterCount> written,
                              const std::string& during) const {
   if (moved != nullptr) *moved = false;
   if (!temporary_ || !committed_) return "";
-  return written_file_lost(written_file(size), named_fd_, during, moved);
+  return written_file_lost(written_file(written), named_fd_, during, moved);
 }
 
 std::function<std::string()> FileTarget::later_check(std::uint64_t size) const {
   if (!temporary_ || !committed_) return {};
-  return [file = written_file(size)] { return written_file_lost(file, -1, "the sweep"); };
+  // A cut its writer saw was said at its end (lost()): the size alone.
+  return [file = written_file(WriterCount{size, std::nullopt})] {
+    return written_file_lost(file, -1, "the sweep");
+  };
 }
 
 std::string FileTarget::temporary_name(const std::string& suffix) const {
@@ -595,18 +658,21 @@ std::string FileTarget::replace_refused(int error) const {
              std::to_string(max) + ")";
     }
   }
-  // In a sticky directory (/tmp) only a file's owner, the directory's or
-  // root may rename over it: `> FILE` writes into it, hio may not replace it.
+  // In a sticky directory (/tmp) only a file's owner, the directory's or a
+  // process with CAP_FOWNER (root, unless it dropped it) may rename over it,
+  // as the kernel decides: `> FILE` writes into it, hio may not replace it.
   struct stat dir_status {};
   struct stat file_status {};
   const uid_t user = ::geteuid();
-  if ((error == 0 || error == EPERM) && user != 0 && ::stat(dir.c_str(), &dir_status) == 0 &&
+  if ((error == 0 || error == EPERM) && ::stat(dir.c_str(), &dir_status) == 0 &&
       (dir_status.st_mode & S_ISVTX) != 0 && dir_status.st_uid != user &&
-      ::lstat(final_path_.c_str(), &file_status) == 0 && file_status.st_uid != user) {
+      ::lstat(final_path_.c_str(), &file_status) == 0 && file_status.st_uid != user &&
+      !fowner_over(file_status)) {
     return errno_text(EPERM) + " (the file is another user's, in a directory with the sticky bit " +
            display_text(dir.string()) +
-           ": only its owner may replace it, and hio writes a new file and renames it over the "
-           "old one, never into it; have it removed, or write another path)";
+           ": only its owner, the directory's or a process with CAP_FOWNER may replace it, and "
+           "hio writes a new file and renames it over the old one, never into it; have it "
+           "removed, or write another path)";
   }
   return "";
 }

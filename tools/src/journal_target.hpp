@@ -34,6 +34,7 @@
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/replay/journal.hpp"
+#include "hio/replay/writer.hpp"
 
 namespace hio::tools {
 
@@ -82,13 +83,28 @@ struct WrittenFile {
   ino_t ino = 0;
   std::uint64_t size = 0;  // the bytes written
   std::string head;        // its first bytes (up to 64) as they were at commit
+  // A cut its writer found, and wrote on after (WriterCount).
+  std::optional<replay::JournalCut> cut_seen;
+};
+
+// What the writer of a file counted: the bytes it wrote, and the size it
+// found the file cut to before a later write, if it did (a cut to more than
+// the first bytes that the end's check compares, then written on: the file
+// is as long as written, its first bytes intact, zeros between).
+struct WriterCount {
+  std::uint64_t bytes = 0;
+  std::optional<replay::JournalCut> cut_seen;
+  static WriterCount of(const replay::JournalWriter& writer) {
+    return {writer.size_bytes(), writer.cut_seen()};
+  }
 };
 
 // "" if `file.final_path` still names `file` whole, else why not, for an
 // error that names FILE: removed (or its directory) or replaced by another
 // file, and what was written is lost; truncated or changed in place (a
-// logrotate copytruncate, a `: > FILE`: its size is not the bytes written,
-// or its first bytes are not the ones written); or moved (it, or its
+// logrotate copytruncate, a `: > FILE`, a `truncate -s N`: its size is not
+// the bytes written, its writer found it cut, or its first bytes are not
+// the ones written); or moved (it, or its
 // directory, renamed: the file still has a name), complete under its new
 // name, which is given when /proc knows it (`named_fd`: FILE opened at
 // commit, or -1 when not kept: then a move is said as a removal). `during`
@@ -142,13 +158,14 @@ class FileTarget {
   // written, not the one it replaced (or nothing).
   void set_sync(bool sync) { sync_ = sync; }
   // After commit(), at the end: "" if FILE still names the file written
-  // (device and inode) with its `size` bytes (the writer's count; without
-  // it, the size at commit) and its first bytes as written, else why not
-  // (written_file_lost, with FILE as opened at commit). Always "" for a FILE
-  // written directly (a pipe, a device) and before commit(). `moved`, when
-  // given, is set to whether it was moved. `during`: what wrote it, in the
-  // text ("the run", "the salvage").
-  std::string lost(bool* moved = nullptr, std::optional<std::uint64_t> size = std::nullopt,
+  // (device and inode) with the bytes its writer counted (`written`;
+  // without it, the size at commit), not cut meanwhile as far as the writer
+  // saw, and its first bytes as written, else why not (written_file_lost,
+  // with FILE as opened at commit). Always "" for a FILE written directly (a
+  // pipe, a device) and before commit(). `moved`, when given, is set to
+  // whether it was moved. `during`: what wrote it, in the text ("the run",
+  // "the salvage").
+  std::string lost(bool* moved = nullptr, std::optional<WriterCount> written = std::nullopt,
                    const std::string& during = "the run") const;
   // The same check, to be made later, when this target is gone (a sweep's
   // end, for the journals it kept): a function that returns what lost()
@@ -182,7 +199,7 @@ class FileTarget {
   // FILE's name and `suffix` (a name in FILE's directory), FILE's name
   // shortened to fit the file system's longest name.
   std::string temporary_name(const std::string& suffix) const;
-  WrittenFile written_file(std::optional<std::uint64_t> size) const;
+  WrittenFile written_file(std::optional<WriterCount> written) const;
   std::string path_;  // as given (for messages)
   std::string what_;
   std::string final_path_;  // path_ with symbolic links resolved

@@ -484,7 +484,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
     journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
     const std::uint64_t size = journal->writer().size_bytes();
-    outcome.journal_lost = target.lost(&outcome.journal_moved, size);
+    outcome.journal_lost = target.lost(&outcome.journal_moved, WriterCount::of(journal->writer()));
     outcome.journal_check = target.later_check(size);
   }
   outcome.scenario = std::move(scenario);

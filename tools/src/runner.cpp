@@ -691,7 +691,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     summary.events = trailer->events;
     summary.digest = trailer->digest;
     const std::uint64_t size = journal->writer().size_bytes();
-    summary.journal_lost = target.lost(&summary.journal_moved, size);
+    summary.journal_lost = target.lost(&summary.journal_moved, WriterCount::of(journal->writer()));
     summary.journal_check = target.later_check(size);
   } else {
     summary.events = digest.events();

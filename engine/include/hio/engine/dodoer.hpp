@@ -31,7 +31,8 @@ class DoDoer : public Doer {
   // level is a few stack frames in enter, recur and close, so a deeper
   // tree would overflow the stack (about 22,000 levels in 8 MiB optimized,
   // 4,096 with ASan's larger frames): entering
-  // one deeper throws std::length_error, as does winding a deeper tree.
+  // one deeper throws std::length_error, as does winding a tree that would
+  // reach deeper where it is entered (before any of its enters runs).
   static constexpr std::size_t kDepthMax = 1024;
 
   explicit DoDoer(std::string name = {}, Tock tock = Tock{0}, std::vector<Doer*> doers = {},
@@ -104,8 +105,10 @@ class DoDoer : public Doer {
   std::optional<bool> skip_idle_;
   bool plain_ = true;
   bool winding_ = false;  // wind() is walking the tree below (finds cycles)
-  // The tree below is wound with tymth() and unchanged since (see wind()).
+  // The tree below is wound with tymth() and unchanged since (see wind()),
+  // to go into a schedule of depth wound_level_.
   bool wound_ = false;
+  std::size_t wound_level_ = 0;
   // exit() runs while an error propagates (exit_by_error): the children's
   // close errors stay on them.
   bool ending_by_error_ = false;

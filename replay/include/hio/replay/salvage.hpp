@@ -11,6 +11,7 @@
 #include "hio/replay/error.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/replay/types.hpp"
+#include "hio/replay/writer.hpp"
 
 namespace hio::replay {
 
@@ -33,6 +34,7 @@ struct SalvageResult {
   std::optional<JournalTrailer> input_trailer{};  // the input's, if it was reached
   JournalTrailer trailer{};                       // the new journal's
   std::uint64_t bytes = 0;                        // of the new journal (0 when stopped)
+  std::optional<JournalCut> cut_seen{};           // JournalWriter::cut_seen() of it
   // SalvageOptions::stop said stop: `output` has no trailer and the counts are
   // of the frames written so far; the caller discards it.
   bool stopped = false;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -67,6 +68,13 @@ struct WriterOptions {
 // before the failure).
 class EventBatch;
 
+// A journal file that another process cut while it was written, seen by
+// its writer before a later write (JournalWriter::cut_seen).
+struct JournalCut {
+  std::uint64_t size = 0;     // the file's size then
+  std::uint64_t written = 0;  // the bytes written then: those from `size` on read as zeros
+};
+
 class JournalWriter {
  public:
   // Creates or truncates `path` (or writes options.fd) and writes the
@@ -122,6 +130,15 @@ class JournalWriter {
   std::uint64_t digest() const;  // of the events written so far
   // Bytes of the file so far, buffered ones included.
   std::uint64_t size_bytes() const;
+  // A regular file that another process cut while it was written (to fewer
+  // bytes than were written then) and that was written on after, as the
+  // writer found it before its next write (the first such time): the
+  // bytes between the cut and what was written then read as zeros,
+  // although the file ends size_bytes() long with its first bytes intact.
+  // One fstat(2) per flush. nullopt if not seen (a cut after the last
+  // write shows in the file's size; one between the check and its write
+  // is missed), and for a pipe or a device.
+  std::optional<JournalCut> cut_seen() const;
   std::uint64_t pass_of(Tyme tyme) const;  // pass_number(tyme, tock), after write_header
 
  private:
