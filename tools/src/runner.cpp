@@ -824,7 +824,8 @@ std::string format_summary_json(const RunSummary& s) {
                     json_field_or_null("journal_lost", s.journal_lost) +
                     ", \"closing_reset\": " + std::to_string(s.closing_reset) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-                    format_seconds(s.worst_lag) + "\", " + format_listening_json(s.listening) +
+                    format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" +
+                    format_seconds(s.longest_pass) + "\", " + format_listening_json(s.listening) +
                     ", " + format_expectations_json(s.expectations, s.passed());
   return out + format_counters_json(s.counters) + "}";
 }
