@@ -155,6 +155,10 @@ std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions
                           : replacement_scenario(options.scenario_path, header, registry);
   for (const std::string& set : options.sets)
     apply_override(scenario, set);
+  // The replay's --record writes this text into its journal's header, as
+  // hio run does: held to the bound hio run's --set is (a replay of that
+  // journal would refuse it).
+  check_set_text_size(scenario);
   return std::make_shared<const Scenario>(std::move(scenario));
 }
 

@@ -98,7 +98,9 @@ struct ReplayScenarioOutcome {
 // journal after it is not compared; see stopped_at_limit), one after it
 // changes nothing (a replay never runs past the recorded end).
 // Throws ScenarioError (file:line:col; the header's text is
-// "JOURNAL:scenario"), all bad input.
+// "JOURNAL:scenario"), all bad input; a text the sets make longer than
+// kScenarioBytesMax too (check_set_text_size: the replay's own journal
+// could not be replayed).
 std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions& options,
                                                      const replay::JournalHeader& header,
                                                      const DoerRegistry& registry);
