@@ -1,8 +1,10 @@
-# hio does not load the distribution's shared toml++ library: hio::tools
-# compiles toml++ header-only (tools/src/toml_parse.hpp), and its CMake
-# target links only the headers (tools/CMakeLists.txt). Linked with the
-# package's target, the program had NEEDED libtomlplusplus.so.3, a runtime
-# dependency nothing used. -DOBJDUMP=objdump -DPROGRAM=path.
+# PROGRAM (hio, or tests/tools/link_probe.cpp's) does not load the
+# distribution's shared toml++ library: hio::tools compiles toml++
+# header-only (tools/src/toml_parse.hpp), and its CMake target links only
+# the headers (tools/CMakeLists.txt). With the package's target on the link
+# line, a linker that keeps what it is given (no --as-needed: the probe) made
+# the program need libtomlplusplus.so.3, which nothing used.
+# -DOBJDUMP=objdump -DPROGRAM=path.
 execute_process(COMMAND ${OBJDUMP} -p ${PROGRAM} RESULT_VARIABLE rc OUTPUT_VARIABLE out
                 ERROR_VARIABLE err)
 if(rc)
