@@ -1,4 +1,4 @@
-# PROGRAM (hio, or tests/tools/link_probe.cpp's) does not load the
+# PROGRAM (tests/tools/link_probe.cpp's) does not load the
 # distribution's shared toml++ library: hio::tools compiles toml++
 # header-only (tools/src/toml_parse.hpp), and its CMake target links only
 # the headers (tools/CMakeLists.txt). With the package's target on the link
