@@ -6,6 +6,47 @@
 
 namespace hio::detail {
 
+// The process's lookup threads: how many there are, and the workers waiting
+// for one (those that would have started one beyond kProcessThreadsMax), in
+// the order they asked. Lock order: this one's mutex before a queue's.
+struct LookupWorker::Process {
+  std::mutex mutex;
+  std::size_t threads = 0;
+  std::shared_ptr<Queue> first_waiting;  // through Queue::next_waiting
+  Queue* last_waiting = nullptr;
+  void wait(const std::shared_ptr<Queue>& queue) {
+    if (queue->waiting) return;
+    queue->waiting = true;
+    if (last_waiting == nullptr) {
+      first_waiting = queue;
+    } else {
+      last_waiting->next_waiting = queue;
+    }
+    last_waiting = queue.get();
+  }
+  std::shared_ptr<Queue> pop() {
+    std::shared_ptr<Queue> queue = std::move(first_waiting);
+    if (!queue) return queue;
+    first_waiting = std::move(queue->next_waiting);
+    if (!first_waiting) last_waiting = nullptr;
+    queue->waiting = false;
+    return queue;
+  }
+};
+
+LookupWorker::Process& LookupWorker::process() {
+  // Never destroyed: detached threads use it until their lookups end, after
+  // static destruction may have begun.
+  static Process* const process = new Process;
+  return *process;
+}
+
+std::size_t LookupWorker::process_threads() {
+  Process& p = process();
+  const std::lock_guard<std::mutex> lock(p.mutex);
+  return p.threads;
+}
+
 LookupWorker::~LookupWorker() {
   if (!queue_) return;
   std::deque<std::shared_ptr<Job>> jobs;
@@ -16,7 +57,6 @@ LookupWorker::~LookupWorker() {
     jobs.swap(queue_->jobs);
     running.swap(queue_->running);  // no thread adds to it once closed
   }
-  queue_->work.notify_all();
   // Outside the lock: a handler dropped may destroy what owns a job, which
   // drops that job again (no lock is held then).
   for (const std::shared_ptr<Job>& job : jobs)
@@ -31,20 +71,23 @@ void LookupWorker::add(std::shared_ptr<Job> job) {
     queue->running.reserve(kThreadsMax);
     queue_ = std::move(queue);
   }
-  bool start = false;
   {
     const std::lock_guard<std::mutex> lock(queue_->mutex);
     queue_->jobs.push_back(std::move(job));
-    // More jobs waiting than threads free to take them: one more thread,
-    // unless there are kThreadsMax (then the job waits for one).
-    start = queue_->jobs.size() > queue_->idle && queue_->threads < kThreadsMax;
-    if (start) ++queue_->threads;
+    // Each thread takes the next job when it has run its own: one more
+    // thread, unless the worker has kThreadsMax (then the job waits for one).
+    if (queue_->threads >= kThreadsMax) return;
+    ++queue_->threads;
   }
-  queue_->work.notify_one();  // a thread that is free takes it
-  if (!start) return;
+  if (!reserve_thread(queue_)) return;  // a thread of another worker's comes
   try {
     std::thread([queue = queue_] { serve(queue); }).detach();
   } catch (...) {
+    {
+      Process& p = process();
+      const std::lock_guard<std::mutex> lock(p.mutex);
+      --p.threads;
+    }
     const std::lock_guard<std::mutex> lock(queue_->mutex);
     // With a thread already, the job waits for it; without, nothing would
     // ever run it (no thread took it: it is still the last).
@@ -54,24 +97,62 @@ void LookupWorker::add(std::shared_ptr<Job> job) {
   }
 }
 
-void LookupWorker::serve(const std::shared_ptr<Queue>& queue) noexcept {
-  for (;;) {
-    std::shared_ptr<Job> job;  // released after the lock (declared first)
-    {
-      std::unique_lock<std::mutex> lock(queue->mutex);
-      ++queue->idle;
-      queue->work.wait(lock, [&] { return queue->closed || !queue->jobs.empty(); });
-      --queue->idle;
-      if (queue->closed) return;
-      job = std::move(queue->jobs.front());
-      queue->jobs.pop_front();
-      queue->running.push_back(job);  // within the room reserved: no allocation
+bool LookupWorker::reserve_thread(const std::shared_ptr<Queue>& queue) {
+  Process& p = process();
+  const std::lock_guard<std::mutex> lock(p.mutex);
+  if (p.threads < kProcessThreadsMax) {
+    ++p.threads;
+    return true;
+  }
+  // Under the process's lock, as a thread's look for a waiting queue: either
+  // it sees this one, or this call saw its thread gone (p.threads lower).
+  const std::lock_guard<std::mutex> queue_lock(queue->mutex);
+  --queue->threads;
+  p.wait(queue);
+  return false;
+}
+
+std::shared_ptr<LookupWorker::Queue> LookupWorker::next_queue() noexcept {
+  Process& p = process();
+  const std::lock_guard<std::mutex> lock(p.mutex);
+  // Popping a queue may release the last hold of a destroyed worker's: it
+  // then goes here, which takes no other lock.
+  while (std::shared_ptr<Queue> queue = p.pop()) {
+    const std::lock_guard<std::mutex> queue_lock(queue->mutex);
+    // Its threads are all busy with a lookup (none waits idle): a job
+    // waiting wants one more, up to kThreadsMax.
+    if (queue->closed || queue->jobs.empty() || queue->threads >= kThreadsMax) {
+      continue;  // destroyed, or its jobs taken by now
     }
-    job->run();
-    const std::lock_guard<std::mutex> lock(queue->mutex);
-    std::erase(queue->running, job);
-    if (queue->closed) return;
-    job->complete();
+    ++queue->threads;
+    // More jobs than this thread takes: behind the others waiting, in turn.
+    if (queue->jobs.size() > 1 && queue->threads < kThreadsMax) p.wait(queue);
+    return queue;
+  }
+  --p.threads;
+  return nullptr;
+}
+
+void LookupWorker::serve(std::shared_ptr<Queue> queue) noexcept {
+  while (queue) {
+    for (;;) {
+      std::shared_ptr<Job> job;  // released after the lock (declared first)
+      {
+        const std::lock_guard<std::mutex> lock(queue->mutex);
+        if (queue->closed || queue->jobs.empty()) {
+          --queue->threads;
+          break;
+        }
+        job = std::move(queue->jobs.front());
+        queue->jobs.pop_front();
+        queue->running.push_back(job);  // within the room reserved: no allocation
+      }
+      job->run();
+      const std::lock_guard<std::mutex> lock(queue->mutex);
+      std::erase(queue->running, job);
+      if (!queue->closed) job->complete();
+    }
+    queue = next_queue();
   }
 }
 

@@ -5,7 +5,6 @@
 // lookup.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -19,20 +18,29 @@ namespace hio::detail {
 // that a name server does not answer holds up no other while a thread is
 // free; beyond kThreadsMax pending ones, the next waits for the first to
 // end). Threads are started as jobs come and none is free, and serve the
-// worker until it is destroyed. Asio's resolver made its lookups on one
+// worker while it has jobs waiting. Asio's resolver made its lookups on one
 // thread, joined when its io_context was destroyed: a pending lookup held up
 // the end of the process until it ended. These threads are detached:
 // destroying the worker drops every job (drop(), on the destroying thread)
 // and returns at once; the lookups in progress end by themselves on their
-// threads, which then end too, and their completions are dropped. Jobs and
-// the worker are used from one thread (the owner's), besides the worker's
-// own.
+// threads, and their completions are dropped.
+//
+// The process's workers together have at most kProcessThreadsMax threads:
+// a worker that would start one beyond it waits for one of another worker's
+// (or of a destroyed worker's, whose lookup ended), which serves it next, in
+// the order the workers asked, before the thread ends (docs/io.md, "Host
+// names"). A thread with no job of its worker's left serves a waiting worker
+// or ends; none waits idle. Jobs and the worker are used from one thread
+// (the owner's), besides the worker's threads.
 class LookupWorker {
  public:
   // Lookups at once, and threads, per worker (so per hub, and per hio
   // check): each holds a thread, and a socket while it asks a name server,
   // until the system's resolver gives up (glibc: 5 s x 2 tries by default).
   static constexpr std::size_t kThreadsMax = 8;
+  // Lookup threads at once in the process, every worker's together, those
+  // of destroyed workers whose lookups have not ended yet included.
+  static constexpr std::size_t kProcessThreadsMax = 64;
 
   // One lookup. Owned by shared_ptr: the worker's thread holds it while it
   // runs.
@@ -57,21 +65,36 @@ class LookupWorker {
 
   // Queues `job` to run once a thread is free, after the jobs before it
   // started. Throws what starting a thread throws (std::system_error,
-  // std::bad_alloc) when the worker has none yet (the job is not queued
-  // then); with one, the job waits for it instead. std::bad_alloc.
+  // std::bad_alloc) when the worker has none (the job is not queued then);
+  // with one, the job waits for it instead. std::bad_alloc.
   void add(std::shared_ptr<Job> job);
+
+  // The lookup threads of the process now (tests).
+  static std::size_t process_threads();
 
  private:
   struct Queue {
     std::mutex mutex;
-    std::condition_variable work;
     std::deque<std::shared_ptr<Job>> jobs;      // not started yet, in order
     std::vector<std::shared_ptr<Job>> running;  // room for kThreadsMax: a thread never allocates
-    std::size_t threads = 0;                    // started (they end only once closed)
-    std::size_t idle = 0;                       // waiting for a job
+    std::size_t threads = 0;                    // serving it (started, or come from another)
     bool closed = false;
+    // In the process's list of workers waiting for a thread (Process): a
+    // list through the queues themselves, so that joining it allocates
+    // nothing. Under the Process's lock.
+    bool waiting = false;
+    std::shared_ptr<Queue> next_waiting;
   };
-  static void serve(const std::shared_ptr<Queue>& queue) noexcept;
+  struct Process;
+  static Process& process();
+  // Asks for a thread for `queue` (one of its `threads` is counted for it
+  // already): true if one may start; false if the process has
+  // kProcessThreadsMax, and `queue` then waits for one (its count undone).
+  static bool reserve_thread(const std::shared_ptr<Queue>& queue);
+  // A thread that serves no queue any more: the next waiting queue it can
+  // serve (counted in its threads), or null, and the thread ends.
+  static std::shared_ptr<Queue> next_queue() noexcept;
+  static void serve(std::shared_ptr<Queue> queue) noexcept;
 
   std::shared_ptr<Queue> queue_;  // made with the first job
 };

@@ -113,9 +113,12 @@ Tyme Replayer::Feed::end_tyme() {
   // A run ended by an exception: the trailer's end tyme is the tyme of the
   // pass that threw (its passes count the passes completed, so passes x tock
   // is that tyme still), and its exit's closes are stamped with it. That pass
-  // ran: the replay runs it too, so that its doers meet what made them throw.
+  // ran: the replay runs it too, so that its doers meet what made them throw
+  // - or, for hio's own failure, so that its poll ends it there as the
+  // run's did (Replayer::poll).
   const JournalTrailer* t = reader.trailer();
-  if (end_recorded && t != nullptr && ended_by_exception(*t) && *end != kTymeNever) {
+  if (end_recorded && t != nullptr && (ended_by_exception(*t) || ended_by_hio_failure(*t)) &&
+      *end != kTymeNever) {
     end = tyme_after(*end, header_tock);
   }
   if (overrunning()) end = tyme_after(*end, options.overrun);

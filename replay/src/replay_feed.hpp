@@ -363,6 +363,14 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
     const JournalTrailer* t = reader.trailer();
     return t != nullptr && ended_by_exception(*t) ? t : nullptr;
   }
+  // The recorded run was ended by hio's own failure (trailer end=error,
+  // ended_by_hio_failure, trusted): its trailer, unless the replay runs past
+  // the recorded end (overrun). Known once the reader is done.
+  const JournalTrailer* recorded_hio_failure() {
+    if (!end_known() || !end_recorded || overrunning()) return nullptr;
+    const JournalTrailer* t = reader.trailer();
+    return t != nullptr && ended_by_hio_failure(*t) ? t : nullptr;
+  }
   void compare_thrown();
   Tyme end_tyme();
   // end_tyme() is known (and end_recorded set): the reader is done. Not

@@ -121,6 +121,8 @@ ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
     throw;  // the replay's own journal failed: not the doers
   } catch (const std::bad_alloc&) {
     throw;  // out of memory (the doers', the reader's): no result to compare
+  } catch (const RecordedHioFailure&) {
+    // The recorded end (the journal, if any, was finished with it).
   } catch (const std::exception& e) {
     threw(e.what());  // the journal, if any, was finished with end=error
   }
@@ -196,9 +198,17 @@ bool Replayer::damaged() const {
 }
 
 void Replayer::poll() {
-  feed_->draining = false;  // a pass starts
-  feed_->polled = true;
-  feed_->pump();
+  Feed& f = *feed_;
+  f.draining = false;  // a pass starts
+  f.polled = true;
+  f.pump();
+  // The recorded run's hub poll threw here: the inputs before it are
+  // delivered, and the replay ends as the run did.
+  if (const JournalTrailer* t = f.recorded_hio_failure();
+      t != nullptr && f.attached && f.doist != nullptr && !f.divergence && !f.stopped_early &&
+      f.doist->tyme() >= t->end_tyme) {
+    throw RecordedHioFailure(t->end_text);
+  }
 }
 
 bool Replayer::busy() const {

@@ -1,5 +1,6 @@
 #include "hio/replay/types.hpp"
 
+#include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/replay/escape.hpp"
 
 #ifndef HIO_VERSION_TEXT
@@ -114,7 +115,12 @@ std::string describe_noise_chain(const std::vector<NoiseStep>& chain) {
 
 bool ended_by_exception(const JournalTrailer& trailer) {
   return trailer.end == RunOutcome::error &&
-         std::string_view(trailer.end_text).rfind(kDivergedEndPrefix, 0) != 0;
+         std::string_view(trailer.end_text).rfind(kDivergedEndPrefix, 0) != 0 &&
+         !ended_by_hio_failure(trailer);
+}
+
+bool ended_by_hio_failure(const JournalTrailer& trailer) {
+  return trailer.end == RunOutcome::error && trailer.end_text == HostLookupOutOfMemory::kWhat;
 }
 
 }  // namespace hio::replay

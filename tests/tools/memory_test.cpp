@@ -475,21 +475,23 @@ TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
 // `hio COMMAND` on a real scenario with a client on a host name, while every
 // allocation off this thread fails (the lookup's thread's first one: its
 // io_context): its exit code must be `code`; returns what it said on stderr.
-std::string out_of_memory_in_lookup_thread(const std::string& command, int code) {
+std::string out_of_memory_in_lookup_thread(const std::string& command, int code,
+                                           const std::string& record = "") {
   namespace fs = std::filesystem;
   DoerRegistry kinds;
   add_builtin_kinds(kinds);
   const std::string path =
       ::testing::TempDir() + "hio-oom-lookup-" + std::to_string(::getpid()) + ".toml";
   std::ofstream(path) << "[run]\nmode = \"real\"\nlimit = \"1s\"\n[[doer]]\nkind = "
-                         "\"echo_client\"\nname = \"c\"\naddress = \"tcp://localhost:7\"\n";
-  const char* argv[] = {"hio", command.c_str(), path.c_str()};
+                         "\"echo_client\"\nname = \"c\"\naddress = \"tcp://localhost:7\"\n"
+                         "[[expect]]\nfinal = \"c.connections == 0\"\n";
+  const char* argv[] = {"hio", command.c_str(), path.c_str(), "--record", record.c_str()};
   g_failed = false;
   g_home = std::this_thread::get_id();
   g_fail_elsewhere.store(true, std::memory_order_release);
   ::testing::internal::CaptureStdout();
   ::testing::internal::CaptureStderr();
-  const int rc = run_cli(3, argv, kinds);
+  const int rc = run_cli(record.empty() ? 3 : 5, argv, kinds);
   const std::string err = ::testing::internal::GetCapturedStderr();
   const std::string out = ::testing::internal::GetCapturedStdout();
   g_fail_elsewhere.store(false, std::memory_order_release);
@@ -515,6 +517,48 @@ TEST(Memory, OutOfMemoryInCheckLookupThreadIsTheCommandsExit6) {
 TEST(Memory, OutOfMemoryInRunLookupThreadIsTheCommandsExit6) {
   EXPECT_EQ(out_of_memory_in_lookup_thread("run", 6),
             "hio run: error: out of memory (std::bad_alloc)\n");
+}
+
+// The journal of such a run ends with end=error and the error's text, which
+// is no doer's exception: its replay ends at the recorded end (as after a
+// limit, the doers' exit closes there), says that hio's error ended the run,
+// judges no `final` expectation and exits 6, as the run did; its --record
+// journal ends the same and replays the same. It was "end differs" (exit 3):
+// the replay's doers did not throw at the recorded pass.
+TEST(Memory, AJournalThatALookupsOutOfMemoryEndedReplaysToItsEnd) {
+  namespace fs = std::filesystem;
+  const std::string dir =
+      ::testing::TempDir() + "hio-oom-lookup-journal-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string journal = dir + "/oom.hioj";
+  EXPECT_EQ(out_of_memory_in_lookup_thread("run", 6, journal),
+            "hio run: error: out of memory (std::bad_alloc)\n");
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const std::string again = dir + "/again.hioj";
+  for (const std::string& replayed : {journal, again}) {
+    const char* argv[] = {"hio", "replay", replayed.c_str(), "--record", again.c_str()};
+    const int argc = replayed == journal ? 5 : 3;
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    const int rc = run_cli(argc, argv, kinds);
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    const std::string out = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(rc, 6) << replayed << "\n" << out << err;
+    EXPECT_NE(out.find(": identical\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("\nended:     at the recorded end, where hio's own error ended the run: "
+                       "out of memory (std::bad_alloc) on the thread host names are looked up "
+                       "on (not the doers': hio run exited 6)\n"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("c.connections == 0  (not judged: the recorded run ended with hio's error "
+                       "at tyme "),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(err, "") << replayed;
+  }
+  fs::remove_all(dir);
 }
 
 // Out of memory while hio inspect, replay or diff reads a journal is hio's

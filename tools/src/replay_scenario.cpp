@@ -155,6 +155,10 @@ std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions
                           : replacement_scenario(options.scenario_path, header, registry);
   for (const std::string& set : options.sets)
     apply_override(scenario, set);
+  // The replay's --record writes this text into its journal's header, as
+  // hio run does: held to the bound hio run's --set is (a replay of that
+  // journal would refuse it).
+  check_set_text_size(scenario);
   return std::make_shared<const Scenario>(std::move(scenario));
 }
 
@@ -276,6 +280,9 @@ void check_replay_channels(const Scenario& scenario, const replay::JournalHeader
                      "the same order; only their behaviour may differ:"});
   throw ScenarioError(std::move(problems));
 }
+
+// What a recorded run that hio's own failure ended did (ended_by_hio_failure).
+constexpr const char* kRecordedHioFailure = "the recorded run ended with hio's error";
 
 struct TrailerEnd {
   replay::RunOutcome end = replay::RunOutcome::unknown;
@@ -432,8 +439,14 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // the replay's journal is finished after the replay's result is known, so
   // that its trailer can say how the replay ended.
   RunEnd end = RunEnd::done;
+  bool hio_failure_met = false;
   try {
     end = doist.run(built->top);
+  } catch (const replay::RecordedHioFailure&) {
+    // Where hio's own error ended the recorded run: the replay ends there
+    // too (its journal's trailer says so: replay_trailer_end).
+    hio_failure_met = true;
+    end = RunEnd::interrupted;
   } catch (const replay::JournalWriteError&) {
     throw;  // the replay's journal failed: reported as an output error
   } catch (const OutputError&) {
@@ -469,15 +482,22 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // A recorded run that a signal interrupted, replayed to its end (the
   // replayer stopped it there): it has no end to judge either.
   const replay::ReplayResult& r = outcome.result;
+  // So has one that hio's own failure ended (its doers did not throw: the
+  // replayer ended the replay there, as the run ended).
   if (!outcome.interrupted && end == RunEnd::interrupted && !r.divergence && !run_cut(r) &&
-      r.recorded_trailer && r.recorded_trailer->end == replay::RunOutcome::interrupted) {
-    outcome.recorded_stop_signal = r.recorded_trailer->stop_signal;
+      r.recorded_trailer) {
+    if (r.recorded_trailer->end == replay::RunOutcome::interrupted) {
+      outcome.recorded_stop_signal = r.recorded_trailer->stop_signal;
+    } else if (hio_failure_met) {
+      outcome.recorded_hio_failure = r.recorded_trailer->end_text;
+    }
   }
   // Interrupted: judged on the passes replayed, `final` ones not at all.
   if (outcome.result.status != replay::ReplayStatus::diverged) {
     const int signal = outcome.interrupted ? outcome.stop_signal : outcome.recorded_stop_signal;
     outcome.expectations = checker.finish(
-        RunEnding{doist.tyme(), run_cut(outcome.result), signal, doist.ended_at_pass()});
+        RunEnding{doist.tyme(), run_cut(outcome.result), signal, doist.ended_at_pass(),
+                  outcome.recorded_hio_failure.empty() ? std::string() : kRecordedHioFailure});
   }
   if (options.counters) outcome.counters = doer_counters(*scenario, built->counters);
   if (journal) {
@@ -503,7 +523,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
 // finished is not `done` because the recorded run was (xcap9 finding 7).
 RunEnd replay_end(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
-  if (o.interrupted || r.divergence || run_cut(r) || o.recorded_stop_signal != 0) {
+  if (o.interrupted || r.divergence || run_cut(r) || o.recorded_stop_signal != 0 ||
+      !o.recorded_hio_failure.empty()) {
     return RunEnd::interrupted;
   }
   // The replayer stops the run at its end (RunEnd::interrupted), as a limit.
@@ -568,6 +589,10 @@ std::string replay_first_failure(const ReplayScenarioOutcome& o) {
                : std::string("nothing judged: the recorded run was interrupted (") +
                      stop_signal_name(o.recorded_stop_signal) + ") and has no expectations";
   }
+  if (!o.recorded_hio_failure.empty() && o.expectations.empty()) {
+    return std::string("nothing judged: ") + kRecordedHioFailure + " (" + o.recorded_hio_failure +
+           ") and has no expectations";
+  }
   return "";
 }
 
@@ -580,6 +605,7 @@ int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (!o.journal_lost.empty()) return kExitOutputFailed;  // as a journal that cannot be written
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
   if (o.recorded_stop_signal != 0) return interrupted_exit_code(o.recorded_stop_signal);
+  if (!o.recorded_hio_failure.empty()) return kExitInternal;  // as the run exited
   if (o.result.journal_error) return kExitBadInput;
   if (o.result.error) return kExitDoerError;  // as the run exited (a noise replay's too)
   return all_passed(o.expectations) ? kExitOk : kExitExpectationsFailed;
@@ -633,6 +659,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
     out += std::string("ended:     at the recorded end, where the run was interrupted (") +
            stop_signal_name(o.recorded_stop_signal) + ")\n";
   }
+  if (!o.recorded_hio_failure.empty()) {
+    out += "ended:     at the recorded end, where hio's own error ended the run: " +
+           display_text(o.recorded_hio_failure) + " (not the doers': hio run exited 6)\n";
+  }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";
     if (r.noise.first_tx_mismatch) {
@@ -675,7 +705,8 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       replay::format_digest(o.scenario_digest) + "\", \"recorded_scenario_digest\": \"" +
       replay::format_digest(o.recorded_scenario_digest) + "\"" + ", \"status\": \"" +
       to_string(r.status) + "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
-      ", \"recorded_interrupted\": " + (o.recorded_stop_signal != 0 ? "true" : "false") +
+      ", \"recorded_interrupted\": " + (o.recorded_stop_signal != 0 ? "true" : "false") + ", " +
+      json_field_or_null("recorded_hio_failure", o.recorded_hio_failure) +
       ", \"stopped_at_limit\": " + (o.stopped_at_limit ? "true" : "false") +
       ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
       ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +

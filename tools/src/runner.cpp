@@ -391,11 +391,12 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
   const Tock ran = ending.tyme - start_;
   const std::string ended_at = format_seconds(ran) + " s";
   // A run that did not reach its end: why, for what cannot be judged.
-  const bool cut = ending.cut || ending.stop_signal != 0;
+  const bool cut = ending.cut || ending.stop_signal != 0 || !ending.stopped_by.empty();
   const std::string stopped =
       ending.stop_signal != 0 ? std::string("not judged: interrupted (") +
                                     stop_signal_name(ending.stop_signal) + ") at tyme " + ended_at
-                              : "not judged: the replay stopped at tyme " + ended_at;
+      : !ending.stopped_by.empty() ? "not judged: " + ending.stopped_by + " at tyme " + ended_at
+                                   : "not judged: the replay stopped at tyme " + ended_at;
   std::vector<ExpectationResult> results = results_;
   for (ExpectationResult& result : results) {
     const Expectation& e = result.expectation;
@@ -405,7 +406,9 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
         result.passed = false;
         result.judged = false;
         result.detail = stopped +
-                        (ending.stop_signal != 0 ? "" : ", where the journal's intact part ends") +
+                        (ending.stop_signal != 0 || !ending.stopped_by.empty()
+                             ? ""
+                             : ", where the journal's intact part ends") +
                         " (" + e.counter + " was " + value + ")";
         continue;
       }
@@ -824,7 +827,8 @@ std::string format_summary_json(const RunSummary& s) {
                     json_field_or_null("journal_lost", s.journal_lost) +
                     ", \"closing_reset\": " + std::to_string(s.closing_reset) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-                    format_seconds(s.worst_lag) + "\", " + format_listening_json(s.listening) +
+                    format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" +
+                    format_seconds(s.longest_pass) + "\", " + format_listening_json(s.listening) +
                     ", " + format_expectations_json(s.expectations, s.passed());
   return out + format_counters_json(s.counters) + "}";
 }

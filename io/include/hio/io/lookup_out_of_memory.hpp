@@ -18,9 +18,11 @@ namespace hio {
 // what() (docs/io.md, "Host names").
 class HostLookupOutOfMemory : public std::bad_alloc {
  public:
-  const char* what() const noexcept override {
-    return "out of memory (std::bad_alloc) on the thread host names are looked up on";
-  }
+  const char* what() const noexcept override { return kWhat; }
+  // what(): also the end text of a journal this error ended (a replay tells
+  // that end from a doer's exception by it: replay::ended_by_hio_failure).
+  static constexpr const char* kWhat =
+      "out of memory (std::bad_alloc) on the thread host names are looked up on";
 };
 
 }  // namespace hio

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -287,6 +288,20 @@ struct ReplayOptions {
 // std::logic_error ("Replayer::run after its Doist was destroyed"). The
 // hub's channels own their replay transports, which go inert (no events) when
 // the replayer is destroyed or detached.
+// Thrown out of the Doist's run by the Replayer's poll at the pass where the
+// recorded run was ended by hio's own failure (ended_by_hio_failure: the
+// error came out of the hub's poll, before the doers' pass): after the
+// inputs recorded there before it, the replay ends there as the run did, the
+// Doist closing the doers as after any error (their exit closes are compared
+// with the recorded ones). what() is the recorded end text. Not the doers':
+// Replayer::run takes it as the recorded end, and a program that calls
+// doist.run itself catches it and calls finish(RunEnd::interrupted) (not
+// threw()). Not thrown in a noise replay with an overrun.
+class RecordedHioFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Replayer final : public Reactor, public PassObserver, public EventSink {
  public:
   // Opens the journal and reads its header. Throws JournalException if the

@@ -149,7 +149,13 @@ inline constexpr std::string_view kDivergedEndPrefix = "replay diverged at ";
 // replay gives its own journal when it diverged (end_text "replay diverged
 // at ..."): there the replayer stopped the doers, none threw, and a replay of
 // that journal ends where it ended.
+// Nor is the end of a run that hio itself could not go on with (end = error,
+// end_text HostLookupOutOfMemory::kWhat: out of memory on the thread host
+// names are looked up on; hio run exits 6): the doers did not throw, and the
+// replay ends at that pass's poll, as the run did (RecordedHioFailure),
+// where ended_by_hio_failure is true.
 bool ended_by_exception(const JournalTrailer& trailer);
+bool ended_by_hio_failure(const JournalTrailer& trailer);
 
 // A ChannelEvent that owns its strings (ChannelEvent's views are only valid
 // while the hub or the reader that made them is on the same event or frame).

@@ -57,6 +57,11 @@ struct ReplayScenarioOutcome {
   // and the replay reached that end: `final` expectations are not judged,
   // as in the run, and the exit code is the run's (130, 143). 0 otherwise.
   int recorded_stop_signal = 0;
+  // The recorded run was ended by hio's own failure, not its doers'
+  // (replay::ended_by_hio_failure: out of memory on the thread host names
+  // are looked up on), and the replay reached that end: its text. `final`
+  // expectations are not judged, and the exit code is the run's (6).
+  std::string recorded_hio_failure{};
   double wall_seconds = 0;    // the replay's, for people only
   std::string record_path{};  // the replay's journal, if any
   // Not "": the replay's journal no longer is record_path at the end
@@ -98,7 +103,9 @@ struct ReplayScenarioOutcome {
 // journal after it is not compared; see stopped_at_limit), one after it
 // changes nothing (a replay never runs past the recorded end).
 // Throws ScenarioError (file:line:col; the header's text is
-// "JOURNAL:scenario"), all bad input.
+// "JOURNAL:scenario"), all bad input; a text the sets make longer than
+// kScenarioBytesMax too (check_set_text_size: the replay's own journal
+// could not be replayed).
 std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions& options,
                                                      const replay::JournalHeader& header,
                                                      const DoerRegistry& registry);

@@ -112,6 +112,10 @@ struct RunEnding {
   // ended one tock after its last pass, and no pass ran at `tyme`: a `by`
   // deadline at `tyme` was not reached.
   bool ended_at_pass = false;
+  // Not "": what else ended the run before its end (a replay of a run that
+  // hio's own failure ended): judged as a cut run, saying "not judged:
+  // <stopped_by> at tyme T".
+  std::string stopped_by{};
 };
 
 // Checks a scenario's expectations on a run built by build_scenario: `always`
