@@ -1,10 +1,9 @@
 #include "hio/replay/types.hpp"
 
 #include "hio/replay/escape.hpp"
+#include "hio/version.hpp"
 
-#ifndef HIO_VERSION_TEXT
-#error "HIO_VERSION_TEXT is set by replay/CMakeLists.txt"
-#endif
+#include <string>
 
 namespace hio::replay {
 
@@ -64,7 +63,8 @@ RunOutcome to_outcome(RunEnd end) {
 }
 
 const char* engine_version() {
-  return "hio " HIO_VERSION_TEXT;
+  static const std::string text = std::string("hio ") + kVersion;
+  return text.c_str();
 }
 
 OwnedEvent OwnedEvent::from(const ChannelEvent& e) {
