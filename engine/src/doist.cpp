@@ -57,7 +57,10 @@ std::int64_t steady_ns() noexcept {
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
-extern "C" void on_stop_signal(int signal) {
+// Internal linkage (the unnamed namespace), no extern "C": a C-linkage name
+// ignores namespaces, so it was a global symbol that clashed with a program's
+// own function of that name (the same for tools' on_sigpipe, on_sweep_signal).
+void on_stop_signal(int signal) {
   std::int64_t unstamped = 0;
   g_stop_signal_ns.compare_exchange_strong(unstamped, steady_ns());
   int none = 0;

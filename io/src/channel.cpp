@@ -59,12 +59,12 @@ void Channel::require(ChannelKind kind, const char* call) const {
 }
 
 void Channel::wake_waiter() {
-  if (ready_list_ != nullptr && !ready_marked_) ready_list_->add(*this);
+  if (ready_list_.get() != nullptr && !ready_marked_) ready_list_->add(*this);
   if (Doer* waiter = waiter_.get()) waiter->wake();
 }
 
 void Channel::wake_driver() {
-  if (ready_list_ != nullptr && !ready_marked_) ready_list_->add(*this);
+  if (ready_list_.get() != nullptr && !ready_marked_) ready_list_->add(*this);
   if (Doer* driver = driver_.get()) driver->wake();
 }
 
@@ -73,17 +73,23 @@ void Channel::watch_if_undriven() {
 }
 
 void Channel::set_ready_list(ReadyList* list) {
-  if (list == ready_list_) return;
-  if (ready_list_ != nullptr && ready_marked_) ready_list_->remove(*this);
-  ready_list_ = list;
+  if (list == ready_list_.get()) return;
+  if (ready_list_.get() != nullptr && ready_marked_) ready_list_->remove(*this);
+  // Also when the old list was destroyed with the channel marked in it.
+  ready_marked_ = false;
+  ready_list_.reset(list);
 }
 
 // ---- ReadyList --------------------------------------------------------------
 
+ReadyList::~ReadyList() {
+  TargetRef<ReadyList>::clear(refs_);
+}
+
 void ReadyList::add(Channel& channel) {
-  HIO_CHECK(channel.ready_list_ == this, "ReadyList::add of channel #" +
-                                             std::to_string(channel.id()) +
-                                             " whose ready list is another one");
+  HIO_CHECK(channel.ready_list_.get() == this, "ReadyList::add of channel #" +
+                                                   std::to_string(channel.id()) +
+                                                   " whose ready list is another one");
   if (channel.ready_marked_) return;
   channel.ready_marked_ = true;
   marked_.push_back(&channel);

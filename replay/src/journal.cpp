@@ -67,13 +67,12 @@ JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader
 Journal::Journal(Doist& doist, IoHub& hub, const std::string& path, JournalHeader header,
                  JournalOptions options)
     : doist_(&doist),
-      hub_(hub),
       header_(checked_header(doist, hub, std::move(header))),
       writer_(path, writer_options(doist, options)),
       recorder_(writer_, options.recorder),
       header_written_(std::move(options.header_written)) {
   recorder_.set_before_first_frame([this] { write_header(); });
-  hub_.add_sink(recorder_);
+  hub.add_sink(recorder_);
   doist.add_observer(*this);
   attached_ = true;
   watch(doist.tymth());
@@ -107,7 +106,8 @@ Journal::~Journal() {
 void Journal::detach() {
   if (!attached_) return;
   attached_ = false;
-  hub_.remove_sink(recorder_);
+  // A hub destroyed first has removed the recorder already (as any EventSink).
+  if (IoHub* hub = recorder_.sink_of()) hub->remove_sink(recorder_);
   // A Doist destroyed has forgotten its observers.
   if (doist_ != nullptr) doist_->remove_observer(*this);
 }
@@ -143,6 +143,15 @@ void Journal::write_header() {
     refusal = not_at_start(*doist_, doist_->tyme(), detail::StartCheck::run);
   }
   if (refusal) refuse(std::move(*refusal));
+  // The header lists the channels the run starts with, which only the hub
+  // knows (the recorder is still added to it: only finish() detaches, and
+  // after this).
+  const IoHub* hub = recorder_.sink_of();
+  if (hub == nullptr) {
+    refuse(
+        "journal: its IoHub was destroyed before the run's first pass (the header's channels "
+        "come from the hub), so it records nothing: keep the hub until the run ends");
+  }
   header_.tock = doist_->tock();
   // The wall time of tyme 0 (the run's first pass starts now), not of the
   // Journal's making: the scenario's build, which comes in between, can take
@@ -151,8 +160,8 @@ void Journal::write_header() {
   if (header_.mode == Mode::real && header_.wall_clock.empty())
     header_.wall_clock = wall_clock_utc();
   if (header_.channels.empty()) {
-    for (std::uint32_t id : hub_.channel_ids()) {
-      const Channel* c = hub_.find(id);
+    for (std::uint32_t id : hub->channel_ids()) {
+      const Channel* c = hub->find(id);
       header_.channels.push_back(ChannelInfo{id, c->name(), c->address().text(), c->kind()});
     }
   }
@@ -258,8 +267,8 @@ const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text,
   if (refused_) throw std::logic_error(*refused_);
   check_doist("finish()");
   try {
+    write_header();  // before detach(): a header not written yet reads the hub
     detach();
-    write_header();
     recorder_.end_pass();
     RunSummary summary{doist_->passes(),      doist_->tyme(), end,
                        std::string(end_text), stop_signal,    doist_->ended_at_pass()};

@@ -2,10 +2,9 @@
 
 #include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/replay/escape.hpp"
+#include "hio/version.hpp"
 
-#ifndef HIO_VERSION_TEXT
-#error "HIO_VERSION_TEXT is set by replay/CMakeLists.txt"
-#endif
+#include <string>
 
 namespace hio::replay {
 
@@ -65,7 +64,8 @@ RunOutcome to_outcome(RunEnd end) {
 }
 
 const char* engine_version() {
-  return "hio " HIO_VERSION_TEXT;
+  static const std::string text = std::string("hio ") + kVersion;
+  return text.c_str();
 }
 
 OwnedEvent OwnedEvent::from(const ChannelEvent& e) {

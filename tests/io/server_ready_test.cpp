@@ -145,5 +145,40 @@ TEST(IoReadyList, MarksOnWakesInIdOrderOnceUntilTaken) {
   (void)listener;
 }
 
+// A list destroyed before its channels leaves them (a driver of one's own
+// that drops its list first): they no longer name it, their wakes mark
+// nothing, and another list takes them. Before, they kept the dangling list
+// and the next wake pushed onto the freed one (ASan heap-use-after-free in
+// ReadyList::add); ready_list() named it.
+TEST(IoReadyList, ADestroyedListLeavesItsChannels) {
+  MemoryNet net;
+  Doist doist{Tock{1'000'000}};
+  IoHub io{doist.tymth()};
+  io.set_factory(Scheme::sim, &net);
+  Channel& listener = io.listen("sim://server:1");
+  Channel& a = io.connect("sim://server:1");
+  Channel& b = io.connect("sim://server:1");
+  auto gone = std::make_unique<ReadyList>();
+  a.set_ready_list(gone.get());
+  b.set_ready_list(gone.get());
+  (void)a.write("x");  // a is marked in it, b is not
+  EXPECT_EQ(gone->size(), 1u);
+  gone.reset();
+  EXPECT_EQ(a.ready_list(), nullptr);
+  EXPECT_EQ(b.ready_list(), nullptr);
+  (void)a.write("y");  // marks nothing
+  (void)b.write("z");
+  ReadyList next;
+  a.set_ready_list(&next);  // a, marked in the list that went, is marked anew
+  b.set_ready_list(&next);
+  EXPECT_TRUE(next.empty());
+  (void)a.write("again");
+  (void)b.write("again");
+  std::vector<Channel*> out;
+  next.take(out);
+  EXPECT_THAT(out, ElementsAre(&a, &b));
+  (void)listener;
+}
+
 }  // namespace
 }  // namespace hio::test

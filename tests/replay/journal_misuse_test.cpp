@@ -2,7 +2,8 @@
 // refused precisely: a hub made on another Doist's clock (its events would
 // carry that tyme), and the journal or replayer destroyed by a doer of its
 // own run (run() would go on to finish it). And their Doist destroyed first,
-// which they watch: they read it no more.
+// which they watch: they read it no more; and a Journal's hub destroyed first,
+// which removes its recorder: the Journal touches it no more.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -88,20 +89,27 @@ TEST(JournalMisuse, AReplayerIsRefusedAHubOfAnotherDoistsClock) {
   EXPECT_EQ(replayer.attached_to(), nullptr);
 }
 
+// What goes before the Journal is finished: its Doist or its IoHub.
+enum class Goes { doist, hub };
+
 // A journal of two passes (a log at tyme 0, and one after the run, buffered
-// in the exit's frame), left with its Doist destroyed before it is finished.
-// `after` gets the Journal then, and destroys it.
-void journal_outliving_its_doist(const std::string& path,
-                                 const std::function<void(std::unique_ptr<Journal>&)>& after) {
+// in the exit's frame), left with its Doist or its hub destroyed before it is
+// finished. `after` gets the Journal then, and destroys it.
+void journal_outliving(Goes goes, const std::string& path,
+                       const std::function<void(std::unique_ptr<Journal>&)>& after) {
   auto doist = std::make_unique<Doist>(kTock);
   doist->set_handle_sigint(false);
-  IoHub io(doist->tymth());
-  doist->attach(io);
-  auto journal = std::make_unique<Journal>(*doist, io, path, JournalHeader{});
-  CallAfter logger(1, [&io] { io.log("in the run"); });
+  auto io = std::make_unique<IoHub>(doist->tymth());
+  doist->attach(*io);
+  auto journal = std::make_unique<Journal>(*doist, *io, path, JournalHeader{});
+  CallAfter logger(1, [&io] { io->log("in the run"); });
   EXPECT_EQ(doist->run({&logger}), RunEnd::done);
-  io.log("after the run");  // buffered: the last pass, not yet written
-  doist.reset();
+  io->log("after the run");  // buffered: the last pass, not yet written
+  if (goes == Goes::doist) {
+    doist.reset();
+  } else {
+    io.reset();
+  }
   after(journal);
   EXPECT_EQ(journal, nullptr);
 }
@@ -126,7 +134,7 @@ TEST(JournalMisuse, AJournalDestroyedAfterItsDoistWritesItsLastPassWithoutATrail
   // behaviour that happened to read nothing of it (the observer's own link,
   // cleared by ~Doist, stopped it), so ASan was silent; finish() read it
   // (the test below). Now it does not touch the Doist at all.
-  journal_outliving_its_doist(path, [](std::unique_ptr<Journal>& journal) { journal.reset(); });
+  journal_outliving(Goes::doist, path, [](std::unique_ptr<Journal>& journal) { journal.reset(); });
   expect_unfinished(path);
 }
 
@@ -139,7 +147,7 @@ TEST(JournalMisuse, AJournalFinishedAfterItsDoistWasDestroyedRefusesAndWritesNoT
       "journal is left without a trailer; finish it before the Doist goes";
   // Before: ASan heap-use-after-free in finish(), which read the freed
   // Doist's passes and end.
-  journal_outliving_its_doist(path, [&](std::unique_ptr<Journal>& journal) {
+  journal_outliving(Goes::doist, path, [&](std::unique_ptr<Journal>& journal) {
     for (int twice = 0; twice < 2; ++twice) {  // the same refusal each time
       try {
         journal->finish(RunEnd::done);
@@ -153,6 +161,66 @@ TEST(JournalMisuse, AJournalFinishedAfterItsDoistWasDestroyedRefusesAndWritesNoT
     journal.reset();
   });
   expect_unfinished(path);
+}
+
+// The hub may go first too, as any EventSink's (embedding.md, "Destroying
+// things in any order"): the Journal's recorder is removed with it, and the
+// Journal touches the hub no more. Before, ~Journal and finish() called
+// remove_sink on the freed hub (ASan heap-use-after-free in Journal::detach;
+// a release build happened not to show it: these two tests need ASan to fail
+// without the fix, the third fails in any build).
+TEST(JournalMisuse, AJournalDestroyedAfterItsHubWritesItsLastPassWithoutATrailer) {
+  TempDir dir;
+  const std::string path = dir.file("j.hioj");
+  journal_outliving(Goes::hub, path, [](std::unique_ptr<Journal>& journal) { journal.reset(); });
+  expect_unfinished(path);
+}
+
+TEST(JournalMisuse, AJournalFinishedAfterItsHubWasDestroyedHasItsTrailer) {
+  TempDir dir;
+  const std::string path = dir.file("j.hioj");
+  journal_outliving(Goes::hub, path, [](std::unique_ptr<Journal>& journal) {
+    const JournalTrailer& trailer = journal->finish(RunEnd::done);
+    EXPECT_EQ(trailer.events, 2u);
+    journal.reset();
+  });
+  JournalReader reader(path);
+  while (reader.next() != nullptr) {
+  }
+  EXPECT_TRUE(reader.complete());
+  EXPECT_EQ(reader.events_read(), 2u);
+}
+
+// A hub gone before the run's first pass: the header's channels cannot be
+// listed (before, write_header read the freed hub's channel table), so the
+// run and finish() are refused and nothing is written.
+TEST(JournalMisuse, AJournalWhoseHubWentBeforeItsRunRefusesIt) {
+  TempDir dir;
+  const std::string path = dir.file("j.hioj");
+  const std::string refusal =
+      "journal: its IoHub was destroyed before the run's first pass (the header's channels come "
+      "from the hub), so it records nothing: keep the hub until the run ends";
+  Doist doist(kTock);
+  doist.set_handle_sigint(false);
+  auto io = std::make_unique<IoHub>(doist.tymth());
+  doist.attach(*io);
+  Journal journal(doist, *io, path, JournalHeader{});
+  io.reset();
+  CallAfter idle(1, [] {});
+  try {
+    (void)journal.run({&idle});
+    ADD_FAILURE() << "a journal ran after its hub went";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()), refusal);
+  }
+  EXPECT_FALSE(journal.finished());
+  EXPECT_FALSE(journal.writer().header_written());
+  try {
+    (void)journal.finish(RunEnd::done);
+    ADD_FAILURE() << "a journal was finished after its hub went before its run";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()), refusal);
+  }
 }
 
 TEST(JournalMisuse, AReplayerFinishedAfterItsDoistWasDestroyedGivesItsWholeResult) {

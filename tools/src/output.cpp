@@ -30,7 +30,7 @@ constexpr std::size_t kPendingMax = std::size_t{1} << 16;
 // SIG_DFL): only then does stdout's EPIPE end the process as SIGPIPE would.
 std::atomic<bool> sigpipe_diverted{false};
 
-extern "C" void on_sigpipe(int /*signal*/) {}
+void on_sigpipe(int /*signal*/) {}
 
 // defer_stdout_sigpipe: a stdout EPIPE no longer ends hio at once (until the
 // CliSignals that diverted SIGPIPE is gone).

@@ -111,7 +111,7 @@ namespace {
 // Set by the handler for the record; the watcher's callback is what acts.
 volatile std::sig_atomic_t g_sweep_signal = 0;
 
-extern "C" void on_sweep_signal(int signal) {
+void on_sweep_signal(int signal) {
   g_sweep_signal = signal;
 }
 

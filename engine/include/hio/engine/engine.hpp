@@ -16,3 +16,4 @@
 #include "hio/engine/step.hpp"
 #include "hio/engine/tyme.hpp"
 #include "hio/engine/tymist.hpp"
+#include "hio/version.hpp"

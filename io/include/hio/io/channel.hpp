@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hio/engine/doer.hpp"
+#include "hio/engine/target_ref.hpp"
 #include "hio/engine/tyme.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/buffer.hpp"
@@ -161,11 +162,13 @@ class Channel;
 // taken.
 //
 // Ownership: not owned by its channels. A channel leaves the list when it is
-// destroyed or its list is changed; the owner of the list clears it from its
-// channels (set_ready_list(nullptr)) before the list goes.
+// destroyed or its list is changed; a list destroyed first leaves its channels
+// (each channel's ready_list() then reads nullptr, and its wakes mark nothing
+// until it is given another list).
 class ReadyList {
  public:
   ReadyList() = default;
+  ~ReadyList();
   ReadyList(const ReadyList&) = delete;
   ReadyList& operator=(const ReadyList&) = delete;
 
@@ -180,9 +183,11 @@ class ReadyList {
 
  private:
   friend class Channel;
+  friend class TargetRef<ReadyList>;
   void remove(Channel& channel);
 
   std::vector<Channel*> marked_;
+  TargetRef<ReadyList>* refs_ = nullptr;  // its channels' refs to it (cleared by ~ReadyList)
 };
 
 // Ownership: the IoHub owns every channel; a channel lives until the hub is
@@ -301,9 +306,10 @@ class Channel {
   void set_driver(Doer* doer) { driver_.reset(doer); }
   Doer* driver() const { return driver_.get(); }
   // Also mark this channel in `list` whenever it wakes its doers (see
-  // ReadyList). nullptr: no list (and leaves the old one).
+  // ReadyList). nullptr: no list (and leaves the old one). Not owned: a list
+  // destroyed first is cleared from the channel (nullptr).
   void set_ready_list(ReadyList* list);
-  ReadyList* ready_list() const { return ready_list_; }
+  ReadyList* ready_list() const { return ready_list_.get(); }
   // The driver's call, in its turn in the pass: lets the transport move bytes
   // and restart reads; then, for a retrying client that failed or was closed
   // by its remote, starts the next attempt when the retry grid says so
@@ -360,8 +366,8 @@ class Channel {
 
   DoerRef waiter_;
   DoerRef driver_;
-  ReadyList* ready_list_ = nullptr;
-  bool ready_marked_ = false;  // in ready_list_ until taken
+  TargetRef<ReadyList> ready_list_;  // nullptr once the list is destroyed
+  bool ready_marked_ = false;        // in ready_list_ until taken
   // Written to while no doer drove it nor had ever serviced it: the hub
   // watches it (IoHub::poll notes tx that nothing takes), once.
   bool undriven_watched_ = false;

@@ -91,9 +91,15 @@ inline constexpr std::string_view kNotStdExceptionError =
 // was the exit or a pass. A Journal records one Doist::run: a pass after its
 // exit throws std::logic_error.
 //
-// Ownership: the Doist and the hub are not owned. The hub must outlive the
-// Journal. The Doist may go first: the Journal watches it (TymistWatcher)
-// and reads it no more once it is destroyed; the run's passes and end go
+// Ownership: the Doist and the hub are not owned. The hub may go first, as
+// any EventSink's: it removes the Journal's recorder, and the Journal touches
+// it no more (the journal has the events until then; finish() after the run
+// still writes the trailer). A hub gone before the run's first pass leaves
+// the header without its channels: the run is refused there, as one whose
+// Doist changed (std::logic_error "journal: its IoHub was destroyed before
+// the run's first pass ..."), and nothing is written. The Doist may go first
+// too: the Journal watches it (TymistWatcher) and reads it no more once it is
+// destroyed; the run's passes and end go
 // with it, so the journal gets no trailer then: run() and finish() throw
 // std::logic_error ("journal 'x': finish() after its Doist was destroyed
 // ..."), writing nothing, and the Journal, destroyed, writes out its last
@@ -172,7 +178,6 @@ class Journal final : public PassObserver, private TymistWatcher {
   void finish_after_error(const std::string& error);
 
   Doist* doist_;  // nullptr once the Doist is destroyed (tymist_destroyed)
-  IoHub& hub_;
   JournalHeader header_;
   JournalWriter writer_;
   Recorder recorder_;
