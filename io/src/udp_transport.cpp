@@ -228,12 +228,17 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   bool sending_ = false;
 };
 
-std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole role,
-                                            const ChannelOptions& options) {
+void UdpFactory::check(const Address& address, ChannelRole role,
+                       const ChannelOptions& /*options*/) const {
   if (role != ChannelRole::bind) {
     throw std::invalid_argument("udp:// addresses are datagram endpoints: bind, not " +
                                 std::string(to_string(role)) + " (" + address.text() + ")");
   }
+}
+
+std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole role,
+                                            const ChannelOptions& options) {
+  check(address, role, options);
   // The limits under which no datagram could be queued are the hub's to
   // refuse, for every transport (IoHub::create).
   return std::make_unique<UdpTransport>(core_, address, options);

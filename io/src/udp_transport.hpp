@@ -24,6 +24,8 @@ class UdpFactory final : public TransportFactory {
   // bind only; refuses limits under which a datagram could never fit rx.
   std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                   const ChannelOptions& options) override;
+  void check(const Address& address, ChannelRole role,
+             const ChannelOptions& options) const override;
 
  private:
   AsioCore& core_;
