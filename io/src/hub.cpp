@@ -134,7 +134,8 @@ namespace {
 // Options with which no channel of `role` could work, whatever its
 // transport: refused here, once for all of them, so a real and a simulated
 // channel refuse the same options in the same words (a scenario moves
-// between them by its addresses alone).
+// between them by its addresses and its [net]; docs/simulation.md lists
+// what the model shows otherwise).
 void refuse_impossible_options(const Address& address, ChannelRole role,
                                const ChannelOptions& options) {
   const std::string where = std::string(role == ChannelRole::connect  ? "client "
