@@ -9,6 +9,23 @@
 
 namespace hio::detail {
 
+// The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes): a
+// larger send fails (EMSGSIZE), on udp:// and, alike, on SimNet's endpoints.
+inline constexpr std::size_t kUdpPayloadMax = 65'507;
+
+// "datagram of <size> bytes not sent: <problem>": a destination the
+// transport cannot send to (the problem names it).
+inline std::string unsent_datagram_text(std::size_t size, std::string_view problem) {
+  return "datagram of " + std::to_string(size) + " bytes not sent: " + std::string(problem);
+}
+
+// "send of <size> bytes to <peer> failed: <error>".
+inline std::string failed_send_text(std::size_t size, std::string_view peer,
+                                    std::string_view error) {
+  return "send of " + std::to_string(size) + " bytes to " + std::string(peer) +
+         " failed: " + std::string(error);
+}
+
 // "datagram of <size> bytes from <peer> exceeds <limit>; discarded".
 inline std::string oversized_datagram_text(std::size_t size, std::string_view peer,
                                            std::string_view limit) {

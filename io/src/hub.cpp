@@ -134,7 +134,8 @@ namespace {
 // Options with which no channel of `role` could work, whatever its
 // transport: refused here, once for all of them, so a real and a simulated
 // channel refuse the same options in the same words (a scenario moves
-// between them by its addresses alone).
+// between them by its addresses and its [net]; docs/simulation.md lists
+// what the model shows otherwise).
 void refuse_impossible_options(const Address& address, ChannelRole role,
                                const ChannelOptions& options) {
   const std::string where = std::string(role == ChannelRole::connect  ? "client "
@@ -171,6 +172,16 @@ Channel& IoHub::create(const Address& address, ChannelRole role, ChannelOptions 
   HIO_CHECK(!emitting_, "a channel was created from inside an EventSink");
   check_clock_live("a channel for " + address.text());
   refuse_impossible_options(address, role, options);
+  // A replay's override makes every transport: the scheme's own factory
+  // (built in, or installed: a SimNet on the replay's hub) still refuses
+  // what it refused in the recorded run (xsvr16 finding 9).
+  if (override_ != nullptr) {
+    if (const TransportFactory* own = factories_[scheme_index(address.scheme)]) {
+      own->check(address, role, options);
+    } else if (address.scheme != Scheme::sim && address.scheme != Scheme::sim_serial) {
+      builtin_factory(address.scheme).check(address, role, options);
+    }
+  }
   std::unique_ptr<Transport> transport = factory_for(address.scheme).make(address, role, options);
   if (transport == nullptr) {
     throw std::logic_error(std::string("the transport factory for ") + to_string(address.scheme) +

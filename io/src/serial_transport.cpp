@@ -152,12 +152,17 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
   Tock linger_;
 };
 
-std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRole role,
-                                               const ChannelOptions& options) {
+void SerialFactory::check(const Address& address, ChannelRole role,
+                          const ChannelOptions& /*options*/) const {
   if (role != ChannelRole::connect) {
     throw std::invalid_argument("serial:// addresses are streams to one device: connect, not " +
                                 std::string(to_string(role)) + " (" + address.text() + ")");
   }
+}
+
+std::unique_ptr<Transport> SerialFactory::make(const Address& address, ChannelRole role,
+                                               const ChannelOptions& options) {
+  check(address, role, options);
   return std::make_unique<SerialTransport>(core_, address, options);
 }
 

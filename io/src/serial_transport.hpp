@@ -16,6 +16,8 @@ class SerialFactory final : public TransportFactory {
   // connect only (a serial device is a stream with one peer).
   std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                   const ChannelOptions& options) override;
+  void check(const Address& address, ChannelRole role,
+             const ChannelOptions& options) const override;
 
  private:
   AsioCore& core_;

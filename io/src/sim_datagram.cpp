@@ -2,11 +2,14 @@
 // a datagram's fate on its link at send, and its arrival.
 #include "sim_datagram.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <limits>
 #include <system_error>
 
+#include "datagram_text.hpp"
 #include "hio/engine/check.hpp"
+#include "hio/io/error_text.hpp"
 
 namespace hio::detail {
 namespace {
@@ -43,7 +46,7 @@ std::string SimDatagramTransport::peer_problem(std::string_view peer) const {
 }
 
 void SimDatagramTransport::bind() {
-  (void)hold_.take(*core_, this, "bind", port_);
+  (void)hold_.take(*core_, this, port_);
 }
 
 void SimDatagramTransport::unbind() {
@@ -166,12 +169,19 @@ void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
     SimHost* to = nullptr;
     std::uint16_t port = 0;
     if (std::string problem = parse_peer(peer, to, port); !problem.empty()) {
-      from.port().error("datagram to '" + std::string(peer) + "' not sent: " + problem);
+      from.port().error(unsent_datagram_text(
+          bytes.size(), "destination '" + std::string(peer) + "': " + problem));
       return;
     }
     from.peer_text = std::string(peer);
     from.peer_link = &link(from.host(), *to);
     from.peer_port = port;
+  }
+  // More than UDP carries: the OS refuses the send (EMSGSIZE), as on udp://
+  // (datagram_bytes_max may allow it); nothing is drawn for it.
+  if (bytes.size() > kUdpPayloadMax) {
+    from.port().error(failed_send_text(bytes.size(), peer, errno_text(EMSGSIZE)));
+    return;
   }
   SimLink& link = *from.peer_link;
   const Tyme tyme = now();

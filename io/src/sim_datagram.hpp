@@ -13,7 +13,7 @@
 
 namespace hio::detail {
 
-// Binds at start (port 0: a free port); "address in use" fails the channel.
+// Binds at start (port 0: a free port); "Address already in use" fails the channel.
 // service() moves datagrams that waited behind a full rx buffer into rx, then
 // hands every queued tx datagram to the network. Arrivals go straight into rx
 // when it has room (in SimNet's poll, so the waiter runs in that pass), else

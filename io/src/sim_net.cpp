@@ -286,8 +286,8 @@ Tyme SimNet::next_event() const {
 
 // ---- the factory ------------------------------------------------------------
 
-std::unique_ptr<Transport> SimNet::make(const Address& address, ChannelRole role,
-                                        const ChannelOptions& options) {
+void SimNet::check(const Address& address, ChannelRole role,
+                   const ChannelOptions& /*options*/) const {
   const std::string text = address.text();
   if (address.scheme == Scheme::sim_serial) {
     if (role != ChannelRole::connect) {
@@ -295,27 +295,37 @@ std::unique_ptr<Transport> SimNet::make(const Address& address, ChannelRole role
                                   " is the end of a serial line: it is opened " +
                                   "with connect, not " + std::string(to_string(role)));
     }
-    const auto [line, side] = core_->device(address.path, text);
-    return std::make_unique<detail::SimSerialTransport>(
-        *core_, line, side, address.baud != 0 ? address.baud : kDefaultBaud);
+    (void)core_->device(address.path, text);
+    return;
   }
   if (address.scheme != Scheme::sim) {
     throw std::invalid_argument("SimNet: " + text +
                                 " is not an address on the simulated network (sim://host:port "
                                 "or sim-serial://device)");
   }
-  detail::SimHost& host = core_->host(address.host, text);
+  (void)core_->host(address.host, text);
+  if (role == ChannelRole::connect && core_->client_host == nullptr) {
+    throw std::invalid_argument("SimNet: cannot connect to " + text +
+                                ": the network has no client host (the host clients connect "
+                                "from; SimNet::set_client_host)");
+  }
+  if (role == ChannelRole::connect && address.port == 0) {
+    throw std::invalid_argument("SimNet: cannot connect to " + text +
+                                ": port 0 is no port a listener can have");
+  }
+}
+
+std::unique_ptr<Transport> SimNet::make(const Address& address, ChannelRole role,
+                                        const ChannelOptions& options) {
+  check(address, role, options);
+  if (address.scheme == Scheme::sim_serial) {
+    const auto [line, side] = core_->device(address.path, address.text());
+    return std::make_unique<detail::SimSerialTransport>(
+        *core_, line, side, address.baud != 0 ? address.baud : kDefaultBaud);
+  }
+  detail::SimHost& host = core_->host(address.host, address.text());
   switch (role) {
     case ChannelRole::connect:
-      if (core_->client_host == nullptr) {
-        throw std::invalid_argument("SimNet: cannot connect to " + text +
-                                    ": the network has no client host (the host clients connect "
-                                    "from; SimNet::set_client_host)");
-      }
-      if (address.port == 0) {
-        throw std::invalid_argument("SimNet: cannot connect to " + text +
-                                    ": port 0 is no port a listener can have");
-      }
       return std::make_unique<detail::SimClientTransport>(*core_, *core_->client_host, host,
                                                           address, options);
     case ChannelRole::listen:
@@ -323,7 +333,7 @@ std::unique_ptr<Transport> SimNet::make(const Address& address, ChannelRole role
     case ChannelRole::bind:
       return std::make_unique<detail::SimDatagramTransport>(*core_, host, address.port, options);
   }
-  throw std::invalid_argument("SimNet: unknown role for " + text);
+  throw std::invalid_argument("SimNet: unknown role for " + address.text());
 }
 
 // ---- the reactor ------------------------------------------------------------

@@ -26,18 +26,21 @@ class SimPortHold {
   const std::string& local() const { return local_; }  // "host:port" once bound
 
   // Takes the port for `endpoint` and reports `channel` connected at local();
-  // or fails `channel` with "<verb> on host:port failed: ..." and returns
-  // false. A free port taken moves the host's next ephemeral port past it.
-  bool take(const SimCore& core, Endpoint* endpoint, std::string_view verb, ChannelPort& channel) {
+  // or fails `channel` with "listen on host:port failed: ..." (a datagram
+  // endpoint: "bind to"; the real transports' words, the OS's for a port in
+  // use) and returns false. A free port taken moves the host's next
+  // ephemeral port past it.
+  bool take(const SimCore& core, Endpoint* endpoint, ChannelPort& channel) {
     const std::uint16_t port = requested_ != 0 ? requested_ : core.free_port(*host_, kDatagram);
-    const std::string where = host_->name + ":" + std::to_string(requested_);
+    const std::string where = std::string(kDatagram ? "bind to " : "listen on ") + host_->name +
+                              ":" + std::to_string(requested_) + " failed: ";
     if (port == 0) {
-      channel.failed(std::string(verb) + " on " + where + " failed: no free port");
+      channel.failed(where + "no free port");
       return false;
     }
     if ((!kDatagram && host_->client_ports.contains(port)) ||
         !table().emplace(port, endpoint).second) {
-      channel.failed(std::string(verb) + " on " + where + " failed: address in use");
+      channel.failed(where + "Address already in use");
       return false;
     }
     ports().set(port);

@@ -229,7 +229,7 @@ void SimListenerTransport::net_gone() {
 }
 
 void SimListenerTransport::bind() {
-  (void)hold_.take(*core_, this, "listen", port_);
+  (void)hold_.take(*core_, this, port_);
 }
 
 void SimListenerTransport::unbind(std::string_view why) {

@@ -1,6 +1,8 @@
 #include "hio/io/tcp_server_doer.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <utility>
 
 #include "hio/io/channel_doer.hpp"
 
@@ -32,11 +34,24 @@ bool TcpServerDoer::visit(Channel& remote) {
   // As in ChannelDoer: what a transport delivers synchronously is served in
   // this pass, and what serve() wrote is sent in this pass.
   remote.service();
+  const std::size_t unread = remote.rx_size();
+  const bool rerun_before = std::exchange(rerun_, false);
   serve(remote);
+  const bool asked = rerun_;  // by this serve()
+  rerun_ = rerun_ || rerun_before;
   remote.service();
   if (remote.open() && finished(remote)) remote.close("peer finished");
   if (remote.open()) {
     due_ = std::min(due_, remote.due());
+    return true;
+  }
+  // Closed or failed with rx unread (a peer's close right after its data):
+  // what it sent stays readable, as a real peer's FIN leaves it, so the
+  // remote is served again next run while serve() reads from it or asks
+  // rerun(). Once a visit does neither, or rx is empty, it ends.
+  if (remote.rx_size() > 0 && (asked || remote.rx_size() < unread)) {
+    ready_.add(remote);
+    draining_ = true;
     return true;
   }
   on_close(remote);
@@ -52,6 +67,7 @@ bool TcpServerDoer::recur(Tyme tyme) {
   const bool all = visit_all_ || rerun_ || tyme >= due_ || unexplained;
   visit_all_ = false;
   rerun_ = false;
+  draining_ = false;
   listener_->service();
   while (Channel* remote = listener_->accept()) {
     remote->set_waiter(this);
@@ -86,7 +102,8 @@ bool TcpServerDoer::recur(Tyme tyme) {
   release_ended();
   // A run in which anything happened (any event) is followed by another run
   // next pass rather than a park; an idle run parks.
-  if (hub_->event_count() == before && !rerun_) park(std::min(due_, listener_->due()));
+  if (hub_->event_count() == before && !rerun_ && !draining_)
+    park(std::min(due_, listener_->due()));
   return false;
 }
 

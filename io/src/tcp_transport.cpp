@@ -8,8 +8,8 @@
 
 namespace hio::detail {
 
-std::unique_ptr<Transport> TcpFactory::make(const Address& address, ChannelRole role,
-                                            const ChannelOptions& options) {
+void TcpFactory::check(const Address& address, ChannelRole role,
+                       const ChannelOptions& options) const {
   if (address.scheme == Scheme::tls && role == ChannelRole::listen &&
       options.tls.cert_file.empty()) {
     throw std::invalid_argument("tls listener " + address.text() +
@@ -20,17 +20,19 @@ std::unique_ptr<Transport> TcpFactory::make(const Address& address, ChannelRole 
     throw std::invalid_argument("tls listener " + address.text() +
                                 ": require_client_cert needs ChannelOptions::tls.ca_file");
   }
-  switch (role) {
-    case ChannelRole::connect:
-      return std::make_unique<TcpClientTransport>(core_, address, options);
-    case ChannelRole::listen:
-      return std::make_unique<TcpListenerTransport>(core_, address, options);
-    case ChannelRole::bind:
-      break;
+  if (role == ChannelRole::bind) {
+    throw std::invalid_argument(std::string(to_string(address.scheme)) +
+                                ":// addresses are streams: connect or listen, not bind (" +
+                                address.text() + ")");
   }
-  throw std::invalid_argument(std::string(to_string(address.scheme)) +
-                              ":// addresses are streams: connect or listen, not bind (" +
-                              address.text() + ")");
+}
+
+std::unique_ptr<Transport> TcpFactory::make(const Address& address, ChannelRole role,
+                                            const ChannelOptions& options) {
+  check(address, role, options);
+  if (role == ChannelRole::connect)
+    return std::make_unique<TcpClientTransport>(core_, address, options);
+  return std::make_unique<TcpListenerTransport>(core_, address, options);
 }
 
 // ---- client -----------------------------------------------------------------

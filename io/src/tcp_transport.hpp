@@ -20,6 +20,8 @@ class TcpFactory final : public TransportFactory {
   // tls:// listener without a certificate file is refused too.
   std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                   const ChannelOptions& options) override;
+  void check(const Address& address, ChannelRole role,
+             const ChannelOptions& options) const override;
 
  private:
   AsioCore& core_;

@@ -180,8 +180,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       udp::endpoint to;
       std::string error;
       if (!parse_udp_endpoint(datagram->peer, to, error)) {
-        port_.error("datagram of " + std::to_string(datagram->bytes.size()) +
-                    " bytes not sent: " + error);
+        port_.error(unsent_datagram_text(datagram->bytes.size(), error));
         continue;
       }
       send_buf_ = std::move(datagram->bytes);
@@ -202,8 +201,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     sending_ = false;
     if (!live()) return;
     if (ec) {
-      port_.error("send of " + std::to_string(send_buf_.size()) + " bytes to " + send_to_ +
-                  " failed: " + error_text(ec));
+      port_.error(failed_send_text(send_buf_.size(), send_to_, error_text(ec)));
     }
     send_buf_.clear();
     // The next datagram goes now rather than at the driver's next turn.
@@ -228,12 +226,17 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   bool sending_ = false;
 };
 
-std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole role,
-                                            const ChannelOptions& options) {
+void UdpFactory::check(const Address& address, ChannelRole role,
+                       const ChannelOptions& /*options*/) const {
   if (role != ChannelRole::bind) {
     throw std::invalid_argument("udp:// addresses are datagram endpoints: bind, not " +
                                 std::string(to_string(role)) + " (" + address.text() + ")");
   }
+}
+
+std::unique_ptr<Transport> UdpFactory::make(const Address& address, ChannelRole role,
+                                            const ChannelOptions& options) {
+  check(address, role, options);
   // The limits under which no datagram could be queued are the hub's to
   // refuse, for every transport (IoHub::create).
   return std::make_unique<UdpTransport>(core_, address, options);

@@ -9,14 +9,12 @@
 #include <string>
 
 #include "asio_core.hpp"
+#include "datagram_text.hpp"
 #include "hio/io/transport.hpp"
 
 namespace hio::detail {
 
 using udp = asio::ip::udp;
-
-// The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes).
-inline constexpr std::size_t kUdpPayloadMax = 65'507;
 
 class UdpFactory final : public TransportFactory {
  public:
@@ -24,6 +22,8 @@ class UdpFactory final : public TransportFactory {
   // bind only; refuses limits under which a datagram could never fit rx.
   std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                   const ChannelOptions& options) override;
+  void check(const Address& address, ChannelRole role,
+             const ChannelOptions& options) const override;
 
  private:
   AsioCore& core_;

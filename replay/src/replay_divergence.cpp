@@ -35,10 +35,15 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
     // A recorded tx took from what was left (the rest, if any, is left
     // again from this pass); a stream's close or error as recorded carried
     // the same unsent bytes in the recorded run (a datagram channel's close
-    // carries none, so its datagrams stay left over).
-    if (actual.kind == EventKind::tx ||
-        (kind_of(actual.channel) == ChannelKind::stream &&
-         (actual.kind == EventKind::close || actual.kind == EventKind::error))) {
+    // carries none, so its datagrams stay left over) - unless the channel
+    // still holds them: the error of a failed attempt to open keeps tx for
+    // the next attempt, and carried none in either run (xsvr16 finding 1:
+    // they were noted again as written at the failing pass, and extra).
+    const bool ends = kind_of(actual.channel) == ChannelKind::stream &&
+                      (actual.kind == EventKind::close || actual.kind == EventKind::error);
+    if (ends && tx_kept_by_failed_open(actual.channel)) {
+      tx_kept.insert(actual.channel);
+    } else if (actual.kind == EventKind::tx || ends) {
       tx_left.erase(actual.channel);
     }
     pop();
@@ -84,7 +89,14 @@ void Replayer::Feed::note_tx_left(Tyme tyme) {
     const bool left = c.kind() == ChannelKind::stream ? port.tx_size() > 0 : datagram != nullptr;
     if (!left) {
       tx_left.erase(id);
+      tx_kept.erase(id);
       continue;
+    }
+    // A stream that failed to open keeps them for its next attempt.
+    if (tx_kept_by_failed_open(id)) {
+      tx_kept.insert(id);
+    } else {
+      tx_kept.erase(id);
     }
     if (tx_left.count(id) != 0) continue;
     OwnedEvent e;
@@ -109,9 +121,21 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   // still unsent: then the recorded run held them too. Without this the
   // replay goes on and reports a later consequence (a close or log that now
   // comes later, or not at all) as the first divergence.
-  std::map<std::uint32_t, const OwnedEvent*> open;  // channels whose next recorded tx is unknown
+  // Channels whose next recorded tx is unknown. A stream's bytes kept by a
+  // failed attempt to open (io.md) are sent by no error: they wait for the
+  // next attempt's connect (`opening`: the channel's attempt runs; `kept`:
+  // one failed, and the journal has opened it no more since).
+  struct Open {
+    const OwnedEvent* left;
+    bool opening;
+    bool kept;
+  };
+  std::map<std::uint32_t, Open> open;
   for (const auto& [id, left] : tx_left) {
-    if (!divergence || left.tyme < divergence->tyme) open.emplace(id, &left);
+    if (divergence && left.tyme >= divergence->tyme) continue;
+    const Channel* c = hub != nullptr ? hub->find(id) : nullptr;
+    const bool opening = c != nullptr && c->state() == ChannelState::opening;
+    open.emplace(id, Open{&left, opening, tx_kept_by_failed_open(id)});
   }
   if (open.empty()) return;
   const OwnedEvent* first = nullptr;
@@ -127,8 +151,19 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   const auto next_tx = [&](const ChannelEvent& e) {
     auto it = open.find(e.channel);
     if (it == open.end()) return;
-    const OwnedEvent& left = *it->second;  // it has the channel's kind (note_tx_left)
+    Open& o = it->second;
+    const OwnedEvent& left = *o.left;  // it has the channel's kind (note_tx_left)
     const bool datagram = left.channel_kind == ChannelKind::datagram;
+    if (!datagram && e.kind == EventKind::open) {
+      o.opening = true;
+      o.kept = false;
+    } else if (!datagram && e.kind == EventKind::connect) {
+      o.opening = false;
+    } else if (!datagram && e.kind == EventKind::error && o.opening) {
+      o.opening = false;
+      o.kept = true;
+      return;
+    }
     const bool sends = e.kind == EventKind::tx ||
                        (!datagram && (e.kind == EventKind::close || e.kind == EventKind::error));
     if (!sends) return;
@@ -160,10 +195,11 @@ void Replayer::Feed::earlier_extra_tx(bool bounded) {
   }
   // No tx on the channel for the rest of the journal: extra, if the journal
   // says how its run ended (past a cut the recorded run may have sent them).
+  // (Bytes a failed open kept: the recorded run held them unsent too.)
   if (end_known() && end_recorded) {
-    for (const auto& [id, left] : open) {
-      if (earlier(*left)) {
-        first = left;
+    for (const auto& [id, o] : open) {
+      if (!o.kept && earlier(*o.left)) {
+        first = o.left;
         first_next.reset();
       }
     }

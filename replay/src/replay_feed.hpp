@@ -279,6 +279,13 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   Tyme next_due();
   void final_checks();
   void note_tx_left(Tyme tyme);
+  // The replay's stream channel `id` failed to open and keeps what was
+  // written to it for its next attempt (io.md).
+  bool tx_kept_by_failed_open(std::uint32_t id) const {
+    const Channel* c = hub != nullptr ? hub->find(id) : nullptr;
+    return c != nullptr && c->kind() == ChannelKind::stream && c->state() == ChannelState::failed &&
+           c->tx_size() > 0;
+  }
   void earlier_extra_tx(bool bounded);
   void diverge(DivergenceKind kind, const OwnedEvent* expected, const ChannelEvent* actual,
                std::string field, std::string detail = {});
@@ -462,6 +469,10 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // strict: per channel, what its tx held at the end of the first pass since
   // the last recorded tx that left it unsent (a tx event at that pass's tyme).
   std::map<std::uint32_t, OwnedEvent> tx_left;
+  // strict: of those, the streams whose attempt to open failed, keeping them
+  // for a next attempt: a release ends them unsent, on no record in either
+  // run (their tx_left is dropped then).
+  std::set<std::uint32_t> tx_kept;
   EventDigest digest;
   std::optional<ReplayDivergence> divergence;
   // The replay's doers threw (Replayer::threw): the text and the pass's tyme.

@@ -11,6 +11,8 @@ namespace hio::replay {
 ReplayTransport::~ReplayTransport() {
   if (feed_ == nullptr || !port_) return;
   feed_->transports.erase(id_);
+  // Bytes a failed open kept die with the channel, unsent in both runs.
+  if (feed_->tx_kept.erase(id_) != 0) feed_->tx_left.erase(id_);
   // Released: the hub never makes a channel with this id again.
   try {
     feed_->finishing.insert(id_);

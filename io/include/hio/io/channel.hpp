@@ -132,7 +132,11 @@ struct ChannelOptions {
   // failure, then retry applies). 0: wait for the transport's own verdict.
   Tock connect_timeout{0};
   // Listeners: accepted channels alive at once. At the limit the listener
-  // stops accepting (remotes wait in the OS backlog); none are refused.
+  // stops accepting. Real sockets: connects wait in the OS backlog, handshaken
+  // (the client is connected and may write), none refused. SimNet: they wait
+  // still opening (a connect_timeout runs on) in SimNetOptions::listen_backlog,
+  // refused beyond it ("refused: backlog full") and when the listener closes
+  // ("refused: listener closed"); see docs/simulation.md, Differences.
   std::size_t remotes_max = 1024;
   // Real sockets: SO_SNDBUF and SO_RCVBUF; 0 keeps the OS default (which
   // auto-tunes). Accepted sockets inherit the listener's value.

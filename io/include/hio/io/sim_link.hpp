@@ -75,12 +75,16 @@ struct SimNetOptions {
   // by a partition or a down host for this long is reset (connect: fails).
   // 0 = wait forever.
   Tock stall_timeout = seconds(60);
-  // Listeners: connects waiting while a listener is at remotes_max; beyond
-  // this they are refused.
+  // Listeners: connects waiting (still opening) while a listener is at
+  // remotes_max; beyond this they are refused ("refused: backlog full").
+  // Linux queues SOMAXCONN (4,096) handshaken connects and refuses none.
   std::size_t listen_backlog = 128;
   // Datagram endpoints: bytes that wait behind a full rx buffer (the socket's
   // receive buffer) unless ChannelOptions::socket_buffer_bytes says
-  // otherwise; datagrams beyond it are dropped and reported.
+  // otherwise; datagrams beyond it are dropped and reported. Payload bytes:
+  // Linux's rmem_default, but Linux counts each datagram's kernel size
+  // (hundreds of bytes more), so small datagrams fit 4 to 8 times more
+  // here than in a real socket of this size.
   std::size_t receive_buffer_bytes = 212'992;
 };
 

@@ -205,6 +205,9 @@ class SimNet final : public TransportFactory, public Reactor {
   // ---- hio::TransportFactory (called by the hub) ----
   std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                   const ChannelOptions& options) override;
+  // Unknown hosts and serial devices, roles an address does not have.
+  void check(const Address& address, ChannelRole role,
+             const ChannelOptions& options) const override;
 
   // ---- hio::Reactor (called by the Doist) ----
   // Performs every event due by the current tyme.

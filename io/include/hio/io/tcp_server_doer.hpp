@@ -22,15 +22,19 @@ namespace hio {
 // run is visited in the same run if the sweep has not passed it yet, else in
 // the next run. Every remote is visited when the earliest due() of the
 // remotes has come, after rerun(), by a tyme wake_at() asked for, and in a
-// run that no channel explains (the
-// doer was woken from outside with wake()). A remote whose peer has finished
-// sending (a half-close) is closed once finished() says so: rx read and tx
-// taken. A remote that has closed or failed
-// gets on_close() and is released (the hub destroys it: do not keep
+// run that no channel explains (the doer was woken from outside with
+// wake()). A remote whose peer has finished sending (a half-close) is closed
+// once finished() says so: rx read and tx taken. A remote that has closed or
+// failed gets on_close() and is released (the hub destroys it: do not keep
 // references past on_close; to drop a remote, close() it: releasing it
-// yourself is refused, as it is driven by this doer). Then it parks until a channel wakes it or the
-// earliest due(), unless the run caused any event: then it runs again next
-// pass. An idle remote costs nothing per run.
+// yourself is refused, as it is driven by this doer) - once its rx is read:
+// one that ended with rx unread (its peer closed right after sending, as a
+// SimNet peer's close does) is served again each run while serve() reads
+// from it or calls rerun(), so a serve() that handles one message a call
+// still gets every message sent before the close; a visit that does
+// neither ends it, unread rx and all. Then it parks until a channel wakes it
+// or the earliest due(), unless the run caused any event: then it runs again
+// next pass. An idle remote costs nothing per run.
 //
 // A tls:// remote is accepted (on_accept) while its handshake is still
 // running: it is opening until the handshake succeeds (connected) or fails
@@ -102,7 +106,8 @@ class TcpServerDoer : public Doer {
 
   bool rerun_ = false;
   bool visit_all_ = true;
-  bool ran_ = false;  // entered before: a new run reopens what exit closed
+  bool draining_ = false;  // a closed remote with rx unread is served again next run
+  bool ran_ = false;       // entered before: a new run reopens what exit closed
   IoHub* hub_;
   ChannelRef listener_;
   std::vector<Channel*> remotes_;

@@ -196,6 +196,16 @@ class TransportFactory {
   // std::invalid_argument for an address or role it does not support.
   virtual std::unique_ptr<Transport> make(const Address& address, ChannelRole role,
                                           const ChannelOptions& options) = 0;
+  // Throws what make() would throw for these, std::invalid_argument, making
+  // nothing. A hub with an override factory (a replay) asks the scheme's own
+  // factory first, so a replay refuses the opens its recorded run refused
+  // and its channels get the recorded ids. Default: refuses nothing.
+  virtual void check(const Address& address, ChannelRole role,
+                     const ChannelOptions& options) const {
+    (void)address;
+    (void)role;
+    (void)options;
+  }
 
  protected:
   // For IoHub::noise: a factory is (a view of) the network.
