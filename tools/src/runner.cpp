@@ -597,6 +597,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   replay::DigestSink digest;
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);
+  doist.set_max_lag(scenario.run.max_lag);
   IoHub io(doist.tymth());
   doist.attach(io);
   JournalTarget target(options.record_path);
@@ -676,6 +677,9 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.late_passes = doist.late_passes();
   summary.worst_lag = doist.worst_lag();
   summary.longest_pass = doist.longest_pass();
+  summary.rebases = doist.rebases();
+  summary.given_up = doist.given_up();
+  summary.max_lag = doist.max_lag();
   summary.tock = scenario.run.tock;
   if (scenario.run.mode == Mode::real) summary.real_limit = scenario.run.limit;
   summary.tyme = Tyme{doist.tyme() - start};
@@ -746,13 +750,26 @@ std::string format_closing_reset(std::size_t reset) {
 std::string format_lag(const RunSummary& s) {
   // A run whose passes all took less than the tock can only fall behind by
   // waking late for them: a pass that starts on time then ends before the
-  // next is due.
-  const std::string why = s.longest_pass > s.tock
-                              ? "the longest pass took " + format_seconds(s.longest_pass) +
-                                    " s, longer than the tock (" + format_seconds(s.tock) + " s)"
-                              : "no pass took longer than the tock (" + format_seconds(s.tock) +
-                                    " s; the longest " + format_seconds(s.longest_pass) +
-                                    " s): the process was woken late for them (a loaded machine?)";
+  // next is due. Late by more than max_lag (a re-base), it was not woken
+  // late by a loaded machine (milliseconds) but not run at all: stopped
+  // (Ctrl-Z, SIGSTOP, a debugger) or the machine suspended. Which one the
+  // run cannot tell.
+  std::string why = s.longest_pass > s.tock
+                        ? "the longest pass took " + format_seconds(s.longest_pass) +
+                              " s, longer than the tock (" + format_seconds(s.tock) + " s)"
+                        : "no pass took longer than the tock (" + format_seconds(s.tock) +
+                              " s; the longest " + format_seconds(s.longest_pass) + " s): " +
+                              (s.rebases > 0 ? "the process did not run for up to " +
+                                                   format_seconds(s.worst_lag) +
+                                                   " s (stopped: Ctrl-Z, SIGSTOP, a debugger; or "
+                                                   "the machine suspended?)"
+                                             : "the process was woken late for them (a loaded "
+                                               "machine?)");
+  if (s.rebases > 0) {
+    why += "; " + format_seconds(s.given_up) + " s of wall time given up, not caught up in a " +
+           "burst of passes (" + counted(s.rebases, "time", "times") + " more than max_lag, " +
+           format_seconds(s.max_lag) + " s, behind): tyme trails the wall clock by that much";
+  }
   return "warning: the run fell behind real time: " + std::to_string(s.late_passes) + " of " +
          counted(s.executed_passes, "pass", "passes") + " ended after the next was due, at worst " +
          format_seconds(s.worst_lag) + " s behind; " + why;
@@ -824,8 +841,10 @@ std::string format_summary_json(const RunSummary& s) {
                     json_field_or_null("journal_lost", s.journal_lost) +
                     ", \"closing_reset\": " + std::to_string(s.closing_reset) +
                     ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-                    format_seconds(s.worst_lag) + "\", " + format_listening_json(s.listening) +
-                    ", " + format_expectations_json(s.expectations, s.passed());
+                    format_seconds(s.worst_lag) + "\", \"rebases\": " + std::to_string(s.rebases) +
+                    ", \"given_up\": \"" + format_seconds(s.given_up) + "\", " +
+                    format_listening_json(s.listening) + ", " +
+                    format_expectations_json(s.expectations, s.passed());
   return out + format_counters_json(s.counters) + "}";
 }
 

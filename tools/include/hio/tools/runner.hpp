@@ -214,6 +214,12 @@ struct RunSummary {
   std::uint64_t late_passes = 0;
   Tock worst_lag{0};
   Tock longest_pass{0};
+  // Real time: the times the run fell more than max_lag behind and re-based
+  // instead of catching up in a burst, and the wall time it gave up so
+  // (Doist::rebases, given_up, max_lag; the first two 0 in virtual time).
+  std::uint64_t rebases = 0;
+  Tock given_up{0};
+  Tock max_lag{0};
   Tock tock{0};
   // Real time: the run's limit (0: none, or virtual time). A limit that ends
   // a real-time run before its tyme is due on the wall clock (a tock longer
@@ -309,7 +315,9 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
 // RunOptions::warn's line for a real-time run that fell behind (late_passes > 0):
 // how many passes were late and by how much at worst, and why, as far as the
 // run can tell: a pass that took longer than the tock (longest_pass), or,
-// when none did, a process woken late for its passes (a loaded machine).
+// when none did, a process woken late for its passes (a loaded machine), or
+// not run at all for longer than max_lag (stopped, suspended); and, after a
+// re-base, the wall time given up.
 std::string format_lag(const RunSummary& summary);
 // The summary's "journal:" line (hio run, hio replay): the path, tagged
 // "(moved)" or "(lost)" when `lost` (RunSummary::journal_lost) is not "".
