@@ -197,7 +197,12 @@ struct RunSummary {
   bool journal_moved = false;
   // The same check of the journal, to be made again later (a sweep's end,
   // for the journals it keeps: FileTarget::later_check); empty without one.
-  std::function<std::string()> journal_check{};
+  // Its argument: a descriptor of the journal's directory that the caller
+  // holds (a sweep's --out), through which a journal whose directory was
+  // renamed is found and said moved and complete; -1 for none (a move is
+  // then said as a removal). The bool*, when not null, is set to whether it
+  // was moved.
+  std::function<std::string(int, bool*)> journal_check{};
   // Closed channels (TCP/TLS streams, serial lines) whose write in flight
   // at the end did not finish within close_linger (or was cut by a stop
   // signal): reset, so their peers got less than the journal's tx
