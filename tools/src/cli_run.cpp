@@ -167,15 +167,21 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     erase_progress();
     print_run_error("run", error, args.record);
     return exit_code_of(error);
+  } catch (const RunJournalWriteError& error) {
+    // The journal's file failed mid-run (a full disk) and stopped it: the
+    // summary says where, as for an interrupted run, and the error line
+    // below (journal_lost) that the journal is cut there.
+    summary = error.summary();
   }
   erase_progress();
-  // The journal gone from its name at the end (removed, replaced): exit 4,
-  // after a signal's code and before a doer's error (the exit codes' order).
+  // The journal gone from its name at the end (removed, replaced) or cut
+  // by a write that failed: exit 4, after a signal's code and before a
+  // doer's error (the exit codes' order).
   const bool lost = !summary.journal_lost.empty();
   int code = summary.passed() ? kExitOk : kExitExpectationsFailed;
   if (summary.error) {
     code = lost ? kExitOutputFailed : kExitDoerError;
-  } else if (summary.end == RunEnd::interrupted) {
+  } else if (summary.end == RunEnd::interrupted && !summary.journal_failed) {
     code = interrupted_exit_code(summary.stop_signal);
   } else if (lost) {
     code = kExitOutputFailed;
@@ -188,7 +194,11 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_summary(summary);
   }
-  if (lost) {
+  if (summary.journal_failed) {
+    // The writer's error names FILE itself (as it did before the run was
+    // summarized).
+    std::cerr << "hio run: error: " << message_text(summary.journal_lost) << "\n";
+  } else if (lost) {
     std::cerr << "hio run: error: " << display_text(summary.journal) << ": " << summary.journal_lost
               << "\n";
   }

@@ -114,6 +114,8 @@ class FileTarget {
   FileTarget& operator=(const FileTarget&) = delete;
 
   bool wanted() const { return !path_.empty(); }
+  // Whether commit() gave FILE the file written.
+  bool committed() const { return committed_; }
   // Whether FILE is a file that a later command can read again by its name:
   // written under a temporary name that commit() gives FILE, and FILE not a
   // descriptor's name (/dev/fd/N, /dev/stdout, /proc/self/fd/N: in the

@@ -391,10 +391,13 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
   const Tock ran = ending.tyme - start_;
   const std::string ended_at = format_seconds(ran) + " s";
   // A run that did not reach its end: why, for what cannot be judged.
-  const bool cut = ending.cut || ending.stop_signal != 0;
+  const bool cut = ending.cut || ending.stop_signal != 0 || ending.journal_failed;
+  const bool replay_cut = cut && ending.stop_signal == 0 && !ending.journal_failed;
   const std::string stopped =
       ending.stop_signal != 0 ? std::string("not judged: interrupted (") +
                                     stop_signal_name(ending.stop_signal) + ") at tyme " + ended_at
+      : ending.journal_failed ? "not judged: the run stopped at tyme " + ended_at +
+                                    ", where its journal could not be written"
                               : "not judged: the replay stopped at tyme " + ended_at;
   std::vector<ExpectationResult> results = results_;
   for (ExpectationResult& result : results) {
@@ -404,8 +407,7 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
       if (cut) {
         result.passed = false;
         result.judged = false;
-        result.detail = stopped +
-                        (ending.stop_signal != 0 ? "" : ", where the journal's intact part ends") +
+        result.detail = stopped + (replay_cut ? ", where the journal's intact part ends" : "") +
                         " (" + e.counter + " was " + value + ")";
         continue;
       }
@@ -431,6 +433,7 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
     } else if (result.detail.empty()) {
       result.detail = !cut                      ? "held on every pass"
                       : ending.stop_signal != 0 ? "held on every pass until interrupted"
+                      : ending.journal_failed   ? "held on every pass until the run stopped"
                                                 : "held on every pass replayed";
     }
   }
@@ -645,10 +648,14 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();
+  // The journal's file failed during the run (a full disk): an output error
+  // (exit 4), thrown once the run is summarized where it stopped.
+  std::optional<replay::JournalWriteError> journal_failed;
   try {
     summary.end = journal ? journal->run(built->top) : doist.run(built->top);
-  } catch (const replay::JournalWriteError&) {
-    throw;  // the journal's file failed: an output error (exit 4)
+  } catch (const replay::JournalWriteError& error) {
+    journal_failed.emplace(error);
+    summary.end = RunEnd::interrupted;
   } catch (const OutputError&) {
     throw;  // the journal could not become FILE at the first pass (exit 4)
   } catch (const HostLookupOutOfMemory&) {
@@ -684,7 +691,16 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (scenario.run.mode == Mode::real) summary.real_limit = scenario.run.limit;
   summary.tyme = Tyme{doist.tyme() - start};
   summary.journal = options.record_path;
-  if (journal) {
+  if (journal_failed) {
+    // No trailer: what the writer counted up to the failed write. FILE
+    // holds the passes before it once it was linked (at the first pass,
+    // once its header was written), else it is as it was.
+    summary.events = journal->writer().events();
+    summary.digest = journal->writer().digest();
+    summary.journal_failed = true;
+    summary.journal_incomplete = target.committed();
+    summary.journal_lost = journal_failed->what();
+  } else if (journal) {
     // Journal::run returned or threw a doer's error: it has finished the
     // journal (an unfinished one was thrown on, above).
     const replay::JournalTrailer* trailer = journal->trailer();
@@ -705,7 +721,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // An interrupted run has no end to judge `final` expectations at.
   summary.expectations = checker.finish(
       RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0,
-                doist.ended_at_pass()});
+                doist.ended_at_pass(), summary.journal_failed});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
@@ -729,13 +745,16 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     });
     if (say && summary.closing_reset > 0) say(format_closing_reset(summary.closing_reset));
   }
+  if (journal_failed) throw RunJournalWriteError(*journal_failed, std::move(summary));
   return summary;
 }
 
-std::string format_journal_line(const std::string& path, const std::string& lost, bool moved) {
+std::string format_journal_line(const std::string& path, const std::string& lost, bool moved,
+                                bool incomplete) {
   return "journal:   " + display_text(path) +
          (lost.empty() ? ""
           : moved      ? " (moved)"
+          : incomplete ? " (incomplete)"
                        : " (lost)") +
          "\n";
 }
@@ -783,7 +802,9 @@ std::string format_summary(const RunSummary& s) {
   std::string out;
   out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : display_text(s.name)) +
          ", seed " + std::to_string(s.seed) + ", ended: " +
-         (s.error ? "error: a doer threw " + display_text(*s.error) : to_string(s.end)) +
+         (s.error            ? "error: a doer threw " + display_text(*s.error)
+          : s.journal_failed ? std::string("interrupted: the journal could not be written")
+                             : std::string(to_string(s.end))) +
          (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0
               ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"
               : "") +
@@ -803,7 +824,7 @@ std::string format_summary(const RunSummary& s) {
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) {
-    out += format_journal_line(s.journal, s.journal_lost, s.journal_moved);
+    out += format_journal_line(s.journal, s.journal_lost, s.journal_moved, s.journal_incomplete);
   }
   out += format_expectations(s.expectations);
   return out + format_counters(s.counters);
