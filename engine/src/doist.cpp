@@ -25,7 +25,8 @@ namespace {
 // least one run() or StopSignalCatch is in progress and the previous ones
 // restored after the last; the flag is cleared when the first one starts
 // and after the last one ends, so that none is left over for a later one.
-// The first signal is kept: a SIGTERM after a SIGINT does not turn an
+// The first signal delivered is kept (two pending together come in
+// signal-number order: SIGHUP, SIGINT, SIGTERM): a SIGTERM after a SIGINT does not turn an
 // interruption already under way into another (hio's exit code, the
 // summary's and the trailer's signal stay the first's, as a sweep's do).
 // A lock-free atomic, so that the handler may set it (async-signal-safe)

@@ -62,7 +62,9 @@ inline constexpr std::array<int, 3> kStopSignals = {SIGINT, SIGTERM, SIGHUP};
 bool stop_signal_kept_ignored(int signal);
 
 // The signal caught (SIGINT, SIGTERM, SIGHUP) since the outermost catch or run
-// began, the first one if several were, or 0 (also when none is in progress). Safe to poll from any
+// began, the first delivered if several were (two pending together are
+// delivered in signal-number order: SIGHUP, SIGINT, SIGTERM), or 0 (also
+// when none is in progress). Safe to poll from any
 // thread (a long build checks it).
 int caught_stop_signal();
 
