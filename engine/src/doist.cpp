@@ -25,7 +25,8 @@ namespace {
 // least one run() or StopSignalCatch is in progress and the previous ones
 // restored after the last; the flag is cleared when the first one starts
 // and after the last one ends, so that none is left over for a later one.
-// The first signal is kept: a SIGTERM after a SIGINT does not turn an
+// The first signal delivered is kept (two pending together come in
+// signal-number order: SIGHUP, SIGINT, SIGTERM): a SIGTERM after a SIGINT does not turn an
 // interruption already under way into another (hio's exit code, the
 // summary's and the trailer's signal stay the first's, as a sweep's do).
 // A lock-free atomic, so that the handler may set it (async-signal-safe)
@@ -505,6 +506,8 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   late_passes_ = 0;
   worst_lag_ = Tock{0};
   longest_pass_ = Tock{0};
+  rebases_ = 0;
+  given_up_ = Tock{0};
   SigintScope sigint(handle_sigint_);
 
   const bool limited = limit_ > Tock{0};
@@ -614,7 +617,42 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   return tyme() != kTymeNever;
 }
 
-bool Doist::pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_point pass_start) {
+Tock Doist::max_lag() const {
+  if (max_lag_) return *max_lag_;
+  const Tock tocks = tock() > Tock::max() / kMaxLagTocks ? Tock::max() : tock() * kMaxLagTocks;
+  return std::max(kMaxLagFloor, tocks);
+}
+
+void Doist::set_max_lag(std::optional<Tock> lag) {
+  if (lag && *lag < Tock{0}) {
+    throw std::invalid_argument("doist max_lag must be >= 0, got " + format_seconds(*lag) + " s");
+  }
+  max_lag_ = lag;
+}
+
+void Doist::next_window(MonoTimer::Clock::time_point& wall_end, bool counted) {
+  // The next pass was due at the window's stop. Behind it by more than
+  // max_lag(), the run re-bases rather than catch up in a burst of
+  // back-to-back passes: that pass is due now, and the wall time missed is
+  // given up (tyme goes on from where it was, a tock per pass).
+  const auto now = MonoTimer::Clock::now();
+  const auto behind = time_between(timer_.stop_time(), now);
+  if (behind > std::chrono::duration_cast<MonoTimer::Clock::duration>(max_lag())) {
+    const Tock lag = std::chrono::duration_cast<Tock>(behind);
+    if (!counted) ++late_passes_;
+    worst_lag_ = std::max(worst_lag_, lag);
+    given_up_ = given_up_ > Tock::max() - lag ? Tock::max() : given_up_ + lag;
+    ++rebases_;
+    // The limit's end on the wall clock keeps its distance from the passes:
+    // otherwise every later pass would be past it and run unpaced.
+    wall_end = time_after(wall_end, behind);
+    timer_.start(tock(), now);
+    return;
+  }
+  timer_.restart(tock());
+}
+
+bool Doist::pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_point pass_start) {
   // A stop rings stop_wakes(), which the waits watch (sleep_until_woken, an
   // IoHub's event loop): it ends the wait at once. The slices are for a
   // reactor whose wait_until does not watch them: a stop is then noticed
@@ -624,7 +662,8 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_p
   const FlagScope calling(in_callback_);  // reactors only, no doer
   const auto now = MonoTimer::Clock::now();
   longest_pass_ = std::max(longest_pass_, std::chrono::duration_cast<Tock>(now - pass_start));
-  if (now > timer_.stop_time()) {
+  const bool late = now > timer_.stop_time();
+  if (late) {
     ++late_passes_;
     worst_lag_ = std::max(worst_lag_, std::chrono::duration_cast<Tock>(now - timer_.stop_time()));
   }
@@ -657,7 +696,7 @@ bool Doist::pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_p
   // when the stop came, not when this thread saw it, which a loaded machine
   // (or a reactor that does not watch the wakes) can make later.
   const bool cut = stop_pending() && stop_came_at() < stop;
-  timer_.restart(tock());
+  next_window(wall_end, late);
   return cut;
 }
 

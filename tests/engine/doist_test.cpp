@@ -7,13 +7,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "trace_doers.hpp"
 
@@ -706,6 +709,93 @@ TEST(DoistRules, ARealTimeRunMeasuresItsLongestPass) {
       EXPECT_EQ(doist.longest_pass(), Tock{0});
     }
   }
+}
+
+// Real time: a run that falls far behind the wall clock (the process was
+// stopped: Ctrl-Z, SIGSTOP; here a pass that blocks 0.6 s) re-bases instead
+// of catching up. It made up all the time in a burst of back-to-back passes,
+// ~60 at a 10 ms tock, each firing the timeouts and retries of the wall
+// time it stood for at real peers within microseconds. No timed threshold:
+// the test counts passes that started less than half a tock after the one
+// before (back to back). A re-based run is never more than max_lag (50 ms)
+// behind, and each such pass makes up more than half a tock of it, so no
+// more than ~11 come in a row however loaded the machine (which wakes it
+// late, and then it catches up: some in all); the burst is one per tock
+// missed, ~60 in a row. The wall time given up is asserted from below only.
+// Tyme is as in virtual time either way.
+TEST(DoistRules, ARealTimeRunFarBehindReBasesInsteadOfBursting) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kTock = std::chrono::milliseconds(10);
+  constexpr auto kStall = std::chrono::milliseconds(600);
+  struct BackToBack {
+    int total = 0;
+    int longest = 0;  // in a row
+  };
+  const auto back_to_back = [&](std::optional<Tock> max_lag, Doist& doist) {
+    Trace trace;
+    doist.set_handle_sigint(false);
+    doist.set_max_lag(max_lag);
+    std::vector<Clock::time_point> starts;
+    ProbeDoer d(trace, "d");
+    d.on_recur = [&starts, kStall](ProbeDoer&, int count) {
+      starts.push_back(Clock::now());
+      if (count == 5) std::this_thread::sleep_for(kStall);
+    };
+    EXPECT_EQ(doist.run({&d}, std::chrono::seconds(1)), RunEnd::limit);
+    EXPECT_EQ(doist.tyme(), Tyme{std::chrono::seconds(1)});
+    EXPECT_EQ(doist.passes(), 100u);
+    EXPECT_EQ(starts.size(), 100u);
+    BackToBack count;
+    int row = 0;
+    for (std::size_t i = 1; i < starts.size(); ++i) {
+      row = starts[i] - starts[i - 1] < kTock / 2 ? row + 1 : 0;
+      count.total += row > 0 ? 1 : 0;
+      count.longest = std::max(count.longest, row);
+    }
+    return count;
+  };
+  {
+    Doist doist(kTock, true);
+    EXPECT_EQ(doist.max_lag(), Doist::kMaxLagFloor);  // the default: max(1 s, 4 tocks)
+    EXPECT_LT(back_to_back(std::chrono::milliseconds(50), doist).longest, 15);
+    EXPECT_EQ(doist.rebases(), 1u);
+    EXPECT_GE(doist.given_up(), std::chrono::milliseconds(500));
+    EXPECT_GE(doist.worst_lag(), std::chrono::milliseconds(500));
+    EXPECT_GE(doist.late_passes(), 1u);
+  }
+  {
+    // Fully lossless, as before: the burst.
+    Doist doist(kTock, true);
+    EXPECT_GE(back_to_back(Tock::max(), doist).total, 40);
+    EXPECT_EQ(doist.rebases(), 0u);
+    EXPECT_EQ(doist.given_up(), Tock{0});
+  }
+}
+
+TEST(DoistRules, MaxLagDefaultsToOneSecondOrFourTocksAndRefusesANegativeOne) {
+  Doist doist(std::chrono::milliseconds(10), true);
+  EXPECT_EQ(doist.max_lag(), std::chrono::seconds(1));
+  doist.set_tock(std::chrono::seconds(1));
+  EXPECT_EQ(doist.max_lag(), std::chrono::seconds(4));
+  doist.set_tock(Tock::max());
+  EXPECT_EQ(doist.max_lag(), Tock::max());  // saturates
+  doist.set_max_lag(std::chrono::milliseconds(3));
+  EXPECT_EQ(doist.max_lag(), std::chrono::milliseconds(3));
+  doist.set_max_lag(std::nullopt);
+  EXPECT_EQ(doist.max_lag(), Tock::max());
+  EXPECT_THROW(doist.set_max_lag(Tock{-1}), std::invalid_argument);
+  EXPECT_EQ(doist.max_lag(), Tock::max());
+  // Virtual time never paces, so never re-bases.
+  Doist sim(std::chrono::milliseconds(10), false);
+  sim.set_max_lag(Tock{0});
+  Trace trace;
+  ProbeDoer d(trace, "d");
+  d.on_recur = [](ProbeDoer&, int count) {
+    if (count == 2) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  };
+  EXPECT_EQ(sim.run({&d}, std::chrono::milliseconds(50)), RunEnd::limit);
+  EXPECT_EQ(sim.rebases(), 0u);
+  EXPECT_EQ(sim.given_up(), Tock{0});
 }
 
 // A loop over doers() that removes doers and reads doers() again in its

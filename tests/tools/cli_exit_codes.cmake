@@ -13,6 +13,13 @@ hio(frobnicate EXIT 2)
 hio(run ${SCENARIOS}/quickstart.toml --set run.tock=fast EXIT 2)
 hio(run ${SCENARIOS}/quickstart.toml --seed -4 EXIT 2)
 hio(--help EXIT 0)
+# Of two stop signals the first delivered counts, and two sent back to back
+# are delivered in signal-number order (TERM then HUP gives 129): the help
+# said "a signal" only, and scenarios.md "the first counts", which a
+# supervisor's TERM then HUP contradicted.
+string(REGEX REPLACE "[ \n]+" " " help "${out}")
+require("${help}" "the first delivered: two sent together, as systemd's SIGTERM then SIGHUP, are delivered in signal-number order, SIGHUP, SIGINT, SIGTERM"
+        "--help does not say which of two signals counts")
 
 # Out of memory is not bad input: exit 6 (it was 2, "hio check: error:
 # std::bad_alloc", or a diagnostic "cannot build doer 't': std::bad_alloc"

@@ -43,6 +43,30 @@ limited() {
 }
 
 limited run "" "$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/run.hioj"
+# The run the failed write stopped is summarized where it stopped, as an
+# interrupted run is, and its journal said incomplete (unfixed: nothing on
+# stdout, and only the write's error on stderr: no passes, no tyme, no hint of
+# how much the journal kept).
+grep -qx "run: .*, ended: interrupted: the journal could not be written" "$WORK/run.out" ||
+  { cat "$WORK/run.out"; fail "run: no summary of the run the journal's failure stopped" run; }
+grep -q "^passes:    [1-9][0-9]* (" "$WORK/run.out" || fail "run: the summary has no passes" run
+grep -qx "journal:   $WORK/run.hioj (incomplete)" "$WORK/run.out" ||
+  { cat "$WORK/run.out"; fail "run: the journal is not said incomplete" run; }
+# Its `final` expectations have no end to be judged at, as an interrupted run's.
+grep -q "not judged: the run stopped at tyme [0-9.]* s, where its journal could not be written" \
+  "$WORK/run.out" || { cat "$WORK/run.out"; fail "run: final expectations judged" run; }
+[ "$(grep -c . "$WORK/run.err")" -eq 1 ] || fail "run: more than the error line on stderr" run
+# --json: the summary, then the error object (as for a journal lost at the end).
+(trap '' XFSZ; ulimit -f 8 && exec "$HIO" run "$SCENARIOS/udp_request_response.toml" \
+  --record "$WORK/runj.hioj" --json) > "$WORK/runj.out" 2> "$WORK/runj.err"
+rc=$?
+[ $rc -eq 4 ] || fail "run --json: exit $rc, expected 4" runj
+head -n 1 "$WORK/runj.out" |
+  grep -q "^{\"name\": .*\"end\": \"interrupted\", .*\"journal\": \"$WORK/runj.hioj\", \"journal_lost\": \"journal cannot write '$WORK/runj.hioj': File too large\"" ||
+  { cat "$WORK/runj.out"; fail "run --json: no summary first" runj; }
+tail -n 1 "$WORK/runj.out" | grep -q '^{"error": "hio run: error: journal cannot write .*File too large", "exit": 4, ' ||
+  { cat "$WORK/runj.out"; fail "run --json: no error object last" runj; }
+[ "$(wc -l < "$WORK/runj.out")" -eq 2 ] || { cat "$WORK/runj.out"; fail "run --json: not two lines" runj; }
 
 "$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/recorded.hioj" \
   > "$WORK/recorded.out" 2> "$WORK/recorded.err" || fail "recording: exit $?" recorded

@@ -219,4 +219,33 @@ grep -qx "report in sl/report.json, journals of 1 of the 2 failing seeds as seed
   sl.out || fail "sweep, kept journal removed later: summary" sl.out
 grep -q '"journals_lost_later": \[{"seed": 1, "journal": "sl/seed-1.hioj", "journal_lost": "the journal was removed during the sweep' \
   sl/report.json || fail "sweep, kept journal removed later: not in report.json" sl/report.json
+
+# hio sweep --out DIR renamed during the sweep (mv sm sm2): seed 1's journal,
+# kept before the move, and seed 2's, moved while it ran, are complete in
+# sm2, and the report, written through the directory's descriptor, too. They
+# are said moved, with their new names (exit 4 all the same, as hio run's).
+# The sweep called seed 1's "removed ...: what was written is lost" (its end
+# check had no descriptor), counted both as journals that "could not be
+# written", and printed "report in sm/report.json", a path that was gone.
+"$HIO" sweep slowfail.toml --seeds 1..2 --jobs 1 --out sm --set run.limit=2s > sm.out 2> sm.err &
+pid=$!
+wait_for sm/seed-2.hioj
+mv sm sm2
+wait $pid
+rc=$?
+[ $rc -eq 4 ] || fail "sweep, --out moved: exit $rc, expected 4" sm.err
+grep -qxF "hio sweep: seed 1: sm/seed-1.hioj: the journal was moved during the sweep (its name is gone: No such file or directory): it is complete, as $PWD/sm2/seed-1.hioj, but not at this path" \
+  sm.err || fail "sweep, --out moved: seed 1's journal not said moved" sm.err
+grep -qxF "hio sweep: seed 2: sm/seed-2.hioj: the journal was moved during the run (its name is gone: No such file or directory): it is complete, as $PWD/sm2/seed-2.hioj, but not at this path" \
+  sm.err || fail "sweep, --out moved: seed 2's journal not said moved" sm.err
+grep -qxF "hio sweep: sm was moved during the sweep: the report is complete, as $PWD/sm2/report.json" \
+  sm.err || fail "sweep, --out moved: the report's move not said" sm.err
+grep -qxF "report in $PWD/sm2/report.json, journals of failing seeds as seed-N.hioj (2 moved with sm during the sweep: complete, stderr says where)" \
+  sm.out || fail "sweep, --out moved: summary" sm.out
+! grep -q "could not be written" sm.out || fail "sweep, --out moved: a journal called lost" sm.out
+# (Failing seeds: the replay's expectation fails too, exit 1.)
+for seed in 1 2; do
+  "$HIO" replay sm2/seed-$seed.hioj > sm.replay 2>&1
+  grep -q "^replay: .*: identical\$" sm.replay || fail "sm2/seed-$seed.hioj does not replay" sm.replay
+done
 echo ok

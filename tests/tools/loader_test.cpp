@@ -113,6 +113,7 @@ limit = "1.5s"
 seed = 9
 mode = "sim"
 skip = false
+max_lag = "2s"
 [[doer]]
 kind = "group"
 name = "g"
@@ -132,6 +133,7 @@ by = "1s"
   EXPECT_EQ(s.run.limit, Tock{1'500'000'000});
   EXPECT_EQ(s.run.seed, 9u);
   EXPECT_FALSE(s.run.skip);
+  EXPECT_EQ(s.run.max_lag, Tock{2'000'000'000});
   ASSERT_EQ(s.doers.size(), 1u);
   EXPECT_TRUE(s.doers[0].boolean("always"));
   ASSERT_EQ(s.doers[0].children.size(), 1u);
@@ -520,7 +522,9 @@ TEST(ScenarioLoader, OverridesAreWrittenIntoTheText) {
     apply_override(s, "run.seed=18446744073709551615");
     apply_override(s, "run.mode=real");
     apply_override(s, "run.skip=false");
+    apply_override(s, "run.max_lag=250ms");
     Scenario again = load_scenario_text(s.text, "o.toml", registry());
+    EXPECT_EQ(again.run.max_lag, Tock{250'000'000});  // how a capture ran: written
     EXPECT_EQ(again.run.name, "ré \"q\" \\ x");
     EXPECT_EQ(again.run.limit, Tock{2'500'000'000});
     EXPECT_EQ(again.run.tock, Tock{31'250'000});

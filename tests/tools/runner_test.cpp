@@ -534,6 +534,36 @@ TEST(FormatLag, SaysWhetherAPassTookLongerThanTheTockOrTheProcessWokeLate) {
             "(0.001 s)");
 }
 
+// A run stopped for 3 s (Ctrl-Z, SIGSTOP) re-based instead of catching up:
+// the warning blamed "a loaded machine?", which wakes a process late by
+// milliseconds, not seconds, and did not say the time was given up.
+TEST(FormatLag, SaysTheProcessDidNotRunAndTheWallTimeGivenUpAfterAReBase) {
+  RunSummary s;
+  s.late_passes = 1;
+  s.executed_passes = 703;
+  s.tock = std::chrono::milliseconds(10);
+  s.worst_lag = std::chrono::milliseconds(2980);
+  s.longest_pass = std::chrono::microseconds(40);
+  s.rebases = 1;
+  s.given_up = std::chrono::milliseconds(2980);
+  s.max_lag = std::chrono::seconds(1);
+  EXPECT_EQ(format_lag(s),
+            "warning: the run fell behind real time: 1 of 703 passes ended after the next was "
+            "due, at worst 2.98 s behind; no pass took longer than the tock (0.01 s; the longest "
+            "0.00004 s): the process did not run for up to 2.98 s (stopped: Ctrl-Z, SIGSTOP, a "
+            "debugger; or the machine suspended?); 2.98 s of wall time given up, not caught up "
+            "in a burst of passes (1 time more than max_lag, 1 s, behind): tyme trails the wall "
+            "clock by that much");
+  s.rebases = 2;
+  s.longest_pass = std::chrono::seconds(2);
+  s.given_up = std::chrono::milliseconds(4000);
+  EXPECT_EQ(format_lag(s),
+            "warning: the run fell behind real time: 1 of 703 passes ended after the next was "
+            "due, at worst 2.98 s behind; the longest pass took 2 s, longer than the tock (0.01 "
+            "s); 4 s of wall time given up, not caught up in a burst of passes (2 times more "
+            "than max_lag, 1 s, behind): tyme trails the wall clock by that much");
+}
+
 // The lines RunOptions::warn is given by a run of `s`, but for the one a
 // real-time run gives when it fell behind the wall clock: that depends on
 // the machine's load (it once failed these tests with a 4th line).

@@ -48,7 +48,10 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             (SIGINT), 141 stdout's reader gone (SIGPIPE, EPIPE), 143
             terminated (SIGTERM), 129 hung up (SIGHUP: ends a run as SIGTERM
             does, trailer written; ignored under nohup). When several apply, hio run exits with
-            the first of: 129/130/143 (a signal, at any moment), 6 (the
+            the first of: 129/130/143 (a signal, at any moment; of two
+            different ones, the first delivered: two sent together, as
+            systemd's SIGTERM then SIGHUP, are delivered in signal-number
+            order, SIGHUP, SIGINT, SIGTERM), 6 (the
             command ends where it happens), 2 (arguments, scenario file), 4
             (--record cannot be created), 2 (the doer tree cannot be
             built), 4 (the journal cannot be written, to its

@@ -133,12 +133,26 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   // Whether a progress line is on stderr now: erased (only then) before a
   // warning and after the run.
   bool progress_shown = false;
-  const auto erase_progress = [&progress_shown] {
-    if (progress_shown) std::fprintf(stderr, "\r\033[K");
+  // Only while hio is the terminal's foreground job: run in the background
+  // (`hio run ... &`, or Ctrl-Z then `bg`), the line would be drawn over the
+  // shell's prompt and what the user types there (with `stty tostop`, the
+  // write would stop the run instead). Asked at each draw, so that `fg` and
+  // `bg` turn it on and off, as wget's and curl's.
+  const auto foreground = [] {
+    const pid_t group = ::tcgetpgrp(STDERR_FILENO);
+    return group != -1 && group == ::getpgrp();
+  };
+  const auto erase_progress = [&progress_shown, &foreground] {
+    if (progress_shown && foreground()) std::fprintf(stderr, "\r\033[K");
     progress_shown = false;
   };
   if (::isatty(STDERR_FILENO) != 0) {
-    options.progress = [&progress_shown](Tyme tyme) {
+    options.progress = [&progress_shown, &foreground](Tyme tyme) {
+      if (!foreground()) {
+        // Left where it is: erasing it now would wipe the prompt in its place.
+        progress_shown = false;
+        return;
+      }
       // Cleared to the end of the line: the text is shorter when the tyme
       // has fewer digits ("1789.5 s" then "2053 s", trailing zeros trimmed).
       std::fprintf(stderr, "\r  tyme %s s\033[K", format_seconds(tyme).c_str());
@@ -167,15 +181,21 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
     erase_progress();
     print_run_error("run", error, args.record);
     return exit_code_of(error);
+  } catch (const RunJournalWriteError& error) {
+    // The journal's file failed mid-run (a full disk) and stopped it: the
+    // summary says where, as for an interrupted run, and the error line
+    // below (journal_lost) that the journal is cut there.
+    summary = error.summary();
   }
   erase_progress();
-  // The journal gone from its name at the end (removed, replaced): exit 4,
-  // after a signal's code and before a doer's error (the exit codes' order).
+  // The journal gone from its name at the end (removed, replaced) or cut
+  // by a write that failed: exit 4, after a signal's code and before a
+  // doer's error (the exit codes' order).
   const bool lost = !summary.journal_lost.empty();
   int code = summary.passed() ? kExitOk : kExitExpectationsFailed;
   if (summary.error) {
     code = lost ? kExitOutputFailed : kExitDoerError;
-  } else if (summary.end == RunEnd::interrupted) {
+  } else if (summary.end == RunEnd::interrupted && !summary.journal_failed) {
     code = interrupted_exit_code(summary.stop_signal);
   } else if (lost) {
     code = kExitOutputFailed;
@@ -188,7 +208,11 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_summary(summary);
   }
-  if (lost) {
+  if (summary.journal_failed) {
+    // The writer's error names FILE itself (as it did before the run was
+    // summarized).
+    std::cerr << "hio run: error: " << message_text(summary.journal_lost) << "\n";
+  } else if (lost) {
     std::cerr << "hio run: error: " << display_text(summary.journal) << ": " << summary.journal_lost
               << "\n";
   }

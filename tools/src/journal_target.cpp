@@ -521,9 +521,57 @@ bool FileTarget::is_written(const struct stat& status) const {
   return status.st_dev == written_dev_ && status.st_ino == written_ino_;
 }
 
+std::string file_name_now(int fd) {
+  std::error_code unknown;
+  const std::filesystem::path now =
+      std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), unknown);
+  if (unknown) return "";
+  // Not the name it was opened by, gone while a second hard link keeps
+  // the file: /proc then gives that name with " (deleted)".
+  std::string where = now.string();
+  const std::string deleted = " (deleted)";
+  if (where.size() >= deleted.size() &&
+      where.compare(where.size() - deleted.size(), deleted.size(), deleted) == 0) {
+    return "";
+  }
+  return where;
+}
+
+namespace {
+
+// The file written, found by its name in `dir_fd` (a descriptor of its
+// directory that the caller holds: wherever the directory went since),
+// opened; -1 if that name is not it (by device and inode) or there is none.
+int open_in_held_directory(const WrittenFile& file, int dir_fd) {
+  if (dir_fd < 0) return -1;
+  const std::string name = std::filesystem::path(file.final_path).filename().string();
+  const int fd =
+      ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0) return -1;
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || status.st_dev != file.dev || status.st_ino != file.ino) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
 std::string written_file_lost(const WrittenFile& file, int named_fd, const std::string& during,
-                              bool* moved) {
+                              bool* moved, int dir_fd) {
   if (moved != nullptr) *moved = false;
+  if (named_fd < 0) {
+    // No descriptor of the file kept (a sweep's journals, checked at its
+    // end): found through its directory's, if the caller holds one, a
+    // directory renamed since (`mv out out2`) is a move, not a removal.
+    const int found = open_in_held_directory(file, dir_fd);
+    if (found >= 0) {
+      std::string why = written_file_lost(file, found, during, moved);
+      ::close(found);
+      return why;
+    }
+  }
   const std::string the = "the " + file.what;
   const std::string lost = ": what was written is lost";
   struct stat status {};
@@ -582,18 +630,7 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
   // there), or none (removed, or replaced by a rename over it).
   struct stat written {};
   if (named_fd >= 0 && ::fstat(named_fd, &written) == 0 && written.st_nlink > 0) {
-    std::string where;
-    std::error_code unknown;
-    const std::filesystem::path now =
-        std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(named_fd), unknown);
-    // Not the name it was opened by, gone while a second hard link keeps
-    // the file: /proc then gives that name with " (deleted)".
-    const std::string deleted = " (deleted)";
-    if (!unknown) where = now.string();
-    if (where.size() >= deleted.size() &&
-        where.compare(where.size() - deleted.size(), deleted.size(), deleted) == 0) {
-      where.clear();
-    }
+    const std::string where = file_name_now(named_fd);
     if (moved != nullptr) *moved = true;
     return the + " was moved during " + during + " (" +
            (named ? std::string("another file has its name now")
@@ -629,12 +666,17 @@ std::string FileTarget::lost(bool* moved, std::optional<WriterCount> written,
   return written_file_lost(written_file(written), named_fd_, during, moved);
 }
 
-std::function<std::string()> FileTarget::later_check(std::uint64_t size) const {
+std::function<std::string(int, bool*)> FileTarget::later_check(std::uint64_t size) const {
   if (!temporary_ || !committed_) return {};
   // A cut its writer saw was said at its end (lost()): the size alone.
-  return [file = written_file(WriterCount{size, std::nullopt})] {
-    return written_file_lost(file, -1, "the sweep");
+  return [file = written_file(WriterCount{size, std::nullopt})](int dir_fd, bool* moved) {
+    return written_file_lost(file, -1, "the sweep", moved, dir_fd);
   };
+}
+
+std::string FileTarget::now_at() const {
+  if (named_fd_ < 0 || lost().empty()) return "";
+  return file_name_now(named_fd_);
 }
 
 std::string FileTarget::temporary_name(const std::string& suffix) const {

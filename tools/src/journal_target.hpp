@@ -107,11 +107,16 @@ struct WriterCount {
 // the ones written); or moved (it, or its
 // directory, renamed: the file still has a name), complete under its new
 // name, which is given when /proc knows it (`named_fd`: FILE opened at
-// commit, or -1 when not kept: then a move is said as a removal). `during`
-// says when ("the run", "the sweep"). `moved`, when given, is set to
-// whether it was moved.
+// commit, or -1 when not kept: then the file is looked for by its name in
+// `dir_fd`, a descriptor of its directory that the caller holds (a sweep's
+// --out), which finds it after its directory was renamed; without either a
+// move is said as a removal). `during` says when ("the run", "the sweep").
+// `moved`, when given, is set to whether it was moved.
 std::string written_file_lost(const WrittenFile& file, int named_fd, const std::string& during,
-                              bool* moved = nullptr);
+                              bool* moved = nullptr, int dir_fd = -1);
+// The path /proc gives the file open as `fd` now, or "" (no /proc; a file
+// with no name left).
+std::string file_name_now(int fd);
 
 class FileTarget {
  public:
@@ -125,6 +130,8 @@ class FileTarget {
   FileTarget& operator=(const FileTarget&) = delete;
 
   bool wanted() const { return !path_.empty(); }
+  // Whether commit() gave FILE the file written.
+  bool committed() const { return committed_; }
   // Whether FILE is a file that a later command can read again by its name:
   // written under a temporary name that commit() gives FILE, and FILE not a
   // descriptor's name (/dev/fd/N, /dev/stdout, /proc/self/fd/N: in the
@@ -169,9 +176,16 @@ class FileTarget {
                    const std::string& during = "the run") const;
   // The same check, to be made later, when this target is gone (a sweep's
   // end, for the journals it kept): a function that returns what lost()
-  // would (without a descriptor kept: a move is said as a removal) of
-  // "the sweep". Empty where lost() is always "".
-  std::function<std::string()> later_check(std::uint64_t size) const;
+  // would of "the sweep", given a descriptor of FILE's directory that the
+  // caller holds (the sweep's --out), through which a file whose directory
+  // was renamed is found, complete (-1: none; a move is then said as a
+  // removal); the bool*, when not null, is set to whether it was moved.
+  // Empty where lost() is always "".
+  std::function<std::string(int, bool*)> later_check(std::uint64_t size) const;
+  // After commit(): where the file written is now when it was moved (lost()
+  // says so), by its descriptor; "" when it was not, or when that is not
+  // known (no /proc, removed).
+  std::string now_at() const;
   // Throws the OutputError "FILE: cannot create the <what>: <why>".
   [[noreturn]] void cannot_create(const std::string& why) const;
 

@@ -278,7 +278,7 @@ class Loader {
   void read_run(const toml::node& node, RunSettings& run) {
     const toml::table* table = as_table(node, "[run]");
     if (table == nullptr) return;
-    check_keys(*table, {"name", "tock", "limit", "seed", "mode", "skip"}, "[run]");
+    check_keys(*table, {"name", "tock", "limit", "seed", "mode", "skip", "max_lag"}, "[run]");
     if (const toml::node* n = table->get("name")) {
       if (auto s = read_string(*n, "run.name")) {
         if (std::string problem = name_problem(*s); !problem.empty()) {
@@ -299,6 +299,9 @@ class Loader {
     }
     if (const toml::node* n = table->get("limit")) {
       if (auto t = read_duration(*n, "run.limit")) run.limit = *t;
+    }
+    if (const toml::node* n = table->get("max_lag")) {
+      if (auto t = read_duration(*n, "run.max_lag")) run.max_lag = *t;
     }
     if (const toml::node* n = table->get("seed")) {
       // TOML integers stop at 2^63-1; larger seeds (a sweep reaches 2^64-1)
@@ -1215,14 +1218,16 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   std::string value = assignment.substr(eq + 1);
   RunSettings& run = scenario.run;
   std::string error;
-  if (key == "run.tock" || key == "run.limit") {
+  if (key == "run.tock" || key == "run.limit" || key == "run.max_lag") {
     auto tock = parse_duration(value, &error);
     if (!tock) fail(error);
     if (key == "run.tock") {
       if (*tock <= Tock{0}) fail("run.tock must be greater than 0");
       run.tock = *tock;
-    } else {
+    } else if (key == "run.limit") {
       run.limit = *tock;
+    } else {
+      run.max_lag = *tock;
     }
   } else if (key == "run.seed") {
     try {
@@ -1251,11 +1256,12 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     set_net_key(scenario, key, value, fail);
     return;  // written into the text by set_net_key
   } else {
-    std::vector<std::string> keys = {"run.tock", "run.limit", "run.seed",
-                                     "run.mode", "run.skip",  "run.name"};
+    std::vector<std::string> keys = {"run.tock", "run.limit", "run.seed",   "run.mode",
+                                     "run.skip", "run.name",  "run.max_lag"};
     keys.insert(keys.end(), net_override_keys().begin(), net_override_keys().end());
     fail("unknown key" + did_you_mean(key, keys) +
          " (--set takes run.tock, run.limit, run.seed, run.mode, run.skip, run.name, "
+         "run.max_lag, "
          "net.client_host, net.stall_timeout, net.segment_bytes_max, net.listen_backlog, "
          "net.receive_buffer_bytes and net.default_link.<link key>)");
   }
@@ -1273,12 +1279,13 @@ std::string run_literal(const RunSettings& run, std::string_view key) {
   if (key == "name") return toml_string(run.name);
   if (key == "tock") return duration_literal(run.tock);
   if (key == "limit") return duration_literal(run.limit);
+  if (key == "max_lag" && run.max_lag) return duration_literal(*run.max_lag);
   if (key == "mode") return run.mode == Mode::real ? "\"real\"" : "\"sim\"";
   throw std::logic_error("record_run_setting: no run key '" + std::string(key) + "'");
 }
 
 ValueKind run_kind(std::string_view key) {
-  if (key == "tock" || key == "limit") return ValueKind::duration;
+  if (key == "tock" || key == "limit" || key == "max_lag") return ValueKind::duration;
   return ValueKind::string;  // name, mode
 }
 

@@ -568,6 +568,7 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     // A doer threw (as `hio replay` exits 5): the seed's end is "error".
     run.error = outcome.result.error;
     run.journal_lost = outcome.journal_lost;
+    run.journal_moved = outcome.journal_moved;
     run.journal_check = outcome.journal_check;
     return run;
   };

@@ -391,12 +391,17 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
   const Tock ran = ending.tyme - start_;
   const std::string ended_at = format_seconds(ran) + " s";
   // A run that did not reach its end: why, for what cannot be judged.
-  const bool cut = ending.cut || ending.stop_signal != 0 || !ending.stopped_by.empty();
+  const bool cut =
+      ending.cut || ending.stop_signal != 0 || !ending.stopped_by.empty() || ending.journal_failed;
+  const bool replay_cut =
+      cut && ending.stop_signal == 0 && ending.stopped_by.empty() && !ending.journal_failed;
   const std::string stopped =
       ending.stop_signal != 0 ? std::string("not judged: interrupted (") +
                                     stop_signal_name(ending.stop_signal) + ") at tyme " + ended_at
       : !ending.stopped_by.empty() ? "not judged: " + ending.stopped_by + " at tyme " + ended_at
-                                   : "not judged: the replay stopped at tyme " + ended_at;
+      : ending.journal_failed      ? "not judged: the run stopped at tyme " + ended_at +
+                                    ", where its journal could not be written"
+                              : "not judged: the replay stopped at tyme " + ended_at;
   std::vector<ExpectationResult> results = results_;
   for (ExpectationResult& result : results) {
     const Expectation& e = result.expectation;
@@ -405,10 +410,7 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
       if (cut) {
         result.passed = false;
         result.judged = false;
-        result.detail = stopped +
-                        (ending.stop_signal != 0 || !ending.stopped_by.empty()
-                             ? ""
-                             : ", where the journal's intact part ends") +
+        result.detail = stopped + (replay_cut ? ", where the journal's intact part ends" : "") +
                         " (" + e.counter + " was " + value + ")";
         continue;
       }
@@ -434,6 +436,7 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
     } else if (result.detail.empty()) {
       result.detail = !cut                      ? "held on every pass"
                       : ending.stop_signal != 0 ? "held on every pass until interrupted"
+                      : ending.journal_failed   ? "held on every pass until the run stopped"
                                                 : "held on every pass replayed";
     }
   }
@@ -600,6 +603,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   replay::DigestSink digest;
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);
+  doist.set_max_lag(scenario.run.max_lag);
   IoHub io(doist.tymth());
   doist.attach(io);
   JournalTarget target(options.record_path);
@@ -647,10 +651,14 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();
+  // The journal's file failed during the run (a full disk): an output error
+  // (exit 4), thrown once the run is summarized where it stopped.
+  std::optional<replay::JournalWriteError> journal_failed;
   try {
     summary.end = journal ? journal->run(built->top) : doist.run(built->top);
-  } catch (const replay::JournalWriteError&) {
-    throw;  // the journal's file failed: an output error (exit 4)
+  } catch (const replay::JournalWriteError& error) {
+    journal_failed.emplace(error);
+    summary.end = RunEnd::interrupted;
   } catch (const OutputError&) {
     throw;  // the journal could not become FILE at the first pass (exit 4)
   } catch (const HostLookupOutOfMemory&) {
@@ -679,11 +687,23 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.late_passes = doist.late_passes();
   summary.worst_lag = doist.worst_lag();
   summary.longest_pass = doist.longest_pass();
+  summary.rebases = doist.rebases();
+  summary.given_up = doist.given_up();
+  summary.max_lag = doist.max_lag();
   summary.tock = scenario.run.tock;
   if (scenario.run.mode == Mode::real) summary.real_limit = scenario.run.limit;
   summary.tyme = Tyme{doist.tyme() - start};
   summary.journal = options.record_path;
-  if (journal) {
+  if (journal_failed) {
+    // No trailer: what the writer counted up to the failed write. FILE
+    // holds the passes before it once it was linked (at the first pass,
+    // once its header was written), else it is as it was.
+    summary.events = journal->writer().events();
+    summary.digest = journal->writer().digest();
+    summary.journal_failed = true;
+    summary.journal_incomplete = target.committed();
+    summary.journal_lost = journal_failed->what();
+  } else if (journal) {
     // Journal::run returned or threw a doer's error: it has finished the
     // journal (an unfinished one was thrown on, above).
     const replay::JournalTrailer* trailer = journal->trailer();
@@ -704,7 +724,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // An interrupted run has no end to judge `final` expectations at.
   summary.expectations = checker.finish(
       RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0,
-                doist.ended_at_pass()});
+                doist.ended_at_pass(), summary.journal_failed});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
@@ -728,13 +748,16 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     });
     if (say && summary.closing_reset > 0) say(format_closing_reset(summary.closing_reset));
   }
+  if (journal_failed) throw RunJournalWriteError(*journal_failed, std::move(summary));
   return summary;
 }
 
-std::string format_journal_line(const std::string& path, const std::string& lost, bool moved) {
+std::string format_journal_line(const std::string& path, const std::string& lost, bool moved,
+                                bool incomplete) {
   return "journal:   " + display_text(path) +
          (lost.empty() ? ""
           : moved      ? " (moved)"
+          : incomplete ? " (incomplete)"
                        : " (lost)") +
          "\n";
 }
@@ -749,13 +772,26 @@ std::string format_closing_reset(std::size_t reset) {
 std::string format_lag(const RunSummary& s) {
   // A run whose passes all took less than the tock can only fall behind by
   // waking late for them: a pass that starts on time then ends before the
-  // next is due.
-  const std::string why = s.longest_pass > s.tock
-                              ? "the longest pass took " + format_seconds(s.longest_pass) +
-                                    " s, longer than the tock (" + format_seconds(s.tock) + " s)"
-                              : "no pass took longer than the tock (" + format_seconds(s.tock) +
-                                    " s; the longest " + format_seconds(s.longest_pass) +
-                                    " s): the process was woken late for them (a loaded machine?)";
+  // next is due. Late by more than max_lag (a re-base), it was not woken
+  // late by a loaded machine (milliseconds) but not run at all: stopped
+  // (Ctrl-Z, SIGSTOP, a debugger) or the machine suspended. Which one the
+  // run cannot tell.
+  std::string why = s.longest_pass > s.tock
+                        ? "the longest pass took " + format_seconds(s.longest_pass) +
+                              " s, longer than the tock (" + format_seconds(s.tock) + " s)"
+                        : "no pass took longer than the tock (" + format_seconds(s.tock) +
+                              " s; the longest " + format_seconds(s.longest_pass) + " s): " +
+                              (s.rebases > 0 ? "the process did not run for up to " +
+                                                   format_seconds(s.worst_lag) +
+                                                   " s (stopped: Ctrl-Z, SIGSTOP, a debugger; or "
+                                                   "the machine suspended?)"
+                                             : "the process was woken late for them (a loaded "
+                                               "machine?)");
+  if (s.rebases > 0) {
+    why += "; " + format_seconds(s.given_up) + " s of wall time given up, not caught up in a " +
+           "burst of passes (" + counted(s.rebases, "time", "times") + " more than max_lag, " +
+           format_seconds(s.max_lag) + " s, behind): tyme trails the wall clock by that much";
+  }
   return "warning: the run fell behind real time: " + std::to_string(s.late_passes) + " of " +
          counted(s.executed_passes, "pass", "passes") + " ended after the next was due, at worst " +
          format_seconds(s.worst_lag) + " s behind; " + why;
@@ -769,7 +805,9 @@ std::string format_summary(const RunSummary& s) {
   std::string out;
   out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : display_text(s.name)) +
          ", seed " + std::to_string(s.seed) + ", ended: " +
-         (s.error ? "error: a doer threw " + display_text(*s.error) : to_string(s.end)) +
+         (s.error            ? "error: a doer threw " + display_text(*s.error)
+          : s.journal_failed ? std::string("interrupted: the journal could not be written")
+                             : std::string(to_string(s.end))) +
          (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0
               ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"
               : "") +
@@ -789,7 +827,7 @@ std::string format_summary(const RunSummary& s) {
   out += "events:    " + std::to_string(s.events) + "\n";
   out += "digest:    " + replay::format_digest(s.digest) + "\n";
   if (!s.journal.empty()) {
-    out += format_journal_line(s.journal, s.journal_lost, s.journal_moved);
+    out += format_journal_line(s.journal, s.journal_lost, s.journal_moved, s.journal_incomplete);
   }
   out += format_expectations(s.expectations);
   return out + format_counters(s.counters);
@@ -815,21 +853,22 @@ std::string format_counters_json(const std::optional<DoerCounters>& counters) {
 
 std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
-  std::string out = "{" + json_field("name", s.name) + ", \"seed\": " + std::to_string(s.seed) +
-                    ", \"end\": \"" + (s.error ? "error" : to_string(s.end)) + "\", " +
-                    (s.error ? json_field("error", *s.error) : "\"error\": null") +
-                    ", \"passes\": " + std::to_string(s.passes) +
-                    ", \"executed_passes\": " + std::to_string(s.executed_passes) +
-                    ", \"tyme\": \"" + format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
-                    ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
-                    replay::format_digest(s.digest) + "\", " +
-                    json_field_or_null("journal", s.journal) + ", " +
-                    json_field_or_null("journal_lost", s.journal_lost) +
-                    ", \"closing_reset\": " + std::to_string(s.closing_reset) +
-                    ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-                    format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" +
-                    format_seconds(s.longest_pass) + "\", " + format_listening_json(s.listening) +
-                    ", " + format_expectations_json(s.expectations, s.passed());
+  std::string out =
+      "{" + json_field("name", s.name) + ", \"seed\": " + std::to_string(s.seed) + ", \"end\": \"" +
+      (s.error ? "error" : to_string(s.end)) + "\", " +
+      (s.error ? json_field("error", *s.error) : "\"error\": null") +
+      ", \"passes\": " + std::to_string(s.passes) +
+      ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
+      format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
+      ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
+      replay::format_digest(s.digest) + "\", " + json_field_or_null("journal", s.journal) + ", " +
+      json_field_or_null("journal_lost", s.journal_lost) +
+      ", \"closing_reset\": " + std::to_string(s.closing_reset) +
+      ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
+      format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +
+      "\", \"rebases\": " + std::to_string(s.rebases) + ", \"given_up\": \"" +
+      format_seconds(s.given_up) + "\", " + format_listening_json(s.listening) + ", " +
+      format_expectations_json(s.expectations, s.passed());
   return out + format_counters_json(s.counters) + "}";
 }
 

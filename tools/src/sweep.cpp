@@ -213,10 +213,14 @@ void remove_journal(std::string& path) {
 }
 
 // A failing seed's journal that could not be kept: `why`, as "cannot record".
-void lost_journal(const std::string& why, SeedResult& result) {
+void lost_journal(const std::string& why, SeedResult& result, bool moved = false) {
+  // A move (the --out directory renamed while the seed ran): complete
+  // there, said with the path asked for, as at the end of the sweep.
+  result.note = "seed " + std::to_string(result.seed) + ": " +
+                (moved ? display_text(result.journal) + ": " : "cannot record: ") + why;
   result.journal.clear();
   result.journal_lost = why;
-  result.note = "seed " + std::to_string(result.seed) + ": cannot record: " + why;
+  result.journal_moved = moved;
 }
 
 // A run that is not deterministic (real time: the wall clock paces it) with
@@ -231,10 +235,10 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
     const SeedRun run = runner(seed, result.journal, stop);
     if (!run.journal_lost.empty()) {
       // Not ours to remove: the path may name another process's file now.
-      result.journal.clear();
       if (run.stopped) return false;
       take_run(run, result);
-      if (!result.passed) lost_journal(run.journal_lost, result);
+      if (!result.passed) lost_journal(run.journal_lost, result, run.journal_moved);
+      result.journal.clear();
       return true;
     }
     if (run.stopped) {
@@ -303,7 +307,8 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
       // Removed or replaced while it ran: never removed here (the path may
       // name another process's file now); the seed keeps its first verdict.
       if (again.stopped) return false;
-      lost_journal(again.journal_lost, result);
+      result.journal = journal;
+      lost_journal(again.journal_lost, result, again.journal_moved);
       return true;
     }
     if (again.stopped) {
@@ -377,6 +382,7 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     run.end = summary.end;
     run.error = summary.error;
     run.journal_lost = summary.journal_lost;
+    run.journal_moved = summary.journal_moved;
     run.journal_check = summary.journal_check;
     run.closing_reset = summary.closing_reset;
     return run;
@@ -460,6 +466,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
           if (!next.journal.empty()) remove_journal(next.journal);
           next.note.clear();
           next.journal_lost.clear();
+          next.journal_moved = false;
           next.beyond_keep = true;
         }
         on_result(next);
@@ -622,6 +629,9 @@ class ReportFile {
   ReportFile& operator=(const ReportFile&) = delete;
 
   std::ostream& out() { return out_; }
+  // After finish(): where it is, if --out was moved since it was made
+  // (written through DIR's descriptor, it is complete there), else "".
+  std::string now_at() const { return target_.now_at(); }
   // Closes and renames it into place. Returns "", or why it could not be
   // written (the file written is then removed).
   std::string finish() {
@@ -721,6 +731,9 @@ class OutDirLock {
     }
     return 0;
   }
+  // DIR, wherever it is now (-1 before take() or if it could not be
+  // opened): what the end of the sweep finds its journals through.
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;
@@ -915,15 +928,16 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   run_options.journal_dir = command.out;
   run_options.journals_max = command.keep;
   std::uint64_t failed = 0;
-  std::uint64_t journals = 0;       // saved
-  std::uint64_t journals_lost = 0;  // wanted, and could not be written
-  std::uint64_t beyond_keep = 0;    // failing, after the first --keep N
+  std::uint64_t journals = 0;        // saved
+  std::uint64_t journals_lost = 0;   // wanted, and could not be written
+  std::uint64_t journals_moved = 0;  // saved, and then moved (with --out): complete elsewhere
+  std::uint64_t beyond_keep = 0;     // failing, after the first --keep N
   std::optional<std::uint64_t> last_reported;
   // The journals saved, for the check at the end.
   struct SavedJournal {
     std::uint64_t seed;
     std::string path;
-    std::function<std::string()> check;
+    std::function<std::string(int, bool*)> check;
   };
   std::vector<SavedJournal> saved_journals;
   auto on_result = [&](const SeedResult& r) {
@@ -933,8 +947,10 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     }
     if (!r.passed) ++failed;
     beyond_keep += r.beyond_keep ? 1u : 0u;
-    journals += r.journal.empty() ? 0u : 1u;
-    journals_lost += r.journal_lost.empty() ? 0u : 1u;
+    // A journal moved with --out while its seed ran is saved, elsewhere.
+    journals += r.journal.empty() && !r.journal_moved ? 0u : 1u;
+    journals_moved += r.journal_moved ? 1u : 0u;
+    journals_lost += r.journal_lost.empty() || r.journal_moved ? 0u : 1u;
     if (!r.note.empty()) write_line(err, command.name + ": " + message_text(r.note));
     if (report) {
       report->out() << (r.seed == seeds.first ? "" : ", ") << format_seed_result_json(r);
@@ -1007,19 +1023,28 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   // The journals saved, checked as hio run checks its journal at its end
   // (the same check): one removed, replaced or cut since its seed ran (a
   // cleanup step, a second sweep on this --out) is lost output, exit 4.
+  // One whose directory was renamed (`mv out out2` during the sweep) is
+  // found through the directory's descriptor held since the start: moved,
+  // complete there, not lost (exit 4 all the same, as for hio run's).
   std::string lost_later;
   for (const SavedJournal& saved : saved_journals) {
-    const std::string why = saved.check();
+    bool moved = false;
+    const std::string why = saved.check(out_lock.fd(), &moved);
     if (why.empty()) continue;
     write_line(err, command.name + ": seed " + std::to_string(saved.seed) + ": " +
                         display_text(saved.path) + ": " + why);
-    --journals;
-    ++journals_lost;
+    if (moved) {
+      ++journals_moved;
+    } else {
+      --journals;
+      ++journals_lost;
+    }
     lost_later += std::string(lost_later.empty() ? "" : ", ") +
                   "{\"seed\": " + std::to_string(saved.seed) + ", " +
                   json_field("journal", saved.path) + ", " + json_field("journal_lost", why) + "}";
   }
   bool report_written = false;
+  bool report_moved = false;
   if (report) {
     report->out() << "]";
     if (!lost_later.empty()) report->out() << ", \"journals_lost_later\": [" << lost_later << "]";
@@ -1031,6 +1056,14 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     if (!report_written) {
       err << command.name << ": cannot write " << display_text(report_path) << ": " << problem
           << "; no report written\n";
+    } else if (const std::string now = report->now_at(); !now.empty()) {
+      // Written through DIR's descriptor into DIR where it went: the summary
+      // names it there, not at the path that no longer leads to it.
+      err << command.name << ": " << display_text(command.out)
+          << " was moved during the sweep: the report is complete, as " << display_text(now)
+          << "\n";
+      report_path = now;
+      report_moved = true;
     }
   }
   if (command.json) {
@@ -1073,6 +1106,10 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
                                  ? ""
                                  : std::to_string(journals_lost) + " journal" +
                                        (journals_lost == 1 ? "" : "s") + " could not be written";
+    if (journals_moved > 0) {
+      saved += " (" + std::to_string(journals_moved) + " moved with " + display_text(command.out) +
+               " during the sweep: complete, stderr says where)";
+    }
     if (!saved.empty() && !lost.empty()) saved += "; " + lost;
     if (report_written) {
       if (saved.empty() && (!lost.empty() || beyond_keep > 0)) {
@@ -1087,7 +1124,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   }
   out << std::flush;
   if (end.interrupted) return interrupted_exit_code(end.stop_signal);
-  if ((report && !report_written) || journals_lost > 0) return kExitOutputFailed;
+  if ((report && !report_written) || report_moved || journals_lost > 0 || journals_moved > 0) {
+    return kExitOutputFailed;
+  }
   return failed == 0 ? kExitOk : kExitExpectationsFailed;
 }
 

@@ -62,7 +62,9 @@ inline constexpr std::array<int, 3> kStopSignals = {SIGINT, SIGTERM, SIGHUP};
 bool stop_signal_kept_ignored(int signal);
 
 // The signal caught (SIGINT, SIGTERM, SIGHUP) since the outermost catch or run
-// began, the first one if several were, or 0 (also when none is in progress). Safe to poll from any
+// began, the first delivered if several were (two pending together are
+// delivered in signal-number order: SIGHUP, SIGINT, SIGTERM), or 0 (also
+// when none is in progress). Safe to poll from any
 // thread (a long build checks it).
 int caught_stop_signal();
 
@@ -336,14 +338,42 @@ class Doist : public Tymist {
   // Real time, the last run: the passes that ended after the wall time their
   // next pass was due at (the run fell behind the wall clock: a pass took
   // longer than the tock, or the process was woken late for it), and the
-  // most it was behind then. Pacing is lossless (MonoTimer::restart): a late
-  // run catches up by waiting less, so the lag of a pass includes what
-  // earlier passes left. longest_pass() is the wall time the longest pass
-  // took (its reactors' polls, doers and observers): when it is no longer
-  // than the tock, the lag came from waking late. 0 in virtual time.
+  // most it was behind then. Pacing is lossless (MonoTimer::restart) up to
+  // max_lag(): a late run catches up by waiting less, so the lag of a pass
+  // includes what earlier passes left. longest_pass() is the wall time the
+  // longest pass took (its reactors' polls, doers and observers): when it is
+  // no longer than the tock, the lag came from waking late. 0 in virtual
+  // time.
   std::uint64_t late_passes() const { return late_passes_; }
   Tock worst_lag() const { return worst_lag_; }
   Tock longest_pass() const { return longest_pass_; }
+  // Real time: how far behind the wall clock a run may fall and still catch
+  // up. Further behind (the process was stopped: Ctrl-Z, SIGSTOP, a
+  // debugger, a suspended machine; or one pass blocked that long), the next
+  // pass is due when it starts: the Doist re-bases its wall clock there
+  // instead of running the passes it missed back to back, which would let
+  // tyme race the real sockets (a peer's timeouts and retries firing in a
+  // burst). Tyme stays continuous, one tock per pass; the wall time given up
+  // is counted (given_up(), rebases()) and a limit's end on the wall clock
+  // moves by as much. The default, max(1 s, 4 tocks): 1 s is far above the
+  // waking lag of a loaded machine (milliseconds), so ordinary lag stays
+  // lossless and tyme keeps to the wall clock over long runs, and it is no
+  // longer than the timeouts real protocols use, which a larger burst would
+  // fire at peers that never saw that time pass; 4 tocks, so that a coarse
+  // tock's pass that overran by a tock or two still catches up (a couple of
+  // back-to-back passes is no burst). nullopt restores the default (which
+  // follows the tock); Tock::max() never re-bases (fully lossless);
+  // std::invalid_argument for one < 0. Read between passes: it may change at
+  // any time.
+  Tock max_lag() const;
+  void set_max_lag(std::optional<Tock> lag);
+  static constexpr Tock kMaxLagFloor{1'000'000'000};  // 1 s
+  static constexpr std::int64_t kMaxLagTocks = 4;
+  // Real time, the last run: how often it re-based, and the wall time it
+  // gave up doing so (how far behind it was each time, summed): tyme ends
+  // that much short of the wall time the run took. 0 in virtual time.
+  std::uint64_t rebases() const { return rebases_; }
+  Tock given_up() const { return given_up_; }
 
  private:
   // Advances tyme over passes in which nothing can run. Returns false when
@@ -354,7 +384,12 @@ class Doist : public Tymist {
   // Waits for the wall clock to reach the pass's end, or `wall_end` (the
   // limit's) if that is sooner. True when a stop ended the wait before then.
   // `pass_start`: when the pass that just ended started (longest_pass()).
-  bool pace(MonoTimer::Clock::time_point wall_end, MonoTimer::Clock::time_point pass_start);
+  // A re-base (max_lag()) moves `wall_end` by the wall time given up.
+  bool pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_point pass_start);
+  // After the wait: the next window, lossless, or from now if the run is
+  // more than max_lag() behind (moving `wall_end`). `counted`: this pass's
+  // lag is in late_passes() already.
+  void next_window(MonoTimer::Clock::time_point& wall_end, bool counted);
   bool stop_pending() const;
   // When the earliest pending stop came (a request, a signal it handles).
   MonoTimer::Clock::time_point stop_came_at() const;
@@ -386,6 +421,9 @@ class Doist : public Tymist {
   std::uint64_t late_passes_ = 0;
   Tock worst_lag_{0};
   Tock longest_pass_{0};
+  std::uint64_t rebases_ = 0;
+  Tock given_up_{0};
+  std::optional<Tock> max_lag_;  // nullopt: the default, from the tock
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;

@@ -36,7 +36,7 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
 void check_set_text_size(const Scenario& scenario);
 
 // Applies a "key=value" override (--set): run.tock, run.limit, run.seed,
-// run.mode, run.skip, run.name, and the scalar keys of [net] (net.client_host,
+// run.mode, run.skip, run.name, run.max_lag, and the scalar keys of [net] (net.client_host,
 // net.stall_timeout, net.segment_bytes_max, net.listen_backlog,
 // net.receive_buffer_bytes, net.default_link.<link key>) of a scenario that has
 // a [net]. Throws SettingError (a ScenarioError), a usage error: "--set
@@ -46,7 +46,7 @@ void check_set_text_size(const Scenario& scenario);
 // from it by the loader (the file's checks and messages).
 void apply_override(Scenario& scenario, const std::string& assignment);
 
-// Writes the value scenario.run has for `key` (name, tock, limit, mode) into
+// Writes the value scenario.run has for `key` (name, tock, limit, mode, max_lag) into
 // scenario.text (not run.seed, the journal header's; nor run.skip, which changes no event), so that
 // the text loads as the scenario that runs: the key's value replaced where the text has it (left as
 // written when it is the same value: limit = "1000ms" for 1s), else the key added to the [run]

@@ -68,7 +68,7 @@ struct ReplayScenarioOutcome {
   // (removed, replaced or truncated in place during the replay), why; exit 4.
   std::string journal_lost{};
   bool journal_moved = false;  // journal_lost is a move (RunSummary::journal_moved)
-  std::function<std::string()> journal_check{};  // RunSummary::journal_check
+  std::function<std::string(int, bool*)> journal_check{};  // RunSummary::journal_check
   // Every channel of the journal's table is a SimNet one (sim://): the
   // doers talked to each other, and noise on replay does not propagate
   // between them (docs/replay.md, "Noise on replay").

@@ -20,6 +20,7 @@
 #include "hio/engine/random.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/sim_net.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/registry.hpp"
@@ -116,6 +117,9 @@ struct RunEnding {
   // hio's own failure ended): judged as a cut run, saying "not judged:
   // <stopped_by> at tyme T".
   std::string stopped_by{};
+  // The journal could not be written (RunSummary::journal_failed), which
+  // stopped the run at `tyme`: judged as a cut run, saying so.
+  bool journal_failed = false;
 };
 
 // Checks a scenario's expectations on a run built by build_scenario: `always`
@@ -199,9 +203,24 @@ struct RunSummary {
   // journal_lost is a move: the journal is complete under another name (the
   // summary's line tags it "(moved)", not "(lost)"); exit 4 all the same.
   bool journal_moved = false;
+  // The journal's file could not be written during the run (a full disk:
+  // RunJournalWriteError): the run stopped there, `end` is interrupted (no
+  // stop signal of its own) and journal_lost is the write's error. The
+  // summary says "ended: interrupted: the journal could not be written".
+  bool journal_failed = false;
+  // journal_failed after FILE took the journal (its header written, at the
+  // first pass): FILE holds the passes before the write that failed, cut
+  // there (hio salvage recovers them); the journal's line says
+  // "(incomplete)", not "(lost)". Before, FILE is as it was.
+  bool journal_incomplete = false;
   // The same check of the journal, to be made again later (a sweep's end,
   // for the journals it keeps: FileTarget::later_check); empty without one.
-  std::function<std::string()> journal_check{};
+  // Its argument: a descriptor of the journal's directory that the caller
+  // holds (a sweep's --out), through which a journal whose directory was
+  // renamed is found and said moved and complete; -1 for none (a move is
+  // then said as a removal). The bool*, when not null, is set to whether it
+  // was moved.
+  std::function<std::string(int, bool*)> journal_check{};
   // Closed channels (TCP/TLS streams, serial lines) whose write in flight
   // at the end did not finish within close_linger (or was cut by a stop
   // signal): reset, so their peers got less than the journal's tx
@@ -218,6 +237,12 @@ struct RunSummary {
   std::uint64_t late_passes = 0;
   Tock worst_lag{0};
   Tock longest_pass{0};
+  // Real time: the times the run fell more than max_lag behind and re-based
+  // instead of catching up in a burst, and the wall time it gave up so
+  // (Doist::rebases, given_up, max_lag; the first two 0 in virtual time).
+  std::uint64_t rebases = 0;
+  Tock given_up{0};
+  Tock max_lag{0};
   Tock tock{0};
   // Real time: the run's limit (0: none, or virtual time). A limit that ends
   // a real-time run before its tyme is due on the wall clock (a tock longer
@@ -280,11 +305,27 @@ struct RunOptions {
 // count at the end covers the rest.
 inline constexpr std::size_t kChannelWarningsMax = 10;
 
+// replay::JournalWriteError from run_scenario, with the run's summary: the
+// journal's file could not be written during the run (a full disk), which
+// ended it at that pass, every doer closed. summary() is the run's up to
+// there, as for an interrupted run (RunSummary::journal_incomplete), for a
+// caller that says where the run stopped (hio run prints it).
+class RunJournalWriteError : public replay::JournalWriteError {
+ public:
+  RunJournalWriteError(const replay::JournalWriteError& error, RunSummary summary)
+      : replay::JournalWriteError(error),
+        summary_(std::make_shared<const RunSummary>(std::move(summary))) {}
+  const RunSummary& summary() const { return *summary_; }
+
+ private:
+  std::shared_ptr<const RunSummary> summary_;  // shared: exceptions are copied
+};
+
 // Throws ScenarioError before anything runs if the tree cannot be built or an
 // expectation names a counter no doer publishes (no journal is left then);
 // OutputError (a ScenarioError) if the record_path file cannot be created -
-// checked first, before the tree is built - and replay::JournalWriteError if
-// it cannot be written during the run.
+// checked first, before the tree is built - and RunJournalWriteError (a
+// replay::JournalWriteError) if it cannot be written during the run.
 // Exceptions from doers propagate (after every doer was closed).
 // summary.digest is the digest of the run's event stream, the one a
 // journal's trailer carries.
@@ -313,11 +354,15 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
 // RunOptions::warn's line for a real-time run that fell behind (late_passes > 0):
 // how many passes were late and by how much at worst, and why, as far as the
 // run can tell: a pass that took longer than the tock (longest_pass), or,
-// when none did, a process woken late for its passes (a loaded machine).
+// when none did, a process woken late for its passes (a loaded machine), or
+// not run at all for longer than max_lag (stopped, suspended); and, after a
+// re-base, the wall time given up.
 std::string format_lag(const RunSummary& summary);
 // The summary's "journal:" line (hio run, hio replay): the path, tagged
-// "(moved)" or "(lost)" when `lost` (RunSummary::journal_lost) is not "".
-std::string format_journal_line(const std::string& path, const std::string& lost, bool moved);
+// "(moved)", "(incomplete)" (RunSummary::journal_incomplete) or "(lost)" when
+// `lost` (RunSummary::journal_lost) is not "".
+std::string format_journal_line(const std::string& path, const std::string& lost, bool moved,
+                                bool incomplete = false);
 // The warning for RunSummary::closing_reset > 0 (IoHub::finish_closing).
 std::string format_closing_reset(std::size_t reset);
 // Human summary (several lines) and the same as one JSON object.

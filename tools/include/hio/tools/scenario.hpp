@@ -135,6 +135,9 @@ struct RunSettings {
   std::uint64_t seed = 0;
   Mode mode = Mode::sim;
   bool skip = true;  // virtual-time skipping
+  // Real time: Doist::set_max_lag (how far behind the wall clock a run
+  // catches up); nullopt: the Doist's default, max(1 s, 4 tocks).
+  std::optional<Tock> max_lag{};
   // What chose `mode` when not the file (or the default): the override,
   // "--set run.mode=sim" (apply_override), for the messages it causes.
   std::string mode_set_by{};

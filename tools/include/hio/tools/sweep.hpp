@@ -65,13 +65,17 @@ struct SeedResult {
   bool doer_threw = false;
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
-  std::string journal{};                         // the failing run's journal, if one was saved
-  std::function<std::string()> journal_check{};  // SeedRun::journal_check of `journal`
-  std::size_t closing_reset = 0;                 // SeedRun::closing_reset of the run reported
-  std::string note{};                            // a problem saving the journal, for stderr
+  std::string journal{};  // the failing run's journal, if one was saved
+  std::function<std::string(int, bool*)> journal_check{};  // SeedRun::journal_check of `journal`
+  std::size_t closing_reset = 0;  // SeedRun::closing_reset of the run reported
+  std::string note{};             // a problem saving the journal, for stderr
   // A journal was wanted and could not be written: why (the note says it on
   // stderr; JSON: "journal_lost", null when "").
   std::string journal_lost{};
+  // journal_lost is a move (SeedRun::journal_moved): the journal is complete
+  // under its new name, which journal_lost gives; counted as moved, not as
+  // a journal that could not be written (exit 4 all the same).
+  bool journal_moved = false;
   // Failing, after the first SweepOptions::journals_max failing seeds: no
   // journal by choice (JSON: "beyond_keep": true).
   bool beyond_keep = false;
@@ -116,9 +120,11 @@ struct SeedRun {
   // sweep then counts it as a journal that could not be written and never
   // removes that path (it may be another process's file).
   std::string journal_lost{};
+  bool journal_moved = false;  // RunSummary::journal_moved: journal_lost is a move
   // RunSummary::journal_check: the sweep checks a journal it keeps again at
-  // its end (one removed or cut during the sweep is lost output).
-  std::function<std::string()> journal_check{};
+  // its end (one removed or cut during the sweep is lost output; one moved
+  // with its directory is found through the --out descriptor it holds).
+  std::function<std::string(int, bool*)> journal_check{};
   // Closed connections reset at the end of the run (a real run's write in
   // flight that did not finish within close_linger, or cut by `stop`):
   // RunSummary::closing_reset. 0 for a run in virtual time.
