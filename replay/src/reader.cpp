@@ -93,6 +93,9 @@ struct JournalReader::Impl {
   // hole is recorded with the frame the scan takes next).
   std::vector<JournalHole> holes;
   std::optional<JournalError> scanned_past;
+  // The frame being accepted follows frames the file does not hold
+  // (missing_before()): the hole it is recorded with.
+  std::optional<JournalError> missing;
   // Where the hole of the scan starts when it is before the damage: at the
   // first of the pieces it dropped (drop_scanned_pieces()).
   std::optional<std::uint64_t> hole_from;
@@ -360,6 +363,7 @@ struct JournalReader::Impl {
            where + ": expected part " + std::to_string(part) + (after_hole ? " or later" : ""));
       return false;
     }
+    if (!missing_before(at, where)) return false;
     if (frame.exit && !header->exit_marked) {
       fail(JournalErrorKind::bad_message, at,
            where + " is marked as the run's exit in a journal whose header does not mark exits");
@@ -382,7 +386,8 @@ struct JournalReader::Impl {
       }
       seq = e.seq;
     }
-    const bool hole_marked = frame.hole_before || (pieces && pieces->hole_before);
+    const bool hole_marked =
+        frame.hole_before || missing.has_value() || (pieces && pieces->hole_before);
     if (frame.events.front().kind == detail::kPieceKind) take_piece(at);
     if (frame.events.front().kind == detail::kPieceKind && !frame.piece_end) {
       // A piece: kept until the frame that ends its event; nothing to give.
@@ -401,11 +406,11 @@ struct JournalReader::Impl {
       for (const ChannelEvent& e : frame.events)
         digest.add(e);
     }
-    note_marked_hole(at);
+    const bool gap = note_marked_hole(at);
     // Events were lost in a hole unless the seqs either side are consecutive
     // (hio's hub numbers its events 0, 1, 2, ...; every frame has one). The
     // hole before an event in pieces was taken at its first piece.
-    const bool lost = frame.hole_before || lost_before(frame.events.front().seq);
+    const bool lost = gap || lost_before(frame.events.front().seq);
     const bool scanned = scanned_past.has_value();
     take_hole(at, lost);
     events_read += frame.events.size();
@@ -429,15 +434,49 @@ struct JournalReader::Impl {
     return true;
   }
 
-  // A frame marked holeBefore (options.resync: it is read) is a hole of its own.
-  void note_marked_hole(std::uint64_t at) {
-    if (!frame.hole_before) return;
-    holes.push_back(JournalHole{
-        at, at,
-        JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
-                     "frames of the recorded run are missing before this one (marked by a "
-                     "salvage that skipped damage there)"},
-        true});
+  // A frame marked holeBefore (options.resync: it is read), or one that
+  // frames are missing before (missing_before()), is a hole of its own, of
+  // no bytes: true if it is one.
+  bool note_marked_hole(std::uint64_t at) {
+    std::optional<JournalError> why = std::move(missing);
+    missing.reset();
+    if (frame.hole_before) {
+      why = JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
+                         "frames of the recorded run are missing before this one (marked by a "
+                         "salvage that skipped damage there)"};
+    }
+    if (!why) return false;
+    holes.push_back(JournalHole{at, at, std::move(*why), true});
+    return true;
+  }
+
+  // Frames the file does not hold right before an intact frame, with no
+  // damage read there (a frame removed whole, or out of its place): a first
+  // event whose seq is not the next one (hio
+  // numbers a run's events 0, 1, 2, ...; every frame has one, so a frame
+  // missing anywhere, the first included, leaves a gap). Damage without
+  // resync (bad_order, at the frame); with it the frame is taken, after a
+  // hole of no bytes that lost events (`missing`, taken by
+  // note_marked_hole), unless it is read among an event's pieces: their
+  // frames between are lost, and so is the event (damage: the scan drops the
+  // pieces). After a hole already, checked there.
+  bool missing_before(std::uint64_t at, const std::string& where) {
+    missing.reset();
+    if (scanned_past || frame.hole_before) return true;
+    const std::uint64_t seq = frame.events.front().seq;
+    const bool seq_gap = !frame.continued && (last_seq ? seq > *last_seq + 1 : seq != 0);
+    if (!seq_gap) return true;
+    std::string why =
+        where + ": its first event has seq " + std::to_string(seq) +
+        (last_seq ? ", after seq " + std::to_string(*last_seq) : ", the journal's first") +
+        " (hio numbers a run's events 0, 1, 2, ...); frames of the recorded run "
+        "are missing before it";
+    if (!options.resync || pieces) {
+      fail(JournalErrorKind::bad_order, at, std::move(why));
+      return false;
+    }
+    missing = JournalError{JournalErrorKind::bad_order, at, last_pass, last_tyme, std::move(why)};
+    return true;
   }
 
   // Every frame of an event in pieces has the exit flag of its first: the
@@ -530,15 +569,15 @@ struct JournalReader::Impl {
     if (frame.continued) {
       take_hole(at, false);  // the scan found the pieces' next part: nothing lost
     } else {
-      note_marked_hole(at);
-      const bool lost = frame.hole_before || lost_before(e.seq);
+      const bool gap = note_marked_hole(at);
+      const bool lost = gap || lost_before(e.seq);
       const bool scanned = scanned_past.has_value();
       take_hole(at, lost);
       pieces.emplace();
       pieces->offset = at;
       pieces->channel = e.channel;
       pieces->seq = e.seq;
-      pieces->hole_before = (scanned && lost) || frame.hole_before;
+      pieces->hole_before = (scanned && lost) || gap;
       pieces->exit = frame.exit;
     }
     ++pieces->frames;

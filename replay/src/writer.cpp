@@ -290,6 +290,15 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
     if (seq && e.seq <= *seq) {
       m.refuse("event seq " + std::to_string(e.seq) + " after seq " + std::to_string(*seq));
     }
+    // A gap reads as frames lost (the reader's damage), unless the frame
+    // after it is marked as after a hole (mark_hole(), a salvage's).
+    if (e.seq != (seq ? *seq + 1 : 0) && !(m.hole_next && &e == &events.front())) {
+      m.refuse("event seq " + std::to_string(e.seq) +
+               (seq ? " after seq " + std::to_string(*seq) : std::string(" first")) +
+               ": seqs are consecutive from 0 (hio numbers a run's events 0, 1, 2, ...; a "
+               "reader takes a gap for frames lost), unless mark_hole() says events are "
+               "missing");
+    }
     seq = e.seq;
   }
   const std::size_t piece = m.piece_bytes();

@@ -314,9 +314,12 @@ TEST(Writer, RefusesWrongUseAndWritesNothing) {
   const std::uint64_t size = w.size_bytes();
   EXPECT_THROW(w.write_pass(events[1].tyme, v0), std::logic_error);  // event tyme != frame tyme
   EXPECT_EQ(w.size_bytes(), size);
-  w.write_pass(events[1].tyme, test::views(events[1].events));
+  std::vector<OwnedEvent> first = events[1].events;  // the journal's first: seqs from 0
+  for (std::size_t n = 0; n < first.size(); ++n)
+    first[n].seq = n;
+  w.write_pass(events[1].tyme, test::views(first));
   EXPECT_THROW(w.write_pass(events[0].tyme, v0), std::logic_error);  // tyme back
-  auto again = test::views(events[1].events);
+  auto again = test::views(first);
   EXPECT_THROW(w.write_pass(events[1].tyme, again), std::logic_error);  // seq not increasing
   EXPECT_EQ(w.frames(), 1u);
   w.finish(RunSummary{});
@@ -325,6 +328,41 @@ TEST(Writer, RefusesWrongUseAndWritesNothing) {
   JournalContents read = read_journal(dir.file("w.hioj"));
   EXPECT_TRUE(read.complete());
   EXPECT_EQ(read.frames.size(), 1u);
+}
+
+// A gap in the seqs reads as frames lost (the reader's damage): the writer
+// refuses one, unless the frame is marked as after a hole (a salvage's);
+// then only its first event may skip seqs.
+TEST(Writer, RefusesAGapInTheSeqsUnlessTheFrameIsMarkedAfterAHole) {
+  TempDir dir;
+  JournalWriter w(dir.file("w.hioj"));
+  w.write_header(test::sample_header());
+  const auto passes = test::sample_passes();
+  w.write_pass(passes[0].tyme, test::views(passes[0].events));
+  std::vector<OwnedEvent> later = passes[1].events;
+  for (OwnedEvent& e : later)
+    e.seq += 2;
+  try {
+    w.write_pass(passes[1].tyme, test::views(later));
+    ADD_FAILURE() << "a gap in the seqs was written";
+  } catch (const std::logic_error& refused) {
+    EXPECT_NE(std::string(refused.what()).find("seqs are consecutive"), std::string::npos)
+        << refused.what();
+  }
+  std::vector<OwnedEvent> inner = passes[1].events;
+  inner.back().seq += 1;  // a gap inside the frame, even after mark_hole()
+  w.mark_hole();
+  EXPECT_THROW(w.write_pass(passes[1].tyme, test::views(inner)), std::logic_error);
+  EXPECT_EQ(w.frames(), 1u);
+  w.write_pass(passes[1].tyme, test::views(later));  // marked
+  w.finish(RunSummary{});
+  JournalContents plain = read_journal(dir.file("w.hioj"));
+  ASSERT_TRUE(plain.error);
+  EXPECT_EQ(plain.error->kind, JournalErrorKind::hole);
+  EXPECT_EQ(plain.frames.size(), 1u);
+  JournalContents past = read_journal(dir.file("w.hioj"), ReaderOptions{.resync = true});
+  EXPECT_TRUE(past.complete()) << past.error->describe();
+  EXPECT_EQ(past.frames.size(), 2u);
 }
 
 // Events that each fit a frame but not together are written as consecutive
@@ -466,7 +504,7 @@ TEST(Writer, APassWhoseFirstFrameFailsWritesNothingAndTheWriterGoesOn) {
   JournalHeader header;  // a small one: it fits
   header.tock = test::sample_header().tock;
   w.write_header(header);
-  // Large numbers and three strings: a frame of 97 bytes for 40 string
+  // Large numbers and three strings: a frame of over 90 bytes for 40 string
   // bytes, which are no more than a piece (half of 80) - in parts; then 2000
   // bytes, whose first piece fits no frame either - in pieces.
   const Tyme tyme{Tock{std::int64_t{1} << 60}};
@@ -480,7 +518,7 @@ TEST(Writer, APassWhoseFirstFrameFailsWritesNothingAndTheWriterGoesOn) {
     OwnedEvent big;
     big.kind = EventKind::close;
     big.channel = 0xFFFF'FFFFu;
-    big.seq = std::uint64_t{1} << 62;
+    big.seq = 0;  // the journal's first (a reader requires 0)
     big.tyme = tyme;
     big.bytes = filled(size, 1);
     big.peer = filled(13, 2);
