@@ -358,12 +358,13 @@ struct JournalReader::Impl {
     // After a hole the parts between are lost: a later part of the same pass,
     // or any part of a later one.
     if (after_hole && (same_pass ? frame.part > last_part : true)) part = frame.part;
-    if (frame.part != part) {
+    if (frame.part < part) {
       fail(JournalErrorKind::bad_order, at,
            where + ": expected part " + std::to_string(part) + (after_hole ? " or later" : ""));
       return false;
     }
-    if (!missing_before(at, where)) return false;
+    if (!missing_before(at, where, part)) return false;
+    part = frame.part;  // the next, or a later one after a hole
     if (frame.exit && !header->exit_marked) {
       fail(JournalErrorKind::bad_message, at,
            where + " is marked as the run's exit in a journal whose header does not mark exits");
@@ -451,8 +452,8 @@ struct JournalReader::Impl {
   }
 
   // Frames the file does not hold right before an intact frame, with no
-  // damage read there (a frame removed whole, or out of its place): a first
-  // event whose seq is not the next one (hio
+  // damage read there (a frame removed whole, or out of its place): a later
+  // part than the next, or a first event whose seq is not the next one (hio
   // numbers a run's events 0, 1, 2, ...; every frame has one, so a frame
   // missing anywhere, the first included, leaves a gap). Damage without
   // resync (bad_order, at the frame); with it the frame is taken, after a
@@ -460,17 +461,21 @@ struct JournalReader::Impl {
   // note_marked_hole), unless it is read among an event's pieces: their
   // frames between are lost, and so is the event (damage: the scan drops the
   // pieces). After a hole already, checked there.
-  bool missing_before(std::uint64_t at, const std::string& where) {
+  bool missing_before(std::uint64_t at, const std::string& where, std::uint32_t part) {
     missing.reset();
     if (scanned_past || frame.hole_before) return true;
     const std::uint64_t seq = frame.events.front().seq;
+    const bool part_gap = frame.part > part;
     const bool seq_gap = !frame.continued && (last_seq ? seq > *last_seq + 1 : seq != 0);
-    if (!seq_gap) return true;
-    std::string why =
-        where + ": its first event has seq " + std::to_string(seq) +
-        (last_seq ? ", after seq " + std::to_string(*last_seq) : ", the journal's first") +
-        " (hio numbers a run's events 0, 1, 2, ...); frames of the recorded run "
-        "are missing before it";
+    if (!part_gap && !seq_gap) return true;
+    std::string why = where + ":";
+    if (part_gap) why += " expected part " + std::to_string(part) + ";";
+    if (seq_gap) {
+      why += " its first event has seq " + std::to_string(seq) +
+             (last_seq ? ", after seq " + std::to_string(*last_seq) : ", the journal's first") +
+             " (hio numbers a run's events 0, 1, 2, ...);";
+    }
+    why += " frames of the recorded run are missing before it";
     if (!options.resync || pieces) {
       fail(JournalErrorKind::bad_order, at, std::move(why));
       return false;

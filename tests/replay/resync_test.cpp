@@ -361,6 +361,31 @@ TEST_F(Resync, FramesOutOfPlaceLeaveAGapInTheSeqs) {
   }
 }
 
+// A part of a split pass removed whole (finding 3): the next part, intact,
+// is read after a hole that lost events (unfixed: it was skipped as damage,
+// its events lost too).
+TEST_F(Resync, APartRemovedWholeKeepsThePartAfterIt) {
+  // Pass 100's parts 0, 1, 2 are frames 101, 102, 103: part 1 removed.
+  const std::string bytes = built_.bytes.substr(0, at(102)) + built_.bytes.substr(at(103));
+  JournalContents stop = read_journal_memory(bytes);
+  ASSERT_TRUE(stop.error);
+  EXPECT_EQ(stop.error->kind, JournalErrorKind::bad_order);
+  EXPECT_EQ(stop.error->offset, at(102));
+  EXPECT_NE(stop.error->message.find("expected part 1"), std::string::npos) << stop.error->message;
+  JournalContents c = read(bytes);
+  EXPECT_EQ(c.frames.size(), pass_frames() - 1);
+  bool seen = false;
+  for (const PassRecord& f : c.frames) {
+    if (f.pass == 100 && f.part == 2) seen = true;
+  }
+  EXPECT_TRUE(seen);
+  const auto h = holes(bytes);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].offset, at(102));
+  EXPECT_EQ(h[0].end, at(102));
+  EXPECT_TRUE(h[0].lost);
+}
+
 // 64 crafted bytes: a frame head claiming `length` payload bytes (CRC 0),
 // then the first 56 bytes of a real pass frame's payload, so that every check
 // before the CRC32C passes (a plausible length, segment table and root
