@@ -376,6 +376,7 @@ struct JournalReader::Impl {
       return false;
     }
     if (!accept_pieces(at, where, same_pass)) return false;
+    const bool drop = drops_scanned_pieces(same_pass);
     // A continued frame holds a piece of the event its pieces began.
     std::optional<std::uint64_t> seq = frame.continued ? pieces->seq : last_seq;
     for (std::size_t i = frame.continued ? 1 : 0; i < frame.events.size(); ++i) {
@@ -387,6 +388,7 @@ struct JournalReader::Impl {
       }
       seq = e.seq;
     }
+    if (drop) drop_scanned_pieces();  // the frame is taken
     const bool hole_marked =
         frame.hole_before || missing.has_value() || (pieces && pieces->hole_before);
     if (frame.events.front().kind == detail::kPieceKind) take_piece(at);
@@ -502,6 +504,18 @@ struct JournalReader::Impl {
 
   bool lost_before(std::uint64_t seq) const { return seq != (last_seq ? *last_seq + 1 : 0); }
 
+  // The first frame after damage among pieces joins them if it is their next
+  // part; else they are lost with the damage, once the frame is taken (one
+  // with no place is skipped, and the pieces wait for the next frame found).
+  bool drops_scanned_pieces(bool same_pass) const {
+    if (!pieces || !scanned_past) return false;
+    const ChannelEvent& e = frame.events.front();
+    const bool next = frame.continued && e.kind == detail::kPieceKind && frame.events.size() == 1 &&
+                      same_pass && frame.part == last_part + 1 && e.channel == pieces->channel &&
+                      e.seq == pieces->seq && frame.exit == pieces->exit;
+    return !next;
+  }
+
   // The rules of an event in pieces (docs/journal-format.md): a piece is
   // alone in its frame; a `continued` frame follows a piece, in the same
   // pass, and holds the next piece of the same event (channel and seq); a
@@ -510,15 +524,8 @@ struct JournalReader::Impl {
   bool accept_pieces(std::uint64_t at, const std::string& where, bool same_pass) {
     const std::size_t n = frame.events.size();
     const bool piece = frame.events.front().kind == detail::kPieceKind;
-    if (pieces && scanned_past) {
-      // The first frame after damage among pieces: it joins them if it is
-      // their next part, else they are lost with the damage.
-      const ChannelEvent& e = frame.events.front();
-      const bool next = frame.continued && piece && n == 1 && same_pass &&
-                        frame.part == last_part + 1 && e.channel == pieces->channel &&
-                        e.seq == pieces->seq && frame.exit == pieces->exit;
-      if (!next) drop_scanned_pieces();
-    }
+    // The pieces this frame is checked against: none if it would drop them.
+    const EventPieces* open = drops_scanned_pieces(same_pass) || !pieces ? nullptr : &*pieces;
     for (const ChannelEvent& e : frame.events) {
       if (e.kind == detail::kPieceKind && n != 1) {
         fail(JournalErrorKind::bad_message, at,
@@ -537,26 +544,26 @@ struct JournalReader::Impl {
       return false;
     }
     if (!frame.continued) {
-      if (!pieces) return true;
+      if (!open) return true;
       fail(JournalErrorKind::bad_order, at,
-           where + " does not continue the event (seq " + std::to_string(pieces->seq) +
+           where + " does not continue the event (seq " + std::to_string(open->seq) +
                ") whose pieces end the frames before it");
       return false;
     }
-    if (!pieces) {
+    if (!open) {
       fail(JournalErrorKind::bad_order, at,
            where + " continues an event whose pieces were not read before it");
       return false;
     }
     const ChannelEvent& first = frame.events.front();
-    if (!same_pass || first.channel != pieces->channel || first.seq != pieces->seq) {
+    if (!same_pass || first.channel != open->channel || first.seq != open->seq) {
       fail(JournalErrorKind::bad_order, at,
            where + " continues another event than the one in pieces before it (seq " +
-               std::to_string(pieces->seq) + ", channel " + std::to_string(pieces->channel) +
+               std::to_string(open->seq) + ", channel " + std::to_string(open->channel) +
                ", tyme " + std::to_string(read_tyme->time_since_epoch().count()) + " ns)");
       return false;
     }
-    const std::uint64_t size = pieces->bytes.size() + pieces->peer.size() + pieces->text.size() +
+    const std::uint64_t size = open->bytes.size() + open->peer.size() + open->text.size() +
                                first.bytes.size() + first.peer.size() + first.text.size();
     if (size > options.event_bytes_max) {
       fail(JournalErrorKind::bad_message, at,
