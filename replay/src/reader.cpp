@@ -678,8 +678,17 @@ struct JournalReader::Impl {
 
   // Pieces read before the damage a scan is past, which the frame it found
   // does not continue: lost with it, the hole starts at the first of them.
+  // Holes taken among them (damage before a piece the scan found) lie in it:
+  // they become this one, whose damage is the first of theirs.
   void drop_scanned_pieces() {
-    hole_from = pieces->offset;
+    const std::uint64_t from = pieces->offset;
+    hole_from = from;
+    auto inside = std::find_if(holes.begin(), holes.end(),
+                               [from](const JournalHole& h) { return h.offset >= from; });
+    if (inside != holes.end()) {
+      scanned_past = std::move(inside->why);
+      holes.erase(inside, holes.end());
+    }
     pieces.reset();
   }
 
