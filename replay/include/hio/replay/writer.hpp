@@ -22,7 +22,8 @@ struct WriterOptions {
   // fdatasync after every flush and at finish, and at the first one an fsync
   // of the file's directory (sync_directory_of: the name the file was
   // created under): the journal survives a power loss, at the cost of a
-  // disk round trip per flush.
+  // disk round trip per flush. Where it does not apply - a pipe, FIFO,
+  // socket or terminal, which fdatasync refuses (EINVAL) - nothing is synced.
   bool sync = false;
   // Buffered output is written when it exceeds this. The buffer is allocated
   // once, a little larger; small, so that a new writer maps few fresh pages
