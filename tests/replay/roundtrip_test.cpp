@@ -3,6 +3,8 @@
 // peek/next contract that a replay feed builds on.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -384,6 +386,39 @@ TEST(Writer, ASyncedWriterOnAPipeWritesItWhole) {
   const JournalContents read = read_journal_memory(bytes);
   EXPECT_TRUE(read.complete()) << read.error->describe();
   EXPECT_EQ(read.frames.size(), test::sample_passes().size());
+}
+
+// A string of 4 GiB or more would wrap the digest's 32-bit length (one
+// `open` of 2^32 zero bytes digested as 2^27 + 1 empty ones): the writer
+// refuses such an event, before writing anything (unfixed: it wrote it, in
+// pieces). The 4 GiB are pages of an anonymous mapping never touched.
+TEST(Writer, RefusesAStringOf4GiBOrMore) {
+  TempDir dir;
+  constexpr std::size_t kSize = std::size_t{1} << 32;
+  void* zeros =
+      ::mmap(nullptr, kSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  ASSERT_NE(zeros, MAP_FAILED);
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(null, 0);
+  {
+    JournalWriter w(dir.file("big.hioj"), WriterOptions{.fd = null});
+    w.write_header(test::sample_header());
+    ChannelEvent big{.kind = EventKind::open, .channel = 1};
+    big.text = std::string_view(static_cast<const char*>(zeros), kSize);
+    try {
+      w.write_pass(Tyme{}, std::span<const ChannelEvent>(&big, 1));
+      ADD_FAILURE() << "an event of 4 GiB was written";
+    } catch (const std::length_error& refused) {
+      EXPECT_NE(std::string(refused.what()).find("4294967296 bytes of text"), std::string::npos)
+          << refused.what();
+    }
+    EXPECT_EQ(w.frames(), 0u);
+    big.text = "client";
+    w.write_pass(Tyme{}, std::span<const ChannelEvent>(&big, 1));  // still usable
+    EXPECT_EQ(w.frames(), 1u);
+  }
+  ::close(null);
+  ::munmap(zeros, kSize);
 }
 
 // Events that each fit a frame but not together are written as consecutive
