@@ -238,6 +238,7 @@ TEST_F(Resync, SalvageMarksTheHolesAndReadersStopThereUnlessTheyReadPast) {
   test::write_file(dir_.file("damaged.hioj"), bytes);
   SalvageResult r = salvage_journal(dir_.file("damaged.hioj"), dir_.file("s.hioj"), resyncing());
   ASSERT_EQ(r.holes.size(), 1u);
+  EXPECT_EQ(r.marked, 1u);
   EXPECT_EQ(r.frames, pass_frames() - 1);
   ASSERT_TRUE(r.damage);
   EXPECT_EQ(r.damage->kind, JournalErrorKind::bad_trailer);
@@ -481,6 +482,23 @@ TEST_F(Resync, AFrameSkippedAmongPiecesKeepsThePiecesReadSoFar) {
     EXPECT_EQ(reader.holes()[0].end, b.offsets[k] + inserted.size());
     EXPECT_FALSE(reader.holes()[0].lost);
   }
+}
+
+// A hole at the end - the last pass frame damaged, the trailer after it - has
+// no frame after it to mark: the salvage says none is marked (hio salvage
+// said "marked in the new journal"), and its trailer names the hole.
+TEST_F(Resync, AHoleAtTheEndHasNoFrameToMark) {
+  std::string bytes = built_.bytes;
+  const std::size_t last = pass_frames();
+  bytes[at(last) + 12] = static_cast<char>(bytes[at(last) + 12] ^ 0x5a);
+  test::write_file(dir_.file("damaged.hioj"), bytes);
+  SalvageResult r = salvage_journal(dir_.file("damaged.hioj"), dir_.file("s.hioj"), resyncing());
+  ASSERT_EQ(r.holes.size(), 1u);
+  EXPECT_TRUE(r.holes[0].lost);
+  EXPECT_EQ(r.marked, 0u);
+  EXPECT_EQ(r.frames, pass_frames() - 1);
+  EXPECT_NE(r.trailer.end_text.find("frames are missing in 1 hole"), std::string::npos)
+      << r.trailer.end_text;
 }
 
 // 64 crafted bytes: a frame head claiming `length` payload bytes (CRC 0),
