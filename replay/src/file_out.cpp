@@ -83,7 +83,14 @@ void FileOut::flush() {
 }
 
 void FileOut::sync() {
+  if (!syncable_) return;
   while (::fdatasync(fd_) != 0) {
+    if (errno == EINVAL) {
+      // A pipe, FIFO, socket or terminal: nothing of it is kept to sync
+      // (its reader has what was written), nor is its name the journal's.
+      syncable_ = false;
+      return;
+    }
     if (errno != EINTR) fail("cannot sync", path_);
   }
   // The file's name too, once: it may have been created by the open.

@@ -41,13 +41,17 @@ class FileOut {
   std::uint64_t cut_written() const { return cut_written_; }
 
   void flush();  // write(2) everything buffered
-  void sync();   // fdatasync(2); the first time, the directory's fsync too
+  // fdatasync(2); the first time, the directory's fsync too. Nothing for a
+  // descriptor that cannot be synced (EINVAL: a pipe, FIFO, socket or
+  // terminal), which has no data kept to sync.
+  void sync();
   void close();  // flush is not implied
 
  private:
   std::string path_;
   std::string opened_;  // the path opened (sync_directory_of)
   bool directory_synced_ = false;
+  bool syncable_ = true;  // sync() has not found it is a pipe or the like
   int fd_ = -1;
   bool regular_ = false;  // a regular file: cut_seen() is looked for
   ByteBuffer buffer_;

@@ -51,6 +51,16 @@ JournalHeader checked_header(const Doist& doist, const IoHub& hub, JournalHeader
         " already, whose events the journal would miss (its replay could not rebuild the run); "
         "create the Journal right after the IoHub, before any channel or doer that makes one");
   }
+  // Nor events before it (a Log's records): its first event is the hub's
+  // seq 0, as a reader requires (a gap before it reads as frames lost).
+  if (const std::uint64_t emitted = hub.event_count(); emitted != 0) {
+    throw std::logic_error(
+        "journal: the hub has emitted " + std::to_string(emitted) + " event" +
+        (emitted == 1 ? "" : "s") +
+        " already, which the journal would miss (a reader takes the seqs missing before its "
+        "first event for frames lost); create the Journal right after the IoHub, before "
+        "anything that emits on it");
+  }
   if (doist.real() != (header.mode == Mode::real)) {
     throw std::invalid_argument(mode_mismatch(doist, header));
   }

@@ -93,6 +93,9 @@ struct JournalReader::Impl {
   // hole is recorded with the frame the scan takes next).
   std::vector<JournalHole> holes;
   std::optional<JournalError> scanned_past;
+  // The frame being accepted follows frames the file does not hold
+  // (missing_before()): the hole it is recorded with.
+  std::optional<JournalError> missing;
   // Where the hole of the scan starts when it is before the damage: at the
   // first of the pieces it dropped (drop_scanned_pieces()).
   std::optional<std::uint64_t> hole_from;
@@ -355,11 +358,13 @@ struct JournalReader::Impl {
     // After a hole the parts between are lost: a later part of the same pass,
     // or any part of a later one.
     if (after_hole && (same_pass ? frame.part > last_part : true)) part = frame.part;
-    if (frame.part != part) {
+    if (frame.part < part) {
       fail(JournalErrorKind::bad_order, at,
            where + ": expected part " + std::to_string(part) + (after_hole ? " or later" : ""));
       return false;
     }
+    if (!missing_before(at, where, part)) return false;
+    part = frame.part;  // the next, or a later one after a hole
     if (frame.exit && !header->exit_marked) {
       fail(JournalErrorKind::bad_message, at,
            where + " is marked as the run's exit in a journal whose header does not mark exits");
@@ -371,6 +376,7 @@ struct JournalReader::Impl {
       return false;
     }
     if (!accept_pieces(at, where, same_pass)) return false;
+    const bool drop = drops_scanned_pieces(same_pass);
     // A continued frame holds a piece of the event its pieces began.
     std::optional<std::uint64_t> seq = frame.continued ? pieces->seq : last_seq;
     for (std::size_t i = frame.continued ? 1 : 0; i < frame.events.size(); ++i) {
@@ -382,7 +388,9 @@ struct JournalReader::Impl {
       }
       seq = e.seq;
     }
-    const bool hole_marked = frame.hole_before || (pieces && pieces->hole_before);
+    if (drop) drop_scanned_pieces();  // the frame is taken
+    const bool hole_marked =
+        frame.hole_before || missing.has_value() || (pieces && pieces->hole_before);
     if (frame.events.front().kind == detail::kPieceKind) take_piece(at);
     if (frame.events.front().kind == detail::kPieceKind && !frame.piece_end) {
       // A piece: kept until the frame that ends its event; nothing to give.
@@ -401,11 +409,11 @@ struct JournalReader::Impl {
       for (const ChannelEvent& e : frame.events)
         digest.add(e);
     }
-    note_marked_hole(at);
+    const bool gap = note_marked_hole(at);
     // Events were lost in a hole unless the seqs either side are consecutive
     // (hio's hub numbers its events 0, 1, 2, ...; every frame has one). The
     // hole before an event in pieces was taken at its first piece.
-    const bool lost = frame.hole_before || lost_before(frame.events.front().seq);
+    const bool lost = gap || lost_before(frame.events.front().seq);
     const bool scanned = scanned_past.has_value();
     take_hole(at, lost);
     events_read += frame.events.size();
@@ -429,15 +437,53 @@ struct JournalReader::Impl {
     return true;
   }
 
-  // A frame marked holeBefore (options.resync: it is read) is a hole of its own.
-  void note_marked_hole(std::uint64_t at) {
-    if (!frame.hole_before) return;
-    holes.push_back(JournalHole{
-        at, at,
-        JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
-                     "frames of the recorded run are missing before this one (marked by a "
-                     "salvage that skipped damage there)"},
-        true});
+  // A frame marked holeBefore (options.resync: it is read), or one that
+  // frames are missing before (missing_before()), is a hole of its own, of
+  // no bytes: true if it is one.
+  bool note_marked_hole(std::uint64_t at) {
+    std::optional<JournalError> why = std::move(missing);
+    missing.reset();
+    if (frame.hole_before) {
+      why = JournalError{JournalErrorKind::hole, at, last_pass, last_tyme,
+                         "frames of the recorded run are missing before this one (marked by a "
+                         "salvage that skipped damage there)"};
+    }
+    if (!why) return false;
+    holes.push_back(JournalHole{at, at, std::move(*why), true});
+    return true;
+  }
+
+  // Frames the file does not hold right before an intact frame, with no
+  // damage read there (a frame removed whole, or out of its place): a later
+  // part than the next, or a first event whose seq is not the next one (hio
+  // numbers a run's events 0, 1, 2, ...; every frame has one, so a frame
+  // missing anywhere, the first included, leaves a gap). Damage without
+  // resync (bad_order, at the frame); with it the frame is taken, after a
+  // hole of no bytes that lost events (`missing`, taken by
+  // note_marked_hole), unless it is read among an event's pieces: their
+  // frames between are lost, and so is the event (damage: the scan drops the
+  // pieces). After a hole already, checked there.
+  bool missing_before(std::uint64_t at, const std::string& where, std::uint32_t part) {
+    missing.reset();
+    if (scanned_past || frame.hole_before) return true;
+    const std::uint64_t seq = frame.events.front().seq;
+    const bool part_gap = frame.part > part;
+    const bool seq_gap = !frame.continued && (last_seq ? seq > *last_seq + 1 : seq != 0);
+    if (!part_gap && !seq_gap) return true;
+    std::string why = where + ":";
+    if (part_gap) why += " expected part " + std::to_string(part) + ";";
+    if (seq_gap) {
+      why += " its first event has seq " + std::to_string(seq) +
+             (last_seq ? ", after seq " + std::to_string(*last_seq) : ", the journal's first") +
+             " (hio numbers a run's events 0, 1, 2, ...);";
+    }
+    why += " frames of the recorded run are missing before it";
+    if (!options.resync || pieces) {
+      fail(JournalErrorKind::bad_order, at, std::move(why));
+      return false;
+    }
+    missing = JournalError{JournalErrorKind::bad_order, at, last_pass, last_tyme, std::move(why)};
+    return true;
   }
 
   // Every frame of an event in pieces has the exit flag of its first: the
@@ -458,6 +504,18 @@ struct JournalReader::Impl {
 
   bool lost_before(std::uint64_t seq) const { return seq != (last_seq ? *last_seq + 1 : 0); }
 
+  // The first frame after damage among pieces joins them if it is their next
+  // part; else they are lost with the damage, once the frame is taken (one
+  // with no place is skipped, and the pieces wait for the next frame found).
+  bool drops_scanned_pieces(bool same_pass) const {
+    if (!pieces || !scanned_past) return false;
+    const ChannelEvent& e = frame.events.front();
+    const bool next = frame.continued && e.kind == detail::kPieceKind && frame.events.size() == 1 &&
+                      same_pass && frame.part == last_part + 1 && e.channel == pieces->channel &&
+                      e.seq == pieces->seq && frame.exit == pieces->exit;
+    return !next;
+  }
+
   // The rules of an event in pieces (docs/journal-format.md): a piece is
   // alone in its frame; a `continued` frame follows a piece, in the same
   // pass, and holds the next piece of the same event (channel and seq); a
@@ -466,15 +524,8 @@ struct JournalReader::Impl {
   bool accept_pieces(std::uint64_t at, const std::string& where, bool same_pass) {
     const std::size_t n = frame.events.size();
     const bool piece = frame.events.front().kind == detail::kPieceKind;
-    if (pieces && scanned_past) {
-      // The first frame after damage among pieces: it joins them if it is
-      // their next part, else they are lost with the damage.
-      const ChannelEvent& e = frame.events.front();
-      const bool next = frame.continued && piece && n == 1 && same_pass &&
-                        frame.part == last_part + 1 && e.channel == pieces->channel &&
-                        e.seq == pieces->seq && frame.exit == pieces->exit;
-      if (!next) drop_scanned_pieces();
-    }
+    // The pieces this frame is checked against: none if it would drop them.
+    const EventPieces* open = drops_scanned_pieces(same_pass) || !pieces ? nullptr : &*pieces;
     for (const ChannelEvent& e : frame.events) {
       if (e.kind == detail::kPieceKind && n != 1) {
         fail(JournalErrorKind::bad_message, at,
@@ -493,26 +544,26 @@ struct JournalReader::Impl {
       return false;
     }
     if (!frame.continued) {
-      if (!pieces) return true;
+      if (!open) return true;
       fail(JournalErrorKind::bad_order, at,
-           where + " does not continue the event (seq " + std::to_string(pieces->seq) +
+           where + " does not continue the event (seq " + std::to_string(open->seq) +
                ") whose pieces end the frames before it");
       return false;
     }
-    if (!pieces) {
+    if (!open) {
       fail(JournalErrorKind::bad_order, at,
            where + " continues an event whose pieces were not read before it");
       return false;
     }
     const ChannelEvent& first = frame.events.front();
-    if (!same_pass || first.channel != pieces->channel || first.seq != pieces->seq) {
+    if (!same_pass || first.channel != open->channel || first.seq != open->seq) {
       fail(JournalErrorKind::bad_order, at,
            where + " continues another event than the one in pieces before it (seq " +
-               std::to_string(pieces->seq) + ", channel " + std::to_string(pieces->channel) +
+               std::to_string(open->seq) + ", channel " + std::to_string(open->channel) +
                ", tyme " + std::to_string(read_tyme->time_since_epoch().count()) + " ns)");
       return false;
     }
-    const std::uint64_t size = pieces->bytes.size() + pieces->peer.size() + pieces->text.size() +
+    const std::uint64_t size = open->bytes.size() + open->peer.size() + open->text.size() +
                                first.bytes.size() + first.peer.size() + first.text.size();
     if (size > options.event_bytes_max) {
       fail(JournalErrorKind::bad_message, at,
@@ -530,15 +581,15 @@ struct JournalReader::Impl {
     if (frame.continued) {
       take_hole(at, false);  // the scan found the pieces' next part: nothing lost
     } else {
-      note_marked_hole(at);
-      const bool lost = frame.hole_before || lost_before(e.seq);
+      const bool gap = note_marked_hole(at);
+      const bool lost = gap || lost_before(e.seq);
       const bool scanned = scanned_past.has_value();
       take_hole(at, lost);
       pieces.emplace();
       pieces->offset = at;
       pieces->channel = e.channel;
       pieces->seq = e.seq;
-      pieces->hole_before = (scanned && lost) || frame.hole_before;
+      pieces->hole_before = (scanned && lost) || gap;
       pieces->exit = frame.exit;
     }
     ++pieces->frames;
@@ -627,8 +678,17 @@ struct JournalReader::Impl {
 
   // Pieces read before the damage a scan is past, which the frame it found
   // does not continue: lost with it, the hole starts at the first of them.
+  // Holes taken among them (damage before a piece the scan found) lie in it:
+  // they become this one, whose damage is the first of theirs.
   void drop_scanned_pieces() {
-    hole_from = pieces->offset;
+    const std::uint64_t from = pieces->offset;
+    hole_from = from;
+    auto inside = std::find_if(holes.begin(), holes.end(),
+                               [from](const JournalHole& h) { return h.offset >= from; });
+    if (inside != holes.end()) {
+      scanned_past = std::move(inside->why);
+      holes.erase(inside, holes.end());
+    }
     pieces.reset();
   }
 

@@ -71,7 +71,10 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
     // The frames of a hole are lost: the next frame written says so, so that
     // a reader of the salvaged journal stops there (or reads past it, saying
     // where), rather than take the gap for passes without events.
-    if (frame->hole_before) writer.mark_hole();
+    if (frame->hole_before) {
+      writer.mark_hole();
+      ++result.marked;
+    }
     writer.write_pass(frame->tyme, frame->events, frame->exit);
     last_exit = frame->exit;
     if (!frame->exit) last_pass = frame->tyme;

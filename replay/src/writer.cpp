@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "codec.hpp"
 #include "file_out.hpp"
@@ -26,6 +27,11 @@ constexpr std::size_t kBufferSlack = 16 * 1024;
 std::size_t string_bytes(const ChannelEvent& e) {
   return e.bytes.size() + e.peer.size() + e.text.size();
 }
+
+// The digest holds a string's length in 32 bits (docs/journal-format.md):
+// a longer one would digest as other events do. No run makes one (hio run's
+// buffers are at most 256 MiB, a reader joins at most 1 GiB by default).
+constexpr std::uint64_t kStringBytesLimit = std::uint64_t{1} << 32;
 
 // The part of `field`, which starts at byte `field_at` of an event's strings
 // (bytes, then peer, then text), that lies in [from, to).
@@ -71,6 +77,21 @@ struct JournalWriter::Impl {
 
   [[noreturn]] void refuse(const std::string& why) const {
     throw std::logic_error("journal writer '" + file.path() + "': " + why);
+  }
+
+  // Refuses an event with a string of 4 GiB or more, before anything is
+  // written (the writer stays usable).
+  void refuse_too_long(const ChannelEvent& e) const {
+    const std::pair<const char*, std::size_t> fields[] = {
+        {"bytes", e.bytes.size()}, {"peer", e.peer.size()}, {"text", e.text.size()}};
+    for (const auto& [name, size] : fields) {
+      if (size < kStringBytesLimit) continue;
+      throw std::length_error(
+          "journal writer '" + file.path() + "': event seq " + std::to_string(e.seq) + " has " +
+          std::to_string(size) + " bytes of " + name +
+          ": a journal holds strings of less than 4 GiB (" + std::to_string(kStringBytesLimit) +
+          " bytes; its digest holds their lengths in 32 bits)");
+    }
   }
 
   void require_open(const char* call) const {
@@ -290,7 +311,17 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
     if (seq && e.seq <= *seq) {
       m.refuse("event seq " + std::to_string(e.seq) + " after seq " + std::to_string(*seq));
     }
+    // A gap reads as frames lost (the reader's damage), unless the frame
+    // after it is marked as after a hole (mark_hole(), a salvage's).
+    if (e.seq != (seq ? *seq + 1 : 0) && !(m.hole_next && &e == &events.front())) {
+      m.refuse("event seq " + std::to_string(e.seq) +
+               (seq ? " after seq " + std::to_string(*seq) : std::string(" first")) +
+               ": seqs are consecutive from 0 (hio numbers a run's events 0, 1, 2, ...; a "
+               "reader takes a gap for frames lost), unless mark_hole() says events are "
+               "missing");
+    }
     seq = e.seq;
+    m.refuse_too_long(e);
   }
   const std::size_t piece = m.piece_bytes();
   const bool whole = std::none_of(events.begin(), events.end(), [piece](const ChannelEvent& e) {

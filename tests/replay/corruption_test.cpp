@@ -390,11 +390,15 @@ TEST_F(Corruption, FramesOutOfOrder) {
   ASSERT_TRUE(read.error);
   EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order) << read.error->describe();
   EXPECT_EQ(read.frames.size(), 2u);
-  // Passes swapped: tyme goes back.
+  // Passes swapped: the first pass frame read does not start at seq 0 (the
+  // frame before it is missing there; before session 16 the error was the
+  // next frame's, whose tyme goes back).
   read = read_journal_memory(preamble + frame(0) + frame(2) + frame(1));
   ASSERT_TRUE(read.error);
   EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order);
-  EXPECT_EQ(read.error->offset, 16 + frame(0).size() + frame(2).size());
+  EXPECT_EQ(read.error->offset, 16 + frame(0).size());
+  EXPECT_NE(read.error->message.find("the journal's first"), std::string::npos)
+      << read.error->message;
   // No header.
   read = read_journal_memory(preamble + frame(1));
   ASSERT_TRUE(read.error);
@@ -404,14 +408,19 @@ TEST_F(Corruption, FramesOutOfOrder) {
   read = read_journal_memory(preamble + frame(0) + frame(0));
   ASSERT_TRUE(read.error);
   EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order);
-  // A frame left out: the trailer's counts and digest disagree.
+  // A frame left out: the seqs of the frame after it skip its events, damage
+  // there (before session 16 the frames read on, and only the trailer's
+  // counts and digest disagreed, at its byte; a journal cut before its
+  // trailer read as intact).
   read = read_journal_memory(preamble + frame(0) + frame(1) + frame(3) + frame(4) + frame(5) +
                              frame(6));
   ASSERT_TRUE(read.error);
-  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_trailer) << read.error->describe();
-  EXPECT_EQ(read.error->offset, 16 + frame(0).size() + frame(1).size() + frame(3).size() +
-                                    frame(4).size() + frame(5).size());
-  EXPECT_EQ(read.frames.size(), 4u);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order) << read.error->describe();
+  EXPECT_EQ(read.error->offset, 16 + frame(0).size() + frame(1).size());
+  EXPECT_NE(read.error->message.find("frames of the recorded run are missing before it"),
+            std::string::npos)
+      << read.error->message;
+  EXPECT_EQ(read.frames.size(), 1u);
 }
 
 // Exit frames (PassFrame.exit): only in a journal whose header marks exits,

@@ -359,6 +359,27 @@ TEST(Journal, IsRefusedAfterTheHubHasMadeAChannel) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("late.hioj")));
 }
 
+// A journal made after the hub emitted an event (a Log's record) would start
+// at a later seq than 0, which a reader takes for frames lost before its
+// first: refused, before any file is made (xrev16 finding 1: a reader now
+// checks the seqs from 0).
+TEST(Journal, IsRefusedAfterTheHubHasEmittedAnEvent) {
+  TempDir dir;
+  Doist doist;
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  io.log("before the journal");
+  try {
+    Journal journal(doist, io, dir.file("late.hioj"), JournalHeader{});
+    ADD_FAILURE() << "a journal after an event was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("journal: the hub has emitted 1 event already"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("late.hioj")));
+}
+
 // A JournalError is a value with describe(); the exception that carries one
 // has std::exception's what().
 TEST(Journal, ErrorsDescribeThemselvesAndTheExceptionSaysTheSame) {

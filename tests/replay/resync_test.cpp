@@ -238,6 +238,7 @@ TEST_F(Resync, SalvageMarksTheHolesAndReadersStopThereUnlessTheyReadPast) {
   test::write_file(dir_.file("damaged.hioj"), bytes);
   SalvageResult r = salvage_journal(dir_.file("damaged.hioj"), dir_.file("s.hioj"), resyncing());
   ASSERT_EQ(r.holes.size(), 1u);
+  EXPECT_EQ(r.marked, 1u);
   EXPECT_EQ(r.frames, pass_frames() - 1);
   ASSERT_TRUE(r.damage);
   EXPECT_EQ(r.damage->kind, JournalErrorKind::bad_trailer);
@@ -276,6 +277,228 @@ TEST_F(Resync, SalvageMarksTheHolesAndReadersStopThereUnlessTheyReadPast) {
   SalvageResult kept = salvage_journal(dir_.file("s.hioj"), dir_.file("s3.hioj"), resyncing());
   EXPECT_FALSE(kept.damage);
   EXPECT_EQ(test::read_file(dir_.file("s3.hioj")), test::read_file(dir_.file("s.hioj")));
+}
+
+// The bytes of frame k, whole (frame 0 is the header).
+std::string frame_bytes(const Built& b, std::size_t k) {
+  return b.bytes.substr(b.offsets[k], b.offsets[k + 1] - b.offsets[k]);
+}
+
+// A pass frame removed whole (explorer xrev16, finding 1): no byte is
+// damaged, but its events are missing - hio numbers a run's events 0, 1,
+// 2, ..., so the seqs of the frame after it skip theirs. Damage there
+// (bad_order, at that frame), and with resync a hole of no bytes that lost
+// events, marked by a salvage (unfixed: read as intact - a replay of the
+// salvage said "identical", or blamed the doers - and the trailer was the
+// only one to disagree, if the journal had one).
+TEST_F(Resync, AFrameRemovedWholeIsAGapInTheSeqs) {
+  const std::size_t k = 60;
+  const std::string bytes = built_.bytes.substr(0, at(k)) + built_.bytes.substr(at(k + 1));
+  const std::string cut = bytes.substr(0, at(k + 5));  // a killed run's: no trailer
+  for (const std::string* input : {&bytes, &cut}) {
+    JournalContents stop = read_journal_memory(*input);
+    ASSERT_TRUE(stop.error);
+    EXPECT_EQ(stop.error->kind, JournalErrorKind::bad_order) << stop.error->describe();
+    EXPECT_EQ(stop.error->offset, at(k));
+    EXPECT_EQ(stop.error->last_pass, k - 2);
+    EXPECT_NE(stop.error->message.find("after seq"), std::string::npos) << stop.error->message;
+    EXPECT_NE(stop.error->message.find("frames of the recorded run are missing before it"),
+              std::string::npos)
+        << stop.error->message;
+    EXPECT_EQ(stop.frames.size(), k - 1);
+    EXPECT_EQ(stop.valid_bytes, at(k));
+  }
+  // With resync every frame the file holds is read, the one after the gap
+  // marked.
+  test::write_file(dir_.file("gap.hioj"), bytes);
+  JournalReader reader(dir_.file("gap.hioj"), resyncing());
+  std::uint64_t frames = 0;
+  while (const FrameView* f = reader.next()) {
+    EXPECT_EQ(f->hole_before, f->offset == at(k)) << f->offset;
+    ++frames;
+  }
+  EXPECT_EQ(frames, pass_frames() - 1);
+  ASSERT_TRUE(reader.error());
+  EXPECT_EQ(reader.error()->kind, JournalErrorKind::bad_trailer);
+  ASSERT_EQ(reader.holes().size(), 1u);
+  const JournalHole& h = reader.holes()[0];
+  EXPECT_EQ(h.offset, at(k));
+  EXPECT_EQ(h.end, at(k));
+  EXPECT_TRUE(h.lost);
+  EXPECT_EQ(h.why.kind, JournalErrorKind::bad_order);
+  // A salvage marks it: a replay of the salvage stops there.
+  SalvageResult r = salvage_journal(dir_.file("gap.hioj"), dir_.file("s.hioj"), resyncing());
+  EXPECT_EQ(r.holes.size(), 1u);
+  JournalContents plain = read_journal(dir_.file("s.hioj"));
+  ASSERT_TRUE(plain.error);
+  EXPECT_EQ(plain.error->kind, JournalErrorKind::hole);
+  EXPECT_EQ(plain.frames.size(), k - 1);
+}
+
+// Two pass frames swapped, and a later frame copied early: the first frame
+// out of place leaves a gap in the seqs (a hole that lost events, before
+// it); the one that then goes back is skipped (unfixed: "no event lost").
+TEST_F(Resync, FramesOutOfPlaceLeaveAGapInTheSeqs) {
+  const std::size_t k = 40;
+  const std::string swapped = built_.bytes.substr(0, at(k)) + frame_bytes(built_, k + 1) +
+                              frame_bytes(built_, k) + built_.bytes.substr(at(k + 2));
+  const std::string copied =
+      built_.bytes.substr(0, at(k)) + frame_bytes(built_, k + 30) + built_.bytes.substr(at(k));
+  for (const std::string* input : {&swapped, &copied}) {
+    JournalContents stop = read_journal_memory(*input);
+    ASSERT_TRUE(stop.error);
+    EXPECT_EQ(stop.error->kind, JournalErrorKind::bad_order) << stop.error->describe();
+    EXPECT_EQ(stop.error->offset, at(k));
+    EXPECT_EQ(stop.frames.size(), k - 1);
+    const auto h = holes(*input);
+    ASSERT_FALSE(h.empty());
+    EXPECT_EQ(h[0].offset, at(k));
+    EXPECT_TRUE(h[0].lost);
+    std::uint64_t end = 0;
+    for (const JournalHole& hole : h) {
+      EXPECT_GE(hole.offset, end);
+      end = hole.end;
+    }
+  }
+}
+
+// A part of a split pass removed whole (finding 3): the next part, intact,
+// is read after a hole that lost events (unfixed: it was skipped as damage,
+// its events lost too).
+TEST_F(Resync, APartRemovedWholeKeepsThePartAfterIt) {
+  // Pass 100's parts 0, 1, 2 are frames 101, 102, 103: part 1 removed.
+  const std::string bytes = built_.bytes.substr(0, at(102)) + built_.bytes.substr(at(103));
+  JournalContents stop = read_journal_memory(bytes);
+  ASSERT_TRUE(stop.error);
+  EXPECT_EQ(stop.error->kind, JournalErrorKind::bad_order);
+  EXPECT_EQ(stop.error->offset, at(102));
+  EXPECT_NE(stop.error->message.find("expected part 1"), std::string::npos) << stop.error->message;
+  JournalContents c = read(bytes);
+  EXPECT_EQ(c.frames.size(), pass_frames() - 1);
+  bool seen = false;
+  for (const PassRecord& f : c.frames) {
+    if (f.pass == 100 && f.part == 2) seen = true;
+  }
+  EXPECT_TRUE(seen);
+  const auto h = holes(bytes);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].offset, at(102));
+  EXPECT_EQ(h[0].end, at(102));
+  EXPECT_TRUE(h[0].lost);
+}
+
+// A journal with an event in pieces: pass 0 a small event (seq 0), pass 1
+// one of 3000 bytes in 128-byte pieces (seq 1), pass 2 a small one (seq 2).
+struct PiecesJournal {
+  Built built;
+  std::string big;
+};
+
+PiecesJournal build_pieces(const std::string& path) {
+  JournalHeader header;
+  header.tock = kTock;
+  header.mode = Mode::sim;
+  JournalWriter writer(path, WriterOptions{.frame_bytes_max = 256});
+  writer.write_header(header);
+  PiecesJournal out;
+  for (std::size_t i = 0; i < 3000; ++i)
+    out.big += static_cast<char>(i * 31 + 7);  // packing would not shrink it
+  for (std::uint64_t p = 0; p < 3; ++p) {
+    OwnedEvent e;
+    e.kind = EventKind::rx;
+    e.channel = 1;
+    e.seq = p;
+    e.tyme = Tyme{Tock{kTock.count() * static_cast<std::int64_t>(p)}};
+    e.bytes = p == 1 ? out.big : "small " + std::to_string(p);
+    writer.write_pass(e.tyme, test::views({e}));
+  }
+  writer.finish(RunSummary{3, Tyme{Tock{kTock.count() * 3}}, RunOutcome::done});
+  out.built.bytes = test::read_file(path);
+  for (std::uint64_t at = 16; at < out.built.bytes.size();) {
+    out.built.offsets.push_back(at);
+    std::uint32_t n = 0;
+    for (int i = 3; i >= 0; --i)
+      n = (n << 8) |
+          static_cast<unsigned char>(out.built.bytes[at + static_cast<std::uint64_t>(i)]);
+    at += 8 + n;
+  }
+  return out;
+}
+
+// Two adjacent pieces swapped (finding 2): the holes were listed out of
+// order and overlapping (a hole taken among the pieces, then one from the
+// first piece when they were dropped), which the fuzz target's check of the
+// holes' order aborted on. The pieces' holes are one, from the first piece.
+TEST_F(Resync, SwappedPiecesLoseTheEventInOneHole) {
+  const PiecesJournal j = build_pieces(dir_.file("pieces.hioj"));
+  const Built& b = j.built;
+  ASSERT_GT(b.offsets.size(), 12u);  // header, small, the pieces, small, trailer
+  const std::size_t k = 6;           // frames 2 .. n-3 are the pieces
+  const std::string swapped = b.bytes.substr(0, b.offsets[k]) + frame_bytes(b, k + 1) +
+                              frame_bytes(b, k) + b.bytes.substr(b.offsets[k + 2]);
+  JournalReader reader = JournalReader::from_memory(swapped, resyncing());
+  std::vector<std::uint64_t> seqs;
+  while (const FrameView* f = reader.next())
+    for (const ChannelEvent& e : f->events)
+      seqs.push_back(e.seq);
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 2}));
+  std::uint64_t end = 0;
+  for (const JournalHole& h : reader.holes()) {
+    EXPECT_GE(h.offset, end) << describe_holes(reader.holes());
+    EXPECT_GE(h.end, h.offset);
+    end = h.end;
+  }
+  ASSERT_EQ(reader.holes().size(), 1u) << describe_holes(reader.holes());
+  EXPECT_EQ(reader.holes()[0].offset, b.offsets[2]);  // the first piece
+  EXPECT_TRUE(reader.holes()[0].lost);
+}
+
+// Garbage among the pieces, with a copy of a later piece in it (finding 4):
+// the copy has no place there and is skipped like the garbage, and the
+// pieces read so far wait for their next part (unfixed: the copy made the
+// reader drop them, and the event was lost).
+TEST_F(Resync, AFrameSkippedAmongPiecesKeepsThePiecesReadSoFar) {
+  const PiecesJournal j = build_pieces(dir_.file("pieces.hioj"));
+  const Built& b = j.built;
+  const std::size_t k = 4;  // between the pieces in frames 3 and 4
+  const std::string garbage("\x01\x02\x03\x04\x05", 5);
+  for (const std::string& inserted : {garbage, garbage + frame_bytes(b, k + 3)}) {
+    const std::string bytes =
+        b.bytes.substr(0, b.offsets[k]) + inserted + b.bytes.substr(b.offsets[k]);
+    JournalReader reader = JournalReader::from_memory(bytes, resyncing());
+    std::vector<std::uint64_t> seqs;
+    std::string big;
+    while (const FrameView* f = reader.next()) {
+      for (const ChannelEvent& e : f->events) {
+        seqs.push_back(e.seq);
+        if (e.seq == 1) big = e.bytes;
+      }
+    }
+    EXPECT_TRUE(reader.complete()) << reader.error()->describe();
+    EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 1, 2})) << inserted.size();
+    EXPECT_EQ(big, j.big);
+    ASSERT_EQ(reader.holes().size(), 1u);
+    EXPECT_EQ(reader.holes()[0].offset, b.offsets[k]);
+    EXPECT_EQ(reader.holes()[0].end, b.offsets[k] + inserted.size());
+    EXPECT_FALSE(reader.holes()[0].lost);
+  }
+}
+
+// A hole at the end - the last pass frame damaged, the trailer after it - has
+// no frame after it to mark: the salvage says none is marked (hio salvage
+// said "marked in the new journal"), and its trailer names the hole.
+TEST_F(Resync, AHoleAtTheEndHasNoFrameToMark) {
+  std::string bytes = built_.bytes;
+  const std::size_t last = pass_frames();
+  bytes[at(last) + 12] = static_cast<char>(bytes[at(last) + 12] ^ 0x5a);
+  test::write_file(dir_.file("damaged.hioj"), bytes);
+  SalvageResult r = salvage_journal(dir_.file("damaged.hioj"), dir_.file("s.hioj"), resyncing());
+  ASSERT_EQ(r.holes.size(), 1u);
+  EXPECT_TRUE(r.holes[0].lost);
+  EXPECT_EQ(r.marked, 0u);
+  EXPECT_EQ(r.frames, pass_frames() - 1);
+  EXPECT_NE(r.trailer.end_text.find("frames are missing in 1 hole"), std::string::npos)
+      << r.trailer.end_text;
 }
 
 // 64 crafted bytes: a frame head claiming `length` payload bytes (CRC 0),

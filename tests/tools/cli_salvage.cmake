@@ -76,6 +76,13 @@ hio(replay ${WORK}/holed.hioj EXIT 2)
 require("${out}" "DAMAGED:   the journal is damaged at byte [0-9]+ \\(after pass ${damage_after}, [^\n]*: hole: " "replay stops at the hole")
 hio(diff ${WORK}/a.hioj ${WORK}/holed.hioj EXIT 2)
 require("${err}" "holed.hioj: [^\n]*: hole: " "diff stops at the hole")
+# Salvaged again with --resync: complete, its marked hole marked again (it
+# said the bytes skipped held no frame, next to "events lost").
+hio(salvage ${WORK}/holed.hioj ${WORK}/reholed.hioj --resync EXIT 0)
+require("${out}" "\nskipped:  bytes [0-9]+-[0-9]+ \\(0 bytes, events lost\\): [^\n]*: hole: " "marked hole read")
+require("${out}" "\ninput:    complete \\(its trailer is kept; it agrees with the frames read: IN was salvaged, and the holes marked in it are marked again\\)\n"
+        "re-salvage says the marks are kept")
+require_same_files(${WORK}/holed.hioj ${WORK}/reholed.hioj "re-salvage keeps the marks")
 
 # inspect --resync reads past the damage as salvage --resync does: the hole
 # where it was (between the last event before it and the first after), its

@@ -1,6 +1,7 @@
 // hio salvage.
 #include "cli_commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "hio/replay/inspect.hpp"
@@ -115,15 +116,24 @@ int do_salvage(const SalvageArgs& args) {
   if (args.json) {
     std::cout << salvage_json(args, r) << "\n";
   } else {
-    std::cout << "kept:     " << counted(r.frames, "pass frame") << ", "
-              << counted(r.events, "event");
+    // IN's frames; OUT's are others when its frame limits cut IN's pieces
+    // (or parts) anew.
+    std::cout << "kept:     " << counted(r.frames, "pass frame");
+    if (r.trailer.frames != r.frames) std::cout << " (written as " << r.trailer.frames << ")";
+    std::cout << ", " << counted(r.events, "event");
     if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
     std::cout << ", in " << display_text(args.output) << "\n";
     for (const replay::JournalHole& h : r.holes)
       std::cout << "skipped:  " << display_text(replay::describe_hole(h)) << "\n";
+    const bool lost = std::any_of(r.holes.begin(), r.holes.end(),
+                                  [](const replay::JournalHole& h) { return h.lost; });
     if (!r.damage) {
+      // A trailer that agrees with holes that lost events: they are the marks
+      // of the salvage that wrote IN (its trailer counts what it kept).
       std::cout << "input:    complete (its trailer is kept"
                 << (r.holes.empty() ? ")"
+                    : lost          ? "; it agrees with the frames read: IN was salvaged, and the "
+                                      "holes marked in it are marked again)"
                                     : "; it agrees with the frames read: the bytes skipped "
                                       "held no frame of it)")
                 << "\n";
@@ -133,9 +143,13 @@ int do_salvage(const SalvageArgs& args) {
                 << display_text(r.damage->describe()) << " (not copied)\n";
     } else {
       std::cout << "input:    stopped at " << display_text(r.damage->describe()) << "\n";
-      if (!r.holes.empty()) {
+      if (r.marked != 0) {
         std::cout << "holes:    marked in the new journal: its readers stop at the first unless "
                      "they read past holes (see docs/journal-format.md)\n";
+      } else if (lost) {
+        // The holes that lost events are at its end: no frame follows them.
+        std::cout << "holes:    none marked: no frame of the new journal follows them (its "
+                     "trailer names them)\n";
       }
     }
     std::cout << replay::format_trailer(r.trailer) << "\n";

@@ -42,8 +42,9 @@ struct ReaderOptions {
   // length within the limits and within the input, its CRC32C, its message,
   // and its place in the journal (a pass frame later than the last one read,
   // its seqs after the last seq; or the trailer) - and go on from there; and
-  // read past frames marked holeBefore (a salvage's holes). Every region
-  // skipped is in holes(). Off: the reader stops at the first damage, and at
+  // read past frames marked holeBefore (a salvage's holes) and frames after a
+  // gap in the seqs or parts (frames missing whole). Every region skipped is
+  // in holes(). Off: the reader stops at the first damage, and at
   // a frame marked holeBefore (error `hole`). See docs/journal-format.md.
   bool resync = false;
 };
@@ -55,7 +56,10 @@ struct JournalHole {
   // damage cut, which is lost with it), end where the frame read after it
   // starts. A hole
   // a salvage marked (holeBefore) skips nothing in this file: offset == end,
-  // the marked frame's offset, and why.kind == hole.
+  // the marked frame's offset, and why.kind == hole. Nor does one before a
+  // frame that follows a gap in the seqs or parts with no damage read (frames
+  // removed whole, or out of place): offset == end, that frame's offset, and
+  // why.kind == bad_order (what a reader without resync stops at).
   std::uint64_t offset = 0;
   std::uint64_t end = 0;
   // The damage at `offset` as a reader that stops there reports it (last_pass

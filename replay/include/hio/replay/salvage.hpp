@@ -31,6 +31,10 @@ struct SalvageResult {
   // options.resync: the regions skipped before the input stopped (each one
   // marked in the new journal on the frame after it, PassFrame.holeBefore).
   std::vector<JournalHole> holes{};
+  // Frames of the new journal marked as after a hole (holeBefore): one per
+  // hole that lost events and has a frame after it (a hole at the end, before
+  // the trailer or the input's end, has none to mark; the trailer names it).
+  std::uint64_t marked = 0;
   std::optional<JournalTrailer> input_trailer{};  // the input's, if it was reached
   JournalTrailer trailer{};                       // the new journal's
   std::uint64_t bytes = 0;                        // of the new journal (0 when stopped)

@@ -23,7 +23,8 @@ struct WriterOptions {
   // fdatasync after every flush and at finish, and at the first one an fsync
   // of the file's directory (sync_directory_of: the name the file was
   // created under): the journal survives a power loss, at the cost of a
-  // disk round trip per flush.
+  // disk round trip per flush. Where it does not apply - a pipe, FIFO,
+  // socket or terminal, which fdatasync refuses (EINVAL) - nothing is synced.
   bool sync = false;
   // Buffered output is written when it exceeds this. The buffer is allocated
   // once, a little larger; small, so that a new writer maps few fresh pages
@@ -89,17 +90,16 @@ class JournalWriter {
   void write_header(JournalHeader header);
 
   // Writes one pass frame holding `events` (non-empty, in order of
-  // occurrence, each with event.tyme == tyme and seq increasing over the whole
-  // journal). A frame with the same tyme as the previous one is the next part
-  // of that pass; otherwise tyme must be later. pass = tyme / tock. `exit`
-  // marks a frame of the run's exit (what happened after its last pass, at
-  // its end tyme): only in a journal whose header has exit_marked, and only
-  // more exit frames of the same tyme may follow it. Events whose frame
-  // would exceed a frame limit are written as consecutive parts of the pass
-  // (a frame that fits is one frame). An event whose strings exceed half the
-  // smallest frame limit is written in pieces, in frames of its own (the
-  // events before and after it in frames of theirs), which readers join back
-  // (docs/journal-format.md): every event is writable.
+  // occurrence, each with event.tyme == tyme and seq 0, 1, 2, ... over the
+  // whole journal, as a hub numbers them: a reader takes a gap for frames
+  // lost; only the first event after mark_hole() may follow one). A frame with the same tyme as the
+  // previous one is the next part of that pass; otherwise tyme must be later. pass = tyme / tock.
+  // `exit` marks a frame of the run's exit (what happened after its last pass, at its end tyme):
+  // only in a journal whose header has exit_marked, and only more exit frames of the same tyme may
+  // follow it. Events whose frame would exceed a frame limit are written as consecutive parts of
+  // the pass (a frame that fits is one frame). An event whose strings exceed half the smallest
+  // frame limit is written in pieces, in frames of its own (the events before and after it in
+  // frames of theirs), which readers join back (docs/journal-format.md): every event is writable.
   void write_pass(Tyme tyme, std::span<const ChannelEvent> events, bool exit = false);
   // The same frame for the events of `batch` (as the Recorder buffers them):
   // laid out around the strings where the batch keeps them rather than from
@@ -108,7 +108,8 @@ class JournalWriter {
   // Marks the next pass frame written (PassFrame.holeBefore): frames of the
   // recorded run are missing before it (a salvage skipped damage there; see
   // docs/journal-format.md, Errors and salvage). Readers stop there unless
-  // they read past holes (ReaderOptions::resync).
+  // they read past holes (ReaderOptions::resync). Its first event's seq may
+  // skip the seqs of the events lost.
   void mark_hole();
 
   // Hands everything buffered to the OS (and fdatasyncs with options.sync).
