@@ -723,8 +723,10 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 
   // An interrupted run has no end to judge `final` expectations at.
   summary.expectations = checker.finish(
-      RunEnding{doist.tyme(), false, summary.end == RunEnd::interrupted ? summary.stop_signal : 0,
-                doist.ended_at_pass(), summary.journal_failed});
+      RunEnding{.tyme = doist.tyme(),
+                .stop_signal = summary.end == RunEnd::interrupted ? summary.stop_signal : 0,
+                .ended_at_pass = doist.ended_at_pass(),
+                .journal_failed = summary.journal_failed});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
