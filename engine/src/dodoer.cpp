@@ -121,7 +121,9 @@ bool DoDoer::recur(Tyme tyme) {
   // A DoDoer itself with nothing below that can come due without a wake
   // (every child parked without a deadline, or none while `always`) parks
   // until woken even with set_skip_idle(false): its runs would do nothing,
-  // and the Doist sees a stall only where every deed is parked.
+  // and the Doist sees a stall only where every deed is parked. (One with
+  // a tock keeps its runs, which would show if a wake came before its next
+  // run; the Doist's stall looks through them instead: dormant().)
   if (this->tock() == Tock{0} && !core_.due_next_pass()) {
     const Tyme next = core_.next_timer();  // kTymeNever when empty
     if ((skip_idle_.value_or(plain_) || (plain_ && next == kTymeNever)) && idle_park_exact()) {
@@ -129,6 +131,10 @@ bool DoDoer::recur(Tyme tyme) {
     }
   }
   return done;
+}
+
+bool DoDoer::dormant() const {
+  return (plain_ || skip_idle_.value_or(false)) && core_.dormant();
 }
 
 void DoDoer::exit() {

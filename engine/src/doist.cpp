@@ -593,13 +593,19 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   if (core_.due_next_pass()) return true;
   // The earliest of the doers' timers and the reactors' due events.
   Tyme next = core_.next_timer();
+  Tyme io = kTymeNever;
   bool busy = false;
   reactors_.each([&](Reactor& reactor) {
     busy = busy || reactor.busy();
-    next = std::min(next, reactor.next_tyme());
+    io = std::min(io, reactor.next_tyme());
   });
   if (busy) return true;
-  if (next == kTymeNever && !limited) return false;
+  next = std::min(next, io);
+  // Stalled: nothing can run again without a wake, and nothing is left to
+  // wake a doer - no IO due, and the only timers, if any, are those of
+  // DoDoers with nothing below that can come due (their tock's runs do
+  // nothing: Schedule::dormant, asked only then).
+  if (!limited && io == kTymeNever && (next == kTymeNever || core_.dormant())) return false;
   if (!skip_) return true;
   const Tyme target = limited ? std::min(next, end) : next;
   if (target <= tyme()) return true;

@@ -302,6 +302,19 @@ Tyme Schedule::next_timer() const {
   return next;
 }
 
+bool Schedule::dormant() const {
+  const auto all_dormant = [](const std::vector<Deed*>& deeds) {
+    return std::all_of(deeds.begin(), deeds.end(),
+                       [](const Deed* deed) { return deed == nullptr || deed->doer->dormant(); });
+  };
+  if (!all_dormant(ready_) || !all_dormant(woken_)) return false;
+  for (const HeapEntry& entry : heap_) {
+    if (!entry.deed->doer->dormant()) return false;
+  }
+  return std::all_of(buckets_.begin(), buckets_.end(),
+                     [&](const Bucket& bucket) { return all_dormant(bucket.deeds); });
+}
+
 void Schedule::pass(Tyme tyme, Tock tock0) {
   HIO_CHECK(!in_pass_, "a schedule's pass was started inside its own pass");
   collect_due(tyme);

@@ -274,7 +274,7 @@ void Replayer::Feed::final_checks() {
     // first mismatch would take); tally_channel counts what is left.
     for (const auto& entry : datagram_tx)
       settle_datagrams(entry.first, /*final=*/true, stats);
-    stats.undelivered += held.size();
+    stats.undelivered += held_count();
     for (const auto& [id, waiting_inputs] : stalled)
       stats.undelivered += waiting_inputs.inputs.size();
     for (const auto& [id, d] : deferred)

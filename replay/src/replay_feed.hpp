@@ -216,7 +216,9 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Noise: delivers what waits in `stalled`, each channel as far as its rx
   // has room.
   void release_stalled(Tyme now);
-  void hold(Held held);
+  // Noise: holds `held` back until its due (a stream's chunk, `stream`,
+  // behind the channel's chunks held before it).
+  void hold(Held held, bool stream);
   void release_held(Tyme now);
   // Noise: the doers close `port`'s channel while rx of it waits (behind its
   // full rx, or held back by delay or reorder) and its stream ends wait for
@@ -480,7 +482,23 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   Tyme thrown_at{};
   // noise
   RandomStream drop, dup, corrupt, reorder, delay;
-  std::map<std::pair<std::int64_t, std::uint64_t>, Held> held;  // by (due ns, order)
+  // Held rx by (due ns, order): every held datagram, and of each stream
+  // channel only its first held chunk (the next it delivers); the chunks
+  // behind it wait in held_behind, in order. A stream's held chunks are
+  // delivered in order, their keys ascending (hold), so the first stands for
+  // them all: while it does not fit rx, release_held passes over one entry
+  // of its channel per pass, not its whole backlog (which grows with a run
+  // whose reader is slower than dup and delay make its input).
+  using HeldKey = std::pair<std::int64_t, std::uint64_t>;
+  std::map<HeldKey, Held> held;
+  // Per stream channel with a chunk in `held`: the chunks behind it.
+  std::map<std::uint32_t, std::deque<std::pair<HeldKey, Held>>> held_behind;
+  std::uint64_t held_looked_at = 0;  // Replayer::noise_held_looked_at
+  // The held rx in all (held and held_behind), for the end's counts.
+  std::size_t held_count() const;
+  // Removes `at` from `held` and puts the channel's next chunk, if any, in
+  // its place (its own key): the entry after `at` in key order then.
+  std::map<HeldKey, Held>::iterator unhold(std::map<HeldKey, Held>::iterator at);
   // Reordered datagrams waiting for their channel's next rx, by (channel, order).
   std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -239,7 +238,7 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
   }
   for (int i = 0; i < copies; ++i) {
     if (h.due > now || (stream && state.held > 0)) {
-      hold(h);
+      hold(h, stream);
     } else if (deliver_rx(c, port, bytes, e.peer)) {
       delivered(e.channel, arrival, now);
     } else {
@@ -247,49 +246,82 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, Tyme now) {
       // nothing is lost without a noise event saying so.
       Held later = h;
       later.due = tyme_after(now, header_tock);
-      hold(std::move(later));
+      hold(std::move(later), stream);
     }
   }
   return true;
 }
 
-void Replayer::Feed::hold(Held h) {
+void Replayer::Feed::hold(Held h, bool stream) {
   ChannelNoise& state = channel_noise[h.channel];
   ++state.held;
   state.last_due = std::max(state.last_due, h.due);
-  held.emplace(std::pair{h.due.time_since_epoch().count(), held_order++}, std::move(h));
+  const HeldKey key{h.due.time_since_epoch().count(), held_order++};
+  if (!stream) {
+    held.emplace(key, std::move(h));
+    return;
+  }
+  // Behind the channel's first held chunk, if it has one: its key is above
+  // every key held for the channel (noisy_rx holds a stream's chunk no
+  // earlier than last_due, and held_order grows).
+  if (auto behind = held_behind.find(h.channel); behind != held_behind.end()) {
+    behind->second.emplace_back(key, std::move(h));
+    return;
+  }
+  held_behind.emplace(h.channel, std::deque<std::pair<HeldKey, Held>>{});
+  held.emplace(key, std::move(h));
+}
+
+std::size_t Replayer::Feed::held_count() const {
+  std::size_t n = held.size();
+  for (const auto& entry : held_behind)
+    n += entry.second.size();
+  return n;
+}
+
+std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::unhold(
+    std::map<HeldKey, Held>::iterator at) {
+  const HeldKey key = at->first;
+  const std::uint32_t id = at->second.channel;
+  held.erase(at);
+  auto behind = held_behind.find(id);
+  if (behind != held_behind.end()) {
+    if (behind->second.empty()) {
+      held_behind.erase(behind);
+    } else {
+      held.insert(std::move(behind->second.front()));
+      behind->second.pop_front();
+    }
+  }
+  return held.upper_bound(key);
 }
 
 void Replayer::Feed::release_held(Tyme now) {
   if (closing) return;
-  // A stream chunk that does not fit rx yet keeps the chunks after it back.
-  std::set<std::uint32_t> blocked;
+  // In key order. A stream chunk that does not fit rx yet keeps the chunks
+  // after it back: they are behind it (held_behind), not in `held`.
   for (auto it = held.begin();
        it != held.end() && it->first.first <= now.time_since_epoch().count();) {
+    ++held_looked_at;
     const std::uint32_t id = it->second.channel;
-    if (blocked.count(id) != 0) {
-      ++it;
-      continue;
-    }
     ReplayTransport* t = transport(id);
     if (t == nullptr || !t->port().channel().connected()) {
       ++stats.undelivered;
       --channel_noise[id].held;
       const Tyme recorded = it->second.recorded;
-      it = held.erase(it);
+      it = unhold(it);
       if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
       continue;
     }
     ChannelPort port = t->port();
     if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) {
-      if (port.channel().kind() == ChannelKind::stream) blocked.insert(id);
       ++it;  // no room yet: stays held
       continue;
     }
     const std::uint64_t arrival = it->second.arrival;
     const Tyme recorded = it->second.recorded;
     --channel_noise[id].held;
-    it = held.erase(it);
+    it = unhold(it);
     delivered(id, arrival, now);
     if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
   }
@@ -322,7 +354,7 @@ void Replayer::Feed::drop_pending_rx(ChannelPort port) {
     }
     lose(it->second.bytes, it->second.peer, "noise held it back");
     --channel_noise[id].held;
-    it = held.erase(it);
+    it = unhold(it);  // a stream's next chunk comes after it, in key order
   }
   for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
        w != waiting.end() && w->first.first == id;) {
@@ -369,7 +401,7 @@ void Replayer::Feed::delivered(std::uint32_t channel, std::uint64_t arrival, Tym
     ChannelPort port = t->port();
     if (h.due <= now && deliver_rx(port.channel(), port, h.bytes, h.peer)) continue;
     h.due = std::max(h.due, tyme_after(now, header_tock));
-    hold(std::move(h));  // its delay is not over, or no room yet
+    hold(std::move(h), /*stream=*/false);  // its delay is not over, or no room yet
   }
 }
 

@@ -189,6 +189,10 @@ std::size_t Replayer::channels_kept() const {
   return feed_->channels_kept();
 }
 
+std::uint64_t Replayer::noise_held_looked_at() const {
+  return feed_->held_looked_at;
+}
+
 bool Replayer::diverged() const {
   return feed_->divergence.has_value() && !feed_->noisy;
 }

@@ -132,6 +132,74 @@ TEST(Park, AParkedSubtreeIsAStallWithOrWithoutIdleParking) {
   doist.remove_observer(stop);
 }
 
+// A DoDoer that keeps its own tock (it never parks idle: its runs at its tock
+// would show if a wake came) is stalled all the same once nothing below can
+// come due without a wake: its timers stand for runs that do nothing. It ran
+// at its tock for ever before (xgen16 finding 4: a scenario group with a tock
+// over a server).
+TEST(Park, AParkedSubtreeUnderADoDoerWithATockIsAStall) {
+  for (const bool skip : {true, false}) {
+    for (const bool always : {false, true}) {
+      Trace trace;
+      Doist doist(seconds(1));
+      doist.set_skip(skip);
+      StopAfter stop(doist, 1000);
+      doist.add_observer(stop);
+      ProbeDoer leaf(trace, "leaf");
+      leaf.park_on = 2;
+      // A tock-0 DoDoer below one of tock 2 s below one of tock 3 s: every
+      // level's timers look through to the parked leaf.
+      DoDoer inner("inner", Tock{0}, {&leaf}, always);
+      DoDoer middle("middle", seconds(2), {&inner});
+      DoDoer outer("outer", seconds(3), {&middle}, always);
+      EXPECT_EQ(doist.run({&outer}), RunEnd::stalled) << skip << always;
+      EXPECT_EQ(leaf.recurs, 2);  // at 0 and 3 s (outer's runs, where middle is due)
+      // The pass after the leaf's park: outer's next run, at 6 s, is no work.
+      EXPECT_EQ(doist.tyme(), at(seconds(4))) << skip << always;
+      doist.remove_observer(stop);
+    }
+  }
+}
+
+// A subclass of DoDoer with a tock may do something in its own runs: it is
+// not stalled (unless it lets its runs be skipped, set_skip_idle(true)); nor
+// is a DoDoer with a tock over a doer that parks with a deadline.
+class CountingGroup : public DoDoer {
+ public:
+  using DoDoer::DoDoer;
+  int runs = 0;
+
+ protected:
+  bool recur(Tyme tyme) override {
+    ++runs;
+    return DoDoer::recur(tyme);
+  }
+};
+
+TEST(Park, ADoDoerWithATockThatMayStillDoSomethingIsNoStall) {
+  for (const bool skippable : {false, true}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    StopAfter stop(doist, 50);
+    doist.add_observer(stop);
+    ProbeDoer leaf(trace, "leaf");
+    leaf.park_on = 1;
+    CountingGroup group("group", seconds(2), {&leaf});
+    if (skippable) group.set_skip_idle(true);
+    EXPECT_EQ(doist.run({&group}), skippable ? RunEnd::stalled : RunEnd::interrupted);
+    EXPECT_EQ(group.runs, skippable ? 1 : 50);
+    doist.remove_observer(stop);
+  }
+  Doist doist(seconds(1));
+  StopAfter stop(doist, 50);
+  doist.add_observer(stop);
+  DeadlineDoer d("d");  // parks 2.5 s after each run, done at its third
+  DoDoer group("group", seconds(2), {&d});
+  EXPECT_EQ(doist.run({&group}), RunEnd::done);
+  EXPECT_EQ(d.runs.size(), 3U);
+  doist.remove_observer(stop);
+}
+
 // A doer resumed by its park's deadline counts its tock from the pass it
 // runs in, as a woken one does: a deadline already past does not make it
 // run every pass until its retyme catches up with tyme.

@@ -96,6 +96,10 @@ class DoDoer : public Doer {
 
  private:
   std::length_error too_deep() const;
+  // A DoDoer itself (or a subclass that let its runs be skipped:
+  // set_skip_idle(true)) with nothing below that can come due without a
+  // wake: its runs, at any tock, do nothing (Doer::dormant).
+  bool dormant() const override;
 
   Schedule core_;
   DoerList doers_;

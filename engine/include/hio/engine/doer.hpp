@@ -206,6 +206,12 @@ class Doer : public Tymee {
   Listing* find_many(const DoerList* list, std::size_t index);
   bool listed_in(const DoerList* list) const;
 
+  // Whether this doer's runs do nothing until a doer below it is woken (for
+  // the Doist's stall: Schedule::dormant): never for a doer of its own work;
+  // a DoDoer says so when nothing below it can come due without a wake,
+  // whatever its tock.
+  virtual bool dormant() const { return false; }
+
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {
     bool done;

@@ -129,6 +129,12 @@ class Schedule {
   bool due_next_pass() const { return ready_.size() > ready_dead_ || !woken_.empty(); }
   // The earliest timer or park deadline, or kTymeNever.
   Tyme next_timer() const;
+  // Nothing here can run again before something wakes a deed: every deed
+  // that is ready, woken or timed is a DoDoer whose runs do nothing
+  // (Doer::dormant: its own deeds are as dormant), so its timers, which its
+  // tock sets, stand for nothing. Parked deeds without a deadline count as
+  // dormant. Stops at the first deed that is not; for the Doist's stall.
+  bool dormant() const;
 
   // Whether a tock-0 deed of this schedule can park idle (a DoDoer with
   // nothing due) and, woken or at its deadline, run when it would have run

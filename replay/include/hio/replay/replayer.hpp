@@ -361,6 +361,12 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // and the recording closed it (or it failed), with nothing of it still due;
   // so this follows the channels open at once, not the journal's length.
   std::size_t channels_kept() const;
+  // A noise replay's work on the rx it holds back (delay, dup): how many
+  // held rx it has looked at, to deliver them or find them still due or
+  // without room, so far. It follows the rx held and the passes (a stream
+  // whose rx is full is looked at once a pass, not each of its chunks held
+  // behind), not their product.
+  std::uint64_t noise_held_looked_at() const;
 
   // ---- hio::Reactor (the Doist's calls) ----
   void poll() override;
