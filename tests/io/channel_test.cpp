@@ -350,7 +350,11 @@ TEST_F(IoChannel, OverrideFactoryTakesEveryScheme) {
   ManualFactory replay;
   io.set_override(&replay);
   io.connect("tcp://127.0.0.1:1");
-  io.connect("udp://h:1");
+  io.bind("udp://h:1");
+  EXPECT_EQ(replay.made.size(), 2u);
+  // What the scheme's own factory refuses (a udp:// connect), the recorded
+  // run could not have opened: refused under the override too.
+  EXPECT_THROW(io.connect("udp://h:1"), std::invalid_argument);
   EXPECT_EQ(replay.made.size(), 2u);
   io.set_override(nullptr);
   io.set_factory(Scheme::sim, nullptr);
