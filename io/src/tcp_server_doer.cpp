@@ -1,6 +1,7 @@
 #include "hio/io/tcp_server_doer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "hio/io/channel_doer.hpp"
 
@@ -32,9 +33,11 @@ bool TcpServerDoer::visit(Channel& remote) {
   // As in ChannelDoer: what a transport delivers synchronously is served in
   // this pass, and what serve() wrote is sent in this pass.
   remote.service();
+  const std::uint64_t before = hub_->event_count();  // as in ChannelDoer::recur
   serve(remote);
   remote.service();
   if (remote.open() && finished(remote)) remote.close("peer finished");
+  if (hub_->event_count() != before) active_ = true;
   if (remote.open()) {
     due_ = std::min(due_, remote.due());
     return true;
@@ -44,7 +47,7 @@ bool TcpServerDoer::visit(Channel& remote) {
 }
 
 bool TcpServerDoer::recur(Tyme tyme) {
-  const std::uint64_t before = hub_->event_count();
+  active_ = false;
   // A run that no channel explains (nothing ready, nothing accepted) was
   // asked for by someone else (wake()): it visits every remote, as does one
   // that rerun() asked for or that a remote's due() has come for.
@@ -84,9 +87,9 @@ bool TcpServerDoer::recur(Tyme tyme) {
               [](const Channel* a, const Channel* b) { return a->id() < b->id(); });
   }
   release_ended();
-  // A run in which anything happened (any event) is followed by another run
-  // next pass rather than a park; an idle run parks.
-  if (hub_->event_count() == before && !rerun_) park(std::min(due_, listener_->due()));
+  // A run in which a visit caused an event is followed by another run next
+  // pass rather than a park; an idle run parks (ChannelDoer::recur).
+  if (!active_ && !rerun_) park(std::min(due_, listener_->due()));
   return false;
 }
 

@@ -29,8 +29,9 @@ namespace hio {
 // gets on_close() and is released (the hub destroys it: do not keep
 // references past on_close; to drop a remote, close() it: releasing it
 // yourself is refused, as it is driven by this doer). Then it parks until a channel wakes it or the
-// earliest due(), unless the run caused any event: then it runs again next
-// pass. An idle remote costs nothing per run.
+// earliest due(), unless a visit caused any event after the remote's first
+// service (as in ChannelDoer): then it runs again next pass, or at its next
+// tock. An idle remote costs nothing per run.
 //
 // A tls:// remote is accepted (on_accept) while its handshake is still
 // running: it is opening until the handshake succeeds (connected) or fails
@@ -101,6 +102,7 @@ class TcpServerDoer : public Doer {
   void let_go(Channel& remote);
 
   bool rerun_ = false;
+  bool active_ = false;  // a visit of this run caused an event (after its first service)
   bool visit_all_ = true;
   bool ran_ = false;  // entered before: a new run reopens what exit closed
   IoHub* hub_;
