@@ -22,8 +22,8 @@ Channel& held_channel(const ChannelRef& ref, const char* kind, const Doer& doer,
 // reconnect, a timeout) — unless serve() and the second service caused any
 // event, in which case it runs again next pass, or at its next tock (the
 // first service's events do not count: see the note in recur). It is the
-// driver; the waiter
-// is the doer that uses channel() (this doer if none is set at enter).
+// driver; the waiter is the doer that uses channel() (this doer if none is
+// set at enter).
 //
 // When the peer has finished sending and serve() has nothing more to send
 // (finished()), the channel is closed; a client with a retry reconnects as
