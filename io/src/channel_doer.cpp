@@ -46,17 +46,22 @@ bool ChannelDoer::recur(Tyme) {
   // While this doer drives it the channel cannot be released (IoHub::release
   // refuses), and the hub outlives the run.
   Channel& channel = *channel_.get();
-  const std::uint64_t before = channel.hub().event_count();
   rerun_ = false;
   // Service first so bytes a transport delivers synchronously (SimNet,
   // replay) are served in this same pass, then again to send what serve()
   // wrote.
   channel.service();
+  // What the first service() handed on (rx that came in, tx the transport
+  // took of what was written before) is not this run's doing: a replay hands
+  // the same on at its recorded place, which may be before this run, so a
+  // park decided on it would differ between a run and its replay. Counted
+  // from here, the events are those of what serve() did and what it set off.
+  const std::uint64_t before = channel.hub().event_count();
   serve(channel);
   channel.service();
   if (channel.open() && finished(channel)) channel.close("peer finished");
-  // A run in which anything happened (any event) is followed by another run
-  // next pass rather than a park, so what it set off is followed up even
+  // A run in which serve() caused anything (any event) is followed by another
+  // run next pass rather than a park, so what it set off is followed up even
   // where it woke only the waiter; an idle run parks.
   if (!rerun_ && channel.hub().event_count() == before) park(channel.due());
   return false;

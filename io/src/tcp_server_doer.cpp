@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 #include "hio/io/channel_doer.hpp"
@@ -36,11 +37,13 @@ bool TcpServerDoer::visit(Channel& remote) {
   remote.service();
   const std::size_t unread = remote.rx_size();
   const bool rerun_before = std::exchange(rerun_, false);
+  const std::uint64_t before = hub_->event_count();  // as in ChannelDoer::recur
   serve(remote);
   const bool asked = rerun_;  // by this serve()
   rerun_ = rerun_ || rerun_before;
   remote.service();
   if (remote.open() && finished(remote)) remote.close("peer finished");
+  if (hub_->event_count() != before) active_ = true;
   if (remote.open()) {
     due_ = std::min(due_, remote.due());
     return true;
@@ -59,7 +62,7 @@ bool TcpServerDoer::visit(Channel& remote) {
 }
 
 bool TcpServerDoer::recur(Tyme tyme) {
-  const std::uint64_t before = hub_->event_count();
+  active_ = false;
   // A run that no channel explains (nothing ready, nothing accepted) was
   // asked for by someone else (wake()): it visits every remote, as does one
   // that rerun() asked for or that a remote's due() has come for.
@@ -100,10 +103,9 @@ bool TcpServerDoer::recur(Tyme tyme) {
               [](const Channel* a, const Channel* b) { return a->id() < b->id(); });
   }
   release_ended();
-  // A run in which anything happened (any event) is followed by another run
-  // next pass rather than a park; an idle run parks.
-  if (hub_->event_count() == before && !rerun_ && !draining_)
-    park(std::min(due_, listener_->due()));
+  // A run in which a visit caused an event is followed by another run next
+  // pass rather than a park; an idle run parks (ChannelDoer::recur).
+  if (!active_ && !rerun_ && !draining_) park(std::min(due_, listener_->due()));
   return false;
 }
 

@@ -22,6 +22,9 @@ void Replayer::Feed::strict_event(const ChannelEvent& actual) {
   // damaged, salvaged, or a trailer that cannot be true): not compared.
   if (none() && end_known() && !end_recorded) return;
   if (none() || front().tyme > actual.tyme) {
+    // Only the recorded events up to this pass are loaded: the next one, if
+    // the journal goes on, is the one to show (not "no more events").
+    read_ahead();
     diverge(
         actual.kind == EventKind::tx ? DivergenceKind::tx_extra : DivergenceKind::event_extra,
         none() ? nullptr : &front(), &actual, "extra",

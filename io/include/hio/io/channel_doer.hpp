@@ -19,9 +19,11 @@ Channel& held_channel(const ChannelRef& ref, const char* kind, const Doer& doer,
 
 // Each run it services the channel, lets serve() use it, services it again,
 // then parks until the channel wakes it or its transport's due() (a
-// reconnect, a timeout) — unless the run caused any event, in which case it
-// runs again next pass (see the note in recur). It is the driver; the waiter
-// is the doer that uses channel() (this doer if none is set at enter).
+// reconnect, a timeout) — unless serve() and the second service caused any
+// event, in which case it runs again next pass, or at its next tock (the
+// first service's events do not count: see the note in recur). It is the
+// driver; the waiter is the doer that uses channel() (this doer if none is
+// set at enter).
 //
 // When the peer has finished sending and serve() has nothing more to send
 // (finished()), the channel is closed; a client with a retry reconnects as

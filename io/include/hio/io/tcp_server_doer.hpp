@@ -33,8 +33,9 @@ namespace hio {
 // from it or calls rerun(), so a serve() that handles one message a call
 // still gets every message sent before the close; a visit that does
 // neither ends it, unread rx and all. Then it parks until a channel wakes it
-// or the earliest due(), unless the run caused any event: then it runs again
-// next pass. An idle remote costs nothing per run.
+// or the earliest due(), unless a visit caused any event after the remote's
+// first service (as in ChannelDoer): then it runs again next pass, or at its
+// next tock. An idle remote costs nothing per run.
 //
 // A tls:// remote is accepted (on_accept) while its handshake is still
 // running: it is opening until the handshake succeeds (connected) or fails
@@ -105,6 +106,7 @@ class TcpServerDoer : public Doer {
   void let_go(Channel& remote);
 
   bool rerun_ = false;
+  bool active_ = false;  // a visit of this run caused an event (after its first service)
   bool visit_all_ = true;
   bool draining_ = false;  // a closed remote with rx unread is served again next run
   bool ran_ = false;       // entered before: a new run reopens what exit closed
