@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "codec.hpp"
+#include "engine_era.hpp"
 #include "format.hpp"
 #include "hio/engine/counted.hpp"
 #include "hio/replay/crc32c.hpp"
@@ -457,7 +458,8 @@ struct JournalReader::Impl {
   // damage read there (a frame removed whole, or out of its place): a later
   // part than the next, or a first event whose seq is not the next one (hio
   // numbers a run's events 0, 1, 2, ...; every frame has one, so a frame
-  // missing anywhere, the first included, leaves a gap). Damage without
+  // missing anywhere, the first included, leaves a gap). The journal's first
+  // seq may be other than 0 if hio before 0.16 wrote it (engine_era.hpp). Damage without
   // resync (bad_order, at the frame); with it the frame is taken, after a
   // hole of no bytes that lost events (`missing`, taken by
   // note_marked_hole), unless it is read among an event's pieces: their
@@ -468,7 +470,10 @@ struct JournalReader::Impl {
     if (scanned_past || frame.hole_before) return true;
     const std::uint64_t seq = frame.events.front().seq;
     const bool part_gap = frame.part > part;
-    const bool seq_gap = !frame.continued && (last_seq ? seq > *last_seq + 1 : seq != 0);
+    const bool seq_gap =
+        !frame.continued &&
+        (last_seq ? seq > *last_seq + 1
+                  : seq != 0 && !detail::first_seq_may_be_late(header->engine_version));
     if (!part_gap && !seq_gap) return true;
     std::string why = where + ":";
     if (part_gap) why += " expected part " + std::to_string(part) + ";";

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "codec.hpp"
+#include "engine_era.hpp"
 #include "file_out.hpp"
 #include "format.hpp"
 #include "hio/engine/report.hpp"
@@ -312,8 +313,11 @@ void JournalWriter::Impl::pass(Tyme tyme, std::span<const ChannelEvent> events, 
       m.refuse("event seq " + std::to_string(e.seq) + " after seq " + std::to_string(*seq));
     }
     // A gap reads as frames lost (the reader's damage), unless the frame
-    // after it is marked as after a hole (mark_hole(), a salvage's).
-    if (e.seq != (seq ? *seq + 1 : 0) && !(m.hole_next && &e == &events.front())) {
+    // after it is marked as after a hole (mark_hole(), a salvage's). The
+    // first seq of a journal of hio before 0.16 (a salvage's copy) may be
+    // other than 0, as the reader takes it (engine_era.hpp).
+    const bool late_first = !seq && detail::first_seq_may_be_late(m.header->engine_version);
+    if (e.seq != (seq ? *seq + 1 : 0) && !late_first && !(m.hole_next && &e == &events.front())) {
       m.refuse("event seq " + std::to_string(e.seq) +
                (seq ? " after seq " + std::to_string(*seq) : std::string(" first")) +
                ": seqs are consecutive from 0 (hio numbers a run's events 0, 1, 2, ...; a "

@@ -8,7 +8,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
 #include "hio/replay/replay.hpp"
+#include "hio/replay/replayer.hpp"
+#include "hio/replay/salvage.hpp"
 #include "replay_test_util.hpp"
 
 namespace hio::replay {
@@ -86,6 +90,54 @@ TEST(Processes, TheFirstReleasedJournalStillReads) {
   EXPECT_EQ(first.header->noise_seed, 0u);
   EXPECT_EQ(first.header->seed, test::sample_header().seed);
   EXPECT_EQ(first.header->channels, test::sample_header().channels);
+}
+
+// Recorded by hio 0.15.0 (a program that logged on its hub, then made a
+// Journal, which hio before 0.16 allowed: the journal's first event is seq 1),
+// intact: it reads complete, replays and salvages. 0.16 refuses such a hub, so
+// its journals starting at a seq other than 0 have lost frames (resync_test).
+const std::string kLogFirst = std::string(REPLAY_TEST_DATA_DIR) + "/log_first_v0_15.hioj";
+
+// The recorded program's doer: logs "tick N" five times, one a pass.
+class Ticker final : public Doer {
+ public:
+  explicit Ticker(IoHub& io) : io_(io) {}
+  bool recur(Tyme) override {
+    io_.log("tick " + std::to_string(n_));
+    return ++n_ >= 5;
+  }
+
+ private:
+  IoHub& io_;
+  int n_ = 0;
+};
+
+TEST(Processes, AJournalOfAnEarlierVersionMayStartAfterSeq0) {
+  JournalContents old = read_journal(kLogFirst);
+  ASSERT_TRUE(old.complete()) << old.error->describe();
+  EXPECT_EQ(old.header->engine_version, "hio 0.15.0");
+  ASSERT_FALSE(old.frames.empty());
+  ASSERT_FALSE(old.frames.front().events.empty());
+  EXPECT_EQ(old.frames.front().events.front().seq, 1u);
+
+  TempDir dir;
+  const SalvageResult salvaged = salvage_journal(kLogFirst, dir.file("salvaged.hioj"));
+  EXPECT_FALSE(salvaged.damage) << salvaged.damage->describe();
+  EXPECT_TRUE(salvaged.trailer_kept);
+  EXPECT_EQ(salvaged.events, 5u);
+  JournalContents copy = read_journal(dir.file("salvaged.hioj"));
+  ASSERT_TRUE(copy.complete()) << copy.error->describe();
+  EXPECT_EQ(copy.trailer->digest, old.trailer->digest);
+
+  Replayer replayer(kLogFirst);
+  Doist doist(replayer.header().tock);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  Ticker ticker(io);
+  const std::vector<Doer*> doers{&ticker};
+  const ReplayResult r = replayer.run(doers);
+  EXPECT_TRUE(r.identical()) << (r.divergence ? format_divergence(*r.divergence) : "");
 }
 
 }  // namespace
