@@ -13,6 +13,11 @@ namespace hio::detail {
 // larger send fails (EMSGSIZE), on udp:// and, alike, on SimNet's endpoints.
 inline constexpr std::size_t kUdpPayloadMax = 65'507;
 
+// SimNet's text for that failure: glibc's strerror(EMSGSIZE), fixed here, as a
+// simulated run's journal must not depend on the C library (musl says
+// "Message too large").
+inline constexpr std::string_view kSimMessageTooLong = "Message too long";
+
 // "datagram of <size> bytes not sent: <problem>": a destination the
 // transport cannot send to (the problem names it).
 inline std::string unsent_datagram_text(std::size_t size, std::string_view problem) {

@@ -2,14 +2,12 @@
 // a datagram's fate on its link at send, and its arrival.
 #include "sim_datagram.hpp"
 
-#include <cerrno>
 #include <charconv>
 #include <limits>
 #include <system_error>
 
 #include "datagram_text.hpp"
 #include "hio/engine/check.hpp"
-#include "hio/io/error_text.hpp"
 
 namespace hio::detail {
 namespace {
@@ -178,9 +176,10 @@ void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
     from.peer_port = port;
   }
   // More than UDP carries: the OS refuses the send (EMSGSIZE), as on udp://
-  // (datagram_bytes_max may allow it); nothing is drawn for it.
+  // (datagram_bytes_max may allow it), with a text of its own (not the C
+  // library's); nothing is drawn for it.
   if (bytes.size() > kUdpPayloadMax) {
-    from.port().error(failed_send_text(bytes.size(), peer, errno_text(EMSGSIZE)));
+    from.port().error(failed_send_text(bytes.size(), peer, kSimMessageTooLong));
     return;
   }
   SimLink& link = *from.peer_link;
