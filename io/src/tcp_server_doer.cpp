@@ -39,7 +39,6 @@ bool TcpServerDoer::visit(Channel& remote) {
   const bool rerun_before = std::exchange(rerun_, false);
   const std::uint64_t before = hub_->event_count();  // as in ChannelDoer::recur
   serve(remote);
-  const bool asked = rerun_;  // by this serve()
   rerun_ = rerun_ || rerun_before;
   remote.service();
   if (remote.open() && finished(remote)) remote.close("peer finished");
@@ -50,9 +49,11 @@ bool TcpServerDoer::visit(Channel& remote) {
   }
   // Closed or failed with rx unread (a peer's close right after its data):
   // what it sent stays readable, as a real peer's FIN leaves it, so the
-  // remote is served again next run while serve() reads from it or asks
-  // rerun(). Once a visit does neither, or rx is empty, it ends.
-  if (remote.rx_size() > 0 && (asked || remote.rx_size() < unread)) {
+  // remote is served again next run while serve() reads from it. Once a
+  // visit reads nothing (a rerun() alone does not keep it: a serve() waiting
+  // for more, such as the rest of a line, would keep it forever), or rx is
+  // empty, it ends.
+  if (remote.rx_size() > 0 && remote.rx_size() < unread) {
     ready_.add(remote);
     draining_ = true;
     return true;

@@ -30,9 +30,10 @@ namespace hio {
 // yourself is refused, as it is driven by this doer) - once its rx is read:
 // one that ended with rx unread (its peer closed right after sending, as a
 // SimNet peer's close does) is served again each run while serve() reads
-// from it or calls rerun(), so a serve() that handles one message a call
-// still gets every message sent before the close; a visit that does
-// neither ends it, unread rx and all. Then it parks until a channel wakes it
+// from it, so a serve() that handles one message a call still gets every
+// message sent before the close; a visit that reads nothing ends it, unread
+// rx and all, even if serve() called rerun() (a serve() waiting for the rest
+// of a message that never comes would keep it forever). Then it parks until a channel wakes it
 // or the earliest due(), unless a visit caused any event after the remote's
 // first service (as in ChannelDoer): then it runs again next pass, or at its
 // next tock. An idle remote costs nothing per run.
