@@ -85,9 +85,11 @@ void FileOut::flush() {
 void FileOut::sync() {
   if (!syncable_) return;
   while (::fdatasync(fd_) != 0) {
-    if (errno == EINVAL) {
+    if (errno == EINVAL && !regular_) {
       // A pipe, FIFO, socket or terminal: nothing of it is kept to sync
       // (its reader has what was written), nor is its name the journal's.
+      // A regular file whose file system cannot sync it fails below: the
+      // durability asked for is not dropped without a word.
       syncable_ = false;
       return;
     }
