@@ -83,11 +83,9 @@ void LookupWorker::add(std::shared_ptr<Job> job) {
   try {
     std::thread([queue = queue_] { serve(queue); }).detach();
   } catch (...) {
-    {
-      Process& p = process();
-      const std::lock_guard<std::mutex> lock(p.mutex);
-      --p.threads;
-    }
+    // Its slot goes to a worker that may have started waiting for one
+    // meanwhile, as the slot of a thread that ends does.
+    hand_on_slot();
     const std::lock_guard<std::mutex> lock(queue_->mutex);
     // With a thread already, the job waits for it; without, nothing would
     // ever run it (no thread took it: it is still the last).
@@ -131,6 +129,21 @@ std::shared_ptr<LookupWorker::Queue> LookupWorker::next_queue() noexcept {
   }
   --p.threads;
   return nullptr;
+}
+
+void LookupWorker::hand_on_slot() noexcept {
+  std::shared_ptr<Queue> next = next_queue();  // or the slot is given back
+  if (!next) return;
+  try {
+    std::thread([next] { serve(next); }).detach();
+  } catch (...) {
+    Process& p = process();
+    const std::lock_guard<std::mutex> lock(p.mutex);
+    --p.threads;
+    const std::lock_guard<std::mutex> queue_lock(next->mutex);
+    --next->threads;
+    if (!next->closed && !next->jobs.empty()) p.wait(next);
+  }
 }
 
 void LookupWorker::serve(std::shared_ptr<Queue> queue) noexcept {

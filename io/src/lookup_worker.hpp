@@ -94,6 +94,11 @@ class LookupWorker {
   // A thread that serves no queue any more: the next waiting queue it can
   // serve (counted in its threads), or null, and the thread ends.
   static std::shared_ptr<Queue> next_queue() noexcept;
+  // A slot whose thread did not start: handed to the next waiting queue
+  // (next_queue), a thread started for it; if that one fails too, the slot
+  // is given back and the queue waits again (the next thread that ends, or
+  // its own next lookup, serves it).
+  static void hand_on_slot() noexcept;
   static void serve(std::shared_ptr<Queue> queue) noexcept;
 
   std::shared_ptr<Queue> queue_;  // made with the first job
