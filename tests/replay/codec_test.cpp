@@ -13,6 +13,7 @@
 
 #include "byte_buffer.hpp"
 #include "codec.hpp"
+#include "engine_era.hpp"
 #include "format.hpp"
 #include "hio/replay/crc32c.hpp"
 #include "hio/replay/event_batch.hpp"
@@ -694,6 +695,23 @@ TEST(JournalCodec, PassFrameOverTheMessageLimitIsRefusedAndAppendsNothing) {
   out.append("ab", 2);
   EXPECT_THROW((void)encoder.pass(out, 0, Tyme{}, 0, false, events, 4096), std::length_error);
   EXPECT_EQ(out.size(), 2u);
+}
+
+// Which engine versions may start a journal at a seq other than 0: those
+// before hio 0.16, and any text that is not "hio MAJOR.MINOR.PATCH".
+TEST(EngineEra, AFirstSeqOtherThan0IsTakenOnlyBefore0_16) {
+  EXPECT_TRUE(detail::first_seq_may_be_late("hio 0.1.0"));
+  EXPECT_TRUE(detail::first_seq_may_be_late("hio 0.15.0"));
+  EXPECT_TRUE(detail::first_seq_may_be_late("hio 0.15.99"));
+  EXPECT_FALSE(detail::first_seq_may_be_late("hio 0.16.0"));
+  EXPECT_FALSE(detail::first_seq_may_be_late("hio 0.17.3"));
+  EXPECT_FALSE(detail::first_seq_may_be_late("hio 1.0.0"));
+  EXPECT_FALSE(detail::first_seq_may_be_late(engine_version()));
+  EXPECT_TRUE(detail::first_seq_may_be_late(""));
+  EXPECT_TRUE(detail::first_seq_may_be_late("hio 0.16"));
+  EXPECT_TRUE(detail::first_seq_may_be_late("hio 0.16.0-dev"));
+  EXPECT_TRUE(detail::first_seq_may_be_late("other 1.0.0"));
+  EXPECT_TRUE(detail::first_seq_may_be_late("hio x.16.0"));
 }
 
 }  // namespace
