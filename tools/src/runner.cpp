@@ -782,21 +782,24 @@ std::string format_closing_reset(std::size_t reset) {
 std::string format_lag(const RunSummary& s) {
   // A run whose passes all took less than the tock can only fall behind by
   // waking late for them: a pass that starts on time then ends before the
-  // next is due. Late by more than max_lag (a re-base), it was not woken
-  // late by a loaded machine (milliseconds) but not run at all: stopped
-  // (Ctrl-Z, SIGSTOP, a debugger) or the machine suspended. Which one the
-  // run cannot tell.
-  std::string why = s.longest_pass > s.tock
-                        ? "the longest pass took " + format_seconds(s.longest_pass) +
-                              " s, longer than the tock (" + format_seconds(s.tock) + " s)"
-                        : "no pass took longer than the tock (" + format_seconds(s.tock) +
-                              " s; the longest " + format_seconds(s.longest_pass) + " s): " +
-                              (s.rebases > 0 ? "the process did not run for up to " +
-                                                   format_seconds(s.worst_lag) +
-                                                   " s (stopped: Ctrl-Z, SIGSTOP, a debugger; or "
-                                                   "the machine suspended?)"
-                                             : "the process was woken late for them (a loaded "
-                                               "machine?)");
+  // next is due. Late by a second or more (Doist::kMaxLagFloor, the default
+  // max_lag's least) with a re-base, it was not woken late by a loaded
+  // machine (milliseconds) but not run at all: stopped (Ctrl-Z, SIGSTOP, a
+  // debugger) or the machine suspended. Which one the run cannot tell. A
+  // re-base at a smaller lag (a max_lag set below it) says nothing of that:
+  // the re-base's figures follow either way.
+  std::string why =
+      s.longest_pass > s.tock
+          ? "the longest pass took " + format_seconds(s.longest_pass) +
+                " s, longer than the tock (" + format_seconds(s.tock) + " s)"
+          : "no pass took longer than the tock (" + format_seconds(s.tock) + " s; the longest " +
+                format_seconds(s.longest_pass) + " s): " +
+                (s.rebases > 0 && s.worst_lag >= Doist::kMaxLagFloor
+                     ? "the process did not run for up to " + format_seconds(s.worst_lag) +
+                           " s (stopped: Ctrl-Z, SIGSTOP, a debugger; or "
+                           "the machine suspended?)"
+                     : "the process was woken late for them (a loaded "
+                       "machine?)");
   if (s.rebases > 0) {
     why += "; " + format_seconds(s.given_up) + " s of wall time given up, not caught up in a " +
            "burst of passes (" + counted(s.rebases, "time", "times") + " more than max_lag, " +
