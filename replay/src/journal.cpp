@@ -244,6 +244,7 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     if (!finished_ && !refused_) finish_after_error(std::string(kNotStdExceptionError));
     throw;
   }
+  run_end_ = end;
   finish(end);
   return end;
 }

@@ -504,6 +504,9 @@ std::uint64_t JournalWriter::digest() const {
 std::uint64_t JournalWriter::size_bytes() const {
   return impl_->file.written() + impl_->file.buffer().size();
 }
+std::uint64_t JournalWriter::flushed_bytes() const {
+  return impl_->file.written();
+}
 std::optional<JournalCut> JournalWriter::cut_seen() const {
   const std::optional<std::uint64_t> size = impl_->file.cut_size();
   if (!size) return std::nullopt;

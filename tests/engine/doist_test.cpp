@@ -721,7 +721,10 @@ TEST(DoistRules, ARealTimeRunMeasuresItsLongestPass) {
 // behind, and each such pass makes up more than half a tock of it, so no
 // more than ~11 come in a row however loaded the machine (which wakes it
 // late, and then it catches up: some in all); the burst is one per tock
-// missed, ~60 in a row. The wall time given up is asserted from below only.
+// missed, ~60 in a row. The wall time given up is asserted from below only,
+// and the re-bases likewise: at least the stall's one (a loaded or sanitized
+// run woken more than 50 ms late re-bases again, each time giving up more,
+// which only shortens the runs back to back).
 // Tyme is as in virtual time either way.
 TEST(DoistRules, ARealTimeRunFarBehindReBasesInsteadOfBursting) {
   using Clock = std::chrono::steady_clock;
@@ -758,7 +761,7 @@ TEST(DoistRules, ARealTimeRunFarBehindReBasesInsteadOfBursting) {
     Doist doist(kTock, true);
     EXPECT_EQ(doist.max_lag(), Doist::kMaxLagFloor);  // the default: max(1 s, 4 tocks)
     EXPECT_LT(back_to_back(std::chrono::milliseconds(50), doist).longest, 15);
-    EXPECT_EQ(doist.rebases(), 1u);
+    EXPECT_GE(doist.rebases(), 1u);
     EXPECT_GE(doist.given_up(), std::chrono::milliseconds(500));
     EXPECT_GE(doist.worst_lag(), std::chrono::milliseconds(500));
     EXPECT_GE(doist.late_passes(), 1u);

@@ -554,6 +554,22 @@ TEST(FormatLag, SaysTheProcessDidNotRunAndTheWallTimeGivenUpAfterAReBase) {
             "debugger; or the machine suspended?); 2.98 s of wall time given up, not caught up "
             "in a burst of passes (1 time more than max_lag, 1 s, behind): tyme trails the wall "
             "clock by that much");
+  // A re-base at a lag well under a second (max_lag = 0 and a wake-up late
+  // by microseconds) is no sign of a stopped process: only the re-base's
+  // figures (unfixed: "the process did not run for up to 0.00007 s
+  // (stopped: ...)").
+  {
+    RunSummary small = s;
+    small.worst_lag = std::chrono::microseconds(70);
+    small.given_up = std::chrono::microseconds(70);
+    small.max_lag = Tock{0};
+    EXPECT_EQ(format_lag(small),
+              "warning: the run fell behind real time: 1 of 703 passes ended after the next was "
+              "due, at worst 0.00007 s behind; no pass took longer than the tock (0.01 s; the "
+              "longest 0.00004 s): the process was woken late for them (a loaded machine?); "
+              "0.00007 s of wall time given up, not caught up in a burst of passes (1 time more "
+              "than max_lag, 0 s, behind): tyme trails the wall clock by that much");
+  }
   s.rebases = 2;
   s.longest_pass = std::chrono::seconds(2);
   s.given_up = std::chrono::milliseconds(4000);

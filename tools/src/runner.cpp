@@ -399,9 +399,10 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
       ending.stop_signal != 0 ? std::string("not judged: interrupted (") +
                                     stop_signal_name(ending.stop_signal) + ") at tyme " + ended_at
       : !ending.stopped_by.empty() ? "not judged: " + ending.stopped_by + " at tyme " + ended_at
-      : ending.journal_failed      ? "not judged: the run stopped at tyme " + ended_at +
-                                    ", where its journal could not be written"
-                              : "not judged: the replay stopped at tyme " + ended_at;
+      : ending.journal_failed
+          ? "not judged: the run stopped at tyme " + ended_at +
+                " when its journal could not be written; the journal's intact part ends earlier"
+          : "not judged: the replay stopped at tyme " + ended_at;
   std::vector<ExpectationResult> results = results_;
   for (ExpectationResult& result : results) {
     const Expectation& e = result.expectation;
@@ -658,7 +659,11 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     summary.end = journal ? journal->run(built->top) : doist.run(built->top);
   } catch (const replay::JournalWriteError& error) {
     journal_failed.emplace(error);
-    summary.end = RunEnd::interrupted;
+    // A run that reached its end and only the journal's end (its last
+    // frames, its trailer) failed ended as the Doist says; else the failed
+    // write stopped it.
+    summary.end = journal->run_end().value_or(RunEnd::interrupted);
+    summary.journal_failed_at_end = journal->run_end().has_value();
   } catch (const OutputError&) {
     throw;  // the journal could not become FILE at the first pass (exit 4)
   } catch (const HostLookupOutOfMemory&) {
@@ -696,11 +701,14 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.journal = options.record_path;
   if (journal_failed) {
     // No trailer: what the writer counted up to the failed write. FILE
-    // holds the passes before it once it was linked (at the first pass,
-    // once its header was written), else it is as it was.
+    // holds only its first flushed_bytes once it was linked (at the first
+    // pass, once its header was written), else it is as it was: a write
+    // fails at a buffer's flush, up to buffer_bytes after the run's last
+    // frame that reached the file.
     summary.events = journal->writer().events();
     summary.digest = journal->writer().digest();
     summary.journal_failed = true;
+    summary.journal_flushed_bytes = journal->writer().flushed_bytes();
     summary.journal_incomplete = target.committed();
     summary.journal_lost = journal_failed->what();
   } else if (journal) {
@@ -726,7 +734,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
       RunEnding{.tyme = doist.tyme(),
                 .stop_signal = summary.end == RunEnd::interrupted ? summary.stop_signal : 0,
                 .ended_at_pass = doist.ended_at_pass(),
-                .journal_failed = summary.journal_failed});
+                .journal_failed = summary.journal_failed && !summary.journal_failed_at_end});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
@@ -774,21 +782,24 @@ std::string format_closing_reset(std::size_t reset) {
 std::string format_lag(const RunSummary& s) {
   // A run whose passes all took less than the tock can only fall behind by
   // waking late for them: a pass that starts on time then ends before the
-  // next is due. Late by more than max_lag (a re-base), it was not woken
-  // late by a loaded machine (milliseconds) but not run at all: stopped
-  // (Ctrl-Z, SIGSTOP, a debugger) or the machine suspended. Which one the
-  // run cannot tell.
-  std::string why = s.longest_pass > s.tock
-                        ? "the longest pass took " + format_seconds(s.longest_pass) +
-                              " s, longer than the tock (" + format_seconds(s.tock) + " s)"
-                        : "no pass took longer than the tock (" + format_seconds(s.tock) +
-                              " s; the longest " + format_seconds(s.longest_pass) + " s): " +
-                              (s.rebases > 0 ? "the process did not run for up to " +
-                                                   format_seconds(s.worst_lag) +
-                                                   " s (stopped: Ctrl-Z, SIGSTOP, a debugger; or "
-                                                   "the machine suspended?)"
-                                             : "the process was woken late for them (a loaded "
-                                               "machine?)");
+  // next is due. Late by a second or more (Doist::kMaxLagFloor, the default
+  // max_lag's least) with a re-base, it was not woken late by a loaded
+  // machine (milliseconds) but not run at all: stopped (Ctrl-Z, SIGSTOP, a
+  // debugger) or the machine suspended. Which one the run cannot tell. A
+  // re-base at a smaller lag (a max_lag set below it) says nothing of that:
+  // the re-base's figures follow either way.
+  std::string why =
+      s.longest_pass > s.tock
+          ? "the longest pass took " + format_seconds(s.longest_pass) +
+                " s, longer than the tock (" + format_seconds(s.tock) + " s)"
+          : "no pass took longer than the tock (" + format_seconds(s.tock) + " s; the longest " +
+                format_seconds(s.longest_pass) + " s): " +
+                (s.rebases > 0 && s.worst_lag >= Doist::kMaxLagFloor
+                     ? "the process did not run for up to " + format_seconds(s.worst_lag) +
+                           " s (stopped: Ctrl-Z, SIGSTOP, a debugger; or "
+                           "the machine suspended?)"
+                     : "the process was woken late for them (a loaded "
+                       "machine?)");
   if (s.rebases > 0) {
     why += "; " + format_seconds(s.given_up) + " s of wall time given up, not caught up in a " +
            "burst of passes (" + counted(s.rebases, "time", "times") + " more than max_lag, " +
@@ -807,9 +818,13 @@ std::string format_summary(const RunSummary& s) {
   std::string out;
   out += "run:       " + (s.name.empty() ? std::string("(unnamed)") : display_text(s.name)) +
          ", seed " + std::to_string(s.seed) + ", ended: " +
-         (s.error            ? "error: a doer threw " + display_text(*s.error)
-          : s.journal_failed ? std::string("interrupted: the journal could not be written")
-                             : std::string(to_string(s.end))) +
+         (s.error ? "error: a doer threw " + display_text(*s.error)
+          : s.journal_failed && !s.journal_failed_at_end
+              ? "interrupted: the journal could not be written past its first " +
+                    counted(s.journal_flushed_bytes, "byte") +
+                    " (the figures below count up to the failed write, up to 64 KiB later)"
+              : std::string(to_string(s.end))) +
+         (s.journal_failed_at_end ? std::string("; the journal's end could not be written") : "") +
          (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0
               ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"
               : "") +

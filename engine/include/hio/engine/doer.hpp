@@ -209,7 +209,8 @@ class Doer : public Tymee {
   // Whether this doer's runs do nothing until a doer below it is woken (for
   // the Doist's stall: Schedule::dormant): never for a doer of its own work;
   // a DoDoer says so when nothing below it can come due without a wake,
-  // whatever its tock.
+  // whatever its tock. Private, but virtual: a subclass's own member
+  // `bool dormant() const` overrides it (give it another name).
   virtual bool dormant() const { return false; }
 
   // Class doer path, inlined into the pass loop: one virtual call per run.

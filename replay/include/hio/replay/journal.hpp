@@ -152,6 +152,11 @@ class Journal final : public PassObserver, private TymistWatcher {
   void end_pass();
 
   bool finished() const { return finished_; }
+  // How the Doist's run ended, once run() saw it return: set even when
+  // finishing the journal then failed (the run reached its end; only the
+  // journal's last frames or trailer did not reach the file). nullopt if the
+  // run threw or run() was not called.
+  std::optional<RunEnd> run_end() const { return run_end_; }
   const JournalTrailer* trailer() const { return finished_ ? &trailer_ : nullptr; }
   const JournalWriter& writer() const { return writer_; }
   std::uint64_t events() const { return writer_.events() + recorder_.pending_events(); }
@@ -185,6 +190,7 @@ class Journal final : public PassObserver, private TymistWatcher {
   JournalTrailer trailer_;
   bool attached_ = false;
   bool finished_ = false;
+  std::optional<RunEnd> run_end_;
   bool running_ = false;  // inside run(): destroying it there is a bug (checked)
   // Why the run was refused at its start or first pass (the Doist changed
   // after the Journal was made, or run() was given a start tyme); the

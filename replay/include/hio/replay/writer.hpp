@@ -131,6 +131,10 @@ class JournalWriter {
   std::uint64_t digest() const;  // of the events written so far
   // Bytes of the file so far, buffered ones included.
   std::uint64_t size_bytes() const;
+  // Of those, the bytes handed to the OS: what reached the file (the rest
+  // waits in the buffer, up to buffer_bytes). After a failed write, where
+  // the file's intact part ends at most.
+  std::uint64_t flushed_bytes() const;
   // A regular file that another process cut while it was written (to fewer
   // bytes than were written then) and that was written on after, as the
   // writer found it before its next write (the first such time): the

@@ -117,8 +117,10 @@ struct RunEnding {
   // hio's own failure ended): judged as a cut run, saying "not judged:
   // <stopped_by> at tyme T".
   std::string stopped_by{};
-  // The journal could not be written (RunSummary::journal_failed), which
-  // stopped the run at `tyme`: judged as a cut run, saying so.
+  // The journal could not be written during the run (RunSummary::
+  // journal_failed, not journal_failed_at_end), which stopped the run at
+  // `tyme`: judged as a cut run, saying so (and that the journal's intact
+  // part ends earlier).
   bool journal_failed = false;
 };
 
@@ -203,11 +205,21 @@ struct RunSummary {
   // journal_lost is a move: the journal is complete under another name (the
   // summary's line tags it "(moved)", not "(lost)"); exit 4 all the same.
   bool journal_moved = false;
-  // The journal's file could not be written during the run (a full disk:
-  // RunJournalWriteError): the run stopped there, `end` is interrupted (no
-  // stop signal of its own) and journal_lost is the write's error. The
-  // summary says "ended: interrupted: the journal could not be written".
+  // The journal's file could not be written (a full disk:
+  // RunJournalWriteError); journal_lost is the write's error. During the
+  // run, the failed write stopped it: `end` is interrupted (no stop signal
+  // of its own) and the summary says "ended: interrupted: the journal could
+  // not be written past its first N bytes" (journal_flushed_bytes; a write
+  // fails at a buffer's flush, so the passes, tyme, events and digest count
+  // up to 64 KiB more than the file holds).
   bool journal_failed = false;
+  // journal_failed once the run had reached its end (only the journal's
+  // last frames or trailer failed): `end` is how the run ended, its `final`
+  // expectations are judged, and the summary adds "; the journal's end could
+  // not be written".
+  bool journal_failed_at_end = false;
+  // journal_failed: the bytes that reached the file before the failure.
+  std::uint64_t journal_flushed_bytes = 0;
   // journal_failed after FILE took the journal (its header written, at the
   // first pass): FILE holds the passes before the write that failed, cut
   // there (hio salvage recovers them); the journal's line says
