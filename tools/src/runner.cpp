@@ -191,7 +191,13 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
 
 // [net] onto SimNet. The loader checked names and values; SimNet's own
 // checks still apply and are reported at the part of [net] they concern.
-std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub& io) {
+// A replay's (`names_only`) has the hosts, the client host and the serial
+// lines, no links and no faults: it makes no transport (the journal's
+// override makes them all) but refuses the opens the recorded network refused
+// (TransportFactory::check: an unknown host or device), as the recorded run's
+// doers met them.
+std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub& io,
+                                  bool names_only) {
   const NetSpec& spec = scenario.net;
   SimNetOptions options = spec.options;
   options.seed = scenario.run.seed;
@@ -201,14 +207,17 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
     for (const std::string& host : spec.hosts)
       net->add_host(host);
     if (!spec.client_host.empty()) net->set_client_host(spec.client_host);
-    for (const LinkSpec& link : spec.links) {
-      where = link.pos;
-      net->set_link(link.from, link.to, link.params, link.way);
+    if (!names_only) {
+      for (const LinkSpec& link : spec.links) {
+        where = link.pos;
+        net->set_link(link.from, link.to, link.params, link.way);
+      }
     }
     for (const SerialSpec& serial : spec.serials) {
       where = serial.pos;
       net->add_serial(serial.device_a, serial.device_b, serial.params);
     }
+    if (names_only) return net;
     const Tyme start = doist.tyme();
     for (const FaultSpec& fault : spec.faults) {
       where = fault.pos;
@@ -448,12 +457,12 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
                                               const DoerRegistry& registry, Doist& doist, IoHub& io,
                                               const BuildOptions& options) {
   auto built = std::make_unique<BuiltScenario>(scenario.run.seed);
-  if (scenario.net.present && options.with_net) built->net = build_net(scenario, doist, io);
+  if (scenario.net.present) built->net = build_net(scenario, doist, io, !options.with_net);
   BuildContext context{built->random,
                        built->counters,
                        io,
                        built->endpoints,
-                       built->net.get(),
+                       options.with_net ? built->net.get() : nullptr,
                        scenario.net.client_host,
                        /*replaying=*/!options.with_net};
   if (scenario.path != "-" && scenario.path.find('/') != std::string::npos) {

@@ -104,8 +104,10 @@ struct BuildContext {
   // choose the host they connect from with set_client_host before connecting.
   SimNet* net = nullptr;
   std::string client_host{};  // [net] client_host: the default for stream clients
-  // A replay: [net] was left out on purpose (every channel's transport comes
-  // from the journal), so sim:// addresses need no SimNet.
+  // A replay: `net` is nullptr on purpose (every channel's transport comes
+  // from the journal), so sim:// addresses are not checked against it. (The
+  // replay's hub has a SimNet of [net]'s names all the same, which refuses at
+  // open what the recorded network refused: BuildOptions::with_net.)
   bool replaying = false;
   // Listening doers whose address did not open, with the reason, so that
   // "@name" says why rather than that no such doer exists.

@@ -58,8 +58,12 @@ struct BuiltScenario {
 
 struct BuildOptions {
   // Build the [net] section into a SimNet. A replay, whose transports all
-  // come from a journal (IoHub::set_override), leaves it out: false means
-  // "replaying" to the doer kinds too (BuildContext::replaying).
+  // come from a journal (IoHub::set_override), leaves its links and faults
+  // out: its SimNet (BuiltScenario::net) has the hosts, the client host and
+  // the serial lines only, and makes no transport; it refuses the opens the
+  // recorded network refused (TransportFactory::check). false means
+  // "replaying" to the doer kinds too (BuildContext::replaying, with no
+  // BuildContext::net).
   bool with_net = true;
 };
 
