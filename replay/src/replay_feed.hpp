@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "hio/replay/replayer.hpp"
 #include "stream_tx.hpp"
@@ -494,6 +495,30 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Per stream channel with a chunk in `held`: the chunks behind it.
   std::map<std::uint32_t, std::deque<std::pair<HeldKey, Held>>> held_behind;
   std::uint64_t held_looked_at = 0;  // Replayer::noise_held_looked_at
+  // Per datagram channel whose held datagrams found no room in its rx when
+  // due (a reader slower than dup and delay make its input): the first of
+  // them, `blocker`, stays in `held` and stands for the others, which wait in
+  // held_behind in key order (each held later than every one before it). They
+  // are looked at only while the channel may take one - it has room for the
+  // smallest (`sizes`) - one after another (`candidate`, put in `held` at its
+  // key, so deliveries keep their order among the channels): those without
+  // room wait in `looked_at` and go back in front of held_behind when
+  // release_held ends (`room_looked`: whose). Looked at every pass, a
+  // backlog that grows with the run made the work grow as its square.
+  struct RoomWait {
+    HeldKey blocker{};
+    std::multiset<std::size_t> sizes{};  // of those in held_behind
+    std::optional<HeldKey> candidate{};
+    std::deque<std::pair<HeldKey, Held>> looked_at{};
+  };
+  std::map<std::uint32_t, RoomWait> room_wait;
+  std::vector<std::uint32_t> room_looked;
+  // release_held's datagram `at` found no room: it waits (see RoomWait).
+  // Returns the entry of `held` to look at next.
+  std::map<HeldKey, Held>::iterator no_room(std::map<HeldKey, Held>::iterator at, ChannelPort port);
+  // Puts the next datagram waiting for room in `held` as the candidate, if
+  // the channel may take it (room for the smallest).
+  void look_further(std::uint32_t channel, RoomWait& wait, ChannelPort port);
   // The held rx in all (held and held_behind), for the end's counts.
   std::size_t held_count() const;
   // Removes `at` from `held` and puts the channel's next chunk, if any, in

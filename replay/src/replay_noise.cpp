@@ -294,11 +294,23 @@ std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::unhold(
   const HeldKey key = at->first;
   const std::uint32_t id = at->second.channel;
   held.erase(at);
+  auto room = room_wait.find(id);
+  if (room != room_wait.end() && room->second.blocker != key) {
+    // A datagram of a channel whose blocker is another: none waits behind it.
+    if (room->second.candidate == key) room->second.candidate.reset();
+    return held.upper_bound(key);
+  }
   auto behind = held_behind.find(id);
   if (behind != held_behind.end()) {
     if (behind->second.empty()) {
       held_behind.erase(behind);
+      if (room != room_wait.end()) room_wait.erase(room);
     } else {
+      if (room != room_wait.end()) {
+        RoomWait& wait = room->second;
+        wait.blocker = behind->second.front().first;
+        wait.sizes.erase(wait.sizes.find(behind->second.front().second.bytes.size()));
+      }
       held.insert(std::move(behind->second.front()));
       behind->second.pop_front();
     }
@@ -306,10 +318,55 @@ std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::unhold(
   return held.upper_bound(key);
 }
 
+std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::no_room(
+    std::map<HeldKey, Held>::iterator at, ChannelPort port) {
+  const HeldKey key = at->first;
+  const std::uint32_t id = at->second.channel;
+  auto room = room_wait.find(id);
+  if (room == room_wait.end()) {
+    room_wait.emplace(id, RoomWait{.blocker = key});
+    held_behind.emplace(id, std::deque<std::pair<HeldKey, Held>>{});
+    return std::next(at);
+  }
+  RoomWait& wait = room->second;
+  if (key == wait.blocker) {
+    look_further(id, wait, port);
+    return std::next(at);
+  }
+  auto next = std::next(at);
+  std::pair<HeldKey, Held> entry{key, std::move(at->second)};
+  held.erase(at);
+  if (wait.candidate == key) {
+    wait.candidate.reset();
+    if (wait.looked_at.empty()) room_looked.push_back(id);
+    wait.looked_at.push_back(std::move(entry));
+    look_further(id, wait, port);
+    return held.upper_bound(key);  // the next candidate may come before `next`
+  }
+  // Held after every datagram of its channel that waits for room (its due
+  // came later): it waits behind them all.
+  wait.sizes.insert(entry.second.bytes.size());
+  held_behind[id].push_back(std::move(entry));
+  return next;
+}
+
+void Replayer::Feed::look_further(std::uint32_t channel, RoomWait& wait, ChannelPort port) {
+  auto behind = held_behind.find(channel);
+  if (wait.candidate || behind == held_behind.end() || behind->second.empty() ||
+      !port.rx_fits(*wait.sizes.begin())) {
+    return;  // none of them fits before the doers read (rx only fills up meanwhile)
+  }
+  wait.sizes.erase(wait.sizes.find(behind->second.front().second.bytes.size()));
+  wait.candidate = behind->second.front().first;
+  held.insert(std::move(behind->second.front()));
+  behind->second.pop_front();
+}
+
 void Replayer::Feed::release_held(Tyme now) {
   if (closing) return;
   // In key order. A stream chunk that does not fit rx yet keeps the chunks
-  // after it back: they are behind it (held_behind), not in `held`.
+  // after it back: they are behind it (held_behind), not in `held`; so do
+  // the datagrams of a channel that waits for room (RoomWait).
   for (auto it = held.begin();
        it != held.end() && it->first.first <= now.time_since_epoch().count();) {
     ++held_looked_at;
@@ -325,16 +382,35 @@ void Replayer::Feed::release_held(Tyme now) {
     }
     ChannelPort port = t->port();
     if (!deliver_rx(port.channel(), port, it->second.bytes, it->second.peer)) {
-      ++it;  // no room yet: stays held
+      // No room yet: stays held (a stream's chunk, a datagram that stands
+      // for those of its channel waiting for room), or waits for room.
+      it = port.channel().kind() == ChannelKind::datagram ? no_room(it, port) : std::next(it);
       continue;
     }
     const std::uint64_t arrival = it->second.arrival;
     const Tyme recorded = it->second.recorded;
+    const HeldKey key = it->first;
+    auto room = room_wait.find(id);
+    const bool candidate = room != room_wait.end() && room->second.candidate == key;
     --channel_noise[id].held;
     it = unhold(it);
+    if (candidate) {
+      look_further(id, room->second, port);  // the next may come before `it`
+      it = held.upper_bound(key);
+    }
     delivered(id, arrival, now);
     if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
   }
+  // The datagrams looked at without room wait as before, first in line.
+  for (const std::uint32_t id : room_looked) {
+    RoomWait& wait = room_wait.at(id);
+    std::deque<std::pair<HeldKey, Held>>& behind = held_behind[id];
+    for (; !wait.looked_at.empty(); wait.looked_at.pop_back()) {
+      wait.sizes.insert(wait.looked_at.back().second.bytes.size());
+      behind.push_front(std::move(wait.looked_at.back()));
+    }
+  }
+  room_looked.clear();
   deliver_deferred(now);
 }
 

@@ -1,0 +1,118 @@
+// A noise replay's work on the datagrams that wait for room in their
+// channel's rx: with dup, a reader slower than its input leaves a backlog of
+// datagrams held for room that grows with the run. release_held looked at
+// every one of them at every pump of the feed, a few times a pass (none fit:
+// the rx buffer was full), so a replay four times as long did sixteen times
+// the work. Now a channel's first datagram without room stands for the
+// others, which are looked at only while the channel may take one. Counted
+// (Replayer::noise_held_looked_at), not timed.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hio/engine/engine.hpp"
+#include "hio/io/io.hpp"
+#include "hio/io/sim_net.hpp"
+#include "hio/io/udp_peer_doer.hpp"
+#include "hio/replay/replay.hpp"
+#include "replay_fixture.hpp"
+#include "replay_test_util.hpp"
+
+namespace hio::replay {
+namespace {
+
+using test::TempDir;
+
+constexpr Tock kTock{1'000'000};  // 1 ms
+constexpr int kDatagrams = 2'000;
+
+// Sends kDatagrams to server:7, one a pass.
+class Sender final : public UdpPeerDoer {
+ public:
+  explicit Sender(IoHub& io) : UdpPeerDoer(io, "sim://client:5", {}, "sender") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    if (sent_ < kDatagrams && channel.send("server:7", "datagram " + std::to_string(sent_))) {
+      ++sent_;
+    }
+    if (sent_ < kDatagrams) rerun();
+  }
+
+ private:
+  int sent_ = 0;
+};
+
+// Reads one datagram every 10 passes from an rx of 4.
+ChannelOptions four_datagrams() {
+  ChannelOptions o;
+  o.datagrams_max = 4;
+  return o;
+}
+
+class SlowReader final : public UdpPeerDoer {
+ public:
+  explicit SlowReader(IoHub& io) : UdpPeerDoer(io, "sim://server:7", four_datagrams(), "reader") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    if (++runs_ % 10 == 0) (void)channel.receive();
+    rerun();
+  }
+
+ private:
+  std::uint64_t runs_ = 0;
+};
+
+struct Scene {
+  explicit Scene(IoHub& io) : reader(io), sender(io) {}
+  std::vector<Doer*> doers() { return {&reader, &sender}; }
+  SlowReader reader;
+  Sender sender;
+};
+
+// The held rx looked at by a dup=1 noise replay of `path` stopped at `limit`.
+std::uint64_t held_looked_at(const std::string& path, Tock limit, NoiseStats* stats = nullptr) {
+  ReplayOptions options;
+  options.noise = parse_noise_spec("dup=1");
+  options.noise_seed = 0;
+  test::ReplayRig rig(path, options, limit);
+  Scene scene(rig.io);
+  const ReplayResult r = rig.replayer.run(scene.doers(), nullptr);
+  if (stats != nullptr) *stats = r.noise;
+  return rig.replayer.noise_held_looked_at();
+}
+
+TEST(ReplayNoiseRoom, TheWorkOnDatagramsWaitingForRoomFollowsTheRunNotItsSquare) {
+  TempDir dir;
+  const std::string path = dir.file("slow.hioj");
+  {
+    test::SimRecordRig rig(kTock, 1);
+    JournalHeader header;
+    header.scenario = "slow datagram reader";
+    Journal journal(rig.doist, rig.io, path, header);
+    Scene scene(rig.io);
+    journal.run(scene.doers(), Tock{21'000'000'000});  // 2,000 reads take 20 s
+  }
+  NoiseStats stats;
+  const std::uint64_t short_run = held_looked_at(path, Tock{5'000'000'000});
+  const std::uint64_t long_run = held_looked_at(path, Tock{20'000'000'000}, &stats);
+  // Every rx twice, into an rx the reader empties at the recorded pace: the
+  // duplicates pile up, about one more every 10 passes (held at the limit's
+  // stop, which counts none undelivered).
+  ASSERT_GT(stats.duplicated, 1'900u) << format_noise_stats(stats);
+  // A pump, a few times a pass, looks once at the channel's first datagram
+  // without room and once more at each datagram it delivers or holds: a few
+  // times the passes and the datagrams. Looked at at every pump, the backlog
+  // made it 80 million (5.5 million at 5 s), growing as the run's square.
+  const std::uint64_t bound = 8 * (20'000 + stats.rx_seen + stats.duplicated);
+  EXPECT_LT(long_run, bound) << short_run << " then " << long_run << "; "
+                             << format_noise_stats(stats);
+  // Four times the run: about four times the work (sixteen before).
+  EXPECT_LT(long_run, 6 * short_run) << short_run << " then " << long_run;
+}
+
+}  // namespace
+}  // namespace hio::replay
