@@ -202,7 +202,8 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
   bool noisy_rx(const OwnedEvent& e, Tyme now);
   // Noise: one recorded input of a channel the doers have made; false when
-  // it is an rx that does not fit the channel's rx yet (nothing drawn).
+  // it is an rx that does not fit the channel's rx yet (nothing drawn), or
+  // the network's decision about a send the doers have not made yet.
   bool noisy_input(const OwnedEvent& e, Tyme now);
   // Noise: queues a recorded input of a channel in `stalled`, or drops it
   // (undelivered, and journaled as a drop) past stalled_bound.

@@ -56,8 +56,12 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       (void)deliver_input(e);
     } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
       // The network's decision about a send recorded before it (a jitter, a
-      // drop): after the doers' send in this pass, or at the pass's end.
-      return;
+      // drop): after the doers' send in this pass, or at the pass's end. It
+      // holds up its channel's inputs after it, not the feed: held to the
+      // pass's end, the other channels' inputs behind it reached their doers
+      // after these had run, not at their recorded place.
+      if (transport(e.channel) == nullptr) return;  // its channel may come in this pass
+      stall(stalled[e.channel], e);
     } else if (is_input(e) && transport(e.channel) == nullptr) {
       // A channel not made yet may be made later in the pass (or never: the
       // pass's end drops the input). One the doers made and released (ids
@@ -93,6 +97,7 @@ bool Replayer::Feed::noisy_input(const OwnedEvent& e, Tyme now) {
     return true;
   }
   if (e.kind == EventKind::rx) return noisy_rx(e, now);
+  if (e.kind == EventKind::noise && tx_owed(e.channel, now)) return false;  // see pump_noisy
   if (ends_stream(e) && (channel_noise[e.channel].held > 0 || deferred.count(e.channel) != 0)) {
     // A stream delivers in order: its end (FIN, a remote close - a reset
     // too - or an error) comes after the rx noise holds back, right after

@@ -299,5 +299,59 @@ TEST(ReplayInputs, ALimitStopDeliversNoInputAmongTheExitCloses) {
   EXPECT_EQ(closes, 2u);
 }
 
+// A recorded decision of the network about a send (here a drop, right after
+// the pinger's tx at pass 100) waits in a noise replay for the doers' send on
+// that channel, or the pass's end - and held the whole feed meanwhile: an rx of
+// another channel recorded behind it in that pass (a datagram to the echo)
+// reached the echo after its run, a pass late, though replay.md says the other
+// inputs are delivered as recorded. The pinger of the noise replay closes at
+// pass 100 and never sends there: the decision waits to the pass's end; the
+// echo's rx does not, and the echo answers it in its recorded pass.
+TEST(ReplayInputs, ADecisionWaitingForItsSendHoldsUpOnlyItsChannel) {
+  TempDir dir;
+  capture(dir.file("pings.hioj"), kTymeNever);
+  const JournalContents recorded = read_journal(dir.file("pings.hioj"));
+  const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
+  const std::uint32_t echo = channel_named(recorded, "sim://server:7");
+  const Tyme at{Tock{100'000'000}};
+  std::size_t frame = recorded.frames.size();
+  std::size_t tx = 0;
+  for (std::size_t f = 0; f < recorded.frames.size() && frame == recorded.frames.size(); ++f) {
+    if (recorded.frames[f].tyme != at) continue;
+    const std::vector<OwnedEvent>& events = recorded.frames[f].events;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].channel == pinger && events[i].kind == EventKind::tx) {
+        frame = f;
+        tx = i;
+      }
+    }
+  }
+  ASSERT_LT(frame, recorded.frames.size()) << "no tx of the pinger at 0.1 s";
+  OwnedEvent drop = recorded.frames[frame].events[tx];
+  drop.kind = EventKind::noise;
+  drop.noise = NoiseKind::drop;
+  drop.text = "lost";
+  write_with(recorded, dir.file("decided.hioj"), drop, frame, tx + 1);
+  OwnedEvent rx;
+  rx.kind = EventKind::rx;
+  rx.channel = echo;
+  rx.channel_kind = ChannelKind::datagram;
+  rx.bytes = "behind the decision";
+  rx.peer = "client:5";
+  write_with(read_journal(dir.file("decided.hioj")), dir.file("behind.hioj"), rx, frame, tx + 2);
+
+  // Noise that changes nothing here (a noise replay all the same).
+  const ReplayResult r =
+      replay(dir.file("behind.hioj"), "corrupt=0.000001", dir.file("noisy.hioj"), at);
+  ASSERT_EQ(r.noise.corrupted, 0u) << format_noise_stats(r.noise);
+  EXPECT_FALSE(r.divergence) << format_divergence(*r.divergence);
+  std::optional<Tyme> answered;
+  for (const PassRecord& p : read_journal(dir.file("noisy.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::tx && e.channel == echo && e.bytes == rx.bytes) answered = e.tyme;
+  ASSERT_TRUE(answered) << "never answered";
+  EXPECT_EQ(*answered, at);  // was 0.101 s
+}
+
 }  // namespace
 }  // namespace hio::replay
