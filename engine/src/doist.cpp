@@ -636,18 +636,25 @@ void Doist::set_max_lag(std::optional<Tock> lag) {
   max_lag_ = lag;
 }
 
-void Doist::next_window(MonoTimer::Clock::time_point& wall_end, bool counted) {
+void Doist::next_window(MonoTimer::Clock::time_point& wall_end, Tock lag_at_end) {
   // The next pass was due at the window's stop. Behind it by more than
   // max_lag(), the run re-bases rather than catch up in a burst of
   // back-to-back passes: that pass is due now, and the wall time missed is
   // given up (tyme goes on from where it was, a tock per pass).
   const auto now = MonoTimer::Clock::now();
   const auto behind = time_between(timer_.stop_time(), now);
-  if (behind > std::chrono::duration_cast<MonoTimer::Clock::duration>(max_lag())) {
-    const Tock lag = std::chrono::duration_cast<Tock>(behind);
-    if (!counted) ++late_passes_;
+  const bool rebase = behind > std::chrono::duration_cast<MonoTimer::Clock::duration>(max_lag());
+  // The one place a late pass is counted: one that ended after the next was
+  // due (lag_at_end), or whose wait ended far behind it (a process stopped
+  // while it waited), once either way.
+  const Tock behind_lag = std::chrono::duration_cast<Tock>(behind);
+  const Tock lag = rebase ? std::max(lag_at_end, behind_lag) : lag_at_end;
+  if (lag > Tock{0}) {
+    ++late_passes_;
     worst_lag_ = std::max(worst_lag_, lag);
-    given_up_ = given_up_ > Tock::max() - lag ? Tock::max() : given_up_ + lag;
+  }
+  if (rebase) {
+    given_up_ = given_up_ > Tock::max() - behind_lag ? Tock::max() : given_up_ + behind_lag;
     ++rebases_;
     // The limit's end on the wall clock keeps its distance from the passes:
     // otherwise every later pass would be past it and run unpaced.
@@ -668,11 +675,9 @@ bool Doist::pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_
   const FlagScope calling(in_callback_);  // reactors only, no doer
   const auto now = MonoTimer::Clock::now();
   longest_pass_ = std::max(longest_pass_, std::chrono::duration_cast<Tock>(now - pass_start));
-  const bool late = now > timer_.stop_time();
-  if (late) {
-    ++late_passes_;
-    worst_lag_ = std::max(worst_lag_, std::chrono::duration_cast<Tock>(now - timer_.stop_time()));
-  }
+  const Tock lag_at_end = now > timer_.stop_time()
+                              ? std::chrono::duration_cast<Tock>(now - timer_.stop_time())
+                              : Tock{0};
   const auto stop = std::min(timer_.stop_time(), wall_end);
   const StopWakes wakes = stop_wakes();
   while (MonoTimer::Clock::now() < stop && !stop_pending()) {
@@ -702,7 +707,7 @@ bool Doist::pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_
   // when the stop came, not when this thread saw it, which a loaded machine
   // (or a reactor that does not watch the wakes) can make later.
   const bool cut = stop_pending() && stop_came_at() < stop;
-  next_window(wall_end, late);
+  next_window(wall_end, lag_at_end);
   return cut;
 }
 

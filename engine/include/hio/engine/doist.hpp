@@ -387,9 +387,10 @@ class Doist : public Tymist {
   // A re-base (max_lag()) moves `wall_end` by the wall time given up.
   bool pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_point pass_start);
   // After the wait: the next window, lossless, or from now if the run is
-  // more than max_lag() behind (moving `wall_end`). `counted`: this pass's
-  // lag is in late_passes() already.
-  void next_window(MonoTimer::Clock::time_point& wall_end, bool counted);
+  // more than max_lag() behind (moving `wall_end`); counts the pass in
+  // late_passes() if it was late. `lag_at_end`: how far past the next pass's
+  // due time the pass ended (0: in time).
+  void next_window(MonoTimer::Clock::time_point& wall_end, Tock lag_at_end);
   bool stop_pending() const;
   // When the earliest pending stop came (a request, a signal it handles).
   MonoTimer::Clock::time_point stop_came_at() const;
