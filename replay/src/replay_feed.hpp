@@ -408,9 +408,10 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   bool attached = false;
   bool pumping = false;
   bool ended = false;  // the recorded run's end tyme was reached
-  // A signal or the Doist's limit stopped the run before the recorded end:
-  // what the doers do as they close, and what the journal holds after, is
-  // not compared.
+  // A signal, the Doist's limit or the failure of the replay's own journal
+  // (Replayer::on_event) stopped the run before the recorded end: what the
+  // doers do as they close, and what the journal holds after, is not
+  // compared.
   bool stopped_early = false;
   std::map<std::uint32_t, ReplayTransport*> transports;
   std::deque<OwnedEvent> queue;  // recorded events read, not yet matched or delivered

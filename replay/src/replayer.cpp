@@ -1,5 +1,6 @@
 #include "hio/replay/replayer.hpp"
 
+#include <exception>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/replay/journal.hpp"
 #include "replay_feed.hpp"
 #include "run_start.hpp"
@@ -19,6 +21,23 @@ std::string not_from_zero_text(const std::string& why) {
   return "replay: " + why +
          "; a journal's run starts at tyme 0, and so does its replay: replay "
          "on a fresh Doist, without a start tyme";
+}
+
+// Whether the exception being handled - the Doist closes its doers inside
+// its catch of what ended the run, so an event of that exit sees it here -
+// is the failure of a journal's file (the replay's own --record): not the
+// doers', whose exit after their own error is the recorded one's and is
+// compared. Nothing is handled in an ordinary pass: one check, no rethrow.
+bool closing_after_output_failure() {
+  const std::exception_ptr error = std::current_exception();
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const JournalWriteError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
 }
 
 }  // namespace
@@ -253,6 +272,14 @@ void Replayer::on_event(const ChannelEvent& event) {
   Feed& f = *feed_;
   f.digest.add(event);
   if (!f.attached || f.stopped_early) return;
+  // The replay's journal could not be written: that stopped the run in a
+  // pass the recorded run went on from, as a signal would have (its doers'
+  // closes now, and the journal's events after, are not compared: the
+  // replay did not diverge).
+  if (closing_after_output_failure()) {
+    f.stopped_early = true;
+    return;
+  }
   if (f.noisy) {
     if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
       f.record_tx(event.channel, /*recorded=*/false, event);

@@ -502,6 +502,8 @@ std::uint64_t JournalWriter::digest() const {
   return impl_->digest.value();
 }
 std::uint64_t JournalWriter::size_bytes() const {
+  // A failed file takes no more: what its buffer holds never reaches it.
+  if (!impl_->failure.empty()) return impl_->file.written();
   return impl_->file.written() + impl_->file.buffer().size();
 }
 std::uint64_t JournalWriter::flushed_bytes() const {

@@ -5,9 +5,11 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -640,6 +642,53 @@ TEST(Writer, APassWhoseFirstFrameFailsWritesNothingAndTheWriterGoesOn) {
   ASSERT_TRUE(read.complete()) << read.error->describe();
   ASSERT_EQ(read.frames.size(), 1u);
   EXPECT_EQ(read.frames[0].events[0].text, "after");
+}
+
+// A write that fails part-way - a file size limit (RLIMIT_FSIZE, SIGXFSZ
+// ignored): the kernel takes the bytes up to it, then refuses the rest
+// (EFBIG) - leaves the writer counting the bytes the file really holds, each
+// once. It counted the part written twice (written, and still buffered):
+// size_bytes() said more than the file held.
+TEST(Writer, CountsWhatAWriteThatFailedPartWayLeft) {
+  TempDir dir;
+  const std::string path = dir.file("limited.hioj");
+  JournalWriter w(path);
+  w.write_header(test::sample_header());
+  w.flush();
+  const std::uint64_t limit = w.size_bytes() + 1000;
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+  if (before.rlim_max != RLIM_INFINITY && before.rlim_max < limit) GTEST_SKIP() << "hard limit";
+  struct sigaction ignore {};
+  struct sigaction old_action {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &old_action), 0);
+  rlimit limited = before;
+  limited.rlim_cur = static_cast<rlim_t>(limit);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  // Passes of 10 KiB until a flush of the 64 KiB buffer meets the limit.
+  bool failed = false;
+  OwnedEvent e;
+  e.kind = EventKind::tx;
+  e.channel = 1;
+  e.bytes.assign(10 * 1024, 'x');
+  for (std::uint64_t pass = 1; pass <= 100 && !failed; ++pass) {
+    e.tyme = Tyme{test::kSampleTock * static_cast<std::int64_t>(pass)};
+    e.seq = pass - 1;
+    const ChannelEvent v = e.view();
+    try {
+      w.write_pass(e.tyme, std::span<const ChannelEvent>(&v, 1));
+    } catch (const JournalWriteError&) {
+      failed = true;
+    }
+  }
+  ::setrlimit(RLIMIT_FSIZE, &before);
+  ::sigaction(SIGXFSZ, &old_action, nullptr);
+  ASSERT_TRUE(failed);
+  ASSERT_TRUE(w.failed());
+  EXPECT_EQ(std::filesystem::file_size(path), limit);
+  EXPECT_EQ(w.flushed_bytes(), limit);
+  EXPECT_EQ(w.size_bytes(), limit);  // unfixed: limit + the 64 KiB buffer it kept whole
 }
 
 TEST(Writer, CannotCreateTheFile) {

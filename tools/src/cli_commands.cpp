@@ -239,6 +239,14 @@ void print_journal_error(const char* command, const std::string& path,
             << message_text(error.describe()) << "\n";
 }
 
+void print_journal_lost(const char* command, const std::string& path, const std::string& lost,
+                        bool failed) {
+  if (lost.empty()) return;
+  std::cerr << "hio " << command
+            << ": error: " << (failed ? message_text(lost) : display_text(path) + ": " + lost)
+            << "\n";
+}
+
 int say_interrupted(const std::string& line, int signal) {
   std::cerr << line << "\n";
   interruption_said();

@@ -233,6 +233,13 @@ std::string record_path_problem(const std::optional<std::string>& record,
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error);
 
+// A journal that is not whole at `path` at the end (RunSummary::journal_lost,
+// ReplayScenarioOutcome's), said on stderr after "hio COMMAND: error: ":
+// the write's error as it is when the file failed (`failed`: the writer's
+// error names FILE itself), else FILE and why. Nothing when `lost` is "".
+void print_journal_lost(const char* command, const std::string& path, const std::string& lost,
+                        bool failed);
+
 // Says `line` on stderr, the command's own words for the stop signal
 // `signal` that ended it ("hio salvage: interrupted (SIGINT) after ..."),
 // and marks it said (interruption_said: StdoutWriter::finish does not say it

@@ -235,6 +235,11 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   ReplayScenarioOutcome outcome;
   try {
     outcome = replay_scenario(options, registry);
+  } catch (const ReplayJournalWriteError& error) {
+    // The replay's journal failed (a full disk): the outcome says how far the
+    // replay got, as hio run's summary does, and the error line below
+    // (journal_lost) that the journal is cut there.
+    outcome = error.summary();
   } catch (...) {
     return replay_input_error(args);
   }
@@ -249,10 +254,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   if (outcome.result.journal_error) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
   }
-  if (!outcome.journal_lost.empty()) {
-    std::cerr << "hio replay: error: " << display_text(outcome.record_path) << ": "
-              << outcome.journal_lost << "\n";
-  }
+  print_journal_lost("replay", outcome.record_path, outcome.journal_lost, outcome.journal_failed);
   if (const NoiseNote note = noise_note(outcome); note == NoiseNote::simulated_network) {
     std::cerr << kSimulatedNoiseNote;
   } else if (note == NoiseNote::doers_on_both_ends) {

@@ -208,14 +208,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   } else {
     std::cout << format_summary(summary);
   }
-  if (summary.journal_failed) {
-    // The writer's error names FILE itself (as it did before the run was
-    // summarized).
-    std::cerr << "hio run: error: " << message_text(summary.journal_lost) << "\n";
-  } else if (lost) {
-    std::cerr << "hio run: error: " << display_text(summary.journal) << ": " << summary.journal_lost
-              << "\n";
-  }
+  print_journal_lost("run", summary.journal, summary.journal_lost, summary.journal_failed);
   if (summary.error) {
     std::cerr << "hio run: error: a doer threw: " << display_text(*summary.error)
               << (summary.journal.empty() || lost

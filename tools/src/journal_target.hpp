@@ -33,6 +33,7 @@
 
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
+#include "hio/replay/error.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/replay/writer.hpp"
 
@@ -259,5 +260,24 @@ class JournalTarget : public FileTarget {
   bool header_on_disk_ = false;
   bool tree_built_ = false;
 };
+
+// A journal whose file could not be written (`error`), as the summaries
+// say it (RunSummary's journal_failed fields, the same in
+// ReplayScenarioOutcome: hio run and hio replay --record alike). `at_end`:
+// the run had reached its end, and only the journal's end (its last frames,
+// its trailer) failed; else the failure stopped the run. FILE holds the
+// bytes that reached the file once it took the journal (committed), where
+// its intact part ends: a write fails at a buffer's flush, up to
+// buffer_bytes after the run's last frame that reached it.
+template <typename Summary>
+void note_journal_failure(Summary& summary, const replay::JournalWriteError& error,
+                          const replay::Journal& journal, const JournalTarget& target,
+                          bool at_end) {
+  summary.journal_failed = true;
+  summary.journal_failed_at_end = at_end;
+  summary.journal_flushed_bytes = journal.writer().flushed_bytes();
+  summary.journal_incomplete = target.committed();
+  summary.journal_lost = error.what();
+}
 
 }  // namespace hio::tools

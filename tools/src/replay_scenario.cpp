@@ -337,6 +337,24 @@ std::string format_damage(const replay::JournalError& error, std::uint64_t event
          "rest of the run are not judged\n";
 }
 
+// Finishes the replay's journal with how the replay ended
+// (replay_trailer_end) once `outcome` says it, and checks that it is still
+// FILE. A write that fails now, the replay having reached its end, throws
+// ReplayJournalWriteError with the outcome (journal_failed_at_end).
+void finish_replay_journal(ReplayScenarioOutcome& outcome, RunEnd end, replay::Journal& journal,
+                           JournalTarget& target) {
+  const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
+  try {
+    journal.finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
+  } catch (const replay::JournalWriteError& error) {
+    note_journal_failure(outcome, error, journal, target, true);
+    throw ReplayJournalWriteError(error, std::move(outcome));
+  }
+  const std::uint64_t size = journal.writer().size_bytes();
+  outcome.journal_lost = target.lost(&outcome.journal_moved, WriterCount::of(journal.writer()));
+  outcome.journal_check = target.later_check(size);
+}
+
 // replay_scenario, or with `build_only` its checks before the first pass
 // (check_replay_scenario): nothing runs, no journal is written.
 ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
@@ -422,11 +440,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
             false});
       }
     }
-    if (journal) {
-      const TrailerEnd trailer_end = replay_trailer_end(outcome, RunEnd::interrupted);
-      journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
-    }
     outcome.scenario = std::move(scenario);
+    if (journal) finish_replay_journal(outcome, RunEnd::interrupted, *journal, target);
     return outcome;
   }
 
@@ -440,6 +455,10 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // that its trailer can say how the replay ended.
   RunEnd end = RunEnd::done;
   bool hio_failure_met = false;
+  // The replay's journal could not be written during the replay: that
+  // stopped it there (the replayer compared nothing after, as after a
+  // signal); thrown once the replay is summarized where it stopped.
+  std::optional<replay::JournalWriteError> journal_failed;
   try {
     end = doist.run(built->top);
   } catch (const replay::RecordedHioFailure&) {
@@ -447,8 +466,9 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     // too (its journal's trailer says so: replay_trailer_end).
     hio_failure_met = true;
     end = RunEnd::interrupted;
-  } catch (const replay::JournalWriteError&) {
-    throw;  // the replay's journal failed: reported as an output error
+  } catch (const replay::JournalWriteError& error) {
+    journal_failed.emplace(error);
+    end = RunEnd::interrupted;
   } catch (const OutputError&) {
     throw;  // the replay's journal could not become FILE at the first pass
   } catch (const std::bad_alloc&) {
@@ -484,8 +504,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   const replay::ReplayResult& r = outcome.result;
   // So has one that hio's own failure ended (its doers did not throw: the
   // replayer ended the replay there, as the run ended).
-  if (!outcome.interrupted && end == RunEnd::interrupted && !r.divergence && !run_cut(r) &&
-      r.recorded_trailer) {
+  if (!outcome.interrupted && !journal_failed && end == RunEnd::interrupted && !r.divergence &&
+      !run_cut(r) && r.recorded_trailer) {
     if (r.recorded_trailer->end == replay::RunOutcome::interrupted) {
       outcome.recorded_stop_signal = r.recorded_trailer->stop_signal;
     } else if (hio_failure_met) {
@@ -495,19 +515,21 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // Interrupted: judged on the passes replayed, `final` ones not at all.
   if (outcome.result.status != replay::ReplayStatus::diverged) {
     const int signal = outcome.interrupted ? outcome.stop_signal : outcome.recorded_stop_signal;
-    outcome.expectations = checker.finish(
-        RunEnding{doist.tyme(), run_cut(outcome.result), signal, doist.ended_at_pass(),
-                  outcome.recorded_hio_failure.empty() ? std::string() : kRecordedHioFailure});
+    outcome.expectations = checker.finish(RunEnding{
+        .tyme = doist.tyme(),
+        .cut = run_cut(outcome.result),
+        .stop_signal = signal,
+        .ended_at_pass = doist.ended_at_pass(),
+        .stopped_by = outcome.recorded_hio_failure.empty() ? std::string() : kRecordedHioFailure,
+        .journal_failed = journal_failed.has_value()});
   }
   if (options.counters) outcome.counters = doer_counters(*scenario, built->counters);
-  if (journal) {
-    const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
-    journal->finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
-    const std::uint64_t size = journal->writer().size_bytes();
-    outcome.journal_lost = target.lost(&outcome.journal_moved, WriterCount::of(journal->writer()));
-    outcome.journal_check = target.later_check(size);
-  }
   outcome.scenario = std::move(scenario);
+  if (journal_failed) {
+    note_journal_failure(outcome, *journal_failed, *journal, target, false);
+    throw ReplayJournalWriteError(*journal_failed, std::move(outcome));
+  }
+  if (journal) finish_replay_journal(outcome, end, *journal, target);
   return outcome;
 }
 
@@ -619,7 +641,8 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   out += "replay:    " + (o.name.empty() ? std::string("(unnamed)") : display_text(o.name)) +
          ", seed " + std::to_string(o.seed) +
          (o.noise.empty() ? "" : ", noise seed " + std::to_string(o.noise_seed)) + ": " +
-         to_string(r.status) + (run_cut(r) ? " up to the damage" : "") + "\n";
+         to_string(r.status) + (run_cut(r) ? " up to the damage" : "") +
+         (o.journal_failed_at_end ? "; " + std::string(kJournalEndFailed) : "") + "\n";
   if (o.scenario_replaced) {
     std::string used = o.scenario_path.empty() ? "the journal's" : display_text(o.scenario_path);
     for (std::size_t i = 0; i < o.sets.size(); ++i)
@@ -638,7 +661,11 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   out += "digest:    " + replay::format_digest(r.digest) +
          " (journal: " + replay::format_digest(r.recorded_digest) + before_stop + ")\n";
   if (!o.record_path.empty()) {
-    out += format_journal_line(o.record_path, o.journal_lost, o.journal_moved);
+    out +=
+        format_journal_line(o.record_path, o.journal_lost, o.journal_moved, o.journal_incomplete);
+  }
+  if (o.journal_failed && !o.journal_failed_at_end) {
+    out += "ended:     " + format_journal_stopped(o.journal_flushed_bytes, "above") + "\n";
   }
   if (o.interrupted) {
     out += std::string("ended:     interrupted (") + stop_signal_name(o.stop_signal) +

@@ -672,7 +672,6 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     // frames, its trailer) failed ended as the Doist says; else the failed
     // write stopped it.
     summary.end = journal->run_end().value_or(RunEnd::interrupted);
-    summary.journal_failed_at_end = journal->run_end().has_value();
   } catch (const OutputError&) {
     throw;  // the journal could not become FILE at the first pass (exit 4)
   } catch (const HostLookupOutOfMemory&) {
@@ -709,17 +708,11 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.tyme = Tyme{doist.tyme() - start};
   summary.journal = options.record_path;
   if (journal_failed) {
-    // No trailer: what the writer counted up to the failed write. FILE
-    // holds only its first flushed_bytes once it was linked (at the first
-    // pass, once its header was written), else it is as it was: a write
-    // fails at a buffer's flush, up to buffer_bytes after the run's last
-    // frame that reached the file.
+    // No trailer: what the writer counted up to the failed write.
     summary.events = journal->writer().events();
     summary.digest = journal->writer().digest();
-    summary.journal_failed = true;
-    summary.journal_flushed_bytes = journal->writer().flushed_bytes();
-    summary.journal_incomplete = target.committed();
-    summary.journal_lost = journal_failed->what();
+    note_journal_failure(summary, *journal_failed, *journal, target,
+                         journal->run_end().has_value());
   } else if (journal) {
     // Journal::run returned or threw a doer's error: it has finished the
     // journal (an unfinished one was thrown on, above).
@@ -781,6 +774,12 @@ std::string format_journal_line(const std::string& path, const std::string& lost
          "\n";
 }
 
+std::string format_journal_stopped(std::uint64_t flushed_bytes, std::string_view figures) {
+  return "interrupted: the journal could not be written past its first " +
+         counted(flushed_bytes, "byte") + " (the figures " + std::string(figures) +
+         " count up to the failed write, up to 64 KiB later)";
+}
+
 std::string format_closing_reset(std::size_t reset) {
   return "warning: " + counted(reset, "closed channel") +
          " reset at the end: " + (reset == 1 ? "its write" : "their writes") +
@@ -829,11 +828,9 @@ std::string format_summary(const RunSummary& s) {
          ", seed " + std::to_string(s.seed) + ", ended: " +
          (s.error ? "error: a doer threw " + display_text(*s.error)
           : s.journal_failed && !s.journal_failed_at_end
-              ? "interrupted: the journal could not be written past its first " +
-                    counted(s.journal_flushed_bytes, "byte") +
-                    " (the figures below count up to the failed write, up to 64 KiB later)"
+              ? format_journal_stopped(s.journal_flushed_bytes, "below")
               : std::string(to_string(s.end))) +
-         (s.journal_failed_at_end ? std::string("; the journal's end could not be written") : "") +
+         (s.journal_failed_at_end ? "; " + std::string(kJournalEndFailed) : "") +
          (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0
               ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"
               : "") +

@@ -129,7 +129,8 @@ class JournalWriter {
   std::uint64_t frames() const;  // pass frames written
   std::uint64_t events() const;
   std::uint64_t digest() const;  // of the events written so far
-  // Bytes of the file so far, buffered ones included.
+  // Bytes of the file so far, buffered ones included; once the file failed,
+  // the bytes it holds (flushed_bytes: the buffered ones never reach it).
   std::uint64_t size_bytes() const;
   // Of those, the bytes handed to the OS: what reached the file (the rest
   // waits in the buffer, up to buffer_bytes). After a failed write, where

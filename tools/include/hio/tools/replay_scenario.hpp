@@ -68,6 +68,16 @@ struct ReplayScenarioOutcome {
   // (removed, replaced or truncated in place during the replay), why; exit 4.
   std::string journal_lost{};
   bool journal_moved = false;  // journal_lost is a move (RunSummary::journal_moved)
+  // The replay's journal could not be written (a full disk), as for a run
+  // (RunSummary's fields of these names): journal_lost is the write's error.
+  // During the replay, the failed write stopped it there (as a signal
+  // would: what follows is not compared, `final` expectations not judged);
+  // journal_failed_at_end: the replay had reached its end, judged as it
+  // ended, and only the journal's end failed. Exit 4.
+  bool journal_failed = false;
+  bool journal_failed_at_end = false;
+  std::uint64_t journal_flushed_bytes = 0;                 // where FILE's intact part ends
+  bool journal_incomplete = false;                         // FILE holds that part
   std::function<std::string(int, bool*)> journal_check{};  // RunSummary::journal_check
   // Every channel of the journal's table is a SimNet one (sim://): the
   // doers talked to each other, and noise on replay does not propagate
@@ -90,6 +100,10 @@ struct ReplayScenarioOutcome {
   // (nullopt without it).
   std::optional<DoerCounters> counters{};
 };
+
+// replay_scenario's journal could not be written: summary() is the
+// replay's outcome (journal_failed), as RunJournalWriteError's for a run.
+using ReplayJournalWriteError = JournalWriteFailure<ReplayScenarioOutcome>;
 
 // The scenario a replay rebuilds: the header's text, or scenario_path's
 // file when given, loaded with `registry`, then `sets` applied (written into
@@ -116,7 +130,8 @@ std::shared_ptr<const Scenario> load_replay_scenario(const ReplayScenarioOptions
 // header), replay::NoiseSpecError (a bad noise spec) and ScenarioError (the
 // header's scenario text does not load or build with this registry): all bad
 // input; OutputError (a ScenarioError) if the replay journal cannot be
-// created, and replay::JournalWriteError if it cannot be written. A damaged or cut journal
+// created, and ReplayJournalWriteError (a replay::JournalWriteError, with
+// the outcome: journal_failed) if it cannot be written. A damaged or cut journal
 // replays its intact prefix; result.journal_error says where it ends, and the
 // expectations the cut made meaningless (`final`, `by` deadlines after it)
 // are not judged. SIGINT ends the replay after the current pass, as it ends a

@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -321,21 +322,25 @@ struct RunOptions {
 // count at the end covers the rest.
 inline constexpr std::size_t kChannelWarningsMax = 10;
 
-// replay::JournalWriteError from run_scenario, with the run's summary: the
-// journal's file could not be written during the run (a full disk), which
-// ended it at that pass, every doer closed. summary() is the run's up to
-// there, as for an interrupted run (RunSummary::journal_incomplete), for a
-// caller that says where the run stopped (hio run prints it).
-class RunJournalWriteError : public replay::JournalWriteError {
+// replay::JournalWriteError with the summary of the run whose journal's
+// file could not be written (a full disk): during the run, which ended it at
+// that pass, every doer closed - summary() is the run's up to there, as for
+// an interrupted run (journal_incomplete) - or at its end (journal_failed_at_end).
+// For a caller that says how the run ended (hio run and hio replay print
+// it): RunJournalWriteError from run_scenario, ReplayJournalWriteError from
+// replay_scenario.
+template <typename Summary>
+class JournalWriteFailure : public replay::JournalWriteError {
  public:
-  RunJournalWriteError(const replay::JournalWriteError& error, RunSummary summary)
+  JournalWriteFailure(const replay::JournalWriteError& error, Summary summary)
       : replay::JournalWriteError(error),
-        summary_(std::make_shared<const RunSummary>(std::move(summary))) {}
-  const RunSummary& summary() const { return *summary_; }
+        summary_(std::make_shared<const Summary>(std::move(summary))) {}
+  const Summary& summary() const { return *summary_; }
 
  private:
-  std::shared_ptr<const RunSummary> summary_;  // shared: exceptions are copied
+  std::shared_ptr<const Summary> summary_;  // shared: exceptions are copied
 };
+using RunJournalWriteError = JournalWriteFailure<RunSummary>;
 
 // Throws ScenarioError before anything runs if the tree cannot be built or an
 // expectation names a counter no doer publishes (no journal is left then);
@@ -379,6 +384,16 @@ std::string format_lag(const RunSummary& summary);
 // `lost` (RunSummary::journal_lost) is not "".
 std::string format_journal_line(const std::string& path, const std::string& lost, bool moved,
                                 bool incomplete = false);
+// How a run that the failure of its journal's file stopped ended, in the
+// summaries' words (hio run's and hio replay's): "interrupted: the journal
+// could not be written past its first N bytes (the figures `figures` count
+// up to the failed write, up to 64 KiB later)", N being where the file's
+// intact part ends (RunSummary::journal_flushed_bytes), `figures` where the
+// summary's passes, tyme and events are ("below").
+std::string format_journal_stopped(std::uint64_t flushed_bytes, std::string_view figures);
+// What the summaries add to how a run that reached its end ended when only
+// its journal's end could not be written (RunSummary::journal_failed_at_end).
+inline constexpr std::string_view kJournalEndFailed = "the journal's end could not be written";
 // The warning for RunSummary::closing_reset > 0 (IoHub::finish_closing).
 std::string format_closing_reset(std::size_t reset);
 // Human summary (several lines) and the same as one JSON object.
