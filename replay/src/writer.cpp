@@ -81,8 +81,17 @@ struct JournalWriter::Impl {
   }
 
   // Refuses an event with a string of 4 GiB or more, before anything is
-  // written (the writer stays usable).
+  // written (the writer stays usable). Asked of every event: one test here
+  // (the limit is a power of two, so a size at or over it has a bit the OR
+  // keeps), the refusal and its message out of line. As one call per event
+  // it cost ~50 instructions, 6% of journaling a short event.
   void refuse_too_long(const ChannelEvent& e) const {
+    static_assert((kStringBytesLimit & (kStringBytesLimit - 1)) == 0);
+    if ((e.bytes.size() | e.peer.size() | e.text.size()) >= kStringBytesLimit) [[unlikely]] {
+      refuse_long_string(e);
+    }
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] void refuse_long_string(const ChannelEvent& e) const {
     const std::pair<const char*, std::size_t> fields[] = {
         {"bytes", e.bytes.size()}, {"peer", e.peer.size()}, {"text", e.text.size()}};
     for (const auto& [name, size] : fields) {
@@ -93,6 +102,7 @@ struct JournalWriter::Impl {
           ": a journal holds strings of less than 4 GiB (" + std::to_string(kStringBytesLimit) +
           " bytes; its digest holds their lengths in 32 bits)");
     }
+    throw std::logic_error("journal writer: refuse_long_string with no long string");
   }
 
   void require_open(const char* call) const {

@@ -194,6 +194,34 @@ TEST(RoundTrip, AnEventBatchTakesItsOwnEventsAgainWhileItsArenaGrows) {
   }
 }
 
+// An event earlier than the events the recorder holds is refused, with both
+// tymes in the message, and the batch is kept (nothing was written).
+TEST(RoundTrip, TheRecorderRefusesAnEventEarlierThanItsBatch) {
+  TempDir dir;
+  JournalWriter w(dir.file("order.hioj"));
+  w.write_header(test::sample_header());
+  Recorder rec(w);
+  OwnedEvent e;
+  e.kind = EventKind::rx;
+  e.channel = 1;
+  e.tyme = Tyme{test::kSampleTock * 2};
+  e.bytes = "late";
+  rec.on_event(e.view());
+  e.tyme = Tyme{test::kSampleTock};
+  e.seq = 1;
+  try {
+    rec.on_event(e.view());
+    ADD_FAILURE() << "an event earlier than the batch was taken";
+  } catch (const std::logic_error& error) {
+    EXPECT_NE(std::string(error.what()).find("journal recorder: an event at tyme "),
+              std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find(" s after events at "), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(rec.pending_events(), 1u);
+}
+
 TEST(RoundTrip, BigPassIsWrittenInPartsByTheRecorder) {
   TempDir dir;
   const std::string path = dir.file("parts.hioj");
