@@ -220,6 +220,7 @@ tock = "1ms"
 limit = "50000s"
 [net]
 hosts = ["c", "s"]
+client_host = "c"
 [[doer]]
 kind = "ticker"
 name = "busy"

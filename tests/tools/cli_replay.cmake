@@ -57,6 +57,7 @@ tock = "1ms"
 
 [net]
 hosts = ["c", "s"]
+client_host = "c"
 
 [[doer]]
 kind = "echo_server"

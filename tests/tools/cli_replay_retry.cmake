@@ -50,7 +50,7 @@ function(refused_scenario stem mode address)
 endfunction()
 
 # Refused on SimNet (nobody listens on s:1): an attempt every 50 ms.
-refused_scenario(retrysim sim "sim://s:1" "[net]\nhosts = [\"c\", \"s\"]\n")
+refused_scenario(retrysim sim "sim://s:1" "[net]\nhosts = [\"c\", \"s\"]\nclient_host = \"c\"\n")
 record_and_replay(retrysim)
 if(NOT opens STREQUAL "p0 0 #1 open;p5 0.05 #1 open;p10 0.1 #1 open;p15 0.15 #1 open")
   message(FATAL_ERROR "retrysim: the retries are not on the 50 ms grid: ${opens}")
@@ -76,6 +76,7 @@ tock = "10ms"
 limit = "2s"
 [net]
 hosts = ["c", "s"]
+client_host = "c"
 [[net.link]]
 from = "c"
 to = "s"
@@ -130,6 +131,7 @@ tock = "1ms"
 limit = "3s"
 [net]
 hosts = ["gw", "cloud"]
+client_host = "gw"
 [[net.link]]
 from = "gw"
 to = "cloud"

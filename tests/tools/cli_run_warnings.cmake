@@ -181,6 +181,7 @@ file(WRITE ${WORK}/refused.toml "[run]
 limit = \"100ms\"
 [net]
 hosts = [\"c\", \"s\"]
+client_host = \"c\"
 [[doer]]
 kind = \"echo_client\"
 name = \"c\"

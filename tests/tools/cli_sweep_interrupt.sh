@@ -46,7 +46,7 @@ interrupt text 3 "$HIO" sweep "$SCENARIOS/quickstart.toml" --set run.limit=250ms
 done=$(grep -c '^seed [0-9]*: FAIL' "$WORK/text.out")
 [ "$done" -ge 3 ] || fail "text: $done failing seeds shown" text
 next=$((done + 1))
-grep -qx "interrupted (SIGINT): seeds 1..$done ran; resume with --seeds $next..200000" "$WORK/text.out" ||
+grep -qx "interrupted (SIGINT): seeds 1..$done ran; resume with --seeds $next..200000 and an --out other than $WORK/d (it keeps this part's results)" "$WORK/text.out" ||
   fail "text: no interrupted line for 1..$done" text
 grep -qx "0 of $done seeds passed; failing seeds listed above" "$WORK/text.out" || fail "text: summary" text
 [ "$(sed -n "${done}p" "$WORK/text.out" | cut -d: -f1)" = "seed $done" ] || fail "text: seeds not in order" text
@@ -73,7 +73,7 @@ grep -qx "{\"summary\": true, \"sets\": \[\"run.limit=250ms\"\], \"rerun\": \"$H
 # A real-time run of a minute in flight: abandoned, nothing reported as run.
 ready=$WORK/r interrupt inflight 0 "$HIO" sweep "$SCENARIOS/tcp_loopback_real.toml" \
   --set run.limit=60s --seeds 1..5 --out "$WORK/r"
-grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..5" "$WORK/inflight.out" ||
+grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..5 and an --out other than $WORK/r (it keeps this part's results)" "$WORK/inflight.out" ||
   fail "inflight: not abandoned" inflight
 grep -q '"seeds": \[\], "interrupted": true, "covered": null, "resume": "--seeds 1..5"}$' "$WORK/r/report.json" ||
   fail "inflight: report.json" inflight
@@ -100,7 +100,7 @@ for delay in 0.05 0.2 0.4 0.7; do
   wait $pid
   rc=$?
   [ $rc -eq 130 ] || fail "$name: exit $rc, expected 130" "$name"
-  grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..3" "$WORK/$name.out" ||
+  grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..3 and an --out other than $WORK/b (it keeps this part's results)" "$WORK/$name.out" ||
     fail "$name: a run begun after the signal was not abandoned" "$name"
   grep -q '"seeds": \[\], "interrupted": true, "covered": null, "resume": "--seeds 1..3"}$' \
     "$WORK/b/report.json" || fail "$name: report.json" "$name"
@@ -132,7 +132,7 @@ kill -INT $pid
 wait $pid
 rc=$?
 [ $rc -eq 130 ] || fail "rerun: exit $rc, expected 130" rerun
-grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..1" "$WORK/rerun.out" ||
+grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..1 and an --out other than $WORK/j (it keeps this part's results)" "$WORK/rerun.out" ||
   fail "rerun: not abandoned" rerun
 grep -q '"seeds": \[\], "interrupted": true, "covered": null, "resume": "--seeds 1..1"}$' \
   "$WORK/j/report.json" || fail "rerun: report.json" rerun

@@ -105,7 +105,7 @@ TEST(ScenarioNet, LoadsEveryKnob) {
   const Scenario s = load_scenario_text(kUdp, "udp.toml", registry());
   ASSERT_TRUE(s.net.present);
   EXPECT_EQ(s.net.hosts, (std::vector<std::string>{"c", "s"}));
-  EXPECT_EQ(s.net.client_host, "c");  // the first host by default
+  EXPECT_EQ(s.net.client_host, "");  // two hosts: no default (a stream client names one)
   EXPECT_EQ(s.net.options.stall_timeout, seconds(5));
   ASSERT_EQ(s.net.links.size(), 1u);
   const LinkSpec& link = s.net.links[0];
@@ -721,7 +721,8 @@ TEST(RunScenario, ChannelWarningsAreBoundedAndChangeNothing) {
   const DoerRegistry kinds = registry();
   const Scenario s = load_scenario_text(
       "[run]\ntock = \"10ms\"\nlimit = \"100ms\"\n[net]\nhosts = [\"c\", \"s\"]\n"
-      "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"sim://s:1\"\n"
+      "client_host = \"c\"\n[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = "
+      "\"sim://s:1\"\n"
       "retry = \"50ms\"\ncopies = 12\n",
       "sim.toml", kinds);
   RunSummary warned;
@@ -795,6 +796,7 @@ TEST(RunScenario, AWriterWaitingForTxRoomLetsTimeSkip) {
   } cases[] = {
       {"echo over 8000 bit/s",
        "[run]\ntock = \"1ms\"\nlimit = \"1000s\"\n[net]\nhosts = [\"c\", \"s\"]\n"
+       "client_host = \"c\"\n"
        "[[net.link]]\nfrom = \"c\"\nto = \"s\"\nbandwidth = 8000\n"
        "[[doer]]\nkind = \"echo_server\"\nname = \"es\"\naddress = \"sim://s:8\"\n"
        "[[doer]]\nkind = \"echo_client\"\nname = \"ec\"\naddress = \"@es\"\nmessages = 1\n"
@@ -928,7 +930,8 @@ TEST(Expectations, ADeadlineAfterTheEndSaysTheRunEndedFirst) {
   EXPECT_EQ(summary.expectations[0].detail,
             "the run ended at tyme 0.1 s, before the deadline 1 s (t.runs is 10 at the end)");
   EXPECT_FALSE(summary.expectations[1].passed);
-  EXPECT_EQ(summary.expectations[1].detail, "never held by 0.05 s (t.runs is 10 at the end)");
+  EXPECT_EQ(summary.expectations[1].detail,
+            "never held by 0.05 s, nor after it (t.runs is 10 at the end)");
 }
 
 // A run ends one tock after its last pass: one that ends at a `by` deadline
@@ -959,7 +962,7 @@ TEST(Expectations, ADeadlineAtTheEndIsReachedOnlyByAPassThere) {
             "not judged: interrupted (SIGINT) at tyme 3 s, before its pass at the deadline 3 s "
             "(t.runs is 3)");
   EXPECT_TRUE(r[1].judged);
-  EXPECT_EQ(r[1].detail, "never held by 2 s (t.runs is 3 at the end)");
+  EXPECT_EQ(r[1].detail, "never held by 2 s, nor after it (t.runs is 3 at the end)");
 
   r = checker.finish(RunEnding{end, false, 0, false});
   EXPECT_TRUE(r[0].judged);
@@ -972,8 +975,32 @@ TEST(Expectations, ADeadlineAtTheEndIsReachedOnlyByAPassThere) {
     r = checker.finish(RunEnding{end, false, signal, true});
     EXPECT_TRUE(r[0].judged);
     EXPECT_FALSE(r[0].passed);
-    EXPECT_EQ(r[0].detail, "never held by 3 s (t.runs is 3 at the end)");
+    EXPECT_EQ(r[0].detail, "never held by 3 s, nor after it (t.runs is 3 at the end)");
   }
+}
+
+// A `by` condition that held only after its deadline fails saying when it
+// first held, not "never held" next to a value that meets it at the end.
+TEST(Expectations, ADeadlineMissedSaysWhenTheConditionHeldLate) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"
+      "[[expect]]\ncondition = \"t.runs >= 4\"\nby = \"1.5s\"\n",
+      "late.toml", kinds);
+  CounterBoard board;
+  Counter runs;
+  board.add("t.runs", runs);
+  ExpectationChecker checker(s, board, Tyme{});
+  for (int pass = 0; pass < 6; ++pass) {  // holds from the pass at 3 s on
+    ++runs;
+    checker.pass_ended(Tyme{std::chrono::seconds(pass)});
+  }
+  const std::vector<ExpectationResult> r =
+      checker.finish(RunEnding{Tyme{std::chrono::seconds(6)}, false, 0, false});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(r[0].passed);
+  EXPECT_EQ(r[0].detail,
+            "never held by 1.5 s: first held at tyme 3 s, 1.5 s late; t.runs is 6 at the end");
 }
 
 // Names and paths come from scenario files, journals and command lines:

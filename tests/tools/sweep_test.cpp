@@ -299,9 +299,10 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     EXPECT_EQ(out.str(),
               "seed 1: FAIL always\ninterrupted (SIGINT): seeds 1..1 ran; resume with "
               "--seeds 2.." +
-                  std::to_string(last) +
-                  "\n0 of 1 seed passed; failing seeds listed above\nreport in " + dir +
-                  "/report.json, journals of failing seeds as seed-N.hioj\n");
+                  std::to_string(last) + " and an --out other than " + dir +
+                  " (it keeps this part's results)\n0 of 1 seed passed; failing seeds listed "
+                  "above\nreport in " +
+                  dir + "/report.json, journals of failing seeds as seed-N.hioj\n");
     EXPECT_EQ(err.str(), "");
     std::ifstream in(dir + "/report.json");
     const std::string report((std::istreambuf_iterator<char>(in)),

@@ -18,8 +18,10 @@ class Blinker final : public hio::Doer {
       : hio::Doer(spec.name), times_(spec.integer("times")) {
     // Reported at the key's line and column in the scenario.
     if (times_ < 0) throw hio::tools::ParamError("times", "times must be >= 0");
-    // What expectations can check: "<name>.on_count".
-    context.counters.add(spec.name + ".on_count", [this] { return on_count_; });
+    // What expectations can check: "<name>.on_count". A Counter member keeps
+    // the sum over `copies` up to date as it changes (a reader lambda would
+    // re-read every copy at every read: docs/embedding.md).
+    context.counters.add(spec.name + ".on_count", on_count_);
   }
 
  protected:
@@ -36,7 +38,7 @@ class Blinker final : public hio::Doer {
  private:
   std::int64_t times_;
   bool on_ = false;
-  std::int64_t on_count_ = 0;
+  hio::tools::Counter on_count_;
 };
 
 }  // namespace

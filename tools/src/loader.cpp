@@ -577,7 +577,11 @@ class Loader {
       if (auto name = read_string(*n, "net.client_host")) {
         if (known_host(*n, *name, net)) net.client_host = *name;
       }
-    } else if (!net.hosts.empty()) {
+    } else if (net.hosts.size() == 1) {
+      // One host is no guess. With more, the first one listed would be: a
+      // client connecting from its server's own host crosses no link, and a
+      // test of the links would pass having tested nothing (the stream
+      // client asks for net.client_host or its `host` when it is built).
       net.client_host = net.hosts.front();
     }
     read_delay(*table, "stall_timeout", "net", net.options.stall_timeout);

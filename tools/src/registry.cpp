@@ -50,6 +50,12 @@ std::string BuildContext::resolve(const std::string& address) const {
                                 "', which could not be built (see its own error)");
   }
   auto it = endpoints.find(name);
+  if (auto kind = built_kinds.find(name); it == endpoints.end() && kind != built_kinds.end()) {
+    throw std::invalid_argument(
+        "address '" + address + "' names doer '" + kind->first + "' (kind " + kind->second +
+        "), which published no address: '@name' names a doer that listens or binds (a kind of "
+        "your own that does calls BuildContext::publish(spec.name, its channel))");
+  }
   if (it == endpoints.end()) {
     throw std::invalid_argument("address '" + address +
                                 "' names no listening doer defined before it");
@@ -245,8 +251,17 @@ void BuildContext::choose_client_host(const std::string& address, const std::str
   if (replaying) return;
   if (net == nullptr) throw ParamError("address", "a sim:// address needs a [net] section");
   if (host.empty() && client_host.empty()) {
-    throw ParamError("address",
-                     "a sim:// client needs a host to connect from: [net] lists no hosts");
+    const std::vector<std::string> hosts = net->hosts();
+    if (hosts.empty()) {
+      throw ParamError("address",
+                       "a sim:// client needs a host to connect from: [net] lists no hosts");
+    }
+    std::string listed;
+    for (const std::string& name : hosts)
+      listed += (listed.empty() ? "" : ", ") + name;
+    throw ParamError("address", "a sim:// client needs a host to connect from, and [net] lists " +
+                                    std::to_string(hosts.size()) + " hosts (" + listed +
+                                    "): set net.client_host, or this doer's host = \"...\"");
   }
   if (!host.empty() && !net->has_host(host)) {
     throw ParamError("host", "unknown host '" + host + "'" + did_you_mean(host, net->hosts()) +

@@ -23,6 +23,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
+#include "net_warnings.hpp"
 #include "stop_when_set.hpp"
 #include "unstarted_peers.hpp"
 
@@ -180,6 +181,7 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       context.unbuilt.insert(spec.name);
       continue;
     }
+    context.built_kinds.emplace(spec.name, spec.kind);
     adopt(std::move(doer), item.parent, built);
   }
   // In file order: a doer's keys are checked in its kind's order.
@@ -366,6 +368,7 @@ ExpectationChecker::ExpectationChecker(const Scenario& scenario, const CounterBo
     results_.push_back(ExpectationResult{e, e.when != Expectation::When::by, ""});
     // Looked up once: build_scenario checked that every counter is published.
     readers_.push_back(counters.reader(e.counter));
+    held_late_.emplace_back();
     if (readers_.back() == nullptr)
       throw std::logic_error("expectation on unpublished counter '" + e.counter + "'");
   }
@@ -385,6 +388,9 @@ void ExpectationChecker::pass_ended(Tyme tyme) {
                e.holds(value)) {
       result.passed = true;
       result.detail = "held at tyme " + format_seconds(tyme - start_) + " s";
+    } else if (e.when == Expectation::When::by && !result.passed && !held_late_[i] &&
+               e.holds(value)) {
+      held_late_[i] = tyme - start_;
     }
   }
   if (progress_) {
@@ -413,7 +419,8 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
                 " when its journal could not be written; the journal's intact part ends earlier"
           : "not judged: the replay stopped at tyme " + ended_at;
   std::vector<ExpectationResult> results = results_;
-  for (ExpectationResult& result : results) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    ExpectationResult& result = results[i];
     const Expectation& e = result.expectation;
     const std::string value = std::to_string(*counters_.read(e.counter));
     if (e.when == Expectation::When::final) {
@@ -439,9 +446,13 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
       } else if (!reached) {
         result.detail = "the run ended at tyme " + ended_at + before + " (" + e.counter + " is " +
                         value + " at the end)";
+      } else if (const std::optional<Tock> late = held_late_[i]) {
+        result.detail = "never held by " + deadline + ": first held at tyme " +
+                        format_seconds(*late) + " s, " + format_seconds(*late - e.by) +
+                        " s late; " + e.counter + " is " + value + " at the end";
       } else {
-        result.detail =
-            "never held by " + deadline + " (" + e.counter + " is " + value + " at the end)";
+        result.detail = "never held by " + deadline + ", nor after it (" + e.counter + " is " +
+                        value + " at the end)";
       }
     } else if (result.detail.empty()) {
       result.detail = !cut                      ? "held on every pass"
@@ -597,6 +608,10 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
   if (warn) io.add_sink(warnings.emplace(doist, io, options.warn, std::nullopt));
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   if (warnings) warnings->build_succeeded();
+  if (warn) {
+    for (const std::string& line : net_warnings(scenario, io))
+      warn(line);
+  }
   // Channels whose name the system could not resolve now ("try again"):
   // the run's lookup may be answered, so no failure, but said.
   if (warn) {
@@ -644,6 +659,10 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   target.refuse_inputs(built->files_read);
   if (warnings) warnings->build_succeeded();
+  if (options.warn) {
+    for (const std::string& line : net_warnings(scenario, io))
+      options.warn(line);
+  }
   target.tree_built();
   CounterBoard& counters = built->counters;
 
@@ -829,6 +848,11 @@ std::string format_summary(const RunSummary& s) {
          (s.error ? "error: a doer threw " + display_text(*s.error)
           : s.journal_failed && !s.journal_failed_at_end
               ? format_journal_stopped(s.journal_flushed_bytes, "below")
+          : s.end == RunEnd::stalled
+              // Not a hang: what a run of servers and finite clients ends
+              // with when nothing bounds it (docs/scenarios.md, Lost for good).
+              ? std::string("stalled (no doer could run again: those left wait for input that "
+                            "nothing in the run sends, as a server whose clients are done)")
               : std::string(to_string(s.end))) +
          (s.journal_failed_at_end ? "; " + std::string(kJournalEndFailed) : "") +
          (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0

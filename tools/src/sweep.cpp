@@ -1084,7 +1084,13 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
       } else {
         out << "seeds " << covered << (seeds.step > 1 ? " of the shard" : "") << " ran";
       }
-      out << (all_done ? "; nothing to resume" : "; resume with " + resume) << "\n";
+      // A second sweep into the same --out is refused (it holds this part's
+      // results): the hint says so, so that it works as printed.
+      const std::string other_out = command.out.empty()
+                                        ? ""
+                                        : " and an --out other than " + display_text(command.out) +
+                                              " (it keeps this part's results)";
+      out << (all_done ? "; nothing to resume" : "; resume with " + resume + other_out) << "\n";
     }
     out << end.done - failed << " of " << counted(end.done, "seed") << " passed";
     if (failed > 0) out << "; failing seeds listed above";

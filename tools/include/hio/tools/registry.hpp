@@ -118,6 +118,9 @@ struct BuildContext {
   // Doers whose build failed: "@name" then points at that error instead of
   // saying there is no such doer.
   std::set<std::string, std::less<>> unbuilt = {};
+  // Doers built so far, with their kind: "@name" of one that published no
+  // address says so, rather than that no such doer exists.
+  std::map<std::string, std::string, std::less<>> built_kinds = {};
   // The directory of the scenario file ("" when it came from stdin or text):
   // file names in doer parameters (TLS certificates) are relative to it.
   std::string scenario_dir = {};

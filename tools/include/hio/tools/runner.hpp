@@ -150,6 +150,9 @@ class ExpectationChecker final : public PassObserver {
   Tyme start_;
   std::vector<ExpectationResult> results_;
   std::vector<const CounterBoard::Reader*> readers_;  // results_'s counters, in order
+  // A `by` expectation's first tyme (from the start) at which it held after
+  // its deadline, so that its failure says it came late, not never.
+  std::vector<std::optional<Tock>> held_late_;
   std::function<void(Tyme)> progress_;
   std::chrono::steady_clock::time_point next_progress_;
 };

@@ -1,0 +1,167 @@
+// What hio check says about a [net] scenario that would run but not test what
+// it reads as: a stream client whose host would be a guess, link settings no
+// traffic they act on crosses, faults that undo nothing; and "@name" of a doer
+// that publishes no address.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "hio/tools/loader.hpp"
+#include "hio/tools/runner.hpp"
+
+namespace hio::tools {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+DoerRegistry registry() {
+  DoerRegistry r;
+  add_builtin_kinds(r);
+  return r;
+}
+
+struct Checked {
+  std::string errors;                 // the diagnostics, a line each
+  std::vector<std::string> warnings;  // check's warning lines
+};
+
+Checked check(const std::string& text) {
+  const DoerRegistry kinds = registry();
+  Checked out;
+  try {
+    check_scenario(load_scenario_text(text, "s.toml", kinds), kinds,
+                   [&out](const std::string& line) { out.warnings.push_back(line); });
+  } catch (const ScenarioError& error) {
+    for (const Diagnostic& d : error.diagnostics())
+      out.errors += d.str() + "\n";
+  }
+  return out;
+}
+
+constexpr const char* kEcho =
+    "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"sim://server:7\"\n"
+    "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\naddress = \"sim://server:7\"\n";
+
+// With more than one host the first one listed is no answer: with the server
+// listed first, its client would connect from the server's own host and
+// cross no link. The client is refused at its address, naming the fix.
+TEST(SimScenarioChecks, AStreamClientNeedsItsHostWhenThereAreSeveral) {
+  EXPECT_EQ(check(std::string("[net]\nhosts = [\"server\", \"client\"]\n") + kEcho).errors,
+            "s.toml:10:11: cannot build doer 'client': a sim:// client needs a host to connect "
+            "from, and [net] lists 2 hosts (server, client): set net.client_host, or this doer's "
+            "host = \"...\"\n");
+  // Either fix works; one host is no guess.
+  EXPECT_EQ(check(std::string("[net]\nhosts = [\"server\", \"client\"]\nclient_host = "
+                              "\"client\"\n") +
+                  kEcho)
+                .errors,
+            "");
+  EXPECT_EQ(check(std::string("[net]\nhosts = [\"server\", \"client\"]\n") + kEcho +
+                  "host = \"client\"\n")
+                .errors,
+            "");
+  EXPECT_EQ(check(std::string("[net]\nhosts = [\"server\"]\n") + kEcho).errors, "");
+}
+
+constexpr const char* kHosts =
+    "[net]\nhosts = [\"client\", \"server\"]\nclient_host = \"client\"\n";
+
+// Loss and its kin act on datagrams only: on a link only streams cross they
+// change nothing, and check says so at the link; over datagrams it does not.
+TEST(SimScenarioChecks, DatagramOnlySettingsOnAStreamOnlyLinkAreWarnedAbout) {
+  const std::string link =
+      "[[net.link]]\nfrom = \"client\"\nto = \"server\"\nlatency = \"20ms\"\nloss = 1\n"
+      "corrupt = 0.5\n";
+  const Checked streams = check(kHosts + link + kEcho);
+  EXPECT_EQ(streams.errors, "");
+  EXPECT_THAT(streams.warnings,
+              ElementsAre("warning: s.toml:4:1: [[net.link]] client -> server: loss, corrupt act "
+                          "on datagrams only, and no sim:// datagram endpoint of the scenario "
+                          "sends over it: the streams that cross it see its latency, jitter, "
+                          "bandwidth and partitions, never loss, corrupt (docs/simulation.md)"));
+  const Checked by_default =
+      check(std::string(kHosts) + "[net.default_link]\nduplicate = 0.1\n" + kEcho);
+  ASSERT_EQ(by_default.warnings.size(), 1u);
+  EXPECT_THAT(by_default.warnings[0], ::testing::StartsWith("warning: s.toml:1:1: "
+                                                            "net.default_link: duplicate acts on "
+                                                            "datagrams only"));
+
+  const std::string udp =
+      "[[doer]]\nkind = \"udp_responder\"\nname = \"server\"\naddress = \"sim://server:9\"\n"
+      "[[doer]]\nkind = \"udp_requester\"\nname = \"client\"\naddress = \"sim://client:0\"\n"
+      "to = \"@server\"\n";
+  const Checked datagrams = check(kHosts + link + udp);
+  EXPECT_EQ(datagrams.errors, "");
+  EXPECT_THAT(datagrams.warnings, IsEmpty());
+  EXPECT_THAT(check(std::string(kHosts) + "[net.default_link]\nloss = 0.1\n" + udp).warnings,
+              IsEmpty());
+}
+
+constexpr const char* kOneWay =
+    "[[net.fault]]\naction = \"partition\"\nat = \"500ms\"\nfrom = \"server\"\nto = "
+    "\"client\"\nway = \"one_way\"\n";
+
+// Faults are a schedule known before the run: one that undoes nothing is
+// said at its table. The usual mistake: a one-way partition healed the other
+// way, which leaves it cut.
+TEST(SimScenarioChecks, AFaultThatUndoesNothingIsWarnedAbout) {
+  const Checked wrong_way =
+      check(kHosts + std::string(kOneWay) +
+            "[[net.fault]]\naction = \"heal\"\nat = \"1s\"\nfrom = \"client\"\nto = \"server\"\n"
+            "way = \"one_way\"\n" +
+            kEcho);
+  EXPECT_THAT(wrong_way.warnings,
+              ElementsAre("warning: s.toml:10:1: heal at 1 s heals no cut link: client -> server "
+                          "is not cut then; server -> client is (the partition at s.toml:4:1), "
+                          "and a one_way heal heals only from -> to: it changes nothing"));
+  // Healed the way it was cut, or both ways: nothing to say.
+  EXPECT_THAT(check(kHosts + std::string(kOneWay) +
+                    "[[net.fault]]\naction = \"heal\"\nat = \"1s\"\nfrom = \"server\"\nto = "
+                    "\"client\"\nway = \"one_way\"\n" +
+                    kEcho)
+                  .warnings,
+              IsEmpty());
+  EXPECT_THAT(check(kHosts + std::string(kOneWay) +
+                    "[[net.fault]]\naction = \"heal\"\nat = \"1s\"\nfrom = \"client\"\nto = "
+                    "\"server\"\n" +
+                    kEcho)
+                  .warnings,
+              IsEmpty());
+  // A heal before its partition, in file order after it.
+  EXPECT_THAT(check(kHosts + std::string(kOneWay) +
+                    "[[net.fault]]\naction = \"heal\"\nat = \"100ms\"\nfrom = \"server\"\nto = "
+                    "\"client\"\n" +
+                    kEcho)
+                  .warnings,
+              ElementsAre("warning: s.toml:10:1: heal at 0.1 s heals no cut link: no partition "
+                          "cuts what it names then: it changes nothing"));
+  EXPECT_THAT(check(kHosts +
+                    std::string("[[net.fault]]\naction = \"heal_all\"\nat = \"1s\"\n"
+                                "[[net.fault]]\naction = \"host_up\"\nat = \"2s\"\nhost = "
+                                "\"server\"\n") +
+                    kEcho)
+                  .warnings,
+              ElementsAre("warning: s.toml:4:1: heal_all at 1 s heals no cut link: no partition "
+                          "is in effect then: it changes nothing",
+                          "warning: s.toml:7:1: host_up at 2 s of host 'server': it is not down "
+                          "then: it changes nothing"));
+}
+
+// "@name" of a doer that was built but published no address (a kind that
+// does not listen, or one of your own without BuildContext::publish) says
+// so, rather than that no listening doer is defined before it.
+TEST(SimScenarioChecks, AtNameOfADoerThatPublishedNothingSaysSo) {
+  EXPECT_EQ(check("[[doer]]\nkind = \"ticker\"\nname = \"server\"\n[[doer]]\nkind = "
+                  "\"echo_client\"\nname = \"client\"\naddress = \"@server\"\n")
+                .errors,
+            "s.toml:7:11: cannot build doer 'client': address '@server' names doer 'server' "
+            "(kind ticker), which published no address: '@name' names a doer that listens or "
+            "binds (a kind of your own that does calls BuildContext::publish(spec.name, its "
+            "channel))\n");
+}
+
+}  // namespace
+}  // namespace hio::tools

@@ -1,0 +1,223 @@
+#include "net_warnings.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "hio/engine/tyme.hpp"
+
+namespace hio::tools {
+
+namespace {
+
+using Hosts = std::set<std::string>;
+using A = FaultSpec::Action;
+
+// The hosts a sim:// datagram endpoint of the built scenario is bound on.
+Hosts datagram_hosts(const IoHub& io) {
+  Hosts hosts;
+  for (const std::uint32_t id : io.channel_ids()) {
+    const Channel* channel = io.find(id);
+    if (channel != nullptr && channel->kind() == ChannelKind::datagram &&
+        channel->address().scheme == Scheme::sim) {
+      hosts.insert(channel->address().host);
+    }
+  }
+  return hosts;
+}
+
+// The settings of `params` that act on datagrams only, "" when none is on.
+std::string datagram_only_settings(const LinkParams& params) {
+  std::string said;
+  const auto add = [&said](bool on, const char* name) {
+    if (on) said += (said.empty() ? "" : ", ") + std::string(name);
+  };
+  add(params.loss > 0, "loss");
+  add(params.duplicate > 0, "duplicate");
+  add(params.reorder > 0, "reorder");
+  add(params.corrupt > 0, "corrupt");
+  return said;
+}
+
+std::string stream_only(const SourcePos& pos, const std::string& what,
+                        const std::string& settings) {
+  const bool one = settings.find(',') == std::string::npos;
+  return "warning: " + pos.str() + ": " + what + ": " + settings + (one ? " acts" : " act") +
+         " on datagrams only, and no sim:// datagram endpoint of the scenario sends over it: "
+         "the streams that cross it see its latency, jitter, bandwidth and partitions, never " +
+         settings + " (docs/simulation.md)";
+}
+
+// A link (or a link fault) from -> to, both ways unless one_way, is crossed
+// by datagrams only when both its ends have a datagram endpoint.
+bool datagrams_cross(const Hosts& datagram, const std::string& from, const std::string& to) {
+  return from != to && datagram.contains(from) && datagram.contains(to);
+}
+
+// Whether a [[net.link]] of its own governs from -> to (the default link
+// does not).
+bool own_link(const NetSpec& net, const std::string& from, const std::string& to) {
+  return std::any_of(net.links.begin(), net.links.end(), [&](const LinkSpec& link) {
+    return (link.from == from && link.to == to) ||
+           (link.way == Way::both && link.from == to && link.to == from);
+  });
+}
+
+void link_warnings(const NetSpec& net, const Hosts& datagram, std::vector<std::string>& out) {
+  for (const LinkSpec& link : net.links) {
+    const std::string settings = datagram_only_settings(link.params);
+    if (settings.empty() || datagrams_cross(datagram, link.from, link.to)) continue;
+    out.push_back(stream_only(link.pos, "[[net.link]] " + link.from + " -> " + link.to, settings));
+  }
+  if (const std::string settings = datagram_only_settings(net.options.default_link);
+      !settings.empty()) {
+    bool used = false;
+    for (const std::string& from : datagram)
+      for (const std::string& to : datagram)
+        used = used || (from != to && !own_link(net, from, to));
+    if (!used) out.push_back(stream_only(net.pos, "net.default_link", settings));
+  }
+  for (const FaultSpec& fault : net.faults) {
+    if (fault.action != A::link || fault.from.empty() || fault.to.empty()) continue;
+    const std::string settings = datagram_only_settings(fault.link);
+    if (settings.empty() || datagrams_cross(datagram, fault.from.front(), fault.to.front())) {
+      continue;
+    }
+    out.push_back(stream_only(
+        fault.pos, "the link fault " + fault.from.front() + " -> " + fault.to.front(), settings));
+  }
+}
+
+// One partition, heal or heal_all as SimNet applies it: the last rule that
+// covers an ordered pair of hosts says whether it is cut.
+struct CutRule {
+  const FaultSpec* fault;
+  bool cut;
+  bool covers(const std::string& from, const std::string& to) const {
+    if (fault->action == A::heal_all) return true;
+    const auto in = [](const std::vector<std::string>& set, const std::string& host) {
+      return std::find(set.begin(), set.end(), host) != set.end();
+    };
+    return (in(fault->from, from) && in(fault->to, to)) ||
+           (fault->way == Way::both && in(fault->from, to) && in(fault->to, from));
+  }
+};
+
+// The partition that cuts from -> to after `rules`, or null.
+const FaultSpec* cut_by(const std::vector<CutRule>& rules, const std::string& from,
+                        const std::string& to) {
+  for (auto it = rules.rbegin(); it != rules.rend(); ++it) {
+    if (it->covers(from, to)) return it->cut ? it->fault : nullptr;
+  }
+  return nullptr;
+}
+
+std::string fault_tyme(const FaultSpec& fault) {
+  return "at " + format_seconds(fault.at) + " s";
+}
+
+// Past this many pairs a heal is not looked into (a check must stay cheap
+// for a scenario of thousands of hosts).
+constexpr std::size_t kHealPairsMax = 4096;
+
+std::string heal_problem(const FaultSpec& heal, const std::vector<CutRule>& rules) {
+  if (heal.from.size() * heal.to.size() > kHealPairsMax) return "";
+  for (const std::string& f : heal.from) {
+    for (const std::string& t : heal.to) {
+      if (f == t) continue;
+      if (cut_by(rules, f, t) != nullptr) return "";
+      if (heal.way == Way::both && cut_by(rules, t, f) != nullptr) return "";
+    }
+  }
+  // The likely mistake: a one-way heal named the way back of its partition.
+  for (const std::string& f : heal.from) {
+    for (const std::string& t : heal.to) {
+      if (f == t) continue;
+      if (const FaultSpec* partition = cut_by(rules, t, f); partition != nullptr) {
+        return "heal " + fault_tyme(heal) + " heals no cut link: " + f + " -> " + t +
+               " is not cut then; " + t + " -> " + f + " is (the partition at " +
+               partition->pos.str() + "), and a one_way heal heals only from -> to";
+      }
+    }
+  }
+  return "heal " + fault_tyme(heal) + " heals no cut link: no partition cuts what it names then";
+}
+
+void fault_warnings(const NetSpec& net, std::vector<std::string>& out) {
+  // Faults apply in tyme order, those of one tyme as listed.
+  std::vector<const FaultSpec*> faults;
+  for (const FaultSpec& fault : net.faults)
+    faults.push_back(&fault);
+  std::stable_sort(faults.begin(), faults.end(),
+                   [](const FaultSpec* a, const FaultSpec* b) { return a->at < b->at; });
+  std::map<std::string, std::size_t> line_of;  // a serial device -> its [[net.serial]]
+  for (std::size_t i = 0; i < net.serials.size(); ++i) {
+    line_of[net.serials[i].device_a] = i;
+    line_of[net.serials[i].device_b] = i;
+  }
+  std::vector<CutRule> rules;
+  bool cut_since_heal_all = false;
+  Hosts down;
+  std::set<std::size_t> unplugged;
+  for (const FaultSpec* fault : faults) {
+    std::string problem;
+    switch (fault->action) {
+      case A::partition:
+        rules.push_back({fault, true});
+        cut_since_heal_all = true;
+        break;
+      case A::heal:
+        problem = heal_problem(*fault, rules);
+        rules.push_back({fault, false});
+        break;
+      case A::heal_all:
+        if (!cut_since_heal_all) {
+          problem = "heal_all " + fault_tyme(*fault) +
+                    " heals no cut link: no partition is in "
+                    "effect then";
+        }
+        rules.push_back({fault, false});
+        cut_since_heal_all = false;
+        break;
+      case A::host_down:
+        down.insert(fault->host);
+        break;
+      case A::host_up:
+        if (down.erase(fault->host) == 0) {
+          problem = "host_up " + fault_tyme(*fault) + " of host '" + fault->host +
+                    "': it is not down then";
+        }
+        break;
+      case A::unplug:
+        if (line_of.contains(fault->device)) unplugged.insert(line_of[fault->device]);
+        break;
+      case A::plug:
+        if (line_of.contains(fault->device) && unplugged.erase(line_of[fault->device]) == 0) {
+          problem = "plug " + fault_tyme(*fault) + " of '" + fault->device +
+                    "': its line is not unplugged then";
+        }
+        break;
+      case A::link:
+      case A::serial:
+        break;
+    }
+    if (!problem.empty()) {
+      out.push_back("warning: " + fault->pos.str() + ": " + problem + ": it changes nothing");
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> net_warnings(const Scenario& scenario, const IoHub& io) {
+  std::vector<std::string> out;
+  if (!scenario.net.present) return out;
+  link_warnings(scenario.net, datagram_hosts(io), out);
+  fault_warnings(scenario.net, out);
+  return out;
+}
+
+}  // namespace hio::tools
