@@ -68,3 +68,44 @@ run_tool(${REFUSING} replay ${WORK}/refused.hioj EXIT 0)
 require("${out}" "replay:    [^\n]*: identical\n" "replay of the refused opens")
 require("${out}" "digest:    ${recorded} " "replay digest")
 require("${out}" "expect:    3 of 3 passed" "replay's expectations")
+
+# A stream client connecting from its own `host`, with no net.client_host and
+# two hosts: the replay's SimNet of names has no client host of its own, and
+# refused the recorded connect until it stood one in (runner.cpp build_net).
+file(WRITE ${WORK}/own_host.toml [=[
+[run]
+name = "own-host"
+tock = "1ms"
+limit = "200ms"
+seed = 3
+
+[net]
+hosts = ["a", "b"]
+
+[[net.link]]
+from = "a"
+to = "b"
+latency = "2ms"
+
+[[doer]]
+kind = "echo_server"
+name = "server"
+address = "sim://b:7"
+
+[[doer]]
+kind = "echo_client"
+name = "client"
+host = "a"
+address = "@server"
+messages = 5
+size = 16
+
+[[expect]]
+final = "client.echoed == 5"
+]=])
+
+run_tool(${REFUSING} run ${WORK}/own_host.toml --record ${WORK}/own_host.hioj EXIT 0)
+digest_of("${out}" recorded)
+run_tool(${REFUSING} replay ${WORK}/own_host.hioj EXIT 0)
+require("${out}" "replay:    [^\n]*: identical\n" "replay of a client with its own host")
+require("${out}" "digest:    ${recorded} " "replay digest of a client with its own host")
