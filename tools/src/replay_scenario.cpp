@@ -97,6 +97,13 @@ void check_replay_set(const std::string& set, const replay::JournalHeader& heade
           format_seconds(header.tock) + " s)";
   } else if (key == "run.mode") {
     why = "a replay always runs in virtual time, whatever mode recorded its journal";
+  } else if (key.starts_with("net.")) {
+    // It would change nothing: the recorded inputs are what the recorded
+    // network delivered (xuser17 finding F).
+    why =
+        "a replay builds no network: its inputs are what the recorded network delivered; "
+        "to try other link settings, run the scenario: hio run FILE --set " +
+        set;
   }
   if (!why.empty()) {
     throw SettingError("--set " + set + ": " + why);  // as apply_override's
