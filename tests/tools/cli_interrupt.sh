@@ -61,19 +61,25 @@ expect_line run "  ok    alice.mismatches == 0  (held on every pass until interr
 # E: a capture ended with Ctrl-C replayed with 130 forever, its `final` ones
 # never judged). The replay's journal keeps the signal in its trailer, so
 # its replay says the same.
+# judged_at_end NAME RC SIGNAL COUNTER TARGET: the replay summary NAME.out
+# (exit RC) ended at the recorded end of a run interrupted by SIGNAL, judged
+# `final COUNTER == TARGET` there, and exits with the verdicts.
+judged_at_end() {
+  grep -q "^ended:     at the recorded end, tyme [0-9.]* s, where the run was interrupted ($3): the recording ends there, and the expectations are judged there, final ones too$" "$WORK/$1.out" ||
+    { echo "$1: no ended line"; cat "$WORK/$1.out"; exit 1; }
+  grep -q "^  \(ok  \|FAIL\)  $4 == $5  ($4 was [0-9]*)$" "$WORK/$1.out" ||
+    { echo "$1: final expectation not judged"; cat "$WORK/$1.out"; exit 1; }
+  want=0
+  if grep -q "^  FAIL  " "$WORK/$1.out"; then want=1; fi
+  [ "$2" -eq $want ] || { echo "$1: exit $2, expected $want"; cat "$WORK/$1.out"; exit 1; }
+}
 recorded_interrupt() {
   name=$1 journal=$2 signal=$3
   shift 3
   "$HIO" replay "$journal" "$@" > "$WORK/$name.out" 2>&1
   rc=$?
   grep -q ": identical$" "$WORK/$name.out" || { echo "$name: not identical"; cat "$WORK/$name.out"; exit 1; }
-  grep -q "^ended:     at the recorded end, tyme [0-9.]* s, where the run was interrupted ($signal): the recording ends there, and the expectations are judged there, final ones too$" "$WORK/$name.out" ||
-    { echo "$name: no ended line"; cat "$WORK/$name.out"; exit 1; }
-  grep -q "^  \(ok  \|FAIL\)  alice.echoed == 20  (alice.echoed was [0-9]*)$" "$WORK/$name.out" ||
-    { echo "$name: final expectation not judged"; cat "$WORK/$name.out"; exit 1; }
-  want=0
-  if grep -q "^  FAIL  " "$WORK/$name.out"; then want=1; fi
-  [ $rc -eq $want ] || { echo "$name: exit $rc, expected $want"; cat "$WORK/$name.out"; exit 1; }
+  judged_at_end "$name" $rc "$signal" alice.echoed 20
 }
 recorded_interrupt replay_cut "$WORK/cut.hioj" SIGINT --record "$WORK/cut-replay.hioj"
 "$HIO" inspect "$WORK/cut-replay.hioj" --kind close | grep -q "^trailer .* end=interrupted .*stop_signal=2$" ||
@@ -259,14 +265,7 @@ expect_line replay "  ok    busy.runs >= 0  (held on every pass until interrupte
 # The journal of that interrupted replay: its replay stops where it was
 # interrupted and judges the expectations there; its exit is the verdicts'.
 "$HIO" replay "$WORK/replay.hioj" > "$WORK/replay_again.out" 2>&1
-rc=$?
-grep -q "^ended:     at the recorded end, tyme [0-9.]* s, where the run was interrupted (SIGINT): " "$WORK/replay_again.out" ||
-  { echo "replay_again: no ended line"; cat "$WORK/replay_again.out"; exit 1; }
-grep -q "^  \(ok  \|FAIL\)  client.echoed == 10  (client.echoed was [0-9]*)$" "$WORK/replay_again.out" ||
-  { echo "replay_again: final expectation not judged"; cat "$WORK/replay_again.out"; exit 1; }
-want=0
-if grep -q "^  FAIL  " "$WORK/replay_again.out"; then want=1; fi
-[ $rc -eq $want ] || { echo "replay_again: exit $rc, expected $want"; cat "$WORK/replay_again.out"; exit 1; }
+judged_at_end replay_again $? SIGINT client.echoed 10
 # SIGINT while the scenario is still being built (200,000 tickers: seconds
 # of building): run, check and sweep end at once, exit 130, saying so; run
 # --record leaves no journal. The signal is sent once hio catches SIGINT
