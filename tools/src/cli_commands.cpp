@@ -7,6 +7,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "hio/replay/inspect.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/sweep.hpp"
@@ -262,6 +263,25 @@ void print_journal_error(const char* command, const std::string& path,
               << ", and hio run " << shown << " --record J.hioj writes the journal J.hioj for hio "
               << command << "\n";
   }
+}
+
+std::optional<std::uint32_t> kind_bits(const char* command, const std::vector<std::string>& names) {
+  std::uint32_t bits = 0;
+  for (const std::string& k : names) {
+    std::optional<EventKind> kind = replay::parse_event_kind(k);
+    if (!kind) {
+      const std::vector<std::string> kinds = {"open",  "connect", "accept", "rx",  "tx",
+                                              "close", "error",   "noise",  "log", "rx_end"};
+      std::string all;
+      for (const std::string& name : kinds)
+        all += (all.empty() ? "" : ", ") + name;
+      std::cerr << "hio " << command << ": --kind " << display_text(k) << ": one of " << all
+                << message_text(did_you_mean(k, kinds)) << "\n";
+      return std::nullopt;
+    }
+    bits |= replay::EventFilter::kind_bit(*kind);
+  }
+  return bits;
 }
 
 int say_interrupted(const std::string& line, int signal) {
