@@ -15,22 +15,27 @@ namespace {
 // Walks one journal event by event, across frames and parts.
 class Cursor {
  public:
-  explicit Cursor(JournalReader& reader) : reader_(reader) {}
+  Cursor(JournalReader& reader, std::uint32_t kinds) : reader_(reader), kinds_(kinds) {}
 
-  // The current event, or nullptr at the end (or at damage).
+  // The current event of the kinds compared, or nullptr at the end (or at damage).
   const ChannelEvent* get() {
-    while (frame_ == nullptr || index_ >= frame_->events.size()) {
-      frame_ = reader_.next();
-      index_ = 0;
-      if (frame_ == nullptr) return nullptr;
+    for (;;) {
+      while (frame_ == nullptr || index_ >= frame_->events.size()) {
+        frame_ = reader_.next();
+        index_ = 0;
+        if (frame_ == nullptr) return nullptr;
+      }
+      const ChannelEvent& e = frame_->events[index_];
+      if ((kinds_ & EventFilter::kind_bit(e.kind)) != 0) return &e;
+      ++index_;
     }
-    return &frame_->events[index_];
   }
   void advance() { ++index_; }
   std::uint64_t pass() const { return frame_ != nullptr ? frame_->pass : 0; }
 
  private:
   JournalReader& reader_;
+  std::uint32_t kinds_;
   const FrameView* frame_ = nullptr;
   std::size_t index_ = 0;
 };
@@ -145,8 +150,8 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
   }
   const std::uint64_t kept_max =
       options.all ? std::max<std::uint64_t>(options.divergences_max, 1) : 1;
-  Cursor want(expected);
-  Cursor got(actual);
+  Cursor want(expected, options.kinds);
+  Cursor got(actual, options.kinds);
   for (std::uint64_t index = 0;; ++index) {
     const ChannelEvent* a = want.get();
     const ChannelEvent* b = got.get();

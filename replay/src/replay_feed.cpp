@@ -121,7 +121,7 @@ Tyme Replayer::Feed::end_tyme() {
       *end != kTymeNever) {
     end = tyme_after(*end, header_tock);
   }
-  if (overrunning()) end = tyme_after(*end, options.overrun);
+  if (overrunning()) end = tyme_after(*end, *options.overrun);
   return *end;
 }
 
@@ -234,6 +234,8 @@ void Replayer::Feed::pass_end(Tyme tyme) {
   // trailer is read, and a trusted end is never below the last pass). Read
   // ahead first: when the next recorded frame holds only the exit's events
   // at the end tyme, the trailer behind it says that this pass was the last.
+  read_ahead();
+  if (noisy) run_on(tyme);
   next_tyme = next_due();
   if ((noisy || !divergence) && options.forget_finished_channels) forget_finished();
   if (tyme >= last_pass()) {
@@ -244,6 +246,56 @@ void Replayer::Feed::pass_end(Tyme tyme) {
       doist->request_stop();
     }
   }
+}
+
+void Replayer::Feed::run_on(Tyme tyme) {
+  // Only where delay could cut short the run's own end: not past an end
+  // chosen (an overrun given, 0 included), nor past a limit or an error,
+  // which end a run whatever its network does.
+  if (options.overrun || !options.noise.delay || stopped_early || !end_known() || !end_recorded ||
+      tyme < last_pass()) {
+    return;
+  }
+  const RunOutcome recorded = reader.trailer()->end;
+  if (recorded != RunOutcome::done && recorded != RunOutcome::stalled &&
+      recorded != RunOutcome::interrupted) {
+    return;
+  }
+  // Every rx held at the recorded end is due by then plus the longest delay
+  // (in whole tocks, the pass that delivers it): the last pass, at most.
+  const Tyme recorded_end = *end - ran_on;
+  const Tyme latest_due = tyme_after(recorded_end, options.noise.delay_max);
+  if (tyme_after(latest_due, header_tock * 2) == kTymeNever) return;  // the end of tyme
+  const std::int64_t tock = header_tock.count();
+  const auto pass_at = [tock](Tyme t) {  // the first pass at or after t
+    const std::int64_t ns = t.time_since_epoch().count();
+    return Tyme{Tock{(ns / tock + (ns % tock != 0 ? 1 : 0)) * tock}};
+  };
+  // What would be cut off: held rx (a stream's chunks are due in order, the
+  // last behind its first is the latest), the stream ends waiting behind
+  // them, and the inputs recorded at the end tyme (a capture's, received
+  // while it waited out its last tock: running on, they come at their tyme).
+  std::optional<Tyme> latest;
+  const auto note = [&latest](Tyme due) { latest = std::max(latest.value_or(due), due); };
+  for (const auto& entry : held)
+    note(entry.second.due);
+  for (const auto& [id, chunks] : held_behind)
+    if (!chunks.empty()) note(chunks.back().second.due);
+  bool inputs_left = false;
+  for (std::size_t i = head; i < queue.size() && !inputs_left; ++i)
+    inputs_left = is_input(queue[i].view());
+  if (!latest && !inputs_left && deferred.empty()) return;
+  Tyme last = tyme_after(tyme, header_tock);
+  if (latest) last = std::max(last, pass_at(*latest));
+  last = std::min(last, pass_at(latest_due));
+  // Not past the Doist's limit (a replaced scenario's run.limit).
+  if (doist != nullptr && doist->limit() > Tock{0}) {
+    last = std::min(last, Tyme{doist->limit()} - header_tock);
+  }
+  const Tyme moved = end_at_pass ? last : tyme_after(last, header_tock);
+  if (moved <= *end) return;
+  ran_on += moved - *end;
+  end = moved;
 }
 
 Tyme Replayer::Feed::last_pass() {

@@ -171,7 +171,15 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
     if (front().kind == EventKind::accept && !polled) return false;
     return closing || overrunning() || !exit_seq || front().seq < *exit_seq;
   }
-  bool overrunning() const { return noisy && options.overrun > Tock{0}; }
+  bool overrunning() const {
+    return noisy && (options.overrun.value_or(Tock{0}) > Tock{0} || ran_on > Tock{0});
+  }
+  // Noise: at the last pass before the recorded end (of a run that ended by
+  // itself or by a signal; ReplayOptions::overrun not set), the rx its delay
+  // holds back then, and the inputs recorded at the end tyme, would be cut
+  // off: moves the end on until they are due, at most the longest delay and
+  // a tock past the recorded end (ran_on says how far).
+  void run_on(Tyme tyme);
   void pump();
 
   // ---- the Doist ----
@@ -445,6 +453,7 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   bool last_pass_outputs = false;
   std::uint64_t trailer_offset = 0;  // where the frame after the last pass frame read starts
   std::optional<Tyme> end;           // when the replay ends, once the reader is done
+  Tock ran_on{0};                    // run_on moved `end` this far past the recorded end
   bool end_recorded = false;         // end is the recorded run's (not after its last pass)
   // The recorded run's last pass is at `end` (a stop cut its tock short:
   // JournalTrailer::ended_at_pass), not one tock before it.

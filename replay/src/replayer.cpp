@@ -53,7 +53,7 @@ Replayer::Replayer(const std::string& path, ReplayOptions options)
   }
   header_ = *h;
   feed_->header_tock = header_.tock;
-  if (feed_->options.overrun > Tock{0} && !feed_->noisy) {
+  if (feed_->options.overrun.value_or(Tock{0}) > Tock{0} && !feed_->noisy) {
     throw std::invalid_argument(
         "replay: an overrun needs noise (a strict replay ends where the recorded run did)");
   }
@@ -198,6 +198,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.error = f.thrown;
   r.error_tyme = f.thrown_at;
   r.doers_on_both_ends = f.both_ends;
+  r.ran_on = f.ran_on;
   r.status = f.noisy        ? ReplayStatus::perturbed
              : f.divergence ? ReplayStatus::diverged
                             : ReplayStatus::identical;

@@ -112,7 +112,8 @@ JournalTrailer capture(const std::string& path, Tyme close_at,
 }
 
 ReplayResult replay(const std::string& path, const std::string& spec, const std::string& out,
-                    Tyme close_at = kTymeNever, Tock overrun = Tock{0}, Tock limit = Tock{0}) {
+                    Tyme close_at = kTymeNever, std::optional<Tock> overrun = std::nullopt,
+                    Tock limit = Tock{0}) {
   ReplayOptions options;
   if (!spec.empty()) options.noise = parse_noise_spec(spec);
   options.noise_seed = 1;
@@ -266,6 +267,48 @@ TEST(ReplayInputs, AnOverrunDeliversTheExitsInputsAtTheirRecordedTyme) {
   ASSERT_TRUE(at) << "never delivered";
   EXPECT_GE(*at, kRunEnd);
   EXPECT_LE(*at, kRunEnd + Tock{20'000'000});
+}
+
+// xuser17 finding C: a noise replay with only delay of a run that ended by
+// itself or by a signal cut off the rx its delay held past the recorded end
+// (undelivered; a client one reply short failed every seed). It runs on until
+// they are delivered, at most the longest delay and a tock past that end, and
+// stays a pure function of the journal and the noise seed; --overrun 0 (an
+// overrun given as 0) ends it at the recorded end as before.
+TEST(ReplayInputs, DelayNoiseRunsOnPastTheRecordedEndToDeliverWhatItHeld) {
+  TempDir dir;
+  const Tyme stop{Tock{500'000'000}};
+  const JournalTrailer t = capture(dir.file("pings.hioj"), kTymeNever, stop);
+  ASSERT_EQ(t.end, RunOutcome::interrupted);
+  ASSERT_EQ(t.end_tyme, stop);
+
+  const Tock longest{20'000'000};
+  const ReplayResult cut =
+      replay(dir.file("pings.hioj"), "delay=20ms", dir.file("cut.hioj"), kTymeNever, Tock{0});
+  EXPECT_GT(cut.noise.undelivered, 0u) << format_noise_stats(cut.noise);
+  EXPECT_EQ(cut.ran_on, Tock{0});
+
+  const ReplayResult r =
+      replay(dir.file("pings.hioj"), "delay=20ms", dir.file("on.hioj"), kTymeNever);
+  EXPECT_EQ(r.noise.undelivered, 0u) << format_noise_stats(r.noise);
+  EXPECT_GT(r.ran_on, Tock{0});
+  EXPECT_LE(r.ran_on, longest + kTock);
+  EXPECT_EQ(r.passes, static_cast<std::uint64_t>((stop - Tyme{} + r.ran_on) / kTock));
+  const JournalContents on = read_journal(dir.file("on.hioj"));
+  EXPECT_EQ(on.trailer->end_tyme, stop + r.ran_on);
+  // The same journal and noise seed: the same replay, byte for byte.
+  const ReplayResult again =
+      replay(dir.file("pings.hioj"), "delay=20ms", dir.file("again.hioj"), kTymeNever);
+  EXPECT_EQ(again.digest, r.digest);
+  EXPECT_EQ(again.ran_on, r.ran_on);
+
+  // A run that ended at its limit ends there: the limit would have cut a
+  // slower network's replies too.
+  capture(dir.file("limit.hioj"), kTymeNever);
+  const ReplayResult limited =
+      replay(dir.file("limit.hioj"), "delay=20ms", dir.file("limited.hioj"), kTymeNever);
+  EXPECT_EQ(limited.ran_on, Tock{0});
+  EXPECT_GT(limited.noise.undelivered, 0u) << format_noise_stats(limited.noise);
 }
 
 // xrep10 finding 10: a replay stopped by its limit at the tyme of a recorded

@@ -10,6 +10,22 @@ set(udp ${SCENARIOS}/udp_request_response.toml)
 hio(run ${udp} --seed 7 --record ${WORK}/a.hioj EXIT 0)
 hio(run ${udp} --seed 8 --record ${WORK}/c.hioj EXIT 0)
 
+# --kind (xuser17 finding N): a noise replay against its journal differs at
+# every event by position; compared on `open` only, the same channels; on
+# `tx` only, the first tx the noise moved.
+hio(replay ${WORK}/a.hioj --noise delay=0-20ms --seed 3 --record ${WORK}/noisy.hioj EXIT 0 1)
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj EXIT 3)
+require("${out}" "first divergence at event [0-9]+: [^\n]*: [a-z_]+ differs\n" "noise replay: diverges")
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --kind open EXIT 0)
+require("${out}" "\nsame: [0-9]+ events of the kinds compared \\(open\\)\n$" "--kind open: same")
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --kind tx --kind open --all EXIT 3)
+require("${out}" "first divergence at event [0-9]+: [^\n]*\n  expected: p[0-9]+ [0-9.]+ s[0-9]+ #[0-9]+ tx " "--kind tx: a tx")
+if(out MATCHES " (rx|noise) [0-9]")
+  message(FATAL_ERROR "--kind tx --kind open compared other kinds:\n${out}")
+endif()
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --kind txx EXIT 2)
+require("${err}" "^hio diff: --kind txx: one of open, connect, accept, rx, tx, close, error, noise, log, rx_end; did you mean 'tx'\\?\n$" "--kind txx")
+
 # --all --max 3: three divergences listed, numbered, then how many in all.
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 3 EXIT 3)
 require("${out}" "\nfirst divergence at event [0-9]+: pass [0-9]+, tyme [0-9.]+ s, channel #[0-9]+: [a-z_]+ differs\n" "--all first")

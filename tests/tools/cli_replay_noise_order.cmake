@@ -90,6 +90,58 @@ require("${out}" "passes:    11000 " "the replay ran 6 s past the recorded end")
 hio(replay ${WORK}/tej.hioj --overrun 6s EXIT 2)
 require("${err}" "--overrun 6s: requires --noise" "--overrun without --noise")
 
+# xuser17 finding C: a real capture that ended `done` (an echo_client of 20
+# messages against a Python echo server, data/xuser17_done_capture.hioj)
+# replayed with delay only: the last reply, held past the recorded end, was
+# cut off (1 undelivered, `alice.echoed was 19`) and every seed failed. The
+# replay runs on until the held rx are delivered; --overrun 0 ends it at the
+# recorded end as before.
+hio(replay ${DATA}/xuser17_done_capture.hioj --noise delay=0-30ms --seeds 1..20 EXIT 0)
+require("${out}" "20 of 20 seeds passed" "done capture, delay: every seed passes")
+hio(replay ${DATA}/xuser17_done_capture.hioj --noise delay=0-30ms --seed 1 --record ${WORK}/on.hioj
+    EXIT 0)
+require("${out}" "\nended:     at tyme 0.98 s, 0.01 s past the recorded end \\(tyme 0.97 s\\): the noise's delay held rx back there, and the replay ran on to deliver them \\(--overrun 0 ends it at the recorded end\\); its doers finished there\n"
+        "done capture, delay: ran on")
+require("${out}" " 0 undelivered;" "done capture, delay: all delivered")
+hio(inspect ${WORK}/on.hioj --kind close EXIT 0)
+require("${out}" "trailer [^\n]* end=done end_tyme=0.98" "done capture, delay: the replay's own end")
+hio(replay ${DATA}/xuser17_done_capture.hioj --noise delay=0-30ms --seed 1 --json EXIT 0)
+require("${out}" "\"past_recorded_end\": {\"by\": \"noise_delay\", \"recorded_end_tyme\": \"0.97\", \"end_tyme\": \"0.98\"}"
+        "done capture, delay: --json")
+hio(replay ${DATA}/xuser17_done_capture.hioj --noise delay=0-30ms --seed 1 --overrun 0 EXIT 1)
+require("${out}" " 1 undelivered;" "--overrun 0: cut at the recorded end")
+require("${out}" "FAIL  alice.echoed == 20  \\(alice.echoed was 19\\)" "--overrun 0: one reply short")
+# A run that ended at its limit ends there (tej.hioj: 5 s, rx held past it
+# are undelivered, above).
+
+# xuser17 findings E and O: a real capture ended with Ctrl-C (an echo_server
+# without a limit, data/xuser17_interrupted_capture.hioj) replayed identical
+# but exited 130, its `final` expectation never judged; with --overrun the
+# summary said `at the recorded end`, its not-judged line the overrun's end
+# as the interruption's tyme, and the replay's journal a SIGINT that never
+# happened. The recording ends at the signal: the expectations are judged
+# there, exit by the verdicts.
+hio(replay ${DATA}/xuser17_interrupted_capture.hioj EXIT 0)
+require("${out}" ": identical\n" "interrupted capture: identical")
+require("${out}" "\nended:     at the recorded end, tyme 2.84 s, where the run was interrupted \\(SIGINT\\): the recording ends there, and the expectations are judged there, final ones too\n"
+        "interrupted capture: ended")
+require("${out}" "\n  ok    server.accepted == 1  \\(server.accepted was 1\\)\n"
+        "interrupted capture: final judged")
+hio(replay ${DATA}/xuser17_interrupted_capture.hioj --json EXIT 0)
+require("${out}" "\"recorded_interrupted\": true" "interrupted capture --json: recorded_interrupted")
+require("${out}" "\"passed\": true" "interrupted capture --json: passed")
+hio(replay ${DATA}/xuser17_interrupted_capture.hioj --noise delay=0-30ms --seed 1 --overrun 1s
+    --record ${WORK}/over_int.hioj EXIT 0)
+require("${out}" "\nended:     at tyme 3.84 s, 1 s past the recorded end \\(tyme 2.84 s, where the run was interrupted \\(SIGINT\\)\\), as --overrun 1 s asked\n"
+        "interrupted capture --overrun: ended")
+require("${out}" "\n  ok    server.accepted == 1  \\(server.accepted was 1\\)\n"
+        "interrupted capture --overrun: final judged")
+hio(inspect ${WORK}/over_int.hioj --kind close EXIT 0)
+require("${out}" "trailer [^\n]* end=limit end_tyme=3.84 ended_at_pass\n"
+        "interrupted capture --overrun: the replay's trailer has no signal")
+hio(replay ${WORK}/over_int.hioj EXIT 0)
+require("${out}" ": identical\n" "the overrun replay's journal replays identical")
+
 # A real loopback capture whose two ends are doers of the run gets the note
 # the SimNet journals get (noise does not propagate between the doers).
 hio(run ${SCENARIOS}/tcp_loopback_real.toml --limit 300ms --record ${WORK}/loop.hioj EXIT 0 1)

@@ -130,6 +130,29 @@ hio(replay ${WORK}/udp.hioj --set run.tock=2ms EXIT 2)
 require("${err}" "^hio replay: --set run.tock=2ms: a replay runs at the tock its journal was recorded with \\(0.001 s\\)" "--set run.tock")
 hio(replay ${WORK}/udp.hioj --set run.mode=real EXIT 2)
 require("${err}" "^hio replay: --set run.mode=real: a replay always runs in virtual time" "--set run.mode")
+# xuser17 finding F: a [net] setting was taken and changed nothing (the
+# replay builds no network): refused, pointing to hio run.
+hio(replay ${WORK}/udp.hioj --set net.default_link.latency=1ms EXIT 2)
+require("${err}" "^hio replay: --set net.default_link.latency=1ms: a replay builds no network: its inputs are what the recorded network delivered; to try other link settings, run the scenario: hio run FILE --set net.default_link.latency=1ms\n$"
+        "--set net.*")
+hio(replay ${WORK}/udp.hioj --scenario ${udp_toml} --set net.client_host=server EXIT 2)
+require("${err}" "^hio replay: --set net.client_host=server: a replay builds no network" "--set net.* with --scenario")
+# xuser17 finding M: a scenario given to the journal commands: after the
+# bad_magic line, what to do with it (as hio run says of a journal).
+foreach(command replay inspect salvage)
+  set(extra)
+  if(command STREQUAL "salvage")
+    set(extra ${WORK}/salvaged.hioj)
+  endif()
+  hio(${command} ${udp_toml} ${extra} EXIT 2)
+  require("${err}" "bad_magic: (nothing to salvage: )?not a hio journal: it starts with [0-9a-f ]+, a journal with 89 48 49 4f 4a 0d 0a 1a\nhio ${command}: [^\n]*udp_request_response.toml is text, not a journal: a scenario is run with hio run [^\n]*udp_request_response.toml, and hio run [^\n]*udp_request_response.toml --record J.hioj writes the journal J.hioj for hio ${command}\n$"
+          "hio ${command} of a scenario: the hint")
+endforeach()
+# A binary file that is no journal gets no such hint.
+hio(inspect ${HIO} EXIT 2)
+if(err MATCHES "is text")
+  message(FATAL_ERROR "a binary file called text:\n${err}")
+endif()
 hio(replay ${WORK}/udp.hioj --set run.limit=1s --set run.limit=2s EXIT 2)
 require("${err}" "both set run.limit; give one" "--set twice")
 hio(replay ${WORK}/udp.hioj --set run.colour=red EXIT 2)

@@ -308,6 +308,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
                        std::to_string(kDiffListedMax) + " (default " +
                        std::to_string(kDiffListedDefault) + "; all are counted)")
       ->needs(diff_all);
+  diff_cmd
+      ->add_option("--kind", diff_args.kinds,
+                   "compare only events of this kind (repeatable, as inspect's): --kind tx "
+                   "compares what the doers sent, e.g. of a noise replay and its journal")
+      ->allow_extra_args(false);
   diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
                      "do not compare addresses and ports (channel table, open, connect, accept, "
                      "peers): two captures of one scene");

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
+#include "hio/replay/inspect.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/sweep.hpp"
@@ -22,6 +24,21 @@ namespace {
 // A scenario's problems are all listed, in file order, up to this many; a
 // last line counts the rest (a generated file can have thousands).
 constexpr std::size_t kDiagnosticsShownMax = 50;
+
+// The file starts with text (its first 512 bytes have no control
+// character but tab, newline and carriage return): not a journal's bytes,
+// whose magic starts with 0x89. "-" (the standard input, read already): no.
+bool looks_like_text(const std::string& path) {
+  if (path == "-") return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string head(512, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return !head.empty() && std::ranges::all_of(head, [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 0x20 && u != 0x7f && u != 0x89) || c == '\n' || c == '\r' || c == '\t';
+  });
+}
 
 }  // namespace
 
@@ -237,6 +254,34 @@ void print_journal_error(const char* command, const std::string& path,
   JsonFailure::note(path, error);
   std::cerr << "hio " << command << ": " << display_text(path) << ": "
             << message_text(error.describe()) << "\n";
+  // The text file people hand to the journal commands by mistake: a
+  // scenario (xuser17 finding M), as hio run says of a journal.
+  if (error.kind == replay::JournalErrorKind::bad_magic && looks_like_text(path)) {
+    const std::string shown = display_text(path);
+    std::cerr << "hio " << command << ": " << shown
+              << " is text, not a journal: a scenario is run with hio run " << shown
+              << ", and hio run " << shown << " --record J.hioj writes the journal J.hioj for hio "
+              << command << "\n";
+  }
+}
+
+std::optional<std::uint32_t> kind_bits(const char* command, const std::vector<std::string>& names) {
+  std::uint32_t bits = 0;
+  for (const std::string& k : names) {
+    std::optional<EventKind> kind = replay::parse_event_kind(k);
+    if (!kind) {
+      const std::vector<std::string> kinds = {"open",  "connect", "accept", "rx",  "tx",
+                                              "close", "error",   "noise",  "log", "rx_end"};
+      std::string all;
+      for (const std::string& name : kinds)
+        all += (all.empty() ? "" : ", ") + name;
+      std::cerr << "hio " << command << ": --kind " << display_text(k) << ": one of " << all
+                << message_text(did_you_mean(k, kinds)) << "\n";
+      return std::nullopt;
+    }
+    bits |= replay::EventFilter::kind_bit(*kind);
+  }
+  return bits;
 }
 
 void print_journal_lost(const char* command, const std::string& path, const std::string& lost,

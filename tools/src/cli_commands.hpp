@@ -81,6 +81,7 @@ struct InspectArgs {
 struct DiffArgs {
   std::string a;
   std::string b;
+  std::vector<std::string> kinds;  // --kind: compare only events of these kinds
   bool json = false;
   bool all = false;
   std::uint64_t max = kDiffListedDefault;
@@ -227,6 +228,11 @@ std::string stream_use(const std::string& stream);
 // once they are known: FileTarget::refuse_inputs.)
 std::string record_path_problem(const std::optional<std::string>& record,
                                 std::initializer_list<InputFile> inputs);
+
+// --kind NAME... of hio inspect and hio diff: a bit per EventKind
+// (replay::EventFilter::kind_bit); nullopt after saying on stderr which
+// name is none ("hio COMMAND: --kind x: one of open, connect, ...").
+std::optional<std::uint32_t> kind_bits(const char* command, const std::vector<std::string>& names);
 
 // A journal that cannot be read, said on stderr after "hio COMMAND: " (and
 // --json's "journal" and "journal_error").

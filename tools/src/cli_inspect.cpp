@@ -198,21 +198,9 @@ int do_inspect(const InspectArgs& args) {
   }
   filter.channels = std::move(selection.ids);
   if (!args.kinds.empty()) {
-    filter.kinds = 0;
-    for (const std::string& k : args.kinds) {
-      std::optional<EventKind> kind = replay::parse_event_kind(k);
-      if (!kind) {
-        const std::vector<std::string> kinds = {"open",  "connect", "accept", "rx",  "tx",
-                                                "close", "error",   "noise",  "log", "rx_end"};
-        std::string names;
-        for (const std::string& name : kinds)
-          names += (names.empty() ? "" : ", ") + name;
-        std::cerr << "hio inspect: --kind " << display_text(k) << ": one of " << names
-                  << message_text(did_you_mean(k, kinds)) << "\n";
-        return kExitBadInput;
-      }
-      filter.kinds |= replay::EventFilter::kind_bit(*kind);
-    }
+    const std::optional<std::uint32_t> kinds = kind_bits("inspect", args.kinds);
+    if (!kinds) return kExitBadInput;
+    filter.kinds = *kinds;
   }
   if (args.from) {
     auto t = parse_tyme_arg(*args.from, "--from");

@@ -97,6 +97,13 @@ void check_replay_set(const std::string& set, const replay::JournalHeader& heade
           format_seconds(header.tock) + " s)";
   } else if (key == "run.mode") {
     why = "a replay always runs in virtual time, whatever mode recorded its journal";
+  } else if (key.starts_with("net.")) {
+    // It would change nothing: the recorded inputs are what the recorded
+    // network delivered (xuser17 finding F).
+    why =
+        "a replay builds no network: its inputs are what the recorded network delivered; "
+        "to try other link settings, run the scenario: hio run FILE --set " +
+        set;
   }
   if (!why.empty()) {
     throw SettingError("--set " + set + ": " + why);  // as apply_override's
@@ -315,8 +322,12 @@ TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
     return {replay::RunOutcome::interrupted,
             "replayed the intact prefix of a damaged journal: " + r.journal_error->describe()};
   }
-  // The doers ended the run by themselves, before the recorded end.
+  // The doers ended the run by themselves, before the recorded end (or
+  // after it, running on past it).
   if (end != RunEnd::interrupted) return {replay::to_outcome(end), ""};
+  // It ran on past the recorded end and was stopped there, doers still
+  // running: its own end, not the recorded run's (no signal ended it).
+  if (o.past_recorded_end) return {replay::RunOutcome::limit, ""};
   // The replayer stopped it at the recorded end: the recorded run's end.
   if (!r.recorded_trailer) return {};
   return {r.recorded_trailer->end, r.recorded_trailer->end_text, r.recorded_trailer->stop_signal};
@@ -499,22 +510,31 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   outcome.interrupted = end == RunEnd::interrupted && doist.stop_signal() != 0;
   outcome.stopped_at_limit = end == RunEnd::limit && replaced;
   outcome.stop_signal = outcome.interrupted ? doist.stop_signal() : 0;
-  // A recorded run that a signal interrupted, replayed to its end (the
-  // replayer stopped it there): it has no end to judge either.
   const replay::ReplayResult& r = outcome.result;
-  // So has one that hio's own failure ended (its doers did not throw: the
-  // replayer ended the replay there, as the run ended).
-  if (!outcome.interrupted && !journal_failed && end == RunEnd::interrupted && !r.divergence &&
-      !run_cut(r) && r.recorded_trailer) {
+  outcome.end_tyme = doist.tyme();
+  outcome.overrun = options.overrun.value_or(Tock{0});
+  const bool end_known = r.recorded_trailer && !run_cut(r);
+  if (end_known) outcome.recorded_end_tyme = r.recorded_trailer->end_tyme;
+  outcome.past_recorded_end = end_known && !outcome.interrupted && !r.divergence &&
+                              (outcome.overrun > Tock{0} || r.ran_on > Tock{0}) &&
+                              outcome.end_tyme > outcome.recorded_end_tyme;
+  // The replay reached the recorded end (the replayer stopped it there, or
+  // it ran on past it) of a run that a signal interrupted, or that hio's own
+  // failure ended (its doers did not throw: the replayer ended the replay
+  // there, as the run ended). Not when its own journal's failure ended it.
+  if (!outcome.interrupted && !journal_failed &&
+      (end == RunEnd::interrupted || outcome.past_recorded_end) && !r.divergence && end_known) {
     if (r.recorded_trailer->end == replay::RunOutcome::interrupted) {
       outcome.recorded_stop_signal = r.recorded_trailer->stop_signal;
     } else if (hio_failure_met) {
       outcome.recorded_hio_failure = r.recorded_trailer->end_text;
     }
   }
-  // Interrupted: judged on the passes replayed, `final` ones not at all.
+  // Interrupted: judged on the passes replayed, `final` ones not at all. The
+  // end of an interrupted recording is judged as a run's end: it is where
+  // the recording ends (ReplayScenarioOutcome::recorded_stop_signal).
   if (outcome.result.status != replay::ReplayStatus::diverged) {
-    const int signal = outcome.interrupted ? outcome.stop_signal : outcome.recorded_stop_signal;
+    const int signal = outcome.interrupted ? outcome.stop_signal : 0;
     outcome.expectations = checker.finish(RunEnding{
         .tyme = doist.tyme(),
         .cut = run_cut(outcome.result),
@@ -533,6 +553,24 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   return outcome;
 }
 
+// The `ended:` line of a replay that ran on past the recorded end.
+std::string past_end_line(const ReplayScenarioOutcome& o) {
+  const replay::ReplayResult& r = o.result;
+  std::string out = "at tyme " + format_seconds(o.end_tyme) + " s, " +
+                    format_seconds(o.end_tyme - o.recorded_end_tyme) +
+                    " s past the recorded end (tyme " + format_seconds(o.recorded_end_tyme) + " s";
+  if (o.recorded_stop_signal != 0) {
+    out += std::string(", where the run was interrupted (") +
+           stop_signal_name(o.recorded_stop_signal) + ")";
+  }
+  out += o.overrun > Tock{0} ? "), as --overrun " + format_seconds(o.overrun) + " s asked"
+                             : "): the noise's delay held rx back there, and the replay ran on to "
+                               "deliver them (--overrun 0 ends it at the recorded end)";
+  if (r.end == RunEnd::done) out += "; its doers finished there";
+  if (r.end == RunEnd::stalled) out += "; nothing more could run there";
+  return out;
+}
+
 // How the replay itself ended, as a sweep reports each seed's end (see
 // replay_seed_runner; a doer's exception is its error): `done` when its
 // doers finished, `limit` when it ran to its end - the recorded end (after
@@ -545,8 +583,8 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
 // finished is not `done` because the recorded run was (xcap9 finding 7).
 RunEnd replay_end(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
-  if (o.interrupted || r.divergence || run_cut(r) || o.recorded_stop_signal != 0 ||
-      !o.recorded_hio_failure.empty()) {
+  if (o.interrupted || r.divergence || run_cut(r) ||
+      (o.recorded_stop_signal != 0 && !o.past_recorded_end) || !o.recorded_hio_failure.empty()) {
     return RunEnd::interrupted;
   }
   // The replayer stops the run at its end (RunEnd::interrupted), as a limit.
@@ -603,14 +641,12 @@ std::string replay_first_failure(const ReplayScenarioOutcome& o) {
   std::string failure = first_failure(o.expectations);
   if (!failure.empty()) return failure;
   if (r.journal_error) return "the journal is damaged at " + r.journal_error->describe();
-  // Interrupted (or the replay of an interrupted run) with nothing to judge:
-  // no verdict, not passed, as RunSummary::passed().
-  if ((o.interrupted || o.recorded_stop_signal != 0) && o.expectations.empty()) {
-    return o.interrupted
-               ? std::string("nothing judged: interrupted (") + stop_signal_name(o.stop_signal) +
-                     ") and no expectations"
-               : std::string("nothing judged: the recorded run was interrupted (") +
-                     stop_signal_name(o.recorded_stop_signal) + ") and has no expectations";
+  // Interrupted with nothing to judge: no verdict, not passed, as
+  // RunSummary::passed(). (The replay of an interrupted run reached its end,
+  // and judged it.)
+  if (o.interrupted && o.expectations.empty()) {
+    return std::string("nothing judged: interrupted (") + stop_signal_name(o.stop_signal) +
+           ") and no expectations";
   }
   if (!o.recorded_hio_failure.empty() && o.expectations.empty()) {
     return std::string("nothing judged: ") + kRecordedHioFailure + " (" + o.recorded_hio_failure +
@@ -627,7 +663,6 @@ int replay_exit_code(const ReplayScenarioOutcome& o) {
   if (o.interrupted) return interrupted_exit_code(o.stop_signal);
   if (!o.journal_lost.empty()) return kExitOutputFailed;  // as a journal that cannot be written
   if (o.result.status == replay::ReplayStatus::diverged) return kExitDivergence;
-  if (o.recorded_stop_signal != 0) return interrupted_exit_code(o.recorded_stop_signal);
   if (!o.recorded_hio_failure.empty()) return kExitInternal;  // as the run exited
   if (o.result.journal_error) return kExitBadInput;
   if (o.result.error) return kExitDoerError;  // as the run exited (a noise replay's too)
@@ -683,9 +718,13 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
                       : "") +
            ": the journal's events from there on were not compared\n";
   }
-  if (o.recorded_stop_signal != 0) {
-    out += std::string("ended:     at the recorded end, where the run was interrupted (") +
-           stop_signal_name(o.recorded_stop_signal) + ")\n";
+  if (o.past_recorded_end) {
+    out += "ended:     " + past_end_line(o) + "\n";
+  } else if (o.recorded_stop_signal != 0) {
+    out += "ended:     at the recorded end, tyme " + format_seconds(o.recorded_end_tyme) +
+           " s, where the run was interrupted (" + stop_signal_name(o.recorded_stop_signal) +
+           "): the recording ends there, and the expectations are judged there, final ones "
+           "too\n";
   }
   if (!o.recorded_hio_failure.empty()) {
     out += "ended:     at the recorded end, where hio's own error ended the run: " +
@@ -736,6 +775,12 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       ", \"recorded_interrupted\": " + (o.recorded_stop_signal != 0 ? "true" : "false") + ", " +
       json_field_or_null("recorded_hio_failure", o.recorded_hio_failure) +
       ", \"stopped_at_limit\": " + (o.stopped_at_limit ? "true" : "false") +
+      ", \"past_recorded_end\": " +
+      (o.past_recorded_end
+           ? std::string("{\"by\": \"") + (o.overrun > Tock{0} ? "overrun" : "noise_delay") +
+                 "\", \"recorded_end_tyme\": \"" + format_seconds(o.recorded_end_tyme) +
+                 "\", \"end_tyme\": \"" + format_seconds(o.end_tyme) + "\"}"
+           : std::string("null")) +
       ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
       ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +
       replay::format_digest(r.digest) +

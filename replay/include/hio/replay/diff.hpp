@@ -54,6 +54,11 @@ struct DiffOptions {
   // one scene differ in the ports the kernel chose; with this they compare
   // on everything else.
   bool ignore_addresses = false;
+  // Only events whose kind has its bit here (EventFilter::kind_bit) are
+  // compared; the others are skipped on both sides, as if absent (indexes
+  // and events_compared count the compared ones). A noise replay and its
+  // journal compared on `tx` only: where the doers' output parted.
+  std::uint32_t kinds = ~std::uint32_t{0};
 };
 
 struct DiffResult {

@@ -140,6 +140,10 @@ struct ReplayResult {
   // text at the same tyme; otherwise it is a divergence (end_differs).
   std::optional<std::string> error{};
   Tyme error_tyme{};
+  // A noise replay ran on this long past the recorded end by itself, to
+  // deliver the rx its delay held there (ReplayOptions::overrun not set); 0
+  // when it did not.
+  Tock ran_on{0};
   // A channel of the journal talked to an address that is another channel's
   // own (a loopback capture whose both ends are doers of the run, or a
   // SimNet run): noise on one side's inputs does not reach the other side.
@@ -176,9 +180,15 @@ struct ReplayOptions {
   std::size_t noise_stalled_kept_bytes = std::size_t{1} << 20;
   // A noise replay runs this long past the recorded end (0: ends there): the
   // doers go on with no more recorded inputs, so rx that noise holds past
-  // the end is delivered and their timeouts fire. Only with noise (a strict
-  // replay's end is the recorded one): std::invalid_argument otherwise.
-  Tock overrun{0};
+  // the end is delivered and their timeouts fire. More than 0 only with noise
+  // (a strict replay's end is the recorded one): std::invalid_argument
+  // otherwise. Not set (the default): a noise replay with `delay` of a run
+  // that ended by itself (done, stalled) or by a signal (interrupted) runs on
+  // while its noise holds rx back at the recorded end, until they are
+  // delivered - at most the longest delay and one tock past that end - so
+  // that delay alone never loses the last replies (ReplayResult::ran_on). A
+  // run that ended at its limit, or by an error, ends where it did.
+  std::optional<Tock> overrun{};
   // A test hook: off, the replay keeps every channel's state to the end
   // instead of forgetting a channel once both sides are finished with it, so
   // its memory grows with the journal's channels. The results are the same

@@ -33,7 +33,9 @@ struct ReplayScenarioOptions {
   // Set by another thread (a sweep's, on SIGINT or SIGTERM): the replay ends
   // after the pass that sees it set.
   const std::atomic<bool>* stop = nullptr;
-  Tock overrun{0};  // with noise: run this long past the recorded end (ReplayOptions::overrun)
+  // With noise: run this long past the recorded end (ReplayOptions::overrun;
+  // not set: a noise replay with delay runs on by itself as that says).
+  std::optional<Tock> overrun{};
   // Read every doer's counters at the end into ReplayScenarioOutcome::counters
   // (hio replay --counters), as RunOptions::counters does for a run.
   bool counters = false;
@@ -54,9 +56,20 @@ struct ReplayScenarioOutcome {
   bool interrupted = false;                    // SIGINT or SIGTERM ended it before the recorded end
   int stop_signal = 0;                         // which of the two
   // The recorded run was interrupted by this signal (its trailer says so)
-  // and the replay reached that end: `final` expectations are not judged,
-  // as in the run, and the exit code is the run's (130, 143). 0 otherwise.
+  // and the replay reached that end (or ran past it: past_recorded_end). The
+  // recording ends there, so the expectations are judged there, `final`
+  // ones included, as at a run's end (the run itself could not judge them:
+  // stopped from outside, it did not know that it was its end); the exit
+  // code is the verdicts', not the run's 130 (docs/replay.md). 0 otherwise.
   int recorded_stop_signal = 0;
+  // The replay reached the recorded end and ran on past it (an overrun
+  // given, or a noise replay's delay: ReplayResult::ran_on) to end_tyme:
+  // its own end (done when its doers finished, else where it stopped),
+  // not the recorded run's. recorded_end_tyme is the trailer's.
+  bool past_recorded_end = false;
+  Tyme end_tyme{};           // the replay's (the Doist's tyme after its run)
+  Tyme recorded_end_tyme{};  // the journal's trailer's, when it has a trusted one
+  Tock overrun{0};           // ReplayScenarioOptions::overrun as given (0: none)
   // The recorded run was ended by hio's own failure, not its doers'
   // (replay::ended_by_hio_failure: out of memory on the thread host names
   // are looked up on), and the replay reached that end: its text. `final`
@@ -115,7 +128,8 @@ using ReplayJournalWriteError = JournalWriteFailure<ReplayScenarioOutcome>;
 // otherwise), expectations (checked on the replay), run.name, run.skip and
 // run.limit: a limit before the recorded end ends the replay there (the
 // journal after it is not compared; see stopped_at_limit), one after it
-// changes nothing (a replay never runs past the recorded end).
+// changes nothing (a replay runs past the recorded end only with noise:
+// ReplayScenarioOptions::overrun).
 // Throws ScenarioError (file:line:col; the header's text is
 // "JOURNAL:scenario"), all bad input; a text the sets make longer than
 // kScenarioBytesMax too (check_set_text_size: the replay's own journal
@@ -184,14 +198,15 @@ const char* to_string(NoiseNote note);
 
 // The replay passed: no divergence, its doers did not throw, its journal was
 // read whole (not damaged or cut: exit 2), and every expectation was judged
-// and held - and there was one, if the replay was interrupted or replayed an
-// interrupted run (the top-level "passed" of --json, and a noise sweep's
-// seed: replay_seed_runner).
+// and held - and there was one, if the replay was interrupted (the
+// top-level "passed" of --json, and a noise sweep's seed:
+// replay_seed_runner). The replay of an interrupted run's journal judges
+// its recorded end as a run's end (recorded_stop_signal).
 bool replay_passed(const ReplayScenarioOutcome& outcome);
 // Why it did not pass, "" when it did (the one rule of replay_passed): the
 // divergence's first line, the doer's exception, the first expectation that
 // failed or was not judged, the journal's damage, or "nothing judged: ..." for
-// an interrupted replay or run with no expectations (a seed's "FAIL ...").
+// an interrupted replay with no expectations (a seed's "FAIL ...").
 std::string replay_first_failure(const ReplayScenarioOutcome& outcome);
 
 // hio replay's exit code: kExitInterrupted (SIGINT), kExitDivergence,
