@@ -135,4 +135,13 @@ std::string unfit_input_words(const UnfitInput& unfit, std::uintmax_t size_max) 
   return "not a regular file";
 }
 
+std::string never_read_kind(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  const std::filesystem::file_type type = type_of(st.st_mode);
+  if (type != std::filesystem::file_type::socket && type != std::filesystem::file_type::block)
+    return "";
+  return unfit_input_words(UnfitInput{type, 0}, 0);
+}
+
 }  // namespace hio

@@ -10,6 +10,7 @@
 #include "engine_era.hpp"
 #include "format.hpp"
 #include "hio/engine/counted.hpp"
+#include "hio/io/input_file.hpp"
 #include "hio/replay/crc32c.hpp"
 #include "hio/replay/digest.hpp"
 #include "le.hpp"
@@ -873,6 +874,10 @@ JournalReader::JournalReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 JournalReader::JournalReader(const std::string& path, ReaderOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
+  if (const std::string kind = path == "-" ? "" : never_read_kind(path); !kind.empty()) {
+    impl_->fail(JournalErrorKind::io, 0, "'" + path + "' is " + kind + ", not a journal");
+    return;
+  }
   try {
     impl_->source = detail::open_file_source(path);
   } catch (const std::system_error& e) {
@@ -960,6 +965,9 @@ std::optional<std::uint64_t> JournalReader::last_pass() const {
 }
 std::optional<Tyme> JournalReader::last_tyme() const {
   return state().last_tyme;
+}
+std::optional<Tyme> JournalReader::read_tyme() const {
+  return state().read_tyme;
 }
 const std::vector<JournalHole>& JournalReader::holes() const {
   return state().holes;

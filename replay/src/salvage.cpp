@@ -1,6 +1,7 @@
 #include "hio/replay/salvage.hpp"
 
 #include "hio/engine/counted.hpp"
+#include "hio/replay/recorder.hpp"
 #include "hio/replay/writer.hpp"
 
 namespace hio::replay {
@@ -61,6 +62,10 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
   SalvageResult result;
   bool last_exit = false;
   std::optional<Tyme> last_pass;  // the last frame that is not the exit's
+  // The last frame kept is a later part of its pass, or as full as hio's
+  // recorder makes a part: more parts of that pass may have followed it
+  // (unless the reader read a frame of a later pass: pieces damage cut off).
+  bool last_frame_may_continue = false;
   for (;;) {
     if (options.stop && options.stop()) {
       result.stopped = true;
@@ -81,6 +86,8 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
     result.frames += frame->frames;  // an event in pieces: each of its frames
     result.events += frame->events.size();
     result.last_pass = frame->pass;
+    last_frame_may_continue =
+        frame->part > 0 || frame->events.size() >= RecorderOptions{}.frame_events_max;
   }
   result.holes = reader.holes();
   if (reader.trailer()) result.input_trailer = *reader.trailer();
@@ -94,6 +101,20 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
     summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal, t.ended_at_pass};
     result.damage = reader.error();
     result.trailer_kept = true;
+  } else if (last_frame_may_continue && reader.read_tyme() == reader.last_tyme()) {
+    // The input ends (damaged or cut) right after a frame that more parts of
+    // its pass may follow: that pass may be incomplete, and no trailer may
+    // say the run ended after it - a replay would run the whole pass and
+    // compare only its kept events, and say `identical`. Without a trailer
+    // the copy reads, as the input did, as cut after its last frame: every
+    // event kept is readable, and a replay says "identical up to the damage"
+    // (docs/journal-format.md, Errors and salvage).
+    result.damage = reader.error();
+    result.last_pass_cut = true;
+    writer.flush();
+    result.bytes = writer.size_bytes();
+    result.cut_seen = writer.cut_seen();
+    return result;  // the writer closes `output` without a trailer
   } else {
     result.damage = reader.error();
     // How the run ended is unknown, but not when, if its last frame is its

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "../io/unix_socket_file.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/replay/replay.hpp"
@@ -342,6 +343,85 @@ TEST_F(Corruption, BytesAfterTheTrailer) {
   EXPECT_EQ(read.frames.size(), test::sample_passes().size());
 }
 
+// A pass written in parts and cut inside a later part: a salvage keeps every
+// event read, but must not write a trailer saying the run ended after that
+// pass (unfixed: it did, and a replay ran the whole pass, compared only the
+// kept events and said `identical`, exit 0). Its copy reads as cut after its
+// last frame, as the input did.
+// A journal whose pass 0 is in 3 parts (frames 1-3), followed by pass 1
+// (frame 4), 3 log events each ("event 0" ... "event 11"); returns its bytes.
+std::string write_parts_journal(const std::string& path) {
+  JournalWriter writer(path);
+  writer.write_header(test::sample_header());
+  std::uint64_t seq = 0;
+  for (const Tyme tyme : {Tyme{}, Tyme{}, Tyme{}, Tyme{test::kSampleTock}}) {
+    std::vector<OwnedEvent> part(3);
+    for (OwnedEvent& e : part) {
+      e.kind = EventKind::log;
+      e.tyme = tyme;
+      e.seq = seq++;
+      e.text = "event " + std::to_string(e.seq);
+    }
+    writer.write_pass(tyme, test::views(part));
+  }
+  (void)writer.finish(RunSummary{2, Tyme{test::kSampleTock * 2}, RunOutcome::limit, "", 0, false});
+  return test::read_file(path);
+}
+
+TEST_F(Corruption, SalvageOfAPassCutBetweenItsPartsWritesNoTrailer) {
+  const std::string path = dir_.file("parts.hioj");
+  const std::string whole = write_parts_journal(path);
+  const std::vector<Frame> frames = frames_of(whole);
+  ASSERT_EQ(frames.size(), 6u);  // header, 3 parts of pass 0, pass 1, trailer
+  const std::string out = dir_.file("saved.hioj");
+  for (const bool resync : {false, true}) {
+    // Cut inside pass 0's third part: its first two parts are kept.
+    test::write_file(path, whole.substr(0, frames[3].offset + 10));
+    SalvageResult r = salvage_journal(path, out, ReaderOptions{.resync = resync});
+    EXPECT_TRUE(r.last_pass_cut);
+    EXPECT_EQ(r.frames, 2u);
+    EXPECT_EQ(r.events, 6u);
+    ASSERT_TRUE(r.damage);
+    EXPECT_EQ(r.damage->kind, JournalErrorKind::truncated);
+    EXPECT_EQ(r.bytes, std::filesystem::file_size(out));
+    JournalContents copy = read_journal(out);
+    EXPECT_FALSE(copy.trailer);
+    ASSERT_TRUE(copy.error);
+    EXPECT_EQ(copy.error->kind, JournalErrorKind::truncated);
+    ASSERT_EQ(copy.frames.size(), 2u);
+    EXPECT_EQ(copy.frames[1].events.size(), 3u);
+    EXPECT_EQ(copy.frames[1].events[2].text, "event 5");
+    // Cut right after pass 1 (a single frame, with a later tyme than the
+    // parts before it): pass 0 is whole, and the copy gets its trailer.
+    test::write_file(path, whole.substr(0, frames[5].offset));
+    r = salvage_journal(path, out, ReaderOptions{.resync = resync});
+    EXPECT_FALSE(r.last_pass_cut);
+    EXPECT_TRUE(read_journal(out).complete());
+  }
+}
+
+// A middle part of a pass removed whole: a reader without resync stops at
+// the part after the gap, saying which part it expected, after the parts
+// before it (every frame intact: only their order tells).
+TEST_F(Corruption, APartMissingInsideAPassStopsAReaderWithoutResync) {
+  const std::string path = dir_.file("parts.hioj");
+  const std::string whole = write_parts_journal(path);
+  const std::vector<Frame> frames = frames_of(whole);
+  ASSERT_EQ(frames.size(), 6u);
+  const std::string gap = whole.substr(0, frames[2].offset) + whole.substr(frames[3].offset);
+  JournalContents read = read_journal_memory(gap);
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::bad_order);
+  EXPECT_EQ(read.error->offset, frames[2].offset);
+  EXPECT_NE(read.error->message.find(": expected part 1; its first event has seq 6, after seq 2 "),
+            std::string::npos)
+      << read.error->message;
+  EXPECT_TRUE(read.error->message.ends_with("; frames of the recorded run are missing before it"))
+      << read.error->message;
+  ASSERT_EQ(read.frames.size(), 1u);
+  EXPECT_EQ(read.frames[0].events.back().text, "event 2");
+}
+
 // Bytes after a trailer that agrees damage the file, not the recorded run: a
 // salvage (with resync or not) keeps that trailer - how the run ended, its
 // signal - and says where the bytes start (unfixed: end = unknown, the
@@ -569,6 +649,18 @@ TEST(CorruptionLimits, UnreadableFile) {
   ASSERT_TRUE(read.error);
   EXPECT_EQ(read.error->kind, JournalErrorKind::io);
   EXPECT_NE(read.error->message.find("cannot open"), std::string::npos);
+}
+
+// A socket named as the journal is said to be one, in the words hio uses
+// for every file it reads (unfixed: "cannot open '...': No such device or
+// address", which reads as a missing device).
+TEST(CorruptionLimits, ASocketIsSaidToBeOne) {
+  TempDir dir;
+  const hio::test::UnixSocketFile socket(dir.file("j.sock"));
+  JournalContents read = read_journal(socket.path());
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->kind, JournalErrorKind::io);
+  EXPECT_EQ(read.error->message, "'" + socket.path() + "' is a socket, not a journal");
 }
 
 // A journal FIFO's open waits for a writer; a stop signal caught before the

@@ -331,6 +331,50 @@ TEST(LargeEvent, DamageAmongThePiecesIsAHoleThatLostTheEvent) {
 
 // A journal cut after its only pass frame says so in the singular ("1 pass
 // frame", not "1 frames").
+// The reader's refusals of pieces that are not an event it may join: one
+// larger joined than ReaderOptions::event_bytes_max (a bound on the memory a
+// crafted journal makes it take), and a piece whose earlier pieces are not
+// there (its first frame removed whole: a reader that reads past damage
+// skips it as a hole). Each is said where the pieces are.
+TEST(LargeEvent, PiecesTheReaderMayNotJoinAreRefused) {
+  TempDir dir;
+  const std::string path = dir.file("small.hioj");
+  (void)record(path, kSmallBytes, small_frames());
+  const PieceSpan span = close_span(path);
+  ASSERT_GT(span.last, span.first);
+  const std::string whole = test::read_file(path);
+
+  const JournalContents bounded = read_journal(path, ReaderOptions{.event_bytes_max = 64 * 1024});
+  ASSERT_TRUE(bounded.error);
+  EXPECT_EQ(bounded.error->kind, JournalErrorKind::bad_message);
+  EXPECT_NE(bounded.error->message.find(
+                " makes an event of more than 65536 bytes (ReaderOptions::event_bytes_max); it "
+                "cuts off an event in pieces"),
+            std::string::npos)
+      << bounded.error->describe();
+  EXPECT_GT(bounded.error->offset, span.first);
+  EXPECT_EQ(bounded.valid_bytes, span.first);
+  EXPECT_EQ(discarding_close(all_events(bounded)), nullptr);
+
+  // The first piece's frame removed: its length is its first 4 bytes.
+  const auto at = static_cast<std::size_t>(span.first);
+  std::uint32_t first_size = 0;
+  for (int i = 3; i >= 0; --i)
+    first_size =
+        (first_size << 8) | static_cast<unsigned char>(whole[at + static_cast<std::size_t>(i)]);
+  const std::string headless = whole.substr(0, at) + whole.substr(at + 8 + first_size);
+  JournalReader reader = JournalReader::from_memory(headless, ReaderOptions{.resync = true});
+  while (reader.next() != nullptr) {
+  }
+  ASSERT_FALSE(reader.holes().empty());
+  const JournalError& why = reader.holes().front().why;
+  EXPECT_EQ(why.kind, JournalErrorKind::bad_order) << why.describe();
+  EXPECT_EQ(why.offset, span.first) << why.describe();
+  EXPECT_NE(why.message.find(" continues an event whose pieces were not read before it"),
+            std::string::npos)
+      << why.describe();
+}
+
 TEST(LargeEvent, ACutAfterOneFrameSaysOneFrame) {
   TempDir dir;
   const std::string path = dir.file("sample.hioj");

@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "../io/unix_socket_file.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/tools/replay_scenario.hpp"
@@ -408,6 +409,34 @@ TEST(ScenarioLoader, TheStandardInputIsReadAtEachCall) {
   ::dup2(saved, STDIN_FILENO);
   ::close(saved);
   fs::remove(file);
+}
+
+// A socket or a block device named as the scenario is said to be one, in
+// the words hio uses for every file it reads (io/input_file.hpp), without
+// opening it (unfixed: "cannot read the file: No such device or address",
+// which reads as a missing device, and an empty block device read as an
+// empty scenario, "the scenario has no doers").
+TEST(ScenarioLoader, ASocketOrABlockDeviceIsSaidToBeOne) {
+  const test::UnixSocketFile socket(
+      (fs::temp_directory_path() / ("hio_loader_" + std::to_string(::getpid()) + ".sock"))
+          .string());
+  try {
+    load_scenario_file(socket.path(), registry());
+    ADD_FAILURE() << "a socket was loaded";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(error.diagnostics().at(0).message, "a socket, not a scenario file");
+  }
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/dev", ec)) {
+    if (!entry.is_block_file(ec)) continue;
+    try {
+      load_scenario_file(entry.path().string(), registry());
+      ADD_FAILURE() << entry.path() << " was loaded";
+    } catch (const ScenarioError& error) {
+      EXPECT_EQ(error.diagnostics().at(0).message, "a block device, not a scenario file");
+    }
+    break;  // one is enough (a container may have none: then only the socket)
+  }
 }
 
 TEST(ScenarioLoader, AFileBeyondSixteenMebibytesIsRefusedUnread) {

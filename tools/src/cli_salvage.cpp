@@ -37,7 +37,8 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
   }
   out += "], \"input_error\": " +
          (r.damage ? replay::format_error(*r.damage, json) : std::string("null")) +
-         ", \"trailer\": " + replay::format_trailer(r.trailer, json);
+         ", \"last_pass_cut\": " + (r.last_pass_cut ? "true" : "false") + ", \"trailer\": " +
+         (r.last_pass_cut ? std::string("null") : replay::format_trailer(r.trailer, json));
   return out + "}";
 }
 
@@ -119,7 +120,8 @@ int do_salvage(const SalvageArgs& args) {
     // IN's frames; OUT's are others when its frame limits cut IN's pieces
     // (or parts) anew.
     std::cout << "kept:     " << counted(r.frames, "pass frame");
-    if (r.trailer.frames != r.frames) std::cout << " (written as " << r.trailer.frames << ")";
+    if (!r.last_pass_cut && r.trailer.frames != r.frames)
+      std::cout << " (written as " << r.trailer.frames << ")";
     std::cout << ", " << counted(r.events, "event");
     if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
     std::cout << ", in " << display_text(args.output) << "\n";
@@ -152,7 +154,14 @@ int do_salvage(const SalvageArgs& args) {
                      "trailer names them)\n";
       }
     }
-    std::cout << replay::format_trailer(r.trailer) << "\n";
+    if (r.last_pass_cut) {
+      std::cout << "trailer:  none: the input stopped after part of pass " << *r.last_pass
+                << ", whose other parts may be lost; OUT keeps its events and reads as cut "
+                   "after its last frame, so that a replay compares them and stops there "
+                   "(identical up to the damage, exit 2)\n";
+    } else {
+      std::cout << replay::format_trailer(r.trailer) << "\n";
+    }
   }
   return kExitOk;
 }

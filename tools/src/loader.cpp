@@ -19,6 +19,7 @@
 #include "hio/engine/stop_read.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/error_text.hpp"
+#include "hio/io/input_file.hpp"
 #include "hio/replay/noise.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/cli.hpp"
@@ -1159,6 +1160,9 @@ Scenario load_scenario_file(const std::string& path, const DoerRegistry& registr
   // `-` is the standard input, as for a journal: read to its end (whether
   // it may be read again is the caller's to know: the CLI reads it once).
   const bool standard_input = path == "-";
+  if (const std::string kind = standard_input ? "" : never_read_kind(path); !kind.empty()) {
+    throw ScenarioError({Diagnostic{SourcePos{path, 0, 0}, kind + ", not a scenario file"}});
+  }
   // A FIFO waits for its writer in steps that ask for a caught stop signal
   // (open_unless_stopped), also one caught before the open: a plain open(2)
   // waited for a writer for ever, Ctrl-C unheard.

@@ -54,4 +54,13 @@ std::string input_error_words(int error);
 // one too large, "5000000 bytes, more than the 4 MiB hio reads of it".
 std::string unfit_input_words(const UnfitInput& unfit, std::uintmax_t size_max);
 
+// What the file at `path` (symbolic links followed) is, when it is a kind
+// hio never reads as a file named to it (a scenario, a journal): "a socket"
+// (whose open(2) fails with ENXIO, "No such device or address", which reads
+// as a missing device) or "a block device" (a disk, read as data: an empty
+// one as an empty scenario), in unfit_input_words' words; "" for any other
+// kind (a regular file, a FIFO, a character device, ...) and for a path whose
+// status cannot be had (the open that follows says why).
+std::string never_read_kind(const std::string& path);
+
 }  // namespace hio

@@ -199,6 +199,11 @@ class JournalReader {
   // once the event is whole: pieces read and then lost to damage do not.
   std::optional<std::uint64_t> last_pass() const;
   std::optional<Tyme> last_tyme() const;
+  // The tyme of the last pass frame read, the pieces of an event that damage
+  // then cut off included: later than last_tyme() when a frame of a later pass
+  // was read, so the pass of last_tyme() is known to have ended (a salvage
+  // then keeps it as whole, SalvageResult::last_pass_cut).
+  std::optional<Tyme> read_tyme() const;
   // The regions skipped so far (ReaderOptions::resync; always empty without).
   // A resyncing reader is complete() when the trailer it reached agrees with
   // the frames read: the holes held no frame (foreign bytes between frames).

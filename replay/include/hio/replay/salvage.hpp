@@ -36,9 +36,18 @@ struct SalvageResult {
   // the trailer or the input's end, has none to mark; the trailer names it).
   std::uint64_t marked = 0;
   std::optional<JournalTrailer> input_trailer{};  // the input's, if it was reached
-  JournalTrailer trailer{};                       // the new journal's
-  std::uint64_t bytes = 0;                        // of the new journal (0 when stopped)
-  std::optional<JournalCut> cut_seen{};           // JournalWriter::cut_seen() of it
+  JournalTrailer trailer{};                       // the new journal's (none: last_pass_cut)
+  // The input stopped (no trailer that agrees) right after a frame that is a
+  // later part of its pass (part > 0), or holds as many events as hio's
+  // recorder puts in a part (RecorderOptions::frame_events_max), and no frame
+  // of a later pass was read (JournalReader::read_tyme): that pass may have
+  // had more parts, lost with the damage. The new journal then has no
+  // trailer (`trailer` is empty): it reads as cut after its last frame, as the
+  // input did, so that a replay compares the kept events and says "identical
+  // up to the damage" (exit 2) rather than run the pass as if it were whole.
+  bool last_pass_cut = false;
+  std::uint64_t bytes = 0;               // of the new journal (0 when stopped)
+  std::optional<JournalCut> cut_seen{};  // JournalWriter::cut_seen() of it
   // SalvageOptions::stop said stop: `output` has no trailer and the counts are
   // of the frames written so far; the caller discards it.
   bool stopped = false;
@@ -75,6 +84,8 @@ std::string describe_hole(const JournalHole& hole);
 // frames keeps its trailer (SalvageResult::trailer_kept): a complete one
 // (with resync: whatever foreign bytes were skipped), and one with bytes
 // after the trailer (damage: trailing_data, where they start; not copied).
+// An input cut right after a frame that more parts of its pass may follow
+// gets no trailer (SalvageResult::last_pass_cut): its frames are all copied.
 // Throws JournalException if the input has no intact header (nothing to keep),
 // std::system_error if `output` cannot be written. `output` is created or
 // truncated once the header is read, and written as the input is read: hio
