@@ -2,8 +2,8 @@
 // lookup that does not end holds up no other while a thread is free, and at
 // most kThreadsMax run at once, at most kProcessThreadsMax in the process,
 // and waiting workers are served in turn. The jobs are held by the test
-// (lookup_gate.hpp). Each test expects to be the only
-// one of its process with lookup threads (ctest runs each alone).
+// (lookup_gate.hpp). Each test expects to be the only one of its process
+// with lookup threads (ctest runs each alone).
 #include <gtest/gtest.h>
 
 #include <chrono>
