@@ -24,6 +24,13 @@ struct LookupWorker::Process {
     }
     last_waiting = queue.get();
   }
+  // A thread of `queue`'s leaves it (its lock taken here, this one's held):
+  // with jobs left, `queue` waits for one again, behind the others waiting.
+  void leave(const std::shared_ptr<Queue>& queue) {
+    const std::lock_guard<std::mutex> queue_lock(queue->mutex);
+    --queue->threads;
+    if (!queue->closed && !queue->jobs.empty()) wait(queue);
+  }
   std::shared_ptr<Queue> pop() {
     std::shared_ptr<Queue> queue = std::move(first_waiting);
     if (!queue) return queue;
@@ -81,7 +88,7 @@ void LookupWorker::add(std::shared_ptr<Job> job) {
   }
   if (!reserve_thread(queue_)) return;  // a thread of another worker's comes
   try {
-    std::thread([queue = queue_] { serve(queue); }).detach();
+    std::thread([queue = queue_] { serve(queue, Serving::own); }).detach();
   } catch (...) {
     // Its slot goes to a worker that may have started waiting for one
     // meanwhile, as the slot of a thread that ends does.
@@ -110,9 +117,14 @@ bool LookupWorker::reserve_thread(const std::shared_ptr<Queue>& queue) {
   return false;
 }
 
-std::shared_ptr<LookupWorker::Queue> LookupWorker::next_queue() noexcept {
+std::shared_ptr<LookupWorker::Queue> LookupWorker::next_queue(
+    const std::shared_ptr<Queue>& served) noexcept {
   Process& p = process();
   const std::lock_guard<std::mutex> lock(p.mutex);
+  // Under the same lock as the pop: `served`, with jobs left, is listed
+  // before this thread looks, so it is served in its turn (by this thread
+  // if no other worker waits).
+  if (served) p.leave(served);
   // Popping a queue may release the last hold of a destroyed worker's: it
   // then goes here, which takes no other lock.
   while (std::shared_ptr<Queue> queue = p.pop()) {
@@ -132,40 +144,51 @@ std::shared_ptr<LookupWorker::Queue> LookupWorker::next_queue() noexcept {
 }
 
 void LookupWorker::hand_on_slot() noexcept {
-  std::shared_ptr<Queue> next = next_queue();  // or the slot is given back
+  std::shared_ptr<Queue> next = next_queue(nullptr);  // or the slot is given back
   if (!next) return;
   try {
-    std::thread([next] { serve(next); }).detach();
+    std::thread([next] { serve(next, Serving::handed); }).detach();
   } catch (...) {
     Process& p = process();
     const std::lock_guard<std::mutex> lock(p.mutex);
     --p.threads;
-    const std::lock_guard<std::mutex> queue_lock(next->mutex);
-    --next->threads;
-    if (!next->closed && !next->jobs.empty()) p.wait(next);
+    p.leave(next);
   }
 }
 
-void LookupWorker::serve(std::shared_ptr<Queue> queue) noexcept {
-  while (queue) {
-    for (;;) {
-      std::shared_ptr<Job> job;  // released after the lock (declared first)
-      {
-        const std::lock_guard<std::mutex> lock(queue->mutex);
-        if (queue->closed || queue->jobs.empty()) {
-          --queue->threads;
-          break;
-        }
-        job = std::move(queue->jobs.front());
-        queue->jobs.pop_front();
-        queue->running.push_back(job);  // within the room reserved: no allocation
-      }
-      job->run();
-      const std::lock_guard<std::mutex> lock(queue->mutex);
-      std::erase(queue->running, job);
-      if (!queue->closed) job->complete();
+bool LookupWorker::run_next_job(Queue& queue) noexcept {
+  std::shared_ptr<Job> job;  // released after the lock (declared first)
+  {
+    const std::lock_guard<std::mutex> lock(queue.mutex);
+    if (queue.closed || queue.jobs.empty()) {
+      // With the look, under one lock: a job added after it starts a thread
+      // (or waits for one), as this thread is no longer counted.
+      --queue.threads;
+      return false;
     }
-    queue = next_queue();
+    job = std::move(queue.jobs.front());
+    queue.jobs.pop_front();
+    queue.running.push_back(job);  // within the room reserved: no allocation
+  }
+  job->run();
+  const std::lock_guard<std::mutex> lock(queue.mutex);
+  std::erase(queue.running, job);
+  if (!queue.closed) job->complete();
+  return true;
+}
+
+void LookupWorker::serve(std::shared_ptr<Queue> queue, Serving serving) noexcept {
+  if (serving == Serving::own) {
+    while (run_next_job(*queue)) {
+    }
+    queue = next_queue(nullptr);
+  }
+  // Waiting workers' jobs, one at a time: after each, back to the list, where
+  // the worker served is behind those that asked before it got this thread
+  // (docs/io.md, "Host names": in turn, one lookup each round).
+  while (queue) {
+    const bool ran = run_next_job(*queue);
+    queue = next_queue(ran ? queue : nullptr);
   }
 }
 

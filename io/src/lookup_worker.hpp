@@ -29,9 +29,9 @@ namespace hio::detail {
 // a worker that would start one beyond it waits for one of another worker's
 // (or of a destroyed worker's, whose lookup ended), which serves it next, in
 // the order the workers asked, before the thread ends (docs/io.md, "Host
-// names"). A thread with no job of its worker's left serves a waiting worker
-// or ends; none waits idle. Jobs and the worker are used from one thread
-// (the owner's), besides the worker's threads.
+// names"). A thread with no job of its worker's left serves the waiting
+// workers in turn, one job each round, or ends; none waits idle. Jobs and the worker are used from
+// one thread (the owner's), besides the worker's threads.
 class LookupWorker {
  public:
   // Lookups at once, and threads, per worker (so per hub, and per hio
@@ -91,15 +91,23 @@ class LookupWorker {
   // already): true if one may start; false if the process has
   // kProcessThreadsMax, and `queue` then waits for one (its count undone).
   static bool reserve_thread(const std::shared_ptr<Queue>& queue);
-  // A thread that serves no queue any more: the next waiting queue it can
+  // A thread that serves no queue any more (or leaves `served`, counted in
+  // its threads still, after one of its jobs): the next waiting queue it can
   // serve (counted in its threads), or null, and the thread ends.
-  static std::shared_ptr<Queue> next_queue() noexcept;
+  static std::shared_ptr<Queue> next_queue(const std::shared_ptr<Queue>& served) noexcept;
   // A slot whose thread did not start: handed to the next waiting queue
   // (next_queue), a thread started for it; if that one fails too, the slot
   // is given back and the queue waits again (the next thread that ends, or
   // its own next lookup, serves it).
   static void hand_on_slot() noexcept;
-  static void serve(std::shared_ptr<Queue> queue) noexcept;
+  // Runs `queue`'s next job on this thread: false if it has none (or is
+  // closed), this thread then no longer counted in its threads.
+  static bool run_next_job(Queue& queue) noexcept;
+  // How a thread came to `queue`: started for it (it serves it while it has
+  // jobs), or handed to it as a waiting queue by next_queue() (one job, then
+  // back to the waiting queues, in turn).
+  enum class Serving { own, handed };
+  static void serve(std::shared_ptr<Queue> queue, Serving serving) noexcept;
 
   std::shared_ptr<Queue> queue_;  // made with the first job
 };

@@ -1,76 +1,24 @@
 // The threads hio's host-name lookups run on (io/src's LookupWorker): a
 // lookup that does not end holds up no other while a thread is free, and at
-// most kThreadsMax run at once. No name server can be made to stall here
-// (the system's resolver cannot be pointed at one of a test's), so the jobs
-// are held by the test: gates it opens. Each test expects to be the only
-// one of its process with lookup threads (ctest runs each alone).
+// most kThreadsMax run at once, at most kProcessThreadsMax in the process,
+// and waiting workers are served in turn. The jobs are held by the test
+// (lookup_gate.hpp). Each test expects to be the only one of its process
+// with lookup threads (ctest runs each alone).
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <span>
-#include <thread>
 #include <vector>
 
+#include "lookup_gate.hpp"
 #include "lookup_worker.hpp"  // io/src
 
 namespace hio::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A lookup that runs until the test opens it.
-class Gate final : public detail::LookupWorker::Job {
- public:
-  explicit Gate(bool open = false) : open_(open) {}
-
-  void run() noexcept override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    ran_ = true;
-    changed_.notify_all();
-    changed_.wait(lock, [&] { return open_; });
-  }
-  void complete() noexcept override {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    completed_ = true;
-    changed_.notify_all();
-  }
-  void drop() noexcept override {}
-
-  void open() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    open_ = true;
-    changed_.notify_all();
-  }
-  // Whether it started running (completed) within `wait`.
-  bool ran_within(std::chrono::milliseconds wait) { return until(wait, ran_); }
-  bool completed_within(std::chrono::milliseconds wait) { return until(wait, completed_); }
-
- private:
-  bool until(std::chrono::milliseconds wait, const bool& flag) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, wait, [&] { return flag; });
-  }
-
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool open_;
-  bool ran_ = false;
-  bool completed_ = false;
-};
-
-// Opens every gate at the end of a test, whatever failed: the worker's
-// threads are detached, and a gate left shut would hold one for good.
-struct OpenAll {
-  std::vector<std::shared_ptr<Gate>>& gates;
-  ~OpenAll() {
-    for (const std::shared_ptr<Gate>& gate : gates)
-      gate->open();
-  }
-};
 
 // A name the name server does not answer held up every lookup after it
 // (one thread, one lookup at a time): a client of localhost opened after a
@@ -126,16 +74,6 @@ TEST(LookupWorker, DestroyedWithLookupsRunningItReturnsAtOnce) {
     gate->open();
   EXPECT_FALSE(gates[0]->completed_within(200ms));
   EXPECT_FALSE(gates[1]->completed_within(1ms));
-}
-
-// Whether the process's lookup threads come to `count` within `wait`.
-bool process_threads_become(std::size_t count, std::chrono::milliseconds wait) {
-  const auto until = std::chrono::steady_clock::now() + wait;
-  while (detail::LookupWorker::process_threads() != count) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
 }
 
 // kProcessThreadsMax lookup threads in the process, whatever the number of
@@ -196,6 +134,46 @@ TEST(LookupWorker, AtMostKProcessThreadsMaxThreadsInTheProcess) {
       EXPECT_TRUE(gate->completed_within(10s)) << "worker " << w;
   }
   EXPECT_TRUE(process_threads_become(0, 10s)) << detail::LookupWorker::process_threads();
+}
+
+// A thread handed to a waiting worker served that worker until it had no
+// job left: a worker's second lookup, one that does not end, held up
+// another's that asked before it (docs/io.md, "Host names": the waiting
+// workers are served in turn, one lookup each round). Every process thread
+// held; worker A asks (a quick lookup, then one held), then worker B (a quick
+// one); one thread is freed: A's first, then B's, then A's second.
+TEST(LookupWorker, WaitingWorkersAreServedOneLookupEachRound) {
+  constexpr std::size_t kMax = detail::LookupWorker::kThreadsMax;
+  constexpr std::size_t kProcessMax = detail::LookupWorker::kProcessThreadsMax;
+  ASSERT_TRUE(process_threads_become(0, 10s)) << "threads of an earlier test still run";
+  std::vector<std::shared_ptr<Gate>> held;
+  for (std::size_t i = 0; i < kProcessMax; ++i)
+    held.push_back(std::make_shared<Gate>());
+  auto a1 = std::make_shared<Gate>(true);
+  auto a2 = std::make_shared<Gate>();
+  auto b1 = std::make_shared<Gate>(true);
+  std::vector<std::shared_ptr<Gate>> gates = held;
+  gates.insert(gates.end(), {a1, a2, b1});
+  const OpenAll open_all{gates};
+  std::vector<std::unique_ptr<detail::LookupWorker>> workers;
+  for (std::size_t i = 0; i < kProcessMax; ++i) {
+    if (i % kMax == 0) workers.push_back(std::make_unique<detail::LookupWorker>());
+    workers.back()->add(held[i]);
+  }
+  for (const std::shared_ptr<Gate>& gate : held)
+    ASSERT_TRUE(gate->ran_within(10s));
+  detail::LookupWorker a;
+  detail::LookupWorker b;
+  a.add(a1);
+  a.add(a2);
+  b.add(b1);
+  EXPECT_FALSE(a1->ran_within(200ms)) << "no thread is free";
+  held[0]->open();
+  EXPECT_TRUE(a1->completed_within(10s));
+  EXPECT_TRUE(b1->completed_within(2s)) << "B's lookup waited behind A's second (ran: "
+                                        << a2->ran_within(std::chrono::milliseconds(0)) << ")";
+  EXPECT_TRUE(a2->ran_within(10s));
+  EXPECT_EQ(detail::LookupWorker::process_threads(), kProcessMax);
 }
 
 }  // namespace
