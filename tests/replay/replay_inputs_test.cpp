@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -351,6 +352,67 @@ TEST(ReplayInputs, ADecisionWaitingForItsSendHoldsUpOnlyItsChannel) {
       if (e.kind == EventKind::tx && e.channel == echo && e.bytes == rx.bytes) answered = e.tyme;
   ASSERT_TRUE(answered) << "never answered";
   EXPECT_EQ(*answered, at);  // was 0.101 s
+}
+
+// A decision waits for the channel's sends recorded before it, not for those
+// recorded after it in its pass: the feed reads those too before the doers
+// run, and the decision waited until every one was matched - here the echo's
+// second datagram, which the replay's echo never sends - so the echo's rx
+// recorded behind it waited for the pass's end and was answered a pass late.
+TEST(ReplayInputs, ADecisionWaitsOnlyForTheSendsRecordedBeforeIt) {
+  TempDir dir;
+  capture(dir.file("pings.hioj"), kTymeNever);
+  const JournalContents recorded = read_journal(dir.file("pings.hioj"));
+  const std::uint32_t echo = channel_named(recorded, "sim://server:7");
+  std::size_t frame = recorded.frames.size();
+  std::size_t tx = 0;
+  for (std::size_t f = 0; f < recorded.frames.size() && frame == recorded.frames.size(); ++f) {
+    if (recorded.frames[f].tyme < Tyme{Tock{100'000'000}}) continue;
+    const std::vector<OwnedEvent>& events = recorded.frames[f].events;
+    for (std::size_t i = 0; i < events.size() && frame == recorded.frames.size(); ++i) {
+      if (events[i].channel == echo && events[i].kind == EventKind::tx) {
+        frame = f;
+        tx = i;
+      }
+    }
+  }
+  ASSERT_LT(frame, recorded.frames.size()) << "no tx of the echo after 0.1 s";
+  const Tyme at = recorded.frames[frame].tyme;
+  OwnedEvent jitter = recorded.frames[frame].events[tx];
+  jitter.kind = EventKind::noise;
+  jitter.noise = NoiseKind::delay;
+  jitter.text = "jitter";
+  write_with(recorded, dir.file("decided.hioj"), jitter, frame, tx + 1);
+  OwnedEvent second = recorded.frames[frame].events[tx];
+  second.bytes = "a second datagram the replay's echo never sends";
+  write_with(read_journal(dir.file("decided.hioj")), dir.file("second.hioj"), second, frame,
+             tx + 2);
+  OwnedEvent rx;
+  rx.kind = EventKind::rx;
+  rx.channel = echo;
+  rx.channel_kind = ChannelKind::datagram;
+  rx.bytes = "behind the decision";
+  rx.peer = "client:5";
+  write_with(read_journal(dir.file("second.hioj")), dir.file("behind.hioj"), rx, frame, tx + 3);
+
+  const ReplayResult r =
+      replay(dir.file("behind.hioj"), "corrupt=0.000001", dir.file("noisy.hioj"));
+  ASSERT_EQ(r.noise.corrupted, 0u) << format_noise_stats(r.noise);
+  // The decision, and the rx behind it, come right after the echo's send (the
+  // transports' service that takes it), before the pinger's send of the pass
+  // - not at the pass's end, after everything the doers did in it.
+  const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
+  std::vector<std::string> pass;
+  for (const PassRecord& p : read_journal(dir.file("noisy.hioj")).frames) {
+    if (p.tyme != at) continue;
+    for (const OwnedEvent& e : p.events) {
+      if (e.kind == EventKind::noise && e.channel == echo) pass.push_back("decision");
+      if (e.kind == EventKind::rx && e.channel == echo && e.bytes == rx.bytes) pass.push_back("rx");
+      if (e.kind == EventKind::tx) pass.push_back(e.channel == pinger ? "pinger tx" : "echo tx");
+    }
+  }
+  const std::vector<std::string> expected{"echo tx", "decision", "rx", "pinger tx"};
+  EXPECT_EQ(pass, expected);  // was: echo tx, pinger tx, decision, rx
 }
 
 }  // namespace
