@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hio/engine/engine.hpp"
@@ -300,6 +301,30 @@ TEST(ReplayInputs, ALimitStopDeliversNoInputAmongTheExitCloses) {
   EXPECT_EQ(closes, 2u);
 }
 
+// Where the first tx of `channel` at or after `from` is: its frame and index
+// (frames.size() for the frame when there is none).
+std::pair<std::size_t, std::size_t> first_tx(const JournalContents& j, std::uint32_t channel,
+                                             Tyme from) {
+  for (std::size_t f = 0; f < j.frames.size(); ++f) {
+    if (j.frames[f].tyme < from) continue;
+    const std::vector<OwnedEvent>& events = j.frames[f].events;
+    for (std::size_t i = 0; i < events.size(); ++i)
+      if (events[i].channel == channel && events[i].kind == EventKind::tx) return {f, i};
+  }
+  return {j.frames.size(), 0};
+}
+
+// A recorded datagram for the echo from the pinger.
+OwnedEvent rx_for_echo(std::uint32_t echo, const std::string& bytes) {
+  OwnedEvent rx;
+  rx.kind = EventKind::rx;
+  rx.channel = echo;
+  rx.channel_kind = ChannelKind::datagram;
+  rx.bytes = bytes;
+  rx.peer = "client:5";
+  return rx;
+}
+
 // A recorded decision of the network about a send (here a drop, right after
 // the pinger's tx at pass 100) waits in a noise replay for the doers' send on
 // that channel, or the pass's end - and held the whole feed meanwhile: an rx of
@@ -315,30 +340,15 @@ TEST(ReplayInputs, ADecisionWaitingForItsSendHoldsUpOnlyItsChannel) {
   const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
   const std::uint32_t echo = channel_named(recorded, "sim://server:7");
   const Tyme at{Tock{100'000'000}};
-  std::size_t frame = recorded.frames.size();
-  std::size_t tx = 0;
-  for (std::size_t f = 0; f < recorded.frames.size() && frame == recorded.frames.size(); ++f) {
-    if (recorded.frames[f].tyme != at) continue;
-    const std::vector<OwnedEvent>& events = recorded.frames[f].events;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      if (events[i].channel == pinger && events[i].kind == EventKind::tx) {
-        frame = f;
-        tx = i;
-      }
-    }
-  }
+  const auto [frame, tx] = first_tx(recorded, pinger, at);
   ASSERT_LT(frame, recorded.frames.size()) << "no tx of the pinger at 0.1 s";
+  ASSERT_EQ(recorded.frames[frame].tyme, at) << "no tx of the pinger at 0.1 s";
   OwnedEvent drop = recorded.frames[frame].events[tx];
   drop.kind = EventKind::noise;
   drop.noise = NoiseKind::drop;
   drop.text = "lost";
   write_with(recorded, dir.file("decided.hioj"), drop, frame, tx + 1);
-  OwnedEvent rx;
-  rx.kind = EventKind::rx;
-  rx.channel = echo;
-  rx.channel_kind = ChannelKind::datagram;
-  rx.bytes = "behind the decision";
-  rx.peer = "client:5";
+  const OwnedEvent rx = rx_for_echo(echo, "behind the decision");
   write_with(read_journal(dir.file("decided.hioj")), dir.file("behind.hioj"), rx, frame, tx + 2);
 
   // Noise that changes nothing here (a noise replay all the same).
@@ -357,25 +367,14 @@ TEST(ReplayInputs, ADecisionWaitingForItsSendHoldsUpOnlyItsChannel) {
 // A decision waits for the channel's sends recorded before it, not for those
 // recorded after it in its pass: the feed reads those too before the doers
 // run, and the decision waited until every one was matched - here the echo's
-// second datagram, which the replay's echo never sends - so the echo's rx
-// recorded behind it waited for the pass's end and was answered a pass late.
+// second datagram, which the replay's echo never sends - so it, and the echo's
+// rx recorded behind it, waited for the pass's end, after the pinger's send.
 TEST(ReplayInputs, ADecisionWaitsOnlyForTheSendsRecordedBeforeIt) {
   TempDir dir;
   capture(dir.file("pings.hioj"), kTymeNever);
   const JournalContents recorded = read_journal(dir.file("pings.hioj"));
   const std::uint32_t echo = channel_named(recorded, "sim://server:7");
-  std::size_t frame = recorded.frames.size();
-  std::size_t tx = 0;
-  for (std::size_t f = 0; f < recorded.frames.size() && frame == recorded.frames.size(); ++f) {
-    if (recorded.frames[f].tyme < Tyme{Tock{100'000'000}}) continue;
-    const std::vector<OwnedEvent>& events = recorded.frames[f].events;
-    for (std::size_t i = 0; i < events.size() && frame == recorded.frames.size(); ++i) {
-      if (events[i].channel == echo && events[i].kind == EventKind::tx) {
-        frame = f;
-        tx = i;
-      }
-    }
-  }
+  const auto [frame, tx] = first_tx(recorded, echo, Tyme{Tock{100'000'000}});
   ASSERT_LT(frame, recorded.frames.size()) << "no tx of the echo after 0.1 s";
   const Tyme at = recorded.frames[frame].tyme;
   OwnedEvent jitter = recorded.frames[frame].events[tx];
@@ -387,12 +386,7 @@ TEST(ReplayInputs, ADecisionWaitsOnlyForTheSendsRecordedBeforeIt) {
   second.bytes = "a second datagram the replay's echo never sends";
   write_with(read_journal(dir.file("decided.hioj")), dir.file("second.hioj"), second, frame,
              tx + 2);
-  OwnedEvent rx;
-  rx.kind = EventKind::rx;
-  rx.channel = echo;
-  rx.channel_kind = ChannelKind::datagram;
-  rx.bytes = "behind the decision";
-  rx.peer = "client:5";
+  const OwnedEvent rx = rx_for_echo(echo, "behind the decision");
   write_with(read_journal(dir.file("second.hioj")), dir.file("behind.hioj"), rx, frame, tx + 3);
 
   const ReplayResult r =
