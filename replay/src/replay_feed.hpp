@@ -66,6 +66,9 @@ struct Held {
 struct Stalled {
   std::deque<OwnedEvent> inputs;
   std::size_t bytes = 0;
+  // Per network decision in `inputs`, in order: the channel's recorded sends
+  // read up to it (Feed::sends_read), which the doers' must reach first.
+  std::deque<std::uint64_t> sends_before;
 };
 
 // A noise replay's stream end (rx_end, remote close, error) waiting for the
@@ -87,7 +90,9 @@ struct DatagramTx {
   std::deque<Datagram> actual;
   std::size_t expected_bytes = 0;  // of the datagrams kept, for the bound
   std::size_t actual_bytes = 0;
-  std::uint64_t offset = 0;  // bytes of the datagrams compared (as tx_offset)
+  std::uint64_t offset = 0;            // bytes of the datagrams compared (as tx_offset)
+  std::uint64_t expected_read = 0;     // recorded datagrams read so far
+  std::uint64_t expected_settled = 0;  // of them, compared (or found missing)
 };
 
 // Per channel, what noise holds of it.
@@ -212,7 +217,8 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Noise: one recorded input of a channel the doers have made; false when
   // it is an rx that does not fit the channel's rx yet (nothing drawn), or
   // the network's decision about a send the doers have not made yet.
-  bool noisy_input(const OwnedEvent& e, Tyme now);
+  // `sends_before`: a decision's, see Stalled.
+  bool noisy_input(const OwnedEvent& e, Tyme now, std::uint64_t sends_before);
   // Noise: queues a recorded input of a channel in `stalled`, or drops it
   // (undelivered, and journaled as a drop) past stalled_bound.
   void stall(Stalled& waiting_inputs, const OwnedEvent& e);
@@ -276,15 +282,25 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // with the rest of its tx (settle_tx): bytes the tx credit held back until
   // the close pair with the recording's bytes, once, as if sent.
   void note_unsent(const ChannelEvent& e, bool recorded);
-  // Noise: a recorded tx of this pass on `channel` the doers have not sent yet.
-  bool tx_owed(std::uint32_t channel, Tyme now) const {
+  // Noise: how far the recorded sends on `channel` have been read (a
+  // stream's bytes, a channel's datagrams).
+  std::uint64_t sends_read(std::uint32_t channel) const {
+    auto streams = tx.find(channel);
+    if (streams != tx.end()) return streams->second.expected_end();
+    auto datagrams = datagram_tx.find(channel);
+    return datagrams != datagram_tx.end() ? datagrams->second.expected_read : 0;
+  }
+  // Noise: a recorded tx of this pass on `channel`, among the first
+  // `sends_before` read (sends_read), the doers have not sent yet. Only
+  // those: the recorded sends read after a decision do not hold it back.
+  bool tx_owed(std::uint32_t channel, Tyme now, std::uint64_t sends_before) const {
     if (draining) return false;
     auto at = tx_recorded_at.find(channel);
     if (at == tx_recorded_at.end() || at->second != now) return false;
     auto streams = tx.find(channel);
+    if (streams != tx.end()) return streams->second.actual_end() < sends_before;
     auto datagrams = datagram_tx.find(channel);
-    return (streams != tx.end() && streams->second.owed()) ||
-           (datagrams != datagram_tx.end() && !datagrams->second.expected.empty());
+    return datagrams != datagram_tx.end() && datagrams->second.expected_settled < sends_before;
   }
   void strict_event(const ChannelEvent& actual);
   void pass_end(Tyme tyme);
@@ -530,6 +546,10 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Puts the next datagram waiting for room in `held` as the candidate, if
   // the channel may take it (room for the smallest).
   void look_further(std::uint32_t channel, RoomWait& wait, ChannelPort port);
+  // release_held's loop over the held rx that are due, and what ends it
+  // however that loop ends (`interrupted`: by an exception).
+  void release_held_due(Tyme now);
+  void put_back_looked_at(bool interrupted) noexcept;
   // The held rx in all (held and held_behind), for the end's counts.
   std::size_t held_count() const;
   // Removes `at` from `held` and puts the channel's next chunk, if any, in

@@ -2,6 +2,7 @@
 // delay), held back and released, and what waits behind a full rx.
 #include <algorithm>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -54,12 +55,14 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       record_tx(e.channel, /*recorded=*/true, e.view());
     } else if (is_net_noise(e)) {
       (void)deliver_input(e);
-    } else if (e.kind == EventKind::noise && tx_owed(e.channel, now)) {
+    } else if (e.kind == EventKind::noise && tx_owed(e.channel, now, sends_read(e.channel))) {
       // The network's decision about a send recorded before it (a jitter, a
       // drop): after the doers' send in this pass, or at the pass's end. It
       // holds up its channel's inputs after it, not the feed: held to the
       // pass's end, the other channels' inputs behind it reached their doers
-      // after these had run, not at their recorded place.
+      // after these had run, not at their recorded place. It waits for the
+      // channel's sends read up to it, not for those read after it in the
+      // pass: the doers that made only the first waited for the pass's end.
       if (transport(e.channel) == nullptr) return;  // its channel may come in this pass
       stall(stalled[e.channel], e);
     } else if (is_input(e) && transport(e.channel) == nullptr) {
@@ -82,7 +85,7 @@ void Replayer::Feed::pump_noisy(Tyme now) {
       auto room = stalled.find(e.channel);
       if (room != stalled.end()) {
         stall(room->second, e);
-      } else if (!noisy_input(e, now)) {
+      } else if (!noisy_input(e, now, sends_read(e.channel))) {
         stall(stalled[e.channel], e);
       }
     }
@@ -91,13 +94,15 @@ void Replayer::Feed::pump_noisy(Tyme now) {
   }
 }
 
-bool Replayer::Feed::noisy_input(const OwnedEvent& e, Tyme now) {
+bool Replayer::Feed::noisy_input(const OwnedEvent& e, Tyme now, std::uint64_t sends_before) {
   if (transport(e.channel) == nullptr) {
     ++stats.undelivered;  // its channel is gone while the input waited
     return true;
   }
   if (e.kind == EventKind::rx) return noisy_rx(e, now);
-  if (e.kind == EventKind::noise && tx_owed(e.channel, now)) return false;  // see pump_noisy
+  if (e.kind == EventKind::noise && tx_owed(e.channel, now, sends_before)) {
+    return false;  // see pump_noisy
+  }
   if (ends_stream(e) && (channel_noise[e.channel].held > 0 || deferred.count(e.channel) != 0)) {
     // A stream delivers in order: its end (FIN, a remote close - a reset
     // too - or an error) comes after the rx noise holds back, right after
@@ -132,6 +137,7 @@ void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e) {
   }
   waiting_inputs.inputs.push_back(e);
   if (rx) waiting_inputs.bytes += e.bytes.size();
+  if (e.kind == EventKind::noise) waiting_inputs.sends_before.push_back(sends_read(e.channel));
 }
 
 void Replayer::Feed::note_recorded_rx(const OwnedEvent& e) {
@@ -168,10 +174,12 @@ void Replayer::Feed::release_stalled(Tyme now) {
   if (closing) return;  // as held rx: no doer would read it
   for (auto it = stalled.begin(); it != stalled.end();) {
     Stalled& waiting_inputs = it->second;
-    while (!waiting_inputs.inputs.empty() && noisy_input(waiting_inputs.inputs.front(), now)) {
-      if (waiting_inputs.inputs.front().kind == EventKind::rx) {
-        waiting_inputs.bytes -= waiting_inputs.inputs.front().bytes.size();
-      }
+    std::deque<std::uint64_t>& sends = waiting_inputs.sends_before;
+    while (!waiting_inputs.inputs.empty() &&
+           noisy_input(waiting_inputs.inputs.front(), now, sends.empty() ? 0 : sends.front())) {
+      const EventKind kind = waiting_inputs.inputs.front().kind;
+      if (kind == EventKind::rx) waiting_inputs.bytes -= waiting_inputs.inputs.front().bytes.size();
+      if (kind == EventKind::noise) sends.pop_front();
       waiting_inputs.inputs.pop_front();
     }
     it = waiting_inputs.inputs.empty() ? stalled.erase(it) : std::next(it);
@@ -369,6 +377,22 @@ void Replayer::Feed::look_further(std::uint32_t channel, RoomWait& wait, Channel
 
 void Replayer::Feed::release_held(Tyme now) {
   if (closing) return;
+  {
+    // However the loop ends - a journal write that throws in a delivery too
+    // - the datagrams looked at go back in line and no candidate stays
+    // chosen: else they were in neither `held` nor held_behind (uncounted,
+    // never delivered) and look_further never ran again for the channel.
+    struct PutBackLookedAt {
+      Feed& feed;
+      int exceptions = std::uncaught_exceptions();
+      ~PutBackLookedAt() { feed.put_back_looked_at(std::uncaught_exceptions() > exceptions); }
+    } put_back{*this};
+    release_held_due(now);
+  }
+  deliver_deferred(now);
+}
+
+void Replayer::Feed::release_held_due(Tyme now) {
   // In key order. A stream chunk that does not fit rx yet keeps the chunks
   // after it back: they are behind it (held_behind), not in `held`; so do
   // the datagrams of a channel that waits for room (RoomWait).
@@ -406,6 +430,9 @@ void Replayer::Feed::release_held(Tyme now) {
     delivered(id, arrival, now);
     if (channel_noise[id].held == 0) release_deferred(id, recorded, now);
   }
+}
+
+void Replayer::Feed::put_back_looked_at(bool interrupted) noexcept {
   // The datagrams looked at without room wait as before, first in line.
   for (const std::uint32_t id : room_looked) {
     RoomWait& wait = room_wait.at(id);
@@ -416,7 +443,13 @@ void Replayer::Feed::release_held(Tyme now) {
     }
   }
   room_looked.clear();
-  deliver_deferred(now);
+  // A finished loop reached every candidate (its key is due) and unchose
+  // it; one cut short leaves it in `held`, where it waits as any datagram
+  // held after the channel's blocker.
+  if (interrupted) {
+    for (auto& [id, wait] : room_wait)
+      wait.candidate.reset();
+  }
 }
 
 void Replayer::Feed::drop_pending_rx(ChannelPort port) {

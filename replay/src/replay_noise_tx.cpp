@@ -96,6 +96,7 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
   DatagramTx& d = datagram_tx[channel];
   (recorded ? d.expected : d.actual).push_back(Datagram{std::string(e.peer), std::string(e.bytes)});
   (recorded ? d.expected_bytes : d.actual_bytes) += e.bytes.size();
+  if (recorded) ++d.expected_read;
   settle_datagrams(channel, /*final=*/false, stats);
 }
 
@@ -105,6 +106,7 @@ void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final, NoiseSt
   std::deque<Datagram>& a = d.actual;
   const auto pop = [&d](std::deque<Datagram>& side) {
     (&side == &d.expected ? d.expected_bytes : d.actual_bytes) -= side.front().bytes.size();
+    if (&side == &d.expected) ++d.expected_settled;
     side.pop_front();
   };
   const auto missing = [&] {

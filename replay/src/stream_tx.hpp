@@ -112,6 +112,9 @@ class StreamTx {
 
   // The recording has sent more than the doers so far.
   bool owed() const { return expected_.pending() > actual_.pending(); }
+  // The stream positions the recorded bytes and the doers' have reached.
+  std::uint64_t expected_end() const { return expected_.end(); }
+  std::uint64_t actual_end() const { return actual_.end(); }
   // What is left, as if the streams ended now: bytes the recording sent and
   // the doers did not (missing), and the other way (extra), with those of
   // the mismatches realigned so far.

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,107 @@ TEST(ReplayNoiseRoom, TheWorkOnDatagramsWaitingForRoomFollowsTheRunNotItsSquare)
                              << format_noise_stats(stats);
   // Four times the run: about four times the work (sixteen before).
   EXPECT_LT(long_run, 6 * short_run) << short_run << " then " << long_run;
+}
+
+// Datagrams of two sizes into an rx of bytes (not of a count): a big one that
+// finds no room holds the channel's datagrams behind it, and the small ones
+// among them are looked at one after another (RoomWait's candidate) while the
+// channel has room for the smallest. Each size keeps its order (a datagram
+// never overtakes an earlier one of its size: it would have had room first),
+// and every datagram, both copies, reaches the reader that drains its rx.
+constexpr int kMixed = 200;
+
+std::string mixed_datagram(int i) {
+  const std::string label = std::to_string(i) + (i % 3 == 0 ? " big" : " small");
+  return i % 3 == 0 ? label + std::string(300, '.') : label;
+}
+
+class MixedSender final : public UdpPeerDoer {
+ public:
+  explicit MixedSender(IoHub& io) : UdpPeerDoer(io, "sim://client:5", {}, "sender") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    if (sent_ < kMixed && channel.send("server:7", mixed_datagram(sent_))) ++sent_;
+    if (sent_ < kMixed) rerun();
+  }
+
+ private:
+  int sent_ = 0;
+};
+
+ChannelOptions thousand_bytes() {
+  ChannelOptions o;
+  o.rx_bytes_max = 1000;
+  o.datagram_bytes_max = 400;
+  return o;
+}
+
+// Reads one datagram every 3 passes until its last is long read.
+class DrainingReader final : public UdpPeerDoer {
+ public:
+  explicit DrainingReader(IoHub& io)
+      : UdpPeerDoer(io, "sim://server:7", thousand_bytes(), "reader") {}
+  std::vector<std::string> read;
+
+ protected:
+  void serve(Channel& channel) override {
+    if (++runs_ % 3 == 0) {
+      if (std::optional<Datagram> d = channel.receive()) read.push_back(d->bytes);
+    }
+    if (runs_ < 3 * 4 * kMixed) rerun();
+  }
+
+ private:
+  std::uint64_t runs_ = 0;
+};
+
+struct MixedScene {
+  explicit MixedScene(IoHub& io) : reader(io), sender(io) {}
+  std::vector<Doer*> doers() { return {&reader, &sender}; }
+  DrainingReader reader;
+  MixedSender sender;
+};
+
+TEST(ReplayNoiseRoom, DatagramsOfMixedSizesWaitingForBytesKeepTheirOrderAndAllArrive) {
+  TempDir dir;
+  const std::string path = dir.file("mixed.hioj");
+  std::vector<std::string> recorded;
+  {
+    test::SimRecordRig rig(kTock, 1);
+    JournalHeader header;
+    header.scenario = "mixed datagram sizes";
+    Journal journal(rig.doist, rig.io, path, header);
+    MixedScene scene(rig.io);
+    journal.run(scene.doers(), Tock{3'000'000'000});
+    recorded = scene.reader.read;
+  }
+  ReplayOptions options;
+  options.noise = parse_noise_spec("dup=1");
+  options.noise_seed = 0;
+  test::ReplayRig rig(path, options, Tock{0});
+  MixedScene scene(rig.io);
+  const ReplayResult r = rig.replayer.run(scene.doers(), nullptr);
+  ASSERT_GT(r.noise.duplicated, 100u) << format_noise_stats(r.noise);
+  EXPECT_EQ(r.noise.undelivered, 0u) << format_noise_stats(r.noise);
+  // Every datagram the recorded reader read, twice; each size in order.
+  std::map<std::string, int> copies;
+  int last_big = -1;
+  int last_small = -1;
+  bool small_overtook = false;
+  for (const std::string& d : scene.reader.read) {
+    ++copies[d];
+    const int i = std::stoi(d);
+    int& last = i % 3 == 0 ? last_big : last_small;
+    EXPECT_GE(i, last) << d.substr(0, 12) << " after " << last;
+    last = i;
+    if (i % 3 != 0 && i > last_big + 3) small_overtook = true;
+  }
+  EXPECT_TRUE(small_overtook) << "no small datagram passed a big one waiting for room";
+  ASSERT_FALSE(recorded.empty());
+  EXPECT_EQ(scene.reader.read.size(), 2 * recorded.size());
+  for (const std::string& d : recorded)
+    EXPECT_EQ(copies[d], 2) << d.substr(0, 12);
 }
 
 }  // namespace

@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hio/engine/engine.hpp"
@@ -342,6 +344,30 @@ TEST(ReplayInputs, ALimitStopDeliversNoInputAmongTheExitCloses) {
   EXPECT_EQ(closes, 2u);
 }
 
+// Where the first tx of `channel` at or after `from` is: its frame and index
+// (frames.size() for the frame when there is none).
+std::pair<std::size_t, std::size_t> first_tx(const JournalContents& j, std::uint32_t channel,
+                                             Tyme from) {
+  for (std::size_t f = 0; f < j.frames.size(); ++f) {
+    if (j.frames[f].tyme < from) continue;
+    const std::vector<OwnedEvent>& events = j.frames[f].events;
+    for (std::size_t i = 0; i < events.size(); ++i)
+      if (events[i].channel == channel && events[i].kind == EventKind::tx) return {f, i};
+  }
+  return {j.frames.size(), 0};
+}
+
+// A recorded datagram for the echo from the pinger.
+OwnedEvent rx_for_echo(std::uint32_t echo, const std::string& bytes) {
+  OwnedEvent rx;
+  rx.kind = EventKind::rx;
+  rx.channel = echo;
+  rx.channel_kind = ChannelKind::datagram;
+  rx.bytes = bytes;
+  rx.peer = "client:5";
+  return rx;
+}
+
 // A recorded decision of the network about a send (here a drop, right after
 // the pinger's tx at pass 100) waits in a noise replay for the doers' send on
 // that channel, or the pass's end - and held the whole feed meanwhile: an rx of
@@ -357,30 +383,15 @@ TEST(ReplayInputs, ADecisionWaitingForItsSendHoldsUpOnlyItsChannel) {
   const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
   const std::uint32_t echo = channel_named(recorded, "sim://server:7");
   const Tyme at{Tock{100'000'000}};
-  std::size_t frame = recorded.frames.size();
-  std::size_t tx = 0;
-  for (std::size_t f = 0; f < recorded.frames.size() && frame == recorded.frames.size(); ++f) {
-    if (recorded.frames[f].tyme != at) continue;
-    const std::vector<OwnedEvent>& events = recorded.frames[f].events;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      if (events[i].channel == pinger && events[i].kind == EventKind::tx) {
-        frame = f;
-        tx = i;
-      }
-    }
-  }
+  const auto [frame, tx] = first_tx(recorded, pinger, at);
   ASSERT_LT(frame, recorded.frames.size()) << "no tx of the pinger at 0.1 s";
+  ASSERT_EQ(recorded.frames[frame].tyme, at) << "no tx of the pinger at 0.1 s";
   OwnedEvent drop = recorded.frames[frame].events[tx];
   drop.kind = EventKind::noise;
   drop.noise = NoiseKind::drop;
   drop.text = "lost";
   write_with(recorded, dir.file("decided.hioj"), drop, frame, tx + 1);
-  OwnedEvent rx;
-  rx.kind = EventKind::rx;
-  rx.channel = echo;
-  rx.channel_kind = ChannelKind::datagram;
-  rx.bytes = "behind the decision";
-  rx.peer = "client:5";
+  const OwnedEvent rx = rx_for_echo(echo, "behind the decision");
   write_with(read_journal(dir.file("decided.hioj")), dir.file("behind.hioj"), rx, frame, tx + 2);
 
   // Noise that changes nothing here (a noise replay all the same).
@@ -394,6 +405,51 @@ TEST(ReplayInputs, ADecisionWaitingForItsSendHoldsUpOnlyItsChannel) {
       if (e.kind == EventKind::tx && e.channel == echo && e.bytes == rx.bytes) answered = e.tyme;
   ASSERT_TRUE(answered) << "never answered";
   EXPECT_EQ(*answered, at);  // was 0.101 s
+}
+
+// A decision waits for the channel's sends recorded before it, not for those
+// recorded after it in its pass: the feed reads those too before the doers
+// run, and the decision waited until every one was matched - here the echo's
+// second datagram, which the replay's echo never sends - so it, and the echo's
+// rx recorded behind it, waited for the pass's end, after the pinger's send.
+TEST(ReplayInputs, ADecisionWaitsOnlyForTheSendsRecordedBeforeIt) {
+  TempDir dir;
+  capture(dir.file("pings.hioj"), kTymeNever);
+  const JournalContents recorded = read_journal(dir.file("pings.hioj"));
+  const std::uint32_t echo = channel_named(recorded, "sim://server:7");
+  const auto [frame, tx] = first_tx(recorded, echo, Tyme{Tock{100'000'000}});
+  ASSERT_LT(frame, recorded.frames.size()) << "no tx of the echo after 0.1 s";
+  const Tyme at = recorded.frames[frame].tyme;
+  OwnedEvent jitter = recorded.frames[frame].events[tx];
+  jitter.kind = EventKind::noise;
+  jitter.noise = NoiseKind::delay;
+  jitter.text = "jitter";
+  write_with(recorded, dir.file("decided.hioj"), jitter, frame, tx + 1);
+  OwnedEvent second = recorded.frames[frame].events[tx];
+  second.bytes = "a second datagram the replay's echo never sends";
+  write_with(read_journal(dir.file("decided.hioj")), dir.file("second.hioj"), second, frame,
+             tx + 2);
+  const OwnedEvent rx = rx_for_echo(echo, "behind the decision");
+  write_with(read_journal(dir.file("second.hioj")), dir.file("behind.hioj"), rx, frame, tx + 3);
+
+  const ReplayResult r =
+      replay(dir.file("behind.hioj"), "corrupt=0.000001", dir.file("noisy.hioj"));
+  ASSERT_EQ(r.noise.corrupted, 0u) << format_noise_stats(r.noise);
+  // The decision, and the rx behind it, come right after the echo's send (the
+  // transports' service that takes it), before the pinger's send of the pass
+  // - not at the pass's end, after everything the doers did in it.
+  const std::uint32_t pinger = channel_named(recorded, "sim://client:5");
+  std::vector<std::string> pass;
+  for (const PassRecord& p : read_journal(dir.file("noisy.hioj")).frames) {
+    if (p.tyme != at) continue;
+    for (const OwnedEvent& e : p.events) {
+      if (e.kind == EventKind::noise && e.channel == echo) pass.push_back("decision");
+      if (e.kind == EventKind::rx && e.channel == echo && e.bytes == rx.bytes) pass.push_back("rx");
+      if (e.kind == EventKind::tx) pass.push_back(e.channel == pinger ? "pinger tx" : "echo tx");
+    }
+  }
+  const std::vector<std::string> expected{"echo tx", "decision", "rx", "pinger tx"};
+  EXPECT_EQ(pass, expected);  // was: echo tx, pinger tx, decision, rx
 }
 
 }  // namespace

@@ -107,7 +107,11 @@ struct BuildContext {
   // A replay: `net` is nullptr on purpose (every channel's transport comes
   // from the journal), so sim:// addresses are not checked against it. (The
   // replay's hub has a SimNet of [net]'s names all the same, which refuses at
-  // open what the recorded network refused: BuildOptions::with_net.)
+  // open what the recorded network refused: BuildOptions::with_net.) That
+  // SimNet holds [net]'s names only: hosts or serial lines a kind adds to
+  // `net` at build time are not in it, so a replay refuses the opens to them
+  // that the recorded run made, and diverges. A kind that needs a host adds
+  // it to the scenario's [net], not here.
   bool replaying = false;
   // Listening doers whose address did not open, with the reason, so that
   // "@name" says why rather than that no such doer exists.
