@@ -39,12 +39,6 @@ class ByteBuffer {
   void commit(std::size_t n) { size_ += n; }
   // Drops everything from `n` on (n <= size()).
   void truncate(std::size_t n) { size_ = std::min(size_, n); }
-  // Drops the first `n` bytes (n <= size()), keeping the rest in order.
-  void drop_front(std::size_t n) {
-    n = std::min(size_, n);
-    if (n < size_) std::memmove(data_.get(), data_.get() + n, size_ - n);
-    size_ -= n;
-  }
   void clear() { size_ = 0; }
   // Gives back memory beyond `keep` bytes of capacity, when empty.
   void shrink_if_empty(std::size_t keep) {

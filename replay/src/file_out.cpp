@@ -67,14 +67,6 @@ void FileOut::flush() {
   }
   while (left > 0) {
     const ssize_t n = write_unless_stopped(fd_, p, left);
-    if (n < 0) {
-      // What a write took before this one failed is the file's (written_):
-      // it leaves the buffer, which keeps only what never reached the file,
-      // so that no byte is counted twice (size_bytes) or written twice.
-      const int error = errno;
-      buffer_.drop_front(buffer_.size() - left);
-      errno = error;
-    }
     if (n < 0 && errno == EINTR) {
       // Full, its reader not reading, and a stop signal caught: what was
       // written stays; the journal is cut there, said as a write error.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "hio/replay/replayer.hpp"
+#include "hio/replay/writer.hpp"
 #include "stream_tx.hpp"
 
 namespace hio::replay {
@@ -433,10 +434,13 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   bool pumping = false;
   bool ended = false;  // the recorded run's end tyme was reached
   // A signal, the Doist's limit or the failure of the replay's own journal
-  // (Replayer::on_event) stopped the run before the recorded end: what the
-  // doers do as they close, and what the journal holds after, is not
-  // compared.
+  // (output_failed: Replayer::on_event, finish) stopped the run before the
+  // recorded end: what the doers do as they close, and what the journal
+  // holds after, is not compared.
   bool stopped_early = false;
+  // The writer of the replay's own journal (Replayer::watch_output), if any.
+  const JournalWriter* output = nullptr;
+  bool output_failed() const { return output != nullptr && output->failed(); }
   std::map<std::uint32_t, ReplayTransport*> transports;
   std::deque<OwnedEvent> queue;  // recorded events read, not yet matched or delivered
   std::size_t head = 0;          // queue[head] is the next event; those before it are retired

@@ -23,23 +23,6 @@ std::string not_from_zero_text(const std::string& why) {
          "on a fresh Doist, without a start tyme";
 }
 
-// Whether the exception being handled - the Doist closes its doers inside
-// its catch of what ended the run, so an event of that exit sees it here -
-// is the failure of a journal's file (the replay's own --record): not the
-// doers', whose exit after their own error is the recorded one's and is
-// compared. Nothing is handled in an ordinary pass: one check, no rethrow.
-bool closing_after_output_failure() {
-  const std::exception_ptr error = std::current_exception();
-  if (!error) return false;
-  try {
-    std::rethrow_exception(error);
-  } catch (const JournalWriteError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 }  // namespace
 
 // ---- Replayer -------------------------------------------------------------------
@@ -132,20 +115,24 @@ ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
                                              : "Replayer::run before attach");
   }
   check_doist(*feed_->doist);  // its tock may have changed since attach
+  if (journal != nullptr) watch_output(journal->writer());
   const FlagScope running(running_);
   RunEnd end = RunEnd::interrupted;
   try {
     end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);
-  } catch (const JournalWriteError&) {
-    throw;  // the replay's own journal failed: not the doers
   } catch (const std::bad_alloc&) {
     throw;  // out of memory (the doers', the reader's): no result to compare
   } catch (const RecordedHioFailure&) {
     // The recorded end (the journal, if any, was finished with it).
   } catch (const std::exception& e) {
-    threw(e.what());  // the journal, if any, was finished with end=error
+    if (feed_->output_failed()) throw;  // the replay's own journal failed: not the doers
+    threw(e.what());                    // the journal, if any, was finished with end=error
   }
   return finish(end);
+}
+
+void Replayer::watch_output(const JournalWriter& writer) {
+  feed_->output = &writer;
 }
 
 void Replayer::threw(std::string_view what) {
@@ -162,6 +149,9 @@ ReplayResult Replayer::finish(RunEnd end) {
   }
   ReplayResult r;
   if (f.attached) {
+    // A failure of the replay's journal that no event saw (none came after
+    // it) stopped the run all the same.
+    if (f.output_failed()) f.stopped_early = true;
     if (f.thrown && !f.noisy) f.compare_thrown();
     if (!f.stopped_early) f.final_checks();
     f.attached = false;
@@ -276,8 +266,8 @@ void Replayer::on_event(const ChannelEvent& event) {
   // The replay's journal could not be written: that stopped the run in a
   // pass the recorded run went on from, as a signal would have (its doers'
   // closes now, and the journal's events after, are not compared: the
-  // replay did not diverge).
-  if (closing_after_output_failure()) {
+  // replay did not diverge). Nothing after the failure is compared.
+  if (f.output_failed()) {
     f.stopped_early = true;
     return;
   }

@@ -448,6 +448,26 @@ TEST(Replay, AChangedDoerDivergesAtTheFirstDifferingTx) {
   EXPECT_EQ(r.result.end, RunEnd::interrupted);
 }
 
+// A JournalWriteError that is not the replay's own journal's - here the
+// caller's, being handled while the replay runs - stops no comparison
+// (unfixed: the Replayer took any JournalWriteError being handled for its
+// own journal's failure, compared nothing and said identical).
+TEST(Replay, AJournalWriteErrorNotOfItsOwnJournalStopsNoComparison) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  EchoSceneOptions upper = sim_scene();
+  upper.upper = true;
+  std::optional<Replayed> r;
+  try {
+    throw JournalWriteError(ENOSPC, std::generic_category(), "the caller's own journal");
+  } catch (const JournalWriteError&) {
+    r.emplace(replay(dir.file("sim.hioj"), upper));
+  }
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result.status, ReplayStatus::diverged);
+  EXPECT_FALSE(r->result.recorded_before_stop);
+}
+
 // An echo server that reads and never answers: every echo is missing.
 class MuteServer final : public TcpServerDoer {
  public:

@@ -84,6 +84,16 @@ head -n 1 "$WORK/runj.out" |
 tail -n 1 "$WORK/runj.out" | grep -q '^{"error": "hio run: error: journal cannot write .*File too large", "exit": 4, ' ||
   { cat "$WORK/runj.out"; fail "run --json: no error object last" runj; }
 [ "$(wc -l < "$WORK/runj.out")" -eq 2 ] || { cat "$WORK/runj.out"; fail "run --json: not two lines" runj; }
+# stopped_by_journal NAME: NAME's --json summary says the journal's failure
+# stopped it, and where FILE ends (unfixed, hio replay --json said
+# "identical" with nothing to tell it from a whole replay).
+stopped_by_journal() {
+  bytes=$(wc -c < "$WORK/$1.hioj" | tr -d ' ')
+  head -n 1 "$WORK/$1.out" |
+    grep -qF "\"journal_failed\": true, \"journal_failed_at_end\": false, \"journal_flushed_bytes\": $bytes," ||
+    { cat "$WORK/$1.out"; fail "$1: no journal_failed fields" "$1"; }
+}
+stopped_by_journal runj
 
 "$HIO" run "$SCENARIOS/udp_request_response.toml" --record "$WORK/recorded.hioj" \
   > "$WORK/recorded.out" 2> "$WORK/recorded.err" || fail "recording: exit $?" recorded
@@ -112,6 +122,7 @@ head -n 1 "$WORK/replayj.out" |
   { cat "$WORK/replayj.out"; fail "replay --json: no outcome first" replayj; }
 tail -n 1 "$WORK/replayj.out" | grep -q '^{"error": "hio replay: error: journal cannot write .*File too large", "exit": 4, ' ||
   { cat "$WORK/replayj.out"; fail "replay --json: no error object last" replayj; }
+stopped_by_journal replayj
 # A replay journal under the writer's buffer fails only at its end: the
 # replay reached it and is judged as it ended; only the journal's end is
 # missing (exit 4 all the same).

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <clocale>
 #include <csignal>
@@ -19,9 +20,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -402,6 +405,67 @@ TEST(RunScenario, DigestIsTheEventStreamsAndSeedDependent) {
 
   s.run.seed = 10;
   EXPECT_NE(run_scenario(s, kinds).digest, a.digest);
+}
+
+// A doer that writes a journal of its own, whose file fails at its third call.
+class OwnJournalFails final : public Doer {
+ protected:
+  bool recur(Tyme) override {
+    if (++calls_ == 3) {
+      throw replay::JournalWriteError(ENOSPC, std::generic_category(),
+                                      "journal cannot write 'own.hioj'");
+    }
+    return false;
+  }
+
+ private:
+  int calls_ = 0;
+};
+
+// A doer's own JournalWriteError is a doer's error as any other: the run's
+// journal ends with it, and a replay compares it, with --record and without
+// (unfixed: with --record it was taken for the run's or the replay's own
+// journal failing - "could not be written", exit 4 - and without, the
+// missing journal was dereferenced).
+TEST(RunScenario, ADoersOwnJournalWriteErrorIsADoersError) {
+  DoerRegistry kinds = registry();
+  kinds.add(KindSpec{"own_journal",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       return std::make_unique<OwnJournalFails>();
+                     },
+                     false});
+  const Scenario s =
+      load_scenario_text(std::string(kUdp) + "\n[[doer]]\nkind = \"own_journal\"\nname = \"own\"\n",
+                         "udp.toml", kinds);
+  const std::string dir = ::testing::TempDir() + "hio-own-journal-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const auto doers_error = [](const std::optional<std::string>& error) {
+    return error && error->find("journal cannot write 'own.hioj'") != std::string::npos;
+  };
+  const RunSummary bare = run_scenario(s, kinds, RunOptions{});
+  EXPECT_TRUE(doers_error(bare.error));
+  EXPECT_FALSE(bare.journal_failed);
+  RunOptions record;
+  record.record_path = dir + "/run.hioj";
+  RunSummary recorded;
+  ASSERT_NO_THROW(recorded = run_scenario(s, kinds, record));
+  EXPECT_TRUE(doers_error(recorded.error));
+  EXPECT_FALSE(recorded.journal_failed);
+  EXPECT_EQ(recorded.digest, bare.digest);
+
+  ReplayScenarioOptions replay;
+  replay.journal = record.record_path;
+  for (const bool with_record : {false, true}) {
+    if (with_record) replay.record_path = dir + "/replay.hioj";
+    ReplayScenarioOutcome o;
+    ASSERT_NO_THROW(o = replay_scenario(replay, kinds)) << with_record;
+    EXPECT_EQ(o.result.status, replay::ReplayStatus::identical) << with_record;
+    EXPECT_TRUE(doers_error(o.result.error)) << with_record;
+    EXPECT_FALSE(o.journal_failed) << with_record;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // A journal that cannot be finished for a reason other than its file (here

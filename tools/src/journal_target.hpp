@@ -261,6 +261,15 @@ class JournalTarget : public FileTarget {
   bool tree_built_ = false;
 };
 
+// Whether a JournalWriteError that ended a run (or a replay) is its own
+// --record journal's file failing: `journal` was opened and its writer saw
+// the failure. Else it is a doer's own (a doer that writes a journal of its
+// own), a doer's error as any other: compared by a replay, the summary's
+// error for a run; and without --record there is no journal to speak of.
+inline bool journal_file_failed(const std::optional<replay::Journal>& journal) {
+  return journal && journal->writer().failed();
+}
+
 // A journal whose file could not be written (`error`), as the summaries
 // say it (RunSummary's journal_failed fields, the same in
 // ReplayScenarioOutcome: hio run and hio replay --record alike). `at_end`:
@@ -278,6 +287,17 @@ void note_journal_failure(Summary& summary, const replay::JournalWriteError& err
   summary.journal_flushed_bytes = journal.writer().flushed_bytes();
   summary.journal_incomplete = target.committed();
   summary.journal_lost = error.what();
+}
+
+// note_journal_failure's fields as --json members, the same in hio run's
+// summary and hio replay's outcome: a script tells a run or replay that the
+// journal's failure stopped (journal_failed, not at its end) from a whole one.
+template <typename Summary>
+std::string format_journal_failure_json(const Summary& summary) {
+  return std::string("\"journal_failed\": ") + (summary.journal_failed ? "true" : "false") +
+         ", \"journal_failed_at_end\": " + (summary.journal_failed_at_end ? "true" : "false") +
+         ", \"journal_flushed_bytes\": " +
+         (summary.journal_failed ? std::to_string(summary.journal_flushed_bytes) : "null");
 }
 
 }  // namespace hio::tools

@@ -395,6 +395,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     replay::JournalHeader header = replayer.output_header();
     header.scenario = scenario->text;
     target.open(journal, doist, io, std::move(header), options.record_options);
+    replayer.watch_output(journal->writer());
   }
   ReplayScenarioOutcome outcome;
   outcome.name = scenario->run.name;
@@ -478,7 +479,12 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     hio_failure_met = true;
     end = RunEnd::interrupted;
   } catch (const replay::JournalWriteError& error) {
-    journal_failed.emplace(error);
+    // A doer's own journal failing is a doer's error, compared as any.
+    if (journal_file_failed(journal)) {
+      journal_failed.emplace(error);
+    } else {
+      replayer.threw(error.what());
+    }
     end = RunEnd::interrupted;
   } catch (const OutputError&) {
     throw;  // the replay's journal could not become FILE at the first pass
@@ -490,13 +496,13 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     // A doer threw, as a recorded run's doer may have (its trailer's
     // end=error): the replayer compares it with the recorded end, and the
     // replay's journal ends with it (replay_trailer_end).
-    if (journal && journal->writer().failed()) throw;
+    if (journal_file_failed(journal)) throw;
     replayer.threw(error.what());
     end = RunEnd::interrupted;
   } catch (...) {
     // The same for what is not a std::exception (a doer's hio::Cease that no
     // one requested): one text stands for all.
-    if (journal && journal->writer().failed()) throw;
+    if (journal_file_failed(journal)) throw;
     replayer.threw(replay::kNotStdExceptionError);
     end = RunEnd::interrupted;
   }
@@ -787,7 +793,8 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       "\", \"recorded_events\": " + std::to_string(r.recorded_events) +
       ", \"recorded_digest\": \"" + replay::format_digest(r.recorded_digest) + "\", " +
       json_field_or_null("journal", o.record_path) + ", " +
-      json_field_or_null("journal_lost", o.journal_lost) + ", \"journal_error\": " +
+      json_field_or_null("journal_lost", o.journal_lost) + ", " + format_journal_failure_json(o) +
+      ", \"journal_error\": " +
       (r.journal_error
            ? replay::format_error(*r.journal_error, {.format = replay::LineFormat::json})
            : "null");

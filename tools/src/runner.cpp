@@ -691,14 +691,26 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // The journal's file failed during the run (a full disk): an output error
   // (exit 4), thrown once the run is summarized where it stopped.
   std::optional<replay::JournalWriteError> journal_failed;
+  // A doer threw `what`: the Doist closed the doers, the journal (if any)
+  // ended with end=error and this text. The run is summarized where it
+  // ended. Called in a catch: a journal that could not end so is thrown on.
+  const auto doer_threw = [&](std::string what) {
+    if (journal && (journal->writer().failed() || !journal->finished())) throw;
+    summary.error = std::move(what);
+    summary.end = RunEnd::interrupted;
+  };
   try {
     summary.end = journal ? journal->run(built->top) : doist.run(built->top);
   } catch (const replay::JournalWriteError& error) {
-    journal_failed.emplace(error);
-    // A run that reached its end and only the journal's end (its last
-    // frames, its trailer) failed ended as the Doist says; else the failed
-    // write stopped it.
-    summary.end = journal->run_end().value_or(RunEnd::interrupted);
+    if (!journal_file_failed(journal)) {
+      doer_threw(error.what());  // a doer's own journal, not the run's
+    } else {
+      journal_failed.emplace(error);
+      // A run that reached its end and only the journal's end (its last
+      // frames, its trailer) failed ended as the Doist says; else the
+      // failed write stopped it.
+      summary.end = journal->run_end().value_or(RunEnd::interrupted);
+    }
   } catch (const OutputError&) {
     throw;  // the journal could not become FILE at the first pass (exit 4)
   } catch (const HostLookupOutOfMemory&) {
@@ -707,17 +719,11 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     // ended with it (end=error), as after a doer's error.
     throw;
   } catch (const std::exception& error) {
-    // A doer threw: the Doist closed the doers, the journal (if any) ended
-    // with end=error and this text. The run is summarized where it ended.
-    if (journal && (journal->writer().failed() || !journal->finished())) throw;
-    summary.error = error.what();
-    summary.end = RunEnd::interrupted;
+    doer_threw(error.what());
   } catch (...) {
-    // The same for what is not a std::exception (a doer's hio::Cease that no
-    // one requested): the journal, if any, ends with this same text.
-    if (journal && (journal->writer().failed() || !journal->finished())) throw;
-    summary.error = std::string(replay::kNotStdExceptionError);
-    summary.end = RunEnd::interrupted;
+    // What is not a std::exception (a doer's hio::Cease that no one
+    // requested): the journal, if any, ends with this same text.
+    doer_threw(std::string(replay::kNotStdExceptionError));
   }
   summary.stop_signal = doist.stop_signal();
   summary.wall_seconds =
@@ -917,7 +923,7 @@ std::string format_summary_json(const RunSummary& s) {
       format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
       ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
       replay::format_digest(s.digest) + "\", " + json_field_or_null("journal", s.journal) + ", " +
-      json_field_or_null("journal_lost", s.journal_lost) +
+      json_field_or_null("journal_lost", s.journal_lost) + ", " + format_journal_failure_json(s) +
       ", \"closing_reset\": " + std::to_string(s.closing_reset) +
       ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
       format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +

@@ -29,6 +29,7 @@
 namespace hio::replay {
 
 class Journal;
+class JournalWriter;
 
 // The numeric values are not journaled; the names are printed.
 enum class DivergenceKind : std::uint8_t {
@@ -341,10 +342,19 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // observer) is a bug and aborts (HIO_CHECK): run() would go on to finish
   // it. A std::bad_alloc from the run (the doers', the journal reader's) is
   // thrown on, not compared: out of memory says nothing of the doers.
+  // With a journal, watches its writer (watch_output).
   [[nodiscard]] ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
   [[nodiscard]] ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), journal);
   }
+  // The writer of the replay's own journal (its --record), which must
+  // outlive the replay's run and finish(). Once its file failed, that
+  // stopped the run in a pass the recorded run went on from, as a signal
+  // would have: nothing after the failure is compared (the doers' closes,
+  // the recorded events left), and the replay did not diverge there
+  // (ReplayResult::recorded_before_stop). Only this writer's failure counts:
+  // a JournalWriteError of anyone else's (a doer's) is a doer's error.
+  void watch_output(const JournalWriter& writer);
   // After doist.run returned `end`: the final checks (recorded events left,
   // tx left unsent), detaches, and gives the result.
   [[nodiscard]] ReplayResult finish(RunEnd end);
