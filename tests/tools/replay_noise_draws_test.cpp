@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <ostream>
 #include <set>
@@ -28,76 +29,36 @@
 namespace hio::tools {
 namespace {
 
-// scenarios/udp_request_response.toml without its expectations; `requests`
-// and `timeout` of the requester given.
-std::string udp_scenario(int requests, const char* timeout) {
-  return std::string(R"([run]
-name = "udp-request-response"
-tock = "1ms"
-limit = "3s"
-seed = 3
+// The text of `scenarios/<name>`, with each `from` replaced by its `to`
+// (every one of them must be there).
+std::string scenario(const std::string& name,
+                     const std::vector<std::pair<std::string, std::string>>& edits = {}) {
+  std::ifstream in(std::string(HIO_SCENARIOS_DIR) + "/" + name);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_FALSE(text.empty()) << name;
+  for (const auto& [from, to] : edits) {
+    EXPECT_NE(text.find(from), std::string::npos) << name << ": " << from;
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
+  }
+  return text;
+}
 
-[net]
-hosts = ["client", "server"]
-
-[[net.link]]
-from = "client"
-to = "server"
-latency = "5ms"
-jitter = "2ms"
-loss = 0.02
-duplicate = 0.05
-reorder = 0.1
-reorder_delay = "15ms"
-
-[[doer]]
-kind = "udp_responder"
-name = "server"
-address = "sim://server:7"
-
-[[doer]]
-kind = "udp_requester"
-name = "client"
-address = "sim://client:0"
-to = "@server"
-size = 64
-interval = "5ms"
-requests = )") +
-         std::to_string(requests) + "\ntimeout = \"" + timeout + "\"\n";
+// scenarios/udp_request_response.toml (200 requests, 413 rx recorded).
+std::string udp_scenario() {
+  return scenario("udp_request_response.toml");
 }
 
 // scenarios/serial_noisy_line.toml at 115200 baud with 20-byte rx buffers:
 // a duplicated chunk does not fit, and the chunks after it wait for room.
-constexpr const char* kSmallRxSerial = R"([run]
-name = "serial-small-rx"
-tock = "1ms"
-limit = "10s"
-seed = 2
-
-[net]
-
-[[net.serial]]
-a = "ttyA"
-b = "ttyB"
-latency = "1ms"
-bit_error = 0.0002
-
-[[doer]]
-kind = "serial_echo"
-name = "device"
-address = "sim-serial://ttyB?baud=115200"
-rx_bytes_max = 20
-
-[[doer]]
-kind = "serial_sender"
-name = "host"
-address = "sim-serial://ttyA?baud=115200"
-rx_bytes_max = 20
-lines = 60
-size = 40
-interval = "50ms"
-drain = "500ms"
-)";
+std::string small_rx_serial_scenario() {
+  return scenario(
+      "serial_noisy_line.toml",
+      {{"baud=9600", "baud=115200"},
+       {"kind = \"serial_echo\"\n", "kind = \"serial_echo\"\nrx_bytes_max = 20\n"},
+       {"kind = \"serial_sender\"\n", "kind = \"serial_sender\"\nrx_bytes_max = 20\n"}});
+}
 
 DoerRegistry registry() {
   DoerRegistry r;
@@ -124,18 +85,18 @@ class ReplayNoiseDraws : public ::testing::Test {
     return options.record_path;
   }
 
-  // Replays `journal` with `noise` and `seed` (against `scenario`'s text if
+  // Replays `journal` with `noise` and `seed` (against `scenario_text` if
   // not empty); returns the replay's journal.
   replay::JournalContents noisy(const std::string& journal, const std::string& noise,
-                                std::uint64_t seed, const std::string& scenario = "") {
+                                std::uint64_t seed, const std::string& scenario_text = "") {
     ReplayScenarioOptions options;
     options.journal = journal;
     options.noise = noise;
     options.noise_seed = seed;
     options.record_path = file("replay-" + std::to_string(++replays_) + ".hioj");
-    if (!scenario.empty()) {
+    if (!scenario_text.empty()) {
       options.scenario_path = file("scenario-" + std::to_string(replays_) + ".toml");
-      std::ofstream(options.scenario_path) << scenario;
+      std::ofstream(options.scenario_path) << scenario_text;
     }
     (void)replay_scenario(options, registry());
     return replay::read_journal(options.record_path);
@@ -174,7 +135,7 @@ std::vector<Decision> decisions(const replay::JournalContents& journal, NoiseKin
 }
 
 TEST_F(ReplayNoiseDraws, AddingDropMovesNoCorruptDecisionOnTheRxItKeeps) {
-  const std::string journal = record(udp_scenario(200, "500ms"), "udp.hioj");
+  const std::string journal = record(udp_scenario(), "udp.hioj");
   const replay::JournalContents corrupt = noisy(journal, "corrupt=0.3", 5);
   const replay::JournalContents both = noisy(journal, "drop=0.3,corrupt=0.3", 5);
   // No delay: every rx is delivered (or dropped) in its recorded pass, so
@@ -198,7 +159,7 @@ TEST_F(ReplayNoiseDraws, AddingDropMovesNoCorruptDecisionOnTheRxItKeeps) {
 }
 
 TEST_F(ReplayNoiseDraws, AddingDupMovesNoDropDecision) {
-  const std::string journal = record(kSmallRxSerial, "serial.hioj");
+  const std::string journal = record(small_rx_serial_scenario(), "serial.hioj");
   const replay::JournalContents drop = noisy(journal, "drop=0.1", 7);
   const replay::JournalContents both = noisy(journal, "drop=0.1,dup=0.5", 7);
   // A duplicated chunk that does not fit rx makes the channel's next chunks
@@ -217,12 +178,15 @@ TEST_F(ReplayNoiseDraws, AddingDupMovesNoDropDecision) {
 }
 
 TEST_F(ReplayNoiseDraws, AnRxOfAClosedChannelStillTakesItsDraws) {
-  const std::string journal = record(udp_scenario(200, "500ms"), "udp.hioj");
+  const std::string journal = record(udp_scenario(), "udp.hioj");
   // The same noise against a requester that finishes after 50 requests: its
   // channel closes at 0.265 s, and the rest of its recorded rx (about 150)
   // reach a closed channel. The server's rx are the same in both replays.
   const replay::JournalContents whole = noisy(journal, "drop=0.3", 5);
-  const replay::JournalContents cut = noisy(journal, "drop=0.3", 5, udp_scenario(50, "20ms"));
+  const replay::JournalContents cut =
+      noisy(journal, "drop=0.3", 5,
+            scenario("udp_request_response.toml", {{"requests = 200", "requests = 50"},
+                                                   {"timeout = \"500ms\"", "timeout = \"20ms\""}}));
   const auto server = [](const replay::JournalContents& j) {
     std::vector<Decision> out;
     for (const Decision& d : decisions(j, NoiseKind::drop))
@@ -240,7 +204,7 @@ TEST_F(ReplayNoiseDraws, AnRxOfAClosedChannelStillTakesItsDraws) {
 // for the seeds tried. Before, the rx that came while one waited overtook
 // it, its draw passed over: p/(1+p) of them (528, a third, for 0.5).
 TEST_F(ReplayNoiseDraws, ReorderPReordersPOfTheDatagrams) {
-  const std::string journal = record(udp_scenario(200, "500ms"), "udp.hioj");
+  const std::string journal = record(udp_scenario(), "udp.hioj");
   std::uint64_t reordered = 0;
   std::uint64_t seen = 0;
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
