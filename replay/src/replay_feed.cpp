@@ -187,6 +187,7 @@ void Replayer::Feed::pass_end(Tyme tyme) {
     while (due(tyme)) {
       const OwnedEvent& e = front();
       if (is_input(e)) ++stats.undelivered;
+      if (e.kind == EventKind::rx) (void)decide_rx_noise(e);  // its draws, as every rx's
       pop();
       pump();
     }

@@ -62,11 +62,26 @@ struct Held {
   Tyme recorded{};            // its recorded tyme
 };
 
+// What the noise does to one recorded rx. Drawn from each kind's stream
+// (Feed::decide_rx_noise) when the feed reaches the rx, in recorded order,
+// whatever then happens to it (it waits for room, its channel is gone, a drop
+// loses it), and acted on when it is delivered: so one kind never moves
+// another kind's decisions to other rx.
+struct RxNoise {
+  bool dropped = false;
+  bool duplicated = false;
+  bool reordered = false;
+  std::optional<std::pair<std::size_t, int>> flip;  // corrupt: the byte and its bit
+  Tock delayed{0};
+};
+
 // A noise replay's recorded inputs of one channel held up behind an rx that
 // does not fit its full rx buffer, in recorded order, and their rx bytes.
 struct Stalled {
   std::deque<OwnedEvent> inputs;
   std::size_t bytes = 0;
+  // Per rx in `inputs`, in order: its noise, decided when the feed reached it.
+  std::deque<RxNoise> rx_noise;
   // Per network decision in `inputs`, in order: the channel's recorded sends
   // read up to it (Feed::sends_read), which the doers' must reach first.
   std::deque<std::uint64_t> sends_before;
@@ -214,15 +229,20 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   bool deliver_input(const OwnedEvent& e);
   std::string undeliverable_reason(const OwnedEvent& e) const;
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
-  bool noisy_rx(const OwnedEvent& e, Tyme now);
+  bool noisy_rx(const OwnedEvent& e, const RxNoise& noise, Tyme now);
+  // Noise: draws every kind's decision about the recorded rx `e`, one from
+  // each stream (and corrupt's byte and bit): called once per recorded rx,
+  // as the feed reaches it, whatever happens to the rx then.
+  RxNoise decide_rx_noise(const OwnedEvent& e);
   // Noise: one recorded input of a channel the doers have made; false when
-  // it is an rx that does not fit the channel's rx yet (nothing drawn), or
-  // the network's decision about a send the doers have not made yet.
-  // `sends_before`: a decision's, see Stalled.
-  bool noisy_input(const OwnedEvent& e, Tyme now, std::uint64_t sends_before);
-  // Noise: queues a recorded input of a channel in `stalled`, or drops it
-  // (undelivered, and journaled as a drop) past stalled_bound.
-  void stall(Stalled& waiting_inputs, const OwnedEvent& e);
+  // it is an rx that does not fit the channel's rx yet, or the network's
+  // decision about a send the doers have not made yet. `noise`: an rx's
+  // (decide_rx_noise); `sends_before`: a decision's, see Stalled.
+  bool noisy_input(const OwnedEvent& e, const RxNoise& noise, Tyme now, std::uint64_t sends_before);
+  // Noise: queues a recorded input of a channel (an rx with its `noise`) in
+  // `stalled`, or drops it (undelivered, and journaled as a drop) past
+  // stalled_bound.
+  void stall(Stalled& waiting_inputs, const OwnedEvent& e, const RxNoise& noise = {});
   // Noise: a recorded rx of `e.channel` reached the feed (for stalled_bound).
   void note_recorded_rx(const OwnedEvent& e);
   // Noise: the most rx bytes kept waiting behind the full rx of `channel`:
