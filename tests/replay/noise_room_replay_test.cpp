@@ -76,13 +76,25 @@ struct Scene {
   Sender sender;
 };
 
+// Records a run of scene S (made with `args` after the hub) until `limit`.
+template <class S, class... Args>
+void record(const std::string& path, const char* what, Tock limit, Args... args) {
+  test::SimRecordRig rig(kTock, 1);
+  JournalHeader header;
+  header.scenario = what;
+  Journal journal(rig.doist, rig.io, path, header);
+  S scene(rig.io, args...);
+  journal.run(scene.doers(), limit);
+}
+
 // The held rx looked at by a dup=1 noise replay of `path` stopped at `limit`.
-std::uint64_t held_looked_at(const std::string& path, Tock limit, NoiseStats* stats = nullptr) {
+template <class S = Scene, class... Args>
+std::uint64_t held_looked_at(const std::string& path, Tock limit, NoiseStats* stats, Args... args) {
   ReplayOptions options;
   options.noise = parse_noise_spec("dup=1");
   options.noise_seed = 0;
   test::ReplayRig rig(path, options, limit);
-  Scene scene(rig.io);
+  S scene(rig.io, args...);
   const ReplayResult r = rig.replayer.run(scene.doers(), nullptr);
   if (stats != nullptr) *stats = r.noise;
   return rig.replayer.noise_held_looked_at();
@@ -91,16 +103,10 @@ std::uint64_t held_looked_at(const std::string& path, Tock limit, NoiseStats* st
 TEST(ReplayNoiseRoom, TheWorkOnDatagramsWaitingForRoomFollowsTheRunNotItsSquare) {
   TempDir dir;
   const std::string path = dir.file("slow.hioj");
-  {
-    test::SimRecordRig rig(kTock, 1);
-    JournalHeader header;
-    header.scenario = "slow datagram reader";
-    Journal journal(rig.doist, rig.io, path, header);
-    Scene scene(rig.io);
-    journal.run(scene.doers(), Tock{21'000'000'000});  // 2,000 reads take 20 s
-  }
+  // 2,000 reads take 20 s.
+  record<Scene>(path, "slow datagram reader", Tock{21'000'000'000});
   NoiseStats stats;
-  const std::uint64_t short_run = held_looked_at(path, Tock{5'000'000'000});
+  const std::uint64_t short_run = held_looked_at(path, Tock{5'000'000'000}, nullptr);
   const std::uint64_t long_run = held_looked_at(path, Tock{20'000'000'000}, &stats);
   // Every rx twice, into an rx the reader empties at the recorded pace: the
   // duplicates pile up, about one more every 10 passes (held at the limit's
@@ -232,27 +238,12 @@ TEST(ReplayNoiseRoom, TheWorkOnMixedSizesWaitingForRoomFollowsTheRunNotItsSquare
   constexpr int kCount = 6'000;
   TempDir dir;
   const std::string path = dir.file("mixed_long.hioj");
-  {
-    test::SimRecordRig rig(kTock, 1);
-    JournalHeader header;
-    header.scenario = "mixed datagram sizes, a long run";
-    Journal journal(rig.doist, rig.io, path, header);
-    MixedScene scene(rig.io, kCount);
-    journal.run(scene.doers(), Tock{20'000'000'000});
-  }
-  const auto looked_at = [&path](Tock limit, NoiseStats& stats) {
-    ReplayOptions options;
-    options.noise = parse_noise_spec("dup=1");
-    options.noise_seed = 0;
-    test::ReplayRig rig(path, options, limit);
-    MixedScene scene(rig.io, kCount);
-    stats = rig.replayer.run(scene.doers(), nullptr).noise;
-    return rig.replayer.noise_held_looked_at();
-  };
-  NoiseStats short_stats;
+  record<MixedScene>(path, "mixed datagram sizes, a long run", Tock{20'000'000'000}, kCount);
   NoiseStats stats;
-  const std::uint64_t short_run = looked_at(Tock{4'000'000'000}, short_stats);
-  const std::uint64_t long_run = looked_at(Tock{16'000'000'000}, stats);
+  const std::uint64_t short_run =
+      held_looked_at<MixedScene>(path, Tock{4'000'000'000}, nullptr, kCount);
+  const std::uint64_t long_run =
+      held_looked_at<MixedScene>(path, Tock{16'000'000'000}, &stats, kCount);
   RecordProperty("looked_at_4s", std::to_string(short_run));
   RecordProperty("looked_at_16s", std::to_string(long_run));
   // Every rx twice, into an rx the reader empties at the recorded pace.
