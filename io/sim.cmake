@@ -3,6 +3,7 @@
 set(HIO_IO_SIM_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/src/sim_core.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/sim_datagram.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/sim_cuts.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/sim_faults.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/sim_link_model.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/sim_net.cpp

@@ -20,6 +20,7 @@
 #include "hio/engine/doist.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/io/hub.hpp"
+#include "hio/io/sim_cuts.hpp"
 #include "hio/io/sim_link.hpp"
 #include "hio/io/transport.hpp"
 #include "sim_link_model.hpp"
@@ -108,9 +109,6 @@ struct SimHost {
   bool up = true;
   std::uint64_t epoch = 0;        // bumped when it goes down
   std::set<std::uint64_t> conns;  // ids of the stream connections with an end here
-  // Indices in SimCore's cuts of the partitions and heals naming this host,
-  // ascending: what a link from here made later replays.
-  std::vector<std::uint32_t> cuts;
   std::map<std::uint16_t, SimListenerTransport*> listeners;
   std::map<std::uint16_t, SimDatagramTransport*> datagrams;
   std::set<std::uint16_t> client_ports;  // ephemeral ports of stream clients
@@ -261,20 +259,6 @@ struct SimFault {
   LinkParams link{};
   SerialParams serial{};
   std::uint32_t index = 0;  // host or serial line
-};
-
-// A partition, heal or heal_all as it was applied, kept so that a link made
-// later (on first use) starts in the state it would have had if it had
-// existed then: a cut costs the hosts it names, not their pairs.
-struct SimCut {
-  Tyme at{};
-  bool cut = false;
-  bool all = false;  // heal_all: every link
-  Way way = Way::both;
-  std::vector<std::uint32_t> from;  // host indices, sorted
-  std::vector<std::uint32_t> to;
-  // Whether it applies to the link from -> to.
-  bool covers(std::uint32_t from_host, std::uint32_t to_host) const;
 };
 
 // ---- transports -----------------------------------------------------------
@@ -490,9 +474,11 @@ class SimCore {
   std::vector<std::uint32_t> free_pieces_;
 
   std::vector<SimFault> faults_;
-  std::vector<SimCut> cuts_;              // in the order applied
-  std::vector<std::uint32_t> heal_alls_;  // indices in cuts_ of the heal_alls
-  // Replays on a new link the cuts that cover it (see SimCut).
+  // The partitions and heals applied, kept so that a link made later (on
+  // first use) starts in the state it would have had if it had existed then:
+  // a cut costs the hosts it names, not their pairs.
+  SimCuts cuts_;
+  // Replays on a new link the cuts that cover it.
   void replay_cuts(SimLink& link);
   std::string detail_;  // scratch for noise details
 };

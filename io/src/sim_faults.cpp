@@ -74,34 +74,20 @@ void SimCore::apply(const SimFault& fault) {
   }
 }
 
-bool SimCut::covers(std::uint32_t from_host, std::uint32_t to_host) const {
-  if (all) return true;
-  if (from_host == to_host) return false;  // a host always reaches itself
-  const auto in = [](const std::vector<std::uint32_t>& set, std::uint32_t host) {
-    return std::binary_search(set.begin(), set.end(), host);
-  };
-  return (in(from, from_host) && in(to, to_host)) ||
-         (way == Way::both && in(from, to_host) && in(to, from_host));
-}
-
 // Cuts (or heals) the links that exist and records the cut for those made
 // later (SimCore::link): O(hosts named + the fewer of their pairs and the
 // links there are), never a link made per pair of hosts.
 void SimCore::cut_links(const SimFault& fault, bool cut) {
-  SimCut rule;
-  rule.at = now();
-  rule.cut = cut;
-  rule.all = fault.kind == SimFault::Kind::heal_all;
-  rule.way = fault.way;
-  const auto sorted = [](std::vector<std::uint32_t> hosts) {
-    std::sort(hosts.begin(), hosts.end());
-    hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
-    return hosts;
-  };
-  if (!rule.all) {
-    rule.from = sorted(fault.from);
-    rule.to = sorted(fault.to);
+  SimCut made;
+  made.at = now();
+  made.cut = cut;
+  made.all = fault.kind == SimFault::Kind::heal_all;
+  made.way = fault.way;
+  if (!made.all) {
+    made.from = fault.from;
+    made.to = fault.to;
   }
+  const SimCut& rule = cuts_[cuts_.add(std::move(made))];
   const auto set = [&](std::uint32_t f, std::uint32_t t) {
     auto it = links_.find(std::make_pair(f, t));
     if (it != links_.end()) it->second->set_cut(cut, rule.at);
@@ -121,32 +107,15 @@ void SimCore::cut_links(const SimFault& fault, bool cut) {
       if (rule.covers(key.first, key.second)) link->set_cut(cut, rule.at);
     }
   }
-  const auto index = static_cast<std::uint32_t>(cuts_.size());
-  if (rule.all) heal_alls_.push_back(index);
-  for (const std::vector<std::uint32_t>* hosts : {&rule.from, &rule.to}) {
-    for (std::uint32_t h : *hosts) {
-      std::vector<std::uint32_t>& named = hosts_[h]->cuts;
-      if (named.empty() || named.back() != index) named.push_back(index);
-    }
-  }
-  cuts_.push_back(std::move(rule));
 }
 
 // As if the link had existed at each cut that covers it: the same state,
-// epochs and tymes. Only the cuts naming its first host (a cut covering it
-// names both) and the heal_alls, merged in the order they were applied.
+// epochs and tymes, in the order they were applied.
 void SimCore::replay_cuts(SimLink& link) {
-  const std::uint32_t from = link.from().index;
-  const std::uint32_t to = link.to().index;
-  const std::vector<std::uint32_t>& named = hosts_[from]->cuts;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < named.size() || j < heal_alls_.size()) {
-    const bool take_named =
-        j == heal_alls_.size() || (i < named.size() && named[i] < heal_alls_[j]);
-    const SimCut& c = cuts_[take_named ? named[i++] : heal_alls_[j++]];
-    if (c.covers(from, to)) link.set_cut(c.cut, c.at);
-  }
+  cuts_.each_covering(link.from().index, link.to().index, [&](std::uint32_t index) {
+    const SimCut& c = cuts_[index];
+    link.set_cut(c.cut, c.at);
+  });
 }
 
 void SimCore::set_host_up(SimHost& host, bool up) {

@@ -282,6 +282,8 @@ void Replayer::Feed::run_on(Tyme tyme) {
     note(entry.second.due);
   for (const auto& [id, chunks] : held_behind)
     if (!chunks.empty()) note(chunks.back().second.due);
+  for (const auto& [id, wait] : room_wait)
+    if (!wait.behind.empty()) note(wait.behind.back().second.due);
   bool inputs_left = false;
   for (std::size_t i = head; i < queue.size() && !inputs_left; ++i)
     inputs_left = is_input(queue[i].view());

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "first_fit_queue.hpp"
 #include "hio/replay/replayer.hpp"
 #include "hio/replay/writer.hpp"
 #include "stream_tx.hpp"
@@ -549,31 +550,32 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Per datagram channel whose held datagrams found no room in its rx when
   // due (a reader slower than dup and delay make its input): the first of
   // them, `blocker`, stays in `held` and stands for the others, which wait in
-  // held_behind in key order (each held later than every one before it). They
-  // are looked at only while the channel may take one - it has room for the
-  // smallest (`sizes`) - one after another (`candidate`, put in `held` at its
-  // key, so deliveries keep their order among the channels): those without
-  // room wait in `looked_at` and go back in front of held_behind when
-  // release_held ends (`room_looked`: whose). Looked at every pass, a
-  // backlog that grows with the run made the work grow as its square.
+  // `behind` in key order (each held later than every one before it). When
+  // the blocker finds no room, the first of them that fits the channel's rx
+  // (a smaller one may) is taken out as the `candidate` and put in `held` at
+  // its key, so deliveries keep their order among the channels; once it is
+  // delivered, the next that fits; one that finds no room after all (rx
+  // filled meanwhile) goes back in its place. Those that do not fit are
+  // passed over by FirstFitQueue, never looked at: looking at each one every
+  // pass, a backlog that grows with the run made the work grow as its
+  // square (of one size, session 17; of mixed sizes, the big ones ahead of
+  // the first that fits, session 18).
   struct RoomWait {
     HeldKey blocker{};
-    std::multiset<std::size_t> sizes{};  // of those in held_behind
+    FirstFitQueue<std::pair<HeldKey, Held>> behind{};
     std::optional<HeldKey> candidate{};
-    std::deque<std::pair<HeldKey, Held>> looked_at{};
   };
   std::map<std::uint32_t, RoomWait> room_wait;
-  std::vector<std::uint32_t> room_looked;
   // release_held's datagram `at` found no room: it waits (see RoomWait).
   // Returns the entry of `held` to look at next.
   std::map<HeldKey, Held>::iterator no_room(std::map<HeldKey, Held>::iterator at, ChannelPort port);
-  // Puts the next datagram waiting for room in `held` as the candidate, if
-  // the channel may take it (room for the smallest).
-  void look_further(std::uint32_t channel, RoomWait& wait, ChannelPort port);
+  // Puts the first datagram waiting for room that fits the channel's rx in
+  // `held`, as the candidate, if there is one and no candidate yet.
+  void look_further(RoomWait& wait, ChannelPort port);
   // release_held's loop over the held rx that are due, and what ends it
   // however that loop ends (`interrupted`: by an exception).
   void release_held_due(Tyme now);
-  void put_back_looked_at(bool interrupted) noexcept;
+  void unchoose_candidates(bool interrupted) noexcept;
   // The held rx in all (held and held_behind), for the end's counts.
   std::size_t held_count() const;
   // Removes `at` from `held` and puts the channel's next chunk, if any, in

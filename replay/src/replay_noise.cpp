@@ -329,6 +329,8 @@ std::size_t Replayer::Feed::held_count() const {
   std::size_t n = held.size();
   for (const auto& entry : held_behind)
     n += entry.second.size();
+  for (const auto& entry : room_wait)
+    n += entry.second.behind.size();
   return n;
 }
 
@@ -337,23 +339,28 @@ std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::unhold(
   const HeldKey key = at->first;
   const std::uint32_t id = at->second.channel;
   held.erase(at);
-  auto room = room_wait.find(id);
-  if (room != room_wait.end() && room->second.blocker != key) {
-    // A datagram of a channel whose blocker is another: none waits behind it.
-    if (room->second.candidate == key) room->second.candidate.reset();
+  if (auto room = room_wait.find(id); room != room_wait.end()) {
+    RoomWait& wait = room->second;
+    if (wait.candidate == key) {
+      wait.candidate.reset();
+      wait.behind.forget_taken();
+    } else if (wait.blocker == key) {
+      if (wait.behind.empty()) {
+        room_wait.erase(room);
+      } else {
+        wait.blocker = wait.behind.front().first;
+        held.insert(wait.behind.pop_front());
+      }
+    }
+    // (Else a datagram of a channel whose blocker is another: none waits
+    // behind it.)
     return held.upper_bound(key);
   }
   auto behind = held_behind.find(id);
   if (behind != held_behind.end()) {
     if (behind->second.empty()) {
       held_behind.erase(behind);
-      if (room != room_wait.end()) room_wait.erase(room);
     } else {
-      if (room != room_wait.end()) {
-        RoomWait& wait = room->second;
-        wait.blocker = behind->second.front().first;
-        wait.sizes.erase(wait.sizes.find(behind->second.front().second.bytes.size()));
-      }
       held.insert(std::move(behind->second.front()));
       behind->second.pop_front();
     }
@@ -368,55 +375,53 @@ std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::no_room(
   auto room = room_wait.find(id);
   if (room == room_wait.end()) {
     room_wait.emplace(id, RoomWait{.blocker = key});
-    held_behind.emplace(id, std::deque<std::pair<HeldKey, Held>>{});
     return std::next(at);
   }
   RoomWait& wait = room->second;
   if (key == wait.blocker) {
-    look_further(id, wait, port);
+    look_further(wait, port);
     return std::next(at);
   }
   auto next = std::next(at);
   std::pair<HeldKey, Held> entry{key, std::move(at->second)};
   held.erase(at);
   if (wait.candidate == key) {
+    // It fit when chosen; rx filled since: back in its place, and the next
+    // that fits now, which may come before `next`.
     wait.candidate.reset();
-    if (wait.looked_at.empty()) room_looked.push_back(id);
-    wait.looked_at.push_back(std::move(entry));
-    look_further(id, wait, port);
-    return held.upper_bound(key);  // the next candidate may come before `next`
+    wait.behind.put_back(std::move(entry));
+    look_further(wait, port);
+    return held.upper_bound(key);
   }
   // Held after every datagram of its channel that waits for room (its due
   // came later): it waits behind them all.
-  wait.sizes.insert(entry.second.bytes.size());
-  held_behind[id].push_back(std::move(entry));
+  const std::size_t size = entry.second.bytes.size();
+  wait.behind.push(std::move(entry), size);
   return next;
 }
 
-void Replayer::Feed::look_further(std::uint32_t channel, RoomWait& wait, ChannelPort port) {
-  auto behind = held_behind.find(channel);
-  if (wait.candidate || behind == held_behind.end() || behind->second.empty() ||
-      !port.rx_fits(*wait.sizes.begin())) {
-    return;  // none of them fits before the doers read (rx only fills up meanwhile)
-  }
-  wait.sizes.erase(wait.sizes.find(behind->second.front().second.bytes.size()));
-  wait.candidate = behind->second.front().first;
-  held.insert(std::move(behind->second.front()));
-  behind->second.pop_front();
+void Replayer::Feed::look_further(RoomWait& wait, ChannelPort port) {
+  if (wait.candidate) return;
+  // None of them fits before the doers read (rx only fills up meanwhile):
+  // none is looked at until the next pump.
+  std::optional<std::pair<HeldKey, Held>> fits =
+      wait.behind.take_first([&port](std::size_t size) { return port.rx_fits(size); });
+  if (!fits) return;
+  wait.candidate = fits->first;
+  held.insert(std::move(*fits));
 }
 
 void Replayer::Feed::release_held(Tyme now) {
   if (closing) return;
   {
     // However the loop ends - a journal write that throws in a delivery too
-    // - the datagrams looked at go back in line and no candidate stays
-    // chosen: else they were in neither `held` nor held_behind (uncounted,
-    // never delivered) and look_further never ran again for the channel.
-    struct PutBackLookedAt {
+    // - no candidate stays chosen: else look_further never ran again for
+    // its channel.
+    struct UnchooseCandidates {
       Feed& feed;
       int exceptions = std::uncaught_exceptions();
-      ~PutBackLookedAt() { feed.put_back_looked_at(std::uncaught_exceptions() > exceptions); }
-    } put_back{*this};
+      ~UnchooseCandidates() { feed.unchoose_candidates(std::uncaught_exceptions() > exceptions); }
+    } unchoose{*this};
     release_held_due(now);
   }
   deliver_deferred(now);
@@ -454,7 +459,7 @@ void Replayer::Feed::release_held_due(Tyme now) {
     --channel_noise[id].held;
     it = unhold(it);
     if (candidate) {
-      look_further(id, room->second, port);  // the next may come before `it`
+      look_further(room->second, port);  // the next may come before `it`
       it = held.upper_bound(key);
     }
     delivered(id, arrival, now);
@@ -462,23 +467,15 @@ void Replayer::Feed::release_held_due(Tyme now) {
   }
 }
 
-void Replayer::Feed::put_back_looked_at(bool interrupted) noexcept {
-  // The datagrams looked at without room wait as before, first in line.
-  for (const std::uint32_t id : room_looked) {
-    RoomWait& wait = room_wait.at(id);
-    std::deque<std::pair<HeldKey, Held>>& behind = held_behind[id];
-    for (; !wait.looked_at.empty(); wait.looked_at.pop_back()) {
-      wait.sizes.insert(wait.looked_at.back().second.bytes.size());
-      behind.push_front(std::move(wait.looked_at.back()));
-    }
-  }
-  room_looked.clear();
+void Replayer::Feed::unchoose_candidates(bool interrupted) noexcept {
   // A finished loop reached every candidate (its key is due) and unchose
   // it; one cut short leaves it in `held`, where it waits as any datagram
   // held after the channel's blocker.
-  if (interrupted) {
-    for (auto& [id, wait] : room_wait)
-      wait.candidate.reset();
+  if (!interrupted) return;
+  for (auto& [id, wait] : room_wait) {
+    if (!wait.candidate) continue;
+    wait.candidate.reset();
+    wait.behind.forget_taken();
   }
 }
 

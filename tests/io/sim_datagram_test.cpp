@@ -4,8 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hio/io/io.hpp"
@@ -281,6 +284,105 @@ TEST(SimDatagram, ACutDropsWhatIsInFlightAndOneWayCutsOneDirection) {
   EXPECT_EQ(seqs[95], 150u);
   EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition at arrival on link a->b"), 5u);
   EXPECT_EQ(noise_count(w.sink, NoiseKind::drop, "partition a->b"), 50u);
+  dump_on_failure(w.sink);
+}
+
+// SimNet's links follow SimCuts, the rules hio check asks about a scenario's
+// faults: whether a datagram from x to y gets through at a tyme is what
+// SimCuts says of the partitions and heals applied by then. One-way and
+// two-way cuts, host sets, overlapping cuts, a heal and a cut at one tyme in
+// both orders, heal_all; links made after the first cut (at their first
+// datagram) and links that exist at the later ones.
+TEST(SimDatagram, EveryLinkIsCutExactlyWhenSimCutsSaysSo) {
+  struct Step {
+    Tock at;
+    bool cut;
+    bool all;
+    std::vector<std::string> from, to;
+    Way way;
+  };
+  const std::vector<std::string> hosts = {"a", "b", "c"};
+  const std::vector<Step> steps = {
+      {Tock{0}, true, false, {"a"}, {"b"}, Way::one_way},
+      {105 * kMs, true, false, {"a", "b"}, {"c"}, Way::both},
+      {205 * kMs, false, false, {"c"}, {"a"}, Way::one_way},
+      {305 * kMs, true, false, {"b"}, {"a"}, Way::both},
+      {405 * kMs, false, false, {"a"}, {"b", "c"}, Way::one_way},
+      {505 * kMs, false, true, {}, {}, Way::both},
+      {605 * kMs, true, false, {"a", "b", "c"}, {"a", "b", "c"}, Way::one_way},
+      {605 * kMs, false, false, {"b"}, {"c"}, Way::both},
+      {705 * kMs, false, false, {"c"}, {"a"}, Way::both},
+      {705 * kMs, true, false, {"c"}, {"a"}, Way::one_way},
+      {805 * kMs, false, true, {}, {}, Way::both},
+  };
+  const auto index = [&hosts](const std::string& name) {
+    return static_cast<std::uint32_t>(std::find(hosts.begin(), hosts.end(), name) - hosts.begin());
+  };
+  // What SimCuts says of from -> to after the steps up to `t`.
+  const auto cut_at = [&](const std::string& from, const std::string& to, Tyme t) {
+    SimCuts cuts;
+    for (const Step& s : steps) {
+      if (Tyme{s.at} > t) break;
+      SimCut rule;
+      rule.cut = s.cut;
+      rule.all = s.all;
+      rule.way = s.way;
+      for (const std::string& h : s.from)
+        rule.from.push_back(index(h));
+      for (const std::string& h : s.to)
+        rule.to.push_back(index(h));
+      cuts.add(std::move(rule));
+    }
+    return cuts.cut(index(from), index(to));
+  };
+
+  SimWorld w;
+  for (const std::string& h : hosts)
+    w.net.add_host(h);
+  for (const Step& s : steps) {
+    if (s.all) {
+      w.net.heal_all_at(Tyme{s.at});
+    } else if (s.at == Tock{0}) {  // before any link exists
+      s.cut ? w.net.partition(s.from, s.to, s.way) : w.net.heal(s.from, s.to, s.way);
+    } else if (s.cut) {
+      w.net.partition_at(Tyme{s.at}, s.from, s.to, s.way);
+    } else {
+      w.net.heal_at(Tyme{s.at}, s.from, s.to, s.way);
+    }
+  }
+  // A ticker per direction: x's on port 1 + y's index sends to y's port 1 + x's.
+  std::vector<std::unique_ptr<Ticker>> tickers;
+  std::vector<std::pair<std::string, std::string>> directions;
+  for (const std::string& x : hosts) {
+    for (const std::string& y : hosts) {
+      if (x == y) continue;
+      tickers.push_back(
+          std::make_unique<Ticker>(w.io, "sim://" + x + ":" + std::to_string(1 + index(y)),
+                                   y + ":" + std::to_string(1 + index(x)), 90, 10 * kMs, x + y));
+      directions.emplace_back(x, y);
+    }
+  }
+  std::vector<Doer*> doers;
+  for (const auto& t : tickers)
+    doers.push_back(t.get());
+  w.doist.run(doers, 1000 * kMs);
+
+  // tickers[i] sends x -> y; what it sent is in the received of y -> x's.
+  for (std::size_t i = 0; i < directions.size(); ++i) {
+    const auto& [x, y] = directions[i];
+    std::size_t back = 0;
+    while (directions[back] != std::pair{y, x})
+      ++back;
+    std::vector<std::uint64_t> got;
+    for (const DatagramDoer::Received& r : tickers[back]->received)
+      got.push_back(Ticker::seq_of(r.bytes));
+    std::vector<std::uint64_t> expected;
+    for (std::uint64_t seq = 0; seq < 90; ++seq) {
+      if (!cut_at(x, y, Tyme{10 * kMs * static_cast<std::int64_t>(seq)})) expected.push_back(seq);
+    }
+    EXPECT_EQ(got, expected) << x << " -> " << y;
+    EXPECT_LT(expected.size(), 90u) << x << " -> " << y << " was never cut";
+  }
   dump_on_failure(w.sink);
 }
 

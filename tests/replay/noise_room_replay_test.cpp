@@ -4,7 +4,8 @@
 // every one of them at every pump of the feed, a few times a pass (none fit:
 // the rx buffer was full), so a replay four times as long did sixteen times
 // the work. Now a channel's first datagram without room stands for the
-// others, which are looked at only while the channel may take one. Counted
+// others, which are looked at only while the channel may take one, and then
+// only the first that fits (of mixed sizes too). Counted
 // (Replayer::noise_held_looked_at), not timed.
 #include <gtest/gtest.h>
 
@@ -75,13 +76,25 @@ struct Scene {
   Sender sender;
 };
 
+// Records a run of scene S (made with `args` after the hub) until `limit`.
+template <class S, class... Args>
+void record(const std::string& path, const char* what, Tock limit, Args... args) {
+  test::SimRecordRig rig(kTock, 1);
+  JournalHeader header;
+  header.scenario = what;
+  Journal journal(rig.doist, rig.io, path, header);
+  S scene(rig.io, args...);
+  journal.run(scene.doers(), limit);
+}
+
 // The held rx looked at by a dup=1 noise replay of `path` stopped at `limit`.
-std::uint64_t held_looked_at(const std::string& path, Tock limit, NoiseStats* stats = nullptr) {
+template <class S = Scene, class... Args>
+std::uint64_t held_looked_at(const std::string& path, Tock limit, NoiseStats* stats, Args... args) {
   ReplayOptions options;
   options.noise = parse_noise_spec("dup=1");
   options.noise_seed = 0;
   test::ReplayRig rig(path, options, limit);
-  Scene scene(rig.io);
+  S scene(rig.io, args...);
   const ReplayResult r = rig.replayer.run(scene.doers(), nullptr);
   if (stats != nullptr) *stats = r.noise;
   return rig.replayer.noise_held_looked_at();
@@ -90,16 +103,10 @@ std::uint64_t held_looked_at(const std::string& path, Tock limit, NoiseStats* st
 TEST(ReplayNoiseRoom, TheWorkOnDatagramsWaitingForRoomFollowsTheRunNotItsSquare) {
   TempDir dir;
   const std::string path = dir.file("slow.hioj");
-  {
-    test::SimRecordRig rig(kTock, 1);
-    JournalHeader header;
-    header.scenario = "slow datagram reader";
-    Journal journal(rig.doist, rig.io, path, header);
-    Scene scene(rig.io);
-    journal.run(scene.doers(), Tock{21'000'000'000});  // 2,000 reads take 20 s
-  }
+  // 2,000 reads take 20 s.
+  record<Scene>(path, "slow datagram reader", Tock{21'000'000'000});
   NoiseStats stats;
-  const std::uint64_t short_run = held_looked_at(path, Tock{5'000'000'000});
+  const std::uint64_t short_run = held_looked_at(path, Tock{5'000'000'000}, nullptr);
   const std::uint64_t long_run = held_looked_at(path, Tock{20'000'000'000}, &stats);
   // Every rx twice, into an rx the reader empties at the recorded pace: the
   // duplicates pile up, about one more every 10 passes (held at the limit's
@@ -117,8 +124,8 @@ TEST(ReplayNoiseRoom, TheWorkOnDatagramsWaitingForRoomFollowsTheRunNotItsSquare)
 }
 
 // Datagrams of two sizes into an rx of bytes (not of a count): a big one that
-// finds no room holds the channel's datagrams behind it, and the small ones
-// among them are looked at one after another (RoomWait's candidate) while the
+// finds no room holds the channel's datagrams behind it, and the first of them
+// that fits is delivered (RoomWait's candidate), then the next, while the
 // channel has room for the smallest. Each size keeps its order (a datagram
 // never overtakes an earlier one of its size: it would have had room first),
 // and every datagram, both copies, reaches the reader that drains its rx.
@@ -129,17 +136,20 @@ std::string mixed_datagram(int i) {
   return i % 3 == 0 ? label + std::string(300, '.') : label;
 }
 
+// Sends `count` datagrams to server:7, one a pass, a big one in three.
 class MixedSender final : public UdpPeerDoer {
  public:
-  explicit MixedSender(IoHub& io) : UdpPeerDoer(io, "sim://client:5", {}, "sender") {}
+  explicit MixedSender(IoHub& io, int count = kMixed)
+      : UdpPeerDoer(io, "sim://client:5", {}, "sender"), count_(count) {}
 
  protected:
   void serve(Channel& channel) override {
-    if (sent_ < kMixed && channel.send("server:7", mixed_datagram(sent_))) ++sent_;
-    if (sent_ < kMixed) rerun();
+    if (sent_ < count_ && channel.send("server:7", mixed_datagram(sent_))) ++sent_;
+    if (sent_ < count_) rerun();
   }
 
  private:
+  int count_;
   int sent_ = 0;
 };
 
@@ -150,11 +160,12 @@ ChannelOptions thousand_bytes() {
   return o;
 }
 
-// Reads one datagram every 3 passes until its last is long read.
+// Reads one datagram every 3 passes until the last of `count` is long read.
 class DrainingReader final : public UdpPeerDoer {
  public:
-  explicit DrainingReader(IoHub& io)
-      : UdpPeerDoer(io, "sim://server:7", thousand_bytes(), "reader") {}
+  explicit DrainingReader(IoHub& io, int count = kMixed)
+      : UdpPeerDoer(io, "sim://server:7", thousand_bytes(), "reader"),
+        runs_max_(std::uint64_t{3 * 4} * static_cast<std::uint64_t>(count)) {}
   std::vector<std::string> read;
 
  protected:
@@ -162,15 +173,16 @@ class DrainingReader final : public UdpPeerDoer {
     if (++runs_ % 3 == 0) {
       if (std::optional<Datagram> d = channel.receive()) read.push_back(d->bytes);
     }
-    if (runs_ < 3 * 4 * kMixed) rerun();
+    if (runs_ < runs_max_) rerun();
   }
 
  private:
+  std::uint64_t runs_max_;
   std::uint64_t runs_ = 0;
 };
 
 struct MixedScene {
-  explicit MixedScene(IoHub& io) : reader(io), sender(io) {}
+  explicit MixedScene(IoHub& io, int count = kMixed) : reader(io, count), sender(io, count) {}
   std::vector<Doer*> doers() { return {&reader, &sender}; }
   DrainingReader reader;
   MixedSender sender;
@@ -215,6 +227,34 @@ TEST(ReplayNoiseRoom, DatagramsOfMixedSizesWaitingForBytesKeepTheirOrderAndAllAr
   EXPECT_EQ(scene.reader.read.size(), 2 * recorded.size());
   for (const std::string& d : recorded)
     EXPECT_EQ(copies[d], 2) << d.substr(0, 12);
+}
+
+// With sizes mixed, the datagrams that wait for room and do not fit are not
+// looked at again while there is no room for them: at each pump the first
+// that fits is found among them (FirstFitQueue), not by looking at each big
+// one ahead of it. Looked at one by one, the big ones piling up ahead of the
+// small ones that fit made the work grow as the square of the backlog.
+TEST(ReplayNoiseRoom, TheWorkOnMixedSizesWaitingForRoomFollowsTheRunNotItsSquare) {
+  constexpr int kCount = 6'000;
+  TempDir dir;
+  const std::string path = dir.file("mixed_long.hioj");
+  record<MixedScene>(path, "mixed datagram sizes, a long run", Tock{20'000'000'000}, kCount);
+  NoiseStats stats;
+  const std::uint64_t short_run =
+      held_looked_at<MixedScene>(path, Tock{4'000'000'000}, nullptr, kCount);
+  const std::uint64_t long_run =
+      held_looked_at<MixedScene>(path, Tock{16'000'000'000}, &stats, kCount);
+  RecordProperty("looked_at_4s", std::to_string(short_run));
+  RecordProperty("looked_at_16s", std::to_string(long_run));
+  // Every rx twice, into an rx the reader empties at the recorded pace.
+  ASSERT_GT(stats.duplicated, 3'500u) << format_noise_stats(stats);
+  // A few looks per pass and per datagram, as for one size (above). The big
+  // ones looked at one by one ahead of the first that fits made it 6.5
+  // million (373,000 at 4 s), growing as the run's square.
+  const std::uint64_t bound = 8 * (16'000 + stats.rx_seen + stats.duplicated);
+  EXPECT_LT(long_run, bound) << short_run << " then " << long_run << "; "
+                             << format_noise_stats(stats);
+  EXPECT_LT(long_run, 6 * short_run) << short_run << " then " << long_run;
 }
 
 }  // namespace

@@ -150,6 +150,44 @@ TEST(SimScenarioChecks, AFaultThatUndoesNothingIsWarnedAbout) {
                           "then: it changes nothing"));
 }
 
+// The warnings ask SimCuts, the rules SimNet's links follow, what is cut
+// when a heal_all comes: a partition healed since (by a heal, or one whose
+// hosts are one and the same, which cuts nothing) leaves nothing for it to
+// heal. A re-model beside SimNet counted any partition since the last
+// heal_all as in effect and said nothing.
+TEST(SimScenarioChecks, AHealAllAfterEveryCutWasHealedIsWarnedAbout) {
+  const std::string heal_all_at_2s = "[[net.fault]]\naction = \"heal_all\"\nat = \"2s\"\n";
+  const std::string healed = std::string(kOneWay) +
+                             "[[net.fault]]\naction = \"heal\"\nat = \"1s\"\nfrom = \"server\"\n"
+                             "to = \"client\"\n";
+  EXPECT_THAT(check(kHosts + healed + heal_all_at_2s + kEcho).warnings,
+              ElementsAre("warning: s.toml:15:1: heal_all at 2 s heals no cut link: no partition "
+                          "is in effect then: it changes nothing"));
+  EXPECT_THAT(check(kHosts +
+                    std::string("[[net.fault]]\naction = \"partition\"\nat = \"1s\"\nfrom = "
+                                "\"server\"\nto = \"server\"\n") +
+                    heal_all_at_2s + kEcho)
+                  .warnings,
+              ElementsAre("warning: s.toml:9:1: heal_all at 2 s heals no cut link: no partition "
+                          "is in effect then: it changes nothing"));
+  // Healed one way of two, or healed and cut again at the heal's tyme (as
+  // listed): the heal_all heals something.
+  EXPECT_THAT(check(kHosts +
+                    std::string("[[net.fault]]\naction = \"partition\"\nat = \"1s\"\nfrom = "
+                                "\"server\"\nto = \"client\"\n"
+                                "[[net.fault]]\naction = \"heal\"\nat = \"1s\"\nfrom = "
+                                "\"server\"\nto = \"client\"\nway = \"one_way\"\n") +
+                    heal_all_at_2s + kEcho)
+                  .warnings,
+              IsEmpty());
+  EXPECT_THAT(check(kHosts + healed +
+                    "[[net.fault]]\naction = \"partition\"\nat = \"1s\"\nfrom = \"client\"\n"
+                    "to = \"server\"\nway = \"one_way\"\n" +
+                    heal_all_at_2s + kEcho)
+                  .warnings,
+              IsEmpty());
+}
+
 // "@name" of a doer that was built but published no address (a kind that
 // does not listen, or one of your own without BuildContext::publish) says
 // so, rather than that no listening doer is defined before it.

@@ -4,10 +4,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
 #include "hio/engine/tyme.hpp"
+#include "hio/io/sim_cuts.hpp"
 
 namespace hio::tools {
 
@@ -91,30 +93,6 @@ void link_warnings(const NetSpec& net, const Hosts& datagram, std::vector<std::s
   }
 }
 
-// One partition, heal or heal_all as SimNet applies it: the last rule that
-// covers an ordered pair of hosts says whether it is cut.
-struct CutRule {
-  const FaultSpec* fault;
-  bool cut;
-  bool covers(const std::string& from, const std::string& to) const {
-    if (fault->action == A::heal_all) return true;
-    const auto in = [](const std::vector<std::string>& set, const std::string& host) {
-      return std::find(set.begin(), set.end(), host) != set.end();
-    };
-    return (in(fault->from, from) && in(fault->to, to)) ||
-           (fault->way == Way::both && in(fault->from, to) && in(fault->to, from));
-  }
-};
-
-// The partition that cuts from -> to after `rules`, or null.
-const FaultSpec* cut_by(const std::vector<CutRule>& rules, const std::string& from,
-                        const std::string& to) {
-  for (auto it = rules.rbegin(); it != rules.rend(); ++it) {
-    if (it->covers(from, to)) return it->cut ? it->fault : nullptr;
-  }
-  return nullptr;
-}
-
 std::string fault_tyme(const FaultSpec& fault) {
   return "at " + format_seconds(fault.at) + " s";
 }
@@ -123,20 +101,59 @@ std::string fault_tyme(const FaultSpec& fault) {
 // for a scenario of thousands of hosts).
 constexpr std::size_t kHealPairsMax = 4096;
 
-std::string heal_problem(const FaultSpec& heal, const std::vector<CutRule>& rules) {
+// The partitions and heals of a scenario's faults as SimNet applies them
+// (SimCuts, the rules SimNet's links follow), by the hosts' indices in
+// SimNet (the order of net.hosts), each with the fault it came from.
+class ScenarioCuts {
+ public:
+  explicit ScenarioCuts(const NetSpec& net) {
+    for (std::size_t i = 0; i < net.hosts.size(); ++i)
+      index_.emplace(net.hosts[i], static_cast<std::uint32_t>(i));
+  }
+  void apply(const FaultSpec& fault, bool cut) {
+    SimCut rule;
+    rule.cut = cut;
+    rule.all = fault.action == A::heal_all;
+    rule.way = fault.way;
+    if (!rule.all) {
+      rule.from = indices(fault.from);
+      rule.to = indices(fault.to);
+    }
+    cuts_.add(std::move(rule));
+    faults_.push_back(&fault);
+  }
+  // The partition that cuts from -> to now, or null.
+  const FaultSpec* cut_by(const std::string& from, const std::string& to) const {
+    const std::optional<std::uint32_t> last = cuts_.last_covering(index(from), index(to));
+    return last && cuts_[*last].cut ? faults_[*last] : nullptr;
+  }
+  const SimCuts& cuts() const { return cuts_; }
+
+ private:
+  std::uint32_t index(const std::string& host) const { return index_.at(host); }
+  std::vector<std::uint32_t> indices(const std::vector<std::string>& hosts) const {
+    std::vector<std::uint32_t> out;
+    for (const std::string& host : hosts)
+      out.push_back(index(host));
+    return out;
+  }
+  std::map<std::string, std::uint32_t> index_;
+  SimCuts cuts_;
+  std::vector<const FaultSpec*> faults_;  // by index in cuts_
+};
+
+std::string heal_problem(const FaultSpec& heal, const ScenarioCuts& cuts) {
   if (heal.from.size() * heal.to.size() > kHealPairsMax) return "";
   for (const std::string& f : heal.from) {
     for (const std::string& t : heal.to) {
-      if (f == t) continue;
-      if (cut_by(rules, f, t) != nullptr) return "";
-      if (heal.way == Way::both && cut_by(rules, t, f) != nullptr) return "";
+      if (cuts.cut_by(f, t) != nullptr) return "";
+      if (heal.way == Way::both && cuts.cut_by(t, f) != nullptr) return "";
     }
   }
   // The likely mistake: a one-way heal named the way back of its partition.
   for (const std::string& f : heal.from) {
     for (const std::string& t : heal.to) {
-      if (f == t) continue;
-      if (const FaultSpec* partition = cut_by(rules, t, f); partition != nullptr) {
+      if (const FaultSpec* partition = cuts.cut_by(t, f); partition != nullptr) {
         return "heal " + fault_tyme(heal) + " heals no cut link: " + f + " -> " + t +
                " is not cut then; " + t + " -> " + f + " is (the partition at " +
                partition->pos.str() + "), and a one_way heal heals only from -> to";
@@ -158,29 +175,25 @@ void fault_warnings(const NetSpec& net, std::vector<std::string>& out) {
     line_of[net.serials[i].device_a] = i;
     line_of[net.serials[i].device_b] = i;
   }
-  std::vector<CutRule> rules;
-  bool cut_since_heal_all = false;
+  ScenarioCuts cuts(net);
   Hosts down;
   std::set<std::size_t> unplugged;
   for (const FaultSpec* fault : faults) {
     std::string problem;
     switch (fault->action) {
       case A::partition:
-        rules.push_back({fault, true});
-        cut_since_heal_all = true;
+        cuts.apply(*fault, true);
         break;
       case A::heal:
-        problem = heal_problem(*fault, rules);
-        rules.push_back({fault, false});
+        problem = heal_problem(*fault, cuts);
+        cuts.apply(*fault, false);
         break;
       case A::heal_all:
-        if (!cut_since_heal_all) {
+        if (cuts.cuts().any_cut(kHealPairsMax) == false) {
           problem = "heal_all " + fault_tyme(*fault) +
-                    " heals no cut link: no partition is in "
-                    "effect then";
+                    " heals no cut link: no partition is in effect then";
         }
-        rules.push_back({fault, false});
-        cut_since_heal_all = false;
+        cuts.apply(*fault, false);
         break;
       case A::host_down:
         down.insert(fault->host);

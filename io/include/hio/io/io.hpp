@@ -15,6 +15,7 @@
 #include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/io/retry_grid.hpp"
 #include "hio/io/serial_doer.hpp"
+#include "hio/io/sim_cuts.hpp"
 #include "hio/io/sim_link.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/io/tcp_client_doer.hpp"
