@@ -382,6 +382,7 @@ std::size_t FrameEncoder::trailer(ByteBuffer& out, const JournalTrailer& t,
     copy_text(t.end_text, [&](unsigned int n) { return b.initEndText(n); });
     b.setStopSignal(static_cast<std::uint32_t>(t.stop_signal));
     b.setEndedAtPass(t.ended_at_pass);
+    b.setEndByHio(t.end_by_hio);
   });
 }
 
@@ -508,6 +509,7 @@ void decode_trailer(schema::Trailer::Reader r, JournalTrailer& t) {
   const std::uint32_t signal = r.getStopSignal();
   t.stop_signal = signal == 1 || signal == 2 || signal == 15 ? static_cast<int>(signal) : 0;
   t.ended_at_pass = r.getEndedAtPass();
+  t.end_by_hio = r.getEndByHio();
 }
 
 }  // namespace

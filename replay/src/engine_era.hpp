@@ -7,12 +7,11 @@
 
 namespace hio::replay::detail {
 
-// Before hio 0.16 a Journal could be made on a hub that had already emitted
-// events (a Log record): its journal is intact and starts at a seq other than
-// 0. 0.16 refuses such a hub, so for its journals (and later ones) a first
-// seq other than 0 means frames lost. Parses "hio MAJOR.MINOR.PATCH"; a
-// version it cannot parse counts as earlier (it was not written by 0.16+).
-inline bool first_seq_may_be_late(std::string_view engine_version) {
+// Whether `engine_version` ("hio MAJOR.MINOR.PATCH") is before
+// MAJOR.MINOR: a version it cannot parse counts as earlier (no hio of that
+// version or later wrote it).
+inline bool engine_before(std::string_view engine_version, unsigned long major,
+                          unsigned long minor) {
   constexpr std::string_view prefix = "hio ";
   if (!engine_version.starts_with(prefix)) return true;
   const char* p = engine_version.data() + prefix.size();
@@ -28,7 +27,22 @@ inline bool first_seq_may_be_late(std::string_view engine_version) {
     }
   }
   if (p != end) return true;
-  return parts[0] == 0 && parts[1] < 16;
+  return parts[0] < major || (parts[0] == major && parts[1] < minor);
+}
+
+// Before hio 0.16 a Journal could be made on a hub that had already emitted
+// events (a Log record): its journal is intact and starts at a seq other than
+// 0. 0.16 refuses such a hub, so for its journals (and later ones) a first
+// seq other than 0 means frames lost.
+inline bool first_seq_may_be_late(std::string_view engine_version) {
+  return engine_before(engine_version, 0, 16);
+}
+
+// Before hio 0.18 the trailer had no endByHio: an end by hio's own failure
+// was told by its endText alone (HostLookupOutOfMemory::kWhat), which a
+// doer's exception could say too. From 0.18 the field decides.
+inline bool end_by_hio_unwritten(std::string_view engine_version) {
+  return engine_before(engine_version, 0, 18);
 }
 
 }  // namespace hio::replay::detail

@@ -298,7 +298,8 @@ std::string format_trailer(const JournalTrailer& t, const FormatOptions& options
     } else {
       append_json_null(out, "stop_signal");
     }
-    out += t.ended_at_pass ? ",\"ended_at_pass\":true}" : ",\"ended_at_pass\":false}";
+    out += t.ended_at_pass ? ",\"ended_at_pass\":true" : ",\"ended_at_pass\":false";
+    out += t.end_by_hio ? ",\"end_by_hio\":true}" : ",\"end_by_hio\":false}";
     return out;
   }
   std::string out = "trailer passes=" + std::to_string(t.passes) +
@@ -307,6 +308,7 @@ std::string format_trailer(const JournalTrailer& t, const FormatOptions& options
                     " end_tyme=" + format_seconds(t.end_tyme);
   text_field(out, "end_text", t.end_text);
   if (t.ended_at_pass) out += " ended_at_pass";
+  if (t.end_by_hio) out += " end_by_hio";
   if (t.stop_signal != 0) out += " stop_signal=" + std::to_string(t.stop_signal);
   return out;
 }

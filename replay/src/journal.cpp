@@ -10,7 +10,9 @@
 #include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
 #include "hio/engine/report.hpp"
+#include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/replay/replayer.hpp"
 #include "run_start.hpp"
 
 namespace hio::replay {
@@ -228,6 +230,18 @@ void Journal::run_ending(Tyme) {
   recorder_.start_exit();
 }
 
+namespace {
+
+// hio itself, not a doer, ended the run with `error`: the thread host names
+// are looked up on ran out of memory (out of the hub's poll), or a replay
+// reached where that ended the recorded run.
+bool hio_failed(const std::exception& error) {
+  return dynamic_cast<const HostLookupOutOfMemory*>(&error) != nullptr ||
+         dynamic_cast<const RecordedHioFailure*>(&error) != nullptr;
+}
+
+}  // namespace
+
 RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   check_doist("run()");
   const FlagScope running(running_);
@@ -238,10 +252,10 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
     // A journal whose file failed cannot be finished: the write error is
     // the one to report, not a refusal to write after it. Nor can a journal
     // that refused the run (its error is the one propagating).
-    if (!finished_ && !writer_.failed() && !refused_) finish_after_error(e.what());
+    if (!finished_ && !writer_.failed() && !refused_) finish_after_error(e.what(), hio_failed(e));
     throw;
   } catch (...) {
-    if (!finished_ && !refused_) finish_after_error(std::string(kNotStdExceptionError));
+    if (!finished_ && !refused_) finish_after_error(std::string(kNotStdExceptionError), false);
     throw;
   }
   run_end_ = end;
@@ -249,9 +263,9 @@ RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   return end;
 }
 
-void Journal::finish_after_error(const std::string& error) {
+void Journal::finish_after_error(const std::string& error, bool by_hio) {
   try {
-    finish(RunOutcome::error, error);
+    finish(RunOutcome::error, error, 0, by_hio);
   } catch (const JournalWriteError& write) {
     // The failed output decides (the caller's exit 4 comes before a doer's
     // error), but why the run ended is not lost with the doer's exception:
@@ -273,7 +287,8 @@ const JournalTrailer& Journal::finish(RunEnd end) {
   return finish(to_outcome(end), {}, signal);
 }
 
-const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text, int stop_signal) {
+const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text, int stop_signal,
+                                      bool end_by_hio) {
   if (finished_) throw std::logic_error("journal '" + writer_.path() + "': finish called twice");
   if (refused_) throw std::logic_error(*refused_);
   check_doist("finish()");
@@ -281,8 +296,8 @@ const JournalTrailer& Journal::finish(RunOutcome end, std::string_view end_text,
     write_header();  // before detach(): a header not written yet reads the hub
     detach();
     recorder_.end_pass();
-    RunSummary summary{doist_->passes(),      doist_->tyme(), end,
-                       std::string(end_text), stop_signal,    doist_->ended_at_pass()};
+    RunSummary summary{doist_->passes(), doist_->tyme(),          end,       std::string(end_text),
+                       stop_signal,      doist_->ended_at_pass(), end_by_hio};
     trailer_ = writer_.finish(summary);
   } catch (const JournalWriteError&) {
     throw;

@@ -11,6 +11,7 @@
 #include "format.hpp"
 #include "hio/engine/counted.hpp"
 #include "hio/io/input_file.hpp"
+#include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/replay/crc32c.hpp"
 #include "hio/replay/digest.hpp"
 #include "le.hpp"
@@ -641,6 +642,11 @@ struct JournalReader::Impl {
       return false;
     }
     trailer = frame.trailer;
+    // A journal of hio before 0.18 says hio's own failure by its end text
+    // only; from 0.18 the field alone does (a doer may throw that text).
+    if (detail::end_by_hio_unwritten(header->engine_version) && trailer->end == RunOutcome::error &&
+        trailer->end_text == HostLookupOutOfMemory::kWhat)
+      trailer->end_by_hio = true;
     take_hole(at, frame.trailer.frames != frames || frame.trailer.events != events_read);
     const JournalTrailer& t = *trailer;
     std::string wrong;

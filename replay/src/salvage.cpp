@@ -98,7 +98,8 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
     // also when bytes follow the trailer: they damage the file, not the
     // recorded run (result.damage says where they start, trailing_data).
     const JournalTrailer& t = *reader.trailer();
-    summary = RunSummary{t.passes, t.end_tyme, t.end, t.end_text, t.stop_signal, t.ended_at_pass};
+    summary = RunSummary{t.passes,      t.end_tyme,      t.end,       t.end_text,
+                         t.stop_signal, t.ended_at_pass, t.end_by_hio};
     result.damage = reader.error();
     result.trailer_kept = true;
   } else if (last_frame_may_continue && reader.read_tyme() == reader.last_tyme()) {

@@ -1,6 +1,5 @@
 #include "hio/replay/types.hpp"
 
-#include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/version.hpp"
 
@@ -120,7 +119,7 @@ bool ended_by_exception(const JournalTrailer& trailer) {
 }
 
 bool ended_by_hio_failure(const JournalTrailer& trailer) {
-  return trailer.end == RunOutcome::error && trailer.end_text == HostLookupOutOfMemory::kWhat;
+  return trailer.end == RunOutcome::error && trailer.end_by_hio;
 }
 
 }  // namespace hio::replay

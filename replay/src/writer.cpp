@@ -471,6 +471,7 @@ const JournalTrailer& JournalWriter::finish(const RunSummary& summary) {
   trailer.end_text = summary.end_text;
   trailer.stop_signal = summary.end == RunOutcome::interrupted ? summary.stop_signal : 0;
   trailer.ended_at_pass = summary.ended_at_pass;
+  trailer.end_by_hio = summary.end == RunOutcome::error && summary.end_by_hio;
   m.frame([&](detail::ByteBuffer& out) {
     return m.encoder.trailer(out, trailer, m.options.message_bytes_max);
   });

@@ -1,5 +1,6 @@
 // The writer's own Cap'n Proto packer and pass-frame layout against Cap'n
 // Proto's: the journal's bytes must not depend on which of them wrote a frame.
+#include <capnp/any.h>
 #include <capnp/serialize-packed.h>
 #include <gtest/gtest.h>
 #include <kj/io.h>
@@ -712,6 +713,51 @@ TEST(EngineEra, AFirstSeqOtherThan0IsTakenOnlyBefore0_16) {
   EXPECT_TRUE(detail::first_seq_may_be_late("hio 0.16.0-dev"));
   EXPECT_TRUE(detail::first_seq_may_be_late("other 1.0.0"));
   EXPECT_TRUE(detail::first_seq_may_be_late("hio x.16.0"));
+}
+
+// Which engine versions wrote no Trailer.endByHio (their hio failure is told
+// by the end text): those before hio 0.18, and any text not of that form.
+TEST(EngineEra, EndByHioIsWrittenFrom0_18) {
+  EXPECT_TRUE(detail::end_by_hio_unwritten("hio 0.17.0"));
+  EXPECT_TRUE(detail::end_by_hio_unwritten("hio 0.17.9"));
+  EXPECT_FALSE(detail::end_by_hio_unwritten("hio 0.18.0"));
+  EXPECT_FALSE(detail::end_by_hio_unwritten("hio 0.19.2"));
+  EXPECT_FALSE(detail::end_by_hio_unwritten("hio 1.0.0"));
+  EXPECT_TRUE(detail::end_by_hio_unwritten(""));
+  EXPECT_TRUE(detail::end_by_hio_unwritten("hio 0.18"));
+}
+
+// The trailer's data section (6 words) as the encoder writes it: the
+// Frame's one pointer (its union) points at the Trailer.
+std::vector<unsigned char> trailer_data(const JournalTrailer& t) {
+  detail::FrameEncoder encoder;
+  detail::ByteBuffer out;
+  encoder.trailer(out, t, std::uint64_t{1} << 30);
+  kj::ArrayInputStream in(kj::ArrayPtr<const kj::byte>(out.data(), out.size()));
+  capnp::PackedMessageReader message(in);
+  const capnp::AnyStruct::Reader trailer =
+      message.getRoot<capnp::AnyStruct>().getPointerSection()[0].getAs<capnp::AnyStruct>();
+  const kj::ArrayPtr<const kj::byte> data = trailer.getDataSection();
+  return std::vector<unsigned char>(data.begin(), data.end());
+}
+
+// Trailer.endByHio is bit 17 of the word of `end` (data word 5: byte 42,
+// 0x02), beside endedAtPass (bit 16), in what was padding: a trailer
+// without it is byte for byte what a writer before it wrote
+// (docs/journal-format.md, Trailer).
+TEST(JournalCodec, EndByHioIsBit17OfTheTrailersWordOfEnd) {
+  JournalTrailer t;
+  t.end = RunOutcome::error;
+  const std::vector<unsigned char> without = trailer_data(t);
+  t.end_by_hio = true;
+  const std::vector<unsigned char> with = trailer_data(t);
+  ASSERT_EQ(without.size(), 48u);
+  ASSERT_EQ(with.size(), 48u);
+  for (std::size_t i = 0; i < with.size(); ++i) {
+    EXPECT_EQ(with[i], i == 42 ? (without[i] | 0x02) : without[i]) << "byte " << i;
+  }
+  EXPECT_EQ(without[42], 0x00);
+  EXPECT_EQ(without[40], 5);  // end = error, the word's first UInt16
 }
 
 }  // namespace

@@ -131,15 +131,17 @@ TEST(Inspect, JsonHeaderAndTrailerHaveEveryField) {
   stopped.end_text = "stopped";
   stopped.stop_signal = 2;
   stopped.ended_at_pass = true;
+  stopped.end_by_hio = true;
   const std::string c = format_trailer(limit, json);
   const std::string d = format_trailer(stopped, json);
   EXPECT_EQ(json_keys(c), json_keys(d)) << c << "\n" << d;
   EXPECT_NE(
-      c.find(",\"end\":\"limit\",\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false}"),
+      c.find(",\"end\":\"limit\",\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false,"
+             "\"end_by_hio\":false}"),
       std::string::npos)
       << c;
   EXPECT_NE(d.find(",\"end\":\"interrupted\",\"end_text\":\"stopped\",\"stop_signal\":2,"
-                   "\"ended_at_pass\":true}"),
+                   "\"ended_at_pass\":true,\"end_by_hio\":true}"),
             std::string::npos)
       << d;
   for (const std::string& line : {a, b, c, d})
@@ -167,7 +169,8 @@ TEST(Inspect, JsonLines) {
             "{\"type\":\"trailer\",\"passes\":8,\"frames\":5,\"events\":18,\"digest\":\"" +
                 format_digest(digest_events(test::views(test::sample_events()))) +
                 "\",\"end_tyme_ns\":250000000,\"end_tyme\":\"0.25\",\"end\":\"limit\","
-                "\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false}");
+                "\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false,"
+                "\"end_by_hio\":false}");
   // Every event line has every field, in one order (a string that is not
   // UTF-8 is "<name>_hex"), null where the event has no value: the channel's
   // kind only on open, a peer only where one was recorded.

@@ -12,6 +12,7 @@
 
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
+#include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/replay.hpp"
 #include "replay_fixture.hpp"
@@ -44,17 +45,23 @@ class Asker final : public UdpPeerDoer {
   int sent_ = 0;
 };
 
+// How a Bomb goes off: a doer's exception, or hio's own failure as it comes
+// out of a run (a lookup's thread out of memory: HostLookupOutOfMemory).
+enum class Blast { doer, hio };
+
 // Echoes every datagram; throws `text` when it receives `fatal` (none: never).
 class Bomb final : public UdpPeerDoer {
  public:
-  Bomb(IoHub& io, std::string fatal, std::string text)
+  Bomb(IoHub& io, std::string fatal, std::string text, Blast blast)
       : UdpPeerDoer(io, "sim://server:7", {}, "bomb"),
         fatal_(std::move(fatal)),
-        text_(std::move(text)) {}
+        text_(std::move(text)),
+        blast_(blast) {}
 
  protected:
   void serve(Channel& channel) override {
     while (std::optional<Datagram> d = channel.receive()) {
+      if (d->bytes == fatal_ && blast_ == Blast::hio) throw HostLookupOutOfMemory();
       if (d->bytes == fatal_) throw std::runtime_error(text_);
       (void)channel.send(d->peer, d->bytes);
     }
@@ -62,12 +69,13 @@ class Bomb final : public UdpPeerDoer {
 
  private:
   std::string fatal_, text_;
+  Blast blast_;
 };
 
 class Scene {
  public:
-  Scene(IoHub& io, const std::string& fatal, const std::string& text)
-      : bomb_(io, fatal, text), asker_(io) {}
+  Scene(IoHub& io, const std::string& fatal, const std::string& text, Blast blast = Blast::doer)
+      : bomb_(io, fatal, text, blast), asker_(io) {}
   std::vector<Doer*> doers() { return {&bomb_, &asker_}; }
 
  private:
@@ -75,16 +83,28 @@ class Scene {
   Asker asker_;
 };
 
-JournalTrailer capture(const std::string& path) {
+// The journal of a run whose bomb goes off at request 2 with `text`
+// (Blast::hio: hio's own failure), written as hio `engine_version` (empty:
+// this build's).
+JournalTrailer capture(const std::string& path, const std::string& text = "protocol violation",
+                       Blast blast = Blast::doer, const std::string& engine_version = "") {
   LinkParams link;
   link.latency = Tock{2'000'000};
   test::SimRecordRig rig(kTock, 3, link);
   JournalHeader header;
   header.scenario = "bomb";
+  header.engine_version = engine_version;
   Journal journal(rig.doist, rig.io, path, header);
-  Scene scene(rig.io, "request 2", "protocol violation");
-  EXPECT_THROW(journal.run(scene.doers(), seconds(1)), std::runtime_error);
+  Scene scene(rig.io, "request 2", text, blast);
+  EXPECT_THROW(journal.run(scene.doers(), seconds(1)), std::exception);
   return *journal.trailer();
+}
+
+// The trailer as a reader reads it from the file.
+JournalTrailer read_trailer(const std::string& path) {
+  const JournalContents read = read_journal(path);
+  EXPECT_TRUE(read.complete()) << read.error->describe();
+  return read.trailer.value_or(JournalTrailer{});
 }
 
 ReplayResult replay(const std::string& path, const std::string& fatal, const std::string& text,
@@ -160,6 +180,64 @@ TEST(ReplayErrorEnd, ANoiseReplaySaysWhetherItReproducedTheError) {
   EXPECT_FALSE(r.error);  // every request dropped: the bomb never saw request 2
   EXPECT_NE(format_replay_result(r).find("which the replay did not reproduce"), std::string::npos)
       << format_replay_result(r);
+}
+
+// A doer's exception whose text is hio's own failure's (out of memory on the
+// lookups' thread) is the doer's: the trailer's end_by_hio says whose end it
+// was, not the text. The replay runs the pass that threw and reproduces it.
+// It was taken for hio's failure by its text: the replay ended at that
+// pass's poll, before the doers threw, and compared no error.
+TEST(ReplayErrorEnd, ADoersErrorInHiosOwnWordsIsTheDoers) {
+  TempDir dir;
+  const std::string path = dir.file("words.hioj");
+  const std::string words = HostLookupOutOfMemory::kWhat;
+  EXPECT_FALSE(capture(path, words, Blast::doer, "hio 0.18.0").end_by_hio);
+  const JournalTrailer t = read_trailer(path);
+  EXPECT_EQ(t.end_text, words);
+  EXPECT_FALSE(t.end_by_hio);
+  EXPECT_TRUE(ended_by_exception(t));
+  EXPECT_FALSE(ended_by_hio_failure(t));
+  const ReplayResult r = replay(path, "request 2", words);
+  EXPECT_EQ(r.status, ReplayStatus::identical)
+      << (r.divergence ? format_divergence(*r.divergence) : "");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(*r.error, words);
+  EXPECT_EQ(r.error_tyme, t.end_tyme);
+  EXPECT_NE(format_replay_result(r).find("(reproduced)"), std::string::npos)
+      << format_replay_result(r);
+}
+
+// hio's own failure out of a run (HostLookupOutOfMemory) is written as
+// such (endByHio): no doer's exception. (Here a doer throws it, so the run's
+// exit is not the one a replay stopped at that pass's poll makes: the replay
+// of a real one is tested in tests/tools/memory_test.cpp.)
+TEST(ReplayErrorEnd, HiosOwnFailureIsWrittenInTheTrailer) {
+  TempDir dir;
+  const std::string path = dir.file("hio.hioj");
+  EXPECT_TRUE(capture(path, "", Blast::hio, "hio 0.18.0").end_by_hio);
+  const JournalTrailer t = read_trailer(path);
+  EXPECT_EQ(t.end, RunOutcome::error);
+  EXPECT_EQ(t.end_text, HostLookupOutOfMemory::kWhat);
+  EXPECT_TRUE(t.end_by_hio);
+  EXPECT_TRUE(ended_by_hio_failure(t));
+  EXPECT_FALSE(ended_by_exception(t));
+}
+
+// A journal of hio before 0.18 has no endByHio: its reader tells hio's
+// failure by the end text, as those versions did - hio's words are hio's,
+// any other text a doer's.
+TEST(ReplayErrorEnd, AJournalBefore018IsToldByItsEndText) {
+  TempDir dir;
+  const std::string path = dir.file("old.hioj");
+  capture(path, HostLookupOutOfMemory::kWhat, Blast::doer, "hio 0.17.0");
+  const JournalTrailer old = read_trailer(path);
+  EXPECT_TRUE(old.end_by_hio);
+  EXPECT_TRUE(ended_by_hio_failure(old));
+  EXPECT_FALSE(ended_by_exception(old));
+  capture(path, "protocol violation", Blast::doer, "hio 0.17.0");
+  const JournalTrailer doers = read_trailer(path);
+  EXPECT_FALSE(doers.end_by_hio);
+  EXPECT_TRUE(ended_by_exception(doers));
 }
 
 }  // namespace

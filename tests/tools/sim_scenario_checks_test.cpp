@@ -201,5 +201,29 @@ TEST(SimScenarioChecks, AtNameOfADoerThatPublishedNothingSaysSo) {
             "channel))\n");
 }
 
+// The same for a copy of a doer with `copies` ("<name>-<i>"), which is a doer
+// defined before it too. It said "names no listening doer defined before
+// it": the copies' names were not among the doers built. A name past the
+// copies, or not a copy's form, still names no doer.
+TEST(SimScenarioChecks, AtNameOfACopyThatPublishedNothingSaysSo) {
+  const std::string tickers = "[[doer]]\nkind = \"ticker\"\nname = \"t-x\"\ncopies = 3\n";
+  const auto client = [&](const std::string& at) {
+    return check(tickers + "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\naddress = \"@" +
+                 at + "\"\n")
+        .errors;
+  };
+  EXPECT_EQ(client("t-x-2"),
+            "s.toml:8:11: cannot build doer 'client': address '@t-x-2' names doer 't-x-2' "
+            "(kind ticker), which published no address: '@name' names a doer that listens or "
+            "binds (a kind of your own that does calls BuildContext::publish(spec.name, its "
+            "channel))\n");
+  EXPECT_NE(client("t-x-3").find("names doer 't-x-3' (kind ticker)"), std::string::npos);
+  for (const std::string at : {"t-x-4", "t-x-0", "t-x-02", "t-x-", "t-x", "t-x-+1"}) {
+    EXPECT_EQ(client(at), "s.toml:8:11: cannot build doer 'client': address '@" + at +
+                              "' names no listening doer defined before it\n")
+        << at;
+  }
+}
+
 }  // namespace
 }  // namespace hio::tools

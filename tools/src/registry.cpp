@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <stdexcept>
 #include <string_view>
@@ -50,9 +51,9 @@ std::string BuildContext::resolve(const std::string& address) const {
                                 "', which could not be built (see its own error)");
   }
   auto it = endpoints.find(name);
-  if (auto kind = built_kinds.find(name); it == endpoints.end() && kind != built_kinds.end()) {
+  if (const std::string* kind = built_kind(name); it == endpoints.end() && kind != nullptr) {
     throw std::invalid_argument(
-        "address '" + address + "' names doer '" + kind->first + "' (kind " + kind->second +
+        "address '" + address + "' names doer '" + std::string(name) + "' (kind " + *kind +
         "), which published no address: '@name' names a doer that listens or binds (a kind of "
         "your own that does calls BuildContext::publish(spec.name, its channel))");
   }
@@ -61,6 +62,22 @@ std::string BuildContext::resolve(const std::string& address) const {
                                 "' names no listening doer defined before it");
   }
   return it->second;
+}
+
+const std::string* BuildContext::built_kind(std::string_view name) const {
+  if (auto it = built_kinds.find(name); it != built_kinds.end()) return &it->second;
+  // A copy's name: "<name>-<i>", i written as the copies are named (no sign,
+  // no leading zero) and one of those built so far.
+  const std::size_t dash = name.rfind('-');
+  if (dash == std::string_view::npos) return nullptr;
+  auto copies = built_copies.find(name.substr(0, dash));
+  if (copies == built_copies.end()) return nullptr;
+  const std::string_view digits = name.substr(dash + 1);
+  if (digits.empty() || digits.front() == '0') return nullptr;
+  std::int64_t i = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
+  if (ec != std::errc{} || end != digits.data() + digits.size()) return nullptr;
+  return i >= 1 && i <= copies->second.count ? &copies->second.kind : nullptr;
 }
 
 std::string BuildContext::file_path(const std::string& name) {

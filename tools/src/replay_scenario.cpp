@@ -295,6 +295,7 @@ struct TrailerEnd {
   replay::RunOutcome end = replay::RunOutcome::unknown;
   std::string text;
   int stop_signal = 0;
+  bool end_by_hio = false;  // the recorded run's end by hio's own failure, kept
 };
 
 // Whether damage cut the recorded run short. Bytes after a whole trailer
@@ -330,7 +331,8 @@ TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   if (o.past_recorded_end) return {replay::RunOutcome::limit, ""};
   // The replayer stopped it at the recorded end: the recorded run's end.
   if (!r.recorded_trailer) return {};
-  return {r.recorded_trailer->end, r.recorded_trailer->end_text, r.recorded_trailer->stop_signal};
+  const replay::JournalTrailer& t = *r.recorded_trailer;
+  return {t.end, t.end_text, t.stop_signal, t.end_by_hio};
 }
 
 // The lines that say a replay covered only part of its journal, and why.
@@ -356,7 +358,8 @@ void finish_replay_journal(ReplayScenarioOutcome& outcome, RunEnd end, replay::J
                            JournalTarget& target) {
   const TrailerEnd trailer_end = replay_trailer_end(outcome, end);
   try {
-    journal.finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal);
+    journal.finish(trailer_end.end, trailer_end.text, trailer_end.stop_signal,
+                   trailer_end.end_by_hio);
   } catch (const replay::JournalWriteError& error) {
     note_journal_failure(outcome, error, journal, target, true);
     throw ReplayJournalWriteError(error, std::move(outcome));

@@ -94,10 +94,13 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
                   BuiltScenario& built) {
   DoerSpec copy = spec;
   copy.copies = 1;
+  BuildContext::BuiltCopies& built_so_far = context.built_copies[spec.name];
+  built_so_far.kind = spec.kind;
   for (std::int64_t i = 1; i <= spec.copies; ++i) {
     throw_if_interrupted();
     copy.name = spec.name + "-" + std::to_string(i);
     adopt(make_doer(kind, copy, context), parent, built);
+    built_so_far.count = i;
   }
   // Linear in the copies: the first copy's counters by prefix (not every
   // counter listed). The board keeps the sum as the copies' counters change

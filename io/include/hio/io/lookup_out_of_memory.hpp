@@ -19,8 +19,9 @@ namespace hio {
 class HostLookupOutOfMemory : public std::bad_alloc {
  public:
   const char* what() const noexcept override { return kWhat; }
-  // what(): also the end text of a journal this error ended (a replay tells
-  // that end from a doer's exception by it: replay::ended_by_hio_failure).
+  // what(): also the end text of a journal this error ended, whose trailer
+  // marks the end as hio's (endByHio: replay::ended_by_hio_failure); a doer's
+  // exception with the same text stays a doer's.
   static constexpr const char* kWhat =
       "out of memory (std::bad_alloc) on the thread host names are looked up on";
 };

@@ -131,6 +131,9 @@ class Journal final : public PassObserver, private TymistWatcher {
   // JournalUnfinishedError if the writer refused it (a frame over a limit
   // the caller set: "journal 'x' could not be finished: <why>; the run had
   // ended with an error: <text>"). Either way the journal has no trailer.
+  // The trailer says whether hio's own failure ended the run
+  // (JournalTrailer::end_by_hio): a HostLookupOutOfMemory out of the hub's
+  // poll, or a replay's RecordedHioFailure; any other exception is a doer's.
   RunEnd run(std::span<Doer* const> doers, std::optional<Tock> limit = std::nullopt);
   RunEnd run(std::initializer_list<Doer*> doers, std::optional<Tock> limit = std::nullopt) {
     return run(std::span<Doer* const>(doers.begin(), doers.size()), limit);
@@ -146,7 +149,10 @@ class Journal final : public PassObserver, private TymistWatcher {
   const JournalTrailer& finish(RunEnd end);
   // `stop_signal`: for end = interrupted, the signal that ended the run (a
   // replay of it gives its `final` expectations no verdict, as the run did).
-  const JournalTrailer& finish(RunOutcome end, std::string_view end_text = {}, int stop_signal = 0);
+  // `end_by_hio`: for end = error, hio's own failure ended it, not a doer
+  // (JournalTrailer::end_by_hio; a replay then ends there as the run did).
+  const JournalTrailer& finish(RunOutcome end, std::string_view end_text = {}, int stop_signal = 0,
+                               bool end_by_hio = false);
 
   // Ends the buffered pass now (what an engine end-of-pass hook would call).
   void end_pass();
@@ -180,7 +186,7 @@ class Journal final : public PassObserver, private TymistWatcher {
   void check_doist(const char* call) const;
   // ---- hio::TymistWatcher: the Doist is being destroyed ----
   void tymist_destroyed() noexcept override;
-  void finish_after_error(const std::string& error);
+  void finish_after_error(const std::string& error, bool by_hio);
 
   Doist* doist_;  // nullptr once the Doist is destroyed (tymist_destroyed)
   JournalHeader header_;

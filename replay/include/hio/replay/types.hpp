@@ -126,6 +126,10 @@ struct RunSummary {
   // The run ended at the tyme of its last pass, which ran (Doist::ended_at_pass:
   // a stop cut that pass's tock short), not one tock after it.
   bool ended_at_pass = false;
+  // For end = error: hio itself failed (out of memory on the thread host
+  // names are looked up on, a replay that met the recorded run's such end),
+  // not a doer. Journal::run sets it from the exception.
+  bool end_by_hio = false;
 };
 
 struct JournalTrailer {
@@ -138,6 +142,10 @@ struct JournalTrailer {
   std::string end_text{};
   int stop_signal = 0;         // for end = interrupted: the signal that ended the run, 0 for none
   bool ended_at_pass = false;  // the last pass is at end_tyme (RunSummary)
+  // end = error by hio's own failure (RunSummary). The reader of a journal
+  // of hio before 0.18, which did not write it, sets it from end_text, as
+  // those versions told that end (ended_by_hio_failure).
+  bool end_by_hio = false;
   friend bool operator==(const JournalTrailer&, const JournalTrailer&) = default;
 };
 
@@ -149,11 +157,14 @@ inline constexpr std::string_view kDivergedEndPrefix = "replay diverged at ";
 // replay gives its own journal when it diverged (end_text "replay diverged
 // at ..."): there the replayer stopped the doers, none threw, and a replay of
 // that journal ends where it ended.
-// Nor is the end of a run that hio itself could not go on with (end = error,
-// end_text HostLookupOutOfMemory::kWhat: out of memory on the thread host
-// names are looked up on; hio run exits 6): the doers did not throw, and the
-// replay ends at that pass's poll, as the run did (RecordedHioFailure),
-// where ended_by_hio_failure is true.
+// Nor is the end of a run that hio itself could not go on with (end = error
+// and end_by_hio: out of memory on the thread host names are looked up on,
+// end_text HostLookupOutOfMemory::kWhat; hio run exits 6): the doers did not
+// throw, and the replay ends at that pass's poll, as the run did
+// (RecordedHioFailure), where ended_by_hio_failure is true. The trailer's
+// field decides, not its text: a doer may throw any text, hio's own too.
+// (For a journal of hio before 0.18 the reader sets end_by_hio from the
+// text, the only sign those versions wrote.)
 bool ended_by_exception(const JournalTrailer& trailer);
 bool ended_by_hio_failure(const JournalTrailer& trailer);
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -125,9 +126,21 @@ struct BuildContext {
   // Doers built so far, with their kind: "@name" of one that published no
   // address says so, rather than that no such doer exists.
   std::map<std::string, std::string, std::less<>> built_kinds = {};
+  // The same for a doer with `copies`, under the name its copies share
+  // ("<name>-1" ... "<name>-<count>"): their kind and how many are built so
+  // far. One entry, not one per copy: a scenario may have a million copies.
+  struct BuiltCopies {
+    std::string kind;
+    std::int64_t count = 0;
+  };
+  std::map<std::string, BuiltCopies, std::less<>> built_copies = {};
   // The directory of the scenario file ("" when it came from stdin or text):
   // file names in doer parameters (TLS certificates) are relative to it.
   std::string scenario_dir = {};
+
+  // The kind of the doer built so far that is named `name` - a doer of
+  // built_kinds or a copy of built_copies - or nullptr.
+  const std::string* built_kind(std::string_view name) const;
 
   // A file name from a doer parameter, relative to the scenario's directory.
   // Every file name it resolves is kept in `files_read`: the files the run
