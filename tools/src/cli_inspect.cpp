@@ -23,7 +23,8 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tyme> tyme = parse_tyme(text, &error);
   if (!tyme) {
-    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": " << error << "\n";
+    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": "
+              << message_text(error) << "\n";
   }
   return tyme;
 }
