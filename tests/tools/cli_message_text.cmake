@@ -63,3 +63,72 @@ hio(replay ${WORK}/unnamed.hioj --json EXIT 0)
 require_json("${out}" NULL name "replay --json, no name")
 hio(replay ${WORK}/q.hioj --set run.name= --json EXIT 0)
 require_json("${out}" NULL name "replay --json --set run.name=")
+
+# A doer named as inspect --channel reads an id ("2", "#1") is refused at its
+# value: --channel 2 selected channel #2, another doer's, silently.
+file(WRITE ${WORK}/digits.toml "[net]
+hosts = [\"a\", \"b\"]
+[[doer]]
+kind = \"udp_responder\"
+name = \"2\"
+address = \"sim://b:7\"
+[[doer]]
+kind = \"udp_requester\"
+name = \"#1\"
+address = \"sim://a:0\"
+to = \"sim://b:7\"
+")
+hio(check ${WORK}/digits.toml EXIT 2)
+require("${err}" "digits.toml:5:8: doer name '2' reads as a channel id \\(hio inspect --channel 2 selects channel #2\\)" "digits: '2' refused")
+require("${err}" "digits.toml:9:8: doer name '#1' reads as a channel id" "digits: '#1' refused")
+# A journal from elsewhere may still name a channel so (a program of its own,
+# here an edited one): --channel 1 is the id, and says what it did not select.
+file(WRITE ${WORK}/named.toml "[net]
+hosts = [\"a\", \"b\"]
+[[doer]]
+kind = \"udp_responder\"
+name = \"srv\"
+address = \"sim://b:7\"
+[[doer]]
+kind = \"udp_requester\"
+name = \"cli\"
+address = \"sim://a:0\"
+to = \"sim://b:7\"
+")
+hio(run ${WORK}/named.toml --set run.limit=50ms --record ${WORK}/named.hioj EXIT 0)
+run_tool(${EDIT} rename ${WORK}/named.hioj ${WORK}/digits.hioj srv 2 EXIT 0)
+hio(inspect ${WORK}/digits.hioj --channel 2 --kind open EXIT 0)
+require("${err}" "^hio inspect: warning: --channel 2 selects channel #2 by its id; channel #1 is named 2: select it by its id, --channel 1\n$" "inspect --channel 2 of a channel named 2")
+
+# A float no double holds is said as a float (it was "more than a TOML
+# integer holds: at most 2^63-1"; through --set, "not a probability").
+file(WRITE ${WORK}/tiny.toml "[net]
+hosts = [\"a\", \"b\"]
+[net.default_link]
+loss = 1e-400
+[[doer]]
+kind = \"ticker\"
+name = \"t\"
+count = 1
+")
+hio(check ${WORK}/tiny.toml EXIT 2)
+require("${err}" "tiny.toml:4:8: net.default_link.loss = 1e-400 is closer to 0 than a double holds" "loss = 1e-400")
+file(WRITE ${WORK}/huge.toml "[net]
+hosts = [\"a\", \"b\"]
+[net.default_link]
+loss = -1_0.5e400
+[[doer]]
+kind = \"ticker\"
+name = \"t\"
+count = 1
+")
+hio(check ${WORK}/huge.toml EXIT 2)
+require("${err}" "huge.toml:4:8: net.default_link.loss = -1_0.5e400 is too large for a double" "loss = -1_0.5e400")
+hio(check ${WORK}/named.toml --set net.default_link.loss=1e-400 EXIT 2)
+require("${err}" "--set net.default_link.loss=1e-400: net.default_link.loss = 1e-400 is closer to 0 than a double holds" "--set loss=1e-400")
+
+# A --set net.* value that is not UTF-8: the key and the byte, as run.name's
+# (it was toml++'s "Encountered invalid utf-8 sequence").
+string(ASCII 255 ff)
+hio(check ${WORK}/named.toml "--set=net.client_host=a${ff}" EXIT 2)
+require("${err}" "net.client_host is not valid UTF-8 \\(byte 1\\)" "--set net.client_host, not UTF-8")
