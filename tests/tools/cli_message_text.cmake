@@ -102,28 +102,17 @@ require("${err}" "^hio inspect: warning: --channel 2 selects channel #2 by its i
 
 # A float no double holds is said as a float (it was "more than a TOML
 # integer holds: at most 2^63-1"; through --set, "not a probability").
-file(WRITE ${WORK}/tiny.toml "[net]
-hosts = [\"a\", \"b\"]
-[net.default_link]
-loss = 1e-400
-[[doer]]
-kind = \"ticker\"
-name = \"t\"
-count = 1
-")
-hio(check ${WORK}/tiny.toml EXIT 2)
-require("${err}" "tiny.toml:4:8: net.default_link.loss = 1e-400 is closer to 0 than a double holds" "loss = 1e-400")
-file(WRITE ${WORK}/huge.toml "[net]
-hosts = [\"a\", \"b\"]
-[net.default_link]
-loss = -1_0.5e400
-[[doer]]
-kind = \"ticker\"
-name = \"t\"
-count = 1
-")
-hio(check ${WORK}/huge.toml EXIT 2)
-require("${err}" "huge.toml:4:8: net.default_link.loss = -1_0.5e400 is too large for a double" "loss = -1_0.5e400")
+foreach(case "tiny|1e-400|is closer to 0 than a double holds"
+        "huge|-1_0.5e400|is too large for a double")
+  string(REPLACE "|" ";" case "${case}")
+  list(GET case 0 name)
+  list(GET case 1 loss)
+  list(GET case 2 said)
+  file(WRITE ${WORK}/${name}.toml "[net]\nhosts = [\"a\"]\n[net.default_link]\nloss = ${loss}
+[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncount = 1\n")
+  hio(check ${WORK}/${name}.toml EXIT 2)
+  require("${err}" "${name}.toml:4:8: net.default_link.loss = ${loss} ${said}" "loss = ${loss}")
+endforeach()
 hio(check ${WORK}/named.toml --set net.default_link.loss=1e-400 EXIT 2)
 require("${err}" "--set net.default_link.loss=1e-400: net.default_link.loss = 1e-400 is closer to 0 than a double holds" "--set loss=1e-400")
 
