@@ -198,12 +198,18 @@ class ReportPrefix {
 // CLI11 cannot read as a bool is a usage error, and JSON was asked for. The
 // parser's reading, not a second one: `--record --json` gives --record the
 // value --json, and asks for no JSON.
+// (Not get_option_no_throw: it is noexcept, and allocates; out of memory
+// there would end hio, not say so.)
 bool json_given(CLI::App& app) {
   for (CLI::App* command : app.get_subcommands()) {
-    const CLI::Option* json = command->get_option_no_throw("--json");
-    if (json == nullptr || json->count() == 0) continue;
-    bool value = true;
-    return !CLI::detail::lexical_cast(json->results().back(), value) || value;
+    for (const CLI::Option* json : command->get_options()) {
+      const std::vector<std::string>& names = json->get_lnames();
+      if (json->count() == 0 || std::find(names.begin(), names.end(), "json") == names.end()) {
+        continue;
+      }
+      bool value = true;
+      return !CLI::detail::lexical_cast(json->results().back(), value) || value;
+    }
   }
   return false;
 }

@@ -70,14 +70,15 @@ class JsonFailure::Tee final : public std::streambuf {
   // the whole message error_hex); what is dropped is counted for the mark.
   void keep(const char* s, std::size_t n) {
     const std::lock_guard<std::mutex> lock(active_mutex);
-    if (dropped_ != 0 || n > kKeptMax - text_.size()) {
-      const std::size_t taken = dropped_ != 0 ? 0 : kKeptMax - text_.size();
-      text_.append(s, taken);
-      dropped_ += n - taken;
-      if (taken != 0) drop_cut_character();
+    if (dropped_ == 0 && n <= kKeptMax - text_.size()) {
+      text_.append(s, n);
       return;
     }
-    text_.append(s, n);
+    const bool first_cut = dropped_ == 0;  // (text_ may end mid-character, at the cap)
+    const std::size_t taken = first_cut ? kKeptMax - text_.size() : 0;
+    text_.append(s, taken);
+    dropped_ += n - taken;
+    if (first_cut) drop_cut_character();
   }
   // A UTF-8 sequence the cap cut short at the end (its lead byte, then
   // fewer continuation bytes than the lead announces) goes with the rest.
@@ -104,9 +105,12 @@ JsonFailure::JsonFailure() = default;
 
 void JsonFailure::start() {
   if (wanted_) return;
+  // Both made before anything changes: out of memory here leaves it unstarted.
+  auto out = std::make_unique<Counter>(std::cout.rdbuf());
+  auto err = std::make_unique<Tee>(std::cerr.rdbuf());
   wanted_ = true;
-  out_ = std::make_unique<Counter>(std::cout.rdbuf());
-  err_ = std::make_unique<Tee>(std::cerr.rdbuf());
+  out_ = std::move(out);
+  err_ = std::move(err);
   previous_out_ = std::cout.rdbuf(out_.get());
   previous_err_ = std::cerr.rdbuf(err_.get());
   const std::lock_guard<std::mutex> lock(active_mutex);
