@@ -46,6 +46,25 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
+// Whether a header string from a journal (engine_version, noise) can stand
+// as is in "FIELD: A vs B": valid UTF-8 without a control character, and
+// nothing that would blur where a side ends or pass for a word of the line
+// (" vs ", a leading quote, "(none)"). Any other is quoted and escaped, as
+// the channels entry's names are, in place: the line itself is never quoted.
+bool reads_plainly(std::string_view text) {
+  if (!valid_utf8(text) || text.find(" vs ") != std::string_view::npos || text.front() == '"' ||
+      text == "(none)") {
+    return false;
+  }
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t code_point = 0;
+    const std::size_t length = utf8_sequence(text, i, &code_point);
+    if (control_code_point(code_point)) return false;
+    i += length;
+  }
+  return true;
+}
+
 std::string describe_channel(const ChannelInfo& c) {
   return "#" + std::to_string(c.id) + " " + quoted(c.name) + " " + to_string(c.kind) + " " +
          quoted(c.address);
@@ -86,7 +105,8 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   // An empty side is said as "(none)": "noise: (none) vs drop=0.2".
   auto field = [&out](const char* name, const std::string& x, const std::string& y) {
     const auto shown = [](const std::string& text) {
-      return text.empty() ? std::string("(none)") : text;
+      if (text.empty()) return std::string("(none)");
+      return reads_plainly(text) ? text : quoted(text);
     };
     if (x != y) out.push_back(std::string(name) + ": " + shown(x) + " vs " + shown(y));
   };

@@ -213,7 +213,7 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
     append_json_field(out, "tock", format_seconds(h.tock));
     append_json_field(out, "mode", to_string(h.mode));
     append_json_field(out, "scenario_digest", format_digest(h.scenario_digest));
-    append_json_field(out, "scenario", h.scenario);
+    append_json_field_or_null(out, "scenario", h.scenario);
     out += ",\"channels\":[";
     bool first = true;
     for (const ChannelInfo& c : h.channels) {

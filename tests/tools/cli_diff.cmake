@@ -84,13 +84,23 @@ endif()
 # (it held the raw byte, which is no JSON).
 run_tool(${EDIT} engine-version ${WORK}/a.hioj ${WORK}/a-version.hioj ff EXIT 0)
 hio(diff ${WORK}/a.hioj ${WORK}/a-version.hioj EXIT 0)
-require("${out}" "^header differs: \"engine_version: [^\n\"]* vs [^\n\"]*\\\\xff\"\n" "a version not UTF-8 in the text")
+# Only the journal's string is quoted and escaped, where it is (it was the
+# whole line, "engine_version: hio 0.17.0 vs \xff", unlike every other
+# message), and a control character in it is escaped, not sent raw.
+require("${out}" "^header differs: engine_version: [^\n\"]* vs \"[^\n\"]*\\\\xff\"\n" "a version not UTF-8 in the text")
 string(REGEX MATCH "^header differs: ([^\n]*)\n" line "${out}")
 set(version_line "${CMAKE_MATCH_1}")
 hio(diff ${WORK}/a.hioj ${WORK}/a-version.hioj --json EXIT 0)
 string(JSON json_line ERROR_VARIABLE json_error GET "${out}" header_differences 0)
 if(json_error OR NOT json_line STREQUAL version_line)
   message(FATAL_ERROR "diff --json of a version not UTF-8: '${json_line}' (${json_error}), the text: '${version_line}':\n${out}")
+endif()
+run_tool(${EDIT} engine-version ${WORK}/a.hioj ${WORK}/a-esc.hioj 1b5b324a EXIT 0)
+hio(diff ${WORK}/a.hioj ${WORK}/a-esc.hioj EXIT 0)
+require("${out}" "^header differs: engine_version: [^\n\"]* vs \"[^\n\"]*\\\\x1b\\[2J\"\n" "a version holding an ESC")
+string(ASCII 27 esc)
+if(out MATCHES "${esc}")
+  message(FATAL_ERROR "diff: a raw ESC reached the terminal:\n${out}")
 endif()
 # Without --all the comparison stops at the first: no digests of whole journals.
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --json EXIT 3)

@@ -141,3 +141,15 @@ hio(run ${udp} -- --json EXIT 2)
 if(NOT out STREQUAL "")
   message(FATAL_ERROR "--json after --: stdout not empty:\n${out}")
 endif()
+# stderr past the 64 KiB the error object keeps: cut where a character ends,
+# and said so (it was cut mid-"é", silently, and the whole message became
+# error_hex). Two names a byte apart: one of them puts the cut mid-character.
+string(REPEAT "é" 40000 key)
+foreach(name long_utf8_key.toml long_utf8_keyy.toml)
+  file(WRITE ${WORK}/${name} "[run]\n\"${key}\" = 1\n[[doer]]\nkind=\"ticker\"\nname=\"t\"\n")
+  execute_process(COMMAND ${HIO} check ${name} --json WORKING_DIRECTORY ${WORK}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_QUIET)
+  require_json("${out}" STRING error "${name}: the error, not error_hex")
+  string(JSON error GET "${out}" error)
+  require("${error}" "é \\[\\.\\.\\. [0-9]+ more bytes on stderr\\]$" "${name}: the cut marked")
+endforeach()

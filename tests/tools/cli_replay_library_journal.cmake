@@ -18,3 +18,9 @@ foreach(json "" "--json")
           "hello.hioj: the journal's header has no scenario text: it was not recorded by `hio run` \\(a program's own capture is replayed by that program, see docs/replay.md\\)"
           "no scenario text ${json}")
 endforeach()
+# No scenario text is no value: "scenario":null in inspect --json's header,
+# as "noise":null beside it (it was "scenario":"", against the rule that a
+# field with no value is null, never "").
+hio(inspect ${WORK}/hello.hioj --json EXIT 0)
+string(REGEX MATCH "^[^\n]*" header "${out}")
+require_json("${header}" NULL scenario "inspect --json: a header without scenario text")

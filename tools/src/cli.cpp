@@ -192,7 +192,58 @@ class ReportPrefix {
   ReportSink previous_;
 };
 
-int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
+// Whether the command line, as CLI11 read it, asks for JSON: the command's
+// --json flag was given (--json, or --json=VALUE with VALUE a true one as
+// CLI11 reads a bool: "true", "1", "yes"), the last one deciding; a VALUE
+// CLI11 cannot read as a bool is a usage error, and JSON was asked for. The
+// parser's reading, not a second one: `--record --json` gives --record the
+// value --json, and asks for no JSON.
+// (Not get_option_no_throw: it is noexcept, and allocates; out of memory
+// there would end hio, not say so.)
+bool json_given(CLI::App& app) {
+  for (CLI::App* command : app.get_subcommands()) {
+    for (const CLI::Option* json : command->get_options()) {
+      const std::vector<std::string>& names = json->get_lnames();
+      if (json->count() == 0 || std::find(names.begin(), names.end(), "json") == names.end()) {
+        continue;
+      }
+      bool value = true;
+      return !CLI::detail::lexical_cast(json->results().back(), value) || value;
+    }
+  }
+  return false;
+}
+
+// A value CLI11 gave an option that is one of the command's own options
+// (`--record --json`, a path forgotten: CLI11 takes the next word whatever
+// it is), said rather than used (a file named --json, and no JSON), or "".
+std::string option_as_value(CLI::App& command) {
+  std::set<std::string, std::less<>> names;
+  for (const CLI::Option* option : command.get_options()) {
+    for (const std::string& name : option->get_lnames())
+      names.insert("--" + name);
+  }
+  for (const CLI::Option* option : command.get_options()) {
+    if (!option->nonpositional() || option->get_expected_min() == 0) continue;
+    for (const std::string& value : option->results()) {
+      const std::string name = value.substr(0, value.find('='));
+      if (names.count(name) == 0) continue;
+      const std::string takes = option->get_type_name();
+      std::string problem = option->get_name() + " " + value + ": " + name +
+                            " is an option of hio " + command.get_name() + ", not the " + takes +
+                            " " + option->get_name() + " takes: give " + option->get_name() +
+                            " its " + takes + " first";
+      if (takes == "FILE" || takes == "DIR") {
+        problem += " (a " + std::string(takes == "FILE" ? "file" : "directory") +
+                   " so named is given as ./" + value + ")";
+      }
+      return problem;
+    }
+  }
+  return "";
+}
+
+int run_command(int argc, const char* const* argv, const DoerRegistry& registry, JsonFailure& json,
                 std::optional<ReportPrefix>& report_prefix) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
@@ -402,7 +453,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     const bool known = std::find(commands.begin(), commands.end(), argv[1]) != commands.end();
     if (!known) {
       const std::string nearest = did_you_mean(argv[1], commands);
-      std::cerr << "hio: unknown command '" << display_text(argv[1]) << "'" << message_text(nearest)
+      std::cerr << "hio: unknown command '" << message_text(argv[1]) << "'" << message_text(nearest)
                 << (nearest.empty() ? "; the" : " The") << " commands are " << names
                 << " (hio --help)\n";
       return kExitBadInput;
@@ -412,7 +463,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
       std::string_view(argv[1]) != "--help" &&
       std::string_view(argv[1]).substr(0, 9) != "--version") {
-    std::cerr << "hio: unknown option '" << display_text(argv[1])
+    std::cerr << "hio: unknown option '" << message_text(argv[1])
               << "': options come after a command; the commands are " << names << " (hio --help)\n";
     return kExitBadInput;
   }
@@ -446,11 +497,19 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     app.parse(static_cast<int>(words_c.size()), words_c.data());
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    if (json_given(app)) json.start();
     const bool separator = std::find_if(argv + 1, argv + argc, [](const char* word) {
                              return std::string_view(word) == "--";
                            }) != argv + argc;
     std::cerr << usage_error(app, error, separator) << "\n";
     return kExitBadInput;
+  }
+  if (json_given(app)) json.start();
+  for (CLI::App* command : app.get_subcommands()) {
+    if (const std::string problem = option_as_value(*command); !problem.empty()) {
+      std::cerr << "hio " << command->get_name() << ": " << message_text(problem) << "\n";
+      return kExitBadInput;
+    }
   }
   // An empty path argument (an unset variable: `hio run "$S"`) is named, as an
   // empty --record is, rather than left to "cannot read ''".
@@ -520,13 +579,13 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   const CliSignals signals;
   reserve_standard_fds();
   StdoutWriter out;
-  JsonFailure json(json_requested(argc, argv));
+  JsonFailure json;  // started once the command line is read
   // The command's name before the libraries' lines and stdout's failure
   // below (set once the command is known; "hio: " until then).
   std::optional<ReportPrefix> report_prefix;
   int code = kExitInternal;
   try {
-    code = run_command(argc, argv, registry, report_prefix);
+    code = run_command(argc, argv, registry, json, report_prefix);
   } catch (const std::bad_alloc&) {
     // Before a command ran (its arguments read): run_command says those
     // that come out of the command.

@@ -201,7 +201,7 @@ std::uint64_t parse_whole_number(const std::string& text, const std::string& opt
     // said below, with the range
   }
   if (!value || *value < low || *value > high) {
-    throw std::invalid_argument(option + ": '" + display_text(text) +
+    throw std::invalid_argument(option + ": '" + message_text(text) +
                                 "' is not a whole number from " + std::to_string(low) + " to " +
                                 std::to_string(high));
   }

@@ -39,10 +39,10 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
                     ", " + json_field("actual", args.b) +
                     ", \"ignore_addresses\": " + (args.ignore_addresses ? "true" : "false") +
                     ", \"header_differences\": [";
-  // As the text lines say them: a header string may be any bytes (a
-  // damaged or crafted journal), and a JSON string must be UTF-8.
+  // As the text lines say them (a journal's strings there quoted and
+  // escaped where they must be, the line itself never).
   for (std::size_t i = 0; i < result.header_differences.size(); ++i)
-    out += (i == 0 ? "" : ", ") + json_quote(display_text(result.header_differences[i]));
+    out += (i == 0 ? "" : ", ") + json_quote(message_text(result.header_differences[i]));
   out += "], \"events_compared\": " + std::to_string(result.events_compared) +
          ", \"divergences_total\": " + std::to_string(result.divergences_total) +
          ", \"divergences_max\": " + (args.all ? std::to_string(args.max) : "1") +
@@ -130,7 +130,7 @@ int do_diff(DiffArgs args) {
     return code;
   }
   for (const std::string& d : result.header_differences)
-    std::cout << "header differs: " << display_text(d) << "\n";  // journal text
+    std::cout << "header differs: " << message_text(d) << "\n";  // journal text
   for (std::size_t i = 0; i < result.divergences.size(); ++i) {
     const std::string text =
         i == 0 ? result.divergences[i].describe()

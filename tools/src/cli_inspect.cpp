@@ -2,13 +2,13 @@
 #include "cli_commands.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <set>
 
+#include "channel_id.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
@@ -23,7 +23,8 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tyme> tyme = parse_tyme(text, &error);
   if (!tyme) {
-    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": " << error << "\n";
+    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": "
+              << message_text(error) << "\n";
   }
   return tyme;
 }
@@ -44,19 +45,13 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
 struct ChannelSelection {
   std::vector<std::uint32_t> ids;
   std::string problem;  // "" if every --channel was found
+  std::vector<std::string> warnings;
 };
 
 replay::ReaderOptions inspect_reader_options(const InspectArgs& args) {
   replay::ReaderOptions options;
   options.resync = args.resync;
   return options;
-}
-
-// Whether `c` gives a channel id ("#2", "2"), and which.
-bool channel_id_of(const std::string& c, std::uint32_t& id) {
-  const std::string_view digits = c.size() > 1 && c[0] == '#' ? std::string_view(c).substr(1) : c;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-  return !digits.empty() && error == std::errc() && end == digits.data() + digits.size();
 }
 
 ChannelSelection select_channels(const InspectArgs& args, const replay::JournalReader& reader) {
@@ -134,6 +129,15 @@ ChannelSelection select_channels(const InspectArgs& args, const replay::JournalR
     }
     if (is_id && (known.count(id) != 0 || header_only)) {
       selection.ids.push_back(id);
+      // A channel named as an id (by a program of its own: hio run refuses
+      // such doer names) is not what an id selects: said, not left silent.
+      for (const std::uint32_t other : named(c)) {
+        if (other == id) continue;
+        selection.warnings.push_back("--channel " + display_text(c) + " selects channel #" +
+                                     std::to_string(id) + " by its id; channel #" +
+                                     std::to_string(other) + " is named " + display_text(c) +
+                                     ": select it by its id, --channel " + std::to_string(other));
+      }
       continue;
     }
     if (!is_id) {
@@ -196,6 +200,8 @@ int do_inspect(const InspectArgs& args) {
     std::cerr << "hio inspect: " << selection.problem << "\n";
     return kExitBadInput;
   }
+  for (const std::string& warning : selection.warnings)
+    std::cerr << "hio inspect: warning: " << warning << "\n";
   filter.channels = std::move(selection.ids);
   if (!args.kinds.empty()) {
     const std::optional<std::uint32_t> kinds = kind_bits("inspect", args.kinds);

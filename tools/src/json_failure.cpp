@@ -1,12 +1,9 @@
 #include "json_failure.hpp"
 
 #include <algorithm>
-#include <array>
 #include <iostream>
 #include <mutex>
 #include <string_view>
-
-#include <CLI/TypeTools.hpp>
 
 #include "hio/replay/inspect.hpp"
 #include "hio/tools/cli.hpp"
@@ -16,10 +13,6 @@ namespace hio::tools {
 
 namespace {
 
-// The commands that take --json.
-constexpr std::array<std::string_view, 7> kJsonCommands = {"run",  "check",   "replay", "inspect",
-                                                           "diff", "salvage", "sweep"};
-
 // What the error object keeps of stderr, at most (a scenario's 50 problems
 // fit many times over).
 constexpr std::size_t kKeptMax = 64 * 1024;
@@ -28,31 +21,6 @@ JsonFailure* active = nullptr;
 std::mutex active_mutex;  // a sweep's threads may say something
 
 }  // namespace
-
-bool json_requested(int argc, const char* const* argv) {
-  if (argc < 3 || std::find(kJsonCommands.begin(), kJsonCommands.end(),
-                            std::string_view(argv[1])) == kJsonCommands.end()) {
-    return false;
-  }
-  // Every form of the flag CLI11 takes: --json, --json=VALUE with VALUE as
-  // CLI11 reads a bool ("true", "1", "on", "yes", "false", "0", ...), the
-  // last one deciding (CLI11's TakeLast). A VALUE CLI11 refuses is a usage
-  // error, and JSON was asked for.
-  bool wanted = false;
-  constexpr std::string_view kFlag = "--json";
-  for (int i = 2; i < argc; ++i) {
-    const std::string_view word = argv[i];
-    if (word == "--") break;  // the rest is positional
-    if (word == kFlag) wanted = true;
-    if (word.size() > kFlag.size() && word.substr(0, kFlag.size()) == kFlag &&
-        word[kFlag.size()] == '=') {
-      bool value = true;
-      wanted =
-          !CLI::detail::lexical_cast(std::string(word.substr(kFlag.size() + 1)), value) || value;
-    }
-  }
-  return wanted;
-}
 
 // std::cout's buffer while it lives: passes everything on, counting it.
 class JsonFailure::Counter final : public std::streambuf {
@@ -82,6 +50,7 @@ class JsonFailure::Tee final : public std::streambuf {
  public:
   explicit Tee(std::streambuf* next) : next_(next) {}
   const std::string& text() const { return text_; }
+  std::size_t dropped() const { return dropped_; }
 
  protected:
   int_type overflow(int_type c) override {
@@ -97,18 +66,51 @@ class JsonFailure::Tee final : public std::streambuf {
   int sync() override { return next_->pubsync(); }
 
  private:
+  // Up to kKeptMax bytes, cut where a character ends (half an "é" would make
+  // the whole message error_hex); what is dropped is counted for the mark.
   void keep(const char* s, std::size_t n) {
     const std::lock_guard<std::mutex> lock(active_mutex);
-    text_.append(s, std::min(n, kKeptMax - std::min(kKeptMax, text_.size())));
+    if (dropped_ == 0 && n <= kKeptMax - text_.size()) {
+      text_.append(s, n);
+      return;
+    }
+    const bool first_cut = dropped_ == 0;  // (text_ may end mid-character, at the cap)
+    const std::size_t taken = first_cut ? kKeptMax - text_.size() : 0;
+    text_.append(s, taken);
+    dropped_ += n - taken;
+    if (first_cut) drop_cut_character();
+  }
+  // A UTF-8 sequence the cap cut short at the end (its lead byte, then
+  // fewer continuation bytes than the lead announces) goes with the rest.
+  void drop_cut_character() {
+    std::size_t lead = text_.size();
+    while (lead > 0 && text_.size() - lead < 3 &&
+           (static_cast<unsigned char>(text_[lead - 1]) & 0xC0) == 0x80) {
+      --lead;
+    }
+    if (lead == 0) return;
+    --lead;
+    const auto byte = static_cast<unsigned char>(text_[lead]);
+    const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+    if (length <= text_.size() - lead) return;
+    dropped_ += text_.size() - lead;
+    text_.resize(lead);
   }
   std::streambuf* next_;
   std::string text_;
+  std::size_t dropped_ = 0;  // bytes past kKeptMax: said on stderr, not kept
 };
 
-JsonFailure::JsonFailure(bool wanted) : wanted_(wanted) {
-  if (!wanted_) return;
-  out_ = std::make_unique<Counter>(std::cout.rdbuf());
-  err_ = std::make_unique<Tee>(std::cerr.rdbuf());
+JsonFailure::JsonFailure() = default;
+
+void JsonFailure::start() {
+  if (wanted_) return;
+  // Both made before anything changes: out of memory here leaves it unstarted.
+  auto out = std::make_unique<Counter>(std::cout.rdbuf());
+  auto err = std::make_unique<Tee>(std::cerr.rdbuf());
+  wanted_ = true;
+  out_ = std::move(out);
+  err_ = std::move(err);
   previous_out_ = std::cout.rdbuf(out_.get());
   previous_err_ = std::cerr.rdbuf(err_.get());
   const std::lock_guard<std::mutex> lock(active_mutex);
@@ -151,6 +153,9 @@ int JsonFailure::finish(int code) {
   std::string said = err_->text();
   while (!said.empty() && said.back() == '\n')
     said.pop_back();
+  if (err_->dropped() != 0) {
+    said += " [... " + std::to_string(err_->dropped()) + " more bytes on stderr]";
+  }
   const SourcePos& pos = position_.pos;
   const auto number_or_null = [this](std::uint32_t n) {
     return noted_position_ && n != 0 ? std::to_string(n) : std::string("null");

@@ -21,21 +21,21 @@
 
 namespace hio::tools {
 
-// Whether a command line asks for JSON: a command that has --json, with
-// --json (or --json=VALUE, VALUE a true one as CLI11 reads a bool: "true",
-// "1", "yes", ...; the last of them deciding) among its arguments before any
-// `--`.
-bool json_requested(int argc, const char* const* argv);
-
-// While it lives, counts what goes to std::cout and keeps a copy of what goes
-// to std::cerr (both still written where they went). Not for two threads
-// calling run_cli at once (as CliSignals).
+// From start() while it lives, counts what goes to std::cout and keeps a
+// copy of what goes to std::cerr (both still written where they went): the
+// first 64 KiB, cut where a character ends, then "[... N more bytes on
+// stderr]" in the error. Not for two threads calling run_cli at once (as
+// CliSignals).
 class JsonFailure {
  public:
-  explicit JsonFailure(bool wanted);
+  JsonFailure();
   ~JsonFailure();
   JsonFailure(const JsonFailure&) = delete;
   JsonFailure& operator=(const JsonFailure&) = delete;
+
+  // JSON was asked for: the command line as the parser read it has --json
+  // (docs/scenarios.md). Before anything the command says.
+  void start();
 
   // After the command returned `code`: if JSON was asked for and stdout got
   // nothing or `code` is kExitOutputFailed or kExitInternal, prints the error object. Returns
@@ -50,7 +50,7 @@ class JsonFailure {
  private:
   class Counter;
   class Tee;
-  bool wanted_;
+  bool wanted_ = false;
   std::unique_ptr<Counter> out_;
   std::unique_ptr<Tee> err_;
   std::streambuf* previous_out_ = nullptr;

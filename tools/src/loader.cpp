@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "channel_id.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/stop_read.hpp"
 #include "hio/io/address.hpp"
@@ -872,6 +873,15 @@ class Loader {
                                   std::to_string(slash) +
                                   "): a listener's accepted channels are named <name>/<id> "
                                   "(server/3), which a doer's name may not be taken for");
+        } else if (reads_as_channel_id(spec.name)) {
+          // inspect --channel 2 would select channel #2, whatever this
+          // doer's channel is: a name it could never select.
+          report(n->source(), "doer name '" + spec.name +
+                                  "' reads as a channel id (hio inspect --channel " + spec.name +
+                                  " selects channel #" +
+                                  (spec.name[0] == '#' ? spec.name.substr(1) : spec.name) +
+                                  "): a doer name holds something other than digits and a "
+                                  "leading #");
         } else if (!names_.insert(spec.name).second) {
           report(n->source(), "duplicate doer name '" + spec.name + "'");
         }
@@ -1377,6 +1387,9 @@ std::string net_literal(const NetKey& key, const std::string& value,
   if (std::optional<std::string> canonical = canonical_literal(key.kind, value)) {
     return *canonical;
   }
+  if (const std::string why = float_beyond_double(value); !why.empty()) {
+    fail(key.key + " = " + value + " " + why);
+  }
   if (key.kind == ValueKind::probability) {
     if (const std::optional<std::string> fixed = number_with_point_digits(value)) {
       fail(key.key + ": " + value +
@@ -1394,6 +1407,9 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   }
   const NetKey& net_key = *std::find_if(net_keys().begin(), net_keys().end(),
                                         [&](const NetKey& k) { return k.key == key; });
+  // Written into the text as is, a byte that is not UTF-8 makes the whole
+  // text unreadable, in toml++'s words, without the key or the byte.
+  if (std::string problem = utf8_problem(value); !problem.empty()) fail(key + " " + problem);
   std::vector<std::string> path;
   for (std::size_t at = 0, dot; (dot = key.find('.', at)) != std::string::npos; at = dot + 1)
     path.push_back(key.substr(at, dot - at));

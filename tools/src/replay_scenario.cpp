@@ -771,7 +771,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
   const std::string wall = format_fixed(o.wall_seconds, 6);
   std::string out =
-      "{" + json_field("name", o.name) + ", \"seed\": " + std::to_string(o.seed) + ", " +
+      "{" + json_field_or_null("name", o.name) + ", \"seed\": " + std::to_string(o.seed) + ", " +
       json_field_or_null("noise_spec", o.noise) +
       ", \"noise_seed\": " + (o.noise.empty() ? "null" : std::to_string(o.noise_seed)) +
       ", \"scenario_replaced\": " + (o.scenario_replaced ? "true" : "false") + ", " +

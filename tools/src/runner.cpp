@@ -918,8 +918,8 @@ std::string format_counters_json(const std::optional<DoerCounters>& counters) {
 std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
   std::string out =
-      "{" + json_field("name", s.name) + ", \"seed\": " + std::to_string(s.seed) + ", \"end\": \"" +
-      (s.error ? "error" : to_string(s.end)) + "\", " +
+      "{" + json_field_or_null("name", s.name) + ", \"seed\": " + std::to_string(s.seed) +
+      ", \"end\": \"" + (s.error ? "error" : to_string(s.end)) + "\", " +
       (s.error ? json_field("error", *s.error) : "\"error\": null") +
       ", \"passes\": " + std::to_string(s.passes) +
       ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +

@@ -106,11 +106,20 @@ std::string message_text(std::string_view text) {
   return out;
 }
 
+std::string utf8_problem(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = replay::utf8_sequence(text, i);
+    if (len == 0) return "is not valid UTF-8 (byte " + std::to_string(i) + ")";
+    i += len;
+  }
+  return "";
+}
+
 std::string name_problem(std::string_view name) {
+  if (std::string problem = utf8_problem(name); !problem.empty()) return problem;
   for (std::size_t i = 0; i < name.size();) {
     std::uint32_t cp = 0;
     const std::size_t len = replay::utf8_sequence(name, i, &cp);
-    if (len == 0) return "is not valid UTF-8 (byte " + std::to_string(i) + ")";
     if (replay::control_code_point(cp)) {
       char code[16];
       std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));

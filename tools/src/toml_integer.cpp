@@ -1,6 +1,9 @@
 #include "toml_integer.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <system_error>
 
 namespace hio::tools {
 
@@ -15,11 +18,11 @@ std::string_view trim(std::string_view s) {
 }
 
 // What an integer is written with: digits, '_', a sign, and the letters of
-// 0x, 0o, 0b and hexadecimal digits. (A value always follows '=', ',', '['
-// or a space, so the walk back stops there.)
+// 0x, 0o, 0b and hexadecimal digits; and a float, its point and exponent. (A value always follows
+// '=', ',', '[' or a space, so the walk back stops there.)
 bool integer_char(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         c == '+' || c == '-';
+         c == '+' || c == '-' || c == '.';  // (a float's point: 1.5e400)
 }
 
 // Where the inline table holding position `end` of `row` opens: its '{', or
@@ -165,6 +168,10 @@ std::string integer_beyond_64_bits(std::string_view text, std::uint32_t line,
     }
   }
   std::string message;
+  if (const std::string why = float_beyond_double(shown.substr(shown.rfind(' ') + 1));
+      !shown.empty() && !why.empty()) {
+    return shown + " " + why;
+  }
   if (shown.empty()) {  // (other than ASCII before it on its line: not walked)
     message =
         "the integer that ends here is beyond 64 bits: a TOML integer is from -2^63 to 2^63-1 "
@@ -180,6 +187,41 @@ std::string integer_beyond_64_bits(std::string_view text, std::uint32_t line,
         "\"18446744073709551615\"";
   }
   return message;
+}
+
+std::string float_beyond_double(std::string_view literal) {
+  std::string body;  // without '_' and the sign
+  for (const char c : literal) {
+    if (c != '_') body += c;
+  }
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) body.erase(0, 1);
+  const bool radix =
+      body.size() > 1 && body[0] == '0' && std::isalpha(static_cast<unsigned char>(body[1]));
+  if (radix || body.find_first_of(".eE") == std::string::npos) return "";
+  double value = 0;
+  const auto [end, error] = std::from_chars(body.data(), body.data() + body.size(), value);
+  if (error != std::errc::result_out_of_range || end != body.data() + body.size()) return "";
+  // Which way: the power of ten of its first digit that is not 0.
+  const std::size_t e = body.find_first_of("eE");
+  const std::string_view mantissa = std::string_view(body).substr(0, e);
+  const std::size_t point = std::min(mantissa.find('.'), mantissa.size());
+  const std::size_t first = mantissa.find_first_of("123456789");
+  if (first == std::string_view::npos) return "";  // (0e999 is 0)
+  long long power = first < point ? static_cast<long long>(point - first - 1)
+                                  : -static_cast<long long>(first - point);
+  if (e != std::string::npos) {
+    std::string_view exponent = std::string_view(body).substr(e + 1);
+    const bool negative = !exponent.empty() && exponent[0] == '-';
+    if (!exponent.empty() && (exponent[0] == '-' || exponent[0] == '+')) exponent.remove_prefix(1);
+    long long n = 0;
+    if (std::from_chars(exponent.data(), exponent.data() + exponent.size(), n).ec != std::errc()) {
+      n = 1'000'000;  // more digits than any double's exponent needs
+    }
+    power += negative ? -n : n;
+  }
+  return power >= 0 ? "is too large for a double (at most about 1.8e308 either side of 0)"
+                    : "is closer to 0 than a double holds (the smallest is about 4.9e-324): "
+                      "write 0 for none";
 }
 
 }  // namespace hio::tools

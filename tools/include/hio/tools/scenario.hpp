@@ -39,6 +39,10 @@ std::string display_text(std::string_view text);
 // message are quoted by display_text where the message is made.
 std::string message_text(std::string_view text);
 
+// "is not valid UTF-8 (byte N)" for text that is not, at its first bad byte;
+// "" if it is.
+std::string utf8_problem(std::string_view text);
+
 // Why `name` (a doer's, a run's) cannot be a name: "is not valid UTF-8 (byte
 // N)" or "holds a control character (U+001B at byte N)"; "" if it can.
 std::string name_problem(std::string_view name);
