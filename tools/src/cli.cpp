@@ -313,6 +313,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
                    "compare only events of this kind (repeatable, as inspect's): --kind tx "
                    "compares what the doers sent, e.g. of a noise replay and its journal")
       ->allow_extra_args(false);
+  diff_cmd
+      ->add_option("--channel", diff_args.channels,
+                   "compare only events of this channel: an id (2 or #2) or a name as "
+                   "listings print it, in both journals (repeatable, as inspect's)")
+      ->allow_extra_args(false);
   diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
                      "do not compare addresses and ports (channel table, open, connect, accept, "
                      "peers): two captures of one scene");
