@@ -37,6 +37,8 @@ constexpr const char* kExamples = R"(Examples:
   hio salvage cut.hioj fixed.hioj --resync
   ssh box cat run.hioj | hio inspect - --kind noise
   hio check scenarios/quickstart.toml
+  kill -USR1 PID   (ends a hio run cleanly: "stopped", final expectations
+                    judged, exit by them; Ctrl-C interrupts: 130)
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
 Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
