@@ -425,7 +425,9 @@ void Doist::remove(std::span<Doer* const> doers) {
   core_.remove(doers);
 }
 
-void Doist::request_stop() {
+void Doist::request_stop(int signal) {
+  int none = 0;
+  if (signal != 0) stop_requested_signal_.compare_exchange_strong(none, signal);
   std::int64_t unstamped = 0;
   stop_requested_ns_.compare_exchange_strong(unstamped, steady_ns());
   stop_requested_.store(true, std::memory_order_release);
@@ -499,6 +501,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   done_ = false;
   stop_requested_.store(false, std::memory_order_relaxed);
   stop_requested_ns_.store(0, std::memory_order_relaxed);
+  stop_requested_signal_.store(0, std::memory_order_relaxed);
   if (real_) make_wake();
   stop_at_pass_ = false;
   ended_at_pass_ = false;
@@ -552,7 +555,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       // real time, while it was paced) is what ended the run.
       if (stop_pending()) {
         reason = RunEnd::interrupted;
-        if (!stop_requested()) stop_signal_ = g_stop_signal.load();
+        stop_signal_ = stop_requested() ? stop_requested_signal_.load() : g_stop_signal.load();
         break;
       }
       if (limited && tyme() >= end) {

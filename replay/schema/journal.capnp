@@ -178,7 +178,7 @@ struct Trailer {
   endTymeNs @4 :Int64; # the tyme when the run ended
   end @5 :RunOutcome;
   endText @6 :Text;    # for end = error: what the exception said
-  stopSignal @7 :UInt32;  # for end = interrupted: the signal (2 SIGINT, 15 SIGTERM); 0 none or not recorded
+  stopSignal @7 :UInt32;  # for end = interrupted: the signal (1 SIGHUP, 2 SIGINT, 15 SIGTERM; 10 SIGUSR1, hio run's clean stop); 0 none or not recorded
   endedAtPass @8 :Bool;   # the run ended at its last pass's tyme (endTymeNs), that pass included: a stop cut its tock short
   endByHio @9 :Bool;      # for end = error: hio's own failure ended the run, not a doer's exception (journals before hio 0.18: read from endText)
 }

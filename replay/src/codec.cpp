@@ -505,9 +505,11 @@ void decode_trailer(schema::Trailer::Reader r, JournalTrailer& t) {
   t.end_tyme = Tyme{Tock{r.getEndTymeNs()}};
   t.end = checked_enum<RunOutcome>(r.getEnd(), 5, "run outcome");
   t.end_text = std::string(view(r.getEndText()));
-  // Only a signal's number means anything; anything else reads as none.
+  // Only a signal's number means anything (SIGHUP, SIGINT, SIGUSR1: hio
+  // run's clean stop, SIGTERM; Linux's numbers); anything else reads as none.
   const std::uint32_t signal = r.getStopSignal();
-  t.stop_signal = signal == 1 || signal == 2 || signal == 15 ? static_cast<int>(signal) : 0;
+  t.stop_signal =
+      signal == 1 || signal == 2 || signal == 10 || signal == 15 ? static_cast<int>(signal) : 0;
   t.ended_at_pass = r.getEndedAtPass();
   t.end_by_hio = r.getEndByHio();
 }

@@ -15,9 +15,12 @@ namespace {
 // Walks one journal event by event, across frames and parts.
 class Cursor {
  public:
-  Cursor(JournalReader& reader, std::uint32_t kinds) : reader_(reader), kinds_(kinds) {}
+  // `compared`: the kinds and channels compared (DiffOptions).
+  Cursor(JournalReader& reader, const EventFilter& compared)
+      : reader_(reader), compared_(compared) {}
 
-  // The current event of the kinds compared, or nullptr at the end (or at damage).
+  // The current event of the kinds and channels compared, or nullptr at the
+  // end (or at damage).
   const ChannelEvent* get() {
     for (;;) {
       while (frame_ == nullptr || index_ >= frame_->events.size()) {
@@ -26,7 +29,7 @@ class Cursor {
         if (frame_ == nullptr) return nullptr;
       }
       const ChannelEvent& e = frame_->events[index_];
-      if ((kinds_ & EventFilter::kind_bit(e.kind)) != 0) return &e;
+      if (compared_.matches(e)) return &e;
       ++index_;
     }
   }
@@ -35,7 +38,7 @@ class Cursor {
 
  private:
   JournalReader& reader_;
-  std::uint32_t kinds_;
+  const EventFilter& compared_;
   const FrameView* frame_ = nullptr;
   std::size_t index_ = 0;
 };
@@ -170,8 +173,11 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
   }
   const std::uint64_t kept_max =
       options.all ? std::max<std::uint64_t>(options.divergences_max, 1) : 1;
-  Cursor want(expected, options.kinds);
-  Cursor got(actual, options.kinds);
+  EventFilter compared;
+  compared.kinds = options.kinds;
+  compared.channels = options.channels;
+  Cursor want(expected, compared);
+  Cursor got(actual, compared);
   for (std::uint64_t index = 0;; ++index) {
     const ChannelEvent* a = want.get();
     const ChannelEvent* b = got.get();

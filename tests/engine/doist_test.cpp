@@ -483,6 +483,31 @@ TEST(DoistRules, RequestStopEndsTheRunCleanly) {
   EXPECT_THAT(last(trace, 2), ElementsAre("A cease 3", "A exit 3"));
 }
 
+// A stop that stands for a signal the program caught itself (hio run's
+// SIGUSR1): stop_signal() says it, the first request's that names one
+// counts, and the next run starts without it.
+TEST(DoistRules, RequestStopWithASignalSaysIt) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) {
+      doist.request_stop();
+      doist.request_stop(SIGUSR1);
+      doist.request_stop(SIGUSR2);
+    }
+  };
+  EXPECT_EQ(doist.run({&a}), RunEnd::interrupted);
+  EXPECT_TRUE(doist.stop_requested());
+  EXPECT_EQ(doist.stop_signal(), SIGUSR1);
+  ProbeDoer b(trace, "B");
+  b.on_recur = [&](ProbeDoer&, int n) {
+    if (n == 2) doist.request_stop();
+  };
+  EXPECT_EQ(doist.run({&b}), RunEnd::interrupted);
+  EXPECT_EQ(doist.stop_signal(), 0);
+}
+
 // The embedding case: a Doist running on a worker thread, stopped from
 // another. (A regression ends at the limit instead, after 30 s.)
 TEST(DoistRules, RequestStopFromAnotherThreadEndsARealTimeRun) {

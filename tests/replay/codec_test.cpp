@@ -512,6 +512,25 @@ TEST(JournalCodec, TheExitAtTheEndOfTymeHasTheTrailersPassNumber) {
       << wrong.error->describe();
 }
 
+// The trailer's stopSignal reads back for the signals that end a run: SIGHUP,
+// SIGINT, SIGTERM, and SIGUSR1, hio run's clean stop (unfixed: 10 read as
+// 0, and a replay said "interrupted" for a stopped run); anything else as 0.
+TEST(JournalCodec, TheTrailersStopSignalReadsBackForTheSignalsThatEndARun) {
+  test::TempDir dir;
+  for (const auto& [written, read] : {std::pair{1, 1}, std::pair{2, 2}, std::pair{10, 10},
+                                      std::pair{15, 15}, std::pair{3, 0}, std::pair{12, 0}}) {
+    const std::string path = dir.file("stop-" + std::to_string(written) + ".hioj");
+    {
+      JournalWriter writer(path);
+      writer.write_header(JournalHeader{});
+      writer.finish(RunSummary{0, Tyme{}, RunOutcome::interrupted, "", written});
+    }
+    const JournalContents c = read_journal_memory(test::read_file(path));
+    ASSERT_TRUE(c.complete()) << c.error->describe();
+    EXPECT_EQ(c.trailer->stop_signal, read) << written;
+  }
+}
+
 // Every frame of an event in pieces has the same exit flag (journal-format.md,
 // "Events larger than a frame"): a frame that differs from the first is
 // damage at its byte, whichever way it differs; the intact prefix ends before

@@ -26,6 +26,25 @@ endif()
 hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --kind txx EXIT 2)
 require("${err}" "^hio diff: --kind txx: one of open, connect, accept, rx, tx, close, error, noise, log, rx_end; did you mean 'tx'\\?\n$" "--kind txx")
 
+# --channel (xuser17 finding N): one channel of the noise replay against its
+# journal, named as inspect names it (the same lookup). The client's tx are
+# the same (the noise delays what it receives); its rx moved; an id works as
+# well as a name; a name neither journal has is exit 2 with the channels.
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --channel client --kind tx EXIT 0)
+require("${out}" "\nsame: [1-9][0-9]* events of the kinds and channels compared \\(tx; client\\)\n$" "--channel client --kind tx: same")
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --channel client --all --max 1000 EXIT 3)
+if(out MATCHES "\n  (expected|actual): p[0-9]+ [0-9.]+ s[0-9]+ #1 ")
+  message(FATAL_ERROR "--channel client compared the server's events:\n${out}")
+endif()
+require("${out}" "\n  expected: p[0-9]+ [0-9.]+ s[0-9]+ #2 " "--channel client: the client's events")
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --channel server --channel "#2" --kind open EXIT 0)
+require("${out}" "\nsame: 2 events of the kinds and channels compared \\(open; server, #2\\)\n$" "--channel server --channel #2 --kind open")
+hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --channel "#1" EXIT 3)
+hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --channel server EXIT 0)
+require("${out}" "^same: [1-9][0-9]* events of the channels compared \\(server\\)\n$" "--channel server alone")
+hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --channel clinet EXIT 2)
+require("${err}" "^hio diff: [^\n]*a.hioj: --channel clinet: the journal has no channel named clinet \\(did you mean 'client'\\?\\); its channels are 0 \\(the network\\), 1 server, 2 client\n$" "--channel clinet")
+
 # --all --max 3: three divergences listed, numbered, then how many in all.
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --all --max 3 EXIT 3)
 require("${out}" "\nfirst divergence at event [0-9]+: pass [0-9]+, tyme [0-9.]+ s, channel #[0-9]+: [a-z_]+ differs\n" "--all first")

@@ -148,6 +148,40 @@ TEST(BuildScenario, BuildsWithoutRunning) {
   EXPECT_EQ(built->counters.read("client.sent"), 20);
 }
 
+// RunOptions::clean_stop (hio run's SIGUSR1): set, even before the run, the
+// run ends after its first pass as stopped(): interrupted by
+// kCleanStopSignal, its `final` expectations judged there (not "not judged:
+// interrupted"), passed by its verdict, a run without expectations too.
+TEST(RunScenario, CleanStopEndsTheRunAsAnEndThatIsJudged) {
+  const DoerRegistry kinds = registry();
+  const std::string text =
+      "[run]\ntock = \"10ms\"\n"
+      "[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncount = 0\n";
+  const std::atomic<bool> stop{true};
+  RunOptions options;
+  options.clean_stop = &stop;
+  for (const auto& [expect, passed] :
+       {std::pair{"t.runs == 1", true}, std::pair{"t.runs == 2", false}}) {
+    const Scenario s =
+        load_scenario_text(text + "[[expect]]\nfinal = \"" + expect + "\"\n", "stop.toml", kinds);
+    const RunSummary summary = run_scenario(s, kinds, options);
+    EXPECT_EQ(summary.end, RunEnd::interrupted);
+    EXPECT_EQ(summary.stop_signal, kCleanStopSignal);
+    EXPECT_TRUE(summary.stopped());
+    EXPECT_EQ(summary.passes, 1u);
+    ASSERT_EQ(summary.expectations.size(), 1u);
+    EXPECT_TRUE(summary.expectations[0].judged);
+    EXPECT_EQ(summary.expectations[0].detail, "t.runs was 1");
+    EXPECT_EQ(summary.passed(), passed);
+    EXPECT_NE(format_summary(summary).find("ended: stopped (SIGUSR1)\n"), std::string::npos);
+    EXPECT_NE(format_summary_json(summary).find("\"end\": \"stopped\""), std::string::npos);
+  }
+  const RunSummary bare =
+      run_scenario(load_scenario_text(text, "stop.toml", kinds), kinds, options);
+  EXPECT_TRUE(bare.stopped());
+  EXPECT_TRUE(bare.passed());
+}
+
 std::string listening_scenario(const std::string& address) {
   return "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"100ms\"\n"
          "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"" +

@@ -37,6 +37,8 @@ constexpr const char* kExamples = R"(Examples:
   hio salvage cut.hioj fixed.hioj --resync
   ssh box cat run.hioj | hio inspect - --kind noise
   hio check scenarios/quickstart.toml
+  kill -USR1 PID   (ends a hio run cleanly: "stopped", final expectations
+                    judged, exit by them; Ctrl-C interrupts: 130)
   hio sweep scenarios/tcp_echo_jitter.toml --seeds 1..200 --jobs 2 --out failing/
 
 Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
@@ -363,6 +365,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
       ->add_option("--kind", diff_args.kinds,
                    "compare only events of this kind (repeatable, as inspect's): --kind tx "
                    "compares what the doers sent, e.g. of a noise replay and its journal")
+      ->allow_extra_args(false);
+  diff_cmd
+      ->add_option("--channel", diff_args.channels,
+                   "compare only events of this channel: an id (2 or #2) or a name as "
+                   "listings print it, in both journals (repeatable, as inspect's)")
       ->allow_extra_args(false);
   diff_cmd->add_flag("--ignore-addresses", diff_args.ignore_addresses,
                      "do not compare addresses and ports (channel table, open, connect, accept, "

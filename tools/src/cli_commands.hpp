@@ -82,6 +82,9 @@ struct DiffArgs {
   std::string a;
   std::string b;
   std::vector<std::string> kinds;  // --kind: compare only events of these kinds
+  // --channel: compare only events of these channels (ids or names, as
+  // inspect's --channel takes them; each must be in both journals).
+  std::vector<std::string> channels;
   bool json = false;
   bool all = false;
   std::uint64_t max = kDiffListedDefault;

@@ -1,9 +1,12 @@
 // hio diff.
 #include "cli_commands.hpp"
 
+#include <initializer_list>
 #include <iostream>
+#include <set>
 #include <stdexcept>
 
+#include "channel_selection.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/inspect.hpp"
@@ -64,6 +67,28 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
   return out + "}";
 }
 
+// The ids --channel names in the journals, each journal's own (a replay
+// makes the recorded channels with their ids, so both sides' usually agree;
+// two runs that numbered a channel differently then differ in its events'
+// channel). A channel one journal does not have is an error naming that
+// journal and its channels: nullopt, said on stderr.
+std::optional<std::vector<std::uint32_t>> channel_ids(
+    const std::vector<std::string>& channels,
+    std::initializer_list<std::pair<const std::string*, const replay::JournalReader*>> journals) {
+  std::set<std::uint32_t> ids;
+  for (const auto& [path, reader] : journals) {
+    const ChannelSelection selection = select_channels(channels, *path, {}, *reader);
+    if (!selection.problem.empty()) {
+      std::cerr << "hio diff: " << display_text(*path) << ": " << selection.problem << "\n";
+      return std::nullopt;
+    }
+    for (const std::string& warning : selection.warnings)
+      std::cerr << "hio diff: " << display_text(*path) << ": warning: " << warning << "\n";
+    ids.insert(selection.ids.begin(), selection.ids.end());
+  }
+  return std::vector<std::uint32_t>(ids.begin(), ids.end());
+}
+
 }  // namespace
 
 int do_diff(DiffArgs args) {
@@ -111,6 +136,12 @@ int do_diff(DiffArgs args) {
     const std::optional<std::uint32_t> kinds = kind_bits("diff", args.kinds);
     if (!kinds) return kExitBadInput;
     options.kinds = *kinds;
+  }
+  if (!args.channels.empty()) {
+    const std::optional<std::vector<std::uint32_t>> channels =
+        channel_ids(args.channels, {{&a, &expected}, {&b, &actual}});
+    if (!channels) return kExitBadInput;
+    options.channels = *channels;
   }
   options.all = args.all;
   options.divergences_max = args.max;
@@ -165,11 +196,21 @@ int do_diff(DiffArgs args) {
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
   if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
   if (code != kExitOk) return code;
-  if (!args.kinds.empty()) {
+  if (!args.kinds.empty() || !args.channels.empty()) {
     // The digests are of every event: they may differ in the others.
-    std::cout << "same: " << counted(result.events_compared, "event") << " of the kinds compared";
-    for (std::size_t i = 0; i < args.kinds.size(); ++i)
-      std::cout << (i == 0 ? " (" : ", ") << display_text(args.kinds[i]);
+    std::cout << "same: " << counted(result.events_compared, "event") << " of the "
+              << (args.channels.empty() ? "kinds"
+                  : args.kinds.empty()  ? "channels"
+                                        : "kinds and channels")
+              << " compared";
+    const char* joint = " (";
+    for (const std::vector<std::string>* given : {&args.kinds, &args.channels}) {
+      for (const std::string& item : *given) {
+        std::cout << joint << display_text(item);
+        joint = ", ";
+      }
+      if (!given->empty()) joint = "; ";
+    }
     std::cout << ")\n";
     return kExitOk;
   }

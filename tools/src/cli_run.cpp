@@ -8,6 +8,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "clean_stop_catch.hpp"
 #include "hio/tools/duration.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
@@ -118,6 +119,9 @@ int do_check(const RunArgs& args, const DoerRegistry& registry) {
 }
 
 int do_run(const RunArgs& args, const DoerRegistry& registry) {
+  // SIGUSR1 from here on ends the run cleanly (kCleanStopSignal), also one
+  // that comes while the scenario is read or built.
+  const CleanStopCatch clean_stop;
   if (const std::string problem =
           record_path_problem(args.record, {{args.scenario, "scenario file"}});
       !problem.empty()) {
@@ -129,6 +133,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   Scenario& scenario = *as_run;
   RunOptions options;
   options.record_path = args.record.value_or("");
+  options.clean_stop = clean_stop.caught();
   options.counters = args.counters;
   // Whether a progress line is on stderr now: erased (only then) before a
   // warning and after the run.
@@ -195,7 +200,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry) {
   int code = summary.passed() ? kExitOk : kExitExpectationsFailed;
   if (summary.error) {
     code = lost ? kExitOutputFailed : kExitDoerError;
-  } else if (summary.end == RunEnd::interrupted && !summary.journal_failed) {
+  } else if (summary.end == RunEnd::interrupted && !summary.journal_failed && !summary.stopped()) {
     code = interrupted_exit_code(summary.stop_signal);
   } else if (lost) {
     code = kExitOutputFailed;

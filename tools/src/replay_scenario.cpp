@@ -562,6 +562,11 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   return outcome;
 }
 
+// A signal interrupted the recorded run (not kCleanStopSignal's clean stop).
+bool recorded_interrupted(const ReplayScenarioOutcome& o) {
+  return o.recorded_stop_signal != 0 && o.recorded_stop_signal != kCleanStopSignal;
+}
+
 // The `ended:` line of a replay that ran on past the recorded end.
 std::string past_end_line(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
@@ -569,8 +574,7 @@ std::string past_end_line(const ReplayScenarioOutcome& o) {
                     format_seconds(o.end_tyme - o.recorded_end_tyme) +
                     " s past the recorded end (tyme " + format_seconds(o.recorded_end_tyme) + " s";
   if (o.recorded_stop_signal != 0) {
-    out += std::string(", where the run was interrupted (") +
-           stop_signal_name(o.recorded_stop_signal) + ")";
+    out += ", where the run was " + stop_signal_end(o.recorded_stop_signal);
   }
   out += o.overrun > Tock{0} ? "), as --overrun " + format_seconds(o.overrun) + " s asked"
                              : "): the noise's delay held rx back there, and the replay ran on to "
@@ -592,8 +596,10 @@ std::string past_end_line(const ReplayScenarioOutcome& o) {
 // finished is not `done` because the recorded run was (xcap9 finding 7).
 RunEnd replay_end(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
+  // A run stopped cleanly (kCleanStopSignal) ended at its recorded end as a
+  // limit ends one: reproduced, so is the replay's.
   if (o.interrupted || r.divergence || run_cut(r) ||
-      (o.recorded_stop_signal != 0 && !o.past_recorded_end) || !o.recorded_hio_failure.empty()) {
+      (recorded_interrupted(o) && !o.past_recorded_end) || !o.recorded_hio_failure.empty()) {
     return RunEnd::interrupted;
   }
   // The replayer stops the run at its end (RunEnd::interrupted), as a limit.
@@ -731,9 +737,12 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
     out += "ended:     " + past_end_line(o) + "\n";
   } else if (o.recorded_stop_signal != 0) {
     out += "ended:     at the recorded end, tyme " + format_seconds(o.recorded_end_tyme) +
-           " s, where the run was interrupted (" + stop_signal_name(o.recorded_stop_signal) +
-           "): the recording ends there, and the expectations are judged there, final ones "
-           "too\n";
+           " s, where the run was " + stop_signal_end(o.recorded_stop_signal) +
+           (recorded_interrupted(o)
+                ? ": the recording ends there, and the expectations are judged there, final "
+                  "ones too\n"
+                : ", as asked: the expectations are judged there, final ones too, as the run "
+                  "judged them\n");
   }
   if (!o.recorded_hio_failure.empty()) {
     out += "ended:     at the recorded end, where hio's own error ended the run: " +
@@ -781,8 +790,9 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       replay::format_digest(o.scenario_digest) + "\", \"recorded_scenario_digest\": \"" +
       replay::format_digest(o.recorded_scenario_digest) + "\"" + ", \"status\": \"" +
       to_string(r.status) + "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
-      ", \"recorded_interrupted\": " + (o.recorded_stop_signal != 0 ? "true" : "false") + ", " +
-      json_field_or_null("recorded_hio_failure", o.recorded_hio_failure) +
+      ", \"recorded_interrupted\": " + (recorded_interrupted(o) ? "true" : "false") +
+      ", \"recorded_stopped\": " + (o.recorded_stop_signal == kCleanStopSignal ? "true" : "false") +
+      ", " + json_field_or_null("recorded_hio_failure", o.recorded_hio_failure) +
       ", \"stopped_at_limit\": " + (o.stopped_at_limit ? "true" : "false") +
       ", \"past_recorded_end\": " +
       (o.past_recorded_end

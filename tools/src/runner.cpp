@@ -330,9 +330,14 @@ bool all_passed(const std::vector<ExpectationResult>& results) {
 }
 
 bool RunSummary::passed() const {
-  // An interrupted run with nothing to judge has no verdict: not passed.
-  const bool nothing_judged = end == RunEnd::interrupted && expectations.empty();
+  // An interrupted run with nothing to judge has no verdict: not passed. A
+  // stopped one ended as a run ends: nothing to judge, nothing failed.
+  const bool nothing_judged = end == RunEnd::interrupted && !stopped() && expectations.empty();
   return !error && !nothing_judged && all_passed(expectations);
+}
+
+bool RunSummary::stopped() const {
+  return !error && end == RunEnd::interrupted && stop_signal == kCleanStopSignal;
 }
 
 std::string format_expectations(const std::vector<ExpectationResult>& results) {
@@ -688,6 +693,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   ExpectationChecker checker(scenario, counters, doist.tyme(), options.progress);
   doist.add_observer(checker);
   const StopWhenSet stop(doist, options.stop);
+  const StopWhenSet clean_stop(doist, options.clean_stop, kCleanStopSignal);
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();
@@ -767,10 +773,12 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     summary.digest = digest.value();
   }
 
-  // An interrupted run has no end to judge `final` expectations at.
+  // An interrupted run has no end to judge `final` expectations at; a
+  // stopped one ended there on purpose.
+  const bool interrupted = summary.end == RunEnd::interrupted && !summary.stopped();
   summary.expectations = checker.finish(
       RunEnding{.tyme = doist.tyme(),
-                .stop_signal = summary.end == RunEnd::interrupted ? summary.stop_signal : 0,
+                .stop_signal = interrupted ? summary.stop_signal : 0,
                 .ended_at_pass = doist.ended_at_pass(),
                 .journal_failed = summary.journal_failed && !summary.journal_failed_at_end});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
@@ -870,9 +878,12 @@ std::string format_summary(const RunSummary& s) {
               // with when nothing bounds it (docs/scenarios.md, Lost for good).
               ? std::string("stalled (no doer could run again: those left wait for input that "
                             "nothing in the run sends, as a server whose clients are done)")
-              : std::string(to_string(s.end))) +
+              : s.stopped()
+                    // Asked for (kill -USR1): an end like a limit's, judged as one.
+                    ? stop_signal_end(s.stop_signal)
+                    : std::string(to_string(s.end))) +
          (s.journal_failed_at_end ? "; " + std::string(kJournalEndFailed) : "") +
-         (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0
+         (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0 && !s.stopped()
               ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"
               : "") +
          "\n";
@@ -919,8 +930,11 @@ std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
   std::string out =
       "{" + json_field_or_null("name", s.name) + ", \"seed\": " + std::to_string(s.seed) +
-      ", \"end\": \"" + (s.error ? "error" : to_string(s.end)) + "\", " +
-      (s.error ? json_field("error", *s.error) : "\"error\": null") +
+      ", \"end\": \"" +
+      (s.error       ? "error"
+       : s.stopped() ? "stopped"
+                     : to_string(s.end)) +
+      "\", " + (s.error ? json_field("error", *s.error) : "\"error\": null") +
       ", \"passes\": " + std::to_string(s.passes) +
       ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
       format_seconds(s.tyme) + "\", \"wall_s\": " + wall +

@@ -241,7 +241,11 @@ class Doist : public Tymist {
   // passes ends at once (it rings stop_wakes()), and the run ends at the
   // tyme of the pass that ran (ended_at_pass()). A request made before run()
   // starts is forgotten: run() starts with none.
-  void request_stop();
+  // `signal`, not 0: the stop stands for that signal, which the program
+  // caught itself (hio run turns SIGUSR1 into a stop here): stop_signal()
+  // says it after the run, as it says a stop signal's, and a journal's
+  // trailer keeps it. The first request that names one counts.
+  void request_stop(int signal = 0);
   // Whether request_stop() was called during the last run: tells a run that
   // its own code ended (RunEnd::interrupted either way) from one ended by a signal.
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
@@ -250,7 +254,8 @@ class Doist : public Tymist {
   // and, while it handles stop signals (set_handle_sigint), the process's.
   // A reactor's wait_until watches them (Reactor::stop_wakes()).
   StopWakes stop_wakes() const;
-  // The signal (SIGINT, SIGTERM, SIGHUP) that interrupted the last run, or 0.
+  // The signal (SIGINT, SIGTERM, SIGHUP) that interrupted the last run, or
+  // the one request_stop(signal) named, or 0.
   int stop_signal() const { return stop_signal_; }
   // Ends the run after the current pass at that pass's tyme, without the
   // tick: as a real-time run ends when a stop comes before the wall clock
@@ -437,6 +442,7 @@ class Doist : public Tymist {
   bool waiting_ = false;        // inside pace()
   int stop_signal_ = 0;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<int> stop_requested_signal_{0};       // request_stop(signal)'s first signal
   std::atomic<std::int64_t> stop_requested_ns_{0};  // when (steady clock, ns); 0: not yet
   std::unique_ptr<WakeFd> wake_owner_;              // made by the first real-time run
   std::atomic<const WakeFd*> wake_{nullptr};        // request_stop() from any thread reads it

@@ -59,6 +59,10 @@ struct DiffOptions {
   // and events_compared count the compared ones). A noise replay and its
   // journal compared on `tx` only: where the doers' output parted.
   std::uint32_t kinds = ~std::uint32_t{0};
+  // Only events of these channel ids are compared (empty: every channel),
+  // the others skipped on both sides as for `kinds`: one channel of a noise
+  // replay and its journal (hio diff --channel).
+  std::vector<std::uint32_t> channels{};
 };
 
 struct DiffResult {

@@ -122,7 +122,9 @@ struct RunSummary {
   Tyme end_tyme{};
   RunOutcome end = RunOutcome::unknown;
   std::string end_text{};
-  int stop_signal = 0;  // for end = interrupted: SIGINT or SIGTERM, 0 for none
+  // For end = interrupted: SIGINT, SIGTERM or SIGHUP, or SIGUSR1 for hio
+  // run's clean stop (its end judged as a run's end); 0 for none.
+  int stop_signal = 0;
   // The run ended at the tyme of its last pass, which ran (Doist::ended_at_pass:
   // a stop cut that pass's tock short), not one tock after it.
   bool ended_at_pass = false;

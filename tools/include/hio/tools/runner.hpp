@@ -198,7 +198,9 @@ struct RunSummary {
   std::string name{};
   std::uint64_t seed = 0;
   RunEnd end = RunEnd::done;
-  int stop_signal = 0;                // SIGINT or SIGTERM when one interrupted it
+  // SIGINT, SIGTERM or SIGHUP when one interrupted it; kCleanStopSignal
+  // when RunOptions::clean_stop stopped it (stopped()).
+  int stop_signal = 0;
   std::uint64_t passes = 0;           // nominal
   std::uint64_t executed_passes = 0;  // run (fewer with time skipping)
   Tyme tyme{};                        // tyme simulated, from the start
@@ -279,6 +281,10 @@ struct RunSummary {
   // judged and held - and there was one, if the run was interrupted (no end
   // to judge it by otherwise).
   bool passed() const;
+  // RunOptions::clean_stop ended the run (`end` is interrupted, stop_signal
+  // kCleanStopSignal): its end is judged as a run's end, `final`
+  // expectations included, and hio run exits by the verdict.
+  bool stopped() const;
   // "first failed expectation" for sweeps; "" if all passed.
   std::string first_failure() const;
 };
@@ -296,6 +302,12 @@ struct RunOptions {
   // the run ends after the first pass that ends with it true
   // (RunEnd::interrupted), however long before the run it was set.
   const std::atomic<bool>* stop = nullptr;
+  // When set (hio run's, which its kCleanStopSignal handler sets,
+  // CleanStopCatch): the run ends after the first pass that ends with it
+  // true, however long before the run it was set, as RunSummary::stopped():
+  // RunEnd::interrupted with stop_signal kCleanStopSignal, which the
+  // journal's trailer keeps, its end judged as a run's end.
+  const std::atomic<bool>* clean_stop = nullptr;
   // When set, channel failures are said through it, one line each without
   // a newline (hio run writes them to stderr): the first error of each
   // channel as it happens - at most kChannelWarningsMax channels - and at the
