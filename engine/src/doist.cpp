@@ -669,11 +669,6 @@ void Doist::next_window(MonoTimer::Clock::time_point& wall_end, Tock lag_at_end)
 }
 
 bool Doist::pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_point pass_start) {
-  // A stop rings stop_wakes(), which the waits watch (sleep_until_woken, an
-  // IoHub's event loop): it ends the wait at once. The slices are for a
-  // reactor whose wait_until does not watch them: a stop is then noticed
-  // when its slice ends.
-  constexpr std::chrono::milliseconds kSlice{100};
   const FlagScope waiting(waiting_);
   const FlagScope calling(in_callback_);  // reactors only, no doer
   const auto now = MonoTimer::Clock::now();
@@ -683,6 +678,30 @@ bool Doist::pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_
                               : Tock{0};
   const auto stop = std::min(timer_.stop_time(), wall_end);
   const StopWakes wakes = stop_wakes();
+  try {
+    wait_out(stop, wakes);
+  } catch (...) {
+    // A reactor's wait (or poll) that throws ends the run, but the pass it
+    // followed was as late as the wall clock says: counted as when the wait
+    // returns, or late_passes() and worst_lag() would miss a wait that
+    // overran far past the pass's due time and then failed.
+    next_window(wall_end, lag_at_end);
+    throw;
+  }
+  // Stopped before the wall clock reached the next pass (or the limit's end):
+  // when the stop came, not when this thread saw it, which a loaded machine
+  // (or a reactor that does not watch the wakes) can make later.
+  const bool cut = stop_pending() && stop_came_at() < stop;
+  next_window(wall_end, lag_at_end);
+  return cut;
+}
+
+void Doist::wait_out(MonoTimer::Clock::time_point stop, const StopWakes& wakes) {
+  // A stop rings stop_wakes(), which the waits watch (sleep_until_woken, an
+  // IoHub's event loop): it ends the wait at once. The slices are for a
+  // reactor whose wait_until does not watch them: a stop is then noticed
+  // when its slice ends.
+  constexpr std::chrono::milliseconds kSlice{100};
   while (MonoTimer::Clock::now() < stop && !stop_pending()) {
     const auto until = std::min(stop, std::chrono::steady_clock::now() + kSlice);
     // The first reactor waits on its IO; the others are polled after it.
@@ -706,12 +725,6 @@ bool Doist::pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_
       wakes.request->clear();
     }
   }
-  // Stopped before the wall clock reached the next pass (or the limit's end):
-  // when the stop came, not when this thread saw it, which a loaded machine
-  // (or a reactor that does not watch the wakes) can make later.
-  const bool cut = stop_pending() && stop_came_at() < stop;
-  next_window(wall_end, lag_at_end);
-  return cut;
 }
 
 }  // namespace hio

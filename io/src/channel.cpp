@@ -236,7 +236,12 @@ void Channel::reopen() {
 }
 
 void Channel::service() {
-  serviced_ = true;
+  // Once per channel (later services pay one predictable branch): the first
+  // is where a doer starts to wait on the hub's IO.
+  if (!serviced_) [[unlikely]] {
+    hub_->check_polled(*this);
+    serviced_ = true;
+  }
   if (transport_ == nullptr) return;
   transport_->service();
   // One retry schedule for every transport, so a replay re-opens at the

@@ -381,6 +381,7 @@ void IoHub::noise(NoiseKey, NoiseKind kind, std::string_view bytes, std::string_
 void IoHub::poll() {
   FlagScope scope(polling_);
   const Doist* doist = attached_to();
+  if (doist == nullptr) polled_by_hand_ = true;
   const bool at_pass = doist == nullptr || !doist->waiting();
   if (at_pass) release_held();
   impl_->core.context.poll();
@@ -411,6 +412,29 @@ Tyme IoHub::next_tyme() const {
       return tyme();
   }
   return kTymeNever;
+}
+
+void IoHub::check_polled(const Channel& channel) const {
+  // Real IO completes only in this hub's poll() and wait_until(), which the
+  // Doist it is attached to calls each pass. A doer that runs, services a
+  // channel and parks waits for completions that never come: the run idled
+  // to its limit with no error (a tcp:// client stuck in opening), while the
+  // same program over sim:// works (the SimNet is attached by itself). A hub
+  // polled by hand (a Reactor of the embedder's, an observer, a loop around
+  // recur()) moves, once it has been polled before a doer needs it.
+  if (attached_to() != nullptr || polled_by_hand_ || !busy()) return;
+  const Doer* doer = channel.driver() != nullptr ? channel.driver() : channel.waiter();
+  if (doer == nullptr || !doer->scheduled()) return;  // a channel driven by hand
+  throw std::logic_error(
+      "IoHub: channel #" + std::to_string(channel.id()) + " '" + channel.name() +
+      "' is serviced in a run (doer '" + doer->name() + "' " +
+      (doer == channel.driver() ? "drives" : "waits on") +
+      " it), but its hub is attached to no Doist and was never polled: its real IO in flight (" +
+      std::to_string(impl_->core.pending) +
+      (impl_->core.pending == 1 ? " operation" : " operations") +
+      ": a connect, an accept, a read) would never complete and the run would idle to its end. "
+      "Call doist.attach(io) before the run (a hub you poll yourself: io.poll() before its "
+      "doers first run)");
 }
 
 void IoHub::check_undriven() {
@@ -448,6 +472,7 @@ void IoHub::check_undriven() {
 
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
   FlagScope scope(polling_);
+  if (attached_to() == nullptr) polled_by_hand_ = true;
   impl_->waiting.wait_until(deadline, stop_wakes());
 }
 

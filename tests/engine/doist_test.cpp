@@ -800,6 +800,47 @@ TEST(DoistRules, ARealTimeRunFarBehindReBasesInsteadOfBursting) {
   }
 }
 
+// A reactor whose wait overruns its deadline, as one blocked on a slow
+// device does, and then fails.
+class OverrunningReactor final : public Reactor {
+ public:
+  explicit OverrunningReactor(Tock overrun) : overrun_(overrun) {}
+  void poll() override {}
+  void wait_until(std::chrono::steady_clock::time_point deadline) override {
+    std::this_thread::sleep_until(deadline + overrun_);
+    throw std::runtime_error("the device is gone");
+  }
+  bool busy() const override { return false; }
+
+ private:
+  Tock overrun_;
+};
+
+// Real time: a pass whose wait ends far behind the next pass's due time
+// (30 ms behind, with max_lag 1 ms) is a late pass, also when that wait then
+// throws: the error propagates out of run(), and late_passes() and
+// worst_lag() still say how late the run fell. They were counted after the
+// wait only, which the exception skipped (0 late passes). Bounds from below
+// only: the sleep guarantees the 30 ms.
+TEST(DoistRules, AWaitThatOverrunsAndThrowsStillCountsItsLatePass) {
+  Doist doist(std::chrono::milliseconds(1), true);
+  doist.set_handle_sigint(false);
+  doist.set_max_lag(std::chrono::milliseconds(1));
+  OverrunningReactor reactor(std::chrono::milliseconds(30));
+  doist.attach(reactor);
+  Trace trace;
+  ProbeDoer d(trace, "d");
+  try {
+    doist.run({&d}, std::chrono::seconds(1));
+    ADD_FAILURE() << "the reactor's error did not propagate";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(), "the device is gone");
+  }
+  EXPECT_EQ(doist.executed_passes(), 1u);
+  EXPECT_EQ(doist.late_passes(), 1u);
+  EXPECT_GE(doist.worst_lag(), std::chrono::milliseconds(30));
+}
+
 TEST(DoistRules, MaxLagDefaultsToOneSecondOrFourTocksAndRefusesANegativeOne) {
   Doist doist(std::chrono::milliseconds(10), true);
   EXPECT_EQ(doist.max_lag(), std::chrono::seconds(1));

@@ -390,7 +390,10 @@ class Doist : public Tymist {
   // limit's) if that is sooner. True when a stop ended the wait before then.
   // `pass_start`: when the pass that just ended started (longest_pass()).
   // A re-base (max_lag()) moves `wall_end` by the wall time given up.
+  // A wait that throws is counted (next_window) before the error propagates.
   bool pace(MonoTimer::Clock::time_point& wall_end, MonoTimer::Clock::time_point pass_start);
+  // Waits on the reactors (or sleeps) until `stop` or a stop of the run.
+  void wait_out(MonoTimer::Clock::time_point stop, const StopWakes& wakes);
   // After the wait: the next window, lossless, or from now if the run is
   // more than max_lag() behind (moving `wall_end`); counts the pass in
   // late_passes() if it was late. `lag_at_end`: how far past the next pass's

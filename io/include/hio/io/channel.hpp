@@ -317,7 +317,11 @@ class Channel {
   // The driver's call, in its turn in the pass: lets the transport move bytes
   // and restart reads; then, for a retrying client that failed or was closed
   // by its remote, starts the next attempt when the retry grid says so
-  // (Transport::reopen: an open event). Never blocks.
+  // (Transport::reopen: an open event). Never blocks. The first service()
+  // of a channel that a doer in a run drives or waits on throws
+  // std::logic_error when its hub has real IO in flight that nothing will
+  // ever complete: attached to no Doist (doist.attach(io) forgotten) and
+  // never polled (IoHub::check_polled).
   void service();
   // When the transport wants service() again even if nothing wakes the
   // driver (a timeout), or the next retry is due; kTymeNever if only events
@@ -376,7 +380,8 @@ class Channel {
   // watches it (IoHub::poll notes tx that nothing takes), once.
   bool undriven_watched_ = false;
   // service() has run on it, ever: a doer services it, at whatever tock, so
-  // the hub never watches it.
+  // the hub never watches it. Until then service() asks the hub whether
+  // anything runs its IO (IoHub::check_polled).
   bool serviced_ = false;
   std::unique_ptr<Transport> transport_;
   TargetRef<Channel>* refs_ = nullptr;  // the ChannelRefs to it (cleared by ~Channel)

@@ -61,7 +61,10 @@ AsioCore& asio_core(IoHub& hub);
 //
 // Real IO runs on one thread, the Doist's: completions are handled only in
 // poll() and wait_until(). Run real IO with a real-time Doist; a virtual-time
-// Doist works too but spins (it cannot skip tyme while IO is in flight).
+// Doist works too but spins (it cannot skip tyme while IO is in flight). A
+// hub attached to no Doist and never polled whose channel a doer in a run
+// services first while real IO is in flight throws std::logic_error there
+// (doist.attach(io) forgotten: see check_polled).
 //
 // Ownership: the hub owns its channels (and so their transports). Sinks and
 // factories are not owned. A sink destroyed while added removes itself (see
@@ -244,6 +247,11 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   void send(ChannelEvent& event);
   // Sends what emit() held while the Doist waited between passes.
   void release_held();
+  // A channel's first service(): throws std::logic_error when a doer in a
+  // run drives it or waits on it (Doer::scheduled) while this hub has real
+  // IO in flight (busy()) that nothing will complete: attached to no Doist
+  // and never polled by hand (poll() or wait_until() while attached to none).
+  void check_polled(const Channel& channel) const;
   // A channel was written to while no doer drove it: poll() logs it once if
   // its tx still waits, unserviced, a whole pass later (check_undriven).
   void watch_undriven(Channel& channel);
@@ -278,8 +286,9 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   std::uint64_t seq_ = 0;
   std::uint64_t events_dropped_ = 0;  // completions' events after the clock went
   bool emitting_ = false;
-  bool polling_ = false;     // inside poll() or wait_until()
-  bool clock_gone_ = false;  // the Tymist whose tyme it read was destroyed
+  bool polling_ = false;         // inside poll() or wait_until()
+  bool polled_by_hand_ = false;  // poll() or wait_until() ran while attached to no Doist
+  bool clock_gone_ = false;      // the Tymist whose tyme it read was destroyed
 };
 
 }  // namespace hio
