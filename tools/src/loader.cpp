@@ -220,11 +220,30 @@ class Loader {
   // given to (toml_integer.hpp). A string whose closing quote is missing
   // ends at its line's end, which toml++ calls a control character ("Error
   // while parsing string: unescaped control characters other than TAB
-  // (U+0009) are explicitly prohibited"): the user wrote none.
+  // (U+0009) are explicitly prohibited"), or at the file's end ("...:
+  // encountered end-of-file"): the user wrote neither. A file that is not
+  // UTF-8 is told so at its first bad byte (toml_text.hpp); a NUL (UTF-16
+  // text without its byte order mark) and a CR alone (classic Mac OS line
+  // ends) get what to do.
   void report_parse_error(const toml::parse_error& error, std::string_view text) {
     std::string message(error.description());
     SourcePos at = pos(error.source());
-    if (message.find("not representable in 64 bits") != std::string::npos) {
+    if (message.find("invalid utf-8") != std::string::npos) {
+      if (std::optional<TextProblem> problem = not_utf8(text)) {
+        diagnostics_.push_back(
+            Diagnostic{SourcePos{path_, problem->line, problem->column}, problem->message});
+        return;
+      }
+    } else if (message.find("saw '\\u0000'") != std::string::npos) {
+      message += "; a NUL byte, as UTF-16 text holds: " + std::string(kSaveAsUtf8);
+    } else if (message.find("after '\\r'") != std::string::npos) {
+      message +=
+          "; a line ends in LF or CR LF, never in a CR alone (as classic Mac OS ended "
+          "lines): save the file with LF line ends";
+    } else if (message.find("encountered end-of-file") != std::string::npos &&
+               unclosed_at_end(message, text)) {
+      message = not_closed(message);
+    } else if (message.find("not representable in 64 bits") != std::string::npos) {
       message = integer_beyond_64_bits(text, at.line, at.column);
     } else if (message.find("control characters other than TAB") != std::string::npos) {
       const std::optional<std::size_t> offset = byte_offset(text, at.line, at.column);
@@ -234,14 +253,28 @@ class Loader {
         return o == text.size() || text[o] == '\n' ||
                (text[o] == '\r' && (o + 1 == text.size() || text[o + 1] == '\n'));
       };
-      if (offset && line_end(*offset)) {
-        const bool literal = message.find("literal string") != std::string::npos;
-        message = std::string("the string is not closed on its line: add its closing quote (") +
-                  (literal ? "'" : "\"") +
-                  "); a string of more than one line is written in three quotes";
-      }
+      if (offset && line_end(*offset)) message = not_closed(message);
     }
     diagnostics_.push_back(Diagnostic{at, std::move(message)});
+  }
+
+  // What toml++'s "Error while parsing [literal] string: ..." about a
+  // string left open at its line's end is said as.
+  static std::string not_closed(std::string_view message) {
+    const bool literal = message.find("literal string") != std::string_view::npos;
+    return std::string("the string is not closed on its line: add its closing quote (") +
+           (literal ? "'" : "\"") + "); a string of more than one line is written in three quotes";
+  }
+
+  // Whether toml++'s end-of-file error is about a one-line string opened on
+  // the text's last line (not one in three quotes, which may span lines).
+  static bool unclosed_at_end(std::string_view message, std::string_view text) {
+    const bool literal = message.find("parsing literal string") != std::string_view::npos;
+    if (!literal && message.find("parsing string") == std::string_view::npos) return false;
+    const char quote = literal ? '\'' : '"';
+    const std::string_view last = text.substr(line_start(text, text.size()));
+    return last.find(quote) != std::string_view::npos &&
+           text.find(std::string(3, quote)) == std::string_view::npos;
   }
 
   void check_keys(const toml::table& table, const std::vector<std::string>& allowed,
