@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -142,6 +143,11 @@ std::string run_mode_problem(const std::string& value) {
   return "run.mode must be \"sim\" or \"real\", not \"" + value + "\"";
 }
 constexpr const char* kRunSkipProblem = "run.skip must be true or false";
+
+// The link settings that act on datagrams only (net_warnings.cpp warns
+// when no datagram crosses a link that has one on).
+constexpr std::array<const char*, 4> kDatagramOnlyKeys = {"loss", "duplicate", "reorder",
+                                                          "corrupt"};
 
 class Loader {
  public:
@@ -626,6 +632,17 @@ class Loader {
       if (const toml::table* t = as_table(*n, "[net.default_link]")) {
         check_keys(*t, link_keys(), "[net.default_link]");
         read_link_params(*t, "net.default_link", net.options.default_link);
+        net.default_link_pos = pos(t->source());
+        std::optional<SourcePos> first;
+        for (const char* key : kDatagramOnlyKeys) {
+          if (const toml::node* k = t->get(key)) {
+            const SourcePos at = pos(k->source());
+            if (!first || std::pair(at.line, at.column) < std::pair(first->line, first->column)) {
+              first = at;
+            }
+          }
+        }
+        if (first) net.default_link_pos = *first;
       }
     }
     if (const toml::node* n = table->get("link")) {
@@ -898,6 +915,11 @@ class Loader {
         } else if (std::string problem = name_problem(spec.name); !problem.empty()) {
           report(n->source(), "doer name " + display_text(spec.name) + " " + problem +
                                   ": names are printed in summaries and listings");
+        } else if (std::string lookalike = lookalike_problem(spec.name); !lookalike.empty()) {
+          // "fast" and "fast<U+200B>" would be two doers printed alike.
+          report(n->source(), "doer name " + lookalike +
+                                  ": it would print like another name; a doer name holds no "
+                                  "spaces, invisible characters or direction marks");
         } else if (const std::size_t slash = spec.name.find('/'); slash != std::string::npos) {
           // A channel a listener accepts is named <listener>/<id>: a doer
           // named so would share its name (inspect --channel by name).
@@ -1440,7 +1462,16 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   // Read back as the file's [net] is: the same checks, the same messages.
   const DoerRegistry none;
   try {
+    std::string default_link_set = std::move(scenario.net.default_link_set);
     scenario.net = Loader(scenario.path, none).load_net(text);
+    // A datagram-only setting that --set turned on is where the warning
+    // that no datagram crosses the default link points (net_warnings.cpp).
+    const LinkParams& link = scenario.net.options.default_link;
+    const bool on =
+        (leaf == "loss" && link.loss > 0) || (leaf == "duplicate" && link.duplicate > 0) ||
+        (leaf == "reorder" && link.reorder > 0) || (leaf == "corrupt" && link.corrupt > 0);
+    if (key.starts_with("net.default_link.") && on) default_link_set = "--set " + key + "=" + value;
+    scenario.net.default_link_set = std::move(default_link_set);
   } catch (const ScenarioError& error) {
     std::string messages;
     for (const Diagnostic& d : error.diagnostics())
