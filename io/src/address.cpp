@@ -198,6 +198,23 @@ Step check_ipv6(std::string_view text, std::size_t offset, bool zones, Scheme sc
   return {};
 }
 
+// Whether every label of `host` is a number as inet_aton reads one:
+// decimal, octal (a leading 0) or hexadecimal (0x, digits optional).
+bool inet_aton_form(std::string_view host) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= host.size(); ++i) {
+    if (i < host.size() && host[i] != '.') continue;
+    std::string_view label = host.substr(start, i - start);
+    const bool hex = label.size() >= 2 && label[0] == '0' && (label[1] == 'x' || label[1] == 'X');
+    if (hex) label.remove_prefix(2);
+    if (!hex && label.empty()) return false;
+    for (const char c : label)
+      if (!(hex ? is_hex(c) : is_digit(c))) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
 // A host name or an IPv4 address. With `dns`, a name may end in one dot:
 // an absolute name ("localhost."), whose last label is the root's, empty,
 // as DNS reads it; the dot stays in the host, so the resolver sees it. (A
@@ -223,6 +240,15 @@ Step check_host_name(std::string_view host, std::size_t offset, bool dns) {
   if (numeric) {
     if (absolute) return Fail{offset + host.size(), kPart, "an IPv4 address has no trailing dot"};
     return check_ipv4(host, offset, kPart);
+  }
+  // Numbers in another base: resolvers (inet_aton) read "0x7f000001",
+  // "0x7f.1" or "0x7f.0.0.1" as 127.0.0.1, which a name check and the
+  // clash of listeners would take for another host; refused as the all-digit
+  // forms above are.
+  if (inet_aton_form(host)) {
+    return Fail{offset, kPart,
+                "IPv4 address written with 0x (resolvers read 0x7f.1 as 127.0.0.1): write "
+                "its 4 octets in decimal"};
   }
   std::size_t start = 0;
   for (std::size_t i = 0; i <= host.size(); ++i) {

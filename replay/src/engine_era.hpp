@@ -1,5 +1,5 @@
 // What a journal's header engine version says about the run that wrote it
-// (docs/journal-format.md, "Journals of earlier versions").
+// (docs/journal-format.md, "Evolution").
 #pragma once
 
 #include <charconv>

@@ -65,6 +65,9 @@ TEST(IoAddress, ParsesAZoneIdOnALinkLocalIpv6Address) {
 // hosts are no DNS names (a case of MalformedAddressesNameThePartAndOffset).
 TEST(IoAddress, ParsesAHostNameWithATrailingDot) {
   EXPECT_EQ(ok("tcp://localhost.:80").host, "localhost.");
+  // A label of hex digits is a name unless every label is a number.
+  EXPECT_EQ(ok("tcp://0xcafe.example:80").host, "0xcafe.example");
+  EXPECT_EQ(ok("tcp://deadbeef:80").host, "deadbeef");
   EXPECT_EQ(ok("udp://x.invalid.:9").host, "x.invalid.");
   EXPECT_EQ(ok(std::string("tcp://") + std::string(63, 'a') + ".:1").host,
             std::string(63, 'a') + ".");
@@ -133,6 +136,11 @@ TEST(IoAddress, MalformedAddressesNameThePartAndOffset) {
       {"tcp://[::1%lo]:1", 10, "host", "only for a link-local address"},
       {"tcp://[fe80::g%eth0]:1", 13, "host", "unexpected 'g'"},
       {"tcp://1.2.3.4.:1", 13, "host", "IPv4 address has no trailing dot"},
+      // Resolvers read these as 127.0.0.1, as they read 127.1: refused alike.
+      {"tcp://0x7f000001:1", 6, "host", "IPv4 address written with 0x"},
+      {"tcp://0x7f.1:1", 6, "host", "IPv4 address written with 0x"},
+      {"udp://0X7F.0.0.1:1", 6, "host", "IPv4 address written with 0x"},
+      {"tls://0x7f.0.0.1.:1", 6, "host", "IPv4 address written with 0x"},
       {"tcp://a..:1", 8, "host", "empty label"},
       {"sim://b.:7", 8, "host", "empty label"},
       {"tcp://.a.:1", 6, "host", "empty label"},

@@ -255,6 +255,12 @@ TEST(DidYouMean, SuggestsOnlyCloseNames) {
   EXPECT_EQ(did_you_mean("loss", net), "");  // a link key, two edits from "hosts"
   EXPECT_EQ(did_you_mean("latency", net), "");
   EXPECT_EQ(did_you_mean("b", {"a"}), "");
+  // Edits and lengths count characters, not bytes: a one-letter Cyrillic
+  // name is no closer to another than "b" to "a", and "котик" is two
+  // edits from "китек" (two bytes), too far for five letters.
+  EXPECT_EQ(did_you_mean("ж", {"з"}), "");
+  EXPECT_EQ(did_you_mean("котик", {"китек"}), "");
+  EXPECT_EQ(did_you_mean("сервр", {"сервер"}), "; did you mean 'сервер'?");
   EXPECT_EQ(did_you_mean("blinker", kinds), "");  // three edits from "ticker": too far
   EXPECT_EQ(did_you_mean("", run), "");
   EXPECT_EQ(did_you_mean("groupp", {}), "");

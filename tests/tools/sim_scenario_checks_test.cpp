@@ -28,11 +28,15 @@ struct Checked {
   std::vector<std::string> warnings;  // check's warning lines
 };
 
-Checked check(const std::string& text) {
+// `text` checked as hio check does, after the --set `assignments`.
+Checked check(const std::string& text, const std::vector<std::string>& assignments = {}) {
   const DoerRegistry kinds = registry();
   Checked out;
   try {
-    check_scenario(load_scenario_text(text, "s.toml", kinds), kinds,
+    Scenario scenario = load_scenario_text(text, "s.toml", kinds);
+    for (const std::string& assignment : assignments)
+      apply_override(scenario, assignment);
+    check_scenario(scenario, kinds,
                    [&out](const std::string& line) { out.warnings.push_back(line); });
   } catch (const ScenarioError& error) {
     for (const Diagnostic& d : error.diagnostics())
@@ -85,9 +89,23 @@ TEST(SimScenarioChecks, DatagramOnlySettingsOnAStreamOnlyLinkAreWarnedAbout) {
   const Checked by_default =
       check(std::string(kHosts) + "[net.default_link]\nduplicate = 0.1\n" + kEcho);
   ASSERT_EQ(by_default.warnings.size(), 1u);
-  EXPECT_THAT(by_default.warnings[0], ::testing::StartsWith("warning: s.toml:1:1: "
+  // At the setting, not at [net] (line 1) two tables away.
+  EXPECT_THAT(by_default.warnings[0], ::testing::StartsWith("warning: s.toml:5:13: "
                                                             "net.default_link: duplicate acts on "
                                                             "datagrams only"));
+  // Given by --set: that is where it is (the file has no default link).
+  const Checked by_set = check(kHosts + std::string(kEcho), {"net.default_link.loss=0.5"});
+  ASSERT_EQ(by_set.warnings.size(), 1u);
+  EXPECT_THAT(by_set.warnings[0],
+              ::testing::StartsWith("warning: --set net.default_link.loss=0.5: net.default_link: "
+                                    "loss acts on datagrams only"));
+  // A --set that turns it off names no --set.
+  const Checked off =
+      check(std::string(kHosts) + "[net.default_link]\nduplicate = 0.1\nloss = 0.2\n" + kEcho,
+            {"net.default_link.loss=0"});
+  ASSERT_EQ(off.warnings.size(), 1u);
+  EXPECT_THAT(off.warnings[0], ::testing::StartsWith("warning: s.toml:5:13: net.default_link: "
+                                                     "duplicate acts on datagrams only"));
 
   const std::string udp =
       "[[doer]]\nkind = \"udp_responder\"\nname = \"server\"\naddress = \"sim://server:9\"\n"

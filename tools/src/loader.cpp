@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -144,6 +145,11 @@ std::string run_mode_problem(const std::string& value) {
 }
 constexpr const char* kRunSkipProblem = "run.skip must be true or false";
 
+// The link settings that act on datagrams only (net_warnings.cpp warns
+// when no datagram crosses a link that has one on).
+constexpr std::array<const char*, 4> kDatagramOnlyKeys = {"loss", "duplicate", "reorder",
+                                                          "corrupt"};
+
 class Loader {
  public:
   static constexpr int kMaxDepth = 64;
@@ -221,11 +227,30 @@ class Loader {
   // given to (toml_integer.hpp). A string whose closing quote is missing
   // ends at its line's end, which toml++ calls a control character ("Error
   // while parsing string: unescaped control characters other than TAB
-  // (U+0009) are explicitly prohibited"): the user wrote none.
+  // (U+0009) are explicitly prohibited"), or at the file's end ("...:
+  // encountered end-of-file"): the user wrote neither. A file that is not
+  // UTF-8 is told so at its first bad byte (toml_text.hpp); a NUL (UTF-16
+  // text without its byte order mark) and a CR alone (classic Mac OS line
+  // ends) get what to do.
   void report_parse_error(const toml::parse_error& error, std::string_view text) {
     std::string message(error.description());
     SourcePos at = pos(error.source());
-    if (message.find("not representable in 64 bits") != std::string::npos) {
+    if (message.find("invalid utf-8") != std::string::npos) {
+      if (std::optional<TextProblem> problem = not_utf8(text)) {
+        diagnostics_.push_back(
+            Diagnostic{SourcePos{path_, problem->line, problem->column}, problem->message});
+        return;
+      }
+    } else if (message.find("saw '\\u0000'") != std::string::npos) {
+      message += "; a NUL byte, as UTF-16 text holds: " + std::string(kSaveAsUtf8);
+    } else if (message.find("after '\\r'") != std::string::npos) {
+      message +=
+          "; a line ends in LF or CR LF, never in a CR alone (as classic Mac OS ended "
+          "lines): save the file with LF line ends";
+    } else if (message.find("encountered end-of-file") != std::string::npos &&
+               unclosed_at_end(message, text)) {
+      message = not_closed(message);
+    } else if (message.find("not representable in 64 bits") != std::string::npos) {
       message = integer_beyond_64_bits(text, at.line, at.column);
     } else if (message.find("control characters other than TAB") != std::string::npos) {
       const std::optional<std::size_t> offset = byte_offset(text, at.line, at.column);
@@ -235,14 +260,28 @@ class Loader {
         return o == text.size() || text[o] == '\n' ||
                (text[o] == '\r' && (o + 1 == text.size() || text[o + 1] == '\n'));
       };
-      if (offset && line_end(*offset)) {
-        const bool literal = message.find("literal string") != std::string::npos;
-        message = std::string("the string is not closed on its line: add its closing quote (") +
-                  (literal ? "'" : "\"") +
-                  "); a string of more than one line is written in three quotes";
-      }
+      if (offset && line_end(*offset)) message = not_closed(message);
     }
     diagnostics_.push_back(Diagnostic{at, std::move(message)});
+  }
+
+  // What toml++'s "Error while parsing [literal] string: ..." about a
+  // string left open at its line's end is said as.
+  static std::string not_closed(std::string_view message) {
+    const bool literal = message.find("literal string") != std::string_view::npos;
+    return std::string("the string is not closed on its line: add its closing quote (") +
+           (literal ? "'" : "\"") + "); a string of more than one line is written in three quotes";
+  }
+
+  // Whether toml++'s end-of-file error is about a one-line string opened on
+  // the text's last line (not one in three quotes, which may span lines).
+  static bool unclosed_at_end(std::string_view message, std::string_view text) {
+    const bool literal = message.find("parsing literal string") != std::string_view::npos;
+    if (!literal && message.find("parsing string") == std::string_view::npos) return false;
+    const char quote = literal ? '\'' : '"';
+    const std::string_view last = text.substr(line_start(text, text.size()));
+    return last.find(quote) != std::string_view::npos &&
+           text.find(std::string(3, quote)) == std::string_view::npos;
   }
 
   void check_keys(const toml::table& table, const std::vector<std::string>& allowed,
@@ -594,6 +633,17 @@ class Loader {
       if (const toml::table* t = as_table(*n, "[net.default_link]")) {
         check_keys(*t, link_keys(), "[net.default_link]");
         read_link_params(*t, "net.default_link", net.options.default_link);
+        net.default_link_pos = pos(t->source());
+        std::optional<SourcePos> first;
+        for (const char* key : kDatagramOnlyKeys) {
+          if (const toml::node* k = t->get(key)) {
+            const SourcePos at = pos(k->source());
+            if (!first || std::pair(at.line, at.column) < std::pair(first->line, first->column)) {
+              first = at;
+            }
+          }
+        }
+        if (first) net.default_link_pos = *first;
       }
     }
     if (const toml::node* n = table->get("link")) {
@@ -866,6 +916,11 @@ class Loader {
         } else if (std::string problem = name_problem(spec.name); !problem.empty()) {
           report(n->source(), "doer name " + display_text(spec.name) + " " + problem +
                                   ": names are printed in summaries and listings");
+        } else if (std::string lookalike = lookalike_problem(spec.name); !lookalike.empty()) {
+          // "fast" and "fast<U+200B>" would be two doers printed alike.
+          report(n->source(), "doer name " + lookalike +
+                                  ": it would print like another name; a doer name holds no "
+                                  "spaces, invisible characters or direction marks");
         } else if (const std::size_t slash = spec.name.find('/'); slash != std::string::npos) {
           // A channel a listener accepts is named <listener>/<id>: a doer
           // named so would share its name (inspect --channel by name).
@@ -1423,7 +1478,16 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   // Read back as the file's [net] is: the same checks, the same messages.
   const DoerRegistry none;
   try {
+    std::string default_link_set = std::move(scenario.net.default_link_set);
     scenario.net = Loader(scenario.path, none).load_net(text);
+    // A datagram-only setting that --set turned on is where the warning
+    // that no datagram crosses the default link points (net_warnings.cpp).
+    const LinkParams& link = scenario.net.options.default_link;
+    const bool on =
+        (leaf == "loss" && link.loss > 0) || (leaf == "duplicate" && link.duplicate > 0) ||
+        (leaf == "reorder" && link.reorder > 0) || (leaf == "corrupt" && link.corrupt > 0);
+    if (key.starts_with("net.default_link.") && on) default_link_set = "--set " + key + "=" + value;
+    scenario.net.default_link_set = std::move(default_link_set);
   } catch (const ScenarioError& error) {
     std::string messages;
     for (const Diagnostic& d : error.diagnostics())

@@ -44,13 +44,20 @@ std::string datagram_only_settings(const LinkParams& params) {
   return said;
 }
 
-std::string stream_only(const SourcePos& pos, const std::string& what,
-                        const std::string& settings) {
+// The warning that `settings` of `what`, at `where` (a file:line:col, or
+// the --set that gave them), act on no datagram.
+std::string stream_only_text(const std::string& where, const std::string& what,
+                             const std::string& settings) {
   const bool one = settings.find(',') == std::string::npos;
-  return "warning: " + pos.str() + ": " + what + ": " + settings + (one ? " acts" : " act") +
+  return "warning: " + where + ": " + what + ": " + settings + (one ? " acts" : " act") +
          " on datagrams only, and no sim:// datagram endpoint of the scenario sends over it: "
          "the streams that cross it see its latency, jitter, bandwidth and partitions, never " +
          settings + " (docs/simulation.md)";
+}
+
+std::string stream_only(const SourcePos& pos, const std::string& what,
+                        const std::string& settings) {
+  return stream_only_text(pos.str(), what, settings);
 }
 
 // A link (or a link fault) from -> to, both ways unless one_way, is crossed
@@ -80,7 +87,12 @@ void link_warnings(const NetSpec& net, const Hosts& datagram, std::vector<std::s
     for (const std::string& from : datagram)
       for (const std::string& to : datagram)
         used = used || (from != to && !own_link(net, from, to));
-    if (!used) out.push_back(stream_only(net.pos, "net.default_link", settings));
+    if (!used && !net.default_link_set.empty()) {
+      out.push_back(
+          stream_only_text(message_text(net.default_link_set), "net.default_link", settings));
+    } else if (!used) {
+      out.push_back(stream_only(net.default_link_pos, "net.default_link", settings));
+    }
   }
   for (const FaultSpec& fault : net.faults) {
     if (fault.action != A::link || fault.from.empty() || fault.to.empty()) continue;

@@ -37,8 +37,9 @@ const T& get(const DoerSpec& spec, std::string_view key) {
 // up to `bound`: a larger distance is bound + 1. The cells further than
 // `bound` from the diagonal cost more than that (the prefixes' lengths differ
 // by as many), so only the band around it is computed, and the rows stop
-// once a whole band exceeds `bound`: O(size * bound), not O(size^2).
-std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bound) {
+// once a whole band exceeds `bound`: O(size * bound), not O(size^2). Over
+// characters (characters()), not bytes: "з" is one edit from "b", not two.
+std::size_t edit_distance(std::u32string_view a, std::u32string_view b, std::size_t bound) {
   const std::size_t over = bound + 1;
   const std::size_t longer = std::max(a.size(), b.size());
   if (longer - std::min(a.size(), b.size()) > bound) return over;
@@ -67,6 +68,19 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bo
     std::swap(previous, row);
   }
   return previous[b.size()];
+}
+
+// The characters (code points) of `text`; a byte that is not UTF-8 stands
+// for itself past U+10FFFF, so that it equals only itself.
+std::u32string characters(std::string_view text) {
+  std::u32string out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t len = replay::utf8_sequence(text, i, &cp);
+    out += len == 0 ? 0x110000 + static_cast<unsigned char>(text[i]) : cp;
+    i += len == 0 ? 1 : len;
+  }
+  return out;
 }
 
 }  // namespace
@@ -131,6 +145,55 @@ std::string name_problem(std::string_view name) {
   return "";
 }
 
+std::string lookalike_problem(std::string_view name) {
+  // Unicode's White_Space beyond ASCII (U+0085 is a C1 control, refused
+  // already), its Default_Ignorable_Code_Points (drawn as nothing), and the
+  // bidirectional marks control_code_point leaves out (it has the overrides).
+  const auto what = [](std::uint32_t cp) -> const char* {
+    if (cp == 0x2028) return "a line separator";
+    if (cp == 0x2029) return "a paragraph separator";
+    if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+        cp == 0x205F || cp == 0x3000) {
+      return "a space";
+    }
+    if (cp == 0x200E || cp == 0x200F || cp == 0x061C) return "a direction mark";
+    if (cp == 0x00AD || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
+        cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200D) ||
+        (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+        cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+        (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+        (cp >= 0xE0000 && cp <= 0xE0FFF)) {
+      return "an invisible character";
+    }
+    return nullptr;
+  };
+  // The name as written in TOML, those characters as \uXXXX: shown raw,
+  // "fast\u200b" would read "fast", and U+2028 would break the line.
+  std::string shown = "\"";
+  std::string first;  // "U+200B, an invisible character (at byte 4)"
+  for (std::size_t i = 0; i < name.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t len = replay::utf8_sequence(name, i, &cp);
+    if (len == 0) return {};  // name_problem's
+    if (const char* kind = what(cp)) {
+      char code[16];
+      if (cp > 0xFFFF) {
+        std::snprintf(code, sizeof code, "\\U%08X", static_cast<unsigned>(cp));
+      } else {
+        std::snprintf(code, sizeof code, "\\u%04X", static_cast<unsigned>(cp));
+      }
+      shown += code;
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
+      if (first.empty())
+        first = code + (", " + std::string(kind)) + " (at byte " + std::to_string(i) + ")";
+    } else {
+      shown.append(name, i, len);
+    }
+    i += len;
+  }
+  return first.empty() ? std::string() : shown + "\" holds " + first;
+}
+
 std::string SourcePos::str() const {
   const std::string shown = display_text(file);
   // A whole file (unreadable, a journal) has no line to point at.
@@ -143,7 +206,11 @@ std::string Diagnostic::str() const {
   return pos.str() + ": " + message_text(message);
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+std::string did_you_mean(std::string_view word_text, const std::vector<std::string>& candidates) {
+  // A longer word is no mistyped name: none is suggested, and the distances
+  // (O(size * threshold) each) stay cheap whatever a file names.
+  if (word_text.size() > kDidYouMeanSizeMax) return {};
+  const std::u32string word = characters(word_text);
   // Never a total replacement: "b" is one edit from "a", but not close to it.
   const std::size_t threshold =
       std::min(std::max<std::size_t>(1, word.size() / 3), word.size() - (word.empty() ? 0 : 1));
@@ -155,12 +222,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   std::vector<const std::string*> named;
   std::size_t more = 0;
   std::size_t best_distance = threshold + 1;
-  // A longer word is no mistyped name: none is suggested, and the distances
-  // (O(size * threshold) each) stay cheap whatever a file names.
-  if (word.size() > kDidYouMeanSizeMax) return {};
   for (const std::string& candidate : candidates) {
+    // Far longer (a character is at most 4 bytes): not decoded.
+    if (candidate.size() / 4 > word.size() + threshold) continue;
     // Only as far as the closest so far: a farther candidate is not named.
-    const std::size_t d = edit_distance(word, candidate, std::min(threshold, best_distance));
+    const std::size_t d =
+        edit_distance(word, characters(candidate), std::min(threshold, best_distance));
     if (d > best_distance || d > threshold) continue;
     if (d < best_distance) {
       best_distance = d;

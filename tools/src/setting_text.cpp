@@ -9,6 +9,7 @@
 
 #include "hio/tools/duration.hpp"
 #include "toml_parse.hpp"
+#include "toml_text.hpp"
 
 namespace hio::tools {
 
@@ -59,34 +60,11 @@ std::optional<toml::table> parse_value(std::string_view literal) {
   return std::move(parsed).table();
 }
 
-// Where line 1's first column is: after a UTF-8 byte order mark, which
-// toml++ skips without counting it as a column.
-std::size_t text_start(std::string_view text) {
-  constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  return text.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
-}
-
-// The byte offset of a toml++ position (1-based line, and column counted in
-// code points) in `text`.
-std::size_t byte_offset(std::string_view text, const toml::source_position& at) {
-  std::size_t offset = text_start(text);
-  for (toml::source_index line = 1; line < at.line && offset < text.size(); ++line) {
-    const std::size_t newline = text.find('\n', offset);
-    if (newline == std::string_view::npos) return text.size();
-    offset = newline + 1;
-  }
-  for (toml::source_index column = 1; column < at.column && offset < text.size(); ++column) {
-    const auto lead = static_cast<unsigned char>(text[offset]);
-    offset += lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  }
-  return std::min(offset, text.size());
-}
-
-// The first byte of the line `offset` is on (line 1's after a byte order
-// mark: a line inserted before it goes after the mark, which stays first).
-std::size_t line_start(std::string_view text, std::size_t offset) {
-  const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  return offset == 0 || newline == std::string_view::npos ? text_start(text) : newline + 1;
+// The byte offset of a toml++ position in `text` (toml_text.hpp).
+std::size_t source_offset(std::string_view text, const toml::source_position& at) {
+  return byte_offset(text, static_cast<std::uint32_t>(at.line),
+                     static_cast<std::uint32_t>(at.column))
+      .value_or(text.size());
 }
 
 // Where the dotted key whose last part starts at `leaf` starts when
@@ -132,16 +110,16 @@ void add_written_keys(std::string_view text, const toml::table& table, const std
                       std::size_t parts, std::vector<WrittenKey>& keys) {
   for (auto&& [name, node] : table) {
     if (const toml::table* sub = node.as_table(); sub != nullptr && !sub->is_inline()) {
-      const std::size_t at = byte_offset(text, sub->source().begin);
+      const std::size_t at = source_offset(text, sub->source().begin);
       if (at < text.size() && text[at] != '[') {  // made by dotted keys
         add_written_keys(text, *sub, prefix + std::string(name.str()) + ".", parts + 1, keys);
       }
       continue;
     }
     if (node.is_array_of_tables()) continue;
-    const std::size_t leaf = byte_offset(text, name.source().begin);
+    const std::size_t leaf = source_offset(text, name.source().begin);
     keys.push_back(WrittenKey{prefix + std::string(name.str()), dotted_key_start(text, leaf, parts),
-                              byte_offset(text, node.source().end)});
+                              source_offset(text, node.source().end)});
   }
 }
 
@@ -252,8 +230,8 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
   if (depth == path.size()) {
     if (const toml::node* value = tables.back()->get(key)) {
       if (canonical_of(kind, *value) == literal) return "";  // the same value, as written
-      const std::size_t begin = byte_offset(text, value->source().begin);
-      const std::size_t end = byte_offset(text, value->source().end);
+      const std::size_t begin = source_offset(text, value->source().begin);
+      const std::size_t end = source_offset(text, value->source().end);
       text.replace(begin, end - begin, literal);
       return "";
     }
@@ -280,7 +258,7 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
     } else if (!keys.empty()) {
       text.insert(keys.back().value_end, ", " + line);
     } else {  // before its closing brace
-      const std::size_t close = byte_offset(text, table->source().end) - 1;
+      const std::size_t close = source_offset(text, table->source().end) - 1;
       text.insert(close, (table->empty() ? " " : ", ") + line + " ");
     }
     return "";
@@ -300,7 +278,7 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
     text.insert(at, prefix + line + std::string(eol));
     return "";
   }
-  const std::size_t header = byte_offset(text, table->source().begin);
+  const std::size_t header = source_offset(text, table->source().begin);
   if (made_by_sub_tables(*table)) {
     // [x] before the header of its first sub-table ([x.y] or [[x.y]]),
     // which comes first in the text of all that is in x: x's keys after

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <system_error>
+
+#include "toml_text.hpp"
 
 namespace hio::tools {
 
@@ -88,17 +91,17 @@ std::size_t string_end(std::string_view text, std::size_t at) {
   return text.size();
 }
 
-// The table the line starting at `line_start` is in: the last header above
+// The table the line starting at `row_start` is in: the last header above
 // it ("run" for [run], "net.default_link"), "" for the top level; `array`
 // tells [[doer]] (an array of tables: "doer"). A header is a '[' that starts
 // a line outside strings, arrays and inline tables, so the text is walked
 // from its start over those (the text above the line is TOML that parsed).
-std::string table_above(std::string_view text, std::size_t line_start, bool& array) {
+std::string table_above(std::string_view text, std::size_t row_start, bool& array) {
   array = false;
   std::string table;
   int depth = 0;  // of the arrays and inline tables open
   bool line_begins = true;
-  for (std::size_t i = 0; i < line_start && i < text.size(); ++i) {
+  for (std::size_t i = text_start(text); i < row_start && i < text.size(); ++i) {
     const char c = text[i];
     if (c == ' ' || c == '\t' || c == '\r') continue;
     if (c == '\n') {
@@ -131,32 +134,27 @@ std::string table_above(std::string_view text, std::size_t line_start, bool& arr
 
 std::string integer_beyond_64_bits(std::string_view text, std::uint32_t line,
                                    std::uint32_t& column) {
-  std::size_t start = 0;
-  for (std::uint32_t l = 1; l < line && start != std::string_view::npos; ++l) {
-    start = text.find('\n', start);
-    if (start != std::string_view::npos) ++start;
-  }
   std::string shown;  // "count = 99999999999999999999", or the integer alone
   bool negative = false;
   bool seed = false;
-  if (start != std::string_view::npos) {
+  // The byte just past the integer (toml_text.hpp: columns are characters,
+  // line 1 starts after a byte order mark); the integer is ASCII, so the
+  // walk back over it moves one column a byte.
+  if (const std::optional<std::size_t> past = byte_offset(text, line, column)) {
+    const std::size_t start = line_start(text, *past);
     const std::string_view row = text.substr(start, text.find('\n', start) - start);
-    // Columns count characters: walk back only over an ASCII line.
-    std::size_t at = column;
-    const bool ascii = at >= 1 && at - 1 <= row.size() &&
-                       std::all_of(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(at - 1),
-                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    while (ascii && at > 1 && integer_char(row[at - 2]))
+    std::size_t at = *past - start;
+    while (at > 0 && integer_char(row[at - 1]))
       --at;
-    std::size_t end = at - 1;
-    while (ascii && end < row.size() && integer_char(row[end]))
+    std::size_t end = at;
+    while (end < row.size() && integer_char(row[end]))
       ++end;
-    const std::string_view integer = ascii ? row.substr(at - 1, end - (at - 1)) : "";
+    const std::string_view integer = row.substr(at, end - at);
     if (!integer.empty()) {
       negative = integer.front() == '-';
       // The key by its whole name where that is one name: "count" under
       // [[doer]] (one of many), "net.default_link.bandwidth".
-      std::string key = key_on_row(row, at - 1);
+      std::string key = key_on_row(row, at);
       bool array = false;
       const std::string table = table_above(text, start, array);
       if (!key.empty() && !table.empty() && !array) key = table + "." + key;
@@ -164,7 +162,7 @@ std::string integer_beyond_64_bits(std::string_view text, std::uint32_t line,
       std::string unquoted = key;  // run."seed" is run.seed too
       std::erase_if(unquoted, [](char c) { return c == '"' || c == '\''; });
       seed = unquoted == "run.seed";
-      column = static_cast<std::uint32_t>(at);
+      column -= static_cast<std::uint32_t>(*past - start - at);
     }
   }
   std::string message;
@@ -172,7 +170,7 @@ std::string integer_beyond_64_bits(std::string_view text, std::uint32_t line,
       !shown.empty() && !why.empty()) {
     return shown + " " + why;
   }
-  if (shown.empty()) {  // (other than ASCII before it on its line: not walked)
+  if (shown.empty()) {  // (no integer found where toml++ points)
     message =
         "the integer that ends here is beyond 64 bits: a TOML integer is from -2^63 to 2^63-1 "
         "(9223372036854775807)";

@@ -1,5 +1,9 @@
 #include "toml_text.hpp"
 
+#include <cstdio>
+
+#include "hio/replay/escape.hpp"
+
 namespace hio::tools {
 
 namespace {
@@ -17,10 +21,15 @@ std::size_t code_points(std::string_view bytes) {
   return n;
 }
 
+std::size_t text_start(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  return text.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
+}
+
 std::optional<std::size_t> byte_offset(std::string_view text, std::uint32_t line,
                                        std::uint32_t column) {
   if (line == 0 || column == 0) return std::nullopt;
-  std::size_t at = 0;
+  std::size_t at = text_start(text);
   for (std::uint32_t l = 1; l < line; ++l) {
     at = text.find('\n', at);
     if (at == std::string_view::npos) return std::nullopt;
@@ -32,6 +41,41 @@ std::optional<std::size_t> byte_offset(std::string_view text, std::uint32_t line
       ++at;
   }
   return at;
+}
+
+std::size_t line_start(std::string_view text, std::size_t offset) {
+  const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  return offset == 0 || newline == std::string_view::npos ? text_start(text) : newline + 1;
+}
+
+std::optional<TextProblem> not_utf8(std::string_view text) {
+  for (const std::string_view bom : {std::string_view("\xFF\xFE"), std::string_view("\xFE\xFF")}) {
+    if (text.starts_with(bom)) {
+      return TextProblem{1, 1,
+                         std::string("the file is UTF-16: it starts with the byte order mark ") +
+                             (bom[0] == '\xFF' ? "FF FE" : "FE FF") + "; " +
+                             std::string(kSaveAsUtf8)};
+    }
+  }
+  std::uint32_t line = 1;
+  std::size_t row = text_start(text);
+  for (std::size_t at = row; at < text.size();) {
+    const std::size_t length = replay::utf8_sequence(text, at);
+    if (length == 0) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02x",
+                    static_cast<unsigned>(static_cast<unsigned char>(text[at])));
+      const auto column = static_cast<std::uint32_t>(code_points(text.substr(row, at - row)) + 1);
+      return TextProblem{
+          line, column, std::string("byte ") + byte + " is not UTF-8; " + std::string(kSaveAsUtf8)};
+    }
+    if (text[at] == '\n') {
+      ++line;
+      row = at + 1;
+    }
+    at += length;
+  }
+  return std::nullopt;
 }
 
 }  // namespace hio::tools

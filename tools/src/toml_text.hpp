@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace hio::tools {
@@ -15,11 +16,39 @@ namespace hio::tools {
 // continue a sequence.
 std::size_t code_points(std::string_view bytes);
 
+// Where line 1's first column is: after a UTF-8 byte order mark, which
+// toml++ skips without counting it as a column.
+std::size_t text_start(std::string_view text);
+
 // The byte offset in `text` of the character at `line`, `column` (both from
-// 1, the column in characters); the offset of the line's end (its '\n', or
-// the text's end) when the column is past it; nullopt when `text` has no
-// such line.
+// 1, the column in characters; line 1 after a byte order mark); the offset
+// of the line's end (its '\n', or the text's end) when the column is past
+// it; nullopt when `text` has no such line. The one mapping of toml++'s
+// positions to bytes, for the loader's messages and for --set's rewriting.
 std::optional<std::size_t> byte_offset(std::string_view text, std::uint32_t line,
                                        std::uint32_t column);
+
+// The first byte of the line `offset` is on (line 1's after a byte order
+// mark: a line inserted before it goes after the mark, which stays first).
+std::size_t line_start(std::string_view text, std::size_t offset);
+
+// What a text that is not UTF-8 is told to do.
+inline constexpr std::string_view kSaveAsUtf8 =
+    "hio reads a scenario as UTF-8 text: save the file as UTF-8 (a file in Latin-1, "
+    "Windows-1252 or UTF-16 is another encoding)";
+
+// A problem with what a text is written in, at its line and column.
+struct TextProblem {
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::string message;
+};
+
+// Why `text` is not UTF-8 text, which toml++ says only as "Encountered
+// invalid utf-8 sequence", pointing at the character before the bad one
+// (often on the line above): a UTF-16 byte order mark at its start, or the
+// first byte no UTF-8 sequence holds, named with where it is. nullopt when
+// `text` is UTF-8.
+std::optional<TextProblem> not_utf8(std::string_view text);
 
 }  // namespace hio::tools

@@ -47,6 +47,14 @@ std::string utf8_problem(std::string_view text);
 // N)" or "holds a control character (U+001B at byte N)"; "" if it can.
 std::string name_problem(std::string_view name);
 
+// Why `name` (a doer's, valid UTF-8 without control characters) would print
+// like another name: it holds a space other than ASCII's (U+00A0, U+3000,
+// the line and paragraph separators U+2028/U+2029...), an invisible
+// character (U+200B, U+2060, U+FEFF...) or a direction mark (U+200E,
+// U+200F, U+061C): `"my\u00A0ticker" holds U+00A0, a space (at byte 2)`,
+// the name as TOML writes it; "" if none.
+std::string lookalike_problem(std::string_view name);
+
 // One problem found in a scenario: "file:line:col: message", the file as
 // display_text shows it.
 // "; did you mean 'x'?" for the candidate closest to `word`, when it is close:
@@ -217,6 +225,12 @@ struct NetSpec {
   std::vector<SerialSpec> serials;
   std::vector<FaultSpec> faults;
   SourcePos pos;
+  // Where the default link's first datagram-only setting (loss, duplicate,
+  // reorder, corrupt) is written, what the warning that no datagram crosses
+  // it points at; and the last such setting --set gave ("--set
+  // net.default_link.loss=0.5", "" when none), which it names instead.
+  SourcePos default_link_pos;
+  std::string default_link_set;
 };
 
 struct Scenario {
