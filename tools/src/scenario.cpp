@@ -37,8 +37,10 @@ const T& get(const DoerSpec& spec, std::string_view key) {
 // up to `bound`: a larger distance is bound + 1. The cells further than
 // `bound` from the diagonal cost more than that (the prefixes' lengths differ
 // by as many), so only the band around it is computed, and the rows stop
-// once a whole band exceeds `bound`: O(size * bound), not O(size^2).
-std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bound) {
+// once a whole band exceeds `bound`: O(size * bound), not O(size^2). Adds
+// the cells it computes to `cells`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bound,
+                          std::size_t& cells) {
   const std::size_t over = bound + 1;
   const std::size_t longer = std::max(a.size(), b.size());
   if (longer - std::min(a.size(), b.size()) > bound) return over;
@@ -53,6 +55,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bo
     const std::size_t hi = std::min(b.size(), i + bound);
     row[lo - 1] = lo == 1 && i <= bound ? i : over;
     std::size_t least = row[lo - 1];
+    cells += hi + 1 - lo;
     for (std::size_t j = lo; j <= hi; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost, over});
@@ -134,7 +137,11 @@ std::string Diagnostic::str() const {
   return pos.str() + ": " + message_text(message);
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates,
+                         std::size_t* cells) {
+  std::size_t uncounted = 0;
+  std::size_t& computed = cells != nullptr ? *cells : uncounted;
+  computed = 0;
   // Never a total replacement: "b" is one edit from "a", but not close to it.
   const std::size_t threshold =
       std::min(std::max<std::size_t>(1, word.size() / 3), word.size() - (word.empty() ? 0 : 1));
@@ -151,7 +158,8 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   if (word.size() > kDidYouMeanSizeMax) return {};
   for (const std::string& candidate : candidates) {
     // Only as far as the closest so far: a farther candidate is not named.
-    const std::size_t d = edit_distance(word, candidate, std::min(threshold, best_distance));
+    const std::size_t d =
+        edit_distance(word, candidate, std::min(threshold, best_distance), computed);
     if (d > best_distance || d > threshold) continue;
     if (d < best_distance) {
       best_distance = d;
