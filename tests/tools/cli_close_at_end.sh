@@ -108,8 +108,7 @@ scenario 0
 rm -f run.out run.err  # the last case's "waiting for" is not this one's
 "$HIO" run run.toml --json > run.out 2> run.err &
 pid=$!
-i=0
-while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+await_or_fail 60 $pid "its wait for the write in flight" grep -qs "waiting for" run.err
 stop TERM "hio run"
 rc=$?
 wait $peer_pid
@@ -141,10 +140,9 @@ scenario 0
 rm -f run.out run.err  # the last case's "waiting for" is not this one's
 "$HIO" sweep run.toml --seeds 7..7 --json > run.out 2> run.err &
 pid=$!
-i=0
-while ! grep -qs "waiting for" run.err && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+await_or_fail 60 $pid "seed 7's wait for the write in flight" grep -qs "waiting for" run.err
 grep -qF "hio sweep: seed 7: waiting for 1 closed channel to finish the write in flight" run.err ||
-  { kill -INT $pid; fail "hio sweep: no word of the wait in 10 s"; }
+  { kill -INT $pid; fail "hio sweep: not the words of the wait"; }
 stop INT "hio sweep"
 rc=$?
 # The sweep's check (it builds the scenario once first) connects to no one:

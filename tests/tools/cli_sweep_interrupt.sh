@@ -16,8 +16,12 @@ started() {
     ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$1/.*(deleted)"
 }
 
+# printed FILE LINES: FILE has LINES lines or more.
+printed() { [ "$(wc -l < "$1")" -ge "$2" ]; }
+
 # interrupt NAME LINES COMMAND...: runs COMMAND in the background, sends
-# SIGINT once it has printed LINES lines (bounded wait), checks exit 130.
+# SIGINT once it has printed LINES lines (and, with ready=DIR, begun DIR's
+# report.json), checks exit 130.
 # (A background job of sh starts with SIGINT ignored until hio handles it:
 # the signal must come after hio has started.)
 interrupt() {
@@ -26,12 +30,11 @@ interrupt() {
   : > "$WORK/$name.out"
   "$@" >> "$WORK/$name.out" 2> "$WORK/$name.err" &
   pid=$!
-  i=0
-  while [ "$(wc -l < "$WORK/$name.out")" -lt "$lines" ] && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-  done
-  [ -n "${ready:-}" ] && while ! started "$ready" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-  [ -n "${ready:-}" ] && sleep 0.5  # report.json is begun just before the runs start
+  await_or_fail 60 $pid "$name: $lines lines of output" printed "$WORK/$name.out" "$lines"
+  if [ -n "${ready:-}" ]; then
+    await_or_fail 60 $pid "$name: its report.json" started "$ready"
+    sleep 0.5  # report.json is begun just before the runs start
+  fi
   kill -"${signal:-INT}" $pid
   wait $pid
   rc=$?
@@ -93,8 +96,7 @@ for delay in 0.05 0.2 0.4 0.7; do
   "$HIO" sweep "$WORK/slow_build.toml" --seeds 1..3 --jobs 1 --out "$WORK/b" \
     > "$WORK/$name.out" 2> "$WORK/$name.err" &
   pid=$!
-  i=0
-  while ! started "$WORK/b" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  await_or_fail 60 $pid "$name: the sweep's report.json" started "$WORK/b"
   sleep "$delay"
   kill -INT $pid
   wait $pid
@@ -126,8 +128,7 @@ TOML
 rm -rf "$WORK/j"
 "$HIO" sweep "$WORK/slow_fail.toml" --seeds 1..1 --out "$WORK/j" > "$WORK/rerun.out" 2> "$WORK/rerun.err" &
 pid=$!
-i=0
-while [ ! -e "$WORK/j/seed-1.hioj" ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i + 1)); done
+await_or_fail 60 $pid "rerun: the re-run for seed 1's journal" test -e "$WORK/j/seed-1.hioj"
 kill -INT $pid
 wait $pid
 rc=$?

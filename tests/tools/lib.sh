@@ -11,6 +11,61 @@ await_file() {
   [ -f "$1" ] || { kill "$2"; fail "$3"; }
 }
 
+# await_or_fail SECONDS PID WHAT CONDITION...: waits until the command
+# CONDITION (a function too) succeeds, polling every 0.05 s, before a test
+# signals hio (PID) at a moment the test is about: a signal sent anyway tests
+# another moment, and its verdict would depend on the machine's speed. The
+# bound is generous and scales with the build (HIO_TEST_TIMEOUT_SCALE, which
+# ctest sets as it scales the tests' TIMEOUT: 5 under TSan); once it runs
+# out, PID is killed and the test ends with "hio never got to WHAT".
+await_or_fail() {
+  await_limit=$(($1 * ${HIO_TEST_TIMEOUT_SCALE:-1})) await_pid=$2 await_what=$3
+  shift 3
+  await_i=0
+  while ! "$@"; do
+    if [ $await_i -ge $((await_limit * 20)) ]; then
+      kill -KILL "$await_pid" 2> /dev/null
+      wait "$await_pid" 2> /dev/null
+      echo "hio never got to $await_what within $await_limit s"
+      exit 1
+    fi
+    sleep 0.05
+    await_i=$((await_i + 1))
+  done
+}
+
+# stalled_reader FIFO &: opens FIFO to read and never reads, for at most
+# 120 s (times HIO_TEST_TIMEOUT_SCALE); once the pipe is full - a write end
+# of its own polls without POLLOUT: no room for a writer - it writes its PID
+# to FIFO.full, and hio's next write waits for room (in write(2), or in
+# poll(2) for a non-blocking journal). A pause in hio's written bytes is no
+# such sign: a slow hio, as under TSan, pauses with room left. Only in the
+# background: the job becomes python3, so $! is the reader's PID.
+stalled_reader() {
+  exec python3 - "$1" "$((120 * ${HIO_TEST_TIMEOUT_SCALE:-1}))" << 'PY'
+import os, select, sys, time
+fifo, seconds = sys.argv[1], int(sys.argv[2])
+reader = os.open(fifo, os.O_RDONLY)  # once hio opens it to write
+room = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # only polled, never written
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    if not select.select([], [room], [], 0)[1]:
+        with open(fifo + ".full.tmp", "w") as f:
+            f.write(str(os.getpid()))
+        os.rename(fifo + ".full.tmp", fifo + ".full")
+        break
+while time.monotonic() < end:
+    time.sleep(0.1)
+    time.sleep(0.02)
+PY
+}
+
+# filled FIFO READER: the stalled_reader READER ($!) found FIFO full (an
+# earlier reader's FIFO.full names another PID).
+filled() {
+  [ "$(cat "$1.full" 2> /dev/null)" = "$2" ]
+}
+
 # reap_within TENTHS PID WHAT: waits up to TENTHS tenths of a second for PID
 # (a background job, already signalled) to end, and returns its exit status;
 # if it is still running then, kills it and ends the test saying WHAT.

@@ -39,7 +39,9 @@ const T& get(const DoerSpec& spec, std::string_view key) {
 // by as many), so only the band around it is computed, and the rows stop
 // once a whole band exceeds `bound`: O(size * bound), not O(size^2). Over
 // characters (characters()), not bytes: "з" is one edit from "b", not two.
-std::size_t edit_distance(std::u32string_view a, std::u32string_view b, std::size_t bound) {
+// Adds the cells it computes to `cells`.
+std::size_t edit_distance(std::u32string_view a, std::u32string_view b, std::size_t bound,
+                          std::size_t& cells) {
   const std::size_t over = bound + 1;
   const std::size_t longer = std::max(a.size(), b.size());
   if (longer - std::min(a.size(), b.size()) > bound) return over;
@@ -54,6 +56,7 @@ std::size_t edit_distance(std::u32string_view a, std::u32string_view b, std::siz
     const std::size_t hi = std::min(b.size(), i + bound);
     row[lo - 1] = lo == 1 && i <= bound ? i : over;
     std::size_t least = row[lo - 1];
+    cells += hi + 1 - lo;
     for (std::size_t j = lo; j <= hi; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost, over});
@@ -206,7 +209,11 @@ std::string Diagnostic::str() const {
   return pos.str() + ": " + message_text(message);
 }
 
-std::string did_you_mean(std::string_view word_text, const std::vector<std::string>& candidates) {
+std::string did_you_mean(std::string_view word_text, const std::vector<std::string>& candidates,
+                         std::size_t* cells) {
+  std::size_t uncounted = 0;
+  std::size_t& computed = cells != nullptr ? *cells : uncounted;
+  computed = 0;
   // A longer word is no mistyped name: none is suggested, and the distances
   // (O(size * threshold) each) stay cheap whatever a file names.
   if (word_text.size() > kDidYouMeanSizeMax) return {};
@@ -227,7 +234,7 @@ std::string did_you_mean(std::string_view word_text, const std::vector<std::stri
     if (candidate.size() / 4 > word.size() + threshold) continue;
     // Only as far as the closest so far: a farther candidate is not named.
     const std::size_t d =
-        edit_distance(word, characters(candidate), std::min(threshold, best_distance));
+        edit_distance(word, characters(candidate), std::min(threshold, best_distance), computed);
     if (d > best_distance || d > threshold) continue;
     if (d < best_distance) {
       best_distance = d;

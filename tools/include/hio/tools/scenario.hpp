@@ -64,8 +64,11 @@ std::string lookalike_problem(std::string_view name);
 // in their order, at most three, then how many more: "; did you mean 'x' or
 // 'y'?", "; did you mean 'a', 'b', 'c' or 2 more as close?". A word over 256
 // bytes is no mistyped name: "" (each distance costs O(size * edits), so a
-// long name in a file costs microseconds, not seconds).
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// long name in a file costs microseconds, not seconds). `cells`, when given,
+// gets the number of distance-table cells computed: that cost as a count, which
+// a test can bound on any machine.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates,
+                         std::size_t* cells = nullptr);
 
 // One problem found in a scenario: "file:line:col: message".
 struct Diagnostic {
