@@ -203,9 +203,9 @@ void stop_ends_a_long_wait(Waiter waiter, bool by_signal) {
       net->wait_until(deadline);
       break;
   }
-  const auto took = steady_clock::now() - start;
+  const bool woken = steady_clock::now() < deadline;
   stopper.join();
-  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_TRUE(woken) << "the wait ran to its deadline: the stop did not wake it";
 }
 
 TEST(StopWakes, AStopEndsEveryKindOfWait) {

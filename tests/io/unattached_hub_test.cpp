@@ -27,7 +27,6 @@ TEST(UnattachedHub, ForgettingAttachIsAnErrorAtTheFirstPassNotAnIdleRun) {
   EchoServerDoer server(io, "tcp://127.0.0.1:0");
   TcpClientDoer client(io, "tcp://" + server.listener().local());
   Greeter greeter(client.channel(), "hello\n");
-  const auto wall_start = std::chrono::steady_clock::now();
   try {
     const RunEnd end = doist.run({&server, &client, &greeter}, seconds(2));
     ADD_FAILURE() << "the run ended " << to_string(end) << " with nothing said; the client is "
@@ -43,7 +42,6 @@ TEST(UnattachedHub, ForgettingAttachIsAnErrorAtTheFirstPassNotAnIdleRun) {
   }
   // In the first pass, not at the limit.
   EXPECT_EQ(doist.tyme(), Tyme{});
-  EXPECT_LT(std::chrono::steady_clock::now() - wall_start, std::chrono::seconds(2));
 
   // With the line, the same program echoes.
   doist.attach(io);
