@@ -107,6 +107,28 @@ TEST(SimScenarioChecks, DatagramOnlySettingsOnAStreamOnlyLinkAreWarnedAbout) {
   EXPECT_THAT(off.warnings[0], ::testing::StartsWith("warning: s.toml:5:13: net.default_link: "
                                                      "duplicate acts on datagrams only"));
 
+  // A setting written 0 is off: the warning points at the first one on.
+  const Checked zero_first =
+      check(std::string(kHosts) + "[net.default_link]\nloss = 0.0\nduplicate = 0.2\n" + kEcho);
+  ASSERT_EQ(zero_first.warnings.size(), 1u);
+  EXPECT_THAT(zero_first.warnings[0], ::testing::StartsWith("warning: s.toml:6:13: "
+                                                            "net.default_link: duplicate acts"));
+  // A --set a later --set undid is not named: the file's setting is, where
+  // the file writes it (the first --set added a line above it to the text).
+  const Checked undone = check(std::string(kHosts) + "[net.default_link]\ncorrupt = 0.1\n" + kEcho,
+                               {"net.default_link.loss=0.5", "net.default_link.loss=0"});
+  ASSERT_EQ(undone.warnings.size(), 1u);
+  EXPECT_THAT(undone.warnings[0], ::testing::StartsWith("warning: s.toml:5:11: "
+                                                        "net.default_link: corrupt acts"));
+  // The last --set still in effect is named, not the last one given.
+  const Checked earlier_set = check(kHosts + std::string(kEcho),
+                                    {"net.default_link.loss=0.5", "net.default_link.duplicate=0.2",
+                                     "net.default_link.duplicate=0"});
+  ASSERT_EQ(earlier_set.warnings.size(), 1u);
+  EXPECT_THAT(earlier_set.warnings[0],
+              ::testing::StartsWith("warning: --set net.default_link.loss=0.5: net.default_link: "
+                                    "loss acts on datagrams only"));
+
   const std::string udp =
       "[[doer]]\nkind = \"udp_responder\"\nname = \"server\"\naddress = \"sim://server:9\"\n"
       "[[doer]]\nkind = \"udp_requester\"\nname = \"client\"\naddress = \"sim://client:0\"\n"

@@ -145,11 +145,6 @@ std::string run_mode_problem(const std::string& value) {
 }
 constexpr const char* kRunSkipProblem = "run.skip must be true or false";
 
-// The link settings that act on datagrams only (net_warnings.cpp warns
-// when no datagram crosses a link that has one on).
-constexpr std::array<const char*, 4> kDatagramOnlyKeys = {"loss", "duplicate", "reorder",
-                                                          "corrupt"};
-
 class Loader {
  public:
   static constexpr int kMaxDepth = 64;
@@ -634,16 +629,11 @@ class Loader {
         check_keys(*t, link_keys(), "[net.default_link]");
         read_link_params(*t, "net.default_link", net.options.default_link);
         net.default_link_pos = pos(t->source());
-        std::optional<SourcePos> first;
-        for (const char* key : kDatagramOnlyKeys) {
-          if (const toml::node* k = t->get(key)) {
-            const SourcePos at = pos(k->source());
-            if (!first || std::pair(at.line, at.column) < std::pair(first->line, first->column)) {
-              first = at;
-            }
+        for (std::size_t i = 0; i < kDatagramOnlySettings.size(); ++i) {
+          if (const toml::node* k = t->get(kDatagramOnlySettings[i].name)) {
+            net.default_link_written[i] = pos(k->source());
           }
         }
-        if (first) net.default_link_pos = *first;
       }
     }
     if (const toml::node* n = table->get("link")) {
@@ -1478,16 +1468,21 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   // Read back as the file's [net] is: the same checks, the same messages.
   const DoerRegistry none;
   try {
-    std::string default_link_set = std::move(scenario.net.default_link_set);
-    scenario.net = Loader(scenario.path, none).load_net(text);
-    // A datagram-only setting that --set turned on is where the warning
-    // that no datagram crosses the default link points (net_warnings.cpp).
-    const LinkParams& link = scenario.net.options.default_link;
-    const bool on =
-        (leaf == "loss" && link.loss > 0) || (leaf == "duplicate" && link.duplicate > 0) ||
-        (leaf == "reorder" && link.reorder > 0) || (leaf == "corrupt" && link.corrupt > 0);
-    if (key.starts_with("net.default_link.") && on) default_link_set = "--set " + key + "=" + value;
-    scenario.net.default_link_set = std::move(default_link_set);
+    NetSpec net = Loader(scenario.path, none).load_net(text);
+    // Where the default link's datagram-only settings came from, for the
+    // warning that no datagram crosses it (net_warnings.cpp): the file's
+    // keys where the file wrote them, the one this --set gives from it.
+    net.default_link_written = scenario.net.default_link_written;
+    net.default_link_sets = scenario.net.default_link_sets;
+    for (std::size_t i = 0; i < kDatagramOnlySettings.size(); ++i) {
+      if (key != "net.default_link." + std::string(kDatagramOnlySettings[i].name)) continue;
+      net.default_link_written[i] = SourcePos{};
+      std::erase_if(net.default_link_sets, [i](const auto& set) { return set.first == i; });
+      if (net.options.default_link.*kDatagramOnlySettings[i].value > 0) {
+        net.default_link_sets.emplace_back(i, "--set " + key + "=" + value);
+      }
+    }
+    scenario.net = std::move(net);
   } catch (const ScenarioError& error) {
     std::string messages;
     for (const Diagnostic& d : error.diagnostics())

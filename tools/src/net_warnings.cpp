@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "hio/engine/tyme.hpp"
@@ -34,13 +35,11 @@ Hosts datagram_hosts(const IoHub& io) {
 // The settings of `params` that act on datagrams only, "" when none is on.
 std::string datagram_only_settings(const LinkParams& params) {
   std::string said;
-  const auto add = [&said](bool on, const char* name) {
+  const auto add = [&said](bool on, std::string_view name) {
     if (on) said += (said.empty() ? "" : ", ") + std::string(name);
   };
-  add(params.loss > 0, "loss");
-  add(params.duplicate > 0, "duplicate");
-  add(params.reorder > 0, "reorder");
-  add(params.corrupt > 0, "corrupt");
+  for (const DatagramOnlySetting& setting : kDatagramOnlySettings)
+    add(params.*setting.value > 0, setting.name);
   return said;
 }
 
@@ -75,6 +74,23 @@ bool own_link(const NetSpec& net, const std::string& from, const std::string& to
   });
 }
 
+// What the warning about the default link blames: the last --set still in
+// effect of a datagram-only setting; else the first such setting the file
+// writes that is on (one written 0 is off: it is not what the warning is
+// about); else the table.
+std::string default_link_blamed(const NetSpec& net) {
+  if (!net.default_link_sets.empty()) return message_text(net.default_link_sets.back().second);
+  const SourcePos* first = nullptr;
+  for (std::size_t i = 0; i < kDatagramOnlySettings.size(); ++i) {
+    const SourcePos& at = net.default_link_written[i];
+    if (at.line == 0 || !(net.options.default_link.*kDatagramOnlySettings[i].value > 0)) continue;
+    if (first == nullptr || std::pair(at.line, at.column) < std::pair(first->line, first->column)) {
+      first = &at;
+    }
+  }
+  return (first != nullptr ? *first : net.default_link_pos).str();
+}
+
 void link_warnings(const NetSpec& net, const Hosts& datagram, std::vector<std::string>& out) {
   for (const LinkSpec& link : net.links) {
     const std::string settings = datagram_only_settings(link.params);
@@ -87,12 +103,8 @@ void link_warnings(const NetSpec& net, const Hosts& datagram, std::vector<std::s
     for (const std::string& from : datagram)
       for (const std::string& to : datagram)
         used = used || (from != to && !own_link(net, from, to));
-    if (!used && !net.default_link_set.empty()) {
-      out.push_back(
-          stream_only_text(message_text(net.default_link_set), "net.default_link", settings));
-    } else if (!used) {
-      out.push_back(stream_only(net.default_link_pos, "net.default_link", settings));
-    }
+    if (!used)
+      out.push_back(stream_only_text(default_link_blamed(net), "net.default_link", settings));
   }
   for (const FaultSpec& fault : net.faults) {
     if (fault.action != A::link || fault.from.empty() || fault.to.empty()) continue;

@@ -2,6 +2,7 @@
 // simulated serial line, and of the network as a whole, with their checks.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -36,6 +37,21 @@ struct LinkParams {
 
   friend bool operator==(const LinkParams&, const LinkParams&) = default;
 };
+
+// The settings of a link that act on datagrams only, by their name in a
+// scenario (loss = 0.1). The one list the scenario loader, its --set and the
+// warning that no datagram crosses a link use: a setting added here is
+// named, placed and attributed alike by all three.
+struct DatagramOnlySetting {
+  std::string_view name;
+  double LinkParams::*value;
+};
+inline constexpr std::array<DatagramOnlySetting, 4> kDatagramOnlySettings = {{
+    {"loss", &LinkParams::loss},
+    {"duplicate", &LinkParams::duplicate},
+    {"reorder", &LinkParams::reorder},
+    {"corrupt", &LinkParams::corrupt},
+}};
 
 // A serial line between two devices, the same in both directions. The baud
 // rate of each end comes from its address (sim-serial://name?baud=N); a byte

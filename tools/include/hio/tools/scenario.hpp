@@ -3,12 +3,15 @@
 // position of everything, for precise error messages.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -228,12 +231,18 @@ struct NetSpec {
   std::vector<SerialSpec> serials;
   std::vector<FaultSpec> faults;
   SourcePos pos;
-  // Where the default link's first datagram-only setting (loss, duplicate,
-  // reorder, corrupt) is written, what the warning that no datagram crosses
-  // it points at; and the last such setting --set gave ("--set
-  // net.default_link.loss=0.5", "" when none), which it names instead.
-  SourcePos default_link_pos;
-  std::string default_link_set;
+  // What the warning that no datagram crosses the default link blames
+  // (net_warnings.cpp): the last --set still in effect of one of its
+  // datagram-only settings (kDatagramOnlySettings), else the first of them
+  // the file writes with a value on, else the [net.default_link] table.
+  SourcePos default_link_pos;  // the table
+  // Per kDatagramOnlySettings entry, where the file writes it (line 0 when
+  // it does not, or a --set gave it since): positions in the file as read,
+  // which a key --set adds to the text would move.
+  std::array<SourcePos, kDatagramOnlySettings.size()> default_link_written;
+  // The --sets of them still in effect, in the order given: (entry,
+  // "--set net.default_link.loss=0.5"), a setting's last only, while > 0.
+  std::vector<std::pair<std::size_t, std::string>> default_link_sets;
 };
 
 struct Scenario {
