@@ -111,28 +111,14 @@ TEST(UnattachedHub, WithNoDriverTheWaiterIsNamed) {
 
 // The error names what is in flight: a lone UDP socket has one read, not
 // the fixed "a connect, an accept, a read" it said whatever was there.
-// A doer waiting on a channel it services each pass.
-class WaitingServicer final : public Doer {
- public:
-  explicit WaitingServicer(Channel& channel) : Doer("waiter"), channel_(channel) {}
-  void enter() override { channel_.set_waiter(this); }
-  bool recur(Tyme) override {
-    channel_.service();
-    return false;
-  }
-
- private:
-  Channel& channel_;
-};
-
 TEST(UnattachedHub, TheErrorNamesTheOperationsInFlight) {
   Doist doist(kRealTock, /*real=*/true);
   doist.set_handle_sigint(false);
   IoHub io(doist.tymth());
   Channel& channel = io.bind("udp://127.0.0.1:0");
-  WaitingServicer waiter(channel);
+  OpenDriver driver(channel);
   try {
-    const RunEnd end = doist.run({&waiter}, seconds(2));
+    const RunEnd end = doist.run({&driver}, seconds(2));
     ADD_FAILURE() << "the run ended " << to_string(end) << " with nothing said";
   } catch (const std::logic_error& error) {
     EXPECT_NE(std::string(error.what()).find("its real IO in flight (1 operation: a read) would"),
