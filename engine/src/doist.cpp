@@ -555,7 +555,11 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       // real time, while it was paced) is what ended the run.
       if (stop_pending()) {
         reason = RunEnd::interrupted;
-        stop_signal_ = stop_requested() ? stop_requested_signal_.load() : g_stop_signal.load();
+        // A stop signal the Doist caught wins over a request naming one
+        // (hio run's SIGUSR1 after a Ctrl-C in the same pass): the exit code
+        // is the caught signal's, so the summary and trailer say it too.
+        const int caught = handle_sigint_ ? g_stop_signal.load() : 0;
+        stop_signal_ = caught != 0 ? caught : stop_requested_signal_.load();
         break;
       }
       if (limited && tyme() >= end) {

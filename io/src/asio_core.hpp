@@ -2,11 +2,14 @@
 // transports run on and the count of their outstanding operations.
 #pragma once
 
+#include <array>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "hio/engine/tyme.hpp"
@@ -42,17 +45,34 @@ struct Lingering {
   std::weak_ptr<Draining> stream;
 };
 
+// What a real transport's outstanding operation is doing, so that the
+// forgotten-attach error (IoHub::check_polled) names what would never
+// complete instead of a fixed list.
+enum class PendingOp : std::uint8_t { lookup, connect, handshake, accept, read, write };
+
+// Operations started and not yet completed, by kind: IoHub::busy(). Each
+// start counts up, and its handler counts down first thing. Handlers that
+// Asio destroys without running (hub destruction) never count down: nothing
+// reads the counts after that.
+class PendingOps {
+ public:
+  void start(PendingOp op) { ++counts_[static_cast<std::size_t>(op)]; }
+  void end(PendingOp op) { --counts_[static_cast<std::size_t>(op)]; }
+  std::size_t total() const;
+  // "2 operations: a connect, 2 reads": the count and the kinds in flight.
+  std::string describe() const;
+
+ private:
+  std::array<std::size_t, static_cast<std::size_t>(PendingOp::write) + 1> counts_{};
+};
+
 struct AsioCore {
   // One thread drives it (the Doist's); the hint lets Asio skip locking.
   asio::io_context context{1};
   // Keeps run_until() waiting out its deadline when no operation is pending,
   // instead of returning at once and making the Doist spin.
   asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
-  // Operations started and not yet completed: IoHub::busy(). Each start
-  // counts up, and its handler counts down first thing. Handlers that Asio
-  // destroys without running (hub destruction) never count down: nothing
-  // reads the count after that.
-  std::size_t pending = 0;
+  PendingOps pending;
   // Draining streams (those with no linger bound are never due); IoHub::poll
   // aborts those past their bound (expire_lingering, lingering.cpp), and
   // IoHub::finish_closing waits for them. Entries of streams that ended go

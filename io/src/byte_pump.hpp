@@ -55,11 +55,11 @@ class BytePump {
     // connections should not cost a thousand zeroed chunks.
     if (!read_buf_) read_buf_.reset(new char[kChunkBytes]);
     reading_ = true;
-    ++owner().pump_core().pending;
+    owner().pump_core().pending.start(PendingOp::read);
     owner().read_some(
         asio::buffer(read_buf_.get(), room),
         [self = owner().shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
-          --self->pump_core().pending;
+          self->pump_core().pending.end(PendingOp::read);
           static_cast<BytePump&>(*self).on_read(ec, n);
         });
   }
@@ -84,11 +84,11 @@ class BytePump {
     write_buf_.clear();
     owner().pump_port().take_tx(write_buf_, kChunkBytes);
     writing_ = true;
-    ++owner().pump_core().pending;
+    owner().pump_core().pending.start(PendingOp::write);
     owner().write_all(
         asio::buffer(write_buf_),
         [self = owner().shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-          --self->pump_core().pending;
+          self->pump_core().pending.end(PendingOp::write);
           static_cast<BytePump&>(*self).on_write(ec);
         });
   }

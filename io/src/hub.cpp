@@ -430,9 +430,8 @@ void IoHub::check_polled(const Channel& channel) const {
       "' is serviced in a run (doer '" + doer->name() + "' " +
       (doer == channel.driver() ? "drives" : "waits on") +
       " it), but its hub is attached to no Doist and was never polled: its real IO in flight (" +
-      std::to_string(impl_->core.pending) +
-      (impl_->core.pending == 1 ? " operation" : " operations") +
-      ": a connect, an accept, a read) would never complete and the run would idle to its end. "
+      impl_->core.pending.describe() +
+      ") would never complete and the run would idle to its end. "
       "Call doist.attach(io) before the run (a hub you poll yourself: io.poll() before its "
       "doers first run)");
 }
@@ -477,7 +476,7 @@ void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
 }
 
 bool IoHub::busy() const {
-  return impl_->core.pending > 0;
+  return impl_->core.pending.total() > 0;
 }
 
 void IoHub::check_clock(const Doist& doist) const {

@@ -46,12 +46,12 @@ void TcpAcceptor::open(const Address& address) {
     return;
   }
   resolver_.emplace(core_);
-  ++core_.pending;
+  core_.pending.start(PendingOp::lookup);
   resolver_->async_resolve(
       address.host, address.port, tcp::resolver::passive,
       [self = shared_from_this()](const boost::system::error_code& error,
                                   const tcp::resolver::results_type& results) {
-        --self->core_.pending;
+        self->core_.pending.end(PendingOp::lookup);
         if (!self->live()) return;
         if (error || results.empty()) {
           self->fail(resolve_failure_text(self->address_.host_port(), error, ChannelRole::listen));
@@ -95,11 +95,11 @@ void TcpAcceptor::service() {
 void TcpAcceptor::accept_next() {
   if (accepting_ || failed_accept_ || gate_->live >= remotes_max_) return;
   accepting_ = true;
-  ++core_.pending;
+  core_.pending.start(PendingOp::accept);
   acceptor_.async_accept(
       accepted_peer_,
       [self = shared_from_this()](const boost::system::error_code& error, tcp::socket socket) {
-        --self->core_.pending;
+        self->core_.pending.end(PendingOp::accept);
         self->on_accept(error, std::move(socket));
       });
 }

@@ -48,11 +48,11 @@ void TcpStream::connect(const Address& address) {
   }
   phase_ = Phase::resolving;
   resolver_.emplace(core_);
-  ++core_.pending;
+  core_.pending.start(PendingOp::lookup);
   resolver_->async_resolve(address.host, address.port, tcp::resolver::flags(),
                            [self = shared_from_this()](const boost::system::error_code& error,
                                                        const tcp::resolver::results_type& results) {
-                             --self->core_.pending;
+                             self->core_.pending.end(PendingOp::lookup);
                              self->on_resolved(error, results);
                            });
 }
@@ -82,10 +82,10 @@ void TcpStream::try_next_endpoint() {
       continue;
     }
     phase_ = Phase::connecting;
-    ++core_.pending;
+    core_.pending.start(PendingOp::connect);
     socket_.async_connect(endpoint,
                           [self = shared_from_this()](const boost::system::error_code& error) {
-                            --self->core_.pending;
+                            self->core_.pending.end(PendingOp::connect);
                             self->on_connected(error);
                           });
     return;
@@ -169,10 +169,10 @@ void TcpStream::secure() {
   if (tls_setup_.handshake_timeout > Tock{0}) {
     handshake_due_ = tyme_after(port_.tyme(), tls_setup_.handshake_timeout);
   }
-  ++core_.pending;
+  core_.pending.start(PendingOp::handshake);
   tls_->async_handshake(tls_setup_.server ? ssl::stream_base::server : ssl::stream_base::client,
                         [self = shared_from_this()](const boost::system::error_code& error) {
-                          --self->core_.pending;
+                          self->core_.pending.end(PendingOp::handshake);
                           self->on_handshake(error);
                         });
 }

@@ -59,12 +59,12 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       return;
     }
     resolver_.emplace(core_);
-    ++core_.pending;
+    core_.pending.start(PendingOp::lookup);
     resolver_->async_resolve(
         address.host, address.port, udp::resolver::passive,
         [self = shared_from_this()](const boost::system::error_code& error,
                                     const udp::resolver::results_type& results) {
-          --self->core_.pending;
+          self->core_.pending.end(PendingOp::lookup);
           if (!self->live()) return;
           if (error || results.empty()) {
             self->fail(resolve_failure_text(self->address_.host_port(), error, ChannelRole::bind));
@@ -134,11 +134,11 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     // that an oversized one is reported with its size.
     if (!read_buf_) read_buf_.reset(new char[kReadBytes]);
     receiving_ = true;
-    ++core_.pending;
+    core_.pending.start(PendingOp::read);
     socket_.async_receive_from(
         asio::buffer(read_buf_.get(), kReadBytes), sender_, MSG_TRUNC,
         [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
-          --self->core_.pending;
+          self->core_.pending.end(PendingOp::read);
           self->on_receive(error, n);
         });
   }
@@ -186,11 +186,11 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       send_buf_ = std::move(datagram->bytes);
       send_to_ = datagram->peer;
       sending_ = true;
-      ++core_.pending;
+      core_.pending.start(PendingOp::write);
       socket_.async_send_to(
           asio::buffer(send_buf_), to,
           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            --self->core_.pending;
+            self->core_.pending.end(PendingOp::write);
             self->on_sent(ec);
           });
       return;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "hio/engine/counted.hpp"
 #include "hio/replay/digest.hpp"
@@ -15,9 +16,9 @@ namespace {
 // Walks one journal event by event, across frames and parts.
 class Cursor {
  public:
-  // `compared`: the kinds and channels compared (DiffOptions).
-  Cursor(JournalReader& reader, const EventFilter& compared)
-      : reader_(reader), compared_(compared) {}
+  // `compared`: the kinds and this journal's channels compared (DiffOptions).
+  Cursor(JournalReader& reader, EventFilter compared)
+      : reader_(reader), compared_(with_sorted_channels(std::move(compared))) {}
 
   // The current event of the kinds and channels compared, or nullptr at the
   // end (or at damage).
@@ -29,7 +30,7 @@ class Cursor {
         if (frame_ == nullptr) return nullptr;
       }
       const ChannelEvent& e = frame_->events[index_];
-      if (compared_.matches(e)) return &e;
+      if (compared_.matches_sorted(e)) return &e;
       ++index_;
     }
   }
@@ -38,7 +39,7 @@ class Cursor {
 
  private:
   JournalReader& reader_;
-  const EventFilter& compared_;
+  const EventFilter compared_;
   const FrameView* frame_ = nullptr;
   std::size_t index_ = 0;
 };
@@ -173,11 +174,8 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
   }
   const std::uint64_t kept_max =
       options.all ? std::max<std::uint64_t>(options.divergences_max, 1) : 1;
-  EventFilter compared;
-  compared.kinds = options.kinds;
-  compared.channels = options.channels;
-  Cursor want(expected, compared);
-  Cursor got(actual, compared);
+  Cursor want(expected, EventFilter{.channels = options.expected_channels, .kinds = options.kinds});
+  Cursor got(actual, EventFilter{.channels = options.actual_channels, .kinds = options.kinds});
   for (std::uint64_t index = 0;; ++index) {
     const ChannelEvent* a = want.get();
     const ChannelEvent* b = got.get();

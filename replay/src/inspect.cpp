@@ -20,18 +20,21 @@ bool keeps(const EventFilter& f, const ChannelEvent& e, bool sorted) {
                 : std::find(f.channels.begin(), f.channels.end(), e.channel) != f.channels.end();
 }
 
-// The filter with its channels sorted, for keeps(..., true): one sort per
-// reading, where a scan per event cost events x channels selected.
-EventFilter with_sorted_channels(const EventFilter& filter) {
-  EventFilter sorted = filter;
-  std::sort(sorted.channels.begin(), sorted.channels.end());
-  return sorted;
-}
-
 }  // namespace
 
 bool EventFilter::matches(const ChannelEvent& e) const {
   return keeps(*this, e, false);
+}
+
+bool EventFilter::matches_sorted(const ChannelEvent& e) const {
+  return keeps(*this, e, true);
+}
+
+// One sort per reading, where a scan per event cost events x channels
+// selected.
+EventFilter with_sorted_channels(EventFilter filter) {
+  std::sort(filter.channels.begin(), filter.channels.end());
+  return filter;
 }
 
 std::optional<EventKind> parse_event_kind(std::string_view name) {
@@ -378,7 +381,7 @@ InspectSummary for_each_event(
       continue;
     }
     for (const ChannelEvent& e : frame->events) {
-      if (!keeps(sorted, e, true)) continue;
+      if (!sorted.matches_sorted(e)) continue;
       ++summary.events_matched;
       on_event(*frame, e);
     }
@@ -410,7 +413,7 @@ InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
     summary = for_each_event(
         reader, window,
         [&](const FrameView& frame, const ChannelEvent& e) {
-          const bool keep = keeps(sorted, e, true);
+          const bool keep = sorted.matches_sorted(e);
           kept += keep ? 1 : 0;
           stats.add(frame, e, keep);
         },

@@ -1087,6 +1087,22 @@ TEST(DoistRules, TheFirstOfTwoStopSignalsIsKept) {
   }
 }
 
+// A caught stop signal, then a request naming another in the same pass
+// (Ctrl-C, then hio run's SIGUSR1): the caught one decides, as the exit
+// code does (it said the request's, and hio's summary said "stopped").
+TEST(DoistRules, ACaughtStopSignalWinsOverALaterRequestWithASignal) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "A");
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n != 2) return;
+    std::raise(SIGINT);
+    doist.request_stop(SIGUSR1);
+  };
+  EXPECT_EQ(doist.run({&a}), RunEnd::interrupted);
+  EXPECT_EQ(doist.stop_signal(), SIGINT);
+}
+
 // Tyme ends at kTymeNever (2^63-1 ns, ~292 years). Tocks of a century never
 // overflow it: the run ends as stalled once no run can lie within tyme.
 TEST(DoistRules, TymeSaturatesAtItsEndAndTheRunStalls) {

@@ -36,7 +36,7 @@ TEST(UnattachedHub, ForgettingAttachIsAnErrorAtTheFirstPassNotAnIdleRun) {
     EXPECT_EQ(std::string(error.what()),
               "IoHub: channel #1 'tcp://127.0.0.1:0' is serviced in a run (doer 'server' drives "
               "it), but its hub is attached to no Doist and was never polled: its real IO in "
-              "flight (2 operations: a connect, an accept, a read) would never complete and the "
+              "flight (2 operations: a connect, an accept) would never complete and the "
               "run would idle to its end. Call doist.attach(io) before the run (a hub you poll "
               "yourself: io.poll() before its doers first run)");
   }
@@ -102,6 +102,24 @@ TEST(UnattachedHub, WithNoDriverTheWaiterIsNamed) {
     ADD_FAILURE() << "the run ended " << to_string(end) << " with nothing said";
   } catch (const std::logic_error& error) {
     EXPECT_NE(std::string(error.what()).find("is serviced in a run (doer 'greeter' waits on it)"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+// The error names what is in flight: a lone UDP socket has one read, not
+// the fixed "a connect, an accept, a read" it said whatever was there.
+TEST(UnattachedHub, TheErrorNamesTheOperationsInFlight) {
+  Doist doist(kRealTock, /*real=*/true);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  Channel& channel = io.bind("udp://127.0.0.1:0");
+  OpenDriver driver(channel);
+  try {
+    const RunEnd end = doist.run({&driver}, seconds(2));
+    ADD_FAILURE() << "the run ended " << to_string(end) << " with nothing said";
+  } catch (const std::logic_error& error) {
+    EXPECT_NE(std::string(error.what()).find("its real IO in flight (1 operation: a read) would"),
               std::string::npos)
         << error.what();
   }

@@ -42,6 +42,20 @@ require("${out}" "\nsame: 2 events of the kinds and channels compared \\(open; s
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj --channel "#1" EXIT 3)
 hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --channel server EXIT 0)
 require("${out}" "^same: [1-9][0-9]* events of the channels compared \\(server\\)\n$" "--channel server alone")
+# A name is looked up in each journal, each filtered by its own id (rev18
+# F4: the ids were unioned and both journals filtered by {1, 2}, comparing
+# everything). Here the names are swapped: "client" is #2 in a.hioj and #1
+# in swapped.hioj, whose #2 (its "server") has the id of a.hioj's client and
+# must not be compared: a.hioj's #2 tx against swapped.hioj's #1 tx only
+# (that is a.hioj's server: they differ).
+run_tool(${EDIT} rename ${WORK}/a.hioj ${WORK}/swap1.hioj client zz EXIT 0)
+run_tool(${EDIT} rename ${WORK}/swap1.hioj ${WORK}/swap2.hioj server client EXIT 0)
+run_tool(${EDIT} rename ${WORK}/swap2.hioj ${WORK}/swapped.hioj zz server EXIT 0)
+hio(diff ${WORK}/a.hioj ${WORK}/swapped.hioj --channel client --kind tx --all --max 1000 EXIT 3)
+require("${out}" "first divergence at event 0: [^\n]*channel #2: [a-z_]+ differs\n  expected: p[0-9]+ [0-9.]+ s[0-9]+ #2 tx [^\n]*\n  actual: +p[0-9]+ [0-9.]+ s[0-9]+ #1 tx " "--channel client, swapped ids: each journal's own")
+if(out MATCHES "\n  expected: p[0-9]+ [0-9.]+ s[0-9]+ #1 " OR out MATCHES "\n  actual: +p[0-9]+ [0-9.]+ s[0-9]+ #2 ")
+  message(FATAL_ERROR "--channel client compared the other journal's id:\n${out}")
+endif()
 hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --channel clinet EXIT 2)
 require("${err}" "^hio diff: [^\n]*a.hioj: --channel clinet: the journal has no channel named clinet \\(did you mean 'client'\\?\\); its channels are 0 \\(the network\\), 1 server, 2 client\n$" "--channel clinet")
 

@@ -278,12 +278,7 @@ slow_build_scenario "$WORK/build.toml"
 # (bit 2 of SigCgt). Not before its exec: the forked shell, for a moment,
 # still has sh's own handler, and a signal then ended it with exit 130
 # before it opened the output files (a flake: "build_run.err: No such file").
-hio_exe=$(readlink -f "$HIO")
-catches_sigint() {
-  [ "$(readlink "/proc/$1/exe" 2> /dev/null)" = "$hio_exe" ] || return 1
-  mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2> /dev/null)
-  [ -n "$mask" ] && [ $(( 0x$mask & 2 )) -ne 0 ]
-}
+catches_sigint() { catches "$HIO" "$1" 0x2; }
 # rss_kb PID: its resident memory now, in kB (0 once it is gone).
 rss_kb() {
   rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$1/status" 2> /dev/null)

@@ -34,6 +34,16 @@ await_or_fail() {
   done
 }
 
+# catches HIO PID MASK: whether PID is HIO by now (not the forked shell,
+# whose handlers are sh's for a moment) and has a handler for each signal
+# of MASK in /proc's SigCgt (bit N-1 for signal N: 0x2 SIGINT, 0x200
+# SIGUSR1), for await_or_fail.
+catches() {
+  [ "$(readlink "/proc/$2/exe" 2> /dev/null)" = "$(readlink -f "$1")" ] || return 1
+  catches_mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$2/status" 2> /dev/null)
+  [ -n "$catches_mask" ] && [ $(( 0x$catches_mask & $3 )) -eq $(( $3 )) ]
+}
+
 # stalled_reader FIFO &: opens FIFO to read and never reads, for at most
 # 120 s (times HIO_TEST_TIMEOUT_SCALE); once the pipe is full - a write end
 # of its own polls without POLLOUT: no room for a writer - it writes its PID

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "clean_stop_catch.hpp"
 #include "cli_commands.hpp"
 #include "hio/engine/report.hpp"
 #include "hio/replay/reader.hpp"
@@ -245,8 +246,10 @@ std::string option_as_value(CLI::App& command) {
   return "";
 }
 
+// `clean_stop`: made for hio run (run_cli keeps it until it returns).
 int run_command(int argc, const char* const* argv, const DoerRegistry& registry, JsonFailure& json,
-                std::optional<ReportPrefix>& report_prefix) {
+                std::optional<ReportPrefix>& report_prefix,
+                std::optional<CleanStopCatch>& clean_stop) {
   CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
   app.footer(kExamples);
   app.set_version_flag("--version", replay::engine_version());
@@ -537,7 +540,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   report_prefix.emplace(command);
   int code = kExitBadInput;
   try {
-    if (run->parsed()) code = do_run(run_args, registry);
+    if (run->parsed()) code = do_run(run_args, registry, clean_stop.emplace());
     if (check->parsed()) code = do_check(check_args, registry);
     if (sweep_cmd->parsed()) code = do_sweep(sweep_args, registry);
     if (replay_cmd->parsed()) code = do_replay(replay_args, registry);
@@ -584,6 +587,10 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   // A file size limit and a stderr whose reader has gone must not kill a run
   // and cut its journal (restored on return: an embedder's are its own).
   const CliSignals signals;
+  // hio run's SIGUSR1 (made by run_command), caught until the output below
+  // is written: one that comes after the run (a script's second kill -USR1)
+  // would otherwise kill hio as the summary is flushed.
+  std::optional<CleanStopCatch> clean_stop;
   reserve_standard_fds();
   StdoutWriter out;
   JsonFailure json;  // started once the command line is read
@@ -592,7 +599,7 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   std::optional<ReportPrefix> report_prefix;
   int code = kExitInternal;
   try {
-    code = run_command(argc, argv, registry, json, report_prefix);
+    code = run_command(argc, argv, registry, json, report_prefix, clean_stop);
   } catch (const std::bad_alloc&) {
     // Before a command ran (its arguments read): run_command says those
     // that come out of the command.

@@ -105,7 +105,11 @@ struct SalvageArgs {
 // `args`: the scenario, --real and --set, as hio run takes them, and --json.
 int do_check(const RunArgs& args, const DoerRegistry& registry);
 
-int do_run(const RunArgs& args, const DoerRegistry& registry);
+class CleanStopCatch;
+// `clean_stop`: SIGUSR1 caught, made by the caller before the scenario is
+// read and kept until hio's output is written (run_cli): one that comes as
+// the summary is flushed, after the run, must not kill hio.
+int do_run(const RunArgs& args, const DoerRegistry& registry, const CleanStopCatch& clean_stop);
 
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry);
 

@@ -1,10 +1,9 @@
 // hio diff.
 #include "cli_commands.hpp"
 
-#include <initializer_list>
 #include <iostream>
-#include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "channel_selection.hpp"
 #include "hio/replay/diff.hpp"
@@ -67,26 +66,23 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
   return out + "}";
 }
 
-// The ids --channel names in the journals, each journal's own (a replay
-// makes the recorded channels with their ids, so both sides' usually agree;
-// two runs that numbered a channel differently then differ in its events'
-// channel). A channel one journal does not have is an error naming that
-// journal and its channels: nullopt, said on stderr.
-std::optional<std::vector<std::uint32_t>> channel_ids(
-    const std::vector<std::string>& channels,
-    std::initializer_list<std::pair<const std::string*, const replay::JournalReader*>> journals) {
-  std::set<std::uint32_t> ids;
-  for (const auto& [path, reader] : journals) {
-    const ChannelSelection selection = select_channels(channels, *path, {}, *reader);
-    if (!selection.problem.empty()) {
-      std::cerr << "hio diff: " << display_text(*path) << ": " << selection.problem << "\n";
-      return std::nullopt;
-    }
-    for (const std::string& warning : selection.warnings)
-      std::cerr << "hio diff: " << display_text(*path) << ": warning: " << warning << "\n";
-    ids.insert(selection.ids.begin(), selection.ids.end());
+// The ids --channel names in one journal, its own: each journal is filtered
+// by its own (a replay makes the recorded channels with their ids, so both
+// sides' usually agree; two runs that numbered a channel differently then
+// differ in its events' channel, and neither side's id is looked for in the
+// other, where it may be another channel). A channel the journal does not
+// have is an error naming it and its channels: nullopt, said on stderr.
+std::optional<std::vector<std::uint32_t>> channel_ids(const std::vector<std::string>& channels,
+                                                      const std::string& path,
+                                                      const replay::JournalReader& reader) {
+  const ChannelSelection selection = select_channels(channels, path, {}, reader);
+  if (!selection.problem.empty()) {
+    std::cerr << "hio diff: " << display_text(path) << ": " << selection.problem << "\n";
+    return std::nullopt;
   }
-  return std::vector<std::uint32_t>(ids.begin(), ids.end());
+  for (const std::string& warning : selection.warnings)
+    std::cerr << "hio diff: " << display_text(path) << ": warning: " << warning << "\n";
+  return selection.ids;
 }
 
 }  // namespace
@@ -138,10 +134,12 @@ int do_diff(DiffArgs args) {
     options.kinds = *kinds;
   }
   if (!args.channels.empty()) {
-    const std::optional<std::vector<std::uint32_t>> channels =
-        channel_ids(args.channels, {{&a, &expected}, {&b, &actual}});
-    if (!channels) return kExitBadInput;
-    options.channels = *channels;
+    std::optional<std::vector<std::uint32_t>> want = channel_ids(args.channels, a, expected);
+    if (!want) return kExitBadInput;
+    std::optional<std::vector<std::uint32_t>> got = channel_ids(args.channels, b, actual);
+    if (!got) return kExitBadInput;
+    options.expected_channels = std::move(*want);
+    options.actual_channels = std::move(*got);
   }
   options.all = args.all;
   options.divergences_max = args.max;

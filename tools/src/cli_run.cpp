@@ -118,10 +118,9 @@ int do_check(const RunArgs& args, const DoerRegistry& registry) {
   }
 }
 
-int do_run(const RunArgs& args, const DoerRegistry& registry) {
+int do_run(const RunArgs& args, const DoerRegistry& registry, const CleanStopCatch& clean_stop) {
   // SIGUSR1 from here on ends the run cleanly (kCleanStopSignal), also one
   // that comes while the scenario is read or built.
-  const CleanStopCatch clean_stop;
   if (const std::string problem =
           record_path_problem(args.record, {{args.scenario, "scenario file"}});
       !problem.empty()) {

@@ -60,9 +60,13 @@ struct DiffOptions {
   // journal compared on `tx` only: where the doers' output parted.
   std::uint32_t kinds = ~std::uint32_t{0};
   // Only events of these channel ids are compared (empty: every channel),
-  // the others skipped on both sides as for `kinds`: one channel of a noise
-  // replay and its journal (hio diff --channel).
-  std::vector<std::uint32_t> channels{};
+  // the others skipped as for `kinds`: one channel of a noise replay and its
+  // journal (hio diff --channel). Each journal its own ids: a channel named
+  // in both may have one id in the expected journal and another in the
+  // actual (its events then differ in `channel`), and an id of one is not
+  // looked for in the other, where it may be another channel.
+  std::vector<std::uint32_t> expected_channels{};
+  std::vector<std::uint32_t> actual_channels{};
 };
 
 struct DiffResult {
