@@ -1,5 +1,6 @@
 #include "toml_text.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "hio/replay/escape.hpp"
@@ -76,6 +77,21 @@ std::optional<TextProblem> not_utf8(std::string_view text) {
     at += length;
   }
   return std::nullopt;
+}
+
+std::optional<TextProblem> nul_byte(std::string_view text) {
+  const std::size_t at = text.find('\0');
+  if (at == std::string_view::npos) return std::nullopt;
+  // UTF-16 with its byte order mark is named as such (not_utf8).
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) return not_utf8(text);
+  const std::size_t row = line_start(text, at);
+  const auto line = static_cast<std::uint32_t>(
+      1 + std::count(text.begin() + static_cast<std::ptrdiff_t>(text_start(text)),
+                     text.begin() + static_cast<std::ptrdiff_t>(row), '\n'));
+  const auto column = static_cast<std::uint32_t>(code_points(text.substr(row, at - row)) + 1);
+  return TextProblem{line, column,
+                     "a NUL byte, which TOML allows nowhere (UTF-16 text holds them): " +
+                         std::string(kSaveAsUtf8)};
 }
 
 }  // namespace hio::tools

@@ -51,4 +51,10 @@ struct TextProblem {
 // `text` is UTF-8.
 std::optional<TextProblem> not_utf8(std::string_view text);
 
+// Where `text` holds its first NUL byte, which TOML allows nowhere (UTF-16
+// text without its byte order mark is full of them): found before toml++
+// parses, whose key reader asserts it never sees one; a text starting with
+// a UTF-16 byte order mark is told as not_utf8 tells it. nullopt when none.
+std::optional<TextProblem> nul_byte(std::string_view text);
+
 }  // namespace hio::tools
