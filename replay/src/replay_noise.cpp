@@ -34,6 +34,13 @@ std::size_t saturating_sum(std::size_t a, std::size_t b) {
                                                          : a + b;
 }
 
+// Whether a channel's waiting inputs wait for room in its rx (the first is
+// an rx that did not fit), not for the doers' sends in the pass (the first
+// is the network's decision about a send).
+bool waits_for_room(const Stalled& waiting_inputs) {
+  return !waiting_inputs.inputs.empty() && waiting_inputs.inputs.front().kind == EventKind::rx;
+}
+
 }  // namespace
 
 // ---- noise replay -------------------------------------------------------------
@@ -91,8 +98,12 @@ void Replayer::Feed::pump_noisy(Tyme now) {
         // it, not the feed: the recorded tx further on release the credit the
         // doers need to drain that rx (else a circular wait), and the other
         // channels' inputs come at their recorded passes.
+        // A dropped rx takes no room: one that comes while its channel
+        // waits for room is lost at its place too, not behind the rx that
+        // waits (it kept the drop out of the journal and the counts until
+        // the doers read, and for ever from a reader that stopped).
         auto room = stalled.find(e.channel);
-        if (room != stalled.end()) {
+        if (room != stalled.end() && !(noise.dropped && waits_for_room(room->second))) {
           stall(room->second, e, noise);
         } else if (!noisy_input(e, noise, now, sends_read(e.channel))) {
           stall(stalled[e.channel], e, noise);
@@ -213,6 +224,7 @@ RxNoise Replayer::Feed::decide_rx_noise(const OwnedEvent& e) {
   // byte and bit whenever it corrupts (a drop too): what one kind decides
   // never changes how many draws another kind's stream gives an rx.
   const NoiseSpec& spec = options.noise;
+  ++stats.rx_seen;
   RxNoise noise;
   noise.dropped = drop.bernoulli(spec.drop);
   noise.duplicated = dup.bernoulli(spec.dup);
@@ -238,16 +250,21 @@ bool Replayer::Feed::noisy_rx(const OwnedEvent& e, const RxNoise& noise, Tyme no
     ++stats.undelivered;
     return true;
   }
-  if (c.kind() == ChannelKind::stream && port.rx_space() < e.bytes.size()) return false;
   const std::string_view peer = noise_peer(c, e.peer);
-  ++stats.rx_seen;
   ChannelNoise& state = channel_noise[e.channel];
-  const std::uint64_t arrival = ++state.arrivals;
+  // Dropped, it needs no room in rx: lost at once, it holds up none of the
+  // channel's inputs after it. (Before session 19 it waited for room, as
+  // one delivered does: in a full stream rx its drop was journaled only
+  // once the doers had read enough, and a FIN or a smaller chunk behind it
+  // waited as long.)
   if (noise.dropped) {
+    ++state.arrivals;
     ++stats.dropped;
     port.noise(NoiseKind::drop, e.bytes, peer, "replay noise: dropped");
     return true;
   }
+  if (c.kind() == ChannelKind::stream && port.rx_space() < e.bytes.size()) return false;
+  const std::uint64_t arrival = ++state.arrivals;
   std::string bytes = e.bytes;
   if (noise.flip) {
     const auto [at, bit] = *noise.flip;

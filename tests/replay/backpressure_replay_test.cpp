@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hio/engine/engine.hpp"
@@ -449,6 +450,62 @@ TEST(ReplayBackpressure, ADoerThatNeverReadsKeepsABoundedBacklog) {
   const NoiseStats all = deaf_replay(std::numeric_limits<std::size_t>::max());
   EXPECT_EQ(all.stalled_dropped, 0u) << format_noise_stats(all);
   EXPECT_EQ(all.undelivered, none.undelivered) << format_noise_stats(all);
+}
+
+// The noise's own drops a journal holds ("replay noise: dropped", not the
+// drops of rx that could not wait), each as its pass's tyme and its bytes.
+std::vector<std::pair<std::int64_t, std::string>> plain_drops(const std::string& path) {
+  std::vector<std::pair<std::int64_t, std::string>> drops;
+  for (const PassRecord& p : read_journal(path).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::noise && e.noise == NoiseKind::drop &&
+          e.text == "replay noise: dropped")
+        drops.emplace_back(e.tyme.time_since_epoch().count(), e.bytes);
+  return drops;
+}
+
+// A dropped rx takes no room: on a channel whose rx is full (a server that
+// never reads), each rx the noise drops is dropped at its recorded pass, as
+// for a server that reads, and counted so. Before session 19 it waited for
+// room as one delivered does (for ever, here: its drop became an
+// `undelivered`, or a drop of the backlog's bound, and the summary said
+// fewer dropped), and so did the ones after it behind it.
+TEST(ReplayBackpressure, ADroppedRxTakesNoRoomInAFullRx) {
+  TempDir dir;
+  const std::string path = dir.file("upload.hioj");
+  capture_upload(path);
+  const Replayed reading = replay<UploadScene<true>>(path, "drop=0.5", 1, dir.file("reading.hioj"));
+  const Replayed deaf = replay<UploadScene<false>>(path, "drop=0.5", 1, dir.file("deaf.hioj"));
+  const NoiseStats& r = reading.result.noise;
+  const NoiseStats& d = deaf.result.noise;
+  ASSERT_GT(d.stalled_dropped, 0u) << format_noise_stats(d);  // its rx was full
+  EXPECT_GT(r.dropped, recorded_rx(path) / 4) << format_noise_stats(r);
+  EXPECT_EQ(d.dropped, r.dropped) << format_noise_stats(d)
+                                  << "\nreading: " << format_noise_stats(r);
+  const auto drops = plain_drops(dir.file("deaf.hioj"));
+  EXPECT_EQ(drops.size(), d.dropped);
+  EXPECT_TRUE(drops == plain_drops(dir.file("reading.hioj")));
+  // That journal replays as any other.
+  const Replayed strict = replay<UploadScene<false>>(dir.file("deaf.hioj"), "");
+  EXPECT_TRUE(strict.result.identical())
+      << (strict.result.divergence ? format_divergence(*strict.result.divergence) : "");
+}
+
+// The summary's "N rx" counts every recorded rx the noise decided on (each
+// is, in recorded order, whatever happens to it next), so it is the
+// journal's rx, whatever the doers read. Before session 19 it counted only
+// the rx that reached a connected channel with room for them: for a server
+// that never reads, fewer rx than its `undelivered`.
+TEST(ReplayBackpressure, TheNoiseCountsEveryRecordedRxItDecidedOn) {
+  TempDir dir;
+  const std::string path = dir.file("upload.hioj");
+  capture_upload(path);
+  const std::uint64_t recorded = recorded_rx(path);
+  const NoiseStats reading = replay<UploadScene<true>>(path, "reorder=1").result.noise;
+  const NoiseStats deaf = replay<UploadScene<false>>(path, "reorder=1").result.noise;
+  EXPECT_EQ(reading.rx_seen, recorded) << format_noise_stats(reading);
+  EXPECT_GT(deaf.undelivered, recorded / 2) << format_noise_stats(deaf);
+  EXPECT_EQ(deaf.rx_seen, recorded) << format_noise_stats(deaf);
 }
 
 // Reads nothing, and closes each connection 100 ms into the run.
