@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <pty.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -62,6 +63,14 @@ class Pty {
       out.append(buf, static_cast<std::size_t>(n));
     }
     return out;
+  }
+  // What the device can read now: the bytes the kernel has put in the
+  // master's line discipline (FIONREAD). A write on the slave gets there a
+  // moment later, through the kernel's flip buffers and a worker thread.
+  std::size_t pending() const {
+    int n = 0;
+    if (::ioctl(master_, FIONREAD, &n) != 0 || n < 0) return 0;
+    return static_cast<std::size_t>(n);
   }
   // The device goes away: the slave side sees a hangup.
   void close_master() {
