@@ -264,31 +264,77 @@ hio(replay ${WORK}/udp.hioj --noise dup=0.01 --seeds 1..3 EXIT 0)
 require("${out}" "^3 of 3 seeds passed\n$" "every seed passing")
 
 # Each seed's "end" is the replay's own, not the recorded run's (xcap9
-# finding 7): a real client capture (a server in another hio process on a
-# loopback port; the client retries until it listens) whose run ended `done`,
-# all five messages echoed. With every rx dropped the client never finishes:
-# the replay runs to the recorded end, `limit`, where it said `done`. Without
-# noise on its rx the client finishes as recorded: `done`.
+# finding 7): a real client capture (a UDP server in another hio process on a
+# loopback port, bound before the client starts) whose run ended `done`, its
+# ten requests answered. With every rx dropped the client never finishes (it
+# waits out its timeout, 1 s): the replay runs to the recorded end, `limit`,
+# where it said `done`. With its responses reordered it still finishes as
+# recorded, `done`: reorder=0.5 with noise seed 1 holds back 5 of the 10,
+# none of them the last, each until after the next one that is not held
+# (the draws are per recorded rx, so the same for every capture of 10). It
+# used to be a TCP client with reorder=1, which does nothing to a stream.
 string(RANDOM LENGTH 3 ALPHABET 0123456789 port_offset)
 math(EXPR port "47000 + ${port_offset}")
-file(WRITE ${WORK}/echo_server.toml "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"2s\"\n[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"tcp://127.0.0.1:${port}\"\n")
-file(WRITE ${WORK}/echo_client.toml "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"2s\"\n[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:${port}\"\nmessages = 5\nretry = \"20ms\"\n[[expect]]\nfinal = \"c.echoed == 5\"\n")
-# (The server's summary to a file: the client does not read the pipe.)
-execute_process(COMMAND sh -c "exec \"$0\" run \"$1\" > \"$2\"" ${HIO} ${WORK}/echo_server.toml
-                        ${WORK}/echo_server.out
-                COMMAND ${HIO} run ${WORK}/echo_client.toml --record ${WORK}/client.hioj
-                RESULTS_VARIABLE pair_rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT pair_rc STREQUAL "0;0")
-  message(FATAL_ERROR "the server and client runs: exit ${pair_rc}\n${out}\n${err}")
+file(WRITE ${WORK}/udp_server.toml "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"60s\"\n[[doer]]\nkind = \"udp_responder\"\nname = \"server\"\naddress = \"udp://127.0.0.1:${port}\"\n")
+file(WRITE ${WORK}/udp_client.toml "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"2s\"\n[[doer]]\nkind = \"udp_requester\"\nname = \"c\"\naddress = \"udp://127.0.0.1:0\"\nto = \"127.0.0.1:${port}\"\nrequests = 10\ninterval = \"20ms\"\n[[expect]]\nfinal = \"c.responses == 10\"\n")
+# The server (its summary to a file), then, once its port is bound
+# (/proc/net/udp, at most 30 s), the client, recorded; the server is
+# stopped after it.
+execute_process(
+  COMMAND sh -c [=[
+"$0" run "$1" > "$2" &
+server=$!
+bound=" 0100007F:$(printf %04X "$3") "
+i=0
+until grep -q "$bound" /proc/net/udp; do
+  i=$((i + 1))
+  [ $i -le 600 ] || { kill $server; echo "the server never bound port $3" >&2; exit 9; }
+  sleep 0.05
+done
+"$0" run "$4" --record "$5"
+rc=$?
+kill -TERM $server
+wait $server
+exit $rc]=] ${HIO} ${WORK}/udp_server.toml ${WORK}/udp_server.out ${port}
+          ${WORK}/udp_client.toml ${WORK}/client.hioj
+  RESULT_VARIABLE pair_rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT pair_rc EQUAL 0)
+  message(FATAL_ERROR "the client's run: exit ${pair_rc}\n${out}\n${err}")
 endif()
+# rx_order TEXT VAR: the numbers of the responses in `hio inspect` TEXT, in
+# the order they were delivered.
+function(rx_order text var)
+  string(REGEX MATCHALL "#1 rx [0-9]+ \"[0-9]+:" rx "${text}")
+  list(TRANSFORM rx REPLACE "^#1 rx [0-9]+ \"([0-9]+):$" "\\1")
+  set(${var} "${rx}" PARENT_SCOPE)
+endfunction()
 hio(inspect ${WORK}/client.hioj EXIT 0)
 require("${out}" "\ntrailer [^\n]* end=done " "the client capture ended done")
+rx_order("${out}" recorded)
+set(in_order 00000000 00000001 00000002 00000003 00000004 00000005 00000006 00000007 00000008
+    00000009)
+if(NOT recorded STREQUAL "${in_order}")
+  message(FATAL_ERROR "the capture's responses: ${recorded}")
+endif()
 hio(replay ${WORK}/client.hioj --noise drop=1 --seeds 1..2 --out ${WORK}/client-sweep EXIT 1)
 file(READ ${WORK}/client-sweep/report.json report)
 require("${report}" "\"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", [^\n]*\\{\"seed\": 2, \"passed\": false, \"end\": \"limit\", "
         "a client that never finished: the replay's end")
-hio(replay ${WORK}/client.hioj --noise reorder=1 --seeds 1..1 --json EXIT 0)
+hio(replay ${WORK}/client.hioj --noise reorder=0.5 --seeds 1..1 --json EXIT 0)
 require("${out}" "^\\{\"seed\": 1, \"passed\": true, \"end\": \"done\", " "a client that finished")
+# That seed alone, its journal kept: the responses came in another order,
+# every one of them.
+hio(replay ${WORK}/client.hioj --noise reorder=0.5 --seed 1 --record ${WORK}/reordered.hioj
+    EXIT 0)
+require("${out}" "\nnoise:     10 rx: 0 dropped, 0 delayed, 0 duplicated, 0 corrupted, 5 reordered, 0 undelivered;"
+        "reorder=0.5, noise seed 1")
+hio(inspect ${WORK}/reordered.hioj EXIT 0)
+rx_order("${out}" reordered)
+set(sorted ${reordered})
+list(SORT sorted)
+if(reordered STREQUAL recorded OR NOT sorted STREQUAL recorded)
+  message(FATAL_ERROR "reorder=0.5: the responses came as ${reordered}, recorded ${recorded}")
+endif()
 
 # Noise sweep usage: each a precise message, exit 2.
 foreach(case
