@@ -20,11 +20,10 @@ interrupt() {
   pid=$!
   # Bounded wait until the run has started (the Doist then handles SIGINT):
   # the journal shows its header at the first pass (a replay's too). Up to
-  # 30 s, not 1: a signal while the scenario is still read or built ends hio
-  # with other words, and a slow build (ThreadSanitizer, a loaded machine)
-  # took longer than a second to get there.
-  i=0
-  while [ ! -s "$journal" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+  # 30 s (scaled), not 1: a signal while the scenario is still read or built
+  # ends hio with other words, and a slow build (ThreadSanitizer, a loaded
+  # machine) took longer than a second to get there.
+  await_or_fail 30 $pid "$name: its first pass" test -s "$journal"
   kill -"$signal" $pid
   wait $pid
   rc=$?
@@ -163,8 +162,7 @@ recorded_interrupt replay_hup "$WORK/hup.hioj" SIGHUP
 (trap '' HUP; exec "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --record "$WORK/nohup.hioj") \
   > "$WORK/nohup.out" 2> "$WORK/nohup.err" &
 pid=$!
-i=0
-while [ ! -s "$WORK/nohup.hioj" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+await_or_fail 30 $pid "nohup: its first pass" test -s "$WORK/nohup.hioj"
 kill -HUP $pid
 wait $pid
 rc=$?
@@ -226,14 +224,15 @@ recorded_interrupt replay_long_tock_again "$WORK/long_tock-replay.hioj" SIGINT
 
 # The replay's journal: a ticker running every pass for 50,000,000 passes
 # (1 ms each). A replay skips idle passes as the run did, so only a doer busy
-# every pass makes it long: seconds, recording and replaying alike.
-# An echo pair too: the channels the doers close when the signal stops the
-# replay early are not compared with the journal's (closed at its end).
-cat > "$WORK/long.toml" <<'TOML'
+# every pass makes it long: seconds, recording and replaying alike. A build
+# that runs hio slower (the scale: ThreadSanitizer) records as many fewer
+# passes, which last as long there (50,000,000 took more than 20 min under
+# TSan, longer than the test's whole TIMEOUT then).
+cat > "$WORK/long.toml" << TOML
 [run]
 name = "long"
 tock = "1ms"
-limit = "50000s"
+limit = "$((50000 / $(scaled 1)))s"
 [net]
 hosts = ["c", "s"]
 client_host = "c"
@@ -284,6 +283,8 @@ rss_kb() {
   rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$1/status" 2> /dev/null)
   echo "${rss:-0}"
 }
+# grown_past PID KB: whether PID's resident memory is KB or more by now.
+grown_past() { [ "$(rss_kb "$1")" -ge "$2" ]; }
 # during_build NAME COMMAND...: SIGINT once hio catches it and its memory
 # has grown 8 MB past what it had then (the 200,000 doers take some 80 MB:
 # the build is under way), then exit 130 with the build's interruption on
@@ -295,14 +296,9 @@ during_build() {
   shift
   "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
   pid=$!
-  i=0
-  while ! catches_sigint $pid && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  await_or_fail 10 $pid "$name: its SIGINT handler" catches_sigint $pid
   start=$(rss_kb $pid)
-  i=0
-  while [ "$(rss_kb $pid)" -lt $((start + 8192)) ] && [ $i -lt 1000 ]; do
-    sleep 0.01
-    i=$((i + 1))
-  done
+  await_or_fail 10 $pid "$name: its build" grown_past $pid $((start + 8192))
   kill -INT $pid
   wait $pid
   rc=$?
@@ -322,8 +318,7 @@ during_build build_sweep "$HIO" sweep "$WORK/build.toml" --seeds 1..3 --jobs 1
 (trap '' HUP; exec "$HIO" sweep "$WORK/build.toml" --seeds 1..3 --jobs 1 --set run.limit=2s) \
   > "$WORK/nohup_sweep.out" 2> "$WORK/nohup_sweep.err" &
 pid=$!
-i=0
-while ! catches_sigint $pid && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+await_or_fail 10 $pid "nohup_sweep: its SIGINT handler" catches_sigint $pid
 sleep 1
 kill -HUP $pid
 wait $pid

@@ -2,24 +2,32 @@
 # changes directory: . "$(dirname "$0")/lib.sh" (ctest runs each test as
 # `sh /path/to/test.sh ARGS`). Helpers that fail end the test with exit 1.
 
-# await_file FILE PID WHAT: waits up to 10 s for FILE, which process PID
-# makes (by a rename) once it is ready; without it, kills PID and ends the
-# test through its own fail() with WHAT.
+# scaled SECONDS: SECONDS for the build under test, the bound of every wait
+# below: times HIO_TEST_TIMEOUT_SCALE, which ctest gives every test of this
+# directory as it scales their TIMEOUT (tests/CMakeLists.txt: 20 under TSan,
+# which runs hio 13 to 30 times slower; 1 where it is not set).
+scaled() {
+  echo $(($1 * ${HIO_TEST_TIMEOUT_SCALE:-1}))
+}
+
+# await_file FILE PID WHAT: waits up to 10 s (scaled) for FILE, which process
+# PID makes (by a rename) once it is ready; without it, kills PID and ends
+# the test through its own fail() with WHAT.
 await_file() {
+  await_limit=$(scaled 10)
   i=0
-  while [ ! -f "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-  [ -f "$1" ] || { kill "$2"; fail "$3"; }
+  while [ ! -f "$1" ] && [ $i -lt $((await_limit * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+  [ -f "$1" ] || { kill "$2"; fail "$3 (within $await_limit s)"; }
 }
 
 # await_or_fail SECONDS PID WHAT CONDITION...: waits until the command
 # CONDITION (a function too) succeeds, polling every 0.05 s, before a test
 # signals hio (PID) at a moment the test is about: a signal sent anyway tests
 # another moment, and its verdict would depend on the machine's speed. The
-# bound is generous and scales with the build (HIO_TEST_TIMEOUT_SCALE, which
-# ctest sets as it scales the tests' TIMEOUT: 5 under TSan); once it runs
-# out, PID is killed and the test ends with "hio never got to WHAT".
+# bound is generous and scaled; once it runs out, PID is killed and the test
+# ends with "hio never got to WHAT".
 await_or_fail() {
-  await_limit=$(($1 * ${HIO_TEST_TIMEOUT_SCALE:-1})) await_pid=$2 await_what=$3
+  await_limit=$(scaled "$1") await_pid=$2 await_what=$3
   shift 3
   await_i=0
   while ! "$@"; do
@@ -44,15 +52,24 @@ catches() {
   [ -n "$catches_mask" ] && [ $(( 0x$catches_mask & $3 )) -eq $(( $3 )) ]
 }
 
+# report_begun PID DIR: hio sweep (PID) into --out DIR has begun its
+# report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
+# or where that is missing report.json.XXXXXX (renamed at the end). Its
+# seeds' runs come next.
+report_begun() {
+  ls "$2"/report.json.* > /dev/null 2>&1 ||
+    ls -l "/proc/$1/fd" 2> /dev/null | grep -q "$2/.*(deleted)"
+}
+
 # stalled_reader FIFO &: opens FIFO to read and never reads, for at most
-# 120 s (times HIO_TEST_TIMEOUT_SCALE); once the pipe is full - a write end
+# 120 s (scaled); once the pipe is full - a write end
 # of its own polls without POLLOUT: no room for a writer - it writes its PID
 # to FIFO.full, and hio's next write waits for room (in write(2), or in
 # poll(2) for a non-blocking journal). A pause in hio's written bytes is no
 # such sign: a slow hio, as under TSan, pauses with room left. Only in the
 # background: the job becomes python3, so $! is the reader's PID.
 stalled_reader() {
-  exec python3 - "$1" "$((120 * ${HIO_TEST_TIMEOUT_SCALE:-1}))" << 'PY'
+  exec python3 - "$1" "$(scaled 120)" << 'PY'
 import os, select, sys, time
 fifo, seconds = sys.argv[1], int(sys.argv[2])
 reader = os.open(fifo, os.O_RDONLY)  # once hio opens it to write
