@@ -8,14 +8,6 @@ set -u
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.out" "$WORK/$2.err"; exit 1; }
-# started DIR: the sweep into --out DIR (process $pid) has begun its
-# report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
-# or where that is missing report.json.XXXXXX (renamed at the end).
-started() {
-  ls "$1"/report.json.* > /dev/null 2>&1 ||
-    ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$1/.*(deleted)"
-}
-
 # printed FILE LINES: FILE has LINES lines or more.
 printed() { [ "$(wc -l < "$1")" -ge "$2" ]; }
 
@@ -32,7 +24,7 @@ interrupt() {
   pid=$!
   await_or_fail 60 $pid "$name: $lines lines of output" printed "$WORK/$name.out" "$lines"
   if [ -n "${ready:-}" ]; then
-    await_or_fail 60 $pid "$name: its report.json" started "$ready"
+    await_or_fail 60 $pid "$name: its report.json" report_begun $pid "$ready"
     sleep 0.5  # report.json is begun just before the runs start
   fi
   kill -"${signal:-INT}" $pid
@@ -96,7 +88,7 @@ for delay in 0.05 0.2 0.4 0.7; do
   "$HIO" sweep "$WORK/slow_build.toml" --seeds 1..3 --jobs 1 --out "$WORK/b" \
     > "$WORK/$name.out" 2> "$WORK/$name.err" &
   pid=$!
-  await_or_fail 60 $pid "$name: the sweep's report.json" started "$WORK/b"
+  await_or_fail 60 $pid "$name: the sweep's report.json" report_begun $pid "$WORK/b"
   sleep "$delay"
   kill -INT $pid
   wait $pid
