@@ -97,10 +97,29 @@ std::string describe_channels(const std::vector<ChannelInfo>& a,
          describe_channel(first_longer ? a[common] : b[common]);
 }
 
-std::vector<ChannelInfo> without_addresses(std::vector<ChannelInfo> channels) {
-  for (ChannelInfo& c : channels)
-    c.address.clear();
-  return channels;
+// A channel table as diff_journals compares it: with DiffOptions' channels,
+// only their entries, an actual id that actual_as_expected pairs with an
+// expected one written as that one (and the entries then in id order), so
+// that a channel numbered differently compares as itself; without
+// addresses with ignore_addresses.
+std::vector<ChannelInfo> compared_table(const std::vector<ChannelInfo>& table,
+                                        std::vector<std::uint32_t> selected,
+                                        const DiffOptions& options, bool actual) {
+  std::sort(selected.begin(), selected.end());
+  std::vector<ChannelInfo> out;
+  for (const ChannelInfo& c : table) {
+    if (!selected.empty() && !std::binary_search(selected.begin(), selected.end(), c.id)) continue;
+    out.push_back(c);
+    if (options.ignore_addresses) out.back().address.clear();
+    if (actual) out.back().id = as_expected_channel(options, c.id);
+  }
+  // Renumbered entries back in id order, as the expected table's; a table
+  // without (any that the journal wrote out of order) stays as written.
+  if (actual && !options.actual_as_expected.empty()) {
+    std::stable_sort(out.begin(), out.end(),
+                     [](const ChannelInfo& x, const ChannelInfo& y) { return x.id < y.id; });
+  }
+  return out;
 }
 
 std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b,
@@ -123,17 +142,21 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
   field("noise_chain", describe_noise_chain(a.noise_chain), describe_noise_chain(b.noise_chain));
-  if (options.ignore_addresses) {
-    const std::vector<ChannelInfo> x = without_addresses(a.channels);
-    const std::vector<ChannelInfo> y = without_addresses(b.channels);
-    if (x != y) out.push_back("channels: " + describe_channels(x, y));
-  } else if (a.channels != b.channels) {
-    out.push_back("channels: " + describe_channels(a.channels, b.channels));
-  }
+  const std::vector<ChannelInfo> x =
+      compared_table(a.channels, options.expected_channels, options, false);
+  const std::vector<ChannelInfo> y =
+      compared_table(b.channels, options.actual_channels, options, true);
+  if (x != y) out.push_back("channels: " + describe_channels(x, y));
   return out;
 }
 
 }  // namespace
+
+std::uint32_t as_expected_channel(const DiffOptions& options, std::uint32_t actual_id) {
+  const auto& pairs = options.actual_as_expected;
+  const auto it = std::lower_bound(pairs.begin(), pairs.end(), std::pair{actual_id, 0U});
+  return it != pairs.end() && it->first == actual_id ? it->second : actual_id;
+}
 
 const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
   return first_difference(a, b, DiffOptions{});
@@ -142,7 +165,7 @@ const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
 const char* first_difference(const ChannelEvent& a, const ChannelEvent& b,
                              const DiffOptions& options) {
   if (a.tyme != b.tyme) return "tyme";
-  if (a.channel != b.channel) return "channel";
+  if (a.channel != as_expected_channel(options, b.channel)) return "channel";
   if (a.kind != b.kind) return "kind";
   // What sort of event it is within its kind (a drop or a delay, a close by
   // which side, a stream or a listener) comes before its payload: two noise
@@ -166,8 +189,9 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual) {
   return diff_journals(expected, actual, DiffOptions{});
 }
 
-DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
-                         const DiffOptions& options) {
+DiffResult diff_journals(JournalReader& expected, JournalReader& actual, const DiffOptions& given) {
+  DiffOptions options = given;
+  std::sort(options.actual_as_expected.begin(), options.actual_as_expected.end());
   DiffResult result;
   if (expected.header() && actual.header()) {
     result.header_differences = compare_headers(*expected.header(), *actual.header(), options);

@@ -301,6 +301,11 @@ std::string format_trailer(const JournalTrailer& t, const FormatOptions& options
     } else {
       append_json_null(out, "stop_signal");
     }
+    if (const char* name = journal_signal_name(t.stop_signal); name != nullptr) {
+      append_json_field(out, "stop_signal_name", name);
+    } else {
+      append_json_null(out, "stop_signal_name");
+    }
     out += t.ended_at_pass ? ",\"ended_at_pass\":true" : ",\"ended_at_pass\":false";
     out += t.end_by_hio ? ",\"end_by_hio\":true}" : ",\"end_by_hio\":false}";
     return out;
@@ -312,7 +317,13 @@ std::string format_trailer(const JournalTrailer& t, const FormatOptions& options
   text_field(out, "end_text", t.end_text);
   if (t.ended_at_pass) out += " ended_at_pass";
   if (t.end_by_hio) out += " end_by_hio";
-  if (t.stop_signal != 0) out += " stop_signal=" + std::to_string(t.stop_signal);
+  if (t.stop_signal != 0) {
+    // "stop_signal=10 (SIGUSR1)": the number as the journal holds it, and
+    // what it is, from a fixed table (the same text in every locale).
+    const char* name = journal_signal_name(t.stop_signal);
+    out += " stop_signal=" + std::to_string(t.stop_signal) +
+           (name != nullptr ? std::string(" (") + name + ")" : std::string());
+  }
   return out;
 }
 

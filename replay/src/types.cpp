@@ -112,6 +112,21 @@ std::string describe_noise_chain(const std::vector<NoiseStep>& chain) {
   return out;
 }
 
+const char* journal_signal_name(int stop_signal) {
+  switch (stop_signal) {
+    case 1:
+      return "SIGHUP";
+    case 2:
+      return "SIGINT";
+    case 10:
+      return "SIGUSR1";
+    case 15:
+      return "SIGTERM";
+    default:
+      return nullptr;
+  }
+}
+
 bool ended_by_exception(const JournalTrailer& trailer) {
   return trailer.end == RunOutcome::error &&
          std::string_view(trailer.end_text).rfind(kDivergedEndPrefix, 0) != 0 &&

@@ -136,16 +136,42 @@ TEST(Inspect, JsonHeaderAndTrailerHaveEveryField) {
   const std::string d = format_trailer(stopped, json);
   EXPECT_EQ(json_keys(c), json_keys(d)) << c << "\n" << d;
   EXPECT_NE(
-      c.find(",\"end\":\"limit\",\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false,"
+      c.find(",\"end\":\"limit\",\"end_text\":null,\"stop_signal\":null,\"stop_signal_name\":null,"
+             "\"ended_at_pass\":false,"
              "\"end_by_hio\":false}"),
       std::string::npos)
       << c;
   EXPECT_NE(d.find(",\"end\":\"interrupted\",\"end_text\":\"stopped\",\"stop_signal\":2,"
-                   "\"ended_at_pass\":true,\"end_by_hio\":true}"),
+                   "\"stop_signal_name\":\"SIGINT\",\"ended_at_pass\":true,\"end_by_hio\":true}"),
             std::string::npos)
       << d;
   for (const std::string& line : {a, b, c, d})
     EXPECT_EQ(line.find(": "), std::string::npos) << "spaced in the compact layout: " << line;
+}
+
+// A trailer's stop signal is said by its number and its name, from a fixed
+// table (the journal's numbers are Linux's; strsignal's text would follow
+// the locale): "stop_signal=10 (SIGUSR1)", and "stop_signal_name" in JSON.
+TEST(Inspect, TrailerNamesItsStopSignal) {
+  JournalTrailer t{8, 5, 18, 0x1234, Tyme{seconds(1)}, RunOutcome::interrupted, ""};
+  const std::pair<int, const char*> signals[] = {
+      {1, "SIGHUP"}, {2, "SIGINT"}, {10, "SIGUSR1"}, {15, "SIGTERM"}};
+  for (const auto& [number, name] : signals) {
+    t.stop_signal = number;
+    const std::string text = format_trailer(t, FormatOptions{});
+    EXPECT_TRUE(text.ends_with(" stop_signal=" + std::to_string(number) + " (" + name + ")"))
+        << text;
+    const std::string json = format_trailer(t, FormatOptions{.format = LineFormat::json});
+    EXPECT_NE(json.find(",\"stop_signal\":" + std::to_string(number) + ",\"stop_signal_name\":\"" +
+                        name + "\","),
+              std::string::npos)
+        << json;
+  }
+  t.stop_signal = 9;  // no journal holds it (the reader reads it as 0): the number alone
+  EXPECT_TRUE(format_trailer(t, FormatOptions{}).ends_with(" stop_signal=9"));
+  EXPECT_NE(format_trailer(t, FormatOptions{.format = LineFormat::json})
+                .find(",\"stop_signal\":9,\"stop_signal_name\":null,"),
+            std::string::npos);
 }
 
 TEST(Inspect, JsonLines) {
@@ -169,7 +195,8 @@ TEST(Inspect, JsonLines) {
             "{\"type\":\"trailer\",\"passes\":8,\"frames\":5,\"events\":18,\"digest\":\"" +
                 format_digest(digest_events(test::views(test::sample_events()))) +
                 "\",\"end_tyme_ns\":250000000,\"end_tyme\":\"0.25\",\"end\":\"limit\","
-                "\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false,"
+                "\"end_text\":null,\"stop_signal\":null,\"stop_signal_name\":null,"
+                "\"ended_at_pass\":false,"
                 "\"end_by_hio\":false}");
   // Every event line has every field, in one order (a string that is not
   // UTF-8 is "<name>_hex"), null where the event has no value: the channel's

@@ -78,7 +78,7 @@ stopped() {
 capture pass 1
 stopped pass $rc ok 0
 "$HIO" inspect pass.hioj --kind close > pass.inspect || fail "pass: journal unreadable"
-grep -q "^trailer .* end=interrupted .*ended_at_pass stop_signal=10$" pass.inspect ||
+grep -q "^trailer .* end=interrupted .*ended_at_pass stop_signal=10 (SIGUSR1)$" pass.inspect ||
   { cat pass.inspect; fail "pass: the trailer does not keep SIGUSR1"; }
 # Its replay: identical, to the same pass, judged as the run judged.
 name=pass_replay
@@ -89,7 +89,7 @@ grep -q ": identical$" $name.out || fail "$name: not identical"
 grep -q "^ended:     at the recorded end, tyme [0-9.]* s, where the run was stopped (SIGUSR1), as asked: the expectations are judged there, final ones too, as the run judged them$" $name.out ||
   fail "$name: no ended line"
 grep -q "^  ok    server.accepted == 1  (server.accepted was 1)$" $name.out || fail "$name: final not judged"
-"$HIO" inspect pass-replay.hioj --kind close | grep -q "^trailer .* stop_signal=10$" ||
+"$HIO" inspect pass-replay.hioj --kind close | grep -q "^trailer .* stop_signal=10 (SIGUSR1)$" ||
   fail "$name: the replay's trailer lost the signal"
 "$HIO" replay pass.hioj --json > $name.json 2>&1 || fail "$name --json: exit $?"
 grep -q '"recorded_interrupted": false, "recorded_stopped": true' $name.json || fail "$name --json: not recorded_stopped"

@@ -56,6 +56,38 @@ require("${out}" "first divergence at event 0: [^\n]*channel #2: [a-z_]+ differs
 if(out MATCHES "\n  expected: p[0-9]+ [0-9.]+ s[0-9]+ #1 " OR out MATCHES "\n  actual: +p[0-9]+ [0-9.]+ s[0-9]+ #2 ")
   message(FATAL_ERROR "--channel client compared the other journal's id:\n${out}")
 endif()
+# A channel numbered differently in the two journals (closing note 18: each
+# journal's own id was compared, so every event differed in `channel`):
+# --channel NAME compares it by its name, the k-th channel of that name in
+# one with the k-th in the other. renumbered.hioj is a.hioj with ids 1 and 2
+# swapped: the whole journals differ in `channel` at once, each channel
+# selected by name is the same (a line says the numbering), and the header's
+# table is compared on the selected channels' entries only, their ids no
+# difference. --channel N stays the id N in both: a.hioj's client (#2)
+# against renumbered.hioj's server (#2).
+run_tool(${EDIT} renumber ${WORK}/a.hioj ${WORK}/renumbered.hioj 1 2 EXIT 0)
+hio(diff ${WORK}/a.hioj ${WORK}/renumbered.hioj EXIT 3)
+require("${out}" "^header differs: channels: 2 vs 2 channels; the first that differs is entry 1 \\(#1 \"server\"\\): name \"server\" vs \"client\"\nfirst divergence at event 0: [^\n]*: channel differs\n" "renumbered: differs in channel")
+hio(diff ${WORK}/a.hioj ${WORK}/renumbered.hioj --channel client EXIT 0)
+require("${out}" "^channel client is #2 in [^\n]*/a.hioj, #1 in [^\n]*/renumbered.hioj: compared by its name\nsame: [1-9][0-9]* events of the channels compared \\(client\\)\n$" "renumbered: --channel client by its name")
+hio(diff ${WORK}/a.hioj ${WORK}/renumbered.hioj --channel server --channel client --all EXIT 0)
+require("${out}" "^channel server is #1 in [^\n]*, #2 in [^\n]*: compared by its name\nchannel client is #2 in [^\n]*, #1 in [^\n]*: compared by its name\nsame: [1-9][0-9]* events of the channels compared \\(server, client\\)\n$" "renumbered: both channels by name")
+hio(diff ${WORK}/a.hioj ${WORK}/renumbered.hioj --channel 2 EXIT 3)
+require("${out}" "^header differs: channels: 1 vs 1 channels; the first that differs is entry 1 \\(#2 \"client\"\\): name \"client\" vs \"server\"\nfirst divergence at event 0: " "renumbered: --channel 2 is the id")
+# --json echoes the filters as applied (null: none), with each channel's ids.
+hio(diff ${WORK}/a.hioj ${WORK}/renumbered.hioj --channel client --kind tx --kind open --json EXIT 0)
+require("${out}" "\"ignore_addresses\": false, \"kinds\": \\[\"tx\", \"open\"\\], \"channels\": \\[{\"given\": \"client\", \"by\": \"name\", \"expected_ids\": \\[2\\], \"actual_ids\": \\[1\\]}\\], \"header_differences\": \\[\\], " "renumbered --json: the filters")
+string(JSON result GET "${out}" result)
+if(NOT result STREQUAL "same")
+  message(FATAL_ERROR "renumbered --json --channel client: not same:\n${out}")
+endif()
+hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --channel "#1" --json EXIT 0)
+require("${out}" "\"kinds\": null, \"channels\": \\[{\"given\": \"#1\", \"by\": \"id\", \"expected_ids\": \\[1\\], \"actual_ids\": \\[1\\]}\\], " "--json --channel #1")
+hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --json EXIT 0)
+require("${out}" "\"kinds\": null, \"channels\": null, " "--json without filters")
+# A journal that cannot be read: nothing looked up, the ids null.
+hio(diff ${WORK}/a.hioj ${WORK}/nothing.hioj --channel client --kind tx --json EXIT 2)
+require("${out}" "\"kinds\": \\[\"tx\"\\], \"channels\": \\[{\"given\": \"client\", \"by\": \"name\", \"expected_ids\": null, \"actual_ids\": null}\\], " "--json, unread: ids null")
 hio(diff ${WORK}/a.hioj ${WORK}/noisy.hioj --channel clinet EXIT 2)
 require("${err}" "^hio diff: [^\n]*a.hioj: --channel clinet: the journal has no channel named clinet \\(did you mean 'client'\\?\\); its channels are 0 \\(the network\\), 1 server, 2 client\n$" "--channel clinet")
 

@@ -81,7 +81,7 @@ recorded_interrupt() {
   judged_at_end "$name" $rc "$signal" alice.echoed 20
 }
 recorded_interrupt replay_cut "$WORK/cut.hioj" SIGINT --record "$WORK/cut-replay.hioj"
-"$HIO" inspect "$WORK/cut-replay.hioj" --kind close | grep -q "^trailer .* end=interrupted .*stop_signal=2$" ||
+"$HIO" inspect "$WORK/cut-replay.hioj" --kind close | grep -q "^trailer .* end=interrupted .*stop_signal=2 (SIGINT)$" ||
   { echo "replay_cut: the replay's trailer has no signal"; exit 1; }
 recorded_interrupt replay_cut_again "$WORK/cut-replay.hioj" SIGINT
 # Bytes after its trailer damage the file, not the run: a salvage keeps the
@@ -94,7 +94,7 @@ for resync in "" --resync; do
     { echo "salvage_pad: exit $?"; cat "$WORK/salvage_pad.out"; exit 1; }
   grep -q "^input:    whole to its trailer, which is kept; then stopped at byte $size .*: trailing_data: " "$WORK/salvage_pad.out" ||
     { echo "salvage_pad $resync: trailing bytes not said"; cat "$WORK/salvage_pad.out"; exit 1; }
-  grep -q "^trailer .* end=interrupted .*stop_signal=2$" "$WORK/salvage_pad.out" ||
+  grep -q "^trailer .* end=interrupted .*stop_signal=2 (SIGINT)$" "$WORK/salvage_pad.out" ||
     { echo "salvage_pad $resync: trailer not kept"; cat "$WORK/salvage_pad.out"; exit 1; }
   recorded_interrupt salvage_pad_replay "$WORK/cut-pad-saved.hioj" SIGINT
 done
@@ -154,7 +154,7 @@ recorded_interrupt replay_term "$WORK/term.hioj" SIGTERM
 # and keep it so, as below.)
 interrupt run_hup HUP 129 "$WORK/hup.hioj" "ended: interrupted (SIGHUP)$" \
   env --default-signal=HUP "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 60s --record "$WORK/hup.hioj"
-trailer_is run_hup "$WORK/hup.hioj" "^trailer .* end=interrupted .*stop_signal=1$"
+trailer_is run_hup "$WORK/hup.hioj" "^trailer .* end=interrupted .*stop_signal=1 (SIGHUP)$"
 recorded_interrupt replay_hup "$WORK/hup.hioj" SIGHUP
 # A SIGHUP that came in ignored (nohup, trap '' HUP) stays ignored: the run
 # goes on to its limit (2 s), exit 0, its trailer not interrupted (unfixed:
@@ -187,7 +187,7 @@ interrupt slow INT 130 "$WORK/slow.hioj" "ended: interrupted" \
 # pass it ran (0), not at the next pass's (5 s), which the clock never
 # reached; passes x tock = end tyme still (0 passes), and the trailer says
 # that the pass at the end tyme ran. (Unfixed: passes=1 end_tyme=5.)
-trailer_is slow "$WORK/slow.hioj" "^trailer passes=0 .* end=interrupted end_tyme=0 ended_at_pass stop_signal=2$"
+trailer_is slow "$WORK/slow.hioj" "^trailer passes=0 .* end=interrupted end_tyme=0 ended_at_pass stop_signal=2 (SIGINT)$"
 # No expectations, yet an interrupted run did not pass: "passed": false in
 # its JSON (exit 130; unfixed: true). Its replay reached the recorded end,
 # which it judges: nothing failed, passed, exit 0. A replay of a damaged copy
@@ -215,11 +215,11 @@ grep -q '"passed": false' "$WORK/noexp_replay.out" || { echo "noexp_replay: pass
 # the replay's journal.
 interrupt long_tock INT 130 "$WORK/long_tock.hioj" "ended: interrupted (SIGINT)$" \
   "$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --set run.tock=5s --limit 60s --record "$WORK/long_tock.hioj"
-trailer_is long_tock "$WORK/long_tock.hioj" "^trailer passes=0 .* end=interrupted end_tyme=0 ended_at_pass stop_signal=2$"
+trailer_is long_tock "$WORK/long_tock.hioj" "^trailer passes=0 .* end=interrupted end_tyme=0 ended_at_pass stop_signal=2 (SIGINT)$"
 grep -q "^p0 0 s[0-9]* #2 connect " "$WORK/long_tock.trailer" || { echo "long_tock: no connect at 0"; cat "$WORK/long_tock.trailer"; exit 1; }
 if grep -q "^p[0-9]* [1-9]" "$WORK/long_tock.trailer"; then echo "long_tock: an event after 0"; cat "$WORK/long_tock.trailer"; exit 1; fi
 recorded_interrupt replay_long_tock "$WORK/long_tock.hioj" SIGINT --record "$WORK/long_tock-replay.hioj"
-trailer_is replay_long_tock "$WORK/long_tock-replay.hioj" "^trailer passes=0 .* end=interrupted end_tyme=0 ended_at_pass stop_signal=2$"
+trailer_is replay_long_tock "$WORK/long_tock-replay.hioj" "^trailer passes=0 .* end=interrupted end_tyme=0 ended_at_pass stop_signal=2 (SIGINT)$"
 recorded_interrupt replay_long_tock_again "$WORK/long_tock-replay.hioj" SIGINT
 
 # The replay's journal: a ticker running every pass for 50,000,000 passes

@@ -78,7 +78,7 @@ require("${out}" "^\\{\"type\":\"header\"" "json header")
 # Every field of a header and a trailer, null where there is no value (the
 # JSON rule; unfixed: no noise fields, "" for the wall clock and end text).
 require("${out}" "^[^\n]*,\"wall_clock\":null,\"exit_marked\":true,\"noise\":null,\"noise_seed\":null,\"noise_chain\":\\[\\]}\n" "json header: every field")
-require("${out}" "\n\\{\"type\":\"trailer\",[^\n]*,\"end_text\":null,\"stop_signal\":null,\"ended_at_pass\":false,\"end_by_hio\":false}\n$" "json trailer: every field")
+require("${out}" "\n\\{\"type\":\"trailer\",[^\n]*,\"end_text\":null,\"stop_signal\":null,\"stop_signal_name\":null,\"ended_at_pass\":false,\"end_by_hio\":false}\n$" "json trailer: every field")
 require("${out}" "\n\\{\"type\":\"event\",\"pass\":0,[^\n]*\"channel\":2,\"kind\":\"open\"" "json open")
 # Every field of an event too, null where the event has none (unfixed:
 # "bytes_len":0,"bytes_hex":"", "accepted":0,"who":"local","noise":"none" on

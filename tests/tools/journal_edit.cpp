@@ -19,6 +19,11 @@
 //   journal-edit rename IN OUT FROM TO     every FROM replaced by TO in the
 //                                          channel names: the channel table's
 //                                          and the open events'
+//   journal-edit renumber IN OUT A B       channel ids A and B swapped: in the
+//                                          channel table (kept in id order),
+//                                          every event's channel and an
+//                                          accept's accepted id (tests/tools/
+//                                          cli_diff.cmake: --channel NAME)
 //   journal-edit rx-byte IN OUT N          the first byte of the N-th rx
 //                                          event (0-based) flipped
 //   journal-edit engine-version IN OUT HEX the header's engine_version with
@@ -26,6 +31,7 @@
 //                                          appended (tests/tools/cli_diff.cmake)
 //
 // Exit 0, or 2 with a message on stderr.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -108,6 +114,21 @@ int edit_names(const std::string& in, const std::string& out, const std::string&
   });
 }
 
+int edit_ids(const std::string& in, const std::string& out, std::uint32_t a, std::uint32_t b) {
+  JournalReader reader(in);
+  if (reader.header() == nullptr) return fail(in + ": no header");
+  const auto swapped = [a, b](std::uint32_t id) { return id == a ? b : id == b ? a : id; };
+  JournalHeader header = *reader.header();
+  for (ChannelInfo& c : header.channels)
+    c.id = swapped(c.id);
+  std::sort(header.channels.begin(), header.channels.end(),
+            [](const ChannelInfo& x, const ChannelInfo& y) { return x.id < y.id; });
+  return edit_events(in, out, header, [&](OwnedEvent& e) {
+    e.channel = swapped(e.channel);
+    if (e.kind == hio::EventKind::accept) e.accepted = swapped(e.accepted);
+  });
+}
+
 int edit_rx_byte(const std::string& in, const std::string& out, std::size_t n) {
   JournalReader reader(in);
   if (reader.header() == nullptr) return fail(in + ": no header");
@@ -148,6 +169,10 @@ int main(int argc, char** argv) {
     if (command == "addresses" && argc == 6)
       return edit_addresses(argv[2], argv[3], argv[4], argv[5]);
     if (command == "rename" && argc == 6) return edit_names(argv[2], argv[3], argv[4], argv[5]);
+    if (command == "renumber" && argc == 6) {
+      return edit_ids(argv[2], argv[3], static_cast<std::uint32_t>(std::stoul(argv[4])),
+                      static_cast<std::uint32_t>(std::stoul(argv[5])));
+    }
     if (command == "rx-byte" && argc == 5)
       return edit_rx_byte(argv[2], argv[3], std::stoul(argv[4]));
     if (command == "engine-version" && argc == 5)
@@ -158,7 +183,8 @@ int main(int argc, char** argv) {
     }
     return fail(
         "usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN | salvage IN OUT | "
-        "addresses IN OUT FROM TO | rename IN OUT FROM TO | rx-byte IN OUT N | "
+        "addresses IN OUT FROM TO | rename IN OUT FROM TO | renumber IN OUT A B | rx-byte IN OUT N "
+        "| "
         "engine-version IN OUT HEX");
   } catch (const std::exception& e) {
     return fail(e.what());

@@ -134,8 +134,10 @@ TEST(DoerRegistry, AFactoryThatMakesNoDoerIsAPositionedErrorInCheckAndRun) {
       "n.toml:4:1: cannot build doer 'd': its kind's factory made no doer\n";
   EXPECT_EQ(diagnostics([&] { check_scenario(plain, registry); }), expected);
   EXPECT_EQ(diagnostics([&] { run_scenario(plain, registry); }), expected);
+  // A doer with copies: the copy that failed is named (session 19), the first.
   const Scenario copies = load_scenario_text(kNothingCopies, "n.toml", registry);
-  EXPECT_EQ(diagnostics([&] { check_scenario(copies, registry); }), expected);
+  EXPECT_EQ(diagnostics([&] { check_scenario(copies, registry); }),
+            "n.toml:4:1: cannot build doer 'd-1': its kind's factory made no doer\n");
   const Scenario grouped = load_scenario_text(kNothingInGroup, "g.toml", registry);
   EXPECT_EQ(diagnostics([&] { check_scenario(grouped, registry); }),
             "g.toml:5:1: cannot build doer 'd': its kind's factory made no doer\n");

@@ -258,11 +258,43 @@ TEST(SimScenarioChecks, AtNameOfACopyThatPublishedNothingSaysSo) {
             "binds (a kind of your own that does calls BuildContext::publish(spec.name, its "
             "channel))\n");
   EXPECT_NE(client("t-x-3").find("names doer 't-x-3' (kind ticker)"), std::string::npos);
-  for (const std::string at : {"t-x-4", "t-x-0", "t-x-02", "t-x-", "t-x", "t-x-+1"}) {
+  for (const std::string at : {"t-x-4", "t-x-0", "t-x-02", "t-x-", "t-x-+1"}) {
     EXPECT_EQ(client(at), "s.toml:8:11: cannot build doer 'client': address '@" + at +
                               "' names no listening doer defined before it\n")
         << at;
   }
+}
+
+// "@t" of a doer with copies names no doer of its own: the message names the
+// copies as they are named. It said "names no listening doer defined before
+// it", as for a name no doer has (closing note 18).
+TEST(SimScenarioChecks, AtNameOfTheCopiesSharedNameNamesTheCopies) {
+  const auto client = [](int copies) {
+    return check("[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncopies = " + std::to_string(copies) +
+                 "\n[[doer]]\nkind = \"echo_client\"\nname = \"client\"\naddress = \"@t\"\n")
+        .errors;
+  };
+  EXPECT_EQ(client(3),
+            "s.toml:8:11: cannot build doer 'client': address '@t' names no doer: 't' is the name "
+            "its 3 copies share (kind ticker); '@name' names one doer: '@t-1' ... '@t-3'\n");
+  EXPECT_EQ(client(2),
+            "s.toml:8:11: cannot build doer 'client': address '@t' names no doer: 't' is the name "
+            "its 2 copies share (kind ticker); '@name' names one doer: '@t-1' or '@t-2'\n");
+}
+
+// A copy that fails to build is named as the copy ("t-2"), not by the name
+// the copies share; "@t-2" then points at that error. It said "cannot build
+// doer 't'" whichever copy failed (closing note 18).
+TEST(SimScenarioChecks, ACopyThatFailsToBuildIsNamed) {
+  // The second copy asks for the address the first one listens on.
+  EXPECT_EQ(check("[net]\nhosts = [\"server\"]\n[[doer]]\nkind = \"echo_server\"\nname = "
+                  "\"t\"\naddress = \"sim://server:7\"\ncopies = 3\n[[doer]]\nkind = "
+                  "\"echo_client\"\nname = \"client\"\naddress = \"@t-2\"\n")
+                .errors,
+            "s.toml:6:11: cannot build doer 't-2': address 'sim://server:7' is taken: doer 't-1' "
+            "(s.toml:6:11) listens there already\n"
+            "s.toml:11:11: cannot build doer 'client': address '@t-2' names doer 't-2', which "
+            "could not be built (see its own error)\n");
 }
 
 }  // namespace

@@ -89,6 +89,7 @@ ChannelSelection select_channels(const std::vector<std::string>& channels,
     }
     if (is_id && (known.count(id) != 0 || header_only)) {
       selection.ids.push_back(id);
+      selection.each.push_back({id});
       // A channel named as an id (by a program of its own: hio run refuses
       // such doer names) is not what an id selects: said, not left silent.
       for (const std::uint32_t other : named(c)) {
@@ -104,6 +105,7 @@ ChannelSelection select_channels(const std::vector<std::string>& channels,
       const std::vector<std::uint32_t>& ids = named(c);
       if (!ids.empty()) {
         selection.ids.insert(selection.ids.end(), ids.begin(), ids.end());
+        selection.each.push_back(ids);
         continue;
       }
     }

@@ -26,6 +26,9 @@ namespace hio::tools {
 // name).
 struct ChannelSelection {
   std::vector<std::uint32_t> ids;
+  // The ids of each --channel, in the order given (a name's in id order:
+  // the order its channels were made): what hio diff pairs by name.
+  std::vector<std::vector<std::uint32_t>> each;
   std::string problem;  // "" if every --channel was found
   std::vector<std::string> warnings;
 };

@@ -1,10 +1,14 @@
 // hio diff.
 #include "cli_commands.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
+#include "channel_id.hpp"
 #include "channel_selection.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
@@ -18,6 +22,48 @@
 namespace hio::tools {
 
 namespace {
+
+// A --channel as hio diff compares it: the ids it selects in each journal.
+// One given as a name is one channel in both however each numbered it: the
+// k-th channel of that name in the expected journal (in id order: the order
+// they were made) is the k-th in the actual. One given as an id is that id
+// in both.
+struct ComparedChannel {
+  std::string given;
+  std::vector<std::uint32_t> expected_ids;
+  std::vector<std::uint32_t> actual_ids;
+  bool by_name = false;
+
+  bool numbered_differently() const { return by_name && expected_ids != actual_ids; }
+};
+
+bool by_id(const std::string& channel) {
+  std::uint32_t id = 0;
+  return channel_id_of(channel, id);  // else a name (select_channels)
+}
+
+// "[a, b]": a JSON array of items already JSON.
+std::string json_array(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : ", ") + items[i];
+  return out + "]";
+}
+
+std::string ids_json(const std::vector<std::uint32_t>& ids) {
+  std::vector<std::string> items;
+  for (const std::uint32_t id : ids)
+    items.push_back(std::to_string(id));
+  return json_array(items);
+}
+
+// "#2, #5": a channel's ids in one journal.
+std::string ids_text(const std::vector<std::uint32_t>& ids) {
+  std::string out;
+  for (const std::uint32_t id : ids)
+    out += (out.empty() ? "#" : ", #") + std::to_string(id);
+  return out;
+}
 
 std::string divergence_json(const replay::Divergence& d) {
   const replay::FormatOptions json{.format = replay::LineFormat::json};
@@ -33,14 +79,32 @@ std::string divergence_json(const replay::Divergence& d) {
 }
 
 // `hio diff --json`: one object, defined in docs/replay.md (Diff).
+// `channels`: as looked up, or nullopt when a journal could not be read
+// (nothing was looked up: each channel's ids are null).
 std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
-                      const replay::JournalReader& expected, const replay::JournalReader& actual) {
+                      const replay::JournalReader& expected, const replay::JournalReader& actual,
+                      const std::optional<std::vector<ComparedChannel>>& channels) {
   const replay::FormatOptions json{.format = replay::LineFormat::json};
   const char* verdict = result.divergence ? "diverged" : result.same() ? "same" : "damaged";
   std::string out = "{" + json_field("result", verdict) + ", " + json_field("expected", args.a) +
                     ", " + json_field("actual", args.b) +
-                    ", \"ignore_addresses\": " + (args.ignore_addresses ? "true" : "false") +
-                    ", \"header_differences\": [";
+                    ", \"ignore_addresses\": " + (args.ignore_addresses ? "true" : "false");
+  // The filters applied: null for none (every kind, every channel). The
+  // kinds were checked before (names of hio inspect --kind, ASCII).
+  std::vector<std::string> kinds;
+  for (const std::string& kind : args.kinds)
+    kinds.push_back(json_quote(kind));
+  std::vector<std::string> selected;
+  for (std::size_t i = 0; i < args.channels.size(); ++i) {
+    const ComparedChannel* c = channels ? &(*channels)[i] : nullptr;
+    selected.push_back("{" + json_field("given", args.channels[i]) + ", \"by\": \"" +
+                       (by_id(args.channels[i]) ? "id" : "name") +
+                       "\", \"expected_ids\": " + (c ? ids_json(c->expected_ids) : "null") +
+                       ", \"actual_ids\": " + (c ? ids_json(c->actual_ids) : "null") + "}");
+  }
+  out += ", \"kinds\": " + (kinds.empty() ? "null" : json_array(kinds)) +
+         ", \"channels\": " + (selected.empty() ? "null" : json_array(selected)) +
+         ", \"header_differences\": [";
   // As the text lines say them (a journal's strings there quoted and
   // escaped where they must be, the line itself never).
   for (std::size_t i = 0; i < result.header_differences.size(); ++i)
@@ -66,23 +130,23 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
   return out + "}";
 }
 
-// The ids --channel names in one journal, its own: each journal is filtered
-// by its own (a replay makes the recorded channels with their ids, so both
-// sides' usually agree; two runs that numbered a channel differently then
-// differ in its events' channel, and neither side's id is looked for in the
-// other, where it may be another channel). A channel the journal does not
-// have is an error naming it and its channels: nullopt, said on stderr.
-std::optional<std::vector<std::uint32_t>> channel_ids(const std::vector<std::string>& channels,
-                                                      const std::string& path,
-                                                      const replay::JournalReader& reader) {
-  const ChannelSelection selection = select_channels(channels, path, {}, reader);
+// The ids --channel names in one journal, its own, for each --channel in
+// the order given: each journal is filtered by its own (a replay makes the
+// recorded channels with their ids, so both sides' usually agree), and
+// neither side's id is looked for in the other, where it may be another
+// channel. A channel the journal does not have is an error naming it and its
+// channels: nullopt, said on stderr.
+std::optional<std::vector<std::vector<std::uint32_t>>> channel_ids(
+    const std::vector<std::string>& channels, const std::string& path,
+    const replay::JournalReader& reader) {
+  ChannelSelection selection = select_channels(channels, path, {}, reader);
   if (!selection.problem.empty()) {
     std::cerr << "hio diff: " << display_text(path) << ": " << selection.problem << "\n";
     return std::nullopt;
   }
   for (const std::string& warning : selection.warnings)
     std::cerr << "hio diff: " << display_text(path) << ": warning: " << warning << "\n";
-  return selection.ids;
+  return std::move(selection.each);
 }
 
 }  // namespace
@@ -95,6 +159,13 @@ int do_diff(DiffArgs args) {
       std::cerr << "hio diff: " << error.what() << "\n";
       return kExitBadInput;
     }
+  }
+  // Before the journals are read, as --max: a usage error whatever they hold.
+  replay::DiffOptions options;
+  if (!args.kinds.empty()) {
+    const std::optional<std::uint32_t> kinds = kind_bits("diff", args.kinds);
+    if (!kinds) return kExitBadInput;
+    options.kinds = *kinds;
   }
   const std::string& a = args.a;
   const std::string& b = args.b;
@@ -120,26 +191,34 @@ int do_diff(DiffArgs args) {
     if (expected.header() == nullptr) unread.expected_error = expected.error();
     if (actual.header() == nullptr) unread.actual_error = actual.error();
     if (args.json) {
-      std::cout << diff_json(args, unread, expected, actual) << "\n";
+      std::cout << diff_json(args, unread, expected, actual, std::nullopt) << "\n";
       std::cout.flush();
     }
     if (unread.expected_error) print_journal_error("diff", a, *unread.expected_error);
     if (unread.actual_error) print_journal_error("diff", b, *unread.actual_error);
     return kExitBadInput;
   }
-  replay::DiffOptions options;
-  if (!args.kinds.empty()) {
-    const std::optional<std::uint32_t> kinds = kind_bits("diff", args.kinds);
-    if (!kinds) return kExitBadInput;
-    options.kinds = *kinds;
-  }
+  std::vector<ComparedChannel> channels;
   if (!args.channels.empty()) {
-    std::optional<std::vector<std::uint32_t>> want = channel_ids(args.channels, a, expected);
+    std::optional<std::vector<std::vector<std::uint32_t>>> want =
+        channel_ids(args.channels, a, expected);
     if (!want) return kExitBadInput;
-    std::optional<std::vector<std::uint32_t>> got = channel_ids(args.channels, b, actual);
+    std::optional<std::vector<std::vector<std::uint32_t>>> got =
+        channel_ids(args.channels, b, actual);
     if (!got) return kExitBadInput;
-    options.expected_channels = std::move(*want);
-    options.actual_channels = std::move(*got);
+    for (std::size_t i = 0; i < args.channels.size(); ++i) {
+      ComparedChannel& c = channels.emplace_back(ComparedChannel{
+          args.channels[i], std::move((*want)[i]), std::move((*got)[i]), !by_id(args.channels[i])});
+      options.expected_channels.insert(options.expected_channels.end(), c.expected_ids.begin(),
+                                       c.expected_ids.end());
+      options.actual_channels.insert(options.actual_channels.end(), c.actual_ids.begin(),
+                                     c.actual_ids.end());
+      if (!c.numbered_differently()) continue;
+      // Paired in the order each journal made them; one more in a journal
+      // (a name reused) compares by its own id.
+      for (std::size_t k = 0; k < std::min(c.expected_ids.size(), c.actual_ids.size()); ++k)
+        options.actual_as_expected.emplace_back(c.actual_ids[k], c.expected_ids[k]);
+    }
   }
   options.all = args.all;
   options.divergences_max = args.max;
@@ -152,7 +231,7 @@ int do_diff(DiffArgs args) {
   }
   const int code = result.divergence ? kExitDivergence : result.same() ? kExitOk : kExitBadInput;
   if (args.json) {
-    std::cout << diff_json(args, result, expected, actual) << "\n";
+    std::cout << diff_json(args, result, expected, actual, channels) << "\n";
     std::cout.flush();
     if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
     if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
@@ -160,6 +239,14 @@ int do_diff(DiffArgs args) {
   }
   for (const std::string& d : result.header_differences)
     std::cout << "header differs: " << message_text(d) << "\n";  // journal text
+  for (const ComparedChannel& c : channels) {
+    // Not a difference (the channel is compared by its name), but the event
+    // lines below give each journal's own ids.
+    if (!c.numbered_differently()) continue;
+    std::cout << "channel " << display_text(c.given) << " is " << ids_text(c.expected_ids) << " in "
+              << display_text(a) << ", " << ids_text(c.actual_ids) << " in " << display_text(b)
+              << ": compared by its name\n";
+  }
   for (std::size_t i = 0; i < result.divergences.size(); ++i) {
     const std::string text =
         i == 0 ? result.divergences[i].describe()

@@ -57,6 +57,21 @@ std::string BuildContext::resolve(const std::string& address) const {
         "), which published no address: '@name' names a doer that listens or binds (a kind of "
         "your own that does calls BuildContext::publish(spec.name, its channel))");
   }
+  if (auto copies = built_copies.find(name);
+      it == endpoints.end() && copies != built_copies.end() && copies->second.count > 0) {
+    // The name the copies share is no doer's: the hint names the copies as
+    // they are named, "@t-1" ... "@t-N" (not every one: there may be a million).
+    const std::int64_t count = copies->second.count;
+    const std::string first = "'@" + std::string(name) + "-1'";
+    const std::string last = "'@" + std::string(name) + "-" + std::to_string(count) + "'";
+    throw std::invalid_argument("address '" + address + "' names no doer: '" + std::string(name) +
+                                "' is the name its " + std::to_string(count) +
+                                " copies share (kind " + copies->second.kind +
+                                "); '@name' names one doer: " +
+                                (count == 1   ? first
+                                 : count == 2 ? first + " or " + last
+                                              : first + " ... " + last));
+  }
   if (it == endpoints.end()) {
     throw std::invalid_argument("address '" + address +
                                 "' names no listening doer defined before it");

@@ -89,9 +89,11 @@ void adopt(std::unique_ptr<Doer> doer, DoDoer* parent, BuiltScenario& built) {
 }
 
 // `copies` doers named <name>-1 ... <name>-N, and <name>.<counter> as the sum
-// of the copies' counters.
+// of the copies' counters. `building` is set to the name of the copy being
+// built, so that a copy that fails to build is named ("t-3"), not only the
+// name the copies share.
 void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& context, DoDoer* parent,
-                  BuiltScenario& built) {
+                  BuiltScenario& built, std::string& building) {
   DoerSpec copy = spec;
   copy.copies = 1;
   BuildContext::BuiltCopies& built_so_far = context.built_copies[spec.name];
@@ -99,6 +101,7 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
   for (std::int64_t i = 1; i <= spec.copies; ++i) {
     throw_if_interrupted();
     copy.name = spec.name + "-" + std::to_string(i);
+    building = copy.name;
     adopt(make_doer(kind, copy, context), parent, built);
     built_so_far.count = i;
   }
@@ -119,11 +122,11 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
 }
 
 // A doer's key its factory cannot take: at the key's value; a default (the
-// key not written) is at the doer.
-Diagnostic param_problem(const DoerSpec& spec, const ParamError& error) {
+// key not written) is at the doer. `name`: the doer's, or the copy's.
+Diagnostic param_problem(const DoerSpec& spec, const std::string& name, const ParamError& error) {
   auto param = spec.params.find(error.key());
   return Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
-                    "cannot build doer '" + spec.name + "': " + error.what()};
+                    "cannot build doer '" + name + "': " + error.what()};
 }
 
 // Depth-first with an explicit stack: scenario trees come from files.
@@ -145,6 +148,12 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     const DoerSpec& spec = *item.spec;
     const KindSpec* kind = registry.find(spec.kind);
     std::unique_ptr<Doer> doer;
+    std::string name = spec.name;  // or the copy's that is being built
+    const auto unbuilt = [&] {
+      // Both, for "@name": of the copy, and of the doer whose copies it is.
+      context.unbuilt.insert(name);
+      context.unbuilt.insert(spec.name);
+    };
     try {
       if (kind == nullptr) throw std::invalid_argument("unknown kind '" + spec.kind + "'");
       if (kind->group) {
@@ -155,7 +164,7 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
         }
         doer = std::move(group);
       } else if (spec.copies > 1) {
-        build_copies(spec, *kind, context, item.parent, built);
+        build_copies(spec, *kind, context, item.parent, built, name);
         continue;
       } else {
         doer = make_doer(*kind, spec, context);
@@ -166,22 +175,21 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       throw;  // nor is memory running out (run_cli: exit 6)
     } catch (const ParamErrors& errors) {
       for (const ParamError& error : errors.errors())
-        problems.push_back(param_problem(spec, error));
-      context.unbuilt.insert(spec.name);
+        problems.push_back(param_problem(spec, name, error));
+      unbuilt();
       continue;
     } catch (const ParamError& error) {
-      problems.push_back(param_problem(spec, error));
-      context.unbuilt.insert(spec.name);
+      problems.push_back(param_problem(spec, name, error));
+      unbuilt();
       continue;
     } catch (const std::exception& error) {
-      problems.push_back(
-          Diagnostic{spec.pos, "cannot build doer '" + spec.name + "': " + error.what()});
-      context.unbuilt.insert(spec.name);
+      problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + name + "': " + error.what()});
+      unbuilt();
       continue;
     } catch (...) {  // a user's factory may throw anything
-      problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + spec.name +
-                                                  "': its kind's factory threw a non-exception"});
-      context.unbuilt.insert(spec.name);
+      problems.push_back(Diagnostic{
+          spec.pos, "cannot build doer '" + name + "': its kind's factory threw a non-exception"});
+      unbuilt();
       continue;
     }
     context.built_kinds.emplace(spec.name, spec.kind);

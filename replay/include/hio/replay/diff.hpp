@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hio/replay/error.hpp"
@@ -63,10 +64,21 @@ struct DiffOptions {
   // the others skipped as for `kinds`: one channel of a noise replay and its
   // journal (hio diff --channel). Each journal its own ids: a channel named
   // in both may have one id in the expected journal and another in the
-  // actual (its events then differ in `channel`), and an id of one is not
-  // looked for in the other, where it may be another channel.
+  // actual (see actual_as_expected), and an id of one is not looked for in the
+  // other, where it may be another channel. With them, the header's
+  // `channels` difference compares only these channels' table entries.
   std::vector<std::uint32_t> expected_channels{};
   std::vector<std::uint32_t> actual_channels{};
+  // Channels numbered differently in the two journals: (actual id, expected
+  // id) pairs, the actual journal's channel with the first id being the
+  // expected journal's with the second. The actual id is read as that
+  // expected one, in the events' `channel` and in the header's table entries,
+  // so the numbering is no difference (hio diff --channel NAME pairs the
+  // channels of NAME so); an actual id in no pair is read as itself. Two
+  // channels swapped are two pairs, and then #1 of one journal is not #1 of
+  // the other. In ascending order (std::sort's of pairs): first_difference
+  // looks an id up by binary search (diff_journals sorts its own copy).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> actual_as_expected{};
 };
 
 struct DiffResult {
@@ -94,6 +106,10 @@ struct DiffResult {
 [[nodiscard]] DiffResult diff_journals(JournalReader& expected, JournalReader& actual);
 [[nodiscard]] DiffResult diff_journals(JournalReader& expected, JournalReader& actual,
                                        const DiffOptions& options);
+
+// `actual_id` as DiffOptions::actual_as_expected reads it: the expected
+// journal's id of that channel (itself when no pair has it).
+std::uint32_t as_expected_channel(const DiffOptions& options, std::uint32_t actual_id);
 
 // The name of the first field in which the two events differ, in the order
 // Divergence::field lists them ("tyme", "channel", "kind", "noise", ...); nullptr

@@ -142,7 +142,9 @@ struct JournalTrailer {
   Tyme end_tyme{};
   RunOutcome end = RunOutcome::unknown;
   std::string end_text{};
-  int stop_signal = 0;         // for end = interrupted: the signal that ended the run, 0 for none
+  // For end = interrupted: the signal that ended the run (Linux's number:
+  // journal_signal_name), 0 for none.
+  int stop_signal = 0;
   bool ended_at_pass = false;  // the last pass is at end_tyme (RunSummary)
   // end = error by hio's own failure (RunSummary). The reader of a journal
   // of hio before 0.18, which did not write it, sets it from end_text, as
@@ -150,6 +152,13 @@ struct JournalTrailer {
   bool end_by_hio = false;
   friend bool operator==(const JournalTrailer&, const JournalTrailer&) = default;
 };
+
+// The name of a trailer's stop_signal, "SIGHUP", "SIGINT", "SIGUSR1" or
+// "SIGTERM", from a fixed table of the numbers a journal holds (Linux's: 1,
+// 2, 10, 15; the reader reads any other as 0), not strsignal's text, which
+// a locale translates and another system numbers differently; nullptr for
+// any other number.
+const char* journal_signal_name(int stop_signal);
 
 // How a divergence report (format_divergence) starts: also the end_text of
 // the journal a diverged replay writes.
