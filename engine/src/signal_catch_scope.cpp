@@ -2,13 +2,15 @@
 
 #include <pthread.h>
 
+#include <array>
 #include <stdexcept>
 #include <string>
 
 namespace hio {
 
 SignalCatchScope::SignalCatchScope(std::span<const int> signals, void (*handler)(int),
-                                   SignalCatchOptions options) {
+                                   SignalCatchOptions options)
+    : mask_change_(options.mask) {
   if (signals.size() > kSignalsMax) {
     throw std::invalid_argument("SignalCatchScope: " + std::to_string(signals.size()) +
                                 " signals, at most " + std::to_string(kSignalsMax));
@@ -26,31 +28,40 @@ SignalCatchScope::SignalCatchScope(std::span<const int> signals, void (*handler)
                                   " is not a signal");
     }
   }
-  sigset_t caught;
-  sigemptyset(&caught);
-  for (const int signal : signals) {
-    Saved& entry = saved_[count_++];
-    entry.signal = signal;
-    if (options.leave_as_is != nullptr && options.leave_as_is(signal)) {
-      entry.saved = ::sigaction(signal, nullptr, &entry.previous) == 0;
-      continue;
-    }
-    entry.saved = ::sigaction(signal, &action, &entry.previous) == 0;
-    sigaddset(&caught, signal);
+  sigemptyset(&caught_);
+  std::array<bool, kSignalsMax> left{};
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    left[i] = options.leave_as_is != nullptr && options.leave_as_is(signals[i]);
+    if (!left[i]) sigaddset(&caught_, signals[i]);
   }
-  // After the handler is in: a signal pending while it was blocked is
-  // delivered to the handler, not to the action before.
-  if (options.unblock) mask_saved_ = ::pthread_sigmask(SIG_UNBLOCK, &caught, &previous_mask_) == 0;
+  // Blocked before the handler goes in: one that comes meanwhile waits for
+  // the thread that takes it by sigtimedwait.
+  if (mask_change_ == SignalMaskChange::block)
+    mask_saved_ = ::pthread_sigmask(SIG_BLOCK, &caught_, &previous_mask_) == 0;
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    Saved& entry = saved_[count_++];
+    entry.signal = signals[i];
+    entry.saved = ::sigaction(signals[i], left[i] ? nullptr : &action, &entry.previous) == 0;
+  }
+  // Unblocked after the handler is in: a signal pending while it was
+  // blocked is delivered to the handler, not to the action before.
+  if (mask_change_ == SignalMaskChange::unblock)
+    mask_saved_ = ::pthread_sigmask(SIG_UNBLOCK, &caught_, &previous_mask_) == 0;
 }
 
 SignalCatchScope::~SignalCatchScope() {
-  // The mask first: a signal the caller had blocked is blocked again before
-  // its action goes back, so one that comes between them waits, pending, for
-  // the action before (as it would have without the scope).
-  if (mask_saved_) ::pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+  // Blocked again before the actions go back (a signal the caller had
+  // blocked: one that comes between them waits, pending, for the action
+  // before, as it would have without the scope); unblocked only after them
+  // (one pending, that no watcher took, goes to the action before, not to
+  // the handler of a catch that is over).
+  if (mask_saved_ && mask_change_ == SignalMaskChange::unblock)
+    ::pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
   for (std::size_t i = 0; i < count_; ++i) {
     if (saved_[i].saved) ::sigaction(saved_[i].signal, &saved_[i].previous, nullptr);
   }
+  if (mask_saved_ && mask_change_ == SignalMaskChange::block)
+    ::pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
 }  // namespace hio

@@ -143,7 +143,7 @@ TEST_F(SignalCatchScopeTest, UnblockTakesAPendingSignalThenPutsTheMaskBack) {
   EXPECT_EQ(g_before.load(), 0);
   const std::array<int, 1> signals = {kFirst};
   {
-    const SignalCatchScope scope(signals, on_outer, {.unblock = true});
+    const SignalCatchScope scope(signals, on_outer, {.mask = SignalMaskChange::unblock});
     EXPECT_EQ(g_outer.load(), 1);  // the pending one
     EXPECT_EQ(g_before.load(), 0);
     EXPECT_FALSE(blocked_here(kFirst));
@@ -165,15 +165,35 @@ TEST_F(SignalCatchScopeTest, WithoutUnblockTheMaskIsLeftAsItIs) {
   EXPECT_TRUE(blocked_here(kFirst));
 }
 
+// hio sweep's watcher: the signals are blocked and taken by sigtimedwait,
+// and at the end the action goes back before the mask: one still pending
+// then reaches the action before, not the handler of the scope that ended.
+TEST_F(SignalCatchScopeTest, BlockHoldsTheSignalsForSigtimedwaitAndPutsTheActionBackFirst) {
+  const std::array<int, 1> signals = {kFirst};
+  const timespec now{0, 0};
+  {
+    const SignalCatchScope scope(signals, on_outer, {.mask = SignalMaskChange::block});
+    EXPECT_EQ(action_of(kFirst).sa_handler, on_outer);
+    EXPECT_TRUE(blocked_here(kFirst));
+    EXPECT_EQ(sigismember(&scope.caught(), kFirst), 1);
+    std::raise(kFirst);
+    EXPECT_EQ(sigtimedwait(&scope.caught(), nullptr, &now), kFirst);
+    std::raise(kFirst);  // left pending at the end
+  }
+  EXPECT_FALSE(blocked_here(kFirst));
+  EXPECT_EQ(g_outer.load(), 0);
+  EXPECT_EQ(g_before.load(), 1);
+}
+
 // Nested scopes over one signal: each puts back what it found, the inner
 // one the outer's handler and mask, the outer one the first.
 TEST_F(SignalCatchScopeTest, NestedScopesUnwindInOrder) {
   set_blocked(kFirst, true);
   const std::array<int, 1> signals = {kFirst};
   {
-    const SignalCatchScope outer(signals, on_outer, {.unblock = true});
+    const SignalCatchScope outer(signals, on_outer, {.mask = SignalMaskChange::unblock});
     {
-      const SignalCatchScope inner(signals, on_inner, {.unblock = true});
+      const SignalCatchScope inner(signals, on_inner, {.mask = SignalMaskChange::unblock});
       std::raise(kFirst);
       EXPECT_EQ(g_inner.load(), 1);
       EXPECT_EQ(g_outer.load(), 0);
@@ -194,7 +214,8 @@ TEST_F(SignalCatchScopeTest, NestedScopesUnwindInOrder) {
 // that did not is caught as they are.
 TEST_F(SignalCatchScopeTest, ASignalLeftAsItIsKeepsItsActionAndMask) {
   const std::array<int, 2> signals = {kFirst, SIGHUP};
-  const SignalCatchOptions options{.unblock = true, .leave_as_is = stop_signal_kept_ignored};
+  const SignalCatchOptions options{.mask = SignalMaskChange::unblock,
+                                   .leave_as_is = stop_signal_kept_ignored};
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGHUP, &ignore, nullptr);
@@ -203,6 +224,8 @@ TEST_F(SignalCatchScopeTest, ASignalLeftAsItIsKeepsItsActionAndMask) {
     const SignalCatchScope scope(signals, on_outer, options);
     EXPECT_EQ(action_of(SIGHUP).sa_handler, SIG_IGN);
     EXPECT_TRUE(blocked_here(SIGHUP));
+    EXPECT_EQ(sigismember(&scope.caught(), SIGHUP), 0);
+    EXPECT_EQ(sigismember(&scope.caught(), kFirst), 1);
     EXPECT_EQ(action_of(kFirst).sa_handler, on_outer);
     set_blocked(SIGHUP, false);
     std::raise(SIGHUP);  // ignored

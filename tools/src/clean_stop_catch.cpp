@@ -28,7 +28,7 @@ CleanStopCatch::CleanStopCatch() {
   // read at the end of the pass). Unblocked: heard whatever mask hio
   // inherited, as the stop signals are (CliSignals).
   scope_.emplace(kCleanStopSignals, on_clean_stop,
-                 SignalCatchOptions{.restart_calls = true, .unblock = true});
+                 SignalCatchOptions{.restart_calls = true, .mask = SignalMaskChange::unblock});
 }
 
 const std::atomic<bool>* CleanStopCatch::caught() const {
