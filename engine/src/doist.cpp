@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
 
 #include "hio/engine/check.hpp"
 #include "hio/engine/flag_scope.hpp"
+#include "hio/engine/signal_catch_scope.hpp"
 #include "hio/engine/stop_read.hpp"  // record_stop_signal
 #include "hio/engine/wake_fd.hpp"
 
@@ -83,12 +85,21 @@ int& catch_depth() {
   static int d = 0;
   return d;
 }
-// The previous actions of kStopSignals, in their order.
-constexpr std::size_t kStopSignalCount = kStopSignals.size();
-
-struct sigaction (&previous_actions())[kStopSignalCount] {
-  static struct sigaction p[kStopSignalCount] {};
-  return p;
+// The handlers of the outermost catch or run; the inner ones share it.
+// Reset with the last, which puts the previous actions back. The optional
+// itself is never destroyed (a union does not destroy its member), and made
+// without an allocation (a run out of memory still catches): an exit()
+// while a catch is held leaves the handlers in place to the end, instead of
+// putting them back from a static destructor that races a catch on another
+// thread.
+std::optional<SignalCatchScope>& stop_signal_scope() {
+  union Slot {
+    Slot() : scope() {}
+    ~Slot() {}
+    std::optional<SignalCatchScope> scope;
+  };
+  static Slot slot;
+  return slot.scope;
 }
 
 void catch_stop_signals() {
@@ -102,24 +113,18 @@ void catch_stop_signals() {
       }
     }
     clear_stop_signal();
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    // One handler at a time: another stop signal waits until the first is kept.
-    sigemptyset(&action.sa_mask);
-    for (const int signal : kStopSignals)
-      sigaddset(&action.sa_mask, signal);
-    for (std::size_t i = 0; i < kStopSignalCount; ++i) {
-      sigaction(kStopSignals[i], nullptr, &previous_actions()[i]);
-      if (!stop_signal_kept_ignored(kStopSignals[i])) sigaction(kStopSignals[i], &action, nullptr);
-    }
+    // No SA_RESTART: a blocking call the signal interrupts ends (EINTR) and
+    // its caller acts on the stop at once (stop_read.hpp). The mask is left
+    // as it is: hio sweep's threads block these signals for its watcher.
+    stop_signal_scope().emplace(kStopSignals, on_stop_signal,
+                                SignalCatchOptions{.leave_as_is = stop_signal_kept_ignored});
   }
 }
 
 void release_stop_signals() {
   std::lock_guard<std::mutex> lock(catch_mutex());
   if (--catch_depth() == 0) {
-    for (std::size_t i = 0; i < kStopSignalCount; ++i)
-      sigaction(kStopSignals[i], &previous_actions()[i], nullptr);
+    stop_signal_scope().reset();
     clear_stop_signal();  // caught for the catches and runs that are over
   }
 }

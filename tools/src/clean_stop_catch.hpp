@@ -4,7 +4,9 @@
 #pragma once
 
 #include <atomic>
-#include <csignal>
+#include <optional>
+
+#include "hio/engine/signal_catch_scope.hpp"
 
 namespace hio::tools {
 
@@ -16,7 +18,6 @@ namespace hio::tools {
 class CleanStopCatch {
  public:
   CleanStopCatch();
-  ~CleanStopCatch();
   CleanStopCatch(const CleanStopCatch&) = delete;
   CleanStopCatch& operator=(const CleanStopCatch&) = delete;
 
@@ -24,10 +25,7 @@ class CleanStopCatch {
   const std::atomic<bool>* caught() const;
 
  private:
-  struct sigaction previous_action_ {};
-  sigset_t previous_mask_{};
-  bool action_saved_ = false;
-  bool mask_saved_ = false;
+  std::optional<SignalCatchScope> scope_;  // made once the flag is cleared
 };
 
 }  // namespace hio::tools

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "hio/engine/doist.hpp"
+#include "hio/engine/signal_catch_scope.hpp"
 #include "hio/engine/stop_read.hpp"  // record_stop_signal
 #include "hio/io/error_text.hpp"
 #include "hio/io/input_file.hpp"
@@ -119,59 +120,40 @@ class StopSignalWatch {
  public:
   // `on_signal` runs on the watcher thread for each SIGINT, SIGTERM or SIGHUP
   // (not for a SIGHUP that came in ignored: stop_signal_kept_ignored()).
-  explicit StopSignalWatch(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
-    sigemptyset(&set_);
-    struct sigaction action {};
-    action.sa_handler = on_sweep_signal;
-    sigemptyset(&action.sa_mask);
-    for (std::size_t i = 0; i < kStopSignals.size(); ++i) {
-      sigaction(kStopSignals[i], nullptr, &previous_actions_[i]);
-      if (stop_signal_kept_ignored(kStopSignals[i])) continue;  // nohup: SIGHUP stays ignored
-      sigaddset(&set_, kStopSignals[i]);
-      sigaction(kStopSignals[i], &action, nullptr);
-    }
-    pthread_sigmask(SIG_BLOCK, &set_, &previous_mask_);
-    try {
-      watcher_ = std::thread([this] { watch(); });
-    } catch (...) {
-      restore();
-      throw;
-    }
+  explicit StopSignalWatch(std::function<void(int)> on_signal)
+      : on_signal_(std::move(on_signal)),
+        catch_(kStopSignals, on_sweep_signal,
+               SignalCatchOptions{.mask = SignalMaskChange::block,
+                                  .leave_as_is = stop_signal_kept_ignored}) {
+    // A thread that cannot start: catch_ goes, and puts the handlers back.
+    watcher_ = std::thread([this] { watch(); });
   }
+  // catch_ goes after this: the handlers first, then the mask
+  // (SignalCatchScope), so that a signal that comes after the pending ones
+  // were taken here waits, blocked, for the previous handler (the command's
+  // StopSignalCatch), rather than be lost to on_sweep_signal.
   ~StopSignalWatch() {
     done_ = true;
     watcher_.join();
     // A signal that came after the watcher stopped: taken here, not lost.
     const timespec now{0, 0};
-    for (int signal; (signal = sigtimedwait(&set_, nullptr, &now)) > 0;)
+    for (int signal; (signal = sigtimedwait(&catch_.caught(), nullptr, &now)) > 0;)
       on_signal_(signal);
-    restore();
   }
   StopSignalWatch(const StopSignalWatch&) = delete;
   StopSignalWatch& operator=(const StopSignalWatch&) = delete;
 
  private:
-  // The handlers first: a signal that comes after the destructor took the
-  // pending ones waits, blocked, for the previous handler (the command's
-  // StopSignalCatch), rather than be lost to on_sweep_signal.
-  void restore() {
-    for (std::size_t i = 0; i < kStopSignals.size(); ++i)
-      sigaction(kStopSignals[i], &previous_actions_[i], nullptr);
-    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
-  }
-
   void watch() {
     const timespec poll{0, 50'000'000};  // how soon the destructor is noticed
     while (!done_) {
-      const int signal = sigtimedwait(&set_, nullptr, &poll);
+      const int signal = sigtimedwait(&catch_.caught(), nullptr, &poll);
       if (signal > 0) on_signal_(signal);
     }
   }
 
   std::function<void(int)> on_signal_;
-  sigset_t set_{};
-  sigset_t previous_mask_{};
-  struct sigaction previous_actions_[kStopSignals.size()]{};
+  SignalCatchScope catch_;  // blocks the signals; the watcher takes them
   std::atomic<bool> done_{false};
   std::thread watcher_;
 };
