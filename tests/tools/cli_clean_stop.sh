@@ -78,7 +78,9 @@ stopped() {
 capture pass 1
 stopped pass $rc ok 0
 "$HIO" inspect pass.hioj --kind close > pass.inspect || fail "pass: journal unreadable"
-grep -q "^trailer .* end=interrupted .*ended_at_pass stop_signal=10 (SIGUSR1)$" pass.inspect ||
+# ended_at_pass is there when SIGUSR1 came while hio waited for its next pass, not
+# when a loaded machine let hio notice it only at a pass: either is a clean stop.
+grep -q "^trailer .* end=interrupted .*stop_signal=10 (SIGUSR1)$" pass.inspect ||
   { cat pass.inspect; fail "pass: the trailer does not keep SIGUSR1"; }
 # Its replay: identical, to the same pass, judged as the run judged.
 name=pass_replay
