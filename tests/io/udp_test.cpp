@@ -366,6 +366,24 @@ TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
                                                       HasSubstr("to " + v4_peer + " failed: ")));
 }
 
+// An endpoint bound to an IPv4-mapped address (::ffff:127.0.0.1) is an IPv6
+// socket that Linux lets reach IPv4 peers only: a send to a native IPv6 peer
+// fails (EAFNOSUPPORT), so peer_problem must say so ahead (xipv619 finding 1).
+TEST(IoUdp, PeerProblemOfAnIpv4MappedEndpointRefusesIpv6Peers) {
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  UdpPeerDoer v6(run.io, "udp://[::1]:0", {}, "v6");
+  UdpPeerDoer mapped(run.io, "udp://[::ffff:127.0.0.1]:0", {}, "mapped");
+  const std::string v6_peer = v6.channel().local();
+  EXPECT_THAT(mapped.channel().peer_problem(v6_peer), HasSubstr("is an IPv6 address"));
+  Script script(run.doist, {{"send", [] { return true; },
+                             [&] { EXPECT_TRUE(mapped.channel().send(v6_peer, "mapped to v6")); }},
+                            {"failed", [&] { return sink.count(EventKind::error) >= 1; }, {}}});
+  EXPECT_EQ(run.doist.run({&v6, &mapped, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+}
+
 // Port 0 is no destination: the OS refuses every send to it (EINVAL), so
 // peer_problem says so ahead, and send reports it as a destination that
 // cannot be used, in the same words, without asking the OS.
