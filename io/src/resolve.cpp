@@ -46,4 +46,22 @@ std::string unknown_zone_failure(const std::string& host, const std::string& tar
   return verb + target + " failed: no network interface '" + zone + "'";
 }
 
+std::string first_address_only_note(const std::string& target,
+                                    const std::vector<std::string>& addresses, ChannelRole role) {
+  if (addresses.size() < 2) return "";
+  std::string all;
+  for (const std::string& address : addresses)
+    all += (all.empty() ? "" : ", ") + address;
+  const std::string port = target.substr(target.rfind(':'));
+  const auto with_port = [&](const std::string& address) {
+    return (address.find(':') == std::string::npos ? address : "[" + address + "]") + port;
+  };
+  const bool listener = role == ChannelRole::listen;
+  return "'" + target + "' resolves to " + all + ", and a " +
+         (listener ? "listener" : "datagram endpoint") + " takes the first only: it " +
+         (listener ? "listens on " : "binds to ") + with_port(addresses.front()) + ", not " +
+         with_port(addresses[1]) + (addresses.size() > 2 ? " (nor the others)" : "") +
+         " (write the address to use; [::] takes every address)";
+}
+
 }  // namespace hio::detail

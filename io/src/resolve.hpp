@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "error_text.hpp"
 #include "hio/io/transport.hpp"
@@ -56,6 +57,15 @@ inline std::string resolve_failure_text(const std::string& target,
 // interfaces are the machine's, not the scenario's.
 std::string unknown_zone_failure(const std::string& host, const std::string& target,
                                  ChannelRole role);
+
+// What a listener's (`role` listen) or a datagram endpoint's (bind) opening
+// on `target` ("HOST:PORT") does when HOST resolves to several addresses
+// (`addresses`, the lookup's answer in its order, as address text): it takes
+// the first only (docs/io.md, "Host names"), so a client of another of them
+// is refused. "" for one address (or none). For hio check's warning
+// (open_check), which names them all.
+std::string first_address_only_note(const std::string& target,
+                                    const std::vector<std::string>& addresses, ChannelRole role);
 
 // resolver.resolve(host, port, flags | numeric_service, ec), waiting for the
 // answer (on a LookupWorker's thread: lookup.hpp). A reserved name gets
