@@ -47,14 +47,19 @@ inline std::string resolve_failure_text(const std::string& target,
   return resolve_failure_text(target, ec ? error_text(ec) : std::string(), role);
 }
 
+// The zone id of `host`, an IPv6 address, when it names no network
+// interface of this machine: a name the machine does not have ("nosuch"), or
+// a number that is no interface's index ("99"; "0", which is none); else ""
+// (no zone, or an interface that exists).
+std::string unknown_zone(const std::string& host);
+
 // Why a channel of `role` on `target` cannot open when its `host` is an IPv6
 // address whose zone id names no network interface of this machine
-// ("fe80::1%nosuch"): "connect to TARGET failed: no network interface
-// 'nosuch'" (listen on, bind to), else "" (no zone, a numeric one, or an
-// interface that exists). The system turns such a zone into none, and the
-// open failed with a bare "Invalid argument". Checked where the channel
-// opens and by hio check (open_check), not when the address is parsed: the
-// interfaces are the machine's, not the scenario's.
+// (unknown_zone: "fe80::1%nosuch"): "connect to TARGET failed: no network
+// interface 'nosuch'" (listen on, bind to), else "". The system turns such a zone into none, and
+// the open failed with a bare "Invalid argument". Checked where the channel opens and by hio check
+// (open_check), not when the address is parsed: the interfaces are the machine's, not the
+// scenario's.
 std::string unknown_zone_failure(const std::string& host, const std::string& target,
                                  ChannelRole role);
 

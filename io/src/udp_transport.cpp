@@ -23,9 +23,24 @@ bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& 
             "' is not an IP address and port (e.g. 127.0.0.1:9000 or [::1]:9000)";
     return false;
   }
+  if (const std::string zone = unknown_zone(parsed.value().host); !zone.empty()) {
+    // The system would send it unscoped (Boost takes an unknown zone name
+    // for none), which the OS refuses (EINVAL).
+    error = "destination '" + std::string(text) + "' names no network interface '" + zone + "'";
+    return false;
+  }
   if (parsed.value().port == 0) {
     // The OS refuses a send to port 0 (EINVAL): no socket can have it.
     error = "destination '" + std::string(text) + "' has port 0, to which nothing can be sent";
+    return false;
+  }
+  if (ip.is_unspecified() ||
+      (ip.is_v6() && ip.to_v6().is_v4_mapped() &&
+       asio::ip::make_address_v4(asio::ip::v4_mapped, ip.to_v6()).is_unspecified())) {
+    // Linux delivers such a send to the loopback, whose replies come from
+    // 127.0.0.1 or ::1: none would be taken for the destination's.
+    error = "destination '" + std::string(text) +
+            "' is the unspecified address (any address), no address to send to";
     return false;
   }
   out = udp::endpoint(ip, parsed.value().port);

@@ -108,7 +108,7 @@ TEST(IoResolve, FailureTextsOfEachRole) {
 // A zone id naming no interface of this machine: said so, where the channel
 // opens and by hio check (unfixed: the system took it for no zone, and the
 // open failed with "Invalid argument"). A zone of an interface that exists
-// (lo), or a numeric one, is no failure of this check.
+// (lo), or the number of one (1), is no failure of this check.
 TEST(IoResolve, AZoneIdNamingNoInterfaceIsSaidSo) {
   RecordingSink sink;
   RealRun run;
@@ -133,6 +133,14 @@ TEST(IoResolve, AZoneIdNamingNoInterfaceIsSaidSo) {
   EXPECT_EQ(open_failure("udp://[fe80::1%nosuch]:7", ChannelRole::bind),
             "bind to [fe80::1%nosuch]:7 failed: no network interface 'nosuch'");
   EXPECT_EQ(open_failure("tcp://[fe80::1%lo]:7", ChannelRole::connect), "");
+  // A number that is no interface's index (xipv619 finding 6: check was
+  // silent, the run said "Network is unreachable" or "Invalid argument").
+  EXPECT_EQ(open_failure("tcp://[fe80::1%0]:7", ChannelRole::connect),
+            "connect to [fe80::1%0]:7 failed: no network interface '0'");
+  EXPECT_EQ(open_failure("tcp://[fe80::1%4000000000]:7", ChannelRole::listen),
+            "listen on [fe80::1%4000000000]:7 failed: no network interface '4000000000'");
+  EXPECT_EQ(open_failure("udp://[fe80::1%99999999999]:7", ChannelRole::bind),
+            "bind to [fe80::1%99999999999]:7 failed: no network interface '99999999999'");
   EXPECT_EQ(open_failure("tcp://[fe80::1%1]:7", ChannelRole::connect), "");
 }
 

@@ -408,6 +408,29 @@ TEST(IoUdp, PortZeroIsNoDestination) {
   EXPECT_EQ(error->text, "datagram of 10 bytes not sent: destination '127.0.0.1:0' " + refusal);
 }
 
+// The unspecified address ([::], 0.0.0.0) is no destination (xipv619
+// finding 4: Linux sent to the loopback, whose replies came from [::1] or
+// 127.0.0.1, so a requester took none for the destination's), and a zone
+// that names no interface (a name or a number) is none either (finding 6:
+// the send went out unscoped, refused by the OS).
+TEST(IoUdp, TheUnspecifiedAddressAndAnUnknownZoneAreNoDestinations) {
+  RealRun run;
+  UdpPeerDoer dual(run.io, "udp://[::]:0", {}, "dual");
+  UdpPeerDoer v4(run.io, "udp://127.0.0.1:0", {}, "v4");
+  const std::string any = "is the unspecified address (any address), no address to send to";
+  EXPECT_EQ(dual.channel().peer_problem("[::]:9"), "destination '[::]:9' " + any);
+  EXPECT_EQ(dual.channel().peer_problem("[::ffff:0.0.0.0]:9"),
+            "destination '[::ffff:0.0.0.0]:9' " + any);
+  EXPECT_EQ(v4.channel().peer_problem("0.0.0.0:9"), "destination '0.0.0.0:9' " + any);
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%nosuch]:9"),
+            "destination '[fe80::1%nosuch]:9' names no network interface 'nosuch'");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%0]:9"),
+            "destination '[fe80::1%0]:9' names no network interface '0'");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%4000000000]:9"),
+            "destination '[fe80::1%4000000000]:9' names no network interface '4000000000'");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%1]:9"), "");  // lo
+}
+
 // The peer text of a datagram from a link-local sender carries its zone,
 // "[fe80::1%lo]:9", as the system prints it: sending back to it must work
 // (unfixed: "is not an IP address and port", so such a peer could never be
