@@ -14,8 +14,8 @@ struct CanonicalHost {
 };
 
 // An IP address (no brackets) as inet_ntop writes it, an IPv4-mapped IPv6
-// one as IPv4, an IPv6 zone ("%eth0") kept as written; anything else as it
-// is, family 0.
+// one as IPv4, an IPv6 zone as its interface's index ("%lo", "%01": "%1";
+// one naming no interface as written); anything else as it is, family 0.
 CanonicalHost canonical_host(std::string_view host);
 
 // Whether two datagram peers, "host:port" or "[v6]:port", are the same
