@@ -56,9 +56,10 @@ CanonicalHost canonical_host(std::string_view host) {
   return c;
 }
 
-namespace {
+bool is_wildcard(const CanonicalHost& c) {
+  return c.ip_family != 0 && (c.host == "0.0.0.0" || c.host == "::");
+}
 
-// "host:port" or "[v6]:port" split; false if there is no numeric port.
 bool split_peer(std::string_view peer, std::string_view& host, unsigned& port) {
   const std::size_t colon = peer.rfind(':');
   if (colon == std::string_view::npos) return false;
@@ -71,8 +72,6 @@ bool split_peer(std::string_view peer, std::string_view& host, unsigned& port) {
   }
   return true;
 }
-
-}  // namespace
 
 bool same_peer(std::string_view a, std::string_view b) {
   if (a == b) return true;
