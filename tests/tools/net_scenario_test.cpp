@@ -95,6 +95,21 @@ TEST(NetScenario, ARefusedAtNameIsQuotedAsWritten) {
                                   "'127.0.0.1:"));
 }
 
+// A `to` without a scheme ("host:port") is said as written, at byte offsets
+// into it (xipv619 finding 7: "bad address 'udp://::1:9'", and byte 11 of
+// "[::1]", which has 5).
+TEST(NetScenario, ABadToIsSaidAsWritten) {
+  const std::string requester = std::string(kReal) +
+                                "[[doer]]\nkind = \"udp_requester\"\nname = \"q\"\naddress = "
+                                "\"udp://[::1]:0\"\nto = ";
+  EXPECT_EQ(build_error(requester + "\"::1:9\"\n"),
+            "t.toml:9:6: cannot build doer 'q': bad address '::1:9': host at byte 0: IPv6 "
+            "addresses must be in brackets, e.g. [::1]:80\n");
+  EXPECT_EQ(build_error(requester + "\"[::1]\"\n"),
+            "t.toml:9:6: cannot build doer 'q': bad address '[::1]': port at byte 5: expected "
+            "':port' after ']'\n");
+}
+
 // "@server" of a listener on 0.0.0.0 is its port on 127.0.0.1, which the
 // certificate names: the client's verification passes. So for 0.0.0.0
 // spelt IPv4-mapped (xipv619 finding 8: the client was sent to

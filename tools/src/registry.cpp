@@ -133,11 +133,25 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
   } catch (const std::invalid_argument& error) {
     throw ParamError(std::string(key), error.what());
   }
+  std::size_t added = 0;  // bytes of the default scheme put in front
   if (!default_scheme.empty() && text.find("://") == std::string::npos) {
     text = std::string(default_scheme) + "://" + text;
+    added = default_scheme.size() + 3;
   }
   const AddressResult parsed = parse_address(text);
-  if (!parsed) throw ParamError(std::string(key), parsed.error().describe());
+  if (!parsed) {
+    // Said of the text as written: without the scheme this put in front,
+    // and at byte offsets into that text (xipv619 finding 7).
+    AddressError error = parsed.error();
+    if (added != 0) {
+      error.input = text.substr(added);
+      error.offset = error.offset >= added ? error.offset - added : 0;
+      const std::string example = "e.g. " + text.substr(0, added);
+      if (const std::size_t at = error.message.find(example); at != std::string::npos)
+        error.message.erase(at + 5, added);
+    }
+    throw ParamError(std::string(key), error.describe());
+  }
   const Address& a = parsed.value();
   if (!replaying && net != nullptr && has_host_port(a.scheme) && a.scheme != Scheme::sim &&
       net->has_host(a.host)) {
