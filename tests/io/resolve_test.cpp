@@ -135,12 +135,19 @@ TEST(IoResolve, AZoneIdNamingNoInterfaceIsSaidSo) {
   EXPECT_EQ(open_failure("tcp://[fe80::1%lo]:7", ChannelRole::connect), "");
   // A number that is no interface's index (xipv619 finding 6: check was
   // silent, the run said "Network is unreachable" or "Invalid argument").
-  EXPECT_EQ(open_failure("tcp://[fe80::1%0]:7", ChannelRole::connect),
-            "connect to [fe80::1%0]:7 failed: no network interface '0'");
-  EXPECT_EQ(open_failure("tcp://[fe80::1%4000000000]:7", ChannelRole::listen),
-            "listen on [fe80::1%4000000000]:7 failed: no network interface '4000000000'");
-  EXPECT_EQ(open_failure("udp://[fe80::1%99999999999]:7", ChannelRole::bind),
-            "bind to [fe80::1%99999999999]:7 failed: no network interface '99999999999'");
+  const struct {
+    const char* url;
+    ChannelRole role;
+    const char* failure;
+  } numbers[] = {{"tcp://[fe80::1%0]:7", ChannelRole::connect,
+                  "connect to [fe80::1%0]:7 failed: no "
+                  "network interface '0'"},
+                 {"tcp://[fe80::1%4000000000]:7", ChannelRole::listen,
+                  "listen on [fe80::1%4000000000]:7 failed: no network interface '4000000000'"},
+                 {"udp://[fe80::1%99999999999]:7", ChannelRole::bind,
+                  "bind to [fe80::1%99999999999]:7 failed: no network interface '99999999999'"}};
+  for (const auto& number : numbers)
+    EXPECT_EQ(open_failure(number.url, number.role), number.failure);
   EXPECT_EQ(open_failure("tcp://[fe80::1%1]:7", ChannelRole::connect), "");
 }
 
