@@ -1,5 +1,6 @@
 #include "hio/io/open_check.hpp"
 
+#include <algorithm>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "error_text.hpp"
 #include "hio/engine/doist.hpp"  // caught_stop_signal
@@ -36,10 +38,10 @@ constexpr std::chrono::milliseconds kStopLook{50};
 // stop signal the lookup is left to end by itself: the worker's thread is
 // not waited for. The port is left out (0): the service is numeric, and it
 // changes no answer but the port in each address. nullopt: stopped; else
-// the error, and whether there was no address. What the lookup threw
-// (std::bad_alloc) is thrown here.
+// the error, and the addresses in the answer's order (each once, as text).
+// What the lookup threw (std::bad_alloc) is thrown here.
 template <class Protocol>
-std::optional<std::pair<boost::system::error_code, bool>> answer_unless_stopped(
+std::optional<std::pair<boost::system::error_code, std::vector<std::string>>> answer_unless_stopped(
     detail::LookupWorker& worker, const std::string& host, asio::ip::resolver_base::flags flags) {
   if (caught_stop_signal() != 0) return std::nullopt;
   auto lookup = std::make_shared<detail::Lookup<Protocol>>(host, 0, flags);
@@ -54,7 +56,13 @@ std::optional<std::pair<boost::system::error_code, bool>> answer_unless_stopped(
   }
   auto answer = lookup->wait_unless_stopped(kStopLook);
   if (!answer) return std::nullopt;
-  return std::make_pair(answer->first, answer->second.empty());
+  std::vector<std::string> addresses;
+  for (const auto& entry : answer->second) {
+    std::string text = entry.endpoint().address().to_string();
+    if (std::find(addresses.begin(), addresses.end(), text) == addresses.end())
+      addresses.push_back(std::move(text));
+  }
+  return std::make_pair(answer->first, std::move(addresses));
 }
 
 }  // namespace
@@ -97,7 +105,8 @@ OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelR
     }
     Answer kept;
     if (answer->first) kept.error = detail::error_text(answer->first);
-    kept.none = !answer->first && answer->second;
+    kept.none = !answer->first && answer->second.empty();
+    kept.addresses = std::move(answer->second);
     kept.transient = answer->first == asio::error::host_not_found_try_again;
     it = answers_.emplace(key, std::move(kept)).first;
   }
@@ -107,6 +116,10 @@ OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelR
     out.failure = detail::resolve_failure_text(address.host_port(), kept.error, role);
   }
   out.transient = kept.transient;
+  if (passive) {
+    out.note = detail::first_address_only_note(address.host_port(), kept.addresses,
+                                               udp ? ChannelRole::bind : ChannelRole::listen);
+  }
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <net/if.h>
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 
 namespace hio::detail {
 
@@ -32,18 +34,49 @@ std::string resolve_failure_text(const std::string& target, const std::string& e
   return "cannot resolve '" + target + "': no address";
 }
 
-std::string unknown_zone_failure(const std::string& host, const std::string& target,
-                                 ChannelRole role) {
+std::string unknown_zone(const std::string& host) {
   const std::size_t percent = host.find('%');
   if (percent == std::string::npos) return "";
-  const std::string zone = host.substr(percent + 1);
+  std::string zone = host.substr(percent + 1);
   const bool numeric = !zone.empty() && std::all_of(zone.begin(), zone.end(),
                                                     [](char c) { return c >= '0' && c <= '9'; });
-  if (numeric || ::if_nametoindex(zone.c_str()) != 0) return "";
+  if (!numeric) return ::if_nametoindex(zone.c_str()) != 0 ? "" : zone;
+  // An interface number: one the machine has (0 is none; a number too big
+  // for an index is none either).
+  unsigned index = 0;
+  const auto [end, error] = std::from_chars(zone.data(), zone.data() + zone.size(), index);
+  char name[IF_NAMESIZE] = {};
+  const bool known = error == std::errc() && end == zone.data() + zone.size() && index != 0 &&
+                     ::if_indextoname(index, name) != nullptr;
+  return known ? "" : zone;
+}
+
+std::string unknown_zone_failure(const std::string& host, const std::string& target,
+                                 ChannelRole role) {
+  const std::string zone = unknown_zone(host);
+  if (zone.empty()) return "";
   const std::string verb = role == ChannelRole::connect  ? "connect to "
                            : role == ChannelRole::listen ? "listen on "
                                                          : "bind to ";
   return verb + target + " failed: no network interface '" + zone + "'";
+}
+
+std::string first_address_only_note(const std::string& target,
+                                    const std::vector<std::string>& addresses, ChannelRole role) {
+  if (addresses.size() < 2) return "";
+  std::string all;
+  for (const std::string& address : addresses)
+    all += (all.empty() ? "" : ", ") + address;
+  const std::string port = target.substr(target.rfind(':'));
+  const auto with_port = [&](const std::string& address) {
+    return (address.find(':') == std::string::npos ? address : "[" + address + "]") + port;
+  };
+  const bool listener = role == ChannelRole::listen;
+  return "'" + target + "' resolves to " + all + ", and a " +
+         (listener ? "listener" : "datagram endpoint") + " takes the first only: it " +
+         (listener ? "listens on " : "binds to ") + with_port(addresses.front()) + ", not " +
+         with_port(addresses[1]) + (addresses.size() > 2 ? " (nor the others)" : "") +
+         " (write the address to use; [::] takes every address)";
 }
 
 }  // namespace hio::detail

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "error_text.hpp"
 #include "hio/io/transport.hpp"
@@ -46,16 +47,30 @@ inline std::string resolve_failure_text(const std::string& target,
   return resolve_failure_text(target, ec ? error_text(ec) : std::string(), role);
 }
 
+// The zone id of `host`, an IPv6 address, when it names no network
+// interface of this machine: a name the machine does not have ("nosuch"), or
+// a number that is no interface's index ("99"; "0", which is none); else ""
+// (no zone, or an interface that exists).
+std::string unknown_zone(const std::string& host);
+
 // Why a channel of `role` on `target` cannot open when its `host` is an IPv6
 // address whose zone id names no network interface of this machine
-// ("fe80::1%nosuch"): "connect to TARGET failed: no network interface
-// 'nosuch'" (listen on, bind to), else "" (no zone, a numeric one, or an
-// interface that exists). The system turns such a zone into none, and the
-// open failed with a bare "Invalid argument". Checked where the channel
-// opens and by hio check (open_check), not when the address is parsed: the
-// interfaces are the machine's, not the scenario's.
+// (unknown_zone: "fe80::1%nosuch"): "connect to TARGET failed: no network
+// interface 'nosuch'" (listen on, bind to), else "". The system turns such a zone into none, and
+// the open failed with a bare "Invalid argument". Checked where the channel opens and by hio check
+// (open_check), not when the address is parsed: the interfaces are the machine's, not the
+// scenario's.
 std::string unknown_zone_failure(const std::string& host, const std::string& target,
                                  ChannelRole role);
+
+// What a listener's (`role` listen) or a datagram endpoint's (bind) opening
+// on `target` ("HOST:PORT") does when HOST resolves to several addresses
+// (`addresses`, the lookup's answer in its order, as address text): it takes
+// the first only (docs/io.md, "Host names"), so a client of another of them
+// is refused. "" for one address (or none). For hio check's warning
+// (open_check), which names them all.
+std::string first_address_only_note(const std::string& target,
+                                    const std::vector<std::string>& addresses, ChannelRole role);
 
 // resolver.resolve(host, port, flags | numeric_service, ec), waiting for the
 // answer (on a LookupWorker's thread: lookup.hpp). A reserved name gets

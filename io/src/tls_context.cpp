@@ -400,10 +400,18 @@ TlsSetup client_tls_setup(const TlsOptions& options, const Address& address,
   setup.context = std::move(context);
   setup.server = false;
   setup.verify = options.verify;
+  std::string name = options.server_name.empty() ? address.host : options.server_name;
+  // A server_name written as an address writes its host, "[::1]", is that
+  // IPv6 address (a DNS name has no brackets): taken for a name, it was sent
+  // as SNI and failed as a "hostname mismatch".
+  if (name.size() > 2 && name.front() == '[' && name.back() == ']' &&
+      is_ip(name.substr(1, name.size() - 2))) {
+    name = name.substr(1, name.size() - 2);
+  }
   // A certificate names an IP address without its zone id (the local
   // interface of a link-local address: "fe80::1%eth0" is checked as fe80::1).
-  setup.server_name = options.server_name.empty() ? address.host.substr(0, address.host.find('%'))
-                                                  : options.server_name;
+  if (is_ip(name)) name.erase(std::min(name.find('%'), name.size()));
+  setup.server_name = std::move(name);
   setup.handshake_timeout = options.handshake_timeout;
   return setup;
 }

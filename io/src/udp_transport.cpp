@@ -23,9 +23,24 @@ bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& 
             "' is not an IP address and port (e.g. 127.0.0.1:9000 or [::1]:9000)";
     return false;
   }
+  if (const std::string zone = unknown_zone(parsed.value().host); !zone.empty()) {
+    // The system would send it unscoped (Boost takes an unknown zone name
+    // for none), which the OS refuses (EINVAL).
+    error = "destination '" + std::string(text) + "' names no network interface '" + zone + "'";
+    return false;
+  }
   if (parsed.value().port == 0) {
     // The OS refuses a send to port 0 (EINVAL): no socket can have it.
     error = "destination '" + std::string(text) + "' has port 0, to which nothing can be sent";
+    return false;
+  }
+  if (ip.is_unspecified() ||
+      (ip.is_v6() && ip.to_v6().is_v4_mapped() &&
+       asio::ip::make_address_v4(asio::ip::v4_mapped, ip.to_v6()).is_unspecified())) {
+    // Linux delivers such a send to the loopback, whose replies come from
+    // 127.0.0.1 or ::1: none would be taken for the destination's.
+    error = "destination '" + std::string(text) +
+            "' is the unspecified address (any address), no address to send to";
     return false;
   }
   out = udp::endpoint(ip, parsed.value().port);
@@ -282,6 +297,17 @@ std::size_t UdpTransport::in_flight() const {
   return socket_ ? socket_->in_flight() : 0;
 }
 
+namespace {
+
+// "IPv4", "IPv4-mapped IPv6" (::ffff:a.b.c.d) or "IPv6": the family as
+// peer_problem's message says it.
+const char* family_words(const asio::ip::address& ip) {
+  if (ip.is_v4()) return "IPv4";
+  return ip.to_v6().is_v4_mapped() ? "IPv4-mapped IPv6" : "IPv6";
+}
+
+}  // namespace
+
 std::string UdpTransport::peer_problem(std::string_view peer) const {
   udp::endpoint to;
   std::string error;
@@ -298,20 +324,20 @@ std::string UdpTransport::peer_problem(std::string_view peer) const {
   const asio::ip::address dest = to.address();
   // An IPv4 socket reaches IPv4 peers only. An IPv6 socket bound to :: is
   // dual-stack (Linux's default) and reaches IPv4 peers too (also written
-  // IPv4-mapped, ::ffff:a.b.c.d), as one bound to an IPv4-mapped address
-  // does; one bound to another IPv6 address reaches neither.
+  // IPv4-mapped, ::ffff:a.b.c.d). One bound to an IPv4-mapped address is an
+  // IPv4 endpoint in IPv6 clothes: Linux sends from it to IPv4 peers only
+  // (to an IPv6 peer: EAFNOSUPPORT). One bound to another IPv6 address
+  // reaches IPv6 peers only.
   const bool dest_v4 = dest.is_v4() || dest.to_v6().is_v4_mapped();
-  const bool reachable =
-      own->is_v4() ? dest.is_v4()
-                   : !dest_v4 || own->to_v6().is_unspecified() || own->to_v6().is_v4_mapped();
+  const bool own_mapped = own->is_v6() && own->to_v6().is_v4_mapped();
+  const bool reachable = own->is_v4() ? dest.is_v4()
+                         : own_mapped ? dest_v4
+                                      : !dest_v4 || own->to_v6().is_unspecified();
   if (reachable) return {};
-  return "destination '" + std::string(peer) + "' is an " +
-         (dest.is_v4() ? "IPv4"
-          : dest_v4    ? "IPv4-mapped IPv6"
-                       : "IPv6") +
-         " address, and this endpoint is bound to the " + (own->is_v4() ? "IPv4" : "IPv6") +
-         " address " + own->to_string() + ": it can send to " +
-         (own->is_v4() ? "IPv4 peers only" : "IPv6 peers only (bind [::] for both)");
+  return "destination '" + std::string(peer) + "' is an " + family_words(dest) +
+         " address, and this endpoint is bound to the " + family_words(*own) + " address " +
+         own->to_string() + ": it can send to " +
+         (own->is_v4() || own_mapped ? "IPv4 peers only" : "IPv6 peers only (bind [::] for both)");
 }
 
 }  // namespace hio::detail

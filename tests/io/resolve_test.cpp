@@ -4,14 +4,20 @@
 // the words of a name the name server does not know, and as a real lookup
 // does, through the io context. resolve_invalid.sh runs the second test under
 // strace to see that no name server (nor /etc/hosts) was asked.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/error.hpp>
 #include <csignal>
 #include <string>
+#include <vector>
 
 #include "hio/engine/doist.hpp"  // StopSignalCatch
 #include "hio/io/open_check.hpp"
@@ -102,7 +108,7 @@ TEST(IoResolve, FailureTextsOfEachRole) {
 // A zone id naming no interface of this machine: said so, where the channel
 // opens and by hio check (unfixed: the system took it for no zone, and the
 // open failed with "Invalid argument"). A zone of an interface that exists
-// (lo), or a numeric one, is no failure of this check.
+// (lo), or the number of one (1), is no failure of this check.
 TEST(IoResolve, AZoneIdNamingNoInterfaceIsSaidSo) {
   RecordingSink sink;
   RealRun run;
@@ -127,6 +133,21 @@ TEST(IoResolve, AZoneIdNamingNoInterfaceIsSaidSo) {
   EXPECT_EQ(open_failure("udp://[fe80::1%nosuch]:7", ChannelRole::bind),
             "bind to [fe80::1%nosuch]:7 failed: no network interface 'nosuch'");
   EXPECT_EQ(open_failure("tcp://[fe80::1%lo]:7", ChannelRole::connect), "");
+  // A number that is no interface's index (xipv619 finding 6: check was
+  // silent, the run said "Network is unreachable" or "Invalid argument").
+  const struct {
+    const char* url;
+    ChannelRole role;
+    const char* failure;
+  } numbers[] = {{"tcp://[fe80::1%0]:7", ChannelRole::connect,
+                  "connect to [fe80::1%0]:7 failed: no "
+                  "network interface '0'"},
+                 {"tcp://[fe80::1%4000000000]:7", ChannelRole::listen,
+                  "listen on [fe80::1%4000000000]:7 failed: no network interface '4000000000'"},
+                 {"udp://[fe80::1%99999999999]:7", ChannelRole::bind,
+                  "bind to [fe80::1%99999999999]:7 failed: no network interface '99999999999'"}};
+  for (const auto& number : numbers)
+    EXPECT_EQ(open_failure(number.url, number.role), number.failure);
   EXPECT_EQ(open_failure("tcp://[fe80::1%1]:7", ChannelRole::connect), "");
 }
 
@@ -159,6 +180,74 @@ TEST(IoResolve, ACheckerLooksEachNameUpOnce) {
   EXPECT_EQ(check("tcp://127.0.0.1:7", ChannelRole::connect).failure, "");
   EXPECT_EQ(check("sim://alpha:7", ChannelRole::connect).failure, "");
   EXPECT_EQ(checker.lookups(), 4u);
+}
+
+// A listener (or datagram endpoint) on a name of several addresses takes the
+// first only (xipv619 finding 2: "dual", ::1 and 127.0.0.1, listened on
+// [::1] and refused IPv4 clients, and hio check said ok): the note hio check
+// warns with names them all, and which one is taken.
+TEST(IoResolve, TheNoteOfANameOfSeveralAddressesNamesThemAll) {
+  EXPECT_EQ(
+      detail::first_address_only_note("dual:47331", {"::1", "127.0.0.1"}, ChannelRole::listen),
+      "'dual:47331' resolves to ::1, 127.0.0.1, and a listener takes the first only: it "
+      "listens on [::1]:47331, not 127.0.0.1:47331 (write the address to use; [::] takes "
+      "every address)");
+  EXPECT_EQ(
+      detail::first_address_only_note("h:9", {"10.0.0.1", "fe80::1%lo", "::1"}, ChannelRole::bind),
+      "'h:9' resolves to 10.0.0.1, fe80::1%lo, ::1, and a datagram endpoint takes the "
+      "first only: it binds to 10.0.0.1:9, not [fe80::1%lo]:9 (nor the others) (write "
+      "the address to use; [::] takes every address)");
+  EXPECT_EQ(detail::first_address_only_note("h:9", {"127.0.0.1"}, ChannelRole::listen), "");
+  EXPECT_EQ(detail::first_address_only_note("h:9", {}, ChannelRole::listen), "");
+}
+
+// The system's own answer for `host` (passive, TCP), each address once.
+std::vector<std::string> passive_addresses(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_flags = AI_PASSIVE;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  std::vector<std::string> out;
+  if (::getaddrinfo(host.c_str(), "7", &hints, &found) != 0) return out;
+  for (addrinfo* at = found; at != nullptr; at = at->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* ip =
+        at->ai_family == AF_INET6
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(at->ai_addr)->sin6_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(at->ai_addr)->sin_addr);
+    ::inet_ntop(at->ai_family, ip, text, sizeof text);
+    if (std::find(out.begin(), out.end(), text) == out.end()) out.emplace_back(text);
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+// hio check's lookup gives the note for a listener on `localhost` exactly
+// when the system resolves it to several addresses (most distributions'
+// /etc/hosts: ::1 and 127.0.0.1), and never for a client. A machine where it
+// is one address checks that no note is made; the words are tested above.
+TEST(IoResolve, ACheckerNotesAListenersNameOfSeveralAddresses) {
+  const std::vector<std::string> system = passive_addresses("localhost");
+  ASSERT_FALSE(system.empty()) << "localhost does not resolve here";
+  OpenChecker checker;
+  const OpenCheckAnswer listener =
+      checker.known_open_failure(parse_address_or_throw("tcp://localhost:7"), ChannelRole::listen);
+  const OpenCheckAnswer endpoint =
+      checker.known_open_failure(parse_address_or_throw("udp://localhost:7"), ChannelRole::bind);
+  const OpenCheckAnswer client =
+      checker.known_open_failure(parse_address_or_throw("tcp://localhost:7"), ChannelRole::connect);
+  EXPECT_EQ(listener.failure, "");
+  EXPECT_EQ(client.note, "");
+  EXPECT_EQ(listener.note,
+            detail::first_address_only_note("localhost:7", system, ChannelRole::listen));
+  if (system.size() < 2) {
+    EXPECT_EQ(listener.note, "");
+    EXPECT_EQ(endpoint.note, "");
+    GTEST_SKIP() << "localhost is one address here (" << system.front()
+                 << "): a note for a name of several addresses is not seen";
+  }
+  EXPECT_THAT(listener.note, testing::HasSubstr("a listener takes the first only"));
+  EXPECT_THAT(endpoint.note, testing::HasSubstr("a datagram endpoint takes the first only"));
 }
 
 // A stop signal caught before a lookup (or during it: the CLI test

@@ -310,8 +310,10 @@ TEST(IoUdp, PortInUseAndWrongRoles) {
 // peer_problem says ahead what a send would fail with: a peer of the other
 // IP family than the socket's. An IPv4 socket reaches IPv4 peers only; an
 // IPv6 one bound to ::1 reaches IPv6 only (Linux: ENETUNREACH); one bound
-// to [::] is dual-stack and reaches both. Each answer is checked against
-// what a real send then does.
+// to [::] is dual-stack and reaches both; one bound to an IPv4-mapped
+// address (::ffff:127.0.0.1) reaches IPv4 only (Linux: EAFNOSUPPORT; xipv619
+// finding 1: said to reach both). Each answer is checked against what a
+// real send then does.
 TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
   RecordingSink sink;
   RealRun run;
@@ -319,6 +321,7 @@ TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
   UdpPeerDoer v4(run.io, "udp://127.0.0.1:0", {}, "v4");
   UdpPeerDoer v6(run.io, "udp://[::1]:0", {}, "v6");
   UdpPeerDoer dual(run.io, "udp://[::]:0", {}, "dual");
+  UdpPeerDoer mapped(run.io, "udp://[::ffff:127.0.0.1]:0", {}, "mapped");
   const std::string v4_peer = v4.channel().local();
   const std::string v6_peer = v6.channel().local();
   EXPECT_EQ(v4.channel().peer_problem(v4_peer), "");
@@ -333,6 +336,11 @@ TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
                 "can send to IPv6 peers only (bind [::] for both)");
   EXPECT_EQ(dual.channel().peer_problem(v4_peer), "");
   EXPECT_EQ(dual.channel().peer_problem(v6_peer), "");
+  EXPECT_EQ(mapped.channel().peer_problem(v4_peer), "");
+  EXPECT_EQ(mapped.channel().peer_problem(v6_peer),
+            "destination '" + v6_peer +
+                "' is an IPv6 address, and this endpoint is bound to the IPv4-mapped IPv6 "
+                "address ::ffff:127.0.0.1: it can send to IPv4 peers only");
   // Before binding (or for an unbound literal), the address's own family.
   UdpPeerDoer taken(run.io, "udp://" + v4_peer, {}, "taken");  // fails to bind
   EXPECT_THAT(taken.channel().peer_problem(v6_peer), HasSubstr("is an IPv6 address"));
@@ -346,6 +354,8 @@ TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
                                EXPECT_TRUE(v6.channel().send(v4_peer, "v6 to v4"));
                                EXPECT_TRUE(dual.channel().send(v4_peer, "dual to v4"));
                                EXPECT_TRUE(dual.channel().send(v6_peer, "dual to v6"));
+                               EXPECT_TRUE(mapped.channel().send(v4_peer, "mapped to v4"));
+                               EXPECT_TRUE(mapped.channel().send(v6_peer, "mapped to v6"));
                              }},
                             {"both arrived",
                              [&] {
@@ -353,17 +363,18 @@ TEST(IoUdp, PeerProblemReportsAnAddressFamilyTheSocketCannotReach) {
                                  ++v4_got;
                                while (v6.channel().receive())
                                  ++v6_got;
-                               return v4_got == 1 && v6_got == 1 &&
-                                      sink.count(EventKind::error) >= 3;
+                               return v4_got == 2 && v6_got == 1 &&
+                                      sink.count(EventKind::error) >= 4;
                              },
                              {}}});
-  EXPECT_EQ(run.doist.run({&v4, &v6, &dual, &script}), RunEnd::interrupted)
+  EXPECT_EQ(run.doist.run({&v4, &v6, &dual, &mapped, &script}), RunEnd::interrupted)
       << "stuck waiting for " << script.waiting_for();
   std::vector<std::string> errors;
   for (const Recorded& r : sink.events)
     if (r.kind == EventKind::error && r.channel != taken.channel().id()) errors.push_back(r.text);
   EXPECT_THAT(errors, ::testing::UnorderedElementsAre(HasSubstr("to " + v6_peer + " failed: "),
-                                                      HasSubstr("to " + v4_peer + " failed: ")));
+                                                      HasSubstr("to " + v4_peer + " failed: "),
+                                                      HasSubstr("to " + v6_peer + " failed: ")));
 }
 
 // Port 0 is no destination: the OS refuses every send to it (EINVAL), so
@@ -388,6 +399,29 @@ TEST(IoUdp, PortZeroIsNoDestination) {
   const Recorded* error = sink.first(EventKind::error, a.channel().id());
   ASSERT_NE(error, nullptr);
   EXPECT_EQ(error->text, "datagram of 10 bytes not sent: destination '127.0.0.1:0' " + refusal);
+}
+
+// The unspecified address ([::], 0.0.0.0) is no destination (xipv619
+// finding 4: Linux sent to the loopback, whose replies came from [::1] or
+// 127.0.0.1, so a requester took none for the destination's), and a zone
+// that names no interface (a name or a number) is none either (finding 6:
+// the send went out unscoped, refused by the OS).
+TEST(IoUdp, TheUnspecifiedAddressAndAnUnknownZoneAreNoDestinations) {
+  RealRun run;
+  UdpPeerDoer dual(run.io, "udp://[::]:0", {}, "dual");
+  UdpPeerDoer v4(run.io, "udp://127.0.0.1:0", {}, "v4");
+  const std::string any = "is the unspecified address (any address), no address to send to";
+  EXPECT_EQ(dual.channel().peer_problem("[::]:9"), "destination '[::]:9' " + any);
+  EXPECT_EQ(dual.channel().peer_problem("[::ffff:0.0.0.0]:9"),
+            "destination '[::ffff:0.0.0.0]:9' " + any);
+  EXPECT_EQ(v4.channel().peer_problem("0.0.0.0:9"), "destination '0.0.0.0:9' " + any);
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%nosuch]:9"),
+            "destination '[fe80::1%nosuch]:9' names no network interface 'nosuch'");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%0]:9"),
+            "destination '[fe80::1%0]:9' names no network interface '0'");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%4000000000]:9"),
+            "destination '[fe80::1%4000000000]:9' names no network interface '4000000000'");
+  EXPECT_EQ(dual.channel().peer_problem("[fe80::1%1]:9"), "");  // lo
 }
 
 // The peer text of a datagram from a link-local sender carries its zone,

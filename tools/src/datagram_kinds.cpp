@@ -1,5 +1,7 @@
 // The datagram kinds: udp_responder and udp_requester over datagrams
 // (udp://, sim://).
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -140,7 +142,19 @@ class UdpRequester final : public UdpPeerDoer {
                       ":// (address '" + own + "'): give a peer on the same network, as host:port");
       }
     }
-    return datagram_peer(context.address(spec, "to", own_scheme));
+    const std::string peer = datagram_peer(context.address(spec, "to", own_scheme));
+    // "@name" of a dual-stack endpoint ([::], published at [::1]) from an
+    // endpoint that can send to IPv4 peers only: the IPv4 loopback reaches
+    // it too (xipv619 finding 3: refused as an IPv6 destination).
+    std::string_view own_host, peer_host;
+    unsigned own_port = 0, port = 0;
+    if (written.size() > 1 && written[0] == '@' &&
+        context.dual_stack_endpoints.contains(std::string_view(written).substr(1)) &&
+        split_peer(datagram_peer(own), own_host, own_port) &&
+        canonical_host(own_host).ip_family == AF_INET && split_peer(peer, peer_host, port)) {
+      return "127.0.0.1:" + std::to_string(port);
+    }
+    return peer;
   }
 
  public:
@@ -160,7 +174,10 @@ class UdpRequester final : public UdpPeerDoer {
     // address family).
     if (!peer_.empty()) {
       if (std::string problem = channel().peer_problem(peer_); !problem.empty()) {
-        setup.problems.add("to", "to = '" + peer_ + "': " + problem);
+        const std::string& written = spec.string("to");
+        setup.problems.add("to", "to = '" + written + "'" +
+                                     (written == peer_ ? "" : " (the address '" + peer_ + "')") +
+                                     ": " + problem);
       }
     }
     setup.problems.throw_if_any();

@@ -1,18 +1,40 @@
 #include "ip_text.hpp"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
+#include <string>
+#include <system_error>
 
 namespace hio::tools {
+
+namespace {
+
+// A zone ("%lo", "%1", "%01") in one spelling: the index of its interface,
+// "%1", whether written as the interface's name or number, as the kernel
+// compares them (sin6_scope_id; Boost writes a sender's zone as the name). A
+// name the machine does not have stays as written.
+std::string canonical_zone(std::string_view zone) {
+  if (zone.empty()) return "";
+  const std::string_view id = zone.substr(1);
+  unsigned index = 0;
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), index);
+  if (ec != std::errc{} || end != id.data() + id.size())
+    index = ::if_nametoindex(std::string(id).c_str());
+  return index != 0 ? "%" + std::to_string(index) : std::string(zone);
+}
+
+}  // namespace
 
 CanonicalHost canonical_host(std::string_view host) {
   CanonicalHost c;
   c.host = std::string(host);
-  // A link-local IPv6 address's zone ("fe80::1%eth0") is kept as written
-  // after the address's own spelling: another zone is another interface.
+  // A link-local IPv6 address's zone ("fe80::1%eth0") is kept, as its
+  // interface's index, after the address's own spelling: another zone is
+  // another interface.
   const std::size_t percent = host.find('%');
   const std::string ip(host.substr(0, percent));
   const std::string_view zone = percent == std::string_view::npos ? "" : host.substr(percent);
@@ -30,13 +52,14 @@ CanonicalHost canonical_host(std::string_view host) {
   }
   ::inet_ntop(c.ip_family, bytes, text, sizeof text);
   c.host = text;
-  c.host += zone;
+  c.host += canonical_zone(zone);
   return c;
 }
 
-namespace {
+bool is_wildcard(const CanonicalHost& c) {
+  return c.ip_family != 0 && (c.host == "0.0.0.0" || c.host == "::");
+}
 
-// "host:port" or "[v6]:port" split; false if there is no numeric port.
 bool split_peer(std::string_view peer, std::string_view& host, unsigned& port) {
   const std::size_t colon = peer.rfind(':');
   if (colon == std::string_view::npos) return false;
@@ -49,8 +72,6 @@ bool split_peer(std::string_view peer, std::string_view& host, unsigned& port) {
   }
   return true;
 }
-
-}  // namespace
 
 bool same_peer(std::string_view a, std::string_view b) {
   if (a == b) return true;

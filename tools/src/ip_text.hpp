@@ -14,9 +14,17 @@ struct CanonicalHost {
 };
 
 // An IP address (no brackets) as inet_ntop writes it, an IPv4-mapped IPv6
-// one as IPv4, an IPv6 zone ("%eth0") kept as written; anything else as it
-// is, family 0.
+// one as IPv4, an IPv6 zone as its interface's index ("%lo", "%01": "%1";
+// one naming no interface as written); anything else as it is, family 0.
 CanonicalHost canonical_host(std::string_view host);
+
+// Whether `c` is a wildcard, every address of its family: 0.0.0.0, or ::
+// (also spelt ::ffff:0.0.0.0, which is 0.0.0.0, or 0:0::0).
+bool is_wildcard(const CanonicalHost& c);
+
+// "host:port" or "[v6]:port" split into the host (without brackets) and the
+// port; false if there is no numeric port.
+bool split_peer(std::string_view peer, std::string_view& host, unsigned& port);
 
 // Whether two datagram peers, "host:port" or "[v6]:port", are the same
 // endpoint: the same port, and the same host once canonical. Names compare

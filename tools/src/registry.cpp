@@ -104,13 +104,20 @@ std::string BuildContext::file_path(const std::string& name) {
 namespace {
 
 // Where a client on this machine reaches a real listener bound to `local`:
-// a wildcard address (every address of its family) at its family's
-// loopback, which a certificate for the machine names, rather than at the
-// wildcard, which no certificate names and which is no address to send to.
-std::string reachable(const std::string& local) {
-  if (local.rfind("0.0.0.0:", 0) == 0) return "127.0.0.1" + local.substr(7);
-  if (local.rfind("[::]:", 0) == 0) return "[::1]" + local.substr(4);
-  return local;
+// a wildcard address (every address of its family, however spelt:
+// ::ffff:0.0.0.0 is 0.0.0.0) at its family's loopback, which a certificate
+// for the machine names, rather than at the wildcard, which no certificate
+// names and which is no address to send to. `dual_stack`: bound to ::, so
+// 127.0.0.1 reaches it too (for a requester that can send to IPv4 only).
+std::string reachable(const std::string& local, bool& dual_stack) {
+  dual_stack = false;
+  std::string_view host;
+  unsigned port = 0;
+  if (!split_peer(local, host, port)) return local;
+  const CanonicalHost c = canonical_host(host);
+  if (!is_wildcard(c)) return local;
+  dual_stack = c.ip_family == AF_INET6;
+  return (dual_stack ? "[::1]:" : "127.0.0.1:") + std::to_string(port);
 }
 
 }  // namespace
@@ -120,8 +127,11 @@ void BuildContext::publish(const std::string& name, const Channel& channel) {
   if (has_host_port(scheme) && channel.address().port == 0)
     port_zero.push_back(PortZero{name, channel.id()});
   if (channel.open() && !channel.local().empty()) {
-    endpoints[name] = std::string(to_string(scheme)) + "://" +
-                      (scheme == Scheme::sim ? channel.local() : reachable(channel.local()));
+    bool dual_stack = false;
+    endpoints[name] =
+        std::string(to_string(scheme)) + "://" +
+        (scheme == Scheme::sim ? channel.local() : reachable(channel.local(), dual_stack));
+    if (dual_stack) dual_stack_endpoints.insert(name);
   } else if (channel.open()) {
     not_open_yet[name] = "'" + channel.address().text() + "'";
   } else {
@@ -138,11 +148,25 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
   } catch (const std::invalid_argument& error) {
     throw ParamError(std::string(key), error.what());
   }
+  std::size_t added = 0;  // bytes of the default scheme put in front
   if (!default_scheme.empty() && text.find("://") == std::string::npos) {
     text = std::string(default_scheme) + "://" + text;
+    added = default_scheme.size() + 3;
   }
   const AddressResult parsed = parse_address(text);
-  if (!parsed) throw ParamError(std::string(key), parsed.error().describe());
+  if (!parsed) {
+    // Said of the text as written: without the scheme this put in front,
+    // and at byte offsets into that text (xipv619 finding 7).
+    AddressError error = parsed.error();
+    if (added != 0) {
+      error.input = text.substr(added);
+      error.offset = error.offset >= added ? error.offset - added : 0;
+      const std::string example = "e.g. " + text.substr(0, added);
+      if (const std::size_t at = error.message.find(example); at != std::string::npos)
+        error.message.erase(at + 5, added);
+    }
+    throw ParamError(std::string(key), error.describe());
+  }
   const Address& a = parsed.value();
   if (!replaying && net != nullptr && has_host_port(a.scheme) && a.scheme != Scheme::sim &&
       net->has_host(a.host)) {
@@ -203,7 +227,7 @@ BuildContext::Claim claim_host(const Address& a) {
   BuildContext::Claim c;
   c.host = canonical.host;
   c.ip_family = canonical.ip_family;
-  c.wildcard = c.ip_family != 0 && (c.host == "0.0.0.0" || c.host == "::");
+  c.wildcard = is_wildcard(canonical);
   return c;
 }
 

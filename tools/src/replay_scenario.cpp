@@ -19,6 +19,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
+#include "ip_text.hpp"
 #include "journal_target.hpp"
 #include "stop_when_set.hpp"
 
@@ -214,6 +215,30 @@ const DoerSpec* channel_doer(const Scenario& scenario, const std::string& name) 
   return nullptr;
 }
 
+// An address's text with its IP in one spelling (canonical_host: [0::1] is
+// [::1], [::ffff:127.0.0.1] is 127.0.0.1), as the listener clash check
+// compares addresses; other text as it is.
+std::string canonical_address(const std::string& text) {
+  const AddressResult parsed = parse_address(text);
+  if (!parsed) return text;
+  Address a = parsed.value();
+  if (a.scheme == Scheme::sim || !has_host_port(a.scheme)) return text;
+  const CanonicalHost canonical = canonical_host(a.host);
+  if (canonical.ip_family == 0) return text;
+  a.host = canonical.host;
+  return a.text();
+}
+
+// What a refusal adds when a doer's channel address is the journal's IP
+// address spelt another way ("[0::1]" for "[::1]"): a replay compares
+// addresses as written (the journal's open events hold the text), which
+// the refusal would not say otherwise (xipv619 finding 9).
+std::string respelt_note(const std::string& made, const std::string& recorded) {
+  if (made == recorded || canonical_address(made) != canonical_address(recorded)) return "";
+  return " (the same address spelt otherwise: a replay compares addresses as written; write it "
+         "as the journal has it)";
+}
+
 // Where to blame the channel `made`: its doer's address key when the
 // address is what differs, else its doer.
 SourcePos channel_pos(const Scenario& scenario, const OpenedChannel& made,
@@ -261,7 +286,7 @@ void check_replay_channels(const Scenario& scenario, const replay::JournalHeader
                it->second.address != made.address) {
       problem(channel_pos(scenario, made, &it->second),
               channel + "the doers make " + describe_channel(made) + " where the journal has " +
-                  describe_channel(it->second));
+                  describe_channel(it->second) + respelt_note(made.address, it->second.address));
     }
   }
   for (const replay::ChannelInfo& info : header.channels) {

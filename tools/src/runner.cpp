@@ -637,7 +637,9 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
       warn(line);
   }
   // Channels whose name the system could not resolve now ("try again"):
-  // the run's lookup may be answered, so no failure, but said.
+  // the run's lookup may be answered, so no failure, but said; and listeners
+  // and datagram endpoints whose name is several addresses (the run takes
+  // the first only).
   if (warn) {
     for (const std::string& note : unstarted.notes())
       warn(note);

@@ -56,15 +56,23 @@ class UnstartedPeers final : public TransportFactory {
     if (role != ChannelRole::connect && canonical_host(address.host).ip_family != 0) return made;
     OpenCheckAnswer answer = checker_.known_open_failure(address, role);
     if (answer.transient) {
-      return std::make_unique<Unstarted>(std::move(made), std::string(), &notes_,
-                                         std::move(answer.failure));
+      return std::make_unique<Unstarted>(
+          std::move(made), std::string(), &notes_,
+          "its host name could not be resolved now: " + answer.failure +
+              " (the run looks it up again: only the same answer fails the channel there)");
+    }
+    if (!answer.note.empty()) {
+      return std::make_unique<Unstarted>(std::move(made), std::move(answer.failure), &notes_,
+                                         std::move(answer.note));
     }
     return std::make_unique<Unstarted>(std::move(made), std::move(answer.failure));
   }
 
-  // A warning for each channel whose name got a "try again" answer, in the
-  // order they were started: what the run fails it with if its own lookup
-  // gets that answer too.
+  // A warning for each channel whose name got a "try again" answer (what the
+  // run fails it with if its own lookup gets that answer too), and for each
+  // listener or datagram endpoint whose name resolves to several addresses
+  // (the run takes the first only: OpenCheckAnswer::note), in the order they
+  // were started.
   const std::vector<std::string>& notes() const { return notes_; }
 
  private:
@@ -72,23 +80,19 @@ class UnstartedPeers final : public TransportFactory {
   // once with `failure` when that is known.
   class Unstarted final : public Transport {
    public:
-    // `notes`, `unsure`: a note to add to `notes` when started, for an
-    // answer that was not the name's.
+    // `notes`, `note`: a warning about the channel to add to `notes` when
+    // started (after its label).
     Unstarted(std::unique_ptr<Transport> held, std::string failure,
-              std::vector<std::string>* notes = nullptr, std::string unsure = {})
+              std::vector<std::string>* notes = nullptr, std::string note = {})
         : held_(std::move(held)),
           failure_(std::move(failure)),
           notes_(notes),
-          unsure_(std::move(unsure)) {}
+          note_(std::move(note)) {}
     void start(ChannelPort port) override {
       port_ = port;
       if (!failure_.empty()) port_.failed(failure_);
-      if (notes_ != nullptr) {
-        notes_->push_back("warning: " + channel_label(port.channel()) +
-                          ": its host name could not be resolved now: " + unsure_ +
-                          " (the run looks it up again: only the same answer fails the "
-                          "channel there)");
-      }
+      if (notes_ != nullptr)
+        notes_->push_back("warning: " + channel_label(port.channel()) + ": " + note_);
     }
     void service() override {}
     void close(std::string_view why) override { port_.closed(CloseWho::local, why); }
@@ -97,7 +101,7 @@ class UnstartedPeers final : public TransportFactory {
     std::unique_ptr<Transport> held_;  // made, so checked; destroyed unstarted
     std::string failure_;
     std::vector<std::string>* notes_;
-    std::string unsure_;
+    std::string note_;
     ChannelPort port_;
   };
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "hio/io/address.hpp"
 #include "hio/io/transport.hpp"
@@ -32,6 +33,11 @@ struct OpenCheckAnswer {
   // A caught stop signal (caught_stop_signal()) ended the wait for the
   // answer, or came before it: nothing is known, `failure` is "".
   bool stopped = false;
+  // A listener or a datagram endpoint whose name resolves to several
+  // addresses: the run takes the first only, and this says so, naming them
+  // all ("'dual:7' resolves to ::1, 127.0.0.1, and a listener takes the
+  // first only: ..."); else "". Not a failure: the opening works.
+  std::string note;
 };
 
 // For a tcp://, tls:// or udp:// address on a host name: the lookup the run
@@ -67,6 +73,7 @@ class OpenChecker {
     std::string error;  // the lookup's error in error_text's words, "" for none
     bool none = false;  // no error, and no address
     bool transient = false;
+    std::vector<std::string> addresses;  // in the answer's order, each once
   };
   // (host, udp, passive)
   std::map<std::tuple<std::string, bool, bool>, Answer> answers_;

@@ -114,6 +114,9 @@ struct BuildContext {
   // that the recorded run made, and diverges. A kind that needs a host adds
   // it to the scenario's [net], not here.
   bool replaying = false;
+  // Those of `endpoints` bound to :: (dual-stack), published at [::1]: an
+  // IPv4-bound datagram requester reaches them at 127.0.0.1 instead.
+  std::set<std::string, std::less<>> dual_stack_endpoints = {};
   // Listening doers whose address did not open, with the reason, so that
   // "@name" says why rather than that no such doer exists.
   std::map<std::string, std::string, std::less<>> unopened = {};
