@@ -198,10 +198,28 @@ std::string lookalike_problem(std::string_view name) {
 }
 
 std::string SourcePos::str() const {
+  if (!setting.empty()) return message_text(setting);
   const std::string shown = display_text(file);
   // A whole file (unreadable, a journal) has no line to point at.
   if (line == 0) return shown;
   return shown + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+SourcePos file_position(const std::string& file, TextPoint at, const std::vector<TextEdit>& edits) {
+  if (at.line == 0) return SourcePos{file, 0, 0};  // no place: none to map
+  // Back through the edits, the last first: each moves what follows what it
+  // wrote by the difference between what it wrote and what it replaced.
+  for (auto edit = edits.rbegin(); edit != edits.rend(); ++edit) {
+    if (at < edit->start) continue;
+    if (at < edit->written_end) return SourcePos{file, 0, 0, edit->setting};
+    if (at.line == edit->written_end.line) {
+      at = TextPoint{edit->removed_end.line,
+                     edit->removed_end.column + (at.column - edit->written_end.column)};
+    } else {
+      at.line = at.line - edit->written_end.line + edit->removed_end.line;
+    }
+  }
+  return SourcePos{file, at.line, at.column};
 }
 
 std::string Diagnostic::str() const {
