@@ -145,6 +145,18 @@ std::string run_mode_problem(const std::string& value) {
 }
 constexpr const char* kRunSkipProblem = "run.skip must be true or false";
 
+// What is wrong with a run.name that would not print as written (after
+// "run.name "), the same in the file and through --set; "" if nothing is. A
+// run's name is only shown, never looked up: only what hides or moves text
+// is refused (Lookalikes::hidden), a space beyond ASCII's is a space.
+std::string run_name_lookalike(const std::string& name) {
+  const std::string problem = lookalike_problem(name, Lookalikes::hidden);
+  if (problem.empty()) return problem;
+  return problem +
+         ": a summary would not show the name as written; a run name holds no invisible "
+         "characters, direction marks or line separators (spaces beyond ASCII's are fine)";
+}
+
 class Loader {
  public:
   static constexpr int kMaxDepth = 64;
@@ -338,6 +350,8 @@ class Loader {
         if (std::string problem = name_problem(*s); !problem.empty()) {
           report(n->source(), "run.name " + display_text(*s) + " " + problem +
                                   ": names are printed in summaries and listings");
+        } else if (std::string lookalike = run_name_lookalike(*s); !lookalike.empty()) {
+          report(n->source(), "run.name " + lookalike);
         }
         run.name = *s;
       }
@@ -402,6 +416,26 @@ class Loader {
       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
              c == '.' || c == '_' || c == '-';
     });
+  }
+
+  // A host's or a serial device's name (`what`: "host name", "device name")
+  // that would print like another, told as such: no such name can be one (a
+  // sim:// address holds only A-Z a-z 0-9 . _ -), and that rule alone showed
+  // the name looking right ("web<U+200B>a" as weba); "" if it would not.
+  static std::string net_name_lookalike(const std::string& what, const std::string& name) {
+    const std::string problem = lookalike_problem(name);
+    if (problem.empty()) return problem;
+    return what + " " + problem + ": it would print like another name; a " + what +
+           " is 1 to 253 of A-Z a-z 0-9 . _ -";
+  }
+
+  // A host or device name that names none, as a message shows it: 'name',
+  // or as TOML writes it with the look-alike character it holds, which no
+  // host or device name has (net_name_lookalike): "unknown host 'client'"
+  // for "client<U+200B>" would name one that exists.
+  static std::string unknown_name(const std::string& name) {
+    const std::string problem = lookalike_problem(name);
+    return problem.empty() ? "'" + name + "'" : problem;
   }
 
   // What sim://NAME:1 would say of a host name made of valid_net_name's
@@ -538,7 +572,7 @@ class Loader {
 
   bool known_host(const toml::node& node, const std::string& name, const NetSpec& net) {
     if (hosts_.contains(name)) return true;
-    report(node.source(), "unknown host '" + name + "'" + did_you_mean(name, net.hosts) +
+    report(node.source(), "unknown host " + unknown_name(name) + did_you_mean(name, net.hosts) +
                               " (net.hosts lists them)");
     return false;
   }
@@ -612,7 +646,9 @@ class Loader {
         for (const toml::node& item : *array) {
           auto name = read_string(item, "a host name");
           if (!name) continue;
-          if (!valid_net_name(*name)) {
+          if (std::string lookalike = net_name_lookalike("host name", *name); !lookalike.empty()) {
+            report(item.source(), lookalike);
+          } else if (!valid_net_name(*name)) {
             report(item.source(), "host name '" + *name +
                                       "' must be 1 to 253 of A-Z a-z 0-9 . _ - (what a sim:// "
                                       "address allows)");
@@ -706,6 +742,10 @@ class Loader {
       }
       auto name = read_string(*node, std::string("net.serial.") + key);
       if (!name) {
+        ok = false;
+      } else if (std::string lookalike = net_name_lookalike("device name", *name);
+                 !lookalike.empty()) {
+        report(node->source(), lookalike);
         ok = false;
       } else if (!valid_net_name(*name)) {
         report(node->source(), "device name '" + *name + "' must be 1 to 253 of A-Z a-z 0-9 . _ -");
@@ -842,7 +882,7 @@ class Loader {
       report(table.source(), fault_phrase(action) + " needs 'device', one end of a [[net.serial]]");
     } else if (auto name = read_string(*node, "net.fault.device")) {
       if (!device_set_.contains(*name)) {
-        report(node->source(), "unknown serial device '" + *name + "'" +
+        report(node->source(), "unknown serial device " + unknown_name(*name) +
                                    did_you_mean(*name, devices_) +
                                    " ([[net.serial]] defines them, before the faults)");
       } else {
@@ -1331,6 +1371,9 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     run.skip = value == "true";
   } else if (key == "run.name") {
     if (std::string problem = name_problem(value); !problem.empty()) fail("run.name " + problem);
+    if (std::string lookalike = run_name_lookalike(value); !lookalike.empty()) {
+      fail("run.name " + lookalike);
+    }
     run.name = value;
   } else if (key.rfind("net.", 0) == 0 &&
              std::find(net_override_keys().begin(), net_override_keys().end(), key) !=

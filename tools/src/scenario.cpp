@@ -148,16 +148,16 @@ std::string name_problem(std::string_view name) {
   return "";
 }
 
-std::string lookalike_problem(std::string_view name) {
+std::string lookalike_problem(std::string_view name, Lookalikes which) {
   // Unicode's White_Space beyond ASCII (U+0085 is a C1 control, refused
   // already), its Default_Ignorable_Code_Points (drawn as nothing), and the
   // bidirectional marks control_code_point leaves out (it has the overrides).
-  const auto what = [](std::uint32_t cp) -> const char* {
+  const auto what = [which](std::uint32_t cp) -> const char* {
     if (cp == 0x2028) return "a line separator";
     if (cp == 0x2029) return "a paragraph separator";
     if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
         cp == 0x205F || cp == 0x3000) {
-      return "a space";
+      return which == Lookalikes::all ? "a space" : nullptr;
     }
     if (cp == 0x200E || cp == 0x200F || cp == 0x061C) return "a direction mark";
     if (cp == 0x00AD || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||

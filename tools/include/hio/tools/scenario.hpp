@@ -84,13 +84,25 @@ std::string utf8_problem(std::string_view text);
 // N)" or "holds a control character (U+001B at byte N)"; "" if it can.
 std::string name_problem(std::string_view name);
 
-// Why `name` (a doer's, valid UTF-8 without control characters) would print
-// like another name: it holds a space other than ASCII's (U+00A0, U+3000,
-// the line and paragraph separators U+2028/U+2029...), an invisible
-// character (U+200B, U+2060, U+FEFF...) or a direction mark (U+200E,
-// U+200F, U+061C): `"my\u00A0ticker" holds U+00A0, a space (at byte 2)`,
-// the name as TOML writes it; "" if none.
-std::string lookalike_problem(std::string_view name);
+// Which characters that make text print like other text a name may not hold.
+enum class Lookalikes : std::uint8_t {
+  // All of them: a name that names something, looked up or told apart by it
+  // (a doer's, a host's, a serial device's).
+  all,
+  // Those that hide or move text, not the spaces beyond ASCII's, which show
+  // as spaces: a name that is only shown (a run's, in summaries and the
+  // journal's header; "Nightly\u00A0run" is a title, "x\u200B" is not).
+  hidden,
+};
+
+// Why `name` (valid UTF-8 without control characters) would print like
+// another name: it holds a space other than ASCII's (U+00A0, U+3000...; not
+// refused with Lookalikes::hidden), a line or paragraph separator
+// (U+2028/U+2029), an invisible character (U+200B, U+2060, U+FEFF...) or a
+// direction mark (U+200E, U+200F, U+061C): `"my\u00A0ticker" holds U+00A0, a
+// space (at byte 2)`, the name as TOML writes it; "" if none. The one check
+// of every name a scenario chooses.
+std::string lookalike_problem(std::string_view name, Lookalikes which = Lookalikes::all);
 
 // One problem found in a scenario: "file:line:col: message", the file as
 // display_text shows it.
