@@ -651,30 +651,28 @@ TEST(ScenarioLoader, RunAndNetNamesAreCheckedForLookAlikes) {
                  ScenarioError)
         << name;
   }
+  // What apply_override refuses `assignment` with ("applied" when it does not).
+  const auto set_error = [](Scenario& scenario, const std::string& assignment) {
+    try {
+      apply_override(scenario, assignment);
+    } catch (const SettingError& error) {
+      return std::string(error.what());
+    }
+    return std::string("applied");
+  };
   Scenario s = load_scenario_text(ticker, "o.toml", registry());
-  try {
-    apply_override(s, "run.name=nightly\u200b");
-    FAIL() << "applied";
-  } catch (const SettingError& error) {
-    EXPECT_STREQ(error.what(),
-                 "--set run.name=nightly\u200b: run.name \"nightly\\u200B\" holds U+200B, an "
-                 "invisible character (at byte 7): a summary would not show the name as written; "
-                 "a run name holds no invisible characters, direction marks or line separators "
-                 "(spaces beyond ASCII's are fine)");
-  }
-  apply_override(s, "run.name=Nightly\u00a0run");
+  EXPECT_EQ(set_error(s, "run.name=nightly\u200b"),
+            "--set run.name=nightly\u200b: run.name \"nightly\\u200B\" holds U+200B, an "
+            "invisible character (at byte 7): a summary would not show the name as written; "
+            "a run name holds no invisible characters, direction marks or line separators "
+            "(spaces beyond ASCII's are fine)");
+  EXPECT_EQ(set_error(s, "run.name=Nightly\u00a0run"), "applied");
   EXPECT_EQ(s.run.name, "Nightly\u00a0run");
   // --set net.client_host is read back as the file's: the same words.
   Scenario net = load_scenario_text("[net]\nhosts = [\"client\"]\n" + ticker, "o.toml", registry());
-  try {
-    apply_override(net, "net.client_host=client\u2060");
-    FAIL() << "applied";
-  } catch (const SettingError& error) {
-    EXPECT_STREQ(error.what(),
-                 "--set net.client_host=client\u2060: unknown host \"client\\u2060\" holds U+2060, "
-                 "an invisible character (at byte 6); did you mean 'client'? (net.hosts lists "
-                 "them)");
-  }
+  EXPECT_EQ(set_error(net, "net.client_host=client\u2060"),
+            "--set net.client_host=client\u2060: unknown host \"client\\u2060\" holds U+2060, "
+            "an invisible character (at byte 6); did you mean 'client'? (net.hosts lists them)");
 }
 
 // A message is escaped in place, only where it must be: a control character
