@@ -634,6 +634,47 @@ TEST(ScenarioLoader, NamesWithControlCharactersAreRefused) {
   EXPECT_EQ(display_text("a\xff"), "\"a\\xff\"");
 }
 
+// The look-alike check of doer names, for the other names a scenario
+// chooses: a host's or a serial device's (none can hold one: refused, at the
+// character, where the address rule alone showed the name looking right) and
+// a run's, which is only shown: what hides or moves text is refused, in the
+// file and through --set; a space beyond ASCII's is a space there.
+TEST(ScenarioLoader, RunAndNetNamesAreCheckedForLookAlikes) {
+  const std::string ticker = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  // U+00A0 and U+3000 in a title.
+  const Scenario spaced = load_scenario_text(
+      "[run]\nname = \"Nightly\u00a0run\u3000\u591c\"\n" + ticker, "n.toml", registry());
+  EXPECT_EQ(spaced.run.name, "Nightly\u00a0run\u3000\u591c");
+  for (const char* name : {"x\u200b", "\u200fabc", "a\u2029"}) {
+    EXPECT_THROW(load_scenario_text("[run]\nname = \"" + std::string(name) + "\"\n" + ticker,
+                                    "n.toml", registry()),
+                 ScenarioError)
+        << name;
+  }
+  // What apply_override refuses `assignment` with ("applied" when it does not).
+  const auto set_error = [](Scenario& scenario, const std::string& assignment) {
+    try {
+      apply_override(scenario, assignment);
+    } catch (const SettingError& error) {
+      return std::string(error.what());
+    }
+    return std::string("applied");
+  };
+  Scenario s = load_scenario_text(ticker, "o.toml", registry());
+  EXPECT_EQ(set_error(s, "run.name=nightly\u200b"),
+            "--set run.name=nightly\u200b: run.name \"nightly\\u200B\" holds U+200B, an "
+            "invisible character (at byte 7): a summary would not show the name as written; "
+            "a run name holds no invisible characters, direction marks or line separators "
+            "(spaces beyond ASCII's are fine)");
+  EXPECT_EQ(set_error(s, "run.name=Nightly\u00a0run"), "applied");
+  EXPECT_EQ(s.run.name, "Nightly\u00a0run");
+  // --set net.client_host is read back as the file's: the same words.
+  Scenario net = load_scenario_text("[net]\nhosts = [\"client\"]\n" + ticker, "o.toml", registry());
+  EXPECT_EQ(set_error(net, "net.client_host=client\u2060"),
+            "--set net.client_host=client\u2060: unknown host \"client\\u2060\" holds U+2060, "
+            "an invisible character (at byte 6); did you mean 'client'? (net.hosts lists them)");
+}
+
 // A message is escaped in place, only where it must be: a control character
 // or a byte that is not UTF-8; UTF-8 beyond ASCII stays, nothing is quoted.
 TEST(ScenarioLoader, MessagesEscapeOnlyWhatMustBe) {

@@ -216,6 +216,42 @@ TEST(CheckScenario, BuildsTheTreeAndExplainsAnAddressThatDidNotOpen) {
   }
 }
 
+// An unknown counter's did-you-mean: when its doer is one of the scenario's,
+// only that doer's counters are suggested (unfixed: 'a.runs' for 'b.runs',
+// one edit away, though b is there and its counter is what is mistyped);
+// when its doer is not, the closest whole names, another doer's included.
+TEST(CheckScenario, AnUnknownCountersSuggestionKeepsADoerThatExists) {
+  const DoerRegistry kinds = registry();
+  const auto first_error = [&](const std::string& expectation) {
+    const std::string text =
+        "[net]\nhosts = [\"s\"]\n"
+        "[[doer]]\nkind = \"ticker\"\nname = \"a\"\n"
+        "[[doer]]\nkind = \"echo_server\"\nname = \"b\"\naddress = \"sim://s:7\"\n"
+        "[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncopies = 2\n"
+        "[[expect]]\nfinal = \"" +
+        expectation + " >= 1\"\n";
+    try {
+      check_scenario(load_scenario_text(text, "c.toml", kinds), kinds);
+    } catch (const ScenarioError& error) {
+      const std::string what = error.diagnostics().at(0).message;
+      return what.substr(0, what.find(" (published: "));
+    }
+    return std::string("checked");
+  };
+  // b exists: none of its counters is close, and a's is not b's.
+  EXPECT_EQ(first_error("b.runs"), "no doer publishes counter 'b.runs'");
+  EXPECT_EQ(first_error("b.acepted"),
+            "no doer publishes counter 'b.acepted'; did you mean 'b.accepted'?");
+  // The copies' shared name and a copy's are doers too.
+  EXPECT_EQ(first_error("t.rusn"), "no doer publishes counter 't.rusn'; did you mean 't.runs'?");
+  EXPECT_EQ(first_error("t-2.rns"),
+            "no doer publishes counter 't-2.rns'; did you mean 't-2.runs'?");
+  // No doer c: the whole name decides, whichever doer is closest.
+  EXPECT_EQ(first_error("c.runs"),
+            "no doer publishes counter 'c.runs'; did you mean 'a.runs' or 't.runs'?");
+  EXPECT_EQ(first_error("aa.runs"), "no doer publishes counter 'aa.runs'; did you mean 'a.runs'?");
+}
+
 // A listener whose real port is in use (held here by a socket of the test's
 // own) is said by check as hio run says it, and only then: a run would start,
 // so it is a warning, not a problem (docs/scenarios.md).

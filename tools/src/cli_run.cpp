@@ -63,11 +63,11 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
       const std::optional<Tock> limit = parse_duration(*args.limit, &error);
       if (!limit) throw std::invalid_argument(option_value("--limit", *args.limit) + ": " + error);
       scenario.run.limit = *limit;
-      record_run_setting(scenario, "limit");
+      record_run_setting(scenario, "limit", "--limit " + *args.limit);
     }
     if (args.real) {
       scenario.run.mode = Mode::real;
-      record_run_setting(scenario, "mode");
+      record_run_setting(scenario, "mode", "--real");
     }
     check_set_text_size(scenario);
     return scenario;

@@ -145,6 +145,18 @@ std::string run_mode_problem(const std::string& value) {
 }
 constexpr const char* kRunSkipProblem = "run.skip must be true or false";
 
+// What is wrong with a run.name that would not print as written (after
+// "run.name "), the same in the file and through --set; "" if nothing is. A
+// run's name is only shown, never looked up: only what hides or moves text
+// is refused (Lookalikes::hidden), a space beyond ASCII's is a space.
+std::string run_name_lookalike(const std::string& name) {
+  const std::string problem = lookalike_problem(name, Lookalikes::hidden);
+  if (problem.empty()) return problem;
+  return problem +
+         ": a summary would not show the name as written; a run name holds no invisible "
+         "characters, direction marks or line separators (spaces beyond ASCII's are fine)";
+}
+
 class Loader {
  public:
   static constexpr int kMaxDepth = 64;
@@ -155,11 +167,15 @@ class Loader {
   // for a billion doers (about 200 bytes each, plus their names).
   static constexpr std::int64_t kDoersMax = 2'000'000;
 
-  Loader(std::string path, const DoerRegistry& registry)
-      : path_(std::move(path)), registry_(registry) {}
+  // `edits`, when given, made the text read from the file `path`: every
+  // position is said where the file has it (file_position).
+  Loader(std::string path, const DoerRegistry& registry,
+         const std::vector<TextEdit>* edits = nullptr)
+      : path_(std::move(path)), registry_(registry), edits_(edits) {}
 
-  // Only the [net] of `text` (a scenario's text after a --set of a net key):
-  // read and checked as load() does. Throws ScenarioError.
+  // Only the [net] of `text` (a scenario's text after a --set of a net key,
+  // the loader made with the edits that wrote it): read and checked as
+  // load() does. Throws ScenarioError.
   NetSpec load_net(const std::string& text) {
     NetSpec net;
     if (refuse_nul_byte(text)) throw ScenarioError(std::move(diagnostics_));
@@ -179,7 +195,7 @@ class Loader {
     scenario.text = std::move(text);
     if (const auto deep = find_deep_key(scenario.text)) {
       diagnostics_.push_back(
-          Diagnostic{SourcePos{path_, deep->first, deep->second},
+          Diagnostic{at(deep->first, deep->second),
                      "a dotted key of more than " + std::to_string(kKeyPartsMax) +
                          " parts: tables nested that deep are refused before the file is parsed"});
       throw ScenarioError(std::move(diagnostics_));
@@ -210,9 +226,14 @@ class Loader {
   }
 
  private:
+  // The one place a position in the text becomes one in a message.
+  SourcePos at(std::uint32_t line, std::uint32_t column) const {
+    if (edits_ == nullptr) return SourcePos{path_, line, column};
+    return file_position(path_, TextPoint{line, column}, *edits_);
+  }
   SourcePos pos(const toml::source_region& region) const {
-    return SourcePos{path_, static_cast<std::uint32_t>(region.begin.line),
-                     static_cast<std::uint32_t>(region.begin.column)};
+    return at(static_cast<std::uint32_t>(region.begin.line),
+              static_cast<std::uint32_t>(region.begin.column));
   }
   void report(const toml::source_region& region, std::string message) {
     diagnostics_.push_back(Diagnostic{pos(region), std::move(message)});
@@ -223,8 +244,7 @@ class Loader {
   // assertions are compiled in).
   bool refuse_nul_byte(std::string_view text) {
     const std::optional<TextProblem> nul = nul_byte(text);
-    if (nul)
-      diagnostics_.push_back(Diagnostic{SourcePos{path_, nul->line, nul->column}, nul->message});
+    if (nul) diagnostics_.push_back(Diagnostic{at(nul->line, nul->column), nul->message});
     return nul.has_value();
   }
 
@@ -241,11 +261,11 @@ class Loader {
   // refuse_nul_byte.)
   void report_parse_error(const toml::parse_error& error, std::string_view text) {
     std::string message(error.description());
-    SourcePos at = pos(error.source());
+    const auto line = static_cast<std::uint32_t>(error.source().begin.line);
+    auto column = static_cast<std::uint32_t>(error.source().begin.column);
     if (message.find("invalid utf-8") != std::string::npos) {
       if (std::optional<TextProblem> problem = not_utf8(text)) {
-        diagnostics_.push_back(
-            Diagnostic{SourcePos{path_, problem->line, problem->column}, problem->message});
+        diagnostics_.push_back(Diagnostic{at(problem->line, problem->column), problem->message});
         return;
       }
     } else if (message.find("after '\\r'") != std::string::npos) {
@@ -256,9 +276,9 @@ class Loader {
                unclosed_at_end(message, text)) {
       message = not_closed(message);
     } else if (message.find("not representable in 64 bits") != std::string::npos) {
-      message = integer_beyond_64_bits(text, at.line, at.column);
+      message = integer_beyond_64_bits(text, line, column);
     } else if (message.find("control characters other than TAB") != std::string::npos) {
-      const std::optional<std::size_t> offset = byte_offset(text, at.line, at.column);
+      const std::optional<std::size_t> offset = byte_offset(text, line, column);
       // A '\r' ends the line only before '\n' or at the text's end; a lone
       // one inside a closed string is the control character toml++ names.
       const auto line_end = [&](std::size_t o) {
@@ -267,7 +287,7 @@ class Loader {
       };
       if (offset && line_end(*offset)) message = not_closed(message);
     }
-    diagnostics_.push_back(Diagnostic{at, std::move(message)});
+    diagnostics_.push_back(Diagnostic{at(line, column), std::move(message)});
   }
 
   // What toml++'s "Error while parsing [literal] string: ..." about a
@@ -330,6 +350,8 @@ class Loader {
         if (std::string problem = name_problem(*s); !problem.empty()) {
           report(n->source(), "run.name " + display_text(*s) + " " + problem +
                                   ": names are printed in summaries and listings");
+        } else if (std::string lookalike = run_name_lookalike(*s); !lookalike.empty()) {
+          report(n->source(), "run.name " + lookalike);
         }
         run.name = *s;
       }
@@ -394,6 +416,26 @@ class Loader {
       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
              c == '.' || c == '_' || c == '-';
     });
+  }
+
+  // A host's or a serial device's name (`what`: "host name", "device name")
+  // that would print like another, told as such: no such name can be one (a
+  // sim:// address holds only A-Z a-z 0-9 . _ -), and that rule alone showed
+  // the name looking right ("web<U+200B>a" as weba); "" if it would not.
+  static std::string net_name_lookalike(const std::string& what, const std::string& name) {
+    const std::string problem = lookalike_problem(name);
+    if (problem.empty()) return problem;
+    return what + " " + problem + ": it would print like another name; a " + what +
+           " is 1 to 253 of A-Z a-z 0-9 . _ -";
+  }
+
+  // A host or device name that names none, as a message shows it: 'name',
+  // or as TOML writes it with the look-alike character it holds, which no
+  // host or device name has (net_name_lookalike): "unknown host 'client'"
+  // for "client<U+200B>" would name one that exists.
+  static std::string unknown_name(const std::string& name) {
+    const std::string problem = lookalike_problem(name);
+    return problem.empty() ? "'" + name + "'" : problem;
   }
 
   // What sim://NAME:1 would say of a host name made of valid_net_name's
@@ -530,7 +572,7 @@ class Loader {
 
   bool known_host(const toml::node& node, const std::string& name, const NetSpec& net) {
     if (hosts_.contains(name)) return true;
-    report(node.source(), "unknown host '" + name + "'" + did_you_mean(name, net.hosts) +
+    report(node.source(), "unknown host " + unknown_name(name) + did_you_mean(name, net.hosts) +
                               " (net.hosts lists them)");
     return false;
   }
@@ -604,7 +646,9 @@ class Loader {
         for (const toml::node& item : *array) {
           auto name = read_string(item, "a host name");
           if (!name) continue;
-          if (!valid_net_name(*name)) {
+          if (std::string lookalike = net_name_lookalike("host name", *name); !lookalike.empty()) {
+            report(item.source(), lookalike);
+          } else if (!valid_net_name(*name)) {
             report(item.source(), "host name '" + *name +
                                       "' must be 1 to 253 of A-Z a-z 0-9 . _ - (what a sim:// "
                                       "address allows)");
@@ -698,6 +742,10 @@ class Loader {
       }
       auto name = read_string(*node, std::string("net.serial.") + key);
       if (!name) {
+        ok = false;
+      } else if (std::string lookalike = net_name_lookalike("device name", *name);
+                 !lookalike.empty()) {
+        report(node->source(), lookalike);
         ok = false;
       } else if (!valid_net_name(*name)) {
         report(node->source(), "device name '" + *name + "' must be 1 to 253 of A-Z a-z 0-9 . _ -");
@@ -834,7 +882,7 @@ class Loader {
       report(table.source(), fault_phrase(action) + " needs 'device', one end of a [[net.serial]]");
     } else if (auto name = read_string(*node, "net.fault.device")) {
       if (!device_set_.contains(*name)) {
-        report(node->source(), "unknown serial device '" + *name + "'" +
+        report(node->source(), "unknown serial device " + unknown_name(*name) +
                                    did_you_mean(*name, devices_) +
                                    " ([[net.serial]] defines them, before the faults)");
       } else {
@@ -1186,6 +1234,7 @@ class Loader {
 
   std::string path_;
   const DoerRegistry& registry_;
+  const std::vector<TextEdit>* edits_;
   std::vector<Diagnostic> diagnostics_;
   std::set<std::string> names_;
   std::int64_t doers_ = 0;            // built so far, copies included (kDoersMax)
@@ -1322,6 +1371,9 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     run.skip = value == "true";
   } else if (key == "run.name") {
     if (std::string problem = name_problem(value); !problem.empty()) fail("run.name " + problem);
+    if (std::string lookalike = run_name_lookalike(value); !lookalike.empty()) {
+      fail("run.name " + lookalike);
+    }
     run.name = value;
   } else if (key.rfind("net.", 0) == 0 &&
              std::find(net_override_keys().begin(), net_override_keys().end(), key) !=
@@ -1342,7 +1394,9 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   // so that journals with skipping on and off stay byte-identical. run.seed
   // is not written either: the header's seed holds it (as for a sweep's
   // seeds), so runs of one scenario with other seeds keep one scenario digest.
-  if (key != "run.skip" && key != "run.seed") record_run_setting(scenario, key.substr(4));
+  if (key != "run.skip" && key != "run.seed") {
+    record_run_setting(scenario, key.substr(4), "--set " + assignment);
+  }
 }
 
 namespace {
@@ -1470,43 +1524,39 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
     path.push_back(key.substr(at, dot - at));
   const std::string leaf = key.substr(key.rfind('.') + 1);
   std::string text = scenario.text;
-  if (std::string problem =
-          write_in_text(text, path, leaf, net_literal(net_key, value, fail), net_key.kind);
+  std::vector<TextEdit> edits = scenario.text_edits;
+  if (std::string problem = write_in_text(text, path, leaf, net_literal(net_key, value, fail),
+                                          net_key.kind, edits, "--set " + key + "=" + value);
       !problem.empty()) {
     fail(problem);
   }
-  // Read back as the file's [net] is: the same checks, the same messages.
+  // Read back as the file's [net] is: the same checks, the same messages,
+  // at the file's positions (or this --set's, for what it wrote).
   const DoerRegistry none;
   try {
-    NetSpec net = Loader(scenario.path, none).load_net(text);
-    // Where the default link's datagram-only settings came from, for the
-    // warning that no datagram crosses it (net_warnings.cpp): the file's
-    // keys where the file wrote them, the one this --set gives from it.
-    net.default_link_written = scenario.net.default_link_written;
-    net.default_link_sets = scenario.net.default_link_sets;
-    for (std::size_t i = 0; i < kDatagramOnlySettings.size(); ++i) {
-      if (key != "net.default_link." + std::string(kDatagramOnlySettings[i].name)) continue;
-      net.default_link_written[i] = SourcePos{};
-      std::erase_if(net.default_link_sets, [i](const auto& set) { return set.first == i; });
-      if (net.options.default_link.*kDatagramOnlySettings[i].value > 0) {
-        net.default_link_sets.emplace_back(i, "--set " + key + "=" + value);
-      }
-    }
-    scenario.net = std::move(net);
+    scenario.net = Loader(scenario.path, none, &edits).load_net(text);
   } catch (const ScenarioError& error) {
+    // Said after "--set KEY=VALUE: ": a problem at what the file writes (a
+    // value this one makes wrong) with the file's position.
     std::string messages;
-    for (const Diagnostic& d : error.diagnostics())
-      messages += (messages.empty() ? "" : "; ") + d.message;
+    for (const Diagnostic& d : error.diagnostics()) {
+      const bool in_file = d.pos.setting.empty() && d.pos.line != 0;
+      messages += (messages.empty() ? "" : "; ") + (in_file ? d.pos.str() + ": " : "") + d.message;
+    }
     fail(messages);
   }
   scenario.text = std::move(text);
+  scenario.text_edits = std::move(edits);
 }
 
 }  // namespace
 
-void record_run_setting(Scenario& scenario, std::string_view key) {
-  if (std::string problem = write_in_text(scenario.text, {"run"}, std::string(key),
-                                          run_literal(scenario.run, key), run_kind(key));
+void record_run_setting(Scenario& scenario, std::string_view key, std::string_view setting) {
+  const std::string literal = run_literal(scenario.run, key);
+  const std::string given =
+      setting.empty() ? "run." + std::string(key) + " = " + literal : std::string(setting);
+  if (std::string problem = write_in_text(scenario.text, {"run"}, std::string(key), literal,
+                                          run_kind(key), scenario.text_edits, given);
       !problem.empty()) {
     throw std::logic_error("record_run_setting: " + problem);
   }
@@ -1518,8 +1568,10 @@ SourcePos run_setting_pos(const Scenario& scenario, std::string_view key) {
   const toml::table* run = run_node != nullptr ? run_node->as_table() : nullptr;
   const toml::node* value = run != nullptr ? run->get(key) : nullptr;
   if (value == nullptr) return SourcePos{scenario.path, 0, 0};
-  return SourcePos{scenario.path, static_cast<std::uint32_t>(value->source().begin.line),
-                   static_cast<std::uint32_t>(value->source().begin.column)};
+  return file_position(scenario.path,
+                       TextPoint{static_cast<std::uint32_t>(value->source().begin.line),
+                                 static_cast<std::uint32_t>(value->source().begin.column)},
+                       scenario.text_edits);
 }
 
 }  // namespace hio::tools

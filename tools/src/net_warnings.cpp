@@ -43,20 +43,15 @@ std::string datagram_only_settings(const LinkParams& params) {
   return said;
 }
 
-// The warning that `settings` of `what`, at `where` (a file:line:col, or
-// the --set that gave them), act on no datagram.
-std::string stream_only_text(const std::string& where, const std::string& what,
-                             const std::string& settings) {
+// The warning that `settings` of `what`, at `pos` (a file:line:col, or the
+// --set that gave them), act on no datagram.
+std::string stream_only(const SourcePos& pos, const std::string& what,
+                        const std::string& settings) {
   const bool one = settings.find(',') == std::string::npos;
-  return "warning: " + where + ": " + what + ": " + settings + (one ? " acts" : " act") +
+  return "warning: " + pos.str() + ": " + what + ": " + settings + (one ? " acts" : " act") +
          " on datagrams only, and no sim:// datagram endpoint of the scenario sends over it: "
          "the streams that cross it see its latency, jitter, bandwidth and partitions, never " +
          settings + " (docs/simulation.md)";
-}
-
-std::string stream_only(const SourcePos& pos, const std::string& what,
-                        const std::string& settings) {
-  return stream_only_text(pos.str(), what, settings);
 }
 
 // A link (or a link fault) from -> to, both ways unless one_way, is crossed
@@ -74,24 +69,36 @@ bool own_link(const NetSpec& net, const std::string& from, const std::string& to
   });
 }
 
-// What the warning about the default link blames: the last --set still in
-// effect of a datagram-only setting; else the first such setting the file
-// writes that is on (one written 0 is off: it is not what the warning is
-// about); else the table.
-std::string default_link_blamed(const NetSpec& net) {
-  if (!net.default_link_sets.empty()) return message_text(net.default_link_sets.back().second);
+// What the warning about the default link blames: of its datagram-only
+// settings that are on (one written 0 is off: it is not what the warning is
+// about), the one the last --set still in effect gave (in `edits`' order);
+// else the first the file writes; else the table.
+const SourcePos& default_link_blamed(const NetSpec& net, const std::vector<TextEdit>& edits) {
+  const SourcePos* set = nullptr;
+  std::size_t set_order = 0;
   const SourcePos* first = nullptr;
   for (std::size_t i = 0; i < kDatagramOnlySettings.size(); ++i) {
     const SourcePos& at = net.default_link_written[i];
-    if (at.line == 0 || !(net.options.default_link.*kDatagramOnlySettings[i].value > 0)) continue;
-    if (first == nullptr || std::pair(at.line, at.column) < std::pair(first->line, first->column)) {
+    if (!(net.options.default_link.*kDatagramOnlySettings[i].value > 0)) continue;
+    if (!at.setting.empty()) {
+      const auto given = std::find_if(edits.rbegin(), edits.rend(), [&](const TextEdit& edit) {
+        return edit.setting == at.setting;
+      });
+      const auto order = static_cast<std::size_t>(edits.rend() - given);
+      if (set == nullptr || order > set_order) {
+        set = &at;
+        set_order = order;
+      }
+    } else if (at.line != 0 && (first == nullptr || std::pair(at.line, at.column) <
+                                                        std::pair(first->line, first->column))) {
       first = &at;
     }
   }
-  return (first != nullptr ? *first : net.default_link_pos).str();
+  return set != nullptr ? *set : first != nullptr ? *first : net.default_link_pos;
 }
 
-void link_warnings(const NetSpec& net, const Hosts& datagram, std::vector<std::string>& out) {
+void link_warnings(const NetSpec& net, const std::vector<TextEdit>& edits, const Hosts& datagram,
+                   std::vector<std::string>& out) {
   for (const LinkSpec& link : net.links) {
     const std::string settings = datagram_only_settings(link.params);
     if (settings.empty() || datagrams_cross(datagram, link.from, link.to)) continue;
@@ -104,7 +111,7 @@ void link_warnings(const NetSpec& net, const Hosts& datagram, std::vector<std::s
       for (const std::string& to : datagram)
         used = used || (from != to && !own_link(net, from, to));
     if (!used)
-      out.push_back(stream_only_text(default_link_blamed(net), "net.default_link", settings));
+      out.push_back(stream_only(default_link_blamed(net, edits), "net.default_link", settings));
   }
   for (const FaultSpec& fault : net.faults) {
     if (fault.action != A::link || fault.from.empty() || fault.to.empty()) continue;
@@ -252,7 +259,7 @@ void fault_warnings(const NetSpec& net, std::vector<std::string>& out) {
 std::vector<std::string> net_warnings(const Scenario& scenario, const IoHub& io) {
   std::vector<std::string> out;
   if (!scenario.net.present) return out;
-  link_warnings(scenario.net, datagram_hosts(io), out);
+  link_warnings(scenario.net, scenario.text_edits, datagram_hosts(io), out);
   fault_warnings(scenario.net, out);
   return out;
 }

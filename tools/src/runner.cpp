@@ -488,6 +488,23 @@ std::vector<ExpectationResult> ExpectationChecker::finish(const RunEnding& endin
   return results;
 }
 
+namespace {
+
+// The did-you-mean for `counter` ("b.runs"), which no doer publishes: of
+// the counters of its doer when the scenario has that doer (a doer, or the
+// name of a doer's copies) - its counter's name is then what is mistyped,
+// and another doer's counter of that name ("a.runs", one edit away) is not
+// what it meant, however close; else of every counter, the closest whole
+// names (a mistyped doer: "clinet.echoed" for "client.echoed").
+std::string counter_suggestion(const std::string& counter, const CounterBoard& counters,
+                               const BuildContext& context) {
+  const std::string doer = counter.substr(0, counter.find('.'));
+  const bool known = context.built_kind(doer) != nullptr || context.built_copies.contains(doer);
+  return did_you_mean(counter, known ? counters.names_with_prefix(doer + ".") : counters.names());
+}
+
+}  // namespace
+
 std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
                                               const DoerRegistry& registry, Doist& doist, IoHub& io,
                                               const BuildOptions& options) {
@@ -524,9 +541,10 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
         known += (i == 0 ? "" : ", ") + names[i];
       if (names.size() > kListedMax)
         known += ", ... (" + std::to_string(names.size() - kListedMax) + " more)";
-      problems.push_back(Diagnostic{
-          e.pos, "no doer publishes counter '" + e.counter + "'" + did_you_mean(e.counter, names) +
-                     " (published: " + (known.empty() ? "none" : known) + ")"});
+      problems.push_back(
+          Diagnostic{e.pos, "no doer publishes counter '" + e.counter + "'" +
+                                counter_suggestion(e.counter, built->counters, context) +
+                                " (published: " + (known.empty() ? "none" : known) + ")"});
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));

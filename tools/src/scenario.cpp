@@ -148,16 +148,16 @@ std::string name_problem(std::string_view name) {
   return "";
 }
 
-std::string lookalike_problem(std::string_view name) {
+std::string lookalike_problem(std::string_view name, Lookalikes which) {
   // Unicode's White_Space beyond ASCII (U+0085 is a C1 control, refused
   // already), its Default_Ignorable_Code_Points (drawn as nothing), and the
   // bidirectional marks control_code_point leaves out (it has the overrides).
-  const auto what = [](std::uint32_t cp) -> const char* {
+  const auto what = [which](std::uint32_t cp) -> const char* {
     if (cp == 0x2028) return "a line separator";
     if (cp == 0x2029) return "a paragraph separator";
     if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
         cp == 0x205F || cp == 0x3000) {
-      return "a space";
+      return which == Lookalikes::all ? "a space" : nullptr;
     }
     if (cp == 0x200E || cp == 0x200F || cp == 0x061C) return "a direction mark";
     if (cp == 0x00AD || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
@@ -198,10 +198,28 @@ std::string lookalike_problem(std::string_view name) {
 }
 
 std::string SourcePos::str() const {
+  if (!setting.empty()) return message_text(setting);
   const std::string shown = display_text(file);
   // A whole file (unreadable, a journal) has no line to point at.
   if (line == 0) return shown;
   return shown + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+SourcePos file_position(const std::string& file, TextPoint at, const std::vector<TextEdit>& edits) {
+  if (at.line == 0) return SourcePos{file, 0, 0};  // no place: none to map
+  // Back through the edits, the last first: each moves what follows what it
+  // wrote by the difference between what it wrote and what it replaced.
+  for (auto edit = edits.rbegin(); edit != edits.rend(); ++edit) {
+    if (at < edit->start) continue;
+    if (at < edit->written_end) return SourcePos{file, 0, 0, edit->setting};
+    if (at.line == edit->written_end.line) {
+      at = TextPoint{edit->removed_end.line,
+                     edit->removed_end.column + (at.column - edit->written_end.column)};
+    } else {
+      at.line = at.line - edit->written_end.line + edit->removed_end.line;
+    }
+  }
+  return SourcePos{file, at.line, at.column};
 }
 
 std::string Diagnostic::str() const {

@@ -160,6 +160,20 @@ bool made_by_sub_tables(const toml::table& table) {
   return false;
 }
 
+// Replaces the `removed` bytes of `text` at `at` by `written`, and appends
+// that as one edit to `edits`: every change write_in_text makes is one such
+// splice, so every position it moves is mapped back (file_position).
+void splice(std::string& text, std::size_t at, std::size_t removed, const std::string& written,
+            std::vector<TextEdit>& edits, const std::string& setting) {
+  TextEdit edit;
+  edit.start = text_point(text, at);
+  edit.removed_end = text_point(text, at + removed);
+  text.replace(at, removed, written);
+  edit.written_end = text_point(text, at + written.size());
+  edit.setting = setting;
+  edits.push_back(std::move(edit));
+}
+
 }  // namespace
 
 std::string toml_string(std::string_view text) {
@@ -207,7 +221,12 @@ std::optional<std::string> number_with_point_digits(std::string_view value) {
 }
 
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
-                          const std::string& key, const std::string& literal, ValueKind kind) {
+                          const std::string& key, const std::string& literal, ValueKind kind,
+                          std::vector<TextEdit>& edits, const std::string& setting) {
+  const auto write = [&](std::size_t at, std::size_t removed, const std::string& written) {
+    splice(text, at, removed, written, edits, setting);
+    return std::string();
+  };
   const toml::table root = parse_parsed_toml(text, "write_in_text");
   // The root, then each table of `path` the text has.
   std::vector<const toml::table*> tables = {&root};
@@ -218,22 +237,22 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
     tables.push_back(next->as_table());
   }
   const std::size_t depth = tables.size() - 1;
-  const std::string_view eol = line_ending(text);
+  const std::string eol(line_ending(text));
+  // A line after the text's last, which may end without a line end.
+  const std::string after_last = !text.empty() && text.back() != '\n' ? eol : "";
   if (depth == 0) {
     // No such table: one of its own at the end, where nothing else can fall
     // into it.
-    if (!text.empty() && text.back() != '\n') text += eol;
-    text += "[" + path.front() + "]" + std::string(eol) + path_key(path, 1, key) + " = " + literal +
-            std::string(eol);
-    return "";
+    return write(text.size(), 0,
+                 after_last + "[" + path.front() + "]" + eol + path_key(path, 1, key) + " = " +
+                     literal + eol);
   }
   if (depth == path.size()) {
     if (const toml::node* value = tables.back()->get(key)) {
       if (canonical_of(kind, *value) == literal) return "";  // the same value, as written
       const std::size_t begin = source_offset(text, value->source().begin);
       const std::size_t end = source_offset(text, value->source().end);
-      text.replace(begin, end - begin, literal);
-      return "";
+      return write(begin, end - begin, literal);
     }
   }
   // The key goes in the text of the innermost inline table around it (x = {
@@ -253,15 +272,11 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
   const auto after =
       std::find_if(keys.begin(), keys.end(), [&](const WrittenKey& k) { return k.name > dotted; });
   if (table->is_inline()) {  // x = { ... }
-    if (after != keys.end()) {
-      text.insert(after->name_at, line + ", ");
-    } else if (!keys.empty()) {
-      text.insert(keys.back().value_end, ", " + line);
-    } else {  // before its closing brace
-      const std::size_t close = source_offset(text, table->source().end) - 1;
-      text.insert(close, (table->empty() ? " " : ", ") + line + " ");
-    }
-    return "";
+    if (after != keys.end()) return write(after->name_at, 0, line + ", ");
+    if (!keys.empty()) return write(keys.back().value_end, 0, ", " + line);
+    // Before its closing brace.
+    const std::size_t close = source_offset(text, table->source().end) - 1;
+    return write(close, 0, (table->empty() ? " " : ", ") + line + " ");
   }
   if (!keys.empty()) {
     // A line of its own, written as the key it goes before (or after) is:
@@ -269,14 +284,11 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
     const WrittenKey& beside = after != keys.end() ? *after : keys.back();
     const std::size_t start = line_start(text, beside.name_at);
     const std::string prefix = text.substr(start, beside.name_at - start);
-    std::size_t at = start;
-    if (after == keys.end()) {
-      const std::size_t newline = text.find('\n', beside.value_end);
-      if (newline == std::string::npos) text += eol;
-      at = newline == std::string::npos ? text.size() : newline + 1;
-    }
-    text.insert(at, prefix + line + std::string(eol));
-    return "";
+    if (after != keys.end()) return write(start, 0, prefix + line + eol);
+    const std::size_t newline = text.find('\n', beside.value_end);
+    if (newline == std::string::npos)
+      return write(text.size(), 0, after_last + prefix + line + eol);
+    return write(newline + 1, 0, prefix + line + eol);
   }
   const std::size_t header = source_offset(text, table->source().begin);
   if (made_by_sub_tables(*table)) {
@@ -286,18 +298,12 @@ std::string write_in_text(std::string& text, const std::vector<std::string>& pat
     std::string name;
     for (std::size_t i = 0; i < in; ++i)
       name += (i == 0 ? "" : ".") + path[i];
-    text.insert(line_start(text, header),
-                "[" + name + "]" + std::string(eol) + line + std::string(eol));
-    return "";
+    return write(line_start(text, header), 0, "[" + name + "]" + eol + line + eol);
   }
   if (header < text.size() && text[header] == '[') {  // [x] with no key: the line after it
-    std::size_t newline = text.find('\n', header);
-    if (newline == std::string::npos) {
-      text += eol;
-      newline = text.size() - 1;
-    }
-    text.insert(newline + 1, line + std::string(eol));
-    return "";
+    const std::size_t newline = text.find('\n', header);
+    if (newline == std::string::npos) return write(text.size(), 0, after_last + line + eol);
+    return write(newline + 1, 0, line + eol);
   }
   return "the scenario's [" + path.front() + "] has no place to write it (set it in the file)";
 }

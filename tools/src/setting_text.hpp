@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hio/engine/tyme.hpp"
+#include "hio/tools/scenario.hpp"
 
 namespace hio::tools {
 
@@ -58,9 +59,11 @@ std::optional<std::string> number_with_point_digits(std::string_view value);
 // by its dotted name there; a table only its sub-tables imply ([[net.serial]]
 // with no [net]) gets its header, with the key, before the first of them.
 // Lines added end as the text's first line does (CRLF or LF). Every other
-// byte stays, a UTF-8 byte order mark first included. Returns "" or why the
-// text has no place for it.
+// byte stays, a UTF-8 byte order mark first included. What it changes is
+// one TextEdit, appended to `edits` as `setting`'s (none when the text says it
+// already). Returns "" or why the text has no place for it.
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
-                          const std::string& key, const std::string& literal, ValueKind kind);
+                          const std::string& key, const std::string& literal, ValueKind kind,
+                          std::vector<TextEdit>& edits, const std::string& setting);
 
 }  // namespace hio::tools

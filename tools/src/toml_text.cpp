@@ -49,6 +49,16 @@ std::size_t line_start(std::string_view text, std::size_t offset) {
   return offset == 0 || newline == std::string_view::npos ? text_start(text) : newline + 1;
 }
 
+TextPoint text_point(std::string_view text, std::size_t offset) {
+  offset = std::max(offset, text_start(text));  // a byte order mark is before line 1's column 1
+  const std::size_t row = line_start(text, offset);
+  const auto line = static_cast<std::uint32_t>(
+      1 + std::count(text.begin() + static_cast<std::ptrdiff_t>(text_start(text)),
+                     text.begin() + static_cast<std::ptrdiff_t>(row), '\n'));
+  const auto column = static_cast<std::uint32_t>(code_points(text.substr(row, offset - row)) + 1);
+  return TextPoint{line, column};
+}
+
 std::optional<TextProblem> not_utf8(std::string_view text) {
   for (const std::string_view bom : {std::string_view("\xFF\xFE"), std::string_view("\xFE\xFF")}) {
     if (text.starts_with(bom)) {
@@ -84,12 +94,8 @@ std::optional<TextProblem> nul_byte(std::string_view text) {
   if (at == std::string_view::npos) return std::nullopt;
   // UTF-16 with its byte order mark is named as such (not_utf8).
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) return not_utf8(text);
-  const std::size_t row = line_start(text, at);
-  const auto line = static_cast<std::uint32_t>(
-      1 + std::count(text.begin() + static_cast<std::ptrdiff_t>(text_start(text)),
-                     text.begin() + static_cast<std::ptrdiff_t>(row), '\n'));
-  const auto column = static_cast<std::uint32_t>(code_points(text.substr(row, at - row)) + 1);
-  return TextProblem{line, column,
+  const TextPoint point = text_point(text, at);
+  return TextProblem{point.line, point.column,
                      "a NUL byte, which TOML allows nowhere (UTF-16 text holds them): " +
                          std::string(kSaveAsUtf8)};
 }

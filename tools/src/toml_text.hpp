@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "hio/tools/scenario.hpp"
+
 namespace hio::tools {
 
 // The characters (UTF-8 code points) of `bytes`: the bytes that do not
@@ -27,6 +29,10 @@ std::size_t text_start(std::string_view text);
 // positions to bytes, for the loader's messages and for --set's rewriting.
 std::optional<std::size_t> byte_offset(std::string_view text, std::uint32_t line,
                                        std::uint32_t column);
+
+// Where byte `offset` of `text` is, as toml++ counts (byte_offset's inverse):
+// its line, and its column in characters.
+TextPoint text_point(std::string_view text, std::size_t offset);
 
 // The first byte of the line `offset` is on (line 1's after a byte order
 // mark: a line inserted before it goes after the mark, which stays first).

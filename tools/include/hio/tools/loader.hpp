@@ -43,7 +43,8 @@ void check_set_text_size(const Scenario& scenario);
 // KEY=VALUE: what is wrong" (the command adds its name). The scenario's text (the one a journal's
 // header holds) then says the same: see record_run_setting; a net key is written into the text as
 // a run key is (one spelling per value: "0.001s" for "1ms", 0.02 for 2e-2) and the [net] read back
-// from it by the loader (the file's checks and messages).
+// from it by the loader (the file's checks and messages), its positions the file's (where the file
+// writes it) or the --set's (what a --set wrote): scenario.text_edits.
 void apply_override(Scenario& scenario, const std::string& assignment);
 
 // Writes the value scenario.run has for `key` (name, tock, limit, mode, max_lag) into
@@ -53,12 +54,14 @@ void apply_override(Scenario& scenario, const std::string& assignment);
 // table in its place by name (a [run] table added at the end if there is none), so the text does
 // not depend on the order settings are written in. Durations are written as exact seconds
 // ("0.25s"). The rest of the text stays byte for byte. scenario.text must be a scenario that
-// loaded.
-void record_run_setting(Scenario& scenario, std::string_view key);
+// loaded. What it changes is added to scenario.text_edits as `setting`'s, the command line's
+// words for it ("--limit 2s", "--real"; "" says "run.<key> = <value>"): a position in what it
+// wrote is said as that setting, one after it where the file has it.
+void record_run_setting(Scenario& scenario, std::string_view key, std::string_view setting = "");
 
-// Where scenario.text writes run.<key> (the value's line and column), or
-// {scenario.path, 0, 0} when it does not. scenario.text must be a scenario
-// that loaded.
+// Where scenario.text writes run.<key> (the value's line and column in the
+// file, or the setting that wrote it: file_position), or {scenario.path, 0,
+// 0} when it does not. scenario.text must be a scenario that loaded.
 SourcePos run_setting_pos(const Scenario& scenario, std::string_view key);
 
 }  // namespace hio::tools

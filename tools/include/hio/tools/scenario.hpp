@@ -24,8 +24,42 @@ struct SourcePos {
   std::string file;
   std::uint32_t line = 0;  // 1-based; 0 = unknown
   std::uint32_t column = 0;
-  std::string str() const;  // "file:line:col", or "file" when the line is unknown
+  // The command-line setting that wrote what is here into the scenario's
+  // text, when the file did not ("--set net.default_link.loss=0.5"; line 0):
+  // where the user gave it.
+  std::string setting{};
+  // "file:line:col", "file" when the line is unknown, or the setting (as
+  // message_text shows it) when there is one
+  std::string str() const;
 };
+
+// A place in a scenario's text as toml++ counts it: line from 1, column in
+// characters (UTF-8 code points) from 1, line 1 after a byte order mark.
+struct TextPoint {
+  std::uint32_t line = 1;
+  std::uint32_t column = 1;
+  auto operator<=>(const TextPoint&) const = default;
+};
+
+// A setting written into Scenario::text after the file was loaded (--set,
+// --limit, --real; record_run_setting, apply_override): the text from `start`
+// to `removed_end` (in the text before it; empty for an insertion) became the
+// text from `start` to `written_end` (in the text after it). Positions in the
+// text that the settings rewrote are said where the file has them, or as
+// the setting that wrote them, by these (file_position).
+struct TextEdit {
+  TextPoint start;
+  TextPoint removed_end;
+  TextPoint written_end;
+  std::string setting;  // "--set net.stall_timeout=3s", "--limit 2s", "--real"
+};
+
+// Where `at`, a place in the text `edits` made from the file `file`, is: in
+// the file (its line and column there), or, for a place in what a setting
+// wrote, that setting (SourcePos::setting). The one mapping of the
+// positions of a rewritten text: the loader's, when --set net.* reads [net]
+// back from the text.
+SourcePos file_position(const std::string& file, TextPoint at, const std::vector<TextEdit>& edits);
 
 // Text from a scenario, a journal or the command line (a path), safe to
 // write to a terminal: as is when it is valid UTF-8 without control
@@ -50,13 +84,25 @@ std::string utf8_problem(std::string_view text);
 // N)" or "holds a control character (U+001B at byte N)"; "" if it can.
 std::string name_problem(std::string_view name);
 
-// Why `name` (a doer's, valid UTF-8 without control characters) would print
-// like another name: it holds a space other than ASCII's (U+00A0, U+3000,
-// the line and paragraph separators U+2028/U+2029...), an invisible
-// character (U+200B, U+2060, U+FEFF...) or a direction mark (U+200E,
-// U+200F, U+061C): `"my\u00A0ticker" holds U+00A0, a space (at byte 2)`,
-// the name as TOML writes it; "" if none.
-std::string lookalike_problem(std::string_view name);
+// Which characters that make text print like other text a name may not hold.
+enum class Lookalikes : std::uint8_t {
+  // All of them: a name that names something, looked up or told apart by it
+  // (a doer's, a host's, a serial device's).
+  all,
+  // Those that hide or move text, not the spaces beyond ASCII's, which show
+  // as spaces: a name that is only shown (a run's, in summaries and the
+  // journal's header; "Nightly\u00A0run" is a title, "x\u200B" is not).
+  hidden,
+};
+
+// Why `name` (valid UTF-8 without control characters) would print like
+// another name: it holds a space other than ASCII's (U+00A0, U+3000...; not
+// refused with Lookalikes::hidden), a line or paragraph separator
+// (U+2028/U+2029), an invisible character (U+200B, U+2060, U+FEFF...) or a
+// direction mark (U+200E, U+200F, U+061C): `"my\u00A0ticker" holds U+00A0, a
+// space (at byte 2)`, the name as TOML writes it; "" if none. The one check
+// of every name a scenario chooses.
+std::string lookalike_problem(std::string_view name, Lookalikes which = Lookalikes::all);
 
 // One problem found in a scenario: "file:line:col: message", the file as
 // display_text shows it.
@@ -236,18 +282,18 @@ struct NetSpec {
   // datagram-only settings (kDatagramOnlySettings), else the first of them
   // the file writes with a value on, else the [net.default_link] table.
   SourcePos default_link_pos;  // the table
-  // Per kDatagramOnlySettings entry, where the file writes it (line 0 when
-  // it does not, or a --set gave it since): positions in the file as read,
-  // which a key --set adds to the text would move.
+  // Per kDatagramOnlySettings entry, where its value is written: in the
+  // file, or by the --set that gave it (SourcePos::setting); line 0 and no
+  // setting when neither writes it.
   std::array<SourcePos, kDatagramOnlySettings.size()> default_link_written;
-  // The --sets of them still in effect, in the order given: (entry,
-  // "--set net.default_link.loss=0.5"), a setting's last only, while > 0.
-  std::vector<std::pair<std::size_t, std::string>> default_link_sets;
 };
 
 struct Scenario {
   std::string path;  // as given ("-" or "<text>" when not from a file)
-  std::string text;  // the whole file, as journaled
+  std::string text;  // the whole file, as journaled (with the settings written in)
+  // The settings written into `text` since the file loaded, in order: what
+  // file_position maps the text's positions back to the file by.
+  std::vector<TextEdit> text_edits;
   RunSettings run;
   NetSpec net;
   std::vector<DoerSpec> doers;
