@@ -58,11 +58,18 @@ bench: deps
 install-check: build
 	ctest --preset $(PRESET) -j $(JOBS) -R '^consumer_'
 
+# The files are git's tracked sources; outside a git checkout (an unpacked
+# tarball) every *.cpp and *.hpp but build/'s. An empty list is an error, so
+# that the check cannot pass having checked nothing.
+FORMAT_FILES = { git ls-files '*.cpp' '*.hpp' 2>/dev/null || \
+	find . -path ./build -prune -o \( -name '*.cpp' -o -name '*.hpp' \) -type f -print; } | sort
+FORMAT_LIST = files=$$($(FORMAT_FILES)) && [ -n "$$files" ] || { echo "format: no C++ sources found" >&2; exit 1; }
+
 format: deps
-	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	@$(FORMAT_LIST); echo "$$files" | xargs clang-format -i
 
 format-check: deps
-	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+	@$(FORMAT_LIST); echo "$$files" | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf build

@@ -2,11 +2,18 @@
 # alias hio::NAME, public headers under NAME/include, installed and exported.
 function(hio_add_component name)
   cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
-  add_library(hio_${name} ${ARG_SOURCES})
+  # STATIC whatever BUILD_SHARED_LIBS says: the libraries have no SOVERSION,
+  # no symbol visibility control (io would export Asio's and spdlog's
+  # internals) and the installed `hio` no RPATH, and hioConfig.cmake finds
+  # their private dependencies because they are static (docs/embedding.md).
+  add_library(hio_${name} STATIC ${ARG_SOURCES})
   add_library(hio::${name} ALIAS hio_${name})
+  # DEBUG_POSTFIX: a Debug and a Release install share one prefix, each
+  # config's targets file naming its own archive (libhio_engined.a, ...).
   set_target_properties(hio_${name} PROPERTIES
     EXPORT_NAME ${name}
     OUTPUT_NAME hio_${name}
+    DEBUG_POSTFIX d
     POSITION_INDEPENDENT_CODE ON)
   target_include_directories(hio_${name} PUBLIC
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>

@@ -8,9 +8,10 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   clang clang-format libclang-rt-14-dev
-  libboost-dev libboost-system-dev libssl-dev openssl
+  git  # make format / format-check list the tracked sources
+  libboost-dev libssl-dev openssl  # Boost: headers only (Asio)
   capnproto libcapnp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   python3 strace  # tests: loopback peers, the system calls of a synced journal
 )

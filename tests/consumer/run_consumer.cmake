@@ -25,7 +25,9 @@
 #              ports aside (tests/expect_output.cmake)
 #   EXPECT_CONFIGURE_ERROR  a regex: the configure must fail saying it
 #   INSTALLS   if set, the files (relative, separated by |) the consumer's own
-#              `cmake --install` must install, and nothing else
+#              `cmake --install` must install, and nothing else; an entry
+#              ending in / stands for the files under that directory (at
+#              least one)
 #   HIO_INSTALLS  MODE install: files (relative to the prefix, separated by
 #              |) hio's `cmake --install` must have installed, each the same
 #              as the source tree's file named after a = (share/x=src/x)
@@ -132,7 +134,22 @@ if(DEFINED INSTALLS AND NOT INSTALLS STREQUAL "")
   list(SORT installed)
   string(REPLACE "|" ";" expected "${INSTALLS}")
   list(SORT expected)
-  if(NOT installed STREQUAL expected)
-    message(FATAL_ERROR "the consumer's install put ${installed}, expected ${expected}")
+  set(unmatched ${expected})
+  foreach(file IN LISTS installed)
+    set(matched FALSE)
+    foreach(entry IN LISTS expected)
+      string(LENGTH "${entry}" length)
+      string(SUBSTRING "${file}" 0 ${length} head)
+      if(file STREQUAL entry OR (entry MATCHES "/$" AND head STREQUAL entry))
+        set(matched TRUE)
+        list(REMOVE_ITEM unmatched ${entry})
+      endif()
+    endforeach()
+    if(NOT matched)
+      message(FATAL_ERROR "the consumer's install put ${file}, not among ${expected}")
+    endif()
+  endforeach()
+  if(unmatched)
+    message(FATAL_ERROR "the consumer's install has no ${unmatched} (it put ${installed})")
   endif()
 endif()

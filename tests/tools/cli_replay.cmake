@@ -295,7 +295,8 @@ require("${err}" "x.hioj: cannot create the journal" "unwritable record")
 file(SIZE ${udp} udp_size)
 math(EXPR middle "${udp_size} / 2")
 file(COPY_FILE ${udp} ${WORK}/bad_crc.hioj)
-execute_process(COMMAND sh -c "printf '\\000' | dd of=${WORK}/bad_crc.hioj bs=1 seek=${middle} conv=notrunc 2>/dev/null"
+execute_process(COMMAND sh -c "printf '\\000' | dd of=\"$0\" bs=1 seek=$1 conv=notrunc 2>/dev/null"
+                        ${WORK}/bad_crc.hioj ${middle}
                 RESULT_VARIABLE dd_rc)
 if(NOT dd_rc EQUAL 0)
   message(FATAL_ERROR "could not damage the journal")

@@ -12,7 +12,8 @@ digest_of("${out}" run_digest)
 file(SIZE ${WORK}/a.hioj size)
 
 # Runs a shell command line (file edits by dd, pipes) and fails unless it
-# exits with one of the CODEs; sets out and err.
+# exits with one of the CODEs; sets out and err. Paths in a line are quoted
+# ('${WORK}/x'): a build directory may have spaces.
 function(sh line)
   cmake_parse_arguments(S "" "" "EXIT" ${ARGN})
   execute_process(COMMAND sh -c "${line}" RESULT_VARIABLE rc OUTPUT_VARIABLE out
@@ -34,7 +35,7 @@ require_same_files(${WORK}/a.hioj ${WORK}/whole.hioj "complete journal salvaged 
 # whole and its trailer is kept (how it ended: a SIGINT capture's signal, see
 # cli_interrupt.sh), with or without --resync; the bytes are said where they
 # start (unfixed: end=unknown, "salvaged: ... trailing_data").
-sh("cat ${WORK}/a.hioj > ${WORK}/padded.hioj && printf '\\0\\0\\0\\0' >> ${WORK}/padded.hioj" EXIT 0)
+sh("cat '${WORK}/a.hioj' > '${WORK}/padded.hioj' && printf '\\0\\0\\0\\0' >> '${WORK}/padded.hioj'" EXIT 0)
 foreach(resync "" "--resync")
   hio(salvage ${WORK}/padded.hioj ${WORK}/unpadded.hioj ${resync} EXIT 0)
   require("${out}" "\ninput:    whole to its trailer, which is kept; then stopped at byte ${size} \\(after pass [0-9]+, tyme [0-9.]+ s\\): trailing_data: bytes follow the trailer \\(not copied\\)\n"
@@ -48,7 +49,7 @@ require("${out}" "\"input_error\": {\"type\":\"error\",\"kind\":\"trailing_data\
 # One byte zeroed in the middle (a pass frame's payload).
 math(EXPR middle "${size} / 2")
 file(COPY_FILE ${WORK}/a.hioj ${WORK}/damaged.hioj)
-sh("printf '\\377' | dd of=${WORK}/damaged.hioj bs=1 seek=${middle} conv=notrunc 2>/dev/null" EXIT 0)
+sh("printf '\\377' | dd of='${WORK}/damaged.hioj' bs=1 seek=${middle} conv=notrunc 2>/dev/null" EXIT 0)
 hio(salvage ${WORK}/damaged.hioj ${WORK}/prefix.hioj EXIT 0)
 if(NOT out MATCHES "\ninput:    stopped at byte ([0-9]+) \\(after pass ([0-9]+), tyme [0-9.]+ s\\): bad_crc: ")
   message(FATAL_ERROR "no damage line in:\n${out}")
@@ -127,7 +128,7 @@ require("${out}" "\n{\"type\":\"hole\",\"offset\":${damage_at},\"end\":[0-9]+,\"
         "inspect --resync --json: the hole")
 
 # Garbage inserted between two frames: nothing lost, the trailer kept.
-sh("head -c ${damage_at} ${WORK}/a.hioj > ${WORK}/garbage.hioj && head -c 777 ${WORK}/a.hioj | tail -c 700 >> ${WORK}/garbage.hioj && tail -c +$((${damage_at} + 1)) ${WORK}/a.hioj >> ${WORK}/garbage.hioj" EXIT 0)
+sh("head -c ${damage_at} '${WORK}/a.hioj' > '${WORK}/garbage.hioj' && head -c 777 '${WORK}/a.hioj' | tail -c 700 >> '${WORK}/garbage.hioj' && tail -c +$((${damage_at} + 1)) '${WORK}/a.hioj' >> '${WORK}/garbage.hioj'" EXIT 0)
 hio(inspect ${WORK}/garbage.hioj EXIT 2)
 hio(salvage ${WORK}/garbage.hioj ${WORK}/ungarbaged.hioj --resync EXIT 0)
 require("${out}" "\nskipped:  bytes ${damage_at}-[0-9]+ \\(700 bytes, no event lost\\)" "garbage skipped")
@@ -138,7 +139,7 @@ require("${out}" "\nhole bytes ${damage_at}-[0-9]+ \\(700 bytes, no event lost\\
         "inspect --resync: garbage skipped")
 
 # Cut: the intact prefix; --resync changes nothing.
-sh("head -c ${middle} ${WORK}/a.hioj > ${WORK}/cut.hioj" EXIT 0)
+sh("head -c ${middle} '${WORK}/a.hioj' > '${WORK}/cut.hioj'" EXIT 0)
 hio(salvage ${WORK}/cut.hioj ${WORK}/cut_saved.hioj --resync EXIT 0)
 require("${out}" "\ninput:    stopped at byte [0-9]+ [^\n]*: truncated: " "cut")
 if(out MATCHES "skipped:")
@@ -154,7 +155,7 @@ require("${err}" "is the input [^\n]*damaged.hioj \\(the same file\\): salvage i
 file(CREATE_LINK ${WORK}/damaged.hioj ${WORK}/hardlink.hioj)
 hio(salvage ${WORK}/damaged.hioj ${WORK}/hardlink.hioj EXIT 2)
 require("${err}" "hardlink.hioj is the input" "hard link")
-sh("${HIO} salvage - ${WORK}/damaged.hioj < ${WORK}/damaged.hioj" EXIT 2)
+sh("'${HIO}' salvage - '${WORK}/damaged.hioj' < '${WORK}/damaged.hioj'" EXIT 2)
 require("${err}" "damaged.hioj is the input \\(the standard input reads it\\)" "stdin is OUT")
 hio(salvage ${WORK}/damaged.hioj - EXIT 2)
 require("${err}" "OUT cannot be -" "OUT -")
@@ -189,22 +190,22 @@ endif()
 # '-': a pipe, read once as it comes.
 hio(inspect ${WORK}/a.hioj EXIT 0)
 set(inspect_file "${out}")
-sh("cat ${WORK}/a.hioj | ${HIO} inspect -" EXIT 0)
+sh("cat '${WORK}/a.hioj' | '${HIO}' inspect -" EXIT 0)
 if(NOT out STREQUAL inspect_file)
   message(FATAL_ERROR "inspect - differs from inspect FILE")
 endif()
-sh("cat ${WORK}/a.hioj | ${HIO} diff - ${WORK}/whole.hioj" EXIT 0)
+sh("cat '${WORK}/a.hioj' | '${HIO}' diff - '${WORK}/whole.hioj'" EXIT 0)
 require("${out}" "^same: [0-9]+ events, digest ${run_digest}\n$" "diff -")
-sh("cat ${WORK}/damaged.hioj | ${HIO} diff ${WORK}/a.hioj -" EXIT 2)
+sh("cat '${WORK}/damaged.hioj' | '${HIO}' diff '${WORK}/a.hioj' -" EXIT 2)
 require("${err}" "hio diff: -: byte ${damage_at} [^\n]*bad_crc" "diff - damaged")
 hio(diff - - EXIT 2)
 require("${err}" "both journals are - \\(the standard input\\)" "diff - -")
-sh("cat ${WORK}/a.hioj | ${HIO} replay -" EXIT 0)
+sh("cat '${WORK}/a.hioj' | '${HIO}' replay -" EXIT 0)
 require("${out}" "identical" "replay -")
 require("${out}" "digest:    ${run_digest} \\(journal: ${run_digest}\\)" "replay - digest")
-sh("cat ${WORK}/damaged.hioj | ${HIO} salvage - ${WORK}/piped.hioj --resync" EXIT 0)
+sh("cat '${WORK}/damaged.hioj' | '${HIO}' salvage - '${WORK}/piped.hioj' --resync" EXIT 0)
 require_same_files(${WORK}/holed.hioj ${WORK}/piped.hioj "salvage - equals salvage FILE")
-sh("cat ${WORK}/damaged.hioj | ${HIO} inspect - --channel 1 > /dev/null" EXIT 2)
+sh("cat '${WORK}/damaged.hioj' | '${HIO}' inspect - --channel 1 > /dev/null" EXIT 2)
 require("${err}" "hio inspect: -: byte ${damage_at} " "inspect - damaged")
 
 # A pass written in parts (5000 datagram endpoints opened in pass 0: more
@@ -217,7 +218,7 @@ file(WRITE ${WORK}/opens.toml "[run]\nname = \"many-opens\"\ntock = \"10ms\"\nli
 hio(run ${WORK}/opens.toml --record ${WORK}/opens.hioj EXIT 0)
 file(SIZE ${WORK}/opens.hioj opens_size)
 math(EXPR opens_cut "${opens_size} * 2 / 5")
-sh("head -c ${opens_cut} ${WORK}/opens.hioj > ${WORK}/opens-cut.hioj" EXIT 0)
+sh("head -c ${opens_cut} '${WORK}/opens.hioj' > '${WORK}/opens-cut.hioj'" EXIT 0)
 hio(replay ${WORK}/opens-cut.hioj EXIT 2)
 require("${out}" "identical up to the damage" "cut split pass replays up to the damage")
 hio(salvage ${WORK}/opens-cut.hioj ${WORK}/opens-saved.hioj EXIT 0)

@@ -23,7 +23,8 @@ namespace hio::tools {
 
 namespace {
 
-constexpr const char* kExamples = R"(Examples:
+constexpr const char* kExamples =
+    R"(Examples (scenarios/: hio's source tree's, or share/hio/ of an install):
   hio run scenarios/quickstart.toml
   hio run scenarios/quickstart.toml --seed 7 --set run.limit=2s --json
   hio run scenarios/udp_request_response.toml --seed 3 --record run.hioj
