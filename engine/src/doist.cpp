@@ -510,6 +510,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
   if (real_) make_wake();
   stop_at_pass_ = false;
   ended_at_pass_ = false;
+  ran_out_of_tyme_ = false;
   stop_signal_ = 0;
   late_passes_ = 0;
   worst_lag_ = Tock{0};
@@ -554,6 +555,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       }
       if (tyme() == kTymeNever) {  // the end of representable tyme
         reason = RunEnd::stalled;
+        ran_out_of_tyme_ = true;
         break;
       }
       // Before the limit: a stop asked for while the last pass ran (or, in
@@ -574,6 +576,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       if (!real_) {
         if (!skip_idle(limited, end)) {
           reason = RunEnd::stalled;
+          ran_out_of_tyme_ = tyme() == kTymeNever || holds_past_end_of_tyme();
           break;
         }
         if (limited && tyme() >= end) {
@@ -633,6 +636,12 @@ bool Doist::skip_idle(bool limited, Tyme end) {
   tick(Tock{advance});
   passes_ += static_cast<std::uint64_t>(skipped);
   return tyme() != kTymeNever;
+}
+
+bool Doist::holds_past_end_of_tyme() {
+  bool held = false;
+  reactors_.each([&held](Reactor& reactor) { held = held || reactor.holds_past_end_of_tyme(); });
+  return held;
 }
 
 Tock Doist::max_lag() const {

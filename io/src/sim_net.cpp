@@ -347,6 +347,10 @@ Tyme SimNet::next_tyme() const {
   return core_->next_at();
 }
 
+bool SimNet::holds_past_end_of_tyme() const {
+  return core_->pending() > 0 && core_->next_at() == kTymeNever;
+}
+
 void SimNet::wait_until(std::chrono::steady_clock::time_point deadline) {
   // Nothing arrives between passes in tyme: pacing a real-time run is all
   // there is to do, and it never affects the run. A stop ends it at once.

@@ -40,6 +40,9 @@ class TimedReactor final : public Reactor {
   void wait_until(std::chrono::steady_clock::time_point) override {}
   bool busy() const override { return false; }
   Tyme next_tyme() const override { return events_.empty() ? kTymeNever : events_.begin()->first; }
+  bool holds_past_end_of_tyme() const override {
+    return !events_.empty() && events_.begin()->first == kTymeNever;
+  }
 
   std::size_t pending() const { return events_.size(); }
 
@@ -100,6 +103,18 @@ TEST_F(ReactorNextTyme, SomethingDueIsNotAStallButNothingLeftIs) {
   EXPECT_EQ(doist.run({&waiter}), RunEnd::stalled);
   EXPECT_EQ(waiter.recurs, 2);  // at 0 and at 5 s; then nothing can wake it
   EXPECT_EQ(doist.tyme(), at(seconds(5) + ms(1)));
+  EXPECT_FALSE(doist.ran_out_of_tyme());
+}
+
+// xbig19 finding 1: a wake due only at the end of tyme (a delay that
+// saturated there) stalls the run as nothing due does, but the Doist tells
+// the two apart: tyme ran out, input did not.
+TEST_F(ReactorNextTyme, AWakeDueOnlyAtTheEndOfTymeIsAStallForWantOfTyme) {
+  reactor.wake_at(kTymeNever, waiter);
+  EXPECT_EQ(doist.run({&waiter}), RunEnd::stalled);
+  EXPECT_EQ(waiter.recurs, 1);
+  EXPECT_EQ(doist.tyme(), at(ms(1)));
+  EXPECT_TRUE(doist.ran_out_of_tyme());
 }
 
 TEST_F(ReactorNextTyme, ARunWhoseDoersAllFinishIsDoneWhateverIsDue) {

@@ -114,6 +114,33 @@ require("${out}" "FAIL  alice.echoed == 20  \\(alice.echoed was 19\\)" "--overru
 # A run that ended at its limit ends there (tej.hioj: 5 s, rx held past it
 # are undelivered, above).
 
+# xbig19 finding 2: a stalled run whose bytes never arrived (a partition
+# cuts the link while they are on it) has no rx; its exit records them lost
+# (`noise drop ... both ends closed while on link`), an input of no doer.
+# Delay noise ran one pass past the recorded end for it, saying "the noise's
+# delay held rx back there" beside "0 rx: 0 delayed"; nothing is held, and
+# the replay ends at the recorded end.
+file(WRITE ${WORK}/norx.toml "[run]\nname = \"norx\"\ntock = \"1ms\"\nlimit = \"0\"\n"
+     "[net]\nhosts = [\"client\", \"server\"]\nclient_host = \"client\"\nstall_timeout = \"0\"\n"
+     "[[net.link]]\nfrom = \"client\"\nto = \"server\"\nlatency = \"10ms\"\n"
+     "[[net.fault]]\naction = \"partition\"\nat = \"25ms\"\nfrom = \"client\"\nto = \"server\"\n"
+     "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"sim://server:7\"\n"
+     "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\naddress = \"@server\"\n"
+     "messages = 1\nsize = 100\n")
+hio(run ${WORK}/norx.toml --record ${WORK}/norx.hioj EXIT 0)
+require("${out}" "ended: stalled [^\n]*\npasses:    31 " "norx: stalled at pass 31")
+hio(inspect ${WORK}/norx.hioj --kind noise EXIT 0)
+require("${out}" "p31 [^\n]* noise drop 100 [^\n]*both ends closed while on link" "norx: the exit's drop")
+hio(replay ${WORK}/norx.hioj --noise delay=0-24h --seed 3 --record ${WORK}/norx_on.hioj EXIT 0)
+require("${out}" "\npasses:    31 " "norx, delay: ends at the recorded end")
+if(out MATCHES "past the recorded end")
+  message(FATAL_ERROR "norx, delay: ran on for no rx:\n${out}")
+endif()
+hio(inspect ${WORK}/norx_on.hioj --kind close EXIT 0)
+require("${out}" "trailer [^\n]* end=stalled end_tyme=0.031\n" "norx, delay: the replay's own end")
+hio(replay ${WORK}/norx.hioj --noise delay=0-24h --seed 3 --json EXIT 0)
+require("${out}" "\"past_recorded_end\": null" "norx, delay: --json")
+
 # xuser17 findings E and O: a real capture ended with Ctrl-C (an echo_server
 # without a limit, data/xuser17_interrupted_capture.hioj) replayed identical
 # but exited 130, its `final` expectation never judged; with --overrun the

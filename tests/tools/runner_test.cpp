@@ -764,6 +764,49 @@ TEST(RunScenario, AnUnplugAtZeroMakesTheDeviceAbsentFromTheStart) {
       << warned.at(0);
 }
 
+// xbig19 finding 1: a run that stalls because tyme runs out - a doer's
+// next run past the end of tyme (2^63-1 ns), or bytes whose latency takes
+// them past it - was told "those left wait for input that nothing in the run
+// sends": false there. It says that tyme ran out; a server whose clients are
+// done keeps the old text. --json's end stays "stalled".
+TEST(RunScenario, AStallAtTheEndOfTymeSaysTymeRanOut) {
+  const DoerRegistry kinds = registry();
+  const std::string ran_out =
+      "ended: stalled (tyme ran out: nothing left can happen before the end of tyme, 2^63-1 ns "
+      "or about 292 years)\n";
+  const std::string no_sender = "ended: stalled (no doer could run again: those left wait for";
+  const std::string echo =
+      "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"sim://server:7\"\n";
+  const std::string net =
+      "[net]\nhosts = [\"client\", \"server\"]\nclient_host = \"client\"\n"
+      "stall_timeout = \"0\"\n[[net.link]]\nfrom = \"client\"\nto = \"server\"\nlatency = \"";
+  const std::string client =
+      "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\naddress = \"@server\"\n";
+  const struct {
+    const char* what;
+    std::string text;
+    bool out_of_tyme;
+  } cases[] = {
+      // Runs at 0, 100 and 200 years; the next would be at 300.
+      {"a ticker's next run",
+       "[run]\ntock = \"876000h\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncount = 10\n", true},
+      // The connect takes 200 years; the bytes sent then would arrive at 300.
+      {"bytes on a link", "[run]\ntock = \"1ms\"\n" + net + "876000h\"\n" + echo + client, true},
+      {"a server left alone", "[run]\ntock = \"1ms\"\n" + net + "10ms\"\n" + echo, false},
+  };
+  for (const auto& c : cases) {
+    const RunSummary summary =
+        run_scenario(load_scenario_text(c.text, "t.toml", kinds), kinds, RunOptions{});
+    const std::string text = format_summary(summary);
+    EXPECT_EQ(summary.end, RunEnd::stalled) << c.what << "\n" << text;
+    EXPECT_EQ(summary.out_of_tyme, c.out_of_tyme) << c.what << "\n" << text;
+    EXPECT_NE(text.find(c.out_of_tyme ? ran_out : no_sender), std::string::npos) << c.what << "\n"
+                                                                                 << text;
+    EXPECT_NE(format_summary_json(summary).find("\"end\": \"stalled\""), std::string::npos)
+        << c.what;
+  }
+}
+
 // A client doer whose channel is lost for good (failed or closed, retry 0)
 // can send no more: it ends, not done, and a run with no limit ends with it
 // instead of waiting for ever (unfixed: in real time the run never ended;

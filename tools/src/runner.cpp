@@ -763,6 +763,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     doer_threw(std::string(replay::kNotStdExceptionError));
   }
   summary.stop_signal = doist.stop_signal();
+  summary.out_of_tyme = summary.end == RunEnd::stalled && doist.ran_out_of_tyme();
   summary.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   summary.passes = doist.passes();
@@ -890,6 +891,23 @@ std::string format_lag(const RunSummary& s) {
          format_seconds(s.worst_lag) + " s behind; " + why;
 }
 
+namespace {
+
+std::string stalled_end(bool out_of_tyme) {
+  // What the doers wait for is due at the end of tyme or beyond it: no
+  // sender is missing (docs/scenarios.md, "Tyme is a signed 64-bit count").
+  if (out_of_tyme) {
+    return "stalled (tyme ran out: nothing left can happen before the end of tyme, 2^63-1 ns "
+           "or about 292 years)";
+  }
+  // Not a hang: what a run of servers and finite clients ends with when
+  // nothing bounds it (docs/scenarios.md, Lost for good).
+  return "stalled (no doer could run again: those left wait for input that nothing in the run "
+         "sends, as a server whose clients are done)";
+}
+
+}  // namespace
+
 std::string format_summary(const RunSummary& s) {
   const double tyme_s = static_cast<double>(s.tyme.time_since_epoch().count()) / 1e9;
   const std::string speed =
@@ -901,15 +919,11 @@ std::string format_summary(const RunSummary& s) {
          (s.error ? "error: a doer threw " + display_text(*s.error)
           : s.journal_failed && !s.journal_failed_at_end
               ? format_journal_stopped(s.journal_flushed_bytes, "below")
-          : s.end == RunEnd::stalled
-              // Not a hang: what a run of servers and finite clients ends
-              // with when nothing bounds it (docs/scenarios.md, Lost for good).
-              ? std::string("stalled (no doer could run again: those left wait for input that "
-                            "nothing in the run sends, as a server whose clients are done)")
-              : s.stopped()
-                    // Asked for (kill -USR1): an end like a limit's, judged as one.
-                    ? stop_signal_end(s.stop_signal)
-                    : std::string(to_string(s.end))) +
+          : s.end == RunEnd::stalled ? stalled_end(s.out_of_tyme)
+          : s.stopped()
+              // Asked for (kill -USR1): an end like a limit's, judged as one.
+              ? stop_signal_end(s.stop_signal)
+              : std::string(to_string(s.end))) +
          (s.journal_failed_at_end ? "; " + std::string(kJournalEndFailed) : "") +
          (!s.error && s.end == RunEnd::interrupted && s.stop_signal != 0 && !s.stopped()
               ? std::string(" (") + stop_signal_name(s.stop_signal) + ")"

@@ -272,6 +272,10 @@ class Doist : public Tymist {
   // it; executed_passes() does). Otherwise a run ends one tock after its last
   // pass.
   bool ended_at_pass() const { return ended_at_pass_; }
+  // The last run ended stalled because tyme ran out: it reached the end of
+  // tyme (kTymeNever), or what its doers waited for was due only there
+  // (Reactor::holds_past_end_of_tyme), not because nothing was left to come.
+  bool ran_out_of_tyme() const { return ran_out_of_tyme_; }
   // Real time: the Doist is between passes, waiting out a tock (reactors are
   // in wait_until(), or polled after the first one's wait). IO that comes in
   // now belongs to the next pass, or, if a stop ends the run first, to the
@@ -384,6 +388,8 @@ class Doist : public Tymist {
   // Advances tyme over passes in which nothing can run. Returns false when
   // nothing can ever run again (stalled).
   bool skip_idle(bool limited, Tyme end);
+  // A reactor holds something due only at the end of tyme.
+  bool holds_past_end_of_tyme();
   // One pass at the current tyme (no tick).
   void pass();
   // Waits for the wall clock to reach the pass's end, or `wall_end` (the
@@ -444,6 +450,8 @@ class Doist : public Tymist {
   bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme
   bool waiting_ = false;        // inside pace()
   int stop_signal_ = 0;
+  // The last run stalled because tyme ran out (ran_out_of_tyme()).
+  bool ran_out_of_tyme_ = false;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_requested_signal_{0};       // request_stop(signal)'s first signal
   std::atomic<std::int64_t> stop_requested_ns_{0};  // when (steady clock, ns); 0: not yet

@@ -53,6 +53,12 @@ class Reactor {
   // due keeps a run from being declared stalled. It never keeps a run from
   // ending `done`. Optional: the default has nothing due.
   virtual Tyme next_tyme() const { return kTymeNever; }
+  // Virtual time: true when it holds something due only at the end of tyme
+  // (a delay that saturated there, as bytes whose latency reaches past it):
+  // next_tyme() is then kTymeNever as for nothing, but a run stalled with it
+  // ran out of tyme, not of input (Doist::ran_out_of_tyme). Optional: the
+  // default holds nothing.
+  virtual bool holds_past_end_of_tyme() const { return false; }
 
   // Doist::attach asks it first: a reactor that reads tyme through a tymth
   // (an IoHub) throws std::logic_error here, and is not attached, when that

@@ -219,6 +219,9 @@ class SimNet final : public TransportFactory, public Reactor {
   bool busy() const override { return false; }
   // The tyme of the next event (next_event()): the Doist skips to it.
   Tyme next_tyme() const override;
+  // Events whose tyme saturated at the end of tyme (bytes whose latency
+  // reaches past it): the next are due there.
+  bool holds_past_end_of_tyme() const override;
 
  private:
   void hub_destroyed(IoHub& hub) noexcept override;

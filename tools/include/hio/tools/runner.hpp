@@ -201,6 +201,9 @@ struct RunSummary {
   // SIGINT, SIGTERM or SIGHUP when one interrupted it; kCleanStopSignal
   // when RunOptions::clean_stop stopped it (stopped()).
   int stop_signal = 0;
+  // Ended stalled because tyme ran out (Doist::ran_out_of_tyme): the
+  // summary says so instead of "wait for input that nothing in the run sends".
+  bool out_of_tyme = false;
   std::uint64_t passes = 0;           // nominal
   std::uint64_t executed_passes = 0;  // run (fewer with time skipping)
   Tyme tyme{};                        // tyme simulated, from the start
