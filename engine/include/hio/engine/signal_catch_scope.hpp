@@ -1,9 +1,9 @@
 // SignalCatchScope: a handler for a few signals for as long as it lives, and
 // the actions (and the thread's mask) they had before put back when it goes.
-// The one place that saves, installs and restores signal actions for hio's
-// catches (StopSignalCatch's SIGINT/SIGTERM/SIGHUP, hio sweep's watcher of
-// them, hio run's SIGUSR1); what a caught signal means (a flag, the first
-// signal's number, a nesting count) stays with the catch that uses it.
+// The one place that saves, installs and restores signal actions in hio
+// (StopSignalCatch's SIGINT/SIGTERM/SIGHUP, hio sweep's watcher of them, hio
+// run's SIGUSR1, the CLI's SIGPIPE/SIGXFSZ); what a caught signal means (a
+// flag, the first signal's number, a nesting count) stays with its user.
 #pragma once
 
 #include <array>
