@@ -23,6 +23,12 @@ SignalCatchScope::SignalCatchScope(std::span<const int> signals, void (*handler)
   // and need not be reentrant with each other on a thread.
   sigemptyset(&action.sa_mask);
   for (const int signal : signals) {
+    // A signal given twice would save the scope's own handler as the action
+    // before it: refused, so that what is put back is what was found.
+    if (sigismember(&action.sa_mask, signal) == 1) {
+      throw std::invalid_argument("SignalCatchScope: signal " + std::to_string(signal) +
+                                  " given twice");
+    }
     if (sigaddset(&action.sa_mask, signal) != 0) {
       throw std::invalid_argument("SignalCatchScope: " + std::to_string(signal) +
                                   " is not a signal");
@@ -57,7 +63,8 @@ SignalCatchScope::~SignalCatchScope() {
   // the handler of a catch that is over).
   if (mask_saved_ && mask_change_ == SignalMaskChange::unblock)
     ::pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
-  for (std::size_t i = 0; i < count_; ++i) {
+  // In the reverse order of installation, as nested scopes end.
+  for (std::size_t i = count_; i-- > 0;) {
     if (saved_[i].saved) ::sigaction(saved_[i].signal, &saved_[i].previous, nullptr);
   }
   if (mask_saved_ && mask_change_ == SignalMaskChange::block)

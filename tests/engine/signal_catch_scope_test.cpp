@@ -255,6 +255,16 @@ TEST_F(SignalCatchScopeTest, TooManySignalsOrANonSignalIsInvalid) {
   const std::array<int, 2> bad = {kFirst, 1000};
   EXPECT_THROW(SignalCatchScope(bad, on_outer, {}), std::invalid_argument);
   EXPECT_EQ(action_of(kFirst).sa_handler, on_before);
+  // Given twice, the second would save the scope's own handler as the action
+  // before: refused, and nothing changed.
+  const std::array<int, 2> twice = {kFirst, kFirst};
+  EXPECT_THROW(
+      {
+        SignalCatchScope scope(twice, on_outer, {});
+        (void)scope;
+      },
+      std::invalid_argument);
+  EXPECT_EQ(action_of(kFirst).sa_handler, on_before);
 }
 
 }  // namespace

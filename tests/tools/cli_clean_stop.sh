@@ -41,7 +41,7 @@ TOML
   "$HIO" run "$name.toml" --record "$name.hioj" > "$name.out" 2> "$name.err" &
   pid=$!
   i=0
-  while ! grep -q "server listens on tcp://127.0.0.1:" "$name.err" 2> /dev/null && [ $i -lt 300 ]; do
+  while ! grep -q "server listens on tcp://127.0.0.1:" "$name.err" 2> /dev/null && [ $i -lt $(($(scaled 30) * 10)) ]; do
     sleep 0.1; i=$((i + 1))
   done
   port=$(sed -n 's/.*server listens on tcp:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$name.err")
@@ -133,7 +133,7 @@ kind = "ticker"
 name = "t"
 count = 5
 TOML
-python3 - "$HIO" $name.toml "$((60 * ${HIO_TEST_TIMEOUT_SCALE:-1}))" > $name.out 2> $name.err << 'PY'
+python3 - "$HIO" $name.toml "$(scaled 60)" > $name.out 2> $name.err << 'PY'
 import fcntl, os, signal, subprocess, sys, time
 hio, scenario, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
 r, w = os.pipe()

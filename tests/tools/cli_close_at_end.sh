@@ -81,8 +81,8 @@ TOML
 stop() {
   kill -"$1" $pid
   i=0
-  while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-  kill -0 $pid 2> /dev/null && { kill -KILL $pid; fail "$2: still waiting 5 s after SIG$1"; }
+  while kill -0 $pid 2> /dev/null && [ $i -lt $(($(scaled 5) * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+  kill -0 $pid 2> /dev/null && { kill -KILL $pid; fail "$2: still waiting $(scaled 5) s after SIG$1"; }
   wait $pid
 }
 

@@ -7,6 +7,7 @@
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
 # Usage: cli_large_event.sh HIO WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
 command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
@@ -27,7 +28,7 @@ TOML
 "$HIO" run big.toml --record big.hioj > run.out 2> run.err &
 pid=$!
 i=0
-while ! grep -q "listens on" run.err 2> /dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while ! grep -q "listens on" run.err 2> /dev/null && [ $i -lt $(($(scaled 10) * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 port=$(sed -n 's|^hio run: srv listens on tcp://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' run.err | head -n 1)
 if [ -z "$port" ]; then
   kill -TERM $pid; wait $pid

@@ -7,6 +7,7 @@
 # in use (as hio check does). Loopback only; every wait is bounded.
 # Usage: cli_listening.sh HIO WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() { echo "$1"; cat server.out server.err client.out client.err 2> /dev/null; exit 1; }
@@ -28,7 +29,7 @@ TOML
 "$HIO" run server.toml --json > server.out 2> server.err &
 pid=$!
 i=0
-while ! grep -q "listens on" server.err 2> /dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while ! grep -q "listens on" server.err 2> /dev/null && [ $i -lt $(($(scaled 10) * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 line=$(head -n 1 server.err)
 port=$(echo "$line" | sed -n 's|^hio run: srv listens on tcp://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p')
 if [ -z "$port" ] || [ "$port" -eq 0 ]; then

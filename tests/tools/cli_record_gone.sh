@@ -15,14 +15,15 @@
 # real-time runs end at their limit); the others 3 s.
 # Usage: cli_record_gone.sh HIO SCENARIOS WORK THROWING_HIO
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3 THROWING=$4
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
 fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
-# wait_for FILE: until FILE exists (the journal took its name), at most ~10 s.
+# wait_for FILE: until FILE exists (the journal took its name), at most ~10 s (scaled).
 wait_for() {
   i=0
-  while [ ! -e "$1" ] && [ $i -lt 200 ]; do
+  while [ ! -e "$1" ] && [ $i -lt $(($(scaled 10) * 20)) ]; do
     sleep 0.05
     i=$((i + 1))
   done

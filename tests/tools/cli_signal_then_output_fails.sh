@@ -16,6 +16,7 @@
 # Every wait is bounded.
 # Usage: cli_signal_then_output_fails.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() {
@@ -60,7 +61,7 @@ case $(cat "/proc/$probe/wchan" 2> /dev/null) in
 esac
 kill $probe
 wait $probe 2> /dev/null
-# blocked PID: waits (up to 20 s) until PID blocks writing to a pipe (in
+# blocked PID: waits (up to 20 s, scaled) until PID blocks writing to a pipe (in
 # write(2), or a journal's poll for room); where /proc does not say, 2 s.
 blocked() {
   if [ $wchan = no ]; then
@@ -68,7 +69,7 @@ blocked() {
     return 0
   fi
   i=0
-  while [ $i -lt 200 ]; do
+  while [ $i -lt $(($(scaled 20) * 10)) ]; do
     case $(cat "/proc/$1/wchan" 2> /dev/null) in
     *pipe_write* | *poll*) return 0 ;;
     esac
@@ -105,7 +106,7 @@ cut() {
   kill -KILL $reader
   wait $reader 2> /dev/null
   i=0
-  while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  while kill -0 $pid 2> /dev/null && [ $i -lt $(($(scaled 10) * 10)) ]; do sleep 0.1; i=$((i + 1)); done
   if kill -0 $pid 2> /dev/null; then
     kill -KILL $pid
     wait $pid

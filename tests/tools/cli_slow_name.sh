@@ -47,7 +47,7 @@ time.sleep(60)
 dns=$!
 trap 'kill $dns 2> /dev/null' EXIT
 i=0
-while [ ! -f ready ] && kill -0 $dns 2> /dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -f ready ] && kill -0 $dns 2> /dev/null && [ $i -lt $(($(scaled 5) * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 [ -f ready ] || { echo "no silent name server on $server: skipped"; cat server.out; exit 77; }
 
 # resolv_conf TIMEOUT ATTEMPTS: this namespace's /etc/resolv.conf.

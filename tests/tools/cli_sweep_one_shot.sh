@@ -63,7 +63,7 @@ TOML
 "$HIO" sweep one.toml --seeds 1..1 > out 2> err
 rc=$?
 i=0
-while kill -0 $peer_pid 2> /dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+while kill -0 $peer_pid 2> /dev/null && [ $i -lt $(($(scaled 10) * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 kill $peer_pid 2> /dev/null
 wait $peer_pid
 [ "$(cat peer.out)" = "100" ] || fail "the peer echoed '$(cat peer.out)' bytes on the connection it took, expected seed 1's 100"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -42,15 +43,19 @@ std::atomic<bool> failure_known{false};
 // interruption_said: stderr has said that a stop signal ended the command.
 std::atomic<bool> interruption_known{false};
 
-// Sets `signal`'s handler to `handler` if its action is SIG_DFL; true if so
-// (`previous` then holds the action to restore).
-bool divert_default(int signal, void (*handler)(int), struct sigaction& previous) {
-  if (::sigaction(signal, nullptr, &previous) != 0 || previous.sa_handler != SIG_DFL) return false;
-  struct sigaction action {};
-  action.sa_handler = handler;
-  action.sa_flags = SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  return ::sigaction(signal, &action, nullptr) == 0;
+// CliSignals diverts a signal only from its default action: one ignored or
+// with a handler of the program's is left as it is.
+bool not_at_default(int signal) {
+  struct sigaction current {};
+  return ::sigaction(signal, nullptr, &current) != 0 || current.sa_handler != SIG_DFL;
+}
+
+// A scope that sets `signal`'s handler to `handler` where its action is
+// SIG_DFL (a write it interrupts goes on: SA_RESTART).
+SignalCatchScope divert_default(int signal, void (*handler)(int)) {
+  const std::array<int, 1> one = {signal};
+  return SignalCatchScope(one, handler,
+                          SignalCatchOptions{.restart_calls = true, .leave_as_is = not_at_default});
 }
 
 // Whether this thread blocks SIGINT (hio sweep's threads do: its watcher
@@ -74,9 +79,8 @@ void write_line(std::ostream& out, std::string_view line) {
 }
 
 CliSignals::CliSignals()
-    : xfsz_diverted_(divert_default(SIGXFSZ, SIG_IGN, previous_xfsz_)),
-      pipe_diverted_(divert_default(SIGPIPE, on_sigpipe, previous_pipe_)) {
-  if (pipe_diverted_) sigpipe_diverted = true;
+    : xfsz_(divert_default(SIGXFSZ, SIG_IGN)), pipe_(divert_default(SIGPIPE, on_sigpipe)) {
+  if (sigismember(&pipe_.caught(), SIGPIPE) == 1) sigpipe_diverted = true;
   // The stop signals act whatever mask hio inherited: a launcher that
   // blocks SIGTERM before exec left a capture that only SIGKILL could end
   // (no trailer), as one that ignores SIGINT/SIGTERM is overridden by the
@@ -92,11 +96,8 @@ CliSignals::~CliSignals() {
   sigpipe_deferred = false;
   failure_known = false;
   interruption_known = false;
-  if (pipe_diverted_) {
-    sigpipe_diverted = false;
-    ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
-  }
-  if (xfsz_diverted_) ::sigaction(SIGXFSZ, &previous_xfsz_, nullptr);
+  // Before pipe_ puts SIGPIPE's action back.
+  if (sigismember(&pipe_.caught(), SIGPIPE) == 1) sigpipe_diverted = false;
   if (mask_saved_) ::pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 

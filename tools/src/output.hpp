@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "hio/engine/signal_catch_scope.hpp"
+
 namespace hio::tools {
 
 // An output stream's buffer that writes to a file descriptor with write(2)
@@ -76,7 +78,9 @@ void reserve_standard_fds();
 // A signal that is ignored or has a handler of the program's is left as it
 // is: a SIGPIPE ignored is EPIPE everywhere (stdout's: exit 141), and a
 // program's own handler is called as the program wants (stdout's EPIPE is
-// then exit 141 too). Not for run_cli calls on two threads at once.
+// then exit 141 too). The actions are set and put back by SignalCatchScopes
+// (the one piece that does); the stop signals' mask is only a mask, no action
+// changes. Not for run_cli calls on two threads at once.
 class CliSignals {
  public:
   CliSignals();
@@ -85,11 +89,9 @@ class CliSignals {
   CliSignals& operator=(const CliSignals&) = delete;
 
  private:
-  struct sigaction previous_xfsz_ {};
-  struct sigaction previous_pipe_ {};
+  SignalCatchScope xfsz_;     // SIG_IGN where SIGXFSZ was at its default
+  SignalCatchScope pipe_;     // on_sigpipe where SIGPIPE was at its default
   sigset_t previous_mask_{};  // the signal mask hio came in with (restored)
-  bool xfsz_diverted_;
-  bool pipe_diverted_;
   bool mask_saved_ = false;
 };
 

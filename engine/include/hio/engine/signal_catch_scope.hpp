@@ -1,9 +1,9 @@
 // SignalCatchScope: a handler for a few signals for as long as it lives, and
 // the actions (and the thread's mask) they had before put back when it goes.
-// The one place that saves, installs and restores signal actions for hio's
-// catches (StopSignalCatch's SIGINT/SIGTERM/SIGHUP, hio sweep's watcher of
-// them, hio run's SIGUSR1); what a caught signal means (a flag, the first
-// signal's number, a nesting count) stays with the catch that uses it.
+// The one place that saves, installs and restores signal actions in hio
+// (StopSignalCatch's SIGINT/SIGTERM/SIGHUP, hio sweep's watcher of them, hio
+// run's SIGUSR1, the CLI's SIGPIPE/SIGXFSZ); what a caught signal means (a
+// flag, the first signal's number, a nesting count) stays with its user.
 #pragma once
 
 #include <array>
@@ -51,8 +51,9 @@ struct SignalCatchOptions {
 // allocation or a non-lock-free atomic could deadlock with the code it
 // interrupted. While it runs, the scope's other signals wait (sa_mask), so
 // one handler of a scope never interrupts another on the same thread.
-// At most kSignalsMax signals: std::invalid_argument for more, or for one
-// that is not a signal, before any action changed. A sigaction() that fails
+// At most kSignalsMax signals, each once: std::invalid_argument for more, for
+// one given twice, or for one that is not a signal, before any action changed.
+// Actions are put back in the reverse order they were installed. A sigaction() that fails
 // leaves that signal's action as it was, and nothing is put back for it.
 class SignalCatchScope {
  public:
