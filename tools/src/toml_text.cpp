@@ -13,6 +13,12 @@ bool continues(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
+// TOML's blanks and line ends (and the controls toml++ takes for line
+// ends), which toml++ skips after a backslash in a """ string.
+bool blank_or_line_end(char c) {
+  return c == ' ' || c == '\t' || (c >= '\n' && c <= '\r');
+}
+
 }  // namespace
 
 std::size_t code_points(std::string_view bytes) {
@@ -47,6 +53,15 @@ std::optional<std::size_t> byte_offset(std::string_view text, std::uint32_t line
 std::size_t line_start(std::string_view text, std::size_t offset) {
   const std::size_t newline = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   return offset == 0 || newline == std::string_view::npos ? text_start(text) : newline + 1;
+}
+
+TextProblem problem_at(std::string_view text, std::size_t offset, std::string message) {
+  const std::size_t row = line_start(text, offset);
+  const auto line = static_cast<std::uint32_t>(
+      1 + std::count(text.begin() + static_cast<std::ptrdiff_t>(text_start(text)),
+                     text.begin() + static_cast<std::ptrdiff_t>(row), '\n'));
+  const auto column = static_cast<std::uint32_t>(code_points(text.substr(row, offset - row)) + 1);
+  return TextProblem{line, column, std::move(message)};
 }
 
 std::optional<TextProblem> not_utf8(std::string_view text) {
@@ -84,14 +99,97 @@ std::optional<TextProblem> nul_byte(std::string_view text) {
   if (at == std::string_view::npos) return std::nullopt;
   // UTF-16 with its byte order mark is named as such (not_utf8).
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) return not_utf8(text);
-  const std::size_t row = line_start(text, at);
-  const auto line = static_cast<std::uint32_t>(
-      1 + std::count(text.begin() + static_cast<std::ptrdiff_t>(text_start(text)),
-                     text.begin() + static_cast<std::ptrdiff_t>(row), '\n'));
-  const auto column = static_cast<std::uint32_t>(code_points(text.substr(row, at - row)) + 1);
-  return TextProblem{line, column,
-                     "a NUL byte, which TOML allows nowhere (UTF-16 text holds them): " +
-                         std::string(kSaveAsUtf8)};
+  return problem_at(text, at,
+                    "a NUL byte, which TOML allows nowhere (UTF-16 text holds them): " +
+                        std::string(kSaveAsUtf8));
+}
+
+std::optional<TextProblem> misread_by_toml(std::string_view text) {
+  const std::size_t n = text.size();
+  const auto ascii = [](char c) { return static_cast<unsigned char>(c) < 0x80; };
+  // The character at `at` as "U+00E9", or else the first byte at or before
+  // it that is not UTF-8, said as not_utf8 says it (toml++ stops there).
+  std::string hex;
+  const auto not_ascii_at = [&](std::size_t at) -> std::optional<TextProblem> {
+    std::uint32_t code_point = 0;
+    const std::size_t length = replay::utf8_sequence(text, at, &code_point);
+    if (std::optional<TextProblem> bad =
+            not_utf8(text.substr(0, at + std::max<std::size_t>(length, 1))))
+      return bad;
+    char digits[16];
+    std::snprintf(digits, sizeof digits, "%04X", static_cast<unsigned>(code_point));
+    hex = digits;
+    return std::nullopt;
+  };
+  const auto problem = [&](std::size_t at, const std::string& message) {
+    return std::optional<TextProblem>(
+        problem_at(text, at, "the character U+" + hex + " " + message));
+  };
+  std::size_t i = text_start(text);
+  while (i < n) {
+    const char c = text[i];
+    if (c == '#') {  // a comment, to its line's end
+      while (i < n && text[i] != '\n')
+        ++i;
+      continue;
+    }
+    if (c != '"' && c != '\'') {
+      if (!ascii(c)) {
+        if (std::optional<TextProblem> bad = not_ascii_at(i)) return bad;
+        return problem(i,
+                       "outside a string: TOML allows characters other than ASCII only in "
+                       "strings and comments: write a key or a value that holds one in quotes "
+                       "(\"...\")");
+      }
+      ++i;
+      continue;
+    }
+    // A string: '...', "...", '''...''' or """...""" (whose end is the last
+    // of up to five quotes in a row).
+    const bool multi = text.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''");
+    i += multi ? 3 : 1;
+    bool closed = false;
+    while (i < n && !closed) {
+      const char s = text[i];
+      if (s == '\\' && c == '"') {
+        // toml++ asks whether the character after a backslash in a """
+        // string, after any blanks and line ends, is whitespace.
+        std::size_t next = i + 1;
+        bool line_end = false;
+        while (multi && next < n && blank_or_line_end(text[next])) {
+          line_end = line_end || text[next] == '\n';
+          ++next;
+        }
+        if (multi && next < n && !ascii(text[next])) {
+          if (std::optional<TextProblem> bad = not_ascii_at(next)) return bad;
+          if (line_end) {
+            return problem(next,
+                           "first after a line-ending backslash in a \"\"\" string: valid TOML, "
+                           "but hio's TOML reader (toml++ 3.3) misreads it: start the continued "
+                           "line with an ASCII character, or write this one as \\u" +
+                               hex + " (the same string)");
+          }
+          return problem(next,
+                         "after a backslash in a \"\"\" string, which is no TOML escape: "
+                         "write the character as \\u" +
+                             hex + ", or a backslash as \\\\");
+        }
+        i += 2;  // an escape: the character after '\' ends no string
+      } else if (s == '\n' && !multi) {
+        return std::nullopt;  // not closed: toml++ stops here, reading nothing after it
+      } else if (s == c) {
+        std::size_t quotes = 1;
+        while (multi && quotes < 5 && i + quotes < n && text[i + quotes] == c)
+          ++quotes;
+        closed = !multi || quotes >= 3;
+        i += quotes;
+      } else {
+        ++i;
+      }
+    }
+    if (!closed) return std::nullopt;  // toml++: end of file in a string
+  }
+  return std::nullopt;
 }
 
 }  // namespace hio::tools
