@@ -59,6 +59,23 @@ TEST(MisreadByToml, EndsStringsWhereTomlEndsThem) {
   // A comment starts only outside strings.
   EXPECT_EQ(misread_at("a = \"#\" \xC3\xA9\n"), "1:9");
   EXPECT_EQ(misread_at("a = \"\"\"\n#\n\"\"\" \xC3\xA9\n"), "3:5");
+  // A quote in a value that is no string is no string's: toml++ reads such
+  // a value (a number, a date, true) to the next blank, ] } , or #.
+  EXPECT_EQ(misread_at("run = { name =1\"\xC3\xA9\", seed = 1 }\n"), "1:17");
+  EXPECT_EQ(misread_at("a = 1=\"\xC3\xA9\"\n"), "1:8");
+  EXPECT_EQ(misread_at("a = 1.'\xC3\xA9'\n"), "1:8");
+  EXPECT_EQ(misread_at("a = [1, 2\"\xC3\xA9\"]\n"), "1:11");
+  EXPECT_EQ(misread_at("a = 1979-05-27 07\"\xC3\xA9\"\n"), "1:19");
+  EXPECT_EQ(misread_at("a = true'\xC3\xA9'\n"), "1:10");
+  // A date, a space and one digit: toml++ reads on past the next
+  // terminator (its scan starts at it), here into the next line.
+  EXPECT_EQ(misread_at("a =1979-04-27 0\n:'&&\xEF\xBB\xBB" "a 1\n"), "2:5");
+  EXPECT_EQ(misread_at("a = 1979-04-27 0,\"\xC3\xA9\"\n"), "1:19");
+  EXPECT_EQ(misread_at("a = 1979-04-27 07:32:00\nb = '\xC3\xA9'\n"), "");
+  // ...but one after =, [, { or , (or a dot in a key) starts a string.
+  EXPECT_EQ(misread_at("a=\"\xC3\xA9\"\nb.\"\xC3\xA9\"={c='\xC3\xA9',d=[\"\xC3\xA9\",'\xC3\xA9']}\n"
+                       "e = [\n  1, # \xC3\xA9\n  \"\xC3\xA9\",\n]\n[x.\"\xC3\xA9\"]\n"),
+            "");
   // A string not closed on its line or in the file: toml++ stops there.
   EXPECT_EQ(misread_at("a = \"x\n\xC3\xA9 = 1\n"), "");
   EXPECT_EQ(misread_at("a = \"\"\"x \xC3\xA9"), "");

@@ -125,25 +125,88 @@ std::optional<TextProblem> misread_by_toml(std::string_view text) {
     return std::optional<TextProblem>(
         problem_at(text, at, "the character U+" + hex + " " + message));
   };
+  // Where a quote starts a string: not in a value that is no string, array
+  // or inline table (a number, a date, true...), which toml++ reads to the
+  // next blank, ] } , or # (quotes, = and . included) before it judges it.
+  // So the scan knows whether a value comes next (after =, [ or , in an
+  // array), and which brackets are open ('a' array, 't' inline table, 'h'
+  // table header).
+  // And where a value so read began, and the blank that ended the value
+  // before it: a date, a space and one digit (1979-05-27 0) are read on
+  // past the terminator after the digit (toml++ scans from it as if it were
+  // none: a false TOML_ASSERT_ASSUME), to the next one; any value, a space
+  // and a digit are taken so, as no such text is TOML.
+  std::string open;
+  bool value_next = false;
+  bool in_value = false;
+  std::size_t value_start = 0;
+  std::size_t blank_after_value = std::string_view::npos;
   std::size_t i = text_start(text);
   while (i < n) {
     const char c = text[i];
+    if (in_value) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ']' && c != '}' && c != ',' &&
+          c != '#') {
+        if (!ascii(c)) break;  // said below
+        ++i;
+        continue;
+      }
+      if (i == value_start + 1 && value_start == blank_after_value + 1 &&
+          text[value_start] >= '0' && text[value_start] <= '9') {
+        blank_after_value = std::string_view::npos;
+        ++i;
+        continue;
+      }
+      in_value = false;
+      // A blank may be in a date-time (1979-05-27 07:32:00): what follows on
+      // the line is read as a value.
+      value_next = c == ' ' || c == '\t';
+      blank_after_value = value_next ? i : std::string_view::npos;
+    }
     if (c == '#') {  // a comment, to its line's end
       while (i < n && text[i] != '\n')
         ++i;
       continue;
     }
+    if (!ascii(c)) break;
     if (c != '"' && c != '\'') {
-      if (!ascii(c)) {
-        if (std::optional<TextProblem> bad = not_ascii_at(i)) return bad;
-        return problem(i,
-                       "outside a string: TOML allows characters other than ASCII only in "
-                       "strings and comments: write a key or a value that holds one in quotes "
-                       "(\"...\")");
+      switch (c) {
+        case ' ':
+        case '\t':
+        case '\r':
+        case '.':
+          break;
+        case '\n':
+          value_next = !open.empty() && open.back() == 'a';
+          break;
+        case '=':
+          value_next = true;
+          break;
+        case '[':
+          open += value_next ? 'a' : 'h';
+          break;
+        case '{':
+          open += 't';
+          value_next = false;
+          break;
+        case ',':
+          value_next = !open.empty() && open.back() == 'a';
+          break;
+        case ']':
+        case '}':
+          if (!open.empty()) open.pop_back();
+          value_next = false;
+          break;
+        default:
+          in_value = value_next;
+          value_start = i;
+          value_next = false;
+          break;
       }
       ++i;
       continue;
     }
+    value_next = false;
     // A string: '...', "...", '''...''' or """...""" (whose end is the last
     // of up to five quotes in a row).
     const bool multi = text.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''");
@@ -189,7 +252,11 @@ std::optional<TextProblem> misread_by_toml(std::string_view text) {
     }
     if (!closed) return std::nullopt;  // toml++: end of file in a string
   }
-  return std::nullopt;
+  if (i == n) return std::nullopt;
+  if (std::optional<TextProblem> bad = not_ascii_at(i)) return bad;
+  return problem(i,
+                 "outside a string: TOML allows characters other than ASCII only in strings and "
+                 "comments: write a key or a value that holds one in quotes (\"...\")");
 }
 
 }  // namespace hio::tools
