@@ -15,6 +15,12 @@ std::string misread_at(const std::string& text) {
   return problem ? std::to_string(problem->line) + ":" + std::to_string(problem->column) : "";
 }
 
+// Its message, or "" when none.
+std::string misread_message(const std::string& text) {
+  const std::optional<TextProblem> problem = misread_by_toml(text);
+  return problem ? problem->message : "";
+}
+
 TEST(MisreadByToml, FindsACharacterOtherThanAsciiOutsideStrings) {
   EXPECT_EQ(misread_at("\xC3\xA9 = 1\n"), "1:1");        // é = 1
   EXPECT_EQ(misread_at("a = 1 \xE3\x81\x81\n"), "1:7");  // a = 1 ぁ
@@ -25,9 +31,7 @@ TEST(MisreadByToml, FindsACharacterOtherThanAsciiOutsideStrings) {
   // no column.
   EXPECT_EQ(misread_at("a = \"\xC3\xA9\"\nb = \"\xC3\xA9\" \xC3\xA9\n"), "2:9");
   EXPECT_EQ(misread_at("\xEF\xBB\xBF\xC3\xA9 = 1\n"), "1:1");
-  const std::optional<TextProblem> problem = misread_by_toml("a = 1 \xC3\xA9\n");
-  ASSERT_TRUE(problem);
-  EXPECT_EQ(problem->message,
+  EXPECT_EQ(misread_message("a = 1 \xC3\xA9\n"),
             "the character U+00E9 outside a string: TOML allows characters other than ASCII "
             "only in strings and comments: write a key or a value that holds one in quotes "
             "(\"...\")");
@@ -69,7 +73,9 @@ TEST(MisreadByToml, EndsStringsWhereTomlEndsThem) {
   EXPECT_EQ(misread_at("a = true'\xC3\xA9'\n"), "1:10");
   // A date, a space and one digit: toml++ reads on past the next
   // terminator (its scan starts at it), here into the next line.
-  EXPECT_EQ(misread_at("a =1979-04-27 0\n:'&&\xEF\xBB\xBB" "a 1\n"), "2:5");
+  EXPECT_EQ(misread_at("a =1979-04-27 0\n:'&&\xEF\xBB\xBB"
+                       "a 1\n"),
+            "2:5");
   EXPECT_EQ(misread_at("a = 1979-04-27 0,\"\xC3\xA9\"\n"), "1:19");
   EXPECT_EQ(misread_at("a = 1979-04-27 07:32:00\nb = '\xC3\xA9'\n"), "");
   // ...but one after =, [, { or , (or a dot in a key) starts a string.
@@ -87,9 +93,7 @@ TEST(MisreadByToml, FindsACharacterOtherThanAsciiFirstAfterABackslashInAMultiLin
   EXPECT_EQ(misread_at("a = \"\"\"x\\  \r\n\n\t\xC3\xA9\"\"\"\n"), "3:2");
   EXPECT_EQ(misread_at("a = \"\"\"x\\\xC3\xA9\"\"\"\n"), "1:10");  // \é: no escape
   EXPECT_EQ(misread_at("a = \"\"\"x\\ \xC3\xA9\"\"\"\n"), "1:11");
-  const std::optional<TextProblem> problem = misread_by_toml("a = \"\"\"x\\\n\xC3\xA9\"\"\"\n");
-  ASSERT_TRUE(problem);
-  EXPECT_EQ(problem->message,
+  EXPECT_EQ(misread_message("a = \"\"\"x\\\n\xC3\xA9\"\"\"\n"),
             "the character U+00E9 first after a line-ending backslash in a \"\"\" string: valid "
             "TOML, but hio's TOML reader (toml++ 3.3) misreads it: start the continued line "
             "with an ASCII character, or write this one as \\u00E9 (the same string)");
@@ -99,10 +103,8 @@ TEST(MisreadByToml, FindsACharacterOtherThanAsciiFirstAfterABackslashInAMultiLin
 
 TEST(MisreadByToml, SaysABytePastUtf8AsNotUtf8) {
   // Latin-1 é (0xE9) where toml++ stops: the encoding's message, not ours.
-  const std::optional<TextProblem> problem = misread_by_toml("a = 1\n\xE9 = 1\n");
-  ASSERT_TRUE(problem);
-  EXPECT_EQ(problem->line, 2u);
-  EXPECT_EQ(problem->message.substr(0, 24), "byte 0xe9 is not UTF-8; ");
+  EXPECT_EQ(misread_at("a = 1\n\xE9 = 1\n"), "2:1");
+  EXPECT_EQ(misread_message("a = 1\n\xE9 = 1\n").substr(0, 24), "byte 0xe9 is not UTF-8; ");
 }
 
 }  // namespace
