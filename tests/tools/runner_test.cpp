@@ -437,6 +437,24 @@ TEST(CheckScenario, ChecksAScopedIpv6ListenerAsTheRunDoes) {
   EXPECT_EQ(ran[0], failed);
 }
 
+// An address holding a NUL (an \u0000 escape) is told in full: the
+// message was cut at the NUL (what() is a const char*).
+TEST(CheckScenario, AnAddressWithANulIsToldInFull) {
+  const DoerRegistry kinds = registry();
+  const Scenario scenario = load_scenario_text(
+      "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"echo_server\"\nname = "
+      "\"s\"\naddress = \"tcp://127.0.0.1:0\\u0000junk\"\n",
+      "z.toml", kinds);
+  try {
+    check_scenario(scenario, kinds);
+    FAIL() << "no error";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(error.diagnostics().at(0).str(),
+              "z.toml:7:11: cannot build doer 's': bad address 'tcp://127.0.0.1:0\\x00junk': port "
+              "at byte 17: unexpected byte 0x00, expected a digit");
+  }
+}
+
 TEST(CheckScenario, AListenerOnAHostNameCannotBeNamedYetAndSaysWhy) {
   // Its address is resolved once the run starts, after every doer is built.
   const DoerRegistry kinds = registry();

@@ -126,7 +126,7 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
 Diagnostic param_problem(const DoerSpec& spec, const std::string& name, const ParamError& error) {
   auto param = spec.params.find(error.key());
   return Diagnostic{param == spec.params.end() ? spec.pos : param->second.pos,
-                    "cannot build doer '" + name + "': " + error.what()};
+                    "cannot build doer '" + name + "': " + error.message()};
 }
 
 // Depth-first with an explicit stack: scenario trees come from files.

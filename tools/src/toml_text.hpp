@@ -50,6 +50,9 @@ struct TextProblem {
   std::string message;
 };
 
+// The problem `message` at byte `offset` of `text`, at its line and column.
+TextProblem problem_at(std::string_view text, std::size_t offset, std::string message);
+
 // Why `text` is not UTF-8 text, which toml++ says only as "Encountered
 // invalid utf-8 sequence", pointing at the character before the bad one
 // (often on the line above): a UTF-16 byte order mark at its start, or the
@@ -62,5 +65,18 @@ std::optional<TextProblem> not_utf8(std::string_view text);
 // parses, whose key reader asserts it never sees one; a text starting with
 // a UTF-16 byte order mark is told as not_utf8 tells it. nullopt when none.
 std::optional<TextProblem> nul_byte(std::string_view text);
+
+// Where `text` holds the first character toml++ 3.3 must not read: one other
+// than ASCII (a) outside any string or comment (never TOML: a key or value
+// holding one is quoted), or (b) in a """ string, the first after a
+// backslash and any blanks and line ends (valid TOML after a line-ending
+// backslash). toml++ asks whether such a character is whitespace, and its
+// table of answers ends in __builtin_unreachable() for most of them (é, ü,
+// Greek, Cyrillic, kana...: undefined behaviour; fixed after 3.3, in
+// marzer/tomlplusplus#305). The scan follows TOML's strings and comments
+// lexically and stops where toml++ would stop (a string not closed); a byte
+// that is not UTF-8 at or before the character is said as not_utf8 says it.
+// nullopt when there is none. parse_toml checks every text with it.
+std::optional<TextProblem> misread_by_toml(std::string_view text);
 
 }  // namespace hio::tools

@@ -40,11 +40,15 @@ struct ParamSpec {
 class ParamError : public std::invalid_argument {
  public:
   ParamError(std::string key, const std::string& message)
-      : std::invalid_argument(message), key_(std::move(key)) {}
+      : std::invalid_argument(message), key_(std::move(key)), message_(message) {}
   const std::string& key() const { return key_; }
+  // The message in full: what() is a const char*, which ends at a NUL the
+  // message quotes (an address written with an \u0000 escape).
+  const std::string& message() const { return message_; }
 
  private:
   std::string key_;
+  std::string message_;
 };
 
 // Every ParamError of one doer, for a factory that checks all its keys before
