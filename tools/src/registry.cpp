@@ -11,7 +11,7 @@
 #include <variant>
 
 #include "hio/io/address.hpp"
-#include "ip_text.hpp"
+#include "hio/io/ip_text.hpp"
 
 namespace hio::tools {
 
