@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "first_fit_queue.hpp"
+#include "hio/io/ip_text.hpp"
 #include "hio/replay/replayer.hpp"
 #include "hio/replay/writer.hpp"
 #include "stream_tx.hpp"
@@ -386,26 +387,34 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
     return std::pair{peers.lower_bound(std::pair{key, std::uint32_t{0}}),
                      peers.upper_bound(std::pair{key, ~std::uint32_t{0}})};
   }
+  // Addresses are compared canonical, as a wildcard-bound socket is reached
+  // (endpoints_reaching): over [::] the accepted end records
+  // "[::ffff:127.0.0.1]:P" where the client wrote "127.0.0.1:P", and a
+  // datagram channel bound at "[::]:P" is sent to at "[::1]:P".
   void note_local(std::string_view address, std::uint32_t channel) {
-    if (locals.find(address) != locals.end()) return;  // the first channel's
-    locals.emplace(std::string(address), channel);
-    local_of[channel] = std::string(address);
-    const auto [first, last] = peers_at(address);
-    for (auto it = first; it != last; ++it)
-      if (it->second != channel) both_ends = true;
+    for (std::string& key : endpoints_reaching(address)) {
+      if (locals.find(key) != locals.end()) continue;  // the first channel's
+      const auto [first, last] = peers_at(key);
+      for (auto it = first; it != last; ++it)
+        if (it->second != channel) both_ends = true;
+      local_of.emplace(channel, key);
+      locals.emplace(std::move(key), channel);
+    }
   }
   void note_peer(std::string_view address, std::uint32_t channel) {
-    if (!peers.emplace(std::string(address), channel).second) return;
-    peers_of.emplace(channel, std::string(address));
-    auto it = locals.find(address);
+    std::string key = canonical_endpoint(address);
+    if (!peers.emplace(key, channel).second) return;
+    auto it = locals.find(key);
     if (it != locals.end() && it->second != channel) both_ends = true;
+    peers_of.emplace(channel, std::move(key));
   }
   // A channel finished with: its local address and the peers it talked to.
   void forget_addresses(std::uint32_t channel) {
-    if (auto local = local_of.find(channel); local != local_of.end()) {
+    for (auto local = local_of.lower_bound(std::pair{channel, std::string()});
+         local != local_of.end() && local->first == channel;) {
       if (auto it = locals.find(local->second); it != locals.end() && it->second == channel)
         locals.erase(it);
-      local_of.erase(local);
+      local = local_of.erase(local);
     }
     for (auto it = peers_of.lower_bound(std::pair{channel, std::string()});
          it != peers_of.end() && it->first == channel;) {
@@ -516,7 +525,7 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // the stats at the end (final_checks), as their state would have been.
   NoiseStats retired;
   std::map<std::string, std::uint32_t, std::less<>> locals;  // note_addresses
-  std::map<std::uint32_t, std::string> local_of;             // channel -> its key in locals
+  std::set<std::pair<std::uint32_t, std::string>> local_of;  // (channel, its key in locals)
   std::set<std::pair<std::string, std::uint32_t>> peers;     // (peer, channel)
   std::set<std::pair<std::uint32_t, std::string>> peers_of;  // (channel, peer): forget_addresses
   bool both_ends = false;                                    // doers_on_both_ends

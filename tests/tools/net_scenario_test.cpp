@@ -42,6 +42,19 @@ std::string build_error(const std::string& text) {
 
 constexpr const char* kReal = "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"3s\"\n";
 
+// A stream client's `host` that [net] does not list, holding a look-alike
+// character: shown as TOML writes it, the character named, not as 'client',
+// which reads like a host that exists.
+TEST(NetScenario, AnUnknownHostWithALookalikeIsShownEscaped) {
+  EXPECT_EQ(build_error("[net]\nhosts = [\"client\", \"server\"]\n[[doer]]\nkind = "
+                        "\"echo_server\"\nname = \"server\"\naddress = \"sim://server:7\"\n"
+                        "[[doer]]\nkind = \"echo_client\"\nname = \"alice\"\naddress = "
+                        "\"@server\"\nhost = \"client\\u200B\"\n"),
+            "t.toml:11:8: cannot build doer 'alice': unknown host \"client\\u200B\" holds "
+            "U+200B, an invisible character (at byte 6); did you mean 'client'? (net.hosts "
+            "lists them)\n");
+}
+
 // Every send or connect to port 0 fails: a destination with port 0 is a
 // mistake at its key, not a run that fails at every attempt.
 TEST(NetScenario, PortZeroIsNoDestination) {

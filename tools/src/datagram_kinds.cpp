@@ -11,11 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "hio/io/ip_text.hpp"
 #include "hio/io/udp_peer_doer.hpp"
 #include "hio/tools/registry.hpp"
 #include "io_kind_options.hpp"
 #include "io_kinds.hpp"
-#include "ip_text.hpp"
 #include "message_pattern.hpp"
 
 namespace hio::tools {

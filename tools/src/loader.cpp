@@ -429,15 +429,6 @@ class Loader {
            " is 1 to 253 of A-Z a-z 0-9 . _ -";
   }
 
-  // A host or device name that names none, as a message shows it: 'name',
-  // or as TOML writes it with the look-alike character it holds, which no
-  // host or device name has (net_name_lookalike): "unknown host 'client'"
-  // for "client<U+200B>" would name one that exists.
-  static std::string unknown_name(const std::string& name) {
-    const std::string problem = lookalike_problem(name);
-    return problem.empty() ? "'" + name + "'" : problem;
-  }
-
   // What sim://NAME:1 would say of a host name made of valid_net_name's
   // characters (an empty label, a label over 63 bytes, digits and dots that
   // are no IPv4 address); empty when an address can name it.

@@ -11,7 +11,7 @@
 #include <variant>
 
 #include "hio/io/address.hpp"
-#include "ip_text.hpp"
+#include "hio/io/ip_text.hpp"
 
 namespace hio::tools {
 
@@ -205,14 +205,14 @@ std::string BuildContext::address(const DoerSpec& spec, std::string_view key,
                      std::string("a ") + to_string(a.scheme) + ":// address needs a [net] section");
   }
   if (a.scheme == Scheme::sim && !net->has_host(a.host)) {
-    throw ParamError(std::string(key), "unknown host '" + a.host + "' in " + text +
+    throw ParamError(std::string(key), "unknown host " + unknown_name(a.host) + " in " + text +
                                            did_you_mean(a.host, net->hosts()) +
                                            " (net.hosts lists them)");
   }
   if (a.scheme == Scheme::sim_serial &&
       std::find(devices.begin(), devices.end(), a.path) == devices.end()) {
-    throw ParamError(std::string(key), "unknown serial device '" + a.path + "' in " + text +
-                                           did_you_mean(a.path, devices) +
+    throw ParamError(std::string(key), "unknown serial device " + unknown_name(a.path) + " in " +
+                                           text + did_you_mean(a.path, devices) +
                                            " ([[net.serial]] defines them)");
   }
   return text;
@@ -320,8 +320,8 @@ void BuildContext::choose_client_host(const std::string& address, const std::str
                                     "): set net.client_host, or this doer's host = \"...\"");
   }
   if (!host.empty() && !net->has_host(host)) {
-    throw ParamError("host", "unknown host '" + host + "'" + did_you_mean(host, net->hosts()) +
-                                 " (net.hosts lists them)");
+    throw ParamError("host", "unknown host " + unknown_name(host) +
+                                 did_you_mean(host, net->hosts()) + " (net.hosts lists them)");
   }
   net->set_client_host(host.empty() ? client_host : host);
 }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "hio/io/ip_text.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
@@ -19,7 +20,6 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
-#include "ip_text.hpp"
 #include "journal_target.hpp"
 #include "stop_when_set.hpp"
 

@@ -197,6 +197,11 @@ std::string lookalike_problem(std::string_view name, Lookalikes which) {
   return first.empty() ? std::string() : shown + "\" holds " + first;
 }
 
+std::string unknown_name(std::string_view name) {
+  std::string problem = lookalike_problem(name);
+  return problem.empty() ? "'" + std::string(name) + "'" : problem;
+}
+
 std::string SourcePos::str() const {
   if (!setting.empty()) return message_text(setting);
   const std::string shown = display_text(file);

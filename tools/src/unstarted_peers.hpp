@@ -28,9 +28,9 @@
 
 #include "channel_warnings.hpp"
 #include "hio/io/hub.hpp"
+#include "hio/io/ip_text.hpp"
 #include "hio/io/open_check.hpp"
 #include "hio/io/transport.hpp"
-#include "ip_text.hpp"
 
 namespace hio::tools {
 

@@ -104,6 +104,11 @@ enum class Lookalikes : std::uint8_t {
 // of every name a scenario chooses.
 std::string lookalike_problem(std::string_view name, Lookalikes which = Lookalikes::all);
 
+// A name that names nothing, as a message shows it: 'name', or as TOML writes
+// it with the look-alike character it holds (lookalike_problem): "unknown
+// host 'client'" for "client<U+200B>" would name one that exists.
+std::string unknown_name(std::string_view name);
+
 // One problem found in a scenario: "file:line:col: message", the file as
 // display_text shows it.
 // "; did you mean 'x'?" for the candidate closest to `word`, when it is close:

@@ -5,8 +5,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
-namespace hio::tools {
+namespace hio {
 
 struct CanonicalHost {
   std::string host;   // the IP address in one spelling, or a name as written
@@ -31,4 +32,15 @@ bool split_peer(std::string_view peer, std::string_view& host, unsigned& port);
 // as written.
 bool same_peer(std::string_view a, std::string_view b);
 
-}  // namespace hio::tools
+// An endpoint, "host:port" or "[v6]:port", in one spelling: its host
+// canonical (canonical_host: "[::ffff:127.0.0.1]:80" is "127.0.0.1:80"),
+// IPv6 in brackets; text that is no endpoint as it is.
+std::string canonical_endpoint(std::string_view endpoint);
+
+// The endpoints, canonical, at which a peer on the loopback reaches a socket
+// bound at `local`: `local` itself; for a wildcard also its family's loopback
+// addresses at its port ("[::]:P", dual-stack: "127.0.0.1:P" and "[::1]:P";
+// "0.0.0.0:P": "127.0.0.1:P").
+std::vector<std::string> endpoints_reaching(std::string_view local);
+
+}  // namespace hio

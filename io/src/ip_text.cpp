@@ -1,4 +1,4 @@
-#include "ip_text.hpp"
+#include "hio/io/ip_text.hpp"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <system_error>
 
-namespace hio::tools {
+namespace hio {
 
 namespace {
 
@@ -84,4 +84,25 @@ bool same_peer(std::string_view a, std::string_view b) {
   return ca.ip_family == cb.ip_family && ca.host == cb.host;
 }
 
-}  // namespace hio::tools
+std::string canonical_endpoint(std::string_view endpoint) {
+  std::string_view host;
+  unsigned port = 0;
+  if (!split_peer(endpoint, host, port)) return std::string(endpoint);
+  const CanonicalHost c = canonical_host(host);
+  const bool bracketed = c.ip_family == AF_INET6 || c.host.find(':') != std::string::npos;
+  return (bracketed ? "[" + c.host + "]" : c.host) + ":" + std::to_string(port);
+}
+
+std::vector<std::string> endpoints_reaching(std::string_view local) {
+  std::vector<std::string> out{canonical_endpoint(local)};
+  std::string_view host;
+  unsigned port = 0;
+  if (!split_peer(local, host, port)) return out;
+  const CanonicalHost c = canonical_host(host);
+  if (!is_wildcard(c)) return out;
+  out.push_back("127.0.0.1:" + std::to_string(port));
+  if (c.ip_family == AF_INET6) out.push_back("[::1]:" + std::to_string(port));
+  return out;
+}
+
+}  // namespace hio
