@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "hio/engine/counted.hpp"
@@ -69,6 +72,19 @@ bool reads_plainly(std::string_view text) {
   return true;
 }
 
+using ChannelPairs = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+// `actual_id` read through DiffOptions::actual_as_expected (ascending).
+std::uint32_t paired_id(const ChannelPairs& pairs, std::uint32_t actual_id) {
+  const auto it = std::lower_bound(pairs.begin(), pairs.end(), std::pair{actual_id, 0U});
+  return it != pairs.end() && it->first == actual_id ? it->second : actual_id;
+}
+
+ChannelInfo own_id(ChannelInfo c, std::uint32_t id) {
+  c.id = id;
+  return c;
+}
+
 std::string describe_channel(const ChannelInfo& c) {
   return "#" + std::to_string(c.id) + " " + quoted(c.name) + " " + to_string(c.kind) + " " +
          quoted(c.address);
@@ -76,8 +92,11 @@ std::string describe_channel(const ChannelInfo& c) {
 
 // Two channel tables that differ: the first entry that differs, which field
 // and both values; or the first entry only one of them has.
-std::string describe_channels(const std::vector<ChannelInfo>& a,
-                              const std::vector<ChannelInfo>& b) {
+// `b_own_ids`: b's entries' ids as their journal wrote them, where b's were
+// renumbered as the first journal's (compared_table): a paired entry says
+// both.
+std::string describe_channels(const std::vector<ChannelInfo>& a, const std::vector<ChannelInfo>& b,
+                              const std::vector<std::uint32_t>& b_own_ids) {
   std::string out = std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " channels; ";
   const std::size_t common = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < common; ++i) {
@@ -85,7 +104,9 @@ std::string describe_channels(const std::vector<ChannelInfo>& a,
     const ChannelInfo& y = b[i];
     if (x == y) continue;
     out += "the first that differs is entry " + std::to_string(i + 1) + " (#" +
-           std::to_string(x.id) + " " + quoted(x.name) + "): ";
+           std::to_string(x.id) + " " + quoted(x.name);
+    if (b_own_ids[i] != y.id) out += ", #" + std::to_string(b_own_ids[i]) + " in the second";
+    out += "): ";
     if (x.id != y.id) return out + "id " + std::to_string(x.id) + " vs " + std::to_string(y.id);
     if (x.name != y.name) return out + "name " + quoted(x.name) + " vs " + quoted(y.name);
     if (x.kind != y.kind) return out + "kind " + to_string(x.kind) + " vs " + to_string(y.kind);
@@ -94,7 +115,7 @@ std::string describe_channels(const std::vector<ChannelInfo>& a,
   const bool first_longer = a.size() > b.size();
   return out + "entry " + std::to_string(common + 1) + " is only in the " +
          (first_longer ? "first" : "second") + ": " +
-         describe_channel(first_longer ? a[common] : b[common]);
+         describe_channel(first_longer ? a[common] : own_id(b[common], b_own_ids[common]));
 }
 
 // A channel table as diff_journals compares it: with DiffOptions' channels,
@@ -102,24 +123,33 @@ std::string describe_channels(const std::vector<ChannelInfo>& a,
 // expected one written as that one (and the entries then in id order), so
 // that a channel numbered differently compares as itself; without
 // addresses with ignore_addresses.
+// `own_ids`: each entry's id as the journal wrote it.
 std::vector<ChannelInfo> compared_table(const std::vector<ChannelInfo>& table,
                                         std::vector<std::uint32_t> selected,
-                                        const DiffOptions& options, bool actual) {
+                                        const DiffOptions& options, bool actual,
+                                        std::vector<std::uint32_t>& own_ids) {
   std::sort(selected.begin(), selected.end());
-  std::vector<ChannelInfo> out;
+  std::vector<std::pair<ChannelInfo, std::uint32_t>> out;
   for (const ChannelInfo& c : table) {
     if (!selected.empty() && !std::binary_search(selected.begin(), selected.end(), c.id)) continue;
-    out.push_back(c);
-    if (options.ignore_addresses) out.back().address.clear();
-    if (actual) out.back().id = as_expected_channel(options, c.id);
+    out.emplace_back(c, c.id);
+    if (options.ignore_addresses) out.back().first.address.clear();
+    if (actual) out.back().first.id = paired_id(options.actual_as_expected, c.id);
   }
-  // Renumbered entries back in id order, as the expected table's; a table
-  // without (any that the journal wrote out of order) stays as written.
-  if (actual && !options.actual_as_expected.empty()) {
+  // Renumbered entries back in id order, and the expected table's with them
+  // (a journal may write its table out of order); a table without pairs
+  // stays as written.
+  if (!options.actual_as_expected.empty()) {
     std::stable_sort(out.begin(), out.end(),
-                     [](const ChannelInfo& x, const ChannelInfo& y) { return x.id < y.id; });
+                     [](const auto& x, const auto& y) { return x.first.id < y.first.id; });
   }
-  return out;
+  std::vector<ChannelInfo> entries;
+  own_ids.clear();
+  for (auto& [entry, id] : out) {
+    entries.push_back(std::move(entry));
+    own_ids.push_back(id);
+  }
+  return entries;
 }
 
 std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b,
@@ -142,30 +172,21 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
   field("noise_chain", describe_noise_chain(a.noise_chain), describe_noise_chain(b.noise_chain));
+  std::vector<std::uint32_t> unused;
+  std::vector<std::uint32_t> own_ids;
   const std::vector<ChannelInfo> x =
-      compared_table(a.channels, options.expected_channels, options, false);
+      compared_table(a.channels, options.expected_channels, options, false, unused);
   const std::vector<ChannelInfo> y =
-      compared_table(b.channels, options.actual_channels, options, true);
-  if (x != y) out.push_back("channels: " + describe_channels(x, y));
+      compared_table(b.channels, options.actual_channels, options, true, own_ids);
+  if (x != y) out.push_back("channels: " + describe_channels(x, y, own_ids));
   return out;
 }
 
-}  // namespace
-
-std::uint32_t as_expected_channel(const DiffOptions& options, std::uint32_t actual_id) {
-  const auto& pairs = options.actual_as_expected;
-  const auto it = std::lower_bound(pairs.begin(), pairs.end(), std::pair{actual_id, 0U});
-  return it != pairs.end() && it->first == actual_id ? it->second : actual_id;
-}
-
-const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
-  return first_difference(a, b, DiffOptions{});
-}
-
-const char* first_difference(const ChannelEvent& a, const ChannelEvent& b,
-                             const DiffOptions& options) {
+const char* differing_field(const ChannelEvent& a, const ChannelEvent& b,
+                            const DiffOptions& options) {
+  const ChannelPairs& pairs = options.actual_as_expected;
   if (a.tyme != b.tyme) return "tyme";
-  if (a.channel != as_expected_channel(options, b.channel)) return "channel";
+  if (a.channel != paired_id(pairs, b.channel)) return "channel";
   if (a.kind != b.kind) return "kind";
   // What sort of event it is within its kind (a drop or a delay, a close by
   // which side, a stream or a listener) comes before its payload: two noise
@@ -174,7 +195,7 @@ const char* first_difference(const ChannelEvent& a, const ChannelEvent& b,
   if (a.noise != b.noise) return "noise";
   if (a.who != b.who) return "who";
   if (a.channel_kind != b.channel_kind) return "channel_kind";
-  if (a.accepted != b.accepted) return "accepted";
+  if (a.accepted != paired_id(pairs, b.accepted)) return "accepted";
   if (a.bytes != b.bytes) return "bytes";
   if (!options.ignore_addresses) {
     if (a.peer != b.peer) return "peer";
@@ -185,13 +206,64 @@ const char* first_difference(const ChannelEvent& a, const ChannelEvent& b,
   return nullptr;
 }
 
+// A listener paired by name (the two accepts are on channels that
+// actual_as_expected pairs): the channel each accept makes is paired too, the
+// k-th accepted of one with the k-th of the other, so that the connections a
+// renumbered listener accepts are no difference either. An actual id paired
+// already keeps its pair.
+void pair_accepted(ChannelPairs& pairs, const ChannelEvent& a, const ChannelEvent& b) {
+  if (a.kind != EventKind::accept || b.kind != EventKind::accept) return;
+  const auto listener = std::lower_bound(pairs.begin(), pairs.end(), std::pair{b.channel, 0U});
+  if (listener == pairs.end() || listener->first != b.channel || listener->second != a.channel) {
+    return;
+  }
+  const auto at = std::lower_bound(pairs.begin(), pairs.end(), std::pair{b.accepted, 0U});
+  if (at != pairs.end() && at->first == b.accepted) return;
+  pairs.insert(at, {b.accepted, a.accepted});
+}
+
+// The public functions' precondition, checked: a pair out of order would be
+// missed by the binary search, and its channel silently compared as itself.
+void require_ascending(const ChannelPairs& pairs) {
+  const auto bad = std::adjacent_find(
+      pairs.begin(), pairs.end(), [](const auto& x, const auto& y) { return x.first >= y.first; });
+  if (bad == pairs.end()) return;
+  const auto pair = [](const auto& p) {
+    return "(" + std::to_string(p.first) + ", " + std::to_string(p.second) + ")";
+  };
+  throw std::invalid_argument(
+      "DiffOptions::actual_as_expected must be in ascending order of actual id, each actual id "
+      "once (std::sort them): " +
+      pair(*bad) + " comes before " + pair(*std::next(bad)));
+}
+
+}  // namespace
+
+std::uint32_t as_expected_channel(const DiffOptions& options, std::uint32_t actual_id) {
+  require_ascending(options.actual_as_expected);
+  return paired_id(options.actual_as_expected, actual_id);
+}
+
+const char* first_difference(const ChannelEvent& a, const ChannelEvent& b) {
+  return first_difference(a, b, DiffOptions{});
+}
+
+const char* first_difference(const ChannelEvent& a, const ChannelEvent& b,
+                             const DiffOptions& options) {
+  require_ascending(options.actual_as_expected);
+  return differing_field(a, b, options);
+}
+
 DiffResult diff_journals(JournalReader& expected, JournalReader& actual) {
   return diff_journals(expected, actual, DiffOptions{});
 }
 
 DiffResult diff_journals(JournalReader& expected, JournalReader& actual, const DiffOptions& given) {
   DiffOptions options = given;
-  std::sort(options.actual_as_expected.begin(), options.actual_as_expected.end());
+  ChannelPairs& pairs = options.actual_as_expected;
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());  // a name given twice
+  require_ascending(pairs);                                           // each actual id once
   DiffResult result;
   if (expected.header() && actual.header()) {
     result.header_differences = compare_headers(*expected.header(), *actual.header(), options);
@@ -206,9 +278,12 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual, const D
     // Damage ends the comparison: what follows it is unknown.
     if ((a == nullptr && expected.error()) || (b == nullptr && actual.error())) break;
     if (a == nullptr && b == nullptr) break;
-    const char* field = a == nullptr   ? "extra"
-                        : b == nullptr ? "missing"
-                                       : first_difference(*a, *b, options);
+    const char* field = "extra";
+    if (a != nullptr && b == nullptr) field = "missing";
+    if (a != nullptr && b != nullptr) {
+      pair_accepted(options.actual_as_expected, *a, *b);
+      field = differing_field(*a, *b, options);
+    }
     if (field != nullptr) {
       ++result.divergences_total;
       if (result.divergences.size() < kept_max) {

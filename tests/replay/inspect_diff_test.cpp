@@ -605,6 +605,48 @@ TEST(Diff, ChannelTableDifferenceNamesTheChannelAndField) {
             "datagram \"udp://127.0.0.1:9\"");
 }
 
+// A paired entry that differs says the second journal's own id too: it read
+// `entry 1 (#2 "server")` for the second's #3 (rev19 F-g).
+TEST(Diff, APairedChannelTableEntrySaysEachJournalsId) {
+  TempDir dir;
+  test::write_sample(dir.file("a.hioj"));
+  JournalHeader moved = test::sample_header();
+  moved.channels.at(1) = ChannelInfo{3, "server", "tcp://0.0.0.0:4001", ChannelKind::listener};
+  test::write_sample(dir.file("b.hioj"), {}, moved);
+  JournalReader a(dir.file("a.hioj"));
+  JournalReader b(dir.file("b.hioj"));
+  DiffOptions options;
+  options.expected_channels = {2};
+  options.actual_channels = {3};
+  options.actual_as_expected = {{3, 2}};
+  const DiffResult r = diff_journals(a, b, options);
+  ASSERT_EQ(r.header_differences.size(), 1u);
+  EXPECT_EQ(r.header_differences[0],
+            "channels: 1 vs 1 channels; the first that differs is entry 1 (#2 \"server\", #3 in "
+            "the second): address \"tcp://0.0.0.0:4000\" vs \"tcp://0.0.0.0:4001\"");
+}
+
+// The public lookups binary-search the pairs: out of order they would miss
+// one and compare its channel as itself, silently (rev19 F-h). Checked.
+TEST(Diff, PairsOutOfOrderAreRefused) {
+  DiffOptions options;
+  options.actual_as_expected = {{5, 1}, {3, 2}};
+  ChannelEvent e;
+  e.channel = 3;
+  try {
+    (void)as_expected_channel(options, 3);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(),
+                 "DiffOptions::actual_as_expected must be in ascending order of actual id, each "
+                 "actual id once (std::sort them): (5, 1) comes before (3, 2)");
+  }
+  EXPECT_THROW((void)first_difference(e, e, options), std::invalid_argument);
+  options.actual_as_expected = {{3, 2}, {5, 1}};
+  EXPECT_EQ(as_expected_channel(options, 3), 2u);
+  EXPECT_EQ(as_expected_channel(options, 4), 4u);
+}
+
 // A header field empty on one side says so: "noise: (none) vs drop=0.2"
 // (it was "noise:  vs drop=0.2"), as noise_chain always did.
 TEST(Diff, AnEmptyHeaderFieldIsSaidAsNone) {

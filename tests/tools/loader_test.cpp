@@ -662,7 +662,7 @@ TEST(ScenarioLoader, RunAndNetNamesAreCheckedForLookAlikes) {
   };
   Scenario s = load_scenario_text(ticker, "o.toml", registry());
   EXPECT_EQ(set_error(s, "run.name=nightly\u200b"),
-            "--set run.name=nightly\u200b: run.name \"nightly\\u200B\" holds U+200B, an "
+            "--set run.name=nightly\\u200B: run.name \"nightly\\u200B\" holds U+200B, an "
             "invisible character (at byte 7): a summary would not show the name as written; "
             "a run name holds no invisible characters, direction marks or line separators "
             "(spaces beyond ASCII's are fine)");
@@ -671,7 +671,7 @@ TEST(ScenarioLoader, RunAndNetNamesAreCheckedForLookAlikes) {
   // --set net.client_host is read back as the file's: the same words.
   Scenario net = load_scenario_text("[net]\nhosts = [\"client\"]\n" + ticker, "o.toml", registry());
   EXPECT_EQ(set_error(net, "net.client_host=client\u2060"),
-            "--set net.client_host=client\u2060: unknown host \"client\\u2060\" holds U+2060, "
+            "--set net.client_host=client\\u2060: unknown host \"client\\u2060\" holds U+2060, "
             "an invisible character (at byte 6); did you mean 'client'? (net.hosts lists them)");
 }
 

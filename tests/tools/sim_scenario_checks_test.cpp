@@ -363,5 +363,22 @@ TEST(SimScenarioChecks, ACopyThatFailsToBuildIsNamed) {
             "could not be built (see its own error)\n");
 }
 
+// The copies after one that failed are not built: "@t-3" says so, and "@t"
+// names the copies. "@t-3" said "names no listening doer defined before it",
+// "@t" "names doer 't', which could not be built" (rev19 F-l).
+TEST(SimScenarioChecks, TheCopiesAfterOneThatFailedAreNamedAsNotBuilt) {
+  EXPECT_EQ(check("[net]\nhosts = [\"server\"]\n[[doer]]\nkind = \"echo_server\"\nname = "
+                  "\"t\"\naddress = \"sim://server:7\"\ncopies = 3\n[[doer]]\nkind = "
+                  "\"echo_client\"\nname = \"c\"\naddress = \"@t-3\"\n[[doer]]\nkind = "
+                  "\"echo_client\"\nname = \"d\"\naddress = \"@t\"\n")
+                .errors,
+            "s.toml:6:11: cannot build doer 't-2': address 'sim://server:7' is taken: doer 't-1' "
+            "(s.toml:6:11) listens there already\n"
+            "s.toml:11:11: cannot build doer 'c': address '@t-3' names doer 't-3', which was not "
+            "built: copy 't-2' before it could not be built (see its own error)\n"
+            "s.toml:15:11: cannot build doer 'd': address '@t' names no doer: 't' is the name its "
+            "3 copies share (kind echo_server); '@name' names one doer: '@t-1' ... '@t-3'\n");
+}
+
 }  // namespace
 }  // namespace hio::tools

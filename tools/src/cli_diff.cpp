@@ -213,9 +213,10 @@ int do_diff(DiffArgs args) {
                                        c.expected_ids.end());
       options.actual_channels.insert(options.actual_channels.end(), c.actual_ids.begin(),
                                      c.actual_ids.end());
-      if (!c.numbered_differently()) continue;
+      if (!c.by_name) continue;
       // Paired in the order each journal made them; one more in a journal
-      // (a name reused) compares by its own id.
+      // (a name reused) compares by its own id. Paired when numbered alike
+      // too: a listener's pair pairs the channels it accepts (diff_journals).
       for (std::size_t k = 0; k < std::min(c.expected_ids.size(), c.actual_ids.size()); ++k)
         options.actual_as_expected.emplace_back(c.actual_ids[k], c.expected_ids[k]);
     }

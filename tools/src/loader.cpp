@@ -1323,7 +1323,7 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   // A usage error, said as the command's other option errors are ("hio run:
   // --set run.limit=2: ..."): the assignment names the --set (no key is given twice).
   auto fail = [&](const std::string& message) {
-    throw SettingError(option_value("--set", assignment) + ": " + message);
+    throw SettingError(option_value("--set", without_lookalikes(assignment)) + ": " + message);
   };
   std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) fail("expected key=value");

@@ -57,20 +57,27 @@ std::string BuildContext::resolve(const std::string& address) const {
         "), which published no address: '@name' names a doer that listens or binds (a kind of "
         "your own that does calls BuildContext::publish(spec.name, its channel))");
   }
+  if (const auto [copies, index] = copy_of(name);
+      it == endpoints.end() && copies != nullptr && copies->failed && index > copies->count + 1) {
+    const std::string base(name.substr(0, name.rfind('-')));
+    throw std::invalid_argument("address '" + address + "' names doer '" + std::string(name) +
+                                "', which was not built: copy '" + base + "-" +
+                                std::to_string(copies->count + 1) +
+                                "' before it could not be built (see its own error)");
+  }
   if (auto copies = built_copies.find(name);
-      it == endpoints.end() && copies != built_copies.end() && copies->second.count > 0) {
+      it == endpoints.end() && copies != built_copies.end()) {
     // The name the copies share is no doer's: the hint names the copies as
-    // they are named, "@t-1" ... "@t-N" (not every one: there may be a million).
-    const std::int64_t count = copies->second.count;
+    // they are named, "@t-1" ... "@t-N" (not every one: there may be a
+    // million). There are always 2 or more (copies = 1 is one doer).
+    const std::int64_t planned = copies->second.planned;
     const std::string first = "'@" + std::string(name) + "-1'";
-    const std::string last = "'@" + std::string(name) + "-" + std::to_string(count) + "'";
+    const std::string last = "'@" + std::string(name) + "-" + std::to_string(planned) + "'";
     throw std::invalid_argument("address '" + address + "' names no doer: '" + std::string(name) +
-                                "' is the name its " + std::to_string(count) +
+                                "' is the name its " + std::to_string(planned) +
                                 " copies share (kind " + copies->second.kind +
                                 "); '@name' names one doer: " +
-                                (count == 1   ? first
-                                 : count == 2 ? first + " or " + last
-                                              : first + " ... " + last));
+                                (planned == 2 ? first + " or " + last : first + " ... " + last));
   }
   if (it == endpoints.end()) {
     throw std::invalid_argument("address '" + address +
@@ -79,20 +86,28 @@ std::string BuildContext::resolve(const std::string& address) const {
   return it->second;
 }
 
-const std::string* BuildContext::built_kind(std::string_view name) const {
-  if (auto it = built_kinds.find(name); it != built_kinds.end()) return &it->second;
+std::pair<const BuildContext::BuiltCopies*, std::int64_t> BuildContext::copy_of(
+    std::string_view name) const {
   // A copy's name: "<name>-<i>", i written as the copies are named (no sign,
-  // no leading zero) and one of those built so far.
+  // no leading zero), 1 to the number of copies.
   const std::size_t dash = name.rfind('-');
-  if (dash == std::string_view::npos) return nullptr;
+  if (dash == std::string_view::npos) return {nullptr, 0};
   auto copies = built_copies.find(name.substr(0, dash));
-  if (copies == built_copies.end()) return nullptr;
+  if (copies == built_copies.end()) return {nullptr, 0};
   const std::string_view digits = name.substr(dash + 1);
-  if (digits.empty() || digits.front() == '0') return nullptr;
+  if (digits.empty() || digits.front() == '0') return {nullptr, 0};
   std::int64_t i = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
-  if (ec != std::errc{} || end != digits.data() + digits.size()) return nullptr;
-  return i >= 1 && i <= copies->second.count ? &copies->second.kind : nullptr;
+  if (ec != std::errc{} || end != digits.data() + digits.size()) return {nullptr, 0};
+  if (i < 1 || i > copies->second.planned) return {nullptr, 0};
+  return {&copies->second, i};
+}
+
+const std::string* BuildContext::built_kind(std::string_view name) const {
+  if (auto it = built_kinds.find(name); it != built_kinds.end()) return &it->second;
+  // A copy's name, of those built so far.
+  const auto [copies, index] = copy_of(name);
+  return copies != nullptr && index <= copies->count ? &copies->kind : nullptr;
 }
 
 std::string BuildContext::file_path(const std::string& name) {

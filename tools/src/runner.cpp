@@ -98,6 +98,7 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
   copy.copies = 1;
   BuildContext::BuiltCopies& built_so_far = context.built_copies[spec.name];
   built_so_far.kind = spec.kind;
+  built_so_far.planned = spec.copies;
   for (std::int64_t i = 1; i <= spec.copies; ++i) {
     throw_if_interrupted();
     copy.name = spec.name + "-" + std::to_string(i);
@@ -150,9 +151,10 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     std::unique_ptr<Doer> doer;
     std::string name = spec.name;  // or the copy's that is being built
     const auto unbuilt = [&] {
-      // Both, for "@name": of the copy, and of the doer whose copies it is.
+      // For "@name": the copy that failed, and the copies after it, which
+      // are not built (BuiltCopies::failed); or the doer.
       context.unbuilt.insert(name);
-      context.unbuilt.insert(spec.name);
+      if (name != spec.name) context.built_copies[spec.name].failed = true;
     };
     try {
       if (kind == nullptr) throw std::invalid_argument("unknown kind '" + spec.kind + "'");

@@ -148,37 +148,49 @@ std::string name_problem(std::string_view name) {
   return "";
 }
 
-std::string lookalike_problem(std::string_view name, Lookalikes which) {
-  // Unicode's White_Space beyond ASCII (U+0085 is a C1 control, refused
-  // already), its Default_Ignorable_Code_Points (drawn as nothing), and the
-  // bidirectional marks control_code_point leaves out (it has the overrides).
-  const auto what = [which](std::uint32_t cp) -> const char* {
-    if (cp == 0x2028) return "a line separator";
-    if (cp == 0x2029) return "a paragraph separator";
-    if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
-        cp == 0x205F || cp == 0x3000) {
-      return which == Lookalikes::all ? "a space" : nullptr;
-    }
-    if (cp == 0x200E || cp == 0x200F || cp == 0x061C) return "a direction mark";
-    if (cp == 0x00AD || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
-        cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200D) ||
-        (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-        cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
-        (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
-        (cp >= 0xE0000 && cp <= 0xE0FFF)) {
-      return "an invisible character";
-    }
-    return nullptr;
-  };
-  // The name as written in TOML, those characters as \uXXXX: shown raw,
-  // "fast\u200b" would read "fast", and U+2028 would break the line.
-  std::string shown = "\"";
-  std::string first;  // "U+200B, an invisible character (at byte 4)"
-  for (std::size_t i = 0; i < name.size();) {
+namespace {
+
+// What a look-alike code point is ("a space", "an invisible character"...),
+// nullptr for any other. Unicode's White_Space beyond ASCII (U+0085 is a C1
+// control, refused already), its Default_Ignorable_Code_Points (drawn as
+// nothing), and the bidirectional marks control_code_point leaves out (it
+// has the overrides).
+const char* lookalike_kind(std::uint32_t cp, Lookalikes which) {
+  if (cp == 0x2028) return "a line separator";
+  if (cp == 0x2029) return "a paragraph separator";
+  if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+      cp == 0x205F || cp == 0x3000) {
+    return which == Lookalikes::all ? "a space" : nullptr;
+  }
+  if (cp == 0x200E || cp == 0x200F || cp == 0x061C) return "a direction mark";
+  if (cp == 0x00AD || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
+      cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200D) ||
+      (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+      cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+      (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+      (cp >= 0xE0000 && cp <= 0xE0FFF)) {
+    return "an invisible character";
+  }
+  return nullptr;
+}
+
+// `text` with its look-alikes as TOML writes them (\u200B, \U000E0001): shown
+// raw, "fast\u200b" would read "fast", and U+2028 would break the line.
+// `first`: the first one's description, "U+200B, an invisible character (at
+// byte 4)" ("" if none). A byte that is not UTF-8 stays (display_text's).
+// `valid`: false if there is one.
+std::string escaped_lookalikes(std::string_view text, Lookalikes which, std::string* first,
+                               bool* valid) {
+  std::string shown;
+  for (std::size_t i = 0; i < text.size();) {
     std::uint32_t cp = 0;
-    const std::size_t len = replay::utf8_sequence(name, i, &cp);
-    if (len == 0) return {};  // name_problem's
-    if (const char* kind = what(cp)) {
+    const std::size_t len = replay::utf8_sequence(text, i, &cp);
+    if (len == 0) {
+      *valid = false;
+      shown += text[i++];
+      continue;
+    }
+    if (const char* kind = lookalike_kind(cp, which)) {
       char code[16];
       if (cp > 0xFFFF) {
         std::snprintf(code, sizeof code, "\\U%08X", static_cast<unsigned>(cp));
@@ -187,14 +199,30 @@ std::string lookalike_problem(std::string_view name, Lookalikes which) {
       }
       shown += code;
       std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
-      if (first.empty())
-        first = code + (", " + std::string(kind)) + " (at byte " + std::to_string(i) + ")";
+      if (first->empty())
+        *first = code + (", " + std::string(kind)) + " (at byte " + std::to_string(i) + ")";
     } else {
-      shown.append(name, i, len);
+      shown.append(text, i, len);
     }
     i += len;
   }
-  return first.empty() ? std::string() : shown + "\" holds " + first;
+  return shown;
+}
+
+}  // namespace
+
+std::string lookalike_problem(std::string_view name, Lookalikes which) {
+  std::string first;
+  bool valid = true;
+  const std::string shown = escaped_lookalikes(name, which, &first, &valid);
+  if (!valid) return {};  // name_problem's
+  return first.empty() ? std::string() : "\"" + shown + "\" holds " + first;
+}
+
+std::string without_lookalikes(std::string_view text) {
+  std::string first;
+  bool valid = true;
+  return escaped_lookalikes(text, Lookalikes::all, &first, &valid);
 }
 
 std::string unknown_name(std::string_view name) {

@@ -76,8 +76,14 @@ struct DiffOptions {
   // so the numbering is no difference (hio diff --channel NAME pairs the
   // channels of NAME so); an actual id in no pair is read as itself. Two
   // channels swapped are two pairs, and then #1 of one journal is not #1 of
-  // the other. In ascending order (std::sort's of pairs): first_difference
-  // looks an id up by binary search (diff_journals sorts its own copy).
+  // the other. A pair of listeners pairs the channels they accept too, as
+  // diff_journals meets their accepts: the k-th accepted of one with the k-th
+  // of the other (an actual id paired already keeps its pair), so an accept's
+  // `accepted` id is read through the pairs as `channel` is. In ascending order
+  // of actual id, each actual id once (std::sort's order of pairs):
+  // first_difference and as_expected_channel throw std::invalid_argument
+  // otherwise; diff_journals sorts its own copy (and drops pairs given twice),
+  // and throws it for an actual id given two expected ones.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> actual_as_expected{};
 };
 
@@ -108,7 +114,8 @@ struct DiffResult {
                                        const DiffOptions& options);
 
 // `actual_id` as DiffOptions::actual_as_expected reads it: the expected
-// journal's id of that channel (itself when no pair has it).
+// journal's id of that channel (itself when no pair has it). Throws
+// std::invalid_argument when the pairs are not in ascending order of actual id.
 std::uint32_t as_expected_channel(const DiffOptions& options, std::uint32_t actual_id);
 
 // The name of the first field in which the two events differ, in the order
@@ -116,7 +123,10 @@ std::uint32_t as_expected_channel(const DiffOptions& options, std::uint32_t actu
 // if they are the same event (seq is not compared).
 const char* first_difference(const ChannelEvent& expected, const ChannelEvent& actual);
 // The same with DiffOptions::ignore_addresses: the fields that hold addresses
-// (see there) are not compared.
+// (see there) are not compared; with actual_as_expected, `actual`'s channel
+// and accepted ids are read through the pairs (not extended: diff_journals
+// pairs accepted channels). Throws std::invalid_argument when the pairs are
+// not in ascending order of actual id.
 const char* first_difference(const ChannelEvent& expected, const ChannelEvent& actual,
                              const DiffOptions& options);
 

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hio/engine/doer.hpp"
@@ -134,11 +135,15 @@ struct BuildContext {
   // address says so, rather than that no such doer exists.
   std::map<std::string, std::string, std::less<>> built_kinds = {};
   // The same for a doer with `copies`, under the name its copies share
-  // ("<name>-1" ... "<name>-<count>"): their kind and how many are built so
-  // far. One entry, not one per copy: a scenario may have a million copies.
+  // ("<name>-1" ... "<name>-<count>"): their kind, how many there are to be
+  // and how many are built so far. One entry, not one per copy: a scenario
+  // may have a million copies. `failed`: copy <count + 1> could not be built,
+  // and those after it were not built.
   struct BuiltCopies {
     std::string kind;
+    std::int64_t planned = 0;
     std::int64_t count = 0;
+    bool failed = false;
   };
   std::map<std::string, BuiltCopies, std::less<>> built_copies = {};
   // The directory of the scenario file ("" when it came from stdin or text):
@@ -148,6 +153,9 @@ struct BuildContext {
   // The kind of the doer built so far that is named `name` - a doer of
   // built_kinds or a copy of built_copies - or nullptr.
   const std::string* built_kind(std::string_view name) const;
+  // `name` as a copy's ("<name>-<i>", i from 1 to the number of copies, built
+  // or not): its copies' entry and i; {nullptr, 0} when it is none.
+  std::pair<const BuiltCopies*, std::int64_t> copy_of(std::string_view name) const;
 
   // A file name from a doer parameter, relative to the scenario's directory.
   // Every file name it resolves is kept in `files_read`: the files the run

@@ -103,6 +103,10 @@ enum class Lookalikes : std::uint8_t {
 // space (at byte 2)`, the name as TOML writes it; "" if none. The one check
 // of every name a scenario chooses.
 std::string lookalike_problem(std::string_view name, Lookalikes which = Lookalikes::all);
+// `text` with every look-alike lookalike_problem names written as TOML
+// writes it ("a\\u200Bb"): a refused value echoed in a message shows what it
+// refuses.
+std::string without_lookalikes(std::string_view text);
 
 // A name that names nothing, as a message shows it: 'name', or as TOML writes
 // it with the look-alike character it holds (lookalike_problem): "unknown
