@@ -37,7 +37,7 @@ require("${out}" "\"divergence\": \\{\"kind\": \"event differs\", \"pass\": 0, "
 # (unfixed: p2, the last pass's number at another tyme). (The
 # echo cannot keep its deadlines in 3 passes: exit 1, in the replay too.)
 hio(run ${jitter} --set run.tock=876000h --set run.limit=0 --record ${WORK}/huge_tock.hioj EXIT 1)
-require("${out}" "ended: stalled \\(no doer could run again[^\n]*\\)\npasses:    3 " "huge tock: the run")
+require("${out}" "ended: stalled \\(tyme ran out: nothing left can happen before the end of tyme[^\n]*\\)\npasses:    3 " "huge tock: the run")
 digest_of("${out}" huge_digest)
 hio(inspect ${WORK}/huge_tock.hioj EXIT 0)
 require("${out}" "\np2 6307200000 [^\n]*\np3 9223372036.854775807 s8 #2 close local why=\"client exit\"\n[^\n]*\n[^\n]*\ntrailer passes=3 [^\n]* end=stalled end_tyme=9223372036.854775807\n$"
