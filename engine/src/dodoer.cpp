@@ -195,12 +195,7 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
 void DoDoer::remove(std::span<Doer* const> doers) {
   detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': remove"; });
   wound_ = false;
-  // One sweep of doers_ per call, not one per doer.
-  std::unordered_set<const Doer*> gone;
-  for (Doer* doer : doers) {
-    if (doers_.contains(doer)) gone.insert(doer);
-  }
-  if (!gone.empty()) doers_.erase_if([&gone](const Doer* doer) { return gone.contains(doer); });
+  doers_.erase(doers);
   core_.remove(doers);
 }
 

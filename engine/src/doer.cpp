@@ -59,6 +59,17 @@ bool Doer::listed_in(const DoerList* list) const {
   return false;
 }
 
+std::optional<std::size_t> Doer::index_in(const DoerList* list) const {
+  if (listing_index_ != kListedMany) {
+    if (listing_.one != list) return std::nullopt;
+    return listing_index_;
+  }
+  for (const Listing& listing : *listing_.many) {
+    if (listing.list == list) return listing.index;
+  }
+  return std::nullopt;
+}
+
 void Doer::unlisted(const DoerList* list, std::size_t index) {
   if (listing_index_ != kListedMany) {
     HIO_CHECK(listing_.one == list && listing_index_ == index,

@@ -1,6 +1,7 @@
 #include "hio/engine/doer_list.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace hio {
 
@@ -30,6 +31,19 @@ void DoerList::clear() {
   }
   items_.clear();
   holes_ = 0;
+}
+
+void DoerList::erase(std::span<Doer* const> doers) {
+  for (Doer* doer : doers) {
+    if (doer == nullptr) continue;
+    // A doer may be in the list more than once (see the class comment).
+    while (const std::optional<std::size_t> index = doer->index_in(this)) {
+      doer->unlisted(this, *index);
+      items_[*index] = nullptr;
+      ++holes_;
+    }
+  }
+  compact_if_half_holes();
 }
 
 void DoerList::forget(std::size_t index) {

@@ -422,11 +422,8 @@ std::size_t Doist::extend(std::span<Doer* const> doers) {
 
 void Doist::remove(std::span<Doer* const> doers) {
   detail::refuse_null(doers, "Doist::remove");
-  // One sweep of the lists per call, not one per doer.
-  const std::unordered_set<const Doer*> gone(doers.begin(), doers.end());
-  auto is_gone = [&gone](const Doer* doer) { return gone.contains(doer); };
-  doers_.erase_if(is_gone);
-  pending_.erase_if(is_gone);
+  doers_.erase(doers);
+  pending_.erase(doers);
   core_.remove(doers);
 }
 

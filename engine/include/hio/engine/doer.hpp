@@ -205,6 +205,8 @@ class Doer : public Tymee {
   void relisted(const DoerList* list, std::size_t from, std::size_t to);
   Listing* find_many(const DoerList* list, std::size_t index);
   bool listed_in(const DoerList* list) const;
+  // This doer's place in `list` (one of them, if it is there more than once).
+  std::optional<std::size_t> index_in(const DoerList* list) const;
 
   // Whether this doer's runs do nothing until a doer below it is woken (for
   // the Doist's stall: Schedule::dormant): never for a doer of its own work;

@@ -12,8 +12,8 @@
 namespace hio {
 
 // Each doer knows the lists that hold it and its index there (Doer::Listing),
-// so ~Doer takes it out in O(1): it leaves a null, as erase_if() does. The
-// nulls are dropped when the list is next read (items()), or by erase_if()
+// so ~Doer takes it out in O(1): it leaves a null, as erase() does. The
+// nulls are dropped when the list is next read (items()), or by erase()
 // once they are half of it, so a removal costs O(1) amortized in doers
 // touched (a pass that removes a few of many doers does not relist the rest).
 // Order is kept; a doer may be in any number of lists, and in one list more
@@ -39,20 +39,15 @@ class DoerList {
   void append(std::span<Doer* const> doers);
   void push_back(Doer* doer) { append(std::span<Doer* const>(&doer, 1)); }
   void clear();
-  // Drops the doers for which gone(doer) is true, keeping the others' order.
-  template <typename Gone>
-  void erase_if(Gone gone) {
-    for (std::size_t i = 0; i < items_.size(); ++i) {
-      Doer* doer = items_[i];
-      if (doer == nullptr || !gone(static_cast<const Doer*>(doer))) continue;
-      doer->unlisted(this, i);
-      items_[i] = nullptr;
-      ++holes_;
-    }
-    if (holes_ * 2 > items_.size()) compact();
-  }
+  // Drops every place `doers` hold in the list, keeping the others' order:
+  // asked of each doer, which knows its places, so it costs O(doers given),
+  // not O(list) (removing a few of 100,000 does not sweep them all).
+  void erase(std::span<Doer* const> doers);
 
  private:
+  void compact_if_half_holes() const {
+    if (holes_ * 2 > items_.size()) compact();
+  }
   friend class Doer;
   // From ~Doer: the doer at `index` is gone.
   void forget(std::size_t index);
