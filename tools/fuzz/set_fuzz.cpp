@@ -16,21 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "builtin_registry.hpp"
 #include "hio/tools/loader.hpp"
 
 namespace {
 
 // More --set than any command line gives is no new path through the code.
 constexpr std::size_t kSetsMax = 8;
-
-const hio::tools::DoerRegistry& kinds() {
-  static const hio::tools::DoerRegistry registry = [] {
-    hio::tools::DoerRegistry r;
-    hio::tools::add_builtin_kinds(r);
-    return r;
-  }();
-  return registry;
-}
 
 // An error must say what and where (or which --set).
 void require_said(const hio::tools::ScenarioError& error) {
@@ -81,7 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   hio::tools::Scenario scenario;
   try {
-    scenario = hio::tools::load_scenario_text(text, "fuzz.toml", kinds());
+    scenario =
+        hio::tools::load_scenario_text(text, "fuzz.toml", hio::tools::fuzz::builtin_registry());
   } catch (const hio::tools::ScenarioError& error) {
     require_said(error);
     return 0;
@@ -97,7 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The journaled text, as hio replay loads it from the header.
   hio::tools::Scenario reloaded;
   try {
-    reloaded = hio::tools::load_scenario_text(scenario.text, "journal", kinds());
+    reloaded = hio::tools::load_scenario_text(scenario.text, "journal",
+                                              hio::tools::fuzz::builtin_registry());
   } catch (const hio::tools::ScenarioError&) {
     __builtin_trap();  // hio run would record a journal hio replay refuses
   }
@@ -118,7 +112,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     keys.push_back(set.substr(0, set.find('=')));
   std::sort(keys.begin(), keys.end());
   if (std::adjacent_find(keys.begin(), keys.end()) != keys.end()) return 0;
-  hio::tools::Scenario reversed = hio::tools::load_scenario_text(text, "fuzz.toml", kinds());
+  hio::tools::Scenario reversed =
+      hio::tools::load_scenario_text(text, "fuzz.toml", hio::tools::fuzz::builtin_registry());
   try {
     for (auto set = sets.rbegin(); set != sets.rend(); ++set)
       hio::tools::apply_override(reversed, *set);
