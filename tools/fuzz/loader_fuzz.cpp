@@ -5,25 +5,14 @@
 #include <cstdint>
 #include <string>
 
+#include "builtin_registry.hpp"
 #include "hio/tools/loader.hpp"
-
-namespace {
-
-const hio::tools::DoerRegistry& kinds() {
-  static const hio::tools::DoerRegistry registry = [] {
-    hio::tools::DoerRegistry r;
-    hio::tools::add_builtin_kinds(r);
-    return r;
-  }();
-  return registry;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    hio::tools::Scenario scenario = hio::tools::load_scenario_text(text, "fuzz.toml", kinds());
+    hio::tools::Scenario scenario =
+        hio::tools::load_scenario_text(text, "fuzz.toml", hio::tools::fuzz::builtin_registry());
     // A loaded scenario accepts the CLI's overrides too.
     hio::tools::apply_override(scenario, "run.limit=1s");
   } catch (const hio::tools::ScenarioError& error) {
