@@ -81,7 +81,8 @@ struct RxNoise {
 // does not fit its full rx buffer, in recorded order, and their rx bytes.
 struct Stalled {
   std::deque<OwnedEvent> inputs;
-  std::size_t bytes = 0;
+  std::size_t bytes = 0;    // of the rx that take room (not the dropped ones)
+  std::size_t dropped = 0;  // rx in `inputs` that noise drops (Feed::drop_behind_room_wait)
   // Per rx in `inputs`, in order: its noise, decided when the feed reached it.
   std::deque<RxNoise> rx_noise;
   // Per network decision in `inputs`, in order: the channel's recorded sends
@@ -245,6 +246,10 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // `stalled`, or drops it (undelivered, and journaled as a drop) past
   // stalled_bound.
   void stall(Stalled& waiting_inputs, const OwnedEvent& e, const RxNoise& noise = {});
+  // Noise: once `waiting_inputs` waits for room (its first, an rx, does not
+  // fit), the rx behind it that noise drops are dropped now, in their order:
+  // a dropped rx takes no room, so it never waits for room.
+  void drop_behind_room_wait(Stalled& waiting_inputs, Tyme now);
   // Noise: a recorded rx of `e.channel` reached the feed (for stalled_bound).
   void note_recorded_rx(const OwnedEvent& e);
   // Noise: the most rx bytes kept waiting behind the full rx of `channel`:
