@@ -140,6 +140,19 @@ hio(inspect ${WORK}/norx_on.hioj --kind close EXIT 0)
 require("${out}" "trailer [^\n]* end=stalled end_tyme=0.031\n" "norx, delay: the replay's own end")
 hio(replay ${WORK}/norx.hioj --noise delay=0-24h --seed 3 --json EXIT 0)
 require("${out}" "\"past_recorded_end\": null" "norx, delay: --json")
+# The exit's drop came of the client's exit close (both ends of the link were
+# closed then): it keeps its place after that close, so a noise replay that
+# changed nothing (0 rx) has the journal's events and digest. Before, it was
+# delivered ahead of the doers' exit closes, and the digest differed.
+hio(replay ${WORK}/norx.hioj --noise delay=0-24h --seed 3 --json EXIT 0)
+string(JSON digest GET "${out}" digest)
+string(JSON recorded_digest GET "${out}" recorded_digest)
+if(NOT digest STREQUAL recorded_digest)
+  message(FATAL_ERROR "norx, delay: digest ${digest}, the journal's ${recorded_digest}:\n${out}")
+endif()
+hio(inspect ${WORK}/norx_on.hioj EXIT 0)
+require("${out}" "\np31 [^\n]* #2 close local why=\"client exit\"\np31 [^\n]* #3 noise drop 100 "
+        "norx, delay: the exit's drop after the client's close, as recorded")
 
 # xuser17 findings E and O: a real capture ended with Ctrl-C (an echo_server
 # without a limit, data/xuser17_interrupted_capture.hioj) replayed identical
