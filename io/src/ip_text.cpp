@@ -1,5 +1,7 @@
 #include "hio/io/ip_text.hpp"
 
+#include "hio/io/address.hpp"
+
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/socket.h>
@@ -93,16 +95,36 @@ std::string canonical_endpoint(std::string_view endpoint) {
   return (bracketed ? "[" + c.host + "]" : c.host) + ":" + std::to_string(port);
 }
 
-std::vector<std::string> endpoints_reaching(std::string_view local) {
-  std::vector<std::string> out{canonical_endpoint(local)};
+bool is_loopback(const CanonicalHost& c) {
+  if (c.ip_family == AF_INET6) return c.host == "::1";
+  return c.ip_family == AF_INET && c.host.starts_with("127.");
+}
+
+std::vector<std::string> endpoints_reached(std::string_view peer) {
+  std::vector<std::string> out{canonical_endpoint(peer)};
   std::string_view host;
   unsigned port = 0;
-  if (!split_peer(local, host, port)) return out;
+  if (!split_peer(peer, host, port)) return out;
   const CanonicalHost c = canonical_host(host);
-  if (!is_wildcard(c)) return out;
-  out.push_back("127.0.0.1:" + std::to_string(port));
-  if (c.ip_family == AF_INET6) out.push_back("[::1]:" + std::to_string(port));
+  if (!is_loopback(c)) return out;
+  if (c.ip_family == AF_INET) out.push_back("0.0.0.0:" + std::to_string(port));
+  out.push_back("[::]:" + std::to_string(port));  // dual-stack covers IPv4 too
   return out;
+}
+
+std::string canonical_address(std::string_view text) {
+  const AddressResult parsed = parse_address(text);
+  if (!parsed) return std::string(text);
+  Address a = parsed.value();
+  if (a.scheme == Scheme::sim || !has_host_port(a.scheme)) return std::string(text);
+  const CanonicalHost canonical = canonical_host(a.host);
+  if (canonical.ip_family == 0) return std::string(text);
+  a.host = canonical.host;
+  return a.text();
+}
+
+bool same_address(std::string_view a, std::string_view b) {
+  return a == b || canonical_address(a) == canonical_address(b);
 }
 
 }  // namespace hio

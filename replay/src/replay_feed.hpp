@@ -81,7 +81,8 @@ struct RxNoise {
 // does not fit its full rx buffer, in recorded order, and their rx bytes.
 struct Stalled {
   std::deque<OwnedEvent> inputs;
-  std::size_t bytes = 0;
+  std::size_t bytes = 0;    // of the rx that take room (not the dropped ones)
+  std::size_t dropped = 0;  // rx in `inputs` that noise drops (Feed::drop_behind_room_wait)
   // Per rx in `inputs`, in order: its noise, decided when the feed reached it.
   std::deque<RxNoise> rx_noise;
   // Per network decision in `inputs`, in order: the channel's recorded sends
@@ -245,6 +246,10 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // `stalled`, or drops it (undelivered, and journaled as a drop) past
   // stalled_bound.
   void stall(Stalled& waiting_inputs, const OwnedEvent& e, const RxNoise& noise = {});
+  // Noise: once `waiting_inputs` waits for room (its first, an rx, does not
+  // fit), the rx behind it that noise drops are dropped now, in their order:
+  // a dropped rx takes no room, so it never waits for room.
+  void drop_behind_room_wait(Stalled& waiting_inputs, Tyme now);
   // Noise: a recorded rx of `e.channel` reached the feed (for stalled_bound).
   void note_recorded_rx(const OwnedEvent& e);
   // Noise: the most rx bytes kept waiting behind the full rx of `channel`:
@@ -387,26 +392,29 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
     return std::pair{peers.lower_bound(std::pair{key, std::uint32_t{0}}),
                      peers.upper_bound(std::pair{key, ~std::uint32_t{0}})};
   }
-  // Addresses are compared canonical, as a wildcard-bound socket is reached
-  // (endpoints_reaching): over [::] the accepted end records
-  // "[::ffff:127.0.0.1]:P" where the client wrote "127.0.0.1:P", and a
-  // datagram channel bound at "[::]:P" is sent to at "[::1]:P".
+  // Addresses are compared canonical, and a peer on the loopback reaches
+  // the wildcards that cover it (endpoints_reached): over [::] the accepted
+  // end records "[::ffff:127.0.0.1]:P" where the client wrote
+  // "127.0.0.1:P", and a datagram channel bound at "0.0.0.0:P" is sent to
+  // at any of 127.0.0.0/8 ("127.0.0.5:P"), one bound at "[::]:P" at "[::1]:P"
+  // too. A peer is kept under each endpoint it reaches; a local address
+  // under its own.
   void note_local(std::string_view address, std::uint32_t channel) {
-    for (std::string& key : endpoints_reaching(address)) {
-      if (locals.find(key) != locals.end()) continue;  // the first channel's
-      const auto [first, last] = peers_at(key);
-      for (auto it = first; it != last; ++it)
-        if (it->second != channel) both_ends = true;
-      local_of.emplace(channel, key);
-      locals.emplace(std::move(key), channel);
-    }
+    std::string key = canonical_endpoint(address);
+    if (locals.find(key) != locals.end()) return;  // the first channel's
+    const auto [first, last] = peers_at(key);
+    for (auto it = first; it != last; ++it)
+      if (it->second != channel) both_ends = true;
+    local_of.emplace(channel, key);
+    locals.emplace(std::move(key), channel);
   }
   void note_peer(std::string_view address, std::uint32_t channel) {
-    std::string key = canonical_endpoint(address);
-    if (!peers.emplace(key, channel).second) return;
-    auto it = locals.find(key);
-    if (it != locals.end() && it->second != channel) both_ends = true;
-    peers_of.emplace(channel, std::move(key));
+    for (std::string& key : endpoints_reached(address)) {
+      if (!peers.emplace(key, channel).second) continue;
+      auto it = locals.find(key);
+      if (it != locals.end() && it->second != channel) both_ends = true;
+      peers_of.emplace(channel, std::move(key));
+    }
   }
   // A channel finished with: its local address and the peers it talked to.
   void forget_addresses(std::uint32_t channel) {

@@ -96,23 +96,30 @@ class StopAtPass final : public PassObserver {
   Tyme at_;
 };
 
-// 1 s of a PingScene over a 20 ms link each way, on SimNet; with `stop_at`
-// the run ends at that pass instead.
-JournalTrailer capture(const std::string& path, Tyme close_at,
-                       std::optional<Tyme> stop_at = std::nullopt) {
+LinkParams ping_link() {
   LinkParams link;
   link.latency = Tock{20'000'000};
+  return link;
+}
+
+// 1 s of a PingScene (or `Scene`) over a 20 ms link each way (or `link`), on
+// SimNet; with `stop_at` the run ends at that pass instead.
+template <class Scene = PingScene>
+JournalTrailer capture(const std::string& path, Tyme close_at,
+                       std::optional<Tyme> stop_at = std::nullopt,
+                       const LinkParams& link = ping_link()) {
   test::SimRecordRig rig(kTock, 3, link);
   JournalHeader header;
   header.scenario = "pings";
   Journal journal(rig.doist, rig.io, path, header);
   std::optional<StopAtPass> stop;
   if (stop_at) stop.emplace(rig.doist, *stop_at);
-  PingScene scene(rig.io, close_at);
+  Scene scene(rig.io, close_at);
   journal.run(scene.doers(), kRunEnd - Tyme{});
   return *journal.trailer();
 }
 
+template <class Scene = PingScene>
 ReplayResult replay(const std::string& path, const std::string& spec, const std::string& out,
                     Tyme close_at = kTymeNever, std::optional<Tock> overrun = std::nullopt,
                     Tock limit = Tock{0}) {
@@ -122,7 +129,7 @@ ReplayResult replay(const std::string& path, const std::string& spec, const std:
   options.overrun = overrun;
   test::ReplayRig rig(path, options, limit);
   Journal journal(rig.doist, rig.io, out, rig.replayer.output_header());
-  PingScene scene(rig.io, close_at);
+  Scene scene(rig.io, close_at);
   return rig.replayer.run(scene.doers(), &journal);
 }
 
@@ -450,6 +457,117 @@ TEST(ReplayInputs, ADecisionWaitsOnlyForTheSendsRecordedBeforeIt) {
   }
   const std::vector<std::string> expected{"echo tx", "decision", "rx", "pinger tx"};
   EXPECT_EQ(pass, expected);  // was: echo tx, pinger tx, decision, rx
+}
+
+// Sends 200 bytes to sim://server:7 every 5 ms, 20 times, and reads what
+// comes back.
+class Talker final : public TcpClientDoer {
+ public:
+  explicit Talker(IoHub& io) : TcpClientDoer(io, "sim://server:7", {}, "talker") {}
+
+ protected:
+  void serve(Channel& channel) override {
+    (void)channel.read();
+    if (channel.connected() && sent_ < 20 && tyme() >= Tyme{kEvery * sent_} &&
+        channel.write(std::string(200, static_cast<char>('a' + sent_))) == 200) {
+      ++sent_;
+    }
+    rerun();
+  }
+
+ private:
+  int sent_ = 0;
+};
+
+constexpr std::size_t kEchoRxBytes = 4096;
+
+// Echoes what it gets (Reading), or reads and writes nothing: the deaf side.
+template <bool Reading>
+class MaybeDeafEcho final : public TcpServerDoer {
+ public:
+  explicit MaybeDeafEcho(IoHub& io)
+      : TcpServerDoer(io, "sim://server:7", ChannelOptions{.rx_bytes_max = kEchoRxBytes}, "echo") {}
+
+ protected:
+  void serve(Channel& remote) override {
+    if (Reading && remote.connected()) remote.consume(remote.write(remote.peek()));
+    rerun();
+  }
+};
+
+template <bool Reading>
+struct TalkScene {
+  TalkScene(IoHub& io, Tyme) : echo(io), talker(io) {}
+  std::vector<Doer*> doers() { return {&echo, &talker}; }
+  MaybeDeafEcho<Reading> echo;
+  Talker talker;
+};
+
+// A replay's own noise drops ("replay noise: dropped"): each as its tyme and
+// its bytes, in order.
+std::vector<std::pair<Tyme, std::string>> noise_drops(const std::string& path) {
+  std::vector<std::pair<Tyme, std::string>> drops;
+  for (const PassRecord& p : read_journal(path).frames)
+    for (const OwnedEvent& e : p.events)
+      if (e.kind == EventKind::noise && e.noise == NoiseKind::drop &&
+          e.text == "replay noise: dropped")
+        drops.emplace_back(e.tyme, e.bytes);
+  return drops;
+}
+
+// A dropped rx takes no room, even when it came behind the network's decision
+// about a send (a jitter, here), which waits for that send: once the decision
+// is delivered, an rx before the dropped one that does not fit the deaf
+// echo's rx waits for room, and the dropped rx is dropped then, in its pass.
+// Before, it waited behind that rx as a delivered one does (for ever: the
+// echo never reads), and was counted undelivered, not dropped. The scene: a
+// jittered link (every echo's send has its `noise delay` right after its tx),
+// and, behind the first of them, rx that the echo's 4 KiB rx cannot take all
+// of (three of its size) and small ones behind them, which the noise drops
+// about half of. The echo that reads drops the same rx at the same place.
+TEST(ReplayInputs, ADroppedRxBehindADecisionWaitingForItsSendWaitsForNoRoom) {
+  TempDir dir;
+  LinkParams jittered = ping_link();
+  jittered.jitter = Tock{3'000'000};
+  capture<TalkScene<true>>(dir.file("talk.hioj"), kTymeNever, std::nullopt, jittered);
+  JournalContents j = read_journal(dir.file("talk.hioj"));
+  const std::uint32_t echo = channel_named(j, "sim://server:7/3");
+  const auto [frame, tx] = first_tx(j, echo, Tyme{});
+  ASSERT_LT(frame, j.frames.size()) << "the echo never sent";
+  ASSERT_LT(tx + 1, j.frames[frame].events.size());
+  const OwnedEvent& decision = j.frames[frame].events[tx + 1];
+  ASSERT_EQ(decision.kind, EventKind::noise) << format_event(decision.view(), pass_of(decision));
+  std::vector<OwnedEvent> behind;
+  for (int i = 0; i < 3; ++i) {
+    OwnedEvent big = rx_for_echo(echo, std::string(kEchoRxBytes, static_cast<char>('A' + i)));
+    big.channel_kind = ChannelKind::stream;
+    big.peer.clear();
+    behind.push_back(big);
+  }
+  for (int i = 0; i < 8; ++i) {
+    OwnedEvent small = behind.front();
+    small.bytes = "behind " + std::to_string(i);
+    behind.push_back(small);
+  }
+  for (std::size_t i = 0; i < behind.size(); ++i) {
+    write_with(j, dir.file("edited.hioj"), behind[i], frame, tx + 2 + i);
+    j = read_journal(dir.file("edited.hioj"));
+  }
+
+  const ReplayResult reading =
+      replay<TalkScene<true>>(dir.file("edited.hioj"), "drop=0.5", dir.file("reading.hioj"));
+  const ReplayResult deaf =
+      replay<TalkScene<false>>(dir.file("edited.hioj"), "drop=0.5", dir.file("deaf.hioj"));
+  const auto drops = noise_drops(dir.file("deaf.hioj"));
+  // The case is met: a big rx waited for room, with dropped small ones behind it.
+  ASSERT_GT(deaf.noise.undelivered, 0u) << format_noise_stats(deaf.noise);
+  const auto small_dropped = std::count_if(
+      drops.begin(), drops.end(), [](const auto& d) { return d.second.starts_with("behind "); });
+  EXPECT_GT(small_dropped, 0) << format_noise_stats(deaf.noise);
+  EXPECT_EQ(deaf.noise.dropped, reading.noise.dropped)
+      << format_noise_stats(deaf.noise) << "\nreading: " << format_noise_stats(reading.noise);
+  EXPECT_EQ(drops.size(), deaf.noise.dropped);
+  EXPECT_TRUE(drops == noise_drops(dir.file("reading.hioj")));
 }
 
 }  // namespace

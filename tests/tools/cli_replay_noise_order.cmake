@@ -140,6 +140,19 @@ hio(inspect ${WORK}/norx_on.hioj --kind close EXIT 0)
 require("${out}" "trailer [^\n]* end=stalled end_tyme=0.031\n" "norx, delay: the replay's own end")
 hio(replay ${WORK}/norx.hioj --noise delay=0-24h --seed 3 --json EXIT 0)
 require("${out}" "\"past_recorded_end\": null" "norx, delay: --json")
+# The exit's drop came of the client's exit close (both ends of the link were
+# closed then): it keeps its place after that close, so a noise replay that
+# changed nothing (0 rx) has the journal's events and digest. Before, it was
+# delivered ahead of the doers' exit closes, and the digest differed.
+hio(replay ${WORK}/norx.hioj --noise delay=0-24h --seed 3 --json EXIT 0)
+string(JSON digest GET "${out}" digest)
+string(JSON recorded_digest GET "${out}" recorded_digest)
+if(NOT digest STREQUAL recorded_digest)
+  message(FATAL_ERROR "norx, delay: digest ${digest}, the journal's ${recorded_digest}:\n${out}")
+endif()
+hio(inspect ${WORK}/norx_on.hioj EXIT 0)
+require("${out}" "\np31 [^\n]* #2 close local why=\"client exit\"\np31 [^\n]* #3 noise drop 100 "
+        "norx, delay: the exit's drop after the client's close, as recorded")
 
 # xuser17 findings E and O: a real capture ended with Ctrl-C (an echo_server
 # without a limit, data/xuser17_interrupted_capture.hioj) replayed identical
@@ -208,6 +221,22 @@ hio(run ${WORK}/udp_any.toml --record ${WORK}/udp_any.hioj EXIT 0 1)
 hio(replay ${WORK}/udp_any.hioj --noise drop=0.1 --seed 3 EXIT 0 1)
 require("${err}" "note: both ends of a connection in this journal are doers of the run"
         "loopback note for datagram channels bound at [::]")
+# All of 127.0.0.0/8 is the loopback: datagram channels bound at 0.0.0.0 and
+# sent to at 127.0.0.5 are both ends of the run too. Session 19 knew a wildcard
+# reached at 127.0.0.1 and ::1 only, and gave no note. (The capture talks over
+# 127.0.0.1, as the tests' network does; its peers are edited to 127.0.0.5.)
+file(WRITE ${WORK}/udp_v4.toml "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"200ms\"\n"
+     "[[doer]]\nkind = \"udp_responder\"\nname = \"server\"\naddress = \"udp://0.0.0.0:0\"\n"
+     "[[doer]]\nkind = \"udp_requester\"\nname = \"client\"\naddress = \"udp://0.0.0.0:0\"\n"
+     "to = \"@server\"\nrequests = 5\ntimeout = \"100ms\"\n")
+hio(run ${WORK}/udp_v4.toml --record ${WORK}/udp_v4.hioj EXIT 0 1)
+run_tool(${EDIT} addresses ${WORK}/udp_v4.hioj ${WORK}/udp_v4_5.hioj "127.0.0.1:" "127.0.0.5:"
+         EXIT 0)
+hio(inspect ${WORK}/udp_v4_5.hioj --kind rx EXIT 0)
+require("${out}" " peer=\"127.0.0.5:[0-9]+\"" "the edited capture's peers are 127.0.0.5")
+hio(replay ${WORK}/udp_v4_5.hioj --noise drop=0.1 --seed 3 EXIT 0 1)
+require("${err}" "note: both ends of a connection in this journal are doers of the run"
+        "loopback note for a wildcard reached at 127.0.0.5")
 # A capture against a peer outside the run (the explore8 Python peers) does not.
 hio(replay ${DATA}/explore8_halfclose.hioj --noise drop=0.1 --seed 1 EXIT 0 1)
 if(err MATCHES "note:")

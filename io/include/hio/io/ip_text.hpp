@@ -37,10 +37,24 @@ bool same_peer(std::string_view a, std::string_view b);
 // IPv6 in brackets; text that is no endpoint as it is.
 std::string canonical_endpoint(std::string_view endpoint);
 
-// The endpoints, canonical, at which a peer on the loopback reaches a socket
-// bound at `local`: `local` itself; for a wildcard also its family's loopback
-// addresses at its port ("[::]:P", dual-stack: "127.0.0.1:P" and "[::1]:P";
-// "0.0.0.0:P": "127.0.0.1:P").
-std::vector<std::string> endpoints_reaching(std::string_view local);
+// Whether `c` is a loopback address: 127.0.0.0/8 (also IPv4-mapped,
+// ::ffff:127.x.y.z, which canonical_host makes IPv4) or ::1.
+bool is_loopback(const CanonicalHost& c);
+
+// The endpoints, canonical, a socket may be bound at for a peer on the
+// loopback to reach it at `peer`: `peer` itself; for a loopback address
+// also the wildcards at its port that cover it ("127.0.0.5:P": "0.0.0.0:P"
+// and, dual-stack, "[::]:P"; "[::1]:P": "[::]:P"). The whole of 127.0.0.0/8
+// is the loopback, not 127.0.0.1 alone.
+std::vector<std::string> endpoints_reached(std::string_view peer);
+
+// An address ("tcp://[0::1]:7") with its IP host in one spelling
+// (canonical_host: "tcp://[::1]:7"; "[::ffff:127.0.0.1]" is "127.0.0.1");
+// a sim:// address, a host name or text that is no address as it is.
+std::string canonical_address(std::string_view text);
+
+// Whether two addresses are one once their IP hosts are canonical
+// (canonical_address): "tcp://[::1]:7" and "tcp://[0:0:0:0:0:0:0:1]:7" are.
+bool same_address(std::string_view a, std::string_view b);
 
 }  // namespace hio
