@@ -114,11 +114,14 @@ void signal_from_another_thread(const hio::tools::Scenario& scenario,
   expect(sigint_is_default(), "sweep(): SIGINT is not SIG_DFL after the sweep");
 }
 
-// The same through run_cli: 130. The signal comes 300 ms in (no callback
-// says when the seeds run): either way it must end the command.
+// The same through run_cli: 130. The signal comes 300 ms after the command
+// caught the stop signals (no callback says when the seeds run): either way
+// it must end the command.
 void signal_from_another_thread_cli(const char* scenario_path,
                                     const hio::tools::DoerRegistry& registry) {
   std::thread program_thread([] {
+    for (int i = 0; i < 1000 && sigint_is_default(); ++i)
+      std::this_thread::sleep_for(10ms);
     std::this_thread::sleep_for(300ms);
     ::kill(::getpid(), SIGINT);
   });
