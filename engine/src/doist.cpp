@@ -62,7 +62,7 @@ std::int64_t steady_ns() noexcept {
 
 // Internal linkage (the unnamed namespace), no extern "C": a C-linkage name
 // ignores namespaces, so it was a global symbol that clashed with a program's
-// own function of that name (the same for tools' on_sigpipe, on_sweep_signal).
+// own function of that name (the same for tools' on_sigpipe).
 void on_stop_signal(int signal) {
   std::int64_t unstamped = 0;
   g_stop_signal_ns.compare_exchange_strong(unstamped, steady_ns());

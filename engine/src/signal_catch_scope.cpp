@@ -47,6 +47,8 @@ SignalCatchScope::SignalCatchScope(std::span<const int> signals, void (*handler)
   for (std::size_t i = 0; i < signals.size(); ++i) {
     Saved& entry = saved_[count_++];
     entry.signal = signals[i];
+    // No handler: the actions stay (a mask-only scope), nothing to put back.
+    if (handler == nullptr) continue;
     entry.saved = ::sigaction(signals[i], left[i] ? nullptr : &action, &entry.previous) == 0;
   }
   // Unblocked after the handler is in: a signal pending while it was

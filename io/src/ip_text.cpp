@@ -3,7 +3,6 @@
 #include "hio/io/address.hpp"
 
 #include <arpa/inet.h>
-#include <net/if.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -15,18 +14,19 @@ namespace hio {
 
 namespace {
 
-// A zone ("%lo", "%1", "%01") in one spelling: the index of its interface,
-// "%1", whether written as the interface's name or number, as the kernel
-// compares them (sin6_scope_id; Boost writes a sender's zone as the name). A
-// name the machine does not have stays as written.
+// A zone in one spelling: a number without its leading zeros ("%01" is
+// "%1"), a name as written. Never the machine's interfaces: a replay
+// compares what the journal holds, on any machine (xrev20 finding 1: "%eth0"
+// mapped to its index by if_nametoindex made a replay depend on the
+// replaying machine). Where the IO is real, the UDP transport writes a
+// reply's sender with the zone as its destination was written.
 std::string canonical_zone(std::string_view zone) {
   if (zone.empty()) return "";
   const std::string_view id = zone.substr(1);
   unsigned index = 0;
   const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), index);
-  if (ec != std::errc{} || end != id.data() + id.size())
-    index = ::if_nametoindex(std::string(id).c_str());
-  return index != 0 ? "%" + std::to_string(index) : std::string(zone);
+  if (ec != std::errc{} || end != id.data() + id.size()) return std::string(zone);
+  return "%" + std::to_string(index);
 }
 
 }  // namespace
@@ -34,8 +34,8 @@ std::string canonical_zone(std::string_view zone) {
 CanonicalHost canonical_host(std::string_view host) {
   CanonicalHost c;
   c.host = std::string(host);
-  // A link-local IPv6 address's zone ("fe80::1%eth0") is kept, as its
-  // interface's index, after the address's own spelling: another zone is
+  // A link-local IPv6 address's zone ("fe80::1%eth0") is kept, in one
+  // spelling (canonical_zone), after the address's own: another zone is
   // another interface.
   const std::size_t percent = host.find('%');
   const std::string ip(host.substr(0, percent));

@@ -1,6 +1,7 @@
 #include "udp_transport.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
@@ -167,7 +168,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
       port_.error("receive on " + port_.channel().local() + " failed: " + error_text(ec));
       return;
     }
-    const std::string peer = endpoint_text(sender_);
+    const std::string peer = sender_text(sender_);
     // n may exceed kReadBytes (MSG_TRUNC): only the first kReadBytes were read,
     // so such a datagram is discarded whatever datagram_bytes_max allows.
     if (!port_.receivable(peer, n)) {
@@ -198,6 +199,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
         port_.error(unsent_datagram_text(datagram->bytes.size(), error));
         continue;
       }
+      remember_zoned_spelling(to, datagram->peer);
       send_buf_ = std::move(datagram->bytes);
       send_to_ = datagram->peer;
       sending_ = true;
@@ -210,6 +212,27 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
           });
       return;
     }
+  }
+
+  // A link-local destination's zone, as the doer wrote it ("%4" or "%eth0"),
+  // for the replies from it: the kernel says which interface (sin6_scope_id)
+  // here, where the IO is real, so that the peer text of a reply is the
+  // destination's, and a doer (a requester matching replies to its `to`), a
+  // journal and its replay compare text only, on any machine (xrev20
+  // finding 1: Boost writes the interface's name, and a replay that mapped
+  // names to indices asked the replaying machine). The first kZonedMax
+  // destinations keep their spelling; later ones are written as Boost does.
+  void remember_zoned_spelling(const udp::endpoint& to, const std::string& text) {
+    static constexpr std::size_t kZonedMax = 64;
+    if (!to.address().is_v6() || to.address().to_v6().scope_id() == 0) return;
+    if (zoned_spelling_.size() < kZonedMax || zoned_spelling_.contains(to))
+      zoned_spelling_[to] = text;
+  }
+
+  std::string sender_text(const udp::endpoint& sender) const {
+    if (const auto it = zoned_spelling_.find(sender); it != zoned_spelling_.end())
+      return it->second;
+    return endpoint_text(sender);
   }
 
   void on_sent(const boost::system::error_code& ec) {
@@ -235,6 +258,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   std::optional<Datagram> held_;  // received, waiting for rx room
   std::string send_buf_;
   std::string send_to_;
+  std::map<udp::endpoint, std::string> zoned_spelling_;  // remember_zoned_spelling
   asio::ip::address bound_ip_;
   bool bound_ = false;
   bool receiving_ = false;

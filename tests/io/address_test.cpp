@@ -1,6 +1,7 @@
 // Address parsing: every scheme, IPv6 in brackets, canonical text, and a
 // precise error (part and byte offset) for each kind of malformed address.
 #include "hio/io/address.hpp"
+#include "hio/io/ip_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -192,3 +193,17 @@ TEST(IoAddress, NonPrintableBytesAreShownInHex) {
 
 }  // namespace
 }  // namespace hio::test
+
+// A zone compares as written (a number without leading zeros), never through
+// the machine's interfaces: lo is index 1 on Linux, yet "%lo" and "%1" are
+// two zones, so that a replay (a requester matching a journaled reply's
+// sender to its `to`) decides the same on any machine (xrev20 finding 1:
+// "%eth0" against "%4" asked if_nametoindex of the replaying machine).
+TEST(IoIpText, AZoneComparesAsWrittenNotByTheMachinesInterfaces) {
+  EXPECT_FALSE(hio::same_peer("[fe80::1%lo]:9", "[fe80::1%1]:9"));
+  EXPECT_FALSE(hio::same_peer("[fe80::1%nosuchif]:9", "[fe80::1%4]:9"));
+  EXPECT_TRUE(hio::same_peer("[fe80::1%1]:9", "[fe80:0::1%01]:9"));
+  EXPECT_TRUE(hio::same_peer("[fe80::1%eth0]:9", "[fe80:0:0::1%eth0]:9"));
+  EXPECT_EQ(hio::canonical_host("fe80:0::1%lo").host, "fe80::1%lo");
+  EXPECT_EQ(hio::canonical_host("fe80::1%007").host, "fe80::1%7");
+}

@@ -959,7 +959,9 @@ class Loader {
           // "fast" and "fast<U+200B>" would be two doers printed alike.
           report(n->source(), "doer name " + lookalike +
                                   ": it would print like another name; a doer name holds no "
-                                  "spaces, invisible characters or direction marks");
+                                  "spaces, blank or invisible characters, combining marks "
+                                  "(write an accented letter as one character, NFC) or "
+                                  "direction marks");
         } else if (const std::size_t slash = spec.name.find('/'); slash != std::string::npos) {
           // A channel a listener accepts is named <listener>/<id>: a doer
           // named so would share its name (inspect --channel by name).

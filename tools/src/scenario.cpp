@@ -153,8 +153,8 @@ namespace {
 // What a look-alike code point is ("a space", "an invisible character"...),
 // nullptr for any other. Unicode's White_Space beyond ASCII (U+0085 is a C1
 // control, refused already), its Default_Ignorable_Code_Points (drawn as
-// nothing), and the bidirectional marks control_code_point leaves out (it
-// has the overrides).
+// nothing), the bidirectional marks control_code_point leaves out (it has
+// the overrides), the generic combining marks and U+2800 (a blank).
 const char* lookalike_kind(std::uint32_t cp, Lookalikes which) {
   if (cp == 0x2028) return "a line separator";
   if (cp == 0x2029) return "a paragraph separator";
@@ -171,6 +171,19 @@ const char* lookalike_kind(std::uint32_t cp, Lookalikes which) {
       (cp >= 0xE0000 && cp <= 0xE0FFF)) {
     return "an invisible character";
   }
+  // Marks that combine with the character before them (the blocks of
+  // generic ones; U+034F, above, draws nothing): "e" + U+0301 prints as the
+  // precomposed "é" (U+00E9, NFC), a name that a macOS file name or a copy
+  // may hold in either form (xrev20 finding 4). Not in a shown-only name,
+  // where it prints as meant.
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+      (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+      (cp >= 0xFE20 && cp <= 0xFE2F)) {
+    return which == Lookalikes::all ? "a combining mark" : nullptr;
+  }
+  // Drawn blank, yet neither a space nor default-ignorable: "fast" and
+  // "fast" + U+2800 print alike. Like the spaces, fine in a shown-only name.
+  if (cp == 0x2800) return which == Lookalikes::all ? "a blank character" : nullptr;
   return nullptr;
 }
 

@@ -94,51 +94,47 @@ ShardSeeds shard_seeds(SeedRange range, Shard shard) {
 
 namespace {
 
-// SIGINT, SIGTERM or SIGHUP during a sweep. The signals are blocked in every sweep
-// thread and taken by a watcher thread (sigtimedwait), which sets `stop`.
+// SIGINT, SIGTERM or SIGHUP during a sweep. The sweep holds the engine's
+// StopSignalCatch (the one, counted, catch that every run and command
+// shares: it ends in any order with a Doist run on another thread, and its
+// handler keeps a signal that a thread of the program takes) and blocks the
+// signals in its own threads, where a watcher thread takes them
+// (sigtimedwait) and sets `stop`; the watcher also acts on a signal the
+// catch's handler kept on another thread (caught_stop_signal(), each 50 ms).
 // Every run polls `stop` at each pass's end (RunOptions::stop) and ends,
 // RunEnd::interrupted, after the pass it sees it in; a worker claims no seed
-// once it is set. The signal is not passed on to the engine's handler: its
-// flag is process-wide and cleared when a run starts with no other run in
-// progress, so a signal landing between runs (while the next seed's scenario
-// is built) was lost and that run went on to its end. Only the watcher's
-// flag says "interrupted": a run that a doer stopped itself is an ordinary
-// result. The watcher keeps the signal for caught_stop_signal() too
-// (record_stop_signal, while the command's StopSignalCatch is held): the
-// waits that ask it (stdout's, FIFO opens, journal writes) end in the sweep's
-// threads, and a std::bad_alloc after it still exits with its code. The
-// no-op handler installed here is for a thread that has the signals
-// unblocked: it keeps them from killing the sweep.
-// Set by the handler for the record; the watcher's callback is what acts.
-volatile std::sig_atomic_t g_sweep_signal = 0;
-
-void on_sweep_signal(int signal) {
-  g_sweep_signal = signal;
-}
-
+// once it is set. Held over the whole sweep, the catch keeps a signal that
+// lands between runs (while the next seed's scenario is built): the flag is
+// cleared only when the outermost catch or run begins or ends. Only a stop
+// signal says "interrupted": a run that a doer stopped itself is an ordinary
+// result. The watcher keeps a signal it took for caught_stop_signal() too
+// (record_stop_signal): the waits that ask it (stdout's, FIFO opens, journal
+// writes) end in the sweep's threads, and a std::bad_alloc after it still
+// exits with its code.
 class StopSignalWatch {
  public:
   // `on_signal` runs on the watcher thread for each SIGINT, SIGTERM or SIGHUP
-  // (not for a SIGHUP that came in ignored: stop_signal_kept_ignored()).
+  // it takes, and once for one the catch's handler kept (not for a SIGHUP
+  // that came in ignored: stop_signal_kept_ignored()).
   explicit StopSignalWatch(std::function<void(int)> on_signal)
       : on_signal_(std::move(on_signal)),
-        catch_(kStopSignals, on_sweep_signal,
-               SignalCatchOptions{.mask = SignalMaskChange::block,
-                                  .leave_as_is = stop_signal_kept_ignored}) {
-    // A thread that cannot start: catch_ goes, and puts the handlers back.
+        mask_(std::in_place, kStopSignals, nullptr,
+              SignalCatchOptions{.mask = SignalMaskChange::block,
+                                 .leave_as_is = stop_signal_kept_ignored}) {
+    // A thread that cannot start: mask_ and catch_ go, and put back what was.
     watcher_ = std::thread([this] { watch(); });
   }
-  // catch_ goes after this: the handlers first, then the mask
-  // (SignalCatchScope), so that a signal that comes after the pending ones
-  // were taken here waits, blocked, for the previous handler (the command's
-  // StopSignalCatch), rather than be lost to on_sweep_signal.
   ~StopSignalWatch() {
     done_ = true;
     watcher_.join();
     // A signal that came after the watcher stopped: taken here, not lost.
     const timespec now{0, 0};
-    for (int signal; (signal = sigtimedwait(&catch_.caught(), nullptr, &now)) > 0;)
+    for (int signal; (signal = sigtimedwait(&mask_->caught(), nullptr, &now)) > 0;)
       on_signal_(signal);
+    // Unblocked while the catch is still held: one that comes meanwhile
+    // reaches its handler, and is taken below.
+    mask_.reset();
+    take_kept();
   }
   StopSignalWatch(const StopSignalWatch&) = delete;
   StopSignalWatch& operator=(const StopSignalWatch&) = delete;
@@ -147,13 +143,26 @@ class StopSignalWatch {
   void watch() {
     const timespec poll{0, 50'000'000};  // how soon the destructor is noticed
     while (!done_) {
-      const int signal = sigtimedwait(&catch_.caught(), nullptr, &poll);
+      const int signal = sigtimedwait(&mask_->caught(), nullptr, &poll);
       if (signal > 0) on_signal_(signal);
+      take_kept();
+    }
+  }
+
+  // A signal the catch's handler kept, on a thread that has the signals
+  // unblocked (a thread of the program's, not the sweep's): acted on once.
+  void take_kept() {
+    if (kept_taken_) return;
+    if (const int kept = caught_stop_signal(); kept != 0) {
+      kept_taken_ = true;
+      on_signal_(kept);
     }
   }
 
   std::function<void(int)> on_signal_;
-  SignalCatchScope catch_;  // blocks the signals; the watcher takes them
+  StopSignalCatch catch_;                 // the handler; ends after the mask is put back
+  std::optional<SignalCatchScope> mask_;  // blocks the signals; no action of its own
+  bool kept_taken_ = false;               // the watcher's, then (joined) the destructor's
   std::atomic<bool> done_{false};
   std::thread watcher_;
 };
@@ -357,7 +366,10 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     }
     const RunSummary summary = run_scenario(copy, registry, options);
     SeedRun run;
-    run.stopped = summary.end == RunEnd::interrupted && stop;
+    // Interrupted by the sweep's stop, or by a stop signal the engine's
+    // handler kept before the sweep's watcher saw it (a thread of the
+    // program's took it): the sweep stops either way, and the run is abandoned.
+    run.stopped = summary.end == RunEnd::interrupted && (stop || caught_stop_signal() != 0);
     run.passed = summary.passed();
     run.first_failure = summary.first_failure();
     run.digest = summary.digest;

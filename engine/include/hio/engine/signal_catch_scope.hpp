@@ -1,9 +1,10 @@
 // SignalCatchScope: a handler for a few signals for as long as it lives, and
 // the actions (and the thread's mask) they had before put back when it goes.
 // The one place that saves, installs and restores signal actions in hio
-// (StopSignalCatch's SIGINT/SIGTERM/SIGHUP, hio sweep's watcher of them, hio
-// run's SIGUSR1, the CLI's SIGPIPE/SIGXFSZ); what a caught signal means (a
-// flag, the first signal's number, a nesting count) stays with its user.
+// (StopSignalCatch's SIGINT/SIGTERM/SIGHUP, hio run's SIGUSR1, the CLI's
+// SIGPIPE/SIGXFSZ), and that blocks them for a watcher thread (hio sweep's);
+// what a caught signal means (a flag, the first signal's number, a nesting
+// count) stays with its user.
 #pragma once
 
 #include <array>
@@ -22,7 +23,7 @@ enum class SignalMaskChange : std::uint8_t {
   // before exec).
   unblock,
   // Held for a thread that takes them by sigtimedwait (hio sweep's
-  // watcher); the handler serves the threads that have them unblocked.
+  // watcher); a handler serves the threads that have them unblocked.
   block,
 };
 
@@ -45,8 +46,10 @@ struct SignalCatchOptions {
 // caller blocks it: one that comes meanwhile waits, pending, for the action
 // it is meant for (the scope's handler or sigtimedwait on the way in, the
 // action before on the way out) instead of reaching the other one.
-// `handler` runs in signal context, on any thread that has the signal
-// unblocked: it may only do what is async-signal-safe (store to a lock-free
+// `handler` nullptr: no action changes, only the mask (hio sweep's
+// threads, whose signals the engine's StopSignalCatch handles elsewhere);
+// caught() is then the signals it blocks. Otherwise `handler` runs in signal context, on any thread
+// that has the signal unblocked: it may only do what is async-signal-safe (store to a lock-free
 // std::atomic or a volatile std::sig_atomic_t, write(2)); a lock, an
 // allocation or a non-lock-free atomic could deadlock with the code it
 // interrupted. While it runs, the scope's other signals wait (sa_mask), so

@@ -15,8 +15,10 @@ struct CanonicalHost {
 };
 
 // An IP address (no brackets) as inet_ntop writes it, an IPv4-mapped IPv6
-// one as IPv4, an IPv6 zone as its interface's index ("%lo", "%01": "%1";
-// one naming no interface as written); anything else as it is, family 0.
+// one as IPv4, an IPv6 zone as written but a number without leading zeros
+// ("%01" is "%1"; "%lo" stays "%lo", whichever index lo has: the machine's
+// interfaces are not asked, so that a replay compares as its recording did,
+// on any machine); anything else as it is, family 0.
 CanonicalHost canonical_host(std::string_view host);
 
 // Whether `c` is a wildcard, every address of its family: 0.0.0.0, or ::
