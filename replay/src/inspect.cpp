@@ -407,8 +407,12 @@ InspectSummary for_each_event(
 }
 
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
-                       const FormatOptions& options, std::ostream& out, InspectBody body) {
-  if (reader.header()) out << format_header(*reader.header(), options) << '\n';
+                       const FormatOptions& options, std::ostream& out, InspectBody body,
+                       std::string_view after_header) {
+  if (reader.header()) {
+    out << format_header(*reader.header(), options) << '\n';
+    if (!after_header.empty()) out << after_header << '\n';
+  }
   const auto on_hole = [&](const JournalHole& hole) { out << format_hole(hole, options) << '\n'; };
   InspectSummary summary;
   if (body == InspectBody::stats) {

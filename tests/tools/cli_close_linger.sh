@@ -98,9 +98,12 @@ TOML
 "$HIO" run run.toml > run.out 2> run.err &
 pid=$!
 wait $peer
-i=0
-while kill -0 $pid 2> /dev/null && [ $i -lt 100 ]; do kill -TERM $pid; sleep 0.05; i=$((i + 1)); done
-wait $pid
+# One SIGTERM, once hio catches it (SigCgt: long since, as the peer saw the
+# reset), then its end within 10 s (scaled). Unfixed, a SIGTERM every 50 ms
+# for 5 s (not scaled), then a wait for the 60 s limit.
+await_or_fail 10 $pid "catching SIGTERM" catches "$HIO" $pid 0x4000
+kill -TERM $pid
+reap_within $(($(scaled 10) * 10)) $pid "hio run: still running 10 s after SIGTERM"
 rc=$?
 [ "$(cat peer.out)" = "reset" ] || fail "the peer saw no reset within the run (close_linger not applied?)"
 [ $rc -eq 143 ] || fail "hio run: exit $rc, expected 143 (SIGTERM: the run was still going on)"

@@ -377,7 +377,38 @@ TEST(SimScenarioChecks, TheCopiesAfterOneThatFailedAreNamedAsNotBuilt) {
             "s.toml:11:11: cannot build doer 'c': address '@t-3' names doer 't-3', which was not "
             "built: copy 't-2' before it could not be built (see its own error)\n"
             "s.toml:15:11: cannot build doer 'd': address '@t' names no doer: 't' is the name its "
-            "3 copies share (kind echo_server); '@name' names one doer: '@t-1' ... '@t-3'\n");
+            "3 copies share (kind echo_server); '@name' names one doer: '@t-1' ... '@t-3'; copy "
+            "'t-2' could not be built (nor were the copies after it): address 'sim://server:7' is "
+            "taken: doer 't-1' (s.toml:6:11) listens there already\n");
+}
+
+// "@t" after one of t's copies failed names that copy and why: the hint's
+// '@t-1' ... '@t-N' are not all there. It named the copies only, as if all
+// were built (closing note 19).
+TEST(SimScenarioChecks, AtNameOfCopiesOneOfWhichFailedNamesItAndWhy) {
+  const auto at_t = [](const std::string& server) {
+    return check("[net]\nhosts = [\"server\"]\n" + server +
+                 "[[doer]]\nkind = \"echo_client\"\nname = \"d\"\naddress = \"@t\"\n")
+        .errors;
+  };
+  // The last copy: no copy after it.
+  EXPECT_EQ(at_t("[[doer]]\nkind = \"echo_server\"\nname = \"t\"\naddress = "
+                 "\"sim://server:7\"\ncopies = 2\n"),
+            "s.toml:6:11: cannot build doer 't-2': address 'sim://server:7' is taken: doer 't-1' "
+            "(s.toml:6:11) listens there already\n"
+            "s.toml:11:11: cannot build doer 'd': address '@t' names no doer: 't' is the name its "
+            "2 copies share (kind echo_server); '@name' names one doer: '@t-1' or '@t-2'; copy "
+            "'t-2' could not be built: address 'sim://server:7' is taken: doer 't-1' "
+            "(s.toml:6:11) listens there already\n");
+  // The first copy, at a host [net] does not list.
+  EXPECT_EQ(at_t("[[doer]]\nkind = \"echo_server\"\nname = \"t\"\naddress = "
+                 "\"sim://nohost:7\"\ncopies = 3\n"),
+            "s.toml:6:11: cannot build doer 't-1': unknown host 'nohost' in sim://nohost:7 "
+            "(net.hosts lists them)\n"
+            "s.toml:11:11: cannot build doer 'd': address '@t' names no doer: 't' is the name its "
+            "3 copies share (kind echo_server); '@name' names one doer: '@t-1' ... '@t-3'; copy "
+            "'t-1' could not be built (nor were the copies after it): unknown host 'nohost' in "
+            "sim://nohost:7 (net.hosts lists them)\n");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "channel_id.hpp"
 #include "channel_selection.hpp"
+#include "filters_json.hpp"
 #include "hio/replay/diff.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/inspect.hpp"
@@ -40,21 +41,6 @@ struct ComparedChannel {
 bool by_id(const std::string& channel) {
   std::uint32_t id = 0;
   return channel_id_of(channel, id);  // else a name (select_channels)
-}
-
-// "[a, b]": a JSON array of items already JSON.
-std::string json_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i)
-    out += (i == 0 ? "" : ", ") + items[i];
-  return out + "]";
-}
-
-std::string ids_json(const std::vector<std::uint32_t>& ids) {
-  std::vector<std::string> items;
-  for (const std::uint32_t id : ids)
-    items.push_back(std::to_string(id));
-  return json_array(items);
 }
 
 // "#2, #5": a channel's ids in one journal.
@@ -89,21 +75,19 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
   std::string out = "{" + json_field("result", verdict) + ", " + json_field("expected", args.a) +
                     ", " + json_field("actual", args.b) +
                     ", \"ignore_addresses\": " + (args.ignore_addresses ? "true" : "false");
-  // The filters applied: null for none (every kind, every channel). The
-  // kinds were checked before (names of hio inspect --kind, ASCII).
-  std::vector<std::string> kinds;
-  for (const std::string& kind : args.kinds)
-    kinds.push_back(json_quote(kind));
-  std::vector<std::string> selected;
-  for (std::size_t i = 0; i < args.channels.size(); ++i) {
-    const ComparedChannel* c = channels ? &(*channels)[i] : nullptr;
-    selected.push_back("{" + json_field("given", args.channels[i]) + ", \"by\": \"" +
-                       (by_id(args.channels[i]) ? "id" : "name") +
-                       "\", \"expected_ids\": " + (c ? ids_json(c->expected_ids) : "null") +
-                       ", \"actual_ids\": " + (c ? ids_json(c->actual_ids) : "null") + "}");
+  // The filters applied, as hio inspect --json echoes them.
+  std::vector<std::vector<std::uint32_t>> expected_ids, actual_ids;
+  if (channels) {
+    for (const ComparedChannel& c : *channels) {
+      expected_ids.push_back(c.expected_ids);
+      actual_ids.push_back(c.actual_ids);
+    }
   }
-  out += ", \"kinds\": " + (kinds.empty() ? "null" : json_array(kinds)) +
-         ", \"channels\": " + (selected.empty() ? "null" : json_array(selected)) +
+  out += ", " +
+         filters_json(args.kinds, args.channels,
+                      {{"expected_ids", channels ? &expected_ids : nullptr},
+                       {"actual_ids", channels ? &actual_ids : nullptr}},
+                      replay::JsonSpacing::spaced) +
          ", \"header_differences\": [";
   // As the text lines say them (a journal's strings there quoted and
   // escaped where they must be, the line itself never).

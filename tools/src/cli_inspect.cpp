@@ -3,8 +3,14 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "channel_selection.hpp"
+#include "filters_json.hpp"
+#include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/duration.hpp"
@@ -23,6 +29,30 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
               << message_text(error) << "\n";
   }
   return tyme;
+}
+
+// `--json`'s line after the header: the filters as hio diff --json echoes
+// them (`ids`: each --channel's in this journal), and the tyme window, each
+// end as `<end>_ns` and `<end>` (seconds, as an event's tyme), or null
+// without the option.
+std::string filter_json(const InspectArgs& args,
+                        const std::vector<std::vector<std::uint32_t>>& channel_ids,
+                        const replay::EventFilter& filter) {
+  std::string out =
+      "{\"type\":\"filter\"," + filters_json(args.kinds, args.channels, {{"ids", &channel_ids}},
+                                             replay::JsonSpacing::compact);
+  const std::optional<Tyme> from = args.from ? std::optional(filter.from) : std::nullopt;
+  for (const auto& [end, tyme] : {std::pair{"from", from}, std::pair{"to", filter.until}}) {
+    const std::string name = end;
+    if (tyme) {
+      replay::append_json_number(out, name + "_ns", tyme->time_since_epoch().count());
+      replay::append_json_field(out, name, format_seconds(*tyme));
+    } else {
+      replay::append_json_null(out, name + "_ns");
+      replay::append_json_null(out, name);
+    }
+  }
+  return out + "}";
 }
 
 replay::ReaderOptions inspect_reader_options(const InspectArgs& args) {
@@ -82,7 +112,8 @@ int do_inspect(const InspectArgs& args) {
   format.format = args.json ? replay::LineFormat::json : replay::LineFormat::text;
   const replay::InspectSummary summary =
       replay::inspect(reader, filter, format, std::cout,
-                      args.stats ? replay::InspectBody::stats : replay::InspectBody::events);
+                      args.stats ? replay::InspectBody::stats : replay::InspectBody::events,
+                      args.json ? filter_json(args, selection.each, filter) : std::string());
   std::cout.flush();
   // The lines printed end with the error line of the read the signal cut,
   // unless stdout had failed (stuck when the signal came, cut there).

@@ -69,15 +69,25 @@ std::string BuildContext::resolve(const std::string& address) const {
       it == endpoints.end() && copies != built_copies.end()) {
     // The name the copies share is no doer's: the hint names the copies as
     // they are named, "@t-1" ... "@t-N" (not every one: there may be a
-    // million). There are always 2 or more (copies = 1 is one doer).
-    const std::int64_t planned = copies->second.planned;
+    // million). There are always 2 or more (copies = 1 is one doer). A copy
+    // that failed is named with why: the reader of this error looks for the
+    // copy to name, and that one, or those after it, are not there.
+    const BuiltCopies& built = copies->second;
+    const std::int64_t planned = built.planned;
     const std::string first = "'@" + std::string(name) + "-1'";
     const std::string last = "'@" + std::string(name) + "-" + std::to_string(planned) + "'";
-    throw std::invalid_argument("address '" + address + "' names no doer: '" + std::string(name) +
-                                "' is the name its " + std::to_string(planned) +
-                                " copies share (kind " + copies->second.kind +
-                                "); '@name' names one doer: " +
-                                (planned == 2 ? first + " or " + last : first + " ... " + last));
+    std::string failed;
+    if (built.failed) {
+      failed = "; copy '" + std::string(name) + "-" + std::to_string(built.count + 1) +
+               "' could not be built" +
+               (built.count + 1 < planned ? " (nor were the copies after it)" : "") + ": " +
+               built.failure;
+    }
+    throw std::invalid_argument(
+        "address '" + address + "' names no doer: '" + std::string(name) + "' is the name its " +
+        std::to_string(planned) + " copies share (kind " + built.kind +
+        "); '@name' names one doer: " +
+        (planned == 2 ? first + " or " + last : first + " ... " + last) + failed);
   }
   if (it == endpoints.end()) {
     throw std::invalid_argument("address '" + address +

@@ -150,11 +150,14 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     const KindSpec* kind = registry.find(spec.kind);
     std::unique_ptr<Doer> doer;
     std::string name = spec.name;  // or the copy's that is being built
-    const auto unbuilt = [&] {
-      // For "@name": the copy that failed, and the copies after it, which
-      // are not built (BuiltCopies::failed); or the doer.
+    const auto unbuilt = [&](std::string why) {
+      // For "@name": the copy that failed and why, and the copies after it,
+      // which are not built (BuiltCopies::failed); or the doer.
       context.unbuilt.insert(name);
-      if (name != spec.name) context.built_copies[spec.name].failed = true;
+      if (name == spec.name) return;
+      BuildContext::BuiltCopies& copies = context.built_copies[spec.name];
+      copies.failed = true;
+      copies.failure = std::move(why);
     };
     try {
       if (kind == nullptr) throw std::invalid_argument("unknown kind '" + spec.kind + "'");
@@ -176,22 +179,25 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
     } catch (const std::bad_alloc&) {
       throw;  // nor is memory running out (run_cli: exit 6)
     } catch (const ParamErrors& errors) {
-      for (const ParamError& error : errors.errors())
+      std::string why;
+      for (const ParamError& error : errors.errors()) {
         problems.push_back(param_problem(spec, name, error));
-      unbuilt();
+        why += (why.empty() ? "" : "; ") + error.message();
+      }
+      unbuilt(std::move(why));
       continue;
     } catch (const ParamError& error) {
       problems.push_back(param_problem(spec, name, error));
-      unbuilt();
+      unbuilt(error.message());
       continue;
     } catch (const std::exception& error) {
       problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + name + "': " + error.what()});
-      unbuilt();
+      unbuilt(error.what());
       continue;
     } catch (...) {  // a user's factory may throw anything
-      problems.push_back(Diagnostic{
-          spec.pos, "cannot build doer '" + name + "': its kind's factory threw a non-exception"});
-      unbuilt();
+      const std::string why = "its kind's factory threw a non-exception";
+      problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + name + "': " + why});
+      unbuilt(why);
       continue;
     }
     context.built_kinds.emplace(spec.name, spec.kind);

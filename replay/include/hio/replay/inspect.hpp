@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hio/io/event.hpp"
@@ -187,11 +188,13 @@ enum class InspectBody : std::uint8_t {
 // text: "stopped before pass 100 (tyme 0.1 s, byte 5678): past the window; the rest was not read"
 // json: {"type":"stopped","pass":100,"tyme_ns":100000000,"tyme":"0.1","offset":5678}
 // With InspectBody::stats, the stats lines take the events' place (holes are
-// still printed where they were). Not [[nodiscard]]: what the summary says
-// (damage, a cut, a stop) is printed to `out` as well; a caller that sets
-// an exit code from it reads it.
+// still printed where they were). `after_header`, if not empty, is a line
+// of the caller's printed right after the header line (hio inspect --json's
+// `filter` line, echoing the options that made `filter`). Not
+// [[nodiscard]]: what the summary says (damage, a cut, a stop) is printed to
+// `out` as well; a caller that sets an exit code from it reads it.
 InspectSummary inspect(JournalReader& reader, const EventFilter& filter,
                        const FormatOptions& options, std::ostream& out,
-                       InspectBody body = InspectBody::events);
+                       InspectBody body = InspectBody::events, std::string_view after_header = {});
 
 }  // namespace hio::replay

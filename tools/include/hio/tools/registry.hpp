@@ -138,12 +138,15 @@ struct BuildContext {
   // ("<name>-1" ... "<name>-<count>"): their kind, how many there are to be
   // and how many are built so far. One entry, not one per copy: a scenario
   // may have a million copies. `failed`: copy <count + 1> could not be built,
-  // and those after it were not built.
+  // and those after it were not built; `failure` says why (its error's text
+  // after "cannot build doer '<name>-<i>': "), which "@name" of the name they
+  // share repeats.
   struct BuiltCopies {
     std::string kind;
     std::int64_t planned = 0;
     std::int64_t count = 0;
     bool failed = false;
+    std::string failure = {};
   };
   std::map<std::string, BuiltCopies, std::less<>> built_copies = {};
   // The directory of the scenario file ("" when it came from stdin or text):
