@@ -137,6 +137,10 @@ bool DoDoer::dormant() const {
   return (plain_ || skip_idle_.value_or(false)) && core_.dormant();
 }
 
+bool DoDoer::waits_past_end_of_tyme() const {
+  return core_.holds_past_end_of_tyme();
+}
+
 void DoDoer::exit() {
   wound_ = false;  // the next enter winds the tree again (and finds cycles)
   // Ending by an error that propagates (its own, or a child's): the

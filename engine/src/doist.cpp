@@ -41,9 +41,9 @@ static_assert(std::atomic<int>::is_always_lock_free);
 // Rung with the first signal kept, so that a real-time run's wait between
 // passes ends at once (Doist::stop_wakes). Made by the first catch, under
 // catch_mutex(), and never destroyed: a handler on another thread may still
-// ring it after the last catch ended. Readable while g_stop_signal is set:
-// cleared where the flag is. Null if it could not be made (no descriptor
-// left): the waits then notice a signal at the end of their 0.1 s slice.
+// ring it after the last catch ended. Readable while g_stop_signal (or
+// g_requested_signal, below) is set: cleared where the flags are. Null if it could not be made (no
+// descriptor left): the waits then notice a signal at the end of their 0.1 s slice.
 std::atomic<const WakeFd*> g_signal_wake{nullptr};
 static_assert(std::atomic<const WakeFd*>::is_always_lock_free);
 // When the first signal kept came (steady clock, ns; 0: none or not yet
@@ -51,6 +51,12 @@ static_assert(std::atomic<const WakeFd*>::is_always_lock_free);
 // before the next pass was due, however late the process was woken for it.
 std::atomic<std::int64_t> g_stop_signal_ns{0};
 static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+// A stop that a program's own signal handler asked for
+// (request_stop_from_signal: hio run's SIGUSR1), and when it came: kept,
+// stamped, rung and cleared as the stop signal is, but no stop signal of the
+// process (caught_stop_signal() does not say it: a build or a read goes on).
+std::atomic<int> g_requested_signal{0};
+std::atomic<std::int64_t> g_requested_signal_ns{0};
 
 // The steady clock (CLOCK_MONOTONIC under std::chrono::steady_clock on
 // Linux) in ns, by clock_gettime: async-signal-safe.
@@ -63,17 +69,26 @@ std::int64_t steady_ns() noexcept {
 // Internal linkage (the unnamed namespace), no extern "C": a C-linkage name
 // ignores namespaces, so it was a global symbol that clashed with a program's
 // own function of that name (the same for tools' on_sigpipe).
-void on_stop_signal(int signal) {
+// A handler's whole work, async-signal-safe: notes when the first signal
+// came and which it was in `kept` (the first wins), and rings the signal
+// wake, so that a real-time run's wait between passes ends at once.
+void keep_signal(std::atomic<int>& kept, std::atomic<std::int64_t>& kept_ns, int signal) noexcept {
   std::int64_t unstamped = 0;
-  g_stop_signal_ns.compare_exchange_strong(unstamped, steady_ns());
+  kept_ns.compare_exchange_strong(unstamped, steady_ns());
   int none = 0;
-  if (!g_stop_signal.compare_exchange_strong(none, signal)) return;
+  if (!kept.compare_exchange_strong(none, signal)) return;
   if (const WakeFd* wake = g_signal_wake.load()) wake->ring();
+}
+
+void on_stop_signal(int signal) {
+  keep_signal(g_stop_signal, g_stop_signal_ns, signal);
 }
 
 void clear_stop_signal() {
   g_stop_signal = 0;
   g_stop_signal_ns = 0;
+  g_requested_signal = 0;
+  g_requested_signal_ns = 0;
   if (const WakeFd* wake = g_signal_wake.load()) wake->clear();
 }
 
@@ -194,6 +209,12 @@ StopSignalCatch::~StopSignalCatch() {
 
 int caught_stop_signal() {
   return g_stop_signal.load();
+}
+
+void request_stop_from_signal(int signal) noexcept {
+  // 0 would ring the wake with no stop kept: every wait would end at once.
+  if (signal <= 0) return;
+  keep_signal(g_requested_signal, g_requested_signal_ns, signal);
 }
 
 void record_stop_signal(int signal) {
@@ -463,13 +484,15 @@ MonoTimer::Clock::time_point Doist::stop_came_at() const {
   };
   if (stop_requested()) earlier(stop_requested_ns_.load());
   if (handle_sigint_ && g_stop_signal.load() != 0) earlier(g_stop_signal_ns.load());
+  if (handle_sigint_ && g_requested_signal.load() != 0) earlier(g_requested_signal_ns.load());
   return MonoTimer::Clock::time_point{std::chrono::nanoseconds{at}};
 }
 
 bool Doist::stop_pending() const {
-  // The signal flag is process-wide: a Doist that does not handle signals
-  // (set_handle_sigint(false)) leaves it to the run or catch that does.
-  return stop_requested() || (handle_sigint_ && g_stop_signal.load() != 0);
+  // The signal flags are process-wide: a Doist that does not handle signals
+  // (set_handle_sigint(false)) leaves them to the run or catch that does.
+  return stop_requested() ||
+         (handle_sigint_ && (g_stop_signal.load() != 0 || g_requested_signal.load() != 0));
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
@@ -560,10 +583,15 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
       if (stop_pending()) {
         reason = RunEnd::interrupted;
         // A stop signal the Doist caught wins over a request naming one
-        // (hio run's SIGUSR1 after a Ctrl-C in the same pass): the exit code
+        // (hio run's SIGUSR1 in the same pass as a Ctrl-C): the exit code
         // is the caught signal's, so the summary and trailer say it too.
+        // Then a signal handler's request (request_stop_from_signal), then
+        // the run's own.
         const int caught = handle_sigint_ ? g_stop_signal.load() : 0;
-        stop_signal_ = caught != 0 ? caught : stop_requested_signal_.load();
+        const int handled = handle_sigint_ ? g_requested_signal.load() : 0;
+        stop_signal_ = caught != 0    ? caught
+                       : handled != 0 ? handled
+                                      : stop_requested_signal_.load();
         break;
       }
       if (limited && tyme() >= end) {
@@ -636,7 +664,9 @@ bool Doist::skip_idle(bool limited, Tyme end) {
 }
 
 bool Doist::holds_past_end_of_tyme() {
-  bool held = false;
+  // A doer's own next run first: with skipping, a tock past the end of tyme
+  // under a shorter Doist tock leaves it timed there, not at tyme's end.
+  bool held = core_.holds_past_end_of_tyme();
   reactors_.each([&held](Reactor& reactor) { held = held || reactor.holds_past_end_of_tyme(); });
   return held;
 }
@@ -733,9 +763,10 @@ void Doist::wait_out(MonoTimer::Clock::time_point stop, const StopWakes& wakes) 
     // Woken early with no stop pending: a wake rung for no stop of this run
     // (a request_stop() that came just before it, which it forgets). Cleared,
     // or every wait would end at once. Only this Doist's own: the signal wake
-    // is every Doist's and is rung only while a stop signal is pending (which
-    // stop_pending() sees), so clearing it here could only erase a signal
-    // that came after the check, for another Doist's wait.
+    // is every Doist's and is rung only while a stop signal, or a handler's
+    // request, is pending (which stop_pending() sees), so clearing it here
+    // could only erase a signal that came after the check, for another
+    // Doist's wait.
     if (!stop_pending() && MonoTimer::Clock::now() < until && wakes.request != nullptr) {
       wakes.request->clear();
     }

@@ -315,6 +315,16 @@ bool Schedule::dormant() const {
                      [&](const Bucket& bucket) { return all_dormant(bucket.deeds); });
 }
 
+bool Schedule::holds_past_end_of_tyme() const {
+  for (const Deed* deed = head_; deed != nullptr; deed = deed->next) {
+    if (deed->state == Deed::State::timed && deed->retyme == kTymeNever && !deed->doer->dormant()) {
+      return true;
+    }
+    if (deed->doer->waits_past_end_of_tyme()) return true;
+  }
+  return false;
+}
+
 void Schedule::pass(Tyme tyme, Tock tock0) {
   HIO_CHECK(!in_pass_, "a schedule's pass was started inside its own pass");
   collect_due(tyme);

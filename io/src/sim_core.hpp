@@ -158,6 +158,13 @@ struct SimDatagram {
 
 enum class SegmentKind : std::uint8_t { syn, syn_ack, data, fin, rst };
 
+// What a drop of bytes that could never arrive says, before "link a->b" or
+// "line ttyA->ttyB": their arrival lay beyond the end of tyme (~292 years),
+// where it saturated. Said of a datagram when it is sent, and of a stream's
+// or a serial line's bytes when they are lost with their connection or line
+// (both ends closed, a reset, an unplug): that is not why they never came.
+inline constexpr std::string_view kBeyondEndOfTyme = "would arrive beyond the end of tyme on ";
+
 struct SimSegment {
   std::string bytes;  // data; rst: the reason
   std::uint64_t serial = 0;

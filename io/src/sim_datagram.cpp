@@ -217,7 +217,8 @@ void SimCore::send_datagram(SimDatagramTransport& from, std::string_view peer,
     report(from, NoiseKind::reorder, bytes, peer, detail);
   }
   if (at == kTymeNever) {  // delays summed beyond the end of tyme (~292 years)
-    detail.assign("would arrive beyond the end of tyme on link ");
+    detail.assign(kBeyondEndOfTyme);
+    detail += "link ";
     detail += link.name();
     report(from, NoiseKind::drop, bytes, peer, detail);
     return;

@@ -243,7 +243,10 @@ void SimCore::lose_wire(std::uint32_t index, std::string_view detail,
     const SimSerialTransport* receiver = last != nullptr ? nullptr : line.end[1 - d];
     report(sender != nullptr ? sender->endpoint_id() : 0,
            receiver != nullptr ? receiver->endpoint_id() : 0, NoiseKind::drop, piece.bytes,
-           line.device[1 - d], std::string(detail) + line.dir[d].name);
+           line.device[1 - d],
+           (piece.arrives == kTymeNever ? std::string(kBeyondEndOfTyme) + "line "
+                                        : std::string(detail)) +
+               line.dir[d].name);
   }
   ++line.epoch;  // what was on the wire is lost (reported above)
   for (SimSerialLine::Dir& dir : line.dir) {

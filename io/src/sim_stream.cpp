@@ -472,7 +472,12 @@ void SimCore::lose_segment(const SimConn& c, int d, const SimSegment& segment,
                            const SimEndpoint* sender, const SimEndpoint* receiver,
                            std::string_view why) {
   if (segment.kind != SegmentKind::data || segment.bytes.empty()) return;
-  detail_.assign(why);
+  if (segment.at == kTymeNever) {
+    detail_.assign(kBeyondEndOfTyme);
+    detail_ += "link ";
+  } else {
+    detail_.assign(why);
+  }
   detail_ += c.dir[d].link->name();
   report_ends(sender, receiver, NoiseKind::drop, segment.bytes, c.endpoint[1 - d], detail_);
 }

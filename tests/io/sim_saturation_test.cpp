@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
@@ -16,6 +17,15 @@ namespace hio::test {
 namespace {
 
 constexpr Tock kYear = seconds(365LL * 24 * 3600);
+
+// The texts of the noise drops recorded.
+std::vector<std::string> drops(const RecordingSink& sink) {
+  std::vector<std::string> texts;
+  for (const Recorded& r : sink.events) {
+    if (r.kind == EventKind::noise && r.noise == NoiseKind::drop) texts.push_back(r.text);
+  }
+  return texts;
+}
 
 // At `at`, writes to a serial pump.
 class LateWrite final : public Doer {
@@ -54,6 +64,30 @@ TEST(SimSaturation, SerialBytesThatWouldArriveAfterTheEndOfTymeNeverArrive) {
   EXPECT_EQ(b.read, "early");
   EXPECT_EQ(b.last_rx, Tyme{100 * kYear + 50 * kYear});  // arrived at 100 y + 5 ms: the 150 y pass
   EXPECT_EQ(w.net.next_event(), kTymeNever);
+  // Lost when the run's end closed both ends: a drop that says why they
+  // never came (it said "both ends closed while on line ttyA->ttyB").
+  EXPECT_EQ(drops(w.sink),
+            std::vector<std::string>{"would arrive beyond the end of tyme on line ttyA->ttyB"});
+  dump_on_failure(w.sink);
+}
+
+// A stream's bytes sent at 250 years (the connect took two latencies of
+// 100 years; passes every 50) would arrive beyond the end of tyme: dropped when the run's
+// end closes both ends, with a drop that says so (it said "both ends closed
+// while on link a->b", as for bytes merely on their way then).
+TEST(SimSaturation, StreamBytesBeyondTheEndOfTymeAreDroppedAsSuch) {
+  SimWorld w({}, 50 * kYear);
+  w.two_hosts({.latency = 100 * kYear});
+  EchoServerDoer server(w.io, "sim://b:7");
+  TcpClientDoer client(w.io, "sim://b:7");
+  Greeter greeter(client.channel(), "never there");
+  w.doist.run({&server, &client, &greeter}, 290 * kYear);
+  EXPECT_EQ(greeter.reply, "");
+  const Recorded* tx = w.sink.first(EventKind::tx, client.channel().id());
+  ASSERT_NE(tx, nullptr);
+  EXPECT_EQ(tx->tyme, Tyme{250 * kYear});
+  EXPECT_EQ(drops(w.sink),
+            std::vector<std::string>{"would arrive beyond the end of tyme on link a->b"});
   dump_on_failure(w.sink);
 }
 

@@ -7,7 +7,9 @@
 # journal's trailer keeps the signal (end=interrupted stop_signal=10), and
 # its replay is identical, stops at the same pass and exits by the same
 # verdicts. A SIGUSR1 that comes while the scenario is built is kept: the
-# run stops after its first pass. Usage: cli_clean_stop.sh HIO WORK
+# run stops after its first pass; one that comes while hio waits out a tock
+# of an hour ends the run at once, at the pass it came after.
+# Usage: cli_clean_stop.sh HIO WORK
 set -u
 . "$(dirname "$0")/lib.sh"
 HIO=$1 WORK=$2
@@ -95,6 +97,41 @@ grep -q "^  ok    server.accepted == 1  (server.accepted was 1)$" $name.out || f
   fail "$name: the replay's trailer lost the signal"
 "$HIO" replay pass.hioj --json > $name.json 2>&1 || fail "$name --json: exit $?"
 grep -q '"recorded_interrupted": false, "recorded_stopped": true' $name.json || fail "$name --json: not recorded_stopped"
+
+# A SIGUSR1 while hio waits out a long tock (1 h) ends the wait at once: the
+# run ends at the pass the signal came after (tyme 0, ended_at_pass), its
+# journal finished, not an hour on (unfixed: the handler only set a flag that
+# the run read at the end of its next pass, an hour later: a SIGINT rang the
+# wait's wake, a SIGUSR1 did not). Sent once the first pass's frame is in the
+# journal (hio flushes it at the pass's end, then waits): bounded by the
+# tock, not by how fast the machine is.
+name=tock
+cat > $name.toml << 'TOML'
+[run]
+name = "capture"
+mode = "real"
+tock = "1h"
+
+[[doer]]
+kind = "echo_server"
+name = "server"
+address = "tcp://127.0.0.1:0"
+TOML
+"$HIO" run $name.toml --record $name.hioj > $name.out 2> $name.err &
+pid=$!
+first_pass_over() {
+  "$HIO" inspect "$name.hioj" 2>&1 | grep -q "truncated: the journal ends after 1 pass frame"
+}
+await_or_fail 60 $pid "the wait after its first pass" first_pass_over
+kill -USR1 $pid
+reap_within $(($(scaled 60) * 10)) $pid "$name: still running 60 s after SIGUSR1 (waiting out its tock)"
+rc=$?
+[ $rc -eq 0 ] || fail "$name: exit $rc, expected 0"
+grep -qx "run:       capture, seed 0, ended: stopped (SIGUSR1)" $name.out || fail "$name: not stopped"
+grep -qx "passes:    0 (1 executed)" $name.out || fail "$name: not stopped at its first pass"
+"$HIO" inspect $name.hioj --kind close > $name.inspect || fail "$name: journal unreadable"
+grep -q "^trailer .* end=interrupted end_tyme=0 ended_at_pass stop_signal=10 (SIGUSR1)$" $name.inspect ||
+  { cat $name.inspect; fail "$name: the trailer does not end at the first pass"; }
 
 # A final expectation that fails at the stop: exit 1, and 1 for its replay.
 capture fails 2

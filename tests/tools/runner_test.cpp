@@ -808,6 +808,17 @@ TEST(RunScenario, AStallAtTheEndOfTymeSaysTymeRanOut) {
       // Runs at 0, 100 and 200 years; the next would be at 300.
       {"a ticker's next run",
        "[run]\ntock = \"876000h\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncount = 10\n", true},
+      // The same under a tock of 1 ms: time skipping jumps to each run, and
+      // the next one's timer saturates at the end of tyme (it said "those
+      // left wait for input"), also in a group.
+      {"a ticker's next run under a short tock",
+       "[run]\ntock = \"1ms\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\ntock = "
+       "\"876000h\"\ncount = 10\n",
+       true},
+      {"a grouped ticker's next run under a short tock",
+       "[run]\ntock = \"1ms\"\n[[doer]]\nkind = \"group\"\nname = \"g\"\n[[doer.doer]]\n"
+       "kind = \"ticker\"\nname = \"t\"\ntock = \"876000h\"\ncount = 10\n",
+       true},
       // The connect takes 200 years; the bytes sent then would arrive at 300.
       {"bytes on a link", "[run]\ntock = \"1ms\"\n" + net + "876000h\"\n" + echo + client, true},
       {"a server left alone", "[run]\ntock = \"1ms\"\n" + net + "10ms\"\n" + echo, false},

@@ -2,20 +2,17 @@
 
 #include <array>
 
-#include "hio/tools/cli.hpp"  // kCleanStopSignal
+#include "hio/engine/doist.hpp"  // request_stop_from_signal
+#include "hio/tools/cli.hpp"     // kCleanStopSignal
 
 namespace hio::tools {
 
 namespace {
 
-// Lock-free, so that the handler may set it (async-signal-safe: a lock or
-// a non-lock-free atomic could deadlock with the code the signal
-// interrupted) and the run's thread read it without a data race.
-std::atomic<bool> g_clean_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
-
+// Async-signal-safe: the engine keeps the request and rings the wake a
+// real-time run waits on, as for a caught stop signal.
 void on_clean_stop(int) {
-  g_clean_stop.store(true);
+  request_stop_from_signal(kCleanStopSignal);
 }
 
 constexpr std::array<int, 1> kCleanStopSignals = {kCleanStopSignal};
@@ -23,16 +20,12 @@ constexpr std::array<int, 1> kCleanStopSignals = {kCleanStopSignal};
 }  // namespace
 
 CleanStopCatch::CleanStopCatch() {
-  g_clean_stop.store(false);
-  // SA_RESTART: a read or a wait the signal interrupts goes on (the flag is
-  // read at the end of the pass). Unblocked: heard whatever mask hio
-  // inherited, as the stop signals are (CliSignals).
+  // SA_RESTART: a read the signal interrupts goes on (a scenario read from
+  // a pipe; the stop ends the run, not the command). A run's wait between
+  // passes ends all the same: the handler rings its wake. Unblocked: heard
+  // whatever mask hio inherited, as the stop signals are (CliSignals).
   scope_.emplace(kCleanStopSignals, on_clean_stop,
                  SignalCatchOptions{.restart_calls = true, .mask = SignalMaskChange::unblock});
-}
-
-const std::atomic<bool>* CleanStopCatch::caught() const {
-  return &g_clean_stop;
 }
 
 }  // namespace hio::tools

@@ -1,9 +1,9 @@
-// CleanStopCatch: hio run's kCleanStopSignal (SIGUSR1), turned into a flag
-// that the run's StopWhenSet reads at the end of each pass, so that the run
-// ends there as `stopped` (docs/scenarios.md, "Ending a run cleanly").
+// CleanStopCatch: hio run's kCleanStopSignal (SIGUSR1), turned into a stop
+// of the run (request_stop_from_signal), so that the run ends as `stopped`
+// at the pass the signal came after, a real-time wait for the next pass cut
+// short (docs/scenarios.md, "Ending a run cleanly").
 #pragma once
 
-#include <atomic>
 #include <optional>
 
 #include "hio/engine/signal_catch_scope.hpp"
@@ -11,21 +11,19 @@
 namespace hio::tools {
 
 // Catches kCleanStopSignal for as long as it lives (unblocked in the thread
-// that makes it, and in the threads that thread starts), from before the
-// scenario is read: one that comes while it is read or built is kept, and
-// the run stops after its first pass. The previous action and mask come
-// back when it goes. One at a time (process-wide, as the handler is).
+// that makes it, and in the threads that thread starts). Made while the
+// command's StopSignalCatch is held, from before the scenario is read: one
+// that comes while it is read or built is kept with the catch, and the run
+// stops after its first pass. The previous action and mask come back when
+// it goes. One at a time (process-wide, as the handler is).
 class CleanStopCatch {
  public:
   CleanStopCatch();
   CleanStopCatch(const CleanStopCatch&) = delete;
   CleanStopCatch& operator=(const CleanStopCatch&) = delete;
 
-  // Set once the signal came (RunOptions::clean_stop).
-  const std::atomic<bool>* caught() const;
-
  private:
-  std::optional<SignalCatchScope> scope_;  // made once the flag is cleared
+  std::optional<SignalCatchScope> scope_;
 };
 
 }  // namespace hio::tools

@@ -118,9 +118,11 @@ int do_check(const RunArgs& args, const DoerRegistry& registry) {
   }
 }
 
-int do_run(const RunArgs& args, const DoerRegistry& registry, const CleanStopCatch& clean_stop) {
+int do_run(const RunArgs& args, const DoerRegistry& registry,
+           const CleanStopCatch& /*held: SIGUSR1 stops the run*/) {
   // SIGUSR1 from here on ends the run cleanly (kCleanStopSignal), also one
-  // that comes while the scenario is read or built.
+  // that comes while the scenario is read or built: the catch asks the
+  // engine to stop the runs (request_stop_from_signal).
   if (const std::string problem =
           record_path_problem(args.record, {{args.scenario, "scenario file"}});
       !problem.empty()) {
@@ -132,7 +134,6 @@ int do_run(const RunArgs& args, const DoerRegistry& registry, const CleanStopCat
   Scenario& scenario = *as_run;
   RunOptions options;
   options.record_path = args.record.value_or("");
-  options.clean_stop = clean_stop.caught();
   options.counters = args.counters;
   // Whether a progress line is on stderr now: erased (only then) before a
   // warning and after the run.

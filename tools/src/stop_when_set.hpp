@@ -1,6 +1,8 @@
 // StopWhenSet: ends a run (a scenario's, a replay's) after the first pass
-// that ends with a flag set by another thread or a signal handler (a sweep's
-// stop flag, set on SIGINT or SIGTERM; hio run's SIGUSR1, CleanStopCatch).
+// that ends with a flag set by another thread (a sweep's stop flag, set on
+// SIGINT or SIGTERM by its watcher; RunOptions::clean_stop). A signal
+// handler asks the engine instead (request_stop_from_signal), which also
+// ends a real-time run's wait for its next pass.
 #pragma once
 
 #include <atomic>

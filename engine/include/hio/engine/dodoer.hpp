@@ -100,6 +100,9 @@ class DoDoer : public Doer {
   // set_skip_idle(true)) with nothing below that can come due without a
   // wake: its runs, at any tock, do nothing (Doer::dormant).
   bool dormant() const override;
+  // A child here or below is timed only at the end of tyme
+  // (Doer::waits_past_end_of_tyme).
+  bool waits_past_end_of_tyme() const override;
 
   Schedule core_;
   DoerList doers_;

@@ -214,6 +214,10 @@ class Doer : public Tymee {
   // whatever its tock. Private, but virtual: a subclass's own member
   // `bool dormant() const` overrides it (give it another name).
   virtual bool dormant() const { return false; }
+  // Whether a doer below this one is timed only at the end of tyme (for the
+  // Doist's stall: Schedule::holds_past_end_of_tyme): a DoDoer looks
+  // through its children. Private and virtual, as dormant() is.
+  virtual bool waits_past_end_of_tyme() const { return false; }
 
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {

@@ -61,6 +61,24 @@ inline constexpr std::array<int, 3> kStopSignals = {SIGINT, SIGTERM, SIGHUP};
 // and SIGTERM are caught even where they came in ignored (a background job).
 bool stop_signal_kept_ignored(int signal);
 
+// For the handler of a signal that a program catches itself to end its runs
+// cleanly (hio run's SIGUSR1, tools' CleanStopCatch): async-signal-safe,
+// which Doist::request_stop is not for a handler (it knows no Doist, and
+// one may be destroyed while the handler runs). Every run of a Doist that
+// handles stop signals (set_handle_sigint, the default) ends after its
+// current pass as request_stop(signal) ends it: RunEnd::interrupted,
+// stop_signal() `signal` (a caught SIGINT, SIGTERM or SIGHUP wins over it,
+// and it over the run's own request_stop(signal)), and in real time the
+// wait between passes ends at once (it rings the wake a caught stop signal
+// rings, Doist::stop_wakes()): the run ends at the pass it came after
+// (ended_at_pass()). Kept as a caught stop signal is (the first requested
+// wins), from the start of the outermost StopSignalCatch or run to the end
+// of the last, so that a run started meanwhile ends after its first pass;
+// one requested while none is in progress is forgotten when the next one
+// starts. It is no stop signal: caught_stop_signal() does not say it, so a
+// build or a read goes on. `signal` <= 0: does nothing.
+void request_stop_from_signal(int signal) noexcept;
+
 // The signal caught (SIGINT, SIGTERM, SIGHUP) since the outermost catch or run
 // began, the first delivered if several were (two pending together are
 // delivered in signal-number order: SIGHUP, SIGINT, SIGTERM), or 0 (also
@@ -242,9 +260,9 @@ class Doist : public Tymist {
   // tyme of the pass that ran (ended_at_pass()). A request made before run()
   // starts is forgotten: run() starts with none.
   // `signal`, not 0: the stop stands for that signal, which the program
-  // caught itself (hio run turns SIGUSR1 into a stop here): stop_signal()
-  // says it after the run, as it says a stop signal's, and a journal's
-  // trailer keeps it. The first request that names one counts.
+  // caught itself: stop_signal() says it after the run, as it says a stop
+  // signal's, and a journal's trailer keeps it. The first request that
+  // names one counts. Not from a signal handler: request_stop_from_signal.
   void request_stop(int signal = 0);
   // Whether request_stop() was called during the last run: tells a run that
   // its own code ended (RunEnd::interrupted either way) from one ended by a signal.
@@ -255,7 +273,8 @@ class Doist : public Tymist {
   // A reactor's wait_until watches them (Reactor::stop_wakes()).
   StopWakes stop_wakes() const;
   // The signal (SIGINT, SIGTERM, SIGHUP) that interrupted the last run, or
-  // the one request_stop(signal) named, or 0.
+  // the one request_stop_from_signal(signal) or request_stop(signal) named,
+  // or 0.
   int stop_signal() const { return stop_signal_; }
   // Ends the run after the current pass at that pass's tyme, without the
   // tick: as a real-time run ends when a stop comes before the wall clock
@@ -273,8 +292,9 @@ class Doist : public Tymist {
   // pass.
   bool ended_at_pass() const { return ended_at_pass_; }
   // The last run ended stalled because tyme ran out: it reached the end of
-  // tyme (kTymeNever), or what its doers waited for was due only there
-  // (Reactor::holds_past_end_of_tyme), not because nothing was left to come.
+  // tyme (kTymeNever), or what its doers waited for was due only there (a
+  // doer's next run past it, below a shorter Doist tock; a reactor's
+  // holds_past_end_of_tyme), not because nothing was left to come.
   bool ran_out_of_tyme() const { return ran_out_of_tyme_; }
   // Real time: the Doist is between passes, waiting out a tock (reactors are
   // in wait_until(), or polled after the first one's wait). IO that comes in
@@ -388,7 +408,8 @@ class Doist : public Tymist {
   // Advances tyme over passes in which nothing can run. Returns false when
   // nothing can ever run again (stalled).
   bool skip_idle(bool limited, Tyme end);
-  // A reactor holds something due only at the end of tyme.
+  // A deed (Schedule::holds_past_end_of_tyme) or a reactor holds something
+  // due only at the end of tyme.
   bool holds_past_end_of_tyme();
   // One pass at the current tyme (no tick).
   void pass();

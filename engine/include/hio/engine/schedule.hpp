@@ -135,6 +135,13 @@ class Schedule {
   // tock sets, stand for nothing. Parked deeds without a deadline count as
   // dormant. Stops at the first deed that is not; for the Doist's stall.
   bool dormant() const;
+  // A deed here or below (Doer::waits_past_end_of_tyme: a DoDoer's) is timed
+  // only at the end of tyme: its tock took its next run past it, and the
+  // retyme saturated there (kTymeNever, which next_timer() reads as no
+  // timer). Dormant deeds aside: their runs would do nothing. A stall with
+  // one ran out of tyme, not of input (Doist::ran_out_of_tyme); asked only
+  // then: it looks at every deed.
+  bool holds_past_end_of_tyme() const;
 
   // Whether a tock-0 deed of this schedule can park idle (a DoDoer with
   // nothing due) and, woken or at its deadline, run when it would have run

@@ -199,7 +199,7 @@ struct RunSummary {
   std::uint64_t seed = 0;
   RunEnd end = RunEnd::done;
   // SIGINT, SIGTERM or SIGHUP when one interrupted it; kCleanStopSignal
-  // when RunOptions::clean_stop stopped it (stopped()).
+  // when a clean stop stopped it (stopped()).
   int stop_signal = 0;
   // Ended stalled because tyme ran out (Doist::ran_out_of_tyme): the
   // summary says so instead of "wait for input that nothing in the run sends".
@@ -284,8 +284,9 @@ struct RunSummary {
   // judged and held - and there was one, if the run was interrupted (no end
   // to judge it by otherwise).
   bool passed() const;
-  // RunOptions::clean_stop ended the run (`end` is interrupted, stop_signal
-  // kCleanStopSignal): its end is judged as a run's end, `final`
+  // A clean stop ended the run (RunOptions::clean_stop, or
+  // request_stop_from_signal(kCleanStopSignal): `end` is interrupted,
+  // stop_signal kCleanStopSignal): its end is judged as a run's end, `final`
   // expectations included, and hio run exits by the verdict.
   bool stopped() const;
   // "first failed expectation" for sweeps; "" if all passed.
@@ -305,11 +306,15 @@ struct RunOptions {
   // the run ends after the first pass that ends with it true
   // (RunEnd::interrupted), however long before the run it was set.
   const std::atomic<bool>* stop = nullptr;
-  // When set (hio run's, which its kCleanStopSignal handler sets,
-  // CleanStopCatch): the run ends after the first pass that ends with it
-  // true, however long before the run it was set, as RunSummary::stopped():
-  // RunEnd::interrupted with stop_signal kCleanStopSignal, which the
-  // journal's trailer keeps, its end judged as a run's end.
+  // When set (a flag of the program's, set by another thread): the run ends
+  // after the first pass that ends with it true, however long before the
+  // run it was set, as RunSummary::stopped(): RunEnd::interrupted with
+  // stop_signal kCleanStopSignal, which the journal's trailer keeps, its end
+  // judged as a run's end. Read at the end of each pass: a real-time run
+  // waiting for its next pass notices it only after that pass. A signal
+  // handler calls hio::request_stop_from_signal(kCleanStopSignal) instead
+  // (hio run's SIGUSR1), which ends that wait at once and so the run at the
+  // pass the signal came after; the run then stops as this flag stops it.
   const std::atomic<bool>* clean_stop = nullptr;
   // When set, channel failures are said through it, one line each without
   // a newline (hio run writes them to stderr): the first error of each
