@@ -27,4 +27,8 @@ grep -q "^my-hio run: the following arguments were not expected: --sed 3" extra.
 [ $? -eq 2 ] || fail "inspect of a scenario: exit not 2" text.out
 grep -q "is text, not a journal: a scenario is run with my-hio run" text.out ||
   fail "inspect of a scenario: not my-hio's commands" text.out
+./my-hio --help > /dev/full 2> full.out
+[ $? -eq 4 ] || fail "--help > /dev/full: exit not 4" full.out
+grep -qx "my-hio: cannot write the output (stdout): No space left on device" full.out ||
+  fail "--help > /dev/full: not said as my-hio" full.out
 exit 0

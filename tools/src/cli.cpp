@@ -627,6 +627,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   std::optional<ReportPrefix> report_prefix;
   int code = kExitInternal;
   try {
+    // The program's name until a command's (stdout that fails on --help).
+    report_prefix.emplace(program_name() + ": ");
     code = run_command(argc, argv, registry, json, report_prefix, clean_stop);
   } catch (const std::bad_alloc&) {
     // Before a command ran (its arguments read): run_command says those
