@@ -155,11 +155,14 @@ std::vector<ChannelInfo> compared_table(const std::vector<ChannelInfo>& table,
 std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b,
                                          const DiffOptions& options) {
   std::vector<std::string> out;
-  // An empty side is said as "(none)": "noise: (none) vs drop=0.2".
-  auto field = [&out](const char* name, const std::string& x, const std::string& y) {
-    const auto shown = [](const std::string& text) {
+  // An empty side is said as "(none)": "noise: (none) vs drop=0.2". `own`:
+  // hio's own text, quoted and escaped where it must be already (as inspect
+  // prints it), never quoted again.
+  auto field = [&out](const char* name, const std::string& x, const std::string& y,
+                      bool own = false) {
+    const auto shown = [own](const std::string& text) {
       if (text.empty()) return std::string("(none)");
-      return reads_plainly(text) ? text : quoted(text);
+      return own || reads_plainly(text) ? text : quoted(text);
     };
     if (x != y) out.push_back(std::string(name) + ": " + shown(x) + " vs " + shown(y));
   };
@@ -171,7 +174,11 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
-  field("noise_chain", describe_noise_chain(a.noise_chain), describe_noise_chain(b.noise_chain));
+  // A chain that says no more than noise and noise_seed is not said again.
+  if (noise_chain_says_more(a) || noise_chain_says_more(b)) {
+    field("noise_chain", describe_noise_chain(a.noise_chain), describe_noise_chain(b.noise_chain),
+          true);
+  }
   std::vector<std::uint32_t> unused;
   std::vector<std::uint32_t> own_ids;
   const std::vector<ChannelInfo> x =

@@ -195,17 +195,6 @@ std::string format_event(const ChannelEvent& event, std::uint64_t pass,
                                             : event_text(event, pass, options.text_bytes_max);
 }
 
-namespace {
-
-// The chain is shown when it says more than noise and noise_seed: earlier
-// noise replays, or a strict replay of a perturbed journal.
-bool chain_says_more(const JournalHeader& h) {
-  return !h.noise_chain.empty() &&
-         !(h.noise_chain.size() == 1 && h.noise_chain[0] == NoiseStep{h.noise, h.noise_seed});
-}
-
-}  // namespace
-
 std::string format_header(const JournalHeader& h, const FormatOptions& options) {
   if (options.format == LineFormat::json) {
     std::string out = "{\"type\":\"header\"";
@@ -277,7 +266,7 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
     text_field(out, "noise", h.noise);
     out += " noise_seed=" + std::to_string(h.noise_seed);
   }
-  if (chain_says_more(h)) {
+  if (noise_chain_says_more(h)) {
     // noise_chain="drop=0.1"@3,"dup=1"@7: spec and seed of each, oldest first.
     out += " noise_chain=" + describe_noise_chain(h.noise_chain);
   }

@@ -102,6 +102,12 @@ std::vector<NoiseStep> noise_chain_of(const JournalHeader& header) {
   return {NoiseStep{header.noise, header.noise_seed}};
 }
 
+bool noise_chain_says_more(const JournalHeader& header) {
+  return !header.noise_chain.empty() &&
+         !(header.noise_chain.size() == 1 &&
+           header.noise_chain[0] == NoiseStep{header.noise, header.noise_seed});
+}
+
 std::string describe_noise_chain(const std::vector<NoiseStep>& chain) {
   std::string out;
   for (const NoiseStep& step : chain) {

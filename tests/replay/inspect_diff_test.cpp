@@ -662,6 +662,38 @@ TEST(Diff, AnEmptyHeaderFieldIsSaidAsNone) {
   EXPECT_EQ(r.header_differences[0], "noise: (none) vs drop=0.2");
 }
 
+// A noise chain is said as inspect says it, its specs quoted once (it was
+// "\"drop=0.1\"@3", quoted again as a journal string), and only where one
+// side's says more than its noise and noise_seed (a chain of one step, its
+// own noise, said nothing those two lines did not).
+TEST(Diff, NoiseChainIsSaidOnceAndOnlyWhenItSaysMore) {
+  TempDir dir;
+  test::write_sample(dir.file("plain.hioj"));
+  JournalHeader once = test::sample_header();
+  once.noise = "drop=0.1";
+  once.noise_seed = 3;
+  once.noise_chain = {NoiseStep{"drop=0.1", 3}};
+  test::write_sample(dir.file("once.hioj"), {}, once);
+  JournalHeader twice = once;
+  twice.noise = "dup=0.5";
+  twice.noise_seed = 4;
+  twice.noise_chain.push_back(NoiseStep{"dup=0.5", 4});
+  test::write_sample(dir.file("twice.hioj"), {}, twice);
+  const auto differences = [&](const char* a, const char* b) {
+    JournalReader x(dir.file(a));
+    JournalReader y(dir.file(b));
+    return diff_journals(x, y).header_differences;
+  };
+  EXPECT_EQ(differences("plain.hioj", "once.hioj"),
+            (std::vector<std::string>{"noise: (none) vs drop=0.1", "noise_seed: 0 vs 3"}));
+  EXPECT_EQ(
+      differences("once.hioj", "twice.hioj"),
+      (std::vector<std::string>{"noise: drop=0.1 vs dup=0.5", "noise_seed: 3 vs 4",
+                                "noise_chain: \"drop=0.1\"@3 vs \"drop=0.1\"@3,\"dup=0.5\"@4"}));
+  EXPECT_EQ(differences("plain.hioj", "twice.hioj").back(),
+            "noise_chain: (none) vs \"drop=0.1\"@3,\"dup=0.5\"@4");
+}
+
 TEST(Diff, FirstDifferingBytesWithHexDiff) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));

@@ -32,9 +32,10 @@ gone() {
 }
 
 env --default-signal=PIPE true 2> /dev/null || { echo "env --default-signal: not supported"; exit 1; }
-gone threw 5 "^hio run: error: a doer threw: protocol violation" \
+# (throwing-hio says its own name, argv[0]'s, as run_cli does.)
+gone threw 5 "^throwing-hio run: error: a doer threw: protocol violation" \
   "$THROWING" run "$SCENARIOS/tcp_echo_jitter.toml"
-gone threw_json 5 "^hio run: error: a doer threw: protocol violation" \
+gone threw_json 5 "^throwing-hio run: error: a doer threw: protocol violation" \
   "$THROWING" run "$SCENARIOS/tcp_echo_jitter.toml" --json
 gone bad_json 2 "bad.toml" "$HIO" run bad.toml --json
 gone passed 141 "" "$HIO" run "$SCENARIOS/quickstart.toml"

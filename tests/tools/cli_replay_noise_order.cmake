@@ -64,7 +64,8 @@ require("${err}" "hio run: cannot write the output \\(stdout\\): " "run > /dev/f
 # the doer throws): 4 before 5, and the doer's error is still told.
 run_tool(sh -c "ulimit -f 8 && exec \"$0\" run \"$1\" --record \"$2\"" ${THROWING}
          ${SCENARIOS}/tcp_echo_jitter.toml ${WORK}/bomb_cut.hioj EXIT 4)
-require("${err}" "^hio run: error: journal cannot write '[^\n]*bomb_cut.hioj': File too large; the run had ended with an error the journal could not record: protocol violation: 600 bytes\n$"
+# (throwing-hio says its own name: run_cli names the program as argv[0] does.)
+require("${err}" "^throwing-hio run: error: journal cannot write '[^\n]*bomb_cut.hioj': File too large; the run had ended with an error the journal could not record: protocol violation: 600 bytes\n$"
         "run 4 before 5: the doer's error told")
 run_tool(${THROWING} run ${SCENARIOS}/tcp_echo_jitter.toml --json EXIT 5)
 require("${out}" "\"end\": \"error\", \"error\": \"protocol violation: 600 bytes\"" "run --json")

@@ -1,4 +1,6 @@
-// The ```console blocks of the README and docs/replay.md are run: each "$ command"
+// The ```console blocks of the README and docs/replay.md are run (and, at
+// the end, what the docs say of their other blocks is checked: a block shown
+// as a file is the file, a fuzzing recipe makes its corpus directory): each "$ command"
 // line runs in a scratch directory (with build/release/bin and scenarios/
 // linked in, so the commands read as a user types them from the repository's
 // root), and its output (stdout and stderr) must be the lines shown under it.
@@ -241,6 +243,101 @@ TEST(DocsConsole, GivenFileIsCopiedInBeforeItsBlock) {
   std::ofstream(doc) << "<!-- console: g.md is README.md -->\n```console\n$ head -1 g.md\n# hio\n"
                         "$ rm g.md\n```\n```console\n$ test -e g.md  # exit 1\n```\n";
   check_document(doc, "given.md");
+}
+
+// The fenced blocks of `doc` (their lines, the fence's indent removed), each
+// with the line before its fence (a marker) and its first line's number.
+struct Block {
+  std::string before;
+  int line = 0;
+  std::vector<std::string> lines;
+};
+
+std::vector<Block> fenced_blocks(const fs::path& doc) {
+  const std::vector<std::string> lines = read_lines(doc);
+  std::vector<Block> blocks;
+  bool in_block = false;
+  std::size_t indent = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::size_t lead = std::min(lines[i].find_first_not_of(' '), lines[i].size());
+    const std::string line = lines[i].substr(in_block ? std::min(indent, lead) : lead);
+    if (!in_block && line.rfind("```", 0) == 0) {
+      in_block = true;
+      indent = lead;
+      blocks.push_back(Block{i > 0 ? lines[i - 1] : "", static_cast<int>(i + 2), {}});
+    } else if (in_block && line == "```") {
+      in_block = false;
+    } else if (in_block) {
+      blocks.back().lines.push_back(line);
+    }
+  }
+  return blocks;
+}
+
+std::vector<fs::path> documents() {
+  const fs::path source(HIO_SOURCE_DIR);
+  std::vector<fs::path> docs = {source / "README.md"};
+  for (const fs::directory_entry& entry : fs::directory_iterator(source / "docs")) {
+    if (entry.path().extension() == ".md") docs.push_back(entry.path());
+  }
+  std::sort(docs.begin(), docs.end());
+  return docs;
+}
+
+// A block right after <!-- file: PATH --> is PATH of the source tree, whole:
+// a reader who opens the file finds what the page showed (scenarios.md
+// showed an excerpt of tcp_loopback_real.toml as the file).
+TEST(DocsFiles, BlockMarkedAsAFileIsTheFileWhole) {
+  static const std::regex marker(R"(\s*<!-- file: (\S+) -->)");
+  int checked = 0;
+  for (const fs::path& doc : documents()) {
+    for (const Block& block : fenced_blocks(doc)) {
+      std::smatch m;
+      if (!std::regex_match(block.before, m, marker)) continue;
+      ++checked;
+      const fs::path file = fs::path(HIO_SOURCE_DIR) / m[1].str();
+      EXPECT_EQ(joined(block.lines), joined(read_lines(file)))
+          << doc.filename().string() << ":" << block.line << " is not " << m[1].str()
+          << " (show it whole, or say it is an excerpt and drop the marker)";
+    }
+  }
+  EXPECT_GE(checked, 2);  // scenarios.md: quickstart.toml, tcp_loopback_real.toml
+}
+
+// A fuzzing recipe (a build/clang/bin/*_fuzz line in a ```sh block) runs as
+// written: libFuzzer refuses a first corpus directory that does not exist
+// ("ERROR: The required directory ... does not exist"), so the block makes
+// it (mkdir -p DIR) before the fuzzer runs.
+TEST(DocsRecipes, FuzzingRecipesMakeTheirCorpusDirectory) {
+  static const std::regex fuzzer(R"(build/clang/bin/\w+_fuzz\b)");
+  int checked = 0;
+  for (const fs::path& doc : documents()) {
+    for (const Block& block : fenced_blocks(doc)) {
+      std::string made;  // the block's mkdir -p arguments so far, space-separated
+      for (std::size_t i = 0; i < block.lines.size(); ++i) {
+        std::string command = block.lines[i];
+        while (!command.empty() && command.back() == '\\' && i + 1 < block.lines.size())
+          command = command.substr(0, command.size() - 1) + " " + block.lines[++i];
+        std::istringstream words(command.substr(0, command.find(" #")));
+        std::vector<std::string> word;
+        for (std::string w; words >> w;)
+          word.push_back(w.size() > 1 && w.back() == '/' ? w.substr(0, w.size() - 1) : w);
+        if (word.size() > 2 && word[0] == "mkdir" && word[1] == "-p") {
+          for (std::size_t k = 2; k < word.size(); ++k)
+            made += " " + word[k] + " ";
+        }
+        if (word.empty() || !std::regex_search(word[0], fuzzer)) continue;
+        ++checked;
+        const auto corpus = std::find_if(word.begin() + 1, word.end(),
+                                         [](const std::string& w) { return w[0] != '-'; });
+        ASSERT_NE(corpus, word.end()) << doc.filename().string() << ":" << block.line;
+        EXPECT_NE(made.find(" " + *corpus + " "), std::string::npos)
+            << doc.filename().string() << ": the block at line " << block.line << " runs "
+            << word[0] << " on " << *corpus << " without mkdir -p " << *corpus << " before it";
+      }
+    }
+  }
+  EXPECT_GE(checked, 3);  // scenarios.md, development.md, journal-format.md
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "hio/tools/runner.hpp"
 #include "json_failure.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -26,7 +27,7 @@ namespace {
 constexpr const char* kExamples =
     R"(Examples (scenarios/: hio's source tree's, or share/hio/ of an install):
   hio run scenarios/quickstart.toml
-  hio run scenarios/quickstart.toml --seed 7 --set run.limit=2s --json
+  hio run scenarios/udp_request_response.toml --seed 7 --set run.limit=2s --json
   hio run scenarios/udp_request_response.toml --seed 3 --record run.hioj
   hio replay run.hioj
   hio replay run.hioj --noise drop=0.01,dup=0.005,delay=0-20ms --seed 9 --record noisy.hioj
@@ -67,6 +68,20 @@ Exit codes: 0 ok, 1 expectations failed, 2 bad input or usage (scenario,
             With --json, a command that fails before it has a result
             prints an error object: {"error", "exit", "file", "line",
             "column", "journal", "journal_error"}.)";
+
+// `text` (the help's examples and descriptions) with the program's name for
+// each "hio " that names it: a program embedding run_cli runs them itself.
+std::string with_program_name(std::string_view text) {
+  std::string out;
+  constexpr std::string_view kHio = "hio ";
+  for (std::size_t at = text.find(kHio); at != std::string_view::npos; at = text.find(kHio)) {
+    const bool word = at == 0 || text[at - 1] == ' ' || text[at - 1] == '\n' ||
+                      text[at - 1] == '`' || text[at - 1] == '(';
+    out.append(text.substr(0, at)).append(word ? program_name() + " " : std::string(kHio));
+    text.remove_prefix(at + kHio.size());
+  }
+  return out.append(text);
+}
 
 // The program as the user invoked it (argv[0], as typed: `hio` from PATH,
 // `build/release/bin/hio`, a program embedding run_cli by its own name), for
@@ -148,9 +163,9 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
       std::string taken;
       for (const std::string& positional : positionals)
         taken += (taken.empty() ? "" : ", ") + positional;
-      message += "; everything after -- is a positional argument, never an option, and hio " +
-                 command->get_name() + " takes " + std::to_string(positionals.size()) + " (" +
-                 taken + "): put options before --";
+      message += "; everything after -- is a positional argument, never an option, and " +
+                 program_name() + " " + command->get_name() + " takes " +
+                 std::to_string(positionals.size()) + " (" + taken + "): put options before --";
     }
     // What CLI11 found missing is still said, after the mistake.
     if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
@@ -165,7 +180,7 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
     message = message.substr(0, at) + " is given " + message.substr(at + kAtMostOne.size()) +
               " times: it takes one value; give it once";
   }
-  return (parsed.empty() ? std::string("hio") : "hio " + command->get_name()) + ": " +
+  return (parsed.empty() ? program_name() + ": " : command_prefix(command->get_name())) +
          message_text(message) + "\nRun with --help for more information.";
 }
 
@@ -233,10 +248,10 @@ std::string option_as_value(CLI::App& command) {
       const std::string name = value.substr(0, value.find('='));
       if (names.count(name) == 0) continue;
       const std::string takes = option->get_type_name();
-      std::string problem = option->get_name() + " " + value + ": " + name +
-                            " is an option of hio " + command.get_name() + ", not the " + takes +
-                            " " + option->get_name() + " takes: give " + option->get_name() +
-                            " its " + takes + " first";
+      std::string problem = option->get_name() + " " + value + ": " + name + " is an option of " +
+                            program_name() + " " + command.get_name() + ", not the " + takes + " " +
+                            option->get_name() + " takes: give " + option->get_name() + " its " +
+                            takes + " first";
       if (takes == "FILE" || takes == "DIR") {
         problem += " (a " + std::string(takes == "FILE" ? "file" : "directory") +
                    " so named is given as ./" + value + ")";
@@ -251,8 +266,9 @@ std::string option_as_value(CLI::App& command) {
 int run_command(int argc, const char* const* argv, const DoerRegistry& registry, JsonFailure& json,
                 std::optional<ReportPrefix>& report_prefix,
                 std::optional<CleanStopCatch>& clean_stop) {
-  CLI::App app{"hio: deterministic doers, simulated networks, record and replay", "hio"};
-  app.footer(kExamples);
+  CLI::App app{program_name() + ": deterministic doers, simulated networks, record and replay",
+               program_name()};
+  app.footer(with_program_name(kExamples));
   app.set_version_flag("--version", replay::engine_version());
   app.require_subcommand(1);
   // CLI11's messages quote the arguments: escaped as every message is.
@@ -453,6 +469,14 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
       if (name != takes.end() && option->get_type_size() != 0) option->type_name(name->second);
     }
   }
+  // A program embedding run_cli: its name where the help names hio's commands.
+  if (program_name() != "hio") {
+    for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+      command->description(with_program_name(command->get_description()));
+      for (CLI::Option* option : command->get_options())
+        option->description(with_program_name(option->get_description()));
+    }
+  }
   // CLI11 would answer "A subcommand is required" to a misspelt command.
   std::string names;
   std::vector<std::string> commands;
@@ -464,9 +488,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     const bool known = std::find(commands.begin(), commands.end(), argv[1]) != commands.end();
     if (!known) {
       const std::string nearest = did_you_mean(argv[1], commands);
-      std::cerr << "hio: unknown command '" << message_text(argv[1]) << "'" << message_text(nearest)
-                << (nearest.empty() ? "; the" : " The") << " commands are " << names
-                << " (hio --help)\n";
+      std::cerr << program_name() << ": unknown command '" << message_text(argv[1]) << "'"
+                << message_text(nearest) << (nearest.empty() ? "; the" : " The") << " commands are "
+                << names << " (" << program_name() << " --help)\n";
       return kExitBadInput;
     }
   }
@@ -474,8 +498,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
       std::string_view(argv[1]) != "--help" &&
       std::string_view(argv[1]).substr(0, 9) != "--version") {
-    std::cerr << "hio: unknown option '" << message_text(argv[1])
-              << "': options come after a command; the commands are " << names << " (hio --help)\n";
+    std::cerr << program_name() << ": unknown option '" << message_text(argv[1])
+              << "': options come after a command; the commands are " << names << " ("
+              << program_name() << " --help)\n";
     return kExitBadInput;
   }
   // `--record=` (--record="$OUT", OUT unset) is `--record ''`: named as an
@@ -518,7 +543,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   if (json_given(app)) json.start();
   for (CLI::App* command : app.get_subcommands()) {
     if (const std::string problem = option_as_value(*command); !problem.empty()) {
-      std::cerr << "hio " << command->get_name() << ": " << message_text(problem) << "\n";
+      std::cerr << command_prefix(command->get_name()) << message_text(problem) << "\n";
       return kExitBadInput;
     }
   }
@@ -528,7 +553,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     for (const CLI::Option* option : command->get_options()) {
       if (option->nonpositional() || option->count() == 0 || !option->results().front().empty())
         continue;
-      std::cerr << "hio " << command->get_name() << ": "
+      std::cerr << command_prefix(command->get_name())
                 << empty_file_name(option->get_name(), option->get_name() != "output") << "\n";
       return kExitBadInput;
     }
@@ -537,7 +562,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   sweep_args.program = replay_args.program = invoked_program(argc, argv);
   replay_args.noise_given = noise_option->count() > 0;
   // What escapes a command is said after its name, as its own errors are.
-  const std::string command = "hio " + app.get_subcommands().front()->get_name() + ": ";
+  const std::string command = command_prefix(app.get_subcommands().front()->get_name());
   report_prefix.emplace(command);
   int code = kExitBadInput;
   try {
@@ -585,6 +610,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   // with a JSON object: inspect's error line, diff's error object; killed
   // by the signal, they left a cut line or nothing).
   std::optional<StopSignalCatch> stop_signals(std::in_place);
+  // The name the messages give the program (argv[0]'s; restored on return).
+  const ProgramName name(argc, argv);
   // A file size limit and a stderr whose reader has gone must not kill a run
   // and cut its journal (restored on return: an embedder's are its own).
   const CliSignals signals;
@@ -600,6 +627,8 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   std::optional<ReportPrefix> report_prefix;
   int code = kExitInternal;
   try {
+    // The program's name until a command's (stdout that fails on --help).
+    report_prefix.emplace(program_name() + ": ");
     code = run_command(argc, argv, registry, json, report_prefix, clean_stop);
   } catch (const std::bad_alloc&) {
     // Before a command ran (its arguments read): run_command says those
@@ -611,7 +640,7 @@ int run_cli(int argc, const char* const* argv, const DoerRegistry& registry) {
   // died while hio was stopping), that failure said above, and when it came
   // before the command was known ("hio: interrupted (SIGINT)").
   if (const int signal = caught_stop_signal(); signal != 0 && !is_interrupted_exit_code(code)) {
-    code = say_interrupted((report_prefix ? report_prefix->prefix() : std::string("hio: ")) +
+    code = say_interrupted((report_prefix ? report_prefix->prefix() : program_name() + ": ") +
                                "interrupted (" + stop_signal_name(signal) + ")",
                            signal);
   }

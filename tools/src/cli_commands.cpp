@@ -15,6 +15,7 @@
 #include "json_failure.hpp"
 #include "option_value.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 #include "shell_word.hpp"
 
 namespace hio::tools {
@@ -94,7 +95,7 @@ void print_load_problems(std::string_view command, const ScenarioError& error,
   for (const std::string& set : sets) {
     const std::string problem = problem_on_defaults(set);
     if (problem.empty() || (set.starts_with("net.") && problem.ends_with(no_net))) continue;
-    std::cerr << "hio " << command << ": " << message_text(problem) << "\n";
+    std::cerr << command_prefix(command) << message_text(problem) << "\n";
   }
 }
 
@@ -110,7 +111,7 @@ void print_run_error(std::string_view command, const ScenarioError& error,
     return;
   }
   for (const Diagnostic& d : all)
-    std::cerr << "hio " << command << ": " << d.str() << "\n";
+    std::cerr << command_prefix(command) << d.str() << "\n";
 }
 
 int exit_code_of(const ScenarioError& error) {
@@ -252,15 +253,16 @@ std::string record_path_problem(const std::optional<std::string>& record,
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
   JsonFailure::note(path, error);
-  std::cerr << "hio " << command << ": " << display_text(path) << ": "
+  std::cerr << command_prefix(command) << display_text(path) << ": "
             << message_text(error.describe()) << "\n";
   // The text file people hand to the journal commands by mistake: a
   // scenario (xuser17 finding M), as hio run says of a journal.
   if (error.kind == replay::JournalErrorKind::bad_magic && looks_like_text(path)) {
     const std::string shown = display_text(path);
-    std::cerr << "hio " << command << ": " << shown
-              << " is text, not a journal: a scenario is run with hio run " << shown
-              << ", and hio run " << shown << " --record J.hioj writes the journal J.hioj for hio "
+    std::cerr << command_prefix(command) << shown
+              << " is text, not a journal: a scenario is run with " << program_name() << " run "
+              << shown << ", and " << program_name() << " run " << shown
+              << " --record J.hioj writes the journal J.hioj for " << program_name() << " "
               << command << "\n";
   }
 }
@@ -275,7 +277,7 @@ std::optional<std::uint32_t> kind_bits(const char* command, const std::vector<st
       std::string all;
       for (const std::string& name : kinds)
         all += (all.empty() ? "" : ", ") + name;
-      std::cerr << "hio " << command << ": --kind " << display_text(k) << ": one of " << all
+      std::cerr << command_prefix(command) << "--kind " << display_text(k) << ": one of " << all
                 << message_text(did_you_mean(k, kinds)) << "\n";
       return std::nullopt;
     }
@@ -287,8 +289,8 @@ std::optional<std::uint32_t> kind_bits(const char* command, const std::vector<st
 void print_journal_lost(const char* command, const std::string& path, const std::string& lost,
                         bool failed) {
   if (lost.empty()) return;
-  std::cerr << "hio " << command
-            << ": error: " << (failed ? message_text(lost) : display_text(path) + ": " + lost)
+  std::cerr << command_prefix(command)
+            << "error: " << (failed ? message_text(lost) : display_text(path) + ": " + lost)
             << "\n";
 }
 
@@ -306,7 +308,7 @@ int reading_interrupted(const std::string& command, const std::string& shown, bo
       stdout_cut ? " while stdout took no more: the output of " + shown + " is cut short, no result"
                  : ": the rest of " + shown + " was not read, no result";
   return say_interrupted(
-      "hio " + command + ": interrupted (" + stop_signal_name(signal) + ")" + what, signal);
+      command_prefix(command) + "interrupted (" + stop_signal_name(signal) + ")" + what, signal);
 }
 
 }  // namespace hio::tools

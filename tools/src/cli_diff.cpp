@@ -19,6 +19,7 @@
 #include "hio/tools/runner.hpp"
 #include "json_failure.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -125,11 +126,11 @@ std::optional<std::vector<std::vector<std::uint32_t>>> channel_ids(
     const replay::JournalReader& reader) {
   ChannelSelection selection = select_channels(channels, path, {}, reader);
   if (!selection.problem.empty()) {
-    std::cerr << "hio diff: " << display_text(path) << ": " << selection.problem << "\n";
+    std::cerr << command_prefix("diff") << display_text(path) << ": " << selection.problem << "\n";
     return std::nullopt;
   }
   for (const std::string& warning : selection.warnings)
-    std::cerr << "hio diff: " << display_text(path) << ": warning: " << warning << "\n";
+    std::cerr << command_prefix("diff") << display_text(path) << ": warning: " << warning << "\n";
   return std::move(selection.each);
 }
 
@@ -140,7 +141,7 @@ int do_diff(DiffArgs args) {
     try {
       args.max = parse_whole_number(*args.max_text, "--max", 1, kDiffListedMax);
     } catch (const std::invalid_argument& error) {
-      std::cerr << "hio diff: " << error.what() << "\n";
+      std::cerr << command_prefix("diff") << error.what() << "\n";
       return kExitBadInput;
     }
   }
@@ -154,7 +155,8 @@ int do_diff(DiffArgs args) {
   const std::string& a = args.a;
   const std::string& b = args.b;
   if (a == "-" && b == "-") {
-    std::cerr << "hio diff: both journals are - (the standard input): it holds one; give the "
+    std::cerr << command_prefix("diff")
+              << "both journals are - (the standard input): it holds one; give the "
                  "other as a file\n";
     return kExitBadInput;
   }

@@ -16,6 +16,7 @@
 #include "hio/tools/duration.hpp"
 #include "option_value.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -25,7 +26,7 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tyme> tyme = parse_tyme(text, &error);
   if (!tyme) {
-    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": "
+    std::cerr << command_prefix("inspect") << option_value(what, display_text(text)) << ": "
               << message_text(error) << "\n";
   }
   return tyme;
@@ -78,11 +79,11 @@ int do_inspect(const InspectArgs& args) {
   ChannelSelection selection =
       select_channels(args.channels, args.journal, inspect_reader_options(args), reader);
   if (!selection.problem.empty()) {
-    std::cerr << "hio inspect: " << selection.problem << "\n";
+    std::cerr << command_prefix("inspect") << selection.problem << "\n";
     return kExitBadInput;
   }
   for (const std::string& warning : selection.warnings)
-    std::cerr << "hio inspect: warning: " << warning << "\n";
+    std::cerr << command_prefix("inspect") << "warning: " << warning << "\n";
   filter.channels = std::move(selection.ids);
   if (!args.kinds.empty()) {
     const std::optional<std::uint32_t> kinds = kind_bits("inspect", args.kinds);
@@ -102,7 +103,7 @@ int do_inspect(const InspectArgs& args) {
   // An empty window whatever gave --from: no tyme is before 0 (a reader
   // refuses a negative one), so --to 0 alone is [0, 0) too.
   if (filter.until && std::max(filter.from, Tyme{}) >= *filter.until) {
-    std::cerr << "hio inspect: --from "
+    std::cerr << command_prefix("inspect") << "--from "
               << (args.from ? display_text(*args.from) : "0 (the default)")
               << " is not before --to " << display_text(*args.to)
               << ": no tyme is in that window\n";

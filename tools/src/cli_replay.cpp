@@ -14,6 +14,7 @@
 #include "json_failure.hpp"
 #include "option_value.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -21,10 +22,13 @@ namespace {
 
 // Said on stderr by a noise replay of a journal whose every channel is a
 // SimNet one.
-constexpr const char* kSimulatedNoiseNote =
-    "hio replay: note: every channel of this journal is a SimNet channel: noise perturbs each "
-    "doer's recorded inputs, and the doers' reactions do not reach each other; to test the "
-    "exchange under a worse network, run the scenario with other seeds (hio sweep)\n";
+std::string simulated_noise_note() {
+  return command_prefix("replay") +
+         "note: every channel of this journal is a SimNet channel: noise perturbs each doer's "
+         "recorded inputs, and the doers' reactions do not reach each other; to test the "
+         "exchange under a worse network, run the scenario with other seeds (" +
+         program_name() + " sweep)\n";
+}
 
 // The usage errors of hio replay's options, before anything is read: "" or
 // the message.
@@ -105,17 +109,17 @@ int replay_input_error(const ReplayArgs& args) {
       const std::vector<std::string> keys(replay::kNoiseKeys.begin(), replay::kNoiseKeys.end());
       nearest = did_you_mean(error.unknown_key(), keys);
     }
-    std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
+    std::cerr << command_prefix("replay") << "--noise " << display_text(args.noise) << ": "
               << message_text(error.what() + nearest) << "\n";
     return kExitBadInput;
   } catch (const SettingError& error) {
-    std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+    std::cerr << command_prefix("replay") << display_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_run_error("replay", error, args.record);
     return exit_code_of(error);
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+    std::cerr << command_prefix("replay") << display_text(error.what()) << "\n";
     return kExitBadInput;
   }
 }
@@ -155,9 +159,12 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
     if (reader.error() && !reader.trailer_agrees()) {
       print_journal_error("replay", args.journal, *reader.error());
       if (reader.header() != nullptr) {
-        std::cerr << "hio replay: a noise sweep needs a whole journal: each replay would stop at "
-                     "the damage and leave its end unjudged (hio replay without --seeds replays "
-                     "the intact prefix; a salvaged copy replays as a finished run)\n";
+        std::cerr << command_prefix("replay")
+                  << "a noise sweep needs a whole journal: each replay would stop at "
+                     "the damage and leave its end unjudged ("
+                  << program_name()
+                  << " replay without --seeds replays the intact prefix; a salvaged copy "
+                     "replays as a finished run)\n";
       }
       return kExitBadInput;
     }
@@ -185,13 +192,13 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   if (args.scenario) words.insert(words.end(), {"--scenario", rerun_path(*args.scenario)});
   if (args.overrun) words.insert(words.end(), {"--overrun", *args.overrun});
   command.rerun = rerun_command(std::move(words), options.sets);
-  command.name = "hio replay";
+  command.name = program_name() + " replay";
   if (!command.out.empty()) defer_stdout_sigpipe();  // as hio sweep's --out
   const int code = sweep_command(replay_seed_runner(options, registry, scenario), seeds,
                                  sweep_options, command, std::cout, std::cerr);
   if (all_simulated && (code == kExitOk || code == kExitExpectationsFailed)) {
     std::cout.flush();
-    std::cerr << kSimulatedNoiseNote;
+    std::cerr << simulated_noise_note();
   }
   return code;
 }
@@ -200,7 +207,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
 
 int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   if (std::string problem = replay_usage_problem(args); !problem.empty()) {
-    std::cerr << "hio replay: " << problem << "\n";
+    std::cerr << command_prefix("replay") << problem << "\n";
     return kExitBadInput;
   }
   ReplayScenarioOptions options;
@@ -214,7 +221,8 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     std::string error;
     const std::optional<Tock> overrun = parse_duration(*args.overrun, &error);
     if (!args.noise_given || !overrun) {
-      std::cerr << "hio replay: " << option_value("--overrun", display_text(*args.overrun)) << ": "
+      std::cerr << command_prefix("replay")
+                << option_value("--overrun", display_text(*args.overrun)) << ": "
                 << (!args.noise_given ? std::string("requires --noise (a strict replay ends "
                                                     "where the recorded run did)")
                                       : display_text(error))
@@ -227,7 +235,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
     } catch (const std::invalid_argument& error) {
-      std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+      std::cerr << command_prefix("replay") << display_text(error.what()) << "\n";
       return kExitBadInput;
     }
   }
@@ -256,13 +264,15 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   }
   print_journal_lost("replay", outcome.record_path, outcome.journal_lost, outcome.journal_failed);
   if (const NoiseNote note = noise_note(outcome); note == NoiseNote::simulated_network) {
-    std::cerr << kSimulatedNoiseNote;
+    std::cerr << simulated_noise_note();
   } else if (note == NoiseNote::doers_on_both_ends) {
-    std::cerr << "hio replay: note: both ends of a connection in this journal are doers of the "
+    std::cerr << command_prefix("replay")
+              << "note: both ends of a connection in this journal are doers of the "
                  "run (a loopback capture): noise perturbs each doer's recorded inputs, and the "
                  "doers' reactions (a retry, an answer to a duplicate) do not reach each other; "
                  "to test the exchange, capture it against a peer outside the run, or run it on "
-                 "the simulated network with other seeds (hio sweep)\n";
+                 "the simulated network with other seeds ("
+              << program_name() << " sweep)\n";
   }
   return code;
 }

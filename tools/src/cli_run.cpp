@@ -15,6 +15,7 @@
 #include "json_failure.hpp"
 #include "option_value.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -44,11 +45,11 @@ std::string conflicting_setting(const RunArgs& args) {
 
 // The scenario `hio run` runs, and `hio check` checks: the file with every
 // --set, then --seed, --limit and --real, applied. A problem is printed
-// ("hio <command>: ..." or the scenario's diagnostics; exit 2): nullopt.
+// ("hio <command>: ..." (command_prefix) or the scenario's diagnostics; exit 2): nullopt.
 std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args,
                                         const DoerRegistry& registry) {
   if (const std::string problem = conflicting_setting(args); !problem.empty()) {
-    std::cerr << "hio " << command << ": " << problem << "\n";
+    std::cerr << command_prefix(command) << problem << "\n";
     return std::nullopt;
   }
   try {
@@ -72,11 +73,11 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
     check_set_text_size(scenario);
     return scenario;
   } catch (const SettingError& error) {
-    std::cerr << "hio " << command << ": " << message_text(error.what()) << "\n";
+    std::cerr << command_prefix(command) << message_text(error.what()) << "\n";
   } catch (const ScenarioError& error) {
     print_load_problems(command, error, args.sets);
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio " << command << ": " << message_text(error.what()) << "\n";
+    std::cerr << command_prefix(command) << message_text(error.what()) << "\n";
   }
   return std::nullopt;
 }
@@ -92,7 +93,7 @@ int do_check(const RunArgs& args, const DoerRegistry& registry) {
     std::vector<std::string> warnings;
     check_scenario(*scenario, registry, [&warnings](const std::string& line) {
       warnings.push_back(line);
-      std::cerr << "hio check: " << line << "\n" << std::flush;
+      std::cerr << command_prefix("check") << line << "\n" << std::flush;
     });
     if (args.json) {
       // Problems (exit 2) get --json's error object, as every command's
@@ -126,7 +127,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   if (const std::string problem =
           record_path_problem(args.record, {{args.scenario, "scenario file"}});
       !problem.empty()) {
-    std::cerr << "hio run: " << problem << "\n";
+    std::cerr << command_prefix("run") << problem << "\n";
     return kExitBadInput;
   }
   std::optional<Scenario> as_run = scenario_as_run("run", args, registry);
@@ -169,7 +170,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   // there is erased first, and rewritten at its next turn.
   options.warn = [&erase_progress](const std::string& line) {
     erase_progress();
-    std::cerr << "hio run: " << line << "\n" << std::flush;
+    std::cerr << command_prefix("run") << line << "\n" << std::flush;
   };
   // Where a listener on port 0 got its port, for peers outside the run: a
   // line each for the first kListeningLinesMax (copies of one could flood the
@@ -177,7 +178,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   options.listening = [warn = options.warn, said = std::size_t{0}](const Listening& l) mutable {
     if (++said <= kListeningLinesMax) warn(format_listening(l));
     if (said == kListeningLinesMax + 1)
-      warn("and more doers listen on port 0 (hio run --json lists them all)");
+      warn("and more doers listen on port 0 (" + program_name() + " run --json lists them all)");
   };
   RunSummary summary;
   try {
@@ -215,11 +216,12 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   }
   print_journal_lost("run", summary.journal, summary.journal_lost, summary.journal_failed);
   if (summary.error) {
-    std::cerr << "hio run: error: a doer threw: " << display_text(*summary.error)
+    std::cerr << command_prefix("run") << "error: a doer threw: " << display_text(*summary.error)
               << (summary.journal.empty() || lost
                       ? std::string()
                       : "; the journal " + display_text(summary.journal) +
-                            " ends with it (end=error): hio replay reproduces it")
+                            " ends with it (end=error): " + program_name() +
+                            " replay reproduces it")
               << "\n";
   }
   return code;

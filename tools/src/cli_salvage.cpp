@@ -11,6 +11,7 @@
 #include "journal_target.hpp"
 #include "json_failure.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -46,20 +47,21 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
 
 int do_salvage(const SalvageArgs& args) {
   if (args.output == "-") {
-    std::cerr << "hio salvage: OUT cannot be - (standard output): the salvaged journal is a "
+    std::cerr << command_prefix("salvage")
+              << "OUT cannot be - (standard output): the salvaged journal is a "
                  "file, made whole (with its trailer) once the input has been read; give a "
                  "file name\n";
     return kExitBadInput;
   }
   if (same_file(args.input, args.output)) {
-    std::cerr << "hio salvage: " << display_text(args.output) << " is the input "
+    std::cerr << command_prefix("salvage") << display_text(args.output) << " is the input "
               << (args.input == "-" ? std::string("(the standard input reads it)")
                                     : display_text(args.input) + " (the same file)")
               << ": salvage into another file\n";
     return kExitBadInput;
   }
   if (const std::string stream = standard_stream_named(args.output); !stream.empty()) {
-    std::cerr << "hio salvage: " << display_text(args.output) << " is hio's " << stream
+    std::cerr << command_prefix("salvage") << display_text(args.output) << " is hio's " << stream
               << " (the same file), " << stream_use(stream) << ": salvage into another file\n";
     return kExitBadInput;
   }
@@ -79,22 +81,22 @@ int do_salvage(const SalvageArgs& args) {
     options.output_fd = target.write_fd();
     r = replay::salvage_journal(reader, target.write_path(), options);
     if (const int signal = caught_stop_signal(); signal != 0) {
-      return say_interrupted("hio salvage: interrupted (" + std::string(stop_signal_name(signal)) +
-                                 ") after " + counted(r.frames, "pass frame") + ": " +
-                                 display_text(args.output) +
-                                 " not written (a file there is as it was)",
-                             signal);
+      return say_interrupted(
+          command_prefix("salvage") + "interrupted (" + std::string(stop_signal_name(signal)) +
+              ") after " + counted(r.frames, "pass frame") + ": " + display_text(args.output) +
+              " not written (a file there is as it was)",
+          signal);
     }
     target.commit();
     if (const std::string lost =
             target.lost(nullptr, WriterCount{r.bytes, r.cut_seen}, "the salvage");
         !lost.empty()) {
-      std::cerr << "hio salvage: " << display_text(args.output) << ": " << lost << "\n";
+      std::cerr << command_prefix("salvage") << display_text(args.output) << ": " << lost << "\n";
       return kExitOutputFailed;
     }
   } catch (const OutputError& error) {
     for (const Diagnostic& d : error.diagnostics())
-      std::cerr << "hio salvage: " << d.str() << "\n";
+      std::cerr << command_prefix("salvage") << d.str() << "\n";
     return kExitOutputFailed;
   } catch (const replay::JournalException& error) {
     print_journal_error("salvage", args.input, error.error());
@@ -104,14 +106,14 @@ int do_salvage(const SalvageArgs& args) {
     // the interruption, not an OUT that cannot be created.
     if (const int signal = caught_stop_signal();
         signal != 0 && error.code() == std::errc::interrupted) {
-      return say_interrupted("hio salvage: interrupted (" + std::string(stop_signal_name(signal)) +
-                                 ") while " + display_text(args.output) +
-                                 " was opened: nothing written",
+      return say_interrupted(command_prefix("salvage") + "interrupted (" +
+                                 std::string(stop_signal_name(signal)) + ") while " +
+                                 display_text(args.output) + " was opened: nothing written",
                              signal);
     }
     // OUT could not be written (a full disk): said as hio run says its
     // journal's.
-    std::cerr << "hio salvage: error: " << message_text(error.what()) << "\n";
+    std::cerr << command_prefix("salvage") << "error: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
   }
   if (args.json) {

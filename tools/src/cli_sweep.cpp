@@ -8,6 +8,7 @@
 #include "hio/tools/runner.hpp"
 #include "hio/tools/sweep.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -51,7 +52,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     // would fail it too, and the sweep prints no channel warnings.
     const std::vector<std::string> fixed =
         check_scenario(scenario, registry, [](const std::string& line) {
-          std::cerr << "hio sweep: " << line << "\n" << std::flush;
+          std::cerr << command_prefix("sweep") << line << "\n" << std::flush;
         });
     // Real-time runs on threads at once would each bind a fixed port (or open
     // a device): all but one would fail for that alone, as seed failures.
@@ -65,18 +66,19 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
           "'@name')");
     }
   } catch (const SettingError& error) {
-    std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
+    std::cerr << command_prefix("sweep") << message_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_load_problems("sweep", error, args.sets);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio sweep: " << message_text(error.what()) << "\n";
+    std::cerr << command_prefix("sweep") << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
   SweepOptions options;
   options.jobs = jobs;
   SweepCommand command{args.scenario, args.shard, args.json, args.out, args.force};
+  command.name = program_name() + " sweep";
   command.keep = keep;
   command.inputs = {args.scenario};
   command.sets = args.sets;

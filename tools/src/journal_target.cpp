@@ -695,8 +695,14 @@ std::string FileTarget::replace_refused(int error) const {
     const std::size_t name = final_path.filename().string().size();
     const std::size_t max = name_max(dir);
     if (name > max) {
+      // The directory as the user wrote it (captures, not /home/u/captures):
+      // the name too long is the one given, unless a link led to another.
+      const fs::path given(path_);
+      const fs::path shown = given.filename() != final_path.filename() ? dir
+                             : given.parent_path().empty()             ? fs::path(".")
+                                                                       : given.parent_path();
       return errno_text(ENAMETOOLONG) + " (its name has " + std::to_string(name) +
-             " bytes; the file system of " + display_text(dir.string()) + " allows " +
+             " bytes; the file system of " + display_text(shown.string()) + " allows " +
              std::to_string(max) + ")";
     }
   }

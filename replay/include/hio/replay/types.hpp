@@ -112,6 +112,10 @@ struct JournalHeader {
 // The noise chain of a journal: header.noise_chain, or for a journal written
 // before the chain existed, its own noise (if any) as a chain of one.
 std::vector<NoiseStep> noise_chain_of(const JournalHeader& header);
+// Whether the header's chain says more than its noise and noise_seed (earlier
+// noise replays, or a strict replay of a perturbed journal): inspect shows it
+// then, and diff compares it then.
+bool noise_chain_says_more(const JournalHeader& header);
 // A chain as inspect and diff print it: "drop=0.1"@3,"dup=1"@7 (oldest first;
 // empty for an empty chain).
 std::string describe_noise_chain(const std::vector<NoiseStep>& chain);
