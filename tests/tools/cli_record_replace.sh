@@ -18,7 +18,9 @@
 #   it back, does not take it for lost (as another user: as umask 222).
 # Usage: cli_record_replace.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
+umask 022  # the other user's cases run as nobody, who must reach $WORK
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
 fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
@@ -38,13 +40,13 @@ grep -qx "hio run: $toolong: cannot create the journal: File name too long (its 
   a5.out || fail "name over NAME_MAX: not said" a5.out
 grep -q "summary\|passed" a5.out && fail "name over NAME_MAX: the run ran" a5.out
 
-as_other=""
+as_other="" why_not="not root"
 if [ "$(id -u)" -eq 0 ]; then
-  if command -v setpriv > /dev/null 2>&1 &&
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$HIO" --version > /dev/null 2>&1 &&
-    setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$Q"; then
-    as_other="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  why_not=$(why_not_nobody "$WORK")
+  if [ -z "$why_not" ] && ! { $NOBODY "$HIO" --version > /dev/null 2>&1 && $NOBODY test -r "$Q"; }; then
+    why_not="nobody cannot run $HIO or read $Q"
   fi
+  [ -z "$why_not" ] && as_other=$NOBODY
 fi
 
 # umask 222: a new journal is 0444 (what open(2) gives), written all the same.
@@ -61,7 +63,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
   [ "$(stat -c %a nb/sw/report.json)" = 444 ] || fail "umask 222: report.json not 444" nb/sw.out
   "$HIO" inspect nb/u.hioj > /dev/null 2>&1 || fail "umask 222: the journal is not readable" /dev/null
 else
-  echo "skipped: umask 222 (root, and no setpriv to run as another user)"
+  echo "skipped: umask 222 ($why_not)"
 fi
 
 # A write-only OUT replaced (its mode is taken): salvage cannot read it back
@@ -77,7 +79,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
   [ "$(stat -c %s wo/out.hioj)" = "$(stat -c %s "$long")" ] ||
     fail "write-only OUT: not the journal salvaged" wo/s.out
 else
-  echo "skipped: a write-only OUT (root, and no setpriv to run as another user)"
+  echo "skipped: a write-only OUT ($why_not)"
 fi
 
 # Another user's file in a sticky directory: refused before the run.
@@ -92,7 +94,7 @@ if [ -n "$as_other" ]; then
   grep -q "passed" st.out && fail "sticky directory: the run ran" st.out
   cmp -s "$long" st/r.hioj || fail "sticky directory: the file changed" st.out
 else
-  echo "skipped: another user's file in a sticky directory (needs root and setpriv)"
+  echo "skipped: another user's file in a sticky directory (needs root and nobody: $why_not)"
 fi
 
 # The kernel's rule there is a capability's, CAP_FOWNER, not uid 0's:
