@@ -139,9 +139,12 @@ bool SerialDevice::open(const std::string& path, std::uint32_t baud, std::string
   fd_ = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd_ < 0) {
     const int e = errno;
-    error = what + errno_text(e);
-    // TIOCEXCL, taken by another program (root is let through it).
-    if (e == EBUSY) error += " (another program has it open exclusively)";
+    // TIOCEXCL, which an opener sets (hio's below, picocom's): a second
+    // open is refused, root's aside, who then meets the lock below. Read
+    // alike: the other opener may be another program or another doer of
+    // this one.
+    error = what + (e == EBUSY ? "in use: another opener has it open exclusively (TIOCEXCL)"
+                               : errno_text(e));
     return false;
   }
   auto fail = [&](std::string why) {

@@ -16,6 +16,7 @@
 #include "hio/engine/doist.hpp"
 #include "hio/io/hub.hpp"
 #include "recording_sink.hpp"
+#include "temp_dir.hpp"
 
 namespace hio::test {
 namespace {
@@ -67,7 +68,8 @@ TEST(IoLog, DoerRecordsReachSinksAndTheChokePoint) {
 }
 
 TEST(IoLog, LevelFiltersAndFileSinkWritesTheSameText) {
-  const std::string path = ::testing::TempDir() + "hio_io_log_test.log";
+  const TempDir dir("hio-io-log");
+  const std::string path = dir.file("test.log");
   {
     Log log;
     log.add_file(path);
@@ -85,13 +87,13 @@ TEST(IoLog, LevelFiltersAndFileSinkWritesTheSameText) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_EQ(text.str(), "0 debug [tool] d\n0 error [tool] e\n");
-  std::remove(path.c_str());
 }
 
 TEST(IoLog, UnopenableFileIsAClearError) {
   // A directory below a regular file cannot be made (spdlog would create
   // missing directories otherwise).
-  const std::string file = ::testing::TempDir() + "hio_io_log_not_a_dir";
+  const TempDir dir("hio-io-log");
+  const std::string file = dir.file("not_a_dir");
   std::ofstream(file) << "x";
   Log log;
   try {
@@ -101,7 +103,6 @@ TEST(IoLog, UnopenableFileIsAClearError) {
     EXPECT_NE(std::string(error.what()).find("cannot open log file"), std::string::npos)
         << error.what();
   }
-  std::remove(file.c_str());
 }
 
 // A failing sink loses only its own copy of a record, and the failure is

@@ -18,6 +18,7 @@
 
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
+#include "run_program.hpp"
 #include "sim_support.hpp"
 #include "test_doers.hpp"
 
@@ -163,7 +164,7 @@ TEST(SimDeterminism, PrintDigest) {
 TEST(SimDeterminism, AnotherProcessGivesTheSameDigest) {
   const Outcome run = run_scenario(true, false);
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::string command = "'" + self + "' --gtest_filter=SimDeterminism.PrintDigest 2>&1";
+  const std::string command = shell_quote(self) + " --gtest_filter=SimDeterminism.PrintDigest 2>&1";
   FILE* child = popen(command.c_str(), "r");
   ASSERT_NE(child, nullptr);
   std::string output;

@@ -386,7 +386,7 @@ TEST(IoTls, ARenegotiatingPeerIsRefusedWithAPreciseReason) {
   TlsRun t;
   const std::string command =
       "openssl s_client -tls1_2 -connect 127.0.0.1:" + std::to_string(t.port()) + " -CAfile " +
-      tls_certs().ca + " >/dev/null 2>&1";
+      shell_quote(tls_certs().ca) + " >/dev/null 2>&1";
   FILE* client = nullptr;
   Script script(
       t.run.doist,

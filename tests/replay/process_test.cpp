@@ -4,7 +4,6 @@
 // the same events - whatever the compiler or optimisation level.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -14,38 +13,33 @@
 #include "hio/replay/replayer.hpp"
 #include "hio/replay/salvage.hpp"
 #include "replay_test_util.hpp"
+#include "run_program.hpp"
 
 namespace hio::replay {
 namespace {
 
 using test::TempDir;
 
-std::string run(const std::string& command, int& status) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-    out += buffer;
-  status = ::pclose(pipe);
-  return out;
+// The build tree's journal reader, run on PATH (no shell: a checkout or
+// $TMPDIR with a space in its path is one argument all the same).
+::hio::test::ProgramResult journal_check(const std::string& path) {
+  return ::hio::test::run_program({REPLAY_JOURNAL_CHECK, path});
 }
 
 TEST(Processes, AnotherProcessReadsTheJournal) {
   TempDir dir;
   const std::string path = dir.file("sample.hioj");
   const JournalTrailer trailer = test::write_sample(path);
-  int status = -1;
-  const std::string out = run(std::string(REPLAY_JOURNAL_CHECK) + " '" + path + "'", status);
-  EXPECT_EQ(status, 0) << out;
-  EXPECT_EQ(out, "complete frames=5 events=18 digest=" + format_digest(trailer.digest) +
-                     " seed=81985529216486895\n");
+  const auto complete = journal_check(path);
+  EXPECT_EQ(complete.status, 0) << complete.output;
+  EXPECT_EQ(complete.output, "complete frames=5 events=18 digest=" + format_digest(trailer.digest) +
+                                 " seed=81985529216486895\n");
   // And a damaged one is reported as such there too.
   std::string bytes = test::read_file(path);
   test::write_file(path, bytes.substr(0, bytes.size() / 2));
-  const std::string damaged = run(std::string(REPLAY_JOURNAL_CHECK) + " '" + path + "'", status);
-  EXPECT_NE(status, 0);
-  EXPECT_EQ(damaged.rfind("damaged frames=", 0), 0u) << damaged;
+  const auto damaged = journal_check(path);
+  EXPECT_NE(damaged.status, 0);
+  EXPECT_EQ(damaged.output.rfind("damaged frames=", 0), 0u) << damaged.output;
 }
 
 const std::string kGolden = std::string(REPLAY_TEST_DATA_DIR) + "/sample_v1.hioj";

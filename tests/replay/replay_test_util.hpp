@@ -7,23 +7,12 @@
 #include <vector>
 
 #include "hio/replay/replay.hpp"
+#include "temp_dir.hpp"
 
 namespace hio::replay::test {
 
 // A fresh directory under $TMPDIR (or /tmp), removed with its files at the end.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::hio::test::TempDir;
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& bytes);

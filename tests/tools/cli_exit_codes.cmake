@@ -256,7 +256,7 @@ file(READ ${dash_dir}/sweep/report.json report)
 execute_process(COMMAND ${HIO} --version OUTPUT_VARIABLE version OUTPUT_STRIP_TRAILING_WHITESPACE)
 require("${version}" "^hio [0-9]+\\.[0-9]+\\.[0-9]+$" "hio --version")
 string(REPLACE "." "\\." version_re "${version}")
-require("${report}" "^{\"scenario\": \"-\", \"hio_version\": \"${version_re}\", \"sets\": \\[\"run.limit=250ms\"\\], \"rerun\": \"[^\"]*/hio run - --set run.limit=250ms --seed N < SCENARIO\"" "hio sweep -: report (the scenario fed again)")
+require("${report}" "^{\"scenario\": \"-\", \"hio_version\": \"${version_re}\", \"sets\": \\[\"run.limit=250ms\"\\], \"rerun\": \"[^\"]*/hio'? run - --set run.limit=250ms --seed N < SCENARIO\"" "hio sweep -: report (the scenario fed again)")
 execute_process(COMMAND ${HIO} replay ${dash_dir}/file.hioj --scenario - INPUT_FILE ${quick}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 require("${rc}:${out}" "^0:replay:[^\n]*identical" "hio replay --scenario -")

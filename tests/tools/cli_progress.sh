@@ -5,9 +5,13 @@
 # `script` (bsdutils, essential in Debian) gives the run a pseudo-terminal.
 # Usage: cli_progress.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
-run="$HIO run $SCENARIOS/tcp_loopback_real.toml"
+# Command lines for `script -c` (a shell's): the paths quoted, as they may
+# hold a space.
+hio=$(shell_word "$HIO") scenarios=$(shell_word "$SCENARIOS") work=$(shell_word "$WORK")
+run="$hio run $scenarios/tcp_loopback_real.toml"
 script -qec "$run" /dev/null > "$WORK/tty.txt" || { echo "run on a terminal failed"; cat "$WORK/tty.txt"; exit 1; }
 printf '\r  tyme 1' > "$WORK/want.txt"
 grep -qF "$(cat "$WORK/want.txt")" "$WORK/tty.txt" || { echo "no progress line on a terminal:"; od -c "$WORK/tty.txt" | head; exit 1; }
@@ -33,7 +37,7 @@ tr '\r' '\n' < "$WORK/tty.txt" | awk -v erase="$esc[K" '
   { echo "progress line not erased before the next output, or no summary after it"; od -c "$WORK/tty.txt" | head -20; exit 1; }
 # A run shorter than a second draws no progress line, and erases none: no
 # escape sequence on the terminal (unfixed: "\r\033[K" after every run).
-script -qec "$HIO run $SCENARIOS/quickstart.toml > $WORK/short.out" /dev/null > "$WORK/short.txt" ||
+script -qec "$hio run $scenarios/quickstart.toml > $work/short.out" /dev/null > "$WORK/short.txt" ||
   { echo "short run on a terminal failed"; cat "$WORK/short.txt"; exit 1; }
 if grep -q "$(printf '\033')" "$WORK/short.txt"; then
   echo "an escape sequence without a progress line:"; od -c "$WORK/short.txt" | head; exit 1
@@ -43,12 +47,13 @@ fi
 # no progress line: it went over the shell's prompt and what the user typed
 # (unfixed: "\r  tyme 1.5 s" twice a second). The shell in the foreground
 # (`set -m`: job control in sh -c too) waits for it; its summary still comes.
-script -qec "sh -c 'set -m; $run > $WORK/bg.out & wait \$!'" /dev/null > "$WORK/bg.txt" ||
+background="set -m; $run > $work/bg.out & wait \$!"
+script -qec "sh -c $(shell_word "$background")" /dev/null > "$WORK/bg.txt" ||
   { echo "background run on a terminal failed"; cat "$WORK/bg.txt"; exit 1; }
 grep -q "^run: " "$WORK/bg.out" || { echo "background run: no summary"; cat "$WORK/bg.out" "$WORK/bg.txt"; exit 1; }
 if grep -q "tyme 1" "$WORK/bg.txt"; then
   echo "progress line from a background job:"; od -c "$WORK/bg.txt" | head; exit 1
 fi
-$run > "$WORK/pipe.txt" 2>&1 || { echo "run through a pipe failed"; cat "$WORK/pipe.txt"; exit 1; }
+"$HIO" run "$SCENARIOS/tcp_loopback_real.toml" > "$WORK/pipe.txt" 2>&1 || { echo "run through a pipe failed"; cat "$WORK/pipe.txt"; exit 1; }
 if grep -q "tyme 1" "$WORK/pipe.txt"; then echo "progress line without a terminal"; exit 1; fi
 echo ok

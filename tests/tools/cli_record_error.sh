@@ -7,7 +7,9 @@
 # same path as a full disk or EIO. /dev/full is written directly.
 # Usage: cli_record_error.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
+umask 022  # the read-only directory case runs as nobody, who must reach $WORK
 chmod -R u+w "$WORK" 2> /dev/null  # a read-only directory an earlier run left
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.err"; exit 1; }
@@ -197,10 +199,10 @@ grep -qx "hio run: $WORK/adir: cannot create the journal: Is a directory" "$WORK
 # write permission. As root, run as nobody (root writes anywhere).
 mkdir "$WORK/ro" && echo old > "$WORK/ro/x.hioj" && chmod 666 "$WORK/ro/x.hioj" &&
   chmod 555 "$WORK/ro" || exit 1
-as_user=""
+as_user="" why_not=""
 if [ "$(id -u)" -eq 0 ]; then
-  command -v setpriv > /dev/null && id nobody > /dev/null 2>&1 &&
-    as_user="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+  why_not=$(why_not_nobody "$WORK/ro")
+  [ -z "$why_not" ] && as_user=$NOBODY
 fi
 if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
   $as_user "$HIO" run "$SCENARIOS/quickstart.toml" --record "$WORK/ro/x.hioj" \
@@ -211,7 +213,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
     "$WORK/ro.err" || fail "read-only directory: the directory is not named" ro
   [ "$(cat "$WORK/ro/x.hioj")" = old ] || fail "read-only directory: FILE changed" ro
 else
-  echo "(root without setpriv: the read-only directory case is not checked)"
+  echo "($why_not: the read-only directory case is not checked)"
 fi
 chmod 755 "$WORK/ro"
 echo ok

@@ -18,7 +18,9 @@
 #   it back, does not take it for lost (as another user: as umask 222).
 # Usage: cli_record_replace.sh HIO SCENARIOS WORK
 set -u
+. "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
+umask 022  # the other user's cases run as nobody, who must reach $WORK
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
 fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
@@ -46,13 +48,13 @@ rc=$?
 grep -qx "hio run: captures/$toolong: cannot create the journal: File name too long (its name has 256 bytes; the file system of captures allows 255)" \
   a6.out || fail "name over NAME_MAX in captures/: the directory not named as given" a6.out
 
-as_other=""
+as_other="" why_not="not root"
 if [ "$(id -u)" -eq 0 ]; then
-  if command -v setpriv > /dev/null 2>&1 &&
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$HIO" --version > /dev/null 2>&1 &&
-    setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$Q"; then
-    as_other="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  why_not=$(why_not_nobody "$WORK")
+  if [ -z "$why_not" ] && ! { $NOBODY "$HIO" --version > /dev/null 2>&1 && $NOBODY test -r "$Q"; }; then
+    why_not="nobody cannot run $HIO or read $Q"
   fi
+  [ -z "$why_not" ] && as_other=$NOBODY
 fi
 
 # umask 222: a new journal is 0444 (what open(2) gives), written all the same.
@@ -69,7 +71,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
   [ "$(stat -c %a nb/sw/report.json)" = 444 ] || fail "umask 222: report.json not 444" nb/sw.out
   "$HIO" inspect nb/u.hioj > /dev/null 2>&1 || fail "umask 222: the journal is not readable" /dev/null
 else
-  echo "skipped: umask 222 (root, and no setpriv to run as another user)"
+  echo "skipped: umask 222 ($why_not)"
 fi
 
 # A write-only OUT replaced (its mode is taken): salvage cannot read it back
@@ -85,7 +87,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_other" ]; then
   [ "$(stat -c %s wo/out.hioj)" = "$(stat -c %s "$long")" ] ||
     fail "write-only OUT: not the journal salvaged" wo/s.out
 else
-  echo "skipped: a write-only OUT (root, and no setpriv to run as another user)"
+  echo "skipped: a write-only OUT ($why_not)"
 fi
 
 # Another user's file in a sticky directory: refused before the run.
@@ -100,7 +102,7 @@ if [ -n "$as_other" ]; then
   grep -q "passed" st.out && fail "sticky directory: the run ran" st.out
   cmp -s "$long" st/r.hioj || fail "sticky directory: the file changed" st.out
 else
-  echo "skipped: another user's file in a sticky directory (needs root and setpriv)"
+  echo "skipped: another user's file in a sticky directory (needs root and nobody: $why_not)"
 fi
 
 # The kernel's rule there is a capability's, CAP_FOWNER, not uid 0's:

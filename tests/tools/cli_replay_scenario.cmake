@@ -219,11 +219,11 @@ require("${out}" "\nreplay diverged at pass 20 \\(tyme 0.02 s\\) on channel #2 \
 hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seeds 1..20 --out ${WORK}/sweep EXIT 1)
 set(one "${out}")
 require("${out}" "^seed 1: FAIL client.responses >= 180 \\(client.responses was [0-9]+\\)\n" "the first failing seed")
-require("${out}" "\n([0-9]+) of 20 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]*/hio replay [^\n]*udp.hioj --noise [^\n]* --seed N\nreport in [^\n]*sweep/report.json, journals of failing seeds as seed-N.hioj\n$"
+require("${out}" "\n([0-9]+) of 20 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]*/hio'? replay [^\n]*udp.hioj'? --noise [^\n]* --seed N\nreport in [^\n]*sweep/report.json, journals of failing seeds as seed-N.hioj\n$"
         "the sweep's summary")
 require("${err}" "note: every channel of this journal is a SimNet channel" "the SimNet note")
 file(READ ${WORK}/sweep/report.json report_one)
-if(NOT report_one MATCHES "^\\{\"replay\": \"[^\"]*udp.hioj\", \"noise\": \"drop=0.06\", \"scenario_file\": null, \"hio_version\": \"hio [0-9.]+\", \"sets\": \\[\\], \"rerun\": \"[^\"]*/hio replay [^\"]*udp.hioj --noise drop=0.06 --seed N\", \"shard\": \"1/1\", \"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", ")
+if(NOT report_one MATCHES "^\\{\"replay\": \"[^\"]*udp.hioj\", \"noise\": \"drop=0.06\", \"scenario_file\": null, \"hio_version\": \"hio [0-9.]+\", \"sets\": \\[\\], \"rerun\": \"[^\"]*/hio'? replay [^\"]*udp.hioj'? --noise drop=0.06 --seed N\", \"shard\": \"1/1\", \"seeds\": \\[\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", ")
   message(FATAL_ERROR "the report:\n${report_one}")
 endif()
 set(seed1_digest ${CMAKE_MATCH_1})

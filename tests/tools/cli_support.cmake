@@ -27,6 +27,14 @@ function(require text regex what)
   endif()
 endfunction()
 
+# regex_quote(TEXT VAR): sets VAR to TEXT with the characters special in a
+# regular expression escaped, to put a path (the checkout's or build tree's,
+# which may hold a '+', '.' or '(') into the REGEX of require().
+function(regex_quote text var)
+  string(REGEX REPLACE "([][.*+?^$()|\\\\])" "\\\\\\1" quoted "${text}")
+  set(${var} "${quoted}" PARENT_SCOPE)
+endfunction()
+
 # Sets VAR to the digest a run's or a replay's summary prints ("digest:    ...").
 function(digest_of text var)
   if(NOT text MATCHES "digest:    ([0-9a-f]+)")

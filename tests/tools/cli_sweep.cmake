@@ -5,6 +5,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(quick ${SCENARIOS}/quickstart.toml)
+regex_quote("${WORK}" work_re)
 
 # --jobs: 1 to 256, a usage error outside; never more threads than seeds, so
 # --jobs 256 over 3 seeds fits in 1 GB of address space (256 threads' stacks
@@ -44,7 +45,7 @@ endif()
 # exit 4, not bad input.
 file(WRITE ${WORK}/plain "a file")
 hio(sweep ${quick} --seeds 1..2 --out ${WORK}/plain/out EXIT 4)
-require("${err}" "^hio sweep: cannot create ${WORK}/plain/out: " "--out not creatable")
+require("${err}" "^hio sweep: cannot create ${work_re}/plain/out: " "--out not creatable")
 
 # --shard takes time proportional to its own seeds, up to 2^64-1.
 foreach(case "0..18446744073709551615;1/18446744073709551615;0,18446744073709551615"
@@ -125,7 +126,7 @@ if(failed EQUAL 0 OR failed GREATER 100)
   message(FATAL_ERROR "expected a few failing seeds, got ${failed}:\n${out1}")
 endif()
 math(EXPR passed "200 - ${failed}")
-if(NOT out1 MATCHES "${passed} of 200 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]*/hio run [^\n]*/tcp_echo_jitter.toml --seed N\nreport in ${WORK}/j1/report.json, journals of failing seeds as seed-N.hioj\n$")
+if(NOT out1 MATCHES "${passed} of 200 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]*/hio'? run [^\n]*/tcp_echo_jitter.toml'? --seed N\nreport in ${work_re}/j1/report.json, journals of failing seeds as seed-N.hioj\n$")
   message(FATAL_ERROR "sweep summary:\n${out1}")
 endif()
 
@@ -150,7 +151,7 @@ foreach(line ${lines})
     message(FATAL_ERROR "seed ${seed}: the journals of the two sweeps differ")
   endif()
   # The journal is the failing run: its trailer digest is the sweep's.
-  if(NOT report MATCHES "\\{\"seed\": ${seed}, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", \"first_failure\": \"client.echoed == 40 [^\"]*\", \"journal\": \"${WORK}/j1/seed-${seed}.hioj\", \"journal_lost\": null, \"closing_reset\": 0, \"beyond_keep\": false\\}")
+  if(NOT report MATCHES "\\{\"seed\": ${seed}, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", \"first_failure\": \"client.echoed == 40 [^\"]*\", \"journal\": \"${work_re}/j1/seed-${seed}.hioj\", \"journal_lost\": null, \"closing_reset\": 0, \"beyond_keep\": false\\}")
     message(FATAL_ERROR "seed ${seed} not in the report as expected:\n${report}")
   endif()
   set(digest ${CMAKE_MATCH_1})

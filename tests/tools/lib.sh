@@ -168,3 +168,33 @@ gone_reader_pipe() {
   exec 5> gone_reader
   wait $!
 }
+
+# shell_word WORD: WORD as hio writes it in a command line to run again (a
+# sweep's "runs again with", its report's "rerun"; tools/src/shell_word.cpp):
+# as it is when made only of letters, digits and _-./:=,@%+ (and not begun
+# by =), else in single quotes, a quote in it as '\''. For the paths of a
+# checkout or build tree (a space, a UTF-8 name); not for control characters
+# or bytes that are not UTF-8, which hio writes through printf.
+shell_word() {
+  case $1 in
+    '' | =* | *[!A-Za-z0-9_./:=,@%+-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
+# NOBODY: runs a command as nobody (65534), for the cases that need a user
+# other than root (root writes anywhere).
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+# why_not_nobody DIR: as root, nothing when NOBODY runs and can search DIR
+# and every directory above it; else why not, for the line that says which
+# cases are skipped. A tree below a directory others may not search (one
+# made under umask 077, or /root) hides DIR from nobody, and hio would then
+# rightly say only "Permission denied", not what the test checks.
+why_not_nobody() {
+  if ! command -v setpriv > /dev/null 2>&1 || ! $NOBODY true 2> /dev/null; then
+    echo "root without setpriv"
+  elif ! $NOBODY test -x "$1"; then
+    echo "nobody cannot reach $1: a directory above it is not searchable by others"
+  fi
+}

@@ -33,6 +33,7 @@
 #include "hio/tools/runner.hpp"
 
 #include "../../tools/src/channel_warnings.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -345,7 +346,8 @@ std::string churn_scenario(int seconds) {
 TEST(Memory, InspectKeepsTheChannelsItPrintsNotEveryChannel) {
   DoerRegistry kinds;
   add_builtin_kinds(kinds);
-  const std::string dir = ::testing::TempDir();
+  const hio::test::TempDir temp("hio-memory-churn");  // 5 MB of journals, removed at the end
+  const std::string& dir = temp.path();
   const auto record = [&](int seconds, const std::string& path) {
     const Scenario s = load_scenario_text(churn_scenario(seconds), "churn.toml", kinds);
     RunOptions options;

@@ -40,6 +40,7 @@
 #include "hio/tools/counters.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/replay_scenario.hpp"
+#include "run_program.hpp"
 
 namespace hio::tools {
 namespace {
@@ -1269,7 +1270,8 @@ TEST(Summaries, NumbersHaveAPointWhateverTheCLocale) {
     }
   } restore{dir};
   std::filesystem::create_directories(dir);
-  const std::string make = "localedef -i de_DE -f UTF-8 '" + dir + "/de_DE.UTF-8' > /dev/null 2>&1";
+  const std::string make = "localedef -i de_DE -f UTF-8 " +
+                           hio::test::shell_quote(dir + "/de_DE.UTF-8") + " > /dev/null 2>&1";
   if (std::system(make.c_str()) != 0) GTEST_SKIP() << "localedef cannot make de_DE.UTF-8";
   ::setenv("LOCPATH", dir.c_str(), 1);
   if (std::setlocale(LC_ALL, "de_DE.UTF-8") == nullptr) GTEST_SKIP() << "no de_DE.UTF-8";
