@@ -1375,7 +1375,8 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     std::vector<std::string> keys = {"run.tock", "run.limit", "run.seed",   "run.mode",
                                      "run.skip", "run.name",  "run.max_lag"};
     keys.insert(keys.end(), net_override_keys().begin(), net_override_keys().end());
-    fail("unknown key" + did_you_mean(key, keys) +
+    fail("unknown key" + (blank_edged(key) ? " " + shown_value(key) : std::string()) +
+         did_you_mean(key, keys) +
          " (--set takes run.tock, run.limit, run.seed, run.mode, run.skip, run.name, "
          "run.max_lag, "
          "net.client_host, net.stall_timeout, net.segment_bytes_max, net.listen_backlog, "
