@@ -46,9 +46,10 @@ hio(run ${udp} --jsn EXIT 2)
 require("${err}" "not expected: --jsn; did you mean '--json'\\?" "run --jsn")
 
 # An unexpected argument is the mistake even when a required one is missing
-# because of it (it said "scenario is required", "--seeds is required").
+# because of it (it said "scenario is required", "--seeds is required"). A
+# missing positional argument is said with the command's form.
 hio(run -zzz EXIT 2)
-require("${err}" "^hio run: the following argument was not expected: -zzz; a file whose name starts with - is given as ./NAME, or after -- \\(scenario is required too\\)\n" "run -zzz")
+require("${err}" "^hio run: the following argument was not expected: -zzz; a file whose name starts with - is given as ./NAME, or after -- \\(SCENARIO is missing too\\)\n" "run -zzz")
 hio(sweep -- ${udp} --seeds 1..3 EXIT 2)
 require("${err}" "^hio sweep: the following arguments were not expected: --seeds 1..3; everything after -- is a positional argument, never an option, and hio sweep takes 1 \\(scenario\\): put options before -- \\(--seeds is required too\\)\n" "sweep -- S --seeds")
 hio(sweep ${udp} 3 EXIT 2)
@@ -57,7 +58,7 @@ hio(run --sed 3 EXIT 2)
 require("${err}" "^hio run: the following argument was not expected: --sed; did you mean '--seed' or '--set'\\?\n" "run --sed 3")
 # Nothing missing: as before.
 hio(run EXIT 2)
-require("${err}" "^hio run: scenario is required\n" "run")
+require("${err}" "^hio run: SCENARIO is missing: hio run SCENARIO \\[OPTIONS\\]\n" "run")
 
 # --NAME= (nothing after '=', an unset variable in --record="$OUT") is an
 # empty value, as --NAME '' is (it said "1 required FILE missing", or took
@@ -102,5 +103,64 @@ hio(sweep ${udp} --seeds 1..2 --set= EXIT 2)
 require("${err}" "^hio sweep: --set \"\": expected key=value\n$" "sweep --set=")
 hio(replay ${WORK}/a.hioj --set= EXIT 2)
 require("${err}" "^hio replay: --set \"\": expected key=value\n$" "replay --set=")
-# A flag's `--NAME=` is left to CLI11, as before (not an empty argument).
-hio(run ${udp} --counters= EXIT 0)
+# A flag takes no value (it took CLI11's: `--real=false` meant "not given",
+# so a file's mode = "real" held and the run was in real time; `--real=2`,
+# `--counters=` meant given; `--real=banana` said "Could not convert").
+# Refused, the word as written, in every command, whatever the value.
+file(WRITE ${WORK}/real.toml "[run]\nmode = \"real\"\nlimit = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\nperiod = \"100ms\"\ncount = 1\n")
+set(no_value "takes no value; give ([-a-z]+) alone to ask for it, or leave it out\nRun with --help")
+foreach(case "run;${WORK}/real.toml;--real=false" "run;${udp};--counters=" "run;${udp};--real=banana"
+        "check;${udp};--real=no" "run;${udp};--real=true" "sweep;${udp};--seeds;1..2;--force=0"
+        "replay;${WORK}/a.hioj;--counters=1" "inspect;${WORK}/a.hioj;--stats=off"
+        "inspect;${WORK}/a.hioj;--resync=yes" "diff;${WORK}/a.hioj;${WORK}/a.hioj;--all=false"
+        "diff;${WORK}/a.hioj;${WORK}/a.hioj;--ignore-addresses=1"
+        "salvage;--resync=1;${WORK}/a.hioj;${WORK}/s.hioj")
+  list(GET case 0 command)
+  hio(${case} EXIT 2)
+  require("${err}" "^hio ${command}: --[-a-z]+=[a-z0-9]*: --[-a-z]+ ${no_value}" "${case}")
+endforeach()
+if(EXISTS ${WORK}/s.hioj)
+  message(FATAL_ERROR "salvage --resync=1 wrote its output")
+endif()
+# The first such word is said, also when the parser failed on another.
+hio(run ${udp} --json=false --bogus EXIT 2)
+require("${err}" "^hio run: --json=false: --json takes no value" "run --json=false --bogus")
+# A flag's name taken as another option's value is said as such, as before.
+hio(run ${udp} --record --real=1 EXIT 2)
+require("${err}" "^hio run: --record --real=1: --real is an option of hio run" "run --record --real=1")
+
+# CLI11's own words, said in hio's: no command, an option with no value after
+# it, a positional argument missing.
+hio(EXIT 2)
+require("${err}" "^hio: a command is needed: hio COMMAND \\[ARGS\\]; the commands are run, replay, " "hio")
+hio(run ${udp} --seed EXIT 2)
+require("${err}" "^hio run: --seed needs a value \\(N\\); none was given\n" "run S --seed")
+hio(check ${udp} --set EXIT 2)
+require("${err}" "^hio check: --set needs a value \\(KEY=VALUE\\); none was given\n" "check S --set")
+hio(diff ${WORK}/a.hioj EXIT 2)
+require("${err}" "^hio diff: ACTUAL is missing: hio diff EXPECTED ACTUAL \\[OPTIONS\\]\n" "diff A")
+hio(diff EXIT 2)
+require("${err}" "^hio diff: EXPECTED and ACTUAL are missing: hio diff EXPECTED ACTUAL \\[OPTIONS\\]\n" "diff")
+hio(replay EXIT 2)
+require("${err}" "^hio replay: JOURNAL is missing: hio replay JOURNAL \\[OPTIONS\\]\n" "replay")
+
+# A word taken as the positional argument, the file after it unexpected: the
+# word is the mistake (it said "not expected: x.toml", the right file).
+hio(check --set run.limit=2s run.name=x ${udp} EXIT 2)
+require("${err}" "^hio check: run.name=x was taken as the scenario FILE, and [^\n]*udp_request_response.toml was not expected: --set takes one KEY=VALUE; give --set again for each\n" "check --set a b S")
+hio(inspect --kind rx tx ${WORK}/a.hioj EXIT 2)
+require("${err}" "^hio inspect: tx was taken as the journal FILE, and [^\n]*a.hioj was not expected: --kind takes one KIND; give --kind again for each\n" "inspect --kind rx tx J")
+# Not after a repeatable option (--seed takes one value, once): as before.
+hio(run --seed 3 x ${udp} EXIT 2)
+require("${err}" "^hio run: the following argument was not expected: [^\n]*udp_request_response.toml\n" "run --seed 3 x S")
+
+# A --set with a blank at an edge is quoted, its key too (it read as
+# "--set  run.limit=1s: unknown key; did you mean 'run.limit'?").
+hio(check ${udp} "--set= run.limit=1s" EXIT 2)
+require("${err}" "^hio check: --set \" run.limit=1s\": unknown key \" run.limit\"; did you mean 'run.limit'\\?" "--set ' run.limit=1s'")
+hio(check ${udp} "--set=run.limit=1s " EXIT 2)
+require("${err}" "^hio check: --set \"run.limit=1s \": " "--set 'run.limit=1s '")
+
+# --shard with a second '/': K/N expected (it said "'2/3' is not a whole number").
+hio(sweep ${udp} --seeds 1..3 --shard 1/2/3 EXIT 2)
+require("${err}" "^hio sweep: --shard 1/2/3: expected K/N \\(one /\\)\n$" "sweep --shard 1/2/3")

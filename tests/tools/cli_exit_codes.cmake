@@ -312,7 +312,7 @@ require("${err}" "^hio run: --limit is given 2 times: it takes one value; give i
 hio(replay ${own_journal} --noize=drop=0.1 EXIT 2)
 require("${err}" "^hio replay: [^\n]*: --noize=drop=0.1; did you mean '--noise'\\?\n" "--noize=")
 hio(run EXIT 2)
-require("${err}" "^hio run: scenario is required\n" "no scenario")
+require("${err}" "^hio run: SCENARIO is missing: hio run SCENARIO \\[OPTIONS\\]\n" "no scenario")
 hio(--bogus EXIT 2)
 require("${err}" "^hio: unknown option '--bogus': options come after a command; the commands are run, "
         "--bogus")

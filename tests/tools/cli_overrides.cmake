@@ -176,3 +176,39 @@ endforeach()
 hio(sweep ${WORK}/bad.toml --seeds 1..2 --set run.limit=x EXIT 2)
 require("${err}" "^[^\n]*bad.toml:2:9: run.limit must be [^\n]*\nhio sweep: --set run.limit=x: [^\n]*\n$"
         "sweep: the file's problem and the --set's")
+
+# A net.* number that is no TOML number gets the key's words, not toml++'s
+# parse error of the text it was written into ("Error while parsing
+# key-value pair: expected a comment or whitespace, saw '_'"); an integer
+# beyond 64 bits keeps its own message. toml++'s "expected expected" is said
+# once, in a file too.
+foreach(case "net.segment_bytes_max=1_|net.segment_bytes_max must be an integer >= 1"
+        "net.default_link.bandwidth=00|net.default_link.bandwidth must be an integer >= 0"
+        "net.default_link.bandwidth=1__0|net.default_link.bandwidth must be an integer >= 0"
+        "net.default_link.loss=--1|net.default_link.loss must be a probability in \\[0, 1\\]"
+        "net.default_link.loss=+-1|net.default_link.loss must be a probability in \\[0, 1\\]"
+        "net.segment_bytes_max=99999999999999999999|= 99999999999999999999 is more than a TOML integer holds")
+  string(REPLACE "|" ";" case "${case}")
+  list(GET case 0 set)
+  list(GET case 1 said)
+  hio(check ${udp} --set ${set} EXIT 2)
+  require("${err}" "^hio check: --set [^:]+: [^\n]*${said}" "--set ${set}")
+  if(err MATCHES "Error while parsing")
+    message(FATAL_ERROR "--set ${set}: toml++'s words:\n${err}")
+  endif()
+endforeach()
+file(WRITE ${WORK}/minus.toml "[run]\nlimit = \"1s\"\n[net]\n[net.default_link]\nloss = --1\n")
+hio(check ${WORK}/minus.toml EXIT 2)
+require("${err}" "minus.toml:5:9: Error while parsing decimal integer: expected digit or sign, saw '-'\n" "loss = --1")
+
+# Many --set are refused at once: the repeated keys are looked for in one
+# pass (pairwise, 60,000 took a minute before the first, unknown, was said;
+# one pass takes well under a second).
+# (seq: a CMake loop appending 60,000 times takes longer than hio did.)
+execute_process(COMMAND seq -f "--set;k%.0f=1" 60000 OUTPUT_VARIABLE many)
+string(REPLACE "\n" ";" many "${many}")
+execute_process(COMMAND ${HIO} check ${SCENARIOS}/quickstart.toml ${many} TIMEOUT 20
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "^hio check: --set k1=1: unknown key")
+  message(FATAL_ERROR "60,000 --set: exit ${rc} (2 within 20 s expected)\n${err}")
+endif()

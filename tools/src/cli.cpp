@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <new>
@@ -114,12 +116,70 @@ std::vector<std::string> unexpected_arguments(CLI::App& command, const CLI::Pars
   return extras;
 }
 
+// The positional arguments `command` still lacks, said with the command's
+// form ("ACTUAL is missing: hio diff EXPECTED ACTUAL [OPTIONS]"), or "" when
+// it has them all (a required option is what is missing).
+std::string missing_positionals(const CLI::App& command) {
+  std::string form = program_name() + " " + command.get_name();
+  std::vector<std::string> missing;
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->nonpositional()) continue;
+    std::string name = option->get_name();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    form += " " + name;
+    if (option->get_required() && option->count() == 0) missing.push_back(name);
+  }
+  if (missing.empty()) return "";
+  return (missing.size() == 1 ? missing.front() + " is missing"
+                              : missing.front() + " and " + missing.back() + " are missing") +
+         ": " + form + " [OPTIONS]";
+}
+
+// The option of `command` named `word` ("--set"), or nullptr. (Not
+// get_option_no_throw: it is noexcept, and allocates; out of memory there
+// would end hio, not say so.)
+const CLI::Option* long_option(const CLI::App& command, std::string_view word) {
+  if (word.substr(0, 2) != "--") return nullptr;
+  for (const CLI::Option* option : command.get_options()) {
+    const std::vector<std::string>& names = option->get_lnames();
+    if (std::find(names.begin(), names.end(), word.substr(2)) != names.end()) return option;
+  }
+  return nullptr;
+}
+
+// When the one argument not expected is an existing file and a positional
+// argument got, right after a repeatable option's value, a word that is no
+// file (`hio check --set a=1 b=2 x.toml`: b=2 was taken as the scenario),
+// that word is the mistake: said so, and that the option takes one value
+// each time ("--set takes one KEY=VALUE; give --set again for each"), or "".
+std::string misplaced_positional(const CLI::App& command, const std::vector<std::string>& extras,
+                                 const std::vector<std::string>& words) {
+  std::error_code ignored;
+  if (extras.size() != 1 || !std::filesystem::exists(extras.front(), ignored)) return "";
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->nonpositional() || option->count() == 0) continue;
+    const std::string& taken = option->results().front();
+    if (taken == "-" || std::filesystem::exists(taken, ignored)) continue;
+    const auto at = std::find(words.begin(), words.end(), taken);
+    if (at - words.begin() < 2) return "";
+    const std::string& name = *(at - 2);
+    const CLI::Option* before = long_option(command, name);
+    if (before == nullptr || before->get_expected_max() < 2) return "";
+    return taken + " was taken as the " + option->get_name() + " " + option->get_type_name() +
+           ", and " + extras.front() + " was not expected: " + name + " takes one " +
+           before->get_type_name() + "; give " + name + " again for each";
+  }
+  return "";
+}
+
 // A usage error CLI11 found, said as hio says its own: prefixed with the
 // command that failed ("hio run: ..."), arguments not expected in the order
 // given, the nearest option to a misspelt one (never the very option given:
 // after `--` it is no option), what `--` does when it was given (everything
 // after it is a positional argument), escaped as every message is.
-std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separator) {
+std::string usage_error(CLI::App& app, const CLI::ParseError& error,
+                        const std::vector<std::string>& words, bool separator) {
   const std::vector<CLI::App*> parsed = app.get_subcommands();
   CLI::App* command = parsed.empty() ? &app : parsed.front();
   std::string message = error.what();
@@ -167,10 +227,33 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error, bool separa
                  program_name() + " " + command->get_name() + " takes " +
                  std::to_string(positionals.size()) + " (" + taken + "): put options before --";
     }
+    if (const std::string misplaced = misplaced_positional(*command, extras, words);
+        !separator && dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr &&
+        !misplaced.empty()) {
+      message = misplaced;
+    }
     // What CLI11 found missing is still said, after the mistake.
     if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
-      message += " (" + std::string(error.what()) + " too)";
+      const std::string missing = missing_positionals(*command);
+      message +=
+          " (" +
+          (missing.empty() ? std::string(error.what()) : missing.substr(0, missing.find(':'))) +
+          " too)";
     }
+  } else if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+    // "actual is required": which of the command's arguments, in its form.
+    if (const std::string missing = missing_positionals(*command); !missing.empty())
+      message = missing;
+  }
+  // An option with no value after it ("--seed: 1 required N missing").
+  constexpr std::string_view kOneMissing = ": 1 required ";
+  if (const std::size_t at = message.find(kOneMissing);
+      dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr && at != std::string::npos &&
+      message.size() > at + kOneMissing.size() + 8 &&
+      message.compare(message.size() - 8, 8, " missing") == 0) {
+    const std::size_t type = at + kOneMissing.size();
+    message = message.substr(0, at) + " needs a value (" +
+              message.substr(type, message.size() - 8 - type) + "); none was given";
   }
   // An option that takes one value, given more than once ("--keep: At Most 1
   // required but received 2"): said in hio's words, not CLI11's.
@@ -212,9 +295,7 @@ class ReportPrefix {
 };
 
 // Whether the command line, as CLI11 read it, asks for JSON: the command's
-// --json flag was given (--json, or --json=VALUE with VALUE a true one as
-// CLI11 reads a bool: "true", "1", "yes"), the last one deciding; a VALUE
-// CLI11 cannot read as a bool is a usage error, and JSON was asked for. The
+// --json flag was given (--json=VALUE is read as --json, then refused). The
 // parser's reading, not a second one: `--record --json` gives --record the
 // value --json, and asks for no JSON.
 // (Not get_option_no_throw: it is noexcept, and allocates; out of memory
@@ -223,11 +304,9 @@ bool json_given(CLI::App& app) {
   for (CLI::App* command : app.get_subcommands()) {
     for (const CLI::Option* json : command->get_options()) {
       const std::vector<std::string>& names = json->get_lnames();
-      if (json->count() == 0 || std::find(names.begin(), names.end(), "json") == names.end()) {
-        continue;
+      if (json->count() > 0 && std::find(names.begin(), names.end(), "json") != names.end()) {
+        return true;
       }
-      bool value = true;
-      return !CLI::detail::lexical_cast(json->results().back(), value) || value;
     }
   }
   return false;
@@ -477,12 +556,20 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
         option->description(with_program_name(option->get_description()));
     }
   }
-  // CLI11 would answer "A subcommand is required" to a misspelt command.
+  // CLI11 would answer "A subcommand is required" to a misspelt command, and
+  // to none.
+  const std::string_view given_command = argc > 1 && argv[1] != nullptr ? argv[1] : "";
   std::string names;
   std::vector<std::string> commands;
   for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
     commands.push_back(command->get_name());
     names += (names.empty() ? "" : ", ") + command->get_name();
+  }
+  if (argc < 2) {
+    std::cerr << program_name() << ": a command is needed: " << program_name()
+              << " COMMAND [ARGS]; the commands are " << names << " (" << program_name()
+              << " --help)\n";
+    return kExitBadInput;
   }
   if (argc > 1 && argv[1][0] != '-') {
     const bool known = std::find(commands.begin(), commands.end(), argv[1]) != commands.end();
@@ -505,27 +592,60 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   }
   // `--record=` (--record="$OUT", OUT unset) is `--record ''`: named as an
   // empty path; CLI11 would take the next word as its value, or say "1
-  // required FILE missing". Options that take a value only (a flag's
-  // `--json=` is CLI11's), and not after `--`, where every word is positional.
+  // required FILE missing". Options that take a value only, and not after
+  // `--`, where every word is positional.
   std::set<std::string, std::less<>> valued;
+  // A flag of the command given takes no value: CLI11 would read
+  // `--real=false` as "not given" (the file's mode = "real" then held, the
+  // opposite of what was written), `--real=2` or `--real=` as given, and the
+  // last of repeated spellings would win. Parsed as the bare flag, then
+  // refused with the word as written (so that --json=... still gets the
+  // error object).
+  std::set<std::string, std::less<>> flags;
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
     for (const CLI::Option* option : command->get_options()) {
-      if (option->get_expected_min() == 0) continue;  // a flag
+      const bool flag = option->get_expected_min() == 0;
+      if (flag && command->get_name() != given_command) continue;  // another command's
       for (const std::string& name : option->get_lnames())
-        valued.insert("--" + name + "=");
+        (flag ? flags : valued).insert("--" + name);
     }
   }
   std::vector<std::string> words;
+  std::vector<std::string> flags_with_value;  // each `--FLAG=VALUE`, as written
   for (int i = 0; i < argc; ++i) {
     const std::string_view word = argv[i];
     if (word == "--") {
       words.insert(words.end(), argv + i, argv + argc);
       break;
     }
-    const bool empty_value = valued.find(word) != valued.end();
-    words.emplace_back(empty_value ? word.substr(0, word.size() - 1) : word);
+    const std::string_view name = word.substr(0, word.find('='));
+    // After an option that takes a value, it is that value (`--record
+    // --json=x`, said by option_as_value).
+    const bool a_value = i > 0 && valued.find(std::string_view(argv[i - 1])) != valued.end();
+    if (name.size() < word.size() && flags.find(name) != flags.end() && !a_value) {
+      flags_with_value.emplace_back(word);
+      words.emplace_back(name);
+      continue;
+    }
+    const bool empty_value = name.size() + 1 == word.size() && valued.find(name) != valued.end();
+    words.emplace_back(empty_value ? name : word);
     if (empty_value) words.emplace_back();
   }
+  // The first such word that the parser read as the flag (not one another
+  // option took as its value: `--channel --json=x` is said as such), or "".
+  const auto flag_given_a_value = [&]() -> std::string {
+    for (const std::string& word : flags_with_value) {
+      const std::string flag = word.substr(0, word.find('='));
+      for (CLI::App* command : app.get_subcommands()) {
+        if (const CLI::Option* option = long_option(*command, flag);
+            option != nullptr && option->count() > 0) {
+          return word + ": " + flag + " takes no value; give " + flag +
+                 " alone to ask for it, or leave it out";
+        }
+      }
+    }
+    return "";
+  };
   std::vector<const char*> words_c;
   for (const std::string& word : words)
     words_c.push_back(word.c_str());
@@ -534,13 +654,24 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
     if (json_given(app)) json.start();
+    // What else failed may follow from it.
+    if (const std::string problem = flag_given_a_value(); !problem.empty()) {
+      std::cerr << command_prefix(given_command) << message_text(problem)
+                << "\nRun with --help for more information.\n";
+      return kExitBadInput;
+    }
     const bool separator = std::find_if(argv + 1, argv + argc, [](const char* word) {
                              return std::string_view(word) == "--";
                            }) != argv + argc;
-    std::cerr << usage_error(app, error, separator) << "\n";
+    std::cerr << usage_error(app, error, words, separator) << "\n";
     return kExitBadInput;
   }
   if (json_given(app)) json.start();
+  if (const std::string problem = flag_given_a_value(); !problem.empty()) {
+    std::cerr << command_prefix(given_command) << message_text(problem)
+              << "\nRun with --help for more information.\n";
+    return kExitBadInput;
+  }
   for (CLI::App* command : app.get_subcommands()) {
     if (const std::string problem = option_as_value(*command); !problem.empty()) {
       std::cerr << command_prefix(command->get_name()) << message_text(problem) << "\n";

@@ -287,6 +287,9 @@ class Loader {
       };
       if (offset && line_end(*offset)) message = not_closed(message);
     }
+    // toml++'s typo ("expected expected digit or sign, saw '-'" for `--1`).
+    for (std::size_t twice; (twice = message.find("expected expected ")) != std::string::npos;)
+      message.erase(twice, 9);
     diagnostics_.push_back(Diagnostic{at(line, column), std::move(message)});
   }
 
@@ -1377,7 +1380,8 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
     std::vector<std::string> keys = {"run.tock", "run.limit", "run.seed",   "run.mode",
                                      "run.skip", "run.name",  "run.max_lag"};
     keys.insert(keys.end(), net_override_keys().begin(), net_override_keys().end());
-    fail("unknown key" + did_you_mean(key, keys) +
+    fail("unknown key" + (blank_edged(key) ? " " + shown_value(key) : std::string()) +
+         did_you_mean(key, keys) +
          " (--set takes run.tock, run.limit, run.seed, run.mode, run.skip, run.name, "
          "run.max_lag, "
          "net.client_host, net.stall_timeout, net.segment_bytes_max, net.listen_backlog, "
@@ -1444,16 +1448,10 @@ const std::vector<std::string>& net_override_keys() {
   return keys;
 }
 
-// Whether `value` is a TOML integer in hexadecimal, octal or binary (0x1F,
-// 0o17, 0b1_01: no sign, '_' only between digits), however large.
-bool radix_integer(std::string_view value) {
-  if (value.size() < 3 || value[0] != '0') return false;
-  const std::string_view digits = value[1] == 'x'   ? "0123456789abcdefABCDEF"
-                                  : value[1] == 'o' ? "01234567"
-                                  : value[1] == 'b' ? "01"
-                                                    : "";
+// Whether `groups` is digits of `digits`, '_' only between two.
+bool digit_groups(std::string_view groups, std::string_view digits) {
   bool after_digit = false;
-  for (char c : value.substr(2)) {
+  for (char c : groups) {
     if (c == '_' && after_digit) {
       after_digit = false;
     } else if (digits.find(c) != std::string_view::npos) {
@@ -1463,6 +1461,25 @@ bool radix_integer(std::string_view value) {
     }
   }
   return after_digit;
+}
+
+// Whether `value` is a TOML integer in hexadecimal, octal or binary (0x1F,
+// 0o17, 0b1_01: no sign, '_' only between digits), however large.
+bool radix_integer(std::string_view value) {
+  if (value.size() < 3 || value[0] != '0') return false;
+  const std::string_view digits = value[1] == 'x'   ? "0123456789abcdefABCDEF"
+                                  : value[1] == 'o' ? "01234567"
+                                  : value[1] == 'b' ? "01"
+                                                    : "";
+  return digit_groups(value.substr(2), digits);
+}
+
+// Whether `value` is a TOML decimal integer, however large: a sign, then
+// digits with '_' only between two, no leading zero.
+bool decimal_integer(std::string_view value) {
+  if (!value.empty() && (value[0] == '+' || value[0] == '-')) value.remove_prefix(1);
+  if (value.size() > 1 && value[0] == '0') return false;
+  return digit_groups(value, "0123456789");
 }
 
 // A --set value as the TOML literal the file would have, spelled as
@@ -1498,8 +1515,12 @@ std::string net_literal(const NetKey& key, const std::string& value,
            " is not a TOML number (a digit goes on each side of the point): write " + *fixed);
     }
   }
-  // An integer too large for TOML keeps its own message (the loader's).
-  return radix || value.find_first_of(".eE") == std::string::npos ? value : toml_string(value);
+  // An integer too large for TOML keeps its own message (the loader's); any
+  // other text that is no TOML number (`1_`, `00`, `--1`) is written as a
+  // string, which the loader refuses in hio's words ("must be an integer
+  // >= 1"): raw, toml++ refused the text it was written into, in words about
+  // a "key-value pair" the --set never had.
+  return radix || decimal_integer(value) ? value : toml_string(value);
 }
 
 void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,

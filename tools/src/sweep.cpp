@@ -70,6 +70,10 @@ Shard parse_shard(const std::string& text) {
   if (slash == std::string::npos) {
     throw std::invalid_argument(option_value("--shard", text) + ": expected K/N");
   }
+  // `1/2/3`: the second '/' is the mistake, not a number "2/3".
+  if (text.find('/', slash + 1) != std::string::npos) {
+    throw std::invalid_argument(option_value("--shard", text) + ": expected K/N (one /)");
+  }
   Shard shard{parse_u64(std::string_view(text).substr(0, slash), "--shard"),
               parse_u64(std::string_view(text).substr(slash + 1), "--shard")};
   if (shard.count == 0 || shard.index == 0 || shard.index > shard.count) {
