@@ -3,6 +3,7 @@
 #include <array>
 
 #include "hio/tools/cli.hpp"  // kCleanStopSignal
+#include "output.hpp"         // not_at_default_action
 
 namespace hio::tools {
 
@@ -26,9 +27,13 @@ CleanStopCatch::CleanStopCatch() {
   g_clean_stop.store(false);
   // SA_RESTART: a read or a wait the signal interrupts goes on (the flag is
   // read at the end of the pass). Unblocked: heard whatever mask hio
-  // inherited, as the stop signals are (CliSignals).
+  // inherited, as the stop signals are (CliSignals). Only from its default
+  // action: a program that embeds run_cli and ignores SIGUSR1 or handles it
+  // (log rotation) keeps it, and its SIGUSR1 never stops the run.
   scope_.emplace(kCleanStopSignals, on_clean_stop,
-                 SignalCatchOptions{.restart_calls = true, .mask = SignalMaskChange::unblock});
+                 SignalCatchOptions{.restart_calls = true,
+                                    .mask = SignalMaskChange::unblock,
+                                    .leave_as_is = not_at_default_action});
 }
 
 const std::atomic<bool>* CleanStopCatch::caught() const {

@@ -13,8 +13,10 @@ namespace hio::tools {
 // Catches kCleanStopSignal for as long as it lives (unblocked in the thread
 // that makes it, and in the threads that thread starts), from before the
 // scenario is read: one that comes while it is read or built is kept, and
-// the run stops after its first pass. The previous action and mask come
-// back when it goes. One at a time (process-wide, as the handler is).
+// the run stops after its first pass. Only where its action is SIG_DFL: one
+// ignored or handled by the program is left as it is (caught() then stays
+// false). The previous action and mask come back when it goes. One at a
+// time (process-wide, as the handler is).
 class CleanStopCatch {
  public:
   CleanStopCatch();

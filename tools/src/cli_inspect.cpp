@@ -2,7 +2,7 @@
 #include "cli_commands.hpp"
 
 #include <algorithm>
-#include <iostream>
+#include <ostream>
 
 #include "channel_selection.hpp"
 #include "hio/replay/inspect.hpp"
@@ -19,7 +19,7 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tyme> tyme = parse_tyme(text, &error);
   if (!tyme) {
-    std::cerr << "hio inspect: " << option_value(what, display_text(text)) << ": "
+    cli_err() << "hio inspect: " << option_value(what, display_text(text)) << ": "
               << message_text(error) << "\n";
   }
   return tyme;
@@ -48,11 +48,11 @@ int do_inspect(const InspectArgs& args) {
   ChannelSelection selection =
       select_channels(args.channels, args.journal, inspect_reader_options(args), reader);
   if (!selection.problem.empty()) {
-    std::cerr << "hio inspect: " << selection.problem << "\n";
+    cli_err() << "hio inspect: " << selection.problem << "\n";
     return kExitBadInput;
   }
   for (const std::string& warning : selection.warnings)
-    std::cerr << "hio inspect: warning: " << warning << "\n";
+    cli_err() << "hio inspect: warning: " << warning << "\n";
   filter.channels = std::move(selection.ids);
   if (!args.kinds.empty()) {
     const std::optional<std::uint32_t> kinds = kind_bits("inspect", args.kinds);
@@ -72,7 +72,7 @@ int do_inspect(const InspectArgs& args) {
   // An empty window whatever gave --from: no tyme is before 0 (a reader
   // refuses a negative one), so --to 0 alone is [0, 0) too.
   if (filter.until && std::max(filter.from, Tyme{}) >= *filter.until) {
-    std::cerr << "hio inspect: --from "
+    cli_err() << "hio inspect: --from "
               << (args.from ? display_text(*args.from) : "0 (the default)")
               << " is not before --to " << display_text(*args.to)
               << ": no tyme is in that window\n";
@@ -81,13 +81,13 @@ int do_inspect(const InspectArgs& args) {
   replay::FormatOptions format;
   format.format = args.json ? replay::LineFormat::json : replay::LineFormat::text;
   const replay::InspectSummary summary =
-      replay::inspect(reader, filter, format, std::cout,
+      replay::inspect(reader, filter, format, cli_out(),
                       args.stats ? replay::InspectBody::stats : replay::InspectBody::events);
-  std::cout.flush();
+  cli_out().flush();
   // The lines printed end with the error line of the read the signal cut,
   // unless stdout had failed (stuck when the signal came, cut there).
   if (const int code = reading_interrupted("inspect", display_text(args.journal),
-                                           summary.error.has_value(), !std::cout);
+                                           summary.error.has_value(), !cli_out());
       code != 0) {
     return code;
   }

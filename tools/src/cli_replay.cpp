@@ -2,8 +2,8 @@
 #include "cli_commands.hpp"
 
 #include <filesystem>
-#include <iostream>
 #include <memory>
+#include <ostream>
 #include <stdexcept>
 
 #include "hio/replay/reader.hpp"
@@ -105,17 +105,17 @@ int replay_input_error(const ReplayArgs& args) {
       const std::vector<std::string> keys(replay::kNoiseKeys.begin(), replay::kNoiseKeys.end());
       nearest = did_you_mean(error.unknown_key(), keys);
     }
-    std::cerr << "hio replay: --noise " << display_text(args.noise) << ": "
+    cli_err() << "hio replay: --noise " << display_text(args.noise) << ": "
               << message_text(error.what() + nearest) << "\n";
     return kExitBadInput;
   } catch (const SettingError& error) {
-    std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+    cli_err() << "hio replay: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_run_error("replay", error, args.record);
     return exit_code_of(error);
   } catch (const std::invalid_argument& error) {
-    std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+    cli_err() << "hio replay: " << display_text(error.what()) << "\n";
     return kExitBadInput;
   }
 }
@@ -155,7 +155,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
     if (reader.error() && !reader.trailer_agrees()) {
       print_journal_error("replay", args.journal, *reader.error());
       if (reader.header() != nullptr) {
-        std::cerr << "hio replay: a noise sweep needs a whole journal: each replay would stop at "
+        cli_err() << "hio replay: a noise sweep needs a whole journal: each replay would stop at "
                      "the damage and leave its end unjudged (hio replay without --seeds replays "
                      "the intact prefix; a salvaged copy replays as a finished run)\n";
       }
@@ -188,10 +188,10 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   command.name = "hio replay";
   if (!command.out.empty()) defer_stdout_sigpipe();  // as hio sweep's --out
   const int code = sweep_command(replay_seed_runner(options, registry, scenario), seeds,
-                                 sweep_options, command, std::cout, std::cerr);
+                                 sweep_options, command, cli_out(), cli_err());
   if (all_simulated && (code == kExitOk || code == kExitExpectationsFailed)) {
-    std::cout.flush();
-    std::cerr << kSimulatedNoiseNote;
+    cli_out().flush();
+    cli_err() << kSimulatedNoiseNote;
   }
   return code;
 }
@@ -200,7 +200,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
 
 int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   if (std::string problem = replay_usage_problem(args); !problem.empty()) {
-    std::cerr << "hio replay: " << problem << "\n";
+    cli_err() << "hio replay: " << problem << "\n";
     return kExitBadInput;
   }
   ReplayScenarioOptions options;
@@ -214,7 +214,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     std::string error;
     const std::optional<Tock> overrun = parse_duration(*args.overrun, &error);
     if (!args.noise_given || !overrun) {
-      std::cerr << "hio replay: " << option_value("--overrun", display_text(*args.overrun)) << ": "
+      cli_err() << "hio replay: " << option_value("--overrun", display_text(*args.overrun)) << ": "
                 << (!args.noise_given ? std::string("requires --noise (a strict replay ends "
                                                     "where the recorded run did)")
                                       : display_text(error))
@@ -227,7 +227,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
     } catch (const std::invalid_argument& error) {
-      std::cerr << "hio replay: " << display_text(error.what()) << "\n";
+      cli_err() << "hio replay: " << display_text(error.what()) << "\n";
       return kExitBadInput;
     }
   }
@@ -246,19 +246,19 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   const int code = replay_exit_code(outcome);
   exit_code_known(code);  // as hio run's: before the outcome goes to stdout
   if (args.json) {
-    std::cout << format_replay_outcome_json(outcome) << "\n";
+    cli_out() << format_replay_outcome_json(outcome) << "\n";
   } else {
-    std::cout << format_replay_outcome(outcome);
+    cli_out() << format_replay_outcome(outcome);
   }
-  std::cout.flush();
+  cli_out().flush();
   if (outcome.result.journal_error) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
   }
   print_journal_lost("replay", outcome.record_path, outcome.journal_lost, outcome.journal_failed);
   if (const NoiseNote note = noise_note(outcome); note == NoiseNote::simulated_network) {
-    std::cerr << kSimulatedNoiseNote;
+    cli_err() << kSimulatedNoiseNote;
   } else if (note == NoiseNote::doers_on_both_ends) {
-    std::cerr << "hio replay: note: both ends of a connection in this journal are doers of the "
+    cli_err() << "hio replay: note: both ends of a connection in this journal are doers of the "
                  "run (a loopback capture): noise perturbs each doer's recorded inputs, and the "
                  "doers' reactions (a retry, an answer to a duplicate) do not reach each other; "
                  "to test the exchange, capture it against a peer outside the run, or run it on "
