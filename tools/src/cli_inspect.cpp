@@ -85,9 +85,12 @@ int do_inspect(const InspectArgs& args) {
                       args.stats ? replay::InspectBody::stats : replay::InspectBody::events);
   cli_out().flush();
   // The lines printed end with the error line of the read the signal cut,
-  // unless stdout had failed (stuck when the signal came, cut there).
+  // unless stdout had failed (stuck when the signal came, cut there: a
+  // regular file is then read to its end, read_unless_stopped ends no read
+  // that does not wait, and the output is cut all the same).
+  const bool stdout_cut = !cli_out();
   if (const int code = reading_interrupted("inspect", display_text(args.journal),
-                                           summary.error.has_value(), !cli_out());
+                                           summary.error.has_value() || stdout_cut, stdout_cut);
       code != 0) {
     return code;
   }
