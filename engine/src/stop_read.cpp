@@ -18,12 +18,19 @@ constexpr int kAskEveryMs = 100;
 
 ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size) {
   for (;;) {
-    if (caught_stop_signal() != 0) {
-      errno = EINTR;
-      return -1;
-    }
+    // Input that is there (a regular file's always is) is read whatever was
+    // caught: the signal, process-wide, may be another run's, and only a
+    // wait for input needs ending (a program's JournalReader of a file on
+    // another thread failed while a run Ctrl-C stopped was closing).
     pollfd wanted{fd, POLLIN, 0};
-    const int ready = ::poll(&wanted, 1, kAskEveryMs);
+    int ready = ::poll(&wanted, 1, 0);
+    if (ready == 0) {
+      if (caught_stop_signal() != 0) {
+        errno = EINTR;
+        return -1;
+      }
+      ready = ::poll(&wanted, 1, kAskEveryMs);
+    }
     if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
     // Ready, an error or a hang-up, or poll itself failed: read says which.
     const ssize_t n = ::read(fd, buffer, size);

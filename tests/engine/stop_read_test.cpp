@@ -1,7 +1,9 @@
 // open_unless_stopped on a FIFO opened for reading, over real FIFOs: a stop
 // signal caught before the open ends the wait for a writer, and without
 // one the open waits for the writer and its bytes, so that "no writer yet"
-// is never read as the end of the input.
+// is never read as the end of the input. read_unless_stopped after a stop
+// signal: a regular file and a pipe with bytes are read, an empty pipe's
+// wait ends.
 #include "hio/engine/stop_read.hpp"
 
 #include <fcntl.h>
@@ -112,6 +114,54 @@ TEST(OpenUnlessStopped, AFifoOpenedForReadingWaitsForItsWriter) {
     ::close(fd);
     done = true;
   }
+}
+
+// After a stop signal, a read that can be made at once is made: a regular
+// file (its reads never wait), a pipe with bytes in it. Only a wait for
+// input (an empty pipe whose writer stays) ends, with EINTR. Unfixed, every
+// read of the process failed with EINTR once a stop signal was caught: a
+// program's JournalReader or load_scenario_file of a regular file, on any
+// thread, while a run that Ctrl-C stopped was still closing.
+TEST(ReadUnlessStopped, AfterAStopSignalOnlyAWaitForInputEnds) {
+  const std::filesystem::path file = std::filesystem::temp_directory_path() /
+                                     ("hio_stop_read_regular_" + std::to_string(::getpid()));
+  {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "regular", 7), 7);
+    ::close(fd);
+  }
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  ASSERT_EQ(::write(pipe_fds[1], "piped", 5), 5);
+  std::string from_file(16, '\0');
+  std::string from_pipe(16, '\0');
+  ssize_t file_n = -1;
+  ssize_t pipe_n = -1;
+  ssize_t waiting_n = 0;
+  int waiting_errno = 0;
+  {
+    const StopSignalCatch catching;
+    std::raise(SIGINT);
+    ASSERT_EQ(caught_stop_signal(), SIGINT);
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    file_n = read_unless_stopped(fd, from_file.data(), from_file.size());
+    ::close(fd);
+    pipe_n = read_unless_stopped(pipe_fds[0], from_pipe.data(), from_pipe.size());
+    // The pipe is empty now and its writer stays: that wait is ended.
+    waiting_n = read_unless_stopped(pipe_fds[0], from_pipe.data(), from_pipe.size());
+    waiting_errno = errno;
+  }
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  std::filesystem::remove(file);
+  ASSERT_EQ(file_n, 7) << std::strerror(errno);
+  EXPECT_EQ(from_file.substr(0, 7), "regular");
+  ASSERT_EQ(pipe_n, 5);
+  EXPECT_EQ(from_pipe.substr(0, 5), "piped");
+  EXPECT_EQ(waiting_n, -1);
+  EXPECT_EQ(waiting_errno, EINTR);
 }
 
 }  // namespace

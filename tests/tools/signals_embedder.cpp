@@ -4,12 +4,19 @@
 // reader has gone calls its SIGPIPE handler and makes run_cli return 141
 // instead of killing the program; where the actions are SIG_DFL, they are
 // SIG_DFL again afterwards; a signal mask that blocks SIGTERM is the
-// program's again afterwards. Prints what differs; exit 0 if nothing.
+// program's again afterwards. A SIGUSR1 handler of the program's is left as
+// it is by hio run (it used to be replaced for the run: the program's log
+// rotation signal ended the run, "stopped", and its handler never ran).
+// Prints what differs; exit 0 if nothing.
+//   signals-embedder REAL_SCENARIO (a real-time one that runs at least 1 s)
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "hio/tools/cli.hpp"
 #include "hio/tools/registry.hpp"
@@ -21,6 +28,10 @@ extern "C" void on_pipe(int /*signal*/) {
   pipe_signals = pipe_signals + 1;
 }
 extern "C" void on_xfsz(int /*signal*/) {}
+volatile sig_atomic_t usr1_signals = 0;
+extern "C" void on_usr1(int /*signal*/) {
+  usr1_signals = usr1_signals + 1;
+}
 
 using Handler = void (*)(int);
 
@@ -46,7 +57,8 @@ void expect(bool holds, const char* what) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
   hio::tools::DoerRegistry registry;
   hio::tools::add_builtin_kinds(registry);
   const char* const version[] = {"hio", "--version", nullptr};
@@ -85,5 +97,25 @@ int main() {
   sigset_t mask;
   ::pthread_sigmask(SIG_BLOCK, nullptr, &mask);
   expect(sigismember(&mask, SIGTERM) == 1, "SIGTERM is not blocked again after run_cli");
+  ::pthread_sigmask(SIG_UNBLOCK, &term, nullptr);
+
+  // hio run with a SIGUSR1 handler of the program's: a SIGUSR1 0.3 s into
+  // the run (limited to 1 s) is the program's, and the run goes to its end.
+  set_handler(SIGUSR1, on_usr1);
+  std::atomic<bool> sent{false};
+  std::thread sender([&sent] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    sent = true;
+    ::kill(::getpid(), SIGUSR1);
+  });
+  const char* const run[] = {"hio", "run", argv[1], "--limit", "1s", nullptr};
+  const int ran = hio::tools::run_cli(5, run, registry);
+  const bool sent_during_run = sent;
+  sender.join();
+  expect(sent_during_run, "hio run ended before SIGUSR1 was sent: the scenario is too short");
+  expect(ran == 0, "hio run with the program's SIGUSR1 handler failed");
+  expect(usr1_signals == 1,
+         "the program's SIGUSR1 handler did not get the SIGUSR1 sent in the run");
+  expect(handler_of(SIGUSR1) == on_usr1, "the SIGUSR1 handler is not the program's after run_cli");
   return failures == 0 ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 
 #include "hio/engine/doist.hpp"  // request_stop_from_signal
 #include "hio/tools/cli.hpp"     // kCleanStopSignal
+#include "output.hpp"            // not_at_default_action
 
 namespace hio::tools {
 
@@ -24,8 +25,13 @@ CleanStopCatch::CleanStopCatch() {
   // a pipe; the stop ends the run, not the command). A run's wait between
   // passes ends all the same: the handler rings its wake. Unblocked: heard
   // whatever mask hio inherited, as the stop signals are (CliSignals).
+  // Only from its default action: a program that embeds run_cli and ignores
+  // SIGUSR1 or handles it (log rotation) keeps it, and its SIGUSR1 never
+  // stops the run.
   scope_.emplace(kCleanStopSignals, on_clean_stop,
-                 SignalCatchOptions{.restart_calls = true, .mask = SignalMaskChange::unblock});
+                 SignalCatchOptions{.restart_calls = true,
+                                    .mask = SignalMaskChange::unblock,
+                                    .leave_as_is = not_at_default_action});
 }
 
 }  // namespace hio::tools

@@ -15,7 +15,8 @@ namespace hio::tools {
 // command's StopSignalCatch is held, from before the scenario is read: one
 // that comes while it is read or built is kept with the catch, and the run
 // stops after its first pass. The previous action and mask come back when
-// it goes. One at a time (process-wide, as the handler is).
+// it goes. Only where its action is SIG_DFL: one ignored or handled by the
+// program is left as it is. One at a time (process-wide, as the handler is).
 class CleanStopCatch {
  public:
   CleanStopCatch();

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <iostream>
 #include <map>
 #include <new>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <string_view>
@@ -275,7 +275,7 @@ class ReportPrefix {
   explicit ReportPrefix(std::string prefix)
       : prefix_(std::move(prefix)),
         previous_(set_report_sink([prefix = prefix_](std::string_view line) {
-          write_line(std::cerr, prefix + std::string(line));
+          write_line(cli_err(), prefix + std::string(line));
         })) {}
   ~ReportPrefix() {
     try {
@@ -566,7 +566,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     names += (names.empty() ? "" : ", ") + command->get_name();
   }
   if (argc < 2) {
-    std::cerr << program_name() << ": a command is needed: " << program_name()
+    cli_err() << program_name() << ": a command is needed: " << program_name()
               << " COMMAND [ARGS]; the commands are " << names << " (" << program_name()
               << " --help)\n";
     return kExitBadInput;
@@ -575,7 +575,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     const bool known = std::find(commands.begin(), commands.end(), argv[1]) != commands.end();
     if (!known) {
       const std::string nearest = did_you_mean(argv[1], commands);
-      std::cerr << program_name() << ": unknown command '" << message_text(argv[1]) << "'"
+      cli_err() << program_name() << ": unknown command '" << message_text(argv[1]) << "'"
                 << message_text(nearest) << (nearest.empty() ? "; the" : " The") << " commands are "
                 << names << " (" << program_name() << " --help)\n";
       return kExitBadInput;
@@ -585,7 +585,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
       std::string_view(argv[1]) != "--help" &&
       std::string_view(argv[1]).substr(0, 9) != "--version") {
-    std::cerr << program_name() << ": unknown option '" << message_text(argv[1])
+    cli_err() << program_name() << ": unknown option '" << message_text(argv[1])
               << "': options come after a command; the commands are " << names << " ("
               << program_name() << " --help)\n";
     return kExitBadInput;
@@ -652,29 +652,30 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   try {
     app.parse(static_cast<int>(words_c.size()), words_c.data());
   } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    if (error.get_exit_code() == 0)
+      return app.exit(error, cli_out(), cli_err());  // --help, --version
     if (json_given(app)) json.start();
     // What else failed may follow from it.
     if (const std::string problem = flag_given_a_value(); !problem.empty()) {
-      std::cerr << command_prefix(given_command) << message_text(problem)
+      cli_err() << command_prefix(given_command) << message_text(problem)
                 << "\nRun with --help for more information.\n";
       return kExitBadInput;
     }
     const bool separator = std::find_if(argv + 1, argv + argc, [](const char* word) {
                              return std::string_view(word) == "--";
                            }) != argv + argc;
-    std::cerr << usage_error(app, error, words, separator) << "\n";
+    cli_err() << usage_error(app, error, words, separator) << "\n";
     return kExitBadInput;
   }
   if (json_given(app)) json.start();
   if (const std::string problem = flag_given_a_value(); !problem.empty()) {
-    std::cerr << command_prefix(given_command) << message_text(problem)
+    cli_err() << command_prefix(given_command) << message_text(problem)
               << "\nRun with --help for more information.\n";
     return kExitBadInput;
   }
   for (CLI::App* command : app.get_subcommands()) {
     if (const std::string problem = option_as_value(*command); !problem.empty()) {
-      std::cerr << command_prefix(command->get_name()) << message_text(problem) << "\n";
+      cli_err() << command_prefix(command->get_name()) << message_text(problem) << "\n";
       return kExitBadInput;
     }
   }
@@ -684,7 +685,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     for (const CLI::Option* option : command->get_options()) {
       if (option->nonpositional() || option->count() == 0 || !option->results().front().empty())
         continue;
-      std::cerr << command_prefix(command->get_name())
+      cli_err() << command_prefix(command->get_name())
                 << empty_file_name(option->get_name(), option->get_name() != "output") << "\n";
       return kExitBadInput;
     }
@@ -707,18 +708,18 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   } catch (const BuildInterrupted& interrupted) {
     return say_interrupted(command + interrupted.what(), interrupted.signal());
   } catch (const replay::JournalWriteError& error) {
-    std::cerr << command << "error: " << message_text(error.what()) << "\n";
+    cli_err() << command << "error: " << message_text(error.what()) << "\n";
     code = kExitOutputFailed;
   } catch (const replay::JournalUnfinishedError& error) {
-    std::cerr << command << "error: " << message_text(error.what()) << "\n";
+    cli_err() << command << "error: " << message_text(error.what()) << "\n";
     code = kExitOutputFailed;
   } catch (const std::bad_alloc&) {
     // Not bad input: the same command may succeed with more memory.
-    std::cerr << command << "error: out of memory (std::bad_alloc)\n";
+    cli_err() << command << "error: out of memory (std::bad_alloc)\n";
     code = kExitInternal;
   } catch (const std::exception& error) {
     // No command expects it (each says what is wrong with its input itself).
-    std::cerr << command << "internal error: " << message_text(error.what()) << "\n";
+    cli_err() << command << "internal error: " << message_text(error.what()) << "\n";
     code = kExitInternal;
   }
   return code;

@@ -4,8 +4,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <map>
+#include <ostream>
 #include <stdexcept>
 #include <string_view>
 
@@ -56,9 +56,9 @@ void print_diagnostics(const ScenarioError& error) {
     ++first;
   if (!all.empty()) JsonFailure::note(all[first]);
   for (std::size_t i = 0; i < shown; ++i)
-    std::cerr << all[i].str() << "\n";
+    cli_err() << all[i].str() << "\n";
   if (all.size() > shown) {
-    std::cerr << SourcePos{all[shown].pos.file, 0, 0}.str() << ": and " << all.size() - shown
+    cli_err() << SourcePos{all[shown].pos.file, 0, 0}.str() << ": and " << all.size() - shown
               << " more problem" << (all.size() - shown == 1 ? "" : "s") << " (the first " << shown
               << " are listed)\n";
   }
@@ -97,7 +97,7 @@ void print_load_problems(std::string_view command, const ScenarioError& error,
   for (const std::string& set : sets) {
     const std::string problem = problem_on_defaults(set);
     if (problem.empty() || (set.starts_with("net.") && problem.ends_with(no_net))) continue;
-    std::cerr << command_prefix(command) << message_text(problem) << "\n";
+    cli_err() << command_prefix(command) << message_text(problem) << "\n";
   }
 }
 
@@ -113,7 +113,7 @@ void print_run_error(std::string_view command, const ScenarioError& error,
     return;
   }
   for (const Diagnostic& d : all)
-    std::cerr << command_prefix(command) << d.str() << "\n";
+    cli_err() << command_prefix(command) << d.str() << "\n";
 }
 
 int exit_code_of(const ScenarioError& error) {
@@ -262,13 +262,13 @@ std::string record_path_problem(const std::optional<std::string>& record,
 void print_journal_error(const char* command, const std::string& path,
                          const replay::JournalError& error) {
   JsonFailure::note(path, error);
-  std::cerr << command_prefix(command) << display_text(path) << ": "
+  cli_err() << command_prefix(command) << display_text(path) << ": "
             << message_text(error.describe()) << "\n";
   // The text file people hand to the journal commands by mistake: a
   // scenario (xuser17 finding M), as hio run says of a journal.
   if (error.kind == replay::JournalErrorKind::bad_magic && looks_like_text(path)) {
     const std::string shown = display_text(path);
-    std::cerr << command_prefix(command) << shown
+    cli_err() << command_prefix(command) << shown
               << " is text, not a journal: a scenario is run with " << program_name() << " run "
               << shown << ", and " << program_name() << " run " << shown
               << " --record J.hioj writes the journal J.hioj for " << program_name() << " "
@@ -286,7 +286,7 @@ std::optional<std::uint32_t> kind_bits(const char* command, const std::vector<st
       std::string all;
       for (const std::string& name : kinds)
         all += (all.empty() ? "" : ", ") + name;
-      std::cerr << command_prefix(command) << "--kind " << display_text(k) << ": one of " << all
+      cli_err() << command_prefix(command) << "--kind " << display_text(k) << ": one of " << all
                 << message_text(did_you_mean(k, kinds)) << "\n";
       return std::nullopt;
     }
@@ -298,13 +298,13 @@ std::optional<std::uint32_t> kind_bits(const char* command, const std::vector<st
 void print_journal_lost(const char* command, const std::string& path, const std::string& lost,
                         bool failed) {
   if (lost.empty()) return;
-  std::cerr << command_prefix(command)
+  cli_err() << command_prefix(command)
             << "error: " << (failed ? message_text(lost) : display_text(path) + ": " + lost)
             << "\n";
 }
 
 int say_interrupted(const std::string& line, int signal) {
-  std::cerr << line << "\n";
+  cli_err() << line << "\n";
   interruption_said();
   return interrupted_exit_code(signal);
 }

@@ -2,8 +2,8 @@
 #include "cli_commands.hpp"
 
 #include <algorithm>
-#include <iostream>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -126,11 +126,11 @@ std::optional<std::vector<std::vector<std::uint32_t>>> channel_ids(
     const replay::JournalReader& reader) {
   ChannelSelection selection = select_channels(channels, path, {}, reader);
   if (!selection.problem.empty()) {
-    std::cerr << command_prefix("diff") << display_text(path) << ": " << selection.problem << "\n";
+    cli_err() << command_prefix("diff") << display_text(path) << ": " << selection.problem << "\n";
     return std::nullopt;
   }
   for (const std::string& warning : selection.warnings)
-    std::cerr << command_prefix("diff") << display_text(path) << ": warning: " << warning << "\n";
+    cli_err() << command_prefix("diff") << display_text(path) << ": warning: " << warning << "\n";
   return std::move(selection.each);
 }
 
@@ -141,7 +141,7 @@ int do_diff(DiffArgs args) {
     try {
       args.max = parse_whole_number(*args.max_text, "--max", 1, kDiffListedMax);
     } catch (const std::invalid_argument& error) {
-      std::cerr << command_prefix("diff") << error.what() << "\n";
+      cli_err() << command_prefix("diff") << error.what() << "\n";
       return kExitBadInput;
     }
   }
@@ -155,7 +155,7 @@ int do_diff(DiffArgs args) {
   const std::string& a = args.a;
   const std::string& b = args.b;
   if (a == "-" && b == "-") {
-    std::cerr << command_prefix("diff")
+    cli_err() << command_prefix("diff")
               << "both journals are - (the standard input): it holds one; give the "
                  "other as a file\n";
     return kExitBadInput;
@@ -177,8 +177,8 @@ int do_diff(DiffArgs args) {
     if (expected.header() == nullptr) unread.expected_error = expected.error();
     if (actual.header() == nullptr) unread.actual_error = actual.error();
     if (args.json) {
-      std::cout << diff_json(args, unread, expected, actual, std::nullopt) << "\n";
-      std::cout.flush();
+      cli_out() << diff_json(args, unread, expected, actual, std::nullopt) << "\n";
+      cli_out().flush();
     }
     if (unread.expected_error) print_journal_error("diff", a, *unread.expected_error);
     if (unread.actual_error) print_journal_error("diff", b, *unread.actual_error);
@@ -218,19 +218,19 @@ int do_diff(DiffArgs args) {
   }
   const int code = result.divergence ? kExitDivergence : result.same() ? kExitOk : kExitBadInput;
   if (args.json) {
-    std::cout << diff_json(args, result, expected, actual, channels) << "\n";
-    std::cout.flush();
+    cli_out() << diff_json(args, result, expected, actual, channels) << "\n";
+    cli_out().flush();
     if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
     if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
     return code;
   }
   for (const std::string& d : result.header_differences)
-    std::cout << "header differs: " << message_text(d) << "\n";  // journal text
+    cli_out() << "header differs: " << message_text(d) << "\n";  // journal text
   for (const ComparedChannel& c : channels) {
     // Not a difference (the channel is compared by its name), but the event
     // lines below give each journal's own ids.
     if (!c.numbered_differently()) continue;
-    std::cout << "channel " << display_text(c.given) << " is " << ids_text(c.expected_ids) << " in "
+    cli_out() << "channel " << display_text(c.given) << " is " << ids_text(c.expected_ids) << " in "
               << display_text(a) << ", " << ids_text(c.actual_ids) << " in " << display_text(b)
               << ": compared by its name\n";
   }
@@ -238,39 +238,39 @@ int do_diff(DiffArgs args) {
     const std::string text =
         i == 0 ? result.divergences[i].describe()
                : result.divergences[i].describe_as("divergence " + std::to_string(i + 1));
-    std::cout << text;
-    if (text.back() != '\n') std::cout << "\n";
+    cli_out() << text;
+    if (text.back() != '\n') cli_out() << "\n";
   }
   if (args.all && result.divergence) {
     const std::uint64_t listed = result.divergences.size();
-    std::cout << result.divergences_total << " divergence"
+    cli_out() << result.divergences_total << " divergence"
               << (result.divergences_total == 1 ? "" : "s") << " in all";
     if (listed < result.divergences_total) {
-      std::cout << ", the first " << listed << " listed (--max " << args.max << ")";
+      cli_out() << ", the first " << listed << " listed (--max " << args.max << ")";
     }
-    std::cout << " (events compared by position: after an event missing or extra, the pairs "
+    cli_out() << " (events compared by position: after an event missing or extra, the pairs "
                  "that follow are shifted)\n";
   }
   if (!result.divergence && (result.expected_error || result.actual_error)) {
     // What could be compared agreed: say how far, and where it stopped.
-    std::cout << "same for the first " << counted(result.events_compared, "event") << ", then";
+    cli_out() << "same for the first " << counted(result.events_compared, "event") << ", then";
     const char* joint = "";
     for (const auto& [path, error] :
          {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
       if (!*error) continue;
-      std::cout << joint << " " << display_text(*path) << " is cut or damaged at "
+      cli_out() << joint << " " << display_text(*path) << " is cut or damaged at "
                 << (*error)->describe();
       joint = ";";
     }
-    std::cout << "\n";
+    cli_out() << "\n";
   }
-  std::cout.flush();
+  cli_out().flush();
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
   if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
   if (code != kExitOk) return code;
   if (!args.kinds.empty() || !args.channels.empty()) {
     // The digests are of every event: they may differ in the others.
-    std::cout << "same: " << counted(result.events_compared, "event") << " of the "
+    cli_out() << "same: " << counted(result.events_compared, "event") << " of the "
               << (args.channels.empty() ? "kinds"
                   : args.kinds.empty()  ? "channels"
                                         : "kinds and channels")
@@ -278,21 +278,21 @@ int do_diff(DiffArgs args) {
     const char* joint = " (";
     for (const std::vector<std::string>* given : {&args.kinds, &args.channels}) {
       for (const std::string& item : *given) {
-        std::cout << joint << display_text(item);
+        cli_out() << joint << display_text(item);
         joint = ", ";
       }
       if (!given->empty()) joint = "; ";
     }
-    std::cout << ")\n";
+    cli_out() << ")\n";
     return kExitOk;
   }
-  std::cout << "same: " << counted(result.events_compared, "event") << ", digest "
+  cli_out() << "same: " << counted(result.events_compared, "event") << ", digest "
             << replay::format_digest(expected.digest());
   if (expected.digest() != actual.digest()) {
     // Only with --ignore-addresses: the addresses in the events differ.
-    std::cout << " vs " << replay::format_digest(actual.digest()) << " (addresses not compared)";
+    cli_out() << " vs " << replay::format_digest(actual.digest()) << " (addresses not compared)";
   }
-  std::cout << "\n";
+  cli_out() << "\n";
   return kExitOk;
 }
 

@@ -2,8 +2,8 @@
 #include "cli_commands.hpp"
 
 #include <algorithm>
-#include <iostream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,7 +26,7 @@ std::optional<Tyme> parse_tyme_arg(const std::string& text, const char* what) {
   std::string error;
   std::optional<Tyme> tyme = parse_tyme(text, &error);
   if (!tyme) {
-    std::cerr << command_prefix("inspect") << option_value(what, display_text(text)) << ": "
+    cli_err() << command_prefix("inspect") << option_value(what, display_text(text)) << ": "
               << message_text(error) << "\n";
   }
   return tyme;
@@ -79,11 +79,11 @@ int do_inspect(const InspectArgs& args) {
   ChannelSelection selection =
       select_channels(args.channels, args.journal, inspect_reader_options(args), reader);
   if (!selection.problem.empty()) {
-    std::cerr << command_prefix("inspect") << selection.problem << "\n";
+    cli_err() << command_prefix("inspect") << selection.problem << "\n";
     return kExitBadInput;
   }
   for (const std::string& warning : selection.warnings)
-    std::cerr << command_prefix("inspect") << "warning: " << warning << "\n";
+    cli_err() << command_prefix("inspect") << "warning: " << warning << "\n";
   filter.channels = std::move(selection.ids);
   if (!args.kinds.empty()) {
     const std::optional<std::uint32_t> kinds = kind_bits("inspect", args.kinds);
@@ -103,7 +103,7 @@ int do_inspect(const InspectArgs& args) {
   // An empty window whatever gave --from: no tyme is before 0 (a reader
   // refuses a negative one), so --to 0 alone is [0, 0) too.
   if (filter.until && std::max(filter.from, Tyme{}) >= *filter.until) {
-    std::cerr << command_prefix("inspect") << "--from "
+    cli_err() << command_prefix("inspect") << "--from "
               << (args.from ? display_text(*args.from) : "0 (the default)")
               << " is not before --to " << display_text(*args.to)
               << ": no tyme is in that window\n";
@@ -112,14 +112,17 @@ int do_inspect(const InspectArgs& args) {
   replay::FormatOptions format;
   format.format = args.json ? replay::LineFormat::json : replay::LineFormat::text;
   const replay::InspectSummary summary =
-      replay::inspect(reader, filter, format, std::cout,
+      replay::inspect(reader, filter, format, cli_out(),
                       args.stats ? replay::InspectBody::stats : replay::InspectBody::events,
                       args.json ? filter_json(args, selection.each, filter) : std::string());
-  std::cout.flush();
+  cli_out().flush();
   // The lines printed end with the error line of the read the signal cut,
-  // unless stdout had failed (stuck when the signal came, cut there).
+  // unless stdout had failed (stuck when the signal came, cut there: a
+  // regular file is then read to its end, read_unless_stopped ends no read
+  // that does not wait, and the output is cut all the same).
+  const bool stdout_cut = !cli_out();
   if (const int code = reading_interrupted("inspect", display_text(args.journal),
-                                           summary.error.has_value(), !std::cout);
+                                           summary.error.has_value() || stdout_cut, stdout_cut);
       code != 0) {
     return code;
   }

@@ -2,8 +2,8 @@
 #include "cli_commands.hpp"
 
 #include <filesystem>
-#include <iostream>
 #include <memory>
+#include <ostream>
 #include <stdexcept>
 
 #include "hio/replay/reader.hpp"
@@ -109,17 +109,17 @@ int replay_input_error(const ReplayArgs& args) {
       const std::vector<std::string> keys(replay::kNoiseKeys.begin(), replay::kNoiseKeys.end());
       nearest = did_you_mean(error.unknown_key(), keys);
     }
-    std::cerr << command_prefix("replay") << "--noise " << display_text(args.noise) << ": "
+    cli_err() << command_prefix("replay") << "--noise " << display_text(args.noise) << ": "
               << message_text(error.what() + nearest) << "\n";
     return kExitBadInput;
   } catch (const SettingError& error) {
-    std::cerr << command_prefix("replay") << display_text(error.what()) << "\n";
+    cli_err() << command_prefix("replay") << display_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_run_error("replay", error, args.record);
     return exit_code_of(error);
   } catch (const std::invalid_argument& error) {
-    std::cerr << command_prefix("replay") << display_text(error.what()) << "\n";
+    cli_err() << command_prefix("replay") << display_text(error.what()) << "\n";
     return kExitBadInput;
   }
 }
@@ -159,7 +159,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
     if (reader.error() && !reader.trailer_agrees()) {
       print_journal_error("replay", args.journal, *reader.error());
       if (reader.header() != nullptr) {
-        std::cerr << command_prefix("replay")
+        cli_err() << command_prefix("replay")
                   << "a noise sweep needs a whole journal: each replay would stop at "
                      "the damage and leave its end unjudged ("
                   << program_name()
@@ -195,10 +195,10 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
   command.name = program_name() + " replay";
   if (!command.out.empty()) defer_stdout_sigpipe();  // as hio sweep's --out
   const int code = sweep_command(replay_seed_runner(options, registry, scenario), seeds,
-                                 sweep_options, command, std::cout, std::cerr);
+                                 sweep_options, command, cli_out(), cli_err());
   if (all_simulated && (code == kExitOk || code == kExitExpectationsFailed)) {
-    std::cout.flush();
-    std::cerr << simulated_noise_note();
+    cli_out().flush();
+    cli_err() << simulated_noise_note();
   }
   return code;
 }
@@ -207,7 +207,7 @@ int do_replay_sweep(const ReplayArgs& args, const ReplayScenarioOptions& options
 
 int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   if (std::string problem = replay_usage_problem(args); !problem.empty()) {
-    std::cerr << command_prefix("replay") << problem << "\n";
+    cli_err() << command_prefix("replay") << problem << "\n";
     return kExitBadInput;
   }
   ReplayScenarioOptions options;
@@ -221,7 +221,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     std::string error;
     const std::optional<Tock> overrun = parse_duration(*args.overrun, &error);
     if (!args.noise_given || !overrun) {
-      std::cerr << command_prefix("replay")
+      cli_err() << command_prefix("replay")
                 << option_value("--overrun", display_text(*args.overrun)) << ": "
                 << (!args.noise_given ? std::string("requires --noise (a strict replay ends "
                                                     "where the recorded run did)")
@@ -235,7 +235,7 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
     try {
       options.noise_seed = parse_u64(*args.seed, "--seed");
     } catch (const std::invalid_argument& error) {
-      std::cerr << command_prefix("replay") << display_text(error.what()) << "\n";
+      cli_err() << command_prefix("replay") << display_text(error.what()) << "\n";
       return kExitBadInput;
     }
   }
@@ -254,19 +254,19 @@ int do_replay(const ReplayArgs& args, const DoerRegistry& registry) {
   const int code = replay_exit_code(outcome);
   exit_code_known(code);  // as hio run's: before the outcome goes to stdout
   if (args.json) {
-    std::cout << format_replay_outcome_json(outcome) << "\n";
+    cli_out() << format_replay_outcome_json(outcome) << "\n";
   } else {
-    std::cout << format_replay_outcome(outcome);
+    cli_out() << format_replay_outcome(outcome);
   }
-  std::cout.flush();
+  cli_out().flush();
   if (outcome.result.journal_error) {
     print_journal_error("replay", args.journal, *outcome.result.journal_error);
   }
   print_journal_lost("replay", outcome.record_path, outcome.journal_lost, outcome.journal_failed);
   if (const NoiseNote note = noise_note(outcome); note == NoiseNote::simulated_network) {
-    std::cerr << simulated_noise_note();
+    cli_err() << simulated_noise_note();
   } else if (note == NoiseNote::doers_on_both_ends) {
-    std::cerr << command_prefix("replay")
+    cli_err() << command_prefix("replay")
               << "note: both ends of a connection in this journal are doers of the "
                  "run (a loopback capture): noise perturbs each doer's recorded inputs, and the "
                  "doers' reactions (a retry, an answer to a duplicate) do not reach each other; "

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <iostream>
+#include <ostream>
 #include <stdexcept>
 
 #include "clean_stop_catch.hpp"
@@ -49,7 +49,7 @@ std::string conflicting_setting(const RunArgs& args) {
 std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args,
                                         const DoerRegistry& registry) {
   if (const std::string problem = conflicting_setting(args); !problem.empty()) {
-    std::cerr << command_prefix(command) << problem << "\n";
+    cli_err() << command_prefix(command) << problem << "\n";
     return std::nullopt;
   }
   try {
@@ -73,11 +73,11 @@ std::optional<Scenario> scenario_as_run(const char* command, const RunArgs& args
     check_set_text_size(scenario);
     return scenario;
   } catch (const SettingError& error) {
-    std::cerr << command_prefix(command) << message_text(error.what()) << "\n";
+    cli_err() << command_prefix(command) << message_text(error.what()) << "\n";
   } catch (const ScenarioError& error) {
     print_load_problems(command, error, args.sets);
   } catch (const std::invalid_argument& error) {
-    std::cerr << command_prefix(command) << message_text(error.what()) << "\n";
+    cli_err() << command_prefix(command) << message_text(error.what()) << "\n";
   }
   return std::nullopt;
 }
@@ -93,7 +93,7 @@ int do_check(const RunArgs& args, const DoerRegistry& registry) {
     std::vector<std::string> warnings;
     check_scenario(*scenario, registry, [&warnings](const std::string& line) {
       warnings.push_back(line);
-      std::cerr << command_prefix("check") << line << "\n" << std::flush;
+      cli_err() << command_prefix("check") << line << "\n" << std::flush;
     });
     if (args.json) {
       // Problems (exit 2) get --json's error object, as every command's
@@ -101,13 +101,13 @@ int do_check(const RunArgs& args, const DoerRegistry& registry) {
       std::string list;
       for (const std::string& warning : warnings)
         list += (list.empty() ? "" : ", ") + json_quote(warning);
-      std::cout << "{" << json_field("scenario", args.scenario)
+      cli_out() << "{" << json_field("scenario", args.scenario)
                 << ", \"ok\": true, \"doers\": " << scenario->doers.size()
                 << ", \"expectations\": " << scenario->expectations.size() << ", \"warnings\": ["
                 << list << "]}\n";
       return kExitOk;
     }
-    std::cout << display_text(args.scenario) << ": ok ("
+    cli_out() << display_text(args.scenario) << ": ok ("
               << counted(scenario->doers.size(), "top-level doer") << ", "
               << counted(scenario->expectations.size(), "expectation")
               << (warnings.empty() ? "" : "; " + counted(warnings.size(), "warning") + " above")
@@ -127,7 +127,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   if (const std::string problem =
           record_path_problem(args.record, {{args.scenario, "scenario file"}});
       !problem.empty()) {
-    std::cerr << command_prefix("run") << problem << "\n";
+    cli_err() << command_prefix("run") << problem << "\n";
     return kExitBadInput;
   }
   std::optional<Scenario> as_run = scenario_as_run("run", args, registry);
@@ -170,7 +170,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   // there is erased first, and rewritten at its next turn.
   options.warn = [&erase_progress](const std::string& line) {
     erase_progress();
-    std::cerr << command_prefix("run") << line << "\n" << std::flush;
+    cli_err() << command_prefix("run") << line << "\n" << std::flush;
   };
   // Where a listener on port 0 got its port, for peers outside the run: a
   // line each for the first kListeningLinesMax (copies of one could flood the
@@ -210,13 +210,13 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   // leaves a 4 or 5 as it is (and the error lines below are said).
   exit_code_known(code);
   if (args.json) {
-    std::cout << format_summary_json(summary) << "\n";
+    cli_out() << format_summary_json(summary) << "\n";
   } else {
-    std::cout << format_summary(summary);
+    cli_out() << format_summary(summary);
   }
   print_journal_lost("run", summary.journal, summary.journal_lost, summary.journal_failed);
   if (summary.error) {
-    std::cerr << command_prefix("run") << "error: a doer threw: " << display_text(*summary.error)
+    cli_err() << command_prefix("run") << "error: a doer threw: " << display_text(*summary.error)
               << (summary.journal.empty() || lost
                       ? std::string()
                       : "; the journal " + display_text(summary.journal) +

@@ -2,7 +2,7 @@
 #include "cli_commands.hpp"
 
 #include <algorithm>
-#include <iostream>
+#include <ostream>
 
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/reader.hpp"
@@ -47,21 +47,21 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
 
 int do_salvage(const SalvageArgs& args) {
   if (args.output == "-") {
-    std::cerr << command_prefix("salvage")
+    cli_err() << command_prefix("salvage")
               << "OUT cannot be - (standard output): the salvaged journal is a "
                  "file, made whole (with its trailer) once the input has been read; give a "
                  "file name\n";
     return kExitBadInput;
   }
   if (same_file(args.input, args.output)) {
-    std::cerr << command_prefix("salvage") << display_text(args.output) << " is the input "
+    cli_err() << command_prefix("salvage") << display_text(args.output) << " is the input "
               << (args.input == "-" ? std::string("(the standard input reads it)")
                                     : display_text(args.input) + " (the same file)")
               << ": salvage into another file\n";
     return kExitBadInput;
   }
   if (const std::string stream = standard_stream_named(args.output); !stream.empty()) {
-    std::cerr << command_prefix("salvage") << display_text(args.output) << " is hio's " << stream
+    cli_err() << command_prefix("salvage") << display_text(args.output) << " is hio's " << stream
               << " (the same file), " << stream_use(stream) << ": salvage into another file\n";
     return kExitBadInput;
   }
@@ -91,12 +91,12 @@ int do_salvage(const SalvageArgs& args) {
     if (const std::string lost =
             target.lost(nullptr, WriterCount{r.bytes, r.cut_seen}, "the salvage");
         !lost.empty()) {
-      std::cerr << command_prefix("salvage") << display_text(args.output) << ": " << lost << "\n";
+      cli_err() << command_prefix("salvage") << display_text(args.output) << ": " << lost << "\n";
       return kExitOutputFailed;
     }
   } catch (const OutputError& error) {
     for (const Diagnostic& d : error.diagnostics())
-      std::cerr << command_prefix("salvage") << d.str() << "\n";
+      cli_err() << command_prefix("salvage") << d.str() << "\n";
     return kExitOutputFailed;
   } catch (const replay::JournalException& error) {
     print_journal_error("salvage", args.input, error.error());
@@ -113,28 +113,28 @@ int do_salvage(const SalvageArgs& args) {
     }
     // OUT could not be written (a full disk): said as hio run says its
     // journal's.
-    std::cerr << command_prefix("salvage") << "error: " << message_text(error.what()) << "\n";
+    cli_err() << command_prefix("salvage") << "error: " << message_text(error.what()) << "\n";
     return kExitOutputFailed;
   }
   if (args.json) {
-    std::cout << salvage_json(args, r) << "\n";
+    cli_out() << salvage_json(args, r) << "\n";
   } else {
     // IN's frames; OUT's are others when its frame limits cut IN's pieces
     // (or parts) anew.
-    std::cout << "kept:     " << counted(r.frames, "pass frame");
+    cli_out() << "kept:     " << counted(r.frames, "pass frame");
     if (!r.last_pass_cut && r.trailer.frames != r.frames)
-      std::cout << " (written as " << r.trailer.frames << ")";
-    std::cout << ", " << counted(r.events, "event");
-    if (r.last_pass) std::cout << ", to pass " << *r.last_pass;
-    std::cout << ", in " << display_text(args.output) << "\n";
+      cli_out() << " (written as " << r.trailer.frames << ")";
+    cli_out() << ", " << counted(r.events, "event");
+    if (r.last_pass) cli_out() << ", to pass " << *r.last_pass;
+    cli_out() << ", in " << display_text(args.output) << "\n";
     for (const replay::JournalHole& h : r.holes)
-      std::cout << "skipped:  " << display_text(replay::describe_hole(h)) << "\n";
+      cli_out() << "skipped:  " << display_text(replay::describe_hole(h)) << "\n";
     const bool lost = std::any_of(r.holes.begin(), r.holes.end(),
                                   [](const replay::JournalHole& h) { return h.lost; });
     if (!r.damage) {
       // A trailer that agrees with holes that lost events: they are the marks
       // of the salvage that wrote IN (its trailer counts what it kept).
-      std::cout << "input:    complete (its trailer is kept"
+      cli_out() << "input:    complete (its trailer is kept"
                 << (r.holes.empty() ? ")"
                     : lost          ? "; it agrees with the frames read: IN was salvaged, and the "
                                       "holes marked in it are marked again)"
@@ -143,26 +143,26 @@ int do_salvage(const SalvageArgs& args) {
                 << "\n";
     } else if (r.trailer_kept) {
       // Only bytes after the trailer are bad: the recorded run is whole.
-      std::cout << "input:    whole to its trailer, which is kept; then stopped at "
+      cli_out() << "input:    whole to its trailer, which is kept; then stopped at "
                 << display_text(r.damage->describe()) << " (not copied)\n";
     } else {
-      std::cout << "input:    stopped at " << display_text(r.damage->describe()) << "\n";
+      cli_out() << "input:    stopped at " << display_text(r.damage->describe()) << "\n";
       if (r.marked != 0) {
-        std::cout << "holes:    marked in the new journal: its readers stop at the first unless "
+        cli_out() << "holes:    marked in the new journal: its readers stop at the first unless "
                      "they read past holes (see docs/journal-format.md)\n";
       } else if (lost) {
         // The holes that lost events are at its end: no frame follows them.
-        std::cout << "holes:    none marked: no frame of the new journal follows them (its "
+        cli_out() << "holes:    none marked: no frame of the new journal follows them (its "
                      "trailer names them)\n";
       }
     }
     if (r.last_pass_cut) {
-      std::cout << "trailer:  none: the input stopped after part of pass " << *r.last_pass
+      cli_out() << "trailer:  none: the input stopped after part of pass " << *r.last_pass
                 << ", whose other parts may be lost; OUT keeps its events and reads as cut "
                    "after its last frame, so that a replay compares them and stops there "
                    "(identical up to the damage, exit 2)\n";
     } else {
-      std::cout << replay::format_trailer(r.trailer) << "\n";
+      cli_out() << replay::format_trailer(r.trailer) << "\n";
     }
   }
   return kExitOk;

@@ -1,7 +1,7 @@
 // hio sweep.
 #include "cli_commands.hpp"
 
-#include <iostream>
+#include <ostream>
 #include <stdexcept>
 
 #include "hio/tools/loader.hpp"
@@ -52,7 +52,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     // would fail it too, and the sweep prints no channel warnings.
     const std::vector<std::string> fixed =
         check_scenario(scenario, registry, [](const std::string& line) {
-          std::cerr << command_prefix("sweep") << line << "\n" << std::flush;
+          cli_err() << command_prefix("sweep") << line << "\n" << std::flush;
         });
     // Real-time runs on threads at once would each bind a fixed port (or open
     // a device): all but one would fail for that alone, as seed failures.
@@ -66,13 +66,13 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
           "'@name')");
     }
   } catch (const SettingError& error) {
-    std::cerr << command_prefix("sweep") << message_text(error.what()) << "\n";
+    cli_err() << command_prefix("sweep") << message_text(error.what()) << "\n";
     return kExitBadInput;
   } catch (const ScenarioError& error) {
     print_load_problems("sweep", error, args.sets);
     return kExitBadInput;
   } catch (const std::invalid_argument& error) {
-    std::cerr << command_prefix("sweep") << message_text(error.what()) << "\n";
+    cli_err() << command_prefix("sweep") << message_text(error.what()) << "\n";
     return kExitBadInput;
   }
   SweepOptions options;
@@ -85,7 +85,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   command.rerun = rerun_command({args.program, "run", rerun_path(args.scenario)}, args.sets);
   // --out DIR gets its report whatever becomes of stdout (`| head -1`).
   if (!command.out.empty()) defer_stdout_sigpipe();
-  return sweep_command(scenario, registry, seeds, options, command, std::cout, std::cerr);
+  return sweep_command(scenario, registry, seeds, options, command, cli_out(), cli_err());
 }
 
 }  // namespace hio::tools

@@ -1,13 +1,15 @@
 #include "json_failure.hpp"
 
 #include <algorithm>
-#include <iostream>
+#include <atomic>
 #include <mutex>
+#include <ostream>
 #include <string_view>
 
 #include "hio/replay/inspect.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/runner.hpp"
+#include "output.hpp"
 
 namespace hio::tools {
 
@@ -22,7 +24,7 @@ std::mutex active_mutex;  // a sweep's threads may say something
 
 }  // namespace
 
-// std::cout's buffer while it lives: passes everything on, counting it.
+// cli_out()'s buffer while it lives: passes everything on, counting it.
 class JsonFailure::Counter final : public std::streambuf {
  public:
   explicit Counter(std::streambuf* next) : next_(next) {}
@@ -42,10 +44,10 @@ class JsonFailure::Counter final : public std::streambuf {
 
  private:
   std::streambuf* next_;
-  std::size_t count_ = 0;
+  std::atomic<std::size_t> count_{0};  // a sweep's threads write their lines
 };
 
-// std::cerr's buffer while it lives: passes everything on, keeping a copy.
+// cli_err()'s buffer while it lives: passes everything on, keeping a copy.
 class JsonFailure::Tee final : public std::streambuf {
  public:
   explicit Tee(std::streambuf* next) : next_(next) {}
@@ -106,13 +108,13 @@ JsonFailure::JsonFailure() = default;
 void JsonFailure::start() {
   if (wanted_) return;
   // Both made before anything changes: out of memory here leaves it unstarted.
-  auto out = std::make_unique<Counter>(std::cout.rdbuf());
-  auto err = std::make_unique<Tee>(std::cerr.rdbuf());
+  auto out = std::make_unique<Counter>(cli_out().rdbuf());
+  auto err = std::make_unique<Tee>(cli_err().rdbuf());
   wanted_ = true;
   out_ = std::move(out);
   err_ = std::move(err);
-  previous_out_ = std::cout.rdbuf(out_.get());
-  previous_err_ = std::cerr.rdbuf(err_.get());
+  previous_out_ = cli_out().rdbuf(out_.get());
+  previous_err_ = cli_err().rdbuf(err_.get());
   const std::lock_guard<std::mutex> lock(active_mutex);
   active = this;
 }
@@ -123,8 +125,8 @@ JsonFailure::~JsonFailure() {
     const std::lock_guard<std::mutex> lock(active_mutex);
     active = nullptr;
   }
-  std::cout.rdbuf(previous_out_);
-  std::cerr.rdbuf(previous_err_);
+  cli_out().rdbuf(previous_out_);
+  cli_err().rdbuf(previous_err_);
 }
 
 void JsonFailure::note(const Diagnostic& diagnostic) {
@@ -144,7 +146,7 @@ void JsonFailure::note(const std::string& journal, const replay::JournalError& e
 
 int JsonFailure::finish(int code) {
   if (!wanted_) return code;
-  std::cout.flush();
+  cli_out().flush();
   // The command printed its own, which says it all, unless an output could
   // not be written: a sweep's summary line cannot say that its report.json
   // was not, and read alone looks like success; or hio could not go on (a
@@ -160,13 +162,13 @@ int JsonFailure::finish(int code) {
   const auto number_or_null = [this](std::uint32_t n) {
     return noted_position_ && n != 0 ? std::to_string(n) : std::string("null");
   };
-  std::cout << "{" << json_field("error", said) << ", \"exit\": " << code << ", "
+  cli_out() << "{" << json_field("error", said) << ", \"exit\": " << code << ", "
             << json_field_or_null("file", noted_position_ ? pos.file : "")
             << ", \"line\": " << number_or_null(pos.line)
             << ", \"column\": " << number_or_null(pos.column) << ", "
             << json_field_or_null("journal", journal_) << ", \"journal_error\": "
             << (journal_error_.empty() ? std::string("null") : journal_error_) << "}\n";
-  std::cout.flush();
+  cli_out().flush();
   return code;
 }
 

@@ -21,8 +21,8 @@
 
 namespace hio::tools {
 
-// From start() while it lives, counts what goes to std::cout and keeps a
-// copy of what goes to std::cerr (both still written where they went): the
+// From start() while it lives, counts what goes to cli_out() and keeps a
+// copy of what goes to cli_err() (both still written where they went): the
 // first 64 KiB, cut where a character ends, then "[... N more bytes on
 // stderr]" in the error. Not for two threads calling run_cli at once (as
 // CliSignals).

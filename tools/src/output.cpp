@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <locale>
 #include <mutex>
 #include <new>
 
@@ -43,19 +44,24 @@ std::atomic<bool> failure_known{false};
 // interruption_said: stderr has said that a stop signal ended the command.
 std::atomic<bool> interruption_known{false};
 
-// CliSignals diverts a signal only from its default action: one ignored or
-// with a handler of the program's is left as it is.
-bool not_at_default(int signal) {
-  struct sigaction current {};
-  return ::sigaction(signal, nullptr, &current) != 0 || current.sa_handler != SIG_DFL;
-}
-
 // A scope that sets `signal`'s handler to `handler` where its action is
 // SIG_DFL (a write it interrupts goes on: SA_RESTART).
 SignalCatchScope divert_default(int signal, void (*handler)(int)) {
   const std::array<int, 1> one = {signal};
-  return SignalCatchScope(one, handler,
-                          SignalCatchOptions{.restart_calls = true, .leave_as_is = not_at_default});
+  return SignalCatchScope(
+      one, handler,
+      SignalCatchOptions{.restart_calls = true, .leave_as_is = not_at_default_action});
+}
+
+// The streams of the live StdoutWriter (run_cli's), or none: set before any
+// thread of the command starts, read by them.
+std::atomic<std::ostream*> live_out{nullptr};
+std::atomic<std::ostream*> live_err{nullptr};
+
+// Where cli_out() and cli_err() write without a live StdoutWriter: nowhere.
+std::ostream& idle_stream() {
+  static std::ostream idle(nullptr);
+  return idle;
 }
 
 // Whether this thread blocks SIGINT (hio sweep's threads do: its watcher
@@ -67,6 +73,11 @@ bool stop_signals_blocked_here() {
 }
 
 }  // namespace
+
+bool not_at_default_action(int signal) {
+  struct sigaction current {};
+  return ::sigaction(signal, nullptr, &current) != 0 || current.sa_handler != SIG_DFL;
+}
 
 void write_line(std::ostream& out, std::string_view line) {
   static std::mutex lock;
@@ -207,17 +218,36 @@ void reserve_standard_fds() {
   }
 }
 
+std::ostream& cli_out() {
+  std::ostream* const out = live_out.load();
+  return out != nullptr ? *out : idle_stream();
+}
+
+std::ostream& cli_err() {
+  std::ostream* const err = live_err.load();
+  return err != nullptr ? *err : idle_stream();
+}
+
 StdoutWriter::StdoutWriter()
     : buffer_(STDOUT_FILENO, ::isatty(STDOUT_FILENO) != 0, /*sigpipe=*/true),
-      previous_(std::cout.rdbuf(&buffer_)) {}
+      out_(&buffer_),
+      err_(std::cerr.rdbuf()) {
+  out_.imbue(std::locale::classic());
+  err_.imbue(std::locale::classic());
+  err_.tie(&out_);  // stdout's pending lines go out before a message
+  err_.setf(std::ios_base::unitbuf);
+  live_out = &out_;
+  live_err = &err_;
+}
 
 StdoutWriter::~StdoutWriter() {
+  live_out = nullptr;
+  live_err = nullptr;
   buffer_.flush_pending();
-  std::cout.rdbuf(previous_);
 }
 
 int StdoutWriter::finish(int code) {
-  std::cout.flush();
+  out_.flush();
   buffer_.flush_pending();
   const int error = buffer_.error();
   if (error == 0) return code;

@@ -1,4 +1,4 @@
-// The CLI's own output on stdout: std::cout written with write(2), so that a
+// The CLI's own output on stdout: cli_out() written with write(2), so that a
 // failed write (a full disk, EIO, a closed stdout, a reader gone: EPIPE) is
 // known with its reason, and the command's exit code says so.
 #pragma once
@@ -46,7 +46,7 @@ class FdWriteBuffer final : public std::streambuf {
 };
 
 // `line` and a newline written to `out` in one piece (one write to the
-// stream's buffer: to std::cerr, one write(2)) under a lock every caller
+// stream's buffer: to cli_err(), one write(2)) under a lock every caller
 // shares, then flushed: lines from several threads at once (a sweep's
 // workers) come out whole, never one inside another.
 void write_line(std::ostream& out, std::string_view line);
@@ -59,6 +59,12 @@ void write_line(std::ostream& out, std::string_view line);
 // or stderr, read(2) from a closed stdin, fail with EBADF as before (a closed
 // stdout is still exit 4, "cannot write the output (stdout)").
 void reserve_standard_fds();
+
+// Whether `signal`'s action is not SIG_DFL (ignored, or a handler of the
+// program's; or it cannot be read): run_cli changes a signal only from its
+// default action (CliSignals' SIGPIPE and SIGXFSZ, hio run's SIGUSR1), an
+// embedding program's own handling is left as it is.
+bool not_at_default_action(int signal);
 
 // While run_cli runs (restored when it returns, so an embedding program's
 // own handling is untouched afterwards), where each signal's action is
@@ -118,9 +124,23 @@ void interruption_said();
 // --out: `| head -1` must not cut the sweep before DIR has its report.json.
 void defer_stdout_sigpipe();
 
+// hio's own standard output and standard error, which the CLI writes all its
+// output through while a StdoutWriter lives (run_cli's): std::cout and
+// std::cerr stay the program's, which an embedding program's other threads
+// may write meanwhile (a buffer of hio's, made std::cout's for the whole
+// command, raced with them and was freed under them). Without a live
+// StdoutWriter, streams without a buffer (what goes to them is dropped).
+std::ostream& cli_out();
+std::ostream& cli_err();
+
 class StdoutWriter {
  public:
-  // Becomes std::cout's buffer until destroyed (the previous one restored).
+  // Makes cli_out() a stream over its FdWriteBuffer on stdout, and cli_err()
+  // one over std::cerr's buffer as it is now (a program that gave std::cerr
+  // a buffer of its own gets hio's messages there), tied to cli_out() as
+  // std::cerr is to std::cout and unit-buffered as std::cerr is; both in the
+  // classic locale (as std::cout is, whatever std::locale::global says),
+  // with fresh flags for each command. Until destroyed.
   StdoutWriter();
   ~StdoutWriter();
   StdoutWriter(const StdoutWriter&) = delete;
@@ -137,7 +157,8 @@ class StdoutWriter {
 
  private:
   FdWriteBuffer buffer_;
-  std::streambuf* previous_;
+  std::ostream out_;
+  std::ostream err_;
 };
 
 }  // namespace hio::tools

@@ -15,7 +15,10 @@ namespace hio {
 // process catches ends the wait even when it interrupted no read of this
 // thread (it came just before the read, or to another thread). Returns -1
 // with errno EINTR then, and only then; otherwise what read returned (an
-// EINTR of its own is retried).
+// EINTR of its own is retried). Only a wait ends: input that is there - a
+// regular file, always; a pipe or terminal with bytes, or at its end - is
+// read whatever was caught (the signal may be another run's: until session
+// 20 every read of the process failed once one was caught).
 ssize_t read_unless_stopped(int fd, void* buffer, std::size_t size);
 
 // ::open(path, flags, mode), except that opening a FIFO, which waits for
