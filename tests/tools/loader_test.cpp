@@ -18,7 +18,10 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "../io/unix_socket_file.hpp"
 #include "hio/engine/doist.hpp"
@@ -103,6 +106,42 @@ TEST(ScenarioLoader, ReportsEveryProblemInFileOrder) {
     EXPECT_EQ(error.diagnostics()[1].pos.line, 3u);
     EXPECT_EQ(error.diagnostics()[2].pos.line, 5u);
   }
+}
+
+// Copies' names are checked as ranges (<name>-1 ... <name>-N), not a set of
+// every name; what clashes is what clashed when each name was taken in turn:
+// copies stop at the first name a doer has (those before it are taken, those
+// after it free), a second doer of a name takes no copy its first one took,
+// and "z-01" is no copy's name.
+TEST(ScenarioLoader, CopiesClashAsEveryNameTakenInTurn) {
+  std::string text;
+  for (const auto& [name, copies] : std::vector<std::pair<std::string, int>>{{"x-3", 1},
+                                                                             {"x", 5},
+                                                                             {"x-2", 1},
+                                                                             {"x-4", 1},
+                                                                             {"y", 2},
+                                                                             {"y", 3},
+                                                                             {"y-3", 1},
+                                                                             {"z-01", 1},
+                                                                             {"z", 2},
+                                                                             {"z-2", 1}}) {
+    text += "[[doer]]\nkind = \"ticker\"\nname = \"" + name + "\"\n" +
+            (copies > 1 ? "copies = " + std::to_string(copies) + "\n" : "") + "\n";
+  }
+  std::vector<std::string> messages;
+  try {
+    load_scenario_text(text, "c.toml", registry());
+  } catch (const ScenarioError& error) {
+    for (const Diagnostic& d : error.diagnostics())
+      messages.push_back(d.str());
+  }
+  EXPECT_EQ(messages, (std::vector<std::string>{
+                          "c.toml:8:10: copy 'x-3' has the name of another doer",
+                          "c.toml:12:8: duplicate doer name 'x-2'",
+                          "c.toml:25:8: duplicate doer name 'y'",
+                          "c.toml:26:10: copy 'y-1' has the name of another doer",
+                          "c.toml:43:8: duplicate doer name 'z-2'",
+                      }));
 }
 
 TEST(ScenarioLoader, ReadsSettingsTreeAndExpectations) {

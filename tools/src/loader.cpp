@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "channel_id.hpp"
+#include "doer_names.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/stop_read.hpp"
 #include "hio/io/address.hpp"
@@ -981,7 +982,7 @@ class Loader {
                                   (spec.name[0] == '#' ? spec.name.substr(1) : spec.name) +
                                   "): a doer name holds something other than digits and a "
                                   "leading #");
-        } else if (!names_.insert(spec.name).second) {
+        } else if (!names_.take(spec.name)) {
           report(n->source(), "duplicate doer name '" + spec.name + "'");
         }
       }
@@ -1003,12 +1004,10 @@ class Loader {
         } else {
           doers_ += *v - 1;  // the doer itself is counted already
           spec.copies = *v;
-          for (std::int64_t i = 1; i <= spec.copies && spec.copies > 1; ++i) {
-            if (!names_.insert(spec.name + "-" + std::to_string(i)).second) {
-              report(n->source(), "copy '" + spec.name + "-" + std::to_string(i) +
+          if (spec.copies > 1) {
+            if (const std::int64_t clash = names_.take_copies(spec.name, spec.copies); clash != 0)
+              report(n->source(), "copy '" + spec.name + "-" + std::to_string(clash) +
                                       "' has the name of another doer");
-              break;
-            }
           }
         }
       }
@@ -1232,7 +1231,7 @@ class Loader {
   const DoerRegistry& registry_;
   const std::vector<TextEdit>* edits_;
   std::vector<Diagnostic> diagnostics_;
-  std::set<std::string> names_;
+  DoerNames names_;                   // of doers and copies, for clashes
   std::int64_t doers_ = 0;            // built so far, copies included (kDoersMax)
   bool doers_over_ = false;           // beyond kDoersMax has been reported
   std::vector<std::string> devices_;  // serial devices of [[net.serial]], in order

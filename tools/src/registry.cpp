@@ -3,13 +3,14 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
 #include <variant>
 
+#include "doer_names.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/ip_text.hpp"
 
@@ -98,19 +99,12 @@ std::string BuildContext::resolve(const std::string& address) const {
 
 std::pair<const BuildContext::BuiltCopies*, std::int64_t> BuildContext::copy_of(
     std::string_view name) const {
-  // A copy's name: "<name>-<i>", i written as the copies are named (no sign,
-  // no leading zero), 1 to the number of copies.
-  const std::size_t dash = name.rfind('-');
-  if (dash == std::string_view::npos) return {nullptr, 0};
-  auto copies = built_copies.find(name.substr(0, dash));
-  if (copies == built_copies.end()) return {nullptr, 0};
-  const std::string_view digits = name.substr(dash + 1);
-  if (digits.empty() || digits.front() == '0') return {nullptr, 0};
-  std::int64_t i = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
-  if (ec != std::errc{} || end != digits.data() + digits.size()) return {nullptr, 0};
-  if (i < 1 || i > copies->second.planned) return {nullptr, 0};
-  return {&copies->second, i};
+  // A copy's name, of copies planned (1 to their number).
+  const std::optional<CopyName> copy = parse_copy_name(name);
+  if (!copy) return {nullptr, 0};
+  auto copies = built_copies.find(copy->base);
+  if (copies == built_copies.end() || copy->index > copies->second.planned) return {nullptr, 0};
+  return {&copies->second, copy->index};
 }
 
 const std::string* BuildContext::built_kind(std::string_view name) const {
