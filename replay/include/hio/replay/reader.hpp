@@ -53,7 +53,7 @@ struct ReaderOptions {
   // command's Ctrl-C needs it: read_unless_stopped reads what is there
   // whatever signal was caught (a regular file's always is), so a large
   // file would be read to its end. Unset: read to the end.
-  std::function<bool()> stop;
+  std::function<bool()> stop{};
 };
 
 // A region a resyncing reader skipped (ReaderOptions::resync).
