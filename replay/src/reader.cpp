@@ -885,7 +885,7 @@ JournalReader::JournalReader(const std::string& path, ReaderOptions options)
     return;
   }
   try {
-    impl_->source = detail::open_file_source(path);
+    impl_->source = detail::open_file_source(path, options.stop);
   } catch (const std::system_error& e) {
     impl_->fail(JournalErrorKind::io, 0, e.what());
     return;

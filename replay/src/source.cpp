@@ -32,7 +32,8 @@ class MemorySource final : public Source {
 
 class FileSource final : public Source {
  public:
-  explicit FileSource(std::string path) : path_(std::move(path)) {
+  FileSource(std::string path, std::function<bool()> stop)
+      : path_(std::move(path)), stop_(std::move(stop)) {
     // "-": the standard input, read as it comes (a pipe is read once). A
     // FIFO's wait for a writer ends on a stop signal, one caught before the
     // open too (open_unless_stopped), as the reads' waits do.
@@ -86,8 +87,12 @@ class FileSource final : public Source {
     }
     buf_.reserve(available() + wanted);
     while (available() < n) {
-      const ssize_t got = read_unless_stopped(fd_, buf_.tail(), buf_.spare());
+      const bool stopped = stop_ && stop_();
+      if (stopped) errno = EINTR;
+      const ssize_t got = stopped ? -1 : read_unless_stopped(fd_, buf_.tail(), buf_.spare());
       if (got < 0) {
+        // Or the reader's owner stopped it (ReaderOptions::stop: a command's
+        // Ctrl-C, also while a regular file has more to read).
         // A pipe or terminal that gives nothing: a stop signal the command
         // catches (caught_stop_signal) ends the wait, as an error of the
         // reading, rather than being kept while the input never comes - one
@@ -110,6 +115,7 @@ class FileSource final : public Source {
   }
 
   std::string path_;
+  std::function<bool()> stop_;
   int fd_ = -1;
   ByteBuffer buf_;
   std::size_t pos_ = 0;
@@ -120,8 +126,8 @@ class FileSource final : public Source {
 
 }  // namespace
 
-std::unique_ptr<Source> open_file_source(const std::string& path) {
-  return std::make_unique<FileSource>(path);
+std::unique_ptr<Source> open_file_source(const std::string& path, std::function<bool()> stop) {
+  return std::make_unique<FileSource>(path, std::move(stop));
 }
 
 std::unique_ptr<Source> memory_source(std::string_view bytes) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,7 +32,9 @@ class Source {
 
 // Throws std::system_error if the file cannot be opened. "-" is the standard
 // input (its descriptor duplicated: closing the source leaves it open).
-std::unique_ptr<Source> open_file_source(const std::string& path);
+// `stop` (ReaderOptions::stop), when set, is asked before each read: true
+// fails that read with EINTR.
+std::unique_ptr<Source> open_file_source(const std::string& path, std::function<bool()> stop = {});
 std::unique_ptr<Source> memory_source(std::string_view bytes);
 
 }  // namespace hio::replay::detail

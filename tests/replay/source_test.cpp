@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "replay_test_util.hpp"
 #include "source.hpp"
@@ -66,6 +68,28 @@ TEST(FileSource, AFrameLargerThanABlockTakesItsOwnSizeNoMore) {
 TEST(FileSource, AFileSmallerThanABlockTakesItsSize) {
   const std::string bytes = pattern(70'000);
   EXPECT_EQ(largest_buffer(bytes, 30'000), bytes.size());
+}
+
+// ReaderOptions::stop is asked before each read of a block: the file is
+// read up to the block it said true before, then the reading fails as a
+// read interrupted (EINTR), though a regular file has more to give (hio
+// inspect's Ctrl-C of a large journal; read_unless_stopped reads it all).
+TEST(FileSource, AStopEndsTheReadingAtTheNextBlock) {
+  const std::string bytes = pattern(3 * kReadBlockBytes);
+  TempDir dir;
+  const std::string path = dir.file("j.bin");
+  test::write_file(path, bytes);
+  int asked = 0;
+  auto source = open_file_source(path, [&asked] { return ++asked > 1; });
+  EXPECT_EQ(source->get(kReadBlockBytes), std::string_view(bytes).substr(0, kReadBlockBytes));
+  source->advance(kReadBlockBytes);
+  try {
+    source->get(1);
+    ADD_FAILURE() << "read on after the stop";
+  } catch (const std::system_error& error) {
+    EXPECT_EQ(error.code().value(), EINTR) << error.what();
+  }
+  EXPECT_EQ(asked, 2);
 }
 
 }  // namespace

@@ -72,6 +72,42 @@ grep -qx "hio inspect: interrupted (SIGINT) while stdout took no more: the outpu
   stuck.err || fail "stuck stdout: the interruption not said as the output's" stuck.err
 grep -q "cannot write the output (stdout)" stuck.err || fail "stuck stdout: the write not said" stuck.err
 
+# A regular file is read at once whatever signal was caught (stop_read.cpp),
+# so inspect itself asks for a stop before each block (ReaderOptions::stop).
+# A journal of 6.6 MB whose reading is held at a known point: stdout is a
+# FIFO that fills (its reader stalls) while much of the journal is unread;
+# hio is then stopped (SIGSTOP), gets SIGINT, stdout is drained and hio goes
+# on (SIGCONT): its next block ends the reading. Unfixed, it read the rest,
+# printed every event and said nothing of the journal (a 2.6 GB one ran 23 s
+# after Ctrl-C). No timing decides the verdict: each step waits for the last.
+sed -n '/^\[\[expect\]\]/q; s/^requests = 200$/requests = 1000/; s/^size = 64$/size = 1000/
+  s/^interval = "5ms"$/interval = "1ms"/; s/^limit = "3s"$/limit = "30s"/; p' \
+  "$SCENARIOS/udp_request_response.toml" > big.toml
+"$HIO" run big.toml --record big.hioj > /dev/null || fail "no big journal" /dev/null
+mkfifo held || exit 1
+stalled_reader held &
+stall=$!
+"$HIO" inspect big.hioj > held 2> regular.err &
+pid=$!
+await_or_fail 20 $pid "a full stdout" filled held $stall
+kill -STOP $pid
+is_stopped() { [ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status")" = T ]; }
+await_or_fail 10 $pid "being stopped" is_stopped
+kill -INT $pid
+cat held > regular.out &  # a second reader: drains the pipe in one read
+drain=$!
+drained() { [ -s regular.out ]; }
+await_or_fail 10 $pid "a drained stdout" drained
+kill $stall
+wait $stall 2> /dev/null
+kill -CONT $pid
+reap_within 50 $pid "regular file: still reading 5 s after SIGINT"
+rc=$?
+wait $drain
+[ $rc -eq 130 ] || fail "regular file: exit $rc, expected 130" regular.err
+grep -qx "hio inspect: interrupted (SIGINT): the rest of big.hioj was not read, no result" \
+  regular.err || fail "regular file: the interruption not said as the journal's" regular.err
+
 # The same with stdout on a full device while the journal still comes: the
 # line says the output was cut (stdout's own error after it).
 if [ -w /dev/full ]; then

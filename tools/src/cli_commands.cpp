@@ -320,4 +320,8 @@ int reading_interrupted(const std::string& command, const std::string& shown, bo
       command_prefix(command) + "interrupted (" + stop_signal_name(signal) + ")" + what, signal);
 }
 
+bool stop_signal_caught() {
+  return caught_stop_signal() != 0;
+}
+
 }  // namespace hio::tools

@@ -267,4 +267,9 @@ int say_interrupted(const std::string& line, int signal);
 int reading_interrupted(const std::string& command, const std::string& shown, bool cut,
                         bool stdout_cut = false);
 
+// Whether the command's StopSignalCatch caught a stop signal: the `stop` of
+// the command's own journal readers (ReaderOptions::stop) and salvage's, so
+// that Ctrl-C ends the reading of a large regular file at its next block.
+bool stop_signal_caught();
+
 }  // namespace hio::tools

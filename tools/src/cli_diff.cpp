@@ -160,8 +160,10 @@ int do_diff(DiffArgs args) {
                  "other as a file\n";
     return kExitBadInput;
   }
-  replay::JournalReader expected(a);
-  replay::JournalReader actual(b);
+  replay::ReaderOptions reading;
+  reading.stop = stop_signal_caught;
+  replay::JournalReader expected(a, reading);
+  replay::JournalReader actual(b, reading);
   // Stopped before the comparison's end: no object of its own (it would
   // call the journals "damaged"); --json gives the error object.
   const std::string both = display_text(a) + " and " + display_text(b);

@@ -59,6 +59,7 @@ std::string filter_json(const InspectArgs& args,
 replay::ReaderOptions inspect_reader_options(const InspectArgs& args) {
   replay::ReaderOptions options;
   options.resync = args.resync;
+  options.stop = stop_signal_caught;
   return options;
 }
 

@@ -73,7 +73,7 @@ int do_salvage(const SalvageArgs& args) {
   replay::SalvageOptions options;
   options.reader.resync = args.resync;
   options.output_name = args.output;
-  options.stop = [] { return caught_stop_signal() != 0; };
+  options.stop = stop_signal_caught;
   replay::SalvageResult r;
   try {
     replay::JournalReader reader = replay::open_salvage_input(args.input, options.reader);

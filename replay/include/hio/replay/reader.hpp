@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -47,6 +48,12 @@ struct ReaderOptions {
   // in holes(). Off: the reader stops at the first damage, and at
   // a frame marked holeBefore (error `hole`). See docs/journal-format.md.
   bool resync = false;
+  // Asked before each read of a file (a block, 256 KiB): true ends
+  // the reading there, as a read that failed with EINTR (an io error). A
+  // command's Ctrl-C needs it: read_unless_stopped reads what is there
+  // whatever signal was caught (a regular file's always is), so a large
+  // file would be read to its end. Unset: read to the end.
+  std::function<bool()> stop{};
 };
 
 // A region a resyncing reader skipped (ReaderOptions::resync).
