@@ -278,6 +278,8 @@ slow_build_scenario "$WORK/build.toml"
 # still has sh's own handler, and a signal then ended it with exit 130
 # before it opened the output files (a flake: "build_run.err: No such file").
 catches_sigint() { catches "$HIO" "$1" 0x2; }
+# stopped_now PID: whether PID is stopped (by SIGSTOP) by now.
+stopped_now() { [ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2> /dev/null)" = T ]; }
 # rss_kb PID: its resident memory now, in kB (0 once it is gone).
 rss_kb() {
   rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$1/status" 2> /dev/null)
@@ -299,7 +301,15 @@ during_build() {
   await_or_fail 10 $pid "$name: its SIGINT handler" catches_sigint $pid
   start=$(rss_kb $pid)
   await_or_fail 10 $pid "$name: its build" grown_past $pid $((start + 8192))
+  # Held still while the signal is sent: the build takes a quarter of a
+  # second, and on a loaded machine it could end between the check above
+  # and the kill (a flake: "not interrupted in its build"). SIGINT stays
+  # pending while it is stopped and is taken the moment it goes on, with
+  # most of the 200,000 doers still to build.
+  kill -STOP $pid
+  await_or_fail 10 $pid "$name: being stopped" stopped_now $pid
   kill -INT $pid
+  kill -CONT $pid
   wait $pid
   rc=$?
   if [ $rc -ne 130 ]; then

@@ -51,20 +51,6 @@ std::string read(const fs::path& path) {
   return text.str();
 }
 
-// docs/scenarios.md says its Example is scenarios/quickstart.toml: it is,
-// byte for byte.
-TEST(ScenarioDocs, TheExampleIsTheQuickstartFile) {
-  const fs::path root = fs::path(HIO_TEST_DATA_DIR).parent_path().parent_path();
-  const std::string doc = read(root / "docs" / "scenarios.md");
-  const std::string opening = "## Example\n\n```toml\n";
-  const std::size_t start = doc.find(opening);
-  ASSERT_NE(start, std::string::npos);
-  const std::size_t from = start + opening.size();
-  const std::size_t end = doc.find("```\n", from);
-  ASSERT_NE(end, std::string::npos);
-  EXPECT_EQ(doc.substr(from, end - from), read(root / "scenarios" / "quickstart.toml"));
-}
-
 TEST(ScenarioBadCorpus, EachFileGivesItsExactFirstError) {
   const bool regenerate = std::getenv("HIO_REGENERATE_GOLDEN") != nullptr;
   std::vector<fs::path> files;
