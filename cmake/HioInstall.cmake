@@ -38,3 +38,55 @@ if(HIO_INSTALL)
     ${CMAKE_CURRENT_BINARY_DIR}/hio-libatomic.cmake
     DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/hio)
 endif()
+
+# pkg-config files for projects built without CMake (docs/embedding.md,
+# "Without CMake"): hio-<component>.pc for each component, and hio.pc for all
+# of them. The libraries are static, so each file's Requires (not
+# Requires.private) names the packages its archive needs at link time, and
+# `pkg-config --libs` lists every archive in link order. The prefix is found
+# from the file's own place (${pcfiledir}): an install with --prefix or
+# DESTDIR elsewhere than CMAKE_INSTALL_PREFIX works as it is. Each
+# configuration's files name its own archives (a Debug one's libhio_engined.a).
+if(HIO_INSTALL)
+  set(_hio_pc_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+    set(_hio_pc_prefix "${CMAKE_INSTALL_PREFIX}")
+  else()
+    string(REGEX REPLACE "[^/]+" ".." _hio_pc_up "${_hio_pc_dir}")
+    set(_hio_pc_prefix "\${pcfiledir}/${_hio_pc_up}")
+  endif()
+  set(_hio_pc_requires_engine "")
+  set(_hio_pc_requires_io "hio-engine = ${PROJECT_VERSION}, openssl, spdlog")
+  set(_hio_pc_requires_replay "hio-io = ${PROJECT_VERSION}, capnp, kj")
+  set(_hio_pc_requires_tools "hio-replay = ${PROJECT_VERSION}")
+  set(_hio_pc_libs_io "-pthread")
+  set(_hio_pc_all "")
+  foreach(component IN LISTS HIO_PACKAGE_COMPONENTS)
+    file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}.pc
+      CONTENT "prefix=${_hio_pc_prefix}
+libdir=\${prefix}/${CMAKE_INSTALL_LIBDIR}
+includedir=\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}
+
+Name: hio-${component}
+Description: hio ${component}: deterministic structured concurrency with record/replay (static, C++20)
+Version: ${PROJECT_VERSION}
+Requires: ${_hio_pc_requires_${component}}
+Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:hio_${component}> ${_hio_pc_libs_${component}}
+Cflags: -I\${includedir}
+")
+    install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}.pc
+      DESTINATION ${_hio_pc_dir})
+    list(APPEND _hio_pc_all "hio-${component} = ${PROJECT_VERSION}")
+  endforeach()
+  list(REVERSE _hio_pc_all)  # the top component first: archives in link order
+  list(JOIN _hio_pc_all ", " _hio_pc_all)
+  file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio.pc
+    CONTENT "prefix=${_hio_pc_prefix}
+
+Name: hio
+Description: hio, every component built: deterministic structured concurrency with record/replay (static, C++20)
+Version: ${PROJECT_VERSION}
+Requires: ${_hio_pc_all}
+")
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio.pc DESTINATION ${_hio_pc_dir})
+endif()
