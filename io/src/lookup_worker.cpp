@@ -1,8 +1,9 @@
 #include "lookup_worker.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <utility>
+
+#include "detached_thread.hpp"
 
 namespace hio::detail {
 
@@ -88,7 +89,7 @@ void LookupWorker::add(std::shared_ptr<Job> job) {
   }
   if (!reserve_thread(queue_)) return;  // a thread of another worker's comes
   try {
-    std::thread([queue = queue_] { serve(queue, Serving::own); }).detach();
+    start_detached_thread([queue = queue_] { serve(queue, Serving::own); });
   } catch (...) {
     // Its slot goes to a worker that may have started waiting for one
     // meanwhile, as the slot of a thread that ends does.
@@ -147,7 +148,7 @@ void LookupWorker::hand_on_slot() noexcept {
   std::shared_ptr<Queue> next = next_queue(nullptr);  // or the slot is given back
   if (!next) return;
   try {
-    std::thread([next] { serve(next, Serving::handed); }).detach();
+    start_detached_thread([next] { serve(next, Serving::handed); });
   } catch (...) {
     Process& p = process();
     const std::lock_guard<std::mutex> lock(p.mutex);
