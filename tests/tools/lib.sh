@@ -52,6 +52,17 @@ catches() {
   [ -n "$catches_mask" ] && [ $(( 0x$catches_mask & $3 )) -eq $(( $3 )) ]
 }
 
+# taken FD: whether every byte written to the pipe (a FIFO) on this
+# shell's descriptor FD has been read (FIONREAD says 0 unread), for
+# await_or_fail: with `catches`, hio has begun reading and waits for more,
+# which a pause after its start does not say (a loaded machine starts a
+# sanitized hio in more than a second). Needs python3.
+taken() {
+  python3 -c 'import fcntl, struct, sys, termios
+unread = fcntl.ioctl(int(sys.argv[1]), termios.FIONREAD, bytes(4))
+sys.exit(struct.unpack("i", unread)[0] != 0)' "$1"
+}
+
 # report_begun PID DIR: hio sweep (PID) into --out DIR has begun its
 # report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
 # or where that is missing report.json.XXXXXX (renamed at the end). Its
