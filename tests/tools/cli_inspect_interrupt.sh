@@ -17,18 +17,11 @@ fail() { echo "$1"; cat "$2" 2> /dev/null; exit 1; }
 half=$(($(wc -c < j.hioj) / 2))
 mkfifo fifo || exit 1
 
-# reading PID: whether hio (PID) catches SIGINT and SIGTERM and has read the
-# half journal sent: it waits for the rest. (Half a second after its start
-# instead, a sanitized hio on a loaded machine had read nothing yet, or was
-# not hio yet: "inspect: no line before the signal".)
-reading() {
-  catches "$HIO" "$1" 0x4002 && taken 3
-}
-
 # stopped NAME SIGNAL CODE ARGS...: hio ARGS reads `fifo`, which has half of
 # j.hioj while this shell holds its writing end open; SIGNAL, once hio has
-# read that half, ends it with exit CODE within 5 s. stdout: NAME.out, or
-# $out if set.
+# read that half, ends it with exit CODE within 5 s (half a second after its
+# start, a sanitized hio on a loaded machine had read nothing yet). stdout:
+# NAME.out, or $out if set.
 out=
 stopped() {
   name=$1 signal=$2 code=$3
@@ -37,7 +30,7 @@ stopped() {
   "$HIO" "$@" > "${out:-$name.out}" 2> "$name.err" 3>&- &
   pid=$!
   head -c $half j.hioj >&3
-  await_or_fail 60 $pid "$name: the wait for the rest of fifo" reading $pid
+  await_or_fail 60 $pid "$name: the wait for the rest of fifo" waits_for_more "$HIO" $pid 3
   kill -"$signal" $pid
   reap_within 50 $pid "$name: still reading 5 s after SIG$signal"
   rc=$?

@@ -8,28 +8,20 @@
 # half-sent text. Unfixed, the read went on after the signal (EINTR retried)
 # until the writer left. Every wait is bounded.
 # Usage: cli_stdin_interrupt.sh HIO SCENARIOS WORK (exit 77: skipped, no
-# python3)
+# python3: lib.sh's taken)
 set -u
 . "$(dirname "$0")/lib.sh"
 HIO=$1 SCENARIOS=$2 WORK=$3
-command -v python3 > /dev/null 2>&1 || { echo "no python3 (taken: the FIFO's unread bytes): skipped"; exit 77; }
+command -v python3 > /dev/null 2>&1 || { echo "no python3 (the FIFO's unread bytes): skipped"; exit 77; }
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 "$HIO" run "$SCENARIOS/quickstart.toml" --record j.hioj > /dev/null || { echo "no journal"; exit 1; }
 mkfifo text || exit 1
 
-# waits_for_text PID: whether hio (PID) catches SIGINT and SIGTERM and has
-# read all the text sent so far: it waits for the rest. (Signalled half a
-# second after its start instead, a sanitized hio on a loaded machine, which
-# takes longer than that to start, was not hio yet or had no handler:
-# SIGTERM ended it unsaid, SIGINT - ignored in a background job of sh until
-# hio catches it - was lost and the read went on.)
-waits_for_text() {
-  catches "$HIO" "$1" 0x4002 && taken 3
-}
-
 # stopped NAME SIGNAL CODE ARGS...: hio ARGS reads `text` while this shell
 # holds its writing end open; SIGNAL, once hio waits for the rest of the
-# text, ends it with exit CODE within 5 s.
+# text, ends it with exit CODE within 5 s. (Half a second after its start, a
+# sanitized hio on a loaded machine had no handler yet: SIGTERM ended it
+# unsaid, SIGINT was lost and the read went on.)
 stopped() {
   name=$1 signal=$2 code=$3
   shift 3
@@ -37,7 +29,7 @@ stopped() {
   printf '[run]\nname = "cut"\n' >&3
   "$HIO" "$@" < text > "$name.out" 2> "$name.err" 3>&- &
   pid=$!
-  await_or_fail 60 $pid "$name: the wait for the rest of the scenario" waits_for_text $pid
+  await_or_fail 60 $pid "$name: the wait for the rest of the scenario" waits_for_more "$HIO" $pid 3
   kill -"$signal" $pid
   # (A test that ends there closes fd 3 as it exits.)
   reap_within 50 $pid "$name: still reading 5 s after SIG$signal"
