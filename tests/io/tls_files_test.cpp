@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "io_run.hpp"
+#include "temp_dir.hpp"
 #include "test_doers.hpp"
 #include "tls_certs.hpp"
 #include "tls_half_close_peer.hpp"
@@ -221,7 +222,10 @@ TEST(IoTlsFiles, TlsFilesMustBeRegularFilesAndAreNotReadOtherwise) {
   EXPECT_EQ(::read(ends[0], left.data(), left.size()), static_cast<ssize_t>(key.size()));
   ::close(ends[0]);
 
-  const std::string fifo = certs.dir + "/named.pem";
+  // In a directory of its own: the certificates' is the process's, and a
+  // --gtest_repeat run found its FIFO there already (mkfifo: EEXIST).
+  const TempDir fifo_dir("hio-tls-fifo");
+  const std::string fifo = fifo_dir.file("named.pem");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   EXPECT_EQ(problem_of(server_files(fifo, certs.server_key)),
             "cert_file: certificate file '" + fifo +

@@ -18,8 +18,10 @@ half=$(($(wc -c < j.hioj) / 2))
 mkfifo fifo || exit 1
 
 # stopped NAME SIGNAL CODE ARGS...: hio ARGS reads `fifo`, which has half of
-# j.hioj while this shell holds its writing end open; SIGNAL, half a second
-# later, ends it with exit CODE within 5 s. stdout: NAME.out, or $out if set.
+# j.hioj while this shell holds its writing end open; SIGNAL, once hio has
+# read that half, ends it with exit CODE within 5 s (half a second after its
+# start, a sanitized hio on a loaded machine had read nothing yet). stdout:
+# NAME.out, or $out if set.
 out=
 stopped() {
   name=$1 signal=$2 code=$3
@@ -28,7 +30,7 @@ stopped() {
   "$HIO" "$@" > "${out:-$name.out}" 2> "$name.err" 3>&- &
   pid=$!
   head -c $half j.hioj >&3
-  sleep 0.5
+  await_or_fail 60 $pid "$name: the wait for the rest of fifo" waits_for_more "$HIO" $pid 3
   kill -"$signal" $pid
   reap_within 50 $pid "$name: still reading 5 s after SIG$signal"
   rc=$?
@@ -52,18 +54,22 @@ stopped diff_text TERM 143 diff fifo j.hioj
 grep -qx "hio diff: interrupted (SIGTERM): the rest of fifo and j.hioj was not read, no result" diff_text.err ||
   fail "diff: the interruption not said" diff_text.err
 
-# Stopped while stdout is stuck (a FIFO whose reader, this shell, takes
-# nothing) reading a whole file: the interruption is said once. Unfixed,
-# StdoutWriter::finish said "hio: interrupted (SIGINT)" again after it.
+# Stopped while stdout is stuck (a FIFO whose reader takes nothing) reading
+# a whole file: the interruption is said once. Unfixed,
+# StdoutWriter::finish said "hio: interrupted (SIGINT)" again after it. The
+# signal comes once the FIFO is full (half a second after the start, a
+# loaded machine's hio had not filled it).
 mkfifo stuck || exit 1
-exec 4<> stuck
-"$HIO" inspect j.hioj --json > stuck 2> stuck.err 4>&- &  # more than a pipe holds
+stalled_reader stuck &
+stuck_reader=$!
+"$HIO" inspect j.hioj --json > stuck 2> stuck.err &  # more than a pipe holds
 pid=$!
-sleep 0.5
+await_or_fail 20 $pid "a full stdout" filled stuck $stuck_reader
 kill -INT $pid
 reap_within 50 $pid "stuck stdout: still writing 5 s after SIGINT"
 rc=$?
-exec 4>&-
+kill $stuck_reader
+wait $stuck_reader 2> /dev/null
 [ $rc -eq 130 ] || fail "stuck stdout: exit $rc, expected 130" stuck.err
 [ "$(grep -c interrupted stuck.err)" -eq 1 ] || fail "stuck stdout: the interruption said twice" stuck.err
 # ... as the output's: the journal was fine (unfixed: "the rest of j.hioj was

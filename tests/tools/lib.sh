@@ -52,6 +52,24 @@ catches() {
   [ -n "$catches_mask" ] && [ $(( 0x$catches_mask & $3 )) -eq $(( $3 )) ]
 }
 
+# taken FD: whether every byte written to the pipe (a FIFO) on this
+# shell's descriptor FD has been read (FIONREAD says 0 unread). Needs python3.
+taken() {
+  python3 -c 'import fcntl, struct, sys, termios
+unread = fcntl.ioctl(int(sys.argv[1]), termios.FIONREAD, bytes(4))
+sys.exit(struct.unpack("i", unread)[0] != 0)' "$1"
+}
+
+# waits_for_more HIO PID FD: whether HIO (PID) catches SIGINT and SIGTERM
+# and has read all this shell wrote to the FIFO on FD: it waits for more,
+# the moment to signal it, for await_or_fail. A pause after its start says
+# neither: a loaded machine starts a sanitized hio in more than a second, and
+# a signal before its handler reaches the forked shell (a background job of
+# sh ignores SIGINT) or ends hio unsaid (SIGTERM).
+waits_for_more() {
+  catches "$1" "$2" 0x4002 && taken "$3"
+}
+
 # report_begun PID DIR: hio sweep (PID) into --out DIR has begun its
 # report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
 # or where that is missing report.json.XXXXXX (renamed at the end). Its
