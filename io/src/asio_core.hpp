@@ -78,11 +78,26 @@ struct AsioCore {
   // IoHub::finish_closing waits for them. Entries of streams that ended go
   // at the next poll.
   std::vector<Lingering> lingering;
+  // The chunk that streams which wait for readability before they read
+  // (plain TCP: BytePump) read into and deliver from at once, made at the
+  // first such read: a quiet connection then holds no buffer of its own
+  // (8000 idle remotes held 8000 x 64 KiB of their own). One thread uses it.
+  std::unique_ptr<char[]> read_scratch;
+  std::size_t read_scratch_bytes = 0;
   // The transports' host-name lookups (Resolver). Declared after `context`,
   // so destroyed before it: no lookup's answer is posted to a destroyed
   // io_context, and the handlers still pending are dropped while it lives.
   LookupWorker lookups;
 };
+
+// core.read_scratch, at least `bytes` long (made or grown here, uninitialised).
+inline char* read_scratch(AsioCore& core, std::size_t bytes) {
+  if (core.read_scratch_bytes < bytes) {
+    core.read_scratch.reset(new char[bytes]);
+    core.read_scratch_bytes = bytes;
+  }
+  return core.read_scratch.get();
+}
 
 // Lists `stream`, just closed with a write in flight, to be aborted once
 // `linger` (wall time) has passed; 0 (no bound), or a bound beyond the

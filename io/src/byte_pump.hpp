@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <memory>
@@ -24,6 +25,10 @@ enum class PumpOp { read, write };
 //   bool live() const;                         // a handler may still act
 //   ChannelPort& pump_port();  AsioCore& pump_core();
 //   void read_some(asio::mutable_buffer, Handler&&);  // one async read
+//   bool reads_when_readable() const;  // true: waits, then reads (below)
+//   void wait_readable(Handler&&);     // one async wait until readable
+//   std::size_t read_ready(asio::mutable_buffer, error_code&);  // no wait:
+//     the bytes there, asio::error::eof at the end, would_block if none
 //   void write_all(asio::const_buffer, Handler&&);    // one async write of all
 //   void end(const boost::system::error_code&, PumpOp); // reports the end
 //     (a read's end of input may call end_input() and keep the connection)
@@ -48,26 +53,62 @@ class BytePump {
   Owner& owner() { return static_cast<Owner&>(*this); }
 
   void start_read() {
+    reading_ = true;
+    owner().pump_core().pending.start(PendingOp::read);
+    if (owner().reads_when_readable()) {
+      // No buffer while it waits: a connection is quiet most of its life,
+      // and 64 KiB each for ten thousand of them was 640 MB of address space.
+      owner().wait_readable(
+          [self = owner().shared_from_this()](const boost::system::error_code& ec) {
+            self->pump_core().pending.end(PendingOp::read);
+            static_cast<BytePump&>(*self).on_readable(ec);
+          });
+      return;
+    }
     // A TLS stream reads whole records but hands over only `room` bytes; the
     // rest waits inside OpenSSL for the next read, so rx still bounds it.
     const std::size_t room = std::min(kChunkBytes, owner().pump_port().rx_space());
     // Made at the first read and left uninitialised: a thousand quiet
     // connections should not cost a thousand zeroed chunks.
     if (!read_buf_) read_buf_.reset(new char[kChunkBytes]);
-    reading_ = true;
-    owner().pump_core().pending.start(PendingOp::read);
     owner().read_some(
         asio::buffer(read_buf_.get(), room),
         [self = owner().shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
           self->pump_core().pending.end(PendingOp::read);
-          static_cast<BytePump&>(*self).on_read(ec, n);
+          auto& pump = static_cast<BytePump&>(*self);
+          pump.on_read(ec, pump.read_buf_.get(), n);
         });
   }
 
-  void on_read(const boost::system::error_code& ec, std::size_t n) {
+  // Readable (or ended): reads what is there into the core's scratch chunk,
+  // delivered at once, a chunk at a time as an async read each would have
+  // given, until nothing is left, rx is full or the input ends.
+  void on_readable(const boost::system::error_code& ec) {
+    if (ec || !owner().live()) {
+      on_read(ec, nullptr, 0);
+      return;
+    }
+    char* buffer = read_scratch(owner().pump_core(), kChunkBytes);
+    for (;;) {
+      const std::size_t room = std::min(kChunkBytes, owner().pump_port().rx_space());
+      boost::system::error_code read_ec;
+      const std::size_t n = owner().read_ready(asio::buffer(buffer, room), read_ec);
+      if (read_ec == asio::error::would_block) break;  // nothing (more): wait again
+      if (read_ec || n < room) {                       // the end, or all there was
+        on_read(read_ec, buffer, n);
+        return;
+      }
+      owner().pump_port().deliver(std::string_view(buffer, n));
+      if (!owner().live() || owner().pump_port().rx_space() == 0) break;
+    }
+    reading_ = false;
+    if (owner().live() && owner().pump_port().rx_space() > 0) start_read();
+  }
+
+  void on_read(const boost::system::error_code& ec, const char* bytes, std::size_t n) {
     reading_ = false;
     if (!owner().live()) return;
-    if (n > 0) owner().pump_port().deliver(std::string_view(read_buf_.get(), n));
+    if (n > 0) owner().pump_port().deliver(std::string_view(bytes, n));
     if (ec) {
       owner().end(ec, PumpOp::read);
       return;
@@ -108,7 +149,7 @@ class BytePump {
     }
   }
 
-  std::unique_ptr<char[]> read_buf_;  // kChunkBytes, from the first read
+  std::unique_ptr<char[]> read_buf_;  // kChunkBytes, from the first read_some
   std::string write_buf_;
   bool reading_ = false;
   bool writing_ = false;

@@ -114,6 +114,12 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
   void read_some(asio::mutable_buffer buffer, Handler&& handler) {
     serial_.async_read_some(buffer, std::forward<Handler>(handler));
   }
+  // A serial port has no wait for readability in Asio: it reads into the
+  // pump's own buffer (a line or two per process, not thousands).
+  bool reads_when_readable() const { return false; }
+  template <typename Handler>
+  void wait_readable(Handler&&) {}
+  std::size_t read_ready(asio::mutable_buffer, boost::system::error_code&) { return 0; }
   template <typename Handler>
   void write_all(asio::const_buffer buffer, Handler&& handler) {
     // A local close while this write is in flight leaves it draining: its

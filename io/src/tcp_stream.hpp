@@ -130,6 +130,15 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   AsioCore& pump_core() { return core_; }
   template <typename Handler>
   void read_some(asio::mutable_buffer buffer, Handler&& handler);
+  // Plain TCP waits for readability, then reads into the core's scratch: a
+  // quiet connection holds no read buffer. TLS reads through OpenSSL, which
+  // keeps its records, into the pump's own buffer (read_some).
+  bool reads_when_readable() const { return !tls_; }
+  template <typename Handler>
+  void wait_readable(Handler&& handler) {
+    socket_.async_wait(tcp::socket::wait_read, std::forward<Handler>(handler));
+  }
+  std::size_t read_ready(asio::mutable_buffer buffer, boost::system::error_code& ec);
   template <typename Handler>
   void write_all(asio::const_buffer buffer, Handler&& handler);
   // The connection ended with `ec` during `op`: reports close or failure.
