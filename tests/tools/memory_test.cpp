@@ -456,7 +456,6 @@ TEST(Memory, InspectKeepsTheChannelsItPrintsNotEveryChannel) {
 // replay said DAMAGED (exit 2). The client's build (after the server's: the
 // damage is met) is made to fail at each of its allocations in turn.
 TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
-  namespace fs = std::filesystem;
   DoerRegistry kinds;
   add_builtin_kinds(kinds);
   // "arm" sets the countdown (g_armed), "disarm" clears it: the allocations
@@ -471,9 +470,8 @@ TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
                        },
                        false});
   }
-  const std::string dir = ::testing::TempDir() + "hio-oom-replay-" + std::to_string(::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const hio::test::TempDir temp("hio-oom-replay");
+  const std::string& dir = temp.path();
   std::string text = udp_scenario(10);
   const std::string client = "[[doer]]\nkind = \"udp_requester\"";
   text.replace(text.find(client), client.size(),
@@ -516,7 +514,6 @@ TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
     break;
   }
   EXPECT_GT(failures, 3);
-  fs::remove_all(dir);
 }
 
 // `hio COMMAND` on a real scenario with a client on a host name, while every
@@ -524,11 +521,10 @@ TEST(Memory, OutOfMemoryInADamagedReplaysBuildIsNotTheDamage) {
 // io_context): its exit code must be `code`; returns what it said on stderr.
 std::string out_of_memory_in_lookup_thread(const std::string& command, int code,
                                            const std::string& record = "") {
-  namespace fs = std::filesystem;
   DoerRegistry kinds;
   add_builtin_kinds(kinds);
-  const std::string path =
-      ::testing::TempDir() + "hio-oom-lookup-" + std::to_string(::getpid()) + ".toml";
+  const hio::test::TempDir temp("hio-oom-lookup");
+  const std::string path = temp.file("lookup.toml");
   std::ofstream(path) << "[run]\nmode = \"real\"\nlimit = \"1s\"\n[[doer]]\nkind = "
                          "\"echo_client\"\nname = \"c\"\naddress = \"tcp://localhost:7\"\n"
                          "[[expect]]\nfinal = \"c.connections == 0\"\n";
@@ -542,7 +538,6 @@ std::string out_of_memory_in_lookup_thread(const std::string& command, int code,
   const std::string err = ::testing::internal::GetCapturedStderr();
   const std::string out = ::testing::internal::GetCapturedStdout();
   g_fail_elsewhere.store(false, std::memory_order_release);
-  fs::remove(path);
   EXPECT_TRUE(g_failed) << "no allocation off the command's thread";
   EXPECT_EQ(rc, code) << out << err;
   return err;
@@ -573,11 +568,8 @@ TEST(Memory, OutOfMemoryInRunLookupThreadIsTheCommandsExit6) {
 // journal ends the same and replays the same. It was "end differs" (exit 3):
 // the replay's doers did not throw at the recorded pass.
 TEST(Memory, AJournalThatALookupsOutOfMemoryEndedReplaysToItsEnd) {
-  namespace fs = std::filesystem;
-  const std::string dir =
-      ::testing::TempDir() + "hio-oom-lookup-journal-" + std::to_string(::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const hio::test::TempDir temp("hio-oom-lookup-journal");
+  const std::string& dir = temp.path();
   const std::string journal = dir + "/oom.hioj";
   EXPECT_EQ(out_of_memory_in_lookup_thread("run", 6, journal),
             "hio run: error: out of memory (std::bad_alloc)\n");
@@ -605,7 +597,6 @@ TEST(Memory, AJournalThatALookupsOutOfMemoryEndedReplaysToItsEnd) {
         << out;
     EXPECT_EQ(err, "") << replayed;
   }
-  fs::remove_all(dir);
 }
 
 // Out of memory while hio inspect, replay or diff reads a journal is hio's
@@ -616,7 +607,6 @@ TEST(Memory, AJournalThatALookupsOutOfMemoryEndedReplaysToItsEnd) {
 // tree: the scenario's parse before it has a test of its own, above), which
 // covers the frames it reads as it runs.
 TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
-  namespace fs = std::filesystem;
   DoerRegistry kinds;
   add_builtin_kinds(kinds);
   kinds.add(KindSpec{"arm",
@@ -627,9 +617,8 @@ TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
                        return std::make_unique<Idle>();
                      },
                      false});
-  const std::string dir = ::testing::TempDir() + "hio-oom-read-" + std::to_string(::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const hio::test::TempDir temp("hio-oom-read");
+  const std::string& dir = temp.path();
   std::string text = udp_scenario(3);
   text.replace(text.find("limit = \"200s\""), 15, "limit = \"30ms\"");
   const std::string first = "[[doer]]";
@@ -704,7 +693,6 @@ TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
     }
     EXPECT_GT(failures, 10) << command[1];
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace
