@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 namespace hio::tools {
@@ -35,30 +36,27 @@ std::vector<LineSpan> other_table_lines(std::string_view text, const toml::table
   // loader bounds the depth, but a loop bounds nothing it need not).
   std::vector<TableStart> starts;
   std::vector<std::pair<const toml::table*, bool>> stack;
-  for (auto&& [key, node] : root) {
-    if (const toml::table* table = node.as_table(); table != nullptr && !table->is_inline()) {
-      stack.emplace_back(table, key.str() == "run" || key.str() == "net");
-    } else if (const toml::array* array = node.as_array(); array != nullptr) {
-      for (const toml::node& element : *array) {
-        if (const toml::table* t = element.as_table(); t != nullptr && !t->is_inline())
-          stack.emplace_back(t, false);  // [[x]] arrays of run or net: none
+  // The tables in `table` (its own, and those of its arrays of tables), in
+  // run or net as `settings` says, or as their key does at the root.
+  const auto push_tables_in = [&stack](const toml::table& table, std::optional<bool> settings) {
+    for (auto&& [key, node] : table) {
+      const bool in_settings = settings.value_or(key.str() == "run" || key.str() == "net");
+      if (const toml::table* t = node.as_table(); t != nullptr && !t->is_inline()) {
+        stack.emplace_back(t, in_settings);
+      } else if (const toml::array* array = node.as_array(); array != nullptr) {
+        for (const toml::node& element : *array) {
+          if (const toml::table* e = element.as_table(); e != nullptr && !e->is_inline())
+            stack.emplace_back(e, in_settings);
+        }
       }
     }
-  }
+  };
+  push_tables_in(root, std::nullopt);
   while (!stack.empty()) {
     const auto [table, settings] = stack.back();
     stack.pop_back();
     starts.push_back(TableStart{static_cast<std::uint32_t>(table->source().begin.line), settings});
-    for (auto&& [key, node] : *table) {
-      if (const toml::table* t = node.as_table(); t != nullptr && !t->is_inline()) {
-        stack.emplace_back(t, settings);
-      } else if (const toml::array* array = node.as_array(); array != nullptr) {
-        for (const toml::node& element : *array) {
-          if (const toml::table* e = element.as_table(); e != nullptr && !e->is_inline())
-            stack.emplace_back(e, settings);
-        }
-      }
-    }
+    push_tables_in(*table, settings);
   }
   std::sort(starts.begin(), starts.end(),
             [](const TableStart& a, const TableStart& b) { return a.line < b.line; });
