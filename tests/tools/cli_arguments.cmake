@@ -122,6 +122,24 @@ endforeach()
 if(EXISTS ${WORK}/s.hioj)
   message(FATAL_ERROR "salvage --resync=1 wrote its output")
 endif()
+# --help too (it printed the help, the value unsaid), with --json its error
+# object.
+hio(run --help=x EXIT 2)
+require("${err}" "^hio run: --help=x: --help ${no_value}" "run --help=x")
+hio(check ${udp} --help= --json EXIT 2)
+require("${err}" "^hio check: --help=: --help ${no_value}" "check --help= --json")
+require("${out}" "^{\"error\": \"hio check: --help=: --help takes no value" "check --help= --json: object")
+hio(run --help EXIT 0)
+require("${out}" "^run a scenario" "run --help")
+# `--` is no option's value: CLI11 gave it to the option before it (`--set
+# --` said "expected key=value"; `--record --` recorded to a file named --).
+set(separator ": -- ends the options \\(the words after it are arguments\\), not the")
+hio(run ${udp} --set -- EXIT 2)
+require("${err}" "^hio run: --set --${separator} KEY=VALUE --set takes: give --set its KEY=VALUE first\n$" "run --set --")
+hio(replay ${WORK}/a.hioj --set -- --json EXIT 2)
+require("${err}" "^hio replay: --set --${separator} KEY=VALUE --set takes" "replay --set -- --json")
+hio(run ${udp} --record -- EXIT 2)
+require("${err}" "^hio run: --record --${separator} FILE --record takes: give --record its FILE first \\(a file so named is given as ./--\\)\n$" "run --record --")
 # The first such word is said, also when the parser failed on another.
 hio(run ${udp} --json=false --bogus EXIT 2)
 require("${err}" "^hio run: --json=false: --json takes no value" "run --json=false --bogus")

@@ -114,6 +114,58 @@ wait $drain
 grep -qx "hio inspect: interrupted (SIGINT): the rest of big.hioj was not read, no result" \
   regular.err || fail "regular file: the interruption not said as the journal's" regular.err
 
+# diff reads regular files as inspect does, asking for a stop before each
+# block (ReaderOptions::stop): SIGINT while it compares two journals of 21 MB
+# ends it at its next block, said as the journals' (exit 130). hio is held
+# (SIGSTOP) where it has both files open and neither read to its end (their
+# offsets in /proc's fdinfo), then gets SIGINT and goes on (SIGCONT). Unfixed,
+# it read both to their ends and said "same" (exit 0). A diff that ends
+# before it is caught so is run again, 3 times at most: no timing decides
+# the verdict, and every wait is bounded (the diff ends by itself).
+sed 's/^requests = 1000$/requests = 50000/; s/^size = 1000$/size = 10/
+  s/^limit = "30s"$/limit = "100s"/' big.toml > long.toml
+"$HIO" run long.toml --record long.hioj > /dev/null || fail "no long journal" /dev/null
+ln long.hioj again.hioj 2> /dev/null || cp long.hioj again.hioj || exit 1
+size=$(wc -c < long.hioj)
+# The offsets of hio's ($pid's) descriptors of long.hioj and again.hioj.
+offsets() {
+  for fd in /proc/$pid/fd/*; do
+    case $(readlink "$fd" 2> /dev/null) in
+      */long.hioj | */again.hioj) sed -n 's/^pos:[[:space:]]*//p' "/proc/$pid/fdinfo/${fd##*/}" ;;
+    esac
+  done
+}
+state() { sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2> /dev/null; }
+stopped_or_ended() { case $(state) in T | Z | '') return 0 ;; esac; return 1; }
+held=
+for attempt in 1 2 3; do
+  "$HIO" diff long.hioj again.hioj > mid.out 2> mid.err &
+  pid=$!
+  while kill -STOP $pid 2> /dev/null; do
+    await_or_fail 10 $pid "being stopped" stopped_or_ended
+    [ "$(state)" = T ] || break  # it ended first
+    # shellcheck disable=SC2046 # two numbers
+    set -- $(offsets)
+    if [ $# -eq 2 ] && [ "$1" -gt 0 ] && [ "$1" -lt "$size" ] && [ "$2" -gt 0 ] &&
+      [ "$2" -lt "$size" ]; then
+      held=$attempt
+      break
+    fi
+    kill -CONT $pid
+    sleep 0.01
+  done
+  [ -n "$held" ] && break
+  wait $pid
+done
+[ -n "$held" ] || fail "diff read both journals to their ends before it was held, 3 times" mid.out
+kill -INT $pid
+kill -CONT $pid
+reap_within 50 $pid "diff of regular files: still reading 5 s after SIGINT"
+rc=$?
+[ $rc -eq 130 ] || fail "diff of regular files: exit $rc, expected 130" mid.err
+grep -qx "hio diff: interrupted (SIGINT): the rest of long.hioj and again.hioj was not read, no result" \
+  mid.err || fail "diff of regular files: the interruption not said as the journals'" mid.err
+
 # The same with stdout on a full device while the journal still comes: the
 # line says the output was cut (stdout's own error after it).
 if [ -w /dev/full ]; then

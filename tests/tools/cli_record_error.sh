@@ -212,6 +212,14 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
   grep -qx "hio run: $WORK/ro/x.hioj: cannot create the journal: Permission denied (the journal is written beside it and renamed over it when complete, which needs write permission on the directory $WORK/ro)" \
     "$WORK/ro.err" || fail "read-only directory: the directory is not named" ro
   [ "$(cat "$WORK/ro/x.hioj")" = old ] || fail "read-only directory: FILE changed" ro
+  # From a directory reached through a symbolic link (a checkout so
+  # reached), the directory is named as the user's shell names it ($PWD),
+  # not as the link resolves (docs/scenarios.md, "Paths in messages").
+  ln -s "$WORK" "$WORK/linked" || exit 1
+  (cd "$WORK/linked" && $as_user "$HIO" run "$SCENARIOS/quickstart.toml" --record ro/x.hioj) \
+    > "$WORK/ro.out" 2> "$WORK/ro.err"
+  grep -qx "hio run: ro/x.hioj: cannot create the journal: Permission denied (the journal is written beside it and renamed over it when complete, which needs write permission on the directory $WORK/linked/ro)" \
+    "$WORK/ro.err" || fail "read-only directory through a link: not named as given" ro
 else
   echo "($why_not: the read-only directory case is not checked)"
 fi

@@ -21,9 +21,11 @@ TOML
 "$HIO" run "$WORK/big.toml" --record "$WORK/out/run.hioj" > /dev/null 2>&1 &
 pid=$!
 seen=no
+# /proc names the directory without symbolic links (a checkout reached through one).
+out_dir=$(cd "$WORK/out" && pwd -P) || exit 1
 i=0
 while [ $i -lt 2000 ]; do  # at most about 100 s
-  if ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$WORK/out/"; then
+  if ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$out_dir/"; then
     seen=yes
     break
   fi

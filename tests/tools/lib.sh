@@ -73,10 +73,13 @@ waits_for_more() {
 # report_begun PID DIR: hio sweep (PID) into --out DIR has begun its
 # report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
 # or where that is missing report.json.XXXXXX (renamed at the end). Its
-# seeds' runs come next.
+# seeds' runs come next. /proc names DIR as the kernel does, without
+# symbolic links (a checkout reached through one): DIR is resolved so too,
+# once it exists.
 report_begun() {
-  ls "$2"/report.json.* > /dev/null 2>&1 ||
-    ls -l "/proc/$1/fd" 2> /dev/null | grep -q "$2/.*(deleted)"
+  ls "$2"/report.json.* > /dev/null 2>&1 && return 0
+  report_dir=$(cd "$2" 2> /dev/null && pwd -P) || return 1
+  ls -l "/proc/$1/fd" 2> /dev/null | grep -q "$report_dir/.*(deleted)"
 }
 
 # stalled_reader FIFO &: opens FIFO to read and never reads, for at most

@@ -807,6 +807,67 @@ TEST(ScenarioLoader, ReorderWithoutReorderDelayIsRefused) {
                   .empty());
 }
 
+// The settings parse the text with the lines of the tables other than [run]
+// and [net] blank (a 12 MB scenario was parsed again for each --set): they
+// write the same text, the same edits and the same errors as when they parse
+// the whole text (other_table_lines empty), wherever those tables are:
+// before, between and after [run] and [net], nested, last without a line
+// end, with a byte order mark and CRLF line ends.
+TEST(ScenarioLoader, SettingsWriteAsIfTheWholeTextWereParsed) {
+  const std::string doer = "[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncount = 1\n";
+  const std::string group =
+      "[[doer]]\nkind = \"group\"\nname = \"g\"\n  [[doer.doer]]\n  kind = \"ticker\"\n"
+      "  name = \"u\"\n  count = 1\n";
+  const std::string net = "[net]\nhosts = [\"a\", \"b\"]\n";
+  const std::string expect = "[[expect]]\nfinal = \"t.ticks >= 0\"\n";
+  const std::string crlf = [&] {
+    std::string text = kBom;
+    for (char c : "[run]\nlimit = \"1s\"\n" + doer + net + group)
+      text += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    return text;
+  }();
+  for (const std::string& text :
+       {doer + net + group + "[net.default_link]\nlatency = \"1ms\"\n" + expect,
+        "net.hosts = [\"a\", \"b\"]\n" + doer + "[[doer]]\nkind = \"ticker\"\nname = \"v\"", crlf,
+        net + group + doer + "[run]\n# last\n",
+        doer + "[[net.link]]\nfrom = \"a\"\nto = \"b\"\n" + group + net + expect,
+        "run.limit = \"1s\"\nnet = { hosts = [\"a\", \"b\"] }\n" + group + doer}) {
+    Scenario viewed = load_scenario_text(text, "v.toml", registry());
+    EXPECT_FALSE(viewed.other_table_lines.empty()) << text;
+    Scenario whole = viewed;
+    whole.other_table_lines.clear();
+    for (const std::string set :
+         {"run.limit=2s", "net.default_link.latency=2ms", "run.name=x", "net.stall_timeout=3s",
+          "run.tock=2ms", "net.default_link.loss=0.02", "run.max_lag=1s", "net.client_host=c",
+          "net.default_link.loss=2", "net.default_link.jitter=x"}) {
+      std::string said[2];
+      for (Scenario* s : {&viewed, &whole}) {
+        try {
+          apply_override(*s, set);
+        } catch (const SettingError& error) {
+          said[s == &whole ? 1 : 0] = error.what();
+        }
+      }
+      EXPECT_EQ(said[0], said[1]) << set << " on\n" << text;
+    }
+    record_run_setting(viewed, "mode", "--real");
+    record_run_setting(whole, "mode", "--real");
+    EXPECT_EQ(viewed.text, whole.text);
+    ASSERT_EQ(viewed.text_edits.size(), whole.text_edits.size()) << viewed.text;
+    for (std::size_t i = 0; i < viewed.text_edits.size(); ++i) {
+      const TextEdit& a = viewed.text_edits[i];
+      const TextEdit& b = whole.text_edits[i];
+      EXPECT_TRUE(a.start == b.start && a.removed_end == b.removed_end &&
+                  a.written_end == b.written_end && a.setting == b.setting)
+          << i << " in\n"
+          << viewed.text;
+    }
+    EXPECT_EQ(run_setting_pos(viewed, "tock").str(), run_setting_pos(whole, "tock").str());
+    EXPECT_EQ(run_setting_pos(viewed, "limit").str(), run_setting_pos(whole, "limit").str());
+    (void)load_scenario_text(viewed.text, "v.toml", registry());  // loads as what ran
+  }
+}
+
 // --set for [net]'s scalar keys: applied, checked as in the file, and written
 // into the text so that it loads as what ran, whatever shape [net] has there.
 TEST(ScenarioLoader, SetNetKeysWhateverTheShapeOfNet) {

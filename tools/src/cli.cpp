@@ -314,7 +314,8 @@ bool json_given(CLI::App& app) {
 
 // A value CLI11 gave an option that is one of the command's own options
 // (`--record --json`, a path forgotten: CLI11 takes the next word whatever
-// it is), said rather than used (a file named --json, and no JSON), or "".
+// it is), or `--`, said rather than used (a file named --json, and no
+// JSON), or "".
 std::string option_as_value(CLI::App& command) {
   std::set<std::string, std::less<>> names;
   for (const CLI::Option* option : command.get_options()) {
@@ -325,12 +326,17 @@ std::string option_as_value(CLI::App& command) {
     if (!option->nonpositional() || option->get_expected_min() == 0) continue;
     for (const std::string& value : option->results()) {
       const std::string name = value.substr(0, value.find('='));
-      if (names.count(name) == 0) continue;
+      // `--`, which ends the options, CLI11 gives to an option before it
+      // (`--set --` was read as the KEY=VALUE "--").
+      const bool separator = value == "--";
+      if (!separator && names.count(name) == 0) continue;
       const std::string takes = option->get_type_name();
-      std::string problem = option->get_name() + " " + value + ": " + name + " is an option of " +
-                            program_name() + " " + command.get_name() + ", not the " + takes + " " +
-                            option->get_name() + " takes: give " + option->get_name() + " its " +
-                            takes + " first";
+      std::string problem =
+          option->get_name() + " " + value + ": " +
+          (separator ? std::string("-- ends the options (the words after it are arguments)")
+                     : name + " is an option of " + program_name() + " " + command.get_name()) +
+          ", not the " + takes + " " + option->get_name() + " takes: give " + option->get_name() +
+          " its " + takes + " first";
       if (takes == "FILE" || takes == "DIR") {
         problem += " (a " + std::string(takes == "FILE" ? "file" : "directory") +
                    " so named is given as ./" + value + ")";
@@ -652,8 +658,10 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   try {
     app.parse(static_cast<int>(words_c.size()), words_c.data());
   } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0)
-      return app.exit(error, cli_out(), cli_err());  // --help, --version
+    // --help, --version; not --help=x, refused as every flag with a value is
+    // (it printed the help, the value unsaid).
+    if (error.get_exit_code() == 0 && flag_given_a_value().empty())
+      return app.exit(error, cli_out(), cli_err());
     if (json_given(app)) json.start();
     // What else failed may follow from it.
     if (const std::string problem = flag_given_a_value(); !problem.empty()) {

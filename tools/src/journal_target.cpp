@@ -145,8 +145,9 @@ std::string protected_link(const std::string& link, const struct stat& link_stat
       dir_status.st_uid == link_status.st_uid) {
     return "";
   }
-  return display_text(link) + " is a symbolic link of uid " + std::to_string(link_status.st_uid) +
-         "'s in the sticky directory " + display_text(dir) +
+  return display_text(shown_path(link)) + " is a symbolic link of uid " +
+         std::to_string(link_status.st_uid) + "'s in the sticky directory " +
+         display_text(shown_path(dir)) +
          " that everyone may write: the kernel's fs.protected_symlinks follows such a link only "
          "for its owner (a shell's `>` is refused too), and hio follows it for no one else, root "
          "included; give the path it names, or have the link removed";
@@ -230,12 +231,34 @@ std::string protected_file(const std::string& file) {
   }
   return "the " + std::string(S_ISFIFO(status.st_mode) ? "FIFO" : "file") + " is uid " +
          std::to_string(status.st_uid) + "'s, in the sticky directory " +
-         display_text(dir.string()) +
+         display_text(shown_path(dir.string())) +
          " that others may write, and neither yours nor the directory owner's: hio neither "
          "writes, replaces nor takes it over, for root neither, as the kernel's fs.protected_" +
          (S_ISFIFO(status.st_mode) ? "fifos" : "regular") +
          "=2 refuses to open such a file with O_CREAT (a shell's `>`); have it removed, or "
          "write another path";
+}
+
+std::string shown_path(const std::string& resolved) {
+  const char* shell_cwd = std::getenv("PWD");
+  std::error_code no_cwd;
+  const fs::path cwd = fs::current_path(no_cwd);
+  struct stat named {};
+  struct stat here {};
+  if (shell_cwd == nullptr || shell_cwd[0] != '/' || no_cwd || cwd == shell_cwd ||
+      ::stat(shell_cwd, &named) != 0 || ::stat(".", &here) != 0 || !same_inode(named, here)) {
+    return resolved;
+  }
+  // Component by component: /a/bc is not in /a/b.
+  const fs::path path(resolved);
+  auto part = path.begin();
+  for (auto c = cwd.begin(); c != cwd.end(); ++c, ++part) {
+    if (part == path.end() || *part != *c) return resolved;
+  }
+  fs::path shown(shell_cwd);
+  for (; part != path.end(); ++part)
+    shown /= *part;
+  return shown.string();
 }
 
 bool descriptor_path(const std::string& path) {
@@ -376,7 +399,7 @@ void FileTarget::open_named(bool exists, const std::string& dir) {
     cannot_create(errno_text(EACCES) + " (the " + what_ +
                   " is written beside it and renamed over it when complete, which needs write "
                   "permission on the directory " +
-                  display_text(dir) + ")");
+                  display_text(shown_path(dir)) + ")");
   }
   if (fd < 0) cannot_create(errno_text(errno));
   write_fd_ = fd;  // kept: the file is never opened by its name again
@@ -390,7 +413,7 @@ void FileTarget::open_named(bool exists, const std::string& dir) {
   // directory the name is not ours.
   if (!is_written_name(temporary_name_)) {
     cannot_create(errno_text(EAGAIN) + " (the temporary file " + display_text(temporary_name_) +
-                  " made in " + display_text(dir) +
+                  " made in " + display_text(shown_path(dir)) +
                   " was removed or replaced by another process as it was made, or the directory "
                   "itself was: someone else writes it)");
   }
@@ -636,7 +659,7 @@ std::string written_file_lost(const WrittenFile& file, int named_fd, const std::
            (named ? std::string("another file has its name now")
                   : "its name is gone: " + errno_text(stat_error)) +
            "): it is complete" +
-           (where.empty() ? " under another name" : ", as " + display_text(where)) +
+           (where.empty() ? " under another name" : ", as " + display_text(shown_path(where))) +
            ", but not at this path";
   }
   if (!named) {
@@ -676,7 +699,7 @@ std::function<std::string(int, bool*)> FileTarget::later_check(std::uint64_t siz
 
 std::string FileTarget::now_at() const {
   if (named_fd_ < 0 || lost().empty()) return "";
-  return file_name_now(named_fd_);
+  return shown_path(file_name_now(named_fd_));
 }
 
 std::string FileTarget::temporary_name(const std::string& suffix) const {
@@ -698,9 +721,10 @@ std::string FileTarget::replace_refused(int error) const {
       // The directory as the user wrote it (captures, not /home/u/captures):
       // the name too long is the one given, unless a link led to another.
       const fs::path given(path_);
-      const fs::path shown = given.filename() != final_path.filename() ? dir
-                             : given.parent_path().empty()             ? fs::path(".")
-                                                                       : given.parent_path();
+      const fs::path shown = given.filename() != final_path.filename()
+                                 ? fs::path(shown_path(dir.string()))
+                             : given.parent_path().empty() ? fs::path(".")
+                                                           : given.parent_path();
       return errno_text(ENAMETOOLONG) + " (its name has " + std::to_string(name) +
              " bytes; the file system of " + display_text(shown.string()) + " allows " +
              std::to_string(max) + ")";
@@ -717,7 +741,7 @@ std::string FileTarget::replace_refused(int error) const {
       ::lstat(final_path_.c_str(), &file_status) == 0 && file_status.st_uid != user &&
       !fowner_over(file_status)) {
     return errno_text(EPERM) + " (the file is another user's, in a directory with the sticky bit " +
-           display_text(dir.string()) +
+           display_text(shown_path(dir.string())) +
            ": only its owner, the directory's or a process with CAP_FOWNER may replace it, and "
            "hio writes a new file and renames it over the old one, never into it; have it "
            "removed, or write another path)";

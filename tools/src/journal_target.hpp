@@ -62,6 +62,16 @@ int written_path(const std::string& path, std::string& out, std::string* why = n
 // the user (effective uid, root too) nor the directory's owner. "" if not.
 std::string protected_file(const std::string& file);
 
+// `resolved` (a path hio found through the links of the one given, or from
+// getcwd(3) or /proc, which give no other: the directory it writes in, a
+// file's new name) as the user names it: in the working directory's tree,
+// spelled from that directory as the shell names it ($PWD, when $PWD names
+// this process's working directory, as `pwd` prints it), so that through a
+// symbolic link (a checkout reached by one) the message says the path the
+// user gave and sees. Anywhere else, or with no such $PWD, as resolved. For
+// messages only: every file is still reached by its resolved path.
+std::string shown_path(const std::string& resolved);
+
 // Whether `path`, or a symbolic link it goes through, names a file by a
 // process's descriptor (/dev/fd/N, /dev/stdin, /dev/stdout, /dev/stderr,
 // /proc/<pid>/fd/N, /proc/self/fd/N, ...): a name that holds only in the

@@ -30,6 +30,7 @@
 #include "hio/tools/runner.hpp"
 #include "option_value.hpp"
 #include "setting_text.hpp"
+#include "settings_view.hpp"
 #include "toml_integer.hpp"
 #include "toml_parse.hpp"
 #include "toml_text.hpp"
@@ -208,6 +209,7 @@ class Loader {
       throw ScenarioError(std::move(diagnostics_));
     }
     const toml::table root = std::move(parsed).table();
+    scenario.other_table_lines = other_table_lines(scenario.text, root);
     check_keys(root, {"run", "net", "doer", "expect"}, "top level");
     if (const toml::node* run = root.get("run")) read_run(*run, scenario.run);
     if (const toml::node* net = root.get("net")) read_net(*net, scenario.net);
@@ -1538,8 +1540,9 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   const std::string leaf = key.substr(key.rfind('.') + 1);
   std::string text = scenario.text;
   std::vector<TextEdit> edits = scenario.text_edits;
-  if (std::string problem = write_in_text(text, path, leaf, net_literal(net_key, value, fail),
-                                          net_key.kind, edits, "--set " + key + "=" + value);
+  if (std::string problem =
+          write_in_text(text, path, leaf, net_literal(net_key, value, fail), net_key.kind,
+                        scenario.other_table_lines, edits, "--set " + key + "=" + value);
       !problem.empty()) {
     fail(problem);
   }
@@ -1547,7 +1550,8 @@ void set_net_key(Scenario& scenario, const std::string& key, const std::string& 
   // at the file's positions (or this --set's, for what it wrote).
   const DoerRegistry none;
   try {
-    scenario.net = Loader(scenario.path, none, &edits).load_net(text);
+    scenario.net = Loader(scenario.path, none, &edits)
+                       .load_net(settings_view(text, scenario.other_table_lines, edits));
   } catch (const ScenarioError& error) {
     // Said after "--set KEY=VALUE: ": a problem at what the file writes (a
     // value this one makes wrong) with the file's position.
@@ -1568,15 +1572,18 @@ void record_run_setting(Scenario& scenario, std::string_view key, std::string_vi
   const std::string literal = run_literal(scenario.run, key);
   const std::string given =
       setting.empty() ? "run." + std::string(key) + " = " + literal : std::string(setting);
-  if (std::string problem = write_in_text(scenario.text, {"run"}, std::string(key), literal,
-                                          run_kind(key), scenario.text_edits, given);
+  if (std::string problem =
+          write_in_text(scenario.text, {"run"}, std::string(key), literal, run_kind(key),
+                        scenario.other_table_lines, scenario.text_edits, given);
       !problem.empty()) {
     throw std::logic_error("record_run_setting: " + problem);
   }
 }
 
 SourcePos run_setting_pos(const Scenario& scenario, std::string_view key) {
-  const toml::table root = parse_parsed_toml(scenario.text, "run_setting_pos");
+  const toml::table root = parse_parsed_toml(
+      settings_view(scenario.text, scenario.other_table_lines, scenario.text_edits),
+      "run_setting_pos");
   const toml::node* run_node = root.get("run");
   const toml::table* run = run_node != nullptr ? run_node->as_table() : nullptr;
   const toml::node* value = run != nullptr ? run->get(key) : nullptr;

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "hio/tools/duration.hpp"
+#include "settings_view.hpp"
 #include "toml_parse.hpp"
 #include "toml_text.hpp"
 
@@ -222,12 +223,15 @@ std::optional<std::string> number_with_point_digits(std::string_view value) {
 
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
                           const std::string& key, const std::string& literal, ValueKind kind,
-                          std::vector<TextEdit>& edits, const std::string& setting) {
+                          const std::vector<LineSpan>& other_lines, std::vector<TextEdit>& edits,
+                          const std::string& setting) {
   const auto write = [&](std::size_t at, std::size_t removed, const std::string& written) {
     splice(text, at, removed, written, edits, setting);
     return std::string();
   };
-  const toml::table root = parse_parsed_toml(text, "write_in_text");
+  // Positions in the view are the text's (source_offset reads them in `text`).
+  const toml::table root =
+      parse_parsed_toml(settings_view(text, other_lines, edits), "write_in_text");
   // The root, then each table of `path` the text has.
   std::vector<const toml::table*> tables = {&root};
   while (tables.size() <= path.size()) {

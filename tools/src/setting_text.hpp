@@ -61,9 +61,11 @@ std::optional<std::string> number_with_point_digits(std::string_view value);
 // Lines added end as the text's first line does (CRLF or LF). Every other
 // byte stays, a UTF-8 byte order mark first included. What it changes is
 // one TextEdit, appended to `edits` as `setting`'s (none when the text says it
-// already). Returns "" or why the text has no place for it.
+// already). `text` is parsed as settings_view sees it (the file's
+// `other_lines` blank). Returns "" or why the text has no place for it.
 std::string write_in_text(std::string& text, const std::vector<std::string>& path,
                           const std::string& key, const std::string& literal, ValueKind kind,
-                          std::vector<TextEdit>& edits, const std::string& setting);
+                          const std::vector<LineSpan>& other_lines, std::vector<TextEdit>& edits,
+                          const std::string& setting);
 
 }  // namespace hio::tools

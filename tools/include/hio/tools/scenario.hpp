@@ -54,6 +54,12 @@ struct TextEdit {
   std::string setting;  // "--set net.stall_timeout=3s", "--limit 2s", "--real"
 };
 
+// Lines `first` to `last` of a scenario's file (from 1, as TextPoint counts).
+struct LineSpan {
+  std::uint32_t first = 0;
+  std::uint32_t last = 0;
+};
+
 // Where `at`, a place in the text `edits` made from the file `file`, is: in
 // the file (its line and column there), or, for a place in what a setting
 // wrote, that setting (SourcePos::setting). The one mapping of the
@@ -303,6 +309,13 @@ struct Scenario {
   // The settings written into `text` since the file loaded, in order: what
   // file_position maps the text's positions back to the file by.
   std::vector<TextEdit> text_edits;
+  // The file's lines (as loaded: before text_edits) that hold its tables
+  // other than [run] and [net] - each [[doer]] and [[expect]], header to the
+  // next header - found by the load's parse. The settings write and read
+  // back [run] and [net] only: they parse `text` with these lines blank, not
+  // the whole scenario again for each (a 12 MB file with 8 --set parsed it 9
+  // times). Empty: every line is parsed.
+  std::vector<LineSpan> other_table_lines;
   RunSettings run;
   NetSpec net;
   std::vector<DoerSpec> doers;
