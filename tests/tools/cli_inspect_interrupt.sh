@@ -97,8 +97,7 @@ stall=$!
 pid=$!
 await_or_fail 20 $pid "a full stdout" filled held $stall
 kill -STOP $pid
-is_stopped() { [ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status")" = T ]; }
-await_or_fail 10 $pid "being stopped" is_stopped
+await_or_fail 10 $pid "being stopped" is_stopped $pid
 kill -INT $pid
 cat held > regular.out &  # a second reader: drains the pipe in one read
 drain=$!

@@ -51,44 +51,24 @@ EOF
 default_pipe=""
 env --default-signal=PIPE true 2> /dev/null && default_pipe="env --default-signal=PIPE"
 
-# Whether /proc tells where a process sleeps (a sleeping `sleep` is not at 0).
-sleep 5 &
-probe=$!
-sleep 0.3
-case $(cat "/proc/$probe/wchan" 2> /dev/null) in
-"" | 0) wchan=no ;;
-*) wchan=yes ;;
-esac
-kill $probe
-wait $probe 2> /dev/null
-# blocked PID: waits (up to 20 s, scaled) until PID blocks writing to a pipe (in
-# write(2), or a journal's poll for room); where /proc does not say, 2 s.
-blocked() {
-  if [ $wchan = no ]; then
-    sleep 2
-    return 0
-  fi
-  i=0
-  while [ $i -lt $(($(scaled 20) * 10)) ]; do
-    case $(cat "/proc/$1/wchan" 2> /dev/null) in
-    *pipe_write* | *poll*) return 0 ;;
-    esac
-    sleep 0.1
-    i=$((i + 1))
-  done
-  return 1
-}
-
 # cut NAME SIGNAL CODE OUTPUT ARGS...: hio ARGS (its stdout to NAME.out, or to
 # the FIFO `ff` if OUTPUT is "stdout"; ARGS name ff as --record otherwise)
-# blocks writing ff, whose reader does not read; SIGNAL (a list: sent in
-# turn); then the reader is killed: hio ends within 10 s with exit CODE, the
-# first signal said.
+# fills ff, whose reader (stalled_reader) never reads, and catches SIGINT and
+# SIGTERM. hio is then held (SIGSTOP) while SIGNAL (a list: sent in turn)
+# comes, so that every signal is there before hio acts on the first; for
+# stdout the reader dies then too: hio goes on (SIGCONT) to a write whose
+# reader is gone after the signal, the moment this test is about. A journal's
+# reader stays: the signal ends hio's wait for room (the journal cut), the
+# reader's death after that changes nothing. hio ends within 10 s (scaled)
+# with exit CODE, the first signal said. No pause decides the verdict:
+# unheld, a SIGTERM 0.3 s after the SIGINT or a reader killed 0.3 s after the
+# signal came before or after hio acted on the signal as the machine's load
+# had it.
 cut() {
   name=$1 signal=$2 code=$3 output=$4
   shift 4
-  rm -f ff && mkfifo ff || exit 1
-  sleep 60 < ff &
+  rm -f ff ff.full && mkfifo ff || exit 1
+  stalled_reader ff &
   reader=$!
   if [ "$output" = stdout ]; then
     "$@" > ff 2> "$name.err" &
@@ -98,22 +78,23 @@ cut() {
     "$@" > "$name.out" 2> "$name.err" &
     pid=$!
   fi
-  blocked $pid || { kill -KILL $pid $reader; fail "$name: hio never blocked writing ff" "$name"; }
+  await_or_fail 20 $pid "$name: a full ff" filled ff $reader
+  await_or_fail 10 $pid "$name: catching SIGINT and SIGTERM" catches "$HIO" $pid 0x4002
+  kill -STOP $pid
+  await_or_fail 10 $pid "$name: being stopped" is_stopped $pid
   for s in $signal; do
     kill -"$s" $pid
-    sleep 0.3
   done
-  kill -KILL $reader
-  wait $reader 2> /dev/null
-  i=0
-  while kill -0 $pid 2> /dev/null && [ $i -lt $(($(scaled 10) * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-  if kill -0 $pid 2> /dev/null; then
-    kill -KILL $pid
-    wait $pid
-    fail "$name: still running 10 s after its reader died" "$name"
+  if [ "$output" = stdout ]; then
+    kill $reader
+    wait $reader 2> /dev/null
   fi
-  wait $pid
+  kill -CONT $pid
+  reap_within $(($(scaled 10) * 10)) $pid \
+    "$name: still running 10 s after SIG${signal%% *}$([ "$output" = stdout ] || echo ", its reader holding ff")"
   rc=$?
+  kill $reader 2> /dev/null
+  wait $reader 2> /dev/null
   [ $rc -eq "$code" ] || fail "$name: exit $rc, expected $code" "$name"
   # Said after the command's name: the word after "$HIO" in ARGS.
   command= prev=
@@ -124,6 +105,8 @@ cut() {
   grep -qxF "hio $command: interrupted (SIG${signal%% *})" "$name.err" ||
     fail "$name: the signal is not said" "$name"
 }
+reader=
+trap '[ -z "$reader" ] || kill $reader 2> /dev/null' EXIT  # also when the test fails
 
 # The journal: its error line, with the command's name, then the signal.
 cut run INT 130 journal $default_pipe "$HIO" run big.toml --record ff

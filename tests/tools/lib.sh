@@ -70,6 +70,13 @@ waits_for_more() {
   catches "$1" "$2" 0x4002 && taken "$3"
 }
 
+# is_stopped PID: whether PID is stopped (by SIGSTOP), for await_or_fail: a test
+# holds hio so while it sends signals, or makes an output fail, that must all
+# come before hio acts on any of them.
+is_stopped() {
+  [ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2> /dev/null)" = T ]
+}
+
 # report_begun PID DIR: hio sweep (PID) into --out DIR has begun its
 # report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
 # or where that is missing report.json.XXXXXX (renamed at the end). Its
