@@ -668,10 +668,8 @@ TEST(CorruptionLimits, ASocketIsSaidToBeOne) {
 // writer comes after 2 s, so that the unfixed open (a plain open(2)) ends
 // too, and then reads an empty journal.
 TEST(CorruptionLimits, AStopSignalBeforeAJournalFifoIsOpenedEndsTheWaitForAWriter) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("hio_fifo_read_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string fifo = (dir / "j.hioj").string();
+  TempDir dir;
+  const std::string fifo = dir.file("j.hioj");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   std::atomic<bool> done{false};
   std::thread writer([&fifo, &done] {
@@ -695,7 +693,6 @@ TEST(CorruptionLimits, AStopSignalBeforeAJournalFifoIsOpenedEndsTheWaitForAWrite
   }
   done = true;
   writer.join();
-  std::filesystem::remove_all(dir);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->kind, JournalErrorKind::io) << error->describe();
   EXPECT_EQ(error->message, "cannot open '" + fifo + "': Interrupted system call");

@@ -83,14 +83,11 @@ TEST(RoundTrip, SameInputSameBytes) {
 // synced.hioj twice (created, then truncated); that the directory is fsynced
 // after each open, tests/tools/record_sync.sh checks from what strace saw.
 TEST(RoundTrip, ASyncedWriterSyncsTheDirectoryOfItsFile) {
-  const std::string dir = ::testing::TempDir() + "hio-synced-" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  test::write_sample(dir + "/synced.hioj", WriterOptions{.sync = true});
-  test::write_sample(dir + "/synced.hioj", WriterOptions{.sync = true});
-  EXPECT_EQ(test::read_file(dir + "/synced.hioj").size(),
-            std::filesystem::file_size(dir + "/synced.hioj"));
-  std::filesystem::remove_all(dir);
+  TempDir dir("hio-synced");  // record_sync.sh finds the calls by this name
+  const std::string synced = dir.file("synced.hioj");
+  test::write_sample(synced, WriterOptions{.sync = true});
+  test::write_sample(synced, WriterOptions{.sync = true});
+  EXPECT_EQ(test::read_file(synced).size(), std::filesystem::file_size(synced));
 }
 
 TEST(RoundTrip, SyncDirectoryOfSaysWhyItCannot) {

@@ -4,8 +4,8 @@
 # rename (one replaced) that names it (hio's captures), FILE's directory is
 # fsynced, else after a power loss FILE may name the old file or none. What
 # the process did is what strace saw: the gtest FILTER writes synced.hioj in a
-# directory hio-synced-PID twice, and each naming must be followed by an fsync
-# of that directory.
+# directory hio-synced-XXXXXX (its TempDir's) twice, and each naming must be
+# followed by an fsync of that directory.
 # Usage: record_sync.sh TESTS FILTER WORK (exit 77: skipped, no strace)
 set -u
 TESTS=$1 FILTER=$2 WORK=$3
@@ -20,12 +20,12 @@ grep -q "OK \] $FILTER" "$WORK/out" || { echo "the test did not run:"; cat "$WOR
 # One word per system call: "name" (an open that may create synced.hioj, a
 # link or rename to it, that succeeded; by its path or relative to the
 # directory's descriptor) or "sync" (an fsync of the directory
-# hio-synced-PID); the names must be two, each followed by a sync.
+# hio-synced-XXXXXX); the names must be two, each followed by a sync.
 calls=$(awk '
-  /openat\(/ && /hio-synced-[0-9]+(\/|>, ")synced\.hioj", [^)]*O_CREAT/ && / = [0-9]+/ { print "name"; next }
-  /(linkat|rename[a-z0-9]*)\(/ && /hio-synced-[0-9]+(\/|>, ")synced\.hioj"(, [A-Z_0-9]+)?\) += 0$/ {
+  /openat\(/ && /hio-synced-[A-Za-z0-9]+(\/|>, ")synced\.hioj", [^)]*O_CREAT/ && / = [0-9]+/ { print "name"; next }
+  /(linkat|rename[a-z0-9]*)\(/ && /hio-synced-[A-Za-z0-9]+(\/|>, ")synced\.hioj"(, [A-Z_0-9]+)?\) += 0$/ {
     print "name"; next }
-  /fsync\([0-9]+<[^>]*hio-synced-[0-9]+>\)/ { print "sync" }' "$WORK/trace" | tr '\n' ' ')
+  /fsync\([0-9]+<[^>]*hio-synced-[A-Za-z0-9]+>\)/ { print "sync" }' "$WORK/trace" | tr '\n' ' ')
 echo "system calls: $calls"
 pattern=$(echo "$calls" | sed 's/\(sync \)\{1,\}/sync /g')
 [ "$pattern" = "name sync name sync " ] || {

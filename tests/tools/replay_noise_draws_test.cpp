@@ -7,7 +7,6 @@
 // one kind's setting, or a doer's close, moved other kinds' decisions to
 // other rx. And reorder=p reorders p of the rx (it was p/(1+p)).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +24,7 @@
 #include "hio/tools/loader.hpp"
 #include "hio/tools/replay_scenario.hpp"
 #include "hio/tools/runner.hpp"
+#include "temp_dir.hpp"
 
 namespace hio::tools {
 namespace {
@@ -68,13 +68,7 @@ DoerRegistry registry() {
 
 class ReplayNoiseDraws : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "hio-noise-draws-" + std::to_string(::getpid());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string file(const std::string& name) const { return dir_ + "/" + name; }
+  std::string file(const std::string& name) const { return dir_.file(name); }
 
   // Runs `text`, journaled into `name`; returns its path.
   std::string record(const std::string& text, const std::string& name) {
@@ -103,7 +97,7 @@ class ReplayNoiseDraws : public ::testing::Test {
   }
 
  private:
-  std::string dir_;
+  const hio::test::TempDir dir_{"hio-noise-draws"};
   int replays_ = 0;
 };
 

@@ -41,6 +41,7 @@
 #include "hio/tools/loader.hpp"
 #include "hio/tools/replay_scenario.hpp"
 #include "run_program.hpp"
+#include "temp_dir.hpp"
 
 namespace hio::tools {
 namespace {
@@ -528,8 +529,8 @@ TEST(RunScenario, ADoersOwnJournalWriteErrorIsADoersError) {
   const Scenario s =
       load_scenario_text(std::string(kUdp) + "\n[[doer]]\nkind = \"own_journal\"\nname = \"own\"\n",
                          "udp.toml", kinds);
-  const std::string dir = ::testing::TempDir() + "hio-own-journal-" + std::to_string(::getpid());
-  std::filesystem::create_directories(dir);
+  const hio::test::TempDir temp("hio-own-journal");
+  const std::string& dir = temp.path();
   const auto doers_error = [](const std::optional<std::string>& error) {
     return error && error->find("journal cannot write 'own.hioj'") != std::string::npos;
   };
@@ -554,7 +555,6 @@ TEST(RunScenario, ADoersOwnJournalWriteErrorIsADoersError) {
     EXPECT_TRUE(doers_error(o.result.error)) << with_record;
     EXPECT_FALSE(o.journal_failed) << with_record;
   }
-  std::filesystem::remove_all(dir);
 }
 
 // A journal that cannot be finished for a reason other than its file (here
@@ -565,8 +565,8 @@ TEST(RunScenario, ADoersOwnJournalWriteErrorIsADoersError) {
 TEST(RunScenario, AnUnfinishableJournalIsTheSameErrorForARunAndAReplay) {
   const DoerRegistry kinds = registry();
   const Scenario s = load_scenario_text(kUdp, "udp.toml", kinds);
-  const std::string dir = ::testing::TempDir() + "hio-unfinished-" + std::to_string(::getpid());
-  std::filesystem::create_directories(dir);
+  const hio::test::TempDir temp("hio-unfinished");
+  const std::string& dir = temp.path();
   RunOptions recorded;
   recorded.record_path = dir + "/run.hioj";
   run_scenario(s, kinds, recorded);
@@ -598,8 +598,6 @@ TEST(RunScenario, AnUnfinishableJournalIsTheSameErrorForARunAndAReplay) {
       ADD_FAILURE() << what << ": not a JournalUnfinishedError: " << e.what();
     }
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
 }
 
 // A journal is never written to the serial device a doer opens, by
@@ -616,8 +614,8 @@ TEST(RunScenario, AJournalIsNotWrittenToASerialDeviceTheDoersOpen) {
       "address = \"" +
           pty.url(9600) + "\"\n",
       "s.toml", kinds);
-  const std::string dir = ::testing::TempDir() + "hio-serial-record-" + std::to_string(::getpid());
-  std::filesystem::create_directories(dir);
+  const hio::test::TempDir temp("hio-serial-record");
+  const std::string& dir = temp.path();
   const std::string link = dir + "/tty";
   std::filesystem::create_symlink(pty.path(), link);
   for (const std::string& record : {pty.path(), link}) {
@@ -638,8 +636,6 @@ TEST(RunScenario, AJournalIsNotWrittenToASerialDeviceTheDoersOpen) {
     }
     EXPECT_EQ(pty.receive(), "") << record;
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
 }
 
 // A journal written with WriterOptions::sync: the run records it twice into
@@ -649,9 +645,8 @@ TEST(RunScenario, AJournalIsNotWrittenToASerialDeviceTheDoersOpen) {
 TEST(RunScenario, ASyncedJournalSyncsItsDirectory) {
   const DoerRegistry kinds = registry();
   const Scenario s = load_scenario_text(kUdp, "udp.toml", kinds);
-  const std::string dir = ::testing::TempDir() + "hio-synced-" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const hio::test::TempDir temp("hio-synced");
+  const std::string& dir = temp.path();
   RunOptions synced;
   synced.record_path = dir + "/synced.hioj";
   synced.record_options.writer.sync = true;
@@ -659,8 +654,6 @@ TEST(RunScenario, ASyncedJournalSyncsItsDirectory) {
   const RunSummary second = run_scenario(s, kinds, synced);
   EXPECT_EQ(first.digest, second.digest);
   EXPECT_TRUE(std::filesystem::is_regular_file(synced.record_path));
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
 }
 
 // The lag warning says why the run fell behind as far as it can tell. It
@@ -1259,17 +1252,14 @@ TEST(Summaries, RealTimeRunEndedByItsLimitBeforeItsTymeHasNoSpeed) {
 // summary read "wall_s": 1,500000, which is no JSON. The locale is made for
 // the test with localedef (skipped where it cannot be).
 TEST(Summaries, NumbersHaveAPointWhateverTheCLocale) {
-  const std::string dir = ::testing::TempDir() + "hio-locale-" + std::to_string(::getpid());
+  const hio::test::TempDir temp("hio-locale");  // removed after restore puts C back
+  const std::string& dir = temp.path();
   struct Restore {
-    std::string dir;
     ~Restore() {
       std::setlocale(LC_ALL, "C");
       ::unsetenv("LOCPATH");
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
     }
-  } restore{dir};
-  std::filesystem::create_directories(dir);
+  } restore;
   const std::string make = "localedef -i de_DE -f UTF-8 " +
                            hio::test::shell_quote(dir + "/de_DE.UTF-8") + " > /dev/null 2>&1";
   if (std::system(make.c_str()) != 0) GTEST_SKIP() << "localedef cannot make de_DE.UTF-8";
@@ -1412,10 +1402,8 @@ TEST(RunScenario, ASummaryOutlivesTheScenarioItWasRunFrom) {
 // comes after 5 s, so that the unfixed open ends too, and takes what the
 // run writes.
 TEST(RunScenario, AStopSignalBeforeTheJournalsFifoIsOpenedEndsTheWaitForAReader) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("hio_fifo_open_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string fifo = (dir / "j.hioj").string();
+  const hio::test::TempDir temp("hio-fifo-open");
+  const std::string fifo = temp.file("j.hioj");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const Scenario s = load_scenario_text(
       "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n", "t.toml", registry());
@@ -1450,7 +1438,6 @@ TEST(RunScenario, AStopSignalBeforeTheJournalsFifoIsOpenedEndsTheWaitForAReader)
   const bool reader_came = came;
   done = true;
   reader.join();
-  std::filesystem::remove_all(dir);
   EXPECT_TRUE(interrupted) << "the open ended only when a reader came";
   EXPECT_FALSE(reader_came) << "the open ended after a reader came, not when the signal said";
 }
@@ -1477,8 +1464,8 @@ TEST(Cli, TheLibrariesLinesCarryTheCommandsName) {
                        return std::make_unique<Reporting>();
                      },
                      false});
-  const std::string path =
-      ::testing::TempDir() + "hio-reporting-" + std::to_string(::getpid()) + ".toml";
+  const hio::test::TempDir temp("hio-reporting");
+  const std::string path = temp.file("reporting.toml");
   std::ofstream(path) << "[run]\nlimit = \"10ms\"\n[[doer]]\nkind = \"reporting\"\nname = "
                          "\"r\"\n";
   std::vector<std::string> embedder;
@@ -1492,7 +1479,6 @@ TEST(Cli, TheLibrariesLinesCarryTheCommandsName) {
   ::testing::internal::GetCapturedStdout();
   report({"after"});
   set_report_sink(before);
-  std::filesystem::remove(path);
   EXPECT_EQ(rc, 0) << err;
   EXPECT_EQ(err, "hio run: a line of the library's\n");
   EXPECT_EQ(embedder, std::vector<std::string>{"after"});
