@@ -131,6 +131,26 @@ require("${err}" "^hio check: --help=: --help ${no_value}" "check --help= --json
 require("${out}" "^{\"error\": \"hio check: --help=: --help takes no value" "check --help= --json: object")
 hio(run --help EXIT 0)
 require("${out}" "^run a scenario" "run --help")
+# -h, --help's short name, too (-h=x printed the help), and hio's own flags
+# before any command: --version=x said CLI11's "Could not convert: --version
+# = x", --version= printed the version, --help=x and -h=x were "unknown
+# options" that "come after a command".
+hio(run -h=x EXIT 2)
+require("${err}" "^hio run: -h=x: -h ${no_value}" "run -h=x")
+hio(check ${udp} -h= --json EXIT 2)
+require("${out}" "^{\"error\": \"hio check: -h=: -h takes no value" "check -h= --json: object")
+hio(--version=x EXIT 2)
+require("${err}" "^hio: --version=x: --version ${no_value}" "--version=x")
+hio(--version= EXIT 2)
+require("${err}" "^hio: --version=: --version ${no_value}" "--version=")
+hio(--help=x EXIT 2)
+require("${err}" "^hio: --help=x: --help ${no_value}" "--help=x")
+hio(-h=x EXIT 2)
+require("${err}" "^hio: -h=x: -h ${no_value}" "-h=x")
+hio(--version EXIT 0)
+require("${out}" "^hio [0-9]+\\.[0-9]+\\.[0-9]+\n$" "--version")
+hio(-h EXIT 0)
+require("${out}" "^hio: deterministic doers" "-h")
 # `--` is no option's value: CLI11 gave it to the option before it (`--set
 # --` said "expected key=value"; `--record --` recorded to a file named --).
 set(separator ": -- ends the options \\(the words after it are arguments\\), not the")

@@ -136,14 +136,16 @@ std::string missing_positionals(const CLI::App& command) {
          ": " + form + " [OPTIONS]";
 }
 
-// The option of `command` named `word` ("--set"), or nullptr. (Not
-// get_option_no_throw: it is noexcept, and allocates; out of memory there
-// would end hio, not say so.)
-const CLI::Option* long_option(const CLI::App& command, std::string_view word) {
-  if (word.substr(0, 2) != "--") return nullptr;
+// The option of `command` named `word` ("--set", or "-h" for a short name),
+// or nullptr. (Not get_option_no_throw: it is noexcept, and allocates; out
+// of memory there would end hio, not say so.)
+const CLI::Option* named_option(const CLI::App& command, std::string_view word) {
+  const bool long_name = word.substr(0, 2) == "--";
+  if (!long_name && word.substr(0, 1) != "-") return nullptr;
+  const std::string_view name = word.substr(long_name ? 2 : 1);
   for (const CLI::Option* option : command.get_options()) {
-    const std::vector<std::string>& names = option->get_lnames();
-    if (std::find(names.begin(), names.end(), word.substr(2)) != names.end()) return option;
+    const std::vector<std::string>& names = long_name ? option->get_lnames() : option->get_snames();
+    if (std::find(names.begin(), names.end(), name) != names.end()) return option;
   }
   return nullptr;
 }
@@ -164,7 +166,7 @@ std::string misplaced_positional(const CLI::App& command, const std::vector<std:
     const auto at = std::find(words.begin(), words.end(), taken);
     if (at - words.begin() < 2) return "";
     const std::string& name = *(at - 2);
-    const CLI::Option* before = long_option(command, name);
+    const CLI::Option* before = named_option(command, name);
     if (before == nullptr || before->get_expected_max() < 2) return "";
     return taken + " was taken as the " + option->get_name() + " " + option->get_type_name() +
            ", and " + extras.front() + " was not expected: " + name + " takes one " +
@@ -587,10 +589,12 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
       return kExitBadInput;
     }
   }
-  // ... and to an option before any command.
-  if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "-h" &&
-      std::string_view(argv[1]) != "--help" &&
-      std::string_view(argv[1]).substr(0, 9) != "--version") {
+  // ... and to an option before any command (hio's own --help, -h and
+  // --version aside, also given a value: refused below as such).
+  const bool no_command = given_command.substr(0, 1) == "-";
+  const std::string_view first_name = given_command.substr(0, given_command.find('='));
+  if (no_command && first_name != "-h" && first_name != "--help" &&
+      given_command.substr(0, 9) != "--version") {
     cli_err() << program_name() << ": unknown option '" << message_text(argv[1])
               << "': options come after a command; the commands are " << names << " ("
               << program_name() << " --help)\n";
@@ -607,13 +611,18 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   // last of repeated spellings would win. Parsed as the bare flag, then
   // refused with the word as written (so that --json=... still gets the
   // error object).
+  // hio's own flags (--help, -h, --version) where no command is given.
   std::set<std::string, std::less<>> flags;
-  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+  std::vector<CLI::App*> parsers = app.get_subcommands([](CLI::App*) { return true; });
+  if (no_command) parsers.push_back(&app);
+  for (CLI::App* command : parsers) {
     for (const CLI::Option* option : command->get_options()) {
       const bool flag = option->get_expected_min() == 0;
-      if (flag && command->get_name() != given_command) continue;  // another command's
+      if (flag && command != &app && command->get_name() != given_command) continue;  // another's
       for (const std::string& name : option->get_lnames())
         (flag ? flags : valued).insert("--" + name);
+      for (const std::string& name : option->get_snames())
+        (flag ? flags : valued).insert("-" + name);
     }
   }
   std::vector<std::string> words;
@@ -639,11 +648,16 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   }
   // The first such word that the parser read as the flag (not one another
   // option took as its value: `--channel --json=x` is said as such), or "".
+  // Said after the command's name, or hio's for its own flags.
+  const std::string flag_prefix =
+      no_command ? program_name() + ": " : command_prefix(given_command);
   const auto flag_given_a_value = [&]() -> std::string {
+    std::vector<CLI::App*> parsed = app.get_subcommands();
+    parsed.push_back(&app);
     for (const std::string& word : flags_with_value) {
       const std::string flag = word.substr(0, word.find('='));
-      for (CLI::App* command : app.get_subcommands()) {
-        if (const CLI::Option* option = long_option(*command, flag);
+      for (const CLI::App* command : parsed) {
+        if (const CLI::Option* option = named_option(*command, flag);
             option != nullptr && option->count() > 0) {
           return word + ": " + flag + " takes no value; give " + flag +
                  " alone to ask for it, or leave it out";
@@ -665,7 +679,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     if (json_given(app)) json.start();
     // What else failed may follow from it.
     if (const std::string problem = flag_given_a_value(); !problem.empty()) {
-      cli_err() << command_prefix(given_command) << message_text(problem)
+      cli_err() << flag_prefix << message_text(problem)
                 << "\nRun with --help for more information.\n";
       return kExitBadInput;
     }
@@ -677,7 +691,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   }
   if (json_given(app)) json.start();
   if (const std::string problem = flag_given_a_value(); !problem.empty()) {
-    cli_err() << command_prefix(given_command) << message_text(problem)
+    cli_err() << flag_prefix << message_text(problem)
               << "\nRun with --help for more information.\n";
     return kExitBadInput;
   }
