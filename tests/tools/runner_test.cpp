@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "../engine/wait_probe.hpp"
 #include "../io/pty.hpp"
 #include "../io/raw_socket.hpp"
 
@@ -36,6 +37,7 @@
 #include "hio/engine/report.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/replay/reader.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/loader.hpp"
@@ -158,7 +160,8 @@ TEST(RunScenario, CleanStopEndsTheRunAsAnEndThatIsJudged) {
   const std::string text =
       "[run]\ntock = \"10ms\"\n"
       "[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncount = 0\n";
-  const std::atomic<bool> stop{true};
+  StopFlag stop;
+  stop.set();
   RunOptions options;
   options.clean_stop = &stop;
   for (const auto& [expect, passed] :
@@ -181,6 +184,74 @@ TEST(RunScenario, CleanStopEndsTheRunAsAnEndThatIsJudged) {
       run_scenario(load_scenario_text(text, "stop.toml", kinds), kinds, options);
   EXPECT_TRUE(bare.stopped());
   EXPECT_TRUE(bare.passed());
+}
+
+// A doer of its own that does nothing: what the wait_probe kind makes.
+class Idle final : public Doer {
+ protected:
+  bool recur(Tyme) override { return false; }
+};
+
+// A registry whose kind "wait_probe" attaches `probe` to the run's Doist (it
+// is attached after the run's hub, so it is polled inside the real-time
+// wait between passes: WaitProbe).
+DoerRegistry registry_probing(test::WaitProbe& probe) {
+  DoerRegistry kinds = registry();
+  kinds.add(KindSpec{"wait_probe",
+                     "",
+                     {},
+                     [&probe](const DoerSpec&, BuildContext& context) -> std::unique_ptr<Doer> {
+                       context.io.attached_to()->attach(probe);
+                       return std::make_unique<Idle>();
+                     },
+                     false});
+  return kinds;
+}
+
+// RunOptions::clean_stop set by another thread while a real-time run with a
+// tock of an hour waits for its second pass: the run ends at once, at the
+// pass it waited after - tyme 0, ended_at_pass, stopped(), and its
+// journal's trailer says the same. (It was read at a pass's end only, so
+// the run waited on, here to its 60 s limit, and ended a tock later.) The
+// flag is set only once the run is inside its wait (WaitProbe), so no
+// pass's end could have seen it; the limit bounds the test.
+TEST(RunScenario, ACleanStopSetDuringARealTimeWaitEndsTheRunAtThatPass) {
+  test::WaitProbe probe;
+  const DoerRegistry kinds = registry_probing(probe);
+  const Scenario s = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"1h\"\nlimit = \"60s\"\n"
+      "[[doer]]\nkind = \"wait_probe\"\nname = \"probe\"\n"
+      "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"
+      "[[expect]]\nfinal = \"t.runs == 1\"\n",
+      "stop.toml", kinds);
+  const std::string journal =
+      ::testing::TempDir() + "hio-clean-stop-" + std::to_string(::getpid()) + ".hioj";
+  StopFlag stop;
+  RunOptions options;
+  options.clean_stop = &stop;
+  options.record_path = journal;
+  std::thread setter([&] {
+    EXPECT_TRUE(probe.await_wait());
+    stop.set();
+  });
+  const RunSummary summary = run_scenario(s, kinds, options);
+  setter.join();
+  EXPECT_EQ(summary.end, RunEnd::interrupted);
+  EXPECT_TRUE(summary.stopped());
+  EXPECT_EQ(summary.passes, 0u);  // ended at its pass: no tick (Doist::ended_at_pass)
+  EXPECT_EQ(summary.tyme, Tyme{});
+  EXPECT_EQ(summary.executed_passes, 1u);
+  EXPECT_TRUE(summary.passed()) << format_summary(summary);
+  replay::JournalReader reader(journal);
+  while (reader.next() != nullptr) {
+  }
+  ASSERT_TRUE(reader.complete());
+  const replay::JournalTrailer& trailer = *reader.trailer();
+  EXPECT_EQ(trailer.end, replay::RunOutcome::interrupted);
+  EXPECT_EQ(trailer.stop_signal, kCleanStopSignal);
+  EXPECT_TRUE(trailer.ended_at_pass);
+  EXPECT_EQ(trailer.end_tyme, Tyme{});
+  std::remove(journal.c_str());
 }
 
 std::string listening_scenario(const std::string& address) {
@@ -836,6 +907,7 @@ TEST(RunScenario, AStallAtTheEndOfTymeSaysTymeRanOut) {
         << c.what;
   }
 }
+
 
 // A client doer whose channel is lost for good (failed or closed, retry 0)
 // can send no more: it ends, not done, and a run with no limit ends with it
