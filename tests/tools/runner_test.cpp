@@ -908,6 +908,61 @@ TEST(RunScenario, AStallAtTheEndOfTymeSaysTymeRanOut) {
   }
 }
 
+// A doer parked until a deadline of its own that saturated at the end of
+// tyme (its `interval`, `drain` or a client's `retry` took the next step past
+// 2^63-1 ns, so it parked with no deadline it could reach) stalls the run
+// for want of tyme, and says so: it said "no doer could run again: those
+// left wait for input that nothing in the run sends". Each runs at 0, 100
+// and 200 years; the next step would be at 300. Time skipping on and off.
+TEST(RunScenario, AParkPastTheEndOfTymeSaysTymeRanOut) {
+  const DoerRegistry kinds = registry();
+  const std::string net =
+      "[net]\nhosts = [\"client\", \"server\"]\nclient_host = \"client\"\nstall_timeout = \"0\"\n"
+      "[[net.link]]\nfrom = \"client\"\nto = \"server\"\nlatency = \"1ms\"\n";
+  const std::string serial_net =
+      "[net]\n[[net.serial]]\na = \"ttyA\"\nb = \"ttyB\"\nlatency = \"1ms\"\n";
+  const struct {
+    const char* what;
+    std::string doers;
+  } cases[] = {
+      {"an echo client's next send",
+       net + "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"sim://server:7\"\n"
+             "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\naddress = \"@server\"\n"
+             "messages = 5\ninterval = \"876000h\"\n"},
+      {"a UDP requester's next request",
+       net + "[[doer]]\nkind = \"udp_responder\"\nname = \"server\"\naddress = "
+             "\"sim://server:7\"\n[[doer]]\nkind = \"udp_requester\"\nname = \"client\"\n"
+             "address = \"sim://client:0\"\nto = \"@server\"\nrequests = 5\n"
+             "interval = \"876000h\"\n"},
+      {"a UDP requester's last timeout",
+       net + "[[doer]]\nkind = \"udp_requester\"\nname = \"client\"\n"
+             "address = \"sim://client:0\"\nto = \"server:7\"\nrequests = 3\n"
+             "interval = \"876000h\"\ntimeout = \"876000h\"\n"},
+      {"a serial sender's next line",
+       serial_net + "[[doer]]\nkind = \"serial_echo\"\nname = \"echo\"\n"
+                    "address = \"sim-serial://ttyB?baud=9600\"\n[[doer]]\nkind = "
+                    "\"serial_sender\"\nname = \"sender\"\naddress = "
+                    "\"sim-serial://ttyA?baud=9600\"\nlines = 5\ninterval = \"876000h\"\n"},
+      {"a client's next connect (retry)",
+       net + "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\n"
+             "address = \"sim://server:7\"\nretry = \"876000h\"\n"},
+  };
+  for (const auto& c : cases) {
+    for (const bool skip : {true, false}) {
+      // Without skipping, a tock of a century: a pass per century, as many.
+      const std::string run =
+          skip ? "[run]\ntock = \"1ms\"\n" : "[run]\ntock = \"876000h\"\nskip = false\n";
+      const RunSummary summary =
+          run_scenario(load_scenario_text(run + c.doers, "t.toml", kinds), kinds, RunOptions{});
+      const std::string text = format_summary(summary);
+      EXPECT_EQ(summary.end, RunEnd::stalled) << c.what << ", skip " << skip << "\n" << text;
+      EXPECT_TRUE(summary.out_of_tyme) << c.what << ", skip " << skip << "\n" << text;
+      EXPECT_NE(text.find("ended: stalled (tyme ran out: "), std::string::npos)
+          << c.what << ", skip " << skip << "\n"
+          << text;
+    }
+  }
+}
 
 // A client doer whose channel is lost for good (failed or closed, retry 0)
 // can send no more: it ends, not done, and a run with no limit ends with it
