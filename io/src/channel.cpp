@@ -249,6 +249,10 @@ void Channel::service() {
   if (awaits_retry() && retry_.ready()) transport_->reopen();
 }
 
+bool Channel::retries_past_end_of_tyme() const {
+  return retry_.enabled() && awaits_retry() && retry_.due(hub_->tyme()) == kTymeNever;
+}
+
 Tyme Channel::due() const {
   const Tyme due = transport_ != nullptr ? transport_->due() : kTymeNever;
   return awaits_retry() ? std::min(due, retry_.due(hub_->tyme())) : due;

@@ -414,6 +414,12 @@ Tyme IoHub::next_tyme() const {
   return kTymeNever;
 }
 
+bool IoHub::holds_past_end_of_tyme() const {
+  // Asked only when a run stalls: a look at every channel is fine then.
+  return std::any_of(channels_.begin(), channels_.end(),
+                     [](const auto& entry) { return entry.second->retries_past_end_of_tyme(); });
+}
+
 void IoHub::check_polled(const Channel& channel) const {
   // Real IO completes only in this hub's poll() and wait_until(), which the
   // Doist it is attached to calls each pass. A doer that runs, services a

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "../engine/wait_probe.hpp"
 #include "../io/pty.hpp"
 #include "../io/raw_socket.hpp"
 
@@ -36,6 +37,7 @@
 #include "hio/engine/report.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
+#include "hio/replay/reader.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "hio/tools/loader.hpp"
@@ -159,7 +161,8 @@ TEST(RunScenario, CleanStopEndsTheRunAsAnEndThatIsJudged) {
   const std::string text =
       "[run]\ntock = \"10ms\"\n"
       "[[doer]]\nkind = \"ticker\"\nname = \"t\"\ncount = 0\n";
-  const std::atomic<bool> stop{true};
+  StopFlag stop;
+  stop.set();
   RunOptions options;
   options.clean_stop = &stop;
   for (const auto& [expect, passed] :
@@ -182,6 +185,74 @@ TEST(RunScenario, CleanStopEndsTheRunAsAnEndThatIsJudged) {
       run_scenario(load_scenario_text(text, "stop.toml", kinds), kinds, options);
   EXPECT_TRUE(bare.stopped());
   EXPECT_TRUE(bare.passed());
+}
+
+// A doer of its own that does nothing: what the wait_probe kind makes.
+class Idle final : public Doer {
+ protected:
+  bool recur(Tyme) override { return false; }
+};
+
+// A registry whose kind "wait_probe" attaches `probe` to the run's Doist (it
+// is attached after the run's hub, so it is polled inside the real-time
+// wait between passes: WaitProbe).
+DoerRegistry registry_probing(test::WaitProbe& probe) {
+  DoerRegistry kinds = registry();
+  kinds.add(KindSpec{"wait_probe",
+                     "",
+                     {},
+                     [&probe](const DoerSpec&, BuildContext& context) -> std::unique_ptr<Doer> {
+                       context.io.attached_to()->attach(probe);
+                       return std::make_unique<Idle>();
+                     },
+                     false});
+  return kinds;
+}
+
+// RunOptions::clean_stop set by another thread while a real-time run with a
+// tock of an hour waits for its second pass: the run ends at once, at the
+// pass it waited after - tyme 0, ended_at_pass, stopped(), and its
+// journal's trailer says the same. (It was read at a pass's end only, so
+// the run waited on, here to its 60 s limit, and ended a tock later.) The
+// flag is set only once the run is inside its wait (WaitProbe), so no
+// pass's end could have seen it; the limit bounds the test.
+TEST(RunScenario, ACleanStopSetDuringARealTimeWaitEndsTheRunAtThatPass) {
+  test::WaitProbe probe;
+  const DoerRegistry kinds = registry_probing(probe);
+  const Scenario s = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"1h\"\nlimit = \"60s\"\n"
+      "[[doer]]\nkind = \"wait_probe\"\nname = \"probe\"\n"
+      "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n"
+      "[[expect]]\nfinal = \"t.runs == 1\"\n",
+      "stop.toml", kinds);
+  const std::string journal =
+      ::testing::TempDir() + "hio-clean-stop-" + std::to_string(::getpid()) + ".hioj";
+  StopFlag stop;
+  RunOptions options;
+  options.clean_stop = &stop;
+  options.record_path = journal;
+  std::thread setter([&] {
+    EXPECT_TRUE(probe.await_wait());
+    stop.set();
+  });
+  const RunSummary summary = run_scenario(s, kinds, options);
+  setter.join();
+  EXPECT_EQ(summary.end, RunEnd::interrupted);
+  EXPECT_TRUE(summary.stopped());
+  EXPECT_EQ(summary.passes, 0u);  // ended at its pass: no tick (Doist::ended_at_pass)
+  EXPECT_EQ(summary.tyme, Tyme{});
+  EXPECT_EQ(summary.executed_passes, 1u);
+  EXPECT_TRUE(summary.passed()) << format_summary(summary);
+  replay::JournalReader reader(journal);
+  while (reader.next() != nullptr) {
+  }
+  ASSERT_TRUE(reader.complete());
+  const replay::JournalTrailer& trailer = *reader.trailer();
+  EXPECT_EQ(trailer.end, replay::RunOutcome::interrupted);
+  EXPECT_EQ(trailer.stop_signal, kCleanStopSignal);
+  EXPECT_TRUE(trailer.ended_at_pass);
+  EXPECT_EQ(trailer.end_tyme, Tyme{});
+  std::remove(journal.c_str());
 }
 
 std::string listening_scenario(const std::string& address) {
@@ -827,6 +898,62 @@ TEST(RunScenario, AStallAtTheEndOfTymeSaysTymeRanOut) {
                                                                                  << text;
     EXPECT_NE(format_summary_json(summary).find("\"end\": \"stalled\""), std::string::npos)
         << c.what;
+  }
+}
+
+// A doer parked until a deadline of its own that saturated at the end of
+// tyme (its `interval`, `drain` or a client's `retry` took the next step past
+// 2^63-1 ns, so it parked with no deadline it could reach) stalls the run
+// for want of tyme, and says so: it said "no doer could run again: those
+// left wait for input that nothing in the run sends". Each runs at 0, 100
+// and 200 years; the next step would be at 300. Time skipping on and off.
+TEST(RunScenario, AParkPastTheEndOfTymeSaysTymeRanOut) {
+  const DoerRegistry kinds = registry();
+  const std::string net =
+      "[net]\nhosts = [\"client\", \"server\"]\nclient_host = \"client\"\nstall_timeout = \"0\"\n"
+      "[[net.link]]\nfrom = \"client\"\nto = \"server\"\nlatency = \"1ms\"\n";
+  const std::string serial_net =
+      "[net]\n[[net.serial]]\na = \"ttyA\"\nb = \"ttyB\"\nlatency = \"1ms\"\n";
+  const struct {
+    const char* what;
+    std::string doers;
+  } cases[] = {
+      {"an echo client's next send",
+       net + "[[doer]]\nkind = \"echo_server\"\nname = \"server\"\naddress = \"sim://server:7\"\n"
+             "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\naddress = \"@server\"\n"
+             "messages = 5\ninterval = \"876000h\"\n"},
+      {"a UDP requester's next request",
+       net + "[[doer]]\nkind = \"udp_responder\"\nname = \"server\"\naddress = "
+             "\"sim://server:7\"\n[[doer]]\nkind = \"udp_requester\"\nname = \"client\"\n"
+             "address = \"sim://client:0\"\nto = \"@server\"\nrequests = 5\n"
+             "interval = \"876000h\"\n"},
+      {"a UDP requester's last timeout",
+       net + "[[doer]]\nkind = \"udp_requester\"\nname = \"client\"\n"
+             "address = \"sim://client:0\"\nto = \"server:7\"\nrequests = 3\n"
+             "interval = \"876000h\"\ntimeout = \"876000h\"\n"},
+      {"a serial sender's next line",
+       serial_net + "[[doer]]\nkind = \"serial_echo\"\nname = \"echo\"\n"
+                    "address = \"sim-serial://ttyB?baud=9600\"\n[[doer]]\nkind = "
+                    "\"serial_sender\"\nname = \"sender\"\naddress = "
+                    "\"sim-serial://ttyA?baud=9600\"\nlines = 5\ninterval = \"876000h\"\n"},
+      {"a client's next connect (retry)",
+       net + "[[doer]]\nkind = \"echo_client\"\nname = \"client\"\n"
+             "address = \"sim://server:7\"\nretry = \"876000h\"\n"},
+  };
+  for (const auto& c : cases) {
+    for (const bool skip : {true, false}) {
+      // Without skipping, a tock of a century: a pass per century, as many.
+      const std::string run =
+          skip ? "[run]\ntock = \"1ms\"\n" : "[run]\ntock = \"876000h\"\nskip = false\n";
+      const RunSummary summary =
+          run_scenario(load_scenario_text(run + c.doers, "t.toml", kinds), kinds, RunOptions{});
+      const std::string text = format_summary(summary);
+      EXPECT_EQ(summary.end, RunEnd::stalled) << c.what << ", skip " << skip << "\n" << text;
+      EXPECT_TRUE(summary.out_of_tyme) << c.what << ", skip " << skip << "\n" << text;
+      EXPECT_NE(text.find("ended: stalled (tyme ran out: "), std::string::npos)
+          << c.what << ", skip " << skip << "\n"
+          << text;
+    }
   }
 }
 

@@ -14,7 +14,9 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <new>
 #include <sstream>
@@ -23,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "../engine/wait_probe.hpp"
 #include "../io/raw_socket.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/tools/cli.hpp"
@@ -197,9 +200,7 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
       SlowFirstRunner slow;
       slow.others = jobs == 1 ? 0 : 12;  // seeds 1..12 finish first: 3, 6, 9, 12 fail
       const SeedRunner runner = [&slow](std::uint64_t seed, const std::string& record_path,
-                                        const std::atomic<bool>&) {
-        return slow.run(seed, record_path);
-      };
+                                        const StopFlag&) { return slow.run(seed, record_path); };
       SweepCommand command;
       command.out = dir;
       command.keep = 2;
@@ -272,7 +273,7 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     // the process: the sweep's watcher takes it) and stops once the sweep
     // says so, as a run does at its pass's end.
     const SeedRunner runner = [](std::uint64_t seed, const std::string& record_path,
-                                 const std::atomic<bool>& stop) {
+                                 const StopFlag& stop) {
       SeedRun run;
       run.first_failure = "always";
       run.digest = seed;
@@ -280,9 +281,9 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
       if (record_path.empty()) return run;
       if (seed == 2) {
         ::kill(::getpid(), SIGINT);
-        for (int i = 0; i < 10'000 && !stop; ++i)
+        for (int i = 0; i < 10'000 && !stop.is_set(); ++i)
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        run.stopped = stop;
+        run.stopped = stop.is_set();
         return run;
       }
       std::ofstream(record_path) << "a journal";
@@ -327,7 +328,7 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
 // exited on its results ("interrupted": false, exit 0).
 TEST(Sweep, SignalAfterTheLastSeedIsAnInterruption) {
   namespace fs = std::filesystem;
-  const SeedRunner passes = [](std::uint64_t, const std::string&, const std::atomic<bool>&) {
+  const SeedRunner passes = [](std::uint64_t, const std::string&, const StopFlag&) {
     SeedRun run;
     run.passed = true;
     run.end = RunEnd::limit;
@@ -349,14 +350,13 @@ TEST(Sweep, SignalAfterTheLastSeedIsAnInterruption) {
   // real run waiting for its closed connections), so it is reported.
   const std::string dir = ::testing::TempDir() + "hio-late-int-" + std::to_string(::getpid());
   fs::remove_all(dir);
-  const SeedRunner late = [](std::uint64_t seed, const std::string&,
-                             const std::atomic<bool>& stop) {
+  const SeedRunner late = [](std::uint64_t seed, const std::string&, const StopFlag& stop) {
     SeedRun run;
     run.passed = true;
     run.end = RunEnd::limit;
     if (seed == 2) {
       ::kill(::getpid(), SIGTERM);
-      for (int i = 0; i < 10'000 && !stop; ++i)
+      for (int i = 0; i < 10'000 && !stop.is_set(); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return run;
@@ -389,8 +389,7 @@ TEST(Sweep, SignalAfterTheLastSeedIsAnInterruption) {
 // exit 1, and report.json blamed the scenario).
 TEST(Sweep, OutOfMemoryEndsTheSweepNotAFailingSeed) {
   namespace fs = std::filesystem;
-  const SeedRunner runner = [](std::uint64_t seed, const std::string&,
-                               const std::atomic<bool>&) -> SeedRun {
+  const SeedRunner runner = [](std::uint64_t seed, const std::string&, const StopFlag&) -> SeedRun {
     if (seed == 3) throw std::bad_alloc();
     SeedRun run;
     run.passed = true;
@@ -433,10 +432,10 @@ TEST(Sweep, OutOfMemoryEndsTheSweepNotAFailingSeed) {
 // The command's StopSignalCatch is held, as hio sweep holds it.
 TEST(Sweep, StopSignalThenOutOfMemoryGivesTheSignalsCode) {
   const SeedRunner runner = [](std::uint64_t seed, const std::string&,
-                               const std::atomic<bool>& stop) -> SeedRun {
+                               const StopFlag& stop) -> SeedRun {
     if (seed == 2) {
       ::kill(::getpid(), SIGINT);
-      for (int i = 0; i < 10'000 && !stop; ++i)
+      for (int i = 0; i < 10'000 && !stop.is_set(); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       throw std::bad_alloc();
     }
@@ -461,6 +460,141 @@ TEST(Sweep, StopSignalThenOutOfMemoryGivesTheSignalsCode) {
   EXPECT_EQ(caught_stop_signal(), SIGINT);
 }
 
+// Real-time seeds with a tock of an hour (and a limit of 60 s of wall time,
+// which bounds the tests): each run's WaitProbe says when it waits for its
+// second pass, and the sweep's stop comes only then, so no pass's end can
+// see it. `summaries`: each run's, by seed.
+class WaitingSeeds {
+ public:
+  WaitingSeeds() {
+    kinds_.add(probe_kind(unused_));
+    add_builtin_kinds(kinds_);
+    scenario_ = load_scenario_text(
+        "[run]\nmode = \"real\"\ntock = \"1h\"\nlimit = \"60s\"\n"
+        "[[doer]]\nkind = \"wait_probe\"\nname = \"probe\"\n"
+        "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n",
+        "hour.toml", kinds_);
+  }
+
+  // Blocks until `count` runs wait; false if they did not within 60 s.
+  bool await(int count) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(60), [&] { return waiting_ >= count; });
+  }
+
+  // Runs the scenario for the seed, its run watching the sweep's `stop`
+  // (RunOptions::stop, as hio sweep's runner does); `before`, if given, is
+  // called first with the seed.
+  SeedRunner runner(std::function<void(std::uint64_t)> before = {}) {
+    return [this, before](std::uint64_t seed, const std::string&, const StopFlag& stop) {
+      if (before) before(seed);
+      test::WaitProbe probe([this] {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        ++waiting_;
+        changed_.notify_all();
+      });
+      DoerRegistry kinds;
+      kinds.add(probe_kind(probe));
+      add_builtin_kinds(kinds);
+      Scenario copy = scenario_;
+      copy.run.seed = seed;
+      RunOptions options;
+      options.stop = &stop;
+      const RunSummary summary = run_scenario(copy, kinds, options);
+      {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        summaries.emplace(seed, summary);
+      }
+      SeedRun run;
+      run.stopped = stop.is_set();
+      run.passed = true;
+      run.end = summary.end;
+      return run;
+    };
+  }
+
+  std::map<std::uint64_t, RunSummary> summaries;
+
+ private:
+  class Idle final : public Doer {
+   protected:
+    bool recur(Tyme) override { return false; }
+  };
+  // "wait_probe": attaches `probe` to the run's Doist, after its hub.
+  static KindSpec probe_kind(test::WaitProbe& probe) {
+    return KindSpec{"wait_probe",
+                    "",
+                    {},
+                    [&probe](const DoerSpec&, BuildContext& context) -> std::unique_ptr<Doer> {
+                      context.io.attached_to()->attach(probe);
+                      return std::make_unique<Idle>();
+                    },
+                    false};
+  }
+
+  test::WaitProbe unused_;  // for the kind the scenario is loaded with
+  DoerRegistry kinds_;
+  Scenario scenario_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int waiting_ = 0;
+};
+
+// SIGINT while two real-time seeds (--jobs 2) wait out a tock of an hour:
+// the sweep's watcher takes it and sets the sweep's stop, and each run ends
+// at once, at the pass it waited after (tyme 0, ended_at_pass), not a tock
+// later; the sweep returns interrupted with both abandoned.
+TEST(Sweep, StopSignalEndsRealTimeSeedsInTheirWait) {
+  WaitingSeeds seeds;
+  std::thread sender([&seeds] {
+    // Blocked here, as in the sweep's threads: the watcher takes it.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    ::pthread_sigmask(SIG_BLOCK, &interrupt, nullptr);
+    EXPECT_TRUE(seeds.await(2));
+    ::kill(::getpid(), SIGINT);
+  });
+  SweepOptions options;
+  options.jobs = 2;
+  std::size_t reported = 0;
+  const SweepEnd end = sweep(seeds.runner(), shard_seeds({1, 2}, {1, 1}), options,
+                             [&reported](const SeedResult&) { ++reported; });
+  sender.join();
+  EXPECT_TRUE(end.interrupted);
+  EXPECT_EQ(end.stop_signal, SIGINT);
+  EXPECT_EQ(end.done, 0u);
+  EXPECT_EQ(reported, 0u);
+  ASSERT_EQ(seeds.summaries.size(), 2u);
+  for (const auto& [seed, summary] : seeds.summaries) {
+    EXPECT_EQ(summary.end, RunEnd::interrupted) << "seed " << seed;
+    EXPECT_EQ(summary.passes, 0u) << "seed " << seed;  // ended at its pass
+    EXPECT_EQ(summary.tyme, Tyme{}) << "seed " << seed;
+  }
+}
+
+// Out of memory in one seed stops the others in flight through the same
+// stop: a real-time seed waiting out a tock of an hour ends at once, at the
+// pass it waited after. (The stop was a flag read at a pass's end: the run
+// waited on, here to its 60 s limit, and ended `limit`.)
+TEST(Sweep, OutOfMemoryEndsRealTimeSeedsInTheirWait) {
+  WaitingSeeds seeds;
+  const SeedRunner runner = seeds.runner([&seeds](std::uint64_t seed) {
+    if (seed != 1) return;
+    EXPECT_TRUE(seeds.await(1));  // seed 2's run waits
+    throw std::bad_alloc();
+  });
+  SweepOptions options;
+  options.jobs = 2;
+  EXPECT_THROW(sweep(runner, shard_seeds({1, 2}, {1, 1}), options, [](const SeedResult&) {}),
+               std::bad_alloc);
+  ASSERT_EQ(seeds.summaries.count(2), 1u);
+  const RunSummary& summary = seeds.summaries.at(2);
+  EXPECT_EQ(summary.end, RunEnd::interrupted);
+  EXPECT_EQ(summary.passes, 0u);  // ended at its pass: no tick (Doist::ended_at_pass)
+  EXPECT_EQ(summary.tyme, Tyme{});
+}
+
 // A journal lost during its run (removed, or replaced by another process's
 // file: SeedRun::journal_lost) is a journal that could not be written, as
 // `hio run --record` says (exit 4), not one listed as kept; and the sweep
@@ -474,7 +608,7 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
     fs::remove_all(dir);
     // Seed 1 fails, seed 2 passes; each journal is replaced as it is written.
     const SeedRunner runner = [](std::uint64_t seed, const std::string& record_path,
-                                 const std::atomic<bool>&) {
+                                 const StopFlag&) {
       SeedRun run;
       run.passed = seed == 2;
       run.first_failure = run.passed ? "" : "always";
@@ -562,8 +696,7 @@ TEST(SweepStderr, EveryLineIsWrittenWhole) {
   const std::string dir = ::testing::TempDir() + "hio-lines-" + std::to_string(::getpid());
   fs::remove_all(dir);
   // Every seed fails, and its journal is lost: a line each.
-  const SeedRunner lost = [](std::uint64_t, const std::string& record_path,
-                             const std::atomic<bool>&) {
+  const SeedRunner lost = [](std::uint64_t, const std::string& record_path, const StopFlag&) {
     SeedRun run;
     run.first_failure = "always";
     if (!record_path.empty()) run.journal_lost = "removed while the run wrote it";
@@ -613,7 +746,7 @@ TEST(SweepJson, EachSeedCarriesItsClosingResets) {
   namespace fs = std::filesystem;
   const std::string dir = ::testing::TempDir() + "hio-closing-" + std::to_string(::getpid());
   fs::remove_all(dir);
-  const SeedRunner runner = [](std::uint64_t seed, const std::string&, const std::atomic<bool>&) {
+  const SeedRunner runner = [](std::uint64_t seed, const std::string&, const StopFlag&) {
     SeedRun run;
     run.passed = true;
     run.end = RunEnd::limit;

@@ -283,17 +283,25 @@ class UdpRequester final : public UdpPeerDoer {
 
   bool recur(Tyme tyme) override {
     UdpPeerDoer::recur(tyme);
-    // The last request's deadline, saturating: interval and timeout may each
-    // be up to 100 years, and a run without a limit reaches such tymes.
-    const auto last_deadline = [this] { return tyme_after(window_.back().sent_at, timeout_); };
     if (sent_ == requests_ &&
         (responses_ == requests_ || requests_ == 0 || tyme >= last_deadline())) {
       return true;
     }
-    // Timers no channel event announces: the next send, the last timeout.
-    const Tyme timer = sent_ < requests_ ? next_send_ : last_deadline();
+    const Tyme timer = own_timer();
     if (timer > tyme) park(std::min(channel().due(), timer));
     return false;
+  }
+
+  // The last request's deadline, saturating: interval and timeout may each
+  // be up to 100 years, and a run without a limit reaches such tymes.
+  Tyme last_deadline() const { return tyme_after(window_.back().sent_at, timeout_); }
+  // What it waits for that no channel event announces, while not done: the
+  // next send, or the last request's timeout.
+  Tyme own_timer() const { return sent_ < requests_ ? next_send_ : last_deadline(); }
+  // That timer saturated at the end of tyme: a stall with this doer parked
+  // on it ran out of tyme, not of input (Doist::ran_out_of_tyme).
+  bool waits_past_end_of_tyme() const override {
+    return requests_ > 0 && !window_.empty() && own_timer() == kTymeNever;
   }
 
   std::string peer_;

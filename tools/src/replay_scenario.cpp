@@ -21,7 +21,6 @@
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
 #include "journal_target.hpp"
-#include "stop_when_set.hpp"
 
 namespace hio::tools {
 
@@ -476,7 +475,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
 
   ExpectationChecker checker(*scenario, built->counters, doist.tyme());
   doist.add_observer(checker);
-  const StopWhenSet stop(doist, options.stop);
+  const StopFlagWatch stop(doist, options.stop);
 
   const auto wall_start = std::chrono::steady_clock::now();
   // doist.run and replayer.finish rather than replayer.run(doers, journal):
@@ -641,14 +640,14 @@ void check_replay_scenario(const ReplayScenarioOptions& options, const DoerRegis
 SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRegistry& registry,
                               std::shared_ptr<const Scenario> scenario) {
   return [options, &registry, scenario](std::uint64_t seed, const std::string& record_path,
-                                        const std::atomic<bool>& stop) {
+                                        const StopFlag& stop) {
     ReplayScenarioOptions one = options;
     one.noise_seed = seed;
     one.record_path = record_path;
     one.stop = &stop;
     const ReplayScenarioOutcome outcome = replay_scenario(one, registry, scenario);
     SeedRun run;
-    run.stopped = stop.load() || outcome.interrupted;
+    run.stopped = stop.is_set() || outcome.interrupted;
     // The seed's verdict is the replay's (hio replay --json's "passed").
     run.first_failure = replay_first_failure(outcome);
     run.passed = run.first_failure.empty();

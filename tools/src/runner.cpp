@@ -24,7 +24,6 @@
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
 #include "net_warnings.hpp"
-#include "stop_when_set.hpp"
 #include "unstarted_peers.hpp"
 
 namespace hio::tools {
@@ -728,8 +727,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   summary.seed = scenario.run.seed;
   ExpectationChecker checker(scenario, counters, doist.tyme(), options.progress);
   doist.add_observer(checker);
-  const StopWhenSet stop(doist, options.stop);
-  const StopWhenSet clean_stop(doist, options.clean_stop, kCleanStopSignal);
+  const StopFlagWatch stop(doist, options.stop);
+  const StopFlagWatch clean_stop(doist, options.clean_stop, kCleanStopSignal);
 
   const Tyme start = doist.tyme();
   const auto wall_start = std::chrono::steady_clock::now();
@@ -837,7 +836,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
           " in flight (close_linger; Ctrl-C resets them)");
     }
     summary.closing_reset = io.finish_closing([stop = options.stop] {
-      return (stop != nullptr && stop->load()) || caught_stop_signal() != 0;
+      return (stop != nullptr && stop->is_set()) || caught_stop_signal() != 0;
     });
     if (say && summary.closing_reset > 0) say(format_closing_reset(summary.closing_reset));
   }

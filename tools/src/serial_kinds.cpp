@@ -173,9 +173,17 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
     }
     if (lost()) return true;
     // Tx emptying wakes this doer (the channel's waiter); the timers do not.
-    const Tyme timer = lines_sent_ < lines_ ? next_send_ : drained;
+    const Tyme timer = own_timer();
     if (timer > tyme && exchange_.outgoing.empty()) park(std::min(channel().due(), timer));
     return false;
+  }
+
+  // The next line's send, or once all are sent, the end of the drain.
+  Tyme own_timer() const { return lines_sent_ < lines_ ? next_send_ : tyme_after(left_, drain_); }
+  // That timer saturated at the end of tyme: a stall with this doer parked
+  // on it ran out of tyme, not of input (Doist::ran_out_of_tyme).
+  bool waits_past_end_of_tyme() const override {
+    return exchange_.outgoing.empty() && own_timer() == kTymeNever;
   }
 
   std::int64_t lines_;

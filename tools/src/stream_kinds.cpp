@@ -259,6 +259,13 @@ class EchoClient final : public EndsWhenLost<TcpClientDoer> {
     return echoed_ + mismatches_ >= messages_;
   }
 
+  // The interval took its next send past the end of tyme (tyme_after
+  // saturated): a stall with this doer parked for it ran out of tyme, not
+  // of input (Doist::ran_out_of_tyme).
+  bool waits_past_end_of_tyme() const override {
+    return pending_.empty() && sent_messages_ < messages_ && next_send_ == kTymeNever;
+  }
+
   std::int64_t messages_;
   std::size_t size_;
   Tock interval_;

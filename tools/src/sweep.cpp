@@ -105,9 +105,10 @@ namespace {
 // signals in its own threads, where a watcher thread takes them
 // (sigtimedwait) and sets `stop`; the watcher also acts on a signal the
 // catch's handler kept on another thread (caught_stop_signal(), each 50 ms).
-// Every run polls `stop` at each pass's end (RunOptions::stop) and ends,
-// RunEnd::interrupted, after the pass it sees it in; a worker claims no seed
-// once it is set. Held over the whole sweep, the catch keeps a signal that
+// Every run watches `stop` (RunOptions::stop, a StopFlag): set, it ends
+// each one, RunEnd::interrupted, after the pass in progress, and a real-time
+// one waiting for its next pass at once; a worker claims no seed once it is
+// set. Held over the whole sweep, the catch keeps a signal that
 // lands between runs (while the next seed's scenario is built): the flag is
 // cleared only when the outermost catch or run begins or ends. Only a stop
 // signal says "interrupted": a run that a doer stopped itself is an ordinary
@@ -224,7 +225,7 @@ void lost_journal(const std::string& why, SeedResult& result, bool moved = false
 // failed: the report and the journal are of the same run. Returns false if
 // a signal abandoned the run.
 bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
-                       const std::atomic<bool>& stop, SeedResult& result) {
+                       const StopFlag& stop, SeedResult& result) {
   result.journal = journal_path(options.journal_dir, seed);
   try {
     const SeedRun run = runner(seed, result.journal, stop);
@@ -270,8 +271,7 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
 // Returns false if a signal abandoned the run, or the re-run for its journal
 // (`stop` is set): the seed is then not reported, and a resume runs it.
 bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& options,
-              const std::atomic<bool>& stop, const std::function<bool()>& may_keep,
-              SeedResult& result) {
+              const StopFlag& stop, const std::function<bool()>& may_keep, SeedResult& result) {
   result.seed = seed;
   // Once N failing seeds before it are known, a journal of this one would
   // not be kept: a real-time run is then not journaled at all.
@@ -357,7 +357,7 @@ SweepOptions scenario_sweep_options(const Scenario& scenario, SweepOptions optio
 SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry,
                                 std::function<void(const std::string&)> say) {
   return [&scenario, &registry, say = std::move(say)](
-             std::uint64_t seed, const std::string& record_path, const std::atomic<bool>& stop) {
+             std::uint64_t seed, const std::string& record_path, const StopFlag& stop) {
     Scenario copy = scenario;
     copy.run.seed = seed;
     RunOptions options;
@@ -373,7 +373,8 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
     // Interrupted by the sweep's stop, or by a stop signal the engine's
     // handler kept before the sweep's watcher saw it (a thread of the
     // program's took it): the sweep stops either way, and the run is abandoned.
-    run.stopped = summary.end == RunEnd::interrupted && (stop || caught_stop_signal() != 0);
+    run.stopped =
+        summary.end == RunEnd::interrupted && (stop.is_set() || caught_stop_signal() != 0);
     run.passed = summary.passed();
     run.first_failure = summary.first_failure();
     run.digest = summary.digest;
@@ -414,7 +415,9 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   std::uint64_t next_claim = 0;
   std::map<std::uint64_t, SeedResult> waiting;
   std::uint64_t failed_reported = 0;  // failing seeds among [0, end.done)
-  std::atomic<bool> stop{false};
+  // Set by the watcher (a stop signal) or a worker (std::bad_alloc): every
+  // run in flight ends at once, a real-time one's wait cut short.
+  StopFlag stop;
   std::atomic<int> stop_signal{0};  // the first SIGINT or SIGTERM seen
   // What escaped a worker (std::bad_alloc: run_seed lets only that through),
   // the first one: no seed is claimed after it, the runs in flight are
@@ -426,9 +429,10 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
     changed.wait(lock, [&] { return go || failed_to_start; });
     for (;;) {
       changed.wait(lock, [&] {
-        return stop || failed_to_start || fatal || claimed_all || next_claim < end.done + window;
+        return stop.is_set() || failed_to_start || fatal || claimed_all ||
+               next_claim < end.done + window;
       });
-      if (stop || failed_to_start || fatal || claimed_all) return;
+      if (stop.is_set() || failed_to_start || fatal || claimed_all) return;
       const std::uint64_t index = next_claim;
       if (index == last_index) {
         claimed_all = true;
@@ -480,7 +484,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex);
       if (!fatal) fatal = std::current_exception();
-      stop = true;  // the runs in flight end after their pass, abandoned as on a signal
+      stop.set();  // the runs in flight end after their pass, abandoned as on a signal
       changed.notify_all();
     }
   };
@@ -489,7 +493,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   watch.emplace([&](int signal) {
     int none = 0;
     stop_signal.compare_exchange_strong(none, signal);  // the first one counts
-    stop = true;
+    stop.set();
     // Kept for caught_stop_signal() too, as a handler keeps it (the threads
     // block the signals): the output, FIFO opens and journal writes that wait
     // in any thread stop waiting for ever on it. After `stop` (a run that
@@ -504,7 +508,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
   if (const int caught = caught_stop_signal(); caught != 0) {
     int none = 0;
     stop_signal.compare_exchange_strong(none, caught);
-    stop = true;
+    stop.set();
   }
   std::vector<std::thread> threads;
   std::optional<std::system_error> start_error;
@@ -535,7 +539,7 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
     if (!result.journal.empty()) remove_journal(result.journal);
   }
   if (fatal) std::rethrow_exception(fatal);
-  end.interrupted = stop;
+  end.interrupted = stop.is_set();
   end.stop_signal = end.interrupted ? stop_signal.load() : 0;
   take_caught_signal(end);
   return end;

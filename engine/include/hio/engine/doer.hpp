@@ -214,9 +214,9 @@ class Doer : public Tymee {
   // whatever its tock. Private, but virtual: a subclass's own member
   // `bool dormant() const` overrides it (give it another name).
   virtual bool dormant() const { return false; }
-  // Whether a doer below this one is timed only at the end of tyme (for the
-  // Doist's stall: Schedule::holds_past_end_of_tyme): a DoDoer looks
-  // through its children. Private and virtual, as dormant() is.
+  // Something due only at the end of tyme holds it (Schedule::holds_past_end_of_tyme): a DoDoer
+  // looks through its children; a doer parked until a deadline of its own that saturated there
+  // (read as park()'s none) says so. Private and virtual, as dormant() is (scheduling.md, Stalls).
   virtual bool waits_past_end_of_tyme() const { return false; }
 
   // Class doer path, inlined into the pass loop: one virtual call per run.

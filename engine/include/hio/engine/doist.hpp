@@ -258,7 +258,10 @@ class Doist : public Tymist {
   // and from another thread while run() runs: a real-time run's wait between
   // passes ends at once (it rings stop_wakes()), and the run ends at the
   // tyme of the pass that ran (ended_at_pass()). A request made before run()
-  // starts is forgotten: run() starts with none.
+  // starts is forgotten: run() starts with none. Another thread that
+  // cannot tell whether the run has started (or whether the Doist is still
+  // there) sets a StopFlag the run watches instead (hio/engine/stop_flag.hpp):
+  // it is kept, and its set() calls this for each run that watches it.
   // `signal`, not 0: the stop stands for that signal, which the program
   // caught itself: stop_signal() says it after the run, as it says a stop
   // signal's, and a journal's trailer keeps it. The first request that

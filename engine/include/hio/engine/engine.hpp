@@ -14,6 +14,7 @@
 #include "hio/engine/report.hpp"
 #include "hio/engine/schedule.hpp"
 #include "hio/engine/step.hpp"
+#include "hio/engine/stop_flag.hpp"
 #include "hio/engine/tyme.hpp"
 #include "hio/engine/tymist.hpp"
 #include "hio/version.hpp"

@@ -349,6 +349,8 @@ class Channel {
   bool awaits_retry() const {
     return state_ == ChannelState::failed || (state_ == ChannelState::closed && peer_ended_);
   }
+  // Its next attempt to open again is due only at the end of tyme.
+  bool retries_past_end_of_tyme() const;
 
   IoHub* hub_;
   std::uint32_t id_;

@@ -188,6 +188,10 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   // noted yet (see check_undriven): the passes that note it are not
   // skipped. Otherwise nothing is due (kTymeNever).
   Tyme next_tyme() const override;
+  // A client channel waits to open again only at the end of tyme: its
+  // `retry` took the next attempt past 2^63-1 ns (the grid saturated
+  // there), so a run stalled with it ran out of tyme (Doist::ran_out_of_tyme).
+  bool holds_past_end_of_tyme() const override;
   // Refuses a Doist whose clock this hub does not read (see Clock above).
   void check_clock(const Doist& doist) const override;
   // True once the Tymist (or Doist) whose tyme the hub read was destroyed.

@@ -4,7 +4,6 @@
 // Optionally perturbs the inputs with seeded noise and journals the replay.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,9 +29,9 @@ struct ReplayScenarioOptions {
   // load_replay_scenario for what may differ from the recording.
   std::string scenario_path{};
   std::vector<std::string> sets{};
-  // Set by another thread (a sweep's, on SIGINT or SIGTERM): the replay ends
-  // after the pass that sees it set.
-  const std::atomic<bool>* stop = nullptr;
+  // Set by another thread (a sweep's, on SIGINT or SIGTERM): the replay
+  // ends when it is set, as RunOptions::stop ends a run.
+  const StopFlag* stop = nullptr;
   // With noise: run this long past the recorded end (ReplayOptions::overrun;
   // not set: a noise replay with delay runs on by itself as that says).
   std::optional<Tock> overrun{};

@@ -3,7 +3,6 @@
 // and sums the run up.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,6 +18,7 @@
 #include "hio/engine/counted.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/random.hpp"
+#include "hio/engine/stop_flag.hpp"
 #include "hio/io/hub.hpp"
 #include "hio/io/sim_net.hpp"
 #include "hio/replay/error.hpp"
@@ -302,20 +302,21 @@ struct RunOptions {
   // How record_path is written (frame limits, flushing; its writer's name
   // is the path). hio uses the defaults.
   replay::JournalOptions record_options{};
-  // When set (a sweep's, which another thread sets on SIGINT or SIGTERM):
-  // the run ends after the first pass that ends with it true
-  // (RunEnd::interrupted), however long before the run it was set.
-  const std::atomic<bool>* stop = nullptr;
-  // When set (a flag of the program's, set by another thread): the run ends
-  // after the first pass that ends with it true, however long before the
-  // run it was set, as RunSummary::stopped(): RunEnd::interrupted with
-  // stop_signal kCleanStopSignal, which the journal's trailer keeps, its end
-  // judged as a run's end. Read at the end of each pass: a real-time run
-  // waiting for its next pass notices it only after that pass. A signal
-  // handler calls hio::request_stop_from_signal(kCleanStopSignal) instead
-  // (hio run's SIGUSR1), which ends that wait at once and so the run at the
-  // pass the signal came after; the run then stops as this flag stops it.
-  const std::atomic<bool>* clean_stop = nullptr;
+  // When set (a sweep's, which its watcher thread sets on SIGINT or
+  // SIGTERM): the run ends when the flag is set (StopFlag::set, from any
+  // thread): after the pass in progress, and a real-time run waiting for its
+  // next pass at once, at the pass it waited after; set before the run,
+  // after its first pass. RunEnd::interrupted. The flag must outlive the run.
+  const StopFlag* stop = nullptr;
+  // When set (a flag of the program's, which another thread sets): the run
+  // ends as `stop` ends it, but as RunSummary::stopped(): RunEnd::interrupted
+  // with stop_signal kCleanStopSignal, which the journal's trailer keeps, its
+  // end judged as a run's end. A signal handler calls
+  // hio::request_stop_from_signal(kCleanStopSignal) instead (hio run's
+  // SIGUSR1), which ends the run the same way. (Until session 21 both were a
+  // std::atomic<bool> read at each pass's end: a real-time run with a long
+  // tock noticed one only after its wait, a tock late.)
+  const StopFlag* clean_stop = nullptr;
   // When set, channel failures are said through it, one line each without
   // a newline (hio run writes them to stderr): the first error of each
   // channel as it happens - at most kChannelWarningsMax channels - and at the

@@ -2,7 +2,6 @@
 // worker threads; results come back in seed order whatever the thread count.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -105,7 +104,10 @@ struct SweepOptions {
 
 // One run of one seed, as a sweep makes it (a scenario's run, a journal's
 // noise replay): journaled into `record_path` unless it is empty; `stop`,
-// set by another thread on SIGINT or SIGTERM, ends it after its current pass.
+// set by the sweep's watcher thread on SIGINT or SIGTERM (or when the sweep
+// ends for want of memory), ends it: the runner gives it to its run
+// (RunOptions::stop, or a StopFlagWatch on its Doist), which then ends after
+// the pass in progress, a real-time wait for the next pass cut at once.
 // Throws what the run throws (the seed then counts as failed with the error,
 // except BuildInterrupted: abandoned, and std::bad_alloc: the sweep ends).
 struct SeedRun {
@@ -131,7 +133,7 @@ struct SeedRun {
   std::size_t closing_reset = 0;
 };
 using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
-                                         const std::atomic<bool>& stop)>;
+                                         const StopFlag& stop)>;
 
 // The runner of `hio sweep`: `scenario` with run.seed = the seed. Both
 // must outlive it. `say`, when set, is told the lines about the wait after a
