@@ -29,6 +29,7 @@
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"
 #include "option_value.hpp"
+#include "program_name.hpp"
 #include "setting_text.hpp"
 #include "toml_integer.hpp"
 #include "toml_parse.hpp"
@@ -1251,8 +1252,9 @@ Scenario load_scenario_text(std::string text, std::string path, const DoerRegist
   }
   // The one binary file people hand to run, check or sweep by mistake.
   if (replay::is_journal(text)) {
-    throw ScenarioError({Diagnostic{
-        SourcePos{path, 0, 0}, "is a hio journal, not a scenario (use hio replay / hio inspect)"}});
+    throw ScenarioError({Diagnostic{SourcePos{path, 0, 0},
+                                    "is a hio journal, not a scenario (use " + program_name() +
+                                        " replay / " + program_name() + " inspect)"}});
   }
   return Loader(std::move(path), registry).load(std::move(text));
 }
