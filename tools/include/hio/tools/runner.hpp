@@ -314,8 +314,14 @@ struct RunOptions {
   // waiting for its next pass notices it only after that pass. A signal
   // handler calls hio::request_stop_from_signal(kCleanStopSignal) instead
   // (hio run's SIGUSR1), which ends that wait at once and so the run at the
-  // pass the signal came after; the run then stops as this flag stops it.
+  // pass the signal came after, for a run with stop_on_signal_request; the
+  // run then stops as this flag stops it.
   const std::atomic<bool>* clean_stop = nullptr;
+  // The run also ends cleanly, as clean_stop ends it, on
+  // hio::request_stop_from_signal (Doist::set_stop_on_signal_request): hio
+  // run's SIGUSR1 (run_cli's CleanStopCatch). Off (the default), such a
+  // request, meant for another run of the process, leaves this one alone.
+  bool stop_on_signal_request = false;
   // When set, channel failures are said through it, one line each without
   // a newline (hio run writes them to stderr): the first error of each
   // channel as it happens - at most kChannelWarningsMax channels - and at the
