@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -41,11 +42,17 @@ static_assert(std::atomic<int>::is_always_lock_free);
 // Rung with the first signal kept, so that a real-time run's wait between
 // passes ends at once (Doist::stop_wakes). Made by the first catch, under
 // catch_mutex(), and never destroyed: a handler on another thread may still
-// ring it after the last catch ended. Readable while g_stop_signal (or
-// g_requested_signal, below) is set: cleared where the flags are. Null if it could not be made (no
-// descriptor left): the waits then notice a signal at the end of their 0.1 s slice.
+// ring it after the last catch ended. Readable while g_stop_signal is set:
+// cleared where the flags are. Null if it could not be made (no descriptor
+// left): the waits then notice a signal at the end of their 0.1 s slice.
 std::atomic<const WakeFd*> g_signal_wake{nullptr};
 static_assert(std::atomic<const WakeFd*>::is_always_lock_free);
+// The same, rung with the first stop signal and with the first handler's
+// request (g_requested_signal, below): the wake of the Doists that stop on
+// both (Doist::set_stop_on_signal_request). A wake of its own, so that a
+// request leaves the other Doists' waits quiet: woken by it, with nothing
+// to stop for, they would wake again at once until the run's end.
+std::atomic<const WakeFd*> g_request_wake{nullptr};
 // When the first signal kept came (steady clock, ns; 0: none or not yet
 // stamped): a run whose wait it cut ends at the pass that ran if it came
 // before the next pass was due, however late the process was woken for it.
@@ -70,18 +77,22 @@ std::int64_t steady_ns() noexcept {
 // ignores namespaces, so it was a global symbol that clashed with a program's
 // own function of that name (the same for tools' on_sigpipe).
 // A handler's whole work, async-signal-safe: notes when the first signal
-// came and which it was in `kept` (the first wins), and rings the signal
-// wake, so that a real-time run's wait between passes ends at once.
-void keep_signal(std::atomic<int>& kept, std::atomic<std::int64_t>& kept_ns, int signal) noexcept {
+// came and which it was in `kept` (the first wins), and rings `wakes` (the
+// waits of the Doists that stop on it), so that a real-time run's wait
+// between passes ends at once.
+void keep_signal(std::atomic<int>& kept, std::atomic<std::int64_t>& kept_ns, int signal,
+                 std::initializer_list<const std::atomic<const WakeFd*>*> wakes) noexcept {
   std::int64_t unstamped = 0;
   kept_ns.compare_exchange_strong(unstamped, steady_ns());
   int none = 0;
   if (!kept.compare_exchange_strong(none, signal)) return;
-  if (const WakeFd* wake = g_signal_wake.load()) wake->ring();
+  for (const std::atomic<const WakeFd*>* wake : wakes) {
+    if (const WakeFd* made = wake->load()) made->ring();
+  }
 }
 
 void on_stop_signal(int signal) {
-  keep_signal(g_stop_signal, g_stop_signal_ns, signal);
+  keep_signal(g_stop_signal, g_stop_signal_ns, signal, {&g_signal_wake, &g_request_wake});
 }
 
 void clear_stop_signal() {
@@ -90,6 +101,7 @@ void clear_stop_signal() {
   g_requested_signal = 0;
   g_requested_signal_ns = 0;
   if (const WakeFd* wake = g_signal_wake.load()) wake->clear();
+  if (const WakeFd* wake = g_request_wake.load()) wake->clear();
 }
 
 std::mutex& catch_mutex() {
@@ -120,9 +132,10 @@ std::optional<SignalCatchScope>& stop_signal_scope() {
 void catch_stop_signals() {
   std::lock_guard<std::mutex> lock(catch_mutex());
   if (catch_depth()++ == 0) {
-    if (g_signal_wake.load() == nullptr) {
+    for (std::atomic<const WakeFd*>* wake : {&g_signal_wake, &g_request_wake}) {
+      if (wake->load() != nullptr) continue;
       try {
-        g_signal_wake = new WakeFd();  // never deleted (above)
+        *wake = new WakeFd();  // never deleted (above)
       } catch (const std::exception&) {
         // No wake: signals are noticed between slices of the wait.
       }
@@ -214,7 +227,7 @@ int caught_stop_signal() {
 void request_stop_from_signal(int signal) noexcept {
   // 0 would ring the wake with no stop kept: every wait would end at once.
   if (signal <= 0) return;
-  keep_signal(g_requested_signal, g_requested_signal_ns, signal);
+  keep_signal(g_requested_signal, g_requested_signal_ns, signal, {&g_request_wake});
 }
 
 void record_stop_signal(int signal) {
@@ -458,8 +471,10 @@ void Doist::request_stop(int signal) {
 }
 
 StopWakes Doist::stop_wakes() const {
-  return StopWakes{wake_.load(std::memory_order_acquire),
-                   handle_sigint_ ? g_signal_wake.load() : nullptr};
+  return StopWakes{wake_.load(std::memory_order_acquire), !handle_sigint_ ? nullptr
+                                                          : stops_on_requests()
+                                                              ? g_request_wake.load()
+                                                              : g_signal_wake.load()};
 }
 
 void Doist::make_wake() {
@@ -484,15 +499,15 @@ MonoTimer::Clock::time_point Doist::stop_came_at() const {
   };
   if (stop_requested()) earlier(stop_requested_ns_.load());
   if (handle_sigint_ && g_stop_signal.load() != 0) earlier(g_stop_signal_ns.load());
-  if (handle_sigint_ && g_requested_signal.load() != 0) earlier(g_requested_signal_ns.load());
+  if (stops_on_requests() && g_requested_signal.load() != 0) earlier(g_requested_signal_ns.load());
   return MonoTimer::Clock::time_point{std::chrono::nanoseconds{at}};
 }
 
 bool Doist::stop_pending() const {
   // The signal flags are process-wide: a Doist that does not handle signals
   // (set_handle_sigint(false)) leaves them to the run or catch that does.
-  return stop_requested() ||
-         (handle_sigint_ && (g_stop_signal.load() != 0 || g_requested_signal.load() != 0));
+  return stop_requested() || (handle_sigint_ && g_stop_signal.load() != 0) ||
+         (stops_on_requests() && g_requested_signal.load() != 0);
 }
 
 RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
@@ -588,7 +603,7 @@ RunEnd Doist::run(std::span<Doer* const> doers, std::optional<Tock> limit,
         // Then a signal handler's request (request_stop_from_signal), then
         // the run's own.
         const int caught = handle_sigint_ ? g_stop_signal.load() : 0;
-        const int handled = handle_sigint_ ? g_requested_signal.load() : 0;
+        const int handled = stops_on_requests() ? g_requested_signal.load() : 0;
         stop_signal_ = caught != 0    ? caught
                        : handled != 0 ? handled
                                       : stop_requested_signal_.load();
@@ -763,10 +778,10 @@ void Doist::wait_out(MonoTimer::Clock::time_point stop, const StopWakes& wakes) 
     // Woken early with no stop pending: a wake rung for no stop of this run
     // (a request_stop() that came just before it, which it forgets). Cleared,
     // or every wait would end at once. Only this Doist's own: the signal wake
-    // is every Doist's and is rung only while a stop signal, or a handler's
-    // request, is pending (which stop_pending() sees), so clearing it here
-    // could only erase a signal that came after the check, for another
-    // Doist's wait.
+    // (or the request wake) is every Doist's and is rung only while a stop
+    // signal (or a handler's request) is pending, which stop_pending() sees
+    // where this Doist watches that wake, so clearing it here could only
+    // erase a signal that came after the check, for another Doist's wait.
     if (!stop_pending() && MonoTimer::Clock::now() < until && wakes.request != nullptr) {
       wakes.request->clear();
     }

@@ -1128,6 +1128,7 @@ TEST(DoistRules, AStopRequestedFromASignalHandlerIsKeptForTheRun) {
     std::raise(SIGUSR2);
     EXPECT_EQ(caught_stop_signal(), 0);
     Doist doist(seconds(1));
+    doist.set_stop_on_signal_request(true);
     const WakeFd* wake = doist.stop_wakes().signal;
     ASSERT_NE(wake, nullptr);
     pollfd readable{wake->fd(), POLLIN, 0};
@@ -1138,14 +1139,16 @@ TEST(DoistRules, AStopRequestedFromASignalHandlerIsKeptForTheRun) {
     EXPECT_EQ(a.recurs, 1);
     EXPECT_EQ(doist.stop_signal(), SIGUSR2);
     EXPECT_FALSE(doist.stop_requested());  // a signal's, not the run's own
-    // A Doist that does not handle signals does not stop on it.
+    // A Doist that does not handle signals does not stop on it, even asked.
     Doist deaf(seconds(1));
     deaf.set_handle_sigint(false);
+    deaf.set_stop_on_signal_request(true);
     ProbeDoer b(trace, "B");
     EXPECT_EQ(deaf.run({&b}, seconds(3)), RunEnd::limit);
   }
   Trace trace;
   Doist doist(seconds(1));
+  doist.set_stop_on_signal_request(true);
   ProbeDoer a(trace, "A");
   a.on_recur = [](ProbeDoer&, int n) {
     if (n != 2) return;
@@ -1157,6 +1160,31 @@ TEST(DoistRules, AStopRequestedFromASignalHandlerIsKeptForTheRun) {
   EXPECT_EQ(doist.stop_signal(), SIGINT);
 }
 
+// A Doist that did not ask for them (set_stop_on_signal_request, off by
+// default: a program's own run beside run_cli's `hio run`) is neither
+// stopped by a handler's request nor woken by it: the wake its waits watch
+// stays quiet (woken for nothing to stop for, a real-time wait would spin to
+// the run's end). Unfixed, every run that handled stop signals ended.
+TEST(DoistRules, AStopRequestedFromASignalHandlerLeavesTheRunsThatDidNotAskForIt) {
+  const SignalCatchScope usr2(kUsr2, stop_on_signal, SignalCatchOptions{});
+  Doist doist(seconds(1));
+  Trace trace;
+  ProbeDoer a(trace, "A");
+  bool rung = true;
+  a.on_recur = [&](ProbeDoer&, int n) {
+    if (n != 2) return;
+    std::raise(SIGUSR2);
+    const WakeFd* wake = doist.stop_wakes().signal;
+    ASSERT_NE(wake, nullptr);
+    pollfd readable{wake->fd(), POLLIN, 0};
+    rung = ::poll(&readable, 1, 0) == 1;
+  };
+  EXPECT_EQ(doist.run({&a}, seconds(4)), RunEnd::limit);
+  EXPECT_EQ(doist.stop_signal(), 0);
+  EXPECT_FALSE(rung);
+  EXPECT_EQ(a.recurs, 4);  // tyme 0 to 3: the limit ends it at 4
+}
+
 // A real-time run waiting out a tock of an hour, asked to stop from a
 // signal handler once its first pass is over: the wait ends at once (the
 // handler rings the wake a stop signal rings) and the run ends at the pass
@@ -1166,6 +1194,7 @@ TEST(DoistRules, AStopRequestedFromASignalHandlerIsKeptForTheRun) {
 TEST(DoistRules, AStopRequestedFromASignalHandlerEndsARealTimeWaitAtOnce) {
   const SignalCatchScope usr2(kUsr2, stop_on_signal, SignalCatchOptions{});
   Doist doist(seconds(3600), true);
+  doist.set_stop_on_signal_request(true);
   struct FirstPass final : PassObserver {
     std::atomic<bool> over{false};
     void pass_ended(Tyme) override { over = true; }

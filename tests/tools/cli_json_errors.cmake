@@ -147,3 +147,20 @@ foreach(name long_utf8_key.toml long_utf8_keyy.toml)
   string(JSON error GET "${out}" error)
   require("${error}" "é \\[\\.\\.\\. [0-9]+ more bytes on stderr\\]$" "${name}: the cut marked")
 endforeach()
+# stderr that cannot be written (a full disk here; closed, 2>&-, or a reader
+# gone alike): the error object still holds all hio said, the one place left
+# to read it (unfixed: "hio inspect: " alone, or a scenario's first problem
+# only: stderr's failure stopped the message stream at its first write).
+if(EXISTS /dev/full)
+  file(WRITE ${WORK}/two_problems.toml "[run]\nlimit = \"x\"\n")
+  foreach(args "inspect;${WORK}/none.hioj;--json" "run;${WORK}/two_problems.toml;--json")
+    failed(2 ${args})
+    string(JSON said GET "${out}" error)
+    execute_process(COMMAND ${HIO} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                    ERROR_FILE /dev/full)
+    string(JSON error GET "${out}" error)
+    if(NOT rc EQUAL 2 OR NOT error STREQUAL said)
+      message(FATAL_ERROR "${args} 2>/dev/full: exit ${rc}, error '${error}', not '${said}'")
+    endif()
+  endforeach()
+endif()

@@ -31,4 +31,19 @@ grep -q "is text, not a journal: a scenario is run with my-hio run" text.out ||
 [ $? -eq 4 ] || fail "--help > /dev/full: exit not 4" full.out
 grep -qx "my-hio: cannot write the output (stdout): No space left on device" full.out ||
   fail "--help > /dev/full: not said as my-hio" full.out
+# The library's messages that name a command name the program's too (a run's
+# channel errors, a journal given to run, a --set net.* given to replay): the
+# stock hio replays no journal of kinds it lacks (they said hio).
+printf '[run]\nmode = "real"\nlimit = "200ms"\n[[doer]]\nkind = "echo_client"\nname = "c"\naddress = "tcp://127.0.0.1:1"\nmessages = 1\nsize = 1\n' > refused.toml
+./my-hio run refused.toml --record r.hioj > refused.out 2>&1 || fail "refused connect: exit $?" refused.out
+grep -q "; my-hio inspect r.hioj --kind error lists them$" refused.out ||
+  fail "channel errors: not my-hio's inspect" refused.out
+./my-hio run r.hioj > journal.out 2>&1
+[ $? -eq 2 ] || fail "run of a journal: exit not 2" journal.out
+grep -q "(use my-hio replay / my-hio inspect)$" journal.out || fail "run of a journal: not my-hio's commands" journal.out
+./my-hio run "$SCENARIOS/udp_request_response.toml" --record u.hioj > u.out 2>&1 || fail "udp run: exit $?" u.out
+./my-hio replay u.hioj --set net.stall_timeout=1s > net.out 2>&1
+[ $? -eq 2 ] || fail "replay --set net.*: exit not 2" net.out
+grep -q "run the scenario: my-hio run FILE --set net.stall_timeout=1s$" net.out ||
+  fail "replay --set net.*: not my-hio's run" net.out
 exit 0

@@ -38,12 +38,22 @@ ChannelSelection select_channels(const std::vector<std::string>& channels,
     const auto it = by_name.find(c);
     return it == by_name.end() ? none : it->second;
   };
+  // Whether the command stopped the reading (reader_options.stop: its
+  // Ctrl-C): the events it did not read may name the channel, so no verdict
+  // is given (a channel the journal has was said not to be there).
+  const auto stopped = [&] { return reader_options.stop && reader_options.stop(); };
   const auto read_events = [&](const std::function<void(const ChannelEvent&)>& on_event) {
     replay::JournalReader again(journal, reader_options);
     (void)replay::for_each_event(
         again, replay::EventFilter{},
         [&](const replay::FrameView&, const ChannelEvent& e) { on_event(e); });
     by_name_stale = true;
+    return !stopped();
+  };
+  const auto interrupted = [] {
+    ChannelSelection cut;
+    cut.interrupted = true;
+    return cut;
   };
   ChannelSelection selection;
   for (const std::string& c : channels) {
@@ -70,22 +80,24 @@ ChannelSelection select_channels(const std::vector<std::string>& channels,
             names.insert(wanted);
           }
         }
-        read_events([&](const ChannelEvent& e) {
+        const bool read = read_events([&](const ChannelEvent& e) {
           const bool open = e.kind == EventKind::open;
           if (ids.count(e.channel) == 0 && !(open && names.count(e.text) != 0)) return;
           std::string& name = known[e.channel];
           if (open) name = std::string(e.text);
         });
+        if (!read) return interrupted();
       }
     }
     if (missing() && !header_only && !all_read) {
       // Not there: every channel, to say which there are (and the nearest
       // name), as only a mistake costs.
       all_read = true;
-      read_events([&](const ChannelEvent& e) {
+      const bool read = read_events([&](const ChannelEvent& e) {
         std::string& name = known[e.channel];
         if (e.kind == EventKind::open) name = std::string(e.text);
       });
+      if (!read) return interrupted();
     }
     if (is_id && (known.count(id) != 0 || header_only)) {
       selection.ids.push_back(id);

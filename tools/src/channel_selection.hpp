@@ -31,6 +31,10 @@ struct ChannelSelection {
   std::vector<std::vector<std::uint32_t>> each;
   std::string problem;  // "" if every --channel was found
   std::vector<std::string> warnings;
+  // The journal's events were read again and `reader_options.stop` ended
+  // that reading (the command's Ctrl-C): nothing is known of the channels
+  // they would have named, so `problem` and the rest say nothing.
+  bool interrupted = false;
 };
 // `channels` as given (each an id or a name) in `reader`'s journal, read
 // from `journal` (its path, read again with `reader_options` for a channel

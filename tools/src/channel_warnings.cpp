@@ -7,6 +7,7 @@
 #include "hio/io/channel.hpp"
 #include "hio/tools/runner.hpp"
 #include "hio/tools/scenario.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -114,7 +115,8 @@ void ChannelWarnings::finish() const {
     // name nothing.
     line += "; inspect the journal with --kind error to list them";
   } else {
-    line += "; hio inspect " + display_text(*journal_) + " --kind error lists them";
+    line +=
+        "; " + program_name() + " inspect " + display_text(*journal_) + " --kind error lists them";
   }
   warn_(line);
 }

@@ -120,11 +120,13 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
 // recorded channels with their ids, so both sides' usually agree), and
 // neither side's id is looked for in the other, where it may be another
 // channel. A channel the journal does not have is an error naming it and its
-// channels: nullopt, said on stderr.
+// channels: nullopt, said on stderr. A lookup that Ctrl-C stopped
+// (`reading`'s stop) is nullopt too, with nothing said: the caller says so.
 std::optional<std::vector<std::vector<std::uint32_t>>> channel_ids(
     const std::vector<std::string>& channels, const std::string& path,
-    const replay::JournalReader& reader) {
-  ChannelSelection selection = select_channels(channels, path, {}, reader);
+    const replay::ReaderOptions& reading, const replay::JournalReader& reader) {
+  ChannelSelection selection = select_channels(channels, path, reading, reader);
+  if (selection.interrupted) return std::nullopt;
   if (!selection.problem.empty()) {
     cli_err() << command_prefix("diff") << display_text(path) << ": " << selection.problem << "\n";
     return std::nullopt;
@@ -188,12 +190,17 @@ int do_diff(DiffArgs args) {
   }
   std::vector<ComparedChannel> channels;
   if (!args.channels.empty()) {
+    // A lookup Ctrl-C stopped says so, as the comparison does below.
+    const auto lookup_failed = [&] {
+      const int code = reading_interrupted("diff", both, true);
+      return code != 0 ? code : kExitBadInput;
+    };
     std::optional<std::vector<std::vector<std::uint32_t>>> want =
-        channel_ids(args.channels, a, expected);
-    if (!want) return kExitBadInput;
+        channel_ids(args.channels, a, reading, expected);
+    if (!want) return lookup_failed();
     std::optional<std::vector<std::vector<std::uint32_t>>> got =
-        channel_ids(args.channels, b, actual);
-    if (!got) return kExitBadInput;
+        channel_ids(args.channels, b, reading, actual);
+    if (!got) return lookup_failed();
     for (std::size_t i = 0; i < args.channels.size(); ++i) {
       ComparedChannel& c = channels.emplace_back(ComparedChannel{
           args.channels[i], std::move((*want)[i]), std::move((*got)[i]), !by_id(args.channels[i])});

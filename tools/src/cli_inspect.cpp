@@ -79,6 +79,11 @@ int do_inspect(const InspectArgs& args) {
   replay::EventFilter filter;
   ChannelSelection selection =
       select_channels(args.channels, args.journal, inspect_reader_options(args), reader);
+  if (const int code =
+          reading_interrupted("inspect", display_text(args.journal), selection.interrupted);
+      code != 0) {
+    return code;
+  }
   if (!selection.problem.empty()) {
     cli_err() << command_prefix("inspect") << selection.problem << "\n";
     return kExitBadInput;

@@ -136,6 +136,9 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
   RunOptions options;
   options.record_path = args.record.value_or("");
   options.counters = args.counters;
+  // Only this run stops on the SIGUSR1 the catch asks for: not a run an
+  // embedding program has going on another thread.
+  options.stop_on_signal_request = true;
   // Whether a progress line is on stderr now: erased (only then) before a
   // warning and after the run.
   bool progress_shown = false;

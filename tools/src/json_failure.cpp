@@ -48,6 +48,10 @@ class JsonFailure::Counter final : public std::streambuf {
 };
 
 // cli_err()'s buffer while it lives: passes everything on, keeping a copy.
+// What it keeps counts as written whatever stderr did: stderr closed
+// (2>&-), full or without a reader would make cli_err() go bad at its first
+// write, and the rest of what hio said would be lost to the error object,
+// then the one place it can be read.
 class JsonFailure::Tee final : public std::streambuf {
  public:
   explicit Tee(std::streambuf* next) : next_(next) {}
@@ -59,11 +63,13 @@ class JsonFailure::Tee final : public std::streambuf {
     if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
     const char ch = traits_type::to_char_type(c);
     keep(&ch, 1);
-    return next_->sputc(ch);
+    next_->sputc(ch);
+    return c;
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
     keep(s, static_cast<std::size_t>(n));
-    return next_->sputn(s, n);
+    next_->sputn(s, n);
+    return n;
   }
   int sync() override { return next_->pubsync(); }
 

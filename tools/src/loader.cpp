@@ -29,6 +29,7 @@
 #include "hio/tools/duration.hpp"
 #include "hio/tools/runner.hpp"
 #include "option_value.hpp"
+#include "program_name.hpp"
 #include "setting_text.hpp"
 #include "settings_view.hpp"
 #include "toml_integer.hpp"
@@ -1253,8 +1254,9 @@ Scenario load_scenario_text(std::string text, std::string path, const DoerRegist
   }
   // The one binary file people hand to run, check or sweep by mistake.
   if (replay::is_journal(text)) {
-    throw ScenarioError({Diagnostic{
-        SourcePos{path, 0, 0}, "is a hio journal, not a scenario (use hio replay / hio inspect)"}});
+    throw ScenarioError({Diagnostic{SourcePos{path, 0, 0},
+                                    "is a hio journal, not a scenario (use " + program_name() +
+                                        " replay / " + program_name() + " inspect)"}});
   }
   return Loader(std::move(path), registry).load(std::move(text));
 }

@@ -113,6 +113,11 @@ CliSignals::~CliSignals() {
 }
 
 bool FdWriteBuffer::flush_pending() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return flush_locked();
+}
+
+bool FdWriteBuffer::flush_locked() {
   std::size_t written = 0;
   const bool signals_blocked = stop_signals_blocked_here();
   while (error_ == 0 && written < pending_.size()) {
@@ -175,6 +180,7 @@ FdWriteBuffer::int_type FdWriteBuffer::overflow(int_type c) {
 }
 
 std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   if (error_ != 0) return 0;  // the stream goes bad: later output is not pretended
   try {
     pending_.append(s, static_cast<std::size_t>(n));
@@ -185,7 +191,7 @@ std::streamsize FdWriteBuffer::xsputn(const char* s, std::streamsize n) {
     return 0;
   }
   const bool newline = line_ && std::memchr(s, '\n', static_cast<std::size_t>(n)) != nullptr;
-  if ((newline || pending_.size() >= kPendingMax) && !flush_pending()) return 0;
+  if ((newline || pending_.size() >= kPendingMax) && !flush_locked()) return 0;
   return n;
 }
 

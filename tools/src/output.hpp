@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <mutex>
 #include <ostream>
 #include <streambuf>
 #include <string>
@@ -24,13 +25,19 @@ namespace hio::tools {
 // have, if a CliSignals diverted SIGPIPE (its action was SIG_DFL), no stop
 // signal was caught (caught_stop_signal: the command then ends with its code)
 // and no failure's code is known (exit_code_known: the same).
+// Several threads may write and flush it at once (a sweep's: one writes a
+// seed's line while another's message on cli_err(), tied to cli_out(),
+// flushes it): a lock keeps each piece whole and written once.
 class FdWriteBuffer final : public std::streambuf {
  public:
   FdWriteBuffer(int fd, bool line, bool sigpipe = false)
       : fd_(fd), line_(line), sigpipe_(sigpipe) {}
   // Writes what is pending; false if a write failed, now or before.
   bool flush_pending();
-  int error() const { return error_; }
+  int error() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return error_;
+  }
 
  protected:
   int_type overflow(int_type c) override;
@@ -38,9 +45,12 @@ class FdWriteBuffer final : public std::streambuf {
   int sync() override { return flush_pending() ? 0 : -1; }
 
  private:
+  bool flush_locked();  // flush_pending, under mutex_
+
   int fd_;
   bool line_;
   bool sigpipe_;
+  mutable std::mutex mutex_;  // over error_ and pending_
   int error_ = 0;
   std::string pending_;
 };

@@ -21,6 +21,7 @@
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
 #include "journal_target.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -102,8 +103,8 @@ void check_replay_set(const std::string& set, const replay::JournalHeader& heade
     // network delivered (xuser17 finding F).
     why =
         "a replay builds no network: its inputs are what the recorded network delivered; "
-        "to try other link settings, run the scenario: hio run FILE --set " +
-        set;
+        "to try other link settings, run the scenario: " +
+        program_name() + " run FILE --set " + set;
   }
   if (!why.empty()) {
     throw SettingError("--set " + set + ": " + why);  // as apply_override's

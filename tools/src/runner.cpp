@@ -680,6 +680,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);
   doist.set_max_lag(scenario.run.max_lag);
+  doist.set_stop_on_signal_request(options.stop_on_signal_request);
   IoHub io(doist.tymth());
   doist.attach(io);
   JournalTarget target(options.record_path);

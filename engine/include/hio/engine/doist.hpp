@@ -65,12 +65,15 @@ bool stop_signal_kept_ignored(int signal);
 // cleanly (hio run's SIGUSR1, tools' CleanStopCatch): async-signal-safe,
 // which Doist::request_stop is not for a handler (it knows no Doist, and
 // one may be destroyed while the handler runs). Every run of a Doist that
-// handles stop signals (set_handle_sigint, the default) ends after its
+// asked for it (set_stop_on_signal_request, off by default: not a run of
+// the program's own beside hio run's) and handles stop signals
+// (set_handle_sigint, the default) ends after its
 // current pass as request_stop(signal) ends it: RunEnd::interrupted,
 // stop_signal() `signal` (a caught SIGINT, SIGTERM or SIGHUP wins over it,
 // and it over the run's own request_stop(signal)), and in real time the
-// wait between passes ends at once (it rings the wake a caught stop signal
-// rings, Doist::stop_wakes()): the run ends at the pass it came after
+// wait between passes ends at once (it rings the wake those Doists watch,
+// Doist::stop_wakes(), which a caught stop signal rings too; the other
+// Doists' waits are not woken): the run ends at the pass it came after
 // (ended_at_pass()). Kept as a caught stop signal is (the first requested
 // wins), from the start of the outermost StopSignalCatch or run to the end
 // of the last, so that a run started meanwhile ends after its first pass;
@@ -333,6 +336,12 @@ class Doist : public Tymist {
   // catches it, which stops those, not this one). request_stop() still ends
   // them.
   void set_handle_sigint(bool handle) { handle_sigint_ = handle; }
+  // run() also ends on request_stop_from_signal (default off), while it
+  // handles stop signals: for the run a program's own signal is meant to
+  // stop (hio run's SIGUSR1: tools' RunOptions::stop_on_signal_request).
+  // Off, a request neither stops its runs nor wakes their waits: a run of
+  // the program's own beside run_cli's `hio run` goes on.
+  void set_stop_on_signal_request(bool stop) { stop_on_request_ = stop; }
 
   // Reactors are polled, and observers told, in the order they were added.
   // Each belongs to one Doist at a time: attaching one that is attached
@@ -430,6 +439,8 @@ class Doist : public Tymist {
   // due time the pass ended (0: in time).
   void next_window(MonoTimer::Clock::time_point& wall_end, Tock lag_at_end);
   bool stop_pending() const;
+  // A handler's request (request_stop_from_signal) ends its runs.
+  bool stops_on_requests() const { return handle_sigint_ && stop_on_request_; }
   // When the earliest pending stop came (a request, a signal it handles).
   MonoTimer::Clock::time_point stop_came_at() const;
   // The run's WakeFd, made once; cleared for the run that starts.
@@ -466,13 +477,14 @@ class Doist : public Tymist {
   bool real_;
   bool skip_ = true;
   bool handle_sigint_ = true;
-  bool in_run_ = false;         // run() is in progress
-  bool in_pass_ = false;        // a pass is in progress (observers and reactors included)
-  bool in_callback_ = false;    // calling a reactor or an observer (exit() refuses)
-  bool entered_ = false;        // entered (run or manual) and not exited since
-  bool stop_at_pass_ = false;   // request_stop_at_pass() in this run
-  bool ended_at_pass_ = false;  // the last run ended at its last pass's tyme
-  bool waiting_ = false;        // inside pace()
+  bool stop_on_request_ = false;  // set_stop_on_signal_request
+  bool in_run_ = false;           // run() is in progress
+  bool in_pass_ = false;          // a pass is in progress (observers and reactors included)
+  bool in_callback_ = false;      // calling a reactor or an observer (exit() refuses)
+  bool entered_ = false;          // entered (run or manual) and not exited since
+  bool stop_at_pass_ = false;     // request_stop_at_pass() in this run
+  bool ended_at_pass_ = false;    // the last run ended at its last pass's tyme
+  bool waiting_ = false;          // inside pace()
   int stop_signal_ = 0;
   // The last run stalled because tyme ran out (ran_out_of_tyme()).
   bool ran_out_of_tyme_ = false;

@@ -313,10 +313,16 @@ struct RunOptions {
   // with stop_signal kCleanStopSignal, which the journal's trailer keeps, its
   // end judged as a run's end. A signal handler calls
   // hio::request_stop_from_signal(kCleanStopSignal) instead (hio run's
-  // SIGUSR1), which ends the run the same way. (Until session 21 both were a
+  // SIGUSR1), which ends the run the same way for a run with
+  // stop_on_signal_request. (Until session 21 both were a
   // std::atomic<bool> read at each pass's end: a real-time run with a long
   // tock noticed one only after its wait, a tock late.)
   const StopFlag* clean_stop = nullptr;
+  // The run also ends cleanly, as clean_stop ends it, on
+  // hio::request_stop_from_signal (Doist::set_stop_on_signal_request): hio
+  // run's SIGUSR1 (run_cli's CleanStopCatch). Off (the default), such a
+  // request, meant for another run of the process, leaves this one alone.
+  bool stop_on_signal_request = false;
   // When set, channel failures are said through it, one line each without
   // a newline (hio run writes them to stderr): the first error of each
   // channel as it happens - at most kChannelWarningsMax channels - and at the
