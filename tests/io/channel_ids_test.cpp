@@ -16,6 +16,7 @@
 #include "io_run.hpp"
 #include "raw_socket.hpp"
 #include "recording_sink.hpp"
+#include "sim_support.hpp"
 
 namespace hio::test {
 namespace {
@@ -81,6 +82,28 @@ TEST(IoChannelIds, AfterTheLastIdConnectsThrowAndAcceptsAreRefused) {
   EXPECT_EQ(sink.events.size(), events);
   EXPECT_EQ(run.io.channel_count(), 2u);
   run.io.remove_sink(sink);
+}
+
+// SimNet's listener refuses the same way; its client is reset (refused).
+TEST(IoChannelIds, ASimListenerRefusesWhatNeedsAnIdBeyondTheLast) {
+  SimWorld w;
+  w.two_hosts();
+  detail::set_next_channel_id(w.io, kLastId - 1);
+  Channel& listener = w.io.listen("sim://b:7");
+  Channel& client = w.io.connect("sim://b:7");  // the last id
+  ASSERT_EQ(client.id(), kLastId);
+  StopWhen ended(w.doist, [&] { return !client.open(); });
+  ASSERT_EQ(w.doist.run({&ended}, seconds(1)), RunEnd::interrupted);
+  EXPECT_EQ(client.state(), ChannelState::failed);
+  EXPECT_NE(client.reason().find("refused: no channel ids left"), std::string::npos)
+      << client.reason();
+  ASSERT_EQ(w.sink.count(EventKind::error), 2u);  // the listener's, then the client's
+  const Recorded* refusal = w.sink.first(EventKind::error, listener.id());
+  ASSERT_NE(refusal, nullptr);
+  EXPECT_NE(refusal->text.find("channel ids are exhausted"), std::string::npos) << refusal->text;
+  EXPECT_EQ(w.sink.count(EventKind::accept), 0u);
+  EXPECT_TRUE(listener.connected());
+  dump_on_failure(w.sink);
 }
 
 }  // namespace
