@@ -92,12 +92,21 @@ void ReadyList::add(Channel& channel) {
                                                    " whose ready list is another one");
   if (channel.ready_marked_) return;
   channel.ready_marked_ = true;
+  channel.ready_slot_ = marked_.size();
   marked_.push_back(&channel);
 }
 
 void ReadyList::remove(Channel& channel) {
+  // In constant time: the last marked channel moves into its slot. The order
+  // of marked_ is nobody's (take() sorts by id), and a burst of remotes
+  // released while marked would otherwise cost O(marked) each.
+  HIO_CHECK(channel.ready_slot_ < marked_.size() && marked_[channel.ready_slot_] == &channel,
+            "ReadyList::remove of channel #" + std::to_string(channel.id()) + " not marked in it");
   channel.ready_marked_ = false;
-  marked_.erase(std::remove(marked_.begin(), marked_.end(), &channel), marked_.end());
+  Channel* last = marked_.back();
+  marked_[channel.ready_slot_] = last;
+  last->ready_slot_ = channel.ready_slot_;
+  marked_.pop_back();
 }
 
 void ReadyList::take(std::vector<Channel*>& out) {

@@ -27,6 +27,10 @@ struct IoHub::Impl {
 };
 
 namespace detail {
+void set_next_channel_id(IoHub& hub, std::uint32_t next) {
+  hub.next_id_ = next;
+}
+
 AsioCore& asio_core(IoHub& hub) {
   return hub.impl_->core;
 }
@@ -172,6 +176,7 @@ Channel& IoHub::create(const Address& address, ChannelRole role, ChannelOptions 
   HIO_CHECK(!emitting_, "a channel was created from inside an EventSink");
   check_clock_live("a channel for " + address.text());
   refuse_impossible_options(address, role, options);
+  if (next_id_ == 0) throw std::runtime_error(ids_exhausted("no channel for " + address.text()));
   // A replay's override makes every transport: the scheme's own factory
   // (built in, or installed: a SimNet on the replay's hub) still refuses
   // what it refused in the recorded run (xsvr16 finding 9).
@@ -220,6 +225,12 @@ Channel& IoHub::add_channel(std::string name, const Address& address, ChannelKin
   }
   channel.transport_->start(ChannelPort(channel));
   return channel;
+}
+
+std::string IoHub::ids_exhausted(std::string_view refused) {
+  return "channel ids are exhausted: this hub has made 4294967295 channels, the most one run "
+         "can number (ids are 32-bit and never reused); " +
+         std::string(refused);
 }
 
 Channel* IoHub::find(std::uint32_t id) const {

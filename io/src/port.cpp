@@ -235,12 +235,16 @@ const Datagram* ChannelPort::tx_front() const {
 
 // ---- listeners --------------------------------------------------------------
 
-Channel& ChannelPort::accept(std::unique_ptr<Transport> transport, const Address& address,
+Channel* ChannelPort::accept(std::unique_ptr<Transport> transport, const Address& address,
                              std::string_view peer) {
   Channel& listener = channel();
   HIO_CHECK(listener.kind_ == ChannelKind::listener,
             "accept on channel #" + std::to_string(listener.id_) + " which is no listener");
   IoHub& hub = *listener.hub_;
+  if (hub.next_id_ == 0) {
+    error(IoHub::ids_exhausted("the connection from " + std::string(peer) + " is refused"));
+    return nullptr;  // its transport, never started, goes: the connection with it
+  }
   ChannelEvent event = event_of(EventKind::accept, listener);
   event.accepted = hub.next_id_;  // the id add_channel gives it
   event.peer = peer;
@@ -252,7 +256,7 @@ Channel& ChannelPort::accept(std::unique_ptr<Transport> transport, const Address
   listener.accepted_.push_back(&remote);
   remote.queued_in_ = &listener;
   listener.wake_waiter();
-  return remote;
+  return &remote;
 }
 
 // ---- noise and waking -------------------------------------------------------

@@ -439,7 +439,13 @@ void SimCore::accept(SimListenerTransport& listener, SimConn& c) {
       std::make_unique<SimAcceptedTransport>(*this, c, listener.endpoint_id(), listener.options());
   const Address address{Scheme::sim, c.host[0]->name, c.port[0], {}, 0};
   // Emits accept on the listener, then open and connect on the new channel.
-  listener.port().accept(std::move(remote), address, c.endpoint[0]);
+  if (listener.port().accept(std::move(remote), address, c.endpoint[0]) == nullptr) {
+    // Refused (no channel ids left): the remote's end left silently; the
+    // client is reset.
+    send_segment(c, 1, SegmentKind::rst,
+                 "connect to " + c.endpoint[1] + " refused: no channel ids left", now());
+    return;
+  }
   send_segment(c, 1, SegmentKind::syn_ack, {}, now());
 }
 

@@ -127,9 +127,11 @@ void TcpAcceptor::on_accept(const boost::system::error_code& ec, tcp::socket soc
   ++gate_->live;
   ChannelPort port = port_;
   const std::string peer = endpoint_text(remote);
-  port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), peer, gate_, tls_,
-                                                     close_linger_),
-              address, peer);
+  if (port.accept(std::make_unique<TcpAcceptedTransport>(core_, std::move(socket), peer, gate_,
+                                                         tls_, close_linger_),
+                  address, peer) == nullptr) {
+    --gate_->live;  // refused (no channel ids left): its socket was reset
+  }
   if (live()) accept_next();
 }
 

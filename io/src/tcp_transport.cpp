@@ -191,6 +191,13 @@ TcpAcceptedTransport::TcpAcceptedTransport(AsioCore& core, tcp::socket socket, s
 
 TcpAcceptedTransport::~TcpAcceptedTransport() {
   if (stream_) stream_->detach();
+  if (socket_ && socket_->is_open()) {
+    // Never started (its accept was refused): a reset, so that the peer
+    // learns at once that nothing will serve it.
+    boost::system::error_code ignored;
+    socket_->set_option(tcp::socket::linger(true, 0), ignored);
+    socket_->close(ignored);
+  }
 }
 
 void TcpAcceptedTransport::start(ChannelPort port) {

@@ -256,7 +256,7 @@ TEST_F(IoChannel, ListenerAcceptCreatesTheNextChannel) {
   Channel& other = io.connect("sim://x:1");
   Address remote_address = parse_address_or_throw("sim://r:5");
   Channel& remote =
-      listener_port.accept(std::make_unique<ManualTransport>(), remote_address, "r:5");
+      *listener_port.accept(std::make_unique<ManualTransport>(), remote_address, "r:5");
   EXPECT_EQ(other.id(), 2u);
   EXPECT_EQ(remote.id(), 3u);
   EXPECT_EQ(remote.name(), "sim://0.0.0.0:7/3");

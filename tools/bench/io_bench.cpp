@@ -1,13 +1,19 @@
 // IO benchmarks: TCP echo throughput through hio's channels and driver doers
 // against a plain Boost.Asio echo with the same chunk size, measured in the
 // same run, and the wall time of many short connections.
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
+#include <ctime>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -261,6 +267,95 @@ void raise_file_limit() {
   }
 }
 
+// ---- a burst of closes ------------------------------------------------------
+
+// Parks until `done` says the burst is over; then stops the run.
+class BurstWatch final : public Doer {
+ public:
+  BurstWatch(Doist& doist, std::function<bool()> done)
+      : Doer("burst_watch"), doist_(doist), done_(std::move(done)) {}
+
+ protected:
+  bool recur(Tyme) override {
+    if (done_()) doist_.request_stop();
+    return false;
+  }
+
+ private:
+  Doist& doist_;
+  std::function<bool()> done_;
+};
+
+double process_cpu_now() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+// `clients` quiet connections to one EchoServerDoer (real time, loopback),
+// all closed at once: a child process holds the client ends (16k pairs do not
+// fit one process's file limit) and exits. Returns the server process's CPU
+// per close, in ns, from the exit until every remote is released; 0 if the
+// file limit does not allow `clients` connections.
+double close_burst_ns(int clients) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 ||
+      limit.rlim_max < static_cast<rlim_t>(clients) + 64) {
+    return 0;
+  }
+  if (limit.rlim_cur < static_cast<rlim_t>(clients) + 64) {
+    limit.rlim_cur = static_cast<rlim_t>(clients) + 64;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  }
+  Doist doist(Tock{1'000'000}, true, seconds(120));
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  ChannelOptions options;
+  options.remotes_max = static_cast<std::size_t>(clients);
+  EchoServerDoer server(io, "tcp://127.0.0.1:0", options);
+  if (!server.listener().connected()) throw std::runtime_error(server.listener().reason());
+  const Address local = parse_address_or_throw("tcp://" + server.listener().local());
+  int go[2];
+  if (::pipe(go) != 0) throw std::runtime_error("close burst: pipe");
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("close burst: fork");
+  if (child == 0) {
+    // Connects, waits for the word, exits: the kernel closes every end at once.
+    ::close(go[1]);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(local.port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < clients; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0)
+        ::_exit(1);
+    }
+    char word = 0;
+    (void)!::read(go[0], &word, 1);
+    ::_exit(0);
+  }
+  ::close(go[0]);
+  double start = 0;
+  bool closing = false;
+  BurstWatch watch(doist, [&] {
+    if (!closing && server.remotes().size() == static_cast<std::size_t>(clients)) {
+      closing = true;
+      start = process_cpu_now();
+      ::close(go[1]);  // the child exits
+    }
+    return closing && server.remotes().empty();
+  });
+  doist.run({&server, &watch});
+  const double spent = process_cpu_now() - start;
+  if (!closing) ::close(go[1]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (!closing || !server.remotes().empty()) throw std::runtime_error("close burst did not end");
+  return spent * 1e9 / clients;
+}
+
 }  // namespace
 
 void io_suite(const Options& options, Report& report) {
@@ -322,6 +417,24 @@ void io_suite(const Options& options, Report& report) {
   }
   report.add("tcp_conns_10k", conns_best, "s");
   report.add("tcp_conns_10k_virtual", conns_spinning_best, "s");
+
+  // A burst of quiet remotes closing at once: CPU per close at 2k and 16k;
+  // the ratio near 1 says a burst costs linear time (xsoak21 finding 4).
+  double burst_2k = 1e300;
+  double burst_16k = 1e300;
+  for (int round = 0; round < options.rounds(); ++round) {
+    burst_2k = std::min(burst_2k, close_burst_ns(2'000));
+    burst_16k = std::min(burst_16k, close_burst_ns(16'000));
+  }
+  if (burst_16k == 0) {
+    std::fprintf(stderr,
+                 "hio-bench io: tcp_close_burst skipped: the file limit (RLIMIT_NOFILE) "
+                 "allows no 16,000 connections\n");
+    return;
+  }
+  report.add("tcp_close_burst_2k_ns_per_close", burst_2k, "ns");
+  report.add("tcp_close_burst_16k_ns_per_close", burst_16k, "ns");
+  report.add("tcp_close_burst_16k_vs_2k", burst_16k / burst_2k, "ratio");
 }
 
 }  // namespace hio::bench

@@ -378,6 +378,7 @@ class Channel {
   DoerRef driver_;
   TargetRef<ReadyList> ready_list_;  // nullptr once the list is destroyed
   bool ready_marked_ = false;        // in ready_list_ until taken
+  std::size_t ready_slot_ = 0;       // while marked: its index in ready_list_'s marked_
   // Written to while no doer drove it nor had ever serviced it: the hub
   // watches it (IoHub::poll notes tx that nothing takes), once.
   bool undriven_watched_ = false;

@@ -25,6 +25,9 @@ namespace hio {
 namespace detail {
 struct AsioCore;  // io/src only: the Asio context and its bookkeeping
 AsioCore& asio_core(IoHub& hub);
+// Tests only: the id the hub's next channel gets, so
+// that a test reaches the end of the ids without 4 billion channels.
+void set_next_channel_id(IoHub& hub, std::uint32_t next);
 }  // namespace detail
 
 // Usage (the tests compile this as written: consumer_header_usage):
@@ -113,6 +116,10 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   // driver doer): the hub notes, once per channel, tx that waits a pass on a
   // channel with no driver that nothing has ever serviced (a warn log event,
   // channel 0). A doer that calls service() at its own tock is enough.
+  // Ids are never reused and are 32-bit (the journal's too): after
+  // 4,294,967,295 channels a hub makes no more. Then these throw
+  // std::runtime_error (no channel, no event), and a listener refuses what
+  // it would accept: an error event on the listener, the connection reset.
 
   // A stream client (tcp, tls, serial, sim, sim-serial).
   Channel& connect(const Address& address, ChannelOptions options = {});
@@ -229,10 +236,14 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   friend class ChannelPort;
   friend class Log;  // attach() keeps logs_
   friend detail::AsioCore& detail::asio_core(IoHub& hub);
+  friend void detail::set_next_channel_id(IoHub& hub, std::uint32_t next);
 
   struct Impl;
 
   Channel& create(const Address& address, ChannelRole role, ChannelOptions options);
+  // Why no channel can be made once next_id_ wrapped to 0 (the ids ran out),
+  // ending with what was `refused`.
+  static std::string ids_exhausted(std::string_view refused);
   // `client`: made by connect(), so options.retry applies (RetryGrid).
   Channel& add_channel(std::string name, const Address& address, ChannelKind kind,
                        ChannelOptions options, std::unique_ptr<Transport> transport,

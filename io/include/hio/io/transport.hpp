@@ -107,8 +107,11 @@ class ChannelPort {
   // A remote was accepted: creates its stream channel (next id) with
   // `transport`, emits accept on this channel then open on the new one, then
   // calls transport->start(). The listener's waiter is woken. Returns the new
-  // channel, also queued for Channel::accept().
-  Channel& accept(std::unique_ptr<Transport> transport, const Address& address,
+  // channel, also queued for Channel::accept(). nullptr when the hub's ids
+  // are exhausted (IoHub::connect): an error event on the listener instead,
+  // and `transport`, never started, is destroyed (a transport resets its
+  // connection then).
+  Channel* accept(std::unique_ptr<Transport> transport, const Address& address,
                   std::string_view peer);
 
   // ---- noise (SimNet) ----
