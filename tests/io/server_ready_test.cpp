@@ -5,7 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <map>
 #include <memory>
 
@@ -179,40 +178,6 @@ TEST(IoReadyList, ADestroyedListLeavesItsChannels) {
   next.take(out);
   EXPECT_THAT(out, ElementsAre(&a, &b));
   (void)listener;
-}
-
-// A channel leaves its list in constant time: a burst of remotes released
-// while marked (a TcpServerDoer's remotes that closed in its visit, as a real
-// TCP peer's FIN makes them) cost O(marked) each before, O(n^2) for the
-// burst (xsoak21 finding 4). Timed against making the same channels, which
-// load on the machine slows alike: leaving is far cheaper than making.
-TEST(IoReadyList, ChannelsLeaveAFullListInConstantTimeEach) {
-  constexpr int kChannels = 50'000;
-  MemoryNet net;
-  Doist doist{Tock{1'000'000}};
-  IoHub io{doist.tymth()};
-  io.set_factory(Scheme::sim, &net);
-  using Clock = std::chrono::steady_clock;
-  std::vector<Channel*> channels;
-  channels.reserve(kChannels);
-  const Clock::time_point made_start = Clock::now();
-  for (int i = 0; i < kChannels; ++i)
-    channels.push_back(&io.connect("sim://server:1"));
-  const Clock::duration making = Clock::now() - made_start;
-  ReadyList ready;
-  for (Channel* channel : channels) {
-    channel->set_ready_list(&ready);
-    ready.add(*channel);
-  }
-  ASSERT_EQ(ready.size(), static_cast<std::size_t>(kChannels));
-  const Clock::time_point leave_start = Clock::now();
-  for (Channel* channel : channels)
-    channel->set_ready_list(nullptr);  // in ascending id order, as release_ended lets go
-  const Clock::duration leaving = Clock::now() - leave_start;
-  EXPECT_TRUE(ready.empty());
-  EXPECT_LT(leaving, making / 4) << "leaving took "
-                                 << std::chrono::duration<double>(leaving).count() << " s, making "
-                                 << std::chrono::duration<double>(making).count() << " s";
 }
 
 // What is left marked after some leave is taken as ever: ascending id order.
