@@ -48,6 +48,8 @@ endif()
 # DESTDIR elsewhere than CMAKE_INSTALL_PREFIX works as it is. Each
 # configuration's files name its own archives (a Debug one's libhio_engined.a).
 if(HIO_INSTALL)
+  # A directory given absolute (-DCMAKE_INSTALL_LIBDIR=/usr/lib64) is
+  # written as it is, and the prefix is then CMAKE_INSTALL_PREFIX.
   set(_hio_pc_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
   if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
     set(_hio_pc_prefix "${CMAKE_INSTALL_PREFIX}")
@@ -55,6 +57,13 @@ if(HIO_INSTALL)
     string(REGEX REPLACE "[^/]+" ".." _hio_pc_up "${_hio_pc_dir}")
     set(_hio_pc_prefix "\${pcfiledir}/${_hio_pc_up}")
   endif()
+  foreach(_hio_pc_kind LIBDIR INCLUDEDIR)
+    if(IS_ABSOLUTE "${CMAKE_INSTALL_${_hio_pc_kind}}")
+      set(_hio_pc_${_hio_pc_kind} "${CMAKE_INSTALL_${_hio_pc_kind}}")
+    else()
+      set(_hio_pc_${_hio_pc_kind} "\${prefix}/${CMAKE_INSTALL_${_hio_pc_kind}}")
+    endif()
+  endforeach()
   set(_hio_pc_requires_engine "")
   set(_hio_pc_requires_io "hio-engine = ${PROJECT_VERSION}, openssl, spdlog")
   set(_hio_pc_requires_replay "hio-io = ${PROJECT_VERSION}, capnp, kj")
@@ -64,8 +73,8 @@ if(HIO_INSTALL)
   foreach(component IN LISTS HIO_PACKAGE_COMPONENTS)
     file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}.pc
       CONTENT "prefix=${_hio_pc_prefix}
-libdir=\${prefix}/${CMAKE_INSTALL_LIBDIR}
-includedir=\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}
+libdir=${_hio_pc_LIBDIR}
+includedir=${_hio_pc_INCLUDEDIR}
 
 Name: hio-${component}
 Description: hio ${component}: deterministic structured concurrency with record/replay (static, C++20)

@@ -471,9 +471,13 @@ void Doist::request_stop(int signal) {
 }
 
 StopWakes Doist::stop_wakes() const {
+  // The request wake is rung by stop signals too; without it (no file
+  // descriptor was left to make it) the signal wake still ends the waits
+  // for a stop signal, and a request is noticed between slices of the wait.
+  const WakeFd* request = stops_on_requests() ? g_request_wake.load() : nullptr;
   return StopWakes{wake_.load(std::memory_order_acquire), !handle_sigint_ ? nullptr
-                                                          : stops_on_requests()
-                                                              ? g_request_wake.load()
+                                                          : request != nullptr
+                                                              ? request
                                                               : g_signal_wake.load()};
 }
 

@@ -3,8 +3,9 @@
 // which may end before their creator returns.
 //
 // Not std::thread(fn).detach(): that detaches a thread which may already
-// have ended, and pthread_detach then read the ended thread's descriptor,
-// which glibc 2.36 on this project's machine had sometimes unmapped: SIGSEGV
+// have ended, which POSIX allows, yet on this project's machine (glibc 2.36,
+// a VM) pthread_detach then sometimes read an unmapped thread descriptor
+// (the cause is not established): SIGSEGV
 // in pthread_detach under LookupWorker::add (gdb), about once in 400
 // repeats of a lookup stress test, and in a whole suite run once (session
 // 21); a program without hio doing std::thread([]{}).detach() from 4

@@ -242,8 +242,9 @@ void TcpStream::read_some(asio::mutable_buffer buffer, Handler&& handler) {
 }
 
 std::size_t TcpStream::read_ready(asio::mutable_buffer buffer, boost::system::error_code& ec) {
-  // Non-blocking for this read only: the other operations are asynchronous,
-  // which Asio runs the same in either mode.
+  // The socket is non-blocking from its first such read on, for the rest of
+  // its life: the other operations are asynchronous, which Asio runs the
+  // same in either mode.
   if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
   if (ec) return 0;
   return socket_.read_some(buffer, ec);  // eof at the end; would_block if nothing

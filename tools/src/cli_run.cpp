@@ -123,7 +123,9 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
            const CleanStopCatch& /*held: SIGUSR1 stops the run*/) {
   // SIGUSR1 from here on ends the run cleanly (kCleanStopSignal), also one
   // that comes while the scenario is read or built: the catch asks the
-  // engine to stop the runs (request_stop_from_signal).
+  // engine to stop the runs that asked for such requests
+  // (request_stop_from_signal; RunOptions::stop_on_signal_request, which
+  // this run sets): a run of the program on another thread goes on.
   if (const std::string problem =
           record_path_problem(args.record, {{args.scenario, "scenario file"}});
       !problem.empty()) {

@@ -20,8 +20,9 @@ namespace hio::tools {
 std::vector<LineSpan> other_table_lines(std::string_view text, const toml::table& root);
 
 // `text` (made from a file by `edits`) with the lines `file_lines` of that
-// file (other_table_lines of the file) blank: each keeps its line end
-// only, so every other line and column stays where `text` has it, and what
+// file (other_table_lines of the file) blank: each keeps its '\n' only (a
+// CRLF line loses its '\r' too, which toml++ reads as the same line end),
+// so every other line and column stays where `text` has it, and what
 // toml++ reads there is what it reads in `text`. `edits` change only lines
 // of [run] and [net] (or add lines after the file's last).
 std::string settings_view(std::string_view text, const std::vector<LineSpan>& file_lines,
