@@ -17,6 +17,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "asio_core.hpp"
@@ -253,7 +254,16 @@ class Resolver {
     auto lookup =
         std::make_shared<Lookup<Protocol>>(host, port, flags, core_.context.get_executor(),
                                            typename Lookup<Protocol>::Handler(std::move(handler)));
-    core_.lookups.add(lookup);
+    try {
+      core_.lookups.add(lookup);
+    } catch (const std::system_error&) {
+      // No thread to be had (pthread_create failed: threads or memory ran
+      // out): looked up on this thread, as hio check does (open_check), the
+      // answer posted as a thread's would be. It threw out of connect() with
+      // the channel made and its lookup pending for ever.
+      lookup->run();
+      lookup->complete();
+    }
     lookup_ = std::move(lookup);
   }
 

@@ -166,6 +166,16 @@ require("${err}" "^hio run: --json=false: --json takes no value" "run --json=fal
 # A flag's name taken as another option's value is said as such, as before.
 hio(run ${udp} --record --real=1 EXIT 2)
 require("${err}" "^hio run: --record --real=1: --real is an option of hio run" "run --record --real=1")
+# A short name too (hio's -h): `--record -h` journaled into a file named -h,
+# `sweep --out -h` reported into a directory so named, exit 0 both.
+file(REMOVE_RECURSE ${CMAKE_CURRENT_BINARY_DIR}/-h)  # the directory the test runs in
+hio(run ${udp} --record -h EXIT 2)
+require("${err}" "^hio run: --record -h: -h is an option of hio run, not the FILE --record takes: give --record its FILE first \\(a file so named is given as ./-h\\)\n$" "run --record -h")
+hio(sweep ${udp} --seeds 1..2 --out -h EXIT 2)
+require("${err}" "^hio sweep: --out -h: -h is an option of hio sweep, not the DIR --out takes" "sweep --out -h")
+if(EXISTS ${CMAKE_CURRENT_BINARY_DIR}/-h OR EXISTS ${WORK}/-h)
+  message(FATAL_ERROR "--record -h or --out -h wrote -h")
+endif()
 
 # CLI11's own words, said in hio's: no command, an option with no value after
 # it, a positional argument missing.

@@ -46,4 +46,15 @@ grep -q "(use my-hio replay / my-hio inspect)$" journal.out || fail "run of a jo
 [ $? -eq 2 ] || fail "replay --set net.*: exit not 2" net.out
 grep -q "run the scenario: my-hio run FILE --set net.stall_timeout=1s$" net.out ||
   fail "replay --set net.*: not my-hio's run" net.out
+# And those of the loader and of sweep --force (they said hio; xrev22 finding 3).
+printf '[run]\nlimit = "1s"\n[[doer]]\nkind = "ticker"\nname = "2"\ncount = 1\n' > digits.toml
+./my-hio check digits.toml > digits.out 2>&1
+[ $? -eq 2 ] || fail "doer named 2: exit not 2" digits.out
+grep -q "reads as a channel id (my-hio inspect --channel 2 selects channel #2)" digits.out ||
+  fail "doer named 2: not my-hio's inspect" digits.out
+mkdir theirs && echo '{}' > theirs/report.json
+./my-hio sweep "$SCENARIOS/quickstart.toml" --seeds 1..1 --out theirs --force > theirs.out 2>&1
+[ $? -eq 2 ] || fail "sweep --force over another's report: exit not 2" theirs.out
+grep -q "is not a report of my-hio sweep (or is cut short)" theirs.out ||
+  fail "sweep --force: not my-hio's sweep" theirs.out
 exit 0

@@ -323,6 +323,9 @@ std::string option_as_value(CLI::App& command) {
   for (const CLI::Option* option : command.get_options()) {
     for (const std::string& name : option->get_lnames())
       names.insert("--" + name);
+    // Short names too: `--record -h` wrote the journal into a file named -h.
+    for (const std::string& name : option->get_snames())
+      names.insert("-" + name);
   }
   for (const CLI::Option* option : command.get_options()) {
     if (!option->nonpositional() || option->get_expected_min() == 0) continue;

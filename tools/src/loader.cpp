@@ -979,8 +979,8 @@ class Loader {
         } else if (reads_as_channel_id(spec.name)) {
           // inspect --channel 2 would select channel #2, whatever this
           // doer's channel is: a name it could never select.
-          report(n->source(), "doer name '" + spec.name +
-                                  "' reads as a channel id (hio inspect --channel " + spec.name +
+          report(n->source(), "doer name '" + spec.name + "' reads as a channel id (" +
+                                  program_name() + " inspect --channel " + spec.name +
                                   " selects channel #" +
                                   (spec.name[0] == '#' ? spec.name.substr(1) : spec.name) +
                                   "): a doer name holds something other than digits and a "

@@ -39,9 +39,10 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
                            const DoerRegistry& registry) {
   if (header.scenario.empty()) {
     throw journal_problem(journal,
-                          "the journal's header has no scenario text: it was not recorded by "
-                          "`hio run` (a program's own capture is replayed by that program, "
-                          "see docs/replay.md)");
+                          "the journal's header has no scenario text: it was not recorded by `" +
+                              program_name() +
+                              " run` (a program's own capture is replayed by that program, see "
+                              "docs/replay.md)");
   }
   // Held to a scenario file's bound, and said as for one: hio never writes a
   // larger one, and parsing a crafted 30 MB text took seconds and gigabytes.
@@ -760,7 +761,8 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   }
   if (!o.recorded_hio_failure.empty()) {
     out += "ended:     at the recorded end, where hio's own error ended the run: " +
-           display_text(o.recorded_hio_failure) + " (not the doers': hio run exited 6)\n";
+           display_text(o.recorded_hio_failure) + " (not the doers': " + program_name() +
+           " run exited 6)\n";
   }
   if (r.status == replay::ReplayStatus::perturbed) {
     out += "noise:     " + replay::format_noise_stats(r.noise) + "\n";

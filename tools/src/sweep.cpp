@@ -42,6 +42,7 @@
 #include "journal_target.hpp"
 #include "option_value.hpp"
 #include "output.hpp"
+#include "program_name.hpp"
 
 namespace hio::tools {
 
@@ -822,8 +823,8 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     std::error_code ignored;
     if (fs::is_symlink(fs::symlink_status(report, ignored)) && !fs::exists(report, ignored)) {
       err << command.name << ": --force: " << report_shown
-          << " is a symbolic link to nothing, not a report of hio sweep: not removed; move it "
-             "away or give another directory\n";
+          << " is a symbolic link to nothing, not a report of " << program_name()
+          << " sweep: not removed; move it away or give another directory\n";
       return kExitBadInput;
     }
     // Not opened unless a regular file: a FIFO would block the sweep, a
@@ -833,7 +834,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     if (read.unfit) {
       err << command.name << ": --force: " << report_shown << " is "
           << unfit_input_words(*read.unfit, kReportSizeMax)
-          << (read.unfit->too_large() ? "" : ", not a report of hio sweep")
+          << (read.unfit->too_large() ? "" : ", not a report of " + program_name() + " sweep")
           << ": not removed; move it away or give another directory\n";
       return kExitBadInput;
     }
@@ -844,9 +845,9 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
     }
     std::optional<std::set<std::string>> journals = report_journals(read.bytes);
     if (!journals) {
-      err << command.name << ": --force: " << report_shown
-          << " is not a report of hio sweep (or is cut short): not removed; move it away or give "
-             "another directory\n";
+      err << command.name << ": --force: " << report_shown << " is not a report of "
+          << program_name()
+          << " sweep (or is cut short): not removed; move it away or give another directory\n";
       return kExitBadInput;
     }
     listed = std::move(*journals);
