@@ -46,7 +46,7 @@ grep -q "(use my-hio replay / my-hio inspect)$" journal.out || fail "run of a jo
 [ $? -eq 2 ] || fail "replay --set net.*: exit not 2" net.out
 grep -q "run the scenario: my-hio run FILE --set net.stall_timeout=1s$" net.out ||
   fail "replay --set net.*: not my-hio's run" net.out
-# And those of the loader and of sweep --force (they said hio; xrev22 finding 3).
+# And those of the loader and of sweep --force (they said hio until session 22).
 printf '[run]\nlimit = "1s"\n[[doer]]\nkind = "ticker"\nname = "2"\ncount = 1\n' > digits.toml
 ./my-hio check digits.toml > digits.out 2>&1
 [ $? -eq 2 ] || fail "doer named 2: exit not 2" digits.out
