@@ -49,4 +49,13 @@ inline bool end_by_hio_unwritten(std::string_view engine_version) {
   return engine_before(engine_version, 0, 19);
 }
 
+// Whether `engine_version` names a hio of a later MINOR (or MAJOR) than
+// MAJOR.MINOR: one that may have appended fields to the format which a
+// reader of MAJOR.MINOR does not know (and so cannot copy). A text it cannot
+// parse is not later.
+inline bool engine_after(std::string_view engine_version, unsigned long major,
+                         unsigned long minor) {
+  return !engine_before(engine_version, major, minor + 1);
+}
+
 }  // namespace hio::replay::detail

@@ -235,23 +235,23 @@ hio(replay ${WORK}/listener.hioj EXIT 3)
 if(out MATCHES "recorded:")
   message(FATAL_ERROR "this version's journal: no recorded: line expected:\n${out}")
 endif()
-edit(scenario ${WORK}/jitter.hioj ${WORK}/refused.hioj "messages = 40" "mesages = 40" EXIT 0)
-edit(engine-set ${WORK}/refused.hioj ${WORK}/refused-v015.hioj "hio 0.15.0" EXIT 0)
-hio(replay ${WORK}/refused-v015.hioj EXIT 2)
-require("${err}" "does not load:\n[^\n]*mesages[^\n]*\n[^\n]*refused-v015\\.hioj: the journal was recorded by hio 0\\.15\\.0; this is hio [0-9.]+, which may refuse what that version accepted \\(docs/changes\\.md says what changed\\): replay it with hio 0\\.15\\.0, or record it again\n$"
-        "another version: its scenario refused (load)")
-hio(replay ${WORK}/refused.hioj EXIT 2)
-if(err MATCHES "recorded by")
-  message(FATAL_ERROR "this version's journal: no version note expected:\n${err}")
-endif()
-# The doers cannot be built from it (a hex host, refused since 0.17).
-edit(scenario ${WORK}/jitter.hioj ${WORK}/hex.hioj "address = \"sim://server:7\""
-     "address = \"tcp://0x7f000001:7\"" EXIT 0)
-edit(engine-set ${WORK}/hex.hioj ${WORK}/hex-v015.hioj "hio 0.15.0" EXIT 0)
-hio(replay ${WORK}/hex-v015.hioj EXIT 2)
-require("${err}" "cannot build doer 'server': bad address[^\n]*\n[^\n]*\n[^\n]*hex-v015\\.hioj: the journal was recorded by hio 0\\.15\\.0; this is hio [0-9.]+, which may refuse what that version accepted [^\n]*\n$"
-        "another version: its scenario refused (build)")
-hio(replay ${WORK}/hex.hioj EXIT 2)
-if(err MATCHES "recorded by")
-  message(FATAL_ERROR "this version's journal: no version note expected:\n${err}")
-endif()
+# The journal's own scenario, edited (FROM replaced by TO) into one this
+# version refuses, as a journal NAME of this version and as hio 0.15.0's:
+# only the second's error ends with the version note, after the refusal
+# (AFTER, a regex of the lines before it).
+function(refused_by_this_version name from to after)
+  edit(scenario ${WORK}/jitter.hioj ${WORK}/${name}.hioj "${from}" "${to}" EXIT 0)
+  edit(engine-set ${WORK}/${name}.hioj ${WORK}/${name}-v015.hioj "hio 0.15.0" EXIT 0)
+  hio(replay ${WORK}/${name}-v015.hioj EXIT 2)
+  require("${err}" "${after}\n[^\n]*${name}-v015\\.hioj: the journal was recorded by hio 0\\.15\\.0; this is hio [0-9.]+, which may refuse what that version accepted \\(docs/changes\\.md says what changed\\): replay it with hio 0\\.15\\.0, or record it again\n$"
+          "another version: its scenario refused (${name})")
+  hio(replay ${WORK}/${name}.hioj EXIT 2)
+  if(err MATCHES "recorded by")
+    message(FATAL_ERROR "this version's journal: no version note expected:\n${err}")
+  endif()
+endfunction()
+# Its text does not load (an unknown key), or its doers cannot be built from
+# it (a hex host, refused since 0.17).
+refused_by_this_version(refused "messages = 40" "mesages = 40" "does not load:\n[^\n]*mesages[^\n]*")
+refused_by_this_version(hex "address = \"sim://server:7\"" "address = \"tcp://0x7f000001:7\""
+                        "cannot build doer 'server': bad address[^\n]*\n[^\n]*")
