@@ -40,9 +40,22 @@ inline bool first_seq_may_be_late(std::string_view engine_version) {
 
 // Before hio 0.18 the trailer had no endByHio: an end by hio's own failure
 // was told by its endText alone (HostLookupOutOfMemory::kWhat), which a
-// doer's exception could say too. From 0.18 the field decides.
+// doer's exception could say too. hio 0.18.0 as released (its version
+// commit) did not write the field either: it was merged after that commit,
+// so "hio 0.18.x" names builds with and without it, and 0.18 journals are
+// told by the text too (a doer that throws hio's own words is far rarer than
+// hio's failure). From 0.19 the field decides.
 inline bool end_by_hio_unwritten(std::string_view engine_version) {
-  return engine_before(engine_version, 0, 18);
+  return engine_before(engine_version, 0, 19);
+}
+
+// Whether `engine_version` names a hio of a later MINOR (or MAJOR) than
+// MAJOR.MINOR: one that may have appended fields to the format which a
+// reader of MAJOR.MINOR does not know (and so cannot copy). A text it cannot
+// parse is not later.
+inline bool engine_after(std::string_view engine_version, unsigned long major,
+                         unsigned long minor) {
+  return !engine_before(engine_version, major, minor + 1);
 }
 
 }  // namespace hio::replay::detail

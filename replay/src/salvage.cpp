@@ -1,8 +1,10 @@
 #include "hio/replay/salvage.hpp"
 
+#include "engine_era.hpp"
 #include "hio/engine/counted.hpp"
 #include "hio/replay/recorder.hpp"
 #include "hio/replay/writer.hpp"
+#include "hio/version.hpp"
 
 namespace hio::replay {
 
@@ -60,6 +62,10 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
   JournalWriter writer(output, writer_options);
   writer.write_header(*reader.header());
   SalvageResult result;
+  if (const std::string& engine = reader.header()->engine_version;
+      detail::engine_after(engine, HIO_VERSION_MAJOR, HIO_VERSION_MINOR)) {
+    result.newer_engine = engine;
+  }
   bool last_exit = false;
   std::optional<Tyme> last_pass;  // the last frame that is not the exit's
   // The last frame kept is a later part of its pass, or as full as hio's

@@ -734,12 +734,16 @@ TEST(EngineEra, AFirstSeqOtherThan0IsTakenOnlyBefore0_16) {
   EXPECT_TRUE(detail::first_seq_may_be_late("hio x.16.0"));
 }
 
-// Which engine versions wrote no Trailer.endByHio (their hio failure is told
-// by the end text): those before hio 0.18, and any text not of that form.
-TEST(EngineEra, EndByHioIsWrittenFrom0_18) {
+// Which engine versions may have written no Trailer.endByHio (their hio
+// failure is told by the end text): those before hio 0.19 - hio 0.18.0 as
+// released (commit 71ff301) had no such field, later 0.18.0 builds did - and
+// any text not of that form.
+TEST(EngineEra, EndByHioIsWrittenFrom0_19) {
   EXPECT_TRUE(detail::end_by_hio_unwritten("hio 0.17.0"));
   EXPECT_TRUE(detail::end_by_hio_unwritten("hio 0.17.9"));
-  EXPECT_FALSE(detail::end_by_hio_unwritten("hio 0.18.0"));
+  EXPECT_TRUE(detail::end_by_hio_unwritten("hio 0.18.0"));
+  EXPECT_TRUE(detail::end_by_hio_unwritten("hio 0.18.3"));
+  EXPECT_FALSE(detail::end_by_hio_unwritten("hio 0.19.0"));
   EXPECT_FALSE(detail::end_by_hio_unwritten("hio 0.19.2"));
   EXPECT_FALSE(detail::end_by_hio_unwritten("hio 1.0.0"));
   EXPECT_TRUE(detail::end_by_hio_unwritten(""));

@@ -217,3 +217,41 @@ foreach(request RANGE 9)
     message(FATAL_ERROR "noise replay: request ${request}'s jitter before its send:\n${out}")
   endif()
 endforeach()
+
+# 8. A journal another hio version recorded (its header's engine_version):
+# a replay that diverges on it says so before the divergence, and so does a
+# replay whose journal's own scenario this version refuses - hio 0.15.0
+# recorded journals that 0.16's Journal change makes diverge, and scenarios
+# (hex hosts) that 0.17 refuses. Both said nothing of the version: a bare
+# "diverged", and a scenario error that read as a broken journal
+# (xcompat22 findings 1 and 2). A journal of this version says nothing more.
+edit(engine-set ${WORK}/listener.hioj ${WORK}/listener-v015.hioj "hio 0.15.0" EXIT 0)
+hio(replay ${WORK}/listener-v015.hioj EXIT 3)
+require("${out}" ": diverged\n[^\n]*\n[^\n]*\n[^\n]*\nrecorded:  by hio 0\\.15\\.0; this is hio [0-9]+\\.[0-9]+\\.[0-9]+: a Journal change between the two versions \\(docs/changes\\.md\\) can make the doers act otherwise; replay it with hio 0\\.15\\.0, or record it again\nreplay diverged at pass 0 "
+        "another version: the diverged replay names both")
+hio(replay ${WORK}/listener-v015.hioj --json EXIT 3)
+require("${out}" "\"recorded_engine_version\": \"hio 0\\.15\\.0\", \"status\": \"diverged\"" "another version: json")
+hio(replay ${WORK}/listener.hioj EXIT 3)
+if(out MATCHES "recorded:")
+  message(FATAL_ERROR "this version's journal: no recorded: line expected:\n${out}")
+endif()
+# The journal's own scenario, edited (FROM replaced by TO) into one this
+# version refuses, as a journal NAME of this version and as hio 0.15.0's:
+# only the second's error ends with the version note, after the refusal
+# (AFTER, a regex of the lines before it).
+function(refused_by_this_version name from to after)
+  edit(scenario ${WORK}/jitter.hioj ${WORK}/${name}.hioj "${from}" "${to}" EXIT 0)
+  edit(engine-set ${WORK}/${name}.hioj ${WORK}/${name}-v015.hioj "hio 0.15.0" EXIT 0)
+  hio(replay ${WORK}/${name}-v015.hioj EXIT 2)
+  require("${err}" "${after}\n[^\n]*${name}-v015\\.hioj: the journal was recorded by hio 0\\.15\\.0; this is hio [0-9.]+, which may refuse what that version accepted \\(docs/changes\\.md says what changed\\): replay it with hio 0\\.15\\.0, or record it again\n$"
+          "another version: its scenario refused (${name})")
+  hio(replay ${WORK}/${name}.hioj EXIT 2)
+  if(err MATCHES "recorded by")
+    message(FATAL_ERROR "this version's journal: no version note expected:\n${err}")
+  endif()
+endfunction()
+# Its text does not load (an unknown key), or its doers cannot be built from
+# it (a hex host, refused since 0.17).
+refused_by_this_version(refused "messages = 40" "mesages = 40" "does not load:\n[^\n]*mesages[^\n]*")
+refused_by_this_version(hex "address = \"sim://server:7\"" "address = \"tcp://0x7f000001:7\""
+                        "cannot build doer 'server': bad address[^\n]*\n[^\n]*")

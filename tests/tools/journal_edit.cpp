@@ -29,6 +29,9 @@
 //   journal-edit engine-version IN OUT HEX the header's engine_version with
 //                                          the bytes HEX (say ff: not UTF-8)
 //                                          appended (tests/tools/cli_diff.cmake)
+//   journal-edit engine-set IN OUT TEXT    the header's engine_version set to
+//                                          TEXT (another hio version's
+//                                          journal: cli_replay_edits.cmake)
 //
 // Exit 0, or 2 with a message on stderr.
 #include <algorithm>
@@ -138,12 +141,16 @@ int edit_rx_byte(const std::string& in, const std::string& out, std::size_t n) {
   });
 }
 
-int edit_engine_version(const std::string& in, const std::string& out, const std::string& hex) {
+// The header's engine_version: `text`, or (`append`) its own with `text`'s
+// hex bytes appended.
+int edit_engine_version(const std::string& in, const std::string& out, const std::string& text,
+                        bool append) {
   JournalReader reader(in);
   if (reader.header() == nullptr) return fail(in + ": no header");
   JournalHeader header = *reader.header();
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    header.engine_version += static_cast<char>(std::stoul(hex.substr(i, 2), nullptr, 16));
+  if (!append) header.engine_version = text;
+  for (std::size_t i = 0; append && i + 1 < text.size(); i += 2)
+    header.engine_version += static_cast<char>(std::stoul(text.substr(i, 2), nullptr, 16));
   return edit_events(in, out, header, [](OwnedEvent&) {});
 }
 
@@ -176,7 +183,9 @@ int main(int argc, char** argv) {
     if (command == "rx-byte" && argc == 5)
       return edit_rx_byte(argv[2], argv[3], std::stoul(argv[4]));
     if (command == "engine-version" && argc == 5)
-      return edit_engine_version(argv[2], argv[3], argv[4]);
+      return edit_engine_version(argv[2], argv[3], argv[4], true);
+    if (command == "engine-set" && argc == 5)
+      return edit_engine_version(argv[2], argv[3], argv[4], false);
     if (command == "salvage" && argc == 4) {
       (void)salvage_journal(argv[2], argv[3]);
       return 0;
@@ -185,7 +194,7 @@ int main(int argc, char** argv) {
         "usage: journal-edit scenario IN OUT FROM TO | trailer-offset IN | salvage IN OUT | "
         "addresses IN OUT FROM TO | rename IN OUT FROM TO | renumber IN OUT A B | rx-byte IN OUT N "
         "| "
-        "engine-version IN OUT HEX");
+        "engine-version IN OUT HEX | engine-set IN OUT TEXT");
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -7,6 +7,7 @@
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/replay/salvage.hpp"
+#include "hio/replay/types.hpp"
 #include "hio/tools/runner.hpp"
 #include "journal_target.hpp"
 #include "json_failure.hpp"
@@ -164,6 +165,16 @@ int do_salvage(const SalvageArgs& args) {
     } else {
       cli_out() << replay::format_trailer(r.trailer) << "\n";
     }
+  }
+  if (!r.newer_engine.empty()) {
+    // Copied by this hio's codec: what a later version appended is lost,
+    // under that version's engine_version (xcompat22 finding 4).
+    cli_out().flush();
+    cli_err() << command_prefix("salvage") << "note: " << display_text(args.input)
+              << " was written by a later hio than this " << replay::engine_version()
+              << " (its header says " << display_text(r.newer_engine)
+              << "): what that version appended to the journal format, which this one does "
+                 "not know, is not copied; salvage it with that version to keep it\n";
   }
   return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string_view>
+#include <typeinfo>
 
 #include "hio/io/ip_text.hpp"
 #include "hio/replay/digest.hpp"
@@ -22,6 +23,7 @@
 #include "hio/tools/runner.hpp"
 #include "journal_target.hpp"
 #include "program_name.hpp"
+#include "recorded_version.hpp"
 
 namespace hio::tools {
 
@@ -61,6 +63,7 @@ Scenario recorded_scenario(const replay::JournalHeader& header, const std::strin
     problems.insert(problems.begin(),
                     Diagnostic{SourcePos{journal, 0, 0},
                                "the scenario in the journal's header does not load:"});
+    note_scenario_version(problems, header.engine_version, journal);
     throw ScenarioError(std::move(problems));
   }
   scenario.run.seed = header.seed;
@@ -427,6 +430,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   outcome.scenario_digest = replay::digest_bytes(scenario->text);
   outcome.limit = scenario->run.limit;
   outcome.recorded_scenario_digest = replay::digest_bytes(replayer.header().scenario);
+  outcome.recorded_engine_version = replayer.header().engine_version;
   outcome.all_channels_simulated = all_channels_simulated(replayer.header());
   // A ScenarioError here leaves no journal (see run_scenario) - unless the
   // replay diverged while the doers were built: a listener whose open
@@ -444,11 +448,18 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     throw;
   } catch (const std::bad_alloc&) {
     throw;  // out of memory is hio's (exit 6), whatever the replay has met
-  } catch (const std::exception&) {
+  } catch (const std::exception& error) {
     if (!options.scenario_path.empty()) {
       check_replay_channels(*scenario, replayer.header(), options.journal, io);
     }
-    if (!replayer.diverged() && !replayer.damaged()) throw;
+    if (!replayer.diverged() && !replayer.damaged()) {
+      // The journal's own scenario, which another hio version may have
+      // accepted: that is said (a file given by --scenario is the user's).
+      if (!options.scenario_path.empty() || typeid(error) != typeid(ScenarioError)) throw;
+      std::vector<Diagnostic> problems = static_cast<const ScenarioError&>(error).diagnostics();
+      note_scenario_version(problems, replayer.header().engine_version, options.journal);
+      throw ScenarioError(std::move(problems));
+    }
   }
   if (built && !options.scenario_path.empty()) {
     check_replay_channels(*scenario, replayer.header(), options.journal, io);
@@ -775,7 +786,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
     out += "ended:     " + display_text(error.substr(2)) + "\n";
   }
   // format_divergence escapes what came from doers and journals.
-  if (r.divergence) return out + replay::format_divergence(*r.divergence);
+  if (r.divergence) {
+    return out + divergence_version_line(o.recorded_engine_version) +
+           replay::format_divergence(*r.divergence);
+  }
   return out + format_expectations(o.expectations) + format_counters(o.counters);
 }
 
@@ -804,8 +818,10 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
                                : json_field("scenario_file", o.scenario_path)) +
       ", \"sets\": [" + json_list(o.sets) + "], \"scenario_digest\": \"" +
       replay::format_digest(o.scenario_digest) + "\", \"recorded_scenario_digest\": \"" +
-      replay::format_digest(o.recorded_scenario_digest) + "\"" + ", \"status\": \"" +
-      to_string(r.status) + "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
+      replay::format_digest(o.recorded_scenario_digest) + "\", " +
+      json_field_or_null("recorded_engine_version", o.recorded_engine_version) +
+      ", \"status\": \"" + to_string(r.status) +
+      "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
       ", \"recorded_interrupted\": " + (recorded_interrupted(o) ? "true" : "false") +
       ", \"recorded_stopped\": " + (o.recorded_stop_signal == kCleanStopSignal ? "true" : "false") +
       ", " + json_field_or_null("recorded_hio_failure", o.recorded_hio_failure) +

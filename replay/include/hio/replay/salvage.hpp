@@ -51,6 +51,11 @@ struct SalvageResult {
   // SalvageOptions::stop said stop: `output` has no trailer and the counts are
   // of the frames written so far; the caller discards it.
   bool stopped = false;
+  // The input header's engine_version when it names a hio of a later MINOR
+  // than this one, else "": fields that version appended to the format,
+  // which this one does not know, are not in the new journal (its frames are
+  // written by this hio), though its header keeps that engine_version.
+  std::string newer_engine{};
 };
 
 struct SalvageOptions {

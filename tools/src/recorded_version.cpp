@@ -1,0 +1,33 @@
+#include "recorded_version.hpp"
+
+#include "hio/replay/types.hpp"
+
+namespace hio::tools {
+
+std::string recorded_by_other_version(std::string_view recorded) {
+  if (recorded == replay::engine_version()) return "";
+  return "recorded by " + display_text(recorded) + "; this is " + replay::engine_version();
+}
+
+std::string divergence_version_line(std::string_view recorded) {
+  const std::string other = recorded_by_other_version(recorded);
+  if (other.empty()) return "";
+  return "recorded:  " + other.substr(std::string_view("recorded ").size()) +
+         ": a Journal change between the two versions (docs/changes.md) can make the doers "
+         "act otherwise; replay it with " +
+         display_text(recorded) + ", or record it again\n";
+}
+
+void note_scenario_version(std::vector<Diagnostic>& problems, std::string_view recorded,
+                           const std::string& journal) {
+  const std::string other = recorded_by_other_version(recorded);
+  if (other.empty()) return;
+  problems.push_back(Diagnostic{
+      SourcePos{journal, 0, 0},
+      "the journal was " + other +
+          ", which may refuse what that version accepted (docs/changes.md says what changed): "
+          "replay it with " +
+          display_text(recorded) + ", or record it again"});
+}
+
+}  // namespace hio::tools
