@@ -77,6 +77,14 @@ is_stopped() {
   [ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2> /dev/null)" = T ]
 }
 
+# writes_to PID FD: whether PID is in a write(2) to its descriptor FD now
+# (/proc's syscall: number 1, first argument FD), for await_or_fail: a hio
+# blocked on a full pipe there, the moment a test waits for.
+writes_to() {
+  writes_call=$(cut -d' ' -f1,2 "/proc/$1/syscall" 2> /dev/null)
+  [ "$writes_call" = "1 $(printf '0x%x' "$2")" ]
+}
+
 # report_begun PID DIR: hio sweep (PID) into --out DIR has begun its
 # report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
 # or where that is missing report.json.XXXXXX (renamed at the end). Its
