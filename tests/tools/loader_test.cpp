@@ -997,10 +997,16 @@ TEST(ScenarioLoader, SetOrderDoesNotChangeTheText) {
        }) {
     for (const std::string& bom : {std::string(), kBom}) {
       SCOPED_TRACE(bom + file);
+      // Loaded once, copied for each order (the loads were most of the
+      // test's time: 27 s under ASan). Every order without a BOM; with one
+      // (it only moves the text's start) the first and the last.
+      const Scenario loaded = load_scenario_text(bom + file + doer, "o.toml", registry());
       std::vector<std::size_t> order = {0, 1, 2, 3, 4, 5};
       std::string first;
       do {
-        Scenario s = load_scenario_text(bom + file + doer, "o.toml", registry());
+        if (!bom.empty() && !first.empty() && !std::is_sorted(order.rbegin(), order.rend()))
+          continue;
+        Scenario s = loaded;
         for (std::size_t i : order)
           apply_override(s, sets[i]);
         if (first.empty()) {
