@@ -71,6 +71,10 @@ if(HIO_INSTALL)
   set(_hio_pc_libs_io "-pthread")
   set(_hio_pc_all "")
   foreach(component IN LISTS HIO_PACKAGE_COMPONENTS)
+    # The component's public definitions (HIO_DIGEST_LANES_PROTOTYPE changes
+    # replay's headers): a consumer compiled without them would read another
+    # layout than the archive's. Taken from the target, not listed again.
+    set(_hio_pc_defines "$<TARGET_PROPERTY:hio_${component},INTERFACE_COMPILE_DEFINITIONS>")
     file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}.pc
       CONTENT "prefix=${_hio_pc_prefix}
 libdir=${_hio_pc_LIBDIR}
@@ -81,7 +85,7 @@ Description: hio ${component}: deterministic structured concurrency with record/
 Version: ${PROJECT_VERSION}
 Requires: ${_hio_pc_requires_${component}}
 Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:hio_${component}> ${_hio_pc_libs_${component}}
-Cflags: -I\${includedir}
+Cflags: -I\${includedir}$<$<BOOL:${_hio_pc_defines}>: -D$<JOIN:${_hio_pc_defines}, -D>>
 ")
     install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}.pc
       DESTINATION ${_hio_pc_dir})

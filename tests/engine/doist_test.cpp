@@ -23,7 +23,9 @@
 #include <utility>
 #include <vector>
 
+#include "hio/engine/reactor.hpp"
 #include "hio/engine/signal_catch_scope.hpp"
+#include "hio/engine/wake_fd.hpp"
 #include "trace_doers.hpp"
 
 namespace hio::test {
@@ -1185,16 +1187,35 @@ TEST(DoistRules, AStopRequestedFromASignalHandlerLeavesTheRunsThatDidNotAskForIt
   EXPECT_EQ(a.recurs, 4);  // tyme 0 to 3: the limit ends it at 4
 }
 
+// A reactor whose wait is the Doist's own (sleep_until_woken on the wakes a
+// stop rings) and that notes whether a wake ended it: a stop that rang none
+// would end it only at its slice's deadline (the Doist waits in slices of
+// 0.1 s), when the Doist sees the stop's flag.
+class WakeWatchingReactor final : public Reactor {
+ public:
+  void poll() override {}
+  void wait_until(std::chrono::steady_clock::time_point deadline) override {
+    if (sleep_until_woken(deadline, stop_wakes())) woken = true;
+  }
+  bool busy() const override { return false; }
+
+  std::atomic<bool> woken{false};
+};
+
 // A real-time run waiting out a tock of an hour, asked to stop from a
-// signal handler once its first pass is over: the wait ends at once (the
-// handler rings the wake a stop signal rings) and the run ends at the pass
-// it ran, tyme 0 (unfixed: hio run's SIGUSR1 only set a flag that the run
-// read after its next pass, an hour on). A watchdog ends the run by
-// request_stop() if it did not end within 60 s, and the test fails.
+// signal handler once its first pass is over: the wait ends at once, rung
+// by the handler (the wake a stop signal rings), not at the end of its
+// slice, and the run ends at the pass it ran, tyme 0 (unfixed: hio run's
+// SIGUSR1 only set a flag that the run read after its next pass, an hour
+// on; a flag the slices' ends read would still end it within 0.1 s, which
+// only the ring says apart). A watchdog ends the run by request_stop() if
+// it did not end within 60 s, and the test fails.
 TEST(DoistRules, AStopRequestedFromASignalHandlerEndsARealTimeWaitAtOnce) {
   const SignalCatchScope usr2(kUsr2, stop_on_signal, SignalCatchOptions{});
   Doist doist(seconds(3600), true);
   doist.set_stop_on_signal_request(true);
+  WakeWatchingReactor waiter;
+  doist.attach(waiter);
   struct FirstPass final : PassObserver {
     std::atomic<bool> over{false};
     void pass_ended(Tyme) override { over = true; }
@@ -1219,6 +1240,7 @@ TEST(DoistRules, AStopRequestedFromASignalHandlerEndsARealTimeWaitAtOnce) {
   run_over = true;
   sender.join();
   EXPECT_FALSE(watchdog_stopped);
+  EXPECT_TRUE(waiter.woken) << "the wait ended at its slice's end: the handler rang no wake";
   EXPECT_EQ(end, RunEnd::interrupted);
   EXPECT_EQ(doist.stop_signal(), SIGUSR2);
   EXPECT_TRUE(doist.ended_at_pass());

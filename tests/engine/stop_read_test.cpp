@@ -17,27 +17,23 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <thread>
 
 #include "hio/engine/doist.hpp"
+#include "temp_dir.hpp"
 
 namespace hio {
 namespace {
 
-// A FIFO in a directory of its own, removed at the end.
+// A FIFO in a directory of its own (whoever else runs this test), removed
+// at the end.
 struct Fifo {
-  std::filesystem::path dir;
+  test::TempDir dir;
   std::string path;
-  explicit Fifo(const std::string& name) {
-    dir = std::filesystem::temp_directory_path() /
-          ("hio_stop_read_" + name + "_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    path = (dir / "f").string();
+  explicit Fifo(const std::string& name) : dir("hio-stop-read-" + name), path(dir.file("f")) {
     EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0);
   }
-  ~Fifo() { std::filesystem::remove_all(dir); }
 };
 
 // Opens `path` for writing after `delay` (polling without waiting, so that
@@ -123,8 +119,8 @@ TEST(OpenUnlessStopped, AFifoOpenedForReadingWaitsForItsWriter) {
 // program's JournalReader or load_scenario_file of a regular file, on any
 // thread, while a run that Ctrl-C stopped was still closing.
 TEST(ReadUnlessStopped, AfterAStopSignalOnlyAWaitForInputEnds) {
-  const std::filesystem::path file = std::filesystem::temp_directory_path() /
-                                     ("hio_stop_read_regular_" + std::to_string(::getpid()));
+  const test::TempDir temp("hio-stop-read-regular");
+  const std::string file = temp.file("regular");
   {
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     ASSERT_GE(fd, 0);
@@ -155,7 +151,6 @@ TEST(ReadUnlessStopped, AfterAStopSignalOnlyAWaitForInputEnds) {
   }
   ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);
-  std::filesystem::remove(file);
   ASSERT_EQ(file_n, 7) << std::strerror(errno);
   EXPECT_EQ(from_file.substr(0, 7), "regular");
   ASSERT_EQ(pipe_n, 5);

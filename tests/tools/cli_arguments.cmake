@@ -151,6 +151,14 @@ hio(--version EXIT 0)
 require("${out}" "^hio [0-9]+\\.[0-9]+\\.[0-9]+\n$" "--version")
 hio(-h EXIT 0)
 require("${out}" "^hio: deterministic doers" "-h")
+# -h with letters after it: CLI11 read `-hx` as `-h -x` and printed the
+# help, the rest unsaid (exit 0), as -h=x did.
+hio(run -hx EXIT 2)
+require("${err}" "^hio run: -hx: -h ${no_value}" "run -hx")
+hio(check ${udp} -hjson --json EXIT 2)
+require("${out}" "^{\"error\": \"hio check: -hjson: -h takes no value" "check -hjson --json: object")
+hio(-hx EXIT 2)
+require("${err}" "^hio: -hx: -h ${no_value}" "-hx")
 # `--` is no option's value: CLI11 gave it to the option before it (`--set
 # --` said "expected key=value"; `--record --` recorded to a file named --).
 set(separator ": -- ends the options \\(the words after it are arguments\\), not the")
@@ -160,6 +168,17 @@ hio(replay ${WORK}/a.hioj --set -- --json EXIT 2)
 require("${err}" "^hio replay: --set --${separator} KEY=VALUE --set takes" "replay --set -- --json")
 hio(run ${udp} --record -- EXIT 2)
 require("${err}" "^hio run: --record --${separator} FILE --record takes: give --record its FILE first \\(a file so named is given as ./--\\)\n$" "run --record --")
+# Written with `=`, `--` ends nothing: it is refused as a name, and said so
+# (it was said to end the options, which it had not).
+hio(run ${udp} --record=-- EXIT 2)
+require("${err}" "^hio run: --record=--: -- is the word that ends the options, not a FILE: a file so named is read as that wherever it is given alone \\(hio inspect --, rm --\\); if it is the one meant, give it as --record=./--\n$" "run --record=--")
+hio(sweep ${udp} --seeds 1..2 --out=-- EXIT 2)
+require("${err}" "^hio sweep: --out=--: -- is the word that ends the options, not a DIR: a directory so named" "sweep --out=--")
+hio(run ${udp} --set=-- EXIT 2)
+require("${err}" "^hio run: --set=--: -- is the word that ends the options, not a KEY=VALUE; give --set its KEY=VALUE\n$" "run --set=--")
+if(EXISTS ${CMAKE_CURRENT_BINARY_DIR}/--)
+  message(FATAL_ERROR "a file named -- was written")
+endif()
 # The first such word is said, also when the parser failed on another.
 hio(run ${udp} --json=false --bogus EXIT 2)
 require("${err}" "^hio run: --json=false: --json takes no value" "run --json=false --bogus")

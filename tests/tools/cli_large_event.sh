@@ -5,6 +5,9 @@
 # journal is complete (the event in pieces), and its replay is identical.
 # A peer outside the run (python3) sends 100 MB, never reads, and closes.
 # Loopback only; every wait is bounded. Exit 77 (skipped) without python3.
+# Once the server has closed its remote (its socket gone from hio's
+# descriptors: the close is journaled in that pass), the run is ended with
+# SIGUSR1 (a clean stop, exit 0): its limit, 60 s, is only a bound.
 # Usage: cli_large_event.sh HIO WORK
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +20,7 @@ cat > big.toml << 'TOML'
 [run]
 mode = "real"
 tock = "10ms"
-limit = "6s"
+limit = "60s"
 [[doer]]
 kind = "echo_server"
 name = "srv"
@@ -49,10 +52,17 @@ except OSError as e:
 print("sent", sent)
 s.close()  # unread echoes: a reset, the server's remote close
 PY
+# sockets_at_most PID N: PID holds N sockets or fewer (the listener alone: the
+# remote closed).
+sockets_at_most() { [ "$(ls -l "/proc/$1/fd" 2> /dev/null | grep -c 'socket:')" -le "$2" ]; }
+await_or_fail 30 $pid "the close of its remote" sockets_at_most $pid 1
+await_or_fail 10 $pid "its SIGUSR1 handler" catches "$HIO" $pid 0x200
+kill -USR1 $pid
 wait $pid
 rc=$?
 [ $rc -eq 0 ] || fail "hio run exit $rc, expected 0"
 grep -q '^journal: *big.hioj' run.out || fail "no summary naming the journal"
+grep -q '^run: .*ended: stopped (SIGUSR1)$' run.out || fail "the run did not end by the SIGUSR1"
 discarded=$("$HIO" inspect big.hioj --stats 2> /dev/null | sed -n 's/^stats total .* discarded_bytes=\([0-9]*\).*$/\1/p')
 [ "${discarded:-0}" -gt 67108864 ] || fail "discarded bytes ${discarded:-none}: the peer did not leave more than a frame's limit unsent"
 "$HIO" inspect big.hioj > inspect.out 2>&1
@@ -63,7 +73,7 @@ rc=$?
 [ $rc -eq 0 ] || fail "hio replay exit $rc, expected 0 (identical)"
 # salvage counts every frame of the event in pieces among the frames it kept,
 # as the trailer does (not the joined event once).
-frames=$("$HIO" inspect big.hioj 2> /dev/null | sed -n 's/^trailer .* frames=\([0-9]*\) .*$/\1/p')
+frames=$(sed -n 's/^trailer .* frames=\([0-9]*\) .*$/\1/p' inspect.out)
 "$HIO" salvage big.hioj saved.hioj > salvage.out 2>&1 || fail "hio salvage failed"
 grep -q "^kept: *${frames:-none} pass frames," salvage.out ||
   fail "salvage did not keep the trailer's ${frames:-none} frames: $(head -n 1 salvage.out)"

@@ -2,16 +2,19 @@
 # The progress line: on stderr when it is a terminal and the run lasts over a
 # second, erased before the summary; never when stderr is not a terminal, nor
 # while hio is not the terminal's foreground job.
+# A program that gave std::cerr a buffer of its own gets the line there, as
+# every other stderr line of hio's, not on the terminal.
 # `script` (bsdutils, essential in Debian) gives the run a pseudo-terminal.
-# Usage: cli_progress.sh HIO SCENARIOS WORK
+# The runs last 1.6 s: the line is drawn at 1 s and 1.5 s.
+# Usage: cli_progress.sh HIO SCENARIOS WORK CERR_EMBEDDER
 set -u
 . "$(dirname "$0")/lib.sh"
-HIO=$1 SCENARIOS=$2 WORK=$3
+HIO=$1 SCENARIOS=$2 WORK=$3 CERR_EMBEDDER=$4
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 # Command lines for `script -c` (a shell's): the paths quoted, as they may
 # hold a space.
 hio=$(shell_word "$HIO") scenarios=$(shell_word "$SCENARIOS") work=$(shell_word "$WORK")
-run="$hio run $scenarios/tcp_loopback_real.toml"
+run="$hio run $scenarios/tcp_loopback_real.toml --limit 1.6s"
 script -qec "$run" /dev/null > "$WORK/tty.txt" || { echo "run on a terminal failed"; cat "$WORK/tty.txt"; exit 1; }
 printf '\r  tyme 1' > "$WORK/want.txt"
 grep -qF "$(cat "$WORK/want.txt")" "$WORK/tty.txt" || { echo "no progress line on a terminal:"; od -c "$WORK/tty.txt" | head; exit 1; }
@@ -54,6 +57,17 @@ grep -q "^run: " "$WORK/bg.out" || { echo "background run: no summary"; cat "$WO
 if grep -q "tyme 1" "$WORK/bg.txt"; then
   echo "progress line from a background job:"; od -c "$WORK/bg.txt" | head; exit 1
 fi
-"$HIO" run "$SCENARIOS/tcp_loopback_real.toml" > "$WORK/pipe.txt" 2>&1 || { echo "run through a pipe failed"; cat "$WORK/pipe.txt"; exit 1; }
+"$HIO" run "$SCENARIOS/tcp_loopback_real.toml" --limit 1.6s > "$WORK/pipe.txt" 2>&1 || { echo "run through a pipe failed"; cat "$WORK/pipe.txt"; exit 1; }
 if grep -q "tyme 1" "$WORK/pipe.txt"; then echo "progress line without a terminal"; exit 1; fi
+# The embedder's std::cerr is its log: the progress line is there, with the
+# rest of hio's stderr, and not on the terminal (unfixed: on the terminal, and
+# only there).
+script -qec "$(shell_word "$CERR_EMBEDDER") $work/log.txt run $scenarios/tcp_loopback_real.toml --limit 1.6s" \
+  /dev/null > "$WORK/embedded.txt" || { echo "embedded run on a terminal failed"; cat "$WORK/embedded.txt"; exit 1; }
+grep -qF "$(cat "$WORK/want.txt")" "$WORK/log.txt" ||
+  { echo "embedded: no progress line in the program's std::cerr:"; od -c "$WORK/log.txt" | head; exit 1; }
+grep -q "listens on" "$WORK/log.txt" || { echo "embedded: hio's other stderr lines not in the log"; cat "$WORK/log.txt"; exit 1; }
+if grep -q "tyme 1" "$WORK/embedded.txt"; then
+  echo "embedded: progress line on the terminal, under the program's std::cerr"; od -c "$WORK/embedded.txt" | head; exit 1
+fi
 echo ok

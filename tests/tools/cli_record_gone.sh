@@ -11,8 +11,12 @@
 # truncated in place is lost too (also one cut and written on), and a sweep
 # checks the journals it keeps again at its end. A run whose doer throws after its journal was removed
 # exits 4 too (the output lost outranks the doer's error, 5).
-# The runs that another process must act on while they go on last 10 s (the
-# real-time runs end at their limit); the others 3 s.
+# A hio run that another process acts on goes on (its limit, 60 s, only a
+# bound) until the test has acted and ends it with SIGUSR1 (a clean stop:
+# its exit is the verdicts', which the journal's loss then makes 4), so it
+# lasts as long as the action. A sweep (no SIGUSR1) is held with SIGSTOP
+# while another process acts on it, so that the action's own time does not
+# count against its runs' limit of 2 s.
 # Usage: cli_record_gone.sh HIO SCENARIOS WORK THROWING_HIO
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -29,12 +33,32 @@ wait_for() {
   done
   [ -e "$1" ] || fail "$1 never appeared" /dev/null
 }
+# stop_run PID: ends hio run PID cleanly (SIGUSR1) once it catches SIGUSR1,
+# and waits for it; rc is its exit.
+stop_run() {
+  await_or_fail 10 "$1" "its SIGUSR1 handler" catches "$HIO" "$1" 0x200
+  kill -USR1 "$1"
+  wait "$1"
+  rc=$?
+}
+# held PID COMMAND...: runs COMMAND while PID (a sweep) is stopped, then lets
+# it go on; the status is COMMAND's.
+held() {
+  held_pid=$1
+  shift
+  kill -STOP "$held_pid"
+  await_or_fail 10 "$held_pid" "a stop" is_stopped "$held_pid"
+  "$@"
+  held_rc=$?
+  kill -CONT "$held_pid"
+  return $held_rc
+}
 cat > slow.toml << 'EOF2'
 [run]
 name = "slow"
 mode = "real"
 tock = "10ms"
-limit = "10s"
+limit = "60s"
 [[doer]]
 kind = "ticker"
 name = "t"
@@ -46,12 +70,11 @@ EOF2
 
 # The directory removed during the run.
 mkdir gone
-"$HIO" run slow.toml --record gone/x.hioj --set run.limit=3s > gone.out 2> gone.err &
+"$HIO" run slow.toml --record gone/x.hioj > gone.out 2> gone.err &
 pid=$!
 wait_for gone/x.hioj
 rm -rf gone
-wait $pid
-rc=$?
+stop_run $pid
 [ $rc -eq 4 ] || fail "run, journal removed: exit $rc, expected 4" gone.err
 grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   gone.err || fail "run, journal removed: not said" gone.err
@@ -93,12 +116,11 @@ grep -q '"journal_lost": "the journal was removed during the run' bomb.out ||
 # name, which the error gives, and replays (exit 4 all the same: the path
 # asked for holds nothing). It used to be reported as lost, and the
 # summary's line still said "(lost)".
-"$HIO" run slow.toml --record mv.hioj --set run.limit=3s > mv.out 2> mv.err &
+"$HIO" run slow.toml --record mv.hioj > mv.out 2> mv.err &
 pid=$!
 wait_for mv.hioj
 mv mv.hioj mv2.hioj
-wait $pid
-rc=$?
+stop_run $pid
 [ $rc -eq 4 ] || fail "run, journal moved: exit $rc, expected 4" mv.err
 grep -qxF "hio run: error: mv.hioj: the journal was moved during the run (its name is gone: No such file or directory): it is complete, as $PWD/mv2.hioj, but not at this path" \
   mv.err || fail "run, journal moved: not said" mv.err
@@ -107,7 +129,7 @@ grep -qx "journal:   mv.hioj (moved)" mv.out || fail "run, journal moved: summar
 
 # Two captures to one path: the later one's journal replaces the earlier's,
 # whose run then says it lost its journal; the later one is fine.
-# B, started once A's journal has its name, ends well inside A's 10 s.
+# B, started once A's journal has its name, ends before A is stopped.
 "$HIO" run slow.toml --record same.hioj --set run.name=A --json > a.out 2> a.err &
 pid=$!
 wait_for same.hioj
@@ -115,8 +137,7 @@ wait_for same.hioj
 rc=$?
 [ $rc -eq 0 ] || fail "run B on the same path: exit $rc, expected 0" b.err
 grep -q '"journal": "same.hioj", "journal_lost": null,' b.out || fail "run B: journal_lost not null" b.out
-wait $pid
-rc=$?
+stop_run $pid
 [ $rc -eq 4 ] || fail "run A, journal replaced by B's: exit $rc, expected 4" a.err
 grep -qx "hio run: error: same.hioj: the journal was replaced during the run by another file (another process wrote the same path: two captures to one file?): what was written is lost" \
   a.err || fail "run A, journal replaced: not said" a.err
@@ -144,10 +165,10 @@ grep -qx "hio replay: error: rgone/r.hioj: the journal was removed during the ru
 
 # hio sweep --out, real time (each run journaled as it runs): a failing
 # seed's journal removed during its run is lost, not kept.
-"$HIO" sweep slowfail.toml --seeds 1..1 --out sf --set run.limit=3s > sf.out 2> sf.err &
+"$HIO" sweep slowfail.toml --seeds 1..1 --out sf --set run.limit=2s > sf.out 2> sf.err &
 pid=$!
 wait_for sf/seed-1.hioj
-rm sf/seed-1.hioj
+held $pid rm sf/seed-1.hioj
 wait $pid
 rc=$?
 [ $rc -eq 4 ] || fail "sweep, journal removed: exit $rc, expected 4" sf.err
@@ -160,10 +181,10 @@ grep -q '"seed": 1, "passed": false, .*"journal": null' sf/report.json ||
 
 # A passing seed's journal replaced by another capture to its path: that
 # file is the other process's, and stays.
-"$HIO" sweep slow.toml --seeds 1..1 --out sp > sp.out 2> sp.err &
+"$HIO" sweep slow.toml --seeds 1..1 --out sp --set run.limit=2s > sp.out 2> sp.err &
 pid=$!
 wait_for sp/seed-1.hioj
-"$HIO" run slow.toml --record sp/seed-1.hioj --set run.limit=100ms > other.out 2> other.err ||
+held $pid "$HIO" run slow.toml --record sp/seed-1.hioj --set run.limit=100ms > other.out 2> other.err ||
   fail "the other capture failed" other.err
 wait $pid
 rc=$?
@@ -175,13 +196,11 @@ rc=$?
 # a CI step's `: > FILE`): the same file, so device and inode agree, but
 # what was written is gone (the writer goes on at its offset: zero bytes,
 # then the rest). It used to be reported as written, exit 0.
-"$HIO" run slow.toml --record tr.hioj --set run.limit=3s --json > tr.out 2> tr.err &
+"$HIO" run slow.toml --record tr.hioj --json > tr.out 2> tr.err &
 pid=$!
 wait_for tr.hioj
-sleep 0.5
 : > tr.hioj
-wait $pid
-rc=$?
+stop_run $pid
 [ $rc -eq 4 ] || fail "run, journal truncated: exit $rc, expected 4" tr.err
 grep -q "^hio run: error: tr.hioj: the journal was truncated .*during the run (.*bytes written, [0-9]* in the file now.*): what was written is lost\$" \
   tr.err || fail "run, journal truncated: not said" tr.err
@@ -192,13 +211,11 @@ grep -q '"journal": "tr.hioj", "journal_lost": "the journal was truncated' tr.ou
 # (`truncate -s`): as long again at the end, its first bytes intact, zeros
 # between. The writer sees the cut before its next write. It used to be
 # reported as written, exit 0.
-"$HIO" run slow.toml --record tc.hioj --set run.limit=3s > tc.out 2> tc.err &
+"$HIO" run slow.toml --record tc.hioj > tc.out 2> tc.err &
 pid=$!
 wait_for tc.hioj
-sleep 0.5
 truncate -s 70 tc.hioj || fail "truncate failed" /dev/null
-wait $pid
-rc=$?
+stop_run $pid
 [ $rc -eq 4 ] || fail "run, journal cut to 70 bytes and written on: exit $rc, expected 4" tc.err
 grep -q "^hio run: error: tc.hioj: the journal was truncated during the run (another process cut it to 70 bytes when [0-9]* were written, .*: bytes 70 to [0-9]* read as zeros; \([0-9]*\) bytes written, \1 in the file now): what was written is lost\$" \
   tc.err || fail "run, journal cut to 70 bytes and written on: not said" tc.err
@@ -210,7 +227,7 @@ grep -q "^hio run: error: tc.hioj: the journal was truncated during the run (ano
 "$HIO" sweep slowfail.toml --seeds 1..2 --jobs 1 --out sl --set run.limit=2s > sl.out 2> sl.err &
 pid=$!
 wait_for sl/seed-2.hioj
-rm sl/seed-1.hioj
+held $pid rm sl/seed-1.hioj
 wait $pid
 rc=$?
 [ $rc -eq 4 ] || fail "sweep, kept journal removed later: exit $rc, expected 4" sl.err
@@ -231,7 +248,7 @@ grep -q '"journals_lost_later": \[{"seed": 1, "journal": "sl/seed-1.hioj", "jour
 "$HIO" sweep slowfail.toml --seeds 1..2 --jobs 1 --out sm --set run.limit=2s > sm.out 2> sm.err &
 pid=$!
 wait_for sm/seed-2.hioj
-mv sm sm2
+held $pid mv sm sm2
 wait $pid
 rc=$?
 [ $rc -eq 4 ] || fail "sweep, --out moved: exit $rc, expected 4" sm.err

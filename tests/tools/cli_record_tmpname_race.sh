@@ -58,6 +58,7 @@ cat > att.py << 'PY'
 import os, sys, time
 end = time.monotonic() + 20
 swapped = False
+open("watching", "w").close()  # for the test: from now on pub is watched
 while time.monotonic() < end and not os.path.exists("stop"):
     for f in os.listdir("pub"):
         p = os.path.join("pub", f)
@@ -72,7 +73,7 @@ PY
 chmod 644 att.py && chmod 777 . || exit 1
 $AS "$py" att.py &
 attacker=$!
-sleep 0.3
+await_or_fail 10 $attacker "(the attacker) its watch of pub" test -e watching
 unshare -m --propagation private sh -c 'umount -l /proc && exec "$0" run slow.toml --set run.limit=20ms --record pub/r.hioj' \
   "$HIO" > r.out 2>&1
 rc=$?

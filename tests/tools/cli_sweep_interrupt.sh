@@ -10,10 +10,14 @@ rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 fail() { echo "$1"; cat "$WORK/$2.out" "$WORK/$2.err"; exit 1; }
 # printed FILE LINES: FILE has LINES lines or more.
 printed() { [ "$(wc -l < "$1")" -ge "$2" ]; }
+# run_journaled DIR: a seed's journal is in DIR (a real-time run's is there
+# from its first pass on, and removed at its end if it passed).
+run_journaled() { ls "$1"/seed-*.hioj > /dev/null 2>&1; }
 
 # interrupt NAME LINES COMMAND...: runs COMMAND in the background, sends
 # SIGINT once it has printed LINES lines (and, with ready=DIR, begun DIR's
-# report.json), checks exit 130.
+# report.json and a real-time seed's journal in DIR: a run in flight),
+# checks exit 130.
 # (A background job of sh starts with SIGINT ignored until hio handles it:
 # the signal must come after hio has started.)
 interrupt() {
@@ -25,7 +29,7 @@ interrupt() {
   await_or_fail 60 $pid "$name: $lines lines of output" printed "$WORK/$name.out" "$lines"
   if [ -n "${ready:-}" ]; then
     await_or_fail 60 $pid "$name: its report.json" report_begun $pid "$ready"
-    sleep 0.5  # report.json is begun just before the runs start
+    await_or_fail 60 $pid "$name: a run in flight" run_journaled "$ready"
   fi
   kill -"${signal:-INT}" $pid
   wait $pid
@@ -130,7 +134,8 @@ grep -qx "interrupted (SIGINT): no seed finished; resume with --seeds 1..1 and a
 grep -q '"seeds": \[\], "interrupted": true, "covered": null, "resume": "--seeds 1..1"}$' \
   "$WORK/j/report.json" || fail "rerun: report.json" rerun
 [ -e "$WORK/j/seed-1.hioj" ] && fail "rerun: a journal cut short was left" rerun
-"$HIO" sweep "$WORK/slow_fail.toml" --seeds 1..1 --out "$WORK/j2" \
+# (The resume's runs need not be slow: 10 passes, not 2,000.)
+"$HIO" sweep "$WORK/slow_fail.toml" --seeds 1..1 --out "$WORK/j2" --set run.limit=100ms \
   > "$WORK/resumed.out" 2> "$WORK/resumed.err"
 [ $? -eq 1 ] && [ -s "$WORK/j2/seed-1.hioj" ] || fail "rerun: the resume saved no journal" resumed
 

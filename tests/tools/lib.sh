@@ -77,6 +77,44 @@ is_stopped() {
   [ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2> /dev/null)" = T ]
 }
 
+# in_call TASK CALL [ARG]: whether the thread TASK (/proc/PID/task/TID, or
+# /proc/PID for its main thread) is in the system call CALL (write or
+# rt_sigtimedwait) now, with ARG (a number) as its first argument if given,
+# by /proc's syscall (a call's number is the architecture's: x86_64's and
+# aarch64's are known; elsewhere the kernel function it waits in, wchan).
+in_call() {
+  in_call_now=$(cut -d' ' -f1,2 "$1/syscall" 2> /dev/null) || return 1
+  case $(uname -m):$2 in
+    x86_64:write) in_call_nr=1 ;;
+    x86_64:rt_sigtimedwait) in_call_nr=128 ;;
+    aarch64:write) in_call_nr=64 ;;
+    aarch64:rt_sigtimedwait) in_call_nr=137 ;;
+    *) grep -q "${2#rt_}" "$1/wchan" 2> /dev/null; return ;;
+  esac
+  case $in_call_now in
+    "$in_call_nr "*) [ $# -lt 3 ] || [ "${in_call_now#* }" = "$(printf '0x%x' "$3")" ] ;;
+    *) return 1 ;;
+  esac
+}
+
+# writes_to PID FD: whether PID is in a write(2) to its descriptor FD now,
+# for await_or_fail: a hio blocked on a full pipe there, the moment a test
+# waits for.
+writes_to() {
+  in_call "/proc/$1" write "$2"
+}
+
+# sweep_watching PID: whether hio sweep PID has its signal watcher waiting
+# for a stop signal (a thread besides the main one in sigtimedwait; it
+# blocks the signals, which /proc shows unblocked while it waits for them),
+# for await_or_fail: a signal sent now comes during the sweep's watch.
+sweep_watching() {
+  for sweep_task in /proc/"$1"/task/*; do
+    [ "${sweep_task##*/}" != "$1" ] && in_call "$sweep_task" rt_sigtimedwait && return 0
+  done
+  return 1
+}
+
 # report_begun PID DIR: hio sweep (PID) into --out DIR has begun its
 # report.json: a file without a name in DIR (O_TMPFILE, linked at the end),
 # or where that is missing report.json.XXXXXX (renamed at the end). Its

@@ -6,7 +6,11 @@
 // SIG_DFL again afterwards; a signal mask that blocks SIGTERM is the
 // program's again afterwards. A SIGUSR1 handler of the program's is left as
 // it is by hio run (it used to be replaced for the run: the program's log
-// rotation signal ended the run, "stopped", and its handler never ran).
+// rotation signal ended the run, "stopped", and its handler never ran). A
+// SIGUSR1 at SIG_DFL, caught by hio run, stops hio run only: a run of the
+// program's own (run_scenario on another thread, not asking to stop on a
+// handler's request) goes on to its limit (the engine's half of it:
+// DoistRules.AStopRequestedFromASignalHandlerLeavesTheRunsThatDidNotAskForIt).
 // Prints what differs; exit 0 if nothing.
 //   signals-embedder REAL_SCENARIO (a real-time one that runs at least 1 s)
 #include <pthread.h>
@@ -16,10 +20,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
+#include <string>
 #include <thread>
 
 #include "hio/tools/cli.hpp"
+#include "hio/tools/loader.hpp"
 #include "hio/tools/registry.hpp"
+#include "hio/tools/runner.hpp"
 
 namespace {
 
@@ -117,5 +125,57 @@ int main(int argc, char** argv) {
   expect(usr1_signals == 1,
          "the program's SIGUSR1 handler did not get the SIGUSR1 sent in the run");
   expect(handler_of(SIGUSR1) == on_usr1, "the SIGUSR1 handler is not the program's after run_cli");
+
+  // hio run beside a real-time run of the program's own, 2 s long: a
+  // SIGUSR1 once hio run catches it (and the program's run has begun) stops
+  // hio run, "stopped (SIGUSR1)", and the program's run ends at its limit.
+  set_handler(SIGUSR1, SIG_DFL);
+  hio::tools::Scenario own = hio::tools::load_scenario_file(argv[1], registry);
+  own.run.limit = std::chrono::seconds(2);
+  std::atomic<bool> own_begun{false};
+  std::atomic<bool> own_over{false};
+  hio::tools::RunSummary own_summary;
+  std::thread own_run([&] {
+    hio::tools::RunOptions options;
+    options.listening = [&own_begun](const hio::tools::Listening&) { own_begun = true; };
+    try {
+      own_summary = hio::tools::run_scenario(own, registry, options);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "signals_embedder: the program's own run threw: %s\n", error.what());
+      ++failures;
+    }
+    own_over = true;
+  });
+  std::atomic<bool> sent_while_own_ran{false};
+  std::thread stopper([&] {
+    // Bounded: 30 s for hio run's catch (SIGUSR1's action no longer SIG_DFL).
+    for (int i = 0; i < 30'000 && !(own_begun && handler_of(SIGUSR1) != SIG_DFL); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    sent_while_own_ran = own_begun && !own_over;
+    ::kill(::getpid(), SIGUSR1);
+  });
+  // hio run's summary on stdout: into a file, read back.
+  std::FILE* const summary = std::tmpfile();
+  if (summary == nullptr) return 2;
+  const int stdout_before = ::dup(STDOUT_FILENO);
+  ::dup2(::fileno(summary), STDOUT_FILENO);
+  const char* const beside[] = {"hio", "run", argv[1], "--limit", "30s", nullptr};
+  hio::tools::run_cli(5, beside, registry);
+  ::dup2(stdout_before, STDOUT_FILENO);
+  ::close(stdout_before);
+  stopper.join();
+  own_run.join();
+  std::string said;
+  std::rewind(summary);
+  for (int c; (c = std::fgetc(summary)) != EOF;)
+    said += static_cast<char>(c);
+  std::fclose(summary);
+  expect(
+      sent_while_own_ran,
+      "the program's run was over (or never began) when SIGUSR1 was sent: the test says nothing");
+  expect(said.find("ended: stopped (SIGUSR1)\n") != std::string::npos,
+         "hio run beside the program's run was not stopped by SIGUSR1");
+  expect(own_summary.end == hio::RunEnd::limit,
+         "the program's own run did not go on to its limit: hio run's SIGUSR1 ended it");
   return failures == 0 ? 0 : 1;
 }

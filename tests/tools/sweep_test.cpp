@@ -31,6 +31,7 @@
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
+#include "temp_dir.hpp"
 
 namespace hio::tools {
 namespace {
@@ -190,7 +191,8 @@ struct SlowFirstRunner {
 
 TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
   namespace fs = std::filesystem;
-  const std::string base = ::testing::TempDir() + "hio-keep-" + std::to_string(::getpid());
+  const hio::test::TempDir temp("hio-keep");  // its own, whoever else runs this test
+  const std::string base = temp.file("out");
   // A re-run for the journal, or (real time) each run journaled as it runs.
   for (const bool as_it_runs : {false, true})
     for (const unsigned jobs : {1u, 4u}) {
@@ -267,7 +269,8 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
   namespace fs = std::filesystem;
   for (const std::uint64_t last : {2u, 3u}) {
     SCOPED_TRACE("--seeds 1.." + std::to_string(last));
-    const std::string dir = ::testing::TempDir() + "hio-rerun-int-" + std::to_string(::getpid());
+    const hio::test::TempDir temp("hio-rerun-int");  // its own, whoever else runs this test
+    const std::string dir = temp.file("out");
     fs::remove_all(dir);
     // Every seed fails; seed 2's re-run for its journal gets SIGINT (sent to
     // the process: the sweep's watcher takes it) and stops once the sweep
@@ -348,7 +351,8 @@ TEST(Sweep, SignalAfterTheLastSeedIsAnInterruption) {
 
   // The command: the last seed's run had ended when the signal came (a
   // real run waiting for its closed connections), so it is reported.
-  const std::string dir = ::testing::TempDir() + "hio-late-int-" + std::to_string(::getpid());
+  const hio::test::TempDir temp("hio-late-int");  // its own, whoever else runs this test
+  const std::string dir = temp.file("out");
   fs::remove_all(dir);
   const SeedRunner late = [](std::uint64_t seed, const std::string&, const StopFlag& stop) {
     SeedRun run;
@@ -398,7 +402,8 @@ TEST(Sweep, OutOfMemoryEndsTheSweepNotAFailingSeed) {
   };
   EXPECT_THROW(sweep(runner, shard_seeds({1, 6}, {1, 1}), SweepOptions{}, [](const SeedResult&) {}),
                std::bad_alloc);
-  const std::string dir = ::testing::TempDir() + "hio-oom-" + std::to_string(::getpid());
+  const hio::test::TempDir temp("hio-oom");  // its own, whoever else runs this test
+  const std::string dir = temp.file("out");
   for (const unsigned jobs : {1u, 3u}) {
     fs::remove_all(dir);
     SweepOptions options;
@@ -604,7 +609,8 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
   namespace fs = std::filesystem;
   for (const bool as_it_runs : {false, true}) {
     SCOPED_TRACE(as_it_runs ? "journaled as it runs" : "re-run for the journal");
-    const std::string dir = ::testing::TempDir() + "hio-lost-" + std::to_string(::getpid());
+    const hio::test::TempDir temp("hio-lost");  // its own, whoever else runs this test
+    const std::string dir = temp.file("out");
     fs::remove_all(dir);
     // Seed 1 fails, seed 2 passes; each journal is replaced as it is written.
     const SeedRunner runner = [](std::uint64_t seed, const std::string& record_path,
@@ -693,7 +699,8 @@ std::size_t whole_lines(const std::vector<std::string>& pieces) {
 // against each other.
 TEST(SweepStderr, EveryLineIsWrittenWhole) {
   namespace fs = std::filesystem;
-  const std::string dir = ::testing::TempDir() + "hio-lines-" + std::to_string(::getpid());
+  const hio::test::TempDir temp("hio-lines");  // its own, whoever else runs this test
+  const std::string dir = temp.file("out");
   fs::remove_all(dir);
   // Every seed fails, and its journal is lost: a line each.
   const SeedRunner lost = [](std::uint64_t, const std::string& record_path, const StopFlag&) {
@@ -744,7 +751,8 @@ TEST(SweepStderr, EveryLineIsWrittenWhole) {
 // has them: they used to be only a warning on stderr.
 TEST(SweepJson, EachSeedCarriesItsClosingResets) {
   namespace fs = std::filesystem;
-  const std::string dir = ::testing::TempDir() + "hio-closing-" + std::to_string(::getpid());
+  const hio::test::TempDir temp("hio-closing");  // its own, whoever else runs this test
+  const std::string dir = temp.file("out");
   fs::remove_all(dir);
   const SeedRunner runner = [](std::uint64_t seed, const std::string&, const StopFlag&) {
     SeedRun run;

@@ -11,6 +11,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "clean_stop_catch.hpp"
 #include "cli_commands.hpp"
@@ -317,8 +319,9 @@ bool json_given(CLI::App& app) {
 // A value CLI11 gave an option that is one of the command's own options
 // (`--record --json`, a path forgotten: CLI11 takes the next word whatever
 // it is), or `--`, said rather than used (a file named --json, and no
-// JSON), or "".
-std::string option_as_value(CLI::App& command) {
+// JSON), or "". `words` are those the parser read: `--record=--` is not a
+// `--` that ends the options, and is said for what it is.
+std::string option_as_value(CLI::App& command, const std::vector<std::string>& words) {
   std::set<std::string, std::less<>> names;
   for (const CLI::Option* option : command.get_options()) {
     for (const std::string& name : option->get_lnames())
@@ -336,13 +339,32 @@ std::string option_as_value(CLI::App& command) {
       const bool separator = value == "--";
       if (!separator && names.count(name) == 0) continue;
       const std::string takes = option->get_type_name();
+      const auto written_attached = [&words](const std::string& lname) {
+        return std::find(words.begin(), words.end(), "--" + lname + "=--") != words.end();
+      };
+      const std::vector<std::string>& lnames = option->get_lnames();
+      const bool attached =
+          separator && std::any_of(lnames.begin(), lnames.end(), written_attached);
+      const bool a_path = takes == "FILE" || takes == "DIR";
+      if (attached) {
+        // Not in the place of the word after it: a name that every later
+        // command would read as the end of its options.
+        return option->get_name() + "=--: -- is the word that ends the options, not a " + takes +
+               (a_path ? std::string(": a ") + (takes == "FILE" ? "file" : "directory") +
+                             " so named is read as that wherever it is given alone (" +
+                             program_name() +
+                             " inspect --, rm --); if it is the one meant, give "
+                             "it as " +
+                             option->get_name() + "=./--"
+                       : "; give " + option->get_name() + " its " + takes);
+      }
       std::string problem =
           option->get_name() + " " + value + ": " +
           (separator ? std::string("-- ends the options (the words after it are arguments)")
                      : name + " is an option of " + program_name() + " " + command.get_name()) +
           ", not the " + takes + " " + option->get_name() + " takes: give " + option->get_name() +
           " its " + takes + " first";
-      if (takes == "FILE" || takes == "DIR") {
+      if (a_path) {
         problem += " (a " + std::string(takes == "FILE" ? "file" : "directory") +
                    " so named is given as ./" + value + ")";
       }
@@ -593,11 +615,11 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     }
   }
   // ... and to an option before any command (hio's own --help, -h and
-  // --version aside, also given a value: refused below as such).
+  // --version aside, also given a value, `-hx` too: refused below as such).
   const bool no_command = given_command.substr(0, 1) == "-";
   const std::string_view first_name = given_command.substr(0, given_command.find('='));
-  if (no_command && first_name != "-h" && first_name != "--help" &&
-      given_command.substr(0, 9) != "--version") {
+  if (no_command && first_name != "-h" && given_command.substr(0, 2) != "-h" &&
+      first_name != "--help" && given_command.substr(0, 9) != "--version") {
     cli_err() << program_name() << ": unknown option '" << message_text(argv[1])
               << "': options come after a command; the commands are " << names << " ("
               << program_name() << " --help)\n";
@@ -629,7 +651,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     }
   }
   std::vector<std::string> words;
-  std::vector<std::string> flags_with_value;  // each `--FLAG=VALUE`, as written
+  // Each `--FLAG=VALUE` (or `-hVALUE`) as written, with the flag it gives.
+  std::vector<std::pair<std::string, std::string>> flags_with_value;
   for (int i = 0; i < argc; ++i) {
     const std::string_view word = argv[i];
     if (word == "--") {
@@ -641,8 +664,19 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     // --json=x`, said by option_as_value).
     const bool a_value = i > 0 && valued.find(std::string_view(argv[i - 1])) != valued.end();
     if (name.size() < word.size() && flags.find(name) != flags.end() && !a_value) {
-      flags_with_value.emplace_back(word);
+      flags_with_value.emplace_back(word, name);
       words.emplace_back(name);
+      continue;
+    }
+    // `-hx`: CLI11 reads a short flag with letters after it as short flags
+    // in a row (`-h -x`), and -h printed the help, the rest unsaid: refused
+    // as `-h=x` is.
+    const std::string short_flag = word.size() > 2 && word[0] == '-' && word[1] != '-'
+                                       ? std::string(word.substr(0, 2))
+                                       : std::string();
+    if (!short_flag.empty() && flags.find(short_flag) != flags.end() && !a_value) {
+      flags_with_value.emplace_back(word, short_flag);
+      words.emplace_back(short_flag);
       continue;
     }
     const bool empty_value = name.size() + 1 == word.size() && valued.find(name) != valued.end();
@@ -657,8 +691,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   const auto flag_given_a_value = [&]() -> std::string {
     std::vector<CLI::App*> parsed = app.get_subcommands();
     parsed.push_back(&app);
-    for (const std::string& word : flags_with_value) {
-      const std::string flag = word.substr(0, word.find('='));
+    for (const auto& [word, flag] : flags_with_value) {
       for (const CLI::App* command : parsed) {
         if (const CLI::Option* option = named_option(*command, flag);
             option != nullptr && option->count() > 0) {
@@ -699,7 +732,7 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     return kExitBadInput;
   }
   for (CLI::App* command : app.get_subcommands()) {
-    if (const std::string problem = option_as_value(*command); !problem.empty()) {
+    if (const std::string problem = option_as_value(*command, words); !problem.empty()) {
       cli_err() << command_prefix(command->get_name()) << message_text(problem) << "\n";
       return kExitBadInput;
     }

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <ostream>
 #include <stdexcept>
 
@@ -154,7 +153,7 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
     return group != -1 && group == ::getpgrp();
   };
   const auto erase_progress = [&progress_shown, &foreground] {
-    if (progress_shown && foreground()) std::fprintf(stderr, "\r\033[K");
+    if (progress_shown && foreground()) cli_err() << "\r\033[K" << std::flush;
     progress_shown = false;
   };
   if (::isatty(STDERR_FILENO) != 0) {
@@ -166,8 +165,9 @@ int do_run(const RunArgs& args, const DoerRegistry& registry,
       }
       // Cleared to the end of the line: the text is shorter when the tyme
       // has fewer digits ("1789.5 s" then "2053 s", trailing zeros trimmed).
-      std::fprintf(stderr, "\r  tyme %s s\033[K", format_seconds(tyme).c_str());
-      std::fflush(stderr);
+      // On cli_err(), as every other line: a program that gave std::cerr a
+      // buffer of its own gets it there, not on the terminal under it.
+      cli_err() << "\r  tyme " << format_seconds(tyme) << " s\033[K" << std::flush;
       progress_shown = true;
     };
   }

@@ -105,20 +105,10 @@ void build_copies(const DoerSpec& spec, const KindSpec& kind, BuildContext& cont
     adopt(make_doer(kind, copy, context), parent, built);
     built_so_far.count = i;
   }
-  // Linear in the copies: the first copy's counters by prefix (not every
-  // counter listed). The board keeps the sum as the copies' counters change
-  // where they are Counters, so an `always` on it costs O(1) a pass, not
-  // O(copies).
-  const std::string first = spec.name + "-1.";
-  std::vector<std::string> parts;
-  parts.reserve(static_cast<std::size_t>(spec.copies));
-  for (const std::string& counter : context.counters.names_with_prefix(first)) {
-    const std::string suffix = counter.substr(first.size() - 1);  // ".runs"
-    parts.clear();
-    for (std::int64_t i = 1; i <= spec.copies; ++i)
-      parts.push_back(spec.name + "-" + std::to_string(i) + suffix);
-    context.counters.add_sum(spec.name + suffix, parts);
-  }
+  // Linear in the copies' counters. The board keeps the sum as the copies'
+  // counters change where they are Counters, so an `always` on it costs
+  // O(1) a pass, not O(copies).
+  context.counters.add_copies_sums(spec.name, spec.copies);
 }
 
 // A doer's key its factory cannot take: at the key's value; a default (the
