@@ -61,7 +61,7 @@ const char* to_string(Mode mode);
 const char* to_string(RunOutcome outcome);
 RunOutcome to_outcome(RunEnd end);
 
-// "hio " and the project's version ("hio 0.21.0", as hio --version prints it):
+// "hio " and the project's version ("hio 0.22.0", as hio --version prints it):
 // what writers put in JournalHeader::engine_version (docs/changes.md, Versions).
 const char* engine_version();
 
