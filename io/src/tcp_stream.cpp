@@ -269,7 +269,12 @@ void TcpStream::write_all(asio::const_buffer buffer, Handler&& handler) {
 // ---- ending -----------------------------------------------------------------
 
 void TcpStream::end(const boost::system::error_code& ec, PumpOp op) {
-  if (op == PumpOp::read && ec == asio::error::eof) {
+  // With TLS, bytes after the close_notify in the same read make Asio call
+  // its end a truncated stream, which it is not.
+  const bool finished =
+      ec == asio::error::eof ||
+      (tls_ && tls_truncated(ec) && tls_close_notify_received(tls_->native_handle()));
+  if (op == PumpOp::read && finished) {
     // The peer finished sending (a FIN; with TLS, its close_notify): only
     // its data has ended. The connection stays up for what this side still
     // writes, until a local close, a reset or a failed write ends it.

@@ -562,6 +562,37 @@ TEST(IoTls, EchoSendsBackAHalfClosedUploadWholeWithASmallTx) {
   EXPECT_EQ(sink.count(EventKind::rx_end, accept->accepted), 1u);
 }
 
+// A peer whose close_notify is followed by more bytes in the same segment
+// (RFC 8446 6.1: data after a closure alert MUST be ignored): its data ended
+// at the close_notify all the same, so the remote sees rx_end and echoes the
+// whole upload. Asio calls such an end a truncated stream; until session 22
+// hio closed the remote as "closed by peer without TLS close_notify" at once,
+// which was untrue and threw away the echo still in tx.
+TEST(IoTls, BytesAfterThePeersCloseNotifyAreIgnored) {
+  ChannelOptions options = server_options();
+  options.tx_bytes_max = 4096;
+  RecordingSink sink;
+  RealRun run;
+  run.io.add_sink(sink);
+  WatchingEcho server(run.io, "tls://127.0.0.1:0", options);
+  const std::string payload = random_bytes(100000, "after close_notify");
+  // An application data record's header and five bytes: no valid record.
+  const std::string trailing("\x17\x03\x03\x00\x05junk!", 10);
+  TlsHalfClosingPeer peer(port_of(server.listener().local()), payload, tls_certs().ca,
+                          TLS1_3_VERSION, trailing);
+  StopWhen stop(run.doist, [&] { return peer.done(); });
+  EXPECT_EQ(run.doist.run({&server, &peer, &stop}), RunEnd::interrupted)
+      << "received " << peer.received().size() << " of " << payload.size();
+  EXPECT_EQ(peer.error(), "");
+  EXPECT_TRUE(peer.got_close_notify());
+  EXPECT_EQ(server.endings, std::vector<std::string>{"peer finished"});
+  ASSERT_EQ(peer.received().size(), payload.size());
+  EXPECT_TRUE(peer.received() == payload) << "the echo differs";
+  const Recorded* accept = sink.first(EventKind::accept, server.listener().id());
+  ASSERT_NE(accept, nullptr);
+  EXPECT_EQ(sink.count(EventKind::rx_end, accept->accepted), 1u);
+}
+
 TEST(IoTls, LocalCloseSendsCloseNotify) {
   TlsRun t;
   TcpClientDoer client(t.run.io, tls_url(t.server.listener()), client_options());
