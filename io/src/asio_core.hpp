@@ -30,6 +30,9 @@ class Draining {
   // driver holds) and releases the handle; the write's handler then ends,
   // aborted. True if it was draining.
   virtual bool abort_drain() = 0;
+  // Asked at every poll while it lingers: a drain whose end no completion
+  // announces (the peer acknowledging what the kernel held) ends here.
+  virtual void settle() {}
 
  protected:
   ~Draining() = default;

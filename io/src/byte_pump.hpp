@@ -48,6 +48,7 @@ class BytePump {
   }
   // The peer finished sending: no more reads; writes go on.
   void end_input() { input_ended_ = true; }
+  bool input_ended() const { return input_ended_; }
 
  private:
   Owner& owner() { return static_cast<Owner&>(*this); }

@@ -1,7 +1,12 @@
 #include "tcp_stream.hpp"
 
+#include <sys/ioctl.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/write.hpp>
+#if __has_include(<linux/sockios.h>)
+#include <linux/sockios.h>  // SIOCOUTQ
+#endif
 
 #include "error_text.hpp"
 #include "resolve.hpp"
@@ -269,7 +274,12 @@ void TcpStream::write_all(asio::const_buffer buffer, Handler&& handler) {
 // ---- ending -----------------------------------------------------------------
 
 void TcpStream::end(const boost::system::error_code& ec, PumpOp op) {
-  if (op == PumpOp::read && ec == asio::error::eof) {
+  // With TLS, bytes after the close_notify in the same read make Asio call
+  // its end a truncated stream, which it is not.
+  const bool finished =
+      ec == asio::error::eof ||
+      (tls_ && tls_truncated(ec) && tls_close_notify_received(tls_->native_handle()));
+  if (op == PumpOp::read && finished) {
     // The peer finished sending (a FIN; with TLS, its close_notify): only
     // its data has ended. The connection stays up for what this side still
     // writes, until a local close, a reset or a failed write ends it.
@@ -325,31 +335,91 @@ void TcpStream::send_close_notify() {
 }
 
 void TcpStream::shutdown() {
-  if (phase_ == Phase::established && writing()) {
-    // The bytes being written were handed over (their tx events are on
-    // record): finish them, then close — and a reply is never cut by the
-    // close that follows it. The channel is closed from now on. A peer that
-    // never reads would hold the socket for ever: past the linger bound the
-    // hub's poll aborts it (expire_lingering).
-    phase_ = Phase::draining;
-    start_lingering(core_, linger_, weak_from_this());
-    port_ = ChannelPort();
-    run_on_end();  // the channel is closed: done with this stream
+  if (phase_ != Phase::established) {
+    finish();
     return;
   }
-  // TLS: close_notify, unless a write is in flight (it would cut a record).
-  if (phase_ == Phase::established) send_close_notify();
-  finish();
+  // The bytes being written were handed over (their tx events are on
+  // record): finish them, then close — and a reply is never cut by the close
+  // that follows it. TLS: close_notify now unless a write is in flight (it
+  // would cut a record).
+  const bool in_flight = writing();
+  if (!in_flight) send_close_notify();
+  if (!in_flight && !awaits_acknowledgement()) {
+    finish();
+    return;
+  }
+  // The channel is closed from now on. A peer that never reads would hold
+  // the socket for ever: past the linger bound the hub's poll aborts it
+  // (expire_lingering).
+  phase_ = Phase::draining;
+  start_lingering(core_, linger_, weak_from_this());
+  port_ = ChannelPort();
+  run_on_end();  // the channel is closed: done with this stream
+  if (!in_flight) close_socket();
 }
 
 void TcpStream::drained() {
   if (phase_ != Phase::draining) return;
   send_close_notify();
-  finish();
+  close_socket();
+}
+
+bool TcpStream::awaits_acknowledgement() {
+  return !input_ended() && unacknowledged() > 0;
+}
+
+void TcpStream::close_socket() {
+  if (!awaits_acknowledgement()) {
+    finish();
+    return;
+  }
+  phase_ = Phase::acknowledging;
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);  // a FIN after the bytes
+  discard_input();
+}
+
+std::size_t TcpStream::unacknowledged() {
+#ifdef SIOCOUTQ
+  int bytes = 0;
+  if (::ioctl(socket_.native_handle(), SIOCOUTQ, &bytes) == 0 && bytes > 0)
+    return static_cast<std::size_t>(bytes);
+#endif
+  return 0;
+}
+
+void TcpStream::discard_input() {
+  socket_.async_wait(tcp::socket::wait_read,
+                     [self = shared_from_this()](const boost::system::error_code& ec) {
+                       self->on_discardable(ec);
+                     });
+}
+
+void TcpStream::on_discardable(const boost::system::error_code& ec) {
+  if (phase_ != Phase::acknowledging) return;
+  boost::system::error_code read_ec = ec;
+  if (!read_ec) socket_.non_blocking(true, read_ec);
+  // What is there now, in bounded reads; the wait comes back for more.
+  char bytes[16384];
+  for (int i = 0; i < 16 && !read_ec; ++i) {
+    socket_.read_some(asio::buffer(bytes), read_ec);
+  }
+  if (read_ec == asio::error::would_block) read_ec.clear();
+  // The peer's end (eof) or a reset: no input can follow to reset it.
+  if (read_ec || unacknowledged() == 0) {
+    finish();
+    return;
+  }
+  discard_input();
+}
+
+void TcpStream::settle() {
+  if (phase_ == Phase::acknowledging && unacknowledged() == 0) finish();
 }
 
 bool TcpStream::abort_drain() {
-  if (phase_ != Phase::draining) return false;
+  if (!draining()) return false;
   // A reset, not a FIN: the peer learns the stream was cut, not that it ended.
   boost::system::error_code ignored;
   socket_.set_option(asio::socket_base::linger(true, 0), ignored);
@@ -360,7 +430,7 @@ bool TcpStream::abort_drain() {
 void TcpStream::detach() {
   on_end_ = nullptr;
   port_ = ChannelPort();
-  if (phase_ == Phase::draining) return;  // its write's end closes it
+  if (draining()) return;  // its write's end, or the peer's acknowledgement, closes it
   if (phase_ == Phase::established && writing()) {
     // An open stream let go (its hub is going) with a write in flight: the
     // bytes were handed over (tx on record) and are cut now. A reset, as for

@@ -65,7 +65,20 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   // draining: closed locally with a write in flight; the write finishes (its
   // bytes were handed over: tx events), then the socket closes; or, past the
   // linger bound (set_linger), the connection is aborted. No events.
-  enum class Phase { idle, resolving, connecting, handshaking, established, draining, ended };
+  // acknowledging: closed locally, its write side shut, while the kernel
+  // still holds bytes the peer has not acknowledged and the peer may still
+  // send: its input is read and dropped until the peer has them all (or
+  // ends), then the socket closes; bounded by the same linger.
+  enum class Phase {
+    idle,
+    resolving,
+    connecting,
+    handshaking,
+    established,
+    draining,
+    acknowledging,
+    ended
+  };
 
   TcpStream(AsioCore& core, ChannelPort port, std::size_t socket_buffer_bytes, TlsSetup tls = {});
   TcpStream(AsioCore& core, ChannelPort port, tcp::socket socket, TlsSetup tls = {});
@@ -98,7 +111,10 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   // Draining past its linger: aborts the connection (RST) and releases the
   // socket; the write's handler then ends, aborted.
   bool abort_drain() override;  // true if it was draining (and is reset now)
-  bool draining() const override { return phase_ == Phase::draining; }
+  bool draining() const override {
+    return phase_ == Phase::draining || phase_ == Phase::acknowledging;
+  }
+  void settle() override;
   // Called once, when its channel is done with it: when it ends (closed,
   // failed, reset), or at a local close that leaves a write draining — then
   // at the close, while the socket stays until the write ends or close_linger
@@ -152,6 +168,20 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   void send_close_notify();
   // The draining write has completed: close.
   void drained();
+  // The end of a local close of an established stream: closes the socket,
+  // or first waits for the peer to acknowledge what the kernel holds
+  // (Phase::acknowledging) when close(2) could reset the connection and
+  // drop it: Linux resets a connection closed with input unread, or that
+  // receives input after its close (RFC 2525 2.17).
+  void close_socket();
+  // The kernel holds bytes the peer has not acknowledged, and the peer may
+  // still send: close(2) now could drop them.
+  bool awaits_acknowledgement();
+  // Bytes written that the peer has not acknowledged (SIOCOUTQ; 0 where
+  // the kernel does not say).
+  std::size_t unacknowledged();
+  void discard_input();
+  void on_discardable(const boost::system::error_code& ec);
 
   AsioCore& core_;
   ChannelPort port_;

@@ -453,6 +453,10 @@ bool tls_truncated(const boost::system::error_code& ec) {
   return false;
 }
 
+bool tls_close_notify_received(SSL* ssl) {
+  return (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0;
+}
+
 std::string tls_error_text(const boost::system::error_code& ec, SSL* ssl) {
   std::string text = error_text(ec);
   if (ssl != nullptr && refused_renegotiation_slot() >= 0 &&

@@ -44,6 +44,12 @@ bool prepare_tls_client(SSL* ssl, const TlsSetup& setup, std::string& error);
 // close_notify (a truncated TLS stream).
 bool tls_truncated(const boost::system::error_code& ec);
 
+// True if the peer's close_notify has come: the end of its data, whatever
+// bytes follow it (RFC 8446 6.1: data after a closure alert MUST be
+// ignored). Asio reports such an end as a truncated stream when more bytes
+// came in the same read, which is why a read's error is checked with this.
+bool tls_close_notify_received(SSL* ssl);
+
 // A failed TLS operation in words: OpenSSL's reason, with the certificate
 // verification result when that was the cause ("certificate verify failed
 // (hostname mismatch)"). `ssl` may be null.

@@ -4,12 +4,16 @@
 // as the socket takes it each pass, then sends close_notify (SSL_shutdown:
 // the end of its data, TLS 1.3's half-close) and reads on until the
 // server's close_notify. It speaks TLS `version` only (TLS1_3_VERSION by
-// default). Runs every pass; bounded by its Doist's limit.
+// default). Given `after_close_notify`, it sends those raw bytes right after
+// its close_notify, in the same send(2) so that they arrive together (a
+// hostile or broken peer; RFC 8446 6.1: data after a closure alert MUST be
+// ignored). Runs every pass; bounded by its Doist's limit.
 #pragma once
 
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -23,8 +27,11 @@ namespace hio::test {
 class TlsHalfClosingPeer final : public Doer {
  public:
   TlsHalfClosingPeer(std::uint16_t port, std::string payload, const std::string& ca_file,
-                     int version = TLS1_3_VERSION)
-      : Doer("tls half-closing peer"), port_(port), payload_(std::move(payload)) {
+                     int version = TLS1_3_VERSION, std::string after_close_notify = "")
+      : Doer("tls half-closing peer"),
+        port_(port),
+        payload_(std::move(payload)),
+        after_close_notify_(std::move(after_close_notify)) {
     ctx_ = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ctx_, version);
     SSL_CTX_set_max_proto_version(ctx_, version);
@@ -92,10 +99,28 @@ class TlsHalfClosingPeer final : public Doer {
       }
       sent_ += static_cast<std::size_t>(r);
     }
-    if (!shut_) {
+    if (!shut_ && !after_close_notify_.empty()) {
+      close_notify_then_trailing_bytes();
+    } else if (!shut_) {
       const int r = SSL_shutdown(ssl_);  // 0: close_notify sent, the peer's not yet
       if (r >= 0 || !would_block(r)) shut_ = true;
     }
+  }
+  // close_notify goes to a memory BIO, then out with the trailing bytes in
+  // one send: a few dozen bytes, which a socket with room takes whole.
+  void close_notify_then_trailing_bytes() {
+    BIO* memory = BIO_new(BIO_s_mem());
+    SSL_set0_wbio(ssl_, memory);
+    SSL_shutdown(ssl_);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(memory, &data);
+    std::string bytes(data, static_cast<std::size_t>(size));
+    bytes += after_close_notify_;
+    SSL_set0_wbio(ssl_, BIO_new_socket(socket_.fd(), BIO_NOCLOSE));
+    shut_ = true;
+    const ssize_t sent = ::send(socket_.fd(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (sent != static_cast<ssize_t>(bytes.size()))
+      error_ = "close_notify and the bytes after it not sent whole: " + std::to_string(sent);
   }
   void receive() {
     char buf[64 * 1024];
@@ -113,6 +138,7 @@ class TlsHalfClosingPeer final : public Doer {
 
   std::uint16_t port_;
   std::string payload_;
+  std::string after_close_notify_;
   RawSocket socket_;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;

@@ -535,31 +535,53 @@ TEST(IoTls, MutualTlsServesClientsWithACertificateOnly) {
             << "; client: " << bad.channel().reason() << '\n';
 }
 
-// A peer that uploads, then sends close_notify and reads on (TLS 1.3's
-// half-close), to an echo whose small tx leaves most of the upload in rx at
-// the close_notify: the remote closes only once rx is drained, so every
-// byte comes back (before, about a third was lost with no event).
-TEST(IoTls, EchoSendsBackAHalfClosedUploadWholeWithASmallTx) {
+// A TlsHalfClosingPeer uploads `size` bytes to an echo with a small tx (4
+// KiB) and rx `rx_bytes_max`, then sends close_notify (and `trailing`, raw
+// bytes after it) and reads on: every byte comes back, then the server's
+// close_notify; the remote saw rx_end and closed as "peer finished".
+void half_closed_upload_comes_back_whole(std::size_t size, std::size_t rx_bytes_max,
+                                         const std::string& trailing) {
   ChannelOptions options = server_options();
-  options.rx_bytes_max = 1u << 20;
+  options.rx_bytes_max = rx_bytes_max;
   options.tx_bytes_max = 4096;
   RecordingSink sink;
   RealRun run;
   run.io.add_sink(sink);
   WatchingEcho server(run.io, "tls://127.0.0.1:0", options);
-  const std::string payload = random_bytes((2u << 20) + 3, "tls half-close");
-  TlsHalfClosingPeer peer(port_of(server.listener().local()), payload, tls_certs().ca);
+  const std::string payload = random_bytes(size, "tls half-close");
+  TlsHalfClosingPeer peer(port_of(server.listener().local()), payload, tls_certs().ca,
+                          TLS1_3_VERSION, trailing);
   StopWhen stop(run.doist, [&] { return peer.done(); });
   EXPECT_EQ(run.doist.run({&server, &peer, &stop}), RunEnd::interrupted)
       << "received " << peer.received().size() << " of " << payload.size();
   EXPECT_EQ(peer.error(), "");
   EXPECT_TRUE(peer.got_close_notify());
+  EXPECT_EQ(server.endings, std::vector<std::string>{"peer finished"});
   ASSERT_EQ(peer.received().size(), payload.size());
   EXPECT_TRUE(peer.received() == payload) << "the echo differs";
-  EXPECT_EQ(server.endings, std::vector<std::string>{"peer finished"});
   const Recorded* accept = sink.first(EventKind::accept, server.listener().id());
   ASSERT_NE(accept, nullptr);
   EXPECT_EQ(sink.count(EventKind::rx_end, accept->accepted), 1u);
+}
+
+// A peer that uploads, then sends close_notify and reads on (TLS 1.3's
+// half-close), to an echo whose small tx leaves most of the upload in rx at
+// the close_notify: the remote closes only once rx is drained, so every
+// byte comes back (before, about a third was lost with no event).
+TEST(IoTls, EchoSendsBackAHalfClosedUploadWholeWithASmallTx) {
+  half_closed_upload_comes_back_whole((2u << 20) + 3, 1u << 20, "");
+}
+
+// A peer whose close_notify is followed by more bytes in the same segment
+// (RFC 8446 6.1: data after a closure alert MUST be ignored): its data ended
+// at the close_notify all the same, so the remote sees rx_end and echoes the
+// whole upload. Asio calls such an end a truncated stream; until session 22
+// hio closed the remote as "closed by peer without TLS close_notify" at once,
+// which was untrue and threw away the echo still in tx (the peer got 36,864
+// of 100,000 bytes).
+TEST(IoTls, BytesAfterThePeersCloseNotifyAreIgnored) {
+  // An application data record's header and five bytes: no valid record.
+  half_closed_upload_comes_back_whole(100000, 65536, std::string("\x17\x03\x03\x00\x05junk!", 10));
 }
 
 TEST(IoTls, LocalCloseSendsCloseNotify) {

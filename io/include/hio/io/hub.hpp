@@ -215,7 +215,9 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   // ---- after a run ----
   // Closed TCP/TLS streams and serial lines whose write is still in flight
   // (a local close lets it finish, for up to the channel's close_linger of
-  // wall time).
+  // wall time), and TCP/TLS streams whose kernel still holds bytes the peer
+  // has not acknowledged while the peer may still send (their input is
+  // dropped until it has: a close(2) then could reset the connection).
   std::size_t closing() const;
   // For the end of a run, before the hub is destroyed (which cuts those
   // writes short: the peer gets less than the journal's tx, and a reset, so
