@@ -230,6 +230,19 @@ void request_stop_from_signal(int signal) noexcept {
   keep_signal(g_requested_signal, g_requested_signal_ns, signal, {&g_request_wake});
 }
 
+void forget_stop_requests_from_signal() {
+  // Under the lock the catches clear the flags under.
+  std::lock_guard<std::mutex> lock(catch_mutex());
+  g_requested_signal = 0;
+  g_requested_signal_ns = 0;
+  if (const WakeFd* wake = g_request_wake.load()) {
+    wake->clear();
+    // A stop signal kept before the clear (it is set before it rings) still
+    // ends the waits that watch this wake.
+    if (g_stop_signal.load() != 0) wake->ring();
+  }
+}
+
 void record_stop_signal(int signal) {
   std::lock_guard<std::mutex> lock(catch_mutex());
   if (catch_depth() == 0) return;

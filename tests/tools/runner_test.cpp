@@ -36,6 +36,7 @@
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/report.hpp"
+#include "hio/engine/stop_flag.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/reader.hpp"
@@ -1617,6 +1618,77 @@ class Reporting final : public Doer {
     return true;
   }
 };
+
+// Sends the process hio run's clean-stop signal on its first pass, as a
+// `kill -USR1` meant for the run it is in; then runs on.
+class CleanStopSender final : public Doer {
+ protected:
+  bool recur(Tyme) override {
+    if (!sent_) ::raise(kCleanStopSignal);
+    sent_ = true;
+    return false;
+  }
+
+ private:
+  bool sent_ = false;
+};
+
+// Never done: the program's own run, ended by its StopFlag.
+class Endless final : public Doer {
+ protected:
+  bool recur(Tyme) override { return false; }
+};
+
+// hio run's SIGUSR1 stops that run only: not the `run` of the program's next
+// run_cli call, made while a run of the program's own goes on in another
+// thread. That run holds the engine's stop signal catch, and the request was
+// kept for the catch's whole life: the next command's run, with nothing asking
+// it to stop, ended after its first pass, "stopped (SIGUSR1)".
+TEST(Cli, ACleanStopEndsItsOwnRunNotTheNextCommandsRun) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"clean_stop_sender",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       return std::make_unique<CleanStopSender>();
+                     },
+                     false});
+  const hio::test::TempDir temp("hio-clean-stop-next");
+  const std::string stopped = temp.file("stopped.toml");
+  std::ofstream(stopped) << "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"clean_stop_sender\"\n"
+                            "name = \"s\"\n";
+  const std::string next = temp.file("next.toml");
+  std::ofstream(next) << "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"ticker\"\nname = \"t\"\n";
+  Doist own(std::chrono::milliseconds(10), true, std::chrono::hours(1));
+  hio::test::WaitProbe probe;
+  own.attach(probe);
+  StopFlag over;
+  RunEnd own_end = RunEnd::done;
+  std::thread program([&] {
+    Endless endless;
+    const StopFlagWatch watch(own, &over);
+    own_end = own.run({&endless});
+  });
+  ASSERT_TRUE(probe.await_wait());
+  const auto run = [&kinds](const std::string& path) {
+    const char* argv[] = {"hio", "run", path.c_str()};
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    const int rc = run_cli(3, argv, kinds);
+    ::testing::internal::GetCapturedStderr();
+    return std::make_pair(rc, ::testing::internal::GetCapturedStdout());
+  };
+  const auto [stopped_rc, stopped_out] = run(stopped);
+  const auto [next_rc, next_out] = run(next);
+  over.set();
+  program.join();
+  EXPECT_EQ(stopped_rc, 0);
+  EXPECT_NE(stopped_out.find("ended: stopped (SIGUSR1)"), std::string::npos) << stopped_out;
+  EXPECT_EQ(next_rc, 0);
+  EXPECT_NE(next_out.find("ended: limit"), std::string::npos) << next_out;
+  EXPECT_EQ(own_end, RunEnd::interrupted);
+}
 
 // While a command runs, the libraries' own lines carry its name, as its other
 // messages do (they said "hio: "); after run_cli, the sink is the one before.

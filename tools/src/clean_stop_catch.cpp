@@ -1,8 +1,10 @@
 #include "clean_stop_catch.hpp"
 
+#include <signal.h>
+
 #include <array>
 
-#include "hio/engine/doist.hpp"  // request_stop_from_signal
+#include "hio/engine/doist.hpp"  // request_stop_from_signal, forget_stop_requests_from_signal
 #include "hio/tools/cli.hpp"     // kCleanStopSignal
 #include "output.hpp"            // not_at_default_action
 
@@ -32,6 +34,14 @@ CleanStopCatch::CleanStopCatch() {
                  SignalCatchOptions{.restart_calls = true,
                                     .mask = SignalMaskChange::unblock,
                                     .leave_as_is = not_at_default_action});
+}
+
+CleanStopCatch::~CleanStopCatch() {
+  // Only where the handler was ours: a program's own handler's requests are
+  // the program's to keep.
+  const bool ours = sigismember(&scope_->caught(), kCleanStopSignal) == 1;
+  scope_.reset();  // the action before first: no request of ours after this
+  if (ours) forget_stop_requests_from_signal();
 }
 
 }  // namespace hio::tools

@@ -17,9 +17,13 @@ namespace hio::tools {
 // stops after its first pass. The previous action and mask come back when
 // it goes. Only where its action is SIG_DFL: one ignored or handled by the
 // program is left as it is. One at a time (process-wide, as the handler is).
+// A request its handler made is forgotten when it goes: it was for this
+// command's run, not for a later command's (a run of the program's own on
+// another thread may hold the engine's catch, which would keep it).
 class CleanStopCatch {
  public:
   CleanStopCatch();
+  ~CleanStopCatch();
   CleanStopCatch(const CleanStopCatch&) = delete;
   CleanStopCatch& operator=(const CleanStopCatch&) = delete;
 

@@ -82,6 +82,15 @@ bool stop_signal_kept_ignored(int signal);
 // build or a read goes on. `signal` <= 0: does nothing.
 void request_stop_from_signal(int signal) noexcept;
 
+// Forgets a request_stop_from_signal kept until now: a run that starts
+// later no longer ends on it, and the wake it rang is quiet again (unless a
+// stop signal, which rings it too, is kept). For a program whose handler's
+// requests belong to one stretch of its work while a catch or run of its
+// own outlives it (tools' CleanStopCatch, as `hio run` ends: its SIGUSR1 was
+// for that run, not for the next command's while a run of the program's
+// own, on another thread, still holds the catch). Not from a handler.
+void forget_stop_requests_from_signal();
+
 // The signal caught (SIGINT, SIGTERM, SIGHUP) since the outermost catch or run
 // began, the first delivered if several were (two pending together are
 // delivered in signal-number order: SIGHUP, SIGINT, SIGTERM), or 0 (also
