@@ -28,6 +28,7 @@
 
 namespace hio::test {
 namespace {
+namespace doist_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -1398,11 +1399,13 @@ TEST(DoistRealTime, AnOverrunPassIsMadeUpWithoutLosingPasses) {
   EXPECT_GE(wall, std::chrono::milliseconds(90));
 }
 
+}  // namespace doist_test
 }  // namespace
 }  // namespace hio::test
 
 namespace hio::test {
 namespace {
+namespace doist_test {
 
 class PassLog : public PassObserver {
  public:
@@ -1493,5 +1496,6 @@ TEST(DoistObserver, RunEndingComesAtTheEndTymeBeforeTheDoersClose) {
   EXPECT_EQ(std::count(failed.begin(), failed.end(), "observer ending 0"), 0);
 }
 
+}  // namespace doist_test
 }  // namespace
 }  // namespace hio::test

@@ -25,6 +25,7 @@
 
 namespace hio {
 namespace {
+namespace stop_read_test {
 
 // A FIFO in a directory of its own, removed at the end.
 struct Fifo {
@@ -164,5 +165,6 @@ TEST(ReadUnlessStopped, AfterAStopSignalOnlyAWaitForInputEnds) {
   EXPECT_EQ(waiting_errno, EINTR);
 }
 
+}  // namespace stop_read_test
 }  // namespace
 }  // namespace hio

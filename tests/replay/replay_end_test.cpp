@@ -20,6 +20,7 @@
 
 namespace hio::replay {
 namespace {
+namespace replay_end_test {
 
 using test::TempDir;
 
@@ -240,5 +241,6 @@ TEST(ReplayErrorEnd, AJournalBefore018IsToldByItsEndText) {
   EXPECT_TRUE(ended_by_exception(doers));
 }
 
+}  // namespace replay_end_test
 }  // namespace
 }  // namespace hio::replay
