@@ -28,6 +28,10 @@
 #              `cmake --install` must install, and nothing else; an entry
 #              ending in / stands for the files under that directory (at
 #              least one)
+#   THEN_ARGS  if set, configure arguments (separated by |) given to the
+#              built project once INSTALLS is checked; it is built again (a
+#              change of what is installed rebuilds nothing) and its install
+#              must then put exactly THEN_INSTALLS
 #   HIO_INSTALLS  MODE install: files (relative to the prefix, separated by
 #              |) hio's `cmake --install` must have installed, each the same
 #              as the source tree's file named after a = (share/x=src/x)
@@ -54,7 +58,7 @@ if(LAUNCHER)
   list(APPEND configure_args -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER})
   # A Debug consumer compiles with -g, and ccache then keys each object on
   # the working directory (hash_dir): a checkout at another path missed every
-  # file of hio's (consumer_subdirectory_install built all of it again,
+  # file of hio's (consumer_add_subdirectory built all of it again,
   # over its 1800 s under load). Only the debug info's compilation directory
   # differs, which no test reads.
   set(ENV{CCACHE_NOHASHDIR} 1)
@@ -129,16 +133,17 @@ if(RUN)
   hio_run_expecting("${expected}" ${WORK_DIR}/build ${WORK_DIR}/build/${program} ${run})
 endif()
 
-if(DEFINED INSTALLS AND NOT INSTALLS STREQUAL "")
-  execute_process(COMMAND ${CMAKE_COMMAND} --install ${WORK_DIR}/build
-                          --prefix ${WORK_DIR}/consumer-prefix
+# check_install(PREFIX EXPECTED): the consumer's `cmake --install` into
+# PREFIX puts exactly the files EXPECTED lists (see INSTALLS).
+function(check_install prefix expected)
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${WORK_DIR}/build --prefix ${prefix}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
   if(rc)
     message(FATAL_ERROR "the consumer's install failed: ${rc}\n${out}")
   endif()
-  file(GLOB_RECURSE installed RELATIVE ${WORK_DIR}/consumer-prefix ${WORK_DIR}/consumer-prefix/*)
+  file(GLOB_RECURSE installed RELATIVE ${prefix} ${prefix}/*)
   list(SORT installed)
-  string(REPLACE "|" ";" expected "${INSTALLS}")
+  string(REPLACE "|" ";" expected "${expected}")
   list(SORT expected)
   set(unmatched ${expected})
   foreach(file IN LISTS installed)
@@ -158,4 +163,29 @@ if(DEFINED INSTALLS AND NOT INSTALLS STREQUAL "")
   if(unmatched)
     message(FATAL_ERROR "the consumer's install has no ${unmatched} (it put ${installed})")
   endif()
+endfunction()
+
+if(DEFINED INSTALLS AND NOT INSTALLS STREQUAL "")
+  check_install(${WORK_DIR}/consumer-prefix "${INSTALLS}")
+endif()
+
+# The same build configured again with THEN_ARGS: options that change what
+# is installed, not what is compiled, so nothing is built twice (a second
+# project would build all of hio once more: minutes on two cores).
+if(THEN_ARGS)
+  string(REPLACE "|" ";" then "${THEN_ARGS}")
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build ${then}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(rc)
+    message(FATAL_ERROR "consumer configure with ${THEN_ARGS} failed: ${rc}\n${out}")
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build ${build_args}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(rc)
+    message(FATAL_ERROR "consumer build with ${THEN_ARGS} failed: ${rc}\n${out}")
+  endif()
+  if(out MATCHES "Building CXX object")
+    message(FATAL_ERROR "${THEN_ARGS} made the consumer compile again:\n${out}")
+  endif()
+  check_install(${WORK_DIR}/consumer-prefix-then "${THEN_INSTALLS}")
 endif()

@@ -17,6 +17,7 @@
 
 namespace hio::test {
 namespace {
+namespace attach_test {
 
 constexpr Tock kMs{1'000'000};
 
@@ -232,5 +233,6 @@ TEST(DoerRef, IsClearedWhenItsDoerIsDestroyed) {
   EXPECT_EQ(c.get(), nullptr);
 }
 
+}  // namespace attach_test
 }  // namespace
 }  // namespace hio::test

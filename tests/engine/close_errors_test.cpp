@@ -18,6 +18,7 @@
 
 namespace hio::test {
 namespace {
+namespace close_errors_test {
 
 using ::testing::ElementsAre;
 
@@ -343,5 +344,6 @@ TEST(CloseErrors, AClosesFirstErrorIsTheOneKept) {
   EXPECT_EQ(hook_error_of(r), "r dog failed");
 }
 
+}  // namespace close_errors_test
 }  // namespace
 }  // namespace hio::test

@@ -11,6 +11,7 @@
 
 namespace hio::test {
 namespace {
+namespace coroutine_test {
 
 using ::testing::ElementsAre;
 
@@ -421,5 +422,6 @@ TEST_F(FnDoerTest, AFunctionsFailingAbortKeepsTheErrorByNestingIt) {
   EXPECT_EQ(inner, "f failed");
 }
 
+}  // namespace coroutine_test
 }  // namespace
 }  // namespace hio::test

@@ -11,6 +11,7 @@
 
 namespace hio::test {
 namespace {
+namespace determinism_test {
 
 std::string golden_path(std::uint64_t seed) {
   return std::string(HIO_TEST_DATA_DIR) + "/golden/engine_chaos_" + std::to_string(seed) + ".trace";
@@ -63,5 +64,6 @@ TEST(EngineDeterminism, TraceMatchesTheGoldenFile) {
   }
 }
 
+}  // namespace determinism_test
 }  // namespace
 }  // namespace hio::test

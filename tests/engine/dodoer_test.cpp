@@ -13,6 +13,7 @@
 
 namespace hio::test {
 namespace {
+namespace dodoer_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -379,5 +380,6 @@ TEST(DoDoerRules, ANullInAnExtendOrRemoveListIsRefusedBeforeAnythingChanges) {
   EXPECT_THROW(DoDoer("x", Tock{0}, {&b, nullptr}), std::invalid_argument);
 }
 
+}  // namespace dodoer_test
 }  // namespace
 }  // namespace hio::test

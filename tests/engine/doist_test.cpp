@@ -30,6 +30,7 @@
 
 namespace hio::test {
 namespace {
+namespace doist_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -1420,11 +1421,13 @@ TEST(DoistRealTime, AnOverrunPassIsMadeUpWithoutLosingPasses) {
   EXPECT_GE(wall, std::chrono::milliseconds(90));
 }
 
+}  // namespace doist_test
 }  // namespace
 }  // namespace hio::test
 
 namespace hio::test {
 namespace {
+namespace doist_test {
 
 class PassLog : public PassObserver {
  public:
@@ -1515,5 +1518,6 @@ TEST(DoistObserver, RunEndingComesAtTheEndTymeBeforeTheDoersClose) {
   EXPECT_EQ(std::count(failed.begin(), failed.end(), "observer ending 0"), 0);
 }
 
+}  // namespace doist_test
 }  // namespace
 }  // namespace hio::test

@@ -6,6 +6,7 @@
 
 namespace hio {
 namespace {
+namespace duration_text_test {
 
 constexpr Tock kDay = seconds(86'400);
 
@@ -90,5 +91,6 @@ TEST(DurationText, SaysWhatIsWrongAndWhere) {
   EXPECT_EQ(parse_duration_text("86400000000000ns", kDay).tock, kDay);
 }
 
+}  // namespace duration_text_test
 }  // namespace
 }  // namespace hio

@@ -21,6 +21,7 @@
 
 namespace hio::test {
 namespace {
+namespace hio_parity_test {
 
 using ::testing::ElementsAre;
 
@@ -513,5 +514,6 @@ TEST(HioParity, DoizeIsTheOneDoerOfAFunction) {
   g_doized.set_tock(ms(2));  // as it was: a --gtest_repeat run meets it again
 }
 
+}  // namespace hio_parity_test
 }  // namespace
 }  // namespace hio::test

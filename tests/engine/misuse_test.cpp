@@ -20,6 +20,7 @@
 
 namespace hio::test {
 namespace {
+namespace misuse_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -344,5 +345,6 @@ TEST(DoerListBookkeeping, RemovalsAndDestructionsKeepTheOthersInOrder) {
   EXPECT_TRUE(b.empty());
 }
 
+}  // namespace misuse_test
 }  // namespace
 }  // namespace hio::test

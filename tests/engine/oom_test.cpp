@@ -41,6 +41,7 @@ void operator delete(void* p, std::size_t) noexcept {
 
 namespace hio::test {
 namespace {
+namespace oom_test {
 
 Tock ms(std::int64_t n) {
   return Tock{n * 1'000'000};
@@ -116,5 +117,6 @@ TEST(EngineOutOfMemory, EveryAllocationOfARunMayFailAndTheRunStillClosesCleanly)
   std::printf("allocations failed in turn: %ld\n", failed_runs);
 }
 
+}  // namespace oom_test
 }  // namespace
 }  // namespace hio::test

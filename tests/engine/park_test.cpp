@@ -12,6 +12,7 @@
 
 namespace hio::test {
 namespace {
+namespace park_test {
 
 using ::testing::ElementsAre;
 
@@ -253,11 +254,13 @@ TEST(Skip, OffRunsEveryPass) {
   EXPECT_EQ(doist.executed_passes(), 10'000u);
 }
 
+}  // namespace park_test
 }  // namespace
 }  // namespace hio::test
 
 namespace hio::test {
 namespace {
+namespace park_test {
 
 // Wakes itself while it runs (as its own IO would), then parks.
 class SelfWaker : public Doer {
@@ -342,5 +345,6 @@ TEST(Park, AWakeWhileEnteringDoesNotOutliveTheEnter) {
   }
 }
 
+}  // namespace park_test
 }  // namespace
 }  // namespace hio::test

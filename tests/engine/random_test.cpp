@@ -14,6 +14,7 @@
 
 namespace hio {
 namespace {
+namespace random_test {
 
 constexpr std::uint64_t kSeed = 42;
 constexpr std::string_view kName = "link/a->b/loss";
@@ -553,5 +554,6 @@ TEST(RandomErrors, ARefusedCallConsumesNoDraws) {
   EXPECT_EQ(s.next_u64(), untouched.next_u64());
 }
 
+}  // namespace random_test
 }  // namespace
 }  // namespace hio

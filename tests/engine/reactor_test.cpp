@@ -15,6 +15,7 @@
 
 namespace hio::test {
 namespace {
+namespace reactor_test {
 
 using ::testing::ElementsAre;
 
@@ -170,5 +171,6 @@ TEST(ReactorSkip, OnOrOffGivesTheSameTrace) {
   EXPECT_LT(executed_skip, 100u);
 }
 
+}  // namespace reactor_test
 }  // namespace
 }  // namespace hio::test

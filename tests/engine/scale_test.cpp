@@ -17,6 +17,7 @@
 
 namespace hio::test {
 namespace {
+namespace scale_test {
 
 constexpr std::int64_t kTock = 1'000'000;  // the Doist's tock, ns
 
@@ -330,5 +331,6 @@ TEST(Scale, AChainExtendedTooDeepIsRefusedBeforeAnyOfItsEnters) {
   EXPECT_EQ(enters, static_cast<int>(kFits));
 }
 
+}  // namespace scale_test
 }  // namespace
 }  // namespace hio::test

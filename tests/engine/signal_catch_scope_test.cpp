@@ -18,6 +18,7 @@
 
 namespace hio {
 namespace {
+namespace signal_catch_scope_test {
 
 // Which handler a signal reached, counted per handler. Lock-free atomics:
 // the handlers only store to them (async-signal-safe).
@@ -267,5 +268,6 @@ TEST_F(SignalCatchScopeTest, TooManySignalsOrANonSignalIsInvalid) {
   EXPECT_EQ(action_of(kFirst).sa_handler, on_before);
 }
 
+}  // namespace signal_catch_scope_test
 }  // namespace
 }  // namespace hio

@@ -14,6 +14,7 @@
 
 namespace hio::test {
 namespace {
+namespace stop_flag_test {
 
 using std::chrono::hours;
 using std::chrono::seconds;
@@ -84,5 +85,6 @@ TEST(StopFlag, SetBeforeTheRunEndsItAfterItsFirstPass) {
   EXPECT_EQ(doist.run({&doer}, seconds(5), Tyme{}), RunEnd::limit);
 }
 
+}  // namespace stop_flag_test
 }  // namespace
 }  // namespace hio::test

@@ -25,6 +25,7 @@
 
 namespace hio {
 namespace {
+namespace stop_read_test {
 
 // A FIFO in a directory of its own (whoever else runs this test), removed
 // at the end.
@@ -159,5 +160,6 @@ TEST(ReadUnlessStopped, AfterAStopSignalOnlyAWaitForInputEnds) {
   EXPECT_EQ(waiting_errno, EINTR);
 }
 
+}  // namespace stop_read_test
 }  // namespace
 }  // namespace hio

@@ -10,6 +10,7 @@
 
 namespace hio::test {
 namespace {
+namespace tymer_test {
 
 constexpr Tyme kTymeFirst{Tock::min()};
 
@@ -92,5 +93,6 @@ TEST(MonoTimer, ElapsedAndRemainingSaturateAtTheEndsOfTheClock) {
   EXPECT_LE(later.remaining(), std::chrono::hours(1) + std::chrono::seconds(2));
 }
 
+}  // namespace tymer_test
 }  // namespace
 }  // namespace hio::test

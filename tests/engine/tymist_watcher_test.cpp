@@ -12,6 +12,7 @@
 
 namespace hio::test {
 namespace {
+namespace tymist_watcher_test {
 
 class Watcher final : public TymistWatcher {
  public:
@@ -76,5 +77,6 @@ TEST(TymistWatcher, OneDestroyedByAnotherIsNotToldAfterItWent) {
   EXPECT_EQ(told, std::vector<std::string>{"first"});
 }
 
+}  // namespace tymist_watcher_test
 }  // namespace
 }  // namespace hio::test

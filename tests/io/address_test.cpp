@@ -9,6 +9,7 @@
 
 namespace hio::test {
 namespace {
+namespace address_test {
 
 Address ok(std::string_view text) {
   AddressResult result = parse_address(text);
@@ -191,6 +192,7 @@ TEST(IoAddress, NonPrintableBytesAreShownInHex) {
   EXPECT_NE(e.message.find("byte 0x01"), std::string::npos) << e.describe();
 }
 
+}  // namespace address_test
 }  // namespace
 }  // namespace hio::test
 

@@ -6,6 +6,7 @@
 
 namespace hio::test {
 namespace {
+namespace buffer_test {
 
 TEST(IoBuffer, StreamAcceptsWhatFitsAndRefusesTheRest) {
   StreamBuffer buffer(8);
@@ -99,5 +100,6 @@ TEST(IoStreamBuffer, MovingEverythingIntoAnEmptyStringKeepsBothUsable) {
   EXPECT_EQ(more, "xafter");
 }
 
+}  // namespace buffer_test
 }  // namespace
 }  // namespace hio::test

@@ -20,6 +20,7 @@
 
 namespace hio::test {
 namespace {
+namespace channel_ids_test {
 
 constexpr std::uint32_t kLastId = 0xFFFF'FFFF;
 
@@ -106,5 +107,6 @@ TEST(IoChannelIds, ASimListenerRefusesWhatNeedsAnIdBeyondTheLast) {
   dump_on_failure(w.sink);
 }
 
+}  // namespace channel_ids_test
 }  // namespace
 }  // namespace hio::test

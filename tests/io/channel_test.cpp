@@ -15,6 +15,7 @@
 
 namespace hio::test {
 namespace {
+namespace channel_test {
 
 using ::testing::ElementsAre;
 
@@ -406,5 +407,6 @@ TEST_F(IoChannel, NetworkNoiseComesFromTheNetworkOnChannelZero) {
   EXPECT_EQ(sink.events[0].text, "no channel left");
 }
 
+}  // namespace channel_test
 }  // namespace
 }  // namespace hio::test

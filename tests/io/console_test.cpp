@@ -24,6 +24,7 @@ inline void PrintTo(const ConsoleLine& line, std::ostream* os) {
 
 namespace hio::test {
 namespace {
+namespace console_test {
 
 using ::testing::ElementsAre;
 
@@ -199,5 +200,6 @@ TEST(IoConsoleHub, AHubDestroyedBeforeTheConsoleEndsLeavesItNothingToTouch) {
   EXPECT_THROW((void)console.channel(), std::logic_error);
 }
 
+}  // namespace console_test
 }  // namespace
 }  // namespace hio::test

@@ -22,6 +22,7 @@
 
 namespace hio::test {
 namespace {
+namespace embedding_clock_test {
 
 // The text of the std::logic_error `call` throws, or "" if it throws none.
 template <typename Call>
@@ -224,5 +225,6 @@ TEST(EmbeddingClock, ADoistRefusesAHubMadeOnAnotherClock) {
   EXPECT_EQ(io.factory(Scheme::sim), &net);
 }
 
+}  // namespace embedding_clock_test
 }  // namespace
 }  // namespace hio::test

@@ -24,6 +24,7 @@
 
 namespace hio::test {
 namespace {
+namespace embedding_test {
 
 using ::testing::HasSubstr;
 
@@ -436,5 +437,6 @@ TEST(Embedding, ClosingARemoteInsideServeDropsIt) {
   EXPECT_TRUE(drop.greeter->ended);  // the client saw the close
 }
 
+}  // namespace embedding_test
 }  // namespace
 }  // namespace hio::test

@@ -14,6 +14,7 @@
 
 namespace hio::test {
 namespace {
+namespace error_text_test {
 
 TEST(IoErrorText, ErrorTextsDoNotDependOnTheLocale) {
   TranslatedMessages german;
@@ -43,5 +44,6 @@ TEST(IoErrorText, ErrorTextsDoNotDependOnTheLocale) {
             "'/nonexistent/server.pem': No such file or directory");
 }
 
+}  // namespace error_text_test
 }  // namespace
 }  // namespace hio::test

@@ -10,6 +10,7 @@
 
 namespace hio::test {
 namespace {
+namespace ip_text_test {
 
 // `hio replay --scenario` and a strict replay's `open` compare addresses so
 // (session 19 compared them as written and refused these).
@@ -57,5 +58,6 @@ TEST(IoIpText, ALoopbackPeerReachesTheWildcardsOfItsPort) {
   EXPECT_EQ(endpoints_reached("no port"), Endpoints{"no port"});
 }
 
+}  // namespace ip_text_test
 }  // namespace
 }  // namespace hio::test

@@ -20,6 +20,7 @@
 
 namespace hio::test {
 namespace {
+namespace log_test {
 
 using ::testing::ElementsAre;
 
@@ -156,5 +157,6 @@ TEST(IoLog, AFullDiskIsReportedByFlush) {
   EXPECT_THAT(thrown, ::testing::StartsWith("log sink failed: Failed writing to file /dev/full"));
 }
 
+}  // namespace log_test
 }  // namespace
 }  // namespace hio::test

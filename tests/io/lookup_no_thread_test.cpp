@@ -24,6 +24,7 @@
 
 namespace hio::test {
 namespace {
+namespace lookup_no_thread_test {
 
 using namespace std::chrono_literals;
 
@@ -99,5 +100,6 @@ TEST(LookupNoThread, AConnectWithNoThreadForItsLookupLooksTheNameUpItself) {
   EXPECT_EQ(client->state(), ChannelState::connected) << client->reason();
 }
 
+}  // namespace lookup_no_thread_test
 }  // namespace
 }  // namespace hio::test

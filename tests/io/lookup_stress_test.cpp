@@ -30,6 +30,7 @@
 
 namespace hio::test {
 namespace {
+namespace lookup_stress_test {
 
 using namespace std::chrono_literals;
 
@@ -242,5 +243,6 @@ TEST(LookupStress, ClosedAndReleasedWhileLookingUp) {
   EXPECT_TRUE(process_threads_become(0, 20s)) << detail::LookupWorker::process_threads();
 }
 
+}  // namespace lookup_stress_test
 }  // namespace
 }  // namespace hio::test

@@ -17,6 +17,7 @@
 
 namespace hio::test {
 namespace {
+namespace lookup_worker_test {
 
 using namespace std::chrono_literals;
 
@@ -176,5 +177,6 @@ TEST(LookupWorker, WaitingWorkersAreServedOneLookupEachRound) {
   EXPECT_EQ(detail::LookupWorker::process_threads(), kProcessMax);
 }
 
+}  // namespace lookup_worker_test
 }  // namespace
 }  // namespace hio::test

@@ -13,6 +13,7 @@
 
 namespace hio::test {
 namespace {
+namespace memory_net_test {
 
 using ::testing::ElementsAre;
 
@@ -101,5 +102,6 @@ TEST(IoMemoryNet, RefusedConnectIsAnErrorAndTheRunContinues) {
   EXPECT_EQ(greeter.reply, "still here");
 }
 
+}  // namespace memory_net_test
 }  // namespace
 }  // namespace hio::test

@@ -23,6 +23,7 @@
 
 namespace hio::test {
 namespace {
+namespace real_wait_test {
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
@@ -252,5 +253,6 @@ TEST(RealTimeStop, AStopSeenLateEndsTheRunAtThePassItCameIn) {
   EXPECT_EQ(doist.executed_passes(), 1u);
 }
 
+}  // namespace real_wait_test
 }  // namespace
 }  // namespace hio::test

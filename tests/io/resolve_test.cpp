@@ -27,6 +27,7 @@
 
 namespace hio::test {
 namespace {
+namespace resolve_test {
 
 TEST(IoResolve, NamesInTheInvalidDomain) {
   for (const char* name : {"invalid", "INVALID", "invalid.", "x.invalid", "NoHost.Invalid",
@@ -275,5 +276,6 @@ TEST(IoResolve, ACaughtStopSignalEndsTheChecksWait) {
             "cannot resolve 'nohost.invalid:7': Host not found (authoritative)");
 }
 
+}  // namespace resolve_test
 }  // namespace
 }  // namespace hio::test

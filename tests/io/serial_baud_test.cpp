@@ -17,6 +17,7 @@
 
 namespace hio::test {
 namespace {
+namespace serial_baud_test {
 
 // A pty pair opened through /dev/ptmx; the slave's path is the device.
 class PtyPair {
@@ -97,5 +98,6 @@ TEST(IoSerialBaud, TheCloseWaitsForTheDriversQueueAtMostCloseLinger) {
   EXPECT_EQ(detail::sent_wait_bound(100, 0, seconds(10)), Tock{0});
 }
 
+}  // namespace serial_baud_test
 }  // namespace
 }  // namespace hio::test

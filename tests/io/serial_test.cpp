@@ -25,6 +25,7 @@ inline void PrintTo(const ConsoleLine& line, std::ostream* os) {
 
 namespace hio::test {
 namespace {
+namespace serial_test {
 
 using ::testing::ElementsAre;
 
@@ -364,5 +365,6 @@ TEST(IoSerial, TheSettingsFoundAtOpenAreRestoredAtTheClose) {
   EXPECT_EQ(after.c_cflag, before.c_cflag);
 }
 
+}  // namespace serial_test
 }  // namespace
 }  // namespace hio::test

@@ -20,6 +20,7 @@
 
 namespace hio {
 namespace {
+namespace server_drain_test {
 
 constexpr int kLines = 100;
 
@@ -139,5 +140,6 @@ TEST(ServerDrain, AClosedRemoteServedWithRerunButNotReadEndsAtOnce) {
   EXPECT_GT(r.unread, 0u);
 }
 
+}  // namespace server_drain_test
 }  // namespace
 }  // namespace hio

@@ -14,6 +14,7 @@
 
 namespace hio::test {
 namespace {
+namespace server_ready_test {
 
 using ::testing::ElementsAre;
 
@@ -205,5 +206,6 @@ TEST(IoReadyList, WhatStaysMarkedIsTakenInIdOrderAfterOthersLeave) {
   EXPECT_EQ(ready.size(), 1u);
 }
 
+}  // namespace server_ready_test
 }  // namespace
 }  // namespace hio::test

@@ -12,6 +12,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_accept_error_test {
 
 // Throws once, on the open event of a channel whose name starts with `prefix`.
 class ThrowOnOpen final : public EventSink {
@@ -52,5 +53,6 @@ TEST(SimAcceptError, ASinkThrowingOnAnAcceptedRemotesOpenLeavesTheSceneRunnable)
   EXPECT_EQ(greeter.reply, "hello\n");
 }
 
+}  // namespace sim_accept_error_test
 }  // namespace
 }  // namespace hio::test

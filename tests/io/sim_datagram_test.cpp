@@ -17,6 +17,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_datagram_test {
 
 using ::testing::HasSubstr;
 
@@ -681,5 +682,6 @@ TEST(SimDatagram, ARunWhoseDoersAllFinishEndsDoneAndSkipsToEachDelivery) {
   EXPECT_EQ(stepping.executed_passes, 5001u);
 }
 
+}  // namespace sim_datagram_test
 }  // namespace
 }  // namespace hio::test

@@ -24,6 +24,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_determinism_test {
 
 struct Outcome {
   std::vector<Recorded> events;
@@ -251,5 +252,6 @@ TEST(SimDeterminism, OneKnobNeverShiftsAnotherKnobsDraws) {
     EXPECT_EQ(text, clean.at(seq)) << "datagram " << seq;
 }
 
+}  // namespace sim_determinism_test
 }  // namespace
 }  // namespace hio::test

@@ -13,6 +13,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_doers_test {
 
 using ::testing::ElementsAre;
 
@@ -96,5 +97,6 @@ TEST(SimDoers, SerialDoersAndConsolesTalkLinesOverASimulatedLine) {
   dump_on_failure(w.sink);
 }
 
+}  // namespace sim_doers_test
 }  // namespace
 }  // namespace hio::test

@@ -16,6 +16,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_params_test {
 
 using ::testing::HasSubstr;
 
@@ -247,5 +248,6 @@ TEST(SimParams, BadNetworkOptionsAreRefused) {
             "SimNet options: segment_bytes_max = 0 must be at least 1");
 }
 
+}  // namespace sim_params_test
 }  // namespace
 }  // namespace hio::test

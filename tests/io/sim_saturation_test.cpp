@@ -15,6 +15,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_saturation_test {
 
 constexpr Tock kYear = seconds(365LL * 24 * 3600);
 
@@ -125,5 +126,6 @@ TEST(SimSaturation, AWireBusyBeyondTheEndOfTymeIsBusyForEver) {
   EXPECT_EQ(wire.backlog(kTymeNever), 0u);
 }
 
+}  // namespace sim_saturation_test
 }  // namespace
 }  // namespace hio::test

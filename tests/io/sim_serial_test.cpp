@@ -17,6 +17,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_serial_test {
 
 using ::testing::HasSubstr;
 
@@ -518,5 +519,6 @@ TEST(SimSerial, AnUnpluggedDeviceOpensAsAMissingOneAndUnknownDevicesAreRefused) 
   EXPECT_THROW((void)w.net.plugged("ttyC"), std::invalid_argument);
 }
 
+}  // namespace sim_serial_test
 }  // namespace
 }  // namespace hio::test

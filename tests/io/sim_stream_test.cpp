@@ -15,6 +15,7 @@
 
 namespace hio::test {
 namespace {
+namespace sim_stream_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -601,5 +602,6 @@ TEST(SimStream, ABacklogWaitsForAFreeRemoteSlot) {
   dump_on_failure(w.sink);
 }
 
+}  // namespace sim_stream_test
 }  // namespace
 }  // namespace hio::test

@@ -8,6 +8,7 @@
 
 namespace hio::test {
 namespace {
+namespace tcp_backpressure_test {
 
 constexpr std::size_t kTotal = 1024 * 1024;
 
@@ -111,5 +112,6 @@ TEST(IoTcp, ASlowReaderMakesTheWritersTxRefuseAndNothingIsLostOrReordered) {
   EXPECT_EQ(sink.count(EventKind::error), 0u);
 }
 
+}  // namespace tcp_backpressure_test
 }  // namespace
 }  // namespace hio::test

@@ -16,6 +16,7 @@
 
 namespace hio::test {
 namespace {
+namespace tcp_close_test {
 
 // Keeps what each remote sent and how it ended, before it is released.
 class WatchingServer final : public TcpServerDoer {
@@ -198,5 +199,6 @@ TEST(IoTcp, LocalCloseIsLocalHereAndTheEndOfDataThere) {
   EXPECT_EQ(side.sink.count(EventKind::close, client.channel().id()), 1u);
 }
 
+}  // namespace tcp_close_test
 }  // namespace
 }  // namespace hio::test

@@ -14,6 +14,7 @@
 
 namespace hio::test {
 namespace {
+namespace tcp_echo_test {
 
 using ::testing::Contains;
 
@@ -227,5 +228,6 @@ TEST(IoTcp, TwoHundredConcurrentClientsAreAllEchoedIntact) {
   EXPECT_EQ(sink.count(EventKind::error), 0u);
 }
 
+}  // namespace tcp_echo_test
 }  // namespace
 }  // namespace hio::test

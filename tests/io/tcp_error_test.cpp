@@ -23,6 +23,7 @@
 
 namespace hio::test {
 namespace {
+namespace tcp_error_test {
 
 using ::testing::HasSubstr;
 
@@ -359,5 +360,6 @@ TEST(IoTcp, ClientReconnectsOnTheRetryGridAfterTheServerRestarts) {
   EXPECT_THAT(sink.first(EventKind::error, ch.id())->text, HasSubstr("Connection refused"));
 }
 
+}  // namespace tcp_error_test
 }  // namespace
 }  // namespace hio::test

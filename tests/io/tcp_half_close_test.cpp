@@ -12,6 +12,7 @@
 
 namespace hio::test {
 namespace {
+namespace tcp_half_close_test {
 
 // The echo server's remote (the first accepted channel) of a run.
 std::uint32_t first_remote(const RecordingSink& sink, const TcpServerDoer& server) {
@@ -173,5 +174,6 @@ TEST(IoTcpHalfClose, AServerThatKeepsARemoteAfterItsFinSeesItsResetOnWrite) {
   EXPECT_EQ(server.endings[0], "reset by peer");
 }
 
+}  // namespace tcp_half_close_test
 }  // namespace
 }  // namespace hio::test

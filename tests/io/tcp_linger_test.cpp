@@ -21,6 +21,7 @@
 
 namespace hio::test {
 namespace {
+namespace tcp_linger_test {
 
 using ::testing::HasSubstr;
 
@@ -462,5 +463,6 @@ TEST(IoTcpLinger, ANegativeCloseLingerIsRefused) {
   }
 }
 
+}  // namespace tcp_linger_test
 }  // namespace
 }  // namespace hio::test

@@ -27,6 +27,7 @@
 
 namespace hio::test {
 namespace {
+namespace tls_files_test {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -373,5 +374,6 @@ TEST(IoTlsFiles, MinVersionTls13RefusesATls12Peer) {
   EXPECT_STREQ(to_string(TlsVersion::tls1_3), "1.3");
 }
 
+}  // namespace tls_files_test
 }  // namespace
 }  // namespace hio::test

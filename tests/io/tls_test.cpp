@@ -19,6 +19,7 @@
 
 namespace hio::test {
 namespace {
+namespace tls_test {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -598,5 +599,6 @@ TEST(IoTls, LocalCloseSendsCloseNotify) {
   EXPECT_EQ(t.server.endings, std::vector<std::string>{"peer finished"});
 }
 
+}  // namespace tls_test
 }  // namespace
 }  // namespace hio::test

@@ -12,6 +12,7 @@
 
 namespace hio::test {
 namespace {
+namespace udp_test {
 
 using ::testing::HasSubstr;
 
@@ -512,5 +513,6 @@ TEST(IoUdp, ADatagramHeldForRxRoomIsAnErrorEventAtClose) {
   EXPECT_EQ(sink.count(EventKind::error), 1u);
 }
 
+}  // namespace udp_test
 }  // namespace
 }  // namespace hio::test

@@ -7,6 +7,7 @@
 
 namespace hio::test {
 namespace {
+namespace umbrella_test {
 
 TEST(IoUmbrella, HasSimNetAndItsLinksBesideTheRealTransports) {
   Doist doist(Tock{1'000'000});
@@ -20,5 +21,6 @@ TEST(IoUmbrella, HasSimNetAndItsLinksBesideTheRealTransports) {
   EXPECT_EQ(net.link("b", "a").latency, Tock{5'000'000});
 }
 
+}  // namespace umbrella_test
 }  // namespace
 }  // namespace hio::test

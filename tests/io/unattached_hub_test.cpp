@@ -17,6 +17,7 @@
 
 namespace hio::test {
 namespace {
+namespace unattached_hub_test {
 
 // docs/io.md's hello_tcp without `doist.attach(io)`: an echo server and a
 // client on 127.0.0.1, one real-time run bounded by a 2 s limit.
@@ -167,5 +168,6 @@ TEST(UnattachedHub, AChannelServicedByHandWithNoDoerInARunIsNoError) {
   EXPECT_NO_THROW(channel.service());
 }
 
+}  // namespace unattached_hub_test
 }  // namespace
 }  // namespace hio::test

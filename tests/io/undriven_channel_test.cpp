@@ -14,6 +14,7 @@
 
 namespace hio::test {
 namespace {
+namespace undriven_channel_test {
 
 // The log events' texts.
 std::vector<std::string> logs(const RecordingSink& sink) {
@@ -101,5 +102,6 @@ TEST(UndrivenChannel, ADoerThatServicesTheChannelAtALongerTockIsNoCauseForANote)
   EXPECT_TRUE(logs(w.sink).empty()) << logs(w.sink).front();
 }
 
+}  // namespace undriven_channel_test
 }  // namespace
 }  // namespace hio::test

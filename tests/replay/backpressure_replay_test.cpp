@@ -25,6 +25,7 @@
 
 namespace hio::replay {
 namespace {
+namespace backpressure_replay_test {
 
 using test::TempDir;
 
@@ -595,5 +596,6 @@ TEST(ReplayBackpressure, DelayLosesNothingOnAChannelWithBigBuffers) {
   }
 }
 
+}  // namespace backpressure_replay_test
 }  // namespace
 }  // namespace hio::replay

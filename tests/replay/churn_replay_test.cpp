@@ -24,6 +24,7 @@
 
 namespace hio::replay {
 namespace {
+namespace churn_replay_test {
 
 using test::TempDir;
 
@@ -407,5 +408,6 @@ TEST(ReplayChurn, ForgettingFinishedChannelsChangesNoResult) {
   EXPECT_GT(seen.tx_credit_held_bytes, 0u) << format_noise_stats(seen);
 }
 
+}  // namespace churn_replay_test
 }  // namespace
 }  // namespace hio::replay

@@ -27,6 +27,7 @@
 
 namespace hio::replay {
 namespace {
+namespace codec_test {
 
 // A seeded SplitMix64 stream: the same words on every run.
 class Stream {
@@ -783,5 +784,6 @@ TEST(JournalCodec, EndByHioIsBit17OfTheTrailersWordOfEnd) {
   EXPECT_EQ(without[40], 5);  // end = error, the word's first UInt16
 }
 
+}  // namespace codec_test
 }  // namespace
 }  // namespace hio::replay

@@ -26,6 +26,7 @@
 
 namespace hio::replay {
 namespace {
+namespace corruption_test {
 
 using test::TempDir;
 
@@ -698,5 +699,6 @@ TEST(CorruptionLimits, AStopSignalBeforeAJournalFifoIsOpenedEndsTheWaitForAWrite
   EXPECT_EQ(error->message, "cannot open '" + fifo + "': Interrupted system call");
 }
 
+}  // namespace corruption_test
 }  // namespace
 }  // namespace hio::replay

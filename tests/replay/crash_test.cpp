@@ -22,6 +22,7 @@
 
 namespace hio::replay {
 namespace {
+namespace crash_test {
 
 using test::TempDir;
 
@@ -120,5 +121,6 @@ TEST(CrashSafety, SigkillMidRunLeavesEveryFinishedFrameReadable) {
   EXPECT_TRUE(read.complete());
 }
 
+}  // namespace crash_test
 }  // namespace
 }  // namespace hio::replay

@@ -10,6 +10,7 @@
 
 namespace hio::replay {
 namespace {
+namespace crc32c_test {
 
 TEST(Crc32c, StandardCheckValue) {
   EXPECT_EQ(crc32c("123456789"), 0xE3069283u);
@@ -102,5 +103,6 @@ TEST(Crc32c, InterleavedBlocksMatchSoftware) {
   EXPECT_EQ(crc32c(std::string(8192, '\0')), 0x90444623u);
 }
 
+}  // namespace crc32c_test
 }  // namespace
 }  // namespace hio::replay

@@ -14,6 +14,7 @@
 
 namespace hio::replay {
 namespace {
+namespace digest_test {
 
 TEST(Digest, RawBytesVectors) {
   EXPECT_EQ(digest_bytes(""), 0x323def0871273387u);
@@ -183,17 +184,18 @@ TEST(Digest, EventDigestMatchesOneShot) {
   EXPECT_EQ(d.events(), events.size());
 }
 
-}  // namespace
-}  // namespace hio::replay
-
 // Events with empty views (data() == nullptr) digest like empty strings,
 // with no memcpy from a null pointer (UBSan caught it on real TCP events).
 TEST(Digest, EmptyViewsWithNullData) {
-  hio::replay::Hasher64 a;
+  Hasher64 a;
   a.update_u8(1);
   a.update(std::string_view{});
   a.update(nullptr, 0);
-  hio::replay::Hasher64 b;
+  Hasher64 b;
   b.update_u8(1);
   EXPECT_EQ(a.digest(), b.digest());
 }
+
+}  // namespace digest_test
+}  // namespace
+}  // namespace hio::replay

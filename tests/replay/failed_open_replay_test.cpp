@@ -24,6 +24,7 @@
 
 namespace hio::replay {
 namespace {
+namespace failed_open_replay_test {
 
 using test::TempDir;
 
@@ -169,5 +170,6 @@ TEST(ReplayFailedOpen, RealTlsHandshakeTimeoutKeepsTheBytesWrittenWhileOpening) 
       run(rig.io, [&](std::vector<Doer*> doers) { return rig.replayer.run(doers, nullptr); }));
 }
 
+}  // namespace failed_open_replay_test
 }  // namespace
 }  // namespace hio::replay

@@ -16,6 +16,7 @@
 
 namespace hio::replay {
 namespace {
+namespace first_fit_queue_test {
 
 using Entry = std::pair<int, std::size_t>;  // (order pushed, size)
 
@@ -88,5 +89,6 @@ TEST(FirstFitQueue, AgreesWithAWalkOfTheListOverManyOperations) {
   EXPECT_GT(pushed, 5'000);
 }
 
+}  // namespace first_fit_queue_test
 }  // namespace
 }  // namespace hio::replay

@@ -21,6 +21,7 @@
 
 namespace hio::replay {
 namespace {
+namespace half_close_replay_test {
 
 using test::TempDir;
 
@@ -144,5 +145,6 @@ TEST(ReplayHalfClose, AnEchoWithASmallTxReplaysAHalfClosedUploadWhole) {
   expect_half_close_replays((2u << 20) + 3, options);
 }
 
+}  // namespace half_close_replay_test
 }  // namespace
 }  // namespace hio::replay

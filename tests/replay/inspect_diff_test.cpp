@@ -16,6 +16,7 @@
 
 namespace hio::replay {
 namespace {
+namespace inspect_diff_test {
 
 using test::TempDir;
 
@@ -947,5 +948,6 @@ TEST(Salvage, StopsWhenAsked) {
   EXPECT_EQ(test::read_file(dir.file("whole.hioj")), test::read_file(dir.file("s.hioj")));
 }
 
+}  // namespace inspect_diff_test
 }  // namespace
 }  // namespace hio::replay

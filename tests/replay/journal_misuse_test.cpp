@@ -19,6 +19,7 @@
 
 namespace hio::replay {
 namespace {
+namespace journal_misuse_test {
 
 using test::TempDir;
 
@@ -341,5 +342,6 @@ TEST(JournalMisuseDeathTest, AReplayerDestroyedDuringItsOwnRunIsAnInvariantFailu
       "Replayer destroyed during its own run\\(\\)");
 }
 
+}  // namespace journal_misuse_test
 }  // namespace
 }  // namespace hio::replay

@@ -23,6 +23,7 @@
 
 namespace hio::replay {
 namespace {
+namespace journal_test {
 
 using test::TempDir;
 
@@ -479,5 +480,6 @@ TEST(Journal, RealTimeCaptureOverLoopbackTcp) {
   EXPECT_EQ(read.trailer->end, RunOutcome::interrupted);
 }
 
+}  // namespace journal_test
 }  // namespace
 }  // namespace hio::replay

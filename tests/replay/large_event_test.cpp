@@ -20,6 +20,7 @@
 
 namespace hio::replay {
 namespace {
+namespace large_event_test {
 
 using test::TempDir;
 
@@ -519,5 +520,6 @@ TEST(LargeEvent, AMovedFromReaderReadsNothing) {
   EXPECT_FALSE(moved.complete());
 }
 
+}  // namespace large_event_test
 }  // namespace
 }  // namespace hio::replay

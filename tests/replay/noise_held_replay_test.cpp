@@ -24,6 +24,7 @@
 
 namespace hio::replay {
 namespace {
+namespace noise_held_replay_test {
 
 using test::TempDir;
 
@@ -106,5 +107,6 @@ TEST(ReplayNoiseHeld, TheWorkOnHeldRxFollowsTheRunNotItsSquare) {
   EXPECT_LT(long_run, 6 * short_run) << short_run << " then " << long_run;
 }
 
+}  // namespace noise_held_replay_test
 }  // namespace
 }  // namespace hio::replay

@@ -25,6 +25,7 @@
 
 namespace hio::replay {
 namespace {
+namespace noise_room_replay_test {
 
 using test::TempDir;
 
@@ -257,5 +258,6 @@ TEST(ReplayNoiseRoom, TheWorkOnMixedSizesWaitingForRoomFollowsTheRunNotItsSquare
   EXPECT_LT(long_run, 6 * short_run) << short_run << " then " << long_run;
 }
 
+}  // namespace noise_room_replay_test
 }  // namespace
 }  // namespace hio::replay

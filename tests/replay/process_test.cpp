@@ -17,6 +17,7 @@
 
 namespace hio::replay {
 namespace {
+namespace process_test {
 
 using test::TempDir;
 
@@ -134,5 +135,6 @@ TEST(Processes, AJournalOfAnEarlierVersionMayStartAfterSeq0) {
   EXPECT_TRUE(r.identical()) << (r.divergence ? format_divergence(*r.divergence) : "");
 }
 
+}  // namespace process_test
 }  // namespace
 }  // namespace hio::replay

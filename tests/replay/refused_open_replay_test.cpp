@@ -21,6 +21,7 @@
 
 namespace hio::replay {
 namespace {
+namespace refused_open_replay_test {
 
 using test::TempDir;
 
@@ -102,5 +103,6 @@ TEST(ReplayRefusedOpen, AnUnknownSimHostIsRefusedOnReplayWithTheSameSimNet) {
   expect_identical(rig.replayer.run({&passes}, nullptr));
 }
 
+}  // namespace refused_open_replay_test
 }  // namespace
 }  // namespace hio::replay

@@ -20,6 +20,7 @@
 
 namespace hio::replay {
 namespace {
+namespace replay_end_test {
 
 using test::TempDir;
 
@@ -244,5 +245,6 @@ TEST(ReplayErrorEnd, AJournalBefore019IsToldByItsEndText) {
   }
 }
 
+}  // namespace replay_end_test
 }  // namespace
 }  // namespace hio::replay

@@ -25,6 +25,7 @@
 
 namespace hio::replay {
 namespace {
+namespace replay_inputs_test {
 
 using test::TempDir;
 
@@ -570,5 +571,6 @@ TEST(ReplayInputs, ADroppedRxBehindADecisionWaitingForItsSendWaitsForNoRoom) {
   EXPECT_TRUE(drops == noise_drops(dir.file("reading.hioj")));
 }
 
+}  // namespace replay_inputs_test
 }  // namespace
 }  // namespace hio::replay

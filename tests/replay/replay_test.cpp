@@ -27,6 +27,7 @@
 
 namespace hio::replay {
 namespace {
+namespace replay_test {
 
 using test::EchoScene;
 using test::EchoSceneOptions;
@@ -2003,5 +2004,6 @@ TEST(NoiseSpec, DelayTakesTheScenarioDurationGrammar) {
             "its high end");
 }
 
+}  // namespace replay_test
 }  // namespace
 }  // namespace hio::replay

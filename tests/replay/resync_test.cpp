@@ -16,6 +16,7 @@
 
 namespace hio::replay {
 namespace {
+namespace resync_test {
 
 using test::TempDir;
 
@@ -616,5 +617,6 @@ TEST_F(Resync, RandomDamageNeverCrashesAndHolesAreOrdered) {
   }
 }
 
+}  // namespace resync_test
 }  // namespace
 }  // namespace hio::replay

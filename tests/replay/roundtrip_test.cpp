@@ -22,6 +22,7 @@
 
 namespace hio::replay {
 namespace {
+namespace roundtrip_test {
 
 using test::TempDir;
 
@@ -781,5 +782,6 @@ TEST(Writer, UnfinishedWriterLeavesAReadablePrefix) {
   EXPECT_EQ(read.error->last_pass, 7u);
 }
 
+}  // namespace roundtrip_test
 }  // namespace
 }  // namespace hio::replay

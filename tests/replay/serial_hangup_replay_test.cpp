@@ -18,6 +18,7 @@
 
 namespace hio::replay {
 namespace {
+namespace serial_hangup_replay_test {
 
 using test::TempDir;
 
@@ -119,5 +120,6 @@ TEST(ReplaySerialHangup, APtyWhoseMasterClosesMidRunJournalsTheHangupAndReplays)
   EXPECT_EQ(r.digest, trailer.digest);
 }
 
+}  // namespace serial_hangup_replay_test
 }  // namespace
 }  // namespace hio::replay

@@ -15,6 +15,7 @@
 
 namespace hio::replay::detail {
 namespace {
+namespace source_test {
 
 using test::TempDir;
 
@@ -92,5 +93,6 @@ TEST(FileSource, AStopEndsTheReadingAtTheNextBlock) {
   EXPECT_EQ(asked, 2);
 }
 
+}  // namespace source_test
 }  // namespace
 }  // namespace hio::replay::detail

@@ -18,6 +18,7 @@
 
 namespace hio::replay {
 namespace {
+namespace stream_tx_replay_test {
 
 using test::TempDir;
 
@@ -179,5 +180,6 @@ TEST(ReplayStreamTx, ADuplicatedChunkIsExtraOnceThoughTheCreditHeldItBack) {
   EXPECT_GT(dups_seen, 1u);  // duplicates happened on the server's side
 }
 
+}  // namespace stream_tx_replay_test
 }  // namespace
 }  // namespace hio::replay

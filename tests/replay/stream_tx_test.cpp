@@ -15,6 +15,7 @@
 
 namespace hio::replay::detail {
 namespace {
+namespace stream_tx_test {
 
 using Chunks = std::vector<std::string>;
 
@@ -186,5 +187,6 @@ TEST(StreamTx, TheOutcomeDoesNotDependOnTheOrderOfArrival) {
   }
 }
 
+}  // namespace stream_tx_test
 }  // namespace
 }  // namespace hio::replay::detail

@@ -15,6 +15,7 @@
 
 namespace hio::replay {
 namespace {
+namespace udp_held_replay_test {
 
 using test::TempDir;
 
@@ -92,5 +93,6 @@ TEST(ReplayUdpHeld, ADatagramHeldAtCloseIsJournaledAndReplaysIdentically) {
   EXPECT_EQ(r.digest, trailer.digest);
 }
 
+}  // namespace udp_held_replay_test
 }  // namespace
 }  // namespace hio::replay

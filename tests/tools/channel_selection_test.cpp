@@ -10,6 +10,7 @@
 
 namespace hio::tools {
 namespace {
+namespace channel_selection_test {
 
 // A listener whose client's connect takes 1 s to arrive: the channel it
 // accepts, "server/<id>", opens after the header's table was written, so
@@ -72,5 +73,6 @@ TEST(ChannelSelection, ALookupStoppedBeforeItReadTheEventsFindsNoFault) {
   EXPECT_EQ(cut.problem, "");
 }
 
+}  // namespace channel_selection_test
 }  // namespace
 }  // namespace hio::tools

@@ -35,6 +35,7 @@
 #include <vector>
 
 namespace {
+namespace docs_console_test {
 
 namespace fs = std::filesystem;
 
@@ -340,4 +341,5 @@ TEST(DocsRecipes, FuzzingRecipesMakeTheirCorpusDirectory) {
   EXPECT_GE(checked, 3);  // scenarios.md, development.md, journal-format.md
 }
 
+}  // namespace docs_console_test
 }  // namespace

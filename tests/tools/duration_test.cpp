@@ -8,6 +8,7 @@
 
 namespace hio::tools {
 namespace {
+namespace duration_test {
 
 Tock parse(std::string_view text) {
   std::string error;
@@ -85,5 +86,6 @@ TEST(ParseU64, DigitsOnlyUpToTwoToTheSixtyFourMinusOne) {
   }
 }
 
+}  // namespace duration_test
 }  // namespace
 }  // namespace hio::tools

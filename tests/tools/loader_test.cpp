@@ -32,6 +32,7 @@
 
 namespace hio::tools {
 namespace {
+namespace loader_test {
 
 namespace fs = std::filesystem;
 
@@ -1296,11 +1297,13 @@ TEST(ScenarioLoad, DottedKeysTooDeepAreRefusedBeforeParsing) {
   EXPECT_EQ(first_error(multi).find(refused), std::string::npos) << first_error(multi);
 }
 
+}  // namespace loader_test
 }  // namespace
 }  // namespace hio::tools
 
 namespace hio::tools {
 namespace {
+namespace loader_test {
 
 // A stop signal that interrupts no read of the loading thread - it came just
 // before the read(), or (here) to another thread - still ends the read of a
@@ -1396,5 +1399,6 @@ TEST(ScenarioLoader, ARegularFileLoadsAfterAStopSignal) {
   EXPECT_FALSE(load_scenario_file(quickstart, registry()).run.name.empty());
 }
 
+}  // namespace loader_test
 }  // namespace
 }  // namespace hio::tools

@@ -99,6 +99,7 @@ void operator delete(void* p, std::size_t) noexcept {
 
 namespace hio::tools {
 namespace {
+namespace memory_test {
 
 // The peak of the live heap while fn runs, above the live heap before it.
 template <class Fn>
@@ -750,5 +751,6 @@ TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
   }
 }
 
+}  // namespace memory_test
 }  // namespace
 }  // namespace hio::tools

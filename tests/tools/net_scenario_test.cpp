@@ -17,6 +17,7 @@
 
 namespace hio::tools {
 namespace {
+namespace net_scenario_test {
 
 using test::RawSocket;
 using test::tls_certs;
@@ -284,5 +285,6 @@ TEST(NetScenario, UdpRequesterCountsRepliesFromAnotherSenderAsForeign) {
   EXPECT_TRUE(summary.passed()) << summary.first_failure();
 }
 
+}  // namespace net_scenario_test
 }  // namespace
 }  // namespace hio::tools

@@ -17,6 +17,7 @@
 
 namespace hio::tools {
 namespace {
+namespace output_test {
 
 // Standard output (or error) sent to `path` while it lives, put back after.
 class Redirected {
@@ -81,5 +82,6 @@ TEST(CliOutput, AMessageOnAnotherThreadFlushesStdoutWithoutLosingOrRepeatingIt) 
   }
 }
 
+}  // namespace output_test
 }  // namespace
 }  // namespace hio::tools

@@ -18,6 +18,7 @@
 
 namespace hio::tools {
 namespace {
+namespace registry_test {
 
 class Idle final : public Doer {
  public:
@@ -253,5 +254,6 @@ TEST(BuildContextClaim, ASerialDeviceHasOneOpener) {
   EXPECT_NE(second_claim("serial:///dev/null", "serial://" + dir.file("tty"), "serial"), "");
 }
 
+}  // namespace registry_test
 }  // namespace
 }  // namespace hio::tools

@@ -28,6 +28,7 @@
 
 namespace hio::tools {
 namespace {
+namespace replay_noise_draws_test {
 
 // The text of `scenarios/<name>`, with each `from` replaced by its `to`
 // (every one of them must be there).
@@ -218,5 +219,6 @@ TEST_F(ReplayNoiseDraws, ReorderPReordersPOfTheDatagrams) {
   EXPECT_LT(static_cast<double>(reordered), expected + 100) << reordered << " of " << seen;
 }
 
+}  // namespace replay_noise_draws_test
 }  // namespace
 }  // namespace hio::tools

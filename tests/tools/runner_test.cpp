@@ -49,6 +49,7 @@
 
 namespace hio::tools {
 namespace {
+namespace runner_test {
 
 DoerRegistry registry() {
   DoerRegistry r;
@@ -1725,5 +1726,6 @@ TEST(Cli, TheLibrariesLinesCarryTheCommandsName) {
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "hio: the default\n");
 }
 
+}  // namespace runner_test
 }  // namespace
 }  // namespace hio::tools

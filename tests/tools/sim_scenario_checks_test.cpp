@@ -13,6 +13,7 @@
 
 namespace hio::tools {
 namespace {
+namespace sim_scenario_checks_test {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -411,5 +412,6 @@ TEST(SimScenarioChecks, AtNameOfCopiesOneOfWhichFailedNamesItAndWhy) {
             "sim://nohost:7 (net.hosts lists them)\n");
 }
 
+}  // namespace sim_scenario_checks_test
 }  // namespace
 }  // namespace hio::tools

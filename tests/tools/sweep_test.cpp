@@ -35,6 +35,7 @@
 
 namespace hio::tools {
 namespace {
+namespace sweep_test {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
@@ -819,5 +820,6 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
             R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": false})");
 }
 
+}  // namespace sweep_test
 }  // namespace
 }  // namespace hio::tools

@@ -20,6 +20,7 @@
 
 namespace hio::tools {
 namespace {
+namespace tls_scenario_test {
 
 using test::tls_certs;
 using ::testing::HasSubstr;
@@ -325,5 +326,6 @@ TEST(TlsScenario, EveryBuildErrorIsAtItsOwnKey) {
             "listener can have\n");
 }
 
+}  // namespace tls_scenario_test
 }  // namespace
 }  // namespace hio::tools

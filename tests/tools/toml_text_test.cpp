@@ -8,6 +8,7 @@
 
 namespace hio::tools {
 namespace {
+namespace toml_text_test {
 
 // "line:column" of the problem misread_by_toml finds, or "" when none.
 std::string misread_at(const std::string& text) {
@@ -107,5 +108,6 @@ TEST(MisreadByToml, SaysABytePastUtf8AsNotUtf8) {
   EXPECT_EQ(misread_message("a = 1\n\xE9 = 1\n").substr(0, 24), "byte 0xe9 is not UTF-8; ");
 }
 
+}  // namespace toml_text_test
 }  // namespace
 }  // namespace hio::tools

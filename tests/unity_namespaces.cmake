@@ -1,0 +1,76 @@
+# ctest script: every test file keeps what it defines in a namespace named
+# after the file, inside its anonymous namespace (`namespace {` then
+# `namespace doist_test {`, closed the same way). A unity build
+# (HIO_UNITY_TESTS) compiles up to 16 test files as one unit: without it, two
+# files' helpers of one name do not compile together, or worse, one file's
+# helper hides a shared header's from the files after it and changes what a
+# test does (session 22: coroutine_test.cpp's own HookFailure made
+# close_errors_test throw an error that trace_doers.hpp's thrown_by no longer
+# knew). Variables: DIR (tests/), the folders below it are searched for files
+# with a TEST.
+cmake_minimum_required(VERSION 3.25)
+file(GLOB sources ${DIR}/*/*.cpp)
+set(bad "")
+foreach(source IN LISTS sources)
+  file(STRINGS ${source} lines)
+  list(FILTER lines INCLUDE REGEX "^TEST(_F|_P)?\\(|^namespace [a-z_0-9:]* ?{$|^}  // namespace")
+  set(has_test FALSE)
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^TEST")
+      set(has_test TRUE)
+    endif()
+  endforeach()
+  if(NOT has_test)
+    continue()
+  endif()
+  get_filename_component(stem ${source} NAME_WE)
+  # What remains, in order: each TEST in `namespace STEM`; each `namespace {`
+  # inside a named namespace followed by `namespace STEM {`, its
+  # `}  // namespace` preceded by `}  // namespace STEM`. (One at file scope
+  # may hold what the file's global operator new uses: oom_test.cpp and
+  # memory_test.cpp, binaries of their own.)
+  set(previous "")
+  set(named 0)
+  set(in_stem FALSE)
+  set(global_anonymous FALSE)
+  set(expect_stem FALSE)
+  set(outside "")
+  foreach(line IN LISTS lines)
+    if(expect_stem AND NOT line STREQUAL "namespace ${stem} {")
+      string(APPEND bad "\n  ${source}: `namespace {` is not followed by `namespace ${stem} {`")
+    endif()
+    set(expect_stem FALSE)
+    if(line MATCHES "^TEST")
+      if(NOT in_stem)
+        set(outside "${line}")
+      endif()
+    elseif(line STREQUAL "namespace ${stem} {")
+      set(in_stem TRUE)
+    elseif(line STREQUAL "}  // namespace ${stem}")
+      set(in_stem FALSE)
+    elseif(line STREQUAL "namespace {")
+      if(named EQUAL 0)
+        set(global_anonymous TRUE)
+      else()
+        set(expect_stem TRUE)
+      endif()
+    elseif(line STREQUAL "}  // namespace")
+      if(global_anonymous)
+        set(global_anonymous FALSE)
+      elseif(NOT previous STREQUAL "}  // namespace ${stem}")
+        string(APPEND bad "\n  ${source}: `}  // namespace` does not follow `}  // namespace ${stem}`")
+      endif()
+    elseif(line MATCHES "^namespace [a-z_0-9:]+ {$")
+      math(EXPR named "${named} + 1")
+    elseif(line MATCHES "^}  // namespace [a-z_0-9:]+$")
+      math(EXPR named "${named} - 1")
+    endif()
+    set(previous "${line}")
+  endforeach()
+  if(outside)
+    string(APPEND bad "\n  ${source}: ${outside} is not in `namespace ${stem}`")
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "test files a unity build cannot safely join:${bad}")
+endif()
