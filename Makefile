@@ -22,7 +22,7 @@ build: deps configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 # Only what the quickstart needs (the engine and the example: about 20 of the
-# build's 290 steps), not the test suite, which `make build` and `make test` build.
+# build's 230 steps), not the test suite, which `make build` and `make test` build.
 run: deps configure
 	cmake --build --preset $(PRESET) -j $(JOBS) --target hio-quickstart
 	$(BIN)/hio-quickstart
