@@ -618,8 +618,8 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   // --version aside, also given a value, `-hx` too: refused below as such).
   const bool no_command = given_command.substr(0, 1) == "-";
   const std::string_view first_name = given_command.substr(0, given_command.find('='));
-  if (no_command && first_name != "-h" && given_command.substr(0, 2) != "-h" &&
-      first_name != "--help" && given_command.substr(0, 9) != "--version") {
+  if (no_command && given_command.substr(0, 2) != "-h" && first_name != "--help" &&
+      given_command.substr(0, 9) != "--version") {
     cli_err() << program_name() << ": unknown option '" << message_text(argv[1])
               << "': options come after a command; the commands are " << names << " ("
               << program_name() << " --help)\n";
