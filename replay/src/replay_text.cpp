@@ -185,6 +185,10 @@ std::string format_replay_result(const ReplayResult& r) {
   if (r.status == ReplayStatus::perturbed) out += "; noise on " + format_noise_stats(r.noise);
   out += format_replay_error_end(r);
   if (r.journal_error) out += "; the journal is damaged: " + r.journal_error->describe();
+  if (r.status == ReplayStatus::diverged) {
+    if (const std::string v = format_recorded_version(r.recorded_engine_version); !v.empty())
+      out += "; recorded " + v;
+  }
   return out;
 }
 

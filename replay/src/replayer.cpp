@@ -188,6 +188,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.error = f.thrown;
   r.error_tyme = f.thrown_at;
   r.doers_on_both_ends = f.both_ends;
+  if (const JournalHeader* h = f.reader.header()) r.recorded_engine_version = h->engine_version;
   r.ran_on = f.ran_on;
   r.status = f.noisy        ? ReplayStatus::perturbed
              : f.divergence ? ReplayStatus::diverged

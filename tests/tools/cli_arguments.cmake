@@ -151,6 +151,17 @@ hio(--version EXIT 0)
 require("${out}" "^hio [0-9]+\\.[0-9]+\\.[0-9]+\n$" "--version")
 hio(-h EXIT 0)
 require("${out}" "^hio: deterministic doers" "-h")
+# `hio --help COMMAND` is COMMAND's help; a word after it that is no command
+# is a usage error (it printed the main help, exit 0, the word unsaid).
+hio(--help run EXIT 0)
+require("${out}" "^run a scenario" "--help run")
+hio(--help x EXIT 2)
+require("${err}" "^hio: --help x: unknown command 'x'; the commands are run, [^\n]*; give --help alone, or a command after it for its help \\(hio --help run\\)\n$" "--help x")
+hio(-h rnu EXIT 2)
+require("${err}" "^hio: -h rnu: unknown command 'rnu'[^\n]*'run'" "-h rnu")
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "-h rnu: no help expected:\n${out}")
+endif()
 # -h with letters after it: CLI11 read `-hx` as `-h -x` and printed the
 # help, the rest unsaid (exit 0), as -h=x did.
 hio(run -hx EXIT 2)
@@ -192,6 +203,17 @@ hio(run ${udp} --record -h EXIT 2)
 require("${err}" "^hio run: --record -h: -h is an option of hio run, not the FILE --record takes: give --record its FILE first \\(a file so named is given as ./-h\\)\n$" "run --record -h")
 hio(sweep ${udp} --seeds 1..2 --out -h EXIT 2)
 require("${err}" "^hio sweep: --out -h: -h is an option of hio sweep, not the DIR --out takes" "sweep --out -h")
+# Written with `=`, no FILE was forgotten: said as written, with the
+# spelling that names such a file (it quoted `--record -h`, and "give
+# --record its FILE first"; rev22 finding F20). Long names alike.
+hio(run ${udp} --record=-h EXIT 2)
+require("${err}" "^hio run: --record=-h: -h is an option of hio run, not the FILE --record takes: if a file so named is the one meant, give it as --record=./-h\n$" "run --record=-h")
+hio(run ${udp} --record=--json EXIT 2)
+require("${err}" "^hio run: --record=--json: --json is an option of hio run, not the FILE --record takes: if a file so named" "run --record=--json")
+hio(sweep ${udp} --seeds 1..2 --out=-h EXIT 2)
+require("${err}" "^hio sweep: --out=-h: -h is an option of hio sweep, not the DIR --out takes: if a directory so named is the one meant, give it as --out=./-h\n$" "sweep --out=-h")
+hio(run ${udp} --set=--seed=3 EXIT 2)
+require("${err}" "^hio run: --set=--seed=3: --seed is an option of hio run, not the KEY=VALUE --set takes; give --set its KEY=VALUE\n$" "run --set=--seed=3")
 if(EXISTS ${CMAKE_CURRENT_BINARY_DIR}/-h OR EXISTS ${WORK}/-h)
   message(FATAL_ERROR "--record -h or --out -h wrote -h")
 endif()

@@ -228,7 +228,7 @@ require("${out}" "\ntrailer:  none: the input stopped after part of pass 0, whos
 hio(replay ${WORK}/opens-saved.hioj EXIT 2)
 require("${out}" "identical up to the damage" "salvaged split pass replays up to the damage")
 hio(salvage ${WORK}/opens-cut.hioj ${WORK}/opens-saved.hioj --json EXIT 0)
-require("${out}" "\"last_pass_cut\": true, \"trailer\": null}" "json: last pass cut")
+require("${out}" "\"last_pass_cut\": true, \"trailer\": null, " "json: last pass cut")
 
 # A journal of a later hio (its header's engine_version of a later MINOR) is
 # copied by this hio's codec: what that version appended to the format is
@@ -239,6 +239,11 @@ run_tool(${EDIT} engine-set ${WORK}/a.hioj ${WORK}/later.hioj "hio 0.999.0" EXIT
 hio(salvage ${WORK}/later.hioj ${WORK}/later-salvaged.hioj EXIT 0)
 require("${err}" "^hio salvage: note: [^\n]*later\\.hioj was written by a later hio than this hio [0-9.]+ \\(its header says hio 0\\.999\\.0\\): what that version appended to the journal format, which this one does not know, is not copied; salvage it with that version to keep it\n$"
         "a later version's journal: the note")
+# --json says it too (a JSON reader, CI, parses no stderr note); null otherwise.
+hio(salvage ${WORK}/later.hioj ${WORK}/later-salvaged.hioj --json EXIT 0)
+require("${out}" ", \"newer_engine\": \"hio 0\\.999\\.0\"}\n$" "json: a later version's journal")
+hio(salvage ${WORK}/a.hioj ${WORK}/later-salvaged.hioj --json EXIT 0)
+require("${out}" ", \"newer_engine\": null}\n$" "json: this version's journal")
 hio(--version EXIT 0)
 string(STRIP "${out}" this_version)
 string(REGEX REPLACE "\\.[0-9]+$" ".99" patch_version "${this_version}")

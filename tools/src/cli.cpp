@@ -339,23 +339,32 @@ std::string option_as_value(CLI::App& command, const std::vector<std::string>& w
       const bool separator = value == "--";
       if (!separator && names.count(name) == 0) continue;
       const std::string takes = option->get_type_name();
-      const auto written_attached = [&words](const std::string& lname) {
-        return std::find(words.begin(), words.end(), "--" + lname + "=--") != words.end();
+      // Written `--record=VALUE`: no value was forgotten (the word after it
+      // was not taken), so the advice is another spelling of the same word.
+      const auto written_attached = [&words, &value](const std::string& lname) {
+        return std::find(words.begin(), words.end(), "--" + lname + "=" + value) != words.end();
       };
       const std::vector<std::string>& lnames = option->get_lnames();
-      const bool attached =
-          separator && std::any_of(lnames.begin(), lnames.end(), written_attached);
+      const bool attached = std::any_of(lnames.begin(), lnames.end(), written_attached);
       const bool a_path = takes == "FILE" || takes == "DIR";
-      if (attached) {
+      const std::string a_kind = takes == "FILE" ? "a file" : "a directory";
+      if (attached && separator) {
         // Not in the place of the word after it: a name that every later
         // command would read as the end of its options.
         return option->get_name() + "=--: -- is the word that ends the options, not a " + takes +
-               (a_path ? std::string(": a ") + (takes == "FILE" ? "file" : "directory") +
-                             " so named is read as that wherever it is given alone (" +
+               (a_path ? ": " + a_kind + " so named is read as that wherever it is given alone (" +
                              program_name() +
                              " inspect --, rm --); if it is the one meant, give "
                              "it as " +
                              option->get_name() + "=./--"
+                       : "; give " + option->get_name() + " its " + takes);
+      }
+      if (attached) {
+        return option->get_name() + "=" + value + ": " + name + " is an option of " +
+               program_name() + " " + command.get_name() + ", not the " + takes + " " +
+               option->get_name() + " takes" +
+               (a_path ? ": if " + a_kind + " so named is the one meant, give it as " +
+                             option->get_name() + "=./" + value
                        : "; give " + option->get_name() + " its " + takes);
       }
       std::string problem =
@@ -623,6 +632,19 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
     cli_err() << program_name() << ": unknown option '" << message_text(argv[1])
               << "': options come after a command; the commands are " << names << " ("
               << program_name() << " --help)\n";
+    return kExitBadInput;
+  }
+  // `hio --help COMMAND` is COMMAND's help (CLI11's reading: as `hio COMMAND
+  // --help`); a word after it that is no command was left unsaid, the
+  // main help printed, exit 0.
+  if ((given_command == "--help" || given_command == "-h") && argc > 2 &&
+      std::find(commands.begin(), commands.end(), argv[2]) == commands.end()) {
+    const std::string nearest = did_you_mean(argv[2], commands);
+    cli_err() << program_name() << ": " << given_command << " " << message_text(argv[2])
+              << ": unknown command '" << message_text(argv[2]) << "'" << message_text(nearest)
+              << (nearest.empty() ? "; the" : " The") << " commands are " << names << "; give "
+              << given_command << " alone, or a command after it for its help (" << program_name()
+              << " " << given_command << " run)\n";
     return kExitBadInput;
   }
   // `--record=` (--record="$OUT", OUT unset) is `--record ''`: named as an

@@ -40,7 +40,8 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
   out += "], \"input_error\": " +
          (r.damage ? replay::format_error(*r.damage, json) : std::string("null")) +
          ", \"last_pass_cut\": " + (r.last_pass_cut ? "true" : "false") + ", \"trailer\": " +
-         (r.last_pass_cut ? std::string("null") : replay::format_trailer(r.trailer, json));
+         (r.last_pass_cut ? std::string("null") : replay::format_trailer(r.trailer, json)) + ", " +
+         json_field_or_null("newer_engine", r.newer_engine);
   return out + "}";
 }
 

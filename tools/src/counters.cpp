@@ -4,12 +4,22 @@
 #include <string_view>
 #include <utility>
 
+#include "name_comparisons.hpp"
+
 namespace hio::tools {
+
+namespace detail {
+thread_local std::uint64_t counter_name_comparisons = 0;
+}  // namespace detail
+
+bool CounterBoard::NameOrder::operator()(std::string_view a, std::string_view b) const {
+  ++detail::counter_name_comparisons;
+  return a < b;
+}
 
 void CounterBoard::add(std::string name, Reader reader) {
   // One search, not two: a million copies publish millions of counters.
   // try_emplace moves neither argument if the name is taken.
-  ++searches_;
   if (!entries_.try_emplace(std::move(name), Entry{std::move(reader), nullptr}).second) {
     throw std::invalid_argument("counter '" + name + "' is published twice");
   }
@@ -17,7 +27,6 @@ void CounterBoard::add(std::string name, Reader reader) {
 
 void CounterBoard::add(std::string name, Counter& counter) {
   Counter* cell = &counter;
-  ++searches_;
   if (!entries_.try_emplace(std::move(name), Entry{[cell] { return cell->value(); }, cell})
            .second) {
     throw std::invalid_argument("counter '" + name + "' is published twice");
@@ -30,12 +39,10 @@ const CounterBoard::Reader* CounterBoard::reader(std::string_view name) const {
 }
 
 void CounterBoard::add_sum(std::string name, const std::vector<std::string>& parts) {
-  ++searches_;
   if (has(name)) throw std::invalid_argument("counter '" + name + "' is published twice");
   std::vector<Entry*> found;
   found.reserve(parts.size());
   for (const std::string& part : parts) {
-    ++searches_;
     auto it = entries_.find(part);
     if (it == entries_.end())
       throw std::invalid_argument("counter '" + part + "' was not published");
@@ -67,7 +74,6 @@ void CounterBoard::add_copies_sums(const std::string& name, std::int64_t copies)
   const std::string stem = name + "-";
   const std::string first = stem + "1.";
   std::map<std::string, std::vector<Entry*>, std::less<>> sums;
-  searches_ += 2;  // the first copy's counters, then the walk's start
   for (const std::string& counter : names_with_prefix(first))
     sums[counter.substr(first.size() - 1)].reserve(static_cast<std::size_t>(copies));
   // One walk over every "<name>-..." counter, in name order: each copy's
@@ -81,7 +87,6 @@ void CounterBoard::add_copies_sums(const std::string& name, std::int64_t copies)
   }
   for (auto& [suffix, parts] : sums) {
     if (parts.size() == static_cast<std::size_t>(copies)) {
-      ++searches_;
       if (has(name + suffix))
         throw std::invalid_argument("counter '" + name + suffix + "' is published twice");
       add_sum_of(name + suffix, parts);

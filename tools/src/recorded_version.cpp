@@ -10,12 +10,8 @@ std::string recorded_by_other_version(std::string_view recorded) {
 }
 
 std::string divergence_version_line(std::string_view recorded) {
-  const std::string other = recorded_by_other_version(recorded);
-  if (other.empty()) return "";
-  return "recorded:  " + other.substr(std::string_view("recorded ").size()) +
-         ": a Journal change between the two versions (docs/changes.md) can make the doers "
-         "act otherwise; replay it with " +
-         display_text(recorded) + ", or record it again\n";
+  const std::string note = replay::format_recorded_version(recorded);
+  return note.empty() ? "" : "recorded:  " + note + "\n";
 }
 
 void note_scenario_version(std::vector<Diagnostic>& problems, std::string_view recorded,

@@ -1,9 +1,10 @@
 // What a replay says of a journal that another hio version recorded
 // (docs/changes.md, "Versions"): determinism holds per version, so a journal
-// of another one may diverge, or hold a scenario this one refuses, through a
-// change listed there. A replay that fails so names both versions, as `hio
-// diff` does, rather than leave a bare "diverged" or a scenario error that
-// reads as damage.
+// of another one may diverge, through a Journal change between the two, or
+// hold a scenario this one refuses, through a change listed there. A replay
+// that fails so names both versions, as `hio diff` does, rather than leave a
+// bare "diverged" or a scenario error that reads as damage; but only where
+// the versions can explain it: not for a scenario the user replaced.
 #pragma once
 
 #include <string>
@@ -20,7 +21,9 @@ namespace hio::tools {
 std::string recorded_by_other_version(std::string_view recorded);
 
 // The `recorded:` line a diverged replay of such a journal prints before the
-// divergence ("" for a journal of this version).
+// divergence, replay::format_recorded_version's words: "" when no Journal
+// change lies between the two versions (the same version, another PATCH,
+// MINORs with none between), where the versions explain nothing.
 std::string divergence_version_line(std::string_view recorded);
 
 // For a ScenarioError out of a journal's own scenario (its header's text

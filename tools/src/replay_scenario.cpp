@@ -430,7 +430,6 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   outcome.scenario_digest = replay::digest_bytes(scenario->text);
   outcome.limit = scenario->run.limit;
   outcome.recorded_scenario_digest = replay::digest_bytes(replayer.header().scenario);
-  outcome.recorded_engine_version = replayer.header().engine_version;
   outcome.all_channels_simulated = all_channels_simulated(replayer.header());
   // A ScenarioError here leaves no journal (see run_scenario) - unless the
   // replay diverged while the doers were built: a listener whose open
@@ -455,6 +454,9 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     if (!replayer.diverged() && !replayer.damaged()) {
       // The journal's own scenario, which another hio version may have
       // accepted: that is said (a file given by --scenario is the user's).
+      // Also with --set: a replay's takes run settings only, each checked as
+      // it is applied (net.* are refused), so none makes the doers
+      // unbuildable; the scenario they fail on is the journal's.
       if (!options.scenario_path.empty() || typeid(error) != typeid(ScenarioError)) throw;
       std::vector<Diagnostic> problems = static_cast<const ScenarioError&>(error).diagnostics();
       note_scenario_version(problems, replayer.header().engine_version, options.journal);
@@ -786,8 +788,10 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
     out += "ended:     " + display_text(error.substr(2)) + "\n";
   }
   // format_divergence escapes what came from doers and journals.
+  // The versions are named only where they can explain the divergence: a
+  // replaced scenario's doers are the user's change.
   if (r.divergence) {
-    return out + divergence_version_line(o.recorded_engine_version) +
+    return out + (o.scenario_replaced ? "" : divergence_version_line(r.recorded_engine_version)) +
            replay::format_divergence(*r.divergence);
   }
   return out + format_expectations(o.expectations) + format_counters(o.counters);
@@ -819,7 +823,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       ", \"sets\": [" + json_list(o.sets) + "], \"scenario_digest\": \"" +
       replay::format_digest(o.scenario_digest) + "\", \"recorded_scenario_digest\": \"" +
       replay::format_digest(o.recorded_scenario_digest) + "\", " +
-      json_field_or_null("recorded_engine_version", o.recorded_engine_version) +
+      json_field_or_null("recorded_engine_version", r.recorded_engine_version) +
       ", \"status\": \"" + to_string(r.status) +
       "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
       ", \"recorded_interrupted\": " + (recorded_interrupted(o) ? "true" : "false") +

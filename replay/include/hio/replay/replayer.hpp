@@ -149,6 +149,12 @@ struct ReplayResult {
   // own (a loopback capture whose both ends are doers of the run, or a
   // SimNet run): noise on one side's inputs does not reach the other side.
   bool doers_on_both_ends = false;
+  // The journal header's engine_version: the hio that recorded it. A
+  // diverged replay of a journal with a Journal change between its version
+  // and this hio's (versions_between) may be the versions' doing:
+  // format_replay_result then says so (format_recorded_version), as `hio
+  // replay`'s `recorded:` line.
+  std::string recorded_engine_version{};
   bool identical() const { return status == ReplayStatus::identical; }
 };
 
@@ -434,6 +440,9 @@ std::string format_first_tx_mismatch(const ReplayDivergence& mismatch);
 // offset of the datagram, the bytes of the datagrams before it).
 std::uint64_t first_tx_mismatch_offset(const ReplayDivergence& mismatch);
 // One line: "replay identical: 2001 passes, 1234 events, digest 0123456789abcdef".
+// A diverged replay of a journal that versions_between says another version's
+// Journal changes may explain ends "; recorded by hio 0.15.0; this is hio
+// 0.22.0: the Journal changes of ..." (format_recorded_version).
 std::string format_replay_result(const ReplayResult& result);
 // How the replay's end compares with a recorded end=error ("; the doers threw
 // \"x\" at tyme 0.002 s, as in the recorded run (reproduced)", or that the

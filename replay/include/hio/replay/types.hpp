@@ -65,6 +65,39 @@ RunOutcome to_outcome(RunEnd end);
 // what writers put in JournalHeader::engine_version (docs/changes.md, Versions).
 const char* engine_version();
 
+// What the hio version that recorded a journal (its header's engine_version)
+// says of a replay of it by the hio `this_version` (docs/changes.md,
+// "Versions"): determinism holds per version, and only a Journal change, a
+// MINOR's, makes the doers of one version act otherwise than another's on
+// the same recorded inputs.
+struct VersionsBetween {
+  // The MINORs ("0.16", "0.17", ...) whose Journal change lies between the
+  // journal's version and this_version, oldest first. Empty for the same
+  // version, another PATCH of it, or MINORs with none between (0.21 and
+  // 0.22). A text not of the form "hio MAJOR.MINOR.PATCH" counts as before
+  // them all.
+  std::vector<std::string> journal_changes{};
+  // The journal's is a later MINOR or MAJOR than this_version: its Journal
+  // changes are not known here.
+  bool later = false;
+  // Whether the versions can explain a divergence of the replay.
+  bool may_diverge() const { return later || !journal_changes.empty(); }
+};
+VersionsBetween versions_between(std::string_view recorded_engine_version,
+                                 std::string_view this_version = engine_version());
+
+// What a diverged replay says of the journal's version, "" when
+// versions_between cannot explain a divergence (a divergence is then not
+// the versions': a determinism bug, to report). Otherwise "by hio 0.15.0;
+// this is hio 0.22.0: the Journal changes of hio 0.16, 0.17, 0.18, 0.19 and
+// 0.20 (docs/changes.md) can make the doers act otherwise; replay it with
+// hio 0.15.0, or record it again", or for a later version "by hio 0.23.0, a
+// later hio than this hio 0.22.0, whose Journal changes this one does not
+// know: replay it with hio 0.23.0". The recorded text is quoted (escaped)
+// when it is not of the form "hio MAJOR.MINOR.PATCH".
+std::string format_recorded_version(std::string_view recorded_engine_version,
+                                    std::string_view this_version = engine_version());
+
 // A channel that existed when the run started.
 struct ChannelInfo {
   std::uint32_t id = 0;

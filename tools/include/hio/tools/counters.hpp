@@ -90,21 +90,22 @@ class CounterBoard {
   std::vector<std::string> names() const;
   // The names that begin with `prefix`, in order (without listing the rest).
   std::vector<std::string> names_with_prefix(std::string_view prefix) const;
-  // How many searches by name (each log2(counters) comparisons of names)
-  // the board made so far to publish counters and sums: the work of a
-  // scenario's setup, which tests count.
-  std::uint64_t searches() const { return searches_; }
 
  private:
   struct Entry {
     Reader reader;
     Counter* counter = nullptr;  // set for counters published as a Counter
   };
+  // The names' order. Each comparison is counted (tools/src/name_comparisons.hpp):
+  // the board's work, which tests measure (a search costs log2(counters) of them).
+  struct NameOrder {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
   void add_sum_of(std::string name, const std::vector<Entry*>& parts);
 
-  std::map<std::string, Entry, std::less<>> entries_;
-  std::uint64_t searches_ = 0;  // by add, add_sum and add_copies_sums
-  std::deque<Counter> sums_;    // kept sums: a deque does not move them
+  std::map<std::string, Entry, NameOrder> entries_;
+  std::deque<Counter> sums_;  // kept sums: a deque does not move them
 };
 
 }  // namespace hio::tools

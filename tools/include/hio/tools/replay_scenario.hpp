@@ -103,10 +103,6 @@ struct ReplayScenarioOutcome {
   std::vector<std::string> sets{};
   std::uint64_t scenario_digest = 0;
   std::uint64_t recorded_scenario_digest = 0;
-  // The journal header's engine_version: the hio that recorded it. A replay
-  // that diverges on a journal of another version says so
-  // (format_replay_outcome's `recorded:` line).
-  std::string recorded_engine_version{};
   // A replaced scenario's run.limit ended the replay before the recorded
   // end: the rest of the journal was not compared, and the expectations were
   // judged as at a run's end (a `final` one at the limit).

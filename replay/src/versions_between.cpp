@@ -1,0 +1,59 @@
+// What a journal's engine_version says of its replay by this hio: the
+// Journal changes between the two versions (engine_era.hpp's table).
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine_era.hpp"
+#include "hio/replay/escape.hpp"
+#include "hio/replay/types.hpp"
+
+namespace hio::replay {
+
+VersionsBetween versions_between(std::string_view recorded_engine_version,
+                                 std::string_view this_version) {
+  VersionsBetween out;
+  const auto self = detail::engine_version_parts(this_version);
+  if (!self) return out;
+  const unsigned long major = (*self)[0];
+  const unsigned long minor = (*self)[1];
+  // (A text of another form is not later: it counts as before them all.)
+  if (detail::engine_after(recorded_engine_version, major, minor)) {
+    out.later = true;
+    return out;
+  }
+  for (const unsigned long change : detail::kJournalChangeMinors) {
+    const bool not_after_this = major > 0 || change <= minor;
+    if (not_after_this && detail::engine_before(recorded_engine_version, 0, change))
+      out.journal_changes.push_back("0." + std::to_string(change));
+  }
+  return out;
+}
+
+std::string format_recorded_version(std::string_view recorded_engine_version,
+                                    std::string_view this_version) {
+  const VersionsBetween between = versions_between(recorded_engine_version, this_version);
+  if (!between.may_diverge()) return "";
+  // A text of another form is shown for what it is (a journal's bytes).
+  std::string recorded;
+  if (detail::engine_version_parts(recorded_engine_version)) {
+    recorded = recorded_engine_version;
+  } else {
+    append_quoted_text(recorded, recorded_engine_version);
+  }
+  std::string out = "by " + recorded;
+  if (between.later) {
+    return out + ", a later hio than this " + std::string(this_version) +
+           ", whose Journal changes this one does not know: replay it with " + recorded;
+  }
+  const std::vector<std::string>& changes = between.journal_changes;
+  out += "; this is " + std::string(this_version) + ": the Journal change" +
+         (changes.size() > 1 ? "s" : "") + " of hio ";
+  for (std::size_t i = 0; i < changes.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == changes.size() ? " and " : ", ") + changes[i];
+  return out + " (docs/changes.md) can make the doers act otherwise; replay it with " + recorded +
+         ", or record it again";
+}
+
+}  // namespace hio::replay
