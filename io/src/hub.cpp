@@ -398,6 +398,10 @@ void IoHub::poll() {
   impl_->core.context.poll();
   if (!impl_->core.lingering.empty())
     detail::expire_lingering(impl_->core, std::chrono::steady_clock::now());
+  // Lookups with no thread (none could be started): one is tried again
+  // here, and they fail after LookupWorker::kUnservedMax. Wall time, as the
+  // linger's: only real channels look names up, and no journal holds when.
+  if (impl_->core.lookups.unserved()) impl_->core.lookups.retry(std::chrono::steady_clock::now());
   if (at_pass && !undriven_.empty()) check_undriven();
 }
 
