@@ -535,6 +535,17 @@ void IoHub::wind(Tymth tymth) {
   watch(tymth);
 }
 
+std::vector<IoHub::DroppedDatagrams> IoHub::dropped_datagrams() const {
+  std::vector<DroppedDatagrams> dropped;
+  for (const auto& [id, drops] : impl_->core.datagram_drops) {
+    std::uint64_t datagrams = drops.closed;
+    if (const std::shared_ptr<detail::DropCounting> open = drops.open.lock())
+      datagrams += open->kernel_drops();
+    if (datagrams > 0) dropped.push_back({id, drops.name, drops.local, datagrams});
+  }
+  return dropped;
+}
+
 std::size_t IoHub::closing() const {
   std::size_t n = 0;
   for (const detail::Lingering& entry : impl_->core.lingering) {
