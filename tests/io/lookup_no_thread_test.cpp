@@ -103,6 +103,30 @@ bool a_thread_starts() {
   }
 }
 
+// Each test caps the address space (room()) and skips where that cannot
+// refuse a thread; it begins once every lookup thread of the process has
+// ended (none is handed the test's lookup).
+class LookupNoThread : public ::testing::Test {
+ protected:
+  void SetUp() override {
+#ifdef HIO_TEST_SANITIZED
+    GTEST_SKIP() << "a sanitizer's runtime needs address space that the cap would refuse";
+#endif
+    stack_ = thread_stack();
+    if (const std::string no = why_no_cap(stack_); !no.empty()) GTEST_SKIP() << no;
+    ASSERT_TRUE(process_threads_become(0, 10s));
+  }
+  // How far the address space may grow under the cap: below a thread's stack.
+  std::size_t room() const {
+    return stack_ / 2;
+  }
+
+  static constexpr const char* kKeptStack = "a thread starts under the cap (a kept stack)";
+
+ private:
+  std::size_t stack_ = 0;
+};
+
 // No thread for the lookup: the name waits for one, which the hub's next
 // polls try to start, and the client connects once one starts. Session 22
 // looked the name up on the run's own thread inside connect() (its answer
@@ -111,23 +135,16 @@ bool a_thread_starts() {
 // std::system_error ("pthread_create: Resource temporarily unavailable")
 // with the channel made and opening for ever; hio run said "cannot build
 // doer", exit 2.
-TEST(LookupNoThread, AConnectWithNoThreadForItsLookupWaitsForOneWithoutHoldingUpTheRun) {
-#ifdef HIO_TEST_SANITIZED
-  GTEST_SKIP() << "a sanitizer's runtime needs address space that the cap would refuse";
-#endif
-  const std::size_t stack = thread_stack();
-  if (const std::string no = why_no_cap(stack); !no.empty()) GTEST_SKIP() << no;
-  // Every lookup thread of the process gone: none is handed this lookup.
-  ASSERT_TRUE(process_threads_become(0, 10s));
+TEST_F(LookupNoThread, AConnectWithNoThreadForItsLookupWaitsForOneWithoutHoldingUpTheRun) {
   RealRun run;
   EchoServerDoer server(run.io, "tcp://127.0.0.1:0");
   ASSERT_TRUE(server.listener().connected()) << server.listener().reason();
   const std::string port = server.listener().local().substr(server.listener().local().rfind(':'));
   Channel* client = nullptr;
   {
-    const AddressSpaceCap cap(stack / 2);
+    const AddressSpaceCap cap(room());
     ASSERT_TRUE(cap.capped());
-    if (a_thread_starts()) GTEST_SKIP() << "a thread starts under the cap (a kept stack)";
+    if (a_thread_starts()) GTEST_SKIP() << kKeptStack;
     EXPECT_NO_THROW(client = &run.io.connect("tcp://localhost" + port));
     // No lookup thread ran it (none of a kept stack either).
     EXPECT_EQ(detail::LookupWorker::process_threads(), 0u);
@@ -150,13 +167,7 @@ TEST(LookupNoThread, AConnectWithNoThreadForItsLookupWaitsForOneWithoutHoldingUp
 // A lookup that gets no thread for LookupWorker's bound (kUnservedMax in a
 // hub's, 10 s) fails with the reason, as a channel's lookup failure:
 // "cannot resolve 'HOST:PORT': no thread to look it up on: ...".
-TEST(LookupNoThread, ALookupThatGetsNoThreadForLongFailsSayingWhy) {
-#ifdef HIO_TEST_SANITIZED
-  GTEST_SKIP() << "a sanitizer's runtime needs address space that the cap would refuse";
-#endif
-  const std::size_t stack = thread_stack();
-  if (const std::string no = why_no_cap(stack); !no.empty()) GTEST_SKIP() << no;
-  ASSERT_TRUE(process_threads_become(0, 10s));
+TEST_F(LookupNoThread, ALookupThatGetsNoThreadForLongFailsSayingWhy) {
   boost::asio::io_context context;
   // Polled with nothing to run, the context would stop for good.
   const auto work = boost::asio::make_work_guard(context);
@@ -171,9 +182,9 @@ TEST(LookupNoThread, ALookupThatGetsNoThreadForLongFailsSayingWhy) {
   detail::LookupWorker worker(100ms);
   const auto start = std::chrono::steady_clock::now();
   {
-    const AddressSpaceCap cap(stack / 2);
+    const AddressSpaceCap cap(room());
     ASSERT_TRUE(cap.capped());
-    if (a_thread_starts()) GTEST_SKIP() << "a thread starts under the cap (a kept stack)";
+    if (a_thread_starts()) GTEST_SKIP() << kKeptStack;
     EXPECT_FALSE(worker.add(lookup));
     EXPECT_TRUE(worker.unserved());
     worker.retry(start);  // the wait begins
@@ -194,21 +205,15 @@ TEST(LookupNoThread, ALookupThatGetsNoThreadForLongFailsSayingWhy) {
 
 // The worker's jobs with no thread are served by the next retry() once a
 // thread can start again; and nothing is retried while none is unserved.
-TEST(LookupNoThread, AJobWithNoThreadRunsOnceOneStarts) {
-#ifdef HIO_TEST_SANITIZED
-  GTEST_SKIP() << "a sanitizer's runtime needs address space that the cap would refuse";
-#endif
-  const std::size_t stack = thread_stack();
-  if (const std::string no = why_no_cap(stack); !no.empty()) GTEST_SKIP() << no;
-  ASSERT_TRUE(process_threads_become(0, 10s));
+TEST_F(LookupNoThread, AJobWithNoThreadRunsOnceOneStarts) {
   std::vector<std::shared_ptr<Gate>> gates{std::make_shared<Gate>(true)};
   const OpenAll open_all{gates};
   detail::LookupWorker worker(100ms);
   const auto start = std::chrono::steady_clock::now();
   {
-    const AddressSpaceCap cap(stack / 2);
+    const AddressSpaceCap cap(room());
     ASSERT_TRUE(cap.capped());
-    if (a_thread_starts()) GTEST_SKIP() << "a thread starts under the cap (a kept stack)";
+    if (a_thread_starts()) GTEST_SKIP() << kKeptStack;
     EXPECT_FALSE(worker.add(gates[0]));
     worker.retry(start);
   }
