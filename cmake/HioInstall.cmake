@@ -46,8 +46,13 @@ endif()
 # `pkg-config --libs` lists every archive in link order. The prefix is found
 # from the file's own place (${pcfiledir}): an install with --prefix or
 # DESTDIR elsewhere than CMAKE_INSTALL_PREFIX works as it is. Each
-# configuration's files name its own archives (a Debug one's libhio_engined.a).
+# configuration's files name its own archives (a Debug one's libhio_engined.a),
+# and a Debug install's files have names of their own (hio-engine-debug.pc,
+# ..., hio-debug.pc, requiring each other), as its archives do: a Debug and a
+# Release install share a prefix. (Until session 23 the last install's files
+# won, silently: a Release program then linked the -O0 archives.)
 if(HIO_INSTALL)
+  set(_hio_pc_suffix "$<$<CONFIG:Debug>:-debug>")
   # A directory given absolute (-DCMAKE_INSTALL_LIBDIR=/usr/lib64) is
   # written as it is, and the prefix is then CMAKE_INSTALL_PREFIX.
   set(_hio_pc_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
@@ -65,9 +70,9 @@ if(HIO_INSTALL)
     endif()
   endforeach()
   set(_hio_pc_requires_engine "")
-  set(_hio_pc_requires_io "hio-engine = ${PROJECT_VERSION}, openssl, spdlog")
-  set(_hio_pc_requires_replay "hio-io = ${PROJECT_VERSION}, capnp, kj")
-  set(_hio_pc_requires_tools "hio-replay = ${PROJECT_VERSION}")
+  set(_hio_pc_requires_io "hio-engine${_hio_pc_suffix} = ${PROJECT_VERSION}, openssl, spdlog")
+  set(_hio_pc_requires_replay "hio-io${_hio_pc_suffix} = ${PROJECT_VERSION}, capnp, kj")
+  set(_hio_pc_requires_tools "hio-replay${_hio_pc_suffix} = ${PROJECT_VERSION}")
   set(_hio_pc_libs_io "-pthread")
   set(_hio_pc_all "")
   foreach(component IN LISTS HIO_PACKAGE_COMPONENTS)
@@ -75,31 +80,32 @@ if(HIO_INSTALL)
     # replay's headers): a consumer compiled without them would read another
     # layout than the archive's. Taken from the target, not listed again.
     set(_hio_pc_defines "$<TARGET_PROPERTY:hio_${component},INTERFACE_COMPILE_DEFINITIONS>")
-    file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}.pc
+    set(_hio_pc_file ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}${_hio_pc_suffix}.pc)
+    file(GENERATE OUTPUT ${_hio_pc_file}
       CONTENT "prefix=${_hio_pc_prefix}
 libdir=${_hio_pc_LIBDIR}
 includedir=${_hio_pc_INCLUDEDIR}
 
-Name: hio-${component}
+Name: hio-${component}${_hio_pc_suffix}
 Description: hio ${component}: deterministic structured concurrency with record/replay (static, C++20)
 Version: ${PROJECT_VERSION}
 Requires: ${_hio_pc_requires_${component}}
 Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:hio_${component}> ${_hio_pc_libs_${component}}
 Cflags: -I\${includedir}$<$<BOOL:${_hio_pc_defines}>: -D$<JOIN:${_hio_pc_defines}, -D>>
 ")
-    install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio-${component}.pc
-      DESTINATION ${_hio_pc_dir})
-    list(APPEND _hio_pc_all "hio-${component} = ${PROJECT_VERSION}")
+    install(FILES ${_hio_pc_file} DESTINATION ${_hio_pc_dir})
+    list(APPEND _hio_pc_all "hio-${component}${_hio_pc_suffix} = ${PROJECT_VERSION}")
   endforeach()
   list(REVERSE _hio_pc_all)  # the top component first: archives in link order
   list(JOIN _hio_pc_all ", " _hio_pc_all)
-  file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio.pc
+  set(_hio_pc_file ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio${_hio_pc_suffix}.pc)
+  file(GENERATE OUTPUT ${_hio_pc_file}
     CONTENT "prefix=${_hio_pc_prefix}
 
-Name: hio
+Name: hio${_hio_pc_suffix}
 Description: hio, every component built: deterministic structured concurrency with record/replay (static, C++20)
 Version: ${PROJECT_VERSION}
 Requires: ${_hio_pc_all}
 ")
-  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-$<CONFIG>/hio.pc DESTINATION ${_hio_pc_dir})
+  install(FILES ${_hio_pc_file} DESTINATION ${_hio_pc_dir})
 endif()

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,26 @@ class Draining {
 struct Lingering {
   std::chrono::steady_clock::time_point due;
   std::weak_ptr<Draining> stream;
+};
+
+// An open UDP socket, asked how many datagrams the kernel dropped for it.
+class DropCounting {
+ public:
+  // Datagrams the kernel dropped before they were read, since the socket
+  // was opened (its receive buffer was full).
+  virtual std::uint64_t kernel_drops() = 0;
+
+ protected:
+  ~DropCounting() = default;
+};
+
+// A UDP channel's datagrams that the kernel dropped (IoHub::dropped_datagrams):
+// those its closed sockets counted, and its open socket's count.
+struct DatagramDrops {
+  std::string name;
+  std::string local;
+  std::uint64_t closed = 0;
+  std::weak_ptr<DropCounting> open;
 };
 
 // What a real transport's outstanding operation is doing, so that the
@@ -87,6 +108,9 @@ struct AsioCore {
   // (8000 idle remotes held 8000 x 64 KiB of their own). One thread uses it.
   std::unique_ptr<char[]> read_scratch;
   std::size_t read_scratch_bytes = 0;
+  // Every UDP channel that was bound, by channel id (kept when the channel
+  // is released or the socket reopened: the count is the run's).
+  std::map<std::uint32_t, DatagramDrops> datagram_drops;
   // The transports' host-name lookups (Resolver). Declared after `context`,
   // so destroyed before it: no lookup's answer is posted to a destroyed
   // io_context, and the handlers still pending are dropped while it lives.

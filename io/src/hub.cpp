@@ -398,6 +398,10 @@ void IoHub::poll() {
   impl_->core.context.poll();
   if (!impl_->core.lingering.empty())
     detail::expire_lingering(impl_->core, std::chrono::steady_clock::now());
+  // Lookups with no thread (none could be started): one is tried again
+  // here, and they fail after LookupWorker::kUnservedMax. Wall time, as the
+  // linger's: only real channels look names up, and no journal holds when.
+  if (impl_->core.lookups.unserved()) impl_->core.lookups.retry(std::chrono::steady_clock::now());
   if (at_pass && !undriven_.empty()) check_undriven();
 }
 
@@ -529,6 +533,17 @@ void IoHub::tymist_destroyed() noexcept {
 void IoHub::wind(Tymth tymth) {
   Tymee::wind(tymth);
   watch(tymth);
+}
+
+std::vector<IoHub::DroppedDatagrams> IoHub::dropped_datagrams() const {
+  std::vector<DroppedDatagrams> dropped;
+  for (const auto& [id, drops] : impl_->core.datagram_drops) {
+    std::uint64_t datagrams = drops.closed;
+    if (const std::shared_ptr<detail::DropCounting> open = drops.open.lock())
+      datagrams += open->kernel_drops();
+    if (datagrams > 0) dropped.push_back({id, drops.name, drops.local, datagrams});
+  }
+  return dropped;
 }
 
 std::size_t IoHub::closing() const {

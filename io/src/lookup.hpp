@@ -17,7 +17,6 @@
 #include <new>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "asio_core.hpp"
@@ -54,7 +53,9 @@ class Lookup final : public LookupWorker::Job,
   void run() noexcept override {
     {
       const std::lock_guard<std::mutex> lock(mutex_);
-      if (cancelled_) return;  // not asked: nobody wants the answer
+      // Not asked: nobody wants the answer; or answered already (made on
+      // the asker's thread when no thread could be had: open_check).
+      if (cancelled_ || done_) return;
     }
     boost::system::error_code ec;
     Results results;
@@ -79,6 +80,17 @@ class Lookup final : public LookupWorker::Job,
     // Allocates nothing (the operation is built in slot_): out of memory on
     // this thread cannot lose the answer, or its failure.
     asio::post(*executor_, Deliver{this->shared_from_this()});
+  }
+
+  void no_thread(std::chrono::steady_clock::duration unserved) noexcept override {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (done_) return;
+      ec_ = lookup_thread_error(unserved);
+      done_ = true;
+      answered_.notify_all();
+    }
+    complete();
   }
 
   void drop() noexcept override {
@@ -254,16 +266,13 @@ class Resolver {
     auto lookup =
         std::make_shared<Lookup<Protocol>>(host, port, flags, core_.context.get_executor(),
                                            typename Lookup<Protocol>::Handler(std::move(handler)));
-    try {
-      core_.lookups.add(lookup);
-    } catch (const std::system_error&) {
-      // No thread to be had (pthread_create failed: threads or memory ran
-      // out): looked up on this thread, as hio check does (open_check), the
-      // answer posted as a thread's would be. It threw out of connect() with
-      // the channel made and its lookup pending for ever.
-      lookup->run();
-      lookup->complete();
-    }
+    // With no thread to be had (pthread_create failed: threads or memory
+    // ran out), the lookup waits for one, which the hub's next polls try to
+    // start (LookupWorker::retry), and fails after kUnservedMax. (Session 22
+    // made it on this thread then: the whole run, Ctrl-C included, waited
+    // for the resolver's timeouts. Before, add() threw out of connect() with
+    // the channel made and its lookup pending for ever.)
+    core_.lookups.add(lookup);
     lookup_ = std::move(lookup);
   }
 

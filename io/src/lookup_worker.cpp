@@ -73,7 +73,7 @@ LookupWorker::~LookupWorker() {
     job->drop();
 }
 
-void LookupWorker::add(std::shared_ptr<Job> job) {
+bool LookupWorker::add(std::shared_ptr<Job> job) {
   if (!queue_) {
     auto queue = std::make_shared<Queue>();
     queue->running.reserve(kThreadsMax);
@@ -82,12 +82,19 @@ void LookupWorker::add(std::shared_ptr<Job> job) {
   {
     const std::lock_guard<std::mutex> lock(queue_->mutex);
     queue_->jobs.push_back(std::move(job));
-    // Each thread takes the next job when it has run its own: one more
-    // thread, unless the worker has kThreadsMax (then the job waits for one).
-    if (queue_->threads >= kThreadsMax) return;
+  }
+  // Each thread takes the next job when it has run its own: one more
+  // thread, unless the worker has kThreadsMax (then the job waits for one).
+  return start_thread();
+}
+
+bool LookupWorker::start_thread() {
+  {
+    const std::lock_guard<std::mutex> lock(queue_->mutex);
+    if (queue_->threads >= kThreadsMax) return true;
     ++queue_->threads;
   }
-  if (!reserve_thread(queue_)) return;  // a thread of another worker's comes
+  if (!reserve_thread(queue_)) return true;  // a thread of another worker's comes
   try {
     start_detached_thread([queue = queue_] { serve(queue, Serving::own); });
   } catch (...) {
@@ -95,12 +102,45 @@ void LookupWorker::add(std::shared_ptr<Job> job) {
     // meanwhile, as the slot of a thread that ends does.
     hand_on_slot();
     const std::lock_guard<std::mutex> lock(queue_->mutex);
-    // With a thread already, the job waits for it; without, nothing would
-    // ever run it (no thread took it: it is still the last).
-    if (--queue_->threads > 0) return;
-    queue_->jobs.pop_back();
-    throw;
+    // With a thread already, the jobs wait for it; without, they wait for
+    // retry(). (Until session 23 add() threw, and the lookup was made on
+    // the calling thread: the run froze for the resolver's timeouts.)
+    if (--queue_->threads > 0) return true;
+    queue_->unserved.store(true, std::memory_order_release);
+    return false;
   }
+  return true;
+}
+
+void LookupWorker::retry(std::chrono::steady_clock::time_point now) {
+  if (!unserved()) {
+    unserved_since_.reset();  // served, or waiting for a thread that comes
+    return;
+  }
+  {
+    const std::lock_guard<std::mutex> lock(queue_->mutex);
+    // Served by now (a thread of another worker's was handed to it), or
+    // nothing left to serve.
+    if (queue_->closed || queue_->jobs.empty() || queue_->threads > 0) {
+      queue_->unserved.store(false, std::memory_order_release);
+      unserved_since_.reset();
+      return;
+    }
+  }
+  if (!unserved_since_) unserved_since_ = now;
+  if (start_thread() || now - *unserved_since_ < unserved_max_) return;
+  std::deque<std::shared_ptr<Job>> jobs;
+  {
+    const std::lock_guard<std::mutex> lock(queue_->mutex);
+    if (queue_->threads > 0) return;
+    jobs.swap(queue_->jobs);
+    queue_->unserved.store(false, std::memory_order_release);
+  }
+  const std::chrono::steady_clock::duration waited = now - *unserved_since_;
+  unserved_since_.reset();
+  // Outside the lock, as the destructor drops them.
+  for (const std::shared_ptr<Job>& job : jobs)
+    job->no_thread(waited);
 }
 
 bool LookupWorker::reserve_thread(const std::shared_ptr<Queue>& queue) {
@@ -115,6 +155,7 @@ bool LookupWorker::reserve_thread(const std::shared_ptr<Queue>& queue) {
   const std::lock_guard<std::mutex> queue_lock(queue->mutex);
   --queue->threads;
   p.wait(queue);
+  queue->unserved.store(false, std::memory_order_release);  // a thread comes
   return false;
 }
 
@@ -154,6 +195,12 @@ void LookupWorker::hand_on_slot() noexcept {
     const std::lock_guard<std::mutex> lock(p.mutex);
     --p.threads;
     p.leave(next);
+    // The slot is free again, and no thread that ends may come for a long
+    // time: with none of its own, the queue is its owner's to serve
+    // (retry(), at its next poll), not only the next lookup's.
+    const std::lock_guard<std::mutex> queue_lock(next->mutex);
+    if (next->threads == 0 && !next->closed && !next->jobs.empty())
+      next->unserved.store(true, std::memory_order_release);
   }
 }
 

@@ -5,10 +5,13 @@
 // lookup.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace hio::detail {
@@ -41,6 +44,10 @@ class LookupWorker {
   // Lookup threads at once in the process, every worker's together, those
   // of destroyed workers whose lookups have not ended yet included.
   static constexpr std::size_t kProcessThreadsMax = 64;
+  // How long jobs with no thread to run them (every start failed: threads or
+  // memory ran out) wait for one before they fail (Job::no_thread): as long
+  // as a lookup whose name server does not answer takes (glibc's default).
+  static constexpr std::chrono::seconds kUnservedMax{10};
 
   // One lookup. Owned by shared_ptr: the worker's thread holds it while it
   // runs.
@@ -56,18 +63,37 @@ class LookupWorker {
     // On the owner's thread, when the worker is destroyed before the job was
     // completed: let go of what the owner gave it (a completion handler).
     virtual void drop() noexcept = 0;
+    // On the owner's thread (retry()), instead of run() and complete(): no
+    // thread could be started for it for `unserved` (threads or memory ran
+    // out); it will not run. Hands that over as its answer.
+    virtual void no_thread(std::chrono::steady_clock::duration unserved) noexcept = 0;
   };
 
-  LookupWorker() = default;
+  // `unserved_max`: kUnservedMax (tests: shorter).
+  explicit LookupWorker(std::chrono::steady_clock::duration unserved_max = kUnservedMax)
+      : unserved_max_(unserved_max) {}
   ~LookupWorker();
   LookupWorker(const LookupWorker&) = delete;
   LookupWorker& operator=(const LookupWorker&) = delete;
 
   // Queues `job` to run once a thread is free, after the jobs before it
-  // started. Throws what starting a thread throws (std::system_error,
-  // std::bad_alloc) when the worker has none (the job is not queued then);
-  // with one, the job waits for it instead. std::bad_alloc.
-  void add(std::shared_ptr<Job> job);
+  // started. False when no thread serves the worker's jobs and none could be
+  // started (std::system_error, std::bad_alloc: threads or memory ran out):
+  // the job stays queued all the same, and retry() starts one later. Never
+  // blocks, never runs the job on this thread. std::bad_alloc (the queue).
+  bool add(std::shared_ptr<Job> job);
+
+  // Whether the worker's jobs wait with no thread to run them and none
+  // coming (a start failed, in add() or when another worker's thread handed
+  // a slot on): retry() then starts one. Cheap: asked at every poll.
+  bool unserved() const { return queue_ && queue_->unserved.load(std::memory_order_acquire); }
+  // While unserved(): starts a thread for the jobs; if that fails too and
+  // they have waited for one since `unserved_max` before `now` (the first
+  // retry() that saw them unserved), they fail (Job::no_thread, on this
+  // thread) and leave the queue. IoHub::poll calls it: a lookup with no
+  // thread waits for one without holding up the run, and fails the channel
+  // with a precise reason only when none comes for long.
+  void retry(std::chrono::steady_clock::time_point now);
 
   // The lookup threads of the process now (tests).
   static std::size_t process_threads();
@@ -79,6 +105,10 @@ class LookupWorker {
     std::vector<std::shared_ptr<Job>> running;  // room for kThreadsMax: a thread never allocates
     std::size_t threads = 0;                    // serving it (started, or come from another)
     bool closed = false;
+    // Jobs wait with no thread serving them and none coming (set under
+    // `mutex` with threads 0; cleared by the owner's retry(), or when the
+    // queue waits for a thread of the process's, which comes).
+    std::atomic<bool> unserved{false};
     // In the process's list of workers waiting for a thread (Process): a
     // list through the queues themselves, so that joining it allocates
     // nothing. Under the Process's lock.
@@ -97,8 +127,9 @@ class LookupWorker {
   static std::shared_ptr<Queue> next_queue(const std::shared_ptr<Queue>& served) noexcept;
   // A slot whose thread did not start: handed to the next waiting queue
   // (next_queue), a thread started for it; if that one fails too, the slot
-  // is given back and the queue waits again (the next thread that ends, or
-  // its own next lookup, serves it).
+  // is given back and the queue waits again (the next thread that ends
+  // serves it; with none of its own, it is unserved: its owner's next
+  // retry() starts one).
   static void hand_on_slot() noexcept;
   // Runs `queue`'s next job on this thread: false if it has none (or is
   // closed), this thread then no longer counted in its threads.
@@ -109,7 +140,15 @@ class LookupWorker {
   enum class Serving { own, handed };
   static void serve(std::shared_ptr<Queue> queue, Serving serving) noexcept;
 
+  // One more thread for the worker's jobs, unless it has kThreadsMax (or
+  // the process kProcessThreadsMax: one comes): false if it could not be
+  // started and none serves them (queue_->unserved set).
+  bool start_thread();
+
   std::shared_ptr<Queue> queue_;  // made with the first job
+  const std::chrono::steady_clock::duration unserved_max_;
+  // When retry() first saw the jobs unserved, while they are.
+  std::optional<std::chrono::steady_clock::time_point> unserved_since_;
 };
 
 }  // namespace hio::detail

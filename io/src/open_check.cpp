@@ -8,7 +8,6 @@
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -48,11 +47,10 @@ std::optional<std::pair<boost::system::error_code, std::vector<std::string>>> an
   if (detail::is_reserved_invalid(host)) {
     lookup->run();  // answered at once, asking nobody
   } else {
-    try {
-      worker.add(lookup);
-    } catch (const std::system_error&) {
-      lookup->run();  // no thread to be had: an answer without the looks
-    }
+    // No thread to be had (threads or memory ran out): made here, an answer
+    // without the looks (the job left queued finds it answered: run() does
+    // nothing then).
+    if (!worker.add(lookup)) lookup->run();
   }
   auto answer = lookup->wait_unless_stopped(kStopLook);
   if (!answer) return std::nullopt;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string>
 #include <system_error>
 
 namespace hio::detail {
@@ -14,7 +15,36 @@ char ascii_lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// lookup_thread_error's: the code is how long the lookup waited for a
+// thread, in milliseconds. (Boost's base has a public non-virtual
+// destructor; the one object of this final class is never deleted through
+// it.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
+class LookupThreadCategory final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "hio.lookup_thread"; }
+  std::string message(int waited_ms) const override {
+    std::string seconds = std::to_string(waited_ms / 1000);
+    if (const int ms = waited_ms % 1000; ms != 0) {
+      std::string fraction = std::to_string(1000 + ms).substr(1);
+      while (fraction.back() == '0')
+        fraction.pop_back();
+      seconds += "." + fraction;
+    }
+    return "no thread to look it up on: none could be started for " + seconds +
+           " s (threads or memory ran out)";
+  }
+};
+#pragma GCC diagnostic pop
+
 }  // namespace
+
+boost::system::error_code lookup_thread_error(std::chrono::steady_clock::duration unserved) {
+  static const LookupThreadCategory category;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(unserved).count();
+  return {static_cast<int>(std::clamp<long long>(ms, 0, 1'000'000'000)), category};
+}
 
 bool is_reserved_invalid(std::string_view host) {
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);

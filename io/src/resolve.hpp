@@ -6,6 +6,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/basic_resolver.hpp>
 #include <boost/system/error_code.hpp>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,6 +33,12 @@ inline boost::system::error_code reserved_invalid_error() {
   return asio::error::host_not_found;
 }
 
+// What a lookup answers that no thread could be started for during
+// `unserved` (LookupWorker::no_thread: threads or memory ran out): "no thread
+// to look it up on: none could be started for 10 s (threads or memory ran
+// out)", in a category of hio's own.
+boost::system::error_code lookup_thread_error(std::chrono::steady_clock::duration unserved);
+
 // Why a channel of `role` on `target` ("HOST:PORT") did not open when the
 // lookup of its host gave `ec`, or no error and no address: "cannot resolve
 // 'HOST:PORT': REASON" (error_text's words), and for an empty answer a
@@ -52,6 +59,12 @@ inline std::string resolve_failure_text(const std::string& target,
 // a number that is no interface's index ("99"; "0", which is none); else ""
 // (no zone, or an interface that exists).
 std::string unknown_zone(const std::string& host);
+
+// What a lookup answers that no thread could be started for during
+// `unserved` (LookupWorker::no_thread: threads or memory ran out): "no thread
+// to look it up on: none could be started for 10 s (threads or memory ran
+// out)", in a category of hio's own.
+boost::system::error_code lookup_thread_error(std::chrono::steady_clock::duration unserved);
 
 // Why a channel of `role` on `target` cannot open when its `host` is an IPv6
 // address whose zone id names no network interface of this machine

@@ -1,5 +1,8 @@
 #include "udp_transport.hpp"
 
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <map>
 #include <optional>
@@ -51,7 +54,9 @@ bool parse_udp_endpoint(std::string_view text, udp::endpoint& out, std::string& 
 // The socket and its outstanding operations. Shared by its transport and by
 // the handlers of its pending operations (like TcpStream); the transport
 // detaches it when done, and handlers that run after that do nothing.
-class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLife<UdpSocket> {
+class UdpSocket final : public std::enable_shared_from_this<UdpSocket>,
+                        public PortLife<UdpSocket>,
+                        public DropCounting {
  public:
   UdpSocket(AsioCore& core, ChannelPort port, const ChannelOptions& options)
       : PortLife(port),
@@ -111,6 +116,20 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   }
 
   std::size_t in_flight() const { return sending_ && live() ? send_buf_.size() : 0; }
+
+  // The socket's drop count (SO_MEMINFO's SK_MEMINFO_DROPS: what
+  // SO_RXQ_OVFL reports with each datagram, asked only when wanted). 0 if
+  // the kernel does not say.
+  std::uint64_t kernel_drops() override {
+    std::uint32_t meminfo[SK_MEMINFO_VARS] = {};
+    socklen_t size = sizeof meminfo;
+    if (!socket_.is_open() ||
+        ::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_MEMINFO, meminfo, &size) != 0 ||
+        size < (SK_MEMINFO_DROPS + 1) * sizeof meminfo[0]) {
+      return 0;
+    }
+    return meminfo[SK_MEMINFO_DROPS];
+  }
   // The address bound to, once bound (a host name is resolved first).
   std::optional<asio::ip::address> bound_address() const {
     if (!bound_) return std::nullopt;
@@ -122,6 +141,12 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   void close_handles() {
     boost::system::error_code ignored;
     if (resolver_) resolver_->cancel();
+    if (bound_ && socket_.is_open()) {
+      // What it dropped up to its close stays the channel's.
+      DatagramDrops& drops = core_.datagram_drops[channel_id_];
+      drops.closed += kernel_drops();
+      drops.open.reset();
+    }
     if (socket_.is_open()) socket_.close(ignored);
   }
 
@@ -139,6 +164,11 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
     }
     bound_ = true;
     bound_ip_ = local.address();
+    channel_id_ = port_.channel().id();
+    DatagramDrops& drops = core_.datagram_drops[channel_id_];
+    drops.name = port_.channel().name();
+    drops.local = endpoint_text(local);
+    drops.open = std::weak_ptr<DropCounting>(shared_from_this());
     port_.connected(endpoint_text(local), "");
     pump();
   }
@@ -260,6 +290,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket>, public PortLif
   std::string send_to_;
   std::map<udp::endpoint, std::string> zoned_spelling_;  // remember_zoned_spelling
   asio::ip::address bound_ip_;
+  std::uint32_t channel_id_ = 0;  // once bound
   bool bound_ = false;
   bool receiving_ = false;
   bool sending_ = false;

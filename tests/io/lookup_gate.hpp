@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -33,6 +34,10 @@ class Gate final : public detail::LookupWorker::Job {
     changed_.notify_all();
   }
   void drop() noexcept override {}
+  void no_thread(std::chrono::steady_clock::duration unserved) noexcept override {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    unserved_ = unserved;
+  }
 
   void open() {
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -42,6 +47,12 @@ class Gate final : public detail::LookupWorker::Job {
   // Whether it started running (completed) within `wait`.
   bool ran_within(std::chrono::milliseconds wait) { return until(wait, ran_); }
   bool completed_within(std::chrono::milliseconds wait) { return until(wait, completed_); }
+  // How long it waited for a thread when the worker gave up on one
+  // (no_thread), or nothing.
+  std::optional<std::chrono::steady_clock::duration> unserved() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return unserved_;
+  }
 
  private:
   bool until(std::chrono::milliseconds wait, const bool& flag) {
@@ -54,6 +65,7 @@ class Gate final : public detail::LookupWorker::Job {
   bool open_;
   bool ran_ = false;
   bool completed_ = false;
+  std::optional<std::chrono::steady_clock::duration> unserved_;
 };
 
 // Opens every gate at the end of a test, whatever failed: the worker's

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -106,6 +107,23 @@ inline std::uint16_t free_port() {
   sockaddr_in addr = loopback(0);
   ::bind(s.fd(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   return s.port();
+}
+
+// Sends `count` datagrams of `bytes` bytes to 127.0.0.1:port at once: a
+// sender much faster than a run reads (a loopback send does not wait for
+// the receiver; what its socket's buffer has no room for, the kernel
+// drops). Returns how many the system took.
+inline int flood_udp(std::uint16_t port, int count, std::size_t bytes) {
+  RawSocket s(::socket(AF_INET, SOCK_DGRAM, 0));
+  sockaddr_in addr = loopback(port);
+  const std::string payload(bytes, 'f');
+  int sent = 0;
+  for (int i = 0; i < count && s.valid(); ++i) {
+    if (::sendto(s.fd(), payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&addr),
+                 sizeof(addr)) == static_cast<ssize_t>(payload.size()))
+      ++sent;
+  }
+  return sent;
 }
 
 }  // namespace hio::test

@@ -3,11 +3,16 @@
 // (an oversized incoming one reported with its real size, over IPv6),
 // the broadcast option, bad destinations, a port in use, and a slow reader
 // whose full rx holds datagrams back without losing or reordering them, and
-// says (an error event) the one it held when its channel closes.
+// says (an error event) the one it held when its channel closes; and the
+// datagrams the kernel dropped for a reader slower than its sender.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <vector>
+
 #include "io_run.hpp"
+#include "raw_socket.hpp"
 #include "recording_sink.hpp"
 
 namespace hio::test {
@@ -511,6 +516,55 @@ TEST(IoUdp, ADatagramHeldForRxRoomIsAnErrorEventAtClose) {
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->bytes, "first");
   EXPECT_EQ(sink.count(EventKind::error), 1u);
+}
+
+// A reader slower than its sender: the datagrams the kernel drops (the
+// socket's receive buffer full) are counted for its channel, as many as
+// never arrived, while it is open and after it closed. (Until session 23
+// such a loss said nothing at all: no event, no warning.)
+TEST(IoUdp, DatagramsTheKernelDroppedAreCounted) {
+  ChannelOptions slow;
+  slow.datagrams_max = 1;           // rx full at once: the socket fills
+  slow.socket_buffer_bytes = 4096;  // a few datagrams' room (the kernel doubles it)
+  RealRun run;
+  UdpPeerDoer reader(run.io, "udp://127.0.0.1:0", slow, "reader");
+  ASSERT_TRUE(reader.channel().connected()) << reader.channel().reason();
+  EXPECT_TRUE(run.io.dropped_datagrams().empty());
+  constexpr int kCount = 300;
+  int sent = 0;
+  std::uint64_t received = 0;
+  int quiet_passes = 0;
+  std::uint64_t dropped_open = 0;
+  Script script(run.doist,
+                {{"flood", [] { return true; },
+                  [&] { sent = flood_udp(port_of(reader.channel().local()), kCount, 512); }},
+                 {"read all that came",
+                  [&] {
+                    // One per pass, a slow reader; done once nothing came for 200 passes.
+                    if (reader.channel().receive()) {
+                      ++received;
+                      quiet_passes = 0;
+                    }
+                    return ++quiet_passes > 200;
+                  },
+                  [&] {
+                    const std::vector<IoHub::DroppedDatagrams> dropped = run.io.dropped_datagrams();
+                    ASSERT_EQ(dropped.size(), 1u);
+                    dropped_open = dropped[0].datagrams;
+                    reader.channel().close("done");
+                  }}});
+  EXPECT_EQ(run.doist.run({&reader, &script}), RunEnd::interrupted)
+      << "stuck waiting for " << script.waiting_for();
+  EXPECT_EQ(sent, kCount);
+  EXPECT_GT(dropped_open, 0u) << "the kernel kept " << received << " of " << sent;
+  EXPECT_EQ(received + dropped_open, static_cast<std::uint64_t>(sent));
+  // Closed: the count stays the channel's.
+  const std::vector<IoHub::DroppedDatagrams> dropped = run.io.dropped_datagrams();
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0].channel, reader.channel().id());
+  EXPECT_EQ(dropped[0].name, reader.channel().name());
+  EXPECT_EQ(dropped[0].local, reader.channel().local());
+  EXPECT_EQ(dropped[0].datagrams, dropped_open);
 }
 
 }  // namespace udp_test

@@ -37,10 +37,14 @@ if [ -z "$port" ]; then
   kill -TERM $pid; wait $pid
   fail "no 'hio run: srv listens on tcp://127.0.0.1:PORT' on stderr"
 fi
-python3 - "$port" > peer.out 2>&1 << 'PY'
-import socket, sys
+# The peer holds its socket open after its sends until the test has seen
+# hio hold the connection (the file go.peer, made then): a close before hio
+# accepted would leave hio's listener alone, which the close's sign below
+# (hio's sockets down to one) cannot tell from the close itself.
+python3 - "$port" "$(scaled 4)" "$(scaled 60)" > peer.out 2>&1 << 'PY' &
+import os, socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(4)
+s.settimeout(int(sys.argv[2]))
 chunk = b"y" * (1 << 20)
 sent = 0
 try:
@@ -50,11 +54,23 @@ try:
 except OSError as e:
     print("send stopped:", e)
 print("sent", sent)
+for _ in range(int(sys.argv[3]) * 20):
+    if os.path.exists("go.peer"):
+        break
+    time.sleep(0.05)
 s.close()  # unread echoes: a reset, the server's remote close
 PY
-# sockets_at_most PID N: PID holds N sockets or fewer (the listener alone: the
-# remote closed).
-sockets_at_most() { [ "$(ls -l "/proc/$1/fd" 2> /dev/null | grep -c 'socket:')" -le "$2" ]; }
+peer=$!
+# sockets_of PID: how many sockets PID holds.
+sockets_of() { ls -l "/proc/$1/fd" 2> /dev/null | grep -c 'socket:'; }
+# sockets_at_least PID N, sockets_at_most PID N: PID holds N sockets or more
+# (the listener and the accepted remote), or N or fewer (the listener alone:
+# the remote closed).
+sockets_at_least() { [ "$(sockets_of "$1")" -ge "$2" ]; }
+sockets_at_most() { [ "$(sockets_of "$1")" -le "$2" ]; }
+await_or_fail 30 $pid "the accept of its remote" sockets_at_least $pid 2
+touch go.peer
+wait $peer
 await_or_fail 30 $pid "the close of its remote" sockets_at_most $pid 1
 await_or_fail 10 $pid "its SIGUSR1 handler" catches "$HIO" $pid 0x200
 kill -USR1 $pid

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cerrno>
@@ -1105,6 +1106,42 @@ TEST(RunScenario, ListenersOnPortZeroAreToldWhereTheyListen) {
   const RunSummary quiet = run_scenario(s, kinds);
   EXPECT_EQ(quiet.digest, summary.digest);
   EXPECT_EQ(quiet.listening.size(), 3u);  // filled without a callback too
+}
+
+// A real run whose UDP endpoint got datagrams faster than it read them
+// (sent while it was told where it is bound, before its first read): the
+// kernel dropped most, and the run's end warns how many, for which channel.
+// They are in no event and no journal: until session 23 nothing said so.
+TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"100ms\"\n"
+      "[[doer]]\nkind = \"udp_responder\"\nname = \"srv\"\naddress = \"udp://127.0.0.1:0\"\n",
+      "flooded.toml", kinds);
+  RunOptions options;
+  int sent = 0;
+  std::string bound;
+  options.listening = [&](const Listening& l) {
+    bound = l.address.substr(l.address.find("://") + 3);
+    const auto port = static_cast<std::uint16_t>(std::stoul(bound.substr(bound.rfind(':') + 1)));
+    sent = hio::test::flood_udp(port, 2000, 1000);  // 2 MB; the buffer holds 212992 bytes
+  };
+  std::vector<std::string> warned;
+  options.warn = [&warned](const std::string& warning) { warned.push_back(warning); };
+  const RunSummary summary = run_scenario(s, kinds, options);
+  EXPECT_TRUE(summary.passed()) << summary.first_failure();
+  ASSERT_EQ(sent, 2000);
+  const std::string prefix = "warning: the kernel dropped ";
+  const auto warning = std::find_if(warned.begin(), warned.end(),
+                                    [&](const std::string& w) { return w.rfind(prefix, 0) == 0; });
+  ASSERT_NE(warning, warned.end()) << testing::PrintToString(warned);
+  const std::size_t dropped = std::stoul(warning->substr(prefix.size()));
+  EXPECT_GT(dropped, 0u);
+  EXPECT_LT(dropped, 2000u);
+  EXPECT_EQ(*warning, prefix + std::to_string(dropped) + " datagrams that came to channel 'srv' (" +
+                          bound +
+                          ") before the run read them: its receive buffer was full (they came "
+                          "faster than the run read them); no event and no journal holds them");
 }
 
 TEST(RunScenario, CopiesSumTheirCounters) {

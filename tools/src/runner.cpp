@@ -811,6 +811,12 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (options.counters) summary.counters = doer_counters(scenario, counters);
   if (warnings) warnings->finish();
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
+  // Datagrams lost before the run could read them say nothing otherwise: no
+  // event, nothing in the journal (real IO only: a replay has no socket).
+  if (options.warn) {
+    for (const IoHub::DroppedDatagrams& dropped : io.dropped_datagrams())
+      options.warn(format_dropped_datagrams(dropped));
+  }
   // The doers closed their channels as the run ended: a TCP/TLS stream's or
   // a serial line's write still in flight then (its bytes on record as tx)
   // goes on for up to its close_linger before the hub goes, as after any
@@ -856,6 +862,13 @@ std::string format_closing_reset(std::size_t reset) {
          " reset at the end: " + (reset == 1 ? "its write" : "their writes") +
          " in flight did not finish within close_linger; the peer got less than the journal's "
          "tx";
+}
+
+std::string format_dropped_datagrams(const IoHub::DroppedDatagrams& dropped) {
+  return "warning: the kernel dropped " + counted(dropped.datagrams, "datagram") +
+         " that came to channel '" + display_text(dropped.name) + "' (" + dropped.local +
+         ") before the run read them: its receive buffer was full (they came faster than the "
+         "run read them); no event and no journal holds them";
 }
 
 std::string format_lag(const RunSummary& s) {

@@ -212,6 +212,23 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   // unless the hub reads `doist`'s tyme.
   void require_clock_of(const Doist& doist, std::string_view caller) const;
 
+  // ---- what the kernel dropped ----
+  // A UDP channel's datagrams that the kernel dropped before hio read them:
+  // its socket's receive buffer was full (they came faster than the run
+  // read them). The socket's own count (SO_MEMINFO's drops, the count that
+  // SO_RXQ_OVFL reports), not events: no journal holds it (a replay or a
+  // SimNet's endpoints never have any).
+  struct DroppedDatagrams {
+    std::uint32_t channel = 0;  // its id
+    std::string name;
+    std::string local;  // where it was bound
+    std::uint64_t datagrams = 0;
+  };
+  // The hub's UDP channels that have any, in channel id order: the closed
+  // and released ones too, and every socket of a channel that reopened.
+  // Asks each open socket (a system call each).
+  std::vector<DroppedDatagrams> dropped_datagrams() const;
+
   // ---- after a run ----
   // Closed TCP/TLS streams and serial lines whose write is still in flight
   // (a local close lets it finish, for up to the channel's close_linger of

@@ -426,6 +426,11 @@ std::string format_journal_stopped(std::uint64_t flushed_bytes, std::string_view
 inline constexpr std::string_view kJournalEndFailed = "the journal's end could not be written";
 // The warning for RunSummary::closing_reset > 0 (IoHub::finish_closing).
 std::string format_closing_reset(std::size_t reset);
+// The end-of-run warning for a UDP channel whose datagrams the kernel
+// dropped (IoHub::dropped_datagrams): "warning: the kernel dropped 3
+// datagrams that came to channel 'NAME' (LOCAL) before the run read them:
+// ...".
+std::string format_dropped_datagrams(const IoHub::DroppedDatagrams& dropped);
 // Human summary (several lines) and the same as one JSON object.
 std::string format_summary(const RunSummary& summary);
 std::string format_summary_json(const RunSummary& summary);
