@@ -21,29 +21,36 @@ namespace hio::detail {
 
 namespace asio = boost::asio;
 
-// A real transport's object closed locally with a write in flight (a TCP or
-// TLS stream, a serial line): the write goes on, then it closes by itself.
+// A real transport's object closed locally that still has something to
+// deliver (a TCP or TLS stream, a serial line): a write in flight, which goes
+// on, or (TCP/TLS) bytes the kernel holds that the peer has not yet
+// acknowledged. It closes by itself once they are delivered.
 class Draining {
  public:
-  // Still writing what it had in flight at the close.
+  // Still delivering: writing what it had in flight at the close, or
+  // waiting for the peer to acknowledge what the kernel holds.
   virtual bool draining() const = 0;
-  // Draining: cuts the write (a TCP reset; a serial line drops what its
-  // driver holds) and releases the handle; the write's handler then ends,
-  // aborted. True if it was draining.
+  // Draining: cuts the delivery (a TCP reset, which drops what the kernel
+  // holds; a serial line drops what its driver holds) and releases the
+  // handle; a write's handler then ends, aborted. True if it was draining.
   virtual bool abort_drain() = 0;
   // Asked at every poll while it lingers: a drain whose end no completion
   // announces (the peer acknowledging what the kernel held) ends here.
   virtual void settle() {}
+  // The hub goes (~IoHub) and will not wait: what has not reached the
+  // kernel is cut (abort_drain), but a stream that handed every byte to the
+  // kernel closes as close(2) does, leaving them to it. True if it reset.
+  virtual bool release() { return abort_drain(); }
 
  protected:
   ~Draining() = default;
 };
 
-// A stream closed with a write in flight (draining) and the time by which
-// that write must have ended (ChannelOptions::close_linger). Wall time (the
-// steady clock), not tyme: the bound is about a real device's resources, and
-// a virtual-time run's tyme runs far ahead of the peer. The abort is not on
-// the record, so no journal depends on it.
+// A stream closed while it still had something to deliver (draining) and
+// the time by which that must have ended (ChannelOptions::close_linger).
+// Wall time (the steady clock), not tyme: the bound is about a real device's
+// resources, and a virtual-time run's tyme runs far ahead of the peer. The
+// abort is not on the record, so no journal depends on it.
 struct Lingering {
   std::chrono::steady_clock::time_point due;
   std::weak_ptr<Draining> stream;
@@ -126,8 +133,8 @@ inline char* read_scratch(AsioCore& core, std::size_t bytes) {
   return core.read_scratch.get();
 }
 
-// Lists `stream`, just closed with a write in flight, to be aborted once
-// `linger` (wall time) has passed; 0 (no bound), or a bound beyond the
+// Lists `stream`, just closed with something left to deliver, to be aborted
+// once `linger` (wall time) has passed; 0 (no bound), or a bound beyond the
 // clock's end, is never due, but it is listed all the same, for
 // IoHub::finish_closing.
 void start_lingering(AsioCore& core, Tock linger, std::weak_ptr<Draining> stream);
@@ -137,5 +144,8 @@ std::size_t expire_lingering(AsioCore& core, std::chrono::steady_clock::time_poi
 // Aborts every draining stream (a reset: the peer learns its data was cut)
 // and forgets them all; returns how many it aborted.
 std::size_t abort_lingering(AsioCore& core);
+// The hub goes: releases every draining stream (Draining::release) and
+// forgets them all; returns how many it reset.
+std::size_t release_lingering(AsioCore& core);
 
 }  // namespace hio::detail

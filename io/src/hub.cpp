@@ -64,12 +64,15 @@ IoHub::~IoHub() {
     log->hub_ = nullptr;
   // Transports first, silently, while the event loop they use still exists.
   channels_.clear();
-  // Closed TCP/TLS streams whose write is still in flight (finish_closing was
-  // not called): reset, so the peer learns its data was cut, rather than a
-  // FIN when the event loop goes, which it would take for the end of complete
-  // data. Not waited for: a destructor that blocked for close_linger of wall
-  // time would surprise; finish_closing is the wait.
-  detail::abort_lingering(impl_->core);
+  // Closed streams still delivering (finish_closing was not called): a write
+  // still in flight is reset, so the peer learns its data was cut, rather
+  // than a FIN when the event loop goes, which it would take for the end of
+  // complete data. A TCP/TLS stream that handed every byte to the kernel and
+  // waits for the peer's acknowledgement closes (close(2): its FIN is
+  // queued after them), as it would have without that wait. Not waited for:
+  // a destructor that blocked for close_linger of wall time would surprise;
+  // finish_closing is the wait.
+  detail::release_lingering(impl_->core);
   // Then the factories that keep the hub (a SimNet) forget it. Only those
   // that asked: a test's or a user's factory may be destroyed before the hub.
   std::vector<TransportFactory*> told;

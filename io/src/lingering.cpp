@@ -1,5 +1,7 @@
 // The draining streams of a hub (AsioCore::lingering): listed at their close,
-// aborted past their close_linger (IoHub::poll, IoHub::finish_closing).
+// still delivering a write in flight or awaiting the peer's acknowledgement;
+// aborted past their close_linger (IoHub::poll, IoHub::finish_closing), or
+// released when the hub goes.
 #include <algorithm>
 #include <chrono>
 
@@ -31,16 +33,30 @@ std::size_t expire_lingering(AsioCore& core, std::chrono::steady_clock::time_poi
   return aborted;
 }
 
-std::size_t abort_lingering(AsioCore& core) {
-  // Taken out first: an abort ends the stream, which may run handlers.
+namespace {
+
+// Takes every lingering stream out, then ends each with `end` (a member of
+// Draining that returns whether it reset); returns how many it reset.
+std::size_t end_lingering(AsioCore& core, bool (Draining::*end)()) {
+  // Taken out first: ending a stream may run handlers.
   std::vector<Lingering> lingering;
   lingering.swap(core.lingering);
-  std::size_t aborted = 0;
+  std::size_t reset = 0;
   for (const Lingering& entry : lingering) {
     const std::shared_ptr<Draining> stream = entry.stream.lock();
-    if (stream && stream->abort_drain()) ++aborted;
+    if (stream && (stream.get()->*end)()) ++reset;
   }
-  return aborted;
+  return reset;
+}
+
+}  // namespace
+
+std::size_t abort_lingering(AsioCore& core) {
+  return end_lingering(core, &Draining::abort_drain);
+}
+
+std::size_t release_lingering(AsioCore& core) {
+  return end_lingering(core, &Draining::release);
 }
 
 }  // namespace hio::detail

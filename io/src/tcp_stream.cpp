@@ -365,8 +365,8 @@ void TcpStream::drained() {
   close_socket();
 }
 
-bool TcpStream::awaits_acknowledgement() {
-  return !input_ended() && unacknowledged() > 0;
+bool TcpStream::awaits_acknowledgement() const {
+  return !fin_received() && unacknowledged() > 0;
 }
 
 void TcpStream::close_socket() {
@@ -377,14 +377,20 @@ void TcpStream::close_socket() {
   phase_ = Phase::acknowledging;
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);  // a FIN after the bytes
+  // The pump's read is the only operation left on the socket (no write is
+  // in flight now): its handler ends, aborted, and reads nothing for the
+  // closed channel; discard_input reads from here on. Left pending, it kept
+  // the hub busy() until the peer's acknowledgement, in wall time.
+  socket_.cancel(ignored);
   discard_input();
 }
 
-std::size_t TcpStream::unacknowledged() {
+std::size_t TcpStream::unacknowledged() const {
 #ifdef SIOCOUTQ
   int bytes = 0;
-  if (::ioctl(socket_.native_handle(), SIOCOUTQ, &bytes) == 0 && bytes > 0)
-    return static_cast<std::size_t>(bytes);
+  // Asio's native_handle() is not const; reading the queue changes nothing.
+  const int fd = const_cast<tcp::socket&>(socket_).native_handle();
+  if (::ioctl(fd, SIOCOUTQ, &bytes) == 0 && bytes > 0) return static_cast<std::size_t>(bytes);
 #endif
   return 0;
 }
@@ -398,14 +404,8 @@ void TcpStream::discard_input() {
 
 void TcpStream::on_discardable(const boost::system::error_code& ec) {
   if (phase_ != Phase::acknowledging) return;
-  boost::system::error_code read_ec = ec;
-  if (!read_ec) socket_.non_blocking(true, read_ec);
   // What is there now, in bounded reads; the wait comes back for more.
-  char bytes[16384];
-  for (int i = 0; i < 16 && !read_ec; ++i) {
-    socket_.read_some(asio::buffer(bytes), read_ec);
-  }
-  if (read_ec == asio::error::would_block) read_ec.clear();
+  const boost::system::error_code read_ec = ec ? ec : drop_input(16);
   // The peer's end (eof) or a reset: no input can follow to reset it.
   if (read_ec || unacknowledged() == 0) {
     finish();
@@ -414,11 +414,34 @@ void TcpStream::on_discardable(const boost::system::error_code& ec) {
   discard_input();
 }
 
+boost::system::error_code TcpStream::drop_input(int reads) {
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);
+  char bytes[16384];
+  for (int i = 0; i < reads && !ec; ++i) {
+    socket_.read_some(asio::buffer(bytes), ec);
+  }
+  if (ec == asio::error::would_block) ec.clear();
+  return ec;
+}
+
 void TcpStream::settle() {
   if (phase_ == Phase::acknowledging && unacknowledged() == 0) finish();
 }
 
+bool TcpStream::release() {
+  if (phase_ != Phase::acknowledging) return abort_drain();
+  // Every byte is the kernel's, and our FIN after them: close(2) leaves
+  // them to it, as a close without this wait did, once the input there is
+  // gone (close(2) with input unread resets). Input that comes later still
+  // resets the orphan: nothing is left to drop it. At most 16 MiB of reads.
+  drop_input(1024);
+  finish();
+  return false;
+}
+
 bool TcpStream::abort_drain() {
+  settle();  // acknowledged: a close, not a reset
   if (!draining()) return false;
   // A reset, not a FIN: the peer learns the stream was cut, not that it ended.
   boost::system::error_code ignored;
@@ -430,7 +453,8 @@ bool TcpStream::abort_drain() {
 void TcpStream::detach() {
   on_end_ = nullptr;
   port_ = ChannelPort();
-  if (draining()) return;  // its write's end, or the peer's acknowledgement, closes it
+  // Its write's end, or the peer's acknowledgement, closes it.
+  if (phase_ == Phase::draining || phase_ == Phase::acknowledging) return;
   if (phase_ == Phase::established && writing()) {
     // An open stream let go (its hub is going) with a write in flight: the
     // bytes were handed over (tx on record) and are cut now. A reset, as for

@@ -63,12 +63,15 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
                         public Draining {
  public:
   // draining: closed locally with a write in flight; the write finishes (its
-  // bytes were handed over: tx events), then the socket closes; or, past the
-  // linger bound (set_linger), the connection is aborted. No events.
+  // bytes were handed over: tx events), then the socket closes (or waits in
+  // acknowledging); or, past the linger bound (set_linger), the connection
+  // is aborted. No events.
   // acknowledging: closed locally, its write side shut, while the kernel
   // still holds bytes the peer has not acknowledged and the peer may still
-  // send: its input is read and dropped until the peer has them all (or
-  // ends), then the socket closes; bounded by the same linger.
+  // send (no TCP FIN from it yet): its input is read and dropped until the
+  // peer has them all (or ends), then the socket closes; bounded by the same
+  // linger. Nothing of the channel's is pending then (the pump's read is
+  // cancelled): the hub is not busy() with it.
   enum class Phase {
     idle,
     resolving,
@@ -97,27 +100,37 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   // When pump() must run even if nothing happens: the handshake's deadline.
   Tyme due() const { return phase_ == Phase::handshaking ? handshake_due_ : kTymeNever; }
   // Ends it without reporting (a local close; the owner reports) and runs
-  // the on-end callback. A write in flight is finished first, as close(2)
-  // sends what the kernel holds: the stream drains, then closes by itself.
+  // the on-end callback. A write in flight is finished first, and the peer's
+  // acknowledgement of what the kernel holds awaited when a close(2) could
+  // reset the connection: the stream drains, then closes by itself.
   void shutdown();
   // Ends it silently and forgets the port: for destruction. A draining
-  // stream finishes its write (it owns itself through the write's handler);
-  // an established one whose write is in flight is reset (abort_drain's
-  // RST: its bytes on record are cut).
+  // stream goes on by itself (it owns itself through its write's handler,
+  // or the wait for input to drop while it acknowledges); an established
+  // one whose write is in flight is reset (abort_drain's RST: its bytes on
+  // record are cut).
   void detach();
-  // How long a draining write may go on before the connection is aborted
+  // How long a draining stream may go on (its write, then the wait for the
+  // peer's acknowledgement) before the connection is aborted
   // (ChannelOptions::close_linger; 0: no limit). Set before shutdown().
   void set_linger(Tock linger) { linger_ = linger; }
-  // Draining past its linger: aborts the connection (RST) and releases the
-  // socket; the write's handler then ends, aborted.
+  // Draining past its linger, or stopped: aborts the connection (RST, which
+  // drops what the kernel holds) and releases the socket; a write's handler
+  // then ends, aborted. One whose peer has acknowledged everything closes.
   bool abort_drain() override;  // true if it was draining (and is reset now)
+  // A write in flight, or bytes the peer has not acknowledged yet: one whose
+  // peer has acknowledged everything is done, though only settle() ends it.
   bool draining() const override {
-    return phase_ == Phase::draining || phase_ == Phase::acknowledging;
+    return phase_ == Phase::draining || (phase_ == Phase::acknowledging && unacknowledged() > 0);
   }
   void settle() override;
+  // The hub goes: a write in flight is reset (abort_drain); an
+  // acknowledging stream drops the input there and closes, its bytes and FIN
+  // left to the kernel.
+  bool release() override;
   // Called once, when its channel is done with it: when it ends (closed,
-  // failed, reset), or at a local close that leaves a write draining — then
-  // at the close, while the socket stays until the write ends or close_linger
+  // failed, reset), or at a local close that leaves it draining — then at
+  // the close, while the socket stays until it is done or close_linger
   // aborts it (so an accepted remote's AcceptGate slot is free again, and a
   // listener at remotes_max may hold that many channels plus their draining
   // sockets). Never after detach().
@@ -176,12 +189,21 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   void close_socket();
   // The kernel holds bytes the peer has not acknowledged, and the peer may
   // still send: close(2) now could drop them.
-  bool awaits_acknowledgement();
+  bool awaits_acknowledgement() const;
+  // The peer's FIN was read: no TCP segment with data can follow it. With
+  // TLS, the end of its input is its close_notify, which raw bytes may still
+  // follow in later segments (ignored by TLS, RFC 8446 6.1, but a closed
+  // socket they reach is reset): not known, so false.
+  bool fin_received() const { return !tls_ && input_ended(); }
   // Bytes written that the peer has not acknowledged (SIOCOUTQ; 0 where
-  // the kernel does not say).
-  std::size_t unacknowledged();
+  // the kernel does not say). Our FIN counts as one.
+  std::size_t unacknowledged() const;
   void discard_input();
   void on_discardable(const boost::system::error_code& ec);
+  // Reads and drops the input the kernel holds now, in at most `reads`
+  // reads of 16 KiB: the error that ended them (eof, a reset), or none
+  // (nothing more there now, or `reads` done).
+  boost::system::error_code drop_input(int reads);
 
   AsioCore& core_;
   ChannelPort port_;

@@ -6,8 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "hio/engine/random.hpp"
 #include "io_run.hpp"
@@ -16,6 +18,7 @@
 #include "test_doers.hpp"
 #include "tls_certs.hpp"
 #include "tls_half_close_peer.hpp"
+#include "tls_late_reader.hpp"
 
 namespace hio::test {
 namespace {
@@ -583,6 +586,39 @@ TEST(IoTls, EchoSendsBackAHalfClosedUploadWholeWithASmallTx) {
 TEST(IoTls, BytesAfterThePeersCloseNotifyAreIgnored) {
   // An application data record's header and five bytes: no valid record.
   half_closed_upload_comes_back_whole(100000, 65536, std::string("\x17\x03\x03\x00\x05junk!", 10));
+}
+
+// The same bytes in a later segment, after the remote has closed, to an
+// echo whose reply the peer reads only then (its small receive buffer left
+// most of it in the server's kernel): the peer gets every byte, the
+// server's close_notify, then a FIN. A TLS peer's close_notify is not a TCP
+// FIN, so the closing remote waits for the acknowledgement and drops those
+// bytes; until session 23 it took the close_notify for the end of the
+// peer's input and closed the socket, which the bytes then reset, dropping
+// what the kernel still held of the echo.
+TEST(IoTls, BytesAfterThePeersCloseNotifyInALaterSegmentDoNotCutTheEcho) {
+  RealRun run;
+  WatchingEcho server(run.io, "tls://127.0.0.1:0", server_options());
+  const std::string payload = random_bytes(100000, "tls late junk");
+  std::atomic<bool> server_closed{false};
+  std::atomic<bool> peer_done{false};
+  LateRead read;
+  std::thread peer([&] {
+    read = tls_upload_then_read_late(port_of(server.listener().local()), tls_certs().ca, payload,
+                                     std::string("\x17\x03\x03\x00\x05junk!", 10), server_closed);
+    peer_done = true;
+  });
+  StopWhen stop(run.doist, [&] {
+    server_closed = !server.endings.empty();
+    return peer_done.load();
+  });
+  EXPECT_EQ(run.doist.run({&server, &stop}), RunEnd::interrupted);
+  peer.join();
+  EXPECT_EQ(server.endings, std::vector<std::string>{"peer finished"});
+  EXPECT_EQ(read.received.size(), payload.size());
+  EXPECT_TRUE(read.received == payload) << "the echo differs";
+  EXPECT_TRUE(read.close_notify);
+  EXPECT_EQ(read.end, "fin");
 }
 
 TEST(IoTls, LocalCloseSendsCloseNotify) {

@@ -3,8 +3,13 @@
 # gtests built one): a TLS echo on 127.0.0.1 with a CA and a server
 # certificate made here by the openssl tool, recorded by `hio run --record`
 # and replayed identical (a replay needs no certificate: the journal holds the
-# plaintext); and a client that trusts another CA, whose handshake failure is
-# a warning that names it, recorded and replayed identical too.
+# plaintext); a client still echoing when the run's limit ends it, whose
+# run says nothing of a wait after it (the close_notify each side sends at
+# the end is acknowledged a delayed ACK later, about 40 ms, and until
+# session 23 every such run said "waiting for 2 closed channels to finish
+# their writes in flight"); and a client that trusts another CA, whose
+# handshake failure is a warning that names it, recorded and replayed
+# identical too.
 # Usage: cli_tls.sh HIO WORK (exit 77: skipped without openssl)
 set -u
 HIO=$1 WORK=$2
@@ -37,6 +42,13 @@ scenario ca.pem "alice.echoed == 4" > tls.toml
 "$HIO" replay tls.hioj > replay.out 2>&1 || fail "hio replay tls.hioj: exit $?" replay.out
 grep -q '^replay: .*: identical$' replay.out || fail "replay not identical" replay.out
 grep -q '^expect: *1 of 1 passed' replay.out || fail "expectation not judged passed" replay.out
+
+# Still echoing at the limit: 1000 messages 10 ms apart in a 1 s run.
+sed -e 's/^messages = 4$/messages = 1000\ninterval = "10ms"/' \
+  -e 's/^final = .*/final = "alice.echoed > 4"/' tls.toml > busy.toml
+grep -q '^interval = "10ms"$' busy.toml || fail "busy.toml not made" busy.toml
+"$HIO" run busy.toml > busy.out 2> busy.err || fail "hio run busy.toml: exit $?" busy.err
+grep -q "waiting for" busy.err && fail "hio run said a wait for an ordinary end of TLS" busy.err
 
 scenario other.pem "alice.echoed == 0" > untrusted.toml
 "$HIO" run untrusted.toml --record untrusted.hioj > run2.out 2>&1 ||

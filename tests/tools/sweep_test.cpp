@@ -723,7 +723,8 @@ TEST(SweepStderr, EveryLineIsWrittenWhole) {
   fs::remove_all(dir);
 
   // Real runs whose client's write is in flight at the end, to a peer that
-  // never reads (a listener's queue): each seed waits, then resets it.
+  // never reads (a listener's queue): each seed waits, said once it has
+  // lasted 250 ms (kClosingUnsaidFor), then resets it at 400 ms.
   test::RawSocket peer = test::raw_listen();
   ASSERT_TRUE(peer.valid());
   const int small = 4096;  // the queued connections' windows: the write stalls soon
@@ -733,7 +734,7 @@ TEST(SweepStderr, EveryLineIsWrittenWhole) {
   const std::string text =
       "[run]\nmode = \"real\"\ntock = \"1ms\"\nlimit = \"1s\"\n"
       "[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = \"tcp://127.0.0.1:" +
-      std::to_string(peer.port()) + "\"\nmessages = 1\nsize = 16000000\nclose_linger = \"100ms\"\n";
+      std::to_string(peer.port()) + "\"\nmessages = 1\nsize = 16000000\nclose_linger = \"400ms\"\n";
   const Scenario scenario = load_scenario_text(text, "w.toml", kinds);
   options.jobs = 2;
   SweepCommand quiet;

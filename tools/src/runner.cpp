@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "channel_warnings.hpp"
+#include "closing_wait.hpp"
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/random.hpp"
 #include "hio/io/address.hpp"
@@ -818,24 +819,20 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
       options.warn(format_dropped_datagrams(dropped));
   }
   // The doers closed their channels as the run ended: a TCP/TLS stream's or
-  // a serial line's write still in flight then (its bytes on record as tx)
-  // goes on for up to its close_linger before the hub goes, as after any
-  // local close (io.md, "Closing"); destroying the hub at once would cut it,
-  // and the peer get less than the journal says was sent. A stop signal (or
-  // the sweep's stop flag) ends the wait and resets those writes. The words
-  // say "channel": either kind can be one.
-  if (const std::size_t closing = io.closing(); closing > 0) {
-    const std::function<void(const std::string&)>& say =
-        options.closing_notice ? options.closing_notice : options.warn;
-    if (say) {
-      say("waiting for " + counted(closing, "closed channel") + " to finish " +
-          (closing == 1 ? "the write" : "their writes") +
-          " in flight (close_linger; Ctrl-C resets them)");
-    }
-    summary.closing_reset = io.finish_closing([stop = options.stop] {
-      return (stop != nullptr && stop->is_set()) || caught_stop_signal() != 0;
-    });
-    if (say && summary.closing_reset > 0) say(format_closing_reset(summary.closing_reset));
+  // a serial line's write still in flight then (its bytes on record as tx),
+  // and a TCP/TLS stream's last bytes not yet acknowledged by the peer, go on
+  // for up to their close_linger before the hub goes, as after any local
+  // close (io.md, "Closing"); destroying the hub at once would cut the
+  // writes, and the peer get less than the journal says was sent. A stop
+  // signal (or the sweep's stop flag) ends the wait and resets them. The
+  // words say "channel": either kind can be one.
+  if (io.closing() > 0) {
+    summary.closing_reset = finish_closing_after_run(
+        io,
+        [stop = options.stop] {
+          return (stop != nullptr && stop->is_set()) || caught_stop_signal() != 0;
+        },
+        options.closing_notice ? options.closing_notice : options.warn);
   }
   if (journal_failed) throw RunJournalWriteError(*journal_failed, std::move(summary));
   return summary;
@@ -855,13 +852,6 @@ std::string format_journal_stopped(std::uint64_t flushed_bytes, std::string_view
   return "interrupted: the journal could not be written past its first " +
          counted(flushed_bytes, "byte") + " (the figures " + std::string(figures) +
          " count up to the failed write, up to 64 KiB later)";
-}
-
-std::string format_closing_reset(std::size_t reset) {
-  return "warning: " + counted(reset, "closed channel") +
-         " reset at the end: " + (reset == 1 ? "its write" : "their writes") +
-         " in flight did not finish within close_linger; the peer got less than the journal's "
-         "tx";
 }
 
 std::string format_dropped_datagrams(const IoHub::DroppedDatagrams& dropped) {

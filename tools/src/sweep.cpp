@@ -892,7 +892,7 @@ std::optional<int> prepare_out_dir(const SweepCommand& command, std::ostream& er
 int sweep_command(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
                   const SweepOptions& options, const SweepCommand& command, std::ostream& out,
                   std::ostream& err) {
-  // The wait after a real run for closed channels still writing
+  // The wait after a real run for closed channels still sending
   // (RunOptions::closing_notice) is said, per seed: it may last up to
   // close_linger, or as long as a peer does not read with "0". Each line
   // whole, whatever the other workers write (write_line).

@@ -230,24 +230,27 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   std::vector<DroppedDatagrams> dropped_datagrams() const;
 
   // ---- after a run ----
-  // Closed TCP/TLS streams and serial lines whose write is still in flight
-  // (a local close lets it finish, for up to the channel's close_linger of
-  // wall time), and TCP/TLS streams whose kernel still holds bytes the peer
-  // has not acknowledged while the peer may still send (their input is
-  // dropped until it has: a close(2) then could reset the connection).
+  // Closed channels still sending: TCP/TLS streams and serial lines whose
+  // write is still in flight (a local close lets it finish, for up to the
+  // channel's close_linger of wall time), and TCP/TLS streams that handed
+  // every byte to the kernel but whose peer has not acknowledged them all
+  // yet while it may still send (their input is dropped until it has: a
+  // close(2) then could reset the connection). One acknowledged since the
+  // last poll no longer counts.
   std::size_t closing() const;
-  // For the end of a run, before the hub is destroyed (which cuts those
-  // writes short: the peer gets less than the journal's tx, and a reset, so
-  // it knows; the destructor does not wait): runs the IO until every
-  // closing stream's write has ended — or was aborted at its close_linger,
-  // as poll() does (a reset) — waiting in wall
-  // time; close_linger 0 waits as long as the peer keeps the connection
-  // without reading. `stop` is asked every 20 ms at most: true aborts the
-  // writes left (a reset, so that the peer learns its data was cut). No
-  // events: the streams' channels are closed. Not during a run of the Doist
-  // the hub is attached to, nor from a completion (checked). Returns how
-  // many of those streams it reset (at their close_linger or at `stop`):
-  // their peers got less than the journal's tx.
+  // For the end of a run, before the hub is destroyed (which cuts the writes
+  // in flight short: the peer gets less than the journal's tx, and a reset,
+  // so it knows; the destructor does not wait, and closes the streams only
+  // waiting for an acknowledgement, leaving their bytes to the kernel): runs
+  // the IO until every closing stream has finished sending — or was aborted
+  // at its close_linger, as poll() does (a reset) — waiting in wall time;
+  // close_linger 0 waits as long as the peer keeps the connection without
+  // reading. `stop` is asked every 20 ms at most: true aborts the streams
+  // left (a reset, so that the peer learns its data was cut). No events:
+  // the streams' channels are closed. Not during a run of the Doist the hub
+  // is attached to, nor from a completion (checked). Returns how many of
+  // those streams it reset (at their close_linger or at `stop`): their peers
+  // may have got less than the journal's tx.
   [[nodiscard]] std::size_t finish_closing(const std::function<bool()>& stop = {});
 
  private:

@@ -246,9 +246,10 @@ struct RunSummary {
   // then said as a removal). The bool*, when not null, is set to whether it
   // was moved.
   std::function<std::string(int, bool*)> journal_check{};
-  // Closed channels (TCP/TLS streams, serial lines) whose write in flight
-  // at the end did not finish within close_linger (or was cut by a stop
-  // signal): reset, so their peers got less than the journal's tx
+  // Closed channels (TCP/TLS streams, serial lines) that had not finished
+  // sending at the end within close_linger (a write in flight, or bytes the
+  // peer had not acknowledged), or were cut by a stop signal: reset, so
+  // their peers may have got less than the journal's tx
   // (IoHub::finish_closing).
   std::size_t closing_reset = 0;
   // A doer threw and ended the run (the journal's end=error): the text. The
@@ -330,9 +331,9 @@ struct RunOptions {
   // journal, the digest and the run are the same with or without it.
   std::function<void(const std::string&)> warn{};
   // When set, told the lines about the wait after the run for closed
-  // channels whose write is still in flight ("waiting for ...", and how
-  // many were reset), instead of `warn` (a sweep says them, not channel
-  // failures).
+  // channels still sending ("waiting for ...", once the wait has lasted a
+  // quarter of a second, and how many were reset), instead of `warn` (a
+  // sweep says them, not channel failures).
   std::function<void(const std::string&)> closing_notice{};
   // When set, told where each doer whose address has port 0 listens or is
   // bound (a doer that publishes its address for "@name", see

@@ -127,8 +127,8 @@ struct SeedRun {
   // its end (one removed or cut during the sweep is lost output; one moved
   // with its directory is found through the --out descriptor it holds).
   std::function<std::string(int, bool*)> journal_check{};
-  // Closed connections reset at the end of the run (a real run's write in
-  // flight that did not finish within close_linger, or cut by `stop`):
+  // Closed channels reset at the end of the run (a real run's channel that
+  // had not finished sending within close_linger, or was cut by `stop`):
   // RunSummary::closing_reset. 0 for a run in virtual time.
   std::size_t closing_reset = 0;
 };
@@ -137,7 +137,7 @@ using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& 
 
 // The runner of `hio sweep`: `scenario` with run.seed = the seed. Both
 // must outlive it. `say`, when set, is told the lines about the wait after a
-// real run for closed channels still writing (RunOptions::closing_notice),
+// real run for closed channels still sending (RunOptions::closing_notice),
 // each after "seed N: "; it may be called from several threads at once.
 SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry,
                                 std::function<void(const std::string&)> say = {});
