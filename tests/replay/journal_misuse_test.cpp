@@ -48,15 +48,22 @@ class CallAfter final : public Doer {
   int n_ = 0;
 };
 
+// A Doist, its hub and a Journal of its run at `path`.
+struct Journaled {
+  explicit Journaled(const std::string& path) : journal(doist, io, path, JournalHeader{}) {
+    doist.set_handle_sigint(false);
+    doist.attach(io);
+  }
+  Doist doist{kTock};
+  IoHub io{doist.tymth()};
+  Journal journal;
+};
+
 // A short journal of a run with nothing on it.
 void write_idle_journal(const std::string& path) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  Journal journal(doist, io, path, JournalHeader{});
+  Journaled scene(path);
   CallAfter idle(1, [] {});
-  journal.run({&idle});
+  scene.journal.run({&idle});
 }
 
 // A Journal records one run: run() once it is finished is refused before its
@@ -65,11 +72,9 @@ void write_idle_journal(const std::string& path) {
 TEST(JournalMisuse, ASecondRunOfAFinishedJournalIsRefusedBeforeAnyDoerRuns) {
   TempDir dir;
   const std::string path = dir.file("j.hioj");
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  Journal journal(doist, io, path, JournalHeader{});
+  Journaled scene(path);
+  Doist& doist = scene.doist;
+  Journal& journal = scene.journal;
   int runs = 0;
   CallAfter counter(100, [] {});
   journal.run({&counter}, kTock * 3);
