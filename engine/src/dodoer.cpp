@@ -43,10 +43,10 @@ Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
   const bool child = doers_.contains(doer.get());
   owned_.push_back(std::move(doer));
   Doer& adopted = *owned_.back();
-  if (!child) {
-    wound_ = false;
-    doers_.push_back(&adopted);
-  }
+  // Not a child yet: it becomes one as extend() makes one, entered at once
+  // while this DoDoer runs. Listed without that, an adoption during a run
+  // never ran, and an extend() after it skipped it as "a child already".
+  if (!child) extend({&adopted});
   return adopted;
 }
 

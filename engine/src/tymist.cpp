@@ -48,10 +48,20 @@ void TymistWatcher::unwatch() noexcept {
 }
 
 Tymer::Tymer(Tymth tymth, Tock duration, std::optional<Tyme> start) : Tymee(tymth) {
-  this->start(duration, start);
+  this->start(duration, start.value_or(tyme()));
 }
 
 Tyme Tymer::start(Tock duration, std::optional<Tyme> start) {
+  // A window "from now" on no clock would start at tyme 0 and, read on no
+  // clock, never expire, silently: the trap of a doer's member made with the
+  // doer's tymth() before the doer was scheduled (xemb23 finding 3).
+  if (!start && !tymth().bound()) {
+    throw std::logic_error(
+        "Tymer::start: this Tymer reads no tymth (made with an unbound one, such as a doer's "
+        "tymth() before the doer is scheduled), so its tyme stays 0 and it would never expire; "
+        "make it on a Tymist's tymth(), or wind it with its doer's: override the doer's "
+        "wind(tymth) to call Doer::wind(tymth) and timer.wind(tymth)");
+  }
   duration_ = duration;
   start_ = start.value_or(tyme());
   stop_ = tyme_after(start_, duration_);
@@ -64,7 +74,7 @@ Tyme Tymer::restart(Tock duration) {
 
 void Tymer::wind(Tymth tymth) {
   Tymee::wind(tymth);
-  start(duration_);
+  start(duration_, tyme());  // an unbound tymth too: a hub's timers when its clock goes
 }
 
 }  // namespace hio

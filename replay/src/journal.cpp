@@ -244,6 +244,14 @@ bool hio_failed(const std::exception& error) {
 
 RunEnd Journal::run(std::span<Doer* const> doers, std::optional<Tock> limit) {
   check_doist("run()");
+  // Refused before the Doist runs: the journal detached at its finish, so a
+  // second run went unrecorded to its end, and only then did finish() say
+  // "finish called twice", of a call the program never made.
+  if (finished_) {
+    throw std::logic_error("journal '" + writer_.path() +
+                           "': run() after the journal was finished: a Journal records one run; "
+                           "journal another run with a new Journal on a fresh Doist");
+  }
   const FlagScope running(running_);
   RunEnd end;
   try {

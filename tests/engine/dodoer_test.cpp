@@ -335,6 +335,33 @@ TEST(DoDoerRules, AdoptedChildrenAreOwnedAndRun) {
   EXPECT_EQ(child.done(), true);
 }
 
+// A doer of a running group spawns a child the group owns: adopt() enters it
+// at once, as extend() would, and it first runs on the next pass. Before, the
+// adopted child was only listed, for the group's next enter: it never ran in
+// this run, and an extend() after the adopt skipped it as a child already.
+TEST(DoDoerRules, AChildAdoptedDuringARunRunsInThatRun) {
+  Trace trace;
+  DoDoer group("G", Tock{0}, {}, /*always=*/true);
+  ExDoer* spawned = nullptr;
+  std::size_t extended = 99;
+  ProbeDoer spawner(trace, "s");
+  spawner.done_on = 1;
+  spawner.on_recur = [&](ProbeDoer&, int) {
+    Doer& child = group.adopt(std::make_unique<ExDoer>(trace, "c", Tock{0}));
+    spawned = &dynamic_cast<ExDoer&>(child);
+    extended = group.extend({&child});  // a child already: nothing more to do
+  };
+  group.extend({&spawner});
+  Doist doist(Tock{1'000'000});
+  EXPECT_EQ(doist.run({&group}, Tock{10'000'000}), RunEnd::limit);
+  ASSERT_NE(spawned, nullptr);
+  EXPECT_EQ(extended, 0u);
+  EXPECT_EQ(spawned->done(), true);
+  EXPECT_EQ(spawned->recurs, (std::vector<Tyme>{Tyme{Tock{1'000'000}}, Tyme{Tock{2'000'000}},
+                                                Tyme{Tock{3'000'000}}, Tyme{Tock{4'000'000}}}));
+  EXPECT_THAT(group.doers(), ElementsAre(&spawner, spawned));
+}
+
 // extend, then adopt to hand over ownership: the child keeps its one place
 // (it was listed twice, and every run threw "already scheduled").
 TEST(DoDoerRules, AdoptingAChildAlreadyExtendedOnlyTakesOwnership) {

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <stdexcept>
+#include <string>
 
+#include "hio/engine/doist.hpp"
 #include "hio/engine/mono_timer.hpp"
 #include "hio/engine/tymist.hpp"
 
@@ -91,6 +94,66 @@ TEST(MonoTimer, ElapsedAndRemainingSaturateAtTheEndsOfTheClock) {
   EXPECT_LT(later.elapsed(), -std::chrono::minutes(59));
   EXPECT_GT(later.remaining(), std::chrono::minutes(60));
   EXPECT_LE(later.remaining(), std::chrono::hours(1) + std::chrono::seconds(2));
+}
+
+// A doer's Tymer member made with the doer's tymth() before the doer is
+// scheduled reads no clock: started "from now" it stayed at tyme 0 and never
+// expired, and the doer never finished. Now that start is refused.
+class UnwoundTimeout final : public Doer {
+ public:
+  using Doer::Doer;
+
+ protected:
+  void enter() override { timer_.start(Tock{100'000'000}); }
+  bool recur(Tyme) override { return timer_.expired(); }
+
+ private:
+  Tymer timer_{tymth()};  // unbound: the doer is not scheduled yet
+};
+
+// The same doer winding its Tymer (scheduling.md, "Tymers in a doer").
+class WoundTimeout final : public Doer {
+ public:
+  using Doer::Doer;
+  void wind(Tymth tymth) override {
+    Doer::wind(tymth);
+    timer_.wind(tymth);
+  }
+
+ protected:
+  void enter() override { timer_.start(Tock{100'000'000}); }
+  bool recur(Tyme) override { return timer_.expired(); }
+
+ private:
+  Tymer timer_;
+};
+
+TEST(Tymer, StartFromNowWithNoTymthIsRefused) {
+  Doist doist(Tock{10'000'000});
+  doist.set_handle_sigint(false);
+  UnwoundTimeout doer("timeout");
+  try {
+    doist.run({&doer}, Tock{1'000'000'000});
+    ADD_FAILURE() << "the run ended " << (doer.done().value_or(false) ? "done" : "not done")
+                  << " at " << format_seconds(doist.tyme()) << " s";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("Tymer::start: this Tymer reads no tymth", 0), 0u)
+        << e.what();
+  }
+  // A start given, and a window on a clock, are taken as before.
+  Tymer unbound;
+  EXPECT_EQ(unbound.start(Tock{5}, Tyme{Tock{3}}), Tyme{Tock{3}});
+  EXPECT_EQ(unbound.stop_tyme(), Tyme{Tock{8}});
+  unbound.wind(Tymth{});
+  EXPECT_EQ(unbound.stop_tyme(), Tyme{Tock{5}});
+}
+
+TEST(Tymer, ADoerThatWindsItsTymerSeesItExpire) {
+  Doist doist(Tock{10'000'000});
+  doist.set_handle_sigint(false);
+  WoundTimeout doer("timeout");
+  EXPECT_EQ(doist.run({&doer}, Tock{1'000'000'000}), RunEnd::done);
+  EXPECT_EQ(doist.tyme(), Tyme{Tock{110'000'000}});  // expired at the pass at 0.1 s
 }
 
 }  // namespace tymer_test

@@ -48,15 +48,52 @@ class CallAfter final : public Doer {
   int n_ = 0;
 };
 
+// A Doist, its hub and a Journal of its run at `path`.
+struct Journaled {
+  explicit Journaled(const std::string& path) : journal(doist, io, path, JournalHeader{}) {
+    doist.set_handle_sigint(false);
+    doist.attach(io);
+  }
+  Doist doist{kTock};
+  IoHub io{doist.tymth()};
+  Journal journal;
+};
+
 // A short journal of a run with nothing on it.
 void write_idle_journal(const std::string& path) {
-  Doist doist(kTock);
-  doist.set_handle_sigint(false);
-  IoHub io(doist.tymth());
-  doist.attach(io);
-  Journal journal(doist, io, path, JournalHeader{});
+  Journaled scene(path);
   CallAfter idle(1, [] {});
-  journal.run({&idle});
+  scene.journal.run({&idle});
+}
+
+// A Journal records one run: run() once it is finished is refused before its
+// Doist runs anything. Before, the doers ran to the limit unrecorded (the
+// journal had detached), and then run() threw "finish called twice".
+TEST(JournalMisuse, ASecondRunOfAFinishedJournalIsRefusedBeforeAnyDoerRuns) {
+  TempDir dir;
+  const std::string path = dir.file("j.hioj");
+  Journaled scene(path);
+  Doist& doist = scene.doist;
+  Journal& journal = scene.journal;
+  int runs = 0;
+  CallAfter counter(100, [] {});
+  journal.run({&counter}, kTock * 3);
+  ASSERT_TRUE(journal.finished());
+  const Tyme ended = doist.tyme();
+  CallAfter second(1, [&runs] { ++runs; });
+  try {
+    journal.run({&second}, kTock * 3);
+    ADD_FAILURE() << "a second run() of a finished journal was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "journal '" + path +
+                  "': run() after the journal was finished: a Journal records one run; journal "
+                  "another run with a new Journal on a fresh Doist");
+  }
+  EXPECT_EQ(runs, 0);
+  EXPECT_FALSE(second.done().has_value());  // never entered
+  EXPECT_EQ(doist.tyme(), ended);
+  EXPECT_EQ(journal.trailer()->passes, 3U);
 }
 
 TEST(JournalMisuse, AJournalIsRefusedAHubOfAnotherDoistsClock) {

@@ -43,10 +43,12 @@ class DoDoer : public Doer {
   // A copy, as Doist::doers(): a loop over it may remove, extend and call
   // doers() again.
   std::vector<Doer*> doers() const { return doers_.items(); }
-  // Takes ownership and adds the doer to the children run from next enter.
-  // A doer that is a child already (extend() then adopt()) keeps its one
-  // place in doers(): adopt only takes ownership. std::invalid_argument for
-  // null.
+  // Takes ownership and adds the doer to the children as extend() does:
+  // entered at once while this DoDoer runs (so a doer of a running group may
+  // spawn owned children), from its next enter otherwise; an error of that
+  // enter propagates, the doer still owned. A doer that is a child already
+  // (extend() then adopt()) keeps its one place in doers(): adopt only takes
+  // ownership. std::invalid_argument for null.
   Doer& adopt(std::unique_ptr<Doer> doer);
 
   // Adds the doers that are not children yet to doers(), in order, each

@@ -124,6 +124,13 @@ class Tymee {
 // starts (expired from its start on, remaining() below 0 there), and
 // restart() steps back from the old stop. It is a span of tyme, not a step
 // that a run takes (a tock, a limit), which must be >= 0.
+//
+// A doer's Tymer reads the doer's tyme only if the doer winds it: a doer's
+// tymth() is bound when the doer is scheduled, so a member made with it in
+// the constructor reads no clock. Override wind() (scheduling.md, "Tymers in
+// a doer"): `void wind(hio::Tymth t) override { Doer::wind(t); timer_.wind(t); }`.
+// start() "from now" on no clock (it would never expire) throws
+// std::logic_error.
 class Tymer : public Tymee {
  public:
   explicit Tymer(Tymth tymth = {}, Tock duration = Tock{0},

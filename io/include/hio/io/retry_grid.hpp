@@ -21,7 +21,7 @@ class RetryGrid {
   // A new grid from now (a reopen by the doer).
   void restart() {
     waiting_ = false;
-    if (enabled()) tymer_.start(retry_);
+    if (enabled()) tymer_.start(retry_, tymer_.tyme());  // a hub on no clock reads tyme 0
   }
   // Reads tyme through `tymth` from now on (a new grid from its tyme).
   void wind(Tymth tymth) { tymer_.wind(tymth); }

@@ -131,6 +131,8 @@ class Journal final : public PassObserver, private TymistWatcher {
   // JournalUnfinishedError if the writer refused it (a frame over a limit
   // the caller set: "journal 'x' could not be finished: <why>; the run had
   // ended with an error: <text>"). Either way the journal has no trailer.
+  // A Journal records one run: run() once it is finished throws
+  // std::logic_error before the Doist runs anything.
   // The trailer says whether hio's own failure ended the run
   // (JournalTrailer::end_by_hio): a HostLookupOutOfMemory out of the hub's
   // poll, or a replay's RecordedHioFailure; any other exception is a doer's.

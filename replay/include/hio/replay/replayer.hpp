@@ -116,6 +116,10 @@ struct NoiseStats {
 struct ReplayResult {
   ReplayStatus status = ReplayStatus::identical;
   std::optional<ReplayDivergence> divergence{};  // status diverged
+  // How the replay's Doist run ended: interrupted whenever the replayer
+  // ended it itself, at the recorded end (whatever ended the recorded run:
+  // recorded_trailer->end says that) or after a divergence; done or stalled
+  // when the doers ended it first; limit for the Doist's own limit.
   RunEnd end = RunEnd::done;
   std::uint64_t passes = 0;           // nominal passes of the replay run
   std::uint64_t events = 0;           // events the replay made (at its hub)
