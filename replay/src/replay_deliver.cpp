@@ -34,6 +34,27 @@ void Replayer::Feed::pump_strict(Tyme now) {
   }
 }
 
+void Replayer::Feed::wake_senders(Tyme now) {
+  // A transport takes tx in its driver's service, and the recorded run's
+  // driver may have been woken for this pass by nothing on the record (a
+  // SimNet peer that read, opening its window, requests service). Taken
+  // here while an earlier doer runs, the bytes would wake it only from the
+  // next pass (the engine's rule): it would read and answer a pass late.
+  fill(now);
+  for (std::size_t i = head; i < queue.size() && queue[i].tyme <= now; ++i) {
+    const OwnedEvent& e = queue[i];
+    if (e.kind != EventKind::tx) continue;
+    ReplayTransport* t = transport(e.channel);
+    if (t == nullptr) continue;
+    ChannelPort port = t->port();
+    const Channel& c = port.channel();
+    const bool holds = c.kind() == ChannelKind::stream
+                           ? port.tx_size() > 0
+                           : c.kind() == ChannelKind::datagram && c.tx_count() > 0;
+    if (holds) port.request_service();
+  }
+}
+
 bool Replayer::Feed::take_recorded_tx(const OwnedEvent& e) {
   ReplayTransport* t = transport(e.channel);
   if (t == nullptr) return false;

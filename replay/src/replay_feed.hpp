@@ -226,6 +226,9 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // journal's tock.
   std::uint64_t passes() const { return doist != nullptr ? doist->passes() : pass_of(gone_tyme); }
   void pump_strict(Tyme now);
+  // At a pass's start: wakes the driver of each channel the recording took tx
+  // from in this pass, as the recorded run's transport did.
+  void wake_senders(Tyme now);
   void pump_noisy(Tyme now);
   bool take_recorded_tx(const OwnedEvent& e);
   // Delivers a recorded input (rx without noise); false if it cannot be now.

@@ -216,6 +216,8 @@ void Replayer::poll() {
   Feed& f = *feed_;
   f.draining = false;  // a pass starts
   f.polled = true;
+  if (f.attached && f.doist != nullptr && !f.noisy && !f.divergence)
+    f.wake_senders(f.doist->tyme());
   f.pump();
   // The recorded run's hub poll threw here: the inputs before it are
   // delivered, and the replay ends as the run did.
