@@ -36,7 +36,10 @@ class Draining {
   virtual bool abort_drain() = 0;
   // Asked at every poll while it lingers: a drain whose end no completion
   // announces (the peer acknowledging what the kernel held) ends here.
-  virtual void settle() {}
+  // True if it still drains: decided with what settle() itself read, not
+  // by asking draining() again (the peer's ACK may land in between, which
+  // would leave a stream neither ended nor listed; rev23 M1).
+  virtual bool settle() { return draining(); }
   // The hub goes (~IoHub) and will not wait: what has not reached the
   // kernel is cut (abort_drain), but a stream that handed every byte to the
   // kernel closes as close(2) does, leaving them to it. True if it reset.
@@ -60,7 +63,8 @@ struct Lingering {
 class DropCounting {
  public:
   // Datagrams the kernel dropped before they were read, since the socket
-  // was opened (its receive buffer was full).
+  // was opened (SO_MEMINFO's count of every drop at the socket: mostly a
+  // full receive buffer, also bad checksums and memory the kernel lacked).
   virtual std::uint64_t kernel_drops() = 0;
 
  protected:

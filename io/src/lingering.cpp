@@ -24,8 +24,7 @@ std::size_t expire_lingering(AsioCore& core, std::chrono::steady_clock::time_poi
   std::size_t aborted = 0;
   std::erase_if(core.lingering, [now, &aborted](const Lingering& entry) {
     const std::shared_ptr<Draining> stream = entry.stream.lock();
-    if (stream) stream->settle();
-    if (!stream || !stream->draining()) return true;
+    if (!stream || !stream->settle()) return true;
     if (entry.due > now) return false;
     if (stream->abort_drain()) ++aborted;
     return true;

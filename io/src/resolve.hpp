@@ -60,12 +60,6 @@ inline std::string resolve_failure_text(const std::string& target,
 // (no zone, or an interface that exists).
 std::string unknown_zone(const std::string& host);
 
-// What a lookup answers that no thread could be started for during
-// `unserved` (LookupWorker::no_thread: threads or memory ran out): "no thread
-// to look it up on: none could be started for 10 s (threads or memory ran
-// out)", in a category of hio's own.
-boost::system::error_code lookup_thread_error(std::chrono::steady_clock::duration unserved);
-
 // Why a channel of `role` on `target` cannot open when its `host` is an IPv6
 // address whose zone id names no network interface of this machine
 // (unknown_zone: "fe80::1%nosuch"): "connect to TARGET failed: no network

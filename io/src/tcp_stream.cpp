@@ -425,8 +425,11 @@ boost::system::error_code TcpStream::drop_input(int reads) {
   return ec;
 }
 
-void TcpStream::settle() {
+bool TcpStream::settle() {
+  // One read of the kernel's count decides: acknowledged, it ends here;
+  // otherwise it still drains, whatever a later read would say.
   if (phase_ == Phase::acknowledging && unacknowledged() == 0) finish();
+  return phase_ == Phase::draining || phase_ == Phase::acknowledging;
 }
 
 bool TcpStream::release() {
@@ -441,8 +444,7 @@ bool TcpStream::release() {
 }
 
 bool TcpStream::abort_drain() {
-  settle();  // acknowledged: a close, not a reset
-  if (!draining()) return false;
+  if (!settle()) return false;  // acknowledged: a close, not a reset
   // A reset, not a FIN: the peer learns the stream was cut, not that it ended.
   boost::system::error_code ignored;
   socket_.set_option(asio::socket_base::linger(true, 0), ignored);

@@ -120,10 +120,11 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   bool abort_drain() override;  // true if it was draining (and is reset now)
   // A write in flight, or bytes the peer has not acknowledged yet: one whose
   // peer has acknowledged everything is done, though only settle() ends it.
+  // (A count for IoHub::closing(); what lingers is settle()'s to decide.)
   bool draining() const override {
     return phase_ == Phase::draining || (phase_ == Phase::acknowledging && unacknowledged() > 0);
   }
-  void settle() override;
+  bool settle() override;
   // The hub goes: a write in flight is reset (abort_drain); an
   // acknowledging stream drops the input there and closes, its bytes and FIN
   // left to the kernel.

@@ -1113,6 +1113,15 @@ TEST(RunScenario, ListenersOnPortZeroAreToldWhereTheyListen) {
 // kernel dropped most, and the run's end warns how many, for which channel.
 // They are in no event and no journal: until session 23 nothing said so.
 TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
+  // The flood below is 2 MB, which the kernel charges about twice over (each
+  // datagram's buffer): a host whose default receive buffer is that large
+  // (a tuned one; Linux's default is 212992) may drop nothing. A scenario
+  // cannot set the socket's buffer, so such a host cannot show it.
+  std::size_t rmem_default = 0;
+  std::ifstream("/proc/sys/net/core/rmem_default") >> rmem_default;
+  if (rmem_default >= 2'000'000) {
+    GTEST_SKIP() << "net.core.rmem_default is " << rmem_default << ": 2 MB may all fit";
+  }
   const DoerRegistry kinds = registry();
   const Scenario s = load_scenario_text(
       "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"100ms\"\n"
@@ -1124,7 +1133,7 @@ TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
   options.listening = [&](const Listening& l) {
     bound = l.address.substr(l.address.find("://") + 3);
     const auto port = static_cast<std::uint16_t>(std::stoul(bound.substr(bound.rfind(':') + 1)));
-    sent = hio::test::flood_udp(port, 2000, 1000);  // 2 MB; the buffer holds 212992 bytes
+    sent = hio::test::flood_udp(port, 2000, 1000);  // 2 MB; past rmem_default
   };
   std::vector<std::string> warned;
   options.warn = [&warned](const std::string& warning) { warned.push_back(warning); };
@@ -1140,8 +1149,9 @@ TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
   EXPECT_LT(dropped, 2000u);
   EXPECT_EQ(*warning, prefix + std::to_string(dropped) + " datagrams that came to channel 'srv' (" +
                           bound +
-                          ") before the run read them: its receive buffer was full (they came "
-                          "faster than the run read them); no event and no journal holds them");
+                          ") before the run read them: dropped at the socket (most often its "
+                          "receive buffer was full: they came faster than the run read them); no "
+                          "event and no journal holds them");
 }
 
 TEST(RunScenario, CopiesSumTheirCounters) {

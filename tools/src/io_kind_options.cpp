@@ -210,7 +210,8 @@ std::vector<ParamSpec> stream_timeout_params() {
            ParamValue{TlsOptions{}.handshake_timeout}},
           {"close_linger", ParamType::duration,
            "tcp:// and tls:// only: a close whose write to a peer that does not read is still "
-           "in flight resets the connection after this long of wall time; 0 = never",
+           "in flight, or whose bytes the peer has not acknowledged yet, resets the connection "
+           "after this long of wall time; 0 = never",
            ParamValue{ChannelOptions{}.close_linger}}};
 }
 void add_with(DoerRegistry& registry, KindSpec kind, const std::vector<ParamSpec>& extra) {

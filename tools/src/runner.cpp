@@ -857,8 +857,8 @@ std::string format_journal_stopped(std::uint64_t flushed_bytes, std::string_view
 std::string format_dropped_datagrams(const IoHub::DroppedDatagrams& dropped) {
   return "warning: the kernel dropped " + counted(dropped.datagrams, "datagram") +
          " that came to channel '" + display_text(dropped.name) + "' (" + dropped.local +
-         ") before the run read them: its receive buffer was full (they came faster than the "
-         "run read them); no event and no journal holds them";
+         ") before the run read them: dropped at the socket (most often its receive buffer was "
+         "full: they came faster than the run read them); no event and no journal holds them";
 }
 
 std::string format_lag(const RunSummary& s) {

@@ -143,11 +143,13 @@ struct ChannelOptions {
   std::size_t socket_buffer_bytes = 0;
   // tcp:// and tls:// (clients, and the remotes a listener accepts), and
   // serial://: a local close while a write is still in flight (the peer does
-  // not read) lets that write go on for at most this long; then the
-  // connection is aborted (a reset; a serial line drops its driver's queue)
-  // and its socket or device released. Wall time (the steady clock)
-  // in every Doist mode, not tyme: a virtual-time run's tyme runs far ahead
-  // of the peer. 0: no limit (the socket stays until the peer reads or goes).
+  // not read), or, for TCP/TLS, while the peer has not yet acknowledged what
+  // the kernel holds, lets that write and that wait go on for at most this
+  // long; then the connection is aborted (a reset, which drops what the
+  // kernel holds; a serial line drops its driver's queue) and its socket or
+  // device released. Wall time (the steady clock) in every Doist mode, not
+  // tyme: a virtual-time run's tyme runs far ahead of the peer. 0: no limit
+  // (the socket stays until the peer reads and acknowledges, or goes).
   // See docs/io.md "Closing".
   Tock close_linger = seconds(10);
   // tls:// channels (and the remotes a tls:// listener accepts).

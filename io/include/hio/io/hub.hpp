@@ -214,8 +214,9 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
 
   // ---- what the kernel dropped ----
   // A UDP channel's datagrams that the kernel dropped before hio read them:
-  // its socket's receive buffer was full (they came faster than the run
-  // read them). The socket's own count (SO_MEMINFO's drops, the count that
+  // most often its socket's receive buffer was full (they came faster than
+  // the run read them), though the count is every drop at the socket (a bad
+  // checksum, memory the kernel lacked). The socket's own count (SO_MEMINFO's drops, the count that
   // SO_RXQ_OVFL reports), not events: no journal holds it (a replay or a
   // SimNet's endpoints never have any).
   struct DroppedDatagrams {
