@@ -104,7 +104,15 @@ void DoDoer::enter() {
   // A copy: a child's enter may extend or remove children, which changes
   // doers_ while it is being entered.
   const std::vector<Doer*> children = doers_.items();
-  core_.enter(children, tyme());
+  // Running from here: a child's enter that extends the group enters the
+  // new child at once (it runs before that child, as under the Doist).
+  running_ = true;
+  try {
+    core_.enter(children, tyme());
+  } catch (...) {
+    running_ = false;
+    throw;
+  }
 }
 
 bool DoDoer::recur(Tyme tyme) {
@@ -143,6 +151,7 @@ bool DoDoer::waits_past_end_of_tyme() const {
 
 void DoDoer::exit() {
   wound_ = false;  // the next enter winds the tree again (and finds cycles)
+  running_ = false;
   // Ending by an error that propagates (its own, or a child's): the
   // children's close errors stay on them, as under a Doist's failed run.
   if (ending_by_error_) {
@@ -176,8 +185,10 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     fresh.push_back(doer);
   }
   // While it closes its children (its exit, also while it fails inside its
-  // own run), only listed, as the Doist queues (Schedule::closing()).
-  if (scheduled() && !core_.closing()) {
+  // own run), only listed, as the Doist queues (Schedule::closing()). Before
+  // DoDoer::enter ran (a subclass's enter() adopting its fresh workers
+  // first), only listed too: DoDoer::enter enters every child listed.
+  if (running_ && scheduled() && !core_.closing()) {
     std::vector<bool> was_scheduled;
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());

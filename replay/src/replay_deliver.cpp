@@ -40,6 +40,10 @@ void Replayer::Feed::wake_senders(Tyme now) {
   // SimNet peer that read, opening its window, requests service). Taken
   // here while an earlier doer runs, the bytes would wake it only from the
   // next pass (the engine's rule): it would read and answer a pass late.
+  // Only SimNet channels: a real transport (TCP, TLS, serial) takes tx in
+  // a write's completion during the hub's poll, its driver parked, so a
+  // recorded tx there says nothing of a run; waking the driver would add
+  // runs the recorded run never had.
   fill(now);
   for (std::size_t i = head; i < queue.size() && queue[i].tyme <= now; ++i) {
     const OwnedEvent& e = queue[i];
@@ -48,6 +52,8 @@ void Replayer::Feed::wake_senders(Tyme now) {
     if (t == nullptr) continue;
     ChannelPort port = t->port();
     const Channel& c = port.channel();
+    const Scheme scheme = c.address().scheme;
+    if (scheme != Scheme::sim && scheme != Scheme::sim_serial) continue;
     const bool holds = c.kind() == ChannelKind::stream
                            ? port.tx_size() > 0
                            : c.kind() == ChannelKind::datagram && c.tx_count() > 0;

@@ -362,6 +362,42 @@ TEST(DoDoerRules, AChildAdoptedDuringARunRunsInThatRun) {
   EXPECT_THAT(group.doers(), ElementsAre(&spawner, spawned));
 }
 
+// A group that spawns fresh owned workers at each enter, before its
+// DoDoer::enter: they are only listed then, and DoDoer::enter enters them
+// with the rest. Entered at once by adopt() (the group is scheduled() during
+// its own enter), they were entered again by DoDoer::enter, which threw
+// "already scheduled".
+class SpawningGroup : public DoDoer {
+ public:
+  explicit SpawningGroup(Trace& trace) : DoDoer("G"), trace_(trace) {}
+  ExDoer* worker = nullptr;
+
+ protected:
+  void enter() override {
+    worker = &dynamic_cast<ExDoer&>(adopt(std::make_unique<ExDoer>(trace_, "w", Tock{0})));
+    DoDoer::enter();
+  }
+  void exit() override {
+    DoDoer::exit();
+    remove({worker});
+  }
+
+ private:
+  Trace& trace_;
+};
+
+TEST(DoDoerRules, ASubclassAdoptingInItsEnterBeforeDoDoerEnterRunsThem) {
+  Trace trace;
+  SpawningGroup group(trace);
+  Doist doist;
+  for (int run = 0; run < 2; ++run) {
+    EXPECT_EQ(doist.run({&group}), RunEnd::done) << run;
+    ASSERT_NE(group.worker, nullptr);
+    EXPECT_EQ(group.worker->done(), true) << run;
+    EXPECT_EQ(group.worker->recurs.size(), 4u) << run;
+  }
+}
+
 // extend, then adopt to hand over ownership: the child keeps its one place
 // (it was listed twice, and every run threw "already scheduled").
 TEST(DoDoerRules, AdoptingAChildAlreadyExtendedOnlyTakesOwnership) {

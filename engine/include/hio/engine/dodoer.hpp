@@ -121,6 +121,11 @@ class DoDoer : public Doer {
   // exit() runs while an error propagates (exit_by_error): the children's
   // close errors stay on them.
   bool ending_by_error_ = false;
+  // Its own schedule (core_) runs: DoDoer::enter entered the children, exit
+  // has not closed them. Not scheduled(): that is set before a subclass's
+  // enter() runs, and a child entered then would be entered again by
+  // DoDoer::enter ("already scheduled").
+  bool running_ = false;
 };
 
 }  // namespace hio
