@@ -28,8 +28,7 @@ std::size_t finish_closing_after_run(IoHub& io, const std::function<bool()>& sto
 // has not acknowledged (every byte handed over, not all taken).
 std::string format_closing_wait(std::size_t closing) {
   return "waiting for " + counted(closing, "closed channel") +
-         " to finish sending (close_linger; " + "Ctrl-C resets " + (closing == 1 ? "it" : "them") +
-         ")";
+         " to finish sending (close_linger; Ctrl-C resets " + (closing == 1 ? "it" : "them") + ")";
 }
 
 std::string format_closing_reset(std::size_t reset) {
