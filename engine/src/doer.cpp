@@ -8,10 +8,20 @@
 
 namespace hio {
 
-Doer::Doer(std::string name, Tock tock, Opts opts)
-    : tock_(Tock{0}), name_(std::move(name)), opts_(std::move(opts)) {
+Doer::Doer(std::string name, Tock tock, Opts opts) : tock_(Tock{0}), name_(std::move(name)) {
   set_tock(tock);
   deed_.doer = this;
+  if (!opts.empty()) opts_ = std::make_unique<Opts>(std::move(opts));
+}
+
+Opts& Doer::opts() {
+  if (opts_ == nullptr) opts_ = std::make_unique<Opts>();
+  return *opts_;
+}
+
+const Opts& Doer::opts() const {
+  static const Opts kNone;
+  return opts_ != nullptr ? *opts_ : kNone;
 }
 
 Doer::~Doer() {
@@ -166,7 +176,7 @@ Doer::DogEnd Doer::take_dog() {
 
 Step Doer::start() {
   done_ = false;
-  park_until_ = kNotParking;
+  parking_ = false;
   hook_error_ = nullptr;
   return begin_dog();
 }

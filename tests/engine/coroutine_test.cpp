@@ -74,6 +74,12 @@ TEST_F(FnDoerTest, DoifyGivesIndependentCopies) {
   auto b = doify(ex_fn, "b", t32(3), {{"k", "v"}});
   EXPECT_NE(a->tock(), b->tock());
   EXPECT_TRUE(a->opts().empty());
+  EXPECT_EQ(b->opts().at("k"), "v");
+  // A doer without opts makes its map on the first write; reads see it.
+  const Doer& read_only = *a;
+  EXPECT_TRUE(read_only.opts().empty());
+  a->opts()["x"] = "y";
+  EXPECT_EQ(read_only.opts().at("x"), "y");
   Doist doist;
   doist.run({a.get()});
   EXPECT_EQ(a->done(), true);

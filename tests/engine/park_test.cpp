@@ -61,6 +61,29 @@ TEST(Park, ADeadlineEndsThePark) {
   EXPECT_THAT(d.runs, ElementsAre(at(seconds(0)), at(seconds(3)), at(seconds(6))));
 }
 
+// The earliest tyme there is as a deadline (once the doer's "no park asked"
+// sentinel) is a deadline long past: the doer runs again at the next pass,
+// and a park asked in one run does not outlive it.
+class EarliestDeadlineDoer : public Doer {
+ public:
+  using Doer::Doer;
+  std::vector<Tyme> runs;
+
+ protected:
+  bool recur(Tyme tyme) override {
+    runs.push_back(tyme);
+    if (runs.size() == 1) park(Tyme::min());
+    return runs.size() == 4;
+  }
+};
+
+TEST(Park, TheEarliestDeadlineIsDueAtOnce) {
+  Doist doist(seconds(1));
+  EarliestDeadlineDoer d("d", seconds(2));
+  doist.run({&d}, seconds(20));
+  EXPECT_THAT(d.runs, ElementsAre(at(seconds(0)), at(seconds(1)), at(seconds(3)), at(seconds(5))));
+}
+
 TEST(Park, AWakeReachesThroughParkedGroups) {
   Trace trace;
   Doist doist(seconds(1));

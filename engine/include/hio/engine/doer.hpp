@@ -86,8 +86,9 @@ class Doer : public Tymee {
   // a forced close it keeps its last value.
   std::optional<bool> done() const { return done_; }
 
-  Opts& opts() { return opts_; }
-  const Opts& opts() const { return opts_; }
+  // The non-const one makes the map if the doer has none yet.
+  Opts& opts();
+  const Opts& opts() const;
 
   // The error a hook threw while this doer was already ending by another
   // error, the one that propagated: abort or exit after an error in enter or
@@ -133,13 +134,15 @@ class Doer : public Tymee {
   // Call from enter or recur: instead of running again after its tock, this
   // doer parks until wake() or `until`, whichever is first.
   void park(Tyme until = kTymeNever) {
-    park_until_ = parking(until);
+    park_until_ = until;
+    parking_ = true;
     park_idle_ = false;
   }
   // For schedulers of schedulers (DoDoer): park because nothing below is due
   // before `until`. Unlike park(), invisible to the doers below (see Step).
   void park_idle(Tyme until) {
-    park_until_ = parking(until);
+    park_until_ = until;
+    parking_ = true;
     park_idle_ = true;
   }
   // Whether park_idle() is unobservable for this tock-0 doer where it is
@@ -232,34 +235,35 @@ class Doer : public Tymee {
     return next_step();
   }
   Step next_step() {
-    if (park_until_ != kNotParking) {
-      Step step = park_idle_ ? Step::idle_park(park_until_) : Step::park(Park{park_until_});
-      park_until_ = kNotParking;
-      return step;
+    if (parking_) {
+      parking_ = false;
+      return park_idle_ ? Step::idle_park(park_until_) : Step::park(Park{park_until_});
     }
     return Step::after(tock_);
   }
   Step start();  // set done=false, enter, first suspension
   void close();  // forced: cease then exit (coroutines: Cease thrown in)
 
-  // Hot fields first: a dog reads tock_ every run, the pass reads deed_'s
-  // front; together they fit in one cache line.
+  // Hot fields first. What a run of a busy doer reads and writes (its vptr
+  // and, below, tock_, done_, parking_, park_idle_, and deed_'s front up to
+  // its doer) is the first 64 bytes of the doer, so a pass costs a busy doer
+  // one cache line besides its own fields; the rest is read on the rare paths
+  // (parks, finishes, lists, errors). Session 24 moved done_ and the park
+  // request here from the second line and opts_ out of line (a subclass's
+  // fields come 32 bytes nearer; 184 bytes per idle doer, not 216): the pass
+  // measured the same to 5% faster (docs/performance.md).
   Tock tock_;
-  Deed deed_;
-  // park_until_ without a park asked for: a sentinel rather than an
-  // optional: 8 bytes, not 16, so hook_error_ leaves the doer its size.
-  static constexpr Tyme kNotParking = Tyme::min();
-  // A deadline that happens to be the sentinel is as past as it: due at once.
-  static constexpr Tyme parking(Tyme until) {
-    return until == kNotParking ? Tyme{kNotParking.time_since_epoch() + Tock{1}} : until;
-  }
-  Tyme park_until_ = kNotParking;
-  bool park_idle_ = false;
-  bool run_always_ = false;  // see run_always()
   std::optional<bool> done_;
+  bool parking_ = false;  // park() or park_idle() was called in this run
+  bool park_idle_ = false;
   std::uint32_t listing_index_ = 0;  // see Listing
+  Deed deed_;
+  Tyme park_until_{};        // read only when parking_
+  bool run_always_ = false;  // see run_always()
   std::string name_;
-  Opts opts_;
+  // Most doers have no opts: an empty map would cost every doer 48 bytes of
+  // its size, so it is made on the first write (opts()).
+  std::unique_ptr<Opts> opts_;
   std::exception_ptr hook_error_;
   DoerRef* refs_ = nullptr;  // the DoerRefs to this doer (cleared by ~Doer)
   union {
