@@ -499,6 +499,13 @@ TEST(Replay, ATxNeverMadeIsMissingAtItsPass) {
   EXPECT_EQ(r.divergence->channel, echo.channel);
   EXPECT_FALSE(r.divergence->actual);
   EXPECT_NE(format_divergence(*r.divergence).find("tx missing"), std::string::npos);
+  // describe(): the one line hio replay prints, the report's first line.
+  const std::string line = r.divergence->describe();
+  EXPECT_EQ(line, "replay diverged at pass " + std::to_string(echo.pass) + " (tyme " +
+                      format_seconds(r.divergence->tyme) + " s) on channel #" +
+                      std::to_string(echo.channel) + " \"" + r.divergence->channel_name +
+                      "\": tx missing");
+  EXPECT_EQ(format_divergence(*r.divergence).rfind(line + "\n", 0), 0u);
 }
 
 TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
