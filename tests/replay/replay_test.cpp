@@ -508,6 +508,36 @@ TEST(Replay, ATxNeverMadeIsMissingAtItsPass) {
   EXPECT_EQ(format_divergence(*r.divergence).rfind(line + "\n", 0), 0u);
 }
 
+// A scene replayed, then run again once its replay is over (its Replayer
+// finished, or destroyed): the channels its doers reopen have replay
+// transports that no replay feeds any more. Each fails at once, saying so;
+// they sat in `opening` for ever, silently, and the doers waited on them.
+TEST(Replay, ChannelsReopenedAfterTheirReplayEndedFailSayingWhy) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  for (const bool destroyed : {false, true}) {
+    auto replayer = std::make_unique<Replayer>(dir.file("sim.hioj"));
+    Doist doist(replayer->header().tock);
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    replayer->attach(doist, io);
+    EchoScene scene(io, sim_scene());
+    const ReplayResult r = replayer->run(scene.doers());
+    ASSERT_TRUE(r.identical()) << format_replay_result(r);
+    if (destroyed) replayer.reset();
+    doist.run(scene.doers(), 5 * doist.tock());
+    const std::string why = destroyed ? "whose Replayer is gone" : "that has finished";
+    const Channel& listener = scene.server->listener();
+    EXPECT_EQ(listener.state(), ChannelState::failed) << destroyed;
+    EXPECT_THAT(listener.reason(), ::testing::HasSubstr("this channel was made by a replay " + why))
+        << destroyed;
+    for (const auto& client : scene.clients) {
+      EXPECT_NE(client->channel().state(), ChannelState::opening) << destroyed;
+    }
+  }
+}
+
 TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {
   TempDir dir;
   capture_sim(dir.file("sim.hioj"), true);
