@@ -30,24 +30,73 @@ DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool alway
 DoDoer::~DoDoer() {
   core_.close_on_destruction();
   // At once, before the owned children go: else each would take itself out
-  // of the list (and its set) one by one.
-  doers_.clear();
+  // of the list (and its set) one by one. They go in list order, then the
+  // ones removed and not yet reaped.
+  DoerList::Owned owned;
+  doers_.clear(&owned);
+  owned.clear();
+  released_.clear();
 }
 
-Doer& DoDoer::adopt(std::unique_ptr<Doer> doer) {
+void DoDoer::enroll(Doer* doer) {
   if (!doer) throw std::invalid_argument("DoDoer '" + name() + "': adopt(nullptr)");
+  if (doer == this) throw std::invalid_argument("DoDoer '" + name() + "' cannot adopt itself");
+  // Owned here, a doer that runs elsewhere would be destroyed with this
+  // DoDoer (or as it is removed) while it still runs there: refused while the
+  // caller still holds it (before session 24 it was taken, then the enter
+  // threw "already scheduled", and the DoDoer destroyed it).
+  if (doer->scheduled() && !core_.holds(*doer)) {
+    throw std::logic_error("DoDoer '" + name() + "': cannot adopt doer '" + doer->name() +
+                           "': it is scheduled elsewhere (by a Doist or another DoDoer); "
+                           "adopt it once it has left there");
+  }
+  if (doers_.owns(doer)) {
+    throw std::logic_error("DoDoer '" + name() + "': doer '" + doer->name() +
+                           "' is adopted already (two owners would destroy it twice)");
+  }
   // A child already (extend, then adopt to hand over ownership): it keeps
   // its one place in doers(), as extend() lists each doer once; listed twice
-  // it would be entered twice and every run refused. Refusing instead would
-  // destroy the doer with the argument, under the caller's feet.
-  const bool child = doers_.contains(doer.get());
-  owned_.push_back(std::move(doer));
-  Doer& adopted = *owned_.back();
-  // Not a child yet: it becomes one as extend() makes one, entered at once
-  // while this DoDoer runs. Listed without that, an adoption during a run
-  // never ran, and an extend() after it skipped it as "a child already".
-  if (!child) extend({&adopted});
-  return adopted;
+  // it would be entered twice and every run refused. Not a child yet: it
+  // becomes one as extend() makes one, entered at once while this DoDoer
+  // runs (an error of that enter propagates; the doer is not listed then).
+  if (!doers_.contains(doer)) extend({doer});
+}
+
+void DoDoer::own(std::unique_ptr<Doer>& doer) {
+  // A child now, unless its own enter removed it from here (it then only
+  // waits to end, as a removed child does).
+  if (doers_.contains(doer.get())) {
+    doers_.own(doer);
+  } else {
+    released_.push_back(std::move(doer));
+  }
+}
+
+std::unique_ptr<Doer> DoDoer::disown(Doer& doer) {
+  std::unique_ptr<Doer> back = doers_.disown(&doer);
+  if (!back) {
+    throw std::invalid_argument("DoDoer '" + name() + "': disown of doer '" + doer.name() +
+                                "', which it does not own");
+  }
+  return back;
+}
+
+void DoDoer::reap() noexcept {
+  // A destructor below may remove more (they are appended, and looked at
+  // in this loop) or reach here again (that call leaves them to this one).
+  if (reaping_ || released_.empty() || core_.executing()) return;
+  const FlagScope reaping(reaping_);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < released_.size(); ++i) {  // indices: it may grow
+    if (released_[i]->scheduled()) {  // removing itself: it finishes on its own first
+      if (kept != i) released_[kept] = std::move(released_[i]);
+      ++kept;
+      continue;
+    }
+    std::unique_ptr<Doer> dying = std::move(released_[i]);
+    dying.reset();
+  }
+  released_.resize(kept);
 }
 
 void DoDoer::wind(Tymth tymth) {
@@ -117,6 +166,8 @@ void DoDoer::enter() {
 
 bool DoDoer::recur(Tyme tyme) {
   core_.pass(tyme, this->tock());
+  // The children removed in the pass that have ended: none executes now.
+  reap();
   // Done when no child is scheduled, as hio's `return (not deeds)`; with
   // `always` it runs on all the same (Doer::run_always), done or not.
   const bool done = core_.empty();
@@ -152,6 +203,7 @@ bool DoDoer::waits_past_end_of_tyme() const {
 void DoDoer::exit() {
   wound_ = false;  // the next enter winds the tree again (and finds cycles)
   running_ = false;
+  const ReapAtEnd reap_after{*this};  // the removed children it closed, even if a close throws
   // Ending by an error that propagates (its own, or a child's): the
   // children's close errors stay on them, as under a Doist's failed run.
   if (ending_by_error_) {
@@ -210,7 +262,9 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
 void DoDoer::remove(std::span<Doer* const> doers) {
   detail::refuse_null(doers, [this] { return "DoDoer '" + name() + "': remove"; });
   wound_ = false;
-  doers_.erase(doers);
+  // The adopted ones are let go: destroyed once closed (reap).
+  doers_.erase(doers, &released_);
+  const ReapAtEnd reap_after{*this};  // after the closes, even when one throws
   core_.remove(doers);
 }
 

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "hio/engine/check.hpp"
 
 namespace hio {
 
@@ -14,39 +18,85 @@ void DoerList::append(std::span<Doer* const> doers) {
   if (needed > items_.capacity()) items_.reserve(std::max(needed, 2 * items_.capacity()));
   for (Doer* doer : doers) {
     if (doer == nullptr) continue;
+    if (!owned_.empty()) owned_.push_back(false);
     items_.push_back(doer);
     const std::size_t index = items_.size() - 1;
     try {
       doer->listed(this, index);  // all or nothing
     } catch (...) {               // out of memory: the doer is not in the list
       items_.pop_back();
+      if (!owned_.empty()) owned_.pop_back();
       throw;
     }
   }
 }
 
-void DoerList::clear() {
+void DoerList::release_at(std::size_t index, Owned* released) {
+  Doer* doer = items_[index];
+  const bool owned = !owned_.empty() && owned_[index];
+  if (owned) {
+    HIO_CHECK(released != nullptr,
+              "DoerList: doer '" + doer->name() + "' is owned by the list, and nobody takes it");
+    // Room first (a bad_alloc then changes nothing): an owned doer is never
+    // left unowned.
+    if (released->size() == released->capacity()) {
+      released->reserve(std::max<std::size_t>(4, 2 * released->capacity()));
+    }
+  }
+  doer->unlisted(this, index);
+  items_[index] = nullptr;
+  ++holes_;
+  if (!owned) return;
+  owned_[index] = false;
+  released->emplace_back(doer);
+}
+
+void DoerList::clear(Owned* released) {
   for (std::size_t i = 0; i < items_.size(); ++i) {
-    if (items_[i] != nullptr) items_[i]->unlisted(this, i);
+    if (items_[i] != nullptr) release_at(i, released);
   }
   items_.clear();
+  owned_.clear();
   holes_ = 0;
 }
 
-void DoerList::erase(std::span<Doer* const> doers) {
+void DoerList::erase(std::span<Doer* const> doers, Owned* released) {
   for (Doer* doer : doers) {
     if (doer == nullptr) continue;
     // A doer may be in the list more than once (see the class comment).
     while (const std::optional<std::size_t> index = doer->index_in(this)) {
-      doer->unlisted(this, *index);
-      items_[*index] = nullptr;
-      ++holes_;
+      release_at(*index, released);
     }
   }
   compact_if_half_holes();
 }
 
+bool DoerList::own(std::unique_ptr<Doer>& doer) {
+  const std::optional<std::size_t> index = doer ? doer->index_in(this) : std::nullopt;
+  if (!index) throw std::logic_error("DoerList::own: the doer is not in the list");
+  if (owned_.empty()) owned_.resize(items_.size(), false);
+  if (owned_[*index]) return false;
+  owned_[*index] = true;
+  static_cast<void>(doer.release());
+  return true;
+}
+
+bool DoerList::owns(const Doer* doer) const {
+  if (owned_.empty() || doer == nullptr) return false;
+  const std::optional<std::size_t> index = doer->index_in(this);
+  return index && owned_[*index];
+}
+
+std::unique_ptr<Doer> DoerList::disown(Doer* doer) {
+  if (!owns(doer)) return nullptr;
+  owned_[*doer->index_in(this)] = false;
+  return std::unique_ptr<Doer>(doer);
+}
+
 void DoerList::forget(std::size_t index) {
+  // ~Doer of a doer this list owns: only the list destroys those.
+  HIO_CHECK(owned_.empty() || !owned_[index],
+            "a doer that a DoDoer adopted (owns) was destroyed by someone else");
   items_[index] = nullptr;
   ++holes_;
 }
@@ -56,10 +106,14 @@ void DoerList::compact() const {
   for (std::size_t i = 0; i < items_.size(); ++i) {
     Doer* doer = items_[i];
     if (doer == nullptr) continue;
-    if (kept != i) doer->relisted(this, i, kept);
+    if (kept != i) {
+      doer->relisted(this, i, kept);
+      if (!owned_.empty()) owned_[kept] = owned_[i];
+    }
     items_[kept++] = doer;
   }
   items_.resize(kept);
+  if (!owned_.empty()) owned_.resize(kept);
   holes_ = 0;
 }
 

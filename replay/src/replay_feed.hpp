@@ -158,6 +158,11 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
 
   // ---- TransportFactory ----
   std::unique_ptr<Transport> make(const Address&, ChannelRole, const ChannelOptions&) override;
+  // The hub went first (it tells us: attach asked it to): the Replayer
+  // touches it no more (its override, sink and telling died with it).
+  void hub_destroyed(IoHub&) noexcept override { hub_gone = true; }
+  // The hub it is attached to, while that lives: to undo the attachment.
+  IoHub* live_hub() const { return hub_gone ? nullptr : hub; }
 
   // ---- the walk over the recorded stream ----
   void fill(Tyme upto);
@@ -471,6 +476,8 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   bool doist_gone = false;
   Tyme gone_tyme{};  // its tyme as it was destroyed
   IoHub* hub = nullptr;
+  bool hub_gone = false;    // hub_destroyed
+  bool overriding = false;  // the hub's override is this feed (attach until finish)
   bool attached = false;
   bool pumping = false;
   bool ended = false;  // the recorded run's end tyme was reached

@@ -56,20 +56,24 @@ const char* to_string(ReplayStatus status) {
   return "?";
 }
 
-std::string format_divergence(const ReplayDivergence& d) {
-  std::string out = std::string(kDivergedEndPrefix) + "pass " + std::to_string(d.pass) + " (tyme " +
-                    format_seconds(d.tyme) + " s)";
+std::string ReplayDivergence::describe() const {
+  std::string out = std::string(kDivergedEndPrefix) + "pass " + std::to_string(pass) + " (tyme " +
+                    format_seconds(tyme) + " s)";
   // An end that differs is the run's, no channel's.
-  if (d.kind != DivergenceKind::end_differs) out += " on channel #" + std::to_string(d.channel);
-  if (!d.channel_name.empty()) {  // a doer's name: quoted and escaped, as inspect does
+  if (kind != DivergenceKind::end_differs) out += " on channel #" + std::to_string(channel);
+  if (!channel_name.empty()) {  // a doer's name: quoted and escaped, as inspect does
     out += ' ';
-    append_quoted(out, d.channel_name);
+    append_quoted(out, channel_name);
   }
-  out += ": " + std::string(to_string(d.kind));
-  if (d.field != "missing" && d.field != "extra" && d.field != "end" && !d.field.empty()) {
-    out += " (" + d.field + ")";
+  out += ": " + std::string(to_string(kind));
+  if (field != "missing" && field != "extra" && field != "end" && !field.empty()) {
+    out += " (" + field + ")";
   }
-  out += '\n';
+  return out;
+}
+
+std::string format_divergence(const ReplayDivergence& d) {
+  std::string out = d.describe() + '\n';
   if (!d.detail.empty()) out += "  " + d.detail + '\n';
   FormatOptions text;
   text.text_bytes_max = 48;

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace hio::replay {
 
@@ -21,10 +23,23 @@ ReplayTransport::~ReplayTransport() {
   }
 }
 
+// A replay transport opens only as its replay delivers the recorded run's
+// inputs. With the replay over (its Replayer destroyed, or finished) nothing
+// would ever come: the channel fails at once, saying why, rather than wait
+// in `opening` for ever, silently (a scene run again after its replay).
+std::optional<std::string_view> ReplayTransport::cannot_open() const {
+  if (feed_ == nullptr) return kReplayerGone;
+  if (!feed_->attached) return kReplayFinished;
+  return std::nullopt;
+}
+
 void ReplayTransport::start(ChannelPort port) {
   port_ = port;
   id_ = port_.channel().id();
-  if (feed_ == nullptr) return;
+  if (const auto why = cannot_open()) {
+    port_.failed(*why);
+    return;
+  }
   feed_->transports[id_] = this;
   feed_->replay_max = std::max(feed_->replay_max, id_);
   feed_->pump();
@@ -66,7 +81,11 @@ void ReplayTransport::close(std::string_view why) {
 
 void ReplayTransport::reopen() {
   port_.opening();
-  if (feed_ != nullptr) feed_->pump();
+  if (const auto why = cannot_open()) {
+    port_.failed(*why);
+    return;
+  }
+  feed_->pump();
 }
 
 Replayer::Feed::~Feed() {

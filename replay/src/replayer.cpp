@@ -46,6 +46,13 @@ Replayer::~Replayer() {
   HIO_CHECK(!running_,
             "Replayer destroyed during its own run() (by a doer, an EventSink or an observer); "
             "run() would go on to finish it: end the run first (request_stop())");
+  // Destroyed attached (never finished: a build that threw, a run never
+  // made): the hub's override would point at the feed that goes with it,
+  // and its next channel would be made by a freed factory.
+  if (IoHub* hub = feed_->live_hub()) {
+    if (feed_->overriding) hub->set_override(nullptr);
+    hub->stop_telling(*feed_);
+  }
 }
 
 JournalHeader Replayer::output_header() const {
@@ -102,7 +109,9 @@ void Replayer::attach(Doist& doist, IoHub& hub) {
   }
   feed_->watch_doist(doist);
   feed_->hub = &hub;
+  hub.tell_when_destroyed(*feed_);  // so that neither end touches a hub that went first
   hub.set_override(feed_.get());
+  feed_->overriding = true;
   hub.add_sink(*this);
   doist.attach(*this);
   doist.add_observer(*this);
@@ -155,8 +164,12 @@ ReplayResult Replayer::finish(RunEnd end) {
     if (f.thrown && !f.noisy) f.compare_thrown();
     if (!f.stopped_early) f.final_checks();
     f.attached = false;
-    f.hub->set_override(nullptr);
-    f.hub->remove_sink(*this);
+    f.overriding = false;
+    if (IoHub* hub = f.live_hub()) {  // a hub destroyed has forgotten all three
+      hub->set_override(nullptr);
+      hub->remove_sink(*this);
+      hub->stop_telling(*feed_);
+    }
     if (f.doist != nullptr) {  // a Doist destroyed has forgotten both
       f.doist->detach(*this);
       f.doist->remove_observer(*this);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -370,20 +371,25 @@ TEST(DoDoerRules, AChildAdoptedDuringARunRunsInThatRun) {
 class SpawningGroup : public DoDoer {
  public:
   explicit SpawningGroup(Trace& trace) : DoDoer("G"), trace_(trace) {}
-  ExDoer* worker = nullptr;
+  // The last worker's, read before removing it destroys it.
+  std::optional<bool> worker_done;
+  std::size_t worker_recurs = 0;
 
  protected:
   void enter() override {
-    worker = &dynamic_cast<ExDoer&>(adopt(std::make_unique<ExDoer>(trace_, "w", Tock{0})));
+    worker_ = &adopt(std::make_unique<ExDoer>(trace_, "w", Tock{0}));
     DoDoer::enter();
   }
   void exit() override {
     DoDoer::exit();
-    remove({worker});
+    worker_done = worker_->done();
+    worker_recurs = worker_->recurs.size();
+    remove({worker_});  // the group lets go of it: destroyed
   }
 
  private:
   Trace& trace_;
+  ExDoer* worker_ = nullptr;
 };
 
 TEST(DoDoerRules, ASubclassAdoptingInItsEnterBeforeDoDoerEnterRunsThem) {
@@ -392,9 +398,9 @@ TEST(DoDoerRules, ASubclassAdoptingInItsEnterBeforeDoDoerEnterRunsThem) {
   Doist doist;
   for (int run = 0; run < 2; ++run) {
     EXPECT_EQ(doist.run({&group}), RunEnd::done) << run;
-    ASSERT_NE(group.worker, nullptr);
-    EXPECT_EQ(group.worker->done(), true) << run;
-    EXPECT_EQ(group.worker->recurs.size(), 4u) << run;
+    EXPECT_EQ(group.worker_done, true) << run;
+    EXPECT_EQ(group.worker_recurs, 4u) << run;
+    EXPECT_TRUE(group.doers().empty()) << run;
   }
 }
 
@@ -414,11 +420,15 @@ TEST(DoDoerRules, AdoptingAChildAlreadyExtendedOnlyTakesOwnership) {
     EXPECT_EQ(c.done(), true) << run;
   }
   EXPECT_EQ(c.recurs.size(), 8u);
-  // Still owned: removing it leaves it alive (ownership is not childhood),
-  // and it can be extended again.
+  // Handed back, it outlives its removal (removing an owned child destroys
+  // it), and can be extended again.
+  std::unique_ptr<Doer> back = group.disown(c);
+  EXPECT_EQ(back.get(), &c);
+  EXPECT_FALSE(group.owns(c));
   group.remove({&c});
   EXPECT_TRUE(group.doers().empty());
   EXPECT_EQ(group.extend({&c}), 1u);
+  group.remove({&c});
 }
 
 TEST(DoDoerRules, ANullInAnExtendOrRemoveListIsRefusedBeforeAnythingChanges) {

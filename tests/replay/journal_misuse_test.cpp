@@ -340,6 +340,41 @@ TEST(JournalMisuse, AReplayerStoppedEarlyAndFinishedAfterItsDoistWasDestroyedGiv
   EXPECT_EQ(r.digest, r.recorded_digest) << format_replay_result(r);
 }
 
+// A Replayer destroyed attached, never finished (the doers' build threw,
+// say): it gives its hub back its own factories, so the hub's next channel
+// is not made by the freed replay (before: a call into the destroyed
+// factory, ASan heap-use-after-free), and a channel the replay made fails as
+// it reopens, saying why. A hub destroyed first is not touched.
+TEST(JournalMisuse, AReplayerDestroyedUnfinishedGivesItsHubBack) {
+  TempDir dir;
+  const std::string path = dir.file("r.hioj");
+  write_idle_journal(path);
+  {
+    Doist doist(kTock);
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    auto replayer = std::make_unique<Replayer>(path);
+    replayer->attach(doist, io);
+    Channel& replayed = io.connect("sim://server:7");
+    replayer.reset();
+    EXPECT_THROW(io.connect("sim://server:7"), std::invalid_argument);  // no SimNet here
+    replayed.close();
+    replayed.reopen();
+    EXPECT_EQ(replayed.state(), ChannelState::failed);
+    EXPECT_NE(replayed.reason().find("made by a replay whose Replayer is gone"), std::string::npos)
+        << replayed.reason();
+  }
+  Replayer replayer(path);
+  {
+    Doist doist(kTock);
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    replayer.attach(doist, io);
+  }  // the hub and the Doist go first; the replayer then touches neither
+}
+
 TEST(JournalMisuseDeathTest, AJournalDestroyedDuringItsOwnRunIsAnInvariantFailure) {
   TempDir dir;
   const std::string path = dir.file("j.hioj");

@@ -499,6 +499,43 @@ TEST(Replay, ATxNeverMadeIsMissingAtItsPass) {
   EXPECT_EQ(r.divergence->channel, echo.channel);
   EXPECT_FALSE(r.divergence->actual);
   EXPECT_NE(format_divergence(*r.divergence).find("tx missing"), std::string::npos);
+  // describe(): the one line hio replay prints, the report's first line.
+  const std::string line = r.divergence->describe();
+  EXPECT_EQ(line, "replay diverged at pass " + std::to_string(echo.pass) + " (tyme " +
+                      format_seconds(r.divergence->tyme) + " s) on channel #" +
+                      std::to_string(echo.channel) + " \"" + r.divergence->channel_name +
+                      "\": tx missing");
+  EXPECT_EQ(format_divergence(*r.divergence).rfind(line + "\n", 0), 0u);
+}
+
+// A scene replayed, then run again once its replay is over (its Replayer
+// finished, or destroyed): the channels its doers reopen have replay
+// transports that no replay feeds any more. Each fails at once, saying so;
+// they sat in `opening` for ever, silently, and the doers waited on them.
+TEST(Replay, ChannelsReopenedAfterTheirReplayEndedFailSayingWhy) {
+  TempDir dir;
+  capture_sim(dir.file("sim.hioj"), true);
+  for (const bool destroyed : {false, true}) {
+    auto replayer = std::make_unique<Replayer>(dir.file("sim.hioj"));
+    Doist doist(replayer->header().tock);
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    replayer->attach(doist, io);
+    EchoScene scene(io, sim_scene());
+    const ReplayResult r = replayer->run(scene.doers());
+    ASSERT_TRUE(r.identical()) << format_replay_result(r);
+    if (destroyed) replayer.reset();
+    doist.run(scene.doers(), 5 * doist.tock());
+    const std::string why = destroyed ? "whose Replayer is gone" : "that has finished";
+    const Channel& listener = scene.server->listener();
+    EXPECT_EQ(listener.state(), ChannelState::failed) << destroyed;
+    EXPECT_THAT(listener.reason(), ::testing::HasSubstr("this channel was made by a replay " + why))
+        << destroyed;
+    for (const auto& client : scene.clients) {
+      EXPECT_NE(client->channel().state(), ChannelState::opening) << destroyed;
+    }
+  }
 }
 
 TEST(Replay, BytesWrittenButNeverRecordedAreExtraTx) {

@@ -323,18 +323,12 @@ bool run_cut(const replay::ReplayResult& r) {
          !(r.journal_error->kind == replay::JournalErrorKind::trailing_data && r.recorded_trailer);
 }
 
-// The first line of a divergence's report.
-std::string divergence_line(const replay::ReplayDivergence& divergence) {
-  const std::string report = replay::format_divergence(divergence);
-  return report.substr(0, report.find('\n'));
-}
-
 // The end reason the replay's journal gets: how the replay really ended.
 TrailerEnd replay_trailer_end(const ReplayScenarioOutcome& o, RunEnd end) {
   const replay::ReplayResult& r = o.result;
   if (o.interrupted) return {replay::RunOutcome::interrupted, "", o.stop_signal};
   if (r.error && !r.divergence) return {replay::RunOutcome::error, *r.error};
-  if (r.divergence) return {replay::RunOutcome::error, divergence_line(*r.divergence)};
+  if (r.divergence) return {replay::RunOutcome::error, r.divergence->describe()};
   // The replayer stopped it where the intact part ends, and its doers closed
   // there: a known end (interrupted), so that its own journal replays too.
   if (run_cut(r)) {
@@ -679,7 +673,7 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
 
 std::string replay_first_failure(const ReplayScenarioOutcome& o) {
   const replay::ReplayResult& r = o.result;
-  if (r.status == replay::ReplayStatus::diverged) return divergence_line(*r.divergence);
+  if (r.status == replay::ReplayStatus::diverged) return r.divergence->describe();
   if (r.error) return "a doer threw: " + *r.error;
   std::string failure = first_failure(o.expectations);
   if (!failure.empty()) return failure;

@@ -3,6 +3,7 @@
 // tyme it was resumed with; it never ticks.
 #pragma once
 
+#include <concepts>
 #include <memory>
 #include <optional>
 #include <span>
@@ -23,7 +24,8 @@ namespace hio {
 //
 // Ownership: children given as pointers are not owned and must outlive the
 // DoDoer's run (a child destroyed between runs stops being one); adopt()
-// transfers ownership. Subclasses that override enter,
+// transfers ownership, until the child is removed (then destroyed), handed
+// back (disown()) or the DoDoer is destroyed. Subclasses that override enter,
 // recur or exit must call the DoDoer version.
 class DoDoer : public Doer {
  public:
@@ -45,11 +47,39 @@ class DoDoer : public Doer {
   std::vector<Doer*> doers() const { return doers_.items(); }
   // Takes ownership and adds the doer to the children as extend() does:
   // entered at once while this DoDoer runs (so a doer of a running group may
-  // spawn owned children), from its next enter otherwise; an error of that
-  // enter propagates, the doer still owned. A doer that is a child already
-  // (extend() then adopt()) keeps its one place in doers(): adopt only takes
-  // ownership. std::invalid_argument for null.
-  Doer& adopt(std::unique_ptr<Doer> doer);
+  // spawn owned children), from its next enter otherwise. A doer that is a
+  // child already (extend() then adopt()) keeps its one place in doers():
+  // adopt only takes ownership. Returns the doer.
+  //
+  // Refused before anything changes, the doer left with the caller (`doer`
+  // still holds it): null (std::invalid_argument), the DoDoer itself
+  // (std::invalid_argument), a doer scheduled elsewhere (by a Doist or
+  // another DoDoer: std::logic_error; owned here, it would be destroyed with
+  // this DoDoer, or once removed, while it runs there), one owned here
+  // already (std::logic_error). An error of its enter (while this DoDoer
+  // runs) propagates, the doer the caller's too: it is not a child then.
+  //
+  // The DoDoer lets go of an adopted child as it leaves: remove() destroys
+  // it once it is closed and no doer of this DoDoer executes (at once when
+  // removed from outside its run; one that removes itself finishes on its
+  // own first, and goes at the end of the DoDoer's pass or exit). So a
+  // group that spawns short-lived children (each removing itself as it
+  // ends, or removed by the group once done) holds only the live ones,
+  // however many it spawned. References to a removed child dangle then:
+  // disown() it first to keep it.
+  template <std::derived_from<Doer> D>
+  D& adopt(std::unique_ptr<D>&& doer) {
+    enroll(doer.get());  // may throw: the caller keeps the doer
+    D& adopted = *doer;
+    std::unique_ptr<Doer> owned(doer.release());
+    own(owned);
+    return adopted;
+  }
+  // Gives an adopted child's ownership back (it stays a child: remove() it
+  // to end that too). std::invalid_argument if this DoDoer does not own it.
+  std::unique_ptr<Doer> disown(Doer& doer);
+  // Whether it owns `doer` (adopted, not removed or disowned since).
+  bool owns(const Doer& doer) const { return doers_.owns(&doer); }
 
   // Adds the doers that are not children yet to doers(), in order, each
   // once. While running, it also enters them now (see Doist::extend);
@@ -98,6 +128,18 @@ class DoDoer : public Doer {
 
  private:
   std::length_error too_deep() const;
+  // adopt()'s refusals, then the doer becomes a child as extend() makes one
+  // (unless it is one). Throws with nothing taken.
+  void enroll(Doer* doer);
+  // The doer, a child now (enroll), is owned from here on.
+  void own(std::unique_ptr<Doer>& doer);
+  // Destroys the released children (removed while owned) that are closed,
+  // when no doer of this DoDoer executes (else they wait for the next call).
+  void reap() noexcept;
+  struct ReapAtEnd {  // reap() as it goes: after closes that may throw
+    DoDoer& self;
+    ~ReapAtEnd() { self.reap(); }
+  };
   // A DoDoer itself (or a subclass that let its runs be skipped:
   // set_skip_idle(true)) with nothing below that can come due without a
   // wake: its runs, at any tock, do nothing (Doer::dormant).
@@ -107,8 +149,10 @@ class DoDoer : public Doer {
   bool waits_past_end_of_tyme() const override;
 
   Schedule core_;
-  DoerList doers_;
-  std::vector<std::unique_ptr<Doer>> owned_;
+  DoerList doers_;  // also owns the adopted children (DoerList::own)
+  // Adopted children removed since: destroyed by reap() once closed.
+  DoerList::Owned released_;
+  bool reaping_ = false;  // reap() runs (a destructor it calls may remove more)
   // set_skip_idle(); unset: whether this object is a DoDoer itself, not of
   // a subclass (typeid, found at enter: plain_).
   std::optional<bool> skip_idle_;

@@ -1,9 +1,11 @@
-// DoerList: a scheduler's list of doers it does not own (a Doist's doers()
-// and its extend queue, a DoDoer's children) that a destroyed doer leaves by
-// itself, so the list never holds a dangling pointer.
+// DoerList: a scheduler's list of doers (a Doist's doers() and its extend
+// queue, a DoDoer's children) that a destroyed doer leaves by itself, so the
+// list never holds a dangling pointer. A DoDoer's list also owns the
+// children it adopted (own()).
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -19,10 +21,22 @@ namespace hio {
 // Order is kept; a doer may be in any number of lists, and in one list more
 // than once. Null doers are not kept. A list destroyed first tells its doers
 // it is gone. Single-threaded, as doers are.
+//
+// Ownership: an entry may own its doer (own(); a DoDoer's adopted child), one
+// bit per entry, so finding whether a child is owned, and giving it up when
+// it leaves, costs O(1) like the rest. An owned doer leaves only through
+// erase() or clear(), which hand it over (`released`); destroyed otherwise
+// (by someone who did not own it) it stops the program (HIO_CHECK). A list
+// destroyed with owned doers destroys them.
 class DoerList {
  public:
+  using Owned = std::vector<std::unique_ptr<Doer>>;
+
   DoerList() = default;
-  ~DoerList() { clear(); }
+  ~DoerList() {
+    Owned owned;
+    clear(&owned);
+  }
   DoerList(const DoerList&) = delete;
   DoerList& operator=(const DoerList&) = delete;
 
@@ -38,11 +52,23 @@ class DoerList {
 
   void append(std::span<Doer* const> doers);
   void push_back(Doer* doer) { append(std::span<Doer* const>(&doer, 1)); }
-  void clear();
+  // Empties the list; the doers it owned are appended to *released (in list
+  // order), which may be null only when it owns none.
+  void clear(Owned* released = nullptr);
   // Drops every place `doers` hold in the list, keeping the others' order:
   // asked of each doer, which knows its places, so it costs O(doers given),
-  // not O(list) (removing a few of 100,000 does not sweep them all).
-  void erase(std::span<Doer* const> doers);
+  // not O(list) (removing a few of 100,000 does not sweep them all). The
+  // doers it owned are appended to *released, as clear() does.
+  void erase(std::span<Doer* const> doers, Owned* released = nullptr);
+
+  // The list owns `doer` from now (its first place, which must exist:
+  // std::logic_error otherwise, `doer` not taken). Returns false, taking
+  // nothing, if it owns it already.
+  bool own(std::unique_ptr<Doer>& doer);
+  bool owns(const Doer* doer) const;
+  // Gives up owning `doer`, which stays listed; null if the list does not
+  // own it.
+  std::unique_ptr<Doer> disown(Doer* doer);
 
  private:
   void compact_if_half_holes() const {
@@ -54,9 +80,16 @@ class DoerList {
   // Drops the nulls, relisting the doers that move.
   void compact() const;
 
+  // Gives up the entry at `index` (a doer that leaves); its doer, if owned,
+  // goes to *released.
+  void release_at(std::size_t index, Owned* released);
+
   // Mutable: items() drops the nulls as it reads.
   mutable std::vector<Doer*> items_;
   mutable std::size_t holes_ = 0;  // nulls in items_ (doers destroyed or removed)
+  // Whether items_[i] is owned; empty until an entry is (a Doist's lists
+  // never are), then as long as items_.
+  mutable std::vector<bool> owned_;
 };
 
 }  // namespace hio

@@ -68,6 +68,13 @@ class Dog {
       step_ = Step::park(park);
       return Awaiter(this);
     }
+    // A dog suspends only at co_yield, which says when it runs next: the
+    // scheduler resumes it with the tyme and reads its step. A co_await of
+    // anything would suspend with no step of its own (the scheduler would
+    // take the last co_yield's again, silently) or not suspend at all, so it
+    // does not compile. (co_yield does not go through await_transform.)
+    template <class Awaitable>
+    void await_transform(Awaitable&&) = delete;
     void return_value(bool done) noexcept { returned_ = done; }
     void unhandled_exception() noexcept {
       error_ = std::current_exception();

@@ -124,6 +124,11 @@ class Schedule {
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
   bool in_pass() const { return running_ != nullptr || in_pass_; }
+  // A doer of this schedule may be executing (a pass, or an enter, runs): no
+  // doer of it may be destroyed now, even one that has left it.
+  bool executing() const { return in_pass() || !entering_.empty(); }
+  // `doer` is scheduled here (not idle, not in another scheduler).
+  bool holds(const Doer& doer) const { return doer.deed_.schedule == this; }
 
   // Something may run on the very next pass (ready or woken deeds).
   bool due_next_pass() const { return ready_.size() > ready_dead_ || !woken_.empty(); }

@@ -59,6 +59,13 @@ struct ReplayDivergence {
   // tx: bytes the channel had sent (and matched) before the expected tx event.
   std::uint64_t tx_offset = 0;
   std::string detail{};  // one more sentence where it helps ("3 of 6 bytes sent")
+
+  // One line, where and what: `replay diverged at pass 12 (tyme 0.012 s) on
+  // channel #3 "tcp://127.0.0.1:0/3": tx differs` (a doer's channel name
+  // quoted and escaped). What `hio replay` and `hio sweep` print as the
+  // failure, and the end text of a diverged replay's own journal; the first
+  // line of format_divergence(), which adds the events and bytes.
+  std::string describe() const;
 };
 
 enum class ReplayStatus : std::uint8_t {
@@ -423,7 +430,7 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   bool running_ = false;  // inside run(): destroying it there is a bug (checked)
 };
 
-// A multi-line report for people:
+// A multi-line report for people (its first line is describe()):
 //   replay diverged at pass 12 (tyme 0.012 s) on channel #3 "tcp://127.0.0.1:0/3": tx differs
 //     expected: p12 0.012 s40 #3 tx 6 "hello\n"
 //     actual:   p12 0.012 s40 #3 tx 6 "HELLO\n"
