@@ -425,8 +425,6 @@ std::string format_journal_stopped(std::uint64_t flushed_bytes, std::string_view
 // What the summaries add to how a run that reached its end ended when only
 // its journal's end could not be written (RunSummary::journal_failed_at_end).
 inline constexpr std::string_view kJournalEndFailed = "the journal's end could not be written";
-// The warning for RunSummary::closing_reset > 0 (IoHub::finish_closing).
-std::string format_closing_reset(std::size_t reset);
 // The end-of-run warning for a UDP channel whose datagrams the kernel
 // dropped (IoHub::dropped_datagrams): "warning: the kernel dropped 3
 // datagrams that came to channel 'NAME' (LOCAL) before the run read them:
