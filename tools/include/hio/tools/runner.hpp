@@ -252,6 +252,11 @@ struct RunSummary {
   // their peers may have got less than the journal's tx
   // (IoHub::finish_closing).
   std::size_t closing_reset = 0;
+  // The run's UDP channels whose datagrams the kernel dropped before the run
+  // read them (IoHub::dropped_datagrams, asked at the end): what
+  // RunOptions::warn says of each (format_dropped_datagrams), and hio sweep
+  // reports per seed. Empty for a run in virtual time.
+  std::vector<IoHub::DroppedDatagrams> dropped_datagrams{};
   // A doer threw and ended the run (the journal's end=error): the text. The
   // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
   std::optional<std::string> error{};
