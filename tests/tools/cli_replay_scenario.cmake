@@ -36,7 +36,7 @@ require("${out}" "\nreplay diverged at pass 750 \\(tyme 0.75 s\\) on channel #2 
         "a changed parameter: the first divergence")
 # The same in JSON: the scenario used and both digests.
 hio(replay ${WORK}/udp.hioj --scenario ${WORK}/requests150.toml --json EXIT 3)
-require("${out}" "\"scenario_replaced\": true, \"scenario_file\": \"[^\"]*requests150.toml\", \"sets\": \\[\\], \"scenario_digest\": \"[0-9a-f]+\", \"recorded_scenario_digest\": \"99c64775f92c4c41\", \"recorded_engine_version\": \"hio [0-9.]+\", \"status\": \"diverged\""
+require("${out}" "\"scenario_replaced\": true, \"scenario_file\": \"[^\"]*requests150.toml\", \"sets\": \\[\\], \"scenario_digest\": \"[0-9a-f]+\", \"recorded_scenario_digest\": \"99c64775f92c4c41\", \"recorded_engine_version\": \"hio [0-9.]+\", \"journal_changes_between\": \\[\\], \"status\": \"diverged\""
         "a changed parameter as JSON")
 hio(replay ${WORK}/udp.hioj --json EXIT 0)
 require("${out}" "\"scenario_replaced\": false, \"scenario_file\": null, \"sets\": \\[\\], \"scenario_digest\": \"99c64775f92c4c41\", \"recorded_scenario_digest\": \"99c64775f92c4c41\""
