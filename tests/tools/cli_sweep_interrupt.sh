@@ -66,7 +66,7 @@ interrupt json 3 "$HIO" sweep "$SCENARIOS/quickstart.toml" --set run.limit=250ms
 last=$(grep '^{"seed"' "$WORK/json.out" | tail -1 | sed 's/^{"seed": \([0-9]*\),.*/\1/')
 count=$(grep -c '^{"seed"' "$WORK/json.out")
 [ "$last" -eq $((2 + 3 * (count - 1))) ] || fail "json: seeds not the shard's prefix" json
-grep -qx "{\"summary\": true, \"sets\": \[\"run.limit=250ms\"\], \"rerun\": \"$(shell_word "$HIO") run $(shell_word "$SCENARIOS/quickstart.toml") --set run.limit=250ms --seed N\", \"shard\": \"2/3\", \"seeds\": $count, \"failed\": $count, \"interrupted\": true, \"covered\": \"2..$last\", \"resume\": \"--seeds $((last + 3))..200000 --shard 1/3\"}" "$WORK/json.out" ||
+grep -qx "{\"summary\": true, \"sets\": \[\"run.limit=250ms\"\], \"rerun\": \"$(shell_word "$HIO") run $(shell_word "$SCENARIOS/quickstart.toml") --set run.limit=250ms --seed N\", \"shard\": \"2/3\", \"seeds\": $count, \"failed\": $count, \"dropped_datagrams\": 0, \"interrupted\": true, \"covered\": \"2..$last\", \"resume\": \"--seeds $((last + 3))..200000 --shard 1/3\"}" "$WORK/json.out" ||
   fail "json: summary" json
 
 # A real-time run of a minute in flight: abandoned, nothing reported as run.
