@@ -200,6 +200,9 @@ std::string format_header(const JournalHeader& h, const FormatOptions& options) 
     std::string out = "{\"type\":\"header\"";
     append_json_number(out, "format_version", std::uint64_t{h.format_version});
     append_json_field(out, "engine_version", h.engine_version);
+    // What this hio says of it, as hio replay --json does: the Journal
+    // changes between its version and this one.
+    out += ",\"journal_changes_between\":" + journal_changes_json(h.engine_version);
     append_json_number(out, "seed", h.seed);
     append_json_number(out, "tock_ns", static_cast<std::int64_t>(h.tock.count()));
     append_json_field(out, "tock", format_seconds(h.tock));

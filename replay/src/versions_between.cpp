@@ -14,6 +14,7 @@ namespace hio::replay {
 VersionsBetween versions_between(std::string_view recorded_engine_version,
                                  std::string_view this_version) {
   VersionsBetween out;
+  out.unparsed = !detail::engine_version_parts(recorded_engine_version);
   const auto self = detail::engine_version_parts(this_version);
   if (!self) return out;
   const unsigned long major = (*self)[0];
@@ -23,6 +24,7 @@ VersionsBetween versions_between(std::string_view recorded_engine_version,
     out.later = true;
     return out;
   }
+  out.same_minor = !detail::engine_before(recorded_engine_version, major, minor);
   for (const unsigned long change : detail::kJournalChangeMinors) {
     const bool not_after_this = major > 0 || change <= minor;
     if (not_after_this && detail::engine_before(recorded_engine_version, 0, change))
@@ -37,12 +39,14 @@ std::string format_recorded_version(std::string_view recorded_engine_version,
   if (!between.may_diverge()) return "";
   // A text of another form is shown for what it is (a journal's bytes).
   std::string recorded;
-  if (detail::engine_version_parts(recorded_engine_version)) {
+  if (!between.unparsed) {
     recorded = recorded_engine_version;
   } else {
     append_quoted_text(recorded, recorded_engine_version);
   }
   std::string out = "by " + recorded;
+  // No hio is called that: none to replay it with (rev23 L16).
+  if (between.unparsed) out += ", which names no hio version";
   if (between.later) {
     return out + ", a later hio than this " + std::string(this_version) +
            ", whose Journal changes this one does not know: replay it with " + recorded;
@@ -52,8 +56,21 @@ std::string format_recorded_version(std::string_view recorded_engine_version,
          (changes.size() > 1 ? "s" : "") + " of hio ";
   for (std::size_t i = 0; i < changes.size(); ++i)
     out += (i == 0 ? "" : i + 1 == changes.size() ? " and " : ", ") + changes[i];
-  return out + " (docs/changes.md) can make the doers act otherwise; replay it with " + recorded +
-         ", or record it again";
+  out += " (docs/changes.md) can make the doers act otherwise; ";
+  return out + (between.unparsed ? "record it again"
+                                 : "replay it with " + recorded + ", or record it again");
+}
+
+std::string journal_changes_json(std::string_view recorded_engine_version,
+                                 std::string_view this_version) {
+  if (recorded_engine_version.empty()) return "null";
+  const VersionsBetween between = versions_between(recorded_engine_version, this_version);
+  if (between.later) return "null";
+  // The MINORs are digits and dots: nothing to escape.
+  std::string out = "[";
+  for (const std::string& change : between.journal_changes)
+    out += (out.size() == 1 ? "\"" : ",\"") + change + "\"";
+  return out + "]";
 }
 
 }  // namespace hio::replay

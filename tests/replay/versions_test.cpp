@@ -65,11 +65,46 @@ TEST(ReplayVersions, TheNoteNamesTheJournalChangesOrNothing) {
   EXPECT_EQ(format_recorded_version("hio 0.23.0", "hio 0.22.0"),
             "by hio 0.23.0, a later hio than this hio 0.22.0, whose Journal changes this one "
             "does not know: replay it with hio 0.23.0");
-  // A journal's text of another form is shown escaped.
+  // A journal's text of another form is shown escaped, and, naming no hio,
+  // sends no one to replay it with that (rev23 L16: "replay it with
+  // \"hio\\n0.1\"").
   EXPECT_EQ(format_recorded_version("hio\n0.1", "hio 0.17.0"),
-            "by \"hio\\n0.1\"; this is hio 0.17.0: the Journal changes of hio 0.16 and 0.17 "
-            "(docs/changes.md) can make the doers act otherwise; replay it with \"hio\\n0.1\", "
-            "or record it again");
+            "by \"hio\\n0.1\", which names no hio version; this is hio 0.17.0: the Journal "
+            "changes of hio 0.16 and 0.17 (docs/changes.md) can make the doers act otherwise; "
+            "record it again");
+  EXPECT_EQ(format_recorded_version("my capture", "hio 0.19.0"),
+            "by \"my capture\", which names no hio version; this is hio 0.19.0: the Journal "
+            "changes of hio 0.16, 0.17, 0.18 and 0.19 (docs/changes.md) can make the doers act "
+            "otherwise; record it again");
+}
+
+// Which versions a scenario rule may lie between: only a MINOR adds one, so
+// the same MINOR (another PATCH) is `same_minor` and gets no scenario note
+// (xver23); a text that names no hio is `unparsed`, and never the same.
+TEST(ReplayVersions, SameMinorAndUnparsedSayWhatTheTextNames) {
+  EXPECT_TRUE(versions_between("hio 0.22.0", "hio 0.22.0").same_minor);
+  EXPECT_TRUE(versions_between("hio 0.22.7", "hio 0.22.0").same_minor);
+  EXPECT_TRUE(versions_between("hio 0.22.0", "hio 0.22.3").same_minor);
+  EXPECT_FALSE(versions_between("hio 0.21.0", "hio 0.22.0").same_minor);
+  EXPECT_FALSE(versions_between("hio 0.23.0", "hio 0.22.0").same_minor);
+  EXPECT_FALSE(versions_between("hio 1.22.0", "hio 0.22.0").same_minor);
+  EXPECT_FALSE(versions_between("x", "hio 0.22.0").same_minor);
+  EXPECT_FALSE(versions_between("hio 0.22.0", "hio 0.22.0").unparsed);
+  EXPECT_TRUE(versions_between("hio 0.22", "hio 0.22.0").unparsed);
+  EXPECT_TRUE(versions_between("", "hio 0.22.0").unparsed);
+}
+
+// The JSON's list is the text line's (rev23 L16): the MINORs between, [] for
+// none, null for a later hio's (unknown here) or no version at all.
+TEST(ReplayVersions, TheJsonListsTheJournalChangesTheLineNames) {
+  EXPECT_EQ(journal_changes_json("hio 0.15.0", "hio 0.22.0"),
+            R"(["0.16","0.17","0.18","0.19","0.20"])");
+  EXPECT_EQ(journal_changes_json("hio 0.19.4", "hio 0.22.0"), R"(["0.20"])");
+  EXPECT_EQ(journal_changes_json("hio 0.21.0", "hio 0.22.0"), "[]");
+  EXPECT_EQ(journal_changes_json("hio 0.22.0", "hio 0.22.0"), "[]");
+  EXPECT_EQ(journal_changes_json("hio 0.23.0", "hio 0.22.0"), "null");
+  EXPECT_EQ(journal_changes_json("", "hio 0.22.0"), "null");
+  EXPECT_EQ(journal_changes_json("x", "hio 0.17.0"), R"(["0.16","0.17"])");
 }
 
 // The library's one-line result says it too (an embedder's replay, not only

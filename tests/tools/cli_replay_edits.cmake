@@ -230,7 +230,26 @@ hio(replay ${WORK}/listener-v015.hioj EXIT 3)
 require("${out}" ": diverged\n[^\n]*\n[^\n]*\n[^\n]*\nrecorded:  by hio 0\\.15\\.0; this is hio [0-9]+\\.[0-9]+\\.[0-9]+: the Journal changes of hio 0\\.16, [^\n]*0\\.20[^\n]* \\(docs/changes\\.md\\) can make the doers act otherwise; replay it with hio 0\\.15\\.0, or record it again\nreplay diverged at pass 0 "
         "another version: the diverged replay names both, and the Journal changes between")
 hio(replay ${WORK}/listener-v015.hioj --json EXIT 3)
-require("${out}" "\"recorded_engine_version\": \"hio 0\\.15\\.0\", \"status\": \"diverged\"" "another version: json")
+require("${out}" "\"recorded_engine_version\": \"hio 0\\.15\\.0\", \"journal_changes_between\": \\[\"0\\.16\",\"0\\.17\",\"0\\.18\",\"0\\.19\",\"0\\.20\"[],]"
+        "another version: json")
+# The JSON lists the Journal changes the text line names (rev23 L16): [] where
+# none lies between, null for a later hio's (unknown here); so does hio
+# inspect --json's header line.
+hio(replay ${WORK}/listener.hioj --json EXIT 3)
+require("${out}" "\"journal_changes_between\": \\[\\], " "this version: json, no Journal change")
+edit(engine-set ${WORK}/listener.hioj ${WORK}/listener-later.hioj "hio 0.999.0" EXIT 0)
+hio(replay ${WORK}/listener-later.hioj --json EXIT 3)
+require("${out}" "\"journal_changes_between\": null, " "a later version: json, null")
+hio(inspect ${WORK}/listener-v015.hioj --json EXIT 0)
+require("${out}" "^{\"type\":\"header\",\"format_version\":1,\"engine_version\":\"hio 0\\.15\\.0\",\"journal_changes_between\":\\[\"0\\.16\",[^]]*\"0\\.20\"[],]"
+        "inspect --json: the header's journal_changes_between")
+# A version text that names no hio (a program's own capture, a crafted
+# header) counts as before every Journal change, and the line sends no one
+# to replay it with that "version" (rev23 L16: "replay it with \"x\"").
+edit(engine-set ${WORK}/listener.hioj ${WORK}/listener-unnamed.hioj "my-capture" EXIT 0)
+hio(replay ${WORK}/listener-unnamed.hioj EXIT 3)
+require("${out}" "\nrecorded:  by \"my-capture\", which names no hio version; this is hio [0-9.]+: the Journal changes of hio 0\\.16, [^\n]* can make the doers act otherwise; record it again\nreplay diverged at pass 0 "
+        "a version text that names no hio: no replay-it-with advice")
 hio(replay ${WORK}/listener.hioj EXIT 3)
 if(out MATCHES "recorded:")
   message(FATAL_ERROR "this version's journal: no recorded: line expected:\n${out}")
@@ -272,6 +291,20 @@ endfunction()
 # Its text does not load (an unknown key), or its doers cannot be built from
 # it (a hex host, refused since 0.17).
 refused_by_this_version(refused "messages = 40" "mesages = 40" "does not load:\n[^\n]*mesages[^\n]*")
+# A scenario rule comes only with a MINOR (docs/changes.md, Versions): a
+# journal of another PATCH of this one gets no note (xver23: any version
+# difference got it), one whose text names no hio gets it without a version
+# to replay it with.
+edit(engine-set ${WORK}/refused.hioj ${WORK}/refused-patch.hioj "${patch_version}" EXIT 0)
+hio(replay ${WORK}/refused-patch.hioj EXIT 2)
+require("${err}" "does not load:\n[^\n]*mesages" "another PATCH: its scenario refused")
+if(err MATCHES "recorded by")
+  message(FATAL_ERROR "another PATCH's journal: no version note expected:\n${err}")
+endif()
+edit(engine-set ${WORK}/refused.hioj ${WORK}/refused-unnamed.hioj "my-capture" EXIT 0)
+hio(replay ${WORK}/refused-unnamed.hioj EXIT 2)
+require("${err}" "refused-unnamed\\.hioj: the journal was recorded by my-capture, which names no hio version; this is hio [0-9.]+, which may refuse what its writer accepted \\(docs/changes\\.md says what changed\\): record it again\n$"
+        "a version text that names no hio: its scenario refused, no replay-it-with advice")
 refused_by_this_version(hex "address = \"sim://server:7\"" "address = \"tcp://0x7f000001:7\""
                         "cannot build doer 'server': bad address[^\n]*\n[^\n]*")
 # With --set too: a replay's --set takes run settings only, each refused as

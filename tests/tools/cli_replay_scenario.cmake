@@ -36,7 +36,7 @@ require("${out}" "\nreplay diverged at pass 750 \\(tyme 0.75 s\\) on channel #2 
         "a changed parameter: the first divergence")
 # The same in JSON: the scenario used and both digests.
 hio(replay ${WORK}/udp.hioj --scenario ${WORK}/requests150.toml --json EXIT 3)
-require("${out}" "\"scenario_replaced\": true, \"scenario_file\": \"[^\"]*requests150.toml\", \"sets\": \\[\\], \"scenario_digest\": \"[0-9a-f]+\", \"recorded_scenario_digest\": \"99c64775f92c4c41\", \"recorded_engine_version\": \"hio [0-9.]+\", \"status\": \"diverged\""
+require("${out}" "\"scenario_replaced\": true, \"scenario_file\": \"[^\"]*requests150.toml\", \"sets\": \\[\\], \"scenario_digest\": \"[0-9a-f]+\", \"recorded_scenario_digest\": \"99c64775f92c4c41\", \"recorded_engine_version\": \"hio [0-9.]+\", \"journal_changes_between\": \\[\\], \"status\": \"diverged\""
         "a changed parameter as JSON")
 hio(replay ${WORK}/udp.hioj --json EXIT 0)
 require("${out}" "\"scenario_replaced\": false, \"scenario_file\": null, \"sets\": \\[\\], \"scenario_digest\": \"99c64775f92c4c41\", \"recorded_scenario_digest\": \"99c64775f92c4c41\""
@@ -289,7 +289,7 @@ file(REMOVE ${WORK}/kept-seed-1.hioj)
 # With a replaced scenario, and as JSON lines; every seed passing is exit 0.
 hio(replay ${WORK}/udp.hioj --noise drop=0.06 --seeds 1..4 --scenario ${WORK}/expect201.toml --json
     EXIT 1)
-require("${out}" "^\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"[0-9a-f]+\", \"first_failure\": \"client.sent == 201 \\(client.sent was 200\\)\", \"journal\": null, \"journal_lost\": null, \"closing_reset\": 0, \"beyond_keep\": false\\}\n"
+require("${out}" "^\\{\"seed\": 1, \"passed\": false, \"end\": \"limit\", \"digest\": \"[0-9a-f]+\", \"first_failure\": \"client.sent == 201 \\(client.sent was 200\\)\", \"journal\": null, \"journal_lost\": null, \"closing_reset\": 0, \"dropped_datagrams\": 0, \"beyond_keep\": false\\}\n"
         "a replaced scenario's noise sweep")
 hio(replay ${WORK}/udp.hioj --noise dup=0.01 --seeds 1..3 EXIT 0)
 require("${out}" "^3 of 3 seeds passed\n$" "every seed passing")

@@ -57,7 +57,7 @@ grep -q '"journal": null' "$WORK/d/report.json" && fail "text: a failing seed wi
 last=$(ls "$WORK/d" | sed -n 's/^seed-\([0-9]*\)\.hioj$/\1/p' | sort -n | tail -1)
 "$HIO" inspect "$WORK/d/seed-$last.hioj" --kind close > "$WORK/j.inspect" || fail "text: journal unreadable" text
 grep -q "^trailer .* end=limit" "$WORK/j.inspect" || fail "text: journal of seed $last not complete" text
-grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": [^,]*, \"journal_lost\": null, \"closing_reset\": 0, \"beyond_keep\": false}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
+grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": [^,]*, \"journal_lost\": null, \"closing_reset\": 0, \"dropped_datagrams\": 0, \"beyond_keep\": false}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
   fail "text: report.json not interrupted at $done" text
 
 # --json with a shard: the resume line keeps the shard's step.
@@ -66,7 +66,7 @@ interrupt json 3 "$HIO" sweep "$SCENARIOS/quickstart.toml" --set run.limit=250ms
 last=$(grep '^{"seed"' "$WORK/json.out" | tail -1 | sed 's/^{"seed": \([0-9]*\),.*/\1/')
 count=$(grep -c '^{"seed"' "$WORK/json.out")
 [ "$last" -eq $((2 + 3 * (count - 1))) ] || fail "json: seeds not the shard's prefix" json
-grep -qx "{\"summary\": true, \"sets\": \[\"run.limit=250ms\"\], \"rerun\": \"$(shell_word "$HIO") run $(shell_word "$SCENARIOS/quickstart.toml") --set run.limit=250ms --seed N\", \"shard\": \"2/3\", \"seeds\": $count, \"failed\": $count, \"interrupted\": true, \"covered\": \"2..$last\", \"resume\": \"--seeds $((last + 3))..200000 --shard 1/3\"}" "$WORK/json.out" ||
+grep -qx "{\"summary\": true, \"sets\": \[\"run.limit=250ms\"\], \"rerun\": \"$(shell_word "$HIO") run $(shell_word "$SCENARIOS/quickstart.toml") --set run.limit=250ms --seed N\", \"shard\": \"2/3\", \"seeds\": $count, \"failed\": $count, \"dropped_datagrams\": 0, \"interrupted\": true, \"covered\": \"2..$last\", \"resume\": \"--seeds $((last + 3))..200000 --shard 1/3\"}" "$WORK/json.out" ||
   fail "json: summary" json
 
 # A real-time run of a minute in flight: abandoned, nothing reported as run.

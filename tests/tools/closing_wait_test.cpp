@@ -109,6 +109,18 @@ TEST(ClosingWait, ALongerWaitIsSaidOnce) {
                                                   "(close_linger; Ctrl-C resets it)"});
 }
 
+// The reset's warning is the wait's neighbour, declared beside it in
+// closing_wait.hpp (rev23 L18: it was declared in runner.hpp, defined here).
+TEST(ClosingWait, TheResetIsSaidInOneOrManyChannelsWords) {
+  EXPECT_EQ(format_closing_reset(1),
+            "warning: 1 closed channel reset at the end before it finished sending (at its "
+            "close_linger, or stopped): its peer may have got less than the journal's tx");
+  EXPECT_EQ(format_closing_reset(2),
+            "warning: 2 closed channels reset at the end before they finished sending (at "
+            "their close_linger, or stopped): their peers may have got less than the "
+            "journal's tx");
+}
+
 }  // namespace closing_wait_test
 }  // namespace
 }  // namespace hio::tools

@@ -1147,6 +1147,10 @@ TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
   const std::size_t dropped = std::stoul(warning->substr(prefix.size()));
   EXPECT_GT(dropped, 0u);
   EXPECT_LT(dropped, 2000u);
+  // The summary holds them too, for hio sweep (rev23 L24).
+  ASSERT_EQ(summary.dropped_datagrams.size(), 1u);
+  EXPECT_EQ(summary.dropped_datagrams[0].name, "srv");
+  EXPECT_EQ(summary.dropped_datagrams[0].datagrams, dropped);
   EXPECT_EQ(*warning, prefix + std::to_string(dropped) + " datagrams that came to channel 'srv' (" +
                           bound +
                           ") before the run read them: dropped at the socket (most often its "

@@ -243,20 +243,22 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
               R"("seed": 3, "passed": false, "end": "done", "digest": )"
               R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
               dir +
-              R"(/seed-3.hioj", "journal_lost": null, "closing_reset": 0, "beyond_keep": false})"),
+              R"(/seed-3.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
       EXPECT_NE(
           report.find(
               R"("seed": 6, "passed": false, "end": "done", "digest": )"
               R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
-              R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": true})"),
+              R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": true})"),
           std::string::npos)
           << report;
-      EXPECT_NE(report.find(R"("seed": 4, "passed": true, "end": "done", "digest": )"
-                            R"("0000000000000004", "first_failure": null, "journal": null, )"
-                            R"("journal_lost": null, "closing_reset": 0, "beyond_keep": false})"),
-                std::string::npos)
+      EXPECT_NE(
+          report.find(
+              R"("seed": 4, "passed": true, "end": "done", "digest": )"
+              R"("0000000000000004", "first_failure": null, "journal": null, )"
+              R"("journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
+          std::string::npos)
           << report;
       fs::remove_all(dir);
     }
@@ -315,7 +317,7 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     EXPECT_NE(
         report.find(
             R"("journal": ")" + dir +
-            R"(/seed-1.hioj", "journal_lost": null, "closing_reset": 0, "beyond_keep": false}], "interrupted": true, )"
+            R"(/seed-1.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false}], "interrupted": true, )"
             R"("covered": "1..1", "resume": "--seeds 2..)" +
             std::to_string(last) + "\"}\n"),
         std::string::npos)
@@ -464,6 +466,83 @@ TEST(Sweep, StopSignalThenOutOfMemoryGivesTheSignalsCode) {
       0u)
       << err.str();
   EXPECT_EQ(caught_stop_signal(), SIGINT);
+}
+
+// A seed whose real UDP endpoint got datagrams faster than its run read them
+// (sent while the run was told where it is bound, before its first read) is
+// reported as hio run warns: a stderr line per channel after "seed N: ", the
+// count in its record (report.json, --json) and in the summary. Until
+// session 24 a sweep said nothing of them (rev23 L24).
+TEST(Sweep, DatagramsTheKernelDroppedAreReportedPerSeed) {
+  // As RunScenario.DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd: 2 MB may
+  // all fit a tuned host's default receive buffer.
+  std::size_t rmem_default = 0;
+  std::ifstream("/proc/sys/net/core/rmem_default") >> rmem_default;
+  if (rmem_default >= 2'000'000) {
+    GTEST_SKIP() << "net.core.rmem_default is " << rmem_default << ": 2 MB may all fit";
+  }
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  const Scenario scenario = load_scenario_text(
+      "[run]\nmode = \"real\"\ntock = \"10ms\"\nlimit = \"100ms\"\n"
+      "[[doer]]\nkind = \"udp_responder\"\nname = \"srv\"\naddress = \"udp://127.0.0.1:0\"\n",
+      "flooded.toml", kinds);
+  // The sweep's runner, with hio sweep's `say`, but flooding the endpoint
+  // once bound (RunOptions::listening, which scenario_seed_runner leaves
+  // unset).
+  std::mutex said_mutex;
+  std::vector<std::string> said;
+  const auto say = [&](const std::string& line) {
+    const std::lock_guard<std::mutex> lock(said_mutex);
+    said.push_back(line);
+  };
+  const SeedRunner runner = [&](std::uint64_t seed, const std::string&, const StopFlag& stop) {
+    Scenario copy = scenario;
+    copy.run.seed = seed;
+    RunOptions options;
+    options.stop = &stop;
+    options.listening = [](const Listening& l) {
+      const std::string bound = l.address.substr(l.address.find("://") + 3);
+      hio::test::flood_udp(
+          static_cast<std::uint16_t>(std::stoul(bound.substr(bound.rfind(':') + 1))), 2000, 1000);
+    };
+    return seed_run_of(run_scenario(copy, kinds, options), seed, stop, say);
+  };
+  SweepCommand command;
+  command.shard_text = "1/1";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(sweep_command(runner, shard_seeds({1, 1}, {1, 1}), SweepOptions{}, command, out, err),
+            0)
+      << out.str() << err.str();
+  ASSERT_EQ(said.size(), 1u) << testing::PrintToString(said);
+  const std::string prefix = "seed 1: warning: the kernel dropped ";
+  ASSERT_EQ(said[0].rfind(prefix, 0), 0u) << said[0];
+  const std::uint64_t dropped = std::stoull(said[0].substr(prefix.size()));
+  EXPECT_GT(dropped, 0u);
+  EXPECT_NE(said[0].find(" that came to channel 'srv' (127.0.0.1:"), std::string::npos) << said[0];
+  EXPECT_NE(
+      out.str().find("1 of 1 seed passed\nwarning: the kernel dropped " + std::to_string(dropped) +
+                     " datagrams in 1 seed before the runs read them (stderr names the "
+                     "channels): those runs had fewer inputs than were sent to them\n"),
+      std::string::npos)
+      << out.str();
+  // The seed's record and the --json summary count them.
+  said.clear();
+  command.json = true;
+  std::ostringstream json;
+  EXPECT_EQ(sweep_command(runner, shard_seeds({1, 1}, {1, 1}), SweepOptions{}, command, json, err),
+            0);
+  ASSERT_EQ(said.size(), 1u) << testing::PrintToString(said);
+  const std::string again = said[0].substr(prefix.size());
+  const std::string count = again.substr(0, again.find(' '));
+  EXPECT_NE(json.str().find("\"closing_reset\": 0, \"dropped_datagrams\": " + count +
+                            ", \"beyond_keep\": false}\n"),
+            std::string::npos)
+      << json.str();
+  EXPECT_NE(json.str().find("\"failed\": 0, \"dropped_datagrams\": " + count + ", "),
+            std::string::npos)
+      << json.str();
 }
 
 // Real-time seeds with a tock of an hour (and a limit of 60 s of wall time,
@@ -778,12 +857,12 @@ TEST(SweepJson, EachSeedCarriesItsClosingResets) {
     EXPECT_NE(text.find(R"({"seed": 1, )"), std::string::npos) << text;
     EXPECT_NE(
         text.find(
-            R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": false})"),
+            R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
         std::string::npos)
         << text;
     EXPECT_NE(
         text.find(
-            R"("journal": null, "journal_lost": null, "closing_reset": 3, "beyond_keep": false})"),
+            R"("journal": null, "journal_lost": null, "closing_reset": 3, "dropped_datagrams": 0, "beyond_keep": false})"),
         std::string::npos)
         << text;
   }
@@ -804,21 +883,23 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
       format_seed_result_json(r),
       R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
       R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-      R"("journal": "d/seed-7.hioj", "journal_lost": null, "closing_reset": 0, "beyond_keep": false})");
+      R"("journal": "d/seed-7.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
   r.journal.clear();
   // A run that threw (never started, say) has no end and no digest.
   r.error = true;
   r.digest = 0x1234;
-  EXPECT_EQ(format_seed_result_json(r),
-            R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
-            R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": false})");
+  EXPECT_EQ(
+      format_seed_result_json(r),
+      R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
+      R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
+      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
   // A doer threw: the run ran to that end, and its digest is known.
   r.doer_threw = true;
-  EXPECT_EQ(format_seed_result_json(r),
-            R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
-            R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-            R"("journal": null, "journal_lost": null, "closing_reset": 0, "beyond_keep": false})");
+  EXPECT_EQ(
+      format_seed_result_json(r),
+      R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
+      R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
+      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
 }
 
 }  // namespace sweep_test

@@ -271,6 +271,62 @@ std::string usage_error(CLI::App& app, const CLI::ParseError& error,
          message_text(message) + "\nRun with --help for more information.";
 }
 
+// hio's questions, --help (-h) and --version, are asked alone: `hio
+// --help`, `hio --help COMMAND` and `hio COMMAND --help` (COMMAND's help),
+// `hio --version`. Any other word with one (`hio run --help x`, `hio -h run
+// x`, `hio --version x`, `hio --help --version`, `hio run --version`) would
+// go unused, the help or version printed, exit 0: a typo unsaid (xver23).
+// Said instead, "hio run: --help x: --help takes no other argument: x was
+// not expected with it; give hio run --help alone for run's help", or "" when
+// `words` (the parser's, argv[0] first) ask nothing or ask it alone. A word
+// after an option that takes a value is that value (`--record -h`, said by
+// option_as_value); after `--` every word is an argument.
+std::string asked_with_others(const std::vector<std::string>& words,
+                              const std::set<std::string, std::less<>>& valued,
+                              const std::vector<std::string>& commands) {
+  const auto is_help = [](std::string_view word) { return word == "--help" || word == "-h"; };
+  // The first question, if any.
+  std::size_t ask = 0;
+  for (std::size_t i = 1; i < words.size() && words[i] != "--" && ask == 0; ++i) {
+    const bool a_value = valued.find(words[i - 1]) != valued.end();
+    if (!a_value && (is_help(words[i]) || words[i] == "--version")) ask = i;
+  }
+  if (ask == 0) return "";
+  const std::string& asked = words[ask];
+  const bool help = is_help(asked);
+  // The command whose help is asked: the first word, or the one right after
+  // a first --help. The version is hio's: a command with it is one more word.
+  const auto is_command = [&commands](std::string_view word) {
+    return std::find(commands.begin(), commands.end(), word) != commands.end();
+  };
+  std::size_t command = 0;
+  if (help && ask > 1 && is_command(words[1])) command = 1;
+  if (help && ask == 1 && words.size() > 2 && is_command(words[2])) command = 2;
+  std::vector<std::string> others;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    if (i != ask && i != command) others.push_back(words[i]);
+  }
+  if (others.empty()) return "";
+  std::string listed;
+  for (const std::string& other : others)
+    listed += (listed.empty() ? "" : " ") + other;
+  // The words as given, but the command the prefix names.
+  std::string given;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    if (i != command) given += (given.empty() ? "" : " ") + words[i];
+  }
+  const std::string program = program_name();
+  const std::string about = command == 0 ? "" : " " + words[command];
+  const std::string what =
+      !help          ? "the version"
+      : command != 0 ? words[command] + "'s help"
+                     : "the help, or " + program + " " + asked + " COMMAND for a command's";
+  return (command == 0 ? program + ": " : command_prefix(words[command])) +
+         message_text(given + ": " + asked + " takes no other argument: " + listed +
+                      (others.size() == 1 ? " was" : " were") + " not expected with it; give " +
+                      program + about + " " + asked + " alone for " + what);
+}
+
 // While it lives, the libraries' own lines (hio/engine/report.hpp: a journal
 // that a destructor could not finish) go to stderr after `prefix` ("hio run:
 // "), as the command's own messages do; the sink before it is put back after.
@@ -636,8 +692,9 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   }
   // `hio --help COMMAND` is COMMAND's help (CLI11's reading: as `hio COMMAND
   // --help`); a word after it that is no command was left unsaid, the
-  // main help printed, exit 0.
-  if ((given_command == "--help" || given_command == "-h") && argc > 2 &&
+  // main help printed, exit 0. (An option after it is refused with the
+  // other words given with a question: asked_with_others.)
+  if ((given_command == "--help" || given_command == "-h") && argc > 2 && argv[2][0] != '-' &&
       std::find(commands.begin(), commands.end(), argv[2]) == commands.end()) {
     const std::string nearest = did_you_mean(argv[2], commands);
     cli_err() << program_name() << ": " << given_command << " " << message_text(argv[2])
@@ -730,15 +787,22 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   try {
     app.parse(static_cast<int>(words_c.size()), words_c.data());
   } catch (const CLI::ParseError& error) {
-    // --help, --version; not --help=x, refused as every flag with a value is
-    // (it printed the help, the value unsaid).
-    if (error.get_exit_code() == 0 && flag_given_a_value().empty())
+    // --help, --version, asked alone; not --help=x, refused as every flag
+    // with a value is (it printed the help, the value unsaid).
+    const std::string asked = asked_with_others(words, valued, commands);
+    if (error.get_exit_code() == 0 && flag_given_a_value().empty() && asked.empty())
       return app.exit(error, cli_out(), cli_err());
     if (json_given(app)) json.start();
     // What else failed may follow from it.
     if (const std::string problem = flag_given_a_value(); !problem.empty()) {
       cli_err() << flag_prefix << message_text(problem)
                 << "\nRun with --help for more information.\n";
+      return kExitBadInput;
+    }
+    // Before what the parser says of the other words: they were given with
+    // a question, which is the mistake (`hio run --version`: not expected).
+    if (!asked.empty()) {
+      cli_err() << asked << "\n";
       return kExitBadInput;
     }
     const bool separator = std::find_if(argv + 1, argv + argc, [](const char* word) {

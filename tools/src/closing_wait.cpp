@@ -1,7 +1,6 @@
 #include "closing_wait.hpp"
 
 #include "hio/engine/counted.hpp"
-#include "hio/tools/runner.hpp"
 
 namespace hio::tools {
 

@@ -28,4 +28,9 @@ std::size_t finish_closing_after_run(IoHub& io, const std::function<bool()>& sto
 // resets them)".
 std::string format_closing_wait(std::size_t closing);
 
+// The warning for RunSummary::closing_reset > 0: "warning: 2 closed channels
+// reset at the end before they finished sending (at their close_linger, or
+// stopped): their peers may have got less than the journal's tx".
+std::string format_closing_reset(std::size_t reset);
+
 }  // namespace hio::tools

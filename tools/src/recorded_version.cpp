@@ -18,12 +18,23 @@ void note_scenario_version(std::vector<Diagnostic>& problems, std::string_view r
                            const std::string& journal) {
   const std::string other = recorded_by_other_version(recorded);
   if (other.empty()) return;
-  problems.push_back(Diagnostic{
-      SourcePos{journal, 0, 0},
-      "the journal was " + other +
-          ", which may refuse what that version accepted (docs/changes.md says what changed): "
-          "replay it with " +
-          display_text(recorded) + ", or record it again"});
+  // A scenario rule comes only with a MINOR: another PATCH of this one
+  // refuses nothing this one accepts, and the note would send the user
+  // away from what is wrong (xver23).
+  const replay::VersionsBetween between = replay::versions_between(recorded);
+  if (between.same_minor) return;
+  // A text that names no hio has none to replay it with (rev23 L16).
+  const std::string note =
+      between.unparsed
+          ? "the journal was recorded by " + display_text(recorded) +
+                ", which names no hio version; this is " + replay::engine_version() +
+                ", which may refuse what its writer accepted (docs/changes.md says what "
+                "changed): record it again"
+          : "the journal was " + other +
+                ", which may refuse what that version accepted (docs/changes.md says what "
+                "changed): replay it with " +
+                display_text(recorded) + ", or record it again";
+  problems.push_back(Diagnostic{SourcePos{journal, 0, 0}, note});
 }
 
 }  // namespace hio::tools

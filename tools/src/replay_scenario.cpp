@@ -818,6 +818,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       replay::format_digest(o.scenario_digest) + "\", \"recorded_scenario_digest\": \"" +
       replay::format_digest(o.recorded_scenario_digest) + "\", " +
       json_field_or_null("recorded_engine_version", r.recorded_engine_version) +
+      ", \"journal_changes_between\": " + replay::journal_changes_json(r.recorded_engine_version) +
       ", \"status\": \"" + to_string(r.status) +
       "\", \"interrupted\": " + (o.interrupted ? "true" : "false") +
       ", \"recorded_interrupted\": " + (recorded_interrupted(o) ? "true" : "false") +

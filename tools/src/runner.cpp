@@ -814,8 +814,9 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
   // Datagrams lost before the run could read them say nothing otherwise: no
   // event, nothing in the journal (real IO only: a replay has no socket).
+  summary.dropped_datagrams = io.dropped_datagrams();
   if (options.warn) {
-    for (const IoHub::DroppedDatagrams& dropped : io.dropped_datagrams())
+    for (const IoHub::DroppedDatagrams& dropped : summary.dropped_datagrams)
       options.warn(format_dropped_datagrams(dropped));
   }
   // The doers closed their channels as the run ended: a TCP/TLS stream's or

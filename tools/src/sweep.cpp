@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "hio/engine/counted.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/signal_catch_scope.hpp"
 #include "hio/engine/stop_read.hpp"  // record_stop_signal
@@ -183,6 +184,7 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.digest = run.digest;
   result.end = run.end;
   result.closing_reset = run.closing_reset;
+  result.dropped_datagrams = run.dropped_datagrams;
   result.journal_check = run.journal_check;
   // A doer threw: its end is "error", its digest the run's (deterministic
   // up to the exception); the seed's journal (end=error) is kept with the
@@ -369,24 +371,33 @@ SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& re
         say("seed " + std::to_string(seed) + ": " + line);
       };
     }
-    const RunSummary summary = run_scenario(copy, registry, options);
-    SeedRun run;
-    // Interrupted by the sweep's stop, or by a stop signal the engine's
-    // handler kept before the sweep's watcher saw it (a thread of the
-    // program's took it): the sweep stops either way, and the run is abandoned.
-    run.stopped =
-        summary.end == RunEnd::interrupted && (stop.is_set() || caught_stop_signal() != 0);
-    run.passed = summary.passed();
-    run.first_failure = summary.first_failure();
-    run.digest = summary.digest;
-    run.end = summary.end;
-    run.error = summary.error;
-    run.journal_lost = summary.journal_lost;
-    run.journal_moved = summary.journal_moved;
-    run.journal_check = summary.journal_check;
-    run.closing_reset = summary.closing_reset;
-    return run;
+    return seed_run_of(run_scenario(copy, registry, options), seed, stop, say);
   };
+}
+
+SeedRun seed_run_of(const RunSummary& summary, std::uint64_t seed, const StopFlag& stop,
+                    const std::function<void(const std::string&)>& say) {
+  SeedRun run;
+  // Interrupted by the sweep's stop, or by a stop signal the engine's
+  // handler kept before the sweep's watcher saw it (a thread of the
+  // program's took it): the sweep stops either way, and the run is abandoned.
+  run.stopped = summary.end == RunEnd::interrupted && (stop.is_set() || caught_stop_signal() != 0);
+  run.passed = summary.passed();
+  run.first_failure = summary.first_failure();
+  run.digest = summary.digest;
+  run.end = summary.end;
+  run.error = summary.error;
+  run.journal_lost = summary.journal_lost;
+  run.journal_moved = summary.journal_moved;
+  run.journal_check = summary.journal_check;
+  run.closing_reset = summary.closing_reset;
+  // Said per seed as hio run warns at its end (nothing else says it: no
+  // event, no journal holds them), and counted in the seed's result.
+  for (const IoHub::DroppedDatagrams& dropped : summary.dropped_datagrams) {
+    run.dropped_datagrams += dropped.datagrams;
+    if (say) say("seed " + std::to_string(seed) + ": " + format_dropped_datagrams(dropped));
+  }
+  return run;
 }
 
 SweepEnd sweep(const Scenario& scenario, const DoerRegistry& registry, const ShardSeeds& seeds,
@@ -557,6 +568,7 @@ std::string format_seed_result_json(const SeedResult& r) {
          json_field_or_null("journal", r.journal) + ", " +
          json_field_or_null("journal_lost", r.journal_lost) +
          ", \"closing_reset\": " + std::to_string(r.closing_reset) +
+         ", \"dropped_datagrams\": " + std::to_string(r.dropped_datagrams) +
          ", \"beyond_keep\": " + (r.beyond_keep ? "true" : "false") + "}";
 }
 
@@ -935,6 +947,8 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::uint64_t journals_lost = 0;   // wanted, and could not be written
   std::uint64_t journals_moved = 0;  // saved, and then moved (with --out): complete elsewhere
   std::uint64_t beyond_keep = 0;     // failing, after the first --keep N
+  std::uint64_t dropped = 0;         // datagrams the kernel dropped, all seeds together
+  std::uint64_t dropped_seeds = 0;   // the seeds that had any
   std::optional<std::uint64_t> last_reported;
   // The journals saved, for the check at the end.
   struct SavedJournal {
@@ -950,6 +964,8 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     }
     if (!r.passed) ++failed;
     beyond_keep += r.beyond_keep ? 1u : 0u;
+    dropped += r.dropped_datagrams;
+    dropped_seeds += r.dropped_datagrams > 0 ? 1u : 0u;
     // A journal moved with --out while its seed ran is saved, elsewhere.
     journals += r.journal.empty() && !r.journal_moved ? 0u : 1u;
     journals_moved += r.journal_moved ? 1u : 0u;
@@ -1073,9 +1089,9 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     // "sets" and "rerun" before "shard", as in report.json.
     out << "{\"summary\": true, " << sets_and_rerun_json(command) << ", "
         << json_field("shard", command.shard_text) << ", \"seeds\": " << end.done
-        << ", \"failed\": " << failed << ", \"interrupted\": " << interrupted << ", "
-        << json_field_or_null("covered", covered) << ", " << json_field_or_null("resume", resume)
-        << "}\n";
+        << ", \"failed\": " << failed << ", \"dropped_datagrams\": " << dropped
+        << ", \"interrupted\": " << interrupted << ", " << json_field_or_null("covered", covered)
+        << ", " << json_field_or_null("resume", resume) << "}\n";
   } else {
     if (end.interrupted) {
       // After the last seed (as hio run's exit 130 after its run): nothing
@@ -1098,6 +1114,14 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     out << end.done - failed << " of " << counted(end.done, "seed") << " passed";
     if (failed > 0) out << "; failing seeds listed above";
     out << "\n";
+    // Inputs that never reached a run say nothing otherwise (stderr named
+    // each seed's channels as it ended).
+    if (dropped > 0) {
+      out << "warning: the kernel dropped " << counted(dropped, "datagram") << " in "
+          << counted(dropped_seeds, "seed")
+          << " before the runs read them (stderr names the channels): those runs had fewer "
+             "inputs than were sent to them\n";
+    }
     if (failed > 0 && !command.rerun.empty()) {
       out << "a failing seed N runs again with: " << rerun_shown(command.rerun) << "\n";
     }

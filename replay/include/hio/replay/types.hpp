@@ -80,6 +80,14 @@ struct VersionsBetween {
   // The journal's is a later MINOR or MAJOR than this_version: its Journal
   // changes are not known here.
   bool later = false;
+  // The journal's text is not of the form "hio MAJOR.MINOR.PATCH" (a
+  // program's own capture, a crafted header): it names no hio to replay it
+  // with, and counts as before every Journal change.
+  bool unparsed = false;
+  // The journal's MAJOR.MINOR is this_version's (the same version or another
+  // PATCH of it): no scenario rule lies between, since only a MINOR adds one
+  // (docs/changes.md, Versions).
+  bool same_minor = false;
   // Whether the versions can explain a divergence of the replay.
   bool may_diverge() const { return later || !journal_changes.empty(); }
 };
@@ -94,9 +102,20 @@ VersionsBetween versions_between(std::string_view recorded_engine_version,
 // hio 0.15.0, or record it again", or for a later version "by hio 0.24.0, a
 // later hio than this hio 0.23.0, whose Journal changes this one does not
 // know: replay it with hio 0.24.0". The recorded text is quoted (escaped)
-// when it is not of the form "hio MAJOR.MINOR.PATCH".
+// when it is not of the form "hio MAJOR.MINOR.PATCH", and then, naming no
+// hio, gets no "replay it with": "by \"x\", which names no hio version; this
+// is hio 0.23.0: the Journal changes of ... can make the doers act
+// otherwise; record it again".
 std::string format_recorded_version(std::string_view recorded_engine_version,
                                     std::string_view this_version = engine_version());
+
+// versions_between's Journal changes as a JSON array, `["0.16","0.17"]`
+// (`[]` where none lies between), or `null` where none can be named: no
+// recorded version (""), or a later hio's, whose changes are not known here.
+// What `hio replay --json`, `hio inspect --json` (its header line) and `hio
+// salvage --json` give as "journal_changes_between".
+std::string journal_changes_json(std::string_view recorded_engine_version,
+                                 std::string_view this_version = engine_version());
 
 // A channel that existed when the run started.
 struct ChannelInfo {

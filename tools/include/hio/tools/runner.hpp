@@ -252,6 +252,11 @@ struct RunSummary {
   // their peers may have got less than the journal's tx
   // (IoHub::finish_closing).
   std::size_t closing_reset = 0;
+  // The run's UDP channels whose datagrams the kernel dropped before the run
+  // read them (IoHub::dropped_datagrams, asked at the end): what
+  // RunOptions::warn says of each (format_dropped_datagrams), and hio sweep
+  // reports per seed. Empty for a run in virtual time.
+  std::vector<IoHub::DroppedDatagrams> dropped_datagrams{};
   // A doer threw and ended the run (the journal's end=error): the text. The
   // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
   std::optional<std::string> error{};
@@ -425,8 +430,6 @@ std::string format_journal_stopped(std::uint64_t flushed_bytes, std::string_view
 // What the summaries add to how a run that reached its end ended when only
 // its journal's end could not be written (RunSummary::journal_failed_at_end).
 inline constexpr std::string_view kJournalEndFailed = "the journal's end could not be written";
-// The warning for RunSummary::closing_reset > 0 (IoHub::finish_closing).
-std::string format_closing_reset(std::size_t reset);
 // The end-of-run warning for a UDP channel whose datagrams the kernel
 // dropped (IoHub::dropped_datagrams): "warning: the kernel dropped 3
 // datagrams that came to channel 'NAME' (LOCAL) before the run read them:

@@ -66,8 +66,9 @@ struct SeedResult {
   RunEnd end = RunEnd::done;
   std::string journal{};  // the failing run's journal, if one was saved
   std::function<std::string(int, bool*)> journal_check{};  // SeedRun::journal_check of `journal`
-  std::size_t closing_reset = 0;  // SeedRun::closing_reset of the run reported
-  std::string note{};             // a problem saving the journal, for stderr
+  std::size_t closing_reset = 0;        // SeedRun::closing_reset of the run reported
+  std::uint64_t dropped_datagrams = 0;  // SeedRun::dropped_datagrams of the run reported
+  std::string note{};                   // a problem saving the journal, for stderr
   // A journal was wanted and could not be written: why (the note says it on
   // stderr; JSON: "journal_lost", null when "").
   std::string journal_lost{};
@@ -131,6 +132,10 @@ struct SeedRun {
   // had not finished sending within close_linger, or was cut by `stop`):
   // RunSummary::closing_reset. 0 for a run in virtual time.
   std::size_t closing_reset = 0;
+  // Datagrams the kernel dropped at the run's UDP sockets before the run
+  // read them, all channels together (RunSummary::dropped_datagrams). 0 for
+  // a run in virtual time.
+  std::uint64_t dropped_datagrams = 0;
 };
 using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
                                          const StopFlag& stop)>;
@@ -138,9 +143,20 @@ using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& 
 // The runner of `hio sweep`: `scenario` with run.seed = the seed. Both
 // must outlive it. `say`, when set, is told the lines about the wait after a
 // real run for closed channels still sending (RunOptions::closing_notice),
-// each after "seed N: "; it may be called from several threads at once.
+// and the warning for each UDP channel whose datagrams the kernel dropped
+// (format_dropped_datagrams), each after "seed N: "; it may be called from
+// several threads at once.
 SeedRunner scenario_seed_runner(const Scenario& scenario, const DoerRegistry& registry,
                                 std::function<void(const std::string&)> say = {});
+
+// What scenario_seed_runner makes of its run of `seed` (its summary), for a
+// program's own SeedRunner that calls run_scenario with options of its own:
+// the result, stopped when the run was interrupted with `stop` set (or a
+// stop signal caught), and through `say` (when set) "seed N: " and
+// format_dropped_datagrams's warning for each UDP channel whose datagrams
+// the kernel dropped.
+SeedRun seed_run_of(const RunSummary& summary, std::uint64_t seed, const StopFlag& stop,
+                    const std::function<void(const std::string&)>& say = {});
 
 struct SweepEnd {
   // The seeds at indices [0, done) of the shard have run and been reported:
@@ -179,7 +195,9 @@ SweepEnd sweep(const SeedRunner& runner, const ShardSeeds& seeds, const SweepOpt
 // for "error" unless a doer threw), first_failure (null when it passed), the
 // journal (null when none was saved), journal_lost (why a journal that was
 // wanted could not be written, else null), closing_reset (connections reset at the
-// run's end, as in hio run --json; 0 when none) and beyond_keep (true for a
+// run's end, as in hio run --json; 0 when none), dropped_datagrams (datagrams
+// the kernel dropped at the run's UDP sockets before it read them; 0 when
+// none) and beyond_keep (true for a
 // failing seed after the first --keep N): the same fields in report.json and
 // in --json.
 // Strings that are not valid UTF-8 appear as "<name>_hex" (the bytes in hex)
