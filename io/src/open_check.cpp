@@ -16,6 +16,7 @@
 #include "lookup.hpp"
 #include "lookup_worker.hpp"
 #include "resolve.hpp"
+#include "serial_device.hpp"
 
 namespace hio {
 
@@ -71,6 +72,11 @@ OpenChecker::OpenChecker(OpenChecker&&) noexcept = default;
 OpenChecker& OpenChecker::operator=(OpenChecker&&) noexcept = default;
 
 OpenCheckAnswer OpenChecker::known_open_failure(const Address& address, ChannelRole role) {
+  if (address.scheme == Scheme::serial) {
+    OpenCheckAnswer device;
+    device.failure = detail::serial_failure_without_opening(address.path);
+    return device;
+  }
   if (address.scheme != Scheme::tcp && address.scheme != Scheme::tls &&
       address.scheme != Scheme::udp) {
     return {};

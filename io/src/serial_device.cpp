@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "error_text.hpp"
+#include "serial_permission.hpp"
 
 // Linux: termios2 sets any baud (BOTHER), not only the B-constants of
 // <termios.h>, which this file must not include (its struct termios clashes
@@ -125,6 +127,28 @@ Tock sent_wait_bound(std::uint64_t queued, std::uint32_t baud, Tock limit) {
   return limit > Tock{0} ? std::min(need, limit) : need;
 }
 
+std::string serial_open_failure(const std::string& path, std::string_view reason) {
+  return "cannot open serial device " + path + ": " + std::string(reason);
+}
+
+std::string serial_failure_without_opening(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return serial_open_failure(path, errno_text(errno));
+  // In the order open(2) finds them (Linux may_open): a directory opened for
+  // writing, then the permissions, then a socket, which has no open; a file
+  // that opens is then no terminal (SerialDevice::open's tcgetattr).
+  if (S_ISDIR(st.st_mode)) return serial_open_failure(path, errno_text(EISDIR));
+  if (::faccessat(AT_FDCWD, path.c_str(), R_OK | W_OK, AT_EACCESS) != 0) {
+    const int e = errno;
+    if (e == EACCES) return serial_open_failure(path, permission_denied_reason(path));
+    if (e == EROFS) return serial_open_failure(path, errno_text(e));
+    return {};  // gone since the stat, say: the open will tell
+  }
+  if (S_ISSOCK(st.st_mode)) return serial_open_failure(path, errno_text(ENXIO));
+  if (!S_ISCHR(st.st_mode)) return serial_open_failure(path, kNotATerminal);
+  return {};
+}
+
 SerialDevice::SerialDevice() = default;
 
 SerialDevice::~SerialDevice() {
@@ -135,7 +159,6 @@ SerialDevice::~SerialDevice() {
 }
 
 bool SerialDevice::open(const std::string& path, std::uint32_t baud, std::string& error) {
-  const std::string what = "cannot open serial device " + path + ": ";
   fd_ = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd_ < 0) {
     const int e = errno;
@@ -143,8 +166,10 @@ bool SerialDevice::open(const std::string& path, std::uint32_t baud, std::string
     // open is refused, root's aside, who then meets the lock below. Read
     // alike: the other opener may be another program or another doer of
     // this one.
-    error = what + (e == EBUSY ? "in use: another opener has it open exclusively (TIOCEXCL)"
-                               : errno_text(e));
+    std::string reason = e == EBUSY    ? "in use: another opener has it open exclusively (TIOCEXCL)"
+                         : e == EACCES ? permission_denied_reason(path)
+                                       : errno_text(e);
+    error = serial_open_failure(path, reason);
     return false;
   }
   auto fail = [&](std::string why) {
@@ -158,15 +183,17 @@ bool SerialDevice::open(const std::string& path, std::uint32_t baud, std::string
   // bytes each. flock is what those check, and holds against root too.
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int e = errno;
-    if (e == EWOULDBLOCK) return fail(what + "in use: another opener holds its lock (flock)");
-    return fail(what + "cannot lock it: " + errno_text(e));
+    if (e == EWOULDBLOCK) {
+      return fail(serial_open_failure(path, "in use: another opener holds its lock (flock)"));
+    }
+    return fail(serial_open_failure(path, "cannot lock it: " + errno_text(e)));
   }
   auto saved = std::make_unique<Saved>();
   if (!get_line(fd_, saved->tio)) {
     const int e = errno;
     // tcgetattr's ENOTTY reads "Inappropriate ioctl for device".
-    if (e == ENOTTY) return fail(what + "it is not a terminal, so not a serial device");
-    return fail(what + errno_text(e));
+    if (e == ENOTTY) return fail(serial_open_failure(path, kNotATerminal));
+    return fail(serial_open_failure(path, errno_text(e)));
   }
   saved_ = std::move(saved);
   ::ioctl(fd_, TIOCEXCL);  // a second open of the tty is refused (EBUSY)

@@ -6,10 +6,26 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "hio/engine/tyme.hpp"
 
 namespace hio::detail {
+
+// The words of every failure to open a serial device: "cannot open serial
+// device /dev/ttyUSB0: REASON".
+std::string serial_open_failure(const std::string& path, std::string_view reason);
+// The reason when the path is no tty (a regular file, a FIFO, /dev/null).
+inline constexpr std::string_view kNotATerminal = "it is not a terminal, so not a serial device";
+
+// What SerialDevice::open(path, ...) would fail with, in its words, as far
+// as the path alone says it without opening anything (stat, and access with
+// the effective ids, as open checks them): a path that is not there, a
+// directory, a device the user may not read and write, a socket, a file
+// that is no device. "" when only an open can tell: a character device (a
+// tty, or /dev/null), or one in use. For hio check, which opens no device:
+// an open can reset the device, or take bytes that are the run's.
+std::string serial_failure_without_opening(const std::string& path);
 
 // How long a close waits for the `queued` bytes the driver still holds to go
 // out at `baud`: twice the time the baud needs for them plus 200 ms, and at

@@ -46,7 +46,7 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
     if (ec) {
       device_.restore(fd, true);
       ::close(fd);
-      fail("cannot open serial device " + path_ + ": " + error_text(ec));
+      fail(serial_open_failure(path_, error_text(ec)));
       return;
     }
     open_ = true;

@@ -180,6 +180,21 @@ hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --jobs 1 EXIT 0)
 require("${out}" "^2 of 2 seeds passed\n" "fixed port with --jobs 1")
 # One seed runs on one thread: nothing to refuse.
 hio(sweep ${DATA}/device/fixed_port.toml --seeds 5 --jobs 2 EXIT 0)
+# A serial device has one opener, port 0 or not: the refusal does not
+# offer port 0 for it (unfixed: "give --jobs 1, or port 0 (clients name the
+# listener '@name')"). The device need not be there (the check warns).
+file(WRITE ${WORK}/serial_jobs.toml "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"serial_echo\"\nname = \"dev\"\naddress = \"serial:///dev/hio-no-such-tty\"\n")
+hio(sweep ${WORK}/serial_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
+require("${err}" "hio sweep: --jobs 2: doer 'dev' \\([^)]*serial_jobs.toml:7:11\\) opens 'serial:///dev/hio-no-such-tty', and the runs are in real time: runs at once would all need it, and all but one would fail for that alone; give --jobs 1 \\(a serial device has one opener\\)\n$"
+        "a serial device with --jobs 2")
+# The device is not there: check says it as the run would, without opening
+# anything, and the scenario is still ok (unfixed: ok, and no word of it).
+require("${err}" "^hio sweep: warning: dev \\(stream serial:///dev/hio-no-such-tty\\?baud=115200\\) failed at tyme 0 s \\(pass 0\\): cannot open serial device /dev/hio-no-such-tty: No such file or directory\n"
+        "sweep's check of a missing serial device")
+hio(check ${WORK}/serial_jobs.toml EXIT 0)
+require("${err}" "^hio check: warning: dev \\(stream serial:///dev/hio-no-such-tty\\?baud=115200\\) failed at tyme 0 s \\(pass 0\\): cannot open serial device /dev/hio-no-such-tty: No such file or directory\n$"
+        "check of a missing serial device")
+require("${out}" "1 warning above\\)\n$" "check of a missing serial device: ok")
 
 # A real-time sweep's failing seed: the report's digest is the digest of the
 # journal kept (the run that failed is the run journaled; a re-run would be

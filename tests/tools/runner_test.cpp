@@ -359,6 +359,24 @@ TEST(CheckScenario, WarnsAboutAListenerWhosePortIsInUse) {
   EXPECT_TRUE(warned.empty()) << warned.at(0);
 }
 
+// A serial device that is not there is said by check as hio run says it,
+// without opening anything: a warning, as for a host name that does not
+// resolve (unfixed: "ok" and no word, the run the first to say it).
+TEST(CheckScenario, WarnsAboutASerialDeviceThatIsNotThere) {
+  const DoerRegistry kinds = registry();
+  std::vector<std::string> warned;
+  const auto warn = [&warned](const std::string& line) { warned.push_back(line); };
+  const Scenario scenario = load_scenario_text(
+      "[run]\nmode = \"real\"\n[[doer]]\nkind = \"serial_echo\"\nname = \"dev\"\n"
+      "address = \"serial:///dev/hio-no-such-tty\"\n",
+      "d.toml", kinds);
+  EXPECT_NO_THROW(check_scenario(scenario, kinds, warn));
+  ASSERT_EQ(warned.size(), 1u);
+  EXPECT_EQ(warned[0],
+            "warning: dev (stream serial:///dev/hio-no-such-tty?baud=115200) failed at tyme 0 s "
+            "(pass 0): cannot open serial device /dev/hio-no-such-tty: No such file or directory");
+}
+
 // check touches no peer: a real client is made (its parameters checked) but
 // not connected, so a peer that takes one connection is left for the run
 // (hio sweep checks before its seeds). Unfixed, the check's connect was in

@@ -1,6 +1,7 @@
 // hio sweep.
 #include "cli_commands.hpp"
 
+#include <algorithm>
 #include <ostream>
 #include <stdexcept>
 
@@ -58,12 +59,19 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     // a device): all but one would fail for that alone, as seed failures.
     const bool threads = jobs > 1 && !seeds.empty && seeds.last_index() > 0;
     if (threads && scenario.run.mode == Mode::real && !fixed.empty()) {
+      // Port 0 frees a listener or an endpoint; a serial device has one
+      // opener whatever is done (BuiltScenario::fixed_real: "... opens
+      // 'serial://...'").
+      const bool ports = std::any_of(fixed.begin(), fixed.end(), [](const std::string& what) {
+        return what.find(" opens 'serial://") == std::string::npos;
+      });
       throw std::invalid_argument(
           "--jobs " + std::to_string(jobs) + ": " + fixed.front() +
           (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
           ", and the runs are in real time: runs at once would all need it, and all but one "
-          "would fail for that alone; give --jobs 1, or port 0 (clients name the listener "
-          "'@name')");
+          "would fail for that alone; give --jobs 1" +
+          (ports ? ", or port 0 (clients name the listener '@name')"
+                 : " (a serial device has one opener)"));
     }
   } catch (const SettingError& error) {
     cli_err() << command_prefix("sweep") << message_text(error.what()) << "\n";

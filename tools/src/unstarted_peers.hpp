@@ -17,7 +17,10 @@
 // (the channel is left unstarted; the build then stops). A "try again"
 // answer (a name server that did not answer in time) fails nothing: the
 // run looks the name up again, and may get another answer. notes() says
-// such channels, for a warning that is not the run's.
+// such channels, for a warning that is not the run's. A serial device whose
+// path alone says its open would fail (not there, no device: OpenChecker
+// looks with stat, opening nothing) fails the same way, with the run's
+// reason.
 #pragma once
 
 #include <memory>

@@ -18,7 +18,8 @@ namespace detail {
 class LookupWorker;
 }  // namespace detail
 
-// What the lookup of a channel's host name says about its opening.
+// What the lookup of a channel's host name (or a serial device's path) says
+// about its opening.
 struct OpenCheckAnswer {
   // The run's reason for the channel's failure ("cannot resolve 'HOST:PORT':
   // REASON"; a client's that resolves to no address, "connect to HOST:PORT
@@ -50,8 +51,13 @@ struct OpenCheckAnswer {
 // peer is touched. A name in the reserved domain "invalid" is answered at
 // once, as in the run, without asking (docs/io.md, "Addresses"). An IP
 // address gives {}: only opening it says more (whether something listens
-// there, whether the port is free). Other schemes: {}. What the lookup
-// throws on its thread (std::bad_alloc) is thrown here, to the caller.
+// there, whether the port is free). For a serial:// address: what its path
+// alone says, without opening the device (stat, access), in the words of
+// the run's open ("cannot open serial device /dev/ttyUSB0: No such file or
+// directory"; also a directory, a file that is no device, a device the user
+// may not read and write); "" for a character device, which only an open
+// tells more of. Other schemes: {}. What the lookup throws on its thread
+// (std::bad_alloc) is thrown here, to the caller.
 //
 // Each name is looked up once (per protocol and passive or not): the answer
 // is kept for the checker's life, so a scenario of many channels on one name
