@@ -1,11 +1,12 @@
 # A strict replay of a simulated echo in tiny segments is identical
 # (xprop23 finding 2; fixsim24). SimNet took at most 4,096 segments per
-# service: with segments of 1 to 15 bytes a write of 40,000 bytes left
-# sendable bytes in tx, which the service after the doer's next write took.
-# The journal does not say which service took what, and the replay takes a
-# pass's recorded tx where it falls due: it drained tx earlier, the client
-# found more room, and the replay diverged (`extra tx` near the close). A
-# service now takes all the window, the link and tx allow.
+# service: a client whose 256 KiB tx held more than that left sendable bytes
+# in tx, which the service after its next write took. The journal does not
+# say which service took what, and the replay takes a pass's recorded tx
+# where it falls due: it drained tx earlier, the client found more room, and
+# the replay diverged (`extra tx`: the run's end closed the client with
+# fewer bytes in tx). Every size from 1 to 8 diverged (so did 12, 15 and 16).
+# A service now takes all the window, the link and tx allow.
 include(${CMAKE_CURRENT_LIST_DIR}/cli_support.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
