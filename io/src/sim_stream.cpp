@@ -8,13 +8,6 @@
 #include "hio/engine/check.hpp"
 
 namespace hio::detail {
-namespace {
-
-// Segments sent per service(): the window and the link's queue bound them
-// already; this bounds the loop.
-constexpr std::size_t kSegmentsPerServiceMax = 4096;
-
-}  // namespace
 
 // ---- SimStreamEnd -----------------------------------------------------------
 
@@ -50,7 +43,14 @@ void SimStreamEnd::pump() {
   SimLink& link = *c.dir[side_].link;
   const Tyme tyme = core_->now();
   const std::size_t segment_max = core_->options().segment_bytes_max;
-  for (std::size_t i = 0; i < kSegmentsPerServiceMax; ++i) {
+  // Everything the window, the link's queue and tx allow, in this service: a
+  // strict replay takes a pass's recorded tx where it falls due, not service
+  // by service, so bytes left sendable in tx here would leave the doers less
+  // tx room than in the replay (a cap of 4,096 segments did, with tiny
+  // segments or a large tx: fixsim24). The loop ends: each segment takes at
+  // least a byte of tx, which holds at most tx_bytes_max and gains none
+  // meanwhile.
+  for (;;) {
     const std::size_t n = std::min({port_.tx_size(), window(), segment_max, link.room(tyme)});
     if (n == 0) break;
     std::string bytes;

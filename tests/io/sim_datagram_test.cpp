@@ -682,6 +682,40 @@ TEST(SimDatagram, ARunWhoseDoersAllFinishEndsDoneAndSkipsToEachDelivery) {
   EXPECT_EQ(stepping.executed_passes, 5001u);
 }
 
+// A service sends all of tx, however many datagrams it holds (fixsim24): a
+// strict replay takes a pass's recorded sends as they fall due, so a service
+// that left some in tx would give the replay's doers other room than the
+// run's. Unfixed: a service sent at most 2^20, and with an API datagrams_max
+// above that the last send waited for the next pass's service (at 1 ms). No
+// RecordingSink: two million events (tx, drop) are counted, not kept.
+TEST(SimDatagram, AServiceSendsAllOfTxHoweverManyDatagramsItHolds) {
+  constexpr std::size_t kCount = (std::size_t{1} << 20) + 1;
+  struct TxTymes final : EventSink {
+    void on_event(const ChannelEvent& event) override {
+      if (event.kind != EventKind::tx) return;
+      ++sent;
+      last = event.tyme;
+    }
+    std::size_t sent = 0;
+    Tyme last{};
+  };
+  TxTymes sink;
+  Doist doist(kMs);
+  IoHub io(doist.tymth());
+  SimNet net(doist, io, {});
+  doist.attach(io);
+  doist.set_handle_sigint(false);
+  io.add_sink(sink);
+  net.add_host("a");
+  net.set_link("a", "a", {.loss = 1.0});  // each lost as it is sent: none held in flight
+  DatagramDoer sender(io, "sim://a:1", with([](ChannelOptions& o) { o.datagrams_max = kCount; }));
+  for (std::size_t i = 0; i < kCount; ++i)
+    sender.queue("a:2", {});
+  doist.run({&sender}, 3 * kMs);
+  EXPECT_EQ(sink.sent, kCount);
+  EXPECT_EQ(sink.last.time_since_epoch().count(), 0);  // ns: all in the pass at 0
+}
+
 }  // namespace sim_datagram_test
 }  // namespace
 }  // namespace hio::test
