@@ -78,6 +78,6 @@ inline bool engine_after(std::string_view engine_version, unsigned long major,
 // says **Journal change**, add its MINOR here: the test
 // JournalChangeTable.IsChangesMdsVersionEntries reads changes.md and fails
 // until the two agree.
-inline constexpr unsigned long kJournalChangeMinors[] = {16, 17, 18, 19, 20};
+inline constexpr unsigned long kJournalChangeMinors[] = {16, 17, 18, 19, 20, 24};
 
 }  // namespace hio::replay::detail
