@@ -353,6 +353,7 @@ void TcpStream::shutdown() {
   // the socket for ever: past the linger bound the hub's poll aborts it
   // (expire_lingering).
   phase_ = Phase::draining;
+  stop_counting();  // the closed stream's read and write: not the hub's busy()
   start_lingering(core_, linger_, weak_from_this());
   port_ = ChannelPort();
   run_on_end();  // the channel is closed: done with this stream
