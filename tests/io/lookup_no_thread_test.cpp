@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -123,6 +124,26 @@ class LookupNoThread : public ::testing::Test {
 
   static constexpr const char* kKeptStack = "a thread starts under the cap (a kept stack)";
 
+  // Connects `io` to "localhost" at `listener`'s port under the cap, so the
+  // lookup gets no thread, and runs `capped` before the cap is lifted. Null
+  // (the test skipped) where a thread starts under the cap all the same.
+  Channel* connect_with_no_thread(IoHub& io, const Channel& listener,
+                                  const std::function<void(Channel&)>& capped = {}) {
+    const std::string port = listener.local().substr(listener.local().rfind(':'));
+    const AddressSpaceCap cap(room());
+    EXPECT_TRUE(cap.capped());
+    if (!cap.capped()) return nullptr;
+    if (a_thread_starts()) {
+      skipped_ = true;
+      return nullptr;
+    }
+    Channel* client = nullptr;
+    EXPECT_NO_THROW(client = &io.connect("tcp://localhost" + port));
+    if (client != nullptr && capped) capped(*client);
+    return client;
+  }
+  bool skipped_ = false;
+
  private:
   std::size_t stack_ = 0;
 };
@@ -139,26 +160,21 @@ TEST_F(LookupNoThread, AConnectWithNoThreadForItsLookupWaitsForOneWithoutHolding
   RealRun run;
   EchoServerDoer server(run.io, "tcp://127.0.0.1:0");
   ASSERT_TRUE(server.listener().connected()) << server.listener().reason();
-  const std::string port = server.listener().local().substr(server.listener().local().rfind(':'));
-  Channel* client = nullptr;
-  {
-    const AddressSpaceCap cap(room());
-    ASSERT_TRUE(cap.capped());
-    if (a_thread_starts()) GTEST_SKIP() << kKeptStack;
-    EXPECT_NO_THROW(client = &run.io.connect("tcp://localhost" + port));
+  Channel* client = connect_with_no_thread(run.io, server.listener(), [&](Channel& opening) {
     // No lookup thread ran it (none of a kept stack either).
     EXPECT_EQ(detail::LookupWorker::process_threads(), 0u);
-    ASSERT_NE(client, nullptr);
     // A lookup made on this thread would have its answer now, and a loopback
     // connect completes at once.
     for (int i = 0; i < 20; ++i) {
       run.io.poll();
       std::this_thread::sleep_for(5ms);
     }
-    EXPECT_EQ(client->state(), ChannelState::opening)
-        << "the name was looked up with no thread of the hub's: " << client->reason();
+    EXPECT_EQ(opening.state(), ChannelState::opening)
+        << "the name was looked up with no thread of the hub's: " << opening.reason();
     EXPECT_EQ(detail::LookupWorker::process_threads(), 0u);
-  }
+  });
+  if (skipped_) GTEST_SKIP() << kKeptStack;
+  ASSERT_NE(client, nullptr);
   StopWhen stop(run.doist, [&] { return client->state() != ChannelState::opening; });
   run.doist.run({&stop, &server});
   EXPECT_EQ(client->state(), ChannelState::connected) << client->reason();
@@ -235,14 +251,9 @@ TEST_F(LookupNoThread, AHubsWaitTriesAgainToStartALookupThread) {
   RealRun run;
   EchoServerDoer server(run.io, "tcp://127.0.0.1:0");
   ASSERT_TRUE(server.listener().connected()) << server.listener().reason();
-  const std::string port = server.listener().local().substr(server.listener().local().rfind(':'));
-  Channel* client = nullptr;
-  {
-    const AddressSpaceCap cap(room());
-    ASSERT_TRUE(cap.capped());
-    if (a_thread_starts()) GTEST_SKIP() << kKeptStack;
-    client = &run.io.connect("tcp://localhost" + port);
-  }
+  Channel* client = connect_with_no_thread(run.io, server.listener());
+  if (skipped_) GTEST_SKIP() << kKeptStack;
+  ASSERT_NE(client, nullptr);
   // The kernel completes a loopback connect to a listening socket by itself:
   // only the lookup's thread is missing. At most 5 s of waits.
   for (int i = 0; i < 50 && client->state() == ChannelState::opening; ++i)

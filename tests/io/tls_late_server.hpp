@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "raw_socket.hpp"
-#include "tls_late_reader.hpp"  // LateRead
+#include "tls_late_reader.hpp"  // LateRead, read_tls_to_the_end
 
 namespace hio::test {
 
@@ -57,30 +57,7 @@ inline LateRead tls_accept_then_read_late(const RawSocket& listener, const std::
   const auto start = std::chrono::steady_clock::now();
   while (!cue && std::chrono::steady_clock::now() - start < std::chrono::seconds(10))
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  char buffer[65536];
-  for (;;) {
-    const int r = SSL_read(ssl.get(), buffer, sizeof(buffer));
-    if (r > 0) {
-      read.received.append(buffer, static_cast<std::size_t>(r));
-      continue;
-    }
-    const int error = SSL_get_error(ssl.get(), r);
-    if (error == SSL_ERROR_ZERO_RETURN) {
-      read.close_notify = true;
-      break;
-    }
-    // A FIN with no close_notify before it: OpenSSL 3 calls it an SSL
-    // error (unexpected eof); a reset is a system call's ECONNRESET.
-    read.end = error == SSL_ERROR_SYSCALL && errno == ECONNRESET
-                   ? "reset"
-                   : "no close_notify (SSL error " + std::to_string(error) + ")";
-    return read;
-  }
-  const ssize_t n = ::recv(socket.fd(), buffer, sizeof(buffer), 0);
-  read.end = n == 0                         ? "fin"
-             : n < 0 && errno == ECONNRESET ? "reset"
-             : n < 0                        ? "error " + std::to_string(errno)
-                                            : "more bytes after the close_notify";
+  read_tls_to_the_end(ssl.get(), socket.fd(), read);
   return read;
 }
 
