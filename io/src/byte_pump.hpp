@@ -40,6 +40,20 @@ class BytePump {
   bool writing() const { return writing_; }
 
  protected:
+  // The channel is done with the pump (a local close that leaves its write
+  // in flight draining): that write, and the read still pending beside it,
+  // go on for the closed stream only, no longer counted in the hub's
+  // busy(), which is IO that could wake a doer (Reactor::busy), and nothing
+  // a run waits for (IoHub::finish_closing is the wait: xack23). No
+  // operation starts after it: the owner is not live() any more.
+  void stop_counting() {
+    if (!counted_) return;
+    counted_ = false;
+    PendingOps& pending = owner().pump_core().pending;
+    if (reading_) pending.end(PendingOp::read);
+    if (writing_) pending.end(PendingOp::write);
+  }
+
   // Starts a write if tx has bytes and a read if rx has room.
   void pump_bytes() {
     ChannelPort& port = owner().pump_port();
@@ -52,16 +66,21 @@ class BytePump {
 
  private:
   Owner& owner() { return static_cast<Owner&>(*this); }
+  // A handler's first act: its operation is no longer in flight (unless
+  // stop_counting() ended the count already).
+  void uncount(PendingOp op) {
+    if (counted_) owner().pump_core().pending.end(op);
+  }
 
   void start_read() {
     reading_ = true;
-    owner().pump_core().pending.start(PendingOp::read);
+    if (counted_) owner().pump_core().pending.start(PendingOp::read);
     if (owner().reads_when_readable()) {
       // No buffer while it waits: a connection is quiet most of its life,
       // and 64 KiB each for ten thousand of them was 640 MB of address space.
       owner().wait_readable(
           [self = owner().shared_from_this()](const boost::system::error_code& ec) {
-            self->pump_core().pending.end(PendingOp::read);
+            static_cast<BytePump&>(*self).uncount(PendingOp::read);
             static_cast<BytePump&>(*self).on_readable(ec);
           });
       return;
@@ -75,8 +94,8 @@ class BytePump {
     owner().read_some(
         asio::buffer(read_buf_.get(), room),
         [self = owner().shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
-          self->pump_core().pending.end(PendingOp::read);
           auto& pump = static_cast<BytePump&>(*self);
+          pump.uncount(PendingOp::read);
           pump.on_read(ec, pump.read_buf_.get(), n);
         });
   }
@@ -126,11 +145,11 @@ class BytePump {
     write_buf_.clear();
     owner().pump_port().take_tx(write_buf_, kChunkBytes);
     writing_ = true;
-    owner().pump_core().pending.start(PendingOp::write);
+    if (counted_) owner().pump_core().pending.start(PendingOp::write);
     owner().write_all(
         asio::buffer(write_buf_),
         [self = owner().shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-          self->pump_core().pending.end(PendingOp::write);
+          static_cast<BytePump&>(*self).uncount(PendingOp::write);
           static_cast<BytePump&>(*self).on_write(ec);
         });
   }
@@ -155,6 +174,7 @@ class BytePump {
   bool reading_ = false;
   bool writing_ = false;
   bool input_ended_ = false;  // end_input(): the peer finished sending
+  bool counted_ = true;       // its operations count in PendingOps (stop_counting)
 };
 
 }  // namespace hio::detail

@@ -392,6 +392,24 @@ void IoHub::noise(NoiseKey, NoiseKind kind, std::string_view bytes, std::string_
 
 // ---- hio::Reactor -----------------------------------------------------------
 
+namespace {
+
+// Lookups with no thread (none could be started): a thread is tried again
+// (at most every LookupWorker::kRetryEvery), and they fail after
+// LookupWorker::kUnservedMax. Wall time, as the linger's: only real channels
+// look names up, and no journal holds when. Returns by when a wait must end
+// for the next try (the clock's end if none is needed).
+std::chrono::steady_clock::time_point retry_lookups(detail::AsioCore& core) {
+  using Clock = std::chrono::steady_clock;
+  if (!core.lookups.unserved()) return Clock::time_point::max();
+  const Clock::time_point now = Clock::now();
+  core.lookups.retry(now);
+  return core.lookups.unserved() ? now + detail::LookupWorker::kRetryEvery
+                                 : Clock::time_point::max();
+}
+
+}  // namespace
+
 void IoHub::poll() {
   FlagScope scope(polling_);
   const Doist* doist = attached_to();
@@ -401,10 +419,7 @@ void IoHub::poll() {
   impl_->core.context.poll();
   if (!impl_->core.lingering.empty())
     detail::expire_lingering(impl_->core, std::chrono::steady_clock::now());
-  // Lookups with no thread (none could be started): one is tried again
-  // here, and they fail after LookupWorker::kUnservedMax. Wall time, as the
-  // linger's: only real channels look names up, and no journal holds when.
-  if (impl_->core.lookups.unserved()) impl_->core.lookups.retry(std::chrono::steady_clock::now());
+  retry_lookups(impl_->core);
   if (at_pass && !undriven_.empty()) check_undriven();
 }
 
@@ -496,7 +511,13 @@ void IoHub::check_undriven() {
 void IoHub::wait_until(std::chrono::steady_clock::time_point deadline) {
   FlagScope scope(polling_);
   if (attached_to() == nullptr) polled_by_hand_ = true;
+  // A lookup waiting for a thread is tried again during a real-time run's
+  // waits too, not only at its passes (a tock of 1 s tried once a second,
+  // and failed it up to a tock late): the wait ends by the next try, which
+  // the Reactor contract allows (the Doist waits again).
+  deadline = std::min(deadline, retry_lookups(impl_->core));
   impl_->waiting.wait_until(deadline, stop_wakes());
+  retry_lookups(impl_->core);
 }
 
 bool IoHub::busy() const {

@@ -243,6 +243,8 @@ class Resolver {
   using Results = typename Lookup<Protocol>::Results;
 
   explicit Resolver(AsioCore& core) : core_(core) {}
+  // Drops the handler only: the worker may be gone (the core's destruction
+  // destroys the last handlers holding a transport after its worker).
   ~Resolver() {
     if (lookup_) lookup_->drop();
   }
@@ -276,9 +278,13 @@ class Resolver {
     lookup_ = std::move(lookup);
   }
 
-  // As Asio's: a pending handler runs with operation_aborted.
+  // As Asio's: a pending handler runs with operation_aborted. A lookup not
+  // started yet leaves the worker's queue: one with no thread to run it is
+  // not retried, nor failed at the bound, for nobody.
   void cancel() {
-    if (lookup_) lookup_->cancel();
+    if (!lookup_) return;
+    core_.lookups.withdraw(lookup_);
+    lookup_->cancel();
   }
 
  private:

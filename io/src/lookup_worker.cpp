@@ -112,9 +112,20 @@ bool LookupWorker::start_thread() {
   return true;
 }
 
+void LookupWorker::withdraw(const std::shared_ptr<Job>& job) {
+  if (!queue_) return;
+  const std::lock_guard<std::mutex> lock(queue_->mutex);
+  std::erase(queue_->jobs, job);
+  // Nothing left to serve: no thread to start for it (retry() would see the
+  // same at its next call; said now, so unserved() is true to the queue).
+  if (queue_->jobs.empty()) queue_->unserved.store(false, std::memory_order_release);
+}
+
 void LookupWorker::retry(std::chrono::steady_clock::time_point now) {
   if (!unserved()) {
-    unserved_since_.reset();  // served, or waiting for a thread that comes
+    // Served, or waiting for a thread that comes.
+    unserved_since_.reset();
+    next_try_.reset();
     return;
   }
   {
@@ -124,11 +135,16 @@ void LookupWorker::retry(std::chrono::steady_clock::time_point now) {
     if (queue_->closed || queue_->jobs.empty() || queue_->threads > 0) {
       queue_->unserved.store(false, std::memory_order_release);
       unserved_since_.reset();
+      next_try_.reset();
       return;
     }
   }
   if (!unserved_since_) unserved_since_ = now;
-  if (start_thread() || now - *unserved_since_ < unserved_max_) return;
+  const bool bound_reached = now - *unserved_since_ >= unserved_max_;
+  // Not before the next try is due, unless the bound is: the jobs fail then.
+  if (next_try_ && now < *next_try_ && !bound_reached) return;
+  next_try_ = now + kRetryEvery;
+  if (start_thread() || !bound_reached) return;
   std::deque<std::shared_ptr<Job>> jobs;
   {
     const std::lock_guard<std::mutex> lock(queue_->mutex);
@@ -136,11 +152,12 @@ void LookupWorker::retry(std::chrono::steady_clock::time_point now) {
     jobs.swap(queue_->jobs);
     queue_->unserved.store(false, std::memory_order_release);
   }
-  const std::chrono::steady_clock::duration waited = now - *unserved_since_;
   unserved_since_.reset();
-  // Outside the lock, as the destructor drops them.
+  next_try_.reset();
+  // Outside the lock, as the destructor drops them. The bound, not how long
+  // this poll came after it: "for 10 s", not "for 10.013 s" (rev23 L5).
   for (const std::shared_ptr<Job>& job : jobs)
-    job->no_thread(waited);
+    job->no_thread(unserved_max_);
 }
 
 bool LookupWorker::reserve_thread(const std::shared_ptr<Queue>& queue) {

@@ -48,6 +48,11 @@ class LookupWorker {
   // memory ran out) wait for one before they fail (Job::no_thread): as long
   // as a lookup whose name server does not answer takes (glibc's default).
   static constexpr std::chrono::seconds kUnservedMax{10};
+  // How often retry() tries to start a thread for unserved jobs: a
+  // virtual-time run polls its hub at the CPU's pace while a lookup is in
+  // flight (busy()), and tried pthread_create at every poll, for
+  // kUnservedMax of wall time (rev23 L6).
+  static constexpr std::chrono::milliseconds kRetryEvery{10};
 
   // One lookup. Owned by shared_ptr: the worker's thread holds it while it
   // runs.
@@ -64,8 +69,9 @@ class LookupWorker {
     // completed: let go of what the owner gave it (a completion handler).
     virtual void drop() noexcept = 0;
     // On the owner's thread (retry()), instead of run() and complete(): no
-    // thread could be started for it for `unserved` (threads or memory ran
-    // out); it will not run. Hands that over as its answer.
+    // thread could be started for it for `unserved`, the worker's bound
+    // (threads or memory ran out); it will not run. Hands that over as its
+    // answer.
     virtual void no_thread(std::chrono::steady_clock::duration unserved) noexcept = 0;
   };
 
@@ -82,17 +88,23 @@ class LookupWorker {
   // the job stays queued all the same, and retry() starts one later. Never
   // blocks, never runs the job on this thread. std::bad_alloc (the queue).
   bool add(std::shared_ptr<Job> job);
+  // Takes `job` out of the queue if no thread has taken it yet: a lookup
+  // nobody wants any more (cancelled, or answered on the asker's thread) is
+  // neither started nor retried, nor failed at the bound (rev23 L6). A job
+  // running already ends by itself. On the owner's thread.
+  void withdraw(const std::shared_ptr<Job>& job);
 
   // Whether the worker's jobs wait with no thread to run them and none
   // coming (a start failed, in add() or when another worker's thread handed
   // a slot on): retry() then starts one. Cheap: asked at every poll.
   bool unserved() const { return queue_ && queue_->unserved.load(std::memory_order_acquire); }
-  // While unserved(): starts a thread for the jobs; if that fails too and
-  // they have waited for one since `unserved_max` before `now` (the first
-  // retry() that saw them unserved), they fail (Job::no_thread, on this
-  // thread) and leave the queue. IoHub::poll calls it: a lookup with no
-  // thread waits for one without holding up the run, and fails the channel
-  // with a precise reason only when none comes for long.
+  // While unserved(): starts a thread for the jobs, at most once every
+  // kRetryEvery; if that fails too and they have waited for one since
+  // `unserved_max` before `now` (the first retry() that saw them unserved),
+  // they fail (Job::no_thread, on this thread) and leave the queue.
+  // IoHub::poll and IoHub::wait_until call it: a lookup with no thread waits
+  // for one without holding up the run, and fails the channel with a
+  // precise reason only when none comes for long.
   void retry(std::chrono::steady_clock::time_point now);
 
   // The lookup threads of the process now (tests).
@@ -149,6 +161,8 @@ class LookupWorker {
   const std::chrono::steady_clock::duration unserved_max_;
   // When retry() first saw the jobs unserved, while they are.
   std::optional<std::chrono::steady_clock::time_point> unserved_since_;
+  // When retry() may next try to start a thread, while they are.
+  std::optional<std::chrono::steady_clock::time_point> next_try_;
 };
 
 }  // namespace hio::detail

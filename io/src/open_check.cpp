@@ -49,9 +49,12 @@ std::optional<std::pair<boost::system::error_code, std::vector<std::string>>> an
     lookup->run();  // answered at once, asking nobody
   } else {
     // No thread to be had (threads or memory ran out): made here, an answer
-    // without the looks (the job left queued finds it answered: run() does
-    // nothing then).
-    if (!worker.add(lookup)) lookup->run();
+    // without the looks, and taken out of the queue (left there, it stayed
+    // until a later lookup's thread took it, to do nothing: rev23 L6).
+    if (!worker.add(lookup)) {
+      worker.withdraw(lookup);
+      lookup->run();
+    }
   }
   auto answer = lookup->wait_unless_stopped(kStopLook);
   if (!answer) return std::nullopt;

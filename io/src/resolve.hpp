@@ -34,9 +34,9 @@ inline boost::system::error_code reserved_invalid_error() {
 }
 
 // What a lookup answers that no thread could be started for during
-// `unserved` (LookupWorker::no_thread: threads or memory ran out): "no thread
-// to look it up on: none could be started for 10 s (threads or memory ran
-// out)", in a category of hio's own.
+// `unserved`, the worker's bound (LookupWorker::no_thread: threads or memory
+// ran out): "no thread to look it up on: none could be started for 10 s
+// (threads or memory ran out)", in a category of hio's own.
 boost::system::error_code lookup_thread_error(std::chrono::steady_clock::duration unserved);
 
 // Why a channel of `role` on `target` ("HOST:PORT") did not open when the

@@ -63,6 +63,7 @@ class SerialLine final : public std::enable_shared_from_this<SerialLine>,
       return;
     }
     draining_ = true;
+    stop_counting();  // the closed line's write: not the hub's busy()
     port_ = ChannelPort();
     start_lingering(core_, linger_, weak_from_this());
   }

@@ -1,5 +1,6 @@
 #include "tcp_stream.hpp"
 
+#include <poll.h>
 #include <sys/ioctl.h>
 
 #include <boost/asio/ip/address.hpp>
@@ -325,9 +326,21 @@ void TcpStream::run_on_end() {
   on_end();
 }
 
+bool TcpStream::close_notify_waits() const {
+  if (!tls_) return false;
+  // Writable (POLLOUT): the kernel has room, and takes the record's few
+  // bytes whole. An error or hang-up: no wait would help, the write fails
+  // at once.
+  pollfd fd{const_cast<tcp::socket&>(socket_).native_handle(), POLLOUT, 0};
+  return ::poll(&fd, 1, 0) == 0;
+}
+
 void TcpStream::send_close_notify() {
-  // Only if that needs no waiting: the kernel takes it at once. The peer's
-  // close_notify is not awaited: a local close is immediate.
+  // Called once the kernel has room for it (close_notify_waits): a write on
+  // the non-blocking socket then takes it whole. Without that room the
+  // write ended in would_block with the record lost or cut, and the FIN
+  // after it told the peer "closed without close_notify" (rev23 L2). The
+  // peer's close_notify is not awaited: a local close is immediate.
   if (!tls_) return;
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);
@@ -342,27 +355,50 @@ void TcpStream::shutdown() {
   // The bytes being written were handed over (their tx events are on
   // record): finish them, then close — and a reply is never cut by the close
   // that follows it. TLS: close_notify now unless a write is in flight (it
-  // would cut a record).
+  // would cut a record) or the kernel has no room for it (the peer reads
+  // nothing, its window is full): then once it has.
   const bool in_flight = writing();
-  if (!in_flight) send_close_notify();
-  if (!in_flight && !awaits_acknowledgement()) {
-    finish();
-    return;
+  const bool notify_waits = !in_flight && close_notify_waits();
+  if (!in_flight && !notify_waits) {
+    send_close_notify();
+    if (!awaits_acknowledgement()) {
+      finish();
+      return;
+    }
   }
   // The channel is closed from now on. A peer that never reads would hold
   // the socket for ever: past the linger bound the hub's poll aborts it
   // (expire_lingering).
   phase_ = Phase::draining;
+  stop_counting();  // the closed stream's read and write: not the hub's busy()
   start_lingering(core_, linger_, weak_from_this());
   port_ = ChannelPort();
   run_on_end();  // the channel is closed: done with this stream
-  if (!in_flight) close_socket();
+  if (notify_waits) {
+    await_room_for_close_notify();
+  } else if (!in_flight) {
+    close_socket();
+  }
 }
 
 void TcpStream::drained() {
   if (phase_ != Phase::draining) return;
+  if (close_notify_waits()) {
+    await_room_for_close_notify();
+    return;
+  }
   send_close_notify();
   close_socket();
+}
+
+void TcpStream::await_room_for_close_notify() {
+  // Not counted in busy(), as the rest of a closed stream's delivery; an
+  // abort (close_linger, the hub going) ends it, and its handler then finds
+  // the stream ended.
+  socket_.async_wait(tcp::socket::wait_write,
+                     [self = shared_from_this()](const boost::system::error_code&) {
+                       self->drained();  // its error, if any, is the write's to meet
+                     });
 }
 
 bool TcpStream::awaits_acknowledgement() const {
@@ -404,8 +440,8 @@ void TcpStream::discard_input() {
 
 void TcpStream::on_discardable(const boost::system::error_code& ec) {
   if (phase_ != Phase::acknowledging) return;
-  // What is there now, in bounded reads; the wait comes back for more.
-  const boost::system::error_code read_ec = ec ? ec : drop_input(16);
+  // What is there now, a bounded amount; the wait comes back for more.
+  const boost::system::error_code read_ec = ec ? ec : drop_input(kDropPerWake);
   // The peer's end (eof) or a reset: no input can follow to reset it.
   if (read_ec || unacknowledged() == 0) {
     finish();
@@ -414,12 +450,13 @@ void TcpStream::on_discardable(const boost::system::error_code& ec) {
   discard_input();
 }
 
-boost::system::error_code TcpStream::drop_input(int reads) {
+boost::system::error_code TcpStream::drop_input(std::size_t bytes_max) {
   boost::system::error_code ec;
   socket_.non_blocking(true, ec);
   char bytes[16384];
-  for (int i = 0; i < reads && !ec; ++i) {
-    socket_.read_some(asio::buffer(bytes), ec);
+  for (std::size_t dropped = 0; dropped < bytes_max && !ec;) {
+    dropped +=
+        socket_.read_some(asio::buffer(bytes, std::min(sizeof bytes, bytes_max - dropped)), ec);
   }
   if (ec == asio::error::would_block) ec.clear();
   return ec;
@@ -436,11 +473,22 @@ bool TcpStream::release() {
   if (phase_ != Phase::acknowledging) return abort_drain();
   // Every byte is the kernel's, and our FIN after them: close(2) leaves
   // them to it, as a close without this wait did, once the input there is
-  // gone (close(2) with input unread resets). Input that comes later still
-  // resets the orphan: nothing is left to drop it. At most 16 MiB of reads.
-  drop_input(1024);
+  // gone (close(2) with input unread resets). All the kernel holds now is
+  // dropped: its count bounds the reads (the receive buffer's size, not a
+  // peer's pace). Input that comes after the close still resets the orphan,
+  // nothing being left to drop it; input that came during the drop resets
+  // it now, and is said to (true). Session 23 dropped at most 16 MiB and
+  // said "no reset" whatever was left (rev23 L3).
+  boost::system::error_code ec;
+  const std::size_t held = socket_.available(ec);
+  if (!ec) ec = drop_input(held);
+  const bool unread = !ec && socket_.available(ec) > 0 && !ec;
+  if (unread) {
+    boost::system::error_code ignored;
+    socket_.set_option(asio::socket_base::linger(true, 0), ignored);  // the reset close(2) makes
+  }
   finish();
-  return false;
+  return unread;
 }
 
 bool TcpStream::abort_drain() {

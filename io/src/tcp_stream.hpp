@@ -57,15 +57,18 @@ void apply_buffer_size(Socket& socket, std::size_t bytes, boost::system::error_c
 // TLS (a TlsSetup with a context): after the TCP connection is made the
 // stream runs the handshake, and reports port.connected only once it has
 // succeeded; a failed or timed-out handshake is port.failed with the reason.
-// A local close sends close_notify when it can do so without waiting.
+// A local close sends close_notify, after what is in flight and once the
+// kernel has room for it (draining until then).
 class TcpStream final : public std::enable_shared_from_this<TcpStream>,
                         public BytePump<TcpStream, kTcpChunkBytes>,
                         public Draining {
  public:
-  // draining: closed locally with a write in flight; the write finishes (its
-  // bytes were handed over: tx events), then the socket closes (or waits in
-  // acknowledging); or, past the linger bound (set_linger), the connection
-  // is aborted. No events.
+  // draining: closed locally with a write in flight, or (TLS) a
+  // close_notify the kernel has no room for yet; the write finishes (its
+  // bytes were handed over: tx events), the close_notify is sent, then the
+  // socket closes (or waits in acknowledging); or, past the linger bound
+  // (set_linger), the connection is aborted. No events, and nothing of it
+  // counts in the hub's busy().
   // acknowledging: closed locally, its write side shut, while the kernel
   // still holds bytes the peer has not acknowledged and the peer may still
   // send (no TCP FIN from it yet): its input is read and dropped until the
@@ -125,9 +128,10 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
     return phase_ == Phase::draining || (phase_ == Phase::acknowledging && unacknowledged() > 0);
   }
   bool settle() override;
-  // The hub goes: a write in flight is reset (abort_drain); an
-  // acknowledging stream drops the input there and closes, its bytes and FIN
-  // left to the kernel.
+  // The hub goes: a write in flight, or a close_notify not yet sent, is
+  // reset (abort_drain); an acknowledging stream drops the input there and
+  // closes, its bytes and FIN left to the kernel — a reset all the same if
+  // more input came meanwhile (true: close(2) resets with input unread).
   bool release() override;
   // Called once, when its channel is done with it: when it ends (closed,
   // failed, reset), or at a local close that leaves it draining — then at
@@ -178,10 +182,16 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   void finish();
   // Runs on_end_ if it has not run (set_on_end).
   void run_on_end();
-  // TLS: sends close_notify if the kernel takes it at once.
+  // TLS: the kernel has no room for the close_notify now (the peer's
+  // window is full): it must wait to be sent. False without TLS.
+  bool close_notify_waits() const;
+  // TLS: sends close_notify; the kernel has room for it.
   void send_close_notify();
-  // The draining write has completed: close.
+  // The draining write has completed, or the kernel has room for the
+  // close_notify: sends it (TLS) and closes, or waits for room.
   void drained();
+  // Draining, TLS: drained() again once the socket is writable.
+  void await_room_for_close_notify();
   // The end of a local close of an established stream: closes the socket,
   // or first waits for the peer to acknowledge what the kernel holds
   // (Phase::acknowledging) when close(2) could reset the connection and
@@ -201,10 +211,12 @@ class TcpStream final : public std::enable_shared_from_this<TcpStream>,
   std::size_t unacknowledged() const;
   void discard_input();
   void on_discardable(const boost::system::error_code& ec);
-  // Reads and drops the input the kernel holds now, in at most `reads`
-  // reads of 16 KiB: the error that ended them (eof, a reset), or none
-  // (nothing more there now, or `reads` done).
-  boost::system::error_code drop_input(int reads);
+  // Reads and drops the input the kernel holds now, at most `bytes_max`:
+  // the error that ended the reads (eof, a reset), or none (nothing more
+  // there now, or `bytes_max` dropped).
+  boost::system::error_code drop_input(std::size_t bytes_max);
+  // What one wake of discard_input drops at most (then it waits again).
+  static constexpr std::size_t kDropPerWake = 256 * 1024;
 
   AsioCore& core_;
   ChannelPort port_;

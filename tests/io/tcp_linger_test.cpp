@@ -290,6 +290,28 @@ TEST(IoTcpLinger, FinishClosingLetsAWriteInFlightReachALateReader) {
   EXPECT_EQ(read.end, -1) << "not a FIN: " << (read.end > 0 ? std::strerror(read.end) : "open");
 }
 
+// A stream closed with a write in flight finishes it for the closed
+// channel only, which no completion of it can wake: nothing of it counts in
+// busy() (Reactor::busy, IO that could wake a doer), as the wait for the
+// acknowledgement after it does not (xack23). Session 23 counted the write,
+// and the read left pending beside it, until the write ended: a
+// virtual-time run was held tock by tock for as long as the peer took to
+// read (here, until it reads after the run).
+TEST(IoTcpLinger, AWriteDrainingAfterItsCloseLeavesTheHubIdle) {
+  RealRun run;
+  RawSocket listener = run_a_close_with_a_write_in_flight(run, kOneWrite, seconds(3600));
+  ASSERT_EQ(run.io.closing(), 1u);
+  EXPECT_FALSE(run.io.busy());
+  // It still finishes, for a peer that reads now.
+  PeerRead read;
+  std::thread peer([&] { read = read_late(listener, std::chrono::milliseconds(0)); });
+  EXPECT_EQ(run.io.finish_closing([] { return false; }), 0u);
+  peer.join();
+  EXPECT_EQ(read.got, kOneWrite);
+  EXPECT_EQ(read.end, -1) << "not a FIN: " << (read.end > 0 ? std::strerror(read.end) : "open");
+  EXPECT_FALSE(run.io.busy());
+}
+
 // A close while bytes of the peer wait unread (rx is full, the rest is in
 // the kernel) and the kernel still holds part of what was written: close(2)
 // alone would reset the connection (Linux, RFC 2525 2.17), which drops those

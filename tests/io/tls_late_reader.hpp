@@ -31,6 +31,37 @@ struct LateRead {
   std::string end;            // "fin", "reset", or what went wrong
 };
 
+// Reads `ssl` (over `fd`) to its end into `read`: the bytes, whether the
+// peer's close_notify came, and how TCP ended after it ("fin", "reset"), or
+// what ended the reads without it ("SSL error N": a FIN with no
+// close_notify is OpenSSL 3's unexpected eof). Bounded by the socket's
+// timeouts.
+inline void read_tls_to_the_end(SSL* ssl, int fd, LateRead& read) {
+  char buffer[65536];
+  for (;;) {
+    const int r = SSL_read(ssl, buffer, sizeof(buffer));
+    if (r > 0) {
+      read.received.append(buffer, static_cast<std::size_t>(r));
+      continue;
+    }
+    const int error = SSL_get_error(ssl, r);
+    if (error == SSL_ERROR_ZERO_RETURN) {
+      read.close_notify = true;
+      break;
+    }
+    // The kernel says a reset once, to the read that meets it.
+    read.end = error == SSL_ERROR_SYSCALL && errno == ECONNRESET
+                   ? "reset"
+                   : "SSL error " + std::to_string(error);
+    return;
+  }
+  const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+  read.end = n == 0                         ? "fin"
+             : n < 0 && errno == ECONNRESET ? "reset"
+             : n < 0                        ? "error " + std::to_string(errno)
+                                            : "more bytes after the close_notify";
+}
+
 inline LateRead tls_upload_then_read_late(std::uint16_t port, const std::string& ca_file,
                                           const std::string& payload, const std::string& after,
                                           const std::atomic<bool>& cue) {
@@ -77,29 +108,7 @@ inline LateRead tls_upload_then_read_late(std::uint16_t port, const std::string&
     read.end = "the bytes after the close_notify not sent";
     return read;
   }
-  char buffer[65536];
-  for (;;) {
-    const int r = SSL_read(ssl.get(), buffer, sizeof(buffer));
-    if (r > 0) {
-      read.received.append(buffer, static_cast<std::size_t>(r));
-      continue;
-    }
-    const int error = SSL_get_error(ssl.get(), r);
-    if (error == SSL_ERROR_ZERO_RETURN) {
-      read.close_notify = true;
-      break;
-    }
-    // The kernel says a reset once, to the read that meets it.
-    read.end = error == SSL_ERROR_SYSCALL && errno == ECONNRESET
-                   ? "reset"
-                   : "SSL error " + std::to_string(error);
-    return read;
-  }
-  const ssize_t n = ::recv(socket.fd(), buffer, sizeof(buffer), 0);
-  read.end = n == 0                         ? "fin"
-             : n < 0 && errno == ECONNRESET ? "reset"
-             : n < 0                        ? "error " + std::to_string(errno)
-                                            : "more bytes after the close_notify";
+  read_tls_to_the_end(ssl.get(), socket.fd(), read);
   return read;
 }
 

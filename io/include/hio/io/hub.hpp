@@ -187,9 +187,14 @@ class IoHub final : public Reactor, public Tymee, public TymistWatcher {
   // ---- hio::Reactor ----
   // Runs every ready completion, without blocking.
   void poll() override;
-  // Runs completions as they come until `deadline` (real time).
+  // Runs completions as they come until `deadline` (real time), or until
+  // the next try to start a thread for a lookup that has none (at most 10 ms
+  // later; the Doist waits again).
   void wait_until(std::chrono::steady_clock::time_point deadline) override;
-  // True while any asynchronous operation is outstanding.
+  // True while an asynchronous operation that could wake a doer is
+  // outstanding: a channel's lookup, connect, handshake, accept, read or
+  // write. What a closed stream still delivers does not count (closing()
+  // does).
   bool busy() const override;
   // Now, while a channel no doer drives has tx waiting that the hub has not
   // noted yet (see check_undriven): the passes that note it are not
