@@ -10,6 +10,28 @@
 #include "winding.hpp"
 
 namespace hio {
+namespace {
+
+// Holds DoDoer::reap() off while the DoDoer closes its children (exit,
+// remove, its destructor): a child's close hooks (exit, cease, a dog that
+// handles Cease) run unscheduled and outside any pass, so a child that
+// removes itself or a sibling there would be destroyed by that remove's reap
+// while its hook still runs (rev24 #1). The outermost close reaps them once
+// the closes returned (ReapAtEnd, declared before this). Nests: it restores
+// what it found.
+class ReapingHeld {
+ public:
+  explicit ReapingHeld(bool& reaping) : reaping_(reaping), was_(reaping) { reaping_ = true; }
+  ~ReapingHeld() { reaping_ = was_; }
+  ReapingHeld(const ReapingHeld&) = delete;
+  ReapingHeld& operator=(const ReapingHeld&) = delete;
+
+ private:
+  bool& reaping_;
+  bool was_;
+};
+
+}  // namespace
 
 namespace detail {
 std::size_t& winding_level() {
@@ -28,6 +50,10 @@ DoDoer::DoDoer(std::string name, Tock tock, std::vector<Doer*> doers, bool alway
 // Children must be closed before they (the owned ones) are destroyed. A
 // destructor cannot throw: their errors stay on them (Doer::hook_error()).
 DoDoer::~DoDoer() {
+  // The clears below destroy them all: no reap meanwhile, from a child's
+  // remove() in its close hooks or its destructor (which would find the
+  // child being destroyed still in released_: rev24 #9).
+  const ReapingHeld held(reaping_);
   core_.close_on_destruction();
   // At once, before the owned children go: else each would take itself out
   // of the list (and its set) one by one. They go in list order, then the
@@ -35,7 +61,9 @@ DoDoer::~DoDoer() {
   DoerList::Owned owned;
   doers_.clear(&owned);
   owned.clear();
-  released_.clear();
+  DoerList::Owned released;
+  released.swap(released_);
+  released.clear();
 }
 
 void DoDoer::enroll(Doer* doer) {
@@ -204,6 +232,7 @@ void DoDoer::exit() {
   wound_ = false;  // the next enter winds the tree again (and finds cycles)
   running_ = false;
   const ReapAtEnd reap_after{*this};  // the removed children it closed, even if a close throws
+  const ReapingHeld held(reaping_);   // not while a child's close runs
   // Ending by an error that propagates (its own, or a child's): the
   // children's close errors stay on them, as under a Doist's failed run.
   if (ending_by_error_) {
@@ -265,6 +294,7 @@ void DoDoer::remove(std::span<Doer* const> doers) {
   // The adopted ones are let go: destroyed once closed (reap).
   doers_.erase(doers, &released_);
   const ReapAtEnd reap_after{*this};  // after the closes, even when one throws
+  const ReapingHeld held(reaping_);   // not while a child's close runs
   core_.remove(doers);
 }
 

@@ -169,6 +169,9 @@ ReplayResult Replayer::finish(RunEnd end) {
       hub->set_override(nullptr);
       hub->remove_sink(*this);
       hub->stop_telling(*feed_);
+      // No longer told when it goes: touch it no more, as if it had gone
+      // (~Replayer, after a hub destroyed first: rev24 #8).
+      f.hub_gone = true;
     }
     if (f.doist != nullptr) {  // a Doist destroyed has forgotten both
       f.doist->detach(*this);

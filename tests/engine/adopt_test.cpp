@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "hio/engine/dodoer.hpp"
@@ -124,6 +125,77 @@ TEST(DoDoerAdopt, RemovingAnAdoptedChildDestroysItAndDisownHandsItBack) {
   EXPECT_EQ(census.live, 0);
 }
 
+// A child that, as it is closed, removes itself (its exit) or a sibling: its
+// close runs outside any pass and unscheduled, and until rev24's fix the
+// nested remove destroyed it (or the sibling's closer) while its hook ran.
+class CloseRemover : public Doer {
+ public:
+  CloseRemover(Census& census, DoDoer& group, std::string name)
+      : Doer(std::move(name)), census_(census), group_(group) {
+    ++census_.made;
+    census_.most_live = std::max(census_.most_live, ++census_.live);
+  }
+  ~CloseRemover() override { --census_.live; }
+  CloseRemover(const CloseRemover&) = delete;
+  CloseRemover& operator=(const CloseRemover&) = delete;
+
+  Doer* remove_at_exit = nullptr;  // this doer, a sibling, or none
+  int exits = 0;
+
+ protected:
+  bool recur(Tyme) override { return false; }
+  void exit() override {
+    const int live = census_.live;
+    if (remove_at_exit != nullptr) group_.remove({remove_at_exit});
+    EXPECT_EQ(census_.live, live) << name() << " or its closer was destroyed in its exit";
+    ++exits;  // in freed memory, were it destroyed (ASan says so)
+  }
+
+ private:
+  Census& census_;
+  DoDoer& group_;
+};
+
+TEST(DoDoerAdopt, AChildRemovingItselfAsItsGroupClosesItIsDestroyedAfterItsClose) {
+  Census census;
+  DoDoer group("G", Tock{0}, {}, /*always=*/true);
+  CloseRemover& a = group.adopt(std::make_unique<CloseRemover>(census, group, "a"));
+  a.remove_at_exit = &a;
+  Doist doist(Tock{1'000'000});
+  EXPECT_EQ(doist.run({&group}, Tock{3'000'000}), RunEnd::limit);  // the limit closes G
+  EXPECT_EQ(census.live, 0);                                       // once its close returned
+  EXPECT_TRUE(group.doers().empty());
+}
+
+TEST(DoDoerAdopt, AChildRemovedFromOutsideThatRemovesASiblingInItsExitOutlivesItsExit) {
+  Census census;
+  DoDoer group("G", Tock{0}, {}, /*always=*/true);
+  CloseRemover& a = group.adopt(std::make_unique<CloseRemover>(census, group, "a"));
+  CloseRemover& b = group.adopt(std::make_unique<CloseRemover>(census, group, "b"));
+  a.remove_at_exit = &b;
+  Doist doist(Tock{1'000'000});
+  doist.enter({&group});
+  doist.recur();
+  group.remove({&a});  // a's exit removes b: both go, after the closes
+  EXPECT_EQ(census.live, 0);
+  EXPECT_TRUE(group.doers().empty());
+  doist.exit();
+}
+
+TEST(DoDoerAdopt, AChildRemovingItselfAsItsDoistIsDestroyedIsDestroyedAfterItsClose) {
+  Census census;
+  {
+    DoDoer group("G", Tock{0}, {}, /*always=*/true);
+    CloseRemover& a = group.adopt(std::make_unique<CloseRemover>(census, group, "a"));
+    a.remove_at_exit = &a;
+    Doist doist(Tock{1'000'000});
+    doist.enter({&group});
+    doist.recur();
+    // The Doist goes first: it closes G, whose exit closes a.
+  }
+  EXPECT_EQ(census.live, 0);
+}
+
 // A doer scheduled by another Doist: owned here, it would be destroyed with
 // the group (or when removed) while it still runs there. Refused before the
 // group takes it: the caller's unique_ptr still holds it, and it runs on.
@@ -156,6 +228,27 @@ TEST(DoDoerAdopt, ADoerScheduledElsewhereIsRefusedAndStaysTheCallers) {
 }
 
 // Adopting what it owns already (two unique_ptrs to one doer) is refused too.
+TEST(DoDoerAdopt, AnEmptyPointerAndTheGroupItselfAreRefused) {
+  DoDoer group("G");
+  std::unique_ptr<Doer> none;
+  try {
+    group.adopt(std::move(none));
+    ADD_FAILURE() << "adopted an empty pointer";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("DoDoer 'G': adopt(nullptr)"));
+  }
+  std::unique_ptr<DoDoer> self(&group);
+  try {
+    group.adopt(std::move(self));
+    ADD_FAILURE() << "a group adopted itself";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("DoDoer 'G' cannot adopt itself"));
+  }
+  ASSERT_EQ(self.get(), &group);  // still the caller's
+  static_cast<void>(self.release());
+  EXPECT_TRUE(group.doers().empty());
+}
+
 TEST(DoDoerAdopt, AdoptingTwiceIsRefused) {
   Trace trace;
   DoDoer group("G");

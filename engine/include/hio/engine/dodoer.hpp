@@ -52,7 +52,7 @@ class DoDoer : public Doer {
   // adopt only takes ownership. Returns the doer.
   //
   // Refused before anything changes, the doer left with the caller (`doer`
-  // still holds it): null (std::invalid_argument), the DoDoer itself
+  // still holds it): an empty pointer (std::invalid_argument), itself
   // (std::invalid_argument), a doer scheduled elsewhere (by a Doist or
   // another DoDoer: std::logic_error; owned here, it would be destroyed with
   // this DoDoer, or once removed, while it runs there), one owned here
@@ -152,7 +152,7 @@ class DoDoer : public Doer {
   DoerList doers_;  // also owns the adopted children (DoerList::own)
   // Adopted children removed since: destroyed by reap() once closed.
   DoerList::Owned released_;
-  bool reaping_ = false;  // reap() runs (a destructor it calls may remove more)
+  bool reaping_ = false;  // reap() runs, or children close: reap() waits (dodoer.cpp)
   // set_skip_idle(); unset: whether this object is a DoDoer itself, not of
   // a subclass (typeid, found at enter: plain_).
   std::optional<bool> skip_idle_;

@@ -86,7 +86,7 @@ class Doer : public Tymee {
   // a forced close it keeps its last value.
   std::optional<bool> done() const { return done_; }
 
-  // The non-const one makes the map if the doer has none yet.
+  // Non-const makes the map if none yet (const then: a shared empty one).
   Opts& opts();
   const Opts& opts() const;
 
@@ -246,8 +246,8 @@ class Doer : public Tymee {
 
   // Hot fields first. What a run of a busy doer reads and writes (its vptr
   // and, below, tock_, done_, parking_, park_idle_, and deed_'s front up to
-  // its doer) is the first 64 bytes of the doer, so a pass costs a busy doer
-  // one cache line besides its own fields; the rest is read on the rare paths
+  // its doer) is its first 64 bytes: one cache line if the doer is 64-aligned,
+  // two at most (new gives 16), besides its own fields; the rest is for rare paths
   // (parks, finishes, lists, errors). Session 24 moved done_ and the park
   // request here from the second line and opts_ out of line (a subclass's
   // fields come 32 bytes nearer; 184 bytes per idle doer, not 216): the pass
