@@ -4,7 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doist.hpp"
@@ -41,22 +46,31 @@ TEST(Park, WakeOfARunningOrWaitingDoerDoesNothing) {
   EXPECT_EQ(a.recurs, 3);  // at 0, 2, 4: the wakes changed nothing
 }
 
+// After each run it parks until deadline(tyme, runs so far), where that
+// gives one; done after runs_max runs.
 class DeadlineDoer : public Doer {
  public:
-  using Doer::Doer;
+  using Deadline = std::function<std::optional<Tyme>(Tyme, std::size_t)>;
+  DeadlineDoer(std::string name, Tock tock, Deadline deadline, std::size_t runs_max)
+      : Doer(std::move(name), tock), deadline_(std::move(deadline)), runs_max_(runs_max) {}
   std::vector<Tyme> runs;
 
  protected:
   bool recur(Tyme tyme) override {
     runs.push_back(tyme);
-    park(tyme + Tock{2'500'000'000});
-    return runs.size() == 3;
+    if (const std::optional<Tyme> until = deadline_(tyme, runs.size())) park(*until);
+    return runs.size() == runs_max_;
   }
+
+ private:
+  Deadline deadline_;
+  std::size_t runs_max_;
 };
 
 TEST(Park, ADeadlineEndsThePark) {
   Doist doist(seconds(1));
-  DeadlineDoer d("d");
+  DeadlineDoer d(
+      "d", Tock{0}, [](Tyme tyme, std::size_t) { return tyme + Tock{2'500'000'000}; }, 3);
   doist.run({&d}, seconds(20));
   EXPECT_THAT(d.runs, ElementsAre(at(seconds(0)), at(seconds(3)), at(seconds(6))));
 }
@@ -64,22 +78,12 @@ TEST(Park, ADeadlineEndsThePark) {
 // The earliest tyme there is as a deadline (once the doer's "no park asked"
 // sentinel) is a deadline long past: the doer runs again at the next pass,
 // and a park asked in one run does not outlive it.
-class EarliestDeadlineDoer : public Doer {
- public:
-  using Doer::Doer;
-  std::vector<Tyme> runs;
-
- protected:
-  bool recur(Tyme tyme) override {
-    runs.push_back(tyme);
-    if (runs.size() == 1) park(Tyme::min());
-    return runs.size() == 4;
-  }
-};
-
 TEST(Park, TheEarliestDeadlineIsDueAtOnce) {
   Doist doist(seconds(1));
-  EarliestDeadlineDoer d("d", seconds(2));
+  DeadlineDoer d(
+      "d", seconds(2),
+      [](Tyme, std::size_t runs) { return runs == 1 ? std::optional(Tyme::min()) : std::nullopt; },
+      4);
   doist.run({&d}, seconds(20));
   EXPECT_THAT(d.runs, ElementsAre(at(seconds(0)), at(seconds(1)), at(seconds(3)), at(seconds(5))));
 }
