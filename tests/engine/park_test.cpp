@@ -67,10 +67,14 @@ class DeadlineDoer : public Doer {
   std::size_t runs_max_;
 };
 
+// Parks 2.5 s after each run.
+std::optional<Tyme> park_2_5_s(Tyme tyme, std::size_t) {
+  return tyme + Tock{2'500'000'000};
+}
+
 TEST(Park, ADeadlineEndsThePark) {
   Doist doist(seconds(1));
-  DeadlineDoer d(
-      "d", Tock{0}, [](Tyme tyme, std::size_t) { return tyme + Tock{2'500'000'000}; }, 3);
+  DeadlineDoer d("d", Tock{0}, park_2_5_s, 3);
   doist.run({&d}, seconds(20));
   EXPECT_THAT(d.runs, ElementsAre(at(seconds(0)), at(seconds(3)), at(seconds(6))));
 }
@@ -221,7 +225,7 @@ TEST(Park, ADoDoerWithATockThatMayStillDoSomethingIsNoStall) {
   Doist doist(seconds(1));
   StopAfter stop(doist, 50);
   doist.add_observer(stop);
-  DeadlineDoer d("d");  // parks 2.5 s after each run, done at its third
+  DeadlineDoer d("d", Tock{0}, park_2_5_s, 3);  // done at its third run
   DoDoer group("group", seconds(2), {&d});
   EXPECT_EQ(doist.run({&group}), RunEnd::done);
   EXPECT_EQ(d.runs.size(), 3U);
