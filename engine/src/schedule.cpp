@@ -136,15 +136,24 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
     throw;
   }
   HIO_CHECK(entering_.back().deed == &deed, "enters did not nest");
-  const bool close = entering_.back().close;
-  entering_.pop_back();
+  const bool close = entering_.back().close && step.kind() != Step::Kind::finish;
+  if (!close) entering_.pop_back();
   if (step.kind() == Step::Kind::finish || close) {
     // Ended in its enter, or exited or removed meanwhile: it never joins the
     // queue (a deed that finished has ended anyway).
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
     deed.wake_pending = false;
-    if (step.kind() != Step::Kind::finish) doer.close();
+    if (close) {
+      // Its close runs while it still counts as entering (executing()), so
+      // its DoDoer reaps no child meanwhile: one that removes a sibling in
+      // its exit would have its own reap destroy it there (rev24 #13).
+      struct PopAfter {
+        std::vector<Entering>& entering;
+        ~PopAfter() { entering.pop_back(); }
+      } pop_after{entering_};
+      doer.close();
+    }
     return;
   }
   // During a pass a new deed goes just before the one that entered it, so it

@@ -196,6 +196,67 @@ TEST(DoDoerAdopt, AChildRemovingItselfAsItsDoistIsDestroyedIsDestroyedAfterItsCl
   EXPECT_EQ(census.live, 0);
 }
 
+// A child removed while its enter runs is closed as its enter returns
+// (Schedule::enter_one), outside remove() and exit(); a remove in that
+// close's exit must not destroy it (rev24 #13: its reap did).
+class Partner : public Doer {
+ public:
+  Partner(Census& census, DoDoer& group, Doer& victim)
+      : Doer("partner"), census_(census), group_(group), victim_(victim) {
+    ++census_.live;
+  }
+  ~Partner() override { --census_.live; }
+  Partner(const Partner&) = delete;
+  Partner& operator=(const Partner&) = delete;
+
+ protected:
+  void enter() override { group_.remove({&victim_}); }  // the victim's enter runs: closed after it
+  bool recur(Tyme) override { return false; }
+
+ private:
+  Census& census_;
+  DoDoer& group_;
+  Doer& victim_;
+};
+
+class Victim : public Doer {
+ public:
+  Victim(Census& census, DoDoer& group) : Doer("victim"), census_(census), group_(group) {
+    ++census_.live;
+  }
+  ~Victim() override { --census_.live; }
+  Victim(const Victim&) = delete;
+  Victim& operator=(const Victim&) = delete;
+
+ protected:
+  void enter() override {
+    partner_ = &group_.adopt(std::make_unique<Partner>(census_, group_, *this));
+  }
+  bool recur(Tyme) override { return false; }
+  void exit() override {
+    const int live = census_.live;
+    group_.remove({partner_});
+    // Nothing is reaped while a close runs: before, the victim went here.
+    EXPECT_EQ(census_.live, live) << "a child was destroyed in the victim's exit";
+  }
+
+ private:
+  Census& census_;
+  DoDoer& group_;
+  Doer* partner_ = nullptr;
+};
+
+TEST(DoDoerAdopt, AChildClosedAsItsEnterReturnsOutlivesItsClose) {
+  Census census;
+  DoDoer group("G", Tock{0}, {}, /*always=*/true);
+  group.adopt(std::make_unique<Victim>(census, group));
+  Doist doist(Tock{1'000'000});
+  doist.enter({&group});  // G enters the victim, whose enter adopts the partner, which removes it
+  doist.recur();
+  doist.exit();
+  EXPECT_EQ(census.live, 0);
+}
+
 // A doer scheduled by another Doist: owned here, it would be destroyed with
 // the group (or when removed) while it still runs there. Refused before the
 // group takes it: the caller's unique_ptr still holds it, and it runs on.
