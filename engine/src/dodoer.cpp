@@ -55,9 +55,19 @@ DoDoer::~DoDoer() {
   // child being destroyed still in released_: rev24 #9).
   const ReapingHeld held(reaping_);
   core_.close_on_destruction();
-  // At once, before the owned children go: else each would take itself out
-  // of the list (and its set) one by one. They go in list order, then the
-  // ones removed and not yet reaped.
+  // The owned children in list order, each disowned, then destroyed: no
+  // allocation (collecting a million of them into a vector first ran out of
+  // memory in this destructor under `hio check`'s limit: std::terminate; the
+  // cli_exit_codes test). A destructor that removes a child may compact the
+  // list under this loop: what it skips, the clear below takes.
+  const std::vector<Doer*>& children = doers_.items();
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    if (Doer* child = children[i]; child != nullptr && doers_.owns(child)) {
+      doers_.disown(child).reset();
+    }
+  }
+  // Then the rest of the list at once, and the ones removed and not yet
+  // reaped.
   DoerList::Owned owned;
   doers_.clear(&owned);
   owned.clear();
