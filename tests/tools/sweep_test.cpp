@@ -434,6 +434,52 @@ TEST(Sweep, OutOfMemoryEndsTheSweepNotAFailingSeed) {
   fs::remove_all(dir);
 }
 
+// Out of memory in a seed's pass (a doer's std::bad_alloc) ends the sweep
+// as a tree that does not fit does, through the sweep's own runner: the
+// seeds running at once share the memory, so which of them runs out depends
+// on --jobs. It was "seed 1: FAIL error: std::bad_alloc", exit 1 (CI met it:
+// of two 300,000-doer seeds under ulimit -v, one built and then ran out
+// while the other was built). hio run still calls it the doer's (exit 5).
+TEST(Sweep, OutOfMemoryInASeedsPassEndsTheSweep) {
+  // Throws in its first pass, as a doer whose allocation fails does.
+  class Hungry final : public Doer {
+   protected:
+    bool recur(Tyme) override { throw std::bad_alloc(); }
+  };
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"hungry",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       return std::make_unique<Hungry>();
+                     },
+                     false});
+  const Scenario scenario = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"hungry\"\nname = \"h\"\n", "hungry.toml", kinds);
+  const RunSummary alone = run_scenario(scenario, kinds);
+  EXPECT_EQ(alone.error, std::optional<std::string>("std::bad_alloc"));
+  EXPECT_TRUE(alone.out_of_memory);
+  for (const unsigned jobs : {1u, 2u}) {
+    SweepOptions options;
+    options.jobs = jobs;
+    SweepCommand command;
+    command.shard_text = "1/1";
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(sweep_command(scenario_seed_runner(scenario, kinds), shard_seeds({1, 4}, {1, 1}),
+                            options, command, out, err),
+              6)
+        << out.str() << err.str();
+    EXPECT_EQ(out.str().find("FAIL"), std::string::npos) << out.str();
+    EXPECT_EQ(err.str().rfind("hio sweep: error: out of memory (std::bad_alloc) while the seeds "
+                              "ran; no seed was reported",
+                              0),
+              0u)
+        << err.str();
+  }
+}
+
 // A stop signal, then out of memory: the signal's code (130), as anywhere
 // (docs/scenarios.md, Exit codes). The sweep's watcher took the signal (its
 // threads block it), and when sweep() threw the bad_alloc it was lost: exit 6.

@@ -754,6 +754,9 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     // memory (run_cli: exit 6, as for hio check's). The journal, if any,
     // ended with it (end=error), as after a doer's error.
     throw;
+  } catch (const std::bad_alloc& error) {
+    doer_threw(error.what());
+    summary.out_of_memory = true;
   } catch (const std::exception& error) {
     doer_threw(error.what());
   } catch (...) {

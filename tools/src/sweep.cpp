@@ -222,6 +222,14 @@ void lost_journal(const std::string& why, SeedResult& result, bool moved = false
   result.journal_moved = moved;
 }
 
+// `run`, unless it ran out of memory in a pass (SeedRun::out_of_memory):
+// then the std::bad_alloc a tree that does not fit throws, which ends the
+// sweep, so that a seed's verdict never depends on what ran beside it.
+SeedRun judged(SeedRun run) {
+  if (run.out_of_memory) throw std::bad_alloc();
+  return run;
+}
+
 // A run that is not deterministic (real time: the wall clock paces it) with
 // a journal directory: a re-run would be another run than the one that
 // failed, so every run is journaled, and the journal kept only if it
@@ -231,7 +239,7 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
                        const StopFlag& stop, SeedResult& result) {
   result.journal = journal_path(options.journal_dir, seed);
   try {
-    const SeedRun run = runner(seed, result.journal, stop);
+    const SeedRun run = judged(runner(seed, result.journal, stop));
     if (!run.journal_lost.empty()) {
       // Not ours to remove: the path may name another process's file now.
       if (run.stopped) return false;
@@ -282,7 +290,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     return run_recorded_seed(runner, seed, options, stop, result);
   }
   try {
-    const SeedRun run = runner(seed, "", stop);
+    const SeedRun run = judged(runner(seed, "", stop));
     if (run.stopped) return false;
     take_run(run, result);
   } catch (const BuildInterrupted&) {
@@ -300,7 +308,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   std::string journal = journal_path(options.journal_dir, seed);
   const std::string shown = "seed " + std::to_string(seed);
   try {
-    const SeedRun again = runner(seed, journal, stop);
+    const SeedRun again = judged(runner(seed, journal, stop));
     if (!again.journal_lost.empty()) {
       // Removed or replaced while it ran: never removed here (the path may
       // name another process's file now); the seed keeps its first verdict.
@@ -387,6 +395,7 @@ SeedRun seed_run_of(const RunSummary& summary, std::uint64_t seed, const StopFla
   run.digest = summary.digest;
   run.end = summary.end;
   run.error = summary.error;
+  run.out_of_memory = summary.out_of_memory;
   run.journal_lost = summary.journal_lost;
   run.journal_moved = summary.journal_moved;
   run.journal_check = summary.journal_check;

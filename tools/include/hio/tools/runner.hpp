@@ -260,6 +260,9 @@ struct RunSummary {
   // A doer threw and ended the run (the journal's end=error): the text. The
   // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
   std::optional<std::string> error{};
+  // That exception was a std::bad_alloc (out of memory in a pass): hio run
+  // still exits 5, a sweep ends as out of memory (SeedRun::out_of_memory).
+  bool out_of_memory = false;
   std::vector<ExpectationResult> expectations{};
   // Real time: passes that ended after the next pass was due on the wall
   // clock, the most the run was behind then, and the longest pass

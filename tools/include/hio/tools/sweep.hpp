@@ -118,6 +118,10 @@ struct SeedRun {
   std::uint64_t digest = 0;
   RunEnd end = RunEnd::done;
   std::optional<std::string> error{};  // a doer threw this (the run ended there)
+  // That was a std::bad_alloc: not the seed's verdict (the seeds running at
+  // once share the memory, so which one runs out depends on --jobs). The
+  // sweep ends out of memory, as when a seed's tree does not fit.
+  bool out_of_memory = false;
   // Not "": the journal at `record_path` is not the run's any more
   // (removed, replaced or truncated while it ran: RunSummary::journal_lost), why. The
   // sweep then counts it as a journal that could not be written and never
