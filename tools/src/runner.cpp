@@ -973,6 +973,19 @@ std::string format_counters_json(const std::optional<DoerCounters>& counters) {
   return out + "]";
 }
 
+namespace {
+
+// All the run's UDP channels together, as hio sweep's seed record counts
+// them: --json's "dropped_datagrams" (stderr names each channel).
+std::uint64_t dropped_datagrams_total(const RunSummary& s) {
+  std::uint64_t total = 0;
+  for (const IoHub::DroppedDatagrams& dropped : s.dropped_datagrams)
+    total += dropped.datagrams;
+  return total;
+}
+
+}  // namespace
+
 std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
   std::string out =
@@ -989,6 +1002,7 @@ std::string format_summary_json(const RunSummary& s) {
       replay::format_digest(s.digest) + "\", " + json_field_or_null("journal", s.journal) + ", " +
       json_field_or_null("journal_lost", s.journal_lost) + ", " + format_journal_failure_json(s) +
       ", \"closing_reset\": " + std::to_string(s.closing_reset) +
+      ", \"dropped_datagrams\": " + std::to_string(dropped_datagrams_total(s)) +
       ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
       format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +
       "\", \"rebases\": " + std::to_string(s.rebases) + ", \"given_up\": \"" +
