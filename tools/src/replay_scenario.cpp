@@ -865,7 +865,8 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
     const replay::ReplayDivergence& m = *n.first_tx_mismatch;
     out += "{\"pass\": " + std::to_string(m.pass) + ", \"tyme\": \"" + format_seconds(m.tyme) +
            "\", \"channel\": " + std::to_string(m.channel) + ", " +
-           json_field_or_null("channel_name", m.channel_name) +
+           json_field_or_null("channel_name", m.channel_name) + ", " +
+           json_field("field", m.field) +
            ", \"offset\": " + std::to_string(replay::first_tx_mismatch_offset(m)) + "}";
   } else {
     out += "null";
