@@ -25,6 +25,7 @@
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
 #include "net_warnings.hpp"
+#include "pace_warnings.hpp"
 #include "unstarted_peers.hpp"
 
 namespace hio::tools {
@@ -651,6 +652,8 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
   if (warn) {
     for (const std::string& line : net_warnings(scenario, io))
       warn(line);
+    for (const std::string& line : pace_warnings(scenario))
+      warn(line);
   }
   // Channels whose name the system could not resolve now ("try again"):
   // the run's lookup may be answered, so no failure, but said; and listeners
@@ -704,6 +707,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (warnings) warnings->build_succeeded();
   if (options.warn) {
     for (const std::string& line : net_warnings(scenario, io))
+      options.warn(line);
+    for (const std::string& line : pace_warnings(scenario))
       options.warn(line);
   }
   target.tree_built();
