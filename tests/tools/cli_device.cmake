@@ -152,6 +152,17 @@ string(FIND "${out}" "counters:" listed)
 if(NOT listed EQUAL -1)
   message(FATAL_ERROR "counters listed without replay --counters:\n${out}")
 endif()
+# A diverged replay lists them too, after the divergence, as its --json
+# does (xudp25: the text stopped at the divergence and listed none): here a
+# udp_requester replayed with a longer interval sends its second request late.
+hio(run ${SCENARIOS}/udp_request_response.toml --record ${WORK}/udp_counters.hioj EXIT 0)
+file(READ ${SCENARIOS}/udp_request_response.toml udp_text)
+string(REPLACE "interval = \"5ms\"" "interval = \"6ms\"" udp_text "${udp_text}")
+file(WRITE ${WORK}/udp_slower.toml "${udp_text}")
+hio(replay ${WORK}/udp_counters.hioj --scenario ${WORK}/udp_slower.toml --counters EXIT 3)
+require("${out}" "\nreplay diverged at pass 5 [^\n]*\n([^\n]*\n)*counters:  16\n  server.refused = 0\n  server.rx_bytes = [0-9]+\n"
+        "diverged replay --counters text")
+require("${out}" "\n  client.sent = [0-9]+\n" "diverged replay --counters text: the requester's")
 
 # Every build error of every doer, not only each doer's first, in file order.
 hio(check ${DATA}/device/build_errors.toml EXIT 2)

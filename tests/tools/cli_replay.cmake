@@ -185,6 +185,15 @@ require("${out}" "\nnoise:     ${all_rx} rx: 0 dropped, 0 delayed, ${all_rx} dup
 hio(replay ${udp} --noise drop=1 --seed 1 EXIT 0 1)
 require("${out}" "\nnoise:     ${all_rx} rx: ${all_rx} dropped, [^\n]*; tx: 0 mismatches, ${server_rx_bytes} bytes missing, 0 bytes extra, ${server_rx} datagrams missing, 0 datagrams extra\n"
         "drop=1: every answer missing")
+# --json says which way the first datagram differed, as the text's "first
+# tx:" line does (xudp25: "field" was only in the API's ReplayDivergence, so
+# a script could not tell a missing answer from an extra one).
+hio(replay ${udp} --noise drop=1 --seed 1 --json EXIT 0 1)
+require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": 1, \"channel_name\": \"server\", \"field\": \"missing\", \"offset\": 0}"
+        "drop=1: the first answer missing, in --json")
+hio(replay ${udp} --noise dup=1 --seed 1 --json EXIT 0 1)
+require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": 1, \"channel_name\": \"server\", \"field\": \"extra\", \"offset\": [0-9]+}"
+        "dup=1: the first answer extra, in --json")
 
 # Noise on a serial line's journal (serial_noisy_line: sim-serial, a byte
 # stream in 16-byte UART chunks): the recorded rx of both ends is perturbed as
@@ -200,7 +209,7 @@ require("${out}" "\nnoise:     [0-9]+ rx: [1-9][0-9]* dropped, [1-9][0-9]* delay
 require("${out}" "\nfirst tx:  pass [0-9]+ \\(tyme [0-9.]+ s\\) on channel #[12] \"(device|host)\": the bytes differ from tx stream offset [0-9]+\n"
         "serial first tx mismatch")
 hio(replay ${serial} --noise ${serial_noise} --seed 3 --json EXIT 0 1)
-require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": [12], \"channel_name\": \"(device|host)\", \"offset\": [0-9]+}"
+require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": [12], \"channel_name\": \"(device|host)\", \"field\": \"bytes\", \"offset\": [0-9]+}"
         "serial first tx mismatch in --json")
 # The serial_noisy_line example of docs/replay.md: a lost chunk is one
 # mismatch, and the bytes after it agree again (by byte offset: 163; 15 while

@@ -34,6 +34,22 @@ const char* to_string(ParamType type) {
   return "?";
 }
 
+namespace {
+
+// How to give a doer of the scheme of `quoted` ("'udp://localhost:0'", as
+// not_open_yet holds it) an address that "@name" can name at once, in that
+// scheme's words: a datagram endpoint binds, a listener listens (until
+// session 25 a udp_responder was told to listen on tcp://127.0.0.1:0).
+std::string ip_address_hint(std::string_view quoted) {
+  if (!quoted.empty() && quoted.front() == '\'') quoted.remove_prefix(1);
+  const std::size_t sep = quoted.find("://");
+  const std::string scheme(sep == std::string_view::npos ? "tcp" : quoted.substr(0, sep));
+  return std::string(scheme == "udp" ? "bind to" : "listen on") + " an IP address (e.g. " + scheme +
+         "://127.0.0.1:0)";
+}
+
+}  // namespace
+
 std::string BuildContext::resolve(const std::string& address) const {
   if (address.empty() || address[0] != '@') return address;
   const std::string_view name = std::string_view(address).substr(1);
@@ -44,8 +60,8 @@ std::string BuildContext::resolve(const std::string& address) const {
   if (auto opening = not_open_yet.find(name); opening != not_open_yet.end()) {
     throw std::invalid_argument("address '" + address + "' names doer '" + opening->first +
                                 "', whose address " + opening->second +
-                                " is still being resolved when the doers are built; listen on an "
-                                "IP address (e.g. tcp://127.0.0.1:0) to be named with '@'");
+                                " is still being resolved when the doers are built; " +
+                                ip_address_hint(opening->second) + " to be named with '@'");
   }
   if (unbuilt.contains(name)) {
     throw std::invalid_argument("address '" + address + "' names doer '" + std::string(name) +

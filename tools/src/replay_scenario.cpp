@@ -784,9 +784,11 @@ std::string format_replay_outcome(const ReplayScenarioOutcome& o) {
   // format_divergence escapes what came from doers and journals.
   // The versions are named only where they can explain the divergence: a
   // replaced scenario's doers are the user's change.
+  // --counters: what the doers counted up to the divergence, as --json has
+  // them (until session 25 the text said none there).
   if (r.divergence) {
     return out + (o.scenario_replaced ? "" : divergence_version_line(r.recorded_engine_version)) +
-           replay::format_divergence(*r.divergence);
+           replay::format_divergence(*r.divergence) + format_counters(o.counters);
   }
   return out + format_expectations(o.expectations) + format_counters(o.counters);
 }
@@ -863,7 +865,8 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
     const replay::ReplayDivergence& m = *n.first_tx_mismatch;
     out += "{\"pass\": " + std::to_string(m.pass) + ", \"tyme\": \"" + format_seconds(m.tyme) +
            "\", \"channel\": " + std::to_string(m.channel) + ", " +
-           json_field_or_null("channel_name", m.channel_name) +
+           json_field_or_null("channel_name", m.channel_name) + ", " +
+           json_field("field", m.field) +
            ", \"offset\": " + std::to_string(replay::first_tx_mismatch_offset(m)) + "}";
   } else {
     out += "null";

@@ -25,6 +25,7 @@
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
 #include "net_warnings.hpp"
+#include "pace_warnings.hpp"
 #include "unstarted_peers.hpp"
 
 namespace hio::tools {
@@ -651,6 +652,8 @@ std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegi
   if (warn) {
     for (const std::string& line : net_warnings(scenario, io))
       warn(line);
+    for (const std::string& line : pace_warnings(scenario))
+      warn(line);
   }
   // Channels whose name the system could not resolve now ("try again"):
   // the run's lookup may be answered, so no failure, but said; and listeners
@@ -704,6 +707,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   if (warnings) warnings->build_succeeded();
   if (options.warn) {
     for (const std::string& line : net_warnings(scenario, io))
+      options.warn(line);
+    for (const std::string& line : pace_warnings(scenario))
       options.warn(line);
   }
   target.tree_built();
@@ -973,6 +978,19 @@ std::string format_counters_json(const std::optional<DoerCounters>& counters) {
   return out + "]";
 }
 
+namespace {
+
+// All the run's UDP channels together, as hio sweep's seed record counts
+// them: --json's "dropped_datagrams" (stderr names each channel).
+std::uint64_t dropped_datagrams_total(const RunSummary& s) {
+  std::uint64_t total = 0;
+  for (const IoHub::DroppedDatagrams& dropped : s.dropped_datagrams)
+    total += dropped.datagrams;
+  return total;
+}
+
+}  // namespace
+
 std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
   std::string out =
@@ -989,6 +1007,7 @@ std::string format_summary_json(const RunSummary& s) {
       replay::format_digest(s.digest) + "\", " + json_field_or_null("journal", s.journal) + ", " +
       json_field_or_null("journal_lost", s.journal_lost) + ", " + format_journal_failure_json(s) +
       ", \"closing_reset\": " + std::to_string(s.closing_reset) +
+      ", \"dropped_datagrams\": " + std::to_string(dropped_datagrams_total(s)) +
       ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
       format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +
       "\", \"rebases\": " + std::to_string(s.rebases) + ", \"given_up\": \"" +
