@@ -245,6 +245,102 @@ TEST(DoDoerAdopt, AChildClosedAsItsEnterReturnsOutlivesItsClose) {
   EXPECT_EQ(census.live, 0);
 }
 
+// A child whose enter removes it (a spawned task that finds nothing to do),
+// adopted or extended while its group runs, from outside a pass or from a
+// sibling's run: it leaves the group, and goes (adopted) once it has ended.
+// Until session 25 extend() listed it after its enter, so it stayed, owned,
+// for the group's life (rev24 #7).
+class EnterQuitter : public Counted {
+ public:
+  EnterQuitter(Census& census, DoDoer& group) : Counted("quitter", census, group) {}
+
+ protected:
+  void enter() override { group().remove({this}); }  // it finishes on its own
+  bool recur(Tyme) override { return true; }
+};
+
+TEST(DoDoerAdopt, AChildWhoseEnterRemovesItLeavesItsRunningGroup) {
+  for (const bool adopted : {false, true}) {
+    for (const bool in_pass : {false, true}) {
+      const std::string how = std::string(adopted ? "adopted" : "extended") +
+                              (in_pass ? " in a pass" : " from outside");
+      Census census;
+      Trace trace;
+      DoDoer group("G", Tock{0}, {}, /*always=*/true);
+      auto quitter = std::make_unique<EnterQuitter>(census, group);
+      EnterQuitter* const raw = quitter.get();
+      const auto spawn = [&] {
+        if (adopted) {
+          group.adopt(std::move(quitter));
+        } else {
+          group.extend({raw});
+        }
+      };
+      ProbeDoer sibling(trace, "sibling");
+      sibling.on_recur = [&](ProbeDoer&, int n) {
+        if (in_pass && n == 1) spawn();
+      };
+      group.extend({&sibling});
+      Doist doist(Tock{1'000'000});
+      doist.enter({&group});
+      if (!in_pass) spawn();
+      for (int i = 0; i < 3; ++i)
+        doist.recur();
+      EXPECT_THAT(group.doers(), ElementsAre(&sibling)) << how;
+      EXPECT_EQ(census.made, 1) << how;
+      EXPECT_EQ(census.live, adopted ? 0 : 1) << how;  // it ran once, then went
+      if (!adopted) {
+        EXPECT_FALSE(raw->scheduled()) << how;
+      }
+      doist.exit();
+    }
+  }
+}
+
+// A removed adopted child taken back in the same pass, before the group
+// destroys it (after the pass): refused, as it goes all the same once it has
+// ended. Until session 25 extend() listed it again and it was destroyed later
+// while listed (rev24 #2); a second adopt() made two owners. disown() it
+// before remove() to run it again.
+TEST(DoDoerAdopt, ARemovedAdoptedChildCannotBeTakenBackBeforeItGoes) {
+  Census census;
+  Trace trace;
+  DoDoer group("G", Tock{0}, {}, /*always=*/true);
+  Doer* const victim = &group.adopt(std::make_unique<CloseRemover>(census, group, "victim"));
+  ProbeDoer restarter(trace, "restarter");
+  std::string refusal;
+  bool second_owner_refused = false;
+  restarter.on_recur = [&](ProbeDoer&, int n) {
+    if (n != 1) return;
+    group.remove({victim});  // closed now, destroyed after this pass
+    try {
+      group.extend({victim});
+      ADD_FAILURE() << "a removed adopted child was taken back";
+    } catch (const std::logic_error& e) {
+      refusal = e.what();
+    }
+    if (refusal.empty()) return;
+    std::unique_ptr<Doer> again(victim);
+    try {
+      group.adopt(std::move(again));
+    } catch (const std::logic_error&) {
+      second_owner_refused = true;
+    }
+    static_cast<void>(again.release());  // the group's still
+  };
+  group.extend({&restarter});
+  Doist doist(Tock{1'000'000});
+  doist.enter({&group});
+  doist.recur();
+  EXPECT_THAT(refusal, HasSubstr("DoDoer 'G': cannot take doer 'victim' back: it was adopted "
+                                 "and removed, so it is destroyed once it has ended; disown() "
+                                 "it before remove() to run it again"));
+  EXPECT_TRUE(second_owner_refused);
+  EXPECT_THAT(group.doers(), ElementsAre(&restarter));
+  EXPECT_EQ(census.live, 0);  // went as the pass ended
+  doist.exit();
+}
+
 // A doer scheduled by another Doist: owned here, it would be destroyed with
 // the group (or when removed) while it still runs there. Refused before the
 // group takes it: the caller's unique_ptr still holds it, and it runs on.
