@@ -308,10 +308,11 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
   }
   // Listed before they are entered, as the Doist's enter and DoDoer::enter
   // do: an enter that removes its doer (a spawned task with nothing to do)
-  // or a sibling finds it listed, so the removal holds (until session 25 the
-  // doer was listed after, for good, and an adopted one owned until the
-  // group went: rev24 #7). And a doer that an enter extends is listed after
-  // this batch, in the order the doers were given, wherever they are entered.
+  // or an earlier doer of the batch finds it listed, so the removal holds
+  // (until session 25 the doer was listed after, for good, and an adopted
+  // one owned until the group went: rev24 #7). And a doer that an enter
+  // extends is listed after this batch, in the order the doers were given,
+  // wherever they are entered.
   try {
     doers_.append(fresh);
     if (enter_now) core_.enter(fresh, tyme());
