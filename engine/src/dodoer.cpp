@@ -31,6 +31,26 @@ class ReapingHeld {
   bool was_;
 };
 
+// extend() of a doer in `released` (DoDoer::released_): refused.
+void refuse_released(const std::string& name, const DoerList::Owned& released,
+                     std::span<Doer* const> fresh) {
+  // Adopted, then removed, and not destroyed yet (the removal came inside a
+  // pass, an enter or a close: reap() destroys it once it ends). Listed
+  // again it would be destroyed all the same, later, while listed (rev24
+  // #2); owned twice by a second adopt(), deleted twice. remove() of an
+  // adopted child lets go of it: disown() it first to run it again. A scan:
+  // released holds only the removals of one pass, a few as a rule.
+  if (released.empty()) return;
+  for (const Doer* doer : fresh) {
+    const auto is_doer = [doer](const std::unique_ptr<Doer>& gone) { return gone.get() == doer; };
+    if (std::any_of(released.begin(), released.end(), is_doer)) {
+      throw std::logic_error("DoDoer '" + name + "': cannot take doer '" + doer->name() +
+                             "' back: it was adopted and removed, so it is destroyed once it "
+                             "has ended; disown() it before remove() to run it again");
+    }
+  }
+}
+
 }  // namespace
 
 namespace detail {
@@ -275,26 +295,42 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     if (!batch.insert(doer).second || doers_.contains(doer)) continue;
     fresh.push_back(doer);
   }
+  refuse_released(name(), released_, fresh);
   // While it closes its children (its exit, also while it fails inside its
   // own run), only listed, as the Doist queues (Schedule::closing()). Before
   // DoDoer::enter ran (a subclass's enter() adopting its fresh workers
   // first), only listed too: DoDoer::enter enters every child listed.
-  if (running_ && scheduled() && !core_.closing()) {
-    std::vector<bool> was_scheduled;
+  const bool enter_now = running_ && scheduled() && !core_.closing();
+  std::vector<bool> was_scheduled;
+  if (enter_now) {
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
-    try {
-      core_.enter(fresh, tyme());
-    } catch (...) {
-      // Those entered before the one that failed stay (as Schedule::enter
-      // says); the rest never became children.
-      for (std::size_t i = 0; i < fresh.size(); ++i) {
-        if (!was_scheduled[i] && fresh[i]->scheduled()) doers_.push_back(fresh[i]);
-      }
-      throw;
-    }
   }
-  doers_.append(fresh);
+  // Listed before they are entered, as the Doist's enter and DoDoer::enter
+  // do: an enter that removes its doer (a spawned task with nothing to do)
+  // or an earlier doer of the batch finds it listed, so the removal holds
+  // (until session 25 the doer was listed after, for good, and an adopted
+  // one owned until the group went: rev24 #7). And a doer that an enter
+  // extends is listed after this batch, in the order the doers were given,
+  // wherever they are entered.
+  try {
+    doers_.append(fresh);
+    if (enter_now) core_.enter(fresh, tyme());
+  } catch (...) {
+    // Those entered before the one that failed stay (as Schedule::enter
+    // says); the rest (not entered, or ended in their enter, or scheduled
+    // elsewhere all along, which the enter refused) never became children.
+    std::vector<Doer*> not_children;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      if (!enter_now || was_scheduled[i] || !fresh[i]->scheduled()) {
+        not_children.push_back(fresh[i]);
+      }
+    }
+    // One adopted meanwhile (by a sibling's enter) is let go as remove()
+    // lets go.
+    doers_.erase(not_children, &released_);
+    throw;
+  }
   return fresh.size();
 }
 

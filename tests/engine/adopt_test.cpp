@@ -28,18 +28,32 @@ struct Census {
   int most_live = 0;
 };
 
-// A short-lived child: runs `runs` times, then removes itself from its group
-// as its last act and is done, as a spawned task ends.
-class Blip : public Doer {
+// A child of `group`, counted in `census` for its life: the base of the
+// test doers below, whose census tells when the group destroyed them.
+class Counted : public Doer {
  public:
-  Blip(Census& census, DoDoer& group, int runs)
-      : Doer("blip"), census_(census), group_(group), runs_left_(runs) {
+  Counted(std::string name, Census& census, DoDoer& group)
+      : Doer(std::move(name)), census_(census), group_(group) {
     ++census_.made;
     census_.most_live = std::max(census_.most_live, ++census_.live);
   }
-  ~Blip() override { --census_.live; }
-  Blip(const Blip&) = delete;
-  Blip& operator=(const Blip&) = delete;
+  ~Counted() override { --census_.live; }
+
+ protected:
+  Census& census() const { return census_; }
+  DoDoer& group() const { return group_; }
+
+ private:
+  Census& census_;
+  DoDoer& group_;
+};
+
+// A short-lived child: runs `runs` times, then removes itself from its group
+// as its last act and is done, as a spawned task ends.
+class Blip : public Counted {
+ public:
+  Blip(Census& census, DoDoer& group, int runs)
+      : Counted("blip", census, group), runs_left_(runs) {}
 
   // The census just after it removed itself: it must still be alive then.
   int live_after_remove = 0;
@@ -47,16 +61,14 @@ class Blip : public Doer {
  protected:
   bool recur(Tyme) override {
     if (--runs_left_ > 0) return false;
-    const int live = census_.live;
-    group_.remove({this});  // finishes on its own: destroyed only after this run
-    live_after_remove = census_.live;
+    const int live = census().live;
+    group().remove({this});  // finishes on its own: destroyed only after this run
+    live_after_remove = census().live;
     EXPECT_EQ(live_after_remove, live);
     return true;
   }
 
  private:
-  Census& census_;
-  DoDoer& group_;
   int runs_left_;
 };
 
@@ -128,16 +140,10 @@ TEST(DoDoerAdopt, RemovingAnAdoptedChildDestroysItAndDisownHandsItBack) {
 // A child that, as it is closed, removes itself (its exit) or a sibling: its
 // close runs outside any pass and unscheduled, and until rev24's fix the
 // nested remove destroyed it (or the sibling's closer) while its hook ran.
-class CloseRemover : public Doer {
+class CloseRemover : public Counted {
  public:
   CloseRemover(Census& census, DoDoer& group, std::string name)
-      : Doer(std::move(name)), census_(census), group_(group) {
-    ++census_.made;
-    census_.most_live = std::max(census_.most_live, ++census_.live);
-  }
-  ~CloseRemover() override { --census_.live; }
-  CloseRemover(const CloseRemover&) = delete;
-  CloseRemover& operator=(const CloseRemover&) = delete;
+      : Counted(std::move(name), census, group) {}
 
   Doer* remove_at_exit = nullptr;  // this doer, a sibling, or none
   int exits = 0;
@@ -145,15 +151,11 @@ class CloseRemover : public Doer {
  protected:
   bool recur(Tyme) override { return false; }
   void exit() override {
-    const int live = census_.live;
-    if (remove_at_exit != nullptr) group_.remove({remove_at_exit});
-    EXPECT_EQ(census_.live, live) << name() << " or its closer was destroyed in its exit";
+    const int live = census().live;
+    if (remove_at_exit != nullptr) group().remove({remove_at_exit});
+    EXPECT_EQ(census().live, live) << name() << " or its closer was destroyed in its exit";
     ++exits;  // in freed memory, were it destroyed (ASan says so)
   }
-
- private:
-  Census& census_;
-  DoDoer& group_;
 };
 
 TEST(DoDoerAdopt, AChildRemovingItselfAsItsGroupClosesItIsDestroyedAfterItsClose) {
@@ -199,50 +201,36 @@ TEST(DoDoerAdopt, AChildRemovingItselfAsItsDoistIsDestroyedIsDestroyedAfterItsCl
 // A child removed while its enter runs is closed as its enter returns
 // (Schedule::enter_one), outside remove() and exit(); a remove in that
 // close's exit must not destroy it (rev24 #13: its reap did).
-class Partner : public Doer {
+class Partner : public Counted {
  public:
   Partner(Census& census, DoDoer& group, Doer& victim)
-      : Doer("partner"), census_(census), group_(group), victim_(victim) {
-    ++census_.live;
-  }
-  ~Partner() override { --census_.live; }
-  Partner(const Partner&) = delete;
-  Partner& operator=(const Partner&) = delete;
+      : Counted("partner", census, group), victim_(victim) {}
 
  protected:
-  void enter() override { group_.remove({&victim_}); }  // the victim's enter runs: closed after it
+  void enter() override { group().remove({&victim_}); }  // the victim's enter runs: closed after it
   bool recur(Tyme) override { return false; }
 
  private:
-  Census& census_;
-  DoDoer& group_;
   Doer& victim_;
 };
 
-class Victim : public Doer {
+class Victim : public Counted {
  public:
-  Victim(Census& census, DoDoer& group) : Doer("victim"), census_(census), group_(group) {
-    ++census_.live;
-  }
-  ~Victim() override { --census_.live; }
-  Victim(const Victim&) = delete;
-  Victim& operator=(const Victim&) = delete;
+  Victim(Census& census, DoDoer& group) : Counted("victim", census, group) {}
 
  protected:
   void enter() override {
-    partner_ = &group_.adopt(std::make_unique<Partner>(census_, group_, *this));
+    partner_ = &group().adopt(std::make_unique<Partner>(census(), group(), *this));
   }
   bool recur(Tyme) override { return false; }
   void exit() override {
-    const int live = census_.live;
-    group_.remove({partner_});
+    const int live = census().live;
+    group().remove({partner_});
     // Nothing is reaped while a close runs: before, the victim went here.
-    EXPECT_EQ(census_.live, live) << "a child was destroyed in the victim's exit";
+    EXPECT_EQ(census().live, live) << "a child was destroyed in the victim's exit";
   }
 
  private:
-  Census& census_;
-  DoDoer& group_;
   Doer* partner_ = nullptr;
 };
 
@@ -255,6 +243,102 @@ TEST(DoDoerAdopt, AChildClosedAsItsEnterReturnsOutlivesItsClose) {
   doist.recur();
   doist.exit();
   EXPECT_EQ(census.live, 0);
+}
+
+// A child whose enter removes it (a spawned task that finds nothing to do),
+// adopted or extended while its group runs, from outside a pass or from a
+// sibling's run: it leaves the group, and goes (adopted) once it has ended.
+// Until session 25 extend() listed it after its enter, so it stayed, owned,
+// for the group's life (rev24 #7).
+class EnterQuitter : public Counted {
+ public:
+  EnterQuitter(Census& census, DoDoer& group) : Counted("quitter", census, group) {}
+
+ protected:
+  void enter() override { group().remove({this}); }  // it finishes on its own
+  bool recur(Tyme) override { return true; }
+};
+
+TEST(DoDoerAdopt, AChildWhoseEnterRemovesItLeavesItsRunningGroup) {
+  for (const bool adopted : {false, true}) {
+    for (const bool in_pass : {false, true}) {
+      const std::string how = std::string(adopted ? "adopted" : "extended") +
+                              (in_pass ? " in a pass" : " from outside");
+      Census census;
+      Trace trace;
+      DoDoer group("G", Tock{0}, {}, /*always=*/true);
+      auto quitter = std::make_unique<EnterQuitter>(census, group);
+      EnterQuitter* const raw = quitter.get();
+      const auto spawn = [&] {
+        if (adopted) {
+          group.adopt(std::move(quitter));
+        } else {
+          group.extend({raw});
+        }
+      };
+      ProbeDoer sibling(trace, "sibling");
+      sibling.on_recur = [&](ProbeDoer&, int n) {
+        if (in_pass && n == 1) spawn();
+      };
+      group.extend({&sibling});
+      Doist doist(Tock{1'000'000});
+      doist.enter({&group});
+      if (!in_pass) spawn();
+      for (int i = 0; i < 3; ++i)
+        doist.recur();
+      EXPECT_THAT(group.doers(), ElementsAre(&sibling)) << how;
+      EXPECT_EQ(census.made, 1) << how;
+      EXPECT_EQ(census.live, adopted ? 0 : 1) << how;  // it ran once, then went
+      if (!adopted) {
+        EXPECT_FALSE(raw->scheduled()) << how;
+      }
+      doist.exit();
+    }
+  }
+}
+
+// A removed adopted child taken back in the same pass, before the group
+// destroys it (after the pass): refused, as it goes all the same once it has
+// ended. Until session 25 extend() listed it again and it was destroyed later
+// while listed (rev24 #2); a second adopt() made two owners. disown() it
+// before remove() to run it again.
+TEST(DoDoerAdopt, ARemovedAdoptedChildCannotBeTakenBackBeforeItGoes) {
+  Census census;
+  Trace trace;
+  DoDoer group("G", Tock{0}, {}, /*always=*/true);
+  Doer* const victim = &group.adopt(std::make_unique<CloseRemover>(census, group, "victim"));
+  ProbeDoer restarter(trace, "restarter");
+  std::string refusal;
+  bool second_owner_refused = false;
+  restarter.on_recur = [&](ProbeDoer&, int n) {
+    if (n != 1) return;
+    group.remove({victim});  // closed now, destroyed after this pass
+    try {
+      group.extend({victim});
+      ADD_FAILURE() << "a removed adopted child was taken back";
+    } catch (const std::logic_error& e) {
+      refusal = e.what();
+    }
+    if (refusal.empty()) return;
+    std::unique_ptr<Doer> again(victim);
+    try {
+      group.adopt(std::move(again));
+    } catch (const std::logic_error&) {
+      second_owner_refused = true;
+    }
+    static_cast<void>(again.release());  // the group's still
+  };
+  group.extend({&restarter});
+  Doist doist(Tock{1'000'000});
+  doist.enter({&group});
+  doist.recur();
+  EXPECT_THAT(refusal, HasSubstr("DoDoer 'G': cannot take doer 'victim' back: it was adopted "
+                                 "and removed, so it is destroyed once it has ended; disown() "
+                                 "it before remove() to run it again"));
+  EXPECT_TRUE(second_owner_refused);
+  EXPECT_THAT(group.doers(), ElementsAre(&restarter));
+  EXPECT_EQ(census.live, 0);  // went as the pass ended
+  doist.exit();
 }
 
 // A doer scheduled by another Doist: owned here, it would be destroyed with

@@ -244,6 +244,27 @@ TEST(DoDoerRules, AnExtendThatFailsWhileRunningAddsNoChild) {
   EXPECT_FALSE(b.scheduled());
 }
 
+// A doer that an enter extends is listed after the batch that enter came
+// in, in the order the doers were given, whether the batch is entered as the
+// group enters or at once while it runs (as the Doist lists too). Until
+// session 25 the running group listed its batch after its enters: c, a, b.
+TEST(DoDoerRules, ADoerExtendedByAnEnterIsListedAfterItsBatchWhenEverItIsEntered) {
+  for (const bool running : {false, true}) {
+    Trace trace;
+    EnterHook a(trace, "a");
+    ProbeDoer b(trace, "b"), c(trace, "c");
+    DoDoer group("G", Tock{0}, {}, /*always=*/true);
+    a.on_enter = [&](EnterHook&) { group.extend({&c}); };
+    Doist doist(seconds(1));
+    if (running) doist.enter({&group});
+    group.extend({&a, &b});
+    if (!running) doist.enter({&group});
+    EXPECT_THAT(group.doers(), ElementsAre(&a, &b, &c)) << running;
+    EXPECT_THAT(trace, ElementsAre("a enter 0", "c enter 0", "b enter 0")) << running;
+    doist.exit();
+  }
+}
+
 TEST(DoDoerRules, AChildErrorClosesTheTreeAndPropagates) {
   Trace trace;
   Doist doist(seconds(1));

@@ -63,10 +63,10 @@ class DoDoer : public Doer {
   // it once it is closed and no doer of this DoDoer executes (at once when
   // removed from outside its run; one that removes itself finishes on its
   // own first, and goes at the end of the DoDoer's pass or exit). So a
-  // group that spawns short-lived children (each removing itself as it
-  // ends, or removed by the group once done) holds only the live ones,
-  // however many it spawned. References to a removed child dangle then:
-  // disown() it first to keep it.
+  // group that spawns short-lived children (each removing itself as it ends, even in its
+  // enter, or removed by the group once done) holds only the live ones, however many it
+  // spawned. References to a removed child dangle then: disown() it first to keep it (adopt
+  // or extend of one not gone yet is std::logic_error: it would go all the same).
   template <std::derived_from<Doer> D>
   D& adopt(std::unique_ptr<D>&& doer) {
     enroll(doer.get());  // may throw: the caller keeps the doer
@@ -86,11 +86,11 @@ class DoDoer : public Doer {
   // otherwise, and from a hook while it closes its children (its exit, one
   // by an error included), they run from the next enter. A child already in doers() is
   // left alone, a finished one too, as in hio: remove() it first to run it
-  // again. doers() keeps finished children (a re-entered DoDoer restarts
-  // them all, as in hio); remove() drops them. Returns how many of `doers`
-  // became children (0: all were children already). A null in the list
-  // given to extend, remove or the constructor is std::invalid_argument,
-  // before anything changes.
+  // again (an adopted one: disown() it first, see adopt). Listed before they are entered,
+  // so an enter's own extends follow them. doers() keeps finished children (a re-entered
+  // DoDoer restarts them all, as in hio); remove() drops them. Returns how many of `doers`
+  // became children (0: all were children already). A null in the list given to extend,
+  // remove or the constructor is std::invalid_argument, before anything changes.
   std::size_t extend(std::span<Doer* const> doers);
   std::size_t extend(std::initializer_list<Doer*> doers) {
     return extend(std::span<Doer* const>(doers.begin(), doers.size()));
