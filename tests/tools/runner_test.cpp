@@ -1169,6 +1169,11 @@ TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
   ASSERT_EQ(summary.dropped_datagrams.size(), 1u);
   EXPECT_EQ(summary.dropped_datagrams[0].name, "srv");
   EXPECT_EQ(summary.dropped_datagrams[0].datagrams, dropped);
+  // And hio run --json, as a sweep's record (until session 25 it had none).
+  EXPECT_NE(format_summary_json(summary).find("\"closing_reset\": 0, \"dropped_datagrams\": " +
+                                              std::to_string(dropped) + ", \"late_passes\": "),
+            std::string::npos)
+      << format_summary_json(summary);
   EXPECT_EQ(*warning, prefix + std::to_string(dropped) + " datagrams that came to channel 'srv' (" +
                           bound +
                           ") before the run read them: dropped at the socket (most often its "

@@ -977,6 +977,11 @@ std::string format_counters_json(const std::optional<DoerCounters>& counters) {
 
 std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
+  // All channels together, as a sweep's record counts a seed's (stderr's
+  // warnings name them).
+  std::uint64_t dropped = 0;
+  for (const IoHub::DroppedDatagrams& d : s.dropped_datagrams)
+    dropped += d.datagrams;
   std::string out =
       "{" + json_field_or_null("name", s.name) + ", \"seed\": " + std::to_string(s.seed) +
       ", \"end\": \"" +
@@ -991,6 +996,7 @@ std::string format_summary_json(const RunSummary& s) {
       replay::format_digest(s.digest) + "\", " + json_field_or_null("journal", s.journal) + ", " +
       json_field_or_null("journal_lost", s.journal_lost) + ", " + format_journal_failure_json(s) +
       ", \"closing_reset\": " + std::to_string(s.closing_reset) +
+      ", \"dropped_datagrams\": " + std::to_string(dropped) +
       ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
       format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +
       "\", \"rebases\": " + std::to_string(s.rebases) + ", \"given_up\": \"" +
