@@ -112,8 +112,8 @@ std::string format_recorded_version(std::string_view recorded_engine_version,
 // versions_between's Journal changes as a JSON array, `["0.16","0.17"]`
 // (`[]` where none lies between), or `null` where none can be named: no
 // recorded version (""), or a later hio's, whose changes are not known here.
-// What `hio replay --json` and `hio inspect --json` (its header line) give
-// as "journal_changes_between" (`hio salvage --json` has no such field).
+// What `hio replay --json`, `hio inspect --json` (its header line) and `hio
+// salvage --json` (of IN's version) give as "journal_changes_between".
 std::string journal_changes_json(std::string_view recorded_engine_version,
                                  std::string_view this_version = engine_version());
 
