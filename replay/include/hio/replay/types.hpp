@@ -94,6 +94,11 @@ struct VersionsBetween {
 VersionsBetween versions_between(std::string_view recorded_engine_version,
                                  std::string_view this_version = engine_version());
 
+// A journal's engine_version as every message shows it: as it is when of the
+// form "hio MAJOR.MINOR.PATCH", else quoted and escaped as a journal's bytes
+// ("\"my-capture\""): a text that names no hio reads as a quotation.
+std::string format_engine_version(std::string_view recorded_engine_version);
+
 // What a diverged replay says of the journal's version, "" when
 // versions_between cannot explain a divergence (a divergence is then not
 // the versions': a determinism bug, to report). Otherwise "by hio 0.15.0;
