@@ -66,44 +66,46 @@ std::string record(const hio::test::TempDir& temp, bool hungry) {
   return options.record_path;
 }
 
-// A strict replay, by a hungry doer, of the journal record(temp, recorded_hungry)
-// made: out of memory in its first pass, the doers' exception (exit 5, as hio
-// run exits) and no divergence. Returns its outcome as text.
-std::string replay_hungry(bool recorded_hungry) {
-  const hio::test::TempDir temp("hio-replay-oom");
-  const DoerRegistry kinds = kinds_with(true);
-  ReplayScenarioOptions options;
-  options.journal = record(temp, recorded_hungry);
-  std::optional<ReplayScenarioOutcome> o;
-  EXPECT_NO_THROW(o = replay_scenario(options, kinds));
-  if (!o) return "";
-  EXPECT_EQ(o->result.status, replay::ReplayStatus::identical)
-      << replay::format_replay_result(o->result);
-  EXPECT_EQ(o->result.error, std::optional<std::string>("std::bad_alloc"));
-  EXPECT_TRUE(o->result.out_of_memory);
-  // Stopped where it ran out unless the recorded run ended there so.
-  EXPECT_EQ(o->result.recorded_before_stop, !recorded_hungry);
-  EXPECT_EQ(replay_exit_code(*o), kExitDoerError);
-  return format_replay_outcome(*o);
-}
-
 // The run ran out of memory and exited 5 (the doer's exception): its strict
 // replay reproduces that, and exits as the run did. It threw std::bad_alloc
 // on (exit 6) rather than compare it.
 TEST(ReplayOutOfMemory, ReplayOfARunThatRanOutReproducesIt) {
-  const std::string text = replay_hungry(true);
-  EXPECT_NE(text.find(", as in the recorded run (reproduced)\n"), std::string::npos) << text;
+  const hio::test::TempDir temp("hio-replay-oom");
+  const DoerRegistry kinds = kinds_with(true);
+  ReplayScenarioOptions options;
+  options.journal = record(temp, true);
+  std::optional<ReplayScenarioOutcome> o;
+  ASSERT_NO_THROW(o = replay_scenario(options, kinds));
+  EXPECT_EQ(o->result.status, replay::ReplayStatus::identical)
+      << replay::format_replay_result(o->result);
+  EXPECT_EQ(o->result.error, std::optional<std::string>("std::bad_alloc"));
+  EXPECT_TRUE(o->result.out_of_memory);
+  EXPECT_EQ(replay_exit_code(*o), kExitDoerError);
+  EXPECT_NE(format_replay_outcome(*o).find(", as in the recorded run (reproduced)\n"),
+            std::string::npos)
+      << format_replay_outcome(*o);
 }
 
 // The replay ran out where the recorded run did not: the doers' exception
 // (exit 5), not a divergence (exit 3): the replay stopped there, and nothing
 // after it was compared (the recorded events before the stop).
 TEST(ReplayOutOfMemory, RunningOutWhereTheRunDidNotIsNoDivergence) {
-  const std::string text = replay_hungry(false);
-  EXPECT_NE(text.find("which the recorded run did not; out of memory, which is no divergence: "
-                      "the replay stopped there, and nothing after it was compared\n"),
+  const hio::test::TempDir temp("hio-replay-oom");
+  const DoerRegistry kinds = kinds_with(true);
+  ReplayScenarioOptions options;
+  options.journal = record(temp, false);
+  std::optional<ReplayScenarioOutcome> o;
+  ASSERT_NO_THROW(o = replay_scenario(options, kinds));
+  EXPECT_EQ(o->result.status, replay::ReplayStatus::identical)
+      << replay::format_replay_result(o->result);
+  EXPECT_TRUE(o->result.out_of_memory);
+  EXPECT_TRUE(o->result.recorded_before_stop);
+  EXPECT_EQ(replay_exit_code(*o), kExitDoerError);
+  EXPECT_NE(format_replay_outcome(*o).find(
+                "which the recorded run did not; out of memory, which is no divergence: the "
+                "replay stopped there, and nothing after it was compared\n"),
             std::string::npos)
-      << text;
+      << format_replay_outcome(*o);
 }
 
 // hio replay --seeds: a seed whose noise replay runs out in a pass ends the
