@@ -300,14 +300,6 @@ void Replayer::Feed::compare_thrown() {
   if (same) return;
   if (divergence && divergence->tyme < thrown_at) return;
   divergence.reset();
-  if (thrown_out_of_memory) {
-    // Memory ran out where the recorded run's did not: no fault of the
-    // doers, and nothing after it can be compared. The replay stopped there,
-    // as a signal stops one (no final checks, the journal's events before
-    // the stop).
-    stopped_early = true;
-    return;
-  }
   std::string detail = "the replay's doers threw " + quoted_text(*thrown) + "; ";
   if (error == nullptr) {
     detail += "the recorded run did not end with an error there";

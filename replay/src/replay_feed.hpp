@@ -560,8 +560,6 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // The replay's doers threw (Replayer::threw): the text and the pass's tyme.
   std::optional<std::string> thrown;
   Tyme thrown_at{};
-  // That exception was a std::bad_alloc (ReplayResult::out_of_memory).
-  bool thrown_out_of_memory = false;
   // noise
   RandomStream drop, dup, corrupt, reorder, delay;
   // Held rx by (due ns, order): every held datagram, and of each stream

@@ -172,17 +172,11 @@ std::string format_replay_error_end(const ReplayResult& r) {
     }
     out += ", ";
   }
-  // Out of memory is compared with nothing (ReplayResult::out_of_memory).
-  const std::string not_compared =
-      r.error && r.out_of_memory && r.status != ReplayStatus::perturbed
-          ? "; out of memory, which is no divergence: the replay stopped there, and nothing "
-            "after it was compared"
-          : "";
-  if (!recorded) return out + "which the recorded run did not" + not_compared;
+  if (!recorded) return out + "which the recorded run did not";
   return out + "the recorded run ended with the error " +
          quoted_text(r.recorded_trailer->end_text) + " at tyme " +
          format_seconds(r.recorded_trailer->end_tyme) + " s" +
-         (r.error ? "" : ", which the replay did not reproduce") + not_compared;
+         (r.error ? "" : ", which the replay did not reproduce");
 }
 
 std::string format_replay_result(const ReplayResult& r) {

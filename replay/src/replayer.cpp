@@ -144,12 +144,11 @@ void Replayer::watch_output(const JournalWriter& writer) {
   feed_->output = &writer;
 }
 
-void Replayer::threw(std::string_view what, bool out_of_memory) {
+void Replayer::threw(std::string_view what) {
   Feed& f = *feed_;
   if (f.thrown) return;
   f.thrown = std::string(what);
   f.thrown_at = f.tyme_now();
-  f.thrown_out_of_memory = out_of_memory;
 }
 
 ReplayResult Replayer::finish(RunEnd end) {
@@ -204,7 +203,6 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.divergence = f.divergence;
   r.error = f.thrown;
   r.error_tyme = f.thrown_at;
-  r.out_of_memory = f.thrown_out_of_memory;
   r.doers_on_both_ends = f.both_ends;
   if (const JournalHeader* h = f.reader.header()) r.recorded_engine_version = h->engine_version;
   r.ran_on = f.ran_on;

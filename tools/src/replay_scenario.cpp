@@ -513,14 +513,10 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     end = RunEnd::interrupted;
   } catch (const OutputError&) {
     throw;  // the replay's journal could not become FILE at the first pass
-  } catch (const std::bad_alloc& error) {
-    // Out of memory in a pass (the doers', the journal reader's) is the
-    // doers' exception, as in hio run (exit 5): the replayer compares it with
-    // the recorded end, and never calls it a divergence
-    // (ReplayResult::out_of_memory); a sweep ends on it (exit 6).
-    if (journal_file_failed(journal)) throw;
-    replayer.threw(error.what(), true);
-    end = RunEnd::interrupted;
+  } catch (const std::bad_alloc&) {
+    // Out of memory (the doers', the journal reader's) is hio's (exit 6):
+    // no divergence of the doers, whose run was not the recorded one's.
+    throw;
   } catch (const std::exception& error) {
     // A doer threw, as a recorded run's doer may have (its trailer's
     // end=error): the replayer compares it with the recorded end, and the
@@ -668,8 +664,6 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     run.end = replay_end(outcome);
     // A doer threw (as `hio replay` exits 5): the seed's end is "error".
     run.error = outcome.result.error;
-    // Out of memory in a pass: the sweep ends (exit 6), as hio sweep's does.
-    run.out_of_memory = outcome.result.out_of_memory;
     run.journal_lost = outcome.journal_lost;
     run.journal_moved = outcome.journal_moved;
     run.journal_check = outcome.journal_check;

@@ -152,13 +152,6 @@ struct ReplayResult {
   // text at the same tyme; otherwise it is a divergence (end_differs).
   std::optional<std::string> error{};
   Tyme error_tyme{};
-  // That exception was a std::bad_alloc (Replayer::threw's out_of_memory):
-  // memory ran out in a pass. A strict replay whose recorded run did not end
-  // with it there does not diverge for it (out of memory says nothing of the
-  // doers): the replay stopped there, as a signal stops one
-  // (recorded_before_stop), and nothing after it is compared. A sweep of
-  // noise replays ends on it (SeedRun::out_of_memory), as hio sweep does.
-  bool out_of_memory = false;
   // A noise replay ran on this long past the recorded end by itself, to
   // deliver the rx its delay held there (ReplayOptions::overrun not set); 0
   // when it did not.
@@ -385,8 +378,7 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // The doers threw `what` (doist.run threw it; the Doist has closed them):
   // call before finish, which then compares it with the recorded end (run()
   // does this itself, and returns the result rather than the exception).
-  // `out_of_memory`: it was a std::bad_alloc (ReplayResult::out_of_memory).
-  void threw(std::string_view what, bool out_of_memory = false);
+  void threw(std::string_view what);
   // A strict replay's first divergence so far. One found while the doers are
   // built (an open that differs) may make the build itself fail (a client
   // naming a listener whose recorded address never came): the divergence is
