@@ -62,6 +62,7 @@ SalvageResult salvage_journal(JournalReader& reader, const std::string& output,
   JournalWriter writer(output, writer_options);
   writer.write_header(*reader.header());
   SalvageResult result;
+  result.engine_version = reader.header()->engine_version;
   if (const std::string& engine = reader.header()->engine_version;
       detail::engine_after(engine, HIO_VERSION_MAJOR, HIO_VERSION_MINOR)) {
     result.newer_engine = engine;

@@ -33,17 +33,20 @@ VersionsBetween versions_between(std::string_view recorded_engine_version,
   return out;
 }
 
+std::string format_engine_version(std::string_view recorded_engine_version) {
+  if (detail::engine_version_parts(recorded_engine_version))
+    return std::string(recorded_engine_version);
+  // A text of another form is shown for what it is (a journal's bytes).
+  std::string out;
+  append_quoted_text(out, recorded_engine_version);
+  return out;
+}
+
 std::string format_recorded_version(std::string_view recorded_engine_version,
                                     std::string_view this_version) {
   const VersionsBetween between = versions_between(recorded_engine_version, this_version);
   if (!between.may_diverge()) return "";
-  // A text of another form is shown for what it is (a journal's bytes).
-  std::string recorded;
-  if (!between.unparsed) {
-    recorded = recorded_engine_version;
-  } else {
-    append_quoted_text(recorded, recorded_engine_version);
-  }
+  const std::string recorded = format_engine_version(recorded_engine_version);
   std::string out = "by " + recorded;
   // No hio is called that: none to replay it with (rev23 L16).
   if (between.unparsed) out += ", which names no hio version";

@@ -78,6 +78,18 @@ TEST(ReplayVersions, TheNoteNamesTheJournalChangesOrNothing) {
             "otherwise; record it again");
 }
 
+// Every message shows a journal's version one way: as it is when it names a
+// hio, quoted otherwise (fixcli24: the scenario note showed "recorded by
+// my-capture" while the `recorded:` line said "by \"my-capture\"").
+TEST(ReplayVersions, AVersionThatNamesNoHioIsQuotedAlike) {
+  EXPECT_EQ(format_engine_version("hio 0.15.0"), "hio 0.15.0");
+  EXPECT_EQ(format_engine_version("my-capture"), "\"my-capture\"");
+  EXPECT_EQ(format_engine_version("hio\n0.1"), "\"hio\\n0.1\"");
+  EXPECT_EQ(format_recorded_version("my-capture", "hio 0.19.0")
+                .rfind("by " + format_engine_version("my-capture") + ", ", 0),
+            0u);
+}
+
 // Which versions a scenario rule may lie between: only a MINOR adds one, so
 // the same MINOR (another PATCH) is `same_minor` and gets no scenario note
 // (xver23); a text that names no hio is `unparsed`, and never the same.

@@ -198,6 +198,13 @@ file(WRITE ${WORK}/serial_jobs.toml "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[
 hio(sweep ${WORK}/serial_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
 require("${err}" "hio sweep: --jobs 2: doer 'dev' \\([^)]*serial_jobs.toml:7:11\\) opens 'serial:///dev/hio-no-such-tty', and the runs are in real time: runs at once would all need it, and all but one would fail for that alone; give --jobs 1 \\(a serial device has one opener\\)\n$"
         "a serial device with --jobs 2")
+# A serial device and a fixed port: port 0 would free the port only, so the
+# refusal names the device and does not offer it (rev24 #10: it named the
+# first entry, here the port, and offered port 0).
+file(WRITE ${WORK}/serial_port_jobs.toml "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"udp_responder\"\nname = \"srv\"\naddress = \"udp://127.0.0.1:47684\"\n[[doer]]\nkind = \"serial_echo\"\nname = \"dev\"\naddress = \"serial:///dev/hio-no-such-tty\"\n")
+hio(sweep ${WORK}/serial_port_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
+require("${err}" "hio sweep: --jobs 2: doer 'dev' \\([^)]*serial_port_jobs.toml:11:11\\) opens 'serial:///dev/hio-no-such-tty' \\(and 1 more\\), and the runs are in real time: runs at once would all need it, and all but one would fail for that alone; give --jobs 1 \\(a serial device has one opener\\)\n$"
+        "a serial device and a fixed port with --jobs 2")
 # The device is not there: check says it as the run would, without opening
 # anything, and the scenario is still ok (unfixed: ok, and no word of it).
 require("${err}" "^hio sweep: warning: dev \\(stream serial:///dev/hio-no-such-tty\\?baud=115200\\) failed at tyme 0 s \\(pass 0\\): cannot open serial device /dev/hio-no-such-tty: No such file or directory\n"

@@ -303,7 +303,7 @@ if(err MATCHES "recorded by")
 endif()
 edit(engine-set ${WORK}/refused.hioj ${WORK}/refused-unnamed.hioj "my-capture" EXIT 0)
 hio(replay ${WORK}/refused-unnamed.hioj EXIT 2)
-require("${err}" "refused-unnamed\\.hioj: the journal was recorded by my-capture, which names no hio version; this is hio [0-9.]+, which may refuse what its writer accepted \\(docs/changes\\.md says what changed\\): record it again\n$"
+require("${err}" "refused-unnamed\\.hioj: the journal was recorded by \"my-capture\", which names no hio version; this is hio [0-9.]+, which may refuse what its writer accepted \\(docs/changes\\.md says what changed\\): record it again\n$"
         "a version text that names no hio: its scenario refused, no replay-it-with advice")
 refused_by_this_version(hex "address = \"sim://server:7\"" "address = \"tcp://0x7f000001:7\""
                         "cannot build doer 'server': bad address[^\n]*\n[^\n]*")

@@ -241,9 +241,15 @@ require("${err}" "^hio salvage: note: [^\n]*later\\.hioj was written by a later 
         "a later version's journal: the note")
 # --json says it too (a JSON reader, CI, parses no stderr note); null otherwise.
 hio(salvage ${WORK}/later.hioj ${WORK}/later-salvaged.hioj --json EXIT 0)
-require("${out}" ", \"newer_engine\": \"hio 0\\.999\\.0\"}\n$" "json: a later version's journal")
+# After it IN's version and the Journal changes between it and this hio, as
+# replay --json and inspect --json give them (until session 25 salvage had
+# neither): none known for a later hio's.
+require("${out}" ", \"newer_engine\": \"hio 0\\.999\\.0\", \"engine_version\": \"hio 0\\.999\\.0\", \"journal_changes_between\": null}\n$" "json: a later version's journal")
 hio(salvage ${WORK}/a.hioj ${WORK}/later-salvaged.hioj --json EXIT 0)
-require("${out}" ", \"newer_engine\": null}\n$" "json: this version's journal")
+require("${out}" ", \"newer_engine\": null, \"engine_version\": \"hio [0-9]+\\.[0-9]+\\.[0-9]+\", \"journal_changes_between\": \\[\\]}\n$" "json: this version's journal")
+run_tool(${EDIT} engine-set ${WORK}/a.hioj ${WORK}/older.hioj "hio 0.15.0" EXIT 0)
+hio(salvage ${WORK}/older.hioj ${WORK}/older-salvaged.hioj --json EXIT 0)
+require("${out}" ", \"newer_engine\": null, \"engine_version\": \"hio 0\\.15\\.0\", \"journal_changes_between\": \\[\"0\\.16\",[0-9.\",]*\\]}\n$" "json: an older version's journal")
 hio(--version EXIT 0)
 string(STRIP "${out}" this_version)
 string(REGEX REPLACE "\\.[0-9]+$" ".99" patch_version "${this_version}")

@@ -41,7 +41,9 @@ std::string salvage_json(const SalvageArgs& args, const replay::SalvageResult& r
          (r.damage ? replay::format_error(*r.damage, json) : std::string("null")) +
          ", \"last_pass_cut\": " + (r.last_pass_cut ? "true" : "false") + ", \"trailer\": " +
          (r.last_pass_cut ? std::string("null") : replay::format_trailer(r.trailer, json)) + ", " +
-         json_field_or_null("newer_engine", r.newer_engine);
+         json_field_or_null("newer_engine", r.newer_engine) + ", " +
+         json_field_or_null("engine_version", r.engine_version) +
+         ", \"journal_changes_between\": " + replay::journal_changes_json(r.engine_version);
   return out + "}";
 }
 

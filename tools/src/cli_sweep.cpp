@@ -51,7 +51,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     // A channel that fails while it is built (a listener whose port is in
     // use) is warned about once, here, as hio check warns: every seed's run
     // would fail it too, and the sweep prints no channel warnings.
-    const std::vector<std::string> fixed =
+    const std::vector<FixedReal> fixed =
         check_scenario(scenario, registry, [](const std::string& line) {
           cli_err() << command_prefix("sweep") << line << "\n" << std::flush;
         });
@@ -60,18 +60,18 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
     const bool threads = jobs > 1 && !seeds.empty && seeds.last_index() > 0;
     if (threads && scenario.run.mode == Mode::real && !fixed.empty()) {
       // Port 0 frees a listener or an endpoint; a serial device has one
-      // opener whatever is done (BuiltScenario::fixed_real: "... opens
-      // 'serial://...'").
-      const bool ports = std::any_of(fixed.begin(), fixed.end(), [](const std::string& what) {
-        return what.find(" opens 'serial://") == std::string::npos;
-      });
+      // opener whatever is done, so with one port 0 frees nothing that
+      // matters: the device is named, and only --jobs 1 offered.
+      const auto device =
+          std::find_if(fixed.begin(), fixed.end(), [](const FixedReal& f) { return !f.port(); });
+      const bool ports_only = device == fixed.end();
       throw std::invalid_argument(
-          "--jobs " + std::to_string(jobs) + ": " + fixed.front() +
+          "--jobs " + std::to_string(jobs) + ": " + (ports_only ? fixed.front() : *device).what +
           (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
           ", and the runs are in real time: runs at once would all need it, and all but one "
           "would fail for that alone; give --jobs 1" +
-          (ports ? ", or port 0 (clients name the listener '@name')"
-                 : " (a serial device has one opener)"));
+          (ports_only ? ", or port 0 (clients name the listener '@name')"
+                      : " (a serial device has one opener)"));
     }
   } catch (const SettingError& error) {
     cli_err() << command_prefix("sweep") << message_text(error.what()) << "\n";

@@ -6,7 +6,8 @@ namespace hio::tools {
 
 std::string recorded_by_other_version(std::string_view recorded) {
   if (recorded == replay::engine_version()) return "";
-  return "recorded by " + display_text(recorded) + "; this is " + replay::engine_version();
+  return "recorded by " + replay::format_engine_version(recorded) + "; this is " +
+         replay::engine_version();
 }
 
 std::string divergence_version_line(std::string_view recorded) {
@@ -26,14 +27,14 @@ void note_scenario_version(std::vector<Diagnostic>& problems, std::string_view r
   // A text that names no hio has none to replay it with (rev23 L16).
   const std::string note =
       between.unparsed
-          ? "the journal was recorded by " + display_text(recorded) +
+          ? "the journal was recorded by " + replay::format_engine_version(recorded) +
                 ", which names no hio version; this is " + replay::engine_version() +
                 ", which may refuse what its writer accepted (docs/changes.md says what "
                 "changed): record it again"
           : "the journal was " + other +
                 ", which may refuse what that version accepted (docs/changes.md says what "
                 "changed): replay it with " +
-                display_text(recorded) + ", or record it again";
+                replay::format_engine_version(recorded) + ", or record it again";
   problems.push_back(Diagnostic{SourcePos{journal, 0, 0}, note});
 }
 

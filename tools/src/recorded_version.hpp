@@ -17,7 +17,8 @@ namespace hio::tools {
 
 // "" when `recorded` (a journal header's engine_version) is this hio's
 // version; otherwise "recorded by hio 0.15.0; this is hio 0.21.0" (the
-// journal's text shown as display_text shows any).
+// journal's text as replay::format_engine_version shows it: quoted when it
+// names no hio, as the `recorded:` line quotes it).
 std::string recorded_by_other_version(std::string_view recorded);
 
 // The `recorded:` line a diverged replay of such a journal prints before the

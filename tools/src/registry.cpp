@@ -299,6 +299,7 @@ void BuildContext::claim(const DoerSpec& spec, std::string_view key, const std::
   auto it = spec.params.find(key);
   Claim mine = serial ? Claim{} : claim_host(a);
   mine.address = address;
+  mine.scheme = a.scheme;
   mine.who = "doer '" + spec.name + "' (" +
              (it == spec.params.end() ? spec.pos : it->second.pos).str() + ")";
   // tcp:// and tls:// share the kernel's TCP ports; sim:// has its own. A

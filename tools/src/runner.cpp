@@ -549,12 +549,14 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
   if (!problems.empty()) throw ScenarioError(std::move(problems));
   for (const auto& [where, claims] : context.claimed) {
     for (const BuildContext::Claim& claim : claims) {
-      if (claim.address.rfind("sim", 0) == 0) continue;  // sim://, sim-serial://: per run
-      built->fixed_real.push_back(claim.who + " " +
-                                  (where.rfind("serial", 0) == 0   ? "opens"
-                                   : where.rfind("stream", 0) == 0 ? "listens on"
-                                                                   : "binds") +
-                                  " '" + claim.address + "'");
+      // sim://, sim-serial://: per run
+      if (claim.scheme == Scheme::sim || claim.scheme == Scheme::sim_serial) continue;
+      built->fixed_real.push_back(
+          FixedReal{claim.scheme, claim.who + " " +
+                                      (claim.scheme == Scheme::serial  ? "opens"
+                                       : where.rfind("stream", 0) == 0 ? "listens on"
+                                                                       : "binds") +
+                                      " '" + claim.address + "'"});
     }
   }
   return built;
@@ -633,8 +635,8 @@ DoerCounters doer_counters(const Scenario& scenario, const CounterBoard& counter
   return out;
 }
 
-std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
-                                        const std::function<void(const std::string&)>& warn) {
+std::vector<FixedReal> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
+                                      const std::function<void(const std::string&)>& warn) {
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   IoHub io(doist.tymth());
   doist.attach(io);

@@ -56,6 +56,10 @@ struct SalvageResult {
   // which this one does not know, are not in the new journal (its frames are
   // written by this hio), though its header keeps that engine_version.
   std::string newer_engine{};
+  // The input header's engine_version, whatever it names (the new journal's
+  // header keeps it): what `hio salvage --json` gives, with the Journal
+  // changes between it and this hio (journal_changes_json).
+  std::string engine_version{};
 };
 
 struct SalvageOptions {

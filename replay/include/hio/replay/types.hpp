@@ -94,6 +94,11 @@ struct VersionsBetween {
 VersionsBetween versions_between(std::string_view recorded_engine_version,
                                  std::string_view this_version = engine_version());
 
+// A journal's engine_version as every message shows it: as it is when of the
+// form "hio MAJOR.MINOR.PATCH", else quoted and escaped as a journal's bytes
+// ("\"my-capture\""): a text that names no hio reads as a quotation.
+std::string format_engine_version(std::string_view recorded_engine_version);
+
 // What a diverged replay says of the journal's version, "" when
 // versions_between cannot explain a divergence (a divergence is then not
 // the versions': a determinism bug, to report). Otherwise "by hio 0.15.0;
@@ -112,8 +117,8 @@ std::string format_recorded_version(std::string_view recorded_engine_version,
 // versions_between's Journal changes as a JSON array, `["0.16","0.17"]`
 // (`[]` where none lies between), or `null` where none can be named: no
 // recorded version (""), or a later hio's, whose changes are not known here.
-// What `hio replay --json` and `hio inspect --json` (its header line) give
-// as "journal_changes_between" (`hio salvage --json` has no such field).
+// What `hio replay --json`, `hio inspect --json` (its header line) and `hio
+// salvage --json` (of IN's version) give as "journal_changes_between".
 std::string journal_changes_json(std::string_view recorded_engine_version,
                                  std::string_view this_version = engine_version());
 

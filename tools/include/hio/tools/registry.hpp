@@ -176,6 +176,7 @@ struct BuildContext {
     int ip_family = 0;      // AF_INET, AF_INET6, or 0 for a name (or a device)
     bool wildcard = false;  // 0.0.0.0 or ::
     std::string who{};      // "doer 'a' (file:line:col)"
+    Scheme scheme = Scheme::tcp;  // the address's
   };
   std::map<std::string, std::vector<Claim>, std::less<>> claimed = {};
   // The run is in virtual time (mode = "sim"): a real-IO address (tcp://,

@@ -32,6 +32,16 @@ namespace hio::tools {
 // A scenario built and not yet run: its SimNet (if it has [net]), its doers
 // and the counters they publish. `top` is what to give Doist::run.
 //
+// A real address with a fixed port that a doer listens on or binds, or a real
+// serial device it opens: two runs at once cannot both have one.
+struct FixedReal {
+  Scheme scheme = Scheme::tcp;  // tcp, tls, udp: a port; serial: a device
+  std::string what{};           // "doer 'srv' (s.toml:7:11) binds 'tcp://127.0.0.1:47610'"
+  // Port 0 would free it (with '@name' for its clients); a serial device has
+  // one opener whatever is done.
+  bool port() const { return has_host_port(scheme); }
+};
+
 // Ownership: owns the network and the doers (`owned`: the top-level ones,
 // each group its children); the Doist and the IoHub it was
 // built on are not owned and must outlive it (declare them first). Destroy it
@@ -46,9 +56,8 @@ struct BuiltScenario {
   std::vector<std::unique_ptr<Doer>> owned;
   std::vector<Doer*> top;
   // Real addresses with a fixed port that doers listen on or bind, and real
-  // serial devices they open: "doer 'srv' (s.toml:7:11) binds
-  // 'tcp://127.0.0.1:47610'". Two runs at once cannot both have one.
-  std::vector<std::string> fixed_real{};
+  // serial devices they open. Two runs at once cannot both have one.
+  std::vector<FixedReal> fixed_real{};
   // The doers listening on (or bound to) an address with port 0, and their
   // channels (BuildContext::port_zero).
   std::vector<BuildContext::PortZero> port_zero{};
@@ -408,8 +417,8 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
 // is in use, an address not on this machine, a host name that does not
 // resolve) is said through it in the words of RunOptions::warn's first
 // lines, once the build succeeded: such a run would start, and only warn.
-std::vector<std::string> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
-                                        const std::function<void(const std::string&)>& warn = {});
+std::vector<FixedReal> check_scenario(const Scenario& scenario, const DoerRegistry& registry,
+                                      const std::function<void(const std::string&)>& warn = {});
 
 // RunOptions::warn's line for a real-time run that fell behind (late_passes > 0):
 // how many passes were late and by how much at worst, and why, as far as the
