@@ -112,6 +112,12 @@ void DoDoer::enroll(Doer* doer) {
     throw std::logic_error("DoDoer '" + name() + "': doer '" + doer->name() +
                            "' is adopted already (two owners would destroy it twice)");
   }
+  // Room first for what own() stores (its ownership bit; released_, for a
+  // doer whose enter removes it): after the enter a std::bad_alloc there
+  // would destroy a doer that runs (fixeng25). A nested adopt() inside that
+  // enter makes its own room, and may use this; not covered.
+  doers_.reserve_to_own(1);
+  DoerList::reserve_one_more(released_);
   // A child already (extend, then adopt to hand over ownership): it keeps
   // its one place in doers(), as extend() lists each doer once; listed twice
   // it would be entered twice and every run refused. Not a child yet: it

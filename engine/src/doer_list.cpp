@@ -39,9 +39,7 @@ void DoerList::release_at(std::size_t index, Owned* released) {
               "DoerList: doer '" + doer->name() + "' is owned by the list, and nobody takes it");
     // Room first (a bad_alloc then changes nothing): an owned doer is never
     // left unowned.
-    if (released->size() == released->capacity()) {
-      released->reserve(std::max<std::size_t>(4, 2 * released->capacity()));
-    }
+    reserve_one_more(*released);
   }
   doer->unlisted(this, index);
   items_[index] = nullptr;
@@ -79,6 +77,19 @@ bool DoerList::own(std::unique_ptr<Doer>& doer) {
   owned_[*index] = true;
   static_cast<void>(doer.release());
   return true;
+}
+
+void DoerList::reserve_to_own(std::size_t more) {
+  // own() sizes owned_ as items_ on the first ownership; append keeps it so.
+  // Geometric, as append's: an exact reserve per adopt() would copy the
+  // bits each time.
+  const std::size_t needed = (owned_.empty() ? items_.size() : owned_.size()) + more;
+  if (needed > owned_.capacity()) owned_.reserve(std::max(needed, 2 * owned_.capacity()));
+}
+
+void DoerList::reserve_one_more(Owned& owned) {
+  if (owned.size() == owned.capacity())
+    owned.reserve(std::max<std::size_t>(4, 2 * owned.capacity()));
 }
 
 bool DoerList::owns(const Doer* doer) const {

@@ -144,33 +144,50 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
     deed.wake_pending = false;
-    if (close) {
-      // Its close runs while it still counts as entering (executing()), so
-      // its DoDoer reaps no child meanwhile: one that removes a sibling in
-      // its exit would have its own reap destroy it there (rev24 #13).
-      struct PopAfter {
-        std::vector<Entering>& entering;
-        ~PopAfter() { entering.pop_back(); }
-      } pop_after{entering_};
-      doer.close();
-    }
+    if (close) close_entered(doer);
     return;
   }
   // During a pass a new deed goes just before the one that entered it, so it
   // sorts before it in the ready list that is being built.
   link_before(deed, running_);
   deed.retyme = tyme;
-  if (step.kind() == Step::Kind::tock) {
-    deed.wake_pending = false;  // a wake while it entered voids only a park
-    deed.state = Deed::State::ready;
-    push_ready(deed);
-  } else {
-    place(deed, step);  // woken while it entered: due next pass, not parked
+  try {
+    if (step.kind() == Step::Kind::tock) {
+      deed.wake_pending = false;  // a wake while it entered voids only a park
+      deed.state = Deed::State::ready;
+      push_ready(deed);
+    } else {
+      place(deed, step);  // woken while it entered: due next pass, not parked
+    }
+  } catch (...) {
+    // Out of memory queueing it (the ready list, the woken list or the heap
+    // grows; each push changes nothing when it fails): entered but never
+    // queued, it is closed as one removed in its enter, and the error
+    // propagates as its enter's would. Scheduled but in no queue, it would
+    // never run; an adopting DoDoer would destroy it while scheduled.
+    unlink(deed);
+    deed.state = Deed::State::idle;
+    deed.schedule = nullptr;
+    deed.wake_pending = false;
+    entering_.push_back({&deed, true});  // room: popped above, never shrunk
+    close_entered(doer);
+    throw;
   }
   // A parked owner must run to give its new child the first run.
   if (owner_ != nullptr && (deed.state == Deed::State::ready || deed.state == Deed::State::woken)) {
     owner_->wake();
   }
+}
+
+void Schedule::close_entered(Doer& doer) {
+  // Its close runs while it still counts as entering (executing()), so its
+  // DoDoer reaps no child meanwhile: one that removes a sibling in its exit
+  // would have its own reap destroy it there (rev24 #13).
+  struct PopAfter {
+    std::vector<Entering>& entering;
+    ~PopAfter() { entering.pop_back(); }
+  } pop_after{entering_};
+  doer.close();
 }
 
 // ---- passes ---------------------------------------------------------------

@@ -122,19 +122,27 @@ class SerialSender final : public EndsWhenLost<SerialDoer> {
   }
 
   void serve(Channel& channel) override {
+    // What was held already has no newline: only the new bytes are looked
+    // through, and the lines found are dropped at once at the end (a line of
+    // megabytes read a few kilobytes a serve was scanned again from its start
+    // each time, quadratic: xser24 L5).
+    const std::size_t held = exchange_.received.size();
     rx_bytes_ += static_cast<std::int64_t>(exchange_.read(channel));
-    for (std::size_t end = exchange_.received.find('\n'); end != std::string::npos;
-         end = exchange_.received.find('\n')) {
-      const std::string text = exchange_.received.substr(0, end + 1);
-      exchange_.received.erase(0, end + 1);
+    const std::string_view received = exchange_.received;
+    std::size_t start = 0;
+    for (std::size_t end = received.find('\n', held); end != std::string_view::npos;
+         end = received.find('\n', start)) {
+      const std::string_view text = received.substr(start, end + 1 - start);
+      start = end + 1;
       ++lines_received_;
       ++lines_damaged_;
-      const std::int64_t index = parse_digits(std::string_view(text).substr(1, 6));
+      const std::int64_t index = parse_digits(text.substr(1, 6));
       if (index >= 0 && index < lines_sent_ && text == line(index)) {
         ++lines_intact_;
         --lines_damaged_;
       }
     }
+    exchange_.received.erase(0, start);
     // Garbage without newlines.
     if (exchange_.received.size() > 4 * size_) exchange_.received.clear();
     if (!channel.connected()) return;

@@ -65,6 +65,14 @@ class DoerList {
   // std::logic_error otherwise, `doer` not taken). Returns false, taking
   // nothing, if it owns it already.
   bool own(std::unique_ptr<Doer>& doer);
+  // Room for own() of one more doer, and for the list to grow by `more`
+  // first, so that own() then cannot run out of memory (a DoDoer makes room
+  // before an adopted doer's enter: after it, a bad_alloc would destroy a
+  // doer that runs). May throw std::bad_alloc, changing nothing.
+  void reserve_to_own(std::size_t more);
+  // Room in `owned` for one more, growing geometrically. May throw
+  // std::bad_alloc, changing nothing.
+  static void reserve_one_more(Owned& owned);
   bool owns(const Doer* doer) const;
   // Gives up owning `doer`, which stays listed; null if the list does not
   // own it.

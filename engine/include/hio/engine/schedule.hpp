@@ -178,6 +178,9 @@ class Schedule {
   static std::optional<Tock> grid_under(std::optional<Tock> parent_grid, Tock tock);
 
   void enter_one(Doer& doer, Tyme tyme);
+  // Closes a doer whose enter ended it or was followed by its exit or removal
+  // (it is no longer scheduled): entering_'s last entry is its, popped after.
+  void close_entered(Doer& doer);
   // For error messages: "DoDoer 'name'" or "the Doist".
   std::string where() const;
   // The error for entering `doer` while it is scheduled (here or elsewhere).
