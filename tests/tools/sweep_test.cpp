@@ -726,6 +726,18 @@ TEST(Sweep, OutOfMemoryEndsRealTimeSeedsInTheirWait) {
   EXPECT_EQ(summary.tyme, Tyme{});
 }
 
+// `hio sweep --out DIR` of seeds 1..last, journaled as they run (real time)
+// or re-run for their journals (virtual time).
+int sweep_into(const std::string& dir, bool as_it_runs, const SeedRunner& runner,
+               std::uint64_t last, std::ostream& out, std::ostream& err) {
+  SweepCommand command;
+  command.out = dir;
+  command.shard_text = "1/1";
+  SweepOptions options;
+  options.journal_as_it_runs = as_it_runs;
+  return sweep_command(runner, shard_seeds({1, last}, {1, 1}), options, command, out, err);
+}
+
 // A journal lost during its run (removed, or replaced by another process's
 // file: SeedRun::journal_lost) is a journal that could not be written, as
 // `hio run --record` says (exit 4), not one listed as kept; and the sweep
@@ -751,14 +763,9 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
       run.journal_lost = "the journal was replaced during the run";
       return run;
     };
-    SweepCommand command;
-    command.out = dir;
-    command.shard_text = "1/1";
-    SweepOptions options;
-    options.journal_as_it_runs = as_it_runs;
     std::ostringstream out;
     std::ostringstream err;
-    const int code = sweep_command(runner, shard_seeds({1, 2}, {1, 1}), options, command, out, err);
+    const int code = sweep_into(dir, as_it_runs, runner, 2, out, err);
     EXPECT_EQ(code, kExitOutputFailed) << out.str() << err.str();
     EXPECT_EQ(err.str(),
               "hio sweep: seed 1: cannot record: the journal was replaced during the run\n");
@@ -806,15 +813,9 @@ TEST(Sweep, OutOfMemoryNeverRemovesALostJournal) {
       run.journal_lost = "the journal was replaced during the run";
       return run;
     };
-    SweepCommand command;
-    command.out = dir;
-    command.shard_text = "1/1";
-    SweepOptions options;
-    options.journal_as_it_runs = as_it_runs;
     std::ostringstream out;
     std::ostringstream err;
-    EXPECT_EQ(sweep_command(runner, shard_seeds({1, 1}, {1, 1}), options, command, out, err),
-              kExitInternal)
+    EXPECT_EQ(sweep_into(dir, as_it_runs, runner, 1, out, err), kExitInternal)
         << out.str() << err.str();
     EXPECT_EQ(err.str().rfind("hio sweep: error: out of memory (std::bad_alloc) while the seeds "
                               "ran",
