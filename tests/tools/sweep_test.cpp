@@ -726,6 +726,18 @@ TEST(Sweep, OutOfMemoryEndsRealTimeSeedsInTheirWait) {
   EXPECT_EQ(summary.tyme, Tyme{});
 }
 
+// `hio sweep --out DIR` of seeds 1..last, journaled as they run (real time)
+// or re-run for their journals (virtual time).
+int sweep_into(const std::string& dir, bool as_it_runs, const SeedRunner& runner,
+               std::uint64_t last, std::ostream& out, std::ostream& err) {
+  SweepCommand command;
+  command.out = dir;
+  command.shard_text = "1/1";
+  SweepOptions options;
+  options.journal_as_it_runs = as_it_runs;
+  return sweep_command(runner, shard_seeds({1, last}, {1, 1}), options, command, out, err);
+}
+
 // A journal lost during its run (removed, or replaced by another process's
 // file: SeedRun::journal_lost) is a journal that could not be written, as
 // `hio run --record` says (exit 4), not one listed as kept; and the sweep
@@ -751,14 +763,9 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
       run.journal_lost = "the journal was replaced during the run";
       return run;
     };
-    SweepCommand command;
-    command.out = dir;
-    command.shard_text = "1/1";
-    SweepOptions options;
-    options.journal_as_it_runs = as_it_runs;
     std::ostringstream out;
     std::ostringstream err;
-    const int code = sweep_command(runner, shard_seeds({1, 2}, {1, 1}), options, command, out, err);
+    const int code = sweep_into(dir, as_it_runs, runner, 2, out, err);
     EXPECT_EQ(code, kExitOutputFailed) << out.str() << err.str();
     EXPECT_EQ(err.str(),
               "hio sweep: seed 1: cannot record: the journal was replaced during the run\n");
@@ -775,6 +782,47 @@ TEST(Sweep, LostJournalIsReportedAndNeverRemoved) {
         << report;
     EXPECT_TRUE(fs::exists(dir + "/seed-1.hioj"));
     EXPECT_EQ(fs::exists(dir + "/seed-2.hioj"), as_it_runs);  // only then journaled
+    fs::remove_all(dir);
+  }
+}
+
+// A seed that runs out of memory in a pass ends the sweep (exit 6) and its
+// journal is removed, but not one lost during the run (SeedRun::journal_lost):
+// the file at that path is another process's then. Unfixed, the
+// std::bad_alloc that ends the sweep was thrown before journal_lost was
+// looked at, and the sweep removed that file.
+TEST(Sweep, OutOfMemoryNeverRemovesALostJournal) {
+  namespace fs = std::filesystem;
+  for (const bool as_it_runs : {false, true}) {
+    SCOPED_TRACE(as_it_runs ? "journaled as it runs" : "re-run for the journal");
+    const hio::test::TempDir temp("hio-lost-oom");
+    const std::string dir = temp.file("out");
+    fs::remove_all(dir);
+    // Fails without a journal; with one, the journal is replaced and the run
+    // runs out of memory.
+    const SeedRunner runner = [](std::uint64_t seed, const std::string& record_path,
+                                 const StopFlag&) {
+      SeedRun run;
+      run.first_failure = "always";
+      run.digest = seed;
+      if (record_path.empty()) return run;
+      std::ofstream(record_path) << "another process's file";
+      run.end = RunEnd::interrupted;
+      run.error = "std::bad_alloc";
+      run.out_of_memory = true;
+      run.journal_lost = "the journal was replaced during the run";
+      return run;
+    };
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(sweep_into(dir, as_it_runs, runner, 1, out, err), kExitInternal)
+        << out.str() << err.str();
+    EXPECT_EQ(err.str().rfind("hio sweep: error: out of memory (std::bad_alloc) while the seeds "
+                              "ran",
+                              0),
+              0u)
+        << err.str();
+    EXPECT_TRUE(fs::exists(dir + "/seed-1.hioj"));
     fs::remove_all(dir);
   }
 }

@@ -207,7 +207,7 @@ void take_caught_signal(SweepEnd& end) {
 
 void remove_journal(std::string& path) {
   std::error_code ignored;
-  std::filesystem::remove(path, ignored);
+  if (!path.empty()) std::filesystem::remove(path, ignored);  // "": none, or not ours
   path.clear();
 }
 
@@ -224,9 +224,15 @@ void lost_journal(const std::string& why, SeedResult& result, bool moved = false
 
 // `run`, unless it ran out of memory in a pass (SeedRun::out_of_memory):
 // then the std::bad_alloc a tree that does not fit throws, which ends the
-// sweep, so that a seed's verdict never depends on what ran beside it.
-SeedRun judged(SeedRun run) {
-  if (run.out_of_memory) throw std::bad_alloc();
+// sweep, so that a seed's verdict never depends on what ran beside it. The
+// caller's catch removes `journal` then, unless the run lost it (removed or
+// replaced while it ran: the path may name another process's file now):
+// then it is cleared here, so that nothing is removed.
+SeedRun judged(SeedRun run, std::string* journal = nullptr) {
+  if (run.out_of_memory) {
+    if (journal != nullptr && !run.journal_lost.empty()) journal->clear();
+    throw std::bad_alloc();
+  }
   return run;
 }
 
@@ -239,7 +245,7 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
                        const StopFlag& stop, SeedResult& result) {
   result.journal = journal_path(options.journal_dir, seed);
   try {
-    const SeedRun run = judged(runner(seed, result.journal, stop));
+    const SeedRun run = judged(runner(seed, result.journal, stop), &result.journal);
     if (!run.journal_lost.empty()) {
       // Not ours to remove: the path may name another process's file now.
       if (run.stopped) return false;
@@ -308,7 +314,7 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   std::string journal = journal_path(options.journal_dir, seed);
   const std::string shown = "seed " + std::to_string(seed);
   try {
-    const SeedRun again = judged(runner(seed, journal, stop));
+    const SeedRun again = judged(runner(seed, journal, stop), &journal);
     if (!again.journal_lost.empty()) {
       // Removed or replaced while it ran: never removed here (the path may
       // name another process's file now); the seed keeps its first verdict.
