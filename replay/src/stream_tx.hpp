@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace hio::replay::detail {
 
@@ -143,12 +144,20 @@ class StreamTx {
   ByteFifo expected_;
   ByteFifo actual_;
   std::deque<std::uint64_t> chunks_;  // stream positions of recorded chunk starts after the front
-  std::size_t matched_ = 0;           // in step: bytes at both fronts compared equal
+  // The stream position of the recorded chunk the front is in: the front
+  // itself, or before it once a chunk longer than kRealignBytes was compared
+  // away in part (release_matched), so a mismatch names the chunk's start
+  // whichever side's bytes came first (xtcp26: 66000 for 65536).
+  std::uint64_t front_chunk_ = 0;
+  std::size_t matched_ = 0;  // in step: bytes at both fronts compared equal
   bool apart_ = false;
   bool ended_ = false;  // finish(): no more bytes come
   // Apart: bytes passed over since the streams parted, on each side.
   std::uint64_t apart_expected_ = 0;
   std::uint64_t apart_actual_ = 0;
+  // Apart: the stream positions of the first byte that differed, in the
+  // recording's bytes and in the doers'.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> parted_at_;
   // Apart: no realignment is tried before the bytes appended on both sides
   // reach this (a try found nothing).
   std::uint64_t retry_at_ = 0;
