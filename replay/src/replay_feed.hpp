@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <new>
 #include <optional>
 #include <set>
 #include <string>
@@ -453,6 +454,9 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
     const JournalTrailer* t = reader.trailer();
     return t != nullptr && ended_by_hio_failure(*t) ? t : nullptr;
   }
+  // The recorded run ended with the doers' exception `what` at tyme `at`:
+  // the replay's doers throwing it there reproduce that end.
+  bool recorded_thrown(std::string_view what, Tyme at);
   void compare_thrown();
   Tyme end_tyme();
   // end_tyme() is known (and end_recorded set): the reader is done. Not
@@ -560,6 +564,25 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // The replay's doers threw (Replayer::threw): the text and the pass's tyme.
   std::optional<std::string> thrown;
   Tyme thrown_at{};
+  // That exception was a std::bad_alloc (ReplayResult::out_of_memory).
+  bool thrown_out_of_memory = false;
+  // The replayer's own allocations failed (Replayer::own_out_of_memory):
+  // the journal reader's, the comparisons', in one of its entry points
+  // (guarded). They run inside the doers' passes, where a std::bad_alloc
+  // cannot tell whose it was.
+  bool own_out_of_memory = false;
+  // Runs `work`, an entry point's (the Doist's, the hub's, a transport's
+  // call): a std::bad_alloc out of it is the replayer's own, marked so and
+  // thrown on.
+  template <class Work>
+  decltype(auto) guarded(Work&& work) {
+    try {
+      return work();
+    } catch (const std::bad_alloc&) {
+      own_out_of_memory = true;
+      throw;
+    }
+  }
   // noise
   RandomStream drop, dup, corrupt, reorder, delay;
   // Held rx by (due ns, order): every held datagram, and of each stream

@@ -1130,6 +1130,32 @@ TEST(RunScenario, ChannelWarningsAreBoundedAndChangeNothing) {
             "run (--record) to see each");
 }
 
+// hio run --json counts the channel errors that stderr's count line says,
+// with or without a warn (unfixed: no such field; a script had to record the
+// run and hio inspect --kind error it: xudp25). And says whether the doers'
+// exception was out of memory: here not.
+TEST(RunScenario, ChannelErrorsAreCountedInTheJson) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"10ms\"\nlimit = \"100ms\"\n[net]\nhosts = [\"c\", \"s\"]\n"
+      "client_host = \"c\"\n[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = "
+      "\"sim://s:1\"\nretry = \"50ms\"\ncopies = 3\n",
+      "sim.toml", kinds);
+  RunSummary warned;
+  const std::vector<std::string> lines = warnings_of(s, kinds, &warned);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back().rfind("warning: 6 channel errors in all, on 3 channels;", 0), 0u)
+      << lines.back();
+  EXPECT_EQ(warned.channel_errors, 6u);
+  const RunSummary quiet = run_scenario(s, kinds);
+  EXPECT_EQ(quiet.channel_errors, 6u);
+  const std::string json = format_summary_json(quiet);
+  EXPECT_NE(json.find(", \"dropped_datagrams\": 0, \"channel_errors\": 6, "), std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"error\": null, \"out_of_memory\": false, \"passes\": "), std::string::npos)
+      << json;
+}
+
 // The doers that publish an address with port 0 are told where they got,
 // in build order, copies each, whether they listen or are bound; a fixed
 // port and a client's port 0 (udp_requester) are not. Simulated ports are
@@ -1214,7 +1240,7 @@ TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
   // tell that the run lost datagrams).
   const std::string json = format_summary_json(summary);
   EXPECT_NE(json.find("\"closing_reset\": 0, \"dropped_datagrams\": " + std::to_string(dropped) +
-                      ", \"late_passes\": "),
+                      ", \"channel_errors\": 0, \"late_passes\": "),
             std::string::npos)
       << json;
   EXPECT_NE(format_summary_json(RunSummary{}).find("\"dropped_datagrams\": 0, "),

@@ -673,6 +673,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // The digest of a run without a journal (a journal's writer computes its
   // own). Declared before the hub so that it outlives the hub's use of it.
   replay::DigestSink digest;
+  ChannelErrorCount channel_errors;  // the same, for the hub's sink
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);
   doist.set_max_lag(scenario.run.max_lag);
@@ -695,6 +696,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     header.scenario = scenario.text;
     target.open(journal, doist, io, std::move(header), options.record_options);
   }
+  io.add_sink(channel_errors);
   std::optional<ChannelWarnings> warnings;
   if (options.warn) {
     // The count line names the journal only where it can be read again.
@@ -825,6 +827,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // Datagrams lost before the run could read them say nothing otherwise: no
   // event, nothing in the journal (real IO only: a replay has no socket).
   summary.dropped_datagrams = io.dropped_datagrams();
+  summary.channel_errors = channel_errors.count;
   if (options.warn) {
     for (const IoHub::DroppedDatagrams& dropped : summary.dropped_datagrams)
       options.warn(format_dropped_datagrams(dropped));
@@ -1002,6 +1005,7 @@ std::string format_summary_json(const RunSummary& s) {
        : s.stopped() ? "stopped"
                      : to_string(s.end)) +
       "\", " + (s.error ? json_field("error", *s.error) : "\"error\": null") +
+      ", \"out_of_memory\": " + (s.out_of_memory ? "true" : "false") +
       ", \"passes\": " + std::to_string(s.passes) +
       ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
       format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
@@ -1010,6 +1014,7 @@ std::string format_summary_json(const RunSummary& s) {
       json_field_or_null("journal_lost", s.journal_lost) + ", " + format_journal_failure_json(s) +
       ", \"closing_reset\": " + std::to_string(s.closing_reset) +
       ", \"dropped_datagrams\": " + std::to_string(dropped_datagrams_total(s)) +
+      ", \"channel_errors\": " + std::to_string(s.channel_errors) +
       ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
       format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +
       "\", \"rebases\": " + std::to_string(s.rebases) + ", \"given_up\": \"" +
