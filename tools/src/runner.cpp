@@ -648,7 +648,10 @@ std::vector<FixedReal> check_scenario(const Scenario& scenario, const DoerRegist
   RunOptions options;
   options.warn = warn;
   std::optional<ChannelWarnings> warnings;
-  if (warn) io.add_sink(warnings.emplace(doist, io, options.warn, std::nullopt));
+  if (warn) {
+    io.add_sink(warnings.emplace(doist, io, options.warn, std::nullopt));
+    warnings->runs_no_pass();
+  }
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   if (warnings) warnings->build_succeeded();
   if (warn) {
