@@ -401,6 +401,26 @@ TEST(CheckScenario, WarnsAboutAListenerWhosePortIsInUse) {
   EXPECT_TRUE(warned.empty()) << warned.at(0);
 }
 
+// What a second run at the same time could not have (BuiltScenario::
+// fixed_real), in the scenario's order: hio sweep's --jobs refusal names the
+// first of the file. Unfixed it was the claims map's order (family, then
+// port: "datagram ..." before "stream ..."), so the UDP endpoint came first.
+TEST(CheckScenario, FixedAddressesAreInTheScenariosOrder) {
+  const DoerRegistry kinds = registry();
+  const Scenario scenario = load_scenario_text(
+      "[run]\nmode = \"real\"\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"web\"\naddress = \"tcp://127.0.0.1:47702\"\n"
+      "[[doer]]\nkind = \"udp_responder\"\nname = \"dns\"\naddress = \"udp://127.0.0.1:47701\"\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"alt\"\naddress = \"tcp://127.0.0.1:47700\"\n",
+      "f.toml", kinds);
+  // A port another process holds only adds a warning: the claims are the same.
+  const std::vector<FixedReal> fixed = check_scenario(scenario, kinds, [](const std::string&) {});
+  ASSERT_EQ(fixed.size(), 3u);
+  EXPECT_EQ(fixed[0].what, "doer 'web' (f.toml:6:11) listens on 'tcp://127.0.0.1:47702'");
+  EXPECT_EQ(fixed[1].what, "doer 'dns' (f.toml:10:11) binds 'udp://127.0.0.1:47701'");
+  EXPECT_EQ(fixed[2].what, "doer 'alt' (f.toml:14:11) listens on 'tcp://127.0.0.1:47700'");
+}
+
 // A serial device that is not there is said by check as hio run says it,
 // without opening anything: a warning, as for a host name that does not
 // resolve (unfixed: "ok" and no word, the run the first to say it).

@@ -8,6 +8,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -547,22 +548,36 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
+  // In the scenario's order (Claim::order), so that "the first" is the
+  // file's first, not the claims map's (by family, then port or device).
+  std::vector<std::pair<std::size_t, FixedReal>> fixed;
   for (const auto& [where, claims] : context.claimed) {
     for (const BuildContext::Claim& claim : claims) {
       // sim://, sim-serial://: per run
       if (claim.scheme == Scheme::sim || claim.scheme == Scheme::sim_serial) continue;
-      built->fixed_real.push_back(
-          FixedReal{claim.scheme, claim.who + " " +
-                                      (claim.scheme == Scheme::serial  ? "opens"
-                                       : where.rfind("stream", 0) == 0 ? "listens on"
-                                                                       : "binds") +
-                                      " '" + claim.address + "'"});
+      fixed.emplace_back(claim.order,
+                         FixedReal{claim.scheme, claim.who + " " +
+                                                     (claim.scheme == Scheme::serial  ? "opens"
+                                                      : where.rfind("stream", 0) == 0 ? "listens on"
+                                                                                      : "binds") +
+                                                     " '" + claim.address + "'"});
     }
   }
+  std::sort(fixed.begin(), fixed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [order, entry] : fixed)
+    built->fixed_real.push_back(std::move(entry));
   return built;
 }
 
 namespace {
+
+// RunSummary::channel_errors: it reads events only, as ChannelWarnings does.
+class ChannelErrorCount final : public EventSink {
+ public:
+  void on_event(const ChannelEvent& e) override { count += e.kind == EventKind::error ? 1 : 0; }
+  std::uint64_t count = 0;
+};
 
 // RunOptions::listening's calls, and RunSummary::listening: where the doers
 // whose address has port 0 listen. Those listening once the tree is built
