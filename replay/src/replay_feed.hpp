@@ -106,8 +106,15 @@ struct Deferred {
 // datagram more or less (a duplicated or dropped request answered or not) is
 // one difference and the datagrams after it still match.
 struct DatagramTx {
-  std::deque<Datagram> expected;
-  std::deque<Datagram> actual;
+  // A datagram sent and the tyme of its pass: one found missing or extra
+  // (often only at the end, when the other side never caught up) is named at
+  // that pass, not at the one where the comparison gave up.
+  struct Sent {
+    Datagram datagram;
+    Tyme tyme{};
+  };
+  std::deque<Sent> expected;
+  std::deque<Sent> actual;
   std::size_t expected_bytes = 0;  // of the datagrams kept, for the bound
   std::size_t actual_bytes = 0;
   std::uint64_t offset = 0;            // bytes of the datagrams compared (as tx_offset)
@@ -311,6 +318,9 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   struct TxSide {
     std::string_view bytes;
     std::string_view peer;
+    // When it was sent (a datagram missing or extra), or nothing: the pass
+    // running now (a mismatch found as the later side came).
+    std::optional<Tyme> tyme = std::nullopt;
   };
   void note_first_tx(std::uint32_t channel, std::optional<TxSide> expected,
                      std::optional<TxSide> actual, std::uint64_t offset);
