@@ -290,14 +290,18 @@ void Replayer::Feed::diverge(DivergenceKind kind, const OwnedEvent* expected,
   if (doist != nullptr) doist->request_stop();
 }
 
+bool Replayer::Feed::recorded_thrown(std::string_view what, Tyme at) {
+  const JournalTrailer* error = recorded_error();
+  return error != nullptr && error->end_text == what && error->end_tyme == at;
+}
+
 void Replayer::Feed::compare_thrown() {
   // The replay's doers threw: faithful if the recorded run threw the same at
   // the same pass. Otherwise the end differs - and a divergence found in this
   // pass (the doers' exit closes, made as the Doist closed them after the
   // exception) is a consequence of it, not the cause.
+  if (recorded_thrown(*thrown, thrown_at)) return;
   const JournalTrailer* error = recorded_error();
-  const bool same = error != nullptr && error->end_text == *thrown && error->end_tyme == thrown_at;
-  if (same) return;
   if (divergence && divergence->tyme < thrown_at) return;
   divergence.reset();
   std::string detail = "the replay's doers threw " + quoted_text(*thrown) + "; ";

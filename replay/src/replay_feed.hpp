@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <new>
 #include <optional>
 #include <set>
 #include <string>
@@ -105,8 +106,15 @@ struct Deferred {
 // datagram more or less (a duplicated or dropped request answered or not) is
 // one difference and the datagrams after it still match.
 struct DatagramTx {
-  std::deque<Datagram> expected;
-  std::deque<Datagram> actual;
+  // A datagram sent and the tyme of its pass: one found missing or extra
+  // (often only at the end, when the other side never caught up) is named at
+  // that pass, not at the one where the comparison gave up.
+  struct Sent {
+    Datagram datagram;
+    Tyme tyme{};
+  };
+  std::deque<Sent> expected;
+  std::deque<Sent> actual;
   std::size_t expected_bytes = 0;  // of the datagrams kept, for the bound
   std::size_t actual_bytes = 0;
   std::uint64_t offset = 0;            // bytes of the datagrams compared (as tx_offset)
@@ -310,6 +318,9 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   struct TxSide {
     std::string_view bytes;
     std::string_view peer;
+    // When it was sent (a datagram missing or extra), or nothing: the pass
+    // running now (a mismatch found as the later side came).
+    std::optional<Tyme> tyme = std::nullopt;
   };
   void note_first_tx(std::uint32_t channel, std::optional<TxSide> expected,
                      std::optional<TxSide> actual, std::uint64_t offset);
@@ -453,6 +464,9 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
     const JournalTrailer* t = reader.trailer();
     return t != nullptr && ended_by_hio_failure(*t) ? t : nullptr;
   }
+  // The recorded run ended with the doers' exception `what` at tyme `at`:
+  // the replay's doers throwing it there reproduce that end.
+  bool recorded_thrown(std::string_view what, Tyme at);
   void compare_thrown();
   Tyme end_tyme();
   // end_tyme() is known (and end_recorded set): the reader is done. Not
@@ -560,6 +574,25 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // The replay's doers threw (Replayer::threw): the text and the pass's tyme.
   std::optional<std::string> thrown;
   Tyme thrown_at{};
+  // That exception was a std::bad_alloc (ReplayResult::out_of_memory).
+  bool thrown_out_of_memory = false;
+  // The replayer's own allocations failed (Replayer::own_out_of_memory):
+  // the journal reader's, the comparisons', in one of its entry points
+  // (guarded). They run inside the doers' passes, where a std::bad_alloc
+  // cannot tell whose it was.
+  bool own_out_of_memory = false;
+  // Runs `work`, an entry point's (the Doist's, the hub's, a transport's
+  // call): a std::bad_alloc out of it is the replayer's own, marked so and
+  // thrown on.
+  template <class Work>
+  decltype(auto) guarded(Work&& work) {
+    try {
+      return work();
+    } catch (const std::bad_alloc&) {
+      own_out_of_memory = true;
+      throw;
+    }
+  }
   // noise
   RandomStream drop, dup, corrupt, reorder, delay;
   // Held rx by (due ns, order): every held datagram, and of each stream

@@ -55,12 +55,14 @@ void Replayer::Feed::note_first_tx(std::uint32_t channel, std::optional<TxSide> 
     x = base;
     x->bytes = std::string(expected->bytes);
     x->peer = std::string(expected->peer);
+    x->tyme = expected->tyme.value_or(base.tyme);
   }
   std::optional<OwnedEvent> y;
   if (actual) {
     y = base;
     y->bytes = std::string(actual->bytes);
     y->peer = std::string(actual->peer);
+    y->tyme = actual->tyme.value_or(base.tyme);
   }
   const char* field = !expected                          ? "extra"
                       : !actual                          ? "missing"
@@ -94,7 +96,8 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
     return;
   }
   DatagramTx& d = datagram_tx[channel];
-  (recorded ? d.expected : d.actual).push_back(Datagram{std::string(e.peer), std::string(e.bytes)});
+  (recorded ? d.expected : d.actual)
+      .push_back(DatagramTx::Sent{Datagram{std::string(e.peer), std::string(e.bytes)}, e.tyme});
   (recorded ? d.expected_bytes : d.actual_bytes) += e.bytes.size();
   if (recorded) ++d.expected_read;
   settle_datagrams(channel, /*final=*/false, stats);
@@ -102,36 +105,41 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
 
 void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into) {
   DatagramTx& d = datagram_tx[channel];
-  std::deque<Datagram>& e = d.expected;
-  std::deque<Datagram>& a = d.actual;
-  const auto pop = [&d](std::deque<Datagram>& side) {
-    (&side == &d.expected ? d.expected_bytes : d.actual_bytes) -= side.front().bytes.size();
+  std::deque<DatagramTx::Sent>& e = d.expected;
+  std::deque<DatagramTx::Sent>& a = d.actual;
+  const auto pop = [&d](std::deque<DatagramTx::Sent>& side) {
+    (&side == &d.expected ? d.expected_bytes : d.actual_bytes) -=
+        side.front().datagram.bytes.size();
     if (&side == &d.expected) ++d.expected_settled;
     side.pop_front();
   };
   const auto missing = [&] {
-    note_first_tx(channel, TxSide{e.front().bytes, e.front().peer}, std::nullopt, d.offset);
+    const DatagramTx::Sent& m = e.front();
+    note_first_tx(channel, TxSide{m.datagram.bytes, m.datagram.peer, m.tyme}, std::nullopt,
+                  d.offset);
     ++into.tx_datagrams_missing;
-    into.tx_missing_bytes += e.front().bytes.size();
+    into.tx_missing_bytes += m.datagram.bytes.size();
     pop(e);
   };
   const auto extra = [&] {
-    note_first_tx(channel, std::nullopt, TxSide{a.front().bytes, a.front().peer}, d.offset);
+    const DatagramTx::Sent& x = a.front();
+    note_first_tx(channel, std::nullopt, TxSide{x.datagram.bytes, x.datagram.peer, x.tyme},
+                  d.offset);
     ++into.tx_datagrams_extra;
-    into.tx_extra_bytes += a.front().bytes.size();
-    d.offset += a.front().bytes.size();
+    into.tx_extra_bytes += x.datagram.bytes.size();
+    d.offset += x.datagram.bytes.size();
     pop(a);
   };
   const std::size_t kept_max = options.noise_tx_kept_bytes;
   // Where `d` is among the first datagrams after the front of `side`.
-  const auto find = [](const std::deque<Datagram>& side, const Datagram& datagram) {
+  const auto find = [](const std::deque<DatagramTx::Sent>& side, const Datagram& datagram) {
     for (std::size_t i = 1; i < std::min(side.size(), kDatagramWindow); ++i)
-      if (side[i] == datagram) return i;
+      if (side[i].datagram == datagram) return i;
     return kDatagramWindow;
   };
   while (!e.empty() && !a.empty()) {
-    if (e.front() == a.front()) {
-      d.offset += a.front().bytes.size();
+    if (e.front().datagram == a.front().datagram) {
+      d.offset += a.front().datagram.bytes.size();
       pop(e);
       pop(a);
       continue;
@@ -141,8 +149,8 @@ void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final, NoiseSt
     // pair again are extra (or missing), and the datagrams after them pair.
     // Decided once no fewer can show up (a datagram still to come on the
     // other side would be further), at the end, or beyond the bound.
-    const std::size_t extra_n = find(a, e.front());
-    const std::size_t missing_n = find(e, a.front());
+    const std::size_t extra_n = find(a, e.front().datagram);
+    const std::size_t missing_n = find(e, a.front().datagram);
     const std::size_t n = std::min(extra_n, missing_n);
     const bool complete = final || (a.size() >= kDatagramWindow && e.size() >= kDatagramWindow) ||
                           d.expected_bytes > kept_max || d.actual_bytes > kept_max;
@@ -152,9 +160,10 @@ void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final, NoiseSt
       continue;
     }
     if (!complete) break;  // a datagram to come may still pair them
-    note_tx_mismatch(channel, e.front().bytes, e.front().peer, a.front().bytes, a.front().peer,
-                     d.offset);
-    d.offset += a.front().bytes.size();
+    const Datagram& expected = e.front().datagram;
+    const Datagram& actual = a.front().datagram;
+    note_tx_mismatch(channel, expected.bytes, expected.peer, actual.bytes, actual.peer, d.offset);
+    d.offset += actual.bytes.size();
     pop(e);
     pop(a);
   }

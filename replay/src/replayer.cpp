@@ -129,10 +129,13 @@ ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
   RunEnd end = RunEnd::interrupted;
   try {
     end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);
-  } catch (const std::bad_alloc&) {
-    throw;  // out of memory (the doers', the reader's): no result to compare
   } catch (const RecordedHioFailure&) {
     // The recorded end (the journal, if any, was finished with it).
+  } catch (const std::bad_alloc& e) {
+    // The doers' exception where it can be compared (doers_out_of_memory),
+    // as hio run calls it; otherwise no result to compare: thrown on.
+    if (feed_->output_failed() || !doers_out_of_memory(e.what())) throw;
+    threw(e.what(), true);
   } catch (const std::exception& e) {
     if (feed_->output_failed()) throw;  // the replay's own journal failed: not the doers
     threw(e.what());                    // the journal, if any, was finished with end=error
@@ -144,11 +147,12 @@ void Replayer::watch_output(const JournalWriter& writer) {
   feed_->output = &writer;
 }
 
-void Replayer::threw(std::string_view what) {
+void Replayer::threw(std::string_view what, bool out_of_memory) {
   Feed& f = *feed_;
   if (f.thrown) return;
   f.thrown = std::string(what);
   f.thrown_at = f.tyme_now();
+  f.thrown_out_of_memory = out_of_memory;
 }
 
 ReplayResult Replayer::finish(RunEnd end) {
@@ -203,6 +207,7 @@ ReplayResult Replayer::finish(RunEnd end) {
   r.divergence = f.divergence;
   r.error = f.thrown;
   r.error_tyme = f.thrown_at;
+  r.out_of_memory = f.thrown_out_of_memory;
   r.doers_on_both_ends = f.both_ends;
   if (const JournalHeader* h = f.reader.header()) r.recorded_engine_version = h->engine_version;
   r.ran_on = f.ran_on;
@@ -220,6 +225,20 @@ std::uint64_t Replayer::noise_held_looked_at() const {
   return feed_->held_looked_at;
 }
 
+bool Replayer::own_out_of_memory() const {
+  return feed_->own_out_of_memory;
+}
+
+bool Replayer::doers_out_of_memory(std::string_view what) {
+  Feed& f = *feed_;
+  if (f.own_out_of_memory || !f.attached) return false;
+  if (f.noisy) return true;
+  // A strict replay: reproduced, or after a divergence that stands (the
+  // result is that divergence, found before the doers ran out).
+  return f.guarded([&] { return f.recorded_thrown(what, f.tyme_now()); }) ||
+         (f.divergence && f.divergence->tyme < f.tyme_now());
+}
+
 bool Replayer::diverged() const {
   return feed_->divergence.has_value() && !feed_->noisy;
 }
@@ -230,18 +249,20 @@ bool Replayer::damaged() const {
 
 void Replayer::poll() {
   Feed& f = *feed_;
-  f.draining = false;  // a pass starts
-  f.polled = true;
-  if (f.attached && f.doist != nullptr && !f.noisy && !f.divergence)
-    f.wake_senders(f.doist->tyme());
-  f.pump();
-  // The recorded run's hub poll threw here: the inputs before it are
-  // delivered, and the replay ends as the run did.
-  if (const JournalTrailer* t = f.recorded_hio_failure();
-      t != nullptr && f.attached && f.doist != nullptr && !f.divergence && !f.stopped_early &&
-      f.doist->tyme() >= t->end_tyme) {
-    throw RecordedHioFailure(t->end_text);
-  }
+  f.guarded([&] {
+    f.draining = false;  // a pass starts
+    f.polled = true;
+    if (f.attached && f.doist != nullptr && !f.noisy && !f.divergence)
+      f.wake_senders(f.doist->tyme());
+    f.pump();
+    // The recorded run's hub poll threw here: the inputs before it are
+    // delivered, and the replay ends as the run did.
+    if (const JournalTrailer* t = f.recorded_hio_failure();
+        t != nullptr && f.attached && f.doist != nullptr && !f.divergence && !f.stopped_early &&
+        f.doist->tyme() >= t->end_tyme) {
+      throw RecordedHioFailure(t->end_text);
+    }
+  });
 }
 
 bool Replayer::busy() const {
@@ -256,48 +277,54 @@ Tyme Replayer::next_tyme() const {
 
 void Replayer::pass_ended(Tyme tyme) {
   Feed& f = *feed_;
-  if (!f.attached) return;
-  f.pass_end(tyme);
-  // A divergence found while the doers were built asked a Doist that had
-  // not started its run to stop, and run() starts by clearing that: ask again.
-  if (f.divergence && !f.noisy) f.doist->request_stop();
+  f.guarded([&] {
+    if (!f.attached) return;
+    f.pass_end(tyme);
+    // A divergence found while the doers were built asked a Doist that had
+    // not started its run to stop, and run() starts by clearing that: ask again.
+    if (f.divergence && !f.noisy) f.doist->request_stop();
+  });
 }
 
 void Replayer::run_ending(Tyme tyme) {
   Feed& f = *feed_;
-  if (!f.attached) return;
-  // At the recorded end: inputs recorded at the end tyme, before the exit's
-  // closes (a real-time capture received them while it waited out its last
-  // tock), are delivered now, as the recorded run received them.
-  if (f.ended) {
-    f.closing = true;
-    f.pump();
-  } else if (f.doist->stop_signal() != 0 ||
-             (f.doist->limit() > Tock{0} && tyme >= Tyme{f.doist->limit()})) {
-    f.stopped_early = true;
-  }
+  f.guarded([&] {
+    if (!f.attached) return;
+    // At the recorded end: inputs recorded at the end tyme, before the exit's
+    // closes (a real-time capture received them while it waited out its last
+    // tock), are delivered now, as the recorded run received them.
+    if (f.ended) {
+      f.closing = true;
+      f.pump();
+    } else if (f.doist->stop_signal() != 0 ||
+               (f.doist->limit() > Tock{0} && tyme >= Tyme{f.doist->limit()})) {
+      f.stopped_early = true;
+    }
+  });
 }
 
 void Replayer::on_event(const ChannelEvent& event) {
   Feed& f = *feed_;
-  f.digest.add(event);
-  if (!f.attached || f.stopped_early) return;
-  // The replay's journal could not be written: that stopped the run in a
-  // pass the recorded run went on from, as a signal would have (its doers'
-  // closes now, and the journal's events after, are not compared: the
-  // replay did not diverge). Nothing after the failure is compared.
-  if (f.output_failed()) {
-    f.stopped_early = true;
-    return;
-  }
-  if (f.noisy) {
-    if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
-      f.record_tx(event.channel, /*recorded=*/false, event);
+  f.guarded([&] {
+    f.digest.add(event);
+    if (!f.attached || f.stopped_early) return;
+    // The replay's journal could not be written: that stopped the run in a
+    // pass the recorded run went on from, as a signal would have (its doers'
+    // closes now, and the journal's events after, are not compared: the
+    // replay did not diverge). Nothing after the failure is compared.
+    if (f.output_failed()) {
+      f.stopped_early = true;
+      return;
     }
-    f.note_unsent(event, /*recorded=*/false);
-    return;
-  }
-  f.strict_event(event);
+    if (f.noisy) {
+      if (event.kind == EventKind::tx && f.transport(event.channel) != nullptr) {
+        f.record_tx(event.channel, /*recorded=*/false, event);
+      }
+      f.note_unsent(event, /*recorded=*/false);
+      return;
+    }
+    f.strict_event(event);
+  });
 }
 
 }  // namespace hio::replay

@@ -5,6 +5,7 @@
 // nor a divergence blaming another doer (explore8 finding 1).
 #include <gtest/gtest.h>
 
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -46,9 +47,10 @@ class Asker final : public UdpPeerDoer {
   int sent_ = 0;
 };
 
-// How a Bomb goes off: a doer's exception, or hio's own failure as it comes
-// out of a run (a lookup's thread out of memory: HostLookupOutOfMemory).
-enum class Blast { doer, hio };
+// How a Bomb goes off: a doer's exception, hio's own failure as it comes
+// out of a run (a lookup's thread out of memory: HostLookupOutOfMemory), or
+// the doer's allocation that fails (std::bad_alloc).
+enum class Blast { doer, hio, memory };
 
 // Echoes every datagram; throws `text` when it receives `fatal` (none: never).
 class Bomb final : public UdpPeerDoer {
@@ -63,6 +65,7 @@ class Bomb final : public UdpPeerDoer {
   void serve(Channel& channel) override {
     while (std::optional<Datagram> d = channel.receive()) {
       if (d->bytes == fatal_ && blast_ == Blast::hio) throw HostLookupOutOfMemory();
+      if (d->bytes == fatal_ && blast_ == Blast::memory) throw std::bad_alloc();
       if (d->bytes == fatal_) throw std::runtime_error(text_);
       (void)channel.send(d->peer, d->bytes);
     }
@@ -109,9 +112,9 @@ JournalTrailer read_trailer(const std::string& path) {
 }
 
 ReplayResult replay(const std::string& path, const std::string& fatal, const std::string& text,
-                    ReplayOptions options = {}) {
+                    ReplayOptions options = {}, Blast blast = Blast::doer) {
   test::ReplayRig rig(path, std::move(options));
-  Scene scene(rig.io, fatal, text);
+  Scene scene(rig.io, fatal, text, blast);
   return rig.replayer.run(scene.doers());
 }
 
@@ -206,6 +209,42 @@ TEST(ReplayErrorEnd, ADoersErrorInHiosOwnWordsIsTheDoers) {
   EXPECT_EQ(r.error_tyme, t.end_tyme);
   EXPECT_NE(format_replay_result(r).find("(reproduced)"), std::string::npos)
       << format_replay_result(r);
+}
+
+// A doer's std::bad_alloc where the recorded run's ran out too is the
+// doers' exception, as in the run (hio run exits 5 for it): Replayer::run
+// reproduces it and returns the result (ReplayResult::out_of_memory); so
+// does a noise replay's, as a run's. It was thrown on out of Replayer::run,
+// as the journal reader's out of memory still is
+// (Replayer::own_out_of_memory; tests/tools/memory_test.cpp), and as one
+// where a strict replay's recorded run did not run out is: nothing to
+// compare it with.
+TEST(ReplayErrorEnd, ADoersOutOfMemoryIsTheirExceptionNotTheReplayers) {
+  TempDir dir;
+  const std::string path = dir.file("oom.hioj");
+  const JournalTrailer t = capture(path, "", Blast::memory);
+  ASSERT_EQ(t.end, RunOutcome::error);
+  EXPECT_EQ(t.end_text, "std::bad_alloc");
+  std::optional<ReplayResult> same;
+  ASSERT_NO_THROW(same = replay(path, "request 2", "", {}, Blast::memory));
+  EXPECT_EQ(same->status, ReplayStatus::identical)
+      << (same->divergence ? format_divergence(*same->divergence) : "");
+  EXPECT_EQ(same->error, std::optional<std::string>("std::bad_alloc"));
+  EXPECT_EQ(same->error_tyme, t.end_tyme);
+  EXPECT_TRUE(same->out_of_memory);
+  EXPECT_NE(format_replay_result(*same).find("(reproduced)"), std::string::npos)
+      << format_replay_result(*same);
+
+  EXPECT_THROW((void)replay(path, "request 1", "", {}, Blast::memory), std::bad_alloc);
+
+  ReplayOptions noisy;
+  noisy.noise = parse_noise_spec("reorder=0.5");
+  noisy.noise_seed = 1;
+  std::optional<ReplayResult> noise;
+  ASSERT_NO_THROW(noise = replay(path, "request 1", "", noisy, Blast::memory));
+  EXPECT_EQ(noise->status, ReplayStatus::perturbed);
+  EXPECT_EQ(noise->error, std::optional<std::string>("std::bad_alloc"));
+  EXPECT_TRUE(noise->out_of_memory);
 }
 
 // hio's own failure out of a run (HostLookupOutOfMemory) is written as

@@ -1845,6 +1845,21 @@ TEST(Replay, NoiseComparesDatagramTxDatagramByDatagram) {
   EXPECT_EQ(first_tx_mismatch_offset(*m.first_tx_mismatch), 0u);
   EXPECT_THAT(format_first_tx_mismatch(*m.first_tx_mismatch),
               ::testing::EndsWith(": a recorded datagram was not sent, at tx offset 0"));
+  // Named where the recording sent it: the echo's first answer, one link
+  // latency (20 ms) in. It was named where the comparison gave up, the end,
+  // since the echo never caught up (xudp25).
+  std::optional<Tyme> sent;
+  for (const PassRecord& p : read_journal(dir.file("udp.hioj")).frames)
+    for (const OwnedEvent& e : p.events)
+      if (!sent && e.kind == EventKind::tx && e.channel == m.first_tx_mismatch->channel) {
+        sent = e.tyme;
+      }
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(*sent, Tyme{Tock{20'000'000}});
+  EXPECT_EQ(m.first_tx_mismatch->tyme, *sent);
+  EXPECT_EQ(m.first_tx_mismatch->pass, 20u);
+  EXPECT_THAT(format_first_tx_mismatch(*m.first_tx_mismatch),
+              ::testing::StartsWith("pass 20 (tyme 0.02 s) on channel "));
 
   // A datagram that differs is one mismatch: the hasty requester's every
   // request but the first ("request #<i>"), and those after still pair.

@@ -207,10 +207,10 @@ require("${err}" "hio sweep: --jobs 2: doer 'dev' \\([^)]*serial_port_jobs.toml:
         "a serial device and a fixed port with --jobs 2")
 # The device is not there: check says it as the run would, without opening
 # anything, and the scenario is still ok (unfixed: ok, and no word of it).
-require("${err}" "^hio sweep: warning: dev \\(stream serial:///dev/hio-no-such-tty\\?baud=115200\\) failed at tyme 0 s \\(pass 0\\): cannot open serial device /dev/hio-no-such-tty: No such file or directory\n"
+require("${err}" "^hio sweep: warning: dev \\(stream serial:///dev/hio-no-such-tty\\?baud=115200\\) failed while the doers were built: cannot open serial device /dev/hio-no-such-tty: No such file or directory\n"
         "sweep's check of a missing serial device")
 hio(check ${WORK}/serial_jobs.toml EXIT 0)
-require("${err}" "^hio check: warning: dev \\(stream serial:///dev/hio-no-such-tty\\?baud=115200\\) failed at tyme 0 s \\(pass 0\\): cannot open serial device /dev/hio-no-such-tty: No such file or directory\n$"
+require("${err}" "^hio check: warning: dev \\(stream serial:///dev/hio-no-such-tty\\?baud=115200\\) failed while the doers were built: cannot open serial device /dev/hio-no-such-tty: No such file or directory\n$"
         "check of a missing serial device")
 require("${out}" "1 warning above\\)\n$" "check of a missing serial device: ok")
 

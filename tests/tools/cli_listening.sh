@@ -84,6 +84,6 @@ grep -qF "\"listening\": [{\"doer\": \"srv\", \"address\": \"tcp://127.0.0.1:$po
 grep -qF '"passed": true' server.out || fail "server: srv.accepted never reached 1"
 [ "$(grep -c "listens on" server.err)" -eq 1 ] || fail "server: said where it listens more than once"
 [ $swept -eq 0 ] || fail "sweep: exit $swept, expected 0"
-grep -q "^hio sweep: warning: again (listener tcp://127.0.0.1:$port) failed at tyme 0 s (pass 0): .*in use$" sweep.err &&
+grep -q "^hio sweep: warning: again (listener tcp://127.0.0.1:$port) failed while the doers were built: .*in use$" sweep.err &&
   [ "$(grep -vc "$behind" sweep.err)" -eq 1 ] || { cat sweep.out sweep.err; fail "sweep: not one warning that the port is in use"; }
 echo ok

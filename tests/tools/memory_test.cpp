@@ -751,6 +751,84 @@ TEST(Memory, OutOfMemoryReadingAJournalIsNotDamage) {
   }
 }
 
+// Fails the next allocation after its recur of pass `at`, whoever's it is
+// (the last doer of the tree: the pass's end, or the next pass's).
+class LateArm final : public Doer {
+ public:
+  explicit LateArm(std::int64_t at) : at_(at) {}
+
+ protected:
+  bool recur(Tyme) override {
+    if (passes_++ == at_) g_fail_in.store(0);
+    return false;
+  }
+
+ private:
+  std::int64_t at_;
+  std::int64_t passes_ = 0;
+};
+
+std::atomic<std::int64_t> g_late_at{-1};
+
+// The replayer's own allocations in a pass (the journal reader's, reading
+// the next recorded pass as this one ends) are hio's, exit 6, in a noise
+// replay too, where the doers' out of memory is theirs (exit 5, as in hio
+// run): the Replayer marks its own (Replayer::own_out_of_memory). Without
+// the mark a noise replay called it the doers' exception, exit 5.
+TEST(Memory, OutOfMemoryOfTheReplayerInANoiseReplaysPassIsHios) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"late_arm",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       return std::make_unique<LateArm>(g_late_at.load());
+                     },
+                     false});
+  const hio::test::TempDir temp("hio-oom-late");
+  std::string text = udp_scenario(3);
+  text.replace(text.find("limit = \"200s\""), 15, "limit = \"30ms\"");
+  text += "\n[[doer]]\nkind = \"late_arm\"\nname = \"arm\"\n";
+  const Scenario s = load_scenario_text(text, "udp.toml", kinds);
+  RunOptions record;
+  record.record_path = temp.path() + "/run.hioj";
+  ASSERT_FALSE(run_scenario(s, kinds, record).error.has_value());
+  const std::string journal = record.record_path;
+  const char* argv[] = {"hio", "replay", journal.c_str(), "--noise", "reorder=0.5", "--seed", "1"};
+  // What run_cli says when the next allocation after LateArm's recur of
+  // pass `at` fails.
+  struct Said {
+    int rc = -1;
+    std::string out, err;
+  };
+  const auto fail_after = [&](std::int64_t at) {
+    g_late_at = at;
+    g_failed = false;
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    Said said;
+    said.rc = run_cli(7, argv, kinds);
+    g_fail_in = -1;
+    g_late_at = -1;
+    said.err = ::testing::internal::GetCapturedStderr();
+    said.out = ::testing::internal::GetCapturedStdout();
+    EXPECT_TRUE(g_failed) << at;
+    return said;
+  };
+  // After pass 1 the reader reads the next recorded pass
+  // (Replayer::pass_ended, Feed::fill): the replayer's.
+  const Said reader = fail_after(1);
+  EXPECT_EQ(reader.rc, 6) << reader.out << reader.err;
+  EXPECT_NE(reader.err.find("hio replay: error: out of memory (std::bad_alloc)\n"),
+            std::string::npos)
+      << reader.out << reader.err;
+  // After pass 8 a doer closes its channel (ChannelDoer::exit): the doers'.
+  const Said doers = fail_after(8);
+  EXPECT_EQ(doers.rc, 5) << doers.out << doers.err;
+  EXPECT_NE(doers.out.find("ended:     the doers threw \"std::bad_alloc\""), std::string::npos)
+      << doers.out;
+}
+
 }  // namespace memory_test
 }  // namespace
 }  // namespace hio::tools

@@ -373,7 +373,9 @@ TEST(CheckScenario, AnUnknownCountersSuggestionKeepsADoerThatExists) {
 
 // A listener whose real port is in use (held here by a socket of the test's
 // own) is said by check as hio run says it, and only then: a run would start,
-// so it is a warning, not a problem (docs/scenarios.md).
+// so it is a warning, not a problem (docs/scenarios.md). But for when: check
+// runs no pass, so "while the doers were built" (it said "at tyme 0 s (pass
+// 0)", a pass that never ran: xudp25).
 TEST(CheckScenario, WarnsAboutAListenerWhosePortIsInUse) {
   const DoerRegistry kinds = registry();
   std::vector<std::string> warned;
@@ -389,7 +391,7 @@ TEST(CheckScenario, WarnsAboutAListenerWhosePortIsInUse) {
   EXPECT_NO_THROW(check_scenario(scenario, kinds, warn));
   ASSERT_EQ(warned.size(), 1u);
   const std::string expected =
-      "warning: server (listener " + address + ") failed at tyme 0 s (pass 0): ";
+      "warning: server (listener " + address + ") failed while the doers were built: ";
   EXPECT_EQ(warned[0].rfind(expected, 0), 0u) << warned[0];
   EXPECT_NE(warned[0].find("in use"), std::string::npos) << warned[0];
   // Free again: nothing to say.
@@ -397,6 +399,26 @@ TEST(CheckScenario, WarnsAboutAListenerWhosePortIsInUse) {
   warned.clear();
   EXPECT_NO_THROW(check_scenario(scenario, kinds, warn));
   EXPECT_TRUE(warned.empty()) << warned.at(0);
+}
+
+// What a second run at the same time could not have (BuiltScenario::
+// fixed_real), in the scenario's order: hio sweep's --jobs refusal names the
+// first of the file. Unfixed it was the claims map's order (family, then
+// port: "datagram ..." before "stream ..."), so the UDP endpoint came first.
+TEST(CheckScenario, FixedAddressesAreInTheScenariosOrder) {
+  const DoerRegistry kinds = registry();
+  const Scenario scenario = load_scenario_text(
+      "[run]\nmode = \"real\"\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"web\"\naddress = \"tcp://127.0.0.1:47702\"\n"
+      "[[doer]]\nkind = \"udp_responder\"\nname = \"dns\"\naddress = \"udp://127.0.0.1:47701\"\n"
+      "[[doer]]\nkind = \"echo_server\"\nname = \"alt\"\naddress = \"tcp://127.0.0.1:47700\"\n",
+      "f.toml", kinds);
+  // A port another process holds only adds a warning: the claims are the same.
+  const std::vector<FixedReal> fixed = check_scenario(scenario, kinds, [](const std::string&) {});
+  ASSERT_EQ(fixed.size(), 3u);
+  EXPECT_EQ(fixed[0].what, "doer 'web' (f.toml:6:11) listens on 'tcp://127.0.0.1:47702'");
+  EXPECT_EQ(fixed[1].what, "doer 'dns' (f.toml:10:11) binds 'udp://127.0.0.1:47701'");
+  EXPECT_EQ(fixed[2].what, "doer 'alt' (f.toml:14:11) listens on 'tcp://127.0.0.1:47700'");
 }
 
 // A serial device that is not there is said by check as hio run says it,
@@ -413,8 +435,9 @@ TEST(CheckScenario, WarnsAboutASerialDeviceThatIsNotThere) {
   EXPECT_NO_THROW(check_scenario(scenario, kinds, warn));
   ASSERT_EQ(warned.size(), 1u);
   EXPECT_EQ(warned[0],
-            "warning: dev (stream serial:///dev/hio-no-such-tty?baud=115200) failed at tyme 0 s "
-            "(pass 0): cannot open serial device /dev/hio-no-such-tty: No such file or directory");
+            "warning: dev (stream serial:///dev/hio-no-such-tty?baud=115200) failed while the "
+            "doers were built: cannot open serial device /dev/hio-no-such-tty: No such file or "
+            "directory");
 }
 
 // check touches no peer: a real client is made (its parameters checked) but
@@ -511,7 +534,7 @@ TEST(CheckScenario, WarnsAboutAHostNameThatDoesNotResolveAsTheRunWould) {
     EXPECT_NO_THROW(check_scenario(load_scenario_text(text, "n.toml", kinds), kinds, warn));
     ASSERT_EQ(warned.size(), 1u) << c.address;
     const std::string expected = "warning: c (" + c.channel + " " + c.address +
-                                 ") failed at tyme 0 s (pass 0): cannot resolve '" +
+                                 ") failed while the doers were built: cannot resolve '" +
                                  c.address.substr(c.address.find("://") + 3) +
                                  "': Host not found (authoritative)";
     EXPECT_EQ(warned[0], expected);
@@ -565,13 +588,15 @@ TEST(CheckScenario, ChecksAScopedIpv6ListenerAsTheRunDoes) {
   RunOptions options;
   options.warn = [&ran](const std::string& line) { ran.push_back(line); };
   EXPECT_NO_THROW(run_scenario(scenario, kinds, options));
-  const std::string failed =
-      "warning: s (datagram udp://[fe80::1%lo]:0) failed at tyme 0 s (pass 0): bind to "
-      "[fe80::1%lo]:0 failed: Cannot assign requested address";
+  // The same words but for when: check runs no pass.
+  const std::string failed = "bind to [fe80::1%lo]:0 failed: Cannot assign requested address";
   ASSERT_FALSE(checked.empty());
-  EXPECT_EQ(checked[0], failed);
+  EXPECT_EQ(
+      checked[0],
+      "warning: s (datagram udp://[fe80::1%lo]:0) failed while the doers were built: " + failed);
   ASSERT_FALSE(ran.empty());
-  EXPECT_EQ(ran[0], failed);
+  EXPECT_EQ(ran[0],
+            "warning: s (datagram udp://[fe80::1%lo]:0) failed at tyme 0 s (pass 0): " + failed);
 }
 
 // An address holding a NUL (an \u0000 escape) is told in full: the
@@ -1130,6 +1155,32 @@ TEST(RunScenario, ChannelWarningsAreBoundedAndChangeNothing) {
             "run (--record) to see each");
 }
 
+// hio run --json counts the channel errors that stderr's count line says,
+// with or without a warn (unfixed: no such field; a script had to record the
+// run and hio inspect --kind error it: xudp25). And says whether the doers'
+// exception was out of memory: here not.
+TEST(RunScenario, ChannelErrorsAreCountedInTheJson) {
+  const DoerRegistry kinds = registry();
+  const Scenario s = load_scenario_text(
+      "[run]\ntock = \"10ms\"\nlimit = \"100ms\"\n[net]\nhosts = [\"c\", \"s\"]\n"
+      "client_host = \"c\"\n[[doer]]\nkind = \"echo_client\"\nname = \"c\"\naddress = "
+      "\"sim://s:1\"\nretry = \"50ms\"\ncopies = 3\n",
+      "sim.toml", kinds);
+  RunSummary warned;
+  const std::vector<std::string> lines = warnings_of(s, kinds, &warned);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back().rfind("warning: 6 channel errors in all, on 3 channels;", 0), 0u)
+      << lines.back();
+  EXPECT_EQ(warned.channel_errors, 6u);
+  const RunSummary quiet = run_scenario(s, kinds);
+  EXPECT_EQ(quiet.channel_errors, 6u);
+  const std::string json = format_summary_json(quiet);
+  EXPECT_NE(json.find(", \"dropped_datagrams\": 0, \"channel_errors\": 6, "), std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"error\": null, \"out_of_memory\": false, \"passes\": "), std::string::npos)
+      << json;
+}
+
 // The doers that publish an address with port 0 are told where they got,
 // in build order, copies each, whether they listen or are bound; a fixed
 // port and a client's port 0 (udp_requester) are not. Simulated ports are
@@ -1214,7 +1265,7 @@ TEST(RunScenario, DatagramsTheKernelDroppedAreWarnedAboutAtTheEnd) {
   // tell that the run lost datagrams).
   const std::string json = format_summary_json(summary);
   EXPECT_NE(json.find("\"closing_reset\": 0, \"dropped_datagrams\": " + std::to_string(dropped) +
-                      ", \"late_passes\": "),
+                      ", \"channel_errors\": 0, \"late_passes\": "),
             std::string::npos)
       << json;
   EXPECT_NE(format_summary_json(RunSummary{}).find("\"dropped_datagrams\": 0, "),

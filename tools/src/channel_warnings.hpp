@@ -41,6 +41,10 @@ class ChannelWarnings final : public EventSink {
   // (a scenario that cannot be built says only its build errors, never a
   // warning without its count line), then said in order.
   void build_succeeded();
+  // hio check's (and a sweep's check before its seeds): no pass runs, so a
+  // channel that fails fails as the doers are built, and its line says so
+  // rather than name a tyme and a pass that never ran.
+  void runs_no_pass() { runs_no_pass_ = true; }
 
   void on_event(const ChannelEvent& e) override;
 
@@ -72,6 +76,7 @@ class ChannelWarnings final : public EventSink {
   std::size_t forget_at_ = 0;       // failed_'s size at which forget_released runs
   std::uint64_t errors_ = 0;
   bool building_ = true;
+  bool runs_no_pass_ = false;
   std::vector<std::string> held_;  // lines of channels that failed while building
 };
 

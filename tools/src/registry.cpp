@@ -332,6 +332,7 @@ void BuildContext::claim(const DoerSpec& spec, std::string_view key, const std::
                                            (family == "stream" ? "listens" : "is bound") + " " +
                                            why);
   }
+  mine.order = claims_made++;
   here.push_back(std::move(mine));
 }
 

@@ -513,10 +513,16 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     end = RunEnd::interrupted;
   } catch (const OutputError&) {
     throw;  // the replay's journal could not become FILE at the first pass
-  } catch (const std::bad_alloc&) {
-    // Out of memory (the doers', the journal reader's) is hio's (exit 6):
-    // no divergence of the doers, whose run was not the recorded one's.
-    throw;
+  } catch (const std::bad_alloc& error) {
+    // The doers' out of memory in a pass, where the replay can compare it
+    // (Replayer::doers_out_of_memory: a noise replay's, or the recorded end
+    // reproduced), is their exception, as in hio run (exit 5;
+    // ReplayResult::out_of_memory: a sweep ends on it, exit 6). Any other is
+    // hio's (exit 6): the replayer's own (the journal reader's), or one a
+    // strict replay's recorded run did not have.
+    if (journal_file_failed(journal) || !replayer.doers_out_of_memory(error.what())) throw;
+    replayer.threw(error.what(), true);
+    end = RunEnd::interrupted;
   } catch (const std::exception& error) {
     // A doer threw, as a recorded run's doer may have (its trailer's
     // end=error): the replayer compares it with the recorded end, and the
@@ -664,6 +670,8 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     run.end = replay_end(outcome);
     // A doer threw (as `hio replay` exits 5): the seed's end is "error".
     run.error = outcome.result.error;
+    // Out of memory in a pass: the sweep ends (exit 6), as hio sweep's does.
+    run.out_of_memory = outcome.result.out_of_memory;
     run.journal_lost = outcome.journal_lost;
     run.journal_moved = outcome.journal_moved;
     run.journal_check = outcome.journal_check;
@@ -877,6 +885,7 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       (note == NoiseNote::none ? std::string("null") : "\"" + std::string(to_string(note)) + "\"") +
       "}";
   out += ", " + (r.error ? json_field("error", *r.error) : std::string("\"error\": null"));
+  out += std::string(", \"out_of_memory\": ") + (r.out_of_memory ? "true" : "false");
   out += ", " + format_expectations_json(o.expectations, replay_passed(o));
   out += ", \"divergence\": ";
   if (r.divergence) {

@@ -8,6 +8,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -547,22 +548,36 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
+  // In the scenario's order (Claim::order), so that "the first" is the
+  // file's first, not the claims map's (by family, then port or device).
+  std::vector<std::pair<std::size_t, FixedReal>> fixed;
   for (const auto& [where, claims] : context.claimed) {
     for (const BuildContext::Claim& claim : claims) {
       // sim://, sim-serial://: per run
       if (claim.scheme == Scheme::sim || claim.scheme == Scheme::sim_serial) continue;
-      built->fixed_real.push_back(
-          FixedReal{claim.scheme, claim.who + " " +
-                                      (claim.scheme == Scheme::serial  ? "opens"
-                                       : where.rfind("stream", 0) == 0 ? "listens on"
-                                                                       : "binds") +
-                                      " '" + claim.address + "'"});
+      fixed.emplace_back(claim.order,
+                         FixedReal{claim.scheme, claim.who + " " +
+                                                     (claim.scheme == Scheme::serial  ? "opens"
+                                                      : where.rfind("stream", 0) == 0 ? "listens on"
+                                                                                      : "binds") +
+                                                     " '" + claim.address + "'"});
     }
   }
+  std::sort(fixed.begin(), fixed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [order, entry] : fixed)
+    built->fixed_real.push_back(std::move(entry));
   return built;
 }
 
 namespace {
+
+// RunSummary::channel_errors: it reads events only, as ChannelWarnings does.
+class ChannelErrorCount final : public EventSink {
+ public:
+  void on_event(const ChannelEvent& e) override { count += e.kind == EventKind::error ? 1 : 0; }
+  std::uint64_t count = 0;
+};
 
 // RunOptions::listening's calls, and RunSummary::listening: where the doers
 // whose address has port 0 listen. Those listening once the tree is built
@@ -648,7 +663,10 @@ std::vector<FixedReal> check_scenario(const Scenario& scenario, const DoerRegist
   RunOptions options;
   options.warn = warn;
   std::optional<ChannelWarnings> warnings;
-  if (warn) io.add_sink(warnings.emplace(doist, io, options.warn, std::nullopt));
+  if (warn) {
+    io.add_sink(warnings.emplace(doist, io, options.warn, std::nullopt));
+    warnings->runs_no_pass();
+  }
   std::unique_ptr<BuiltScenario> built = build_scenario(scenario, registry, doist, io);
   if (warnings) warnings->build_succeeded();
   if (warn) {
@@ -673,6 +691,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // The digest of a run without a journal (a journal's writer computes its
   // own). Declared before the hub so that it outlives the hub's use of it.
   replay::DigestSink digest;
+  ChannelErrorCount channel_errors;  // the same, for the hub's sink
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);
   doist.set_max_lag(scenario.run.max_lag);
@@ -695,6 +714,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     header.scenario = scenario.text;
     target.open(journal, doist, io, std::move(header), options.record_options);
   }
+  io.add_sink(channel_errors);
   std::optional<ChannelWarnings> warnings;
   if (options.warn) {
     // The count line names the journal only where it can be read again.
@@ -825,6 +845,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // Datagrams lost before the run could read them say nothing otherwise: no
   // event, nothing in the journal (real IO only: a replay has no socket).
   summary.dropped_datagrams = io.dropped_datagrams();
+  summary.channel_errors = channel_errors.count;
   if (options.warn) {
     for (const IoHub::DroppedDatagrams& dropped : summary.dropped_datagrams)
       options.warn(format_dropped_datagrams(dropped));
@@ -1002,6 +1023,7 @@ std::string format_summary_json(const RunSummary& s) {
        : s.stopped() ? "stopped"
                      : to_string(s.end)) +
       "\", " + (s.error ? json_field("error", *s.error) : "\"error\": null") +
+      ", \"out_of_memory\": " + (s.out_of_memory ? "true" : "false") +
       ", \"passes\": " + std::to_string(s.passes) +
       ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
       format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
@@ -1010,6 +1032,7 @@ std::string format_summary_json(const RunSummary& s) {
       json_field_or_null("journal_lost", s.journal_lost) + ", " + format_journal_failure_json(s) +
       ", \"closing_reset\": " + std::to_string(s.closing_reset) +
       ", \"dropped_datagrams\": " + std::to_string(dropped_datagrams_total(s)) +
+      ", \"channel_errors\": " + std::to_string(s.channel_errors) +
       ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
       format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +
       "\", \"rebases\": " + std::to_string(s.rebases) + ", \"given_up\": \"" +

@@ -152,6 +152,12 @@ struct ReplayResult {
   // text at the same tyme; otherwise it is a divergence (end_differs).
   std::optional<std::string> error{};
   Tyme error_tyme{};
+  // That exception was the doers' std::bad_alloc (Replayer::threw's
+  // out_of_memory; Replayer::doers_out_of_memory): memory ran out in a pass
+  // of a noise replay, or of a strict replay whose recorded run ran out there
+  // too (reproduced). A sweep of noise replays ends on it
+  // (SeedRun::out_of_memory), as hio sweep does.
+  bool out_of_memory = false;
   // A noise replay ran on this long past the recorded end by itself, to
   // deliver the rx its delay held there (ReplayOptions::overrun not set); 0
   // when it did not.
@@ -357,8 +363,9 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // tock and tyme again first, as attach() does (std::invalid_argument).
   // Destroying the replayer during its run() (from a doer, a sink or an
   // observer) is a bug and aborts (HIO_CHECK): run() would go on to finish
-  // it. A std::bad_alloc from the run (the doers', the journal reader's) is
-  // thrown on, not compared: out of memory says nothing of the doers.
+  // it. A std::bad_alloc is compared as the doers' exception where
+  // doers_out_of_memory says so (threw(what, true)); any other is thrown on,
+  // not compared.
   // With a journal, watches its writer (watch_output).
   [[nodiscard]] ReplayResult run(std::span<Doer* const> doers, Journal* journal = nullptr);
   [[nodiscard]] ReplayResult run(std::initializer_list<Doer*> doers, Journal* journal = nullptr) {
@@ -378,7 +385,26 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // The doers threw `what` (doist.run threw it; the Doist has closed them):
   // call before finish, which then compares it with the recorded end (run()
   // does this itself, and returns the result rather than the exception).
-  void threw(std::string_view what);
+  // `out_of_memory`: it was a std::bad_alloc (ReplayResult::out_of_memory).
+  void threw(std::string_view what, bool out_of_memory = false);
+  // A std::bad_alloc came out of the replayer's own work (the journal
+  // reader's, its comparisons', in its poll, observer, sink or transports'
+  // calls), which runs inside the doers' passes: not the doers' exception
+  // (out of memory is then hio's; a caller of doist.run throws it on rather
+  // than call threw()). Before session 26 a bad_alloc in a pass could not be
+  // told apart.
+  bool own_out_of_memory() const;
+  // A std::bad_alloc (`what`) came out of doist.run: whether it is the
+  // doers' exception to call threw(what, true) with, as hio run calls it
+  // (exit 5), or hio's to throw on (exit 6). The doers' when it is not the
+  // replayer's own (own_out_of_memory) and the replay can compare it: a
+  // noise replay (whose doers' exceptions are theirs, as in a run), or a
+  // strict replay whose recorded run ended with it at this pass (reproduced)
+  // or that diverged before it. Not where a strict replay's recorded run
+  // did not run out: out of memory there says nothing of the doers, and
+  // the replay has nothing to compare it with (the same replay may succeed
+  // with more memory).
+  bool doers_out_of_memory(std::string_view what);
   // A strict replay's first divergence so far. One found while the doers are
   // built (an open that differs) may make the build itself fail (a client
   // naming a listener whose recorded address never came): the divergence is

@@ -3,6 +3,7 @@
 // adds its own kinds next to the built-in ones (no global registration).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -177,8 +178,12 @@ struct BuildContext {
     bool wildcard = false;  // 0.0.0.0 or ::
     std::string who{};      // "doer 'a' (file:line:col)"
     Scheme scheme = Scheme::tcp;  // the address's
+    // The claims made before it: the order the doers were built in, the
+    // scenario's (the map's is by family and port).
+    std::size_t order = 0;
   };
   std::map<std::string, std::vector<Claim>, std::less<>> claimed = {};
+  std::size_t claims_made = 0;  // in `claimed`, all places together
   // The run is in virtual time (mode = "sim"): a real-IO address (tcp://,
   // tls://, udp://, serial://) would run against the wall clock while tyme
   // is virtual, so address() refuses it (not in a replay).

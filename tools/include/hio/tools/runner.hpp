@@ -266,6 +266,11 @@ struct RunSummary {
   // RunOptions::warn says of each (format_dropped_datagrams), and hio sweep
   // reports per seed. Empty for a run in virtual time.
   std::vector<IoHub::DroppedDatagrams> dropped_datagrams{};
+  // The error events of the run's channels, from the build on (a listener
+  // whose port is in use, a refused connect, a discarded datagram): what
+  // RunOptions::warn's count line says ("5 channel errors in all"), counted
+  // also without a warn. hio run --json's "channel_errors".
+  std::uint64_t channel_errors = 0;
   // A doer threw and ended the run (the journal's end=error): the text. The
   // summary says so ("ended: error") and hio run exits 5 (kExitDoerError).
   std::optional<std::string> error{};
