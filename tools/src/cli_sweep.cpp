@@ -70,7 +70,7 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
           (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
           ", and the runs are in real time: runs at once would all need it, and all but one "
           "would fail for that alone; give --jobs 1" +
-          (ports_only ? ", or port 0 (clients name the listener '@name')"
+          (ports_only ? ", or port 0 (the doers that reach it name it '@name')"
                       : " (a serial device has one opener)"));
     }
   } catch (const SettingError& error) {
