@@ -100,7 +100,7 @@ void StreamTx::part(std::size_t at, Settled& settled) {
   if (!settled.first) {
     const std::size_t n = std::min(expected_.size(), actual_.size());
     settled.first = StreamMismatch{std::string(expected_.view().substr(0, n)),
-                                   std::string(actual_.view().substr(0, n)), front_chunk_};
+                                   std::string(actual_.view().substr(0, n)), expected_.front()};
   }
   apart_ = true;
   matched_ = 0;
@@ -137,10 +137,8 @@ void StreamTx::consume_both(std::size_t n) {
 }
 
 void StreamTx::drop_chunks_before_front() {
-  while (!chunks_.empty() && chunks_.front() <= expected_.front()) {
-    front_chunk_ = chunks_.front();
+  while (!chunks_.empty() && chunks_.front() <= expected_.front())
     chunks_.pop_front();
-  }
 }
 
 StreamTx::Realigned StreamTx::realign() {

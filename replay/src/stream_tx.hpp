@@ -144,12 +144,7 @@ class StreamTx {
   ByteFifo expected_;
   ByteFifo actual_;
   std::deque<std::uint64_t> chunks_;  // stream positions of recorded chunk starts after the front
-  // The stream position of the recorded chunk the front is in: the front
-  // itself, or before it once a chunk longer than kRealignBytes was compared
-  // away in part (release_matched), so a mismatch names the chunk's start
-  // whichever side's bytes came first (xtcp26: 66000 for 65536).
-  std::uint64_t front_chunk_ = 0;
-  std::size_t matched_ = 0;  // in step: bytes at both fronts compared equal
+  std::size_t matched_ = 0;           // in step: bytes at both fronts compared equal
   bool apart_ = false;
   bool ended_ = false;  // finish(): no more bytes come
   // Apart: bytes passed over since the streams parted, on each side.
