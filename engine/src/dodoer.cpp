@@ -31,26 +31,6 @@ class ReapingHeld {
   bool was_;
 };
 
-// extend() of a doer in `released` (DoDoer::released_): refused.
-void refuse_released(const std::string& name, const DoerList::Owned& released,
-                     std::span<Doer* const> fresh) {
-  // Adopted, then removed, and not destroyed yet (the removal came inside a
-  // pass, an enter or a close: reap() destroys it once it ends). Listed
-  // again it would be destroyed all the same, later, while listed (rev24
-  // #2); owned twice by a second adopt(), deleted twice. remove() of an
-  // adopted child lets go of it: disown() it first to run it again. A scan:
-  // released holds only the removals of one pass, a few as a rule.
-  if (released.empty()) return;
-  for (const Doer* doer : fresh) {
-    const auto is_doer = [doer](const std::unique_ptr<Doer>& gone) { return gone.get() == doer; };
-    if (std::any_of(released.begin(), released.end(), is_doer)) {
-      throw std::logic_error("DoDoer '" + name + "': cannot take doer '" + doer->name() +
-                             "' back: it was adopted and removed, so it is destroyed once it "
-                             "has ended; disown() it before remove() to run it again");
-    }
-  }
-}
-
 }  // namespace
 
 namespace detail {
@@ -99,6 +79,10 @@ DoDoer::~DoDoer() {
 void DoDoer::enroll(Doer* doer) {
   if (!doer) throw std::invalid_argument("DoDoer '" + name() + "': adopt(nullptr)");
   if (doer == this) throw std::invalid_argument("DoDoer '" + name() + "' cannot adopt itself");
+  // Let go by an owner and not gone yet: a second owner (here, or the first
+  // again) would destroy it twice. A child listed here already is asked here
+  // too (extend below only asks the new ones).
+  core_.refuse_released(*doer);
   // Owned here, a doer that runs elsewhere would be destroyed with this
   // DoDoer (or as it is removed) while it still runs there: refused while the
   // caller still holds it (before session 24 it was taken, then the enter
@@ -112,12 +96,11 @@ void DoDoer::enroll(Doer* doer) {
     throw std::logic_error("DoDoer '" + name() + "': doer '" + doer->name() +
                            "' is adopted already (two owners would destroy it twice)");
   }
-  // Room first for what own() stores (its ownership bit; released_, for a
-  // doer whose enter removes it): after the enter a std::bad_alloc there
-  // would destroy a doer that runs (fixeng25). A nested adopt() inside that
-  // enter makes its own room, and may use this; not covered.
+  // Room first for the ownership bit own() sets: after the enter a
+  // std::bad_alloc there would destroy a doer that runs (fixeng25). A nested
+  // adopt() inside that enter makes its own room, and may use this; not
+  // covered. (own()'s other path stores a doer that no longer runs.)
   doers_.reserve_to_own(1);
-  DoerList::reserve_one_more(released_);
   // A child already (extend, then adopt to hand over ownership): it keeps
   // its one place in doers(), as extend() lists each doer once; listed twice
   // it would be entered twice and every run refused. Not a child yet: it
@@ -132,7 +115,13 @@ void DoDoer::own(std::unique_ptr<Doer>& doer) {
   if (doers_.contains(doer.get())) {
     doers_.own(doer);
   } else {
-    released_.push_back(std::move(doer));
+    // Closed as its enter returned (Schedule::enter_one), so a std::bad_alloc
+    // making room destroys a doer that no longer runs (adopt's caller never
+    // gets its reference). The room is made here, after the enter: a
+    // sibling the enter removed may have taken any made before (session
+    // 26's reserve in enroll() covered one removal only).
+    DoerList::reserve_one_more(released_);
+    DoerList::release(doer.release(), released_);
   }
 }
 
@@ -301,7 +290,12 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     if (!batch.insert(doer).second || doers_.contains(doer)) continue;
     fresh.push_back(doer);
   }
-  refuse_released(name(), released_, fresh);
+  // A doer an owner let go (its own remove, or another DoDoer's) would be
+  // destroyed once ended while listed here (rev24 #2; rev25 #2 for another
+  // DoDoer or a Doist, which stopped the program): refused, each asked of
+  // the doer (until session 27 a scan of this DoDoer's released_ only).
+  for (const Doer* doer : fresh)
+    core_.refuse_released(*doer);
   // While it closes its children (its exit, also while it fails inside its
   // own run), only listed, as the Doist queues (Schedule::closing()). Before
   // DoDoer::enter ran (a subclass's enter() adopting its fresh workers
@@ -326,15 +320,15 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     // Those entered before the one that failed stay (as Schedule::enter
     // says); the rest (not entered, or ended in their enter, or scheduled
     // elsewhere all along, which the enter refused) never became children.
-    std::vector<Doer*> not_children;
+    // Each erased as found: collecting them first allocated, and a
+    // std::bad_alloc there replaced the error and left them listed (rev25
+    // #7). One adopted meanwhile (by a sibling's enter) is let go as
+    // remove() lets go (making room for it may still run out of memory).
     for (std::size_t i = 0; i < fresh.size(); ++i) {
       if (!enter_now || was_scheduled[i] || !fresh[i]->scheduled()) {
-        not_children.push_back(fresh[i]);
+        doers_.erase(std::span<Doer* const>(&fresh[i], 1), &released_);
       }
     }
-    // One adopted meanwhile (by a sibling's enter) is let go as remove()
-    // lets go.
-    doers_.erase(not_children, &released_);
     throw;
   }
   return fresh.size();

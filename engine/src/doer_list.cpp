@@ -46,7 +46,12 @@ void DoerList::release_at(std::size_t index, Owned* released) {
   ++holes_;
   if (!owned) return;
   owned_[index] = false;
-  released->emplace_back(doer);
+  release(doer, *released);
+}
+
+void DoerList::release(Doer* doer, Owned& released) noexcept {
+  doer->released_by_owner_ = true;
+  released.emplace_back(doer);  // reserved: cannot throw
 }
 
 void DoerList::clear(Owned* released) {

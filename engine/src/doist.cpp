@@ -446,6 +446,10 @@ void Doist::exit() {
 
 std::size_t Doist::extend(std::span<Doer* const> doers) {
   detail::refuse_null(doers, "Doist::extend");
+  // Queued or entered, a doer a DoDoer let go would be destroyed by it all
+  // the same (rev25 #2): refused before anything changes.
+  for (const Doer* doer : doers)
+    core_.refuse_released(*doer);
   // Before a run, and while the Doist closes all its doers (exit(), the end
   // of run(), an error, its destructor: Schedule::closing(), the rule a
   // DoDoer follows too): queued for the next run.

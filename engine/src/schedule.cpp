@@ -66,9 +66,17 @@ void Schedule::refuse_while_closing(std::span<Doer* const> doers) const {
   }
 }
 
+void Schedule::refuse_released(const Doer& doer) const {
+  if (!doer.released_by_owner_) return;
+  throw std::logic_error(where() + ": cannot take doer '" + doer.name() +
+                         "': it was adopted and removed, so it is destroyed once it has "
+                         "ended; disown() it before remove() to run it again");
+}
+
 void Schedule::refuse_entering(std::span<Doer* const> doers) const {
   refuse_while_closing(doers);
   for (Doer* doer : doers) {
+    refuse_released(*doer);
     if (doer->deed_.schedule != nullptr) throw already_scheduled(*doer);
   }
   // Listed twice: the second would be refused only after the first's enter
@@ -110,8 +118,9 @@ void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
 
 void Schedule::enter_one(Doer& doer, Tyme tyme) {
   Deed& deed = doer.deed_;
-  // Scheduled since the batch was checked: by an earlier doer's enter (a
-  // DoDoer that holds it, an extend).
+  // Scheduled, or released by its owner, since the batch was checked: by
+  // an earlier doer's enter (a DoDoer that holds it, an extend, a remove).
+  refuse_released(doer);
   if (deed.schedule != nullptr) throw already_scheduled(doer);
   // Before anything changes: winding may throw (a DoDoer that contains
   // itself, a tree that would nest too deep here), and so may the push.

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doist.hpp"
@@ -332,12 +333,109 @@ TEST(DoDoerAdopt, ARemovedAdoptedChildCannotBeTakenBackBeforeItGoes) {
   Doist doist(Tock{1'000'000});
   doist.enter({&group});
   doist.recur();
-  EXPECT_THAT(refusal, HasSubstr("DoDoer 'G': cannot take doer 'victim' back: it was adopted "
-                                 "and removed, so it is destroyed once it has ended; disown() "
-                                 "it before remove() to run it again"));
+  EXPECT_THAT(refusal, HasSubstr("DoDoer 'G': cannot take doer 'victim': it was adopted and "
+                                 "removed, so it is destroyed once it has ended; disown() it "
+                                 "before remove() to run it again"));
   EXPECT_TRUE(second_owner_refused);
   EXPECT_THAT(group.doers(), ElementsAre(&restarter));
   EXPECT_EQ(census.live, 0);  // went as the pass ended
+  doist.exit();
+}
+
+// The same doer, removed by the group that adopted it, taken by another
+// scheduler before it goes: every one refuses it (rev25 #2). Until session 27
+// only the group that let it go did: another DoDoer or a Doist took it, and
+// the group destroyed it once it ended there, or aborted the program
+// ("destroyed while scheduled") when it was destroyed while the other still
+// ran it.
+TEST(DoDoerAdopt, ARemovedAdoptedChildIsRefusedByEveryOtherSchedulerUntilItGoes) {
+  Census census;
+  Trace trace;
+  auto owner = std::make_unique<DoDoer>("A", Tock{0}, std::vector<Doer*>{}, /*always=*/true);
+  Doer* const victim = &owner->adopt(std::make_unique<CloseRemover>(census, *owner, "victim"));
+  DoDoer idle_group("B");     // not running: extend only lists
+  DoDoer running_group("C");  // running: extend enters at once
+  ProbeDoer keeper(trace, "keeper");
+  running_group.extend({&keeper});
+  Doist other(Tock{1'000'000});
+  ProbeDoer mover(trace, "mover");
+  std::vector<std::string> refusals;
+  bool still_released_by_owner = false;
+  const auto refused = [&](auto take) {
+    try {
+      take();
+      ADD_FAILURE() << "a removed adopted child was taken by another scheduler";
+    } catch (const std::logic_error& e) {
+      refusals.emplace_back(e.what());
+    }
+  };
+  mover.on_recur = [&](ProbeDoer&, int n) {
+    if (n != 1) return;
+    owner->remove({victim});  // closed now, destroyed after this pass
+    still_released_by_owner = victim->released_by_owner();
+    refused([&] { idle_group.extend({victim}); });
+    refused([&] { running_group.extend({victim}); });
+    refused([&] { other.extend({victim}); });
+    refused([&] { other.enter({victim}); });
+  };
+  owner->extend({&mover});
+  Doist doist(Tock{1'000'000});
+  doist.enter({owner.get(), &running_group});
+  doist.recur();  // the mover's first run: the victim goes at the pass's end
+  EXPECT_TRUE(still_released_by_owner);
+  ASSERT_EQ(refusals.size(), 4u);
+  EXPECT_THAT(refusals[0], HasSubstr("DoDoer 'B': cannot take doer 'victim'"));
+  EXPECT_THAT(refusals[1], HasSubstr("DoDoer 'C': cannot take doer 'victim'"));
+  EXPECT_THAT(refusals[2], HasSubstr("the Doist: cannot take doer 'victim'"));
+  EXPECT_THAT(refusals[3], HasSubstr("the Doist: cannot take doer 'victim'"));
+  EXPECT_EQ(census.live, 0);
+  EXPECT_TRUE(idle_group.doers().empty());
+  EXPECT_THAT(running_group.doers(), ElementsAre(&keeper));
+  EXPECT_TRUE(other.doers().empty());
+  doist.recur();
+  doist.remove({owner.get()});
+  owner.reset();  // aborted here before: it destroyed the victim running in C
+  doist.exit();
+}
+
+// A child listed in a second group (extend while it runs in the first only
+// lists it there), then adopted and removed by the first: the second cannot
+// adopt it (two owners would destroy it twice) nor enter it as it enters.
+TEST(DoDoerAdopt, ARemovedAdoptedChildListedInAnotherGroupIsNotTakenThere) {
+  Census census;
+  Trace trace;
+  DoDoer owner("A", Tock{0}, {}, /*always=*/true);
+  Doer* const victim = &owner.adopt(std::make_unique<CloseRemover>(census, owner, "victim"));
+  DoDoer second("B", Tock{0}, {}, /*always=*/true);
+  second.extend({victim});  // listed only: B is not running
+  ProbeDoer mover(trace, "mover");
+  std::string adopt_refusal;
+  std::string enter_refusal;
+  mover.on_recur = [&](ProbeDoer&, int n) {
+    if (n != 1) return;
+    owner.remove({victim});
+    std::unique_ptr<Doer> again(victim);
+    try {
+      second.adopt(std::move(again));
+    } catch (const std::logic_error& e) {
+      adopt_refusal = e.what();
+    }
+    static_cast<void>(again.release());  // A's still, until the pass ends
+    Doist elsewhere(Tock{1'000'000});
+    try {
+      elsewhere.enter({&second});  // B enters its children: the victim too
+    } catch (const std::logic_error& e) {
+      enter_refusal = e.what();
+    }
+  };
+  owner.extend({&mover});
+  Doist doist(Tock{1'000'000});
+  doist.enter({&owner});
+  doist.recur();
+  EXPECT_THAT(adopt_refusal, HasSubstr("DoDoer 'B': cannot take doer 'victim': it was adopted"));
+  EXPECT_THAT(enter_refusal, HasSubstr("DoDoer 'B': cannot take doer 'victim': it was adopted"));
+  EXPECT_EQ(census.live, 0);  // went as A's pass ended; B's list let it go
+  EXPECT_TRUE(second.doers().empty());
   doist.exit();
 }
 

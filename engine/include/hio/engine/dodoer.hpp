@@ -65,8 +65,10 @@ class DoDoer : public Doer {
   // own first, and goes at the end of the DoDoer's pass or exit). So a
   // group that spawns short-lived children (each removing itself as it ends, even in its
   // enter, or removed by the group once done) holds only the live ones, however many it
-  // spawned. References to a removed child dangle then: disown() it first to keep it (adopt
-  // or extend of one not gone yet is std::logic_error: it would go all the same).
+  // spawned. References to a removed child dangle then: disown() it first to keep it. One
+  // not gone yet (Doer::released_by_owner) is refused by every scheduler: adopt or extend
+  // here or by another DoDoer, a Doist's extend, enter or run is std::logic_error (it would
+  // go all the same, while the other ran it).
   template <std::derived_from<Doer> D>
   D& adopt(std::unique_ptr<D>&& doer) {
     enroll(doer.get());  // may throw: the caller keeps the doer

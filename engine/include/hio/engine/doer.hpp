@@ -103,6 +103,11 @@ class Doer : public Tymee {
   std::exception_ptr hook_error() const { return hook_error_; }
 
   bool scheduled() const { return deed_.schedule != nullptr; }
+  // Adopted by a DoDoer, then removed from it (DoDoer::remove, or its own
+  // enter removed it): that DoDoer destroys it once it has ended, so no
+  // scheduler takes it again (extend, adopt, enter: std::logic_error).
+  // disown() before remove() keeps a doer to run it again.
+  bool released_by_owner() const { return released_by_owner_; }
   bool parked() const {
     return deed_.state == Deed::State::parked || deed_.state == Deed::State::idling;
   }
@@ -260,6 +265,9 @@ class Doer : public Tymee {
   Deed deed_;
   Tyme park_until_{};        // read only when parking_
   bool run_always_ = false;  // see run_always()
+  // See released_by_owner(); set by DoerList::release, never cleared (the
+  // doer is destroyed). In run_always_'s padding: no byte per doer more.
+  bool released_by_owner_ = false;
   std::string name_;
   // Most doers have no opts: an empty map would cost every doer 48 bytes of
   // its size, so it is made on the first write (opts()).

@@ -73,6 +73,11 @@ class DoerList {
   // Room in `owned` for one more, growing geometrically. May throw
   // std::bad_alloc, changing nothing.
   static void reserve_one_more(Owned& owned);
+  // Hands an owned doer that leaves (erase(), clear(), a DoDoer's adopted
+  // child whose enter removed it) over to `released`, marked
+  // (Doer::released_by_owner: whoever took it now would lose it). Room must
+  // be there (reserve_one_more): this cannot throw.
+  static void release(Doer* doer, Owned& released) noexcept;
   bool owns(const Doer* doer) const;
   // Gives up owning `doer`, which stays listed; null if the list does not
   // own it.

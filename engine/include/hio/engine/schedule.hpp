@@ -73,6 +73,11 @@ class Schedule {
   // ones entered before it stay scheduled). If an enter exits this
   // schedule, the doers after it are not entered.
   void enter(std::span<Doer* const> doers, Tyme tyme);
+  // std::logic_error if `doer` was adopted by a DoDoer and removed there
+  // (Doer::released_by_owner): taken here, it would be destroyed by that
+  // DoDoer all the same, while this one lists or runs it. Entering refuses
+  // it; a DoDoer's extend() and adopt() ask too (they may only list).
+  void refuse_released(const Doer& doer) const;
 
   // One pass at `tyme`; a deed that suspends with tock 0 is next due at
   // tyme + tock0 (the scheduler's own tock).
