@@ -178,6 +178,7 @@ void Schedule::enter_one(Doer& doer, Tyme tyme) {
     deed.state = Deed::State::idle;
     deed.schedule = nullptr;
     deed.wake_pending = false;
+    deed.slot = -1;                      // push_ready set it before its push failed
     entering_.push_back({&deed, true});  // room: popped above, never shrunk
     close_entered(doer);
     throw;
@@ -227,6 +228,10 @@ void Schedule::collect_due(Tyme tyme) {
     woken_.clear();
     std::sort(extra_.begin(), extra_.end(), by_label);
     merge_into_run(extra_);
+    // Scratch: its deeds are in run_ now. Kept, they would be stale once
+    // they leave this schedule, and close_all() drops what it holds (marks
+    // them idle) wherever they are by then.
+    extra_.clear();
   }
   for (Bucket& bucket : buckets_) {
     if (bucket.deeds.empty() || bucket.at > tyme) continue;

@@ -376,6 +376,76 @@ TEST(Park, AWakeWhileEnteringDoesNotOutliveTheEnter) {
   }
 }
 
+// A doer that parks with a deadline once, runs at it, then finishes.
+class ParkOnce : public Doer {
+ public:
+  explicit ParkOnce(bool by_wake) : Doer("C"), by_wake_(by_wake) {}
+  int runs = 0;
+
+ protected:
+  void enter() override { runs = 0; }
+  bool recur(Tyme tyme) override {
+    if (++runs > 1) return true;
+    if (by_wake_) {
+      park();
+    } else {
+      park(tyme_after(tyme, Tock{2'000'000}));
+    }
+    return false;
+  }
+
+ private:
+  bool by_wake_;
+};
+
+// Moves C from G to the Doist (at 4 ms; C then parks in the Doist's timer
+// heap) and removes G (at 6 ms), whose close runs over its schedule's lists.
+class Mover : public Doer {
+ public:
+  Mover(Doist& doist, DoDoer& group, ParkOnce& c, bool by_wake)
+      : Doer("M"), doist_(doist), group_(group), c_(c), by_wake_(by_wake) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    const auto ms = [](int n) { return Tyme{Tock{n * 1'000'000}}; };
+    if (by_wake_ && tyme == ms(1)) c_.wake();  // C's first park, in G
+    if (tyme == ms(4)) moved = doist_.extend({&c_});
+    if (tyme == ms(6)) doist_.remove({&group_});
+    if (by_wake_ && tyme == ms(8)) c_.wake();  // C's park in the Doist
+    return tyme >= ms(20);
+  }
+
+ public:
+  std::size_t moved = 0;
+
+ private:
+  Doist& doist_;
+  DoDoer& group_;
+  ParkOnce& c_;
+  bool by_wake_;
+};
+
+// A deed due from the timer heap (or woken) passes through its schedule's
+// scratch list on its way into a pass. Until session 27 that list kept it
+// after the pass, and a close of the schedule (close_all) marked every deed
+// in it idle, with no slot, wherever it was by then: here C, which had left G
+// for the Doist and parked in its timer heap or woken list. At its deadline
+// the Doist erased slot -1 from its heap, a write before the heap's storage
+// (ASan: heap-buffer-overflow; an optimized build aborted, "double free or
+// corruption") (xemb27).
+TEST(Park, ADeedThatLeftADoDoerIsNotTouchedByTheDoDoersClose) {
+  for (const bool by_wake : {false, true}) {
+    ParkOnce c(by_wake);
+    DoDoer group("G", Tock{0}, {&c}, /*always=*/true);
+    Doist doist(Tock{1'000'000});
+    Mover mover(doist, group, c, by_wake);
+    EXPECT_EQ(doist.run({&group, &mover}, Tock{30'000'000}), RunEnd::done) << by_wake;
+    EXPECT_EQ(mover.moved, 1u) << by_wake;
+    EXPECT_EQ(c.runs, 2) << by_wake;  // its second stay: parked, then run once more
+    EXPECT_FALSE(c.scheduled()) << by_wake;
+  }
+}
+
 }  // namespace park_test
 }  // namespace
 }  // namespace hio::test
