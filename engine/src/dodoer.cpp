@@ -96,11 +96,14 @@ void DoDoer::enroll(Doer* doer) {
     throw std::logic_error("DoDoer '" + name() + "': doer '" + doer->name() +
                            "' is adopted already (two owners would destroy it twice)");
   }
-  // Room first for the ownership bit own() sets: after the enter a
-  // std::bad_alloc there would destroy a doer that runs (fixeng25). A nested
-  // adopt() inside that enter makes its own room, and may use this; not
-  // covered. (own()'s other path stores a doer that no longer runs.)
+  // Room first for what own() stores (its ownership bit; released_, for a
+  // doer whose enter removes it, which then runs on until it is done): after
+  // the enter a std::bad_alloc there would destroy a doer that runs
+  // (fixeng25). Siblings the enter removes take released_'s room only with
+  // one more made (reserve_one_more keeps a spare). A nested adopt() inside
+  // that enter makes its own room, and may use this; not covered.
   doers_.reserve_to_own(1);
+  DoerList::reserve_one_more(released_);
   // A child already (extend, then adopt to hand over ownership): it keeps
   // its one place in doers(), as extend() lists each doer once; listed twice
   // it would be entered twice and every run refused. Not a child yet: it
@@ -115,13 +118,7 @@ void DoDoer::own(std::unique_ptr<Doer>& doer) {
   if (doers_.contains(doer.get())) {
     doers_.own(doer);
   } else {
-    // Closed as its enter returned (Schedule::enter_one), so a std::bad_alloc
-    // making room destroys a doer that no longer runs (adopt's caller never
-    // gets its reference). The room is made here, after the enter: a
-    // sibling the enter removed may have taken any made before (session
-    // 26's reserve in enroll() covered one removal only).
-    DoerList::reserve_one_more(released_);
-    DoerList::release(doer.release(), released_);
+    DoerList::release(doer.release(), released_);  // room made by enroll
   }
 }
 

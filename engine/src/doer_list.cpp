@@ -93,7 +93,7 @@ void DoerList::reserve_to_own(std::size_t more) {
 }
 
 void DoerList::reserve_one_more(Owned& owned) {
-  if (owned.size() == owned.capacity())
+  if (owned.capacity() - owned.size() < 2)
     owned.reserve(std::max<std::size_t>(4, 2 * owned.capacity()));
 }
 

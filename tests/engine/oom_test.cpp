@@ -122,18 +122,23 @@ TEST(EngineOutOfMemory, EveryAllocationOfARunMayFailAndTheRunStillClosesCleanly)
 // list), and one that stays: every allocation of the run fails in turn. Room
 // for what adopt() stores after the doer's enter is made before it
 // (fixeng25): else a std::bad_alloc there destroyed a doer that was entered
-// and scheduled (a HIO_CHECK abort), or one left the group unowned.
+// and scheduled (a HIO_CHECK abort), or one left the group unowned. The
+// leaving one also removes the one adopted before it: that owned sibling goes
+// to the released list too, and must not take the room made for the leaving
+// one (session 27: every hand-over keeps a spare).
 int g_live_spawned = 0;
 
 class Spawned : public Doer {
  public:
-  Spawned(DoDoer& group, bool leaves) : Doer("spawned"), group_(group), leaves_(leaves) {
+  Spawned(DoDoer& group, bool leaves, Doer* sibling = nullptr)
+      : Doer("spawned"), group_(group), leaves_(leaves), sibling_(sibling) {
     ++g_live_spawned;
   }
   ~Spawned() override { --g_live_spawned; }
 
  protected:
   void enter() override {
+    if (sibling_ != nullptr) group_.remove({sibling_});
     if (leaves_) group_.remove({this});
   }
   bool recur(Tyme) override { return ++runs_ >= 2; }
@@ -141,6 +146,7 @@ class Spawned : public Doer {
  private:
   DoDoer& group_;
   bool leaves_;
+  Doer* sibling_;
   int runs_ = 0;
 };
 
@@ -150,7 +156,12 @@ class Spawner : public Doer {
 
  protected:
   bool recur(Tyme) override {
-    group_.adopt(std::make_unique<Spawned>(group_, true));
+    // Three leave (the released list holds 3 of its 4 places), then one
+    // removes the sibling and itself: the sibling took the last place.
+    Doer& sibling = group_.adopt(std::make_unique<Spawned>(group_, false));
+    for (int i = 0; i < 3; ++i)
+      group_.adopt(std::make_unique<Spawned>(group_, true));
+    group_.adopt(std::make_unique<Spawned>(group_, true, &sibling));
     group_.adopt(std::make_unique<Spawned>(group_, false));
     return ++runs_ >= 4;
   }

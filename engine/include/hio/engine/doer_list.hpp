@@ -70,8 +70,11 @@ class DoerList {
   // before an adopted doer's enter: after it, a bad_alloc would destroy a
   // doer that runs). May throw std::bad_alloc, changing nothing.
   void reserve_to_own(std::size_t more);
-  // Room in `owned` for one more, growing geometrically. May throw
-  // std::bad_alloc, changing nothing.
+  // Room in `owned` for one more and a spare after it, growing
+  // geometrically: erase() and clear() make it before each doer they hand
+  // over, so room a DoDoer made before an enter (for the adopted doer whose
+  // enter removes itself) is still there after that enter removed owned
+  // siblings. May throw std::bad_alloc, changing nothing.
   static void reserve_one_more(Owned& owned);
   // Hands an owned doer that leaves (erase(), clear(), a DoDoer's adopted
   // child whose enter removed it) over to `released`, marked
