@@ -247,6 +247,14 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Delivers a recorded input (rx without noise); false if it cannot be now.
   bool deliver_input(const OwnedEvent& e);
   std::string undeliverable_reason(const OwnedEvent& e) const;
+  // Strict: why the recorded input `e` is one the doers' channel, with its
+  // limits, could not have received (an accept beyond remotes_max, a
+  // datagram over datagram_bytes_max: a --scenario that lowers them), or
+  // nothing. Such a replay diverges there (input not deliverable).
+  std::optional<std::string> beyond_limits(const OwnedEvent& e) const;
+  // Strict: counts the accepted remotes alive per listener from the
+  // replay's events (an accept; a close or failure of an accepted channel).
+  void note_remote_ends(const ChannelEvent& e);
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
   bool noisy_rx(const OwnedEvent& e, const RxNoise& noise, Tyme now);
   // Noise: draws every kind's decision about the recorded rx `e`, one from
@@ -666,6 +674,15 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
   bool polled = false;  // a pass has begun (Replayer::poll): see due()
+  // A strict replay of a journal whose inputs a network delivered (no noise
+  // chain: a noise replay delivers recorded accepts whatever remotes_max
+  // says) holds them to the limits of the doers' channels (beyond_limits).
+  bool limits_hold = false;
+  // Strict (limits_hold): each accepted channel alive and its listener, and
+  // how many each listener has alive, counted as the transports count them
+  // (note_remote_ends): from its accept to its close or failure.
+  std::map<std::uint32_t, std::uint32_t> accepted_by;
+  std::map<std::uint32_t, std::size_t> remotes_alive;
   // noise: the run's closing pass (run_ending at the recorded end): no doer
   // runs again, so held rx stay held (undelivered) rather than be delivered
   // into a buffer nobody reads.

@@ -36,6 +36,7 @@ Replayer::Replayer(const std::string& path, ReplayOptions options)
   }
   header_ = *h;
   feed_->header_tock = header_.tock;
+  feed_->limits_hold = !feed_->noisy && noise_chain_of(header_).empty();
   if (feed_->options.overrun.value_or(Tock{0}) > Tock{0} && !feed_->noisy) {
     throw std::invalid_argument(
         "replay: an overrun needs noise (a strict replay ends where the recorded run did)");
@@ -323,6 +324,7 @@ void Replayer::on_event(const ChannelEvent& event) {
       f.note_unsent(event, /*recorded=*/false);
       return;
     }
+    if (f.limits_hold) f.note_remote_ends(event);
     f.strict_event(event);
   });
 }
