@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <map>
 #include <new>
 #include <optional>
@@ -584,20 +585,23 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   Tyme thrown_at{};
   // That exception was a std::bad_alloc (ReplayResult::out_of_memory).
   bool thrown_out_of_memory = false;
-  // The replayer's own allocations failed (Replayer::own_out_of_memory):
-  // the journal reader's, the comparisons', in one of its entry points
-  // (guarded). They run inside the doers' passes, where a std::bad_alloc
-  // cannot tell whose it was.
-  bool own_out_of_memory = false;
+  // The last std::bad_alloc of the replayer's own allocations
+  // (Replayer::own_out_of_memory): the journal reader's, the comparisons',
+  // in one of its entry points (guarded). They run inside the doers'
+  // passes, where a std::bad_alloc cannot tell whose it was. The exception
+  // itself, not a mark: a doer that catches it and goes on may later run
+  // out of memory itself, which is then the doers' (the replayer's stays
+  // alive here, so no later exception can take its place).
+  std::exception_ptr own_bad_alloc;
   // Runs `work`, an entry point's (the Doist's, the hub's, a transport's
-  // call): a std::bad_alloc out of it is the replayer's own, marked so and
+  // call): a std::bad_alloc out of it is the replayer's own, kept so and
   // thrown on.
   template <class Work>
   decltype(auto) guarded(Work&& work) {
     try {
       return work();
     } catch (const std::bad_alloc&) {
-      own_out_of_memory = true;
+      own_bad_alloc = std::current_exception();
       throw;
     }
   }

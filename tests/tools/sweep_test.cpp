@@ -23,6 +23,7 @@
 #include <streambuf>
 #include <string>
 #include <thread>
+#include <typeinfo>
 #include <vector>
 
 #include "../engine/wait_probe.hpp"
@@ -477,6 +478,72 @@ TEST(Sweep, OutOfMemoryInASeedsPassEndsTheSweep) {
                               0),
               0u)
         << err.str();
+  }
+}
+
+// A doer's std::bad_array_new_length (a subclass of std::bad_alloc: `new
+// T[n]` with a bad n) is its bug, which the seed repeats whatever memory it
+// has: the seed fails with it (exit 1), in a pass or while its kind builds
+// it, and the sweep goes on (rev25 #9: it ended as out of memory, exit 6,
+// naming no seed). hio run calls it no out of memory either.
+TEST(Sweep, ADoersBadArrayLengthIsItsSeedsFailureNotOutOfMemory) {
+  class BadLength final : public Doer {
+   protected:
+    bool recur(Tyme) override { throw std::bad_array_new_length(); }
+  };
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"bad_length",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       return std::make_unique<BadLength>();
+                     },
+                     false});
+  kinds.add(KindSpec{"bad_build",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       throw std::bad_array_new_length();
+                     },
+                     false});
+  const Scenario scenario = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"bad_length\"\nname = \"b\"\n", "bad.toml", kinds);
+  const RunSummary alone = run_scenario(scenario, kinds);
+  EXPECT_EQ(alone.error, std::optional<std::string>("std::bad_array_new_length"));
+  EXPECT_FALSE(alone.out_of_memory);
+  for (const unsigned jobs : {1u, 2u}) {
+    SweepOptions options;
+    options.jobs = jobs;
+    SweepCommand command;
+    command.shard_text = "1/1";
+    command.json = true;
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(sweep_command(scenario_seed_runner(scenario, kinds), shard_seeds({1, 2}, {1, 1}),
+                            options, command, out, err),
+              1)
+        << out.str() << err.str();
+    EXPECT_NE(out.str().find("{\"seed\": 2, \"passed\": false, \"end\": \"error\""),
+              std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("\"first_failure\": \"error: std::bad_array_new_length\""),
+              std::string::npos)
+        << out.str();
+    EXPECT_EQ(err.str().find("out of memory"), std::string::npos) << err.str();
+  }
+  // Built by its kind: a problem of the scenario's, not hio's out of memory.
+  const Scenario unbuildable = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"bad_build\"\nname = \"b\"\n", "bad.toml", kinds);
+  try {
+    (void)run_scenario(unbuildable, kinds);
+    ADD_FAILURE() << "no error";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(std::string(error.what()).find("cannot build doer 'b': std::bad_array_new_length"),
+              std::string::npos)
+        << error.what();
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << typeid(error).name() << ": " << error.what();
   }
 }
 

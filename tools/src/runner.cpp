@@ -22,6 +22,7 @@
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/journal.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
@@ -168,8 +169,6 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       }
     } catch (const BuildInterrupted&) {
       throw;  // not the doer's problem
-    } catch (const std::bad_alloc&) {
-      throw;  // nor is memory running out (run_cli: exit 6)
     } catch (const ParamErrors& errors) {
       std::string why;
       for (const ParamError& error : errors.errors()) {
@@ -183,6 +182,9 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       unbuilt(error.message());
       continue;
     } catch (const std::exception& error) {
+      // Nor is memory running out (run_cli: exit 6); a kind's own bug that
+      // throws a subclass of std::bad_alloc is its problem (is_out_of_memory).
+      if (replay::is_out_of_memory(error)) throw;
       problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + name + "': " + error.what()});
       unbuilt(error.what());
       continue;
@@ -287,9 +289,9 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
       }
     }
     return net;
-  } catch (const std::bad_alloc&) {
-    throw;  // out of memory is hio's (exit 6), not the scenario's [net]
   } catch (const std::exception& error) {
+    // Out of memory is hio's (exit 6), not the scenario's [net].
+    if (replay::is_out_of_memory(error)) throw;
     throw ScenarioError({Diagnostic{where, std::string("[net]: ") + error.what()}});
   }
 }
@@ -781,11 +783,12 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     // memory (run_cli: exit 6, as for hio check's). The journal, if any,
     // ended with it (end=error), as after a doer's error.
     throw;
-  } catch (const std::bad_alloc& error) {
-    doer_threw(error.what());
-    summary.out_of_memory = true;
   } catch (const std::exception& error) {
     doer_threw(error.what());
+    // Out of memory ends a sweep (exit 6); a subclass of std::bad_alloc
+    // that is not (std::bad_array_new_length) is the doer's bug, a seed's
+    // failure like any error (rev25 #9).
+    summary.out_of_memory = replay::is_out_of_memory(error);
   } catch (...) {
     // What is not a std::exception (a doer's hio::Cease that no one
     // requested): the journal, if any, ends with this same text.
