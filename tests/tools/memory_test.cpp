@@ -382,6 +382,8 @@ TEST(Memory, ChannelWarningsForgetReleasedChannels) {
   };
   ChannelWarnings warnings(doist, io, warn, std::string("run.hioj"));
   io.add_sink(warnings);
+  ChannelErrorCount errors;
+  io.add_sink(errors);
   warnings.build_succeeded();
   Idle idle;
   const auto passes = [&] { doist.run({&idle}, Tock{10'000'000}); };
@@ -420,7 +422,7 @@ TEST(Memory, ChannelWarningsForgetReleasedChannels) {
   }
   // Before: 5,005 (every channel with an error, to the end).
   EXPECT_LE(kept_max, std::size_t{200});
-  warnings.finish();
+  warnings.finish(errors.count);
   ASSERT_EQ(lines.size(), kChannelWarningsMax + 1);
   EXPECT_EQ(lines.back(),
             "warning: 5005 channel errors in all, on 5005 channels (4995 not named above); 5 "

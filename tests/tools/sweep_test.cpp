@@ -244,21 +244,21 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
               R"("seed": 3, "passed": false, "end": "done", "digest": )"
               R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
               dir +
-              R"(/seed-3.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
+              R"(/seed-3.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
       EXPECT_NE(
           report.find(
               R"("seed": 6, "passed": false, "end": "done", "digest": )"
               R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
-              R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": true})"),
+              R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": true})"),
           std::string::npos)
           << report;
       EXPECT_NE(
           report.find(
               R"("seed": 4, "passed": true, "end": "done", "digest": )"
               R"("0000000000000004", "first_failure": null, "journal": null, )"
-              R"("journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
+              R"("journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
       fs::remove_all(dir);
@@ -318,7 +318,7 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     EXPECT_NE(
         report.find(
             R"("journal": ")" + dir +
-            R"(/seed-1.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false}], "interrupted": true, )"
+            R"(/seed-1.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false}], "interrupted": true, )"
             R"("covered": "1..1", "resume": "--seeds 2..)" +
             std::to_string(last) + "\"}\n"),
         std::string::npos)
@@ -650,7 +650,7 @@ TEST(Sweep, DatagramsTheKernelDroppedAreReportedPerSeed) {
   const std::string again = said[0].substr(prefix.size());
   const std::string count = again.substr(0, again.find(' '));
   EXPECT_NE(json.str().find("\"closing_reset\": 0, \"dropped_datagrams\": " + count +
-                            ", \"beyond_keep\": false}\n"),
+                            ", \"channel_errors\": 0, \"beyond_keep\": false}\n"),
             std::string::npos)
       << json.str();
   EXPECT_NE(json.str().find("\"failed\": 0, \"dropped_datagrams\": " + count + ", "),
@@ -1018,12 +1018,12 @@ TEST(SweepJson, EachSeedCarriesItsClosingResets) {
     EXPECT_NE(text.find(R"({"seed": 1, )"), std::string::npos) << text;
     EXPECT_NE(
         text.find(
-            R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
+            R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
         std::string::npos)
         << text;
     EXPECT_NE(
         text.find(
-            R"("journal": null, "journal_lost": null, "closing_reset": 3, "dropped_datagrams": 0, "beyond_keep": false})"),
+            R"("journal": null, "journal_lost": null, "closing_reset": 3, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
         std::string::npos)
         << text;
   }
@@ -1044,7 +1044,7 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
       format_seed_result_json(r),
       R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
       R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-      R"("journal": "d/seed-7.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
+      R"("journal": "d/seed-7.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})");
   r.journal.clear();
   // A run that threw (never started, say) has no end and no digest.
   r.error = true;
@@ -1053,14 +1053,14 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
       format_seed_result_json(r),
       R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
       R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
+      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})");
   // A doer threw: the run ran to that end, and its digest is known.
   r.doer_threw = true;
   EXPECT_EQ(
       format_seed_result_json(r),
       R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
       R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
+      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})");
 }
 
 }  // namespace sweep_test

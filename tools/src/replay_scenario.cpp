@@ -401,9 +401,11 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // past the recorded end changes nothing.
   Doist doist(replayer.header().tock, false, replaced ? scenario->run.limit : Tock{0});
   doist.set_skip(scenario->run.skip);  // unobservable, as in a run: the same events either way
+  ChannelErrorCount channel_errors;    // outcome.channel_errors: a sink outlives the hub
   IoHub io(doist.tymth());
   doist.attach(io);
   replayer.attach(doist, io);
+  io.add_sink(channel_errors);
   // Right after the hub, before any channel, as for a recorded run. Its
   // header holds the scenario the replay used, so that it replays in turn.
   JournalTarget target(build_only ? std::string() : options.record_path);
@@ -535,6 +537,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     end = RunEnd::interrupted;
   }
   outcome.result = replayer.finish(end);
+  outcome.channel_errors = channel_errors.count;
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   // The replayer ends the run itself (RunEnd::interrupted, at the recorded
@@ -672,6 +675,7 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     run.journal_lost = outcome.journal_lost;
     run.journal_moved = outcome.journal_moved;
     run.journal_check = outcome.journal_check;
+    run.channel_errors = outcome.channel_errors;
     return run;
   };
 }

@@ -574,13 +574,6 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
 
 namespace {
 
-// RunSummary::channel_errors: it reads events only, as ChannelWarnings does.
-class ChannelErrorCount final : public EventSink {
- public:
-  void on_event(const ChannelEvent& e) override { count += e.kind == EventKind::error ? 1 : 0; }
-  std::uint64_t count = 0;
-};
-
 // RunOptions::listening's calls, and RunSummary::listening: where the doers
 // whose address has port 0 listen. Those listening once the tree is built
 // are said by start(); the rest (a host name being resolved) when their
@@ -693,7 +686,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // The digest of a run without a journal (a journal's writer computes its
   // own). Declared before the hub so that it outlives the hub's use of it.
   replay::DigestSink digest;
-  ChannelErrorCount channel_errors;  // the same, for the hub's sink
+  ChannelErrorCount channel_errors;  // RunSummary::channel_errors, and the warnings' count
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);
   doist.set_max_lag(scenario.run.max_lag);
@@ -843,7 +836,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                 .ended_at_pass = doist.ended_at_pass(),
                 .journal_failed = summary.journal_failed && !summary.journal_failed_at_end});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
-  if (warnings) warnings->finish();
+  if (warnings) warnings->finish(channel_errors.count);
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
   // Datagrams lost before the run could read them say nothing otherwise: no
   // event, nothing in the journal (real IO only: a replay has no socket).

@@ -186,6 +186,7 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.end = run.end;
   result.closing_reset = run.closing_reset;
   result.dropped_datagrams = run.dropped_datagrams;
+  result.channel_errors = run.channel_errors;
   result.journal_check = run.journal_check;
   // A doer threw: its end is "error", its digest the run's (deterministic
   // up to the exception); the seed's journal (end=error) is kept with the
@@ -403,6 +404,7 @@ SeedRun seed_run_of(const RunSummary& summary, std::uint64_t seed, const StopFla
   run.journal_moved = summary.journal_moved;
   run.journal_check = summary.journal_check;
   run.closing_reset = summary.closing_reset;
+  run.channel_errors = summary.channel_errors;
   // Said per seed as hio run warns at its end (nothing else says it: no
   // event, no journal holds them), and counted in the seed's result.
   for (const IoHub::DroppedDatagrams& dropped : summary.dropped_datagrams) {
@@ -581,6 +583,7 @@ std::string format_seed_result_json(const SeedResult& r) {
          json_field_or_null("journal_lost", r.journal_lost) +
          ", \"closing_reset\": " + std::to_string(r.closing_reset) +
          ", \"dropped_datagrams\": " + std::to_string(r.dropped_datagrams) +
+         ", \"channel_errors\": " + std::to_string(r.channel_errors) +
          ", \"beyond_keep\": " + (r.beyond_keep ? "true" : "false") + "}";
 }
 
