@@ -69,10 +69,13 @@ void ChannelWarnings::on_event(const ChannelEvent& e) {
   const std::string what =
       channel == nullptr ? "#" + std::to_string(e.channel) : channel_label(*channel);
   const bool retries = channel != nullptr && channel->options().retry.count() > 0;
+  // One that failed as the doers were built failed before any pass (hio
+  // run's, as check's, which runs none): no tyme or pass of a pass names it.
   const std::string when =
-      runs_no_pass_ ? std::string(" while the doers were built") + (ended ? "" : ", and stays open")
-                    : " at tyme " + format_seconds(e.tyme) + " s (pass " +
-                          std::to_string(doist_.passes()) + (ended ? "" : ", and stays open") + ")";
+      runs_no_pass_ || building_
+          ? std::string(" while the doers were built") + (ended ? "" : ", and stays open")
+          : " at tyme " + format_seconds(e.tyme) + " s (pass " + std::to_string(doist_.passes()) +
+                (ended ? "" : ", and stays open") + ")";
   std::string line = "warning: " + what + (ended ? " failed" : " had an error") + when + ": " +
                      message_text(e.text) + (retries && ended ? " (it retries)" : "");
   if (building_) {
