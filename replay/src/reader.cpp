@@ -14,6 +14,7 @@
 #include "hio/io/lookup_out_of_memory.hpp"
 #include "hio/replay/crc32c.hpp"
 #include "hio/replay/digest.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "le.hpp"
 #include "packed.hpp"
 #include "source.hpp"
@@ -265,9 +266,10 @@ struct JournalReader::Impl {
     } catch (const detail::DecodeError& e) {
       fail(JournalErrorKind::bad_message, at, e.what());
       return false;
-    } catch (const std::bad_alloc&) {
-      throw;  // out of memory is the reader's, not damage of the file
     } catch (const std::exception& e) {
+      // Out of memory is the reader's, not damage of the file; any other
+      // exception of the decoding is the frame's (is_out_of_memory).
+      if (is_out_of_memory(e)) throw;
       fail(JournalErrorKind::bad_message, at, std::string("cannot decode the frame: ") + e.what());
       return false;
     }

@@ -24,6 +24,12 @@ void Replayer::Feed::pump_strict(Tyme now) {
     const OwnedEvent& e = front();
     const std::uint64_t before = consumed;
     if (is_input(e)) {
+      if (const std::optional<std::string> why = beyond_limits(e)) {
+        // At once: the input would never come, and the doers' events of
+        // this pass after it would be compared with it instead.
+        diverge(DivergenceKind::undeliverable, &e, nullptr, "missing", *why);
+        return;
+      }
       if (!deliver_input(e)) return;
     } else if (e.kind == EventKind::tx) {
       if (!take_recorded_tx(e)) return;

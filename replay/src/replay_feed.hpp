@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <map>
 #include <new>
 #include <optional>
@@ -247,6 +248,14 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Delivers a recorded input (rx without noise); false if it cannot be now.
   bool deliver_input(const OwnedEvent& e);
   std::string undeliverable_reason(const OwnedEvent& e) const;
+  // Strict: why the recorded input `e` is one the doers' channel, with its
+  // limits, could not have received (an accept beyond remotes_max, a
+  // datagram over datagram_bytes_max: a --scenario that lowers them), or
+  // nothing. Such a replay diverges there (input not deliverable).
+  std::optional<std::string> beyond_limits(const OwnedEvent& e) const;
+  // Strict: counts the accepted remotes alive per listener from the
+  // replay's events (an accept; a close or failure of an accepted channel).
+  void note_remote_ends(const ChannelEvent& e);
   bool deliver_rx(Channel& c, ChannelPort port, std::string_view bytes, std::string_view peer);
   bool noisy_rx(const OwnedEvent& e, const RxNoise& noise, Tyme now);
   // Noise: draws every kind's decision about the recorded rx `e`, one from
@@ -576,20 +585,23 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   Tyme thrown_at{};
   // That exception was a std::bad_alloc (ReplayResult::out_of_memory).
   bool thrown_out_of_memory = false;
-  // The replayer's own allocations failed (Replayer::own_out_of_memory):
-  // the journal reader's, the comparisons', in one of its entry points
-  // (guarded). They run inside the doers' passes, where a std::bad_alloc
-  // cannot tell whose it was.
-  bool own_out_of_memory = false;
+  // The last std::bad_alloc of the replayer's own allocations
+  // (Replayer::own_out_of_memory): the journal reader's, the comparisons',
+  // in one of its entry points (guarded). They run inside the doers'
+  // passes, where a std::bad_alloc cannot tell whose it was. The exception
+  // itself, not a mark: a doer that catches it and goes on may later run
+  // out of memory itself, which is then the doers' (the replayer's stays
+  // alive here, so no later exception can take its place).
+  std::exception_ptr own_bad_alloc;
   // Runs `work`, an entry point's (the Doist's, the hub's, a transport's
-  // call): a std::bad_alloc out of it is the replayer's own, marked so and
+  // call): a std::bad_alloc out of it is the replayer's own, kept so and
   // thrown on.
   template <class Work>
   decltype(auto) guarded(Work&& work) {
     try {
       return work();
     } catch (const std::bad_alloc&) {
-      own_out_of_memory = true;
+      own_bad_alloc = std::current_exception();
       throw;
     }
   }
@@ -666,6 +678,15 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // noise: the pass is ending (or the run): inputs wait for no send any more
   bool draining = false;
   bool polled = false;  // a pass has begun (Replayer::poll): see due()
+  // A strict replay of a journal whose inputs a network delivered (no noise
+  // chain: a noise replay delivers recorded accepts whatever remotes_max
+  // says) holds them to the limits of the doers' channels (beyond_limits).
+  bool limits_hold = false;
+  // Strict (limits_hold): each accepted channel alive and its listener, and
+  // how many each listener has alive, counted as the transports count them
+  // (note_remote_ends): from its accept to its close or failure.
+  std::map<std::uint32_t, std::uint32_t> accepted_by;
+  std::map<std::uint32_t, std::size_t> remotes_alive;
   // noise: the run's closing pass (run_ending at the recorded end): no doer
   // runs again, so held rx stay held (undelivered) rather than be delivered
   // into a buffer nobody reads.

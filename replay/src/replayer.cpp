@@ -36,6 +36,7 @@ Replayer::Replayer(const std::string& path, ReplayOptions options)
   }
   header_ = *h;
   feed_->header_tock = header_.tock;
+  feed_->limits_hold = !feed_->noisy && noise_chain_of(header_).empty();
   if (feed_->options.overrun.value_or(Tock{0}) > Tock{0} && !feed_->noisy) {
     throw std::invalid_argument(
         "replay: an overrun needs noise (a strict replay ends where the recorded run did)");
@@ -131,16 +132,23 @@ ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
     end = journal != nullptr ? journal->run(doers) : feed_->doist->run(doers);
   } catch (const RecordedHioFailure&) {
     // The recorded end (the journal, if any, was finished with it).
-  } catch (const std::bad_alloc& e) {
-    // The doers' exception where it can be compared (doers_out_of_memory),
-    // as hio run calls it; otherwise no result to compare: thrown on.
-    if (feed_->output_failed() || !doers_out_of_memory(e.what())) throw;
-    threw(e.what(), true);
   } catch (const std::exception& e) {
-    if (feed_->output_failed()) throw;  // the replay's own journal failed: not the doers
-    threw(e.what());                    // the journal, if any, was finished with end=error
+    if (!take_thrown(e)) throw;  // the journal, if any, was finished with end=error
   }
   return finish(end);
+}
+
+bool Replayer::take_thrown(const std::exception& error) {
+  if (feed_->output_failed()) return false;  // the replay's own journal failed: not the doers
+  if (!is_out_of_memory(error)) {
+    threw(error.what());
+    return true;
+  }
+  // The doers' out of memory where it can be compared (doers_out_of_memory),
+  // as hio run calls it; otherwise no result to compare: thrown on.
+  if (!doers_out_of_memory(error.what())) return false;
+  threw(error.what(), true);
+  return true;
 }
 
 void Replayer::watch_output(const JournalWriter& writer) {
@@ -226,12 +234,12 @@ std::uint64_t Replayer::noise_held_looked_at() const {
 }
 
 bool Replayer::own_out_of_memory() const {
-  return feed_->own_out_of_memory;
+  return feed_->own_bad_alloc != nullptr && feed_->own_bad_alloc == std::current_exception();
 }
 
 bool Replayer::doers_out_of_memory(std::string_view what) {
   Feed& f = *feed_;
-  if (f.own_out_of_memory || !f.attached) return false;
+  if (own_out_of_memory() || !f.attached) return false;
   if (f.noisy) return true;
   // A strict replay: reproduced, or after a divergence that stands (the
   // result is that divergence, found before the doers ran out).
@@ -323,6 +331,7 @@ void Replayer::on_event(const ChannelEvent& event) {
       f.note_unsent(event, /*recorded=*/false);
       return;
     }
+    if (f.limits_hold) f.note_remote_ends(event);
     f.strict_event(event);
   });
 }

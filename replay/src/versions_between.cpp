@@ -36,6 +36,9 @@ VersionsBetween versions_between(std::string_view recorded_engine_version,
 std::string format_engine_version(std::string_view recorded_engine_version) {
   if (detail::engine_version_parts(recorded_engine_version))
     return std::string(recorded_engine_version);
+  // hio always writes one: only a header made by hand has none, which a
+  // quotation showed as `""` (rev25 #6).
+  if (recorded_engine_version.empty()) return std::string(kNoEngineVersion);
   // A text of another form is shown for what it is (a journal's bytes).
   std::string out;
   append_quoted_text(out, recorded_engine_version);
@@ -48,8 +51,9 @@ std::string format_recorded_version(std::string_view recorded_engine_version,
   if (!between.may_diverge()) return "";
   const std::string recorded = format_engine_version(recorded_engine_version);
   std::string out = "by " + recorded;
-  // No hio is called that: none to replay it with (rev23 L16).
-  if (between.unparsed) out += ", which names no hio version";
+  // No hio is called that: none to replay it with (rev23 L16). (One with
+  // no text says so itself.)
+  if (between.unparsed && !recorded_engine_version.empty()) out += ", which names no hio version";
   if (between.later) {
     return out + ", a later hio than this " + std::string(this_version) +
            ", whose Journal changes this one does not know: replay it with " + recorded;

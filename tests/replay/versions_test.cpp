@@ -88,6 +88,13 @@ TEST(ReplayVersions, AVersionThatNamesNoHioIsQuotedAlike) {
   EXPECT_EQ(format_recorded_version("my-capture", "hio 0.19.0")
                 .rfind("by " + format_engine_version("my-capture") + ", ", 0),
             0u);
+  // None at all (a header made by hand) is said in words, not as `""`
+  // (rev25 #6), and not said twice to name no hio.
+  EXPECT_EQ(format_engine_version(""), "an unnamed writer (no version recorded)");
+  EXPECT_EQ(format_recorded_version("", "hio 0.17.0"),
+            "by an unnamed writer (no version recorded); this is hio 0.17.0: the Journal "
+            "changes of hio 0.16 and 0.17 (docs/changes.md) can make the doers act otherwise; "
+            "record it again");
 }
 
 // Which versions a scenario rule may lie between: only a MINOR adds one, so

@@ -78,7 +78,7 @@ name = \"server\"
 address = \"tcp://192.0.2.1:0\"
 ")
 hio(run ${WORK}/built.toml EXIT 0)
-require("${err}" "^hio run: warning: server \\(listener tcp://192.0.2.1:0\\) failed at tyme 0 s \\(pass 0\\): [^\n]*\nhio run: warning: 1 channel error in all, on 1 channel; " "warning and count when built")
+require("${err}" "^hio run: warning: server \\(listener tcp://192.0.2.1:0\\) failed while the doers were built: [^\n]*\nhio run: warning: 1 channel error in all, on 1 channel; " "warning and count when built")
 # hio check says it too (building binds what a run binds), in the same
 # words, and still passes the scenario: the run would start.
 hio(check ${WORK}/built.toml EXIT 0)

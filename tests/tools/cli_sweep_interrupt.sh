@@ -57,7 +57,7 @@ grep -q '"journal": null' "$WORK/d/report.json" && fail "text: a failing seed wi
 last=$(ls "$WORK/d" | sed -n 's/^seed-\([0-9]*\)\.hioj$/\1/p' | sort -n | tail -1)
 "$HIO" inspect "$WORK/d/seed-$last.hioj" --kind close > "$WORK/j.inspect" || fail "text: journal unreadable" text
 grep -q "^trailer .* end=limit" "$WORK/j.inspect" || fail "text: journal of seed $last not complete" text
-grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": [^,]*, \"journal_lost\": null, \"closing_reset\": 0, \"dropped_datagrams\": 0, \"beyond_keep\": false}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
+grep -q "\"seed\": $done, \"passed\": false, [^}]*\"journal\": [^,]*, \"journal_lost\": null, \"closing_reset\": 0, \"dropped_datagrams\": 0, \"channel_errors\": [0-9]*, \"beyond_keep\": false}], \"interrupted\": true, \"covered\": \"1..$done\", \"resume\": \"--seeds $next..200000\"}\$" "$WORK/d/report.json" ||
   fail "text: report.json not interrupted at $done" text
 
 # --json with a shard: the resume line keeps the shard's step.

@@ -26,6 +26,7 @@
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
 #include "hio/io/sim_net.hpp"
+#include "hio/replay/replay.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
 #include "hio/tools/registry.hpp"
@@ -381,6 +382,8 @@ TEST(Memory, ChannelWarningsForgetReleasedChannels) {
   };
   ChannelWarnings warnings(doist, io, warn, std::string("run.hioj"));
   io.add_sink(warnings);
+  ChannelErrorCount errors;
+  io.add_sink(errors);
   warnings.build_succeeded();
   Idle idle;
   const auto passes = [&] { doist.run({&idle}, Tock{10'000'000}); };
@@ -419,7 +422,7 @@ TEST(Memory, ChannelWarningsForgetReleasedChannels) {
   }
   // Before: 5,005 (every channel with an error, to the end).
   EXPECT_LE(kept_max, std::size_t{200});
-  warnings.finish();
+  warnings.finish(errors.count);
   ASSERT_EQ(lines.size(), kChannelWarningsMax + 1);
   EXPECT_EQ(lines.back(),
             "warning: 5005 channel errors in all, on 5005 channels (4995 not named above); 5 "
@@ -827,6 +830,80 @@ TEST(Memory, OutOfMemoryOfTheReplayerInANoiseReplaysPassIsHios) {
   EXPECT_EQ(doers.rc, 5) << doers.out << doers.err;
   EXPECT_NE(doers.out.find("ended:     the doers threw \"std::bad_alloc\""), std::string::npos)
       << doers.out;
+}
+
+// A doer that catches the replayer's std::bad_alloc and goes on, and later
+// runs out of memory itself: that one is the doers', compared as in the
+// run. The replayer's was a mark never cleared, so the doer's later one was
+// called the replayer's too (hio's: Replayer::run threw it on, exit 6).
+// At its third pass, in a replay, the doer makes a channel with its nth
+// allocation failing, n = 0, 1, ..., until the one that fails is the
+// replayer's (its transport's, Replayer::own_out_of_memory in the catch),
+// which it swallows; at its fourth it throws std::bad_alloc, as in the
+// recorded run.
+class Swallower final : public Doer {
+ public:
+  Swallower(IoHub& io, const replay::Replayer* replayer) : io_(io), replayer_(replayer) {}
+  bool swallowed = false;
+
+ protected:
+  bool recur(Tyme) override {
+    ++passes_;
+    if (passes_ == 3 && replayer_ != nullptr) {
+      for (std::int64_t n = 0; n < 64 && !swallowed; ++n) {
+        g_fail_in.store(n);
+        try {
+          (void)io_.bind("sim://server:9");
+          g_fail_in.store(-1);
+          break;  // every allocation made: none failed
+        } catch (const std::bad_alloc&) {
+          swallowed = replayer_->own_out_of_memory();
+        }
+        g_fail_in.store(-1);
+      }
+    }
+    if (passes_ == 4) throw std::bad_alloc();
+    return false;
+  }
+
+ private:
+  IoHub& io_;
+  const replay::Replayer* replayer_;
+  int passes_ = 0;
+};
+
+TEST(Memory, ADoersOutOfMemoryAfterItSwallowedTheReplayersIsTheDoers) {
+  const hio::test::TempDir temp("hio-oom-swallow");
+  const std::string path = temp.path() + "/swallow.hioj";
+  {
+    Doist doist(Tock{1'000'000});
+    doist.set_handle_sigint(false);
+    IoHub io(doist.tymth());
+    doist.attach(io);
+    replay::JournalHeader header;
+    header.scenario = "swallow";
+    replay::Journal journal(doist, io, path, header);
+    Swallower doer(io, nullptr);
+    EXPECT_THROW(journal.run({&doer}, Tock{1'000'000'000}), std::bad_alloc);
+  }
+  replay::Replayer replayer(path);
+  Doist doist(replayer.header().tock, /*real=*/false);
+  doist.set_handle_sigint(false);
+  IoHub io(doist.tymth());
+  doist.attach(io);
+  replayer.attach(doist, io);
+  Swallower doer(io, &replayer);
+  std::optional<replay::ReplayResult> r;
+  try {
+    r = replayer.run({&doer});
+  } catch (const std::bad_alloc&) {
+    ADD_FAILURE() << "the doer's out of memory was called the replayer's";
+  }
+  g_fail_in = -1;
+  ASSERT_TRUE(doer.swallowed);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->error, std::optional<std::string>("std::bad_alloc"));
+  EXPECT_TRUE(r->out_of_memory);
 }
 
 }  // namespace memory_test

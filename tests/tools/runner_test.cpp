@@ -588,15 +588,17 @@ TEST(CheckScenario, ChecksAScopedIpv6ListenerAsTheRunDoes) {
   RunOptions options;
   options.warn = [&ran](const std::string& line) { ran.push_back(line); };
   EXPECT_NO_THROW(run_scenario(scenario, kinds, options));
-  // The same words but for when: check runs no pass.
+  // The same words: check runs no pass, and the run's failed before its
+  // first (it said "at tyme 0 s (pass 0)" before session 27).
   const std::string failed = "bind to [fe80::1%lo]:0 failed: Cannot assign requested address";
   ASSERT_FALSE(checked.empty());
   EXPECT_EQ(
       checked[0],
       "warning: s (datagram udp://[fe80::1%lo]:0) failed while the doers were built: " + failed);
   ASSERT_FALSE(ran.empty());
-  EXPECT_EQ(ran[0],
-            "warning: s (datagram udp://[fe80::1%lo]:0) failed at tyme 0 s (pass 0): " + failed);
+  EXPECT_EQ(
+      ran[0],
+      "warning: s (datagram udp://[fe80::1%lo]:0) failed while the doers were built: " + failed);
 }
 
 // An address holding a NUL (an \u0000 escape) is told in full: the
@@ -930,7 +932,7 @@ TEST(RunScenario, AnUnplugAtZeroMakesTheDeviceAbsentFromTheStart) {
   const RunSummary summary = run_scenario(s, kinds, options);
   EXPECT_TRUE(summary.passed()) << format_summary(summary);
   ASSERT_FALSE(warned.empty());
-  EXPECT_NE(warned.at(0).find("failed at tyme 0 s (pass 0): cannot open serial device "
+  EXPECT_NE(warned.at(0).find("failed while the doers were built: cannot open serial device "
                               "sim-serial://ttyS1: No such file or directory"),
             std::string::npos)
       << warned.at(0);
@@ -1116,7 +1118,7 @@ TEST(RunScenario, ChannelFailuresAreWarnedOnceEachThenCounted) {
   const std::vector<std::string> lines = warnings_of(s, kinds);
   ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
   EXPECT_EQ(lines[0], "warning: server (listener tcp://0.0.0.0:" + port +
-                          ") failed at tyme 0 s (pass 0): listen on 0.0.0.0:" + port +
+                          ") failed while the doers were built: listen on 0.0.0.0:" + port +
                           " failed: Address already in use");
   EXPECT_TRUE(::testing::internal::RE::PartialMatch(
       lines[1],

@@ -23,6 +23,7 @@
 #include <streambuf>
 #include <string>
 #include <thread>
+#include <typeinfo>
 #include <vector>
 
 #include "../engine/wait_probe.hpp"
@@ -243,21 +244,21 @@ TEST(Sweep, KeepJournalsTheFirstFailingSeedsWhateverTheThreads) {
               R"("seed": 3, "passed": false, "end": "done", "digest": )"
               R"("0000000000000003", "first_failure": "seed % 3 == 0", "journal": ")" +
               dir +
-              R"(/seed-3.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
+              R"(/seed-3.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
       EXPECT_NE(
           report.find(
               R"("seed": 6, "passed": false, "end": "done", "digest": )"
               R"("0000000000000006", "first_failure": "seed % 3 == 0", )"
-              R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": true})"),
+              R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": true})"),
           std::string::npos)
           << report;
       EXPECT_NE(
           report.find(
               R"("seed": 4, "passed": true, "end": "done", "digest": )"
               R"("0000000000000004", "first_failure": null, "journal": null, )"
-              R"("journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
+              R"("journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
           std::string::npos)
           << report;
       fs::remove_all(dir);
@@ -317,7 +318,7 @@ TEST(Sweep, InterruptedJournalRerunIsResumed) {
     EXPECT_NE(
         report.find(
             R"("journal": ")" + dir +
-            R"(/seed-1.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false}], "interrupted": true, )"
+            R"(/seed-1.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false}], "interrupted": true, )"
             R"("covered": "1..1", "resume": "--seeds 2..)" +
             std::to_string(last) + "\"}\n"),
         std::string::npos)
@@ -480,6 +481,72 @@ TEST(Sweep, OutOfMemoryInASeedsPassEndsTheSweep) {
   }
 }
 
+// A doer's std::bad_array_new_length (a subclass of std::bad_alloc: `new
+// T[n]` with a bad n) is its bug, which the seed repeats whatever memory it
+// has: the seed fails with it (exit 1), in a pass or while its kind builds
+// it, and the sweep goes on (rev25 #9: it ended as out of memory, exit 6,
+// naming no seed). hio run calls it no out of memory either.
+TEST(Sweep, ADoersBadArrayLengthIsItsSeedsFailureNotOutOfMemory) {
+  class BadLength final : public Doer {
+   protected:
+    bool recur(Tyme) override { throw std::bad_array_new_length(); }
+  };
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  kinds.add(KindSpec{"bad_length",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       return std::make_unique<BadLength>();
+                     },
+                     false});
+  kinds.add(KindSpec{"bad_build",
+                     "",
+                     {},
+                     [](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                       throw std::bad_array_new_length();
+                     },
+                     false});
+  const Scenario scenario = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"bad_length\"\nname = \"b\"\n", "bad.toml", kinds);
+  const RunSummary alone = run_scenario(scenario, kinds);
+  EXPECT_EQ(alone.error, std::optional<std::string>("std::bad_array_new_length"));
+  EXPECT_FALSE(alone.out_of_memory);
+  for (const unsigned jobs : {1u, 2u}) {
+    SweepOptions options;
+    options.jobs = jobs;
+    SweepCommand command;
+    command.shard_text = "1/1";
+    command.json = true;
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(sweep_command(scenario_seed_runner(scenario, kinds), shard_seeds({1, 2}, {1, 1}),
+                            options, command, out, err),
+              1)
+        << out.str() << err.str();
+    EXPECT_NE(out.str().find("{\"seed\": 2, \"passed\": false, \"end\": \"error\""),
+              std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("\"first_failure\": \"error: std::bad_array_new_length\""),
+              std::string::npos)
+        << out.str();
+    EXPECT_EQ(err.str().find("out of memory"), std::string::npos) << err.str();
+  }
+  // Built by its kind: a problem of the scenario's, not hio's out of memory.
+  const Scenario unbuildable = load_scenario_text(
+      "[run]\nlimit = \"1s\"\n[[doer]]\nkind = \"bad_build\"\nname = \"b\"\n", "bad.toml", kinds);
+  try {
+    (void)run_scenario(unbuildable, kinds);
+    ADD_FAILURE() << "no error";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(std::string(error.what()).find("cannot build doer 'b': std::bad_array_new_length"),
+              std::string::npos)
+        << error.what();
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << typeid(error).name() << ": " << error.what();
+  }
+}
+
 // A stop signal, then out of memory: the signal's code (130), as anywhere
 // (docs/scenarios.md, Exit codes). The sweep's watcher took the signal (its
 // threads block it), and when sweep() threw the bad_alloc it was lost: exit 6.
@@ -583,7 +650,7 @@ TEST(Sweep, DatagramsTheKernelDroppedAreReportedPerSeed) {
   const std::string again = said[0].substr(prefix.size());
   const std::string count = again.substr(0, again.find(' '));
   EXPECT_NE(json.str().find("\"closing_reset\": 0, \"dropped_datagrams\": " + count +
-                            ", \"beyond_keep\": false}\n"),
+                            ", \"channel_errors\": 0, \"beyond_keep\": false}\n"),
             std::string::npos)
       << json.str();
   EXPECT_NE(json.str().find("\"failed\": 0, \"dropped_datagrams\": " + count + ", "),
@@ -951,12 +1018,12 @@ TEST(SweepJson, EachSeedCarriesItsClosingResets) {
     EXPECT_NE(text.find(R"({"seed": 1, )"), std::string::npos) << text;
     EXPECT_NE(
         text.find(
-            R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})"),
+            R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
         std::string::npos)
         << text;
     EXPECT_NE(
         text.find(
-            R"("journal": null, "journal_lost": null, "closing_reset": 3, "dropped_datagrams": 0, "beyond_keep": false})"),
+            R"("journal": null, "journal_lost": null, "closing_reset": 3, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})"),
         std::string::npos)
         << text;
   }
@@ -977,7 +1044,7 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
       format_seed_result_json(r),
       R"({"seed": 7, "passed": false, "end": "done", "digest": "0000000000000000", )"
       R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-      R"("journal": "d/seed-7.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
+      R"("journal": "d/seed-7.hioj", "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})");
   r.journal.clear();
   // A run that threw (never started, say) has no end and no digest.
   r.error = true;
@@ -986,14 +1053,14 @@ TEST(SweepJson, ValidUtf8ForAnyBytes) {
       format_seed_result_json(r),
       R"({"seed": 7, "passed": false, "end": "error", "digest": null, )"
       R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
+      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})");
   // A doer threw: the run ran to that end, and its digest is known.
   r.doer_threw = true;
   EXPECT_EQ(
       format_seed_result_json(r),
       R"({"seed": 7, "passed": false, "end": "error", "digest": "0000000000001234", )"
       R"("first_failure_hex": "6572726f723a2063616e6e6f74206f70656e20fe", )"
-      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "beyond_keep": false})");
+      R"("journal": null, "journal_lost": null, "closing_reset": 0, "dropped_datagrams": 0, "channel_errors": 0, "beyond_keep": false})");
 }
 
 }  // namespace sweep_test

@@ -51,7 +51,6 @@ void ChannelWarnings::on_event(const ChannelEvent& e) {
     return;
   }
   if (e.kind != EventKind::error) return;
-  ++errors_;
   // An error that left the channel open (a UDP endpoint that discarded an
   // oversized datagram) is worded as such; one that ended it "failed". A
   // channel says each once: its first error, and its failure if that came
@@ -70,10 +69,13 @@ void ChannelWarnings::on_event(const ChannelEvent& e) {
   const std::string what =
       channel == nullptr ? "#" + std::to_string(e.channel) : channel_label(*channel);
   const bool retries = channel != nullptr && channel->options().retry.count() > 0;
+  // One that failed as the doers were built failed before any pass (hio
+  // run's, as check's, which runs none): no tyme or pass of a pass names it.
   const std::string when =
-      runs_no_pass_ ? std::string(" while the doers were built") + (ended ? "" : ", and stays open")
-                    : " at tyme " + format_seconds(e.tyme) + " s (pass " +
-                          std::to_string(doist_.passes()) + (ended ? "" : ", and stays open") + ")";
+      runs_no_pass_ || building_
+          ? std::string(" while the doers were built") + (ended ? "" : ", and stays open")
+          : " at tyme " + format_seconds(e.tyme) + " s (pass " + std::to_string(doist_.passes()) +
+                (ended ? "" : ", and stays open") + ")";
   std::string line = "warning: " + what + (ended ? " failed" : " had an error") + when + ": " +
                      message_text(e.text) + (retries && ended ? " (it retries)" : "");
   if (building_) {
@@ -97,14 +99,14 @@ void ChannelWarnings::forget_released() {
   forget_at_ = std::max(kForgetAtLeast, 2 * failed_.size());
 }
 
-void ChannelWarnings::finish() const {
-  if (errors_ == 0) return;
+void ChannelWarnings::finish(std::uint64_t errors) const {
+  if (errors == 0) return;
   std::size_t recovered = recovered_gone_;
   for (const auto& entry : failed_)
     recovered += entry.second.connected_after ? 1 : 0;
   const std::size_t failed = failed_count_;
-  std::string line = "warning: " + std::to_string(errors_) + " channel error" +
-                     (errors_ == 1 ? "" : "s") + " in all, on " + std::to_string(failed) +
+  std::string line = "warning: " + std::to_string(errors) + " channel error" +
+                     (errors == 1 ? "" : "s") + " in all, on " + std::to_string(failed) +
                      " channel" + (failed == 1 ? "" : "s");
   if (failed > kChannelWarningsMax) {
     line += " (" + std::to_string(failed - kChannelWarningsMax) + " not named above)";

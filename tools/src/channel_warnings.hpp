@@ -20,6 +20,15 @@ namespace hio::tools {
 // ("server/4 (stream tcp://127.0.0.1:5000)").
 std::string channel_label(const Channel& channel);
 
+// The channel errors of a run (error events): RunSummary::channel_errors,
+// and the count ChannelWarnings::finish says. The one count: it reads
+// events only, as ChannelWarnings does.
+class ChannelErrorCount final : public EventSink {
+ public:
+  void on_event(const ChannelEvent& e) override { count += e.kind == EventKind::error ? 1 : 0; }
+  std::uint64_t count = 0;
+};
+
 // RunOptions::warn's lines: what failed (channel name and address, the
 // error's text) and when (tyme and pass). A listener that cannot listen, a
 // datagram endpoint that cannot bind, a client whose connect is refused: each
@@ -43,13 +52,15 @@ class ChannelWarnings final : public EventSink {
   void build_succeeded();
   // hio check's (and a sweep's check before its seeds): no pass runs, so a
   // channel that fails fails as the doers are built, and its line says so
-  // rather than name a tyme and a pass that never ran.
+  // rather than name a tyme and a pass that never ran (as a run's line
+  // says it of a channel that failed before build_succeeded).
   void runs_no_pass() { runs_no_pass_ = true; }
 
   void on_event(const ChannelEvent& e) override;
 
-  // The count line, if any channel failed.
-  void finish() const;
+  // The count line, if any channel failed: `errors` in all (the run's
+  // ChannelErrorCount, attached as long as this).
+  void finish(std::uint64_t errors) const;
 
   // Channels whose state is kept: those with an error that the hub still
   // has (a released channel is counted and forgotten, at most about as many
@@ -74,7 +85,6 @@ class ChannelWarnings final : public EventSink {
   std::size_t failed_count_ = 0;    // channels with an error, forgotten ones too
   std::size_t recovered_gone_ = 0;  // forgotten ones that connected again later
   std::size_t forget_at_ = 0;       // failed_'s size at which forget_released runs
-  std::uint64_t errors_ = 0;
   bool building_ = true;
   bool runs_no_pass_ = false;
   std::vector<std::string> held_;  // lines of channels that failed while building

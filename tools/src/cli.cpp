@@ -17,6 +17,7 @@
 #include "clean_stop_catch.hpp"
 #include "cli_commands.hpp"
 #include "hio/engine/report.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/replay/types.hpp"
 #include "hio/tools/runner.hpp"
@@ -857,13 +858,16 @@ int run_command(int argc, const char* const* argv, const DoerRegistry& registry,
   } catch (const replay::JournalUnfinishedError& error) {
     cli_err() << command << "error: " << message_text(error.what()) << "\n";
     code = kExitOutputFailed;
-  } catch (const std::bad_alloc&) {
-    // Not bad input: the same command may succeed with more memory.
-    cli_err() << command << "error: out of memory (std::bad_alloc)\n";
-    code = kExitInternal;
   } catch (const std::exception& error) {
-    // No command expects it (each says what is wrong with its input itself).
-    cli_err() << command << "internal error: " << message_text(error.what()) << "\n";
+    if (replay::is_out_of_memory(error)) {
+      // Not bad input: the same command may succeed with more memory.
+      cli_err() << command << "error: out of memory (std::bad_alloc)\n";
+    } else {
+      // No command expects it (each says what is wrong with its input
+      // itself), a subclass of std::bad_alloc that is not out of memory
+      // neither (std::bad_array_new_length: a bug).
+      cli_err() << command << "internal error: " << message_text(error.what()) << "\n";
+    }
     code = kExitInternal;
   }
   return code;

@@ -28,7 +28,8 @@ void note_scenario_version(std::vector<Diagnostic>& problems, std::string_view r
   const std::string note =
       between.unparsed
           ? "the journal was recorded by " + replay::format_engine_version(recorded) +
-                ", which names no hio version; this is " + replay::engine_version() +
+                (recorded.empty() ? "" : ", which names no hio version") + "; this is " +
+                replay::engine_version() +
                 ", which may refuse what its writer accepted (docs/changes.md says what "
                 "changed): record it again"
           : "the journal was " + other +

@@ -11,12 +11,14 @@
 #include <string_view>
 #include <typeinfo>
 
+#include "channel_warnings.hpp"
 #include "hio/io/ip_text.hpp"
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/loader.hpp"
@@ -399,9 +401,11 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   // past the recorded end changes nothing.
   Doist doist(replayer.header().tock, false, replaced ? scenario->run.limit : Tock{0});
   doist.set_skip(scenario->run.skip);  // unobservable, as in a run: the same events either way
+  ChannelErrorCount channel_errors;    // outcome.channel_errors: a sink outlives the hub
   IoHub io(doist.tymth());
   doist.attach(io);
   replayer.attach(doist, io);
+  io.add_sink(channel_errors);
   // Right after the hub, before any channel, as for a recorded run. Its
   // header holds the scenario the replay used, so that it replays in turn.
   JournalTarget target(build_only ? std::string() : options.record_path);
@@ -439,9 +443,9 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     built = build_scenario(*scenario, registry, doist, io, BuildOptions{.with_net = false});
   } catch (const BuildInterrupted&) {
     throw;
-  } catch (const std::bad_alloc&) {
-    throw;  // out of memory is hio's (exit 6), whatever the replay has met
   } catch (const std::exception& error) {
+    // Out of memory is hio's (exit 6), whatever the replay has met.
+    if (replay::is_out_of_memory(error)) throw;
     if (!options.scenario_path.empty()) {
       check_replay_channels(*scenario, replayer.header(), options.journal, io);
     }
@@ -513,22 +517,17 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     end = RunEnd::interrupted;
   } catch (const OutputError&) {
     throw;  // the replay's journal could not become FILE at the first pass
-  } catch (const std::bad_alloc& error) {
-    // The doers' out of memory in a pass, where the replay can compare it
-    // (Replayer::doers_out_of_memory: a noise replay's, or the recorded end
-    // reproduced), is their exception, as in hio run (exit 5;
-    // ReplayResult::out_of_memory: a sweep ends on it, exit 6). Any other is
-    // hio's (exit 6): the replayer's own (the journal reader's), or one a
-    // strict replay's recorded run did not have.
-    if (journal_file_failed(journal) || !replayer.doers_out_of_memory(error.what())) throw;
-    replayer.threw(error.what(), true);
-    end = RunEnd::interrupted;
   } catch (const std::exception& error) {
     // A doer threw, as a recorded run's doer may have (its trailer's
     // end=error): the replayer compares it with the recorded end, and the
-    // replay's journal ends with it (replay_trailer_end).
-    if (journal_file_failed(journal)) throw;
-    replayer.threw(error.what());
+    // replay's journal ends with it (replay_trailer_end). The doers' out of
+    // memory in a pass, where the replay can compare it (a noise replay's,
+    // or the recorded end reproduced), is their exception, as in hio run
+    // (exit 5; ReplayResult::out_of_memory: a sweep ends on it, exit 6). Any
+    // other is hio's (exit 6): the replayer's own (the journal reader's), or
+    // one a strict replay's recorded run did not have
+    // (Replayer::take_thrown).
+    if (!replayer.take_thrown(error)) throw;
     end = RunEnd::interrupted;
   } catch (...) {
     // The same for what is not a std::exception (a doer's hio::Cease that no
@@ -538,6 +537,7 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
     end = RunEnd::interrupted;
   }
   outcome.result = replayer.finish(end);
+  outcome.channel_errors = channel_errors.count;
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   // The replayer ends the run itself (RunEnd::interrupted, at the recorded
@@ -675,6 +675,7 @@ SeedRunner replay_seed_runner(const ReplayScenarioOptions& options, const DoerRe
     run.journal_lost = outcome.journal_lost;
     run.journal_moved = outcome.journal_moved;
     run.journal_check = outcome.journal_check;
+    run.channel_errors = outcome.channel_errors;
     return run;
   };
 }

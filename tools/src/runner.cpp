@@ -22,6 +22,7 @@
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/journal.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "hio/tools/cli.hpp"
 #include "hio/tools/counters.hpp"
 #include "journal_target.hpp"
@@ -168,8 +169,6 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       }
     } catch (const BuildInterrupted&) {
       throw;  // not the doer's problem
-    } catch (const std::bad_alloc&) {
-      throw;  // nor is memory running out (run_cli: exit 6)
     } catch (const ParamErrors& errors) {
       std::string why;
       for (const ParamError& error : errors.errors()) {
@@ -183,6 +182,9 @@ void build_tree(const Scenario& scenario, const DoerRegistry& registry, BuildCon
       unbuilt(error.message());
       continue;
     } catch (const std::exception& error) {
+      // Nor is memory running out (run_cli: exit 6); a kind's own bug that
+      // throws a subclass of std::bad_alloc is its problem (is_out_of_memory).
+      if (replay::is_out_of_memory(error)) throw;
       problems.push_back(Diagnostic{spec.pos, "cannot build doer '" + name + "': " + error.what()});
       unbuilt(error.what());
       continue;
@@ -287,9 +289,9 @@ std::unique_ptr<SimNet> build_net(const Scenario& scenario, Doist& doist, IoHub&
       }
     }
     return net;
-  } catch (const std::bad_alloc&) {
-    throw;  // out of memory is hio's (exit 6), not the scenario's [net]
   } catch (const std::exception& error) {
+    // Out of memory is hio's (exit 6), not the scenario's [net].
+    if (replay::is_out_of_memory(error)) throw;
     throw ScenarioError({Diagnostic{where, std::string("[net]: ") + error.what()}});
   }
 }
@@ -572,13 +574,6 @@ std::unique_ptr<BuiltScenario> build_scenario(const Scenario& scenario,
 
 namespace {
 
-// RunSummary::channel_errors: it reads events only, as ChannelWarnings does.
-class ChannelErrorCount final : public EventSink {
- public:
-  void on_event(const ChannelEvent& e) override { count += e.kind == EventKind::error ? 1 : 0; }
-  std::uint64_t count = 0;
-};
-
 // RunOptions::listening's calls, and RunSummary::listening: where the doers
 // whose address has port 0 listen. Those listening once the tree is built
 // are said by start(); the rest (a host name being resolved) when their
@@ -691,7 +686,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
   // The digest of a run without a journal (a journal's writer computes its
   // own). Declared before the hub so that it outlives the hub's use of it.
   replay::DigestSink digest;
-  ChannelErrorCount channel_errors;  // the same, for the hub's sink
+  ChannelErrorCount channel_errors;  // RunSummary::channel_errors, and the warnings' count
   Doist doist(scenario.run.tock, scenario.run.mode == Mode::real, scenario.run.limit);
   doist.set_skip(scenario.run.skip);
   doist.set_max_lag(scenario.run.max_lag);
@@ -781,11 +776,12 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
     // memory (run_cli: exit 6, as for hio check's). The journal, if any,
     // ended with it (end=error), as after a doer's error.
     throw;
-  } catch (const std::bad_alloc& error) {
-    doer_threw(error.what());
-    summary.out_of_memory = true;
   } catch (const std::exception& error) {
     doer_threw(error.what());
+    // Out of memory ends a sweep (exit 6); a subclass of std::bad_alloc
+    // that is not (std::bad_array_new_length) is the doer's bug, a seed's
+    // failure like any error (rev25 #9).
+    summary.out_of_memory = replay::is_out_of_memory(error);
   } catch (...) {
     // What is not a std::exception (a doer's hio::Cease that no one
     // requested): the journal, if any, ends with this same text.
@@ -840,7 +836,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                 .ended_at_pass = doist.ended_at_pass(),
                 .journal_failed = summary.journal_failed && !summary.journal_failed_at_end});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
-  if (warnings) warnings->finish();
+  if (warnings) warnings->finish(channel_errors.count);
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
   // Datagrams lost before the run could read them say nothing otherwise: no
   // event, nothing in the journal (real IO only: a replay has no socket).

@@ -36,6 +36,7 @@
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/escape.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "hio/replay/types.hpp"  // engine_version
 #include "hio/tools/cli.hpp"
 #include "hio/tools/duration.hpp"
@@ -185,6 +186,7 @@ void take_run(const SeedRun& run, SeedResult& result) {
   result.end = run.end;
   result.closing_reset = run.closing_reset;
   result.dropped_datagrams = run.dropped_datagrams;
+  result.channel_errors = run.channel_errors;
   result.journal_check = run.journal_check;
   // A doer threw: its end is "error", its digest the run's (deterministic
   // up to the exception); the seed's journal (end=error) is kept with the
@@ -263,13 +265,11 @@ bool run_recorded_seed(const SeedRunner& runner, std::uint64_t seed, const Sweep
   } catch (const BuildInterrupted&) {
     remove_journal(result.journal);
     return false;
-  } catch (const std::bad_alloc&) {
-    // hio's failure, not the seed's: the sweep ends (exit 6), no journal left.
-    remove_journal(result.journal);
-    throw;
   } catch (const std::exception& error) {
     // A journal cut short by a write error is no journal: none is left.
     remove_journal(result.journal);
+    // Out of memory is hio's failure, not the seed's: the sweep ends (exit 6).
+    if (replay::is_out_of_memory(error)) throw;
     const bool journal = dynamic_cast<const OutputError*>(&error) != nullptr ||
                          dynamic_cast<const replay::JournalWriteError*>(&error) != nullptr ||
                          dynamic_cast<const replay::JournalUnfinishedError*>(&error) != nullptr;
@@ -301,9 +301,9 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
     take_run(run, result);
   } catch (const BuildInterrupted&) {
     return false;  // a signal the command caught before the sweep's watch began
-  } catch (const std::bad_alloc&) {
-    throw;  // not the seed's failure: the sweep ends (sweep_command: exit 6)
   } catch (const std::exception& error) {
+    // Out of memory is not the seed's failure: the sweep ends (sweep_command: exit 6).
+    if (replay::is_out_of_memory(error)) throw;
     // It never started (the tree could not be built), and would not again:
     // no journal is attempted.
     result.error = true;
@@ -352,12 +352,10 @@ bool run_seed(const SeedRunner& runner, std::uint64_t seed, const SweepOptions& 
   } catch (const BuildInterrupted&) {
     remove_journal(journal);
     return false;  // the signal came while the re-run's tree was built: as above
-  } catch (const std::bad_alloc&) {
-    remove_journal(journal);
-    throw;  // as for the first run
   } catch (const std::exception& e) {
     // A journal cut short by a write error is no journal: none is left.
     remove_journal(journal);
+    if (replay::is_out_of_memory(e)) throw;  // as for the first run
     lost_journal(e.what(), result);
   }
   return true;
@@ -406,6 +404,7 @@ SeedRun seed_run_of(const RunSummary& summary, std::uint64_t seed, const StopFla
   run.journal_moved = summary.journal_moved;
   run.journal_check = summary.journal_check;
   run.closing_reset = summary.closing_reset;
+  run.channel_errors = summary.channel_errors;
   // Said per seed as hio run warns at its end (nothing else says it: no
   // event, no journal holds them), and counted in the seed's result.
   for (const IoHub::DroppedDatagrams& dropped : summary.dropped_datagrams) {
@@ -584,6 +583,7 @@ std::string format_seed_result_json(const SeedResult& r) {
          json_field_or_null("journal_lost", r.journal_lost) +
          ", \"closing_reset\": " + std::to_string(r.closing_reset) +
          ", \"dropped_datagrams\": " + std::to_string(r.dropped_datagrams) +
+         ", \"channel_errors\": " + std::to_string(r.channel_errors) +
          ", \"beyond_keep\": " + (r.beyond_keep ? "true" : "false") + "}";
 }
 

@@ -9,6 +9,7 @@
 #include "hio/replay/inspect.hpp"
 #include "hio/replay/journal.hpp"
 #include "hio/replay/noise.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/replay/recorder.hpp"
 #include "hio/replay/replayer.hpp"

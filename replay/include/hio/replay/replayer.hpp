@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "hio/replay/digest.hpp"
 #include "hio/replay/error.hpp"
 #include "hio/replay/noise.hpp"
+#include "hio/replay/out_of_memory.hpp"
 #include "hio/replay/reader.hpp"
 #include "hio/replay/types.hpp"
 
@@ -387,16 +389,27 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // does this itself, and returns the result rather than the exception).
   // `out_of_memory`: it was a std::bad_alloc (ReplayResult::out_of_memory).
   void threw(std::string_view what, bool out_of_memory = false);
-  // A std::bad_alloc came out of the replayer's own work (the journal
-  // reader's, its comparisons', in its poll, observer, sink or transports'
-  // calls), which runs inside the doers' passes: not the doers' exception
-  // (out of memory is then hio's; a caller of doist.run throws it on rather
-  // than call threw()). Before session 26 a bad_alloc in a pass could not be
-  // told apart.
+  // Called in the catch of what came out of doist.run (or journal->run), as
+  // run() does: takes `error` as the doers' exception (threw, with
+  // out_of_memory for one that is_out_of_memory: a subclass such as
+  // std::bad_array_new_length is a doer's bug, not out of memory) and
+  // returns true; or returns false for the caller to throw it on: the
+  // replay's own journal failed (watch_output), or it is out of memory that
+  // is hio's (doers_out_of_memory). The one rule for a replay's caller
+  // (hio replay's and run()'s).
+  [[nodiscard]] bool take_thrown(const std::exception& error);
+  // Whether the std::bad_alloc being handled (call it in its catch) came out
+  // of the replayer's own work (the journal reader's, its comparisons', in
+  // its poll, observer, sink or transports' calls), which runs inside the
+  // doers' passes: not the doers' exception (out of memory is then hio's; a
+  // caller of doist.run throws it on rather than call threw()). Before
+  // session 26 a bad_alloc in a pass could not be told apart; before session
+  // 27 one of a doer that had caught the replayer's and gone on was called
+  // the replayer's too.
   bool own_out_of_memory() const;
-  // A std::bad_alloc (`what`) came out of doist.run: whether it is the
-  // doers' exception to call threw(what, true) with, as hio run calls it
-  // (exit 5), or hio's to throw on (exit 6). The doers' when it is not the
+  // A std::bad_alloc (`what`) came out of doist.run (call it in its catch):
+  // whether it is the doers' exception to call threw(what, true) with, as
+  // hio run calls it (exit 5), or hio's to throw on (exit 6). The doers' when it is not the
   // replayer's own (own_out_of_memory) and the replay can compare it: a
   // noise replay (whose doers' exceptions are theirs, as in a run), or a
   // strict replay whose recorded run ended with it at this pass (reproduced)

@@ -96,8 +96,11 @@ VersionsBetween versions_between(std::string_view recorded_engine_version,
 
 // A journal's engine_version as every message shows it: as it is when of the
 // form "hio MAJOR.MINOR.PATCH", else quoted and escaped as a journal's bytes
-// ("\"my-capture\""): a text that names no hio reads as a quotation.
+// ("\"my-capture\""): a text that names no hio reads as a quotation. An
+// empty one (a header made by hand: hio always writes one) is
+// kNoEngineVersion.
 std::string format_engine_version(std::string_view recorded_engine_version);
+inline constexpr std::string_view kNoEngineVersion = "an unnamed writer (no version recorded)";
 
 // What a diverged replay says of the journal's version, "" when
 // versions_between cannot explain a divergence (a divergence is then not

@@ -54,6 +54,9 @@ struct ReplayScenarioOutcome {
   std::shared_ptr<const Scenario> scenario{};  // what `expectations` point into
   bool interrupted = false;                    // SIGINT or SIGTERM ended it before the recorded end
   int stop_signal = 0;                         // which of the two
+  // The replay's channel errors (error events, as RunSummary::channel_errors
+  // counts a run's): a noise sweep's seed "channel_errors".
+  std::uint64_t channel_errors = 0;
   // The recorded run was interrupted by this signal (its trailer says so)
   // and the replay reached that end (or ran past it: past_recorded_end). The
   // recording ends there, so the expectations are judged there, `final`

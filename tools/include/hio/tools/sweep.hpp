@@ -68,6 +68,7 @@ struct SeedResult {
   std::function<std::string(int, bool*)> journal_check{};  // SeedRun::journal_check of `journal`
   std::size_t closing_reset = 0;        // SeedRun::closing_reset of the run reported
   std::uint64_t dropped_datagrams = 0;  // SeedRun::dropped_datagrams of the run reported
+  std::uint64_t channel_errors = 0;     // SeedRun::channel_errors of the run reported
   std::string note{};                   // a problem saving the journal, for stderr
   // A journal was wanted and could not be written: why (the note says it on
   // stderr; JSON: "journal_lost", null when "").
@@ -140,6 +141,9 @@ struct SeedRun {
   // read them, all channels together (RunSummary::dropped_datagrams). 0 for
   // a run in virtual time.
   std::uint64_t dropped_datagrams = 0;
+  // The run's channel errors (RunSummary::channel_errors: hio run --json's
+  // "channel_errors"), for the seed's "channel_errors".
+  std::uint64_t channel_errors = 0;
 };
 using SeedRunner = std::function<SeedRun(std::uint64_t seed, const std::string& record_path,
                                          const StopFlag& stop)>;
