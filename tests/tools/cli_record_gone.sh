@@ -80,6 +80,33 @@ grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (i
   gone.err || fail "run, journal removed: not said" gone.err
 grep -qx "journal:   gone/x.hioj (lost)" gone.out || fail "run, journal removed: no summary" gone.out
 
+# A channel that failed, and the journal that lists it removed during the
+# run: the count line does not send the user to inspect a journal that is
+# gone (it said "hio inspect gone2/x.hioj --kind error lists them").
+cat > unresolved.toml << 'EOF2'
+[run]
+name = "unresolved"
+mode = "real"
+tock = "10ms"
+limit = "60s"
+[[doer]]
+kind = "ticker"
+name = "t"
+[[doer]]
+kind = "echo_client"
+name = "c"
+address = "tcp://nohost.invalid:7"
+EOF2
+mkdir gone2
+"$HIO" run unresolved.toml --record gone2/x.hioj > gone2.out 2> gone2.err &
+pid=$!
+wait_for gone2/x.hioj
+rm -rf gone2
+stop_run $pid
+[ $rc -eq 4 ] || fail "run with a failed channel, journal removed: exit $rc, expected 4" gone2.err
+grep -qx "hio run: warning: 1 channel error in all, on 1 channel; the journal that lists them was lost: record the run again to see each" \
+  gone2.err || fail "run with a failed channel, journal removed: the count line names the journal" gone2.err
+
 # A doer that throws (throwing-hio's echo_server, at its 600th byte: the
 # 6th of 100 bytes sent every 300 ms) after the journal was removed.
 cat > bomb.toml << 'EOF2'

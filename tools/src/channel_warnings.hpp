@@ -48,8 +48,10 @@ class ChannelWarnings final : public EventSink {
 
   void on_event(const ChannelEvent& e) override;
 
-  // The count line, if any channel failed.
-  void finish() const;
+  // The count line, if any channel failed. `journal_lost`: the journal was
+  // removed or replaced during the run (RunSummary::journal_lost), so the
+  // line does not send the user to inspect it.
+  void finish(bool journal_lost = false) const;
 
   // Channels whose state is kept: those with an error that the hub still
   // has (a released channel is counted and forgotten, at most about as many
