@@ -71,6 +71,9 @@ TEST(Duration, AQuotedDurationIsToldToLoseItsQuotes) {
   EXPECT_EQ(error,
             "duration '1.5ms' is in quotes: write it without them, as 1.5ms (TOML's quotes go "
             "around a value in a file only)");
+  // Quotes around nothing leave nothing to write.
+  EXPECT_FALSE(parse_duration("\"\"", &error));
+  EXPECT_EQ(error, "duration \"\"\"\" does not start with a number");
   // One quote, or quotes that do not match, is no quoted value.
   EXPECT_FALSE(parse_duration("\"10s", &error));
   EXPECT_EQ(error, "duration \"\"10s\" does not start with a number");

@@ -46,7 +46,8 @@ std::optional<Tock> parse_bounded(std::string_view text, Tock max, const char* m
       *error = quoted + " has a sign; durations have none: write \"0\"";
       break;
     case DurationProblem::no_number:
-      if (const std::string_view bare = unquoted(text); bare.size() != text.size()) {
+      if (const std::string_view bare = unquoted(text);
+          bare.size() != text.size() && !bare.empty()) {
         // A value copied with its TOML quotes into a --set (or quoted twice
         // in a file): said so, not as a duration whose quotes print doubled.
         *error = "duration " + std::string(text) + " is in quotes: write it without them, as " +
