@@ -285,6 +285,9 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Noise: delivers what waits in `stalled`, each channel as far as its rx
   // has room.
   void release_stalled(Tyme now);
+  // Noise: the first of `channel`'s waiting inputs is the network's decision
+  // about a send its doers have not made yet in this pass (tx_owed).
+  bool waits_for_send(std::uint32_t channel, const Stalled& waiting_inputs, Tyme now) const;
   // Noise: holds `held` back until its due (a stream's chunk, `stream`,
   // behind the channel's chunks held before it).
   void hold(Held held, bool stream);
@@ -666,6 +669,30 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // do not read would have it grow with the rest of the recording): a further
   // rx is dropped, counted undelivered (stalled_dropped).
   std::map<std::uint32_t, Stalled> stalled;
+  // noise: the channels of `stalled` that release_stalled looks at, in id
+  // order: every one at a pass's start and once the pass drains, then only
+  // those whose first input may go. One whose first input is the network's
+  // decision about a send its doers have not made yet (tx_owed) leaves the
+  // set until its tx moves (settle_tx, settle_datagrams) or its transport
+  // goes, the only things that can release it in the pass: every driver's
+  // service pumps the feed, and looking at each such channel at each pump
+  // made a pass of n senders over a link with jitter cost n * n (xsim27: a
+  // noise replay of 800 requesters took 10 times as long as one of 200).
+  std::set<std::uint32_t> stalled_ready;
+  std::optional<std::pair<Tyme, bool>> stalled_ready_for;  // the (pass, draining) filled for
+  std::uint64_t stalled_looked_at = 0;                     // Replayer::noise_stalled_looked_at
+  // Noise: something of `channel` that a decision waiting for its send
+  // depends on changed: release_stalled looks at it again.
+  // Out of memory for the set, every channel is looked at again at the next
+  // pump instead (a transport's destructor calls it).
+  void wake_stalled(std::uint32_t channel) noexcept {
+    if (stalled.count(channel) == 0) return;
+    try {
+      stalled_ready.insert(channel);
+    } catch (const std::bad_alloc&) {
+      stalled_ready_for.reset();
+    }
+  }
   // noise: stream channels whose rx ended (rx_end delivered): the recording's
   // tx credit no longer holds their doers back (see ReplayTransport::service).
   std::set<std::uint32_t> credit_free;

@@ -146,6 +146,7 @@ bool Replayer::Feed::noisy_input(const OwnedEvent& e, const RxNoise& noise, Tyme
 }
 
 void Replayer::Feed::stall(Stalled& waiting_inputs, const OwnedEvent& e, const RxNoise& noise) {
+  wake_stalled(e.channel);
   // The first one waits whatever its size; a stream's end or an error (no
   // bytes) always does, so the doers still see it once they read.
   const bool rx = e.kind == EventKind::rx;
@@ -235,7 +236,21 @@ std::size_t Replayer::Feed::stalled_bound(std::uint32_t channel) const {
 
 void Replayer::Feed::release_stalled(Tyme now) {
   if (closing) return;  // as held rx: no doer would read it
-  for (auto it = stalled.begin(); it != stalled.end();) {
+  if (stalled_ready_for != std::pair{now, draining}) {
+    stalled_ready.clear();
+    for (const auto& entry : stalled)
+      stalled_ready.insert(stalled_ready.end(), entry.first);
+    stalled_ready_for = std::pair{now, draining};
+  }
+  // In id order, as `stalled`; a channel stalled during the walk is looked at
+  // in it if its id comes later, as in a walk of `stalled` itself.
+  for (auto ready = stalled_ready.begin(); ready != stalled_ready.end();) {
+    const auto it = stalled.find(*ready);
+    if (it == stalled.end()) {
+      ready = stalled_ready.erase(ready);
+      continue;
+    }
+    ++stalled_looked_at;
     Stalled& waiting_inputs = it->second;
     std::deque<std::uint64_t>& sends = waiting_inputs.sends_before;
     std::deque<RxNoise>& rx_noise = waiting_inputs.rx_noise;
@@ -263,8 +278,25 @@ void Replayer::Feed::release_stalled(Tyme now) {
     // has no room, as a delivered one does (for ever if the doers had
     // stopped reading), and some were dropped as the backlog's bound.
     drop_behind_room_wait(waiting_inputs, now);
-    it = waiting_inputs.inputs.empty() ? stalled.erase(it) : std::next(it);
+    if (waiting_inputs.inputs.empty()) {
+      stalled.erase(it);
+      ready = stalled_ready.erase(ready);
+    } else if (waits_for_send(it->first, waiting_inputs, now)) {
+      ready = stalled_ready.erase(ready);  // until wake_stalled or the next pass
+    } else {
+      ++ready;
+    }
   }
+}
+
+bool Replayer::Feed::waits_for_send(std::uint32_t channel, const Stalled& waiting_inputs,
+                                    Tyme now) const {
+  // What noisy_input answers false for, a decision first: nothing of it
+  // changes in the pass but what wakes the channel (wake_stalled).
+  const OwnedEvent& e = waiting_inputs.inputs.front();
+  return e.kind == EventKind::noise && transport(channel) != nullptr &&
+         tx_owed(channel, now,
+                 waiting_inputs.sends_before.empty() ? 0 : waiting_inputs.sends_before.front());
 }
 
 RxNoise Replayer::Feed::decide_rx_noise(const OwnedEvent& e) {

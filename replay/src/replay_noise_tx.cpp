@@ -21,6 +21,7 @@ constexpr std::size_t kDatagramWindow = 16;
 }  // namespace
 
 void Replayer::Feed::settle_tx(std::uint32_t channel, bool recorded, std::string_view bytes) {
+  wake_stalled(channel);  // its tx moves: a decision waiting for its send may go
   auto it = tx.find(channel);
   if (it == tx.end()) it = tx.emplace(channel, detail::StreamTx(options.noise_tx_kept_bytes)).first;
   note_stream_settled(channel, it->second.add(recorded, bytes));
@@ -104,6 +105,7 @@ void Replayer::Feed::record_tx(std::uint32_t channel, bool recorded, const Chann
 }
 
 void Replayer::Feed::settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into) {
+  wake_stalled(channel);  // as settle_tx
   DatagramTx& d = datagram_tx[channel];
   std::deque<DatagramTx::Sent>& e = d.expected;
   std::deque<DatagramTx::Sent>& a = d.actual;

@@ -13,6 +13,7 @@ namespace hio::replay {
 ReplayTransport::~ReplayTransport() {
   if (feed_ == nullptr || !port_) return;
   feed_->transports.erase(id_);
+  feed_->wake_stalled(id_);  // what waits of it is undelivered now
   // Bytes a failed open kept die with the channel, unsent in both runs.
   if (feed_->tx_kept.erase(id_) != 0) feed_->tx_left.erase(id_);
   // Released: the hub never makes a channel with this id again.

@@ -233,6 +233,10 @@ std::uint64_t Replayer::noise_held_looked_at() const {
   return feed_->held_looked_at;
 }
 
+std::uint64_t Replayer::noise_stalled_looked_at() const {
+  return feed_->stalled_looked_at;
+}
+
 bool Replayer::own_out_of_memory() const {
   return feed_->own_bad_alloc != nullptr && feed_->own_bad_alloc == std::current_exception();
 }

@@ -68,17 +68,36 @@ EOF2
   printf '[[expect]]\nfinal = "t.runs == 1"\n'
 } > slowfail.toml
 
+# run_removed TOML DIR: hio run TOML, its journal DIR/x.hioj, and DIR removed
+# during the run (once the journal is there); stopped, rc its exit, its
+# output in DIR.out and DIR.err.
+run_removed() {
+  mkdir "$2"
+  "$HIO" run "$1" --record "$2/x.hioj" > "$2.out" 2> "$2.err" &
+  pid=$!
+  wait_for "$2/x.hioj"
+  rm -rf "$2"
+  stop_run $pid
+}
+
 # The directory removed during the run.
-mkdir gone
-"$HIO" run slow.toml --record gone/x.hioj > gone.out 2> gone.err &
-pid=$!
-wait_for gone/x.hioj
-rm -rf gone
-stop_run $pid
+run_removed slow.toml gone
 [ $rc -eq 4 ] || fail "run, journal removed: exit $rc, expected 4" gone.err
 grep -qx "hio run: error: gone/x.hioj: the journal was removed during the run (it, or its directory, was deleted: No such file or directory): what was written is lost" \
   gone.err || fail "run, journal removed: not said" gone.err
 grep -qx "journal:   gone/x.hioj (lost)" gone.out || fail "run, journal removed: no summary" gone.out
+
+# A channel that failed, and the journal that lists it removed during the
+# run: the count line does not send the user to inspect a journal that is
+# gone (it said "hio inspect gone2/x.hioj --kind error lists them").
+{
+  cat slow.toml
+  printf '[[doer]]\nkind = "echo_client"\nname = "c"\naddress = "tcp://nohost.invalid:7"\n'
+} > unresolved.toml
+run_removed unresolved.toml gone2
+[ $rc -eq 4 ] || fail "run with a failed channel, journal removed: exit $rc, expected 4" gone2.err
+grep -qx "hio run: warning: 1 channel error in all, on 1 channel; the journal that lists them was lost: record the run again to see each" \
+  gone2.err || fail "run with a failed channel, journal removed: the count line names the journal" gone2.err
 
 # A doer that throws (throwing-hio's echo_server, at its 600th byte: the
 # 6th of 100 bytes sent every 300 ms) after the journal was removed.

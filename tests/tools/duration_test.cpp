@@ -50,7 +50,35 @@ TEST(Duration, TymesReachTheEndOfTyme) {
             "duration \"9223372036854775808ns\" is too large (max the end of tyme, about 292 "
             "years)");
   EXPECT_FALSE(parse_duration("876001h", &error));
-  EXPECT_EQ(error, "duration \"876001h\" is too large (max 100 years)");
+  EXPECT_EQ(error, "duration \"876001h\" is too large (max 100 years of 365 days, 876000h)");
+  // A century of 365.25-day years is over the bound, and said to be by how
+  // much the bound is (it said "max 100 years": xsim27).
+  EXPECT_EQ(parse_duration("876000h", &error), Tock{876'000LL * 3'600'000'000'000}) << error;
+  EXPECT_FALSE(parse_duration("876576h", &error));
+  EXPECT_EQ(error, "duration \"876576h\" is too large (max 100 years of 365 days, 876000h)");
+}
+
+// A value copied from a file with its TOML quotes (--set
+// 'net.stall_timeout="10s"') is told to go without them; it was `duration
+// ""10s"" does not start with a number` (xsim27).
+TEST(Duration, AQuotedDurationIsToldToLoseItsQuotes) {
+  std::string error;
+  EXPECT_FALSE(parse_duration("\"10s\"", &error));
+  EXPECT_EQ(error,
+            "duration \"10s\" is in quotes: write it without them, as 10s (TOML's quotes go "
+            "around a value in a file only)");
+  EXPECT_FALSE(parse_duration("'1.5ms'", &error));
+  EXPECT_EQ(error,
+            "duration '1.5ms' is in quotes: write it without them, as 1.5ms (TOML's quotes go "
+            "around a value in a file only)");
+  // Quotes around nothing leave nothing to write.
+  EXPECT_FALSE(parse_duration("\"\"", &error));
+  EXPECT_EQ(error, "duration \"\"\"\" does not start with a number");
+  // One quote, or quotes that do not match, is no quoted value.
+  EXPECT_FALSE(parse_duration("\"10s", &error));
+  EXPECT_EQ(error, "duration \"\"10s\" does not start with a number");
+  EXPECT_FALSE(parse_duration("\"10s'", &error));
+  EXPECT_EQ(error, "duration \"\"10s'\" does not start with a number");
 }
 
 TEST(Duration, FormatsShortestExactText) {

@@ -99,7 +99,7 @@ void ChannelWarnings::forget_released() {
   forget_at_ = std::max(kForgetAtLeast, 2 * failed_.size());
 }
 
-void ChannelWarnings::finish(std::uint64_t errors) const {
+void ChannelWarnings::finish(std::uint64_t errors, bool journal_lost) const {
   if (errors == 0) return;
   std::size_t recovered = recovered_gone_;
   for (const auto& entry : failed_)
@@ -114,6 +114,9 @@ void ChannelWarnings::finish(std::uint64_t errors) const {
   if (recovered > 0) line += "; " + std::to_string(recovered) + " connected again later";
   if (!journal_) {
     line += "; record the run (--record) to see each";
+  } else if (journal_lost) {
+    // Its path names nothing, or another file, now (said below the summary).
+    line += "; the journal that lists them was lost: record the run again to see each";
   } else if (journal_->empty()) {
     // A pipe or a FIFO another process read: a path to it would block or
     // name nothing.

@@ -59,8 +59,10 @@ class ChannelWarnings final : public EventSink {
   void on_event(const ChannelEvent& e) override;
 
   // The count line, if any channel failed: `errors` in all (the run's
-  // ChannelErrorCount, attached as long as this).
-  void finish(std::uint64_t errors) const;
+  // ChannelErrorCount, attached as long as this). `journal_lost`: the journal
+  // was removed or replaced during the run (RunSummary::journal_lost), so the
+  // line does not send the user to inspect it.
+  void finish(std::uint64_t errors, bool journal_lost = false) const;
 
   // Channels whose state is kept: those with an error that the hub still
   // has (a released channel is counted and forgotten, at most about as many

@@ -19,6 +19,16 @@ struct Unit {
 
 namespace {
 
+// `text` without the quotes of a TOML string around it ("..." or '...'),
+// or `text` itself.
+std::string_view unquoted(std::string_view text) {
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
+      text.back() == text.front()) {
+    return text.substr(1, text.size() - 2);
+  }
+  return text;
+}
+
 // parse_duration's grammar and messages up to `max`, called `max_text`.
 std::optional<Tock> parse_bounded(std::string_view text, Tock max, const char* max_text,
                                   std::string* error) {
@@ -36,7 +46,15 @@ std::optional<Tock> parse_bounded(std::string_view text, Tock max, const char* m
       *error = quoted + " has a sign; durations have none: write \"0\"";
       break;
     case DurationProblem::no_number:
-      *error = quoted + " does not start with a number";
+      if (const std::string_view bare = unquoted(text);
+          bare.size() != text.size() && !bare.empty()) {
+        // A value copied with its TOML quotes into a --set (or quoted twice
+        // in a file): said so, not as a duration whose quotes print doubled.
+        *error = "duration " + std::string(text) + " is in quotes: write it without them, as " +
+                 std::string(bare) + " (TOML's quotes go around a value in a file only)";
+      } else {
+        *error = quoted + " does not start with a number";
+      }
       break;
     case DurationProblem::no_unit:
       *error = quoted + " has no unit; add one of ns, us, ms, s, m, h (only \"0\" needs none)";
@@ -63,7 +81,8 @@ std::optional<Tock> parse_duration(std::string_view text, std::string* error) {
   // signed 64-bit count of nanoseconds. A run without a limit reaches any
   // tyme, so a tyme plus a duration is tyme_after() (it saturates), never +.
   constexpr Tock kMax{static_cast<std::int64_t>(100) * 365 * 86'400 * 1'000'000'000};
-  return parse_bounded(text, kMax, "100 years", error);
+  // Said exactly: a century of 365.25-day years (876576h) is over it.
+  return parse_bounded(text, kMax, "100 years of 365 days, 876000h", error);
 }
 
 std::optional<Tyme> parse_tyme(std::string_view text, std::string* error) {

@@ -836,7 +836,7 @@ RunSummary run_scenario(const Scenario& scenario, const DoerRegistry& registry,
                 .ended_at_pass = doist.ended_at_pass(),
                 .journal_failed = summary.journal_failed && !summary.journal_failed_at_end});
   if (options.counters) summary.counters = doer_counters(scenario, counters);
-  if (warnings) warnings->finish(channel_errors.count);
+  if (warnings) warnings->finish(channel_errors.count, !summary.journal_lost.empty());
   if (options.warn && summary.late_passes > 0) options.warn(format_lag(summary));
   // Datagrams lost before the run could read them say nothing otherwise: no
   // event, nothing in the journal (real IO only: a replay has no socket).

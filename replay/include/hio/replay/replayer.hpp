@@ -443,6 +443,12 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // whose rx is full is looked at once a pass, not each of its chunks held
   // behind), not their product.
   std::uint64_t noise_held_looked_at() const;
+  // A noise replay's work on the recorded inputs that wait (behind an rx
+  // without room, or behind the network's decision about a send the doers
+  // have not made yet): how many times a channel's waiting inputs were
+  // looked at. It follows the passes and the channels whose inputs may go,
+  // not the channels times the services of a pass.
+  std::uint64_t noise_stalled_looked_at() const;
 
   // ---- hio::Reactor (the Doist's calls) ----
   void poll() override;
