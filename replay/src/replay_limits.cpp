@@ -48,15 +48,16 @@ std::optional<std::string> Replayer::Feed::beyond_limits(const OwnedEvent& e) co
     if (n < max) return std::nullopt;
     return "channel " + channel + " has " + counted(n, "accepted remote") + " alive, its " +
            "remotes_max (" + std::to_string(max) +
-           "): a listener at its remotes_max accepts no more until one of them ends (the "
-           "recorded run's limit was higher)";
+           "): the recorded run accepted it, a listener at this remotes_max accepts no more "
+           "until one of them ends";
   }
   if (e.kind == EventKind::rx && c.kind() == ChannelKind::datagram &&
       e.bytes.size() > c.options().datagram_bytes_max) {
     return "its datagram of " + counted(e.bytes.size(), "byte") +
            " exceeds the datagram_bytes_max (" + std::to_string(c.options().datagram_bytes_max) +
            ") of channel " + channel +
-           ": a transport discards it as it arrives (the recorded run's limit was higher)";
+           ": the recorded run received it, a transport at this limit discards it as it "
+           "arrives";
   }
   return std::nullopt;
 }

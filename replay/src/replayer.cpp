@@ -36,7 +36,8 @@ Replayer::Replayer(const std::string& path, ReplayOptions options)
   }
   header_ = *h;
   feed_->header_tock = header_.tock;
-  feed_->limits_hold = !feed_->noisy && noise_chain_of(header_).empty();
+  feed_->limits_hold =
+      feed_->options.hold_channel_limits && !feed_->noisy && noise_chain_of(header_).empty();
   if (feed_->options.overrun.value_or(Tock{0}) > Tock{0} && !feed_->noisy) {
     throw std::invalid_argument(
         "replay: an overrun needs noise (a strict replay ends where the recorded run did)");

@@ -392,9 +392,12 @@ ReplayScenarioOutcome replay_or_check(const ReplayScenarioOptions& options,
   if (!options.noise.empty()) replay_options.noise = replay::parse_noise_spec(options.noise);
   replay_options.noise_seed = options.noise_seed;
   replay_options.overrun = options.overrun;
+  const bool replaced = !options.scenario_path.empty() || !options.sets.empty();
+  // The recorded scenario's limits are the record's own: only a replaced
+  // one may lower them (ReplayOptions::hold_channel_limits).
+  replay_options.hold_channel_limits = replaced;
   replay::Replayer replayer(options.journal, replay_options);
   if (!scenario) scenario = load_replay_scenario(options, replayer.header(), registry);
-  const bool replaced = !options.scenario_path.empty() || !options.sets.empty();
 
   // The scenario's limit only when it is not the recorded one: the recorded
   // run ended at its own (the replayer stops the replay there), and a limit

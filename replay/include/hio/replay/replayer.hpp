@@ -220,6 +220,15 @@ struct ReplayOptions {
   // its memory grows with the journal's channels. The results are the same
   // either way (tests/replay/churn_replay_test.cpp compares them).
   bool forget_finished_channels = true;
+  // A strict replay (no noise, of a journal that had none) diverges at a
+  // recorded input the doers' channel could not have received under its
+  // options: an accept beyond the listener's remotes_max, a datagram over
+  // its datagram_bytes_max ("input not deliverable"). For a replay whose
+  // scenario is not the recorded one (`hio replay --scenario` or `--set`
+  // turn it on): one that lowers such a limit must not say identical. Off,
+  // the record is the truth: a transport of an embedder's own need not
+  // hold those limits, and its journals replay as recorded.
+  bool hold_channel_limits = false;
 };
 
 // Usage (what `hio replay` does; the tests compile this as written:
