@@ -178,10 +178,15 @@ void DoDoer::wind(Tymth tymth) {
       --depth;
     }
   } unset{winding_, level};
+  const Tymth old = this->tymth();
   Doer::wind(tymth);
   core_.wind(tymth);
-  for (Doer* doer : doers_.items())
+  for (Doer* doer : doers_.items()) {
+    // Unwinding (a destroyed Doist's tree, ~Doist) leaves a child that
+    // another Doist has wound since (one that runs it, or will) alone.
+    if (!tymth.bound() && doer->tymth() != old) continue;
     doer->wind(tymth);
+  }
   wound_ = true;
 }
 
