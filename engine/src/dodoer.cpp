@@ -178,11 +178,24 @@ void DoDoer::wind(Tymth tymth) {
       --depth;
     }
   } unset{winding_, level};
+  const Tymth old = this->tymth();
   Doer::wind(tymth);
   core_.wind(tymth);
-  for (Doer* doer : doers_.items())
+  bool whole = true;
+  for (Doer* doer : doers_.items()) {
+    // Unwinding (a destroyed Doist's tree, ~Doist) leaves a child that
+    // another Doist has wound since (one that runs it, or will) alone.
+    if (!tymth.bound() && doer->tymth() != old) continue;
+    // A child another scheduler runs now keeps reading its tyme: this
+    // DoDoer's enter refuses it ("already scheduled"), and a refused enter
+    // changes nothing. Not wound, so the tree is wound again next time.
+    if (!running_ && doer->scheduled()) {
+      whole = false;
+      continue;
+    }
     doer->wind(tymth);
-  wound_ = true;
+  }
+  wound_ = whole;
 }
 
 std::length_error DoDoer::too_deep() const {

@@ -223,9 +223,14 @@ void Doer::close() {
     promise.set_ceasing();
     deed_.dog.handle().resume();
     if (!deed_.dog.finished()) {
-      // It caught Cease and co_yielded: it would never end. Destroy it and say so.
+      // It caught Cease and co_yielded: it would never end. Destroy it, and
+      // end the doer by that error, as a dog whose catch throws instead: a
+      // ReDoer's abort and exit run (what its enter took is released), and
+      // the error is the close's. (A FnDoer's hooks are its dog's own code,
+      // which its frame's destruction has run as far as it can.)
       deed_.dog.reset();
-      throw std::logic_error("doer '" + name_ + "' co_yielded after Cease; a ceased dog must end");
+      fail(std::make_exception_ptr(
+          std::logic_error("doer '" + name_ + "' co_yielded after Cease; a ceased dog must end")));
     }
     end_dog(true);
     return;

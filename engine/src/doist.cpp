@@ -203,6 +203,22 @@ Tyme checked_start(Tyme tyme, const char* call) {
   return tyme;
 }
 
+// Unwinds (to tyme 0) the doers in `list` that `mine` winds; one wound by
+// another Doist since is left alone. For ~Doist.
+void unwind_doers_of(const DoerList& list, Tymth mine) noexcept {
+  const std::vector<Doer*>& doers = list.items();
+  // By index, nulls skipped: a wind hook may destroy a doer (the list then
+  // holds a null in its place; it never grows here).
+  for (std::size_t i = 0; i < doers.size(); ++i) {
+    Doer* doer = doers[i];
+    if (doer == nullptr || doer->tymth() != mine) continue;
+    try {
+      doer->wind(Tymth{});
+    } catch (...) {  // a wind hook's error: a destructor cannot throw it
+    }
+  }
+}
+
 }  // namespace
 
 bool stop_signal_kept_ignored(int signal) {
@@ -287,6 +303,14 @@ Doist::~Doist() {
   // after exit(), a hook's extend() only queues.
   entered_ = false;
   core_.close_on_destruction();
+  // A doer reads its tyme through the Doist that last wound it, and so do a
+  // Logger made with it and the Tymers its wind() winds: once this Doist is
+  // freed, they would read freed memory. The doers it lists (its last
+  // cycle's doers() and its extend() queue) are unwound, and a DoDoer's wind
+  // unwinds its subtree: they read tyme 0 then, as a doer never scheduled
+  // does. Nothing is scheduled any more (closed above).
+  unwind_doers_of(doers_, tymth());
+  unwind_doers_of(pending_, tymth());
   // Reactors and observers outlive a Doist freely: they are left detached,
   // and a reactor that reads this Doist's tyme (an IoHub) stops reading it.
   reactors_.each([this](Reactor& reactor) {

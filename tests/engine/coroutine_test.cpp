@@ -350,6 +350,49 @@ TEST_F(ReDoerTest, ACeaseItsDogThrowsByItselfEndsItByError) {
   EXPECT_FALSE(r.scheduled());
 }
 
+// A ReDoer whose co_recur catches Cease and co_yields again never ends by
+// itself: its close destroys the dog and ends the doer by that error, as
+// when the same catch throws. abort and exit run (what enter took is
+// released), cease does not, and the close's error says what went wrong.
+class YieldingAfterCeaseReDoer : public SelfCeasingReDoer {
+ public:
+  using SelfCeasingReDoer::SelfCeasingReDoer;
+
+ protected:
+  Dog co_recur() override {
+    for (;;) {
+      try {
+        co_yield Tock{0};
+      } catch (const Cease&) {  // and yields again
+      }
+    }
+  }
+};
+
+TEST_F(ReDoerTest, ADogThatYieldsAfterCeaseEndsItByErrorWithAbortAndExit) {
+  YieldingAfterCeaseReDoer r("r", Tock{0});
+  Doist doist(t32(1));
+  std::string what;
+  try {
+    doist.run({&r}, t32(2));
+  } catch (const std::logic_error& e) {
+    what = e.what();
+  }
+  EXPECT_EQ(what, "doer 'r' co_yielded after Cease; a ceased dog must end");
+  EXPECT_THAT(trace, ElementsAre("r abort 0.0625", "r exit 0.0625"));
+  EXPECT_FALSE(r.scheduled());
+  // And where the close cannot propagate (a Doist destroyed with it
+  // entered), the error stays on the doer, after the same hooks.
+  trace.clear();
+  {
+    Doist scoped(t32(1));
+    scoped.enter({&r});
+  }
+  EXPECT_THAT(trace, ElementsAre("r abort 0", "r exit 0"));
+  ASSERT_NE(r.hook_error(), nullptr);
+  EXPECT_THROW(std::rethrow_exception(r.hook_error()), std::logic_error);
+}
+
 struct HookFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

@@ -310,6 +310,26 @@ TEST(DoDoerRules, AForcedCloseRunsCeaseThenExitWhichClosesTheChildren) {
                                           "a cease 1", "a exit 1"));
 }
 
+// Entering a DoDoer whose child another Doist runs is refused, and changes
+// nothing: the child goes on reading the tyme of the Doist that runs it (it
+// was rebound to the refusing Doist's). Once free, it is wound with the tree.
+TEST(DoDoerRules, ARefusedEnterLeavesAChildRunningElsewhereOnItsOwnTyme) {
+  Trace trace;
+  ProbeDoer c(trace, "c");
+  DoDoer group("G", Tock{0}, {&c});
+  Doist refusing(seconds(1), false, Tock{0}, Tyme{seconds(100)});
+  Doist running(seconds(1));
+  running.enter({&c});
+  running.recur();
+  EXPECT_THROW(refusing.enter({&group}), std::logic_error);
+  EXPECT_EQ(c.tymth(), running.tymth());
+  EXPECT_EQ(c.tyme(), running.tyme());
+  running.exit();
+  refusing.enter({&group});
+  EXPECT_EQ(c.tymth(), refusing.tymth());
+  refusing.exit();
+}
+
 // A child's error in a DoDoer: the child's abort and exit, then the DoDoer's
 // abort and exit, inside which its other children close in reverse rotated
 // order, as the Doist's do (hio's deque after the failing deed: those after

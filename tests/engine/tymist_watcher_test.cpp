@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hio/engine/dodoer.hpp"
 #include "hio/engine/doist.hpp"
 #include "hio/engine/tymist.hpp"
 
@@ -75,6 +76,69 @@ TEST(TymistWatcher, OneDestroyedByAnotherIsNotToldAfterItWent) {
   // A Doist is a Tymist: its destruction tells them too.
   doist.reset();
   EXPECT_EQ(told, std::vector<std::string>{"first"});
+}
+
+// Doers are not watchers (a pass reads their tyme), but a destroyed Doist
+// unwinds the doers it lists, and the trees below them: a doer declared
+// before its Doist (the README's order) and read after it reads tyme 0, not
+// freed memory. So do the Tymers its wind() winds.
+class TimedDoer final : public Doer {
+ public:
+  TimedDoer(std::string name, int runs) : Doer(std::move(name), seconds(1)), runs_(runs) {}
+  Tymer timer;
+  void wind(Tymth tymth) override {
+    Doer::wind(tymth);
+    timer.wind(tymth);
+  }
+
+ protected:
+  void enter() override {
+    timer.start(seconds(10));
+    left_ = runs_;
+  }
+  bool recur(Tyme) override { return --left_ <= 0; }
+
+ private:
+  int runs_;
+  int left_ = 0;
+};
+
+TEST(DoersAfterTheirDoist, ReadTymeZeroOnceTheDoistThatWoundThemIsDestroyed) {
+  TimedDoer solo("solo", 3), child("child", 2), queued("queued", 1);
+  DoDoer group("group", Tock{0}, {&child});
+  {
+    auto doist = std::make_unique<Doist>(seconds(1));
+    doist->run({&solo, &group});
+    EXPECT_EQ(solo.tyme(), doist->tyme());
+    EXPECT_EQ(child.tyme(), doist->tyme());
+    EXPECT_GT(solo.tyme(), Tyme{});
+    EXPECT_FALSE(solo.timer.expired());
+  }
+  {
+    Doist doist(seconds(1));
+    doist.enter({&queued});  // left entered: closed, then unwound
+    EXPECT_TRUE(queued.tymth().bound());
+  }
+  for (const TimedDoer* doer : {&solo, &child, &queued}) {
+    EXPECT_FALSE(doer->tymth().bound()) << doer->name();
+    EXPECT_FALSE(doer->timer.tymth().bound()) << doer->name();
+    EXPECT_EQ(doer->tyme(), Tyme{}) << doer->name();
+  }
+  EXPECT_FALSE(group.tymth().bound());
+}
+
+TEST(DoersAfterTheirDoist, ADoerAnotherDoistWoundSinceKeepsReadingIt) {
+  TimedDoer moved("moved", 1), child("child", 1);
+  DoDoer group("group", Tock{0}, {&child});
+  Doist second(seconds(1));
+  {
+    Doist first(seconds(1));
+    first.run({&moved, &group});
+    second.run({&moved, &child});  // both now read `second`
+  }
+  EXPECT_EQ(moved.tymth(), second.tymth());
+  EXPECT_EQ(child.tymth(), second.tymth());
+  EXPECT_FALSE(group.tymth().bound());  // `first` wound it, and unwound it
 }
 
 }  // namespace tymist_watcher_test
