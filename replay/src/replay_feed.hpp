@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "first_fit_queue.hpp"
+#include "held_rx.hpp"
 #include "hio/io/ip_text.hpp"
 #include "hio/replay/replayer.hpp"
 #include "hio/replay/writer.hpp"
@@ -617,11 +618,14 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // them all: while it does not fit rx, release_held passes over one entry
   // of its channel per pass, not its whole backlog (which grows with a run
   // whose reader is slower than dup and delay make its input).
+  // Each channel's are indexed too (HeldRx), for its close.
   using HeldKey = std::pair<std::int64_t, std::uint64_t>;
-  std::map<HeldKey, Held> held;
+  HeldRx<HeldKey, Held> held;
+  using HeldAt = HeldRx<HeldKey, Held>::iterator;
   // Per stream channel with a chunk in `held`: the chunks behind it.
   std::map<std::uint32_t, std::deque<std::pair<HeldKey, Held>>> held_behind;
-  std::uint64_t held_looked_at = 0;  // Replayer::noise_held_looked_at
+  std::uint64_t held_looked_at = 0;   // Replayer::noise_held_looked_at
+  std::uint64_t close_looked_at = 0;  // Replayer::noise_close_looked_at
   // Per datagram channel whose held datagrams found no room in its rx when
   // due (a reader slower than dup and delay make its input): the first of
   // them, `blocker`, stays in `held` and stands for the others, which wait in
@@ -643,7 +647,7 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   std::map<std::uint32_t, RoomWait> room_wait;
   // release_held's datagram `at` found no room: it waits (see RoomWait).
   // Returns the entry of `held` to look at next.
-  std::map<HeldKey, Held>::iterator no_room(std::map<HeldKey, Held>::iterator at, ChannelPort port);
+  HeldAt no_room(HeldAt at, ChannelPort port);
   // Puts the first datagram waiting for room that fits the channel's rx in
   // `held`, as the candidate, if there is one and no candidate yet.
   void look_further(RoomWait& wait, ChannelPort port);
@@ -655,7 +659,7 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   std::size_t held_count() const;
   // Removes `at` from `held` and puts the channel's next chunk, if any, in
   // its place (its own key): the entry after `at` in key order then.
-  std::map<HeldKey, Held>::iterator unhold(std::map<HeldKey, Held>::iterator at);
+  HeldAt unhold(HeldAt at);
   // Reordered datagrams waiting for their channel's next rx, by (channel, order).
   std::map<std::pair<std::uint32_t, std::uint64_t>, Held> waiting;
   std::uint64_t held_order = 0;

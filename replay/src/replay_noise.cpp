@@ -408,7 +408,7 @@ void Replayer::Feed::hold(Held h, bool stream) {
   state.last_due = std::max(state.last_due, h.due);
   const HeldKey key{h.due.time_since_epoch().count(), held_order++};
   if (!stream) {
-    held.emplace(key, std::move(h));
+    held.insert(key, std::move(h));
     return;
   }
   // Behind the channel's first held chunk, if it has one: its key is above
@@ -419,7 +419,7 @@ void Replayer::Feed::hold(Held h, bool stream) {
     return;
   }
   held_behind.emplace(h.channel, std::deque<std::pair<HeldKey, Held>>{});
-  held.emplace(key, std::move(h));
+  held.insert(key, std::move(h));
 }
 
 std::size_t Replayer::Feed::held_count() const {
@@ -431,8 +431,7 @@ std::size_t Replayer::Feed::held_count() const {
   return n;
 }
 
-std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::unhold(
-    std::map<HeldKey, Held>::iterator at) {
+Replayer::Feed::HeldAt Replayer::Feed::unhold(HeldAt at) {
   const HeldKey key = at->first;
   const std::uint32_t id = at->second.channel;
   held.erase(at);
@@ -465,8 +464,7 @@ std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::unhold(
   return held.upper_bound(key);
 }
 
-std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::no_room(
-    std::map<HeldKey, Held>::iterator at, ChannelPort port) {
+Replayer::Feed::HeldAt Replayer::Feed::no_room(HeldAt at, ChannelPort port) {
   const HeldKey key = at->first;
   const std::uint32_t id = at->second.channel;
   auto room = room_wait.find(id);
@@ -480,8 +478,7 @@ std::map<Replayer::Feed::HeldKey, Held>::iterator Replayer::Feed::no_room(
     return std::next(at);
   }
   auto next = std::next(at);
-  std::pair<HeldKey, Held> entry{key, std::move(at->second)};
-  held.erase(at);
+  std::pair<HeldKey, Held> entry = held.take(at);
   if (wait.candidate == key) {
     // It fit when chosen; rx filled since: back in its place, and the next
     // that fits now, which may come before `next`.
@@ -595,14 +592,14 @@ void Replayer::Feed::drop_pending_rx(ChannelPort port) {
     }
     stalled.erase(it);
   }
-  for (auto it = held.begin(); it != held.end();) {
-    if (it->second.channel != id) {
-      ++it;
-      continue;
-    }
+  // In key order, as release_held; only the channel's own (held's index).
+  for (auto it = held.first_of(id); it != held.end();) {
+    ++close_looked_at;
+    const HeldKey key = it->first;
     lose(it->second.bytes, it->second.peer, "noise held it back");
     --channel_noise[id].held;
-    it = unhold(it);  // a stream's next chunk comes after it, in key order
+    unhold(it);  // a stream's next chunk comes after it, in key order
+    it = held.next_of(id, key);
   }
   for (auto w = waiting.lower_bound(std::pair{id, std::uint64_t{0}});
        w != waiting.end() && w->first.first == id;) {

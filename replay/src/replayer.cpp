@@ -234,6 +234,10 @@ std::uint64_t Replayer::noise_held_looked_at() const {
   return feed_->held_looked_at;
 }
 
+std::uint64_t Replayer::noise_close_looked_at() const {
+  return feed_->close_looked_at;
+}
+
 std::uint64_t Replayer::noise_stalled_looked_at() const {
   return feed_->stalled_looked_at;
 }

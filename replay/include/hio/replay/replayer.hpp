@@ -452,6 +452,10 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // whose rx is full is looked at once a pass, not each of its chunks held
   // behind), not their product.
   std::uint64_t noise_held_looked_at() const;
+  // A noise replay's work on the held rx of the channels the doers close:
+  // how many held rx the closes have looked at to discard their own. It
+  // follows the rx held, not the channels times the rx held.
+  std::uint64_t noise_close_looked_at() const;
   // A noise replay's work on the recorded inputs that wait (behind an rx
   // without room, or behind the network's decision about a send the doers
   // have not made yet): how many times a channel's waiting inputs were
