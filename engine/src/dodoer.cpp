@@ -277,6 +277,19 @@ void DoDoer::exit() {
   }
 }
 
+void DoDoer::settle_after_exit() noexcept {
+  // DoDoer::exit ran (or DoDoer::enter never did): nothing runs below.
+  if (!running_) return;
+  // A subclass's exit threw, or returned, before it called DoDoer::exit.
+  // Left so, the children would stay scheduled by a DoDoer scheduled
+  // nowhere: their exit unrun, the next enter refused ("already scheduled")
+  // until the DoDoer is destroyed. They are closed as an exit by error
+  // closes them, their errors kept on them: the subclass's error, if it
+  // threw one, is the close's. (That exit never throws.)
+  const FlagScope ending(ending_by_error_);
+  DoDoer::exit();
+}
+
 void DoDoer::exit_by_error() {
   const FlagScope ending(ending_by_error_);
   exit();

@@ -193,8 +193,18 @@ Step Doer::finish() {
     exit_after_error();
     throw;
   }
-  exit();
+  exit_settled();
   return Step::finish();
+}
+
+void Doer::exit_settled() {
+  try {
+    exit();
+  } catch (...) {
+    settle_after_exit();
+    throw;
+  }
+  settle_after_exit();
 }
 
 void Doer::exit_after_error() {
@@ -203,6 +213,7 @@ void Doer::exit_after_error() {
   } catch (...) {
     if (!hook_error_) hook_error_ = std::current_exception();
   }
+  settle_after_exit();
 }
 
 void Doer::fail(std::exception_ptr error) {
@@ -241,7 +252,7 @@ void Doer::close() {
     exit_after_error();
     throw;
   }
-  exit();
+  exit_settled();
 }
 
 bool is_cease(const std::exception_ptr& error) {

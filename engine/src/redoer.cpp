@@ -23,7 +23,7 @@ Step ReDoer::end_dog(bool ceased) {
       exit_after_error();
       throw;
     }
-    exit();
+    exit_settled();
     return Step::finish();
   }
   set_done(end.returned.value_or(false));

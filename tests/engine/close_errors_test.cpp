@@ -101,8 +101,9 @@ TEST(CloseErrors, ADoistDestroyedWithLiveDoersClosesEachAndKeepsTheirErrors) {
   doers.expect_closed_with_errors_kept(trace, "1");
 }
 
-// A subclass whose exit fails before it reaches DoDoer::exit leaves its
-// children scheduled; its destructor closes them.
+// A subclass whose exit fails before it reaches DoDoer::exit: its children
+// are closed right after that exit, their errors kept on them, as the
+// destructor would close them (it found them scheduled until session 27).
 class GroupFailingToExit : public DoDoer {
  public:
   using DoDoer::DoDoer;
@@ -111,15 +112,17 @@ class GroupFailingToExit : public DoDoer {
   void exit() override { throw HookFailure("G exit failed"); }
 };
 
-TEST(CloseErrors, ADoDoerDestroyedWithLiveChildrenClosesEachAndKeepsTheirErrors) {
+TEST(CloseErrors, ADoDoerWhoseSubclassExitFailsClosesEachChildKeepingTheirErrors) {
   Trace trace;
   Doers doers(trace);
   Doist doist(seconds(1));
   auto group = std::make_unique<GroupFailingToExit>("G", Tock{0}, doers.all());
   EXPECT_EQ(thrown_by([&] { doist.run({group.get()}, seconds(1)); }), "hook: G exit failed");
-  EXPECT_TRUE(doers.d.scheduled());
-  group.reset();
+  EXPECT_FALSE(doers.d.scheduled());
   doers.expect_closed_with_errors_kept(trace, "1");
+  const std::size_t closed = trace.size();
+  group.reset();
+  EXPECT_EQ(trace.size(), closed);  // nothing left for the destructor
 }
 
 // The destructor closes the doers while the Doist is whole: a closing hook

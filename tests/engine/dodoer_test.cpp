@@ -330,6 +330,78 @@ TEST(DoDoerRules, ARefusedEnterLeavesAChildRunningElsewhereOnItsOwnTyme) {
   refusing.exit();
 }
 
+// A DoDoer subclass whose exit throws, or returns, without calling
+// DoDoer::exit: the engine closes the children all the same, after that
+// exit, and the subclass's error is the close's.
+class SkippingExitGroup : public DoDoer {
+ public:
+  SkippingExitGroup(Trace& trace, std::vector<Doer*> children, bool throws)
+      : DoDoer("G", Tock{0}, std::move(children)), trace_(trace), throws_(throws) {}
+
+ protected:
+  void exit() override {
+    trace_.push_back(stamp(name(), "exit", tyme()));
+    if (throws_) throw std::runtime_error("G exit failed");
+  }
+
+ private:
+  Trace& trace_;
+  bool throws_;
+};
+
+TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitThrowsBeforeDoDoerExit) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b");
+  SkippingExitGroup group(trace, {&a, &b}, true);
+  std::string what;
+  try {
+    doist.run({&group}, seconds(1));  // a forced close at the limit
+  } catch (const std::runtime_error& e) {
+    what = e.what();
+  }
+  EXPECT_EQ(what, "G exit failed");
+  EXPECT_THAT(last(trace, 5),
+              ElementsAre("G exit 1", "b cease 1", "b exit 1", "a cease 1", "a exit 1"));
+  EXPECT_FALSE(a.scheduled());
+  EXPECT_EQ(group.deed_count(), 0u);
+  // The tree runs again (it was refused: "already scheduled").
+  trace.clear();
+  EXPECT_THROW(doist.run({&group}, seconds(1)), std::runtime_error);
+  EXPECT_THAT(trace, ElementsAre("a enter 1", "b enter 1", "a recur 1", "b recur 1", "G exit 2",
+                                 "b cease 2", "b exit 2", "a cease 2", "a exit 2"));
+}
+
+TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitThrowsAfterAChildsError) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), b(trace, "b");
+  b.throw_on = 2;
+  SkippingExitGroup group(trace, {&a, &b}, true);
+  std::string what;
+  try {
+    doist.run({&group}, seconds(5));
+  } catch (const std::runtime_error& e) {
+    what = e.what();
+  }
+  EXPECT_EQ(what, "b failed");  // the first error; G's stays on G
+  EXPECT_THAT(last(trace, 6), ElementsAre("b recur 1", "b abort 1", "b exit 1", "G exit 1",
+                                          "a cease 1", "a exit 1"));
+  EXPECT_EQ(hook_error_of(group), "G exit failed");
+  EXPECT_FALSE(a.scheduled());
+  EXPECT_EQ(group.deed_count(), 0u);
+}
+
+TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitForgetsDoDoerExit) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a");
+  SkippingExitGroup group(trace, {&a}, false);
+  EXPECT_EQ(doist.run({&group}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(last(trace, 3), ElementsAre("G exit 1", "a cease 1", "a exit 1"));
+  EXPECT_FALSE(a.scheduled());
+}
+
 // A child's error in a DoDoer: the child's abort and exit, then the DoDoer's
 // abort and exit, inside which its other children close in reverse rotated
 // order, as the Doist's do (hio's deque after the failing deed: those after

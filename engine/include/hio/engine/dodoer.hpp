@@ -149,6 +149,10 @@ class DoDoer : public Doer {
   // A child here or below is timed only at the end of tyme
   // (Doer::waits_past_end_of_tyme).
   bool waits_past_end_of_tyme() const override;
+  // Closes the children still running after its exit hook (a subclass's
+  // exit threw, or returned, before calling DoDoer::exit), as an exit by
+  // error does: their errors stay on them.
+  void settle_after_exit() noexcept override;
 
   Schedule core_;
   DoerList doers_;  // also owns the adopted children (DoerList::own)

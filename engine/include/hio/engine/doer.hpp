@@ -192,6 +192,9 @@ class Doer : public Tymee {
   // of its own (DoDoer) overrides it to keep their errors on them then,
   // rather than throw one; an override must call exit().
   virtual void exit_by_error() { exit(); }
+  // exit(), then settle_after_exit() whether exit returns or throws: how
+  // every path that ends a doer calls its exit (exit_after_error() too).
+  void exit_settled();
 
  private:
   friend class Schedule;
@@ -226,6 +229,12 @@ class Doer : public Tymee {
   // looks through its children; a doer parked until a deadline of its own that saturated there
   // (read as park()'s none) says so. Private and virtual, as dormant() is (scheduling.md, Stalls).
   virtual bool waits_past_end_of_tyme() const { return false; }
+  // After its exit hook returned or threw, on every path that ends it: a
+  // DoDoer closes the children that a subclass's exit left scheduled (it
+  // threw, or returned, before calling DoDoer::exit), so that the engine,
+  // not the subclass, makes sure they end with it (scheduling.md). Their
+  // errors stay on them. Private and virtual, as dormant() is.
+  virtual void settle_after_exit() noexcept {}
 
   // Class doer path, inlined into the pass loop: one virtual call per run.
   Step run_recur(Tyme tyme) {

@@ -256,9 +256,10 @@ class Doist : public Tymist {
   // queued are ignored; remove() takes a doer off the queue. Returns how
   // many of `doers` it entered or queued (0: all were ignored). A null in
   // the list (a doer that failed to be made) is std::invalid_argument, from
-  // extend, remove, enter and run alike, before anything changes; so is a
-  // doer that a DoDoer adopted and removed, not gone yet
-  // (Doer::released_by_owner: std::logic_error).
+  // extend, remove, enter and run alike, before anything changes. extend,
+  // enter and run refuse a doer that a DoDoer adopted and removed, not gone
+  // yet (Doer::released_by_owner), with std::logic_error; remove of it does
+  // nothing.
   std::size_t extend(std::span<Doer* const> doers);
   std::size_t extend(std::initializer_list<Doer*> doers) {
     return extend(std::span<Doer* const>(doers.begin(), doers.size()));
