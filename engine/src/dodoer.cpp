@@ -278,8 +278,11 @@ void DoDoer::exit() {
 }
 
 void DoDoer::settle_after_exit() noexcept {
-  // DoDoer::exit ran (or DoDoer::enter never did): nothing runs below.
-  if (!running_) return;
+  // DoDoer::exit ran, or DoDoer::enter never did: nothing runs below. Not
+  // running_ alone: a DoDoer::enter that failed (a child's enter threw)
+  // clears it, and the children entered before that one stay scheduled here
+  // (Schedule::enter) until an exit closes them.
+  if (!running_ && core_.empty()) return;
   // A subclass's exit threw, or returned, before it called DoDoer::exit.
   // Left so, the children would stay scheduled by a DoDoer scheduled
   // nowhere: their exit unrun, the next enter refused ("already scheduled")

@@ -402,6 +402,34 @@ TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitForgetsDoDoerExit) {
   EXPECT_FALSE(a.scheduled());
 }
 
+// The same when DoDoer::enter fails: a child's enter throws after its
+// siblings before it were entered. Those stay scheduled in the DoDoer's own
+// schedule (Schedule::enter), and it ends by that error: a subclass exit that
+// skips DoDoer::exit left them running there, the DoDoer's next run refused
+// ("already scheduled").
+TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitSkipsDoDoerExitAfterAChildsEnterFailed) {
+  for (bool throws : {true, false}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    ProbeDoer a(trace, "a");
+    FailingHooks b(trace, "b");
+    b.enter_throws = true;
+    SkippingExitGroup group(trace, {&a, &b}, throws);
+    EXPECT_EQ(thrown_by([&] { doist.run({&group}, seconds(1)); }), "b enter failed");
+    EXPECT_THAT(trace, ElementsAre("a enter 0", "b enter 0", "b abort 0", "b exit 0", "G exit 0",
+                                   "a cease 0", "a exit 0"))
+        << throws;
+    EXPECT_EQ(hook_error_of(group), throws ? "G exit failed" : "nothing");
+    EXPECT_FALSE(a.scheduled());
+    EXPECT_EQ(group.deed_count(), 0u);
+    // The tree runs again, up to the same failure.
+    trace.clear();
+    EXPECT_EQ(thrown_by([&] { doist.run({&group}, seconds(1)); }), "b enter failed");
+    EXPECT_THAT(trace, ElementsAre("a enter 0", "b enter 0", "b abort 0", "b exit 0", "G exit 0",
+                                   "a cease 0", "a exit 0"));
+  }
+}
+
 // A child's error in a DoDoer: the child's abort and exit, then the DoDoer's
 // abort and exit, inside which its other children close in reverse rotated
 // order, as the Doist's do (hio's deque after the failing deed: those after
