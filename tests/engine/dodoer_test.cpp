@@ -330,6 +330,43 @@ TEST(DoDoerRules, ARefusedEnterLeavesAChildRunningElsewhereOnItsOwnTyme) {
   refusing.exit();
 }
 
+// A child's wind() is user code: one that destroys a sibling while the
+// DoDoer winds its children (as it is entered, and as a destroyed Doist
+// unwinds the tree) leaves a null where the sibling was. The walk skipped
+// none: it called wind() through that null.
+class SiblingDestroyingWind final : public Doer {
+ public:
+  SiblingDestroyingWind() : Doer("destroyer") {}
+  // One destroyed, last first, each time its tymth changes (the DoDoer's
+  // wind; not the wind of its own enter, which keeps it).
+  std::vector<std::unique_ptr<Doer>> victims;
+  void wind(Tymth tymth) override {
+    const bool changes = tymth != this->tymth();
+    Doer::wind(tymth);
+    if (changes && !victims.empty()) victims.pop_back();
+  }
+};
+
+TEST(DoDoerRules, AChildsWindThatDestroysASiblingIsSafeAtEnterAndAtTheDoistsEnd) {
+  SiblingDestroyingWind destroyer;
+  destroyer.victims.push_back(std::make_unique<Doer>("unwound"));
+  destroyer.victims.push_back(std::make_unique<Doer>("wound"));
+  Doer last("last");
+  DoDoer group("G", Tock{0},
+               {&destroyer, destroyer.victims[0].get(), destroyer.victims[1].get(), &last});
+  {
+    Doist doist(seconds(1));
+    doist.enter({&group});  // its wind destroys "wound"
+    EXPECT_EQ(destroyer.victims.size(), 1u);
+    EXPECT_EQ(group.doers().size(), 3u);
+    EXPECT_EQ(last.tymth(), doist.tymth());
+    doist.exit();
+  }  // its unwind destroys "unwound"
+  EXPECT_TRUE(destroyer.victims.empty());
+  EXPECT_EQ(group.doers(), (std::vector<Doer*>{&destroyer, &last}));
+  EXPECT_FALSE(last.tymth().bound());
+}
+
 // A DoDoer subclass whose exit throws, or returns, without calling
 // DoDoer::exit: the engine closes the children all the same, after that
 // exit, and the subclass's error is the close's.
