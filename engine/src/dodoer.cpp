@@ -5,6 +5,7 @@
 #include <string>
 #include <typeinfo>
 #include <unordered_set>
+#include <vector>
 
 #include "hio/engine/flag_scope.hpp"
 #include "winding.hpp"
@@ -182,7 +183,14 @@ void DoDoer::wind(Tymth tymth) {
   Doer::wind(tymth);
   core_.wind(tymth);
   bool whole = true;
-  for (Doer* doer : doers_.items()) {
+  // By index, nulls skipped: a child's wind hook (a subclass's wind() is user
+  // code) may destroy a sibling, which leaves a null in its place, or extend
+  // this DoDoer, which grows the list (a range-for read freed memory or a
+  // null then; ~Doist's unwind_doers_of calls this too).
+  const std::vector<Doer*>& children = doers_.items();
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    Doer* doer = children[i];
+    if (doer == nullptr) continue;
     // Unwinding (a destroyed Doist's tree, ~Doist) leaves a child that
     // another Doist has wound since (one that runs it, or will) alone.
     if (!tymth.bound() && doer->tymth() != old) continue;
@@ -278,8 +286,11 @@ void DoDoer::exit() {
 }
 
 void DoDoer::settle_after_exit() noexcept {
-  // DoDoer::exit ran (or DoDoer::enter never did): nothing runs below.
-  if (!running_) return;
+  // DoDoer::exit ran, or DoDoer::enter never did: nothing runs below. Not
+  // running_ alone: a DoDoer::enter that failed (a child's enter threw)
+  // clears it, and the children entered before that one stay scheduled here
+  // (Schedule::enter) until an exit closes them.
+  if (!running_ && core_.empty()) return;
   // A subclass's exit threw, or returned, before it called DoDoer::exit.
   // Left so, the children would stay scheduled by a DoDoer scheduled
   // nowhere: their exit unrun, the next enter refused ("already scheduled")

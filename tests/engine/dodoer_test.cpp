@@ -330,6 +330,43 @@ TEST(DoDoerRules, ARefusedEnterLeavesAChildRunningElsewhereOnItsOwnTyme) {
   refusing.exit();
 }
 
+// A child's wind() is user code: one that destroys a sibling while the
+// DoDoer winds its children (as it is entered, and as a destroyed Doist
+// unwinds the tree) leaves a null where the sibling was. The walk skipped
+// none: it called wind() through that null.
+class SiblingDestroyingWind final : public Doer {
+ public:
+  SiblingDestroyingWind() : Doer("destroyer") {}
+  // One destroyed, last first, each time its tymth changes (the DoDoer's
+  // wind; not the wind of its own enter, which keeps it).
+  std::vector<std::unique_ptr<Doer>> victims;
+  void wind(Tymth tymth) override {
+    const bool changes = tymth != this->tymth();
+    Doer::wind(tymth);
+    if (changes && !victims.empty()) victims.pop_back();
+  }
+};
+
+TEST(DoDoerRules, AChildsWindThatDestroysASiblingIsSafeAtEnterAndAtTheDoistsEnd) {
+  SiblingDestroyingWind destroyer;
+  destroyer.victims.push_back(std::make_unique<Doer>("unwound"));
+  destroyer.victims.push_back(std::make_unique<Doer>("wound"));
+  Doer last("last");
+  DoDoer group("G", Tock{0},
+               {&destroyer, destroyer.victims[0].get(), destroyer.victims[1].get(), &last});
+  {
+    Doist doist(seconds(1));
+    doist.enter({&group});  // its wind destroys "wound"
+    EXPECT_EQ(destroyer.victims.size(), 1u);
+    EXPECT_EQ(group.doers().size(), 3u);
+    EXPECT_EQ(last.tymth(), doist.tymth());
+    doist.exit();
+  }  // its unwind destroys "unwound"
+  EXPECT_TRUE(destroyer.victims.empty());
+  EXPECT_EQ(group.doers(), (std::vector<Doer*>{&destroyer, &last}));
+  EXPECT_FALSE(last.tymth().bound());
+}
+
 // A DoDoer subclass whose exit throws, or returns, without calling
 // DoDoer::exit: the engine closes the children all the same, after that
 // exit, and the subclass's error is the close's.
@@ -400,6 +437,34 @@ TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitForgetsDoDoerExit) {
   EXPECT_EQ(doist.run({&group}, seconds(1)), RunEnd::limit);
   EXPECT_THAT(last(trace, 3), ElementsAre("G exit 1", "a cease 1", "a exit 1"));
   EXPECT_FALSE(a.scheduled());
+}
+
+// The same when DoDoer::enter fails: a child's enter throws after its
+// siblings before it were entered. Those stay scheduled in the DoDoer's own
+// schedule (Schedule::enter), and it ends by that error: a subclass exit that
+// skips DoDoer::exit left them running there, the DoDoer's next run refused
+// ("already scheduled").
+TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitSkipsDoDoerExitAfterAChildsEnterFailed) {
+  for (bool throws : {true, false}) {
+    Trace trace;
+    Doist doist(seconds(1));
+    ProbeDoer a(trace, "a");
+    FailingHooks b(trace, "b");
+    b.enter_throws = true;
+    SkippingExitGroup group(trace, {&a, &b}, throws);
+    EXPECT_EQ(thrown_by([&] { doist.run({&group}, seconds(1)); }), "b enter failed");
+    EXPECT_THAT(trace, ElementsAre("a enter 0", "b enter 0", "b abort 0", "b exit 0", "G exit 0",
+                                   "a cease 0", "a exit 0"))
+        << throws;
+    EXPECT_EQ(hook_error_of(group), throws ? "G exit failed" : "nothing");
+    EXPECT_FALSE(a.scheduled());
+    EXPECT_EQ(group.deed_count(), 0u);
+    // The tree runs again, up to the same failure.
+    trace.clear();
+    EXPECT_EQ(thrown_by([&] { doist.run({&group}, seconds(1)); }), "b enter failed");
+    EXPECT_THAT(trace, ElementsAre("a enter 0", "b enter 0", "b abort 0", "b exit 0", "G exit 0",
+                                   "a cease 0", "a exit 0"));
+  }
 }
 
 // A child's error in a DoDoer: the child's abort and exit, then the DoDoer's
