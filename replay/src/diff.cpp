@@ -11,6 +11,7 @@
 #include "hio/replay/digest.hpp"
 #include "hio/replay/escape.hpp"
 #include "hio/replay/inspect.hpp"
+#include "scenario_difference.hpp"
 
 namespace hio::replay {
 
@@ -172,6 +173,11 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   field("tock", format_seconds(a.tock), format_seconds(b.tock));
   field("mode", to_string(a.mode), to_string(b.mode));
   field("scenario_digest", format_digest(a.scenario_digest), format_digest(b.scenario_digest));
+  // Two hashes say that the scenarios differ, not where: a --set, an edited
+  // key, a CRLF copy (docs/determinism.md) each show as the line they changed.
+  if (a.scenario != b.scenario) {
+    out.push_back("scenario: " + describe_scenario_difference(a.scenario, b.scenario));
+  }
   field("noise", a.noise, b.noise);
   field("noise_seed", std::to_string(a.noise_seed), std::to_string(b.noise_seed));
   // A chain that says no more than noise and noise_seed is not said again.

@@ -695,6 +695,46 @@ TEST(Diff, NoiseChainIsSaidOnceAndOnlyWhenItSaysMore) {
             "noise_chain: (none) vs \"drop=0.1\"@3,\"dup=0.5\"@4");
 }
 
+// Two scenario texts that differ are said by the first line that differs, not
+// only by their digests (xjrn28): a changed value, a CRLF copy (its \r shown),
+// a line more, a line end less, a text on one side only, a long line cut
+// around the difference.
+TEST(Diff, AScenarioDifferenceSaysTheFirstLineThatDiffers) {
+  TempDir dir;
+  const auto differences = [&](const std::string& a, const std::string& b) {
+    JournalHeader x = test::sample_header();
+    x.scenario = a;
+    JournalHeader y = test::sample_header();
+    y.scenario = b;
+    test::write_sample(dir.file("x.hioj"), {}, x);
+    test::write_sample(dir.file("y.hioj"), {}, y);
+    JournalReader rx(dir.file("x.hioj"));
+    JournalReader ry(dir.file("y.hioj"));
+    std::vector<std::string> out = diff_journals(rx, ry).header_differences;
+    EXPECT_EQ(out.size(), 2u);
+    EXPECT_EQ(out.at(0).rfind("scenario_digest: ", 0), 0u) << out.at(0);
+    return out.at(1);
+  };
+  const std::string text = "[run]\nname = \"a\"\nlimit = \"1s\"\n";
+  EXPECT_EQ(differences(text, "[run]\nname = \"a\"\nlimit = \"2s\"\n"),
+            "scenario: first differs at line 3, column 10: \"limit = \\\"1s\\\"\" vs "
+            "\"limit = \\\"2s\\\"\"");
+  EXPECT_EQ(differences(text, "[run]\r\nname = \"a\"\r\nlimit = \"1s\"\r\n"),
+            "scenario: first differs at line 1, column 6: \"[run]\" vs \"[run]\\r\"");
+  EXPECT_EQ(differences(text, text + "seed = 4\n"),
+            "scenario: line 4 is only in the second: \"seed = 4\"");
+  EXPECT_EQ(differences(text, text.substr(0, text.size() - 1)),
+            "scenario: line 3 is the same, and ends the second without a line end after it");
+  EXPECT_EQ(differences("", text), "scenario: line 1 is only in the second: \"[run]\"");
+  const std::string hosts = "hosts = [" + std::string(200, 'h') + "]";
+  std::string other = hosts;
+  other[100] = 'X';
+  EXPECT_EQ(differences(hosts, other), "scenario: first differs at line 1, column 101: ...\"" +
+                                           std::string(24, 'h') + std::string(40, 'h') +
+                                           "\"... vs ...\"" + std::string(24, 'h') + "X" +
+                                           std::string(39, 'h') + "\"...");
+}
+
 TEST(Diff, FirstDifferingBytesWithHexDiff) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));

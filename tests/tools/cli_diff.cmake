@@ -129,6 +129,17 @@ if(out MATCHES "divergence 11 at")
   message(FATAL_ERROR "--all listed more than 10 by default")
 endif()
 require("${out}" "\n${total} divergences in all, the first 10 listed \\(--max 10\\)" "--all default count")
+# Damage ends the comparison: the count is of the divergences before it, and
+# the line says where it stopped (before session 28 it said "in all", the
+# damage on stderr only: xjrn28). The exit stays 3, a divergence was found.
+execute_process(COMMAND head -c 20000 ${WORK}/c.hioj OUTPUT_FILE ${WORK}/c_cut.hioj)
+hio(diff ${WORK}/a.hioj ${WORK}/c_cut.hioj --all --max 3 EXIT 3)
+require("${out}" "\n[0-9]+ divergences before the damage, the first 3 listed \\(--max 3\\) \\(events compared by position[^\n]*\\); then [^\n]*c_cut.hioj is cut or damaged at byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): truncated: [^\n]*: the rest was not compared\n$"
+        "--all count line of a cut journal")
+if(out MATCHES " in all")
+  message(FATAL_ERROR "a comparison that damage ended counted divergences \"in all\":\n${out}")
+endif()
+require("${err}" "c_cut.hioj: byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): truncated: " "cut: stderr")
 # Without --all: the first only, as before, and no count line.
 hio(diff ${WORK}/a.hioj ${WORK}/c.hioj EXIT 3)
 if(out MATCHES "divergence 2 at|in all")

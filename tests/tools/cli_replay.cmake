@@ -189,10 +189,10 @@ require("${out}" "\nnoise:     ${all_rx} rx: ${all_rx} dropped, [^\n]*; tx: 0 mi
 # tx:" line does (xudp25: "field" was only in the API's ReplayDivergence, so
 # a script could not tell a missing answer from an extra one).
 hio(replay ${udp} --noise drop=1 --seed 1 --json EXIT 0 1)
-require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": 1, \"channel_name\": \"server\", \"field\": \"missing\", \"offset\": 0}"
+require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": 1, \"channel_name\": \"server\", \"field\": \"missing\", \"offset\": 0, \"tyme_ns\": [0-9]+}"
         "drop=1: the first answer missing, in --json")
 hio(replay ${udp} --noise dup=1 --seed 1 --json EXIT 0 1)
-require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": 1, \"channel_name\": \"server\", \"field\": \"extra\", \"offset\": [0-9]+}"
+require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": 1, \"channel_name\": \"server\", \"field\": \"extra\", \"offset\": [0-9]+, \"tyme_ns\": [0-9]+}"
         "dup=1: the first answer extra, in --json")
 
 # Noise on a serial line's journal (serial_noisy_line: sim-serial, a byte
@@ -209,7 +209,7 @@ require("${out}" "\nnoise:     [0-9]+ rx: [1-9][0-9]* dropped, [1-9][0-9]* delay
 require("${out}" "\nfirst tx:  pass [0-9]+ \\(tyme [0-9.]+ s\\) on channel #[12] \"(device|host)\": the bytes differ from tx stream offset [0-9]+\n"
         "serial first tx mismatch")
 hio(replay ${serial} --noise ${serial_noise} --seed 3 --json EXIT 0 1)
-require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": [12], \"channel_name\": \"(device|host)\", \"field\": \"bytes\", \"offset\": [0-9]+}"
+require("${out}" "\"first_tx_mismatch\": {\"pass\": [0-9]+, \"tyme\": \"[0-9.]+\", \"channel\": [12], \"channel_name\": \"(device|host)\", \"field\": \"bytes\", \"offset\": [0-9]+, \"tyme_ns\": [0-9]+}"
         "serial first tx mismatch in --json")
 # The serial_noisy_line example of docs/replay.md: a lost chunk is one
 # mismatch, and the bytes after it agree again (by byte offset: 163; 15 while
@@ -278,6 +278,27 @@ require("${shouted_end}" "^end=error end_tyme=[0-9.]+ end_text=\"replay diverged
         "a diverged replay's trailer")
 run_tool(${SHOUTING} replay ${real} --json EXIT 3)
 require("${out}" "\"divergence\": \\{\"kind\": \"tx differs\", \"pass\": [0-9]+" "json divergence")
+# It carries the two events the text shows under it (its "expected:" and
+# "actual:" lines, then the hex diff), as inspect --json prints them and as
+# hio diff --json's divergences carry theirs; before session 28 a script got
+# where the replay parted, not the bytes (xjrn28). And its exact tyme.
+require_json("${out}" NUMBER divergence tyme_ns "json divergence tyme_ns")
+foreach(side expected actual)
+  string(JSON kind GET "${out}" divergence ${side} kind)
+  string(JSON type GET "${out}" divergence ${side} type)
+  if(NOT kind STREQUAL "tx" OR NOT type STREQUAL "event")
+    message(FATAL_ERROR "json divergence: ${side} is no tx event (${type} ${kind}) in:\n${out}")
+  endif()
+  string(JSON ${side}_hex GET "${out}" divergence ${side} bytes_hex)
+endforeach()
+# The shouting echo sends the recorded bytes upper-cased: the echo client's
+# lower-case letters (0x61-0x7a) as 0x41-0x5a, as many.
+string(LENGTH "${expected_hex}" expected_length)
+string(LENGTH "${actual_hex}" actual_length)
+if(NOT expected_hex MATCHES "^(6[1-9a-f]|7[0-9a])" OR NOT actual_hex MATCHES "^(4[1-9a-f]|5[0-9a])"
+   OR NOT expected_length EQUAL actual_length)
+  message(FATAL_ERROR "json divergence: expected ${expected_hex}, actual ${actual_hex}")
+endif()
 
 # Bad input: exit 2, a precise message.
 hio(replay ${WORK}/missing.hioj EXIT 2)

@@ -250,28 +250,41 @@ int do_diff(DiffArgs args) {
     cli_out() << text;
     if (text.back() != '\n') cli_out() << "\n";
   }
-  if (args.all && result.divergence) {
-    const std::uint64_t listed = result.divergences.size();
-    cli_out() << result.divergences_total << " divergence"
-              << (result.divergences_total == 1 ? "" : "s") << " in all";
-    if (listed < result.divergences_total) {
-      cli_out() << ", the first " << listed << " listed (--max " << args.max << ")";
-    }
-    cli_out() << " (events compared by position: after an event missing or extra, the pairs "
-                 "that follow are shifted)\n";
-  }
-  if (!result.divergence && (result.expected_error || result.actual_error)) {
-    // What could be compared agreed: say how far, and where it stopped.
-    cli_out() << "same for the first " << counted(result.events_compared, "event") << ", then";
+  // Where damage stopped the comparison: " X is cut or damaged at ...", for
+  // each journal that is.
+  const auto damage_text = [&] {
+    std::string out;
     const char* joint = "";
     for (const auto& [path, error] :
          {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
       if (!*error) continue;
-      cli_out() << joint << " " << display_text(*path) << " is cut or damaged at "
-                << (*error)->describe();
+      out += std::string(joint) + " " + display_text(*path) + " is cut or damaged at " +
+             (*error)->describe();
       joint = ";";
     }
+    return out;
+  };
+  const bool damaged = result.expected_error || result.actual_error;
+  if (args.all && result.divergence) {
+    // Damage ends the comparison: the count is of the events before it, not
+    // "in all" (the stderr line alone said so, after a count that read as
+    // the journals' whole).
+    const std::uint64_t listed = result.divergences.size();
+    cli_out() << result.divergences_total << " divergence"
+              << (result.divergences_total == 1 ? "" : "s")
+              << (damaged ? " before the damage" : " in all");
+    if (listed < result.divergences_total) {
+      cli_out() << ", the first " << listed << " listed (--max " << args.max << ")";
+    }
+    cli_out() << " (events compared by position: after an event missing or extra, the pairs "
+                 "that follow are shifted)";
+    if (damaged) cli_out() << "; then" << damage_text() << ": the rest was not compared";
     cli_out() << "\n";
+  }
+  if (!result.divergence && damaged) {
+    // What could be compared agreed: say how far, and where it stopped.
+    cli_out() << "same for the first " << counted(result.events_compared, "event") << ", then"
+              << damage_text() << "\n";
   }
   cli_out().flush();
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);

@@ -826,6 +826,26 @@ std::string json_list(const std::vector<std::string>& items) {
   return out;
 }
 
+// A tyme as the JSON member `"tyme_ns"`, exact, as inspect and diff give it
+// beside the `"tyme"` text (to append to an object).
+std::string tyme_ns_json(Tyme tyme) {
+  return ", \"tyme_ns\": " + std::to_string(tyme.time_since_epoch().count());
+}
+
+// The two events the text shows under a divergence (`expected:` and
+// `actual:`, then the hex diff), as members to append: `"expected"` and
+// `"actual"`, each as `hio inspect --json` prints an event (bytes in hex), or
+// null for the side that has none, as `hio diff --json`'s divergences carry
+// them. Without them a script saw where a replay parted, not what was sent.
+std::string divergence_events_json(const replay::ReplayDivergence& d) {
+  const replay::FormatOptions json{.format = replay::LineFormat::json};
+  const auto event = [&](const std::optional<replay::OwnedEvent>& e) {
+    return e ? replay::format_event(e->view(), replay::pass_number(e->tyme, d.tock), json)
+             : std::string("null");
+  };
+  return ", \"expected\": " + event(d.expected) + ", \"actual\": " + event(d.actual);
+}
+
 }  // namespace
 
 std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
@@ -889,7 +909,8 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
            "\", \"channel\": " + std::to_string(m.channel) + ", " +
            json_field_or_null("channel_name", m.channel_name) + ", " +
            json_field("field", m.field) +
-           ", \"offset\": " + std::to_string(replay::first_tx_mismatch_offset(m)) + "}";
+           ", \"offset\": " + std::to_string(replay::first_tx_mismatch_offset(m)) +
+           tyme_ns_json(m.tyme) + "}";
   } else {
     out += "null";
   }
@@ -910,7 +931,8 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
            json_field_or_null("channel_name", d.channel_name) + ", " +
            json_field_or_null("field", d.field) +
            ", \"tx_offset\": " + std::to_string(d.tx_offset) + ", " +
-           json_field_or_null("detail", d.detail) + "}";
+           json_field_or_null("detail", d.detail) + tyme_ns_json(d.tyme) +
+           divergence_events_json(d) + "}";
   } else {
     out += "null";
   }
