@@ -66,17 +66,23 @@ TEST(PaceWarnings, AnIntervalThatIsNoMultipleOfTheTockIsSaidWithThePaceItGets) {
 
 // What the warning says is what the run does: with tock 1 ms and interval
 // 1.5 ms the 10th request (number 9) goes at 18 ms, not at 13.5 ms.
-TEST(PaceWarnings, TheRunKeepsThePaceTheWarningSays) {
+// A run of `text` (doer `c` sends 10 requests) sends its 10th at `at`,
+// after `before`.
+void expect_tenth_sent_at(const std::string& text, const std::string& before,
+                          const std::string& at) {
   const DoerRegistry kinds = registry();
   const Scenario scenario =
-      load_scenario_text(requester("1ms", "1500us") +
-                             "[[expect]]\ncondition = \"c.sent == 10\"\nby = \"17ms\"\n"
-                             "[[expect]]\ncondition = \"c.sent == 10\"\nby = \"18ms\"\n",
+      load_scenario_text(text + "[[expect]]\ncondition = \"c.sent == 10\"\nby = \"" + before +
+                             "\"\n[[expect]]\ncondition = \"c.sent == 10\"\nby = \"" + at + "\"\n",
                          "p.toml", kinds);
   const RunSummary summary = run_scenario(scenario, kinds);
   ASSERT_EQ(summary.expectations.size(), 2u);
   EXPECT_FALSE(summary.expectations[0].passed);
   EXPECT_TRUE(summary.expectations[1].passed) << summary.first_failure();
+}
+
+TEST(PaceWarnings, TheRunKeepsThePaceTheWarningSays) {
+  expect_tenth_sent_at(requester("1ms", "1500us"), "17ms", "18ms");
 }
 
 // A udp_requester `c` in a group `g` of tock `group_tock` (run tock 1 ms).
@@ -102,16 +108,7 @@ TEST(PaceWarnings, AnIntervalIsComparedWithItsGroupsTock) {
   EXPECT_THAT(warnings_of(grouped("4ms", "8ms")), IsEmpty());
   EXPECT_THAT(warnings_of(grouped("0", "2ms")), IsEmpty());  // a tock-0 group: the run's
   // The run keeps the group's pace: the 10th request goes at 36 ms.
-  const DoerRegistry kinds = registry();
-  const Scenario scenario =
-      load_scenario_text(grouped("4ms", "2ms") +
-                             "[[expect]]\ncondition = \"c.sent == 10\"\nby = \"35ms\"\n"
-                             "[[expect]]\ncondition = \"c.sent == 10\"\nby = \"36ms\"\n",
-                         "p.toml", kinds);
-  const RunSummary summary = run_scenario(scenario, kinds);
-  ASSERT_EQ(summary.expectations.size(), 2u);
-  EXPECT_FALSE(summary.expectations[0].passed);
-  EXPECT_TRUE(summary.expectations[1].passed) << summary.first_failure();
+  expect_tenth_sent_at(grouped("4ms", "2ms"), "35ms", "36ms");
 }
 
 }  // namespace pace_warnings_test
