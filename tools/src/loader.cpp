@@ -1477,6 +1477,7 @@ std::string_view number_kind(const std::string& key) {
   return "";
 }
 
+// Whether `groups` is digits of `digits`, '_' only between two.
 bool digit_groups(std::string_view groups, std::string_view digits) {
   bool after_digit = false;
   for (char c : groups) {
