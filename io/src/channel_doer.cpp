@@ -1,6 +1,7 @@
 #include "hio/io/channel_doer.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include "hio/io/hub.hpp"
 
@@ -35,6 +36,18 @@ void ChannelDoer::replace_channel(Channel& channel) {
 
 void ChannelDoer::enter() {
   Channel& channel = this->channel();  // refused before anything changes
+  // Two drivers would both service it every pass, and the first to exit
+  // would leave it with none (xemb27 LOW 6): a wiring mistake, said at once.
+  // A driver that is not running (it exited without clearing itself) is
+  // taken over.
+  if (const Doer* other = channel.driver();
+      other != nullptr && other != this && other->scheduled()) {
+    throw std::logic_error("ChannelDoer '" + name() + "': its channel #" +
+                           std::to_string(channel.id()) + " '" + channel.name() +
+                           "' is driven by doer '" + other->name() +
+                           "', which is running: a channel has one driver (give each "
+                           "ChannelDoer its own channel)");
+  }
   channel.set_driver(this);
   if (channel.waiter() == nullptr) channel.set_waiter(this);
   // A later run starts where an earlier one's exit left the channel.
@@ -70,6 +83,8 @@ bool ChannelDoer::recur(Tyme) {
 void ChannelDoer::exit() {
   Channel* channel = channel_.get();
   if (channel == nullptr) return;  // an enter refused for want of it
+  // An enter refused because another doer drives it: not this doer's to close.
+  if (channel->driver() != nullptr && channel->driver() != this) return;
   // A failed channel stays failed, so its reason outlives the run.
   if (channel->open()) channel->close(exit_reason_);
   if (channel->driver() == this) channel->set_driver(nullptr);

@@ -23,6 +23,15 @@ std::string not_from_zero_text(const std::string& why) {
          "on a fresh Doist, without a start tyme";
 }
 
+// Asked outside a catch, with nothing kept, own_out_of_memory would answer
+// "not the replayer's" of any exception, the replayer's own too.
+void require_exception(const std::exception_ptr& error, const char* who) {
+  if (error != nullptr) return;
+  throw std::logic_error(std::string("Replayer::") + who +
+                         ": no exception to ask of: call it in the catch of the "
+                         "std::bad_alloc, or pass the std::exception_ptr kept there");
+}
+
 }  // namespace
 
 // ---- Replayer -------------------------------------------------------------------
@@ -242,13 +251,15 @@ std::uint64_t Replayer::noise_stalled_looked_at() const {
   return feed_->stalled_looked_at;
 }
 
-bool Replayer::own_out_of_memory() const {
-  return feed_->own_bad_alloc != nullptr && feed_->own_bad_alloc == std::current_exception();
+bool Replayer::own_out_of_memory(const std::exception_ptr& error) const {
+  require_exception(error, "own_out_of_memory");
+  return feed_->own_bad_alloc != nullptr && feed_->own_bad_alloc == error;
 }
 
-bool Replayer::doers_out_of_memory(std::string_view what) {
+bool Replayer::doers_out_of_memory(std::string_view what, const std::exception_ptr& error) {
   Feed& f = *feed_;
-  if (own_out_of_memory() || !f.attached) return false;
+  require_exception(error, "doers_out_of_memory");
+  if (own_out_of_memory(error) || !f.attached) return false;
   if (f.noisy) return true;
   // A strict replay: reproduced, or after a divergence that stands (the
   // result is that divergence, found before the doers ran out).

@@ -187,14 +187,19 @@ endif()
 hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..4 --jobs 2 EXIT 2)
 require("${err}" "^hio sweep: --jobs 2: doer 'srv' \\([^)]*fixed_port.toml:9:11\\) listens on 'tcp://127.0.0.1:47683', and the runs are in real time"
         "fixed port with --jobs 2")
-# Port 0 is offered in words that fit a UDP responder as well as a listener
-# (rev25 #5: "clients name the listener" for a responder too).
-require("${err}" "give --jobs 1, or port 0 \\(the doers that reach it name it '@name'\\)\n$"
+# Port 0 is offered in the words of a build error's hint: a listener listens
+# on it, a UDP responder binds to it (rev25 #5: "clients name the listener"
+# for a responder too, then "port 0" alone).
+require("${err}" "give --jobs 1, or listen on port 0 \\(the doers that reach it name it '@name'\\)\n$"
         "fixed port with --jobs 2: the port 0 advice")
 file(WRITE ${WORK}/udp_jobs.toml "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"udp_responder\"\nname = \"resp\"\naddress = \"udp://127.0.0.1:47684\"\n")
 hio(sweep ${WORK}/udp_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
-require("${err}" "doer 'resp' \\([^)]*udp_jobs.toml:7:11\\) binds 'udp://127.0.0.1:47684', and the runs are in real time: .*, or port 0 \\(the doers that reach it name it '@name'\\)\n$"
+require("${err}" "doer 'resp' \\([^)]*udp_jobs.toml:7:11\\) binds 'udp://127.0.0.1:47684', and the runs are in real time: .*, or bind to port 0 \\(the doers that reach it name it '@name'\\)\n$"
         "a UDP responder with --jobs 2")
+file(WRITE ${WORK}/mixed_jobs.toml "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"udp_responder\"\nname = \"resp\"\naddress = \"udp://127.0.0.1:47684\"\n[[doer]]\nkind = \"echo_server\"\nname = \"srv\"\naddress = \"tcp://127.0.0.1:47685\"\n")
+hio(sweep ${WORK}/mixed_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
+require("${err}" "\\(and 1 more\\), and the runs are in real time: .*, or listen on or bind to port 0 \\(the doers that reach it name it '@name'\\)\n$"
+        "a UDP responder and a listener with --jobs 2")
 hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --jobs 1 EXIT 0)
 require("${out}" "^2 of 2 seeds passed\n" "fixed port with --jobs 1")
 # One seed runs on one thread: nothing to refuse.

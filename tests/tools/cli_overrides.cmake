@@ -212,3 +212,20 @@ execute_process(COMMAND ${HIO} check ${SCENARIOS}/quickstart.toml ${many} TIMEOU
 if(NOT rc EQUAL 2 OR NOT err MATCHES "^hio check: --set k1=1: unknown key")
   message(FATAL_ERROR "60,000 --set: exit ${rc} (2 within 20 s expected)\n${err}")
 endif()
+
+# A --set value in TOML quotes is that string, for every command that takes
+# --set (xsim27 L3: run.name="q" named the run "q" with its quotes, and
+# net.client_host="client" was an unknown host '"client"').
+hio(run ${SCENARIOS}/quickstart.toml --set "run.name=\"quoted\"" --set "run.limit='250ms'"
+    --record ${WORK}/quoted.hioj EXIT 1)
+require("${out}" "^run:       quoted, seed 1, ended: limit\n" "run: a quoted --set value")
+hio(check ${SCENARIOS}/udp_request_response.toml --set "net.client_host=\"client\"" EXIT 0)
+hio(sweep ${SCENARIOS}/quickstart.toml --seeds 1..1 --set "run.name='swept'"
+    --set run.limit=250ms --out ${WORK}/quoted-sweep EXIT 1)
+hio(replay ${WORK}/quoted-sweep/seed-1.hioj EXIT 1)
+require("${out}" "^replay:    swept, seed 1: identical\n" "sweep: a quoted --set value")
+hio(replay ${WORK}/quoted.hioj --set "run.name=\"again\"" EXIT 1)
+require("${out}" "^replay:    again, seed 1: " "replay: a quoted --set value")
+hio(run ${SCENARIOS}/quickstart.toml --set "run.seed=\"3\"" EXIT 2)
+require("${err}" "run.seed takes an integer, not a string: write it without the quotes"
+        "a quoted number")

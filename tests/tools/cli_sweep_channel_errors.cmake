@@ -22,3 +22,11 @@ require("${out}" "^\\{\"seed\": 2, [^\n]*\"dropped_datagrams\": 0, \"channel_err
 hio(replay ${WORK}/unplug.hioj --noise drop=0.01 --seeds 1..1 --json EXIT 0 1)
 require("${out}" "^\\{\"seed\": 1, [^\n]*\"channel_errors\": [1-9][0-9]*, "
         "a noise sweep's seed counts its replay's channel errors")
+
+# A single replay's --json has the count too (session 28; it had none): a
+# strict replay delivers the recorded errors, so it counts the run's.
+hio(replay ${WORK}/unplug.hioj --json EXIT 0)
+require("${out}" "\"out_of_memory\": false, \"channel_errors\": ${errors}, "
+        "a strict replay counts the recorded run's channel errors")
+hio(replay ${WORK}/unplug.hioj --noise drop=0.01 --seed 1 --json EXIT 0 1)
+require("${out}" "\"channel_errors\": [1-9][0-9]*, " "a noise replay counts its channel errors")

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -18,6 +19,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -845,6 +847,11 @@ class Swallower final : public Doer {
  public:
   Swallower(IoHub& io, const replay::Replayer* replayer) : io_(io), replayer_(replayer) {}
   bool swallowed = false;
+  // Asked again after the catch, of the exception_ptr kept there (session
+  // 28): the same answer. Asked with no exception at all: std::logic_error
+  // (it answered false, "not the replayer's", of the replayer's own).
+  bool swallowed_after_catch = false;
+  bool asked_of_nothing_refused = false;
 
  protected:
   bool recur(Tyme) override {
@@ -858,8 +865,15 @@ class Swallower final : public Doer {
           break;  // every allocation made: none failed
         } catch (const std::bad_alloc&) {
           swallowed = replayer_->own_out_of_memory();
+          kept_ = std::current_exception();
         }
         g_fail_in.store(-1);
+      }
+      swallowed_after_catch = replayer_->own_out_of_memory(kept_);
+      try {
+        (void)replayer_->own_out_of_memory();
+      } catch (const std::logic_error&) {
+        asked_of_nothing_refused = true;
       }
     }
     if (passes_ == 4) throw std::bad_alloc();
@@ -870,6 +884,7 @@ class Swallower final : public Doer {
   IoHub& io_;
   const replay::Replayer* replayer_;
   int passes_ = 0;
+  std::exception_ptr kept_;
 };
 
 TEST(Memory, ADoersOutOfMemoryAfterItSwallowedTheReplayersIsTheDoers) {
@@ -901,9 +916,14 @@ TEST(Memory, ADoersOutOfMemoryAfterItSwallowedTheReplayersIsTheDoers) {
   }
   g_fail_in = -1;
   ASSERT_TRUE(doer.swallowed);
+  EXPECT_TRUE(doer.swallowed_after_catch);
+  EXPECT_TRUE(doer.asked_of_nothing_refused);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->error, std::optional<std::string>("std::bad_alloc"));
   EXPECT_TRUE(r->out_of_memory);
+  // Outside a catch there is nothing to ask of (it answered "the doers'"
+  // rules of no exception at all).
+  EXPECT_THROW((void)replayer.doers_out_of_memory("std::bad_alloc"), std::logic_error);
 }
 
 }  // namespace memory_test

@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <ostream>
 #include <stdexcept>
+#include <string>
 
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
 #include "hio/tools/sweep.hpp"
 #include "output.hpp"
+#include "port_words.hpp"
 #include "program_name.hpp"
 
 namespace hio::tools {
@@ -65,13 +67,20 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
       const auto device =
           std::find_if(fixed.begin(), fixed.end(), [](const FixedReal& f) { return !f.port(); });
       const bool ports_only = device == fixed.end();
+      // Said as a build error's hint says it (port_verb): a UDP responder
+      // binds, a listener listens (rev25 LOW 5: "port 0" alone, for both).
+      const auto bound = std::ranges::count(fixed, Scheme::udp, &FixedReal::scheme);
+      const std::string verb = bound == std::ssize(fixed) ? std::string(port_verb(Scheme::udp))
+                               : bound == 0               ? std::string(port_verb(Scheme::tcp))
+                                            : std::string(port_verb(Scheme::tcp)) + " or " +
+                                                  std::string(port_verb(Scheme::udp));
       throw std::invalid_argument(
           "--jobs " + std::to_string(jobs) + ": " + (ports_only ? fixed.front() : *device).what +
           (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
           ", and the runs are in real time: runs at once would all need it, and all but one "
           "would fail for that alone; give --jobs 1" +
-          (ports_only ? ", or port 0 (the doers that reach it name it '@name')"
-                      : " (a serial device has one opener)"));
+          (ports_only ? ", or " + verb + " port 0 (the doers that reach it name it '@name')"
+                      : std::string(" (a serial device has one opener)")));
     }
   } catch (const SettingError& error) {
     cli_err() << command_prefix("sweep") << message_text(error.what()) << "\n";

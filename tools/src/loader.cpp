@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -1325,6 +1326,7 @@ namespace {
 void set_net_key(Scenario& scenario, const std::string& key, const std::string& value,
                  const std::function<void(const std::string&)>& fail);
 const std::vector<std::string>& net_override_keys();
+std::string_view number_kind(const std::string& key);
 }  // namespace
 
 void apply_override(Scenario& scenario, const std::string& assignment) {
@@ -1337,6 +1339,16 @@ void apply_override(Scenario& scenario, const std::string& assignment) {
   if (eq == std::string::npos) fail("expected key=value");
   std::string key = assignment.substr(0, eq);
   std::string value = assignment.substr(eq + 1);
+  // A value written as a TOML string ("q", 'q': copied from a file with its
+  // quotes) is that string, as in the file: a name, a mode, a host, a
+  // duration (xsim27 L3: run.name="q" named the run "q" with its quotes).
+  // A key the file writes as no string says so rather than read the string.
+  if (const std::optional<std::string> text = toml_string_value(value)) {
+    if (const std::string_view takes = number_kind(key); !takes.empty()) {
+      fail(key + " takes " + std::string(takes) + ", not a string: write it without the quotes");
+    }
+    value = *text;
+  }
   RunSettings& run = scenario.run;
   std::string error;
   if (key == "run.tock" || key == "run.limit" || key == "run.max_lag") {
@@ -1449,6 +1461,20 @@ const std::vector<std::string>& net_override_keys() {
     return out;
   }();
   return keys;
+}
+
+// What a --set key takes when the file writes it as no string ("an
+// integer"); "" for a string one (a name, a mode, a host, a duration) and
+// for a key --set does not take (said as unknown after).
+std::string_view number_kind(const std::string& key) {
+  if (key == "run.seed") return "an integer";
+  if (key == "run.skip") return "true or false";
+  const auto net = std::find_if(net_keys().begin(), net_keys().end(),
+                                [&](const NetKey& k) { return k.key == key; });
+  if (net == net_keys().end()) return "";
+  if (net->kind == ValueKind::integer) return "an integer";
+  if (net->kind == ValueKind::probability) return "a probability";
+  return "";
 }
 
 // Whether `groups` is digits of `digits`, '_' only between two.

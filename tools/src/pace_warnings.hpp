@@ -1,8 +1,9 @@
 // Warnings about a paced doer whose `interval` the run's passes cannot keep:
 // udp_requester and serial_sender send one request (line) a pass at most, the
 // next due `interval` after the pass that sent the last, so an interval that
-// is no multiple of the run's tock is rounded up to one. hio check and hio
-// run say it; the run is the same either way.
+// is no multiple of the run's tock, or of the tock of a group it is in (a
+// group runs its children at its own runs only), is rounded up to one. hio
+// check and hio run say it; the run is the same either way.
 #pragma once
 
 #include <string>

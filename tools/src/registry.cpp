@@ -13,6 +13,7 @@
 #include "doer_names.hpp"
 #include "hio/io/address.hpp"
 #include "hio/io/ip_text.hpp"
+#include "port_words.hpp"
 
 namespace hio::tools {
 
@@ -44,8 +45,8 @@ std::string ip_address_hint(std::string_view quoted) {
   if (!quoted.empty() && quoted.front() == '\'') quoted.remove_prefix(1);
   const std::size_t sep = quoted.find("://");
   const std::string scheme(sep == std::string_view::npos ? "tcp" : quoted.substr(0, sep));
-  return std::string(scheme == "udp" ? "bind to" : "listen on") + " an IP address (e.g. " + scheme +
-         "://127.0.0.1:0)";
+  return std::string(port_verb(scheme == "udp" ? Scheme::udp : Scheme::tcp)) +
+         " an IP address (e.g. " + scheme + "://127.0.0.1:0)";
 }
 
 }  // namespace

@@ -921,6 +921,9 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       "}";
   out += ", " + (r.error ? json_field("error", *r.error) : std::string("\"error\": null"));
   out += std::string(", \"out_of_memory\": ") + (r.out_of_memory ? "true" : "false");
+  // The one count a noise sweep's seed gives too (outcome.channel_errors),
+  // as hio run --json's "channel_errors" is the run's.
+  out += ", \"channel_errors\": " + std::to_string(o.channel_errors);
   out += ", " + format_expectations_json(o.expectations, replay_passed(o));
   out += ", \"divergence\": ";
   if (r.divergence) {

@@ -205,6 +205,21 @@ std::optional<std::string> canonical_literal(ValueKind kind, const std::string& 
   return canonical_of(kind, *root->get("v"));
 }
 
+std::optional<std::string> toml_string_value(std::string_view text) {
+  if (text.size() < 2 || (text.front() != '"' && text.front() != '\'') ||
+      text.back() != text.front() || text.find_first_of("\r\n") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  // In an array before another element: a comment after the string (`"q" #
+  // x`) would hide the array's end, and a second value (`"a", "b"`) makes a
+  // third element, so only a text that is one string and nothing else is.
+  toml::parse_result parsed = parse_toml("v = [" + std::string(text) + ", 0]");
+  if (!parsed || parsed.table().size() != 1) return std::nullopt;
+  const toml::array* items = parsed.table().get("v")->as_array();
+  if (items == nullptr || items->size() != 2 || !(*items)[0].is_string()) return std::nullopt;
+  return *(*items)[0].value<std::string>();
+}
+
 std::optional<std::string> number_with_point_digits(std::string_view value) {
   const std::size_t point = value.find('.');
   if (point == std::string_view::npos || parse_value(value)) return std::nullopt;

@@ -27,6 +27,11 @@ enum class ValueKind {
 // A TOML basic string: "..." with \, \" and control characters escaped.
 std::string toml_string(std::string_view text);
 
+// The string `text` is when it is one TOML string and nothing else ("q",
+// 'q', "a\"b", """q""": no blank or comment around it); nullopt otherwise.
+// A --set value written so is that string, as the file's would be.
+std::optional<std::string> toml_string_value(std::string_view text);
+
 // The spelling canonical_literal gives a duration ("0.001s" for 1ms: exact
 // decimal seconds).
 std::string duration_literal(Tock tock);

@@ -407,17 +407,23 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // is hio's (doers_out_of_memory). The one rule for a replay's caller
   // (hio replay's and run()'s).
   [[nodiscard]] bool take_thrown(const std::exception& error);
-  // Whether the std::bad_alloc being handled (call it in its catch) came out
-  // of the replayer's own work (the journal reader's, its comparisons', in
-  // its poll, observer, sink or transports' calls), which runs inside the
-  // doers' passes: not the doers' exception (out of memory is then hio's; a
-  // caller of doist.run throws it on rather than call threw()). Before
-  // session 26 a bad_alloc in a pass could not be told apart; before session
-  // 27 one of a doer that had caught the replayer's and gone on was called
-  // the replayer's too.
-  bool own_out_of_memory() const;
-  // A std::bad_alloc (`what`) came out of doist.run (call it in its catch):
-  // whether it is the doers' exception to call threw(what, true) with, as
+  // Whether the std::bad_alloc `error` came out of the replayer's own work
+  // (the journal reader's, its comparisons', in its poll, observer, sink or
+  // transports' calls), which runs inside the doers' passes: not the doers'
+  // exception (out of memory is then hio's; a caller of doist.run throws it
+  // on rather than call threw()). `error` is by default the exception being
+  // handled, taken where this is called: in its catch; after the catch,
+  // pass the exception_ptr kept there (std::current_exception()). Called
+  // with none (outside a catch, no exception_ptr) it throws
+  // std::logic_error: there is no exception to ask of (until session 28 it
+  // answered false, so a caller asking after its catch was told "not the
+  // replayer's" of the replayer's own). Before session 26 a bad_alloc in a
+  // pass could not be told apart; before session 27 one of a doer that had
+  // caught the replayer's and gone on was called the replayer's too.
+  bool own_out_of_memory(const std::exception_ptr& error = std::current_exception()) const;
+  // A std::bad_alloc (`what`; `error` as for own_out_of_memory: in its
+  // catch, or its exception_ptr kept there; none is std::logic_error) came
+  // out of doist.run: whether it is the doers' exception to call threw(what, true) with, as
   // hio run calls it (exit 5), or hio's to throw on (exit 6). The doers' when it is not the
   // replayer's own (own_out_of_memory) and the replay can compare it: a
   // noise replay (whose doers' exceptions are theirs, as in a run), or a
@@ -426,7 +432,8 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // did not run out: out of memory there says nothing of the doers, and
   // the replay has nothing to compare it with (the same replay may succeed
   // with more memory).
-  bool doers_out_of_memory(std::string_view what);
+  bool doers_out_of_memory(std::string_view what,
+                           const std::exception_ptr& error = std::current_exception());
   // A strict replay's first divergence so far. One found while the doers are
   // built (an open that differs) may make the build itself fail (a client
   // naming a listener whose recorded address never came): the divergence is

@@ -1,0 +1,104 @@
+// A --set value written as a TOML string ("q", 'q': copied from a file with
+// its quotes) is that string, as the file's value would be; a value that is
+// no TOML value is text, as always (xsim27 L3: `--set 'run.name="q"'` named
+// the run `"q"`, quotes included, and `net.client_host="client"` was an
+// unknown host '"client"').
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hio/tools/loader.hpp"
+
+namespace hio::tools {
+namespace {
+namespace set_quoted_test {
+
+DoerRegistry registry() {
+  DoerRegistry r;
+  add_builtin_kinds(r);
+  return r;
+}
+
+Scenario networked() {
+  return load_scenario_text(
+      "[net]\nhosts = [\"client\", \"server\"]\n"
+      "[[doer]]\nkind = \"ticker\"\nname = \"t\"\n",
+      "q.toml", registry());
+}
+
+// What apply_override says of `set`, or "applied".
+std::string refusal(Scenario& s, const std::string& set) {
+  try {
+    apply_override(s, set);
+  } catch (const SettingError& e) {
+    return e.what();
+  }
+  return "applied";
+}
+
+TEST(SetQuoted, AValueInTomlQuotesIsThatString) {
+  Scenario s = networked();
+  apply_override(s, "run.name=\"q\"");
+  EXPECT_EQ(s.run.name, "q");
+  apply_override(s, "run.name='lit \\ eral'");  // a literal string: no escapes
+  EXPECT_EQ(s.run.name, "lit \\ eral");
+  apply_override(s, "run.name=\"a \\\"b\\\" \\u00e9\"");  // escapes read as in the file
+  EXPECT_EQ(s.run.name, "a \"b\" \xC3\xA9");
+  apply_override(s, "run.mode=\"real\"");
+  EXPECT_EQ(s.run.mode, Mode::real);
+  apply_override(s, "net.client_host=\"server\"");
+  EXPECT_EQ(s.net.client_host, "server");
+  // A duration is a string in the file: quoted, it is that duration.
+  apply_override(s, "run.limit=\"10s\"");
+  EXPECT_EQ(s.run.limit, Tock{10'000'000'000});
+  apply_override(s, "net.stall_timeout='3s'");
+  EXPECT_EQ(s.net.options.stall_timeout, Tock{3'000'000'000});
+  // What the journal's text holds loads back the same.
+  const Scenario again = load_scenario_text(s.text, "q.toml", registry());
+  EXPECT_EQ(again.run.name, "a \"b\" \xC3\xA9");
+  EXPECT_EQ(again.net.client_host, "server");
+  EXPECT_EQ(again.run.limit, Tock{10'000'000'000});
+}
+
+// A text that is not one TOML string and nothing else stays text, quotes
+// and all: half quoted, a comment or a second value after, blanks around.
+TEST(SetQuoted, AValueThatIsNotOneTomlStringStaysText) {
+  for (const std::string name :
+       {"\"q", "q\"", "\"q\" # c", "\"a\", \"b\"", " \"q\"", "\"q\" ", "'a'b'", "\"q\"x"}) {
+    SCOPED_TRACE(name);
+    Scenario s = networked();
+    const std::string why = refusal(s, "run.name=" + name);
+    if (why == "applied") {
+      EXPECT_EQ(s.run.name, name);
+    } else {
+      EXPECT_EQ(why.find("takes"), std::string::npos) << why;  // refused as text, if at all
+    }
+  }
+}
+
+// A key the file writes as a number or a boolean takes no string: the
+// quoted value is refused saying so, not read as the number.
+TEST(SetQuoted, AKeyThatTakesNoStringRefusesAQuotedValue) {
+  Scenario s = networked();
+  EXPECT_EQ(refusal(s, "run.seed=\"5\""),
+            "--set run.seed=\"5\": run.seed takes an integer, not a string: write it without "
+            "the quotes");
+  EXPECT_EQ(refusal(s, "run.skip='true'"),
+            "--set run.skip='true': run.skip takes true or false, not a string: write it "
+            "without the quotes");
+  EXPECT_EQ(refusal(s, "net.listen_backlog=\"8\""),
+            "--set net.listen_backlog=\"8\": net.listen_backlog takes an integer, not a string: "
+            "write it without the quotes");
+  EXPECT_EQ(refusal(s, "net.default_link.loss=\"0.1\""),
+            "--set net.default_link.loss=\"0.1\": net.default_link.loss takes a probability, not "
+            "a string: write it without the quotes");
+  // A value quoted twice is a string in quotes: a duration says so.
+  EXPECT_EQ(refusal(s, "run.limit='\"10s\"'"),
+            "--set run.limit='\"10s\"': duration \"10s\" is in quotes: write it without them, "
+            "as 10s (TOML's quotes go around a value in a file only)");
+  EXPECT_NE(refusal(s, "run.nme=\"q\"").find(": unknown key; did you mean"), std::string::npos);
+}
+
+}  // namespace set_quoted_test
+}  // namespace
+}  // namespace hio::tools
