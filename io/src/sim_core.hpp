@@ -24,6 +24,7 @@
 #include "hio/io/sim_link.hpp"
 #include "hio/io/transport.hpp"
 #include "sim_link_model.hpp"
+#include "sim_port_table.hpp"
 #include "sim_wire.hpp"
 
 namespace hio::detail {
@@ -109,8 +110,8 @@ struct SimHost {
   bool up = true;
   std::uint64_t epoch = 0;        // bumped when it goes down
   std::set<std::uint64_t> conns;  // ids of the stream connections with an end here
-  std::map<std::uint16_t, SimListenerTransport*> listeners;
-  std::map<std::uint16_t, SimDatagramTransport*> datagrams;
+  SimPortTable<SimListenerTransport> listeners;
+  SimPortTable<SimDatagramTransport> datagrams;
   std::set<std::uint16_t> client_ports;  // ephemeral ports of stream clients
   std::uint32_t next_port = kEphemeralFirst;
   // The ephemeral part of `datagrams`, and of `listeners` with `client_ports`

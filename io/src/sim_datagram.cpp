@@ -266,8 +266,7 @@ void SimCore::arrive_datagram(std::uint64_t slot_id) {
   } else if (!to.up || to.epoch != message.to_epoch) {
     why = "host down ";
   } else {
-    auto it = to.datagrams.find(message.to_port);
-    SimDatagramTransport* endpoint = it == to.datagrams.end() ? nullptr : it->second;
+    SimDatagramTransport* endpoint = to.datagrams.find(message.to_port);
     if (endpoint == nullptr || !endpoint->port().channel().connected()) {
       why = "nobody bound ";
     } else {

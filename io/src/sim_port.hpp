@@ -38,8 +38,7 @@ class SimPortHold {
       channel.failed(where + "no free port");
       return false;
     }
-    if ((!kDatagram && host_->client_ports.contains(port)) ||
-        !table().emplace(port, endpoint).second) {
+    if ((!kDatagram && host_->client_ports.contains(port)) || !table().emplace(port, endpoint)) {
       channel.failed(where + "Address already in use");
       return false;
     }
@@ -55,9 +54,8 @@ class SimPortHold {
   // Gives the port back (when `endpoint` still holds it).
   void give(const Endpoint* endpoint) {
     if (!bound_) return;
-    auto it = table().find(number_);
-    if (it != table().end() && it->second == endpoint) {
-      table().erase(it);
+    if (table().find(number_) == endpoint) {
+      table().erase(number_);
       ports().clear(number_);
     }
     bound_ = false;

@@ -423,8 +423,7 @@ void SimCore::receive_segment(SimConn& c, int d, SimSegment& segment) {
 }
 
 void SimCore::on_syn(SimConn& c) {
-  auto it = c.host[1]->listeners.find(c.port[1]);
-  SimListenerTransport* listener = it == c.host[1]->listeners.end() ? nullptr : it->second;
+  SimListenerTransport* listener = c.host[1]->listeners.find(c.port[1]);
   if (listener == nullptr || !listener->listening()) {
     send_segment(c, 1, SegmentKind::rst, "connect to " + c.endpoint[1] + " refused: nobody listens",
                  now());

@@ -32,11 +32,25 @@ class HeldRx {
   std::size_t size() const { return entries_.size(); }
   iterator upper_bound(const Key& key) { return entries_.upper_bound(key); }
 
-  // `key` is not in here yet.
+  // `key` is not in here yet. Strong: a std::bad_alloc (from any of the
+  // three allocations: the channel's index, the entry, its place in the
+  // index) leaves the map and the index as they were; an entry left without
+  // its index (fixnoise27's first version) made a later erase dereference
+  // an index that was not there.
   void insert(std::pair<Key, Entry> entry) {
-    const auto at = entries_.insert(std::move(entry)).first;
-    Index& index = by_channel_[at->second.channel];
-    index.emplace_hint(index.end(), at->first, at);
+    const auto [index, made] = by_channel_.try_emplace(entry.second.channel);
+    try {
+      const auto at = entries_.insert(std::move(entry)).first;
+      try {
+        index->second.emplace_hint(index->second.end(), at->first, at);
+      } catch (...) {
+        entries_.erase(at);
+        throw;
+      }
+    } catch (...) {
+      if (made) by_channel_.erase(index);  // a channel with no entries has no index
+      throw;
+    }
   }
   void insert(const Key& key, Entry entry) { insert(std::pair<Key, Entry>{key, std::move(entry)}); }
 

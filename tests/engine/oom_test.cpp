@@ -11,33 +11,9 @@
 #include <new>
 #include <vector>
 
+#include "failing_new.hpp"
 #include "hio/engine/dodoer.hpp"
 #include "hio/engine/doist.hpp"
-
-namespace {
-
-// The allocation that fails when this reaches 0; negative: none fails.
-std::atomic<long> g_fail_in{-1};
-
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (g_fail_in.load(std::memory_order_relaxed) >= 0 && g_fail_in.fetch_sub(1) == 0) {
-    throw std::bad_alloc();
-  }
-  if (void* p = std::malloc(size != 0 ? size : 1)) return p;
-  throw std::bad_alloc();
-}
-// g++ cannot tell that these pair with the operator new above.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace hio::test {
 namespace {

@@ -12,8 +12,10 @@ hio_add_test(sim_tests unit
     ${CMAKE_CURRENT_LIST_DIR}/sim_accept_error_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/undriven_channel_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/channel_doer_driver_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sim_port_table_test.cpp
   LIBS hio::io hio::engine)
-# embedding_test runs a completion inside a hub's poll() (io/src's Asio core).
+# embedding_test runs a completion inside a hub's poll() (io/src's Asio core),
+# sim_port_table_test a host's port table.
 target_include_directories(sim_tests PRIVATE ${PROJECT_SOURCE_DIR}/io/src)
 
 # Runs its own binary as a child process to compare digests across processes.

@@ -8,9 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
@@ -69,41 +67,18 @@ class Answerer final : public UdpPeerDoer {
   }
 };
 
-struct Scene {
-  Scene(IoHub& io, int count) : answerer(io) {
-    for (int i = 0; i < count; ++i)
-      askers.push_back(std::make_unique<Asker>(io, i));
-  }
-  std::vector<Doer*> doers() {
-    std::vector<Doer*> all{&answerer};
-    for (auto& a : askers)
-      all.push_back(a.get());
-    return all;
-  }
-  Answerer answerer;
-  std::vector<std::unique_ptr<Asker>> askers;
-};
-
 // Records `askers` askers, then replays the journal with every rx delayed
 // past the run's end; the held rx their closes looked at.
 std::uint64_t close_looked_at(const TempDir& dir, int askers, NoiseStats& stats) {
-  const std::string path = dir.file("askers-" + std::to_string(askers) + ".hioj");
-  {
-    test::SimRecordRig rig(kTock, 1, {.latency = Tock{2'000'000}});
-    JournalHeader header;
-    header.scenario = "askers that close while the run goes on";
-    Journal journal(rig.doist, rig.io, path, header);
-    Scene scene(rig.io, askers);
-    journal.run(scene.doers(), kRun);
-  }
-  ReplayOptions options;
-  options.noise = parse_noise_spec("delay=1h-1h");
-  options.noise_seed = 1;
-  test::ReplayRig rig(path, options);
-  Scene scene(rig.io, askers);
-  const ReplayResult r = rig.replayer.run(scene.doers(), nullptr);
-  stats = r.noise;
-  return rig.replayer.noise_close_looked_at();
+  std::uint64_t looked_at = 0;
+  test::record_then_replay_with_noise<Answerer, Asker>(
+      dir.file("askers-" + std::to_string(askers) + ".hioj"), askers, kTock, kRun,
+      {.latency = Tock{2'000'000}}, "delay=1h-1h",
+      [&](const Replayer& replayer, const ReplayResult& r) {
+        stats = r.noise;
+        looked_at = replayer.noise_close_looked_at();
+      });
+  return looked_at;
 }
 
 TEST(ReplayNoiseClose, AClosedChannelsHeldRxAreFoundWithoutLookingAtEveryOthers) {

@@ -11,9 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
@@ -61,43 +59,20 @@ class Sink final : public UdpPeerDoer {
   }
 };
 
-struct Scene {
-  Scene(IoHub& io, int count) : sink(io) {
-    for (int i = 0; i < count; ++i)
-      senders.push_back(std::make_unique<Sender>(io, i));
-  }
-  std::vector<Doer*> doers() {
-    std::vector<Doer*> all{&sink};
-    for (auto& s : senders)
-      all.push_back(s.get());
-    return all;
-  }
-  Sink sink;
-  std::vector<std::unique_ptr<Sender>> senders;
-};
-
 // Records `senders` senders over a link with jitter, then replays the journal
 // with noise; the waiting inputs looked at.
 std::uint64_t stalled_looked_at(const TempDir& dir, int senders, NoiseStats& stats) {
-  const std::string path = dir.file("senders-" + std::to_string(senders) + ".hioj");
-  {
-    test::SimRecordRig rig(kTock, 1, {.latency = Tock{2'000'000}, .jitter = Tock{1'000'000}});
-    JournalHeader header;
-    header.scenario = "senders over a link with jitter";
-    Journal journal(rig.doist, rig.io, path, header);
-    Scene scene(rig.io, senders);
-    journal.run(scene.doers(), kRun);
-  }
-  ReplayOptions options;
-  options.noise = parse_noise_spec("drop=0.1");
-  options.noise_seed = 1;
-  test::ReplayRig rig(path, options);
-  Scene scene(rig.io, senders);
-  const ReplayResult r = rig.replayer.run(scene.doers(), nullptr);
-  stats = r.noise;
-  EXPECT_EQ(r.noise.tx_mismatches, 0u) << format_noise_stats(r.noise);
-  EXPECT_EQ(r.noise.tx_missing_bytes, 0u) << format_noise_stats(r.noise);
-  return rig.replayer.noise_stalled_looked_at();
+  std::uint64_t looked_at = 0;
+  test::record_then_replay_with_noise<Sink, Sender>(
+      dir.file("senders-" + std::to_string(senders) + ".hioj"), senders, kTock, kRun,
+      {.latency = Tock{2'000'000}, .jitter = Tock{1'000'000}}, "drop=0.1",
+      [&](const Replayer& replayer, const ReplayResult& r) {
+        stats = r.noise;
+        EXPECT_EQ(r.noise.tx_mismatches, 0u) << format_noise_stats(r.noise);
+        EXPECT_EQ(r.noise.tx_missing_bytes, 0u) << format_noise_stats(r.noise);
+        looked_at = replayer.noise_stalled_looked_at();
+      });
+  return looked_at;
 }
 
 TEST(ReplayNoiseStalled, TheWorkOnInputsWaitingForSendsFollowsTheSendersNotTheirSquare) {

@@ -6,8 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "hio/engine/engine.hpp"
 #include "hio/io/io.hpp"
@@ -65,6 +67,49 @@ struct ReplayRig {
   Doist doist;
   IoHub io;
 };
+
+// One `Server` and `count` `Client`s (each made as Client(io, index)): the
+// doers of a run, the server first.
+template <class Server, class Client>
+struct ServerAndClients {
+  ServerAndClients(IoHub& io, int count) : server(io) {
+    for (int i = 0; i < count; ++i)
+      clients.push_back(std::make_unique<Client>(io, i));
+  }
+  std::vector<Doer*> doers() {
+    std::vector<Doer*> all{&server};
+    for (auto& c : clients)
+      all.push_back(c.get());
+    return all;
+  }
+  Server server;
+  std::vector<std::unique_ptr<Client>> clients;
+};
+
+// Records ServerAndClients<Server, Client> of `clients` clients for `run` at
+// `path`, on a SimRecordRig of `tock` (seed 1) whose link is `link`; then
+// replays that journal, the same doers made again, with `noise` (noise seed
+// 1), and gives `replayed` the replayer and its result.
+template <class Server, class Client, class Replayed>
+void record_then_replay_with_noise(const std::string& path, int clients, Tock tock, Tock run,
+                                   const LinkParams& link, const std::string& noise,
+                                   Replayed replayed) {
+  {
+    SimRecordRig rig(tock, 1, link);
+    JournalHeader header;
+    header.scenario = "a server and " + std::to_string(clients) + " clients";
+    Journal journal(rig.doist, rig.io, path, header);
+    ServerAndClients<Server, Client> scene(rig.io, clients);
+    journal.run(scene.doers(), run);
+  }
+  ReplayOptions options;
+  options.noise = parse_noise_spec(noise);
+  options.noise_seed = 1;
+  ReplayRig rig(path, options);
+  ServerAndClients<Server, Client> scene(rig.io, clients);
+  const ReplayResult result = rig.replayer.run(scene.doers(), nullptr);
+  replayed(rig.replayer, result);
+}
 
 // Writes `bytes` at once when connected to sim://server:7 (its tx buffer
 // holds them all); the run's end closes it with what the server's window did
