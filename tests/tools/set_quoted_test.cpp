@@ -64,7 +64,10 @@ TEST(SetQuoted, AValueInTomlQuotesIsThatString) {
 // and all: half quoted, a comment or a second value after, blanks around.
 TEST(SetQuoted, AValueThatIsNotOneTomlStringStaysText) {
   for (const std::string name :
-       {"\"q", "q\"", "\"q\" # c", "\"a\", \"b\"", " \"q\"", "\"q\" ", "'a'b'", "\"q\"x"}) {
+       {"\"q", "q\"", "\"q\" # c", "\"a\", \"b\"", " \"q\"", "\"q\" ", "'a'b'", "\"q\"x",
+        // One that closes the array toml_string_value reads it in, a
+        // comment hiding the rest: read as "a" until session 28's review.
+        "\"a\", 0] #\"", "'a', 0] #'", "\"a\"] #\""}) {
     SCOPED_TRACE(name);
     Scenario s = networked();
     const std::string why = refusal(s, "run.name=" + name);
