@@ -102,6 +102,19 @@ TEST(SetQuoted, AKeyThatTakesNoStringRefusesAQuotedValue) {
   EXPECT_NE(refusal(s, "run.nme=\"q\"").find(": unknown key; did you mean"), std::string::npos);
 }
 
+// A TOML escape can put a NUL in a quoted value, which no argument can hold:
+// the refusal says the whole value, as the file's would (what() ended the
+// message at the NUL: "unknown host 'a").
+TEST(SetQuoted, AnEscapedNulIsSaidNotTheMessagesEnd) {
+  Scenario s = networked();
+  EXPECT_EQ(refusal(s, "net.client_host=\"a\\u0000b\""),
+            "--set net.client_host=\"a\\u0000b\": unknown host 'a\\x00b' (net.hosts lists "
+            "them)");
+  EXPECT_EQ(refusal(s, "run.mode=\"\\u0000sim\""),
+            "--set run.mode=\"\\u0000sim\": run.mode must be \"sim\" or \"real\", not "
+            "\"\\x00sim\"");
+}
+
 }  // namespace set_quoted_test
 }  // namespace
 }  // namespace hio::tools
