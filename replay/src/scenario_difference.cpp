@@ -30,14 +30,25 @@ std::optional<std::string_view> line_at(std::string_view text, std::size_t index
 }
 
 // The line quoted and escaped, cut to the bytes around `column` (0-based)
-// with "..." where it was cut.
-std::string shown(std::string_view line, std::size_t column) {
+// with "..." where it was cut; as bytes (\xNN beyond ASCII) when `as_bytes`.
+std::string shown(std::string_view line, std::size_t column, bool as_bytes) {
   const std::size_t from = column > kShownBefore ? column - kShownBefore : 0;
   const std::size_t to = std::min(line.size(), column + kShownAfter);
   std::string out = from > 0 ? "..." : "";
-  append_quoted_text(out, line.substr(from, to - from));
+  if (as_bytes) {
+    append_quoted(out, line.substr(from, to - from));
+  } else {
+    append_quoted_text(out, line.substr(from, to - from));
+  }
   if (to < line.size()) out += "...";
   return out;
+}
+
+// Whether the byte at `column` of `line` is beyond ASCII: a difference there
+// may not show as text (a byte order mark prints as nothing, a no-break space
+// as a space), so both lines are shown as bytes.
+bool beyond_ascii_at(std::string_view line, std::size_t column) {
+  return column < line.size() && static_cast<unsigned char>(line[column]) >= 0x80;
 }
 
 }  // namespace
@@ -59,15 +70,16 @@ std::string describe_scenario_difference(std::string_view a, std::string_view b)
   if (!x || !y) {
     // One text is the other's first lines, and more.
     return "line " + number + " is only in the " + (x ? "first: " : "second: ") +
-           shown(x ? *x : *y, 0);
+           shown(x ? *x : *y, 0, false);
   }
   if (*x == *y) {
     // The difference is the line end after it: one text stops there.
     return "line " + number + " is the same, and ends the " +
            (a.size() < b.size() ? "first" : "second") + " without a line end after it";
   }
+  const bool as_bytes = beyond_ascii_at(*x, column) || beyond_ascii_at(*y, column);
   return "first differs at line " + number + ", column " + std::to_string(column + 1) + ": " +
-         shown(*x, column) + " vs " + shown(*y, column);
+         shown(*x, column, as_bytes) + " vs " + shown(*y, column, as_bytes);
 }
 
 }  // namespace hio::replay

@@ -9,8 +9,10 @@ namespace hio::replay {
 
 // "first differs at line 9, column 10: \"limit = \\\"0.06s\\\"\" vs \"limit =
 // \\\"0.2s\\\"\"" for the first line (split at '\n') where `a` and `b` differ,
-// each line quoted and escaped (a '\r' of a CRLF copy shows as \r), a long
-// one cut to the bytes around the difference with "..."; "line 40 is only in
+// each line quoted and escaped (a '\r' of a CRLF copy shows as \r; both as
+// bytes, \xNN beyond ASCII, when the difference is beyond ASCII, so that a
+// byte order mark or a no-break space shows), a long one cut to the bytes
+// around the difference with "..."; "line 40 is only in
 // the second: ..." when one text is the other's first lines; "" when the
 // texts are equal.
 std::string describe_scenario_difference(std::string_view a, std::string_view b);

@@ -726,6 +726,18 @@ TEST(Diff, AScenarioDifferenceSaysTheFirstLineThatDiffers) {
   EXPECT_EQ(differences(text, text.substr(0, text.size() - 1)),
             "scenario: line 3 is the same, and ends the second without a line end after it");
   EXPECT_EQ(differences("", text), "scenario: line 1 is only in the second: \"[run]\"");
+  // A difference beyond ASCII is shown as bytes: as text, a copy with a byte
+  // order mark showed "[run]" vs "[run]" with the mark invisible (rev28b),
+  // a no-break space for a space the same.
+  EXPECT_EQ(differences(text, "\xEF\xBB\xBF" + text),
+            "scenario: first differs at line 1, column 1: \"[run]\" vs \"\\xef\\xbb\\xbf[run]\"");
+  EXPECT_EQ(differences("a = \"caf\xC3\xA9 x\"\n", "a = \"caf\xC3\xA9\xC2\xA0x\"\n"),
+            "scenario: first differs at line 1, column 11: \"a = \\\"caf\\xc3\\xa9 x\\\"\" vs "
+            "\"a = \\\"caf\\xc3\\xa9\\xc2\\xa0x\\\"\"");
+  // Beyond ASCII elsewhere in the line, the text stays text.
+  EXPECT_EQ(differences("a = \"caf\xC3\xA9 1\"\n", "a = \"caf\xC3\xA9 2\"\n"),
+            "scenario: first differs at line 1, column 12: \"a = \\\"caf\xC3\xA9 1\\\"\" vs "
+            "\"a = \\\"caf\xC3\xA9 2\\\"\"");
   const std::string hosts = "hosts = [" + std::string(200, 'h') + "]";
   std::string other = hosts;
   other[100] = 'X';

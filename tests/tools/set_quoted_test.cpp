@@ -64,7 +64,10 @@ TEST(SetQuoted, AValueInTomlQuotesIsThatString) {
 // and all: half quoted, a comment or a second value after, blanks around.
 TEST(SetQuoted, AValueThatIsNotOneTomlStringStaysText) {
   for (const std::string name :
-       {"\"q", "q\"", "\"q\" # c", "\"a\", \"b\"", " \"q\"", "\"q\" ", "'a'b'", "\"q\"x"}) {
+       {"\"q", "q\"", "\"q\" # c", "\"a\", \"b\"", " \"q\"", "\"q\" ", "'a'b'", "\"q\"x",
+        // One that closes the array toml_string_value reads it in, a
+        // comment hiding the rest: read as "a" until session 28's review.
+        "\"a\", 0] #\"", "'a', 0] #'", "\"a\"] #\""}) {
     SCOPED_TRACE(name);
     Scenario s = networked();
     const std::string why = refusal(s, "run.name=" + name);
@@ -97,6 +100,19 @@ TEST(SetQuoted, AKeyThatTakesNoStringRefusesAQuotedValue) {
             "--set run.limit='\"10s\"': duration \"10s\" is in quotes: write it without them, "
             "as 10s (TOML's quotes go around a value in a file only)");
   EXPECT_NE(refusal(s, "run.nme=\"q\"").find(": unknown key; did you mean"), std::string::npos);
+}
+
+// A TOML escape can put a NUL in a quoted value, which no argument can hold:
+// the refusal says the whole value, as the file's would (what() ended the
+// message at the NUL: "unknown host 'a").
+TEST(SetQuoted, AnEscapedNulIsSaidNotTheMessagesEnd) {
+  Scenario s = networked();
+  EXPECT_EQ(refusal(s, "net.client_host=\"a\\u0000b\""),
+            "--set net.client_host=\"a\\u0000b\": unknown host 'a\\x00b' (net.hosts lists "
+            "them)");
+  EXPECT_EQ(refusal(s, "run.mode=\"\\u0000sim\""),
+            "--set run.mode=\"\\u0000sim\": run.mode must be \"sim\" or \"real\", not "
+            "\"\\x00sim\"");
 }
 
 }  // namespace set_quoted_test

@@ -210,14 +210,24 @@ std::optional<std::string> toml_string_value(std::string_view text) {
       text.back() != text.front() || text.find_first_of("\r\n") != std::string_view::npos) {
     return std::nullopt;
   }
-  // In an array before another element: a comment after the string (`"q" #
+  // In an array beside another element: a comment after the string (`"q" #
   // x`) would hide the array's end, and a second value (`"a", "b"`) makes a
-  // third element, so only a text that is one string and nothing else is.
-  toml::parse_result parsed = parse_toml("v = [" + std::string(text) + ", 0]");
-  if (!parsed || parsed.table().size() != 1) return std::nullopt;
-  const toml::array* items = parsed.table().get("v")->as_array();
-  if (items == nullptr || items->size() != 2 || !(*items)[0].is_string()) return std::nullopt;
-  return *(*items)[0].value<std::string>();
+  // third element. Once before the other element and once after: a text
+  // that closes the array itself and hides the rest behind a comment
+  // (`"a", 0] #"`) gives the same elements in both places, one too many in
+  // one of them. Only a text that is one string and nothing else is.
+  const auto string_at = [](const std::string& toml, std::size_t index) {
+    std::optional<std::string> out;
+    toml::parse_result parsed = parse_toml(toml);
+    if (!parsed || parsed.table().size() != 1) return out;
+    const toml::array* items = parsed.table().get("v")->as_array();
+    if (items == nullptr || items->size() != 2 || !(*items)[index].is_string()) return out;
+    out = *(*items)[index].value<std::string>();
+    return out;
+  };
+  const std::optional<std::string> first = string_at("v = [" + std::string(text) + ", 0]", 0);
+  if (!first || string_at("v = [0, " + std::string(text) + "]", 1) != first) return std::nullopt;
+  return first;
 }
 
 std::optional<std::string> number_with_point_digits(std::string_view value) {
