@@ -61,7 +61,7 @@ const char* to_string(Mode mode);
 const char* to_string(RunOutcome outcome);
 RunOutcome to_outcome(RunEnd end);
 
-// "hio " and the project's version ("hio 0.28.0", as hio --version prints it):
+// "hio " and the project's version ("hio 0.29.0", as hio --version prints it):
 // what writers put in JournalHeader::engine_version (docs/changes.md, Versions).
 const char* engine_version();
 
@@ -105,14 +105,14 @@ inline constexpr std::string_view kNoEngineVersion = "an unnamed writer (no vers
 // What a diverged replay says of the journal's version, "" when
 // versions_between cannot explain a divergence (a divergence is then not
 // the versions': a determinism bug, to report). Otherwise "by hio 0.15.0;
-// this is hio 0.28.0: the Journal changes of hio 0.16, 0.17, 0.18, 0.19,
+// this is hio 0.29.0: the Journal changes of hio 0.16, 0.17, 0.18, 0.19,
 // 0.20 and 0.24 (docs/changes.md) can make the doers act otherwise; replay it with
-// hio 0.15.0, or record it again", or for a later version "by hio 0.29.0, a
-// later hio than this hio 0.28.0, whose Journal changes this one does not
-// know: replay it with hio 0.29.0". The recorded text is quoted (escaped)
+// hio 0.15.0, or record it again", or for a later version "by hio 0.30.0, a
+// later hio than this hio 0.29.0, whose Journal changes this one does not
+// know: replay it with hio 0.30.0". The recorded text is quoted (escaped)
 // when it is not of the form "hio MAJOR.MINOR.PATCH", and then, naming no
 // hio, gets no "replay it with": "by \"x\", which names no hio version; this
-// is hio 0.28.0: the Journal changes of ... can make the doers act
+// is hio 0.29.0: the Journal changes of ... can make the doers act
 // otherwise; record it again".
 std::string format_recorded_version(std::string_view recorded_engine_version,
                                     std::string_view this_version = engine_version());
