@@ -198,6 +198,7 @@ Step Doer::finish() {
 }
 
 void Doer::exit_settled() {
+  exit_begins();
   try {
     exit();
   } catch (...) {
@@ -208,6 +209,7 @@ void Doer::exit_settled() {
 }
 
 void Doer::exit_after_error() {
+  exit_begins();
   try {
     exit_by_error();
   } catch (...) {
