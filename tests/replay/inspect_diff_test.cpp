@@ -939,6 +939,81 @@ TEST(Diff, DamageStopsTheComparison) {
   EXPECT_EQ(r.actual_error->kind, JournalErrorKind::truncated);
 }
 
+// The sample journal ended by `summary` instead of sample_summary()'s limit
+// at pass 8.
+void write_ended(const std::string& path, const RunSummary& summary) {
+  JournalWriter w(path);
+  w.write_header(test::sample_header());
+  for (const test::SamplePass& p : test::sample_passes())
+    w.write_pass(p.tyme, test::views(p.events));
+  w.finish(summary);
+}
+
+// Two journals whose events agree but whose runs ended differently were the
+// same, nothing said (xjrn28 L1): each field of the run's end that differs is
+// a line, for information (the events decide: still same()); a side whose end
+// is unknown, or which has no trailer that agrees, is one line.
+TEST(Diff, TrailersThatDifferAreSaidFieldByField) {
+  TempDir dir;
+  test::write_sample(dir.file("limit.hioj"));
+  const auto differences = [&](const std::string& a, const std::string& b,
+                               const DiffOptions& options = {}) {
+    JournalReader x(dir.file(a));
+    JournalReader y(dir.file(b));
+    const DiffResult r = diff_journals(x, y, options);
+    EXPECT_TRUE(r.header_differences.empty());
+    return r.trailer_differences;
+  };
+  const auto at = [](int tocks) { return Tyme{test::kSampleTock * tocks}; };
+  using Lines = std::vector<std::string>;
+  EXPECT_EQ(differences("limit.hioj", "limit.hioj"), Lines{});
+  write_ended(dir.file("error.hioj"), RunSummary{8, at(8), RunOutcome::error, "boom\n"});
+  EXPECT_EQ(differences("limit.hioj", "error.hioj"),
+            (Lines{"end: limit vs error", "end_text: (none) vs \"boom\\n\""}));
+  write_ended(dir.file("later.hioj"), RunSummary{9, at(9), RunOutcome::limit, ""});
+  EXPECT_EQ(differences("limit.hioj", "later.hioj"),
+            (Lines{"passes: 8 vs 9", "end_tyme: 0.25 vs 0.28125"}));
+  write_ended(dir.file("stopped.hioj"),
+              RunSummary{8, at(8), RunOutcome::interrupted, "", 2, true, false});
+  EXPECT_EQ(differences("limit.hioj", "stopped.hioj"),
+            (Lines{"end: limit vs interrupted", "ended_at_pass: false vs true",
+                   "stop_signal: (none) vs 2 (SIGINT)"}));
+  write_ended(dir.file("failed.hioj"),
+              RunSummary{8, at(8), RunOutcome::error, "out of memory", 0, false, true});
+  EXPECT_EQ(differences("error.hioj", "failed.hioj"),
+            (Lines{"end_text: \"boom\\n\" vs out of memory", "end_by_hio: false vs true"}));
+  // A salvaged journal: its run's end unknown, its passes and end tyme only
+  // the earliest its frames allow. One line, the salvage's text in it.
+  const std::string bytes = test::read_file(dir.file("error.hioj"));
+  test::write_file(dir.file("cut.hioj"), bytes.substr(0, bytes.size() - 30));
+  ASSERT_TRUE(salvage_journal(dir.file("cut.hioj"), dir.file("saved.hioj")).damage);
+  const Lines saved = differences("error.hioj", "saved.hioj");
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].rfind("end: error vs unknown: the second's run end was not recorded "
+                           "(\"salvaged: byte ",
+                           0),
+            0u)
+      << saved[0];
+  EXPECT_NE(saved[0].find("\"): the rest of the trailers is not compared"), std::string::npos)
+      << saved[0];
+  EXPECT_EQ(differences("saved.hioj", "saved.hioj"), Lines{});  // neither end known
+  // Cut inside its trailer: every event compared, no trailer to compare.
+  EXPECT_EQ(differences("cut.hioj", "limit.hioj"),
+            Lines{"the first has none that agrees with its events (the journal is cut or "
+                  "damaged): how its run ended is unknown"});
+  EXPECT_EQ(differences("cut.hioj", "cut.hioj"), Lines{});
+  // Bytes after a trailer that agrees: the trailer is the run's end.
+  test::write_file(dir.file("tail.hioj"), bytes + "junk");
+  EXPECT_EQ(differences("limit.hioj", "tail.hioj"),
+            (Lines{"end: limit vs error", "end_text: (none) vs \"boom\\n\""}));
+  // The comparison stopped at a divergence: neither trailer was read.
+  write_changed(dir.file("changed.hioj"), 3, [](OwnedEvent& e) { e.text += "!"; });
+  EXPECT_EQ(differences("error.hioj", "changed.hioj"), Lines{});
+  // With `all` both are read to their ends, and their trailers compared.
+  EXPECT_EQ(differences("error.hioj", "changed.hioj", DiffOptions{.all = true}),
+            (Lines{"end: error vs limit", "end_text: \"boom\\n\" vs (none)"}));
+}
+
 TEST(HexDiff, Format) {
   EXPECT_EQ(hex_diff("same", "same"), "");
   EXPECT_EQ(hex_diff("hello world", "hello World"),
