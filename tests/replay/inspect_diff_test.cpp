@@ -698,7 +698,7 @@ TEST(Diff, NoiseChainIsSaidOnceAndOnlyWhenItSaysMore) {
 // Two scenario texts that differ are said by the first line that differs, not
 // only by their digests (xjrn28): a changed value, a CRLF copy (its \r shown),
 // a line more, a line end less, a text on one side only, a long line cut
-// around the difference.
+// around the difference, its column in characters.
 TEST(Diff, AScenarioDifferenceSaysTheFirstLineThatDiffers) {
   TempDir dir;
   const auto differences = [&](const std::string& a, const std::string& b) {
@@ -725,19 +725,56 @@ TEST(Diff, AScenarioDifferenceSaysTheFirstLineThatDiffers) {
             "scenario: line 4 is only in the second: \"seed = 4\"");
   EXPECT_EQ(differences(text, text.substr(0, text.size() - 1)),
             "scenario: line 3 is the same, and ends the second without a line end after it");
-  EXPECT_EQ(differences("", text), "scenario: line 1 is only in the second: \"[run]\"");
+  // A side with no scenario text (an embedder's journal) says so, not "line
+  // 1 is only in the second" (rev28b LOW 2).
+  EXPECT_EQ(differences("", text),
+            "scenario: the first has no scenario text; the second's line 1 is \"[run]\"");
+  EXPECT_EQ(differences(text, ""),
+            "scenario: the second has no scenario text; the first's line 1 is \"[run]\"");
+  // The same line ends one text, and the other goes on past it: said
+  // (rev28b LOW 3: "ends the second" alone, as if the first ended too).
+  EXPECT_EQ(differences("ab\nc", "ab"),
+            "scenario: line 1 is the same, and ends the second without a line end after it; the "
+            "first goes on: line 2 is \"c\"");
+  EXPECT_EQ(differences("ab", "ab\n"),
+            "scenario: line 1 is the same, and ends the first without a line end after it");
   // A difference beyond ASCII is shown as bytes: as text, a copy with a byte
   // order mark showed "[run]" vs "[run]" with the mark invisible (rev28b),
   // a no-break space for a space the same.
   EXPECT_EQ(differences(text, "\xEF\xBB\xBF" + text),
             "scenario: first differs at line 1, column 1: \"[run]\" vs \"\\xef\\xbb\\xbf[run]\"");
   EXPECT_EQ(differences("a = \"caf\xC3\xA9 x\"\n", "a = \"caf\xC3\xA9\xC2\xA0x\"\n"),
-            "scenario: first differs at line 1, column 11: \"a = \\\"caf\\xc3\\xa9 x\\\"\" vs "
+            "scenario: first differs at line 1, column 10: \"a = \\\"caf\\xc3\\xa9 x\\\"\" vs "
             "\"a = \\\"caf\\xc3\\xa9\\xc2\\xa0x\\\"\"");
   // Beyond ASCII elsewhere in the line, the text stays text.
   EXPECT_EQ(differences("a = \"caf\xC3\xA9 1\"\n", "a = \"caf\xC3\xA9 2\"\n"),
-            "scenario: first differs at line 1, column 12: \"a = \\\"caf\xC3\xA9 1\\\"\" vs "
+            "scenario: first differs at line 1, column 11: \"a = \\\"caf\xC3\xA9 1\\\"\" vs "
             "\"a = \\\"caf\xC3\xA9 2\\\"\"");
+  // Columns count characters, as an editor does (rev28b LOW 1: bytes, 49
+  // for an editor's 29); two characters that share their first bytes differ
+  // at the first; a long line is cut between characters, never inside one
+  // (its tail was shown as \xNN).
+  std::string e20;
+  for (int i = 0; i < 20; ++i)
+    e20 += "\xC3\xA9";
+  const auto wide = [&](char digit) {
+    return "n = \"" + e20 + "a" + digit + std::string(30, 'b') + e20 + "\"";
+  };
+  std::string e12, e4;
+  for (int i = 0; i < 12; ++i)
+    e12 += "\xC3\xA9";
+  for (int i = 0; i < 4; ++i)
+    e4 += "\xC3\xA9";
+  const std::string cut = e12 + "a%" + std::string(30, 'b') + e4;
+  const auto with = [&](char digit) {
+    std::string out = cut;
+    out[out.find('%')] = digit;
+    return "...\"" + out + "\"...";
+  };
+  EXPECT_EQ(differences(wide('1'), wide('2')),
+            "scenario: first differs at line 1, column 27: " + with('1') + " vs " + with('2'));
+  EXPECT_EQ(differences("caf\xC3\xA9\n", "caf\xC3\xA8\n"),
+            "scenario: first differs at line 1, column 4: \"caf\\xc3\\xa9\" vs \"caf\\xc3\\xa8\"");
   const std::string hosts = "hosts = [" + std::string(200, 'h') + "]";
   std::string other = hosts;
   other[100] = 'X';
