@@ -565,6 +565,22 @@ TEST(InspectStats, NothingKeptIsATotalOfNothingWithNullEnds) {
             "stats total channels=0 events=0 rx_chunks=0 rx_bytes=0 tx_chunks=0 tx_bytes=0");
 }
 
+// Every tyme in hio's JSON is given twice, exact and as text (xjrn28 L2): an
+// error object had last_tyme_ns only, where the stats lines and diff's
+// divergences had both.
+TEST(Inspect, AnErrorObjectGivesItsLastTymeTwice) {
+  const FormatOptions json{.format = LineFormat::json};
+  JournalError e{JournalErrorKind::truncated, 120, 3, Tyme{test::kSampleTock * 3}, "cut"};
+  EXPECT_EQ(format_error(e, json),
+            "{\"type\":\"error\",\"kind\":\"truncated\",\"offset\":120,\"last_pass\":3,"
+            "\"last_tyme_ns\":93750000,\"last_tyme\":\"0.09375\",\"message\":\"cut\"}");
+  e.last_pass.reset();
+  e.last_tyme.reset();
+  EXPECT_EQ(format_error(e, json),
+            "{\"type\":\"error\",\"kind\":\"truncated\",\"offset\":120,\"last_pass\":null,"
+            "\"last_tyme_ns\":null,\"last_tyme\":null,\"message\":\"cut\"}");
+}
+
 TEST(Diff, SameJournalsAgree) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));
