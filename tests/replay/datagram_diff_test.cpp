@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "arrival_order.hpp"
 #include "hio/engine/random.hpp"
 
 namespace hio::replay::detail {
@@ -36,7 +37,7 @@ std::ostream& operator<<(std::ostream& os, const Counts& c) {
             << " extra, first " << c.first;
 }
 
-enum class Order { recording_first, doers_first, in_step, random };
+using test::Order;
 
 Counts compare(const Sends& recorded, const Sends& sent, Order order, RandomStream* rng = nullptr,
                std::size_t kept_bytes = std::size_t{1} << 20) {
@@ -51,42 +52,20 @@ Counts compare(const Sends& recorded, const Sends& sent, Order order, RandomStre
       c.first = kind + (y != nullptr ? y : x)->datagram.bytes + "@" + std::to_string(offset);
     (step == Step::mismatch ? c.mismatches : step == Step::missing ? c.missing : c.extra) += 1;
   };
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < recorded.size() || j < sent.size()) {
-    bool take_recorded = j == sent.size();
-    if (i < recorded.size() && j < sent.size()) {
-      switch (order) {
-        case Order::recording_first:
-          take_recorded = true;
-          break;
-        case Order::doers_first:
-          take_recorded = false;
-          break;
-        case Order::in_step:
-          take_recorded = i <= j;
-          break;
-        case Order::random:
-          take_recorded = rng->uniform(0, 1) == 0;
-          break;
-      }
-    }
-    const Datagram& d = take_recorded ? recorded[i++] : sent[j++];
-    diff.add(take_recorded, std::make_shared<const SentDatagram>(d, Tyme{}));
-    diff.settle(/*final=*/false, sink);
-  }
+  test::feed_in_order(
+      recorded, sent, order, rng, [](const Datagram&) { return std::size_t{1}; },
+      [&](bool from_recording, const Datagram& d) {
+        diff.add(from_recording, std::make_shared<const SentDatagram>(d, Tyme{}));
+        diff.settle(/*final=*/false, sink);
+      });
   diff.settle(/*final=*/true, sink);
   return c;
 }
 
 Counts in_any_order(const Sends& recorded, const Sends& sent) {
-  const Counts c = compare(recorded, sent, Order::recording_first);
-  EXPECT_EQ(compare(recorded, sent, Order::doers_first), c) << "doers first";
-  EXPECT_EQ(compare(recorded, sent, Order::in_step), c) << "in step";
-  RandomStream rng(29, "datagram_diff_test.order");
-  for (int k = 0; k < 4; ++k)
-    EXPECT_EQ(compare(recorded, sent, Order::random, &rng), c) << "random interleaving " << k;
-  return c;
+  return test::same_in_every_order(
+      [&](Order order, RandomStream* rng) { return compare(recorded, sent, order, rng); },
+      RandomStream(29, "datagram_diff_test.order"));
 }
 
 // "a", "b", ... to peer "p": one datagram per letter of `letters`.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "arrival_order.hpp"
 #include "hio/engine/random.hpp"
 
 namespace hio::replay::detail {
@@ -34,7 +35,7 @@ std::ostream& operator<<(std::ostream& os, const Outcome& o) {
             << " extra, first at " << o.first;
 }
 
-enum class Order { recording_first, doers_first, in_step, random };
+using test::Order;
 
 // Feeds the recording's chunks and the doers' in `order` (random: each next
 // chunk from either side by `rng`), then ends the streams.
@@ -53,34 +54,9 @@ Outcome compare(const Chunks& recorded, const Chunks& sent, Order order,
       o.first = s.first->offset + i;
     }
   };
-  std::size_t i = 0, j = 0;
-  std::uint64_t fed_recorded = 0, fed_sent = 0;
-  while (i < recorded.size() || j < sent.size()) {
-    bool take_recorded = j == sent.size();
-    if (i < recorded.size() && j < sent.size()) {
-      switch (order) {
-        case Order::recording_first:
-          take_recorded = true;
-          break;
-        case Order::doers_first:
-          take_recorded = false;
-          break;
-        case Order::in_step:
-          take_recorded = fed_recorded <= fed_sent;
-          break;
-        case Order::random:
-          take_recorded = rng->uniform(0, 1) == 0;
-          break;
-      }
-    }
-    if (take_recorded) {
-      fed_recorded += recorded[i].size();
-      note(tx.add(true, recorded[i++]));
-    } else {
-      fed_sent += sent[j].size();
-      note(tx.add(false, sent[j++]));
-    }
-  }
+  test::feed_in_order(
+      recorded, sent, order, rng, [](const std::string& chunk) { return chunk.size(); },
+      [&](bool from_recording, const std::string& chunk) { note(tx.add(from_recording, chunk)); });
   note(tx.finish());
   o.missing = tx.missing_bytes();
   o.extra = tx.extra_bytes();
@@ -89,13 +65,9 @@ Outcome compare(const Chunks& recorded, const Chunks& sent, Order order,
 
 // The outcome in every order (and several random interleavings): the same.
 Outcome in_any_order(const Chunks& recorded, const Chunks& sent) {
-  const Outcome o = compare(recorded, sent, Order::recording_first);
-  EXPECT_EQ(compare(recorded, sent, Order::doers_first), o) << "doers first";
-  EXPECT_EQ(compare(recorded, sent, Order::in_step), o) << "in step";
-  RandomStream rng(12, "stream_tx_test.order");
-  for (int k = 0; k < 4; ++k)
-    EXPECT_EQ(compare(recorded, sent, Order::random, &rng), o) << "random interleaving " << k;
-  return o;
+  return test::same_in_every_order(
+      [&](Order order, RandomStream* rng) { return compare(recorded, sent, order, rng); },
+      RandomStream(12, "stream_tx_test.order"));
 }
 
 Chunks split(const std::string& bytes, std::size_t chunk) {
