@@ -8,6 +8,7 @@
 #include <deque>
 #include <exception>
 #include <map>
+#include <memory>
 #include <new>
 #include <optional>
 #include <set>
@@ -16,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "datagram_diff.hpp"
 #include "first_fit_queue.hpp"
 #include "held_rx.hpp"
 #include "hio/io/ip_text.hpp"
@@ -104,24 +106,22 @@ struct Deferred {
 };
 
 // A noise replay's tx of one datagram channel: the recorded datagrams and the
-// replay's, not yet compared. Compared datagram by datagram, so that one
-// datagram more or less (a duplicated or dropped request answered or not) is
-// one difference and the datagrams after it still match.
+// replay's, not yet compared. Counted by `diff` (the fewest differences:
+// datagram_diff.hpp). The pairing of session 28 still runs beside it on the
+// same datagrams (`expected`, `actual`): what it has settled of the recorded
+// ones (expected_settled) paces the network's decisions that wait for the
+// doers' send (tx_owed), which shapes what a noise replay records; counted
+// the new way, it would change that.
 struct DatagramTx {
-  // A datagram sent and the tyme of its pass: one found missing or extra
-  // (often only at the end, when the other side never caught up) is named at
-  // that pass, not at the one where the comparison gave up.
-  struct Sent {
-    Datagram datagram;
-    Tyme tyme{};
-  };
+  explicit DatagramTx(std::size_t kept_bytes) : diff(kept_bytes) {}
+  using Sent = std::shared_ptr<const detail::SentDatagram>;
   std::deque<Sent> expected;
   std::deque<Sent> actual;
   std::size_t expected_bytes = 0;  // of the datagrams kept, for the bound
   std::size_t actual_bytes = 0;
-  std::uint64_t offset = 0;            // bytes of the datagrams compared (as tx_offset)
   std::uint64_t expected_read = 0;     // recorded datagrams read so far
-  std::uint64_t expected_settled = 0;  // of them, compared (or found missing)
+  std::uint64_t expected_settled = 0;  // of them, paired (or found missing)
+  detail::DatagramDiff diff;
 };
 
 // Per channel, what noise holds of it.
@@ -320,6 +320,8 @@ struct Replayer::Feed final : public TransportFactory, public TymistWatcher {
   // Noise: a datagram channel's tx, compared datagram by datagram; at the
   // end (`final`) what cannot be paired any more is missing or extra.
   void settle_datagrams(std::uint32_t channel, bool final, NoiseStats& into);
+  // Noise: moves `d`'s expected_settled as session 28's pairing did (DatagramTx).
+  void pace_datagrams(DatagramTx& d, bool final);
   void record_tx(std::uint32_t channel, bool recorded, const ChannelEvent& e);
   void note_tx_mismatch(std::uint32_t channel, std::string_view expected,
                         std::string_view expected_peer, std::string_view actual,

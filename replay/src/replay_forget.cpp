@@ -49,7 +49,8 @@ Finish Replayer::Feed::finish_state(std::uint32_t id, const std::set<std::uint32
   // datagrams on both sides that the end still pairs.
   if (tx_left.count(id) != 0) return Finish::not_ended;
   const auto d = datagram_tx.find(id);
-  if (d != datagram_tx.end() && !d->second.expected.empty() && !d->second.actual.empty())
+  if (d != datagram_tx.end() && ((!d->second.expected.empty() && !d->second.actual.empty()) ||
+                                 d->second.diff.on_both_sides()))
     return Finish::not_ended;
   return Finish::done;
 }

@@ -86,14 +86,20 @@ class StreamTx {
   static constexpr std::size_t kMinAgreeBytes = 32;
   // Bytes compared per try to realign, at most (then it waits for more).
   static constexpr std::size_t kRealignWork = std::size_t{1} << 20;
-  // Apart, each side keeps at least this many bytes to realign in (the side
-  // ahead at most kept_bytes more; beyond, its first bytes are passed over,
-  // counted with the mismatch).
-  static constexpr std::size_t kRealignBytes = 64 * 1024;
-  // Meetings are looked for this far on each side (so the bytes that decide
-  // them, kVerifyBytes more, fit in kRealignBytes). Where none is, the
+  // Meetings are looked for this far on each side. Where none is, the
   // streams are passed over to the last chunk looked at, and looked again.
-  static constexpr std::size_t kRealignWindow = kRealignBytes - kVerifyBytes;
+  // Past a whole 64 KiB chunk (TCP records its reads so): the next chunk's
+  // start, 64 KiB after the start of the chunk a difference is in, is a
+  // meeting within reach. At 60 KiB (before session 29) it was not, and two
+  // bytes changed in one such chunk of a repeated byte, or 70,000 bytes
+  // changed, met again only at the granularity of a pass-over: 29,080 and
+  // 4,464 bytes missing and as many extra where none were (xtcp26 LOW 3).
+  static constexpr std::size_t kRealignWindow = 64 * 1024 + 1;
+  // Apart, each side keeps at least this many bytes to realign in (the bytes
+  // that decide a meeting, kVerifyBytes past the window; the side ahead at
+  // most kept_bytes more; beyond, its first bytes are passed over, counted
+  // with the mismatch).
+  static constexpr std::size_t kRealignBytes = kRealignWindow + kVerifyBytes;
 
   // `kept_bytes`: in step, the side that runs ahead keeps at most this many
   // bytes (ReplayOptions::noise_tx_kept_bytes); those beyond are passed over
