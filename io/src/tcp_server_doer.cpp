@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "hio/io/channel_doer.hpp"
@@ -22,8 +24,16 @@ Channel& TcpServerDoer::listener() const {
 }
 
 void TcpServerDoer::enter() {
-  listener().set_waiter(this);  // refused before anything changes when it is gone
-  listener_->set_driver(this);
+  Channel& listener = this->listener();  // refused before anything changes when it is gone
+  // A listener another running doer drives is refused before anything
+  // changes too (Channel::set_driver), said as this doer's: made its waiter
+  // first, the listener woke this doer, not its driver.
+  try {
+    listener.set_driver(this);
+  } catch (const std::logic_error& error) {
+    throw std::logic_error("TcpServerDoer '" + name() + "': its listener " + error.what());
+  }
+  listener.set_waiter(this);
   visit_all_ = true;
   due_ = kTymeNever;
   // A later run starts where an earlier one's exit left the listener.
@@ -144,6 +154,11 @@ void TcpServerDoer::exit() {
   remotes_.clear();
   batch_.clear();
   ended_.clear();
+  // An enter refused because another doer drives the listener (it has no
+  // remotes then): the listener, and what it accepted, are that doer's
+  // (until session 29 this exit closed the listener under it, released what
+  // it had accepted and cleared its driver).
+  if (listener_->driver() != nullptr && listener_->driver() != this) return;
   // Remotes accepted but never taken belong to this doer too.
   while (Channel* remote = listener_->accept())
     hub_->release(*remote);

@@ -72,6 +72,43 @@ TEST(ChannelDoerDriver, SetDriverRefusesAnotherDoerWhileItsDriverRuns) {
   EXPECT_EQ(ch.driver(), nullptr);
 }
 
+// A server doer whose listener another running doer drives (an embedder
+// wired it to its own doer) is refused at its enter, said as the server's,
+// and its exit after that refused enter leaves the listener alone: until
+// session 29 the refusal came after the server had made itself the
+// listener's waiter, and its exit closed the listener and cleared the
+// running driver's place.
+TEST(ChannelDoerDriver, AServerWhoseListenerAnotherDoerDrivesIsRefusedAndLeavesItAlone) {
+  SimWorld w;
+  w.two_hosts();
+  EchoServerDoer server(w.io, "sim://b:7");
+  Channel& listener = server.listener();
+  const ChannelState listening = listener.state();
+  Doer other("other");
+  w.doist.enter({&other});
+  listener.set_driver(&other);
+  listener.set_waiter(&other);
+  try {
+    w.doist.enter({&server});
+    ADD_FAILURE() << "a server took a listener another running doer drives";
+  } catch (const std::logic_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "TcpServerDoer '" + server.name() + "': its listener channel #" +
+                  std::to_string(listener.id()) + " '" + listener.name() +
+                  "' is driven by doer 'other', which is running: a channel has one driver");
+  }
+  EXPECT_FALSE(server.scheduled());
+  EXPECT_EQ(listener.driver(), &other);
+  EXPECT_EQ(listener.waiter(), &other);
+  EXPECT_EQ(listener.state(), listening);
+  w.doist.exit();
+  // Once the other has let go, the server runs with it.
+  listener.set_driver(nullptr);
+  listener.set_waiter(nullptr);
+  EXPECT_EQ(w.doist.run({&server}, 5 * kMs), RunEnd::limit);
+  EXPECT_EQ(listener.driver(), nullptr);
+}
+
 }  // namespace channel_doer_driver_test
 }  // namespace
 }  // namespace hio::test
