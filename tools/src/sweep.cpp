@@ -617,6 +617,24 @@ std::string rerun_shown(const std::string& rerun) {
   return rerun;
 }
 
+// What follows a real-time sweep's rerun line: the wall clock paces a run,
+// so running a seed again is another run, which may pass; the run that
+// failed is its journal (a sweep in real time journals each seed as it runs).
+std::string real_time_rerun_note(const SweepCommand& command, std::uint64_t journals) {
+  const std::string note = "(in real time that is another run, which may pass; ";
+  if (journals > 0) {
+    return note + "the run that failed is its journal, " +
+           display_text((std::filesystem::path(command.out) / "seed-N.hioj").string()) +
+           ", which hio replay replays)";
+  }
+  if (command.out.empty()) {
+    return note +
+           "--out DIR keeps the run that failed as DIR/seed-N.hioj, which hio replay "
+           "replays)";
+  }
+  return note + "no journal of it was kept)";
+}
+
 // Whether `name` is a result a sweep writes into --out DIR: report.json or
 // seed-N.hioj, exactly. (Not a temporary NAME.XXXXXX a killed sweep left:
 // "report.json.backup" has that shape too, and --force must never remove a
@@ -1139,6 +1157,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     }
     if (failed > 0 && !command.rerun.empty()) {
       out << "a failing seed N runs again with: " << rerun_shown(command.rerun) << "\n";
+      if (options.journal_as_it_runs) out << real_time_rerun_note(command, journals) << "\n";
     }
     // Only what is there: the report if it was written, the journals saved.
     std::string saved;
