@@ -983,6 +983,11 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::uint64_t dropped = 0;         // datagrams the kernel dropped, all seeds together
   std::uint64_t dropped_seeds = 0;   // the seeds that had any
   std::optional<std::uint64_t> last_reported;
+  // The digest every seed's run had so far, while they all had one: a
+  // scenario that draws on no seed (no jitter, no noise) is one run, however
+  // many seeds it is swept over, and the sweep says so at its end.
+  std::optional<std::uint64_t> one_digest;
+  bool digests_differ = false;
   // The journals saved, for the check at the end.
   struct SavedJournal {
     std::uint64_t seed;
@@ -992,6 +997,13 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::vector<SavedJournal> saved_journals;
   auto on_result = [&](const SeedResult& r) {
     last_reported = r.seed;
+    if (r.error && !r.doer_threw) {
+      digests_differ = true;  // no run, no digest to compare
+    } else if (!one_digest) {
+      one_digest = r.digest;
+    } else {
+      digests_differ = digests_differ || *one_digest != r.digest;
+    }
     if (!r.journal.empty() && r.journal_check) {
       saved_journals.push_back(SavedJournal{r.seed, r.journal, r.journal_check});
     }
@@ -1187,6 +1199,13 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
           << "\n";
     } else if (!saved.empty()) {
       out << saved << " in " << display_text(command.out) << "\n";
+    }
+    // In real time each run is another whatever the seed: not said there.
+    if (end.done >= 2 && one_digest && !digests_differ && !options.journal_as_it_runs) {
+      out << "note: every seed gave the same run (digest " << replay::format_digest(*one_digest)
+          << "): the seed changed nothing in it, so these " << end.done
+          << " seeds tested one run (hio's own doer kinds draw on the seed only through the "
+             "jitter and noise of [net]'s links and lines)\n";
     }
   }
   out << std::flush;
