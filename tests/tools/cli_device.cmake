@@ -231,6 +231,10 @@ require("${out}" "1 warning above\\)\n$" "check of a missing serial device: ok")
 # journal kept (the run that failed is the run journaled; a re-run would be
 # another run, with another digest).
 hio(sweep ${DATA}/device/real_sweep.toml --seeds 1..3 --out ${WORK}/real EXIT 1)
+# Its rerun line says so: a user hunting a flaky failure would run it again
+# and take a pass for a fix (unfixed: only "runs again with").
+require("${out}" "\na failing seed N runs again with: [^\n]* --seed N\n\\(in real time that is another run, which may pass; the run that failed is its journal, [^\n]*real/seed-N.hioj, which hio replay replays\\)\nreport in "
+        "real-time sweep: its rerun line says the failed run is the journal")
 file(READ ${WORK}/real/report.json report)
 foreach(seed 1 2 3)
   if(NOT report MATCHES "\"seed\": ${seed}, \"passed\": false, \"end\": \"limit\", \"digest\": \"([0-9a-f]+)\", [^}]*\"journal\": \"[^\"]*seed-${seed}.hioj\"")
@@ -251,7 +255,7 @@ file(GLOB kept RELATIVE ${WORK}/real_keep ${WORK}/real_keep/*.hioj)
 if(NOT kept STREQUAL "seed-1.hioj")
   message(FATAL_ERROR "real-time --keep 1 kept: ${kept}")
 endif()
-require("${out}" "^seed 1: FAIL [^\n]*\nseed 2: FAIL [^\n]*\nseed 3: FAIL [^\n]*\n0 of 3 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]* --seed N\nreport in [^\n]*, journals of 1 of the 3 failing seeds as seed-N.hioj \\(--keep 1\\)\n$"
+require("${out}" "^seed 1: FAIL [^\n]*\nseed 2: FAIL [^\n]*\nseed 3: FAIL [^\n]*\n0 of 3 seeds passed; failing seeds listed above\na failing seed N runs again with: [^\n]* --seed N\n\\(in real time that is another run, [^\n]*\\)\nreport in [^\n]*, journals of 1 of the 3 failing seeds as seed-N.hioj \\(--keep 1\\)\n$"
         "real-time --keep 1 output")
 file(READ ${WORK}/real_keep/report.json report)
 foreach(seed 2 3)

@@ -97,15 +97,100 @@ const SourcePos& default_link_blamed(const NetSpec& net, const std::vector<TextE
   return set != nullptr ? *set : first != nullptr ? *first : net.default_link_pos;
 }
 
+using LinkWay = std::pair<std::string, std::string>;  // from -> to
+
+// The ways (from -> to) a [[net.link]] sets: its own, and the way back
+// unless one_way.
+std::vector<LinkWay> ways_of(const LinkSpec& link) {
+  std::vector<LinkWay> ways{{link.from, link.to}};
+  if (link.way == Way::both && link.from != link.to) ways.emplace_back(link.to, link.from);
+  return ways;
+}
+
+std::string link_name(const LinkSpec& link) {
+  return "[[net.link]] " + link.from + " -> " + link.to +
+         (link.way == Way::one_way ? " (one_way)" : "");
+}
+
+// A [[net.link]] sets every key of the ways it names, so a later one of the
+// same hosts replaces it there: written both ways (the default) where the
+// way back alone was meant, it silently undoes the earlier link's settings.
+// Said at the later link, naming the earlier one, which then governs no way.
+// A one_way link after a both-ways one (a different way back, as
+// docs/scenarios.md shows) leaves the earlier its other way: not said.
+void replaced_link_warnings(const NetSpec& net, std::vector<std::string>& out) {
+  std::map<LinkWay, std::size_t> last;  // a way -> the link that set it last
+  for (std::size_t j = 0; j < net.links.size(); ++j) {
+    const LinkSpec& later = net.links[j];
+    std::set<std::size_t> replaced;
+    for (const LinkWay& way : ways_of(later)) {
+      if (const auto it = last.find(way); it != last.end()) replaced.insert(it->second);
+      last[way] = j;
+    }
+    for (const std::size_t i : replaced) {
+      const LinkSpec& earlier = net.links[i];
+      if (later.way == Way::one_way && earlier.way == Way::both) continue;
+      std::string hint = later.way == Way::both ? "give this one way = \"one_way\" to set " +
+                                                      later.from + " -> " + later.to + " alone"
+                                                : "keep one of them";
+      out.push_back("warning: " + later.pos.str() + ": " + link_name(later) + " replaces the " +
+                    link_name(earlier) + " of " + earlier.pos.str() +
+                    ", which then governs no way (a [[net.link]] sets every key of the ways it "
+                    "names" +
+                    (later.way == Way::both ? ", both ways unless one_way" : "") + "): " + hint);
+    }
+  }
+}
+
+// Where the default link's settings come from: the last --set of one, else
+// the file's [net.default_link].
+SourcePos default_link_given(const NetSpec& net, const std::vector<TextEdit>& edits) {
+  for (auto edit = edits.rbegin(); edit != edits.rend(); ++edit) {
+    if (edit->setting.starts_with("--set net.default_link.")) {
+      SourcePos pos;
+      pos.setting = edit->setting;
+      return pos;
+    }
+  }
+  return net.default_link_pos;
+}
+
+// Whether some way between two distinct hosts is left to the default link
+// (no [[net.link]] sets it).
+bool default_link_governs(const NetSpec& net) {
+  std::set<LinkWay> own;
+  for (const LinkSpec& link : net.links) {
+    for (LinkWay& way : ways_of(link))
+      if (way.first != way.second) own.insert(std::move(way));
+  }
+  const std::size_t hosts = net.hosts.size();
+  return hosts >= 2 && own.size() < hosts * (hosts - 1);
+}
+
 void link_warnings(const NetSpec& net, const std::vector<TextEdit>& edits, const Hosts& datagram,
                    std::vector<std::string>& out) {
+  replaced_link_warnings(net, out);
+  // Settings of a default link that no way is left to change nothing, not
+  // even for streams: said so, rather than that they act on datagrams only.
+  const bool default_governs = default_link_governs(net);
+  if (!default_governs && net.options.default_link != LinkParams{}) {
+    const std::string why = net.hosts.size() < 2
+                                ? "net.hosts has no two hosts (a host's traffic to itself "
+                                  "crosses no link)"
+                                : "every way between two hosts of net.hosts has a [[net.link]] "
+                                  "of its own";
+    out.push_back("warning: " + default_link_given(net, edits).str() +
+                  ": net.default_link governs no link: " + why +
+                  ", so its settings change nothing; set them in the [[net.link]] they are meant "
+                  "for");
+  }
   for (const LinkSpec& link : net.links) {
     const std::string settings = datagram_only_settings(link.params);
     if (settings.empty() || datagrams_cross(datagram, link.from, link.to)) continue;
     out.push_back(stream_only(link.pos, "[[net.link]] " + link.from + " -> " + link.to, settings));
   }
   if (const std::string settings = datagram_only_settings(net.options.default_link);
-      !settings.empty()) {
+      default_governs && !settings.empty()) {
     bool used = false;
     for (const std::string& from : datagram)
       for (const std::string& to : datagram)
@@ -194,7 +279,50 @@ std::string heal_problem(const FaultSpec& heal, const ScenarioCuts& cuts) {
   return "heal " + fault_tyme(heal) + " heals no cut link: no partition cuts what it names then";
 }
 
-void fault_warnings(const NetSpec& net, std::vector<std::string>& out) {
+std::string_view action_name(A action) {
+  switch (action) {
+    case A::partition:
+      return "partition";
+    case A::heal:
+      return "heal";
+    case A::heal_all:
+      return "heal_all";
+    case A::host_down:
+      return "host_down";
+    case A::host_up:
+      return "host_up";
+    case A::link:
+      return "link";
+    case A::serial:
+      return "serial";
+    case A::unplug:
+      return "unplug";
+    case A::plug:
+      return "plug";
+  }
+  return "fault";
+}
+
+// A fault takes effect at the first pass at or after its tyme, and a run
+// with a limit has no pass at or after the limit: a fault whose pass would
+// come then never happens (the run is the same without it). "" when it does.
+std::string beyond_the_limit(const FaultSpec& fault, const RunSettings& run) {
+  if (run.limit <= Tock{0}) return "";
+  const Tock tock = run.tock;
+  const Tock first_pass = (fault.at + tock - Tock{1}) / tock * tock;
+  if (first_pass < run.limit) return "";
+  std::string said = std::string(action_name(fault.action)) + " " + fault_tyme(fault) +
+                     ": the run ends at its limit, " + format_seconds(run.limit) + " s";
+  if (fault.at < run.limit) {
+    said += ", before its first pass at or after then (" + format_seconds(first_pass) +
+            " s, on the tock " + format_seconds(tock) + " s), where a fault takes effect";
+  } else {
+    said += ", before it";
+  }
+  return said + ": it never happens";
+}
+
+void fault_warnings(const NetSpec& net, const RunSettings& run, std::vector<std::string>& out) {
   // Faults apply in tyme order, those of one tyme as listed.
   std::vector<const FaultSpec*> faults;
   for (const FaultSpec& fault : net.faults)
@@ -210,6 +338,11 @@ void fault_warnings(const NetSpec& net, std::vector<std::string>& out) {
   Hosts down;
   std::set<std::size_t> unplugged;
   for (const FaultSpec* fault : faults) {
+    if (std::string never = beyond_the_limit(*fault, run); !never.empty()) {
+      // Whether it would undo something is no question then.
+      out.push_back("warning: " + fault->pos.str() + ": " + never);
+      continue;
+    }
     std::string problem;
     switch (fault->action) {
       case A::partition:
@@ -260,7 +393,7 @@ std::vector<std::string> net_warnings(const Scenario& scenario, const IoHub& io)
   std::vector<std::string> out;
   if (!scenario.net.present) return out;
   link_warnings(scenario.net, scenario.text_edits, datagram_hosts(io), out);
-  fault_warnings(scenario.net, out);
+  fault_warnings(scenario.net, scenario.run, out);
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Warnings about a scenario's [net] that loads and runs but does not do what
-// it reads as: link settings nothing they act on crosses, faults that undo
-// nothing. hio check and hio run say them; the run is the same either way.
+// it reads as: link settings nothing they act on crosses, a [[net.link]] a
+// later one replaces, a default link no way is left to, faults that undo
+// nothing or come after the run's limit. hio check and hio run say them; the
+// run is the same either way.
 #pragma once
 
 #include <string>

@@ -617,6 +617,24 @@ std::string rerun_shown(const std::string& rerun) {
   return rerun;
 }
 
+// What follows a real-time sweep's rerun line: the wall clock paces a run,
+// so running a seed again is another run, which may pass; the run that
+// failed is its journal (a sweep in real time journals each seed as it runs).
+std::string real_time_rerun_note(const SweepCommand& command, std::uint64_t journals) {
+  const std::string note = "(in real time that is another run, which may pass; ";
+  if (journals > 0) {
+    return note + "the run that failed is its journal, " +
+           display_text((std::filesystem::path(command.out) / "seed-N.hioj").string()) +
+           ", which hio replay replays)";
+  }
+  if (command.out.empty()) {
+    return note +
+           "--out DIR keeps the run that failed as DIR/seed-N.hioj, which hio replay "
+           "replays)";
+  }
+  return note + "no journal of it was kept)";
+}
+
 // Whether `name` is a result a sweep writes into --out DIR: report.json or
 // seed-N.hioj, exactly. (Not a temporary NAME.XXXXXX a killed sweep left:
 // "report.json.backup" has that shape too, and --force must never remove a
@@ -965,6 +983,11 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::uint64_t dropped = 0;         // datagrams the kernel dropped, all seeds together
   std::uint64_t dropped_seeds = 0;   // the seeds that had any
   std::optional<std::uint64_t> last_reported;
+  // The digest every seed's run had so far, while they all had one: a
+  // scenario that draws on no seed (no jitter, no noise) is one run, however
+  // many seeds it is swept over, and the sweep says so at its end.
+  std::optional<std::uint64_t> one_digest;
+  bool digests_differ = false;
   // The journals saved, for the check at the end.
   struct SavedJournal {
     std::uint64_t seed;
@@ -974,6 +997,13 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
   std::vector<SavedJournal> saved_journals;
   auto on_result = [&](const SeedResult& r) {
     last_reported = r.seed;
+    if (r.error && !r.doer_threw) {
+      digests_differ = true;  // no run, no digest to compare
+    } else if (!one_digest) {
+      one_digest = r.digest;
+    } else {
+      digests_differ = digests_differ || *one_digest != r.digest;
+    }
     if (!r.journal.empty() && r.journal_check) {
       saved_journals.push_back(SavedJournal{r.seed, r.journal, r.journal_check});
     }
@@ -1139,6 +1169,7 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
     }
     if (failed > 0 && !command.rerun.empty()) {
       out << "a failing seed N runs again with: " << rerun_shown(command.rerun) << "\n";
+      if (options.journal_as_it_runs) out << real_time_rerun_note(command, journals) << "\n";
     }
     // Only what is there: the report if it was written, the journals saved.
     std::string saved;
@@ -1168,6 +1199,13 @@ int sweep_command(const SeedRunner& runner, const ShardSeeds& seeds, const Sweep
           << "\n";
     } else if (!saved.empty()) {
       out << saved << " in " << display_text(command.out) << "\n";
+    }
+    // In real time each run is another whatever the seed: not said there.
+    if (end.done >= 2 && one_digest && !digests_differ && !options.journal_as_it_runs) {
+      out << "note: every seed gave the same run (digest " << replay::format_digest(*one_digest)
+          << "): the seed changed nothing in it, so these " << end.done
+          << " seeds tested one run (hio's own doer kinds draw on the seed only through the "
+             "jitter and noise of [net]'s links and lines)\n";
     }
   }
   out << std::flush;
