@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "enter_batch.hpp"
 #include "hio/engine/flag_scope.hpp"
 #include "winding.hpp"
 
@@ -340,6 +341,9 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
   }
+  // Read through this after a failed enter: an earlier doer's hooks may
+  // have destroyed a later one (it left doers_ by itself then).
+  const detail::EnterBatch watched(&core_, fresh);
   // Listed before they are entered, as the Doist's enter and DoDoer::enter
   // do: an enter that removes its doer (a spawned task with nothing to do)
   // or an earlier doer of the batch finds it listed, so the removal holds
@@ -359,8 +363,10 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     // #7). One adopted meanwhile (by a sibling's enter) is let go as
     // remove() lets go (making room for it may still run out of memory).
     for (std::size_t i = 0; i < fresh.size(); ++i) {
-      if (!enter_now || was_scheduled[i] || !fresh[i]->scheduled()) {
-        doers_.erase(std::span<Doer* const>(&fresh[i], 1), &released_);
+      Doer* const doer = watched.at(i);
+      if (doer == nullptr) continue;
+      if (!enter_now || was_scheduled[i] || !doer->scheduled()) {
+        doers_.erase(std::span<Doer* const>(&doer, 1), &released_);
       }
     }
     throw;
