@@ -304,6 +304,7 @@ void DoDoer::exit() {
 }
 
 void DoDoer::settle_after_exit() noexcept {
+  exiting_ = false;  // its exit hook has ended (exit_begins)
   // DoDoer::exit ran, or DoDoer::enter never did: nothing runs below. Not
   // running_ alone: a DoDoer::enter that failed (a child's enter threw)
   // clears it, and the children entered before that one stay scheduled here
@@ -348,11 +349,13 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
   // the doer (until session 27 a scan of this DoDoer's released_ only).
   for (const Doer* doer : fresh)
     core_.refuse_released(*doer);
-  // While it closes its children (its exit, also while it fails inside its
-  // own run), only listed, as the Doist queues (Schedule::closing()). Before
-  // DoDoer::enter ran (a subclass's enter() adopting its fresh workers
-  // first), only listed too: DoDoer::enter enters every child listed.
-  const bool enter_now = running_ && scheduled() && !core_.closing();
+  // While it closes its children (its exit hook, a subclass's included,
+  // whether it finished, failed or is closed: exiting_; also while it fails
+  // inside its own run), only listed, as the Doist queues
+  // (Schedule::closing()). Before DoDoer::enter ran (a subclass's enter()
+  // adopting its fresh workers first), only listed too: DoDoer::enter enters
+  // every child listed.
+  const bool enter_now = running_ && scheduled() && !exiting_ && !core_.closing();
   std::vector<bool> was_scheduled;
   if (enter_now) {
     for (const Doer* doer : fresh)

@@ -203,6 +203,7 @@ Step Doer::finish() {
 }
 
 void Doer::exit_settled() {
+  exit_begins();
   try {
     exit();
   } catch (...) {
@@ -213,6 +214,7 @@ void Doer::exit_settled() {
 }
 
 void Doer::exit_after_error() {
+  exit_begins();
   try {
     exit_by_error();
   } catch (...) {

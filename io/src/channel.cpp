@@ -72,6 +72,19 @@ void Channel::watch_if_undriven() {
   if (!undriven_watched_ && !serviced_ && driver_.get() == nullptr) hub_->watch_undriven(*this);
 }
 
+void Channel::set_driver(Doer* doer) {
+  // Two drivers would both service it every pass, and the first to exit
+  // would leave it with none (xemb27 LOW 6): a wiring mistake, said at once,
+  // whoever wires it (a ChannelDoer, a server doer, an embedder's own doer).
+  if (const Doer* other = driver_.get();
+      doer != nullptr && other != nullptr && other != doer && other->scheduled()) {
+    throw std::logic_error("channel #" + std::to_string(id_) + " '" + name_ +
+                           "' is driven by doer '" + other->name() +
+                           "', which is running: a channel has one driver");
+  }
+  driver_.reset(doer);
+}
+
 void Channel::set_ready_list(ReadyList* list) {
   if (list == ready_list_.get()) return;
   if (ready_list_.get() != nullptr && ready_marked_) ready_list_->remove(*this);

@@ -36,19 +36,15 @@ void ChannelDoer::replace_channel(Channel& channel) {
 
 void ChannelDoer::enter() {
   Channel& channel = this->channel();  // refused before anything changes
-  // Two drivers would both service it every pass, and the first to exit
-  // would leave it with none (xemb27 LOW 6): a wiring mistake, said at once.
-  // A driver that is not running (it exited without clearing itself) is
-  // taken over.
-  if (const Doer* other = channel.driver();
-      other != nullptr && other != this && other->scheduled()) {
-    throw std::logic_error("ChannelDoer '" + name() + "': its channel #" +
-                           std::to_string(channel.id()) + " '" + channel.name() +
-                           "' is driven by doer '" + other->name() +
-                           "', which is running: a channel has one driver (give each "
-                           "ChannelDoer its own channel)");
+  // A channel another running doer drives is refused (Channel::set_driver:
+  // xemb27 LOW 6), said as this doer's; a driver that is not running (it
+  // exited without clearing itself) is taken over.
+  try {
+    channel.set_driver(this);
+  } catch (const std::logic_error& error) {
+    throw std::logic_error("ChannelDoer '" + name() + "': its " + error.what() +
+                           " (give each ChannelDoer its own channel)");
   }
-  channel.set_driver(this);
   if (channel.waiter() == nullptr) channel.set_waiter(this);
   // A later run starts where an earlier one's exit left the channel.
   if (ran_ && !channel.open()) channel.reopen();

@@ -153,20 +153,24 @@ std::vector<ChannelInfo> compared_table(const std::vector<ChannelInfo>& table,
   return entries;
 }
 
+// Adds "FIELD: A vs B" to `out` where `x` and `y` differ, the header's and
+// the trailer's lines alike. An empty side is said as "(none)": "noise:
+// (none) vs drop=0.2". `own`: hio's own text, quoted and escaped where it
+// must be already (as inspect prints it), never quoted again.
+void add_field(std::vector<std::string>& out, const char* name, const std::string& x,
+               const std::string& y, bool own = false) {
+  const auto shown = [own](const std::string& text) {
+    if (text.empty()) return std::string("(none)");
+    return own || reads_plainly(text) ? text : quoted(text);
+  };
+  if (x != y) out.push_back(std::string(name) + ": " + shown(x) + " vs " + shown(y));
+}
+
 std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHeader& b,
                                          const DiffOptions& options) {
   std::vector<std::string> out;
-  // An empty side is said as "(none)": "noise: (none) vs drop=0.2". `own`:
-  // hio's own text, quoted and escaped where it must be already (as inspect
-  // prints it), never quoted again.
-  auto field = [&out](const char* name, const std::string& x, const std::string& y,
-                      bool own = false) {
-    const auto shown = [own](const std::string& text) {
-      if (text.empty()) return std::string("(none)");
-      return own || reads_plainly(text) ? text : quoted(text);
-    };
-    if (x != y) out.push_back(std::string(name) + ": " + shown(x) + " vs " + shown(y));
-  };
+  const auto field = [&out](const char* name, const std::string& x, const std::string& y,
+                            bool own = false) { add_field(out, name, x, y, own); };
   field("format_version", std::to_string(a.format_version), std::to_string(b.format_version));
   field("engine_version", a.engine_version, b.engine_version);
   field("seed", std::to_string(a.seed), std::to_string(b.seed));
@@ -192,6 +196,69 @@ std::vector<std::string> compare_headers(const JournalHeader& a, const JournalHe
   const std::vector<ChannelInfo> y =
       compared_table(b.channels, options.actual_channels, options, true, own_ids);
   if (x != y) out.push_back("channels: " + describe_channels(x, y, own_ids));
+  return out;
+}
+
+// What the comparison learnt of a journal's trailer by its end: the trailer
+// (read, and agreeing with the events before it, whatever bytes follow it);
+// none (the reading stopped at damage without one that agrees: a cut
+// journal); or nothing (the comparison stopped before this journal's end).
+enum class TrailerSeen { trailer, none, unread };
+
+TrailerSeen trailer_seen(const JournalReader& reader) {
+  if (reader.trailer() != nullptr && reader.trailer_agrees()) return TrailerSeen::trailer;
+  return reader.error() ? TrailerSeen::none : TrailerSeen::unread;
+}
+
+// "2 (SIGINT)" as inspect's trailer line says it; "" for none.
+std::string signal_text(int stop_signal) {
+  if (stop_signal == 0) return "";
+  const char* name = journal_signal_name(stop_signal);
+  return std::to_string(stop_signal) + (name != nullptr ? " (" + std::string(name) + ")" : "");
+}
+
+std::string flag_text(bool set) {
+  return set ? "true" : "false";
+}
+
+// DiffResult::trailer_differences: how the two runs ended, field by field as
+// inspect's trailer line names them, where both ends are known; one line for
+// a side whose end is not.
+std::vector<std::string> compare_trailers(const JournalReader& expected,
+                                          const JournalReader& actual) {
+  std::vector<std::string> out;
+  const TrailerSeen x = trailer_seen(expected);
+  const TrailerSeen y = trailer_seen(actual);
+  if (x == TrailerSeen::unread || y == TrailerSeen::unread) return out;
+  if (x == TrailerSeen::none && y == TrailerSeen::none) return out;
+  if (x == TrailerSeen::none || y == TrailerSeen::none) {
+    out.push_back(std::string("the ") + (x == TrailerSeen::none ? "first" : "second") +
+                  " has none that agrees with its events (the journal is cut or damaged): how "
+                  "its run ended is unknown");
+    return out;
+  }
+  const JournalTrailer& a = *expected.trailer();
+  const JournalTrailer& b = *actual.trailer();
+  const bool a_unknown = a.end == RunOutcome::unknown;
+  const bool b_unknown = b.end == RunOutcome::unknown;
+  if (a_unknown && b_unknown) return out;
+  if (a_unknown || b_unknown) {
+    // A salvaged journal's passes and end tyme are the earliest its frames
+    // allow, not the run's: its other fields say nothing worth a line each.
+    const JournalTrailer& unknown = a_unknown ? a : b;
+    std::string line = std::string("end: ") + to_string(a.end) + " vs " + to_string(b.end) +
+                       ": the " + (a_unknown ? "first" : "second") + "'s run end was not recorded";
+    if (!unknown.end_text.empty()) line += " (" + quoted(unknown.end_text) + ")";
+    out.push_back(line + ": the rest of the trailers is not compared");
+    return out;
+  }
+  add_field(out, "passes", std::to_string(a.passes), std::to_string(b.passes));
+  add_field(out, "end", to_string(a.end), to_string(b.end));
+  add_field(out, "end_tyme", format_seconds(a.end_tyme), format_seconds(b.end_tyme));
+  add_field(out, "end_text", a.end_text, b.end_text);
+  add_field(out, "ended_at_pass", flag_text(a.ended_at_pass), flag_text(b.ended_at_pass));
+  add_field(out, "end_by_hio", flag_text(a.end_by_hio), flag_text(b.end_by_hio));
+  add_field(out, "stop_signal", signal_text(a.stop_signal), signal_text(b.stop_signal), true);
   return out;
 }
 
@@ -327,6 +394,7 @@ DiffResult diff_journals(JournalReader& expected, JournalReader& actual, const D
   }
   result.expected_error = expected.error();
   result.actual_error = actual.error();
+  result.trailer_differences = compare_trailers(expected, actual);
   return result;
 }
 

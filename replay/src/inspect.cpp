@@ -329,11 +329,14 @@ std::string format_error(const JournalError& e, const FormatOptions& options) {
     } else {
       out += ",\"last_pass\":null";
     }
+    // Every tyme twice, exact and as text (docs/replay.md, "Tymes in JSON"):
+    // last_tyme since session 29.
     if (e.last_tyme) {
       append_json_number(out, "last_tyme_ns",
                          static_cast<std::int64_t>(e.last_tyme->time_since_epoch().count()));
+      append_json_field(out, "last_tyme", format_seconds(*e.last_tyme));
     } else {
-      out += ",\"last_tyme_ns\":null";
+      out += ",\"last_tyme_ns\":null,\"last_tyme\":null";
     }
     append_json_field(out, "message", e.message);
     out += '}';

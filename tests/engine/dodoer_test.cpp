@@ -16,8 +16,11 @@ namespace hio::test {
 namespace {
 namespace dodoer_test {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 TEST(DoDoerTrace, NestedGroupsRunTheirChildrenAtTheirOwnTocks) {
   Trace trace;
@@ -464,6 +467,72 @@ TEST(DoDoerRules, ChildrenAreClosedWhenASubclassExitSkipsDoDoerExitAfterAChildsE
     EXPECT_EQ(thrown_by([&] { doist.run({&group}, seconds(1)); }), "b enter failed");
     EXPECT_THAT(trace, ElementsAre("a enter 0", "b enter 0", "b abort 0", "b exit 0", "G exit 0",
                                    "a cease 0", "a exit 0"));
+  }
+}
+
+// A subclass's exit that extends a child, before DoDoer::exit or instead of
+// it: the child is only listed, and runs from the next enter, whichever way
+// the DoDoer ends (its recur said done, a child failed, a forced close at the
+// limit). Until session 29 the first two entered it, and the exit or the
+// settle closed it at once (rev28a L1).
+class ExtendingExitGroup : public DoDoer {
+ public:
+  enum class End { done, child_error, closed };
+  ExtendingExitGroup(Trace& trace, std::vector<Doer*> children, Doer& late, End end,
+                     bool calls_dodoer_exit)
+      : DoDoer("G", Tock{0}, std::move(children)),
+        trace_(trace),
+        late_(late),
+        end_(end),
+        calls_dodoer_exit_(calls_dodoer_exit) {}
+
+ protected:
+  bool recur(Tyme tyme) override {
+    const bool done = DoDoer::recur(tyme);
+    return end_ == End::done ? true : done;
+  }
+  void exit() override {
+    trace_.push_back(stamp(name(), "exit", tyme()));
+    extend({&late_});
+    if (calls_dodoer_exit_) DoDoer::exit();
+  }
+
+ private:
+  Trace& trace_;
+  Doer& late_;
+  End end_;
+  bool calls_dodoer_exit_;
+};
+
+TEST(DoDoerRules, AChildASubclassExitExtendsIsOnlyListedWhicheverWayItEnds) {
+  using End = ExtendingExitGroup::End;
+  for (End end : {End::done, End::child_error, End::closed}) {
+    for (bool calls_dodoer_exit : {true, false}) {
+      SCOPED_TRACE(testing::Message()
+                   << "end " << static_cast<int>(end) << ", DoDoer::exit " << calls_dodoer_exit);
+      Trace trace;
+      Doist doist(seconds(1));
+      ProbeDoer a(trace, "a"), late(trace, "late");
+      if (end == End::child_error) a.throw_on = 1;
+      ExtendingExitGroup group(trace, {&a}, late, end, calls_dodoer_exit);
+      try {
+        doist.run({&group}, seconds(1));
+      } catch (const std::runtime_error&) {
+        EXPECT_EQ(end, End::child_error);
+      }
+      EXPECT_THAT(trace, Not(Contains(StartsWith("late enter "))));
+      EXPECT_FALSE(late.scheduled());
+      EXPECT_EQ(group.doers(), (std::vector<Doer*>{&a, &late}));
+      EXPECT_EQ(group.deed_count(), 0u);
+      // The next run enters it with the others.
+      trace.clear();
+      a.throw_on = 0;
+      try {
+        doist.run({&group}, seconds(1));
+      } catch (const std::runtime_error&) {
+      }
+      EXPECT_THAT(trace, Contains(StartsWith("late enter ")));
+    }
   }
 }
 

@@ -42,6 +42,36 @@ TEST(ChannelDoerDriver, ASecondDriverOfAChannelIsRefusedAndTheFirstKeepsIt) {
   EXPECT_EQ(ch.driver(), nullptr);
 }
 
+// The rule is the channel's, whoever sets the driver (an embedder's own
+// doer, a server doer): until session 29 Channel::set_driver replaced a
+// running driver silently and only ChannelDoer refused.
+TEST(ChannelDoerDriver, SetDriverRefusesAnotherDoerWhileItsDriverRuns) {
+  SimWorld w;
+  w.two_hosts();
+  Channel& ch = w.io.connect("sim://b:7");
+  Doer first("first");
+  Doer second("second");
+  ch.set_driver(&first);
+  w.doist.enter({&first});
+  ASSERT_TRUE(first.scheduled());
+  try {
+    ch.set_driver(&second);
+    ADD_FAILURE() << "a second driver replaced a running one";
+  } catch (const std::logic_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "channel #" + std::to_string(ch.id()) + " '" + ch.name() +
+                  "' is driven by doer 'first', which is running: a channel has one driver");
+  }
+  EXPECT_EQ(ch.driver(), &first);
+  ch.set_driver(&first);  // its own driver again: no change
+  w.doist.exit();
+  // Not running now: taken over; and clearing is always allowed.
+  ch.set_driver(&second);
+  EXPECT_EQ(ch.driver(), &second);
+  ch.set_driver(nullptr);
+  EXPECT_EQ(ch.driver(), nullptr);
+}
+
 }  // namespace channel_doer_driver_test
 }  // namespace
 }  // namespace hio::test

@@ -565,6 +565,22 @@ TEST(InspectStats, NothingKeptIsATotalOfNothingWithNullEnds) {
             "stats total channels=0 events=0 rx_chunks=0 rx_bytes=0 tx_chunks=0 tx_bytes=0");
 }
 
+// Every tyme in hio's JSON is given twice, exact and as text (xjrn28 L2): an
+// error object had last_tyme_ns only, where the stats lines and diff's
+// divergences had both.
+TEST(Inspect, AnErrorObjectGivesItsLastTymeTwice) {
+  const FormatOptions json{.format = LineFormat::json};
+  JournalError e{JournalErrorKind::truncated, 120, 3, Tyme{test::kSampleTock * 3}, "cut"};
+  EXPECT_EQ(format_error(e, json),
+            "{\"type\":\"error\",\"kind\":\"truncated\",\"offset\":120,\"last_pass\":3,"
+            "\"last_tyme_ns\":93750000,\"last_tyme\":\"0.09375\",\"message\":\"cut\"}");
+  e.last_pass.reset();
+  e.last_tyme.reset();
+  EXPECT_EQ(format_error(e, json),
+            "{\"type\":\"error\",\"kind\":\"truncated\",\"offset\":120,\"last_pass\":null,"
+            "\"last_tyme_ns\":null,\"last_tyme\":null,\"message\":\"cut\"}");
+}
+
 TEST(Diff, SameJournalsAgree) {
   TempDir dir;
   test::write_sample(dir.file("a.hioj"));
@@ -698,7 +714,7 @@ TEST(Diff, NoiseChainIsSaidOnceAndOnlyWhenItSaysMore) {
 // Two scenario texts that differ are said by the first line that differs, not
 // only by their digests (xjrn28): a changed value, a CRLF copy (its \r shown),
 // a line more, a line end less, a text on one side only, a long line cut
-// around the difference.
+// around the difference, its column in characters.
 TEST(Diff, AScenarioDifferenceSaysTheFirstLineThatDiffers) {
   TempDir dir;
   const auto differences = [&](const std::string& a, const std::string& b) {
@@ -725,19 +741,56 @@ TEST(Diff, AScenarioDifferenceSaysTheFirstLineThatDiffers) {
             "scenario: line 4 is only in the second: \"seed = 4\"");
   EXPECT_EQ(differences(text, text.substr(0, text.size() - 1)),
             "scenario: line 3 is the same, and ends the second without a line end after it");
-  EXPECT_EQ(differences("", text), "scenario: line 1 is only in the second: \"[run]\"");
+  // A side with no scenario text (an embedder's journal) says so, not "line
+  // 1 is only in the second" (rev28b LOW 2).
+  EXPECT_EQ(differences("", text),
+            "scenario: the first has no scenario text; the second's line 1 is \"[run]\"");
+  EXPECT_EQ(differences(text, ""),
+            "scenario: the second has no scenario text; the first's line 1 is \"[run]\"");
+  // The same line ends one text, and the other goes on past it: said
+  // (rev28b LOW 3: "ends the second" alone, as if the first ended too).
+  EXPECT_EQ(differences("ab\nc", "ab"),
+            "scenario: line 1 is the same, and ends the second without a line end after it; the "
+            "first goes on: line 2 is \"c\"");
+  EXPECT_EQ(differences("ab", "ab\n"),
+            "scenario: line 1 is the same, and ends the first without a line end after it");
   // A difference beyond ASCII is shown as bytes: as text, a copy with a byte
   // order mark showed "[run]" vs "[run]" with the mark invisible (rev28b),
   // a no-break space for a space the same.
   EXPECT_EQ(differences(text, "\xEF\xBB\xBF" + text),
             "scenario: first differs at line 1, column 1: \"[run]\" vs \"\\xef\\xbb\\xbf[run]\"");
   EXPECT_EQ(differences("a = \"caf\xC3\xA9 x\"\n", "a = \"caf\xC3\xA9\xC2\xA0x\"\n"),
-            "scenario: first differs at line 1, column 11: \"a = \\\"caf\\xc3\\xa9 x\\\"\" vs "
+            "scenario: first differs at line 1, column 10: \"a = \\\"caf\\xc3\\xa9 x\\\"\" vs "
             "\"a = \\\"caf\\xc3\\xa9\\xc2\\xa0x\\\"\"");
   // Beyond ASCII elsewhere in the line, the text stays text.
   EXPECT_EQ(differences("a = \"caf\xC3\xA9 1\"\n", "a = \"caf\xC3\xA9 2\"\n"),
-            "scenario: first differs at line 1, column 12: \"a = \\\"caf\xC3\xA9 1\\\"\" vs "
+            "scenario: first differs at line 1, column 11: \"a = \\\"caf\xC3\xA9 1\\\"\" vs "
             "\"a = \\\"caf\xC3\xA9 2\\\"\"");
+  // Columns count characters, as an editor does (rev28b LOW 1: bytes, 49
+  // for an editor's 29); two characters that share their first bytes differ
+  // at the first; a long line is cut between characters, never inside one
+  // (its tail was shown as \xNN).
+  std::string e20;
+  for (int i = 0; i < 20; ++i)
+    e20 += "\xC3\xA9";
+  const auto wide = [&](char digit) {
+    return "n = \"" + e20 + "a" + digit + std::string(30, 'b') + e20 + "\"";
+  };
+  std::string e12, e4;
+  for (int i = 0; i < 12; ++i)
+    e12 += "\xC3\xA9";
+  for (int i = 0; i < 4; ++i)
+    e4 += "\xC3\xA9";
+  const std::string cut = e12 + "a%" + std::string(30, 'b') + e4;
+  const auto with = [&](char digit) {
+    std::string out = cut;
+    out[out.find('%')] = digit;
+    return "...\"" + out + "\"...";
+  };
+  EXPECT_EQ(differences(wide('1'), wide('2')),
+            "scenario: first differs at line 1, column 27: " + with('1') + " vs " + with('2'));
+  EXPECT_EQ(differences("caf\xC3\xA9\n", "caf\xC3\xA8\n"),
+            "scenario: first differs at line 1, column 4: \"caf\\xc3\\xa9\" vs \"caf\\xc3\\xa8\"");
   const std::string hosts = "hosts = [" + std::string(200, 'h') + "]";
   std::string other = hosts;
   other[100] = 'X';
@@ -937,6 +990,81 @@ TEST(Diff, DamageStopsTheComparison) {
   EXPECT_FALSE(r.divergence);
   ASSERT_TRUE(r.actual_error);
   EXPECT_EQ(r.actual_error->kind, JournalErrorKind::truncated);
+}
+
+// The sample journal ended by `summary` instead of sample_summary()'s limit
+// at pass 8.
+void write_ended(const std::string& path, const RunSummary& summary) {
+  JournalWriter w(path);
+  w.write_header(test::sample_header());
+  for (const test::SamplePass& p : test::sample_passes())
+    w.write_pass(p.tyme, test::views(p.events));
+  w.finish(summary);
+}
+
+// Two journals whose events agree but whose runs ended differently were the
+// same, nothing said (xjrn28 L1): each field of the run's end that differs is
+// a line, for information (the events decide: still same()); a side whose end
+// is unknown, or which has no trailer that agrees, is one line.
+TEST(Diff, TrailersThatDifferAreSaidFieldByField) {
+  TempDir dir;
+  test::write_sample(dir.file("limit.hioj"));
+  const auto differences = [&](const std::string& a, const std::string& b,
+                               const DiffOptions& options = {}) {
+    JournalReader x(dir.file(a));
+    JournalReader y(dir.file(b));
+    const DiffResult r = diff_journals(x, y, options);
+    EXPECT_TRUE(r.header_differences.empty());
+    return r.trailer_differences;
+  };
+  const auto at = [](int tocks) { return Tyme{test::kSampleTock * tocks}; };
+  using Lines = std::vector<std::string>;
+  EXPECT_EQ(differences("limit.hioj", "limit.hioj"), Lines{});
+  write_ended(dir.file("error.hioj"), RunSummary{8, at(8), RunOutcome::error, "boom\n"});
+  EXPECT_EQ(differences("limit.hioj", "error.hioj"),
+            (Lines{"end: limit vs error", "end_text: (none) vs \"boom\\n\""}));
+  write_ended(dir.file("later.hioj"), RunSummary{9, at(9), RunOutcome::limit, ""});
+  EXPECT_EQ(differences("limit.hioj", "later.hioj"),
+            (Lines{"passes: 8 vs 9", "end_tyme: 0.25 vs 0.28125"}));
+  write_ended(dir.file("stopped.hioj"),
+              RunSummary{8, at(8), RunOutcome::interrupted, "", 2, true, false});
+  EXPECT_EQ(differences("limit.hioj", "stopped.hioj"),
+            (Lines{"end: limit vs interrupted", "ended_at_pass: false vs true",
+                   "stop_signal: (none) vs 2 (SIGINT)"}));
+  write_ended(dir.file("failed.hioj"),
+              RunSummary{8, at(8), RunOutcome::error, "out of memory", 0, false, true});
+  EXPECT_EQ(differences("error.hioj", "failed.hioj"),
+            (Lines{"end_text: \"boom\\n\" vs out of memory", "end_by_hio: false vs true"}));
+  // A salvaged journal: its run's end unknown, its passes and end tyme only
+  // the earliest its frames allow. One line, the salvage's text in it.
+  const std::string bytes = test::read_file(dir.file("error.hioj"));
+  test::write_file(dir.file("cut.hioj"), bytes.substr(0, bytes.size() - 30));
+  ASSERT_TRUE(salvage_journal(dir.file("cut.hioj"), dir.file("saved.hioj")).damage);
+  const Lines saved = differences("error.hioj", "saved.hioj");
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].rfind("end: error vs unknown: the second's run end was not recorded "
+                           "(\"salvaged: byte ",
+                           0),
+            0u)
+      << saved[0];
+  EXPECT_NE(saved[0].find("\"): the rest of the trailers is not compared"), std::string::npos)
+      << saved[0];
+  EXPECT_EQ(differences("saved.hioj", "saved.hioj"), Lines{});  // neither end known
+  // Cut inside its trailer: every event compared, no trailer to compare.
+  EXPECT_EQ(differences("cut.hioj", "limit.hioj"),
+            Lines{"the first has none that agrees with its events (the journal is cut or "
+                  "damaged): how its run ended is unknown"});
+  EXPECT_EQ(differences("cut.hioj", "cut.hioj"), Lines{});
+  // Bytes after a trailer that agrees: the trailer is the run's end.
+  test::write_file(dir.file("tail.hioj"), bytes + "junk");
+  EXPECT_EQ(differences("limit.hioj", "tail.hioj"),
+            (Lines{"end: limit vs error", "end_text: (none) vs \"boom\\n\""}));
+  // The comparison stopped at a divergence: neither trailer was read.
+  write_changed(dir.file("changed.hioj"), 3, [](OwnedEvent& e) { e.text += "!"; });
+  EXPECT_EQ(differences("error.hioj", "changed.hioj"), Lines{});
+  // With `all` both are read to their ends, and their trailers compared.
+  EXPECT_EQ(differences("error.hioj", "changed.hioj", DiffOptions{.all = true}),
+            (Lines{"end: error vs limit", "end_text: \"boom\\n\" vs (none)"}));
 }
 
 TEST(HexDiff, Format) {

@@ -234,6 +234,38 @@ if(NOT result STREQUAL "damaged" OR NOT actual_kind STREQUAL "truncated"
    OR NOT expected_error STREQUAL "NULL")
   message(FATAL_ERROR "diff --json of a cut journal:\n${out}")
 endif()
+# Bytes after a trailer that agrees (xjrn28 L3): every event was compared and
+# the recorded run before them is whole, as hio replay says; exit 2 all the
+# same (damage). It said "same for the first N events, then ... is cut or
+# damaged". Both journals were read to their ends: --json gives the digests.
+execute_process(COMMAND cat ${WORK}/a.hioj ${WORK}/a.hioj OUTPUT_FILE ${WORK}/twice.hioj)
+hio(diff ${WORK}/a.hioj ${WORK}/twice.hioj EXIT 2)
+require("${out}" "^same: [1-9][0-9]* events, then [^\n]*twice.hioj is damaged after its trailer at byte [0-9]+ \\(after pass [0-9]+, tyme [0-9.]+ s\\): trailing_data: [^\n]*: the recorded run before it is whole and was compared in full\n$" "bytes after the trailer")
+hio(diff ${WORK}/a.hioj ${WORK}/twice.hioj --json EXIT 2)
+string(JSON result GET "${out}" result)
+string(JSON digest GET "${out}" actual_digest)
+if(NOT result STREQUAL "damaged" OR NOT digest MATCHES "^[0-9a-f]+$")
+  message(FATAL_ERROR "diff --json of bytes after the trailer:\n${out}")
+endif()
+# Two runs whose events agree but that ended differently (xjrn28 L1: "same",
+# nothing said of the trailers): a line per field of the run's end that
+# differs, after the verdict (the trailer comes last), the exit the events'.
+hio(run ${SCENARIOS}/nested_groups.toml --record ${WORK}/ng2.hioj EXIT 0)
+hio(run ${SCENARIOS}/nested_groups.toml --set run.limit=5s --record ${WORK}/ng5.hioj EXIT 0)
+hio(diff ${WORK}/ng2.hioj ${WORK}/ng5.hioj EXIT 0)
+require("${out}" "\nsame: 0 events, digest [0-9a-f]+\ntrailer differs: passes: 200 vs 500\ntrailer differs: end_tyme: 2 vs 5\n$" "trailers that differ")
+hio(diff ${WORK}/ng2.hioj ${WORK}/ng5.hioj --json EXIT 0)
+string(JSON result GET "${out}" result)
+string(JSON lines LENGTH "${out}" trailer_differences)
+string(JSON line GET "${out}" trailer_differences 1)
+if(NOT result STREQUAL "same" OR NOT lines EQUAL 2 OR NOT line STREQUAL "end_tyme: 2 vs 5")
+  message(FATAL_ERROR "diff --json of trailers that differ:\n${out}")
+endif()
+hio(diff ${WORK}/a.hioj ${WORK}/a.hioj --json EXIT 0)
+string(JSON lines LENGTH "${out}" trailer_differences)
+if(NOT lines EQUAL 0)
+  message(FATAL_ERROR "diff --json of a journal with itself: trailer_differences\n${out}")
+endif()
 # A journal that cannot be opened, or has no header: still the one object.
 hio(diff ${WORK}/missing.hioj ${WORK}/a.hioj --json EXIT 2)
 string(JSON result GET "${out}" result)

@@ -107,7 +107,7 @@ require("${out}" " 0 undelivered;" "done capture, delay: all delivered")
 hio(inspect ${WORK}/on.hioj --kind close EXIT 0)
 require("${out}" "trailer [^\n]* end=done end_tyme=0.98" "done capture, delay: the replay's own end")
 hio(replay ${DATA}/xuser17_done_capture.hioj --noise delay=0-30ms --seed 1 --json EXIT 0)
-require("${out}" "\"past_recorded_end\": {\"by\": \"noise_delay\", \"recorded_end_tyme\": \"0.97\", \"end_tyme\": \"0.98\"}"
+require("${out}" "\"past_recorded_end\": {\"by\": \"noise_delay\", \"recorded_end_tyme\": \"0.97\", \"recorded_end_tyme_ns\": 970000000, \"end_tyme\": \"0.98\", \"end_tyme_ns\": 980000000}"
         "done capture, delay: --json")
 hio(replay ${DATA}/xuser17_done_capture.hioj --noise delay=0-30ms --seed 1 --overrun 0 EXIT 1)
 require("${out}" " 1 undelivered;" "--overrun 0: cut at the recorded end")

@@ -1633,6 +1633,24 @@ TEST(Summaries, NumbersHaveAPointWhateverTheCLocale) {
   EXPECT_EQ(format_fixed(0.0, 3), "0.000");
 }
 
+// Every tyme and duration in hio's JSON is given twice, as text in seconds
+// and exact in nanoseconds (xjrn28 L2): hio run --json had the text only,
+// where inspect and diff give both.
+TEST(Summaries, JsonGivesEachTymeAndDurationAsTextAndExactly) {
+  RunSummary s;
+  s.tyme = Tyme{std::chrono::milliseconds(1500)};
+  s.worst_lag = std::chrono::microseconds(2500);
+  s.longest_pass = Tock{7};
+  s.given_up = seconds(2);
+  const std::string json = format_summary_json(s);
+  for (const char* pair : {"\"tyme\": \"1.5\", \"tyme_ns\": 1500000000, ",
+                           "\"worst_lag\": \"0.0025\", \"worst_lag_ns\": 2500000, ",
+                           "\"longest_pass\": \"0.000000007\", \"longest_pass_ns\": 7, ",
+                           "\"given_up\": \"2\", \"given_up_ns\": 2000000000, "}) {
+    EXPECT_NE(json.find(pair), std::string::npos) << pair << "\n" << json;
+  }
+}
+
 // Waits (bounded: 5 s) until `fd` is readable; false if it never was.
 bool readable_within(int fd) {
   pollfd p{fd, POLLIN, 0};

@@ -32,13 +32,32 @@ function(digest_and_events json var)
   set(${var} "${digest} ${events}" PARENT_SCOPE)
 endfunction()
 
+# The "counters" array as hio printed it, byte for byte: its last member (a
+# name's quote is escaped in JSON, so `"counters": [` is no string's text).
+# Not string(JSON GET), whose re-serialised JSON another CMake may format
+# otherwise, changing every hash with no change in hio (rev28b LOW 4).
+function(counters_text json var)
+  if(NOT json MATCHES "^.*, \"counters\": (\\[.*\\])}[\n]*$")
+    message(FATAL_ERROR "no \"counters\" array last in hio run --json --counters:\n${json}")
+  endif()
+  set(${var} "${CMAKE_MATCH_1}" PARENT_SCOPE)
+endfunction()
+
+# A real-time scenario (run.mode = "real") records what the wall clock and the
+# kernel did: not pinned. Found by its mode key in any TOML spelling: [run]'s
+# `mode = "real"`, `mode='real'`, `"mode" = "real"`, a dotted `run.mode` or an
+# inline table's (it was one exact text: rev28b LOW 6). A match where it means
+# something else only leaves a scenario out; one the pattern misses is run,
+# and its journal's header (mode=real) fails the test, saying so.
+set(real_mode "mode[\"']?[ \t]*=[ \t]*[\"']+real[\"']")
+
 file(GLOB scenarios ${SCENARIOS}/*.toml)
 list(SORT scenarios)
 set(lines "")
 foreach(scenario ${scenarios})
   get_filename_component(name ${scenario} NAME)
   file(READ ${scenario} text)
-  if(text MATCHES "\nmode = \"real\"")
+  if(text MATCHES "${real_mode}")
     continue()
   endif()
   foreach(seed ${seeds})
@@ -49,9 +68,17 @@ foreach(scenario ${scenarios})
     # The digest covers channel events only: a scenario of doers without
     # channels (quickstart, nested_groups, scale_10k) records none, and its
     # doers' counters are what it computed.
-    string(JSON counters GET "${out}" counters)
+    counters_text("${out}" counters)
     string(SHA256 counters "${counters}")
     string(SUBSTRING ${counters} 0 16 counters)
+    if(seed EQUAL 1)
+      hio(inspect ${journal} --stats EXIT 0)
+      if(NOT out MATCHES "^header [^\n]* mode=sim ")
+        string(REGEX MATCH "^[^\n]*" header "${out}")
+        message(FATAL_ERROR "${name} did not run simulated, yet the pattern for a real-time "
+                            "scenario did not match it: extend real_mode in ${CMAKE_CURRENT_LIST_FILE}\n${header}")
+      endif()
+    endif()
     string(APPEND lines "${name} seed ${seed} run ${run} counters ${counters}\n")
     hio(replay ${journal} --noise ${noise} --seed ${noise_seed} --json EXIT 0 1)
     digest_and_events("${out}" noisy)
@@ -59,7 +86,7 @@ foreach(scenario ${scenarios})
   endforeach()
 endforeach()
 
-set(header "# scenario seed S run|noise DIGEST EVENTS [counters SHA256/64 of the --counters JSON]:\n")
+set(header "# scenario seed S run|noise DIGEST EVENTS [counters SHA256/64 of the --json --counters \"counters\" array as hio prints it]:\n")
 string(APPEND header "# written by tests/tools/scenario_digests.cmake\n")
 string(APPEND header "# (noise: the run's journal replayed with --noise ${noise} --seed ${noise_seed})\n")
 if(DEFINED ENV{HIO_REGENERATE_GOLDEN})

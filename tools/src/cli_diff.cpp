@@ -5,6 +5,7 @@
 #include <optional>
 #include <ostream>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,31 @@ std::string ids_text(const std::vector<std::uint32_t>& ids) {
   return out;
 }
 
+// The header's or trailer's difference lines as a JSON array of strings, as
+// the text lines say them (a journal's strings there quoted and escaped
+// where they must be, the line itself never).
+std::string lines_json(const std::vector<std::string>& lines) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    out += (i == 0 ? "" : ", ") + json_quote(message_text(lines[i]));
+  return out + "]";
+}
+
+// Damage that is only bytes after a trailer that agrees with every frame
+// before it (trailing_data): every event was compared, the recorded run
+// before the bytes is whole, as hio replay says of it.
+bool after_trailer(const std::optional<replay::JournalError>& error,
+                   const replay::JournalReader& reader) {
+  return error && error->kind == replay::JournalErrorKind::trailing_data && reader.trailer_agrees();
+}
+
+// No damage but such bytes, in either journal: both were read to their ends.
+bool only_after_trailers(const replay::DiffResult& result, const replay::JournalReader& expected,
+                         const replay::JournalReader& actual) {
+  return (!result.expected_error || after_trailer(result.expected_error, expected)) &&
+         (!result.actual_error || after_trailer(result.actual_error, actual));
+}
+
 std::string divergence_json(const replay::Divergence& d) {
   const replay::FormatOptions json{.format = replay::LineFormat::json};
   std::string out =
@@ -89,20 +115,17 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
                       {{"expected_ids", channels ? &expected_ids : nullptr},
                        {"actual_ids", channels ? &actual_ids : nullptr}},
                       replay::JsonSpacing::spaced) +
-         ", \"header_differences\": [";
-  // As the text lines say them (a journal's strings there quoted and
-  // escaped where they must be, the line itself never).
-  for (std::size_t i = 0; i < result.header_differences.size(); ++i)
-    out += (i == 0 ? "" : ", ") + json_quote(message_text(result.header_differences[i]));
-  out += "], \"events_compared\": " + std::to_string(result.events_compared) +
+         ", \"header_differences\": " + lines_json(result.header_differences);
+  out += ", \"events_compared\": " + std::to_string(result.events_compared) +
          ", \"divergences_total\": " + std::to_string(result.divergences_total) +
          ", \"divergences_max\": " + (args.all ? std::to_string(args.max) : "1") +
          ", \"divergences\": [";
   for (std::size_t i = 0; i < result.divergences.size(); ++i)
     out += (i == 0 ? "" : ", ") + divergence_json(result.divergences[i]);
-  // The digests of whole journals only: both read to their end.
+  // The digests of whole journals only: both read to their end (bytes after
+  // a trailer that agrees are no loss: the recorded run before them is whole).
   const bool whole =
-      (args.all || !result.divergence) && !result.expected_error && !result.actual_error;
+      (args.all || !result.divergence) && only_after_trailers(result, expected, actual);
   out += "], \"expected_digest\": " +
          (whole ? "\"" + replay::format_digest(expected.digest()) + "\"" : std::string("null")) +
          ", \"actual_digest\": " +
@@ -112,7 +135,8 @@ std::string diff_json(const DiffArgs& args, const replay::DiffResult& result,
     out += std::string(", \"") + name +
            "\": " + (*error ? replay::format_error(**error, json) : std::string("null"));
   }
-  return out + "}";
+  // Last, as the trailer is: appended in session 29.
+  return out + ", \"trailer_differences\": " + lines_json(result.trailer_differences) + "}";
 }
 
 // The ids --channel names in one journal, its own, for each --channel in
@@ -251,20 +275,32 @@ int do_diff(DiffArgs args) {
     if (text.back() != '\n') cli_out() << "\n";
   }
   // Where damage stopped the comparison: " X is cut or damaged at ...", for
-  // each journal that is.
+  // each journal that is; bytes after a trailer that agrees stopped nothing
+  // (" X is damaged after its trailer at ...: the recorded run before it is
+  // whole and was compared in full", as hio replay says it: xjrn28 L3, it
+  // said "cut").
   const auto damage_text = [&] {
     std::string out;
     const char* joint = "";
-    for (const auto& [path, error] :
-         {std::pair{&a, &result.expected_error}, std::pair{&b, &result.actual_error}}) {
+    for (const auto& [path, error, reader] : {std::tuple{&a, &result.expected_error, &expected},
+                                              std::tuple{&b, &result.actual_error, &actual}}) {
       if (!*error) continue;
-      out += std::string(joint) + " " + display_text(*path) + " is cut or damaged at " +
-             (*error)->describe();
+      out += std::string(joint) + " " + display_text(*path) +
+             (after_trailer(*error, *reader)
+                  ? " is damaged after its trailer at " + (*error)->describe() +
+                        ": the recorded run before it is whole and was compared in full"
+                  : " is cut or damaged at " + (*error)->describe());
       joint = ";";
     }
     return out;
   };
   const bool damaged = result.expected_error || result.actual_error;
+  const bool read_whole = only_after_trailers(result, expected, actual);
+  // How the runs ended, after the events' verdict: the trailer comes last.
+  const auto print_trailer_differences = [&] {
+    for (const std::string& d : result.trailer_differences)
+      cli_out() << "trailer differs: " << message_text(d) << "\n";  // journal text
+  };
   if (args.all && result.divergence) {
     // Damage ends the comparison: the count is of the events before it, not
     // "in all" (the stderr line alone said so, after a count that read as
@@ -272,20 +308,23 @@ int do_diff(DiffArgs args) {
     const std::uint64_t listed = result.divergences.size();
     cli_out() << result.divergences_total << " divergence"
               << (result.divergences_total == 1 ? "" : "s")
-              << (damaged ? " before the damage" : " in all");
+              << (read_whole ? " in all" : " before the damage");
     if (listed < result.divergences_total) {
       cli_out() << ", the first " << listed << " listed (--max " << args.max << ")";
     }
     cli_out() << " (events compared by position: after an event missing or extra, the pairs "
                  "that follow are shifted)";
-    if (damaged) cli_out() << "; then" << damage_text() << ": the rest was not compared";
+    if (damaged) {
+      cli_out() << "; then" << damage_text() << (read_whole ? "" : ": the rest was not compared");
+    }
     cli_out() << "\n";
   }
   if (!result.divergence && damaged) {
     // What could be compared agreed: say how far, and where it stopped.
-    cli_out() << "same for the first " << counted(result.events_compared, "event") << ", then"
-              << damage_text() << "\n";
+    cli_out() << (read_whole ? "same: " : "same for the first ")
+              << counted(result.events_compared, "event") << ", then" << damage_text() << "\n";
   }
+  if (code != kExitOk) print_trailer_differences();
   cli_out().flush();
   if (result.expected_error) print_journal_error("diff", a, *result.expected_error);
   if (result.actual_error) print_journal_error("diff", b, *result.actual_error);
@@ -306,6 +345,7 @@ int do_diff(DiffArgs args) {
       if (!given->empty()) joint = "; ";
     }
     cli_out() << ")\n";
+    print_trailer_differences();
     return kExitOk;
   }
   cli_out() << "same: " << counted(result.events_compared, "event") << ", digest "
@@ -315,6 +355,7 @@ int do_diff(DiffArgs args) {
     cli_out() << " vs " << replay::format_digest(actual.digest()) << " (addresses not compared)";
   }
   cli_out() << "\n";
+  print_trailer_differences();
   return kExitOk;
 }
 

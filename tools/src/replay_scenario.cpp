@@ -826,10 +826,10 @@ std::string json_list(const std::vector<std::string>& items) {
   return out;
 }
 
-// A tyme as the JSON member `"tyme_ns"`, exact, as inspect and diff give it
-// beside the `"tyme"` text (to append to an object).
-std::string tyme_ns_json(Tyme tyme) {
-  return ", \"tyme_ns\": " + std::to_string(tyme.time_since_epoch().count());
+// A tyme as the JSON member `"tyme_ns"` (or `name`), exact, as inspect and
+// diff give it beside the `"tyme"` text (to append to an object).
+std::string tyme_ns_json(Tyme tyme, const char* name = "tyme_ns") {
+  return std::string(", \"") + name + "\": " + std::to_string(tyme.time_since_epoch().count());
 }
 
 // The two events the text shows under a divergence (`expected:` and
@@ -872,8 +872,9 @@ std::string format_replay_outcome_json(const ReplayScenarioOutcome& o) {
       ", \"past_recorded_end\": " +
       (o.past_recorded_end
            ? std::string("{\"by\": \"") + (o.overrun > Tock{0} ? "overrun" : "noise_delay") +
-                 "\", \"recorded_end_tyme\": \"" + format_seconds(o.recorded_end_tyme) +
-                 "\", \"end_tyme\": \"" + format_seconds(o.end_tyme) + "\"}"
+                 "\", \"recorded_end_tyme\": \"" + format_seconds(o.recorded_end_tyme) + "\"" +
+                 tyme_ns_json(o.recorded_end_tyme, "recorded_end_tyme_ns") + ", \"end_tyme\": \"" +
+                 format_seconds(o.end_tyme) + "\"" + tyme_ns_json(o.end_tyme, "end_tyme_ns") + "}"
            : std::string("null")) +
       ", \"passes\": " + std::to_string(r.passes) + ", \"wall_s\": " + wall +
       ", \"events\": " + std::to_string(r.events) + ", \"digest\": \"" +

@@ -1010,6 +1010,18 @@ std::uint64_t dropped_datagrams_total(const RunSummary& s) {
 
 }  // namespace
 
+namespace {
+
+// `"name": "text", "name_ns": N`: a tyme or a duration as every JSON object
+// of hio gives it, as text in seconds and exact (docs/replay.md, "Tymes in
+// JSON"); the _ns twins of run --json since session 29.
+std::string seconds_json(const char* name, Tock value) {
+  return "\"" + std::string(name) + "\": \"" + format_seconds(value) + "\", \"" + name +
+         "_ns\": " + std::to_string(value.count());
+}
+
+}  // namespace
+
 std::string format_summary_json(const RunSummary& s) {
   const std::string wall = format_fixed(s.wall_seconds, 6);
   std::string out =
@@ -1021,18 +1033,18 @@ std::string format_summary_json(const RunSummary& s) {
       "\", " + (s.error ? json_field("error", *s.error) : "\"error\": null") +
       ", \"out_of_memory\": " + (s.out_of_memory ? "true" : "false") +
       ", \"passes\": " + std::to_string(s.passes) +
-      ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", \"tyme\": \"" +
-      format_seconds(s.tyme) + "\", \"wall_s\": " + wall +
+      ", \"executed_passes\": " + std::to_string(s.executed_passes) + ", " +
+      seconds_json("tyme", s.tyme.time_since_epoch()) + ", \"wall_s\": " + wall +
       ", \"events\": " + std::to_string(s.events) + ", \"digest\": \"" +
       replay::format_digest(s.digest) + "\", " + json_field_or_null("journal", s.journal) + ", " +
       json_field_or_null("journal_lost", s.journal_lost) + ", " + format_journal_failure_json(s) +
       ", \"closing_reset\": " + std::to_string(s.closing_reset) +
       ", \"dropped_datagrams\": " + std::to_string(dropped_datagrams_total(s)) +
       ", \"channel_errors\": " + std::to_string(s.channel_errors) +
-      ", \"late_passes\": " + std::to_string(s.late_passes) + ", \"worst_lag\": \"" +
-      format_seconds(s.worst_lag) + "\", \"longest_pass\": \"" + format_seconds(s.longest_pass) +
-      "\", \"rebases\": " + std::to_string(s.rebases) + ", \"given_up\": \"" +
-      format_seconds(s.given_up) + "\", " + format_listening_json(s.listening) + ", " +
+      ", \"late_passes\": " + std::to_string(s.late_passes) + ", " +
+      seconds_json("worst_lag", s.worst_lag) + ", " + seconds_json("longest_pass", s.longest_pass) +
+      ", \"rebases\": " + std::to_string(s.rebases) + ", " + seconds_json("given_up", s.given_up) +
+      ", " + format_listening_json(s.listening) + ", " +
       format_expectations_json(s.expectations, s.passed());
   return out + format_counters_json(s.counters) + "}";
 }

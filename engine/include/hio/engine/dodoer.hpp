@@ -153,6 +153,7 @@ class DoDoer : public Doer {
   // exit threw, or returned, before calling DoDoer::exit), as an exit by
   // error does: their errors stay on them.
   void settle_after_exit() noexcept override;
+  void exit_begins() noexcept override { exiting_ = true; }
 
   Schedule core_;
   DoerList doers_;  // also owns the adopted children (DoerList::own)
@@ -171,6 +172,12 @@ class DoDoer : public Doer {
   // exit() runs while an error propagates (exit_by_error): the children's
   // close errors stay on them.
   bool ending_by_error_ = false;
+  // Its exit hook runs (a subclass's, before or after DoDoer::exit): from
+  // exit_begins() to settle_after_exit(). A child extended then is only
+  // listed, whichever path ends it (until session 29 one was entered and at
+  // once closed when the DoDoer finished or failed, and only listed when it
+  // was closed: rev28a L1).
+  bool exiting_ = false;
   // Its own schedule (core_) runs: DoDoer::enter entered the children, exit
   // has not closed them. Not scheduled(): that is set before a subclass's
   // enter() runs, and a child entered then would be entered again by

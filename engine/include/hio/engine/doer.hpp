@@ -192,8 +192,9 @@ class Doer : public Tymee {
   // of its own (DoDoer) overrides it to keep their errors on them then,
   // rather than throw one; an override must call exit().
   virtual void exit_by_error() { exit(); }
-  // exit(), then settle_after_exit() whether exit returns or throws: how
-  // every path that ends a doer calls its exit (exit_after_error() too).
+  // exit_begins(), exit(), then settle_after_exit() whether exit returns or
+  // throws: how every path that ends a doer calls its exit
+  // (exit_after_error() too).
   void exit_settled();
 
  private:
@@ -229,6 +230,11 @@ class Doer : public Tymee {
   // looks through its children; a doer parked until a deadline of its own that saturated there
   // (read as park()'s none) says so. Private and virtual, as dormant() is (scheduling.md, Stalls).
   virtual bool waits_past_end_of_tyme() const { return false; }
+  // Right before its exit hook, on every path that ends it (then
+  // settle_after_exit() follows, whatever the hook does): a DoDoer knows from
+  // here that a child its subclass's exit extends is only listed, as from its
+  // own exit (DoDoer::extend). Private and virtual, as dormant() is.
+  virtual void exit_begins() noexcept {}
   // After its exit hook returned or threw, on every path that ends it: a
   // DoDoer closes the children that a subclass's exit left scheduled (it
   // threw, or returned, before calling DoDoer::exit), so that the engine,

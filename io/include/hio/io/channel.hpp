@@ -309,7 +309,10 @@ class Channel {
   // that has exited has no use for wakes.)
   void set_waiter(Doer* doer) { waiter_.reset(doer); }
   Doer* waiter() const { return waiter_.get(); }
-  void set_driver(Doer* doer) { driver_.reset(doer); }
+  // A channel has one driver: another doer while the one that drives it is
+  // scheduled (running) is std::logic_error, nothing changed; one that is
+  // not running (it exited without clearing itself) is taken over.
+  void set_driver(Doer* doer);
   Doer* driver() const { return driver_.get(); }
   // Also mark this channel in `list` whenever it wakes its doers (see
   // ReadyList). nullptr: no list (and leaves the old one). Not owned: a list

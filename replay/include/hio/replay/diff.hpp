@@ -102,6 +102,17 @@ struct DiffResult {
   // Header fields that differ ("seed: 1 vs 2"), for information: the event
   // streams decide.
   std::vector<std::string> header_differences{};
+  // How the two runs ended, where their trailers differ, for information as
+  // header_differences (the events decide): "end: limit vs error", one line
+  // per field of the run's end (passes, end, end_tyme, end_text,
+  // ended_at_pass, end_by_hio, stop_signal; frames, events and digest are
+  // the event stream's, which the events compare). Only once both journals
+  // were read to their ends (without DiffOptions::all a divergence stops the
+  // reading first). A side whose trailer is missing or disagrees with its
+  // events (cut or damaged), or says end=unknown (a salvaged journal), is one
+  // line, "the second has none ..." / "end: limit vs unknown: ...", not a
+  // line per field; nothing when neither run's end is known.
+  std::vector<std::string> trailer_differences{};
 
   bool same() const { return !divergence && !expected_error && !actual_error; }
 };
