@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "adopting.hpp"
+#include "enter_batch.hpp"
 #include "hio/engine/flag_scope.hpp"
 #include "winding.hpp"
 
@@ -38,6 +40,10 @@ namespace detail {
 std::size_t& winding_level() {
   static thread_local std::size_t level = 0;
   return level;
+}
+std::size_t& adopts_in_progress() {
+  static thread_local std::size_t adopts = 0;
+  return adopts;
 }
 }  // namespace detail
 
@@ -97,23 +103,35 @@ void DoDoer::enroll(Doer* doer) {
     throw std::logic_error("DoDoer '" + name() + "': doer '" + doer->name() +
                            "' is adopted already (two owners would destroy it twice)");
   }
-  // Room first for what own() stores (its ownership bit; released_, for a
-  // doer whose enter removes it, which then runs on until it is done): after
-  // the enter a std::bad_alloc there would destroy a doer that runs
-  // (fixeng25). Siblings the enter removes take released_'s room only with
-  // one more made (reserve_one_more keeps a spare). A nested adopt() inside
-  // that enter makes its own room, and may use this; not covered.
-  doers_.reserve_to_own(1);
-  DoerList::reserve_one_more(released_);
-  // A child already (extend, then adopt to hand over ownership): it keeps
-  // its one place in doers(), as extend() lists each doer once; listed twice
-  // it would be entered twice and every run refused. Not a child yet: it
-  // becomes one as extend() makes one, entered at once while this DoDoer
-  // runs (an error of that enter propagates; the doer is not listed then).
-  if (!doers_.contains(doer)) extend({doer});
+  // In progress until own() takes the doer: counted in the room made in a
+  // released list, here and by every hand-over its enter makes
+  // (adopting.hpp).
+  std::size_t& adopts = detail::adopts_in_progress();
+  ++adopts;
+  try {
+    // Room first for what own() stores (its ownership bit; released_, for a
+    // doer whose enter removes it, which then runs on until it is done):
+    // after the enter a std::bad_alloc there would destroy a doer that runs
+    // (fixeng25). Siblings the enter removes take released_'s room only with
+    // one more made (reserve_one_more keeps a spare), and adopt()s nested in
+    // that enter, which take theirs first, are counted in it (fixeng29).
+    doers_.reserve_to_own(1);
+    DoerList::reserve_one_more(released_);
+    // A child already (extend, then adopt to hand over ownership): it keeps
+    // its one place in doers(), as extend() lists each doer once; listed
+    // twice it would be entered twice and every run refused. Not a child
+    // yet: it becomes one as extend() makes one, entered at once while this
+    // DoDoer runs (an error of that enter propagates; the doer is not listed
+    // then).
+    if (!doers_.contains(doer)) extend({doer});
+  } catch (...) {
+    --adopts;
+    throw;
+  }
 }
 
 void DoDoer::own(std::unique_ptr<Doer>& doer) {
+  --detail::adopts_in_progress();  // enroll() counted it
   // A child now, unless its own enter removed it from here (it then only
   // waits to end, as a removed child does).
   if (doers_.contains(doer.get())) {
@@ -343,6 +361,9 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     for (const Doer* doer : fresh)
       was_scheduled.push_back(doer->scheduled());
   }
+  // Read through this after a failed enter: an earlier doer's hooks may
+  // have destroyed a later one (it left doers_ by itself then).
+  const detail::EnterBatch watched(&core_, fresh);
   // Listed before they are entered, as the Doist's enter and DoDoer::enter
   // do: an enter that removes its doer (a spawned task with nothing to do)
   // or an earlier doer of the batch finds it listed, so the removal holds
@@ -362,8 +383,10 @@ std::size_t DoDoer::extend(std::span<Doer* const> doers) {
     // #7). One adopted meanwhile (by a sibling's enter) is let go as
     // remove() lets go (making room for it may still run out of memory).
     for (std::size_t i = 0; i < fresh.size(); ++i) {
-      if (!enter_now || was_scheduled[i] || !fresh[i]->scheduled()) {
-        doers_.erase(std::span<Doer* const>(&fresh[i], 1), &released_);
+      Doer* const doer = watched.at(i);
+      if (doer == nullptr) continue;
+      if (!enter_now || was_scheduled[i] || !doer->scheduled()) {
+        doers_.erase(std::span<Doer* const>(&doer, 1), &released_);
       }
     }
     throw;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "enter_batch.hpp"
 #include "hio/engine/check.hpp"
 #include "hio/engine/doer_list.hpp"
 #include "hio/engine/schedule.hpp"
@@ -28,6 +29,10 @@ Doer::~Doer() {
   HIO_CHECK(deed_.schedule == nullptr,
             "doer '" + name_ + "' destroyed while scheduled; close its scheduler first");
   DoerRef::clear(refs_);
+  // Every doer of an enter batch is listed by its scheduler (or was
+  // removed, which marked it): an unlisted one is in no batch.
+  const bool listed = listing_index_ == kListedMany || listing_.one != nullptr;
+  if (listed && detail::EnterBatch::any()) detail::EnterBatch::destroyed(*this);
   if (listing_index_ == kListedMany) {
     for (const Listing& listing : *listing_.many)
       listing.list->forget(listing.index);

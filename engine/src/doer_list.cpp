@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "adopting.hpp"
 #include "hio/engine/check.hpp"
 
 namespace hio {
@@ -85,16 +86,25 @@ bool DoerList::own(std::unique_ptr<Doer>& doer) {
 }
 
 void DoerList::reserve_to_own(std::size_t more) {
-  // own() sizes owned_ as items_ on the first ownership; append keeps it so.
   // Geometric, as append's: an exact reserve per adopt() would copy the
   // bits each time.
   const std::size_t needed = (owned_.empty() ? items_.size() : owned_.size()) + more;
   if (needed > owned_.capacity()) owned_.reserve(std::max(needed, 2 * owned_.capacity()));
+  // Sized as items_ now, not on the first own(): append keeps it so (its
+  // own allocation comes before any enter, or fails as an extend's error),
+  // so own() never allocates. Sized there, the first ownership allocated
+  // after the doer's enter if that enter had extended the list past the
+  // room made here (fixeng29).
+  if (owned_.empty()) owned_.resize(items_.size(), false);
 }
 
 void DoerList::reserve_one_more(Owned& owned) {
-  if (owned.capacity() - owned.size() < 2)
-    owned.reserve(std::max<std::size_t>(4, 2 * owned.capacity()));
+  // One more, a spare, and a place for each adopt() in progress, which may
+  // hand its doer over here after this one (adopting.hpp).
+  const std::size_t room = 2 + detail::adopts_in_progress();
+  if (owned.capacity() - owned.size() < room) {
+    owned.reserve(std::max({std::size_t{4}, 2 * owned.capacity(), owned.size() + room}));
+  }
 }
 
 bool DoerList::owns(const Doer* doer) const {

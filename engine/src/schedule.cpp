@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "enter_batch.hpp"
 #include "hio/engine/check.hpp"
 #include "winding.hpp"
 
@@ -17,6 +18,40 @@ bool by_label(const Deed* a, const Deed* b) {
 }
 
 }  // namespace
+
+// ---- enter batches ----------------------------------------------------------
+
+thread_local detail::EnterBatch* detail::EnterBatch::innermost_ = nullptr;
+
+detail::EnterBatch::EnterBatch(const Schedule* schedule, std::span<Doer* const> doers)
+    : schedule_(schedule), doers_(doers), outer_(innermost_) {
+  if (doers.size() > 128) many_ = std::make_unique<std::uint64_t[]>((doers.size() + 63) / 64);
+  innermost_ = this;
+}
+
+detail::EnterBatch::~EnterBatch() {
+  innermost_ = outer_;
+}
+
+void detail::EnterBatch::mark(const Doer& doer) noexcept {
+  for (std::size_t i = next_; i < doers_.size(); ++i) {
+    if (doers_[i] == &doer && at(i) != nullptr) {
+      bits()[i / 64] |= std::uint64_t{1} << (i % 64);
+      return;  // a doer is in a batch once (refuse_entering)
+    }
+  }
+}
+
+void detail::EnterBatch::destroyed(const Doer& doer) noexcept {
+  for (EnterBatch* batch = innermost_; batch != nullptr; batch = batch->outer_)
+    batch->mark(doer);
+}
+
+void detail::EnterBatch::removed(const Schedule& schedule, const Doer& doer) noexcept {
+  for (EnterBatch* batch = innermost_; batch != nullptr; batch = batch->outer_) {
+    if (batch->schedule_ == &schedule) batch->mark(doer);
+  }
+}
 
 void detail::throw_null_doer(std::size_t index, std::size_t size, const std::string& call) {
   throw std::invalid_argument(call + ": a null doer (index " + std::to_string(index) + " of " +
@@ -107,8 +142,16 @@ void Schedule::refuse_entering(std::span<Doer* const> doers) const {
 void Schedule::enter(std::span<Doer* const> doers, Tyme tyme) {
   detail::refuse_null(doers, [this] { return "cannot enter a doer into " + where(); });
   refuse_entering(doers);
+  // Each doer looked at only at its turn: an earlier doer's hooks (its
+  // wind, its enter) may have destroyed a later one (rev28a: it was read
+  // after it was freed) or removed it (fixeng25: it was entered all the
+  // same, and ran unlisted). Either is skipped (enter_batch.hpp).
+  detail::EnterBatch batch(this, doers);
   const std::uint64_t exits = exits_;
-  for (Doer* doer : doers) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Doer* const doer = batch.at(i);
+    if (doer == nullptr) continue;
+    batch.still_to_come(i + 1);
     enter_one(*doer, tyme);
     // An enter exited the schedule: entering more would run doers in a
     // schedule that has ended.
@@ -675,6 +718,10 @@ void Schedule::remove(std::span<Doer* const> doers) {
   for (Doer* doer : doers) {
     if (doer == nullptr) continue;
     Deed& deed = doer->deed_;
+    // Still to come in an enter of this schedule in progress (a later doer
+    // of its batch): it is not entered now. (Not the doer removing itself:
+    // it is entering, or running, not to come.)
+    if (detail::EnterBatch::any() && &deed != innermost) detail::EnterBatch::removed(*this, *doer);
     if (deed.schedule != this) continue;
     // Removing itself: it finishes on its own.
     if (&deed == innermost) continue;

@@ -147,20 +147,26 @@ class Spawner : public Doer {
   int runs_ = 0;
 };
 
-TEST(EngineOutOfMemory, AnAdoptedDoerWhoseEnterRemovesItSurvivesEveryFailedAllocation) {
+// Runs a group whose one child, made by `spawn`, adopts doers as it runs,
+// failing each allocation of the run in turn until a run completes: every
+// time the std::bad_alloc leaves run() with the group closed and none of
+// the adopted doers left (`live` counts them).
+template <class Spawn>
+void fail_each_allocation_of_a_spawning_run(Spawn spawn, Tock limit, std::size_t children,
+                                            const int& live) {
   long failed_runs = 0;
   bool completed = false;
   for (long k = 0; k < 10'000 && !completed; ++k) {
     {
       DoDoer group("group", Tock{0}, {}, true);
-      Spawner spawner(group);
-      group.extend({&spawner});
+      const std::unique_ptr<Doer> spawner = spawn(group);
+      group.extend({spawner.get()});
       Doist doist(ms(1));
       doist.set_handle_sigint(false);
       bool threw = false;
       g_fail_in = k;
       try {
-        doist.run({&group}, ms(10));
+        doist.run({&group}, limit);
       } catch (const std::bad_alloc&) {
         threw = true;
       }
@@ -170,13 +176,97 @@ TEST(EngineOutOfMemory, AnAdoptedDoerWhoseEnterRemovesItSurvivesEveryFailedAlloc
         ++failed_runs;
       } else {
         completed = true;
-        EXPECT_EQ(group.doers().size(), 5u) << "the spawner and the 4 that stayed";
+        EXPECT_EQ(group.doers().size(), children);
       }
     }
-    EXPECT_EQ(g_live_spawned, 0) << "k=" << k;
+    EXPECT_EQ(live, 0) << "k=" << k;
   }
   EXPECT_TRUE(completed);
   EXPECT_GT(failed_runs, 10);
+}
+
+TEST(EngineOutOfMemory, AnAdoptedDoerWhoseEnterRemovesItSurvivesEveryFailedAllocation) {
+  // The spawner and the 4 that stayed.
+  fail_each_allocation_of_a_spawning_run(
+      [](DoDoer& group) { return std::make_unique<Spawner>(group); }, ms(10), 5, g_live_spawned);
+}
+
+// Adopts nested in an adopted doer's enter (fixeng29): each of a chain of
+// doers adopts the next in its enter, then removes itself. The outer adopt()
+// takes its doer only after the inner ones took theirs, and each goes to the
+// group's released list: room for all of them is made before the first
+// enter (one place per adopt in progress), or the outermost hand-over
+// allocated after its doer's enter (a std::bad_alloc in a noexcept hand-over
+// ended the program). And a group's first adopted doer whose enter extends
+// the group past the room made for its ownership bit: the bits are sized
+// before the enter, or own() allocated after it (a HIO_CHECK abort: a
+// scheduled doer destroyed).
+int g_live_chained = 0;
+
+class Chained : public Doer {
+ public:
+  Chained(DoDoer& group, int below) : Doer("chained"), group_(group), below_(below) {
+    ++g_live_chained;
+  }
+  ~Chained() override { --g_live_chained; }
+
+ protected:
+  void enter() override {
+    if (below_ > 0) group_.adopt(std::make_unique<Chained>(group_, below_ - 1));
+    group_.remove({this});
+  }
+  bool recur(Tyme) override { return true; }
+
+ private:
+  DoDoer& group_;
+  int below_;
+};
+
+class Widening : public Doer {
+ public:
+  Widening(DoDoer& group, std::vector<Doer*> plain)
+      : Doer("widening"), group_(group), plain_(std::move(plain)) {
+    ++g_live_chained;
+  }
+  ~Widening() override { --g_live_chained; }
+
+ protected:
+  void enter() override { group_.extend(plain_); }
+  bool recur(Tyme) override { return true; }
+
+ private:
+  DoDoer& group_;
+  std::vector<Doer*> plain_;
+};
+
+class ChainSpawner : public Doer {
+ public:
+  ChainSpawner(DoDoer& group, std::vector<Doer*> plain)
+      : Doer("chain spawner"), group_(group), plain_(std::move(plain)) {}
+
+ protected:
+  bool recur(Tyme) override {
+    group_.adopt(std::make_unique<Widening>(group_, plain_));
+    group_.adopt(std::make_unique<Chained>(group_, 6));
+    return true;
+  }
+
+ private:
+  DoDoer& group_;
+  std::vector<Doer*> plain_;
+};
+
+TEST(EngineOutOfMemory, AdoptsNestedInAnAdoptedDoersEnterSurviveEveryFailedAllocation) {
+  std::vector<std::unique_ptr<Doer>> plain_owned;
+  std::vector<Doer*> plain;
+  for (int i = 0; i < 100; ++i) {  // past the 64 bits a first reserve makes
+    plain_owned.push_back(std::make_unique<Doer>("plain"));
+    plain.push_back(plain_owned.back().get());
+  }
+  // The spawner, the widening one and the 100 plain doers it extended.
+  fail_each_allocation_of_a_spawning_run(
+      [&plain](DoDoer& group) { return std::make_unique<ChainSpawner>(group, plain); }, ms(3), 102,
+      g_live_chained);
 }
 
 }  // namespace oom_test

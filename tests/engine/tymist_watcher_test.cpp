@@ -141,6 +141,36 @@ TEST(DoersAfterTheirDoist, ADoerAnotherDoistWoundSinceKeepsReadingIt) {
   EXPECT_FALSE(group.tymth().bound());  // `first` wound it, and unwound it
 }
 
+// What a destroyed Doist does not reach (embedding.md, "Destroying things in
+// any order"): a doer it no longer lists (removed, run by an earlier cycle)
+// or one a DoDoer no longer lists keeps reading the Doist's tyme while the
+// Doist lives, as after any run; unwound by hand before the Doist goes, it
+// reads tyme 0 after, not freed memory (ASan).
+TEST(DoersAfterTheirDoist, ADoerNoLongerListedReadsItsDoistUntilUnwoundByHand) {
+  TimedDoer earlier("earlier", 1), removed("removed", 100), child("child", 100);
+  DoDoer group("group", Tock{0}, {&child}, /*always=*/true);
+  {
+    Doist doist(seconds(1));
+    doist.run({&earlier});
+    doist.enter({&removed, &group});  // a new cycle: `earlier` is not in doers()
+    doist.recur();
+    doist.remove({&removed});
+    group.remove({&child});
+    for (const TimedDoer* doer : {&earlier, &removed, &child}) {
+      EXPECT_EQ(doer->tymth(), doist.tymth()) << doer->name();
+      EXPECT_EQ(doer->tyme(), doist.tyme()) << doer->name();
+    }
+    for (TimedDoer* doer : {&earlier, &removed, &child})
+      doer->wind(Tymth{});
+    doist.exit();
+  }
+  for (const TimedDoer* doer : {&earlier, &removed, &child}) {
+    EXPECT_FALSE(doer->tymth().bound()) << doer->name();
+    EXPECT_FALSE(doer->timer.tymth().bound()) << doer->name();
+    EXPECT_EQ(doer->tyme(), Tyme{}) << doer->name();
+  }
+}
+
 }  // namespace tymist_watcher_test
 }  // namespace
 }  // namespace hio::test
