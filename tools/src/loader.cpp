@@ -995,6 +995,7 @@ class Loader {
     }
     if (const toml::node* n = table.get("tock")) {
       if (auto t = read_duration(*n, doer_key(table, "tock"))) spec.tock = *t;
+      spec.tock_pos = pos(n->source());
     }
     if (const toml::node* n = table.get("copies"); n != nullptr && !kind->group) {
       if (auto v = read_integer(*n, doer_key(table, "copies"), 1)) {

@@ -196,6 +196,7 @@ struct DoerSpec {
   std::map<std::string, Param, std::less<>> params;  // kind-specific, checked
   std::vector<DoerSpec> children;
   SourcePos pos;
+  SourcePos tock_pos{};  // where `tock` is written (file "" when it is not)
 
   // Typed access to a checked parameter (defaults filled in by the loader).
   std::int64_t integer(std::string_view key) const;
