@@ -24,7 +24,7 @@ namespace {
 // "(and N more)", so a user freed one port and was refused again.
 std::string fixed_named(std::vector<FixedReal> fixed) {
   constexpr std::size_t kNamedMax = 4;
-  std::ranges::stable_partition(fixed, [](const FixedReal& f) { return !f.port(); });
+  std::stable_partition(fixed.begin(), fixed.end(), [](const FixedReal& f) { return !f.port(); });
   const std::size_t named = std::min(fixed.size(), kNamedMax);
   std::string text;
   for (std::size_t i = 0; i < named; ++i) {
