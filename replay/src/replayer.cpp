@@ -32,6 +32,19 @@ void require_exception(const std::exception_ptr& error, const char* who) {
                          "std::bad_alloc, or pass the std::exception_ptr kept there");
 }
 
+// The std::exception `error` holds (the object itself, not a copy), or
+// nullptr for none or another type.
+const std::exception* std_exception_in(const std::exception_ptr& error) noexcept {
+  if (error == nullptr) return nullptr;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return &e;
+  } catch (...) {
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 // ---- Replayer -------------------------------------------------------------------
@@ -149,15 +162,34 @@ ReplayResult Replayer::run(std::span<Doer* const> doers, Journal* journal) {
 }
 
 bool Replayer::take_thrown(const std::exception& error) {
+  const std::exception_ptr handled = std::current_exception();
+  if (std_exception_in(handled) == &error) return take_thrown(handled);
+  // Whose out of memory it is needs its exception_ptr (own_out_of_memory),
+  // which only its catch has: not asked of the handled one instead.
+  if (is_out_of_memory(error)) {
+    throw std::logic_error(
+        "Replayer::take_thrown: the std::bad_alloc given is not the exception being "
+        "handled: call it in its catch with what was caught, or pass the std::exception_ptr "
+        "kept there");
+  }
   if (feed_->output_failed()) return false;  // the replay's own journal failed: not the doers
-  if (!is_out_of_memory(error)) {
-    threw(error.what());
+  threw(error.what());
+  return true;
+}
+
+bool Replayer::take_thrown(const std::exception_ptr& error) {
+  require_exception(error, "take_thrown");
+  if (feed_->output_failed()) return false;  // the replay's own journal failed: not the doers
+  const std::exception* thrown = std_exception_in(error);
+  if (thrown == nullptr) return false;  // no std::exception: thrown on, as run() lets it
+  if (!is_out_of_memory(*thrown)) {
+    threw(thrown->what());
     return true;
   }
   // The doers' out of memory where it can be compared (doers_out_of_memory),
   // as hio run calls it; otherwise no result to compare: thrown on.
-  if (!doers_out_of_memory(error.what())) return false;
-  threw(error.what(), true);
+  if (!doers_out_of_memory(thrown->what(), error)) return false;
+  threw(thrown->what(), true);
   return true;
 }
 

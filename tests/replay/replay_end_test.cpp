@@ -5,6 +5,7 @@
 // nor a divergence blaming another doer (explore8 finding 1).
 #include <gtest/gtest.h>
 
+#include <exception>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -245,6 +246,40 @@ TEST(ReplayErrorEnd, ADoersOutOfMemoryIsTheirExceptionNotTheReplayers) {
   EXPECT_EQ(noise->status, ReplayStatus::perturbed);
   EXPECT_EQ(noise->error, std::optional<std::string>("std::bad_alloc"));
   EXPECT_TRUE(noise->out_of_memory);
+}
+
+// take_thrown asks whose out of memory `error` is, not the exception being
+// handled (fixcli28 LOW 3: given a std::bad_alloc in the catch of another
+// exception, it answered for that one; here "the doers'", as a noise
+// replay's are). Which needs the bad_alloc's exception_ptr: one that is not
+// the handled exception is std::logic_error, and the exception_ptr kept
+// after the catch is asked exactly.
+TEST(ReplayErrorEnd, TakeThrownAsksOfTheExceptionItIsGiven) {
+  TempDir dir;
+  const std::string path = dir.file("oom.hioj");
+  (void)capture(path, "", Blast::memory);
+  ReplayOptions noisy;
+  noisy.noise = parse_noise_spec("reorder=0.5");
+  noisy.noise_seed = 1;
+  test::ReplayRig rig(path, noisy);
+  const std::bad_alloc other;
+  try {
+    throw std::runtime_error("handled");
+  } catch (const std::exception&) {
+    EXPECT_THROW((void)rig.replayer.take_thrown(other), std::logic_error);
+  }
+  EXPECT_THROW((void)rig.replayer.take_thrown(other), std::logic_error);  // none handled
+  EXPECT_THROW((void)rig.replayer.take_thrown(std::exception_ptr{}), std::logic_error);
+  std::exception_ptr kept;
+  try {
+    throw std::bad_alloc();
+  } catch (const std::exception& caught) {
+    EXPECT_TRUE(rig.replayer.take_thrown(caught));  // the doers' in a noise replay
+    kept = std::current_exception();
+  }
+  EXPECT_TRUE(rig.replayer.take_thrown(kept));
+  // Any other exception is the doers', handled or not.
+  EXPECT_TRUE(rig.replayer.take_thrown(std::runtime_error("not handled")));
 }
 
 // hio's own failure out of a run (HostLookupOutOfMemory) is written as

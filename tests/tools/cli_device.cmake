@@ -198,8 +198,19 @@ require("${err}" "doer 'resp' \\([^)]*udp_jobs.toml:7:11\\) binds 'udp://127.0.0
         "a UDP responder with --jobs 2")
 file(WRITE ${WORK}/mixed_jobs.toml "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"udp_responder\"\nname = \"resp\"\naddress = \"udp://127.0.0.1:47684\"\n[[doer]]\nkind = \"echo_server\"\nname = \"srv\"\naddress = \"tcp://127.0.0.1:47685\"\n")
 hio(sweep ${WORK}/mixed_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
-require("${err}" "\\(and 1 more\\), and the runs are in real time: .*, or listen on or bind to port 0 \\(the doers that reach it name it '@name'\\)\n$"
+# Every fixed address is named (it named the first "(and 1 more)": freeing
+# that one port was refused again for the next).
+require("${err}" "--jobs 2: doer 'resp' \\([^)]*mixed_jobs.toml:7:11\\) binds 'udp://127.0.0.1:47684' and doer 'srv' \\([^)]*mixed_jobs.toml:11:11\\) listens on 'tcp://127.0.0.1:47685', and the runs are in real time: runs at once would all need them, .*, or listen on or bind to port 0 \\(the doers that reach it name it '@name'\\)\n$"
         "a UDP responder and a listener with --jobs 2")
+# Beyond four, how many more.
+set(five "[run]\nmode = \"real\"\nlimit = \"10ms\"\n")
+foreach(i 1 2 3 4 5)
+  string(APPEND five "[[doer]]\nkind = \"udp_responder\"\nname = \"r${i}\"\naddress = \"udp://127.0.0.1:4769${i}\"\n")
+endforeach()
+file(WRITE ${WORK}/five_jobs.toml "${five}")
+hio(sweep ${WORK}/five_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
+require("${err}" "--jobs 2: doer 'r1' [^,]*, doer 'r2' [^,]*, doer 'r3' [^,]*, doer 'r4' \\([^)]*five_jobs.toml:19:11\\) binds 'udp://127.0.0.1:47694' and 1 more, and the runs are in real time"
+        "five fixed ports with --jobs 2")
 hio(sweep ${DATA}/device/fixed_port.toml --seeds 1..2 --jobs 1 EXIT 0)
 require("${out}" "^2 of 2 seeds passed\n" "fixed port with --jobs 1")
 # One seed runs on one thread: nothing to refuse.
@@ -216,7 +227,7 @@ require("${err}" "hio sweep: --jobs 2: doer 'dev' \\([^)]*serial_jobs.toml:7:11\
 # first entry, here the port, and offered port 0).
 file(WRITE ${WORK}/serial_port_jobs.toml "[run]\nmode = \"real\"\nlimit = \"10ms\"\n[[doer]]\nkind = \"udp_responder\"\nname = \"srv\"\naddress = \"udp://127.0.0.1:47684\"\n[[doer]]\nkind = \"serial_echo\"\nname = \"dev\"\naddress = \"serial:///dev/hio-no-such-tty\"\n")
 hio(sweep ${WORK}/serial_port_jobs.toml --seeds 1..2 --jobs 2 EXIT 2)
-require("${err}" "hio sweep: --jobs 2: doer 'dev' \\([^)]*serial_port_jobs.toml:11:11\\) opens 'serial:///dev/hio-no-such-tty' \\(and 1 more\\), and the runs are in real time: runs at once would all need it, and all but one would fail for that alone; give --jobs 1 \\(a serial device has one opener\\)\n$"
+require("${err}" "hio sweep: --jobs 2: doer 'dev' \\([^)]*serial_port_jobs.toml:11:11\\) opens 'serial:///dev/hio-no-such-tty' and doer 'srv' \\([^)]*serial_port_jobs.toml:7:11\\) binds 'udp://127.0.0.1:47684', and the runs are in real time: runs at once would all need them, and all but one would fail for that alone; give --jobs 1 \\(a serial device has one opener\\)\n$"
         "a serial device and a fixed port with --jobs 2")
 # The device is not there: check says it as the run would, without opening
 # anything, and the scenario is still ok (unfixed: ok, and no word of it).

@@ -71,14 +71,44 @@ TEST(Duration, AQuotedDurationIsToldToLoseItsQuotes) {
   EXPECT_EQ(error,
             "duration '1.5ms' is in quotes: write it without them, as 1.5ms (TOML's quotes go "
             "around a value in a file only)");
-  // Quotes around nothing leave nothing to write.
+  // Quotes around nothing leave nothing to write: said as the empty text is.
   EXPECT_FALSE(parse_duration("\"\"", &error));
-  EXPECT_EQ(error, "duration \"\"\"\" does not start with a number");
+  EXPECT_EQ(error,
+            "empty duration; write e.g. \"20ms\" or \"1.5s\", quotes or not (TOML's quotes go "
+            "around a value in a file only)");
   // One quote, or quotes that do not match, is no quoted value.
   EXPECT_FALSE(parse_duration("\"10s", &error));
   EXPECT_EQ(error, "duration \"\"10s\" does not start with a number");
   EXPECT_FALSE(parse_duration("\"10s'", &error));
   EXPECT_EQ(error, "duration \"\"10s'\" does not start with a number");
+}
+
+// A quoted text that is no duration without its quotes either is told its
+// own problem, not to go without the quotes (rev28a L2: `"abc"` was told
+// "write it without them, as abc", which is refused next).
+TEST(Duration, AQuotedTextThatIsNoDurationBareIsToldItsOwnProblem) {
+  std::string error;
+  EXPECT_FALSE(parse_duration("\"abc\"", &error));
+  EXPECT_EQ(error,
+            "duration \"abc\" does not start with a number, quotes or not (TOML's quotes go "
+            "around a value in a file only)");
+  EXPECT_FALSE(parse_duration("'-5s'", &error));
+  EXPECT_EQ(error,
+            "duration \"-5s\" is negative, quotes or not (TOML's quotes go around a value in a "
+            "file only)");
+  EXPECT_FALSE(parse_duration("\" 5s\"", &error));
+  EXPECT_EQ(error.rfind("duration \" 5s\" does not start with a number, quotes or not", 0), 0u)
+      << error;
+  EXPECT_FALSE(parse_duration("\"5\"", &error));
+  EXPECT_EQ(error.rfind("duration \"5\" has no unit; add one of", 0), 0u) << error;
+  EXPECT_NE(error.find(", quotes or not (TOML's"), std::string::npos) << error;
+  // The bare text's bound is the caller's: a tyme's, not a duration's.
+  EXPECT_FALSE(parse_duration("\"876576h\"", &error));
+  EXPECT_EQ(error.rfind("duration \"876576h\" is too large (max 100 years", 0), 0u) << error;
+  EXPECT_TRUE(parse_tyme("876576h", &error));
+  EXPECT_FALSE(parse_tyme("\"876576h\"", &error));
+  EXPECT_EQ(error.rfind("duration \"876576h\" is in quotes: write it without them", 0), 0u)
+      << error;
 }
 
 TEST(Duration, FormatsShortestExactText) {

@@ -46,7 +46,11 @@ std::atomic<std::int64_t> g_allocations{0};  // made by operator new, ever
 // At 0, the next allocation fails (std::bad_alloc); below 0 none does. Each
 // allocation counts it down, so a test can make the nth one fail.
 std::atomic<std::int64_t> g_fail_in{-1};
-std::atomic<bool> g_failed{false};      // g_fail_in made one fail
+std::atomic<bool> g_failed{false};  // g_fail_in made one fail
+// Whether a doer's hook was running (a test's doer says so) when g_fail_in
+// made one fail: the doer's allocation, or one made around it.
+std::atomic<bool> g_in_hook{false};
+std::atomic<bool> g_failed_in_hook{false};
 std::atomic<std::int64_t> g_armed{-1};  // g_fail_in from the next "arm" doer's build
 // While true, every allocation fails on any thread but g_home's: out of
 // memory where only a thread of hio's own allocates.
@@ -76,6 +80,7 @@ void* operator new(std::size_t size) {
   if (g_fail_in.load(std::memory_order_relaxed) >= 0 &&
       g_fail_in.fetch_sub(1, std::memory_order_relaxed) == 0) {
     g_failed = true;
+    g_failed_in_hook = g_in_hook.load();
     throw std::bad_alloc();
   }
   void* p = counted_malloc(size);
@@ -924,6 +929,69 @@ TEST(Memory, ADoersOutOfMemoryAfterItSwallowedTheReplayersIsTheDoers) {
   // Outside a catch there is nothing to ask of (it answered "the doers'"
   // rules of no exception at all).
   EXPECT_THROW((void)replayer.doers_out_of_memory("std::bad_alloc"), std::logic_error);
+}
+
+// The engine's own out of memory in a pass is reported as the doers' (what
+// holds, and why: closing27/28 "still open"). A doer with a tock of its own
+// arms the failure as the last thing its first recur does; the schedule then
+// files it under its next run (a timer bucket's first entry, an allocation
+// of the engine's, after the hook returned). That std::bad_alloc comes out
+// of Doist::run as a doer's would: the Schedule's catch knows it came from
+// its own bookkeeping (no deed was running) but throws the same exception
+// on, with no mark a caller could ask of (the Replayer keeps its own as an
+// exception_ptr; the Doist keeps none: an engine change). So the run says
+// the doers threw it: error "std::bad_alloc", out_of_memory (hio run exits
+// 5, a sweep ends on it), exactly as for a doer's own bad_alloc.
+class TimedArm final : public Doer {
+ public:
+  explicit TimedArm(bool throws) : throws_(throws) {}
+
+ protected:
+  bool recur(Tyme) override {
+    g_in_hook = true;
+    if (throws_) throw std::bad_alloc();  // the doer's own, for comparison
+    g_in_hook = false;
+    g_fail_in.store(0);
+    return false;
+  }
+
+ private:
+  bool throws_;
+};
+
+TEST(Memory, TheEnginesOwnOutOfMemoryInAPassIsReportedAsTheDoers) {
+  DoerRegistry kinds;
+  add_builtin_kinds(kinds);
+  for (const bool throws : {false, true}) {
+    kinds.add(KindSpec{throws ? "throwing_arm" : "timed_arm",
+                       "",
+                       {},
+                       [throws](const DoerSpec&, BuildContext&) -> std::unique_ptr<Doer> {
+                         return std::make_unique<TimedArm>(throws);
+                       },
+                       false});
+  }
+  std::vector<RunSummary> summaries;
+  for (const std::string kind : {"timed_arm", "throwing_arm"}) {
+    const Scenario s =
+        load_scenario_text("[run]\ntock = \"1ms\"\nlimit = \"1s\"\n[[doer]]\nkind = \"" + kind +
+                               "\"\nname = \"arm\"\ntock = \"5ms\"\n",
+                           "arm.toml", kinds);
+    g_failed = false;
+    g_failed_in_hook = true;
+    const RunSummary summary = run_scenario(s, kinds);
+    g_fail_in = -1;
+    g_in_hook = false;
+    if (kind == "timed_arm") {
+      ASSERT_TRUE(g_failed.load());
+      EXPECT_FALSE(g_failed_in_hook.load());  // the engine's: after the hook returned
+    }
+    summaries.push_back(summary);
+  }
+  for (const RunSummary& summary : summaries) {
+    EXPECT_EQ(summary.error, std::optional<std::string>("std::bad_alloc"));
+    EXPECT_TRUE(summary.out_of_memory);
+  }
 }
 
 }  // namespace memory_test

@@ -111,6 +111,74 @@ TEST(PaceWarnings, AnIntervalIsComparedWithItsGroupsTock) {
   expect_tenth_sent_at(grouped("4ms", "2ms"), "35ms", "36ms");
 }
 
+// A ticker `t` of tock `own` in a run of tock `run_tock`, in a group `g` of
+// tock `group_tock` when it is not "".
+std::string ticking(const std::string& run_tock, const std::string& group_tock,
+                    const std::string& own) {
+  std::string text = "[run]\ntock = \"" + run_tock + "\"\nlimit = \"30ms\"\n";
+  if (!group_tock.empty()) {
+    text += "[[doer]]\nkind = \"group\"\nname = \"g\"\ntock = \"" + group_tock + "\"\n[[doer.";
+  } else {
+    text += "[[";
+  }
+  return text + "doer]]\nkind = \"ticker\"\nname = \"t\"\ntock = \"" + own + "\"\n";
+}
+
+// A doer's own tock that is no multiple of its scheduler's runs it at
+// uneven gaps (fixcli28 LOW 1: a group of tock 3ms under 2ms ran at 0, 4,
+// 6, 10, 12 ms, and its doers with it, with no warning), said at its tock.
+TEST(PaceWarnings, ATockThatIsNoMultipleOfItsSchedulersIsSaid) {
+  EXPECT_THAT(warnings_of(ticking("2ms", "", "3ms")),
+              ElementsAre("warning: p.toml:7:8: doer 't': tock 3ms is no multiple of the tock "
+                          "(2ms): it runs at the first pass at or after each 3ms, so 2ms or 4ms "
+                          "apart, not every 3ms (docs/scenarios.md)"));
+  EXPECT_THAT(warnings_of(ticking("2ms", "3ms", "0")),
+              ElementsAre("warning: p.toml:7:8: doer 'g': tock 3ms is no multiple of the tock "
+                          "(2ms): it runs at the first pass at or after each 3ms, so 2ms or 4ms "
+                          "apart, not every 3ms, and its doers at those runs only, each due 3ms "
+                          "after its last (docs/scenarios.md)"));
+  EXPECT_THAT(warnings_of(ticking("2ms", "", "1500us")),
+              ElementsAre(::testing::HasSubstr(
+                  "doer 't': tock 1.5ms is no multiple of the tock (2ms): it runs once a pass at "
+                  "most, so every 2ms, not every 1.5ms")));
+  // A doer in a group is compared with the group's tock, the group with the run's.
+  EXPECT_THAT(warnings_of(ticking("1ms", "4ms", "6ms")),
+              ElementsAre(::testing::HasSubstr(
+                  "doer 't': tock 6ms is no multiple of the tock of its group 'g' (4ms): it runs "
+                  "at the first pass at or after each 6ms, so 4ms or 8ms apart")));
+  EXPECT_THAT(warnings_of(ticking("1ms", "4ms", "8ms")), IsEmpty());
+  EXPECT_THAT(warnings_of(ticking("2ms", "", "6ms")), IsEmpty());
+  EXPECT_THAT(warnings_of(ticking("2ms", "0", "6ms")), IsEmpty());  // a tock-0 group: the run's
+  EXPECT_THAT(warnings_of(ticking("2ms", "0", "3ms")),
+              ElementsAre(::testing::HasSubstr("tock 3ms is no multiple of the tock (2ms)")));
+}
+
+// The ticker of `text` has run `runs` times by `at`, not by `before`.
+void expect_runs_at(const std::string& text, int runs, const std::string& before,
+                    const std::string& at) {
+  const DoerRegistry kinds = registry();
+  const std::string condition = "t.runs >= " + std::to_string(runs);
+  const Scenario scenario = load_scenario_text(
+      text + "[[expect]]\ncondition = \"" + condition + "\"\nby = \"" + before +
+          "\"\n[[expect]]\ncondition = \"" + condition + "\"\nby = \"" + at + "\"\n",
+      "p.toml", kinds);
+  const RunSummary summary = run_scenario(scenario, kinds);
+  ASSERT_EQ(summary.expectations.size(), 2u);
+  EXPECT_FALSE(summary.expectations[0].passed) << text << condition;
+  EXPECT_TRUE(summary.expectations[1].passed) << text << condition;
+}
+
+// What the warning says is what the run does: tock 3ms under 2ms runs at
+// 0, 4, 6, 10, 12, 16 ms (the 4th run at 10 ms, the 6th at 16, not at 15).
+// A group's doers run at its runs only, each due 3ms after its last: at 0,
+// 4, 10, 16 ms (its run at 6 came before 4 + 3), slower still.
+TEST(PaceWarnings, TheRunKeepsTheUnevenGapsTheTockWarningSays) {
+  expect_runs_at(ticking("2ms", "", "3ms"), 4, "9ms", "10ms");
+  expect_runs_at(ticking("2ms", "", "3ms"), 6, "15ms", "16ms");
+  expect_runs_at(ticking("2ms", "3ms", "0"), 3, "9ms", "10ms");
+  expect_runs_at(ticking("2ms", "3ms", "0"), 4, "15ms", "16ms");
+}
+
 }  // namespace pace_warnings_test
 }  // namespace
 }  // namespace hio::tools

@@ -115,6 +115,28 @@ TEST(SetQuoted, AnEscapedNulIsSaidNotTheMessagesEnd) {
             "\"\\x00sim\"");
 }
 
+// Every --set error is escaped as the file's messages are (message_text),
+// not only a NUL: a control character a quoted value's escape makes, one
+// the argument holds, a byte that is not UTF-8. what() held them raw (an
+// ESC reached an embedder's terminal; the CLI escaped them when printing).
+TEST(SetQuoted, ControlsAndBytesThatAreNotUtf8AreEscapedInTheMessage) {
+  Scenario s = networked();
+  EXPECT_EQ(refusal(s, "run.mode=\"\\u0001\\u001b[2J\""),
+            "--set run.mode=\"\\u0001\\u001b[2J\": run.mode must be \"sim\" or \"real\", "
+            "not \"\\x01\\x1b[2J\"");
+  EXPECT_EQ(refusal(s, "net.client_host=\"a\\tb\""),
+            "--set net.client_host=\"a\\tb\": unknown host 'a\\tb' (net.hosts lists them)");
+  EXPECT_EQ(refusal(s, "run.mode=\x1b"),
+            "--set run.mode=\\x1b: run.mode must be \"sim\" or \"real\", not \"\\x1b\"");
+  EXPECT_EQ(refusal(s, "run.name=a\xff"),
+            "--set run.name=a\\xff: run.name is not valid UTF-8 (byte 1)");
+  EXPECT_EQ(refusal(s, "run.z\xc3=1").rfind("--set run.z\\xc3=1: unknown key (--set takes", 0), 0u);
+  // What the CLI prints (message_text of what()) is what() itself.
+  const std::string said = refusal(s, "run.mode=\"\\u009b\"");
+  EXPECT_EQ(message_text(said), said);
+  EXPECT_NE(said.find("\\xc2\\x9b"), std::string::npos) << said;
+}
+
 }  // namespace set_quoted_test
 }  // namespace
 }  // namespace hio::tools

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "hio/tools/loader.hpp"
 #include "hio/tools/runner.hpp"
@@ -14,6 +15,27 @@
 #include "program_name.hpp"
 
 namespace hio::tools {
+
+namespace {
+
+// The fixed real addresses a --jobs refusal names: the serial devices first
+// (port 0 frees none of them), the first kNamedMax, then how many more
+// ("A, B and C", "A, B, C, D and 2 more"). It named the first alone with
+// "(and N more)", so a user freed one port and was refused again.
+std::string fixed_named(std::vector<FixedReal> fixed) {
+  constexpr std::size_t kNamedMax = 4;
+  std::stable_partition(fixed.begin(), fixed.end(), [](const FixedReal& f) { return !f.port(); });
+  const std::size_t named = std::min(fixed.size(), kNamedMax);
+  std::string text;
+  for (std::size_t i = 0; i < named; ++i) {
+    const bool last = i + 1 == named && named == fixed.size();
+    text += (i == 0 ? "" : last ? " and " : ", ") + fixed[i].what;
+  }
+  if (named < fixed.size()) text += " and " + std::to_string(fixed.size() - named) + " more";
+  return text;
+}
+
+}  // namespace
 
 int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
   Scenario scenario;
@@ -75,10 +97,10 @@ int do_sweep(const SweepArgs& args, const DoerRegistry& registry) {
                                             : std::string(port_verb(Scheme::tcp)) + " or " +
                                                   std::string(port_verb(Scheme::udp));
       throw std::invalid_argument(
-          "--jobs " + std::to_string(jobs) + ": " + (ports_only ? fixed.front() : *device).what +
-          (fixed.size() > 1 ? " (and " + std::to_string(fixed.size() - 1) + " more)" : "") +
-          ", and the runs are in real time: runs at once would all need it, and all but one "
-          "would fail for that alone; give --jobs 1" +
+          "--jobs " + std::to_string(jobs) + ": " + fixed_named(fixed) +
+          ", and the runs are in real time: runs at once would all need " +
+          (fixed.size() == 1 ? "it" : "them") +
+          ", and all but one would fail for that alone; give --jobs 1" +
           (ports_only ? ", or " + verb + " port 0 (the doers that reach it name it '@name')"
                       : std::string(" (a serial device has one opener)")));
     }

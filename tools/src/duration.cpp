@@ -29,6 +29,8 @@ std::string_view unquoted(std::string_view text) {
   return text;
 }
 
+constexpr const char kQuotesAreTomls[] = " (TOML's quotes go around a value in a file only)";
+
 // parse_duration's grammar and messages up to `max`, called `max_text`.
 std::optional<Tock> parse_bounded(std::string_view text, Tock max, const char* max_text,
                                   std::string* error) {
@@ -46,12 +48,19 @@ std::optional<Tock> parse_bounded(std::string_view text, Tock max, const char* m
       *error = quoted + " has a sign; durations have none: write \"0\"";
       break;
     case DurationProblem::no_number:
-      if (const std::string_view bare = unquoted(text);
-          bare.size() != text.size() && !bare.empty()) {
+      if (const std::string_view bare = unquoted(text); bare.size() != text.size()) {
         // A value copied with its TOML quotes into a --set (or quoted twice
         // in a file): said so, not as a duration whose quotes print doubled.
-        *error = "duration " + std::string(text) + " is in quotes: write it without them, as " +
-                 std::string(bare) + " (TOML's quotes go around a value in a file only)";
+        // Told to go without them only when that is a duration; otherwise
+        // the bare text's own problem (rev28a L2: `"abc"` was told "as abc",
+        // which is refused next).
+        std::string bare_error;
+        if (parse_bounded(bare, max, max_text, &bare_error)) {
+          *error = "duration " + std::string(text) + " is in quotes: write it without them, as " +
+                   std::string(bare) + kQuotesAreTomls;
+        } else {
+          *error = bare_error + ", quotes or not" + kQuotesAreTomls;
+        }
       } else {
         *error = quoted + " does not start with a number";
       }

@@ -995,6 +995,7 @@ class Loader {
     }
     if (const toml::node* n = table.get("tock")) {
       if (auto t = read_duration(*n, doer_key(table, "tock"))) spec.tock = *t;
+      spec.tock_pos = pos(n->source());
     }
     if (const toml::node* n = table.get("copies"); n != nullptr && !kind->group) {
       if (auto v = read_integer(*n, doer_key(table, "copies"), 1)) {
@@ -1332,14 +1333,10 @@ std::string_view number_kind(const std::string& key);
 void apply_override(Scenario& scenario, const std::string& assignment) {
   // A usage error, said as the command's other option errors are ("hio run:
   // --set run.limit=2: ..."): the assignment names the --set (no key is given twice).
+  // SettingError escapes what the message holds (message_text): a NUL or
+  // an ESC from a TOML escape in a quoted value, a byte that is not UTF-8.
   auto fail = [&](const std::string& message) {
-    // A TOML escape in a quoted value (`"a\u0000b"`) puts a NUL in it, which
-    // no argument can hold: what() would end the message there, at the value
-    // it quotes. Written as the file's messages write it (`'a\x00b'`).
-    std::string whole;
-    for (const char c : message)
-      whole += c == '\0' ? std::string("\\x00") : std::string(1, c);
-    throw SettingError(option_value("--set", without_lookalikes(assignment)) + ": " + whole);
+    throw SettingError(option_value("--set", without_lookalikes(assignment)) + ": " + message);
   };
   std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) fail("expected key=value");

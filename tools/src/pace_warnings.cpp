@@ -28,9 +28,39 @@ struct Grid {
   std::string whose;  // "the tock", "the tock of its group 'g'"
 };
 
+// A doer's own tock that is no multiple of its scheduler's: it is due every
+// `tock` from its first run and runs at the first pass from then on, so its
+// runs come at uneven gaps (tock 3ms under 2ms: at 0, 4, 6, 10, 12 ms), and
+// under a finer scheduler's tock at every pass.
+void add_tock_warning(const DoerSpec& doer, const Grid& grid, std::vector<std::string>& out) {
+  const Tock own = doer.tock;
+  const Tock tock = grid.tock;
+  if (own <= Tock{0} || tock <= Tock{0} || own % tock == Tock{0}) return;
+  const Tock fewer = own / tock * tock;  // the gaps: the multiples of `tock` around `own`
+  const std::string pace = fewer == Tock{0}
+                               ? "it runs once a pass at most, so every " + format_duration(tock)
+                               : "it runs at the first pass at or after each " +
+                                     format_duration(own) + ", so " + format_duration(fewer) +
+                                     " or " + format_duration(fewer + tock) + " apart";
+  // A group's doers (of tock 0) are due `own` after their last run and wait
+  // for its first run from then on: slower still (tock 3ms under 2ms: at 0,
+  // 4, 10, 16 ms; its run at 6 ms comes before 4 + 3).
+  std::string doers;
+  if (!doer.children.empty()) {
+    doers =
+        ", and its doers at those runs only, each due " + format_duration(own) + " after its last";
+  }
+  const SourcePos& at = doer.tock_pos.file.empty() ? doer.pos : doer.tock_pos;
+  out.push_back("warning: " + at.str() + ": doer '" + doer.name + "': tock " +
+                format_duration(own) + " is no multiple of " + grid.whose + " (" +
+                format_duration(tock) + "): " + pace + ", not every " + format_duration(own) +
+                doers + " (docs/scenarios.md)");
+}
+
 void add_warnings(const std::vector<DoerSpec>& doers, const std::vector<Grid>& grids,
                   std::vector<std::string>& out) {
   for (const DoerSpec& doer : doers) {
+    add_tock_warning(doer, grids.front(), out);
     if (!doer.children.empty()) {
       std::vector<Grid> inner = grids;
       if (doer.tock > Tock{0}) {

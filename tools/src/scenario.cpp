@@ -330,8 +330,13 @@ ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
 ScenarioError::ScenarioError(const std::string& what, std::vector<Diagnostic> diagnostics)
     : std::runtime_error(what), diagnostics_(std::move(diagnostics)) {}
 
+// Escaped here, the one place every --set error passes: a TOML escape in a
+// quoted value (`"a\u0000b"`, `"\u001b[2J"`) puts a control character in it,
+// and an argument may hold bytes that are not UTF-8. Raw, a NUL ended what()
+// at the value it quotes and an ESC reached an embedder's terminal; escaped,
+// what() is what the CLI prints and what the file's messages say (`\x00`).
 SettingError::SettingError(const std::string& message)
-    : ScenarioError(message, {Diagnostic{SourcePos{}, message}}) {}
+    : ScenarioError(message_text(message), {Diagnostic{SourcePos{}, message_text(message)}}) {}
 
 std::int64_t DoerSpec::integer(std::string_view key) const {
   return get<std::int64_t>(*this, key);

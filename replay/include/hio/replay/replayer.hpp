@@ -405,8 +405,16 @@ class Replayer final : public Reactor, public PassObserver, public EventSink {
   // returns true; or returns false for the caller to throw it on: the
   // replay's own journal failed (watch_output), or it is out of memory that
   // is hio's (doers_out_of_memory). The one rule for a replay's caller
-  // (hio replay's and run()'s).
+  // (hio replay's and run()'s). Out of memory is asked of `error` itself,
+  // which must be the exception being handled (a reference to what the catch
+  // caught); a std::bad_alloc that is not (a copy, another one, none being
+  // handled) is std::logic_error, as own_out_of_memory's question of none
+  // (until session 29 it was answered for the handled exception, whatever
+  // `error` was). After the catch, pass the exception_ptr kept there.
   [[nodiscard]] bool take_thrown(const std::exception& error);
+  // The same of the exception `error` holds (one that is no std::exception:
+  // false, thrown on, as run() lets it through). None is std::logic_error.
+  [[nodiscard]] bool take_thrown(const std::exception_ptr& error);
   // Whether the std::bad_alloc `error` came out of the replayer's own work
   // (the journal reader's, its comparisons', in its poll, observer, sink or
   // transports' calls), which runs inside the doers' passes: not the doers'

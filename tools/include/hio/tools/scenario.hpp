@@ -158,7 +158,9 @@ class ScenarioError : public std::runtime_error {
 // A --set KEY=VALUE that cannot be applied (apply_override): a usage error,
 // not a problem at a place in a file. what() is the message, "--set KEY=VALUE:
 // why" (the CLI prints it after the command's name, as its other option
-// errors); diagnostics() holds it once, at no position (the file ""). A
+// errors), escaped as message_text escapes (a control character, a byte that
+// is not UTF-8: `\x1b`, `\xff`), whatever the option or a quoted value's TOML
+// escape put in it; diagnostics() holds it once, at no position (the file ""). A
 // ScenarioError, so that a program that catches those catches it too.
 class SettingError : public ScenarioError {
  public:
@@ -194,6 +196,7 @@ struct DoerSpec {
   std::map<std::string, Param, std::less<>> params;  // kind-specific, checked
   std::vector<DoerSpec> children;
   SourcePos pos;
+  SourcePos tock_pos{};  // where `tock` is written (file "" when it is not)
 
   // Typed access to a checked parameter (defaults filled in by the loader).
   std::int64_t integer(std::string_view key) const;
