@@ -225,7 +225,10 @@ void Doer::exit_after_error() {
 
 void Doer::fail(std::exception_ptr error) {
   // The error that ended the doer is the one its caller needs; a hook that
-  // fails on top of it is kept, not propagated.
+  // fails on top of it is kept, not propagated. Its abort hook is part of
+  // its ending, as its exit is: a DoDoer's extend there only lists
+  // (exit_begins; exit_after_error below settles it).
+  exit_begins();
   try {
     abort(error);
   } catch (...) {

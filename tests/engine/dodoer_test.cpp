@@ -536,6 +536,42 @@ TEST(DoDoerRules, AChildASubclassExitExtendsIsOnlyListedWhicheverWayItEnds) {
   }
 }
 
+// The same from a subclass's abort, which runs before its exit when the
+// DoDoer ends by an error (rev29a M1: Doer::fail marks the ending from
+// there; the child was entered and at once closed).
+class ExtendingAbortGroup : public DoDoer {
+ public:
+  ExtendingAbortGroup(std::vector<Doer*> children, Doer& late)
+      : DoDoer("G", Tock{0}, std::move(children)), late_(late) {}
+  bool fails = true;
+
+ protected:
+  bool recur(Tyme tyme) override {
+    const bool done = DoDoer::recur(tyme);
+    if (fails) throw std::runtime_error("G failed");
+    return done;
+  }
+  void abort(std::exception_ptr) override { extend({&late_}); }
+
+ private:
+  Doer& late_;
+};
+
+TEST(DoDoerRules, AChildASubclassAbortExtendsIsOnlyListed) {
+  Trace trace;
+  Doist doist(seconds(1));
+  ProbeDoer a(trace, "a"), late(trace, "late");
+  ExtendingAbortGroup group({&a}, late);
+  EXPECT_EQ(thrown_by([&] { doist.run({&group}, seconds(1)); }), "G failed");
+  EXPECT_THAT(trace, Not(Contains(StartsWith("late enter "))));
+  EXPECT_FALSE(late.scheduled());
+  EXPECT_EQ(group.doers(), (std::vector<Doer*>{&a, &late}));
+  trace.clear();
+  group.fails = false;
+  EXPECT_EQ(doist.run({&group}, seconds(1)), RunEnd::limit);
+  EXPECT_THAT(trace, Contains(StartsWith("late enter ")));
+}
+
 // A child's error in a DoDoer: the child's abort and exit, then the DoDoer's
 // abort and exit, inside which its other children close in reverse rotated
 // order, as the Doist's do (hio's deque after the failing deed: those after
