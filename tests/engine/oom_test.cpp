@@ -269,6 +269,67 @@ TEST(EngineOutOfMemory, AdoptsNestedInAnAdoptedDoersEnterSurviveEveryFailedAlloc
       g_live_chained);
 }
 
+// A running group with no child yet, whose first adopted doer's enter
+// extends it past the room made for its ownership bits (rev29b): with no
+// child listed, reserve_to_own could not size the bits before the enter
+// (sized as an empty list, they stayed empty), so own() sized them after it,
+// and a std::bad_alloc there destroyed the adopted doer while it was
+// scheduled (a HIO_CHECK abort). The adopter is no child of the group.
+class OutsideAdopter : public Doer {
+ public:
+  OutsideAdopter(DoDoer& group, std::vector<Doer*> plain)
+      : Doer("outside adopter"), group_(group), plain_(std::move(plain)) {}
+
+ protected:
+  bool recur(Tyme) override {
+    if (!adopted_) group_.adopt(std::make_unique<Widening>(group_, plain_));
+    adopted_ = true;
+    return false;
+  }
+
+ private:
+  DoDoer& group_;
+  std::vector<Doer*> plain_;
+  bool adopted_ = false;
+};
+
+TEST(EngineOutOfMemory, AnEmptyGroupsFirstAdoptWhoseEnterWidensItSurvivesEveryFailedAllocation) {
+  std::vector<std::unique_ptr<Doer>> plain_owned;
+  std::vector<Doer*> plain;
+  for (int i = 0; i < 100; ++i) {  // past the 64 bits a first reserve makes
+    plain_owned.push_back(std::make_unique<Doer>("plain"));
+    plain.push_back(plain_owned.back().get());
+  }
+  long failed_runs = 0;
+  bool completed = false;
+  for (long k = 0; k < 10'000 && !completed; ++k) {
+    {
+      DoDoer group("group", Tock{0}, {}, /*always=*/true);
+      OutsideAdopter adopter(group, plain);
+      Doist doist(ms(1));
+      doist.set_handle_sigint(false);
+      bool threw = false;
+      g_fail_in = k;
+      try {
+        doist.run({&group, &adopter}, ms(3));
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      g_fail_in = -1;
+      EXPECT_FALSE(group.scheduled()) << "k=" << k;
+      if (threw) {
+        ++failed_runs;
+      } else {
+        completed = true;
+        EXPECT_EQ(group.doers().size(), 101u) << "the widening one and the 100 it extended";
+      }
+    }
+    EXPECT_EQ(g_live_chained, 0) << "k=" << k;
+  }
+  EXPECT_TRUE(completed);
+  EXPECT_GT(failed_runs, 10);
+}
+
 }  // namespace oom_test
 }  // namespace
 }  // namespace hio::test
