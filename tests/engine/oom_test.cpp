@@ -150,23 +150,28 @@ class Spawner : public Doer {
 // Runs a group whose one child, made by `spawn`, adopts doers as it runs,
 // failing each allocation of the run in turn until a run completes: every
 // time the std::bad_alloc leaves run() with the group closed and none of
-// the adopted doers left (`live` counts them).
+// the adopted doers left (`live` counts them). Not `a_child`: the spawner
+// runs beside the group, which has no child to begin with.
 template <class Spawn>
 void fail_each_allocation_of_a_spawning_run(Spawn spawn, Tock limit, std::size_t children,
-                                            const int& live) {
+                                            const int& live, bool a_child = true) {
   long failed_runs = 0;
   bool completed = false;
   for (long k = 0; k < 10'000 && !completed; ++k) {
     {
       DoDoer group("group", Tock{0}, {}, true);
       const std::unique_ptr<Doer> spawner = spawn(group);
-      group.extend({spawner.get()});
+      if (a_child) group.extend({spawner.get()});
       Doist doist(ms(1));
       doist.set_handle_sigint(false);
       bool threw = false;
       g_fail_in = k;
       try {
-        doist.run({&group}, limit);
+        if (a_child) {
+          doist.run({&group}, limit);
+        } else {
+          doist.run({&group, spawner.get()}, limit);
+        }
       } catch (const std::bad_alloc&) {
         threw = true;
       }
@@ -300,34 +305,10 @@ TEST(EngineOutOfMemory, AnEmptyGroupsFirstAdoptWhoseEnterWidensItSurvivesEveryFa
     plain_owned.push_back(std::make_unique<Doer>("plain"));
     plain.push_back(plain_owned.back().get());
   }
-  long failed_runs = 0;
-  bool completed = false;
-  for (long k = 0; k < 10'000 && !completed; ++k) {
-    {
-      DoDoer group("group", Tock{0}, {}, /*always=*/true);
-      OutsideAdopter adopter(group, plain);
-      Doist doist(ms(1));
-      doist.set_handle_sigint(false);
-      bool threw = false;
-      g_fail_in = k;
-      try {
-        doist.run({&group, &adopter}, ms(3));
-      } catch (const std::bad_alloc&) {
-        threw = true;
-      }
-      g_fail_in = -1;
-      EXPECT_FALSE(group.scheduled()) << "k=" << k;
-      if (threw) {
-        ++failed_runs;
-      } else {
-        completed = true;
-        EXPECT_EQ(group.doers().size(), 101u) << "the widening one and the 100 it extended";
-      }
-    }
-    EXPECT_EQ(g_live_chained, 0) << "k=" << k;
-  }
-  EXPECT_TRUE(completed);
-  EXPECT_GT(failed_runs, 10);
+  // The widening one and the 100 plain doers it extended.
+  fail_each_allocation_of_a_spawning_run(
+      [&plain](DoDoer& group) { return std::make_unique<OutsideAdopter>(group, plain); }, ms(3),
+      101, g_live_chained, /*a_child=*/false);
 }
 
 }  // namespace oom_test
