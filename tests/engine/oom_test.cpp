@@ -261,13 +261,23 @@ class ChainSpawner : public Doer {
   std::vector<Doer*> plain_;
 };
 
-TEST(EngineOutOfMemory, AdoptsNestedInAnAdoptedDoersEnterSurviveEveryFailedAllocation) {
-  std::vector<std::unique_ptr<Doer>> plain_owned;
-  std::vector<Doer*> plain;
-  for (int i = 0; i < 100; ++i) {  // past the 64 bits a first reserve makes
-    plain_owned.push_back(std::make_unique<Doer>("plain"));
-    plain.push_back(plain_owned.back().get());
+// 100 plain doers for a widening one to extend: past the 64 ownership bits
+// a first reserve makes. Kept for the whole binary (each group that lists
+// them goes first).
+const std::vector<Doer*>& hundred_plain_doers() {
+  static std::vector<std::unique_ptr<Doer>> owned;
+  static std::vector<Doer*> plain;
+  if (plain.empty()) {
+    for (int i = 0; i < 100; ++i) {
+      owned.push_back(std::make_unique<Doer>("plain"));
+      plain.push_back(owned.back().get());
+    }
   }
+  return plain;
+}
+
+TEST(EngineOutOfMemory, AdoptsNestedInAnAdoptedDoersEnterSurviveEveryFailedAllocation) {
+  const std::vector<Doer*>& plain = hundred_plain_doers();
   // The spawner, the widening one and the 100 plain doers it extended.
   fail_each_allocation_of_a_spawning_run(
       [&plain](DoDoer& group) { return std::make_unique<ChainSpawner>(group, plain); }, ms(3), 102,
@@ -299,12 +309,7 @@ class OutsideAdopter : public Doer {
 };
 
 TEST(EngineOutOfMemory, AnEmptyGroupsFirstAdoptWhoseEnterWidensItSurvivesEveryFailedAllocation) {
-  std::vector<std::unique_ptr<Doer>> plain_owned;
-  std::vector<Doer*> plain;
-  for (int i = 0; i < 100; ++i) {  // past the 64 bits a first reserve makes
-    plain_owned.push_back(std::make_unique<Doer>("plain"));
-    plain.push_back(plain_owned.back().get());
-  }
+  const std::vector<Doer*>& plain = hundred_plain_doers();
   // The widening one and the 100 plain doers it extended.
   fail_each_allocation_of_a_spawning_run(
       [&plain](DoDoer& group) { return std::make_unique<OutsideAdopter>(group, plain); }, ms(3),
