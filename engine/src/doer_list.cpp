@@ -19,7 +19,11 @@ void DoerList::append(std::span<Doer* const> doers) {
   if (needed > items_.capacity()) items_.reserve(std::max(needed, 2 * items_.capacity()));
   for (Doer* doer : doers) {
     if (doer == nullptr) continue;
-    if (!owned_.empty()) owned_.push_back(false);
+    // Kept sized as items_ once sized; and from the first doer on where
+    // reserve_to_own made room in an empty list (an empty DoDoer's first
+    // adopt), else the first own() sized it after the doer's enter, which
+    // may have extended the list past that room (rev29b).
+    if (!owned_.empty() || (items_.empty() && owned_.capacity() != 0)) owned_.push_back(false);
     items_.push_back(doer);
     const std::size_t index = items_.size() - 1;
     try {

@@ -150,23 +150,28 @@ class Spawner : public Doer {
 // Runs a group whose one child, made by `spawn`, adopts doers as it runs,
 // failing each allocation of the run in turn until a run completes: every
 // time the std::bad_alloc leaves run() with the group closed and none of
-// the adopted doers left (`live` counts them).
+// the adopted doers left (`live` counts them). Not `a_child`: the spawner
+// runs beside the group, which has no child to begin with.
 template <class Spawn>
 void fail_each_allocation_of_a_spawning_run(Spawn spawn, Tock limit, std::size_t children,
-                                            const int& live) {
+                                            const int& live, bool a_child = true) {
   long failed_runs = 0;
   bool completed = false;
   for (long k = 0; k < 10'000 && !completed; ++k) {
     {
       DoDoer group("group", Tock{0}, {}, true);
       const std::unique_ptr<Doer> spawner = spawn(group);
-      group.extend({spawner.get()});
+      if (a_child) group.extend({spawner.get()});
       Doist doist(ms(1));
       doist.set_handle_sigint(false);
       bool threw = false;
       g_fail_in = k;
       try {
-        doist.run({&group}, limit);
+        if (a_child) {
+          doist.run({&group}, limit);
+        } else {
+          doist.run({&group, spawner.get()}, limit);
+        }
       } catch (const std::bad_alloc&) {
         threw = true;
       }
@@ -256,17 +261,59 @@ class ChainSpawner : public Doer {
   std::vector<Doer*> plain_;
 };
 
-TEST(EngineOutOfMemory, AdoptsNestedInAnAdoptedDoersEnterSurviveEveryFailedAllocation) {
-  std::vector<std::unique_ptr<Doer>> plain_owned;
-  std::vector<Doer*> plain;
-  for (int i = 0; i < 100; ++i) {  // past the 64 bits a first reserve makes
-    plain_owned.push_back(std::make_unique<Doer>("plain"));
-    plain.push_back(plain_owned.back().get());
+// 100 plain doers for a widening one to extend: past the 64 ownership bits
+// a first reserve makes. Kept for the whole binary (each group that lists
+// them goes first).
+const std::vector<Doer*>& hundred_plain_doers() {
+  static std::vector<std::unique_ptr<Doer>> owned;
+  static std::vector<Doer*> plain;
+  if (plain.empty()) {
+    for (int i = 0; i < 100; ++i) {
+      owned.push_back(std::make_unique<Doer>("plain"));
+      plain.push_back(owned.back().get());
+    }
   }
+  return plain;
+}
+
+TEST(EngineOutOfMemory, AdoptsNestedInAnAdoptedDoersEnterSurviveEveryFailedAllocation) {
+  const std::vector<Doer*>& plain = hundred_plain_doers();
   // The spawner, the widening one and the 100 plain doers it extended.
   fail_each_allocation_of_a_spawning_run(
       [&plain](DoDoer& group) { return std::make_unique<ChainSpawner>(group, plain); }, ms(3), 102,
       g_live_chained);
+}
+
+// A running group with no child yet, whose first adopted doer's enter
+// extends it past the room made for its ownership bits (rev29b): with no
+// child listed, reserve_to_own could not size the bits before the enter
+// (sized as an empty list, they stayed empty), so own() sized them after it,
+// and a std::bad_alloc there destroyed the adopted doer while it was
+// scheduled (a HIO_CHECK abort). The adopter is no child of the group.
+class OutsideAdopter : public Doer {
+ public:
+  OutsideAdopter(DoDoer& group, std::vector<Doer*> plain)
+      : Doer("outside adopter"), group_(group), plain_(std::move(plain)) {}
+
+ protected:
+  bool recur(Tyme) override {
+    if (!adopted_) group_.adopt(std::make_unique<Widening>(group_, plain_));
+    adopted_ = true;
+    return false;
+  }
+
+ private:
+  DoDoer& group_;
+  std::vector<Doer*> plain_;
+  bool adopted_ = false;
+};
+
+TEST(EngineOutOfMemory, AnEmptyGroupsFirstAdoptWhoseEnterWidensItSurvivesEveryFailedAllocation) {
+  const std::vector<Doer*>& plain = hundred_plain_doers();
+  // The widening one and the 100 plain doers it extended.
+  fail_each_allocation_of_a_spawning_run(
+      [&plain](DoDoer& group) { return std::make_unique<OutsideAdopter>(group, plain); }, ms(3),
+      101, g_live_chained, /*a_child=*/false);
 }
 
 }  // namespace oom_test
