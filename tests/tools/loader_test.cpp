@@ -124,11 +124,15 @@ TEST(ScenarioLoader, CopiesClashAsEveryNameTakenInTurn) {
       messages.push_back(d.str());
   }
   EXPECT_EQ(messages, (std::vector<std::string>{
-                          "c.toml:8:10: copy 'x-3' has the name of another doer",
-                          "c.toml:12:8: duplicate doer name 'x-2'",
-                          "c.toml:25:8: duplicate doer name 'y'",
-                          "c.toml:26:10: copy 'y-1' has the name of another doer",
-                          "c.toml:43:8: duplicate doer name 'z-2'",
+                          "c.toml:8:10: copy 'x-3' has the name of another doer: the doer "
+                          "at c.toml:3:8",
+                          "c.toml:12:8: duplicate doer name 'x-2': copy 2 of doer 'x' at "
+                          "c.toml:7:8 has it",
+                          "c.toml:25:8: duplicate doer name 'y': the doer at c.toml:20:8 has it",
+                          "c.toml:26:10: copy 'y-1' has the name of another doer: copy 1 of "
+                          "doer 'y' at c.toml:20:8",
+                          "c.toml:43:8: duplicate doer name 'z-2': copy 2 of doer 'z' at "
+                          "c.toml:38:8 has it",
                       }));
 }
 

@@ -17,16 +17,29 @@ std::optional<CopyName> parse_copy_name(std::string_view name) {
   return CopyName{name.substr(0, dash), index};
 }
 
-bool DoerNames::take(const std::string& name) {
+bool DoerNames::take(const std::string& name, const std::string& where) {
   if (doers_.contains(name)) return false;
   const std::optional<CopyName> copy = parse_copy_name(name);
   if (copy) {
     const auto taken = copies_.find(copy->base);
     if (taken != copies_.end() && copy->index <= taken->second) return false;
   }
-  doers_.insert(name);
+  doers_.emplace(name, where);
   if (copy) doers_as_copies_[std::string(copy->base)].insert(copy->index);
   return true;
+}
+
+std::string DoerNames::holder(std::string_view name) const {
+  const auto at = [](const std::string& where) { return where.empty() ? "" : " at " + where; };
+  if (const auto doer = doers_.find(name); doer != doers_.end())
+    return "the doer" + at(doer->second);
+  const std::optional<CopyName> copy = parse_copy_name(name);
+  if (!copy) return "";
+  const auto taken = copies_.find(copy->base);
+  if (taken == copies_.end() || copy->index > taken->second) return "";
+  const auto base = doers_.find(copy->base);
+  return "copy " + std::to_string(copy->index) + " of doer '" + std::string(copy->base) + "'" +
+         (base == doers_.end() ? "" : at(base->second));
 }
 
 std::int64_t DoerNames::take_copies(const std::string& base, std::int64_t count) {

@@ -30,16 +30,19 @@ std::optional<CopyName> parse_copy_name(std::string_view name);
 // as a set of every name, filled in the same order, finds them.
 class DoerNames {
  public:
-  // Takes `name` for a doer: false, and nothing taken, when a doer or a
-  // copy has it already.
-  bool take(const std::string& name);
+  // Takes `name` for a doer said to be `where` (its name's file:line:col):
+  // false, and nothing taken, when a doer or a copy has it already.
+  bool take(const std::string& name, const std::string& where = "");
+  // Who has `name`, as a message says it ("the doer at s.toml:6:8", "copy 1
+  // of doer 't' at s.toml:8:8"); "" when no doer or copy has it.
+  std::string holder(std::string_view name) const;
   // Takes <base>-1 ... <base>-<count>, in order, up to the first one a doer
   // or a copy has already: that one's index (those before it are taken), or
   // 0 when all are taken.
   std::int64_t take_copies(const std::string& base, std::int64_t count);
 
  private:
-  std::set<std::string, std::less<>> doers_;
+  std::map<std::string, std::string, std::less<>> doers_;  // name -> where
   // Of the doers' names that read as a copy's, the indexes by base: the
   // first copy of a base a doer's name took is the first of this set.
   std::map<std::string, std::set<std::int64_t>, std::less<>> doers_as_copies_;

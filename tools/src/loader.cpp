@@ -986,8 +986,11 @@ class Loader {
                                   (spec.name[0] == '#' ? spec.name.substr(1) : spec.name) +
                                   "): a doer name holds something other than digits and a "
                                   "leading #");
-        } else if (!names_.take(spec.name)) {
-          report(n->source(), "duplicate doer name '" + spec.name + "'");
+        } else if (const std::string where = pos(n->source()).str();
+                   !names_.take(spec.name, where)) {
+          // Where the first is: a copy's name is no name the file writes.
+          report(n->source(), "duplicate doer name '" + spec.name +
+                                  "': " + names_.holder(spec.name) + " has it");
         }
       }
     } else {
@@ -1010,9 +1013,11 @@ class Loader {
           doers_ += *v - 1;  // the doer itself is counted already
           spec.copies = *v;
           if (spec.copies > 1) {
-            if (const std::int64_t clash = names_.take_copies(spec.name, spec.copies); clash != 0)
-              report(n->source(), "copy '" + spec.name + "-" + std::to_string(clash) +
-                                      "' has the name of another doer");
+            if (const std::int64_t clash = names_.take_copies(spec.name, spec.copies); clash != 0) {
+              const std::string copy = spec.name + "-" + std::to_string(clash);
+              report(n->source(),
+                     "copy '" + copy + "' has the name of another doer: " + names_.holder(copy));
+            }
           }
         }
       }
